@@ -1,0 +1,73 @@
+# Corsia — the two commands of the README are `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+UV_VERSION := 0.13.8
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# DATABASE_URL wins; otherwise the embedded PostgreSQL under var/ is started.
+DB_URL = $${DATABASE_URL:-$$($(PY) tools/devdb.py url)}
+
+.PHONY: help install system-deps static run test lint typecheck bench stop-db migrate demo worker
+
+help:
+	@echo "make run    install, start PostgreSQL, migrate, load reference + demo data, serve on http://$(HOST):$(PORT)"
+	@echo "make test   install and run the whole suite (lint, types, import contracts, tests)"
+	@echo "make bench  build a synthetic hospital and print the benchmark figures"
+
+$(VENV)/.installed: pyproject.toml uv.lock
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@test -x $(VENV)/bin/uv || { $(PY) -m ensurepip -q >/dev/null 2>&1; $(PY) -m pip install -q "uv==$(UV_VERSION)"; }
+	@VIRTUAL_ENV=$(abspath $(VENV)) $(VENV)/bin/uv sync --frozen --active -q
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	@npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+system-deps:
+	@bash tools/system-deps.sh
+
+install: system-deps $(VENV)/.installed node_modules/.installed
+
+static: install
+	@CORSIA_DEMO=1 DATABASE_URL="$(DB_URL)" $(PY) manage.py collectstatic --noinput -v0
+
+migrate: install
+	@CORSIA_DEMO=1 DATABASE_URL="$(DB_URL)" $(PY) manage.py migrate --noinput -v0
+
+demo: migrate
+	@CORSIA_DEMO=1 DATABASE_URL="$(DB_URL)" $(PY) manage.py corsia_setup --demo
+
+run: demo static
+	@echo "Corsia at http://$(HOST):$(PORT)/ — demo users in README.md (password corsia-demo)"
+	@export CORSIA_DEMO=1 DATABASE_URL="$(DB_URL)"; \
+	  $(PY) manage.py procrastinate worker --wait -v0 & worker=$$!; \
+	  trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	  $(VENV)/bin/granian --interface wsgi --host $(HOST) --port $(PORT) --workers 1 --blocking-threads 8 \
+	    --static-path-route /static --static-path-mount var/staticfiles config.wsgi:application
+
+worker: install
+	@DATABASE_URL="$(DB_URL)" $(PY) manage.py procrastinate worker
+
+lint: install
+	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/ruff format --check .
+	@$(VENV)/bin/lint-imports --no-cache
+	@CORSIA_TESTING=1 DATABASE_URL="$(DB_URL)" $(PY) manage.py makemigrations --check --dry-run -v1
+
+typecheck: install
+	@CORSIA_TESTING=1 DATABASE_URL="$(DB_URL)" $(VENV)/bin/mypy .
+
+test: install
+	@export CORSIA_TESTING=1 DATABASE_URL="$(DB_URL)"; \
+	  $(MAKE) --no-print-directory lint typecheck && \
+	  $(PY) -m pytest -n 2 --dist loadgroup -q $(PYTEST_ARGS)
+
+bench: install
+	@DATABASE_URL="$(DB_URL)" $(PY) -m bench $(if $(SCALE),--scale $(SCALE),)
+
+stop-db:
+	@$(PY) tools/devdb.py stop

@@ -1,0 +1,64 @@
+"""The JSON API at /api/v1/: one NinjaAPI, a router per module, problem+json errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import SessionAuth
+
+from corsia.accounts.api import router as accounts_router
+from corsia.accounts.tokens import BearerTokenAuth
+from corsia.core.domain.errors import CorsiaError
+from corsia.core.problems import problem_from_error, problem_response
+
+api = NinjaAPI(
+    title="Corsia API",
+    version="1",
+    urls_namespace="api-v1",
+    auth=[BearerTokenAuth(), SessionAuth()],
+    docs_url="/docs",
+)
+
+
+@api.exception_handler(CorsiaError)
+def _corsia_error(request: HttpRequest, exc: CorsiaError) -> HttpResponse:
+    return problem_from_error(request, exc)
+
+
+@api.exception_handler(NinjaValidationError)
+def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors: list[dict[str, Any]] = list(exc.errors)
+    first = errors[0] if errors else {}
+    location = [
+        str(part)
+        for part in first.get("loc", [])
+        if part not in ("body", "query", "path", "payload")
+    ]
+    field = ".".join(location) or None
+    return problem_response(
+        request,
+        status=422,
+        code="validation_failed",
+        detail=str(first.get("msg", "Invalid input")),
+        field=field,
+        extra={"errors": [{"loc": e.get("loc"), "msg": e.get("msg")} for e in errors]},
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return problem_response(
+        request, status=401, code="not_authenticated", detail="Authentication required"
+    )
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return problem_response(request, status=exc.status_code, code="http_error", detail=str(exc))
+
+
+api.add_router("/auth", accounts_router)

@@ -1,0 +1,48 @@
+"""Project-wide pytest fixtures."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from corsia.accounts import services as accounts_services
+from corsia.accounts.domain.roles import Role
+from corsia.accounts.models import User
+
+
+@pytest.fixture
+def roles(db: None) -> None:
+    accounts_services.roles_sync()
+
+
+@pytest.fixture
+def make_user(roles: None):  # type: ignore[no-untyped-def]  # factory fixture
+    from django.contrib.auth.models import Group
+
+    counter = {"n": 0}
+
+    def _make(
+        role: Role | None = None, username: str | None = None, password: str = "Pw-test-12345"
+    ) -> User:
+        counter["n"] += 1
+        user = User.objects.create_user(
+            username=username or f"user{counter['n']}",
+            password=password,
+            first_name="Test",
+            last_name=f"User{counter['n']}",
+        )
+        if role is not None:
+            user.groups.add(Group.objects.get(name=role.value))
+        return user
+
+    return _make
+
+
+@pytest.fixture
+def client_for(make_user):  # type: ignore[no-untyped-def]  # factory fixture
+    def _client(role: Role) -> Client:
+        client = Client()
+        client.force_login(make_user(role))
+        return client
+
+    return _client

@@ -1,0 +1,130 @@
+"""The roles of Corsia and the named permissions each one holds.
+
+A role is a Django group of the same code; its permissions are listed here, once,
+and synchronised into the database by ``accounts.services.roles_sync``. Permission
+names follow ``app.action_model``. The landing page is the role's worklist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    PHYSICIAN = "physician"
+    PHARMACIST = "pharmacist"
+    TECHNICIAN = "technician"
+    NURSE = "nurse"
+    COORDINATOR = "coordinator"
+    IT_STAFF = "it_staff"
+    TRIAL_MONITOR = "trial_monitor"
+    AUDITOR = "auditor"
+    ADMINISTRATOR = "administrator"
+
+
+ROLE_LABELS_IT: dict[Role, str] = {
+    Role.PHYSICIAN: "Medico",
+    Role.PHARMACIST: "Farmacista",
+    Role.TECHNICIAN: "Tecnico di laboratorio",
+    Role.NURSE: "Infermiere",
+    Role.COORDINATOR: "Coordinatore",
+    Role.IT_STAFF: "Sistemi informativi",
+    Role.TRIAL_MONITOR: "Monitor studi clinici",
+    Role.AUDITOR: "Auditor",
+    Role.ADMINISTRATOR: "Amministratore",
+}
+
+
+@dataclass(frozen=True)
+class PermissionSpec:
+    app_label: str
+    codename: str
+    name: str
+
+    @property
+    def full(self) -> str:
+        return f"{self.app_label}.{self.codename}"
+
+
+# Custom (non-model) permissions, declared once. Apps add theirs in this table.
+PERMISSIONS: tuple[PermissionSpec, ...] = (
+    PermissionSpec("accounts", "manage_users", "Gestire utenti e ruoli"),
+    PermissionSpec("accounts", "manage_workstations", "Gestire le postazioni"),
+    PermissionSpec("audit", "view_accesslog", "Consultare il registro degli accessi"),
+    PermissionSpec("audit", "view_history", "Consultare la storia delle modifiche"),
+    PermissionSpec("audit", "verify_chain", "Verificare la catena di integrità dell'audit"),
+    PermissionSpec("patients", "view_patient", "Consultare i dati dei pazienti"),
+    PermissionSpec("patients", "change_patient", "Registrare e modificare pazienti"),
+    PermissionSpec("patients", "merge_patient", "Unire pazienti duplicati"),
+    PermissionSpec("patients", "mask_document", "Oscurare documenti su richiesta"),
+    PermissionSpec("patients", "manage_encounter", "Gestire ricoveri e accessi"),
+    PermissionSpec("patients", "record_consent", "Raccogliere i consensi"),
+    PermissionSpec("patients", "print_wristband", "Stampare il braccialetto"),
+)
+
+_CLINICAL_READ = {"patients.view_patient", "audit.view_history"}
+
+ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
+    Role.PHYSICIAN: frozenset(
+        _CLINICAL_READ
+        | {
+            "patients.change_patient",
+            "patients.manage_encounter",
+            "patients.record_consent",
+            "patients.mask_document",
+            "patients.print_wristband",
+        }
+    ),
+    Role.PHARMACIST: frozenset(_CLINICAL_READ),
+    Role.TECHNICIAN: frozenset({"patients.view_patient"}),
+    Role.NURSE: frozenset(
+        _CLINICAL_READ
+        | {"patients.record_consent", "patients.print_wristband", "patients.manage_encounter"}
+    ),
+    Role.COORDINATOR: frozenset(
+        _CLINICAL_READ
+        | {
+            "patients.change_patient",
+            "patients.manage_encounter",
+            "patients.record_consent",
+            "patients.print_wristband",
+            "patients.merge_patient",
+            "patients.mask_document",
+        }
+    ),
+    Role.IT_STAFF: frozenset({"accounts.manage_users", "accounts.manage_workstations"}),
+    Role.TRIAL_MONITOR: frozenset(),
+    Role.AUDITOR: frozenset(
+        {
+            "audit.view_accesslog",
+            "audit.view_history",
+            "audit.verify_chain",
+            "patients.view_patient",
+        }
+    ),
+    Role.ADMINISTRATOR: frozenset(
+        {"accounts.manage_users", "accounts.manage_workstations", "audit.verify_chain"}
+    ),
+}
+
+# Where each role lands after login: a URL name (its worklist).
+ROLE_LANDING: dict[Role, str] = {
+    Role.PHYSICIAN: "patients:search",
+    Role.PHARMACIST: "patients:search",
+    Role.TECHNICIAN: "patients:search",
+    Role.NURSE: "patients:search",
+    Role.COORDINATOR: "patients:search",
+    Role.IT_STAFF: "accounts:users",
+    Role.TRIAL_MONITOR: "accounts:password_change",
+    Role.AUDITOR: "audit:access_log",
+    Role.ADMINISTRATOR: "accounts:users",
+}
+
+
+def landing_for(roles: set[Role]) -> str | None:
+    """The worklist of the first role in the order of :class:`Role`."""
+    for role in Role:
+        if role in roles:
+            return ROLE_LANDING[role]
+    return None

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A person who works in Corsia. Never deleted: deactivated (``is_active``)."""
+
+    badge_code = models.CharField(
+        _("codice badge"),
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("Codice del badge personale, letto al letto del paziente."),
+    )
+    tax_code = models.CharField(_("codice fiscale"), max_length=16, blank=True)
+    password_changed_at = models.DateTimeField(null=True, blank=True)
+    directory_dn = models.CharField(
+        max_length=512, blank=True, help_text="DN in Active Directory / LDAP"
+    )
+
+    class Meta:
+        verbose_name = _("utente")
+        verbose_name_plural = _("utenti")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Workstation(models.Model):
+    """A named workstation (PC, hood terminal, bedside tablet) known by its address."""
+
+    name = models.CharField(_("nome"), max_length=100, unique=True)
+    ip_address = models.GenericIPAddressField(_("indirizzo IP"), unique=True, null=True, blank=True)
+    location = models.CharField(_("ubicazione"), max_length=200, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = _("postazione")
+        verbose_name_plural = _("postazioni")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PasswordHistory(models.Model):
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="password_history")
+    password_hash = models.CharField(max_length=256)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"password of user {self.user_id} set {self.created_at:%Y-%m-%d}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for integrations. Only its SHA-256 is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"token {self.prefix}… of user {self.user_id}"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    def is_valid_at(self, moment: datetime) -> bool:
+        return self.revoked_at is None and self.expires_at > moment

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from corsia.core.navigation import nav_for
+
+
+def corsia(request: HttpRequest) -> dict[str, Any]:
+    return {
+        "CORSIA_HOSPITAL_NAME": settings.CORSIA_HOSPITAL_NAME,
+        "CORSIA_DEMO": settings.DEMO_MODE,
+        "corsia_nav": nav_for(request),
+    }

@@ -1,0 +1,40 @@
+"""The role-aware main menu: one table, filtered by the user's permissions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: str | Promise
+    permission: str | None  # None: any authenticated user
+
+
+NAV_ITEMS: tuple[NavItem, ...] = (
+    NavItem("patients:search", _("Pazienti"), "patients.view_patient"),
+    NavItem("audit:access_log", _("Registro accessi"), "audit.view_accesslog"),
+    NavItem("accounts:users", _("Utenti"), "accounts.manage_users"),
+)
+
+
+def nav_for(request: HttpRequest) -> list[dict[str, object]]:
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    items: list[dict[str, object]] = []
+    for item in NAV_ITEMS:
+        if item.permission and not user.has_perm(item.permission):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        items.append({"url": url, "label": item.label, "active": request.path.startswith(url)})
+    return items

@@ -1,0 +1,19 @@
+"""What `make run` loads: reference data, then the demo hospital. Each step is idempotent."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from corsia.accounts import services as accounts_services
+
+
+def reference_data() -> Iterator[str]:
+    accounts_services.roles_sync()
+    yield "roles and permissions synchronised"
+
+
+def demo_hospital() -> Iterator[str]:
+    from corsia.demo import users
+
+    created = users.ensure_demo_users()
+    yield f"demo users: {created} created"

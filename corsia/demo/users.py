@@ -1,0 +1,44 @@
+"""One demo user per role, all with the password ``corsia-demo`` (demo mode only)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from corsia.accounts.domain.roles import Role
+from corsia.accounts.models import User
+
+DEMO_PASSWORD = "corsia-demo"  # noqa: S105 - published demo credential, refused outside demo mode
+
+DEMO_USERS: tuple[tuple[str, str, str, Role], ...] = (
+    ("medico", "Giulia", "Ferraro", Role.PHYSICIAN),
+    ("medico2", "Marco", "Lombardi", Role.PHYSICIAN),
+    ("farmacista", "Chiara", "Esposito", Role.PHARMACIST),
+    ("farmacista2", "Luca", "Romano", Role.PHARMACIST),
+    ("tecnico", "Davide", "Greco", Role.TECHNICIAN),
+    ("infermiere", "Sara", "Bruno", Role.NURSE),
+    ("coordinatore", "Paola", "Gallo", Role.COORDINATOR),
+    ("sistemi", "Andrea", "Conti", Role.IT_STAFF),
+    ("monitor", "Elena", "Costa", Role.TRIAL_MONITOR),
+    ("auditor", "Roberto", "Fontana", Role.AUDITOR),
+    ("admin", "Francesca", "Rizzo", Role.ADMINISTRATOR),
+)
+
+
+@transaction.atomic
+def ensure_demo_users() -> int:
+    if not (settings.DEMO_MODE or getattr(settings, "CORSIA_TESTING", False)):
+        raise RuntimeError("demo users exist only in demo mode (CORSIA_DEMO=1)")
+    created = 0
+    for index, (username, first, last, role) in enumerate(DEMO_USERS, start=1):
+        user, was_created = User.objects.get_or_create(
+            username=username,
+            defaults={"first_name": first, "last_name": last, "badge_code": f"BADGE{index:04d}"},
+        )
+        if was_created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+            created += 1
+        user.groups.add(Group.objects.get(name=role.value))
+    return created
