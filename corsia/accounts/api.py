@@ -42,7 +42,7 @@ def token_create(request: HttpRequest, payload: TokenRequest) -> TokenResponse:
 
 
 @router.delete("/token", response={204: None})
-def token_delete(request: HttpRequest) -> Status:
+def token_delete(request: HttpRequest) -> Status[None]:
     token: ApiToken | None = getattr(request, "api_token", None)
     if token is None:
         raise CorsiaError("Solo un token può revocare se stesso.", code="not_a_token_session")
