@@ -1,0 +1,81 @@
+"""Append-only audit tables: typed business events and the access log of reads.
+
+Each row carries ``prev_hash`` and ``hash`` (SHA-256 over the previous hash and the
+row's canonical payload), so any edit or deletion breaks the chain.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class AuditEvent(models.Model):
+    event_type = models.CharField(max_length=64, db_index=True)
+    occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_username = models.CharField(max_length=150, blank=True)
+    workstation = models.CharField(max_length=200, blank=True)
+    target_type = models.CharField(max_length=100, blank=True)
+    target_id = models.CharField(max_length=64, blank=True, db_index=True)
+    patient_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} {self.target_type}:{self.target_id} by {self.actor_username}"
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "event_type": self.event_type,
+            "occurred_at": self.occurred_at.isoformat(),
+            "actor": self.actor_username,
+            "workstation": self.workstation,
+            "target_type": self.target_type,
+            "target_id": self.target_id,
+            "patient_id": self.patient_id,
+            "before": self.before,
+            "after": self.after,
+            "reason": self.reason,
+        }
+
+
+class AccessLogEntry(models.Model):
+    """One read of a patient's data: who, which patient, what was viewed, when, where."""
+
+    accessed_at = models.DateTimeField(default=timezone.now, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    username = models.CharField(max_length=150)
+    patient_id = models.BigIntegerField(db_index=True)
+    what = models.CharField(max_length=200)
+    workstation = models.CharField(max_length=200, blank=True)
+    channel = models.CharField(max_length=10, default="web")  # web | api | fhir
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.username} viewed {self.what} of patient {self.patient_id}"
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "accessed_at": self.accessed_at.isoformat(),
+            "username": self.username,
+            "patient_id": self.patient_id,
+            "what": self.what,
+            "workstation": self.workstation,
+            "channel": self.channel,
+        }
