@@ -6,6 +6,7 @@ from ninja import Router, Schema, Status
 
 from corsia.accounts import services
 from corsia.accounts.models import ApiToken, User
+from corsia.core.access import AUTHENTICATED, api_perm, public
 from corsia.core.domain.errors import CorsiaError
 
 router = Router(tags=["auth"])
@@ -33,6 +34,7 @@ class InvalidCredentials(CorsiaError):
 
 
 @router.post("/token", auth=None, response=TokenResponse)
+@public
 def token_create(request: HttpRequest, payload: TokenRequest) -> TokenResponse:
     user = authenticate(request, username=payload.username, password=payload.password)
     if not isinstance(user, User) or not user.is_active:
@@ -42,6 +44,7 @@ def token_create(request: HttpRequest, payload: TokenRequest) -> TokenResponse:
 
 
 @router.delete("/token", response={204: None})
+@api_perm(AUTHENTICATED)
 def token_delete(request: HttpRequest) -> Status[None]:
     token: ApiToken | None = getattr(request, "api_token", None)
     if token is None:
@@ -51,6 +54,7 @@ def token_delete(request: HttpRequest) -> Status[None]:
 
 
 @router.get("/me", response=MeResponse)
+@api_perm(AUTHENTICATED)
 def me(request: HttpRequest) -> MeResponse:
     user = request.user
     assert isinstance(user, User)

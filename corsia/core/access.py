@@ -1,0 +1,87 @@
+"""Declared access control for pages and API operations.
+
+Every view and API operation declares the named permission it needs (or that it is
+public / open to any signed-in user). The declaration is an attribute the
+permission-matrix test reads, so a page without one is caught.
+
+    @require_perm("patients.view_patient")
+    def patient_summary(request, pk): ...
+
+Denials happen *before* any object lookup: a denied role gets 403 whatever the id.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+
+from corsia.core.domain.errors import PermissionRefused
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+PUBLIC = "__public__"
+AUTHENTICATED = "__authenticated__"
+
+
+def _declare(func: Any, permission: str) -> None:
+    func.corsia_permission = permission
+
+
+def require_perm(permission: str) -> Callable[[F], F]:
+    """Page view: anonymous → login; signed in without ``permission`` → 403."""
+
+    def decorator(view: F) -> F:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if permission != AUTHENTICATED and not request.user.has_perm(permission):
+                raise PermissionDenied(permission)
+            return view(request, *args, **kwargs)
+
+        _declare(wrapper, permission)
+        return wrapper  # type: ignore[return-value]  # same call signature as the wrapped view
+
+    return decorator
+
+
+def login_only(view: F) -> F:
+    return require_perm(AUTHENTICATED)(view)
+
+
+def public(view: F) -> F:
+    _declare(view, PUBLIC)
+    return view
+
+
+def api_perm(permission: str) -> Callable[[F], F]:
+    """API operation (authenticated by the router): missing ``permission`` → 403 problem+json."""
+
+    def decorator(operation: F) -> F:
+        @functools.wraps(operation)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            if permission != AUTHENTICATED and not request.user.has_perm(permission):
+                raise PermissionRefused(
+                    "Non hai il permesso per questa operazione.", details={"permission": permission}
+                )
+            return operation(request, *args, **kwargs)
+
+        _declare(wrapper, permission)
+        return wrapper  # type: ignore[return-value]  # same call signature as the wrapped operation
+
+    return decorator
+
+
+def declared_permission(func: Any) -> str | None:
+    """The declaration of a view/operation, following decorators."""
+    while func is not None:
+        found = getattr(func, "corsia_permission", None)
+        if found is not None:
+            return str(found)
+        func = getattr(func, "__wrapped__", None)
+    return None
