@@ -44,9 +44,9 @@ demo: migrate
 run: demo static
 	@echo "Corsia at http://$(HOST):$(PORT)/ — demo users in README.md (password corsia-demo)"
 	@export CORSIA_DEMO=1 DATABASE_URL="$(DB_URL)"; \
-	  $(PY) manage.py procrastinate worker --wait -v0 & worker=$$!; \
+	  $(PY) manage.py procrastinate worker & worker=$$!; \
 	  trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
-	  $(VENV)/bin/granian --interface wsgi --host $(HOST) --port $(PORT) --workers 1 --blocking-threads 8 \
+	  $(VENV)/bin/granian --interface wsgi --host $(HOST) --port $(PORT) --workers 1 --blocking-threads 4 --backpressure 16 \
 	    --static-path-route /static --static-path-mount var/staticfiles config.wsgi:application
 
 worker: install
