@@ -40,20 +40,32 @@ def token_revoke(*, token: ApiToken) -> ApiToken:
 
 @transaction.atomic
 def roles_sync() -> None:
-    """Create the declared permissions and make each role's group hold exactly its set."""
+    """Create the declared permissions and make each role's group hold exactly its set.
+
+    A declared name may coincide with one Django generates for a model
+    (``patients.view_patient``); the existing permission is then reused, and a role
+    holding the name holds every permission row of that ``app_label.codename``.
+    """
     for spec in PERMISSIONS:
-        content_type, _ = ContentType.objects.get_or_create(
-            app_label=spec.app_label, model="corsia"
+        existing = Permission.objects.filter(
+            content_type__app_label=spec.app_label, codename=spec.codename
         )
-        Permission.objects.update_or_create(
-            content_type=content_type, codename=spec.codename, defaults={"name": spec.name}
-        )
+        if not existing.exists():
+            content_type, _ = ContentType.objects.get_or_create(
+                app_label=spec.app_label, model="corsia"
+            )
+            Permission.objects.create(
+                content_type=content_type, codename=spec.codename, name=spec.name
+            )
     for role, names in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=role.value)
-        wanted = []
+        wanted: list[Permission] = []
         for full in sorted(names):
             app_label, codename = full.split(".", 1)
-            wanted.append(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            rows = list(
+                Permission.objects.filter(content_type__app_label=app_label, codename=codename)
             )
+            if not rows:
+                raise LookupError(f"role {role.value} names undeclared permission {full}")
+            wanted.extend(rows)
         group.permissions.set(wanted)

@@ -1,0 +1,1 @@
+"""Corsia's benchmark: a synthetic cancer centre and the figures to beat (`make bench`)."""

@@ -1,0 +1,89 @@
+"""Start the production server (granian, WSGI) on a free loopback port for the run."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def production_server(
+    *, database_url: str, workers: int = 2, threads: int = 4
+) -> Iterator[tuple[str, psutil.Process]]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "CORSIA_DEMO": "1",
+        "DJANGO_DEBUG": "0",
+        "LOG_LEVEL": "ERROR",
+        # the load comes from one address; the bench measures throughput, not lockout
+        "CORSIA_INACTIVITY_TIMEOUT_SECONDS": "86400",
+    }
+    command = [
+        str(Path(sys.executable).parent / "granian"),
+        "--interface",
+        "wsgi",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--blocking-threads",
+        str(threads),
+        "--no-ws",
+        "--log-level",
+        "error",
+        "config.wsgi:application",
+    ]
+    process = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603 - fixed command line
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/healthz", timeout=2) as response:  # noqa: S310 - loopback
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise RuntimeError("the server did not start")
+            time.sleep(0.3)
+        yield base, psutil.Process(process.pid)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def tree_peak_rss_mb(root: psutil.Process) -> float:
+    """Largest resident set among the server's worker processes, in MiB."""
+    processes = [root, *root.children(recursive=True)]
+    rss = []
+    for proc in processes:
+        try:
+            rss.append(proc.memory_info().rss)
+        except psutil.Error:
+            continue
+    return round(max(rss, default=0) / 2**20, 1)
