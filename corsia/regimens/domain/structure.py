@@ -19,7 +19,7 @@ from corsia.regimens.domain.spec import (
     Route,
 )
 
-CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9+\-./ ]{0,39}$")
+CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9+\-.]{0,39}$")
 INGREDIENT_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,79}$")
 ICD9CM_PATTERN = re.compile(r"^(\d{3}(\.\d{1,2})?|V\d{2}(\.\d{1,2})?)$")
 ICDO3_SITE_PATTERN = re.compile(r"^C\d{2}(\.\d)?$")
@@ -45,7 +45,7 @@ def validate_structure(spec: RegimenSpec) -> list[Problem]:
         problems.append(Problem(path, code, message))
 
     if not CODE_PATTERN.match(spec.code):
-        add("code", "invalid_code", "Codice non valido (lettere, cifre, + - . / spazio; max 40).")
+        add("code", "invalid_code", "Codice non valido (lettere, cifre, + - .; max 40).")
     if not spec.name:
         add("name", "required", "Il nome è obbligatorio.")
     if not 1 <= spec.cycle_length_days <= MAX_CYCLE_LENGTH_DAYS:
