@@ -1,11 +1,13 @@
-"""/api/v1/regimens and /api/v1/trials: thin wrappers over selectors and services."""
+"""/api/v1/regimens and /api/v1/trials: thin wrappers over selectors and services.
 
-from __future__ import annotations
+No ``from __future__ import annotations`` here: ninja resolves payload schemas from the
+annotations of the (decorated) operation, so they must be real objects.
+"""
 
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from corsia.core.access import api_perm
 from corsia.core.domain.errors import NotFound
@@ -119,6 +121,20 @@ def regimen_list(
     ]
 
 
+@router.post("/import", response={201: ImportOut})
+@api_perm("regimens.manage_regimen")
+def regimen_import(request: HttpRequest, code: str = "") -> Status[ImportOut]:
+    version = services.regimen_import_plan_definition(
+        actor=request.user,
+        document=request.body,
+        workstation=getattr(request, "workstation", None),
+        code=code or None,
+    )
+    return Status(
+        201, ImportOut(code=version.regimen.code, version=version.number, status=version.status)
+    )
+
+
 @router.get("/{code}", response=RegimenDetail)
 @api_perm("regimens.view_regimen")
 def regimen_get(request: HttpRequest, code: str) -> RegimenDetail:
@@ -160,18 +176,6 @@ def regimen_export(request: HttpRequest, code: str, number: int) -> HttpResponse
         atc_codes=selectors.ingredient_atc_codes(spec),
     )
     return HttpResponse(plan_definition_json(plan), content_type=FHIR_JSON)
-
-
-@router.post("/import", response={201: ImportOut})
-@api_perm("regimens.manage_regimen")
-def regimen_import(request: HttpRequest, code: str = "") -> tuple[int, ImportOut]:
-    version = services.regimen_import_plan_definition(
-        actor=request.user,
-        document=request.body,
-        workstation=getattr(request, "workstation", None),
-        code=code or None,
-    )
-    return 201, ImportOut(code=version.regimen.code, version=version.number, status=version.status)
 
 
 @router.post("/{code}/versions/{number}/approve", response=ApproveOut)
