@@ -26,11 +26,7 @@ def plan_definition_json(plan: dict[str, Any]) -> str:
 def parse_plan_definition(document: str | bytes | dict[str, Any]) -> dict[str, Any]:
     """Parse and validate a PlanDefinition; decimals come back as ``Decimal``."""
     try:
-        data = (
-            document
-            if isinstance(document, dict)
-            else json.loads(document, parse_float=Decimal)
-        )
+        data = document if isinstance(document, dict) else json.loads(document, parse_float=Decimal)
     except json.JSONDecodeError as exc:
         raise ValidationFailed(
             f"JSON non valido: {exc.msg} (riga {exc.lineno}).", code="invalid_json"

@@ -131,7 +131,9 @@ class RegimenComponent(models.Model):
     infusion_conditions = models.CharField(max_length=300, blank=True)
     off_label = models.BooleanField(default=False)
     observation_minutes = models.PositiveIntegerField(null=True, blank=True)
-    concentration_mg_ml = models.DecimalField(max_digits=10, decimal_places=4, null=True, blank=True)
+    concentration_mg_ml = models.DecimalField(
+        max_digits=10, decimal_places=4, null=True, blank=True
+    )
     law_648 = models.BooleanField(default=False)
     preparation_mode = models.CharField(
         max_length=10, choices=[(p.value, p.value) for p in PreparationMode], default="manual"
@@ -174,7 +176,9 @@ class RegimenApproval(models.Model):
     """One validator's approval of one version (two distinct ones validate it)."""
 
     version = models.ForeignKey(RegimenVersion, on_delete=models.PROTECT, related_name="approvals")
-    approver = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     approved_at = models.DateTimeField(default=timezone.now)
     comment = models.TextField(blank=True)
 
@@ -244,9 +248,7 @@ class TrialMonitorAssignment(TimeStampedModel):
 
     class Meta:
         default_permissions = ()
-        constraints = [
-            models.UniqueConstraint(fields=["trial", "user"], name="trial_monitor_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["trial", "user"], name="trial_monitor_once")]
 
     def __str__(self) -> str:
         return f"{self.user_id} monitors {self.trial_id}"

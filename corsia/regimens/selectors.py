@@ -138,9 +138,7 @@ def regimens_browse(
 ) -> QuerySet[RegimenVersion]:
     """The latest version of each regimen, filtered (disease: code prefix or label words)."""
     latest_ids = (
-        RegimenVersion.objects.order_by("regimen_id", "-number")
-        .distinct("regimen_id")
-        .values("id")
+        RegimenVersion.objects.order_by("regimen_id", "-number").distinct("regimen_id").values("id")
     )
     qs = RegimenVersion.objects.filter(id__in=latest_ids).select_related("regimen")
     if disease:
@@ -164,9 +162,7 @@ def regimens_browse(
 def regimen_detail(code: str) -> Regimen | None:
     return (
         Regimen.objects.filter(code=code)
-        .prefetch_related(
-            Prefetch("versions", queryset=RegimenVersion.objects.order_by("-number"))
-        )
+        .prefetch_related(Prefetch("versions", queryset=RegimenVersion.objects.order_by("-number")))
         .first()
     )
 
@@ -202,7 +198,9 @@ def trials_visible_to(user: Any) -> QuerySet[ClinicalTrial]:
     return ClinicalTrial.objects.none()
 
 
-def trial_enrollments(*, user: Any, trial: ClinicalTrial, workstation: Any) -> list[TrialEnrollment]:
+def trial_enrollments(
+    *, user: Any, trial: ClinicalTrial, workstation: Any
+) -> list[TrialEnrollment]:
     """The patients enrolled in a trial the user can see; each read is logged."""
     rows = list(trial.enrollments.select_related("arm_regimen").order_by("subject_code"))
     for row in rows:

@@ -254,9 +254,9 @@ def regimen_approve(
     _require(actor, VALIDATE)
     with transaction.atomic():
         version = (
-            RegimenVersion.objects.select_for_update().select_related("regimen").filter(
-                pk=version_id
-            )
+            RegimenVersion.objects.select_for_update()
+            .select_related("regimen")
+            .filter(pk=version_id)
         ).first()
         if version is None:
             raise NotFound("Versione dello schema inesistente.", code="regimen_not_found")
@@ -387,9 +387,7 @@ def trial_create(
         regimens = list(Regimen.objects.filter(code__in=codes))
         if len(regimens) != len(set(codes)):
             missing = sorted(set(codes) - {r.code for r in regimens})
-            raise ValidationFailed(
-                f"Schemi inesistenti: {', '.join(missing)}.", field="regimens"
-            )
+            raise ValidationFailed(f"Schemi inesistenti: {', '.join(missing)}.", field="regimens")
         trial = ClinicalTrial.objects.create(
             code=code,
             title=title,

@@ -71,7 +71,12 @@ def browse(request: HttpRequest) -> HttpResponse:
         "status": request.GET.get("status", ""),
         "text": request.GET.get("q", "").strip(),
     }
-    rows = selectors.regimens_browse(**filters)
+    rows = selectors.regimens_browse(
+        disease=filters["disease"],
+        therapy_type=filters["therapy_type"],
+        status=filters["status"],
+        text=filters["text"],
+    )
     return render(
         request,
         "regimens/browse.html",

@@ -7,6 +7,7 @@ order of the components in the list.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from corsia.regimens.domain.spec import DOSE_UNITS
@@ -27,7 +28,13 @@ def weekly(first: int, count: int) -> list[int]:
 
 
 def ref(authors: str, title: str, journal: str, year: int, citation: str = "") -> Doc:
-    return {"authors": authors, "title": title, "journal": journal, "year": year, "citation": citation}
+    return {
+        "authors": authors,
+        "title": title,
+        "journal": journal,
+        "year": year,
+        "citation": citation,
+    }
 
 
 def icd9(code: str, label: str) -> Doc:
@@ -106,48 +113,122 @@ LOCAL = "Supporto di base: adattare al protocollo locale (MASCC/ESMO) in validaz
 def antiemetic(on: list[int], *, high: bool = False) -> list[Doc]:
     dex = "12" if high else "8"
     return [
-        drug("ondansetron", "8", "mg", on, role="premedication", minutes=15,
-             prep="sodio cloruro 0,9% 100 mL", desc="30 minuti prima della chemioterapia",
-             notes=LOCAL),
-        drug("dexamethasone", dex, "mg", on, role="premedication", minutes=15,
-             prep="sodio cloruro 0,9% 100 mL", notes=LOCAL
-             + (" Schema altamente emetogeno: aggiungere un antagonista NK1." if high else "")),
+        drug(
+            "ondansetron",
+            "8",
+            "mg",
+            on,
+            role="premedication",
+            minutes=15,
+            prep="sodio cloruro 0,9% 100 mL",
+            desc="30 minuti prima della chemioterapia",
+            notes=LOCAL,
+        ),
+        drug(
+            "dexamethasone",
+            dex,
+            "mg",
+            on,
+            role="premedication",
+            minutes=15,
+            prep="sodio cloruro 0,9% 100 mL",
+            notes=LOCAL
+            + (" Schema altamente emetogeno: aggiungere un antagonista NK1." if high else ""),
+        ),
     ]
 
 
 def taxane_premed(on: list[int], *, dex: str = "20") -> list[Doc]:
     return [
-        drug("dexamethasone", dex, "mg", on, role="premedication", minutes=15,
-             prep="sodio cloruro 0,9% 100 mL", desc="30 minuti prima del taxano", notes=LOCAL),
-        drug("chlorphenamine", "10", "mg", on, role="premedication",
-             desc="30 minuti prima del taxano", notes=LOCAL),
+        drug(
+            "dexamethasone",
+            dex,
+            "mg",
+            on,
+            role="premedication",
+            minutes=15,
+            prep="sodio cloruro 0,9% 100 mL",
+            desc="30 minuti prima del taxano",
+            notes=LOCAL,
+        ),
+        drug(
+            "chlorphenamine",
+            "10",
+            "mg",
+            on,
+            role="premedication",
+            desc="30 minuti prima del taxano",
+            notes=LOCAL,
+        ),
     ]
 
 
 def antibody_premed(on: list[int], *, cycles: tuple[int, int | None] = (1, None)) -> list[Doc]:
     return [
-        drug("paracetamol", "1000", "mg", on, route="po", role="premedication",
-             desc="30-60 minuti prima dell'anticorpo", notes=LOCAL, cycles=cycles),
-        drug("chlorphenamine", "10", "mg", on, role="premedication",
-             desc="30 minuti prima dell'anticorpo", notes=LOCAL, cycles=cycles),
+        drug(
+            "paracetamol",
+            "1000",
+            "mg",
+            on,
+            route="po",
+            role="premedication",
+            desc="30-60 minuti prima dell'anticorpo",
+            notes=LOCAL,
+            cycles=cycles,
+        ),
+        drug(
+            "chlorphenamine",
+            "10",
+            "mg",
+            on,
+            role="premedication",
+            desc="30 minuti prima dell'anticorpo",
+            notes=LOCAL,
+            cycles=cycles,
+        ),
     ]
 
 
 def hydration(on: list[int], *, volume: str = "1000", when: str = "prima") -> Doc:
-    return drug("sodium_chloride", volume, "mL", on, role="hydration", minutes=120,
-                desc=f"idratazione {when} del cisplatino (con KCl e MgSO4 secondo protocollo locale)",
-                notes=LOCAL)
+    return drug(
+        "sodium_chloride",
+        volume,
+        "mL",
+        on,
+        role="hydration",
+        minutes=120,
+        desc=f"idratazione {when} del cisplatino (con KCl e MgSO4 secondo protocollo locale)",
+        notes=LOCAL,
+    )
 
 
 def gcsf(on: list[int], *, note: str = "") -> Doc:
-    return drug("filgrastim", "5", "mcg/kg", on, route="sc", role="supportive",
-                desc="5 mcg/kg/die s.c.", notes=note or "Profilassi primaria con G-CSF.")
+    return drug(
+        "filgrastim",
+        "5",
+        "mcg/kg",
+        on,
+        route="sc",
+        role="supportive",
+        desc="5 mcg/kg/die s.c.",
+        notes=note or "Profilassi primaria con G-CSF.",
+    )
 
 
-def mesna(dose: str, unit: str, on: list[int], *, minutes: int | None = None, desc: str = "") -> Doc:
-    return drug("mesna", dose, unit, on, role="supportive", minutes=minutes,
-                infusion="continuous" if minutes and minutes >= 1440 else None,
-                desc=desc or "uroprotezione", competence="pharmacy")
+def mesna(
+    dose: str, unit: str, on: list[int], *, minutes: int | None = None, desc: str = ""
+) -> Doc:
+    return drug(
+        "mesna",
+        dose,
+        unit,
+        on,
+        role="supportive",
+        minutes=minutes,
+        infusion="continuous" if minutes and minutes >= 1440 else None,
+        desc=desc or "uroprotezione",
+        competence="pharmacy",
+    )
 
 
 def regimen(
@@ -159,7 +240,7 @@ def regimen(
     cycle: int,
     diseases: list[Doc],
     refs: list[Doc],
-    components: list[Doc | list[Doc]],
+    components: Sequence[Doc | list[Doc]],
     max_cycles: int | None = None,
     description: str = "",
     notes: str = "",
@@ -188,7 +269,10 @@ def regimen(
 
 
 def paediatric(
-    *, below_kg: str | None = None, below_bsa: str | None = None, decimals: int = 2,
+    *,
+    below_kg: str | None = None,
+    below_bsa: str | None = None,
+    decimals: int = 2,
     min_kg: str | None = None,
 ) -> Doc:
     return {

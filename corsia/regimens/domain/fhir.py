@@ -57,7 +57,12 @@ _NATIVE_COMPONENT_FIELDS = {
 }
 _HEADER_EXTENSIONS = ("therapy_type", "intent", "cycle_length_days", "max_cycles", "notes")
 _REFERENCE_FIELDS = ("authors", "title", "journal", "year", "citation", "pmid")
-_PAEDIATRIC_FIELDS = ("mg_kg_below_weight_kg", "mg_kg_below_bsa_m2", "dose_decimals", "min_weight_kg")
+_PAEDIATRIC_FIELDS = (
+    "mg_kg_below_weight_kg",
+    "mg_kg_below_bsa_m2",
+    "dose_decimals",
+    "min_weight_kg",
+)
 
 _STATUS_TO_FHIR = {
     "in_test": "draft",
@@ -172,7 +177,9 @@ def spec_to_plan_definition(
                 "citation": ref.text(),
                 "extension": [
                     e
-                    for e in (_value_ext(f"reference-{f}", getattr(ref, f)) for f in _REFERENCE_FIELDS)
+                    for e in (
+                        _value_ext(f"reference-{f}", getattr(ref, f)) for f in _REFERENCE_FIELDS
+                    )
                     if e
                 ],
             }
@@ -325,12 +332,12 @@ def plan_definition_to_spec(plan: dict[str, Any]) -> RegimenSpec:
         if offset is None:
             raise _fail("Giorno senza timingDuration.", f"action[0].action[{day_index}]")
         for item in day_action.get("action", []):
-            ref = item.get("definitionCanonical")
-            if ref not in activities:
-                raise _fail(f"Riferimento {ref!r} a un'attività assente.", "action")
-            days_of[ref].append(int(offset) + 1)
+            target = str(item.get("definitionCanonical"))
+            if target not in activities:
+                raise _fail(f"Riferimento {target!r} a un'attività assente.", "action")
+            days_of[target].append(int(offset) + 1)
     components = []
-    for ref, activity in activities.items():
+    for key, activity in activities.items():
         dosage = (activity.get("dosage") or [{}])[0]
         dose = (dosage.get("doseAndRate") or [{}])[0].get("doseQuantity", {})
         ingredient = next(
@@ -352,7 +359,7 @@ def plan_definition_to_spec(plan: dict[str, Any]) -> RegimenSpec:
         data: dict[str, Any] = {
             "sequence": dosage.get("sequence"),
             "ingredient": ingredient,
-            "days": sorted(days_of[ref]),
+            "days": sorted(days_of[key]),
             "dose": _decimal_text(dose.get("value")),
             "dose_unit": dose.get("unit"),
             "dose_description": dosage.get("text", ""),
@@ -367,8 +374,10 @@ def plan_definition_to_spec(plan: dict[str, Any]) -> RegimenSpec:
             value = _ext_value(sub, f"component-{name}")
             if value is not None:
                 data[name] = value
-        components.append(component_from_dict(data, f"contained[{ref[1:]}]"))
-    header["components"] = [component_to_dict(c) for c in sorted(components, key=lambda c: c.sequence)]
+        components.append(component_from_dict(data, f"contained[{key[1:]}]"))
+    header["components"] = [
+        component_to_dict(c) for c in sorted(components, key=lambda c: c.sequence)
+    ]
     return spec_from_dict(header)
 
 

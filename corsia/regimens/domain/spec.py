@@ -388,7 +388,7 @@ class _Reader:
         value = self.raw(key, default)
         if value is None:
             return None
-        if isinstance(value, bool) or isinstance(value, float):
+        if isinstance(value, (bool, float)):
             raise self._fail(key, "atteso un numero decimale scritto come testo (es. «85»)")
         try:
             number = Decimal(str(value))

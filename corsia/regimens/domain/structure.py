@@ -111,7 +111,11 @@ def validate_structure(spec: RegimenSpec) -> list[Problem]:
             )
         seen_sequences.setdefault(c.sequence, index)
         if not INGREDIENT_PATTERN.match(c.ingredient):
-            add(f"{path}.ingredient", "invalid_ingredient", "Codice del principio attivo non valido.")
+            add(
+                f"{path}.ingredient",
+                "invalid_ingredient",
+                "Codice del principio attivo non valido.",
+            )
         if not c.days:
             add(f"{path}.days", "no_days", "Indicare almeno un giorno del ciclo.")
         if len(set(c.days)) != len(c.days):
@@ -170,11 +174,7 @@ def validate_structure(spec: RegimenSpec) -> list[Problem]:
             add(f"{path}.cycle_from", "invalid_cycle", "Il primo ciclo è ≥ 1.")
         if c.cycle_to is not None and c.cycle_to < c.cycle_from:
             add(f"{path}.cycle_to", "invalid_cycle", "L'ultimo ciclo precede il primo.")
-        if (
-            spec.max_cycles is not None
-            and c.cycle_from > spec.max_cycles
-            and c.cycle_from >= 1
-        ):
+        if spec.max_cycles is not None and c.cycle_from > spec.max_cycles and c.cycle_from >= 1:
             add(
                 f"{path}.cycle_from",
                 "cycle_beyond_max",

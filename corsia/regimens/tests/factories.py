@@ -77,7 +77,10 @@ def abvd_spec(code: str = "ABVD-T", *, doxorubicin: str = "25") -> RegimenSpec:
         ),
         bibliography=(
             Reference(
-                "Bonadonna G, et al.", "Combination chemotherapy of Hodgkin's disease", "Cancer", 1975
+                "Bonadonna G, et al.",
+                "Combination chemotherapy of Hodgkin's disease",
+                "Cancer",
+                1975,
             ),
         ),
         diseases=(DiseaseLink(DiseaseSystem.ICDO3_MORPHOLOGY, "9650/3", "Hodgkin"),),

@@ -4,6 +4,7 @@ checked against the cited publications (values written here from the papers)."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -22,7 +23,9 @@ def _ingredient_codes() -> set[str]:
     return {c.ingredient for s in SPECS.values() for c in s.components}
 
 
-def _doses(spec: RegimenSpec, ingredient: str) -> list[tuple[str, str, tuple[int, ...], str | None]]:
+def _doses(
+    spec: RegimenSpec, ingredient: str
+) -> list[tuple[str, str, tuple[int, ...], str | None]]:
     return [
         (
             format(c.dose.normalize(), "f"),
@@ -42,13 +45,31 @@ def test_library_size_and_coverage() -> None:
     assert all(validate_structure(s) == [] for s in specs)
     assert all(s.bibliography for s in specs)
     sites = {d.code for s in specs for d in s.diseases}
-    for code in ("C50.9", "C18.9", "C34.9", "C16.9", "C25.9", "C56.9", "C76.0", "C67.9",
-                 "C61.9", "C49.9", "C62.9", "9650/3", "9680/3", "9732/3", "9861/3", "9875/3",
-                 "9823/3", "9811/3"):
+    for code in (
+        "C50.9",
+        "C18.9",
+        "C34.9",
+        "C16.9",
+        "C25.9",
+        "C56.9",
+        "C76.0",
+        "C67.9",
+        "C61.9",
+        "C49.9",
+        "C62.9",
+        "9650/3",
+        "9680/3",
+        "9732/3",
+        "9861/3",
+        "9875/3",
+        "9823/3",
+        "9811/3",
+    ):
         assert code in sites, code
 
 
 # --- doses from the primary publications -------------------------------------------------
+
 
 def test_folfox4_de_gramont_jco_2000() -> None:
     # de Gramont A et al. J Clin Oncol 2000;18:2938-47: oxaliplatin 85 mg/m² 2 h d1; leucovorin
@@ -57,8 +78,14 @@ def test_folfox4_de_gramont_jco_2000() -> None:
     assert s.cycle_length_days == 14
     assert _doses(s, "oxaliplatin") == [("85", "mg/m2", (1,), None)]
     assert _doses(s, "calcium_folinate") == [("200", "mg/m2", (1, 2), None)]
-    assert _doses(s, "fluorouracil") == [("400", "mg/m2", (1, 2), None), ("600", "mg/m2", (1, 2), None)]
-    assert [c.duration_minutes for c in s.components if c.ingredient == "fluorouracil"] == [None, 1320]
+    assert _doses(s, "fluorouracil") == [
+        ("400", "mg/m2", (1, 2), None),
+        ("600", "mg/m2", (1, 2), None),
+    ]
+    assert [c.duration_minutes for c in s.components if c.ingredient == "fluorouracil"] == [
+        None,
+        1320,
+    ]
 
 
 def test_abvd_bonadonna_cancer_1975() -> None:
@@ -91,7 +118,10 @@ def test_folfirinox_conroy_nejm_2011() -> None:
     assert _doses(s, "oxaliplatin") == [("85", "mg/m2", (1,), None)]
     assert _doses(s, "irinotecan") == [("180", "mg/m2", (1,), None)]
     assert _doses(s, "calcium_folinate") == [("400", "mg/m2", (1,), None)]
-    assert _doses(s, "fluorouracil") == [("400", "mg/m2", (1,), None), ("2400", "mg/m2", (1,), None)]
+    assert _doses(s, "fluorouracil") == [
+        ("400", "mg/m2", (1,), None),
+        ("2400", "mg/m2", (1,), None),
+    ]
 
 
 def test_bep_williams_nejm_1987() -> None:
@@ -132,6 +162,7 @@ def test_oepa_euronet_phl_c1() -> None:
 
 # --- loading -------------------------------------------------------------------------------
 
+
 def test_missing_ingredients_are_named_and_nothing_is_loaded(db: None) -> None:
     make_ingredients(_ingredient_codes() - {"trabectedin", "eribulin"})
     with pytest.raises(ValidationFailed) as error:
@@ -142,7 +173,7 @@ def test_missing_ingredients_are_named_and_nothing_is_loaded(db: None) -> None:
 
 
 def test_library_loads_in_test_idempotently_and_demo_validation_makes_it_prescribable(
-    make_user,  # type: ignore[no-untyped-def]
+    make_user: Any,
 ) -> None:
     make_ingredients(_ingredient_codes())
     medico = make_user(Role.PHYSICIAN, username="medico")

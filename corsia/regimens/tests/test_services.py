@@ -117,7 +117,9 @@ def test_stale_editor_and_unchanged_document_are_refused(people) -> None:  # typ
     services.regimen_save(actor=people["admin"], spec=abvd_spec(), expected_version=None)
     regimen = Regimen.objects.get()
     with pytest.raises(ValidationFailed) as error:
-        services.regimen_save(actor=people["admin"], spec=abvd_spec(), expected_version=regimen.version)
+        services.regimen_save(
+            actor=people["admin"], spec=abvd_spec(), expected_version=regimen.version
+        )
     assert error.value.code == "no_changes"
     with pytest.raises(Exception) as stale:
         services.regimen_save(

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.test import Client
 
 from corsia.accounts.domain.roles import Role
+from corsia.accounts.models import User
 from corsia.audit.models import AccessLogEntry
 from corsia.regimens import services
 from corsia.regimens.models import RegimenApproval, RegimenVersion
 from corsia.regimens.tests.factories import ABVD_INGREDIENTS, abvd_spec, make_ingredients
 
 
-def _setup(make_user):  # type: ignore[no-untyped-def]
+def _setup(make_user: Any) -> tuple[User, RegimenVersion]:
     make_ingredients(ABVD_INGREDIENTS)
     admin = make_user(Role.PHARMACIST, username="pharma")
     version = services.regimen_save(actor=admin, spec=abvd_spec("ABVD-T"), expected_version=None)
@@ -54,10 +56,14 @@ def test_api_export_import_and_approve(make_user, client_for) -> None:  # type: 
     )
     assert refused.status_code == 403
     first = doctor.post(
-        "/api/v1/regimens/ABVD-T/versions/1/approve", {"comment": "ok"}, content_type="application/json"
+        "/api/v1/regimens/ABVD-T/versions/1/approve",
+        {"comment": "ok"},
+        content_type="application/json",
     )
     assert first.json() == {"code": "ABVD-T", "version": 1, "status": "in_test", "approvals": 1}
-    again = doctor.post("/api/v1/regimens/ABVD-T/versions/1/approve", {}, content_type="application/json")
+    again = doctor.post(
+        "/api/v1/regimens/ABVD-T/versions/1/approve", {}, content_type="application/json"
+    )
     assert again.status_code == 409
     assert again.json()["code"] == "approval_duplicate"
     assert RegimenApproval.objects.filter(version=version).count() == 1
@@ -66,13 +72,15 @@ def test_api_export_import_and_approve(make_user, client_for) -> None:  # type: 
 def test_pages_render_for_the_roles_that_use_them(make_user, client_for) -> None:  # type: ignore[no-untyped-def]
     admin, version = _setup(make_user)
     services.regimen_save(
-        actor=admin, spec=abvd_spec("ABVD-T", doxorubicin="30"), expected_version=version.regimen.version
+        actor=admin,
+        spec=abvd_spec("ABVD-T", doxorubicin="30"),
+        expected_version=version.regimen.version,
     )
     pharmacist = client_for(Role.PHARMACIST)
     browse = pharmacist.get("/regimens/", {"therapy_type": "chemotherapy"})
     assert browse.status_code == 200 and b"ABVD-T" in browse.content
     detail = pharmacist.get("/regimens/ABVD-T/")
-    assert detail.status_code == 200 and "versione 2".encode() in detail.content
+    assert detail.status_code == 200 and b"versione 2" in detail.content
     diff = pharmacist.get("/regimens/ABVD-T/diff/", {"a": 1, "b": 2})
     assert b"components[1].dose" in diff.content
     assert pharmacist.get("/regimens/ABVD-T/edit/").status_code == 200
@@ -102,14 +110,20 @@ def test_editor_saves_a_new_version_and_refuses_a_broken_one(make_user, client_f
     changed = document.replace('"cycle_length_days": 28', '"cycle_length_days": 21')
     saved = pharmacist.post("/regimens/ABVD-T/edit/", {"document": changed, "regimen_version": "1"})
     assert saved.status_code == 302
-    assert list(RegimenVersion.objects.values_list("number", "cycle_length_days")) == [(1, 28), (2, 21)]
+    assert list(RegimenVersion.objects.values_list("number", "cycle_length_days")) == [
+        (1, 28),
+        (2, 21),
+    ]
 
 
 def test_trial_monitor_sees_only_assigned_trials_and_reads_are_logged(make_user) -> None:  # type: ignore[no-untyped-def]
     admin, _version = _setup(make_user)
     monitor = make_user(Role.TRIAL_MONITOR, username="monitor.a")
     mine = services.trial_create(
-        actor=admin, code="HD-01", title="Studio Hodgkin", eudract_number="2019-001234-12",
+        actor=admin,
+        code="HD-01",
+        title="Studio Hodgkin",
+        eudract_number="2019-001234-12",
         regimen_codes=["ABVD-T"],
     )
     other = services.trial_create(
@@ -117,7 +131,11 @@ def test_trial_monitor_sees_only_assigned_trials_and_reads_are_logged(make_user)
     )
     services.trial_monitor_assign(actor=admin, trial_id=mine.pk, monitor=monitor)
     services.trial_enrol_patient(
-        actor=admin, trial_id=mine.pk, patient_id=42, subject_code="S-001", arm_regimen_code="ABVD-T"
+        actor=admin,
+        trial_id=mine.pk,
+        patient_id=42,
+        subject_code="S-001",
+        arm_regimen_code="ABVD-T",
     )
     client = Client()
     client.force_login(monitor)
