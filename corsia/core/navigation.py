@@ -21,6 +21,9 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("patients:search", _("Pazienti"), "patients.view_patient"),
     NavItem("audit:access_log", _("Registro accessi"), "audit.view_accesslog"),
     NavItem("accounts:users", _("Utenti"), "accounts.manage_users"),
+    NavItem("regimens:browse", _("Schemi di terapia"), "regimens.view_regimen"),
+    NavItem("regimens:queue", _("Validazione schemi"), "regimens.validate_regimen"),
+    NavItem("regimens:trials", _("Studi clinici"), "regimens.view_trial"),
 )
 
 

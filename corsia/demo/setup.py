@@ -10,6 +10,9 @@ from corsia.accounts import services as accounts_services
 def reference_data() -> Iterator[str]:
     accounts_services.roles_sync()
     yield "roles and permissions synchronised"
+    from corsia.regimens import library as regimen_library
+
+    yield regimen_library.load_preloaded()
 
 
 def demo_hospital() -> Iterator[str]:
@@ -17,3 +20,6 @@ def demo_hospital() -> Iterator[str]:
 
     created = users.ensure_demo_users()
     yield f"demo users: {created} created"
+    from corsia.regimens import library as regimen_library
+
+    yield regimen_library.validate_for_demo(validators=("medico", "medico2"))

@@ -61,6 +61,12 @@ PERMISSIONS: tuple[PermissionSpec, ...] = (
     PermissionSpec("patients", "manage_encounter", "Gestire ricoveri e accessi"),
     PermissionSpec("patients", "record_consent", "Raccogliere i consensi"),
     PermissionSpec("patients", "print_wristband", "Stampare il braccialetto"),
+    PermissionSpec("regimens", "view_regimen", "Consultare la libreria degli schemi di terapia"),
+    PermissionSpec("regimens", "manage_regimen", "Amministrare gli schemi di terapia"),
+    PermissionSpec("regimens", "validate_regimen", "Validare gli schemi di terapia"),
+    PermissionSpec("regimens", "view_trial", "Consultare gli studi clinici assegnati"),
+    PermissionSpec("regimens", "view_all_trials", "Consultare tutti gli studi clinici"),
+    PermissionSpec("regimens", "manage_trial", "Gestire studi clinici e arruolamenti"),
 )
 
 _CLINICAL_READ = {"patients.view_patient", "audit.view_history"}
@@ -108,6 +114,27 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     ),
 }
 
+# Regimen library and clinical trials (corsia.regimens).
+_REGIMEN_ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
+    Role.PHYSICIAN: frozenset(
+        {"regimens.view_regimen", "regimens.validate_regimen", "regimens.view_trial"}
+        | {"regimens.view_all_trials"}
+    ),
+    Role.PHARMACIST: frozenset(
+        {"regimens.view_regimen", "regimens.validate_regimen", "regimens.manage_regimen"}
+        | {"regimens.view_trial", "regimens.view_all_trials", "regimens.manage_trial"}
+    ),
+    Role.TECHNICIAN: frozenset({"regimens.view_regimen"}),
+    Role.NURSE: frozenset({"regimens.view_regimen"}),
+    Role.TRIAL_MONITOR: frozenset({"regimens.view_trial"}),
+    Role.ADMINISTRATOR: frozenset(
+        {"regimens.view_regimen", "regimens.manage_regimen", "regimens.view_trial"}
+        | {"regimens.view_all_trials", "regimens.manage_trial"}
+    ),
+}
+for _role, _names in _REGIMEN_ROLE_PERMISSIONS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _names
+
 # Where each role lands after login: a URL name (its worklist).
 ROLE_LANDING: dict[Role, str] = {
     Role.PHYSICIAN: "patients:search",
@@ -116,7 +143,7 @@ ROLE_LANDING: dict[Role, str] = {
     Role.NURSE: "patients:search",
     Role.COORDINATOR: "patients:search",
     Role.IT_STAFF: "accounts:users",
-    Role.TRIAL_MONITOR: "accounts:password_change",
+    Role.TRIAL_MONITOR: "regimens:trials",
     Role.AUDITOR: "audit:access_log",
     Role.ADMINISTRATOR: "accounts:users",
 }

@@ -1,0 +1,211 @@
+"""/api/v1/regimens and /api/v1/trials: thin wrappers over selectors and services.
+
+No ``from __future__ import annotations`` here: ninja resolves payload schemas from the
+annotations of the (decorated) operation, so they must be real objects.
+"""
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Router, Schema, Status
+
+from corsia.core.access import api_perm
+from corsia.core.domain.errors import NotFound
+from corsia.regimens import selectors, services
+from corsia.regimens.domain.fhir import spec_to_plan_definition
+from corsia.regimens.domain.spec import spec_to_dict
+from corsia.regimens.fhir_io import plan_definition_json
+from corsia.regimens.models import RegimenVersion
+
+router = Router(tags=["regimens"])
+trials_router = Router(tags=["trials"])
+
+FHIR_JSON = "application/fhir+json"
+
+
+class RegimenRow(Schema):
+    code: str
+    name: str
+    version: int
+    status: str
+    therapy_type: str
+    intent: str
+    cycle_length_days: int
+    max_cycles: int | None
+    paediatric: bool
+    is_active: bool
+    approvals: int
+
+
+class VersionRow(Schema):
+    number: int
+    status: str
+    author: str | None
+    approvals: list[str]
+    validated_at: str | None
+
+
+class RegimenDetail(Schema):
+    code: str
+    is_active: bool
+    current_validated_version: int | None
+    latest: dict[str, Any]
+    latest_version: int
+    latest_status: str
+    versions: list[VersionRow]
+
+
+class ApproveIn(Schema):
+    comment: str = ""
+
+
+class ApproveOut(Schema):
+    code: str
+    version: int
+    status: str
+    approvals: int
+
+
+class ImportOut(Schema):
+    code: str
+    version: int
+    status: str
+
+
+class TrialRow(Schema):
+    code: str
+    title: str
+    eudract_number: str
+    ctis_number: str
+    regimens: list[str]
+
+
+def _version(code: str, number: int) -> RegimenVersion:
+    version = (
+        RegimenVersion.objects.select_related("regimen")
+        .filter(regimen__code=code, number=number)
+        .first()
+    )
+    if version is None:
+        raise NotFound(f"Versione {number} dello schema {code} inesistente.")
+    return version
+
+
+@router.get("/", response=list[RegimenRow])
+@api_perm("regimens.view_regimen")
+def regimen_list(
+    request: HttpRequest,
+    disease: str = "",
+    therapy_type: str = "",
+    status: str = "",
+    q: str = "",
+) -> list[RegimenRow]:
+    rows = selectors.regimens_browse(
+        disease=disease, therapy_type=therapy_type, status=status, text=q
+    )
+    return [
+        RegimenRow(
+            code=v.regimen.code,
+            name=v.name,
+            version=v.number,
+            status=v.status,
+            therapy_type=v.therapy_type,
+            intent=v.intent,
+            cycle_length_days=v.cycle_length_days,
+            max_cycles=v.max_cycles,
+            paediatric=v.paediatric,
+            is_active=v.regimen.is_active,
+            approvals=v.approval_count,  # type: ignore[attr-defined]  # annotated by the selector
+        )
+        for v in rows
+    ]
+
+
+@router.post("/import", response={201: ImportOut})
+@api_perm("regimens.manage_regimen")
+def regimen_import(request: HttpRequest, code: str = "") -> Status[ImportOut]:
+    version = services.regimen_import_plan_definition(
+        actor=request.user,
+        document=request.body,
+        workstation=getattr(request, "workstation", None),
+        code=code or None,
+    )
+    return Status(
+        201, ImportOut(code=version.regimen.code, version=version.number, status=version.status)
+    )
+
+
+@router.get("/{code}", response=RegimenDetail)
+@api_perm("regimens.view_regimen")
+def regimen_get(request: HttpRequest, code: str) -> RegimenDetail:
+    regimen = selectors.regimen_detail(code)
+    if regimen is None:
+        raise NotFound(f"Lo schema {code} non esiste.")
+    latest = selectors.latest_version(regimen)
+    current = selectors.current_version(regimen)
+    versions = [
+        VersionRow(
+            number=v.number,
+            status=v.status,
+            author=v.author.username if v.author else None,
+            approvals=[a.approver.username for a in v.approvals.select_related("approver")],
+            validated_at=v.validated_at.isoformat() if v.validated_at else None,
+        )
+        for v in regimen.versions.select_related("author").order_by("-number")
+    ]
+    return RegimenDetail(
+        code=regimen.code,
+        is_active=regimen.is_active,
+        current_validated_version=current.number if current else None,
+        latest=spec_to_dict(selectors.version_spec(latest)),
+        latest_version=latest.number,
+        latest_status=latest.status,
+        versions=versions,
+    )
+
+
+@router.get("/{code}/versions/{number}/plandefinition")
+@api_perm("regimens.view_regimen")
+def regimen_export(request: HttpRequest, code: str, number: int) -> HttpResponse:
+    version = _version(code, number)
+    spec = selectors.version_spec(version)
+    plan = spec_to_plan_definition(
+        spec,
+        version=version.number,
+        status=version.status,
+        atc_codes=selectors.ingredient_atc_codes(spec),
+    )
+    return HttpResponse(plan_definition_json(plan), content_type=FHIR_JSON)
+
+
+@router.post("/{code}/versions/{number}/approve", response=ApproveOut)
+@api_perm("regimens.validate_regimen")
+def regimen_approve(request: HttpRequest, code: str, number: int, payload: ApproveIn) -> ApproveOut:
+    version = _version(code, number)
+    version = services.regimen_approve(
+        actor=request.user,
+        version_id=version.pk,
+        workstation=getattr(request, "workstation", None),
+        comment=payload.comment,
+    )
+    return ApproveOut(
+        code=code,
+        version=version.number,
+        status=version.status,
+        approvals=version.approvals.count(),
+    )
+
+
+@trials_router.get("/", response=list[TrialRow])
+@api_perm("regimens.view_trial")
+def trial_list(request: HttpRequest) -> list[TrialRow]:
+    return [
+        TrialRow(
+            code=t.code,
+            title=t.title,
+            eudract_number=t.eudract_number,
+            ctis_number=t.ctis_number,
+            regimens=[r.code for r in t.regimens.all()],
+        )
+        for t in selectors.trials_visible_to(request.user).prefetch_related("regimens")
+    ]

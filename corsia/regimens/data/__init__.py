@@ -1,0 +1,22 @@
+"""The preloaded regimen library, written from the primary publications.
+
+One entry per regimen, with its bibliography; doses are those of the cited trial. The
+library arrives "in test": each hospital validates what it adopts (two validators).
+Not derived from HemOnc.org (CC BY-NC-SA): every regimen was written from its source.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from corsia.regimens.domain.spec import RegimenSpec, spec_from_dict
+
+
+def documents() -> list[dict[str, Any]]:
+    from corsia.regimens.data import haematology, paediatric, solid
+
+    return [*solid.REGIMENS, *haematology.REGIMENS, *paediatric.REGIMENS]
+
+
+def specs() -> list[RegimenSpec]:
+    return [spec_from_dict(doc) for doc in documents()]

@@ -1,0 +1,535 @@
+"""A regimen as a value: the content of one version, without the database.
+
+The same shape is used by the preloaded library (``corsia/regimens/data``), the
+editor (a JSON document), the FHIR mapping and the version diff, so a regimen can be
+compared, validated and exported without touching Django.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Any
+
+from corsia.core.domain.errors import ValidationFailed
+
+
+class TherapyType(StrEnum):
+    CHEMOTHERAPY = "chemotherapy"
+    CHEMOIMMUNOTHERAPY = "chemoimmunotherapy"
+    IMMUNOTHERAPY = "immunotherapy"
+    TARGETED = "targeted"
+    HORMONE = "hormone"
+    CONDITIONING = "conditioning"
+    SUPPORTIVE = "supportive"
+
+
+THERAPY_TYPE_LABELS_IT: dict[TherapyType, str] = {
+    TherapyType.CHEMOTHERAPY: "Chemioterapia",
+    TherapyType.CHEMOIMMUNOTHERAPY: "Chemio-immunoterapia",
+    TherapyType.IMMUNOTHERAPY: "Immunoterapia",
+    TherapyType.TARGETED: "Terapia a bersaglio molecolare",
+    TherapyType.HORMONE: "Ormonoterapia",
+    TherapyType.CONDITIONING: "Condizionamento (alte dosi)",
+    TherapyType.SUPPORTIVE: "Terapia di supporto",
+}
+
+
+class Intent(StrEnum):
+    CURATIVE = "curative"
+    ADJUVANT = "adjuvant"
+    NEOADJUVANT = "neoadjuvant"
+    PALLIATIVE = "palliative"
+    MAINTENANCE = "maintenance"
+    INDUCTION = "induction"
+    CONSOLIDATION = "consolidation"
+    SALVAGE = "salvage"
+    CHEMORADIATION = "chemoradiation"
+
+
+INTENT_LABELS_IT: dict[Intent, str] = {
+    Intent.CURATIVE: "Curativo",
+    Intent.ADJUVANT: "Adiuvante",
+    Intent.NEOADJUVANT: "Neoadiuvante",
+    Intent.PALLIATIVE: "Palliativo / malattia avanzata",
+    Intent.MAINTENANCE: "Mantenimento",
+    Intent.INDUCTION: "Induzione",
+    Intent.CONSOLIDATION: "Consolidamento",
+    Intent.SALVAGE: "Salvataggio",
+    Intent.CHEMORADIATION: "Concomitante alla radioterapia",
+}
+
+
+class Calculation(StrEnum):
+    BSA = "bsa"
+    WEIGHT = "weight"
+    FLAT = "flat"
+    AUC = "auc"
+
+
+CALCULATION_LABELS_IT: dict[Calculation, str] = {
+    Calculation.BSA: "Superficie corporea",
+    Calculation.WEIGHT: "Peso",
+    Calculation.FLAT: "Dose fissa",
+    Calculation.AUC: "AUC (Calvert)",
+}
+
+# Unit of the prescribed dose -> the calculation it implies.
+DOSE_UNITS: dict[str, Calculation] = {
+    "mg/m2": Calculation.BSA,
+    "g/m2": Calculation.BSA,
+    "mcg/m2": Calculation.BSA,
+    "UI/m2": Calculation.BSA,
+    "U/m2": Calculation.BSA,
+    "mg/kg": Calculation.WEIGHT,
+    "mcg/kg": Calculation.WEIGHT,
+    "UI/kg": Calculation.WEIGHT,
+    "mg": Calculation.FLAT,
+    "g": Calculation.FLAT,
+    "mcg": Calculation.FLAT,
+    "UI": Calculation.FLAT,
+    "U": Calculation.FLAT,
+    "mL": Calculation.FLAT,
+    "AUC": Calculation.AUC,
+}
+
+# Unit of the computed (absolute) dose, which is also the unit of the maximum dose.
+ABSOLUTE_UNIT: dict[str, str] = {
+    "mg/m2": "mg",
+    "g/m2": "g",
+    "mcg/m2": "mcg",
+    "UI/m2": "UI",
+    "U/m2": "U",
+    "mg/kg": "mg",
+    "mcg/kg": "mcg",
+    "UI/kg": "UI",
+    "mg": "mg",
+    "g": "g",
+    "mcg": "mcg",
+    "UI": "UI",
+    "U": "U",
+    "mL": "mL",
+    "AUC": "mg",
+}
+
+
+class ComponentRole(StrEnum):
+    ANTINEOPLASTIC = "antineoplastic"
+    PREMEDICATION = "premedication"
+    SUPPORTIVE = "supportive"
+    HYDRATION = "hydration"
+
+
+ROLE_LABELS_IT: dict[ComponentRole, str] = {
+    ComponentRole.ANTINEOPLASTIC: "Antiblastico",
+    ComponentRole.PREMEDICATION: "Premedicazione",
+    ComponentRole.SUPPORTIVE: "Terapia di supporto",
+    ComponentRole.HYDRATION: "Idratazione",
+}
+
+
+class Competence(StrEnum):
+    PHARMACY = "pharmacy"
+    WARD = "ward"
+
+
+class Route(StrEnum):
+    IV = "iv"
+    PO = "po"
+    SC = "sc"
+    IM = "im"
+    IT = "it"
+    INTRAVESICAL = "intravesical"
+
+
+ROUTE_LABELS_IT: dict[Route, str] = {
+    Route.IV: "Endovenosa",
+    Route.PO: "Orale",
+    Route.SC: "Sottocutanea",
+    Route.IM: "Intramuscolare",
+    Route.IT: "Intratecale",
+    Route.INTRAVESICAL: "Endovescicale",
+}
+
+
+class InfusionType(StrEnum):
+    NONE = ""
+    BOLUS = "bolus"
+    PUSH = "push"
+    INFUSION = "infusion"
+    CONTINUOUS = "continuous"
+
+
+class PreparationMode(StrEnum):
+    MANUAL = "manual"
+    AUTOMATED = "automated"
+
+
+@dataclass(frozen=True)
+class Reference:
+    authors: str
+    title: str
+    journal: str
+    year: int
+    citation: str = ""  # volume(issue):pages
+    pmid: str = ""
+
+    def text(self) -> str:
+        tail = f" {self.citation}." if self.citation else ""
+        pmid = f" PMID {self.pmid}." if self.pmid else ""
+        return f"{self.authors} {self.title}. {self.journal} {self.year};{tail}{pmid}".replace(
+            ";.", "."
+        )
+
+
+class DiseaseSystem(StrEnum):
+    ICD9CM = "icd9cm"
+    ICDO3_SITE = "icdo3_site"
+    ICDO3_MORPHOLOGY = "icdo3_morphology"
+
+
+@dataclass(frozen=True)
+class DiseaseLink:
+    system: DiseaseSystem
+    code: str
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Paediatric:
+    """Paediatric dosing: below a weight or BSA threshold, mg/m² doses become mg/kg."""
+
+    mg_kg_below_weight_kg: Decimal | None = None
+    mg_kg_below_bsa_m2: Decimal | None = None
+    dose_decimals: int = 2
+    min_weight_kg: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Component:
+    sequence: int  # administration order within the regimen (and so within each day)
+    ingredient: str  # drugs.ActiveIngredient.code
+    days: tuple[int, ...]
+    dose: Decimal
+    dose_unit: str
+    calculation: Calculation
+    role: ComponentRole = ComponentRole.ANTINEOPLASTIC
+    route: Route = Route.IV
+    dose_description: str = ""
+    max_dose: Decimal | None = None  # in ABSOLUTE_UNIT[dose_unit]
+    competence: Competence = Competence.PHARMACY
+    notes: str = ""
+    preparation: str = ""  # diluent and volume
+    form: str = ""
+    infusion_type: InfusionType = InfusionType.NONE
+    duration_minutes: int | None = None
+    interval_after_minutes: int | None = None
+    infusion_conditions: str = ""
+    off_label: bool = False
+    observation_minutes: int | None = None
+    concentration_mg_ml: Decimal | None = None
+    law_648: bool = False
+    preparation_mode: PreparationMode = PreparationMode.MANUAL
+    cycle_from: int = 1
+    cycle_to: int | None = None
+
+
+@dataclass(frozen=True)
+class RegimenSpec:
+    code: str
+    name: str
+    therapy_type: TherapyType
+    intent: Intent
+    cycle_length_days: int
+    components: tuple[Component, ...]
+    description: str = ""
+    is_standard: bool = True
+    max_cycles: int | None = None
+    notes: str = ""
+    bibliography: tuple[Reference, ...] = ()
+    diseases: tuple[DiseaseLink, ...] = ()
+    paediatric: Paediatric | None = None
+
+    def cycle_days(self) -> tuple[int, ...]:
+        """The days of the cycle on which something is given, in order."""
+        return tuple(sorted({day for c in self.components for day in c.days}))
+
+    def components_on(self, day: int) -> tuple[Component, ...]:
+        """What is given on ``day``, in administration order."""
+        return tuple(
+            sorted((c for c in self.components if day in c.days), key=lambda c: c.sequence)
+        )
+
+
+# ---------------------------------------------------------------- plain-data form
+# (JSON documents of the editor and the API; the FHIR mapping builds on it)
+
+
+def _dec(value: Decimal | None) -> str | None:
+    return None if value is None else format(value.normalize(), "f")
+
+
+def component_to_dict(c: Component) -> dict[str, Any]:
+    return {
+        "sequence": c.sequence,
+        "ingredient": c.ingredient,
+        "role": c.role.value,
+        "days": list(c.days),
+        "dose": _dec(c.dose),
+        "dose_unit": c.dose_unit,
+        "calculation": c.calculation.value,
+        "dose_description": c.dose_description,
+        "max_dose": _dec(c.max_dose),
+        "route": c.route.value,
+        "competence": c.competence.value,
+        "notes": c.notes,
+        "preparation": c.preparation,
+        "form": c.form,
+        "infusion_type": c.infusion_type.value,
+        "duration_minutes": c.duration_minutes,
+        "interval_after_minutes": c.interval_after_minutes,
+        "infusion_conditions": c.infusion_conditions,
+        "off_label": c.off_label,
+        "observation_minutes": c.observation_minutes,
+        "concentration_mg_ml": _dec(c.concentration_mg_ml),
+        "law_648": c.law_648,
+        "preparation_mode": c.preparation_mode.value,
+        "cycle_from": c.cycle_from,
+        "cycle_to": c.cycle_to,
+    }
+
+
+def spec_to_dict(spec: RegimenSpec) -> dict[str, Any]:
+    p = spec.paediatric
+    return {
+        "code": spec.code,
+        "name": spec.name,
+        "description": spec.description,
+        "therapy_type": spec.therapy_type.value,
+        "intent": spec.intent.value,
+        "is_standard": spec.is_standard,
+        "cycle_length_days": spec.cycle_length_days,
+        "max_cycles": spec.max_cycles,
+        "notes": spec.notes,
+        "bibliography": [
+            {
+                "authors": r.authors,
+                "title": r.title,
+                "journal": r.journal,
+                "year": r.year,
+                "citation": r.citation,
+                "pmid": r.pmid,
+            }
+            for r in spec.bibliography
+        ],
+        "diseases": [
+            {"system": d.system.value, "code": d.code, "label": d.label} for d in spec.diseases
+        ],
+        "paediatric": None
+        if p is None
+        else {
+            "mg_kg_below_weight_kg": _dec(p.mg_kg_below_weight_kg),
+            "mg_kg_below_bsa_m2": _dec(p.mg_kg_below_bsa_m2),
+            "dose_decimals": p.dose_decimals,
+            "min_weight_kg": _dec(p.min_weight_kg),
+        },
+        "components": [component_to_dict(c) for c in spec.components],
+    }
+
+
+class _Reader:
+    """Reads a plain dict into typed values, naming the path of the first bad field."""
+
+    def __init__(self, data: Any, path: str) -> None:
+        if not isinstance(data, dict):
+            raise ValidationFailed(
+                f"{path or 'documento'}: atteso un oggetto.", code="invalid_structure", field=path
+            )
+        self.data = data
+        self.path = path
+
+    def _field(self, key: str) -> str:
+        return f"{self.path}.{key}" if self.path else key
+
+    def _fail(self, key: str, what: str) -> ValidationFailed:
+        return ValidationFailed(
+            f"{self._field(key)}: {what}.", code="invalid_structure", field=self._field(key)
+        )
+
+    def raw(self, key: str, default: Any = ...) -> Any:
+        if key not in self.data or self.data[key] is None:
+            if default is ...:
+                raise self._fail(key, "campo obbligatorio")
+            return default
+        return self.data[key]
+
+    def text(self, key: str, default: Any = ...) -> str:
+        value = self.raw(key, default)
+        if not isinstance(value, str):
+            raise self._fail(key, "atteso un testo")
+        return value.strip()
+
+    def integer(self, key: str, default: Any = ...) -> Any:
+        value = self.raw(key, default)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self._fail(key, "atteso un numero intero")
+        return value
+
+    def boolean(self, key: str, default: bool) -> bool:
+        value = self.raw(key, default)
+        if not isinstance(value, bool):
+            raise self._fail(key, "atteso vero/falso")
+        return value
+
+    def decimal(self, key: str, default: Any = ...) -> Any:
+        value = self.raw(key, default)
+        if value is None:
+            return None
+        if isinstance(value, (bool, float)):
+            raise self._fail(key, "atteso un numero decimale scritto come testo (es. «85»)")
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation:
+            raise self._fail(key, f"«{value}» non è un numero") from None
+        if not number.is_finite():
+            raise self._fail(key, "atteso un numero finito")
+        return number
+
+    def choice(self, key: str, enum: Any, default: Any = ...) -> Any:
+        value = self.raw(key, default)
+        try:
+            return enum(value)
+        except ValueError:
+            allowed = ", ".join(e.value for e in enum if e.value)
+            raise self._fail(key, f"«{value}» non ammesso (valori: {allowed})") from None
+
+    def items(self, key: str) -> list[Any]:
+        value = self.raw(key, [])
+        if not isinstance(value, list):
+            raise self._fail(key, "attesa una lista")
+        return value
+
+
+def component_from_dict(data: Any, path: str) -> Component:
+    r = _Reader(data, path)
+    days = r.items("days")
+    for index, day in enumerate(days):
+        if isinstance(day, bool) or not isinstance(day, int):
+            raise ValidationFailed(
+                f"{path}.days[{index}]: atteso un numero intero.",
+                code="invalid_structure",
+                field=f"{path}.days",
+            )
+    return Component(
+        sequence=r.integer("sequence"),
+        ingredient=r.text("ingredient"),
+        role=r.choice("role", ComponentRole, ComponentRole.ANTINEOPLASTIC),
+        days=tuple(days),
+        dose=r.decimal("dose"),
+        dose_unit=r.text("dose_unit"),
+        calculation=r.choice("calculation", Calculation),
+        dose_description=r.text("dose_description", ""),
+        max_dose=r.decimal("max_dose", None),
+        route=r.choice("route", Route, Route.IV),
+        competence=r.choice("competence", Competence, Competence.PHARMACY),
+        notes=r.text("notes", ""),
+        preparation=r.text("preparation", ""),
+        form=r.text("form", ""),
+        infusion_type=r.choice("infusion_type", InfusionType, InfusionType.NONE),
+        duration_minutes=r.integer("duration_minutes", None),
+        interval_after_minutes=r.integer("interval_after_minutes", None),
+        infusion_conditions=r.text("infusion_conditions", ""),
+        off_label=r.boolean("off_label", False),
+        observation_minutes=r.integer("observation_minutes", None),
+        concentration_mg_ml=r.decimal("concentration_mg_ml", None),
+        law_648=r.boolean("law_648", False),
+        preparation_mode=r.choice("preparation_mode", PreparationMode, PreparationMode.MANUAL),
+        cycle_from=r.integer("cycle_from", 1),
+        cycle_to=r.integer("cycle_to", None),
+    )
+
+
+def spec_from_dict(data: Any) -> RegimenSpec:
+    """Parse a plain document; a malformed field raises ``ValidationFailed`` naming it.
+
+    This only checks types; :func:`corsia.regimens.domain.structure.validate_structure`
+    checks that the regimen makes sense.
+    """
+    r = _Reader(data, "")
+    references = []
+    for index, item in enumerate(r.items("bibliography")):
+        ref = _Reader(item, f"bibliography[{index}]")
+        references.append(
+            Reference(
+                authors=ref.text("authors"),
+                title=ref.text("title"),
+                journal=ref.text("journal"),
+                year=ref.integer("year"),
+                citation=ref.text("citation", ""),
+                pmid=ref.text("pmid", ""),
+            )
+        )
+    diseases = []
+    for index, item in enumerate(r.items("diseases")):
+        d = _Reader(item, f"diseases[{index}]")
+        diseases.append(
+            DiseaseLink(
+                system=d.choice("system", DiseaseSystem),
+                code=d.text("code"),
+                label=d.text("label", ""),
+            )
+        )
+    paediatric = None
+    if r.raw("paediatric", None) is not None:
+        p = _Reader(r.raw("paediatric"), "paediatric")
+        paediatric = Paediatric(
+            mg_kg_below_weight_kg=p.decimal("mg_kg_below_weight_kg", None),
+            mg_kg_below_bsa_m2=p.decimal("mg_kg_below_bsa_m2", None),
+            dose_decimals=p.integer("dose_decimals", 2),
+            min_weight_kg=p.decimal("min_weight_kg", None),
+        )
+    components = tuple(
+        component_from_dict(item, f"components[{index}]")
+        for index, item in enumerate(r.items("components"))
+    )
+    return RegimenSpec(
+        code=r.text("code"),
+        name=r.text("name"),
+        description=r.text("description", ""),
+        therapy_type=r.choice("therapy_type", TherapyType),
+        intent=r.choice("intent", Intent),
+        is_standard=r.boolean("is_standard", True),
+        cycle_length_days=r.integer("cycle_length_days"),
+        max_cycles=r.integer("max_cycles", None),
+        notes=r.text("notes", ""),
+        bibliography=tuple(references),
+        diseases=tuple(diseases),
+        paediatric=paediatric,
+        components=components,
+    )
+
+
+__all__ = [
+    "ABSOLUTE_UNIT",
+    "DOSE_UNITS",
+    "Calculation",
+    "Competence",
+    "Component",
+    "ComponentRole",
+    "DiseaseLink",
+    "DiseaseSystem",
+    "InfusionType",
+    "Intent",
+    "Paediatric",
+    "PreparationMode",
+    "Reference",
+    "RegimenSpec",
+    "Route",
+    "TherapyType",
+    "component_from_dict",
+    "spec_from_dict",
+    "spec_to_dict",
+]

@@ -1,0 +1,199 @@
+"""Structure validation of a regimen: every problem found, each with its path.
+
+The editor shows the whole list live; services refuse to save while it is not empty.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from corsia.core.domain.errors import ValidationFailed
+from corsia.regimens.domain.spec import (
+    DOSE_UNITS,
+    Calculation,
+    DiseaseSystem,
+    InfusionType,
+    RegimenSpec,
+    Route,
+)
+
+CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9+\-.]{0,39}$")
+INGREDIENT_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,79}$")
+ICD9CM_PATTERN = re.compile(r"^(\d{3}(\.\d{1,2})?|V\d{2}(\.\d{1,2})?)$")
+ICDO3_SITE_PATTERN = re.compile(r"^C\d{2}(\.\d)?$")
+ICDO3_MORPHOLOGY_PATTERN = re.compile(r"^\d{4}/\d$")
+MAX_CYCLE_LENGTH_DAYS = 365
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    code: str
+    message: str
+
+
+def _positive(value: Decimal | None) -> bool:
+    return value is not None and value > 0
+
+
+def validate_structure(spec: RegimenSpec) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def add(path: str, code: str, message: str) -> None:
+        problems.append(Problem(path, code, message))
+
+    if not CODE_PATTERN.match(spec.code):
+        add("code", "invalid_code", "Codice non valido (lettere, cifre, + - .; max 40).")
+    if not spec.name:
+        add("name", "required", "Il nome è obbligatorio.")
+    if not 1 <= spec.cycle_length_days <= MAX_CYCLE_LENGTH_DAYS:
+        add(
+            "cycle_length_days",
+            "invalid_cycle_length",
+            f"La durata del ciclo deve essere tra 1 e {MAX_CYCLE_LENGTH_DAYS} giorni.",
+        )
+    if spec.max_cycles is not None and spec.max_cycles < 1:
+        add("max_cycles", "invalid_max_cycles", "Il numero massimo di cicli deve essere ≥ 1.")
+    if not spec.components:
+        add("components", "no_components", "Lo schema deve avere almeno un farmaco.")
+    if not spec.bibliography and spec.is_standard:
+        add(
+            "bibliography",
+            "bibliography_required",
+            "Uno schema standard deve citare almeno una pubblicazione.",
+        )
+    for index, ref in enumerate(spec.bibliography):
+        if not (ref.authors and ref.title and ref.journal):
+            add(
+                f"bibliography[{index}]",
+                "incomplete_reference",
+                "Autori, titolo e rivista sono obbligatori.",
+            )
+        if not 1900 <= ref.year <= 2100:
+            add(f"bibliography[{index}].year", "invalid_year", "Anno non plausibile.")
+        if ref.pmid and not ref.pmid.isdigit():
+            add(f"bibliography[{index}].pmid", "invalid_pmid", "Il PMID è numerico.")
+    for index, disease in enumerate(spec.diseases):
+        pattern = {
+            DiseaseSystem.ICD9CM: ICD9CM_PATTERN,
+            DiseaseSystem.ICDO3_SITE: ICDO3_SITE_PATTERN,
+            DiseaseSystem.ICDO3_MORPHOLOGY: ICDO3_MORPHOLOGY_PATTERN,
+        }[disease.system]
+        if not pattern.match(disease.code):
+            add(
+                f"diseases[{index}].code",
+                "invalid_disease_code",
+                f"«{disease.code}» non è un codice {disease.system.value} valido.",
+            )
+    p = spec.paediatric
+    if p is not None:
+        if p.mg_kg_below_weight_kg is not None and p.mg_kg_below_weight_kg <= 0:
+            add("paediatric.mg_kg_below_weight_kg", "not_positive", "La soglia deve essere > 0.")
+        if p.mg_kg_below_bsa_m2 is not None and p.mg_kg_below_bsa_m2 <= 0:
+            add("paediatric.mg_kg_below_bsa_m2", "not_positive", "La soglia deve essere > 0.")
+        if not 0 <= p.dose_decimals <= 4:
+            add("paediatric.dose_decimals", "invalid_decimals", "Decimali tra 0 e 4.")
+        if p.min_weight_kg is not None and p.min_weight_kg <= 0:
+            add("paediatric.min_weight_kg", "not_positive", "Il peso minimo deve essere > 0.")
+
+    seen_sequences: dict[int, int] = {}
+    for index, c in enumerate(spec.components):
+        path = f"components[{index}]"
+        if c.sequence < 1:
+            add(f"{path}.sequence", "invalid_sequence", "L'ordine parte da 1.")
+        if c.sequence in seen_sequences:
+            add(
+                f"{path}.sequence",
+                "duplicate_sequence",
+                f"Ordine {c.sequence} già usato dal farmaco n. {seen_sequences[c.sequence] + 1}.",
+            )
+        seen_sequences.setdefault(c.sequence, index)
+        if not INGREDIENT_PATTERN.match(c.ingredient):
+            add(
+                f"{path}.ingredient",
+                "invalid_ingredient",
+                "Codice del principio attivo non valido.",
+            )
+        if not c.days:
+            add(f"{path}.days", "no_days", "Indicare almeno un giorno del ciclo.")
+        if len(set(c.days)) != len(c.days):
+            add(f"{path}.days", "duplicate_day", "Un giorno è ripetuto.")
+        outside = [d for d in c.days if not 1 <= d <= spec.cycle_length_days]
+        if outside:
+            add(
+                f"{path}.days",
+                "day_outside_cycle",
+                f"Giorni {outside} fuori dal ciclo di {spec.cycle_length_days} giorni.",
+            )
+        if not _positive(c.dose):
+            add(f"{path}.dose", "not_positive", "La dose deve essere > 0.")
+        implied = DOSE_UNITS.get(c.dose_unit)
+        if implied is None:
+            add(
+                f"{path}.dose_unit",
+                "unknown_unit",
+                f"Unità «{c.dose_unit}» sconosciuta (ammesse: {', '.join(DOSE_UNITS)}).",
+            )
+        elif implied is not c.calculation:
+            add(
+                f"{path}.dose_unit",
+                "unit_calculation_mismatch",
+                f"L'unità {c.dose_unit} non è coerente con il calcolo «{c.calculation.value}».",
+            )
+        if c.calculation is Calculation.AUC and c.ingredient != "carboplatin":
+            add(
+                f"{path}.calculation",
+                "auc_not_carboplatin",
+                "Il dosaggio per AUC (formula di Calvert) vale solo per il carboplatino.",
+            )
+        if c.max_dose is not None and c.max_dose <= 0:
+            add(f"{path}.max_dose", "not_positive", "La dose massima deve essere > 0.")
+        if c.concentration_mg_ml is not None and c.concentration_mg_ml <= 0:
+            add(f"{path}.concentration_mg_ml", "not_positive", "La concentrazione deve essere > 0.")
+        for name in ("duration_minutes", "interval_after_minutes", "observation_minutes"):
+            value = getattr(c, name)
+            if value is not None and value < 0:
+                add(f"{path}.{name}", "negative", "Il tempo non può essere negativo.")
+        if c.infusion_type in (InfusionType.INFUSION, InfusionType.CONTINUOUS) and (
+            c.duration_minutes is None or c.duration_minutes <= 0
+        ):
+            add(
+                f"{path}.duration_minutes",
+                "duration_required",
+                "Un'infusione deve avere una durata.",
+            )
+        if c.infusion_type is not InfusionType.NONE and c.route is not Route.IV:
+            add(
+                f"{path}.infusion_type",
+                "infusion_not_iv",
+                "Il tipo di infusione vale solo per la via endovenosa.",
+            )
+        if c.cycle_from < 1:
+            add(f"{path}.cycle_from", "invalid_cycle", "Il primo ciclo è ≥ 1.")
+        if c.cycle_to is not None and c.cycle_to < c.cycle_from:
+            add(f"{path}.cycle_to", "invalid_cycle", "L'ultimo ciclo precede il primo.")
+        if spec.max_cycles is not None and c.cycle_from > spec.max_cycles and c.cycle_from >= 1:
+            add(
+                f"{path}.cycle_from",
+                "cycle_beyond_max",
+                f"Il ciclo {c.cycle_from} supera il massimo di {spec.max_cycles} cicli.",
+            )
+    return problems
+
+
+def ensure_valid_structure(spec: RegimenSpec) -> None:
+    problems = validate_structure(spec)
+    if problems:
+        first = problems[0]
+        raise ValidationFailed(
+            f"Lo schema contiene {len(problems)} errori: {first.path}: {first.message}",
+            code="invalid_regimen_structure",
+            field=first.path,
+            details={
+                "problems": [
+                    {"path": p.path, "code": p.code, "message": p.message} for p in problems
+                ]
+            },
+        )

@@ -1,0 +1,218 @@
+"""Reads of the regimen library and of clinical trials (no side effects but the access log)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from corsia.audit.services import access_log_record
+from corsia.regimens.domain.approval import VersionStatus, ensure_prescribable_status
+from corsia.regimens.domain.spec import (
+    Calculation,
+    Competence,
+    Component,
+    ComponentRole,
+    DiseaseLink,
+    DiseaseSystem,
+    InfusionType,
+    Intent,
+    Paediatric,
+    PreparationMode,
+    Reference,
+    RegimenSpec,
+    Route,
+    TherapyType,
+)
+from corsia.regimens.models import (
+    ClinicalTrial,
+    Regimen,
+    RegimenComponent,
+    RegimenVersion,
+    TrialEnrollment,
+)
+
+
+def _component(row: RegimenComponent) -> Component:
+    return Component(
+        sequence=row.sequence,
+        ingredient=row.ingredient.code,
+        role=ComponentRole(row.role),
+        days=tuple(row.days),
+        dose=row.dose,
+        dose_unit=row.dose_unit,
+        calculation=Calculation(row.calculation),
+        dose_description=row.dose_description,
+        max_dose=row.max_dose,
+        route=Route(row.route),
+        competence=Competence(row.competence),
+        notes=row.notes,
+        preparation=row.preparation,
+        form=row.form,
+        infusion_type=InfusionType(row.infusion_type),
+        duration_minutes=row.duration_minutes,
+        interval_after_minutes=row.interval_after_minutes,
+        infusion_conditions=row.infusion_conditions,
+        off_label=row.off_label,
+        observation_minutes=row.observation_minutes,
+        concentration_mg_ml=row.concentration_mg_ml,
+        law_648=row.law_648,
+        preparation_mode=PreparationMode(row.preparation_mode),
+        cycle_from=row.cycle_from,
+        cycle_to=row.cycle_to,
+    )
+
+
+def version_spec(version: RegimenVersion) -> RegimenSpec:
+    """The content of a stored version as a domain value."""
+    components = version.components.select_related("ingredient").order_by("sequence")
+    paediatric = (
+        Paediatric(
+            mg_kg_below_weight_kg=version.mg_kg_below_weight_kg,
+            mg_kg_below_bsa_m2=version.mg_kg_below_bsa_m2,
+            dose_decimals=version.dose_decimals,
+            min_weight_kg=version.min_weight_kg,
+        )
+        if version.paediatric
+        else None
+    )
+    return RegimenSpec(
+        code=version.regimen.code,
+        name=version.name,
+        description=version.description,
+        therapy_type=TherapyType(version.therapy_type),
+        intent=Intent(version.intent),
+        is_standard=version.is_standard,
+        cycle_length_days=version.cycle_length_days,
+        max_cycles=version.max_cycles,
+        notes=version.notes,
+        bibliography=tuple(
+            Reference(
+                authors=r["authors"],
+                title=r["title"],
+                journal=r["journal"],
+                year=int(r["year"]),
+                citation=r.get("citation", ""),
+                pmid=r.get("pmid", ""),
+            )
+            for r in version.bibliography
+        ),
+        diseases=tuple(
+            DiseaseLink(DiseaseSystem(d.system), d.code, d.label)
+            for d in version.diseases.order_by("position")
+        ),
+        paediatric=paediatric,
+        components=tuple(_component(row) for row in components),
+    )
+
+
+def ensure_prescribable(version: RegimenVersion) -> None:
+    """Raise (code ``regimen_not_validated`` …) unless an order may be built from ``version``."""
+    ensure_prescribable_status(
+        status=VersionStatus(version.status),
+        regimen_active=version.regimen.is_active,
+        label=f"{version.regimen.code} (versione {version.number})",
+    )
+
+
+def current_version(regimen: Regimen) -> RegimenVersion | None:
+    """The version to prescribe from: the validated one (else none)."""
+    return regimen.versions.filter(status=VersionStatus.VALIDATED.value).first()
+
+
+def latest_version(regimen: Regimen) -> RegimenVersion:
+    latest = regimen.versions.order_by("-number").first()
+    assert latest is not None, "a regimen always has a version"
+    return latest
+
+
+def regimens_browse(
+    *,
+    disease: str = "",
+    therapy_type: str = "",
+    status: str = "",
+    text: str = "",
+    paediatric: bool | None = None,
+    include_disabled: bool = True,
+) -> QuerySet[RegimenVersion]:
+    """The latest version of each regimen, filtered (disease: code prefix or label words)."""
+    latest_ids = (
+        RegimenVersion.objects.order_by("regimen_id", "-number").distinct("regimen_id").values("id")
+    )
+    qs = RegimenVersion.objects.filter(id__in=latest_ids).select_related("regimen")
+    if disease:
+        term = disease.strip()
+        qs = qs.filter(
+            Q(diseases__code__istartswith=term) | Q(diseases__label__icontains=term)
+        ).distinct()
+    if therapy_type:
+        qs = qs.filter(therapy_type=therapy_type)
+    if status:
+        qs = qs.filter(status=status)
+    if text:
+        qs = qs.filter(Q(regimen__code__icontains=text) | Q(name__icontains=text))
+    if paediatric is not None:
+        qs = qs.filter(paediatric=paediatric)
+    if not include_disabled:
+        qs = qs.filter(regimen__is_active=True)
+    return qs.annotate(approval_count=Count("approvals", distinct=True)).order_by("regimen__code")
+
+
+def regimen_detail(code: str) -> Regimen | None:
+    return (
+        Regimen.objects.filter(code=code)
+        .prefetch_related(Prefetch("versions", queryset=RegimenVersion.objects.order_by("-number")))
+        .first()
+    )
+
+
+def validation_queue() -> QuerySet[RegimenVersion]:
+    return (
+        RegimenVersion.objects.filter(status=VersionStatus.IN_TEST.value)
+        .select_related("regimen", "author")
+        .prefetch_related("approvals__approver")
+        .order_by("regimen__code", "number")
+    )
+
+
+def ingredient_atc_codes(spec: RegimenSpec) -> dict[str, str]:
+    from corsia.drugs.models import ActiveIngredient
+
+    return dict(
+        ActiveIngredient.objects.filter(
+            code__in={c.ingredient for c in spec.components}
+        ).values_list("code", "atc_code")
+    )
+
+
+# ------------------------------------------------------------------ clinical trials
+
+
+def trials_visible_to(user: Any) -> QuerySet[ClinicalTrial]:
+    """Trials a user may see: all with ``view_all_trials``, else only the assigned ones."""
+    if user.has_perm("regimens.view_all_trials"):
+        return ClinicalTrial.objects.all()
+    if user.has_perm("regimens.view_trial"):
+        return ClinicalTrial.objects.filter(monitors__user=user).distinct()
+    return ClinicalTrial.objects.none()
+
+
+def trial_enrollments(
+    *, user: Any, trial: ClinicalTrial, workstation: Any
+) -> list[TrialEnrollment]:
+    """The patients enrolled in a trial the user can see; each read is logged."""
+    rows = list(trial.enrollments.select_related("arm_regimen").order_by("subject_code"))
+    for row in rows:
+        access_log_record(
+            user=user,
+            patient_id=row.patient_id,
+            what=f"arruolamento nello studio {trial.code}",
+            workstation=workstation,
+        )
+    return rows
+
+
+def dose_text(value: Decimal) -> str:
+    """A dose as written on a page (no trailing zeros, Italian decimal comma)."""
+    return format(value.normalize(), "f").replace(".", ",")

@@ -1,0 +1,201 @@
+"""Pure domain: structure validation, diff, four-eyes approval, prescribability, trial ids."""
+
+from __future__ import annotations
+
+import dataclasses
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from corsia.core.domain.errors import PermissionRefused, ValidationFailed
+from corsia.regimens.domain.approval import (
+    ApprovalRefused,
+    NotPrescribable,
+    VersionStatus,
+    decide_approval,
+    ensure_prescribable_status,
+)
+from corsia.regimens.domain.diff import diff_specs
+from corsia.regimens.domain.spec import Calculation, RegimenSpec, spec_from_dict, spec_to_dict
+from corsia.regimens.domain.structure import ensure_valid_structure, validate_structure
+from corsia.regimens.domain.trials import check_trial_numbers
+from corsia.regimens.tests.factories import abvd_spec
+
+
+def _codes(spec: RegimenSpec) -> list[tuple[str, str]]:
+    return [(p.path, p.code) for p in validate_structure(spec)]
+
+
+def test_a_well_formed_regimen_has_no_problems() -> None:
+    assert validate_structure(abvd_spec()) == []
+
+
+def test_day_outside_the_cycle_is_reported_with_its_path() -> None:
+    spec = abvd_spec()
+    bad = dataclasses.replace(spec.components[0], days=(1, 29))
+    spec = dataclasses.replace(spec, components=(bad, *spec.components[1:]))
+    assert _codes(spec) == [("components[0].days", "day_outside_cycle")]
+
+
+def test_duplicate_administration_order_is_reported() -> None:
+    spec = abvd_spec()
+    dup = dataclasses.replace(spec.components[1], sequence=1)
+    spec = dataclasses.replace(spec, components=(spec.components[0], dup, *spec.components[2:]))
+    assert _codes(spec) == [("components[1].sequence", "duplicate_sequence")]
+
+
+def test_unit_must_match_the_calculation_type() -> None:
+    spec = abvd_spec()
+    wrong = dataclasses.replace(spec.components[0], calculation=Calculation.WEIGHT)
+    spec = dataclasses.replace(spec, components=(wrong, *spec.components[1:]))
+    assert _codes(spec) == [("components[0].dose_unit", "unit_calculation_mismatch")]
+
+
+def test_auc_dosing_is_only_for_carboplatin_and_max_dose_must_be_positive() -> None:
+    spec = abvd_spec()
+    auc = dataclasses.replace(
+        spec.components[0], dose_unit="AUC", calculation=Calculation.AUC, max_dose=Decimal("0")
+    )
+    spec = dataclasses.replace(spec, components=(auc, *spec.components[1:]))
+    assert _codes(spec) == [
+        ("components[0].calculation", "auc_not_carboplatin"),
+        ("components[0].max_dose", "not_positive"),
+    ]
+
+
+def test_infusion_needs_a_duration_and_standard_regimens_need_a_citation() -> None:
+    spec = abvd_spec()
+    no_time = dataclasses.replace(spec.components[3], duration_minutes=None)
+    spec = dataclasses.replace(
+        spec, components=(*spec.components[:3], no_time, spec.components[4]), bibliography=()
+    )
+    assert _codes(spec) == [
+        ("bibliography", "bibliography_required"),
+        ("components[3].duration_minutes", "duration_required"),
+    ]
+
+
+def test_ensure_valid_structure_lists_every_problem() -> None:
+    spec = dataclasses.replace(abvd_spec(), cycle_length_days=0, name="")
+    with pytest.raises(ValidationFailed) as error:
+        ensure_valid_structure(spec)
+    assert error.value.code == "invalid_regimen_structure"
+    assert [p["code"] for p in error.value.details["problems"]][:2] == [
+        "required",
+        "invalid_cycle_length",
+    ]
+
+
+def test_plain_document_round_trips_and_bad_types_name_their_field() -> None:
+    spec = abvd_spec()
+    assert spec_from_dict(spec_to_dict(spec)) == spec
+    doc = spec_to_dict(spec)
+    doc["components"][2]["dose"] = 6.0  # a float is refused: doses are decimals
+    with pytest.raises(ValidationFailed) as error:
+        spec_from_dict(doc)
+    assert error.value.field == "components[2].dose"
+
+
+@given(st.decimals(min_value=Decimal("0.01"), max_value=Decimal("5000"), places=2))
+def test_any_dose_change_shows_in_the_diff_as_that_field(dose: Decimal) -> None:
+    old = abvd_spec()
+    new = abvd_spec(doxorubicin=str(dose))
+    changes = diff_specs(old, new)
+    if dose == Decimal("25"):
+        assert changes == []
+    else:
+        assert [(c.path, c.before, c.after) for c in changes] == [
+            ("components[1].dose", "25", format(dose.normalize(), "f"))
+        ]
+
+
+def test_diff_reports_added_and_removed_components_and_header_changes() -> None:
+    old = abvd_spec()
+    new = dataclasses.replace(old, components=old.components[:4], cycle_length_days=21)
+    kinds = [(c.path, c.kind) for c in diff_specs(old, new)]
+    assert kinds == [("cycle_length_days", "changed"), ("components[5]", "removed")]
+
+
+def test_two_distinct_validators_validate_a_version() -> None:
+    first = decide_approval(
+        status=VersionStatus.IN_TEST,
+        author_id=1,
+        approver_id=2,
+        approver_is_validator=True,
+        previous_approver_ids=frozenset(),
+    )
+    second = decide_approval(
+        status=VersionStatus.IN_TEST,
+        author_id=1,
+        approver_id=3,
+        approver_is_validator=True,
+        previous_approver_ids=frozenset({2}),
+    )
+    assert (first.approvals_after, first.validated) == (1, False)
+    assert (second.approvals_after, second.validated) == (2, True)
+
+
+@pytest.mark.parametrize(
+    ("approver", "previous", "status", "code"),
+    [
+        (2, frozenset({2}), VersionStatus.IN_TEST, "approval_duplicate"),
+        (1, frozenset(), VersionStatus.IN_TEST, "approval_by_author"),
+        (2, frozenset(), VersionStatus.VALIDATED, "version_not_in_test"),
+    ],
+)
+def test_approval_refusals(approver, previous, status, code) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ApprovalRefused) as error:
+        decide_approval(
+            status=status,
+            author_id=1,
+            approver_id=approver,
+            approver_is_validator=True,
+            previous_approver_ids=previous,
+        )
+    assert error.value.code == code
+
+
+def test_only_validators_approve() -> None:
+    with pytest.raises(PermissionRefused):
+        decide_approval(
+            status=VersionStatus.IN_TEST,
+            author_id=None,
+            approver_id=2,
+            approver_is_validator=False,
+            previous_approver_ids=frozenset(),
+        )
+
+
+@pytest.mark.parametrize(
+    ("status", "active", "code"),
+    [
+        (VersionStatus.IN_TEST, True, "regimen_not_validated"),
+        (VersionStatus.SUPERSEDED, True, "regimen_version_superseded"),
+        (VersionStatus.VALIDATED, False, "regimen_disabled"),
+    ],
+)
+def test_not_prescribable(status, active, code) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(NotPrescribable) as error:
+        ensure_prescribable_status(status=status, regimen_active=active, label="X")
+    assert error.value.code == code
+
+
+def test_validated_active_version_is_prescribable() -> None:
+    ensure_prescribable_status(status=VersionStatus.VALIDATED, regimen_active=True, label="X")
+
+
+@pytest.mark.parametrize(
+    ("eudract", "ctis", "code"),
+    [
+        ("", "", "trial_number_required"),
+        ("2004-1234-12", "", "invalid_eudract_number"),
+        ("", "2023-123456-12-00", "invalid_ctis_number"),
+    ],
+)
+def test_trial_numbers(eudract, ctis, code) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ValidationFailed) as error:
+        check_trial_numbers(eudract_number=eudract, ctis_number=ctis)
+    assert error.value.code == code
+    check_trial_numbers(eudract_number="2004-001234-12", ctis_number="2023-512345-12-00")

@@ -1,0 +1,271 @@
+"""Pages of the regimen library: browser, detail with version diff, editor, validation queue,
+clinical trials. Thin: reads through selectors, writes through services."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from corsia.core.access import require_perm
+from corsia.core.domain.errors import CorsiaError
+from corsia.regimens import selectors, services
+from corsia.regimens.domain.approval import STATUS_LABELS_IT, VersionStatus
+from corsia.regimens.domain.diff import diff_specs
+from corsia.regimens.domain.fhir import spec_to_plan_definition
+from corsia.regimens.domain.spec import (
+    THERAPY_TYPE_LABELS_IT,
+    RegimenSpec,
+    spec_to_dict,
+)
+from corsia.regimens.domain.structure import validate_structure
+from corsia.regimens.fhir_io import plan_definition_json
+from corsia.regimens.models import ClinicalTrial, RegimenVersion
+
+VIEW = "regimens.view_regimen"
+MANAGE = "regimens.manage_regimen"
+VALIDATE = "regimens.validate_regimen"
+VIEW_TRIAL = "regimens.view_trial"
+
+_EMPTY_DOCUMENT: dict[str, Any] = {
+    "code": "",
+    "name": "",
+    "description": "",
+    "therapy_type": "chemotherapy",
+    "intent": "palliative",
+    "is_standard": True,
+    "cycle_length_days": 21,
+    "max_cycles": None,
+    "notes": "",
+    "bibliography": [],
+    "diseases": [],
+    "paediatric": None,
+    "components": [],
+}
+
+
+def _version_or_404(code: str, number: int) -> RegimenVersion:
+    version = (
+        RegimenVersion.objects.select_related("regimen")
+        .filter(regimen__code=code, number=number)
+        .first()
+    )
+    if version is None:
+        raise Http404
+    return version
+
+
+def _days_table(spec: RegimenSpec) -> list[dict[str, Any]]:
+    return [{"day": day, "components": spec.components_on(day)} for day in spec.cycle_days()]
+
+
+@require_perm(VIEW)
+def browse(request: HttpRequest) -> HttpResponse:
+    filters = {
+        "disease": request.GET.get("disease", "").strip(),
+        "therapy_type": request.GET.get("therapy_type", ""),
+        "status": request.GET.get("status", ""),
+        "text": request.GET.get("q", "").strip(),
+    }
+    rows = selectors.regimens_browse(
+        disease=filters["disease"],
+        therapy_type=filters["therapy_type"],
+        status=filters["status"],
+        text=filters["text"],
+    )
+    return render(
+        request,
+        "regimens/browse.html",
+        {
+            "rows": rows,
+            "filters": filters,
+            "therapy_types": [(k.value, v) for k, v in THERAPY_TYPE_LABELS_IT.items()],
+            "statuses": [(k.value, v) for k, v in STATUS_LABELS_IT.items()],
+            "status_labels": {k.value: v for k, v in STATUS_LABELS_IT.items()},
+            "type_labels": {k.value: v for k, v in THERAPY_TYPE_LABELS_IT.items()},
+        },
+    )
+
+
+@require_perm(VIEW)
+def detail(request: HttpRequest, code: str) -> HttpResponse:
+    regimen = selectors.regimen_detail(code)
+    if regimen is None:
+        raise Http404
+    number = request.GET.get("v")
+    versions = list(regimen.versions.select_related("author").order_by("-number"))
+    shown = next((v for v in versions if str(v.number) == number), versions[0])
+    spec = selectors.version_spec(shown)
+    approvals = list(shown.approvals.select_related("approver"))
+    previous = next((v for v in versions if v.number < shown.number), None)
+    return render(
+        request,
+        "regimens/detail.html",
+        {
+            "regimen": regimen,
+            "version": shown,
+            "spec": spec,
+            "days": _days_table(spec),
+            "versions": versions,
+            "approvals": approvals,
+            "previous": previous,
+            "status_labels": {k.value: v for k, v in STATUS_LABELS_IT.items()},
+            "can_approve": request.user.has_perm(VALIDATE)
+            and shown.status == VersionStatus.IN_TEST.value,
+            "can_edit": request.user.has_perm(MANAGE),
+        },
+    )
+
+
+@require_perm(VIEW)
+def diff(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        a = int(request.GET.get("a", "0"))
+        b = int(request.GET.get("b", "0"))
+    except ValueError:
+        raise Http404 from None
+    old = _version_or_404(code, a)
+    new = _version_or_404(code, b)
+    changes = diff_specs(selectors.version_spec(old), selectors.version_spec(new))
+    return render(
+        request,
+        "regimens/diff.html",
+        {"code": code, "old": old, "new": new, "changes": changes},
+    )
+
+
+@require_perm(VIEW)
+def export(request: HttpRequest, code: str, number: int) -> HttpResponse:
+    version = _version_or_404(code, number)
+    spec = selectors.version_spec(version)
+    plan = spec_to_plan_definition(
+        spec,
+        version=version.number,
+        status=version.status,
+        atc_codes=selectors.ingredient_atc_codes(spec),
+    )
+    response = HttpResponse(plan_definition_json(plan), content_type="application/fhir+json")
+    response["Content-Disposition"] = f'attachment; filename="{code}-v{number}.json"'
+    return response
+
+
+def _problems_for(text: str) -> tuple[list[dict[str, str]], RegimenSpec | None]:
+    try:
+        spec = services.spec_from_json_text(text)
+    except CorsiaError as exc:
+        return [{"path": exc.field or "", "code": exc.code, "message": exc.message}], None
+    return [
+        {"path": p.path, "code": p.code, "message": p.message} for p in validate_structure(spec)
+    ], spec
+
+
+@require_perm(MANAGE)
+@require_POST
+def editor_check(request: HttpRequest) -> HttpResponse:
+    """Live validation of the editor's document (htmx partial)."""
+    problems, _ = _problems_for(request.POST.get("document", ""))
+    return render(request, "regimens/partials/problems.html", {"problems": problems})
+
+
+@require_perm(MANAGE)
+@require_http_methods(["GET", "POST"])
+def editor(request: HttpRequest, code: str | None = None) -> HttpResponse:
+    regimen = selectors.regimen_detail(code) if code else None
+    if code and regimen is None:
+        raise Http404
+    if request.method == "POST":
+        text = request.POST.get("document", "")
+        problems, spec = _problems_for(text)
+        if spec is not None and not problems:
+            try:
+                expected = int(request.POST["regimen_version"]) if regimen else None
+                version = services.regimen_save(
+                    actor=request.user,
+                    spec=spec,
+                    expected_version=expected,
+                    workstation=getattr(request, "workstation", None),
+                    change_note=request.POST.get("change_note", ""),
+                )
+            except CorsiaError as exc:
+                problems = [{"path": exc.field or "", "code": exc.code, "message": exc.message}]
+            else:
+                messages.success(
+                    request,
+                    f"Salvata la versione {version.number} di {version.regimen.code}: "
+                    "è «in test» fino alla validazione di due validatori.",
+                )
+                return redirect("regimens:detail", code=version.regimen.code)
+        status = 422
+    else:
+        document = (
+            spec_to_dict(selectors.version_spec(selectors.latest_version(regimen)))
+            if regimen
+            else _EMPTY_DOCUMENT
+        )
+        text = json.dumps(document, indent=2, ensure_ascii=False)
+        problems = []
+        status = 200
+    return render(
+        request,
+        "regimens/editor.html",
+        {"regimen": regimen, "document": text, "problems": problems},
+        status=status,
+    )
+
+
+@require_perm(VALIDATE)
+def queue(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "regimens/queue.html",
+        {"versions": selectors.validation_queue(), "user_id": request.user.pk},
+    )
+
+
+@require_perm(VALIDATE)
+@require_POST
+def approve(request: HttpRequest, code: str, number: int) -> HttpResponse:
+    version = _version_or_404(code, number)
+    try:
+        version = services.regimen_approve(
+            actor=request.user,
+            version_id=version.pk,
+            workstation=getattr(request, "workstation", None),
+            comment=request.POST.get("comment", ""),
+        )
+    except CorsiaError as exc:
+        messages.error(request, exc.message)
+    else:
+        if version.status == VersionStatus.VALIDATED.value:
+            messages.success(request, f"{code} versione {number} validata: ora è prescrivibile.")
+        else:
+            messages.success(
+                request, f"Approvazione registrata: serve un secondo validatore per {code}."
+            )
+    target = request.POST.get("next", "")
+    return redirect(target if target.startswith("/regimens/") else "regimens:queue")
+
+
+@require_perm(VIEW_TRIAL)
+def trials(request: HttpRequest) -> HttpResponse:
+    rows = selectors.trials_visible_to(request.user).prefetch_related("regimens")
+    return render(request, "regimens/trials.html", {"trials": rows})
+
+
+@require_perm(VIEW_TRIAL)
+def trial_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    trial: ClinicalTrial | None = selectors.trials_visible_to(request.user).filter(pk=pk).first()
+    if trial is None:
+        raise Http404
+    enrollments = selectors.trial_enrollments(
+        user=request.user, trial=trial, workstation=getattr(request, "workstation", None)
+    )
+    return render(
+        request,
+        "regimens/trial_detail.html",
+        {"trial": trial, "enrollments": enrollments, "regimens": trial.regimens.all()},
+    )
