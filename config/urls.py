@@ -7,5 +7,6 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("drugs/", include("corsia.drugs.urls")),
     path("", include("corsia.accounts.urls")),
 ]

@@ -61,6 +61,9 @@ PERMISSIONS: tuple[PermissionSpec, ...] = (
     PermissionSpec("patients", "manage_encounter", "Gestire ricoveri e accessi"),
     PermissionSpec("patients", "record_consent", "Raccogliere i consensi"),
     PermissionSpec("patients", "print_wristband", "Stampare il braccialetto"),
+    PermissionSpec("drugs", "view_drug", "Consultare l'archivio farmaci"),
+    PermissionSpec("drugs", "change_drug", "Modificare l'archivio farmaci"),
+    PermissionSpec("drugs", "import_drugs", "Importare i dati farmaci da una banca dati esterna"),
 )
 
 _CLINICAL_READ = {"patients.view_patient", "audit.view_history"}
@@ -107,6 +110,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         {"accounts.manage_users", "accounts.manage_workstations", "audit.verify_chain"}
     ),
 }
+
+# Drug archive: every clinical role reads it; pharmacists (and administrators) maintain it.
+_DRUGS_READ = {"drugs.view_drug"}
+_DRUGS_MANAGE = {"drugs.view_drug", "drugs.change_drug", "drugs.import_drugs"}
+for _role in (Role.PHYSICIAN, Role.TECHNICIAN, Role.NURSE, Role.COORDINATOR):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _DRUGS_READ
+for _role in (Role.PHARMACIST, Role.ADMINISTRATOR):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _DRUGS_MANAGE
 
 # Where each role lands after login: a URL name (its worklist).
 ROLE_LANDING: dict[Role, str] = {
