@@ -186,7 +186,7 @@ def pack_scan(request: HttpRequest, barcode: str) -> ScanOut:
 @api_perm(VIEW)
 def interactions(
     request: HttpRequest,
-    codes: Query[list[str]],  # type: ignore[type-arg]  # ninja's Query marker is not generic for mypy
+    codes: Query[list[str]],
 ) -> list[InteractionOut]:
     return [
         InteractionOut(

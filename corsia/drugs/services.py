@@ -59,13 +59,63 @@ def _check_permission(user: Any) -> None:
 
 
 class _Applier:
-    """Applies validated records, counting what really changed."""
+    """Applies validated records, counting what really changed.
+
+    The rows of each table are read once (locked ``FOR UPDATE``) and new rows are
+    inserted in bulk per table: an import of the whole archive is a few dozen queries.
+    """
+
+    _KEYS: dict[type[models.Model], tuple[str, ...]] = {
+        ActiveIngredient: ("code",),
+        MedicinalProduct: ("code",),
+        Pack: ("code",),
+        Interaction: ("ingredient_a", "ingredient_b"),
+        PharmacogenomicMarker: ("ingredient", "gene", "phenotype"),
+    }
 
     def __init__(self, user: Any) -> None:
         self.user = user
         self.errors: list[LineError] = []
         self.changes: list[dict[str, Any]] = []
         self.unchanged = 0
+        self._cache: dict[type[models.Model], dict[tuple[Any, ...], Any]] = {}
+        self._pending: dict[type[models.Model], list[Any]] = {}
+        self._aic_owner: dict[str, str] = {}
+
+    def _key(self, model: type[models.Model], values: dict[str, Any]) -> tuple[Any, ...]:
+        parts = []
+        for name in self._KEYS[model]:
+            value = values[name]
+            parts.append(value.pk if isinstance(value, models.Model) else value)
+        return tuple(parts)
+
+    def _rows(self, model: type[models.Model]) -> dict[tuple[Any, ...], Any]:
+        if model not in self._cache:
+            rows: dict[tuple[Any, ...], Any] = {}
+            for obj in model._default_manager.select_for_update().all():
+                fields = {
+                    name: getattr(obj, f"{name}_id", None) or getattr(obj, name)
+                    for name in self._KEYS[model]
+                }
+                rows[self._key(model, fields)] = obj
+            self._cache[model] = rows
+        return self._cache[model]
+
+    def aic_owner(self, aic: str) -> str | None:
+        """The code of the pack holding this AIC, if any."""
+        if not self._aic_owner:
+            self._aic_owner = {p.aic: p.code for p in self._rows(Pack).values() if p.aic}
+        return self._aic_owner.get(aic)
+
+    def find(self, model: type[models.Model], **lookup: Any) -> Any:
+        return self._rows(model).get(self._key(model, lookup))
+
+    def flush(self) -> None:
+        """Insert the new rows waiting in each table (pghistory triggers fire per row)."""
+        for model, objects in self._pending.items():
+            if objects:
+                model._default_manager.bulk_create(objects)
+        self._pending = {}
 
     def _upsert(
         self,
@@ -74,8 +124,12 @@ class _Applier:
         values: dict[str, Any],
         record: Record,
         required_on_create: tuple[str, ...] = (),
+        *,
+        defer: bool = True,
     ) -> Any:
-        obj = model._default_manager.select_for_update().filter(**lookup).first()
+        rows = self._rows(model)
+        key = self._key(model, lookup)
+        obj = rows.get(key)
         if obj is None:
             missing = [name for name in required_on_create if values.get(name) in (None, "")]
             if missing:
@@ -90,12 +144,20 @@ class _Applier:
             obj = model(**lookup, **values)
             if hasattr(obj, "updated_by"):
                 obj.updated_by = self.user
-            obj.save()
+            if defer:
+                self._pending.setdefault(model, []).append(obj)
+            else:
+                obj.save()
+            rows[key] = obj
             self.changes.append({"type": record.type, "key": record.key, "action": "created"})
             return obj
         changed = [name for name, value in values.items() if not _same(getattr(obj, name), value)]
         if not changed:
             self.unchanged += 1
+            return obj
+        if obj.pk is None:  # created earlier in this same file: still waiting to be inserted
+            for name in changed:
+                setattr(obj, name, values[name])
             return obj
         for name in changed:
             setattr(obj, name, values[name])
@@ -110,7 +172,7 @@ class _Applier:
         return obj
 
     def _ingredient(self, code: str, record: Record) -> ActiveIngredient | None:
-        found = ActiveIngredient.objects.filter(code=code).first()
+        found: ActiveIngredient | None = self.find(ActiveIngredient, code=code)
         if found is None:
             self.errors.append(LineError(record.line, f"principio attivo «{code}» sconosciuto"))
         return found
@@ -130,7 +192,7 @@ class _Applier:
                 reference_code = fields.pop("biosimilar_of")
                 reference = None
                 if reference_code:
-                    reference = MedicinalProduct.objects.filter(code=reference_code).first()
+                    reference = self.find(MedicinalProduct, code=reference_code)
                     if reference is None:
                         self.errors.append(
                             LineError(
@@ -140,9 +202,11 @@ class _Applier:
                         )
                         return
                 fields["biosimilar_of"] = reference
-            self._upsert(MedicinalProduct, {"code": record.key}, fields, record, ("name",))
+            self._upsert(
+                MedicinalProduct, {"code": record.key}, fields, record, ("name",), defer=False
+            )
         elif record.type == "pack":
-            product = MedicinalProduct.objects.filter(code=fields.pop("product")).first()
+            product = self.find(MedicinalProduct, code=fields.pop("product"))
             if product is None:
                 self.errors.append(
                     LineError(record.line, "medicinale della confezione sconosciuto")
@@ -150,12 +214,15 @@ class _Applier:
                 return
             fields["product"] = product
             aic = fields.get("aic")
-            if aic and Pack.objects.filter(aic=aic).exclude(code=record.key).exists():
+            owner = self.aic_owner(aic) if aic else None
+            if owner is not None and owner != record.key:
                 self.errors.append(
                     LineError(record.line, f"AIC {aic} appartiene già a un'altra confezione")
                 )
                 return
-            self._upsert(Pack, {"code": record.key}, fields, record)
+            pack = self._upsert(Pack, {"code": record.key}, fields, record)
+            if pack is not None and pack.aic:
+                self._aic_owner[pack.aic] = pack.code
         elif record.type == "interaction":
             first = self._ingredient(fields.pop("a"), record)
             second = self._ingredient(fields.pop("b"), record)
@@ -217,8 +284,13 @@ def catalogue_import(
     ):
         applier = _Applier(user)
         order = {"ingredient": 0, "product": 1, "pack": 2, "interaction": 3, "pgx": 4}
+        current = ""
         for record in sorted(records, key=lambda r: (order[r.type], r.line)):
+            if record.type != current:
+                applier.flush()
+                current = record.type
             applier.apply(record)
+        applier.flush()
         raise_if_errors(sorted(applier.errors, key=lambda e: e.line))
         return _record_run(
             applier,
@@ -304,7 +376,8 @@ def aifa_list_import(
     ):
         applier = _Applier(user)
         for row in rows:
-            pack = Pack.objects.filter(aic=row.aic).select_related("product").first()
+            owner = applier.aic_owner(row.aic)
+            pack = applier.find(Pack, code=owner) if owner else None
             pack_values: dict[str, Any] = {"reimbursement_class": row.reimbursement_class}
             if row.price_eur is not None:
                 pack_values["price_eur"] = row.price_eur
@@ -317,6 +390,7 @@ def aifa_list_import(
                         {"code": pack.product.code},
                         {"holder": row.holder},
                         product_record,
+                        defer=False,
                     )
                 applier._upsert(
                     Pack, {"code": pack.code}, pack_values, Record(row.line, "pack", pack.code)
@@ -338,7 +412,10 @@ def aifa_list_import(
                     "to_verify": True,
                 },
                 Record(row.line, "product", product_code),
+                defer=False,
             )
+            applier.aic_owner(row.aic)
+            applier._aic_owner[row.aic] = f"aic-{row.aic}"
             applier._upsert(
                 Pack,
                 {"code": f"aic-{row.aic}"},
@@ -351,6 +428,7 @@ def aifa_list_import(
                 },
                 Record(row.line, "pack", f"aic-{row.aic}"),
             )
+        applier.flush()
         raise_if_errors(applier.errors)
         return _record_run(
             applier,

@@ -663,9 +663,9 @@ SUPPORTIVE: list[tuple[str, str, str, str, str]] = [
 P = dict[str, Any]
 
 
-def product(
+def product(  # noqa: PLR0917  # one row of the curated table, written positionally
     code: str, ingredient: str, name: str, strength: str, unit: str, state: str, **extra: Any
-) -> P:  # noqa: PLR0917  # a row of the curated table
+) -> P:
     record: P = {
         "type": "product",
         "code": code,
