@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Router, Schema
 
 from corsia.core.access import api_perm
 from corsia.drugs import selectors
@@ -144,9 +144,9 @@ def _pack(item: Pack) -> PackOut:
 def search(request: HttpRequest, q: str = "") -> SearchOut:
     found = selectors.drug_search(text=q)
     return SearchOut(
-        ingredients=[_ingredient(i) for i in found["ingredients"]],  # type: ignore[arg-type]  # typed by key
-        products=[_product(p) for p in found["products"]],  # type: ignore[arg-type]  # typed by key
-        packs=[_pack(p) for p in found["packs"]],  # type: ignore[arg-type]  # typed by key
+        ingredients=[_ingredient(i) for i in found.ingredients],
+        products=[_product(p) for p in found.products],
+        packs=[_pack(p) for p in found.packs],
     )
 
 
@@ -186,8 +186,10 @@ def pack_scan(request: HttpRequest, barcode: str) -> ScanOut:
 @api_perm(VIEW)
 def interactions(
     request: HttpRequest,
-    codes: Query[list[str]],
+    codes: str,
 ) -> list[InteractionOut]:
+    """Interactions among the ingredients given as ``codes=a,b,c`` (comma separated)."""
+    wanted = [code.strip() for code in codes.split(",") if code.strip()]
     return [
         InteractionOut(
             a=i.a,
@@ -197,5 +199,5 @@ def interactions(
             management=i.management,
             source=i.source,
         )
-        for i in selectors.interactions_among(codes)
+        for i in selectors.interactions_among(wanted)
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 
@@ -59,22 +60,31 @@ def pack_find_by_barcode(*, raw: str) -> tuple[Pack, dict[str, object]]:
     }
 
 
-def drug_search(*, text: str) -> dict[str, list[object]]:
-    """Ingredients, products and packs matching an INN, a commercial name, an AIC or an ATC code."""
+@dataclass
+class SearchResult:
+    ingredients: list[ActiveIngredient] = field(default_factory=list)
+    products: list[MedicinalProduct] = field(default_factory=list)
+    packs: list[Pack] = field(default_factory=list)
+
+
+def drug_search(*, text: str) -> SearchResult:
+    """Ingredients, products and packs matching an INN, a commercial name, an AIC or an ATC code.
+
+    A scanned pack barcode (or a typed AIC/GTIN) finds that pack alone.
+    """
     query = text.strip()
-    result: dict[str, list[object]] = {"ingredients": [], "products": [], "packs": []}
+    result = SearchResult()
     if not query:
         return result
     try:
         pack, _scan = pack_find_by_barcode(raw=query)
-        result["packs"] = [pack]
-        result["products"] = [pack.product]
-        result["ingredients"] = [pack.product.ingredient]
-        return result
+        return SearchResult(
+            ingredients=[pack.product.ingredient], products=[pack.product], packs=[pack]
+        )
     except (BarcodeUnreadable, InvalidAic, NotFound):
         pass
     if query.isdigit() and len(query) <= 9:
-        result["packs"] = list(
+        result.packs = list(
             Pack.objects.select_related("product").filter(aic__contains=query)[:SEARCH_LIMIT]
         )
     upper = query.upper()
@@ -85,11 +95,21 @@ def drug_search(*, text: str) -> dict[str, list[object]]:
         | Q(atc_code__startswith=upper)
         | Q(synonyms__icontains=query.lower())
     )
-    result["ingredients"] = list(ingredients.order_by("name_it")[:SEARCH_LIMIT])
+    lower = query.lower()
+
+    def rank(item: ActiveIngredient) -> tuple[int, str]:
+        names = (item.code, item.name_it.lower(), item.name_en.lower())
+        if lower in names or upper == item.atc_code:
+            return (0, item.name_it)
+        if any(name.startswith(lower) for name in names):
+            return (1, item.name_it)
+        return (2, item.name_it)
+
+    result.ingredients = sorted(ingredients[: SEARCH_LIMIT * 4], key=rank)[:SEARCH_LIMIT]
     products = MedicinalProduct.objects.select_related("ingredient").filter(
         Q(name__icontains=query) | Q(holder__icontains=query) | Q(ingredient__in=ingredients)
     )
-    result["products"] = list(products.order_by("name", "strength")[:SEARCH_LIMIT])
+    result.products = list(products.order_by("name", "strength")[:SEARCH_LIMIT])
     return result
 
 

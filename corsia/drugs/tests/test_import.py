@@ -18,7 +18,7 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "data" / "examples"
 
 
 def _events(model: str) -> int:
-    return apps.get_model("drugs", f"{model}Event").objects.count()
+    return int(apps.get_model("drugs", f"{model}Event").objects.count())
 
 
 def _snapshot() -> tuple[int, ...]:
