@@ -8,5 +8,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("regimens/", include("corsia.regimens.urls")),
+    path("drugs/", include("corsia.drugs.urls")),
     path("", include("corsia.accounts.urls")),
 ]

@@ -19,6 +19,7 @@ class NavItem:
 
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("patients:search", _("Pazienti"), "patients.view_patient"),
+    NavItem("drugs:search", _("Farmaci"), "drugs.view_drug"),
     NavItem("audit:access_log", _("Registro accessi"), "audit.view_accesslog"),
     NavItem("accounts:users", _("Utenti"), "accounts.manage_users"),
     NavItem("regimens:browse", _("Schemi di terapia"), "regimens.view_regimen"),

@@ -10,6 +10,10 @@ from corsia.accounts import services as accounts_services
 def reference_data() -> Iterator[str]:
     accounts_services.roles_sync()
     yield "roles and permissions synchronised"
+    from corsia.drugs.services import drugs_reference_load
+
+    run = drugs_reference_load()
+    yield f"drug archive: {run.created} created, {run.updated} updated, {run.unchanged} unchanged"
     from corsia.regimens import library as regimen_library
 
     yield regimen_library.load_preloaded()

@@ -67,6 +67,9 @@ PERMISSIONS: tuple[PermissionSpec, ...] = (
     PermissionSpec("regimens", "view_trial", "Consultare gli studi clinici assegnati"),
     PermissionSpec("regimens", "view_all_trials", "Consultare tutti gli studi clinici"),
     PermissionSpec("regimens", "manage_trial", "Gestire studi clinici e arruolamenti"),
+    PermissionSpec("drugs", "view_drug", "Consultare l'archivio farmaci"),
+    PermissionSpec("drugs", "change_drug", "Modificare l'archivio farmaci"),
+    PermissionSpec("drugs", "import_drugs", "Importare i dati farmaci da una banca dati esterna"),
 )
 
 _CLINICAL_READ = {"patients.view_patient", "audit.view_history"}
@@ -134,6 +137,13 @@ _REGIMEN_ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
 }
 for _role, _names in _REGIMEN_ROLE_PERMISSIONS.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _names
+# Drug archive: every clinical role reads it; pharmacists (and administrators) maintain it.
+_DRUGS_READ = {"drugs.view_drug"}
+_DRUGS_MANAGE = {"drugs.view_drug", "drugs.change_drug", "drugs.import_drugs"}
+for _role in (Role.PHYSICIAN, Role.TECHNICIAN, Role.NURSE, Role.COORDINATOR):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _DRUGS_READ
+for _role in (Role.PHARMACIST, Role.ADMINISTRATOR):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _DRUGS_MANAGE
 
 # Where each role lands after login: a URL name (its worklist).
 ROLE_LANDING: dict[Role, str] = {

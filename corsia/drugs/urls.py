@@ -1,0 +1,13 @@
+from django.urls import path
+
+from corsia.drugs import views
+
+app_name = "drugs"
+
+urlpatterns = [
+    path("", views.search, name="search"),
+    path("ingredients/<slug:code>/", views.ingredient_detail, name="ingredient"),
+    path("products/<slug:code>/", views.product_detail, name="product"),
+    path("interactions/", views.interactions, name="interactions"),
+    path("import/", views.import_upload, name="import"),
+]
