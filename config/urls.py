@@ -1,11 +1,13 @@
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from config.api import api
+from corsia.core.access import public
 from corsia.core.views import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", api.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", public(set_language), name="set_language"),
     path("", include("corsia.accounts.urls")),
 ]

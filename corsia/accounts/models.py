@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -32,6 +33,21 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Whenever a password is set (``set_password``), stamp the change date and
+        append the hash to the password history, whoever the caller."""
+        password_set = self._password is not None  # type: ignore[attr-defined]  # set by set_password
+        if password_set:
+            self.password_changed_at = timezone.now()
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "password_changed_at"}
+        super().save(*args, **kwargs)
+        if password_set:
+            PasswordHistory.objects.create(
+                user=self, password_hash=self.password, created_at=self.password_changed_at
+            )
 
 
 class Workstation(models.Model):

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.views import PasswordChangeView
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 
+from corsia.accounts import services
 from corsia.accounts.domain.roles import landing_for
 from corsia.accounts.models import User
 from corsia.accounts.selectors import user_roles
@@ -16,3 +20,19 @@ def landing(request: HttpRequest) -> HttpResponse:
     assert isinstance(user, User)
     target = landing_for(user_roles(user))
     return redirect(target or "accounts:password_change")
+
+
+class CorsiaPasswordChangeView(PasswordChangeView):
+    """Django's password page, saving through the service (policy, history, audit)."""
+
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
+        user = form.user
+        assert isinstance(user, User)
+        services.user_set_password(
+            actor=user,
+            user=user,
+            password=form.cleaned_data["new_password1"],
+            workstation=getattr(self.request, "workstation", None),
+        )
+        update_session_auth_hash(self.request, user)
+        return HttpResponseRedirect(self.get_success_url())
