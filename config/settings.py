@@ -128,6 +128,9 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"history": env_int("CORSIA_PASSWORD_HISTORY", 5)},
     },
 ]
+if CORSIA_TESTING:
+    # Tests only: a fast hasher (the real one costs ~0.3 s per password on purpose).
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CORSIA_PASSWORD_MAX_AGE_DAYS = env_int("CORSIA_PASSWORD_MAX_AGE_DAYS", 90)
 CORSIA_INACTIVITY_TIMEOUT_SECONDS = env_int("CORSIA_INACTIVITY_TIMEOUT_SECONDS", 15 * 60)
 CORSIA_API_TOKEN_TTL_HOURS = env_int("CORSIA_API_TOKEN_TTL_HOURS", 12)
