@@ -12,7 +12,9 @@ Denials happen *before* any object lookup: a denied role gets 403 whatever the i
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import inspect
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -89,6 +91,15 @@ def _check_before_input(operation: Any) -> None:
         operation.__class__ = _PermissionFirstOperation
 
 
+def _keep_signature(wrapper: Any, operation: Any) -> None:
+    """ninja resolves string annotations (``from __future__ import annotations``) in the
+    globals of the function it is given — the wrapper's, here. Give it the operation's
+    signature already resolved in the operation's own module."""
+    # A name defined below the operation cannot be resolved yet: left to ninja then.
+    with contextlib.suppress(NameError):
+        wrapper.__signature__ = inspect.signature(operation, eval_str=True)
+
+
 def api_perm(permission: str) -> Callable[[F], F]:
     """API operation (authenticated by the router): missing ``permission`` → 403 problem+json.
 
@@ -104,6 +115,7 @@ def api_perm(permission: str) -> Callable[[F], F]:
             return operation(request, *args, **kwargs)
 
         _declare(wrapper, permission)
+        _keep_signature(wrapper, operation)
         contribute_operation_callback(wrapper, _check_before_input)
         return wrapper  # type: ignore[return-value]  # same call signature as the wrapped operation
 

@@ -13,9 +13,7 @@ from corsia.accounts.tests import ldap_server
 def slapd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ldap_server.LdapServer]:
     """A real OpenLDAP server for the whole session (about 50 ms to start)."""
     if not ldap_server.slapd_available():
-        pytest.skip(
-            "OpenLDAP's slapd is not installed (/usr/sbin/slapd): run tools/system-deps.sh"
-        )
+        pytest.skip("OpenLDAP's slapd is not installed (/usr/sbin/slapd): run tools/system-deps.sh")
     server = ldap_server.start(Path(tmp_path_factory.mktemp("slapd")) / "slapd")
     yield server
     server.stop()

@@ -83,7 +83,7 @@ userPassword: {USER_PASSWORD}
 
 
 def _group(dn: str, members: list[str]) -> str:
-    cn = dn.split(",")[0].split("=")[1]
+    cn = dn.split(",", maxsplit=1)[0].split("=")[1]
     lines = [f"dn: {dn}", "objectClass: groupOfNames", f"cn: {cn}"]
     # groupOfNames needs one member at least: the service account stands in.
     lines += [f"member: {m}" for m in [BIND_DN, *members]]

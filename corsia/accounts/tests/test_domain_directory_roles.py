@@ -7,7 +7,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from corsia.accounts.domain.directory import GroupRoleMapError, normalize_dn, parse_group_role_map
-from corsia.accounts.domain.roles import ROLE_LANDING, ROLE_PERMISSIONS, PERMISSIONS, Role, landing_for
+from corsia.accounts.domain.roles import (
+    PERMISSIONS,
+    ROLE_LANDING,
+    ROLE_PERMISSIONS,
+    Role,
+    landing_for,
+)
 
 MEDICI = "CN=Corsia-Medici,OU=Gruppi,DC=osp,DC=it"
 FARMACISTI = "CN=Corsia-Farmacisti,OU=Gruppi,DC=osp,DC=it"

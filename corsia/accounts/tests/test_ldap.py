@@ -12,6 +12,7 @@ from pytest_django.fixtures import Settings as SettingsWrapper
 from corsia.accounts.domain.directory import normalize_dn
 from corsia.accounts.models import User
 from corsia.accounts.tests import ldap_server
+from corsia.accounts.tests.fixture_types import MakeUser
 from corsia.accounts.tests.ldap_server import LdapServer
 from corsia.audit.models import AuditEvent
 
@@ -40,7 +41,11 @@ def test_directory_user_logs_in_and_gets_the_mapped_role(
     assert client.last_response["Location"] == "/"  # type: ignore[attr-defined]
     user = User.objects.get(username="mrossi")
     assert _roles("mrossi") == ["physician"]
-    assert (user.first_name, user.last_name, user.email) == ("Mario", "Rossi", "mrossi@ospedale.test")
+    assert (user.first_name, user.last_name, user.email) == (
+        "Mario",
+        "Rossi",
+        "mrossi@ospedale.test",
+    )
     assert normalize_dn(user.directory_dn) == normalize_dn(ldap_server.ROSSI)
     assert not user.has_usable_password()
     assert client.get("/api/v1/auth/me").json()["roles"] == ["physician"]
@@ -122,14 +127,20 @@ def test_malformed_role_map_refuses_directory_login_and_changes_nothing(
 ) -> None:
     # given Mario Rossi known as a physician
     _login("mrossi")
-    before = (_roles("mrossi"), AuditEvent.objects.filter(event_type="accounts.directory_synced").count())
+    before = (
+        _roles("mrossi"),
+        AuditEvent.objects.filter(event_type="accounts.directory_synced").count(),
+    )
     # when the map names a role that does not exist
     ldap_settings.CORSIA_LDAP_GROUP_ROLE_MAP = f"{ldap_server.PHYSICIANS_GROUP}=surgeon"
     client = _login("mrossi")
     # then the login is refused with an explanation and nothing about him changed
     assert "_auth_user_id" not in client.session
     assert "configurazione dei ruoli non valida" in client.last_response.content.decode()  # type: ignore[attr-defined]
-    assert (_roles("mrossi"), AuditEvent.objects.filter(event_type="accounts.directory_synced").count()) == before
+    assert (
+        _roles("mrossi"),
+        AuditEvent.objects.filter(event_type="accounts.directory_synced").count(),
+    ) == before
     # and the system check reports it in Italian and English
     with pytest.raises(SystemCheckError) as raised:
         call_command("check")
@@ -139,7 +150,8 @@ def test_malformed_role_map_refuses_directory_login_and_changes_nothing(
 
 
 def test_local_account_with_the_same_name_is_not_taken_over(
-    make_user, ldap_settings: SettingsWrapper  # type: ignore[no-untyped-def]  # factory fixture
+    make_user: MakeUser,
+    ldap_settings: SettingsWrapper,
 ) -> None:
     # given a local (non-directory) account called mrossi, a nurse
     from corsia.accounts.domain.roles import Role

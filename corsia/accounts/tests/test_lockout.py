@@ -7,6 +7,7 @@ from pytest_django.fixtures import Settings
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import ApiToken
+from corsia.accounts.tests.fixture_types import MakeUser
 from corsia.audit.models import AuditEvent
 
 PASSWORD = "Giusta-pass-2024"
@@ -26,7 +27,9 @@ def _api_login(password: str) -> Client:
     return client
 
 
-def test_page_login_locks_the_account_after_n_failures(make_user, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+def test_page_login_locks_the_account_after_n_failures(
+    make_user: MakeUser, settings: Settings
+) -> None:
     # given a limit of 3 failures
     settings.AXES_FAILURE_LIMIT = 3
     make_user(Role.NURSE, username="inf.rossi", password=PASSWORD)
@@ -47,7 +50,9 @@ def test_page_login_locks_the_account_after_n_failures(make_user, settings: Sett
     assert not AuditEvent.objects.filter(event_type="accounts.login_succeeded").exists()
 
 
-def test_api_token_endpoint_counts_failures_and_answers_account_locked(make_user, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+def test_api_token_endpoint_counts_failures_and_answers_account_locked(
+    make_user: MakeUser, settings: Settings
+) -> None:
     settings.AXES_FAILURE_LIMIT = 3
     make_user(Role.NURSE, username="inf.rossi", password=PASSWORD)
     # two wrong passwords: 401 invalid_credentials
@@ -67,7 +72,7 @@ def test_api_token_endpoint_counts_failures_and_answers_account_locked(make_user
     assert not ApiToken.objects.exists()
 
 
-def test_failures_on_the_api_and_the_page_add_up(make_user, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+def test_failures_on_the_api_and_the_page_add_up(make_user: MakeUser, settings: Settings) -> None:
     settings.AXES_FAILURE_LIMIT = 2
     make_user(Role.NURSE, username="inf.rossi", password=PASSWORD)
     assert _api_login("sbagliata").response.status_code == 401  # type: ignore[attr-defined]
@@ -75,7 +80,9 @@ def test_failures_on_the_api_and_the_page_add_up(make_user, settings: Settings) 
     assert _api_login(PASSWORD).response.status_code == 429  # type: ignore[attr-defined]
 
 
-def test_a_success_before_the_limit_resets_the_count(make_user, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+def test_a_success_before_the_limit_resets_the_count(
+    make_user: MakeUser, settings: Settings
+) -> None:
     settings.AXES_FAILURE_LIMIT = 3
     make_user(Role.NURSE, username="inf.rossi", password=PASSWORD)
     client = Client()
@@ -85,7 +92,9 @@ def test_a_success_before_the_limit_resets_the_count(make_user, settings: Settin
     assert _page_login(Client(), PASSWORD) == 302
 
 
-def test_lock_of_one_account_does_not_lock_another_on_the_same_pc(make_user, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+def test_lock_of_one_account_does_not_lock_another_on_the_same_pc(
+    make_user: MakeUser, settings: Settings
+) -> None:
     # a ward PC is shared: locking is per account, not per address
     settings.AXES_FAILURE_LIMIT = 2
     make_user(Role.NURSE, username="inf.rossi", password=PASSWORD)

@@ -17,6 +17,7 @@ from corsia.accounts import services
 from corsia.accounts.domain.passwords import password_expired
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import PasswordHistory, User
+from corsia.accounts.tests.fixture_types import MakeUser
 from corsia.audit.models import AuditEvent
 from corsia.core.domain.errors import ValidationFailed
 
@@ -28,9 +29,7 @@ T0 = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
 
 def test_password_is_valid_up_to_exactly_max_age_days() -> None:
     assert not password_expired(changed_at=T0, now=T0 + timedelta(days=90), max_age_days=90)
-    assert password_expired(
-        changed_at=T0, now=T0 + timedelta(days=90, seconds=1), max_age_days=90
-    )
+    assert password_expired(changed_at=T0, now=T0 + timedelta(days=90, seconds=1), max_age_days=90)
 
 
 def test_zero_or_negative_max_age_disables_expiry() -> None:
@@ -56,7 +55,7 @@ def test_expired_exactly_when_older_than_max_age(age: timedelta, max_age: int) -
 # --- minimum length ----------------------------------------------------------------------
 
 
-def test_minimum_length_comes_from_settings(make_user) -> None:  # type: ignore[no-untyped-def]
+def test_minimum_length_comes_from_settings(make_user: MakeUser) -> None:
     user = make_user(Role.NURSE)
     with pytest.raises(ValidationError) as short:
         validate_password("Qz7-kpw!r", user=user)  # 9 characters, default minimum 10
@@ -64,7 +63,7 @@ def test_minimum_length_comes_from_settings(make_user) -> None:  # type: ignore[
     validate_password("Qz7-kpw!rT", user=user)  # 10: accepted
 
 
-def test_service_refuses_a_short_password_and_changes_nothing(make_user) -> None:  # type: ignore[no-untyped-def]
+def test_service_refuses_a_short_password_and_changes_nothing(make_user: MakeUser) -> None:
     user = make_user(Role.NURSE, password="Primo-segreto-1")
     before = (user.password, PasswordHistory.objects.filter(user=user).count())
     with pytest.raises(ValidationFailed) as refused:
@@ -78,7 +77,7 @@ def test_service_refuses_a_short_password_and_changes_nothing(make_user) -> None
 # --- history -------------------------------------------------------------------------------
 
 
-def test_every_way_of_setting_a_password_writes_history(make_user) -> None:  # type: ignore[no-untyped-def]
+def test_every_way_of_setting_a_password_writes_history(make_user: MakeUser) -> None:
     # create_user
     user = make_user(Role.NURSE, password="Primo-segreto-1")
     assert PasswordHistory.objects.filter(user=user).count() == 1
@@ -96,7 +95,7 @@ def test_every_way_of_setting_a_password_writes_history(make_user) -> None:  # t
     assert PasswordHistory.objects.filter(user=user).count() == 3
 
 
-def test_the_last_n_passwords_cannot_be_reused(make_user, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+def test_the_last_n_passwords_cannot_be_reused(make_user: MakeUser, settings: Settings) -> None:
     # given history 3 and a user who set four passwords in turn
     settings.AUTH_PASSWORD_VALIDATORS = [
         {
@@ -117,19 +116,27 @@ def test_the_last_n_passwords_cannot_be_reused(make_user, settings: Settings) ->
     assert User.objects.get(pk=user.pk).check_password("Password-uno-1")
 
 
-def test_password_change_page_applies_history_and_audits(make_user) -> None:  # type: ignore[no-untyped-def]
+def test_password_change_page_applies_history_and_audits(make_user: MakeUser) -> None:
     user = make_user(Role.NURSE, username="inf", password="Vecchia-pass-1")
     client = Client()
     client.force_login(user)
     reused = client.post(
         "/password/",
-        {"old_password": "Vecchia-pass-1", "new_password1": "Vecchia-pass-1", "new_password2": "Vecchia-pass-1"},
+        {
+            "old_password": "Vecchia-pass-1",
+            "new_password1": "Vecchia-pass-1",
+            "new_password2": "Vecchia-pass-1",
+        },
     )
     assert reused.status_code == 200
     assert "già stata usata di recente" in reused.content.decode()
     ok = client.post(
         "/password/",
-        {"old_password": "Vecchia-pass-1", "new_password1": "Nuova-pass-2024", "new_password2": "Nuova-pass-2024"},
+        {
+            "old_password": "Vecchia-pass-1",
+            "new_password1": "Nuova-pass-2024",
+            "new_password2": "Nuova-pass-2024",
+        },
     )
     assert ok.status_code == 302
     assert ok["Location"] == "/password/done/"
@@ -144,18 +151,18 @@ def test_password_change_page_applies_history_and_audits(make_user) -> None:  # 
 # --- expiry (middleware) -----------------------------------------------------------------------
 
 
-def _expired_client(make_user, settings: Settings) -> tuple[Client, User]:  # type: ignore[no-untyped-def]
+def _expired_client(make_user: MakeUser, settings: Settings) -> tuple[Client, User]:
     settings.CORSIA_PASSWORD_MAX_AGE_DAYS = 30
     user = make_user(Role.PHYSICIAN, username="dr.scaduto", password="Vecchia-pass-1")
-    User.objects.filter(pk=user.pk).update(
-        password_changed_at=timezone.now() - timedelta(days=31)
-    )
+    User.objects.filter(pk=user.pk).update(password_changed_at=timezone.now() - timedelta(days=31))
     client = Client()
     client.force_login(user)
     return client, user
 
 
-def test_expired_password_forces_the_change_page_with_an_italian_message(make_user, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+def test_expired_password_forces_the_change_page_with_an_italian_message(
+    make_user: MakeUser, settings: Settings
+) -> None:
     client, _ = _expired_client(make_user, settings)
     response = client.get("/", follow=True)
     assert response.redirect_chain == [("/password/", 302)]
@@ -166,14 +173,20 @@ def test_expired_password_forces_the_change_page_with_an_italian_message(make_us
     assert api.json()["code"] == "password_expired"
 
 
-def test_expired_password_lets_through_change_logout_and_static(make_user, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+def test_expired_password_lets_through_change_logout_and_static(
+    make_user: MakeUser, settings: Settings
+) -> None:
     client, user = _expired_client(make_user, settings)
     assert client.get("/password/").status_code == 200
     assert client.get("/static/corsia/corsia.css").status_code != 302
     # after changing it the user works normally
     changed = client.post(
         "/password/",
-        {"old_password": "Vecchia-pass-1", "new_password1": "Nuova-pass-2024", "new_password2": "Nuova-pass-2024"},
+        {
+            "old_password": "Vecchia-pass-1",
+            "new_password1": "Nuova-pass-2024",
+            "new_password2": "Nuova-pass-2024",
+        },
     )
     assert changed["Location"] == "/password/done/"
     assert client.get("/api/v1/auth/me").status_code == 200
@@ -182,7 +195,7 @@ def test_expired_password_lets_through_change_logout_and_static(make_user, setti
     assert client.post("/logout/")["Location"] == "/login/"
 
 
-def test_expired_password_gets_no_api_token(make_user, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+def test_expired_password_gets_no_api_token(make_user: MakeUser, settings: Settings) -> None:
     _expired_client(make_user, settings)
     response = Client().post(
         "/api/v1/auth/token",
@@ -193,7 +206,7 @@ def test_expired_password_gets_no_api_token(make_user, settings: Settings) -> No
     assert response.json()["code"] == "password_expired"
 
 
-def test_directory_users_never_expire(make_user, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+def test_directory_users_never_expire(make_user: MakeUser, settings: Settings) -> None:
     settings.CORSIA_PASSWORD_MAX_AGE_DAYS = 1
     user = make_user(Role.NURSE)
     user.set_unusable_password()

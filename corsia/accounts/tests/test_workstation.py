@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from pytest_django.fixtures import Settings
 
 from corsia.accounts.domain.workstation import (
+    UNKNOWN_IP,
     WorkstationInfo,
     parse_trusted_proxies,
     parse_workstation_map,
@@ -19,11 +20,17 @@ from corsia.accounts.domain.workstation import (
 )
 from corsia.accounts.middleware import WorkstationMiddleware
 from corsia.accounts.models import Workstation
+from corsia.accounts.tests.fixture_types import MakeUser
 
 PROXY = "10.0.0.1"
 
 
-def _resolve(remote: str | None, xff: str | None, trusted: list[str] | None = None, known: dict[str, str] | None = None) -> WorkstationInfo:
+def _resolve(
+    remote: str | None,
+    xff: str | None,
+    trusted: list[str] | None = None,
+    known: dict[str, str] | None = None,
+) -> WorkstationInfo:
     return resolve_workstation(
         remote_addr=remote,
         forwarded_for=xff,
@@ -72,8 +79,8 @@ def test_ipv6_addresses_are_normalised() -> None:
 
 
 def test_missing_or_bad_remote_address_is_the_placeholder() -> None:
-    assert _resolve(None, None).ip == "0.0.0.0"
-    assert _resolve("not-an-ip", "192.168.5.7").ip == "0.0.0.0"
+    assert _resolve(None, None).ip == UNKNOWN_IP == "0.0.0.0"  # noqa: S104 - an address, not a bind
+    assert _resolve("not-an-ip", "192.168.5.7").ip == UNKNOWN_IP
 
 
 def test_configured_name_is_attached_and_labelled() -> None:
@@ -100,7 +107,7 @@ def test_trusted_proxy_list_is_parsed_and_bad_entries_raise() -> None:
         ipaddress.ip_network("10.8.0.0/16"),
         ipaddress.ip_network("::1/128"),
     )
-    with pytest.raises(ValueError, match="proxy.example"):
+    with pytest.raises(ValueError, match=r"proxy\.example"):
         parse_trusted_proxies(["proxy.example"])
 
 
@@ -108,7 +115,9 @@ _ipv4 = st.ip_addresses(v=4).map(str)
 
 
 @given(client=_ipv4, spoofed=st.lists(_ipv4, max_size=4), peer=_ipv4)
-def test_an_untrusted_peer_is_always_the_workstation(client: str, spoofed: list[str], peer: str) -> None:
+def test_an_untrusted_peer_is_always_the_workstation(
+    client: str, spoofed: list[str], peer: str
+) -> None:
     # whatever the header says, a peer that is not a trusted proxy is taken at its word
     if peer == PROXY:
         return
@@ -116,7 +125,9 @@ def test_an_untrusted_peer_is_always_the_workstation(client: str, spoofed: list[
 
 
 @given(client=_ipv4, spoofed=st.lists(_ipv4, max_size=4))
-def test_behind_the_trusted_proxy_the_client_is_the_last_untrusted_hop(client: str, spoofed: list[str]) -> None:
+def test_behind_the_trusted_proxy_the_client_is_the_last_untrusted_hop(
+    client: str, spoofed: list[str]
+) -> None:
     # whatever the client wrote before it, the hop our proxy appended wins
     if client == PROXY:
         return
@@ -135,7 +146,10 @@ def test_named_workstation_from_the_table(db: None, settings: Settings) -> None:
     Workstation.objects.create(name="Spenta", ip_address="192.168.7.4", is_active=False)
     middleware = WorkstationMiddleware(_seen)
     factory = RequestFactory()
-    assert middleware(factory.get("/", REMOTE_ADDR="192.168.7.3")).content == b"DH-letto-3 (192.168.7.3)"
+    assert (
+        middleware(factory.get("/", REMOTE_ADDR="192.168.7.3")).content
+        == b"DH-letto-3 (192.168.7.3)"
+    )
     assert middleware(factory.get("/", REMOTE_ADDR="192.168.7.4")).content == b"192.168.7.4"
 
 
@@ -158,12 +172,14 @@ def test_forwarded_for_is_honoured_only_from_trusted_proxies(db: None, settings:
     assert middleware(spoofed).content == b"10.0.0.99"
 
 
-def test_the_workstation_reaches_the_audit_trail(make_user, settings: Settings) -> None:  # type: ignore[no-untyped-def]
-    from corsia.audit.models import AuditEvent
+def test_the_workstation_reaches_the_audit_trail(make_user: MakeUser, settings: Settings) -> None:
     from corsia.accounts.domain.roles import Role
+    from corsia.audit.models import AuditEvent
 
     Workstation.objects.create(name="Reparto-PC-1", ip_address="192.168.3.3")
     make_user(Role.NURSE, username="inf", password="Giusta-pass-2024")
-    Client(REMOTE_ADDR="192.168.3.3").post("/login/", {"username": "inf", "password": "Giusta-pass-2024"})
+    Client(REMOTE_ADDR="192.168.3.3").post(
+        "/login/", {"username": "inf", "password": "Giusta-pass-2024"}
+    )
     event = AuditEvent.objects.get(event_type="accounts.login_succeeded")
     assert event.workstation == "Reparto-PC-1 (192.168.3.3)"
