@@ -56,9 +56,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "corsia.accounts.middleware.WorkstationMiddleware",
-    "corsia.accounts.middleware.InactivityLogoutMiddleware",
     "pghistory.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After MessageMiddleware: both tell the user why they were sent elsewhere.
+    "corsia.accounts.middleware.InactivityLogoutMiddleware",
+    "corsia.accounts.middleware.PasswordExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -126,6 +128,9 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"history": env_int("CORSIA_PASSWORD_HISTORY", 5)},
     },
 ]
+if CORSIA_TESTING:
+    # Tests only: a fast hasher (the real one costs ~0.3 s per password on purpose).
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CORSIA_PASSWORD_MAX_AGE_DAYS = env_int("CORSIA_PASSWORD_MAX_AGE_DAYS", 90)
 CORSIA_INACTIVITY_TIMEOUT_SECONDS = env_int("CORSIA_INACTIVITY_TIMEOUT_SECONDS", 15 * 60)
 CORSIA_API_TOKEN_TTL_HOURS = env_int("CORSIA_API_TOKEN_TTL_HOURS", 12)
@@ -140,6 +145,8 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_VERBOSE = False
+# Pages get the lockout template, the API a problem+json with code "account_locked".
+AXES_LOCKOUT_CALLABLE = "corsia.accounts.lockout.lockout_response"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("CORSIA_SECURE_COOKIES", default=False)
@@ -170,6 +177,18 @@ PROCRASTINATE_IMPORT_PATHS: list[str] = []
 # --- Corsia -----------------------------------------------------------------------
 CORSIA_HOSPITAL_NAME = env_str("CORSIA_HOSPITAL_NAME", "Ospedale dimostrativo Corsia")
 CORSIA_WORKSTATIONS = env_str("CORSIA_WORKSTATIONS")  # "ip=name,ip=name"
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated).
+CORSIA_TRUSTED_PROXIES = env_list("CORSIA_TRUSTED_PROXIES", [])
+
+# --- Active Directory / LDAP (active when LDAP_SERVER_URI is set) --------------------
+LDAP_BIND_DN = env_str("LDAP_BIND_DN")
+LDAP_BIND_PASSWORD = env_str("LDAP_BIND_PASSWORD")
+LDAP_USER_SEARCH_BASE = env_str("LDAP_USER_SEARCH_BASE")
+LDAP_USER_FILTER = env_str("LDAP_USER_FILTER", "(sAMAccountName=%(user)s)")
+LDAP_GROUP_SEARCH_BASE = env_str("LDAP_GROUP_SEARCH_BASE")
+LDAP_START_TLS = env_bool("LDAP_START_TLS", default=False)
+# "<group DN>=<role>;<group DN>=<role>" (roles: corsia.accounts.domain.roles.Role)
+CORSIA_LDAP_GROUP_ROLE_MAP = env_str("CORSIA_LDAP_GROUP_ROLE_MAP")
 
 LOGGING = {
     "version": 1,

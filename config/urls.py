@@ -1,12 +1,14 @@
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from config.api import api
+from corsia.core.access import public
 from corsia.core.views import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", api.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", public(set_language), name="set_language"),
     path("regimens/", include("corsia.regimens.urls")),
     path("drugs/", include("corsia.drugs.urls")),
     path("", include("corsia.accounts.urls")),

@@ -9,17 +9,31 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from corsia.accounts.domain.workstation import (
     WorkstationInfo,
+    parse_trusted_proxies,
     parse_workstation_map,
     resolve_workstation,
 )
+from corsia.accounts.passwords import user_password_expired
 from corsia.accounts.selectors import workstation_names
+from corsia.core.problems import problem_response
 
 _SESSION_KEY = "corsia_last_activity"
+LOGOUT_CAUSE_ATTR = "corsia_logout_cause"
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def _is_bearer(request: HttpRequest) -> bool:
+    return request.headers.get("Authorization", "").lower().startswith("bearer ")
 
 
 class WorkstationMiddleware:
@@ -28,7 +42,7 @@ class WorkstationMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
         self.configured = parse_workstation_map(settings.CORSIA_WORKSTATIONS or "")
-        self.trusted_proxies = list(getattr(settings, "CORSIA_TRUSTED_PROXIES", []))
+        self.trusted_proxies = parse_trusted_proxies(settings.CORSIA_TRUSTED_PROXIES)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         address = resolve_workstation(
@@ -52,21 +66,71 @@ class WorkstationMiddleware:
 
 
 class InactivityLogoutMiddleware:
-    """Logs a page session out after CORSIA_INACTIVITY_TIMEOUT_SECONDS without requests."""
+    """Logs a page session out after CORSIA_INACTIVITY_TIMEOUT_SECONDS without requests.
+
+    Bearer-token API calls carry no session: they neither refresh nor end one.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.user.is_authenticated and hasattr(request, "session"):
+        timeout = settings.CORSIA_INACTIVITY_TIMEOUT_SECONDS
+        if (
+            timeout > 0
+            and not _is_bearer(request)
+            and hasattr(request, "session")
+            and request.user.is_authenticated
+        ):
             now = time.time()
             last = request.session.get(_SESSION_KEY)
-            timeout = settings.CORSIA_INACTIVITY_TIMEOUT_SECONDS
             if last is not None and now - float(last) > timeout:
+                setattr(request, LOGOUT_CAUSE_ATTR, "inactivity")
                 logout(request)
-                messages.info(request, _("Sessione scaduta per inattività: accedi di nuovo."))
-                if request.path.startswith("/api/"):
-                    return self.get_response(request)
+                message = _("Sessione scaduta per inattività: accedi di nuovo.")
+                if _is_api(request):
+                    return problem_response(
+                        request, status=401, code="session_expired", detail=message
+                    )
+                messages.info(request, message)
+                if request.headers.get("HX-Request") == "true":
+                    response = HttpResponse(status=204)
+                    response["HX-Redirect"] = reverse(settings.LOGIN_URL)
+                    return response
                 return redirect_to_login(request.get_full_path())
             request.session[_SESSION_KEY] = now
         return self.get_response(request)
+
+
+class PasswordExpiryMiddleware:
+    """A user whose password has expired may only change it (or log out)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and not _is_bearer(request)
+            and not self._allowed(request.path)
+            and user_password_expired(user)
+        ):
+            message = _("La tua password è scaduta: scegline una nuova per continuare.")
+            if _is_api(request):
+                return problem_response(
+                    request, status=403, code="password_expired", detail=message
+                )
+            messages.warning(request, message)
+            return redirect("accounts:password_change")
+        return self.get_response(request)
+
+    @staticmethod
+    def _allowed(path: str) -> bool:
+        allowed = (
+            reverse("accounts:password_change"),
+            reverse("accounts:password_change_done"),
+            reverse("accounts:logout"),
+            settings.STATIC_URL,
+        )
+        return any(path.startswith(prefix) for prefix in allowed if prefix)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -26,12 +27,44 @@ class User(AbstractUser):
         max_length=512, blank=True, help_text="DN in Active Directory / LDAP"
     )
 
+    _stored_password: str | None = None  # the hash as loaded, to notice a new one on save
+
     class Meta:
         verbose_name = _("utente")
         verbose_name_plural = _("utenti")
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any) -> User:
+        instance = super().from_db(db, field_names, values)
+        instance._stored_password = instance.__dict__.get("password")
+        return instance
+
+    def _password_is_new(self, update_fields: Any) -> bool:
+        if update_fields is not None and "password" not in update_fields:
+            return False
+        current = self.__dict__.get("password")
+        if not current or not self.has_usable_password():
+            return False
+        return self._state.adding or current != getattr(self, "_stored_password", None)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Whenever a new password is saved (create_user, set_password, any other path),
+        stamp the change date and append the hash to the password history."""
+        password_is_new = self._password_is_new(kwargs.get("update_fields"))
+        if password_is_new:
+            self.password_changed_at = timezone.now()
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "password_changed_at"}
+        super().save(*args, **kwargs)
+        if password_is_new:
+            PasswordHistory.objects.create(
+                user=self, password_hash=self.password, created_at=self.password_changed_at
+            )
+        self._stored_password = self.__dict__.get("password")
 
 
 class Workstation(models.Model):

@@ -1,8 +1,11 @@
-"""Password policy: history (no reuse of the last N) and expiry."""
+"""Password policy: history (no reuse of the last N) and expiry.
+
+The history rows are written by ``User.save`` whenever a password is set, so the
+policy holds whatever path sets it (password page, services, admin, shell).
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -10,6 +13,8 @@ from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from corsia.accounts.domain.passwords import password_expired
 
 
 class PasswordHistoryValidator:
@@ -21,7 +26,9 @@ class PasswordHistoryValidator:
             return
         from corsia.accounts.models import PasswordHistory
 
-        recent = PasswordHistory.objects.filter(user=user).order_by("-created_at")[: self.history]
+        recent = PasswordHistory.objects.filter(user=user).order_by("-created_at", "-id")[
+            : self.history
+        ]
         if any(check_password(password, entry.password_hash) for entry in recent):
             raise ValidationError(
                 _(
@@ -31,20 +38,16 @@ class PasswordHistoryValidator:
                 code="password_reused",
             )
 
-    def password_changed(self, password: str, user: Any = None) -> None:
-        if user is None or getattr(user, "pk", None) is None:
-            return
-        from corsia.accounts.models import PasswordHistory
-
-        PasswordHistory.objects.create(user=user, password_hash=user.password)
-        type(user).objects.filter(pk=user.pk).update(password_changed_at=timezone.now())
-
     def get_help_text(self) -> str:
         return _("Non puoi riusare nessuna delle ultime %(n)d password.") % {"n": self.history}
 
 
-def password_expired(*, changed_at: Any, now: Any) -> bool:
-    max_age = settings.CORSIA_PASSWORD_MAX_AGE_DAYS
-    if max_age <= 0 or changed_at is None:
+def user_password_expired(user: Any) -> bool:
+    """The expiry rule applied to a user with a local password (directory users: never)."""
+    if not user.has_usable_password():
         return False
-    return bool(now - changed_at > timedelta(days=max_age))
+    return password_expired(
+        changed_at=user.password_changed_at,
+        now=timezone.now(),
+        max_age_days=settings.CORSIA_PASSWORD_MAX_AGE_DAYS,
+    )

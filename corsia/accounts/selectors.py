@@ -1,9 +1,11 @@
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from corsia.accounts.domain.roles import Role
-from corsia.accounts.models import User, Workstation
+from corsia.accounts.models import ApiToken, User, Workstation
+from corsia.core.domain.errors import PermissionRefused
 
 
 def workstation_names() -> dict[str, str]:
@@ -19,3 +21,20 @@ def workstation_names() -> dict[str, str]:
 def user_roles(user: User) -> set[Role]:
     names = set(user.groups.values_list("name", flat=True))
     return {role for role in Role if role.value in names}
+
+
+def token_list(
+    *, actor: User, username: str | None = None, active_only: bool = False
+) -> QuerySet[ApiToken]:
+    """API tokens of every user (or of ``username``), newest first: IT staff only."""
+    if not actor.has_perm("accounts.manage_users"):
+        raise PermissionRefused(
+            "Non hai il permesso per questa operazione.",
+            details={"permission": "accounts.manage_users"},
+        )
+    tokens = ApiToken.objects.select_related("user").order_by("-created_at", "-id")
+    if username:
+        tokens = tokens.filter(user__username__iexact=username)
+    if active_only:
+        tokens = tokens.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+    return tokens

@@ -1,41 +1,328 @@
-"""Use cases of accounts: tokens, roles synchronisation."""
+"""Use cases of accounts: users and roles, passwords, API tokens, directory sync, sessions.
+
+Each function is one action: a transaction, a permission check, the change, an audit
+event in the same transaction.
+"""
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.password_validation import validate_password
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from corsia.accounts.domain.roles import PERMISSIONS, ROLE_PERMISSIONS
+from corsia.accounts import audit_events
+from corsia.accounts.domain.roles import PERMISSIONS, ROLE_PERMISSIONS, Role
 from corsia.accounts.models import ApiToken, User
-from corsia.core.domain.errors import ConflictError
+from corsia.audit.services import audit_record
+from corsia.core.domain.errors import ConflictError, NotFound, PermissionRefused, ValidationFailed
+
+MANAGE_USERS = "accounts.manage_users"
 
 
-def token_issue(*, user: User) -> tuple[str, ApiToken]:
+def _require(actor: Any, permission: str) -> None:
+    if not (getattr(actor, "is_authenticated", False) and actor.has_perm(permission)):
+        raise PermissionRefused(
+            "Non hai il permesso per questa operazione.", details={"permission": permission}
+        )
+
+
+def _roles_from(codes: Iterable[Role | str]) -> frozenset[Role]:
+    roles = set()
+    for code in codes:
+        try:
+            roles.add(Role(code))
+        except ValueError:
+            raise ValidationFailed(
+                f"Ruolo sconosciuto: {code!r}.", code="unknown_role", field="roles"
+            ) from None
+    return frozenset(roles)
+
+
+def _role_names(user: User) -> list[str]:
+    role_values = {role.value for role in Role}
+    return sorted(n for n in user.groups.values_list("name", flat=True) if n in role_values)
+
+
+def _set_role_groups(user: User, roles: frozenset[Role]) -> None:
+    """Make the user's Corsia role groups exactly ``roles``; other groups are kept."""
+    role_values = [role.value for role in Role]
+    wanted = {role.value for role in roles}
+    current = list(user.groups.filter(name__in=role_values))
+    to_remove = [g for g in current if g.name not in wanted]
+    have = {g.name for g in current}
+    to_add = [Group.objects.get(name=name) for name in sorted(wanted - have)]
+    if to_remove:
+        user.groups.remove(*to_remove)
+    if to_add:
+        user.groups.add(*to_add)
+
+
+def _password_errors(password: str, user: User) -> None:
+    try:
+        validate_password(password, user=user)
+    except ValidationError as exc:
+        raise ValidationFailed(
+            " ".join(str(m) for m in exc.messages), code="password_rejected", field="password"
+        ) from exc
+
+
+# --- Users and roles -----------------------------------------------------------------
+
+
+def user_create(
+    *,
+    actor: User,
+    username: str,
+    first_name: str,
+    last_name: str,
+    roles: Iterable[Role | str],
+    workstation: Any,
+    email: str = "",
+    password: str | None = None,
+    badge_code: str | None = None,
+    tax_code: str = "",
+) -> User:
+    """A new local user with the given roles (a directory user needs no password)."""
+    _require(actor, MANAGE_USERS)
+    wanted = _roles_from(roles)
+    username = username.strip()
+    if not username:
+        raise ValidationFailed("Il nome utente è obbligatorio.", field="username")
+    with transaction.atomic():
+        if User.objects.filter(username__iexact=username).exists():
+            raise ConflictError(
+                f"Esiste già un utente «{username}».", code="username_taken", field="username"
+            )
+        if badge_code and User.objects.filter(badge_code=badge_code).exists():
+            raise ConflictError(
+                "Il codice badge è già assegnato a un altro utente.",
+                code="badge_taken",
+                field="badge_code",
+            )
+        user = User(
+            username=username,
+            first_name=first_name.strip(),
+            last_name=last_name.strip(),
+            email=email.strip(),
+            badge_code=badge_code or None,
+            tax_code=tax_code.strip().upper(),
+        )
+        if password is None:
+            user.set_unusable_password()
+        else:
+            _password_errors(password, user)
+            user.set_password(password)
+        user.save()
+        _set_role_groups(user, wanted)
+        audit_record(
+            event=audit_events.USER_CREATED,
+            actor=actor,
+            workstation=workstation,
+            target=user,
+            after={"username": user.username, "roles": sorted(r.value for r in wanted)},
+        )
+    return user
+
+
+def user_set_roles(
+    *, actor: User, user_id: int, roles: Iterable[Role | str], workstation: Any, reason: str = ""
+) -> User:
+    """Replace the user's Corsia roles. Nobody changes their own roles."""
+    _require(actor, MANAGE_USERS)
+    wanted = _roles_from(roles)
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(pk=user_id).first()
+        if user is None:
+            raise NotFound("Utente non trovato.")
+        if user.pk == actor.pk:
+            raise PermissionRefused(
+                "Non puoi modificare i tuoi ruoli: chiedi a un altro amministratore.",
+                code="own_roles",
+            )
+        before = _role_names(user)
+        _set_role_groups(user, wanted)
+        after = sorted(r.value for r in wanted)
+        if before != after:
+            audit_record(
+                event=audit_events.USER_ROLES_CHANGED,
+                actor=actor,
+                workstation=workstation,
+                target=user,
+                before={"roles": before},
+                after={"roles": after},
+                reason=reason,
+            )
+    return user
+
+
+def user_deactivate(*, actor: User, user_id: int, reason: str, workstation: Any) -> User:
+    """Deactivate (never delete) a user and revoke their API tokens; a reason is required."""
+    _require(actor, MANAGE_USERS)
+    if not reason.strip():
+        raise ValidationFailed(
+            "Indica il motivo della disattivazione.", code="reason_required", field="reason"
+        )
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(pk=user_id).first()
+        if user is None:
+            raise NotFound("Utente non trovato.")
+        if user.pk == actor.pk:
+            raise PermissionRefused("Non puoi disattivare te stesso.", code="own_account")
+        if not user.is_active:
+            raise ConflictError("L'utente è già disattivato.", code="already_inactive")
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+        audit_record(
+            event=audit_events.USER_DEACTIVATED,
+            actor=actor,
+            workstation=workstation,
+            target=user,
+            before={"is_active": True},
+            after={"is_active": False, "tokens_revoked": revoked},
+            reason=reason,
+        )
+    return user
+
+
+def user_set_password(*, actor: User, user: User, password: str, workstation: Any) -> User:
+    """Set a new password (own, or anyone's with manage_users), checked against the policy.
+
+    Saving the password writes the history row and the change date (``User.save``).
+    """
+    if actor.pk != user.pk:
+        _require(actor, MANAGE_USERS)
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        _password_errors(password, locked)
+        locked.set_password(password)
+        locked.save(update_fields=["password"])
+        audit_record(
+            event=audit_events.PASSWORD_CHANGED,
+            actor=actor,
+            workstation=workstation,
+            target=locked,
+            after={"by_self": actor.pk == locked.pk},
+        )
+    user.password = locked.password
+    user.password_changed_at = locked.password_changed_at
+    return locked
+
+
+def user_sync_from_directory(
+    *, user: User, roles: frozenset[Role], directory_dn: str, workstation: Any
+) -> User:
+    """Mirror the roles granted by the directory groups onto the user at login."""
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        before = _role_names(locked)
+        _set_role_groups(locked, roles)
+        after = sorted(r.value for r in roles)
+        if locked.directory_dn != directory_dn:
+            locked.directory_dn = directory_dn
+            locked.save(update_fields=["directory_dn"])
+        if before != after:
+            audit_record(
+                event=audit_events.DIRECTORY_SYNCED,
+                actor=locked,
+                workstation=workstation,
+                target=locked,
+                before={"roles": before},
+                after={"roles": after, "directory_dn": directory_dn},
+            )
+    user.directory_dn = directory_dn
+    return locked
+
+
+# --- Sessions (called by the bridge from Django's auth signals) ----------------------
+
+
+def session_login_record(*, user: User, workstation: Any) -> None:
+    audit_record(
+        event=audit_events.LOGIN_SUCCEEDED, actor=user, workstation=workstation, target=user
+    )
+
+
+def session_login_failed_record(*, username: str, workstation: Any, locked_out: bool) -> None:
+    known = User.objects.filter(username__iexact=username).first() if username else None
+    audit_record(
+        event=audit_events.LOGIN_FAILED,
+        actor=known,
+        workstation=workstation,
+        target=known,
+        after={"username": username[:150], "locked_out": locked_out},
+    )
+
+
+def session_logout_record(*, user: User | None, workstation: Any, cause: str) -> None:
+    if user is None or not user.pk:
+        return
+    audit_record(
+        event=audit_events.LOGGED_OUT,
+        actor=user,
+        workstation=workstation,
+        target=user,
+        after={"cause": cause},
+    )
+
+
+# --- API tokens ------------------------------------------------------------------------
+
+
+def token_issue(*, user: User, workstation: Any = None) -> tuple[str, ApiToken]:
     """A new random token for ``user``; the clear key is returned once and never stored."""
     key = secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(
-        user=user,
-        key_hash=ApiToken.hash_key(key),
-        prefix=key[:8],
-        expires_at=timezone.now() + timedelta(hours=settings.CORSIA_API_TOKEN_TTL_HOURS),
-    )
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=user,
+            key_hash=ApiToken.hash_key(key),
+            prefix=key[:8],
+            expires_at=timezone.now() + timedelta(hours=settings.CORSIA_API_TOKEN_TTL_HOURS),
+        )
+        audit_record(
+            event=audit_events.TOKEN_ISSUED,
+            actor=user,
+            workstation=workstation,
+            target=token,
+            after={"prefix": token.prefix, "expires_at": token.expires_at.isoformat()},
+        )
     return key, token
 
 
-def token_revoke(*, token: ApiToken) -> ApiToken:
+def token_revoke(*, actor: User, token_id: int, workstation: Any = None) -> ApiToken:
+    """Revoke a token: its owner may, and IT staff (manage_users) may revoke anyone's."""
     with transaction.atomic():
-        locked = ApiToken.objects.select_for_update().get(pk=token.pk)
-        if locked.revoked_at is not None:
+        token = ApiToken.objects.select_for_update().filter(pk=token_id).first()
+        if token is None or token.user_id != actor.pk:
+            _require(actor, MANAGE_USERS)
+        if token is None:
+            raise NotFound("Token non trovato.")
+        if token.revoked_at is not None:
             raise ConflictError("Il token è già stato revocato.", code="token_already_revoked")
-        locked.revoked_at = timezone.now()
-        locked.save(update_fields=["revoked_at"])
-    return locked
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(
+            event=audit_events.TOKEN_REVOKED,
+            actor=actor,
+            workstation=workstation,
+            target=token,
+            after={"prefix": token.prefix, "owner": token.user.username},
+        )
+    return token
+
+
+# --- Reference data -------------------------------------------------------------------
 
 
 @transaction.atomic

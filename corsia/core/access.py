@@ -12,13 +12,17 @@ Denials happen *before* any object lookup: a denied role gets 403 whatever the i
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import inspect
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from ninja.operation import Operation
+from ninja.utils import contribute_operation_callback
 
 from corsia.core.domain.errors import PermissionRefused
 
@@ -59,19 +63,60 @@ def public(view: F) -> F:
     return view
 
 
+def _refusal(permission: str) -> PermissionRefused:
+    return PermissionRefused(
+        "Non hai il permesso per questa operazione.", details={"permission": permission}
+    )
+
+
+class _PermissionFirstOperation(Operation):
+    """A ninja operation that checks the declared permission right after authentication,
+    before the input is parsed: a denied role gets 403, never a 422 that reveals rules."""
+
+    def _run_checks(self, request: HttpRequest) -> HttpResponse | None:
+        error: HttpResponse | None = super()._run_checks(request)
+        if error is not None:
+            return error
+        permission = declared_permission(self.view_func)
+        if permission is None or permission in (PUBLIC, AUTHENTICATED):
+            return None
+        if not request.user.has_perm(permission):
+            response: HttpResponse = self.api.on_exception(request, _refusal(permission))
+            return response
+        return None
+
+
+def _check_before_input(operation: Any) -> None:
+    if type(operation) is Operation:  # async operations keep the in-function check only
+        operation.__class__ = _PermissionFirstOperation
+
+
+def _keep_signature(wrapper: Any, operation: Any) -> None:
+    """ninja resolves string annotations (``from __future__ import annotations``) in the
+    globals of the function it is given — the wrapper's, here. Give it the operation's
+    signature already resolved in the operation's own module."""
+    # A name defined below the operation cannot be resolved yet: left to ninja then.
+    with contextlib.suppress(NameError):
+        wrapper.__signature__ = inspect.signature(operation, eval_str=True)
+
+
 def api_perm(permission: str) -> Callable[[F], F]:
-    """API operation (authenticated by the router): missing ``permission`` → 403 problem+json."""
+    """API operation (authenticated by the router): missing ``permission`` → 403 problem+json.
+
+    Checked after authentication and before input validation; the wrapper checks again
+    when the function is called directly.
+    """
 
     def decorator(operation: F) -> F:
         @functools.wraps(operation)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
             if permission != AUTHENTICATED and not request.user.has_perm(permission):
-                raise PermissionRefused(
-                    "Non hai il permesso per questa operazione.", details={"permission": permission}
-                )
+                raise _refusal(permission)
             return operation(request, *args, **kwargs)
 
         _declare(wrapper, permission)
+        _keep_signature(wrapper, operation)
+        contribute_operation_callback(wrapper, _check_before_input)
         return wrapper  # type: ignore[return-value]  # same call signature as the wrapped operation
 
     return decorator

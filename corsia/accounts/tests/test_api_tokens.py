@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import ApiToken
+from corsia.accounts.tests.fixture_types import MakeUser
 
 
 def _token(client: Client, username: str, password: str) -> str:
@@ -21,7 +22,7 @@ def _token(client: Client, username: str, password: str) -> str:
     return token
 
 
-def test_token_grants_access_until_revoked(make_user) -> None:  # type: ignore[no-untyped-def]
+def test_token_grants_access_until_revoked(make_user: MakeUser) -> None:
     # given a physician and a token issued for them
     make_user(Role.PHYSICIAN, username="dr.test", password="Pw-test-12345")
     client = Client()
@@ -42,7 +43,7 @@ def test_token_grants_access_until_revoked(make_user) -> None:  # type: ignore[n
     assert ApiToken.objects.get().revoked_at is not None
 
 
-def test_expired_token_is_refused(make_user) -> None:  # type: ignore[no-untyped-def]
+def test_expired_token_is_refused(make_user: MakeUser) -> None:
     make_user(Role.NURSE, username="nurse.test", password="Pw-test-12345")
     client = Client()
     token = _token(client, "nurse.test", "Pw-test-12345")
