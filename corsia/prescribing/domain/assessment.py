@@ -65,7 +65,7 @@ def _weight_for(
     actual = Step(
         label="Peso reale",
         formula="peso misurato",
-        expression=format_input(patient.weight_kg),
+        expression="",
         value=patient.weight_kg,
         unit="kg",
     )

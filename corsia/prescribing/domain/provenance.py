@@ -36,7 +36,7 @@ class Step:
 
     label: str  # "BSA Mosteller"
     formula: str  # symbolic: "√(altezza_cm × peso_kg / 3600)"
-    expression: str  # with the numbers substituted: "√(165 × 70 / 3600)"
+    expression: str  # with the numbers substituted: "√(165 × 70 / 3600)"; "" if measured
     value: Decimal
     unit: str  # "m²"
     places: int = 2
@@ -57,7 +57,7 @@ class Step:
     def line(self) -> str:
         unit = f" {self.unit}" if self.unit else ""
         text = f"{self.label} = {self.expression} = {self.display_value}{unit}"
-        if self.expression == self.display_value:
+        if not self.expression or self.expression == self.display_value:
             text = f"{self.label} = {self.display_value}{unit}"
         if self.note:
             text = f"{text} ({self.note})"

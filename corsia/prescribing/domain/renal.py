@@ -53,7 +53,7 @@ def measured_gfr(value: Decimal) -> Step:
     return Step(
         label="GFR misurato",
         formula="valore misurato",
-        expression=format_input(value),
+        expression="",
         value=value,
         unit="mL/min",
     )
