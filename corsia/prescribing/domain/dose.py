@@ -248,10 +248,17 @@ def compute_dose(
     if paediatric and policy_rule is not None and policy_rule.rounding is not None:
         rule = policy_rule.rounding
     if banded is None and rule is not None:
-        step = _wrap(
-            round_dose(step.value, rule, concentration_mg_per_ml=component.concentration_mg_per_ml),
-            step,
+        rounded_step = round_dose(
+            step.value, rule, concentration_mg_per_ml=component.concentration_mg_per_ml
         )
+        if rounded_step.value <= 0:
+            raise ValidationFailed(
+                f"L'arrotondamento ({rule.describe()}) porterebbe a zero la dose di "
+                f"{component.drug} ({format_result(step.value, 4)} mg): usare un passo minore.",
+                code="rounded_to_zero",
+                field="rounding",
+            )
+        step = _wrap(rounded_step, step)
         rounded = True
     uncapped = step.value
 

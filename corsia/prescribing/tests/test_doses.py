@@ -269,7 +269,9 @@ INFANT_RULE = PaediatricRule(weight_below_kg=D(10), bsa_below_m2=D("0.6"))
 def test_paediatric_rule_converts_per_m2_to_per_kg(
     dose: str, height: str, weight: str, expected: str
 ) -> None:
-    body = _body(height, weight, age="1", creatinine=None, policy=DosingPolicy(paediatric=INFANT_RULE))
+    body = _body(
+        height, weight, age="1", creatinine=None, policy=DosingPolicy(paediatric=INFANT_RULE)
+    )
     result = compute_dose(DoseComponent("vincristina", D(dose), DoseUnit.MG_PER_M2), body)
     assert result.paediatric_rule_applied is True
     assert abs(result.dose - D(expected)) <= HALF_UNIT_4DP
@@ -285,7 +287,9 @@ def test_paediatric_rule_not_applied_above_both_thresholds() -> None:
 
 
 def test_paediatric_rule_leaves_per_kg_and_flat_doses_alone() -> None:
-    body = _body("60", "5.2", age="0.5", creatinine=None, policy=DosingPolicy(paediatric=INFANT_RULE))
+    body = _body(
+        "60", "5.2", age="0.5", creatinine=None, policy=DosingPolicy(paediatric=INFANT_RULE)
+    )
     assert compute_dose(DoseComponent("x", D(2), DoseUnit.MG_PER_KG), body).dose == D("10.4")
     assert compute_dose(DoseComponent("x", D(2), DoseUnit.MG), body).dose == D(2)
 
@@ -301,11 +305,11 @@ def test_cockcroft_gault_in_a_child_warns() -> None:
 
 
 def test_paediatric_rounding_replaces_the_drug_rounding() -> None:
-    rule = PaediatricRule(weight_below_kg=D(10), bsa_below_m2=None, rounding=RoundingRule(decimals=2))
-    body = _body("75", "9.8", age="1", creatinine=None, policy=DosingPolicy(paediatric=rule))
-    component = DoseComponent(
-        "x", D(100), DoseUnit.MG_PER_M2, rounding=RoundingRule(step=D(5))
+    rule = PaediatricRule(
+        weight_below_kg=D(10), bsa_below_m2=None, rounding=RoundingRule(decimals=2)
     )
+    body = _body("75", "9.8", age="1", creatinine=None, policy=DosingPolicy(paediatric=rule))
+    component = DoseComponent("x", D(100), DoseUnit.MG_PER_M2, rounding=RoundingRule(step=D(5)))
     # 100 / 30 × 9.8 = 32.6667 → 32.67 (2 decimals), not 35 (5 mg step)
     assert compute_dose(component, body).dose == D("32.67")
 
@@ -466,3 +470,11 @@ def test_implausible_component_doses_are_refused(unit: str, dose: str, code: str
         DoseComponent("x", D(dose), DoseUnit(unit))
     assert refused.value.code == code
     assert refused.value.field == "dose"
+
+
+def test_rounding_that_would_give_zero_is_refused() -> None:
+    # 0.05 mg/kg × 42 kg = 2.1 mg; to the 5 mg step that would be 0 mg
+    component = DoseComponent("x", D("0.05"), DoseUnit.MG_PER_KG, rounding=RoundingRule(step=D(5)))
+    with pytest.raises(ValidationFailed) as refused:
+        compute_dose(component, _body("150", "42"))
+    assert (refused.value.code, refused.value.field) == ("rounded_to_zero", "rounding")
