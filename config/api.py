@@ -14,6 +14,7 @@ from corsia.accounts.api import router as accounts_router
 from corsia.accounts.tokens import BearerTokenAuth
 from corsia.core.domain.errors import CorsiaError
 from corsia.core.problems import problem_from_error, problem_response
+from corsia.prescribing.api import router as dosing_router
 
 api = NinjaAPI(
     title="Corsia API",
@@ -62,3 +63,4 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 api.add_router("/auth", accounts_router)
+api.add_router("/dosing", dosing_router)

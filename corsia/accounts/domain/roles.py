@@ -61,6 +61,7 @@ PERMISSIONS: tuple[PermissionSpec, ...] = (
     PermissionSpec("patients", "manage_encounter", "Gestire ricoveri e accessi"),
     PermissionSpec("patients", "record_consent", "Raccogliere i consensi"),
     PermissionSpec("patients", "print_wristband", "Stampare il braccialetto"),
+    PermissionSpec("prescribing", "preview_dose", "Calcolare l'anteprima delle dosi"),
 )
 
 _CLINICAL_READ = {"patients.view_patient", "audit.view_history"}
@@ -107,6 +108,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         {"accounts.manage_users", "accounts.manage_workstations", "audit.verify_chain"}
     ),
 }
+
+# Dose preview (calculation only, nothing saved): every clinical role.
+for _role in (Role.PHYSICIAN, Role.PHARMACIST, Role.NURSE, Role.TECHNICIAN):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"prescribing.preview_dose"}
 
 # Where each role lands after login: a URL name (its worklist).
 ROLE_LANDING: dict[Role, str] = {
