@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -17,6 +18,9 @@ from django.apps import apps
 from django.test import Client
 
 from corsia.accounts.domain.roles import Role
+from corsia.accounts.models import User
+
+ClientFor = Callable[[Role], Client]
 
 URL = "/api/v1/dosing/preview"
 
@@ -63,7 +67,7 @@ def _assert_example_answer(data: dict[str, Any]) -> None:
     assert [w["code"] for w in vincristine["warnings"]] == ["max_dose_capped"]
 
 
-def test_contract_example_as_a_physician_with_a_session(client_for) -> None:  # type: ignore[no-untyped-def]
+def test_contract_example_as_a_physician_with_a_session(client_for: ClientFor) -> None:
     # given a signed-in physician
     client = client_for(Role.PHYSICIAN)
     before = _row_counts()
@@ -82,7 +86,7 @@ def test_contract_example_as_a_physician_with_a_session(client_for) -> None:  # 
     assert _row_counts() == before
 
 
-def test_contract_example_with_a_bearer_token(make_user) -> None:  # type: ignore[no-untyped-def]
+def test_contract_example_with_a_bearer_token(make_user: Callable[..., User]) -> None:
     # given a physician holding an API token
     make_user(Role.PHYSICIAN, username="dr.dosi", password="Pw-test-12345")
     client = Client()
@@ -101,7 +105,7 @@ def test_contract_example_with_a_bearer_token(make_user) -> None:  # type: ignor
 
 
 @pytest.mark.parametrize("role", [Role.PHARMACIST, Role.NURSE, Role.TECHNICIAN])
-def test_every_clinical_role_may_preview(client_for, role: Role) -> None:  # type: ignore[no-untyped-def]
+def test_every_clinical_role_may_preview(client_for: ClientFor, role: Role) -> None:
     assert _post(client_for(role), EXAMPLE).status_code == 200
 
 
@@ -109,8 +113,8 @@ def test_every_clinical_role_may_preview(client_for, role: Role) -> None:  # typ
     "role", [Role.IT_STAFF, Role.COORDINATOR, Role.AUDITOR, Role.TRIAL_MONITOR]
 )
 def test_a_role_without_the_permission_gets_403_and_nothing_is_written(
-    client_for, role: Role
-) -> None:  # type: ignore[no-untyped-def]
+    client_for: ClientFor, role: Role
+) -> None:
     client = client_for(role)
     before = _row_counts()
     response = _post(client, EXAMPLE)
@@ -194,8 +198,8 @@ INVALID = [
     ("path", "value", "field", "code"),
     [pytest.param(*case, id=f"{case[0]}={case[1]!r}"[:60]) for case in INVALID],
 )
-def test_invalid_input_is_a_422_naming_the_field(  # type: ignore[no-untyped-def]
-    client_for, path: str, value: Any, field: str, code: str
+def test_invalid_input_is_a_422_naming_the_field(
+    client_for: ClientFor, path: str, value: Any, field: str, code: str
 ) -> None:
     client = client_for(Role.PHYSICIAN)
     before = _row_counts()
@@ -209,7 +213,7 @@ def test_invalid_input_is_a_422_naming_the_field(  # type: ignore[no-untyped-def
     assert _row_counts() == before
 
 
-def test_component_rounding_and_paediatric_extras(client_for) -> None:  # type: ignore[no-untyped-def]
+def test_component_rounding_and_paediatric_extras(client_for: ClientFor) -> None:
     # given an infant of 8 kg, 70 cm and a protocol's paediatric rule (< 10 kg)
     body = {
         "patient": {"sex": "M", "age_years": 1, "height_cm": 70, "weight_kg": 8},
@@ -231,7 +235,7 @@ def test_component_rounding_and_paediatric_extras(client_for) -> None:  # type: 
     assert second["unrounded_dose_mg"] == pytest.approx(53.3333, abs=5e-5)
 
 
-def test_measured_gfr_and_custom_cap(client_for) -> None:  # type: ignore[no-untyped-def]
+def test_measured_gfr_and_custom_cap(client_for: ClientFor) -> None:
     # 5 × (min(140, 100) + 25) = 625 mg
     body = _with("patient.measured_gfr_ml_min", 140)
     body["gfr_cap"] = 100
@@ -242,6 +246,6 @@ def test_measured_gfr_and_custom_cap(client_for) -> None:  # type: ignore[no-unt
     assert [w["code"] for w in carboplatin["warnings"]] == ["gfr_capped"]
 
 
-def test_operation_is_in_the_openapi_schema(client_for) -> None:  # type: ignore[no-untyped-def]
+def test_operation_is_in_the_openapi_schema(client_for: ClientFor) -> None:
     schema = client_for(Role.PHYSICIAN).get("/api/v1/openapi.json").json()
     assert "/api/v1/dosing/preview" in schema["paths"]
