@@ -146,7 +146,12 @@ def _with(path: str, value: Any) -> dict[str, Any]:
     return body
 
 
-_DELETE = object()
+class _Missing:
+    def __repr__(self) -> str:
+        return "<missing>"
+
+
+_DELETE = _Missing()
 
 # (what is changed, new value, field named in the problem, code)
 INVALID = [
