@@ -70,6 +70,7 @@ PERMISSIONS: tuple[PermissionSpec, ...] = (
     PermissionSpec("drugs", "view_drug", "Consultare l'archivio farmaci"),
     PermissionSpec("drugs", "change_drug", "Modificare l'archivio farmaci"),
     PermissionSpec("drugs", "import_drugs", "Importare i dati farmaci da una banca dati esterna"),
+    PermissionSpec("prescribing", "preview_dose", "Calcolare l'anteprima delle dosi"),
 )
 
 _CLINICAL_READ = {"patients.view_patient", "audit.view_history"}
@@ -144,6 +145,9 @@ for _role in (Role.PHYSICIAN, Role.TECHNICIAN, Role.NURSE, Role.COORDINATOR):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _DRUGS_READ
 for _role in (Role.PHARMACIST, Role.ADMINISTRATOR):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _DRUGS_MANAGE
+# Dose preview (calculation only, nothing saved): every clinical role.
+for _role in (Role.PHYSICIAN, Role.PHARMACIST, Role.NURSE, Role.TECHNICIAN):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"prescribing.preview_dose"}
 
 # Where each role lands after login: a URL name (its worklist).
 ROLE_LANDING: dict[Role, str] = {

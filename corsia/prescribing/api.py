@@ -1,0 +1,254 @@
+"""Dose preview API: computes doses for a patient and regimen components, saves nothing.
+
+``POST /api/v1/dosing/preview`` — a stable contract (see the module README). Numbers
+are read as Decimal from the JSON text and written back as JSON numbers rounded
+half-up to 4 decimals.
+
+No ``from __future__ import annotations`` here: ninja resolves the payload annotation
+through the ``api_perm`` wrapper, whose module globals do not hold these schemas.
+"""
+
+from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Annotated, Literal, TypeVar
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from pydantic import Field, PlainSerializer
+
+from corsia.core.access import api_perm
+from corsia.core.domain.errors import ValidationFailed
+from corsia.prescribing.domain.assessment import BodyAssessment, assess_patient
+from corsia.prescribing.domain.body_size import BsaFormula
+from corsia.prescribing.domain.dose import (
+    DoseComponent,
+    DoseResult,
+    DoseUnit,
+    MaxDoseAction,
+    compute_dose,
+)
+from corsia.prescribing.domain.errors import DoseLimitExceeded
+from corsia.prescribing.domain.patient import PatientMeasures, Sex
+from corsia.prescribing.domain.policy import DosingPolicy, PaediatricRule, WeightBasis
+from corsia.prescribing.domain.renal import DEFAULT_GFR_CAP
+from corsia.prescribing.domain.rounding import RoundingRule, StepUnit
+from corsia.prescribing.domain.warnings import DoseWarning
+
+router = Router(tags=["dosing"])
+
+_FOUR_PLACES = Decimal("0.0001")
+
+
+def _as_number(value: Decimal) -> float:
+    # Only at the JSON boundary: a 4-decimal Decimal is represented exactly enough by
+    # a double for its shortest repr to be the same digits.
+    return float(value.quantize(_FOUR_PLACES, rounding=ROUND_HALF_UP))
+
+
+Number = Annotated[Decimal, PlainSerializer(_as_number, return_type=float)]
+
+
+class PatientIn(Schema):
+    sex: Literal["F", "M"]
+    age_years: Decimal
+    height_cm: Decimal
+    weight_kg: Decimal
+    serum_creatinine_mg_dl: Decimal | None = None
+    measured_gfr_ml_min: Decimal | None = None
+
+
+class RoundingIn(Schema):
+    decimals: int | None = None
+    step: Decimal | None = None
+    step_unit: Literal["mg", "mL"] = "mg"
+
+
+class ComponentIn(Schema):
+    drug: str = Field(min_length=1, max_length=200)
+    dose: Decimal
+    unit: Literal["mg/m2", "mg/kg", "mg", "AUC", "g/m2"]
+    max_dose_mg: Decimal | None = None
+    max_dose_action: Literal["cap", "block"] = "cap"
+    rounding: RoundingIn | None = None
+    concentration_mg_per_ml: Decimal | None = None
+
+
+class PaediatricIn(Schema):
+    weight_below_kg: Decimal | None = Decimal(10)
+    bsa_below_m2: Decimal | None = Decimal("0.6")
+
+
+class PreviewIn(Schema):
+    patient: PatientIn
+    bsa_formula: Literal["mosteller", "dubois", "haycock", "gehan_george"] = "mosteller"
+    components: list[ComponentIn] = Field(min_length=1, max_length=50)
+    # optional settings (DosingPolicy); the defaults are the hospital defaults
+    gfr_cap: Decimal = DEFAULT_GFR_CAP
+    obese_weight_basis: Literal["actual", "ideal", "adjusted"] = "actual"
+    obese_crcl_weight_basis: Literal["actual", "ideal", "adjusted"] = "actual"
+    obesity_bmi_threshold: Decimal = Decimal(30)
+    bsa_cap_m2: Decimal | None = None
+    bsa_decimals: int | None = None
+    paediatric: PaediatricIn | None = None
+
+
+class WarningOut(Schema):
+    code: str
+    message: str
+
+
+class ComponentOut(Schema):
+    drug: str
+    dose: Number
+    unit: str
+    calculated_dose_mg: Number  # the dose to prescribe, after rounding and any cap
+    capped: bool
+    uncapped_dose_mg: Number | None
+    unrounded_dose_mg: Number
+    paediatric_rule_applied: bool
+    warnings: list[WarningOut]
+    provenance: str
+
+
+class PreviewOut(Schema):
+    bsa_m2: Number
+    bsa_formula: str
+    bmi: Number
+    creatinine_clearance_ml_min: Number | None
+    renal_function_ml_min: Number | None
+    dosing_weight_kg: Number
+    weight_basis: str
+    policy: list[str]
+    warnings: list[WarningOut]
+    provenance: str
+    components: list[ComponentOut]
+
+
+T = TypeVar("T")
+
+
+def _at(prefix: str, build: Callable[[], T]) -> T:
+    """Run ``build``; a refusal names the field by its path in the request."""
+    try:
+        return build()
+    except (ValidationFailed, DoseLimitExceeded) as error:
+        error.field = f"{prefix}.{error.field}" if error.field else prefix
+        raise
+
+
+def _warnings(items: tuple[DoseWarning, ...]) -> list[WarningOut]:
+    return [WarningOut(code=w.code, message=w.message) for w in items]
+
+
+def _policy(payload: PreviewIn) -> DosingPolicy:
+    paediatric = None
+    if payload.paediatric is not None:
+        rule = payload.paediatric
+        paediatric = _at(
+            "paediatric",
+            lambda: PaediatricRule(
+                weight_below_kg=rule.weight_below_kg, bsa_below_m2=rule.bsa_below_m2
+            ),
+        )
+    # DosingPolicy names its refused fields as this request does (gfr_cap, bsa_cap_m2, ...)
+    return DosingPolicy(
+        bsa_formula=BsaFormula(payload.bsa_formula),
+        obese_weight_basis=WeightBasis(payload.obese_weight_basis),
+        obese_crcl_weight_basis=WeightBasis(payload.obese_crcl_weight_basis),
+        obesity_bmi_threshold=payload.obesity_bmi_threshold,
+        bsa_cap_m2=payload.bsa_cap_m2,
+        bsa_decimals=payload.bsa_decimals,
+        gfr_cap_ml_min=payload.gfr_cap,
+        paediatric=paediatric,
+    )
+
+
+def _component(item: ComponentIn) -> DoseComponent:
+    rounding = None
+    if item.rounding is not None:
+        spec = item.rounding
+        rounding = _at(
+            "rounding",
+            lambda: RoundingRule(
+                decimals=spec.decimals, step=spec.step, step_unit=StepUnit(spec.step_unit)
+            ),
+        )
+    return DoseComponent(
+        drug=item.drug,
+        dose=item.dose,
+        unit=DoseUnit(item.unit),
+        max_dose=item.max_dose_mg,
+        max_dose_action=MaxDoseAction(item.max_dose_action),
+        rounding=rounding,
+        concentration_mg_per_ml=item.concentration_mg_per_ml,
+    )
+
+
+def _component_out(result: DoseResult) -> ComponentOut:
+    component = result.component
+    return ComponentOut(
+        drug=component.drug,
+        dose=component.dose,
+        unit=component.unit.value,
+        calculated_dose_mg=result.dose,
+        capped=result.capped,
+        uncapped_dose_mg=result.uncapped if result.capped else None,
+        unrounded_dose_mg=result.calculated,
+        paediatric_rule_applied=result.paediatric_rule_applied,
+        warnings=_warnings(result.warnings),
+        provenance=result.render(),
+    )
+
+
+def _dose_at(index: int, item: ComponentIn, body: BodyAssessment) -> DoseResult:
+    component = _at(f"components.{index}", lambda: _component(item))
+    try:
+        return compute_dose(component, body)
+    except (ValidationFailed, DoseLimitExceeded) as error:
+        if error.field == "serum_creatinine_mg_dl":  # AUC dose without renal function
+            error.field = "patient.serum_creatinine_mg_dl"
+        else:
+            error.field = f"components.{index}.{error.field}"
+        raise
+
+
+def _preview(payload: PreviewIn) -> PreviewOut:
+    policy = _policy(payload)
+    patient_in = payload.patient
+    patient = _at(
+        "patient",
+        lambda: PatientMeasures(
+            sex=Sex(patient_in.sex),
+            age_years=patient_in.age_years,
+            height_cm=patient_in.height_cm,
+            weight_kg=patient_in.weight_kg,
+            serum_creatinine_mg_dl=patient_in.serum_creatinine_mg_dl,
+            measured_gfr_ml_min=patient_in.measured_gfr_ml_min,
+        ),
+    )
+    body: BodyAssessment = _at("patient", lambda: assess_patient(patient, policy))
+    results: list[DoseResult] = []
+    for index, item in enumerate(payload.components):
+        results.append(_dose_at(index, item, body))
+    return PreviewOut(
+        bsa_m2=body.bsa_m2,
+        bsa_formula=policy.bsa_formula.value,
+        bmi=body.bmi.value,
+        creatinine_clearance_ml_min=(
+            body.creatinine_clearance.value if body.creatinine_clearance else None
+        ),
+        renal_function_ml_min=body.renal_function.value if body.renal_function else None,
+        dosing_weight_kg=body.dosing_weight_kg,
+        weight_basis=body.weight_basis.value,
+        policy=policy.describe(),
+        warnings=_warnings(body.warnings),
+        provenance=body.render(),
+        components=[_component_out(result) for result in results],
+    )
+
+
+@router.post("/preview", response=PreviewOut)
+@api_perm("prescribing.preview_dose")
+def dose_preview(request: HttpRequest, payload: PreviewIn) -> PreviewOut:
+    """Compute the doses for the patient's measures; nothing is saved."""
+    return _preview(payload)

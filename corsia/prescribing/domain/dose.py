@@ -1,0 +1,346 @@
+"""The dose of one regimen component for one patient, with its provenance.
+
+Order of operations, each step recorded in the provenance tree:
+
+1. the per-unit dose times the basis (BSA, dosing weight, Calvert GFR, or flat);
+   under the paediatric rule a per-m² dose becomes (dose ÷ divisor) per kg;
+2. dose banding when a table is given, else rounding (the paediatric rounding
+   replaces the drug's rounding when the paediatric rule applies);
+3. the maximum single dose: capped (with a warning) or blocked, as the component says;
+   applied last so the dose to prescribe never exceeds the maximum;
+4. the cumulative lifetime limit, which blocks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from corsia.core.domain.errors import ValidationFailed
+from corsia.prescribing.domain.assessment import BodyAssessment
+from corsia.prescribing.domain.checks import (
+    CumulativeBasis,
+    CumulativeCheck,
+    CumulativeLimit,
+    cumulative_dose_check,
+)
+from corsia.prescribing.domain.errors import MaxSingleDoseExceeded, RenalFunctionMissing
+from corsia.prescribing.domain.provenance import Step, StepInput, format_input, format_result
+from corsia.prescribing.domain.renal import calvert, capped_gfr
+from corsia.prescribing.domain.rounding import (
+    BandedDose,
+    DoseBanding,
+    RoundingRule,
+    band_dose,
+    round_dose,
+)
+from corsia.prescribing.domain.warnings import DoseWarning
+
+
+class DoseUnit(StrEnum):
+    MG_PER_M2 = "mg/m2"
+    MG_PER_KG = "mg/kg"
+    MG = "mg"
+    AUC = "AUC"
+    G_PER_M2 = "g/m2"
+    UI_PER_M2 = "UI/m2"
+
+
+_PER_M2 = {DoseUnit.MG_PER_M2, DoseUnit.G_PER_M2, DoseUnit.UI_PER_M2}
+_DISPLAY_UNIT = {
+    DoseUnit.MG_PER_M2: "mg/m²",
+    DoseUnit.MG_PER_KG: "mg/kg",
+    DoseUnit.MG: "mg",
+    DoseUnit.AUC: "AUC",
+    DoseUnit.G_PER_M2: "g/m²",
+    DoseUnit.UI_PER_M2: "UI/m²",
+}
+MAX_PLAUSIBLE_AUC = Decimal(10)
+
+
+class MaxDoseAction(StrEnum):
+    CAP = "cap"  # prescribe the maximum, with a warning
+    BLOCK = "block"  # refuse: only an authorised override (order level) may exceed it
+
+
+@dataclass(frozen=True)
+class DoseComponent:
+    drug: str  # active ingredient
+    dose: Decimal
+    unit: DoseUnit
+    max_dose: Decimal | None = None  # in the result's unit (mg, or UI for UI/m²)
+    max_dose_action: MaxDoseAction = MaxDoseAction.CAP
+    rounding: RoundingRule | None = None
+    banding: DoseBanding | None = None
+    concentration_mg_per_ml: Decimal | None = None  # for rounding to a volume step
+    cumulative_limit: CumulativeLimit | None = None
+
+    @property
+    def amount_unit(self) -> str:
+        return "UI" if self.unit is DoseUnit.UI_PER_M2 else "mg"
+
+    def __post_init__(self) -> None:
+        if not (self.dose.is_finite() and self.dose > 0):
+            raise ValidationFailed(
+                f"Dose di {self.drug} non valida: deve essere maggiore di zero.",
+                code="dose_out_of_range",
+                field="dose",
+            )
+        if self.unit is DoseUnit.AUC and self.dose > MAX_PLAUSIBLE_AUC:
+            raise ValidationFailed(
+                f"AUC di {self.drug} non plausibile: {format_input(self.dose)} "
+                f"(ammesso fino a {MAX_PLAUSIBLE_AUC} mg/mL·min).",
+                code="auc_out_of_range",
+                field="dose",
+            )
+        if self.max_dose is not None and not (self.max_dose.is_finite() and self.max_dose > 0):
+            raise ValidationFailed(
+                f"Dose massima di {self.drug} non valida: deve essere maggiore di zero.",
+                code="max_dose_out_of_range",
+                field="max_dose_mg",
+            )
+
+
+@dataclass(frozen=True)
+class DoseResult:
+    component: DoseComponent
+    calculated: Decimal  # step 1, unrounded
+    uncapped: Decimal  # after banding/rounding, before the maximum
+    dose: Decimal  # the dose to prescribe (after the cap)
+    capped: bool
+    banded: BandedDose | None
+    rounded: bool
+    paediatric_rule_applied: bool
+    cumulative: CumulativeCheck | None
+    warnings: tuple[DoseWarning, ...]
+    provenance: Step
+
+    @property
+    def amount_unit(self) -> str:
+        return self.component.amount_unit
+
+    def render(self) -> str:
+        return self.provenance.render()
+
+
+def _base_dose(component: DoseComponent, body: BodyAssessment) -> tuple[Step, bool]:
+    """Step 1: the dose before rounding and limits; and whether the paediatric rule applied."""
+    label = f"Dose {component.drug}"
+    per_unit = f"{format_input(component.dose)} {_DISPLAY_UNIT[component.unit]}"
+    unit = component.amount_unit
+    if component.unit in _PER_M2:
+        factor = Decimal(1000) if component.unit is DoseUnit.G_PER_M2 else Decimal(1)
+        factor_text = " × 1000 mg/g" if factor != 1 else ""
+        rule = body.policy.paediatric
+        if body.paediatric_rule_applies and rule is not None:
+            per_kg = component.dose / rule.divisor
+            return (
+                Step(
+                    label=label,
+                    formula=f"dose/m² ÷ {format_input(rule.divisor)} × peso_kg",
+                    expression=(
+                        f"{per_unit} ÷ {format_input(rule.divisor)}{factor_text} × "
+                        f"{body.dosing_weight.operand} kg"
+                    ),
+                    value=per_kg * factor * body.dosing_weight_kg,
+                    unit=unit,
+                    children=(body.dosing_weight, body.bsa),
+                    note="regola pediatrica mg/m² → mg/kg",
+                ),
+                True,
+            )
+        return (
+            Step(
+                label=label,
+                formula="dose/m² × BSA",
+                expression=f"{per_unit}{factor_text} × {body.bsa.operand} m²",
+                value=component.dose * factor * body.bsa_m2,
+                unit=unit,
+                children=(body.bsa,),
+            ),
+            False,
+        )
+    if component.unit is DoseUnit.MG_PER_KG:
+        return (
+            Step(
+                label=label,
+                formula="dose/kg × peso_kg",
+                expression=f"{per_unit} × {body.dosing_weight.operand} kg",
+                value=component.dose * body.dosing_weight_kg,
+                unit=unit,
+                children=(body.dosing_weight,),
+            ),
+            False,
+        )
+    if component.unit is DoseUnit.MG:
+        return (
+            Step(
+                label=label,
+                formula="dose fissa",
+                expression=per_unit,
+                value=component.dose,
+                unit=unit,
+            ),
+            False,
+        )
+    # AUC: Calvert
+    if body.renal_function is None:
+        raise RenalFunctionMissing(
+            f"Per la dose di {component.drug} in AUC (Calvert) serve la funzione renale: "
+            "indicare la creatinina sierica o un GFR misurato.",
+            field="serum_creatinine_mg_dl",
+        )
+    gfr = capped_gfr(body.renal_function, body.policy.gfr_cap_ml_min)
+    step = calvert(target_auc=component.dose, gfr=gfr)
+    return (
+        Step(
+            label=label,
+            formula=step.formula,
+            expression=step.expression,
+            value=step.value,
+            unit=unit,
+            inputs=step.inputs,
+            children=step.children,
+            note="Calvert",
+        ),
+        False,
+    )
+
+
+def compute_dose(
+    component: DoseComponent,
+    body: BodyAssessment,
+    *,
+    previous_cumulative: Decimal | None = None,
+) -> DoseResult:
+    """The dose of ``component`` for the assessed patient. Raises on a blocked dose."""
+    warnings: list[DoseWarning] = []
+    step, paediatric = _base_dose(component, body)
+    calculated = step.value
+    if component.unit is DoseUnit.AUC and body.renal_function is not None:
+        cap = body.policy.gfr_cap_ml_min
+        if cap is not None and body.renal_function.value > cap:
+            warnings.append(
+                DoseWarning(
+                    "gfr_capped",
+                    f"GFR {body.renal_function.display_value} mL/min limitato a "
+                    f"{format_input(cap)} mL/min per il calcolo di Calvert.",
+                )
+            )
+
+    banded: BandedDose | None = None
+    rounded = False
+    if component.banding is not None:
+        banded = band_dose(calculated, component.banding)
+        if banded is None:
+            warnings.append(
+                DoseWarning(
+                    "dose_not_banded",
+                    f"Dose di {component.drug} ({format_result(calculated, 2)} mg) fuori "
+                    "dalle fasce o oltre lo scostamento ammesso: non in fascia.",
+                )
+            )
+        else:
+            step = _wrap(banded.step, step)
+    rule = component.rounding
+    policy_rule = body.policy.paediatric
+    if paediatric and policy_rule is not None and policy_rule.rounding is not None:
+        rule = policy_rule.rounding
+    if banded is None and rule is not None:
+        rounded_step = round_dose(
+            step.value, rule, concentration_mg_per_ml=component.concentration_mg_per_ml
+        )
+        if rounded_step.value <= 0:
+            raise ValidationFailed(
+                f"L'arrotondamento ({rule.describe()}) porterebbe a zero la dose di "
+                f"{component.drug} ({format_result(step.value, 4)} mg): usare un passo minore.",
+                code="rounded_to_zero",
+                field="rounding",
+            )
+        step = _wrap(rounded_step, step)
+        rounded = True
+    uncapped = step.value
+
+    capped = False
+    if component.max_dose is not None and uncapped > component.max_dose:
+        limit_text = f"{format_input(component.max_dose)} {component.amount_unit}"
+        if component.max_dose_action is MaxDoseAction.BLOCK:
+            raise MaxSingleDoseExceeded(
+                f"Dose di {component.drug} ({format_result(uncapped, 2)} "
+                f"{component.amount_unit}) oltre la dose massima di {limit_text}.",
+                field="max_dose_mg",
+                details={"dose": str(uncapped), "max_dose": str(component.max_dose)},
+            )
+        capped = True
+        step = Step(
+            label=f"Dose {component.drug} limitata",
+            formula="min(dose, dose massima)",
+            expression=f"min({step.operand}, {format_input(component.max_dose)})",
+            value=component.max_dose,
+            unit=component.amount_unit,
+            inputs=(StepInput("dose massima", component.max_dose, component.amount_unit),),
+            children=(step,),
+        )
+        warnings.append(
+            DoseWarning(
+                "max_dose_capped",
+                f"Dose di {component.drug} {format_result(uncapped, 2)} {component.amount_unit} "
+                f"limitata alla dose massima di {limit_text}.",
+            )
+        )
+
+    cumulative: CumulativeCheck | None = None
+    if component.cumulative_limit is not None:
+        if previous_cumulative is None:
+            raise ValidationFailed(
+                f"Per {component.drug} serve la dose cumulativa ricevuta finora.",
+                code="previous_cumulative_required",
+                field="previous_cumulative",
+            )
+        this_dose = step.value
+        if component.cumulative_limit.basis is CumulativeBasis.MG_M2:
+            this_dose = step.value / body.bsa_m2
+        cumulative = cumulative_dose_check(
+            drug=component.drug,
+            previous=previous_cumulative,
+            this_dose=this_dose,
+            limit=component.cumulative_limit,
+        )
+        if cumulative.near_limit:
+            warnings.append(
+                DoseWarning(
+                    "cumulative_near_limit",
+                    f"Dose cumulativa di {component.drug} al "
+                    f"{format_result(cumulative.pct_of_limit, 0)} % del limite.",
+                )
+            )
+
+    return DoseResult(
+        component=component,
+        calculated=calculated,
+        uncapped=uncapped,
+        dose=step.value,
+        capped=capped,
+        banded=banded,
+        rounded=rounded,
+        paediatric_rule_applied=paediatric,
+        cumulative=cumulative,
+        warnings=tuple(warnings),
+        provenance=step,
+    )
+
+
+def _wrap(outer: Step, inner: Step) -> Step:
+    """``outer`` with ``inner`` as the step it was built from."""
+    return Step(
+        label=outer.label,
+        formula=outer.formula,
+        expression=outer.expression,
+        value=outer.value,
+        unit=outer.unit,
+        places=outer.places,
+        inputs=outer.inputs,
+        children=(inner, *outer.children),
+        note=outer.note,
+    )

@@ -1,0 +1,35 @@
+"""Refusals of the dose engine: Italian message, stable English code, the field at fault."""
+
+from __future__ import annotations
+
+from corsia.core.domain.errors import CorsiaError, ValidationFailed
+
+
+class RenalFunctionMissing(ValidationFailed):
+    """An AUC (Calvert) dose needs a creatinine value or a measured GFR."""
+
+    code = "renal_function_required"
+
+
+class DoseLimitExceeded(CorsiaError):
+    """A dose above a hard limit: the order is blocked."""
+
+    code = "dose_limit_exceeded"
+    status = 422
+
+
+class MaxSingleDoseExceeded(DoseLimitExceeded):
+    code = "max_dose_exceeded"
+
+
+class CumulativeDoseExceeded(DoseLimitExceeded):
+    code = "cumulative_dose_exceeded"
+
+
+__all__ = [
+    "CumulativeDoseExceeded",
+    "DoseLimitExceeded",
+    "MaxSingleDoseExceeded",
+    "RenalFunctionMissing",
+    "ValidationFailed",
+]
