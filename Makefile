@@ -67,7 +67,8 @@ test: install
 	  $(PY) -m pytest -n 2 --dist loadgroup -q $(PYTEST_ARGS)
 
 bench: install
-	@DATABASE_URL="$(DB_URL)" $(PY) -m bench $(if $(SCALE),--scale $(SCALE),)
+	@DATABASE_URL="$${DATABASE_URL:-$$(CORSIA_DB_NAME=corsia_bench $(PY) tools/devdb.py url)}" \
+	  CORSIA_DEMO=1 $(PY) -m bench $(if $(SCALE),--scale $(SCALE),)
 
 stop-db:
 	@$(PY) tools/devdb.py stop

@@ -1,0 +1,60 @@
+"""The benchmark at the smallest scale, as a smoke test: it runs and reports every figure."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.db import connection
+
+from corsia.demo import setup
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _url_of_test_database() -> str:
+    s = connection.settings_dict
+    auth = quote(s["USER"] or "") + (":" + quote(s["PASSWORD"]) if s["PASSWORD"] else "")
+    host = s["HOST"] or s.get("OPTIONS", {}).get("host", "")
+    if host.startswith("/"):
+        return f"postgresql://{auth}@/{s['NAME']}?host={quote(host)}"
+    port = f":{s['PORT']}" if s["PORT"] else ""
+    return f"postgresql://{auth}@{host}{port}/{s['NAME']}"
+
+
+@pytest.mark.xdist_group("bench")
+@pytest.mark.django_db(transaction=True)
+def test_bench_runs_at_tiny_scale_and_reports_the_figures(settings) -> None:  # type: ignore[no-untyped-def]
+    # given the reference data and demo users committed in the test database
+    settings.DEMO_MODE = True
+    list(setup.reference_data())
+    list(setup.demo_hospital())
+    env = {**os.environ, "DATABASE_URL": _url_of_test_database(), "CORSIA_DEMO": "1"}
+    # when the benchmark runs for one second per phase
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--scale", "tiny", "--seconds", "1", "--no-setup"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    # then it prints a JSON document with the web figures and their goals
+    assert done.returncode == 0, done.stderr[-2000:]
+    document = json.loads(done.stdout.split("\n\n")[0])
+    web = document["web"]
+    assert web["mix"]["errors"] == 0, web["error_samples"]
+    assert {op["name"] for op in web["operations"]} >= {
+        "dose preview",
+        "drug search",
+        "regimen list",
+    }
+    assert web["floor"][0]["count"] > 0
+    assert set(web["goals"]) == {"mix_requests_per_s", "mix_p95_ms", "mix_p99_ms", "mix_errors"}
+    assert web["server_worker_peak_rss_mb"] > 0
