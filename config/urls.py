@@ -9,5 +9,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("regimens/", include("corsia.regimens.urls")),
     path("drugs/", include("corsia.drugs.urls")),
+    path("administration/", include("corsia.administration.urls")),
     path("", include("corsia.accounts.urls")),
 ]

@@ -351,7 +351,7 @@ def pump_message_receive(*, raw: str, received_at: datetime | None = None) -> st
         with transaction.atomic():
             return _log_refusal(raw=raw, header=header, refusal=refusal, received_at=received_at)
     if not isinstance(message, PumpStatusReport | PumpAlarmReport):
-        refusal = MessageRefused(
+        unsupported = MessageRefused(
             f"Il gateway pompe non accetta messaggi {message.header.message_type}.",
             code="unsupported_message_type",
             ack_code=AckCode.REJECT,
@@ -359,7 +359,9 @@ def pump_message_receive(*, raw: str, received_at: datetime | None = None) -> st
             location="MSH^1^9",
         )
         with transaction.atomic():
-            return _log_refusal(raw=raw, header=header, refusal=refusal, received_at=received_at)
+            return _log_refusal(
+                raw=raw, header=header, refusal=unsupported, received_at=received_at
+            )
     head = message.header
     with transaction.atomic():
         pump = Pump.objects.select_for_update().filter(serial=head.device_id).first()

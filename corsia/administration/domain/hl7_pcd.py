@@ -18,6 +18,7 @@ Timestamps must carry their UTC offset: without it "older than" cannot be decide
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
@@ -977,7 +978,7 @@ def _programme(header: MessageHeader, segments: list[_Segment]) -> ProgrammeOrde
     )
 
 
-_READERS = {
+_READERS: dict[str, Callable[[MessageHeader, list[_Segment]], InboundMessage]] = {
     "ORU^R01": _status,
     "ORU^R40": _alarm,
     "ACK": _ack,
