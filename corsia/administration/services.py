@@ -33,6 +33,7 @@ from corsia.administration.domain.hl7_pcd import (
     MessageRefused,
     PumpAlarmReport,
     PumpStatusReport,
+    RawHeader,
     build_ack,
     build_pcd03,
     parse_pcd,
@@ -259,7 +260,11 @@ def pump_program_send(
 
 
 def _log_refusal(
-    *, raw: str, header: MessageHeader | None, refusal: MessageRefused, received_at: datetime
+    *,
+    raw: str,
+    header: MessageHeader | RawHeader | None,
+    refusal: MessageRefused,
+    received_at: datetime,
 ) -> str:
     pump = Pump.objects.filter(serial=header.device_id).first() if header else None
     PumpMessage.objects.create(

@@ -573,7 +573,8 @@ def build_ack(
             message_type=f"ACK^{trigger}^ACK" if trigger else "ACK",
             control_id=control_id,
         ),
-        _segment("MSA", ack_code.value, escape(ref_control_id)),
+        # MSA-2 is required: written even when the refused message had no readable id.
+        f"MSA|{ack_code.value}|{escape(ref_control_id)}",
     ]
     if refusal is not None:
         segments.append(
@@ -992,12 +993,45 @@ def normalise(raw: str) -> str:
     return "\r".join(line for line in lines if line.strip())
 
 
-def read_header(raw: str) -> MessageHeader | None:
-    """The header alone, when it can be read (to address the ACK of a refused message)."""
-    try:
-        return _header(_parse(raw)[0])
-    except MessageRefused:
+@dataclass(frozen=True)
+class RawHeader:
+    """What can be read of an MSH without validating it (to address the ACK of a refusal)."""
+
+    control_id: str
+    message_type: str
+    sender: str
+    device_id: str
+    sent_at: datetime | None
+
+    @property
+    def trigger(self) -> str:
+        return self.message_type.partition("^")[2]
+
+
+def read_header(raw: str) -> RawHeader | None:
+    first = normalise(raw).split("\r", 1)[0]
+    if not first.startswith("MSH|^~\\&"):
         return None
+    fields = first.split("|")
+
+    def msh(number: int) -> str:  # fields[0] is "MSH", fields[1] is MSH-2
+        return fields[number - 1] if len(fields) >= number else ""
+
+    sent_at: datetime | None
+    try:
+        sent_at = parse_hl7_datetime(msh(7).split("^")[0], location="MSH^1^7")
+    except MessageRefused:
+        sent_at = None
+    control_id = msh(10)
+    kind = msh(9).split("^")
+    sender = msh(3).split("^")
+    return RawHeader(
+        control_id=control_id if _CONTROL_ID.match(control_id) else "",
+        message_type="^".join(kind[:2]).rstrip("^"),
+        sender=msh(3),
+        device_id=unescape(sender[1]) if len(sender) > 1 else "",
+        sent_at=sent_at,
+    )
 
 
 def _parse(raw: str) -> list[_Segment]:
