@@ -70,7 +70,7 @@ PERMISSIONS: tuple[PermissionSpec, ...] = (
     PermissionSpec("drugs", "view_drug", "Consultare l'archivio farmaci"),
     PermissionSpec("drugs", "change_drug", "Modificare l'archivio farmaci"),
     PermissionSpec("drugs", "import_drugs", "Importare i dati farmaci da una banca dati esterna"),
-    PermissionSpec("administration", "view_pumps", "Consultare il cruscotto delle pompe infusionali"),
+    PermissionSpec("administration", "view_pumps", "Consultare il cruscotto pompe"),
     PermissionSpec("administration", "program_pump", "Programmare una pompa infusionale"),
     PermissionSpec("administration", "manage_pumps", "Registrare le pompe infusionali del reparto"),
 )
