@@ -12,6 +12,7 @@ from ninja.security import SessionAuth
 
 from corsia.accounts.api import router as accounts_router
 from corsia.accounts.tokens import BearerTokenAuth
+from corsia.administration.api import router as administration_router
 from corsia.core.domain.errors import CorsiaError
 from corsia.core.problems import problem_from_error, problem_response
 from corsia.drugs.api import router as drugs_router
@@ -70,3 +71,4 @@ api.add_router("/regimens", regimens_router)
 api.add_router("/trials", trials_router)
 api.add_router("/drugs", drugs_router)
 api.add_router("/dosing", dosing_router)
+api.add_router("/administration", administration_router)

@@ -71,6 +71,9 @@ PERMISSIONS: tuple[PermissionSpec, ...] = (
     PermissionSpec("drugs", "change_drug", "Modificare l'archivio farmaci"),
     PermissionSpec("drugs", "import_drugs", "Importare i dati farmaci da una banca dati esterna"),
     PermissionSpec("prescribing", "preview_dose", "Calcolare l'anteprima delle dosi"),
+    PermissionSpec("administration", "view_pumps", "Consultare il cruscotto pompe"),
+    PermissionSpec("administration", "program_pump", "Programmare una pompa infusionale"),
+    PermissionSpec("administration", "manage_pumps", "Registrare le pompe infusionali del reparto"),
 )
 
 _CLINICAL_READ = {"patients.view_patient", "audit.view_history"}
@@ -148,6 +151,12 @@ for _role in (Role.PHARMACIST, Role.ADMINISTRATOR):
 # Dose preview (calculation only, nothing saved): every clinical role.
 for _role in (Role.PHYSICIAN, Role.PHARMACIST, Role.NURSE, Role.TECHNICIAN):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"prescribing.preview_dose"}
+# Infusion pumps (corsia.administration): the ward sees them, nurses program them.
+for _role in (Role.NURSE, Role.PHYSICIAN, Role.COORDINATOR):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"administration.view_pumps"}
+ROLE_PERMISSIONS[Role.NURSE] = ROLE_PERMISSIONS[Role.NURSE] | {"administration.program_pump"}
+for _role in (Role.COORDINATOR, Role.IT_STAFF, Role.ADMINISTRATOR):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"administration.manage_pumps"}
 
 # Where each role lands after login: a URL name (its worklist).
 ROLE_LANDING: dict[Role, str] = {

@@ -1,0 +1,177 @@
+"""MLLP (HL7 Minimal Lower Layer Protocol) over asyncio: framing, a server, a client.
+
+A frame is ``0x0B`` + message + ``0x1C 0x0D``. The reader keeps partial frames across
+reads, drops bytes outside frames (noise, a half frame after a reconnect) and abandons a
+frame that grows past ``max_frame`` bytes. Every read and connect has a timeout.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from corsia.core.domain.errors import CorsiaError
+
+START = b"\x0b"
+END = b"\x1c\x0d"
+MAX_FRAME_BYTES = 1024 * 1024
+IDLE_TIMEOUT_SECONDS = 300.0
+
+log = logging.getLogger("corsia.administration.mllp")
+
+
+def frame(payload: bytes) -> bytes:
+    return START + payload + END
+
+
+class MllpNoAnswer(CorsiaError):
+    code = "pump_no_answer"
+    status = 504
+
+
+@dataclass
+class FrameReader:
+    """Incremental deframer: ``feed`` bytes, get whole messages back."""
+
+    max_frame: int = MAX_FRAME_BYTES
+    discarded_bytes: int = 0
+    oversized_frames: int = 0
+    _buffer: bytearray = field(default_factory=bytearray)
+    _inside: bool = False
+
+    def feed(self, data: bytes) -> list[bytes]:
+        self._buffer.extend(data)
+        frames: list[bytes] = []
+        while True:
+            if not self._inside:
+                start = self._buffer.find(START)
+                if start < 0:
+                    self.discarded_bytes += len(self._buffer)
+                    self._buffer.clear()
+                    return frames
+                self.discarded_bytes += start
+                del self._buffer[: start + 1]
+                self._inside = True
+            end = self._buffer.find(END)
+            if end < 0:
+                if len(self._buffer) > self.max_frame:
+                    self.oversized_frames += 1
+                    self.discarded_bytes += len(self._buffer)
+                    self._buffer.clear()
+                    self._inside = False
+                return frames
+            body = bytes(self._buffer[:end])
+            del self._buffer[: end + len(END)]
+            self._inside = False
+            restart = body.rfind(START)
+            if restart >= 0:  # a frame began again before this one ended: keep the last
+                self.discarded_bytes += restart + 1
+                body = body[restart + 1 :]
+            if len(body) > self.max_frame:
+                self.oversized_frames += 1
+                self.discarded_bytes += len(body)
+                continue
+            frames.append(body)
+
+
+Handler = Callable[[bytes], Awaitable[bytes | None]]
+
+
+async def _serve_connection(
+    reader: asyncio.StreamReader,
+    writer: asyncio.StreamWriter,
+    handler: Handler,
+    *,
+    max_frame: int,
+    idle_timeout: float,
+) -> None:
+    peer = writer.get_extra_info("peername")
+    deframer = FrameReader(max_frame=max_frame)
+    try:
+        while True:
+            try:
+                data = await asyncio.wait_for(reader.read(65536), timeout=idle_timeout)
+            except TimeoutError:
+                log.info("MLLP %s: idle, closing", peer)
+                return
+            if not data:
+                return
+            for message in deframer.feed(data):
+                answer = await handler(message)
+                if answer is not None:
+                    writer.write(frame(answer))
+                    await writer.drain()
+            if deframer.oversized_frames:
+                log.warning("MLLP %s: frame over %d bytes, closing", peer, max_frame)
+                return
+    except (ConnectionError, asyncio.IncompleteReadError) as problem:
+        log.info("MLLP %s: connection lost (%s)", peer, problem)
+    finally:
+        if deframer.discarded_bytes:
+            log.warning("MLLP %s: %d bytes outside frames ignored", peer, deframer.discarded_bytes)
+        writer.close()
+        with contextlib.suppress(ConnectionError):
+            await writer.wait_closed()
+
+
+async def mllp_serve(
+    host: str,
+    port: int,
+    handler: Handler,
+    *,
+    max_frame: int = MAX_FRAME_BYTES,
+    idle_timeout: float = IDLE_TIMEOUT_SECONDS,
+) -> asyncio.Server:
+    """Start listening; each frame is passed to ``handler``, its answer framed back."""
+
+    async def on_connect(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await _serve_connection(
+            reader, writer, handler, max_frame=max_frame, idle_timeout=idle_timeout
+        )
+
+    return await asyncio.start_server(on_connect, host, port)
+
+
+async def mllp_exchange(
+    host: str, port: int, payload: bytes, *, timeout: float, max_frame: int = MAX_FRAME_BYTES
+) -> bytes:
+    """Send one message and wait for the one answer (the ACK), all within ``timeout``."""
+
+    async def exchange() -> bytes:
+        reader, writer = await asyncio.open_connection(host, port)
+        try:
+            writer.write(frame(payload))
+            await writer.drain()
+            deframer = FrameReader(max_frame=max_frame)
+            while True:
+                data = await reader.read(65536)
+                if not data:
+                    raise ConnectionError("connection closed before the answer")
+                answers = deframer.feed(data)
+                if answers:
+                    return answers[0]
+        finally:
+            writer.close()
+            with contextlib.suppress(ConnectionError):
+                await writer.wait_closed()
+
+    try:
+        return await asyncio.wait_for(exchange(), timeout=timeout)
+    except TimeoutError:
+        raise MllpNoAnswer(
+            f"Nessuna risposta da {host}:{port} entro {timeout:g} secondi.",
+            details={"host": host, "port": port},
+        ) from None
+    except OSError as problem:
+        raise MllpNoAnswer(
+            f"Impossibile comunicare con {host}:{port}: {problem}.",
+            details={"host": host, "port": port},
+        ) from None
+
+
+def mllp_exchange_sync(host: str, port: int, payload: bytes, *, timeout: float) -> bytes:
+    """:func:`mllp_exchange` from synchronous code (services)."""
+    return asyncio.run(mllp_exchange(host, port, payload, timeout=timeout))
