@@ -1,0 +1,80 @@
+"""The shared layout in a real browser: each demo user reaches their worklist, the
+login page speaks Italian and English, the fonts and styles of Bootstrap Italia load
+from our own server."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import NoReverseMatch, reverse
+from playwright.sync_api import Page, expect
+
+from corsia.accounts.domain.roles import ROLE_LANDING
+from corsia.core.tests.browser_fixtures import assert_accessible_basics, log_in
+from corsia.demo.users import DEMO_USERS
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.mark.parametrize(
+    ("username", "full_name", "role"),
+    [(u, f"{first} {last}", role) for u, first, last, role in DEMO_USERS],
+    ids=[u for u, *_ in DEMO_USERS],
+)
+def test_demo_user_logs_in_and_reaches_their_worklist(
+    page: Page, demo_users: str, username: str, full_name: str, role: object
+) -> None:
+    # given the worklist of the user's role
+    landing_name = ROLE_LANDING[role]  # type: ignore[index]  # role is a Role (parametrised)
+    try:
+        landing = reverse(landing_name)
+    except NoReverseMatch:
+        pytest.skip(f"landing page {landing_name} not merged yet")
+    # when the demo user logs in
+    log_in(page, username, demo_users)
+    # then they land on their worklist, named in the header, with a usable page
+    assert page.url.endswith(landing), page.url
+    expect(page.get_by_test_id("current-user")).to_have_text(full_name)
+    assert_accessible_basics(page)
+
+
+def test_login_page_switches_to_english(page: Page, demo_users: str) -> None:
+    # given the login page, in Italian by default
+    page.goto("/login/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Accesso a Corsia")
+    # when the visitor chooses English in the language switcher
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state("load")
+    # then the login page is in English
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to Corsia")
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    assert_accessible_basics(page, lang="en")
+
+
+def test_wrong_password_shows_the_italian_error(page: Page, demo_users: str) -> None:
+    # given a demo user
+    # when they type a wrong password
+    log_in(page, "medico", "not-the-password")
+    # then the login page explains it in Italian, and they stay there
+    expect(page.get_by_role("alert")).to_have_text("Nome utente o password non validi.")
+    assert page.url.endswith("/login/")
+    assert_accessible_basics(page)
+
+
+def test_titillium_web_is_loaded_from_our_server(page: Page, demo_users: str) -> None:
+    # given the login page
+    page.goto("/login/")
+    page.evaluate("document.fonts.ready")
+    # then the body is set in Titillium Web, and the font face really loaded
+    family = page.evaluate("getComputedStyle(document.body).fontFamily")
+    assert family.startswith('"Titillium Web"'), family
+    assert page.evaluate("document.fonts.check('16px \"Titillium Web\"')") is True
+    loaded = page.evaluate(
+        "[...document.fonts].filter(f => f.family.includes('Titillium') && f.status === 'loaded')"
+        ".map(f => f.weight)"
+    )
+    assert "400" in loaded, loaded
+    # and Bootstrap Italia's stylesheet applies (its primary colour on the button)
+    colour = page.get_by_role("button", name="Entra").evaluate(
+        "el => getComputedStyle(el).backgroundColor"
+    )
+    assert colour == "rgb(0, 102, 204)", colour
