@@ -33,10 +33,10 @@ from corsia.demo.users import DEMO_PASSWORD, ensure_demo_users
 __all__ = [
     "BrowserLog",
     "assert_accessible_basics",
-    "log_in",
     "browser",
     "browser_log",
     "demo_users",
+    "log_in",
     "page",
     "playwright_driver",
 ]
