@@ -154,18 +154,15 @@ def test_deactivation_needs_a_reason_and_reactivation_restores_access(
     response = client.post(f"/accounts/users/{subject.pk}/deactivate/", {"reason": " "})
     assert response.status_code == 200
     assert _writes() == before
-    subject.refresh_from_db()
-    assert subject.is_active is True
+    assert User.objects.get(pk=subject.pk).is_active is True
     # when they deactivate with a reason
     response = client.post(f"/accounts/users/{subject.pk}/deactivate/", {"reason": "trasferita"})
-    subject.refresh_from_db()
     assert response.status_code == 302
-    assert subject.is_active is False
+    assert User.objects.get(pk=subject.pk).is_active is False
     # and reactivate with a reason
     response = client.post(f"/accounts/users/{subject.pk}/reactivate/", {"reason": "rientro"})
-    subject.refresh_from_db()
     assert response.status_code == 302
-    assert subject.is_active is True
+    assert User.objects.get(pk=subject.pk).is_active is True
     # then both are in the audit trail with their reasons, and the user still exists
     events = list(
         AuditEvent.objects.filter(target_id=str(subject.pk))

@@ -78,3 +78,37 @@ def test_titillium_web_is_loaded_from_our_server(page: Page, demo_users: str) ->
         "el => getComputedStyle(el).backgroundColor"
     )
     assert colour == "rgb(0, 102, 204)", colour
+
+
+def test_it_staff_creates_a_user_through_the_pages(page: Page, demo_users: str) -> None:
+    # given IT staff on their user list
+    log_in(page, "sistemi", demo_users)
+    page.get_by_role("link", name="Nuovo utente").click()
+    page.wait_for_url("**/accounts/users/new/")
+    assert_accessible_basics(page)
+    # when they fill in the form with a role and submit
+    page.get_by_label("Nome utente").fill("m.verdi")
+    page.get_by_label("Nome", exact=True).fill("Mario")
+    page.get_by_label("Cognome").fill("Verdi")
+    page.get_by_label("Infermiere").check()
+    page.get_by_label("Password iniziale").fill("Infermiere-2024-xy")
+    page.get_by_role("button", name="Crea utente").click()
+    page.wait_for_url("**/accounts/users/*/")
+    # then the new user's page confirms it, with the role
+    expect(page.get_by_role("status")).to_have_text("Utente «m.verdi» creato.")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mario Verdi")
+    assert_accessible_basics(page)
+
+
+def test_the_menu_opens_with_the_toggler_on_a_phone(page: Page, demo_users: str) -> None:
+    # given IT staff on a phone-sized screen
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, "sistemi", demo_users)
+    menu = page.get_by_role("navigation", name="Navigazione principale")
+    expect(menu.get_by_role("link", name="Postazioni")).to_be_hidden()
+    # when they open the menu
+    toggler = page.get_by_role("button", name="Mostra o nascondi il menu")
+    toggler.click()
+    # then the items are reachable
+    expect(menu.get_by_role("link", name="Postazioni")).to_be_visible()
+    expect(toggler).to_have_attribute("aria-expanded", "true")
