@@ -3,6 +3,8 @@ rules live in the services, whose errors are shown on the fields they name)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -56,16 +58,29 @@ class UserCreateForm(forms.Form):
     )
 
 
-class UserRolesForm(forms.Form):
+class _OwnIdsForm(forms.Form):
+    """Several forms share the user page: each gets its own HTML ids (labels stay bound)."""
+
+    id_prefix = "id"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class UserRolesForm(_OwnIdsForm):
+    id_prefix = "roles"
     roles = _roles_field()
     reason = forms.CharField(label=_("Motivo della modifica"), max_length=500, required=False)
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(_OwnIdsForm):
+    id_prefix = "status"
     reason = forms.CharField(label=_("Motivo"), max_length=500)
 
 
-class PasswordResetForm(forms.Form):
+class PasswordResetForm(_OwnIdsForm):
+    id_prefix = "password"
     password = forms.CharField(
         label=_("Nuova password"), widget=forms.PasswordInput(render_value=False)
     )

@@ -122,6 +122,7 @@ def page(
         if response is not None and response.status >= 400:
             browser_log.failed.append(f"{response.status} {req.url}")
 
+    context.set_default_timeout(10_000)
     context.route("**/*", only_our_server)
     new_page = context.new_page()
     new_page.on("requestfinished", on_response_failed)
@@ -170,10 +171,10 @@ def assert_accessible_basics(page: Page, *, lang: str = "it") -> None:
     """Cheap WCAG sanity: the page language is declared, one h1, one main landmark,
     and every visible form field has an accessible name."""
     facts = page.evaluate(_A11Y_FACTS)
-    assert facts["lang"] == lang, page.url
-    assert facts["h1"] == 1, f"{page.url}: {facts['h1']} h1 elements"
-    assert facts["main"] == 1, page.url
-    assert facts["unlabelled"] == [], page.url
+    assert facts["lang"] == lang, (page.url, facts)
+    assert facts["h1"] == 1, (page.url, facts)
+    assert facts["main"] == 1, (page.url, facts)
+    assert facts["unlabelled"] == [], (page.url, facts)
 
 
 def log_in(page: Page, username: str, password: str) -> None:
