@@ -114,3 +114,4 @@ def test_the_menu_opens_with_the_toggler_on_a_phone(page: Page, demo_users: str)
     # then the items are reachable
     expect(menu.get_by_role("link", name="Postazioni")).to_be_visible()
     expect(toggler).to_have_attribute("aria-expanded", "true")
+    page.wait_for_timeout(500)  # let the slide-in finish before the screenshot
