@@ -9,8 +9,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # DATABASE_URL wins; otherwise the embedded PostgreSQL under var/ is started.
 DB_URL = $${DATABASE_URL:-$$($(PY) tools/devdb.py url)}
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 
-.PHONY: help install system-deps static run test lint typecheck bench stop-db migrate demo worker
+.PHONY: help install system-deps static run test lint typecheck bench stop-db migrate demo worker messages
 
 help:
 	@echo "make run    install, start PostgreSQL, migrate, load reference + demo data, serve on http://$(HOST):$(PORT)"
@@ -30,7 +31,15 @@ node_modules/.installed: package.json package-lock.json
 system-deps:
 	@bash tools/system-deps.sh
 
-install: system-deps $(VENV)/.installed node_modules/.installed
+install: system-deps $(VENV)/.installed node_modules/.installed $(MO_FILES)
+
+# Translations: locale/<lang>/LC_MESSAGES/django.po (committed) -> .mo (built, git-ignored).
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
+	@msgfmt --check -o $@ $<
+
+messages: install
+	@CORSIA_TESTING=1 DATABASE_URL="$(DB_URL)" $(PY) manage.py makemessages -l en --no-location \
+	  --ignore=.venv --ignore=node_modules --ignore=var --ignore=test-artifacts
 
 static: install
 	@CORSIA_DEMO=1 DATABASE_URL="$(DB_URL)" $(PY) manage.py collectstatic --noinput -v0

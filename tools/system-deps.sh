@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the suite and the app need, only when missing:
 # Chromium (browser tests), OpenLDAP (directory tests), Pango (WeasyPrint PDFs),
-# the LDAP/SASL headers python-ldap compiles against, Node.js/npm for Bootstrap Italia.
+# the LDAP/SASL headers python-ldap compiles against, Node.js/npm for Bootstrap Italia,
+# gettext's msgfmt (compiles the translations).
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
@@ -11,6 +12,7 @@ command -v slapd >/dev/null 2>&1 || [ -x /usr/sbin/slapd ] || need+=(slapd ldap-
 ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || need+=(libpango-1.0-0 libpangoft2-1.0-0)
 fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
 command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
+command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi

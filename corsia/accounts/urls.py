@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from corsia.accounts import views
+from corsia.accounts import views, views_admin
 from corsia.accounts.forms import CorsiaAuthenticationForm
 from corsia.core.access import login_only, public
 
@@ -38,5 +38,28 @@ urlpatterns = [
             )
         ),
         name="password_change_done",
+    ),
+    # Administration (IT staff): users, roles, workstations.
+    path("accounts/users/", views_admin.user_list, name="users"),
+    path("accounts/users/new/", views_admin.user_create, name="user_create"),
+    path("accounts/users/<int:user_id>/", views_admin.user_detail, name="user_detail"),
+    path("accounts/users/<int:user_id>/roles/", views_admin.user_roles, name="user_roles"),
+    path(
+        "accounts/users/<int:user_id>/deactivate/",
+        views_admin.user_deactivate,
+        name="user_deactivate",
+    ),
+    path(
+        "accounts/users/<int:user_id>/reactivate/",
+        views_admin.user_reactivate,
+        name="user_reactivate",
+    ),
+    path("accounts/users/<int:user_id>/password/", views_admin.user_password, name="user_password"),
+    path("accounts/workstations/", views_admin.workstation_list, name="workstations"),
+    path("accounts/workstations/new/", views_admin.workstation_create, name="workstation_create"),
+    path(
+        "accounts/workstations/<int:workstation_id>/",
+        views_admin.workstation_edit,
+        name="workstation_edit",
     ),
 ]
