@@ -7,10 +7,14 @@ from corsia.audit.domain.events import register
 PATIENT_CREATED = register("patients.patient_created", "Paziente registrato")
 PATIENT_UPDATED = register("patients.patient_updated", "Dati anagrafici modificati")
 PATIENT_MERGED = register(
-    "patients.patient_merged", "Paziente duplicato unito al paziente principale", reason_required=True
+    "patients.patient_merged",
+    "Paziente duplicato unito al paziente principale",
+    reason_required=True,
 )
 PATIENT_MERGE_RECEIVED = register(
-    "patients.patient_merge_received", "Dati di un duplicato uniti al paziente", reason_required=True
+    "patients.patient_merge_received",
+    "Dati di un duplicato uniti al paziente",
+    reason_required=True,
 )
 ENCOUNTER_ADMITTED = register("patients.encounter_admitted", "Ricovero / accesso aperto")
 ENCOUNTER_DISCHARGED = register("patients.encounter_discharged", "Dimissione")

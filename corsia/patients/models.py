@@ -74,7 +74,9 @@ class Patient(VersionedModel):
                 condition=~Q(codice_fiscale="") | ~Q(stp_eni_code=""),
                 name="patient_has_identifier",
             ),
-            models.CheckConstraint(condition=~Q(merged_into=F("id")), name="patient_not_self_merged"),
+            models.CheckConstraint(
+                condition=~Q(merged_into=F("id")), name="patient_not_self_merged"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -24,7 +24,9 @@ _MONTH_LETTERS = "ABCDEHLMPRST"
 
 STP_RE = re.compile(r"^STP(?P<asl>\d{3})(?P<number>\d{10})$")
 ENI_RE = re.compile(r"^ENI(?P<number>\d{13})$")
-CF_SHAPE_RE = re.compile(r"^[A-Z]{6}[0-9LMNPQRSTUV]{2}[ABCDEHLMPRST][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]$")
+CF_SHAPE_RE = re.compile(
+    r"^[A-Z]{6}[0-9LMNPQRSTUV]{2}[ABCDEHLMPRST][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]$"
+)
 
 
 class Sex(StrEnum):
@@ -59,8 +61,7 @@ def fiscal_code_facts(raw: str) -> FiscalCodeFacts:
     code = compact(raw)
     if len(code) != 16 or not CF_SHAPE_RE.match(code):
         raise ValidationFailed(
-            "Il codice fiscale non è valido: deve avere 16 caratteri nel formato "
-            "AAAAAA00A00A000A.",
+            "Il codice fiscale non è valido: deve avere 16 caratteri nel formato AAAAAA00A00A000A.",
             code="fiscal_code_malformed",
             field="codice_fiscale",
         )
