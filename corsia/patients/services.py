@@ -437,7 +437,7 @@ def encounter_admit(
 def _locked_encounter(encounter_id: int) -> Encounter:
     try:
         return (
-            Encounter.objects.select_for_update()
+            Encounter.objects.select_for_update(of=("self",))
             .select_related("ward", "place")
             .get(pk=encounter_id)
         )
