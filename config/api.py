@@ -15,6 +15,7 @@ from corsia.accounts.tokens import BearerTokenAuth
 from corsia.core.domain.errors import CorsiaError
 from corsia.core.problems import problem_from_error, problem_response
 from corsia.drugs.api import router as drugs_router
+from corsia.patients.api import router as patients_router
 from corsia.prescribing.api import router as dosing_router
 from corsia.regimens.api import router as regimens_router
 from corsia.regimens.api import trials_router
@@ -70,3 +71,4 @@ api.add_router("/regimens", regimens_router)
 api.add_router("/trials", trials_router)
 api.add_router("/drugs", drugs_router)
 api.add_router("/dosing", dosing_router)
+api.add_router("/patients", patients_router)

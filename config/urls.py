@@ -11,5 +11,6 @@ urlpatterns = [
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("regimens/", include("corsia.regimens.urls")),
     path("drugs/", include("corsia.drugs.urls")),
+    path("patients/", include("corsia.patients.urls")),
     path("", include("corsia.accounts.urls")),
 ]
