@@ -7,6 +7,7 @@ says nothing about the person (the codice fiscale is never put in the barcode).
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -35,8 +36,6 @@ class WristbandData:
 
 def _zpl_text(text: str) -> str:
     """ZPL field data: ^ and ~ are commands, so they are replaced; plain ASCII only."""
-    import unicodedata
-
     plain = unicodedata.normalize("NFKD", text)
     ascii_text = "".join(c for c in plain if not unicodedata.combining(c) and ord(c) < 128)
     return ascii_text.replace("^", " ").replace("~", " ")
