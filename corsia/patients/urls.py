@@ -14,4 +14,16 @@ urlpatterns = [
     path("<int:pk>/merge/", views.merge, name="merge"),
     path("<int:pk>/wristband.pdf", views.wristband_pdf, name="wristband_pdf"),
     path("<int:pk>/wristband.zpl", views.wristband_zpl, name="wristband_zpl"),
+    path("<int:pk>/admit/", views.admit, name="admit"),
+    *(
+        path(
+            f"<int:pk>/encounters/<int:encounter_id>/{action}/",
+            views.encounter_action,
+            {"action": action},
+            name=f"encounter_{action}",
+        )
+        for action in ("discharge", "transfer", "cancel")
+    ),
+    path("<int:pk>/consents/", views.consent_add, name="consent_add"),
+    path("<int:pk>/consents/<int:consent_id>/revoke/", views.consent_revoke, name="consent_revoke"),
 ]

@@ -18,7 +18,7 @@ from corsia.core.domain.errors import CorsiaError, NotFound
 from corsia.patients import selectors, services, wristband
 from corsia.patients.domain.search import QueryKind, classify
 from corsia.patients.forms import MergeForm, PatientForm, ReasonForm, VersionedPatientForm
-from corsia.patients.models import Patient
+from corsia.patients.models import ConsentKind, EncounterKind, Patient
 
 VIEW = "patients.view_patient"
 
@@ -80,7 +80,14 @@ def _detail(
         )
     if form is None and request.user.has_perm("patients.change_patient"):
         form = VersionedPatientForm(initial=_edit_initial(view.patient))
-    return render(request, "patients/detail.html", {"v": view, "form": form}, status=status)
+    context = {
+        "v": view,
+        "form": form,
+        "wards": selectors.wards_with_places() if view.patient.merged_into_id is None else [],
+        "encounter_kinds": EncounterKind.choices,
+        "consent_kinds": ConsentKind.choices,
+    }
+    return render(request, "patients/detail.html", context, status=status)
 
 
 @require_perm(VIEW)
@@ -217,3 +224,110 @@ def wristband_zpl(request: HttpRequest, pk: int) -> HttpResponse:
 
 def detail_url(patient: Patient) -> str:
     return reverse("patients:detail", kwargs={"pk": patient.pk})
+
+
+def _post_int(request: HttpRequest, name: str) -> int | None:
+    raw = request.POST.get(name, "").strip()
+    return int(raw) if raw.isdigit() else None
+
+
+def _target(request: HttpRequest) -> tuple[int, int | None]:
+    """The form's "ward_id:place_id" choice (place optional)."""
+    ward, _sep, place = request.POST.get("target", "").partition(":")
+    return (int(ward) if ward.isdigit() else 0), (int(place) if place.isdigit() else None)
+
+
+def _act(request: HttpRequest, pk: int, action: Any, done: str) -> HttpResponse:
+    """Run a service from a summary-page form; its refusal is shown as a message."""
+    try:
+        action()
+    except NotFound:
+        raise Http404 from None
+    except CorsiaError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done)
+    return redirect("patients:detail", pk=pk)
+
+
+@require_perm("patients.manage_encounter")
+@require_POST
+def admit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        lambda: services.encounter_admit(
+            actor=request.user,
+            workstation=_ws(request),
+            patient_id=pk,
+            kind=request.POST.get("kind", ""),
+            ward_id=_target(request)[0],
+            place_id=_target(request)[1],
+        ),
+        _("Ricovero/accesso aperto."),
+    )
+
+
+@require_perm("patients.manage_encounter")
+@require_POST
+def encounter_action(request: HttpRequest, pk: int, encounter_id: int, action: str) -> HttpResponse:
+    version = _post_int(request, "version") or 0
+    common = {
+        "actor": request.user,
+        "workstation": _ws(request),
+        "encounter_id": encounter_id,
+        "expected_version": version,
+    }
+    if action == "discharge":
+        return _act(
+            request, pk, lambda: services.encounter_discharge(**common), _("Paziente dimesso.")
+        )
+    if action == "transfer":
+        return _act(
+            request,
+            pk,
+            lambda: services.encounter_transfer(
+                **common,
+                ward_id=_target(request)[0],
+                place_id=_target(request)[1],
+            ),
+            _("Paziente trasferito."),
+        )
+    if action != "cancel":
+        raise Http404(action)
+    return _act(
+        request,
+        pk,
+        lambda: services.encounter_cancel(**common, reason=request.POST.get("reason", "")),
+        _("Ricovero/accesso annullato."),
+    )
+
+
+@require_perm("patients.record_consent")
+@require_POST
+def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        lambda: services.consent_record(
+            actor=request.user,
+            workstation=_ws(request),
+            patient_id=pk,
+            kind=request.POST.get("kind", ""),
+            granted=request.POST.get("granted") == "yes",
+        ),
+        _("Consenso registrato."),
+    )
+
+
+@require_perm("patients.record_consent")
+@require_POST
+def consent_revoke(request: HttpRequest, pk: int, consent_id: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        lambda: services.consent_revoke(
+            actor=request.user, workstation=_ws(request), consent_id=consent_id
+        ),
+        _("Consenso revocato."),
+    )

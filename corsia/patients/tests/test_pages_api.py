@@ -135,7 +135,8 @@ def test_masked_encounter_is_hidden_in_page_and_api(
     nurse = _client(physician)
     page = nurse.get(f"/patients/{patient.pk}/").content.decode()
     assert f'data-encounter="{encounter.pk}"' not in page
-    assert "Day Hospital oncologico" not in page
+    assert "Nessun ricovero o accesso." in page
+    assert 'data-testid="active-encounter"' not in page
     detail = _api(physician).get(f"/api/v1/patients/{patient.pk}").json()
     assert detail["encounters"] == []
     # and a user allowed to mask sees the count (the physician holds mask_document)
@@ -218,3 +219,41 @@ def test_wristband_needs_its_permission(
 ) -> None:
     patient = make_patient()
     assert _client(make_user(role)).get(f"/patients/{patient.pk}/wristband.zpl").status_code == 403
+
+
+def test_adt_and_consent_from_the_summary_page(
+    make_patient: MakePatient, coordinator: User, ward: Ward
+) -> None:
+    # given a patient and a free chair
+    patient = make_patient()
+    chair = ward.places.order_by("code").first()
+    assert chair is not None
+    client = _client(coordinator)
+    page = client.get(f"/patients/{patient.pk}/").content.decode()
+    assert 'data-testid="admit-form"' in page
+    # when admitted to the chair, transferred, then a consent is recorded and revoked
+    client.post(
+        f"/patients/{patient.pk}/admit/",
+        {"kind": "day_hospital", "target": f"{ward.pk}:{chair.pk}"},
+    )
+    encounter = patient.encounters.get()
+    assert (encounter.state, encounter.place_id) == ("active", chair.pk)
+    client.post(
+        f"/patients/{patient.pk}/encounters/{encounter.pk}/transfer/",
+        {"version": "1", "target": f"{ward.pk}:"},
+    )
+    client.post(f"/patients/{patient.pk}/consents/", {"kind": "fse", "granted": "yes"})
+    consent = patient.consents.get()
+    client.post(f"/patients/{patient.pk}/consents/{consent.pk}/revoke/")
+    # a stale discharge is refused with the message, then the right version discharges
+    stale = client.post(
+        f"/patients/{patient.pk}/encounters/{encounter.pk}/discharge/",
+        {"version": "1"},
+        follow=True,
+    )
+    assert "è stato modificato da" in stale.content.decode()
+    client.post(f"/patients/{patient.pk}/encounters/{encounter.pk}/discharge/", {"version": "2"})
+    encounter.refresh_from_db()
+    consent.refresh_from_db()
+    assert (encounter.state, encounter.place_id) == ("discharged", None)
+    assert consent.revoked_at is not None
