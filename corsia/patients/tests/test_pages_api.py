@@ -257,3 +257,59 @@ def test_adt_and_consent_from_the_summary_page(
     consent.refresh_from_db()
     assert (encounter.state, encounter.place_id) == ("discharged", None)
     assert consent.revoked_at is not None
+
+
+def test_api_adt_consent_masking_and_merge(
+    make_patient: MakePatient, coordinator: User, physician: User, ward: Ward
+) -> None:
+    client = _api(coordinator)
+    patient = make_patient()
+    duplicate = make_patient(codice_fiscale="", stp_eni_code="ENI1234567890123")
+    wards = client.get("/api/v1/patients/wards").json()
+    chair = wards[0]["places"][0]["id"]
+    admitted = client.post(
+        f"/api/v1/patients/{patient.pk}/encounters",
+        {"kind": "day_hospital", "ward_id": ward.pk, "place_id": chair},
+        content_type="application/json",
+    )
+    assert admitted.status_code == 201
+    eid = admitted.json()["id"]
+    occupied = client.post(
+        f"/api/v1/patients/{duplicate.pk}/encounters",
+        {"kind": "day_hospital", "ward_id": ward.pk, "place_id": chair},
+        content_type="application/json",
+    )
+    assert (occupied.status_code, occupied.json()["code"]) == (422, "place_occupied")
+    discharged = client.post(
+        f"/api/v1/patients/encounters/{eid}/discharge",
+        {"version": 1},
+        content_type="application/json",
+    )
+    assert discharged.json()["state"] == "discharged"
+    consent = client.post(
+        f"/api/v1/patients/{patient.pk}/consents",
+        {"kind": "treatment", "granted": True},
+        content_type="application/json",
+    ).json()
+    masked = client.post(
+        f"/api/v1/patients/{patient.pk}/maskings",
+        {"document_type": "patients.consent", "document_id": consent["id"], "reason": "richiesta"},
+        content_type="application/json",
+    )
+    assert masked.status_code == 201
+    seen = _api(physician).get(f"/api/v1/patients/{patient.pk}").json()
+    assert ([c["id"] for c in seen["consents"]], seen["masked_count"]) == ([], 1)
+    no_reason = client.post(
+        f"/api/v1/patients/maskings/{masked.json()['id']}/unmask",
+        {"reason": ""},
+        content_type="application/json",
+    )
+    assert no_reason.status_code == 422
+    merged = client.post(
+        f"/api/v1/patients/{patient.pk}/merge",
+        {"duplicate_id": duplicate.pk, "reason": "stessa persona"},
+        content_type="application/json",
+    )
+    assert merged.status_code == 200
+    via_duplicate = _api(physician).get(f"/api/v1/patients/{duplicate.pk}").json()
+    assert (via_duplicate["id"], via_duplicate["requested_id"]) == (patient.pk, duplicate.pk)
