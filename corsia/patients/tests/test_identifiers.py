@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from codicefiscale import codicefiscale
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from corsia.core.domain.errors import ValidationFailed
 from corsia.patients.domain import identifiers as ids
@@ -151,3 +154,35 @@ def test_query_kinds(typed: str, kind: QueryKind, value: str) -> None:
 
 def test_empty_query() -> None:
     assert classify("  ") is None
+
+
+_LETTERS = "ABCDEFGHIJKLMNOPRSTUVZ"
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    surname=st.text(alphabet=_LETTERS, min_size=2, max_size=12),
+    given_names=st.text(alphabet=_LETTERS, min_size=2, max_size=12),
+    sex=st.sampled_from(["M", "F"]),
+    born=st.dates(min_value=date(1930, 1, 1), max_value=date(2024, 12, 31)),
+    place=st.sampled_from(["H501", "F205", "F839", "L219", "Z404", "Z129"]),
+)
+def test_any_encoded_code_decodes_to_the_person_and_its_omocodes_too(
+    surname: str, given_names: str, sex: str, born: date, place: str
+) -> None:
+    # given a code built by python-codicefiscale from the person's data
+    code = codicefiscale.encode(surname, given_names, sex, born.isoformat(), place)  # type: ignore[arg-type]  # "M"/"F"
+    # then our reading gives back the same sex, date and place, and agrees with the entry
+    facts = ids.fiscal_code_facts(code)
+    assert (facts.sex, facts.birth_day, facts.birth_month) == (sex, born.day, born.month)
+    assert (facts.birth_year_2, facts.birthplace_code) == (born.year % 100, place)
+    ids.ensure_fiscal_code_matches(facts, sex=sex, date_of_birth=born)
+    # and every omocodic variant is valid and means the same person
+    for variant in codicefiscale.decode(code)["omocodes"][1:4]:
+        same = ids.fiscal_code_facts(variant)
+        assert (same.sex, same.birth_day, same.birthplace_code, same.is_omocode) == (
+            facts.sex,
+            facts.birth_day,
+            facts.birthplace_code,
+            True,
+        )
