@@ -16,6 +16,7 @@ from corsia.administration.api import router as administration_router
 from corsia.core.domain.errors import CorsiaError
 from corsia.core.problems import problem_from_error, problem_response
 from corsia.drugs.api import router as drugs_router
+from corsia.patients.api import router as patients_router
 from corsia.prescribing.api import router as dosing_router
 from corsia.regimens.api import router as regimens_router
 from corsia.regimens.api import trials_router
@@ -72,3 +73,4 @@ api.add_router("/trials", trials_router)
 api.add_router("/drugs", drugs_router)
 api.add_router("/dosing", dosing_router)
 api.add_router("/administration", administration_router)
+api.add_router("/patients", patients_router)

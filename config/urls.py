@@ -12,5 +12,6 @@ urlpatterns = [
     path("regimens/", include("corsia.regimens.urls")),
     path("drugs/", include("corsia.drugs.urls")),
     path("administration/", include("corsia.administration.urls")),
+    path("patients/", include("corsia.patients.urls")),
     path("", include("corsia.accounts.urls")),
 ]

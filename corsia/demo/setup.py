@@ -27,3 +27,9 @@ def demo_hospital() -> Iterator[str]:
     from corsia.regimens import library as regimen_library
 
     yield regimen_library.validate_for_demo(validators=("medico", "medico2"))
+    from corsia.accounts.models import User
+    from corsia.demo import patients as demo_patients
+
+    yield f"demo wards, beds and chairs: {demo_patients.ensure_wards()} created"
+    coordinator = User.objects.get(username="coordinatore")
+    yield f"demo patients: {demo_patients.ensure_demo_patients(actor=coordinator)} created"

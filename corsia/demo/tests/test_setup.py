@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from codicefiscale import codicefiscale
 from django.test import override_settings
 
 from corsia.demo import setup
+from corsia.patients.models import Encounter, Patient, Ward
 from corsia.regimens.models import Regimen
 
 
@@ -22,3 +24,12 @@ def test_reference_and_demo_data_load_and_a_second_run_changes_nothing() -> None
     assert "drug archive: 0 created, 0 updated" in " ".join(second)
     assert "regimen library: 0 loaded" in " ".join(second)
     assert "demo users: 0 created" in second
+    # and the demo hospital has its wards and at least 50 patients with valid codici fiscali
+    assert Ward.objects.filter(code="DHONC").get().places.filter(kind="chair").count() == 20
+    assert Patient.objects.count() >= 50
+    assert Patient.objects.filter(date_of_birth__year__gte=2008).count() >= 4
+    assert Encounter.objects.filter(state="active", ward__code="OEP").exists()
+    for code in Patient.objects.exclude(codice_fiscale="").values_list("codice_fiscale", flat=True):
+        assert codicefiscale.is_valid(code), code
+    assert "demo wards, beds and chairs: 0 created" in second
+    assert "demo patients: 0 created" in second

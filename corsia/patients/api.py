@@ -1,0 +1,381 @@
+"""JSON API of the patient registry: /api/v1/patients/…"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+
+from corsia.core.access import api_perm
+from corsia.patients import selectors, services
+from corsia.patients.models import Encounter, Patient
+
+router = Router(tags=["patients"])
+VIEW = "patients.view_patient"
+CHANGE = "patients.change_patient"
+
+
+class PatientIn(Schema):
+    surname: str
+    given_names: str
+    sex: str
+    date_of_birth: date
+    codice_fiscale: str = ""
+    stp_eni_code: str = ""
+    place_of_birth: str = ""
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    external_ids: dict[str, str] = {}
+
+
+class PatientUpdateIn(PatientIn):
+    version: int
+
+
+class PatientOut(Schema):
+    id: int
+    mrn: str
+    codice_fiscale: str
+    stp_eni_code: str
+    surname: str
+    given_names: str
+    sex: str
+    date_of_birth: date
+    place_of_birth: str
+    is_active: bool
+    version: int
+
+
+class IdentifierOut(Schema):
+    system: str
+    value: str
+
+
+class EncounterOut(Schema):
+    id: int
+    kind: str
+    ward: str
+    place: str | None
+    state: str
+    admitted_at: datetime
+    discharged_at: datetime | None
+
+
+class ConsentOut(Schema):
+    id: int
+    kind: str
+    granted: bool
+    given_on: date
+    revoked_at: datetime | None
+
+
+class PatientDetailOut(PatientOut):
+    address: str
+    phone: str
+    email: str
+    requested_id: int
+    identifiers: list[IdentifierOut]
+    encounters: list[EncounterOut]
+    consents: list[ConsentOut]
+    masked_count: int | None
+
+
+def _out(patient: Patient) -> PatientOut:
+    return PatientOut.model_validate(patient, from_attributes=True)
+
+
+def _input(payload: PatientIn) -> services.PatientInput:
+    data: dict[str, Any] = payload.model_dump(exclude={"version"})
+    return services.PatientInput(**data)
+
+
+@router.get("/search", response=list[PatientOut])
+@api_perm(VIEW)
+def search(request: HttpRequest, q: str = "") -> list[PatientOut]:
+    """By name (any word order), codice fiscale, STP/ENI, MRN or wristband payload."""
+    return [_out(p) for p in selectors.patient_search(user=request.user, text=q)]
+
+
+class PlaceOut(Schema):
+    id: int
+    code: str
+    kind: str
+
+
+class WardOut(Schema):
+    id: int
+    code: str
+    name: str
+    kind: str
+    places: list[PlaceOut]
+
+
+@router.get("/wards", response=list[WardOut])
+@api_perm(VIEW)
+def wards(request: HttpRequest) -> list[WardOut]:
+    return [
+        WardOut(
+            id=w.pk,
+            code=w.code,
+            name=w.name,
+            kind=w.kind,
+            places=[PlaceOut(id=p.pk, code=p.code, kind=p.kind) for p in w.places.all()],
+        )
+        for w in selectors.wards_with_places()
+    ]
+
+
+@router.get("/{patient_id}", response=PatientDetailOut)
+@api_perm(VIEW)
+def detail(request: HttpRequest, patient_id: int) -> PatientDetailOut:
+    view = selectors.patient_view(
+        user=request.user,
+        patient_id=patient_id,
+        what="scheda paziente (API)",
+        workstation=getattr(request, "workstation", None),
+        channel="api",
+    )
+    base = _out(view.patient).model_dump()
+    return PatientDetailOut(
+        **base,
+        address=view.patient.address,
+        phone=view.patient.phone,
+        email=view.patient.email,
+        requested_id=view.requested_id,
+        identifiers=[IdentifierOut(system=i.system, value=i.value) for i in view.identifiers],
+        encounters=[
+            EncounterOut(
+                id=e.pk,
+                kind=e.kind,
+                ward=e.ward.code,
+                place=e.place.code if e.place else None,
+                state=e.state,
+                admitted_at=e.admitted_at,
+                discharged_at=e.discharged_at,
+            )
+            for e in view.encounters
+        ],
+        consents=[ConsentOut.model_validate(c, from_attributes=True) for c in view.consents],
+        masked_count=view.masked_count,
+    )
+
+
+@router.post("", response={201: PatientOut})
+@api_perm(CHANGE)
+def create(request: HttpRequest, payload: PatientIn) -> Status[PatientOut]:
+    patient = services.patient_create(
+        actor=request.user,
+        workstation=getattr(request, "workstation", None),
+        data=_input(payload),
+    )
+    return Status(201, _out(patient))
+
+
+@router.put("/{patient_id}", response=PatientOut)
+@api_perm(CHANGE)
+def update(request: HttpRequest, patient_id: int, payload: PatientUpdateIn) -> PatientOut:
+    patient = services.patient_update(
+        actor=request.user,
+        workstation=getattr(request, "workstation", None),
+        patient_id=patient_id,
+        expected_version=payload.version,
+        data=_input(payload),
+    )
+    return _out(patient)
+
+
+class MergeIn(Schema):
+    duplicate_id: int
+    reason: str
+
+
+@router.post("/{patient_id}/merge", response=PatientOut)
+@api_perm("patients.merge_patient")
+def merge(request: HttpRequest, patient_id: int, payload: MergeIn) -> PatientOut:
+    """Merge the duplicate into this patient (the survivor); nothing is deleted."""
+    survivor = services.patient_merge(
+        actor=request.user,
+        workstation=getattr(request, "workstation", None),
+        survivor_id=patient_id,
+        duplicate_id=payload.duplicate_id,
+        reason=payload.reason,
+    )
+    return _out(survivor)
+
+
+class MaskIn(Schema):
+    document_type: str
+    document_id: int
+    reason: str = ""
+
+
+class MaskingOut(Schema):
+    id: int
+    document_type: str
+    document_id: int
+    requested_at: datetime
+    revoked_at: datetime | None
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+@router.post("/{patient_id}/maskings", response={201: MaskingOut})
+@api_perm("patients.mask_document")
+def mask(request: HttpRequest, patient_id: int, payload: MaskIn) -> Status[MaskingOut]:
+    masking = services.document_mask(
+        actor=request.user,
+        workstation=getattr(request, "workstation", None),
+        patient_id=patient_id,
+        document_type=payload.document_type,
+        document_id=payload.document_id,
+        reason=payload.reason,
+    )
+    return Status(201, MaskingOut.model_validate(masking, from_attributes=True))
+
+
+@router.post("/maskings/{masking_id}/unmask", response=MaskingOut)
+@api_perm("patients.mask_document")
+def unmask(request: HttpRequest, masking_id: int, payload: ReasonIn) -> MaskingOut:
+    masking = services.document_unmask(
+        actor=request.user,
+        workstation=getattr(request, "workstation", None),
+        masking_id=masking_id,
+        reason=payload.reason,
+    )
+    return MaskingOut.model_validate(masking, from_attributes=True)
+
+
+class AdmitIn(Schema):
+    kind: str
+    ward_id: int
+    place_id: int | None = None
+    admitted_at: datetime | None = None
+
+
+class EncounterVersionIn(Schema):
+    version: int
+
+
+class DischargeIn(EncounterVersionIn):
+    discharged_at: datetime | None = None
+
+
+class TransferIn(EncounterVersionIn):
+    ward_id: int
+    place_id: int | None = None
+
+
+class CancelIn(EncounterVersionIn):
+    reason: str
+
+
+def _encounter(encounter: Encounter) -> EncounterOut:
+    return EncounterOut(
+        id=encounter.pk,
+        kind=encounter.kind,
+        ward=encounter.ward.code,
+        place=encounter.place.code if encounter.place else None,
+        state=encounter.state,
+        admitted_at=encounter.admitted_at,
+        discharged_at=encounter.discharged_at,
+    )
+
+
+ENCOUNTER = "patients.manage_encounter"
+
+
+@router.post("/{patient_id}/encounters", response={201: EncounterOut})
+@api_perm(ENCOUNTER)
+def admit(request: HttpRequest, patient_id: int, payload: AdmitIn) -> Status[EncounterOut]:
+    encounter = services.encounter_admit(
+        actor=request.user,
+        workstation=getattr(request, "workstation", None),
+        patient_id=patient_id,
+        kind=payload.kind,
+        ward_id=payload.ward_id,
+        place_id=payload.place_id,
+        admitted_at=payload.admitted_at,
+    )
+    return Status(201, _encounter(encounter))
+
+
+@router.post("/encounters/{encounter_id}/discharge", response=EncounterOut)
+@api_perm(ENCOUNTER)
+def discharge(request: HttpRequest, encounter_id: int, payload: DischargeIn) -> EncounterOut:
+    return _encounter(
+        services.encounter_discharge(
+            actor=request.user,
+            workstation=getattr(request, "workstation", None),
+            encounter_id=encounter_id,
+            expected_version=payload.version,
+            discharged_at=payload.discharged_at,
+        )
+    )
+
+
+@router.post("/encounters/{encounter_id}/transfer", response=EncounterOut)
+@api_perm(ENCOUNTER)
+def transfer(request: HttpRequest, encounter_id: int, payload: TransferIn) -> EncounterOut:
+    return _encounter(
+        services.encounter_transfer(
+            actor=request.user,
+            workstation=getattr(request, "workstation", None),
+            encounter_id=encounter_id,
+            expected_version=payload.version,
+            ward_id=payload.ward_id,
+            place_id=payload.place_id,
+        )
+    )
+
+
+@router.post("/encounters/{encounter_id}/cancel", response=EncounterOut)
+@api_perm(ENCOUNTER)
+def cancel(request: HttpRequest, encounter_id: int, payload: CancelIn) -> EncounterOut:
+    return _encounter(
+        services.encounter_cancel(
+            actor=request.user,
+            workstation=getattr(request, "workstation", None),
+            encounter_id=encounter_id,
+            expected_version=payload.version,
+            reason=payload.reason,
+        )
+    )
+
+
+class ConsentIn(Schema):
+    kind: str
+    granted: bool
+    given_on: date | None = None
+
+
+CONSENT = "patients.record_consent"
+
+
+@router.post("/{patient_id}/consents", response={201: ConsentOut})
+@api_perm(CONSENT)
+def consent_record(request: HttpRequest, patient_id: int, payload: ConsentIn) -> Status[ConsentOut]:
+    consent = services.consent_record(
+        actor=request.user,
+        workstation=getattr(request, "workstation", None),
+        patient_id=patient_id,
+        kind=payload.kind,
+        granted=payload.granted,
+        given_on=payload.given_on,
+    )
+    return Status(201, ConsentOut.model_validate(consent, from_attributes=True))
+
+
+@router.post("/consents/{consent_id}/revoke", response=ConsentOut)
+@api_perm(CONSENT)
+def consent_revoke(request: HttpRequest, consent_id: int) -> ConsentOut:
+    consent = services.consent_revoke(
+        actor=request.user,
+        workstation=getattr(request, "workstation", None),
+        consent_id=consent_id,
+    )
+    return ConsentOut.model_validate(consent, from_attributes=True)

@@ -1,0 +1,31 @@
+"""Audit events of the patient registry (declared once)."""
+
+from __future__ import annotations
+
+from corsia.audit.domain.events import register
+
+PATIENT_CREATED = register("patients.patient_created", "Paziente registrato")
+PATIENT_UPDATED = register("patients.patient_updated", "Dati anagrafici modificati")
+PATIENT_MERGED = register(
+    "patients.patient_merged",
+    "Paziente duplicato unito al paziente principale",
+    reason_required=True,
+)
+PATIENT_MERGE_RECEIVED = register(
+    "patients.patient_merge_received",
+    "Dati di un duplicato uniti al paziente",
+    reason_required=True,
+)
+ENCOUNTER_ADMITTED = register("patients.encounter_admitted", "Ricovero / accesso aperto")
+ENCOUNTER_DISCHARGED = register("patients.encounter_discharged", "Dimissione")
+ENCOUNTER_TRANSFERRED = register("patients.encounter_transferred", "Trasferimento")
+ENCOUNTER_CANCELLED = register(
+    "patients.encounter_cancelled", "Ricovero / accesso annullato", reason_required=True
+)
+CONSENT_RECORDED = register("patients.consent_recorded", "Consenso registrato")
+CONSENT_REVOKED = register("patients.consent_revoked", "Consenso revocato")
+DOCUMENT_MASKED = register("patients.document_masked", "Documento oscurato su richiesta")
+DOCUMENT_UNMASKED = register(
+    "patients.document_unmasked", "Oscuramento revocato su richiesta", reason_required=True
+)
+WRISTBAND_PRINTED = register("patients.wristband_printed", "Braccialetto stampato")

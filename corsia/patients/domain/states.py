@@ -1,0 +1,43 @@
+"""Encounter states and the transitions between them (pure)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from corsia.core.domain.errors import InvalidTransition
+
+
+class EncounterState(StrEnum):
+    ACTIVE = "active"
+    DISCHARGED = "discharged"
+    CANCELLED = "cancelled"
+
+
+class EncounterEvent(StrEnum):
+    DISCHARGE = "discharge"
+    CANCEL = "cancel"
+    TRANSFER = "transfer"
+
+
+STATE_LABELS_IT = {
+    EncounterState.ACTIVE: "in corso",
+    EncounterState.DISCHARGED: "dimesso",
+    EncounterState.CANCELLED: "annullato",
+}
+
+TRANSITIONS: dict[tuple[EncounterState, EncounterEvent], EncounterState] = {
+    (EncounterState.ACTIVE, EncounterEvent.DISCHARGE): EncounterState.DISCHARGED,
+    (EncounterState.ACTIVE, EncounterEvent.CANCEL): EncounterState.CANCELLED,
+    (EncounterState.ACTIVE, EncounterEvent.TRANSFER): EncounterState.ACTIVE,
+}
+
+
+def next_state(state: str, event: EncounterEvent) -> EncounterState:
+    current = EncounterState(state)
+    found = TRANSITIONS.get((current, event))
+    if found is None:
+        raise InvalidTransition(
+            f"Il ricovero/accesso è {STATE_LABELS_IT[current]}: operazione non consentita.",
+            details={"state": current.value, "event": event.value},
+        )
+    return found

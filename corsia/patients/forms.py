@@ -1,0 +1,53 @@
+"""Forms of the patient pages (input shape only; the rules live in domain and services)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from corsia.patients.models import Sex
+from corsia.patients.services import PatientInput
+
+
+class PatientForm(forms.Form):
+    surname = forms.CharField(label=_("Cognome"), max_length=120)
+    given_names = forms.CharField(label=_("Nome"), max_length=120)
+    sex = forms.ChoiceField(label=_("Sesso"), choices=Sex.choices)
+    date_of_birth = forms.DateField(
+        label=_("Data di nascita"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    codice_fiscale = forms.CharField(label=_("Codice fiscale"), max_length=20, required=False)
+    stp_eni_code = forms.CharField(
+        label=_("Codice STP/ENI (stranieri senza codice fiscale)"), max_length=20, required=False
+    )
+    place_of_birth = forms.CharField(
+        label=_("Luogo di nascita (codice Belfiore, es. H501 o Z404)"),
+        max_length=4,
+        required=False,
+    )
+    address = forms.CharField(label=_("Indirizzo"), max_length=250, required=False)
+    phone = forms.CharField(label=_("Telefono"), max_length=40, required=False)
+    email = forms.CharField(label=_("Email"), max_length=254, required=False)
+
+    def to_input(self) -> PatientInput:
+        data = self.cleaned_data
+        return PatientInput(**{name: data[name] for name in PatientForm.base_fields})
+
+
+class VersionedPatientForm(PatientForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class MergeForm(forms.Form):
+    duplicate = forms.CharField(
+        label=_("MRN o codice del paziente duplicato"),
+        max_length=40,
+        help_text=_(
+            "Il duplicato viene unito a questo paziente e disattivato; nulla è cancellato."
+        ),
+    )
+    reason = forms.CharField(label=_("Motivo"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Motivo"), max_length=500)

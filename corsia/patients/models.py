@@ -1,0 +1,258 @@
+"""Patient registry: patients, identifiers, wards and beds, encounters, consents, masking.
+
+Persistence only. Access is governed by the named permissions of
+``corsia.accounts.domain.roles`` (``default_permissions = ()`` on every model, so
+Django's automatic ``view_patient``/``change_patient`` do not shadow them).
+Nothing is deleted: merged patients point at their survivor, encounters are
+cancelled, consents and maskings are revoked.
+"""
+
+from __future__ import annotations
+
+import pghistory
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from corsia.core.models import TimeStampedModel, VersionedModel
+from corsia.patients.domain.states import STATE_LABELS_IT, EncounterState
+
+
+class Sex(models.TextChoices):
+    MALE = "M", _("Maschio")
+    FEMALE = "F", _("Femmina")
+
+
+@pghistory.track()
+class Patient(VersionedModel):
+    mrn = models.CharField(_("numero nosologico (MRN)"), max_length=20, unique=True)
+    codice_fiscale = models.CharField(_("codice fiscale"), max_length=16, blank=True)
+    stp_eni_code = models.CharField(_("codice STP/ENI"), max_length=16, blank=True)
+    surname = models.CharField(_("cognome"), max_length=120)
+    given_names = models.CharField(_("nome"), max_length=120)
+    sex = models.CharField(_("sesso"), max_length=1, choices=Sex.choices)
+    date_of_birth = models.DateField(_("data di nascita"))
+    place_of_birth = models.CharField(
+        _("luogo di nascita (codice Belfiore)"), max_length=4, blank=True
+    )
+    address = models.CharField(_("indirizzo"), max_length=250, blank=True)
+    phone = models.CharField(_("telefono"), max_length=40, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_duplicates"
+    )
+    is_active = models.BooleanField(_("attivo"), default=True)
+    # Normalised "SURNAME GIVEN NAMES" (upper case, no accents): maintained by the services.
+    search_text = models.CharField(max_length=250, editable=False, default="")
+
+    class Meta:
+        verbose_name = _("paziente")
+        verbose_name_plural = _("pazienti")
+        default_permissions = ()
+        indexes = [
+            GinIndex(
+                name="patient_search_trgm", fields=["search_text"], opclasses=["gin_trgm_ops"]
+            ),
+            models.Index(name="patient_cf", fields=["codice_fiscale"]),
+            models.Index(name="patient_stp_eni", fields=["stp_eni_code"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["codice_fiscale"],
+                condition=~Q(codice_fiscale="") & Q(merged_into__isnull=True),
+                name="patient_cf_unique_unmerged",
+            ),
+            models.UniqueConstraint(
+                fields=["stp_eni_code"],
+                condition=~Q(stp_eni_code="") & Q(merged_into__isnull=True),
+                name="patient_stp_eni_unique_unmerged",
+            ),
+            models.CheckConstraint(
+                condition=~Q(codice_fiscale="") | ~Q(stp_eni_code=""),
+                name="patient_has_identifier",
+            ),
+            models.CheckConstraint(
+                condition=~Q(merged_into=F("id")), name="patient_not_self_merged"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.surname.upper()} {self.given_names} ({self.mrn})"
+
+
+@pghistory.track()
+class ExternalIdentifier(TimeStampedModel):
+    """An identifier given to the patient by another system (ADT, CUP, regional registry)."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="identifiers")
+    system = models.CharField(_("sistema"), max_length=80)
+    value = models.CharField(_("valore"), max_length=80)
+
+    class Meta:
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(fields=["system", "value"], name="external_identifier_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.system}:{self.value}"
+
+
+class WardKind(models.TextChoices):
+    INPATIENT = "inpatient", _("Degenza")
+    DAY_HOSPITAL = "day_hospital", _("Day hospital")
+    OUTPATIENT = "outpatient", _("Ambulatorio")
+    PHARMACY = "pharmacy", _("Farmacia")
+
+
+@pghistory.track()
+class Ward(TimeStampedModel):
+    code = models.CharField(_("codice"), max_length=20, unique=True)
+    name = models.CharField(_("nome"), max_length=120)
+    kind = models.CharField(_("tipo"), max_length=20, choices=WardKind.choices)
+
+    class Meta:
+        default_permissions = ()
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PlaceKind(models.TextChoices):
+    BED = "bed", _("Letto")
+    CHAIR = "chair", _("Poltrona")
+
+
+@pghistory.track()
+class BedOrChair(TimeStampedModel):
+    ward = models.ForeignKey(Ward, on_delete=models.PROTECT, related_name="places")
+    code = models.CharField(_("codice"), max_length=20)
+    kind = models.CharField(_("tipo"), max_length=10, choices=PlaceKind.choices)
+
+    class Meta:
+        default_permissions = ()
+        ordering = ["ward", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["ward", "code"], name="bed_or_chair_unique_in_ward")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ward.code} {self.get_kind_display()} {self.code}"
+
+
+class EncounterKind(models.TextChoices):
+    INPATIENT = "inpatient", _("Ricovero ordinario")
+    DAY_HOSPITAL = "day_hospital", _("Day hospital")
+    OUTPATIENT = "outpatient", _("Ambulatoriale")
+
+
+@pghistory.track()
+class Encounter(VersionedModel):
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="encounters")
+    kind = models.CharField(_("tipo"), max_length=20, choices=EncounterKind.choices)
+    ward = models.ForeignKey(Ward, on_delete=models.PROTECT, related_name="encounters")
+    place = models.ForeignKey(
+        BedOrChair, null=True, blank=True, on_delete=models.PROTECT, related_name="encounters"
+    )
+    admitted_at = models.DateTimeField(_("ammesso il"))
+    discharged_at = models.DateTimeField(_("dimesso il"), null=True, blank=True)
+    state = models.CharField(
+        _("stato"),
+        max_length=12,
+        choices=[(s.value, label) for s, label in STATE_LABELS_IT.items()],
+        default=EncounterState.ACTIVE.value,
+    )
+    state_reason = models.TextField(_("motivo"), blank=True)
+
+    class Meta:
+        default_permissions = ()
+        ordering = ["-admitted_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(discharged_at__isnull=True) | Q(discharged_at__gte=F("admitted_at")),
+                name="encounter_discharge_after_admission",
+            ),
+            models.UniqueConstraint(
+                fields=["patient"],
+                condition=Q(state="active"),
+                name="encounter_one_active_per_patient",
+            ),
+            models.UniqueConstraint(
+                fields=["place"],
+                condition=Q(state="active") & Q(place__isnull=False),
+                name="encounter_one_active_per_place",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.ward} {self.admitted_at:%d/%m/%Y}"
+
+
+class ConsentKind(models.TextChoices):
+    TREATMENT = "treatment", _("Consenso al trattamento")
+    DATA_PROCESSING = "data_processing", _("Trattamento dei dati personali")
+    FSE = "fse", _("Alimentazione del Fascicolo Sanitario Elettronico")
+
+
+@pghistory.track()
+class Consent(TimeStampedModel):
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="consents")
+    kind = models.CharField(_("tipo"), max_length=20, choices=ConsentKind.choices)
+    granted = models.BooleanField(_("accordato"))
+    given_on = models.DateField(_("data"))
+    collected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("revocato il"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        default_permissions = ()
+        ordering = ["-given_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {'sì' if self.granted else 'no'} {self.given_on}"
+
+
+class DocumentType(models.TextChoices):
+    ENCOUNTER = "patients.encounter", _("Ricovero / accesso")
+    CONSENT = "patients.consent", _("Consenso")
+
+
+@pghistory.track()
+class Masking(TimeStampedModel):
+    """Oscuramento: the patient asked that a document be hidden from the people treating them."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="maskings")
+    document_type = models.CharField(_("tipo di documento"), max_length=60)
+    document_id = models.BigIntegerField(_("documento"))
+    requested_at = models.DateTimeField(_("richiesto il"), default=timezone.now)
+    reason = models.TextField(_("motivo"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("revocato il"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        default_permissions = ()
+        ordering = ["-requested_at"]
+        indexes = [models.Index(name="masking_document", fields=["document_type", "document_id"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document_type", "document_id"],
+                condition=Q(revoked_at__isnull=True),
+                name="masking_one_active_per_document",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_type}:{self.document_id}"

@@ -1,0 +1,166 @@
+"""Reads of the patient registry. Every read of one patient's data writes the access log;
+masked documents (oscuramento) are left out of every list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+
+from corsia.audit.services import access_log_record
+from corsia.core.domain.errors import NotFound, PermissionRefused
+from corsia.patients.domain.search import Query, QueryKind, classify
+from corsia.patients.domain.states import EncounterState
+from corsia.patients.models import (
+    Consent,
+    DocumentType,
+    Encounter,
+    ExternalIdentifier,
+    Masking,
+    Patient,
+    Ward,
+)
+
+VIEW = "patients.view_patient"
+MASK = "patients.mask_document"
+SEARCH_LIMIT = 50
+
+
+def _require(user: Any, permission: str) -> None:
+    if not user.has_perm(permission):
+        raise PermissionRefused(
+            "Non hai il permesso per questa operazione.", details={"permission": permission}
+        )
+
+
+# --- masking ------------------------------------------------------------------------------------
+
+
+def active_maskings() -> QuerySet[Masking]:
+    return Masking.objects.filter(revoked_at__isnull=True)
+
+
+def is_masked(*, document_type: str, document_id: int) -> bool:
+    return active_maskings().filter(document_type=document_type, document_id=document_id).exists()
+
+
+def _masked_ids(document_type: str) -> QuerySet[Masking, int]:
+    return (
+        active_maskings().filter(document_type=document_type).values_list("document_id", flat=True)
+    )
+
+
+def visible_encounters(patient: Patient) -> QuerySet[Encounter]:
+    return (
+        Encounter.objects.filter(patient=patient)
+        .exclude(pk__in=_masked_ids(DocumentType.ENCOUNTER.value))
+        .select_related("ward", "place")
+    )
+
+
+def visible_consents(patient: Patient) -> QuerySet[Consent]:
+    return (
+        Consent.objects.filter(patient=patient)
+        .exclude(pk__in=_masked_ids(DocumentType.CONSENT.value))
+        .select_related("collected_by")
+    )
+
+
+# --- search -------------------------------------------------------------------------------------
+
+
+def search_queryset(query: Query) -> QuerySet[Patient]:
+    """The query for one kind of search (exposed so its plan can be measured)."""
+    patients = Patient.objects.all()
+    if query.kind is QueryKind.FISCAL_CODE:
+        return patients.filter(codice_fiscale=query.value)
+    if query.kind is QueryKind.FOREIGN_CODE:
+        return patients.filter(stp_eni_code=query.value)
+    if query.kind in (QueryKind.MRN, QueryKind.WRISTBAND):
+        return patients.filter(mrn=query.value)
+    for word in query.words:
+        # LIKE '%WORD%' on the normalised column: served by the pg_trgm GIN index.
+        patients = patients.filter(search_text__contains=word)
+    return patients.order_by("search_text", "date_of_birth", "pk")[:SEARCH_LIMIT]
+
+
+def _survivor(patient: Patient) -> Patient:
+    seen = {patient.pk}
+    while patient.merged_into_id is not None:
+        patient = Patient.objects.get(pk=patient.merged_into_id)
+        if patient.pk in seen:  # pragma: no cover - prevented by the merge service
+            break
+        seen.add(patient.pk)
+    return patient
+
+
+def patient_search(*, user: Any, text: str) -> list[Patient]:
+    """Patients matching a name (any word order), codice fiscale, STP/ENI, MRN or a
+    scanned wristband; merged duplicates resolve to their survivor."""
+    _require(user, VIEW)
+    query = classify(text)
+    if query is None:
+        return []
+    found: list[Patient] = []
+    seen: set[int] = set()
+    for patient in search_queryset(query):
+        survivor = _survivor(patient)
+        if survivor.pk not in seen:
+            seen.add(survivor.pk)
+            found.append(survivor)
+    return found
+
+
+# --- one patient --------------------------------------------------------------------------------
+
+
+@dataclass
+class PatientView:
+    patient: Patient
+    requested_id: int
+    identifiers: list[ExternalIdentifier]
+    active_encounter: Encounter | None
+    encounters: list[Encounter]
+    consents: list[Consent]
+    masked_count: int | None  # None when the user may not see it
+    maskings: list[Masking]
+    merged_duplicates: list[Patient]
+
+
+def patient_get(*, user: Any, patient_id: int) -> Patient:
+    """The patient (or the survivor of a merged one), without logging: for forms and checks."""
+    _require(user, VIEW)
+    patient = Patient.objects.filter(pk=patient_id).first()
+    if patient is None:
+        raise NotFound("Paziente non trovato.", code="patient_not_found")
+    return _survivor(patient)
+
+
+def patient_view(
+    *, user: Any, patient_id: int, what: str, workstation: Any, channel: str = "web"
+) -> PatientView:
+    """Everything shown about one patient; writes the access log."""
+    patient = patient_get(user=user, patient_id=patient_id)
+    encounters = list(visible_encounters(patient))
+    active = next((e for e in encounters if e.state == EncounterState.ACTIVE.value), None)
+    may_mask = user.has_perm(MASK)
+    maskings = list(active_maskings().filter(patient=patient)) if may_mask else []
+    access_log_record(
+        user=user, patient_id=patient.pk, what=what, workstation=workstation, channel=channel
+    )
+    return PatientView(
+        patient=patient,
+        requested_id=patient_id,
+        identifiers=list(patient.identifiers.order_by("system", "value")),
+        active_encounter=active,
+        encounters=encounters,
+        consents=list(visible_consents(patient)),
+        masked_count=len(maskings) if may_mask else None,
+        maskings=maskings,
+        merged_duplicates=list(patient.merged_duplicates.order_by("pk")),
+    )
+
+
+def wards_with_places() -> QuerySet[Ward]:
+    return Ward.objects.prefetch_related("places").order_by("name")

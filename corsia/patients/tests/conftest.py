@@ -1,0 +1,53 @@
+"""Fixtures of the patient registry tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import pytest
+
+from corsia.accounts.domain.roles import Role
+from corsia.accounts.models import User
+from corsia.accounts.tests.fixture_types import MakeUser
+from corsia.patients import services
+from corsia.patients.models import BedOrChair, Patient, Ward
+
+MakePatient = Callable[..., Patient]
+
+
+@pytest.fixture
+def coordinator(make_user: MakeUser) -> User:
+    return make_user(Role.COORDINATOR)
+
+
+@pytest.fixture
+def physician(make_user: MakeUser) -> User:
+    return make_user(Role.PHYSICIAN)
+
+
+@pytest.fixture
+def ward(db: None) -> Ward:
+    ward = Ward.objects.create(code="DHONC", name="Day Hospital oncologico", kind="day_hospital")
+    for n in range(1, 4):
+        BedOrChair.objects.create(ward=ward, code=f"P{n:02d}", kind="chair")
+    return ward
+
+
+@pytest.fixture
+def make_patient(coordinator: User) -> MakePatient:
+    def _make(**fields: Any) -> Patient:
+        data = {
+            "surname": "Rossi",
+            "given_names": "Mario",
+            "sex": "M",
+            "date_of_birth": date(1985, 12, 10),
+            "codice_fiscale": "RSSMRA85T10A562S",
+            **fields,
+        }
+        return services.patient_create(
+            actor=coordinator, workstation=None, data=services.PatientInput(**data)
+        )
+
+    return _make

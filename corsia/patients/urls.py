@@ -1,0 +1,29 @@
+from django.urls import path
+
+from corsia.patients import views
+
+app_name = "patients"
+
+urlpatterns = [
+    path("", views.search, name="search"),
+    path("new/", views.create, name="create"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/edit/", views.update, name="update"),
+    path("<int:pk>/mask/", views.mask, name="mask"),
+    path("<int:pk>/maskings/<int:masking_id>/unmask/", views.unmask, name="unmask"),
+    path("<int:pk>/merge/", views.merge, name="merge"),
+    path("<int:pk>/wristband.pdf", views.wristband_pdf, name="wristband_pdf"),
+    path("<int:pk>/wristband.zpl", views.wristband_zpl, name="wristband_zpl"),
+    path("<int:pk>/admit/", views.admit, name="admit"),
+    *(
+        path(
+            f"<int:pk>/encounters/<int:encounter_id>/{action}/",
+            views.encounter_action,
+            {"action": action},
+            name=f"encounter_{action}",
+        )
+        for action in ("discharge", "transfer", "cancel")
+    ),
+    path("<int:pk>/consents/", views.consent_add, name="consent_add"),
+    path("<int:pk>/consents/<int:consent_id>/revoke/", views.consent_revoke, name="consent_revoke"),
+]

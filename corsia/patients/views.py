@@ -1,0 +1,333 @@
+"""Pages of the patient registry: search (the clinical landing page), registration,
+summary with edit form, masking, merge, wristband."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from corsia.core.access import require_perm
+from corsia.core.domain.concurrency import StaleVersion
+from corsia.core.domain.errors import CorsiaError, NotFound
+from corsia.patients import selectors, services, wristband
+from corsia.patients.domain.search import QueryKind, classify
+from corsia.patients.forms import MergeForm, PatientForm, ReasonForm, VersionedPatientForm
+from corsia.patients.models import ConsentKind, EncounterKind, Patient
+
+VIEW = "patients.view_patient"
+
+
+def _ws(request: HttpRequest) -> Any:
+    return getattr(request, "workstation", None)
+
+
+def _attach(form: PatientForm, error: CorsiaError) -> None:
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
+
+
+@require_perm(VIEW)
+def search(request: HttpRequest) -> HttpResponse:
+    text = request.GET.get("q", "").strip()
+    found = selectors.patient_search(user=request.user, text=text) if text else None
+    query = classify(text) if text else None
+    if found and len(found) == 1 and query is not None and query.kind is QueryKind.WRISTBAND:
+        return redirect("patients:detail", pk=found[0].pk)
+    return render(request, "patients/search.html", {"query": text, "found": found})
+
+
+@require_perm("patients.change_patient")
+def create(request: HttpRequest) -> HttpResponse:
+    form = PatientForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            patient = services.patient_create(
+                actor=request.user, workstation=_ws(request), data=form.to_input()
+            )
+        except CorsiaError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, _("Paziente registrato con MRN %s.") % patient.mrn)
+            return redirect("patients:detail", pk=patient.pk)
+    status = 422 if form.errors else 200
+    return render(request, "patients/create.html", {"form": form}, status=status)
+
+
+def _edit_initial(patient: Patient) -> dict[str, Any]:
+    fields = [name for name in PatientForm.base_fields]
+    return {**{name: getattr(patient, name) for name in fields}, "version": patient.version}
+
+
+def _detail(
+    request: HttpRequest, pk: int, *, form: VersionedPatientForm | None = None, status: int = 200
+) -> HttpResponse:
+    try:
+        view = selectors.patient_view(
+            user=request.user, patient_id=pk, what="scheda paziente", workstation=_ws(request)
+        )
+    except NotFound:
+        raise Http404 from None
+    if view.patient.pk != pk:
+        messages.info(
+            request,
+            _("Il paziente richiesto è stato unito a questo paziente (MRN %s).") % view.patient.mrn,
+        )
+    if form is None and request.user.has_perm("patients.change_patient"):
+        form = VersionedPatientForm(initial=_edit_initial(view.patient))
+    context = {
+        "v": view,
+        "form": form,
+        "wards": selectors.wards_with_places() if view.patient.merged_into_id is None else [],
+        "encounter_kinds": EncounterKind.choices,
+        "consent_kinds": ConsentKind.choices,
+    }
+    return render(request, "patients/detail.html", context, status=status)
+
+
+@require_perm(VIEW)
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, pk)
+
+
+@require_perm("patients.change_patient")
+def update(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.method != "POST":
+        return redirect("patients:detail", pk=pk)
+    form = VersionedPatientForm(request.POST)
+    if form.is_valid():
+        try:
+            services.patient_update(
+                actor=request.user,
+                workstation=_ws(request),
+                patient_id=pk,
+                expected_version=form.cleaned_data["version"],
+                data=form.to_input(),
+            )
+        except NotFound:
+            raise Http404 from None
+        except StaleVersion as error:
+            form.add_error(None, error.message)  # the user's input stays in the form
+            return _detail(request, pk, form=form, status=409)
+        except CorsiaError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, _("Dati anagrafici salvati."))
+            return redirect("patients:detail", pk=pk)
+    return _detail(request, pk, form=form, status=422)
+
+
+@require_perm("patients.mask_document")
+@require_POST
+def mask(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        services.document_mask(
+            actor=request.user,
+            workstation=_ws(request),
+            patient_id=pk,
+            document_type=request.POST.get("document_type", ""),
+            document_id=int(request.POST.get("document_id", "0") or 0),
+            reason=request.POST.get("reason", ""),
+        )
+    except NotFound:
+        raise Http404 from None
+    except CorsiaError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Documento oscurato su richiesta del paziente."))
+    return redirect("patients:detail", pk=pk)
+
+
+@require_perm("patients.mask_document")
+@require_POST
+def unmask(request: HttpRequest, pk: int, masking_id: int) -> HttpResponse:
+    form = ReasonForm(request.POST)
+    try:
+        services.document_unmask(
+            actor=request.user,
+            workstation=_ws(request),
+            masking_id=masking_id,
+            reason=form.data.get("reason", ""),
+        )
+    except NotFound:
+        raise Http404 from None
+    except CorsiaError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Oscuramento revocato."))
+    return redirect("patients:detail", pk=pk)
+
+
+@require_perm("patients.merge_patient")
+def merge(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        survivor = selectors.patient_get(user=request.user, patient_id=pk)
+    except NotFound:
+        raise Http404 from None
+    form = MergeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        candidates = selectors.patient_search(
+            user=request.user, text=form.cleaned_data["duplicate"]
+        )
+        found = [p for p in candidates if p.pk != survivor.pk]
+        if len(found) != 1:
+            form.add_error("duplicate", _("Indica l'MRN o il codice di un solo altro paziente."))
+        else:
+            try:
+                services.patient_merge(
+                    actor=request.user,
+                    workstation=_ws(request),
+                    survivor_id=survivor.pk,
+                    duplicate_id=found[0].pk,
+                    reason=form.cleaned_data["reason"],
+                )
+            except CorsiaError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("Pazienti uniti."))
+                return redirect("patients:detail", pk=survivor.pk)
+    status = 422 if form.errors else 200
+    return render(
+        request, "patients/merge.html", {"survivor": survivor, "form": form}, status=status
+    )
+
+
+def _printable(request: HttpRequest, pk: int, what: str) -> Patient:
+    try:
+        return wristband.wristband_for(
+            user=request.user, patient_id=pk, what=what, workstation=_ws(request)
+        )
+    except NotFound:
+        raise Http404 from None
+
+
+@require_perm("patients.print_wristband")
+def wristband_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = _printable(request, pk, "braccialetto (PDF)")
+    response = HttpResponse(wristband.wristband_pdf(patient), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="braccialetto-{patient.mrn}.pdf"'
+    return response
+
+
+@require_perm("patients.print_wristband")
+def wristband_zpl(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = _printable(request, pk, "braccialetto (ZPL)")
+    response = HttpResponse(wristband.wristband_zpl_for(patient), content_type="text/plain")
+    response["Content-Disposition"] = f'attachment; filename="braccialetto-{patient.mrn}.zpl"'
+    return response
+
+
+def detail_url(patient: Patient) -> str:
+    return reverse("patients:detail", kwargs={"pk": patient.pk})
+
+
+def _post_int(request: HttpRequest, name: str) -> int | None:
+    raw = request.POST.get(name, "").strip()
+    return int(raw) if raw.isdigit() else None
+
+
+def _target(request: HttpRequest) -> tuple[int, int | None]:
+    """The form's "ward_id:place_id" choice (place optional)."""
+    ward, _sep, place = request.POST.get("target", "").partition(":")
+    return (int(ward) if ward.isdigit() else 0), (int(place) if place.isdigit() else None)
+
+
+def _act(request: HttpRequest, pk: int, action: Any, done: str) -> HttpResponse:
+    """Run a service from a summary-page form; its refusal is shown as a message."""
+    try:
+        action()
+    except NotFound:
+        raise Http404 from None
+    except CorsiaError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done)
+    return redirect("patients:detail", pk=pk)
+
+
+@require_perm("patients.manage_encounter")
+@require_POST
+def admit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        lambda: services.encounter_admit(
+            actor=request.user,
+            workstation=_ws(request),
+            patient_id=pk,
+            kind=request.POST.get("kind", ""),
+            ward_id=_target(request)[0],
+            place_id=_target(request)[1],
+        ),
+        _("Ricovero/accesso aperto."),
+    )
+
+
+@require_perm("patients.manage_encounter")
+@require_POST
+def encounter_action(request: HttpRequest, pk: int, encounter_id: int, action: str) -> HttpResponse:
+    version = _post_int(request, "version") or 0
+    common = {
+        "actor": request.user,
+        "workstation": _ws(request),
+        "encounter_id": encounter_id,
+        "expected_version": version,
+    }
+    if action == "discharge":
+        return _act(
+            request, pk, lambda: services.encounter_discharge(**common), _("Paziente dimesso.")
+        )
+    if action == "transfer":
+        return _act(
+            request,
+            pk,
+            lambda: services.encounter_transfer(
+                **common,
+                ward_id=_target(request)[0],
+                place_id=_target(request)[1],
+            ),
+            _("Paziente trasferito."),
+        )
+    if action != "cancel":
+        raise Http404(action)
+    return _act(
+        request,
+        pk,
+        lambda: services.encounter_cancel(**common, reason=request.POST.get("reason", "")),
+        _("Ricovero/accesso annullato."),
+    )
+
+
+@require_perm("patients.record_consent")
+@require_POST
+def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        lambda: services.consent_record(
+            actor=request.user,
+            workstation=_ws(request),
+            patient_id=pk,
+            kind=request.POST.get("kind", ""),
+            granted=request.POST.get("granted") == "yes",
+        ),
+        _("Consenso registrato."),
+    )
+
+
+@require_perm("patients.record_consent")
+@require_POST
+def consent_revoke(request: HttpRequest, pk: int, consent_id: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        lambda: services.consent_revoke(
+            actor=request.user, workstation=_ws(request), consent_id=consent_id
+        ),
+        _("Consenso revocato."),
+    )
