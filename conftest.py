@@ -46,3 +46,8 @@ def client_for(make_user):  # type: ignore[no-untyped-def]  # factory fixture
         return client
 
     return _client
+
+
+# Browser fixtures (Playwright on Debian's Chromium), registered once for the whole suite:
+# a session-scoped driver may exist only once per process.
+from corsia.core.tests.browser_fixtures import *  # noqa: E402, F403

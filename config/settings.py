@@ -172,6 +172,9 @@ STATICFILES_DIRS = [
 ]
 MEDIA_ROOT = Path(env_str("CORSIA_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 
+# --- History: every pghistory event table refuses UPDATE and DELETE (append-only) ----
+PGHISTORY_APPEND_ONLY = True
+
 # --- Background jobs: procrastinate on PostgreSQL -----------------------------------
 PROCRASTINATE_IMPORT_PATHS: list[str] = []
 

@@ -13,5 +13,6 @@ urlpatterns = [
     path("drugs/", include("corsia.drugs.urls")),
     path("administration/", include("corsia.administration.urls")),
     path("patients/", include("corsia.patients.urls")),
+    path("audit/", include("corsia.audit.urls")),
     path("", include("corsia.accounts.urls")),
 ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -32,6 +33,9 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["id"]
+        triggers = [
+            pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
+        ]
 
     def __str__(self) -> str:
         return f"{self.event_type} {self.target_type}:{self.target_id} by {self.actor_username}"
@@ -66,6 +70,9 @@ class AccessLogEntry(models.Model):
 
     class Meta:
         ordering = ["id"]
+        triggers = [
+            pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
+        ]
 
     def __str__(self) -> str:
         return f"{self.username} viewed {self.what} of patient {self.patient_id}"

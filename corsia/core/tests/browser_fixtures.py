@@ -1,9 +1,8 @@
 """Playwright fixtures for browser tests, on Debian's Chromium against pytest-django's
 ``live_server``.
 
-Import them in the ``conftest.py`` of a package holding browser tests::
-
-    from corsia.core.tests.browser_fixtures import *  # noqa: F403
+The root ``conftest.py`` registers them once for the whole suite (a session-scoped
+Playwright driver may exist only once per process): browser tests just use them.
 
 Every test gets a ``page`` (Italian browser locale) and, at the end, a screenshot in
 ``test-artifacts/screenshots/<test>.png``. The page may only talk to the live server:

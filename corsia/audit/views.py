@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import json
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from corsia.audit import audit_events
+from corsia.audit.fhir import access_bundle
+from corsia.audit.forms import AccessFilterForm
+from corsia.audit.selectors import AccessQuery, access_log_search
+from corsia.audit.services import audit_record
+from corsia.core.access import require_perm
+
+PAGE_SIZE = 50
+
+
+def _query(request: HttpRequest) -> tuple[AccessFilterForm, AccessQuery | None]:
+    form = AccessFilterForm(request.GET or None)
+    if not request.GET:
+        return form, AccessQuery()
+    return form, form.query() if form.is_valid() else None
+
+
+@require_perm("audit.view_accesslog")
+def access_log(request: HttpRequest) -> HttpResponse:
+    form, query = _query(request)
+    page = None
+    if query is not None:
+        page = Paginator(access_log_search(query), PAGE_SIZE).get_page(request.GET.get("page"))
+        audit_record(
+            event=audit_events.ACCESS_LOG_VIEWED,
+            actor=request.user,
+            workstation=request.workstation,  # type: ignore[attr-defined]  # set by WorkstationMiddleware
+            after={"filters": request.GET.dict()},
+        )
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "audit/access_log.html",
+        {"form": form, "page": page, "querystring": params.urlencode()},
+    )
+
+
+@require_perm("audit.view_accesslog")
+def access_log_export(request: HttpRequest) -> HttpResponse:
+    form, query = _query(request)
+    if query is None:
+        return render(request, "audit/access_log.html", {"form": form, "page": None}, status=422)
+    document = access_bundle(access_log_search(query)[:10_000])
+    audit_record(
+        event=audit_events.ACCESS_LOG_EXPORTED,
+        actor=request.user,
+        workstation=request.workstation,  # type: ignore[attr-defined]  # set by WorkstationMiddleware
+        after={"filters": request.GET.dict(), "entries": document["total"]},
+    )
+    response = HttpResponse(
+        json.dumps(document, ensure_ascii=False, indent=2), content_type="application/fhir+json"
+    )
+    response["Content-Disposition"] = 'attachment; filename="registro-accessi.fhir.json"'
+    return response
