@@ -12,7 +12,10 @@ from hypothesis import strategies as st
 from corsia.drugs.domain.aic import InvalidAic, aic_check_digit, is_valid_aic, normalize_aic
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-REFDATA = Path("/work/shared/refdata/aifa/farmaci_equivalenti_hl7it.csv")
+# The upstream reference data sit beside the repository in the development
+# checkout and in CI (../shared/refdata); a user's clone has only what we ship.
+SHARED_REFDATA = Path(__file__).resolve().parents[3].parent / "shared" / "refdata"
+REFDATA = SHARED_REFDATA / "aifa/farmaci_equivalenti_hl7it.csv"
 
 
 def _codes(path: Path) -> list[str]:

@@ -10,7 +10,10 @@ from pathlib import Path
 from corsia.drugs.models import ActiveIngredient, Interaction, MedicinalProduct, Pack
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-REFDATA_ATC = Path("/work/shared/refdata/atc/atc_it_aifa.csv")
+# The upstream reference data sit beside the repository in the development
+# checkout and in CI (../shared/refdata); a user's clone has only what we ship.
+SHARED_REFDATA = Path(__file__).resolve().parents[3].parent / "shared" / "refdata"
+REFDATA_ATC = SHARED_REFDATA / "atc/atc_it_aifa.csv"
 
 
 def _atc_labels(path: Path) -> dict[str, str]:
@@ -148,7 +151,7 @@ def test_regimen_drugs_products_and_limits(reference: None) -> None:
 def test_shipped_aics_are_real_codes_of_the_aifa_list(reference: None) -> None:
     with (DATA / "aic_sample_aifa.csv").open(encoding="utf-8") as handle:
         sample = {r["aic"] for r in csv.DictReader(handle)}
-    path = Path("/work/shared/refdata/aifa/farmaci_equivalenti_hl7it.csv")
+    path = SHARED_REFDATA / "aifa/farmaci_equivalenti_hl7it.csv"
     if path.exists():
         with path.open(encoding="utf-8") as handle:
             sample |= {r["aic"] for r in csv.DictReader(handle)}
