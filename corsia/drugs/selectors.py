@@ -131,3 +131,8 @@ def interactions_among(codes: Iterable[str]) -> list[domain.Interaction]:
         for row in rows
     ]
     return domain.interactions_among(wanted, known)
+
+
+def ingredient_names(codes: Iterable[str]) -> dict[str, str]:
+    """Italian INN of each ingredient code (one query); unknown codes are left out."""
+    return dict(ActiveIngredient.objects.filter(code__in=set(codes)).values_list("code", "name_it"))

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from corsia.core.access import require_perm
 from corsia.core.domain.errors import CorsiaError
+from corsia.drugs import selectors as drug_selectors
 from corsia.regimens import selectors, services
 from corsia.regimens.domain.approval import STATUS_LABELS_IT, VersionStatus
 from corsia.regimens.domain.diff import diff_specs
@@ -60,7 +61,16 @@ def _version_or_404(code: str, number: int) -> RegimenVersion:
 
 
 def _days_table(spec: RegimenSpec) -> list[dict[str, Any]]:
-    return [{"day": day, "components": spec.components_on(day)} for day in spec.cycle_days()]
+    """Each cycle day with its components, each named by its Italian INN."""
+    days = [(day, spec.components_on(day)) for day in spec.cycle_days()]
+    names = drug_selectors.ingredient_names(c.ingredient for _, cs in days for c in cs)
+    return [
+        {
+            "day": day,
+            "components": [{"c": c, "name": names.get(c.ingredient, c.ingredient)} for c in cs],
+        }
+        for day, cs in days
+    ]
 
 
 @require_perm(VIEW)

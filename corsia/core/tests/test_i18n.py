@@ -37,7 +37,8 @@ def test_switching_to_english_shows_the_english_login_page() -> None:
 
 @pytest.mark.django_db
 def test_a_wrong_password_in_english_is_explained_in_english() -> None:
-    client = Client(headers={"accept-language": "en"})
+    client = Client()
+    client.cookies["django_language"] = "en"  # English is the user's choice (Italian first)
     page = client.post("/login/", {"username": "nobody", "password": "x"}).content.decode()
     assert "Invalid username or password." in page
 
