@@ -3,15 +3,17 @@ from __future__ import annotations
 import json
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from corsia.audit import audit_events
 from corsia.audit.fhir import access_bundle
 from corsia.audit.forms import AccessFilterForm
+from corsia.audit.history import patient_id_of, record_history
 from corsia.audit.selectors import AccessQuery, access_log_search
-from corsia.audit.services import audit_record
+from corsia.audit.services import access_log_record, audit_record
 from corsia.core.access import require_perm
+from corsia.core.domain.errors import NotFound
 
 PAGE_SIZE = 50
 
@@ -61,3 +63,20 @@ def access_log_export(request: HttpRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = 'attachment; filename="registro-accessi.fhir.json"'
     return response
+
+
+@require_perm("audit.view_history")
+def history(request: HttpRequest, app_label: str, model_name: str, pk: str) -> HttpResponse:
+    try:
+        record, entries = record_history(app_label=app_label, model_name=model_name, pk=pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    patient_id = patient_id_of(record)
+    if patient_id is not None:
+        access_log_record(
+            user=request.user,
+            patient_id=patient_id,
+            what=f"storia di {record._meta.verbose_name}",
+            workstation=request.workstation,  # type: ignore[attr-defined]  # set by WorkstationMiddleware
+        )
+    return render(request, "audit/history.html", {"record": record, "entries": entries})

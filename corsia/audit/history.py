@@ -1,0 +1,92 @@
+"""Reading the trigger-written change history (django-pghistory) of one record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import pghistory.models
+from django.apps import apps
+from django.db import models
+
+from corsia.accounts.models import User
+from corsia.core.domain.errors import NotFound
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    label: str
+    actor: str
+    workstation: str
+    url: str
+    reason: str
+    changes: list[tuple[str, Any, Any]]  # (field, before, after); all fields on insert
+
+
+def _tracked_model(app_label: str, model_name: str) -> type[models.Model]:
+    try:
+        model = apps.get_model(app_label, model_name)
+    except LookupError as exc:
+        raise NotFound("Tipo di record sconosciuto.", code="unknown_model") from exc
+    tracked = any(
+        getattr(event_model, "pgh_tracked_model", None) is model
+        for event_model in apps.get_models()
+        if issubclass(event_model, pghistory.models.Event)
+    )
+    if not tracked:
+        raise NotFound(
+            "Questo tipo di record non ha una storia delle modifiche.", code="not_tracked"
+        )
+    return model
+
+
+def record_history(
+    *, app_label: str, model_name: str, pk: str
+) -> tuple[models.Model, list[HistoryEntry]]:
+    """The record and its versions, oldest first, with who/when/where/why and the diff."""
+    model = _tracked_model(app_label, model_name)
+    record = model._default_manager.filter(pk=pk).first()
+    if record is None:
+        raise NotFound("Record non trovato.", code="not_found")
+    events = list(
+        pghistory.models.Events.objects.tracks(record).order_by("pgh_created_at", "pgh_id")
+    )
+    user_ids = {
+        e.pgh_context.get("user") for e in events if e.pgh_context and e.pgh_context.get("user")
+    }
+    names = {u.pk: u.get_full_name() or u.username for u in User.objects.filter(pk__in=user_ids)}
+    entries = []
+    for event in events:
+        context = event.pgh_context or {}
+        if event.pgh_diff:
+            changes = [(name, pair[0], pair[1]) for name, pair in sorted(event.pgh_diff.items())]
+        else:
+            data = event.pgh_data or {}
+            changes = [
+                (name, None, value)
+                for name, value in sorted(data.items())
+                if not name.startswith("pgh_")
+            ]
+        entries.append(
+            HistoryEntry(
+                at=event.pgh_created_at,
+                label=event.pgh_label,
+                actor=names.get(context.get("user") or 0)
+                or str(context.get("username", "sistema")),
+                workstation=str(context.get("workstation_ip", "")),
+                url=str(context.get("url", "")),
+                reason=str(context.get("reason", "")),
+                changes=changes,
+            )
+        )
+    return record, entries
+
+
+def patient_id_of(record: models.Model) -> int | None:
+    """The patient a record belongs to, for the access log (a patient is its own)."""
+    if record._meta.label_lower == "patients.patient":
+        return int(record.pk)
+    value = getattr(record, "patient_id", None)
+    return int(value) if value is not None else None
