@@ -22,6 +22,7 @@ from typing import Any
 import psutil
 
 from bench import scenarios
+from bench.generate import SCALES, grow_patients
 from bench.load import run_load
 from bench.server import ROOT, production_server, tree_peak_rss_mb
 
@@ -108,6 +109,35 @@ def web_workload(database_url: str, *, users: int, seconds: float) -> dict[str, 
     }
 
 
+def data_growth(database_url: str, *, small: int, large: int, seconds: float) -> dict[str, Any]:
+    """Patient search p50 with ``small`` then ``large`` synthetic patients, same load."""
+    from bench.stats import percentile
+
+    figures: dict[str, Any] = {}
+    with production_server(database_url=database_url, workers=2) as (base, _root):
+        for label, total in (("S", small), ("L", large)):
+            started = time.perf_counter()
+            added = grow_patients(database_url, total=total)
+            generated_s = round(time.perf_counter() - started, 2)
+            recorder, _wall = asyncio.run(
+                run_load(base=base, scenarios=[scenarios.patient_search], users=10, seconds=seconds)
+            )
+            samples = recorder.durations.get("patient search", [])
+            figures[label] = {
+                "synthetic_patients": total,
+                "added": added,
+                "generation_s": generated_s,
+                "searches": len(samples),
+                "errors": recorder.errors.get("patient search", 0),
+                "p50_ms": round(percentile(samples, 50) * 1000, 2),
+            }
+    ratio = figures["L"]["p50_ms"] / figures["S"]["p50_ms"] if figures["S"]["p50_ms"] else 0.0
+    figures["patient_search_p50_ratio_L_over_S"] = round(ratio, 3)
+    figures["goal"] = {"goal": "<= 1.35", "met": 0 < ratio <= 1.35}
+    figures["note"] = "the pharmacy work plan joins this figure when orders exist"
+    return figures
+
+
 def machine() -> dict[str, Any]:
     return {
         "python": platform.python_version(),
@@ -136,6 +166,12 @@ def table(result: dict[str, Any]) -> str:
     for name, goal in web["goals"].items():
         lines.append(f"goal {name:<24} {goal['goal']:<8} {'met' if goal['met'] else 'NOT MET'}")
     lines.append(f"server worker peak RSS: {web['server_worker_peak_rss_mb']} MiB")
+    growth = result["data_growth"]
+    lines.append(
+        f"patient search p50: S ({growth['S']['synthetic_patients']} patients) {growth['S']['p50_ms']} ms, "
+        f"L ({growth['L']['synthetic_patients']}) {growth['L']['p50_ms']} ms, ratio "
+        f"{growth['patient_search_p50_ratio_L_over_S']} (goal <= 1.35: {'met' if growth['goal']['met'] else 'NOT MET'})"
+    )
     for name, reason in result["not_measured"].items():
         lines.append(f"not measured: {name}: {reason}")
     return "\n".join(lines)
@@ -152,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     if not database_url:
         parser.error("DATABASE_URL is required (make bench sets it)")
     seconds = args.seconds if args.seconds is not None else (3.0 if args.scale == "tiny" else 30.0)
-    users = 4 if args.scale == "tiny" else args.users
+    users = len(scenarios.MIX) if args.scale == "tiny" else args.users
 
     result: dict[str, Any] = {
         "started_at": datetime.now(UTC).isoformat(),
@@ -161,9 +197,12 @@ def main(argv: list[str] | None = None) -> int:
         "setup": {} if args.no_setup else prepare(database_url),
     }
     result["web"] = web_workload(database_url, users=users, seconds=seconds)
+    small, large = (
+        (SCALES["tiny"], SCALES["tiny"] * 7) if args.scale == "tiny" else (SCALES["S"], SCALES["L"])
+    )
+    result["data_growth"] = data_growth(database_url, small=small, large=large, seconds=seconds)
     result["not_measured"] = {
-        "synthetic_hospital_generation": "the generator needs the patient registry and orders (issues 2 and 4)",
-        "data_growth_S_vs_L": "needs the synthetic hospital at two scales",
+        "synthetic_hospital_generation": "only patients are generated; orders, preparations, administrations need issues 4-6",
         "critical_path_one_order": "orders, compounding and administration are not built yet",
         "vial_optimiser_replay": "the compounding planner is not merged yet",
     }

@@ -103,4 +103,29 @@ async def technician(session: aiohttp.ClientSession, recorder: Recorder, base: s
     )
 
 
-MIX: list[Scenario] = [physician, pharmacist, nurse, technician]
+PATIENT_QUERIES = (
+    "rossi mario",
+    "BIANCHI ANNA",
+    "ZZB0000000000137",
+    "30000042",
+    "giulia ferrari",
+    "conti",
+)
+
+
+async def patient_search(
+    session: aiohttp.ClientSession, recorder: Recorder, base: str, n: int
+) -> None:
+    headers = await _headers(session, recorder, "medico")
+    query = PATIENT_QUERIES[n % len(PATIENT_QUERIES)]
+    await recorder.call(
+        session,
+        "patient search",
+        "GET",
+        "/api/v1/patients/search",
+        params={"q": query},
+        headers=headers,
+    )
+
+
+MIX: list[Scenario] = [physician, pharmacist, nurse, technician, patient_search]

@@ -58,3 +58,9 @@ def test_bench_runs_at_tiny_scale_and_reports_the_figures(settings) -> None:  # 
     assert web["floor"][0]["count"] > 0
     assert set(web["goals"]) == {"mix_requests_per_s", "mix_p95_ms", "mix_p99_ms", "mix_errors"}
     assert web["server_worker_peak_rss_mb"] > 0
+    growth = document["data_growth"]
+    assert growth["S"]["synthetic_patients"] == 400
+    assert growth["L"]["synthetic_patients"] == 2800
+    assert growth["S"]["errors"] == growth["L"]["errors"] == 0
+    assert growth["L"]["searches"] > 0
+    assert "patient search" in {op["name"] for op in web["operations"]}
