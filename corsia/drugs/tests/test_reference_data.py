@@ -51,13 +51,15 @@ SAMPLE = {
 
 
 def test_sample_atc_codes_equal_the_aifa_list(reference: None) -> None:
-    labels = _atc_labels(DATA / "atc_it_L01-L04.csv")
-    if REFDATA_ATC.exists():
-        labels = _atc_labels(REFDATA_ATC)
+    # The full AIFA list sits beside the checkout in development and CI; a user's clone has
+    # only the shipped L01-L04 subset, against which the supportive drugs' labels can't be read.
+    full = REFDATA_ATC.exists()
+    labels = _atc_labels(REFDATA_ATC if full else DATA / "atc_it_L01-L04.csv")
     for code, (atc, label) in SAMPLE.items():
         ingredient = ActiveIngredient.objects.get(code=code)
         assert ingredient.atc_code == atc, code
-        assert labels[atc] == label, code
+        if full or atc.startswith("L0"):
+            assert labels[atc] == label, code
     # a legacy code is kept as an alias: rituximab was L01XC02 before the WHO 2022 revision
     rituximab = ActiveIngredient.objects.get(code="rituximab")
     assert (rituximab.atc_code, rituximab.other_atc_codes) == ("L01FA01", ["L01XC02"])
