@@ -32,17 +32,18 @@ def chain_reports() -> list[ChainReport]:
     """Verify both hash chains, streaming; the first broken link of each, if any."""
     reports = []
     for model in (AuditEvent, AccessLogEntry):
-        counted = {"n": 0}
+        seen = 0
 
-        def counting(
-            rows: Iterator[tuple[int, str, str, dict[str, Any]]], counted: dict[str, int] = counted
+        def counted(
+            rows: Iterator[tuple[int, str, str, dict[str, Any]]],
         ) -> Iterator[tuple[int, str, str, dict[str, Any]]]:
+            nonlocal seen
             for row in rows:
-                counted["n"] += 1
+                seen += 1
                 yield row
 
-        broken = verify(counting(_stream(model)))
-        reports.append(ChainReport(table=model._meta.db_table, entries=counted["n"], broken=broken))
+        broken = verify(counted(_stream(model)))
+        reports.append(ChainReport(table=model._meta.db_table, entries=seen, broken=broken))
     return reports
 
 
