@@ -14,8 +14,9 @@ from django.views.decorators.http import require_POST
 
 from corsia.core.access import require_perm
 from corsia.core.domain.concurrency import StaleVersion
-from corsia.core.domain.errors import CorsiaError, NotFound
+from corsia.core.domain.errors import CorsiaError, NotFound, ValidationFailed
 from corsia.patients import selectors, services, wristband
+from corsia.patients.domain.identifiers import birthplace
 from corsia.patients.domain.search import QueryKind, classify
 from corsia.patients.forms import MergeForm, PatientForm, ReasonForm, VersionedPatientForm
 from corsia.patients.models import ConsentKind, EncounterKind, Patient
@@ -64,6 +65,16 @@ def _edit_initial(patient: Patient) -> dict[str, Any]:
     return {**{name: getattr(patient, name) for name in fields}, "version": patient.version}
 
 
+def _birthplace_label(code: str) -> str:
+    """ "Roma (RM)" for H501; the code itself if the tables no longer know it."""
+    if not code:
+        return ""
+    try:
+        return f"{birthplace(code).label()} — {code}"
+    except ValidationFailed:
+        return code
+
+
 def _detail(
     request: HttpRequest, pk: int, *, form: VersionedPatientForm | None = None, status: int = 200
 ) -> HttpResponse:
@@ -82,6 +93,7 @@ def _detail(
         form = VersionedPatientForm(initial=_edit_initial(view.patient))
     context = {
         "v": view,
+        "birthplace": _birthplace_label(view.patient.place_of_birth),
         "form": form,
         "wards": selectors.wards_with_places() if view.patient.merged_into_id is None else [],
         "encounter_kinds": EncounterKind.choices,

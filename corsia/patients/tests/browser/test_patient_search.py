@@ -38,6 +38,8 @@ def test_physician_finds_a_patient_by_codice_fiscale_and_opens_the_summary(
         page.wait_for_load_state("load")
     expect(page.get_by_test_id("patient-name")).to_contain_text(patient.surname.upper())
     expect(page.get_by_text(patient.codice_fiscale).first).to_be_visible()
+    if patient.place_of_birth == "H501":  # the place of birth reads as a name, not a code
+        expect(page.get_by_text("Roma (RM) — H501")).to_be_visible()
     assert_accessible_basics(page)
     # and the view is in the access log, with the physician and the patient
     assert AccessLogEntry.objects.filter(username="medico", patient_id=patient.pk).exists()
