@@ -16,6 +16,3 @@ PASSWORD_CHANGED = register("accounts.password_changed", "Password cambiata")
 DIRECTORY_SYNCED = register(
     "accounts.directory_synced", "Ruoli aggiornati dai gruppi di Active Directory"
 )
-USER_REACTIVATED = register("accounts.user_reactivated", "Utente riattivato", reason_required=True)
-WORKSTATION_CREATED = register("accounts.workstation_created", "Postazione creata")
-WORKSTATION_CHANGED = register("accounts.workstation_changed", "Postazione modificata")

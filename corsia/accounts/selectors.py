@@ -38,29 +38,3 @@ def token_list(
     if active_only:
         tokens = tokens.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
     return tokens
-
-
-def _require_perm(actor: User, permission: str) -> None:
-    if not actor.has_perm(permission):
-        raise PermissionRefused(
-            "Non hai il permesso per questa operazione.", details={"permission": permission}
-        )
-
-
-def user_list(*, actor: User, query: str = "") -> QuerySet[User]:
-    """Every user (active first, then by surname) with their groups: IT staff only."""
-    _require_perm(actor, "accounts.manage_users")
-    users = User.objects.prefetch_related("groups").order_by(
-        "-is_active", "last_name", "first_name", "username"
-    )
-    if query.strip():
-        q = query.strip()
-        users = users.filter(
-            Q(username__icontains=q) | Q(first_name__icontains=q) | Q(last_name__icontains=q)
-        )
-    return users
-
-
-def workstation_list(*, actor: User) -> QuerySet[Workstation]:
-    _require_perm(actor, "accounts.manage_workstations")
-    return Workstation.objects.order_by("-is_active", "name")

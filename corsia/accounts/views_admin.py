@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from corsia.accounts import selectors, services
+from corsia.accounts import admin_selectors, admin_services, services
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.forms_admin import (
     ROLE_LABELS,
@@ -54,7 +54,7 @@ def _role_labels(user: User) -> list[str]:
 @require_perm(MANAGE_USERS)
 def user_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
-    users = selectors.user_list(actor=_actor(request), query=query)
+    users = admin_selectors.user_list(actor=_actor(request), query=query)
     rows = [{"user": user, "roles": _role_labels(user)} for user in users]
     return render(request, "accounts/users/list.html", {"rows": rows, "query": query})
 
@@ -132,7 +132,7 @@ def user_roles(request: HttpRequest, user_id: int) -> HttpResponse:
 def _set_active(request: HttpRequest, user_id: int, *, active: bool) -> HttpResponse:
     form = ReasonForm(request.POST)
     if form.is_valid():
-        action = services.user_reactivate if active else services.user_deactivate
+        action = admin_services.user_reactivate if active else services.user_deactivate
         try:
             action(
                 actor=_actor(request),
@@ -191,7 +191,7 @@ def user_password(request: HttpRequest, user_id: int) -> HttpResponse:
 
 @require_perm(MANAGE_WORKSTATIONS)
 def workstation_list(request: HttpRequest) -> HttpResponse:
-    workstations = selectors.workstation_list(actor=_actor(request))
+    workstations = admin_selectors.workstation_list(actor=_actor(request))
     return render(request, "accounts/workstations/list.html", {"workstations": workstations})
 
 
@@ -200,7 +200,7 @@ def workstation_create(request: HttpRequest) -> HttpResponse:
     form = WorkstationForm(request.POST or None, initial={"is_active": True})
     if request.method == "POST" and form.is_valid():
         try:
-            services.workstation_create(
+            admin_services.workstation_create(
                 actor=_actor(request),
                 name=form.cleaned_data["name"],
                 ip_address=form.cleaned_data["ip_address"],
@@ -229,7 +229,7 @@ def workstation_edit(request: HttpRequest, workstation_id: int) -> HttpResponse:
     form = WorkstationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.workstation_update(
+            admin_services.workstation_update(
                 actor=_actor(request),
                 workstation_id=row.pk,
                 name=form.cleaned_data["name"],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from corsia.accounts.domain.roles import ROLE_LABELS_IT, Role
 from corsia.accounts.forms_admin import ROLE_LABELS
@@ -39,7 +40,8 @@ def _writes() -> tuple[int, int, int]:
 
 def test_every_role_has_a_translatable_label_equal_to_the_domain_one() -> None:
     assert set(ROLE_LABELS) == set(Role)
-    assert {role: str(label) for role, label in ROLE_LABELS.items()} == ROLE_LABELS_IT
+    with translation.override("it"):
+        assert {role: str(label) for role, label in ROLE_LABELS.items()} == ROLE_LABELS_IT
 
 
 @pytest.mark.parametrize(
