@@ -57,6 +57,9 @@ def test_wrong_password_shows_the_italian_error(page: Page, demo_users: str) -> 
     # then the login page explains it in Italian, and they stay there
     expect(page.get_by_role("alert")).to_have_text("Nome utente o password non validi.")
     assert page.url.endswith("/login/")
+    # with the username kept and the cursor on the password
+    expect(page.get_by_label("Nome utente")).to_have_value("medico")
+    expect(page.get_by_label("Password", exact=True)).to_be_focused()
     assert_accessible_basics(page)
 
 
