@@ -9,7 +9,7 @@ from django.urls import NoReverseMatch, reverse
 from playwright.sync_api import Page, expect
 
 from corsia.accounts.domain.roles import ROLE_LANDING
-from corsia.core.tests.browser_fixtures import assert_accessible_basics, log_in
+from corsia.core.tests.browser_fixtures import SCREENSHOTS, assert_accessible_basics, log_in
 from corsia.demo.users import DEMO_USERS
 
 pytestmark = pytest.mark.browser
@@ -111,6 +111,7 @@ def test_the_menu_opens_with_the_toggler_on_a_phone(page: Page, demo_users: str)
     log_in(page, "sistemi", demo_users)
     menu = page.get_by_role("navigation", name="Navigazione principale")
     expect(menu.get_by_role("link", name="Postazioni")).to_be_hidden()
+    page.screenshot(path=str(SCREENSHOTS / "phone_menu_closed.png"))
     # when they open the menu
     toggler = page.get_by_role("button", name="Mostra o nascondi il menu")
     toggler.click()
