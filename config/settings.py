@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "corsia.drugs",
     "corsia.regimens",
     "corsia.prescribing",
+    "corsia.compounding",
     "corsia.demo",
 ]
 
