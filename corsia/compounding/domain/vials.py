@@ -263,6 +263,7 @@ class _FamilyInput:
     leftovers: list[OpenSource]
     stability: timedelta | None
     windows: list[list[int]] = field(default_factory=list)
+    batches: list[int] = field(default_factory=list)
     usable: list[list[int]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -274,6 +275,13 @@ class _FamilyInput:
                 self.windows.append(
                     [j for j in range(k, len(times)) if times[j] < start + self.stability]
                 )
+        # A batch opened at k whose window ends where the previous one's does serves a
+        # subset of the doses the earlier batch could serve: it is dominated, leave it out.
+        self.batches = [
+            k
+            for k, window in enumerate(self.windows)
+            if k == 0 or self.stability is None or window[-1] != self.windows[k - 1][-1]
+        ]
         for leftover in self.leftovers:
             self.usable.append([j for j, t in enumerate(times) if t < leftover.expiry])
 
@@ -419,7 +427,8 @@ def _solve_cp_sat(
     f: dict[tuple[int, int], cp_model.IntVar] = {}
     g: dict[tuple[int, int], cp_model.IntVar] = {}
     incoming: list[list[cp_model.IntVar]] = [[] for _ in range(n)]
-    for k, window in enumerate(data.windows):
+    for k in data.batches:
+        window = data.windows[k]
         reach = sum(data.needs[j] for j in window)
         for s, cap in enumerate(caps):
             x[k, s] = model.new_int_var(0, math.ceil(reach / cap), f"x{k}_{s}")
@@ -457,15 +466,17 @@ def _solve_cp_sat(
         for size, cap in zip(data.sizes, caps, strict=True)
     )
     weight = max_cost + 1
-    model.minimize(
-        sum((weight * caps[s] + _cents(data.sizes[s].price_eur)) * var for (_, s), var in x.items())
+    stage_two = sum(
+        (weight * caps[s] + _cents(data.sizes[s].price_eur)) * var for (_, s), var in x.items()
     )
+    model.minimize(stage_two)
     for var in itertools.chain(f.values(), g.values()):
         model.add_hint(var, solver.value(var))
     stage_one = {key: solver.value(var) for key, var in x.items()}
     flows_one = {key: solver.value(var) for key, var in f.items()}
     leftovers_one = {key: solver.value(var) for key, var in g.items()}
-    solver.parameters.max_time_in_seconds = max(0.01, time_limit_s - wall)
+    stage_two_share = 0.7 if g else 1.0
+    solver.parameters.max_time_in_seconds = max(0.01, (time_limit_s - wall) * stage_two_share)
     status = solver.solve(model)
     wall += solver.wall_time
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -473,6 +484,21 @@ def _solve_cp_sat(
         flows = {key: solver.value(var) for key, var in f.items()}
         from_leftovers = {key: solver.value(var) for key, var in g.items()}
         optimal = optimal and status == cp_model.OPTIMAL
+        if g and optimal:
+            # Stage 3: same vials, capacity and cost; consume the older open content first
+            # (the remainder then stays in the fresher vial).
+            model.add(stage_two <= round(solver.objective_value))
+            model.clear_hints()  # type: ignore[no-untyped-call]  # ortools leaves it unannotated
+            for var in itertools.chain(x.values(), f.values(), g.values()):
+                model.add_hint(var, solver.value(var))
+            model.maximize(sum(g.values()))
+            solver.parameters.max_time_in_seconds = max(0.01, time_limit_s - wall)
+            status = solver.solve(model)
+            wall += solver.wall_time
+            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                counts = {key: solver.value(var) for key, var in x.items()}
+                flows = {key: solver.value(var) for key, var in f.items()}
+                from_leftovers = {key: solver.value(var) for key, var in g.items()}
     else:
         counts, flows, from_leftovers, optimal = stage_one, flows_one, leftovers_one, False
     draws, vials = _decode(data, counts, flows, from_leftovers)
@@ -493,7 +519,8 @@ def _decode(
             draws.append(
                 Draw(data.doses[j].id, leftover.id, leftover.product_code, from_units(units), True)
             )
-    for k, window in enumerate(data.windows):
+    for k in data.batches:
+        window = data.windows[k]
         batch: list[_Source] = []
         for s, size in enumerate(data.sizes):
             for _ in range(counts.get((k, s), 0)):

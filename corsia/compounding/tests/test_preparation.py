@@ -128,7 +128,9 @@ def test_reconstituted_vial_opened_earlier_limits_the_expiry() -> None:
     assert prep.bag == CarrierBag(NACL_09, Decimal(100))
     assert prep.expiry == AT + timedelta(hours=18)
     assert prep.expiry_limited_by_opened_vial is True
-    assert prep.warnings[-1] == "Scadenza limitata dalla stabilità del flacone aperto o ricostituito"
+    assert (
+        prep.warnings[-1] == "Scadenza limitata dalla stabilità del flacone aperto o ricostituito"
+    )
 
 
 def test_fresh_reconstitution_keeps_the_diluted_stability() -> None:
