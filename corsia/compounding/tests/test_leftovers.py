@@ -115,3 +115,15 @@ def test_empty_leftover_is_waste() -> None:
     with pytest.raises(LeftoverRefused) as error:
         check_leftover_use(leftover=empty, product=herceptin(), now=OPENED)
     assert error.value.code == "leftover_empty"
+
+
+def test_leftover_needing_the_dark_kept_in_the_light_has_no_stability() -> None:
+    from dataclasses import replace
+
+    from corsia.compounding.domain.product import Stability
+
+    dark = replace(herceptin(), reconstituted=Stability(Decimal(48), FRIDGE, True))
+    assert herceptin_leftover(product=dark).expiry == OPENED
+    assert herceptin_leftover(product=dark, protected_from_light=True).expiry == OPENED + timedelta(
+        hours=48
+    )
