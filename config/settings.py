@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "corsia.regimens",
     "corsia.prescribing",
     "corsia.administration",
+    "corsia.compounding",
     "corsia.demo",
 ]
 

@@ -1,0 +1,1 @@
+"""Pure domain of compounding (UFA): preparation, gravimetric check, scans, leftovers, vials."""
