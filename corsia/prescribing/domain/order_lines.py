@@ -1,0 +1,177 @@
+"""The lines of a chemotherapy order, as values: unit mapping, reductions, schedule,
+tablets to dispense. No database, no clock.
+
+A regimen component's dose unit (``mg/m2``, ``mcg/kg``, ``UI``…) is mapped onto the
+dose engine's units with a scale factor, so every absolute dose is computed by the
+same audited engine and expressed in the unit the pharmacy measures (mg, UI, mL).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from corsia.core.domain.errors import ValidationFailed
+from corsia.prescribing.domain.dose import DoseUnit
+from corsia.prescribing.domain.provenance import format_input
+
+
+@dataclass(frozen=True)
+class EngineUnit:
+    unit: DoseUnit  # what the engine computes with
+    factor: Decimal  # prescribed dose x factor = the engine's per-unit dose
+    amount_unit: str  # the unit of the absolute dose (mg, UI, U, mL)
+
+
+_ENGINE_UNITS: dict[str, EngineUnit] = {
+    "mg/m2": EngineUnit(DoseUnit.MG_PER_M2, Decimal(1), "mg"),
+    "g/m2": EngineUnit(DoseUnit.G_PER_M2, Decimal(1), "mg"),
+    "mcg/m2": EngineUnit(DoseUnit.MG_PER_M2, Decimal("0.001"), "mg"),
+    "UI/m2": EngineUnit(DoseUnit.UI_PER_M2, Decimal(1), "UI"),
+    "U/m2": EngineUnit(DoseUnit.UI_PER_M2, Decimal(1), "U"),
+    "mg/kg": EngineUnit(DoseUnit.MG_PER_KG, Decimal(1), "mg"),
+    "mcg/kg": EngineUnit(DoseUnit.MG_PER_KG, Decimal("0.001"), "mg"),
+    "UI/kg": EngineUnit(DoseUnit.MG_PER_KG, Decimal(1), "UI"),
+    "mg": EngineUnit(DoseUnit.MG, Decimal(1), "mg"),
+    "g": EngineUnit(DoseUnit.MG, Decimal(1000), "mg"),
+    "mcg": EngineUnit(DoseUnit.MG, Decimal("0.001"), "mg"),
+    "UI": EngineUnit(DoseUnit.MG, Decimal(1), "UI"),
+    "U": EngineUnit(DoseUnit.MG, Decimal(1), "U"),
+    "mL": EngineUnit(DoseUnit.MG, Decimal(1), "mL"),
+    "AUC": EngineUnit(DoseUnit.AUC, Decimal(1), "mg"),
+}
+
+DISPLAY_UNITS: dict[str, str] = {
+    "mg/m2": "mg/m²",
+    "g/m2": "g/m²",
+    "mcg/m2": "mcg/m²",
+    "UI/m2": "UI/m²",
+    "U/m2": "U/m²",
+}
+
+
+def display_unit(unit: str) -> str:
+    return DISPLAY_UNITS.get(unit, unit)
+
+
+def engine_unit(unit: str) -> EngineUnit:
+    try:
+        return _ENGINE_UNITS[unit]
+    except KeyError:
+        raise ValidationFailed(
+            f"Unità di dose «{unit}» non gestita dal calcolo delle dosi.",
+            code="dose_unit_unknown",
+            field="dose_unit",
+        ) from None
+
+
+MAX_REDUCTION_PCT = Decimal(100)
+
+
+def reduced_dose(calculated: Decimal, reduction_pct: Decimal, *, decimals: int = 2) -> Decimal:
+    """The dose after a reduction of ``reduction_pct`` % (0 = none), half-up to ``decimals``.
+
+    Worked example: oxaliplatin 85 mg/m² x 1.80 m² = 153 mg, reduced by 20 % ->
+    153 x 0.80 = 122.40 mg.
+    """
+    if not reduction_pct.is_finite() or reduction_pct < 0 or reduction_pct >= MAX_REDUCTION_PCT:
+        raise ValidationFailed(
+            f"Riduzione non valida: {format_input(reduction_pct)} % "
+            "(ammessa da 0 a meno di 100 %).",
+            code="reduction_out_of_range",
+            field="reduction_percent",
+        )
+    exponent = Decimal(1).scaleb(-decimals)
+    value = calculated * (MAX_REDUCTION_PCT - reduction_pct) / MAX_REDUCTION_PCT
+    return value.quantize(exponent, rounding=ROUND_HALF_UP)
+
+
+def ensure_reason(reason: str | None, *, what: str, field: str = "reason") -> str:
+    text = (reason or "").strip()
+    if not text:
+        raise ValidationFailed(f"{what}: indicare il motivo.", code="reason_required", field=field)
+    return text
+
+
+def cycle_dates(start: date, days: Iterable[int]) -> dict[int, date]:
+    """Day N of the cycle falls N-1 days after its start (day 1 = the start date)."""
+    result: dict[int, date] = {}
+    for day in days:
+        if day < 1:
+            raise ValidationFailed(
+                f"Giorno del ciclo non valido: {day}.", code="cycle_day_invalid", field="day"
+            )
+        result[day] = start + timedelta(days=day - 1)
+    return result
+
+
+@dataclass(frozen=True)
+class TabletPlan:
+    per_dose: tuple[tuple[Decimal, int], ...]  # (strength, count) for one administration
+    dose_given: Decimal  # what those tablets add up to
+    deviation_pct: Decimal  # (given - prescribed) / prescribed x 100
+    tablets_per_dose: int
+    administrations: int
+
+    @property
+    def total_tablets(self) -> dict[Decimal, int]:
+        return {strength: count * self.administrations for strength, count in self.per_dose}
+
+
+MAX_TABLETS_PER_DOSE = 20
+
+
+def tablets_for(
+    dose: Decimal, strengths: Sequence[Decimal], *, administrations: int = 1
+) -> TabletPlan:
+    """The tablets for one oral dose from the strengths in stock (tablets are not split).
+
+    Chooses the combination closest to the dose; on a tie the one not above it, then the
+    fewest tablets. E.g. capecitabine 1,650 mg with 500 and 150 mg tablets:
+    3 x 500 + 1 x 150 = 1,650 mg exactly (4 tablets).
+    """
+    if not (dose.is_finite() and dose > 0):
+        raise ValidationFailed("Dose orale non valida.", code="dose_out_of_range", field="dose")
+    usable = sorted({s for s in strengths if s > 0}, reverse=True)
+    if not usable:
+        raise ValidationFailed(
+            "Nessun dosaggio in compresse disponibile per questo farmaco.",
+            code="no_tablet_strength",
+            field="strengths",
+        )
+    if administrations < 1:
+        raise ValidationFailed(
+            "Numero di somministrazioni non valido.", code="administrations_invalid"
+        )
+    best: tuple[tuple[Decimal, bool, int], tuple[int, ...]] | None = None
+
+    def explore(index: int, counts: tuple[int, ...], total: Decimal, tablets: int) -> None:
+        nonlocal best
+        if index == len(usable):
+            if tablets == 0:
+                return
+            key = (abs(total - dose), total > dose, tablets)
+            if best is None or key < best[0]:
+                best = (key, counts)
+            return
+        strength = usable[index]
+        limit = MAX_TABLETS_PER_DOSE - tablets
+        top = min(limit, int((dose * Decimal("1.5")) // strength) + 1)
+        for count in range(top, -1, -1):
+            explore(index + 1, (*counts, count), total + strength * count, tablets + count)
+
+    explore(0, (), Decimal(0), 0)
+    if best is None:  # pragma: no cover - a positive strength always yields a candidate
+        raise ValidationFailed("Nessuna combinazione di compresse.", code="no_tablet_strength")
+    counts = best[1]
+    per_dose = tuple((s, c) for s, c in zip(usable, counts, strict=True) if c)
+    given = sum((s * c for s, c in per_dose), Decimal(0))
+    return TabletPlan(
+        per_dose=per_dose,
+        dose_given=given,
+        deviation_pct=((given - dose) / dose * 100).quantize(Decimal("0.01")),
+        tablets_per_dose=sum(c for _, c in per_dose),
+        administrations=administrations,
+    )

@@ -1,0 +1,295 @@
+"""Chemotherapy orders: persistence only (the rules live in ``domain/``).
+
+* :class:`Measurement` — height, weight, creatinine, measured GFR, append-only; an order
+  takes the latest of each when it is computed and keeps a snapshot of them.
+* :class:`PatientDiagnosis` — the diagnoses the physician prescribes against (regimens
+  are filtered by their disease codes).
+* :class:`TherapyOrder` — one cycle of one regimen version for one patient, with its
+  state (``domain/states.py``), body assessment snapshot and provenance.
+* :class:`OrderItem` — one drug on one day of the cycle: the calculated dose, the
+  reduction or override with its reason, the final dose.
+* :class:`OrderTransition` — every state change: who, when, workstation, reason.
+
+Nothing is deleted; a signed order is read-only and is corrected by a new order that
+``supersedes`` it.
+"""
+
+from __future__ import annotations
+
+import pghistory
+import pgtrigger
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from corsia.core.models import TimeStampedModel, VersionedModel
+from corsia.prescribing.domain.states import STATE_LABELS_IT, OrderEvent, OrderState
+from corsia.regimens.domain.spec import INTENT_LABELS_IT, ROUTE_LABELS_IT, THERAPY_TYPE_LABELS_IT
+
+
+class MeasurementKind(models.TextChoices):
+    HEIGHT_CM = "height_cm", _("Altezza (cm)")
+    WEIGHT_KG = "weight_kg", _("Peso (kg)")
+    CREATININE = "serum_creatinine_mg_dl", _("Creatinina sierica (mg/dL)")
+    MEASURED_GFR = "measured_gfr_ml_min", _("GFR misurato (mL/min)")
+
+
+class Measurement(models.Model):
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="measurements"
+    )
+    kind = models.CharField(_("misura"), max_length=32, choices=MeasurementKind.choices)
+    value = models.DecimalField(_("valore"), max_digits=9, decimal_places=3)
+    measured_at = models.DateTimeField(_("rilevata il"), default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    workstation = models.CharField(max_length=120, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["patient", "kind", "-measured_at"]
+        default_permissions = ()
+        indexes = [
+            models.Index(fields=["patient", "kind", "-measured_at"], name="measurement_latest")
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(value__gt=0), name="measurement_positive")
+        ]
+        triggers = [
+            pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}={self.value}"
+
+
+@pghistory.track()
+class PatientDiagnosis(TimeStampedModel):
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="diagnoses"
+    )
+    system = models.CharField(_("sistema di codifica"), max_length=20, default="icd9cm")
+    code = models.CharField(_("codice"), max_length=12)
+    label = models.CharField(_("descrizione"), max_length=200)
+    diagnosed_on = models.DateField(_("data della diagnosi"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    is_active = models.BooleanField(_("attiva"), default=True)
+
+    class Meta:
+        ordering = ["patient", "-diagnosed_on"]
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.label}"
+
+
+def _choices(labels: dict) -> list[tuple[str, str]]:  # type: ignore[type-arg]  # StrEnum->label
+    return [(key.value, label) for key, label in labels.items()]
+
+
+@pghistory.track()
+class TherapyOrder(VersionedModel):
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="therapy_orders"
+    )
+    regimen_version = models.ForeignKey(
+        "regimens.RegimenVersion", on_delete=models.PROTECT, related_name="orders"
+    )
+    diagnosis = models.ForeignKey(
+        PatientDiagnosis, null=True, blank=True, on_delete=models.PROTECT, related_name="orders"
+    )
+    ward = models.ForeignKey(
+        "patients.Ward", null=True, blank=True, on_delete=models.PROTECT, related_name="orders"
+    )
+    state = models.CharField(
+        _("stato"), max_length=24, choices=_choices(STATE_LABELS_IT), default=OrderState.DRAFT
+    )
+    state_reason = models.TextField(_("motivo dell'ultimo cambio di stato"), blank=True)
+    cycle_number = models.PositiveSmallIntegerField(_("ciclo"))
+    line = models.PositiveSmallIntegerField(_("linea di terapia"), default=1)
+    therapy_type = models.CharField(
+        _("tipo di terapia"), max_length=24, choices=_choices(THERAPY_TYPE_LABELS_IT)
+    )
+    intent = models.CharField(_("finalità"), max_length=24, choices=_choices(INTENT_LABELS_IT))
+    start_date = models.DateField(_("inizio del ciclo"))
+    aifa_registry_code = models.CharField(_("codice registro AIFA"), max_length=40, blank=True)
+    notes = models.TextField(_("note"), blank=True)
+
+    # body assessment snapshot (the measures the doses were computed from)
+    sex = models.CharField(max_length=1)
+    age_years = models.DecimalField(max_digits=6, decimal_places=2)
+    height_cm = models.DecimalField(max_digits=6, decimal_places=2)
+    weight_kg = models.DecimalField(max_digits=6, decimal_places=2)
+    serum_creatinine_mg_dl = models.DecimalField(
+        max_digits=6, decimal_places=3, null=True, blank=True
+    )
+    measured_gfr_ml_min = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    measures_taken_at = models.DateTimeField()
+    bsa_formula = models.CharField(max_length=16, default="mosteller")
+    bsa_m2 = models.DecimalField(max_digits=6, decimal_places=4)
+    bmi = models.DecimalField(max_digits=6, decimal_places=2)
+    ideal_weight_kg = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    dosing_weight_kg = models.DecimalField(max_digits=6, decimal_places=2)
+    weight_basis = models.CharField(max_length=12)
+    creatinine_clearance_ml_min = models.DecimalField(
+        max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    renal_function_ml_min = models.DecimalField(
+        max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    paediatric_rule = models.BooleanField(default=False)
+    body_provenance = models.TextField(blank=True)
+    policy = models.JSONField(default=list)
+    warnings = models.JSONField(default=list)
+
+    prescriber = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    validated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    validated_at = models.DateTimeField(null=True, blank=True)
+    taken_in_charge_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    taken_in_charge_at = models.DateTimeField(null=True, blank=True)
+    previous_order = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates"
+    )
+    supersedes = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections"
+    )
+    signed_document_id = models.BigIntegerField(null=True, blank=True)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        default_permissions = ()
+        indexes = [
+            models.Index(fields=["state", "start_date"], name="order_state_start"),
+            models.Index(fields=["patient", "-start_date"], name="order_patient_start"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(cycle_number__gte=1), name="order_cycle_pos"),
+            models.CheckConstraint(condition=models.Q(line__gte=1), name="order_line_pos"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.regimen_version} C{self.cycle_number} ({self.patient_id})"
+
+    @property
+    def order_state(self) -> OrderState:
+        return OrderState(self.state)
+
+    @property
+    def state_label(self) -> str:
+        return STATE_LABELS_IT[OrderState(self.state)]
+
+
+class ItemStatus(models.TextChoices):
+    ACTIVE = "active", _("Attivo")
+    SUSPENDED = "suspended", _("Sospeso")
+    SKIPPED = "skipped", _("Giorno saltato")
+
+
+@pghistory.track()
+class OrderItem(models.Model):
+    order = models.ForeignKey(TherapyOrder, on_delete=models.PROTECT, related_name="items")
+    regimen_component = models.ForeignKey(
+        "regimens.RegimenComponent",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="None for a drug added outside the regimen.",
+    )
+    ingredient = models.ForeignKey(
+        "drugs.ActiveIngredient", on_delete=models.PROTECT, related_name="+"
+    )
+    sequence = models.PositiveSmallIntegerField(_("ordine di somministrazione"))
+    day_of_cycle = models.PositiveSmallIntegerField(_("giorno del ciclo"))
+    scheduled_date = models.DateField(_("data prevista"))
+    role = models.CharField(max_length=16)
+    route = models.CharField(_("via"), max_length=16, choices=_choices(ROUTE_LABELS_IT))
+    competence = models.CharField(max_length=10, default="pharmacy")
+    infusion_type = models.CharField(max_length=12, blank=True)
+    duration_minutes = models.PositiveIntegerField(null=True, blank=True)
+    interval_after_minutes = models.PositiveIntegerField(null=True, blank=True)
+    preparation = models.CharField(max_length=300, blank=True)
+    infusion_conditions = models.CharField(max_length=300, blank=True)
+
+    dose = models.DecimalField(_("dose"), max_digits=12, decimal_places=4)
+    dose_unit = models.CharField(_("unità"), max_length=8)
+    amount_unit = models.CharField(max_length=6, default="mg")
+    calculated_dose = models.DecimalField(max_digits=12, decimal_places=4)
+    uncapped_dose = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True)
+    capped = models.BooleanField(default=False)
+    reduction_percent = models.DecimalField(max_digits=5, decimal_places=2, default=0)
+    final_dose = models.DecimalField(_("dose finale"), max_digits=12, decimal_places=4)
+    deviation_reason = models.TextField(_("motivo della variazione"), blank=True)
+    status = models.CharField(max_length=10, choices=ItemStatus.choices, default=ItemStatus.ACTIVE)
+    status_reason = models.TextField(blank=True)
+    added = models.BooleanField(_("aggiunto allo schema"), default=False)
+    provenance = models.TextField(blank=True)
+    warnings = models.JSONField(default=list)
+    tablets = models.JSONField(default=list, blank=True)
+    validated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    validated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["order", "day_of_cycle", "sequence"]
+        default_permissions = ()
+        constraints = [
+            models.CheckConstraint(condition=models.Q(final_dose__gt=0), name="item_final_pos"),
+            models.CheckConstraint(
+                condition=models.Q(reduction_percent__gte=0, reduction_percent__lt=100),
+                name="item_reduction_range",
+            ),
+            models.UniqueConstraint(
+                fields=["order", "day_of_cycle", "sequence"], name="item_day_sequence_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["scheduled_date", "status"], name="item_date_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} D{self.day_of_cycle} #{self.sequence}"
+
+    @property
+    def is_deviation(self) -> bool:
+        return bool(self.added or self.reduction_percent or self.final_dose != self.calculated_dose)
+
+
+class OrderTransition(models.Model):
+    order = models.ForeignKey(TherapyOrder, on_delete=models.PROTECT, related_name="transitions")
+    from_state = models.CharField(max_length=24)
+    to_state = models.CharField(max_length=24)
+    event = models.CharField(max_length=24, choices=[(e.value, e.value) for e in OrderEvent])
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    workstation = models.CharField(max_length=120, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["order", "at", "id"]
+        default_permissions = ()
+        triggers = [
+            pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.from_state} -> {self.to_state}"
