@@ -241,6 +241,11 @@ class OrderItem(models.Model):
     status = models.CharField(max_length=10, choices=ItemStatus.choices, default=ItemStatus.ACTIVE)
     status_reason = models.TextField(blank=True)
     added = models.BooleanField(_("aggiunto allo schema"), default=False)
+    # a hard limit (archive maximum single dose, lifetime cumulative dose) the calculated
+    # dose exceeds: the order cannot be confirmed until a physician overrides it with a reason
+    block_code = models.CharField(max_length=40, blank=True)
+    block_message = models.TextField(blank=True)
+    override_reason = models.TextField(_("motivo del superamento del limite"), blank=True)
     provenance = models.TextField(blank=True)
     warnings = models.JSONField(default=list)
     tablets = models.JSONField(default=list, blank=True)
@@ -268,6 +273,10 @@ class OrderItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id} D{self.day_of_cycle} #{self.sequence}"
+
+    @property
+    def is_blocked(self) -> bool:
+        return bool(self.block_code) and not self.override_reason
 
     @property
     def is_deviation(self) -> bool:

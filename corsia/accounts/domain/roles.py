@@ -71,6 +71,9 @@ PERMISSIONS: tuple[PermissionSpec, ...] = (
     PermissionSpec("drugs", "change_drug", "Modificare l'archivio farmaci"),
     PermissionSpec("drugs", "import_drugs", "Importare i dati farmaci da una banca dati esterna"),
     PermissionSpec("prescribing", "preview_dose", "Calcolare l'anteprima delle dosi"),
+    PermissionSpec("prescribing", "view_order", "Consultare le prescrizioni di terapia"),
+    PermissionSpec("prescribing", "prescribe", "Prescrivere, modificare e confermare le terapie"),
+    PermissionSpec("prescribing", "record_measurement", "Registrare peso, altezza ed esami"),
     PermissionSpec("administration", "view_pumps", "Consultare il cruscotto pompe"),
     PermissionSpec("administration", "program_pump", "Programmare una pompa infusionale"),
     PermissionSpec("administration", "manage_pumps", "Registrare le pompe infusionali del reparto"),
@@ -151,6 +154,15 @@ for _role in (Role.PHARMACIST, Role.ADMINISTRATOR):
 # Dose preview (calculation only, nothing saved): every clinical role.
 for _role in (Role.PHYSICIAN, Role.PHARMACIST, Role.NURSE, Role.TECHNICIAN):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"prescribing.preview_dose"}
+# Chemotherapy orders: every clinical role reads them; physicians prescribe; physicians
+# and nurses record measures. Who fires each state change is the state machine's rule.
+for _role in (Role.PHYSICIAN, Role.PHARMACIST, Role.NURSE, Role.TECHNICIAN, Role.COORDINATOR):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"prescribing.view_order"}
+ROLE_PERMISSIONS[Role.PHYSICIAN] = ROLE_PERMISSIONS[Role.PHYSICIAN] | {
+    "prescribing.prescribe",
+    "prescribing.record_measurement",
+}
+ROLE_PERMISSIONS[Role.NURSE] = ROLE_PERMISSIONS[Role.NURSE] | {"prescribing.record_measurement"}
 # Infusion pumps (corsia.administration): the ward sees them, nurses program them.
 for _role in (Role.NURSE, Role.PHYSICIAN, Role.COORDINATOR):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"administration.view_pumps"}

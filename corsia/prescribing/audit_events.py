@@ -1,0 +1,26 @@
+"""Audit events of measurements and chemotherapy orders (registered once)."""
+
+from __future__ import annotations
+
+from corsia.audit.domain.events import register
+
+MEASUREMENT_RECORDED = register("prescribing.measurement_recorded", "Misura registrata")
+DIAGNOSIS_RECORDED = register("prescribing.diagnosis_recorded", "Diagnosi registrata")
+ORDER_CREATED = register("prescribing.order_created", "Prescrizione creata")
+ORDER_RECALCULATED = register("prescribing.order_recalculated", "Dosi ricalcolate")
+ORDER_ITEM_ADJUSTED = register(
+    "prescribing.item_adjusted", "Dose modificata rispetto allo schema", reason_required=True
+)
+ORDER_ITEM_STATUS = register(
+    "prescribing.item_status", "Farmaco o giorno sospeso/riattivato", reason_required=True
+)
+ORDER_ITEM_ADDED = register(
+    "prescribing.item_added", "Farmaco aggiunto allo schema", reason_required=True
+)
+ORDER_DAY_MOVED = register(
+    "prescribing.day_moved", "Giorno di terapia spostato", reason_required=True
+)
+ORDER_TRANSITION = register("prescribing.order_transition", "Cambio di stato della prescrizione")
+ORDER_DUPLICATED = register("prescribing.order_duplicated", "Ciclo duplicato")
+ORDER_SIGNED = register("prescribing.order_signed", "Prescrizione firmata digitalmente")
+ORDER_UPDATED = register("prescribing.order_updated", "Dati generali della prescrizione")

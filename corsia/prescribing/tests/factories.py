@@ -1,0 +1,80 @@
+"""Test factories for orders: a validated FOLFOX-4 from the preloaded library and a
+patient with recorded measures. Shared with the compounding and administration tests."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from corsia.accounts.models import User
+from corsia.demo.patients import DemoPerson
+from corsia.patients import services as patient_services
+from corsia.patients.models import Patient
+from corsia.prescribing import services
+from corsia.regimens import data
+from corsia.regimens import services as regimen_services
+from corsia.regimens.models import RegimenVersion
+from corsia.regimens.tests.factories import make_ingredients
+
+
+def library_version(code: str, *, approvers: tuple[User, User]) -> RegimenVersion:
+    """Load one regimen of the preloaded library and validate it (two approvals)."""
+    spec = next(s for s in data.specs() if s.code == code)
+    make_ingredients(c.ingredient for c in spec.components)
+    regimen_services.regimen_library_load(specs=[spec])
+    version = RegimenVersion.objects.get(regimen__code=code, number=1)
+    for user in approvers:
+        regimen_services.regimen_approve(actor=user, version_id=version.pk)
+    version.refresh_from_db()
+    return version
+
+
+def measured_patient(
+    *,
+    registrar: User,
+    physician: User,
+    height_cm: str = "180",
+    weight_kg: str = "80",
+    creatinine: str | None = "0.9",
+    measured_days_ago: int = 0,
+    **fields: Any,
+) -> Patient:
+    """A patient (M, born 1961-05-04) with height, weight and creatinine recorded."""
+    values = {
+        "surname": "Bianchi",
+        "given_names": "Carlo",
+        "sex": "M",
+        "date_of_birth": date(1961, 5, 4),
+        "place_of_birth": "H501",
+        **fields,
+    }
+    if "codice_fiscale" not in fields:
+        values["codice_fiscale"] = DemoPerson(
+            surname=values["surname"],
+            given_names=values["given_names"],
+            sex=values["sex"],
+            date_of_birth=values["date_of_birth"],
+            birthplace="Roma",
+        ).codice_fiscale
+    patient = patient_services.patient_create(
+        actor=registrar, workstation=None, data=patient_services.PatientInput(**values)
+    )
+    when = timezone.now() - timedelta(days=measured_days_ago)
+    for kind, value in (
+        ("height_cm", height_cm),
+        ("weight_kg", weight_kg),
+        ("serum_creatinine_mg_dl", creatinine),
+    ):
+        if value is not None:
+            services.measurement_record(
+                actor=physician,
+                workstation=None,
+                patient_id=patient.pk,
+                kind=kind,
+                value=Decimal(value),
+                measured_at=when,
+            )
+    return patient
