@@ -19,6 +19,8 @@ from corsia.core.problems import problem_from_error, problem_response
 from corsia.drugs.api import router as drugs_router
 from corsia.patients.api import router as patients_router
 from corsia.prescribing.api import router as dosing_router
+from corsia.prescribing.api_orders import measurements_router
+from corsia.prescribing.api_orders import router as orders_router
 from corsia.regimens.api import router as regimens_router
 from corsia.regimens.api import trials_router
 
@@ -73,6 +75,8 @@ api.add_router("/regimens", regimens_router)
 api.add_router("/trials", trials_router)
 api.add_router("/drugs", drugs_router)
 api.add_router("/dosing", dosing_router)
+api.add_router("/orders", orders_router)
+api.add_router("/measurements", measurements_router)
 api.add_router("/administration", administration_router)
 api.add_router("/patients", patients_router)
 api.add_router("/audit", audit_router)

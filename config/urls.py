@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("regimens/", include("corsia.regimens.urls")),
+    path("prescribing/", include("corsia.prescribing.urls")),
     path("drugs/", include("corsia.drugs.urls")),
     path("administration/", include("corsia.administration.urls")),
     path("patients/", include("corsia.patients.urls")),

@@ -33,3 +33,10 @@ def demo_hospital() -> Iterator[str]:
     yield f"demo wards, beds and chairs: {demo_patients.ensure_wards()} created"
     coordinator = User.objects.get(username="coordinatore")
     yield f"demo patients: {demo_patients.ensure_demo_patients(actor=coordinator)} created"
+    from corsia.prescribing.demo import ensure_demo_clinical
+
+    yield ensure_demo_clinical(
+        physician=User.objects.get(username="medico"),
+        validator=User.objects.get(username="medico2"),
+        pharmacist=User.objects.get(username="farmacista"),
+    )

@@ -25,7 +25,12 @@ from django.utils.translation import gettext_lazy as _
 
 from corsia.core.models import TimeStampedModel, VersionedModel
 from corsia.prescribing.domain.states import STATE_LABELS_IT, OrderEvent, OrderState
-from corsia.regimens.domain.spec import INTENT_LABELS_IT, ROUTE_LABELS_IT, THERAPY_TYPE_LABELS_IT
+from corsia.regimens.domain.spec import (
+    INTENT_LABELS_IT,
+    ROLE_LABELS_IT,
+    ROUTE_LABELS_IT,
+    THERAPY_TYPE_LABELS_IT,
+)
 
 
 class MeasurementKind(models.TextChoices):
@@ -220,7 +225,7 @@ class OrderItem(models.Model):
     sequence = models.PositiveSmallIntegerField(_("ordine di somministrazione"))
     day_of_cycle = models.PositiveSmallIntegerField(_("giorno del ciclo"))
     scheduled_date = models.DateField(_("data prevista"))
-    role = models.CharField(max_length=16)
+    role = models.CharField(max_length=16, choices=_choices(ROLE_LABELS_IT))
     route = models.CharField(_("via"), max_length=16, choices=_choices(ROUTE_LABELS_IT))
     competence = models.CharField(max_length=10, default="pharmacy")
     infusion_type = models.CharField(max_length=12, blank=True)
@@ -302,3 +307,11 @@ class OrderTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id}: {self.from_state} -> {self.to_state}"
+
+    @property
+    def from_label(self) -> str:
+        return STATE_LABELS_IT[OrderState(self.from_state)]
+
+    @property
+    def to_label(self) -> str:
+        return STATE_LABELS_IT[OrderState(self.to_state)]

@@ -499,6 +499,13 @@ def order_create(
                 code="diagnosis_other_patient",
                 field="diagnosis_id",
             )
+        if ward_id is None:  # the ward of the patient's current encounter, if any
+            ward_id = (
+                patient.encounters.filter(state="active")
+                .order_by("-admitted_at")
+                .values_list("ward_id", flat=True)
+                .first()
+            )
         order = TherapyOrder(
             patient=patient,
             regimen_version=version,

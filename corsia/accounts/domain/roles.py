@@ -172,8 +172,8 @@ for _role in (Role.COORDINATOR, Role.IT_STAFF, Role.ADMINISTRATOR):
 
 # Where each role lands after login: a URL name (its worklist).
 ROLE_LANDING: dict[Role, str] = {
-    Role.PHYSICIAN: "patients:search",
-    Role.PHARMACIST: "patients:search",
+    Role.PHYSICIAN: "prescribing:worklist",
+    Role.PHARMACIST: "prescribing:pharmacy",
     Role.TECHNICIAN: "patients:search",
     Role.NURSE: "patients:search",
     Role.COORDINATOR: "patients:search",

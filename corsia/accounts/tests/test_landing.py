@@ -11,8 +11,8 @@ from corsia.accounts.tests.fixture_types import MakeUser
 
 # The worklist each role expects (written out, not read from the code under test).
 EXPECTED = {
-    Role.PHYSICIAN: "patients:search",
-    Role.PHARMACIST: "patients:search",
+    Role.PHYSICIAN: "prescribing:worklist",
+    Role.PHARMACIST: "prescribing:pharmacy",
     Role.TECHNICIAN: "patients:search",
     Role.NURSE: "patients:search",
     Role.COORDINATOR: "patients:search",

@@ -22,9 +22,12 @@ def test_physician_finds_a_patient_by_codice_fiscale_and_opens_the_summary(
     ensure_demo_patients(actor=User.objects.get(username="coordinatore"))
     patient = Patient.objects.exclude(codice_fiscale="").order_by("pk").first()
     assert patient is not None
-    # when the physician logs in, lands on the patient search and types the CF + Enter
+    # when the physician logs in (landing on the worklist), opens the patient search and
+    # types the CF + Enter
     log_in(page, "medico", demo_users)
-    assert page.url.endswith("/patients/"), page.url
+    assert page.url.endswith("/prescribing/"), page.url
+    page.get_by_role("link", name="Pazienti").click()
+    page.wait_for_load_state("load")
     search = page.get_by_label("Cognome e nome, codice fiscale, STP/ENI, MRN o braccialetto")
     expect(search).to_be_focused()
     search.fill(patient.codice_fiscale.lower())

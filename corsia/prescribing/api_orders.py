@@ -1,0 +1,289 @@
+"""Orders API: ``/api/v1/orders`` and ``/api/v1/measurements``.
+
+Thin: every write goes through :mod:`corsia.prescribing.services` (permission, state
+machine, audit), every read through :mod:`corsia.prescribing.selectors` (access log).
+No ``from __future__ import annotations`` (ninja resolves annotations at runtime).
+"""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+from pydantic import Field
+
+from corsia.core.access import api_perm
+from corsia.prescribing import selectors, services
+from corsia.prescribing.models import OrderItem, TherapyOrder
+
+router = Router(tags=["orders"])
+measurements_router = Router(tags=["orders"])
+
+
+class ItemOut(Schema):
+    id: int
+    day_of_cycle: int
+    scheduled_date: date
+    sequence: int
+    ingredient: str
+    ingredient_name: str
+    role: str
+    route: str
+    competence: str
+    dose: Decimal
+    dose_unit: str
+    calculated_dose: Decimal
+    final_dose: Decimal
+    amount_unit: str
+    reduction_percent: Decimal
+    deviation_reason: str
+    status: str
+    capped: bool
+    blocked: bool
+    block_code: str
+    added: bool
+    duration_minutes: int | None
+    warnings: list[dict[str, str]]
+
+
+class OrderOut(Schema):
+    id: int
+    version: int
+    patient_id: int
+    regimen: str
+    regimen_version: int
+    cycle_number: int
+    line: int
+    intent: str
+    state: str
+    state_label: str
+    start_date: date
+    bsa_m2: Decimal
+    bsa_formula: str
+    bmi: Decimal
+    weight_kg: Decimal
+    height_cm: Decimal
+    creatinine_clearance_ml_min: Decimal | None
+    prescriber: str
+    validated_by: str | None
+    warnings: list[dict[str, str]]
+    items: list[ItemOut]
+
+
+class OrderSummaryOut(Schema):
+    id: int
+    patient_id: int
+    regimen: str
+    cycle_number: int
+    state: str
+    first_date: date
+    drugs: int
+
+
+def _item(item: OrderItem) -> ItemOut:
+    return ItemOut(
+        id=item.pk,
+        day_of_cycle=item.day_of_cycle,
+        scheduled_date=item.scheduled_date,
+        sequence=item.sequence,
+        ingredient=item.ingredient.code,
+        ingredient_name=item.ingredient.name_it,
+        role=item.role,
+        route=item.route,
+        competence=item.competence,
+        dose=item.dose,
+        dose_unit=item.dose_unit,
+        calculated_dose=item.calculated_dose,
+        final_dose=item.final_dose,
+        amount_unit=item.amount_unit,
+        reduction_percent=item.reduction_percent,
+        deviation_reason=item.deviation_reason,
+        status=item.status,
+        capped=item.capped,
+        blocked=item.is_blocked,
+        block_code=item.block_code,
+        added=item.added,
+        duration_minutes=item.duration_minutes,
+        warnings=item.warnings,
+    )
+
+
+def _order(order: TherapyOrder) -> OrderOut:
+    return OrderOut(
+        id=order.pk,
+        version=order.version,
+        patient_id=order.patient_id,
+        regimen=order.regimen_version.regimen.code,
+        regimen_version=order.regimen_version.number,
+        cycle_number=order.cycle_number,
+        line=order.line,
+        intent=order.intent,
+        state=order.state,
+        state_label=order.state_label,
+        start_date=order.start_date,
+        bsa_m2=order.bsa_m2,
+        bsa_formula=order.bsa_formula,
+        bmi=order.bmi,
+        weight_kg=order.weight_kg,
+        height_cm=order.height_cm,
+        creatinine_clearance_ml_min=order.creatinine_clearance_ml_min,
+        prescriber=order.prescriber.username,
+        validated_by=order.validated_by.username if order.validated_by else None,
+        warnings=order.warnings,
+        items=[_item(i) for i in order.items.all()],
+    )
+
+
+def _ws(request: HttpRequest) -> Any:
+    return getattr(request, "workstation", None)
+
+
+def _read(request: HttpRequest, order_id: int) -> OrderOut:
+    order = selectors.order_view(
+        user=request.user, order_id=order_id, workstation=_ws(request), channel="api"
+    )
+    return _order(order)
+
+
+class OrderIn(Schema):
+    patient_id: int
+    regimen_version_id: int
+    start_date: date
+    cycle_number: int = Field(default=1, ge=1)
+    line: int = Field(default=1, ge=1)
+    diagnosis_id: int | None = None
+    bsa_formula: str = "mosteller"
+
+
+class TransitionIn(Schema):
+    event: str
+    reason: str = ""
+    expected_version: int | None = None
+
+
+class AdjustIn(Schema):
+    reason: str = ""
+    reduction_percent: Decimal | None = None
+    final_dose: Decimal | None = None
+    override_reason: str = ""
+    expected_version: int | None = None
+
+
+class MeasurementIn(Schema):
+    patient_id: int
+    kind: str
+    value: Decimal
+    measured_at: datetime | None = None
+
+
+class MeasurementOut(Schema):
+    id: int
+    patient_id: int
+    kind: str
+    value: Decimal
+    measured_at: datetime
+
+
+@router.get("", response=list[OrderSummaryOut])
+@api_perm(services.VIEW)
+def order_list(request: HttpRequest, day: date, days_ahead: int = 0) -> list[OrderSummaryOut]:
+    """Open orders with a drug scheduled between ``day`` and ``day + days_ahead``."""
+    rows = selectors.physician_worklist(user=request.user, day=day, days_ahead=days_ahead)
+    return [
+        OrderSummaryOut(
+            id=r.order.pk,
+            patient_id=r.order.patient_id,
+            regimen=r.order.regimen_version.regimen.code,
+            cycle_number=r.order.cycle_number,
+            state=r.order.state,
+            first_date=r.first_date,
+            drugs=r.drugs,
+        )
+        for r in rows
+    ]
+
+
+@router.post("", response={201: OrderOut})
+@api_perm(services.PRESCRIBE)
+def order_create(request: HttpRequest, payload: OrderIn) -> Status[OrderOut]:
+    order = services.order_create(
+        actor=request.user,
+        workstation=_ws(request),
+        patient_id=payload.patient_id,
+        regimen_version_id=payload.regimen_version_id,
+        start_date=payload.start_date,
+        cycle_number=payload.cycle_number,
+        line=payload.line,
+        diagnosis_id=payload.diagnosis_id,
+        bsa_formula=payload.bsa_formula,
+    )
+    return Status(201, _read(request, order.pk))
+
+
+@router.get("/{order_id}", response=OrderOut)
+@api_perm(services.VIEW)
+def order_get(request: HttpRequest, order_id: int) -> OrderOut:
+    return _read(request, order_id)
+
+
+@router.post("/{order_id}/transitions", response=OrderOut)
+@api_perm(services.VIEW)
+def order_transition(request: HttpRequest, order_id: int, payload: TransitionIn) -> OrderOut:
+    """Fire an event of the order's state machine (confirm, send, validate, take_charge…)."""
+    services.order_transition(
+        actor=request.user,
+        workstation=_ws(request),
+        order_id=order_id,
+        event=payload.event,
+        expected_version=payload.expected_version,
+        reason=payload.reason,
+    )
+    return _read(request, order_id)
+
+
+@router.post("/{order_id}/items/{item_id}/adjust", response=OrderOut)
+@api_perm(services.PRESCRIBE)
+def item_adjust(request: HttpRequest, order_id: int, item_id: int, payload: AdjustIn) -> OrderOut:
+    services.order_item_adjust(
+        actor=request.user,
+        workstation=_ws(request),
+        order_id=order_id,
+        item_id=item_id,
+        reason=payload.reason,
+        reduction_percent=payload.reduction_percent,
+        final_dose=payload.final_dose,
+        override_reason=payload.override_reason,
+        expected_version=payload.expected_version,
+    )
+    return _read(request, order_id)
+
+
+@router.post("/{order_id}/recalculate", response=OrderOut)
+@api_perm(services.PRESCRIBE)
+def order_recalculate(request: HttpRequest, order_id: int) -> OrderOut:
+    services.order_recalculate(actor=request.user, workstation=_ws(request), order_id=order_id)
+    return _read(request, order_id)
+
+
+@measurements_router.post("", response={201: MeasurementOut})
+@api_perm(services.RECORD_MEASUREMENT)
+def measurement_create(request: HttpRequest, payload: MeasurementIn) -> Status[MeasurementOut]:
+    row = services.measurement_record(
+        actor=request.user,
+        workstation=_ws(request),
+        patient_id=payload.patient_id,
+        kind=payload.kind,
+        value=payload.value,
+        measured_at=payload.measured_at,
+    )
+    return Status(
+        201,
+        MeasurementOut(
+            id=row.pk,
+            patient_id=row.patient_id,
+            kind=row.kind,
+            value=row.value,
+            measured_at=row.measured_at,
+        ),
+    )

@@ -1,0 +1,189 @@
+"""Reads of chemotherapy orders. Reading one patient's order writes the access log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
+
+from corsia.audit.services import access_log_record
+from corsia.core.domain.errors import NotFound, PermissionRefused
+from corsia.drugs.models import Interaction
+from corsia.prescribing.domain.states import OrderState
+from corsia.prescribing.models import OrderItem, TherapyOrder
+from corsia.prescribing.services import VIEW
+
+S = OrderState
+# What the pharmacy works on, in the order of the day's work.
+PHARMACY_STATES = (
+    S.SENT_TO_PHARMACY,
+    S.VALIDATED,
+    S.TAKEN_IN_CHARGE,
+    S.IN_PREPARATION,
+    S.PREPARED,
+)
+# Orders not yet sent: the pharmacy's potential workload.
+POTENTIAL_STATES = (S.DRAFT, S.CONFIRMED, S.RETURNED_TO_PRESCRIBER)
+OPEN_STATES = tuple(s for s in S if s not in (S.ADMINISTERED, S.CANCELLED))
+
+
+def _require(user: Any) -> None:
+    if not user.has_perm(VIEW):
+        raise PermissionRefused("Non hai accesso alle prescrizioni.")
+
+
+def _with_lines(orders: QuerySet[TherapyOrder]) -> QuerySet[TherapyOrder]:
+    return orders.select_related(
+        "patient", "regimen_version__regimen", "prescriber", "ward"
+    ).prefetch_related(
+        Prefetch(
+            "items",
+            queryset=OrderItem.objects.select_related("ingredient").order_by(
+                "day_of_cycle", "sequence"
+            ),
+        )
+    )
+
+
+def order_get(*, user: Any, order_id: int) -> TherapyOrder:
+    """The order with its lines, without logging (for forms and checks)."""
+    _require(user)
+    order = _with_lines(TherapyOrder.objects.filter(pk=order_id)).first()
+    if order is None:
+        raise NotFound("Prescrizione inesistente.", code="order_not_found")
+    return order
+
+
+def order_view(*, user: Any, order_id: int, workstation: Any, channel: str = "web") -> TherapyOrder:
+    order = order_get(user=user, order_id=order_id)
+    access_log_record(
+        user=user,
+        patient_id=order.patient_id,
+        what=f"prescrizione {order.pk}",
+        workstation=workstation,
+        channel=channel,
+    )
+    return order
+
+
+def patient_orders(*, user: Any, patient_id: int) -> QuerySet[TherapyOrder]:
+    _require(user)
+    return (
+        TherapyOrder.objects.filter(patient_id=patient_id)
+        .select_related("regimen_version__regimen")
+        .order_by("-start_date", "-id")
+    )
+
+
+@dataclass(frozen=True)
+class WorklistRow:
+    order: TherapyOrder
+    first_date: date
+    drugs: int
+
+
+def _rows(orders: QuerySet[TherapyOrder], start: date, end: date) -> list[WorklistRow]:
+    annotated = (
+        orders.annotate(
+            first_date=Min(
+                "items__scheduled_date",
+                filter=Q(items__scheduled_date__gte=start, items__scheduled_date__lte=end),
+            ),
+            drugs=Count(
+                "items",
+                filter=Q(
+                    items__scheduled_date__gte=start,
+                    items__scheduled_date__lte=end,
+                    items__status="active",
+                ),
+            ),
+        )
+        .filter(first_date__isnull=False)
+        .select_related("patient", "regimen_version__regimen", "prescriber", "ward")
+        .order_by("first_date", "patient__surname", "id")
+    )
+    return [WorklistRow(order=o, first_date=o.first_date, drugs=o.drugs) for o in annotated]
+
+
+def physician_worklist(
+    *, user: Any, day: date, days_ahead: int = 7, mine_only: bool = False
+) -> list[WorklistRow]:
+    """Today's and the coming days' orders that are still open, earliest first."""
+    _require(user)
+    orders = TherapyOrder.objects.filter(state__in=[s.value for s in OPEN_STATES])
+    if mine_only:
+        orders = orders.filter(prescriber=user)
+    return _rows(orders, day, day + timedelta(days=days_ahead))
+
+
+def pharmacy_queue(*, user: Any, day: date, days_ahead: int = 0) -> dict[str, list[WorklistRow]]:
+    """The pharmacy's orders for the day: those sent to it, and the potential workload."""
+    _require(user)
+    end = day + timedelta(days=days_ahead)
+    return {
+        "pharmacy": _rows(
+            TherapyOrder.objects.filter(state__in=[s.value for s in PHARMACY_STATES]), day, end
+        ),
+        "potential": _rows(
+            TherapyOrder.objects.filter(state__in=[s.value for s in POTENTIAL_STATES]), day, end
+        ),
+    }
+
+
+@dataclass(frozen=True)
+class InteractionWarning:
+    drug_a: str
+    drug_b: str
+    severity: str
+    text: str
+
+
+def order_interactions(order: TherapyOrder, *, window_days: int = 28) -> list[InteractionWarning]:
+    """Interactions among every drug active for the patient around this cycle (this order
+    and the patient's other open orders within ``window_days``)."""
+    start = order.start_date - timedelta(days=window_days)
+    end = order.start_date + timedelta(days=window_days)
+    ingredient_ids = set(
+        OrderItem.objects.filter(
+            order__patient_id=order.patient_id,
+            status="active",
+            scheduled_date__gte=start,
+            scheduled_date__lte=end,
+        )
+        .exclude(order__state__in=[S.CANCELLED.value])
+        .values_list("ingredient_id", flat=True)
+    )
+    if len(ingredient_ids) < 2:
+        return []
+    rows = Interaction.objects.filter(
+        ingredient_a_id__in=ingredient_ids, ingredient_b_id__in=ingredient_ids
+    ).select_related("ingredient_a", "ingredient_b")
+    return [
+        InteractionWarning(
+            drug_a=row.ingredient_a.name_it,
+            drug_b=row.ingredient_b.name_it,
+            severity=row.severity,
+            text=row.effect,
+        )
+        for row in rows
+    ]
+
+
+def fluid_load_ml(order: TherapyOrder, day: date) -> Decimal | None:
+    """Estimated infusion volume of the day, from the carrier volumes written on each
+    line (e.g. "glucosio 5% 250 mL"); None when no line states a volume."""
+    import re
+
+    total = Decimal(0)
+    found = False
+    for item in order.items.all():
+        if item.scheduled_date != day or item.status != "active":
+            continue
+        match = re.search(r"(\d+(?:[.,]\d+)?)\s*mL", item.preparation)
+        if match:
+            total += Decimal(match.group(1).replace(",", "."))
+            found = True
+    return total if found else None

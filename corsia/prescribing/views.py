@@ -1,0 +1,436 @@
+"""Pages of prescribing: physician worklist, a patient's therapy, the prescription page,
+the pharmacy's queue. Thin: reads through selectors, writes through services."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.views.decorators.http import require_GET, require_POST
+
+from corsia.core.access import require_perm
+from corsia.core.domain.errors import CorsiaError, NotFound, ValidationFailed
+from corsia.patients import selectors as patient_selectors
+from corsia.prescribing import selectors, services
+from corsia.prescribing.domain.order_lines import display_unit, reduced_dose
+from corsia.prescribing.domain.states import (
+    EVENT_LABELS_IT,
+    EVENT_ROLES,
+    REASON_REQUIRED,
+    TRANSITIONS,
+    OrderEvent,
+    OrderState,
+    can_physician_edit,
+)
+from corsia.prescribing.models import MeasurementKind, PatientDiagnosis, TherapyOrder
+from corsia.regimens.domain.spec import INTENT_LABELS_IT
+from corsia.regimens.models import RegimenVersion
+
+VIEW = services.VIEW
+PRESCRIBE = services.PRESCRIBE
+MEASURE = services.RECORD_MEASUREMENT
+
+
+def _ws(request: HttpRequest) -> Any:
+    return getattr(request, "workstation", None)
+
+
+def _decimal(raw: str | None, field: str) -> Decimal | None:
+    if raw is None or not raw.strip():
+        return None
+    try:
+        value = Decimal(raw.strip().replace(",", "."))
+    except InvalidOperation:
+        raise ValidationFailed(
+            f"Valore numerico non valido: «{raw}».", code="number_invalid", field=field
+        ) from None
+    if not value.is_finite():
+        raise ValidationFailed("Valore numerico non valido.", code="number_invalid", field=field)
+    return value
+
+
+def _version(request: HttpRequest) -> int | None:
+    raw = request.POST.get("version", "")
+    return int(raw) if raw.isdigit() else None
+
+
+def _today(request: HttpRequest) -> date:
+    try:
+        return parse_date(request.GET.get("day", "")) or timezone.localdate()
+    except ValueError:
+        return timezone.localdate()
+
+
+@require_perm(VIEW)
+@require_GET
+def worklist(request: HttpRequest) -> HttpResponse:
+    day = _today(request)
+    mine = request.GET.get("mine") == "1"
+    rows = selectors.physician_worklist(user=request.user, day=day, mine_only=mine)
+    return render(
+        request,
+        "prescribing/worklist.html",
+        {"rows": rows, "day": day, "mine": mine, "today": timezone.localdate()},
+    )
+
+
+@require_perm(VIEW)
+@require_GET
+def pharmacy(request: HttpRequest) -> HttpResponse:
+    day = _today(request)
+    queue = selectors.pharmacy_queue(user=request.user, day=day)
+    template = (
+        "prescribing/partials/pharmacy_table.html"
+        if getattr(request, "htmx", False)
+        else "prescribing/pharmacy.html"
+    )
+    return render(request, template, {"queue": queue, "day": day})
+
+
+def _regimens_for(diagnosis_code: str | None) -> list[RegimenVersion]:
+    versions = (
+        RegimenVersion.objects.filter(status="validated", regimen__is_active=True)
+        .select_related("regimen")
+        .prefetch_related("diseases")
+        .order_by("regimen__code")
+    )
+    if not diagnosis_code:
+        return list(versions)
+    code = diagnosis_code.replace(".", "")
+    return [
+        v
+        for v in versions
+        if any(
+            code.startswith(d.code.replace(".", "")) or d.code.replace(".", "").startswith(code)
+            for d in v.diseases.all()
+        )
+    ]
+
+
+@require_perm(VIEW)
+@require_GET
+def patient_therapy(request: HttpRequest, patient_id: int) -> HttpResponse:
+    try:
+        view = patient_selectors.patient_view(
+            user=request.user,
+            patient_id=patient_id,
+            what="terapie del paziente",
+            workstation=_ws(request),
+        )
+    except NotFound:
+        raise Http404 from None
+    patient = view.patient
+    diagnoses = list(PatientDiagnosis.objects.filter(patient=patient, is_active=True))
+    chosen = request.GET.get("diagnosis", "")
+    diagnosis = next((d for d in diagnoses if str(d.pk) == chosen), None)
+    if diagnosis is None and diagnoses:
+        diagnosis = diagnoses[0]
+    latest = services.latest_measures(patient.pk)
+    orders = selectors.patient_orders(user=request.user, patient_id=patient.pk)
+    last = orders.first()
+    return render(
+        request,
+        "prescribing/patient.html",
+        {
+            "view": view,
+            "patient": patient,
+            "diagnoses": diagnoses,
+            "diagnosis": diagnosis,
+            "regimens": _regimens_for(diagnosis.code if diagnosis else None),
+            "latest": latest,
+            "orders": orders[:30],
+            "kinds": MeasurementKind.choices,
+            "today": timezone.localdate(),
+            "next_cycle": (last.cycle_number + 1) if last else 1,
+            "intents": INTENT_LABELS_IT.items(),
+        },
+    )
+
+
+@require_perm(MEASURE)
+@require_POST
+def measure(request: HttpRequest, patient_id: int) -> HttpResponse:
+    try:
+        recorded = 0
+        for kind, _label in MeasurementKind.choices:
+            value = _decimal(request.POST.get(kind), kind)
+            if value is not None:
+                services.measurement_record(
+                    actor=request.user,
+                    workstation=_ws(request),
+                    patient_id=patient_id,
+                    kind=kind,
+                    value=value,
+                )
+                recorded += 1
+        if not recorded:
+            raise ValidationFailed("Inserire almeno una misura.", code="measurement_empty")
+    except CorsiaError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Misure registrate.")
+    return redirect("prescribing:patient", patient_id=patient_id)
+
+
+@require_perm(PRESCRIBE)
+@require_POST
+def diagnosis_add(request: HttpRequest, patient_id: int) -> HttpResponse:
+    try:
+        services.diagnosis_record(
+            actor=request.user,
+            workstation=_ws(request),
+            patient_id=patient_id,
+            code=request.POST.get("code", ""),
+            label=request.POST.get("label", ""),
+        )
+    except CorsiaError as exc:
+        messages.error(request, exc.message)
+    return redirect("prescribing:patient", patient_id=patient_id)
+
+
+@require_perm(PRESCRIBE)
+@require_POST
+def order_new(request: HttpRequest, patient_id: int) -> HttpResponse:
+    post = request.POST
+    try:
+        start = parse_date(post.get("start_date", ""))
+        if start is None:
+            raise ValidationFailed(
+                "Indicare la data di inizio del ciclo.", code="start_required", field="start_date"
+            )
+        version_raw = post.get("regimen_version", "")
+        if not version_raw.isdigit():
+            raise ValidationFailed(
+                "Scegliere lo schema di terapia.", code="regimen_required", field="regimen_version"
+            )
+        diagnosis = post.get("diagnosis", "")
+        order = services.order_create(
+            actor=request.user,
+            workstation=_ws(request),
+            patient_id=patient_id,
+            regimen_version_id=int(version_raw),
+            start_date=start,
+            cycle_number=int(post.get("cycle_number") or 1),
+            line=int(post.get("line") or 1),
+            diagnosis_id=int(diagnosis) if diagnosis.isdigit() else None,
+            intent=post.get("intent") or None,
+            bsa_formula=post.get("bsa_formula") or "mosteller",
+        )
+    except (CorsiaError, ValueError) as exc:
+        messages.error(request, getattr(exc, "message", "Dati non validi."))
+        return redirect("prescribing:patient", patient_id=patient_id)
+    return redirect("prescribing:order", order_id=order.pk)
+
+
+def _actions(request: HttpRequest, order: TherapyOrder) -> list[dict[str, Any]]:
+    from corsia.accounts.selectors import user_roles
+
+    roles = user_roles(request.user)  # type: ignore[arg-type]  # require_perm: authenticated
+    state = OrderState(order.state)
+    actions = []
+    for (source, event), _target in TRANSITIONS.items():
+        if source is not state or not (EVENT_ROLES[event] & roles):
+            continue
+        if event is OrderEvent.VALIDATE and order.prescriber_id == request.user.pk:
+            continue
+        actions.append(
+            {
+                "event": event.value,
+                "label": EVENT_LABELS_IT[event].capitalize(),
+                "reason": event in REASON_REQUIRED,
+                "danger": event in (OrderEvent.CANCEL, OrderEvent.SUSPEND),
+            }
+        )
+    return actions
+
+
+def _days(order: TherapyOrder) -> list[dict[str, Any]]:
+    days: dict[int, dict[str, Any]] = {}
+    for item in order.items.all():
+        day = days.setdefault(
+            item.day_of_cycle,
+            {"number": item.day_of_cycle, "date": item.scheduled_date, "items": []},
+        )
+        day["items"].append(item)
+    return [days[k] for k in sorted(days)]
+
+
+@require_perm(VIEW)
+@require_GET
+def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
+    try:
+        order = selectors.order_view(user=request.user, order_id=order_id, workstation=_ws(request))
+    except NotFound:
+        raise Http404 from None
+    editable = (
+        request.user.has_perm(PRESCRIBE)
+        and can_physician_edit(OrderState(order.state))
+        and order.signed_at is None
+    )
+    first_day = min((i.scheduled_date for i in order.items.all()), default=order.start_date)
+    return render(
+        request,
+        "prescribing/order.html",
+        {
+            "order": order,
+            "days": _days(order),
+            "editable": editable,
+            "actions": _actions(request, order),
+            "transitions": order.transitions.select_related("actor"),
+            "interactions": selectors.order_interactions(order),
+            "fluid_ml": selectors.fluid_load_ml(order, first_day),
+            "regimen": order.regimen_version,
+            "intent_label": INTENT_LABELS_IT.get(order.intent, order.intent),  # type: ignore[call-overload]  # str key into StrEnum map
+            "unit": display_unit,
+        },
+    )
+
+
+@require_perm(VIEW)
+@require_POST
+def order_transition(request: HttpRequest, order_id: int) -> HttpResponse:
+    try:
+        order = services.order_transition(
+            actor=request.user,
+            workstation=_ws(request),
+            order_id=order_id,
+            event=request.POST.get("event", ""),
+            expected_version=_version(request),
+            reason=request.POST.get("reason", ""),
+        )
+    except CorsiaError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Prescrizione: {order.state_label.lower()}.")
+    return redirect("prescribing:order", order_id=order_id)
+
+
+@require_perm(PRESCRIBE)
+@require_POST
+def item_adjust(request: HttpRequest, order_id: int, item_id: int) -> HttpResponse:
+    try:
+        reduction = _decimal(request.POST.get("reduction_percent"), "reduction_percent")
+        final = _decimal(request.POST.get("final_dose"), "final_dose")
+        services.order_item_adjust(
+            actor=request.user,
+            workstation=_ws(request),
+            order_id=order_id,
+            item_id=item_id,
+            reason=request.POST.get("reason", ""),
+            reduction_percent=reduction if final is None else None,
+            final_dose=final,
+            override_reason=request.POST.get("override_reason", ""),
+            expected_version=_version(request),
+        )
+    except CorsiaError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Dose aggiornata.")
+    return redirect("prescribing:order", order_id=order_id)
+
+
+@require_perm(PRESCRIBE)
+@require_POST
+def reduce_all(request: HttpRequest, order_id: int) -> HttpResponse:
+    try:
+        percent = _decimal(request.POST.get("reduction_percent"), "reduction_percent")
+        if percent is None:
+            raise ValidationFailed("Indicare la percentuale.", code="reduction_required")
+        services.order_reduce_all(
+            actor=request.user,
+            workstation=_ws(request),
+            order_id=order_id,
+            reduction_percent=percent,
+            reason=request.POST.get("reason", ""),
+            expected_version=_version(request),
+        )
+    except CorsiaError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Riduzione applicata a tutti gli antiblastici.")
+    return redirect("prescribing:order", order_id=order_id)
+
+
+@require_perm(PRESCRIBE)
+@require_POST
+def item_status(request: HttpRequest, order_id: int, item_id: int) -> HttpResponse:
+    try:
+        services.order_item_set_status(
+            actor=request.user,
+            workstation=_ws(request),
+            order_id=order_id,
+            item_id=item_id,
+            status=request.POST.get("status", ""),
+            reason=request.POST.get("reason", ""),
+            whole_day=request.POST.get("whole_day") == "1",
+            expected_version=_version(request),
+        )
+    except CorsiaError as exc:
+        messages.error(request, exc.message)
+    return redirect("prescribing:order", order_id=order_id)
+
+
+@require_perm(PRESCRIBE)
+@require_POST
+def recalculate(request: HttpRequest, order_id: int) -> HttpResponse:
+    try:
+        services.order_recalculate(
+            actor=request.user,
+            workstation=_ws(request),
+            order_id=order_id,
+            expected_version=_version(request),
+        )
+    except CorsiaError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Dosi ricalcolate sulle misure più recenti.")
+    return redirect("prescribing:order", order_id=order_id)
+
+
+@require_perm(PRESCRIBE)
+@require_POST
+def duplicate(request: HttpRequest, order_id: int) -> HttpResponse:
+    try:
+        start = parse_date(request.POST.get("start_date", ""))
+        if start is None:
+            raise ValidationFailed("Indicare la data di inizio.", code="start_required")
+        order = services.order_duplicate(
+            actor=request.user, workstation=_ws(request), order_id=order_id, start_date=start
+        )
+    except CorsiaError as exc:
+        messages.error(request, exc.message)
+        return redirect("prescribing:order", order_id=order_id)
+    messages.success(request, f"Ciclo {order.cycle_number} creato dal ciclo precedente.")
+    return redirect("prescribing:order", order_id=order.pk)
+
+
+@require_perm(VIEW)
+@require_GET
+def reduction_preview(request: HttpRequest, order_id: int, item_id: int) -> HttpResponse:
+    """The dose after the reduction being typed (htmx, nothing saved)."""
+    try:
+        order = selectors.order_get(user=request.user, order_id=order_id)
+    except NotFound:
+        raise Http404 from None
+    item = next((i for i in order.items.all() if i.pk == item_id), None)
+    text, error = "", ""
+    if item is not None:
+        try:
+            percent = _decimal(request.GET.get("reduction_percent"), "reduction_percent")
+            dose = reduced_dose(
+                item.calculated_dose,
+                percent or Decimal(0),
+                decimals=order.regimen_version.dose_decimals,
+            )
+            text = f"{dose.normalize():f} {item.amount_unit}"
+        except CorsiaError as exc:
+            error = exc.message
+    return render(
+        request, "prescribing/partials/reduction_preview.html", {"text": text, "error": error}
+    )
