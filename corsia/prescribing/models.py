@@ -253,7 +253,7 @@ class OrderItem(models.Model):
     override_reason = models.TextField(_("motivo del superamento del limite"), blank=True)
     provenance = models.TextField(blank=True)
     warnings = models.JSONField(default=list)
-    tablets = models.JSONField(default=list, blank=True)
+    tablets = models.JSONField(default=dict, blank=True)
     validated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

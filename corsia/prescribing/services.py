@@ -20,7 +20,7 @@ from django.utils import timezone
 from corsia.accounts.selectors import user_roles
 from corsia.audit.services import _workstation_label, audit_record
 from corsia.core.domain.errors import NotFound, PermissionRefused, ValidationFailed
-from corsia.drugs.models import ActiveIngredient
+from corsia.drugs.models import ActiveIngredient, MedicinalProduct
 from corsia.patients.models import Patient
 from corsia.prescribing import audit_events as events
 from corsia.prescribing.domain.assessment import BodyAssessment, assess_patient
@@ -38,6 +38,7 @@ from corsia.prescribing.domain.order_lines import (
     engine_unit,
     ensure_reason,
     reduced_dose,
+    tablets_for,
 )
 from corsia.prescribing.domain.patient import PatientMeasures, Sex, check_range
 from corsia.prescribing.domain.policy import DosingPolicy, PaediatricRule
@@ -436,6 +437,48 @@ def _assess(order: TherapyOrder, patient: Patient) -> BodyAssessment:
     return body
 
 
+def _oral_tablets(item: OrderItem) -> None:
+    """Tablets to dispense for an oral line, from the solid oral strengths in the archive."""
+    if item.route != "po" or item.amount_unit != "mg":
+        item.tablets = {}
+        return
+    strengths = list(
+        MedicinalProduct.objects.filter(
+            ingredient_id=item.ingredient_id, physical_state="solid_oral", strength_unit="mg"
+        ).values_list("strength", flat=True)
+    )
+    if not strengths:
+        item.tablets = {}
+        return
+    plan = tablets_for(item.final_dose, [s for s in strengths if s is not None])
+    item.tablets = {
+        "per_dose": [
+            {"strength_mg": f"{strength.normalize():f}", "count": count}
+            for strength, count in plan.per_dose
+        ],
+        "dose_given_mg": f"{plan.dose_given.normalize():f}",
+        "deviation_pct": str(plan.deviation_pct),
+    }
+
+
+def _registry_alert(order: TherapyOrder, items: Iterable[OrderItem]) -> bool:
+    """Warn when a drug of the order is followed by an AIFA monitoring registry."""
+    monitored = sorted({i.ingredient.name_it for i in items if i.ingredient.aifa_registry})
+    if not monitored:
+        return False
+    order.warnings.append(
+        {
+            "code": "aifa_registry",
+            "message": (
+                f"Farmaci soggetti a registro di monitoraggio AIFA: {', '.join(monitored)}. "
+                "Registrare il paziente sulla piattaforma AIFA e riportare il codice "
+                "di registrazione."
+            ),
+        }
+    )
+    return True
+
+
 def _apply_line(item: OrderItem, dose: LineDose) -> None:
     item.calculated_dose = dose.calculated
     item.uncapped_dose = dose.uncapped
@@ -453,6 +496,7 @@ def _apply_line(item: OrderItem, dose: LineDose) -> None:
         )
     else:
         item.final_dose = dose.calculated
+    _oral_tablets(item)
 
 
 def order_create(
@@ -522,6 +566,13 @@ def order_create(
             previous_order_id=previous_order_id,
         )
         body = _assess(order, patient)
+        if version.min_weight_kg is not None and order.weight_kg < version.min_weight_kg:
+            raise ValidationFailed(
+                f"Peso {order.weight_kg} kg inferiore al minimo dello schema "
+                f"({version.min_weight_kg} kg).",
+                code="below_min_weight",
+                field="weight_kg",
+            )
         order.save()
         items = []
         for component in _components_for_cycle(version, cycle_number):
@@ -563,6 +614,8 @@ def order_create(
                 field="cycle_number",
             )
         OrderItem.objects.bulk_create(items)
+        if _registry_alert(order, items):
+            order.save(update_fields=["warnings"])
         audit_record(
             event=events.ORDER_CREATED,
             actor=actor,
@@ -637,6 +690,7 @@ def order_recalculate(
             )
             _apply_line(item, dose)
             item.save()
+        _registry_alert(order, items)
         _touch(order, actor, _SNAPSHOT_FIELDS)
         audit_record(
             event=events.ORDER_RECALCULATED,
@@ -745,8 +799,10 @@ def order_item_adjust(
                     )
             item.final_dose = new
             item.deviation_reason = reason.strip() if new != item.calculated_dose else ""
+            _oral_tablets(item)
             item.save(
                 update_fields=[
+                    "tablets",
                     "final_dose",
                     "reduction_percent",
                     "deviation_reason",

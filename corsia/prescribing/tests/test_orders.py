@@ -469,3 +469,51 @@ def test_added_drug_is_a_recorded_deviation(
     assert added.added
     assert added.final_dose == Decimal(125)
     assert added.competence == "ward"
+
+
+def test_oral_drug_tablets_from_the_archive_strengths(
+    physician: User, patient: Patient, folfox: RegimenVersion
+) -> None:
+    from corsia.drugs.models import ActiveIngredient, MedicinalProduct
+
+    capecitabine, _ = ActiveIngredient.objects.get_or_create(
+        code="capecitabine", defaults={"name_en": "capecitabine", "name_it": "capecitabina"}
+    )
+    for strength in (150, 500):
+        MedicinalProduct.objects.create(
+            code=f"capecitabine_{strength}",
+            ingredient=capecitabine,
+            name=f"Capecitabina {strength} mg",
+            strength=Decimal(strength),
+            physical_state="solid_oral",
+        )
+    order = _order(physician, patient, folfox)
+    services.order_item_add(
+        actor=physician,
+        workstation=None,
+        order_id=order.pk,
+        ingredient_id=capecitabine.pk,
+        dose=Decimal(825),
+        dose_unit="mg/m2",
+        day_of_cycle=1,
+        route="po",
+        reason="Capecitabina al posto del 5-FU infusionale (protocollo di reparto)",
+    )
+    oral = order.items.get(ingredient=capecitabine)
+    # 825 mg/m² x 2.00 m² = 1650 mg = 3 x 500 + 1 x 150 mg
+    assert oral.final_dose == Decimal(1650)
+    assert oral.tablets == {
+        "per_dose": [{"strength_mg": "500", "count": 3}, {"strength_mg": "150", "count": 1}],
+        "dose_given_mg": "1650",
+        "deviation_pct": "0.00",
+    }
+
+
+def test_order_below_the_regimen_minimum_weight_is_refused(
+    physician: User, patient: Patient, folfox: RegimenVersion
+) -> None:
+    RegimenVersion.objects.filter(pk=folfox.pk).update(min_weight_kg=Decimal(90))
+    with pytest.raises(ValidationFailed) as error:
+        _order(physician, patient, folfox)
+    assert error.value.code == "below_min_weight"
+    assert not TherapyOrder.objects.exists()
