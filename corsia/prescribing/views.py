@@ -434,3 +434,47 @@ def reduction_preview(request: HttpRequest, order_id: int, item_id: int) -> Http
     return render(
         request, "prescribing/partials/reduction_preview.html", {"text": text, "error": error}
     )
+
+
+@require_perm(PRESCRIBE)
+@require_POST
+def move_day(request: HttpRequest, order_id: int, day: int) -> HttpResponse:
+    try:
+        new_date = parse_date(request.POST.get("new_date", ""))
+        if new_date is None:
+            raise ValidationFailed(
+                "Indicare la nuova data.", code="date_required", field="new_date"
+            )
+        services.order_day_move(
+            actor=request.user,
+            workstation=_ws(request),
+            order_id=order_id,
+            day_of_cycle=day,
+            new_date=new_date,
+            reason=request.POST.get("reason", ""),
+            expected_version=_version(request),
+        )
+    except (CorsiaError, ValueError) as exc:
+        messages.error(request, getattr(exc, "message", "Data non valida."))
+    else:
+        messages.success(request, f"Giorno {day} spostato al {new_date:%d/%m/%Y}.")
+    return redirect("prescribing:order", order_id=order_id)
+
+
+@require_perm(PRESCRIBE)
+@require_POST
+def general(request: HttpRequest, order_id: int) -> HttpResponse:
+    try:
+        services.order_update_general(
+            actor=request.user,
+            workstation=_ws(request),
+            order_id=order_id,
+            aifa_registry_code=request.POST.get("aifa_registry_code"),
+            notes=request.POST.get("notes"),
+            expected_version=_version(request),
+        )
+    except CorsiaError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Dati generali salvati.")
+    return redirect("prescribing:order", order_id=order_id)

@@ -1,0 +1,117 @@
+"""Prescription pages through the Django client: render, act, refuse with a message."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.test import Client
+
+from corsia.accounts.domain.roles import Role
+from corsia.accounts.models import User
+from corsia.accounts.tests.fixture_types import MakeUser
+from corsia.prescribing import services
+from corsia.prescribing.models import TherapyOrder
+from corsia.prescribing.tests.factories import library_version, measured_patient
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def setting(make_user: MakeUser) -> tuple[User, TherapyOrder]:
+    physician = make_user(Role.PHYSICIAN)
+    version = library_version(
+        "FOLFOX-4", approvers=(make_user(Role.PHYSICIAN), make_user(Role.PHYSICIAN))
+    )
+    patient = measured_patient(registrar=make_user(Role.COORDINATOR), physician=physician)
+    order = services.order_create(
+        actor=physician,
+        workstation=None,
+        patient_id=patient.pk,
+        regimen_version_id=version.pk,
+        start_date=date(2026, 12, 1),
+    )
+    return physician, order
+
+
+def _client(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_order_page_shows_the_doses_and_the_formulas(setting: tuple[User, TherapyOrder]) -> None:
+    physician, order = setting
+    page = _client(physician).get(f"/prescribing/orders/{order.pk}/").content.decode()
+    assert "2,00 m²" in page
+    assert "170 mg" in page  # oxaliplatin
+    assert "Mosteller" in page
+    assert 'data-event="confirm"' in page
+
+
+def test_reduction_preview_is_computed_without_saving(setting: tuple[User, TherapyOrder]) -> None:
+    physician, order = setting
+    oxali = order.items.get(ingredient__code="oxaliplatin")
+    client = _client(physician)
+    answer = client.get(
+        f"/prescribing/orders/{order.pk}/items/{oxali.pk}/preview/", {"reduction_percent": "20"}
+    )
+    assert "136 mg" in answer.content.decode()
+    wrong = client.get(
+        f"/prescribing/orders/{order.pk}/items/{oxali.pk}/preview/", {"reduction_percent": "120"}
+    )
+    assert "Riduzione non valida" in wrong.content.decode()
+    oxali.refresh_from_db()
+    assert oxali.final_dose == 170
+
+
+def test_moving_a_day_needs_a_reason_and_moves_every_drug(
+    setting: tuple[User, TherapyOrder],
+) -> None:
+    physician, order = setting
+    client = _client(physician)
+    client.post(
+        f"/prescribing/orders/{order.pk}/days/2/move/", {"new_date": "2026-12-03", "reason": ""}
+    )
+    assert set(order.items.filter(day_of_cycle=2).values_list("scheduled_date", flat=True)) == {
+        date(2026, 12, 2)
+    }
+    answer = client.post(
+        f"/prescribing/orders/{order.pk}/days/2/move/",
+        {"new_date": "2026-12-03", "reason": "Festività"},
+        follow=True,
+    )
+    assert "spostato" in answer.content.decode()
+    assert set(order.items.filter(day_of_cycle=2).values_list("scheduled_date", flat=True)) == {
+        date(2026, 12, 3)
+    }
+
+
+def test_a_nurse_sees_the_order_but_cannot_confirm_it(
+    make_user: MakeUser, setting: tuple[User, TherapyOrder]
+) -> None:
+    _, order = setting
+    nurse = _client(make_user(Role.NURSE))
+    page = nurse.get(f"/prescribing/orders/{order.pk}/").content.decode()
+    assert 'data-event="confirm"' not in page
+    answer = nurse.post(
+        f"/prescribing/orders/{order.pk}/transition/", {"event": "confirm"}, follow=True
+    )
+    assert "Il tuo ruolo non può eseguire" in answer.content.decode()
+    order.refresh_from_db()
+    assert order.state == "draft"
+
+
+def test_worklist_and_pharmacy_queue_list_the_order(
+    make_user: MakeUser, setting: tuple[User, TherapyOrder]
+) -> None:
+    physician, order = setting
+    worklist = _client(physician).get("/prescribing/", {"day": "2026-12-01"}).content.decode()
+    assert "FOLFOX-4" in worklist
+    queue = (
+        _client(make_user(Role.PHARMACIST))
+        .get("/prescribing/pharmacy/", {"day": "2026-12-01"})
+        .content.decode()
+    )
+    assert "Carico potenziale" in queue
+    assert order.patient.surname.upper() in queue
