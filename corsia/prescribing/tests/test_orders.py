@@ -517,3 +517,33 @@ def test_order_below_the_regimen_minimum_weight_is_refused(
         _order(physician, patient, folfox)
     assert error.value.code == "below_min_weight"
     assert not TherapyOrder.objects.exists()
+
+
+def test_biosimilar_choice_must_be_the_same_ingredient(
+    physician: User, patient: Patient, folfox: RegimenVersion
+) -> None:
+    from corsia.drugs.models import ActiveIngredient, MedicinalProduct
+
+    order = _order(physician, patient, folfox)
+    oxali = order.items.get(ingredient__code="oxaliplatin")
+    other = ActiveIngredient.objects.get(code="fluorouracil")
+    wrong = MedicinalProduct.objects.create(
+        code="fu_test", ingredient=other, name="Fluorouracile test", strength=Decimal(500)
+    )
+    right = MedicinalProduct.objects.create(
+        code="oxa_test", ingredient=oxali.ingredient, name="Oxaliplatino test", strength=Decimal(50)
+    )
+    with pytest.raises(ValidationFailed) as error:
+        services.order_item_choose_product(
+            actor=physician,
+            workstation=None,
+            order_id=order.pk,
+            item_id=oxali.pk,
+            product_id=wrong.pk,
+        )
+    assert error.value.code == "product_other_ingredient"
+    services.order_item_choose_product(
+        actor=physician, workstation=None, order_id=order.pk, item_id=oxali.pk, product_id=right.pk
+    )
+    oxali.refresh_from_db()
+    assert oxali.product == right
