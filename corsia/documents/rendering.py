@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.template import Context, Engine, TemplateSyntaxError
+from django.template import Context, Engine, TemplateDoesNotExist, TemplateSyntaxError
 
 from corsia.core.domain.errors import NotFound, ValidationFailed
 from corsia.documents.domain.files import ensure_code, sha256_hex
@@ -92,7 +92,14 @@ def compile_body(body: str) -> Any:
 
 def render_html(source: TemplateSource, context: dict[str, Any]) -> str:
     full = {"hospital_name": getattr(settings, "CORSIA_HOSPITAL_NAME", ""), **context}
-    html: str = compile_body(source.body).render(Context(full, autoescape=True))
+    try:
+        html: str = compile_body(source.body).render(Context(full, autoescape=True))
+    except (TemplateDoesNotExist, TemplateSyntaxError) as exc:
+        raise ValidationFailed(
+            f"Il modello non può essere composto: {exc}",
+            code="template_syntax_error",
+            field="body",
+        ) from exc
     return html
 
 

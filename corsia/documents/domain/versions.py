@@ -6,8 +6,6 @@ from dataclasses import dataclass
 
 from corsia.core.domain.errors import ConflictError, ValidationFailed
 
-MIN_REASON = 5
-
 
 @dataclass(frozen=True)
 class DocumentVersion:
@@ -23,7 +21,7 @@ def correction_version(current: DocumentVersion, *, reason: str) -> int:
     Only the latest version of a chain can be corrected (two corrections of the same
     version would fork the record), and a correction always says why.
     """
-    if len(reason.strip()) < MIN_REASON:
+    if not reason.strip():
         raise ValidationFailed(
             "Per correggere un documento è obbligatorio indicare il motivo.",
             code="reason_required",
