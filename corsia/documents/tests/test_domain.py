@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -92,7 +92,7 @@ def test_display_values(value: object, printed: str) -> None:
     assert display(value, field="f") == printed
 
 
-@pytest.mark.parametrize("value", [1.5, datetime(2025, 1, 1), Decimal("NaN"), object()])
+@pytest.mark.parametrize("value", [1.5, datetime(2025, 1, 1, tzinfo=UTC), Decimal("NaN"), object()])
 def test_display_refuses_floats_datetimes_and_others(value: object) -> None:
     with pytest.raises(ValidationFailed) as error:
         display(value, field="sections.0.rows.1.value")
