@@ -113,8 +113,8 @@ def template_edit(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@require_POST
 @require_perm(MANAGE)
+@require_POST
 def template_activation(request: HttpRequest, code: str, template_id: int) -> HttpResponse:
     form = ActivationForm(request.POST)
     if not form.is_valid():
