@@ -12,16 +12,18 @@ signature timestamp is added (B-T).
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import contextlib
 import datetime as dt
 import fcntl
 import functools
 import io
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -33,6 +35,7 @@ from django.conf import settings
 from corsia.core.domain.errors import CorsiaError
 from corsia.documents.domain.signatures import SignatureReport
 
+T = TypeVar("T")
 SIGNATURE_FIELD = "CorsiaSignature"
 DEMO_CA_FILE = "demo-ca.pem"
 DEMO_SIGNER_FILE = "demo-signer.p12"
@@ -216,6 +219,21 @@ def signing_configured() -> bool:
 # --- signing and verifying ----------------------------------------------------------------------
 
 
+def _outside_event_loop(call: Callable[[], T]) -> T:
+    """Call one of pyHanko's synchronous functions.
+
+    They wrap ``asyncio.run``, which fails when the calling thread already runs an
+    event loop (ASGI servers, Playwright, some test harnesses): then the call is made
+    in a short-lived thread of its own.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return call()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(call).result()
+
+
 def sign_pdf(pdf: bytes, *, signer_name: str, reason: str, location: str) -> bytes:
     """The PDF with a PAdES signature (B-B; B-T when a TSA is configured) appended.
 
@@ -246,7 +264,8 @@ def sign_pdf(pdf: bytes, *, signer_name: str, reason: str, location: str) -> byt
         md_algorithm="sha256",
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    output = signers.PdfSigner(meta, signer=signer, timestamper=timestamper).sign_pdf(writer)
+    pdf_signer = signers.PdfSigner(meta, signer=signer, timestamper=timestamper)
+    output = _outside_event_loop(lambda: pdf_signer.sign_pdf(writer))
     signed: bytes = output.getvalue()
     return signed
 
@@ -290,7 +309,7 @@ def verify_pdf(pdf: bytes) -> SignatureReport:
         context = ValidationContext(
             trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail"
         )
-        status = validate_pdf_signature(signature, context)
+        status = _outside_event_loop(lambda: validate_pdf_signature(signature, context))
     except (SignatureValidationError, ValueError, KeyError, TypeError) as exc:
         return SignatureReport(
             signed=True,

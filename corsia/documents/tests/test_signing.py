@@ -3,6 +3,7 @@ to the signed bytes makes it invalid; no key outside demo/test is a clear refusa
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from pathlib import Path
 
@@ -83,6 +84,15 @@ def test_bytes_appended_after_signing_make_it_invalid(signed_pdf: bytes) -> None
     report = verify_pdf(signed_pdf + b"\n% appended\n")
     assert report.signed
     assert not report.valid
+
+
+def test_signing_and_verifying_work_inside_a_running_event_loop(plain_pdf: bytes) -> None:
+    # ASGI servers and Playwright run an event loop in the calling thread
+    async def inside_a_loop() -> bool:
+        signed = sign_pdf(plain_pdf, signer_name="A", reason="r", location="l")
+        return verify_pdf(signed).valid
+
+    assert asyncio.run(inside_a_loop())
 
 
 def test_an_unsigned_pdf_is_reported_unsigned(plain_pdf: bytes) -> None:
