@@ -4,6 +4,7 @@ to the signed bytes makes it invalid; no key outside demo/test is a clear refusa
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import datetime as dt
 from pathlib import Path
 
@@ -92,7 +93,9 @@ def test_signing_and_verifying_work_inside_a_running_event_loop(plain_pdf: bytes
         signed = sign_pdf(plain_pdf, signer_name="A", reason="r", location="l")
         return verify_pdf(signed).valid
 
-    assert asyncio.run(inside_a_loop())
+    # (a thread of its own: the test's thread may already run a loop, e.g. Playwright's)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        assert pool.submit(lambda: asyncio.run(inside_a_loop())).result()
 
 
 def test_an_unsigned_pdf_is_reported_unsigned(plain_pdf: bytes) -> None:
