@@ -16,6 +16,7 @@ from corsia.administration.api import router as administration_router
 from corsia.audit.api import router as audit_router
 from corsia.core.domain.errors import CorsiaError
 from corsia.core.problems import problem_from_error, problem_response
+from corsia.documents.api import router as documents_router
 from corsia.drugs.api import router as drugs_router
 from corsia.patients.api import router as patients_router
 from corsia.prescribing.api import router as dosing_router
@@ -80,3 +81,4 @@ api.add_router("/measurements", measurements_router)
 api.add_router("/administration", administration_router)
 api.add_router("/patients", patients_router)
 api.add_router("/audit", audit_router)
+api.add_router("/documents", documents_router)

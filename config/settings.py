@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "corsia.prescribing",
     "corsia.administration",
     "corsia.compounding",
+    "corsia.documents",
     "corsia.demo",
 ]
 
@@ -185,6 +186,14 @@ CORSIA_HOSPITAL_NAME = env_str("CORSIA_HOSPITAL_NAME", "Ospedale dimostrativo Co
 CORSIA_WORKSTATIONS = env_str("CORSIA_WORKSTATIONS")  # "ip=name,ip=name"
 # Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated).
 CORSIA_TRUSTED_PROXIES = env_list("CORSIA_TRUSTED_PROXIES", [])
+# Document signatures (PAdES): the hospital's signing key as a PKCS#12 file. Unset in demo/test
+# mode: a throwaway CA and key are generated under CORSIA_SIGNING_DIR (see corsia/documents).
+CORSIA_SIGNING_PKCS12 = env_str("CORSIA_SIGNING_PKCS12")
+CORSIA_SIGNING_PKCS12_PASSPHRASE = env_str("CORSIA_SIGNING_PKCS12_PASSPHRASE")
+CORSIA_SIGNING_TRUST_ROOTS = env_str("CORSIA_SIGNING_TRUST_ROOTS")  # PEM file of trusted CAs
+CORSIA_SIGNING_TSA_URL = env_str("CORSIA_SIGNING_TSA_URL")  # RFC 3161 timestamps (PAdES B-T)
+CORSIA_SIGNING_LOCATION = env_str("CORSIA_SIGNING_LOCATION", CORSIA_HOSPITAL_NAME)
+CORSIA_SIGNING_DIR = BASE_DIR / "var" / "signing"
 
 # --- Active Directory / LDAP (active when LDAP_SERVER_URI is set) --------------------
 LDAP_BIND_DN = env_str("LDAP_BIND_DN")

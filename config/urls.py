@@ -15,5 +15,6 @@ urlpatterns = [
     path("administration/", include("corsia.administration.urls")),
     path("patients/", include("corsia.patients.urls")),
     path("audit/", include("corsia.audit.urls")),
+    path("documents/", include("corsia.documents.urls")),
     path("", include("corsia.accounts.urls")),
 ]

@@ -77,6 +77,9 @@ PERMISSIONS: tuple[PermissionSpec, ...] = (
     PermissionSpec("administration", "view_pumps", "Consultare il cruscotto pompe"),
     PermissionSpec("administration", "program_pump", "Programmare una pompa infusionale"),
     PermissionSpec("administration", "manage_pumps", "Registrare le pompe infusionali del reparto"),
+    PermissionSpec("documents", "view_document", "Consultare l'archivio dei documenti clinici"),
+    PermissionSpec("documents", "create_document", "Archiviare e firmare documenti clinici"),
+    PermissionSpec("documents", "manage_templates", "Gestire i modelli di stampa dei documenti"),
 )
 
 _CLINICAL_READ = {"patients.view_patient", "audit.view_history"}
@@ -169,6 +172,14 @@ for _role in (Role.NURSE, Role.PHYSICIAN, Role.COORDINATOR):
 ROLE_PERMISSIONS[Role.NURSE] = ROLE_PERMISSIONS[Role.NURSE] | {"administration.program_pump"}
 for _role in (Role.COORDINATOR, Role.IT_STAFF, Role.ADMINISTRATOR):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"administration.manage_pumps"}
+# Clinical document archive (corsia.documents): clinical roles read and archive (sign) their
+# documents; pharmacists, IT staff and administrators maintain the print templates.
+for _role in (Role.PHYSICIAN, Role.PHARMACIST, Role.NURSE, Role.COORDINATOR):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"documents.view_document"}
+for _role in (Role.PHYSICIAN, Role.PHARMACIST, Role.NURSE):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"documents.create_document"}
+for _role in (Role.PHARMACIST, Role.IT_STAFF, Role.ADMINISTRATOR):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"documents.manage_templates"}
 
 # Where each role lands after login: a URL name (its worklist).
 ROLE_LANDING: dict[Role, str] = {

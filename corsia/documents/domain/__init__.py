@@ -1,0 +1,1 @@
+"""Pure rules of the clinical document archive (no Django, no I/O)."""

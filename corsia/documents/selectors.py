@@ -1,0 +1,193 @@
+"""Reads of the document archive. Every read of a patient's document writes the access log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+
+from corsia.audit.services import access_log_record
+from corsia.core.domain.errors import NotFound, PermissionRefused, ValidationFailed
+from corsia.documents.domain.files import download_filename, ensure_code, sha256_hex
+from corsia.documents.domain.signatures import SignatureReport
+from corsia.documents.models import Document, DocumentTemplate
+from corsia.documents.rendering import default_codes, default_source
+from corsia.documents.signing import verify_pdf
+
+VIEW = "documents.view_document"
+MANAGE_TEMPLATES = "documents.manage_templates"
+
+_LIST_FIELDS = (
+    "id",
+    "kind",
+    "title",
+    "patient_id",
+    "created_at",
+    "created_by__username",
+    "signed",
+    "signed_at",
+    "version",
+    "chain",
+    "sha256",
+    "template_code",
+    "template_version",
+)
+
+
+def _require(user: Any, permission: str) -> None:
+    if not user.has_perm(permission):
+        raise PermissionRefused(
+            "Non hai il permesso per questa operazione.", details={"permission": permission}
+        )
+
+
+def _metadata() -> QuerySet[Document]:
+    """Documents without their bytes (lists and headers never load the PDFs)."""
+    return Document.objects.defer("content").select_related("created_by", "signer", "patient")
+
+
+def document_get(*, user: Any, document_id: int) -> Document:
+    """The document's metadata (not its bytes), without logging."""
+    _require(user, VIEW)
+    document = _metadata().filter(pk=document_id).first()
+    if document is None:
+        raise NotFound("Documento non trovato.", code="document_not_found")
+    return document
+
+
+def _log(user: Any, document: Document, what: str, workstation: Any, channel: str) -> None:
+    if document.patient_id is not None:
+        access_log_record(
+            user=user,
+            patient_id=document.patient_id,
+            what=f"{what}: {document.title} v{document.version} (#{document.pk})",
+            workstation=workstation,
+            channel=channel,
+        )
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    document: Document
+    signature: SignatureReport
+    stored_hash_matches: bool
+    versions: list[Document]  # the whole chain, oldest first
+    latest: Document
+    filename: str
+
+
+def document_view(
+    *, user: Any, document_id: int, workstation: Any, channel: str = "web"
+) -> DocumentView:
+    """Metadata, live signature verification and the chain of versions; logged."""
+    document = document_get(user=user, document_id=document_id)
+    content = bytes(Document.objects.filter(pk=document.pk).values_list("content", flat=True).get())
+    versions = list(_metadata().filter(chain=document.chain).order_by("version"))
+    _log(user, document, "documento (scheda)", workstation, channel)
+    return DocumentView(
+        document=document,
+        signature=verify_pdf(content),
+        stored_hash_matches=sha256_hex(content) == document.sha256,
+        versions=versions,
+        latest=versions[-1],
+        filename=filename_of(document),
+    )
+
+
+def filename_of(document: Document) -> str:
+    return download_filename(
+        kind=document.kind,
+        mrn=document.patient.mrn if document.patient else "",
+        created_on=document.created_at.date(),
+        version=document.version,
+        signed=document.signed,
+    )
+
+
+def document_content(
+    *, user: Any, document_id: int, workstation: Any, channel: str = "web"
+) -> tuple[Document, bytes]:
+    """The stored bytes for download; logged as a read of the patient's data."""
+    document = document_get(user=user, document_id=document_id)
+    content = bytes(Document.objects.filter(pk=document.pk).values_list("content", flat=True).get())
+    _log(user, document, "documento (PDF scaricato)", workstation, channel)
+    return document, content
+
+
+def patient_documents(
+    *, user: Any, patient_id: int, workstation: Any, channel: str = "web"
+) -> list[Document]:
+    """Every archived document of a patient, newest first (all versions); logged."""
+    _require(user, VIEW)
+    documents = list(_metadata().filter(patient_id=patient_id).order_by("-created_at", "-id"))
+    if documents:
+        access_log_record(
+            user=user,
+            patient_id=patient_id,
+            what="elenco documenti archiviati",
+            workstation=workstation,
+            channel=channel,
+        )
+    return documents
+
+
+def superseded_ids(documents: list[Document]) -> set[int]:
+    ids = [d.pk for d in documents]
+    return set(
+        Document.objects.filter(supersedes_id__in=ids).values_list("supersedes_id", flat=True)
+    )
+
+
+# --- templates ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TemplateSummary:
+    code: str
+    title: str
+    in_use_version: int  # 0 = the shipped default file
+    latest_version: int
+    has_default_file: bool
+
+
+def templates_overview(*, user: Any) -> list[TemplateSummary]:
+    _require(user, MANAGE_TEMPLATES)
+    stored: dict[str, list[DocumentTemplate]] = {}
+    for template in DocumentTemplate.objects.defer("body").order_by("code", "-version"):
+        stored.setdefault(template.code, []).append(template)
+    codes = sorted(set(stored) | set(default_codes()))
+    summaries = []
+    for code in codes:
+        versions = stored.get(code, [])
+        active = next((t for t in versions if t.active), None)
+        summaries.append(
+            TemplateSummary(
+                code=code,
+                title=active.title if active else versions[0].title if versions else code,
+                in_use_version=active.version if active else 0,
+                latest_version=versions[0].version if versions else 0,
+                has_default_file=code in default_codes(),
+            )
+        )
+    return summaries
+
+
+def template_versions(*, user: Any, code: str) -> list[DocumentTemplate]:
+    _require(user, MANAGE_TEMPLATES)
+    return list(DocumentTemplate.objects.filter(code=code).select_related("created_by"))
+
+
+def template_current_body(*, user: Any, code: str) -> tuple[int, str, str]:
+    """(latest version, title, body) to start an edit from: the latest stored version,
+    else the shipped default file (version 0), else an empty new template."""
+    _require(user, MANAGE_TEMPLATES)
+    try:
+        ensure_code(code)
+    except ValidationFailed as exc:
+        raise NotFound("Modello non trovato.", code="template_not_found") from exc
+    latest = DocumentTemplate.objects.filter(code=code).order_by("-version").first()
+    if latest is not None:
+        return latest.version, latest.title, latest.body
+    fallback = default_source(code)
+    return 0, code, fallback.body if fallback else ""

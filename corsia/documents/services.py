@@ -1,0 +1,401 @@
+"""Use cases of the clinical document archive: archive (and sign) a document, correct
+it with a new version, edit a template with a new version.
+
+    document_create(actor=user, workstation=ws, kind="therapy_sheet", title="Foglio di terapia",
+                    patient=patient, template_code="therapy_sheet", context={...},
+                    source=("prescribing", "order", order.pk), sign=True,
+                    reason="Conferma della prescrizione")
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from corsia.audit.services import audit_record
+from corsia.core.domain.errors import ConflictError, NotFound, PermissionRefused, ValidationFailed
+from corsia.documents.audit_events import (
+    DOCUMENT_CORRECTED,
+    DOCUMENT_CREATED,
+    TEMPLATE_ACTIVATION_CHANGED,
+    TEMPLATE_VERSION_CREATED,
+)
+from corsia.documents.domain.context import sample_sheet_context, sheet_context
+from corsia.documents.domain.files import PDF_MIME, ensure_code, ensure_pdf, sha256_hex
+from corsia.documents.domain.versions import (
+    DocumentVersion,
+    correction_version,
+    next_template_version,
+)
+from corsia.documents.models import Document, DocumentTemplate
+from corsia.documents.rendering import (
+    TemplateSource,
+    compile_body,
+    render_html,
+    render_source_pdf,
+    resolve_template,
+)
+from corsia.documents.signing import sign_pdf
+
+CREATE = "documents.create_document"
+MANAGE_TEMPLATES = "documents.manage_templates"
+
+# (app_label, model, object_id) of the record a document was printed from.
+SourceRef = tuple[str, str, int | str]
+
+
+def _require(user: Any, permission: str) -> None:
+    if not user.has_perm(permission):
+        raise PermissionRefused(
+            "Non hai il permesso per questa operazione.", details={"permission": permission}
+        )
+
+
+def _workstation_label(workstation: Any) -> str:
+    if workstation is None:
+        return ""
+    label = getattr(workstation, "label", None)
+    return str(label() if callable(label) else workstation)
+
+
+def _person(user: Any) -> str:
+    return str(user.get_full_name() or user.username)
+
+
+def _stamp(moment: Any) -> str:
+    return str(timezone.localtime(moment).strftime("%d/%m/%Y %H:%M"))
+
+
+def _patient_header(patient: Any) -> dict[str, str] | None:
+    if patient is None:
+        return None
+    return {
+        "id": str(patient.pk),
+        "name": f"{patient.surname.upper()} {patient.given_names}",
+        "mrn": patient.mrn,
+        "date_of_birth": patient.date_of_birth.strftime("%d/%m/%Y"),
+    }
+
+
+def _source_fields(source: SourceRef | None) -> dict[str, str]:
+    if source is None:
+        return {"source_app": "", "source_model": "", "source_id": ""}
+    app_label, model, object_id = source
+    return {"source_app": app_label, "source_model": model, "source_id": str(object_id)}
+
+
+def _build(
+    *,
+    actor: Any,
+    workstation: Any,
+    kind: str,
+    title: str,
+    patient: Any,
+    template: TemplateSource,
+    context: dict[str, Any],
+    source_fields: dict[str, str],
+    sign: bool,
+    reason: str,
+    version: int,
+    supersedes: Document | None,
+    correction_reason: str,
+) -> Document:
+    """Render, sign if asked, and insert one document row (caller holds the transaction)."""
+    now = timezone.now()
+    printed = {
+        **sheet_context(context),
+        "patient": _patient_header(patient),
+        "document": {
+            "kind": kind,
+            "version": version,
+            "created_at": _stamp(now),
+            "supersedes_version": supersedes.version if supersedes else None,
+            "correction_reason": correction_reason,
+        },
+        "signature": {
+            "signed": sign,
+            "signer": _person(actor) if sign else "",
+            "signed_at": _stamp(now) if sign else "",
+            "reason": reason if sign else "",
+        },
+    }
+    if not printed["title"]:
+        printed["title"] = title
+    pdf = render_source_pdf(template, printed)
+    if sign:
+        pdf = sign_pdf(
+            pdf,
+            signer_name=_person(actor),
+            reason=reason,
+            location=settings.CORSIA_SIGNING_LOCATION,
+        )
+    ensure_pdf(pdf)
+    return Document.objects.create(
+        kind=kind,
+        title=title,
+        patient=patient,
+        **source_fields,
+        template_code=template.code,
+        template_version=template.version,
+        template_sha256=template.sha256,
+        context=printed,
+        content=pdf,
+        sha256=sha256_hex(pdf),
+        mime_type=PDF_MIME,
+        size=len(pdf),
+        created_by=actor,
+        created_at=now,
+        workstation=_workstation_label(workstation),
+        signed=sign,
+        signer=actor if sign else None,
+        signed_at=now if sign else None,
+        signature_reason=reason if sign else "",
+        chain=supersedes.chain if supersedes else Document._meta.get_field("chain").get_default(),
+        version=version,
+        supersedes=supersedes,
+        correction_reason=correction_reason,
+    )
+
+
+def _check_texts(*, title: str, sign: bool, reason: str) -> None:
+    if not title.strip():
+        raise ValidationFailed("Il titolo del documento è obbligatorio.", field="title")
+    if sign and not reason.strip():
+        raise ValidationFailed(
+            "Per firmare un documento è obbligatorio indicare il motivo della firma.",
+            code="reason_required",
+            field="reason",
+        )
+
+
+def _audit_after(document: Document) -> dict[str, Any]:
+    return {
+        "kind": document.kind,
+        "title": document.title,
+        "version": document.version,
+        "sha256": document.sha256,
+        "signed": document.signed,
+        "template": f"{document.template_code} v{document.template_version}",
+        "source": ":".join(
+            part
+            for part in (document.source_app, document.source_model, document.source_id)
+            if part
+        ),
+    }
+
+
+def document_create(
+    *,
+    actor: Any,
+    workstation: Any,
+    kind: str,
+    title: str,
+    patient: Any,
+    template_code: str,
+    context: dict[str, Any],
+    source: SourceRef | None = None,
+    sign: bool,
+    reason: str = "",
+) -> Document:
+    """Render ``context`` with the current template of ``template_code``, sign it (PAdES)
+    when ``sign`` and archive it. ``reason`` is the signature's reason (required to sign)."""
+    _require(actor, CREATE)
+    ensure_code(kind, field="kind")
+    _check_texts(title=title, sign=sign, reason=reason)
+    sheet_context(context)  # refuse a malformed context before anything else
+    with transaction.atomic():
+        template = resolve_template(template_code)
+        document = _build(
+            actor=actor,
+            workstation=workstation,
+            kind=kind,
+            title=title,
+            patient=patient,
+            template=template,
+            context=context,
+            source_fields=_source_fields(source),
+            sign=sign,
+            reason=reason,
+            version=1,
+            supersedes=None,
+            correction_reason="",
+        )
+        audit_record(
+            event=DOCUMENT_CREATED,
+            actor=actor,
+            workstation=workstation,
+            target=document,
+            patient_id=document.patient_id,
+            after=_audit_after(document),
+            reason=reason,
+        )
+    return document
+
+
+def document_correct(
+    *,
+    actor: Any,
+    workstation: Any,
+    document_id: int,
+    reason: str,
+    context: dict[str, Any],
+    title: str | None = None,
+    sign: bool = True,
+    signature_reason: str = "",
+) -> Document:
+    """A new version of the document, superseding it (the old one stays as it was).
+
+    Printed with the *current* template of the same code; ``reason`` (why the correction)
+    is required and printed on the new version.
+    """
+    _require(actor, CREATE)
+    sheet_context(context)
+    with transaction.atomic():
+        old = Document.objects.select_for_update().filter(pk=document_id).first()
+        if old is None:
+            raise NotFound("Documento non trovato.", code="document_not_found")
+        superseded = Document.objects.filter(supersedes=old).exists()
+        version = correction_version(
+            DocumentVersion(version=old.version, superseded=superseded), reason=reason
+        )
+        new_title = title if title is not None else old.title
+        signing_reason = signature_reason or f"Correzione: {reason}"
+        _check_texts(title=new_title, sign=sign, reason=signing_reason)
+        document = _build(
+            actor=actor,
+            workstation=workstation,
+            kind=old.kind,
+            title=new_title,
+            patient=old.patient,
+            template=resolve_template(old.template_code),
+            context=context,
+            source_fields={
+                "source_app": old.source_app,
+                "source_model": old.source_model,
+                "source_id": old.source_id,
+            },
+            sign=sign,
+            reason=signing_reason,
+            version=version,
+            supersedes=old,
+            correction_reason=reason,
+        )
+        audit_record(
+            event=DOCUMENT_CORRECTED,
+            actor=actor,
+            workstation=workstation,
+            target=document,
+            patient_id=document.patient_id,
+            before={"document_id": old.pk, "version": old.version, "sha256": old.sha256},
+            after=_audit_after(document),
+            reason=reason,
+        )
+    return document
+
+
+# --- templates ----------------------------------------------------------------------------------
+
+
+def template_preview_pdf(*, actor: Any, code: str, body: str) -> bytes:
+    """The template rendered, unsigned, with invented sample data (nothing is saved)."""
+    _require(actor, MANAGE_TEMPLATES)
+    ensure_code(code)
+    source = TemplateSource(code=code, version=0, title=code, body=body)
+    context = {
+        **sample_sheet_context(),
+        "patient": {
+            "id": "0",
+            "name": "ESEMPIO Paziente",
+            "mrn": "000000",
+            "date_of_birth": "01/01/1970",
+        },
+        "document": {"kind": code, "version": 1, "created_at": _stamp(timezone.now())},
+        "signature": {"signed": False, "signer": "", "signed_at": "", "reason": ""},
+    }
+    return render_source_pdf(source, context)
+
+
+def template_update(
+    *,
+    actor: Any,
+    workstation: Any,
+    code: str,
+    title: str,
+    body: str,
+    expected_version: int | None,
+) -> DocumentTemplate:
+    """Store a new version of template ``code`` (the previous versions stay).
+
+    ``expected_version`` is the version the editor started from (0 for the shipped file,
+    None to skip the check); an edit built on an outdated version is refused.
+    """
+    _require(actor, MANAGE_TEMPLATES)
+    ensure_code(code)
+    if not title.strip():
+        raise ValidationFailed("Il titolo del modello è obbligatorio.", field="title")
+    if not body.strip():
+        raise ValidationFailed("Il corpo del modello è obbligatorio.", field="body")
+    compile_body(body)
+    render_html(
+        TemplateSource(code=code, version=0, title=title, body=body), sample_sheet_context()
+    )
+    try:
+        with transaction.atomic():
+            latest = (
+                DocumentTemplate.objects.select_for_update()
+                .filter(code=code)
+                .order_by("-version")
+                .first()
+            )
+            version = next_template_version(
+                latest.version if latest else None, expected=expected_version
+            )
+            template = DocumentTemplate.objects.create(
+                code=code,
+                version=version,
+                title=title.strip(),
+                body=body,
+                body_sha256=sha256_hex(body.encode("utf-8")),
+                created_by=actor,
+            )
+            audit_record(
+                event=TEMPLATE_VERSION_CREATED,
+                actor=actor,
+                workstation=workstation,
+                target=template,
+                before={"version": latest.version} if latest else None,
+                after={"code": code, "version": version, "sha256": template.body_sha256},
+            )
+    except IntegrityError as exc:  # two first versions of a new code at the same time
+        raise ConflictError(
+            "Un'altra versione del modello è stata salvata nello stesso momento: ricarica.",
+            code="stale_version",
+        ) from exc
+    return template
+
+
+def template_set_active(
+    *, actor: Any, workstation: Any, template_id: int, active: bool, reason: str
+) -> DocumentTemplate:
+    """Turn one stored version on or off (its text never changes)."""
+    _require(actor, MANAGE_TEMPLATES)
+    with transaction.atomic():
+        template = DocumentTemplate.objects.select_for_update().filter(pk=template_id).first()
+        if template is None:
+            raise NotFound("Modello non trovato.", code="template_not_found")
+        before = template.active
+        audit_record(
+            event=TEMPLATE_ACTIVATION_CHANGED,
+            actor=actor,
+            workstation=workstation,
+            target=template,
+            before={"active": before},
+            after={"active": active},
+            reason=reason,
+        )
+        template.active = active
+        template.save(update_fields=["active"])
+    return template

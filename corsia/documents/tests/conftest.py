@@ -1,0 +1,88 @@
+"""Fixtures of the document archive tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import pytest
+
+from corsia.accounts.domain.roles import Role
+from corsia.accounts.models import User
+from corsia.accounts.tests.fixture_types import MakeUser
+from corsia.documents import services
+from corsia.documents.models import Document
+from corsia.patients import services as patient_services
+from corsia.patients.models import Patient
+
+MakeDocument = Callable[..., Document]
+
+
+@pytest.fixture
+def physician(make_user: MakeUser) -> User:
+    user = make_user(Role.PHYSICIAN, username="dr.bianchi")
+    user.first_name, user.last_name = "Anna", "Bianchi"
+    user.save(update_fields=["first_name", "last_name"])
+    return user
+
+
+@pytest.fixture
+def pharmacist(make_user: MakeUser) -> User:
+    return make_user(Role.PHARMACIST, username="farm.verdi")
+
+
+@pytest.fixture
+def patient(make_user: MakeUser) -> Patient:
+    return patient_services.patient_create(
+        actor=make_user(Role.COORDINATOR),
+        workstation=None,
+        data=patient_services.PatientInput(
+            surname="Rossi",
+            given_names="Mario",
+            sex="M",
+            date_of_birth=date(1985, 12, 10),
+            codice_fiscale="RSSMRA85T10A562S",
+        ),
+    )
+
+
+def sheet() -> dict[str, Any]:
+    return {
+        "title": "Foglio di terapia",
+        "subtitle": "FOLFOX-4, ciclo 3, giorno 1",
+        "sections": [
+            {
+                "heading": "Parametri",
+                "rows": [{"label": "Peso", "value": "70 kg"}, ["Altezza", "175 cm"]],
+            },
+            {
+                "heading": "Farmaci",
+                "table": {
+                    "columns": ["Principio attivo", "Dose"],
+                    "rows": [["oxaliplatino", "156,4 mg"]],
+                },
+            },
+        ],
+    }
+
+
+@pytest.fixture
+def make_document(physician: User, patient: Patient) -> MakeDocument:
+    def _make(**overrides: Any) -> Document:
+        arguments: dict[str, Any] = {
+            "actor": physician,
+            "workstation": "DH-PC01",
+            "kind": "therapy_sheet",
+            "title": "Foglio di terapia",
+            "patient": patient,
+            "template_code": "therapy_sheet",
+            "context": sheet(),
+            "source": ("prescribing", "order", 42),
+            "sign": True,
+            "reason": "Conferma della prescrizione",
+            **overrides,
+        }
+        return services.document_create(**arguments)
+
+    return _make

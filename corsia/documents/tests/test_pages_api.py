@@ -1,0 +1,176 @@
+"""Pages and API: a document with its signature status and versions, the PDF download
+(written to the access log), a patient's documents, the template editor."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from corsia.accounts.domain.roles import Role
+from corsia.accounts.models import User
+from corsia.accounts.tests.fixture_types import MakeUser
+from corsia.audit.models import AccessLogEntry
+from corsia.documents import services
+from corsia.documents.models import Document, DocumentTemplate
+from corsia.documents.tests.conftest import MakeDocument, sheet
+from corsia.patients.models import Patient
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_download_returns_the_stored_bytes_and_is_access_logged(
+    make_document: MakeDocument, make_user: MakeUser, patient: Patient
+) -> None:
+    # given a signed document and a nurse
+    document = make_document()
+    nurse = make_user(Role.NURSE)
+    before = AccessLogEntry.objects.count()
+    # when the nurse downloads it
+    response = _client(nurse).get(f"/documents/{document.pk}/pdf")
+    # then the exact stored bytes come back, and the read is logged
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content == bytes(Document.objects.get(pk=document.pk).content)
+    assert response["Content-Disposition"].startswith('inline; filename="therapy-sheet_')
+    assert response["Content-Disposition"].endswith('_v1_firmato.pdf"')
+    assert AccessLogEntry.objects.count() == before + 1
+    entry = AccessLogEntry.objects.order_by("-id").first()
+    assert entry is not None
+    assert (entry.user_id, entry.patient_id, entry.channel) == (nurse.pk, patient.pk, "web")
+    assert entry.what == f"documento (PDF scaricato): Foglio di terapia v1 (#{document.pk})"
+
+
+def test_detail_shows_a_valid_signature_and_the_versions(
+    make_document: MakeDocument, physician: User
+) -> None:
+    first = make_document()
+    second = services.document_correct(
+        actor=physician, workstation=None, document_id=first.pk, reason="refuso", context=sheet()
+    )
+    response = _client(physician).get(f"/documents/{first.pk}/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Firma valida: documento integro." in page
+    assert 'data-testid="superseded"' in page
+    assert f'href="/documents/{second.pk}/"' in page
+    assert "Anna Bianchi" in page
+    assert AccessLogEntry.objects.filter(what__startswith="documento (scheda)").count() == 1
+
+
+def test_detail_of_a_missing_document_is_404(physician: User) -> None:
+    assert _client(physician).get("/documents/999999/").status_code == 404
+    assert _client(physician).get("/documents/999999/pdf").status_code == 404
+
+
+def test_patient_list_shows_every_version(
+    make_document: MakeDocument, physician: User, patient: Patient
+) -> None:
+    first = make_document()
+    services.document_correct(
+        actor=physician, workstation=None, document_id=first.pk, reason="refuso", context=sheet()
+    )
+    make_document(sign=False, reason="", title="Bozza")
+    response = _client(physician).get(f"/documents/patient/{patient.pk}/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.count('href="/documents/') == 3
+    assert "sostituito" in page and "NON firmato" in page
+    assert AccessLogEntry.objects.filter(what="elenco documenti archiviati").count() == 1
+
+
+def test_api_returns_metadata_and_signature_status(
+    make_document: MakeDocument, physician: User, patient: Patient
+) -> None:
+    document = make_document()
+    response = _client(physician).get(f"/api/v1/documents/{document.pk}")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["id"] == document.pk
+    assert body["patient_id"] == patient.pk
+    assert (body["template_code"], body["template_version"]) == ("therapy_sheet", 0)
+    assert (body["sha256"], body["stored_hash_matches"]) == (document.sha256, True)
+    assert body["signer"] == "dr.bianchi"
+    assert body["signature"]["valid"] is True
+    assert body["signature"]["signer_name"] == "Anna Bianchi"
+    assert body["signature"]["reason"] == "Conferma della prescrizione"
+    assert [v["version"] for v in body["versions"]] == [1]
+    entry = AccessLogEntry.objects.order_by("-id").first()
+    assert entry is not None and entry.channel == "api"
+
+
+def test_api_missing_document_is_a_problem_404(physician: User) -> None:
+    response = _client(physician).get("/api/v1/documents/999999")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["code"] == "document_not_found"
+
+
+def test_technician_is_denied_the_document_and_nothing_is_logged(
+    make_document: MakeDocument, make_user: MakeUser
+) -> None:
+    document = make_document()
+    before = AccessLogEntry.objects.count()
+    client = _client(make_user(Role.TECHNICIAN))
+    assert client.get(f"/documents/{document.pk}/pdf").status_code == 403
+    assert client.get(f"/api/v1/documents/{document.pk}").status_code == 403
+    assert AccessLogEntry.objects.count() == before
+
+
+def test_template_editor_saves_a_new_version(pharmacist: User) -> None:
+    client = _client(pharmacist)
+    page = client.get("/documents/templates/therapy_sheet/")
+    assert page.status_code == 200
+    assert "{{ title }}" in page.content.decode()  # starts from the shipped default
+    response = client.post(
+        "/documents/templates/therapy_sheet/",
+        {"title": "Foglio di terapia", "body": "<h1>{{ title }}</h1>", "expected_version": "0"},
+    )
+    assert response.status_code == 302
+    saved = DocumentTemplate.objects.get(code="therapy_sheet")
+    assert (saved.version, saved.body, saved.created_by) == (1, "<h1>{{ title }}</h1>", pharmacist)
+    listing = client.get("/documents/templates/").content.decode()
+    assert "therapy_sheet" in listing and "v1" in listing
+
+
+def test_template_editor_preview_is_a_pdf_and_saves_nothing(pharmacist: User) -> None:
+    response = _client(pharmacist).post(
+        "/documents/templates/therapy_sheet/",
+        {"title": "x", "body": "<h1>{{ title }}</h1>", "expected_version": "0", "preview": "1"},
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    assert DocumentTemplate.objects.count() == 0
+
+
+def test_template_editor_shows_a_syntax_error_and_saves_nothing(pharmacist: User) -> None:
+    response = _client(pharmacist).post(
+        "/documents/templates/therapy_sheet/",
+        {"title": "x", "body": "{% for %}", "expected_version": "0"},
+    )
+    assert response.status_code == 422
+    assert "errore di sintassi" in response.content.decode()
+    assert DocumentTemplate.objects.count() == 0
+
+
+def test_template_activation_needs_a_reason(pharmacist: User) -> None:
+    template = services.template_update(
+        actor=pharmacist,
+        workstation=None,
+        code="therapy_sheet",
+        title="x",
+        body="<p>x</p>",
+        expected_version=0,
+    )
+    client = _client(pharmacist)
+    url = f"/documents/templates/therapy_sheet/{template.pk}/activation/"
+    assert client.post(url, {"reason": ""}).status_code == 302
+    assert DocumentTemplate.objects.get(pk=template.pk).active
+    assert client.post(url, {"reason": "versione errata"}).status_code == 302
+    assert not DocumentTemplate.objects.get(pk=template.pk).active

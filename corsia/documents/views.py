@@ -1,0 +1,135 @@
+"""Pages of the clinical document archive: a document with its signature check and
+versions, its PDF, a patient's documents, and the print templates (list, edit, preview)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from corsia.core.access import require_perm
+from corsia.core.domain.errors import CorsiaError, NotFound
+from corsia.documents import selectors, services
+from corsia.documents.forms import ActivationForm, TemplateForm
+from corsia.patients import selectors as patient_selectors
+
+VIEW = "documents.view_document"
+MANAGE = "documents.manage_templates"
+
+
+def _ws(request: HttpRequest) -> Any:
+    return getattr(request, "workstation", None)
+
+
+@require_perm(VIEW)
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        view = selectors.document_view(user=request.user, document_id=pk, workstation=_ws(request))
+    except NotFound:
+        raise Http404 from None
+    return render(request, "documents/detail.html", {"v": view, "d": view.document})
+
+
+@require_perm(VIEW)
+def pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        document, content = selectors.document_content(
+            user=request.user, document_id=pk, workstation=_ws(request)
+        )
+    except NotFound:
+        raise Http404 from None
+    response = HttpResponse(content, content_type=document.mime_type)
+    response["Content-Disposition"] = f'inline; filename="{selectors.filename_of(document)}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_perm(VIEW)
+def patient_list(request: HttpRequest, patient_id: int) -> HttpResponse:
+    try:
+        patient = patient_selectors.patient_get(user=request.user, patient_id=patient_id)
+    except NotFound:
+        raise Http404 from None
+    documents = selectors.patient_documents(
+        user=request.user, patient_id=patient.pk, workstation=_ws(request)
+    )
+    context = {
+        "patient": patient,
+        "documents": documents,
+        "superseded": selectors.superseded_ids(documents),
+    }
+    return render(request, "documents/patient_list.html", context)
+
+
+@require_perm(MANAGE)
+def templates(request: HttpRequest) -> HttpResponse:
+    summaries = selectors.templates_overview(user=request.user)
+    return render(request, "documents/templates.html", {"templates": summaries})
+
+
+@require_perm(MANAGE)
+def template_edit(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        version, title, body = selectors.template_current_body(user=request.user, code=code)
+    except NotFound:
+        raise Http404 from None
+    initial = {"title": title, "body": body, "expected_version": version}
+    form = TemplateForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if "preview" in request.POST:
+                content = services.template_preview_pdf(
+                    actor=request.user, code=code, body=data["body"]
+                )
+                response = HttpResponse(content, content_type="application/pdf")
+                response["Content-Disposition"] = f'inline; filename="anteprima-{code}.pdf"'
+                return response
+            saved = services.template_update(
+                actor=request.user,
+                workstation=_ws(request),
+                code=code,
+                title=data["title"],
+                body=data["body"],
+                expected_version=data["expected_version"],
+            )
+        except CorsiaError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("Salvata la versione %s del modello.") % saved.version)
+            return redirect("documents:template_edit", code=code)
+    context = {
+        "code": code,
+        "form": form,
+        "current_version": version,
+        "versions": selectors.template_versions(user=request.user, code=code),
+    }
+    return render(
+        request, "documents/template_edit.html", context, status=422 if form.errors else 200
+    )
+
+
+@require_perm(MANAGE)
+@require_POST
+def template_activation(request: HttpRequest, code: str, template_id: int) -> HttpResponse:
+    form = ActivationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Indica il motivo dell'attivazione o disattivazione."))
+        return redirect("documents:template_edit", code=code)
+    try:
+        services.template_set_active(
+            actor=request.user,
+            workstation=_ws(request),
+            template_id=template_id,
+            active=form.cleaned_data["active"],
+            reason=form.cleaned_data["reason"],
+        )
+    except NotFound:
+        raise Http404 from None
+    except CorsiaError as error:
+        messages.error(request, error.message)
+    return redirect("documents:template_edit", code=code)
