@@ -27,6 +27,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("regimens:trials", _("Studi clinici"), "regimens.view_trial"),
     NavItem("administration:pumps", _("Pompe infusionali"), "administration.view_pumps"),
     NavItem("accounts:workstations", _("Postazioni"), "accounts.manage_workstations"),
+    NavItem("inventory:stock", _("Magazzino"), "inventory.view_stock"),
 )
 
 

@@ -74,6 +74,9 @@ PERMISSIONS: tuple[PermissionSpec, ...] = (
     PermissionSpec("administration", "view_pumps", "Consultare il cruscotto pompe"),
     PermissionSpec("administration", "program_pump", "Programmare una pompa infusionale"),
     PermissionSpec("administration", "manage_pumps", "Registrare le pompe infusionali del reparto"),
+    PermissionSpec("inventory", "view_stock", "Consultare le giacenze di farmacia e reparti"),
+    PermissionSpec("inventory", "manage_stock", "Movimentare il magazzino (carichi, scarichi, resi)"),
+    PermissionSpec("inventory", "export_file_f", "Estrarre il File F per la Regione"),
 )
 
 _CLINICAL_READ = {"patients.view_patient", "audit.view_history"}
@@ -157,6 +160,13 @@ for _role in (Role.NURSE, Role.PHYSICIAN, Role.COORDINATOR):
 ROLE_PERMISSIONS[Role.NURSE] = ROLE_PERMISSIONS[Role.NURSE] | {"administration.program_pump"}
 for _role in (Role.COORDINATOR, Role.IT_STAFF, Role.ADMINISTRATOR):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"administration.manage_pumps"}
+# Stock (corsia.inventory): pharmacy and coordination read it; pharmacy moves it.
+for _role in (Role.PHARMACIST, Role.TECHNICIAN, Role.COORDINATOR, Role.ADMINISTRATOR):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"inventory.view_stock"}
+for _role in (Role.PHARMACIST, Role.TECHNICIAN):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"inventory.manage_stock"}
+for _role in (Role.PHARMACIST, Role.COORDINATOR):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"inventory.export_file_f"}
 
 # Where each role lands after login: a URL name (its worklist).
 ROLE_LANDING: dict[Role, str] = {

@@ -78,6 +78,7 @@ class Dispensation:
     cost_center: str
     dispensation_type: DispensationType = DispensationType.ADMINISTERED
     source: str = ""  # what to show when the line is refused (e.g. "movimento 12")
+    patient_id: int | None = None  # opaque: lets the caller log whose data was read
 
 
 @dataclass(frozen=True)
