@@ -33,3 +33,7 @@ def demo_hospital() -> Iterator[str]:
     yield f"demo wards, beds and chairs: {demo_patients.ensure_wards()} created"
     coordinator = User.objects.get(username="coordinatore")
     yield f"demo patients: {demo_patients.ensure_demo_patients(actor=coordinator)} created"
+    from corsia.inventory import demo as demo_inventory
+
+    pharmacist = User.objects.get(username="farmacista")
+    yield f"demo stock: {demo_inventory.ensure_demo_stock(actor=pharmacist)} movements created"
