@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum
@@ -29,6 +29,7 @@ from corsia.inventory.models import (
 )
 
 MOVEMENTS_LIMIT = 500
+CENT = Decimal("0.01")
 
 
 def layouts() -> dict[int, Layout]:
@@ -195,7 +196,8 @@ class ConsumptionRow:
 
     @property
     def net_value(self) -> Decimal:
-        return self.value_unloaded - self.value_returned
+        """Net euro value, rounded half up to the cent only at the end."""
+        return (self.value_unloaded - self.value_returned).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def consumption_by_cost_center(*, year: int, month: int) -> list[ConsumptionRow]:
@@ -234,8 +236,8 @@ def consumption_by_cost_center(*, year: int, month: int) -> list[ConsumptionRow]
             product=products[pid],
             units_unloaded=e["uu"],
             units_returned=e["ur"],
-            value_unloaded=Decimal(e["vu"]).quantize(Decimal("0.01")),
-            value_returned=Decimal(e["vr"]).quantize(Decimal("0.01")),
+            value_unloaded=Decimal(e["vu"]),
+            value_returned=Decimal(e["vr"]),
         )
         for (cc, pid), e in sums.items()
     ]
@@ -249,7 +251,8 @@ class CenterConsumption:
 
     @property
     def net_value(self) -> Decimal:
-        return sum((r.net_value for r in self.rows), start=Decimal(0))
+        exact = sum((r.value_unloaded - r.value_returned for r in self.rows), start=Decimal(0))
+        return exact.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def consumption_by_center(*, year: int, month: int) -> list[CenterConsumption]:

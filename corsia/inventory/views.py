@@ -189,6 +189,6 @@ def consumption_page(request: HttpRequest) -> HttpResponse:
         {
             "month": f"{year:04d}-{month:02d}",
             "groups": groups,
-            "grand_total": sum((g.net_value for g in groups), start=Decimal(0)),
+            "grand_total": sum((g.net_value for g in groups), start=Decimal("0.00")),
         },
     )
