@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from corsia.drugs.models import MedicinalProduct
+from corsia.inventory.domain.delivery import parse_cost
 from corsia.inventory.models import StorageLocation
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -40,13 +41,17 @@ class DeliveryLineForm(forms.Form):
         label=_("Scadenza"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     quantity = forms.IntegerField(label=_("Quantità (unità)"), min_value=1, required=False)
-    unit_cost = forms.DecimalField(
-        label=_("Costo unitario (€)"),
-        min_value=Decimal(0),
-        max_digits=12,
-        decimal_places=4,
-        required=False,
-    )
+    unit_cost = forms.CharField(label=_("Costo unitario (€)"), max_length=20, required=False)
+
+    def clean_unit_cost(self) -> Decimal | None:
+        """Euro with ``,`` or ``.`` as decimal separator, at most 4 decimals."""
+        text = str(self.cleaned_data.get("unit_cost") or "").strip()
+        if not text:
+            return None
+        try:
+            return parse_cost(text)
+        except ValueError:
+            raise forms.ValidationError(_("Costo unitario non valido.")) from None
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
