@@ -123,7 +123,8 @@ def ensure_demo_stock(*, actor: User) -> int:
     today = timezone.localdate(now)
     products = MedicinalProduct.objects.in_bulk([row[0] for row in LOTS], field_name="code")
     shelves = StorageLocation.objects.in_bulk([row[1] for row in LOTS], field_name="code")
-    current, past = [], []
+    current: list[services.LoadLine] = []
+    past: list[services.LoadLine] = []
     for code, shelf, lots, cost in LOTS:
         product = products.get(code)
         if product is None:

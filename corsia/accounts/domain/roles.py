@@ -75,7 +75,7 @@ PERMISSIONS: tuple[PermissionSpec, ...] = (
     PermissionSpec("administration", "program_pump", "Programmare una pompa infusionale"),
     PermissionSpec("administration", "manage_pumps", "Registrare le pompe infusionali del reparto"),
     PermissionSpec("inventory", "view_stock", "Consultare le giacenze di farmacia e reparti"),
-    PermissionSpec("inventory", "manage_stock", "Movimentare il magazzino (carichi, scarichi, resi)"),
+    PermissionSpec("inventory", "manage_stock", "Movimentare il magazzino"),
     PermissionSpec("inventory", "export_file_f", "Estrarre il File F per la Regione"),
 )
 

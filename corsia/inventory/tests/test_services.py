@@ -62,6 +62,7 @@ def test_unload_takes_lots_fefo_and_charges_the_cost_center(
     ]
     assert dict(StockLot.objects.values_list("lot", "quantity")) == {"EARLY": 0, "LATE": 9}
     event = AuditEvent.objects.filter(event_type="inventory.stock_unloaded").get()
+    assert event.after is not None
     assert [m["lot"] for m in event.after["movements"]] == ["EARLY", "LATE"]
 
 
