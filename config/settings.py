@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "corsia.administration",
     "corsia.compounding",
     "corsia.documents",
+    "corsia.inventory",
     "corsia.demo",
 ]
 

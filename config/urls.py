@@ -16,5 +16,6 @@ urlpatterns = [
     path("patients/", include("corsia.patients.urls")),
     path("audit/", include("corsia.audit.urls")),
     path("documents/", include("corsia.documents.urls")),
+    path("inventory/", include("corsia.inventory.urls")),
     path("", include("corsia.accounts.urls")),
 ]

@@ -30,6 +30,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("administration:pumps", _("Pompe infusionali"), "administration.view_pumps"),
     NavItem("accounts:workstations", _("Postazioni"), "accounts.manage_workstations"),
     NavItem("documents:templates", _("Modelli di stampa"), "documents.manage_templates"),
+    NavItem("inventory:stock", _("Magazzino"), "inventory.view_stock"),
 )
 
 

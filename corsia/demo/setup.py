@@ -40,3 +40,7 @@ def demo_hospital() -> Iterator[str]:
         validator=User.objects.get(username="medico2"),
         pharmacist=User.objects.get(username="farmacista"),
     )
+    from corsia.inventory import demo as demo_inventory
+
+    pharmacist = User.objects.get(username="farmacista")
+    yield f"demo stock: {demo_inventory.ensure_demo_stock(actor=pharmacist)} movements created"

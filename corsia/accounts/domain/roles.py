@@ -80,6 +80,9 @@ PERMISSIONS: tuple[PermissionSpec, ...] = (
     PermissionSpec("documents", "view_document", "Consultare l'archivio dei documenti clinici"),
     PermissionSpec("documents", "create_document", "Archiviare e firmare documenti clinici"),
     PermissionSpec("documents", "manage_templates", "Gestire i modelli di stampa dei documenti"),
+    PermissionSpec("inventory", "view_stock", "Consultare le giacenze di farmacia e reparti"),
+    PermissionSpec("inventory", "manage_stock", "Movimentare il magazzino"),
+    PermissionSpec("inventory", "export_file_f", "Estrarre il File F per la Regione"),
 )
 
 _CLINICAL_READ = {"patients.view_patient", "audit.view_history"}
@@ -180,6 +183,13 @@ for _role in (Role.PHYSICIAN, Role.PHARMACIST, Role.NURSE):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"documents.create_document"}
 for _role in (Role.PHARMACIST, Role.IT_STAFF, Role.ADMINISTRATOR):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"documents.manage_templates"}
+# Stock (corsia.inventory): pharmacy and coordination read it; pharmacy moves it.
+for _role in (Role.PHARMACIST, Role.TECHNICIAN, Role.COORDINATOR, Role.ADMINISTRATOR):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"inventory.view_stock"}
+for _role in (Role.PHARMACIST, Role.TECHNICIAN):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"inventory.manage_stock"}
+for _role in (Role.PHARMACIST, Role.COORDINATOR):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"inventory.export_file_f"}
 
 # Where each role lands after login: a URL name (its worklist).
 ROLE_LANDING: dict[Role, str] = {

@@ -33,3 +33,9 @@ def test_reference_and_demo_data_load_and_a_second_run_changes_nothing() -> None
         assert codicefiscale.is_valid(code), code
     assert "demo wards, beds and chairs: 0 created" in second
     assert "demo patients: 0 created" in second
+    # and the demo stock: FOLFOX lots on the shelves, one expired, loaded once
+    from corsia.inventory.models import StockLot
+
+    assert StockLot.objects.filter(product__ingredient__code="oxaliplatin").count() >= 2
+    assert StockLot.objects.filter(lot="FU5G-2312", quantity__gt=0).exists()  # expired lot
+    assert "demo stock: 0 movements created" in second

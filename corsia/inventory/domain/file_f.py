@@ -1,0 +1,221 @@
+"""File F records (high-cost drugs administered in day hospital or dispensed directly) and
+their writers: fixed width and CSV.
+
+The layout is Corsia's documented assumption, versioned as ``LAYOUT_VERSION``; see
+``corsia/inventory/docs/fileF.md`` for which fields follow the regional flow as publicly
+described and which must be verified against the Region's current technical document.
+A writer never truncates: a value that does not fit is an error, not a shorter field.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+
+from corsia.core.domain.errors import ValidationFailed
+
+LAYOUT_VERSION = "corsia-filef-sicilia-0.1"
+
+
+class FileFInvalid(ValidationFailed):
+    code = "file_f_invalid"
+
+
+class DispensationType(StrEnum):
+    """Our codes (assumption, see the doc): administered in the hospital / dispensed."""
+
+    ADMINISTERED = "S"  # somministrato in day hospital / ambulatorio
+    DIRECT = "D"  # distribuzione diretta
+
+
+class Kind(StrEnum):
+    ALPHA = "A"  # left-aligned, padded with spaces, upper case
+    NUMBER = "N"  # right-aligned, padded with zeros
+    DATE = "D"  # AAAAMMGG
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    width: int
+    kind: Kind
+    decimals: int = 0  # implied decimals of a NUMBER (fixed width); written in the CSV
+
+
+# Order and widths: Corsia's assumption (version LAYOUT_VERSION). Start positions are 1-based.
+LAYOUT: tuple[FieldSpec, ...] = (
+    FieldSpec("hospital_code", 6, Kind.ALPHA),
+    FieldSpec("record_type", 1, Kind.ALPHA),
+    FieldSpec("period", 6, Kind.NUMBER),
+    FieldSpec("sequence", 7, Kind.NUMBER),
+    FieldSpec("patient_fiscal_code", 16, Kind.ALPHA),
+    FieldSpec("dispensation_date", 8, Kind.DATE),
+    FieldSpec("aic", 9, Kind.ALPHA),
+    FieldSpec("atc", 7, Kind.ALPHA),
+    FieldSpec("quantity", 6, Kind.NUMBER),
+    FieldSpec("unit_cost", 12, Kind.NUMBER, decimals=4),
+    FieldSpec("total", 12, Kind.NUMBER, decimals=2),
+    FieldSpec("cost_center", 10, Kind.ALPHA),
+)
+RECORD_LENGTH = sum(f.width for f in LAYOUT)
+
+
+@dataclass(frozen=True)
+class Dispensation:
+    """One unload to a patient, as the extraction reads it."""
+
+    patient_fiscal_code: str
+    day: date
+    aic: str
+    atc: str
+    quantity: int
+    unit_cost: Decimal
+    cost_center: str
+    dispensation_type: DispensationType = DispensationType.ADMINISTERED
+    source: str = ""  # what to show when the line is refused (e.g. "movimento 12")
+    patient_id: int | None = None  # opaque: lets the caller log whose data was read
+
+
+@dataclass(frozen=True)
+class FileFRecord:
+    hospital_code: str
+    record_type: str
+    period: int  # AAAAMM
+    sequence: int
+    patient_fiscal_code: str
+    dispensation_date: date
+    aic: str
+    atc: str
+    quantity: int
+    unit_cost: Decimal
+    total: Decimal
+    cost_center: str
+
+
+@dataclass(frozen=True)
+class Excluded:
+    source: str
+    reason: str
+
+
+def line_total(quantity: int, unit_cost: Decimal) -> Decimal:
+    """quantity × unit cost, rounded half up to the cent."""
+    return (unit_cost * quantity).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def build_records(
+    dispensations: Iterable[Dispensation], *, hospital_code: str, year: int, month: int
+) -> tuple[list[FileFRecord], list[Excluded]]:
+    """Aggregate per (patient, day, AIC, cost centre, unit cost, type) and number the records.
+
+    A dispensation without a fiscal code or an AIC cannot be reported: it is excluded and
+    listed, never sent with an empty key.
+    """
+    totals: dict[tuple[str, date, str, str, str, Decimal, str], int] = {}
+    excluded = []
+    for d in dispensations:
+        missing = [
+            label
+            for label, value in (
+                ("codice fiscale del paziente", d.patient_fiscal_code),
+                ("AIC", d.aic),
+            )
+            if not value.strip()
+        ]
+        if missing:
+            excluded.append(Excluded(d.source, "manca " + " e ".join(missing)))
+            continue
+        if (d.day.year, d.day.month) != (year, month):
+            excluded.append(Excluded(d.source, f"data {d.day:%d/%m/%Y} fuori dal mese"))
+            continue
+        key = (
+            d.patient_fiscal_code.strip().upper(),
+            d.day,
+            d.aic.strip(),
+            d.atc.strip().upper(),
+            d.cost_center.strip(),
+            d.unit_cost,
+            d.dispensation_type.value,
+        )
+        totals[key] = totals.get(key, 0) + d.quantity
+    records = []
+    for sequence, (key, quantity) in enumerate(sorted(totals.items()), start=1):
+        fiscal_code, day, aic, atc, cost_center, unit_cost, kind = key
+        records.append(
+            FileFRecord(
+                hospital_code=hospital_code,
+                record_type=kind,
+                period=year * 100 + month,
+                sequence=sequence,
+                patient_fiscal_code=fiscal_code,
+                dispensation_date=day,
+                aic=aic,
+                atc=atc,
+                quantity=quantity,
+                unit_cost=unit_cost,
+                total=line_total(quantity, unit_cost),
+                cost_center=cost_center,
+            )
+        )
+    return records, excluded
+
+
+def _value(record: FileFRecord, spec: FieldSpec) -> object:
+    return getattr(record, spec.name)
+
+
+def _fixed(spec: FieldSpec, value: object, sequence: int) -> str:
+    if spec.kind is Kind.DATE:
+        assert isinstance(value, date)
+        text = value.strftime("%Y%m%d")
+    elif spec.kind is Kind.NUMBER:
+        number = Decimal(str(value))
+        scaled = number.scaleb(spec.decimals).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+        if scaled < 0:
+            raise FileFInvalid(
+                f"Record {sequence}: {spec.name} negativo.", details={"field": spec.name}
+            )
+        text = str(int(scaled)).rjust(spec.width, "0")
+    else:
+        text = str(value).upper().ljust(spec.width)
+    if len(text) > spec.width or not text.isascii():
+        raise FileFInvalid(
+            f"Record {sequence}: il campo {spec.name} («{value}») non entra in "
+            f"{spec.width} caratteri ASCII.",
+            details={"field": spec.name, "sequence": sequence},
+        )
+    return text
+
+
+def format_fixed(records: Sequence[FileFRecord]) -> str:
+    """One line of ``RECORD_LENGTH`` characters per record, CRLF-terminated."""
+    lines = []
+    for record in records:
+        line = "".join(_fixed(s, _value(record, s), record.sequence) for s in LAYOUT)
+        assert len(line) == RECORD_LENGTH
+        lines.append(line + "\r\n")
+    return "".join(lines)
+
+
+def _csv(spec: FieldSpec, value: object) -> str:
+    if spec.kind is Kind.DATE:
+        assert isinstance(value, date)
+        return value.strftime("%Y%m%d")
+    if spec.kind is Kind.NUMBER and spec.decimals:
+        return f"{Decimal(str(value)):.{spec.decimals}f}"
+    return str(value).upper() if spec.kind is Kind.ALPHA else str(value)
+
+
+def format_csv(records: Sequence[FileFRecord]) -> str:
+    """Header row with the field names, ``;`` separator, ``.`` decimal point, CRLF lines."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow([s.name for s in LAYOUT])
+    for record in records:
+        writer.writerow([_csv(s, _value(record, s)) for s in LAYOUT])
+    return out.getvalue()

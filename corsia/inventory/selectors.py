@@ -1,0 +1,367 @@
+"""Read queries of the stock: levels, expiring lots, movements, consumption, requirements,
+pick lists and the rows of the File F extraction. No side effects (the extraction itself,
+which is audited, is ``services.file_f_export``)."""
+
+from __future__ import annotations
+
+import calendar
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.utils import timezone
+
+from corsia.drugs.models import MedicinalProduct, Pack
+from corsia.inventory.domain import file_f
+from corsia.inventory.domain.picking import PickList, build_pick_list
+from corsia.inventory.domain.requirements import Need, RequirementLine, compute_requirements
+from corsia.inventory.domain.stock import Layout, LotStock
+from corsia.inventory.models import (
+    CostCenter,
+    MovementKind,
+    StockLot,
+    StockMovement,
+    StorageLocation,
+)
+
+MOVEMENTS_LIMIT = 500
+CENT = Decimal("0.01")
+
+
+def layouts() -> dict[int, Layout]:
+    """Every location's path in the layout, root first: ((pick_order, code), ...)."""
+    rows = {loc.pk: loc for loc in StorageLocation.objects.all()}
+    found: dict[int, Layout] = {}
+
+    def path(pk: int, seen: frozenset[int]) -> Layout:
+        if pk in found:
+            return found[pk]
+        loc = rows[pk]
+        own = ((loc.pick_order, loc.code),)
+        if loc.parent_id is None or loc.parent_id in seen:
+            result: Layout = own
+        else:
+            result = path(loc.parent_id, seen | {pk}) + own
+        found[pk] = result
+        return result
+
+    for pk in rows:
+        path(pk, frozenset())
+    return found
+
+
+def _lot_stock(row: StockLot, layout: Mapping[int, Layout]) -> LotStock:
+    return LotStock(
+        key=row.pk,
+        product_id=row.product_id,
+        lot=row.lot,
+        expiry=row.expiry,
+        quantity=row.quantity,
+        location_key=row.location_id,
+        location_label=row.location.code,
+        layout=layout.get(row.location_id, ()),
+    )
+
+
+def location_options() -> QuerySet[StorageLocation]:
+    return StorageLocation.objects.filter(is_active=True).order_by("code")
+
+
+def cost_center_options() -> QuerySet[CostCenter]:
+    return CostCenter.objects.filter(is_active=True).order_by("code")
+
+
+def _product_filter(text: str) -> Q:
+    text = text.strip()
+    if not text:
+        return Q()
+    return (
+        Q(product__name__icontains=text)
+        | Q(product__code__icontains=text)
+        | Q(product__ingredient__name_it__icontains=text)
+        | Q(product__ingredient__name_en__icontains=text)
+        | Q(lot__iexact=text)
+    )
+
+
+def stock_levels(
+    *, text: str = "", location_code: str = "", include_empty: bool = False
+) -> list[StockLot]:
+    """Lots in stock by product, expiry, location (the stock page)."""
+    query = StockLot.objects.select_related("product__ingredient", "location", "pack").filter(
+        _product_filter(text)
+    )
+    if location_code:
+        query = query.filter(
+            Q(location__code=location_code) | Q(location__parent__code=location_code)
+        )
+    if not include_empty:
+        query = query.filter(quantity__gt=0)
+    return list(
+        query.order_by("product__name", "product__strength", "expiry", "lot", "location__code")
+    )
+
+
+@dataclass(frozen=True)
+class ProductTotal:
+    product: MedicinalProduct
+    units: int
+    usable_units: int
+    value: Decimal
+
+
+def stock_totals(*, lots: Sequence[StockLot], today: date) -> list[ProductTotal]:
+    """Per product: units, usable units (not expired today), value at lot cost."""
+    grouped: dict[int, list[StockLot]] = defaultdict(list)
+    for row in lots:
+        grouped[row.product_id].append(row)
+    totals = []
+    for rows in grouped.values():
+        totals.append(
+            ProductTotal(
+                product=rows[0].product,
+                units=sum(r.quantity for r in rows),
+                usable_units=sum(r.quantity for r in rows if r.expiry >= today),
+                value=sum((r.unit_cost * r.quantity for r in rows), Decimal(0)).quantize(
+                    Decimal("0.01")
+                ),
+            )
+        )
+    return sorted(totals, key=lambda t: (t.product.name, t.product.strength or 0))
+
+
+def expiring_lots(*, today: date, days: int) -> list[StockLot]:
+    """Lots with units that expire within ``days`` days (already expired ones included)."""
+    limit = today + timedelta(days=days)
+    return list(
+        StockLot.objects.select_related("product", "location")
+        .filter(quantity__gt=0, expiry__lte=limit)
+        .order_by("expiry", "product__name", "lot")
+    )
+
+
+def movements(
+    *,
+    kind: str = "",
+    text: str = "",
+    location_code: str = "",
+    cost_center_code: str = "",
+    since: date | None = None,
+    until: date | None = None,
+) -> list[StockMovement]:
+    query = StockMovement.objects.select_related(
+        "product", "from_location", "to_location", "cost_center", "actor"
+    ).filter(_product_filter(text) | Q(reference__icontains=text.strip()) if text.strip() else Q())
+    if kind:
+        query = query.filter(kind=kind)
+    if location_code:
+        query = query.filter(
+            Q(from_location__code=location_code) | Q(to_location__code=location_code)
+        )
+    if cost_center_code:
+        query = query.filter(cost_center__code=cost_center_code)
+    if since:
+        query = query.filter(at__gte=_day_start(since))
+    if until:
+        query = query.filter(at__lt=_day_start(until + timedelta(days=1)))
+    return list(query.order_by("-at", "-id")[:MOVEMENTS_LIMIT])
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
+    """The month in local (hospital) time, as aware datetimes [start, end)."""
+    last = calendar.monthrange(year, month)[1]
+    return _day_start(date(year, month, 1)), _day_start(date(year, month, last) + timedelta(days=1))
+
+
+@dataclass(frozen=True)
+class ConsumptionRow:
+    cost_center: CostCenter
+    product: MedicinalProduct
+    units_unloaded: int
+    units_returned: int
+    value_unloaded: Decimal
+    value_returned: Decimal
+
+    @property
+    def net_units(self) -> int:
+        return self.units_unloaded - self.units_returned
+
+    @property
+    def net_value(self) -> Decimal:
+        """Net euro value, rounded half up to the cent only at the end."""
+        return (self.value_unloaded - self.value_returned).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def consumption_by_cost_center(*, year: int, month: int) -> list[ConsumptionRow]:
+    """Per cost centre and product: unloads charged in the month minus returns credited,
+    in units and in euro (each movement at its own unit cost). Waste is not consumption."""
+    start, end = month_bounds(year, month)
+    value = ExpressionWrapper(
+        F("quantity") * F("unit_cost"), output_field=DecimalField(max_digits=18, decimal_places=4)
+    )
+    rows = (
+        StockMovement.objects.filter(
+            at__gte=start,
+            at__lt=end,
+            cost_center__isnull=False,
+            kind__in=[MovementKind.UNLOAD, MovementKind.RETURN],
+        )
+        .values("cost_center_id", "product_id", "kind")
+        .annotate(units=Sum("quantity"), value=Sum(value))
+    )
+    sums: dict[tuple[int, int], dict[str, Any]] = defaultdict(
+        lambda: {"uu": 0, "ur": 0, "vu": Decimal(0), "vr": Decimal(0)}
+    )
+    for row in rows:
+        entry = sums[(row["cost_center_id"], row["product_id"])]
+        if row["kind"] == MovementKind.UNLOAD:
+            entry["uu"] += row["units"]
+            entry["vu"] += row["value"]
+        else:
+            entry["ur"] += row["units"]
+            entry["vr"] += row["value"]
+    centers = CostCenter.objects.in_bulk({k[0] for k in sums})
+    products = MedicinalProduct.objects.in_bulk({k[1] for k in sums})
+    result = [
+        ConsumptionRow(
+            cost_center=centers[cc],
+            product=products[pid],
+            units_unloaded=e["uu"],
+            units_returned=e["ur"],
+            value_unloaded=Decimal(e["vu"]),
+            value_returned=Decimal(e["vr"]),
+        )
+        for (cc, pid), e in sums.items()
+    ]
+    return sorted(result, key=lambda r: (r.cost_center.code, r.product.name, r.product.pk))
+
+
+@dataclass(frozen=True)
+class CenterConsumption:
+    cost_center: CostCenter
+    rows: list[ConsumptionRow]
+
+    @property
+    def net_value(self) -> Decimal:
+        exact = sum((r.value_unloaded - r.value_returned for r in self.rows), start=Decimal(0))
+        return exact.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def consumption_by_center(*, year: int, month: int) -> list[CenterConsumption]:
+    groups: dict[int, list[ConsumptionRow]] = defaultdict(list)
+    for row in consumption_by_cost_center(year=year, month=month):
+        groups[row.cost_center.pk].append(row)
+    return [CenterConsumption(rows[0].cost_center, rows) for rows in groups.values()]
+
+
+def _stock_by_product(
+    product_ids: Iterable[int], locations: Iterable[StorageLocation] | None
+) -> dict[int, list[LotStock]]:
+    layout = layouts()
+    query = StockLot.objects.select_related("location").filter(
+        product_id__in=set(product_ids), quantity__gt=0
+    )
+    if locations is not None:
+        query = query.filter(location__in=list(locations))
+    stock: dict[int, list[LotStock]] = defaultdict(list)
+    for row in query:
+        stock[row.product_id].append(_lot_stock(row, layout))
+    return stock
+
+
+def requirements(
+    needs: Iterable[tuple[int, date, int]],
+    locations: Iterable[StorageLocation] | None = None,
+    *,
+    today: date | None = None,
+) -> list[RequirementLine]:
+    """Per product: units needed, in stock (usable today), covered, to order, packs to order.
+
+    ``needs`` are (product id, day, units); ``locations`` limit the stock counted (None: all).
+    Packs to order use the product's smallest pack (units per pack), 1 if it has none.
+    """
+    need_list = [Need(product_id=p, day=d, units=u) for p, d, u in needs]
+    product_ids = {n.product_id for n in need_list}
+    per_pack: dict[int, int] = {}
+    for pack in Pack.objects.filter(product_id__in=product_ids).order_by("units_per_pack"):
+        per_pack.setdefault(pack.product_id, pack.units_per_pack)
+    return compute_requirements(
+        need_list,
+        _stock_by_product(product_ids, locations),
+        units_per_pack=per_pack,
+        today=today or timezone.localdate(),
+    )
+
+
+def pick_list(
+    needed: Iterable[tuple[int, int]],
+    locations: Iterable[StorageLocation] | None = None,
+    *,
+    today: date | None = None,
+) -> PickList:
+    """Lots to pick for (product id, units), FEFO, ordered by the storage layout
+    (cabinet pick order, then shelf). ``shortages`` says what the stock cannot give."""
+    wanted: dict[int, int] = defaultdict(int)
+    for product_id, units in needed:
+        wanted[product_id] += units
+    return build_pick_list(
+        wanted,
+        _stock_by_product(wanted, locations),
+        today=today or timezone.localdate(),
+    )
+
+
+# --- File F -----------------------------------------------------------------------------
+
+
+def _aic_for(movement: StockMovement, single_aic: Mapping[int, str]) -> str:
+    if movement.pack is not None and movement.pack.aic:
+        return movement.pack.aic
+    return single_aic.get(movement.product_id, "")
+
+
+def file_f_dispensations(*, year: int, month: int) -> list[file_f.Dispensation]:
+    """Unloads of the month made for a patient and charged to a cost centre."""
+    start, end = month_bounds(year, month)
+    moves = list(
+        StockMovement.objects.select_related(
+            "product__ingredient", "pack", "patient", "cost_center"
+        )
+        .filter(
+            kind=MovementKind.UNLOAD,
+            at__gte=start,
+            at__lt=end,
+            patient__isnull=False,
+            cost_center__isnull=False,
+        )
+        .order_by("at", "id")
+    )
+    aics: dict[int, set[str]] = defaultdict(set)
+    for pack in Pack.objects.filter(product_id__in={m.product_id for m in moves}).exclude(aic=""):
+        aics[pack.product_id].add(pack.aic)
+    single_aic = {pid: next(iter(found)) for pid, found in aics.items() if len(found) == 1}
+    result = []
+    for move in moves:
+        assert move.patient is not None and move.cost_center is not None
+        result.append(
+            file_f.Dispensation(
+                patient_fiscal_code=move.patient.codice_fiscale,
+                day=timezone.localdate(move.at),
+                aic=_aic_for(move, single_aic),
+                atc=move.product.ingredient.atc_code,
+                quantity=move.quantity,
+                unit_cost=move.unit_cost,
+                cost_center=move.cost_center.code,
+                source=f"movimento {move.pk} ({move.product.code}, lotto {move.lot})",
+                patient_id=move.patient_id,
+            )
+        )
+    return result

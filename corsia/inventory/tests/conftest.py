@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from corsia.accounts.domain.roles import Role
+from corsia.accounts.models import User
+from corsia.accounts.tests.fixture_types import MakeUser
+from corsia.drugs.models import ActiveIngredient, MedicinalProduct, Pack
+from corsia.inventory import services
+from corsia.inventory.models import CostCenter, StorageLocation
+from corsia.patients.models import Patient, Ward
+
+ROME = ZoneInfo("Europe/Rome")
+# "Now" in every service test: 15 October 2026, 10:00 in Rome.
+NOW = datetime(2026, 10, 15, 10, 0, tzinfo=ROME)
+TODAY = date(2026, 10, 15)
+
+Load = Callable[..., None]
+
+
+@pytest.fixture
+def pharmacist(make_user: MakeUser) -> User:
+    return make_user(Role.PHARMACIST)
+
+
+@pytest.fixture
+def oxaliplatin(db: None) -> MedicinalProduct:
+    ingredient = ActiveIngredient.objects.create(
+        code="oxaliplatin", name_en="oxaliplatin", name_it="oxaliplatino", atc_code="L01XA03"
+    )
+    product = MedicinalProduct.objects.create(
+        code="oxaliplatin_100mg_20ml_test",
+        ingredient=ingredient,
+        name="Oxaliplatino Test",
+        strength=Decimal(100),
+    )
+    Pack.objects.create(code="oxali-test-1", product=product, aic="012345678", units_per_pack=1)
+    return product
+
+
+@pytest.fixture
+def fluorouracil(db: None) -> MedicinalProduct:
+    ingredient = ActiveIngredient.objects.create(
+        code="fluorouracil", name_en="fluorouracil", name_it="fluorouracile", atc_code="L01BC02"
+    )
+    product = MedicinalProduct.objects.create(
+        code="fluorouracil_1000mg_test",
+        ingredient=ingredient,
+        name="Fluorouracile Test",
+        strength=Decimal(1000),
+    )
+    Pack.objects.create(code="fu-test-10", product=product, units_per_pack=10)
+    return product
+
+
+@pytest.fixture
+def ward(db: None) -> Ward:
+    return Ward.objects.create(code="DHONC", name="Day Hospital oncologico", kind="day_hospital")
+
+
+@pytest.fixture
+def cost_center(pharmacist: User, ward: Ward) -> CostCenter:
+    return services.cost_center_save(
+        actor=pharmacist, workstation="test", code="CC-DH", name="Day Hospital", ward=ward
+    )
+
+
+@pytest.fixture
+def shelf(pharmacist: User) -> StorageLocation:
+    cabinet = services.location_save(
+        actor=pharmacist, workstation="test", code="A", name="Armadio A", kind="pharmacy",
+        pick_order=1,
+    )  # fmt: skip
+    return services.location_save(
+        actor=pharmacist, workstation="test", code="A1", name="Armadio A ripiano 1",
+        kind="pharmacy", parent=cabinet, pick_order=1,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def load(pharmacist: User, shelf: StorageLocation) -> Load:
+    """Load lots into ``shelf`` (or ``location``) with a document dated ``TODAY``."""
+
+    def _load(
+        product: MedicinalProduct,
+        lot: str,
+        expiry: date,
+        quantity: int,
+        *,
+        unit_cost: str = "10.00",
+        location: StorageLocation | None = None,
+        now: datetime = NOW,
+    ) -> None:
+        services.stock_load(
+            actor=pharmacist,
+            workstation="test",
+            supplier="Fornitore",
+            document_number=f"DDT-{lot}",
+            document_date=now.date(),
+            lines=[
+                services.LoadLine(
+                    product=product,
+                    lot=lot,
+                    expiry=expiry,
+                    quantity=quantity,
+                    unit_cost=Decimal(unit_cost),
+                    location=location,
+                )
+            ],
+            location=shelf,
+            now=now,
+        )
+
+    return _load
+
+
+@pytest.fixture
+def patient(db: None) -> Patient:
+    return Patient.objects.create(
+        mrn="P0001",
+        codice_fiscale="RSSMRA85T10A562S",
+        surname="Rossi",
+        given_names="Mario",
+        sex="M",
+        date_of_birth=date(1985, 12, 10),
+    )
