@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "corsia.prescribing",
     "corsia.administration",
     "corsia.compounding",
+    "corsia.toxicity",
     "corsia.demo",
 ]
 
