@@ -21,6 +21,8 @@ from corsia.patients.api import router as patients_router
 from corsia.prescribing.api import router as dosing_router
 from corsia.regimens.api import router as regimens_router
 from corsia.regimens.api import trials_router
+from corsia.toxicity.api import ctcae_router
+from corsia.toxicity.api import router as toxicity_router
 
 api = NinjaAPI(
     title="Corsia API",
@@ -76,3 +78,5 @@ api.add_router("/dosing", dosing_router)
 api.add_router("/administration", administration_router)
 api.add_router("/patients", patients_router)
 api.add_router("/audit", audit_router)
+api.add_router("/toxicities", toxicity_router)
+api.add_router("/ctcae", ctcae_router)

@@ -14,5 +14,6 @@ urlpatterns = [
     path("administration/", include("corsia.administration.urls")),
     path("patients/", include("corsia.patients.urls")),
     path("audit/", include("corsia.audit.urls")),
+    path("toxicity/", include("corsia.toxicity.urls")),
     path("", include("corsia.accounts.urls")),
 ]

@@ -217,7 +217,9 @@ class ExtravasationEvent(TimeStampedModel):
         verbose_name = _("stravaso")
         verbose_name_plural = _("stravasi")
         default_permissions = ()
-        indexes = [models.Index(name="extravasation_by_patient", fields=["patient", "-occurred_at"])]
+        indexes = [
+            models.Index(name="extravasation_by_patient", fields=["patient", "-occurred_at"])
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(estimated_volume_ml__isnull=True) | Q(estimated_volume_ml__gte=0),
