@@ -8,7 +8,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -391,7 +391,7 @@ def extravasation_record(
     volume = data.estimated_volume_ml
     if volume is not None:
         try:
-            volume = Decimal(volume).quantize(Decimal("0.1"))
+            volume = Decimal(volume).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
         except (InvalidOperation, TypeError):
             raise ValidationFailed(
                 "Volume non valido.", code="volume_invalid", field="estimated_volume_ml"
