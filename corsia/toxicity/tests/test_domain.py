@@ -89,8 +89,9 @@ def test_worst_grade_counts_events_still_active_when_the_period_starts() -> None
     worst = grading.worst_in_period(events, since=date(2026, 11, 1))
     assert worst is not None and worst.key == "edge-g4"
     # and an event that starts after the period's end does not
-    assert grading.worst_in_period(events, since=date(2026, 11, 9), until=date(2026, 11, 9)) == (
-        events[1]
+    assert (
+        grading.worst_in_period(events, since=date(2026, 11, 9), until=date(2026, 11, 9))
+        == (events[1])
     )
 
 

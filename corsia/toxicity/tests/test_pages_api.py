@@ -120,10 +120,13 @@ def test_extravasation_procedure_page_and_record_form(
     assert page.status_code == 200
     assert "Vescicante" in html and "Ialuronidasi" in html and "NON applicare freddo" in html
     # the drug archive disagrees for oxaliplatin? it has no class here: no warning
-    assert "Verificare con il farmacista" not in client.get(
-        f"/toxicity/extravasation/{oxaliplatin.pk}/"
-    ).content.decode()
-    form = client.get(f"/toxicity/extravasation/record/?patient={patient.pk}&ingredient={vincristine.pk}")
+    assert (
+        "Verificare con il farmacista"
+        not in client.get(f"/toxicity/extravasation/{oxaliplatin.pk}/").content.decode()
+    )
+    form = client.get(
+        f"/toxicity/extravasation/record/?patient={patient.pk}&ingredient={vincristine.pk}"
+    )
     assert form.status_code == 200
     assert 'value="hyaluronidase"' in form.content.decode()
     when = (timezone.localtime() - timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M")
@@ -144,7 +147,9 @@ def test_extravasation_procedure_page_and_record_form(
     assert "Vincristina" in client.get(f"/toxicity/patient/{patient.pk}/").content.decode()
 
 
-def test_api_records_lists_and_searches(ctcae_terms: None, physician: User, patient: Patient) -> None:
+def test_api_records_lists_and_searches(
+    ctcae_terms: None, physician: User, patient: Patient
+) -> None:
     client = _login(physician)
     payload = {
         "patient_id": patient.pk,
@@ -154,7 +159,9 @@ def test_api_records_lists_and_searches(ctcae_terms: None, physician: User, pati
         "onset_date": timezone.localdate().isoformat(),
         "cycle_number": 3,
     }
-    created = client.post("/api/v1/toxicities", json.dumps(payload), content_type="application/json")
+    created = client.post(
+        "/api/v1/toxicities", json.dumps(payload), content_type="application/json"
+    )
     assert created.status_code == 201, created.content
     assert created.json()["grade"] == 2
     refused = client.post(

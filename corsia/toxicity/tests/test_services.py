@@ -69,7 +69,9 @@ def test_term_search_by_words_in_any_order_and_by_meddra_code(
     assert [t.term for t in selectors.ctcae_term_search(user=physician, text=NAUSEA)] == ["Nausea"]
     assert selectors.ctcae_term_search(user=physician, text="nausea")[0].term == "Nausea"
     # a typo still finds it (trigram similarity)
-    assert "Diarrhea" in [t.term for t in selectors.ctcae_term_search(user=physician, text="diarhea")]
+    assert "Diarrhea" in [
+        t.term for t in selectors.ctcae_term_search(user=physician, text="diarhea")
+    ]
 
 
 # --- recording ------------------------------------------------------------------------------------
@@ -84,7 +86,12 @@ def test_physician_records_a_toxicity_with_audit_event(
         workstation=None,
         patient_id=patient.pk,
         data=_input(
-            NAUSEA, 3, onset, suspected_ingredient_ids=(oxaliplatin.pk,), cycle_number=2, order_id=41
+            NAUSEA,
+            3,
+            onset,
+            suspected_ingredient_ids=(oxaliplatin.pk,),
+            cycle_number=2,
+            order_id=41,
         ),
     )
     record.refresh_from_db()
@@ -251,9 +258,12 @@ def test_entered_in_error_keeps_the_record_and_takes_it_out_of_the_counts(
     record.refresh_from_db()
     assert (record.entered_in_error, record.is_current, record.grade) == (True, False, 4)
     assert record.entered_in_error_reason == "paziente sbagliato"
-    assert selectors.worst_grade_since(
-        user=physician, patient_id=patient.pk, since_date=_today() - timedelta(days=30)
-    ) is None
+    assert (
+        selectors.worst_grade_since(
+            user=physician, patient_id=patient.pk, since_date=_today() - timedelta(days=30)
+        )
+        is None
+    )
     with pytest.raises(ConflictError):
         services.toxicity_mark_entered_in_error(
             actor=physician, workstation=None, record_id=record.pk, reason="di nuovo"
@@ -273,7 +283,12 @@ def test_worst_grade_since_the_last_cycle_with_one_query(
         actor=physician,
         workstation=None,
         patient_id=patient.pk,
-        data=_input(NEUTROPENIA, 4, today - timedelta(days=40), resolution_date=last_cycle - timedelta(days=1)),
+        data=_input(
+            NEUTROPENIA,
+            4,
+            today - timedelta(days=40),
+            resolution_date=last_cycle - timedelta(days=1),
+        ),
     )
     # ongoing since before the cycle: G2 nausea (counts); after it: G3 diarrhea, G1 nausea
     services.toxicity_record(
@@ -286,7 +301,9 @@ def test_worst_grade_since_the_last_cycle_with_one_query(
         actor=physician,
         workstation=None,
         patient_id=patient.pk,
-        data=_input(DIARRHEA, 3, today - timedelta(days=7), resolution_date=today - timedelta(days=2)),
+        data=_input(
+            DIARRHEA, 3, today - timedelta(days=7), resolution_date=today - timedelta(days=2)
+        ),
     )
     latest = services.toxicity_record(
         actor=physician,
@@ -367,7 +384,10 @@ def test_extravasation_refusals_change_nothing(
         ingredient_id=vincristine.pk, occurred_at=timezone.now(), site="dorso mano"
     )
     for data, code in (
-        (base.__class__(**{**base.__dict__, "occurred_at": timezone.now() + timedelta(hours=1)}), "occurred_in_future"),
+        (
+            base.__class__(**{**base.__dict__, "occurred_at": timezone.now() + timedelta(hours=1)}),
+            "occurred_in_future",
+        ),
         (base.__class__(**{**base.__dict__, "site": " "}), "required"),
         (base.__class__(**{**base.__dict__, "steps_done": ("dexrazoxane",)}), "unknown_step"),
         (base.__class__(**{**base.__dict__, "estimated_volume_ml": Decimal(-1)}), "volume_invalid"),
