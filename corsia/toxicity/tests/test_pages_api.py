@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
+from corsia.accounts.tests.fixture_types import MakeUser
 from corsia.drugs.models import ActiveIngredient
 from corsia.patients.models import Patient
 from corsia.toxicity import services
@@ -178,9 +179,9 @@ def test_api_records_lists_and_searches(
 
 @pytest.mark.parametrize("role", [Role.PHARMACIST, Role.COORDINATOR])
 def test_readers_see_but_cannot_record(
-    ctcae_terms: None, make_user: object, patient: Patient, role: Role
+    ctcae_terms: None, make_user: MakeUser, patient: Patient, role: Role
 ) -> None:
-    user = make_user(role)  # type: ignore[operator]  # factory fixture
+    user = make_user(role)
     client = _login(user)
     page = client.get(f"/toxicity/patient/{patient.pk}/")
     assert page.status_code == 200

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -26,10 +27,10 @@ from corsia.toxicity.tests.conftest import DIARRHEA, NAUSEA, NEUTROPENIA, term
 pytestmark = pytest.mark.django_db
 
 
-def _input(code: str, grade: int, onset: date, **extra: object) -> ToxicityInput:
+def _input(code: str, grade: int, onset: date, **extra: Any) -> ToxicityInput:
     return ToxicityInput(
         term_id=term(code).pk, grade=grade, attribution="possible", onset_date=onset, **extra
-    )  # type: ignore[arg-type]  # extra fields of ToxicityInput, typed there
+    )
 
 
 def _today() -> date:
