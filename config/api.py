@@ -24,6 +24,8 @@ from corsia.prescribing.api_orders import measurements_router
 from corsia.prescribing.api_orders import router as orders_router
 from corsia.regimens.api import router as regimens_router
 from corsia.regimens.api import trials_router
+from corsia.toxicity.api import ctcae_router
+from corsia.toxicity.api import router as toxicity_router
 
 api = NinjaAPI(
     title="Corsia API",
@@ -82,3 +84,5 @@ api.add_router("/administration", administration_router)
 api.add_router("/patients", patients_router)
 api.add_router("/audit", audit_router)
 api.add_router("/documents", documents_router)
+api.add_router("/toxicities", toxicity_router)
+api.add_router("/ctcae", ctcae_router)

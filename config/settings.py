@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "corsia.compounding",
     "corsia.documents",
     "corsia.inventory",
+    "corsia.toxicity",
     "corsia.demo",
 ]
 

@@ -17,5 +17,6 @@ urlpatterns = [
     path("audit/", include("corsia.audit.urls")),
     path("documents/", include("corsia.documents.urls")),
     path("inventory/", include("corsia.inventory.urls")),
+    path("toxicity/", include("corsia.toxicity.urls")),
     path("", include("corsia.accounts.urls")),
 ]

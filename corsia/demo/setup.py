@@ -17,6 +17,10 @@ def reference_data() -> Iterator[str]:
     from corsia.regimens import library as regimen_library
 
     yield regimen_library.load_preloaded()
+    from corsia.toxicity.services import ctcae_reference_load
+
+    ctcae = ctcae_reference_load()
+    yield f"CTCAE v5.0 terms: {ctcae.created} created, {ctcae.updated} updated, {ctcae.unchanged} unchanged"
 
 
 def demo_hospital() -> Iterator[str]:
@@ -44,3 +48,7 @@ def demo_hospital() -> Iterator[str]:
 
     pharmacist = User.objects.get(username="farmacista")
     yield f"demo stock: {demo_inventory.ensure_demo_stock(actor=pharmacist)} movements created"
+    from corsia.demo import toxicities as demo_toxicities
+
+    physician = User.objects.get(username="medico")
+    yield f"demo toxicities: {demo_toxicities.ensure_demo_toxicities(actor=physician)} created"

@@ -83,6 +83,8 @@ PERMISSIONS: tuple[PermissionSpec, ...] = (
     PermissionSpec("inventory", "view_stock", "Consultare le giacenze di farmacia e reparti"),
     PermissionSpec("inventory", "manage_stock", "Movimentare il magazzino"),
     PermissionSpec("inventory", "export_file_f", "Estrarre il File F per la Regione"),
+    PermissionSpec("toxicity", "view_toxicity", "Consultare tossicità (CTCAE) e stravasi"),
+    PermissionSpec("toxicity", "record_toxicity", "Registrare tossicità (CTCAE) e stravasi"),
 )
 
 _CLINICAL_READ = {"patients.view_patient", "audit.view_history"}
@@ -190,6 +192,11 @@ for _role in (Role.PHARMACIST, Role.TECHNICIAN):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"inventory.manage_stock"}
 for _role in (Role.PHARMACIST, Role.COORDINATOR):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"inventory.export_file_f"}
+# Toxicity (corsia.toxicity): the care team reads it; physicians and nurses record it.
+for _role in (Role.PHYSICIAN, Role.NURSE, Role.PHARMACIST, Role.COORDINATOR):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"toxicity.view_toxicity"}
+for _role in (Role.PHYSICIAN, Role.NURSE):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"toxicity.record_toxicity"}
 
 # Where each role lands after login: a URL name (its worklist).
 ROLE_LANDING: dict[Role, str] = {

@@ -1,0 +1,241 @@
+"""Reads of the toxicity module. Every read of a patient's data writes the access log.
+
+For the prescribing page (the lead links it): ``latest_toxicity_summary`` and
+``worst_grade_since`` each run ONE query on the partial index
+``toxicity_current_by_patient`` (patient, onset date; current records only), plus the
+access-log insert.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from corsia.audit.services import access_log_record
+from corsia.core.domain.errors import NotFound, PermissionRefused
+from corsia.drugs.models import ActiveIngredient
+from corsia.toxicity.domain import ctcae, extravasation
+from corsia.toxicity.domain.grading import SEVERE_GRADE
+from corsia.toxicity.models import CtcaeTerm, ExtravasationEvent, ToxicityRecord
+
+VIEW = "toxicity.view_toxicity"
+TERM_LIMIT = 15
+
+
+def _require(user: Any, permission: str) -> None:
+    if not user.has_perm(permission):
+        raise PermissionRefused(
+            "Non hai il permesso per questa operazione.", details={"permission": permission}
+        )
+
+
+def _log(user: Any, patient_id: int, what: str, workstation: Any, channel: str) -> None:
+    access_log_record(
+        user=user, patient_id=patient_id, what=what, workstation=workstation, channel=channel
+    )
+
+
+# --- CTCAE terms (reference data, no patient) -----------------------------------------------
+
+
+def ctcae_term_search(*, user: Any, text: str, limit: int = TERM_LIMIT) -> list[CtcaeTerm]:
+    """Terms whose name contains every word typed (any order), or a MedDRA code; terms
+    starting with the first word come first. Falls back to trigram similarity for typos."""
+    _require(user, VIEW)
+    key = ctcae.search_key(text)
+    if not key:
+        return []
+    if key.isdigit():
+        return list(CtcaeTerm.objects.filter(meddra_code=key))
+    terms = CtcaeTerm.objects.all()
+    words = key.split()
+    for word in words:
+        # LIKE '%word%' on the normalised column: served by the pg_trgm GIN index.
+        terms = terms.filter(search_text__contains=word)
+    found = sorted(terms[:200], key=lambda t: (not t.search_text.startswith(words[0]), t.term))
+    if found or len(key) < 4:
+        return found[:limit]
+    from django.contrib.postgres.search import TrigramWordSimilarity
+
+    similar = (
+        CtcaeTerm.objects.annotate(similarity=TrigramWordSimilarity(key, "search_text"))
+        .filter(similarity__gte=0.4)
+        .order_by("-similarity", "term")
+    )
+    return list(similar[:limit])
+
+
+def ctcae_term_get(*, user: Any, term_id: int) -> CtcaeTerm:
+    _require(user, VIEW)
+    term = CtcaeTerm.objects.filter(pk=term_id).first()
+    if term is None:
+        raise NotFound("Termine CTCAE non trovato.", code="term_not_found")
+    return term
+
+
+# --- one patient's toxicities ---------------------------------------------------------------
+
+
+def _records() -> QuerySet[ToxicityRecord]:
+    return ToxicityRecord.objects.select_related("term", "recorded_by")
+
+
+def patient_toxicities(
+    *,
+    user: Any,
+    patient_id: int,
+    since: date | None = None,
+    include_history: bool = False,
+    workstation: Any = None,
+    channel: str = "web",
+) -> list[ToxicityRecord]:
+    """The patient's toxicities, newest onset first; only current versions unless
+    ``include_history`` (then superseded and entered-in-error ones too). With ``since``:
+    those active on or after that date (started then, or unresolved then)."""
+    _require(user, VIEW)
+    records = _records().filter(patient_id=patient_id)
+    if not include_history:
+        records = records.filter(is_current=True)
+    if since is not None:
+        records = records.filter(Q(resolution_date__isnull=True) | Q(resolution_date__gte=since))
+    result = list(
+        records.prefetch_related("suspected_ingredients").order_by("-onset_date", "-recorded_at")
+    )
+    _log(user, patient_id, "tossicità (CTCAE)", workstation, channel)
+    return result
+
+
+def worst_grade_since(
+    *,
+    user: Any,
+    patient_id: int,
+    since_date: date,
+    workstation: Any = None,
+    channel: str = "web",
+) -> tuple[int, ToxicityRecord] | None:
+    """The highest CTCAE grade among the patient's current toxicities active on or after
+    ``since_date`` (e.g. the last cycle's date), with its record; None if there is none.
+    On a tie, the most recent onset. One query."""
+    _require(user, VIEW)
+    record = (
+        _records()
+        .filter(patient_id=patient_id, is_current=True)
+        .filter(Q(resolution_date__isnull=True) | Q(resolution_date__gte=since_date))
+        .order_by("-grade", "-onset_date", "-recorded_at")
+        .first()
+    )
+    _log(user, patient_id, "tossicità: grado peggiore", workstation, channel)
+    return (record.grade, record) if record is not None else None
+
+
+@dataclass(frozen=True)
+class ToxicitySummary:
+    latest: ToxicityRecord | None  # the most recent onset (current versions only)
+    worst: ToxicityRecord | None  # the highest grade since ``since`` (None without since)
+
+    @property
+    def latest_grade(self) -> int | None:
+        return self.latest.grade if self.latest is not None else None
+
+    @property
+    def severe_since(self) -> bool:
+        return self.worst is not None and self.worst.grade >= SEVERE_GRADE
+
+
+def latest_toxicity_summary(
+    *,
+    user: Any,
+    patient_id: int,
+    since: date | None = None,
+    workstation: Any = None,
+    channel: str = "web",
+) -> ToxicitySummary:
+    """ "Last toxicity grade" for the prescribing page, and (with ``since`` = the last cycle's
+    date) the worst grade since then. One query (a UNION of two indexed LIMIT 1 reads)."""
+    _require(user, VIEW)
+    current = _records().filter(patient_id=patient_id, is_current=True)
+    latest_qs = current.order_by("-onset_date", "-recorded_at")[:1]
+    latest: ToxicityRecord | None
+    worst: ToxicityRecord | None = None
+    if since is None:
+        latest = latest_qs.first()
+    else:
+        worst_qs = current.filter(
+            Q(resolution_date__isnull=True) | Q(resolution_date__gte=since)
+        ).order_by("-grade", "-onset_date", "-recorded_at")[:1]
+        latest_ids = latest_qs.values_list("pk", flat=True)
+        worst_ids = worst_qs.values_list("pk", flat=True)
+        rows = {r.pk: r for r in _records().filter(Q(pk__in=latest_ids) | Q(pk__in=worst_ids))}
+        latest = max(rows.values(), key=lambda r: (r.onset_date, r.recorded_at), default=None)
+        worst = max(
+            (r for r in rows.values() if r.resolution_date is None or r.resolution_date >= since),
+            key=lambda r: (r.grade, r.onset_date, r.recorded_at),
+            default=None,
+        )
+    _log(user, patient_id, "tossicità: riepilogo", workstation, channel)
+    return ToxicitySummary(latest=latest, worst=worst)
+
+
+def toxicity_get(
+    *, user: Any, record_id: int, workstation: Any = None, channel: str = "web"
+) -> ToxicityRecord:
+    _require(user, VIEW)
+    record = (
+        _records()
+        .select_related("supersedes", "patient")
+        .prefetch_related("suspected_ingredients")
+        .filter(pk=record_id)
+        .first()
+    )
+    if record is None:
+        raise NotFound("Registrazione di tossicità non trovata.", code="toxicity_not_found")
+    _log(user, record.patient_id, "tossicità (dettaglio)", workstation, channel)
+    return record
+
+
+def patient_extravasations(
+    *, user: Any, patient_id: int, workstation: Any = None, channel: str = "web"
+) -> list[ExtravasationEvent]:
+    _require(user, VIEW)
+    events = list(
+        ExtravasationEvent.objects.filter(patient_id=patient_id)
+        .select_related("ingredient", "recorded_by")
+        .order_by("-occurred_at")
+    )
+    _log(user, patient_id, "stravasi", workstation, channel)
+    return events
+
+
+# --- extravasation guidance (reference, no patient) -----------------------------------------
+
+
+@dataclass(frozen=True)
+class ExtravasationPage:
+    ingredient: ActiveIngredient
+    guidance: extravasation.Guidance
+    archive_class_differs: bool  # the drug archive's class disagrees with the guidance
+
+
+def extravasation_guidance(*, user: Any, ingredient_id: int) -> ExtravasationPage:
+    _require(user, VIEW)
+    ingredient = ActiveIngredient.objects.filter(pk=ingredient_id).first()
+    if ingredient is None:
+        raise NotFound("Principio attivo non trovato.", code="ingredient_not_found")
+    guidance = extravasation.guidance_for(ingredient.code)
+    archive = ingredient.extravasation_class or ""
+    differs = bool(archive) and archive != guidance.klass.value
+    return ExtravasationPage(
+        ingredient=ingredient, guidance=guidance, archive_class_differs=differs
+    )
+
+
+def extravasation_ingredients() -> list[ActiveIngredient]:
+    """Antineoplastic ingredients for the extravasation form's list (reference data)."""
+    return list(
+        ActiveIngredient.objects.filter(is_antineoplastic=True)
+        .only("pk", "code", "name_it")
+        .order_by("name_it")
+    )

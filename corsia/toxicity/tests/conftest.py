@@ -1,0 +1,73 @@
+"""Fixtures of the toxicity tests: the real CTCAE v5.0 terms, a patient, two ingredients."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from corsia.accounts.domain.roles import Role
+from corsia.accounts.models import User
+from corsia.accounts.tests.fixture_types import MakeUser
+from corsia.drugs.models import ActiveIngredient
+from corsia.patients import services as patient_services
+from corsia.patients.models import Patient
+from corsia.toxicity.models import CtcaeTerm
+from corsia.toxicity.services import ctcae_reference_load
+
+NAUSEA = "10028813"  # CTCAE v5.0 Nausea: grades 1-3, grades 4 and 5 "-"
+NEUTROPENIA = "10029366"  # Neutrophil count decreased: grades 1-4, grade 5 "-"
+DIARRHEA = "10012727"  # Diarrhea: grades 1-5
+
+
+@pytest.fixture
+def ctcae_terms(db: None) -> None:
+    ctcae_reference_load()
+
+
+def term(code: str) -> CtcaeTerm:
+    return CtcaeTerm.objects.get(meddra_code=code)
+
+
+@pytest.fixture
+def physician(make_user: MakeUser) -> User:
+    return make_user(Role.PHYSICIAN)
+
+
+@pytest.fixture
+def nurse(make_user: MakeUser) -> User:
+    return make_user(Role.NURSE)
+
+
+@pytest.fixture
+def patient(make_user: MakeUser) -> Patient:
+    coordinator = make_user(Role.COORDINATOR)
+    return patient_services.patient_create(
+        actor=coordinator,
+        workstation=None,
+        data=patient_services.PatientInput(
+            surname="Rossi",
+            given_names="Mario",
+            sex="M",
+            date_of_birth=date(1985, 12, 10),
+            codice_fiscale="RSSMRA85T10A562S",
+        ),
+    )
+
+
+@pytest.fixture
+def oxaliplatin(db: None) -> ActiveIngredient:
+    return ActiveIngredient.objects.create(
+        code="oxaliplatin", name_en="oxaliplatin", name_it="Oxaliplatino", is_antineoplastic=True
+    )
+
+
+@pytest.fixture
+def vincristine(db: None) -> ActiveIngredient:
+    return ActiveIngredient.objects.create(
+        code="vincristine",
+        name_en="vincristine",
+        name_it="Vincristina",
+        is_antineoplastic=True,
+        extravasation_class="vesicant",
+    )

@@ -1,0 +1,196 @@
+"""Pages and API: render, record through the form and the API, refusals shown, permissions."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from corsia.accounts.domain.roles import Role
+from corsia.accounts.models import User
+from corsia.accounts.tests.fixture_types import MakeUser
+from corsia.drugs.models import ActiveIngredient
+from corsia.patients.models import Patient
+from corsia.toxicity import services
+from corsia.toxicity.models import ExtravasationEvent, ToxicityRecord
+from corsia.toxicity.tests.conftest import DIARRHEA, NAUSEA, term
+
+pytestmark = pytest.mark.django_db
+
+
+def _login(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_patient_page_renders_list_form_and_grades_of_the_chosen_term(
+    ctcae_terms: None, physician: User, patient: Patient
+) -> None:
+    services.toxicity_record(
+        actor=physician,
+        workstation=None,
+        patient_id=patient.pk,
+        data=services.ToxicityInput(
+            term_id=term(DIARRHEA).pk,
+            grade=3,
+            attribution="probable",
+            onset_date=timezone.localdate(),
+        ),
+    )
+    client = _login(physician)
+    response = client.get(f"/toxicity/patient/{patient.pk}/?q=nausea&term={term(NAUSEA).pk}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Diarrhea" in html and "<strong>G3</strong>" in html
+    assert 'data-testid="toxicity-form"' in html
+    # the grade radios of Nausea: 4 and 5 disabled
+    assert 'id="grade-4" disabled' in html and 'id="grade-5" disabled' in html
+    assert 'id="grade-3" disabled' not in html
+
+
+def test_htmx_partials_render(ctcae_terms: None, nurse: User) -> None:
+    client = _login(nurse)
+    results = client.get("/toxicity/terms/?q=neutrophil", HTTP_HX_REQUEST="true")
+    assert results.status_code == 200
+    assert "Neutrophil count decreased" in results.content.decode()
+    grades = client.get(f"/toxicity/terms/{term(NAUSEA).pk}/grades/")
+    assert grades.status_code == 200
+    assert 'id="grade-4" disabled' in grades.content.decode()
+
+
+def test_form_refuses_an_undefined_grade_with_a_message_and_saves_nothing(
+    ctcae_terms: None, nurse: User, patient: Patient
+) -> None:
+    response = _login(nurse).post(
+        f"/toxicity/patient/{patient.pk}/",
+        {
+            "term_id": term(NAUSEA).pk,
+            "grade": "4",
+            "attribution": "possible",
+            "onset_date": timezone.localdate().isoformat(),
+        },
+    )
+    assert response.status_code == 422
+    assert "non prevede il grado 4" in response.content.decode()
+    assert ToxicityRecord.objects.count() == 0
+
+
+def test_correction_and_entered_in_error_pages(
+    ctcae_terms: None, physician: User, patient: Patient
+) -> None:
+    today = timezone.localdate()
+    record = services.toxicity_record(
+        actor=physician,
+        workstation=None,
+        patient_id=patient.pk,
+        data=services.ToxicityInput(
+            term_id=term(DIARRHEA).pk, grade=2, attribution="possible", onset_date=today
+        ),
+    )
+    client = _login(physician)
+    assert client.get(f"/toxicity/record/{record.pk}/correct/").status_code == 200
+    response = client.post(
+        f"/toxicity/record/{record.pk}/correct/",
+        {
+            "term_id": term(DIARRHEA).pk,
+            "grade": "3",
+            "attribution": "probable",
+            "onset_date": today.isoformat(),
+            "reason": "rivalutata",
+        },
+    )
+    assert response.status_code == 302
+    new = ToxicityRecord.objects.get(supersedes=record)
+    assert new.grade == 3
+    response = client.post(f"/toxicity/record/{new.pk}/entered-in-error/", {"reason": "doppione"})
+    assert response.status_code == 302
+    new.refresh_from_db()
+    assert new.entered_in_error is True
+
+
+def test_extravasation_procedure_page_and_record_form(
+    nurse: User, patient: Patient, vincristine: ActiveIngredient, oxaliplatin: ActiveIngredient
+) -> None:
+    client = _login(nurse)
+    page = client.get(f"/toxicity/extravasation/{vincristine.pk}/?patient={patient.pk}")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Vescicante" in html and "Ialuronidasi" in html and "NON applicare freddo" in html
+    # the drug archive disagrees for oxaliplatin? it has no class here: no warning
+    assert (
+        "Verificare con il farmacista"
+        not in client.get(f"/toxicity/extravasation/{oxaliplatin.pk}/").content.decode()
+    )
+    form = client.get(
+        f"/toxicity/extravasation/record/?patient={patient.pk}&ingredient={vincristine.pk}"
+    )
+    assert form.status_code == 200
+    assert 'value="hyaluronidase"' in form.content.decode()
+    when = (timezone.localtime() - timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(
+        "/toxicity/extravasation/record/",
+        {
+            "patient_id": patient.pk,
+            "ingredient_id": vincristine.pk,
+            "occurred_at": when,
+            "site": "dorso mano destra",
+            "estimated_volume_ml": "2",
+            "steps_done": ["stop", "aspirate", "warm_compress"],
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    event = ExtravasationEvent.objects.get()
+    assert event.steps_done == ["stop", "aspirate", "warm_compress"]
+    assert "Vincristina" in client.get(f"/toxicity/patient/{patient.pk}/").content.decode()
+
+
+def test_api_records_lists_and_searches(
+    ctcae_terms: None, physician: User, patient: Patient
+) -> None:
+    client = _login(physician)
+    payload = {
+        "patient_id": patient.pk,
+        "term_id": term(NAUSEA).pk,
+        "grade": 2,
+        "attribution": "probable",
+        "onset_date": timezone.localdate().isoformat(),
+        "cycle_number": 3,
+    }
+    created = client.post(
+        "/api/v1/toxicities", json.dumps(payload), content_type="application/json"
+    )
+    assert created.status_code == 201, created.content
+    assert created.json()["grade"] == 2
+    refused = client.post(
+        "/api/v1/toxicities", json.dumps({**payload, "grade": 4}), content_type="application/json"
+    )
+    assert refused.status_code == 422
+    assert refused.json()["code"] == "grade_not_defined"
+    assert ToxicityRecord.objects.count() == 1
+    listed = client.get(f"/api/v1/toxicities?patient_id={patient.pk}").json()
+    assert [(r["term"], r["grade"], r["cycle_number"]) for r in listed] == [("Nausea", 2, 3)]
+    terms = client.get("/api/v1/ctcae/terms?q=nausea").json()
+    assert terms[0]["term"] == "Nausea" and sorted(terms[0]["grades"]) == ["1", "2", "3"]
+
+
+@pytest.mark.parametrize("role", [Role.PHARMACIST, Role.COORDINATOR])
+def test_readers_see_but_cannot_record(
+    ctcae_terms: None, make_user: MakeUser, patient: Patient, role: Role
+) -> None:
+    user = make_user(role)
+    client = _login(user)
+    page = client.get(f"/toxicity/patient/{patient.pk}/")
+    assert page.status_code == 200
+    assert 'data-testid="toxicity-form"' not in page.content.decode()
+    response = client.post(
+        "/api/v1/toxicities",
+        json.dumps({"patient_id": patient.pk, "term_id": term(NAUSEA).pk, "grade": 1,
+                    "attribution": "possible", "onset_date": timezone.localdate().isoformat()}),
+        content_type="application/json",
+    )  # fmt: skip
+    assert response.status_code == 403
+    assert ToxicityRecord.objects.count() == 0

@@ -1,0 +1,334 @@
+"""Pages of the toxicity module: a patient's toxicities with the CTCAE recording form
+(term autocomplete and grade choice through htmx, plain GET without JavaScript),
+correction and entered-in-error, the extravasation procedure and its record form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from corsia.core.access import require_perm
+from corsia.core.domain.errors import CorsiaError, NotFound
+from corsia.drugs.models import ActiveIngredient
+from corsia.patients.selectors import patient_get
+from corsia.toxicity import selectors, services
+from corsia.toxicity.domain import extravasation
+from corsia.toxicity.domain.grading import GRADE_LABELS_IT, GRADES
+from corsia.toxicity.forms import CorrectionForm, ExtravasationForm, ReasonForm, ToxicityForm
+from corsia.toxicity.models import CtcaeTerm, ToxicityRecord
+
+VIEW = "toxicity.view_toxicity"
+RECORD = "toxicity.record_toxicity"
+
+
+def _ws(request: HttpRequest) -> Any:
+    return getattr(request, "workstation", None)
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        number = int(value or "")
+    except ValueError:
+        return None
+    return number if number > 0 else None
+
+
+def _attach(form: Any, error: CorsiaError) -> None:
+    field = error.field if error.field in form.fields else None
+    if error.field == "suspected_ingredient_ids":
+        field = "suspected"
+    form.add_error(field, error.message)
+
+
+def grade_rows(term: CtcaeTerm | None, chosen: Any = None) -> list[dict[str, Any]]:
+    if term is None:
+        return []
+    texts = term.grade_texts()
+    return [
+        {
+            "grade": g,
+            "label": GRADE_LABELS_IT[g],
+            "text": texts[g],
+            "defined": bool(texts[g]),
+            "checked": str(chosen) == str(g),
+        }
+        for g in GRADES
+    ]
+
+
+def _suspected_ids(text: str) -> tuple[tuple[int, ...], list[str]]:
+    codes = [c.strip().lower() for c in text.replace(",", " ").split() if c.strip()]
+    found = dict(ActiveIngredient.objects.filter(code__in=codes).values_list("code", "pk"))
+    missing = [c for c in codes if c not in found]
+    return tuple(found[c] for c in codes if c in found), missing
+
+
+# --- patient page -------------------------------------------------------------------------------
+
+
+def _patient_page(
+    request: HttpRequest,
+    patient_id: int,
+    *,
+    form: ToxicityForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    try:
+        patient = patient_get(user=request.user, patient_id=patient_id)
+    except NotFound:
+        raise Http404 from None
+    if patient.pk != patient_id:
+        return redirect("toxicity:patient", patient_id=patient.pk)
+    show_history = request.GET.get("history") == "1"
+    records = selectors.patient_toxicities(
+        user=request.user,
+        patient_id=patient.pk,
+        include_history=show_history,
+        workstation=_ws(request),
+    )
+    extravasations = selectors.patient_extravasations(
+        user=request.user, patient_id=patient.pk, workstation=_ws(request)
+    )
+    may_record = request.user.has_perm(RECORD)
+    query = request.GET.get("q", "").strip()
+    chosen_id = _int(request.POST.get("term_id") if form is not None else request.GET.get("term"))
+    chosen = CtcaeTerm.objects.filter(pk=chosen_id).first() if chosen_id else None
+    terms = selectors.ctcae_term_search(user=request.user, text=query) if query else []
+    if form is None and may_record:
+        form = ToxicityForm(initial={"onset_date": "", "attribution": ""})
+    context = {
+        "patient": patient,
+        "records": records,
+        "extravasations": extravasations,
+        "show_history": show_history,
+        "form": form if may_record else None,
+        "query": query,
+        "terms": [chosen] if chosen and not terms else terms,
+        "chosen": chosen,
+        "grades": grade_rows(chosen, form["grade"].value() if form is not None else None),
+    }
+    return render(request, "toxicity/patient.html", context, status=status)
+
+
+@require_perm(VIEW)
+def patient_page(request: HttpRequest, patient_id: int) -> HttpResponse:
+    if request.method != "POST":
+        return _patient_page(request, patient_id)
+    if not request.user.has_perm(RECORD):
+        raise PermissionDenied(RECORD)
+    form = ToxicityForm(request.POST)
+    if form.is_valid():
+        ids, missing = _suspected_ids(form.cleaned_data["suspected"])
+        if missing:
+            form.add_error("suspected", _("Principi attivi non trovati: %s") % ", ".join(missing))
+        else:
+            try:
+                services.toxicity_record(
+                    actor=request.user,
+                    workstation=_ws(request),
+                    patient_id=patient_id,
+                    data=form.to_input(ids),
+                )
+            except NotFound:
+                raise Http404 from None
+            except CorsiaError as error:
+                _attach(form, error)
+            else:
+                messages.success(request, _("Tossicità registrata."))
+                return redirect("toxicity:patient", patient_id=patient_id)
+    return _patient_page(request, patient_id, form=form, status=422)
+
+
+# --- htmx partials ------------------------------------------------------------------------------
+
+
+@require_perm(VIEW)
+def term_search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    terms = selectors.ctcae_term_search(user=request.user, text=query) if query else []
+    return render(request, "toxicity/partials/term_results.html", {"terms": terms, "query": query})
+
+
+@require_perm(VIEW)
+def term_grades(request: HttpRequest, term_id: int) -> HttpResponse:
+    try:
+        term = selectors.ctcae_term_get(user=request.user, term_id=term_id)
+    except NotFound:
+        raise Http404 from None
+    return render(
+        request, "toxicity/partials/grades.html", {"chosen": term, "grades": grade_rows(term)}
+    )
+
+
+# --- correction and entered in error ------------------------------------------------------------
+
+
+def _record_or_404(request: HttpRequest, record_id: int) -> ToxicityRecord:
+    try:
+        return selectors.toxicity_get(
+            user=request.user, record_id=record_id, workstation=_ws(request)
+        )
+    except NotFound:
+        raise Http404 from None
+
+
+def _correct_page(
+    request: HttpRequest,
+    record: ToxicityRecord,
+    form: CorrectionForm,
+    error_form: ReasonForm,
+    status: int = 200,
+) -> HttpResponse:
+    chosen_id = _int(form["term_id"].value()) or record.term_id
+    chosen = CtcaeTerm.objects.filter(pk=chosen_id).first() or record.term
+    query = request.GET.get("q", "").strip()
+    terms = selectors.ctcae_term_search(user=request.user, text=query) if query else [chosen]
+    context = {
+        "record": record,
+        "patient": record.patient,
+        "form": form,
+        "error_form": error_form,
+        "query": query,
+        "terms": terms,
+        "chosen": chosen,
+        "grades": grade_rows(chosen, form["grade"].value()),
+    }
+    return render(request, "toxicity/correct.html", context, status=status)
+
+
+@require_perm(RECORD)
+def correct(request: HttpRequest, record_id: int) -> HttpResponse:
+    record = _record_or_404(request, record_id)
+    if request.method == "POST":
+        form = CorrectionForm(request.POST)
+        if form.is_valid():
+            ids, missing = _suspected_ids(form.cleaned_data["suspected"])
+            if missing:
+                form.add_error(
+                    "suspected", _("Principi attivi non trovati: %s") % ", ".join(missing)
+                )
+            else:
+                try:
+                    services.toxicity_correct(
+                        actor=request.user,
+                        workstation=_ws(request),
+                        record_id=record.pk,
+                        data=form.to_input(ids),
+                        reason=form.cleaned_data["reason"],
+                    )
+                except CorsiaError as error:
+                    _attach(form, error)
+                else:
+                    messages.success(request, _("Correzione registrata come nuova versione."))
+                    return redirect("toxicity:patient", patient_id=record.patient_id)
+        return _correct_page(request, record, form, ReasonForm(), status=422)
+    initial = {
+        "term_id": record.term_id,
+        "grade": record.grade,
+        "attribution": record.attribution,
+        "onset_date": record.onset_date.isoformat(),
+        "resolution_date": record.resolution_date.isoformat() if record.resolution_date else "",
+        "serious": record.serious,
+        "cycle_number": record.cycle_number,
+        "order_id": record.order_id,
+        "suspected": " ".join(i.code for i in record.suspected_ingredients.all()),
+        "notes": record.notes,
+    }
+    return _correct_page(request, record, CorrectionForm(initial=initial), ReasonForm())
+
+
+@require_perm(RECORD)
+@require_POST
+def entered_in_error(request: HttpRequest, record_id: int) -> HttpResponse:
+    record = _record_or_404(request, record_id)
+    form = ReasonForm(request.POST)
+    try:
+        services.toxicity_mark_entered_in_error(
+            actor=request.user,
+            workstation=_ws(request),
+            record_id=record.pk,
+            reason=form.data.get("reason", ""),
+        )
+    except CorsiaError as error:
+        messages.error(request, error.message)
+        return redirect("toxicity:correct", record_id=record.pk)
+    messages.success(request, _("Registrazione annullata come inserita per errore."))
+    return redirect("toxicity:patient", patient_id=record.patient_id)
+
+
+# --- extravasation ------------------------------------------------------------------------------
+
+
+@require_perm(VIEW)
+def extravasation_procedure(request: HttpRequest, ingredient_id: int) -> HttpResponse:
+    try:
+        page = selectors.extravasation_guidance(user=request.user, ingredient_id=ingredient_id)
+    except NotFound:
+        raise Http404 from None
+    context = {
+        "page": page,
+        "guidance": page.guidance,
+        "patient_id": _int(request.GET.get("patient")),
+        "order_id": _int(request.GET.get("order")),
+    }
+    return render(request, "toxicity/extravasation.html", context)
+
+
+@require_perm(RECORD)
+def extravasation_record(request: HttpRequest) -> HttpResponse:
+    source = request.POST if request.method == "POST" else request.GET
+    ingredient_id = _int(source.get("ingredient_id") or source.get("ingredient"))
+    ingredient = (
+        ActiveIngredient.objects.filter(pk=ingredient_id).first() if ingredient_id else None
+    )
+    guidance = extravasation.guidance_for(ingredient.code) if ingredient else None
+    steps = [(s.code, s.text_it) for s in guidance.procedure.steps] if guidance else []
+    patient_id = _int(source.get("patient_id") or source.get("patient"))
+    patient = None
+    if patient_id:
+        try:
+            patient = patient_get(user=request.user, patient_id=patient_id)
+        except NotFound:
+            patient = None
+    status = 200
+    if request.method == "POST":
+        form = ExtravasationForm(request.POST, step_choices=steps)
+        if form.is_valid():
+            try:
+                services.extravasation_record(
+                    actor=request.user,
+                    workstation=_ws(request),
+                    patient_id=form.cleaned_data["patient_id"],
+                    data=form.to_input(),
+                )
+            except NotFound as error:
+                form.add_error("patient_id", error.message)
+            except CorsiaError as error:
+                _attach(form, error)
+            else:
+                messages.success(request, _("Stravaso registrato."))
+                return redirect("toxicity:patient", patient_id=form.cleaned_data["patient_id"])
+        status = 422
+    else:
+        form = ExtravasationForm(
+            initial={
+                "patient_id": patient.pk if patient else None,
+                "ingredient_id": ingredient.pk if ingredient else None,
+                "order_id": _int(source.get("order")),
+            },
+            step_choices=steps,
+        )
+    context = {
+        "form": form,
+        "patient": patient,
+        "ingredient": ingredient,
+        "guidance": guidance,
+        "ingredients": selectors.extravasation_ingredients(),
+    }
+    return render(request, "toxicity/extravasation_record.html", context, status=status)
