@@ -71,8 +71,8 @@ class WorkSession(TimeStampedModel):
 class Preparation(VersionedModel):
     """One preparation for one pharmacy line of an order (``OrderItem``)."""
 
-    order_item = models.OneToOneField(
-        "prescribing.OrderItem", on_delete=models.PROTECT, related_name="ufa_preparation"
+    order_item = models.ForeignKey(
+        "prescribing.OrderItem", on_delete=models.PROTECT, related_name="ufa_preparations"
     )
     order = models.ForeignKey(
         "prescribing.TherapyOrder", on_delete=models.PROTECT, related_name="preparations"
@@ -130,7 +130,13 @@ class Preparation(VersionedModel):
         default_permissions = ()
         indexes = [models.Index(fields=["scheduled_date", "state"], name="prep_day_state")]
         constraints = [
-            models.CheckConstraint(condition=models.Q(dose_mg__gt=0), name="prep_dose_positive")
+            models.CheckConstraint(condition=models.Q(dose_mg__gt=0), name="prep_dose_positive"),
+            # one live preparation per order line; a rejected one may be made again
+            models.UniqueConstraint(
+                fields=["order_item"],
+                condition=~models.Q(state="rejected"),
+                name="prep_one_live_per_item",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -77,6 +77,10 @@ PERMISSIONS: tuple[PermissionSpec, ...] = (
     PermissionSpec("administration", "view_pumps", "Consultare il cruscotto pompe"),
     PermissionSpec("administration", "program_pump", "Programmare una pompa infusionale"),
     PermissionSpec("administration", "manage_pumps", "Registrare le pompe infusionali del reparto"),
+    PermissionSpec("compounding", "view_workplan", "Consultare il piano di lavoro della UFA"),
+    PermissionSpec("compounding", "validate", "Validare e prendere in carico le terapie (UFA)"),
+    PermissionSpec("compounding", "release", "Rilasciare le preparazioni (UFA)"),
+    PermissionSpec("compounding", "prepare", "Allestire le preparazioni alla cappa (UFA)"),
 )
 
 _CLINICAL_READ = {"patients.view_patient", "audit.view_history"}
@@ -169,12 +173,21 @@ for _role in (Role.NURSE, Role.PHYSICIAN, Role.COORDINATOR):
 ROLE_PERMISSIONS[Role.NURSE] = ROLE_PERMISSIONS[Role.NURSE] | {"administration.program_pump"}
 for _role in (Role.COORDINATOR, Role.IT_STAFF, Role.ADMINISTRATOR):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"administration.manage_pumps"}
+# UFA / UMACA (corsia.compounding): pharmacists validate and release, technicians prepare.
+for _role in (Role.PHARMACIST, Role.TECHNICIAN, Role.COORDINATOR):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"compounding.view_workplan"}
+for _role in (Role.PHARMACIST, Role.TECHNICIAN):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"compounding.prepare"}
+ROLE_PERMISSIONS[Role.PHARMACIST] = ROLE_PERMISSIONS[Role.PHARMACIST] | {
+    "compounding.validate",
+    "compounding.release",
+}
 
 # Where each role lands after login: a URL name (its worklist).
 ROLE_LANDING: dict[Role, str] = {
     Role.PHYSICIAN: "prescribing:worklist",
-    Role.PHARMACIST: "prescribing:pharmacy",
-    Role.TECHNICIAN: "patients:search",
+    Role.PHARMACIST: "compounding:workplan",
+    Role.TECHNICIAN: "compounding:workplan",
     Role.NURSE: "patients:search",
     Role.COORDINATOR: "patients:search",
     Role.IT_STAFF: "accounts:users",

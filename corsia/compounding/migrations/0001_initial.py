@@ -455,7 +455,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='preparation',
             name='order_item',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='ufa_preparation', to='prescribing.orderitem'),
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='ufa_preparations', to='prescribing.orderitem'),
         ),
         migrations.AddField(
             model_name='preparation',
@@ -834,6 +834,10 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='preparation',
             constraint=models.CheckConstraint(condition=models.Q(('dose_mg__gt', 0)), name='prep_dose_positive'),
+        ),
+        migrations.AddConstraint(
+            model_name='preparation',
+            constraint=models.UniqueConstraint(condition=models.Q(('state', 'rejected'), _negated=True), fields=('order_item',), name='prep_one_live_per_item'),
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='preparation',
