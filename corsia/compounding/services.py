@@ -757,7 +757,7 @@ def preparation_scan(
         fields: list[str] = []
         if leftover_id is not None:
             leftover = (
-                Leftover.objects.select_for_update()
+                Leftover.objects.select_for_update(of=("self",))
                 .select_related("product__ingredient", "product__biosimilar_of")
                 .filter(pk=leftover_id, state=LeftoverState.OPEN)
                 .first()
@@ -1166,7 +1166,7 @@ def checkout_record(
         expected_items = [i for i in pharmacy_items(order) if i.scheduled_date == day]
         preps = {
             p.order_item_id: p
-            for p in Preparation.objects.select_for_update()
+            for p in Preparation.objects.select_for_update(of=("self",))
             .filter(order_id=order.pk, scheduled_date=day)
             .exclude(state=PrepState.REJECTED)
             .select_related("order_item__ingredient")

@@ -34,7 +34,12 @@ from corsia.compounding.models import (
     Weighing,
 )
 from corsia.compounding.tests.flow import Folfox, folfox_sent_to_pharmacy
-from corsia.core.domain.errors import ConflictError, PermissionRefused, ValidationFailed
+from corsia.core.domain.errors import (
+    ConflictError,
+    NotFound,
+    PermissionRefused,
+    ValidationFailed,
+)
 from corsia.drugs.models import MedicinalProduct
 from corsia.prescribing import services as orders
 from corsia.prescribing.models import TherapyOrder
@@ -379,6 +384,14 @@ def test_a_leftover_past_its_stability_is_never_proposed(
         regimen_version_id=version.pk,
         start_date=timezone.localdate(),
     )
+    gemzar = MedicinalProduct.objects.get(code="gemcitabine_1000mg_powder_gemzar")
+    orders.order_item_choose_product(  # the physician prescribes the Gemzar powder
+        actor=physician,
+        workstation=None,
+        order_id=order.pk,
+        item_id=order.items.first().pk,  # type: ignore[union-attr]  # the order has items
+        product_id=gemzar.pk,
+    )
     for event in ("confirm", "send"):
         orders.order_transition(actor=physician, workstation=None, order_id=order.pk, event=event)
     services.order_item_validate(actor=pharmacist, workstation=None, order_id=order.pk)
@@ -386,7 +399,6 @@ def test_a_leftover_past_its_stability_is_never_proposed(
     # and two Gemzar leftovers (reconstituted 38 mg/mL, stable 24 h at 25 °C): one opened
     # 2 h ago, one 25 h ago (past its stability an hour ago), 10 mL = 380 mg each
     now = timezone.now()
-    gemzar = MedicinalProduct.objects.get(code="gemcitabine_1000mg_powder_gemzar")
 
     def leftover(opened_hours_ago: int) -> Leftover:
         opened = now - timedelta(hours=opened_hours_ago)
@@ -413,11 +425,11 @@ def test_a_leftover_past_its_stability_is_never_proposed(
     stale.refresh_from_db()
     assert stale.state == LeftoverState.EXPIRED
     # and it cannot be drawn at the hood either
-    with pytest.raises(Exception) as refused:
+    with pytest.raises(NotFound) as missing:
         services.preparation_scan(
             actor=pharmacist, workstation=None, preparation_id=prep.pk, leftover_id=stale.pk
         )
-    assert getattr(refused.value, "code", "") == "leftover_not_found"
+    assert missing.value.code == "leftover_not_found"
 
 
 def test_hood_session_and_assignment(folfox: Folfox, pharmacist: User, technician: User) -> None:
