@@ -31,9 +31,8 @@ def load_products(ingredients: tuple[str, ...] = FOLFOX_INGREDIENTS) -> None:
             continue
         record = json.loads(line)
         kind = record.get("type")
-        if (
-            (kind == "ingredient" and record["code"] in ingredients)
-            or (kind == "product" and record["ingredient"] in ingredients)
+        if (kind == "ingredient" and record["code"] in ingredients) or (
+            kind == "product" and record["ingredient"] in ingredients
         ):
             lines.append(line)
     catalogue_import(

@@ -85,7 +85,9 @@ class Preparation(VersionedModel):
         default=PrepState.PENDING,
     )
     state_reason = models.TextField(blank=True)
-    label_code = models.CharField(_("codice etichetta"), max_length=16, unique=True, null=True)
+    label_code = models.CharField(  # noqa: DJ001 - NULL until the id is known; "" would clash on unique
+        _("codice etichetta"), max_length=16, unique=True, null=True
+    )
     product = models.ForeignKey(
         "drugs.MedicinalProduct", null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -180,7 +182,9 @@ class Leftover(TimeStampedModel):
     from_preparation = models.ForeignKey(
         Preparation, null=True, blank=True, on_delete=models.PROTECT, related_name="leftovers"
     )
-    hood = models.ForeignKey(Hood, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    hood = models.ForeignKey(
+        Hood, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["expires_at"]
@@ -227,6 +231,9 @@ class PreparationVial(models.Model):
             models.CheckConstraint(condition=models.Q(mg_drawn__gt=0), name="vial_mg_positive")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.product_id} lotto {self.lot} ({self.mg_drawn} mg)"
+
 
 class WeightSource(models.TextChoices):
     TYPED = "typed", _("Digitato")
@@ -235,9 +242,7 @@ class WeightSource(models.TextChoices):
 
 @pghistory.track()
 class Weighing(models.Model):
-    preparation = models.ForeignKey(
-        Preparation, on_delete=models.PROTECT, related_name="weighings"
-    )
+    preparation = models.ForeignKey(Preparation, on_delete=models.PROTECT, related_name="weighings")
     tare_g = models.DecimalField(max_digits=9, decimal_places=2)
     measured_g = models.DecimalField(max_digits=9, decimal_places=2)
     source = models.CharField(max_length=6, choices=WeightSource.choices)
@@ -257,6 +262,9 @@ class Weighing(models.Model):
     class Meta:
         ordering = ["preparation", "recorded_at"]
         default_permissions = ()
+
+    def __str__(self) -> str:
+        return self.message
 
 
 @pghistory.track()
@@ -302,6 +310,9 @@ class TransportLog(models.Model):
         ordering = ["-imported_at"]
         default_permissions = ()
 
+    def __str__(self) -> str:
+        return self.file_name
+
 
 @pghistory.track()
 class ExposureRecord(models.Model):
@@ -314,12 +325,13 @@ class ExposureRecord(models.Model):
         "drugs.ActiveIngredient", on_delete=models.PROTECT, related_name="+"
     )
     hood = models.ForeignKey(Hood, null=True, on_delete=models.PROTECT, related_name="+")
-    preparation = models.ForeignKey(
-        Preparation, on_delete=models.PROTECT, related_name="exposures"
-    )
+    preparation = models.ForeignKey(Preparation, on_delete=models.PROTECT, related_name="exposures")
     started_at = models.DateTimeField()
     ended_at = models.DateTimeField()
 
     class Meta:
         ordering = ["-started_at"]
         default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.operator_id} {self.ingredient_id} {self.started_at:%d/%m/%Y %H:%M}"

@@ -84,7 +84,7 @@ def product_data(product: MedicinalProduct) -> ProductData:
         pvc_free_required=product.pvc_free_required,
         filter_required=product.filter_required,
         density_g_ml=product.density_g_ml,
-        biosimilar_of=product.biosimilar_of.code if product.biosimilar_of_id else None,
+        biosimilar_of=product.biosimilar_of.code if product.biosimilar_of is not None else None,
     )
 
 

@@ -123,7 +123,9 @@ def _save(prep: Preparation, actor: Any, fields: Iterable[str]) -> None:
     prep.save(update_fields=[*set(fields), *prep.bump(by=actor)])
 
 
-def _order_event_if(actor: Any, workstation: Any, order_id: int, when: OrderState, event: OrderEvent) -> None:
+def _order_event_if(
+    actor: Any, workstation: Any, order_id: int, when: OrderState, event: OrderEvent
+) -> None:
     """Fire the order's ``event`` when the order is in ``when`` (a multi-day order has
     moved on after its first day: the later days follow only the preparations' states)."""
     state = TherapyOrder.objects.filter(pk=order_id).values_list("state", flat=True).first()
@@ -199,7 +201,8 @@ def order_return_to_prescriber(
             reason=reason,
         )
         for prep in Preparation.objects.select_for_update().filter(
-            order_id=order_id, state__in=[PrepState.PENDING, PrepState.VALIDATED, PrepState.ASSIGNED]
+            order_id=order_id,
+            state__in=[PrepState.PENDING, PrepState.VALIDATED, PrepState.ASSIGNED],
         ):
             _fire(prep, PrepEvent.REJECT)
             prep.state_reason = f"Prescrizione restituita al prescrittore: {reason.strip()}"
@@ -409,7 +412,9 @@ def preparation_complete(
             )
         product = prep.product
         if product_id is not None:
-            product = MedicinalProduct.objects.select_related("ingredient").filter(pk=product_id).first()
+            product = (
+                MedicinalProduct.objects.select_related("ingredient").filter(pk=product_id).first()
+            )
             if product is None or product.ingredient_id != prep.order_item.ingredient_id:
                 raise ValidationFailed(
                     "Il medicinale scelto non contiene il principio attivo prescritto.",
@@ -503,9 +508,9 @@ def preparation_assign(
 
 def leftovers_expire_stale(*, now: datetime | None = None) -> int:
     """Open leftovers past their stability become expired (run before every read)."""
-    return Leftover.objects.filter(
-        state=LeftoverState.OPEN, expires_at__lte=_now(now)
-    ).update(state=LeftoverState.EXPIRED, updated_at=_now(now))
+    return Leftover.objects.filter(state=LeftoverState.OPEN, expires_at__lte=_now(now)).update(
+        state=LeftoverState.EXPIRED, updated_at=_now(now)
+    )
 
 
 def usable_leftovers(*, now: datetime) -> list[Leftover]:
@@ -547,9 +552,9 @@ class PlanSummary:
 
 def _unit_price(product: MedicinalProduct) -> Decimal:
     prices = [
-        p.price_eur / p.units_per_pack
+        Decimal(p.price_eur) / p.units_per_pack
         for p in Pack.objects.filter(product=product, price_eur__isnull=False)
-        if p.units_per_pack
+        if p.units_per_pack and p.price_eur is not None
     ]
     return min(prices).quantize(Decimal("0.01")) if prices else Decimal(0)
 
@@ -698,9 +703,9 @@ def _scan_refused_state(prep: Preparation) -> None:
 
 def _resolve(scanned: Any) -> tuple[dict[str, ResolvedPack], dict[str, Pack]]:
     keys = [k for k in (scanned.aic, scanned.gtin) if k]
-    packs = list(
-        Pack.objects.filter(aic__in=keys).select_related("product__ingredient")
-    ) + list(Pack.objects.filter(gtin__in=keys).select_related("product__ingredient"))
+    packs = list(Pack.objects.filter(aic__in=keys).select_related("product__ingredient")) + list(
+        Pack.objects.filter(gtin__in=keys).select_related("product__ingredient")
+    )
     resolved: dict[str, ResolvedPack] = {}
     by_key: dict[str, Pack] = {}
     for pack in packs:
@@ -763,7 +768,9 @@ def preparation_scan(
                 .first()
             )
             if leftover is None:
-                raise NotFound("Residuo inesistente o non più disponibile.", code="leftover_not_found")
+                raise NotFound(
+                    "Residuo inesistente o non più disponibile.", code="leftover_not_found"
+                )
             leftover_data = product_data(leftover.product)
             check_leftover_use(
                 leftover=LeftoverValue(
@@ -845,7 +852,15 @@ def preparation_scan(
             )
             excess = vial_data.strength_mg - mg
             if excess > 0:
-                _leftover_from(prep, vial, vial_data, excess, actor, workstation, moment)
+                _leftover_from(
+                    prep=prep,
+                    vial=vial,
+                    data=vial_data,
+                    excess_mg=excess,
+                    actor=actor,
+                    workstation=workstation,
+                    moment=moment,
+                )
         fields += _start(prep, actor, workstation, moment)
         if fields:
             _save(prep, actor, fields)
@@ -867,6 +882,7 @@ def preparation_scan(
 
 
 def _leftover_from(
+    *,
     prep: Preparation,
     vial: PreparationVial,
     data: ProductData,
@@ -1007,7 +1023,7 @@ def preparation_weigh(
             recorded_at=moment,
         )
         if result.passed:
-            fields = _fire(prep, PrepEvent.WEIGH_PASS)
+            fields = _fire(prep, PrepEvent.WEIGHING_PASSED)
             prep.ended_at = moment
             oldest = min(
                 (v.leftover.opened_at for v in vials if v.leftover is not None), default=None
@@ -1105,7 +1121,9 @@ def preparation_reject(
 ) -> Preparation:
     _require(actor, RELEASE, "scartare le preparazioni")
     if not reason.strip():
-        raise ValidationFailed("Indicare il motivo dello scarto.", code="reason_required", field="reason")
+        raise ValidationFailed(
+            "Indicare il motivo dello scarto.", code="reason_required", field="reason"
+        )
     with transaction.atomic():
         prep = _locked_prep(preparation_id)
         fields = _fire(prep, PrepEvent.REJECT)

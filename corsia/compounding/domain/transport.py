@@ -59,7 +59,9 @@ def parse_transport_csv(text: str) -> tuple[Reading, ...]:
         try:
             at = datetime.fromisoformat(row[0].strip())
         except ValueError:
-            raise TransportCsvInvalid(f"Riga {number}: data/ora non leggibile «{row[0]}».") from None
+            raise TransportCsvInvalid(
+                f"Riga {number}: data/ora non leggibile «{row[0]}»."
+            ) from None
         if at.tzinfo is None:
             raise TransportCsvInvalid(f"Riga {number}: data/ora senza fuso orario.")
         try:

@@ -49,7 +49,7 @@ class PrepEvent(StrEnum):
     COMPLETE = "complete"
     ASSIGN = "assign"
     START = "start"
-    WEIGH_PASS = "weigh_pass"
+    WEIGHING_PASSED = "weighing_passed"
     RELEASE = "release"
     CHECK_OUT = "check_out"
     REJECT = "reject"
@@ -59,7 +59,7 @@ _EVENT_LABELS_IT: dict[PrepEvent, str] = {
     PrepEvent.COMPLETE: "completamento",
     PrepEvent.ASSIGN: "assegnazione alla cappa",
     PrepEvent.START: "inizio allestimento",
-    PrepEvent.WEIGH_PASS: "controllo gravimetrico superato",
+    PrepEvent.WEIGHING_PASSED: "controllo gravimetrico superato",
     PrepEvent.RELEASE: "rilascio",
     PrepEvent.CHECK_OUT: "inserimento nel sacchetto paziente",
     PrepEvent.REJECT: "scarto",
@@ -73,7 +73,7 @@ PREP_TRANSITIONS: dict[tuple[PrepState, PrepEvent], PrepState] = {
     (S.ASSIGNED, E.ASSIGN): S.ASSIGNED,
     (S.VALIDATED, E.START): S.IN_PROGRESS,
     (S.ASSIGNED, E.START): S.IN_PROGRESS,
-    (S.IN_PROGRESS, E.WEIGH_PASS): S.WEIGHED,
+    (S.IN_PROGRESS, E.WEIGHING_PASSED): S.WEIGHED,
     (S.WEIGHED, E.RELEASE): S.RELEASED,
     (S.RELEASED, E.CHECK_OUT): S.CHECKED_OUT,
     **{

@@ -282,7 +282,9 @@ def test_a_technician_cannot_release(folfox: Folfox, pharmacist: User, technicia
         services.preparation_release(actor=technician, workstation=None, preparation_id=oxali.pk)
 
 
-def _prepare_all(folfox: Folfox, pharmacist: User, technician: User, day: date) -> list[Preparation]:
+def _prepare_all(
+    folfox: Folfox, pharmacist: User, technician: User, day: date
+) -> list[Preparation]:
     preps = [p for p in _taken(folfox, pharmacist) if p.scheduled_date == day]
     expiry = timezone.localdate() + timedelta(days=300)
     for prep in preps:
@@ -435,7 +437,10 @@ def test_a_leftover_past_its_stability_is_never_proposed(
 def test_hood_session_and_assignment(folfox: Folfox, pharmacist: User, technician: User) -> None:
     hood = Hood.objects.create(code="C1", name="Cappa 1", kind="bsc")
     session = services.work_session_open(
-        actor=pharmacist, workstation=None, hood_id=hood.pk, technician=technician,
+        actor=pharmacist,
+        workstation=None,
+        hood_id=hood.pk,
+        technician=technician,
         day=timezone.localdate(),
     )
     oxali = _oxaliplatin(_taken(folfox, pharmacist))
