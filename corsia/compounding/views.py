@@ -3,12 +3,14 @@ leftovers, exposure register, check-out. Thin: selectors to read, services to wr
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -18,7 +20,22 @@ from corsia.compounding import documents, selectors, services
 from corsia.compounding.domain.workflow import PrepState
 from corsia.compounding.services import PREPARE, RELEASE, VALIDATE, VIEW
 from corsia.core.access import require_perm
-from corsia.core.domain.errors import CorsiaError, ValidationFailed
+from corsia.core.domain.errors import CorsiaError, NotFound, ValidationFailed
+
+F = TypeVar("F", bound=Callable[..., HttpResponse])
+
+
+def _found(view: F) -> F:
+    """A missing preparation, order or check-out is a 404 page."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(exc.message) from None
+
+    return wrapper  # type: ignore[return-value]  # same signature as the wrapped view
 
 
 def _ws(request: HttpRequest) -> Any:
@@ -78,6 +95,7 @@ def scan_label(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm(VIEW)
+@_found
 def order_page(request: HttpRequest, order_id: int) -> HttpResponse:
     order = selectors.order_for_pharmacy(
         user=request.user, order_id=order_id, workstation=_ws(request)
@@ -132,6 +150,7 @@ def order_action(request: HttpRequest, order_id: int) -> HttpResponse:
 
 
 @require_perm(VIEW)
+@_found
 def preparation_page(request: HttpRequest, preparation_id: int) -> HttpResponse:
     prep = selectors.preparation_view(
         user=request.user, preparation_id=preparation_id, workstation=_ws(request)
@@ -212,6 +231,7 @@ def _file(content: bytes | str, content_type: str, name: str) -> HttpResponse:
 
 
 @require_perm(VIEW)
+@_found
 def label_pdf(request: HttpRequest, preparation_id: int) -> HttpResponse:
     prep = selectors.preparation_view(
         user=request.user, preparation_id=preparation_id, workstation=_ws(request)
@@ -220,6 +240,7 @@ def label_pdf(request: HttpRequest, preparation_id: int) -> HttpResponse:
 
 
 @require_perm(VIEW)
+@_found
 def label_zpl(request: HttpRequest, preparation_id: int) -> HttpResponse:
     prep = selectors.preparation_view(
         user=request.user, preparation_id=preparation_id, workstation=_ws(request)
@@ -228,6 +249,7 @@ def label_zpl(request: HttpRequest, preparation_id: int) -> HttpResponse:
 
 
 @require_perm(VIEW)
+@_found
 def worksheet_pdf(request: HttpRequest, preparation_id: int) -> HttpResponse:
     prep = selectors.preparation_view(
         user=request.user, preparation_id=preparation_id, workstation=_ws(request)
@@ -305,6 +327,7 @@ def exposures(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm(VIEW)
+@_found
 def checkout_page(request: HttpRequest, order_id: int) -> HttpResponse:
     day = _day(request.GET.get("day") or request.POST.get("day"))
     if request.method == "POST":
@@ -337,6 +360,7 @@ def checkout_page(request: HttpRequest, order_id: int) -> HttpResponse:
 
 
 @require_perm(VIEW)
+@_found
 def checkout_done(request: HttpRequest, checkout_id: int) -> HttpResponse:
     checkout = selectors.checkout_get(user=request.user, checkout_id=checkout_id)
     if request.method == "POST" and request.user.has_perm(PREPARE):
@@ -371,6 +395,7 @@ def checkout_done(request: HttpRequest, checkout_id: int) -> HttpResponse:
 
 
 @require_perm(VIEW)
+@_found
 def bag_label_pdf(request: HttpRequest, checkout_id: int) -> HttpResponse:
     checkout = selectors.checkout_get(user=request.user, checkout_id=checkout_id)
     return _file(

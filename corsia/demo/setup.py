@@ -40,3 +40,9 @@ def demo_hospital() -> Iterator[str]:
         validator=User.objects.get(username="medico2"),
         pharmacist=User.objects.get(username="farmacista"),
     )
+    from corsia.compounding.demo import ensure_demo_ufa
+
+    yield ensure_demo_ufa(
+        pharmacist=User.objects.get(username="farmacista"),
+        technician=User.objects.get(username="tecnico"),
+    )
