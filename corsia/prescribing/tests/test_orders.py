@@ -547,3 +547,30 @@ def test_biosimilar_choice_must_be_the_same_ingredient(
     )
     oxali.refresh_from_db()
     assert oxali.product == right
+
+
+def test_therapy_sheet_context_carries_doses_formulas_and_reasons(
+    physician: User, patient: Patient, folfox: RegimenVersion
+) -> None:
+    from corsia.prescribing.therapy_sheet import sheet_context
+
+    order = _order(physician, patient, folfox)
+    oxali = order.items.get(ingredient__code="oxaliplatin")
+    services.order_item_adjust(
+        actor=physician,
+        workstation=None,
+        order_id=order.pk,
+        item_id=oxali.pk,
+        reason="Neuropatia G2",
+        reduction_percent=Decimal(20),
+    )
+    order.refresh_from_db()
+    context = sheet_context(order)
+    sections = {s["heading"]: s for s in context["sections"]}
+    body = {r["label"]: r["value"] for r in sections["Parametri del paziente"]["rows"]}
+    assert body["Superficie corporea (Mosteller)"] == "2 m²"
+    drugs = sections["Farmaci"]["table"]["rows"]
+    oxali_row = next(r for r in drugs if r[2] == oxali.ingredient.name_it)
+    assert oxali_row[3:6] == ["85 mg/m²", "170 mg", "136 mg"]
+    assert oxali_row[8] == "−20 %; Neuropatia G2"
+    assert len(drugs) == order.items.count()
