@@ -136,7 +136,7 @@ def test_folfox_from_validation_to_the_patient_bag(page: Page, demo_users: str) 
     labels = page.get_by_label(
         "Leggi le etichette delle preparazioni messe nel sacchetto (una per riga)"
     )
-    labels.fill("\n".join(codes[:-1]))
+    labels.fill("\n".join(str(c) for c in codes[:-1]))
     page.get_by_label("Documento di consegna").fill("DDT-42")
     page.get_by_role("button", name="Chiudi il sacchetto e consegna").click()
     expect(page.get_by_text("Sacchetto incompleto: mancano")).to_be_visible()
