@@ -14,6 +14,7 @@ from corsia.accounts.api import router as accounts_router
 from corsia.accounts.tokens import BearerTokenAuth
 from corsia.administration.api import router as administration_router
 from corsia.audit.api import router as audit_router
+from corsia.compounding.api import router as compounding_router
 from corsia.core.domain.errors import CorsiaError
 from corsia.core.problems import problem_from_error, problem_response
 from corsia.documents.api import router as documents_router
@@ -86,3 +87,4 @@ api.add_router("/audit", audit_router)
 api.add_router("/documents", documents_router)
 api.add_router("/toxicities", toxicity_router)
 api.add_router("/ctcae", ctcae_router)
+api.add_router("/compounding", compounding_router)

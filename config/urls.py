@@ -12,6 +12,7 @@ urlpatterns = [
     path("regimens/", include("corsia.regimens.urls")),
     path("prescribing/", include("corsia.prescribing.urls")),
     path("drugs/", include("corsia.drugs.urls")),
+    path("compounding/", include("corsia.compounding.urls")),
     path("administration/", include("corsia.administration.urls")),
     path("patients/", include("corsia.patients.urls")),
     path("audit/", include("corsia.audit.urls")),

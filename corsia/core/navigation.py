@@ -20,6 +20,7 @@ class NavItem:
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("prescribing:worklist", _("Prescrizioni"), "prescribing.prescribe"),
     NavItem("prescribing:pharmacy", _("Coda farmacia"), "prescribing.view_order"),
+    NavItem("compounding:workplan", _("UFA"), "compounding.view_workplan"),
     NavItem("patients:search", _("Pazienti"), "patients.view_patient"),
     NavItem("drugs:search", _("Farmaci"), "drugs.view_drug"),
     NavItem("audit:access_log", _("Registro accessi"), "audit.view_accesslog"),

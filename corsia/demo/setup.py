@@ -52,3 +52,9 @@ def demo_hospital() -> Iterator[str]:
 
     physician = User.objects.get(username="medico")
     yield f"demo toxicities: {demo_toxicities.ensure_demo_toxicities(actor=physician)} created"
+    from corsia.compounding.demo import ensure_demo_ufa
+
+    yield ensure_demo_ufa(
+        pharmacist=User.objects.get(username="farmacista"),
+        technician=User.objects.get(username="tecnico"),
+    )

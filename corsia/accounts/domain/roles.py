@@ -85,6 +85,10 @@ PERMISSIONS: tuple[PermissionSpec, ...] = (
     PermissionSpec("inventory", "export_file_f", "Estrarre il File F per la Regione"),
     PermissionSpec("toxicity", "view_toxicity", "Consultare tossicità (CTCAE) e stravasi"),
     PermissionSpec("toxicity", "record_toxicity", "Registrare tossicità (CTCAE) e stravasi"),
+    PermissionSpec("compounding", "view_workplan", "Consultare il piano di lavoro della UFA"),
+    PermissionSpec("compounding", "validate", "Validare e prendere in carico le terapie (UFA)"),
+    PermissionSpec("compounding", "release", "Rilasciare le preparazioni (UFA)"),
+    PermissionSpec("compounding", "prepare", "Allestire le preparazioni alla cappa (UFA)"),
 )
 
 _CLINICAL_READ = {"patients.view_patient", "audit.view_history"}
@@ -197,12 +201,21 @@ for _role in (Role.PHYSICIAN, Role.NURSE, Role.PHARMACIST, Role.COORDINATOR):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"toxicity.view_toxicity"}
 for _role in (Role.PHYSICIAN, Role.NURSE):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"toxicity.record_toxicity"}
+# UFA / UMACA (corsia.compounding): pharmacists validate and release, technicians prepare.
+for _role in (Role.PHARMACIST, Role.TECHNICIAN, Role.COORDINATOR):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"compounding.view_workplan"}
+for _role in (Role.PHARMACIST, Role.TECHNICIAN):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"compounding.prepare"}
+ROLE_PERMISSIONS[Role.PHARMACIST] = ROLE_PERMISSIONS[Role.PHARMACIST] | {
+    "compounding.validate",
+    "compounding.release",
+}
 
 # Where each role lands after login: a URL name (its worklist).
 ROLE_LANDING: dict[Role, str] = {
     Role.PHYSICIAN: "prescribing:worklist",
-    Role.PHARMACIST: "prescribing:pharmacy",
-    Role.TECHNICIAN: "patients:search",
+    Role.PHARMACIST: "compounding:workplan",
+    Role.TECHNICIAN: "compounding:workplan",
     Role.NURSE: "patients:search",
     Role.COORDINATOR: "patients:search",
     Role.IT_STAFF: "accounts:users",

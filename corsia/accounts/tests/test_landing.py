@@ -12,8 +12,8 @@ from corsia.accounts.tests.fixture_types import MakeUser
 # The worklist each role expects (written out, not read from the code under test).
 EXPECTED = {
     Role.PHYSICIAN: "prescribing:worklist",
-    Role.PHARMACIST: "prescribing:pharmacy",
-    Role.TECHNICIAN: "patients:search",
+    Role.PHARMACIST: "compounding:workplan",
+    Role.TECHNICIAN: "compounding:workplan",
     Role.NURSE: "patients:search",
     Role.COORDINATOR: "patients:search",
     Role.IT_STAFF: "accounts:users",

@@ -75,11 +75,12 @@ def test_prescribe_folfox4_reduce_oxaliplatin_confirm_and_reach_the_pharmacy(
     page.wait_for_load_state("load")
     expect(page.get_by_test_id("order-state")).to_have_text("Inviata in farmacia")
 
-    # then the pharmacist lands on the pharmacy queue and finds the order there
+    # then the pharmacist lands on the UFA work plan and finds the order in the pharmacy queue
     page.get_by_role("button", name="Esci").click()
     page.wait_for_load_state("load")
     log_in(page, "farmacista", demo_users)
-    assert "/prescribing/pharmacy/" in page.url, page.url
+    assert page.url.endswith("/compounding/"), page.url
+    page.goto("/prescribing/pharmacy/")
     queue = page.get_by_test_id("pharmacy-queue")
     expect(queue).to_contain_text(patient.surname.upper())
     expect(queue).to_contain_text("FOLFOX-4")

@@ -1,0 +1,32 @@
+"""Audit events of the UFA (compounding), declared once."""
+
+from __future__ import annotations
+
+from corsia.audit.domain.events import register
+
+ITEM_VALIDATED = register("compounding.item_validated", "Validazione farmaceutica di un farmaco")
+ORDER_TAKEN_IN_CHARGE = register(
+    "compounding.order_taken_in_charge", "Presa in carico UFA e creazione delle preparazioni"
+)
+ORDER_RETURNED = register(
+    "compounding.order_returned", "Restituzione al prescrittore dalla UFA", reason_required=True
+)
+PREPARATION_COMPLETED = register(
+    "compounding.preparation_completed", "Completamento dei dati di una preparazione"
+)
+SESSION_OPENED = register("compounding.session_opened", "Apertura sessione di lavoro alla cappa")
+VIALS_PLANNED = register("compounding.vials_planned", "Piano dei flaconi della giornata")
+PREPARATION_ASSIGNED = register(
+    "compounding.preparation_assigned", "Assegnazione di una preparazione a cappa e tecnico"
+)
+VIAL_SCANNED = register("compounding.vial_scanned", "Flacone letto e prelevato alla cappa")
+LEFTOVER_CREATED = register("compounding.leftover_created", "Residuo di flacone conservato")
+WEIGHING_RECORDED = register("compounding.weighing_recorded", "Controllo gravimetrico registrato")
+PREPARATION_RELEASED = register("compounding.preparation_released", "Rilascio della preparazione")
+PREPARATION_REJECTED = register(
+    "compounding.preparation_rejected", "Scarto della preparazione", reason_required=True
+)
+CHECKED_OUT = register("compounding.checked_out", "Check-out nel sacchetto paziente")
+TRANSPORT_IMPORTED = register(
+    "compounding.transport_imported", "Importazione delle temperature di trasporto"
+)

@@ -1,0 +1,337 @@
+"""UFA / UMACA persistence: hoods, sessions, preparations and what happens at the hood.
+
+Persistence only; the rules live in ``domain/`` and the use cases in ``services.py``.
+Nothing here is deleted: a preparation that is not made is *rejected* with a reason, a
+leftover that is no longer usable is *expired* or *wasted*.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pghistory
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from corsia.compounding.domain.product import StorageTemperature
+from corsia.compounding.domain.workflow import PREP_STATE_LABELS_IT, PrepState
+from corsia.core.models import TimeStampedModel, VersionedModel
+
+
+class HoodKind(models.TextChoices):
+    BSC = "bsc", _("Cappa a flusso laminare verticale (BSC classe II)")
+    ISOLATOR = "isolator", _("Isolatore")
+
+
+STORAGE_CHOICES = [(t.value, t.value) for t in StorageTemperature]
+
+
+@pghistory.track()
+class Hood(TimeStampedModel):
+    code = models.SlugField(_("codice"), max_length=20, unique=True)
+    name = models.CharField(_("nome"), max_length=120)
+    kind = models.CharField(_("tipo"), max_length=12, choices=HoodKind.choices)
+    active = models.BooleanField(_("attiva"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
+
+
+@pghistory.track()
+class WorkSession(TimeStampedModel):
+    """One hood's shift: the technician at it and the supervising pharmacist."""
+
+    date = models.DateField(_("giorno"))
+    hood = models.ForeignKey(Hood, on_delete=models.PROTECT, related_name="sessions")
+    technician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    pharmacist = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    started_at = models.DateTimeField(_("inizio"), default=timezone.now)
+    ended_at = models.DateTimeField(_("fine"), null=True, blank=True)
+    plan = models.JSONField(_("piano flaconi"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-date", "hood__code"]
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.hood.code} {self.date:%d/%m/%Y}"
+
+
+@pghistory.track()
+class Preparation(VersionedModel):
+    """One preparation for one pharmacy line of an order (``OrderItem``)."""
+
+    order_item = models.ForeignKey(
+        "prescribing.OrderItem", on_delete=models.PROTECT, related_name="ufa_preparations"
+    )
+    order = models.ForeignKey(
+        "prescribing.TherapyOrder", on_delete=models.PROTECT, related_name="preparations"
+    )
+    scheduled_date = models.DateField(_("giorno di somministrazione"))
+    state = models.CharField(
+        _("stato"),
+        max_length=16,
+        choices=[(s.value, label) for s, label in PREP_STATE_LABELS_IT.items()],
+        default=PrepState.PENDING,
+    )
+    state_reason = models.TextField(blank=True)
+    label_code = models.CharField(  # noqa: DJ001 - NULL until the id is known; "" would clash on unique
+        _("codice etichetta"), max_length=16, unique=True, null=True
+    )
+    product = models.ForeignKey(
+        "drugs.MedicinalProduct", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    dose_mg = models.DecimalField(_("dose (mg)"), max_digits=12, decimal_places=4)
+    diluent = models.CharField(_("diluente"), max_length=80, blank=True)
+    bag_volume_ml = models.DecimalField(max_digits=8, decimal_places=2, null=True)
+    bag_overfill_ml = models.DecimalField(max_digits=8, decimal_places=2, default=0)
+    volume_to_draw_ml = models.DecimalField(max_digits=9, decimal_places=2, null=True)
+    final_volume_ml = models.DecimalField(max_digits=9, decimal_places=2, null=True)
+    final_concentration_mg_ml = models.DecimalField(max_digits=10, decimal_places=4, null=True)
+    expiry_at = models.DateTimeField(_("scadenza"), null=True)
+    storage = models.CharField(max_length=10, choices=STORAGE_CHOICES, blank=True)
+    protect_from_light = models.BooleanField(default=False)
+    warnings = models.JSONField(default=list, blank=True)
+    blocking_reason = models.TextField(_("da completare perché"), blank=True)
+    planned_vials = models.JSONField(_("flaconi previsti"), default=list, blank=True)
+    hood = models.ForeignKey(
+        Hood, null=True, blank=True, on_delete=models.PROTECT, related_name="preparations"
+    )
+    session = models.ForeignKey(
+        WorkSession, null=True, blank=True, on_delete=models.PROTECT, related_name="preparations"
+    )
+    technician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    validated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    validated_at = models.DateTimeField(null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    released_at = models.DateTimeField(null=True, blank=True)
+    checkout = models.ForeignKey(
+        "CheckOut", null=True, blank=True, on_delete=models.PROTECT, related_name="preparations"
+    )
+
+    class Meta:
+        ordering = ["scheduled_date", "order_id", "order_item__sequence"]
+        default_permissions = ()
+        indexes = [models.Index(fields=["scheduled_date", "state"], name="prep_day_state")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(dose_mg__gt=0), name="prep_dose_positive"),
+            # one live preparation per order line; a rejected one may be made again
+            models.UniqueConstraint(
+                fields=["order_item"],
+                condition=~models.Q(state="rejected"),
+                name="prep_one_live_per_item",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label_code or f"preparation {self.pk}"
+
+    @property
+    def state_label(self) -> str:
+        return PREP_STATE_LABELS_IT[PrepState(self.state)]
+
+
+class VialSource(models.TextChoices):
+    NEW = "new", _("Flacone nuovo")
+    LEFTOVER = "leftover", _("Residuo")
+
+
+class LeftoverState(models.TextChoices):
+    OPEN = "open", _("Aperto, utilizzabile")
+    USED = "used", _("Esaurito")
+    EXPIRED = "expired", _("Fuori stabilità")
+    WASTED = "wasted", _("Eliminato")
+
+
+@pghistory.track()
+class Leftover(TimeStampedModel):
+    """The content left in an opened vial, usable while stable (``expires_at``)."""
+
+    product = models.ForeignKey(
+        "drugs.MedicinalProduct", on_delete=models.PROTECT, related_name="+"
+    )
+    lot = models.CharField(_("lotto"), max_length=40)
+    lot_expiry = models.DateField(_("scadenza del lotto"))
+    concentration_mg_ml = models.DecimalField(max_digits=12, decimal_places=4)
+    volume_ml = models.DecimalField(_("volume residuo (mL)"), max_digits=9, decimal_places=2)
+    opened_at = models.DateTimeField(_("aperto il"))
+    expires_at = models.DateTimeField(_("utilizzabile fino al"))
+    storage = models.CharField(max_length=10, choices=STORAGE_CHOICES)
+    protected_from_light = models.BooleanField(default=True)
+    state = models.CharField(
+        max_length=8, choices=LeftoverState.choices, default=LeftoverState.OPEN
+    )
+    from_preparation = models.ForeignKey(
+        Preparation, null=True, blank=True, on_delete=models.PROTECT, related_name="leftovers"
+    )
+    hood = models.ForeignKey(
+        Hood, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["expires_at"]
+        default_permissions = ()
+        constraints = [
+            models.CheckConstraint(condition=models.Q(volume_ml__gte=0), name="leftover_volume")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product} lotto {self.lot} ({self.volume_ml} mL)"
+
+    @property
+    def mg_available(self) -> Decimal:
+        return self.volume_ml * self.concentration_mg_ml
+
+
+@pghistory.track()
+class PreparationVial(models.Model):
+    """A vial or leftover drawn into a preparation, as scanned at the hood."""
+
+    preparation = models.ForeignKey(Preparation, on_delete=models.PROTECT, related_name="vials")
+    product = models.ForeignKey(
+        "drugs.MedicinalProduct", on_delete=models.PROTECT, related_name="+"
+    )
+    pack = models.ForeignKey("drugs.Pack", null=True, on_delete=models.PROTECT, related_name="+")
+    lot = models.CharField(_("lotto"), max_length=40)
+    lot_expiry = models.DateField(_("scadenza"))
+    mg_drawn = models.DecimalField(max_digits=12, decimal_places=4)
+    ml_drawn = models.DecimalField(max_digits=9, decimal_places=2)
+    source = models.CharField(max_length=8, choices=VialSource.choices, default=VialSource.NEW)
+    leftover = models.ForeignKey(
+        Leftover, null=True, blank=True, on_delete=models.PROTECT, related_name="draws"
+    )
+    barcode = models.CharField(max_length=120, blank=True)
+    scanned_at = models.DateTimeField(default=timezone.now)
+    scanned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["preparation", "scanned_at"]
+        default_permissions = ()
+        constraints = [
+            models.CheckConstraint(condition=models.Q(mg_drawn__gt=0), name="vial_mg_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} lotto {self.lot} ({self.mg_drawn} mg)"
+
+
+class WeightSource(models.TextChoices):
+    TYPED = "typed", _("Digitato")
+    SCALE = "scale", _("Bilancia")
+
+
+@pghistory.track()
+class Weighing(models.Model):
+    preparation = models.ForeignKey(Preparation, on_delete=models.PROTECT, related_name="weighings")
+    tare_g = models.DecimalField(max_digits=9, decimal_places=2)
+    measured_g = models.DecimalField(max_digits=9, decimal_places=2)
+    source = models.CharField(max_length=6, choices=WeightSource.choices)
+    expected_g = models.DecimalField(max_digits=9, decimal_places=2)
+    deviation_g = models.DecimalField(max_digits=9, decimal_places=2)
+    deviation_percent = models.DecimalField(max_digits=8, decimal_places=2)
+    drug_deviation_percent = models.DecimalField(max_digits=9, decimal_places=2, null=True)
+    tolerance_percent = models.DecimalField(max_digits=5, decimal_places=2)
+    basis = models.CharField(max_length=6)
+    passed = models.BooleanField()
+    message = models.CharField(max_length=200)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["preparation", "recorded_at"]
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@pghistory.track()
+class CheckOut(models.Model):
+    """A patient bag: the released preparations of one order and one day, reconciled."""
+
+    order = models.ForeignKey(
+        "prescribing.TherapyOrder", on_delete=models.PROTECT, related_name="checkouts"
+    )
+    day = models.DateField(_("giorno"))
+    delivery_document = models.CharField(_("documento di consegna"), max_length=40)
+    checked_out_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    checked_out_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-checked_out_at"]
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(fields=["order", "day"], name="checkout_order_day_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.delivery_document} ({self.order_id})"
+
+
+@pghistory.track()
+class TransportLog(models.Model):
+    checkout = models.ForeignKey(CheckOut, on_delete=models.PROTECT, related_name="transports")
+    file_name = models.CharField(max_length=200)
+    storage = models.CharField(max_length=10, choices=STORAGE_CHOICES)
+    readings = models.JSONField(default=list)
+    minimum_c = models.DecimalField(max_digits=5, decimal_places=2)
+    maximum_c = models.DecimalField(max_digits=5, decimal_places=2)
+    excursions = models.PositiveIntegerField(default=0)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-imported_at"]
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+@pghistory.track()
+class ExposureRecord(models.Model):
+    """Register of operators' exposure to cytotoxic drugs (who, what, where, how long)."""
+
+    operator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    ingredient = models.ForeignKey(
+        "drugs.ActiveIngredient", on_delete=models.PROTECT, related_name="+"
+    )
+    hood = models.ForeignKey(Hood, null=True, on_delete=models.PROTECT, related_name="+")
+    preparation = models.ForeignKey(Preparation, on_delete=models.PROTECT, related_name="exposures")
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-started_at"]
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.operator_id} {self.ingredient_id} {self.started_at:%d/%m/%Y %H:%M}"
