@@ -229,7 +229,9 @@ def _r(code: str, check: Check, message: str) -> Refusal:
 def _identity(scan: BedsideScan) -> list[Refusal]:
     found: list[Refusal] = []
     if not scan.wristband_raw.strip():
-        found.append(_r("wristband_missing", Check.PATIENT, "Scansionare il braccialetto del paziente."))
+        found.append(
+            _r("wristband_missing", Check.PATIENT, "Scansionare il braccialetto del paziente.")
+        )
     elif not scan.wristband_readable:
         found.append(
             _r(
@@ -597,9 +599,11 @@ def bedside_decide(
                 field="override_reason",
                 details={"check": code},
             )
-        overridden.append(present[code])
+        overridden.extend(r for r in refusals if r.code == code)
         reasons[code] = reason.strip()
-    return Decision(refusals=tuple(refusals), overridden=tuple(overridden), override_reasons=reasons)
+    return Decision(
+        refusals=tuple(refusals), overridden=tuple(overridden), override_reasons=reasons
+    )
 
 
 # --- end of an administration -----------------------------------------------------------

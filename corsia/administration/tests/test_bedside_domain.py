@@ -73,7 +73,9 @@ DONE = {"progress": Progress.DONE, "started_at": NOW - timedelta(hours=3)}
 
 
 def done(view: ItemView, ended_minutes_ago: int = 60) -> ItemView:
-    return replace(view, progress=Progress.DONE, ended_at=NOW - timedelta(minutes=ended_minutes_ago))
+    return replace(
+        view, progress=Progress.DONE, ended_at=NOW - timedelta(minutes=ended_minutes_ago)
+    )
 
 
 def prep(view: ItemView, **kw: object) -> PreparationView:
@@ -112,7 +114,7 @@ def scan(target: ItemView, **kw: object) -> BedsideScan:
         "label_raw": label.raw,
         "item": target,
         "preparation": prep(target) if target.competence == "pharmacy" else None,
-        "day_items": tuple(v for v in day if v.item_id != target.item_id) + (target,),
+        "day_items": (*(v for v in day if v.item_id != target.item_id), target),
     }
     values.update(kw)
     return BedsideScan(**values)  # type: ignore[arg-type]  # test factory
@@ -365,9 +367,7 @@ def test_sequence_override_needs_a_reason_and_is_reported() -> None:
 
 
 def test_an_override_does_not_unblock_another_refusal() -> None:
-    refusals = bedside_check(
-        scan(FU_BOLUS, preparation=prep(FU_BOLUS, released=False))
-    )
+    refusals = bedside_check(scan(FU_BOLUS, preparation=prep(FU_BOLUS, released=False)))
     decision = bedside_decide(refusals, {"sequence_previous_not_finished": "disposto dal medico"})
     assert not decision.allowed
     assert [r.code for r in decision.blocking] == ["preparation_not_released"]
