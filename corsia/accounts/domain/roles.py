@@ -77,6 +77,8 @@ PERMISSIONS: tuple[PermissionSpec, ...] = (
     PermissionSpec("administration", "view_pumps", "Consultare il cruscotto pompe"),
     PermissionSpec("administration", "program_pump", "Programmare una pompa infusionale"),
     PermissionSpec("administration", "manage_pumps", "Registrare le pompe infusionali del reparto"),
+    PermissionSpec("administration", "view_worklist", "Consultare le somministrazioni del reparto"),
+    PermissionSpec("administration", "administer", "Somministrare la terapia al letto del paziente"),
 )
 
 _CLINICAL_READ = {"patients.view_patient", "audit.view_history"}
@@ -169,13 +171,17 @@ for _role in (Role.NURSE, Role.PHYSICIAN, Role.COORDINATOR):
 ROLE_PERMISSIONS[Role.NURSE] = ROLE_PERMISSIONS[Role.NURSE] | {"administration.program_pump"}
 for _role in (Role.COORDINATOR, Role.IT_STAFF, Role.ADMINISTRATOR):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"administration.manage_pumps"}
+# Bedside administration: the ward sees the day's administrations; nurses administer.
+for _role in (Role.NURSE, Role.PHYSICIAN, Role.COORDINATOR):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"administration.view_worklist"}
+ROLE_PERMISSIONS[Role.NURSE] = ROLE_PERMISSIONS[Role.NURSE] | {"administration.administer"}
 
 # Where each role lands after login: a URL name (its worklist).
 ROLE_LANDING: dict[Role, str] = {
     Role.PHYSICIAN: "prescribing:worklist",
     Role.PHARMACIST: "prescribing:pharmacy",
     Role.TECHNICIAN: "patients:search",
-    Role.NURSE: "patients:search",
+    Role.NURSE: "administration:worklist",
     Role.COORDINATOR: "patients:search",
     Role.IT_STAFF: "accounts:users",
     Role.TRIAL_MONITOR: "regimens:trials",
