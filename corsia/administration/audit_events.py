@@ -32,4 +32,3 @@ ADMINISTRATION_INTERRUPTED = register(
     "Interruzione della somministrazione",
     reason_required=True,
 )
-WARD_LABEL_PRINTED = register("administration.ward_label_printed", "Stampa etichetta di reparto")

@@ -25,7 +25,8 @@ from corsia.administration.domain.bedside import ItemView, Progress, ward_label_
 from corsia.administration.models import Administration
 from corsia.administration.preparations import PreparationInfo, preparations_for_items
 from corsia.audit.services import access_log_record
-from corsia.core.domain.errors import NotFound, PermissionRefused
+from corsia.core.domain.errors import NotFound, PermissionRefused, ValidationFailed
+from corsia.patients.domain.wristband import mrn_from_payload
 from corsia.patients.models import Encounter, Patient, Ward
 from corsia.prescribing.models import OrderItem, TherapyOrder
 
@@ -211,3 +212,39 @@ def administration_get(*, user: Any, administration_id: int, workstation: Any) -
 
 def ward_choices() -> list[Ward]:
     return list(Ward.objects.exclude(kind="pharmacy").order_by("name"))
+
+
+def patient_for_wristband(*, user: Any, raw: str, workstation: Any) -> Patient | None:
+    """The patient a scanned wristband names, to show who is being identified (logged)."""
+    if not user.has_perm("administration.administer"):
+        raise PermissionRefused("Solo l'infermiere può somministrare.")
+    mrn = mrn_from_payload(raw)
+    patient = Patient.objects.filter(mrn=mrn).first() if mrn else None
+    if patient is not None:
+        access_log_record(
+            user=user, patient_id=patient.pk, what="braccialetto al letto", workstation=workstation
+        )
+    return patient
+
+
+def ward_label_item(*, user: Any, item_id: int, workstation: Any) -> OrderItem:
+    """A ward-competence order item, for its label (logged)."""
+    if not user.has_perm("administration.administer"):
+        raise PermissionRefused("Solo l'infermiere stampa le etichette di reparto.")
+    item = (
+        OrderItem.objects.filter(pk=item_id).select_related("ingredient", "order__patient").first()
+    )
+    if item is None:
+        raise NotFound("Riga di prescrizione inesistente.", code="item_not_found")
+    if item.competence != "ward":
+        raise ValidationFailed(
+            "Questo farmaco è allestito dalla farmacia: l'etichetta è quella della preparazione.",
+            code="not_ward_competence",
+        )
+    access_log_record(
+        user=user,
+        patient_id=item.order.patient_id,
+        what=f"etichetta di reparto {item.pk}",
+        workstation=workstation,
+    )
+    return item

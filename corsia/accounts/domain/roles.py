@@ -78,7 +78,9 @@ PERMISSIONS: tuple[PermissionSpec, ...] = (
     PermissionSpec("administration", "program_pump", "Programmare una pompa infusionale"),
     PermissionSpec("administration", "manage_pumps", "Registrare le pompe infusionali del reparto"),
     PermissionSpec("administration", "view_worklist", "Consultare le somministrazioni del reparto"),
-    PermissionSpec("administration", "administer", "Somministrare la terapia al letto del paziente"),
+    PermissionSpec(
+        "administration", "administer", "Somministrare la terapia al letto del paziente"
+    ),
 )
 
 _CLINICAL_READ = {"patients.view_patient", "audit.view_history"}
