@@ -352,22 +352,23 @@ def bedside_verify(
         by_scan: dict[ScanKind, list[Refusal]] = {k: [] for k in ScanKind}
         for refusal in refusals:
             by_scan[_SCAN_OF_CHECK.get(refusal.check, ScanKind.LABEL)].append(refusal)
-        common = {
-            "overridden": decision.overridden,
-            "actor": actor,
-            "workstation": workstation,
-            "at": now,
-            "patient": patient,
-            "item": item,
-            "administration": administration,
-        }
-        _scan_row(
-            kind=ScanKind.WRISTBAND, raw=wristband, refusals=by_scan[ScanKind.WRISTBAND], **common
-        )  # type: ignore[arg-type]  # **common is typed per key above
-        _scan_row(
-            kind=ScanKind.BADGE, raw=_masked(badge), refusals=by_scan[ScanKind.BADGE], **common
-        )  # type: ignore[arg-type]  # idem
-        _scan_row(kind=ScanKind.LABEL, raw=label, refusals=by_scan[ScanKind.LABEL], **common)  # type: ignore[arg-type]  # idem
+        for kind, raw in (
+            (ScanKind.WRISTBAND, wristband),
+            (ScanKind.BADGE, _masked(badge)),
+            (ScanKind.LABEL, label),
+        ):
+            _scan_row(
+                kind=kind,
+                raw=raw,
+                refusals=by_scan[kind],
+                overridden=decision.overridden,
+                actor=actor,
+                workstation=workstation,
+                at=now,
+                patient=patient,
+                item=item,
+                administration=administration,
+            )
         patient_id = patient.pk if patient else (item.order.patient_id if item else None)
         if administration is None:
             audit_record(

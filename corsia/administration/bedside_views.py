@@ -143,9 +143,9 @@ def bedside(request: HttpRequest) -> HttpResponse:
         scans[step] = current
         if _next_step(scans, no_badge) is not None:
             return _scan_page(request, scans, no_badge=no_badge)
-    overrides = {
-        key.removeprefix("override_"): value
-        for key, value in request.POST.items()
+    overrides: dict[str, str] = {
+        key.removeprefix("override_"): request.POST.get(key, "")
+        for key in request.POST
         if key.startswith("override_")
     }
     if no_badge:
