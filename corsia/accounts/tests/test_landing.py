@@ -14,7 +14,7 @@ EXPECTED = {
     Role.PHYSICIAN: "prescribing:worklist",
     Role.PHARMACIST: "prescribing:pharmacy",
     Role.TECHNICIAN: "patients:search",
-    Role.NURSE: "patients:search",
+    Role.NURSE: "administration:worklist",
     Role.COORDINATOR: "patients:search",
     Role.IT_STAFF: "accounts:users",
     Role.TRIAL_MONITOR: "regimens:trials",
