@@ -254,6 +254,15 @@ class OrderItem(models.Model):
     provenance = models.TextField(blank=True)
     warnings = models.JSONField(default=list)
     tablets = models.JSONField(default=dict, blank=True)
+    # the physician's choice among originator and biosimilars (None: the pharmacy chooses)
+    product = models.ForeignKey(
+        "drugs.MedicinalProduct",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("prodotto scelto"),
+    )
     validated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

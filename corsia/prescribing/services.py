@@ -1250,3 +1250,42 @@ def order_update_general(
             after={"aifa": order.aifa_registry_code, "intent": order.intent, "line": order.line},
         )
     return order
+
+
+def order_item_choose_product(
+    *,
+    actor: Any,
+    workstation: Any,
+    order_id: int,
+    item_id: int,
+    product_id: int | None,
+    expected_version: int | None = None,
+) -> TherapyOrder:
+    """Choose the originator or a biosimilar for one drug of the cycle (every day's line);
+    ``None`` leaves the choice to the pharmacy."""
+    with transaction.atomic():
+        order = _editable(actor, order_id, expected_version)
+        first = _item_in(order, item_id)
+        product = None
+        if product_id is not None:
+            product = MedicinalProduct.objects.filter(pk=product_id).first()
+            if product is None or product.ingredient_id != first.ingredient_id:
+                raise ValidationFailed(
+                    f"Il prodotto scelto non contiene {first.ingredient.name_it}.",
+                    code="product_other_ingredient",
+                    field="product_id",
+                )
+        lines = _same_component(order, first)
+        before = list(lines.values_list("product_id", flat=True).distinct())
+        lines.update(product=product)
+        _touch(order, actor)
+        audit_record(
+            event=events.ORDER_UPDATED,
+            actor=actor,
+            workstation=workstation,
+            target=order,
+            patient_id=order.patient_id,
+            before={"item": first.pk, "products": before},
+            after={"item": first.pk, "product": product.code if product else None},
+        )
+    return order

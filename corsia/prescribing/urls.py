@@ -21,6 +21,11 @@ urlpatterns = [
     path("orders/<int:order_id>/items/<int:item_id>/adjust/", views.item_adjust, name="adjust"),
     path("orders/<int:order_id>/items/<int:item_id>/status/", views.item_status, name="status"),
     path(
+        "orders/<int:order_id>/items/<int:item_id>/product/",
+        views.choose_product,
+        name="choose_product",
+    ),
+    path(
         "orders/<int:order_id>/items/<int:item_id>/preview/",
         views.reduction_preview,
         name="reduction_preview",

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from corsia.core.access import require_perm
 from corsia.core.domain.errors import CorsiaError, NotFound, ValidationFailed
+from corsia.drugs.models import MedicinalProduct
 from corsia.patients import selectors as patient_selectors
 from corsia.prescribing import selectors, services
 from corsia.prescribing.domain.order_lines import display_unit, reduced_dose
@@ -274,6 +275,17 @@ def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
         and order.signed_at is None
     )
     first_day = min((i.scheduled_date for i in order.items.all()), default=order.start_date)
+    ingredient_ids = {i.ingredient_id for i in order.items.all()}
+    biosimilar_choices: dict[int, list[MedicinalProduct]] = {}
+    for product in MedicinalProduct.objects.filter(ingredient_id__in=ingredient_ids).order_by(
+        "name"
+    ):
+        biosimilar_choices.setdefault(product.ingredient_id, []).append(product)
+    biosimilar_choices = {
+        k: v for k, v in biosimilar_choices.items() if any(p.biosimilar_of_id for p in v)
+    }
+    for item in order.items.all():
+        item.product_choices = biosimilar_choices.get(item.ingredient_id, [])  # type: ignore[attr-defined]  # template-only attribute
     return render(
         request,
         "prescribing/order.html",
@@ -477,4 +489,24 @@ def general(request: HttpRequest, order_id: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, "Dati generali salvati.")
+    return redirect("prescribing:order", order_id=order_id)
+
+
+@require_perm(PRESCRIBE)
+@require_POST
+def choose_product(request: HttpRequest, order_id: int, item_id: int) -> HttpResponse:
+    raw = request.POST.get("product", "")
+    try:
+        services.order_item_choose_product(
+            actor=request.user,
+            workstation=_ws(request),
+            order_id=order_id,
+            item_id=item_id,
+            product_id=int(raw) if raw.isdigit() else None,
+            expected_version=_version(request),
+        )
+    except CorsiaError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Scelta del prodotto registrata.")
     return redirect("prescribing:order", order_id=order_id)

@@ -517,3 +517,60 @@ def test_order_below_the_regimen_minimum_weight_is_refused(
         _order(physician, patient, folfox)
     assert error.value.code == "below_min_weight"
     assert not TherapyOrder.objects.exists()
+
+
+def test_biosimilar_choice_must_be_the_same_ingredient(
+    physician: User, patient: Patient, folfox: RegimenVersion
+) -> None:
+    from corsia.drugs.models import ActiveIngredient, MedicinalProduct
+
+    order = _order(physician, patient, folfox)
+    oxali = order.items.get(ingredient__code="oxaliplatin")
+    other = ActiveIngredient.objects.get(code="fluorouracil")
+    wrong = MedicinalProduct.objects.create(
+        code="fu_test", ingredient=other, name="Fluorouracile test", strength=Decimal(500)
+    )
+    right = MedicinalProduct.objects.create(
+        code="oxa_test", ingredient=oxali.ingredient, name="Oxaliplatino test", strength=Decimal(50)
+    )
+    with pytest.raises(ValidationFailed) as error:
+        services.order_item_choose_product(
+            actor=physician,
+            workstation=None,
+            order_id=order.pk,
+            item_id=oxali.pk,
+            product_id=wrong.pk,
+        )
+    assert error.value.code == "product_other_ingredient"
+    services.order_item_choose_product(
+        actor=physician, workstation=None, order_id=order.pk, item_id=oxali.pk, product_id=right.pk
+    )
+    oxali.refresh_from_db()
+    assert oxali.product == right
+
+
+def test_therapy_sheet_context_carries_doses_formulas_and_reasons(
+    physician: User, patient: Patient, folfox: RegimenVersion
+) -> None:
+    from corsia.prescribing.therapy_sheet import sheet_context
+
+    order = _order(physician, patient, folfox)
+    oxali = order.items.get(ingredient__code="oxaliplatin")
+    services.order_item_adjust(
+        actor=physician,
+        workstation=None,
+        order_id=order.pk,
+        item_id=oxali.pk,
+        reason="Neuropatia G2",
+        reduction_percent=Decimal(20),
+    )
+    order.refresh_from_db()
+    context = sheet_context(order)
+    sections = {s["heading"]: s for s in context["sections"]}
+    body = {r["label"]: r["value"] for r in sections["Parametri del paziente"]["rows"]}
+    assert body["Superficie corporea (Mosteller)"] == "2 m²"
+    drugs = sections["Farmaci"]["table"]["rows"]
+    oxali_row = next(r for r in drugs if r[2] == oxali.ingredient.name_it)
+    assert oxali_row[3:6] == ["85 mg/m²", "170 mg", "136 mg"]
+    assert oxali_row[8] == "−20 %; Neuropatia G2"
+    assert len(drugs) == order.items.count()
