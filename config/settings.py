@@ -213,3 +213,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# Bedside administration: the time window around a drug's planned start (minutes).
+CORSIA_ADMINISTRATION_WINDOW_BEFORE_MINUTES = env_int(
+    "CORSIA_ADMINISTRATION_WINDOW_BEFORE_MINUTES", 60
+)
+CORSIA_ADMINISTRATION_WINDOW_AFTER_MINUTES = env_int(
+    "CORSIA_ADMINISTRATION_WINDOW_AFTER_MINUTES", 60
+)

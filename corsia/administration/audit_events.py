@@ -13,3 +13,22 @@ PUMP_PROGRAM_ANSWERED = register(
 )
 PUMP_ALARM_RAISED = register("administration.pump_alarm_raised", "Allarme pompa infusionale")
 PUMP_ALARM_CLEARED = register("administration.pump_alarm_cleared", "Fine allarme pompa infusionale")
+
+# Bedside administration
+ADMINISTRATION_STARTED = register(
+    "administration.administration_started", "Inizio somministrazione al letto"
+)
+ADMINISTRATION_REFUSED = register(
+    "administration.bedside_refused", "Somministrazione bloccata dai controlli al letto"
+)
+ADMINISTRATION_OVERRIDDEN = register(
+    "administration.bedside_override",
+    "Forzatura di un controllo al letto",
+    reason_required=True,
+)
+ADMINISTRATION_ENDED = register("administration.administration_ended", "Fine somministrazione")
+ADMINISTRATION_INTERRUPTED = register(
+    "administration.administration_interrupted",
+    "Interruzione della somministrazione",
+    reason_required=True,
+)

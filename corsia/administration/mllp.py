@@ -8,6 +8,7 @@ frame that grows past ``max_frame`` bytes. Every read and connect has a timeout.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
@@ -173,5 +174,16 @@ async def mllp_exchange(
 
 
 def mllp_exchange_sync(host: str, port: int, payload: bytes, *, timeout: float) -> bytes:
-    """:func:`mllp_exchange` from synchronous code (services)."""
-    return asyncio.run(mllp_exchange(host, port, payload, timeout=timeout))
+    """:func:`mllp_exchange` from synchronous code (services).
+
+    When this thread already runs an event loop (an async server, or a test driving a
+    browser through Playwright's sync API), the exchange runs on a short-lived thread of
+    its own instead: ``asyncio.run`` cannot nest."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(mllp_exchange(host, port, payload, timeout=timeout))
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(
+            asyncio.run, mllp_exchange(host, port, payload, timeout=timeout)
+        ).result()

@@ -9,12 +9,13 @@ State changes happen only in ``services.py`` through ``domain/pump_state.py``.
 from __future__ import annotations
 
 import pghistory
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from corsia.administration.domain.pump_state import STATE_LABELS_IT, PumpState
-from corsia.core.models import TimeStampedModel
+from corsia.core.models import TimeStampedModel, VersionedModel
 
 PUMP_STATE_CHOICES = [(s.value, STATE_LABELS_IT[s]) for s in PumpState]
 
@@ -80,6 +81,13 @@ class PumpProgram(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     sent_at = models.DateTimeField()
+    administration = models.ForeignKey(
+        "Administration",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="pump_programs",
+    )
 
     class Meta:
         ordering = ["-sent_at"]
@@ -147,9 +155,151 @@ class PumpAlarm(models.Model):
     raised_at = models.DateTimeField()
     cleared_at = models.DateTimeField(null=True, blank=True)
     message = models.ForeignKey(PumpMessage, on_delete=models.PROTECT, related_name="+")
+    # The administration the pump was running when the alarm was raised (if any).
+    administration = models.ForeignKey(
+        "Administration", null=True, blank=True, on_delete=models.PROTECT, related_name="alarms"
+    )
 
     class Meta:
         ordering = ["-raised_at"]
 
     def __str__(self) -> str:
         return f"{self.text} ({self.raised_at:%d/%m/%Y %H:%M:%S})"
+
+
+# --- bedside administration ------------------------------------------------------------
+
+
+class AdministrationState(models.TextChoices):
+    STARTED = "started", _("in corso")
+    COMPLETED = "completed", _("completata")
+    INTERRUPTED = "interrupted", _("interrotta")
+    PARTIAL = "partial", _("parziale")
+
+
+class LabelKindChoice(models.TextChoices):
+    PREPARATION = "PRP", _("preparazione UFA")
+    WARD = "WRD", _("preparato in reparto")
+
+
+@pghistory.track()
+class Administration(VersionedModel):
+    """One administration of one order item at the bedside, from the scans to its end.
+
+    Created only by ``bedside_verify`` when every check passed (or an allowed override
+    was given with its reason). Never deleted: an error is corrected by a new record.
+    """
+
+    order_item = models.ForeignKey(
+        "prescribing.OrderItem", on_delete=models.PROTECT, related_name="administrations"
+    )
+    order = models.ForeignKey(
+        "prescribing.TherapyOrder", on_delete=models.PROTECT, related_name="administrations"
+    )
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="administrations"
+    )
+    label_kind = models.CharField(max_length=3, choices=LabelKindChoice.choices)
+    preparation_ref = models.CharField(_("etichetta"), max_length=64)
+    ingredient_code = models.CharField(max_length=80)
+    ingredient_name = models.CharField(_("farmaco"), max_length=160)
+    dose = models.DecimalField(_("dose"), max_digits=12, decimal_places=4)
+    dose_unit = models.CharField(max_length=8)
+    volume_ml = models.DecimalField(
+        _("volume della sacca (mL)"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    duration_minutes = models.PositiveIntegerField(null=True, blank=True)
+    rate_ml_h = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
+    nurse = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    badge_verified = models.BooleanField(_("badge verificato"), default=False)
+    started_at = models.DateTimeField(_("inizio"))
+    ended_at = models.DateTimeField(_("fine"), null=True, blank=True)
+    state = models.CharField(
+        _("stato"),
+        max_length=12,
+        choices=AdministrationState.choices,
+        default=AdministrationState.STARTED,
+    )
+    volume_given_ml = models.DecimalField(
+        _("volume somministrato (mL)"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    reason = models.TextField(_("motivo (interruzione o somministrazione parziale)"), blank=True)
+    overridden_checks = models.JSONField(_("controlli forzati"), default=list, blank=True)
+    override_reason = models.TextField(_("motivo della forzatura"), blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    pump = models.ForeignKey(
+        Pump, null=True, blank=True, on_delete=models.PROTECT, related_name="administrations"
+    )
+    workstation = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        default_permissions = ()
+        indexes = [models.Index(fields=["patient", "-started_at"], name="administration_patient")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order_item"],
+                condition=models.Q(state="started"),
+                name="administration_one_running_per_item",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(volume_given_ml__isnull=True) | models.Q(volume_given_ml__gte=0),
+                name="administration_volume_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ended_at__isnull=True)
+                | models.Q(ended_at__gte=models.F("started_at")),
+                name="administration_ends_after_start",
+            ),
+        ]
+        triggers = [pgtrigger.Protect(name="never_deleted", operation=pgtrigger.Delete)]
+
+    def __str__(self) -> str:
+        return f"{self.ingredient_name} {self.dose} {self.dose_unit} ({self.get_state_display()})"
+
+
+class ScanKind(models.TextChoices):
+    WRISTBAND = "wristband", _("braccialetto")
+    BADGE = "badge", _("badge")
+    LABEL = "label", _("etichetta")
+
+
+class ScanOutcome(models.TextChoices):
+    ACCEPTED = "accepted", _("accettata")
+    REFUSED = "refused", _("rifiutata")
+    OVERRIDDEN = "overridden", _("accettata con forzatura")
+
+
+class AdministrationScan(models.Model):
+    """Every scan at the bedside and its outcome, refusals included (append-only)."""
+
+    kind = models.CharField(max_length=10, choices=ScanKind.choices)
+    raw = models.CharField(_("codice letto"), max_length=128)
+    outcome = models.CharField(max_length=10, choices=ScanOutcome.choices)
+    codes = models.JSONField(default=list, blank=True)  # refusal codes, stable English
+    message = models.TextField(blank=True)
+    patient = models.ForeignKey(
+        "patients.Patient", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    order_item = models.ForeignKey(
+        "prescribing.OrderItem", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    administration = models.ForeignKey(
+        Administration, null=True, blank=True, on_delete=models.PROTECT, related_name="scans"
+    )
+    nurse = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    workstation = models.CharField(max_length=120, blank=True)
+    scanned_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-scanned_at", "-id"]
+        default_permissions = ()
+        indexes = [models.Index(fields=["outcome", "-scanned_at"], name="scan_outcome_at")]
+        triggers = [
+            pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.outcome} {self.scanned_at:%d/%m/%Y %H:%M:%S}"

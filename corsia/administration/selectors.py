@@ -24,6 +24,7 @@ def pump_board(*, ward_code: str = "") -> list[PumpRow]:
     latest = {
         alarm.pump_id: alarm
         for alarm in PumpAlarm.objects.filter(pump__in=pumps)
+        .select_related("administration")
         .order_by("pump_id", "-raised_at", "-id")
         .distinct("pump_id")
     }

@@ -50,6 +50,8 @@ from corsia.administration.domain.pump_state import (
 )
 from corsia.administration.mllp import MllpNoAnswer, mllp_exchange_sync
 from corsia.administration.models import (
+    Administration,
+    AdministrationState,
     Direction,
     ProgramOutcome,
     Pump,
@@ -121,6 +123,7 @@ def pump_program_send(
     preparation_ref: str | None = None,
     patient_id: str = "",
     timeout: float | None = None,
+    administration: Administration | None = None,
 ) -> PumpProgram:
     """Send a PCD-03 to the pump and record its ACK. Refusals come back as the outcome;
     no answer (or an unreadable one) is recorded and raised as a clear error."""
@@ -162,6 +165,7 @@ def pump_program_send(
             control_id=control_id,
             sent_by=actor,
             sent_at=now,
+            administration=administration,
         )
         outbound = PumpMessage.objects.create(
             pump=locked,
@@ -300,6 +304,20 @@ def _log_refusal(
     )
 
 
+def running_administration_of(pump: Pump) -> Administration | None:
+    """The administration the pump's last accepted programme belongs to, if still running."""
+    program = (
+        PumpProgram.objects.filter(pump=pump, outcome=ProgramOutcome.ACCEPTED)
+        .select_related("administration")
+        .order_by("-sent_at", "-id")
+        .first()
+    )
+    if program is None or program.administration is None:
+        return None
+    admin = program.administration
+    return admin if admin.state == AdministrationState.STARTED else None
+
+
 def _apply_alarm(
     *, pump: Pump, report: PumpAlarmReport, event: PumpEvent, message: PumpMessage
 ) -> None:
@@ -309,7 +327,9 @@ def _apply_alarm(
         .first()
     )
     if event == PumpEvent.ALARM_RAISED and open_alarm is None:
+        running = running_administration_of(pump)
         alarm = PumpAlarm.objects.create(
+            administration=running,
             pump=pump,
             alarm_ref=report.alarm_ref,
             code=report.alarm_code,
@@ -332,7 +352,9 @@ def _apply_alarm(
                 "text": report.alarm_text,
                 "priority": alarm.priority,
                 "raised_at": report.raised_at.isoformat(),
+                "administration": running.pk if running else None,
             },
+            patient_id=running.patient_id if running else None,
         )
     elif event == PumpEvent.ALARM_ENDED and open_alarm is not None:
         open_alarm.cleared_at = report.raised_at

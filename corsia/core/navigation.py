@@ -28,6 +28,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("regimens:browse", _("Schemi di terapia"), "regimens.view_regimen"),
     NavItem("regimens:queue", _("Validazione schemi"), "regimens.validate_regimen"),
     NavItem("regimens:trials", _("Studi clinici"), "regimens.view_trial"),
+    NavItem("administration:worklist", _("Somministrazioni"), "administration.view_worklist"),
     NavItem("administration:pumps", _("Pompe infusionali"), "administration.view_pumps"),
     NavItem("accounts:workstations", _("Postazioni"), "accounts.manage_workstations"),
     NavItem("documents:templates", _("Modelli di stampa"), "documents.manage_templates"),

@@ -89,6 +89,10 @@ PERMISSIONS: tuple[PermissionSpec, ...] = (
     PermissionSpec("compounding", "validate", "Validare e prendere in carico le terapie (UFA)"),
     PermissionSpec("compounding", "release", "Rilasciare le preparazioni (UFA)"),
     PermissionSpec("compounding", "prepare", "Allestire le preparazioni alla cappa (UFA)"),
+    PermissionSpec("administration", "view_worklist", "Consultare le somministrazioni del reparto"),
+    PermissionSpec(
+        "administration", "administer", "Somministrare la terapia al letto del paziente"
+    ),
 )
 
 _CLINICAL_READ = {"patients.view_patient", "audit.view_history"}
@@ -210,6 +214,10 @@ ROLE_PERMISSIONS[Role.PHARMACIST] = ROLE_PERMISSIONS[Role.PHARMACIST] | {
     "compounding.validate",
     "compounding.release",
 }
+# Bedside administration: the ward sees the day's administrations; nurses administer.
+for _role in (Role.NURSE, Role.PHYSICIAN, Role.COORDINATOR):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"administration.view_worklist"}
+ROLE_PERMISSIONS[Role.NURSE] = ROLE_PERMISSIONS[Role.NURSE] | {"administration.administer"}
 
 # Where each role lands after login: a URL name (its worklist).
 ROLE_LANDING: dict[Role, str] = {
@@ -217,6 +225,9 @@ ROLE_LANDING: dict[Role, str] = {
     Role.PHARMACIST: "compounding:workplan",
     Role.TECHNICIAN: "compounding:workplan",
     Role.NURSE: "patients:search",
+    Role.PHARMACIST: "prescribing:pharmacy",
+    Role.TECHNICIAN: "patients:search",
+    Role.NURSE: "administration:worklist",
     Role.COORDINATOR: "patients:search",
     Role.IT_STAFF: "accounts:users",
     Role.TRIAL_MONITOR: "regimens:trials",

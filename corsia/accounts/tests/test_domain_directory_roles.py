@@ -97,7 +97,7 @@ def test_single_role_lands_on_its_worklist(role: Role) -> None:
 
 
 def test_several_roles_land_on_the_first_in_role_order() -> None:
-    assert landing_for({Role.AUDITOR, Role.NURSE}) == "patients:search"
+    assert landing_for({Role.AUDITOR, Role.NURSE}) == "administration:worklist"
     assert landing_for({Role.ADMINISTRATOR, Role.IT_STAFF}) == "accounts:users"
     assert landing_for({Role.TRIAL_MONITOR, Role.AUDITOR}) == "regimens:trials"
 

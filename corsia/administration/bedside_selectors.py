@@ -1,0 +1,250 @@
+"""Reads for the bedside pages: the ward's day, one patient's day, one administration.
+
+The worklist names patients (like the prescribing worklists it is not logged per row);
+opening a patient's day or an administration record is a read of clinical data and is
+written to the access log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from corsia.administration.bedside_services import (
+    NOT_STARTED,
+    VIEW_WORKLIST,
+    ItemProgress,
+    item_views,
+    items_progress,
+)
+from corsia.administration.domain.bedside import ItemView, Progress, ward_label_payload
+from corsia.administration.models import Administration
+from corsia.administration.preparations import PreparationInfo, preparations_for_items
+from corsia.audit.services import access_log_record
+from corsia.core.domain.errors import NotFound, PermissionRefused, ValidationFailed
+from corsia.patients.domain.wristband import mrn_from_payload
+from corsia.patients.models import Encounter, Patient, Ward
+from corsia.prescribing.models import OrderItem, TherapyOrder
+
+# Orders the ward sees on its day: validated onwards, and those stopped on the day.
+WORKLIST_ORDER_STATES = (
+    "validated",
+    "taken_in_charge",
+    "in_preparation",
+    "prepared",
+    "delivered",
+    "administered",
+    "suspended",
+)
+
+PROGRESS_LABELS_IT: dict[Progress, str] = {
+    Progress.NOT_STARTED: "da somministrare",
+    Progress.RUNNING: "in corso",
+    Progress.INTERRUPTED: "interrotta",
+    Progress.DONE: "somministrata",
+}
+
+
+def _require(user: Any) -> None:
+    if not user.has_perm(VIEW_WORKLIST):
+        raise PermissionRefused("Non hai accesso alle somministrazioni.")
+
+
+@dataclass(frozen=True)
+class DayItem:
+    item: OrderItem
+    view: ItemView
+    progress: ItemProgress
+    preparation: PreparationInfo | None
+    now: datetime
+
+    @property
+    def progress_label(self) -> str:
+        return PROGRESS_LABELS_IT[self.progress.progress]
+
+    @property
+    def ward_label(self) -> str:
+        return ward_label_payload(self.item.pk) if self.item.competence == "ward" else ""
+
+    @property
+    def preparation_state(self) -> str:
+        """``ward``, ``missing``, ``released``, ``expired`` or ``not_released``."""
+        if self.item.competence == "ward":
+            return "ward"
+        if self.preparation is None:
+            return "missing"
+        if self.preparation.expiry <= self.now:
+            return "expired"
+        return "released" if self.preparation.released else "not_released"
+
+    @property
+    def preparation_label(self) -> str:
+        labels = {
+            "ward": "preparata in reparto",
+            "missing": "non ancora allestita",
+            "expired": "SCADUTA",
+            "released": "rilasciata dalla farmacia",
+            "not_released": "non rilasciata",
+        }
+        text = labels[self.preparation_state]
+        if self.preparation_state == "not_released" and self.preparation:
+            text = f"{text} ({self.preparation.state_label or self.preparation.state})"
+        return text
+
+
+@dataclass(frozen=True)
+class PatientDay:
+    patient: Patient
+    place: str
+    items: list[DayItem]
+
+    @property
+    def first_order(self) -> TherapyOrder | None:
+        return self.items[0].item.order if self.items else None
+
+
+def _places(patient_ids: set[int]) -> dict[int, str]:
+    places: dict[int, str] = {}
+    for encounter in Encounter.objects.filter(
+        patient_id__in=patient_ids, state="active"
+    ).select_related("place", "ward"):
+        if encounter.place is not None:
+            places[encounter.patient_id] = (
+                f"{encounter.place.get_kind_display()} {encounter.place.code}"
+            )
+    return places
+
+
+def _days(items: list[OrderItem]) -> list[PatientDay]:
+    now = timezone.now()
+    preparations = preparations_for_items(i.pk for i in items if i.competence != "ward")
+    by_order: dict[int, list[OrderItem]] = {}
+    for item in items:
+        by_order.setdefault(item.order_id, []).append(item)
+    progress = items_progress(i.pk for i in items)
+    by_patient: dict[int, list[DayItem]] = {}
+    patients: dict[int, Patient] = {}
+    for order_items in by_order.values():
+        order = order_items[0].order
+        patients[order.patient_id] = order.patient
+        for view, item in zip(
+            item_views(order_items, order=order),
+            sorted(order_items, key=lambda i: (i.day_of_cycle, i.sequence)),
+            strict=True,
+        ):
+            by_patient.setdefault(order.patient_id, []).append(
+                DayItem(
+                    item=item,
+                    view=view,
+                    progress=progress.get(item.pk, NOT_STARTED),
+                    preparation=preparations.get(item.pk),
+                    now=now,
+                )
+            )
+    places = _places(set(patients))
+    days = [
+        PatientDay(patient=patients[pid], place=places.get(pid, ""), items=rows)
+        for pid, rows in by_patient.items()
+    ]
+    return sorted(days, key=lambda d: (d.place == "", d.place, d.patient.surname))
+
+
+def _items_of_day(day: date) -> Any:
+    return (
+        OrderItem.objects.filter(scheduled_date=day, order__state__in=WORKLIST_ORDER_STATES)
+        .select_related("ingredient", "order__patient", "order__regimen_version__regimen")
+        .order_by("order_id", "day_of_cycle", "sequence")
+    )
+
+
+def ward_worklist(*, user: Any, day: date, ward_code: str = "") -> list[PatientDay]:
+    """The day's drugs of every patient of the ward, by chair or bed."""
+    _require(user)
+    items = _items_of_day(day)
+    if ward_code:
+        items = items.filter(order__ward__code=ward_code)
+    return _days(list(items))
+
+
+def patient_day(*, user: Any, patient_id: int, day: date, workstation: Any) -> PatientDay:
+    """One patient's drugs of the day in administration order (logged)."""
+    _require(user)
+    patient = Patient.objects.filter(pk=patient_id).first()
+    if patient is None:
+        raise NotFound("Paziente non trovato.", code="patient_not_found")
+    access_log_record(
+        user=user,
+        patient_id=patient.pk,
+        what=f"somministrazioni del {day:%d/%m/%Y}",
+        workstation=workstation,
+    )
+    days = _days(list(_items_of_day(day).filter(order__patient_id=patient.pk)))
+    return days[0] if days else PatientDay(patient=patient, place="", items=[])
+
+
+def administration_get(*, user: Any, administration_id: int, workstation: Any) -> Administration:
+    """One administration with its scans, pump programmes and alarms (logged)."""
+    _require(user)
+    admin = (
+        Administration.objects.filter(pk=administration_id)
+        .select_related("patient", "nurse", "ended_by", "pump", "order_item__ingredient")
+        .prefetch_related(
+            Prefetch("scans"),
+            Prefetch("pump_programs"),
+            Prefetch("alarms"),
+        )
+        .first()
+    )
+    if admin is None:
+        raise NotFound("Somministrazione inesistente.", code="administration_not_found")
+    access_log_record(
+        user=user,
+        patient_id=admin.patient_id,
+        what=f"somministrazione {admin.pk}",
+        workstation=workstation,
+    )
+    return admin
+
+
+def ward_choices() -> list[Ward]:
+    return list(Ward.objects.exclude(kind="pharmacy").order_by("name"))
+
+
+def patient_for_wristband(*, user: Any, raw: str, workstation: Any) -> Patient | None:
+    """The patient a scanned wristband names, to show who is being identified (logged)."""
+    if not user.has_perm("administration.administer"):
+        raise PermissionRefused("Solo l'infermiere può somministrare.")
+    mrn = mrn_from_payload(raw)
+    patient = Patient.objects.filter(mrn=mrn).first() if mrn else None
+    if patient is not None:
+        access_log_record(
+            user=user, patient_id=patient.pk, what="braccialetto al letto", workstation=workstation
+        )
+    return patient
+
+
+def ward_label_item(*, user: Any, item_id: int, workstation: Any) -> OrderItem:
+    """A ward-competence order item, for its label (logged)."""
+    if not user.has_perm("administration.administer"):
+        raise PermissionRefused("Solo l'infermiere stampa le etichette di reparto.")
+    item = (
+        OrderItem.objects.filter(pk=item_id).select_related("ingredient", "order__patient").first()
+    )
+    if item is None:
+        raise NotFound("Riga di prescrizione inesistente.", code="item_not_found")
+    if item.competence != "ward":
+        raise ValidationFailed(
+            "Questo farmaco è allestito dalla farmacia: l'etichetta è quella della preparazione.",
+            code="not_ward_competence",
+        )
+    access_log_record(
+        user=user,
+        patient_id=item.order.patient_id,
+        what=f"etichetta di reparto {item.pk}",
+        workstation=workstation,
+    )
+    return item

@@ -1,0 +1,289 @@
+"""Bedside pages: the ward's worklist, a patient's day, the scan page, the record of one
+administration, end / interrupt / pump forms, ward labels. Thin: selectors and services."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_GET, require_POST
+
+from corsia.administration import bedside_selectors as selectors
+from corsia.administration import bedside_services as services
+from corsia.administration.domain.bedside import CHECK_LABELS_IT, ward_label_payload
+from corsia.core.access import require_perm
+from corsia.core.domain.errors import CorsiaError, NotFound, ValidationFailed
+from corsia.patients.wristband import barcode_svg
+
+VIEW = services.VIEW_WORKLIST
+ADMINISTER = services.ADMINISTER
+
+
+def _ws(request: HttpRequest) -> Any:
+    return getattr(request, "workstation", None)
+
+
+def _decimal(raw: str | None, field: str) -> Decimal | None:
+    if raw is None or not raw.strip():
+        return None
+    try:
+        value = Decimal(raw.strip().replace(",", "."))
+    except InvalidOperation:
+        raise ValidationFailed(
+            f"Valore numerico non valido: «{raw}».", code="number_invalid", field=field
+        ) from None
+    if not value.is_finite():
+        raise ValidationFailed("Valore numerico non valido.", code="number_invalid", field=field)
+    return value
+
+
+def _version(request: HttpRequest) -> int | None:
+    raw = request.POST.get("version", "")
+    return int(raw) if raw.isdigit() else None
+
+
+@require_perm(VIEW)
+@require_GET
+def worklist(request: HttpRequest) -> HttpResponse:
+    try:
+        day = parse_date(request.GET.get("day", "")) or timezone.localdate()
+    except ValueError:
+        day = timezone.localdate()
+    ward = request.GET.get("ward", "").strip()
+    days = selectors.ward_worklist(user=request.user, day=day, ward_code=ward)
+    return render(
+        request,
+        "administration/worklist.html",
+        {"days": days, "day": day, "ward": ward, "wards": selectors.ward_choices()},
+    )
+
+
+@require_perm(VIEW)
+@require_GET
+def patient_today(request: HttpRequest, patient_id: int) -> HttpResponse:
+    try:
+        day = selectors.patient_day(
+            user=request.user,
+            patient_id=patient_id,
+            day=timezone.localdate(),
+            workstation=_ws(request),
+        )
+    except NotFound as missing:
+        raise Http404(missing.message) from None
+    return render(request, "administration/patient_day.html", {"pd": day})
+
+
+STEPS = ("wristband", "badge", "label")
+STEP_PROMPTS = {
+    "wristband": "1. Scansionare il braccialetto del paziente",
+    "badge": "2. Scansionare il proprio badge",
+    "label": "3. Scansionare l'etichetta del farmaco",
+}
+
+
+def _next_step(scans: dict[str, str], no_badge: bool) -> str | None:
+    for step in STEPS:
+        if not scans[step] and not (step == "badge" and no_badge):
+            return step
+    return None
+
+
+def _scan_page(
+    request: HttpRequest,
+    scans: dict[str, str],
+    *,
+    no_badge: bool,
+    error: str = "",
+) -> HttpResponse:
+    step = _next_step(scans, no_badge) or "label"
+    patient = None
+    if scans["wristband"]:
+        patient = selectors.patient_for_wristband(
+            user=request.user, raw=scans["wristband"], workstation=_ws(request)
+        )
+    context = {
+        "scans": scans,
+        "step": step,
+        "prompt": STEP_PROMPTS[step],
+        "patient": patient,
+        "no_badge": no_badge,
+        "expected_item": request.POST.get("expected_item") or request.GET.get("item", ""),
+        "error": error,
+    }
+    return render(request, "administration/bedside.html", context, status=422 if error else 200)
+
+
+@require_perm(ADMINISTER)
+def bedside(request: HttpRequest) -> HttpResponse:
+    """Scan-first: one focused input, Enter submits; wristband -> badge -> label.
+
+    The scans made so far travel in hidden fields; the last one runs every check."""
+    scans = {s: request.POST.get(s, "").strip() for s in STEPS}
+    no_badge = request.POST.get("no_badge") == "1"
+    if request.method != "POST":
+        return _scan_page(request, scans, no_badge=False)
+    step = _next_step(scans, no_badge)
+    current = request.POST.get("scan", "").strip()
+    if step is not None:
+        if request.POST.get("declare_no_badge") and step == "badge":
+            return _scan_page(request, scans, no_badge=True)
+        if not current:
+            return _scan_page(
+                request,
+                scans,
+                no_badge=no_badge,
+                error="Nessun codice letto: scansionare di nuovo.",
+            )
+        scans[step] = current
+        if _next_step(scans, no_badge) is not None:
+            return _scan_page(request, scans, no_badge=no_badge)
+    overrides: dict[str, str] = {
+        key.removeprefix("override_"): request.POST.get(key, "")
+        for key in request.POST
+        if key.startswith("override_")
+    }
+    if no_badge:
+        overrides["badge_missing"] = request.POST.get("no_badge_reason", "")
+    expected = request.POST.get("expected_item", "")
+    try:
+        result = services.bedside_verify(
+            actor=request.user,
+            workstation=_ws(request),
+            wristband=scans["wristband"],
+            badge=scans["badge"],
+            label=scans["label"],
+            expected_item_id=int(expected) if expected.isdigit() else None,
+            overrides=overrides,
+        )
+    except CorsiaError as problem:
+        scans["label"] = ""
+        return _scan_page(request, scans, no_badge=no_badge, error=problem.message)
+    context = {
+        "scans": scans,
+        "result": result,
+        "check_labels": {c.value: label for c, label in CHECK_LABELS_IT.items()},
+        "overridable": [r for r in result.refusals if r.overridable and r.code != "badge_missing"],
+        "blocking_not_overridable": [r for r in result.refusals if not r.overridable],
+        "expected_item": expected,
+        "no_badge": no_badge,
+        "no_badge_reason": request.POST.get("no_badge_reason", ""),
+    }
+    return render(
+        request, "administration/bedside.html", context, status=200 if result.allowed else 422
+    )
+
+
+@require_perm(VIEW)
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        admin = selectors.administration_get(
+            user=request.user, administration_id=pk, workstation=_ws(request)
+        )
+    except NotFound as missing:
+        raise Http404(missing.message) from None
+    return render(request, "administration/detail.html", {"a": admin})
+
+
+@require_perm(ADMINISTER)
+@require_POST
+def end(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        services.administration_end(
+            actor=request.user,
+            workstation=_ws(request),
+            administration_id=pk,
+            volume_given_ml=_decimal(request.POST.get("volume_given_ml"), "volume_given_ml"),
+            reason=request.POST.get("reason", ""),
+            expected_version=_version(request),
+        )
+    except CorsiaError as problem:
+        messages.error(request, problem.message)
+    else:
+        messages.success(request, "Somministrazione terminata e registrata.")
+    return redirect("administration:detail", pk=pk)
+
+
+@require_perm(ADMINISTER)
+@require_POST
+def interrupt(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        volume = _decimal(request.POST.get("volume_given_ml"), "volume_given_ml")
+        if volume is None:
+            raise ValidationFailed(
+                "Indicare il volume somministrato fino all'interruzione.",
+                code="volume_required",
+                field="volume_given_ml",
+            )
+        services.administration_interrupt(
+            actor=request.user,
+            workstation=_ws(request),
+            administration_id=pk,
+            volume_given_ml=volume,
+            reason=request.POST.get("reason", ""),
+            expected_version=_version(request),
+        )
+    except CorsiaError as problem:
+        messages.error(request, problem.message)
+    else:
+        messages.warning(request, "Somministrazione interrotta e registrata.")
+    return redirect("administration:detail", pk=pk)
+
+
+@require_perm(ADMINISTER)
+@require_POST
+def pump(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        program = services.administration_pump_program(
+            actor=request.user,
+            workstation=_ws(request),
+            administration_id=pk,
+            pump_serial=request.POST.get("pump", ""),
+        )
+    except CorsiaError as problem:
+        messages.error(request, problem.message)
+    else:
+        if program.outcome == "accepted":
+            messages.success(
+                request, f"Pompa programmata: {program.rate_ml_h} mL/h, {program.volume_ml} mL."
+            )
+        else:
+            messages.error(request, f"La pompa ha rifiutato il programma: {program.ack_text}")
+    return redirect("administration:detail", pk=pk)
+
+
+@require_perm(ADMINISTER)
+@require_GET
+def ward_label_pdf(request: HttpRequest, item_id: int) -> HttpResponse:
+    from django.template.loader import render_to_string
+    from weasyprint import HTML
+
+    try:
+        item = selectors.ward_label_item(
+            user=request.user, item_id=item_id, workstation=_ws(request)
+        )
+    except NotFound as missing:
+        raise Http404(missing.message) from None
+    except ValidationFailed as wrong:
+        messages.error(request, wrong.message)
+        return redirect("administration:worklist")
+    payload = ward_label_payload(item.pk)
+    html = render_to_string(
+        "administration/ward_label.html",
+        {
+            "item": item,
+            "patient": item.order.patient,
+            "payload": payload,
+            "printed_at": timezone.localtime(),
+            "barcode": mark_safe(barcode_svg(payload)),  # noqa: S308 - SVG from python-barcode, payload is WRD + digits
+        },
+    )
+    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="etichetta-{payload}.pdf"'
+    return response

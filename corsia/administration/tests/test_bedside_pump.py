@@ -1,0 +1,73 @@
+"""Bedside to pump, end to end on loopback: the administration programs the simulator
+(which checks rate against volume and duration itself) and the simulator's occlusion
+alarm reaches the dashboard linked to the administration record."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from corsia.accounts.domain.roles import Role
+from corsia.accounts.tests.fixture_types import MakeUser
+from corsia.administration.models import ProgramOutcome, PumpAlarm, PumpMessage
+from corsia.administration.services import pump_register
+from corsia.administration.tests.conftest import Folfox
+from corsia.administration.tests.test_bedside_services import give, verify
+from corsia.administration.tests.test_end_to_end import (
+    _wait_for,
+    running_gateway,
+    running_simulator,
+)
+
+pytestmark = pytest.mark.xdist_group("pump_end_to_end")
+
+
+def test_administration_programs_the_pump_and_its_occlusion_is_linked(  # type: ignore[no-untyped-def]  # factory fixture
+    transactional_db: None, folfox: Folfox, make_user: MakeUser, client_for
+) -> None:
+    give(folfox, folfox.items["ondansetron"])
+    give(folfox, folfox.items["dexamethasone"])
+    with (
+        running_gateway() as gateway_port,
+        running_simulator(
+            gateway_port, "--status-interval", "0.2", "--speed", "60", "--occlusion-after", "1.0"
+        ) as (simulator, pump_port),
+    ):
+        pump_register(
+            serial="PMP-E2E", ward_code="DH-ONCO", location_label="Poltrona 3",
+            host="127.0.0.1", port=pump_port, actor=make_user(Role.COORDINATOR), workstation="t",
+        )  # fmt: skip
+
+        # when the nurse's verification passes and names the pump
+        result = verify(folfox, "oxaliplatin", pump_serial="PMP-E2E")
+
+        # then the simulator accepted a programme of 170 mg in 250 mL over 120 min at
+        # 250 / 2 h = 125.0 mL/h (it refuses a rate that does not match volume and duration)
+        assert result.allowed and result.pump_error == ""
+        program = result.pump_program
+        assert (program.outcome, program.ack_code) == (ProgramOutcome.ACCEPTED, "AA")
+        assert (program.dose_mg, program.volume_ml, program.duration_min, program.rate_ml_h) == (
+            Decimal("170.000"),
+            Decimal("250.00"),
+            120,
+            Decimal("125.0"),
+        )
+        assert program.administration == result.administration
+        sent = PumpMessage.objects.get(control_id=program.control_id, direction="out")
+        assert "|125.0|" in sent.raw
+        result.administration.refresh_from_db()
+        assert result.administration.rate_ml_h == Decimal("125.0")
+
+        # and the occlusion raised by the simulator is linked to the administration
+        assert _wait_for(lambda: PumpAlarm.objects.filter(pump__serial="PMP-E2E").exists()), (
+            simulator.stderr.read() if simulator.poll() is not None and simulator.stderr else ""
+        )
+    alarm = PumpAlarm.objects.get(pump__serial="PMP-E2E")
+    assert alarm.administration == result.administration
+    assert alarm.text == "Occlusione a valle"
+    board = client_for(Role.NURSE).get("/administration/pumps/").content.decode()
+    assert f'href="/administration/{result.administration.pk}/"' in board
+    assert "Occlusione a valle" in board
+    detail = client_for(Role.NURSE).get(f"/administration/{result.administration.pk}/")
+    assert "Occlusione a valle" in detail.content.decode()
