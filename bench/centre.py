@@ -536,6 +536,7 @@ def _at(day: date, hour: float, rng: random.Random) -> datetime:
 
 def _events(
     rng: random.Random,
+    *,
     state: str,
     first: date,
     last: date,
@@ -825,7 +826,15 @@ def generate_orders(
                 counts["orders_refused_by_engine"] += 1
                 stop_course.add(n)
                 continue
-            events_at = _events(rng, state, first, last, now, staff, staff.pick(rng, "physician"))
+            events_at = _events(
+                rng,
+                state=state,
+                first=first,
+                last=last,
+                now=now,
+                staff=staff,
+                prescriber=staff.pick(rng, "physician"),
+            )
             created, path = events_at
             prescriber = (
                 path[0][3] if path and path[0][0] == "confirm" else staff.pick(rng, "physician")
