@@ -351,30 +351,23 @@ def plan_courses(
     adult = [v for v in library if not v.paediatric]
     child = [v for v in library if v.paediatric] or adult
     adult_w = [REGIMEN_WEIGHTS.get(v.code, 1) for v in adult]
-    # who is free when: (free from, tie-breaker, patient index)
-    free: list[tuple[date, float, int]] = [
-        (first_day - timedelta(days=WARM_UP_DAYS), rng.random(), i) for i in range(len(patients))
-    ]
-    heapq.heapify(free)
-    span = (today + timedelta(days=HORIZON_DAYS) - free[0][0]).days
-    courses: list[Course] = []
-    diagnoses: list[tuple[int, str, str, date]] = []
+    begin = first_day - timedelta(days=WARM_UP_DAYS)
+    span = (today + timedelta(days=HORIZON_DAYS) - begin).days
+    is_child = [(today - p.born).days < 365.25 * ADULT_AGE for p in patients]
+    child_share = sum(is_child) / max(1, len(patients))
+    # 1. course starts uniform over the span (steady state), until the preparations in
+    #    the history reach the target; cancelled and suspended orders end a course
+    #    early, so plan a little more
+    drawn: list[tuple[date, bool, Version, int]] = []
     prepared = 0
-    # cancelled and suspended orders end their course early: plan a little more
     while prepared < target * 1.1:
-        start = _working_day(free[0][0] + timedelta(days=rng.randrange(span)))
-        _when, _tie, index = heapq.heappop(free)
-        patient = patients[index]
-        is_child = (start - patient.born).days < 365.25 * ADULT_AGE
-        version = rng.choice(child) if is_child else rng.choices(adult, adult_w)[0]
+        start = _working_day(begin + timedelta(days=rng.randrange(span)))
+        for_child = rng.random() < child_share
+        version = rng.choice(child) if for_child else rng.choices(adult, adult_w)[0]
         cycles = version.max_cycles or rng.choice((6, 8, 10, 12, 16))
         if rng.random() < 0.25:  # progression, toxicity or death end a course early
             cycles = rng.randint(1, cycles)
-        patient.courses += 1
-        diagnoses.append((index, *version.diagnosis, start - timedelta(days=rng.randint(14, 60))))
-        course = Course(index, version, start, cycles, patient.courses, len(diagnoses) - 1)
-        courses.append(course)
-        end = start + timedelta(days=version.cycle_length * cycles)
+        drawn.append((start, for_child, version, cycles))
         for cycle in range(1, cycles + 1):
             day0 = start + timedelta(days=version.cycle_length * (cycle - 1))
             for c in version.cycle_components(cycle):
@@ -382,8 +375,25 @@ def plan_courses(
                     prepared += sum(
                         1 for d in c.days if first_day <= day0 + timedelta(d - 1) < today
                     )
+    # 2. in order of start, each course goes to the patient (child or adult) free the
+    #    longest; a patient's next course follows the previous one after a gap
+    free: dict[bool, list[tuple[date, float, int]]] = {True: [], False: []}
+    for index, child_patient in enumerate(is_child):
+        free[child_patient].append((begin, rng.random(), index))
+    for heap in free.values():
+        heapq.heapify(heap)
+    courses: list[Course] = []
+    diagnoses: list[tuple[int, str, str, date]] = []
+    for start, for_child, version, cycles in sorted(drawn, key=lambda d: (d[0], d[2].id, d[3])):
+        heap = free[for_child] or free[not for_child]
+        _when, _tie, index = heapq.heappop(heap)
+        patient = patients[index]
+        patient.courses += 1
+        diagnoses.append((index, *version.diagnosis, start - timedelta(days=rng.randint(14, 60))))
+        courses.append(Course(index, version, start, cycles, patient.courses, len(diagnoses) - 1))
+        end = start + timedelta(days=version.cycle_length * cycles)
         gap = timedelta(days=rng.randint(21, 240))
-        heapq.heappush(free, (max(end + gap, start), rng.random(), index))
+        heapq.heappush(heap, (end + gap, rng.random(), index))
     return courses, diagnoses
 
 

@@ -259,7 +259,8 @@ async def prescribing_physician(
     username = "medico" if n % 2 else "medico2"
     headers = await _headers(session, recorder, username)
     if CONTEXT.patients and CONTEXT.regimen_version_id:
-        patient_id = CONTEXT.patients[n % len(CONTEXT.patients)]
+        # n = user index * 100,000 + iteration: spread the users over different patients
+        patient_id = CONTEXT.patients[(n // 100_000 * 53 + n % 100_000) % len(CONTEXT.patients)]
         order_id = await prescribe(session, recorder, headers, patient_id)
         if order_id is not None and CONTEXT.sent is not None:
             CONTEXT.sent.put_nowait(order_id)
