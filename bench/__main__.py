@@ -177,6 +177,7 @@ def web_workload(database_url: str, *, users: int, seconds: float) -> dict[str, 
         async def both(chosen: list[scenarios.Scenario]) -> tuple[Any, float]:
             scenarios.CONTEXT.sent = asyncio.Queue()
             scenarios.CONTEXT.sessions.clear()  # a new event loop: sign in again
+            scenarios.reset_tokens()
             sampler = asyncio.create_task(sample_memory())
             try:
                 return await run_load(base=base, scenarios=chosen, users=users, seconds=seconds)
@@ -239,6 +240,7 @@ def _growth_load(base: str, seconds: float) -> dict[str, Any]:
         ("pharmacy_plan", scenarios.pharmacy_plan, "pharmacy work plan page"),
     ):
         scenarios.CONTEXT.sessions.clear()
+        scenarios.reset_tokens()  # another database: its own sign-ins
         recorder, _wall = asyncio.run(
             run_load(base=base, scenarios=[scenario], users=10, seconds=seconds)
         )
@@ -247,6 +249,7 @@ def _growth_load(base: str, seconds: float) -> dict[str, Any]:
             "requests": len(samples),
             "errors": recorder.errors.get(op, 0),
             "p50_ms": round(percentile(samples, 50) * 1000, 2),
+            "error_samples": recorder.error_samples[:3],
         }
     return figures
 

@@ -50,6 +50,11 @@ DRUG_QUERIES = (
 )
 
 
+def reset_tokens() -> None:
+    """Forget the bearer tokens (a new server or database: sign in again)."""
+    _tokens.clear()
+
+
 async def _headers(
     session: aiohttp.ClientSession, recorder: Recorder, username: str
 ) -> dict[str, str]:
