@@ -288,6 +288,7 @@ def data_growth(
                 figures[label] = {
                     "synthetic_patients": CENTRES[label].patients,
                     "centre": centre["centre"].get("counts", {}),
+                    "generation_s": centre["centre"].get("seconds"),
                     **_growth_load(base, seconds),
                 }
     else:

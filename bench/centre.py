@@ -190,7 +190,8 @@ class Staff:
     names: dict[int, str]
 
     def pick(self, rng: random.Random, role: str) -> int:
-        return rng.choice(getattr(self, role + "s"))
+        chosen: int = rng.choice(getattr(self, role + "s"))
+        return chosen
 
 
 def _dec(value: float, places: str) -> Decimal:
@@ -556,9 +557,10 @@ def _events(
 ) -> tuple[datetime, list[tuple[str, str, str, int, datetime, str]]]:
     """When the order was created and the transitions that led it to ``state``."""
     created = _at(first - timedelta(days=rng.choice((1, 2, 3, 6))), 9, rng)
-    times = {
-        "confirm": created + timedelta(minutes=rng.randint(5, 50)),
-        "send": None,
+    confirm = created + timedelta(minutes=rng.randint(5, 50))
+    times: dict[str, datetime] = {
+        "confirm": confirm,
+        "send": confirm + timedelta(minutes=rng.randint(1, 15)),
         "validate": _at(first - timedelta(days=1), 14, rng),
         "take_charge": _at(first, 7.2, rng),
         "start_preparation": _at(first, 8, rng),
@@ -566,7 +568,6 @@ def _events(
         "deliver": _at(first, 9.5, rng),
         "administer": _at(last, 11, rng),
     }
-    times["send"] = times["confirm"] + timedelta(minutes=rng.randint(1, 15))
     if state in ("cancelled", "suspended", "returned_to_prescriber"):
         stop = {"cancelled": "sent_to_pharmacy", "suspended": "validated"}.get(
             state, "sent_to_pharmacy"

@@ -47,6 +47,9 @@ def main(argv: list[str]) -> int:
         .distinct()[: repeats * 2]
     )
     existing = TherapyOrder.objects.filter(start_date=timezone.localdate()).first()
+    if existing is None:
+        sys.stderr.write("no order today: generate a centre first (make bench)\n")
+        return 1
     state: dict[str, Any] = {}
     tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
 
