@@ -1,16 +1,38 @@
 """The synthetic cancer centre, grown in bulk SQL (never the ORM row by row).
 
-Only the patient registry is generated so far: orders, preparations and
-administrations join it as those modules land (see docs/benchmarks.md).
-Synthetic patients are recognisable by their MRN range (from 30,000,000) and
-their identifier prefix "ZZB", so a bench database can also hold the demo data.
+The patient registry (here) and their therapy history (:mod:`bench.centre`: measures,
+diagnoses, orders with their lines and transitions, the access log). Preparations,
+administrations and stock join it as the compounding and administration modules land
+(see docs/benchmarks.md). Synthetic patients are recognisable by their MRN range (from
+30,000,000) and their identifier prefix "ZZB", so a bench database can also hold the
+demo data.
+
+    python -m bench.generate --scale S [--seed 1] [--today 2026-11-23]
+
+prints the generation figures as JSON (its own peak RSS included).
 """
 
 from __future__ import annotations
 
+import argparse
+import json
+import sys
+from datetime import UTC, date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
 import psycopg
 
+from bench.centre import Scale, generate_orders
+
 SCALES = {"tiny": 400, "S": 2_000, "M": 6_000, "L": 14_000}
+# The issue's scales: patients, preparations per working day, days of history.
+CENTRES = {
+    "tiny": Scale(patients=400, preparations_per_day=12, history_days=60),
+    "S": Scale(patients=2_000, preparations_per_day=80, history_days=365),
+    "M": Scale(patients=6_000, preparations_per_day=240, history_days=3 * 365),
+    "L": Scale(patients=14_000, preparations_per_day=420, history_days=5 * 365),
+}
 MRN_BASE = 30_000_000
 
 _SURNAMES = (
@@ -74,3 +96,89 @@ def grow_patients(database_url: str, *, total: int) -> int:
         )
         conn.execute("ANALYZE patients_patient")
         return total - present
+
+
+_MARKER = """
+CREATE TABLE IF NOT EXISTS bench_centre (
+    scale text NOT NULL, seed integer NOT NULL, today date NOT NULL, orders integer NOT NULL,
+    generated_at timestamptz NOT NULL DEFAULT now(), figures jsonb NOT NULL
+)"""
+
+
+def synthetic_orders(conn: psycopg.Connection[Any]) -> int:
+    row = conn.execute(
+        "SELECT count(*) FROM prescribing_therapyorder o JOIN patients_patient p "
+        "ON p.id = o.patient_id WHERE p.mrn >= %s",
+        (str(MRN_BASE),),
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def centre_marker(database_url: str) -> dict[str, Any] | None:
+    """The centre already in the database (scale, seed, day), if its orders are all there."""
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(_MARKER)
+        row = conn.execute(
+            "SELECT scale, seed, today, orders, figures FROM bench_centre "
+            "ORDER BY generated_at DESC LIMIT 1"
+        ).fetchone()
+        if row is None or synthetic_orders(conn) != row[3]:
+            return None
+        return {"scale": row[0], "seed": row[1], "today": row[2], "figures": row[4]}
+
+
+def _local_today() -> date:
+    """Today as the hospital's pages see it (``timezone.localdate()``)."""
+    return datetime.now(ZoneInfo("Europe/Rome")).date()
+
+
+def generate_centre(database_url: str, *, scale: str, seed: int, today: date) -> dict[str, Any]:
+    """Patients then their therapy history for ``scale``; refuses a database that already
+    holds synthetic orders (the bench recreates its database instead)."""
+    centre = CENTRES[scale]
+    # orders of today stand as they would mid-morning (or now, if earlier)
+    now = datetime.combine(today, time(10, 0), tzinfo=UTC)
+    if today == _local_today():
+        now = min(now, datetime.now(UTC))
+    added = grow_patients(database_url, total=centre.patients)
+    with psycopg.connect(database_url) as conn:
+        if synthetic_orders(conn):
+            raise RuntimeError("the database already holds synthetic orders: recreate it first")
+        patients = conn.execute(
+            "SELECT id, sex, date_of_birth FROM patients_patient WHERE mrn >= %s "
+            "ORDER BY mrn LIMIT %s",
+            (str(MRN_BASE), centre.patients),
+        ).fetchall()
+        figures = generate_orders(
+            conn, scale=centre, seed=seed, today=today, now=now, patient_ids=patients
+        )
+        figures["patients_added"] = added
+        conn.execute(_MARKER)
+        conn.execute(
+            "INSERT INTO bench_centre (scale, seed, today, orders, figures) "
+            "VALUES (%s, %s, %s, %s, %s)",
+            (scale, seed, today, figures["counts"].get("orders", 0), json.dumps(figures)),
+        )
+        conn.commit()
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    import os
+
+    parser = argparse.ArgumentParser(prog="python -m bench.generate")
+    parser.add_argument("--scale", default="S", choices=sorted(CENTRES))
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--today", type=date.fromisoformat, default=None)
+    args = parser.parse_args(argv)
+    database_url = os.environ.get("DATABASE_URL", "")
+    if not database_url:
+        parser.error("DATABASE_URL is required")
+    today = args.today or _local_today()
+    figures = generate_centre(database_url, scale=args.scale, seed=args.seed, today=today)
+    sys.stdout.write(json.dumps(figures, default=str) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -71,7 +71,11 @@ async def run_load(
     connector = aiohttp.TCPConnector(limit=users, force_close=False)
     timeout = aiohttp.ClientTimeout(total=30)
     async with aiohttp.ClientSession(
-        base_url=base, connector=connector, timeout=timeout
+        base_url=base,
+        connector=connector,
+        timeout=timeout,
+        # each virtual user carries its own session cookie: none is shared through a jar
+        cookie_jar=aiohttp.DummyCookieJar(),
     ) as session:
 
         async def virtual_user(index: int) -> None:

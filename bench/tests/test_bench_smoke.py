@@ -35,9 +35,9 @@ def test_bench_runs_at_tiny_scale_and_reports_the_figures(settings) -> None:  # 
     list(setup.reference_data())
     list(setup.demo_hospital())
     env = {**os.environ, "DATABASE_URL": _url_of_test_database(), "CORSIA_DEMO": "1"}
-    # when the benchmark runs for one second per phase
+    # when the benchmark runs for one second per phase on a tiny synthetic centre
     done = subprocess.run(
-        [sys.executable, "-m", "bench", "--scale", "tiny", "--seconds", "1", "--no-setup"],
+        [sys.executable, "-m", "bench", "--scale", "tiny", "--seconds", "1", "--no-recreate"],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -48,19 +48,38 @@ def test_bench_runs_at_tiny_scale_and_reports_the_figures(settings) -> None:  # 
     # then it prints a JSON document with the web figures and their goals
     assert done.returncode == 0, done.stderr[-2000:]
     document = json.loads(done.stdout.split("\n\n")[0])
+    centre = document["setup"]["centre"]
+    assert centre["counts"]["orders"] > 0
+    assert centre["counts"]["state_administered"] > 0
+    assert centre["peak_rss_mb"] > 0
     web = document["web"]
     assert web["mix"]["errors"] == 0, web["error_samples"]
     assert {op["name"] for op in web["operations"]} >= {
         "dose preview",
         "drug search",
         "regimen list",
+        "patient search",
+        "order create",
+        "pharmacy work plan page",
+        "order page",
     }
     assert web["floor"][0]["count"] > 0
     assert set(web["goals"]) == {"mix_requests_per_s", "mix_p95_ms", "mix_p99_ms", "mix_errors"}
     assert web["server_worker_peak_rss_mb"] > 0
+    path = web["critical_path"]
+    assert list(path["steps_ms_median"]) == [
+        "create (doses computed)",
+        "read",
+        "reduce one drug",
+        "confirm",
+        "send",
+        "validate",
+        "take charge",
+    ]
+    assert path["total_ms"] > 0
     growth = document["data_growth"]
     assert growth["S"]["synthetic_patients"] == 400
     assert growth["L"]["synthetic_patients"] == 2800
-    assert growth["S"]["errors"] == growth["L"]["errors"] == 0
-    assert growth["L"]["searches"] > 0
-    assert "patient search" in {op["name"] for op in web["operations"]}
+    for name in ("patient_search", "pharmacy_plan"):
+        assert growth["S"][name]["errors"] == growth["L"][name]["errors"] == 0
+        assert growth["L"][name]["requests"] > 0

@@ -636,8 +636,11 @@ def order_create(
 
 
 def _locked_order(order_id: int) -> TherapyOrder:
+    # Lock the order row only: with select_related, a bare FOR UPDATE would also lock the
+    # patient and regimen-version rows, serialising every order of the same patient and
+    # deadlocking against the foreign-key checks of concurrent writers (seen under load).
     order = (
-        TherapyOrder.objects.select_for_update()
+        TherapyOrder.objects.select_for_update(of=("self",))
         .select_related("regimen_version", "patient")
         .filter(pk=order_id)
         .first()
