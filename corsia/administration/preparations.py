@@ -3,14 +3,13 @@
 Bedside verification needs, for a scanned UFA label (``PRP`` + zero-padded preparation id),
 what the preparation is: for which order item and patient, which ingredient, dose,
 volume, expiry, and whether the pharmacist released it. The compounding module owns
-preparations; until it is merged this adapter reads a **stand-in** registry that tests
-(and nothing else) fill with :func:`stand_in_register`.
+preparations: this adapter reads ``compounding.Preparation`` (the current, not rejected,
+one of each order item) and maps it to :class:`PreparationInfo`.
 
-TO RE-POINT AT MERGE (lead): replace the bodies of :func:`preparation_for_label` and
-:func:`preparations_for_items` with reads of ``corsia.compounding`` (its selectors),
-mapping each ``Preparation`` to :class:`PreparationInfo` (``released`` is true in the
-states released and checked_out), and delete the stand-in functions and the tests'
-``stand_in_preparations`` fixture uses. Nothing else in administration reads preparations.
+The bedside unit tests describe preparations without building the whole UFA flow: they
+register them in a small in-memory registry (:func:`stand_in_register`), consulted only
+for a label the database does not know; nothing but tests writes to it. The end-to-end
+compounding → bedside path is tested with real preparations.
 """
 
 from __future__ import annotations
@@ -21,7 +20,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from django.db.models import QuerySet
+
 from corsia.administration.domain.bedside import PreparationView
+from corsia.compounding.domain.workflow import (
+    PREP_STATE_LABELS_IT,
+    PrepState,
+    preparation_id_from_label,
+    preparation_label_code,
+)
+from corsia.compounding.models import Preparation
 
 PREPARATION_PREFIX = "PRP"
 RELEASED_STATES = frozenset({"released", "checked_out"})
@@ -57,7 +65,7 @@ class PreparationInfo:
 
 
 def preparation_label(preparation_id: int) -> str:
-    return f"{PREPARATION_PREFIX}{preparation_id:08d}"
+    return preparation_label_code(preparation_id)
 
 
 # --- stand-in until compounding is merged ------------------------------------------------
@@ -86,12 +94,46 @@ def stand_in_preparations(*infos: PreparationInfo) -> Iterator[None]:
 # --- the adapter ----------------------------------------------------------------------------
 
 
+def _info(prep: Preparation) -> PreparationInfo | None:
+    if prep.expiry_at is None:
+        return None  # not completed by the pharmacy yet: never administrable
+    return PreparationInfo(
+        code=prep.label_code or preparation_label_code(prep.pk),
+        order_item_id=prep.order_item_id,
+        patient_id=prep.order.patient_id,
+        ingredient_code=prep.order_item.ingredient.code,
+        dose=prep.dose_mg,
+        volume_ml=prep.final_volume_ml or Decimal(0),
+        expiry=prep.expiry_at,
+        state=prep.state,
+        state_label=PREP_STATE_LABELS_IT.get(PrepState(prep.state), prep.state),
+    )
+
+
+def _current() -> QuerySet[Preparation]:
+    return Preparation.objects.exclude(state=PrepState.REJECTED.value).select_related(
+        "order", "order_item__ingredient"
+    )
+
+
 def preparation_for_label(code: str) -> PreparationInfo | None:
     """The preparation a scanned UFA label names, or None if there is none."""
+    preparation_id = preparation_id_from_label(code)
+    if preparation_id is not None:
+        prep = _current().filter(pk=preparation_id).first()
+        if prep is not None:
+            return _info(prep)
     return _STAND_IN.get(code.strip().upper())
 
 
 def preparations_for_items(order_item_ids: Iterable[int]) -> dict[int, PreparationInfo]:
     """The current preparation of each order item that has one (for the worklist)."""
     wanted = set(order_item_ids)
-    return {info.order_item_id: info for info in _STAND_IN.values() if info.order_item_id in wanted}
+    found = {
+        info.order_item_id: info for info in _STAND_IN.values() if info.order_item_id in wanted
+    }
+    for prep in _current().filter(order_item_id__in=wanted).order_by("id"):
+        info = _info(prep)
+        if info is not None:
+            found[prep.order_item_id] = info
+    return found

@@ -30,3 +30,8 @@ CHECKED_OUT = register("compounding.checked_out", "Check-out nel sacchetto pazie
 TRANSPORT_IMPORTED = register(
     "compounding.transport_imported", "Importazione delle temperature di trasporto"
 )
+STOCK_UNLOADED = register("compounding.stock_unloaded", "Scarico a magazzino dei flaconi usati")
+STOCK_NOT_UNLOADED = register(
+    "compounding.stock_not_unloaded",
+    "Flacone usato non scaricato dal magazzino (giacenza da rettificare)",
+)

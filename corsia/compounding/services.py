@@ -1062,15 +1062,57 @@ def preparation_weigh(
 
 
 def _stock_unload_after_release(prep: Preparation, actor: Any, workstation: Any) -> None:
-    """INTEGRATION POINT (inventory): unload the vials drawn from stock.
+    """Unload every new vial the preparation used from the stock that holds its lot,
+    charged to the cost centre of the order's ward.
 
-    ``corsia.inventory`` is not on main yet. When it lands, call here, for each new vial
-    of ``prep.vials`` (``source == "new"``)::
-
-        stock_unload(actor=actor, workstation=workstation, product=vial.product,
-                     quantity=1, location=<UFA location>, cost_center=<order's ward>,
-                     reference=prep.label_code, lot=vial.lot, now=prep.released_at)
+    The release is a clinical act and is not blocked by the stock: when the lot is not in
+    the stock (or not enough of it), the shortfall is recorded as an audit event for the
+    pharmacist to rectify the stock, and the release goes on.
     """
+    from corsia.inventory.models import CostCenter, StockLot
+    from corsia.inventory.services import stock_unload
+
+    ward_id = prep.order.ward_id
+    cost_center = (
+        CostCenter.objects.filter(ward_id=ward_id).order_by("code").first() if ward_id else None
+    )
+    for vial in prep.vials.filter(source=VialSource.NEW).select_related("product"):
+        held = (
+            StockLot.objects.filter(product=vial.product, lot=vial.lot, quantity__gt=0)
+            .select_related("location")
+            .order_by("location__pick_order", "location__code")
+            .first()
+        )
+        problem = ""
+        if cost_center is None:
+            problem = "reparto della prescrizione senza centro di costo"
+        elif held is None:
+            problem = f"lotto {vial.lot} di {vial.product.name} non presente in magazzino"
+        else:
+            try:
+                with transaction.atomic():
+                    stock_unload(
+                        actor=actor,
+                        workstation=workstation,
+                        product=vial.product,
+                        quantity=1,
+                        location=held.location,
+                        cost_center=cost_center,
+                        reference=f"preparation:{prep.label_code}",
+                        lot=vial.lot,
+                        now=prep.released_at or timezone.now(),
+                        patient=prep.order.patient,
+                    )
+            except CorsiaError as error:
+                problem = error.message
+        audit_record(
+            event=events.STOCK_NOT_UNLOADED if problem else events.STOCK_UNLOADED,
+            actor=actor,
+            workstation=workstation,
+            target=prep,
+            patient_id=prep.order.patient_id,
+            after={"product": vial.product.code, "lot": vial.lot, "problem": problem},
+        )
 
 
 def preparation_release(

@@ -448,3 +448,33 @@ def test_hood_session_and_assignment(folfox: Folfox, pharmacist: User, technicia
         actor=pharmacist, workstation=None, preparation_ids=[oxali.pk], session_id=session.pk
     )
     assert (assigned.state, assigned.hood, assigned.technician) == ("assigned", hood, technician)
+
+
+def test_release_unloads_the_vials_used_to_the_ward_cost_centre(
+    folfox: Folfox, pharmacist: User, technician: User
+) -> None:
+    from corsia.inventory.models import CostCenter, StockLot, StockMovement, StorageLocation
+    from corsia.patients.models import Ward
+
+    # given the order's ward with its cost centre and the lot L1 of every FOLFOX product in stock
+    ward = Ward.objects.create(code="DHT", name="Day Hospital test", kind="day_hospital")
+    TherapyOrder.objects.filter(pk=folfox.order.pk).update(ward=ward)
+    centre = CostCenter.objects.create(code="CC-DHT", name="Day Hospital test", ward=ward)
+    ufa = StorageLocation.objects.create(code="UFA-T", name="UFA test", kind="ufa")
+    expiry = timezone.localdate() + timedelta(days=300)
+    for product in MedicinalProduct.objects.filter(code__in=folfox.aic):
+        StockLot.objects.create(
+            product=product, lot="L1", expiry=expiry, location=ufa, quantity=10, unit_cost=1
+        )
+    # when every day-1 preparation is prepared, weighed and released
+    preps = _prepare_all(folfox, pharmacist, technician, timezone.localdate())
+    oxali = _oxaliplatin(preps)
+    services.preparation_release(actor=pharmacist, workstation=None, preparation_id=oxali.pk)
+    # then each new vial of the oxaliplatin preparation left the stock, charged to the ward
+    used = oxali.vials.filter(source="new").count()
+    assert used >= 1
+    moves = StockMovement.objects.filter(reference=f"preparation:{oxali.label_code}")
+    assert moves.count() == used
+    assert {m.cost_center_id for m in moves} == {centre.pk}
+    held = StockLot.objects.get(product=oxali.vials.first().product, lot="L1")  # type: ignore[union-attr]  # a vial exists (asserted above)
+    assert held.quantity == 10 - used
