@@ -286,6 +286,25 @@ def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
     }
     for item in order.items.all():
         item.product_choices = biosimilar_choices.get(item.ingredient_id, [])  # type: ignore[attr-defined]  # template-only attribute
+    toxicity = None
+    if request.user.has_perm("toxicity.view_toxicity"):
+        from corsia.toxicity.selectors import latest_toxicity_summary
+
+        previous = (
+            TherapyOrder.objects.filter(
+                patient_id=order.patient_id, start_date__lt=order.start_date
+            )
+            .exclude(state="cancelled")
+            .order_by("-start_date")
+            .values_list("start_date", flat=True)
+            .first()
+        )
+        toxicity = latest_toxicity_summary(
+            user=request.user,
+            patient_id=order.patient_id,
+            since=previous or order.start_date,
+            workstation=_ws(request),
+        )
     return render(
         request,
         "prescribing/order.html",
@@ -300,6 +319,7 @@ def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
             "regimen": order.regimen_version,
             "intent_label": INTENT_LABELS_IT.get(order.intent, order.intent),  # type: ignore[call-overload]  # str key into StrEnum map
             "unit": display_unit,
+            "toxicity": toxicity,
         },
     )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.test import Client
@@ -115,3 +115,40 @@ def test_worklist_and_pharmacy_queue_list_the_order(
     )
     assert "Carico potenziale" in queue
     assert order.patient.surname.upper() in queue
+
+
+def test_a_grade_3_toxicity_recorded_today_shows_in_the_next_cycle(
+    setting: tuple[User, TherapyOrder],
+) -> None:
+    from django.utils import timezone
+
+    from corsia.toxicity.models import CtcaeTerm
+    from corsia.toxicity.services import ToxicityInput, ctcae_reference_load, toxicity_record
+
+    physician, order = setting
+    ctcae_reference_load()
+    for event in ("confirm", "send"):
+        services.order_transition(actor=physician, workstation=None, order_id=order.pk, event=event)
+    term = CtcaeTerm.objects.get(term="Neutrophil count decreased")
+    toxicity_record(
+        actor=physician,
+        workstation=None,
+        patient_id=order.patient_id,
+        data=ToxicityInput(
+            term_id=term.pk,
+            grade=3,
+            attribution="probable",
+            onset_date=timezone.localdate(),
+            order_id=order.pk,
+            cycle_number=1,
+        ),
+    )
+    second = services.order_duplicate(
+        actor=physician,
+        workstation=None,
+        order_id=order.pk,
+        start_date=timezone.localdate() + timedelta(days=14),
+    )
+    page = _client(physician).get(f"/prescribing/orders/{second.pk}/").content.decode()
+    assert "Tossicità di grado ≥ 3 dal ciclo precedente" in page
+    assert "Neutrophil count decreased — grado 3" in page
