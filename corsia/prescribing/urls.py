@@ -17,6 +17,7 @@ urlpatterns = [
     path("orders/<int:order_id>/recalculate/", views.recalculate, name="recalculate"),
     path("orders/<int:order_id>/duplicate/", views.duplicate, name="duplicate"),
     path("orders/<int:order_id>/general/", views.general, name="general"),
+    path("orders/<int:order_id>/sign/", views.sign, name="sign"),
     path("orders/<int:order_id>/days/<int:day>/move/", views.move_day, name="move_day"),
     path("orders/<int:order_id>/items/<int:item_id>/adjust/", views.item_adjust, name="adjust"),
     path("orders/<int:order_id>/items/<int:item_id>/status/", views.item_status, name="status"),

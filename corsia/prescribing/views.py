@@ -530,3 +530,15 @@ def choose_product(request: HttpRequest, order_id: int, item_id: int) -> HttpRes
     else:
         messages.success(request, "Scelta del prodotto registrata.")
     return redirect("prescribing:order", order_id=order_id)
+
+
+@require_perm(PRESCRIBE)
+@require_POST
+def sign(request: HttpRequest, order_id: int) -> HttpResponse:
+    try:
+        services.order_sign(actor=request.user, workstation=_ws(request), order_id=order_id)
+    except CorsiaError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Prescrizione firmata digitalmente e archiviata.")
+    return redirect("prescribing:order", order_id=order_id)

@@ -574,3 +574,41 @@ def test_therapy_sheet_context_carries_doses_formulas_and_reasons(
     assert oxali_row[3:6] == ["85 mg/m²", "170 mg", "136 mg"]
     assert oxali_row[8] == "−20 %; Neuropatia G2"
     assert len(drugs) == order.items.count()
+
+
+def test_signed_order_is_read_only_and_its_sheet_verifies(
+    physician: User, patient: Patient, folfox: RegimenVersion
+) -> None:
+    from corsia.documents.models import Document
+    from corsia.documents.signing import verify_pdf
+
+    order = _order(physician, patient, folfox)
+    with pytest.raises(ValidationFailed) as draft:
+        services.order_sign(actor=physician, workstation=None, order_id=order.pk)
+    assert draft.value.code == "order_not_confirmed"
+    assert not Document.objects.exists()
+
+    services.order_transition(actor=physician, workstation=None, order_id=order.pk, event="confirm")
+    order = services.order_sign(actor=physician, workstation=None, order_id=order.pk)
+    assert order.signed_document_id is not None
+    document = Document.objects.get(pk=order.signed_document_id)
+    report = verify_pdf(bytes(document.content))
+    assert report.valid and report.intact
+    assert document.patient_id == patient.pk
+
+    services.order_transition(
+        actor=physician, workstation=None, order_id=order.pk, event="revise", reason="correzione"
+    )
+    oxali = order.items.get(ingredient__code="oxaliplatin")
+    with pytest.raises(ValidationFailed) as signed:
+        services.order_item_adjust(
+            actor=physician,
+            workstation=None,
+            order_id=order.pk,
+            item_id=oxali.pk,
+            reason="dopo la firma",
+            reduction_percent=Decimal(10),
+        )
+    assert signed.value.code == "order_signed"
+    oxali.refresh_from_db()
+    assert oxali.final_dose == Decimal(170)
