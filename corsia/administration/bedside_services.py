@@ -50,7 +50,7 @@ from corsia.administration.models import (
 )
 from corsia.administration.preparations import PreparationInfo, preparation_for_label
 from corsia.administration.services import pump_program_send
-from corsia.audit.services import _workstation_label, audit_record
+from corsia.audit.services import audit_record, workstation_label
 from corsia.core.domain.errors import (
     CorsiaError,
     InvalidTransition,
@@ -250,7 +250,7 @@ def _scan_row(
         order_item=item,
         administration=administration,
         nurse=actor,
-        workstation=_workstation_label(workstation),
+        workstation=workstation_label(workstation),
         scanned_at=at,
     )
 
@@ -346,7 +346,7 @@ def bedside_verify(
                 override_reason="\n".join(
                     f"{code}: {reason}" for code, reason in decision.override_reasons.items()
                 ),
-                workstation=_workstation_label(workstation),
+                workstation=workstation_label(workstation),
                 updated_by=actor,
             )
         by_scan: dict[ScanKind, list[Refusal]] = {k: [] for k in ScanKind}

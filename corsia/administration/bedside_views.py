@@ -3,9 +3,6 @@ administration, end / interrupt / pump forms, ward labels. Thin: selectors and s
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-from typing import Any
-
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,33 +16,13 @@ from corsia.administration import bedside_services as services
 from corsia.administration.domain.bedside import CHECK_LABELS_IT, ward_label_payload
 from corsia.core.access import require_perm
 from corsia.core.domain.errors import CorsiaError, NotFound, ValidationFailed
+from corsia.core.web import posted_decimal as _decimal
+from corsia.core.web import posted_version as _version
+from corsia.core.web import request_workstation as _ws
 from corsia.patients.wristband import barcode_svg
 
 VIEW = services.VIEW_WORKLIST
 ADMINISTER = services.ADMINISTER
-
-
-def _ws(request: HttpRequest) -> Any:
-    return getattr(request, "workstation", None)
-
-
-def _decimal(raw: str | None, field: str) -> Decimal | None:
-    if raw is None or not raw.strip():
-        return None
-    try:
-        value = Decimal(raw.strip().replace(",", "."))
-    except InvalidOperation:
-        raise ValidationFailed(
-            f"Valore numerico non valido: «{raw}».", code="number_invalid", field=field
-        ) from None
-    if not value.is_finite():
-        raise ValidationFailed("Valore numerico non valido.", code="number_invalid", field=field)
-    return value
-
-
-def _version(request: HttpRequest) -> int | None:
-    raw = request.POST.get("version", "")
-    return int(raw) if raw.isdigit() else None
 
 
 @require_perm(VIEW)

@@ -22,7 +22,8 @@ _EVENT_CHAIN_LOCK = 0x636F7273_0001
 _ACCESS_CHAIN_LOCK = 0x636F7273_0002
 
 
-def _workstation_label(workstation: Any) -> str:
+def workstation_label(workstation: Any) -> str:
+    """The workstation's name as stored in audit rows (empty when unknown)."""
     if workstation is None:
         return ""
     label = getattr(workstation, "label", None)
@@ -58,7 +59,7 @@ def audit_record(
             event_type=event.code,
             actor=actor if getattr(actor, "pk", None) else None,
             actor_username=getattr(actor, "username", "") or "system",
-            workstation=_workstation_label(workstation),
+            workstation=workstation_label(workstation),
             target_type=target._meta.label_lower if target is not None else "",
             target_id=str(target.pk) if target is not None else "",
             patient_id=patient_id,
@@ -83,7 +84,7 @@ def access_log_record(
             username=user.username,
             patient_id=patient_id,
             what=what,
-            workstation=_workstation_label(workstation),
+            workstation=workstation_label(workstation),
             channel=channel,
         )
         row.prev_hash = _last_hash(AccessLogEntry)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.contrib import messages
@@ -21,6 +21,8 @@ from corsia.compounding.domain.workflow import PrepState
 from corsia.compounding.services import PREPARE, RELEASE, VALIDATE, VIEW
 from corsia.core.access import require_perm
 from corsia.core.domain.errors import CorsiaError, NotFound, ValidationFailed
+from corsia.core.web import posted_decimal as _decimal
+from corsia.core.web import request_workstation as _ws
 
 F = TypeVar("F", bound=Callable[..., HttpResponse])
 
@@ -38,24 +40,11 @@ def _found(view: F) -> F:
     return wrapper  # type: ignore[return-value]  # same signature as the wrapped view
 
 
-def _ws(request: HttpRequest) -> Any:
-    return getattr(request, "workstation", None)
-
-
 def _day(raw: str | None) -> date:
     try:
         return date.fromisoformat(raw) if raw else timezone.localdate()
     except ValueError:
         return timezone.localdate()
-
-
-def _decimal(raw: str | None, field: str) -> Decimal | None:
-    if raw is None or not raw.strip():
-        return None
-    try:
-        return Decimal(raw.strip().replace(",", "."))
-    except InvalidOperation:
-        raise ValidationFailed(f"Numero non valido: «{raw}».", field=field) from None
 
 
 def _plan_context(request: HttpRequest) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from corsia.audit.services import audit_record
+from corsia.audit.services import audit_record, workstation_label
 from corsia.core.domain.errors import ConflictError, NotFound, PermissionRefused, ValidationFailed
 from corsia.documents.audit_events import (
     DOCUMENT_CORRECTED,
@@ -52,13 +52,6 @@ def _require(user: Any, permission: str) -> None:
         raise PermissionRefused(
             "Non hai il permesso per questa operazione.", details={"permission": permission}
         )
-
-
-def _workstation_label(workstation: Any) -> str:
-    if workstation is None:
-        return ""
-    label = getattr(workstation, "label", None)
-    return str(label() if callable(label) else workstation)
 
 
 def _person(user: Any) -> str:
@@ -148,7 +141,7 @@ def _build(
         size=len(pdf),
         created_by=actor,
         created_at=now,
-        workstation=_workstation_label(workstation),
+        workstation=workstation_label(workstation),
         signed=sign,
         signer=actor if sign else None,
         signed_at=now if sign else None,

@@ -18,7 +18,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from corsia.accounts.selectors import user_roles
-from corsia.audit.services import _workstation_label, audit_record
+from corsia.audit.services import audit_record, workstation_label
 from corsia.core.domain.errors import NotFound, PermissionRefused, ValidationFailed
 from corsia.drugs.models import ActiveIngredient, MedicinalProduct
 from corsia.patients.models import Patient
@@ -137,7 +137,7 @@ def measurement_record(
             value=value,
             measured_at=when,
             recorded_by=actor,
-            workstation=_workstation_label(workstation),
+            workstation=workstation_label(workstation),
         )
         audit_record(
             event=events.MEASUREMENT_RECORDED,
@@ -1127,7 +1127,7 @@ def order_transition(
             to_state=target.value,
             event=what.value,
             actor=actor,
-            workstation=_workstation_label(workstation),
+            workstation=workstation_label(workstation),
             at=now,
             reason=reason.strip(),
         )

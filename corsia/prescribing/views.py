@@ -4,7 +4,7 @@ the pharmacy's queue. Thin: reads through selectors, writes through services."""
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -16,6 +16,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from corsia.core.access import require_perm
 from corsia.core.domain.errors import CorsiaError, NotFound, ValidationFailed
+from corsia.core.web import posted_decimal as _decimal
+from corsia.core.web import posted_version as _version
+from corsia.core.web import request_workstation as _ws
 from corsia.drugs.models import MedicinalProduct
 from corsia.patients import selectors as patient_selectors
 from corsia.prescribing import selectors, services
@@ -36,29 +39,6 @@ from corsia.regimens.models import RegimenVersion
 VIEW = services.VIEW
 PRESCRIBE = services.PRESCRIBE
 MEASURE = services.RECORD_MEASUREMENT
-
-
-def _ws(request: HttpRequest) -> Any:
-    return getattr(request, "workstation", None)
-
-
-def _decimal(raw: str | None, field: str) -> Decimal | None:
-    if raw is None or not raw.strip():
-        return None
-    try:
-        value = Decimal(raw.strip().replace(",", "."))
-    except InvalidOperation:
-        raise ValidationFailed(
-            f"Valore numerico non valido: «{raw}».", code="number_invalid", field=field
-        ) from None
-    if not value.is_finite():
-        raise ValidationFailed("Valore numerico non valido.", code="number_invalid", field=field)
-    return value
-
-
-def _version(request: HttpRequest) -> int | None:
-    raw = request.POST.get("version", "")
-    return int(raw) if raw.isdigit() else None
 
 
 def _today(request: HttpRequest) -> date:

@@ -15,7 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from corsia.audit.services import audit_record
+from corsia.audit.services import audit_record, workstation_label
 from corsia.core.domain.errors import ConflictError, NotFound, PermissionRefused, ValidationFailed
 from corsia.drugs.models import ActiveIngredient
 from corsia.patients.selectors import patient_get
@@ -47,11 +47,8 @@ def _require(user: Any, permission: str) -> None:
         )
 
 
-def _workstation_label(workstation: Any) -> str:
-    if workstation is None:
-        return ""
-    label = getattr(workstation, "label", None)
-    return str(label() if callable(label) else workstation)[:120]
+def _label120(workstation: Any) -> str:
+    return workstation_label(workstation)[:120]
 
 
 # --- reference data -----------------------------------------------------------------------------
@@ -215,7 +212,7 @@ def _create(
         order_id=clean.order_id,
         cycle_number=clean.cycle_number,
         recorded_by=actor,
-        workstation=_workstation_label(workstation),
+        workstation=_label120(workstation),
         supersedes=supersedes,
         correction_reason=reason,
     )
@@ -418,7 +415,7 @@ def extravasation_record(
             steps_done=steps,
             actions_taken=(data.actions_taken or "").strip(),
             recorded_by=actor,
-            workstation=_workstation_label(workstation),
+            workstation=_label120(workstation),
         )
         audit_record(
             event=events.EXTRAVASATION_RECORDED,
