@@ -5,17 +5,11 @@ what the preparation is: for which order item and patient, which ingredient, dos
 volume, expiry, and whether the pharmacist released it. The compounding module owns
 preparations: this adapter reads ``compounding.Preparation`` (the current, not rejected,
 one of each order item) and maps it to :class:`PreparationInfo`.
-
-The bedside unit tests describe preparations without building the whole UFA flow: they
-register them in a small in-memory registry (:func:`stand_in_register`), consulted only
-for a label the database does not know; nothing but tests writes to it. The end-to-end
-compounding → bedside path is tested with real preparations.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -68,29 +62,6 @@ def preparation_label(preparation_id: int) -> str:
     return preparation_label_code(preparation_id)
 
 
-# --- stand-in until compounding is merged ------------------------------------------------
-
-_STAND_IN: dict[str, PreparationInfo] = {}
-
-
-def stand_in_register(info: PreparationInfo) -> None:
-    _STAND_IN[info.code.upper()] = info
-
-
-def stand_in_clear() -> None:
-    _STAND_IN.clear()
-
-
-@contextmanager
-def stand_in_preparations(*infos: PreparationInfo) -> Iterator[None]:
-    for info in infos:
-        stand_in_register(info)
-    try:
-        yield
-    finally:
-        stand_in_clear()
-
-
 # --- the adapter ----------------------------------------------------------------------------
 
 
@@ -123,15 +94,13 @@ def preparation_for_label(code: str) -> PreparationInfo | None:
         prep = _current().filter(pk=preparation_id).first()
         if prep is not None:
             return _info(prep)
-    return _STAND_IN.get(code.strip().upper())
+    return None
 
 
 def preparations_for_items(order_item_ids: Iterable[int]) -> dict[int, PreparationInfo]:
     """The current preparation of each order item that has one (for the worklist)."""
     wanted = set(order_item_ids)
-    found = {
-        info.order_item_id: info for info in _STAND_IN.values() if info.order_item_id in wanted
-    }
+    found: dict[int, PreparationInfo] = {}
     for prep in _current().filter(order_item_id__in=wanted).order_by("id"):
         info = _info(prep)
         if info is not None:

@@ -42,22 +42,23 @@ def test_administration_programs_the_pump_and_its_occlusion_is_linked(  # type: 
         # when the nurse's verification passes and names the pump
         result = verify(folfox, "oxaliplatin", pump_serial="PMP-E2E")
 
-        # then the simulator accepted a programme of 170 mg in 250 mL over 120 min at
-        # 250 / 2 h = 125.0 mL/h (it refuses a rate that does not match volume and duration)
+        # then the simulator accepted a programme of 170 mg in the UFA's 284 mL bag (34 mL
+        # of 5 mg/mL oxaliplatin in glucose 5 % 250 mL) over 120 min at 284 / 2 h =
+        # 142.0 mL/h (it refuses a rate that does not match volume and duration)
         assert result.allowed and result.pump_error == ""
         program = result.pump_program
         assert (program.outcome, program.ack_code) == (ProgramOutcome.ACCEPTED, "AA")
         assert (program.dose_mg, program.volume_ml, program.duration_min, program.rate_ml_h) == (
             Decimal("170.000"),
-            Decimal("250.00"),
+            Decimal("284.00"),
             120,
-            Decimal("125.0"),
+            Decimal("142.0"),
         )
         assert program.administration == result.administration
         sent = PumpMessage.objects.get(control_id=program.control_id, direction="out")
-        assert "|125.0|" in sent.raw
+        assert "|142.0|" in sent.raw
         result.administration.refresh_from_db()
-        assert result.administration.rate_ml_h == Decimal("125.0")
+        assert result.administration.rate_ml_h == Decimal("142.0")
 
         # and the occlusion raised by the simulator is linked to the administration
         assert _wait_for(lambda: PumpAlarm.objects.filter(pump__serial="PMP-E2E").exists()), (

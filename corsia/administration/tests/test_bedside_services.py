@@ -21,7 +21,7 @@ from corsia.administration.bedside_services import (
 )
 from corsia.administration.domain.bedside import OverrideRefused, VolumeRefused
 from corsia.administration.models import Administration, AdministrationScan
-from corsia.administration.tests.conftest import Folfox, register_preparation
+from corsia.administration.tests.conftest import Folfox, MakeFolfox
 from corsia.audit.models import AuditEvent
 from corsia.core.domain.errors import InvalidTransition, PermissionRefused, ValidationFailed
 from corsia.prescribing import services as prescribing
@@ -98,8 +98,8 @@ def test_fluorouracil_before_oxaliplatin_and_folinic_acid_blocks(folfox: Folfox)
     assert not result.allowed
     assert [r.code for r in result.refusals] == ["sequence_previous_not_finished"] * 2
     assert [r.message for r in result.refusals] == [
-        "SEQUENZA: prima di fluorouracil va completato oxaliplatin (n. 3 dello schema).",
-        "SEQUENZA: prima di fluorouracil va completato calcium folinate (n. 4 dello schema).",
+        "SEQUENZA: prima di Fluorouracile va completato Oxaliplatino (n. 3 dello schema).",
+        "SEQUENZA: prima di Fluorouracile va completato Calcio folinato (n. 4 dello schema).",
     ]
     assert not Administration.objects.filter(order_item=folfox.items["fluorouracil"]).exists()
     label_scan = AdministrationScan.objects.filter(kind="label").latest("id")
@@ -123,18 +123,20 @@ def test_right_sequence_records_start_and_end_and_the_order_becomes_administered
     assert folinate.allowed, [r.code for r in folinate.refusals]
     started = oxali.administration
     assert (started.state, started.badge_verified, started.nurse) == ("started", True, folfox.nurse)
+    # the UFA's bag: 170 mg / 5 mg/mL = 34 mL drawn into glucose 5 % 250 mL = 284 mL
     assert (started.dose, started.dose_unit, started.volume_ml) == (
         Decimal("170.0000"),
         "mg",
-        Decimal("250"),
+        Decimal("284.00"),
     )
     assert started.started_at is not None and started.ended_at is None
     assert started.scans.count() == 3
-    for result in (oxali, folinate):
+    bags = {oxali: Decimal("284.00"), folinate: folinate.administration.volume_ml}
+    for result, bag_ml in bags.items():
         ended = administration_end(
             actor=folfox.nurse, workstation="t", administration_id=result.administration.pk
         )
-        assert (ended.state, ended.volume_given_ml) == ("completed", Decimal("250"))
+        assert (ended.state, ended.volume_given_ml) == ("completed", bag_ml)
         assert ended.ended_at is not None and ended.ended_at >= ended.started_at
     give(folfox, folfox.items["fluorouracil"])
     give(folfox, folfox.fu_infusion)
@@ -145,8 +147,7 @@ def test_right_sequence_records_start_and_end_and_the_order_becomes_administered
         folfox.order.items.filter(day_of_cycle=2).select_related("ingredient").order_by("sequence")
     )
     assert [i.ingredient.code for i in day2] == ["calcium_folinate", "fluorouracil", "fluorouracil"]
-    for number, item in enumerate(day2, start=900):
-        register_preparation(folfox, item, number)
+    folfox.prepare(day2[0].scheduled_date)
     tomorrow = verify(folfox, "", label=folfox.labels[day2[0].pk])
     assert [r.code for r in tomorrow.refusals] == ["wrong_day"]
     # given tomorrow has come (the items' date is moved to today), day 2 goes in order
@@ -180,7 +181,7 @@ def test_interrupt_needs_volume_and_reason_and_the_drug_can_restart(folfox: Folf
             actor=folfox.nurse,
             workstation="t",
             administration_id=started.pk,
-            volume_given_ml=Decimal("251"),
+            volume_given_ml=Decimal("285"),  # the bag holds 34 + 250 = 284 mL
             reason="reazione",
         )
     assert too_much.value.code == "volume_above_bag"
@@ -268,18 +269,15 @@ def test_a_badge_of_another_nurse_blocks_and_a_missing_badge_needs_a_reason(
     assert no_badge.administration.badge_verified is False
 
 
-def test_unreleased_preparation_blocks(folfox: Folfox) -> None:
-    from dataclasses import replace
-
-    from corsia.administration.preparations import preparation_for_label, stand_in_register
-
-    info = preparation_for_label(folfox.label("oxaliplatin"))
-    assert info is not None
-    stand_in_register(replace(info, state="in_preparation"))
+def test_unreleased_preparation_blocks(make_folfox: MakeFolfox) -> None:
+    # given day 1 weighed at the UFA but not released by the pharmacist
+    folfox = make_folfox(release=False)
     give(folfox, folfox.items["ondansetron"])
     give(folfox, folfox.items["dexamethasone"])
+    # when the nurse scans the oxaliplatin bag, it is refused and nothing starts
     result = verify(folfox, "oxaliplatin")
     assert [r.code for r in result.refusals] == ["preparation_not_released"]
+    assert not Administration.objects.filter(order_item=folfox.items["oxaliplatin"]).exists()
 
 
 def test_suspended_order_blocks(folfox: Folfox) -> None:

@@ -9,10 +9,16 @@ and 22-hour infusion 600 x 2 = 1200 mg; day 2 the three LV5FU2 drugs again.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.utils import timezone
 
 from corsia.accounts.models import User
+from corsia.compounding import services as ufa
 from corsia.compounding.demo_data import ensure_demo_packs, load_products
+from corsia.compounding.models import Preparation
+from corsia.drugs.models import MedicinalProduct
 from corsia.patients.models import Patient
 from corsia.prescribing import services as orders
 from corsia.prescribing.models import TherapyOrder
@@ -44,3 +50,80 @@ def folfox_sent_to_pharmacy(
         orders.order_transition(actor=physician, workstation=None, order_id=order.pk, event=event)
     order.refresh_from_db()
     return Folfox(order=order, patient=patient, aic=aic)
+
+
+def make_preparations(
+    folfox: Folfox,
+    *,
+    pharmacist: User,
+    technician: User,
+    day: date,
+    release: bool = True,
+    lot: str = "L1",
+) -> list[Preparation]:
+    """Validate and take in charge (once), then make the day's preparations at the hood as
+    a technician does: scan the largest pack until the dose is drawn, weigh (the first
+    weighing reads the expected weight from the check, the second hits it) and, when
+    ``release``, have the pharmacist release them."""
+    order = TherapyOrder.objects.get(pk=folfox.order.pk)
+    if order.state == "sent_to_pharmacy":
+        ufa.order_item_validate(actor=pharmacist, workstation=None, order_id=order.pk)
+        order.state = "validated"
+    if order.state == "validated":  # take-in-charge creates every day's preparations
+        ufa.order_take_charge(actor=pharmacist, workstation=None, order_id=order.pk)
+    preps = list(
+        Preparation.objects.filter(order_id=order.pk, scheduled_date=day, state="validated")
+        .select_related("order_item__ingredient")
+        .order_by("order_item__sequence")
+    )
+    expiry = timezone.localdate() + timedelta(days=300)
+    for prep in preps:
+        largest = MedicinalProduct.objects.filter(ingredient=prep.order_item.ingredient).order_by(
+            "-strength"
+        )[0]
+        while sum((v.mg_drawn for v in prep.vials.all()), Decimal(0)) < prep.dose_mg:
+            ufa.preparation_scan(
+                actor=technician,
+                workstation=None,
+                preparation_id=prep.pk,
+                barcode=folfox.aic[largest.code],
+                lot=lot,
+                expiry=expiry,
+            )
+        probe = ufa.preparation_weigh(
+            actor=technician,
+            workstation=None,
+            preparation_id=prep.pk,
+            tare_g=Decimal(30),
+            measured_g=Decimal(1),
+        )
+        ufa.preparation_weigh(
+            actor=technician,
+            workstation=None,
+            preparation_id=prep.pk,
+            tare_g=Decimal(30),
+            measured_g=probe.expected_g,
+        )
+        if release:
+            ufa.preparation_release(actor=pharmacist, workstation=None, preparation_id=prep.pk)
+        prep.refresh_from_db()
+    return preps
+
+
+def check_out(folfox: Folfox, *, technician: User, day: date) -> list[str]:
+    """Every released preparation of the day into the patient bag; returns their labels."""
+    codes = [
+        p.label_code or ""
+        for p in Preparation.objects.filter(order_id=folfox.order.pk, scheduled_date=day).order_by(
+            "order_item__sequence"
+        )
+    ]
+    ufa.checkout_record(
+        actor=technician,
+        workstation=None,
+        order_id=folfox.order.pk,
+        day=day,
+        label_codes=codes,
+        delivery_document=f"DDT-{day:%Y%m%d}",
+    )
+    return codes

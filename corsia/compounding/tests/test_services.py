@@ -33,7 +33,7 @@ from corsia.compounding.models import (
     TransportLog,
     Weighing,
 )
-from corsia.compounding.tests.flow import Folfox, folfox_sent_to_pharmacy
+from corsia.compounding.tests.flow import Folfox, folfox_sent_to_pharmacy, make_preparations
 from corsia.core.domain.errors import (
     ConflictError,
     NotFound,
@@ -285,41 +285,9 @@ def test_a_technician_cannot_release(folfox: Folfox, pharmacist: User, technicia
 def _prepare_all(
     folfox: Folfox, pharmacist: User, technician: User, day: date
 ) -> list[Preparation]:
-    preps = [p for p in _taken(folfox, pharmacist) if p.scheduled_date == day]
-    expiry = timezone.localdate() + timedelta(days=300)
-    for prep in preps:
-        while True:
-            prep.refresh_from_db()
-            drawn = sum((v.mg_drawn for v in prep.vials.all()), Decimal(0))
-            if drawn >= prep.dose_mg:
-                break
-            product = MedicinalProduct.objects.filter(
-                ingredient=prep.order_item.ingredient
-            ).order_by("-strength")[0]
-            services.preparation_scan(
-                actor=technician,
-                workstation=None,
-                preparation_id=prep.pk,
-                barcode=folfox.aic[product.code],
-                lot="L1",
-                expiry=expiry,
-            )
-        # weigh at the expected weight: the check computes it; read it from a first try
-        weighing = services.preparation_weigh(
-            actor=technician,
-            workstation=None,
-            preparation_id=prep.pk,
-            tare_g=Decimal("30"),
-            measured_g=Decimal("1"),
-        )
-        services.preparation_weigh(
-            actor=technician,
-            workstation=None,
-            preparation_id=prep.pk,
-            tare_g=Decimal("30"),
-            measured_g=weighing.expected_g,
-        )
-    return preps
+    return make_preparations(
+        folfox, pharmacist=pharmacist, technician=technician, day=day, release=False
+    )
 
 
 def test_check_out_refuses_a_bag_missing_a_preparation_then_delivers_the_full_bag(

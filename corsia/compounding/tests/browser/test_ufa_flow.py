@@ -4,61 +4,19 @@ release and check-out into the patient bag."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-from decimal import Decimal
-
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from corsia.accounts.models import User
-from corsia.compounding import services
 from corsia.compounding.models import Preparation
-from corsia.compounding.tests.flow import folfox_sent_to_pharmacy
+from corsia.compounding.tests.flow import folfox_sent_to_pharmacy, make_preparations
 from corsia.core.tests.browser_fixtures import assert_accessible_basics, log_in
-from corsia.drugs.models import MedicinalProduct
 from corsia.prescribing.models import TherapyOrder
 
 pytestmark = pytest.mark.browser
 OXALI_200 = "oxaliplatin_200mg_40ml_oxaliplatino"
 FU_1000 = "fluorouracil_1000mg_20ml_fluorouracile"
-
-
-def _finish_by_services(prep: Preparation, aic: dict[str, str]) -> None:
-    """The other drugs of the day, prepared at another hood (services, not the browser)."""
-    technician = User.objects.get(username="tecnico")
-    pharmacist = User.objects.get(username="farmacista")
-    while True:
-        prep.refresh_from_db()
-        drawn = sum((v.mg_drawn for v in prep.vials.all()), Decimal(0))
-        if drawn >= prep.dose_mg:
-            break
-        product = MedicinalProduct.objects.filter(ingredient=prep.order_item.ingredient).order_by(
-            "-strength"
-        )[0]
-        services.preparation_scan(
-            actor=technician,
-            workstation=None,
-            preparation_id=prep.pk,
-            barcode=aic[product.code],
-            lot="L9",
-            expiry=timezone.localdate() + timedelta(days=90),
-        )
-    first = services.preparation_weigh(
-        actor=technician,
-        workstation=None,
-        preparation_id=prep.pk,
-        tare_g=Decimal(30),
-        measured_g=Decimal(1),
-    )
-    services.preparation_weigh(
-        actor=technician,
-        workstation=None,
-        preparation_id=prep.pk,
-        tare_g=Decimal(30),
-        measured_g=first.expected_g,
-    )
-    services.preparation_release(actor=pharmacist, workstation=None, preparation_id=prep.pk)
 
 
 def test_folfox_from_validation_to_the_patient_bag(page: Page, demo_users: str) -> None:
@@ -124,8 +82,9 @@ def test_folfox_from_validation_to_the_patient_bag(page: Page, demo_users: str) 
     expect(page.get_by_test_id("prep-state")).to_have_text("Rilasciata")
     assert_accessible_basics(page)
     # the other three drugs of day 1 are made at another hood
-    for prep in Preparation.objects.filter(order=order, scheduled_date=today).exclude(pk=oxali.pk):
-        _finish_by_services(prep, folfox.aic)
+    make_preparations(
+        folfox, pharmacist=users["farmacista"], technician=users["tecnico"], day=today
+    )
     # check-out: the four labels scanned into the patient bag
     codes = list(
         Preparation.objects.filter(order=order, scheduled_date=today).values_list(
