@@ -72,13 +72,16 @@ class DayItem:
 
     @property
     def preparation_state(self) -> str:
-        """``ward``, ``missing``, ``released``, ``expired`` or ``not_released``."""
+        """``ward``, ``missing``, ``delivered`` (in the patient bag), ``released``,
+        ``expired`` or ``not_released``."""
         if self.item.competence == "ward":
             return "ward"
         if self.preparation is None:
             return "missing"
         if self.preparation.expiry <= self.now:
             return "expired"
+        if self.preparation.state == "checked_out":
+            return "delivered"
         return "released" if self.preparation.released else "not_released"
 
     @property
@@ -88,6 +91,7 @@ class DayItem:
             "missing": "non ancora allestita",
             "expired": "SCADUTA",
             "released": "rilasciata dalla farmacia",
+            "delivered": "consegnata in reparto",
             "not_released": "non rilasciata",
         }
         text = labels[self.preparation_state]
