@@ -103,9 +103,14 @@ def test_the_ufa_bags_are_given_in_sequence_and_the_order_becomes_administered(
         for a in Administration.objects.filter(order=folfox.order, state="completed")
     }
     assert len(day1) == 6
+    times = {pk: (a.started_at, a.ended_at) for pk, a in day1.items()}
     for item in (oxali, folfox.items["fluorouracil"], folfox.fu_infusion):
-        assert day1[item.pk].started_at < day1[item.pk].ended_at
-    assert day1[folfox.items["fluorouracil"].pk].started_at >= day1[oxali.pk].ended_at
+        started, ended = times[item.pk]
+        assert started is not None and ended is not None and started < ended
+    bolus_started, _ = times[folfox.items["fluorouracil"].pk]
+    _, oxali_ended = times[oxali.pk]
+    assert bolus_started is not None and oxali_ended is not None
+    assert bolus_started >= oxali_ended
     assert {a.preparation_ref for a in day1.values() if a.preparation_ref.startswith("PRP")} == set(
         bag
     )
