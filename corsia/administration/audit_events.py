@@ -32,3 +32,6 @@ ADMINISTRATION_INTERRUPTED = register(
     "Interruzione della somministrazione",
     reason_required=True,
 )
+APPOINTMENT_SET = register(
+    "administration.appointment_set", "Pianificazione dell'orario di somministrazione"
+)

@@ -22,12 +22,13 @@ from corsia.administration.bedside_services import (
     items_progress,
 )
 from corsia.administration.domain.bedside import ItemView, Progress, ward_label_payload
-from corsia.administration.models import Administration
+from corsia.administration.models import Administration, Appointment
 from corsia.administration.preparations import PreparationInfo, preparations_for_items
+from corsia.administration.scheduling import appointments_for
 from corsia.audit.services import access_log_record
 from corsia.core.domain.errors import NotFound, PermissionRefused, ValidationFailed
 from corsia.patients.domain.wristband import mrn_from_payload
-from corsia.patients.models import Encounter, Patient, Ward
+from corsia.patients.models import BedOrChair, Encounter, Patient, Ward
 from corsia.prescribing.models import OrderItem, TherapyOrder
 
 # Orders the ward sees on its day: validated onwards, and those stopped on the day.
@@ -105,6 +106,11 @@ class PatientDay:
     patient: Patient
     place: str
     items: list[DayItem]
+    appointment: Appointment | None = None
+
+    @property
+    def planned_start(self) -> datetime | None:
+        return self.appointment.planned_start if self.appointment else None
 
     @property
     def first_order(self) -> TherapyOrder | None:
@@ -150,11 +156,34 @@ def _days(items: list[OrderItem]) -> list[PatientDay]:
                 )
             )
     places = _places(set(patients))
-    days = [
-        PatientDay(patient=patients[pid], place=places.get(pid, ""), items=rows)
-        for pid, rows in by_patient.items()
-    ]
-    return sorted(days, key=lambda d: (d.place == "", d.place, d.patient.surname))
+    appointments = appointments_for({(i.order_id, i.scheduled_date) for i in items})
+    days: list[PatientDay] = []
+    for pid, rows in by_patient.items():
+        appointment = next(
+            (
+                appointments[key]
+                for key in ((r.item.order_id, r.item.scheduled_date) for r in rows)
+                if key in appointments
+            ),
+            None,
+        )
+        place = places.get(pid, "")
+        if appointment is not None and appointment.place is not None:
+            place = f"{appointment.place.get_kind_display()} {appointment.place.code}"
+        days.append(
+            PatientDay(patient=patients[pid], place=place, items=rows, appointment=appointment)
+        )
+    # by planned start (unplanned last), then chair or bed, then name
+    return sorted(
+        days,
+        key=lambda d: (
+            d.planned_start is None,
+            d.planned_start or now,
+            d.place == "",
+            d.place,
+            d.patient.surname,
+        ),
+    )
 
 
 def _items_of_day(day: date) -> Any:
@@ -212,6 +241,11 @@ def administration_get(*, user: Any, administration_id: int, workstation: Any) -
         workstation=workstation,
     )
     return admin
+
+
+def place_choices() -> list[BedOrChair]:
+    """Chairs and beds, for planning where a patient's day takes place."""
+    return list(BedOrChair.objects.select_related("ward").order_by("ward__code", "kind", "code"))
 
 
 def ward_choices() -> list[Ward]:

@@ -39,6 +39,7 @@ from corsia.administration.domain.bedside import (
     volume_given_check,
 )
 from corsia.administration.domain.pump_program import pump_program_compute
+from corsia.administration.domain.schedule import Slot, planned_times
 from corsia.administration.models import (
     Administration,
     AdministrationScan,
@@ -49,6 +50,7 @@ from corsia.administration.models import (
     ScanOutcome,
 )
 from corsia.administration.preparations import PreparationInfo, preparation_for_label
+from corsia.administration.scheduling import appointments_for
 from corsia.administration.services import pump_program_send
 from corsia.audit.services import audit_record, workstation_label
 from corsia.core.domain.errors import (
@@ -67,7 +69,9 @@ ADMINISTER = "administration.administer"
 VIEW_WORKLIST = "administration.view_worklist"
 
 _DONE_STATES = (AdministrationState.COMPLETED.value, AdministrationState.PARTIAL.value)
+_UNDER_WAY = (Progress.RUNNING, Progress.DONE)
 _Y_SITE = re.compile(r"\bin\s+y\b", re.IGNORECASE)
+_Y_WITH_NEXT = re.compile(r"\bin\s+y\s+con\b", re.IGNORECASE)
 
 
 def _require(actor: Any, permission: str, message: str) -> None:
@@ -128,13 +132,18 @@ NOT_STARTED = ItemProgress(Progress.NOT_STARTED, None, None, None)
 
 
 def runs_in_y(previous: OrderItem | None, item: OrderItem) -> bool:
-    """The regimen says the two run together (Y-site), e.g. FOLFOX-4's oxaliplatin and
-    folinic acid ("in Y con l'acido folinico")."""
+    """The regimen says the two run together (Y-site).
+
+    The library writes it two ways: on the first drug, naming the partner that follows
+    (FOLFOX-4's oxaliplatin "in Y con l'acido folinico"), or on the second drug alone
+    (FOLFIRINOX's irinotecan "…dopo l'avvio dell'acido folinico, in Y"). A drug saying
+    "in Y con …" runs with the *next* one, never with the one before it."""
     if previous is None:
         return False
-    return bool(
-        _Y_SITE.search(previous.infusion_conditions or "")
-        or _Y_SITE.search(item.infusion_conditions or "")
+    before = previous.infusion_conditions or ""
+    own = item.infusion_conditions or ""
+    return bool(_Y_WITH_NEXT.search(before)) or bool(
+        _Y_SITE.search(own) and not _Y_WITH_NEXT.search(own)
     )
 
 
@@ -173,7 +182,34 @@ def item_views(items: list[OrderItem], *, order: TherapyOrder) -> list[ItemView]
         )
         if item.status == ItemStatus.ACTIVE:
             previous = item
-    return views
+    return _with_planned_starts(views)
+
+
+def _with_planned_starts(views: list[ItemView]) -> list[ItemView]:
+    """Each drug's planned start from its day's appointment (none: no planned time)."""
+    appointments = appointments_for({(v.order_id, v.scheduled_date) for v in views})
+    if not appointments:
+        return views
+    starts: dict[int, datetime] = {}
+    for (order_id, day), appointment in appointments.items():
+        slots = [
+            Slot(
+                item_id=v.item_id,
+                sequence=v.sequence,
+                duration_minutes=v.duration_minutes,
+                interval_after_minutes=v.interval_after_minutes,
+                runs_with_previous=v.runs_with_previous,
+                active=v.item_status == ItemStatus.ACTIVE,
+                # an interrupted drug restarts: it is planned again, not from its first start
+                started_at=v.started_at if v.progress in _UNDER_WAY else None,
+                ended_at=v.ended_at if v.progress is Progress.DONE else None,
+            )
+            for v in views
+            if v.order_id == order_id and v.scheduled_date == day
+        ]
+        plan = planned_times(appointment.planned_start, slots)
+        starts.update({item_id: planned.start for item_id, planned in plan.items()})
+    return [replace(v, planned_start=starts.get(v.item_id)) for v in views]
 
 
 def _views_for(order: TherapyOrder, items: list[OrderItem]) -> dict[int, ItemView]:

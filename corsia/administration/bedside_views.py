@@ -3,16 +3,22 @@ administration, end / interrupt / pump forms, ward labels. Thin: selectors and s
 
 from __future__ import annotations
 
+import re
+from contextlib import suppress
+from datetime import date, time
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
+from django.utils.dateparse import parse_date, parse_time
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from corsia.administration import bedside_selectors as selectors
 from corsia.administration import bedside_services as services
+from corsia.administration import scheduling
 from corsia.administration.domain.bedside import CHECK_LABELS_IT, ward_label_payload
 from corsia.core.access import require_perm
 from corsia.core.domain.errors import CorsiaError, NotFound, ValidationFailed
@@ -22,6 +28,7 @@ from corsia.core.web import request_workstation as _ws
 from corsia.patients.wristband import barcode_svg
 
 VIEW = services.VIEW_WORKLIST
+SCHEDULE = scheduling.SCHEDULE
 ADMINISTER = services.ADMINISTER
 
 
@@ -37,8 +44,53 @@ def worklist(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "administration/worklist.html",
-        {"days": days, "day": day, "ward": ward, "wards": selectors.ward_choices()},
+        {
+            "days": days,
+            "day": day,
+            "ward": ward,
+            "wards": selectors.ward_choices(),
+            "places": selectors.place_choices(),
+        },
     )
+
+
+@require_perm(SCHEDULE)
+@require_POST
+def appointment(request: HttpRequest) -> HttpResponse:
+    """Plan when (and where) a patient's day starts; back to the worklist of that day."""
+    day, start = _posted_day_and_time(request)
+    back = f"{reverse('administration:worklist')}?day={day or timezone.localdate():%Y-%m-%d}"
+    if day is None or start is None:
+        messages.error(request, "Indicare giorno e ora di inizio (hh:mm).")
+        return redirect(back)
+    place = request.POST.get("place", "")
+    try:
+        scheduling.appointment_set(
+            actor=request.user,
+            workstation=_ws(request),
+            order_id=int(request.POST.get("order", "0") or 0),
+            day=day,
+            start=start,
+            place_id=int(place) if place.isdigit() else None,
+            reason=request.POST.get("reason", ""),
+        )
+    except CorsiaError as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, f"Inizio previsto alle {start:%H:%M}.")
+    return redirect(back)
+
+
+def _posted_day_and_time(request: HttpRequest) -> tuple[date | None, time | None]:
+    """The posted ISO day and hh:mm time; None for what is missing or impossible."""
+    day = start = None
+    with suppress(ValueError):
+        day = parse_date(request.POST.get("day", "").strip())
+    raw = request.POST.get("start", "").strip()
+    if re.fullmatch(r"\d{1,2}:\d{2}", raw):
+        with suppress(ValueError):
+            start = parse_time(raw)
+    return day, start
 
 
 @require_perm(VIEW)

@@ -303,3 +303,42 @@ class AdministrationScan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.outcome} {self.scanned_at:%d/%m/%Y %H:%M:%S}"
+
+
+class Appointment(models.Model):
+    """When and where a patient's day of an order is planned to start (append-only).
+
+    The latest row of (order, day) is the plan; earlier rows are its history, each
+    re-planning with its reason. Planned times of the drugs follow from it
+    (``domain/schedule.py``)."""
+
+    order = models.ForeignKey(
+        "prescribing.TherapyOrder", on_delete=models.PROTECT, related_name="appointments"
+    )
+    day = models.DateField(_("giorno"))
+    planned_start = models.DateTimeField(_("inizio previsto"))
+    place = models.ForeignKey(
+        "patients.BedOrChair",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="appointments",
+        verbose_name=_("posto"),
+    )
+    reason = models.TextField(_("motivo della ripianificazione"), blank=True)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    workstation = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["order", "day", "-created_at", "-id"]
+        default_permissions = ()
+        indexes = [models.Index(fields=["day", "order"], name="appointment_day_order")]
+        triggers = [
+            pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.planned_start:%d/%m/%Y %H:%M}"

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", bedside_views.worklist, name="worklist"),
     path("patient/<int:patient_id>/today/", bedside_views.patient_today, name="patient_today"),
     path("bedside/", bedside_views.bedside, name="bedside"),
+    path("appointment/", bedside_views.appointment, name="appointment"),
     path("<int:pk>/", bedside_views.detail, name="detail"),
     path("<int:pk>/end/", bedside_views.end, name="end"),
     path("<int:pk>/interrupt/", bedside_views.interrupt, name="interrupt"),

@@ -91,6 +91,9 @@ PERMISSIONS: tuple[PermissionSpec, ...] = (
     PermissionSpec("compounding", "prepare", "Allestire le preparazioni alla cappa (UFA)"),
     PermissionSpec("administration", "view_worklist", "Consultare le somministrazioni del reparto"),
     PermissionSpec(
+        "administration", "schedule", "Pianificare l'orario e il posto delle somministrazioni"
+    ),
+    PermissionSpec(
         "administration", "administer", "Somministrare la terapia al letto del paziente"
     ),
 )
@@ -218,6 +221,8 @@ ROLE_PERMISSIONS[Role.PHARMACIST] = ROLE_PERMISSIONS[Role.PHARMACIST] | {
 for _role in (Role.NURSE, Role.PHYSICIAN, Role.COORDINATOR):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"administration.view_worklist"}
 ROLE_PERMISSIONS[Role.NURSE] = ROLE_PERMISSIONS[Role.NURSE] | {"administration.administer"}
+for _role in (Role.NURSE, Role.COORDINATOR):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"administration.schedule"}
 
 # Where each role lands after login: a URL name (its worklist).
 ROLE_LANDING: dict[Role, str] = {

@@ -18,6 +18,7 @@ from corsia.administration.bedside_services import (
     administration_end,
     administration_interrupt,
     bedside_verify,
+    runs_in_y,
 )
 from corsia.administration.domain.bedside import OverrideRefused, VolumeRefused
 from corsia.administration.models import Administration, AdministrationScan
@@ -303,3 +304,35 @@ def test_a_drug_cannot_be_started_twice(folfox: Folfox) -> None:
     again = verify(folfox, "ondansetron")
     assert [r.code for r in again.refusals] == ["already_running"]
     assert Administration.objects.count() == 1
+
+
+def test_oxaliplatin_waits_for_the_premedication_it_does_not_run_in_y_with(
+    folfox: Folfox,
+) -> None:
+    # oxaliplatin's "in Y con l'acido folinico" names the drug after it, not dexamethasone
+    give(folfox, folfox.items["ondansetron"])
+    running = verify(folfox, "dexamethasone")
+    assert running.allowed
+    result = verify(folfox, "oxaliplatin")
+    assert [r.code for r in result.refusals] == ["sequence_previous_not_finished"]
+    assert result.refusals[0].message.endswith("(n. 2 dello schema).")  # dexamethasone
+    assert not Administration.objects.filter(order_item=folfox.items["oxaliplatin"]).exists()
+    # and once dexamethasone has ended, oxaliplatin and folinic acid start together
+    administration_end(
+        actor=folfox.nurse, workstation="t", administration_id=running.administration.pk
+    )
+    assert verify(folfox, "oxaliplatin").allowed
+    assert verify(folfox, "calcium_folinate").allowed
+
+
+def test_y_site_is_read_from_the_regimen_text() -> None:
+    def item(conditions: str) -> OrderItem:
+        return OrderItem(infusion_conditions=conditions)
+
+    with_next = item("in Y con l'acido folinico")
+    plain = item("")
+    own = item("iniziare 30 minuti dopo l'avvio dell'acido folinico, in Y")
+    assert runs_in_y(with_next, plain)  # FOLFOX-4: folinic acid after oxaliplatin
+    assert not runs_in_y(plain, with_next)  # oxaliplatin after dexamethasone
+    assert runs_in_y(plain, own)  # FOLFIRINOX: irinotecan after folinic acid
+    assert not runs_in_y(None, own)
