@@ -262,7 +262,7 @@ def consumption_by_center(*, year: int, month: int) -> list[CenterConsumption]:
     return [CenterConsumption(rows[0].cost_center, rows) for rows in groups.values()]
 
 
-def _stock_by_product(
+def stock_by_product(
     product_ids: Iterable[int], locations: Iterable[StorageLocation] | None
 ) -> dict[int, list[LotStock]]:
     layout = layouts()
@@ -295,7 +295,7 @@ def requirements(
         per_pack.setdefault(pack.product_id, pack.units_per_pack)
     return compute_requirements(
         need_list,
-        _stock_by_product(product_ids, locations),
+        stock_by_product(product_ids, locations),
         units_per_pack=per_pack,
         today=today or timezone.localdate(),
     )
@@ -314,7 +314,7 @@ def pick_list(
         wanted[product_id] += units
     return build_pick_list(
         wanted,
-        _stock_by_product(wanted, locations),
+        stock_by_product(wanted, locations),
         today=today or timezone.localdate(),
     )
 
