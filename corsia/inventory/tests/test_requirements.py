@@ -23,6 +23,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from corsia.accounts.domain.roles import Role
@@ -277,3 +278,48 @@ def test_requirements_refuse_a_user_without_permission_and_bad_input(
         planned_requirements(user=pharmacist, today=today, location_code="NOWHERE")
     assert unknown.value.code == "location_unknown"
     assert AccessLogEntry.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_requirements_page_csv_and_print_for_pharmacy_roles_only(
+    folfox: Folfox, make_user: MakeUser
+) -> None:
+    # given the FOLFOX-4 order and one oxaliplatin 200 mg vial in stock
+    pharmacist = make_user(Role.PHARMACIST)
+    _stock(pharmacist)
+    _load(pharmacist, [(OXALI_200, "OX1", 300, 1, "A1")])
+    today = timezone.localdate()
+    for role in (Role.PHARMACIST, Role.TECHNICIAN):
+        client = Client()
+        client.force_login(make_user(role))
+        # when the page is asked for 2 days from cabinet A
+        page = client.get("/inventory/requirements/", {"days": "2", "location": "A"})
+        # then it shows the pick of OX1 for the patient's day-1 tray
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert 'data-testid="pick-list"' in html
+        assert "OX1" in html and f"BIANCHI Carlo ({folfox.patient.mrn})" in html
+    csv_text = client.get("/inventory/requirements/", {"days": "2", "export": "requirements"})
+    rows = csv_text.content.decode("utf-8-sig").splitlines()
+    d1, d2 = today, today + timedelta(days=1)
+    assert rows[0] == (
+        f"product_code;product;units_{d1:%Y-%m-%d};units_{d2:%Y-%m-%d};units_needed;"
+        f"units_in_stock;units_to_order;packs_to_order;potential_{d1:%Y-%m-%d};"
+        f"potential_{d2:%Y-%m-%d}"
+    )
+    assert f"{FU_5000};Fluorouracile generico 50 mg/mL 5000 mg/100 mL;1;1;2;0;2;2;0;0" in rows
+    assert f"{OXALI_200};Oxaliplatino generico 5 mg/mL 200 mg/40 mL;1;0;1;1;0;0;0;0" in rows
+    picks = client.get("/inventory/requirements/", {"days": "2", "export": "picks"})
+    assert picks.content.decode("utf-8-sig").splitlines()[1] == (
+        f"A1;{OXALI_200};Oxaliplatino generico 5 mg/mL 200 mg/40 mL;OX1;"
+        f"{today + timedelta(days=300):%Y-%m-%d};1;{d1:%Y-%m-%d};"
+        f"BIANCHI Carlo ({folfox.patient.mrn});FOLFOX-4 C1;1"
+    )
+    printable = client.get("/inventory/requirements/", {"days": "2", "print": "1"})
+    assert printable.status_code == 200 and b"window.print()" in printable.content
+    unknown = client.get("/inventory/requirements/", {"location": "NOWHERE"})
+    assert unknown.status_code == 422
+    for role in (Role.COORDINATOR, Role.NURSE, Role.ADMINISTRATOR):
+        denied = Client()
+        denied.force_login(make_user(role))
+        assert denied.get("/inventory/requirements/").status_code == 403
