@@ -317,6 +317,13 @@ def test_requirements_page_csv_and_print_for_pharmacy_roles_only(
     )
     printable = client.get("/inventory/requirements/", {"days": "2", "print": "1"})
     assert printable.status_code == 200 and b"window.print()" in printable.content
+    api = client.get("/api/v1/inventory/requirements", {"days": 1, "location": "A"}).json()
+    oxali = next(p for p in api["products"] if p["product_code"] == OXALI_200)
+    assert (oxali["per_day"], oxali["units_in_stock"], oxali["units_to_order"]) == (
+        [{"day": d1.isoformat(), "units": 1}], 1, 0,
+    )  # fmt: skip
+    assert [(p["lot"], [(t["patient_id"], t["order_id"], t["units"]) for t in p["trays"]])
+            for p in api["picks"]] == [("OX1", [(folfox.patient.pk, folfox.order.pk, 1)])]  # fmt: skip
     unknown = client.get("/inventory/requirements/", {"location": "NOWHERE"})
     assert unknown.status_code == 422
     for role in (Role.COORDINATOR, Role.NURSE, Role.ADMINISTRATOR):
