@@ -105,6 +105,14 @@ class Unplanned:
 
 
 @dataclass(frozen=True)
+class DoseRow:
+    """A planned dose with its vials named by product (the "vials per dose" table)."""
+
+    planned: DoseVials
+    vials: tuple[tuple[MedicinalProduct, int], ...]
+
+
+@dataclass(frozen=True)
 class PlannedRequirements:
     days: tuple[date, ...]
     products: tuple[ProductRequirement, ...]
@@ -115,6 +123,14 @@ class PlannedRequirements:
     unplanned: tuple[Unplanned, ...]
     lines_already_drawn: int
     locations: tuple[StorageLocation, ...]
+
+    @property
+    def dose_rows(self) -> list[DoseRow]:
+        products = {p.product.code: p.product for p in self.products}
+        return [
+            DoseRow(d, tuple((products[code], n) for code, n in d.vials if code in products))
+            for d in self.doses
+        ]
 
 
 def days_window(*, today: date, days: int) -> tuple[date, ...]:
