@@ -301,9 +301,9 @@ def planned_requirements(
         for pid in product_ids
     )
     tray_units: dict[tuple[Tray, int], int] = defaultdict(int)
-    for dose in planned_vials:
-        for code, units in dose.vials:
-            tray_units[(dose.dose.tray, ids[code])] += units
+    for planned_dose in planned_vials:
+        for code, units in planned_dose.vials:
+            tray_units[(planned_dose.dose.tray, ids[code])] += units
     picked = tray_pick_list(
         [TrayNeed(tray, pid, units) for (tray, pid), units in tray_units.items()],
         selectors.stock_by_product({pid for _t, pid in tray_units}, locations),

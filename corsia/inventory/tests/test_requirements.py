@@ -317,7 +317,7 @@ def test_requirements_page_csv_and_print_for_pharmacy_roles_only(
     )
     printable = client.get("/inventory/requirements/", {"days": "2", "print": "1"})
     assert printable.status_code == 200 and b"window.print()" in printable.content
-    api = client.get("/api/v1/inventory/requirements", {"days": 1, "location": "A"}).json()
+    api = client.get("/api/v1/inventory/requirements", {"days": "1", "location": "A"}).json()
     oxali = next(p for p in api["products"] if p["product_code"] == OXALI_200)
     assert (oxali["per_day"], oxali["units_in_stock"], oxali["units_to_order"]) == (
         [{"day": d1.isoformat(), "units": 1}], 1, 0,
