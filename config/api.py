@@ -19,6 +19,7 @@ from corsia.core.domain.errors import CorsiaError
 from corsia.core.problems import problem_from_error, problem_response
 from corsia.documents.api import router as documents_router
 from corsia.drugs.api import router as drugs_router
+from corsia.inventory.api import router as inventory_router
 from corsia.patients.api import router as patients_router
 from corsia.prescribing.api import router as dosing_router
 from corsia.prescribing.api_orders import measurements_router
@@ -88,3 +89,4 @@ api.add_router("/documents", documents_router)
 api.add_router("/toxicities", toxicity_router)
 api.add_router("/ctcae", ctcae_router)
 api.add_router("/compounding", compounding_router)
+api.add_router("/inventory", inventory_router)

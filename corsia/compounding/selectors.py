@@ -3,8 +3,10 @@ data and expiring stale leftovers on read)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
@@ -207,3 +209,32 @@ def checkout_get(*, user: Any, checkout_id: int) -> CheckOut:
     if checkout is None:
         raise NotFound("Check-out inesistente.", code="checkout_not_found")
     return checkout
+
+
+# States from which a preparation's vials have been drawn at the hood (or left the stock).
+VIALS_DRAWN = (PrepState.IN_PROGRESS, PrepState.WEIGHED, PrepState.RELEASED, PrepState.CHECKED_OUT)
+
+
+@dataclass(frozen=True)
+class LinePreparation:
+    """What the stock needs to know of an order line's live preparation."""
+
+    state: str
+    product_id: int | None
+    dose_mg: Decimal
+    vials_drawn: bool
+
+
+def live_preparations(*, item_ids: Iterable[int]) -> dict[int, LinePreparation]:
+    """Order line id -> its live (not rejected) preparation, for the stock requirements."""
+    return {
+        prep.order_item_id: LinePreparation(
+            state=prep.state,
+            product_id=prep.product_id,
+            dose_mg=prep.dose_mg,
+            vials_drawn=prep.state in {s.value for s in VIALS_DRAWN},
+        )
+        for prep in Preparation.objects.filter(order_item_id__in=list(item_ids)).exclude(
+            state=PrepState.REJECTED
+        )
+    }

@@ -89,12 +89,18 @@ def _product_filter(text: str) -> Q:
 
 
 def stock_levels(
-    *, text: str = "", location_code: str = "", include_empty: bool = False
+    *,
+    text: str = "",
+    location_code: str = "",
+    include_empty: bool = False,
+    product_code: str = "",
 ) -> list[StockLot]:
-    """Lots in stock by product, expiry, location (the stock page)."""
+    """Lots in stock by product, expiry, location (the stock page and the API)."""
     query = StockLot.objects.select_related("product__ingredient", "location", "pack").filter(
         _product_filter(text)
     )
+    if product_code:
+        query = query.filter(product__code=product_code)
     if location_code:
         query = query.filter(
             Q(location__code=location_code) | Q(location__parent__code=location_code)
@@ -144,20 +150,24 @@ def expiring_lots(*, today: date, days: int) -> list[StockLot]:
     )
 
 
-def movements(
+def movements_query(
     *,
     kind: str = "",
     text: str = "",
     location_code: str = "",
     cost_center_code: str = "",
+    product_code: str = "",
     since: date | None = None,
     until: date | None = None,
-) -> list[StockMovement]:
+) -> QuerySet[StockMovement]:
+    """Movements matching the filters, newest first (``until`` is inclusive)."""
     query = StockMovement.objects.select_related(
         "product", "from_location", "to_location", "cost_center", "actor"
     ).filter(_product_filter(text) | Q(reference__icontains=text.strip()) if text.strip() else Q())
     if kind:
         query = query.filter(kind=kind)
+    if product_code:
+        query = query.filter(product__code=product_code)
     if location_code:
         query = query.filter(
             Q(from_location__code=location_code) | Q(to_location__code=location_code)
@@ -168,7 +178,28 @@ def movements(
         query = query.filter(at__gte=_day_start(since))
     if until:
         query = query.filter(at__lt=_day_start(until + timedelta(days=1)))
-    return list(query.order_by("-at", "-id")[:MOVEMENTS_LIMIT])
+    return query.order_by("-at", "-id")
+
+
+def movements(
+    *,
+    kind: str = "",
+    text: str = "",
+    location_code: str = "",
+    cost_center_code: str = "",
+    since: date | None = None,
+    until: date | None = None,
+) -> list[StockMovement]:
+    return list(
+        movements_query(
+            kind=kind,
+            text=text,
+            location_code=location_code,
+            cost_center_code=cost_center_code,
+            since=since,
+            until=until,
+        )[:MOVEMENTS_LIMIT]
+    )
 
 
 def _day_start(day: date) -> datetime:
@@ -262,7 +293,7 @@ def consumption_by_center(*, year: int, month: int) -> list[CenterConsumption]:
     return [CenterConsumption(rows[0].cost_center, rows) for rows in groups.values()]
 
 
-def _stock_by_product(
+def stock_by_product(
     product_ids: Iterable[int], locations: Iterable[StorageLocation] | None
 ) -> dict[int, list[LotStock]]:
     layout = layouts()
@@ -295,7 +326,7 @@ def requirements(
         per_pack.setdefault(pack.product_id, pack.units_per_pack)
     return compute_requirements(
         need_list,
-        _stock_by_product(product_ids, locations),
+        stock_by_product(product_ids, locations),
         units_per_pack=per_pack,
         today=today or timezone.localdate(),
     )
@@ -314,7 +345,7 @@ def pick_list(
         wanted[product_id] += units
     return build_pick_list(
         wanted,
-        _stock_by_product(wanted, locations),
+        stock_by_product(wanted, locations),
         today=today or timezone.localdate(),
     )
 

@@ -327,7 +327,7 @@ def _validate_load(
         if problems:
             errors.append(LineError(number, "; ".join(problems)))
     if errors:
-        delivery_domain.raise_line_errors(errors)
+        delivery_domain.raise_line_errors(errors, document=True)
 
 
 def stock_load(

@@ -83,6 +83,9 @@ PERMISSIONS: tuple[PermissionSpec, ...] = (
     PermissionSpec("inventory", "view_stock", "Consultare le giacenze di farmacia e reparti"),
     PermissionSpec("inventory", "manage_stock", "Movimentare il magazzino"),
     PermissionSpec("inventory", "export_file_f", "Estrarre il File F per la Regione"),
+    PermissionSpec(
+        "inventory", "view_requirements", "Consultare fabbisogno e lista di prelievo della UFA"
+    ),
     PermissionSpec("toxicity", "view_toxicity", "Consultare tossicità (CTCAE) e stravasi"),
     PermissionSpec("toxicity", "record_toxicity", "Registrare tossicità (CTCAE) e stravasi"),
     PermissionSpec("compounding", "view_workplan", "Consultare il piano di lavoro della UFA"),
@@ -203,6 +206,8 @@ for _role in (Role.PHARMACIST, Role.TECHNICIAN):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"inventory.manage_stock"}
 for _role in (Role.PHARMACIST, Role.COORDINATOR):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"inventory.export_file_f"}
+for _role in (Role.PHARMACIST, Role.TECHNICIAN):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"inventory.view_requirements"}
 # Toxicity (corsia.toxicity): the care team reads it; physicians and nurses record it.
 for _role in (Role.PHYSICIAN, Role.NURSE, Role.PHARMACIST, Role.COORDINATOR):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"toxicity.view_toxicity"}

@@ -33,7 +33,12 @@ class Folfox:
 
 
 def folfox_sent_to_pharmacy(
-    *, physician: User, approvers: tuple[User, User], registrar: User, start: date
+    *,
+    physician: User,
+    approvers: tuple[User, User],
+    registrar: User,
+    start: date,
+    ward_id: int | None = None,
 ) -> Folfox:
     load_products()
     aic = ensure_demo_packs()
@@ -45,6 +50,7 @@ def folfox_sent_to_pharmacy(
         patient_id=patient.pk,
         regimen_version_id=version.pk,
         start_date=start,
+        ward_id=ward_id,
     )
     for event in ("confirm", "send"):
         orders.order_transition(actor=physician, workstation=None, order_id=order.pk, event=event)

@@ -34,6 +34,12 @@ class DeliveryFileInvalid(ValidationFailed):
     code = "delivery_file_invalid"
 
 
+class DeliveryLinesInvalid(DeliveryFileInvalid):
+    """Bad lines of a delivery document typed in a form or sent to the API."""
+
+    code = "delivery_lines_invalid"
+
+
 @dataclass(frozen=True)
 class LineError:
     line: int
@@ -190,10 +196,13 @@ def _parsed(
         return None
 
 
-def raise_line_errors(errors: list[LineError]) -> None:
+def raise_line_errors(errors: list[LineError], *, document: bool = False) -> None:
+    """Refuse the whole delivery (a file, or with ``document`` a typed document)."""
     ordered = sorted(errors, key=lambda e: e.line)
-    raise DeliveryFileInvalid(
-        f"Il file contiene {len(ordered)} righe errate: nulla è stato caricato. "
+    error = DeliveryLinesInvalid if document else DeliveryFileInvalid
+    what = "Il documento" if document else "Il file"
+    raise error(
+        f"{what} contiene {len(ordered)} righe errate: nulla è stato caricato. "
         + " ".join(f"Riga {e.line}: {e.message}." for e in ordered[:5]),
         details={"errors": [{"line": e.line, "message": e.message} for e in ordered]},
     )

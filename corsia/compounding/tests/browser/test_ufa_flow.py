@@ -1,8 +1,12 @@
-"""A FOLFOX-4 order through the UFA in a real browser: validation, take in charge, a
-wrong-drug pack refused at the hood, an out-of-tolerance weight that blocks release,
-release and check-out into the patient bag."""
+"""A FOLFOX-4 order through the UFA in a real browser: the pick list of the requirements
+page, validation, take in charge, a wrong-drug pack refused at the hood, an
+out-of-tolerance weight that blocks release, release (the vials used leave the stock,
+charged to the ward's cost centre) and check-out into the patient bag."""
 
 from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -12,27 +16,76 @@ from corsia.accounts.models import User
 from corsia.compounding.models import Preparation
 from corsia.compounding.tests.flow import folfox_sent_to_pharmacy, make_preparations
 from corsia.core.tests.browser_fixtures import assert_accessible_basics, log_in
+from corsia.drugs.models import MedicinalProduct
+from corsia.inventory import services as stock
+from corsia.inventory.models import StockLot, StockMovement
+from corsia.patients.models import Ward
 from corsia.prescribing.models import TherapyOrder
 
 pytestmark = pytest.mark.browser
 OXALI_200 = "oxaliplatin_200mg_40ml_oxaliplatino"
 FU_1000 = "fluorouracil_1000mg_20ml_fluorouracile"
+FU_5000 = "fluorouracil_5000mg_100ml_fluorouracile"
+LV_350 = "calcium_folinate_350mg_35ml_lederfolin"
+OXALI_LOT_EXPIRY = date(2099, 12, 31)
+
+
+def _stock_for_the_day(pharmacist: User, ward: Ward) -> None:
+    """The ward's cost centre, a UFA cabinet and, through a delivery document, the lots the
+    flow scans: OX2401 (oxaliplatin 200 mg) and L9 (the largest folinate and 5-FU vials)."""
+    today = timezone.localdate()
+    stock.cost_center_save(
+        actor=pharmacist, workstation="test", code="CC-DHB", name="Day Hospital", ward=ward
+    )
+    cabinet = stock.location_save(
+        actor=pharmacist, workstation="test", code="UFA-A", name="UFA armadio A", kind="ufa",
+        pick_order=1,
+    )  # fmt: skip
+    shelf = stock.location_save(
+        actor=pharmacist, workstation="test", code="UFA-A1", name="UFA armadio A ripiano 1",
+        kind="ufa", parent=cabinet, pick_order=1,
+    )  # fmt: skip
+    products = MedicinalProduct.objects.in_bulk([OXALI_200, LV_350, FU_5000], field_name="code")
+    stock.stock_load(
+        actor=pharmacist, workstation="test", supplier="Fornitore", document_number="DDT-UFA",
+        document_date=today, location=shelf, now=timezone.now(),
+        lines=[
+            stock.LoadLine(products[OXALI_200], "OX2401", OXALI_LOT_EXPIRY, 5, Decimal("34")),
+            stock.LoadLine(products[LV_350], "L9", today + timedelta(days=90), 10, Decimal("9")),
+            stock.LoadLine(products[FU_5000], "L9", today + timedelta(days=90), 10, Decimal("16")),
+        ],
+    )  # fmt: skip
+
+
+def _units(code: str, lot: str) -> int:
+    return StockLot.objects.get(product__code=code, lot=lot).quantity
 
 
 def test_folfox_from_validation_to_the_patient_bag(page: Page, demo_users: str) -> None:
     # given a FOLFOX-4 order for today, confirmed and sent by the physician
     users = {u.username: u for u in User.objects.all()}
     today = timezone.localdate()
+    # in a day hospital whose cost centre is CC-DHB, with the day's lots in the UFA cabinet
+    ward = Ward.objects.create(code="DHB", name="Day Hospital (browser)", kind="day_hospital")
     folfox = folfox_sent_to_pharmacy(
         physician=users["medico"],
         approvers=(users["medico"], users["medico2"]),
         registrar=users["coordinatore"],
         start=today,
+        ward_id=ward.pk,
     )
     order = folfox.order
+    _stock_for_the_day(users["farmacista"], ward)
     # when the pharmacist logs in she lands on the UFA work plan
     log_in(page, "farmacista", demo_users)
     assert page.url.endswith("/compounding/"), page.url
+    # the requirements page picks oxaliplatin 200 mg lot OX2401 for the patient's tray
+    page.goto("/inventory/requirements/?days=1")
+    picks = page.get_by_test_id("pick-list")
+    expect(picks).to_contain_text("OX2401")
+    expect(picks).to_contain_text(f"BIANCHI Carlo ({folfox.patient.mrn}) · FOLFOX-4 C1")
+    assert_accessible_basics(page)
+    page.goto("/compounding/")
     expect(page.get_by_label("Leggi l'etichetta di una preparazione")).to_be_focused()
     expect(page.get_by_test_id("workplan")).to_contain_text("Oxaliplatino")
     assert_accessible_basics(page)
@@ -81,10 +134,24 @@ def test_folfox_from_validation_to_the_patient_bag(page: Page, demo_users: str) 
     page.get_by_role("button", name="Rilascia").click()
     expect(page.get_by_test_id("prep-state")).to_have_text("Rilasciata")
     assert_accessible_basics(page)
+    # the released preparation's vial left the stock, charged to the ward's cost centre:
+    # 170 mg from one 200 mg vial of OX2401, so 5 - 1 = 4 left
+    assert list(oxali.vials.filter(source="new").values_list("lot", flat=True)) == ["OX2401"]
+    assert _units(OXALI_200, "OX2401") == 4
+    unloads = StockMovement.objects.filter(reference=f"preparation:{oxali.label_code}")
+    assert [(m.kind, m.lot, m.quantity, m.cost_center.code, m.patient_id) for m in unloads] == [  # type: ignore[union-attr]  # unloads always carry a cost centre
+        ("unload", "OX2401", 1, "CC-DHB", folfox.patient.pk)
+    ]
     # the other three drugs of day 1 are made at another hood
     make_preparations(
-        folfox, pharmacist=users["farmacista"], technician=users["tecnico"], day=today
+        folfox, pharmacist=users["farmacista"], technician=users["tecnico"], day=today, lot="L9"
     )
+    # folinate 400 mg = 2 x 350 mg; 5-FU bolus 800 mg and infusion 1200 mg = 1 x 5000 mg each
+    assert (_units(LV_350, "L9"), _units(FU_5000, "L9")) == (10 - 2, 10 - 2)
+    page.goto("/inventory/movements/?kind=unload&cost_center=CC-DHB")
+    moves = page.get_by_test_id("movements")
+    expect(moves.locator("tbody tr")).to_have_count(5)
+    expect(moves.locator("tbody tr").filter(has_text="OX2401")).to_contain_text("CC-DHB")
     # check-out: the four labels scanned into the patient bag
     codes = list(
         Preparation.objects.filter(order=order, scheduled_date=today).values_list(

@@ -1,0 +1,410 @@
+"""JSON API of the stock: /api/v1/inventory/…
+
+Thin: read through ``selectors`` / ``planning``, write through ``services`` (the load is
+the same all-or-nothing service as the delivery form). Refusals are problem+json with a
+stable English ``code``. Codes of products, locations and cost centres are the archive's.
+
+No ``from __future__ import annotations`` (ninja resolves annotations at runtime).
+"""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
+
+from corsia.core.access import api_perm
+from corsia.core.domain.errors import ValidationFailed
+from corsia.core.web import request_workstation
+from corsia.drugs.models import MedicinalProduct, Pack
+from corsia.inventory import planning, selectors, services
+from corsia.inventory.models import CostCenter, MovementKind, StockMovement, StorageLocation
+
+router = Router(tags=["inventory"])
+
+MAX_PAGE = 200
+MAX_EXPIRY_DAYS = 730
+
+
+class LotOut(Schema):
+    id: int
+    product_code: str
+    product: str
+    aic: str
+    lot: str
+    expiry: date
+    location: str
+    quantity: int
+    unit_cost: Decimal
+    usable: bool
+
+
+class MovementOut(Schema):
+    id: int
+    kind: str
+    product_code: str
+    lot: str
+    expiry: date
+    quantity: int
+    unit_cost: Decimal
+    from_location: str | None
+    to_location: str | None
+    cost_center: str | None
+    reference: str
+    supplier: str
+    reason: str
+    actor: str
+    at: datetime
+
+
+class MovementPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[MovementOut]
+
+
+class DayUnits(Schema):
+    day: date
+    units: int
+
+
+class RequirementOut(Schema):
+    product_code: str
+    product: str
+    per_day: list[DayUnits]
+    units_needed: int
+    units_in_stock: int | None
+    units_to_order: int | None
+    packs_to_order: int | None
+    first_short_day: date | None
+    potential_per_day: list[DayUnits]
+
+
+class TrayOut(Schema):
+    day: date
+    patient_id: int
+    patient: str
+    order_id: int
+    order: str
+    units: int
+
+
+class PickOut(Schema):
+    location: str
+    product_code: str
+    lot: str
+    expiry: date
+    quantity: int
+    trays: list[TrayOut]
+
+
+class ShortageOut(TrayOut):
+    product_code: str
+
+
+class UnplannedOut(Schema):
+    day: date
+    patient_id: int
+    order_id: int
+    ingredient: str
+    dose: Decimal
+    unit: str
+    reason: str
+    potential: bool
+
+
+class RequirementsOut(Schema):
+    days: list[date]
+    products: list[RequirementOut]
+    picks: list[PickOut]
+    shortages: list[ShortageOut]
+    unplanned: list[UnplannedOut]
+    lines_already_drawn: int
+
+
+class LoadLineIn(Schema):
+    product: str = Field(description="Corsia product code")
+    aic: str = Field("", description="AIC of the pack (optional, must be of the product)")
+    lot: str = Field(max_length=40)
+    expiry: date
+    quantity: int
+    unit_cost: Decimal
+    location: str = Field("", description="default: the document's location")
+
+
+class LoadIn(Schema):
+    supplier: str = Field(max_length=120)
+    document_number: str = Field(max_length=60)
+    document_date: date
+    location: str
+    lines: list[LoadLineIn] = Field(max_length=200)
+
+
+def _lot(row: Any, today: date) -> dict[str, Any]:
+    return {
+        "id": row.pk,
+        "product_code": row.product.code,
+        "product": row.product.name,
+        "aic": row.pack.aic if row.pack is not None else "",
+        "lot": row.lot,
+        "expiry": row.expiry,
+        "location": row.location.code,
+        "quantity": row.quantity,
+        "unit_cost": row.unit_cost,
+        "usable": row.expiry >= today,
+    }
+
+
+def _movement(row: StockMovement) -> dict[str, Any]:
+    return {
+        "id": row.pk,
+        "kind": row.kind,
+        "product_code": row.product.code,
+        "lot": row.lot,
+        "expiry": row.expiry,
+        "quantity": row.quantity,
+        "unit_cost": row.unit_cost,
+        "from_location": row.from_location.code if row.from_location else None,
+        "to_location": row.to_location.code if row.to_location else None,
+        "cost_center": row.cost_center.code if row.cost_center else None,
+        "reference": row.reference,
+        "supplier": row.supplier,
+        "reason": row.reason,
+        "actor": row.actor.username,
+        "at": row.at,
+    }
+
+
+def _known(model: Any, code: str, *, error: str, what: str, field: str) -> None:
+    if code and not model.objects.filter(code=code).exists():
+        raise ValidationFailed(f"{what} «{code}» sconosciuto.", code=error, field=field)
+
+
+def _known_product(code: str) -> None:
+    _known(MedicinalProduct, code, error="product_unknown", what="Medicinale", field="product")
+
+
+def _known_location(code: str) -> None:
+    _known(StorageLocation, code, error="location_unknown", what="Ubicazione", field="location")
+
+
+def _range(value: int, low: int, high: int, *, field: str) -> int:
+    if not low <= value <= high:
+        raise ValidationFailed(
+            f"Valore fuori intervallo ({low}–{high}).", code=f"{field}_out_of_range", field=field
+        )
+    return value
+
+
+@router.get("/stock", response=list[LotOut])
+@api_perm(services.VIEW)
+def stock_levels(
+    request: HttpRequest, product: str = "", location: str = "", include_empty: bool = False
+) -> list[dict[str, Any]]:
+    """Lots by product, expiry and location (a location includes the places inside it one
+    level down, as on the stock page)."""
+    _known_product(product)
+    _known_location(location)
+    today = timezone.localdate()
+    rows = selectors.stock_levels(
+        product_code=product, location_code=location, include_empty=include_empty
+    )
+    return [_lot(row, today) for row in rows]
+
+
+@router.get("/lots/expiring", response=list[LotOut])
+@api_perm(services.VIEW)
+def expiring_lots(request: HttpRequest, days: int = 60) -> list[dict[str, Any]]:
+    """Lots holding units that expire within ``days`` days (already expired ones included)."""
+    _range(days, 0, MAX_EXPIRY_DAYS, field="days")
+    today = timezone.localdate()
+    return [_lot(row, today) for row in selectors.expiring_lots(today=today, days=days)]
+
+
+class MovementFilters(Schema):
+    product: str = ""
+    cost_center: str = ""
+    kind: str = ""
+    since: date | None = None
+    until: date | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+@router.get("/movements", response=MovementPage)
+@api_perm(services.VIEW)
+def movements(request: HttpRequest, filters: Query[MovementFilters]) -> dict[str, Any]:
+    """Movements, newest first; ``since`` and ``until`` are local days, both included."""
+    product, cost_center, kind = filters.product, filters.cost_center, filters.kind
+    since, until, limit, offset = filters.since, filters.until, filters.limit, filters.offset
+    _known_product(product)
+    _known(CostCenter, cost_center, error="cost_center_unknown", what="Centro di costo",
+           field="cost_center")  # fmt: skip
+    if kind and kind not in MovementKind.values:
+        raise ValidationFailed(
+            f"Tipo di movimento «{kind}» sconosciuto ({', '.join(MovementKind.values)}).",
+            code="kind_unknown",
+            field="kind",
+        )
+    if since is not None and until is not None and until < since:
+        raise ValidationFailed(
+            "La data finale precede quella iniziale.", code="date_range_invalid", field="until"
+        )
+    _range(limit, 1, MAX_PAGE, field="limit")
+    _range(offset, 0, 10**9, field="offset")
+    query = selectors.movements_query(
+        product_code=product, cost_center_code=cost_center, kind=kind, since=since, until=until
+    )
+    return {
+        "count": query.count(),
+        "limit": limit,
+        "offset": offset,
+        "items": [_movement(row) for row in query[offset : offset + limit]],
+    }
+
+
+@router.get("/requirements", response=RequirementsOut)
+@api_perm(planning.VIEW_REQUIREMENTS)
+def requirements(
+    request: HttpRequest, days: int = planning.DEFAULT_DAYS, location: str = ""
+) -> dict[str, Any]:
+    """Vials per product and day for the planned orders from today, what the stock covers,
+    what to order, and the pick list with the patients' trays (see the requirements page)."""
+    result = planning.planned_requirements(
+        user=request.user,
+        today=timezone.localdate(),
+        days=days,
+        location_code=location,
+        workstation=request_workstation(request),
+        channel="api",
+    )
+
+    def per_day(values: tuple[int, ...]) -> list[dict[str, Any]]:
+        return [{"day": d, "units": n} for d, n in zip(result.days, values, strict=True)]
+
+    def tray(t: Any, units: int) -> dict[str, Any]:
+        return {
+            "day": t.day,
+            "patient_id": t.patient_id,
+            "patient": t.patient,
+            "order_id": t.order_id,
+            "order": t.order,
+            "units": units,
+        }
+
+    return {
+        "days": list(result.days),
+        "products": [
+            {
+                "product_code": r.product.code,
+                "product": r.product.name,
+                "per_day": per_day(r.per_day),
+                "units_needed": r.units_needed,
+                "units_in_stock": r.line.units_in_stock if r.line else None,
+                "units_to_order": r.line.units_to_order if r.line else None,
+                "packs_to_order": r.line.packs_to_order if r.line else None,
+                "first_short_day": r.line.first_short_day if r.line else None,
+                "potential_per_day": per_day(r.potential_per_day),
+            }
+            for r in result.products
+        ],
+        "picks": [
+            {
+                "location": p.pick.location_label,
+                "product_code": p.product.code,
+                "lot": p.pick.lot,
+                "expiry": p.pick.expiry,
+                "quantity": p.pick.quantity,
+                "trays": [tray(t, n) for t, n in p.pick.trays],
+            }
+            for p in result.picks
+        ],
+        "shortages": [
+            tray(s.need.tray, s.need.units) | {"product_code": s.product.code}
+            for s in result.shortages
+        ],
+        "unplanned": [
+            {
+                "day": u.tray.day,
+                "patient_id": u.tray.patient_id,
+                "order_id": u.tray.order_id,
+                "ingredient": u.ingredient,
+                "dose": u.dose,
+                "unit": u.unit,
+                "reason": u.reason,
+                "potential": u.potential,
+            }
+            for u in result.unplanned
+        ],
+        "lines_already_drawn": result.lines_already_drawn,
+    }
+
+
+@router.post("/loads", response={201: list[MovementOut]})
+@api_perm(services.MANAGE)
+def load(request: HttpRequest, payload: LoadIn) -> Status[list[dict[str, Any]]]:
+    """Load a delivery document: every line or none (the service of the load page)."""
+    products = MedicinalProduct.objects.in_bulk(
+        {line.product for line in payload.lines}, field_name="code"
+    )
+    packs = {
+        pack.aic: pack
+        for pack in Pack.objects.filter(aic__in={line.aic for line in payload.lines if line.aic})
+    }
+    places = StorageLocation.objects.in_bulk(
+        {payload.location} | {line.location for line in payload.lines if line.location},
+        field_name="code",
+    )
+    if payload.location not in places:
+        raise ValidationFailed(
+            f"Ubicazione «{payload.location}» sconosciuta.",
+            code="location_unknown",
+            field="location",
+        )
+    errors = []
+    for number, line in enumerate(payload.lines, start=1):
+        problems = []
+        if line.product not in products:
+            problems.append(f"medicinale «{line.product}» non presente nell'archivio")
+        if line.aic and line.aic not in packs:
+            problems.append(f"AIC {line.aic} non presente nell'archivio farmaci")
+        if line.location and line.location not in places:
+            problems.append(f"ubicazione «{line.location}» sconosciuta")
+        if problems:
+            errors.append({"line": number, "message": "; ".join(problems)})
+    if errors:
+        raise ValidationFailed(
+            f"{len(errors)} righe con medicinali o ubicazioni sconosciuti: nulla è stato caricato.",
+            code="delivery_references_unknown",
+            field="lines",
+            details={"errors": errors},
+        )
+    movements = services.stock_load(
+        actor=request.user,
+        workstation=request_workstation(request),
+        supplier=payload.supplier,
+        document_number=payload.document_number,
+        document_date=payload.document_date,
+        location=places[payload.location],
+        now=timezone.now(),
+        lines=[
+            services.LoadLine(
+                product=products[line.product],
+                lot=line.lot,
+                expiry=line.expiry,
+                quantity=line.quantity,
+                unit_cost=line.unit_cost,
+                pack=packs[line.aic] if line.aic else None,
+                location=places[line.location] if line.location else None,
+            )
+            for line in payload.lines
+        ],
+    )
+    rows = StockMovement.objects.select_related(
+        "product", "from_location", "to_location", "cost_center", "actor"
+    ).filter(pk__in=[m.pk for m in movements])
+    return Status(201, [_movement(row) for row in rows.order_by("id")])
