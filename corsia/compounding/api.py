@@ -413,9 +413,7 @@ def _vial(vial: PreparationVial, prep_state: str, remaining: Decimal) -> VialOut
 
 @router.post("/preparations/{preparation_id}/scan", response={201: VialOut})
 @api_perm(PREPARE)
-def preparation_scan(
-    request: HttpRequest, preparation_id: int, payload: ScanIn
-) -> Status[VialOut]:
+def preparation_scan(request: HttpRequest, preparation_id: int, payload: ScanIn) -> Status[VialOut]:
     """A scanned pack (lot and expiry typed in) or an open leftover goes into the preparation;
     a refusal (wrong drug, strength, product, expired lot…) records nothing."""
     vial = services.preparation_scan(
@@ -511,9 +509,7 @@ def order_checkout(request: HttpRequest, order_id: int, payload: CheckoutIn) -> 
             delivery_document=checkout.delivery_document,
             checked_out_at=checkout.checked_out_at,
             label_codes=sorted(
-                code
-                for code in checkout.preparations.values_list("label_code", flat=True)
-                if code
+                code for code in checkout.preparations.values_list("label_code", flat=True) if code
             ),
         ),
     )

@@ -42,7 +42,9 @@ def _verify(client: Client, f: Folfox, code: str, **extra: Any) -> tuple[int, An
 def test_verify_start_and_end_through_the_api(folfox: Folfox) -> None:
     nurse = _client(folfox.nurse)
     # another patient's wristband: refused (200, not allowed), the scans kept, nothing started
-    status, refused = _verify(nurse, folfox, "ondansetron", wristband=f"PZ{folfox.other_patient.mrn}")
+    status, refused = _verify(
+        nurse, folfox, "ondansetron", wristband=f"PZ{folfox.other_patient.mrn}"
+    )
     assert (status, refused["allowed"], refused["administration"]) == (200, False, None)
     assert [r["code"] for r in refused["refusals"]] == ["wrong_patient"]
     assert Administration.objects.count() == 0

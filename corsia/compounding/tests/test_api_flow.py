@@ -127,7 +127,9 @@ def test_validate_and_take_charge_create_the_preparations(
 
     # completing with a product of another ingredient is refused and changes nothing
     fu = MedicinalProduct.objects.get(code=FU_1000)
-    status, problem = _post(pharmacy, f"/preparations/{oxali['id']}/complete", {"product_id": fu.pk})
+    status, problem = _post(
+        pharmacy, f"/preparations/{oxali['id']}/complete", {"product_id": fu.pk}
+    )
     assert (status, problem["code"]) == (422, "product_other_ingredient")
     assert Preparation.objects.get(pk=oxali["id"]).product.code == oxali["product_code"]  # type: ignore[union-attr]  # completed above
     # and completing with the regimen's bag named explicitly gives the same worksheet
