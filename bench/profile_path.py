@@ -58,16 +58,15 @@ class InProcessSession:
     ) -> Any:
         import json as json_module
 
-        extra = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in (headers or {}).items()}
         if method == "GET":
-            answer = self.client.get(url, params or {}, **extra)
+            answer = self.client.get(url, params or {}, headers=headers)
         else:
             answer = self.client.generic(
                 method,
                 url,
                 json_module.dumps(json if json is not None else {}),
                 content_type="application/json",
-                **extra,
+                headers=headers,
             )
         yield _Response(
             answer.status_code,
