@@ -10,13 +10,17 @@ from __future__ import annotations
 import asyncio
 import re
 import time
+from collections import defaultdict
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 import aiohttp
 
+from bench.critical import CriticalData
 from bench.load import Recorder
 
 Scenario = Callable[[aiohttp.ClientSession, Recorder, str, int], Awaitable[None]]
@@ -150,6 +154,7 @@ class Context:
     # orders the physicians sent, for the pharmacists to validate and take in charge
     sent: asyncio.Queue[int] | None = None
     sessions: dict[str, str] = field(default_factory=dict)
+    critical: CriticalData = field(default_factory=CriticalData)
 
 
 CONTEXT = Context()
@@ -316,9 +321,10 @@ async def pharmacy_plan(
 
 
 # ------------------------------------------------------------------ critical path
-# One chemotherapy order from prescription to the last transition available on main.
-# Each step is (name, role's user, coroutine); compounding and administration steps are
-# appended here when those modules land (start_preparation ... administer).
+# One chemotherapy order from prescription to administration, through the JSON API, each
+# step by the role that takes it. ``per`` says how often a step runs for one order: once,
+# for each preparation (each pharmacy drug of the day), for each vial scanned, or for each
+# drug given at the bedside (ward drugs too: the order is administered when all are).
 
 
 @dataclass(frozen=True)
@@ -326,8 +332,9 @@ class Step:
     name: str
     username: str
     method: str
-    path: str  # may contain {order} and {item}
+    path: str  # may contain {order}, {item}, {prep}, {administration}
     body: dict[str, Any] | None = None
+    per: str = "order"  # "order" | "preparation" | "vial" | "drug"
 
 
 CRITICAL_PATH: tuple[Step, ...] = (
@@ -342,79 +349,261 @@ CRITICAL_PATH: tuple[Step, ...] = (
     ),
     Step("confirm", "medico", "POST", "/api/v1/orders/{order}/transitions", {"event": "confirm"}),
     Step("send", "medico", "POST", "/api/v1/orders/{order}/transitions", {"event": "send"}),
+    Step("validate", "farmacista", "POST", "/api/v1/compounding/orders/{order}/validate", {}),
+    Step("take charge", "farmacista", "POST", "/api/v1/compounding/orders/{order}/take-charge"),
+    Step("hood session + assign", "farmacista", "POST", "/api/v1/compounding/sessions"),
+    Step("vial plan", "farmacista", "POST", "/api/v1/compounding/vials/plan"),
+    Step("scan", "tecnico", "POST", "/api/v1/compounding/preparations/{prep}/scan", per="vial"),
     Step(
-        "validate",
-        "farmacista",
+        "weigh",
+        "tecnico",
         "POST",
-        "/api/v1/orders/{order}/transitions",
-        {"event": "validate"},
+        "/api/v1/compounding/preparations/{prep}/weighings",
+        per="preparation",
     ),
     Step(
-        "take charge",
+        "release",
         "farmacista",
         "POST",
-        "/api/v1/orders/{order}/transitions",
-        {"event": "take_charge"},
+        "/api/v1/compounding/preparations/{prep}/release",
+        per="preparation",
+    ),
+    Step("check-out", "tecnico", "POST", "/api/v1/compounding/orders/{order}/checkout"),
+    Step(
+        "bedside verify + start",
+        "infermiere",
+        "POST",
+        "/api/v1/administration/bedside/verify",
+        per="drug",
+    ),
+    Step(
+        "end",
+        "infermiere",
+        "POST",
+        "/api/v1/administration/administrations/{administration}/end",
+        per="drug",
     ),
 )
-NOT_YET_ON_MAIN = (
-    "start_preparation",
-    "vial assignment, compounding, gravimetric check",
-    "complete_preparation / release",
-    "deliver",
-    "bedside checks and administer",
-)
+STEPS = {s.name: s for s in CRITICAL_PATH}
+CRITICAL_GOAL_MS = 500.0
+TARE_G = Decimal("30.00")
 
 
-async def critical_path(base: str, patient_id: int, repeats: int = 5) -> dict[str, Any]:
-    """Time each step of one order (unloaded server), ``repeats`` orders; median per step."""
+class PathFailed(Exception):
+    pass
+
+
+@dataclass
+class _Order:
+    """One order on its way, and the time and calls each step took for it."""
+
+    session: aiohttp.ClientSession
+    recorder: Recorder
+    seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    calls: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    ids: dict[str, int] = field(default_factory=dict)
+    # wraps each timed request (the in-process profile counts its SQL queries)
+    around: Callable[[str], AbstractContextManager[Any]] | None = None
+
+    async def call(self, name: str, body: dict[str, Any] | None = None, **ids: int) -> Any:
+        step = STEPS[name]
+        headers = await _headers(self.session, self.recorder, step.username)
+        with self.around(name) if self.around else nullcontext():
+            started = time.perf_counter()
+            answer = await self.recorder.call(
+                self.session,
+                f"path: {name}",
+                step.method,
+                step.path.format(**(self.ids | ids)),
+                json=body if body is not None else step.body,
+                headers=headers,
+            )
+            self.seconds[name] += time.perf_counter() - started
+        self.calls[name] += 1
+        if answer is None:
+            raise PathFailed(f"step {name!r} failed")
+        return answer
+
+
+def _pack(product_code: str) -> dict[str, str]:
+    pack = CONTEXT.critical.packs.get(product_code)
+    if pack is None:
+        raise PathFailed(f"no scannable pack of {product_code} in the bench database")
+    return {"barcode": pack["aic"], "lot": pack["lot"], "expiry": pack["expiry"]}
+
+
+def _expected_weight(prep: dict[str, Any], vials: list[dict[str, Any]]) -> Decimal:
+    """What the balance reads for a correctly made bag: the empty container, the drug drawn
+    and the bag's diluent (nominal + overfill), each volume x its density."""
+    from corsia.compounding.domain.diluents import DILUENT_DENSITY_G_ML
+
+    grams = TARE_G
+    for vial in vials:
+        density = Decimal(CONTEXT.critical.packs[vial["product_code"]]["density_g_ml"])
+        grams += Decimal(vial["ml_drawn"]) * density
+    bag = Decimal(prep["bag_volume_ml"]) + Decimal(prep["bag_overfill_ml"])
+    grams += bag * DILUENT_DENSITY_G_ML[prep["diluent"]]
+    return grams.quantize(Decimal("0.01"))
+
+
+async def _compound(order: _Order, prep: dict[str, Any]) -> None:
+    """Scan the planned vials (then the preparation's product until the dose is drawn),
+    weigh the bag as the balance would read it, release."""
+    remaining = Decimal(prep["dose_mg"])
+    vials: list[dict[str, Any]] = []
+    for planned in prep["planned_vials"]:
+        if remaining <= 0:
+            break
+        body = (
+            {"leftover_id": planned["leftover_id"]}
+            if planned["source"] == "leftover"
+            else _pack(planned["product"])
+        )
+        vials.append(await order.call("scan", body, prep=prep["id"]))
+        remaining = Decimal(vials[-1]["remaining_mg"])
+    while remaining > 0 and len(vials) < 20:
+        vials.append(await order.call("scan", _pack(prep["product_code"]), prep=prep["id"]))
+        remaining = Decimal(vials[-1]["remaining_mg"])
+    weighing = await order.call(
+        "weigh",
+        {"tare_g": str(TARE_G), "measured_g": str(_expected_weight(prep, vials))},
+        prep=prep["id"],
+    )
+    if not weighing["passed"]:
+        raise PathFailed(f"weighing refused: {weighing['message']}")
+    await order.call("release", prep=prep["id"])
+
+
+async def _one_order(order: _Order, patient_id: int) -> None:
+    today = CONTEXT.today
+    critical = CONTEXT.critical
+    created = await order.call(
+        "create (doses computed)",
+        {
+            "patient_id": patient_id,
+            "regimen_version_id": critical.regimen_version_id,
+            "start_date": today.isoformat(),
+        },
+    )
+    order.ids["order"] = int(created["id"])
+    pharmacy_items = [i for i in created["items"] if i["competence"] == "pharmacy"]
+    order.ids["item"] = (pharmacy_items or created["items"])[0]["id"]
+    for name in ("read", "reduce one drug", "confirm", "send", "validate"):
+        await order.call(name)
+    preps = [
+        p
+        for p in await order.call("take charge")
+        if p["scheduled_date"] == today.isoformat() and p["state"] == "validated"
+    ]
+    session = await order.call(
+        "hood session + assign",
+        {
+            "hood_id": critical.hood_id,
+            "technician_id": critical.technician_id,
+            "preparation_ids": [p["id"] for p in preps],
+        },
+    )
+    await order.call("vial plan", {"session_id": session["id"]})
+    # the plan is on the preparations: the technician's worksheet
+    planned = {p["id"]: p["planned_vials"] for p in await _preparations(order)}
+    for prep in preps:
+        await _compound(order, prep | {"planned_vials": planned.get(prep["id"], [])})
+    await order.call(
+        "check-out",
+        {
+            "label_codes": [p["label_code"] for p in preps],
+            "delivery_document": f"DDT-BENCH-{order.ids['order']}",
+        },
+    )
+    labels = {p["order_item_id"]: p["label_code"] for p in preps}
+    day = sorted(
+        (
+            i
+            for i in created["items"]
+            if i["scheduled_date"] == today.isoformat() and i["status"] == "active"
+        ),
+        key=lambda i: i["sequence"],
+    )
+    for item in day:
+        verified = await order.call(
+            "bedside verify + start",
+            {
+                "wristband": f"PZ{critical.patient_mrn}",
+                "badge": critical.nurse_badge,
+                "label": labels.get(item["id"], f"WRD{item['id']}"),
+                "expected_item_id": item["id"],
+            },
+        )
+        if not verified["allowed"]:
+            raise PathFailed(
+                f"bedside refused {item['ingredient']}: "
+                + ", ".join(r["code"] for r in verified["refusals"])
+            )
+        administration = verified["administration"]
+        await order.call(
+            "end",
+            {"expected_version": administration["version"]},
+            administration=administration["id"],
+        )
+
+
+async def _preparations(order: _Order) -> list[dict[str, Any]]:
+    """The worksheet read (not a timed step: the page the technician has open)."""
+    headers = await _headers(order.session, order.recorder, "tecnico")
+    answer = await order.recorder.call(
+        order.session,
+        "path: worksheet read",
+        "GET",
+        f"/api/v1/compounding/orders/{order.ids['order']}/preparations",
+        headers=headers,
+    )
+    if answer is None:
+        raise PathFailed("worksheet read failed")
+    return list(answer)
+
+
+async def critical_path(
+    base: str,
+    patient_id: int,
+    repeats: int = 5,
+    *,
+    session: Any = None,
+    around: Callable[[str], AbstractContextManager[Any]] | None = None,
+) -> dict[str, Any]:
+    """Time each step of one order (unloaded server), ``repeats`` orders: per step the
+    median over the orders of its time summed over the drugs, vials and preparations of
+    one order; the total is the sum of the steps' medians."""
     from bench.stats import percentile
 
     recorder = Recorder()
     per_step: dict[str, list[float]] = {s.name: [] for s in CRITICAL_PATH}
-    async with aiohttp.ClientSession(base_url=base) as session:
+    calls: dict[str, int] = {}
+    async with session or aiohttp.ClientSession(base_url=base) as client:
         for _ in range(repeats):
-            order_id = item_id = 0
-            for step in CRITICAL_PATH:
-                headers = await _headers(session, recorder, step.username)
-                body = step.body
-                if step.path == "/api/v1/orders":
-                    body = {
-                        "patient_id": patient_id,
-                        "regimen_version_id": CONTEXT.regimen_version_id,
-                        "start_date": (CONTEXT.today + timedelta(days=1)).isoformat(),
-                    }
-                started = time.perf_counter()
-                answer = await recorder.call(
-                    session,
-                    step.name,
-                    step.method,
-                    step.path.format(order=order_id, item=item_id),
-                    json=body,
-                    headers=headers,
-                )
-                per_step[step.name].append(time.perf_counter() - started)
-                if answer is None:
-                    return {
-                        "error": f"step {step.name!r} failed",
-                        "samples": recorder.error_samples,
-                    }
-                if step.path == "/api/v1/orders":
-                    order_id = int(answer["id"])
-                    item_id = next(
-                        (i["id"] for i in answer["items"] if i["competence"] == "pharmacy"),
-                        answer["items"][0]["id"],
-                    )
+            order = _Order(session=client, recorder=recorder, around=around)
+            try:
+                await _one_order(order, patient_id)
+            except PathFailed as failed:
+                return {"error": str(failed), "samples": recorder.error_samples}
+            for name, samples in per_step.items():
+                samples.append(order.seconds.get(name, 0.0))
+            calls = dict(order.calls)
     steps = {name: round(percentile(v, 50) * 1000, 1) for name, v in per_step.items()}
     total = round(sum(steps.values()), 1)
+    share = {name: round(ms / total, 3) if total else 0.0 for name, ms in steps.items()}
     return {
         "orders": repeats,
+        "regimen": "mFOLFOX6",
+        "calls_per_order": calls,
+        "requests_per_order": sum(calls.values()),
         "steps_ms_median": steps,
+        "steps_share": share,
         "total_ms": total,
-        "goal_ms": 500,
-        "met": total <= 500,
-        "not_yet_on_main": list(NOT_YET_ON_MAIN),
-        "note": "time to the complete response on loopback with the server otherwise idle",
+        "goal_ms": CRITICAL_GOAL_MS,
+        "met": total <= CRITICAL_GOAL_MS,
+        "note": "time to the complete response on loopback with the server otherwise idle, "
+        "summed over every request of one order (prescription to the end of the last "
+        "administration); sign-in excluded",
     }
 
 

@@ -75,7 +75,23 @@ def test_bench_runs_at_tiny_scale_and_reports_the_figures(settings) -> None:  # 
         "send",
         "validate",
         "take charge",
+        "hood session + assign",
+        "vial plan",
+        "scan",
+        "weigh",
+        "release",
+        "check-out",
+        "bedside verify + start",
+        "end",
     ]
+    # mFOLFOX6 day 1: four preparations (oxaliplatin, folinic acid, 5-FU bolus and 46-h
+    # infusion) and six drugs at the bedside (the two antiemetics are the ward's)
+    calls = path["calls_per_order"]
+    assert (calls["weigh"], calls["release"], calls["check-out"]) == (4, 4, 1)
+    assert (calls["bedside verify + start"], calls["end"]) == (6, 6)
+    assert calls["scan"] >= 4
+    assert path["goal_ms"] == 500
+    assert sum(path["steps_share"].values()) == pytest.approx(1, abs=0.01)
     assert path["total_ms"] > 0
     growth = document["data_growth"]
     assert growth["S"]["synthetic_patients"] == 400

@@ -6,10 +6,13 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
+from pydantic import Field
 
-from corsia.administration import selectors
+from corsia.administration import bedside_selectors, bedside_services, selectors
+from corsia.administration.models import Administration
 from corsia.core.access import api_perm
+from corsia.core.web import request_workstation as _ws
 
 router = Router(tags=["administration"])
 
@@ -55,3 +58,169 @@ def pumps_list(request: HttpRequest, ward: str = "") -> list[PumpOut]:
         )
         for row in rows
     ]
+
+
+# --- bedside administration -------------------------------------------------------------
+
+
+class VerifyIn(Schema):
+    """The three scans at the bedside; ``overrides``: refusal code -> the nurse's reason
+    (only the overridable checks: badge missing, time window, sequence)."""
+
+    wristband: str
+    badge: str = ""
+    label: str
+    expected_item_id: int | None = None
+    overrides: dict[str, str] = {}
+    rate_ml_h: Decimal | None = Field(default=None, gt=0)
+    pump_serial: str = ""
+
+
+class RefusalOut(Schema):
+    code: str
+    check: str
+    message: str
+    overridable: bool
+
+
+class AdministrationOut(Schema):
+    id: int
+    version: int
+    order_id: int
+    order_item_id: int
+    patient_id: int
+    label: str
+    ingredient: str
+    dose: Decimal
+    dose_unit: str
+    volume_ml: Decimal | None
+    state: str
+    started_at: datetime
+    ended_at: datetime | None
+    volume_given_ml: Decimal | None
+    badge_verified: bool
+    overridden_checks: list[str]
+
+
+class VerifyOut(Schema):
+    allowed: bool
+    refusals: list[RefusalOut]
+    overridden: list[str]
+    order_item_id: int | None
+    administration: AdministrationOut | None
+    pump_error: str
+
+
+class EndIn(Schema):
+    """``volume_given_ml`` absent: the whole bag; less needs a reason (partial)."""
+
+    volume_given_ml: Decimal | None = Field(default=None, ge=0)
+    reason: str = ""
+    expected_version: int | None = None
+
+
+class InterruptIn(Schema):
+    volume_given_ml: Decimal = Field(ge=0)
+    reason: str
+    expected_version: int | None = None
+
+
+def _administration(admin: Administration) -> AdministrationOut:
+    return AdministrationOut(
+        id=admin.pk,
+        version=admin.version,
+        order_id=admin.order_id,
+        order_item_id=admin.order_item_id,
+        patient_id=admin.patient_id,
+        label=admin.preparation_ref,
+        ingredient=admin.ingredient_code,
+        dose=admin.dose,
+        dose_unit=admin.dose_unit,
+        volume_ml=admin.volume_ml,
+        state=admin.state,
+        started_at=admin.started_at,
+        ended_at=admin.ended_at,
+        volume_given_ml=admin.volume_given_ml,
+        badge_verified=admin.badge_verified,
+        overridden_checks=list(admin.overridden_checks or []),
+    )
+
+
+@router.post("/bedside/verify", response={200: VerifyOut, 201: VerifyOut})
+@api_perm(bedside_services.ADMINISTER)
+def bedside_verify(request: HttpRequest, payload: VerifyIn) -> Status[VerifyOut]:
+    """Wristband, badge and label: every check of the bedside rules. Allowed: the
+    administration starts (201). Refused: 200 with the refusals; the three scans are
+    recorded either way (the scan log keeps refusals too)."""
+    result = bedside_services.bedside_verify(
+        actor=request.user,
+        workstation=_ws(request),
+        wristband=payload.wristband,
+        badge=payload.badge,
+        label=payload.label,
+        expected_item_id=payload.expected_item_id,
+        overrides=payload.overrides,
+        rate_ml_h=payload.rate_ml_h,
+        pump_serial=payload.pump_serial,
+    )
+    return Status(
+        201 if result.allowed else 200,
+        VerifyOut(
+            allowed=result.allowed,
+            refusals=[
+                RefusalOut(
+                    code=r.code, check=r.check.value, message=r.message, overridable=r.overridable
+                )
+                for r in result.refusals
+            ],
+            overridden=sorted({r.code for r in result.overridden}),
+            order_item_id=result.item.pk if result.item else None,
+            administration=_administration(result.administration)
+            if result.administration
+            else None,
+            pump_error=result.pump_error,
+        ),
+    )
+
+
+@router.get("/administrations/{administration_id}", response=AdministrationOut)
+@api_perm(bedside_services.VIEW_WORKLIST)
+def administration_get(request: HttpRequest, administration_id: int) -> AdministrationOut:
+    admin = bedside_selectors.administration_get(
+        user=request.user, administration_id=administration_id, workstation=_ws(request)
+    )
+    return _administration(admin)
+
+
+@router.post("/administrations/{administration_id}/end", response=AdministrationOut)
+@api_perm(bedside_services.ADMINISTER)
+def administration_end(
+    request: HttpRequest, administration_id: int, payload: EndIn
+) -> AdministrationOut:
+    """End: completed (the whole bag) or partial (less than the bag, with a reason)."""
+    admin = bedside_services.administration_end(
+        actor=request.user,
+        workstation=_ws(request),
+        administration_id=administration_id,
+        volume_given_ml=payload.volume_given_ml,
+        reason=payload.reason,
+        expected_version=payload.expected_version,
+    )
+    return _administration(admin)
+
+
+@router.post("/administrations/{administration_id}/interrupt", response=AdministrationOut)
+@api_perm(bedside_services.ADMINISTER)
+def administration_interrupt(
+    request: HttpRequest, administration_id: int, payload: InterruptIn
+) -> AdministrationOut:
+    """Stop before the end (reaction, extravasation, occlusion…): volume given and reason."""
+    admin = bedside_services.administration_interrupt(
+        actor=request.user,
+        workstation=_ws(request),
+        administration_id=administration_id,
+        volume_given_ml=payload.volume_given_ml,
+        reason=payload.reason,
+        expected_version=payload.expected_version,
+    )
+    return _administration(admin)

@@ -573,18 +573,16 @@ def vials_plan(
     _require(actor, VALIDATE, "pianificare i flaconi")
     moment = _now(now)
     with transaction.atomic():
-        preps = list(
-            Preparation.objects.select_for_update(of=("self",))
-            .filter(
-                scheduled_date=day,
-                state__in=[PrepState.VALIDATED, PrepState.ASSIGNED],
-                product__isnull=False,
-            )
-            .select_related("product__ingredient", "product__biosimilar_of")
-            .order_by("pk")
+        planned = Preparation.objects.select_for_update(of=("self",)).filter(
+            scheduled_date=day,
+            state__in=[PrepState.VALIDATED, PrepState.ASSIGNED],
+            product__isnull=False,
         )
-        if session_id is not None:
-            preps = [p for p in preps if p.session_id == session_id]
+        if session_id is not None:  # only the session's rows: the others stay unlocked
+            planned = planned.filter(session_id=session_id)
+        preps = list(
+            planned.select_related("product__ingredient", "product__biosimilar_of").order_by("pk")
+        )
         sizes: dict[str, VialSize] = {}
         stability: dict[str, Decimal | None] = {}
         datas: dict[str, ProductData] = {}

@@ -1,0 +1,115 @@
+"""The bedside JSON API over the services, on FOLFOX-4 day 1 (see conftest.py): verify
+(and start), end, interrupt; a bad input is refused and changes nothing.
+
+Bags (stand-in preparations): oxaliplatin and folinic acid 250 mL, fluorouracil 50 mL.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from corsia.accounts.models import User
+from corsia.administration.models import Administration, AdministrationScan
+from corsia.administration.tests.conftest import Folfox
+
+pytestmark = pytest.mark.django_db
+API = "/api/v1/administration"
+
+
+def _client(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _post(client: Client, url: str, body: dict[str, Any]) -> tuple[int, Any]:
+    response = client.post(API + url, json.dumps(body), content_type="application/json")
+    return response.status_code, response.json()
+
+
+def _verify(client: Client, f: Folfox, code: str, **extra: Any) -> tuple[int, Any]:
+    return _post(
+        client,
+        "/bedside/verify",
+        {"wristband": f.wristband, "badge": "BADGE-0042", "label": f.label(code), **extra},
+    )
+
+
+def test_verify_start_and_end_through_the_api(folfox: Folfox) -> None:
+    nurse = _client(folfox.nurse)
+    # another patient's wristband: refused (200, not allowed), the scans kept, nothing started
+    status, refused = _verify(
+        nurse, folfox, "ondansetron", wristband=f"PZ{folfox.other_patient.mrn}"
+    )
+    assert (status, refused["allowed"], refused["administration"]) == (200, False, None)
+    assert [r["code"] for r in refused["refusals"]] == ["wrong_patient"]
+    assert Administration.objects.count() == 0
+    assert AdministrationScan.objects.count() == 3
+    # an override of a check that may never be forced is a problem, nothing recorded
+    status, problem = _verify(nurse, folfox, "ondansetron", overrides={"wrong_patient": "x"})
+    assert (status, problem["code"]) == (422, "override_not_allowed")
+    assert AdministrationScan.objects.count() == 3
+
+    # the right patient, badge and ward label: started (201)
+    status, started = _verify(nurse, folfox, "ondansetron")
+    assert (status, started["allowed"], started["refusals"]) == (201, True, [])
+    admin = started["administration"]
+    assert (admin["ingredient"], admin["dose"], admin["state"], admin["badge_verified"]) == (
+        "ondansetron",
+        "8.0000",
+        "started",
+        True,
+    )
+    # ending it from a stale version is a conflict, it keeps running
+    status, problem = _post(
+        nurse, f"/administrations/{admin['id']}/end", {"expected_version": admin["version"] + 5}
+    )
+    assert (status, problem["code"]) == (409, "stale_version")
+    assert Administration.objects.get(pk=admin["id"]).state == "started"
+    # ended with the whole bag: completed
+    status, ended = _post(
+        nurse, f"/administrations/{admin['id']}/end", {"expected_version": admin["version"]}
+    )
+    assert (status, ended["state"], ended["version"]) == (200, "completed", admin["version"] + 1)
+    read = nurse.get(f"{API}/administrations/{admin['id']}").json()
+    assert read["state"] == "completed"
+
+
+def test_interrupt_needs_volume_and_reason_and_a_partial_end_a_reason(folfox: Folfox) -> None:
+    nurse = _client(folfox.nurse)
+    for code in ("ondansetron", "dexamethasone"):
+        _, started = _verify(nurse, folfox, code)
+        _post(nurse, f"/administrations/{started['administration']['id']}/end", {})
+    status, started = _verify(nurse, folfox, "oxaliplatin")
+    assert status == 201
+    oxali = started["administration"]
+    assert oxali["volume_ml"] == "250"
+    # more than the bag cannot have been given: refused, still running
+    status, problem = _post(
+        nurse,
+        f"/administrations/{oxali['id']}/interrupt",
+        {"volume_given_ml": "300", "reason": "Reazione"},
+    )
+    assert (status, problem["code"]) == (422, "volume_above_bag")
+    assert Administration.objects.get(pk=oxali["id"]).state == "started"
+    status, stopped = _post(
+        nurse,
+        f"/administrations/{oxali['id']}/interrupt",
+        {"volume_given_ml": "40", "reason": "Reazione infusionale G2"},
+    )
+    assert (status, stopped["state"], stopped["volume_given_ml"]) == (200, "interrupted", "40")
+    # restarted with a new verification, then ended with 200 of 250 mL: partial needs a reason
+    _, again = _verify(nurse, folfox, "oxaliplatin")
+    restarted = again["administration"]["id"]
+    status, problem = _post(nurse, f"/administrations/{restarted}/end", {"volume_given_ml": "200"})
+    assert (status, problem["code"]) == (422, "partial_reason_required")
+    status, partial = _post(
+        nurse,
+        f"/administrations/{restarted}/end",
+        {"volume_given_ml": "200", "reason": "Sospesa dal medico"},
+    )
+    assert (status, partial["state"]) == (200, "partial")
