@@ -1,7 +1,7 @@
 """The bedside JSON API over the services, on FOLFOX-4 day 1 (see conftest.py): verify
 (and start), end, interrupt; a bad input is refused and changes nothing.
 
-Bags (stand-in preparations): oxaliplatin and folinic acid 250 mL, fluorouracil 50 mL.
+Oxaliplatin's bag from the UFA: 170 mg / 5 mg/mL = 34 mL in glucose 5 % 250 mL = 284 mL.
 """
 
 from __future__ import annotations
@@ -87,12 +87,12 @@ def test_interrupt_needs_volume_and_reason_and_a_partial_end_a_reason(folfox: Fo
     status, started = _verify(nurse, folfox, "oxaliplatin")
     assert status == 201
     oxali = started["administration"]
-    assert oxali["volume_ml"] == "250"
+    assert oxali["volume_ml"] == "284.00"
     # more than the bag cannot have been given: refused, still running
     status, problem = _post(
         nurse,
         f"/administrations/{oxali['id']}/interrupt",
-        {"volume_given_ml": "300", "reason": "Reazione"},
+        {"volume_given_ml": "285", "reason": "Reazione"},
     )
     assert (status, problem["code"]) == (422, "volume_above_bag")
     assert Administration.objects.get(pk=oxali["id"]).state == "started"
@@ -102,7 +102,7 @@ def test_interrupt_needs_volume_and_reason_and_a_partial_end_a_reason(folfox: Fo
         {"volume_given_ml": "40", "reason": "Reazione infusionale G2"},
     )
     assert (status, stopped["state"], stopped["volume_given_ml"]) == (200, "interrupted", "40")
-    # restarted with a new verification, then ended with 200 of 250 mL: partial needs a reason
+    # restarted with a new verification, then ended with 200 of 284 mL: partial needs a reason
     _, again = _verify(nurse, folfox, "oxaliplatin")
     restarted = again["administration"]["id"]
     status, problem = _post(nurse, f"/administrations/{restarted}/end", {"volume_given_ml": "200"})
