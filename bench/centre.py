@@ -511,7 +511,7 @@ def _final_state(rng: random.Random, first: date, last: date, today: date) -> st
             return "suspended"
         return "administered"
     if first <= today:  # started: today's or an ongoing multi-day cycle
-        return (
+        state = (
             rng.choices(
                 (
                     "sent_to_pharmacy",
@@ -527,6 +527,8 @@ def _final_state(rng: random.Random, first: date, last: date, today: date) -> st
             if first == today
             else "delivered"  # an ongoing multi-day cycle: its first day was delivered
         )
+        # a cycle with days still to come cannot be administered yet
+        return "delivered" if state == "administered" and last > today else state
     if (first - today).days <= 2:
         return rng.choices(
             (

@@ -911,6 +911,10 @@ def generate_unit(
             prep_rows.append(_prep_row(prep, archive, [], counts))
             continue
         moment = prep.started_at
+        base, why = archive.complete(product, item, moment)
+        if base is None:  # the archive cannot complete it: pending, nothing drawn
+            prep_rows.append(_prep_row(prep, archive, [], counts, reason=why))
+            continue
         reads.append(
             (
                 moment,
@@ -927,8 +931,13 @@ def generate_unit(
         at = moment
         family = product.data.family
         pool = leftovers[family]
-        pool[:] = [x for x in pool if x.expires_at > moment and x.ml > 0]
-        for left in sorted(pool, key=lambda x: (x.expires_at, x.id)):
+        pool[:] = [x for x in pool if x.expires_at > moment + timedelta(minutes=10) and x.ml > 0]
+        usable = [  # only open content the preparation's own stability allows
+            x
+            for x in pool
+            if archive.complete(product, item, moment, opened_at=x.opened_at)[0] is not None
+        ]
+        for left in sorted(usable, key=lambda x: (x.expires_at, x.id)):
             if remaining <= 0:
                 break
             available = left.ml * left.product.data.concentration_mg_ml
