@@ -288,11 +288,14 @@ def load_staff(conn: psycopg.Connection[Any]) -> Staff:
             raise RuntimeError(f"demo users missing ({', '.join(names)}): run corsia_setup --demo")
         return found
 
+    def bench(prefix: str) -> tuple[int, ...]:
+        return tuple(ids[n] for n in sorted(ids) if n.startswith(prefix))
+
     return Staff(
         physicians=of("medico", "medico2"),
-        pharmacists=of("farmacista", "farmacista2"),
-        technicians=of("tecnico"),
-        nurses=of("infermiere"),
+        pharmacists=of("farmacista", "farmacista2") + bench("bench.farm"),
+        technicians=of("tecnico") + bench("bench.tec"),
+        nurses=of("infermiere") + bench("bench.inf"),
         names={v: k for k, v in ids.items()},
     )
 
@@ -427,10 +430,11 @@ ORDER_COLUMNS = (
     "ideal_weight_kg, dosing_weight_kg, weight_basis, creatinine_clearance_ml_min, "
     "renal_function_ml_min, paediatric_rule, body_provenance, policy, warnings, confirmed_at, "
     "validated_at, taken_in_charge_at, confirmed_by_id, diagnosis_id, patient_id, prescriber_id, "
-    "previous_order_id, regimen_version_id, taken_in_charge_by_id, updated_by_id, validated_by_id"
+    "previous_order_id, regimen_version_id, taken_in_charge_by_id, updated_by_id, validated_by_id, "
+    "ward_id"
 )
 ITEM_COLUMNS = (
-    "order_id, regimen_component_id, ingredient_id, sequence, day_of_cycle, scheduled_date, "
+    "id, order_id, regimen_component_id, ingredient_id, sequence, day_of_cycle, scheduled_date, "
     "role, route, competence, infusion_type, duration_minutes, interval_after_minutes, "
     "preparation, infusion_conditions, dose, dose_unit, amount_unit, calculated_dose, "
     "uncapped_dose, capped, reduction_percent, final_dose, deviation_reason, status, "
@@ -507,7 +511,7 @@ def _final_state(rng: random.Random, first: date, last: date, today: date) -> st
             return "suspended"
         return "administered"
     if first <= today:  # started: today's or an ongoing multi-day cycle
-        return (
+        state = (
             rng.choices(
                 (
                     "sent_to_pharmacy",
@@ -521,10 +525,10 @@ def _final_state(rng: random.Random, first: date, last: date, today: date) -> st
                 (4, 14, 34, 16, 12, 10, 10),
             )[0]
             if first == today
-            else rng.choices(
-                ("taken_in_charge", "in_preparation", "prepared", "delivered"), (60, 20, 10, 10)
-            )[0]
+            else "delivered"  # an ongoing multi-day cycle: its first day was delivered
         )
+        # a cycle with days still to come cannot be administered yet
+        return "delivered" if state == "administered" and last > today else state
     if (first - today).days <= 2:
         return rng.choices(
             (
@@ -545,6 +549,88 @@ def _at(day: date, hour: float, rng: random.Random) -> datetime:
     return datetime.combine(day, dtime(0), tzinfo=UTC) + timedelta(minutes=minutes)
 
 
+@dataclass(frozen=True)
+class DayPlan:
+    """One day of an order at the UFA and in the chair: when its preparations are made,
+    the patient bag leaves the UFA, the patient sits and the last infusion ends."""
+
+    prep_start: datetime
+    prep_end: datetime
+    deliver: datetime
+    chair_start: datetime
+    chair_end: datetime
+
+
+LONG_INFUSION_MINUTES = 360  # longer infusions run on a portable pump, at home
+
+
+def chair_minutes(duration: int | None, interval: int | None) -> int:
+    """Minutes one line keeps the patient in the chair (a bolus takes 5; a portable pump
+    is connected in 15 and goes home)."""
+    given = 5 if not duration else (15 if duration > LONG_INFUSION_MINUTES else duration)
+    return given + (interval or 5)
+
+
+def plan_days(
+    rng: random.Random, components: Sequence[Component], start: date
+) -> dict[date, DayPlan]:
+    plans: dict[date, DayPlan] = {}
+    for day in sorted({start + timedelta(d - 1) for c in components for d in c.days}):
+        lines = [c for c in components if (day - start).days + 1 in c.days]
+        prepared = sum(1 for c in lines if c.competence == "pharmacy")
+        prep_start = _at(day, rng.uniform(7.4, 11.5), rng)
+        prep_end = prep_start + timedelta(minutes=sum(rng.randint(14, 26) for _ in range(prepared)))
+        deliver = prep_end + timedelta(minutes=rng.randint(10, 35))
+        chair_start = deliver + timedelta(minutes=rng.randint(5, 30))
+        minutes = sum(
+            chair_minutes(c.duration_minutes, c.interval_after_minutes)
+            for c in lines
+            if c.route != "po"
+        )
+        plans[day] = DayPlan(
+            prep_start, prep_end, deliver, chair_start, chair_start + timedelta(minutes=minutes + 5)
+        )
+    return plans
+
+
+# Orders whose lines reach the UFA and the chair (taken in charge onwards).
+UNIT_STATES = frozenset(
+    ("taken_in_charge", "in_preparation", "prepared", "delivered", "administered")
+)
+
+
+@dataclass(frozen=True)
+class UnitItem:
+    id: int
+    sequence: int
+    day: date
+    ingredient_id: int
+    competence: str
+    route: str
+    duration_minutes: int | None
+    interval_after_minutes: int | None
+    preparation: str
+    final_dose: Decimal
+    amount_unit: str
+
+
+@dataclass(frozen=True)
+class UnitOrder:
+    """What the UFA, the chair and the stock need of an order taken in charge."""
+
+    id: int
+    patient_id: int
+    ward_id: int | None
+    state: str
+    cycle: int
+    first: date
+    last: date
+    prescriber: int
+    stamps: dict[str, tuple[int, datetime]]
+    days: dict[date, DayPlan]
+    items: tuple[UnitItem, ...]
+
+
 def _events(
     rng: random.Random,
     *,
@@ -554,19 +640,21 @@ def _events(
     now: datetime,
     staff: Staff,
     prescriber: int,
+    days: dict[date, DayPlan],
 ) -> tuple[datetime, list[tuple[str, str, str, int, datetime, str]]]:
-    """When the order was created and the transitions that led it to ``state``."""
+    """When the order was created and the transitions that led it to ``state``: the
+    preparation steps follow the first day's plan, administration ends the last day's."""
     created = _at(first - timedelta(days=rng.choice((1, 2, 3, 6))), 9, rng)
     confirm = created + timedelta(minutes=rng.randint(5, 50))
     times: dict[str, datetime] = {
         "confirm": confirm,
         "send": confirm + timedelta(minutes=rng.randint(1, 15)),
         "validate": _at(first - timedelta(days=1), 14, rng),
-        "take_charge": _at(first, 7.2, rng),
-        "start_preparation": _at(first, 8, rng),
-        "complete_preparation": _at(first, 8.8, rng),
-        "deliver": _at(first, 9.5, rng),
-        "administer": _at(last, 11, rng),
+        "take_charge": min(_at(first, 7, rng), days[first].prep_start - timedelta(minutes=10)),
+        "start_preparation": days[first].prep_start,
+        "complete_preparation": days[first].prep_end,
+        "deliver": days[first].deliver,
+        "administer": days[last].chair_end,
     }
     if state in ("cancelled", "suspended", "returned_to_prescriber"):
         stop = {"cancelled": "sent_to_pharmacy", "suspended": "validated"}.get(
@@ -629,7 +717,7 @@ COPY_SECONDS: dict[str, float] = defaultdict(float)
 
 
 def _copy(
-    cur: psycopg.Cursor[Any], table: str, columns: str, rows: Sequence[tuple[Any, ...]]
+    cur: psycopg.Cursor[Any], table: str, columns: str, rows: Sequence[Sequence[Any]]
 ) -> None:
     if not rows:
         return
@@ -638,6 +726,48 @@ def _copy(
         for row in rows:
             copy.write_row(row)
     COPY_SECONDS[table] += time.perf_counter() - started
+
+
+class AccessChain:
+    """Appends reads to the access log, hash-chained exactly as ``access_log_record``."""
+
+    def __init__(self, cur: psycopg.Cursor[Any], names: dict[int, str]) -> None:
+        self.cur, self.names = cur, names
+        self.next_id = _next_id(cur, "audit_accesslogentry")
+        row = cur.execute(
+            "SELECT hash FROM audit_accesslogentry ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        self.last_hash: str = row[0] if row else GENESIS
+
+    def append(self, reads: Sequence[tuple[datetime, int, int, str, str]]) -> int:
+        chained = []
+        for at, user, patient, what, channel in sorted(reads):
+            payload = {
+                "accessed_at": at.isoformat(),
+                "username": self.names[user],
+                "patient_id": patient,
+                "what": what,
+                "workstation": "",
+                "channel": channel,
+            }
+            digest = link_hash(self.last_hash, payload)
+            chained.append(
+                (
+                    self.next_id,
+                    at,
+                    user,
+                    self.names[user],
+                    patient,
+                    what,
+                    "",
+                    channel,
+                    self.last_hash,
+                    digest,
+                )
+            )
+            self.last_hash, self.next_id = digest, self.next_id + 1
+        _copy(self.cur, "audit_accesslogentry", ACCESS_COLUMNS, chained)
+        return len(chained)
 
 
 # Tables tracked by pghistory: their insert events are written with one INSERT ... SELECT.
@@ -729,11 +859,12 @@ def generate_orders(
         )
         counts["diagnoses"] = len(diagnoses)
         order_id = _next_id(cur, "prescribing_therapyorder")
-        access_id = _next_id(cur, "audit_accesslogentry")
-        row = cur.execute(
-            "SELECT hash FROM audit_accesslogentry ORDER BY id DESC LIMIT 1"
-        ).fetchone()
-        last_hash = row[0] if row else GENESIS
+        item_id = _next_id(cur, "prescribing_orderitem")
+        chain = AccessChain(cur, staff.names)
+        wards = dict(cur.execute("SELECT code, id FROM patients_ward").fetchall())
+        ward_of = {False: wards.get("DHONC"), True: wards.get("OEP", wards.get("DHONC"))}
+        unit_orders: list[UnitOrder] = []
+        unit_items: list[UnitItem] = []
         # every cycle of every course, in order of start date
         cycles = sorted(
             (
@@ -748,43 +879,15 @@ def generate_orders(
         assessments: dict[tuple[int, Decimal, int], BodyAssessment] = {}
 
         def flush() -> None:
-            nonlocal last_hash, access_id
             _copy(cur, "prescribing_measurement", MEASUREMENT_COLUMNS, tables.measurements)
             _copy(cur, "prescribing_therapyorder", ORDER_COLUMNS, tables.orders)
             _copy(cur, "prescribing_orderitem", ITEM_COLUMNS, tables.items)
             _copy(cur, "prescribing_ordertransition", TRANSITION_COLUMNS, tables.transitions)
-            chained = []
-            for at, user, patient, what, channel in sorted(tables.reads):
-                payload = {
-                    "accessed_at": at.isoformat(),
-                    "username": staff.names[user],
-                    "patient_id": patient,
-                    "what": what,
-                    "workstation": "",
-                    "channel": channel,
-                }
-                digest = link_hash(last_hash, payload)
-                chained.append(
-                    (
-                        access_id,
-                        at,
-                        user,
-                        staff.names[user],
-                        patient,
-                        what,
-                        "",
-                        channel,
-                        last_hash,
-                        digest,
-                    )
-                )
-                last_hash, access_id = digest, access_id + 1
-            _copy(cur, "audit_accesslogentry", ACCESS_COLUMNS, chained)
+            counts["access_log"] += chain.append(tables.reads)
             counts["measurements"] += len(tables.measurements)
             counts["orders"] += len(tables.orders)
             counts["order_items"] += len(tables.items)
             counts["transitions"] += len(tables.transitions)
-            counts["access_log"] += len(chained)
             tables.clear()
 
         for start, n, cycle in cycles:
@@ -837,6 +940,7 @@ def generate_orders(
                 counts["orders_refused_by_engine"] += 1
                 stop_course.add(n)
                 continue
+            days_plan = plan_days(rng, components, start)
             events_at = _events(
                 rng,
                 state=state,
@@ -845,6 +949,7 @@ def generate_orders(
                 now=now,
                 staff=staff,
                 prescriber=staff.pick(rng, "physician"),
+                days=days_plan,
             )
             created, path = events_at
             prescriber = (
@@ -901,8 +1006,25 @@ def generate_orders(
                 if dose.block_code:
                     counts["lines_over_a_hard_limit"] += 1
                 for d in c.days:
+                    if state in UNIT_STATES:
+                        unit_items.append(
+                            UnitItem(
+                                id=item_id,
+                                sequence=c.sequence,
+                                day=start + timedelta(d - 1),
+                                ingredient_id=c.ingredient_id,
+                                competence=c.competence,
+                                route=c.route,
+                                duration_minutes=c.duration_minutes,
+                                interval_after_minutes=c.interval_after_minutes,
+                                preparation=c.preparation,
+                                final_dose=final,
+                                amount_unit=dose.amount_unit,
+                            )
+                        )
                     tables.items.append(
                         (
+                            item_id,
                             order_id,
                             c.id,
                             c.ingredient_id,
@@ -939,6 +1061,7 @@ def generate_orders(
                             validated[1] if validated else None,
                         )
                     )
+                    item_id += 1
                     if c.competence == "pharmacy" and first_day <= start + timedelta(d - 1) < today:
                         counts["preparations_in_history"] += 1
                 if state not in ("cancelled", "suspended", "draft", "returned_to_prescriber"):
@@ -998,8 +1121,26 @@ def generate_orders(
                     took[0] if took else None,
                     path[-1][3] if path else prescriber,
                     validated[0] if validated else None,
+                    ward_of[age < ADULT_AGE],
                 )
             )
+            if state in UNIT_STATES:
+                unit_orders.append(
+                    UnitOrder(
+                        id=order_id,
+                        patient_id=patient.id,
+                        ward_id=ward_of[age < ADULT_AGE],
+                        state=state,
+                        cycle=cycle,
+                        first=first,
+                        last=last,
+                        prescriber=prescriber,
+                        stamps=stamp,
+                        days=days_plan,
+                        items=tuple(unit_items),
+                    )
+                )
+            unit_items = []
             for event, source, target, actor, at, reason in path:
                 tables.transitions.append((order_id, source, target, event, actor, "", at, reason))
             what = f"prescrizione {order_id}"
@@ -1015,9 +1156,21 @@ def generate_orders(
             if len(tables.orders) >= 2000:
                 flush()
         flush()
+        # the UFA, the stock, the chairs and the toxicities those orders imply
+        from bench.unit import UNIT_SEQUENCES, UNIT_TRACKED, generate_unit
+
+        unit_first_ids = {table: _next_id(cur, table) for table in UNIT_TRACKED}
+        for table in UNIT_TRACKED:
+            cur.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+        unit_counts, reads = generate_unit(
+            cur, orders=unit_orders, staff=staff, rng=rng, today=today, now=now
+        )
+        counts.update(unit_counts)
+        counts["access_log"] += chain.append(reads)
+        first_ids.update(unit_first_ids)
         history_started = time.perf_counter()
         cur.execute("SET CONSTRAINTS ALL IMMEDIATE")  # check the foreign keys now
-        for table in TRACKED:
+        for table in (*TRACKED, *UNIT_TRACKED):
             _history_in_bulk(cur, table, first_id=first_ids[table])
             cur.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
         COPY_SECONDS["history_events_in_bulk"] += time.perf_counter() - history_started
@@ -1028,6 +1181,7 @@ def generate_orders(
             "prescribing_ordertransition",
             "prescribing_measurement",
             "audit_accesslogentry",
+            *UNIT_SEQUENCES,
         ):
             _set_sequence(cur, table)
     with conn.cursor() as cur:
@@ -1038,6 +1192,7 @@ def generate_orders(
             "prescribing_orderitem",
             "prescribing_ordertransition",
             "audit_accesslogentry",
+            *UNIT_SEQUENCES,
         ):
             cur.execute(f"ANALYZE {table}")
     counts["courses"] = len(courses)

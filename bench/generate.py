@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 import psycopg
 
 from bench.centre import Scale, generate_orders
+from bench.unit import prepare_unit
 
 SCALES = {"tiny": 400, "S": 2_000, "M": 6_000, "L": 14_000}
 # The scales: patients, preparations per working day, days of history.
@@ -141,6 +142,8 @@ def generate_centre(database_url: str, *, scale: str, seed: int, today: date) ->
     if today == _local_today():
         now = min(now, datetime.now(UTC))
     added = grow_patients(database_url, total=centre.patients)
+    with psycopg.connect(database_url) as conn:
+        prepare_unit(conn, scale=scale)
     with psycopg.connect(database_url) as conn:
         if synthetic_orders(conn):
             raise RuntimeError("the database already holds synthetic orders: recreate it first")

@@ -12,6 +12,8 @@ from urllib.parse import quote
 import pytest
 from django.db import connection
 
+from bench.consistency import centre_consistency
+from corsia.audit.selectors import chain_reports
 from corsia.demo import setup
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -99,3 +101,20 @@ def test_bench_runs_at_tiny_scale_and_reports_the_figures(settings) -> None:  # 
     for name in ("patient_search", "pharmacy_plan"):
         assert growth["S"][name]["errors"] == growth["L"][name]["errors"] == 0
         assert growth["L"][name]["requests"] > 0
+    # and the centre it generated is a consistent hospital
+    consistency = centre_consistency(env["DATABASE_URL"])
+    assert consistency["violations"] == dict.fromkeys(consistency["violations"], 0)
+    figures = consistency["figures"]
+    assert figures["preparations"] > 0
+    assert figures["administrations"] > 0
+    assert figures["toxicities"] > 0
+    assert figures["stock_movements"] > 0
+    assert 0.6 <= figures["administered_share"] <= 0.95
+    assert figures["preparations_pending_share"] <= 0.1  # lines the archive cannot compound
+    assert figures["weighings_failed_share"] <= 0.05
+    assert figures["administrations_not_completed_share"] <= 0.1
+    assert figures["toxicity_grade_3_4_share"] <= 0.25
+    # the access log (generated reads, then the load's) still verifies end to end
+    access = next(r for r in chain_reports() if r.table == "audit_accesslogentry")
+    assert access.entries >= figures["access_log"] > 0
+    assert access.broken is None
