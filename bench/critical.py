@@ -109,6 +109,37 @@ def _day_hospital_encounter(conn: psycopg.Connection[Any], patient_id: int) -> N
     )
 
 
+def _top_up(
+    conn: psycopg.Connection[Any], product_id: int, pack_id: int, location: int, expiry: date
+) -> None:
+    """Bring the bench lot to ``LOT_UNITS`` with a load movement for what it adds, so the
+    lot always equals the sum of its movements (as ``stock_load`` keeps it)."""
+    held = _one(
+        conn,
+        "SELECT quantity FROM inventory_stocklot WHERE product_id = %s AND lot = %s "
+        "AND location_id = %s",
+        (product_id, BENCH_LOT, location),
+    )
+    missing = LOT_UNITS - int(held or 0)
+    if missing <= 0:
+        return
+    conn.execute(
+        "INSERT INTO inventory_stocklot (created_at, updated_at, lot, expiry, quantity, "
+        "unit_cost, pack_id, product_id, location_id) "
+        "VALUES (now(), now(), %s, %s, %s, 1, %s, %s, %s) "
+        "ON CONFLICT (product_id, lot, location_id) DO UPDATE SET quantity = %s",
+        (BENCH_LOT, expiry, LOT_UNITS, pack_id, product_id, location, LOT_UNITS),
+    )
+    conn.execute(
+        "INSERT INTO inventory_stockmovement (kind, lot, expiry, quantity, unit_cost, "
+        "reference, supplier, document_date, reason, workstation, at, actor_id, pack_id, "
+        "product_id, to_location_id) "
+        "SELECT 'load', %s, %s, %s, 1, 'bench:critical-path', 'Bench', current_date, '', "
+        "'bench', now(), (SELECT id FROM accounts_user ORDER BY id LIMIT 1), %s, %s, %s",
+        (BENCH_LOT, expiry, missing, pack_id, product_id, location),
+    )
+
+
 def _stock(conn: psycopg.Connection[Any], data: CriticalData, today: date) -> None:
     """A bench lot in the UFA for every scannable product of the regimen's drugs."""
     location = _one(
@@ -134,13 +165,6 @@ def _stock(conn: psycopg.Connection[Any], data: CriticalData, today: date) -> No
             "density_g_ml": str(density if density is not None else Decimal(1)),
         }
         if location is not None:
-            conn.execute(
-                "INSERT INTO inventory_stocklot (created_at, updated_at, lot, expiry, quantity, "
-                "unit_cost, pack_id, product_id, location_id) "
-                "VALUES (now(), now(), %s, %s, %s, 1, %s, %s, %s) "
-                "ON CONFLICT (product_id, lot, location_id) DO UPDATE SET quantity = %s, "
-                "expiry = EXCLUDED.expiry",
-                (BENCH_LOT, expiry, LOT_UNITS, pack_id, product_id, location, LOT_UNITS),
-            )
+            _top_up(conn, product_id, pack_id, location, expiry)
     if not data.packs:
         data.problems.append("no scannable pack for the regimen's drugs (demo packs missing)")
