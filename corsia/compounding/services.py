@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Protocol
 
@@ -534,6 +534,9 @@ class PlanSummary:
     methods: tuple[str, ...]
     cost_eur: Decimal
     skipped: tuple[str, ...]
+    mg_carried_over: Decimal = Decimal(0)
+    waste_cost_eur: Decimal = Decimal(0)
+    unpriced_families: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -547,6 +550,9 @@ class PlanSummary:
             "methods": list(self.methods),
             "cost_eur": str(self.cost_eur),
             "skipped": list(self.skipped),
+            "mg_carried_over": str(self.mg_carried_over),
+            "waste_cost_eur": str(self.waste_cost_eur),
+            "unpriced_families": list(self.unpriced_families),
         }
 
 
@@ -620,11 +626,17 @@ def vials_plan(
                 )
             )
         if doses:
+            # No session calendar yet: content still within stability at the start of the
+            # next day may serve a later session (carried over, not waste).
+            next_day = datetime.combine(
+                day + timedelta(days=1), time(0), tzinfo=timezone.get_current_timezone()
+            )
             plan = plan_vials(
                 doses=doses,
                 sizes=list(sizes.values()),
                 leftovers=sources,
                 stability_hours=stability,
+                next_session_at=next_day,
                 time_limit_s=time_limit_s,
             )
             strength_of = {v.id: (v.product_code, v.strength_mg) for v in plan.opened}
@@ -656,6 +668,9 @@ def vials_plan(
                 methods=tuple(sorted({f.method.value for f in plan.families})),
                 cost_eur=plan.cost_eur,
                 skipped=tuple(skipped),
+                mg_carried_over=plan.mg_carried_over,
+                waste_cost_eur=plan.waste_cost_eur,
+                unpriced_families=plan.unpriced_families,
             )
         else:
             summary = PlanSummary(

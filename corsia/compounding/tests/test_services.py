@@ -146,19 +146,26 @@ def test_vial_plan_of_the_day_matches_the_hand_count(folfox: Folfox, pharmacist:
     # given day 1 taken in charge: oxaliplatin 170, folinate 400, 5-FU 800 and 1200 mg
     _taken(folfox, pharmacist)
     # when the pharmacist plans the vials (no opened stability in the archive: one vial
-    # serves one dose; fewest vials first, then least mg left)
+    # serves one dose; no prices: waste in mg, handling 0.2 x the family's smallest vial)
     plan = services.vials_plan(actor=pharmacist, workstation=None, day=timezone.localdate())
-    # then: oxaliplatin one 200 mg vial (30 mg left); folinate 350 + 50 mg (0 left);
-    # 5-FU 800 -> one 1000 mg vial (200 left), 1200 -> one 5000 mg vial (3800 left)
+    # then, per dose, mg left + handling:
+    # oxaliplatin 170 (h = 10): 200 -> 30 + 10 = 40; 100+100 -> 30 + 20 = 50: one 200 mg vial.
+    # folinate 400 (h = 10): 350 + 50 -> 0 + 20 = 20; 4 x 100 -> 0 + 40.
+    # 5-FU (500/1000/5000, h = 100): 800 -> 1000: 200 + 100 = 300 (500+500: 200 + 200);
+    # 1200 -> 1000 + 500: 300 + 200 = 500, not one 5000: 3800 + 100 = 3900 (the old
+    # fewest-vials objective chose the 5000 mg vial and wasted 3,800 mg).
     assert plan.preparations == 4
-    assert plan.vials == 5
-    assert plan.lower_bound == 5
-    assert plan.mg_wasted == Decimal("4030")
+    assert plan.vials == 6
+    assert plan.lower_bound == 5  # 1 + ceil(400/350) + 1 + 1
+    assert plan.mg_wasted == Decimal("530")  # 30 + 0 + 200 + 300
+    assert plan.mg_carried_over == Decimal(0)  # single use: nothing kept
+    assert len(plan.unpriced_families) == 3  # the archive ships no prices
+    assert plan.waste_cost_eur == Decimal(0)  # no family with prices
     assert plan.vials_by_product == {
         "calcium_folinate_350mg_35ml_lederfolin": 1,
         "calcium_folinate_50mg_5ml_lederfolin": 1,
-        "fluorouracil_1000mg_20ml_fluorouracile": 1,
-        "fluorouracil_5000mg_100ml_fluorouracile": 1,
+        "fluorouracil_1000mg_20ml_fluorouracile": 2,
+        "fluorouracil_500mg_10ml_fluorouracile": 1,
         OXALI_200: 1,
     }
 

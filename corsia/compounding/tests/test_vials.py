@@ -6,7 +6,7 @@ import random
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 
 import pytest
 from hypothesis import given, settings
@@ -18,6 +18,7 @@ from corsia.compounding.domain.vials import (
     OpenSource,
     VialPlan,
     VialPlanInvalid,
+    VialPolicy,
     VialSize,
     assign_dose,
     best_vial_combination,
@@ -83,18 +84,45 @@ def assert_plan_valid(
         else:
             assert max(times) - min(times) < timedelta(hours=float(hours))
     assert plan.vials >= plan.lower_bound
+    for family in plan.families:
+        # every mg left open is either wasted or carried over: the new vials' remainder and
+        # what is left of the leftovers some dose of the family could have used
+        reachable = [
+            lo
+            for lo in leftovers
+            if lo.family == family.family
+            and any(d.family == lo.family and d.needed_at < lo.expiry for d in doses)
+        ]
+        left = sum((v.remaining_mg for v in family.opened), Decimal(0)) + sum(
+            (lo.mg_available.quantize(Decimal("0.1"), ROUND_FLOOR) - given_by[lo.id])
+            for lo in reachable
+        )
+        assert family.mg_wasted + family.mg_carried_over == left
+        assert family.vials >= family.lower_bound
+        assert Decimal(0) <= family.objective_bound <= family.objective
+        assert family.waste_cost >= 0
+        assert family.mg_wasted >= 0
+        assert family.mg_carried_over >= 0
 
 
 def test_oxaliplatin_170_and_130_with_50_and_100_vials_needs_three() -> None:
     # 170 + 130 = 300 mg; the largest vial is 100 mg so at least ceil(300/100) = 3 vials,
     # and three 100 mg vials hold exactly 300 mg: dose a = 100 + 70, dose b = 30 + 100.
+    # Spend + handling: 3 x (35 + 3) = 114 EUR; any other cover of 300 mg uses the dearer
+    # 50 mg vials (e.g. 100+100+50+50 = 140 + 12). Best price 0.35 EUR/mg (the 100 mg vial),
+    # waste cost = 105 - 0.35 x 300 + 0.35 x 0 mg wasted = 0; objective = 0 + 3 x 3 = 9 EUR.
     plan = plan_vials(doses=oxaliplatin_170_and_130(), sizes=[OX50, OX100], stability_hours=DAY)
     assert plan.vials == 3
     assert plan.vials_by_product == {"ox100": 3}
     assert plan.mg_wasted == Decimal(0)
     assert plan.cost_eur == Decimal("105.00")
+    assert plan.waste_cost_eur == Decimal(0)
+    family = plan.families[0]
+    assert family.priced
+    assert family.objective == Decimal("9.00")
+    assert family.objective_gap == 0
     assert plan.lower_bound == 3
-    assert plan.families[0].method is Method.CP_SAT_OPTIMAL
+    assert family.method is Method.CP_SAT_OPTIMAL
 
 
 def test_without_sharing_each_dose_has_its_own_vials() -> None:
@@ -106,6 +134,11 @@ def test_without_sharing_each_dose_has_its_own_vials() -> None:
     assert plan.vials_by_product == {"ox100": 3, "ox50": 1}
     assert plan.mg_wasted == Decimal(50)
     assert plan.lower_bound == 4  # per dose: ceil(170/100) + ceil(130/100)
+    # 170: 100+100 = 70 + 6 EUR beats 100+50+50 = 75 + 9; 130: 100+50 = 55 + 6 beats
+    # 100+100 = 70 + 6. Spend 3 x 35 + 20 = 125; at 0.35 EUR/mg the 350 mg opened are worth
+    # 122.50, so the 50 mg vial's surcharge is 2.50; waste 50 mg x 0.35 = 17.50 -> 20.00.
+    assert plan.waste_cost_eur == Decimal("20.00")
+    assert plan.families[0].objective == Decimal("32.00")  # + 4 vials x 3 EUR
     assert_plan_valid(plan, doses, [], {"ox": None})
 
 
@@ -117,6 +150,9 @@ def test_with_200_mg_vials_two_are_enough() -> None:
     assert plan.vials == 2
     assert plan.vials_by_product == {"ox100": 1, "ox200": 1}
     assert plan.mg_wasted == Decimal(0)
+    # 200 + 100: 65 + 35 + 2 x 3 = 106 EUR, the least (3 x 100: 114; 2 x 200: 136). Best
+    # price 65/200 = 0.325 EUR/mg: the 100 mg vial's surcharge 35 - 32.50 = 2.50 is the waste.
+    assert plan.waste_cost_eur == Decimal("2.50")
 
 
 def test_leftover_in_stability_is_used() -> None:
@@ -129,6 +165,10 @@ def test_leftover_in_stability_is_used() -> None:
     assert plan.vials_by_product == {"ox100": 2, "ox50": 1}
     assert plan.mg_wasted == Decimal(10)
     assert plan.families[0].leftover_mg_used == Decimal(60)
+    # 100+100+50: 90 + 9 EUR (3 x 100: 114). Surcharge 90 - 0.35 x 250 = 2.50, waste
+    # 10 mg x 0.35 = 3.50 -> 6.00 EUR; objective 6.00 + 9.00.
+    assert plan.waste_cost_eur == Decimal("6.00")
+    assert plan.families[0].objective == Decimal("15.00")
     assert_plan_valid(plan, doses, [leftover], DAY)
 
 
@@ -166,7 +206,8 @@ def test_leftover_of_another_family_is_never_used() -> None:
 
 
 def test_short_stability_prevents_sharing_across_the_window() -> None:
-    # docetaxel-like 6 h: doses of 50 mg at 08:00 and 15:00 (7 h apart) with 80 mg vials
+    # docetaxel-like 6 h: doses of 50 mg at 08:00 and 15:00 (7 h apart) with 80 mg vials.
+    # No prices: mg proxy, handling = 0.2 x the smallest vial (80 mg) = 16 mg per vial.
     sizes = [VialSize("d80", "doc", Decimal(80))]
     doses = [DoseNeed("a", "doc", Decimal(50), at(-1)), DoseNeed("b", "doc", Decimal(50), at(6))]
     short = plan_vials(doses=doses, sizes=sizes, stability_hours={"doc": Decimal(6)})
@@ -177,12 +218,17 @@ def test_short_stability_prevents_sharing_across_the_window() -> None:
     sizes_160 = [*sizes, VialSize("d160", "doc", Decimal(160))]
     shared = plan_vials(doses=doses, sizes=sizes_160, stability_hours={"doc": Decimal(8)})
     assert shared.vials == 1  # one 160 mg vial opened at 08:00 still stable at 15:00
+    # one 160: 60 mg wasted + 16 = 76 mg-equivalents; two 80: 60 + 32 = 92.
+    assert not shared.families[0].priced
+    assert shared.families[0].waste_cost == Decimal(60)
+    assert shared.families[0].objective == Decimal(76)
     assert_plan_valid(shared, doses, [], {"doc": Decimal(8)})
 
 
 def test_greedy_is_worse_than_the_optimum_on_three_small_doses() -> None:
-    # doses 30, 30, 30 with 50/100 vials. Greedy, dose by dose: 30 -> one 50 (20 left);
-    # 30 -> 20 from it + a new 50; 30 -> from the 40 left: 2 vials. Optimum: one 100 mg vial.
+    # doses 30, 30, 30 with 50/100 vials. Greedy, dose by dose: 30 -> one 50 (20 + 3 EUR
+    # beats 35 + 3; 20 mg left); 30 -> 20 from it + a new 50; 30 -> from the 40 left: 2 vials,
+    # 40 EUR. Optimum: one 100 mg vial, 35 + 3 EUR (two 50: 40 + 6).
     doses = [DoseNeed(str(i), "ox", Decimal(30), at(i)) for i in range(3)]
     greedy = plan_vials(doses=doses, sizes=[OX50, OX100], stability_hours=DAY, use_cp_sat=False)
     optimal = plan_vials(doses=doses, sizes=[OX50, OX100], stability_hours=DAY)
@@ -191,12 +237,20 @@ def test_greedy_is_worse_than_the_optimum_on_three_small_doses() -> None:
     assert optimal.vials == 1
     assert optimal.mg_wasted == Decimal(10)
     assert optimal.lower_bound == 1
+    # waste cost: optimum 35 - 0.35 x 100 + 0.35 x 10 = 3.50; greedy 40 - 35 + 3.50 = 8.50
+    assert optimal.waste_cost_eur == Decimal("3.50")
+    assert greedy.waste_cost_eur == Decimal("8.50")
+    assert optimal.families[0].objective == Decimal("6.50")
+    assert greedy.families[0].objective == Decimal("14.50")
 
 
 @pytest.mark.parametrize(
     ("need", "sizes", "expected"),
     [
-        (Decimal(130), [OX50, OX100, OX200], [200]),  # one vial beats 100+50
+        # 100+50: 55 + 2 x 3 = 61 EUR beats one 200: 65 + 3 = 68 (70 mg thrown away) and
+        # 3 x 50: 60 + 9 = 69. (The old objective, fewest vials first, chose the 200.)
+        (Decimal(130), [OX50, OX100, OX200], [100, 50]),
+        (Decimal(190), [OX50, OX100, OX200], [200]),  # 68 EUR vs 100+100: 76, 100+50+50: 84
         (Decimal(130), [OX50, OX100], [100, 50]),
         (Decimal(250), [OX50, OX100], [100, 100, 50]),
         (Decimal(100), [OX50, OX100], [100]),
@@ -208,6 +262,152 @@ def test_best_combination_for_one_dose(
 ) -> None:
     combo = best_vial_combination(need, sizes)
     assert sorted((int(s.strength_mg) for s in combo), reverse=True) == expected
+
+
+# 5-FU, linear prices: 0.004 EUR/mg for every vial.
+FU250 = VialSize("fu250", "fu", Decimal(250), Decimal("1.00"))
+FU1000 = VialSize("fu1000", "fu", Decimal(1000), Decimal("4.00"))
+FU5000 = VialSize("fu5000", "fu", Decimal(5000), Decimal("20.00"))
+FU = [FU250, FU1000, FU5000]
+
+
+def test_a_1200_mg_fluorouracil_dose_gets_1000_plus_250_not_a_5000_vial() -> None:
+    # waste cost + handling (3 EUR a vial), by hand:
+    #   5000          -> 3800 mg left x 0.004 = 15.20 + 1 x 3 = 18.20
+    #   1000 + 250    ->   50 mg left x 0.004 =  0.20 + 2 x 3 =  6.20   <- least
+    #   2 x 1000      ->  800 mg left         =  3.20 + 2 x 3 =  9.20
+    #   5 x 250       ->   50 mg left         =  0.20 + 5 x 3 = 15.20
+    # (fewest vials first, the old objective, opened the 5000 mg vial.)
+    combo = best_vial_combination(Decimal(1200), FU)
+    assert [s.product_code for s in combo] == ["fu1000", "fu250"]
+    dose = DoseNeed("fu", "fu", Decimal(1200), at(0))
+    plan = plan_vials(doses=[dose], sizes=FU, stability_hours={"fu": Decimal(24)})
+    assert plan.vials_by_product == {"fu1000": 1, "fu250": 1}
+    assert plan.mg_wasted == Decimal(50)
+    assert plan.waste_cost_eur == Decimal("0.20")
+    family = plan.families[0]
+    assert family.handling_cost == Decimal("6.00")
+    assert family.objective == Decimal("6.20")
+    assert family.objective_gap == 0
+    assert plan.lower_bound == 1  # ceil(1200 / 5000): the vial bound stays reported
+    assert_plan_valid(plan, [dose], [], {"fu": Decimal(24)})
+
+
+def test_handling_penalty_trades_a_little_waste_for_fewer_vials() -> None:
+    # 4,700 mg. Default 3 EUR a vial: one 5000 -> 300 mg x 0.004 = 1.20 + 3 = 4.20, while the
+    # least waste, 4 x 1000 + 3 x 250 = 4,750 (50 mg, 0.20 EUR), costs 0.20 + 7 x 3 = 21.20.
+    assert [s.strength_mg for s in best_vial_combination(Decimal(4700), FU)] == [Decimal(5000)]
+    # With no handling cost the least waste wins; among the 4,750 mg covers the fewest vials
+    # is 4 x 1000 + 3 x 250 = 7 (19 x 250 is 19 vials).
+    free = VialPolicy(handling_eur=Decimal(0))
+    combo = best_vial_combination(Decimal(4700), FU, free)
+    assert [int(s.strength_mg) for s in combo] == [1000, 1000, 1000, 1000, 250, 250, 250]
+
+
+def test_content_still_stable_at_the_next_session_is_carried_over_not_wasted() -> None:
+    # 1,200 mg at 09:00, opened stability 24 h: the 1000 + 250 vials expire at 09:00 the
+    # next day; the 50 mg left is worth 50 x 0.004 = 0.20 EUR.
+    dose = DoseNeed("fu", "fu", Decimal(1200), at(0))
+    stability = {"fu": Decimal(24)}
+    # next session at 08:00 the next day: the 50 mg is still usable -> carried over,
+    # waste 0; objective = 0 + (1 - 0.5 credit) x 0.20 + 2 x 3 = 6.10
+    kept = plan_vials(doses=[dose], sizes=FU, stability_hours=stability, next_session_at=at(23))
+    assert kept.vials_by_product == {"fu1000": 1, "fu250": 1}
+    assert (kept.mg_wasted, kept.mg_carried_over) == (Decimal(0), Decimal(50))
+    assert kept.waste_cost_eur == Decimal(0)
+    assert kept.families[0].objective == Decimal("6.10")
+    # next session at 10:00 the next day: expired by then -> waste
+    late = plan_vials(doses=[dose], sizes=FU, stability_hours=stability, next_session_at=at(25))
+    assert (late.mg_wasted, late.mg_carried_over) == (Decimal(50), Decimal(0))
+    assert late.waste_cost_eur == Decimal("0.20")
+    # a unit that does not keep leftovers wastes it whatever the next session
+    discard = plan_vials(
+        doses=[dose],
+        sizes=FU,
+        stability_hours=stability,
+        next_session_at=at(23),
+        policy=VialPolicy(keep_leftovers=False),
+    )
+    assert (discard.mg_wasted, discard.mg_carried_over) == (Decimal(50), Decimal(0))
+
+
+def test_full_credit_for_carried_content_would_open_the_big_vial() -> None:
+    # Why the default credit is 0.5, not 1: counting carried-over content as certainly
+    # used, one 5000 (3800 mg carried, objective 0 + 1 x 3 = 3.00) beats 1000 + 250 (6.00),
+    # betting 15.20 EUR on a later session. At 0.5: 0.5 x 15.20 + 3 = 10.60 > 6.10.
+    dose = DoseNeed("fu", "fu", Decimal(1200), at(0))
+    stability = {"fu": Decimal(24)}
+    gamble = plan_vials(
+        doses=[dose],
+        sizes=FU,
+        stability_hours=stability,
+        next_session_at=at(23),
+        policy=VialPolicy(carry_over_credit=Decimal(1)),
+    )
+    assert gamble.vials_by_product == {"fu5000": 1}
+    assert gamble.mg_carried_over == Decimal(3800)
+    assert gamble.families[0].objective == Decimal("3.00")
+    default = plan_vials(doses=[dose], sizes=FU, stability_hours=stability, next_session_at=at(23))
+    assert default.vials_by_product == {"fu1000": 1, "fu250": 1}
+
+
+def test_the_leftover_that_expires_first_is_drawn_and_the_other_carried_over() -> None:
+    # Two 60 mg leftovers: A expires at 11:00 (before the next session at 08:00 tomorrow),
+    # B tomorrow at 12:00. One 60 mg dose at 10:00: drawing A wastes nothing and carries
+    # B's 60 mg over: objective = (1 - 0.5) x 0.325 EUR/mg x 60 = 9.75 (no vial opened).
+    # Drawing B instead would waste A: 60 x 0.325 = 19.50.
+    a = OpenSource("A", "ox", "ox100", Decimal(60), at(2))
+    b = OpenSource("B", "ox", "ox100", Decimal(60), at(27))
+    dose = DoseNeed("d", "ox", Decimal(60), at(1))
+    for use_cp_sat in (True, False):
+        plan = plan_vials(
+            doses=[dose],
+            sizes=[OX50, OX100, OX200],
+            leftovers=[b, a],
+            stability_hours=DAY,
+            next_session_at=at(23),
+            use_cp_sat=use_cp_sat,
+        )
+        assert [(d.source_id, d.mg) for d in plan.draws] == [("A", Decimal(60))]
+        assert plan.vials == 0
+        assert (plan.mg_wasted, plan.mg_carried_over) == (Decimal(0), Decimal(60))
+        assert plan.families[0].objective == Decimal("9.75")
+        assert_plan_valid(plan, [dose], [a, b], DAY)
+
+
+def test_an_offered_leftover_left_to_expire_counts_as_waste() -> None:
+    # A 60 mg leftover open until 12:00 and one 100 mg dose at 10:00 (best price 0.325/mg):
+    #   60 from it + a new 50 (40 drawn, 10 left): surcharge 20 - 0.325 x 50 = 3.75, waste
+    #     10 mg x 0.325 = 3.25 -> 7.00 + 3 handling = 10.00          <- least
+    #   a new 100 and the leftover left to expire: surcharge 2.50 + 60 mg x 0.325 = 19.50
+    #     -> 22.00 + 3 = 25.00 (counting only the new vials it would look waste-free)
+    leftover = OpenSource("L1", "ox", "ox100", Decimal(60), at(3))
+    dose = DoseNeed("d", "ox", Decimal(100), at(1))
+    plan = plan_vials(
+        doses=[dose], sizes=[OX50, OX100, OX200], leftovers=[leftover], stability_hours=DAY
+    )
+    assert plan.families[0].leftover_mg_used == Decimal(60)
+    assert plan.vials_by_product == {"ox50": 1}
+    assert plan.mg_wasted == Decimal(10)
+    assert plan.waste_cost_eur == Decimal("7.00")
+    assert plan.families[0].objective == Decimal("10.00")
+    assert_plan_valid(plan, [dose], [leftover], DAY)
+
+
+def test_policy_and_next_session_are_checked() -> None:
+    with pytest.raises(VialPlanInvalid) as error:
+        VialPolicy(carry_over_credit=Decimal("1.5"))
+    assert error.value.field == "carry_over_credit"
+    with pytest.raises(VialPlanInvalid):
+        VialPolicy(handling_eur=Decimal(-1))
+    with pytest.raises(VialPlanInvalid) as error:
+        plan_vials(
+            doses=oxaliplatin_170_and_130(),
+            sizes=[OX100],
+            stability_hours=DAY,
+            next_session_at=at(23).replace(tzinfo=None),  # naive
+        )
+    assert error.value.field == "next_session_at"
 
 
 def test_cheaper_product_of_the_same_strength_is_preferred() -> None:
@@ -284,21 +484,64 @@ def instances(
     return doses, leftovers, stability
 
 
+@st.composite
+def policies(draw: st.DrawFn) -> tuple[VialPolicy, datetime | None]:
+    policy = VialPolicy(
+        handling_eur=Decimal(draw(st.integers(min_value=0, max_value=2000))) / 100,
+        handling_share_of_smallest_vial=Decimal(draw(st.integers(min_value=0, max_value=100)))
+        / 100,
+        keep_leftovers=draw(st.booleans()),
+        carry_over_credit=Decimal(draw(st.integers(min_value=0, max_value=10))) / 10,
+    )
+    next_session = draw(st.none() | st.integers(min_value=0, max_value=80).map(at))
+    return policy, next_session
+
+
 @settings(max_examples=100, deadline=None)
-@given(instances())
+@given(instances(), policies())
 def test_every_plan_keeps_the_invariants(
     instance: tuple[list[DoseNeed], list[OpenSource], dict[str, Decimal | None]],
+    setting: tuple[VialPolicy, datetime | None],
 ) -> None:
     doses, leftovers, stability = instance
+    policy, next_session = setting
     sizes = [s for sizes in FAMILY_SIZES.values() for s in sizes]
-    optimal = plan_vials(doses=doses, sizes=sizes, leftovers=leftovers, stability_hours=stability)
-    greedy = plan_vials(
-        doses=doses, sizes=sizes, leftovers=leftovers, stability_hours=stability, use_cp_sat=False
+    optimal, greedy = (
+        plan_vials(
+            doses=doses,
+            sizes=sizes,
+            leftovers=leftovers,
+            stability_hours=stability,
+            policy=policy,
+            next_session_at=next_session,
+            use_cp_sat=use_cp_sat,
+        )
+        for use_cp_sat in (True, False)
     )
     assert_plan_valid(optimal, doses, leftovers, stability)
     assert_plan_valid(greedy, doses, leftovers, stability)
-    assert optimal.vials <= greedy.vials
+    # the plan returned is never worse than the greedy one on the objective
+    for exact, fast in zip(optimal.families, greedy.families, strict=True):
+        assert exact.objective <= fast.objective
     assert greedy.vials >= optimal.lower_bound
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.integers(min_value=1, max_value=60000),
+    st.sampled_from(["ox", "gem", "fu"]),
+)
+def test_one_dose_alone_gets_the_same_objective_from_cp_sat_and_the_enumeration(
+    units: int, family: str
+) -> None:
+    sizes = [*FAMILY_SIZES["ox"], *FAMILY_SIZES["gem"], FU250, FU1000, FU5000]
+    dose = DoseNeed("d", family, Decimal(units) / 10, at(0))
+    exact = plan_vials(doses=[dose], sizes=sizes, stability_hours={family: Decimal(24)})
+    enumerated = plan_vials(
+        doses=[dose], sizes=sizes, stability_hours={family: Decimal(24)}, use_cp_sat=False
+    )
+    assert exact.families[0].method is Method.CP_SAT_OPTIMAL
+    assert enumerated.families[0].objective == exact.families[0].objective
 
 
 def test_a_day_of_200_preparations_returns_within_its_time_limit() -> None:
