@@ -8,13 +8,16 @@ infusion 600 mg/m² = 1200 mg.
 
 Vials (shipped archive: oxaliplatin 5 mg/mL 50/100/200 mg, calcium folinate 10 mg/mL
 50/100/350 mg, fluorouracil 50 mg/mL 500/1000/5000 mg; all solutions or concentrates with
-no documented in-use stability, so one vial serves one dose; the UFA's objective is fewest
-vials, then the smallest sufficient capacity):
-- oxaliplatin 170 mg: one vial suffices; the smallest >= 170 is 200 -> 1 x 200 mg;
-- calcium folinate 400 mg: one vial cannot (max 350); two: 350 + 50 = 400 >= 400 is the
-  smallest capacity -> 1 x 350 + 1 x 50;
-- fluorouracil 800 mg: one vial, smallest >= 800 -> 1 x 1000;
-- fluorouracil 1200 mg: one vial, the only one >= 1200 -> 1 x 5000.
+no documented in-use stability, so one vial serves one dose). The UFA's objective
+(``corsia/compounding/domain/vials.py``): least waste plus a handling charge per vial; the
+archive has no prices, so waste is in mg and the charge is 0.2 x the family's smallest
+vial (oxaliplatin 10 mg, folinate 10 mg, fluorouracil 100 mg a vial):
+- oxaliplatin 170 mg: 200 -> 30 + 10 = 40; 100 + 100 -> 30 + 20 = 50; 100 + 50 + 50 ->
+  30 + 30 = 60 -> 1 x 200 mg;
+- calcium folinate 400 mg: 350 + 50 -> 0 + 20 = 20; 4 x 100 -> 0 + 40 -> 1 x 350 + 1 x 50;
+- fluorouracil 800 mg: 1000 -> 200 + 100 = 300; 500 + 500 -> 200 + 200 = 400 -> 1 x 1000;
+- fluorouracil 1200 mg: 1000 + 500 -> 300 + 200 = 500; 3 x 500 -> 300 + 300 = 600;
+  5000 -> 3800 + 100 = 3900 -> 1 x 1000 + 1 x 500.
 """
 
 from __future__ import annotations
@@ -52,7 +55,7 @@ OXALI_200 = "oxaliplatin_200mg_40ml_oxaliplatino"
 LV_350 = "calcium_folinate_350mg_35ml_lederfolin"
 LV_50 = "calcium_folinate_50mg_5ml_lederfolin"
 FU_1000 = "fluorouracil_1000mg_20ml_fluorouracile"
-FU_5000 = "fluorouracil_5000mg_100ml_fluorouracile"
+FU_500 = "fluorouracil_500mg_10ml_fluorouracile"
 
 D1 = date(2026, 10, 15)
 TRAY = Tray(day=D1, patient="BIANCHI Carlo (M1)", order_id=1, order="FOLFOX-4 C1")
@@ -79,7 +82,7 @@ def test_vials_per_dose_follow_the_ufa_objective_for_folfox_day_1() -> None:
         "oxali": (("oxali_200", 1),),
         "lv": (("lv_350", 1), ("lv_50", 1)),
         "bolus": (("fu_1000", 1),),
-        "infusion": (("fu_5000", 1),),
+        "infusion": (("fu_1000", 1), ("fu_500", 1)),
     }
 
 
@@ -190,7 +193,7 @@ def test_folfox_requirements_and_pick_list_from_the_planned_order(
 ) -> None:
     # given the FOLFOX-4 order (day 1 today, day 2 tomorrow) sent to the pharmacy, a draft
     # FOLFOX-4 for another patient, and the stock: 1 oxaliplatin 200, 1 calcium folinate 350
-    # and 2 of 50, fluorouracil 5000 lot E (expires today) and lot L; none of 1000 mg;
+    # and 2 of 50, fluorouracil 1000 lot E (expires today) and lot L; none of 500 mg;
     # 9 fluorouracil 1000 in a ward cabinet (not pharmacy stock)
     pharmacist = make_user(Role.PHARMACIST)
     physician = folfox.order.prescriber
@@ -210,8 +213,8 @@ def test_folfox_requirements_and_pick_list_from_the_planned_order(
             (OXALI_200, "OX1", 300, 1, "A1"),
             (LV_350, "LV1", 300, 1, "B1"),
             (LV_50, "LV5", 300, 2, "B1"),
-            (FU_5000, "E", 0, 1, "A2"),
-            (FU_5000, "L", 300, 4, "B1"),
+            (FU_1000, "E", 0, 1, "A2"),
+            (FU_1000, "L", 300, 4, "B1"),
             (FU_1000, "W", 300, 9, "WARD"),
         ],
     )
@@ -231,8 +234,8 @@ def test_folfox_requirements_and_pick_list_from_the_planned_order(
         OXALI_200: ((1, 0, 0), (0, 1, 0), (1, 0, 0)),
         LV_350: ((1, 1, 0), (0, 1, 1), (1, 1, 1)),
         LV_50: ((1, 1, 0), (0, 1, 1), (2, 0, 0)),
-        FU_1000: ((1, 1, 0), (0, 1, 1), (0, 2, 2)),
-        FU_5000: ((1, 1, 0), (0, 1, 1), (5, 0, 0)),
+        FU_1000: ((2, 2, 0), (0, 2, 2), (5, 0, 0)),
+        FU_500: ((1, 1, 0), (0, 1, 1), (0, 2, 2)),
     }
     # and the pick list walks A1, A2, B1 with each lot's trays (patient, order, day)
     tomorrow = today + timedelta(days=1)
@@ -244,15 +247,15 @@ def test_folfox_requirements_and_pick_list_from_the_planned_order(
     ]  # fmt: skip
     assert picks == [
         (OXALI_200, "OX1", "A1", 1, [(today, tray, "FOLFOX-4 C1", 1)]),
-        (FU_5000, "E", "A2", 1, [(today, tray, "FOLFOX-4 C1", 1)]),
+        (FU_1000, "E", "A2", 1, [(today, tray, "FOLFOX-4 C1", 1)]),
         (LV_350, "LV1", "B1", 1, [(today, tray, "FOLFOX-4 C1", 1)]),
         (LV_50, "LV5", "B1", 2, [(today, tray, "FOLFOX-4 C1", 1), (tomorrow, tray, "FOLFOX-4 C1", 1)]),
-        (FU_5000, "L", "B1", 1, [(tomorrow, tray, "FOLFOX-4 C1", 1)]),
+        (FU_1000, "L", "B1", 3, [(today, tray, "FOLFOX-4 C1", 1), (tomorrow, tray, "FOLFOX-4 C1", 2)]),
     ]  # fmt: skip
     assert sorted((s.product.code, s.need.tray.day, s.need.units) for s in result.shortages) == [
         (LV_350, tomorrow, 1),
-        (FU_1000, today, 1),
-        (FU_1000, tomorrow, 1),
+        (FU_500, today, 1),
+        (FU_500, tomorrow, 1),
     ]
     # and the reads of both patients are in the access log
     logged = set(
@@ -307,7 +310,7 @@ def test_requirements_page_csv_and_print_for_pharmacy_roles_only(
         f"units_in_stock;units_to_order;packs_to_order;potential_{d1:%Y-%m-%d};"
         f"potential_{d2:%Y-%m-%d}"
     )
-    assert f"{FU_5000};Fluorouracile generico 50 mg/mL 5000 mg/100 mL;1;1;2;0;2;2;0;0" in rows
+    assert f"{FU_1000};Fluorouracile generico 50 mg/mL 1000 mg/20 mL;2;2;4;0;4;4;0;0" in rows
     assert f"{OXALI_200};Oxaliplatino generico 5 mg/mL 200 mg/40 mL;1;0;1;1;0;0;0;0" in rows
     picks = client.get("/inventory/requirements/", {"days": "2", "export": "picks"})
     assert picks.content.decode("utf-8-sig").splitlines()[1] == (
