@@ -49,5 +49,10 @@ def nav_for(request: HttpRequest) -> list[dict[str, object]]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        items.append({"url": url, "label": item.label, "active": request.path.startswith(url)})
+        items.append({"url": url, "label": item.label, "active": False})
+    # the one entry whose address is the longest prefix of the page's is the current one
+    # (/inventory/requirements/ is "Fabbisogno UFA", not also "Magazzino" at /inventory/)
+    matching = [i for i in items if request.path.startswith(str(i["url"]))]
+    if matching:
+        max(matching, key=lambda i: len(str(i["url"])))["active"] = True
     return items
