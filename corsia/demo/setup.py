@@ -58,3 +58,7 @@ def demo_hospital() -> Iterator[str]:
         pharmacist=User.objects.get(username="farmacista"),
         technician=User.objects.get(username="tecnico"),
     )
+    from corsia.administration.demo import ensure_demo_appointments
+
+    nurse = User.objects.get(username="infermiere")
+    yield f"demo appointments: {ensure_demo_appointments(actor=nurse)} created"

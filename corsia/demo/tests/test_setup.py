@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from codicefiscale import codicefiscale
 from django.test import override_settings
+from django.utils import timezone
 
 from corsia.demo import setup
 from corsia.patients.models import Encounter, Patient, Ward
@@ -39,3 +40,10 @@ def test_reference_and_demo_data_load_and_a_second_run_changes_nothing() -> None
     assert StockLot.objects.filter(product__ingredient__code="oxaliplatin").count() >= 2
     assert StockLot.objects.filter(lot="FU5G-2312", quantity__gt=0).exists()  # expired lot
     assert "demo stock: 0 movements created" in second
+    # and today's orders at the bedside are planned in a chair, once
+    from corsia.administration.models import Appointment
+
+    planned = Appointment.objects.filter(day=timezone.localdate())
+    assert planned.exists()
+    assert all(a.place is not None and a.place.kind == "chair" for a in planned)
+    assert "demo appointments: 0 created" in second
