@@ -237,6 +237,7 @@ async def _main(args: argparse.Namespace) -> None:
         status_interval=args.status_interval,
         speed=args.speed,
         occlusion_after=args.occlusion_after,
+        ack_timeout=args.ack_timeout,
     )
     host, port = _address(args.listen)
     server = await mllp_serve(host, port, pump.on_frame)
@@ -268,6 +269,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--status-interval", type=float, default=2.0)
     parser.add_argument("--speed", type=float, default=1.0, help="accelerazione del tempo")
     parser.add_argument("--occlusion-after", type=float, default=None, help="secondi")
+    parser.add_argument(
+        "--ack-timeout",
+        type=float,
+        default=5.0,
+        help="secondi di attesa dell'ACK del gateway prima di passare al messaggio successivo",
+    )
     parser.add_argument("--lifetime", type=float, default=None, help="secondi, poi esce")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(message)s")
