@@ -443,7 +443,8 @@ def main(argv: list[str] | None = None) -> int:
             window_limit_s=10.0,
         )
     result["not_measured"] = {
-        "preparations_administrations_stock": "compounding and administration are not on main yet",
+        "generated_history": "audit events and pump messages of the generated history are not"
+        " generated (orders, preparations, stock, administrations and toxicities are)",
         **({} if vial_days else {"vial_replay": "skipped (--vial-days 0, or tiny scale)"}),
     }
     out_dir = ROOT / "bench" / "results"
