@@ -157,8 +157,8 @@ def test_programme_reaches_the_pump_and_its_occlusion_reaches_the_dashboard(  # 
     pump.refresh_from_db()
     assert pump.volume_infused_ml is not None and pump.volume_infused_ml > 0
     assert PumpMessage.objects.filter(pump=pump, message_type="ORU^R01", ack_code="AA").exists()
-    refused = PumpMessage.objects.filter(pump=pump, ack_code__in=["AE", "AR"])
-    assert list(refused.values_list("control_id", "ack_error", "ack_text")) == []
+    answered_no = PumpMessage.objects.filter(pump=pump, ack_code__in=["AE", "AR"])
+    assert list(answered_no.values_list("control_id", "ack_error", "ack_text")) == []
     page = client_for(Role.NURSE).get("/administration/pumps/")
     html = page.content.decode()
     assert 'data-pump="PMP-E2E" data-state="alarm"' in html
