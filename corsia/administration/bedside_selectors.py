@@ -136,13 +136,14 @@ def _days(items: list[OrderItem]) -> list[PatientDay]:
     for item in items:
         by_order.setdefault(item.order_id, []).append(item)
     progress = items_progress(i.pk for i in items)
+    appointments = appointments_for({(i.order_id, i.scheduled_date) for i in items})
     by_patient: dict[int, list[DayItem]] = {}
     patients: dict[int, Patient] = {}
     for order_items in by_order.values():
         order = order_items[0].order
         patients[order.patient_id] = order.patient
         for view, item in zip(
-            item_views(order_items, order=order),
+            item_views(order_items, order=order, appointments=appointments),
             sorted(order_items, key=lambda i: (i.day_of_cycle, i.sequence)),
             strict=True,
         ):
@@ -156,7 +157,6 @@ def _days(items: list[OrderItem]) -> list[PatientDay]:
                 )
             )
     places = _places(set(patients))
-    appointments = appointments_for({(i.order_id, i.scheduled_date) for i in items})
     days: list[PatientDay] = []
     for pid, rows in by_patient.items():
         appointment = next(

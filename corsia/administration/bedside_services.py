@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -44,6 +44,7 @@ from corsia.administration.models import (
     Administration,
     AdministrationScan,
     AdministrationState,
+    Appointment,
     Pump,
     PumpProgram,
     ScanKind,
@@ -147,8 +148,14 @@ def runs_in_y(previous: OrderItem | None, item: OrderItem) -> bool:
     )
 
 
-def item_views(items: list[OrderItem], *, order: TherapyOrder) -> list[ItemView]:
-    """The rules' view of items of one order (``ingredient`` selected)."""
+def item_views(
+    items: list[OrderItem],
+    *,
+    order: TherapyOrder,
+    appointments: Mapping[tuple[int, date], Appointment] | None = None,
+) -> list[ItemView]:
+    """The rules' view of items of one order (``ingredient`` selected). ``appointments``:
+    the days' appointments when the caller already read them (else read here)."""
     progress = items_progress(i.pk for i in items)
     ordered = sorted(items, key=lambda i: (i.day_of_cycle, i.sequence))
     views: list[ItemView] = []
@@ -182,16 +189,22 @@ def item_views(items: list[OrderItem], *, order: TherapyOrder) -> list[ItemView]
         )
         if item.status == ItemStatus.ACTIVE:
             previous = item
-    return _with_planned_starts(views)
+    if appointments is None:
+        appointments = appointments_for({(v.order_id, v.scheduled_date) for v in views})
+    return _with_planned_starts(views, appointments)
 
 
-def _with_planned_starts(views: list[ItemView]) -> list[ItemView]:
+def _with_planned_starts(
+    views: list[ItemView], appointments: Mapping[tuple[int, date], Appointment]
+) -> list[ItemView]:
     """Each drug's planned start from its day's appointment (none: no planned time)."""
-    appointments = appointments_for({(v.order_id, v.scheduled_date) for v in views})
-    if not appointments:
+    days = {(v.order_id, v.scheduled_date) for v in views}
+    if not days & appointments.keys():
         return views
     starts: dict[int, datetime] = {}
     for (order_id, day), appointment in appointments.items():
+        if (order_id, day) not in days:
+            continue
         slots = [
             Slot(
                 item_id=v.item_id,

@@ -73,8 +73,7 @@ def make_preparations(
     ``release``, have the pharmacist release them."""
     order = TherapyOrder.objects.get(pk=folfox.order.pk)
     if order.state == "sent_to_pharmacy":
-        ufa.order_item_validate(actor=pharmacist, workstation=None, order_id=order.pk)
-        order.state = "validated"
+        order = ufa.order_item_validate(actor=pharmacist, workstation=None, order_id=order.pk)
     if order.state == "validated":  # take-in-charge creates every day's preparations
         ufa.order_take_charge(actor=pharmacist, workstation=None, order_id=order.pk)
     preps = list(
