@@ -443,6 +443,7 @@ def test_H_duplicate_cycle_needs_a_reason_recorded_and_audited(
         event_type="prescribing.schedule_justified", target_id=str(second.pk)
     )
     assert audit.reason == second.schedule_reason
+    assert audit.after is not None
     assert audit.after["problems"][0] == {
         "code": "cycle_duplicate",
         "order_id": first.pk,
