@@ -221,3 +221,7 @@ CORSIA_ADMINISTRATION_WINDOW_BEFORE_MINUTES = env_int(
 CORSIA_ADMINISTRATION_WINDOW_AFTER_MINUTES = env_int(
     "CORSIA_ADMINISTRATION_WINDOW_AFTER_MINUTES", 60
 )
+
+# Prescribing: a new cycle whose day 1 is before the previous cycle's day 1 + the regimen's
+# cycle length minus this many days is "too early" and needs the physician's reason.
+CORSIA_CYCLE_EARLY_TOLERANCE_DAYS = env_int("CORSIA_CYCLE_EARLY_TOLERANCE_DAYS", 2)

@@ -5,7 +5,8 @@
 same transaction; only when nothing blocks (or the nurse overrode what may be overridden,
 with a reason) does it start an :class:`Administration`. A refusal is an *answer*, not an
 exception: the scans must be kept. When every active item of the order is done, the order
-is marked administered through the prescribing services (``order_transition``).
+is marked administered through prescribing's one entry point for the loop's milestones
+(``order_milestone_record``): this module never sets an order's state itself.
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ from corsia.core.domain.errors import (
 from corsia.patients.domain.wristband import mrn_from_payload
 from corsia.patients.models import Patient
 from corsia.prescribing import services as prescribing
+from corsia.prescribing.domain.states import OrderMilestone
 from corsia.prescribing.models import ItemStatus, OrderItem, TherapyOrder
 
 ADMINISTER = "administration.administer"
@@ -455,14 +457,15 @@ def bedside_verify(
                     "badge_verified": administration.badge_verified,
                 },
             )
-            if item.order.state == "prepared":  # the preparation is at the bedside: received
-                prescribing.order_transition(
-                    actor=actor,
-                    workstation=workstation,
-                    order_id=item.order_id,
-                    event="deliver",
-                    reason="Ricevuta al letto del paziente (scansione dell'etichetta).",
-                )
+            # the preparation is at the bedside: received (a no-op once delivered)
+            prescribing.order_milestone_record(
+                actor=actor,
+                workstation=workstation,
+                order_id=item.order_id,
+                milestone=OrderMilestone.DELIVERED,
+                source="letto del paziente",
+                note="ricevuta al letto del paziente (scansione dell'etichetta)",
+            )
     result = BedsideResult(
         allowed=administration is not None,
         refusals=tuple(refusals),
@@ -576,15 +579,14 @@ def _order_done(*, order_id: int, actor: Any, workstation: Any) -> None:
     progress = items_progress(active)
     if not item_complete([progress.get(i, NOT_STARTED).progress for i in active]):
         return
-    if order.state == "prepared":
-        prescribing.order_transition(
-            actor=actor, workstation=workstation, order_id=order_id, event="deliver"
-        )
-        order.state = "delivered"
-    if order.state == "delivered":
-        prescribing.order_transition(
-            actor=actor, workstation=workstation, order_id=order_id, event="administer"
-        )
+    prescribing.order_milestone_record(
+        actor=actor,
+        workstation=workstation,
+        order_id=order_id,
+        milestone=OrderMilestone.ADMINISTERED,
+        source="letto del paziente",
+        note="tutti i farmaci attivi somministrati",
+    )
 
 
 def administration_end(

@@ -2,9 +2,11 @@
 
 Every function is one action a person takes; each runs in a transaction, checks the
 named permission, locks what it changes and writes its audit event. The clinical rules
-are the pure domain's (``domain/``); the order's state changes go through
-``corsia.prescribing.services.order_transition`` (its state machine, roles and the
-independent validator).
+are the pure domain's (``domain/``). The order belongs to prescribing: the pharmacist's
+decisions go through ``order_transition`` (validate, take charge, return), the per-line
+validation through ``order_items_validate`` (independent validator) and the loop's
+milestones (preparation started/completed, delivered) through ``order_milestone_record``
+— this module never sets an order's state or a line's validation itself.
 """
 
 from __future__ import annotations
@@ -68,9 +70,14 @@ from corsia.core.domain.errors import (
 )
 from corsia.drugs.domain.barcodes import parse_pack_barcode
 from corsia.drugs.models import MedicinalProduct, Pack
-from corsia.prescribing.domain.states import OrderEvent, OrderState, ensure_independent_validator
+from corsia.prescribing.domain.states import OrderEvent, OrderMilestone, OrderState
 from corsia.prescribing.models import ItemStatus, OrderItem, TherapyOrder
-from corsia.prescribing.services import order_transition
+from corsia.prescribing.services import (
+    order_item_is_validated,
+    order_items_validate,
+    order_milestone_record,
+    order_transition,
+)
 
 VIEW = "compounding.view_workplan"
 VALIDATE = "compounding.validate"
@@ -123,14 +130,18 @@ def _save(prep: Preparation, actor: Any, fields: Iterable[str]) -> None:
     prep.save(update_fields=[*set(fields), *prep.bump(by=actor)])
 
 
-def _order_event_if(
-    actor: Any, workstation: Any, order_id: int, when: OrderState, event: OrderEvent
+def _milestone(
+    actor: Any, workstation: Any, order_id: int, milestone: OrderMilestone, source: str
 ) -> None:
-    """Fire the order's ``event`` when the order is in ``when`` (a multi-day order has
-    moved on after its first day: the later days follow only the preparations' states)."""
-    state = TherapyOrder.objects.filter(pk=order_id).values_list("state", flat=True).first()
-    if state == when.value:
-        order_transition(actor=actor, workstation=workstation, order_id=order_id, event=event)
+    """Record a milestone of the loop on the order (prescribing's idempotent entry point:
+    a multi-day order already past it after its first day is left alone)."""
+    order_milestone_record(
+        actor=actor,
+        workstation=workstation,
+        order_id=order_id,
+        milestone=milestone,
+        source=source,
+    )
 
 
 # ---------------------------------------------------------------- pharmacist validation
@@ -157,7 +168,6 @@ def order_item_validate(
     _require(actor, VALIDATE, "validare le prescrizioni")
     with transaction.atomic():
         order = _order_for_validation(order_id)
-        ensure_independent_validator(prescriber_id=order.prescriber_id, validator_id=actor.pk)
         items = pharmacy_items(order)
         chosen = items if item_ids is None else [i for i in items if i.pk in set(item_ids)]
         if item_ids is not None and len(chosen) != len(set(item_ids)):
@@ -166,11 +176,12 @@ def order_item_validate(
                 code="item_not_in_order",
                 field="item_id",
             )
-        now = timezone.now()
-        for item in chosen:
-            if item.validated_by_id is None:
-                item.validated_by, item.validated_at = actor, now
-                item.save(update_fields=["validated_by", "validated_at"])
+        order_items_validate(
+            actor=actor,
+            workstation=workstation,
+            order_id=order.pk,
+            item_ids=[i.pk for i in chosen],
+        )
         audit_record(
             event=events.ITEM_VALIDATED,
             actor=actor,
@@ -179,7 +190,7 @@ def order_item_validate(
             patient_id=order.patient_id,
             after={"items": [i.pk for i in chosen]},
         )
-        if all(i.validated_by_id is not None for i in items):
+        if all(order_item_is_validated(i) for i in pharmacy_items(order)):
             order_transition(
                 actor=actor, workstation=workstation, order_id=order.pk, event=OrderEvent.VALIDATE
             )
@@ -700,8 +711,12 @@ def _start(prep: Preparation, actor: Any, workstation: Any, moment: datetime) ->
     fields = _fire(prep, PrepEvent.START)
     prep.started_at = moment
     prep.technician = actor
-    _order_event_if(
-        actor, workstation, prep.order_id, OrderState.TAKEN_IN_CHARGE, OrderEvent.START_PREPARATION
+    _milestone(
+        actor,
+        workstation,
+        prep.order_id,
+        OrderMilestone.PREPARATION_STARTED,
+        f"UFA, preparazione {prep.label_code}",
     )
     return [*fields, "started_at", "technician"]
 
@@ -1161,12 +1176,12 @@ def preparation_release(
             .exists()
         )
         if not open_left:
-            _order_event_if(
+            _milestone(
                 actor,
                 workstation,
                 prep.order_id,
-                OrderState.IN_PREPARATION,
-                OrderEvent.COMPLETE_PREPARATION,
+                OrderMilestone.PREPARATION_COMPLETED,
+                f"UFA, preparazioni del {prep.scheduled_date:%d/%m/%Y} rilasciate",
             )
     return prep
 
@@ -1285,7 +1300,13 @@ def checkout_record(
             fields = _fire(prep, PrepEvent.CHECK_OUT)
             prep.checkout = checkout
             _save(prep, actor, [*fields, "checkout"])
-        _order_event_if(actor, workstation, order.pk, OrderState.PREPARED, OrderEvent.DELIVER)
+        _milestone(
+            actor,
+            workstation,
+            order.pk,
+            OrderMilestone.DELIVERED,
+            f"check-out, documento di consegna {checkout.delivery_document}",
+        )
         audit_record(
             event=events.CHECKED_OUT,
             actor=actor,

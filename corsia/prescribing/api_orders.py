@@ -44,6 +44,7 @@ class ItemOut(Schema):
     block_code: str
     added: bool
     duration_minutes: int | None
+    validated: bool
     warnings: list[dict[str, str]]
 
 
@@ -67,6 +68,7 @@ class OrderOut(Schema):
     creatinine_clearance_ml_min: Decimal | None
     prescriber: str
     validated_by: str | None
+    schedule_reason: str
     warnings: list[dict[str, str]]
     items: list[ItemOut]
 
@@ -105,6 +107,7 @@ def _item(item: OrderItem) -> ItemOut:
         block_code=item.block_code,
         added=item.added,
         duration_minutes=item.duration_minutes,
+        validated=services.order_item_is_validated(item),
         warnings=item.warnings,
     )
 
@@ -130,6 +133,7 @@ def _order(order: TherapyOrder) -> OrderOut:
         creatinine_clearance_ml_min=order.creatinine_clearance_ml_min,
         prescriber=order.prescriber.username,
         validated_by=order.validated_by.username if order.validated_by else None,
+        schedule_reason=order.schedule_reason,
         warnings=order.warnings,
         items=[_item(i) for i in order.items.all()],
     )
@@ -154,6 +158,8 @@ class OrderIn(Schema):
     line: int = Field(default=1, ge=1)
     diagnosis_id: int | None = None
     bsa_formula: str = "mosteller"
+    # why a duplicate or too-early cycle is prescribed anyway (else refused, 422)
+    schedule_reason: str = ""
 
 
 class TransitionIn(Schema):
@@ -217,6 +223,7 @@ def order_create(request: HttpRequest, payload: OrderIn) -> Status[OrderOut]:
         line=payload.line,
         diagnosis_id=payload.diagnosis_id,
         bsa_formula=payload.bsa_formula,
+        schedule_reason=payload.schedule_reason,
     )
     return Status(201, _read(request, order.pk))
 
@@ -230,7 +237,10 @@ def order_get(request: HttpRequest, order_id: int) -> OrderOut:
 @router.post("/{order_id}/transitions", response=OrderOut)
 @api_perm(services.VIEW)
 def order_transition(request: HttpRequest, order_id: int, payload: TransitionIn) -> OrderOut:
-    """Fire an event of the order's state machine (confirm, send, validate, take_charge…)."""
+    """Take a decision on the order (confirm, send, validate, return_to_prescriber,
+    take_charge, suspend, resume, cancel, revise). The closed loop's milestones
+    (start/complete_preparation, deliver, administer) are refused with 409
+    ``transition_not_allowed_here``: the UFA and bedside services record them."""
     services.order_transition(
         actor=request.user,
         workstation=_ws(request),

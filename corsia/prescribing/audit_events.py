@@ -24,3 +24,18 @@ ORDER_TRANSITION = register("prescribing.order_transition", "Cambio di stato del
 ORDER_DUPLICATED = register("prescribing.order_duplicated", "Ciclo duplicato")
 ORDER_SIGNED = register("prescribing.order_signed", "Prescrizione firmata digitalmente")
 ORDER_UPDATED = register("prescribing.order_updated", "Dati generali della prescrizione")
+ORDER_MILESTONE_NOT_APPLIED = register(
+    "prescribing.milestone_not_applied",
+    "Traguardo del ciclo chiuso non applicato allo stato della prescrizione",
+)
+ORDER_ITEMS_VALIDATED = register(
+    "prescribing.items_validated", "Farmaci della prescrizione validati"
+)
+ORDER_VALIDATION_CLEARED = register(
+    "prescribing.validation_cleared", "Validazione annullata: riga modificata dopo la validazione"
+)
+ORDER_SCHEDULE_JUSTIFIED = register(
+    "prescribing.schedule_justified",
+    "Ciclo duplicato o anticipato prescritto con motivazione",
+    reason_required=True,
+)

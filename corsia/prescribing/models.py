@@ -177,6 +177,8 @@ class TherapyOrder(VersionedModel):
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # why a duplicate or too-early cycle was prescribed anyway (``domain/cycle_schedule.py``)
+    schedule_reason = models.TextField(_("motivo del ciclo duplicato o anticipato"), blank=True)
 
     class Meta:
         ordering = ["-start_date", "-id"]
@@ -267,6 +269,8 @@ class OrderItem(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     validated_at = models.DateTimeField(null=True, blank=True)
+    # the line's content when validated (``domain/validation.py``): a change voids it
+    validated_fingerprint = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["order", "day_of_cycle", "sequence"]

@@ -13,13 +13,15 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from corsia.accounts.selectors import user_roles
+from corsia.audit.models import AuditEvent
 from corsia.audit.services import audit_record, workstation_label
-from corsia.core.domain.errors import NotFound, PermissionRefused, ValidationFailed
+from corsia.core.domain.errors import ConflictError, NotFound, PermissionRefused, ValidationFailed
 from corsia.drugs.models import ActiveIngredient, MedicinalProduct
 from corsia.patients.models import Patient
 from corsia.prescribing import audit_events as events
@@ -30,6 +32,12 @@ from corsia.prescribing.domain.checks import (
     CumulativeLimit,
     final_dose_check,
     weight_change_check,
+)
+from corsia.prescribing.domain.cycle_schedule import (
+    OtherCycle,
+    ScheduleProblem,
+    ensure_schedule_justified,
+    schedule_problems,
 )
 from corsia.prescribing.domain.dose import DoseComponent, MaxDoseAction, compute_dose
 from corsia.prescribing.domain.errors import DoseLimitExceeded
@@ -44,11 +52,21 @@ from corsia.prescribing.domain.patient import PatientMeasures, Sex, check_range
 from corsia.prescribing.domain.policy import DosingPolicy, PaediatricRule
 from corsia.prescribing.domain.rounding import RoundingRule
 from corsia.prescribing.domain.states import (
+    EVENT_LABELS_IT,
+    MILESTONE_LABELS_IT,
+    MilestoneStep,
     OrderEvent,
+    OrderMilestone,
     OrderState,
     authorise_transition,
+    can_physician_edit,
+    ensure_decision,
+    ensure_independent_validator,
     ensure_physician_can_edit,
+    may_fire,
+    milestone_plan,
 )
+from corsia.prescribing.domain.validation import VALIDATED_FIELDS, line_fingerprint
 from corsia.prescribing.models import (
     ItemStatus,
     Measurement,
@@ -513,8 +531,12 @@ def order_create(
     bsa_formula: str = "mosteller",
     intent: str | None = None,
     previous_order_id: int | None = None,
+    schedule_reason: str = "",
 ) -> TherapyOrder:
-    """A draft order for one cycle: every dose of every day computed from the latest measures."""
+    """A draft order for one cycle: every dose of every day computed from the latest measures.
+
+    A duplicate cycle or one that starts too early (``domain/cycle_schedule.py``) is
+    refused unless ``schedule_reason`` says why; the reason is kept and audited."""
     _require(actor, PRESCRIBE, "Solo il medico può prescrivere.")
     if cycle_number < 1 or line < 1:
         raise ValidationFailed(
@@ -534,6 +556,8 @@ def order_create(
                 code="cycle_beyond_max",
                 field="cycle_number",
             )
+        problems = _schedule_problems(patient, version, cycle_number, start_date)
+        ensure_schedule_justified(problems, schedule_reason)
         if (
             diagnosis_id is not None
             and not PatientDiagnosis.objects.filter(pk=diagnosis_id, patient=patient).exists()
@@ -564,6 +588,7 @@ def order_create(
             prescriber=actor,
             updated_by=actor,
             previous_order_id=previous_order_id,
+            schedule_reason=schedule_reason.strip() if problems else "",
         )
         body = _assess(order, patient)
         if version.min_weight_kg is not None and order.weight_kg < version.min_weight_kg:
@@ -632,7 +657,59 @@ def order_create(
                 "items": len(items),
             },
         )
+        if problems:
+            audit_record(
+                event=events.ORDER_SCHEDULE_JUSTIFIED,
+                actor=actor,
+                workstation=workstation,
+                target=order,
+                patient_id=patient.pk,
+                after={
+                    "problems": [
+                        {
+                            "code": p.code,
+                            "order_id": p.order_id,
+                            "earliest": p.earliest.isoformat() if p.earliest else None,
+                        }
+                        for p in problems
+                    ],
+                    "cycle": cycle_number,
+                    "start_date": start_date.isoformat(),
+                },
+                reason=schedule_reason.strip(),
+            )
     return order
+
+
+def _schedule_problems(
+    patient: Patient, version: RegimenVersion, cycle_number: int, start_date: date
+) -> list[ScheduleProblem]:
+    """Duplicate or too-early cycle of the same regimen for the patient (serialised per
+    patient: two physicians creating the same cycle at once cannot both pass)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtext('corsia.prescribing.order_create'), %s)",
+            [patient.pk],
+        )
+    others = [
+        OtherCycle(
+            order_id=o.pk,
+            cycle_number=o.cycle_number,
+            start_date=o.start_date,
+            cycle_length_days=o.regimen_version.cycle_length_days,
+        )
+        for o in TherapyOrder.objects.filter(
+            patient=patient, regimen_version__regimen_id=version.regimen_id
+        )
+        .exclude(state=OrderState.CANCELLED.value)
+        .select_related("regimen_version")
+    ]
+    return schedule_problems(
+        cycle_number=cycle_number,
+        start_date=start_date,
+        others=others,
+        tolerance_days=settings.CORSIA_CYCLE_EARLY_TOLERANCE_DAYS,
+    )
 
 
 def _locked_order(order_id: int) -> TherapyOrder:
@@ -667,6 +744,140 @@ def _editable(actor: Any, order_id: int, expected_version: int | None) -> Therap
 def _touch(order: TherapyOrder, actor: Any, extra: Iterable[str] = ()) -> None:
     fields = order.bump(by=actor)
     order.save(update_fields=[*fields, *extra])
+    if can_physician_edit(OrderState(order.state)):
+        _clear_stale_validations(order, actor)
+
+
+# ---------------------------------------------------------------- per-line validation
+
+
+def _fingerprint(item: OrderItem) -> str:
+    return line_fingerprint({f: getattr(item, f) for f in VALIDATED_FIELDS})
+
+
+def _clear_stale_validations(order: TherapyOrder, actor: Any, workstation: Any = None) -> None:
+    """A line changed after its validation (dose, product, day, status…) loses it: it must
+    be validated again. Called after every change of the order's content."""
+    stale = [
+        item.pk
+        for item in OrderItem.objects.filter(order_id=order.pk, validated_by__isnull=False)
+        if item.validated_fingerprint != _fingerprint(item)
+    ]
+    if not stale:
+        return
+    OrderItem.objects.filter(pk__in=stale).update(
+        validated_by=None, validated_at=None, validated_fingerprint=""
+    )
+    audit_record(
+        event=events.ORDER_VALIDATION_CLEARED,
+        actor=actor,
+        workstation=workstation,
+        target=order,
+        patient_id=order.patient_id,
+        after={"items": stale},
+    )
+
+
+def order_authors(order: TherapyOrder) -> set[int]:
+    """Every person who wrote the order: prescribed, edited, confirmed or signed it (from
+    the order's own stamps, its transitions and its audit events)."""
+    authors = {
+        pk
+        for pk in (order.prescriber_id, order.confirmed_by_id, order.signed_by_id)
+        if pk is not None
+    }
+    authors |= set(
+        OrderTransition.objects.filter(
+            order_id=order.pk, event=OrderEvent.CONFIRM.value
+        ).values_list("actor_id", flat=True)
+    )
+    authors |= {
+        pk
+        for pk in AuditEvent.objects.filter(
+            target_type=TherapyOrder._meta.label_lower,
+            target_id=str(order.pk),
+            event_type__in=[e.code for e in _AUTHOR_EVENTS],
+        ).values_list("actor_id", flat=True)
+        if pk is not None
+    }
+    return authors
+
+
+_AUTHOR_EVENTS = (
+    events.ORDER_CREATED,
+    events.ORDER_RECALCULATED,
+    events.ORDER_ITEM_ADJUSTED,
+    events.ORDER_ITEM_STATUS,
+    events.ORDER_ITEM_ADDED,
+    events.ORDER_DAY_MOVED,
+    events.ORDER_UPDATED,
+    events.ORDER_DUPLICATED,
+    events.ORDER_SIGNED,
+    events.ORDER_SCHEDULE_JUSTIFIED,
+)
+
+
+def _ensure_validator(order: TherapyOrder, actor: Any) -> None:
+    if not may_fire(OrderEvent.VALIDATE, user_roles(actor)):
+        raise PermissionRefused("Il tuo ruolo non può validare le prescrizioni.")
+    ensure_independent_validator(
+        prescriber_id=order.prescriber_id, validator_id=actor.pk, authors=order_authors(order)
+    )
+
+
+def _stamp_validation(
+    order: TherapyOrder, items: Iterable[OrderItem], actor: Any, now: datetime
+) -> list[int]:
+    """Validate the lines not validated as they are now; returns the ids stamped."""
+    stamped = []
+    for item in items:
+        current = _fingerprint(item)
+        if item.validated_by_id is not None and item.validated_fingerprint == current:
+            continue
+        item.validated_by, item.validated_at, item.validated_fingerprint = actor, now, current
+        item.save(update_fields=["validated_by", "validated_at", "validated_fingerprint"])
+        stamped.append(item.pk)
+    return stamped
+
+
+def order_item_is_validated(item: OrderItem) -> bool:
+    """The line carries a validation of its current content."""
+    return item.validated_by_id is not None and item.validated_fingerprint == _fingerprint(item)
+
+
+def order_items_validate(
+    *, actor: Any, workstation: Any, order_id: int, item_ids: Iterable[int]
+) -> TherapyOrder:
+    """The pharmacist (or a second physician) validates some lines of an order sent to the
+    pharmacy, independently of whoever wrote it; the order itself is validated by the
+    ``validate`` decision (``order_transition``) once every line needed is."""
+    wanted = set(item_ids)
+    with transaction.atomic():
+        order = _locked_order(order_id)
+        if order.state != OrderState.SENT_TO_PHARMACY.value:
+            raise ConflictError(
+                f"La prescrizione è «{order.state_label}»: si valida quando è inviata in farmacia.",
+                code="order_not_sent",
+                details={"state": order.state},
+            )
+        _ensure_validator(order, actor)
+        items = list(order.items.filter(pk__in=wanted))
+        if len(items) != len(wanted):
+            raise ValidationFailed(
+                "Farmaco non presente in questa prescrizione.",
+                code="item_not_in_order",
+                field="item_id",
+            )
+        stamped = _stamp_validation(order, items, actor, timezone.now())
+        audit_record(
+            event=events.ORDER_ITEMS_VALIDATED,
+            actor=actor,
+            workstation=workstation,
+            target=order,
+            patient_id=order.patient_id,
+            after={"items": sorted(wanted), "stamped": stamped},
+        )
+    return order
 
 
 def order_recalculate(
@@ -1084,7 +1295,12 @@ def order_transition(
     expected_version: int | None = None,
     reason: str = "",
 ) -> TherapyOrder:
-    """Fire one event of the order's state machine (who, when, where, why recorded)."""
+    """Take one DECISION on the order (confirm, send, validate, return, take charge,
+    suspend, resume, cancel…): who, when, where, why recorded.
+
+    The closed loop's milestones (preparation, delivery, administration) are refused
+    here (``transition_not_allowed_here``): only :func:`order_milestone_record`, called by
+    the services that checked them, records them."""
     _require(actor, VIEW, "Non hai accesso alle prescrizioni.")
     try:
         what = OrderEvent(event)
@@ -1092,6 +1308,7 @@ def order_transition(
         raise ValidationFailed(
             f"Evento sconosciuto: «{event}».", code="order_event_unknown", field="event"
         ) from None
+    ensure_decision(what)
     with transaction.atomic():
         order = _locked_order(order_id)
         if expected_version is not None:
@@ -1104,44 +1321,128 @@ def order_transition(
             actor_roles=user_roles(actor),
             prescriber_id=order.prescriber_id,
             reason=reason,
+            authors=order_authors(order) if what is OrderEvent.VALIDATE else (),
         )
         if what is OrderEvent.CONFIRM:
             _ready_to_confirm(order)
-        now = timezone.now()
-        extra = ["state", "state_reason"]
-        if what in _STAMPS:
-            by_field, at_field = _STAMPS[what]
-            setattr(order, by_field, actor)
-            setattr(order, at_field, now)
-            extra += [by_field, at_field]
-        if what is OrderEvent.VALIDATE:
-            order.items.filter(validated_by__isnull=True).update(
-                validated_by=actor, validated_at=now
-            )
-        order.state = target.value
-        order.state_reason = reason.strip()
-        _touch(order, actor, extra)
-        OrderTransition.objects.create(
-            order=order,
-            from_state=before.value,
-            to_state=target.value,
-            event=what.value,
-            actor=actor,
-            workstation=workstation_label(workstation),
-            at=now,
-            reason=reason.strip(),
-        )
-        audit_record(
-            event=events.ORDER_TRANSITION,
-            actor=actor,
-            workstation=workstation,
-            target=order,
-            patient_id=order.patient_id,
-            before={"state": before.value},
-            after={"state": target.value, "event": what.value},
-            reason=reason.strip(),
-        )
+        _fire_event(order, what, target, actor=actor, workstation=workstation, reason=reason)
     return order
+
+
+# Decisions that give the order back to the physician: its validation no longer holds.
+_UNVALIDATING = frozenset({OrderEvent.REVISE, OrderEvent.RETURN_TO_PRESCRIBER, OrderEvent.RESUME})
+
+
+def _fire_event(
+    order: TherapyOrder,
+    what: OrderEvent,
+    target: OrderState,
+    *,
+    actor: Any,
+    workstation: Any,
+    reason: str,
+) -> None:
+    """The only place an order's state changes (the order row is locked, the arrow
+    authorised by the caller): stamps, transition row, audit event."""
+    before = order.state
+    now = timezone.now()
+    extra = ["state", "state_reason"]
+    if what in _STAMPS:
+        by_field, at_field = _STAMPS[what]
+        setattr(order, by_field, actor)
+        setattr(order, at_field, now)
+        extra += [by_field, at_field]
+    if what is OrderEvent.VALIDATE:
+        _stamp_validation(order, order.items.all(), actor, now)
+    if what in _UNVALIDATING:
+        order.validated_by, order.validated_at = None, None
+        extra += ["validated_by", "validated_at"]
+    order.state = target.value
+    order.state_reason = reason.strip()
+    _touch(order, actor, extra)
+    OrderTransition.objects.create(
+        order=order,
+        from_state=before,
+        to_state=target.value,
+        event=what.value,
+        actor=actor,
+        workstation=workstation_label(workstation),
+        at=now,
+        reason=reason.strip(),
+    )
+    audit_record(
+        event=events.ORDER_TRANSITION,
+        actor=actor,
+        workstation=workstation,
+        target=order,
+        patient_id=order.patient_id,
+        before={"state": before},
+        after={"state": target.value, "event": what.value},
+        reason=reason.strip(),
+    )
+
+
+def order_milestone_record(
+    *,
+    actor: Any,
+    workstation: Any,
+    order_id: int,
+    milestone: str | OrderMilestone,
+    source: str,
+    note: str = "",
+) -> MilestoneStep:
+    """Record a fact of the closed loop on the order; the one entry point for the other
+    modules (compounding: preparation started/completed, check-out; bedside: received,
+    administered). Idempotent: an order already at or after the milestone is left alone.
+
+    ``source`` names the recording service (and its object, e.g. the preparation's label);
+    it is kept in the transition's reason and in the audit trail. An order that has not
+    reached the milestone's arrow yet (ward drugs only, a later day) is left alone; one
+    that is suspended, cancelled or back with the physician is not moved either, and the
+    event is audited as not applied: the calling service keeps its own refusals."""
+    try:
+        reached = OrderMilestone(milestone)
+    except ValueError:
+        raise ValidationFailed(
+            f"Traguardo sconosciuto: «{milestone}».", code="order_milestone_unknown"
+        ) from None
+    with transaction.atomic():
+        order = _locked_order(order_id)
+        step, path = milestone_plan(OrderState(order.state), reached)
+        if step in (MilestoneStep.ALREADY_REACHED, MilestoneStep.NOT_YET):
+            return step
+        why = f"{MILESTONE_LABELS_IT[reached].capitalize()} ({source.strip()})"
+        if note.strip():
+            why = f"{why}: {note.strip()}"
+        if step is MilestoneStep.NOT_APPLICABLE:
+            audit_record(
+                event=events.ORDER_MILESTONE_NOT_APPLIED,
+                actor=actor,
+                workstation=workstation,
+                target=order,
+                patient_id=order.patient_id,
+                before={"state": order.state},
+                after={"milestone": reached.value, "source": source},
+            )
+            return step
+        roles = user_roles(actor)
+        for event in path:
+            if not may_fire(event, roles):
+                raise PermissionRefused(
+                    f"Il tuo ruolo non può registrare «{EVENT_LABELS_IT[event]}».",
+                    details={"event": event.value},
+                )
+        for event in path:
+            target = authorise_transition(
+                OrderState(order.state),
+                event,
+                actor_id=actor.pk,
+                actor_roles=roles,
+                prescriber_id=order.prescriber_id,
+                reason=why,
+            )
+            _fire_event(order, event, target, actor=actor, workstation=workstation, reason=why)
+    return step
 
 
 def order_duplicate(
@@ -1151,9 +1452,11 @@ def order_duplicate(
     order_id: int,
     start_date: date,
     cycle_number: int | None = None,
+    schedule_reason: str = "",
 ) -> TherapyOrder:
     """The next cycle (or a repeat of any earlier one): same regimen version, reductions
-    and added drugs carried over, every dose recomputed from today's measures."""
+    and added drugs carried over, every dose recomputed from today's measures. A
+    duplicate or too-early cycle needs ``schedule_reason`` (as in :func:`order_create`)."""
     source = TherapyOrder.objects.filter(pk=order_id).select_related("regimen_version").first()
     if source is None:
         raise NotFound("Prescrizione inesistente.", code="order_not_found")
@@ -1171,6 +1474,7 @@ def order_duplicate(
             bsa_formula=source.bsa_formula,
             intent=source.intent,
             previous_order_id=source.pk,
+            schedule_reason=schedule_reason,
         )
         reductions = {
             (i.sequence, i.ingredient_id): (i.reduction_percent, i.deviation_reason)

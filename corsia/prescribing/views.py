@@ -25,12 +25,11 @@ from corsia.prescribing import selectors, services
 from corsia.prescribing.domain.order_lines import display_unit, reduced_dose
 from corsia.prescribing.domain.states import (
     EVENT_LABELS_IT,
-    EVENT_ROLES,
     REASON_REQUIRED,
-    TRANSITIONS,
     OrderEvent,
     OrderState,
     can_physician_edit,
+    decisions_available,
 )
 from corsia.prescribing.models import MeasurementKind, PatientDiagnosis, TherapyOrder
 from corsia.regimens.domain.spec import INTENT_LABELS_IT
@@ -202,6 +201,7 @@ def order_new(request: HttpRequest, patient_id: int) -> HttpResponse:
             diagnosis_id=int(diagnosis) if diagnosis.isdigit() else None,
             intent=post.get("intent") or None,
             bsa_formula=post.get("bsa_formula") or "mosteller",
+            schedule_reason=post.get("schedule_reason", ""),
         )
     except (CorsiaError, ValueError) as exc:
         messages.error(request, getattr(exc, "message", "Dati non validi."))
@@ -213,13 +213,11 @@ def _actions(request: HttpRequest, order: TherapyOrder) -> list[dict[str, Any]]:
     from corsia.accounts.selectors import user_roles
 
     roles = user_roles(request.user)  # type: ignore[arg-type]  # require_perm: authenticated
-    state = OrderState(order.state)
     actions = []
-    for (source, event), _target in TRANSITIONS.items():
-        if source is not state or not (EVENT_ROLES[event] & roles):
-            continue
-        if event is OrderEvent.VALIDATE and order.prescriber_id == request.user.pk:
-            continue
+    # decisions only: the loop's milestones are recorded by the UFA and bedside services
+    for event in decisions_available(OrderState(order.state), roles):
+        if event is OrderEvent.VALIDATE and request.user.pk in services.order_authors(order):
+            continue  # independent double check: not who wrote the order
         actions.append(
             {
                 "event": event.value,
@@ -413,7 +411,11 @@ def duplicate(request: HttpRequest, order_id: int) -> HttpResponse:
         if start is None:
             raise ValidationFailed("Indicare la data di inizio.", code="start_required")
         order = services.order_duplicate(
-            actor=request.user, workstation=_ws(request), order_id=order_id, start_date=start
+            actor=request.user,
+            workstation=_ws(request),
+            order_id=order_id,
+            start_date=start,
+            schedule_reason=request.POST.get("schedule_reason", ""),
         )
     except CorsiaError as exc:
         messages.error(request, exc.message)

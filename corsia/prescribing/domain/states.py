@@ -16,11 +16,26 @@
     suspend: any active state after draft ─► suspended ─resume─► draft (recalculate, re-confirm)
     cancel: any non-terminal state ─► cancelled
 
+    Two kinds of event (:data:`EVENT_KINDS`):
+
+    D  decision  — a person decides, from the order's page or API:
+                   confirm, revise, send, validate, return_to_prescriber, take_charge,
+                   suspend, resume, cancel
+    M  milestone — a fact of the closed loop, recorded ONLY by the service that checked it
+                   (``order_milestone_record``), never fired from outside:
+                   start_preparation   (UFA: the first preparation started at the hood)
+                   complete_preparation (UFA: the day's preparations weighed and released)
+                   deliver             (UFA check-out of the bag, or its label scanned at the bed)
+                   administer          (bedside: every active drug given)
+
+    taken_in_charge ─M─► in_preparation ─M─► prepared ─M─► delivered ─M─► administered
+
 Rules enforced here (DOMAIN.md safety rules 6 and 7):
 
-* who may fire each event (:data:`EVENT_ROLES`);
+* who may fire each event (:data:`EVENT_ROLES`), and from where (decision or milestone);
 * which events need a reason (:data:`REASON_REQUIRED`);
-* the independent double check: the validator is not the prescriber;
+* the independent double check: the validator is neither the prescriber nor any
+  physician who edited, confirmed or signed the order;
 * the pharmacist's taking charge freezes the order: the physician edits only in
   ``draft`` or ``returned_to_prescriber`` and can no longer ``revise`` once the
   pharmacist has taken charge.
@@ -159,6 +174,131 @@ EVENT_ROLES: dict[OrderEvent, frozenset[Role]] = {
     E.CANCEL: frozenset({Role.PHYSICIAN}),
 }
 
+
+class EventKind(StrEnum):
+    DECISION = "decision"  # a person's decision: fired from the order's page or API
+    MILESTONE = "milestone"  # a fact of the closed loop: recorded by the service that checked it
+
+
+EVENT_KINDS: dict[OrderEvent, EventKind] = {
+    E.CONFIRM: EventKind.DECISION,
+    E.REVISE: EventKind.DECISION,
+    E.SEND: EventKind.DECISION,
+    E.VALIDATE: EventKind.DECISION,
+    E.RETURN_TO_PRESCRIBER: EventKind.DECISION,
+    # the pharmacist's decision; the UFA's take-in-charge also creates the preparations
+    # and accepts an order already taken in charge
+    E.TAKE_CHARGE: EventKind.DECISION,
+    E.START_PREPARATION: EventKind.MILESTONE,
+    E.COMPLETE_PREPARATION: EventKind.MILESTONE,
+    E.DELIVER: EventKind.MILESTONE,
+    E.ADMINISTER: EventKind.MILESTONE,
+    E.SUSPEND: EventKind.DECISION,
+    E.RESUME: EventKind.DECISION,
+    E.CANCEL: EventKind.DECISION,
+}
+DECISIONS: frozenset[OrderEvent] = frozenset(
+    e for e, kind in EVENT_KINDS.items() if kind is EventKind.DECISION
+)
+MILESTONE_EVENTS: frozenset[OrderEvent] = frozenset(
+    e for e, kind in EVENT_KINDS.items() if kind is EventKind.MILESTONE
+)
+
+
+class OrderMilestone(StrEnum):
+    """What the compounding and bedside services record on the order."""
+
+    PREPARATION_STARTED = "preparation_started"
+    PREPARATION_COMPLETED = "preparation_completed"
+    DELIVERED = "delivered"
+    ADMINISTERED = "administered"
+
+
+MILESTONE_LABELS_IT: dict[OrderMilestone, str] = {
+    OrderMilestone.PREPARATION_STARTED: "allestimento iniziato",
+    OrderMilestone.PREPARATION_COMPLETED: "allestimento completato",
+    OrderMilestone.DELIVERED: "consegnata al reparto",
+    OrderMilestone.ADMINISTERED: "somministrata",
+}
+
+# The closed loop after the take-in-charge, in order; a milestone reaches one of its states.
+LOOP: tuple[OrderState, ...] = (
+    S.TAKEN_IN_CHARGE,
+    S.IN_PREPARATION,
+    S.PREPARED,
+    S.DELIVERED,
+    S.ADMINISTERED,
+)
+MILESTONE_STATE: dict[OrderMilestone, OrderState] = {
+    OrderMilestone.PREPARATION_STARTED: S.IN_PREPARATION,
+    OrderMilestone.PREPARATION_COMPLETED: S.PREPARED,
+    OrderMilestone.DELIVERED: S.DELIVERED,
+    OrderMilestone.ADMINISTERED: S.ADMINISTERED,
+}
+# From which states each milestone moves the order, and through which events. Only one
+# shortcut: a prepared bag whose label is scanned at the bed was received there, so
+# "administered" from "prepared" records the delivery first.
+MILESTONE_PATHS: dict[OrderMilestone, dict[OrderState, tuple[OrderEvent, ...]]] = {
+    OrderMilestone.PREPARATION_STARTED: {S.TAKEN_IN_CHARGE: (E.START_PREPARATION,)},
+    OrderMilestone.PREPARATION_COMPLETED: {S.IN_PREPARATION: (E.COMPLETE_PREPARATION,)},
+    OrderMilestone.DELIVERED: {S.PREPARED: (E.DELIVER,)},
+    OrderMilestone.ADMINISTERED: {
+        S.DELIVERED: (E.ADMINISTER,),
+        S.PREPARED: (E.DELIVER, E.ADMINISTER),
+    },
+}
+
+
+class MilestoneStep(StrEnum):
+    RECORD = "record"  # fire the path's events
+    ALREADY_REACHED = "already_reached"  # idempotent: the order is at or after it
+    # validated, or in the loop before the milestone's arrow (an order of ward drugs only,
+    # a later day's bag): nothing to move yet
+    NOT_YET = "not_yet"
+    # draft…sent, returned, suspended, cancelled: not the loop's business (audited)
+    NOT_APPLICABLE = "not_applicable"
+
+
+def milestone_plan(
+    state: OrderState, milestone: OrderMilestone
+) -> tuple[MilestoneStep, tuple[OrderEvent, ...]]:
+    """What recording ``milestone`` does to an order in ``state`` (pure, total)."""
+    reached = MILESTONE_STATE[milestone]
+    if state in LOOP and LOOP.index(state) >= LOOP.index(reached):
+        return MilestoneStep.ALREADY_REACHED, ()
+    path = MILESTONE_PATHS[milestone].get(state)
+    if path is not None:
+        return MilestoneStep.RECORD, path
+    if state is S.VALIDATED or state in LOOP:
+        return MilestoneStep.NOT_YET, ()
+    return MilestoneStep.NOT_APPLICABLE, ()
+
+
+class TransitionNotAllowedHere(ConflictError):
+    code = "transition_not_allowed_here"
+
+
+def ensure_decision(event: OrderEvent) -> None:
+    """A milestone is never fired from the order's page or API: only the compounding and
+    bedside services record it, after their own checks (closed loop, rule 8)."""
+    if EVENT_KINDS[event] is EventKind.MILESTONE:
+        raise TransitionNotAllowedHere(
+            f"«{EVENT_LABELS_IT[event].capitalize()}» non si registra da qui: lo registra "
+            "il sistema quando l'allestimento, la consegna o la somministrazione sono "
+            "verificati (UFA, check-out, scansione al letto del paziente).",
+            details={"event": event.value},
+        )
+
+
+def decisions_available(state: OrderState, roles: Collection[Role]) -> list[OrderEvent]:
+    """The decisions a person with ``roles`` may take on an order in ``state``."""
+    return [
+        event
+        for (source, event) in TRANSITIONS
+        if source is state and event in DECISIONS and EVENT_ROLES[event] & set(roles)
+    ]
+
+
 REASON_REQUIRED: frozenset[OrderEvent] = frozenset(
     {E.REVISE, E.RETURN_TO_PRESCRIBER, E.SUSPEND, E.RESUME, E.CANCEL}
 )
@@ -215,13 +355,22 @@ def ensure_physician_can_edit(state: OrderState) -> None:
     raise OrderFrozen(message, details={"state": state.value})
 
 
-def ensure_independent_validator(*, prescriber_id: int, validator_id: int) -> None:
-    """The validation is an independent double check: not by the prescriber (rule 6)."""
+def ensure_independent_validator(
+    *, prescriber_id: int, validator_id: int, authors: Collection[int] = ()
+) -> None:
+    """The validation is an independent double check (rule 6): not by the prescriber nor
+    by any physician who edited, confirmed or signed the order (``authors``)."""
     if prescriber_id == validator_id:
         raise PermissionRefused(
             "La validazione deve essere fatta da un medico diverso dal prescrittore "
             "o dal farmacista (doppio controllo indipendente).",
             code="validator_is_prescriber",
+        )
+    if validator_id in authors:
+        raise PermissionRefused(
+            "Hai modificato, confermato o firmato questa prescrizione: la validazione deve "
+            "farla un'altra persona (doppio controllo indipendente).",
+            code="validator_edited_order",
         )
 
 
@@ -233,9 +382,11 @@ def authorise_transition(
     actor_roles: Collection[Role],
     prescriber_id: int,
     reason: str | None = None,
+    authors: Collection[int] = (),
 ) -> OrderState:
     """Every rule for one event: the arrow exists, the role may fire it, a reason is
-    given when needed, the validator is independent. Returns the next state."""
+    given when needed, the validator is independent (of the prescriber and of every
+    ``authors``: who edited, confirmed or signed). Returns the next state."""
     target = next_state(state, event)
     if not may_fire(event, actor_roles):
         raise PermissionRefused(
@@ -249,5 +400,7 @@ def authorise_transition(
             field="reason",
         )
     if event is E.VALIDATE:
-        ensure_independent_validator(prescriber_id=prescriber_id, validator_id=actor_id)
+        ensure_independent_validator(
+            prescriber_id=prescriber_id, validator_id=actor_id, authors=authors
+        )
     return target

@@ -354,6 +354,8 @@ def test_cumulative_dose_blocks_until_overridden(
             regimen_version_id=abvd.pk,
             start_date=START + timedelta(days=28 * (cycle - 1)),
             cycle_number=min(cycle, 6),
+            # ABVD has 6 cycles: the 7th-10th repeat cycle 6, a duplicate to justify
+            schedule_reason="Cicli aggiuntivi oltre il sesto" if cycle > 6 else "",
         )
         orders.append(order)
         blocked = order.items.filter(ingredient__code="doxorubicin", block_code__gt="")
