@@ -20,6 +20,7 @@ def _packet(volume: str, minutes: int, dose: str = "100", **kw):  # type: ignore
     return pump_program_compute(
         drug_code="oxaliplatin",
         drug_name="Oxaliplatino",
+        dose_unit="mg",
         dose_mg=Decimal(dose),
         volume_ml=Decimal(volume),
         duration_min=minutes,
@@ -99,7 +100,12 @@ def test_a_concentration_that_is_not_dose_over_volume_is_refused() -> None:
 def test_missing_drug_is_refused() -> None:
     with pytest.raises(PumpProgramRefused) as refused:
         pump_program_compute(
-            drug_code=" ", drug_name="", dose_mg=Decimal(1), volume_ml=Decimal(100), duration_min=60
+            drug_code=" ",
+            drug_name="",
+            dose_unit="mg",
+            dose_mg=Decimal(1),
+            volume_ml=Decimal(100),
+            duration_min=60,
         )
     assert refused.value.code == "drug_missing"
 
