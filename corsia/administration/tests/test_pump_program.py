@@ -135,3 +135,18 @@ def test_every_computed_rate_passes_the_pumps_own_check(volume: Decimal, minutes
         return
     assert Decimal("0.1") <= packet.rate_ml_h <= Decimal("999.9")
     rate_check(rate_ml_h=packet.rate_ml_h, volume_ml=packet.volume_ml, duration_min=minutes)
+
+
+def test_ADM_PUMP_01_a_dose_in_ui_is_never_sent_to_the_pump_as_mg() -> None:
+    # asparaginase 10 000 UI in 100 mL over 60 min: RXG-17/18 would code it mg: refused
+    with pytest.raises(PumpProgramRefused) as refused:
+        pump_program_compute(
+            drug_code="asparaginase",
+            drug_name="Asparaginasi",
+            dose_mg=Decimal(10000),
+            dose_unit="UI",
+            volume_ml=Decimal(100),
+            duration_min=60,
+        )
+    assert refused.value.code == "pump_dose_unit"
+    assert "UI" in refused.value.message
