@@ -129,7 +129,9 @@ def test_H26_intrathecal_preparation_travels_in_its_own_bag_and_needs_a_physicia
     admin = allowed.administration
     assert (admin.route, admin.cosigned_by_id) == ("it", folfox.physician.pk)
     assert AdministrationScan.objects.order_by("-id")[0].raw.endswith("D-7")  # masked badge
-    event = AuditEvent.objects.filter(event_type="administration.administration_started").order_by("-id")[0]
+    event = AuditEvent.objects.filter(event_type="administration.administration_started").order_by(
+        "-id"
+    )[0]
     assert event.after["cosigned_by"] == folfox.physician.pk
 
 
