@@ -132,7 +132,7 @@ def test_H26_intrathecal_preparation_travels_in_its_own_bag_and_needs_a_physicia
     event = AuditEvent.objects.filter(event_type="administration.administration_started").order_by(
         "-id"
     )[0]
-    assert event.after["cosigned_by"] == folfox.physician.pk
+    assert event.after is not None and event.after["cosigned_by"] == folfox.physician.pk
 
 
 def test_H26_route_changed_on_the_order_line_after_compounding_blocks(folfox: Folfox) -> None:
