@@ -55,6 +55,7 @@ from corsia.administration.preparations import PreparationInfo, preparation_for_
 from corsia.administration.scheduling import appointments_for
 from corsia.administration.services import pump_program_send
 from corsia.audit.services import audit_record, workstation_label
+from corsia.compounding.domain.labels import is_vinca_alkaloid
 from corsia.core.domain.errors import (
     CorsiaError,
     InvalidTransition,
@@ -70,6 +71,9 @@ from corsia.prescribing.models import ItemStatus, OrderItem, TherapyOrder
 
 ADMINISTER = "administration.administer"
 VIEW_WORKLIST = "administration.view_worklist"
+# Held by physicians: an intrathecal drug is given only with a physician identified by
+# badge, as the one administering or as the co-signer at the bedside.
+COSIGN_INTRATHECAL = "administration.cosign_intrathecal"
 
 _DONE_STATES = (AdministrationState.COMPLETED.value, AdministrationState.PARTIAL.value)
 _UNDER_WAY = (Progress.RUNNING, Progress.DONE)
@@ -181,6 +185,10 @@ def item_views(
                 competence=item.competence,
                 item_status=item.status,
                 order_state=order.state,
+                route=item.route,
+                vinca_alkaloid=is_vinca_alkaloid(
+                    [item.ingredient.atc_code, *(item.ingredient.other_atc_codes or [])]
+                ),
                 duration_minutes=item.duration_minutes,
                 interval_after_minutes=item.interval_after_minutes,
                 runs_with_previous=runs_in_y(previous, item),
@@ -323,13 +331,19 @@ def bedside_verify(
     overrides: Mapping[str, str] | None = None,
     rate_ml_h: Decimal | None = None,
     pump_serial: str = "",
+    cosigner_badge: str = "",
 ) -> BedsideResult:
-    """Check the three scans; record them; start the administration when allowed."""
+    """Check the three scans; record them; start the administration when allowed.
+
+    ``cosigner_badge``: for an intrathecal drug, the badge of the physician who co-signs
+    (not needed when the actor is a physician with their own badge)."""
     _require(actor, ADMINISTER, "Solo l'infermiere può somministrare.")
     now = timezone.now()
     with transaction.atomic():
         readable, patient = _resolve_patient(wristband)
         owner = _resolve_badge(badge)
+        cosigner = _resolve_badge(cosigner_badge)
+        cosigner_is_physician = cosigner is not None and cosigner.has_perm(COSIGN_INTRATHECAL)
         ref = parse_label(label)
         info: PreparationInfo | None = None
         item: OrderItem | None = None
@@ -372,6 +386,10 @@ def bedside_verify(
             expected_item_id=expected_item_id,
             bag_volume_ml=bag,
             rate_ml_h=rate_ml_h,
+            actor_is_physician=actor.has_perm(COSIGN_INTRATHECAL),
+            cosigner_raw=cosigner_badge,
+            cosigner_id=cosigner.pk if cosigner else None,
+            cosigner_is_physician=cosigner_is_physician,
         )
         refusals = bedside_check(scan, bedside_policy())
         decision = bedside_decide(refusals, overrides)
@@ -390,8 +408,12 @@ def bedside_verify(
                 volume_ml=bag,
                 duration_minutes=item.duration_minutes,
                 rate_ml_h=rate_ml_h,
+                route=item.route,
                 nurse=actor,
                 badge_verified=owner is not None and owner.pk == actor.pk,
+                cosigned_by=cosigner
+                if cosigner_is_physician and cosigner is not None and cosigner.pk != actor.pk
+                else None,
                 started_at=now,
                 overridden_checks=sorted({r.code for r in decision.overridden}),
                 override_reason="\n".join(
@@ -403,15 +425,19 @@ def bedside_verify(
         by_scan: dict[ScanKind, list[Refusal]] = {k: [] for k in ScanKind}
         for refusal in refusals:
             by_scan[_SCAN_OF_CHECK.get(refusal.check, ScanKind.LABEL)].append(refusal)
-        for kind, raw in (
-            (ScanKind.WRISTBAND, wristband),
-            (ScanKind.BADGE, _masked(badge)),
-            (ScanKind.LABEL, label),
-        ):
+        scanned = [
+            (ScanKind.WRISTBAND, wristband, by_scan[ScanKind.WRISTBAND]),
+            (ScanKind.BADGE, _masked(badge), by_scan[ScanKind.BADGE]),
+            (ScanKind.LABEL, label, by_scan[ScanKind.LABEL]),
+        ]
+        if cosigner_badge.strip():  # the physician's badge, kept like the nurse's (masked)
+            physician = [r for r in refusals if r.code == "intrathecal_physician_required"]
+            scanned.append((ScanKind.BADGE, _masked(cosigner_badge), physician))
+        for kind, raw, mine in scanned:
             _scan_row(
                 kind=kind,
                 raw=raw,
-                refusals=by_scan[kind],
+                refusals=mine,
                 overridden=decision.overridden,
                 actor=actor,
                 workstation=workstation,
@@ -455,6 +481,8 @@ def bedside_verify(
                     "unit": item.amount_unit,
                     "label": ref.raw if ref else "",
                     "badge_verified": administration.badge_verified,
+                    "route": administration.route,
+                    "cosigned_by": administration.cosigned_by_id,
                 },
             )
             # the preparation is at the bedside: received (a no-op once delivered)
@@ -520,16 +548,18 @@ def administration_pump_program(
                 code="pump_data_missing",
                 field="pump",
             )
-        if admin.dose_unit != "mg":
+        if admin.route and admin.route != "iv":
             raise ValidationFailed(
-                f"La pompa riceve dosi in mg, non in {admin.dose_unit}: programmarla a mano.",
-                code="pump_dose_unit",
+                f"Via «{admin.route}»: la pompa infusionale si programma da Corsia solo per "
+                "la via endovenosa.",
+                code="pump_route_not_iv",
                 field="pump",
             )
         packet = pump_program_compute(
             drug_code=admin.ingredient_code,
             drug_name=admin.ingredient_name,
             dose_mg=admin.dose,
+            dose_unit=admin.dose_unit,
             volume_ml=admin.volume_ml,
             duration_min=admin.duration_minutes,
         )

@@ -180,6 +180,7 @@ def bedside(request: HttpRequest) -> HttpResponse:
     if no_badge:
         overrides["badge_missing"] = request.POST.get("no_badge_reason", "")
     expected = request.POST.get("expected_item", "")
+    cosigner = request.POST.get("cosigner", "").strip()
     try:
         result = services.bedside_verify(
             actor=request.user,
@@ -189,6 +190,7 @@ def bedside(request: HttpRequest) -> HttpResponse:
             label=scans["label"],
             expected_item_id=int(expected) if expected.isdigit() else None,
             overrides=overrides,
+            cosigner_badge=cosigner,
         )
     except CorsiaError as problem:
         scans["label"] = ""
@@ -202,6 +204,8 @@ def bedside(request: HttpRequest) -> HttpResponse:
         "expected_item": expected,
         "no_badge": no_badge,
         "no_badge_reason": request.POST.get("no_badge_reason", ""),
+        # intrathecal: the physician's badge is asked for, the other scans are kept
+        "needs_physician": any(r.code == "intrathecal_physician_required" for r in result.refusals),
     }
     return render(
         request, "administration/bedside.html", context, status=200 if result.allowed else 422

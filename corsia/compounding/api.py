@@ -244,6 +244,7 @@ class CheckoutOut(Schema):
     delivery_document: str
     checked_out_at: datetime
     label_codes: list[str]
+    intrathecal: bool = False
 
 
 class HoodOut(Schema):
@@ -511,5 +512,73 @@ def order_checkout(request: HttpRequest, order_id: int, payload: CheckoutIn) -> 
             label_codes=sorted(
                 code for code in checkout.preparations.values_list("label_code", flat=True) if code
             ),
+            intrathecal=checkout.intrathecal,
         ),
     )
+
+
+class TransportIn(Schema):
+    """Minimum and maximum of a min/max thermometer over the transport (°C)."""
+
+    minimum_c: Decimal
+    maximum_c: Decimal
+
+
+class TransportOut(Schema):
+    id: int
+    checkout_id: int
+    storage: str
+    minimum_c: Decimal
+    maximum_c: Decimal
+    excursion: bool
+    released: bool
+    release_reason: str
+
+
+class TransportReleaseIn(Schema):
+    reason: str
+
+
+def _transport(log: Any) -> TransportOut:
+    return TransportOut(
+        id=log.pk,
+        checkout_id=log.checkout_id,
+        storage=log.storage,
+        minimum_c=log.minimum_c,
+        maximum_c=log.maximum_c,
+        excursion=log.excursions > 0,
+        released=log.released_at is not None,
+        release_reason=log.release_reason,
+    )
+
+
+@router.post("/checkouts/{checkout_id}/transport", response={201: TransportOut})
+@api_perm(PREPARE)
+def checkout_transport(
+    request: HttpRequest, checkout_id: int, payload: TransportIn
+) -> Status[TransportOut]:
+    """The transport temperature of a patient bag (min/max); outside the storage range of
+    its preparations the bedside blocks them until a pharmacist releases the bag."""
+    log = services.transport_record(
+        actor=request.user,
+        workstation=_ws(request),
+        checkout_id=checkout_id,
+        minimum_c=payload.minimum_c,
+        maximum_c=payload.maximum_c,
+    )
+    return Status(201, _transport(log))
+
+
+@router.post("/transports/{transport_id}/release", response=TransportOut)
+@api_perm(RELEASE)
+def transport_release(
+    request: HttpRequest, transport_id: int, payload: TransportReleaseIn
+) -> TransportOut:
+    """The pharmacist's reasoned release after a transport temperature excursion."""
+    log = services.transport_excursion_release(
+        actor=request.user,
+        workstation=_ws(request),
+        transport_id=transport_id,
+        reason=payload.reason,
+    )
+    return _transport(log)

@@ -35,3 +35,8 @@ STOCK_NOT_UNLOADED = register(
     "compounding.stock_not_unloaded",
     "Flacone usato non scaricato dal magazzino (giacenza da rettificare)",
 )
+TRANSPORT_EXCURSION_RELEASED = register(
+    "compounding.transport_excursion_released",
+    "Rilascio del farmacista dopo un'escursione della temperatura di trasporto",
+    reason_required=True,
+)

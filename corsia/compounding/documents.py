@@ -9,7 +9,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from corsia.compounding.domain.labels import PreparationLabel, preparation_label_zpl
+from corsia.compounding.domain.labels import (
+    PreparationLabel,
+    dose_text,
+    label_style,
+    preparation_label_zpl,
+)
 from corsia.compounding.domain.product import it_number
 from corsia.compounding.models import CheckOut, Preparation
 from corsia.patients.wristband import barcode_svg
@@ -19,6 +24,7 @@ from corsia.regimens.domain.spec import ROUTE_LABELS_IT
 def label_data(prep: Preparation) -> PreparationLabel:
     patient = prep.order.patient
     item = prep.order_item
+    route = prep.route or item.route
     return PreparationLabel(
         code=prep.label_code or "",
         patient_name=f"{patient.surname.upper()} {patient.given_names}",
@@ -26,12 +32,12 @@ def label_data(prep: Preparation) -> PreparationLabel:
         patient_mrn=patient.mrn,
         ward=prep.order.ward.name if prep.order.ward else "",
         drug=item.ingredient.name_it,
-        dose=f"{it_number(prep.dose_mg)} mg",
+        dose=dose_text(prep.dose_mg, prep.dose_unit, it_number(prep.dose_mg)),
         final_volume=f"{it_number(prep.final_volume_ml)} mL" if prep.final_volume_ml else "-",
         diluent=(
             f"{prep.diluent} {it_number(prep.bag_volume_ml)} mL" if prep.bag_volume_ml else "-"
         ),
-        route=str(ROUTE_LABELS_IT.get(item.route, item.route)),  # type: ignore[call-overload]  # str key into the StrEnum map
+        route=str(ROUTE_LABELS_IT.get(route, route)),  # type: ignore[call-overload]  # str key into the StrEnum map
         prepared_at=timezone.localtime(prep.ended_at) if prep.ended_at else None,
         expiry=timezone.localtime(prep.expiry_at) if prep.expiry_at else None,
         storage=(
@@ -40,6 +46,10 @@ def label_data(prep: Preparation) -> PreparationLabel:
             else "Conservare a temperatura ambiente (non oltre 25 °C)"
         ),
         protect_from_light=prep.protect_from_light,
+        style=label_style(
+            route=route,
+            atc_codes=[item.ingredient.atc_code, *(item.ingredient.other_atc_codes or [])],
+        ),
     )
 
 

@@ -92,6 +92,12 @@ class Preparation(VersionedModel):
         "drugs.MedicinalProduct", null=True, on_delete=models.PROTECT, related_name="+"
     )
     dose_mg = models.DecimalField(_("dose (mg)"), max_digits=12, decimal_places=4)
+    # The unit of ``dose_mg`` as the order line gives it (mg, UI, U, mL): the field keeps
+    # its historical name, the unit printed and checked is this one, never mg by default.
+    dose_unit = models.CharField(_("unità della dose"), max_length=6, default="mg")
+    # The route copied from the order line when the preparation is created; printed on the
+    # label and checked against the order line at the bedside.
+    route = models.CharField(_("via"), max_length=16, blank=True)
     diluent = models.CharField(_("diluente"), max_length=80, blank=True)
     bag_volume_ml = models.DecimalField(max_digits=8, decimal_places=2, null=True)
     bag_overfill_ml = models.DecimalField(max_digits=8, decimal_places=2, default=0)
@@ -280,12 +286,16 @@ class CheckOut(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     checked_out_at = models.DateTimeField(default=timezone.now)
+    # Intrathecal preparations travel in their own bag, never with the others.
+    intrathecal = models.BooleanField(_("sacchetto intratecale"), default=False)
 
     class Meta:
         ordering = ["-checked_out_at"]
         default_permissions = ()
         constraints = [
-            models.UniqueConstraint(fields=["order", "day"], name="checkout_order_day_unique")
+            models.UniqueConstraint(
+                fields=["order", "day", "intrathecal"], name="checkout_order_day_route_unique"
+            )
         ]
 
     def __str__(self) -> str:
@@ -294,8 +304,12 @@ class CheckOut(models.Model):
 
 @pghistory.track()
 class TransportLog(models.Model):
+    """The transport temperature of a patient bag: a data logger's readings (CSV) or the
+    minimum and maximum of a min/max thermometer. An excursion blocks the bedside until a
+    pharmacist releases the bag with a reason (``released_*``)."""
+
     checkout = models.ForeignKey(CheckOut, on_delete=models.PROTECT, related_name="transports")
-    file_name = models.CharField(max_length=200)
+    file_name = models.CharField(max_length=200, blank=True)
     storage = models.CharField(max_length=10, choices=STORAGE_CHOICES)
     readings = models.JSONField(default=list)
     minimum_c = models.DecimalField(max_digits=5, decimal_places=2)
@@ -305,6 +319,11 @@ class TransportLog(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     imported_at = models.DateTimeField(default=timezone.now)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    released_at = models.DateTimeField(null=True, blank=True)
+    release_reason = models.TextField(_("motivo del rilascio dopo l'escursione"), blank=True)
 
     class Meta:
         ordering = ["-imported_at"]

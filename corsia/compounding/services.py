@@ -29,6 +29,7 @@ from corsia.compounding.domain.gravimetric import (
     ToleranceBasis,
     gravimetric_check,
 )
+from corsia.compounding.domain.labels import INTRAVENOUS_ROUTE, is_intrathecal, is_vinca_alkaloid
 from corsia.compounding.domain.leftovers import Leftover as LeftoverValue
 from corsia.compounding.domain.leftovers import check_leftover_use, leftover_expiry
 from corsia.compounding.domain.preparation import (
@@ -37,7 +38,12 @@ from corsia.compounding.domain.preparation import (
 )
 from corsia.compounding.domain.product import ProductData, StorageTemperature
 from corsia.compounding.domain.scan import ExpectedVial, ResolvedPack, match_scanned_pack
-from corsia.compounding.domain.transport import parse_transport_csv, summarise_transport
+from corsia.compounding.domain.transport import (
+    min_max_readings,
+    outside_range,
+    parse_transport_csv,
+    summarise_transport,
+)
 from corsia.compounding.domain.vials import DoseNeed, OpenSource, VialSize, plan_vials
 from corsia.compounding.domain.workflow import (
     PrepEvent,
@@ -371,6 +377,8 @@ def order_take_charge(
                 order=order,
                 scheduled_date=item.scheduled_date,
                 dose_mg=item.final_dose,
+                dose_unit=item.amount_unit,
+                route=item.route,
                 validated_by=item.validated_by or actor,
                 validated_at=item.validated_at or moment,
                 updated_by=actor,
@@ -1228,6 +1236,12 @@ def checkout_record(
     Reconciled against the order: every active pharmacy drug of that day must have a
     released preparation whose label was scanned; a missing one, a label of another
     order or an unreleased preparation refuses the whole bag (nothing recorded).
+
+    Intrathecal preparations travel in their own bag (NHS England intrathecal
+    chemotherapy guidance; ISMP): a bag holds either only intrathecal preparations or none
+    (``checkout_intrathecal_mixed``), and the scanned labels say which bag this is; the
+    day's drugs of the other kind go in the other bag. A vinca alkaloid ordered by any
+    route but intravenous never leaves the pharmacy (``checkout_vinca_not_iv``).
     """
     _require(actor, PREPARE, "fare il check-out delle preparazioni")
     moment = _now(now)
@@ -1251,15 +1265,22 @@ def checkout_record(
                     field="labels",
                 )
             scanned_ids.add(pk)
-        expected_items = [i for i in pharmacy_items(order) if i.scheduled_date == day]
-        preps = {
+        day_items = [i for i in pharmacy_items(order) if i.scheduled_date == day]
+        day_preps = {
             p.order_item_id: p
             for p in Preparation.objects.select_for_update(of=("self",))
             .filter(order_id=order.pk, scheduled_date=day)
             .exclude(state=PrepState.REJECTED)
             .select_related("order_item__ingredient")
         }
-        foreign = scanned_ids - {p.pk for p in preps.values()}
+        intrathecal = _bag_route(day_preps.values(), scanned_ids)
+        expected_items = [i for i in day_items if is_intrathecal(i.route) == intrathecal]
+        preps = {
+            item_id: p
+            for item_id, p in day_preps.items()
+            if is_intrathecal(p.route or p.order_item.route) == intrathecal
+        }
+        foreign = scanned_ids - {p.pk for p in day_preps.values()}
         if foreign:
             raise ValidationFailed(
                 "Etichetta di un'altra prescrizione o di un altro giorno: "
@@ -1289,24 +1310,33 @@ def checkout_record(
                 field="labels",
                 details={"missing": missing},
             )
+        _vinca_only_iv(preps.values())
+        if CheckOut.objects.filter(order=order, day=day, intrathecal=intrathecal).exists():
+            raise ConflictError(
+                f"Il sacchetto {'intratecale ' if intrathecal else ''}di questo giorno è già "
+                "stato registrato.",
+                code="checkout_already_recorded",
+            )
         checkout = CheckOut.objects.create(
             order=order,
             day=day,
             delivery_document=delivery_document.strip(),
             checked_out_by=actor,
             checked_out_at=moment,
+            intrathecal=intrathecal,
         )
         for prep in preps.values():
             fields = _fire(prep, PrepEvent.CHECK_OUT)
             prep.checkout = checkout
             _save(prep, actor, [*fields, "checkout"])
-        _milestone(
-            actor,
-            workstation,
-            order.pk,
-            OrderMilestone.DELIVERED,
-            f"check-out, documento di consegna {checkout.delivery_document}",
-        )
+        if all(p.checkout_id is not None for p in day_preps.values()):  # both bags are out
+            _milestone(
+                actor,
+                workstation,
+                order.pk,
+                OrderMilestone.DELIVERED,
+                f"check-out, documento di consegna {checkout.delivery_document}",
+            )
         audit_record(
             event=events.CHECKED_OUT,
             actor=actor,
@@ -1316,9 +1346,44 @@ def checkout_record(
             after={
                 "document": checkout.delivery_document,
                 "preparations": sorted(p.label_code or "" for p in preps.values()),
+                "intrathecal": intrathecal,
             },
         )
     return checkout
+
+
+def _bag_route(day_preps: Iterable[Preparation], scanned_ids: set[int]) -> bool:
+    """True when the scanned labels make an intrathecal bag; refuses a mix."""
+    scanned = [p for p in day_preps if p.pk in scanned_ids]
+    kinds = {is_intrathecal(p.route or p.order_item.route) for p in scanned}
+    if len(kinds) > 1:
+        names = ", ".join(
+            f"{p.order_item.ingredient.name_it} {p.label_code}"
+            for p in scanned
+            if is_intrathecal(p.route or p.order_item.route)
+        )
+        raise ValidationFailed(
+            f"Le preparazioni INTRATECALI ({names}) viaggiano in un sacchetto separato: "
+            "toglierle da questo sacchetto e fare un check-out a parte.",
+            code="checkout_intrathecal_mixed",
+            field="labels",
+        )
+    return kinds == {True}
+
+
+def _vinca_only_iv(preps: Iterable[Preparation]) -> None:
+    for prep in preps:
+        ingredient = prep.order_item.ingredient
+        route = prep.route or prep.order_item.route
+        atc = [ingredient.atc_code, *(ingredient.other_atc_codes or [])]
+        if is_vinca_alkaloid(atc) and route != INTRAVENOUS_ROUTE:
+            raise ValidationFailed(
+                f"{ingredient.name_it} {prep.label_code}: alcaloide della vinca per via "
+                f"«{route}». Solo per uso endovenoso, fatale per altre vie: non consegnare, "
+                "avvisare il medico.",
+                code="checkout_vinca_not_iv",
+                field="labels",
+            )
 
 
 def transport_import(
@@ -1361,5 +1426,98 @@ def transport_import(
                 "max": str(summary.maximum),
                 "excursions": len(summary.excursions),
             },
+        )
+    return log
+
+
+def transport_record(
+    *,
+    actor: Any,
+    workstation: Any,
+    checkout_id: int,
+    minimum_c: Decimal,
+    maximum_c: Decimal,
+) -> TransportLog:
+    """Record the minimum and maximum a min/max thermometer read over the transport of a
+    patient bag (no data logger). Judged like a logger's readings: against the storage of
+    the bag's preparations; outside range the bedside blocks until a pharmacist releases."""
+    _require(actor, PREPARE, "registrare il trasporto")
+    minimum, maximum = min_max_readings(minimum=minimum_c, maximum=maximum_c)
+    with transaction.atomic():
+        checkout = CheckOut.objects.select_for_update().filter(pk=checkout_id).first()
+        if checkout is None:
+            raise NotFound("Check-out inesistente.", code="checkout_not_found")
+        storages = set(checkout.preparations.values_list("storage", flat=True))
+        storage = (
+            StorageTemperature.REFRIGERATED
+            if StorageTemperature.REFRIGERATED.value in storages
+            else StorageTemperature.ROOM
+        )
+        excursion = outside_range(storage, minimum, maximum)
+        log = TransportLog.objects.create(
+            checkout=checkout,
+            file_name="",
+            storage=storage.value,
+            readings=[],
+            minimum_c=minimum,
+            maximum_c=maximum,
+            excursions=1 if excursion else 0,
+            imported_by=actor,
+        )
+        audit_record(
+            event=events.TRANSPORT_IMPORTED,
+            actor=actor,
+            workstation=workstation,
+            target=log,
+            patient_id=checkout.order.patient_id,
+            after={"min": str(minimum), "max": str(maximum), "excursion": excursion},
+        )
+    return log
+
+
+def transport_excursion_release(
+    *, actor: Any, workstation: Any, transport_id: int, reason: str
+) -> TransportLog:
+    """The pharmacist releases a patient bag after a transport temperature excursion (the
+    drugs' stability data allow it), with the reason: the only way the bedside accepts
+    those preparations again. Audited; a record in range needs no release."""
+    _require(actor, RELEASE, "rilasciare dopo un'escursione di temperatura")
+    if not reason.strip():
+        raise ValidationFailed(
+            "Indicare il motivo del rilascio (dati di stabilità consultati).",
+            code="reason_required",
+            field="reason",
+        )
+    with transaction.atomic():
+        log = (
+            TransportLog.objects.select_for_update()
+            .select_related("checkout__order")
+            .filter(pk=transport_id)
+            .first()
+        )
+        if log is None:
+            raise NotFound("Registrazione del trasporto inesistente.", code="transport_not_found")
+        if log.excursions == 0:
+            raise ConflictError(
+                "Temperatura di trasporto nell'intervallo: non c'è nulla da rilasciare.",
+                code="transport_in_range",
+            )
+        if log.released_at is not None:
+            raise ConflictError(
+                "Escursione già rilasciata dal farmacista.", code="transport_already_released"
+            )
+        log.released_by = actor
+        log.released_at = timezone.now()
+        log.release_reason = reason.strip()
+        log.save(update_fields=["released_by", "released_at", "release_reason"])
+        audit_record(
+            event=events.TRANSPORT_EXCURSION_RELEASED,
+            actor=actor,
+            workstation=workstation,
+            target=log,
+            patient_id=log.checkout.order.patient_id,
+            before={"released": False},
+            after={"released": True, "min": str(log.minimum_c), "max": str(log.maximum_c)},
+            reason=log.release_reason,
         )
     return log

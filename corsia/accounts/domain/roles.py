@@ -99,6 +99,11 @@ PERMISSIONS: tuple[PermissionSpec, ...] = (
     PermissionSpec(
         "administration", "administer", "Somministrare la terapia al letto del paziente"
     ),
+    PermissionSpec(
+        "administration",
+        "cosign_intrathecal",
+        "Somministrare o controfirmare (badge del medico) un farmaco per via intratecale",
+    ),
 )
 
 _CLINICAL_READ = {"patients.view_patient", "audit.view_history"}
@@ -226,6 +231,9 @@ ROLE_PERMISSIONS[Role.PHARMACIST] = ROLE_PERMISSIONS[Role.PHARMACIST] | {
 for _role in (Role.NURSE, Role.PHYSICIAN, Role.COORDINATOR):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"administration.view_worklist"}
 ROLE_PERMISSIONS[Role.NURSE] = ROLE_PERMISSIONS[Role.NURSE] | {"administration.administer"}
+ROLE_PERMISSIONS[Role.PHYSICIAN] = ROLE_PERMISSIONS[Role.PHYSICIAN] | {
+    "administration.cosign_intrathecal"
+}
 for _role in (Role.NURSE, Role.COORDINATOR):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"administration.schedule"}
 

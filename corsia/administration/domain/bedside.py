@@ -12,6 +12,14 @@ refusals listed in :data:`OVERRIDABLE` may be overridden, each with its own reas
 Wrong patient, wrong drug, wrong dose, expired or unreleased preparation, a suspended
 order or item can never be overridden.
 
+Route (ISMP; NHS England guidance on intrathecal chemotherapy and on vinca alkaloids): the
+preparation's route must be the order line's (``wrong_route``); a vinca alkaloid is given
+intravenously only (``vinca_route_not_iv``); an intrathecal drug is given only with a
+physician identified by their own badge, as the person administering or as the co-signer
+scanned at the bedside (``intrathecal_physician_required``). A lot past its expiry date
+(``lot_expired``) and a transport temperature excursion the pharmacist has not released
+(``transport_excursion``) block like an expired preparation. None of these is overridable.
+
 Label payloads: ``PRP`` + zero-padded preparation id (printed by the UFA), ``WRD`` +
 order item id (printed on the ward for ward-competence drugs, :func:`ward_label_payload`).
 """
@@ -113,6 +121,8 @@ class ItemView:
     competence: str  # "pharmacy" | "ward"
     item_status: str  # "active" | "suspended" | "skipped"
     order_state: str
+    route: str = ""  # the order line's route code ("iv", "it", …)
+    vinca_alkaloid: bool = False  # ATC L01CA: intravenous only, fatal by any other route
     duration_minutes: int | None = None
     interval_after_minutes: int | None = None
     # True when this drug runs in Y with the previous one (e.g. FOLFOX-4: oxaliplatin and
@@ -134,8 +144,26 @@ class PreparationView:
     ingredient_code: str
     dose: Decimal
     volume_ml: Decimal
-    expiry: datetime
+    expiry: datetime  # already capped by the lots' expiry (never later than a lot)
     released: bool
+    dose_unit: str = "mg"
+    route: str = ""  # the route printed on the preparation's label
+    lot_expiry: date | None = None  # the earliest expiry date of the lots drawn
+    lot: str = ""  # that lot's number, for the message
+    transport: TransportView | None = None
+
+
+@dataclass(frozen=True)
+class TransportView:
+    """The patient bag's recorded transport temperature against the storage this
+    preparation needs. ``released``: a pharmacist released the preparation after the
+    excursion (reasoned, audited), the only way back."""
+
+    storage: str  # "2-8 °C" | "25 °C"
+    minimum_c: Decimal
+    maximum_c: Decimal
+    outside_range: bool
+    released: bool = False
 
 
 @dataclass(frozen=True)
@@ -166,6 +194,12 @@ class BedsideScan:
     expected_item_id: int | None = None  # the item the nurse chose on the screen
     bag_volume_ml: Decimal | None = None
     rate_ml_h: Decimal | None = None  # the rate set on the pump by hand, if any
+    # Intrathecal drugs: is the signed-in actor a physician (may co-sign intrathecal
+    # administration), and the physician's badge scanned as co-signer, if any.
+    actor_is_physician: bool = False
+    cosigner_raw: str = ""
+    cosigner_id: int | None = None  # None: no user has this badge
+    cosigner_is_physician: bool = False
 
 
 # --- refusals --------------------------------------------------------------------------
@@ -177,6 +211,7 @@ class Check(StrEnum):
     LABEL = "label"
     DRUG = "drug"
     DOSE = "dose"
+    ROUTE = "route"
     ORDER = "order"
     ITEM = "item"
     PREPARATION = "preparation"
@@ -191,6 +226,7 @@ CHECK_LABELS_IT: dict[Check, str] = {
     Check.LABEL: "etichetta",
     Check.DRUG: "farmaco giusto",
     Check.DOSE: "dose giusta",
+    Check.ROUTE: "via giusta",
     Check.ORDER: "prescrizione",
     Check.ITEM: "riga della prescrizione",
     Check.PREPARATION: "preparazione",
@@ -335,7 +371,16 @@ def _patient_and_drug(scan: BedsideScan, item: ItemView) -> list[Refusal]:
                 "della preparazione, non un'etichetta di reparto.",
             )
         )
-    if prep is not None and prep.dose != item.dose:
+    if prep is not None and prep.dose_unit != item.dose_unit:
+        found.append(
+            _r(
+                "wrong_dose_unit",
+                Check.DOSE,
+                f"UNITÀ DI DOSE DIVERSA: la preparazione è in {prep.dose_unit}, la prescrizione "
+                f"in {item.dose_unit}. Non somministrare: chiamare la farmacia e il medico.",
+            )
+        )
+    elif prep is not None and prep.dose != item.dose:
         found.append(
             _r(
                 "wrong_dose",
@@ -406,6 +451,77 @@ def _order_and_item(item: ItemView) -> list[Refusal]:
     return found
 
 
+INTRATHECAL = "it"
+INTRAVENOUS = "iv"
+ROUTE_LABELS_IT = {
+    "iv": "endovenosa",
+    "it": "intratecale",
+    "po": "orale",
+    "sc": "sottocutanea",
+    "im": "intramuscolare",
+    "intravesical": "endovescicale",
+}
+
+
+def _route_name(code: str) -> str:
+    return ROUTE_LABELS_IT.get(code, code or "non indicata")
+
+
+def _route(scan: BedsideScan, item: ItemView) -> list[Refusal]:
+    """Right route: the preparation's is the order line's; vinca alkaloids IV only;
+    intrathecal only with a physician identified by badge."""
+    prep = scan.preparation
+    found: list[Refusal] = []
+    if prep is not None and prep.route != item.route:
+        found.append(
+            _r(
+                "wrong_route",
+                Check.ROUTE,
+                f"VIA SBAGLIATA: la preparazione è per via {_route_name(prep.route)}, la "
+                f"prescrizione indica via {_route_name(item.route)}. Non somministrare: "
+                "chiamare la farmacia e il medico.",
+            )
+        )
+    routes = {item.route} | ({prep.route} if prep is not None else set())
+    if item.vinca_alkaloid and routes != {INTRAVENOUS}:
+        found.append(
+            _r(
+                "vinca_route_not_iv",
+                Check.ROUTE,
+                f"{item.ingredient_name.upper()}: SOLO PER USO ENDOVENOSO, FATALE SE "
+                "SOMMINISTRATO PER ALTRE VIE. Non somministrare.",
+            )
+        )
+    if INTRATHECAL in routes:
+        found += _intrathecal_physician(scan)
+    return found
+
+
+def _intrathecal_physician(scan: BedsideScan) -> list[Refusal]:
+    """An intrathecal drug needs a physician: the signed-in actor with their own badge,
+    or another user's badge scanned as co-signer that belongs to a physician."""
+    actor_identified = scan.badge_owner_id is not None and scan.badge_owner_id == scan.actor_id
+    if scan.actor_is_physician and actor_identified:
+        return []
+    if not scan.cosigner_raw.strip():
+        detail = "scansionare il badge del medico che somministra o controfirma."
+    elif scan.cosigner_id is None:
+        detail = "il badge del medico non è riconosciuto."
+    elif scan.cosigner_id == scan.actor_id:
+        detail = "il controfirmatario deve essere un medico diverso dall'operatore."
+    elif not scan.cosigner_is_physician:
+        detail = "il badge scansionato non è di un medico."
+    else:
+        return []
+    return [
+        _r(
+            "intrathecal_physician_required",
+            Check.ROUTE,
+            f"SOLO PER USO INTRATECALE: la somministrazione richiede un medico; {detail}",
+        )
+    ]
+
+
 def _preparation(scan: BedsideScan) -> list[Refusal]:
     prep = scan.preparation
     if prep is None:
@@ -419,12 +535,32 @@ def _preparation(scan: BedsideScan) -> list[Refusal]:
                 "Preparazione NON RILASCIATA dal farmacista: non somministrare.",
             )
         )
-    if prep.expiry <= scan.now:
+    if prep.lot_expiry is not None and prep.lot_expiry < scan.today:
+        found.append(
+            _r(
+                "lot_expired",
+                Check.PREPARATION,
+                f"Lotto {prep.lot} SCADUTO il {prep.lot_expiry:%d/%m/%Y}: la preparazione non "
+                "va somministrata.",
+            )
+        )
+    elif prep.expiry <= scan.now:
         found.append(
             _r(
                 "preparation_expired",
                 Check.PREPARATION,
                 f"Preparazione SCADUTA il {prep.expiry:%d/%m/%Y alle %H:%M}: non somministrare.",
+            )
+        )
+    transport = prep.transport
+    if transport is not None and transport.outside_range and not transport.released:
+        found.append(
+            _r(
+                "transport_excursion",
+                Check.PREPARATION,
+                f"TEMPERATURA DI TRASPORTO FUORI INTERVALLO (min {transport.minimum_c} °C, "
+                f"max {transport.maximum_c} °C; conservazione {transport.storage}): non "
+                "somministrare senza il rilascio del farmacista.",
             )
         )
     return found
@@ -538,6 +674,7 @@ def bedside_check(scan: BedsideScan, policy: BedsidePolicy | None = None) -> lis
     if item is None or any(r.check is Check.LABEL for r in found):
         return found
     found += _patient_and_drug(scan, item)
+    found += _route(scan, item)
     found += _order_and_item(item)
     found += _preparation(scan)
     found += _time(scan, item, policy)

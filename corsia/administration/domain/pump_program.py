@@ -5,6 +5,10 @@ Pure arithmetic on ``Decimal``. The rate is ``volume / duration`` in mL/h, round
 zero, negative, inconsistent or outside the pump's range. ``rate_check`` is the independent
 check the pump (and the simulator) applies: rate x duration must give back the volume
 within the rounding of the rate plus a relative tolerance.
+
+The dose travels to the pump coded in mg (HL7 RXG-17/18, MDC_DIM_MILLI_G): a dose in
+another unit (UI, U, mL) is refused (``pump_dose_unit``) rather than sent as if it were
+mg; the caller states the unit of the dose, there is no default.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from corsia.core.domain.errors import ValidationFailed
 
+PUMP_DOSE_UNIT = "mg"  # the only dose unit the programme codes (see hl7_pcd.UNIT_MG)
 RATE_STEP = Decimal("0.1")
 RATE_MIN = Decimal("0.1")
 RATE_MAX = Decimal("999.9")
@@ -50,6 +55,7 @@ class PumpProgramPacket:
     duration_min: int
     rate_ml_h: Decimal
     concentration_mg_ml: Decimal
+    dose_unit: str = PUMP_DOSE_UNIT  # always mg: other units are refused before a packet
 
 
 def _positive(value: Decimal, *, field: str, label: str) -> None:
@@ -104,13 +110,24 @@ def pump_program_compute(
     drug_code: str,
     drug_name: str,
     dose_mg: Decimal,
+    dose_unit: str,
     volume_ml: Decimal,
     duration_min: int,
     concentration_mg_ml: Decimal | None = None,
     limits: PumpLimits | None = None,
 ) -> PumpProgramPacket:
-    """The packet for one infusion, or a refusal naming the wrong number."""
+    """The packet for one infusion, or a refusal naming the wrong number.
+
+    ``dose_mg`` is the dose in ``dose_unit``; anything but mg is refused (the programme
+    would label it mg)."""
     limits = limits or PumpLimits()
+    if dose_unit != PUMP_DOSE_UNIT:
+        raise PumpProgramRefused(
+            f"La dose è in {dose_unit or 'unità non indicata'}: la pompa riceve dosi in mg e "
+            "non deve mostrarla come mg. Programmare la pompa a mano (volume e velocità).",
+            code="pump_dose_unit",
+            field="dose_unit",
+        )
     if not drug_code.strip() or not drug_name.strip():
         raise PumpProgramRefused(
             "Il farmaco deve essere indicato (codice e nome).", code="drug_missing", field="drug"

@@ -104,6 +104,7 @@ def test_programme_reaches_the_pump_and_its_occlusion_reaches_the_dashboard(  # 
     packet = pump_program_compute(
         drug_code="oxaliplatin",
         drug_name="Oxaliplatino",
+        dose_unit="mg",
         dose_mg=Decimal("153"),
         volume_ml=Decimal("250"),
         duration_min=120,
@@ -176,7 +177,12 @@ def test_no_answer_from_the_pump_is_a_clear_error_and_recorded(pump: Pump, make_
         Pump.objects.filter(pk=pump.pk).update(port=silent.getsockname()[1])
         pump.refresh_from_db()
         packet = pump_program_compute(
-            drug_code="x", drug_name="X", dose_mg=Decimal(1), volume_ml=Decimal(60), duration_min=60
+            drug_code="x",
+            drug_name="X",
+            dose_unit="mg",
+            dose_mg=Decimal(1),
+            volume_ml=Decimal(60),
+            duration_min=60,
         )
         with pytest.raises(MllpNoAnswer) as no_answer:
             pump_program_send(

@@ -71,6 +71,7 @@ def test_pcd03_is_built_field_by_field() -> None:
     packet = pump_program_compute(
         drug_code="oxaliplatin",
         drug_name="Oxaliplatino",
+        dose_unit="mg",
         dose_mg=Decimal("153"),
         volume_ml=Decimal("250"),
         duration_min=120,
@@ -105,7 +106,12 @@ def test_pcd03_reads_back_as_the_pump_sees_it() -> None:
 
 def test_drug_names_with_separators_are_escaped() -> None:
     packet = pump_program_compute(
-        drug_code="x", drug_name="A|B^C", dose_mg=Decimal(1), volume_ml=Decimal(60), duration_min=60
+        drug_code="x",
+        drug_name="A|B^C",
+        dose_unit="mg",
+        dose_mg=Decimal(1),
+        volume_ml=Decimal(60),
+        duration_min=60,
     )
     built = build_pcd03(packet, control_id="C2", sent_at=AT, device_id="P", placer_id="1")
     assert "x^A\\F\\B\\S\\C^CORSIA" in built

@@ -20,6 +20,7 @@ def _packet(volume: str, minutes: int, dose: str = "100", **kw):  # type: ignore
     return pump_program_compute(
         drug_code="oxaliplatin",
         drug_name="Oxaliplatino",
+        dose_unit="mg",
         dose_mg=Decimal(dose),
         volume_ml=Decimal(volume),
         duration_min=minutes,
@@ -99,7 +100,12 @@ def test_a_concentration_that_is_not_dose_over_volume_is_refused() -> None:
 def test_missing_drug_is_refused() -> None:
     with pytest.raises(PumpProgramRefused) as refused:
         pump_program_compute(
-            drug_code=" ", drug_name="", dose_mg=Decimal(1), volume_ml=Decimal(100), duration_min=60
+            drug_code=" ",
+            drug_name="",
+            dose_unit="mg",
+            dose_mg=Decimal(1),
+            volume_ml=Decimal(100),
+            duration_min=60,
         )
     assert refused.value.code == "drug_missing"
 
@@ -129,3 +135,18 @@ def test_every_computed_rate_passes_the_pumps_own_check(volume: Decimal, minutes
         return
     assert Decimal("0.1") <= packet.rate_ml_h <= Decimal("999.9")
     rate_check(rate_ml_h=packet.rate_ml_h, volume_ml=packet.volume_ml, duration_min=minutes)
+
+
+def test_ADM_PUMP_01_a_dose_in_ui_is_never_sent_to_the_pump_as_mg() -> None:
+    # asparaginase 10 000 UI in 100 mL over 60 min: RXG-17/18 would code it mg: refused
+    with pytest.raises(PumpProgramRefused) as refused:
+        pump_program_compute(
+            drug_code="asparaginase",
+            drug_name="Asparaginasi",
+            dose_mg=Decimal(10000),
+            dose_unit="UI",
+            volume_ml=Decimal(100),
+            duration_min=60,
+        )
+    assert refused.value.code == "pump_dose_unit"
+    assert "UI" in refused.value.message

@@ -89,3 +89,35 @@ def summarise_transport(
         maximum=max(r.celsius for r in readings),
         excursions=excursions,
     )
+
+
+def outside_range(storage: StorageTemperature, minimum: Decimal, maximum: Decimal) -> bool:
+    """The transport's lowest/highest temperature left the range ``storage`` needs
+    (2-8 °C refrigerated, at most 25 °C room temperature; the limits themselves are in
+    range). Judged per preparation: a room-temperature bag in a cool box at 9 °C is fine,
+    a refrigerated one is not."""
+    low, high = LIMITS[storage]
+    return maximum > high or (low is not None and minimum < low)
+
+
+# A transport reading outside these bounds is a typing or device error, not a temperature.
+PLAUSIBLE_C = (Decimal(-30), Decimal(60))
+
+
+def min_max_readings(*, minimum: Decimal, maximum: Decimal) -> tuple[Decimal, Decimal]:
+    """The minimum and maximum read on a min/max thermometer at arrival, checked."""
+    low, high = PLAUSIBLE_C
+    for value, name in ((minimum, "minimum_c"), (maximum, "maximum_c")):
+        if not value.is_finite() or not low <= value <= high:
+            raise ValidationFailed(
+                f"Temperatura non plausibile: {value} °C (ammessa da {low} a {high} °C).",
+                code="transport_temperature_implausible",
+                field=name,
+            )
+    if minimum > maximum:
+        raise ValidationFailed(
+            f"La minima ({minimum} °C) supera la massima ({maximum} °C).",
+            code="transport_min_above_max",
+            field="minimum_c",
+        )
+    return minimum, maximum
