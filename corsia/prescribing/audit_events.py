@@ -24,3 +24,8 @@ ORDER_TRANSITION = register("prescribing.order_transition", "Cambio di stato del
 ORDER_DUPLICATED = register("prescribing.order_duplicated", "Ciclo duplicato")
 ORDER_SIGNED = register("prescribing.order_signed", "Prescrizione firmata digitalmente")
 ORDER_UPDATED = register("prescribing.order_updated", "Dati generali della prescrizione")
+PRIOR_DOSE_RECORDED = register(
+    "prescribing.prior_dose_recorded",
+    "Dose ricevuta in altra struttura registrata",
+    reason_required=True,
+)

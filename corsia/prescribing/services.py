@@ -23,14 +23,10 @@ from corsia.core.domain.errors import NotFound, PermissionRefused, ValidationFai
 from corsia.drugs.models import ActiveIngredient, MedicinalProduct
 from corsia.patients.models import Patient
 from corsia.prescribing import audit_events as events
+from corsia.prescribing.cumulative import order_cumulative_ensure, order_cumulative_refresh
 from corsia.prescribing.domain.assessment import BodyAssessment, assess_patient
 from corsia.prescribing.domain.body_size import BsaFormula, ideal_body_weight
-from corsia.prescribing.domain.checks import (
-    CumulativeBasis,
-    CumulativeLimit,
-    final_dose_check,
-    weight_change_check,
-)
+from corsia.prescribing.domain.checks import final_dose_check, weight_change_check
 from corsia.prescribing.domain.dose import DoseComponent, MaxDoseAction, compute_dose
 from corsia.prescribing.domain.errors import DoseLimitExceeded
 from corsia.prescribing.domain.order_lines import (
@@ -276,34 +272,6 @@ class LineDose:
     block_message: str
 
 
-def previous_cumulative(
-    *, patient_id: int, ingredient_id: int, basis: CumulativeBasis, exclude_order_id: int | None
-) -> Decimal:
-    """The lifetime dose so far from every confirmed-or-later order (active lines)."""
-    rows = OrderItem.objects.filter(
-        order__patient_id=patient_id,
-        ingredient_id=ingredient_id,
-        order__state__in=CUMULATIVE_STATES,
-        status=ItemStatus.ACTIVE,
-    )
-    if exclude_order_id is not None:
-        rows = rows.exclude(order_id=exclude_order_id)
-    total = Decimal(0)
-    for final, bsa in rows.values_list("final_dose", "order__bsa_m2"):
-        total += final / bsa if basis is CumulativeBasis.MG_M2 else final
-    return total
-
-
-def _cumulative_limit(ingredient: ActiveIngredient) -> CumulativeLimit | None:
-    if ingredient.cumulative_limit is None:
-        return None
-    if ingredient.cumulative_limit_unit == "mg/m2":
-        return CumulativeLimit(limit=ingredient.cumulative_limit, basis=CumulativeBasis.MG_M2)
-    if ingredient.cumulative_limit_unit in ("mg", ""):
-        return CumulativeLimit(limit=ingredient.cumulative_limit, basis=CumulativeBasis.MG)
-    return None  # a limit in another unit (UI) is shown, not computed
-
-
 def line_dose(
     *,
     ingredient: ActiveIngredient,
@@ -316,10 +284,12 @@ def line_dose(
     decimals: int,
 ) -> LineDose:
     """The dose of one line, through the engine. A hard limit exceeded does not raise:
-    the line is kept (uncapped) with its block, which only an override releases."""
+    the line is kept (uncapped) with its block, which only an override releases.
+
+    The lifetime cumulative dose is not checked here, line by line: it is checked for
+    the whole cycle by ``cumulative.order_cumulative_refresh`` once the lines are saved."""
     mapping = engine_unit(dose_unit)
     per_unit = dose * mapping.factor
-    limit = _cumulative_limit(ingredient) if mapping.amount_unit == "mg" else None
     archive_max = None
     if (
         max_dose is None
@@ -335,21 +305,10 @@ def line_dose(
         max_dose=max_dose if max_dose is not None else archive_max,
         max_dose_action=MaxDoseAction.CAP if max_dose is not None else MaxDoseAction.BLOCK,
         rounding=RoundingRule(decimals=decimals),
-        cumulative_limit=limit,
-    )
-    previous = (
-        previous_cumulative(
-            patient_id=patient_id,
-            ingredient_id=ingredient.pk,
-            basis=limit.basis,
-            exclude_order_id=exclude_order_id,
-        )
-        if limit is not None
-        else None
     )
     block_code = block_message = ""
     try:
-        result = compute_dose(component, body, previous_cumulative=previous)
+        result = compute_dose(component, body)
     except DoseLimitExceeded as error:
         block_code, block_message = error.code, error.message
         relaxed = DoseComponent(
@@ -614,6 +573,7 @@ def order_create(
                 field="cycle_number",
             )
         OrderItem.objects.bulk_create(items)
+        order_cumulative_refresh(order)
         if _registry_alert(order, items):
             order.save(update_fields=["warnings"])
         audit_record(
@@ -693,6 +653,7 @@ def order_recalculate(
             )
             _apply_line(item, dose)
             item.save()
+        order_cumulative_refresh(order)
         _registry_alert(order, items)
         _touch(order, actor, _SNAPSHOT_FIELDS)
         audit_record(
@@ -812,6 +773,7 @@ def order_item_adjust(
                     "override_reason",
                 ]
             )
+        order_cumulative_refresh(order)
         _touch(order, actor)
         audit_record(
             event=events.ORDER_ITEM_ADJUSTED,
@@ -900,6 +862,7 @@ def order_item_set_status(
                 "o annullare la prescrizione.",
                 code="no_active_item",
             )
+        order_cumulative_refresh(order)
         _touch(order, actor)
         audit_record(
             event=events.ORDER_ITEM_STATUS,
@@ -1010,6 +973,7 @@ def order_item_add(
         )
         _apply_line(item, line)
         item.save()
+        order_cumulative_refresh(order)
         _touch(order, actor)
         audit_record(
             event=events.ORDER_ITEM_ADDED,
@@ -1063,6 +1027,7 @@ def _ready_to_confirm(order: TherapyOrder) -> None:
             field="override_reason",
             details={"item_id": item.pk},
         )
+    order_cumulative_ensure(order_id=order.pk)  # the history may have grown since the draft
     latest = latest_measures(order.patient_id).weight_kg
     if latest is not None and latest.measured_at > order.measures_taken_at:
         change = weight_change_check(previous_kg=order.weight_kg, current_kg=latest.value)
@@ -1107,6 +1072,8 @@ def order_transition(
         )
         if what is OrderEvent.CONFIRM:
             _ready_to_confirm(order)
+        elif what in (OrderEvent.VALIDATE, OrderEvent.TAKE_CHARGE):
+            order_cumulative_ensure(order_id=order.pk)  # another order may have been confirmed
         now = timezone.now()
         extra = ["state", "state_reason"]
         if what in _STAMPS:
