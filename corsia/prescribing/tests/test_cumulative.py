@@ -439,3 +439,30 @@ def test_H06_api_records_prior_doses_and_refuses_confirmation_as_problem_json(
     assert bad.status_code == 422
     assert bad.json()["code"] == "prior_dose_amount"
     assert PriorDose.objects.count() == 1
+
+
+def test_H06_patient_page_shows_totals_and_records_a_prior_dose(
+    physician: User, patient: Patient, abvd: RegimenVersion
+) -> None:
+    client = Client()
+    client.force_login(physician)
+    doxo = ActiveIngredient.objects.get(code="doxorubicin")
+    response = client.post(
+        f"/prescribing/patient/{patient.pk}/prior-doses/",
+        {
+            "ingredient_id": doxo.pk,
+            "amount": "240",
+            "unit": "mg",
+            "bsa_m2": "1.60",
+            "hospital": "IRCCS Aviano",
+            "given_from": "2018-02-01",
+            "document_ref": "Cartella 2018/77",
+            "reason": "Linfoma di Hodgkin 2018",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(f"/prescribing/patient/{patient.pk}/").content.decode()
+    # 240 mg / 1.60 m² = 150 mg/m² doxorubicin-equivalent
+    assert "IRCCS Aviano" in page
+    assert 'data-testid="cumulative-doses"' in page
+    assert "<td>150</td>" in page
