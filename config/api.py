@@ -22,6 +22,7 @@ from corsia.drugs.api import router as drugs_router
 from corsia.inventory.api import router as inventory_router
 from corsia.patients.api import router as patients_router
 from corsia.prescribing.api import router as dosing_router
+from corsia.prescribing.api_cumulative import router as cumulative_router
 from corsia.prescribing.api_orders import measurements_router
 from corsia.prescribing.api_orders import router as orders_router
 from corsia.regimens.api import router as regimens_router
@@ -82,6 +83,7 @@ api.add_router("/drugs", drugs_router)
 api.add_router("/dosing", dosing_router)
 api.add_router("/orders", orders_router)
 api.add_router("/measurements", measurements_router)
+api.add_router("/cumulative", cumulative_router)
 api.add_router("/administration", administration_router)
 api.add_router("/patients", patients_router)
 api.add_router("/audit", audit_router)

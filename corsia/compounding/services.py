@@ -76,6 +76,7 @@ from corsia.core.domain.errors import (
 )
 from corsia.drugs.domain.barcodes import parse_pack_barcode
 from corsia.drugs.models import MedicinalProduct, Pack
+from corsia.prescribing.cumulative import order_cumulative_ensure
 from corsia.prescribing.domain.states import OrderEvent, OrderMilestone, OrderState
 from corsia.prescribing.models import ItemStatus, OrderItem, TherapyOrder
 from corsia.prescribing.services import (
@@ -174,6 +175,7 @@ def order_item_validate(
     _require(actor, VALIDATE, "validare le prescrizioni")
     with transaction.atomic():
         order = _order_for_validation(order_id)
+        order_cumulative_ensure(order_id=order.pk)  # H06: the history may have grown
         items = pharmacy_items(order)
         chosen = items if item_ids is None else [i for i in items if i.pk in set(item_ids)]
         if item_ids is not None and len(chosen) != len(set(item_ids)):

@@ -39,3 +39,8 @@ ORDER_SCHEDULE_JUSTIFIED = register(
     "Ciclo duplicato o anticipato prescritto con motivazione",
     reason_required=True,
 )
+PRIOR_DOSE_RECORDED = register(
+    "prescribing.prior_dose_recorded",
+    "Dose ricevuta in altra struttura registrata",
+    reason_required=True,
+)

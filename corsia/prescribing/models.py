@@ -328,3 +328,69 @@ class OrderTransition(models.Model):
     @property
     def to_label(self) -> str:
         return STATE_LABELS_IT[OrderState(self.to_state)]
+
+
+class PriorDoseUnit(models.TextChoices):
+    MG = "mg", "mg"
+    MG_M2 = "mg/m2", "mg/m²"
+    UI = "UI", "UI"
+    U = "U", _("U (unità USP)")
+
+
+class PriorDose(models.Model):
+    """A dose given ELSEWHERE (another hospital, before Corsia), counted in the patient's
+    lifetime cumulative dose (H06). Append-only: a wrong record is corrected by a new
+    one that ``corrects`` it (amount 0 withdraws it); the chain's last record counts."""
+
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="prior_doses"
+    )
+    ingredient = models.ForeignKey(
+        "drugs.ActiveIngredient", on_delete=models.PROTECT, related_name="+"
+    )
+    amount = models.DecimalField(_("dose totale"), max_digits=12, decimal_places=4)
+    unit = models.CharField(_("unità"), max_length=8, choices=PriorDoseUnit.choices)
+    bsa_m2 = models.DecimalField(
+        _("superficie corporea (m²)"), max_digits=6, decimal_places=4, null=True, blank=True
+    )
+    hospital = models.CharField(_("struttura"), max_length=200)
+    given_from = models.DateField(_("dal"))
+    given_to = models.DateField(_("al"), null=True, blank=True)
+    document_ref = models.CharField(_("documento di riferimento"), max_length=200)
+    reason = models.TextField(_("motivo della registrazione"))
+    corrects = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrected_by",
+        verbose_name=_("corregge"),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    workstation = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["patient", "given_from", "id"]
+        default_permissions = ()
+        indexes = [models.Index(fields=["patient", "ingredient"], name="prior_dose_patient")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="prior_dose_amount"),
+            models.CheckConstraint(
+                condition=models.Q(bsa_m2__isnull=True) | models.Q(bsa_m2__gt=0),
+                name="prior_dose_bsa_positive",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(given_to__isnull=True)
+                | models.Q(given_to__gte=models.F("given_from")),
+                name="prior_dose_period",
+            ),
+        ]
+        triggers = [
+            pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ingredient_id} {self.amount} {self.unit} ({self.hospital})"

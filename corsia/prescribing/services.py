@@ -25,11 +25,10 @@ from corsia.core.domain.errors import ConflictError, NotFound, PermissionRefused
 from corsia.drugs.models import ActiveIngredient, MedicinalProduct
 from corsia.patients.models import Patient
 from corsia.prescribing import audit_events as events
+from corsia.prescribing.cumulative import order_cumulative_ensure, order_cumulative_refresh
 from corsia.prescribing.domain.assessment import BodyAssessment, assess_patient
 from corsia.prescribing.domain.body_size import BsaFormula, ideal_body_weight
 from corsia.prescribing.domain.checks import (
-    CumulativeBasis,
-    CumulativeLimit,
     final_dose_check,
     weight_change_check,
 )
@@ -294,34 +293,6 @@ class LineDose:
     block_message: str
 
 
-def previous_cumulative(
-    *, patient_id: int, ingredient_id: int, basis: CumulativeBasis, exclude_order_id: int | None
-) -> Decimal:
-    """The lifetime dose so far from every confirmed-or-later order (active lines)."""
-    rows = OrderItem.objects.filter(
-        order__patient_id=patient_id,
-        ingredient_id=ingredient_id,
-        order__state__in=CUMULATIVE_STATES,
-        status=ItemStatus.ACTIVE,
-    )
-    if exclude_order_id is not None:
-        rows = rows.exclude(order_id=exclude_order_id)
-    total = Decimal(0)
-    for final, bsa in rows.values_list("final_dose", "order__bsa_m2"):
-        total += final / bsa if basis is CumulativeBasis.MG_M2 else final
-    return total
-
-
-def _cumulative_limit(ingredient: ActiveIngredient) -> CumulativeLimit | None:
-    if ingredient.cumulative_limit is None:
-        return None
-    if ingredient.cumulative_limit_unit == "mg/m2":
-        return CumulativeLimit(limit=ingredient.cumulative_limit, basis=CumulativeBasis.MG_M2)
-    if ingredient.cumulative_limit_unit in ("mg", ""):
-        return CumulativeLimit(limit=ingredient.cumulative_limit, basis=CumulativeBasis.MG)
-    return None  # a limit in another unit (UI) is shown, not computed
-
-
 def line_dose(
     *,
     ingredient: ActiveIngredient,
@@ -334,10 +305,12 @@ def line_dose(
     decimals: int,
 ) -> LineDose:
     """The dose of one line, through the engine. A hard limit exceeded does not raise:
-    the line is kept (uncapped) with its block, which only an override releases."""
+    the line is kept (uncapped) with its block, which only an override releases.
+
+    The lifetime cumulative dose is not checked here, line by line: it is checked for
+    the whole cycle by ``cumulative.order_cumulative_refresh`` once the lines are saved."""
     mapping = engine_unit(dose_unit)
     per_unit = dose * mapping.factor
-    limit = _cumulative_limit(ingredient) if mapping.amount_unit == "mg" else None
     archive_max = None
     if (
         max_dose is None
@@ -353,21 +326,10 @@ def line_dose(
         max_dose=max_dose if max_dose is not None else archive_max,
         max_dose_action=MaxDoseAction.CAP if max_dose is not None else MaxDoseAction.BLOCK,
         rounding=RoundingRule(decimals=decimals),
-        cumulative_limit=limit,
-    )
-    previous = (
-        previous_cumulative(
-            patient_id=patient_id,
-            ingredient_id=ingredient.pk,
-            basis=limit.basis,
-            exclude_order_id=exclude_order_id,
-        )
-        if limit is not None
-        else None
     )
     block_code = block_message = ""
     try:
-        result = compute_dose(component, body, previous_cumulative=previous)
+        result = compute_dose(component, body)
     except DoseLimitExceeded as error:
         block_code, block_message = error.code, error.message
         relaxed = DoseComponent(
@@ -639,6 +601,7 @@ def order_create(
                 field="cycle_number",
             )
         OrderItem.objects.bulk_create(items)
+        order_cumulative_refresh(order)
         if _registry_alert(order, items):
             order.save(update_fields=["warnings"])
         audit_record(
@@ -904,6 +867,7 @@ def order_recalculate(
             )
             _apply_line(item, dose)
             item.save()
+        order_cumulative_refresh(order)
         _registry_alert(order, items)
         _touch(order, actor, _SNAPSHOT_FIELDS)
         audit_record(
@@ -1023,6 +987,7 @@ def order_item_adjust(
                     "override_reason",
                 ]
             )
+        order_cumulative_refresh(order)
         _touch(order, actor)
         audit_record(
             event=events.ORDER_ITEM_ADJUSTED,
@@ -1111,6 +1076,7 @@ def order_item_set_status(
                 "o annullare la prescrizione.",
                 code="no_active_item",
             )
+        order_cumulative_refresh(order)
         _touch(order, actor)
         audit_record(
             event=events.ORDER_ITEM_STATUS,
@@ -1221,6 +1187,7 @@ def order_item_add(
         )
         _apply_line(item, line)
         item.save()
+        order_cumulative_refresh(order)
         _touch(order, actor)
         audit_record(
             event=events.ORDER_ITEM_ADDED,
@@ -1274,6 +1241,7 @@ def _ready_to_confirm(order: TherapyOrder) -> None:
             field="override_reason",
             details={"item_id": item.pk},
         )
+    order_cumulative_ensure(order_id=order.pk)  # the history may have grown since the draft
     latest = latest_measures(order.patient_id).weight_kg
     if latest is not None and latest.measured_at > order.measures_taken_at:
         change = weight_change_check(previous_kg=order.weight_kg, current_kg=latest.value)
@@ -1325,6 +1293,8 @@ def order_transition(
         )
         if what is OrderEvent.CONFIRM:
             _ready_to_confirm(order)
+        elif what in (OrderEvent.VALIDATE, OrderEvent.TAKE_CHARGE):
+            order_cumulative_ensure(order_id=order.pk)  # another order may have been confirmed
         _fire_event(order, what, target, actor=actor, workstation=workstation, reason=reason)
     return order
 

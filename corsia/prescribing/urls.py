@@ -10,6 +10,7 @@ urlpatterns = [
     path("patient/<int:patient_id>/", views.patient_therapy, name="patient"),
     path("patient/<int:patient_id>/measures/", views.measure, name="measure"),
     path("patient/<int:patient_id>/diagnoses/", views.diagnosis_add, name="diagnosis_add"),
+    path("patient/<int:patient_id>/prior-doses/", views.prior_dose_add, name="prior_dose_add"),
     path("patient/<int:patient_id>/orders/new/", views.order_new, name="order_new"),
     path("orders/<int:order_id>/", views.order_detail, name="order"),
     path("orders/<int:order_id>/transition/", views.order_transition, name="transition"),

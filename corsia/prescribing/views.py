@@ -21,7 +21,7 @@ from corsia.core.web import posted_version as _version
 from corsia.core.web import request_workstation as _ws
 from corsia.drugs.models import MedicinalProduct
 from corsia.patients import selectors as patient_selectors
-from corsia.prescribing import selectors, services
+from corsia.prescribing import cumulative, selectors, services
 from corsia.prescribing.domain.order_lines import display_unit, reduced_dose
 from corsia.prescribing.domain.states import (
     EVENT_LABELS_IT,
@@ -31,7 +31,12 @@ from corsia.prescribing.domain.states import (
     can_physician_edit,
     decisions_available,
 )
-from corsia.prescribing.models import MeasurementKind, PatientDiagnosis, TherapyOrder
+from corsia.prescribing.models import (
+    MeasurementKind,
+    PatientDiagnosis,
+    PriorDoseUnit,
+    TherapyOrder,
+)
 from corsia.regimens.domain.spec import INTENT_LABELS_IT
 from corsia.regimens.models import RegimenVersion
 
@@ -129,8 +134,48 @@ def patient_therapy(request: HttpRequest, patient_id: int) -> HttpResponse:
             "today": timezone.localdate(),
             "next_cycle": (last.cycle_number + 1) if last else 1,
             "intents": INTENT_LABELS_IT.items(),
+            "cumulative": cumulative.patient_cumulative_view(
+                user=request.user, patient_id=patient.pk, workstation=_ws(request)
+            ),
+            "prior_units": PriorDoseUnit.choices,
         },
     )
+
+
+@require_perm(PRESCRIBE)
+@require_POST
+def prior_dose_add(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """Record a dose given elsewhere (or correct one): the service validates and audits."""
+    try:
+        amount = _decimal(request.POST.get("amount"), "amount")
+        given_from = parse_date(request.POST.get("given_from", "") or "")
+        if amount is None or given_from is None:
+            raise ValidationFailed(
+                "Indicare dose e data di inizio.", code="prior_dose_field_required", field="amount"
+            )
+        corrects = request.POST.get("corrects_id", "")
+        cumulative.prior_dose_record(
+            actor=request.user,
+            workstation=_ws(request),
+            patient_id=patient_id,
+            ingredient_id=int(request.POST.get("ingredient_id", "0") or 0),
+            amount=amount,
+            unit=request.POST.get("unit", ""),
+            hospital=request.POST.get("hospital", ""),
+            given_from=given_from,
+            given_to=parse_date(request.POST.get("given_to", "") or ""),
+            bsa_m2=_decimal(request.POST.get("bsa_m2"), "bsa_m2"),
+            document_ref=request.POST.get("document_ref", ""),
+            reason=request.POST.get("reason", ""),
+            corrects_id=int(corrects) if corrects.isdigit() else None,
+        )
+    except CorsiaError as exc:
+        messages.error(request, exc.message)
+    except ValueError:
+        messages.error(request, "Farmaco non valido.")
+    else:
+        messages.success(request, "Dose ricevuta altrove registrata.")
+    return redirect("prescribing:patient", patient_id=patient_id)
 
 
 @require_perm(MEASURE)

@@ -1,0 +1,74 @@
+"""The one door to what was actually given to a patient (read by prescribing's
+lifetime cumulative-dose check, H06): no other module reads ``Administration`` rows.
+
+Amount given, per administration record:
+
+* completed — the whole bag, or volume given ÷ bag volume × dose when a smaller volume
+  was recorded;
+* partial or interrupted — volume given ÷ bag volume × dose (e.g. 150 of 250 mL of a
+  60 mg bag = 36 mg);
+* running — the whole dose (it is being given: never count less than may be given);
+* no volumes recorded (oral, bolus) — the whole dose.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from corsia.administration.models import Administration, AdministrationState
+
+FINISHED_STATES = frozenset(
+    {AdministrationState.COMPLETED.value, AdministrationState.PARTIAL.value}
+)
+
+
+@dataclass(frozen=True)
+class GivenDose:
+    administration_id: int
+    order_item_id: int
+    ingredient_code: str
+    dose: Decimal  # the dose of the preparation, in dose_unit
+    dose_unit: str  # mg, UI, U…
+    volume_ml: Decimal | None  # the bag
+    volume_given_ml: Decimal | None
+    state: str
+    started_at: datetime
+
+    @property
+    def finished(self) -> bool:
+        """The line is over: nothing more of it will be given."""
+        return self.state in FINISHED_STATES
+
+    @property
+    def amount_given(self) -> Decimal:
+        if self.state == AdministrationState.STARTED.value:
+            return self.dose
+        if self.volume_ml and self.volume_given_ml is not None:
+            return self.dose * self.volume_given_ml / self.volume_ml
+        return self.dose
+
+
+def doses_given(
+    *, patient_id: int, ingredient_codes: Iterable[str] | None = None
+) -> list[GivenDose]:
+    """Every administration recorded for the patient (of those ingredients), oldest first."""
+    rows = Administration.objects.filter(patient_id=patient_id)
+    if ingredient_codes is not None:
+        rows = rows.filter(ingredient_code__in=list(ingredient_codes))
+    return [
+        GivenDose(
+            administration_id=a.pk,
+            order_item_id=a.order_item_id,
+            ingredient_code=a.ingredient_code,
+            dose=a.dose,
+            dose_unit=a.dose_unit,
+            volume_ml=a.volume_ml,
+            volume_given_ml=a.volume_given_ml,
+            state=a.state,
+            started_at=a.started_at,
+        )
+        for a in rows.order_by("started_at", "id")
+    ]

@@ -1,0 +1,149 @@
+"""Lifetime cumulative dose API: ``/api/v1/cumulative``.
+
+Thin: reads through ``cumulative.patient_cumulative_view`` (access log), writes through
+``cumulative.prior_dose_record`` (permission, validation, audit). Refusals are
+problem+json from the one handler. No ``from __future__ import annotations`` (ninja).
+"""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+
+from corsia.core.access import api_perm
+from corsia.prescribing import cumulative
+from corsia.prescribing.domain.cumulative import BASIS_DISPLAY, Source, Tally
+from corsia.prescribing.models import PriorDose
+
+router = Router(tags=["orders"])
+
+
+class TallyOut(Schema):
+    limit_key: str
+    label: str
+    basis: str
+    limit: Decimal
+    total: Decimal
+    administered: Decimal
+    committed: Decimal
+    elsewhere: Decimal
+    pct_of_limit: Decimal
+    exceeded: bool
+    near_limit: bool
+    description: str
+
+
+class PriorDoseOut(Schema):
+    id: int
+    ingredient: str
+    amount: Decimal
+    unit: str
+    bsa_m2: Decimal | None
+    hospital: str
+    given_from: date
+    given_to: date | None
+    document_ref: str
+    reason: str
+    corrects_id: int | None
+    recorded_by: str
+    recorded_at: datetime
+
+
+class CumulativeOut(Schema):
+    patient_id: int
+    tallies: list[TallyOut]
+    prior_doses: list[PriorDoseOut]
+
+
+class PriorDoseIn(Schema):
+    ingredient_id: int
+    amount: Decimal
+    unit: str
+    hospital: str
+    given_from: date
+    given_to: date | None = None
+    document_ref: str
+    reason: str
+    bsa_m2: Decimal | None = None
+    corrects_id: int | None = None
+
+
+def _ws(request: HttpRequest) -> Any:
+    return getattr(request, "workstation", None)
+
+
+def _tally(t: Tally) -> TallyOut:
+    zero = Decimal(0)
+    return TallyOut(
+        limit_key=t.limit.key,
+        label=t.limit.label,
+        basis=BASIS_DISPLAY[t.limit.basis],
+        limit=t.limit.limit,
+        total=t.total,
+        administered=t.by_source.get(Source.ADMINISTERED, zero),
+        committed=t.by_source.get(Source.COMMITTED, zero),
+        elsewhere=t.by_source.get(Source.ELSEWHERE, zero),
+        pct_of_limit=t.pct_of_limit.quantize(Decimal("0.1")),
+        exceeded=t.exceeded,
+        near_limit=t.near_limit,
+        description=t.describe(),
+    )
+
+
+def _prior(row: PriorDose) -> PriorDoseOut:
+    return PriorDoseOut(
+        id=row.pk,
+        ingredient=row.ingredient.code,
+        amount=row.amount,
+        unit=row.unit,
+        bsa_m2=row.bsa_m2,
+        hospital=row.hospital,
+        given_from=row.given_from,
+        given_to=row.given_to,
+        document_ref=row.document_ref,
+        reason=row.reason,
+        corrects_id=row.corrects_id,
+        recorded_by=str(row.recorded_by),
+        recorded_at=row.recorded_at,
+    )
+
+
+@router.get("/patients/{patient_id}", response=CumulativeOut)
+@api_perm(cumulative.VIEW)
+def patient_cumulative(request: HttpRequest, patient_id: int) -> CumulativeOut:
+    """The patient's lifetime totals (administered, committed, elsewhere) per limit."""
+    view = cumulative.patient_cumulative_view(
+        user=request.user, patient_id=patient_id, workstation=_ws(request), channel="api"
+    )
+    return CumulativeOut(
+        patient_id=patient_id,
+        tallies=[_tally(t) for t in view.tallies],
+        prior_doses=[_prior(p) for p in view.prior_doses],
+    )
+
+
+@router.post("/patients/{patient_id}/prior-doses", response={201: PriorDoseOut})
+@api_perm(cumulative.PRESCRIBE)
+def prior_dose_create(
+    request: HttpRequest, patient_id: int, payload: PriorDoseIn
+) -> Status[PriorDoseOut]:
+    """Record a dose given elsewhere, or correct a record (``corrects_id``; amount 0
+    withdraws it). Records are never changed or deleted."""
+    row = cumulative.prior_dose_record(
+        actor=request.user,
+        workstation=_ws(request),
+        patient_id=patient_id,
+        ingredient_id=payload.ingredient_id,
+        amount=payload.amount,
+        unit=payload.unit,
+        hospital=payload.hospital,
+        given_from=payload.given_from,
+        given_to=payload.given_to,
+        document_ref=payload.document_ref,
+        reason=payload.reason,
+        bsa_m2=payload.bsa_m2,
+        corrects_id=payload.corrects_id,
+    )
+    return Status(201, _prior(row))
