@@ -47,9 +47,10 @@ from corsia.prescribing.domain.body_size import BsaFormula, ideal_body_weight
 from corsia.prescribing.domain.checks import CumulativeBasis, CumulativeLimit
 from corsia.prescribing.domain.dose import DoseComponent, MaxDoseAction, compute_dose
 from corsia.prescribing.domain.errors import DoseLimitExceeded
-from corsia.prescribing.domain.order_lines import engine_unit, reduced_dose
+from corsia.prescribing.domain.order_lines import engine_unit, reduced_dose, regimen_maximum
 from corsia.prescribing.domain.patient import PatientMeasures, Sex
 from corsia.prescribing.domain.policy import DosingPolicy, PaediatricRule
+from corsia.prescribing.domain.quantity import AmountUnit, Quantity
 from corsia.prescribing.domain.rounding import RoundingRule
 
 # Relative frequency of the common regimens in an Italian oncology day hospital
@@ -464,14 +465,21 @@ def line_dose(
 ) -> LineDose:
     """The same call of the engine as ``prescribing.services.line_dose`` (pure part)."""
     mapping = engine_unit(c.dose_unit)
-    limit = c.cumulative if mapping.amount_unit == "mg" else None
-    archive_max = c.archive_max if c.max_dose is None and mapping.amount_unit == "mg" else None
+    limit = c.cumulative if mapping.amount_unit is AmountUnit.MG else None
+    # the regimen's maximum is in the unit of the absolute dose it implies (2000 for
+    # mcg/kg is 2,000 mcg); the archive's (vincristine) is in mg
+    archive_max = (
+        Quantity(c.archive_max, AmountUnit.MG)
+        if c.archive_max is not None and mapping.amount_unit is AmountUnit.MG
+        else None
+    )
+    maximum = regimen_maximum(c.max_dose, c.dose_unit)
     component = DoseComponent(
         drug=c.ingredient_name,
-        dose=c.dose * mapping.factor,
+        dose=c.dose,
         unit=mapping.unit,
-        max_dose=c.max_dose if c.max_dose is not None else archive_max,
-        max_dose_action=MaxDoseAction.CAP if c.max_dose is not None else MaxDoseAction.BLOCK,
+        max_dose=maximum if maximum is not None else archive_max,
+        max_dose_action=MaxDoseAction.CAP if maximum is not None else MaxDoseAction.BLOCK,
         rounding=RoundingRule(decimals=decimals),
         cumulative_limit=limit,
     )
@@ -494,7 +502,7 @@ def line_dose(
         calculated=result.dose,
         uncapped=result.uncapped if result.capped else None,
         capped=result.capped,
-        amount_unit=mapping.amount_unit,
+        amount_unit=mapping.amount_unit.value,
         provenance=result.render(),
         warnings=warnings,
         block_code=block_code,

@@ -30,6 +30,7 @@ from corsia.prescribing.domain.dose import (
 from corsia.prescribing.domain.errors import DoseLimitExceeded
 from corsia.prescribing.domain.patient import PatientMeasures, Sex
 from corsia.prescribing.domain.policy import DosingPolicy, PaediatricRule, WeightBasis
+from corsia.prescribing.domain.quantity import AmountUnit, Quantity
 from corsia.prescribing.domain.renal import DEFAULT_GFR_CAP
 from corsia.prescribing.domain.rounding import RoundingRule, StepUnit
 from corsia.prescribing.domain.warnings import DoseWarning
@@ -57,17 +58,40 @@ class PatientIn(Schema):
     measured_gfr_ml_min: Decimal | None = None
 
 
+AmountUnitName = Literal["mg", "g", "mcg", "UI", "U", "mL"]
+
+
 class RoundingIn(Schema):
     decimals: int | None = None
     step: Decimal | None = None
-    step_unit: Literal["mg", "mL"] = "mg"
+    step_unit: AmountUnitName = "mg"  # converted to the dose's unit (0.5 g -> 500 mg)
 
 
 class ComponentIn(Schema):
     drug: str = Field(min_length=1, max_length=200)
     dose: Decimal
-    unit: Literal["mg/m2", "mg/kg", "mg", "AUC", "g/m2"]
+    unit: Literal[
+        "mg/m2",
+        "g/m2",
+        "mcg/m2",
+        "UI/m2",
+        "U/m2",
+        "mg/kg",
+        "mcg/kg",
+        "UI/kg",
+        "mg",
+        "g",
+        "mcg",
+        "UI",
+        "U",
+        "mL",
+        "AUC",
+    ]
+    # the maximum single dose: either in mg (max_dose_mg, kept for existing clients) or as
+    # a value with its unit (max_dose + max_dose_unit); converted before any comparison
     max_dose_mg: Decimal | None = None
+    max_dose: Decimal | None = None
+    max_dose_unit: AmountUnitName | None = None
     max_dose_action: Literal["cap", "block"] = "cap"
     rounding: RoundingIn | None = None
     concentration_mg_per_ml: Decimal | None = None
@@ -101,10 +125,17 @@ class ComponentOut(Schema):
     drug: str
     dose: Number
     unit: str
-    calculated_dose_mg: Number  # the dose to prescribe, after rounding and any cap
+    amount_unit: str  # the unit of every absolute dose below (mg, UI, U, mL)
+    calculated_dose: Number  # the dose to prescribe, after rounding and any cap
+    uncapped_dose: Number | None
+    unrounded_dose: Number
+    max_dose: Number | None  # the maximum, converted to amount_unit
+    # the same in mg, for existing clients: null when the dose is not in mg (a dose in UI
+    # is never labelled mg)
+    calculated_dose_mg: Number | None
     capped: bool
     uncapped_dose_mg: Number | None
-    unrounded_dose_mg: Number
+    unrounded_dose_mg: Number | None
     paediatric_rule_applied: bool
     warnings: list[WarningOut]
     provenance: str
@@ -163,6 +194,26 @@ def _policy(payload: PreviewIn) -> DosingPolicy:
     )
 
 
+def _maximum(item: ComponentIn) -> Quantity | None:
+    if item.max_dose is not None and item.max_dose_mg is not None:
+        raise ValidationFailed(
+            "Indicare la dose massima una sola volta: max_dose_mg oppure max_dose con l'unità.",
+            code="max_dose_ambiguous",
+            field="max_dose",
+        )
+    if item.max_dose_mg is not None:
+        return Quantity(item.max_dose_mg, AmountUnit.MG)
+    if item.max_dose is None:
+        return None
+    if item.max_dose_unit is None:
+        raise ValidationFailed(
+            "Indicare l'unità della dose massima (mg, g, mcg, UI, U, mL).",
+            code="max_dose_unit_required",
+            field="max_dose_unit",
+        )
+    return Quantity(item.max_dose, AmountUnit(item.max_dose_unit))
+
+
 def _component(item: ComponentIn) -> DoseComponent:
     rounding = None
     if item.rounding is not None:
@@ -177,7 +228,7 @@ def _component(item: ComponentIn) -> DoseComponent:
         drug=item.drug,
         dose=item.dose,
         unit=DoseUnit(item.unit),
-        max_dose=item.max_dose_mg,
+        max_dose=_maximum(item),
         max_dose_action=MaxDoseAction(item.max_dose_action),
         rounding=rounding,
         concentration_mg_per_ml=item.concentration_mg_per_ml,
@@ -186,14 +237,22 @@ def _component(item: ComponentIn) -> DoseComponent:
 
 def _component_out(result: DoseResult) -> ComponentOut:
     component = result.component
+    in_mg = result.amount_unit is AmountUnit.MG
+    uncapped = result.uncapped if result.capped else None
+    maximum = component.max_in_amount_unit
     return ComponentOut(
         drug=component.drug,
         dose=component.dose,
         unit=component.unit.value,
-        calculated_dose_mg=result.dose,
+        amount_unit=result.amount_unit.value,
+        calculated_dose=result.dose,
+        uncapped_dose=uncapped,
+        unrounded_dose=result.calculated,
+        max_dose=maximum.value if maximum is not None else None,
+        calculated_dose_mg=result.dose if in_mg else None,
         capped=result.capped,
-        uncapped_dose_mg=result.uncapped if result.capped else None,
-        unrounded_dose_mg=result.calculated,
+        uncapped_dose_mg=uncapped if in_mg else None,
+        unrounded_dose_mg=result.calculated if in_mg else None,
         paediatric_rule_applied=result.paediatric_rule_applied,
         warnings=_warnings(result.warnings),
         provenance=result.render(),

@@ -42,6 +42,10 @@ class ItemOut(Schema):
     capped: bool
     blocked: bool
     block_code: str
+    # the hard limits the final dose exceeds; pending: those no override lifts for this value
+    blocks: list[dict[str, str]]
+    pending_blocks: list[str]
+    overrides: list[dict[str, Any]]
     added: bool
     duration_minutes: int | None
     validated: bool
@@ -105,6 +109,9 @@ def _item(item: OrderItem) -> ItemOut:
         capped=item.capped,
         blocked=item.is_blocked,
         block_code=item.block_code,
+        blocks=item.blocks,
+        pending_blocks=[b.code for b in item.pending_blocks],
+        overrides=item.overrides,
         added=item.added,
         duration_minutes=item.duration_minutes,
         validated=services.order_item_is_validated(item),
@@ -173,6 +180,9 @@ class AdjustIn(Schema):
     reduction_percent: Decimal | None = None
     final_dose: Decimal | None = None
     override_reason: str = ""
+    # the checks to override (max_dose_exceeded, cumulative_dose_exceeded); none: all those
+    # the new value exceeds. An override holds for this value of the dose only.
+    override_checks: list[str] | None = None
     expected_version: int | None = None
 
 
@@ -264,6 +274,7 @@ def item_adjust(request: HttpRequest, order_id: int, item_id: int, payload: Adju
         reduction_percent=payload.reduction_percent,
         final_dose=payload.final_dose,
         override_reason=payload.override_reason,
+        override_checks=payload.override_checks,
         expected_version=payload.expected_version,
     )
     return _read(request, order_id)

@@ -24,6 +24,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from corsia.core.models import TimeStampedModel, VersionedModel
+from corsia.prescribing.domain.limits import LimitBlock, LimitOverride, pending_blocks
+from corsia.prescribing.domain.quantity import Quantity, amount_unit
 from corsia.prescribing.domain.states import STATE_LABELS_IT, OrderEvent, OrderState
 from corsia.regimens.domain.spec import (
     INTENT_LABELS_IT,
@@ -248,10 +250,16 @@ class OrderItem(models.Model):
     status = models.CharField(max_length=10, choices=ItemStatus.choices, default=ItemStatus.ACTIVE)
     status_reason = models.TextField(blank=True)
     added = models.BooleanField(_("aggiunto allo schema"), default=False)
-    # a hard limit (archive maximum single dose, lifetime cumulative dose) the calculated
-    # dose exceeds: the order cannot be confirmed until a physician overrides it with a reason
+    # the hard limits (maximum single dose, lifetime cumulative dose) the FINAL dose exceeds,
+    # [{"code", "message"}]: the order cannot be confirmed until a physician overrides each
+    # one for this value of the dose (``domain/limits.py``); block_code/_message: the first
     block_code = models.CharField(max_length=40, blank=True)
     block_message = models.TextField(blank=True)
+    blocks = models.JSONField(default=list, blank=True)
+    # every override ever given on this line, [{"check", "value", "unit", "reason", "by_id",
+    # "by", "at"}]; one lifts its check only while the final dose is exactly its value
+    overrides = models.JSONField(default=list, blank=True)
+    # the reasons of the overrides that lift the blocks of the current final dose
     override_reason = models.TextField(_("motivo del superamento del limite"), blank=True)
     provenance = models.TextField(blank=True)
     warnings = models.JSONField(default=list)
@@ -293,8 +301,25 @@ class OrderItem(models.Model):
         return f"{self.order_id} D{self.day_of_cycle} #{self.sequence}"
 
     @property
+    def final_quantity(self) -> Quantity:
+        return Quantity(self.final_dose, amount_unit(self.amount_unit))
+
+    @property
+    def limit_blocks(self) -> tuple[LimitBlock, ...]:
+        return tuple(LimitBlock(str(b["code"]), str(b["message"])) for b in self.blocks)
+
+    @property
+    def limit_overrides(self) -> tuple[LimitOverride, ...]:
+        return tuple(LimitOverride.from_json(o) for o in self.overrides)
+
+    @property
+    def pending_blocks(self) -> tuple[LimitBlock, ...]:
+        """The limits the current final dose exceeds with no override for this value."""
+        return pending_blocks(self.limit_blocks, self.limit_overrides, self.final_quantity)
+
+    @property
     def is_blocked(self) -> bool:
-        return bool(self.block_code) and not self.override_reason
+        return bool(self.pending_blocks)
 
     @property
     def is_deviation(self) -> bool:

@@ -25,6 +25,7 @@ from corsia.core.domain.errors import ConflictError, NotFound, PermissionRefused
 from corsia.drugs.models import ActiveIngredient, MedicinalProduct
 from corsia.patients.models import Patient
 from corsia.prescribing import audit_events as events
+from corsia.prescribing.cumulative import BLOCK_CODE as CUMULATIVE_BLOCK_CODE
 from corsia.prescribing.cumulative import order_cumulative_ensure, order_cumulative_refresh
 from corsia.prescribing.domain.assessment import BodyAssessment, assess_patient
 from corsia.prescribing.domain.body_size import BsaFormula, ideal_body_weight
@@ -39,16 +40,30 @@ from corsia.prescribing.domain.cycle_schedule import (
     schedule_problems,
 )
 from corsia.prescribing.domain.dose import DoseComponent, MaxDoseAction, compute_dose
-from corsia.prescribing.domain.errors import DoseLimitExceeded
+from corsia.prescribing.domain.errors import (
+    CumulativeDoseExceeded,
+    DoseLimitExceeded,
+    MaxSingleDoseExceeded,
+)
+from corsia.prescribing.domain.limits import (
+    LIMIT_CHECKS,
+    MAX_DOSE,
+    LimitBlock,
+    LimitOverride,
+    final_dose_blocks,
+    void_other_values,
+)
 from corsia.prescribing.domain.order_lines import (
     cycle_dates,
     engine_unit,
     ensure_reason,
     reduced_dose,
+    regimen_maximum,
     tablets_for,
 )
 from corsia.prescribing.domain.patient import PatientMeasures, Sex, check_range
 from corsia.prescribing.domain.policy import DosingPolicy, PaediatricRule
+from corsia.prescribing.domain.quantity import AmountUnit, Quantity, amount_unit, convertible
 from corsia.prescribing.domain.rounding import RoundingRule
 from corsia.prescribing.domain.states import (
     EVENT_LABELS_IT,
@@ -291,6 +306,34 @@ class LineDose:
     warnings: list[dict[str, str]]
     block_code: str
     block_message: str
+    # the limits the line's final dose is checked against (computed, reduced or typed)
+    maximum: Quantity | None = None
+
+
+def _archive_maximum(ingredient: ActiveIngredient, unit: AmountUnit) -> Quantity | None:
+    """The archive's maximum single dose, when it is an absolute amount comparable with a
+    dose in ``unit`` (a maximum in UI says nothing about a dose in mg)."""
+    if ingredient.max_single_dose is None:
+        return None
+    try:
+        maximum = Quantity(
+            ingredient.max_single_dose, amount_unit(ingredient.max_single_dose_unit or "mg")
+        )
+    except ValidationFailed:  # a per-m² or per-kg maximum: not an absolute amount
+        return None
+    return maximum if convertible(maximum.unit, unit) else None
+
+
+def line_maximum(
+    *, ingredient: ActiveIngredient, max_dose: Decimal | None, dose_unit: str
+) -> tuple[Quantity | None, MaxDoseAction]:
+    """The maximum of a line with its unit: the regimen's (declared in the unit of the
+    absolute dose its per-unit dose implies, capped) or else the archive's (blocks)."""
+    mapping = engine_unit(dose_unit)
+    regimen = regimen_maximum(max_dose, dose_unit)
+    if regimen is not None:
+        return regimen, MaxDoseAction.CAP
+    return _archive_maximum(ingredient, mapping.amount_unit), MaxDoseAction.BLOCK
 
 
 def line_dose(
@@ -307,24 +350,19 @@ def line_dose(
     """The dose of one line, through the engine. A hard limit exceeded does not raise:
     the line is kept (uncapped) with its block, which only an override releases.
 
+    ``max_dose`` is the regimen component's, in ``ABSOLUTE_UNIT[dose_unit]`` (mcg for a
+    mcg/kg dose, g for a g/m² dose); the engine converts it before comparing.
+
     The lifetime cumulative dose is not checked here, line by line: it is checked for
     the whole cycle by ``cumulative.order_cumulative_refresh`` once the lines are saved."""
     mapping = engine_unit(dose_unit)
-    per_unit = dose * mapping.factor
-    archive_max = None
-    if (
-        max_dose is None
-        and ingredient.max_single_dose is not None
-        and ingredient.max_single_dose_unit in ("mg", "")
-        and mapping.amount_unit == "mg"
-    ):
-        archive_max = ingredient.max_single_dose
+    maximum, action = line_maximum(ingredient=ingredient, max_dose=max_dose, dose_unit=dose_unit)
     component = DoseComponent(
         drug=ingredient.name_it or ingredient.name_en,
-        dose=per_unit,
+        dose=dose,
         unit=mapping.unit,
-        max_dose=max_dose if max_dose is not None else archive_max,
-        max_dose_action=MaxDoseAction.CAP if max_dose is not None else MaxDoseAction.BLOCK,
+        max_dose=maximum,
+        max_dose_action=action,
         rounding=RoundingRule(decimals=decimals),
     )
     block_code = block_message = ""
@@ -346,11 +384,12 @@ def line_dose(
         calculated=result.dose,
         uncapped=result.uncapped if result.capped else None,
         capped=result.capped,
-        amount_unit=mapping.amount_unit,
+        amount_unit=mapping.amount_unit.value,
         provenance=result.render(),
         warnings=warnings,
         block_code=block_code,
         block_message=block_message,
+        maximum=maximum,
     )
 
 
@@ -476,7 +515,45 @@ def _apply_line(item: OrderItem, dose: LineDose) -> None:
         )
     else:
         item.final_dose = dose.calculated
+    _check_final_dose(item, maximum=dose.maximum)
     _oral_tablets(item)
+
+
+def _check_final_dose(
+    item: OrderItem,
+    *,
+    maximum: Quantity | None,
+) -> tuple[LimitBlock, ...]:
+    """Record on ``item`` the hard limits its final dose exceeds and which of them an
+    override lifts for this value; returns the blocks still pending. (The lifetime
+    cumulative dose is checked for the whole cycle by ``order_cumulative_refresh``.)"""
+    blocks = final_dose_blocks(
+        drug=item.ingredient.name_it or item.ingredient.name_en,
+        dose=item.final_quantity,
+        maximum=maximum,
+        bsa_m2=item.order.bsa_m2,
+    )
+    value = item.final_quantity
+    item.blocks = [b.as_json() for b in blocks]
+    item.block_code = blocks[0].code if blocks else ""
+    item.block_message = blocks[0].message if blocks else ""
+    overrides = void_other_values(item.limit_overrides, value)
+    item.overrides = [o.as_json() for o in overrides]
+    lifting = [o for o in overrides if any(o.covers(b.code, value) for b in blocks)]
+    item.override_reason = "\n".join(dict.fromkeys(o.reason for o in lifting))
+    return item.pending_blocks
+
+
+def _line_maximum(item: OrderItem) -> Quantity | None:
+    """The maximum an item's final dose is checked against: the same the engine used for
+    its calculated dose."""
+    component = item.regimen_component
+    maximum, _action = line_maximum(
+        ingredient=item.ingredient,
+        max_dose=component.max_dose if component is not None else None,
+        dose_unit=item.dose_unit,
+    )
+    return maximum
 
 
 def order_create(
@@ -930,23 +1007,41 @@ def order_item_adjust(
     reduction_percent: Decimal | None = None,
     final_dose: Decimal | None = None,
     override_reason: str = "",
+    override_checks: Iterable[str] | None = None,
     expected_version: int | None = None,
     all_days: bool = True,
 ) -> TherapyOrder:
     """Reduce one drug by a percentage, or set its final dose; a reason is mandatory.
 
-    ``final_dose`` above a hard limit (archive maximum, cumulative dose) also needs an
-    ``override_reason``; the reduction of a blocked line does not lift the block unless
-    the reduced dose is within the limit (the line is recomputed).
+    The new final dose passes the same hard limits as a computed one (the regimen's or the
+    archive's maximum, the cumulative lifetime dose), whatever way it was obtained. A value
+    above a limit is refused unless ``override_reason`` is given: then an override is
+    recorded for each exceeded check (or only ``override_checks``) and for this value only.
+    A lower value is never refused (the block stays until an override or a value within
+    the limit, which clears it); confirmation refuses while a block is pending.
     """
+    checks = None if override_checks is None else set(override_checks)
+    if checks is not None and not checks <= set(LIMIT_CHECKS):
+        raise ValidationFailed(
+            f"Controllo da superare sconosciuto: {', '.join(sorted(checks - set(LIMIT_CHECKS)))}.",
+            code="override_check_unknown",
+            field="override_checks",
+        )
+    override_text = override_reason.strip()
     with transaction.atomic():
         order = _editable(actor, order_id, expected_version)
         first = _item_in(order, item_id)
-        targets = list(_same_component(order, first)) if all_days else [first]
+        targets = (
+            list(_same_component(order, first).select_related("ingredient", "regimen_component"))
+            if all_days
+            else [first]
+        )
         decimals = order.regimen_version.dose_decimals
         before = [{"id": t.pk, "final_dose": str(t.final_dose)} for t in targets]
+        granted: list[dict[str, Any]] = []
         for item in targets:
             item.order = order
+            previous_value = item.final_dose
             if reduction_percent is not None:
                 new = reduced_dose(item.calculated_dose, reduction_percent, decimals=decimals)
                 if reduction_percent:
@@ -965,18 +1060,44 @@ def order_item_adjust(
                     code="adjustment_missing",
                     field="reduction_percent",
                 )
-            final_dose_check(calculated_mg=item.calculated_dose, final_mg=new, reason=reason)
-            if item.block_code:
-                if override_reason.strip():
-                    item.override_reason = override_reason.strip()
-                elif item.uncapped_dose is None and new >= item.calculated_dose:
-                    raise ValidationFailed(
-                        f"{item.block_message} Per superare il limite indicare il motivo.",
-                        code="override_reason_required",
-                        field="override_reason",
-                    )
+            final_dose_check(
+                calculated_mg=item.calculated_dose,
+                final_mg=new,
+                reason=reason,
+                unit=item.amount_unit,
+            )
             item.final_dose = new
             item.deviation_reason = reason.strip() if new != item.calculated_dose else ""
+            cumulative_blocked = item.block_code == CUMULATIVE_BLOCK_CODE
+            cumulative_message = item.block_message if cumulative_blocked else ""
+            maximum = _line_maximum(item)
+            pending = _check_final_dose(item, maximum=maximum)
+            if pending and override_text:
+                value = item.final_quantity
+                stamp = timezone.now().isoformat()
+                for block in pending:
+                    if checks is not None and block.code not in checks:
+                        continue
+                    entry = LimitOverride(
+                        check=block.code,
+                        value=value.value,
+                        unit=value.unit.value,
+                        reason=override_text,
+                        by_id=actor.pk,
+                        by=actor.get_full_name() or actor.get_username(),
+                        at=stamp,
+                    ).as_json()
+                    item.overrides = [*item.overrides, entry]
+                    granted.append({"item": item.pk, **entry})
+                pending = _check_final_dose(item, maximum=maximum)
+            if pending and new > previous_value:
+                _refuse_above_limit(item, pending)
+            if cumulative_blocked and not item.block_code and override_text:
+                # the cycle's lifetime total was over its limit: the physician exceeds it
+                # knowingly; order_cumulative_refresh keeps it for the total shown (H06)
+                item.block_code = CUMULATIVE_BLOCK_CODE
+                item.block_message = cumulative_message
+                item.override_reason = override_text
             _oral_tablets(item)
             item.save(
                 update_fields=[
@@ -985,6 +1106,10 @@ def order_item_adjust(
                     "reduction_percent",
                     "deviation_reason",
                     "override_reason",
+                    "blocks",
+                    "block_code",
+                    "block_message",
+                    "overrides",
                 ]
             )
         order_cumulative_refresh(order)
@@ -997,13 +1122,43 @@ def order_item_adjust(
             patient_id=order.patient_id,
             before={"items": before},
             after={
-                "items": [{"id": t.pk, "final_dose": str(t.final_dose)} for t in targets],
+                "items": [
+                    {
+                        "id": t.pk,
+                        "final_dose": str(t.final_dose),
+                        "unit": t.amount_unit,
+                        "blocked": [b.code for b in t.pending_blocks],
+                    }
+                    for t in targets
+                ],
                 "reduction_percent": str(reduction_percent) if reduction_percent else None,
-                "override": bool(override_reason.strip()),
+                "override": bool(granted),
+                "overrides": [
+                    {"item": g["item"], "check": g["check"], "value": g["value"], "unit": g["unit"]}
+                    for g in granted
+                ],
             },
-            reason=reason or override_reason,
+            reason=reason or override_text,
         )
     return order
+
+
+def _refuse_above_limit(item: OrderItem, pending: tuple[LimitBlock, ...]) -> None:
+    """A dose raised above a hard limit without an override for this value: nothing saved."""
+    error_class: type[DoseLimitExceeded] = (
+        MaxSingleDoseExceeded if pending[0].code == MAX_DOSE else CumulativeDoseExceeded
+    )
+    raise error_class(
+        " ".join(b.message for b in pending)
+        + " Per superare il limite indicare il motivo del superamento.",
+        field="override_reason",
+        details={
+            "item_id": item.pk,
+            "checks": [b.code for b in pending],
+            "final_dose": format(item.final_dose.normalize(), "f"),
+            "unit": item.amount_unit,
+        },
+    )
 
 
 def order_reduce_all(
@@ -1235,11 +1390,17 @@ def _ready_to_confirm(order: TherapyOrder) -> None:
     ]
     if blocked:
         item = blocked[0]
+        pending = item.pending_blocks
         raise ValidationFailed(
-            f"{item.block_message} Ridurre la dose o indicare il motivo del superamento.",
+            " ".join(b.message for b in pending)
+            + " Ridurre la dose o indicare il motivo del superamento per questa dose.",
             code="order_blocked_by_limit",
             field="override_reason",
-            details={"item_id": item.pk},
+            details={
+                "item_id": item.pk,
+                "checks": [b.code for b in pending],
+                "items": [i.pk for i in blocked],
+            },
         )
     order_cumulative_ensure(order_id=order.pk)  # the history may have grown since the draft
     latest = latest_measures(order.patient_id).weight_kg

@@ -372,6 +372,9 @@ def item_adjust(request: HttpRequest, order_id: int, item_id: int) -> HttpRespon
     try:
         reduction = _decimal(request.POST.get("reduction_percent"), "reduction_percent")
         final = _decimal(request.POST.get("final_dose"), "final_dose")
+        if final is None and reduction is None:
+            # overriding the block of the dose as it stands: the value shown on the page
+            final = _decimal(request.POST.get("override_value"), "final_dose")
         services.order_item_adjust(
             actor=request.user,
             workstation=_ws(request),

@@ -113,11 +113,15 @@ def cumulative_dose_check(
     )
 
 
-def final_dose_check(*, calculated_mg: Decimal, final_mg: Decimal, reason: str | None) -> Decimal:
+def final_dose_check(
+    *, calculated_mg: Decimal, final_mg: Decimal, reason: str | None, unit: str = "mg"
+) -> Decimal:
     """A final dose that differs from the calculated one needs a reason (rule 3).
 
     ``calculated_mg`` is the dose the engine proposes (after the drug's rounding and
-    cap). Returns the deviation in % (0 when equal).
+    cap), both in ``unit`` (the line's amount unit: mg, UI, U, mL). Returns the
+    deviation in % (0 when equal). The hard limits of the final dose are
+    ``limits.final_dose_blocks``.
     """
     if not (final_mg.is_finite() and final_mg > 0):
         raise ValidationFailed(
@@ -129,8 +133,8 @@ def final_dose_check(*, calculated_mg: Decimal, final_mg: Decimal, reason: str |
         return Decimal(0)
     if reason is None or not reason.strip():
         raise ValidationFailed(
-            f"La dose finale ({format_input(final_mg)} mg) differisce dalla dose calcolata "
-            f"({format_result(calculated_mg, 2)} mg): indicare il motivo.",
+            f"La dose finale ({format_input(final_mg)} {unit}) differisce dalla dose "
+            f"calcolata ({format_result(calculated_mg, 2)} {unit}): indicare il motivo.",
             code="final_dose_reason_required",
             field="final_dose_reason",
         )

@@ -27,6 +27,7 @@ from corsia.prescribing.domain.checks import (
 )
 from corsia.prescribing.domain.errors import MaxSingleDoseExceeded, RenalFunctionMissing
 from corsia.prescribing.domain.provenance import Step, StepInput, format_input, format_result
+from corsia.prescribing.domain.quantity import AmountUnit, Quantity, conversion_factor, is_mass
 from corsia.prescribing.domain.renal import calvert, capped_gfr
 from corsia.prescribing.domain.rounding import (
     BandedDose,
@@ -38,24 +39,61 @@ from corsia.prescribing.domain.rounding import (
 from corsia.prescribing.domain.warnings import DoseWarning
 
 
+class DoseBasis(StrEnum):
+    PER_M2 = "per_m2"
+    PER_KG = "per_kg"
+    FLAT = "flat"
+    AUC = "auc"
+
+
 class DoseUnit(StrEnum):
+    """The unit of the per-unit dose, as regimens write it (``corsia.regimens.domain.spec``)."""
+
     MG_PER_M2 = "mg/m2"
-    MG_PER_KG = "mg/kg"
-    MG = "mg"
-    AUC = "AUC"
     G_PER_M2 = "g/m2"
+    MCG_PER_M2 = "mcg/m2"
     UI_PER_M2 = "UI/m2"
+    U_PER_M2 = "U/m2"
+    MG_PER_KG = "mg/kg"
+    MCG_PER_KG = "mcg/kg"
+    UI_PER_KG = "UI/kg"
+    MG = "mg"
+    G = "g"
+    MCG = "mcg"
+    UI = "UI"
+    U = "U"
+    ML = "mL"
+    AUC = "AUC"
+
+    @property
+    def basis(self) -> DoseBasis:
+        if self is DoseUnit.AUC:
+            return DoseBasis.AUC
+        if self.value.endswith("/m2"):
+            return DoseBasis.PER_M2
+        if self.value.endswith("/kg"):
+            return DoseBasis.PER_KG
+        return DoseBasis.FLAT
+
+    @property
+    def numerator(self) -> AmountUnit:
+        """The amount unit the per-unit dose is written in (AUC: Calvert gives mg)."""
+        if self is DoseUnit.AUC:
+            return AmountUnit.MG
+        return AmountUnit(self.value.split("/")[0])
+
+    @property
+    def engine_unit(self) -> AmountUnit:
+        """The unit of the absolute dose the engine computes and every limit is compared in:
+        mg for any mass (the pharmacy weighs and draws mg), else the numerator itself."""
+        return AmountUnit.MG if is_mass(self.numerator) else self.numerator
+
+    @property
+    def display(self) -> str:
+        return self.value.replace("m2", "m²")
 
 
-_PER_M2 = {DoseUnit.MG_PER_M2, DoseUnit.G_PER_M2, DoseUnit.UI_PER_M2}
-_DISPLAY_UNIT = {
-    DoseUnit.MG_PER_M2: "mg/m²",
-    DoseUnit.MG_PER_KG: "mg/kg",
-    DoseUnit.MG: "mg",
-    DoseUnit.AUC: "AUC",
-    DoseUnit.G_PER_M2: "g/m²",
-    DoseUnit.UI_PER_M2: "UI/m²",
-}
+_PER_M2 = frozenset(u for u in DoseUnit if u.basis is DoseBasis.PER_M2)
 MAX_PLAUSIBLE_AUC = Decimal(10)
 
 
@@ -69,7 +107,8 @@ class DoseComponent:
     drug: str  # active ingredient
     dose: Decimal
     unit: DoseUnit
-    max_dose: Decimal | None = None  # in the result's unit (mg, or UI for UI/m²)
+    # the maximum single dose, in any unit convertible to ``amount_unit`` (2,000 mcg is 2 mg)
+    max_dose: Quantity | None = None
     max_dose_action: MaxDoseAction = MaxDoseAction.CAP
     rounding: RoundingRule | None = None
     banding: DoseBanding | None = None
@@ -77,10 +116,16 @@ class DoseComponent:
     cumulative_limit: CumulativeLimit | None = None
 
     @property
-    def amount_unit(self) -> str:
-        return "UI" if self.unit is DoseUnit.UI_PER_M2 else "mg"
+    def amount_unit(self) -> AmountUnit:
+        """The unit of the absolute dose: every limit is converted to it before comparing."""
+        return self.unit.engine_unit
 
     def __post_init__(self) -> None:
+        if not isinstance(self.unit, DoseUnit):
+            raise TypeError(f"DoseComponent.unit must be a DoseUnit, not {self.unit!r}")
+        if self.max_dose is not None and not isinstance(self.max_dose, Quantity):
+            # a bare number in an unknown unit must never reach a comparison
+            raise TypeError("DoseComponent.max_dose must be a Quantity (value and unit)")
         if not (self.dose.is_finite() and self.dose > 0):
             raise ValidationFailed(
                 f"Dose di {self.drug} non valida: deve essere maggiore di zero.",
@@ -94,12 +139,27 @@ class DoseComponent:
                 code="auc_out_of_range",
                 field="dose",
             )
-        if self.max_dose is not None and not (self.max_dose.is_finite() and self.max_dose > 0):
-            raise ValidationFailed(
-                f"Dose massima di {self.drug} non valida: deve essere maggiore di zero.",
-                code="max_dose_out_of_range",
-                field="max_dose_mg",
-            )
+        if self.max_dose is not None:
+            if not (self.max_dose.value.is_finite() and self.max_dose.value > 0):
+                raise ValidationFailed(
+                    f"Dose massima di {self.drug} non valida: deve essere maggiore di zero.",
+                    code="max_dose_out_of_range",
+                    field="max_dose_mg",
+                )
+            try:
+                conversion_factor(self.max_dose.unit, self.amount_unit)
+            except ValidationFailed:
+                raise ValidationFailed(
+                    f"Dose massima di {self.drug} in {self.max_dose.unit.value}: non "
+                    f"confrontabile con una dose in {self.amount_unit.value}.",
+                    code="max_dose_unit_incompatible",
+                    field="max_dose_unit",
+                ) from None
+
+    @property
+    def max_in_amount_unit(self) -> Quantity | None:
+        """The maximum expressed in the unit of the absolute dose."""
+        return None if self.max_dose is None else self.max_dose.to(self.amount_unit)
 
 
 @dataclass(frozen=True)
@@ -117,8 +177,13 @@ class DoseResult:
     provenance: Step
 
     @property
-    def amount_unit(self) -> str:
+    def amount_unit(self) -> AmountUnit:
         return self.component.amount_unit
+
+    @property
+    def quantity(self) -> Quantity:
+        """The dose to prescribe, with its unit."""
+        return Quantity(self.dose, self.amount_unit)
 
     def render(self) -> str:
         return self.provenance.render()
@@ -127,11 +192,16 @@ class DoseResult:
 def _base_dose(component: DoseComponent, body: BodyAssessment) -> tuple[Step, bool]:
     """Step 1: the dose before rounding and limits; and whether the paediatric rule applied."""
     label = f"Dose {component.drug}"
-    per_unit = f"{format_input(component.dose)} {_DISPLAY_UNIT[component.unit]}"
-    unit = component.amount_unit
-    if component.unit in _PER_M2:
-        factor = Decimal(1000) if component.unit is DoseUnit.G_PER_M2 else Decimal(1)
-        factor_text = " × 1000 mg/g" if factor != 1 else ""
+    per_unit = f"{format_input(component.dose)} {component.unit.display}"
+    unit = component.amount_unit.value
+    numerator = component.unit.numerator
+    factor = conversion_factor(numerator, component.amount_unit)
+    factor_text = (
+        f" × {format_input(factor)} {unit}/{numerator.value}"
+        if numerator is not component.amount_unit
+        else ""
+    )
+    if component.unit.basis is DoseBasis.PER_M2:
         rule = body.policy.paediatric
         if body.paediatric_rule_applies and rule is not None:
             per_kg = component.dose / rule.divisor
@@ -146,7 +216,7 @@ def _base_dose(component: DoseComponent, body: BodyAssessment) -> tuple[Step, bo
                     value=per_kg * factor * body.dosing_weight_kg,
                     unit=unit,
                     children=(body.dosing_weight, body.bsa),
-                    note="regola pediatrica mg/m² → mg/kg",
+                    note=f"regola pediatrica {component.unit.display} → {numerator.value}/kg",
                 ),
                 True,
             )
@@ -161,25 +231,25 @@ def _base_dose(component: DoseComponent, body: BodyAssessment) -> tuple[Step, bo
             ),
             False,
         )
-    if component.unit is DoseUnit.MG_PER_KG:
+    if component.unit.basis is DoseBasis.PER_KG:
         return (
             Step(
                 label=label,
                 formula="dose/kg × peso_kg",
-                expression=f"{per_unit} × {body.dosing_weight.operand} kg",
-                value=component.dose * body.dosing_weight_kg,
+                expression=f"{per_unit}{factor_text} × {body.dosing_weight.operand} kg",
+                value=component.dose * factor * body.dosing_weight_kg,
                 unit=unit,
                 children=(body.dosing_weight,),
             ),
             False,
         )
-    if component.unit is DoseUnit.MG:
+    if component.unit.basis is DoseBasis.FLAT:
         return (
             Step(
                 label=label,
                 formula="dose fissa",
-                expression=per_unit,
-                value=component.dose,
+                expression=f"{per_unit}{factor_text}",
+                value=component.dose * factor,
                 unit=unit,
             ),
             False,
@@ -229,16 +299,17 @@ def compute_dose(
                 )
             )
 
+    unit = component.amount_unit
     banded: BandedDose | None = None
     rounded = False
     if component.banding is not None:
-        banded = band_dose(calculated, component.banding)
+        banded = band_dose(calculated, component.banding, unit=unit)
         if banded is None:
             warnings.append(
                 DoseWarning(
                     "dose_not_banded",
-                    f"Dose di {component.drug} ({format_result(calculated, 2)} mg) fuori "
-                    "dalle fasce o oltre lo scostamento ammesso: non in fascia.",
+                    f"Dose di {component.drug} ({format_result(calculated, 2)} {unit.value}) "
+                    "fuori dalle fasce o oltre lo scostamento ammesso: non in fascia.",
                 )
             )
         else:
@@ -249,12 +320,16 @@ def compute_dose(
         rule = policy_rule.rounding
     if banded is None and rule is not None:
         rounded_step = round_dose(
-            step.value, rule, concentration_mg_per_ml=component.concentration_mg_per_ml
+            step.value,
+            rule,
+            concentration_mg_per_ml=component.concentration_mg_per_ml,
+            unit=unit,
         )
         if rounded_step.value <= 0:
             raise ValidationFailed(
                 f"L'arrotondamento ({rule.describe()}) porterebbe a zero la dose di "
-                f"{component.drug} ({format_result(step.value, 4)} mg): usare un passo minore.",
+                f"{component.drug} ({format_result(step.value, 4)} {unit.value}): "
+                "usare un passo minore.",
                 code="rounded_to_zero",
                 field="rounding",
             )
@@ -263,29 +338,42 @@ def compute_dose(
     uncapped = step.value
 
     capped = False
-    if component.max_dose is not None and uncapped > component.max_dose:
-        limit_text = f"{format_input(component.max_dose)} {component.amount_unit}"
+    maximum = component.max_in_amount_unit  # converted: 2,000 mcg is compared as 2 mg
+    if (
+        component.max_dose is not None
+        and maximum is not None
+        and Quantity(uncapped, unit) > maximum
+    ):
+        declared = component.max_dose
+        limit_text = declared.text()
+        if declared.unit is not unit:
+            limit_text = f"{limit_text} = {maximum.text()}"
         if component.max_dose_action is MaxDoseAction.BLOCK:
             raise MaxSingleDoseExceeded(
                 f"Dose di {component.drug} ({format_result(uncapped, 2)} "
-                f"{component.amount_unit}) oltre la dose massima di {limit_text}.",
+                f"{unit.value}) oltre la dose massima di {limit_text}.",
                 field="max_dose_mg",
-                details={"dose": str(uncapped), "max_dose": str(component.max_dose)},
+                details={
+                    "dose": str(uncapped),
+                    "max_dose": str(maximum.value),
+                    "unit": unit.value,
+                },
             )
         capped = True
         step = Step(
             label=f"Dose {component.drug} limitata",
             formula="min(dose, dose massima)",
-            expression=f"min({step.operand}, {format_input(component.max_dose)})",
-            value=component.max_dose,
-            unit=component.amount_unit,
-            inputs=(StepInput("dose massima", component.max_dose, component.amount_unit),),
+            expression=f"min({step.operand}, {format_input(maximum.value)})",
+            value=maximum.value,
+            unit=unit.value,
+            inputs=(StepInput("dose massima", declared.value, declared.unit.value),),
             children=(step,),
+            note="" if declared.unit is unit else f"dose massima {limit_text}",
         )
         warnings.append(
             DoseWarning(
                 "max_dose_capped",
-                f"Dose di {component.drug} {format_result(uncapped, 2)} {component.amount_unit} "
+                f"Dose di {component.drug} {format_result(uncapped, 2)} {unit.value} "
                 f"limitata alla dose massima di {limit_text}.",
             )
         )
@@ -297,6 +385,13 @@ def compute_dose(
                 f"Per {component.drug} serve la dose cumulativa ricevuta finora.",
                 code="previous_cumulative_required",
                 field="previous_cumulative",
+            )
+        if unit is not AmountUnit.MG:  # the limit is in mg or mg/m², the dose is not
+            raise ValidationFailed(
+                f"Limite cumulativo di {component.drug} in mg: non confrontabile con una "
+                f"dose in {unit.value}.",
+                code="cumulative_limit_unit_incompatible",
+                field="cumulative_limit",
             )
         this_dose = step.value
         if component.cumulative_limit.basis is CumulativeBasis.MG_M2:

@@ -1,9 +1,10 @@
 """The lines of a chemotherapy order, as values: unit mapping, reductions, schedule,
 tablets to dispense. No database, no clock.
 
-A regimen component's dose unit (``mg/m2``, ``mcg/kg``, ``UI``…) is mapped onto the
-dose engine's units with a scale factor, so every absolute dose is computed by the
-same audited engine and expressed in the unit the pharmacy measures (mg, UI, mL).
+A regimen component's dose unit (``mg/m2``, ``mcg/kg``, ``UI``…) is one of the dose
+engine's units: every absolute dose is computed by the same audited engine and expressed
+in the unit the pharmacy measures (mg for any mass, UI, U, mL); the component's maximum
+keeps the unit the regimen declared it in and the engine converts it before comparing.
 """
 
 from __future__ import annotations
@@ -16,32 +17,38 @@ from decimal import ROUND_HALF_UP, Decimal
 from corsia.core.domain.errors import ValidationFailed
 from corsia.prescribing.domain.dose import DoseUnit
 from corsia.prescribing.domain.provenance import format_input
+from corsia.prescribing.domain.quantity import AmountUnit, Quantity, amount_unit
+from corsia.regimens.domain.spec import ABSOLUTE_UNIT
 
 
 @dataclass(frozen=True)
 class EngineUnit:
-    unit: DoseUnit  # what the engine computes with
-    factor: Decimal  # prescribed dose x factor = the engine's per-unit dose
-    amount_unit: str  # the unit of the absolute dose (mg, UI, U, mL)
+    unit: DoseUnit  # what the engine computes with (it converts mcg and g to mg itself)
+    amount_unit: AmountUnit  # the unit of the absolute dose (mg, UI, U, mL)
+    declared_unit: AmountUnit  # the unit the regimen writes the component's maximum in
 
 
-_ENGINE_UNITS: dict[str, EngineUnit] = {
-    "mg/m2": EngineUnit(DoseUnit.MG_PER_M2, Decimal(1), "mg"),
-    "g/m2": EngineUnit(DoseUnit.G_PER_M2, Decimal(1), "mg"),
-    "mcg/m2": EngineUnit(DoseUnit.MG_PER_M2, Decimal("0.001"), "mg"),
-    "UI/m2": EngineUnit(DoseUnit.UI_PER_M2, Decimal(1), "UI"),
-    "U/m2": EngineUnit(DoseUnit.UI_PER_M2, Decimal(1), "U"),
-    "mg/kg": EngineUnit(DoseUnit.MG_PER_KG, Decimal(1), "mg"),
-    "mcg/kg": EngineUnit(DoseUnit.MG_PER_KG, Decimal("0.001"), "mg"),
-    "UI/kg": EngineUnit(DoseUnit.MG_PER_KG, Decimal(1), "UI"),
-    "mg": EngineUnit(DoseUnit.MG, Decimal(1), "mg"),
-    "g": EngineUnit(DoseUnit.MG, Decimal(1000), "mg"),
-    "mcg": EngineUnit(DoseUnit.MG, Decimal("0.001"), "mg"),
-    "UI": EngineUnit(DoseUnit.MG, Decimal(1), "UI"),
-    "U": EngineUnit(DoseUnit.MG, Decimal(1), "U"),
-    "mL": EngineUnit(DoseUnit.MG, Decimal(1), "mL"),
-    "AUC": EngineUnit(DoseUnit.AUC, Decimal(1), "mg"),
-}
+def engine_unit(unit: str) -> EngineUnit:
+    try:
+        dose_unit = DoseUnit(unit)
+        declared = amount_unit(ABSOLUTE_UNIT[unit])
+    except (ValueError, KeyError):
+        raise ValidationFailed(
+            f"Unità di dose «{unit}» non gestita dal calcolo delle dosi.",
+            code="dose_unit_unknown",
+            field="dose_unit",
+        ) from None
+    return EngineUnit(dose_unit, dose_unit.engine_unit, declared)
+
+
+def regimen_maximum(max_dose: Decimal | None, dose_unit: str) -> Quantity | None:
+    """A regimen component's maximum with its unit: the regimen declares it in the unit of
+    the absolute dose its per-unit dose implies (dactinomycin 45 mcg/kg, maximum 2000 ->
+    2,000 mcg; methotrexate 12 g/m², maximum 20 -> 20 g), never in the engine's mg."""
+    if max_dose is None:
+        return None
+    return Quantity(max_dose, engine_unit(dose_unit).declared_unit)
+
 
 DISPLAY_UNITS: dict[str, str] = {
     "mg/m2": "mg/m²",
@@ -54,17 +61,6 @@ DISPLAY_UNITS: dict[str, str] = {
 
 def display_unit(unit: str) -> str:
     return DISPLAY_UNITS.get(unit, unit)
-
-
-def engine_unit(unit: str) -> EngineUnit:
-    try:
-        return _ENGINE_UNITS[unit]
-    except KeyError:
-        raise ValidationFailed(
-            f"Unità di dose «{unit}» non gestita dal calcolo delle dosi.",
-            code="dose_unit_unknown",
-            field="dose_unit",
-        ) from None
 
 
 MAX_REDUCTION_PCT = Decimal(100)

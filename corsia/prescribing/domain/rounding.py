@@ -19,10 +19,18 @@ from enum import StrEnum
 
 from corsia.core.domain.errors import ValidationFailed
 from corsia.prescribing.domain.provenance import Step, format_input
+from corsia.prescribing.domain.quantity import AmountUnit, conversion_factor
 
 
 class StepUnit(StrEnum):
+    """The unit of a rounding step: an amount (converted to the dose's unit before rounding,
+    so a 0.5 g step rounds a mg dose to 500 mg) or mL of the reconstituted product."""
+
     MG = "mg"
+    G = "g"
+    MCG = "mcg"
+    UI = "UI"
+    U = "U"
     ML = "mL"
 
 
@@ -67,18 +75,47 @@ def round_half_up_to_step(value: Decimal, step: Decimal) -> Decimal:
 
 
 def round_dose(
-    dose: Decimal, rule: RoundingRule, *, concentration_mg_per_ml: Decimal | None = None
+    dose: Decimal,
+    rule: RoundingRule,
+    *,
+    concentration_mg_per_ml: Decimal | None = None,
+    unit: AmountUnit = AmountUnit.MG,
 ) -> Step:
-    """The dose rounded by ``rule`` (in mg), with its provenance."""
+    """The dose (in ``unit``) rounded by ``rule``, with its provenance.
+
+    A step in another unit is converted to ``unit`` first (0.5 g -> 500 mg); a step in a
+    unit that does not convert (mg for a dose in UI) is refused, never applied as is.
+    A step in mL is for a mg dose (the concentration is in mg/mL) or a dose in mL.
+    """
     if rule.decimals is not None:
         value = dose.quantize(Decimal(1).scaleb(-rule.decimals), rounding=ROUND_HALF_UP)
         expression = f"arrotonda({format_input(dose)}, {rule.decimals} decimali)"
-    elif rule.step_unit is StepUnit.MG:
+    elif rule.step_unit is not StepUnit.ML or unit is AmountUnit.ML:
         assert rule.step is not None
-        value = round_half_up_to_step(dose, rule.step)
-        expression = f"arrotonda({format_input(dose)}, passo {format_input(rule.step)} mg)"
+        step_unit = AmountUnit(rule.step_unit.value)
+        try:
+            step = rule.step * conversion_factor(step_unit, unit)
+        except ValidationFailed:
+            raise ValidationFailed(
+                f"Passo di arrotondamento in {step_unit.value}: non applicabile a una dose "
+                f"in {unit.value}.",
+                code="rounding_unit_incompatible",
+                field="rounding.step_unit",
+            ) from None
+        value = round_half_up_to_step(dose, step)
+        converted = "" if step_unit is unit else f" = {format_input(step)} {unit.value}"
+        expression = (
+            f"arrotonda({format_input(dose)}, passo {format_input(rule.step)} "
+            f"{step_unit.value}{converted})"
+        )
     else:
         assert rule.step is not None
+        if unit is not AmountUnit.MG:
+            raise ValidationFailed(
+                f"Arrotondamento al volume: la concentrazione è in mg/mL, la dose in {unit.value}.",
+                code="rounding_unit_incompatible",
+                field="rounding.step_unit",
+            )
         if concentration_mg_per_ml is None or concentration_mg_per_ml <= 0:
             raise ValidationFailed(
                 "Per arrotondare al volume serve la concentrazione (mg/mL) del prodotto.",
@@ -96,7 +133,7 @@ def round_dose(
         formula="arrotondamento ROUND_HALF_UP",
         expression=expression,
         value=value,
-        unit="mg",
+        unit=unit.value,
         places=max(2, rule.decimals or 0),
         note=rule.describe(),
     )
@@ -104,6 +141,7 @@ def round_dose(
 
 @dataclass(frozen=True)
 class DoseBand:
+    # in the banding's ``unit`` (mg unless the table says otherwise)
     lower_mg: Decimal  # inclusive
     upper_mg: Decimal  # exclusive
     dose_mg: Decimal
@@ -113,6 +151,29 @@ class DoseBand:
 class DoseBanding:
     bands: tuple[DoseBand, ...]
     max_deviation_pct: Decimal = Decimal(5)
+    unit: AmountUnit = AmountUnit.MG
+
+    def converted_to(self, unit: AmountUnit) -> DoseBanding:
+        """The same table in ``unit`` (a g table used for a mg dose is scaled by 1,000);
+        a table in a unit that does not convert is refused."""
+        if unit is self.unit:
+            return self
+        try:
+            factor = conversion_factor(self.unit, unit)
+        except ValidationFailed:
+            raise ValidationFailed(
+                f"Fasce di dose in {self.unit.value}: non applicabili a una dose in {unit.value}.",
+                code="banding_unit_incompatible",
+                field="banding",
+            ) from None
+        return DoseBanding(
+            bands=tuple(
+                DoseBand(b.lower_mg * factor, b.upper_mg * factor, b.dose_mg * factor)
+                for b in self.bands
+            ),
+            max_deviation_pct=self.max_deviation_pct,
+            unit=unit,
+        )
 
     def __post_init__(self) -> None:
         ordered = sorted(self.bands, key=lambda band: band.lower_mg)
@@ -142,8 +203,12 @@ def deviation_pct(calculated: Decimal, final: Decimal) -> Decimal:
     return (final - calculated) / calculated * 100
 
 
-def band_dose(dose: Decimal, banding: DoseBanding) -> BandedDose | None:
-    """The band dose for ``dose``, or None when no band holds it within the deviation."""
+def band_dose(
+    dose: Decimal, banding: DoseBanding, *, unit: AmountUnit = AmountUnit.MG
+) -> BandedDose | None:
+    """The band dose for ``dose`` (in ``unit``), or None when no band holds it within the
+    deviation. The table is converted to ``unit`` first."""
+    banding = banding.converted_to(unit)
     for band in banding.bands:
         if band.lower_mg <= dose < band.upper_mg:
             deviation = deviation_pct(dose, band.dose_mg)
@@ -157,7 +222,7 @@ def band_dose(dose: Decimal, banding: DoseBanding) -> BandedDose | None:
                     f"→ {format_input(band.dose_mg)}"
                 ),
                 value=band.dose_mg,
-                unit="mg",
+                unit=unit.value,
                 note=f"scostamento {deviation.quantize(Decimal('0.01'), ROUND_HALF_UP)} %",
             )
             return BandedDose(dose, band, deviation, step)

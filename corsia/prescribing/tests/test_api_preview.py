@@ -254,3 +254,40 @@ def test_measured_gfr_and_custom_cap(client_for: ClientFor) -> None:
 def test_operation_is_in_the_openapi_schema(client_for: ClientFor) -> None:
     schema = client_for(Role.PHYSICIAN).get("/api/v1/openapi.json").json()
     assert "/api/v1/dosing/preview" in schema["paths"]
+
+
+def test_H_unit_preview_compares_the_maximum_in_its_own_unit_and_never_labels_units_mg(
+    client_for: ClientFor,
+) -> None:
+    # girl 15 y, 170 cm, 65 kg: BSA sqrt(170 x 65 / 3600) = sqrt(3.069444) = 1.751983 m²
+    # dactinomycin 45 mcg/kg x 65 kg = 2,925 mcg = 2.925 mg > 2,000 mcg = 2 mg -> 2 mg
+    # asparaginase 5,000 UI/m² x 1.7519830 = 8,759.9150 UI: no mg field at all
+    body: dict[str, Any] = {
+        "patient": {"sex": "F", "age_years": 15, "height_cm": 170, "weight_kg": 65},
+        "components": [
+            {
+                "drug": "dattinomicina",
+                "dose": 45,
+                "unit": "mcg/kg",
+                "max_dose": 2000,
+                "max_dose_unit": "mcg",
+            },
+            {"drug": "asparaginasi", "dose": 5000, "unit": "UI/m2"},
+        ],
+    }
+    response = _post(client_for(Role.PHYSICIAN), body)
+    assert response.status_code == 200, response.content
+    dactinomycin, asparaginase = response.json()["components"]
+    assert dactinomycin["amount_unit"] == "mg"
+    assert (dactinomycin["calculated_dose"], dactinomycin["capped"]) == (2, True)
+    assert (dactinomycin["uncapped_dose"], dactinomycin["max_dose"]) == (2.925, 2)
+    assert asparaginase["amount_unit"] == "UI"
+    assert asparaginase["calculated_dose"] == 8759.915
+    assert asparaginase["calculated_dose_mg"] is None
+    assert asparaginase["unrounded_dose_mg"] is None
+    assert " mg" not in asparaginase["provenance"]
+    # a maximum without its unit is refused, not guessed
+    body["components"][0].pop("max_dose_unit")
+    refused = _post(client_for(Role.PHYSICIAN), body)
+    assert refused.status_code == 422
+    assert refused.json()["code"] == "max_dose_unit_required"

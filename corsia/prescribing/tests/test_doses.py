@@ -27,6 +27,7 @@ from corsia.prescribing.domain.errors import (
 )
 from corsia.prescribing.domain.patient import PatientMeasures, Sex
 from corsia.prescribing.domain.policy import DosingPolicy, PaediatricRule, WeightBasis
+from corsia.prescribing.domain.quantity import AmountUnit, Quantity
 from corsia.prescribing.domain.rounding import DoseBand, DoseBanding, RoundingRule, StepUnit
 
 HALF_UNIT_4DP = Decimal("0.00005")
@@ -99,7 +100,10 @@ def test_the_contract_example() -> None:
     assert abs(carboplatin.dose - D("478.5108")) <= HALF_UNIT_4DP
     # vincristine 1.4 × 1.791182 = 2.5077 mg, capped at 2 mg
     vincristine = compute_dose(
-        DoseComponent("vincristina", D("1.4"), DoseUnit.MG_PER_M2, max_dose=D(2)), body
+        DoseComponent(
+            "vincristina", D("1.4"), DoseUnit.MG_PER_M2, max_dose=Quantity(D(2), AmountUnit.MG)
+        ),
+        body,
     )
     assert vincristine.dose == D(2)
     assert vincristine.capped is True
@@ -110,7 +114,10 @@ def test_the_contract_example() -> None:
 def test_provenance_of_a_capped_dose_reads_top_down() -> None:
     body = _body()
     result = compute_dose(
-        DoseComponent("vincristina", D("1.4"), DoseUnit.MG_PER_M2, max_dose=D(2)), body
+        DoseComponent(
+            "vincristina", D("1.4"), DoseUnit.MG_PER_M2, max_dose=Quantity(D(2), AmountUnit.MG)
+        ),
+        body,
     )
     assert result.render().splitlines() == [
         "Dose vincristina limitata = min(2.5077, 2) = 2.00 mg",
@@ -133,7 +140,7 @@ def test_max_dose_blocks_when_the_component_says_so() -> None:
         "vincristina",
         D("1.4"),
         DoseUnit.MG_PER_M2,
-        max_dose=D(2),
+        max_dose=Quantity(D(2), AmountUnit.MG),
         max_dose_action=MaxDoseAction.BLOCK,
     )
     with pytest.raises(MaxSingleDoseExceeded) as blocked:
@@ -144,7 +151,9 @@ def test_max_dose_blocks_when_the_component_says_so() -> None:
 
 def test_dose_at_exactly_the_maximum_is_not_capped() -> None:
     # 10 mg flat, maximum 10 mg
-    result = compute_dose(DoseComponent("x", D(10), DoseUnit.MG, max_dose=D(10)), _body())
+    result = compute_dose(
+        DoseComponent("x", D(10), DoseUnit.MG, max_dose=Quantity(D(10), AmountUnit.MG)), _body()
+    )
     assert (result.dose, result.capped) == (D(10), False)
 
 

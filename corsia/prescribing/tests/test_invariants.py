@@ -7,11 +7,13 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from corsia.core.domain.errors import ValidationFailed
 from corsia.prescribing.domain.assessment import assess_patient
 from corsia.prescribing.domain.body_size import BsaFormula, bsa
 from corsia.prescribing.domain.dose import DoseComponent, DoseUnit, compute_dose
 from corsia.prescribing.domain.patient import PatientMeasures, Sex
 from corsia.prescribing.domain.policy import DosingPolicy, PaediatricRule
+from corsia.prescribing.domain.quantity import Quantity
 from corsia.prescribing.domain.rounding import RoundingRule, round_dose
 
 heights = st.decimals(min_value=30, max_value=250, places=1)
@@ -20,7 +22,7 @@ ages = st.decimals(min_value=0, max_value=120, places=0)
 creatinines = st.decimals(min_value=Decimal("0.1"), max_value=25, places=2)
 formulas = st.sampled_from(list(BsaFormula))
 doses = st.decimals(min_value=Decimal("0.01"), max_value=5000, places=2)
-per_m2_units = st.sampled_from([DoseUnit.MG_PER_M2, DoseUnit.G_PER_M2, DoseUnit.UI_PER_M2])
+per_m2_units = st.sampled_from([u for u in DoseUnit if u.value.endswith("/m2")])
 all_units = st.sampled_from(list(DoseUnit))
 steps = st.sampled_from([Decimal(s) for s in ("0.1", "0.5", "1", "2.5", "5", "10", "25")])
 FAST = settings(max_examples=150, deadline=None)
@@ -74,8 +76,13 @@ def test_capped_dose_never_exceeds_the_maximum_and_is_never_negative(
     if unit is DoseUnit.AUC:
         dose = min(dose, Decimal(10))
     body = assess_patient(patient, DosingPolicy())
-    component = DoseComponent("x", dose, unit, max_dose=maximum, rounding=RoundingRule(decimals=4))
-    result = compute_dose(component, body)
+    limit = Quantity(maximum, unit.engine_unit)
+    component = DoseComponent("x", dose, unit, max_dose=limit, rounding=RoundingRule(decimals=4))
+    try:
+        result = compute_dose(component, body)
+    except ValidationFailed as refused:  # e.g. 0.01 mcg/m² for 0.1 m²: below 0.0001 mg
+        assert refused.code == "rounded_to_zero"
+        return
     assert result.dose <= maximum
     assert result.dose > 0
     assert result.calculated > 0
@@ -110,7 +117,8 @@ def test_paediatric_conversion_is_dose_over_30_per_kg(
     policy = DosingPolicy(paediatric=PaediatricRule(weight_below_kg=Decimal(10), bsa_below_m2=None))
     body = assess_patient(PatientMeasures(Sex.FEMALE, Decimal(1), height, weight), policy)
     result = compute_dose(DoseComponent("x", dose, unit), body)
-    factor = Decimal(1000) if unit is DoseUnit.G_PER_M2 else Decimal(1)
+    # g/m² -> mg: x 1000; mcg/m² -> mg: x 0.001; UI and U stay as they are
+    factor = {"g": Decimal(1000), "mcg": Decimal("0.001")}.get(unit.numerator.value, Decimal(1))
     assert result.paediatric_rule_applied is True
     # mg/kg × 30 gives back the mg/m² dose
     assert abs(result.dose / weight * 30 / factor - dose) < Decimal("1e-20")

@@ -20,22 +20,28 @@ from corsia.prescribing.domain.order_lines import (
 
 
 @pytest.mark.parametrize(
-    ("unit", "engine", "factor", "amount"),
+    ("unit", "amount", "declared"),
     [
-        ("mg/m2", DoseUnit.MG_PER_M2, Decimal(1), "mg"),
-        ("mcg/m2", DoseUnit.MG_PER_M2, Decimal("0.001"), "mg"),
-        ("g", DoseUnit.MG, Decimal(1000), "mg"),
-        ("UI/m2", DoseUnit.UI_PER_M2, Decimal(1), "UI"),
-        ("U/m2", DoseUnit.UI_PER_M2, Decimal(1), "U"),
-        ("mcg/kg", DoseUnit.MG_PER_KG, Decimal("0.001"), "mg"),
-        ("AUC", DoseUnit.AUC, Decimal(1), "mg"),
+        # the engine computes any mass in mg; the regimen declares the maximum in the
+        # unit of the absolute dose its per-unit dose implies (spec.ABSOLUTE_UNIT)
+        ("mg/m2", "mg", "mg"),
+        ("mcg/m2", "mg", "mcg"),
+        ("g/m2", "mg", "g"),
+        ("g", "mg", "g"),
+        ("UI/m2", "UI", "UI"),
+        ("U/m2", "U", "U"),  # USP units are not international units
+        ("UI", "UI", "UI"),
+        ("U", "U", "U"),
+        ("UI/kg", "UI", "UI"),
+        ("mcg/kg", "mg", "mcg"),
+        ("mL", "mL", "mL"),
+        ("AUC", "mg", "mg"),
     ],
 )
-def test_units_map_onto_the_engine(
-    unit: str, engine: DoseUnit, factor: Decimal, amount: str
-) -> None:
+def test_units_map_onto_the_engine(unit: str, amount: str, declared: str) -> None:
     mapped = engine_unit(unit)
-    assert (mapped.unit, mapped.factor, mapped.amount_unit) == (engine, factor, amount)
+    assert mapped.unit is DoseUnit(unit)
+    assert (mapped.amount_unit.value, mapped.declared_unit.value) == (amount, declared)
 
 
 def test_unknown_unit_is_refused() -> None:
