@@ -69,6 +69,7 @@ from corsia.core.domain.errors import (
 from corsia.drugs.domain.barcodes import parse_pack_barcode
 from corsia.drugs.models import MedicinalProduct, Pack
 from corsia.prescribing.domain.states import OrderEvent, OrderState, ensure_independent_validator
+from corsia.prescribing.dosing_basis import order_measures_check
 from corsia.prescribing.models import ItemStatus, OrderItem, TherapyOrder
 from corsia.prescribing.services import order_transition
 
@@ -158,6 +159,7 @@ def order_item_validate(
     with transaction.atomic():
         order = _order_for_validation(order_id)
         ensure_independent_validator(prescriber_id=order.prescriber_id, validator_id=actor.pk)
+        order_measures_check(order=order, stage="validate")  # newer measures: recalculate
         items = pharmacy_items(order)
         chosen = items if item_ids is None else [i for i in items if i.pk in set(item_ids)]
         if item_ids is not None and len(chosen) != len(set(item_ids)):

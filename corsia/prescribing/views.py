@@ -32,6 +32,7 @@ from corsia.prescribing.domain.states import (
     OrderState,
     can_physician_edit,
 )
+from corsia.prescribing.dosing_basis import latest_measures
 from corsia.prescribing.models import MeasurementKind, PatientDiagnosis, TherapyOrder
 from corsia.regimens.domain.spec import INTENT_LABELS_IT
 from corsia.regimens.models import RegimenVersion
@@ -112,7 +113,7 @@ def patient_therapy(request: HttpRequest, patient_id: int) -> HttpResponse:
     diagnosis = next((d for d in diagnoses if str(d.pk) == chosen), None)
     if diagnosis is None and diagnoses:
         diagnosis = diagnoses[0]
-    latest = services.latest_measures(patient.pk)
+    latest = latest_measures(patient.pk)
     orders = selectors.patient_orders(user=request.user, patient_id=patient.pk)
     last = orders.first()
     return render(
