@@ -277,8 +277,12 @@ def _used_at(order: TherapyOrder, measure: Measure) -> datetime | None:
     text = (order.measure_dates or {}).get(measure.value)
     if text:
         return datetime.fromisoformat(text)
-    if measure in (Measure.HEIGHT, Measure.WEIGHT):  # orders made before measure_dates
+    if not order.measure_dates:  # orders made before measure_dates: their measures' time
         return order.measures_taken_at
+    if measure in RENAL:  # not the renal value used: newer only if after the one used
+        other = Measure.MEASURED_GFR if measure is Measure.CREATININE else Measure.CREATININE
+        text = order.measure_dates.get(other.value)
+        return datetime.fromisoformat(text) if text else None
     return None
 
 
@@ -343,7 +347,7 @@ def order_measures_check(*, order: TherapyOrder, stage: str, now: datetime | Non
         if measure in RENAL and not renal:
             continue
         used_at = _used_at(order, measure)
-        if used_at is None:
+        if used_at is None or (measure in RENAL and measure.value not in order.measure_dates):
             continue
         old = stale(measure, _local(used_at), now=moment, max_ages=limits, child=child)
         if old is not None:

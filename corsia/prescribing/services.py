@@ -49,6 +49,7 @@ from corsia.prescribing.domain.states import (
     ensure_physician_can_edit,
 )
 from corsia.prescribing.dosing_basis import (
+    max_ages_for,
     order_measures_check,
     patient_measures,
     policy_for,
@@ -379,7 +380,7 @@ def _assess(order: TherapyOrder, patient: Patient) -> BodyAssessment:
     )
     order.paediatric_rule = body.paediatric_rule_applies
     order.body_provenance = body.render()
-    order.policy = policy.describe()
+    order.policy = [*policy.describe(), *max_ages_for(order.regimen_version).describe()]
     order.warnings = [{"code": w.code, "message": w.message} for w in body.warnings]
     previous = (
         TherapyOrder.objects.filter(patient=patient, state__in=CUMULATIVE_STATES)

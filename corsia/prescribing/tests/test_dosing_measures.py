@@ -106,6 +106,12 @@ def test_H_stale_renal_todays_creatinine_beats_a_two_month_old_measured_gfr(
     assert order.measured_gfr_ml_min is None  # the older value is not the one used
     assert "renal_older_ignored" in [w["code"] for w in order.warnings]
     assert "serum_creatinine_mg_dl" in order.measure_dates
+    # the older, ignored GFR is not a "newer measure": the order can be confirmed
+    order = services.order_transition(
+        actor=physician, workstation=None, order_id=order.pk, event="confirm"
+    )
+    assert order.state == "confirmed"
+    assert any("Età massima funzione renale" in line for line in order.policy)
 
 
 def test_H_stale_renal_only_an_old_measured_gfr_refuses_the_order(
