@@ -8,7 +8,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_decimal, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -225,3 +225,19 @@ CORSIA_ADMINISTRATION_WINDOW_AFTER_MINUTES = env_int(
 # Prescribing: a new cycle whose day 1 is before the previous cycle's day 1 + the regimen's
 # cycle length minus this many days is "too early" and needs the physician's reason.
 CORSIA_CYCLE_EARLY_TOLERANCE_DAYS = env_int("CORSIA_CYCLE_EARLY_TOLERANCE_DAYS", 2)
+# Dosing: the hospital's defaults; a regimen version may override each of them
+# (RegimenVersion.dosing). See docs/configuration.md.
+# Maximum age of a measure to compute doses from (at creation, recalculation, confirmation).
+CORSIA_DOSING_RENAL_MAX_AGE_HOURS = env_int("CORSIA_DOSING_RENAL_MAX_AGE_HOURS", 72)
+CORSIA_DOSING_WEIGHT_MAX_AGE_DAYS = env_int("CORSIA_DOSING_WEIGHT_MAX_AGE_DAYS", 7)
+CORSIA_DOSING_HEIGHT_MAX_AGE_DAYS = env_int("CORSIA_DOSING_HEIGHT_MAX_AGE_DAYS", 365)
+CORSIA_DOSING_HEIGHT_MAX_AGE_CHILD_DAYS = env_int("CORSIA_DOSING_HEIGHT_MAX_AGE_CHILD_DAYS", 90)
+# Policy ("" switches a cap or option off).
+CORSIA_DOSING_BSA_CAP_M2 = env_decimal("CORSIA_DOSING_BSA_CAP_M2", "")
+CORSIA_DOSING_GFR_CAP_ML_MIN = env_decimal("CORSIA_DOSING_GFR_CAP_ML_MIN", "125")
+CORSIA_DOSING_OBESE_WEIGHT_BASIS = env_str("CORSIA_DOSING_OBESE_WEIGHT_BASIS", "actual")
+CORSIA_DOSING_OBESE_CRCL_WEIGHT_BASIS = env_str("CORSIA_DOSING_OBESE_CRCL_WEIGHT_BASIS", "actual")
+CORSIA_DOSING_MIN_CREATININE_MG_DL = env_decimal("CORSIA_DOSING_MIN_CREATININE_MG_DL", "")
+CORSIA_DOSING_MIN_CREATININE_FROM_AGE = env_int("CORSIA_DOSING_MIN_CREATININE_FROM_AGE", 18)
+CORSIA_DOSING_CHILD_AUC_FORMULA = env_str("CORSIA_DOSING_CHILD_AUC_FORMULA", "")
+CORSIA_DOSING_WEIGHT_CHANGE_PCT = env_decimal("CORSIA_DOSING_WEIGHT_CHANGE_PCT", "10")

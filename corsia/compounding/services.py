@@ -78,6 +78,7 @@ from corsia.drugs.domain.barcodes import parse_pack_barcode
 from corsia.drugs.models import MedicinalProduct, Pack
 from corsia.prescribing.cumulative import order_cumulative_ensure
 from corsia.prescribing.domain.states import OrderEvent, OrderMilestone, OrderState
+from corsia.prescribing.dosing_basis import order_measures_check
 from corsia.prescribing.models import ItemStatus, OrderItem, TherapyOrder
 from corsia.prescribing.services import (
     order_item_is_validated,
@@ -176,6 +177,7 @@ def order_item_validate(
     with transaction.atomic():
         order = _order_for_validation(order_id)
         order_cumulative_ensure(order_id=order.pk)  # H06: the history may have grown
+        order_measures_check(order=order, stage="validate")  # newer measures: recalculate
         items = pharmacy_items(order)
         chosen = items if item_ids is None else [i for i in items if i.pk in set(item_ids)]
         if item_ids is not None and len(chosen) != len(set(item_ids)):

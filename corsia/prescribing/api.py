@@ -29,7 +29,12 @@ from corsia.prescribing.domain.dose import (
 )
 from corsia.prescribing.domain.errors import DoseLimitExceeded
 from corsia.prescribing.domain.patient import PatientMeasures, Sex
-from corsia.prescribing.domain.policy import DosingPolicy, PaediatricRule, WeightBasis
+from corsia.prescribing.domain.policy import (
+    ChildAucFormula,
+    DosingPolicy,
+    PaediatricRule,
+    WeightBasis,
+)
 from corsia.prescribing.domain.quantity import AmountUnit, Quantity
 from corsia.prescribing.domain.renal import DEFAULT_GFR_CAP
 from corsia.prescribing.domain.rounding import RoundingRule, StepUnit
@@ -114,6 +119,9 @@ class PreviewIn(Schema):
     bsa_cap_m2: Decimal | None = None
     bsa_decimals: int | None = None
     paediatric: PaediatricIn | None = None
+    min_creatinine_mg_dl: Decimal | None = None
+    min_creatinine_from_age: Decimal = Decimal(18)
+    child_auc_formula: Literal["newell", "calvert"] | None = None
 
 
 class WarningOut(Schema):
@@ -191,6 +199,11 @@ def _policy(payload: PreviewIn) -> DosingPolicy:
         bsa_decimals=payload.bsa_decimals,
         gfr_cap_ml_min=payload.gfr_cap,
         paediatric=paediatric,
+        min_creatinine_mg_dl=payload.min_creatinine_mg_dl,
+        min_creatinine_from_age=payload.min_creatinine_from_age,
+        child_auc_formula=(
+            ChildAucFormula(payload.child_auc_formula) if payload.child_auc_formula else None
+        ),
     )
 
 

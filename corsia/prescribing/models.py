@@ -136,6 +136,9 @@ class TherapyOrder(VersionedModel):
     )
     measured_gfr_ml_min = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
     measures_taken_at = models.DateTimeField()
+    # when each measure the doses use was taken ({"weight_kg": ISO time, ...}): a newer
+    # one refuses confirmation and validation until the doses are recalculated
+    measure_dates = models.JSONField(default=dict, blank=True)
     bsa_formula = models.CharField(max_length=16, default="mosteller")
     bsa_m2 = models.DecimalField(max_digits=6, decimal_places=4)
     bmi = models.DecimalField(max_digits=6, decimal_places=2)

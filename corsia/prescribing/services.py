@@ -8,7 +8,7 @@ warnings) and enforces the order's life (``domain/states.py``).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -28,7 +28,6 @@ from corsia.prescribing import audit_events as events
 from corsia.prescribing.cumulative import BLOCK_CODE as CUMULATIVE_BLOCK_CODE
 from corsia.prescribing.cumulative import order_cumulative_ensure, order_cumulative_refresh
 from corsia.prescribing.domain.assessment import BodyAssessment, assess_patient
-from corsia.prescribing.domain.body_size import BsaFormula, ideal_body_weight
 from corsia.prescribing.domain.checks import (
     final_dose_check,
     weight_change_check,
@@ -62,7 +61,7 @@ from corsia.prescribing.domain.order_lines import (
     tablets_for,
 )
 from corsia.prescribing.domain.patient import PatientMeasures, Sex, check_range
-from corsia.prescribing.domain.policy import DosingPolicy, PaediatricRule
+from corsia.prescribing.domain.provenance import format_input
 from corsia.prescribing.domain.quantity import AmountUnit, Quantity, amount_unit, convertible
 from corsia.prescribing.domain.rounding import RoundingRule
 from corsia.prescribing.domain.states import (
@@ -81,6 +80,12 @@ from corsia.prescribing.domain.states import (
     milestone_plan,
 )
 from corsia.prescribing.domain.validation import VALIDATED_FIELDS, line_fingerprint
+from corsia.prescribing.dosing_basis import (
+    max_ages_for,
+    order_measures_check,
+    patient_measures,
+    policy_for,
+)
 from corsia.prescribing.models import (
     ItemStatus,
     Measurement,
@@ -90,6 +95,7 @@ from corsia.prescribing.models import (
     PatientDiagnosis,
     TherapyOrder,
 )
+from corsia.regimens.domain.spec import AgeBand, age_bands_from_list
 from corsia.regimens.models import RegimenComponent, RegimenVersion
 from corsia.regimens.selectors import ensure_prescribable
 
@@ -219,80 +225,6 @@ def diagnosis_record(
     return row
 
 
-@dataclass(frozen=True)
-class LatestMeasures:
-    height_cm: Measurement | None
-    weight_kg: Measurement | None
-    creatinine: Measurement | None
-    measured_gfr: Measurement | None
-
-
-def latest_measures(patient_id: int) -> LatestMeasures:
-    rows = {
-        m.kind: m
-        for m in Measurement.objects.filter(patient_id=patient_id)
-        .order_by("kind", "-measured_at", "-id")
-        .distinct("kind")
-    }
-    return LatestMeasures(
-        height_cm=rows.get(MeasurementKind.HEIGHT_CM.value),
-        weight_kg=rows.get(MeasurementKind.WEIGHT_KG.value),
-        creatinine=rows.get(MeasurementKind.CREATININE.value),
-        measured_gfr=rows.get(MeasurementKind.MEASURED_GFR.value),
-    )
-
-
-def _age_years(born: date, on: date) -> Decimal:
-    years = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-    return Decimal(years)
-
-
-def patient_measures(patient: Patient, *, on: date) -> tuple[PatientMeasures, datetime]:
-    """Today's measures for the engine, from the latest recorded ones."""
-    latest = latest_measures(patient.pk)
-    if latest.height_cm is None or latest.weight_kg is None:
-        raise ValidationFailed(
-            "Mancano altezza e/o peso del paziente: registrarli prima di prescrivere.",
-            code="measures_missing",
-            field="weight_kg",
-        )
-    if patient.sex not in ("F", "M"):
-        raise ValidationFailed(
-            "Il sesso del paziente non è F o M: il calcolo delle dosi richiede il sesso "
-            "biologico (anagrafica).",
-            code="sex_invalid",
-            field="sex",
-        )
-    taken = [m.measured_at for m in (latest.height_cm, latest.weight_kg) if m is not None]
-    measures = PatientMeasures(
-        sex=Sex(patient.sex),
-        age_years=_age_years(patient.date_of_birth, on),
-        height_cm=latest.height_cm.value,
-        weight_kg=latest.weight_kg.value,
-        serum_creatinine_mg_dl=latest.creatinine.value if latest.creatinine else None,
-        measured_gfr_ml_min=latest.measured_gfr.value if latest.measured_gfr else None,
-    )
-    return measures, max(taken)
-
-
-def policy_for(version: RegimenVersion, *, bsa_formula: str) -> DosingPolicy:
-    paediatric = None
-    if version.paediatric and (version.mg_kg_below_weight_kg or version.mg_kg_below_bsa_m2):
-        paediatric = PaediatricRule(
-            weight_below_kg=version.mg_kg_below_weight_kg,
-            bsa_below_m2=version.mg_kg_below_bsa_m2,
-        )
-    try:
-        formula = BsaFormula(bsa_formula)
-    except ValueError:
-        raise ValidationFailed(
-            f"Formula della superficie corporea sconosciuta: «{bsa_formula}».",
-            code="bsa_formula_unknown",
-            field="bsa_formula",
-        ) from None
-    return DosingPolicy(bsa_formula=formula, paediatric=paediatric)
-
-
 # ---------------------------------------------------------------- dose of one line
 
 
@@ -404,12 +336,45 @@ def _components_for_cycle(version: RegimenVersion, cycle: int) -> list[RegimenCo
     ]
 
 
+def _component_dose(
+    component: RegimenComponent, age_years: Decimal
+) -> tuple[Decimal, str, AgeBand | None]:
+    """The component's dose and unit; for a dose by age band (e.g. intrathecal
+    methotrexate), the flat dose of the patient's band (completed years)."""
+    bands = age_bands_from_list(component.age_bands or [], "age_bands")
+    if not bands:
+        return component.dose, component.dose_unit, None
+    band = next((b for b in bands if b.contains(int(age_years))), None)
+    if band is None:
+        raise ValidationFailed(
+            f"Nessuna fascia di età dello schema comprende {age_years} anni "
+            f"({component.ingredient.name_it}).",
+            code="age_band_missing",
+            field="age_years",
+        )
+    return band.dose, component.dose_unit, band
+
+
+def _banded(line: LineDose, band: AgeBand | None, age_years: Decimal) -> LineDose:
+    """The line's provenance headed by the age band its dose comes from."""
+    if band is None:
+        return line
+    head = (
+        f"Dose per fascia di età {band.describe()} (paziente {format_input(age_years)} anni): "
+        f"{format_input(band.dose)} mg"
+    )
+    return replace(line, provenance=f"{head}\n{line.provenance}")
+
+
 def _assess(order: TherapyOrder, patient: Patient) -> BodyAssessment:
     """Fill the order's snapshot with today's measures and return the assessment."""
-    measures, taken_at = patient_measures(patient, on=order.start_date)
+    basis = patient_measures(
+        patient, on=order.start_date, version=order.regimen_version, now=timezone.now()
+    )
+    measures, taken_at = basis.measures, basis.taken_at
     policy = policy_for(order.regimen_version, bsa_formula=order.bsa_formula)
-    body = assess_patient(measures, policy)
-    ideal = ideal_body_weight(sex=measures.sex, height_cm=measures.height_cm)
+    body = assess_patient(measures, policy, stale_renal=basis.stale_renal, notes=basis.notes)
+    order.measure_dates = basis.used
     order.sex = measures.sex.value
     order.age_years = measures.age_years
     order.height_cm = measures.height_cm
@@ -419,7 +384,9 @@ def _assess(order: TherapyOrder, patient: Patient) -> BodyAssessment:
     order.measures_taken_at = taken_at
     order.bsa_m2 = body.bsa_m2.quantize(Decimal("0.0001"))
     order.bmi = body.bmi.value.quantize(Decimal("0.01"))
-    order.ideal_weight_kg = ideal.value.quantize(Decimal("0.01"))
+    order.ideal_weight_kg = (
+        body.ideal_weight.value.quantize(Decimal("0.01")) if body.ideal_weight else None
+    )
     order.dosing_weight_kg = body.dosing_weight_kg.quantize(Decimal("0.01"))
     order.weight_basis = body.weight_basis.value
     order.creatinine_clearance_ml_min = (
@@ -432,7 +399,7 @@ def _assess(order: TherapyOrder, patient: Patient) -> BodyAssessment:
     )
     order.paediatric_rule = body.paediatric_rule_applies
     order.body_provenance = body.render()
-    order.policy = policy.describe()
+    order.policy = [*policy.describe(), *max_ages_for(order.regimen_version).describe()]
     order.warnings = [{"code": w.code, "message": w.message} for w in body.warnings]
     previous = (
         TherapyOrder.objects.filter(patient=patient, state__in=CUMULATIVE_STATES)
@@ -441,7 +408,11 @@ def _assess(order: TherapyOrder, patient: Patient) -> BodyAssessment:
         .first()
     )
     if previous is not None:
-        change = weight_change_check(previous_kg=previous.weight_kg, current_kg=order.weight_kg)
+        change = weight_change_check(
+            previous_kg=previous.weight_kg,
+            current_kg=order.weight_kg,
+            threshold_pct=policy.weight_change_pct,
+        )
         if change.recalculation_required:
             order.warnings.append(
                 {
@@ -640,15 +611,20 @@ def order_create(
         order.save()
         items = []
         for component in _components_for_cycle(version, cycle_number):
-            dose = line_dose(
-                ingredient=component.ingredient,
-                dose=component.dose,
-                dose_unit=component.dose_unit,
-                max_dose=component.max_dose,
-                body=body,
-                patient_id=patient.pk,
-                exclude_order_id=order.pk,
-                decimals=version.dose_decimals,
+            per_unit, unit, band = _component_dose(component, order.age_years)
+            dose = _banded(
+                line_dose(
+                    ingredient=component.ingredient,
+                    dose=per_unit,
+                    dose_unit=unit,
+                    max_dose=component.max_dose,
+                    body=body,
+                    patient_id=patient.pk,
+                    exclude_order_id=order.pk,
+                    decimals=version.dose_decimals,
+                ),
+                band,
+                order.age_years,
             )
             for day, when in cycle_dates(start_date, component.days).items():
                 item = OrderItem(
@@ -666,8 +642,8 @@ def order_create(
                     interval_after_minutes=component.interval_after_minutes,
                     preparation=component.preparation,
                     infusion_conditions=component.infusion_conditions,
-                    dose=component.dose,
-                    dose_unit=component.dose_unit,
+                    dose=per_unit,
+                    dose_unit=unit,
                 )
                 _apply_line(item, dose)
                 items.append(item)
@@ -932,15 +908,24 @@ def order_recalculate(
         items = list(order.items.select_related("ingredient", "regimen_component"))
         for item in items:
             item.order = order
-            dose = line_dose(
-                ingredient=item.ingredient,
-                dose=item.dose,
-                dose_unit=item.dose_unit,
-                max_dose=item.regimen_component.max_dose if item.regimen_component else None,
-                body=body,
-                patient_id=order.patient_id,
-                exclude_order_id=order.pk,
-                decimals=version.dose_decimals,
+            band = None
+            if item.regimen_component is not None and item.regimen_component.age_bands:
+                item.dose, item.dose_unit, band = _component_dose(
+                    item.regimen_component, order.age_years
+                )
+            dose = _banded(
+                line_dose(
+                    ingredient=item.ingredient,
+                    dose=item.dose,
+                    dose_unit=item.dose_unit,
+                    max_dose=item.regimen_component.max_dose if item.regimen_component else None,
+                    body=body,
+                    patient_id=order.patient_id,
+                    exclude_order_id=order.pk,
+                    decimals=version.dose_decimals,
+                ),
+                band,
+                order.age_years,
             )
             _apply_line(item, dose)
             item.save()
@@ -967,6 +952,7 @@ _SNAPSHOT_FIELDS = (
     "serum_creatinine_mg_dl",
     "measured_gfr_ml_min",
     "measures_taken_at",
+    "measure_dates",
     "bsa_m2",
     "bmi",
     "ideal_weight_kg",
@@ -1403,16 +1389,8 @@ def _ready_to_confirm(order: TherapyOrder) -> None:
             },
         )
     order_cumulative_ensure(order_id=order.pk)  # the history may have grown since the draft
-    latest = latest_measures(order.patient_id).weight_kg
-    if latest is not None and latest.measured_at > order.measures_taken_at:
-        change = weight_change_check(previous_kg=order.weight_kg, current_kg=latest.value)
-        if change.recalculation_required:
-            raise ValidationFailed(
-                f"Il peso è cambiato del {change.change_pct:.1f} % dopo il calcolo delle dosi "
-                f"({order.weight_kg} → {latest.value} kg): ricalcolare prima di confermare.",
-                code="weight_changed_recalculate",
-                field="weight_kg",
-            )
+    # newer measures than the doses' (rule 4 for weight) or measures now too old
+    order_measures_check(order=order, stage="confirm")
 
 
 def order_transition(
@@ -1456,6 +1434,7 @@ def order_transition(
             _ready_to_confirm(order)
         elif what in (OrderEvent.VALIDATE, OrderEvent.TAKE_CHARGE):
             order_cumulative_ensure(order_id=order.pk)  # another order may have been confirmed
+            order_measures_check(order=order, stage=what.value)
         _fire_event(order, what, target, actor=actor, workstation=workstation, reason=reason)
     return order
 

@@ -31,6 +31,7 @@ from corsia.prescribing.domain.states import (
     can_physician_edit,
     decisions_available,
 )
+from corsia.prescribing.dosing_basis import latest_measures
 from corsia.prescribing.models import (
     MeasurementKind,
     PatientDiagnosis,
@@ -116,7 +117,7 @@ def patient_therapy(request: HttpRequest, patient_id: int) -> HttpResponse:
     diagnosis = next((d for d in diagnoses if str(d.pk) == chosen), None)
     if diagnosis is None and diagnoses:
         diagnosis = diagnoses[0]
-    latest = services.latest_measures(patient.pk)
+    latest = latest_measures(patient.pk)
     orders = selectors.patient_orders(user=request.user, patient_id=patient.pk)
     last = orders.first()
     return render(

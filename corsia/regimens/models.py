@@ -87,6 +87,8 @@ class RegimenVersion(TimeStampedModel):
     mg_kg_below_bsa_m2 = models.DecimalField(max_digits=5, decimal_places=3, null=True, blank=True)
     dose_decimals = models.PositiveSmallIntegerField(default=2)
     min_weight_kg = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    # the regimen's own dosing settings (spec.DosingSettings as a dict; absent: hospital's)
+    dosing = models.JSONField(_("impostazioni di dosaggio"), default=dict, blank=True)
 
     class Meta:
         ordering = ["regimen__code", "number"]
@@ -140,6 +142,8 @@ class RegimenComponent(models.Model):
     )
     cycle_from = models.PositiveSmallIntegerField(default=1)
     cycle_to = models.PositiveSmallIntegerField(null=True, blank=True)
+    # flat doses by age band (spec.AgeBand as dicts), e.g. intrathecal methotrexate
+    age_bands = models.JSONField(_("dosi per fascia di età"), default=list, blank=True)
 
     class Meta:
         ordering = ["version", "sequence"]

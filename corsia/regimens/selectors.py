@@ -24,6 +24,8 @@ from corsia.regimens.domain.spec import (
     RegimenSpec,
     Route,
     TherapyType,
+    age_bands_from_list,
+    dosing_from_dict,
 )
 from corsia.regimens.models import (
     ClinicalTrial,
@@ -61,6 +63,7 @@ def _component(row: RegimenComponent) -> Component:
         preparation_mode=PreparationMode(row.preparation_mode),
         cycle_from=row.cycle_from,
         cycle_to=row.cycle_to,
+        age_bands=age_bands_from_list(row.age_bands or [], "age_bands"),
     )
 
 
@@ -103,6 +106,7 @@ def version_spec(version: RegimenVersion) -> RegimenSpec:
             for d in version.diseases.order_by("position")
         ),
         paediatric=paediatric,
+        dosing=dosing_from_dict(version.dosing or {}),
         components=tuple(_component(row) for row in components),
     )
 

@@ -21,7 +21,12 @@ from corsia.regimens import audit_events as events
 from corsia.regimens.domain.approval import VersionStatus, decide_approval
 from corsia.regimens.domain.diff import diff_specs
 from corsia.regimens.domain.fhir import plan_definition_to_spec
-from corsia.regimens.domain.spec import RegimenSpec, spec_to_dict
+from corsia.regimens.domain.spec import (
+    RegimenSpec,
+    age_bands_to_list,
+    dosing_to_dict,
+    spec_to_dict,
+)
 from corsia.regimens.domain.structure import ensure_valid_structure
 from corsia.regimens.domain.trials import check_trial_numbers
 from corsia.regimens.fhir_io import parse_plan_definition
@@ -98,6 +103,7 @@ def _persist_version(
         mg_kg_below_bsa_m2=p.mg_kg_below_bsa_m2 if p else None,
         dose_decimals=p.dose_decimals if p else 2,
         min_weight_kg=p.min_weight_kg if p else None,
+        dosing=dosing_to_dict(spec.dosing),
     )
     RegimenComponent.objects.bulk_create(
         [
@@ -128,6 +134,7 @@ def _persist_version(
                 preparation_mode=c.preparation_mode.value,
                 cycle_from=c.cycle_from,
                 cycle_to=c.cycle_to,
+                age_bands=age_bands_to_list(c.age_bands),
             )
             for c in spec.components
         ]

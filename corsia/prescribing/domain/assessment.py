@@ -5,16 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from corsia.core.domain.errors import ValidationFailed
 from corsia.prescribing.domain.body_size import (
     adjusted_body_weight,
     bmi,
     bsa,
     ideal_body_weight,
 )
+from corsia.prescribing.domain.freshness import StaleMeasure
 from corsia.prescribing.domain.patient import PatientMeasures
 from corsia.prescribing.domain.policy import WEIGHT_BASIS_LABELS, DosingPolicy, WeightBasis
 from corsia.prescribing.domain.provenance import Step, StepInput, format_input
-from corsia.prescribing.domain.renal import cockcroft_gault, measured_gfr
+from corsia.prescribing.domain.renal import (
+    cockcroft_gault,
+    denormalised_gfr,
+    floored_creatinine,
+    measured_gfr,
+    schwartz_bedside,
+)
 from corsia.prescribing.domain.warnings import DoseWarning
 
 ADULT_AGE = Decimal(18)
@@ -32,10 +40,18 @@ class BodyAssessment:
     bsa_uncapped_m2: Decimal
     dosing_weight: Step  # the weight mg/kg doses and the BSA use
     weight_basis: WeightBasis  # the basis actually applied
-    creatinine_clearance: Step | None  # Cockcroft–Gault, when a creatinine is given
+    # from the creatinine: Cockcroft–Gault (adults) or Schwartz de-normalised (children)
+    creatinine_clearance: Step | None
     renal_function: Step | None  # measured GFR if given, else the clearance, else None
     paediatric_rule_applies: bool
     warnings: tuple[DoseWarning, ...]
+    ideal_weight: Step | None = None  # Devine, adults only (None for children)
+    # the newest renal value, found too old to dose from: AUC doses are refused with it
+    stale_renal: StaleMeasure | None = None
+
+    @property
+    def is_child(self) -> bool:
+        return self.patient.age_years < ADULT_AGE
 
     @property
     def bsa_m2(self) -> Decimal:
@@ -57,11 +73,22 @@ class BodyAssessment:
         return "\n".join(step.render() for step in steps)
 
 
+def _ideal_weight(patient: PatientMeasures) -> tuple[Step | None, DoseWarning | None]:
+    """Devine's ideal weight for an adult; None (and why) for a child, for whom Devine
+    does not apply, or for an adult too short for it to give a positive weight."""
+    if patient.age_years < ADULT_AGE:
+        return None, None
+    try:
+        return ideal_body_weight(sex=patient.sex, height_cm=patient.height_cm), None
+    except ValidationFailed as error:
+        return None, DoseWarning(error.code, error.message)
+
+
 def _weight_for(
-    basis: WeightBasis, patient: PatientMeasures, *, obese: bool
+    basis: WeightBasis, patient: PatientMeasures, *, obese: bool, ideal: Step | None
 ) -> tuple[Step, WeightBasis]:
-    """The weight under ``basis`` for an obese patient; the actual weight otherwise or
-    when the actual weight does not exceed the ideal one."""
+    """The weight under ``basis`` for an obese patient; the actual weight otherwise, when
+    there is no ideal weight (children) or the actual weight does not exceed it."""
     actual = Step(
         label="Peso reale",
         formula="peso misurato",
@@ -69,9 +96,8 @@ def _weight_for(
         value=patient.weight_kg,
         unit="kg",
     )
-    if basis is WeightBasis.ACTUAL or not obese:
+    if basis is WeightBasis.ACTUAL or not obese or ideal is None:
         return actual, WeightBasis.ACTUAL
-    ideal = ideal_body_weight(sex=patient.sex, height_cm=patient.height_cm)
     if patient.weight_kg <= ideal.value:
         return actual, WeightBasis.ACTUAL
     if basis is WeightBasis.IDEAL:
@@ -79,12 +105,38 @@ def _weight_for(
     return adjusted_body_weight(weight_kg=patient.weight_kg, ideal=ideal), basis
 
 
-def assess_patient(patient: PatientMeasures, policy: DosingPolicy) -> BodyAssessment:
-    warnings: list[DoseWarning] = []
+def assess_patient(
+    patient: PatientMeasures,
+    policy: DosingPolicy,
+    *,
+    stale_renal: StaleMeasure | None = None,
+    notes: tuple[DoseWarning, ...] = (),
+) -> BodyAssessment:
+    """``stale_renal``: the newest renal value when it was too old to be given here (AUC
+    doses are then refused); ``notes``: the caller's warnings (e.g. a renal value
+    ignored because a newer one exists), kept with the assessment's own."""
+    warnings: list[DoseWarning] = list(notes)
     bmi_step = bmi(height_cm=patient.height_cm, weight_kg=patient.weight_kg)
     obese = bmi_step.value >= policy.obesity_bmi_threshold
+    child = patient.age_years < ADULT_AGE
+    ideal, ideal_warning = _ideal_weight(patient)
+    wants_ideal = obese and (
+        policy.obese_weight_basis is not WeightBasis.ACTUAL
+        or policy.obese_crcl_weight_basis is not WeightBasis.ACTUAL
+    )
+    if wants_ideal and ideal is None:
+        warnings.append(
+            ideal_warning
+            or DoseWarning(
+                "ideal_weight_child",
+                "Peso ideale (Devine) non applicabile sotto i 18 anni: dosaggio sul peso "
+                "reale; verificare il peso da usare secondo il protocollo pediatrico.",
+            )
+        )
 
-    weight, applied_basis = _weight_for(policy.obese_weight_basis, patient, obese=obese)
+    weight, applied_basis = _weight_for(
+        policy.obese_weight_basis, patient, obese=obese, ideal=ideal
+    )
     dosing_weight = Step(
         label="Peso per il dosaggio",
         formula="secondo la politica di dosaggio",
@@ -137,15 +189,37 @@ def assess_patient(patient: PatientMeasures, policy: DosingPolicy) -> BodyAssess
         )
 
     clearance: Step | None = None
-    if patient.serum_creatinine_mg_dl is not None:
-        crcl_weight, _ = _weight_for(policy.obese_crcl_weight_basis, patient, obese=obese)
+    if patient.serum_creatinine_mg_dl is not None and child:
+        # Cockcroft–Gault is not valid in children: bedside Schwartz, then mL/min
+        egfr = schwartz_bedside(
+            height_cm=patient.height_cm, serum_creatinine_mg_dl=patient.serum_creatinine_mg_dl
+        )
+        clearance = denormalised_gfr(egfr, bsa_step)
+    elif patient.serum_creatinine_mg_dl is not None:
+        crcl_weight, _ = _weight_for(
+            policy.obese_crcl_weight_basis, patient, obese=obese, ideal=ideal
+        )
+        minimum = (
+            policy.min_creatinine_mg_dl
+            if patient.age_years >= policy.min_creatinine_from_age
+            else None
+        )
+        creatinine = floored_creatinine(patient.serum_creatinine_mg_dl, minimum)
         clearance = cockcroft_gault(
             sex=patient.sex,
             age_years=patient.age_years,
             weight_kg=crcl_weight.value,
-            serum_creatinine_mg_dl=patient.serum_creatinine_mg_dl,
+            serum_creatinine_mg_dl=creatinine.value,
         )
-        if crcl_weight.value != patient.weight_kg:
+        children = tuple(
+            step
+            for step in (
+                crcl_weight if crcl_weight.value != patient.weight_kg else None,
+                creatinine if creatinine.children else None,
+            )
+            if step is not None
+        )
+        if children:
             clearance = Step(
                 label=clearance.label,
                 formula=clearance.formula,
@@ -153,14 +227,15 @@ def assess_patient(patient: PatientMeasures, policy: DosingPolicy) -> BodyAssess
                 value=clearance.value,
                 unit=clearance.unit,
                 inputs=clearance.inputs,
-                children=(crcl_weight,),
+                children=children,
             )
-        if patient.age_years < ADULT_AGE:
+        if creatinine.children:
             warnings.append(
                 DoseWarning(
-                    "cockcroft_gault_paediatric",
-                    "Cockcroft-Gault non è validata sotto i 18 anni: "
-                    "preferire un GFR misurato o una formula pediatrica.",
+                    "min_creatinine_applied",
+                    f"Creatinina {format_input(patient.serum_creatinine_mg_dl)} mg/dL "
+                    f"portata a {format_input(creatinine.value)} mg/dL per Cockcroft-Gault "
+                    "come da politica.",
                 )
             )
     renal: Step | None = clearance
@@ -192,4 +267,6 @@ def assess_patient(patient: PatientMeasures, policy: DosingPolicy) -> BodyAssess
         renal_function=renal,
         paediatric_rule_applies=paediatric,
         warnings=tuple(warnings),
+        ideal_weight=ideal,
+        stale_renal=stale_renal,
     )

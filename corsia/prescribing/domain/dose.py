@@ -26,9 +26,10 @@ from corsia.prescribing.domain.checks import (
     cumulative_dose_check,
 )
 from corsia.prescribing.domain.errors import MaxSingleDoseExceeded, RenalFunctionMissing
+from corsia.prescribing.domain.policy import ChildAucFormula
 from corsia.prescribing.domain.provenance import Step, StepInput, format_input, format_result
 from corsia.prescribing.domain.quantity import AmountUnit, Quantity, conversion_factor, is_mass
-from corsia.prescribing.domain.renal import calvert, capped_gfr
+from corsia.prescribing.domain.renal import calvert, capped_gfr, newell
 from corsia.prescribing.domain.rounding import (
     BandedDose,
     DoseBanding,
@@ -254,27 +255,46 @@ def _base_dose(component: DoseComponent, body: BodyAssessment) -> tuple[Step, bo
             ),
             False,
         )
-    # AUC: Calvert
+    return _auc_dose(component, body, label=label, unit=unit), False
+
+
+def _auc_dose(component: DoseComponent, body: BodyAssessment, *, label: str, unit: str) -> Step:
+    """Calvert for adults; for children (< 18 years) the formula the policy chooses
+    (Newell or Calvert), refused when the policy chooses none."""
     if body.renal_function is None:
+        if body.stale_renal is not None:
+            raise body.stale_renal.error(what=f"la dose di {component.drug} in AUC")
         raise RenalFunctionMissing(
             f"Per la dose di {component.drug} in AUC (Calvert) serve la funzione renale: "
             "indicare la creatinina sierica o un GFR misurato.",
             field="serum_creatinine_mg_dl",
         )
     gfr = capped_gfr(body.renal_function, body.policy.gfr_cap_ml_min)
-    step = calvert(target_auc=component.dose, gfr=gfr)
-    return (
-        Step(
-            label=label,
-            formula=step.formula,
-            expression=step.expression,
-            value=step.value,
-            unit=unit,
-            inputs=step.inputs,
-            children=step.children,
-            note="Calvert",
-        ),
-        False,
+    formula = ChildAucFormula.CALVERT
+    if body.is_child:
+        if body.policy.child_auc_formula is None:
+            raise ValidationFailed(
+                f"Dose di {component.drug} in AUC per un paziente sotto i 18 anni: lo schema "
+                "o l'ospedale non indicano la formula pediatrica (Newell o Calvert).",
+                code="paediatric_auc_formula_missing",
+                field="child_auc_formula",
+            )
+        formula = body.policy.child_auc_formula
+    if formula is ChildAucFormula.NEWELL:
+        step = newell(target_auc=component.dose, gfr=gfr, weight_kg=body.patient.weight_kg)
+        note = "Newell, pediatrica"
+    else:
+        step = calvert(target_auc=component.dose, gfr=gfr)
+        note = "Calvert"
+    return Step(
+        label=label,
+        formula=step.formula,
+        expression=step.expression,
+        value=step.value,
+        unit=unit,
+        inputs=step.inputs,
+        children=step.children,
+        note=note,
     )
 
 

@@ -15,8 +15,22 @@ from enum import StrEnum
 
 from corsia.core.domain.errors import ValidationFailed
 from corsia.prescribing.domain.body_size import BsaFormula
+from corsia.prescribing.domain.checks import WEIGHT_CHANGE_RECALC_PCT
 from corsia.prescribing.domain.renal import DEFAULT_GFR_CAP
 from corsia.prescribing.domain.rounding import RoundingRule
+
+
+class ChildAucFormula(StrEnum):
+    """How an AUC (carboplatin) dose is computed under 18 years."""
+
+    NEWELL = "newell"  # AUC × (GFR + 0.36 × weight_kg), Newell 1993
+    CALVERT = "calvert"  # the adult formula, where the protocol says so
+
+
+CHILD_AUC_LABELS: dict[ChildAucFormula, str] = {
+    ChildAucFormula.NEWELL: "Newell (AUC × (GFR + 0,36 × peso))",
+    ChildAucFormula.CALVERT: "Calvert (AUC × (GFR + 25))",
+}
 
 
 class WeightBasis(StrEnum):
@@ -80,6 +94,13 @@ class DosingPolicy:
     bsa_decimals: int | None = None
     gfr_cap_ml_min: Decimal | None = DEFAULT_GFR_CAP
     paediatric: PaediatricRule | None = None
+    # Cockcroft–Gault with max(creatinine, minimum) from this age on (None: off).
+    min_creatinine_mg_dl: Decimal | None = None
+    min_creatinine_from_age: Decimal = Decimal(18)
+    # The formula of AUC doses under 18 years; None: an AUC dose for a child is refused.
+    child_auc_formula: ChildAucFormula | None = None
+    # Rule 4: a weight change of this % or more since the last cycle forces recalculation.
+    weight_change_pct: Decimal = WEIGHT_CHANGE_RECALC_PCT
 
     def __post_init__(self) -> None:
         if self.bsa_cap_m2 is not None and not Decimal("0.1") <= self.bsa_cap_m2 <= Decimal(4):
@@ -100,6 +121,20 @@ class DosingPolicy:
                 code="bsa_decimals_out_of_range",
                 field="bsa_decimals",
             )
+        if self.min_creatinine_mg_dl is not None and not (
+            Decimal("0.1") <= self.min_creatinine_mg_dl <= Decimal("1.5")
+        ):
+            raise ValidationFailed(
+                "Creatinina minima non plausibile (ammesso 0,1–1,5 mg/dL).",
+                code="min_creatinine_out_of_range",
+                field="min_creatinine_mg_dl",
+            )
+        if not 0 < self.weight_change_pct <= 50:
+            raise ValidationFailed(
+                "Soglia di variazione del peso non plausibile (ammesso > 0 e ≤ 50 %).",
+                code="weight_change_threshold_out_of_range",
+                field="weight_change_pct",
+            )
         if not 0 < self.obesity_bmi_threshold <= 100:
             raise ValidationFailed(
                 "Soglia di BMI per l'obesità non plausibile.",
@@ -119,6 +154,24 @@ class DosingPolicy:
             "Limite GFR (Calvert): "
             + (f"{self.gfr_cap_ml_min} mL/min" if self.gfr_cap_ml_min else "nessuno"),
         ]
+        lines.append(
+            "Creatinina minima (Cockcroft-Gault): "
+            + (
+                f"{self.min_creatinine_mg_dl} mg/dL da {self.min_creatinine_from_age} anni"
+                if self.min_creatinine_mg_dl is not None
+                else "nessuna"
+            )
+        )
+        lines.append("Funzione renale sotto i 18 anni: Schwartz 2009 (bedside)")
+        lines.append(
+            "Dosi AUC sotto i 18 anni: "
+            + (
+                CHILD_AUC_LABELS[self.child_auc_formula]
+                if self.child_auc_formula is not None
+                else "non impostate (dose rifiutata)"
+            )
+        )
+        lines.append(f"Ricalcolo obbligatorio se il peso varia ≥ {self.weight_change_pct} %")
         if self.paediatric is None:
             lines.append("Regola pediatrica mg/m² → mg/kg: non applicata")
         else:

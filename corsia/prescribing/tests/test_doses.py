@@ -308,9 +308,14 @@ def test_small_child_without_paediatric_rule_gets_a_warning() -> None:
     assert [w.code for w in body.warnings] == ["small_child_no_paediatric_rule"]
 
 
-def test_cockcroft_gault_in_a_child_warns() -> None:
+def test_child_renal_function_is_schwartz_not_cockcroft_gault() -> None:
+    # Was: Cockcroft-Gault computed for a child with a warning. Now the bedside Schwartz
+    # eGFR is used under 18 years: 0.413 × 140 / 0.5 = 115.64 mL/min/1.73 m², × BSA
+    # √(140 × 33 / 3600) = 1.132843 / 1.73 = 75.7237 mL/min (float script: 75.72368).
     body = _body("140", "33", age="10", creatinine="0.5")
-    assert "cockcroft_gault_paediatric" in [w.code for w in body.warnings]
+    assert body.renal_function is not None
+    assert abs(body.renal_function.value - D("75.7237")) <= HALF_UNIT_4DP
+    assert "Cockcroft" not in body.render()
 
 
 def test_paediatric_rounding_replaces_the_drug_rounding() -> None:

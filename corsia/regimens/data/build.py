@@ -70,6 +70,7 @@ def drug(
     cycles: tuple[int, int | None] = (1, None),
     competence: str | None = None,
     concentration: str | None = None,
+    age_bands: list[Doc] | None = None,
 ) -> Doc:
     if infusion is None:
         infusion = "" if route != "iv" else ("infusion" if minutes else "bolus")
@@ -101,7 +102,13 @@ def drug(
         "concentration_mg_ml": concentration,
         "cycle_from": cycles[0],
         "cycle_to": cycles[1],
+        "age_bands": age_bands or [],
     }
+
+
+def age_band(from_years: int, to_years: int | None, dose: str) -> Doc:
+    """A flat dose for completed years in [from_years, to_years) (None: and older)."""
+    return {"from_years": from_years, "to_years": to_years, "dose": dose}
 
 
 # --------------------------------------------------------------- supportive blocks
@@ -245,6 +252,7 @@ def regimen(
     description: str = "",
     notes: str = "",
     paediatric: Doc | None = None,
+    dosing: Doc | None = None,
 ) -> Doc:
     flat: list[Doc] = []
     for item in components:
@@ -264,6 +272,7 @@ def regimen(
         "bibliography": refs,
         "diseases": diseases,
         "paediatric": paediatric,
+        "dosing": dosing or {},
         "components": flat,
     }
 

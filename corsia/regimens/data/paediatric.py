@@ -9,6 +9,7 @@ the protocol document in force when the hospital validates the regimen.
 from __future__ import annotations
 
 from corsia.regimens.data.build import (
+    age_band,
     antiemetic,
     days,
     drug,
@@ -76,10 +77,15 @@ HEPATOBLASTOMA = [
 NS100 = "sodio cloruro 0,9% 100 mL (volume adattato al peso)"
 NS_VOL = "sodio cloruro 0,9% (volume adattato al peso)"
 VINCA = "Solo endovenosa: fatale per via intratecale. Mini-sacca."
-IT_MTX = (
-    "Dose per età: < 1 anno 6 mg; 1-2 anni 8 mg; 2-3 anni 10 mg; ≥ 3 anni 12 mg. "
-    "Preparazione senza conservanti."
-)
+IT_MTX = "Dose per fascia di età (anni compiuti). Preparazione senza conservanti."
+# Intrathecal methotrexate by age (AIEOP-BFM ALL 2000 / 2009): < 1 year 6 mg, 1 to < 2
+# years 8 mg, 2 to < 3 years 10 mg, >= 3 years 12 mg (CSF volume grows with age, not BSA).
+IT_MTX_BANDS = [
+    age_band(0, 1, "6"),
+    age_band(1, 2, "8"),
+    age_band(2, 3, "10"),
+    age_band(3, None, "12"),
+]
 BFM = paediatric(below_kg="10", decimals=2, min_kg="3")
 SIOP = paediatric(below_kg="12", decimals=2, min_kg="3")
 COG = paediatric(below_bsa="0.6", decimals=2, min_kg="3")
@@ -143,6 +149,7 @@ REGIMENS = [
                 desc="intratecale, dose per età",
                 notes=IT_MTX,
                 competence="pharmacy",
+                age_bands=IT_MTX_BANDS,
             ),
             drug(
                 "prednisone", "60", "mg/m2", span(1, 28), route="po", desc="60 mg/m²/die in 3 dosi"
@@ -212,6 +219,7 @@ REGIMENS = [
                 desc="intratecale, dose per età",
                 notes=IT_MTX,
                 competence="pharmacy",
+                age_bands=IT_MTX_BANDS,
             ),
         ],
     ),
@@ -252,6 +260,7 @@ REGIMENS = [
                 desc="intratecale, dose per età",
                 notes=IT_MTX,
                 competence="pharmacy",
+                age_bands=IT_MTX_BANDS,
             ),
             drug(
                 "calcium_folinate",

@@ -20,6 +20,7 @@ Validation against the FHIR model (``fhir.resources``) happens in
 
 from __future__ import annotations
 
+import json
 import re
 from decimal import Decimal
 from typing import Any
@@ -77,6 +78,8 @@ def _value_ext(name: str, value: Any, *, decimal: bool = False) -> dict[str, Any
     if value is None or value == "":
         return None
     url = f"{EXT}{name}"
+    if isinstance(value, (list, dict)):  # structured (age bands, dosing): JSON text
+        return {"url": url, "valueString": json.dumps(value)} if value else None
     if isinstance(value, bool):
         return {"url": url, "valueBoolean": value}
     if isinstance(value, int):
@@ -95,6 +98,16 @@ def _ext_value(extensions: list[dict[str, Any]], name: str) -> Any:
                     value = ext[key]
                     return format(value, "f") if isinstance(value, Decimal) else value
     return None
+
+
+def _json_ext(extensions: list[dict[str, Any]], name: str, default: Any) -> Any:
+    text = _ext_value(extensions, name)
+    if text is None:
+        return default
+    try:
+        return json.loads(text)
+    except (TypeError, ValueError):
+        raise _fail(f"Estensione {name}: JSON non valido.", name) from None
 
 
 def _fhir_id(code: str) -> str:
@@ -155,6 +168,7 @@ def spec_to_plan_definition(
             for name in _PAEDIATRIC_FIELDS
         ]
         header.append({"url": f"{EXT}paediatric", "extension": [e for e in sub if e]})
+    header.append(_value_ext("dosing", plain["dosing"]))
     plan["extension"] = [e for e in header if e]
     if spec.diseases:
         plan["useContext"] = [
@@ -284,6 +298,7 @@ def plan_definition_to_spec(plan: dict[str, Any]) -> RegimenSpec:
             header["paediatric"] = {name: _ext_value(sub, name) for name in _PAEDIATRIC_FIELDS}
             if header["paediatric"]["dose_decimals"] is None:
                 header["paediatric"]["dose_decimals"] = 2
+    header["dosing"] = _json_ext(extensions, "dosing", {})
     diseases = []
     for index, context in enumerate(plan.get("useContext", [])):
         concept = context.get("valueCodeableConcept", {})
@@ -370,6 +385,9 @@ def plan_definition_to_spec(plan: dict[str, Any]) -> RegimenSpec:
         template = component_to_dict(component_from_dict(_minimal_component(), "template"))
         for name in template:
             if name in _NATIVE_COMPONENT_FIELDS:
+                continue
+            if name == "age_bands":
+                data[name] = _json_ext(sub, "component-age_bands", [])
                 continue
             value = _ext_value(sub, f"component-{name}")
             if value is not None:

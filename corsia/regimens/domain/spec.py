@@ -207,6 +207,64 @@ class Paediatric:
 
 
 @dataclass(frozen=True)
+class AgeBand:
+    """A flat dose for the patients whose completed years are in [from_years, to_years)
+    (``to_years`` None: and older), e.g. intrathecal methotrexate < 1 year 6 mg."""
+
+    from_years: int
+    to_years: int | None
+    dose: Decimal
+
+    def contains(self, age_years: int) -> bool:
+        return self.from_years <= age_years and (self.to_years is None or age_years < self.to_years)
+
+    def describe(self) -> str:
+        if self.to_years is None:
+            return f"≥ {self.from_years} anni"
+        if self.from_years == 0:
+            return f"< {self.to_years} anni"
+        return f"{self.from_years}-{self.to_years} anni"
+
+
+WEIGHT_BASES = ("actual", "ideal", "adjusted")
+CHILD_AUC_FORMULAS = ("newell", "calvert")
+
+
+@dataclass(frozen=True)
+class DosingSettings:
+    """The regimen's own dosing settings; a field left None takes the hospital's setting.
+
+    Weight bases: actual | ideal | adjusted (for obese patients); child AUC formula:
+    newell | calvert; maximum ages of the measures the doses are computed from.
+    """
+
+    bsa_cap_m2: Decimal | None = None
+    obese_weight_basis: str | None = None
+    obese_crcl_weight_basis: str | None = None
+    gfr_cap_ml_min: Decimal | None = None
+    min_creatinine_mg_dl: Decimal | None = None
+    child_auc_formula: str | None = None
+    weight_change_pct: Decimal | None = None
+    renal_max_age_hours: int | None = None
+    weight_max_age_days: int | None = None
+    height_max_age_days: int | None = None
+
+
+DOSING_DECIMAL_FIELDS = (
+    "bsa_cap_m2",
+    "gfr_cap_ml_min",
+    "min_creatinine_mg_dl",
+    "weight_change_pct",
+)
+DOSING_INT_FIELDS = ("renal_max_age_hours", "weight_max_age_days", "height_max_age_days")
+DOSING_CHOICE_FIELDS = {
+    "obese_weight_basis": WEIGHT_BASES,
+    "obese_crcl_weight_basis": WEIGHT_BASES,
+    "child_auc_formula": CHILD_AUC_FORMULAS,
+}
+
+
+@dataclass(frozen=True)
 class Component:
     sequence: int  # administration order within the regimen (and so within each day)
     ingredient: str  # drugs.ActiveIngredient.code
@@ -233,6 +291,10 @@ class Component:
     preparation_mode: PreparationMode = PreparationMode.MANUAL
     cycle_from: int = 1
     cycle_to: int | None = None
+    age_bands: tuple[AgeBand, ...] = ()  # flat doses by age (replace ``dose`` when given)
+
+    def band_for(self, age_years: int) -> AgeBand | None:
+        return next((b for b in self.age_bands if b.contains(age_years)), None)
 
 
 @dataclass(frozen=True)
@@ -250,6 +312,7 @@ class RegimenSpec:
     bibliography: tuple[Reference, ...] = ()
     diseases: tuple[DiseaseLink, ...] = ()
     paediatric: Paediatric | None = None
+    dosing: DosingSettings = DosingSettings()
 
     def cycle_days(self) -> tuple[int, ...]:
         """The days of the cycle on which something is given, in order."""
@@ -297,7 +360,24 @@ def component_to_dict(c: Component) -> dict[str, Any]:
         "preparation_mode": c.preparation_mode.value,
         "cycle_from": c.cycle_from,
         "cycle_to": c.cycle_to,
+        "age_bands": age_bands_to_list(c.age_bands),
     }
+
+
+def age_bands_to_list(bands: tuple[AgeBand, ...]) -> list[dict[str, Any]]:
+    return [
+        {"from_years": b.from_years, "to_years": b.to_years, "dose": _dec(b.dose)} for b in bands
+    ]
+
+
+def dosing_to_dict(settings: DosingSettings) -> dict[str, Any]:
+    """Only the fields the regimen sets (the others are the hospital's)."""
+    out: dict[str, Any] = {}
+    for name in (*DOSING_DECIMAL_FIELDS, *DOSING_INT_FIELDS, *DOSING_CHOICE_FIELDS):
+        value = getattr(settings, name)
+        if value is not None:
+            out[name] = _dec(value) if isinstance(value, Decimal) else value
+    return out
 
 
 def spec_to_dict(spec: RegimenSpec) -> dict[str, Any]:
@@ -334,6 +414,7 @@ def spec_to_dict(spec: RegimenSpec) -> dict[str, Any]:
             "dose_decimals": p.dose_decimals,
             "min_weight_kg": _dec(p.min_weight_kg),
         },
+        "dosing": dosing_to_dict(spec.dosing),
         "components": [component_to_dict(c) for c in spec.components],
     }
 
@@ -449,7 +530,37 @@ def component_from_dict(data: Any, path: str) -> Component:
         preparation_mode=r.choice("preparation_mode", PreparationMode, PreparationMode.MANUAL),
         cycle_from=r.integer("cycle_from", 1),
         cycle_to=r.integer("cycle_to", None),
+        age_bands=age_bands_from_list(r.items("age_bands"), f"{path}.age_bands"),
     )
+
+
+def age_bands_from_list(items: list[Any], path: str) -> tuple[AgeBand, ...]:
+    bands = []
+    for index, item in enumerate(items):
+        b = _Reader(item, f"{path}[{index}]")
+        bands.append(
+            AgeBand(
+                from_years=b.integer("from_years"),
+                to_years=b.integer("to_years", None),
+                dose=b.decimal("dose"),
+            )
+        )
+    return tuple(bands)
+
+
+def dosing_from_dict(data: Any, path: str = "dosing") -> DosingSettings:
+    r = _Reader(data if data is not None else {}, path)
+    values: dict[str, Any] = {}
+    for name in DOSING_DECIMAL_FIELDS:
+        values[name] = r.decimal(name, None)
+    for name in DOSING_INT_FIELDS:
+        values[name] = r.integer(name, None)
+    for name, allowed in DOSING_CHOICE_FIELDS.items():
+        value = r.raw(name, None)
+        if value is not None and value not in allowed:
+            raise r._fail(name, f"«{value}» non ammesso (valori: {', '.join(allowed)})")
+        values[name] = value
+    return DosingSettings(**values)
 
 
 def spec_from_dict(data: Any) -> RegimenSpec:
@@ -508,6 +619,7 @@ def spec_from_dict(data: Any) -> RegimenSpec:
         bibliography=tuple(references),
         diseases=tuple(diseases),
         paediatric=paediatric,
+        dosing=dosing_from_dict(r.raw("dosing", None)),
         components=components,
     )
 
@@ -515,12 +627,14 @@ def spec_from_dict(data: Any) -> RegimenSpec:
 __all__ = [
     "ABSOLUTE_UNIT",
     "DOSE_UNITS",
+    "AgeBand",
     "Calculation",
     "Competence",
     "Component",
     "ComponentRole",
     "DiseaseLink",
     "DiseaseSystem",
+    "DosingSettings",
     "InfusionType",
     "Intent",
     "Paediatric",
@@ -529,7 +643,10 @@ __all__ = [
     "RegimenSpec",
     "Route",
     "TherapyType",
+    "age_bands_from_list",
     "component_from_dict",
+    "dosing_from_dict",
+    "dosing_to_dict",
     "spec_from_dict",
     "spec_to_dict",
 ]

@@ -6,6 +6,7 @@ The editor shows the whole list live; services refuse to save while it is not em
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -13,6 +14,7 @@ from corsia.core.domain.errors import ValidationFailed
 from corsia.regimens.domain.spec import (
     DOSE_UNITS,
     Calculation,
+    Component,
     DiseaseSystem,
     InfusionType,
     RegimenSpec,
@@ -180,7 +182,58 @@ def validate_structure(spec: RegimenSpec) -> list[Problem]:
                 "cycle_beyond_max",
                 f"Il ciclo {c.cycle_from} supera il massimo di {spec.max_cycles} cicli.",
             )
+        if c.age_bands:
+            _check_age_bands(c, path, add)
+    _check_dosing(spec, add)
     return problems
+
+
+def _check_age_bands(c: Component, path: str, add: Callable[[str, str, str], None]) -> None:
+    """Age bands: flat doses, from 0 years, contiguous, the last one open-ended."""
+    if c.calculation is not Calculation.FLAT:
+        add(
+            f"{path}.age_bands",
+            "age_bands_not_flat",
+            "Le dosi per fascia di età sono dosi fisse (mg): unità non coerente.",
+        )
+    expected_from = 0
+    for index, band in enumerate(c.age_bands):
+        where = f"{path}.age_bands[{index}]"
+        if band.from_years != expected_from:
+            add(
+                f"{where}.from_years",
+                "age_bands_gap",
+                f"La fascia deve iniziare a {expected_from} anni (fasce contigue da 0).",
+            )
+        if not _positive(band.dose):
+            add(f"{where}.dose", "not_positive", "La dose deve essere > 0.")
+        last = index == len(c.age_bands) - 1
+        if band.to_years is None:
+            if not last:
+                add(f"{where}.to_years", "age_bands_open", "Solo l'ultima fascia è aperta.")
+            break
+        if band.to_years <= band.from_years:
+            add(f"{where}.to_years", "age_bands_order", "La fascia finisce prima di iniziare.")
+        if last:
+            add(f"{where}.to_years", "age_bands_open", "L'ultima fascia deve essere aperta.")
+        expected_from = band.to_years
+
+
+def _check_dosing(spec: RegimenSpec, add: Callable[[str, str, str], None]) -> None:
+    d = spec.dosing
+    ranges = {
+        "bsa_cap_m2": (Decimal("0.1"), Decimal(4)),
+        "gfr_cap_ml_min": (Decimal(1), Decimal(300)),
+        "min_creatinine_mg_dl": (Decimal("0.1"), Decimal("1.5")),
+        "weight_change_pct": (Decimal(1), Decimal(50)),
+        "renal_max_age_hours": (Decimal(1), Decimal(24 * 90)),
+        "weight_max_age_days": (Decimal(1), Decimal(365)),
+        "height_max_age_days": (Decimal(1), Decimal(3650)),
+    }
+    for name, (low, high) in ranges.items():
+        value = getattr(d, name)
+        if value is not None and not low <= value <= high:
+            add(f"dosing.{name}", "out_of_range", f"Valore ammesso da {low} a {high}.")
 
 
 def ensure_valid_structure(spec: RegimenSpec) -> None:
