@@ -221,3 +221,13 @@ CORSIA_ADMINISTRATION_WINDOW_BEFORE_MINUTES = env_int(
 CORSIA_ADMINISTRATION_WINDOW_AFTER_MINUTES = env_int(
     "CORSIA_ADMINISTRATION_WINDOW_AFTER_MINUTES", 60
 )
+
+# UFA gravimetric check on the drug's own mass (bag weighed before and after the addition):
+# tolerance (± %, inclusive) on the expected added mass, and whether a product without a
+# density in the archive may be weighed assuming 1 g/mL (shown on the weighing when used).
+CORSIA_COMPOUNDING_GRAVIMETRIC_TOLERANCE_PERCENT = env_str(
+    "CORSIA_COMPOUNDING_GRAVIMETRIC_TOLERANCE_PERCENT", "5"
+)
+CORSIA_COMPOUNDING_ASSUME_UNIT_DENSITY = env_bool(
+    "CORSIA_COMPOUNDING_ASSUME_UNIT_DENSITY", default=False
+)

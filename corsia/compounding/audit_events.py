@@ -35,3 +35,6 @@ STOCK_NOT_UNLOADED = register(
     "compounding.stock_not_unloaded",
     "Flacone usato non scaricato dal magazzino (giacenza da rettificare)",
 )
+BAG_WEIGHED_BEFORE = register(
+    "compounding.bag_weighed_before", "Pesata della sacca prima dell'aggiunta del farmaco"
+)

@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 from corsia.compounding.domain.labels import PreparationLabel, preparation_label_zpl
 from corsia.compounding.domain.product import it_number
 from corsia.compounding.models import CheckOut, Preparation
+from corsia.drugs.domain.formulation import Formulation
 from corsia.patients.wristband import barcode_svg
 from corsia.regimens.domain.spec import ROUTE_LABELS_IT
 
@@ -25,8 +26,13 @@ def label_data(prep: Preparation) -> PreparationLabel:
         patient_born=patient.date_of_birth,
         patient_mrn=patient.mrn,
         ward=prep.order.ward.name if prep.order.ward else "",
-        drug=item.ingredient.name_it,
-        dose=f"{it_number(prep.dose_mg)} mg",
+        drug=item.ingredient.name_it
+        + (
+            f" {prep.get_formulation_display().upper()}"
+            if prep.formulation != Formulation.CONVENTIONAL
+            else ""
+        ),
+        dose=f"{it_number(prep.dose_mg)} {prep.dose_unit}",
         final_volume=f"{it_number(prep.final_volume_ml)} mL" if prep.final_volume_ml else "-",
         diluent=(
             f"{prep.diluent} {it_number(prep.bag_volume_ml)} mL" if prep.bag_volume_ml else "-"
