@@ -448,7 +448,10 @@ def preparation_scan(request: HttpRequest, preparation_id: int, payload: ScanIn)
     )
     prep = vial.preparation
     drawn = sum((v.mg_drawn for v in prep.vials.all()), Decimal(0))
-    return Status(201, _vial(vial, prep.state, prep.dose_mg - drawn))
+    assert prep.product is not None  # a vial was accepted: the preparation has its product
+    return Status(
+        201, _vial(vial, prep.state, services.dose_in_vial_units(prep, prep.product) - drawn)
+    )
 
 
 @router.post("/preparations/{preparation_id}/weighings", response={201: WeighingOut})

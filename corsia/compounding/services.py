@@ -35,6 +35,7 @@ from corsia.compounding.domain.preparation import (
 from corsia.compounding.domain.product import ProductData, StorageTemperature, lot_end
 from corsia.compounding.domain.scan import ExpectedVial, ResolvedPack, match_scanned_pack
 from corsia.compounding.domain.transport import parse_transport_csv, summarise_transport
+from corsia.compounding.domain.units import unit_factor, vial_units_for
 from corsia.compounding.domain.vials import DoseNeed, OpenSource, VialSize, plan_vials
 from corsia.compounding.domain.workflow import (
     PrepEvent,
@@ -271,7 +272,7 @@ def choose_product(item: OrderItem) -> MedicinalProduct | None:
             strength__isnull=False,
             concentration__isnull=False,
             biosimilar_of__isnull=True,
-            strength_unit=item.amount_unit,
+            strength_unit__in=vial_units_for(item.ingredient.code, item.amount_unit),
         )
         .filter(formulation__in=_formulation_codes(formulation))
         .exclude(physical_state__in=["", "solid_oral", "other"])
@@ -280,7 +281,13 @@ def choose_product(item: OrderItem) -> MedicinalProduct | None:
     ]
     if not candidates:
         return None
-    fitting = [p for p in candidates if p.strength is not None and p.strength <= item.final_dose]
+    fitting = [
+        p
+        for p in candidates
+        if p.strength is not None
+        and p.strength
+        <= item.final_dose * unit_factor(item.ingredient.code, item.amount_unit, p.strength_unit)
+    ]
     return fitting[-1] if fitting else candidates[0]
 
 
@@ -296,6 +303,13 @@ def _requested_bag(text: str) -> tuple[str | None, Decimal | None]:
         if lowered.startswith(diluent):
             return diluent, None
     return None, None
+
+
+def dose_in_vial_units(prep: Preparation, product: MedicinalProduct) -> Decimal:
+    """The preparation's dose in the unit of the product's vials (mg, or IU: bleomycin
+    prescribed in USP units is drawn in IU, x 1,000); never through mg."""
+    factor = unit_factor(prep.order_item.ingredient.code, prep.dose_unit, product.strength_unit)
+    return (prep.dose_mg * factor).quantize(MG_STEP)
 
 
 def _apply_completion(
@@ -319,17 +333,12 @@ def _apply_completion(
                 f"{formulation_of(prep.formulation).label_it} e unità {prep.dose_unit}."
             )
         return
-    if product.strength_unit != prep.dose_unit:
-        prep.blocking_reason = (
-            f"Dose in {prep.dose_unit}, {product.name} in {product.strength_unit}: "
-            "unità diverse, nessuna conversione automatica."
-        )
-        return
     try:
+        vial_dose = dose_in_vial_units(prep, product)
         _ensure_formulation(product, formulation_of(prep.formulation))
         data = product_data(product)
         done = complete_preparation(
-            dose_mg=prep.dose_mg,
+            dose_mg=vial_dose,
             product=data,
             prepared_at=prepared_at,
             opened_at=opened_at,
@@ -351,6 +360,11 @@ def _apply_completion(
     prep.storage = done.storage.value
     prep.protect_from_light = done.protect_from_light
     prep.warnings = list(done.warnings)
+    if product.strength_unit != prep.dose_unit:
+        prep.warnings.append(
+            f"Dose prescritta {prep.dose_mg.normalize():f} {prep.dose_unit} = "
+            f"{vial_dose.normalize():f} {product.strength_unit} ({product.name})"
+        )
 
 
 _COMPLETION_FIELDS = [
@@ -643,7 +657,9 @@ def vials_plan(
         if session_id is not None:  # only the session's rows: the others stay unlocked
             planned = planned.filter(session_id=session_id)
         preps = list(
-            planned.select_related("product__ingredient", "product__biosimilar_of").order_by("pk")
+            planned.select_related(
+                "product__ingredient", "product__biosimilar_of", "order_item__ingredient"
+            ).order_by("pk")
         )
         sizes: dict[str, VialSize] = {}
         stability: dict[str, Decimal | None] = {}
@@ -665,7 +681,8 @@ def vials_plan(
                 )
             opened = data.opened_stability
             stability[data.family] = opened.hours if opened is not None else None
-            doses.append(DoseNeed(f"P{prep.pk}", data.family, prep.dose_mg, moment))
+            need = dose_in_vial_units(prep, prep.product)
+            doses.append(DoseNeed(f"P{prep.pk}", data.family, need, moment))
         sources: list[OpenSource] = []
         for leftover in usable_leftovers(now=moment):
             try:
@@ -823,7 +840,7 @@ def preparation_scan(
             )
         data = product_data(prep.product)
         family = {p.code: p for p in family_products(prep.product)}
-        remaining = prep.dose_mg - _drawn_mg(prep)
+        remaining = dose_in_vial_units(prep, prep.product) - _drawn_mg(prep)
         if remaining < DOSE_TOLERANCE_MG:
             raise ValidationFailed(
                 "La dose è già tutta prelevata: questo flacone non serve.",
@@ -1164,9 +1181,12 @@ def preparation_weigh(
             )
         vials = list(prep.vials.select_related("product", "leftover"))
         drawn = sum((v.mg_drawn for v in vials), Decimal(0))
-        if prep.dose_mg - drawn >= DOSE_TOLERANCE_MG:
+        assert prep.product is not None  # in progress: completed with a product
+        vial_unit = prep.product.strength_unit
+        if dose_in_vial_units(prep, prep.product) - drawn >= DOSE_TOLERANCE_MG:
+            missing = dose_in_vial_units(prep, prep.product) - drawn
             raise ValidationFailed(
-                f"Mancano {(prep.dose_mg - drawn).normalize():f} {prep.dose_unit} da "
+                f"Mancano {missing.normalize():f} {vial_unit} da "
                 "prelevare: leggere i flaconi prima della pesata.",
                 code="dose_not_drawn",
                 field="barcode",
