@@ -915,7 +915,7 @@ def preparation_scan(
                     strength_mg=strength,
                     product_codes=frozenset(family),
                     formulation=formulation_of(prep.formulation),
-                    strength_unit=prep.dose_unit,
+                    strength_unit=data.strength_unit,
                 ),
                 scanned=scanned,
                 packs=resolved,

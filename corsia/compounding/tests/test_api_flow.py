@@ -231,7 +231,7 @@ def test_session_plan_scan_weigh_release_and_reject(
         f"/preparations/{oxali.pk}/bag-before",
         {"measured_g": "280.00", "typed_reason": "bilancia guasta"},
     )
-    assert (status, before["bag_before_g"], before["typed"]) == (201, "280.000", True)
+    assert (status, Decimal(before["bag_before_g"]), before["typed"]) == (201, Decimal(280), True)
     # 310.00 g after: 30.00 g added against 34 mL x 1.000 = 34.00 g: -11.76 %, failed
     status, failed = _post(
         hood_side,
