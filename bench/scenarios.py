@@ -355,6 +355,13 @@ CRITICAL_PATH: tuple[Step, ...] = (
     Step("vial plan", "farmacista", "POST", "/api/v1/compounding/vials/plan"),
     Step("scan", "tecnico", "POST", "/api/v1/compounding/preparations/{prep}/scan", per="vial"),
     Step(
+        "weigh bag before",
+        "tecnico",
+        "POST",
+        "/api/v1/compounding/preparations/{prep}/bag-before",
+        per="preparation",
+    ),
+    Step(
         "weigh",
         "tecnico",
         "POST",
@@ -432,17 +439,12 @@ def _pack(product_code: str) -> dict[str, str]:
     return {"barcode": pack["aic"], "lot": pack["lot"], "expiry": pack["expiry"]}
 
 
-def _expected_weight(prep: dict[str, Any], vials: list[dict[str, Any]]) -> Decimal:
-    """What the balance reads for a correctly made bag: the empty container, the drug drawn
-    and the bag's diluent (nominal + overfill), each volume x its density."""
-    from corsia.compounding.domain.diluents import DILUENT_DENSITY_G_ML
-
-    grams = TARE_G
+def _drug_added(vials: list[dict[str, Any]]) -> Decimal:
+    """The drug's own mass added to the bag: volume drawn x density of each vial."""
+    grams = Decimal(0)
     for vial in vials:
         density = Decimal(CONTEXT.critical.packs[vial["product_code"]]["density_g_ml"])
         grams += Decimal(vial["ml_drawn"]) * density
-    bag = Decimal(prep["bag_volume_ml"]) + Decimal(prep["bag_overfill_ml"])
-    grams += bag * DILUENT_DENSITY_G_ML[prep["diluent"]]
     return grams.quantize(Decimal("0.01"))
 
 
@@ -464,9 +466,16 @@ async def _compound(order: _Order, prep: dict[str, Any]) -> None:
     while remaining > 0 and len(vials) < 20:
         vials.append(await order.call("scan", _pack(prep["product_code"]), prep=prep["id"]))
         remaining = Decimal(vials[-1]["remaining_mg"])
+    # the bag before the addition, then after it: the drug's own mass is checked
+    typed = "bench: bilancia simulata"
+    await order.call(
+        "weigh bag before",
+        {"measured_g": str(TARE_G), "typed_reason": typed},
+        prep=prep["id"],
+    )
     weighing = await order.call(
         "weigh",
-        {"tare_g": str(TARE_G), "measured_g": str(_expected_weight(prep, vials))},
+        {"measured_g": str(_drug_added(vials) + TARE_G), "typed_reason": typed},
         prep=prep["id"],
     )
     if not weighing["passed"]:

@@ -134,7 +134,10 @@ def load_families() -> tuple[Family, ...]:
         chosen = [
             p
             for p in products[spec.ingredient]
-            if p["code"].endswith(spec.code_suffix) and p.get("strength_unit", "mg") == "mg"
+            if p["code"].endswith(spec.code_suffix)
+            and p.get("strength_unit", "mg") == "mg"
+            # a subcutaneous or liposomal product of the same brand is another family
+            and p.get("formulation", "conventional") in ("", "conventional")
         ]
         if not chosen:
             raise LookupError(f"no product for {spec.ingredient} ending {spec.code_suffix}")

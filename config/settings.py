@@ -241,3 +241,12 @@ CORSIA_DOSING_MIN_CREATININE_MG_DL = env_decimal("CORSIA_DOSING_MIN_CREATININE_M
 CORSIA_DOSING_MIN_CREATININE_FROM_AGE = env_int("CORSIA_DOSING_MIN_CREATININE_FROM_AGE", 18)
 CORSIA_DOSING_CHILD_AUC_FORMULA = env_str("CORSIA_DOSING_CHILD_AUC_FORMULA", "")
 CORSIA_DOSING_WEIGHT_CHANGE_PCT = env_decimal("CORSIA_DOSING_WEIGHT_CHANGE_PCT", "10")
+# UFA gravimetric check on the drug's own mass (bag weighed before and after the addition):
+# tolerance (± %, inclusive) on the expected added mass, and whether a product without a
+# density in the archive may be weighed assuming 1 g/mL (shown on the weighing when used).
+CORSIA_COMPOUNDING_GRAVIMETRIC_TOLERANCE_PERCENT = env_str(
+    "CORSIA_COMPOUNDING_GRAVIMETRIC_TOLERANCE_PERCENT", "5"
+)
+CORSIA_COMPOUNDING_ASSUME_UNIT_DENSITY = env_bool(
+    "CORSIA_COMPOUNDING_ASSUME_UNIT_DENSITY", default=False
+)

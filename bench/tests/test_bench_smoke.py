@@ -80,6 +80,7 @@ def test_bench_runs_at_tiny_scale_and_reports_the_figures(settings) -> None:  # 
         "hood session + assign",
         "vial plan",
         "scan",
+        "weigh bag before",
         "weigh",
         "release",
         "check-out",
@@ -89,7 +90,8 @@ def test_bench_runs_at_tiny_scale_and_reports_the_figures(settings) -> None:  # 
     # mFOLFOX6 day 1: four preparations (oxaliplatin, folinic acid, 5-FU bolus and 46-h
     # infusion) and six drugs at the bedside (the two antiemetics are the ward's)
     calls = path["calls_per_order"]
-    assert (calls["weigh"], calls["release"], calls["check-out"]) == (4, 4, 1)
+    assert (calls["weigh bag before"], calls["weigh"], calls["release"]) == (4, 4, 4)
+    assert calls["check-out"] == 1
     assert (calls["bedside verify + start"], calls["end"]) == (6, 6)
     assert calls["scan"] >= 4
     assert path["goal_ms"] == 500

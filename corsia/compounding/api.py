@@ -209,18 +209,39 @@ class VialOut(Schema):
 
 
 class WeighIn(Schema):
-    tare_g: Decimal = Field(ge=0)
-    measured_g: Decimal = Field(gt=0)
+    """A weight typed by hand (``measured_g`` with ``typed_reason``) or read from the
+    hood's configured balance (``read_scale``: true, nothing else)."""
+
+    measured_g: Decimal | None = Field(default=None, gt=0)
+    read_scale: bool = False
+    typed_reason: str = ""
+
+
+class BagBeforeOut(Schema):
+    preparation_id: int
+    bag_before_g: Decimal
+    source: str
+    scale_id: str
+    typed: bool
+    typed_reason: str
 
 
 class WeighingOut(Schema):
     id: int
     preparation_id: int
-    tare_g: Decimal
+    bag_before_g: Decimal
     measured_g: Decimal
+    added_g: Decimal | None
+    expected_added_g: Decimal | None
     expected_g: Decimal
     deviation_g: Decimal
     deviation_percent: Decimal
+    tolerance_percent: Decimal
+    density_assumed: bool
+    source: str
+    scale_id: str
+    typed: bool
+    typed_reason: str
     passed: bool
     message: str
     preparation_state: str
@@ -428,7 +449,10 @@ def preparation_scan(request: HttpRequest, preparation_id: int, payload: ScanIn)
     )
     prep = vial.preparation
     drawn = sum((v.mg_drawn for v in prep.vials.all()), Decimal(0))
-    return Status(201, _vial(vial, prep.state, prep.dose_mg - drawn))
+    assert prep.product is not None  # a vial was accepted: the preparation has its product
+    return Status(
+        201, _vial(vial, prep.state, services.dose_in_vial_units(prep, prep.product) - drawn)
+    )
 
 
 @router.post("/preparations/{preparation_id}/weighings", response={201: WeighingOut})
@@ -436,28 +460,66 @@ def preparation_scan(request: HttpRequest, preparation_id: int, payload: ScanIn)
 def preparation_weigh(
     request: HttpRequest, preparation_id: int, payload: WeighIn
 ) -> Status[WeighingOut]:
-    """The gravimetric check (tare of the empty container, final weight): a failure is
-    recorded too (201, ``passed`` false) and keeps the preparation in progress."""
+    """The gravimetric check on the drug's own mass (the bag after the addition against
+    the bag weighed before it, ``/bag-before``): a failure is recorded too (201,
+    ``passed`` false) and keeps the preparation in progress."""
     weighing: Weighing = services.preparation_weigh(
         actor=request.user,
         workstation=_ws(request),
         preparation_id=preparation_id,
-        tare_g=payload.tare_g,
         measured_g=payload.measured_g,
+        read_scale=payload.read_scale,
+        typed_reason=payload.typed_reason,
     )
     return Status(
         201,
         WeighingOut(
             id=weighing.pk,
             preparation_id=weighing.preparation_id,
-            tare_g=weighing.tare_g,
+            bag_before_g=weighing.tare_g,
             measured_g=weighing.measured_g,
+            added_g=weighing.added_g,
+            expected_added_g=weighing.expected_added_g,
             expected_g=weighing.expected_g,
             deviation_g=weighing.deviation_g,
             deviation_percent=weighing.deviation_percent,
+            tolerance_percent=weighing.tolerance_percent,
+            density_assumed=weighing.density_assumed,
+            source=weighing.source,
+            scale_id=weighing.scale_id,
+            typed=weighing.typed,
+            typed_reason=weighing.typed_reason,
             passed=weighing.passed,
             message=weighing.message,
             preparation_state=weighing.preparation.state,
+        ),
+    )
+
+
+@router.post("/preparations/{preparation_id}/bag-before", response={201: BagBeforeOut})
+@api_perm(PREPARE)
+def preparation_weigh_before(
+    request: HttpRequest, preparation_id: int, payload: WeighIn
+) -> Status[BagBeforeOut]:
+    """The bag weighed before the drug is added: the reference of the drug-mass check."""
+    prep = services.preparation_weigh_before(
+        actor=request.user,
+        workstation=_ws(request),
+        preparation_id=preparation_id,
+        measured_g=payload.measured_g,
+        read_scale=payload.read_scale,
+        typed_reason=payload.typed_reason,
+    )
+    assert prep.bag_before_g is not None  # set by the service
+    return Status(
+        201,
+        BagBeforeOut(
+            preparation_id=prep.pk,
+            bag_before_g=prep.bag_before_g,
+            source=prep.bag_before_source,
+            scale_id=prep.bag_before_scale_id,
+            typed=prep.bag_before_source == "typed",
+            typed_reason=prep.bag_before_reason,
         ),
     )
 

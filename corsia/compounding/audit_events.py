@@ -40,3 +40,6 @@ TRANSPORT_EXCURSION_RELEASED = register(
     "Rilascio del farmacista dopo un'escursione della temperatura di trasporto",
     reason_required=True,
 )
+BAG_WEIGHED_BEFORE = register(
+    "compounding.bag_weighed_before", "Pesata della sacca prima dell'aggiunta del farmaco"
+)

@@ -17,6 +17,7 @@ from corsia.compounding.domain.labels import (
 )
 from corsia.compounding.domain.product import it_number
 from corsia.compounding.models import CheckOut, Preparation
+from corsia.drugs.domain.formulation import Formulation
 from corsia.patients.wristband import barcode_svg
 from corsia.regimens.domain.spec import ROUTE_LABELS_IT
 
@@ -31,7 +32,12 @@ def label_data(prep: Preparation) -> PreparationLabel:
         patient_born=patient.date_of_birth,
         patient_mrn=patient.mrn,
         ward=prep.order.ward.name if prep.order.ward else "",
-        drug=item.ingredient.name_it,
+        drug=item.ingredient.name_it
+        + (
+            f" {prep.get_formulation_display().upper()}"
+            if prep.formulation != Formulation.CONVENTIONAL
+            else ""
+        ),
         dose=dose_text(prep.dose_mg, prep.dose_unit, it_number(prep.dose_mg)),
         final_volume=f"{it_number(prep.final_volume_ml)} mL" if prep.final_volume_ml else "-",
         diluent=(

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from corsia.compounding.domain.product import StorageTemperature
 from corsia.compounding.domain.workflow import PREP_STATE_LABELS_IT, PrepState
 from corsia.core.models import TimeStampedModel, VersionedModel
+from corsia.drugs.domain.formulation import Formulation
 
 
 class HoodKind(models.TextChoices):
@@ -34,6 +35,16 @@ class Hood(TimeStampedModel):
     name = models.CharField(_("nome"), max_length=120)
     kind = models.CharField(_("tipo"), max_length=12, choices=HoodKind.choices)
     active = models.BooleanField(_("attiva"), default=True)
+    # the hood station's balance: a pyserial URL (``/dev/ttyUSB0``, ``socket://host:port``)
+    scale_url = models.CharField(_("bilancia: indirizzo"), max_length=200, blank=True)
+    scale_protocol = models.CharField(
+        _("bilancia: protocollo"),
+        max_length=16,
+        blank=True,
+        choices=[("mt_sics", "Mettler Toledo MT-SICS"), ("sartorius_sbi", "Sartorius SBI")],
+    )
+    scale_id = models.CharField(_("bilancia: identificativo"), max_length=60, blank=True)
+    scale_baudrate = models.PositiveIntegerField(_("bilancia: baud"), default=9600)
 
     class Meta:
         ordering = ["code"]
@@ -98,6 +109,22 @@ class Preparation(VersionedModel):
     # The route copied from the order line when the preparation is created; printed on the
     # label and checked against the order line at the bedside.
     route = models.CharField(_("via"), max_length=16, blank=True)
+    formulation = models.CharField(
+        _("formulazione"),
+        max_length=24,
+        choices=[(f.value, f.label_it) for f in Formulation],
+        default=Formulation.CONVENTIONAL,
+    )
+    bag_before_g = models.DecimalField(
+        _("sacca prima dell'aggiunta (g)"), max_digits=9, decimal_places=3, null=True
+    )
+    bag_before_source = models.CharField(max_length=6, blank=True)
+    bag_before_scale_id = models.CharField(max_length=60, blank=True)
+    bag_before_reason = models.TextField(blank=True)
+    bag_before_at = models.DateTimeField(null=True, blank=True)
+    bag_before_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     diluent = models.CharField(_("diluente"), max_length=80, blank=True)
     bag_volume_ml = models.DecimalField(max_digits=8, decimal_places=2, null=True)
     bag_overfill_ml = models.DecimalField(max_digits=8, decimal_places=2, default=0)
@@ -249,9 +276,16 @@ class WeightSource(models.TextChoices):
 @pghistory.track()
 class Weighing(models.Model):
     preparation = models.ForeignKey(Preparation, on_delete=models.PROTECT, related_name="weighings")
-    tare_g = models.DecimalField(max_digits=9, decimal_places=2)
-    measured_g = models.DecimalField(max_digits=9, decimal_places=2)
+    # tare_g: the bag before the addition (drug-mass check) or the empty container
+    tare_g = models.DecimalField(max_digits=9, decimal_places=3)
+    measured_g = models.DecimalField(max_digits=9, decimal_places=3)
     source = models.CharField(max_length=6, choices=WeightSource.choices)
+    before_source = models.CharField(max_length=6, choices=WeightSource.choices, blank=True)
+    scale_id = models.CharField(_("bilancia"), max_length=60, blank=True)
+    typed_reason = models.TextField(_("motivo del peso digitato"), blank=True)
+    added_g = models.DecimalField(max_digits=9, decimal_places=3, null=True)
+    expected_added_g = models.DecimalField(max_digits=9, decimal_places=3, null=True)
+    density_assumed = models.BooleanField(default=False)
     expected_g = models.DecimalField(max_digits=9, decimal_places=2)
     deviation_g = models.DecimalField(max_digits=9, decimal_places=2)
     deviation_percent = models.DecimalField(max_digits=8, decimal_places=2)
@@ -259,7 +293,7 @@ class Weighing(models.Model):
     tolerance_percent = models.DecimalField(max_digits=5, decimal_places=2)
     basis = models.CharField(max_length=6)
     passed = models.BooleanField()
-    message = models.CharField(max_length=200)
+    message = models.CharField(max_length=300)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -271,6 +305,17 @@ class Weighing(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+    @property
+    def typed(self) -> bool:
+        """A weight typed by hand (before or after the addition), not read from a scale."""
+        return WeightSource.TYPED in (self.source, self.before_source)
+
+    @property
+    def source_text(self) -> str:
+        if not self.typed:
+            return f"letto dalla bilancia {self.scale_id}"
+        return f"DIGITATO a mano: {self.typed_reason}"
 
 
 @pghistory.track()

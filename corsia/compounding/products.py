@@ -1,6 +1,7 @@
 """The drug archive's ``MedicinalProduct`` as the domain's ``ProductData``.
 
-Family (products whose opened content is interchangeable): same ingredient, same maker
+Family (products whose opened content is interchangeable): same ingredient, same
+formulation (liposomal, pegylated liposomal, albumin-bound, subcutaneous), same maker
 (the AIC holder, or the first word of the name when the archive has no holder: the
 brand, or "Oxaliplatino" for an unbranded generic), same concentration and physical
 state; a biosimilar carries its originator's code so it never shares with it.
@@ -21,6 +22,7 @@ from corsia.compounding.domain.product import (
     storage_temperature_from_text,
 )
 from corsia.core.domain.errors import ValidationFailed
+from corsia.drugs.domain.formulation import formulation_of
 from corsia.drugs.models import MedicinalProduct
 
 _STATES = {s.value: s for s in PhysicalState}
@@ -33,7 +35,11 @@ class NotCompoundable(ValidationFailed):
 def family_key(product: MedicinalProduct) -> str:
     maker = (product.holder or product.name.split(" ")[0]).strip().lower()
     concentration = f"{(product.concentration or Decimal(0)).normalize():f}"
-    return f"{product.ingredient.code}:{maker}:{concentration}:{product.physical_state}"
+    formulation = formulation_of(product.formulation).value
+    return (
+        f"{product.ingredient.code}:{formulation}:{maker}:{concentration}:"
+        f"{product.physical_state}:{product.strength_unit}"
+    )
 
 
 def _stability(hours: Decimal | None, temperature: str, light: bool) -> Stability | None:
@@ -85,6 +91,8 @@ def product_data(product: MedicinalProduct) -> ProductData:
         filter_required=product.filter_required,
         density_g_ml=product.density_g_ml,
         biosimilar_of=product.biosimilar_of.code if product.biosimilar_of is not None else None,
+        formulation=formulation_of(product.formulation),
+        strength_unit=product.strength_unit,
     )
 
 

@@ -15,19 +15,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Protocol
+from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from corsia.audit.services import audit_record
 from corsia.compounding import audit_events as events
-from corsia.compounding.domain.diluents import DILUENT_DENSITY_G_ML
 from corsia.compounding.domain.gravimetric import (
-    DEFAULT_TOLERANCE_PERCENT,
-    Component,
-    ToleranceBasis,
-    gravimetric_check,
+    DrugAddition,
+    GravimetricInputInvalid,
+    drug_mass_check,
 )
 from corsia.compounding.domain.labels import INTRAVENOUS_ROUTE, is_intrathecal, is_vinca_alkaloid
 from corsia.compounding.domain.leftovers import Leftover as LeftoverValue
@@ -36,7 +35,7 @@ from corsia.compounding.domain.preparation import (
     STANDARD_BAGS,
     complete_preparation,
 )
-from corsia.compounding.domain.product import ProductData, StorageTemperature
+from corsia.compounding.domain.product import ProductData, StorageTemperature, lot_end
 from corsia.compounding.domain.scan import ExpectedVial, ResolvedPack, match_scanned_pack
 from corsia.compounding.domain.transport import (
     min_max_readings,
@@ -44,6 +43,7 @@ from corsia.compounding.domain.transport import (
     parse_transport_csv,
     summarise_transport,
 )
+from corsia.compounding.domain.units import unit_factor, vial_units_for
 from corsia.compounding.domain.vials import DoseNeed, OpenSource, VialSize, plan_vials
 from corsia.compounding.domain.workflow import (
     PrepEvent,
@@ -67,6 +67,7 @@ from corsia.compounding.models import (
     WorkSession,
 )
 from corsia.compounding.products import family_products, product_data
+from corsia.compounding.scales import Scale, SimulatedScale, scale_from_settings
 from corsia.core.domain.errors import (
     ConflictError,
     CorsiaError,
@@ -75,6 +76,7 @@ from corsia.core.domain.errors import (
     ValidationFailed,
 )
 from corsia.drugs.domain.barcodes import parse_pack_barcode
+from corsia.drugs.domain.formulation import Formulation, formulation_of
 from corsia.drugs.models import MedicinalProduct, Pack
 from corsia.prescribing.cumulative import order_cumulative_ensure
 from corsia.prescribing.domain.states import OrderEvent, OrderMilestone, OrderState
@@ -93,6 +95,7 @@ RELEASE = "compounding.release"
 PREPARE = "compounding.prepare"
 
 PHARMACY = "pharmacy"
+__all__ = ["Scale", "SimulatedScale"]  # the drivers live in scales.py; re-exported
 MG_STEP = Decimal("0.0001")
 ML_STEP = Decimal("0.01")
 DOSE_TOLERANCE_MG = Decimal("0.1")  # the planner's unit: a dose is covered to 0.1 mg
@@ -112,7 +115,7 @@ def _now(now: datetime | None) -> datetime:
 def pharmacy_items(order: TherapyOrder) -> list[OrderItem]:
     return list(
         order.items.filter(competence=PHARMACY, status=ItemStatus.ACTIVE)
-        .select_related("ingredient", "product")
+        .select_related("ingredient", "product", "regimen_component")
         .order_by("day_of_cycle", "sequence")
     )
 
@@ -242,13 +245,47 @@ def order_return_to_prescriber(
 # ---------------------------------------------------------------- take in charge
 
 
+def item_formulation(item: OrderItem) -> Formulation:
+    """The formulation the order item prescribes: its regimen component's (liposomal,
+    pegylated liposomal, albumin-bound, subcutaneous), else the prescribed product's."""
+    component = item.regimen_component
+    if component is not None:
+        return formulation_of(component.formulation)
+    if item.product is not None:
+        return formulation_of(item.product.formulation)
+    return Formulation.CONVENTIONAL
+
+
+def _ensure_formulation(product: MedicinalProduct, formulation: Formulation) -> None:
+    found = formulation_of(product.formulation)
+    if found is not formulation:
+        raise ValidationFailed(
+            f"{product.name} è in formulazione {found.label_it}: la prescrizione chiede "
+            f"{product.ingredient.name_it} in formulazione {formulation.label_it}. "
+            "Non sono intercambiabili.",
+            code="wrong_formulation",
+            field="product_id",
+            details={"expected": formulation.value, "read": found.value},
+        )
+
+
+def _formulation_codes(formulation: Formulation) -> list[str]:
+    return (
+        [formulation.value, ""] if formulation is Formulation.CONVENTIONAL else [formulation.value]
+    )
+
+
 def choose_product(item: OrderItem) -> MedicinalProduct | None:
     """The prescribed product (originator/biosimilar choice) or the archive's product of
-    the ingredient with complete data: the largest strength not above the dose."""
+    the ingredient, of the prescribed formulation and unit, with complete data: the
+    largest strength not above the dose. Never a product of another formulation."""
+    formulation = item_formulation(item)
     if item.product_id is not None:
-        return MedicinalProduct.objects.select_related("ingredient", "biosimilar_of").get(
+        product = MedicinalProduct.objects.select_related("ingredient", "biosimilar_of").get(
             pk=item.product_id
         )
+        _ensure_formulation(product, formulation)
+        return product
     candidates = [
         p
         for p in MedicinalProduct.objects.filter(
@@ -256,14 +293,22 @@ def choose_product(item: OrderItem) -> MedicinalProduct | None:
             strength__isnull=False,
             concentration__isnull=False,
             biosimilar_of__isnull=True,
+            strength_unit__in=vial_units_for(item.ingredient.code, item.amount_unit),
         )
+        .filter(formulation__in=_formulation_codes(formulation))
         .exclude(physical_state__in=["", "solid_oral", "other"])
         .select_related("ingredient", "biosimilar_of")
         .order_by("strength", "code")
     ]
     if not candidates:
         return None
-    fitting = [p for p in candidates if p.strength is not None and p.strength <= item.final_dose]
+    fitting = [
+        p
+        for p in candidates
+        if p.strength is not None
+        and p.strength
+        <= item.final_dose * unit_factor(item.ingredient.code, item.amount_unit, p.strength_unit)
+    ]
     return fitting[-1] if fitting else candidates[0]
 
 
@@ -281,6 +326,13 @@ def _requested_bag(text: str) -> tuple[str | None, Decimal | None]:
     return None, None
 
 
+def dose_in_vial_units(prep: Preparation, product: MedicinalProduct) -> Decimal:
+    """The preparation's dose in the unit of the product's vials (mg, or IU: bleomycin
+    prescribed in USP units is drawn in IU, x 1,000); never through mg."""
+    factor = unit_factor(prep.order_item.ingredient.code, prep.dose_unit, product.strength_unit)
+    return (prep.dose_mg * factor).quantize(MG_STEP)
+
+
 def _apply_completion(
     prep: Preparation,
     product: MedicinalProduct | None,
@@ -289,27 +341,31 @@ def _apply_completion(
     opened_at: datetime | None = None,
     diluent: str | None = None,
     bag_volume_ml: Decimal | None = None,
+    lot_expires_at: datetime | None = None,
 ) -> None:
     """Fill the worksheet data from the domain; a refusal leaves the preparation pending
-    with the reason for the pharmacist."""
+    with the reason for the pharmacist. The product must be of the preparation's
+    formulation and of the dose's unit (mg, or IU for bleomycin and asparaginase)."""
     prep.product = product
     if product is None:
-        prep.blocking_reason = "Nessun medicinale in archivio per questo principio attivo."
-        return
-    if prep.order_item.amount_unit != "mg":
-        prep.blocking_reason = (
-            f"Dose in {prep.order_item.amount_unit}: l'allestimento automatico gestisce i mg."
-        )
+        if not prep.blocking_reason:
+            prep.blocking_reason = (
+                "Nessun medicinale in archivio per questo principio attivo, formulazione "
+                f"{formulation_of(prep.formulation).label_it} e unità {prep.dose_unit}."
+            )
         return
     try:
+        vial_dose = dose_in_vial_units(prep, product)
+        _ensure_formulation(product, formulation_of(prep.formulation))
         data = product_data(product)
         done = complete_preparation(
-            dose_mg=prep.dose_mg,
+            dose_mg=vial_dose,
             product=data,
             prepared_at=prepared_at,
             opened_at=opened_at,
             diluent=diluent,
             bag_volume_ml=bag_volume_ml,
+            lot_expires_at=lot_expires_at,
         )
     except CorsiaError as exc:
         prep.blocking_reason = exc.message
@@ -325,6 +381,11 @@ def _apply_completion(
     prep.storage = done.storage.value
     prep.protect_from_light = done.protect_from_light
     prep.warnings = list(done.warnings)
+    if product.strength_unit != prep.dose_unit:
+        prep.warnings.append(
+            f"Dose prescritta {prep.dose_mg.normalize():f} {prep.dose_unit} = "
+            f"{vial_dose.normalize():f} {product.strength_unit} ({product.name})"
+        )
 
 
 _COMPLETION_FIELDS = [
@@ -386,11 +447,17 @@ def order_take_charge(
                 validated_by=item.validated_by or actor,
                 validated_at=item.validated_at or moment,
                 updated_by=actor,
+                formulation=item_formulation(item).value,
             )
             diluent, volume = _requested_bag(item.preparation)
+            try:
+                product = choose_product(item)
+            except ValidationFailed as exc:  # the prescribed product is another formulation
+                product = None
+                prep.blocking_reason = exc.message
             _apply_completion(
                 prep,
-                choose_product(item),
+                product,
                 prepared_at=moment,
                 diluent=diluent,
                 bag_volume_ml=volume,
@@ -444,6 +511,8 @@ def preparation_complete(
                     code="product_other_ingredient",
                     field="product_id",
                 )
+            _ensure_formulation(product, formulation_of(prep.formulation))
+            prep.blocking_reason = ""
         _apply_completion(
             prep,
             product,
@@ -610,7 +679,9 @@ def vials_plan(
         if session_id is not None:  # only the session's rows: the others stay unlocked
             planned = planned.filter(session_id=session_id)
         preps = list(
-            planned.select_related("product__ingredient", "product__biosimilar_of").order_by("pk")
+            planned.select_related(
+                "product__ingredient", "product__biosimilar_of", "order_item__ingredient"
+            ).order_by("pk")
         )
         sizes: dict[str, VialSize] = {}
         stability: dict[str, Decimal | None] = {}
@@ -632,7 +703,8 @@ def vials_plan(
                 )
             opened = data.opened_stability
             stability[data.family] = opened.hours if opened is not None else None
-            doses.append(DoseNeed(f"P{prep.pk}", data.family, prep.dose_mg, moment))
+            need = dose_in_vial_units(prep, prep.product)
+            doses.append(DoseNeed(f"P{prep.pk}", data.family, need, moment))
         sources: list[OpenSource] = []
         for leftover in usable_leftovers(now=moment):
             try:
@@ -755,6 +827,8 @@ def _resolve(scanned: Any) -> tuple[dict[str, ResolvedPack], dict[str, Pack]]:
             ingredient_code=product.ingredient.code,
             ingredient_name=product.ingredient.name_it,
             strength_mg=Decimal(product.strength or 0),
+            formulation=formulation_of(product.formulation),
+            strength_unit=product.strength_unit,
         )
         for key in (pack.aic, pack.gtin):
             if key:
@@ -792,7 +866,7 @@ def preparation_scan(
             )
         data = product_data(prep.product)
         family = {p.code: p for p in family_products(prep.product)}
-        remaining = prep.dose_mg - _drawn_mg(prep)
+        remaining = dose_in_vial_units(prep, prep.product) - _drawn_mg(prep)
         if remaining < DOSE_TOLERANCE_MG:
             raise ValidationFailed(
                 "La dose è già tutta prelevata: questo flacone non serve.",
@@ -821,6 +895,7 @@ def preparation_scan(
                     opened_at=leftover.opened_at,
                     storage=StorageTemperature(leftover.storage),
                     protected_from_light=leftover.protected_from_light,
+                    lot_expiry=leftover.lot_expiry,
                 ),
                 product=data,
                 now=moment,
@@ -865,6 +940,8 @@ def preparation_scan(
                     ingredient_name=data.ingredient_name,
                     strength_mg=strength,
                     product_codes=frozenset(family),
+                    formulation=formulation_of(prep.formulation),
+                    strength_unit=data.strength_unit,
                 ),
                 scanned=scanned,
                 packs=resolved,
@@ -934,7 +1011,11 @@ def _leftover_from(
     opened = data.opened_stability
     storage = opened.temperature if opened is not None else StorageTemperature.REFRIGERATED
     expires = leftover_expiry(
-        product=data, opened_at=moment, storage=storage, protected_from_light=True
+        product=data,
+        opened_at=timezone.localtime(moment),
+        storage=storage,
+        protected_from_light=True,
+        lot_expiry=vial.lot_expiry,
     )
     leftover = Leftover.objects.create(
         product=vial.product,
@@ -966,20 +1047,129 @@ def _leftover_from(
     return leftover
 
 
-class Scale(Protocol):
-    """A balance at the hood: the driver returns the stable weight in grams."""
-
-    def read_grams(self) -> Decimal: ...
+def _tolerance_percent() -> Decimal:
+    return Decimal(str(settings.CORSIA_COMPOUNDING_GRAVIMETRIC_TOLERANCE_PERCENT))
 
 
-@dataclass
-class SimulatedScale:
-    """A scale that answers what it is told to (tests and demo)."""
+def hood_scale(hood: Hood | None) -> Scale | None:
+    """The balance configured on the hood station (URL and protocol); ``None`` if none."""
+    if hood is None:
+        return None
+    return scale_from_settings(
+        url=hood.scale_url,
+        protocol=hood.scale_protocol,
+        scale_id=hood.scale_id,
+        baudrate=hood.scale_baudrate,
+    )
+
+
+@dataclass(frozen=True)
+class WeightReading:
+    """A weight and where it came from: read from a scale, or typed with a reason."""
 
     grams: Decimal
+    source: WeightSource
+    scale_id: str = ""
+    reason: str = ""
 
-    def read_grams(self) -> Decimal:
-        return self.grams
+
+def _reading(
+    *,
+    preparation_id: int,
+    measured_g: Decimal | None,
+    scale: Scale | None,
+    read_scale: bool,
+    typed_reason: str,
+) -> WeightReading:
+    """Read the balance (outside any transaction: no lock held across serial/network I/O)
+    or take the typed weight, which needs a reason."""
+    if read_scale and scale is None:
+        scale = hood_scale(Hood.objects.filter(preparations__pk=preparation_id).first())
+        if scale is None:
+            raise ValidationFailed(
+                "Nessuna bilancia configurata per la cappa di questa preparazione: "
+                "digitare il peso indicando il motivo.",
+                code="scale_not_configured",
+                field="measured_g",
+            )
+    if scale is not None:
+        return WeightReading(scale.read_grams(), WeightSource.SCALE, scale_id=scale.scale_id)
+    if measured_g is None:
+        raise ValidationFailed("Indicare il peso misurato.", field="measured_g")
+    if not typed_reason.strip():
+        raise ValidationFailed(
+            "Peso digitato a mano: indicare il motivo (bilancia guasta, non collegata...).",
+            code="typed_weight_reason_required",
+            field="typed_reason",
+        )
+    return WeightReading(measured_g, WeightSource.TYPED, reason=typed_reason.strip())
+
+
+def preparation_weigh_before(
+    *,
+    actor: Any,
+    workstation: Any,
+    preparation_id: int,
+    measured_g: Decimal | None = None,
+    scale: Scale | None = None,
+    read_scale: bool = False,
+    typed_reason: str = "",
+    now: datetime | None = None,
+) -> Preparation:
+    """Weigh the bag before the drug is added (the reference of the drug-mass check)."""
+    _require(actor, PREPARE, "allestire preparazioni")
+    reading = _reading(
+        preparation_id=preparation_id,
+        measured_g=measured_g,
+        scale=scale,
+        read_scale=read_scale,
+        typed_reason=typed_reason,
+    )
+    if reading.grams <= 0:
+        raise GravimetricInputInvalid(
+            "Il peso della sacca deve essere maggiore di zero.", field="measured_g"
+        )
+    moment = _now(now)
+    with transaction.atomic():
+        prep = _locked_prep(preparation_id)
+        if prep.state not in (PrepState.VALIDATED, PrepState.ASSIGNED, PrepState.IN_PROGRESS):
+            raise ConflictError(
+                f"Preparazione «{prep.state_label}»: la sacca si pesa prima dell'aggiunta.",
+                code="preparation_not_open",
+            )
+        prep.bag_before_g = reading.grams
+        prep.bag_before_source = reading.source.value
+        prep.bag_before_scale_id = reading.scale_id
+        prep.bag_before_reason = reading.reason
+        prep.bag_before_at = moment
+        prep.bag_before_by = actor
+        _save(
+            prep,
+            actor,
+            [
+                "bag_before_g",
+                "bag_before_source",
+                "bag_before_scale_id",
+                "bag_before_reason",
+                "bag_before_at",
+                "bag_before_by",
+            ],
+        )
+        audit_record(
+            event=events.BAG_WEIGHED_BEFORE,
+            actor=actor,
+            workstation=workstation,
+            target=prep,
+            patient_id=prep.order.patient_id,
+            reason=reading.reason,
+            after={
+                "grams": str(reading.grams),
+                "source": reading.source.value,
+                "scale": reading.scale_id,
+                "typed": reading.source is WeightSource.TYPED,
+            },
+        )
+    return prep
 
 
 def preparation_weigh(
@@ -987,17 +1177,27 @@ def preparation_weigh(
     actor: Any,
     workstation: Any,
     preparation_id: int,
-    tare_g: Decimal,
     measured_g: Decimal | None = None,
     scale: Scale | None = None,
-    tolerance_percent: Decimal = DEFAULT_TOLERANCE_PERCENT,
-    basis: ToleranceBasis = ToleranceBasis.TOTAL,
+    read_scale: bool = False,
+    typed_reason: str = "",
     now: datetime | None = None,
 ) -> Weighing:
-    """Gravimetric check (domain ``gravimetric_check``). Recorded pass or fail; a fail
-    keeps the preparation in progress, so it cannot be released."""
+    """Gravimetric check on the drug's own mass (domain ``drug_mass_check``): the bag
+    after the addition minus the bag before it, against Σ volume drawn × density, within
+    the hospital's tolerance (``CORSIA_COMPOUNDING_GRAVIMETRIC_TOLERANCE_PERCENT``).
+    Recorded pass or fail; a fail keeps the preparation in progress, so it cannot be
+    released. The weight is read from the hood's scale or typed with a reason (marked)."""
     _require(actor, PREPARE, "allestire preparazioni")
+    reading = _reading(
+        preparation_id=preparation_id,
+        measured_g=measured_g,
+        scale=scale,
+        read_scale=read_scale,
+        typed_reason=typed_reason,
+    )
     moment = _now(now)
+    tolerance = _tolerance_percent()
     with transaction.atomic():
         prep = _locked_prep(preparation_id)
         if prep.state != PrepState.IN_PROGRESS:
@@ -1005,76 +1205,72 @@ def preparation_weigh(
                 f"Preparazione «{prep.state_label}»: si pesa quando è in allestimento.",
                 code="preparation_not_in_progress",
             )
-        vials = list(prep.vials.select_related("product"))
+        vials = list(prep.vials.select_related("product", "leftover"))
         drawn = sum((v.mg_drawn for v in vials), Decimal(0))
-        if prep.dose_mg - drawn >= DOSE_TOLERANCE_MG:
+        assert prep.product is not None  # in progress: completed with a product
+        vial_unit = prep.product.strength_unit
+        if dose_in_vial_units(prep, prep.product) - drawn >= DOSE_TOLERANCE_MG:
+            missing = dose_in_vial_units(prep, prep.product) - drawn
             raise ValidationFailed(
-                f"Mancano {(prep.dose_mg - drawn).normalize():f} mg da prelevare: "
-                "leggere i flaconi prima della pesata.",
+                f"Mancano {missing.normalize():f} {vial_unit} da "
+                "prelevare: leggere i flaconi prima della pesata.",
                 code="dose_not_drawn",
                 field="barcode",
             )
-        components = []
-        for vial in vials:
-            if vial.product.density_g_ml is None:
-                raise ValidationFailed(
-                    f"{vial.product.name}: densità non in archivio, controllo gravimetrico "
-                    "impossibile.",
-                    code="density_unknown",
-                )
-            components.append(
-                Component(vial.product.name, vial.ml_drawn, vial.product.density_g_ml, True)
-            )
-        density = DILUENT_DENSITY_G_ML.get(prep.diluent)
-        if density is None or prep.bag_volume_ml is None:
+        if prep.bag_before_g is None:
             raise ValidationFailed(
-                f"Densità del diluente «{prep.diluent}» non nota.", code="density_unknown"
+                "Pesare la sacca prima dell'aggiunta del farmaco: senza quel peso il "
+                "controllo sulla massa del farmaco è impossibile.",
+                code="bag_not_weighed_before",
+                field="before_g",
             )
-        components.append(
-            Component(prep.diluent, prep.bag_volume_ml + prep.bag_overfill_ml, density, False)
+        result = drug_mass_check(
+            before_g=prep.bag_before_g,
+            after_g=reading.grams,
+            additions=[
+                DrugAddition(v.product.name, v.ml_drawn, v.product.density_g_ml) for v in vials
+            ],
+            tolerance_percent=tolerance,
+            assume_unit_density=settings.CORSIA_COMPOUNDING_ASSUME_UNIT_DENSITY,
         )
-        if scale is not None:
-            measured_g, source = scale.read_grams(), WeightSource.SCALE
-        else:
-            source = WeightSource.TYPED
-        if measured_g is None:
-            raise ValidationFailed("Indicare il peso misurato.", field="measured_g")
-        result = gravimetric_check(
-            tare_g=tare_g,
-            components=components,
-            measured_g=measured_g,
-            tolerance_percent=tolerance_percent,
-            basis=basis,
-        )
+        typed_reasons = [r for r in (prep.bag_before_reason, reading.reason) if r]
         weighing = Weighing.objects.create(
             preparation=prep,
-            tare_g=tare_g,
-            measured_g=measured_g,
-            source=source,
-            expected_g=result.expected_g,
+            tare_g=prep.bag_before_g,
+            measured_g=reading.grams,
+            source=reading.source.value,
+            before_source=prep.bag_before_source or WeightSource.TYPED,
+            scale_id=reading.scale_id or prep.bag_before_scale_id,
+            typed_reason=" / ".join(typed_reasons),
+            added_g=result.added_g,
+            expected_added_g=result.expected_added_g,
+            density_assumed=result.density_assumed,
+            expected_g=(prep.bag_before_g + result.expected_added_g).quantize(ML_STEP),
             deviation_g=result.deviation_g,
             deviation_percent=result.deviation_percent,
-            drug_deviation_percent=result.drug_deviation_percent,
-            tolerance_percent=tolerance_percent,
-            basis=basis.value,
+            drug_deviation_percent=result.deviation_percent,
+            tolerance_percent=tolerance,
+            basis="drug",
             passed=result.passed,
-            message=result.message,
+            message=result.message[:300],
             recorded_by=actor,
             recorded_at=moment,
         )
         if result.passed:
             fields = _fire(prep, PrepEvent.WEIGHING_PASSED)
             prep.ended_at = moment
-            oldest = min(
-                (v.leftover.opened_at for v in vials if v.leftover is not None), default=None
-            )
+            opened = [v.leftover.opened_at for v in vials if v.leftover is not None]
+            opened += [v.scanned_at for v in vials if v.source == VialSource.NEW]
+            local = timezone.localtime(moment)
+            lot_ends = [lot_end(v.lot_expiry, local.tzinfo) for v in vials]  # type: ignore[arg-type]  # localtime is aware
             _apply_completion(
                 prep,
                 prep.product,
                 prepared_at=prep.started_at or moment,
-                opened_at=oldest,
+                opened_at=min(opened, default=None),
                 diluent=prep.diluent,
                 bag_volume_ml=prep.bag_volume_ml,
+                lot_expires_at=min(lot_ends, default=None),
             )
             _save(prep, actor, [*fields, "ended_at", *_COMPLETION_FIELDS])
             ExposureRecord.objects.create(
@@ -1091,11 +1287,18 @@ def preparation_weigh(
             workstation=workstation,
             target=prep,
             patient_id=prep.order.patient_id,
+            reason=weighing.typed_reason,
             after={
-                "expected_g": str(result.expected_g),
-                "measured_g": str(measured_g),
+                "before_g": str(prep.bag_before_g),
+                "after_g": str(reading.grams),
+                "added_g": str(result.added_g),
+                "expected_added_g": str(result.expected_added_g),
                 "deviation_percent": str(result.deviation_percent),
+                "density_assumed": result.density_assumed,
                 "passed": result.passed,
+                "source": weighing.source,
+                "typed": weighing.typed,
+                "scale": weighing.scale_id,
             },
         )
     return weighing
@@ -1155,14 +1358,31 @@ def _stock_unload_after_release(prep: Preparation, actor: Any, workstation: Any)
         )
 
 
+def _ensure_independent_releaser(prep: Preparation, actor: Any) -> None:
+    preparers = {prep.technician_id, prep.bag_before_by_id}
+    preparers |= set(prep.vials.values_list("scanned_by_id", flat=True))
+    preparers |= set(prep.weighings.values_list("recorded_by_id", flat=True))
+    if actor.pk in preparers:
+        raise PermissionRefused(
+            "Hai allestito o pesato questa preparazione: il rilascio spetta a un altro "
+            "farmacista (doppio controllo indipendente).",
+            code="release_by_preparer",
+            details={"preparation": prep.label_code},
+        )
+
+
 def preparation_release(
     *, actor: Any, workstation: Any, preparation_id: int, now: datetime | None = None
 ) -> Preparation:
-    """The pharmacist releases a weighed preparation (last weighing within tolerance)."""
+    """The pharmacist releases a weighed preparation (last weighing within tolerance).
+
+    Independent check: whoever prepared it (scanned a vial, weighed the bag or the
+    preparation, or is its technician) cannot release it (``release_by_preparer``)."""
     _require(actor, RELEASE, "rilasciare le preparazioni")
     moment = _now(now)
     with transaction.atomic():
         prep = _locked_prep(preparation_id)
+        _ensure_independent_releaser(prep, actor)
         last = prep.weighings.order_by("-recorded_at", "-pk").first()
         if last is None or not last.passed:
             raise ConflictError(

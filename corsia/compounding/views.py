@@ -6,7 +6,6 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from datetime import date
-from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.contrib import messages
@@ -154,6 +153,9 @@ def preparation_page(request: HttpRequest, preparation_id: int) -> HttpResponse:
             "can_scan": prep.state
             in (PrepState.VALIDATED, PrepState.ASSIGNED, PrepState.IN_PROGRESS),
             "can_weigh": prep.state == PrepState.IN_PROGRESS,
+            "can_weigh_before": prep.state
+            in (PrepState.VALIDATED, PrepState.ASSIGNED, PrepState.IN_PROGRESS),
+            "has_scale": bool(prep.hood and prep.hood.scale_url),
             "can_release": prep.state == PrepState.WEIGHED,
         },
     )
@@ -179,15 +181,30 @@ def preparation_action(request: HttpRequest, preparation_id: int) -> HttpRespons
             messages.success(
                 request, f"Flacone accettato: lotto {vial.lot}, {vial.mg_drawn.normalize():f} mg."
             )
-        elif action == "weigh":
-            weighing = services.preparation_weigh(
-                actor=request.user,
-                workstation=_ws(request),
-                preparation_id=preparation_id,
-                tare_g=_decimal(request.POST.get("tare_g"), "tare_g") or Decimal(0),
-                measured_g=_decimal(request.POST.get("measured_g"), "measured_g"),
-            )
-            (messages.success if weighing.passed else messages.error)(request, weighing.message)
+        elif action in ("weigh", "weigh_before"):
+            from_scale = request.POST.get("from_scale") == "1"
+            typed_g = None if from_scale else _decimal(request.POST.get("measured_g"), "measured_g")
+            reason = request.POST.get("typed_reason", "")
+            if action == "weigh_before":
+                prep = services.preparation_weigh_before(
+                    actor=request.user,
+                    workstation=_ws(request),
+                    preparation_id=preparation_id,
+                    measured_g=typed_g,
+                    read_scale=from_scale,
+                    typed_reason=reason,
+                )
+                messages.success(request, f"Sacca prima dell'aggiunta: {prep.bag_before_g} g.")
+            else:
+                weighing = services.preparation_weigh(
+                    actor=request.user,
+                    workstation=_ws(request),
+                    preparation_id=preparation_id,
+                    measured_g=typed_g,
+                    read_scale=from_scale,
+                    typed_reason=reason,
+                )
+                (messages.success if weighing.passed else messages.error)(request, weighing.message)
         elif action in ("release", "reject"):
             if not request.user.has_perm(RELEASE):
                 messages.error(request, "Solo il farmacista può rilasciare o scartare.")

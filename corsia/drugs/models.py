@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from corsia.core.models import VersionedModel
+from corsia.drugs.domain.formulation import Formulation
 
 
 class ExtravasationClass(models.TextChoices):
@@ -126,6 +127,12 @@ class MedicinalProduct(VersionedModel):
     holder = models.CharField(_("titolare AIC"), max_length=160, blank=True)
     form = models.CharField(_("forma farmaceutica"), max_length=160, blank=True)
     route = models.CharField(_("via di somministrazione"), max_length=60, blank=True)
+    formulation = models.CharField(
+        _("formulazione"),
+        max_length=24,
+        choices=[(f.value, f.label_it) for f in Formulation],
+        default=Formulation.CONVENTIONAL,
+    )
     strength = models.DecimalField(
         _("dosaggio"), max_digits=12, decimal_places=4, null=True, blank=True
     )

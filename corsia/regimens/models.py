@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from corsia.core.models import TimeStampedModel, VersionedModel
+from corsia.drugs.domain.formulation import Formulation
 from corsia.regimens.domain.approval import STATUS_LABELS_IT, VersionStatus
 from corsia.regimens.domain.spec import (
     CALCULATION_LABELS_IT,
@@ -125,6 +126,12 @@ class RegimenComponent(models.Model):
     notes = models.TextField(blank=True)
     preparation = models.CharField(max_length=300, blank=True)
     form = models.CharField(max_length=120, blank=True)
+    formulation = models.CharField(
+        _("formulazione"),
+        max_length=24,
+        choices=[(f.value, f.label_it) for f in Formulation],
+        default=Formulation.CONVENTIONAL,
+    )
     infusion_type = models.CharField(
         max_length=12, choices=[(i.value, i.value or "—") for i in InfusionType], blank=True
     )

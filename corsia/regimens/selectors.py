@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from corsia.audit.services import access_log_record
+from corsia.drugs.domain.formulation import formulation_of
 from corsia.regimens.domain.approval import VersionStatus, ensure_prescribable_status
 from corsia.regimens.domain.spec import (
     Calculation,
@@ -52,6 +53,7 @@ def _component(row: RegimenComponent) -> Component:
         notes=row.notes,
         preparation=row.preparation,
         form=row.form,
+        formulation=formulation_of(row.formulation),
         infusion_type=InfusionType(row.infusion_type),
         duration_minutes=row.duration_minutes,
         interval_after_minutes=row.interval_after_minutes,

@@ -123,6 +123,7 @@ def _persist_version(
                 notes=c.notes,
                 preparation=c.preparation,
                 form=c.form,
+                formulation=c.formulation,
                 infusion_type=c.infusion_type.value,
                 duration_minutes=c.duration_minutes,
                 interval_after_minutes=c.interval_after_minutes,

@@ -139,3 +139,118 @@ def gravimetric_check(
         basis=basis,
         passed=abs(deviation) * 100 <= tolerance_percent * base,
     )
+
+
+# ---------------------------------------------------------------- the drug's own mass
+# The bag is weighed before and after the addition; the difference is the mass of drug
+# actually added, compared with volume drawn x density of the drug's solution. On this
+# basis a 2 mL vincristine omitted (0 g) or doubled (4 g) fails, where a ±5 % check on a
+# 50 mL bag's total (about 52 g) would pass both.
+
+
+@dataclass(frozen=True)
+class DrugAddition:
+    """One drug solution added to the bag: volume drawn and its density.
+
+    ``density_g_ml`` is ``None`` when the archive has none; ``assume_unit_density`` (a
+    hospital setting) then allows 1 g/mL, and the result says it was assumed.
+    """
+
+    label: str
+    volume_ml: Decimal
+    density_g_ml: Decimal | None
+
+
+@dataclass(frozen=True)
+class DrugMassResult:
+    before_g: Decimal
+    after_g: Decimal
+    added_g: Decimal
+    expected_added_g: Decimal
+    deviation_g: Decimal
+    deviation_percent: Decimal
+    tolerance_percent: Decimal
+    density_assumed: bool
+    passed: bool
+
+    @property
+    def message(self) -> str:
+        verdict = "entro" if self.passed else "FUORI"
+        text = (
+            f"Farmaco aggiunto {it_number(self.added_g)} g "
+            f"({it_number(self.before_g)} → {it_number(self.after_g)} g), atteso "
+            f"{it_number(self.expected_added_g)} g: scostamento "
+            f"{it_number(self.deviation_percent)} %, {verdict} tolleranza "
+            f"±{it_number(self.tolerance_percent)} %."
+        )
+        if self.density_assumed:
+            text += " Densità assunta 1 g/mL (impostazione dell'ospedale)."
+        return text
+
+
+def drug_mass_check(
+    *,
+    before_g: Decimal,
+    after_g: Decimal,
+    additions: Sequence[DrugAddition],
+    tolerance_percent: Decimal = DEFAULT_TOLERANCE_PERCENT,
+    assume_unit_density: bool = False,
+) -> DrugMassResult:
+    """Weighed mass added (after - before) against Σ volume x density of the drug drawn.
+
+    A missing density is refused (``density_unknown``) unless the hospital allows
+    assuming 1 g/mL; the tolerance (inclusive) applies to the expected added mass.
+    """
+    if before_g <= 0 or after_g <= 0:
+        raise GravimetricInputInvalid(
+            "Il peso della sacca prima e dopo l'aggiunta deve essere maggiore di zero.",
+            field="measured_g" if after_g <= 0 else "before_g",
+        )
+    if not Decimal(0) < tolerance_percent < Decimal(100):
+        raise GravimetricInputInvalid(
+            "La tolleranza deve essere tra 0 e 100 %.", field="tolerance_percent"
+        )
+    if not additions:
+        raise GravimetricInputInvalid(
+            "Nessun farmaco prelevato: niente da pesare.", field="components"
+        )
+    expected = Decimal(0)
+    assumed = False
+    for addition in additions:
+        if addition.volume_ml < 0:
+            raise GravimetricInputInvalid(
+                f"{addition.label}: il volume non può essere negativo.", field="volume_ml"
+            )
+        density = addition.density_g_ml
+        if density is None:
+            if not assume_unit_density:
+                raise GravimetricInputInvalid(
+                    f"{addition.label}: densità non in archivio. Inserirla nel medicinale "
+                    "(o abilitare la densità 1 g/mL nelle impostazioni dell'ospedale).",
+                    code="density_unknown",
+                    field="density_g_ml",
+                )
+            density, assumed = Decimal(1), True
+        if density <= 0:
+            raise GravimetricInputInvalid(
+                f"{addition.label}: la densità deve essere maggiore di zero.",
+                field="density_g_ml",
+            )
+        expected += addition.volume_ml * density
+    if expected <= 0:
+        raise GravimetricInputInvalid(
+            "Massa attesa del farmaco zero: controllare i volumi.", field="components"
+        )
+    added = after_g - before_g
+    deviation = added - expected
+    return DrugMassResult(
+        before_g=before_g,
+        after_g=after_g,
+        added_g=added,
+        expected_added_g=expected.quantize(Decimal("0.001"), ROUND_HALF_UP),
+        deviation_g=deviation.quantize(WEIGHT_STEP, ROUND_HALF_UP),
+        deviation_percent=_percent(deviation, expected),
+        tolerance_percent=tolerance_percent,
+        density_assumed=assumed,
+        passed=abs(deviation) * 100 <= tolerance_percent * expected,
+    )

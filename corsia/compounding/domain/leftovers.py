@@ -1,7 +1,7 @@
 """Leftovers (residui): the content of an opened vial, usable while it is stable.
 
 A leftover's expiry is its opening (or reconstitution) time plus the product's opened
-stability — but only if it is kept as that stability requires (same temperature, and in
+stability, never later than the end of its lot's expiry date — but only if it is kept as that stability requires (same temperature, and in
 the dark when light protection is required). Kept otherwise it has no documented
 stability: its expiry is its opening time, so it is waste at once.
 
@@ -14,10 +14,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
-from corsia.compounding.domain.product import ProductData, StorageTemperature, may_share
+from corsia.compounding.domain.product import (
+    ProductData,
+    StorageTemperature,
+    lot_end,
+    may_share,
+)
 from corsia.core.domain.errors import ValidationFailed
 
 
@@ -31,13 +36,20 @@ def leftover_expiry(
     opened_at: datetime,
     storage: StorageTemperature,
     protected_from_light: bool,
+    lot_expiry: date | None = None,
 ) -> datetime:
+    """min(lot expiry, opening + opened stability); the opening time itself when the
+    stability is not documented or the leftover is not kept as it requires."""
     stability = product.opened_stability
     if stability is None or stability.temperature is not storage:
         return opened_at
     if stability.protect_from_light and not protected_from_light:
         return opened_at
-    return stability.until(opened_at)
+    until = stability.until(opened_at)
+    if lot_expiry is not None:
+        assert opened_at.tzinfo is not None  # checked by the callers (aware datetimes)
+        until = min(until, lot_end(lot_expiry, opened_at.tzinfo))
+    return max(until, opened_at)
 
 
 @dataclass(frozen=True)
@@ -49,6 +61,7 @@ class Leftover:
     opened_at: datetime
     storage: StorageTemperature
     protected_from_light: bool
+    lot_expiry: date | None = None
 
     def __post_init__(self) -> None:
         if self.volume_ml < 0:
@@ -75,6 +88,7 @@ class Leftover:
             opened_at=self.opened_at,
             storage=self.storage,
             protected_from_light=self.protected_from_light,
+            lot_expiry=self.lot_expiry,
         )
 
     def is_waste(self, now: datetime) -> bool:

@@ -7,7 +7,11 @@ archive's order of preference, as the smallest bag whose final concentration lie
 product's allowed range; when none does the preparation is refused with the reason.
 
 expiry = preparation time + diluted stability, never later than the opened vial's
-(reconstituted / in-use) stability counted from when the vial was opened.
+(reconstituted / in-use) stability counted from when the vial was opened, nor than the
+end of the expiry date of any lot used (min(lot expiry, opened + stability)).
+
+Doses are in the product's own unit (``strength_unit``: mg, or IU for bleomycin and
+asparaginase); the field names say mg for history, the unit travels with the product.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from corsia.compounding.domain.product import (
     StorageTemperature,
     it_number,
 )
+from corsia.compounding.domain.scan import ScanRefused
 from corsia.core.domain.errors import ValidationFailed
 
 NACL_09 = "sodio cloruro 0,9%"
@@ -150,7 +155,8 @@ def choose_bag(
             field="bag_volume_ml",
         )
     raise PreparationImpossible(
-        f"Impossibile diluire {product.ingredient_name} {it_number(dose_mg)} mg entro "
+        f"Impossibile diluire {product.ingredient_name} {it_number(dose_mg)} "
+        f"{product.strength_unit} entro "
         f"{_range_text(product)} con le sacche disponibili ({'; '.join(tried)}). "
         "Serve una diluizione non standard decisa dal farmacista.",
         code="final_concentration_out_of_range",
@@ -168,11 +174,13 @@ def complete_preparation(
     bags: tuple[CarrierBag, ...] = STANDARD_BAGS,
     diluent: str | None = None,
     bag_volume_ml: Decimal | None = None,
+    lot_expires_at: datetime | None = None,
 ) -> Preparation:
     """Everything the worksheet and the label need for one preparation.
 
     ``opened_at`` is when the (oldest) vial or leftover used was opened or reconstituted;
-    by default the preparation time (a fresh vial).
+    by default the preparation time (a fresh vial). ``lot_expires_at`` is the earliest
+    end of the lots used (``product.lot_end``): the preparation never outlives it.
     """
     _require_aware(prepared_at, "prepared_at")
     opened = prepared_at if opened_at is None else opened_at
@@ -218,6 +226,17 @@ def complete_preparation(
             code="opened_vial_expired",
             field="opened_at",
         )
+    lot_limited = False
+    if lot_expires_at is not None:
+        _require_aware(lot_expires_at, "lot_expires_at")
+        if lot_expires_at <= prepared_at:
+            raise ScanRefused(
+                f"Lotto scaduto il {lot_expires_at:%d/%m/%Y %H:%M}: non si può usare.",
+                code="expired_lot",
+                field="expiry",
+            )
+        if lot_expires_at < expiry:
+            expiry, lot_limited = lot_expires_at, True
     warnings = [product.diluted.temperature.instruction]
     light = product.protect_from_light
     if light:
@@ -226,8 +245,10 @@ def complete_preparation(
         warnings.append("Usare sacca e set di infusione senza PVC/DEHP")
     if product.filter_required:
         warnings.append(f"Somministrare con {product.filter_required}")
-    if limited:
+    if limited and not lot_limited:
         warnings.append("Scadenza limitata dalla stabilità del flacone aperto o ricostituito")
+    if lot_limited:
+        warnings.append("Scadenza limitata dalla scadenza del lotto")
     return Preparation(
         product_code=product.code,
         dose_mg=dose_mg,
@@ -239,7 +260,7 @@ def complete_preparation(
         ),
         prepared_at=prepared_at,
         expiry=expiry,
-        expiry_limited_by_opened_vial=limited,
+        expiry_limited_by_opened_vial=limited and not lot_limited,
         storage=product.diluted.temperature,
         protect_from_light=light,
         warnings=tuple(warnings),

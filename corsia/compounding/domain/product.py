@@ -12,11 +12,12 @@ temperatures as text (``"2-8 °C"``, ``"25 °C"``), read by ``storage_temperatur
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from enum import StrEnum
 
 from corsia.core.domain.errors import ValidationFailed
+from corsia.drugs.domain.formulation import Formulation
 
 
 class ProductDataInvalid(ValidationFailed):
@@ -74,6 +75,12 @@ def hours_to_timedelta(hours: Decimal) -> timedelta:
     return timedelta(seconds=int((hours * 3600).to_integral_value()))
 
 
+def lot_end(expiry: date, zone: tzinfo) -> datetime:
+    """The instant a lot stops being usable: a pack is usable through its expiry date,
+    so until the start of the next day in the unit's time zone."""
+    return datetime.combine(expiry + timedelta(days=1), time(0), tzinfo=zone)
+
+
 def it_number(value: Decimal) -> str:
     """A decimal as Italians write it: ``0.70`` → ``"0,7"``, ``100`` → ``"100"``."""
     text = f"{value.normalize():f}"
@@ -113,6 +120,8 @@ class ProductData:
     filter_required: str = ""
     density_g_ml: Decimal | None = None
     biosimilar_of: str | None = None
+    formulation: Formulation = Formulation.CONVENTIONAL
+    strength_unit: str = "mg"
 
     def __post_init__(self) -> None:
         if self.strength_mg <= 0:
@@ -159,8 +168,9 @@ class ProductData:
 def may_share(a: ProductData, b: ProductData) -> bool:
     """Whether the opened content of ``a`` may go into a preparation of ``b``.
 
-    Same family, same ingredient, same concentration, and never across an originator
-    and its biosimilar nor across two biosimilars (they are different medicines).
+    Same family, same ingredient, same formulation, same concentration, and never across
+    an originator and its biosimilar nor across two biosimilars (they are different
+    medicines).
     """
     if a.code == b.code:
         return True
@@ -169,6 +179,8 @@ def may_share(a: ProductData, b: ProductData) -> bool:
     return (
         a.family == b.family
         and a.ingredient_code == b.ingredient_code
+        and a.formulation is b.formulation
+        and a.strength_unit == b.strength_unit
         and a.concentration_mg_ml == b.concentration_mg_ml
         and a.physical_state == b.physical_state
         and a.biosimilar_of == b.biosimilar_of

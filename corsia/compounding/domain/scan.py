@@ -2,7 +2,9 @@
 
 The scanner's text is parsed by ``corsia.drugs.domain.barcodes.parse_pack_barcode``;
 the pack → product resolution (by AIC and by GTIN) is passed in as data. Checks, in
-order: known pack, same active ingredient (``wrong_drug``), same strength
+order: known pack, same active ingredient (``wrong_drug``), same formulation
+(``wrong_formulation``: liposomal / pegylated liposomal / albumin-bound / subcutaneous
+against conventional are different medicines), same strength and unit
 (``wrong_strength``), an allowed product when the worksheet names them
 (``wrong_product``: e.g. a biosimilar instead of the originator), lot and expiry present
 (``lot_required``; a Code 39 stamp carries neither, they are then typed in), not expired
@@ -19,6 +21,7 @@ from decimal import Decimal
 from corsia.compounding.domain.product import it_number
 from corsia.core.domain.errors import ValidationFailed
 from corsia.drugs.domain.barcodes import ScannedPack
+from corsia.drugs.domain.formulation import Formulation
 
 
 class ScanRefused(ValidationFailed):
@@ -33,6 +36,8 @@ class ResolvedPack:
     ingredient_code: str
     ingredient_name: str
     strength_mg: Decimal
+    formulation: Formulation = Formulation.CONVENTIONAL
+    strength_unit: str = "mg"
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,8 @@ class ExpectedVial:
     ingredient_name: str
     strength_mg: Decimal
     product_codes: frozenset[str] = frozenset()
+    formulation: Formulation = Formulation.CONVENTIONAL
+    strength_unit: str = "mg"
 
 
 @dataclass(frozen=True)
@@ -86,10 +93,27 @@ def match_scanned_pack(
             field="barcode",
             details={"expected": expected.ingredient_code, "read": resolved.ingredient_code},
         )
-    if resolved.strength_mg != expected.strength_mg:
+    if resolved.formulation is not expected.formulation:
+        raise ScanRefused(
+            f"Formulazione diversa: atteso {expected.ingredient_name} "
+            f"{expected.formulation.label_it}, letto {resolved.ingredient_name} "
+            f"{resolved.formulation.label_it}. Non sono intercambiabili.",
+            code="wrong_formulation",
+            field="barcode",
+            details={
+                "expected": expected.formulation.value,
+                "read": resolved.formulation.value,
+                "product": resolved.product_code,
+            },
+        )
+    if (
+        resolved.strength_mg != expected.strength_mg
+        or resolved.strength_unit != expected.strength_unit
+    ):
         raise ScanRefused(
             f"Flacone di un altro dosaggio: atteso {expected.ingredient_name} "
-            f"{it_number(expected.strength_mg)} mg, letto {it_number(resolved.strength_mg)} mg.",
+            f"{it_number(expected.strength_mg)} {expected.strength_unit}, letto "
+            f"{it_number(resolved.strength_mg)} {resolved.strength_unit}.",
             code="wrong_strength",
             field="barcode",
             details={"expected": str(expected.strength_mg), "read": str(resolved.strength_mg)},

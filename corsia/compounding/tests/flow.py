@@ -68,8 +68,9 @@ def make_preparations(
     lot: str = "L1",
 ) -> list[Preparation]:
     """Validate and take in charge (once), then make the day's preparations at the hood as
-    a technician does: scan the largest pack until the dose is drawn, weigh (the first
-    weighing reads the expected weight from the check, the second hits it) and, when
+    a technician does: scan the largest pack until the dose is drawn, weigh the bag before
+    the addition and after it (the first weighing reads the expected weight from the
+    check, the second hits it) and, when
     ``release``, have the pharmacist release them."""
     order = TherapyOrder.objects.get(pk=folfox.order.pk)
     if order.state == "sent_to_pharmacy":
@@ -95,19 +96,23 @@ def make_preparations(
                 lot=lot,
                 expiry=expiry,
             )
+        ufa.preparation_weigh_before(
+            actor=technician,
+            workstation=None,
+            preparation_id=prep.pk,
+            scale=ufa.SimulatedScale(Decimal(280), scale_id="BIL-01"),
+        )
         probe = ufa.preparation_weigh(
             actor=technician,
             workstation=None,
             preparation_id=prep.pk,
-            tare_g=Decimal(30),
-            measured_g=Decimal(1),
+            scale=ufa.SimulatedScale(Decimal(281), scale_id="BIL-01"),
         )
         ufa.preparation_weigh(
             actor=technician,
             workstation=None,
             preparation_id=prep.pk,
-            tare_g=Decimal(30),
-            measured_g=probe.expected_g,
+            scale=ufa.SimulatedScale(probe.expected_g, scale_id="BIL-01"),
         )
         if release:
             ufa.preparation_release(actor=pharmacist, workstation=None, preparation_id=prep.pk)

@@ -208,25 +208,51 @@ def test_session_plan_scan_weigh_release_and_reject(
     assert (vial["product_code"], vial["preparation_state"]) == (OXALI_200, "in_progress")
 
     # a negative weight is refused before the service, nothing recorded
-    status, problem = _post(
-        hood_side, f"/preparations/{oxali.pk}/weighings", {"tare_g": "30", "measured_g": "-1"}
-    )
+    status, problem = _post(hood_side, f"/preparations/{oxali.pk}/bag-before", {"measured_g": "-1"})
     assert (status, problem["code"], problem["field"]) == (422, "validation_failed", "measured_g")
+    # a typed weight without a reason is refused, nothing recorded
+    status, problem = _post(
+        hood_side, f"/preparations/{oxali.pk}/bag-before", {"measured_g": "280"}
+    )
+    assert (status, problem["code"]) == (422, "typed_weight_reason_required")
+    # the hood has no balance configured: reading it is refused
+    status, problem = _post(hood_side, f"/preparations/{oxali.pk}/bag-before", {"read_scale": True})
+    assert (status, problem["code"]) == (422, "scale_not_configured")
+    # the bag after the addition cannot be checked without the bag before it
+    status, problem = _post(
+        hood_side,
+        f"/preparations/{oxali.pk}/weighings",
+        {"measured_g": "314", "typed_reason": "bilancia guasta"},
+    )
+    assert (status, problem["code"]) == (422, "bag_not_weighed_before")
     assert Weighing.objects.count() == 0
-    # 280.00 g against 318.25 g: -38.25 g = -12.02 %, recorded and failed
+    status, before = _post(
+        hood_side,
+        f"/preparations/{oxali.pk}/bag-before",
+        {"measured_g": "280.00", "typed_reason": "bilancia guasta"},
+    )
+    assert (status, Decimal(before["bag_before_g"]), before["typed"]) == (201, Decimal(280), True)
+    # 310.00 g after: 30.00 g added against 34 mL x 1.000 = 34.00 g: -11.76 %, failed
     status, failed = _post(
-        hood_side, f"/preparations/{oxali.pk}/weighings", {"tare_g": "30.00", "measured_g": "280"}
+        hood_side,
+        f"/preparations/{oxali.pk}/weighings",
+        {"measured_g": "310", "typed_reason": "bilancia guasta"},
     )
-    assert (status, failed["expected_g"], failed["deviation_percent"], failed["passed"]) == (
-        201,
-        "318.25",
-        "-12.02",
-        False,
-    )
+    assert (
+        status,
+        failed["expected_added_g"],
+        failed["added_g"],
+        failed["deviation_percent"],
+        failed["passed"],
+        failed["typed"],
+        failed["typed_reason"],
+    ) == (201, "34.000", "30.000", "-11.76", False, True, "bilancia guasta / bilancia guasta")
     status, problem = _post(pharmacy, f"/preparations/{oxali.pk}/release")
     assert (status, problem["code"]) == (409, "gravimetric_not_passed")
     status, passed = _post(
-        hood_side, f"/preparations/{oxali.pk}/weighings", {"tare_g": "30.00", "measured_g": "318"}
+        hood_side,
+        f"/preparations/{oxali.pk}/weighings",
+        {"measured_g": "314", "typed_reason": "bilancia guasta"},
     )
     assert (status, passed["passed"], passed["preparation_state"]) == (201, True, "weighed")
 
@@ -262,19 +288,23 @@ def _prepare_and_release(folfox: Folfox, pharmacist: User, technician: User) -> 
                 lot="L1",
                 expiry=expiry,
             )
+        services.preparation_weigh_before(
+            actor=technician,
+            workstation=None,
+            preparation_id=prep.pk,
+            scale=services.SimulatedScale(Decimal(280)),
+        )
         probe = services.preparation_weigh(
             actor=technician,
             workstation=None,
             preparation_id=prep.pk,
-            tare_g=Decimal(30),
-            measured_g=Decimal(1),
+            scale=services.SimulatedScale(Decimal(281)),
         )
         services.preparation_weigh(
             actor=technician,
             workstation=None,
             preparation_id=prep.pk,
-            tare_g=Decimal(30),
-            measured_g=probe.expected_g,
+            scale=services.SimulatedScale(probe.expected_g),
         )
         services.preparation_release(actor=pharmacist, workstation=None, preparation_id=prep.pk)
         prep.refresh_from_db()

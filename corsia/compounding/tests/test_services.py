@@ -246,20 +246,30 @@ def test_out_of_tolerance_weight_is_recorded_and_blocks_release(
     folfox: Folfox, pharmacist: User, technician: User
 ) -> None:
     oxali = _start_oxaliplatin(folfox, pharmacist, technician)
-    # when the bag weighs 280.00 g against 318.25 g expected: -38.25 g = -12.02 %
+    # given the glucose 5 % bag weighed at 280.00 g before the addition: oxaliplatin
+    # 34.00 mL x 1.000 g/mL = 34.00 g expected added, ±5 % = ±1.70 g
+    services.preparation_weigh_before(
+        actor=technician,
+        workstation=None,
+        preparation_id=oxali.pk,
+        scale=services.SimulatedScale(Decimal("280.00"), scale_id="BIL-01"),
+    )
+    # when the bag weighs 310.00 g after it: 30.00 g added, -4.00 g = -11.76 %
     failed = services.preparation_weigh(
         actor=technician,
         workstation=None,
         preparation_id=oxali.pk,
-        tare_g=Decimal("30.00"),
-        measured_g=Decimal("280.00"),
+        measured_g=Decimal("310.00"),
+        typed_reason="bilancia in manutenzione",
     )
-    assert (failed.expected_g, failed.deviation_g, failed.deviation_percent, failed.passed) == (
-        Decimal("318.25"),
-        Decimal("-38.25"),
-        Decimal("-12.02"),
-        False,
-    )
+    assert (
+        failed.expected_added_g,
+        failed.added_g,
+        failed.deviation_g,
+        failed.deviation_percent,
+        failed.passed,
+        failed.typed,
+    ) == (Decimal("34.000"), Decimal("30.000"), Decimal("-4.00"), Decimal("-11.76"), False, True)
     # then the release is refused and the preparation stays in progress
     with pytest.raises(ConflictError) as refused:
         services.preparation_release(actor=pharmacist, workstation=None, preparation_id=oxali.pk)
@@ -271,10 +281,16 @@ def test_out_of_tolerance_weight_is_recorded_and_blocks_release(
         actor=technician,
         workstation=None,
         preparation_id=oxali.pk,
-        tare_g=Decimal("30.00"),
-        scale=services.SimulatedScale(Decimal("318.00")),
+        scale=services.SimulatedScale(Decimal("313.75"), scale_id="BIL-01"),
     )
-    assert (passed.passed, passed.source, passed.deviation_g) == (True, "scale", Decimal("-0.25"))
+    # 33.75 g added, -0.25 g
+    assert (passed.passed, passed.source, passed.deviation_g, passed.typed) == (
+        True,
+        "scale",
+        Decimal("-0.25"),
+        False,
+    )
+    assert passed.source_text == "letto dalla bilancia BIL-01"
     released = services.preparation_release(
         actor=pharmacist, workstation=None, preparation_id=oxali.pk
     )

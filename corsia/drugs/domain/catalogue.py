@@ -27,6 +27,7 @@ from typing import Any
 from corsia.core.domain.errors import ValidationFailed
 from corsia.drugs.domain.aic import InvalidAic, normalize_aic
 from corsia.drugs.domain.barcodes import is_valid_gtin
+from corsia.drugs.domain.formulation import Formulation
 from corsia.drugs.domain.interactions import Severity, pair_key
 
 CODE_RE = re.compile(r"^[a-z0-9]+(?:[_-][a-z0-9]+)*$")
@@ -209,6 +210,7 @@ PRODUCT_FIELDS: dict[str, Callable[[Any], Any]] = {
     "holder": _text(160),
     "form": _text(160),
     "route": _text(60),
+    "formulation": _choice("", *(f.value for f in Formulation)),
     "strength": _decimal,
     "strength_unit": _choice(*_DOSE_UNITS),
     "physical_state": _choice(
@@ -397,6 +399,7 @@ CSV_COLUMNS: dict[str, tuple[str, str]] = {
     "holder": ("product", "holder"),
     "form": ("product", "form"),
     "route": ("product", "route"),
+    "formulation": ("product", "formulation"),
     "strength": ("product", "strength"),
     "strength_unit": ("product", "strength_unit"),
     "physical_state": ("product", "physical_state"),

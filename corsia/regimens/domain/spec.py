@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from corsia.core.domain.errors import ValidationFailed
+from corsia.drugs.domain.formulation import Formulation
 
 
 class TherapyType(StrEnum):
@@ -280,6 +281,8 @@ class Component:
     notes: str = ""
     preparation: str = ""  # diluent and volume
     form: str = ""
+    # liposomal / pegylated liposomal / albumin-bound / subcutaneous: another product
+    formulation: Formulation = Formulation.CONVENTIONAL
     infusion_type: InfusionType = InfusionType.NONE
     duration_minutes: int | None = None
     interval_after_minutes: int | None = None
@@ -349,6 +352,7 @@ def component_to_dict(c: Component) -> dict[str, Any]:
         "notes": c.notes,
         "preparation": c.preparation,
         "form": c.form,
+        "formulation": c.formulation.value,
         "infusion_type": c.infusion_type.value,
         "duration_minutes": c.duration_minutes,
         "interval_after_minutes": c.interval_after_minutes,
@@ -519,6 +523,7 @@ def component_from_dict(data: Any, path: str) -> Component:
         notes=r.text("notes", ""),
         preparation=r.text("preparation", ""),
         form=r.text("form", ""),
+        formulation=r.choice("formulation", Formulation, Formulation.CONVENTIONAL),
         infusion_type=r.choice("infusion_type", InfusionType, InfusionType.NONE),
         duration_minutes=r.integer("duration_minutes", None),
         interval_after_minutes=r.integer("interval_after_minutes", None),
