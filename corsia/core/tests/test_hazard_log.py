@@ -46,10 +46,9 @@ def references(text: str) -> list[tuple[int, str, str]]:
     found: list[tuple[int, str, str]] = []
     for number, line in enumerate(text.splitlines(), start=1):
         previous = ""
-        for path, name in _REF.findall(line):
-            path = path or previous
-            previous = path
-            found.append((number, path, name))
+        for written, name in _REF.findall(line):
+            previous = written or previous
+            found.append((number, previous, name))
     return found
 
 
