@@ -1,0 +1,145 @@
+"""Page-side refusals: how a ``CorsiaError`` raised while serving a page reaches the user.
+
+The API turns every ``CorsiaError`` into problem+json in one handler (``config/api.py``
+with :mod:`corsia.core.problems`); pages do the same here, so no page view writes
+``try/except CorsiaError`` by hand:
+
+- :func:`form_refusals` — a service refused what a form submitted: the Italian message
+  goes on the field the error names (or on the whole form) and the view re-renders it::
+
+      with form_refusals(form):
+          patient = services.patient_create(...)
+          messages.success(request, ...)
+          return redirect(...)
+      return render(request, "patients/create.html", {"form": form}, status=422)
+
+- :func:`refusals_as_messages` — a button (no form to re-render): the message becomes a
+  django message and the view redirects back as it would on success::
+
+      with refusals_as_messages(request):
+          services.document_unmask(...)
+          messages.success(request, _("Oscuramento revocato."))
+      return redirect("patients:detail", pk=pk)
+
+  ``NotFound`` becomes the 404 page in both (a missing record is not a form error).
+
+- :class:`PageRefusalMiddleware` — the backstop for a refusal no view expected: 404/403
+  pages for ``NotFound``/``PermissionRefused``; otherwise the message and a redirect back
+  to the (same-site) page the request came from, an htmx refresh for htmx requests, or
+  the error page with the error's status. ``/api/`` is left to the API's handler.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Protocol
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from corsia.core.domain.errors import CorsiaError, NotFound, PermissionRefused
+
+
+class _Form(Protocol):
+    @property
+    def fields(self) -> Mapping[str, object]: ...
+
+    def add_error(self, field: str | None, error: str) -> None: ...
+
+
+def refusal_field(
+    form: _Form, error: CorsiaError, rename: Mapping[str, str] | None = None
+) -> str | None:
+    """The form field a refusal belongs on (``None``: the whole form)."""
+    field = (rename or {}).get(error.field or "", error.field)
+    return field if field in form.fields else None
+
+
+def attach_refusal(
+    form: _Form, error: CorsiaError, rename: Mapping[str, str] | None = None
+) -> None:
+    """Show a service's refusal on the field it names (or on the whole form)."""
+    form.add_error(refusal_field(form, error, rename), error.message)
+
+
+@contextmanager
+def form_refusals(
+    form: _Form, *, rename: Mapping[str, str] | None = None, not_found_is_404: bool = True
+) -> Iterator[None]:
+    """Inside the block, a ``CorsiaError`` is attached to ``form`` and swallowed.
+
+    ``rename`` maps a service's field name to the form's (``{"suspected_ingredient_ids":
+    "suspected"}``). ``NotFound`` raises ``Http404`` unless ``not_found_is_404`` is false.
+    """
+    try:
+        yield
+    except NotFound:
+        if not_found_is_404:
+            raise Http404 from None
+        raise
+    except CorsiaError as error:
+        attach_refusal(form, error, rename)
+
+
+@contextmanager
+def refusals_as_messages(request: HttpRequest, *, not_found_is_404: bool = True) -> Iterator[None]:
+    """Inside the block, a ``CorsiaError`` becomes an error message (django messages)."""
+    try:
+        yield
+    except NotFound as error:
+        if not_found_is_404:
+            raise Http404 from None
+        messages.error(request, error.message)
+    except CorsiaError as error:
+        messages.error(request, error.message)
+
+
+def _safe_referrer(request: HttpRequest) -> str | None:
+    referrer = request.headers.get("Referer")
+    if referrer and url_has_allowed_host_and_scheme(
+        referrer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return referrer
+    return None
+
+
+def refusal_response(request: HttpRequest, error: CorsiaError) -> HttpResponse:
+    """The page answer to a refusal nobody caught (see the module docstring)."""
+    if isinstance(error, NotFound):
+        raise Http404(error.message)
+    if isinstance(error, PermissionRefused):
+        raise PermissionDenied(error.message)
+    if request.headers.get("HX-Request"):
+        messages.error(request, error.message)
+        response = HttpResponse(status=200)
+        response["HX-Refresh"] = "true"  # htmx reloads the page, which shows the message
+        return response
+    back = _safe_referrer(request)
+    if back is not None and request.method != "GET":
+        messages.error(request, error.message)
+        return HttpResponseRedirect(back)
+    return render(
+        request,
+        "refusal.html",
+        {"status": error.status, "message": error.message, "code": error.code},
+        status=error.status,
+    )
+
+
+class PageRefusalMiddleware:
+    """``process_exception`` for page views: a ``CorsiaError`` → :func:`refusal_response`."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, CorsiaError) or request.path.startswith("/api/"):
+            return None
+        return refusal_response(request, exception)
