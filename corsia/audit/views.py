@@ -14,6 +14,7 @@ from corsia.audit.selectors import AccessQuery, access_log_search
 from corsia.audit.services import access_log_record, audit_record
 from corsia.core.access import require_perm
 from corsia.core.domain.errors import NotFound
+from corsia.core.web import request_actor
 
 PAGE_SIZE = 50
 
@@ -33,7 +34,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
         page = Paginator(access_log_search(query), PAGE_SIZE).get_page(request.GET.get("page"))
         audit_record(
             event=audit_events.ACCESS_LOG_VIEWED,
-            actor=request.user,
+            actor=request_actor(request),
             workstation=request.workstation,  # type: ignore[attr-defined]  # set by WorkstationMiddleware
             after={"filters": request.GET.dict()},
         )
@@ -54,7 +55,7 @@ def access_log_export(request: HttpRequest) -> HttpResponse:
     document = access_bundle(access_log_search(query)[:10_000])
     audit_record(
         event=audit_events.ACCESS_LOG_EXPORTED,
-        actor=request.user,
+        actor=request_actor(request),
         workstation=request.workstation,  # type: ignore[attr-defined]  # set by WorkstationMiddleware
         after={"filters": request.GET.dict(), "entries": document["total"]},
     )
@@ -74,7 +75,7 @@ def history(request: HttpRequest, app_label: str, model_name: str, pk: str) -> H
     patient_id = patient_id_of(record)
     if patient_id is not None:
         access_log_record(
-            user=request.user,
+            user=request_actor(request),
             patient_id=patient_id,
             what=f"storia di {record._meta.verbose_name}",
             workstation=request.workstation,  # type: ignore[attr-defined]  # set by WorkstationMiddleware

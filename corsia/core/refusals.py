@@ -31,8 +31,8 @@ with :mod:`corsia.core.problems`); pages do the same here, so no page view write
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
+from types import TracebackType
 from typing import Protocol
 
 from django.contrib import messages
@@ -66,36 +66,63 @@ def attach_refusal(
     form.add_error(refusal_field(form, error, rename), error.message)
 
 
-@contextmanager
-def form_refusals(
-    form: _Form, *, rename: Mapping[str, str] | None = None, not_found_is_404: bool = True
-) -> Iterator[None]:
+class form_refusals:  # used as a context manager, named like one
     """Inside the block, a ``CorsiaError`` is attached to ``form`` and swallowed.
 
     ``rename`` maps a service's field name to the form's (``{"suspected_ingredient_ids":
     "suspected"}``). ``NotFound`` raises ``Http404`` unless ``not_found_is_404`` is false.
     """
-    try:
-        yield
-    except NotFound:
-        if not_found_is_404:
+
+    def __init__(
+        self,
+        form: _Form,
+        *,
+        rename: Mapping[str, str] | None = None,
+        not_found_is_404: bool = True,
+    ) -> None:
+        self.form = form
+        self.rename = rename
+        self.not_found_is_404 = not_found_is_404
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> bool:
+        if isinstance(error, NotFound) and self.not_found_is_404:
             raise Http404 from None
-        raise
-    except CorsiaError as error:
-        attach_refusal(form, error, rename)
+        if isinstance(error, CorsiaError) and not isinstance(error, NotFound):
+            attach_refusal(self.form, error, self.rename)
+            return True
+        return False
 
 
-@contextmanager
-def refusals_as_messages(request: HttpRequest, *, not_found_is_404: bool = True) -> Iterator[None]:
+class refusals_as_messages:  # used as a context manager, named like one
     """Inside the block, a ``CorsiaError`` becomes an error message (django messages)."""
-    try:
-        yield
-    except NotFound as error:
-        if not_found_is_404:
+
+    def __init__(self, request: HttpRequest, *, not_found_is_404: bool = True) -> None:
+        self.request = request
+        self.not_found_is_404 = not_found_is_404
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> bool:
+        if isinstance(error, NotFound) and self.not_found_is_404:
             raise Http404 from None
-        messages.error(request, error.message)
-    except CorsiaError as error:
-        messages.error(request, error.message)
+        if isinstance(error, CorsiaError):
+            messages.error(self.request, error.message)
+            return True
+        return False
 
 
 def _safe_referrer(request: HttpRequest) -> str | None:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from corsia.core.access import require_perm
 from corsia.core.domain.errors import CorsiaError, NotFound
+from corsia.core.web import request_actor
 from corsia.documents import selectors, services
 from corsia.documents.forms import ActivationForm, TemplateForm
 from corsia.patients import selectors as patient_selectors
@@ -28,7 +29,9 @@ def _ws(request: HttpRequest) -> Any:
 @require_perm(VIEW)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        view = selectors.document_view(user=request.user, document_id=pk, workstation=_ws(request))
+        view = selectors.document_view(
+            user=request_actor(request), document_id=pk, workstation=_ws(request)
+        )
     except NotFound:
         raise Http404 from None
     return render(request, "documents/detail.html", {"v": view, "d": view.document})
@@ -38,7 +41,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def pdf(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         document, content = selectors.document_content(
-            user=request.user, document_id=pk, workstation=_ws(request)
+            user=request_actor(request), document_id=pk, workstation=_ws(request)
         )
     except NotFound:
         raise Http404 from None
@@ -51,11 +54,11 @@ def pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @require_perm(VIEW)
 def patient_list(request: HttpRequest, patient_id: int) -> HttpResponse:
     try:
-        patient = patient_selectors.patient_get(user=request.user, patient_id=patient_id)
+        patient = patient_selectors.patient_get(user=request_actor(request), patient_id=patient_id)
     except NotFound:
         raise Http404 from None
     documents = selectors.patient_documents(
-        user=request.user, patient_id=patient.pk, workstation=_ws(request)
+        user=request_actor(request), patient_id=patient.pk, workstation=_ws(request)
     )
     context = {
         "patient": patient,
@@ -67,14 +70,16 @@ def patient_list(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 @require_perm(MANAGE)
 def templates(request: HttpRequest) -> HttpResponse:
-    summaries = selectors.templates_overview(user=request.user)
+    summaries = selectors.templates_overview(user=request_actor(request))
     return render(request, "documents/templates.html", {"templates": summaries})
 
 
 @require_perm(MANAGE)
 def template_edit(request: HttpRequest, code: str) -> HttpResponse:
     try:
-        version, title, body = selectors.template_current_body(user=request.user, code=code)
+        version, title, body = selectors.template_current_body(
+            user=request_actor(request), code=code
+        )
     except NotFound:
         raise Http404 from None
     initial = {"title": title, "body": body, "expected_version": version}
@@ -84,13 +89,13 @@ def template_edit(request: HttpRequest, code: str) -> HttpResponse:
         try:
             if "preview" in request.POST:
                 content = services.template_preview_pdf(
-                    actor=request.user, code=code, body=data["body"]
+                    actor=request_actor(request), code=code, body=data["body"]
                 )
                 response = HttpResponse(content, content_type="application/pdf")
                 response["Content-Disposition"] = f'inline; filename="anteprima-{code}.pdf"'
                 return response
             saved = services.template_update(
-                actor=request.user,
+                actor=request_actor(request),
                 workstation=_ws(request),
                 code=code,
                 title=data["title"],
@@ -106,7 +111,7 @@ def template_edit(request: HttpRequest, code: str) -> HttpResponse:
         "code": code,
         "form": form,
         "current_version": version,
-        "versions": selectors.template_versions(user=request.user, code=code),
+        "versions": selectors.template_versions(user=request_actor(request), code=code),
     }
     return render(
         request, "documents/template_edit.html", context, status=422 if form.errors else 200
@@ -122,7 +127,7 @@ def template_activation(request: HttpRequest, code: str, template_id: int) -> Ht
         return redirect("documents:template_edit", code=code)
     try:
         services.template_set_active(
-            actor=request.user,
+            actor=request_actor(request),
             workstation=_ws(request),
             template_id=template_id,
             active=form.cleaned_data["active"],

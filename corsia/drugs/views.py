@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from corsia.core.access import require_perm
 from corsia.core.domain.errors import CorsiaError, NotFound
+from corsia.core.web import request_actor
 from corsia.drugs import selectors, services
 from corsia.drugs.domain.interactions import SEVERITY_LABELS_IT, Severity
 from corsia.drugs.models import ImportRun
@@ -89,7 +90,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                         content=content,
                         file_name=upload.name,
                         source=form.cleaned_data["source"] or f"caricamento {upload.name}",
-                        user=request.user,
+                        user=request_actor(request),
                         workstation=getattr(request, "workstation", None),
                     )
                 else:
@@ -97,7 +98,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                         content=content,
                         file_name=upload.name,
                         reimbursement_class="A" if kind == "aifa_a" else "H",
-                        user=request.user,
+                        user=request_actor(request),
                         workstation=getattr(request, "workstation", None),
                     )
             except CorsiaError as problem:

@@ -18,7 +18,7 @@ from pydantic import Field
 
 from corsia.core.access import api_perm
 from corsia.core.domain.errors import ValidationFailed
-from corsia.core.web import request_workstation
+from corsia.core.web import request_actor, request_workstation
 from corsia.drugs.models import MedicinalProduct, Pack
 from corsia.inventory import planning, selectors, services
 from corsia.inventory.models import CostCenter, MovementKind, StockMovement, StorageLocation
@@ -275,7 +275,7 @@ def requirements(
     """Vials per product and day for the planned orders from today, what the stock covers,
     what to order, and the pick list with the patients' trays (see the requirements page)."""
     result = planning.planned_requirements(
-        user=request.user,
+        user=request_actor(request),
         today=timezone.localdate(),
         days=days,
         location_code=location,
@@ -384,7 +384,7 @@ def load(request: HttpRequest, payload: LoadIn) -> Status[list[dict[str, Any]]]:
             details={"errors": errors},
         )
     movements = services.stock_load(
-        actor=request.user,
+        actor=request_actor(request),
         workstation=request_workstation(request),
         supplier=payload.supplier,
         document_number=payload.document_number,

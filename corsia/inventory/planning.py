@@ -28,13 +28,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
 
 from corsia.audit.services import access_log_record
 from corsia.compounding.domain.vials import VialSize
 from corsia.compounding.products import family_products, product_data
 from corsia.compounding.selectors import live_preparations
 from corsia.compounding.services import choose_product
+from corsia.core.actors import User, Workstation
 from corsia.core.domain.errors import CorsiaError, PermissionRefused, ValidationFailed
 from corsia.drugs.models import MedicinalProduct, Pack
 from corsia.inventory import selectors
@@ -219,11 +219,11 @@ def _items(days: Sequence[date]) -> list[OrderItem]:
 
 def planned_requirements(
     *,
-    user: Any,
+    user: User,
     today: date,
     days: int = DEFAULT_DAYS,
     location_code: str = "",
-    workstation: Any = None,
+    workstation: Workstation = None,
     channel: str = "web",
 ) -> PlannedRequirements:
     """Vials per product and day for the planned orders of ``days`` days from ``today``,

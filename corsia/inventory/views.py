@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from corsia.core.access import require_perm
 from corsia.core.domain.errors import CorsiaError
-from corsia.core.web import request_workstation
+from corsia.core.web import request_actor, request_workstation
 from corsia.inventory import planning, selectors, services
 from corsia.inventory.forms import (
     MAX_UPLOAD_BYTES,
@@ -137,7 +137,7 @@ def load_page(request: HttpRequest) -> HttpResponse:
         ]
         try:
             services.stock_load(
-                actor=request.user,
+                actor=request_actor(request),
                 workstation=workstation,
                 supplier=header.cleaned_data["supplier"],
                 document_number=header.cleaned_data["document_number"],
@@ -158,7 +158,7 @@ def load_page(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 services.stock_import_delivery_csv(
-                    actor=request.user,
+                    actor=request_actor(request),
                     workstation=workstation,
                     content=file.read(),
                     file_name=file.name,
@@ -207,7 +207,7 @@ def requirements_page(request: HttpRequest) -> HttpResponse:
     error: CorsiaError | None = None
     try:
         result = planning.planned_requirements(
-            user=request.user,
+            user=request_actor(request),
             today=today,
             days=days,
             location_code=location,
@@ -216,7 +216,10 @@ def requirements_page(request: HttpRequest) -> HttpResponse:
     except planning.LocationUnknown as problem:
         error, location = problem, ""
         result = planning.planned_requirements(
-            user=request.user, today=today, days=days, workstation=request_workstation(request)
+            user=request_actor(request),
+            today=today,
+            days=days,
+            workstation=request_workstation(request),
         )
     export = request.GET.get("export", "")
     if export in ("requirements", "picks"):

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from corsia.core.access import require_perm
 from corsia.core.domain.concurrency import StaleVersion
 from corsia.core.domain.errors import CorsiaError, NotFound, ValidationFailed
+from corsia.core.web import request_actor
 from corsia.patients import selectors, services, wristband
 from corsia.patients.domain.identifiers import birthplace
 from corsia.patients.domain.search import QueryKind, classify
@@ -36,7 +37,7 @@ def _attach(form: PatientForm, error: CorsiaError) -> None:
 @require_perm(VIEW)
 def search(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "").strip()
-    found = selectors.patient_search(user=request.user, text=text) if text else None
+    found = selectors.patient_search(user=request_actor(request), text=text) if text else None
     query = classify(text) if text else None
     if found and len(found) == 1 and query is not None and query.kind is QueryKind.WRISTBAND:
         return redirect("patients:detail", pk=found[0].pk)
@@ -49,7 +50,7 @@ def create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             patient = services.patient_create(
-                actor=request.user, workstation=_ws(request), data=form.to_input()
+                actor=request_actor(request), workstation=_ws(request), data=form.to_input()
             )
         except CorsiaError as error:
             _attach(form, error)
@@ -80,7 +81,10 @@ def _detail(
 ) -> HttpResponse:
     try:
         view = selectors.patient_view(
-            user=request.user, patient_id=pk, what="scheda paziente", workstation=_ws(request)
+            user=request_actor(request),
+            patient_id=pk,
+            what="scheda paziente",
+            workstation=_ws(request),
         )
     except NotFound:
         raise Http404 from None
@@ -115,7 +119,7 @@ def update(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.patient_update(
-                actor=request.user,
+                actor=request_actor(request),
                 workstation=_ws(request),
                 patient_id=pk,
                 expected_version=form.cleaned_data["version"],
@@ -139,7 +143,7 @@ def update(request: HttpRequest, pk: int) -> HttpResponse:
 def mask(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.document_mask(
-            actor=request.user,
+            actor=request_actor(request),
             workstation=_ws(request),
             patient_id=pk,
             document_type=request.POST.get("document_type", ""),
@@ -161,7 +165,7 @@ def unmask(request: HttpRequest, pk: int, masking_id: int) -> HttpResponse:
     form = ReasonForm(request.POST)
     try:
         services.document_unmask(
-            actor=request.user,
+            actor=request_actor(request),
             workstation=_ws(request),
             masking_id=masking_id,
             reason=form.data.get("reason", ""),
@@ -178,13 +182,13 @@ def unmask(request: HttpRequest, pk: int, masking_id: int) -> HttpResponse:
 @require_perm("patients.merge_patient")
 def merge(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        survivor = selectors.patient_get(user=request.user, patient_id=pk)
+        survivor = selectors.patient_get(user=request_actor(request), patient_id=pk)
     except NotFound:
         raise Http404 from None
     form = MergeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         candidates = selectors.patient_search(
-            user=request.user, text=form.cleaned_data["duplicate"]
+            user=request_actor(request), text=form.cleaned_data["duplicate"]
         )
         found = [p for p in candidates if p.pk != survivor.pk]
         if len(found) != 1:
@@ -192,7 +196,7 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             try:
                 services.patient_merge(
-                    actor=request.user,
+                    actor=request_actor(request),
                     workstation=_ws(request),
                     survivor_id=survivor.pk,
                     duplicate_id=found[0].pk,
@@ -212,7 +216,7 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
 def _printable(request: HttpRequest, pk: int, what: str) -> Patient:
     try:
         return wristband.wristband_for(
-            user=request.user, patient_id=pk, what=what, workstation=_ws(request)
+            user=request_actor(request), patient_id=pk, what=what, workstation=_ws(request)
         )
     except NotFound:
         raise Http404 from None
@@ -269,7 +273,7 @@ def admit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         lambda: services.encounter_admit(
-            actor=request.user,
+            actor=request_actor(request),
             workstation=_ws(request),
             patient_id=pk,
             kind=request.POST.get("kind", ""),
@@ -322,7 +326,7 @@ def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         lambda: services.consent_record(
-            actor=request.user,
+            actor=request_actor(request),
             workstation=_ws(request),
             patient_id=pk,
             kind=request.POST.get("kind", ""),
@@ -339,7 +343,7 @@ def consent_revoke(request: HttpRequest, pk: int, consent_id: int) -> HttpRespon
         request,
         pk,
         lambda: services.consent_revoke(
-            actor=request.user, workstation=_ws(request), consent_id=consent_id
+            actor=request_actor(request), workstation=_ws(request), consent_id=consent_id
         ),
         _("Consenso revocato."),
     )

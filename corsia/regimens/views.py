@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from corsia.core.access import require_perm
 from corsia.core.domain.errors import CorsiaError
+from corsia.core.web import request_actor
 from corsia.drugs import selectors as drug_selectors
 from corsia.regimens import selectors, services
 from corsia.regimens.domain.approval import STATUS_LABELS_IT, VersionStatus
@@ -194,7 +195,7 @@ def editor(request: HttpRequest, code: str | None = None) -> HttpResponse:
             try:
                 expected = int(request.POST["regimen_version"]) if regimen else None
                 version = services.regimen_save(
-                    actor=request.user,
+                    actor=request_actor(request),
                     spec=spec,
                     expected_version=expected,
                     workstation=getattr(request, "workstation", None),
@@ -242,7 +243,7 @@ def approve(request: HttpRequest, code: str, number: int) -> HttpResponse:
     version = _version_or_404(code, number)
     try:
         version = services.regimen_approve(
-            actor=request.user,
+            actor=request_actor(request),
             version_id=version.pk,
             workstation=getattr(request, "workstation", None),
             comment=request.POST.get("comment", ""),
@@ -262,17 +263,19 @@ def approve(request: HttpRequest, code: str, number: int) -> HttpResponse:
 
 @require_perm(VIEW_TRIAL)
 def trials(request: HttpRequest) -> HttpResponse:
-    rows = selectors.trials_visible_to(request.user).prefetch_related("regimens")
+    rows = selectors.trials_visible_to(request_actor(request)).prefetch_related("regimens")
     return render(request, "regimens/trials.html", {"trials": rows})
 
 
 @require_perm(VIEW_TRIAL)
 def trial_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    trial: ClinicalTrial | None = selectors.trials_visible_to(request.user).filter(pk=pk).first()
+    trial: ClinicalTrial | None = (
+        selectors.trials_visible_to(request_actor(request)).filter(pk=pk).first()
+    )
     if trial is None:
         raise Http404
     enrollments = selectors.trial_enrollments(
-        user=request.user, trial=trial, workstation=getattr(request, "workstation", None)
+        user=request_actor(request), trial=trial, workstation=getattr(request, "workstation", None)
     )
     return render(
         request,

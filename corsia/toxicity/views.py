@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from corsia.core.access import require_perm
 from corsia.core.domain.errors import CorsiaError, NotFound
+from corsia.core.web import request_actor
 from corsia.drugs.models import ActiveIngredient
 from corsia.patients.selectors import patient_get
 from corsia.toxicity import selectors, services
@@ -80,26 +81,26 @@ def _patient_page(
     status: int = 200,
 ) -> HttpResponse:
     try:
-        patient = patient_get(user=request.user, patient_id=patient_id)
+        patient = patient_get(user=request_actor(request), patient_id=patient_id)
     except NotFound:
         raise Http404 from None
     if patient.pk != patient_id:
         return redirect("toxicity:patient", patient_id=patient.pk)
     show_history = request.GET.get("history") == "1"
     records = selectors.patient_toxicities(
-        user=request.user,
+        user=request_actor(request),
         patient_id=patient.pk,
         include_history=show_history,
         workstation=_ws(request),
     )
     extravasations = selectors.patient_extravasations(
-        user=request.user, patient_id=patient.pk, workstation=_ws(request)
+        user=request_actor(request), patient_id=patient.pk, workstation=_ws(request)
     )
     may_record = request.user.has_perm(RECORD)
     query = request.GET.get("q", "").strip()
     chosen_id = _int(request.POST.get("term_id") if form is not None else request.GET.get("term"))
     chosen = CtcaeTerm.objects.filter(pk=chosen_id).first() if chosen_id else None
-    terms = selectors.ctcae_term_search(user=request.user, text=query) if query else []
+    terms = selectors.ctcae_term_search(user=request_actor(request), text=query) if query else []
     if form is None and may_record:
         form = ToxicityForm(initial={"onset_date": "", "attribution": ""})
     context = {
@@ -130,7 +131,7 @@ def patient_page(request: HttpRequest, patient_id: int) -> HttpResponse:
         else:
             try:
                 services.toxicity_record(
-                    actor=request.user,
+                    actor=request_actor(request),
                     workstation=_ws(request),
                     patient_id=patient_id,
                     data=form.to_input(ids),
@@ -151,14 +152,14 @@ def patient_page(request: HttpRequest, patient_id: int) -> HttpResponse:
 @require_perm(VIEW)
 def term_search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
-    terms = selectors.ctcae_term_search(user=request.user, text=query) if query else []
+    terms = selectors.ctcae_term_search(user=request_actor(request), text=query) if query else []
     return render(request, "toxicity/partials/term_results.html", {"terms": terms, "query": query})
 
 
 @require_perm(VIEW)
 def term_grades(request: HttpRequest, term_id: int) -> HttpResponse:
     try:
-        term = selectors.ctcae_term_get(user=request.user, term_id=term_id)
+        term = selectors.ctcae_term_get(user=request_actor(request), term_id=term_id)
     except NotFound:
         raise Http404 from None
     return render(
@@ -172,7 +173,7 @@ def term_grades(request: HttpRequest, term_id: int) -> HttpResponse:
 def _record_or_404(request: HttpRequest, record_id: int) -> ToxicityRecord:
     try:
         return selectors.toxicity_get(
-            user=request.user, record_id=record_id, workstation=_ws(request)
+            user=request_actor(request), record_id=record_id, workstation=_ws(request)
         )
     except NotFound:
         raise Http404 from None
@@ -188,7 +189,9 @@ def _correct_page(
     chosen_id = _int(form["term_id"].value()) or record.term_id
     chosen = CtcaeTerm.objects.filter(pk=chosen_id).first() or record.term
     query = request.GET.get("q", "").strip()
-    terms = selectors.ctcae_term_search(user=request.user, text=query) if query else [chosen]
+    terms = (
+        selectors.ctcae_term_search(user=request_actor(request), text=query) if query else [chosen]
+    )
     context = {
         "record": record,
         "patient": record.patient,
@@ -216,7 +219,7 @@ def correct(request: HttpRequest, record_id: int) -> HttpResponse:
             else:
                 try:
                     services.toxicity_correct(
-                        actor=request.user,
+                        actor=request_actor(request),
                         workstation=_ws(request),
                         record_id=record.pk,
                         data=form.to_input(ids),
@@ -250,7 +253,7 @@ def entered_in_error(request: HttpRequest, record_id: int) -> HttpResponse:
     form = ReasonForm(request.POST)
     try:
         services.toxicity_mark_entered_in_error(
-            actor=request.user,
+            actor=request_actor(request),
             workstation=_ws(request),
             record_id=record.pk,
             reason=form.data.get("reason", ""),
@@ -268,7 +271,9 @@ def entered_in_error(request: HttpRequest, record_id: int) -> HttpResponse:
 @require_perm(VIEW)
 def extravasation_procedure(request: HttpRequest, ingredient_id: int) -> HttpResponse:
     try:
-        page = selectors.extravasation_guidance(user=request.user, ingredient_id=ingredient_id)
+        page = selectors.extravasation_guidance(
+            user=request_actor(request), ingredient_id=ingredient_id
+        )
     except NotFound:
         raise Http404 from None
     context = {
@@ -293,7 +298,7 @@ def extravasation_record(request: HttpRequest) -> HttpResponse:
     patient = None
     if patient_id:
         try:
-            patient = patient_get(user=request.user, patient_id=patient_id)
+            patient = patient_get(user=request_actor(request), patient_id=patient_id)
         except NotFound:
             patient = None
     status = 200
@@ -302,7 +307,7 @@ def extravasation_record(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 services.extravasation_record(
-                    actor=request.user,
+                    actor=request_actor(request),
                     workstation=_ws(request),
                     patient_id=form.cleaned_data["patient_id"],
                     data=form.to_input(),

@@ -43,7 +43,7 @@ def test_the_refusal_carries_the_callers_message(make_user: MakeUser) -> None:
 
 
 @pytest.mark.parametrize("actor", [None, AnonymousUser()])
-def test_nobody_and_anonymous_hold_no_permission(actor: object) -> None:
+def test_nobody_and_anonymous_hold_no_permission(actor: AnonymousUser | None) -> None:
     with pytest.raises(PermissionRefused):
         require_permission(actor, "patients.view_patient")
 
