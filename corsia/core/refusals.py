@@ -23,6 +23,9 @@ with :mod:`corsia.core.problems`); pages do the same here, so no page view write
 
   ``NotFound`` becomes the 404 page in both (a missing record is not a form error).
 
+- :class:`refusal_kept` — a page that shows the refusal itself (an import's report) keeps
+  it: ``with refusal_kept() as kept: ...`` then ``kept.error``.
+
 - :class:`PageRefusalMiddleware` — the backstop for a refusal no view expected: 404/403
   pages for ``NotFound``/``PermissionRefused``; otherwise the message and a redirect back
   to the (same-site) page the request came from, an htmx refresh for htmx requests, or
@@ -67,10 +70,13 @@ def attach_refusal(
 
 
 class form_refusals:  # used as a context manager, named like one
-    """Inside the block, a ``CorsiaError`` is attached to ``form`` and swallowed.
+    """Inside the block, a ``CorsiaError`` is attached to ``form`` and swallowed; the
+    refusal stays on :attr:`error` (e.g. to answer 409 to a stale version, else 422).
 
     ``rename`` maps a service's field name to the form's (``{"suspected_ingredient_ids":
-    "suspected"}``). ``NotFound`` raises ``Http404`` unless ``not_found_is_404`` is false.
+    "suspected"}``); ``whole_form`` puts every refusal on the whole form. ``NotFound``
+    raises ``Http404`` unless ``not_found_is_404`` is false: then it is attached like the
+    others, on ``not_found_field`` when given.
     """
 
     def __init__(
@@ -78,14 +84,19 @@ class form_refusals:  # used as a context manager, named like one
         form: _Form,
         *,
         rename: Mapping[str, str] | None = None,
+        whole_form: bool = False,
         not_found_is_404: bool = True,
+        not_found_field: str | None = None,
     ) -> None:
         self.form = form
         self.rename = rename
+        self.whole_form = whole_form
         self.not_found_is_404 = not_found_is_404
+        self.not_found_field = not_found_field
+        self.error: CorsiaError | None = None
 
-    def __enter__(self) -> None:
-        return None
+    def __enter__(self) -> form_refusals:
+        return self
 
     def __exit__(
         self,
@@ -93,12 +104,18 @@ class form_refusals:  # used as a context manager, named like one
         error: BaseException | None,
         traceback: TracebackType | None,
     ) -> bool:
+        if not isinstance(error, CorsiaError):
+            return False
         if isinstance(error, NotFound) and self.not_found_is_404:
             raise Http404 from None
-        if isinstance(error, CorsiaError) and not isinstance(error, NotFound):
+        self.error = error
+        if self.whole_form:
+            self.form.add_error(None, error.message)
+        elif isinstance(error, NotFound) and self.not_found_field is not None:
+            self.form.add_error(self.not_found_field, error.message)
+        else:
             attach_refusal(self.form, error, self.rename)
-            return True
-        return False
+        return True
 
 
 class refusals_as_messages:  # used as a context manager, named like one
@@ -121,6 +138,28 @@ class refusals_as_messages:  # used as a context manager, named like one
             raise Http404 from None
         if isinstance(error, CorsiaError):
             messages.error(self.request, error.message)
+            return True
+        return False
+
+
+class refusal_kept:  # used as a context manager, named like one
+    """Inside the block, a ``CorsiaError`` (any, ``NotFound`` included) is swallowed and
+    kept on :attr:`error`, for a page that shows the refusal itself (an import's report)."""
+
+    def __init__(self) -> None:
+        self.error: CorsiaError | None = None
+
+    def __enter__(self) -> refusal_kept:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> bool:
+        if isinstance(error, CorsiaError):
+            self.error = error
             return True
         return False
 

@@ -3,17 +3,16 @@ versions, its PDF, a patient's documents, and the print templates (list, edit, p
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from corsia.core.access import require_perm
-from corsia.core.domain.errors import CorsiaError, NotFound
+from corsia.core.refusals import form_refusals, refusals_as_messages
 from corsia.core.web import request_actor
+from corsia.core.web import request_workstation as _ws
 from corsia.documents import selectors, services
 from corsia.documents.forms import ActivationForm, TemplateForm
 from corsia.patients import selectors as patient_selectors
@@ -22,29 +21,19 @@ VIEW = "documents.view_document"
 MANAGE = "documents.manage_templates"
 
 
-def _ws(request: HttpRequest) -> Any:
-    return getattr(request, "workstation", None)
-
-
 @require_perm(VIEW)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        view = selectors.document_view(
-            user=request_actor(request), document_id=pk, workstation=_ws(request)
-        )
-    except NotFound:
-        raise Http404 from None
+    view = selectors.document_view(
+        user=request_actor(request), document_id=pk, workstation=_ws(request)
+    )
     return render(request, "documents/detail.html", {"v": view, "d": view.document})
 
 
 @require_perm(VIEW)
 def pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        document, content = selectors.document_content(
-            user=request_actor(request), document_id=pk, workstation=_ws(request)
-        )
-    except NotFound:
-        raise Http404 from None
+    document, content = selectors.document_content(
+        user=request_actor(request), document_id=pk, workstation=_ws(request)
+    )
     response = HttpResponse(content, content_type=document.mime_type)
     response["Content-Disposition"] = f'inline; filename="{selectors.filename_of(document)}"'
     response["Cache-Control"] = "no-store"
@@ -53,10 +42,7 @@ def pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_perm(VIEW)
 def patient_list(request: HttpRequest, patient_id: int) -> HttpResponse:
-    try:
-        patient = patient_selectors.patient_get(user=request_actor(request), patient_id=patient_id)
-    except NotFound:
-        raise Http404 from None
+    patient = patient_selectors.patient_get(user=request_actor(request), patient_id=patient_id)
     documents = selectors.patient_documents(
         user=request_actor(request), patient_id=patient.pk, workstation=_ws(request)
     )
@@ -76,17 +62,12 @@ def templates(request: HttpRequest) -> HttpResponse:
 
 @require_perm(MANAGE)
 def template_edit(request: HttpRequest, code: str) -> HttpResponse:
-    try:
-        version, title, body = selectors.template_current_body(
-            user=request_actor(request), code=code
-        )
-    except NotFound:
-        raise Http404 from None
+    version, title, body = selectors.template_current_body(user=request_actor(request), code=code)
     initial = {"title": title, "body": body, "expected_version": version}
     form = TemplateForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with form_refusals(form, not_found_is_404=False):
             if "preview" in request.POST:
                 content = services.template_preview_pdf(
                     actor=request_actor(request), code=code, body=data["body"]
@@ -102,9 +83,6 @@ def template_edit(request: HttpRequest, code: str) -> HttpResponse:
                 body=data["body"],
                 expected_version=data["expected_version"],
             )
-        except CorsiaError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        else:
             messages.success(request, _("Salvata la versione %s del modello.") % saved.version)
             return redirect("documents:template_edit", code=code)
     context = {
@@ -125,7 +103,7 @@ def template_activation(request: HttpRequest, code: str, template_id: int) -> Ht
     if not form.is_valid():
         messages.error(request, _("Indica il motivo dell'attivazione o disattivazione."))
         return redirect("documents:template_edit", code=code)
-    try:
+    with refusals_as_messages(request):
         services.template_set_active(
             actor=request_actor(request),
             workstation=_ws(request),
@@ -133,8 +111,4 @@ def template_activation(request: HttpRequest, code: str, template_id: int) -> Ht
             active=form.cleaned_data["active"],
             reason=form.cleaned_data["reason"],
         )
-    except NotFound:
-        raise Http404 from None
-    except CorsiaError as error:
-        messages.error(request, error.message)
     return redirect("documents:template_edit", code=code)

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from corsia.core.access import require_perm
 from corsia.core.domain.errors import CorsiaError
+from corsia.core.refusals import refusal_kept
 from corsia.core.web import request_actor, request_workstation
 from corsia.inventory import planning, selectors, services
 from corsia.inventory.forms import (
@@ -122,7 +123,7 @@ def load_page(request: HttpRequest) -> HttpResponse:
         prefix="csv",
     )
     error: CorsiaError | None = None
-    workstation = getattr(request, "workstation", None)
+    workstation = request_workstation(request)
     if action == "document" and header.is_valid() and lines.is_valid():
         loads = [
             services.LoadLine(
@@ -135,7 +136,7 @@ def load_page(request: HttpRequest) -> HttpResponse:
             for form in lines
             if form.cleaned_data.get("product") is not None
         ]
-        try:
+        with refusal_kept() as kept:
             services.stock_load(
                 actor=request_actor(request),
                 workstation=workstation,
@@ -149,14 +150,13 @@ def load_page(request: HttpRequest) -> HttpResponse:
             return redirect(
                 f"{reverse('inventory:movements')}?kind=load&q={header.cleaned_data['document_number']}"
             )
-        except CorsiaError as problem:
-            error = problem
+        error = kept.error
     elif action == "csv" and upload.is_valid():
         file = upload.cleaned_data["file"]
         if file.size > MAX_UPLOAD_BYTES:
             error = CorsiaError("Il file è troppo grande (massimo 5 MB).", code="file_too_large")
         else:
-            try:
+            with refusal_kept() as kept:
                 services.stock_import_delivery_csv(
                     actor=request_actor(request),
                     workstation=workstation,
@@ -166,8 +166,7 @@ def load_page(request: HttpRequest) -> HttpResponse:
                     now=timezone.now(),
                 )
                 return redirect(f"{reverse('inventory:movements')}?kind=load")
-            except CorsiaError as problem:
-                error = problem
+            error = kept.error
     invalid = action in ("document", "csv")
     return render(
         request,

@@ -14,8 +14,10 @@ from django.views.decorators.http import require_POST
 
 from corsia.core.access import require_perm
 from corsia.core.domain.concurrency import StaleVersion
-from corsia.core.domain.errors import CorsiaError, NotFound, ValidationFailed
+from corsia.core.domain.errors import ValidationFailed
+from corsia.core.refusals import form_refusals, refusals_as_messages
 from corsia.core.web import request_actor
+from corsia.core.web import request_workstation as _ws
 from corsia.patients import selectors, services, wristband
 from corsia.patients.domain.identifiers import birthplace
 from corsia.patients.domain.search import QueryKind, classify
@@ -23,15 +25,6 @@ from corsia.patients.forms import MergeForm, PatientForm, ReasonForm, VersionedP
 from corsia.patients.models import ConsentKind, EncounterKind, Patient
 
 VIEW = "patients.view_patient"
-
-
-def _ws(request: HttpRequest) -> Any:
-    return getattr(request, "workstation", None)
-
-
-def _attach(form: PatientForm, error: CorsiaError) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
 
 
 @require_perm(VIEW)
@@ -48,13 +41,10 @@ def search(request: HttpRequest) -> HttpResponse:
 def create(request: HttpRequest) -> HttpResponse:
     form = PatientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_refusals(form):
             patient = services.patient_create(
                 actor=request_actor(request), workstation=_ws(request), data=form.to_input()
             )
-        except CorsiaError as error:
-            _attach(form, error)
-        else:
             messages.success(request, _("Paziente registrato con MRN %s.") % patient.mrn)
             return redirect("patients:detail", pk=patient.pk)
     status = 422 if form.errors else 200
@@ -79,15 +69,12 @@ def _birthplace_label(code: str) -> str:
 def _detail(
     request: HttpRequest, pk: int, *, form: VersionedPatientForm | None = None, status: int = 200
 ) -> HttpResponse:
-    try:
-        view = selectors.patient_view(
-            user=request_actor(request),
-            patient_id=pk,
-            what="scheda paziente",
-            workstation=_ws(request),
-        )
-    except NotFound:
-        raise Http404 from None
+    view = selectors.patient_view(
+        user=request_actor(request),
+        patient_id=pk,
+        what="scheda paziente",
+        workstation=_ws(request),
+    )
     if view.patient.pk != pk:
         messages.info(
             request,
@@ -117,7 +104,8 @@ def update(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("patients:detail", pk=pk)
     form = VersionedPatientForm(request.POST)
     if form.is_valid():
-        try:
+        refused = form_refusals(form)
+        with refused:
             services.patient_update(
                 actor=request_actor(request),
                 workstation=_ws(request),
@@ -125,23 +113,17 @@ def update(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
                 data=form.to_input(),
             )
-        except NotFound:
-            raise Http404 from None
-        except StaleVersion as error:
-            form.add_error(None, error.message)  # the user's input stays in the form
-            return _detail(request, pk, form=form, status=409)
-        except CorsiaError as error:
-            _attach(form, error)
-        else:
             messages.success(request, _("Dati anagrafici salvati."))
             return redirect("patients:detail", pk=pk)
-    return _detail(request, pk, form=form, status=422)
+    # a stale version (someone saved first): the user's input stays in the form, 409
+    stale = isinstance(refused.error, StaleVersion)
+    return _detail(request, pk, form=form, status=409 if stale else 422)
 
 
 @require_perm("patients.mask_document")
 @require_POST
 def mask(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
+    with refusals_as_messages(request):
         services.document_mask(
             actor=request_actor(request),
             workstation=_ws(request),
@@ -150,11 +132,6 @@ def mask(request: HttpRequest, pk: int) -> HttpResponse:
             document_id=int(request.POST.get("document_id", "0") or 0),
             reason=request.POST.get("reason", ""),
         )
-    except NotFound:
-        raise Http404 from None
-    except CorsiaError as error:
-        messages.error(request, error.message)
-    else:
         messages.success(request, _("Documento oscurato su richiesta del paziente."))
     return redirect("patients:detail", pk=pk)
 
@@ -163,28 +140,20 @@ def mask(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def unmask(request: HttpRequest, pk: int, masking_id: int) -> HttpResponse:
     form = ReasonForm(request.POST)
-    try:
+    with refusals_as_messages(request):
         services.document_unmask(
             actor=request_actor(request),
             workstation=_ws(request),
             masking_id=masking_id,
             reason=form.data.get("reason", ""),
         )
-    except NotFound:
-        raise Http404 from None
-    except CorsiaError as error:
-        messages.error(request, error.message)
-    else:
         messages.success(request, _("Oscuramento revocato."))
     return redirect("patients:detail", pk=pk)
 
 
 @require_perm("patients.merge_patient")
 def merge(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        survivor = selectors.patient_get(user=request_actor(request), patient_id=pk)
-    except NotFound:
-        raise Http404 from None
+    survivor = selectors.patient_get(user=request_actor(request), patient_id=pk)
     form = MergeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         candidates = selectors.patient_search(
@@ -194,7 +163,7 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
         if len(found) != 1:
             form.add_error("duplicate", _("Indica l'MRN o il codice di un solo altro paziente."))
         else:
-            try:
+            with form_refusals(form, whole_form=True, not_found_is_404=False):
                 services.patient_merge(
                     actor=request_actor(request),
                     workstation=_ws(request),
@@ -202,9 +171,6 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
                     duplicate_id=found[0].pk,
                     reason=form.cleaned_data["reason"],
                 )
-            except CorsiaError as error:
-                form.add_error(None, error.message)
-            else:
                 messages.success(request, _("Pazienti uniti."))
                 return redirect("patients:detail", pk=survivor.pk)
     status = 422 if form.errors else 200
@@ -214,12 +180,9 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _printable(request: HttpRequest, pk: int, what: str) -> Patient:
-    try:
-        return wristband.wristband_for(
-            user=request_actor(request), patient_id=pk, what=what, workstation=_ws(request)
-        )
-    except NotFound:
-        raise Http404 from None
+    return wristband.wristband_for(
+        user=request_actor(request), patient_id=pk, what=what, workstation=_ws(request)
+    )
 
 
 @require_perm("patients.print_wristband")
@@ -255,13 +218,8 @@ def _target(request: HttpRequest) -> tuple[int, int | None]:
 
 def _act(request: HttpRequest, pk: int, action: Any, done: str) -> HttpResponse:
     """Run a service from a summary-page form; its refusal is shown as a message."""
-    try:
+    with refusals_as_messages(request):
         action()
-    except NotFound:
-        raise Http404 from None
-    except CorsiaError as error:
-        messages.error(request, error.message)
-    else:
         messages.success(request, done)
     return redirect("patients:detail", pk=pk)
 
@@ -288,8 +246,8 @@ def admit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def encounter_action(request: HttpRequest, pk: int, encounter_id: int, action: str) -> HttpResponse:
     version = _post_int(request, "version") or 0
-    common = {
-        "actor": request.user,
+    common: dict[str, Any] = {
+        "actor": request_actor(request),
         "workstation": _ws(request),
         "encounter_id": encounter_id,
         "expected_version": version,

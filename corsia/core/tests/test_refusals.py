@@ -23,6 +23,7 @@ from corsia.core.refusals import (
     PageRefusalMiddleware,
     attach_refusal,
     form_refusals,
+    refusal_kept,
     refusals_as_messages,
 )
 
@@ -101,10 +102,20 @@ def test_a_missing_record_is_the_404_page_not_a_form_error() -> None:
     assert form.errors == {}
 
 
-def test_a_missing_record_can_stay_a_refusal_for_the_view_to_place() -> None:
+def test_a_missing_record_can_be_a_form_error_on_the_field_that_named_it() -> None:
     form = _bound()
-    with pytest.raises(NotFound), form_refusals(form, not_found_is_404=False):
+    with form_refusals(form, not_found_is_404=False, not_found_field="dose"):
         raise NotFound("Paziente non trovato.")
+    assert form.errors == {"dose": ["Paziente non trovato."]}
+
+
+def test_whole_form_refusals_ignore_the_field_and_the_refusal_is_kept() -> None:
+    form = _bound()
+    refused = form_refusals(form, whole_form=True)
+    with refused:
+        raise ValidationFailed("Dose fuori intervallo.", field="dose")
+    assert form.non_field_errors() == ["Dose fuori intervallo."]
+    assert isinstance(refused.error, ValidationFailed)
 
 
 def test_a_button_refusal_becomes_the_italian_message() -> None:
@@ -192,3 +203,14 @@ def test_middleware_leaves_the_api_and_other_exceptions_alone() -> None:
     api_request = RequestFactory().post("/api/v1/orders/")
     assert _middleware().process_exception(api_request, CorsiaError("x")) is None
     assert _middleware().process_exception(_request(), ValueError("x")) is None
+
+
+def test_a_kept_refusal_is_there_for_the_page_to_show_and_nothing_else_is_swallowed() -> None:
+    with refusal_kept() as kept:
+        raise NotFound("File vuoto.")
+    assert isinstance(kept.error, NotFound)
+    with refusal_kept() as clean:
+        pass
+    assert clean.error is None
+    with pytest.raises(KeyError), refusal_kept():
+        raise KeyError("x")
