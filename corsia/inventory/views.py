@@ -3,7 +3,6 @@ read through ``selectors``, write through ``services``."""
 
 from __future__ import annotations
 
-import csv
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -16,7 +15,7 @@ from corsia.core.access import require_perm
 from corsia.core.domain.errors import CorsiaError
 from corsia.core.refusals import refusal_kept
 from corsia.core.web import request_actor, request_workstation
-from corsia.inventory import planning, selectors, services
+from corsia.inventory import selectors, services
 from corsia.inventory.forms import (
     MAX_UPLOAD_BYTES,
     DeliveryHeaderForm,
@@ -24,7 +23,6 @@ from corsia.inventory.forms import (
     DeliveryUploadForm,
 )
 from corsia.inventory.models import MovementKind
-from corsia.inventory.planning import PlannedRequirements
 
 VIEW = "inventory.view_stock"
 MANAGE = "inventory.manage_stock"
@@ -194,110 +192,3 @@ def consumption_page(request: HttpRequest) -> HttpResponse:
             "grand_total": sum((g.net_value for g in groups), start=Decimal("0.00")),
         },
     )
-
-
-@require_perm(planning.VIEW_REQUIREMENTS)
-def requirements_page(request: HttpRequest) -> HttpResponse:
-    """Vials needed per product and day by the planned orders, stock, what to order, and
-    the pick list in walking order with the patients' trays; CSV and a printable view."""
-    days = _int(request.GET.get("days"), planning.DEFAULT_DAYS, low=1, high=planning.MAX_DAYS)
-    location = request.GET.get("location", "").strip()
-    today = timezone.localdate()
-    error: CorsiaError | None = None
-    try:
-        result = planning.planned_requirements(
-            user=request_actor(request),
-            today=today,
-            days=days,
-            location_code=location,
-            workstation=request_workstation(request),
-        )
-    except planning.LocationUnknown as problem:
-        error, location = problem, ""
-        result = planning.planned_requirements(
-            user=request_actor(request),
-            today=today,
-            days=days,
-            workstation=request_workstation(request),
-        )
-    export = request.GET.get("export", "")
-    if export in ("requirements", "picks"):
-        return _requirements_csv(result, export)
-    template = (
-        "inventory/requirements_print.html"
-        if request.GET.get("print")
-        else "inventory/requirements.html"
-    )
-    return render(
-        request,
-        template,
-        {
-            "result": result,
-            "days": days,
-            "day_choices": range(1, planning.MAX_DAYS + 1),
-            "location": location,
-            "locations": selectors.location_options(),
-            "today": today,
-            "error": error,
-            "printed_at": timezone.localtime(),
-        },
-        status=422 if error else 200,
-    )
-
-
-def _requirements_csv(result: PlannedRequirements, export: str) -> HttpResponse:
-    """Semicolon-separated, UTF-8 with BOM (opens as columns in an Italian spreadsheet)."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    first = result.days[0]
-    response["Content-Disposition"] = f'attachment; filename="{export}-{first:%Y-%m-%d}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";", lineterminator="\n")
-    if export == "requirements":
-        writer.writerow(
-            [
-                "product_code",
-                "product",
-                *(f"units_{d:%Y-%m-%d}" for d in result.days),
-                "units_needed",
-                "units_in_stock",
-                "units_to_order",
-                "packs_to_order",
-                *(f"potential_{d:%Y-%m-%d}" for d in result.days),
-            ]
-        )
-        for row in result.products:
-            line = row.line
-            writer.writerow(
-                [
-                    row.product.code,
-                    row.product.name,
-                    *row.per_day,
-                    row.units_needed,
-                    line.units_in_stock if line else "",
-                    line.units_to_order if line else "",
-                    line.packs_to_order if line else "",
-                    *row.potential_per_day,
-                ]
-            )
-        return response
-    writer.writerow(
-        ["location", "product_code", "product", "lot", "expiry", "units", "day", "patient", "order",
-         "tray_units"]
-    )  # fmt: skip
-    for pick in result.picks:
-        for tray, units in pick.pick.trays:
-            writer.writerow(
-                [
-                    pick.pick.location_label,
-                    pick.product.code,
-                    pick.product.name,
-                    pick.pick.lot,
-                    pick.pick.expiry.isoformat(),
-                    pick.pick.quantity,
-                    tray.day.isoformat(),
-                    tray.patient,
-                    tray.order,
-                    units,
-                ]
-            )
-    return response
