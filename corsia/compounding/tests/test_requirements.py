@@ -31,7 +31,6 @@ from django.utils import timezone
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
-from corsia.accounts.tests.fixture_types import MakeUser
 from corsia.audit.models import AccessLogEntry
 from corsia.compounding.domain.requirements import (
     PlannedDose,
@@ -50,6 +49,7 @@ from corsia.inventory.domain.stock import LotStock
 from corsia.inventory.models import StorageLocation
 from corsia.prescribing import services as orders
 from corsia.prescribing.tests.factories import measured_patient
+from corsia.testing.accounts import MakeUser
 
 OXALI_200 = "oxaliplatin_200mg_40ml_oxaliplatino"
 LV_350 = "calcium_folinate_350mg_35ml_lederfolin"

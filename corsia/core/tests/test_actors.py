@@ -8,10 +8,10 @@ from django.contrib.auth.models import AnonymousUser
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.domain.workstation import WorkstationInfo
 from corsia.accounts.models import User as AccountsUser
-from corsia.accounts.tests.fixture_types import MakeUser
 from corsia.core import actors
 from corsia.core.actors import PERMISSION_REFUSED, require_permission, workstation_label
 from corsia.core.domain.errors import PermissionRefused
+from corsia.testing.accounts import MakeUser
 
 
 @pytest.mark.django_db

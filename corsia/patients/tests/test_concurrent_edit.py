@@ -12,10 +12,10 @@ from django.db import connection
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
-from corsia.accounts.tests.fixture_types import MakeUser
 from corsia.core.domain.concurrency import StaleVersion
 from corsia.patients import services
 from corsia.patients.models import Patient
+from corsia.testing.accounts import MakeUser
 
 
 @pytest.mark.django_db(transaction=True)
