@@ -17,23 +17,15 @@ from corsia.compounding import requirements as planning
 from corsia.compounding.requirements import PlannedRequirements
 from corsia.core.access import require_perm
 from corsia.core.domain.errors import CorsiaError
-from corsia.core.web import request_actor, request_workstation
+from corsia.core.web import query_int, request_actor, request_workstation
 from corsia.inventory.selectors import LocationUnknown, location_options
-
-
-def _int(value: str | None, default: int, *, low: int, high: int) -> int:
-    try:
-        number = int(value or "")
-    except ValueError:
-        return default
-    return min(max(number, low), high)
 
 
 @require_perm(planning.VIEW_REQUIREMENTS)
 def requirements_page(request: HttpRequest) -> HttpResponse:
     """Vials needed per product and day by the planned orders, stock, what to order, and
     the pick list in walking order with the patients' trays; CSV and a printable view."""
-    days = _int(request.GET.get("days"), planning.DEFAULT_DAYS, low=1, high=planning.MAX_DAYS)
+    days = query_int(request.GET.get("days"), planning.DEFAULT_DAYS, low=1, high=planning.MAX_DAYS)
     location = request.GET.get("location", "").strip()
     today = timezone.localdate()
     error: CorsiaError | None = None

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from types import TracebackType
-from typing import Protocol
+from typing import Protocol, Self
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -69,7 +69,26 @@ def attach_refusal(
     form.add_error(refusal_field(form, error, rename), error.message)
 
 
-class form_refusals:  # used as a context manager, named like one
+class _Catching:
+    """A context manager that hands the exception leaving its block to :meth:`caught`,
+    which swallows it by returning ``True``."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> bool:
+        return error is not None and self.caught(error)
+
+    def caught(self, error: BaseException) -> bool:
+        raise NotImplementedError
+
+
+class form_refusals(_Catching):  # used as a context manager, named like one
     """Inside the block, a ``CorsiaError`` is attached to ``form`` and swallowed; the
     refusal stays on :attr:`error` (e.g. to answer 409 to a stale version, else 422).
 
@@ -95,15 +114,7 @@ class form_refusals:  # used as a context manager, named like one
         self.not_found_field = not_found_field
         self.error: CorsiaError | None = None
 
-    def __enter__(self) -> form_refusals:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> bool:
+    def caught(self, error: BaseException) -> bool:
         if not isinstance(error, CorsiaError):
             return False
         if isinstance(error, NotFound) and self.not_found_is_404:
@@ -118,22 +129,14 @@ class form_refusals:  # used as a context manager, named like one
         return True
 
 
-class refusals_as_messages:  # used as a context manager, named like one
+class refusals_as_messages(_Catching):  # used as a context manager, named like one
     """Inside the block, a ``CorsiaError`` becomes an error message (django messages)."""
 
     def __init__(self, request: HttpRequest, *, not_found_is_404: bool = True) -> None:
         self.request = request
         self.not_found_is_404 = not_found_is_404
 
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> bool:
+    def caught(self, error: BaseException) -> bool:
         if isinstance(error, NotFound) and self.not_found_is_404:
             raise Http404 from None
         if isinstance(error, CorsiaError):
@@ -142,22 +145,14 @@ class refusals_as_messages:  # used as a context manager, named like one
         return False
 
 
-class refusal_kept:  # used as a context manager, named like one
+class refusal_kept(_Catching):  # used as a context manager, named like one
     """Inside the block, a ``CorsiaError`` (any, ``NotFound`` included) is swallowed and
     kept on :attr:`error`, for a page that shows the refusal itself (an import's report)."""
 
     def __init__(self) -> None:
         self.error: CorsiaError | None = None
 
-    def __enter__(self) -> refusal_kept:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> bool:
+    def caught(self, error: BaseException) -> bool:
         if isinstance(error, CorsiaError):
             self.error = error
             return True

@@ -32,6 +32,16 @@ def posted_decimal(raw: str | None, field: str) -> Decimal | None:
     return value
 
 
+def query_int(raw: str | None, default: int, *, low: int, high: int) -> int:
+    """A whole number typed in a query string, clamped to ``low``..``high``; ``default``
+    when empty or not a number (a filter never refuses the page)."""
+    try:
+        number = int(raw or "")
+    except ValueError:
+        return default
+    return min(max(number, low), high)
+
+
 def posted_version(request: HttpRequest) -> int | None:
     raw = request.POST.get("version", "")
     return int(raw) if raw.isdigit() else None

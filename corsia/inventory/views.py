@@ -14,7 +14,7 @@ from django.utils import timezone
 from corsia.core.access import require_perm
 from corsia.core.domain.errors import CorsiaError
 from corsia.core.refusals import refusal_kept
-from corsia.core.web import request_actor, request_workstation
+from corsia.core.web import query_int, request_actor, request_workstation
 from corsia.inventory import selectors, services
 from corsia.inventory.forms import (
     MAX_UPLOAD_BYTES,
@@ -27,14 +27,6 @@ from corsia.inventory.models import MovementKind
 VIEW = "inventory.view_stock"
 MANAGE = "inventory.manage_stock"
 DEFAULT_EXPIRY_DAYS = 60
-
-
-def _int(value: str | None, default: int, *, low: int, high: int) -> int:
-    try:
-        number = int(value or "")
-    except ValueError:
-        return default
-    return min(max(number, low), high)
 
 
 def _date(value: str | None) -> date | None:
@@ -73,7 +65,7 @@ def stock_page(request: HttpRequest) -> HttpResponse:
 
 @require_perm(VIEW)
 def expiring_page(request: HttpRequest) -> HttpResponse:
-    days = _int(request.GET.get("days"), DEFAULT_EXPIRY_DAYS, low=0, high=730)
+    days = query_int(request.GET.get("days"), DEFAULT_EXPIRY_DAYS, low=0, high=730)
     today = timezone.localdate()
     return render(
         request,
