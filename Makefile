@@ -11,11 +11,12 @@ PORT ?= 8000
 DB_URL = $${DATABASE_URL:-$$($(PY) tools/devdb.py url)}
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 
-.PHONY: help install system-deps static run test lint typecheck bench stop-db migrate demo worker messages
+.PHONY: help install system-deps static run test test-fast lint typecheck bench stop-db migrate demo worker messages
 
 help:
 	@echo "make run    install, start PostgreSQL, migrate, load reference + demo data, serve on http://$(HOST):$(PORT)"
 	@echo "make test   install and run the whole suite (lint, types, import contracts, tests)"
+	@echo "make test-fast  only the tests without a browser, LDAP or the bench smoke run (no lint/types)"
 	@echo "make bench  build a synthetic hospital and print the benchmark figures"
 
 $(VENV)/.installed: pyproject.toml uv.lock
@@ -74,6 +75,13 @@ test: install
 	@export CORSIA_TESTING=1 DATABASE_URL="$(DB_URL)"; \
 	  $(MAKE) --no-print-directory lint typecheck && \
 	  $(PY) -m pytest -n 2 --dist loadgroup -q $(PYTEST_ARGS)
+
+# The inner loop: unit, database and API tests; no Chromium, slapd or benchmark run, and
+# no lint/types/contracts (make lint, make typecheck). Markers: pyproject.toml.
+FAST_MARKERS := not browser and not ldap and not bench
+test-fast: install
+	@export CORSIA_TESTING=1 DATABASE_URL="$(DB_URL)"; \
+	  $(PY) -m pytest -n 2 --dist loadgroup -q -m "$(FAST_MARKERS)" $(PYTEST_ARGS)
 
 bench: install
 	@DATABASE_URL="$${DATABASE_URL:-$$(CORSIA_DB_NAME=corsia_bench $(PY) tools/devdb.py url)}" \

@@ -50,4 +50,4 @@ def client_for(make_user):  # type: ignore[no-untyped-def]  # factory fixture
 
 # Browser fixtures (Playwright on Debian's Chromium), registered once for the whole suite:
 # a session-scoped driver may exist only once per process.
-from corsia.core.tests.browser_fixtures import *  # noqa: E402, F403
+from corsia.testing.browser import *  # noqa: E402, F403

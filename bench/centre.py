@@ -40,6 +40,16 @@ from typing import Any
 
 import psycopg
 
+from bench.records import (
+    COPY_SECONDS,
+    LONG_INFUSION_MINUTES,
+    DayPlan,
+    Staff,
+    UnitItem,
+    UnitOrder,
+    _copy,
+)
+from bench.unit import UNIT_SEQUENCES, UNIT_TRACKED, generate_unit
 from corsia.audit.domain.chain import GENESIS, link_hash
 from corsia.core.domain.errors import CorsiaError
 from corsia.prescribing.domain.assessment import BodyAssessment, assess_patient
@@ -180,19 +190,6 @@ class Course:
     cycles: int
     line: int
     diagnosis_id: int
-
-
-@dataclass
-class Staff:
-    physicians: tuple[int, ...]
-    pharmacists: tuple[int, ...]
-    technicians: tuple[int, ...]
-    nurses: tuple[int, ...]
-    names: dict[int, str]
-
-    def pick(self, rng: random.Random, role: str) -> int:
-        chosen: int = rng.choice(getattr(self, role + "s"))
-        return chosen
 
 
 def _dec(value: float, places: str) -> Decimal:
@@ -557,21 +554,6 @@ def _at(day: date, hour: float, rng: random.Random) -> datetime:
     return datetime.combine(day, dtime(0), tzinfo=UTC) + timedelta(minutes=minutes)
 
 
-@dataclass(frozen=True)
-class DayPlan:
-    """One day of an order at the UFA and in the chair: when its preparations are made,
-    the patient bag leaves the UFA, the patient sits and the last infusion ends."""
-
-    prep_start: datetime
-    prep_end: datetime
-    deliver: datetime
-    chair_start: datetime
-    chair_end: datetime
-
-
-LONG_INFUSION_MINUTES = 360  # longer infusions run on a portable pump, at home
-
-
 def chair_minutes(duration: int | None, interval: int | None) -> int:
     """Minutes one line keeps the patient in the chair (a bolus takes 5; a portable pump
     is connected in 15 and goes home)."""
@@ -605,38 +587,6 @@ def plan_days(
 UNIT_STATES = frozenset(
     ("taken_in_charge", "in_preparation", "prepared", "delivered", "administered")
 )
-
-
-@dataclass(frozen=True)
-class UnitItem:
-    id: int
-    sequence: int
-    day: date
-    ingredient_id: int
-    competence: str
-    route: str
-    duration_minutes: int | None
-    interval_after_minutes: int | None
-    preparation: str
-    final_dose: Decimal
-    amount_unit: str
-
-
-@dataclass(frozen=True)
-class UnitOrder:
-    """What the UFA, the chair and the stock need of an order taken in charge."""
-
-    id: int
-    patient_id: int
-    ward_id: int | None
-    state: str
-    cycle: int
-    first: date
-    last: date
-    prescriber: int
-    stamps: dict[str, tuple[int, datetime]]
-    days: dict[date, DayPlan]
-    items: tuple[UnitItem, ...]
 
 
 def _events(
@@ -719,21 +669,6 @@ def _events(
         path = squeezed
     created = min(created, (path[0][4] if path else now) - timedelta(minutes=5))
     return created, path
-
-
-COPY_SECONDS: dict[str, float] = defaultdict(float)
-
-
-def _copy(
-    cur: psycopg.Cursor[Any], table: str, columns: str, rows: Sequence[Sequence[Any]]
-) -> None:
-    if not rows:
-        return
-    started = time.perf_counter()
-    with cur.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
-    COPY_SECONDS[table] += time.perf_counter() - started
 
 
 class AccessChain:
@@ -1165,7 +1100,6 @@ def generate_orders(
                 flush()
         flush()
         # the UFA, the stock, the chairs and the toxicities those orders imply
-        from bench.unit import UNIT_SEQUENCES, UNIT_TRACKED, generate_unit
 
         unit_first_ids = {table: _next_id(cur, table) for table in UNIT_TRACKED}
         for table in UNIT_TRACKED:

@@ -55,7 +55,7 @@ from typing import TYPE_CHECKING, Any
 
 import psycopg
 
-from bench.centre import LONG_INFUSION_MINUTES, Staff, UnitItem, UnitOrder, _copy
+from bench.records import LONG_INFUSION_MINUTES, Staff, UnitItem, UnitOrder, _copy
 from corsia.administration.domain.bedside import diluent_volume_ml
 from corsia.compounding.domain.diluents import DILUENT_DENSITY_G_ML
 from corsia.compounding.domain.gravimetric import Component, gravimetric_check

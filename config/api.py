@@ -15,6 +15,7 @@ from corsia.accounts.tokens import BearerTokenAuth
 from corsia.administration.api import router as administration_router
 from corsia.audit.api import router as audit_router
 from corsia.compounding.api import router as compounding_router
+from corsia.compounding.requirements_api import router as requirements_router
 from corsia.core.domain.errors import CorsiaError
 from corsia.core.problems import problem_from_error, problem_response
 from corsia.documents.api import router as documents_router
@@ -92,3 +93,4 @@ api.add_router("/toxicities", toxicity_router)
 api.add_router("/ctcae", ctcae_router)
 api.add_router("/compounding", compounding_router)
 api.add_router("/inventory", inventory_router)
+api.add_router("/inventory", requirements_router)  # compounding's, at its old address

@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "corsia.accounts.middleware.PasswordExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: a CorsiaError no page view caught becomes its Italian message (API: problem+json).
+    "corsia.core.refusals.PageRefusalMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

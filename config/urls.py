@@ -17,6 +17,8 @@ urlpatterns = [
     path("patients/", include("corsia.patients.urls")),
     path("audit/", include("corsia.audit.urls")),
     path("documents/", include("corsia.documents.urls")),
+    # the UFA's requirements (compounding's page) keep their address beside the stock pages
+    path("inventory/requirements/", include("corsia.compounding.requirements_urls")),
     path("inventory/", include("corsia.inventory.urls")),
     path("toxicity/", include("corsia.toxicity.urls")),
     path("", include("corsia.accounts.urls")),

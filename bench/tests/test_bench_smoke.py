@@ -16,6 +16,8 @@ from bench.consistency import centre_consistency
 from corsia.audit.selectors import chain_reports
 from corsia.demo import setup
 
+pytestmark = pytest.mark.bench  # minutes long: left out of `make test-fast`
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

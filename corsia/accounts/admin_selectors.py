@@ -5,22 +5,15 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from corsia.accounts.models import User, Workstation
-from corsia.core.domain.errors import PermissionRefused
+from corsia.core.actors import require_permission
 
 MANAGE_USERS = "accounts.manage_users"
 MANAGE_WORKSTATIONS = "accounts.manage_workstations"
 
 
-def _require_perm(actor: User, permission: str) -> None:
-    if not actor.has_perm(permission):
-        raise PermissionRefused(
-            "Non hai il permesso per questa operazione.", details={"permission": permission}
-        )
-
-
 def user_list(*, actor: User, query: str = "") -> QuerySet[User]:
     """Every user (active first, then by surname) with their groups."""
-    _require_perm(actor, MANAGE_USERS)
+    require_permission(actor, MANAGE_USERS)
     users = User.objects.prefetch_related("groups").order_by(
         "-is_active", "last_name", "first_name", "username"
     )
@@ -34,5 +27,5 @@ def user_list(*, actor: User, query: str = "") -> QuerySet[User]:
 
 def workstation_list(*, actor: User) -> QuerySet[Workstation]:
     """Every named workstation, active first."""
-    _require_perm(actor, MANAGE_WORKSTATIONS)
+    require_permission(actor, MANAGE_WORKSTATIONS)
     return Workstation.objects.order_by("-is_active", "name")

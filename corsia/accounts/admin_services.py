@@ -16,28 +16,25 @@ from django.db import transaction
 from corsia.accounts import admin_audit_events
 from corsia.accounts.models import User, Workstation
 from corsia.audit.services import audit_record
-from corsia.core.domain.errors import ConflictError, NotFound, PermissionRefused, ValidationFailed
+from corsia.core import actors
+from corsia.core.actors import require_permission
+from corsia.core.domain.errors import ConflictError, NotFound, ValidationFailed
 
 MANAGE_USERS = "accounts.manage_users"
 MANAGE_WORKSTATIONS = "accounts.manage_workstations"
 
 
-def _require(actor: Any, permission: str) -> None:
-    if not (getattr(actor, "is_authenticated", False) and actor.has_perm(permission)):
-        raise PermissionRefused(
-            "Non hai il permesso per questa operazione.", details={"permission": permission}
-        )
-
-
 # --- Users ------------------------------------------------------------------------------
 
 
-def user_reactivate(*, actor: User, user_id: int, reason: str, workstation: Any) -> User:
+def user_reactivate(
+    *, actor: User, user_id: int, reason: str, workstation: actors.Workstation
+) -> User:
     """Give a deactivated user their access back; a reason is required.
 
     Revoked API tokens stay revoked: the user asks for new ones.
     """
-    _require(actor, MANAGE_USERS)
+    require_permission(actor, MANAGE_USERS)
     if not reason.strip():
         raise ValidationFailed(
             "Indica il motivo della riattivazione.", code="reason_required", field="reason"
@@ -103,10 +100,15 @@ def _workstation_state(workstation: Workstation) -> dict[str, Any]:
 
 
 def workstation_create(
-    *, actor: User, name: str, ip_address: str | None, location: str, workstation: Any
+    *,
+    actor: User,
+    name: str,
+    ip_address: str | None,
+    location: str,
+    workstation: actors.Workstation,
 ) -> Workstation:
     """A named workstation (the name shown in the audit trail instead of its address)."""
-    _require(actor, MANAGE_WORKSTATIONS)
+    require_permission(actor, MANAGE_WORKSTATIONS)
     with transaction.atomic():
         fields = _workstation_fields(
             name=name, ip_address=ip_address, location=location, exclude_pk=None
@@ -130,10 +132,10 @@ def workstation_update(
     ip_address: str | None,
     location: str,
     is_active: bool,
-    workstation: Any,
+    workstation: actors.Workstation,
 ) -> Workstation:
     """Rename, re-address or (de)activate a workstation; never deleted."""
-    _require(actor, MANAGE_WORKSTATIONS)
+    require_permission(actor, MANAGE_WORKSTATIONS)
     with transaction.atomic():
         row = Workstation.objects.select_for_update().filter(pk=workstation_id).first()
         if row is None:

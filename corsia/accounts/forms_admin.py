@@ -10,7 +10,6 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from corsia.accounts.domain.roles import Role
-from corsia.core.domain.errors import CorsiaError
 
 # The role names people read, translatable (the domain holds the Italian originals).
 ROLE_LABELS: dict[Role, str | Promise] = {
@@ -34,12 +33,6 @@ def _roles_field() -> forms.MultipleChoiceField:
         required=False,
         error_messages={"invalid_choice": _("Ruolo sconosciuto: %(value)s.")},
     )
-
-
-def add_service_error(form: forms.Form, error: CorsiaError) -> None:
-    """Show a service's refusal on the field it names (or on the whole form)."""
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
 
 
 class UserCreateForm(forms.Form):

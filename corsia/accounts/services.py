@@ -9,7 +9,6 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
@@ -23,16 +22,10 @@ from corsia.accounts import audit_events
 from corsia.accounts.domain.roles import PERMISSIONS, ROLE_PERMISSIONS, Role
 from corsia.accounts.models import ApiToken, User
 from corsia.audit.services import audit_record
+from corsia.core.actors import Workstation, require_permission
 from corsia.core.domain.errors import ConflictError, NotFound, PermissionRefused, ValidationFailed
 
 MANAGE_USERS = "accounts.manage_users"
-
-
-def _require(actor: Any, permission: str) -> None:
-    if not (getattr(actor, "is_authenticated", False) and actor.has_perm(permission)):
-        raise PermissionRefused(
-            "Non hai il permesso per questa operazione.", details={"permission": permission}
-        )
 
 
 def _roles_from(codes: Iterable[Role | str]) -> frozenset[Role]:
@@ -85,14 +78,14 @@ def user_create(
     first_name: str,
     last_name: str,
     roles: Iterable[Role | str],
-    workstation: Any,
+    workstation: Workstation,
     email: str = "",
     password: str | None = None,
     badge_code: str | None = None,
     tax_code: str = "",
 ) -> User:
     """A new local user with the given roles (a directory user needs no password)."""
-    _require(actor, MANAGE_USERS)
+    require_permission(actor, MANAGE_USERS)
     wanted = _roles_from(roles)
     username = username.strip()
     if not username:
@@ -134,10 +127,15 @@ def user_create(
 
 
 def user_set_roles(
-    *, actor: User, user_id: int, roles: Iterable[Role | str], workstation: Any, reason: str = ""
+    *,
+    actor: User,
+    user_id: int,
+    roles: Iterable[Role | str],
+    workstation: Workstation,
+    reason: str = "",
 ) -> User:
     """Replace the user's Corsia roles. Nobody changes their own roles."""
-    _require(actor, MANAGE_USERS)
+    require_permission(actor, MANAGE_USERS)
     wanted = _roles_from(roles)
     with transaction.atomic():
         user = User.objects.select_for_update().filter(pk=user_id).first()
@@ -164,9 +162,9 @@ def user_set_roles(
     return user
 
 
-def user_deactivate(*, actor: User, user_id: int, reason: str, workstation: Any) -> User:
+def user_deactivate(*, actor: User, user_id: int, reason: str, workstation: Workstation) -> User:
     """Deactivate (never delete) a user and revoke their API tokens; a reason is required."""
-    _require(actor, MANAGE_USERS)
+    require_permission(actor, MANAGE_USERS)
     if not reason.strip():
         raise ValidationFailed(
             "Indica il motivo della disattivazione.", code="reason_required", field="reason"
@@ -196,13 +194,13 @@ def user_deactivate(*, actor: User, user_id: int, reason: str, workstation: Any)
     return user
 
 
-def user_set_password(*, actor: User, user: User, password: str, workstation: Any) -> User:
+def user_set_password(*, actor: User, user: User, password: str, workstation: Workstation) -> User:
     """Set a new password (own, or anyone's with manage_users), checked against the policy.
 
     Saving the password writes the history row and the change date (``User.save``).
     """
     if actor.pk != user.pk:
-        _require(actor, MANAGE_USERS)
+        require_permission(actor, MANAGE_USERS)
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
         _password_errors(password, locked)
@@ -221,7 +219,7 @@ def user_set_password(*, actor: User, user: User, password: str, workstation: An
 
 
 def user_sync_from_directory(
-    *, user: User, roles: frozenset[Role], directory_dn: str, workstation: Any
+    *, user: User, roles: frozenset[Role], directory_dn: str, workstation: Workstation
 ) -> User:
     """Mirror the roles granted by the directory groups onto the user at login."""
     with transaction.atomic():
@@ -248,13 +246,15 @@ def user_sync_from_directory(
 # --- Sessions (called by the bridge from Django's auth signals) ----------------------
 
 
-def session_login_record(*, user: User, workstation: Any) -> None:
+def session_login_record(*, user: User, workstation: Workstation) -> None:
     audit_record(
         event=audit_events.LOGIN_SUCCEEDED, actor=user, workstation=workstation, target=user
     )
 
 
-def session_login_failed_record(*, username: str, workstation: Any, locked_out: bool) -> None:
+def session_login_failed_record(
+    *, username: str, workstation: Workstation, locked_out: bool
+) -> None:
     known = User.objects.filter(username__iexact=username).first() if username else None
     audit_record(
         event=audit_events.LOGIN_FAILED,
@@ -265,7 +265,7 @@ def session_login_failed_record(*, username: str, workstation: Any, locked_out: 
     )
 
 
-def session_logout_record(*, user: User | None, workstation: Any, cause: str) -> None:
+def session_logout_record(*, user: User | None, workstation: Workstation, cause: str) -> None:
     if user is None or not user.pk:
         return
     audit_record(
@@ -280,7 +280,7 @@ def session_logout_record(*, user: User | None, workstation: Any, cause: str) ->
 # --- API tokens ------------------------------------------------------------------------
 
 
-def token_issue(*, user: User, workstation: Any = None) -> tuple[str, ApiToken]:
+def token_issue(*, user: User, workstation: Workstation = None) -> tuple[str, ApiToken]:
     """A new random token for ``user``; the clear key is returned once and never stored."""
     key = secrets.token_urlsafe(32)
     with transaction.atomic():
@@ -300,12 +300,12 @@ def token_issue(*, user: User, workstation: Any = None) -> tuple[str, ApiToken]:
     return key, token
 
 
-def token_revoke(*, actor: User, token_id: int, workstation: Any = None) -> ApiToken:
+def token_revoke(*, actor: User, token_id: int, workstation: Workstation = None) -> ApiToken:
     """Revoke a token: its owner may, and IT staff (manage_users) may revoke anyone's."""
     with transaction.atomic():
         token = ApiToken.objects.select_for_update().filter(pk=token_id).first()
         if token is None or token.user_id != actor.pk:
-            _require(actor, MANAGE_USERS)
+            require_permission(actor, MANAGE_USERS)
         if token is None:
             raise NotFound("Token non trovato.")
         if token.revoked_at is not None:

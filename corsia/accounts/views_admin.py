@@ -23,24 +23,18 @@ from corsia.accounts.forms_admin import (
     UserCreateForm,
     UserRolesForm,
     WorkstationForm,
-    add_service_error,
 )
 from corsia.accounts.models import User, Workstation
 from corsia.core.access import require_perm
-from corsia.core.domain.errors import CorsiaError
+from corsia.core.refusals import form_refusals
+from corsia.core.web import request_actor, request_workstation
 
 MANAGE_USERS = "accounts.manage_users"
 MANAGE_WORKSTATIONS = "accounts.manage_workstations"
 
 
-def _actor(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def _workstation(request: HttpRequest) -> Any:
-    return getattr(request, "workstation", None)
+_actor = request_actor
+_workstation = request_workstation
 
 
 def _role_labels(user: User) -> list[str]:
@@ -64,7 +58,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with form_refusals(form, not_found_is_404=False):
             created = services.user_create(
                 actor=_actor(request),
                 username=data["username"],
@@ -77,9 +71,6 @@ def user_create(request: HttpRequest) -> HttpResponse:
                 password=data["password"] or None,
                 workstation=_workstation(request),
             )
-        except CorsiaError as error:
-            add_service_error(form, error)
-        else:
             messages.success(request, _("Utente «%(name)s» creato.") % {"name": created.username})
             return redirect("accounts:user_detail", user_id=created.pk)
     return render(request, "accounts/users/create.html", {"form": form})
@@ -111,7 +102,7 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
 def user_roles(request: HttpRequest, user_id: int) -> HttpResponse:
     form = UserRolesForm(request.POST)
     if form.is_valid():
-        try:
+        with form_refusals(form):
             services.user_set_roles(
                 actor=_actor(request),
                 user_id=user_id,
@@ -119,11 +110,6 @@ def user_roles(request: HttpRequest, user_id: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 workstation=_workstation(request),
             )
-        except CorsiaError as error:
-            if error.status == 404:
-                raise Http404 from error
-            add_service_error(form, error)
-        else:
             messages.success(request, _("Ruoli aggiornati."))
             return redirect("accounts:user_detail", user_id=user_id)
     return _detail(request, user_id, roles_form=form)
@@ -133,18 +119,13 @@ def _set_active(request: HttpRequest, user_id: int, *, active: bool) -> HttpResp
     form = ReasonForm(request.POST)
     if form.is_valid():
         action = admin_services.user_reactivate if active else services.user_deactivate
-        try:
+        with form_refusals(form):
             action(
                 actor=_actor(request),
                 user_id=user_id,
                 reason=form.cleaned_data["reason"],
                 workstation=_workstation(request),
             )
-        except CorsiaError as error:
-            if error.status == 404:
-                raise Http404 from error
-            add_service_error(form, error)
-        else:
             text = _("Utente riattivato.") if active else _("Utente disattivato.")
             messages.success(request, text)
             return redirect("accounts:user_detail", user_id=user_id)
@@ -171,16 +152,13 @@ def user_password(request: HttpRequest, user_id: int) -> HttpResponse:
         raise Http404
     form = PasswordResetForm(request.POST)
     if form.is_valid():
-        try:
+        with form_refusals(form, not_found_is_404=False):
             services.user_set_password(
                 actor=_actor(request),
                 user=subject,
                 password=form.cleaned_data["password"],
                 workstation=_workstation(request),
             )
-        except CorsiaError as error:
-            add_service_error(form, error)
-        else:
             messages.success(request, _("Password reimpostata."))
             return redirect("accounts:user_detail", user_id=user_id)
     return _detail(request, user_id, password_form=form)
@@ -199,7 +177,7 @@ def workstation_list(request: HttpRequest) -> HttpResponse:
 def workstation_create(request: HttpRequest) -> HttpResponse:
     form = WorkstationForm(request.POST or None, initial={"is_active": True})
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_refusals(form, not_found_is_404=False):
             admin_services.workstation_create(
                 actor=_actor(request),
                 name=form.cleaned_data["name"],
@@ -207,9 +185,6 @@ def workstation_create(request: HttpRequest) -> HttpResponse:
                 location=form.cleaned_data["location"],
                 workstation=_workstation(request),
             )
-        except CorsiaError as error:
-            add_service_error(form, error)
-        else:
             messages.success(request, _("Postazione creata."))
             return redirect("accounts:workstations")
     return render(request, "accounts/workstations/form.html", {"form": form, "editing": None})
@@ -228,7 +203,7 @@ def workstation_edit(request: HttpRequest, workstation_id: int) -> HttpResponse:
     }
     form = WorkstationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_refusals(form, not_found_is_404=False):
             admin_services.workstation_update(
                 actor=_actor(request),
                 workstation_id=row.pk,
@@ -238,9 +213,6 @@ def workstation_edit(request: HttpRequest, workstation_id: int) -> HttpResponse:
                 is_active=form.cleaned_data["is_active"],
                 workstation=_workstation(request),
             )
-        except CorsiaError as error:
-            add_service_error(form, error)
-        else:
             messages.success(request, _("Postazione aggiornata."))
             return redirect("accounts:workstations")
     return render(request, "accounts/workstations/form.html", {"form": form, "editing": row})

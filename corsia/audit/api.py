@@ -11,6 +11,7 @@ from corsia.audit.fhir import access_bundle
 from corsia.audit.selectors import AccessQuery, access_log_search
 from corsia.audit.services import audit_record
 from corsia.core.access import api_perm
+from corsia.core.web import request_actor
 
 router = Router(tags=["audit"])
 MAX_ROWS = 1000
@@ -49,7 +50,7 @@ def accesses(request: HttpRequest, filters: Query[AccessFilters]) -> list[Any]:
     rows = list(access_log_search(filters.query())[:MAX_ROWS])
     audit_record(
         event=audit_events.ACCESS_LOG_VIEWED,
-        actor=request.user,
+        actor=request_actor(request),
         workstation=request.workstation,  # type: ignore[attr-defined]  # set by WorkstationMiddleware
         after={"filters": request.GET.dict(), "channel": "api"},
     )
@@ -63,7 +64,7 @@ def accesses_fhir(request: HttpRequest, filters: Query[AccessFilters]) -> dict[s
     document = access_bundle(rows)
     audit_record(
         event=audit_events.ACCESS_LOG_EXPORTED,
-        actor=request.user,
+        actor=request_actor(request),
         workstation=request.workstation,  # type: ignore[attr-defined]  # set by WorkstationMiddleware
         after={"filters": request.GET.dict(), "entries": document["total"]},
     )

@@ -10,7 +10,7 @@ import pghistory.models
 from django.apps import apps
 from django.db import models
 
-from corsia.accounts.models import User
+from corsia.core.actors import User  # the project user model, not accounts: audit is below it
 from corsia.core.domain.errors import NotFound
 
 

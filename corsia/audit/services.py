@@ -15,19 +15,13 @@ from django.db import connection, models, transaction
 from corsia.audit.domain.chain import GENESIS, link_hash
 from corsia.audit.domain.events import EventType
 from corsia.audit.models import AccessLogEntry, AuditEvent
+from corsia.core.actors import User, Workstation
+from corsia.core.actors import workstation_label as workstation_label  # noqa: PLC0414  # re-exported for the modules that write audit rows
 from corsia.core.domain.errors import ValidationFailed
 
 # Advisory-lock keys that serialise appends to each chain (held to transaction end).
 _EVENT_CHAIN_LOCK = 0x636F7273_0001
 _ACCESS_CHAIN_LOCK = 0x636F7273_0002
-
-
-def workstation_label(workstation: Any) -> str:
-    """The workstation's name as stored in audit rows (empty when unknown)."""
-    if workstation is None:
-        return ""
-    label = getattr(workstation, "label", None)
-    return str(label() if callable(label) else workstation)
 
 
 def _last_hash(model: type[models.Model]) -> str:
@@ -38,8 +32,8 @@ def _last_hash(model: type[models.Model]) -> str:
 def audit_record(
     *,
     event: EventType,
-    actor: Any,
-    workstation: Any,
+    actor: User | None,
+    workstation: Workstation,
     target: models.Model | None = None,
     patient_id: int | None = None,
     before: dict[str, Any] | None = None,
@@ -74,7 +68,7 @@ def audit_record(
 
 
 def access_log_record(
-    *, user: Any, patient_id: int, what: str, workstation: Any, channel: str = "web"
+    *, user: User, patient_id: int, what: str, workstation: Workstation, channel: str = "web"
 ) -> AccessLogEntry:
     with transaction.atomic():
         with connection.cursor() as cursor:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from corsia.audit import audit_events
@@ -13,7 +13,7 @@ from corsia.audit.history import patient_id_of, record_history
 from corsia.audit.selectors import AccessQuery, access_log_search
 from corsia.audit.services import access_log_record, audit_record
 from corsia.core.access import require_perm
-from corsia.core.domain.errors import NotFound
+from corsia.core.web import request_actor
 
 PAGE_SIZE = 50
 
@@ -33,7 +33,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
         page = Paginator(access_log_search(query), PAGE_SIZE).get_page(request.GET.get("page"))
         audit_record(
             event=audit_events.ACCESS_LOG_VIEWED,
-            actor=request.user,
+            actor=request_actor(request),
             workstation=request.workstation,  # type: ignore[attr-defined]  # set by WorkstationMiddleware
             after={"filters": request.GET.dict()},
         )
@@ -54,7 +54,7 @@ def access_log_export(request: HttpRequest) -> HttpResponse:
     document = access_bundle(access_log_search(query)[:10_000])
     audit_record(
         event=audit_events.ACCESS_LOG_EXPORTED,
-        actor=request.user,
+        actor=request_actor(request),
         workstation=request.workstation,  # type: ignore[attr-defined]  # set by WorkstationMiddleware
         after={"filters": request.GET.dict(), "entries": document["total"]},
     )
@@ -67,14 +67,12 @@ def access_log_export(request: HttpRequest) -> HttpResponse:
 
 @require_perm("audit.view_history")
 def history(request: HttpRequest, app_label: str, model_name: str, pk: str) -> HttpResponse:
-    try:
-        record, entries = record_history(app_label=app_label, model_name=model_name, pk=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    # NotFound (an unknown or untracked model, a missing record) is the 404 page
+    record, entries = record_history(app_label=app_label, model_name=model_name, pk=pk)
     patient_id = patient_id_of(record)
     if patient_id is not None:
         access_log_record(
-            user=request.user,
+            user=request_actor(request),
             patient_id=patient_id,
             what=f"storia di {record._meta.verbose_name}",
             workstation=request.workstation,  # type: ignore[attr-defined]  # set by WorkstationMiddleware

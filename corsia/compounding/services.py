@@ -78,6 +78,8 @@ from corsia.core.domain.errors import (
 from corsia.drugs.domain.barcodes import parse_pack_barcode
 from corsia.drugs.domain.formulation import Formulation, formulation_of
 from corsia.drugs.models import MedicinalProduct, Pack
+from corsia.inventory.models import CostCenter, StockLot
+from corsia.inventory.services import stock_unload
 from corsia.prescribing.cumulative import order_cumulative_ensure
 from corsia.prescribing.domain.states import OrderEvent, OrderMilestone, OrderState
 from corsia.prescribing.dosing_basis import order_measures_check
@@ -1312,9 +1314,6 @@ def _stock_unload_after_release(prep: Preparation, actor: Any, workstation: Any)
     the stock (or not enough of it), the shortfall is recorded as an audit event for the
     pharmacist to rectify the stock, and the release goes on.
     """
-    from corsia.inventory.models import CostCenter, StockLot
-    from corsia.inventory.services import stock_unload
-
     ward_id = prep.order.ward_id
     cost_center = (
         CostCenter.objects.filter(ward_id=ward_id).order_by("code").first() if ward_id else None

@@ -33,7 +33,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("accounts:workstations", _("Postazioni"), "accounts.manage_workstations"),
     NavItem("documents:templates", _("Modelli di stampa"), "documents.manage_templates"),
     NavItem("inventory:stock", _("Magazzino"), "inventory.view_stock"),
-    NavItem("inventory:requirements", _("Fabbisogno UFA"), "inventory.view_requirements"),
+    NavItem("requirements:page", _("Fabbisogno UFA"), "inventory.view_requirements"),
 )
 
 

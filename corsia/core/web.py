@@ -1,18 +1,20 @@
-"""What page views read from a request, the same way everywhere: the workstation, a
-typed number (Italian decimal comma accepted), the version a form was built from."""
+"""What page views read from a request, the same way everywhere: the actor, the
+workstation, a typed number (Italian decimal comma accepted), the version a form was built from."""
 
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from django.http import HttpRequest
 
-from corsia.core.domain.errors import ValidationFailed
+from corsia.core.actors import PERMISSION_REFUSED, User, Workstation
+from corsia.core.domain.errors import PermissionRefused, ValidationFailed
 
 
-def request_workstation(request: HttpRequest) -> Any:
-    return getattr(request, "workstation", None)
+def request_workstation(request: HttpRequest) -> Workstation:
+    """What the accounts middleware put on the request (``None`` outside a request cycle)."""
+    workstation: Workstation = getattr(request, "workstation", None)
+    return workstation
 
 
 def posted_decimal(raw: str | None, field: str) -> Decimal | None:
@@ -30,6 +32,28 @@ def posted_decimal(raw: str | None, field: str) -> Decimal | None:
     return value
 
 
+def query_int(raw: str | None, default: int, *, low: int, high: int) -> int:
+    """A whole number typed in a query string, clamped to ``low``..``high``; ``default``
+    when empty or not a number (a filter never refuses the page)."""
+    try:
+        number = int(raw or "")
+    except ValueError:
+        return default
+    return min(max(number, low), high)
+
+
 def posted_version(request: HttpRequest) -> int | None:
     raw = request.POST.get("version", "")
     return int(raw) if raw.isdigit() else None
+
+
+def request_actor(request: HttpRequest) -> User:
+    """The signed-in user acting through this page or API call.
+
+    Every page and API operation is behind ``require_perm``/``api_perm`` (anonymous never
+    gets here); an anonymous request that did would be refused as the services refuse it.
+    """
+    user = request.user
+    if not user.is_authenticated:
+        raise PermissionRefused(PERMISSION_REFUSED)
+    return user

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from corsia.core.access import api_perm
+from corsia.core.web import request_actor
 from corsia.documents import selectors
 
 router = Router(tags=["documents"])
@@ -71,7 +72,7 @@ class DocumentOut(Schema):
 @api_perm(VIEW)
 def document_detail(request: HttpRequest, document_id: int) -> DocumentOut:
     view = selectors.document_view(
-        user=request.user,
+        user=request_actor(request),
         document_id=document_id,
         workstation=getattr(request, "workstation", None),
         channel="api",

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import QuerySet
 
 from corsia.audit.services import access_log_record
-from corsia.core.domain.errors import NotFound, PermissionRefused, ValidationFailed
+from corsia.core.actors import User, Workstation, require_permission
+from corsia.core.domain.errors import NotFound, ValidationFailed
 from corsia.documents.domain.files import download_filename, ensure_code, sha256_hex
 from corsia.documents.domain.signatures import SignatureReport
 from corsia.documents.models import Document, DocumentTemplate
@@ -35,28 +35,21 @@ _LIST_FIELDS = (
 )
 
 
-def _require(user: Any, permission: str) -> None:
-    if not user.has_perm(permission):
-        raise PermissionRefused(
-            "Non hai il permesso per questa operazione.", details={"permission": permission}
-        )
-
-
 def _metadata() -> QuerySet[Document]:
     """Documents without their bytes (lists and headers never load the PDFs)."""
     return Document.objects.defer("content").select_related("created_by", "signer", "patient")
 
 
-def document_get(*, user: Any, document_id: int) -> Document:
+def document_get(*, user: User, document_id: int) -> Document:
     """The document's metadata (not its bytes), without logging."""
-    _require(user, VIEW)
+    require_permission(user, VIEW)
     document = _metadata().filter(pk=document_id).first()
     if document is None:
         raise NotFound("Documento non trovato.", code="document_not_found")
     return document
 
 
-def _log(user: Any, document: Document, what: str, workstation: Any, channel: str) -> None:
+def _log(user: User, document: Document, what: str, workstation: Workstation, channel: str) -> None:
     if document.patient_id is not None:
         access_log_record(
             user=user,
@@ -78,7 +71,7 @@ class DocumentView:
 
 
 def document_view(
-    *, user: Any, document_id: int, workstation: Any, channel: str = "web"
+    *, user: User, document_id: int, workstation: Workstation, channel: str = "web"
 ) -> DocumentView:
     """Metadata, live signature verification and the chain of versions; logged."""
     document = document_get(user=user, document_id=document_id)
@@ -106,7 +99,7 @@ def filename_of(document: Document) -> str:
 
 
 def document_content(
-    *, user: Any, document_id: int, workstation: Any, channel: str = "web"
+    *, user: User, document_id: int, workstation: Workstation, channel: str = "web"
 ) -> tuple[Document, bytes]:
     """The stored bytes for download; logged as a read of the patient's data."""
     document = document_get(user=user, document_id=document_id)
@@ -116,10 +109,10 @@ def document_content(
 
 
 def patient_documents(
-    *, user: Any, patient_id: int, workstation: Any, channel: str = "web"
+    *, user: User, patient_id: int, workstation: Workstation, channel: str = "web"
 ) -> list[Document]:
     """Every archived document of a patient, newest first (all versions); logged."""
-    _require(user, VIEW)
+    require_permission(user, VIEW)
     documents = list(_metadata().filter(patient_id=patient_id).order_by("-created_at", "-id"))
     if documents:
         access_log_record(
@@ -151,8 +144,8 @@ class TemplateSummary:
     has_default_file: bool
 
 
-def templates_overview(*, user: Any) -> list[TemplateSummary]:
-    _require(user, MANAGE_TEMPLATES)
+def templates_overview(*, user: User) -> list[TemplateSummary]:
+    require_permission(user, MANAGE_TEMPLATES)
     stored: dict[str, list[DocumentTemplate]] = {}
     for template in DocumentTemplate.objects.defer("body").order_by("code", "-version"):
         stored.setdefault(template.code, []).append(template)
@@ -173,15 +166,15 @@ def templates_overview(*, user: Any) -> list[TemplateSummary]:
     return summaries
 
 
-def template_versions(*, user: Any, code: str) -> list[DocumentTemplate]:
-    _require(user, MANAGE_TEMPLATES)
+def template_versions(*, user: User, code: str) -> list[DocumentTemplate]:
+    require_permission(user, MANAGE_TEMPLATES)
     return list(DocumentTemplate.objects.filter(code=code).select_related("created_by"))
 
 
-def template_current_body(*, user: Any, code: str) -> tuple[int, str, str]:
+def template_current_body(*, user: User, code: str) -> tuple[int, str, str]:
     """(latest version, title, body) to start an edit from: the latest stored version,
     else the shipped default file (version 0), else an empty new template."""
-    _require(user, MANAGE_TEMPLATES)
+    require_permission(user, MANAGE_TEMPLATES)
     try:
         ensure_code(code)
     except ValidationFailed as exc:

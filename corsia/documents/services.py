@@ -15,8 +15,9 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from corsia.audit.services import audit_record, workstation_label
-from corsia.core.domain.errors import ConflictError, NotFound, PermissionRefused, ValidationFailed
+from corsia.audit.services import audit_record
+from corsia.core.actors import User, Workstation, require_permission, workstation_label
+from corsia.core.domain.errors import ConflictError, NotFound, ValidationFailed
 from corsia.documents.audit_events import (
     DOCUMENT_CORRECTED,
     DOCUMENT_CREATED,
@@ -47,14 +48,7 @@ MANAGE_TEMPLATES = "documents.manage_templates"
 SourceRef = tuple[str, str, int | str]
 
 
-def _require(user: Any, permission: str) -> None:
-    if not user.has_perm(permission):
-        raise PermissionRefused(
-            "Non hai il permesso per questa operazione.", details={"permission": permission}
-        )
-
-
-def _person(user: Any) -> str:
+def _person(user: User) -> str:
     return str(user.get_full_name() or user.username)
 
 
@@ -82,8 +76,8 @@ def _source_fields(source: SourceRef | None) -> dict[str, str]:
 
 def _build(
     *,
-    actor: Any,
-    workstation: Any,
+    actor: User,
+    workstation: Workstation,
     kind: str,
     title: str,
     patient: Any,
@@ -182,8 +176,8 @@ def _audit_after(document: Document) -> dict[str, Any]:
 
 def document_create(
     *,
-    actor: Any,
-    workstation: Any,
+    actor: User,
+    workstation: Workstation,
     kind: str,
     title: str,
     patient: Any,
@@ -195,7 +189,7 @@ def document_create(
 ) -> Document:
     """Render ``context`` with the current template of ``template_code``, sign it (PAdES)
     when ``sign`` and archive it. ``reason`` is the signature's reason (required to sign)."""
-    _require(actor, CREATE)
+    require_permission(actor, CREATE)
     ensure_code(kind, field="kind")
     _check_texts(title=title, sign=sign, reason=reason)
     sheet_context(context)  # refuse a malformed context before anything else
@@ -230,8 +224,8 @@ def document_create(
 
 def document_correct(
     *,
-    actor: Any,
-    workstation: Any,
+    actor: User,
+    workstation: Workstation,
     document_id: int,
     reason: str,
     context: dict[str, Any],
@@ -244,7 +238,7 @@ def document_correct(
     Printed with the *current* template of the same code; ``reason`` (why the correction)
     is required and printed on the new version.
     """
-    _require(actor, CREATE)
+    require_permission(actor, CREATE)
     sheet_context(context)
     with transaction.atomic():
         old = Document.objects.select_for_update().filter(pk=document_id).first()
@@ -292,9 +286,9 @@ def document_correct(
 # --- templates ----------------------------------------------------------------------------------
 
 
-def template_preview_pdf(*, actor: Any, code: str, body: str) -> bytes:
+def template_preview_pdf(*, actor: User, code: str, body: str) -> bytes:
     """The template rendered, unsigned, with invented sample data (nothing is saved)."""
-    _require(actor, MANAGE_TEMPLATES)
+    require_permission(actor, MANAGE_TEMPLATES)
     ensure_code(code)
     source = TemplateSource(code=code, version=0, title=code, body=body)
     context = {
@@ -313,8 +307,8 @@ def template_preview_pdf(*, actor: Any, code: str, body: str) -> bytes:
 
 def template_update(
     *,
-    actor: Any,
-    workstation: Any,
+    actor: User,
+    workstation: Workstation,
     code: str,
     title: str,
     body: str,
@@ -325,7 +319,7 @@ def template_update(
     ``expected_version`` is the version the editor started from (0 for the shipped file,
     None to skip the check); an edit built on an outdated version is refused.
     """
-    _require(actor, MANAGE_TEMPLATES)
+    require_permission(actor, MANAGE_TEMPLATES)
     ensure_code(code)
     if not title.strip():
         raise ValidationFailed("Il titolo del modello è obbligatorio.", field="title")
@@ -371,10 +365,10 @@ def template_update(
 
 
 def template_set_active(
-    *, actor: Any, workstation: Any, template_id: int, active: bool, reason: str
+    *, actor: User, workstation: Workstation, template_id: int, active: bool, reason: str
 ) -> DocumentTemplate:
     """Turn one stored version on or off (its text never changes)."""
-    _require(actor, MANAGE_TEMPLATES)
+    require_permission(actor, MANAGE_TEMPLATES)
     with transaction.atomic():
         template = DocumentTemplate.objects.select_for_update().filter(pk=template_id).first()
         if template is None:

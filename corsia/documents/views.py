@@ -3,16 +3,16 @@ versions, its PDF, a patient's documents, and the print templates (list, edit, p
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from corsia.core.access import require_perm
-from corsia.core.domain.errors import CorsiaError, NotFound
+from corsia.core.refusals import form_refusals, refusals_as_messages
+from corsia.core.web import request_actor
+from corsia.core.web import request_workstation as _ws
 from corsia.documents import selectors, services
 from corsia.documents.forms import ActivationForm, TemplateForm
 from corsia.patients import selectors as patient_selectors
@@ -21,27 +21,19 @@ VIEW = "documents.view_document"
 MANAGE = "documents.manage_templates"
 
 
-def _ws(request: HttpRequest) -> Any:
-    return getattr(request, "workstation", None)
-
-
 @require_perm(VIEW)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        view = selectors.document_view(user=request.user, document_id=pk, workstation=_ws(request))
-    except NotFound:
-        raise Http404 from None
+    view = selectors.document_view(
+        user=request_actor(request), document_id=pk, workstation=_ws(request)
+    )
     return render(request, "documents/detail.html", {"v": view, "d": view.document})
 
 
 @require_perm(VIEW)
 def pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        document, content = selectors.document_content(
-            user=request.user, document_id=pk, workstation=_ws(request)
-        )
-    except NotFound:
-        raise Http404 from None
+    document, content = selectors.document_content(
+        user=request_actor(request), document_id=pk, workstation=_ws(request)
+    )
     response = HttpResponse(content, content_type=document.mime_type)
     response["Content-Disposition"] = f'inline; filename="{selectors.filename_of(document)}"'
     response["Cache-Control"] = "no-store"
@@ -50,12 +42,9 @@ def pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_perm(VIEW)
 def patient_list(request: HttpRequest, patient_id: int) -> HttpResponse:
-    try:
-        patient = patient_selectors.patient_get(user=request.user, patient_id=patient_id)
-    except NotFound:
-        raise Http404 from None
+    patient = patient_selectors.patient_get(user=request_actor(request), patient_id=patient_id)
     documents = selectors.patient_documents(
-        user=request.user, patient_id=patient.pk, workstation=_ws(request)
+        user=request_actor(request), patient_id=patient.pk, workstation=_ws(request)
     )
     context = {
         "patient": patient,
@@ -67,46 +56,40 @@ def patient_list(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 @require_perm(MANAGE)
 def templates(request: HttpRequest) -> HttpResponse:
-    summaries = selectors.templates_overview(user=request.user)
+    summaries = selectors.templates_overview(user=request_actor(request))
     return render(request, "documents/templates.html", {"templates": summaries})
 
 
 @require_perm(MANAGE)
 def template_edit(request: HttpRequest, code: str) -> HttpResponse:
-    try:
-        version, title, body = selectors.template_current_body(user=request.user, code=code)
-    except NotFound:
-        raise Http404 from None
+    version, title, body = selectors.template_current_body(user=request_actor(request), code=code)
     initial = {"title": title, "body": body, "expected_version": version}
     form = TemplateForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with form_refusals(form, not_found_is_404=False):
             if "preview" in request.POST:
                 content = services.template_preview_pdf(
-                    actor=request.user, code=code, body=data["body"]
+                    actor=request_actor(request), code=code, body=data["body"]
                 )
                 response = HttpResponse(content, content_type="application/pdf")
                 response["Content-Disposition"] = f'inline; filename="anteprima-{code}.pdf"'
                 return response
             saved = services.template_update(
-                actor=request.user,
+                actor=request_actor(request),
                 workstation=_ws(request),
                 code=code,
                 title=data["title"],
                 body=data["body"],
                 expected_version=data["expected_version"],
             )
-        except CorsiaError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        else:
             messages.success(request, _("Salvata la versione %s del modello.") % saved.version)
             return redirect("documents:template_edit", code=code)
     context = {
         "code": code,
         "form": form,
         "current_version": version,
-        "versions": selectors.template_versions(user=request.user, code=code),
+        "versions": selectors.template_versions(user=request_actor(request), code=code),
     }
     return render(
         request, "documents/template_edit.html", context, status=422 if form.errors else 200
@@ -120,16 +103,12 @@ def template_activation(request: HttpRequest, code: str, template_id: int) -> Ht
     if not form.is_valid():
         messages.error(request, _("Indica il motivo dell'attivazione o disattivazione."))
         return redirect("documents:template_edit", code=code)
-    try:
+    with refusals_as_messages(request):
         services.template_set_active(
-            actor=request.user,
+            actor=request_actor(request),
             workstation=_ws(request),
             template_id=template_id,
             active=form.cleaned_data["active"],
             reason=form.cleaned_data["reason"],
         )
-    except NotFound:
-        raise Http404 from None
-    except CorsiaError as error:
-        messages.error(request, error.message)
     return redirect("documents:template_edit", code=code)

@@ -17,6 +17,7 @@ import pghistory
 from django.db import models, transaction
 
 from corsia.audit.services import audit_record
+from corsia.core.actors import User, Workstation
 from corsia.core.domain.errors import PermissionRefused
 from corsia.drugs.audit_events import DRUGS_AIFA_LIST_IMPORTED, DRUGS_IMPORTED
 from corsia.drugs.domain.aifa_lists import parse_aifa_class_list
@@ -50,7 +51,8 @@ def _decode(content: bytes) -> str:
         return content.decode("cp1252")
 
 
-def _check_permission(user: Any) -> None:
+def _check_permission(user: User | None) -> None:
+    """``None``: a system import (the management command), allowed without a person."""
     if user is not None and not user.has_perm(IMPORT_PERMISSION):
         raise PermissionRefused(
             "Non hai il permesso di importare dati nell'archivio farmaci.",
@@ -73,7 +75,7 @@ class _Applier:
         PharmacogenomicMarker: ("ingredient", "gene", "phenotype"),
     }
 
-    def __init__(self, user: Any) -> None:
+    def __init__(self, user: User | None) -> None:
         self.user = user
         self.errors: list[LineError] = []
         self.changes: list[dict[str, Any]] = []
@@ -256,8 +258,8 @@ def catalogue_import(
     content: bytes,
     file_name: str,
     source: str,
-    user: Any = None,
-    workstation: Any = None,
+    user: User | None = None,
+    workstation: Workstation = None,
 ) -> ImportRun:
     """Import a drug database file (``.jsonl`` catalogue or flat ``.csv``); all or nothing.
 
@@ -311,8 +313,8 @@ def _record_run(
     file_name: str,
     digest: str,
     file_format: str,
-    user: Any,
-    workstation: Any,
+    user: User | None,
+    workstation: Workstation,
     event: Any,
 ) -> ImportRun:
     created = sum(1 for change in applier.changes if change["action"] == "created")
@@ -349,8 +351,8 @@ def aifa_list_import(
     content: bytes,
     file_name: str,
     reimbursement_class: str,
-    user: Any = None,
-    workstation: Any = None,
+    user: User | None = None,
+    workstation: Workstation = None,
 ) -> ImportRun:
     """Import an AIFA class A/H list: AIC, ATC, holder and price of each pack.
 

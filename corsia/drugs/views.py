@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django import forms
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from corsia.core.access import require_perm
-from corsia.core.domain.errors import CorsiaError, NotFound
+from corsia.core.domain.errors import CorsiaError
+from corsia.core.refusals import refusal_kept
+from corsia.core.web import request_actor, request_workstation
 from corsia.drugs import selectors, services
 from corsia.drugs.domain.interactions import SEVERITY_LABELS_IT, Severity
 from corsia.drugs.models import ImportRun
@@ -28,10 +30,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @require_perm("drugs.view_drug")
 def ingredient_detail(request: HttpRequest, code: str) -> HttpResponse:
-    try:
-        ingredient = selectors.ingredient_get(code=code)
-    except NotFound:
-        raise Http404(code) from None
+    ingredient = selectors.ingredient_get(code=code)  # NotFound: the 404 page
     return render(
         request,
         "drugs/ingredient.html",
@@ -45,10 +44,7 @@ def ingredient_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_perm("drugs.view_drug")
 def product_detail(request: HttpRequest, code: str) -> HttpResponse:
-    try:
-        product = selectors.product_get(code=code)
-    except NotFound:
-        raise Http404(code) from None
+    product = selectors.product_get(code=code)  # NotFound: the 404 page
     return render(request, "drugs/product.html", {"product": product, "packs": product.packs.all()})
 
 
@@ -83,25 +79,24 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         else:
             content = upload.read()
             kind = form.cleaned_data["kind"]
-            try:
+            with refusal_kept() as kept:
                 if kind == "catalogue":
                     run = services.catalogue_import(
                         content=content,
                         file_name=upload.name,
                         source=form.cleaned_data["source"] or f"caricamento {upload.name}",
-                        user=request.user,
-                        workstation=getattr(request, "workstation", None),
+                        user=request_actor(request),
+                        workstation=request_workstation(request),
                     )
                 else:
                     run = services.aifa_list_import(
                         content=content,
                         file_name=upload.name,
                         reimbursement_class="A" if kind == "aifa_a" else "H",
-                        user=request.user,
-                        workstation=getattr(request, "workstation", None),
+                        user=request_actor(request),
+                        workstation=request_workstation(request),
                     )
-            except CorsiaError as problem:
-                error = problem
+            error = kept.error
     recent = ImportRun.objects.all()[:10]
     status = 422 if error is not None else 200
     return render(

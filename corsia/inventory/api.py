@@ -1,6 +1,7 @@
-"""JSON API of the stock: /api/v1/inventory/…
+"""JSON API of the stock: /api/v1/inventory/… (the requirements of the planned orders,
+/api/v1/inventory/requirements, are compounding's: ``corsia.compounding.requirements_api``).
 
-Thin: read through ``selectors`` / ``planning``, write through ``services`` (the load is
+Thin: read through ``selectors``, write through ``services`` (the load is
 the same all-or-nothing service as the delivery form). Refusals are problem+json with a
 stable English ``code``. Codes of products, locations and cost centres are the archive's.
 
@@ -18,9 +19,9 @@ from pydantic import Field
 
 from corsia.core.access import api_perm
 from corsia.core.domain.errors import ValidationFailed
-from corsia.core.web import request_workstation
+from corsia.core.web import request_actor, request_workstation
 from corsia.drugs.models import MedicinalProduct, Pack
-from corsia.inventory import planning, selectors, services
+from corsia.inventory import selectors, services
 from corsia.inventory.models import CostCenter, MovementKind, StockMovement, StorageLocation
 
 router = Router(tags=["inventory"])
@@ -65,65 +66,6 @@ class MovementPage(Schema):
     limit: int
     offset: int
     items: list[MovementOut]
-
-
-class DayUnits(Schema):
-    day: date
-    units: int
-
-
-class RequirementOut(Schema):
-    product_code: str
-    product: str
-    per_day: list[DayUnits]
-    units_needed: int
-    units_in_stock: int | None
-    units_to_order: int | None
-    packs_to_order: int | None
-    first_short_day: date | None
-    potential_per_day: list[DayUnits]
-
-
-class TrayOut(Schema):
-    day: date
-    patient_id: int
-    patient: str
-    order_id: int
-    order: str
-    units: int
-
-
-class PickOut(Schema):
-    location: str
-    product_code: str
-    lot: str
-    expiry: date
-    quantity: int
-    trays: list[TrayOut]
-
-
-class ShortageOut(TrayOut):
-    product_code: str
-
-
-class UnplannedOut(Schema):
-    day: date
-    patient_id: int
-    order_id: int
-    ingredient: str
-    dose: Decimal
-    unit: str
-    reason: str
-    potential: bool
-
-
-class RequirementsOut(Schema):
-    days: list[date]
-    products: list[RequirementOut]
-    picks: list[PickOut]
-    shortages: list[ShortageOut]
-    unplanned: list[UnplannedOut]
-    lines_already_drawn: int
 
 
 class LoadLineIn(Schema):
@@ -267,83 +209,6 @@ def movements(request: HttpRequest, filters: Query[MovementFilters]) -> dict[str
     }
 
 
-@router.get("/requirements", response=RequirementsOut)
-@api_perm(planning.VIEW_REQUIREMENTS)
-def requirements(
-    request: HttpRequest, days: int = planning.DEFAULT_DAYS, location: str = ""
-) -> dict[str, Any]:
-    """Vials per product and day for the planned orders from today, what the stock covers,
-    what to order, and the pick list with the patients' trays (see the requirements page)."""
-    result = planning.planned_requirements(
-        user=request.user,
-        today=timezone.localdate(),
-        days=days,
-        location_code=location,
-        workstation=request_workstation(request),
-        channel="api",
-    )
-
-    def per_day(values: tuple[int, ...]) -> list[dict[str, Any]]:
-        return [{"day": d, "units": n} for d, n in zip(result.days, values, strict=True)]
-
-    def tray(t: Any, units: int) -> dict[str, Any]:
-        return {
-            "day": t.day,
-            "patient_id": t.patient_id,
-            "patient": t.patient,
-            "order_id": t.order_id,
-            "order": t.order,
-            "units": units,
-        }
-
-    return {
-        "days": list(result.days),
-        "products": [
-            {
-                "product_code": r.product.code,
-                "product": r.product.name,
-                "per_day": per_day(r.per_day),
-                "units_needed": r.units_needed,
-                "units_in_stock": r.line.units_in_stock if r.line else None,
-                "units_to_order": r.line.units_to_order if r.line else None,
-                "packs_to_order": r.line.packs_to_order if r.line else None,
-                "first_short_day": r.line.first_short_day if r.line else None,
-                "potential_per_day": per_day(r.potential_per_day),
-            }
-            for r in result.products
-        ],
-        "picks": [
-            {
-                "location": p.pick.location_label,
-                "product_code": p.product.code,
-                "lot": p.pick.lot,
-                "expiry": p.pick.expiry,
-                "quantity": p.pick.quantity,
-                "trays": [tray(t, n) for t, n in p.pick.trays],
-            }
-            for p in result.picks
-        ],
-        "shortages": [
-            tray(s.need.tray, s.need.units) | {"product_code": s.product.code}
-            for s in result.shortages
-        ],
-        "unplanned": [
-            {
-                "day": u.tray.day,
-                "patient_id": u.tray.patient_id,
-                "order_id": u.tray.order_id,
-                "ingredient": u.ingredient,
-                "dose": u.dose,
-                "unit": u.unit,
-                "reason": u.reason,
-                "potential": u.potential,
-            }
-            for u in result.unplanned
-        ],
-        "lines_already_drawn": result.lines_already_drawn,
-    }
-
-
 @router.post("/loads", response={201: list[MovementOut]})
 @api_perm(services.MANAGE)
 def load(request: HttpRequest, payload: LoadIn) -> Status[list[dict[str, Any]]]:
@@ -384,7 +249,7 @@ def load(request: HttpRequest, payload: LoadIn) -> Status[list[dict[str, Any]]]:
             details={"errors": errors},
         )
     movements = services.stock_load(
-        actor=request.user,
+        actor=request_actor(request),
         workstation=request_workstation(request),
         supplier=payload.supplier,
         document_number=payload.document_number,

@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.utils import timezone
 
+from corsia.core.domain.errors import ValidationFailed
 from corsia.drugs.models import MedicinalProduct, Pack
 from corsia.inventory.domain import file_f
 from corsia.inventory.domain.picking import PickList, build_pick_list
@@ -22,6 +23,7 @@ from corsia.inventory.domain.requirements import Need, RequirementLine, compute_
 from corsia.inventory.domain.stock import Layout, LotStock
 from corsia.inventory.models import (
     CostCenter,
+    LocationKind,
     MovementKind,
     StockLot,
     StockMovement,
@@ -65,6 +67,22 @@ def _lot_stock(row: StockLot, layout: Mapping[int, Layout]) -> LotStock:
         location_label=row.location.code,
         layout=layout.get(row.location_id, ()),
     )
+
+
+class LocationUnknown(ValidationFailed):
+    code = "location_unknown"
+
+
+def stock_locations(location_code: str = "") -> tuple[StorageLocation, ...]:
+    """The places whose stock counts: ``location_code`` and everything inside it, or, by
+    default, the whole pharmacy (every place but the ward cabinets)."""
+    rows = list(StorageLocation.objects.filter(is_active=True))
+    if not location_code:
+        return tuple(r for r in rows if r.kind != LocationKind.WARD_CABINET)
+    paths = layouts()
+    if not any(r.code == location_code for r in rows):
+        raise LocationUnknown(f"Ubicazione «{location_code}» sconosciuta.", field="location")
+    return tuple(r for r in rows if location_code in {code for _o, code in paths.get(r.pk, ())})
 
 
 def location_options() -> QuerySet[StorageLocation]:

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from corsia.audit.domain.events import EventType
 from corsia.audit.services import access_log_record, audit_record
+from corsia.core.actors import User, Workstation, require_permission, workstation_label
 from corsia.core.domain.errors import NotFound, PermissionRefused, ValidationFailed
 from corsia.drugs.models import MedicinalProduct, Pack
 from corsia.inventory import audit_events as events
@@ -43,19 +44,11 @@ MANAGE = "inventory.manage_stock"
 EXPORT_FILE_F = "inventory.export_file_f"
 
 
-def _require(user: Any, permission: str = MANAGE) -> None:
-    if not user.has_perm(permission):
-        raise PermissionRefused(
-            "Non hai il permesso di movimentare il magazzino.",
-            details={"permission": permission},
-        )
+STOCK_REFUSED = "Non hai il permesso di movimentare il magazzino."
 
 
-def _workstation_text(workstation: Any) -> str:
-    if workstation is None:
-        return ""
-    label = getattr(workstation, "label", None)
-    return str(label() if callable(label) else workstation)[:120]
+def _workstation_text(workstation: Workstation) -> str:
+    return workstation_label(workstation)[:120]
 
 
 def _today(now: datetime) -> date:
@@ -85,8 +78,8 @@ def _lot_stock(row: StockLot) -> LotStock:
 def _audit(
     event: EventType,
     *,
-    actor: Any,
-    workstation: Any,
+    actor: User,
+    workstation: Workstation,
     movements: Sequence[StockMovement],
     reason: str = "",
     extra: dict[str, Any] | None = None,
@@ -124,10 +117,10 @@ def _audit(
 
 
 def cost_center_save(
-    *, actor: Any, workstation: Any, code: str, name: str, ward: Ward | None = None
+    *, actor: User, workstation: Workstation, code: str, name: str, ward: Ward | None = None
 ) -> CostCenter:
     """Create the cost centre ``code`` or update its name and ward."""
-    _require(actor)
+    require_permission(actor, MANAGE, STOCK_REFUSED)
     with transaction.atomic():
         center, created = CostCenter.objects.select_for_update().get_or_create(
             code=code.strip(), defaults={"name": name.strip(), "ward": ward}
@@ -148,8 +141,8 @@ def cost_center_save(
 
 def location_save(
     *,
-    actor: Any,
-    workstation: Any,
+    actor: User,
+    workstation: Workstation,
     code: str,
     name: str,
     kind: LocationKind | str,
@@ -158,7 +151,7 @@ def location_save(
     ward: Ward | None = None,
 ) -> StorageLocation:
     """Create the storage location ``code`` or update it (a cabinet, a shelf, a fridge)."""
-    _require(actor)
+    require_permission(actor, MANAGE, STOCK_REFUSED)
     if str(kind) not in LocationKind.values:
         raise ValidationFailed("Tipo di ubicazione sconosciuto.", field="kind")
     with transaction.atomic():
@@ -232,8 +225,8 @@ def _check_lot_expiry(product: MedicinalProduct, lot: str, expiry: date) -> str 
 
 def _load_lines(
     *,
-    actor: Any,
-    workstation: Any,
+    actor: User,
+    workstation: Workstation,
     supplier: str,
     document_number: str,
     document_date: date,
@@ -332,8 +325,8 @@ def _validate_load(
 
 def stock_load(
     *,
-    actor: Any,
-    workstation: Any,
+    actor: User,
+    workstation: Workstation,
     supplier: str,
     document_number: str,
     document_date: date,
@@ -342,7 +335,7 @@ def stock_load(
     now: datetime,
 ) -> list[StockMovement]:
     """Load a delivery document: every line or none. Returns the load movements."""
-    _require(actor)
+    require_permission(actor, MANAGE, STOCK_REFUSED)
     _validate_load(
         supplier=supplier,
         document_number=document_number,
@@ -436,8 +429,8 @@ def _resolve_delivery(
 
 def stock_import_delivery_csv(
     *,
-    actor: Any,
-    workstation: Any,
+    actor: User,
+    workstation: Workstation,
     content: bytes,
     file_name: str,
     location: StorageLocation,
@@ -445,7 +438,7 @@ def stock_import_delivery_csv(
 ) -> list[StockMovement]:
     """Import the hospital warehouse's delivery CSV (layout in the module README): all lines
     or none; each malformed line is named in the error's ``details["errors"]``."""
-    _require(actor)
+    require_permission(actor, MANAGE, STOCK_REFUSED)
     parsed = delivery_domain.parse_delivery_csv(content, today=_today(now))
     with transaction.atomic():
         resolved = _resolve_delivery(parsed, default_location=location)
@@ -528,8 +521,8 @@ def _apply_takes(
 
 def stock_unload(
     *,
-    actor: Any,
-    workstation: Any,
+    actor: User,
+    workstation: Workstation,
     product: MedicinalProduct,
     quantity: int,
     location: StorageLocation,
@@ -546,7 +539,7 @@ def stock_unload(
     ``stock_insufficient`` (not enough usable units; nothing is taken), ``lot_not_found``,
     ``quantity_invalid``. ``patient`` (optional) makes the unload reportable in File F.
     """
-    _require(actor)
+    require_permission(actor, MANAGE, STOCK_REFUSED)
     stock_domain.require_positive(quantity)
     with transaction.atomic():
         rows = _locked_lots(product, location)
@@ -577,8 +570,8 @@ def stock_unload(
 
 def stock_transfer(
     *,
-    actor: Any,
-    workstation: Any,
+    actor: User,
+    workstation: Workstation,
     product: MedicinalProduct,
     quantity: int,
     from_location: StorageLocation,
@@ -589,7 +582,7 @@ def stock_transfer(
 ) -> list[StockMovement]:
     """Move units between locations (pharmacy → ward cabinet, shelf → fridge). Expired lots
     are not moved; FEFO when ``lot`` is None."""
-    _require(actor)
+    require_permission(actor, MANAGE, STOCK_REFUSED)
     stock_domain.require_positive(quantity)
     if from_location.pk == to_location.pk:
         raise ValidationFailed(
@@ -642,8 +635,8 @@ def stock_transfer(
 
 def stock_return(
     *,
-    actor: Any,
-    workstation: Any,
+    actor: User,
+    workstation: Workstation,
     product: MedicinalProduct,
     lot: str,
     quantity: int,
@@ -657,7 +650,7 @@ def stock_return(
     """Units come back into stock (from a ward cabinet, or unused from the ward). The lot
     must be known and not expired (an expired unit is waste). A ``cost_center`` is credited
     in the consumption report."""
-    _require(actor)
+    require_permission(actor, MANAGE, STOCK_REFUSED)
     stock_domain.require_positive(quantity)
     reason = _require_reason(reason)
     lot = lot.strip()
@@ -725,8 +718,8 @@ def stock_return(
 
 def stock_waste(
     *,
-    actor: Any,
-    workstation: Any,
+    actor: User,
+    workstation: Workstation,
     product: MedicinalProduct,
     lot: str,
     quantity: int,
@@ -738,7 +731,7 @@ def stock_waste(
 ) -> StockMovement:
     """Units leave the stock as waste (expired, broken, contaminated): reason required.
     The only way an expired lot leaves the stock."""
-    _require(actor)
+    require_permission(actor, MANAGE, STOCK_REFUSED)
     stock_domain.require_positive(quantity)
     reason = _require_reason(reason)
     with transaction.atomic():
@@ -775,8 +768,8 @@ def stock_waste(
 
 def stock_adjust(
     *,
-    actor: Any,
-    workstation: Any,
+    actor: User,
+    workstation: Workstation,
     product: MedicinalProduct,
     lot: str,
     location: StorageLocation,
@@ -789,7 +782,7 @@ def stock_adjust(
     """Set a lot's quantity to what the inventory count found; the difference is one
     ``adjust`` movement (none when the count matches). A lot found on the shelf but not in
     the books needs its ``expiry`` and ``unit_cost``."""
-    _require(actor)
+    require_permission(actor, MANAGE, STOCK_REFUSED)
     reason = _require_reason(reason)
     if isinstance(counted, bool) or counted < 0:
         raise stock_domain.QuantityInvalid("Il conteggio non può essere negativo.", field="counted")
@@ -862,7 +855,13 @@ class FileFExtraction:
 
 
 def file_f_export(
-    *, year: int, month: int, hospital_code: str, output_format: str, actor: Any, workstation: Any
+    *,
+    year: int,
+    month: int,
+    hospital_code: str,
+    output_format: str,
+    actor: User,
+    workstation: Workstation,
 ) -> FileFExtraction:
     """Build the month's File F; record who extracted it (audit event) and, for each
     patient whose fiscal code it carries, an access-log entry."""

@@ -10,5 +10,4 @@ urlpatterns = [
     path("movements/", views.movements_page, name="movements"),
     path("load/", views.load_page, name="load"),
     path("consumption/", views.consumption_page, name="consumption"),
-    path("requirements/", views.requirements_page, name="requirements"),
 ]

@@ -3,7 +3,6 @@ read through ``selectors``, write through ``services``."""
 
 from __future__ import annotations
 
-import csv
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -14,8 +13,9 @@ from django.utils import timezone
 
 from corsia.core.access import require_perm
 from corsia.core.domain.errors import CorsiaError
-from corsia.core.web import request_workstation
-from corsia.inventory import planning, selectors, services
+from corsia.core.refusals import refusal_kept
+from corsia.core.web import query_int, request_actor, request_workstation
+from corsia.inventory import selectors, services
 from corsia.inventory.forms import (
     MAX_UPLOAD_BYTES,
     DeliveryHeaderForm,
@@ -23,19 +23,10 @@ from corsia.inventory.forms import (
     DeliveryUploadForm,
 )
 from corsia.inventory.models import MovementKind
-from corsia.inventory.planning import PlannedRequirements
 
 VIEW = "inventory.view_stock"
 MANAGE = "inventory.manage_stock"
 DEFAULT_EXPIRY_DAYS = 60
-
-
-def _int(value: str | None, default: int, *, low: int, high: int) -> int:
-    try:
-        number = int(value or "")
-    except ValueError:
-        return default
-    return min(max(number, low), high)
 
 
 def _date(value: str | None) -> date | None:
@@ -74,7 +65,7 @@ def stock_page(request: HttpRequest) -> HttpResponse:
 
 @require_perm(VIEW)
 def expiring_page(request: HttpRequest) -> HttpResponse:
-    days = _int(request.GET.get("days"), DEFAULT_EXPIRY_DAYS, low=0, high=730)
+    days = query_int(request.GET.get("days"), DEFAULT_EXPIRY_DAYS, low=0, high=730)
     today = timezone.localdate()
     return render(
         request,
@@ -122,7 +113,7 @@ def load_page(request: HttpRequest) -> HttpResponse:
         prefix="csv",
     )
     error: CorsiaError | None = None
-    workstation = getattr(request, "workstation", None)
+    workstation = request_workstation(request)
     if action == "document" and header.is_valid() and lines.is_valid():
         loads = [
             services.LoadLine(
@@ -135,9 +126,9 @@ def load_page(request: HttpRequest) -> HttpResponse:
             for form in lines
             if form.cleaned_data.get("product") is not None
         ]
-        try:
+        with refusal_kept() as kept:
             services.stock_load(
-                actor=request.user,
+                actor=request_actor(request),
                 workstation=workstation,
                 supplier=header.cleaned_data["supplier"],
                 document_number=header.cleaned_data["document_number"],
@@ -149,16 +140,15 @@ def load_page(request: HttpRequest) -> HttpResponse:
             return redirect(
                 f"{reverse('inventory:movements')}?kind=load&q={header.cleaned_data['document_number']}"
             )
-        except CorsiaError as problem:
-            error = problem
+        error = kept.error
     elif action == "csv" and upload.is_valid():
         file = upload.cleaned_data["file"]
         if file.size > MAX_UPLOAD_BYTES:
             error = CorsiaError("Il file è troppo grande (massimo 5 MB).", code="file_too_large")
         else:
-            try:
+            with refusal_kept() as kept:
                 services.stock_import_delivery_csv(
-                    actor=request.user,
+                    actor=request_actor(request),
                     workstation=workstation,
                     content=file.read(),
                     file_name=file.name,
@@ -166,8 +156,7 @@ def load_page(request: HttpRequest) -> HttpResponse:
                     now=timezone.now(),
                 )
                 return redirect(f"{reverse('inventory:movements')}?kind=load")
-            except CorsiaError as problem:
-                error = problem
+            error = kept.error
     invalid = action in ("document", "csv")
     return render(
         request,
@@ -195,107 +184,3 @@ def consumption_page(request: HttpRequest) -> HttpResponse:
             "grand_total": sum((g.net_value for g in groups), start=Decimal("0.00")),
         },
     )
-
-
-@require_perm(planning.VIEW_REQUIREMENTS)
-def requirements_page(request: HttpRequest) -> HttpResponse:
-    """Vials needed per product and day by the planned orders, stock, what to order, and
-    the pick list in walking order with the patients' trays; CSV and a printable view."""
-    days = _int(request.GET.get("days"), planning.DEFAULT_DAYS, low=1, high=planning.MAX_DAYS)
-    location = request.GET.get("location", "").strip()
-    today = timezone.localdate()
-    error: CorsiaError | None = None
-    try:
-        result = planning.planned_requirements(
-            user=request.user,
-            today=today,
-            days=days,
-            location_code=location,
-            workstation=request_workstation(request),
-        )
-    except planning.LocationUnknown as problem:
-        error, location = problem, ""
-        result = planning.planned_requirements(
-            user=request.user, today=today, days=days, workstation=request_workstation(request)
-        )
-    export = request.GET.get("export", "")
-    if export in ("requirements", "picks"):
-        return _requirements_csv(result, export)
-    template = (
-        "inventory/requirements_print.html"
-        if request.GET.get("print")
-        else "inventory/requirements.html"
-    )
-    return render(
-        request,
-        template,
-        {
-            "result": result,
-            "days": days,
-            "day_choices": range(1, planning.MAX_DAYS + 1),
-            "location": location,
-            "locations": selectors.location_options(),
-            "today": today,
-            "error": error,
-            "printed_at": timezone.localtime(),
-        },
-        status=422 if error else 200,
-    )
-
-
-def _requirements_csv(result: PlannedRequirements, export: str) -> HttpResponse:
-    """Semicolon-separated, UTF-8 with BOM (opens as columns in an Italian spreadsheet)."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    first = result.days[0]
-    response["Content-Disposition"] = f'attachment; filename="{export}-{first:%Y-%m-%d}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";", lineterminator="\n")
-    if export == "requirements":
-        writer.writerow(
-            [
-                "product_code",
-                "product",
-                *(f"units_{d:%Y-%m-%d}" for d in result.days),
-                "units_needed",
-                "units_in_stock",
-                "units_to_order",
-                "packs_to_order",
-                *(f"potential_{d:%Y-%m-%d}" for d in result.days),
-            ]
-        )
-        for row in result.products:
-            line = row.line
-            writer.writerow(
-                [
-                    row.product.code,
-                    row.product.name,
-                    *row.per_day,
-                    row.units_needed,
-                    line.units_in_stock if line else "",
-                    line.units_to_order if line else "",
-                    line.packs_to_order if line else "",
-                    *row.potential_per_day,
-                ]
-            )
-        return response
-    writer.writerow(
-        ["location", "product_code", "product", "lot", "expiry", "units", "day", "patient", "order",
-         "tray_units"]
-    )  # fmt: skip
-    for pick in result.picks:
-        for tray, units in pick.pick.trays:
-            writer.writerow(
-                [
-                    pick.pick.location_label,
-                    pick.product.code,
-                    pick.product.name,
-                    pick.pick.lot,
-                    pick.pick.expiry.isoformat(),
-                    pick.pick.quantity,
-                    tray.day.isoformat(),
-                    tray.patient,
-                    tray.order,
-                    units,
-                ]
-            )
-    return response

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from corsia.core.access import api_perm
+from corsia.core.web import request_actor
 from corsia.patients import selectors, services
 from corsia.patients.models import Encounter, Patient
 
@@ -96,7 +97,7 @@ def _input(payload: PatientIn) -> services.PatientInput:
 @api_perm(VIEW)
 def search(request: HttpRequest, q: str = "") -> list[PatientOut]:
     """By name (any word order), codice fiscale, STP/ENI, MRN or wristband payload."""
-    return [_out(p) for p in selectors.patient_search(user=request.user, text=q)]
+    return [_out(p) for p in selectors.patient_search(user=request_actor(request), text=q)]
 
 
 class PlaceOut(Schema):
@@ -132,7 +133,7 @@ def wards(request: HttpRequest) -> list[WardOut]:
 @api_perm(VIEW)
 def detail(request: HttpRequest, patient_id: int) -> PatientDetailOut:
     view = selectors.patient_view(
-        user=request.user,
+        user=request_actor(request),
         patient_id=patient_id,
         what="scheda paziente (API)",
         workstation=getattr(request, "workstation", None),
@@ -167,7 +168,7 @@ def detail(request: HttpRequest, patient_id: int) -> PatientDetailOut:
 @api_perm(CHANGE)
 def create(request: HttpRequest, payload: PatientIn) -> Status[PatientOut]:
     patient = services.patient_create(
-        actor=request.user,
+        actor=request_actor(request),
         workstation=getattr(request, "workstation", None),
         data=_input(payload),
     )
@@ -178,7 +179,7 @@ def create(request: HttpRequest, payload: PatientIn) -> Status[PatientOut]:
 @api_perm(CHANGE)
 def update(request: HttpRequest, patient_id: int, payload: PatientUpdateIn) -> PatientOut:
     patient = services.patient_update(
-        actor=request.user,
+        actor=request_actor(request),
         workstation=getattr(request, "workstation", None),
         patient_id=patient_id,
         expected_version=payload.version,
@@ -197,7 +198,7 @@ class MergeIn(Schema):
 def merge(request: HttpRequest, patient_id: int, payload: MergeIn) -> PatientOut:
     """Merge the duplicate into this patient (the survivor); nothing is deleted."""
     survivor = services.patient_merge(
-        actor=request.user,
+        actor=request_actor(request),
         workstation=getattr(request, "workstation", None),
         survivor_id=patient_id,
         duplicate_id=payload.duplicate_id,
@@ -228,7 +229,7 @@ class ReasonIn(Schema):
 @api_perm("patients.mask_document")
 def mask(request: HttpRequest, patient_id: int, payload: MaskIn) -> Status[MaskingOut]:
     masking = services.document_mask(
-        actor=request.user,
+        actor=request_actor(request),
         workstation=getattr(request, "workstation", None),
         patient_id=patient_id,
         document_type=payload.document_type,
@@ -242,7 +243,7 @@ def mask(request: HttpRequest, patient_id: int, payload: MaskIn) -> Status[Maski
 @api_perm("patients.mask_document")
 def unmask(request: HttpRequest, masking_id: int, payload: ReasonIn) -> MaskingOut:
     masking = services.document_unmask(
-        actor=request.user,
+        actor=request_actor(request),
         workstation=getattr(request, "workstation", None),
         masking_id=masking_id,
         reason=payload.reason,
@@ -293,7 +294,7 @@ ENCOUNTER = "patients.manage_encounter"
 @api_perm(ENCOUNTER)
 def admit(request: HttpRequest, patient_id: int, payload: AdmitIn) -> Status[EncounterOut]:
     encounter = services.encounter_admit(
-        actor=request.user,
+        actor=request_actor(request),
         workstation=getattr(request, "workstation", None),
         patient_id=patient_id,
         kind=payload.kind,
@@ -309,7 +310,7 @@ def admit(request: HttpRequest, patient_id: int, payload: AdmitIn) -> Status[Enc
 def discharge(request: HttpRequest, encounter_id: int, payload: DischargeIn) -> EncounterOut:
     return _encounter(
         services.encounter_discharge(
-            actor=request.user,
+            actor=request_actor(request),
             workstation=getattr(request, "workstation", None),
             encounter_id=encounter_id,
             expected_version=payload.version,
@@ -323,7 +324,7 @@ def discharge(request: HttpRequest, encounter_id: int, payload: DischargeIn) -> 
 def transfer(request: HttpRequest, encounter_id: int, payload: TransferIn) -> EncounterOut:
     return _encounter(
         services.encounter_transfer(
-            actor=request.user,
+            actor=request_actor(request),
             workstation=getattr(request, "workstation", None),
             encounter_id=encounter_id,
             expected_version=payload.version,
@@ -338,7 +339,7 @@ def transfer(request: HttpRequest, encounter_id: int, payload: TransferIn) -> En
 def cancel(request: HttpRequest, encounter_id: int, payload: CancelIn) -> EncounterOut:
     return _encounter(
         services.encounter_cancel(
-            actor=request.user,
+            actor=request_actor(request),
             workstation=getattr(request, "workstation", None),
             encounter_id=encounter_id,
             expected_version=payload.version,
@@ -360,7 +361,7 @@ CONSENT = "patients.record_consent"
 @api_perm(CONSENT)
 def consent_record(request: HttpRequest, patient_id: int, payload: ConsentIn) -> Status[ConsentOut]:
     consent = services.consent_record(
-        actor=request.user,
+        actor=request_actor(request),
         workstation=getattr(request, "workstation", None),
         patient_id=patient_id,
         kind=payload.kind,
@@ -374,7 +375,7 @@ def consent_record(request: HttpRequest, patient_id: int, payload: ConsentIn) ->
 @api_perm(CONSENT)
 def consent_revoke(request: HttpRequest, consent_id: int) -> ConsentOut:
     consent = services.consent_revoke(
-        actor=request.user,
+        actor=request_actor(request),
         workstation=getattr(request, "workstation", None),
         consent_id=consent_id,
     )

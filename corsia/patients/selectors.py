@@ -4,12 +4,12 @@ masked documents (oscuramento) are left out of every list."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import QuerySet
 
 from corsia.audit.services import access_log_record
-from corsia.core.domain.errors import NotFound, PermissionRefused
+from corsia.core.actors import RequestUser, User, Workstation, require_permission
+from corsia.core.domain.errors import NotFound
 from corsia.patients.domain.search import Query, QueryKind, classify
 from corsia.patients.domain.states import EncounterState
 from corsia.patients.models import (
@@ -25,13 +25,6 @@ from corsia.patients.models import (
 VIEW = "patients.view_patient"
 MASK = "patients.mask_document"
 SEARCH_LIMIT = 50
-
-
-def _require(user: Any, permission: str) -> None:
-    if not user.has_perm(permission):
-        raise PermissionRefused(
-            "Non hai il permesso per questa operazione.", details={"permission": permission}
-        )
 
 
 # --- masking ------------------------------------------------------------------------------------
@@ -95,10 +88,10 @@ def _survivor(patient: Patient) -> Patient:
     return patient
 
 
-def patient_search(*, user: Any, text: str) -> list[Patient]:
+def patient_search(*, user: User, text: str) -> list[Patient]:
     """Patients matching a name (any word order), codice fiscale, STP/ENI, MRN or a
     scanned wristband; merged duplicates resolve to their survivor."""
-    _require(user, VIEW)
+    require_permission(user, VIEW)
     query = classify(text)
     if query is None:
         return []
@@ -128,9 +121,9 @@ class PatientView:
     merged_duplicates: list[Patient]
 
 
-def patient_get(*, user: Any, patient_id: int) -> Patient:
+def patient_get(*, user: User, patient_id: int) -> Patient:
     """The patient (or the survivor of a merged one), without logging: for forms and checks."""
-    _require(user, VIEW)
+    require_permission(user, VIEW)
     patient = Patient.objects.filter(pk=patient_id).first()
     if patient is None:
         raise NotFound("Paziente non trovato.", code="patient_not_found")
@@ -138,9 +131,15 @@ def patient_get(*, user: Any, patient_id: int) -> Patient:
 
 
 def patient_view(
-    *, user: Any, patient_id: int, what: str, workstation: Any, channel: str = "web"
+    *,
+    user: RequestUser,
+    patient_id: int,
+    what: str,
+    workstation: Workstation,
+    channel: str = "web",
 ) -> PatientView:
     """Everything shown about one patient; writes the access log."""
+    user = require_permission(user, VIEW)
     patient = patient_get(user=user, patient_id=patient_id)
     encounters = list(visible_encounters(patient))
     active = next((e for e in encounters if e.state == EncounterState.ACTIVE.value), None)

@@ -13,7 +13,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from corsia.audit.services import audit_record
-from corsia.core.domain.errors import NotFound, PermissionRefused, ValidationFailed
+from corsia.core.actors import User, Workstation, require_permission
+from corsia.core.domain.errors import NotFound, ValidationFailed
 from corsia.patients import audit_events as events
 from corsia.patients.domain import identifiers as ids
 from corsia.patients.domain.search import search_key
@@ -37,13 +38,6 @@ MERGE = "patients.merge_patient"
 MASK = "patients.mask_document"
 ENCOUNTER = "patients.manage_encounter"
 CONSENT = "patients.record_consent"
-
-
-def _require(user: Any, permission: str) -> None:
-    if not user.has_perm(permission):
-        raise PermissionRefused(
-            "Non hai il permesso per questa operazione.", details={"permission": permission}
-        )
 
 
 def _today() -> date:
@@ -189,8 +183,8 @@ def _snapshot(patient: Patient) -> dict[str, Any]:
     return data
 
 
-def patient_create(*, actor: Any, workstation: Any, data: PatientInput) -> Patient:
-    _require(actor, CHANGE)
+def patient_create(*, actor: User, workstation: Workstation, data: PatientInput) -> Patient:
+    require_permission(actor, CHANGE)
     clean = patient_clean(data, today=_today())
     with transaction.atomic():
         _ensure_identifiers_free(clean)
@@ -232,9 +226,14 @@ def _ensure_not_merged(patient: Patient) -> None:
 
 
 def patient_update(
-    *, actor: Any, workstation: Any, patient_id: int, expected_version: int, data: PatientInput
+    *,
+    actor: User,
+    workstation: Workstation,
+    patient_id: int,
+    expected_version: int,
+    data: PatientInput,
 ) -> Patient:
-    _require(actor, CHANGE)
+    require_permission(actor, CHANGE)
     clean = patient_clean(data, today=_today())
     with transaction.atomic():
         patient = _locked_patient(patient_id)
@@ -265,11 +264,11 @@ def patient_update(
 
 
 def patient_merge(
-    *, actor: Any, workstation: Any, survivor_id: int, duplicate_id: int, reason: str
+    *, actor: User, workstation: Workstation, survivor_id: int, duplicate_id: int, reason: str
 ) -> Patient:
     """Move everything of the duplicate to the survivor; the duplicate stays, merged and
     inactive, so both histories remain (pghistory keeps every moved row's old patient)."""
-    _require(actor, MERGE)
+    require_permission(actor, MERGE)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed(
@@ -385,15 +384,15 @@ def _encounter_snapshot(encounter: Encounter) -> dict[str, Any]:
 
 def encounter_admit(
     *,
-    actor: Any,
-    workstation: Any,
+    actor: User,
+    workstation: Workstation,
     patient_id: int,
     kind: str,
     ward_id: int,
     place_id: int | None = None,
     admitted_at: datetime | None = None,
 ) -> Encounter:
-    _require(actor, ENCOUNTER)
+    require_permission(actor, ENCOUNTER)
     if kind not in EncounterKind.values:
         raise ValidationFailed(
             "Tipo di accesso non valido.", code="encounter_kind_invalid", field="kind"
@@ -447,13 +446,13 @@ def _locked_encounter(encounter_id: int) -> Encounter:
 
 def encounter_discharge(
     *,
-    actor: Any,
-    workstation: Any,
+    actor: User,
+    workstation: Workstation,
     encounter_id: int,
     expected_version: int,
     discharged_at: datetime | None = None,
 ) -> Encounter:
-    _require(actor, ENCOUNTER)
+    require_permission(actor, ENCOUNTER)
     with transaction.atomic():
         encounter = _locked_encounter(encounter_id)
         encounter.check_version(expected_version)
@@ -489,14 +488,14 @@ def encounter_discharge(
 
 def encounter_transfer(
     *,
-    actor: Any,
-    workstation: Any,
+    actor: User,
+    workstation: Workstation,
     encounter_id: int,
     expected_version: int,
     ward_id: int,
     place_id: int | None = None,
 ) -> Encounter:
-    _require(actor, ENCOUNTER)
+    require_permission(actor, ENCOUNTER)
     with transaction.atomic():
         encounter = _locked_encounter(encounter_id)
         encounter.check_version(expected_version)
@@ -523,9 +522,9 @@ def encounter_transfer(
 
 
 def encounter_cancel(
-    *, actor: Any, workstation: Any, encounter_id: int, expected_version: int, reason: str
+    *, actor: User, workstation: Workstation, encounter_id: int, expected_version: int, reason: str
 ) -> Encounter:
-    _require(actor, ENCOUNTER)
+    require_permission(actor, ENCOUNTER)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed(
@@ -557,14 +556,14 @@ def encounter_cancel(
 
 def consent_record(
     *,
-    actor: Any,
-    workstation: Any,
+    actor: User,
+    workstation: Workstation,
     patient_id: int,
     kind: str,
     granted: bool,
     given_on: date | None = None,
 ) -> Consent:
-    _require(actor, CONSENT)
+    require_permission(actor, CONSENT)
     if kind not in ConsentKind.values:
         raise ValidationFailed(
             "Tipo di consenso non valido.", code="consent_kind_invalid", field="kind"
@@ -593,8 +592,8 @@ def consent_record(
     return consent
 
 
-def consent_revoke(*, actor: Any, workstation: Any, consent_id: int) -> Consent:
-    _require(actor, CONSENT)
+def consent_revoke(*, actor: User, workstation: Workstation, consent_id: int) -> Consent:
+    require_permission(actor, CONSENT)
     with transaction.atomic():
         consent = Consent.objects.select_for_update().filter(pk=consent_id).first()
         if consent is None:
@@ -627,15 +626,15 @@ _DOCUMENT_MODELS: dict[str, type[Encounter] | type[Consent]] = {
 
 def document_mask(
     *,
-    actor: Any,
-    workstation: Any,
+    actor: User,
+    workstation: Workstation,
     patient_id: int,
     document_type: str,
     document_id: int,
     reason: str = "",
     requested_at: datetime | None = None,
 ) -> Masking:
-    _require(actor, MASK)
+    require_permission(actor, MASK)
     model = _DOCUMENT_MODELS.get(document_type)
     if model is None:
         raise ValidationFailed(
@@ -676,8 +675,10 @@ def document_mask(
     return masking
 
 
-def document_unmask(*, actor: Any, workstation: Any, masking_id: int, reason: str) -> Masking:
-    _require(actor, MASK)
+def document_unmask(
+    *, actor: User, workstation: Workstation, masking_id: int, reason: str
+) -> Masking:
+    require_permission(actor, MASK)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed(

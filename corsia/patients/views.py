@@ -14,7 +14,10 @@ from django.views.decorators.http import require_POST
 
 from corsia.core.access import require_perm
 from corsia.core.domain.concurrency import StaleVersion
-from corsia.core.domain.errors import CorsiaError, NotFound, ValidationFailed
+from corsia.core.domain.errors import ValidationFailed
+from corsia.core.refusals import form_refusals, refusals_as_messages
+from corsia.core.web import request_actor
+from corsia.core.web import request_workstation as _ws
 from corsia.patients import selectors, services, wristband
 from corsia.patients.domain.identifiers import birthplace
 from corsia.patients.domain.search import QueryKind, classify
@@ -24,19 +27,10 @@ from corsia.patients.models import ConsentKind, EncounterKind, Patient
 VIEW = "patients.view_patient"
 
 
-def _ws(request: HttpRequest) -> Any:
-    return getattr(request, "workstation", None)
-
-
-def _attach(form: PatientForm, error: CorsiaError) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
-
-
 @require_perm(VIEW)
 def search(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "").strip()
-    found = selectors.patient_search(user=request.user, text=text) if text else None
+    found = selectors.patient_search(user=request_actor(request), text=text) if text else None
     query = classify(text) if text else None
     if found and len(found) == 1 and query is not None and query.kind is QueryKind.WRISTBAND:
         return redirect("patients:detail", pk=found[0].pk)
@@ -47,13 +41,10 @@ def search(request: HttpRequest) -> HttpResponse:
 def create(request: HttpRequest) -> HttpResponse:
     form = PatientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_refusals(form):
             patient = services.patient_create(
-                actor=request.user, workstation=_ws(request), data=form.to_input()
+                actor=request_actor(request), workstation=_ws(request), data=form.to_input()
             )
-        except CorsiaError as error:
-            _attach(form, error)
-        else:
             messages.success(request, _("Paziente registrato con MRN %s.") % patient.mrn)
             return redirect("patients:detail", pk=patient.pk)
     status = 422 if form.errors else 200
@@ -78,12 +69,12 @@ def _birthplace_label(code: str) -> str:
 def _detail(
     request: HttpRequest, pk: int, *, form: VersionedPatientForm | None = None, status: int = 200
 ) -> HttpResponse:
-    try:
-        view = selectors.patient_view(
-            user=request.user, patient_id=pk, what="scheda paziente", workstation=_ws(request)
-        )
-    except NotFound:
-        raise Http404 from None
+    view = selectors.patient_view(
+        user=request_actor(request),
+        patient_id=pk,
+        what="scheda paziente",
+        workstation=_ws(request),
+    )
     if view.patient.pk != pk:
         messages.info(
             request,
@@ -113,44 +104,34 @@ def update(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("patients:detail", pk=pk)
     form = VersionedPatientForm(request.POST)
     if form.is_valid():
-        try:
+        refused = form_refusals(form)
+        with refused:
             services.patient_update(
-                actor=request.user,
+                actor=request_actor(request),
                 workstation=_ws(request),
                 patient_id=pk,
                 expected_version=form.cleaned_data["version"],
                 data=form.to_input(),
             )
-        except NotFound:
-            raise Http404 from None
-        except StaleVersion as error:
-            form.add_error(None, error.message)  # the user's input stays in the form
-            return _detail(request, pk, form=form, status=409)
-        except CorsiaError as error:
-            _attach(form, error)
-        else:
             messages.success(request, _("Dati anagrafici salvati."))
             return redirect("patients:detail", pk=pk)
-    return _detail(request, pk, form=form, status=422)
+    # a stale version (someone saved first): the user's input stays in the form, 409
+    stale = isinstance(refused.error, StaleVersion)
+    return _detail(request, pk, form=form, status=409 if stale else 422)
 
 
 @require_perm("patients.mask_document")
 @require_POST
 def mask(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
+    with refusals_as_messages(request):
         services.document_mask(
-            actor=request.user,
+            actor=request_actor(request),
             workstation=_ws(request),
             patient_id=pk,
             document_type=request.POST.get("document_type", ""),
             document_id=int(request.POST.get("document_id", "0") or 0),
             reason=request.POST.get("reason", ""),
         )
-    except NotFound:
-        raise Http404 from None
-    except CorsiaError as error:
-        messages.error(request, error.message)
-    else:
         messages.success(request, _("Documento oscurato su richiesta del paziente."))
     return redirect("patients:detail", pk=pk)
 
@@ -159,48 +140,37 @@ def mask(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def unmask(request: HttpRequest, pk: int, masking_id: int) -> HttpResponse:
     form = ReasonForm(request.POST)
-    try:
+    with refusals_as_messages(request):
         services.document_unmask(
-            actor=request.user,
+            actor=request_actor(request),
             workstation=_ws(request),
             masking_id=masking_id,
             reason=form.data.get("reason", ""),
         )
-    except NotFound:
-        raise Http404 from None
-    except CorsiaError as error:
-        messages.error(request, error.message)
-    else:
         messages.success(request, _("Oscuramento revocato."))
     return redirect("patients:detail", pk=pk)
 
 
 @require_perm("patients.merge_patient")
 def merge(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        survivor = selectors.patient_get(user=request.user, patient_id=pk)
-    except NotFound:
-        raise Http404 from None
+    survivor = selectors.patient_get(user=request_actor(request), patient_id=pk)
     form = MergeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         candidates = selectors.patient_search(
-            user=request.user, text=form.cleaned_data["duplicate"]
+            user=request_actor(request), text=form.cleaned_data["duplicate"]
         )
         found = [p for p in candidates if p.pk != survivor.pk]
         if len(found) != 1:
             form.add_error("duplicate", _("Indica l'MRN o il codice di un solo altro paziente."))
         else:
-            try:
+            with form_refusals(form, whole_form=True, not_found_is_404=False):
                 services.patient_merge(
-                    actor=request.user,
+                    actor=request_actor(request),
                     workstation=_ws(request),
                     survivor_id=survivor.pk,
                     duplicate_id=found[0].pk,
                     reason=form.cleaned_data["reason"],
                 )
-            except CorsiaError as error:
-                form.add_error(None, error.message)
-            else:
                 messages.success(request, _("Pazienti uniti."))
                 return redirect("patients:detail", pk=survivor.pk)
     status = 422 if form.errors else 200
@@ -210,12 +180,9 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _printable(request: HttpRequest, pk: int, what: str) -> Patient:
-    try:
-        return wristband.wristband_for(
-            user=request.user, patient_id=pk, what=what, workstation=_ws(request)
-        )
-    except NotFound:
-        raise Http404 from None
+    return wristband.wristband_for(
+        user=request_actor(request), patient_id=pk, what=what, workstation=_ws(request)
+    )
 
 
 @require_perm("patients.print_wristband")
@@ -251,13 +218,8 @@ def _target(request: HttpRequest) -> tuple[int, int | None]:
 
 def _act(request: HttpRequest, pk: int, action: Any, done: str) -> HttpResponse:
     """Run a service from a summary-page form; its refusal is shown as a message."""
-    try:
+    with refusals_as_messages(request):
         action()
-    except NotFound:
-        raise Http404 from None
-    except CorsiaError as error:
-        messages.error(request, error.message)
-    else:
         messages.success(request, done)
     return redirect("patients:detail", pk=pk)
 
@@ -269,7 +231,7 @@ def admit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         lambda: services.encounter_admit(
-            actor=request.user,
+            actor=request_actor(request),
             workstation=_ws(request),
             patient_id=pk,
             kind=request.POST.get("kind", ""),
@@ -284,8 +246,8 @@ def admit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def encounter_action(request: HttpRequest, pk: int, encounter_id: int, action: str) -> HttpResponse:
     version = _post_int(request, "version") or 0
-    common = {
-        "actor": request.user,
+    common: dict[str, Any] = {
+        "actor": request_actor(request),
         "workstation": _ws(request),
         "encounter_id": encounter_id,
         "expected_version": version,
@@ -322,7 +284,7 @@ def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         lambda: services.consent_record(
-            actor=request.user,
+            actor=request_actor(request),
             workstation=_ws(request),
             patient_id=pk,
             kind=request.POST.get("kind", ""),
@@ -339,7 +301,7 @@ def consent_revoke(request: HttpRequest, pk: int, consent_id: int) -> HttpRespon
         request,
         pk,
         lambda: services.consent_revoke(
-            actor=request.user, workstation=_ws(request), consent_id=consent_id
+            actor=request_actor(request), workstation=_ws(request), consent_id=consent_id
         ),
         _("Consenso revocato."),
     )

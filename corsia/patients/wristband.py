@@ -4,7 +4,6 @@ and ZPL for label printers. Every print is a read of the patient's data: logged.
 from __future__ import annotations
 
 import io
-from typing import Any
 
 from barcode import Code128
 from barcode.writer import SVGWriter
@@ -12,13 +11,14 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from corsia.audit.services import access_log_record
+from corsia.core.actors import User, Workstation
 from corsia.core.domain.errors import PermissionRefused
 from corsia.patients import selectors
 from corsia.patients.domain.wristband import WristbandData, wristband_payload, wristband_zpl
 from corsia.patients.models import Patient
 
 
-def wristband_for(*, user: Any, patient_id: int, what: str, workstation: Any) -> Patient:
+def wristband_for(*, user: User, patient_id: int, what: str, workstation: Workstation) -> Patient:
     if not user.has_perm("patients.print_wristband"):
         raise PermissionRefused("Non hai il permesso per stampare il braccialetto.")
     patient = selectors.patient_get(user=user, patient_id=patient_id)

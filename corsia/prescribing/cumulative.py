@@ -3,8 +3,8 @@ where it reads it from, and the prior doses given elsewhere.
 
 The arithmetic is pure (``domain/cumulative.py``); this module gathers its inputs:
 
-* administered — through ``corsia.administration.given`` (the administration module's
-  public door; partial administrations counted by volume given);
+* administered — through ``corsia.prescribing.given.doses_given``, the reader the
+  administration module registers (partial administrations counted by volume given);
 * committed — lines of this patient's other orders confirmed or later and not yet given;
 * elsewhere — :class:`~corsia.prescribing.models.PriorDose` (append-only, corrected by
   a new record);
@@ -31,7 +31,6 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from corsia.administration.given import doses_given
 from corsia.audit.services import access_log_record, audit_record, workstation_label
 from corsia.core.domain.errors import NotFound, PermissionRefused, ValidationFailed
 from corsia.drugs.models import ActiveIngredient
@@ -52,6 +51,7 @@ from corsia.prescribing.domain.cumulative import (
 )
 from corsia.prescribing.domain.errors import CumulativeDoseExceeded
 from corsia.prescribing.domain.states import OrderState
+from corsia.prescribing.given import doses_given
 from corsia.prescribing.models import ItemStatus, OrderItem, PriorDose, PriorDoseUnit, TherapyOrder
 
 DATA = Path(__file__).resolve().parent / "data"

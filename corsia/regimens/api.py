@@ -11,6 +11,7 @@ from ninja import Router, Schema, Status
 
 from corsia.core.access import api_perm
 from corsia.core.domain.errors import NotFound
+from corsia.core.web import request_actor
 from corsia.regimens import selectors, services
 from corsia.regimens.domain.fhir import spec_to_plan_definition
 from corsia.regimens.domain.spec import spec_to_dict
@@ -125,7 +126,7 @@ def regimen_list(
 @api_perm("regimens.manage_regimen")
 def regimen_import(request: HttpRequest, code: str = "") -> Status[ImportOut]:
     version = services.regimen_import_plan_definition(
-        actor=request.user,
+        actor=request_actor(request),
         document=request.body,
         workstation=getattr(request, "workstation", None),
         code=code or None,
@@ -183,7 +184,7 @@ def regimen_export(request: HttpRequest, code: str, number: int) -> HttpResponse
 def regimen_approve(request: HttpRequest, code: str, number: int, payload: ApproveIn) -> ApproveOut:
     version = _version(code, number)
     version = services.regimen_approve(
-        actor=request.user,
+        actor=request_actor(request),
         version_id=version.pk,
         workstation=getattr(request, "workstation", None),
         comment=payload.comment,
@@ -207,5 +208,5 @@ def trial_list(request: HttpRequest) -> list[TrialRow]:
             ctis_number=t.ctis_number,
             regimens=[r.code for r in t.regimens.all()],
         )
-        for t in selectors.trials_visible_to(request.user).prefetch_related("regimens")
+        for t in selectors.trials_visible_to(request_actor(request)).prefetch_related("regimens")
     ]

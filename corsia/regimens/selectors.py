@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from corsia.audit.services import access_log_record
+from corsia.core.actors import User, Workstation
 from corsia.drugs.domain.formulation import formulation_of
 from corsia.regimens.domain.approval import VersionStatus, ensure_prescribable_status
 from corsia.regimens.domain.spec import (
@@ -195,7 +195,7 @@ def ingredient_atc_codes(spec: RegimenSpec) -> dict[str, str]:
 # ------------------------------------------------------------------ clinical trials
 
 
-def trials_visible_to(user: Any) -> QuerySet[ClinicalTrial]:
+def trials_visible_to(user: User) -> QuerySet[ClinicalTrial]:
     """Trials a user may see: all with ``view_all_trials``, else only the assigned ones."""
     if user.has_perm("regimens.view_all_trials"):
         return ClinicalTrial.objects.all()
@@ -205,7 +205,7 @@ def trials_visible_to(user: Any) -> QuerySet[ClinicalTrial]:
 
 
 def trial_enrollments(
-    *, user: Any, trial: ClinicalTrial, workstation: Any
+    *, user: User, trial: ClinicalTrial, workstation: Workstation
 ) -> list[TrialEnrollment]:
     """The patients enrolled in a trial the user can see; each read is logged."""
     rows = list(trial.enrollments.select_related("arm_regimen").order_by("subject_code"))

@@ -15,7 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from corsia.audit.services import audit_record
-from corsia.core.domain.errors import ConflictError, NotFound, PermissionRefused, ValidationFailed
+from corsia.core.actors import User, Workstation, require_permission
+from corsia.core.domain.errors import ConflictError, NotFound, ValidationFailed
 from corsia.drugs.models import ActiveIngredient
 from corsia.regimens import audit_events as events
 from corsia.regimens.domain.approval import VersionStatus, decide_approval
@@ -49,13 +50,6 @@ MANAGE_TRIAL = "regimens.manage_trial"
 
 class UnknownIngredient(ValidationFailed):
     code = "unknown_ingredient"
-
-
-def _require(actor: Any, permission: str) -> None:
-    if actor is None or not actor.has_perm(permission):
-        raise PermissionRefused(
-            "Non hai il permesso per questa operazione.", details={"permission": permission}
-        )
 
 
 def _ingredients(codes: Iterable[str]) -> dict[str, ActiveIngredient]:
@@ -153,10 +147,10 @@ def _persist_version(
 
 def regimen_save(
     *,
-    actor: Any,
+    actor: User,
     spec: RegimenSpec,
     expected_version: int | None,
-    workstation: Any = None,
+    workstation: Workstation = None,
     change_note: str = "",
     source: str = "editor",
 ) -> RegimenVersion:
@@ -166,7 +160,7 @@ def regimen_save(
     (``None`` to create a new regimen). Older versions still in test are withdrawn; a
     validated version stays prescribable until the new one is validated.
     """
-    _require(actor, MANAGE)
+    require_permission(actor, MANAGE)
     ensure_valid_structure(spec)
     with transaction.atomic():
         regimen = Regimen.objects.select_for_update().filter(code=spec.code).first()
@@ -256,10 +250,10 @@ def regimen_library_load(*, specs: Iterable[RegimenSpec]) -> tuple[int, int]:
 
 
 def regimen_approve(
-    *, actor: Any, version_id: int, workstation: Any = None, comment: str = ""
+    *, actor: User, version_id: int, workstation: Workstation = None, comment: str = ""
 ) -> RegimenVersion:
     """One validator's approval; the second distinct one validates the version."""
-    _require(actor, VALIDATE)
+    require_permission(actor, VALIDATE)
     with transaction.atomic():
         version = (
             RegimenVersion.objects.select_for_update()
@@ -317,14 +311,14 @@ def regimen_approve(
 
 def regimen_set_active(
     *,
-    actor: Any,
+    actor: User,
     regimen_id: int,
     active: bool,
     reason: str,
     expected_version: int,
-    workstation: Any = None,
+    workstation: Workstation = None,
 ) -> Regimen:
-    _require(actor, MANAGE)
+    require_permission(actor, MANAGE)
     with transaction.atomic():
         regimen = Regimen.objects.select_for_update().get(pk=regimen_id)
         regimen.check_version(expected_version)
@@ -345,16 +339,16 @@ def regimen_set_active(
 
 def regimen_import_plan_definition(
     *,
-    actor: Any,
+    actor: User,
     document: str | bytes,
-    workstation: Any = None,
+    workstation: Workstation = None,
     code: str | None = None,
 ) -> RegimenVersion:
     """Import a FHIR PlanDefinition as a new regimen, or a new version of its code.
 
     ``code`` imports it under another code (e.g. a regimen shared by another hospital).
     """
-    _require(actor, MANAGE)
+    require_permission(actor, MANAGE)
     plan = parse_plan_definition(document)
     spec = plan_definition_to_spec(plan)
     if code:
@@ -375,16 +369,16 @@ def regimen_import_plan_definition(
 
 def trial_create(
     *,
-    actor: Any,
+    actor: User,
     code: str,
     title: str,
     eudract_number: str = "",
     ctis_number: str = "",
     sponsor: str = "",
     regimen_codes: Iterable[str] = (),
-    workstation: Any = None,
+    workstation: Workstation = None,
 ) -> ClinicalTrial:
-    _require(actor, MANAGE_TRIAL)
+    require_permission(actor, MANAGE_TRIAL)
     check_trial_numbers(eudract_number=eudract_number, ctis_number=ctis_number)
     if not code.strip() or not title.strip():
         raise ValidationFailed("Codice e titolo dello studio sono obbligatori.", field="code")
@@ -417,14 +411,14 @@ def trial_create(
 
 def trial_enrol_patient(
     *,
-    actor: Any,
+    actor: User,
     trial_id: int,
     patient_id: int,
     subject_code: str,
     arm_regimen_code: str | None = None,
-    workstation: Any = None,
+    workstation: Workstation = None,
 ) -> TrialEnrollment:
-    _require(actor, MANAGE_TRIAL)
+    require_permission(actor, MANAGE_TRIAL)
     with transaction.atomic():
         trial = ClinicalTrial.objects.select_for_update().get(pk=trial_id)
         if not trial.is_open:
@@ -458,9 +452,9 @@ def trial_enrol_patient(
 
 
 def trial_monitor_assign(
-    *, actor: Any, trial_id: int, monitor: Any, workstation: Any = None
+    *, actor: User, trial_id: int, monitor: Any, workstation: Workstation = None
 ) -> TrialMonitorAssignment:
-    _require(actor, MANAGE_TRIAL)
+    require_permission(actor, MANAGE_TRIAL)
     with transaction.atomic():
         trial = ClinicalTrial.objects.get(pk=trial_id)
         assignment, _ = TrialMonitorAssignment.objects.get_or_create(trial=trial, user=monitor)

@@ -13,6 +13,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from corsia.core.access import require_perm
 from corsia.core.domain.errors import CorsiaError
+from corsia.core.refusals import refusal_kept, refusals_as_messages
+from corsia.core.web import request_actor, request_workstation
 from corsia.drugs import selectors as drug_selectors
 from corsia.regimens import selectors, services
 from corsia.regimens.domain.approval import STATUS_LABELS_IT, VersionStatus
@@ -163,14 +165,18 @@ def export(request: HttpRequest, code: str, number: int) -> HttpResponse:
     return response
 
 
+def _problem(error: CorsiaError | None) -> list[dict[str, str]]:
+    assert error is not None  # only called after a refusal was kept
+    return [{"path": error.field or "", "code": error.code, "message": error.message}]
+
+
 def _problems_for(text: str) -> tuple[list[dict[str, str]], RegimenSpec | None]:
-    try:
+    with refusal_kept() as kept:
         spec = services.spec_from_json_text(text)
-    except CorsiaError as exc:
-        return [{"path": exc.field or "", "code": exc.code, "message": exc.message}], None
-    return [
-        {"path": p.path, "code": p.code, "message": p.message} for p in validate_structure(spec)
-    ], spec
+        return [
+            {"path": p.path, "code": p.code, "message": p.message} for p in validate_structure(spec)
+        ], spec
+    return _problem(kept.error), None
 
 
 @require_perm(MANAGE)
@@ -191,24 +197,22 @@ def editor(request: HttpRequest, code: str | None = None) -> HttpResponse:
         text = request.POST.get("document", "")
         problems, spec = _problems_for(text)
         if spec is not None and not problems:
-            try:
+            with refusal_kept() as kept:
                 expected = int(request.POST["regimen_version"]) if regimen else None
                 version = services.regimen_save(
-                    actor=request.user,
+                    actor=request_actor(request),
                     spec=spec,
                     expected_version=expected,
-                    workstation=getattr(request, "workstation", None),
+                    workstation=request_workstation(request),
                     change_note=request.POST.get("change_note", ""),
                 )
-            except CorsiaError as exc:
-                problems = [{"path": exc.field or "", "code": exc.code, "message": exc.message}]
-            else:
                 messages.success(
                     request,
                     f"Salvata la versione {version.number} di {version.regimen.code}: "
                     "è «in test» fino alla validazione di due validatori.",
                 )
                 return redirect("regimens:detail", code=version.regimen.code)
+            problems = _problem(kept.error)
         status = 422
     else:
         document = (
@@ -240,16 +244,13 @@ def queue(request: HttpRequest) -> HttpResponse:
 @require_POST
 def approve(request: HttpRequest, code: str, number: int) -> HttpResponse:
     version = _version_or_404(code, number)
-    try:
+    with refusals_as_messages(request, not_found_is_404=False):
         version = services.regimen_approve(
-            actor=request.user,
+            actor=request_actor(request),
             version_id=version.pk,
-            workstation=getattr(request, "workstation", None),
+            workstation=request_workstation(request),
             comment=request.POST.get("comment", ""),
         )
-    except CorsiaError as exc:
-        messages.error(request, exc.message)
-    else:
         if version.status == VersionStatus.VALIDATED.value:
             messages.success(request, f"{code} versione {number} validata: ora è prescrivibile.")
         else:
@@ -262,17 +263,19 @@ def approve(request: HttpRequest, code: str, number: int) -> HttpResponse:
 
 @require_perm(VIEW_TRIAL)
 def trials(request: HttpRequest) -> HttpResponse:
-    rows = selectors.trials_visible_to(request.user).prefetch_related("regimens")
+    rows = selectors.trials_visible_to(request_actor(request)).prefetch_related("regimens")
     return render(request, "regimens/trials.html", {"trials": rows})
 
 
 @require_perm(VIEW_TRIAL)
 def trial_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    trial: ClinicalTrial | None = selectors.trials_visible_to(request.user).filter(pk=pk).first()
+    trial: ClinicalTrial | None = (
+        selectors.trials_visible_to(request_actor(request)).filter(pk=pk).first()
+    )
     if trial is None:
         raise Http404
     enrollments = selectors.trial_enrollments(
-        user=request.user, trial=trial, workstation=getattr(request, "workstation", None)
+        user=request_actor(request), trial=trial, workstation=getattr(request, "workstation", None)
     )
     return render(
         request,

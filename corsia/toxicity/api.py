@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from corsia.core.access import api_perm
+from corsia.core.web import request_actor
 from corsia.toxicity import selectors, services
 from corsia.toxicity.models import CtcaeTerm, ToxicityRecord
 
@@ -99,7 +100,7 @@ def _out(record: ToxicityRecord) -> ToxicityOut:
 @api_perm(VIEW)
 def terms(request: HttpRequest, q: str = "") -> list[TermOut]:
     """CTCAE v5.0 terms matching ``q`` (words of the English term, any order, or a MedDRA code)."""
-    return [_term_out(t) for t in selectors.ctcae_term_search(user=request.user, text=q)]
+    return [_term_out(t) for t in selectors.ctcae_term_search(user=request_actor(request), text=q)]
 
 
 @router.get("", response=list[ToxicityOut])
@@ -109,7 +110,7 @@ def toxicities(
 ) -> list[ToxicityOut]:
     """A patient's toxicities (current versions; ``history=true`` adds superseded ones)."""
     records = selectors.patient_toxicities(
-        user=request.user,
+        user=request_actor(request),
         patient_id=patient_id,
         since=since,
         include_history=history,
@@ -123,7 +124,7 @@ def toxicities(
 @api_perm(RECORD)
 def record(request: HttpRequest, payload: ToxicityIn) -> Status[ToxicityOut]:
     created = services.toxicity_record(
-        actor=request.user,
+        actor=request_actor(request),
         workstation=getattr(request, "workstation", None),
         patient_id=payload.patient_id,
         data=services.ToxicityInput(

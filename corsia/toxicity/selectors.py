@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from corsia.audit.services import access_log_record
-from corsia.core.domain.errors import NotFound, PermissionRefused
+from corsia.core.actors import RequestUser, User, Workstation, require_permission
+from corsia.core.domain.errors import NotFound
 from corsia.drugs.models import ActiveIngredient
 from corsia.toxicity.domain import ctcae, extravasation
 from corsia.toxicity.domain.grading import SEVERE_GRADE
@@ -25,14 +25,7 @@ VIEW = "toxicity.view_toxicity"
 TERM_LIMIT = 15
 
 
-def _require(user: Any, permission: str) -> None:
-    if not user.has_perm(permission):
-        raise PermissionRefused(
-            "Non hai il permesso per questa operazione.", details={"permission": permission}
-        )
-
-
-def _log(user: Any, patient_id: int, what: str, workstation: Any, channel: str) -> None:
+def _log(user: User, patient_id: int, what: str, workstation: Workstation, channel: str) -> None:
     access_log_record(
         user=user, patient_id=patient_id, what=what, workstation=workstation, channel=channel
     )
@@ -41,10 +34,10 @@ def _log(user: Any, patient_id: int, what: str, workstation: Any, channel: str) 
 # --- CTCAE terms (reference data, no patient) -----------------------------------------------
 
 
-def ctcae_term_search(*, user: Any, text: str, limit: int = TERM_LIMIT) -> list[CtcaeTerm]:
+def ctcae_term_search(*, user: User, text: str, limit: int = TERM_LIMIT) -> list[CtcaeTerm]:
     """Terms whose name contains every word typed (any order), or a MedDRA code; terms
     starting with the first word come first. Falls back to trigram similarity for typos."""
-    _require(user, VIEW)
+    require_permission(user, VIEW)
     key = ctcae.search_key(text)
     if not key:
         return []
@@ -68,8 +61,8 @@ def ctcae_term_search(*, user: Any, text: str, limit: int = TERM_LIMIT) -> list[
     return list(similar[:limit])
 
 
-def ctcae_term_get(*, user: Any, term_id: int) -> CtcaeTerm:
-    _require(user, VIEW)
+def ctcae_term_get(*, user: User, term_id: int) -> CtcaeTerm:
+    require_permission(user, VIEW)
     term = CtcaeTerm.objects.filter(pk=term_id).first()
     if term is None:
         raise NotFound("Termine CTCAE non trovato.", code="term_not_found")
@@ -85,17 +78,17 @@ def _records() -> QuerySet[ToxicityRecord]:
 
 def patient_toxicities(
     *,
-    user: Any,
+    user: User,
     patient_id: int,
     since: date | None = None,
     include_history: bool = False,
-    workstation: Any = None,
+    workstation: Workstation = None,
     channel: str = "web",
 ) -> list[ToxicityRecord]:
     """The patient's toxicities, newest onset first; only current versions unless
     ``include_history`` (then superseded and entered-in-error ones too). With ``since``:
     those active on or after that date (started then, or unresolved then)."""
-    _require(user, VIEW)
+    require_permission(user, VIEW)
     records = _records().filter(patient_id=patient_id)
     if not include_history:
         records = records.filter(is_current=True)
@@ -110,16 +103,16 @@ def patient_toxicities(
 
 def worst_grade_since(
     *,
-    user: Any,
+    user: User,
     patient_id: int,
     since_date: date,
-    workstation: Any = None,
+    workstation: Workstation = None,
     channel: str = "web",
 ) -> tuple[int, ToxicityRecord] | None:
     """The highest CTCAE grade among the patient's current toxicities active on or after
     ``since_date`` (e.g. the last cycle's date), with its record; None if there is none.
     On a tie, the most recent onset. One query."""
-    _require(user, VIEW)
+    require_permission(user, VIEW)
     record = (
         _records()
         .filter(patient_id=patient_id, is_current=True)
@@ -147,15 +140,15 @@ class ToxicitySummary:
 
 def latest_toxicity_summary(
     *,
-    user: Any,
+    user: RequestUser,
     patient_id: int,
     since: date | None = None,
-    workstation: Any = None,
+    workstation: Workstation = None,
     channel: str = "web",
 ) -> ToxicitySummary:
     """ "Last toxicity grade" for the prescribing page, and (with ``since`` = the last cycle's
     date) the worst grade since then. One query (a UNION of two indexed LIMIT 1 reads)."""
-    _require(user, VIEW)
+    user = require_permission(user, VIEW)
     current = _records().filter(patient_id=patient_id, is_current=True)
     latest_qs = current.order_by("-onset_date", "-recorded_at")[:1]
     latest: ToxicityRecord | None
@@ -180,9 +173,9 @@ def latest_toxicity_summary(
 
 
 def toxicity_get(
-    *, user: Any, record_id: int, workstation: Any = None, channel: str = "web"
+    *, user: User, record_id: int, workstation: Workstation = None, channel: str = "web"
 ) -> ToxicityRecord:
-    _require(user, VIEW)
+    require_permission(user, VIEW)
     record = (
         _records()
         .select_related("supersedes", "patient")
@@ -197,9 +190,9 @@ def toxicity_get(
 
 
 def patient_extravasations(
-    *, user: Any, patient_id: int, workstation: Any = None, channel: str = "web"
+    *, user: User, patient_id: int, workstation: Workstation = None, channel: str = "web"
 ) -> list[ExtravasationEvent]:
-    _require(user, VIEW)
+    require_permission(user, VIEW)
     events = list(
         ExtravasationEvent.objects.filter(patient_id=patient_id)
         .select_related("ingredient", "recorded_by")
@@ -219,8 +212,8 @@ class ExtravasationPage:
     archive_class_differs: bool  # the drug archive's class disagrees with the guidance
 
 
-def extravasation_guidance(*, user: Any, ingredient_id: int) -> ExtravasationPage:
-    _require(user, VIEW)
+def extravasation_guidance(*, user: User, ingredient_id: int) -> ExtravasationPage:
+    require_permission(user, VIEW)
     ingredient = ActiveIngredient.objects.filter(pk=ingredient_id).first()
     if ingredient is None:
         raise NotFound("Principio attivo non trovato.", code="ingredient_not_found")

@@ -15,8 +15,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from corsia.audit.services import audit_record, workstation_label
-from corsia.core.domain.errors import ConflictError, NotFound, PermissionRefused, ValidationFailed
+from corsia.audit.services import audit_record
+from corsia.core.actors import User, Workstation, require_permission, workstation_label
+from corsia.core.domain.errors import ConflictError, NotFound, ValidationFailed
 from corsia.drugs.models import ActiveIngredient
 from corsia.patients.selectors import patient_get
 from corsia.toxicity import audit_events as events
@@ -40,14 +41,7 @@ _TERM_FIELDS = (
 )
 
 
-def _require(user: Any, permission: str) -> None:
-    if not user.has_perm(permission):
-        raise PermissionRefused(
-            "Non hai il permesso per questa operazione.", details={"permission": permission}
-        )
-
-
-def _label120(workstation: Any) -> str:
+def _label120(workstation: Workstation) -> str:
     return workstation_label(workstation)[:120]
 
 
@@ -195,8 +189,8 @@ def _create(
     clean: _Clean,
     *,
     patient_id: int,
-    actor: Any,
-    workstation: Any,
+    actor: User,
+    workstation: Workstation,
     supersedes: ToxicityRecord | None = None,
     reason: str = "",
 ) -> ToxicityRecord:
@@ -222,10 +216,10 @@ def _create(
 
 
 def toxicity_record(
-    *, actor: Any, workstation: Any, patient_id: int, data: ToxicityInput
+    *, actor: User, workstation: Workstation, patient_id: int, data: ToxicityInput
 ) -> ToxicityRecord:
     """Record a graded adverse event for a patient (merged duplicates: their survivor)."""
-    _require(actor, RECORD)
+    require_permission(actor, RECORD)
     patient = patient_get(user=actor, patient_id=patient_id)
     clean = _clean(data, today=timezone.localdate())
     with transaction.atomic():
@@ -271,10 +265,10 @@ def _required_reason(reason: str) -> str:
 
 
 def toxicity_correct(
-    *, actor: Any, workstation: Any, record_id: int, data: ToxicityInput, reason: str
+    *, actor: User, workstation: Workstation, record_id: int, data: ToxicityInput, reason: str
 ) -> ToxicityRecord:
     """A correction: a new record that supersedes the old one, which stays as it was."""
-    _require(actor, RECORD)
+    require_permission(actor, RECORD)
     why = _required_reason(reason)
     clean = _clean(data, today=timezone.localdate())
     with transaction.atomic():
@@ -306,10 +300,10 @@ def toxicity_correct(
 
 
 def toxicity_mark_entered_in_error(
-    *, actor: Any, workstation: Any, record_id: int, reason: str
+    *, actor: User, workstation: Workstation, record_id: int, reason: str
 ) -> ToxicityRecord:
     """Flag a record as entered by mistake (wrong patient, duplicate): kept, no longer counted."""
-    _require(actor, RECORD)
+    require_permission(actor, RECORD)
     why = _required_reason(reason)
     with transaction.atomic():
         record = _current_for_update(record_id)
@@ -358,10 +352,10 @@ class ExtravasationInput:
 
 
 def extravasation_record(
-    *, actor: Any, workstation: Any, patient_id: int, data: ExtravasationInput
+    *, actor: User, workstation: Workstation, patient_id: int, data: ExtravasationInput
 ) -> ExtravasationEvent:
     """Record an extravasation with the guidance applied and the steps done."""
-    _require(actor, RECORD)
+    require_permission(actor, RECORD)
     patient = patient_get(user=actor, patient_id=patient_id)
     ingredient = ActiveIngredient.objects.filter(pk=data.ingredient_id).first()
     if ingredient is None:

@@ -8,13 +8,16 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from corsia.core.access import require_perm
-from corsia.core.domain.errors import CorsiaError, NotFound
+from corsia.core.domain.errors import NotFound
+from corsia.core.refusals import form_refusals, refusals_as_messages
+from corsia.core.web import request_actor
+from corsia.core.web import request_workstation as _ws
 from corsia.drugs.models import ActiveIngredient
 from corsia.patients.selectors import patient_get
 from corsia.toxicity import selectors, services
@@ -27,10 +30,6 @@ VIEW = "toxicity.view_toxicity"
 RECORD = "toxicity.record_toxicity"
 
 
-def _ws(request: HttpRequest) -> Any:
-    return getattr(request, "workstation", None)
-
-
 def _int(value: str | None) -> int | None:
     try:
         number = int(value or "")
@@ -39,11 +38,8 @@ def _int(value: str | None) -> int | None:
     return number if number > 0 else None
 
 
-def _attach(form: Any, error: CorsiaError) -> None:
-    field = error.field if error.field in form.fields else None
-    if error.field == "suspected_ingredient_ids":
-        field = "suspected"
-    form.add_error(field, error.message)
+# the service names the suspected drugs by their ids, the form by its "suspected" field
+_FORM_FIELDS = {"suspected_ingredient_ids": "suspected"}
 
 
 def grade_rows(term: CtcaeTerm | None, chosen: Any = None) -> list[dict[str, Any]]:
@@ -79,27 +75,24 @@ def _patient_page(
     form: ToxicityForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    try:
-        patient = patient_get(user=request.user, patient_id=patient_id)
-    except NotFound:
-        raise Http404 from None
+    patient = patient_get(user=request_actor(request), patient_id=patient_id)
     if patient.pk != patient_id:
         return redirect("toxicity:patient", patient_id=patient.pk)
     show_history = request.GET.get("history") == "1"
     records = selectors.patient_toxicities(
-        user=request.user,
+        user=request_actor(request),
         patient_id=patient.pk,
         include_history=show_history,
         workstation=_ws(request),
     )
     extravasations = selectors.patient_extravasations(
-        user=request.user, patient_id=patient.pk, workstation=_ws(request)
+        user=request_actor(request), patient_id=patient.pk, workstation=_ws(request)
     )
     may_record = request.user.has_perm(RECORD)
     query = request.GET.get("q", "").strip()
     chosen_id = _int(request.POST.get("term_id") if form is not None else request.GET.get("term"))
     chosen = CtcaeTerm.objects.filter(pk=chosen_id).first() if chosen_id else None
-    terms = selectors.ctcae_term_search(user=request.user, text=query) if query else []
+    terms = selectors.ctcae_term_search(user=request_actor(request), text=query) if query else []
     if form is None and may_record:
         form = ToxicityForm(initial={"onset_date": "", "attribution": ""})
     context = {
@@ -128,18 +121,13 @@ def patient_page(request: HttpRequest, patient_id: int) -> HttpResponse:
         if missing:
             form.add_error("suspected", _("Principi attivi non trovati: %s") % ", ".join(missing))
         else:
-            try:
+            with form_refusals(form, rename=_FORM_FIELDS):
                 services.toxicity_record(
-                    actor=request.user,
+                    actor=request_actor(request),
                     workstation=_ws(request),
                     patient_id=patient_id,
                     data=form.to_input(ids),
                 )
-            except NotFound:
-                raise Http404 from None
-            except CorsiaError as error:
-                _attach(form, error)
-            else:
                 messages.success(request, _("Tossicità registrata."))
                 return redirect("toxicity:patient", patient_id=patient_id)
     return _patient_page(request, patient_id, form=form, status=422)
@@ -151,16 +139,13 @@ def patient_page(request: HttpRequest, patient_id: int) -> HttpResponse:
 @require_perm(VIEW)
 def term_search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
-    terms = selectors.ctcae_term_search(user=request.user, text=query) if query else []
+    terms = selectors.ctcae_term_search(user=request_actor(request), text=query) if query else []
     return render(request, "toxicity/partials/term_results.html", {"terms": terms, "query": query})
 
 
 @require_perm(VIEW)
 def term_grades(request: HttpRequest, term_id: int) -> HttpResponse:
-    try:
-        term = selectors.ctcae_term_get(user=request.user, term_id=term_id)
-    except NotFound:
-        raise Http404 from None
+    term = selectors.ctcae_term_get(user=request_actor(request), term_id=term_id)
     return render(
         request, "toxicity/partials/grades.html", {"chosen": term, "grades": grade_rows(term)}
     )
@@ -170,12 +155,9 @@ def term_grades(request: HttpRequest, term_id: int) -> HttpResponse:
 
 
 def _record_or_404(request: HttpRequest, record_id: int) -> ToxicityRecord:
-    try:
-        return selectors.toxicity_get(
-            user=request.user, record_id=record_id, workstation=_ws(request)
-        )
-    except NotFound:
-        raise Http404 from None
+    return selectors.toxicity_get(
+        user=request_actor(request), record_id=record_id, workstation=_ws(request)
+    )
 
 
 def _correct_page(
@@ -188,7 +170,9 @@ def _correct_page(
     chosen_id = _int(form["term_id"].value()) or record.term_id
     chosen = CtcaeTerm.objects.filter(pk=chosen_id).first() or record.term
     query = request.GET.get("q", "").strip()
-    terms = selectors.ctcae_term_search(user=request.user, text=query) if query else [chosen]
+    terms = (
+        selectors.ctcae_term_search(user=request_actor(request), text=query) if query else [chosen]
+    )
     context = {
         "record": record,
         "patient": record.patient,
@@ -214,17 +198,14 @@ def correct(request: HttpRequest, record_id: int) -> HttpResponse:
                     "suspected", _("Principi attivi non trovati: %s") % ", ".join(missing)
                 )
             else:
-                try:
+                with form_refusals(form, rename=_FORM_FIELDS, not_found_is_404=False):
                     services.toxicity_correct(
-                        actor=request.user,
+                        actor=request_actor(request),
                         workstation=_ws(request),
                         record_id=record.pk,
                         data=form.to_input(ids),
                         reason=form.cleaned_data["reason"],
                     )
-                except CorsiaError as error:
-                    _attach(form, error)
-                else:
                     messages.success(request, _("Correzione registrata come nuova versione."))
                     return redirect("toxicity:patient", patient_id=record.patient_id)
         return _correct_page(request, record, form, ReasonForm(), status=422)
@@ -248,18 +229,16 @@ def correct(request: HttpRequest, record_id: int) -> HttpResponse:
 def entered_in_error(request: HttpRequest, record_id: int) -> HttpResponse:
     record = _record_or_404(request, record_id)
     form = ReasonForm(request.POST)
-    try:
+    with refusals_as_messages(request, not_found_is_404=False):
         services.toxicity_mark_entered_in_error(
-            actor=request.user,
+            actor=request_actor(request),
             workstation=_ws(request),
             record_id=record.pk,
             reason=form.data.get("reason", ""),
         )
-    except CorsiaError as error:
-        messages.error(request, error.message)
-        return redirect("toxicity:correct", record_id=record.pk)
-    messages.success(request, _("Registrazione annullata come inserita per errore."))
-    return redirect("toxicity:patient", patient_id=record.patient_id)
+        messages.success(request, _("Registrazione annullata come inserita per errore."))
+        return redirect("toxicity:patient", patient_id=record.patient_id)
+    return redirect("toxicity:correct", record_id=record.pk)
 
 
 # --- extravasation ------------------------------------------------------------------------------
@@ -267,10 +246,9 @@ def entered_in_error(request: HttpRequest, record_id: int) -> HttpResponse:
 
 @require_perm(VIEW)
 def extravasation_procedure(request: HttpRequest, ingredient_id: int) -> HttpResponse:
-    try:
-        page = selectors.extravasation_guidance(user=request.user, ingredient_id=ingredient_id)
-    except NotFound:
-        raise Http404 from None
+    page = selectors.extravasation_guidance(
+        user=request_actor(request), ingredient_id=ingredient_id
+    )
     context = {
         "page": page,
         "guidance": page.guidance,
@@ -293,25 +271,25 @@ def extravasation_record(request: HttpRequest) -> HttpResponse:
     patient = None
     if patient_id:
         try:
-            patient = patient_get(user=request.user, patient_id=patient_id)
+            patient = patient_get(user=request_actor(request), patient_id=patient_id)
         except NotFound:
             patient = None
     status = 200
     if request.method == "POST":
         form = ExtravasationForm(request.POST, step_choices=steps)
         if form.is_valid():
-            try:
+            with form_refusals(
+                form,
+                rename=_FORM_FIELDS,
+                not_found_is_404=False,
+                not_found_field="patient_id",
+            ):
                 services.extravasation_record(
-                    actor=request.user,
+                    actor=request_actor(request),
                     workstation=_ws(request),
                     patient_id=form.cleaned_data["patient_id"],
                     data=form.to_input(),
                 )
-            except NotFound as error:
-                form.add_error("patient_id", error.message)
-            except CorsiaError as error:
-                _attach(form, error)
-            else:
                 messages.success(request, _("Stravaso registrato."))
                 return redirect("toxicity:patient", patient_id=form.cleaned_data["patient_id"])
         status = 422

@@ -1,9 +1,6 @@
-"""Types of the project's factory fixtures (conftest.py), for annotating tests."""
+"""Moved to :mod:`corsia.testing.accounts`; kept for the tests of prescribing, compounding
+and administration until they import it from there (then delete this file)."""
 
-from __future__ import annotations
+from corsia.testing.accounts import MakeUser
 
-from collections.abc import Callable
-
-from corsia.accounts.models import User
-
-MakeUser = Callable[..., User]
+__all__ = ["MakeUser"]

@@ -9,8 +9,8 @@ from django.utils import translation
 from corsia.accounts.domain.roles import ROLE_LABELS_IT, Role
 from corsia.accounts.forms_admin import ROLE_LABELS
 from corsia.accounts.models import User, Workstation
-from corsia.accounts.tests.fixture_types import MakeUser
 from corsia.audit.models import AuditEvent
+from corsia.testing.accounts import MakeUser
 
 
 def _client(user: User) -> Client:

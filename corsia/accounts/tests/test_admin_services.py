@@ -7,9 +7,9 @@ import pytest
 from corsia.accounts import admin_selectors, admin_services
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User, Workstation
-from corsia.accounts.tests.fixture_types import MakeUser
 from corsia.audit.models import AuditEvent
 from corsia.core.domain.errors import PermissionRefused
+from corsia.testing.accounts import MakeUser
 
 
 def test_a_nurse_cannot_reactivate_a_user_and_nothing_is_written(make_user: MakeUser) -> None:

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import ApiToken
-from corsia.accounts.tests.fixture_types import MakeUser
+from corsia.testing.accounts import MakeUser
 
 
 def _token(client: Client, username: str, password: str) -> str:

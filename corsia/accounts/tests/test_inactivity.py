@@ -9,8 +9,8 @@ from pytest_django.fixtures import Settings
 
 from corsia.accounts import services
 from corsia.accounts.domain.roles import Role
-from corsia.accounts.tests.fixture_types import MakeUser
 from corsia.audit.models import AuditEvent
+from corsia.testing.accounts import MakeUser
 
 KEY = "corsia_last_activity"
 

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
 from corsia.accounts.domain.roles import ROLE_LANDING, Role
-from corsia.accounts.tests.fixture_types import MakeUser
+from corsia.testing.accounts import MakeUser
 
 # The worklist each role expects (written out, not read from the code under test).
 EXPECTED = {

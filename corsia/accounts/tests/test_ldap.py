@@ -12,9 +12,9 @@ from pytest_django.fixtures import Settings as SettingsWrapper
 from corsia.accounts.domain.directory import normalize_dn
 from corsia.accounts.models import User
 from corsia.accounts.tests import ldap_server
-from corsia.accounts.tests.fixture_types import MakeUser
 from corsia.accounts.tests.ldap_server import LdapServer
 from corsia.audit.models import AuditEvent
+from corsia.testing.accounts import MakeUser
 
 pytestmark = [pytest.mark.ldap, pytest.mark.xdist_group("ldap")]
 

@@ -7,8 +7,8 @@ from pytest_django.fixtures import Settings
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import ApiToken
-from corsia.accounts.tests.fixture_types import MakeUser
 from corsia.audit.models import AuditEvent
+from corsia.testing.accounts import MakeUser
 
 PASSWORD = "Giusta-pass-2024"
 

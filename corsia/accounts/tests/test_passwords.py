@@ -17,9 +17,9 @@ from corsia.accounts import services
 from corsia.accounts.domain.passwords import password_expired
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import PasswordHistory, User
-from corsia.accounts.tests.fixture_types import MakeUser
 from corsia.audit.models import AuditEvent
 from corsia.core.domain.errors import ValidationFailed
+from corsia.testing.accounts import MakeUser
 
 T0 = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
 

@@ -33,8 +33,8 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 from config.api import api
 from corsia.accounts import services
 from corsia.accounts.domain.roles import ROLE_PERMISSIONS, Role
-from corsia.accounts.tests.fixture_types import MakeUser
 from corsia.core.access import AUTHENTICATED, PUBLIC, declared_permission
+from corsia.testing.accounts import MakeUser
 
 # Views that django-ninja adds by itself to the API (not operations of ours): the
 # OpenAPI schema and its docs page are public documentation of the API; the root

@@ -8,8 +8,8 @@ from django.test import Client
 from corsia.accounts import services
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import ApiToken
-from corsia.accounts.tests.fixture_types import MakeUser
 from corsia.audit.models import AuditEvent
+from corsia.testing.accounts import MakeUser
 
 
 def _bearer(key: str) -> dict[str, str]:

@@ -10,9 +10,9 @@ from corsia.accounts import services
 from corsia.accounts.checks import check_ldap_settings
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import ApiToken, User
-from corsia.accounts.tests.fixture_types import MakeUser
 from corsia.audit.models import AuditEvent
 from corsia.core.domain.errors import ConflictError, PermissionRefused, ValidationFailed
+from corsia.testing.accounts import MakeUser
 
 
 def _counts() -> tuple[int, int, int]:

@@ -20,7 +20,7 @@ from corsia.accounts.domain.workstation import (
 )
 from corsia.accounts.middleware import WorkstationMiddleware
 from corsia.accounts.models import Workstation
-from corsia.accounts.tests.fixture_types import MakeUser
+from corsia.testing.accounts import MakeUser
 
 PROXY = "10.0.0.1"
 

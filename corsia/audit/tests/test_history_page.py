@@ -9,9 +9,9 @@ from datetime import date
 from django.test import Client
 
 from corsia.accounts.domain.roles import Role
-from corsia.accounts.tests.fixture_types import MakeUser
 from corsia.audit.models import AccessLogEntry
 from corsia.patients import services
+from corsia.testing.accounts import MakeUser
 
 
 def test_patient_history_shows_each_change_as_a_diff_and_logs_the_read(

@@ -11,7 +11,6 @@ from ninja import NinjaAPI, Router, Schema
 from ninja.testing import TestClient
 
 from corsia.accounts.domain.roles import Role
-from corsia.accounts.tests.fixture_types import MakeUser
 from corsia.core.access import (
     AUTHENTICATED,
     PUBLIC,
@@ -23,6 +22,7 @@ from corsia.core.access import (
 )
 from corsia.core.domain.errors import CorsiaError, PermissionRefused
 from corsia.core.problems import problem_from_error
+from corsia.testing.accounts import MakeUser
 
 CALLS: list[str] = []
 

@@ -7,7 +7,7 @@ from django.test import Client, RequestFactory
 from django.views import defaults
 
 from corsia.accounts.domain.roles import Role
-from corsia.accounts.tests.fixture_types import MakeUser
+from corsia.testing.accounts import MakeUser
 
 
 def test_unknown_page_is_a_404_in_italian_with_a_way_back(make_user: MakeUser) -> None:

@@ -6,8 +6,8 @@ import pytest
 from django.test import RequestFactory
 
 from corsia.accounts.domain.roles import Role
-from corsia.accounts.tests.fixture_types import MakeUser
 from corsia.core.navigation import nav_for
+from corsia.testing.accounts import MakeUser
 
 pytestmark = pytest.mark.django_db
 

@@ -10,11 +10,11 @@ import pytest
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
-from corsia.accounts.tests.fixture_types import MakeUser
 from corsia.documents import services
 from corsia.documents.models import Document
 from corsia.patients import services as patient_services
 from corsia.patients.models import Patient
+from corsia.testing.accounts import MakeUser
 
 MakeDocument = Callable[..., Document]
 

@@ -8,12 +8,12 @@ from django.test import Client
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
-from corsia.accounts.tests.fixture_types import MakeUser
 from corsia.audit.models import AccessLogEntry
 from corsia.documents import services
 from corsia.documents.models import Document, DocumentTemplate
 from corsia.documents.tests.conftest import MakeDocument, sheet
 from corsia.patients.models import Patient
+from corsia.testing.accounts import MakeUser
 
 pytestmark = pytest.mark.django_db
 

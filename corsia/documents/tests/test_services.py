@@ -12,7 +12,6 @@ from PIL import Image
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
-from corsia.accounts.tests.fixture_types import MakeUser
 from corsia.audit.models import AuditEvent
 from corsia.core.domain.errors import ConflictError, PermissionRefused, ValidationFailed
 from corsia.documents import services
@@ -22,6 +21,7 @@ from corsia.documents.rendering import resolve_template
 from corsia.documents.signing import verify_pdf
 from corsia.documents.tests.conftest import MakeDocument, sheet
 from corsia.patients.models import Patient
+from corsia.testing.accounts import MakeUser
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,7 @@
 """How many units (vials, tablets) are needed, how many the stock covers, what to order.
 
-Needs come per product and per day (the lead feeds them from planned orders). A lot
+Needs come per product and per day (compounding's requirements planning feeds them from
+the planned orders: ``corsia.compounding.requirements``). A lot
 covers a need only if it is still usable on that day; each day's need is served from the
 usable lot expiring first. Serving days in date order from the earliest-expiring usable
 lot is optimal: a later day can use fewer lots than an earlier one, never more.

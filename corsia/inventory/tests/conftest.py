@@ -9,11 +9,11 @@ import pytest
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
-from corsia.accounts.tests.fixture_types import MakeUser
 from corsia.drugs.models import ActiveIngredient, MedicinalProduct, Pack
 from corsia.inventory import services
 from corsia.inventory.models import CostCenter, StorageLocation
 from corsia.patients.models import Patient, Ward
+from corsia.testing.accounts import MakeUser
 
 ROME = ZoneInfo("Europe/Rome")
 # "Now" in every service test: 15 October 2026, 10:00 in Rome.

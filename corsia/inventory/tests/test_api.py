@@ -15,10 +15,10 @@ from django.utils import timezone
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
-from corsia.accounts.tests.fixture_types import MakeUser
 from corsia.drugs.models import MedicinalProduct
 from corsia.inventory import services
 from corsia.inventory.models import CostCenter, StockLot, StockMovement, StorageLocation
+from corsia.testing.accounts import MakeUser
 
 API = "/api/v1/inventory"
 

@@ -11,7 +11,6 @@ from django.db import IntegrityError, ProgrammingError, transaction
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
-from corsia.accounts.tests.fixture_types import MakeUser
 from corsia.audit.models import AccessLogEntry, AuditEvent
 from corsia.core.domain.errors import CorsiaError, PermissionRefused, ValidationFailed
 from corsia.drugs.models import MedicinalProduct
@@ -21,6 +20,7 @@ from corsia.inventory.domain.stock import LotExpired, StockInsufficient
 from corsia.inventory.models import CostCenter, StockLot, StockMovement, StorageLocation
 from corsia.inventory.tests.conftest import NOW, ROME, TODAY, Load
 from corsia.patients.models import Patient
+from corsia.testing.accounts import MakeUser
 
 
 def _snapshot() -> tuple[list[tuple[str, str, int]], int, int]:

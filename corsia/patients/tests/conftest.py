@@ -10,9 +10,9 @@ import pytest
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
-from corsia.accounts.tests.fixture_types import MakeUser
 from corsia.patients import services
 from corsia.patients.models import BedOrChair, Patient, Ward
+from corsia.testing.accounts import MakeUser
 
 MakePatient = Callable[..., Patient]
 

@@ -11,10 +11,11 @@ import pytest
 from django.db import connection
 
 from corsia.accounts.domain.roles import Role
-from corsia.accounts.tests.fixture_types import MakeUser
+from corsia.accounts.models import User
 from corsia.core.domain.concurrency import StaleVersion
 from corsia.patients import services
 from corsia.patients.models import Patient
+from corsia.testing.accounts import MakeUser
 
 
 @pytest.mark.django_db(transaction=True)
@@ -38,7 +39,7 @@ def test_second_of_two_concurrent_edits_is_refused_and_the_first_is_intact(
     barrier = threading.Barrier(2)
     outcomes: dict[str, object] = {}
 
-    def edit(name: str, user: object, address: str) -> None:
+    def edit(name: str, user: User, address: str) -> None:
         try:
             barrier.wait(timeout=10)  # both submit now, from the same version
             services.patient_update(

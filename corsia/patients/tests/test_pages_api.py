@@ -8,11 +8,11 @@ from django.test import Client
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
-from corsia.accounts.tests.fixture_types import MakeUser
 from corsia.audit.models import AccessLogEntry, AuditEvent
 from corsia.patients import services
 from corsia.patients.models import Patient, Ward
 from corsia.patients.tests.conftest import MakePatient
+from corsia.testing.accounts import MakeUser
 
 
 def _client(user: User) -> Client:

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
-from corsia.accounts.tests.fixture_types import MakeUser
 from corsia.audit.models import AuditEvent
 from corsia.core.domain.concurrency import StaleVersion
 from corsia.core.domain.errors import InvalidTransition, PermissionRefused, ValidationFailed
@@ -26,6 +25,7 @@ from corsia.patients.models import (
     Ward,
 )
 from corsia.patients.tests.conftest import MakePatient
+from corsia.testing.accounts import MakeUser
 
 MARIO = "RSSMRA85T10A562S"
 

@@ -21,7 +21,7 @@ from corsia.regimens.domain.diff import diff_specs
 from corsia.regimens.domain.spec import Calculation, RegimenSpec, spec_from_dict, spec_to_dict
 from corsia.regimens.domain.structure import ensure_valid_structure, validate_structure
 from corsia.regimens.domain.trials import check_trial_numbers
-from corsia.regimens.tests.factories import abvd_spec
+from corsia.testing.regimens import abvd_spec
 
 
 def _codes(spec: RegimenSpec) -> list[tuple[str, str]]:

@@ -14,7 +14,7 @@ from corsia.regimens import data, library, selectors
 from corsia.regimens.domain.spec import RegimenSpec
 from corsia.regimens.domain.structure import validate_structure
 from corsia.regimens.models import Regimen, RegimenApproval, RegimenVersion
-from corsia.regimens.tests.factories import make_ingredients
+from corsia.testing.regimens import make_ingredients
 
 SPECS = {s.code: s for s in data.specs()}
 

@@ -16,7 +16,7 @@ from corsia.regimens.domain.approval import ApprovalRefused, NotPrescribable
 from corsia.regimens.domain.fhir import spec_to_plan_definition
 from corsia.regimens.fhir_io import plan_definition_json
 from corsia.regimens.models import Regimen, RegimenApproval, RegimenVersion
-from corsia.regimens.tests.factories import ABVD_INGREDIENTS, abvd_spec, make_ingredients
+from corsia.testing.regimens import ABVD_INGREDIENTS, abvd_spec, make_ingredients
 
 
 @pytest.fixture

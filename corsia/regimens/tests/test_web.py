@@ -12,7 +12,7 @@ from corsia.accounts.models import User
 from corsia.audit.models import AccessLogEntry
 from corsia.regimens import services
 from corsia.regimens.models import RegimenApproval, RegimenVersion
-from corsia.regimens.tests.factories import ABVD_INGREDIENTS, abvd_spec, make_ingredients
+from corsia.testing.regimens import ABVD_INGREDIENTS, abvd_spec, make_ingredients
 
 
 def _setup(make_user: Any) -> tuple[User, RegimenVersion]:

@@ -8,10 +8,10 @@ import pytest
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
-from corsia.accounts.tests.fixture_types import MakeUser
 from corsia.drugs.models import ActiveIngredient
 from corsia.patients import services as patient_services
 from corsia.patients.models import Patient
+from corsia.testing.accounts import MakeUser
 from corsia.toxicity.models import CtcaeTerm
 from corsia.toxicity.services import ctcae_reference_load
 

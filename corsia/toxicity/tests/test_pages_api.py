@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
-from corsia.accounts.tests.fixture_types import MakeUser
 from corsia.drugs.models import ActiveIngredient
 from corsia.patients.models import Patient
+from corsia.testing.accounts import MakeUser
 from corsia.toxicity import services
 from corsia.toxicity.models import ExtravasationEvent, ToxicityRecord
 from corsia.toxicity.tests.conftest import DIARRHEA, NAUSEA, term

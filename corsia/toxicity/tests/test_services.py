@@ -14,11 +14,11 @@ from django.utils import timezone
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
-from corsia.accounts.tests.fixture_types import MakeUser
 from corsia.audit.models import AccessLogEntry, AuditEvent
 from corsia.core.domain.errors import ConflictError, PermissionRefused, ValidationFailed
 from corsia.drugs.models import ActiveIngredient
 from corsia.patients.models import Patient
+from corsia.testing.accounts import MakeUser
 from corsia.toxicity import selectors, services
 from corsia.toxicity.models import CtcaeTerm, ExtravasationEvent, ToxicityRecord
 from corsia.toxicity.services import ExtravasationInput, ToxicityInput

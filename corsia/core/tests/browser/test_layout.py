@@ -9,8 +9,8 @@ from django.urls import NoReverseMatch, reverse
 from playwright.sync_api import Page, expect
 
 from corsia.accounts.domain.roles import ROLE_LANDING
-from corsia.core.tests.browser_fixtures import SCREENSHOTS, assert_accessible_basics, log_in
 from corsia.demo.users import DEMO_USERS
+from corsia.testing.browser import SCREENSHOTS, assert_accessible_basics, log_in
 
 pytestmark = pytest.mark.browser
 

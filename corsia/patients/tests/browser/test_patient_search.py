@@ -7,9 +7,9 @@ from playwright.sync_api import Page, expect
 
 from corsia.accounts.models import User
 from corsia.audit.models import AccessLogEntry
-from corsia.core.tests.browser_fixtures import assert_accessible_basics, log_in
 from corsia.demo.patients import ensure_demo_patients, ensure_wards
 from corsia.patients.models import Patient
+from corsia.testing.browser import assert_accessible_basics, log_in
 
 pytestmark = pytest.mark.browser
 

@@ -10,8 +10,8 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from corsia.accounts.models import User
-from corsia.core.tests.browser_fixtures import assert_accessible_basics, log_in
 from corsia.patients import services as patient_services
+from corsia.testing.browser import assert_accessible_basics, log_in
 from corsia.toxicity.models import ToxicityRecord
 from corsia.toxicity.services import ctcae_reference_load
 

@@ -31,25 +31,25 @@ from django.utils import timezone
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
-from corsia.accounts.tests.fixture_types import MakeUser
 from corsia.audit.models import AccessLogEntry
-from corsia.compounding.domain.vials import VialSize
-from corsia.compounding.tests.flow import Folfox, folfox_sent_to_pharmacy
-from corsia.core.domain.errors import PermissionRefused, ValidationFailed
-from corsia.drugs.models import MedicinalProduct
-from corsia.inventory import services
-from corsia.inventory.domain.planning import (
+from corsia.compounding.domain.requirements import (
     PlannedDose,
     Tray,
     TrayNeed,
     tray_pick_list,
     vials_per_dose,
 )
+from corsia.compounding.domain.vials import VialSize
+from corsia.compounding.requirements import planned_requirements
+from corsia.compounding.tests.flow import Folfox, folfox_sent_to_pharmacy
+from corsia.core.domain.errors import PermissionRefused, ValidationFailed
+from corsia.drugs.models import MedicinalProduct
+from corsia.inventory import services
 from corsia.inventory.domain.stock import LotStock
 from corsia.inventory.models import StorageLocation
-from corsia.inventory.planning import planned_requirements
 from corsia.prescribing import services as orders
 from corsia.prescribing.tests.factories import measured_patient
+from corsia.testing.accounts import MakeUser
 
 OXALI_200 = "oxaliplatin_200mg_40ml_oxaliplatino"
 LV_350 = "calcium_folinate_350mg_35ml_lederfolin"

@@ -13,12 +13,12 @@ are in the hood).
 The product is the one compounding chose at take-in-charge, else the one it would choose
 (``compounding.services.choose_product``); the vial sizes are the products of its family
 (``compounding.products.family_products``), and the vials come from the UFA's own planner
-(``inventory.domain.planning.vials_per_day`` → ``compounding.domain.vials.plan_vials``).
+(``compounding.domain.requirements.vials_per_day`` → ``compounding.domain.vials.plan_vials``).
 
-Layering: inventory reads compounding's public functions (products, ``choose_product``,
-``selectors.live_preparations``) and prescribing's orders; compounding uses inventory only
-inside the release service (a function-level import), so no module imports the other at
-load time in both directions.
+Layering: compounding owns this planning (it plans the vials); inventory is a ledger below
+compounding and is read only through its selectors (stock levels, locations) and its pure
+``domain`` (requirement lines, FEFO). Inventory imports neither compounding nor prescribing
+(an import-linter contract). Moved from ``corsia.inventory.planning`` (ADR 0004).
 """
 
 from __future__ import annotations
@@ -28,17 +28,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING
 
 from corsia.audit.services import access_log_record
-from corsia.compounding.domain.vials import VialSize
-from corsia.compounding.products import family_products, product_data
-from corsia.compounding.selectors import live_preparations
-from corsia.compounding.services import choose_product
-from corsia.core.domain.errors import CorsiaError, PermissionRefused, ValidationFailed
-from corsia.drugs.models import MedicinalProduct, Pack
-from corsia.inventory import selectors
-from corsia.inventory.domain.planning import (
+from corsia.compounding.domain.requirements import (
     DoseVials,
     Pick,
     PlannedDose,
@@ -48,9 +41,20 @@ from corsia.inventory.domain.planning import (
     units_by_product_day,
     vials_per_dose,
 )
+from corsia.compounding.domain.vials import VialSize
+from corsia.compounding.products import family_products, product_data
+from corsia.compounding.selectors import live_preparations
+from corsia.compounding.services import choose_product
+from corsia.core.actors import User, Workstation
+from corsia.core.domain.errors import CorsiaError, PermissionRefused, ValidationFailed
+from corsia.drugs.models import MedicinalProduct, Pack
+from corsia.inventory import selectors
 from corsia.inventory.domain.requirements import RequirementLine
-from corsia.inventory.models import LocationKind, StorageLocation
+from corsia.inventory.selectors import stock_locations
 from corsia.prescribing.models import OrderItem
+
+if TYPE_CHECKING:
+    from corsia.inventory.models import StorageLocation
 
 VIEW_REQUIREMENTS = "inventory.view_requirements"
 PLANNED_STATES = ("confirmed", "sent_to_pharmacy", "validated", "taken_in_charge", "in_preparation")
@@ -58,10 +62,6 @@ POTENTIAL_STATES = ("draft", "returned_to_prescriber")
 PHARMACY = "pharmacy"
 DEFAULT_DAYS = 3
 MAX_DAYS = 14
-
-
-class LocationUnknown(ValidationFailed):
-    code = "location_unknown"
 
 
 @dataclass(frozen=True)
@@ -141,18 +141,6 @@ def days_window(*, today: date, days: int) -> tuple[date, ...]:
     return tuple(today + timedelta(days=n) for n in range(days))
 
 
-def stock_locations(location_code: str = "") -> tuple[StorageLocation, ...]:
-    """The places whose stock counts: ``location_code`` and everything inside it, or, by
-    default, the whole pharmacy (every place but the ward cabinets)."""
-    rows = list(StorageLocation.objects.filter(is_active=True))
-    if not location_code:
-        return tuple(r for r in rows if r.kind != LocationKind.WARD_CABINET)
-    paths = selectors.layouts()
-    if not any(r.code == location_code for r in rows):
-        raise LocationUnknown(f"Ubicazione «{location_code}» sconosciuta.", field="location")
-    return tuple(r for r in rows if location_code in {code for _o, code in paths.get(r.pk, ())})
-
-
 def _unit_price(product: MedicinalProduct) -> Decimal:
     """Cheapest price per unit among the product's packs (0 when unknown): only breaks ties
     between vial combinations of the same count and capacity, as in compounding."""
@@ -219,11 +207,11 @@ def _items(days: Sequence[date]) -> list[OrderItem]:
 
 def planned_requirements(
     *,
-    user: Any,
+    user: User,
     today: date,
     days: int = DEFAULT_DAYS,
     location_code: str = "",
-    workstation: Any = None,
+    workstation: Workstation = None,
     channel: str = "web",
 ) -> PlannedRequirements:
     """Vials per product and day for the planned orders of ``days`` days from ``today``,

@@ -1,0 +1,128 @@
+"""The UFA's requirements page (at /inventory/requirements/, beside the stock pages): vials
+per product and day for the planned orders, what the stock covers, what to order, and the
+pick list with the patients' trays; CSV exports and a printable view.
+
+Owned by compounding (``corsia.compounding.requirements``); the stock is read through
+inventory's selectors only. Thin."""
+
+from __future__ import annotations
+
+import csv
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from corsia.compounding import requirements as planning
+from corsia.compounding.requirements import PlannedRequirements
+from corsia.core.access import require_perm
+from corsia.core.domain.errors import CorsiaError
+from corsia.core.web import query_int, request_actor, request_workstation
+from corsia.inventory.selectors import LocationUnknown, location_options
+
+
+@require_perm(planning.VIEW_REQUIREMENTS)
+def requirements_page(request: HttpRequest) -> HttpResponse:
+    """Vials needed per product and day by the planned orders, stock, what to order, and
+    the pick list in walking order with the patients' trays; CSV and a printable view."""
+    days = query_int(request.GET.get("days"), planning.DEFAULT_DAYS, low=1, high=planning.MAX_DAYS)
+    location = request.GET.get("location", "").strip()
+    today = timezone.localdate()
+    error: CorsiaError | None = None
+    try:
+        result = planning.planned_requirements(
+            user=request_actor(request),
+            today=today,
+            days=days,
+            location_code=location,
+            workstation=request_workstation(request),
+        )
+    except LocationUnknown as problem:
+        error, location = problem, ""
+        result = planning.planned_requirements(
+            user=request_actor(request),
+            today=today,
+            days=days,
+            workstation=request_workstation(request),
+        )
+    export = request.GET.get("export", "")
+    if export in ("requirements", "picks"):
+        return _requirements_csv(result, export)
+    template = (
+        "compounding/requirements_print.html"
+        if request.GET.get("print")
+        else "compounding/requirements.html"
+    )
+    return render(
+        request,
+        template,
+        {
+            "result": result,
+            "days": days,
+            "day_choices": range(1, planning.MAX_DAYS + 1),
+            "location": location,
+            "locations": location_options(),
+            "today": today,
+            "error": error,
+            "printed_at": timezone.localtime(),
+        },
+        status=422 if error else 200,
+    )
+
+
+def _requirements_csv(result: PlannedRequirements, export: str) -> HttpResponse:
+    """Semicolon-separated, UTF-8 with BOM (opens as columns in an Italian spreadsheet)."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    first = result.days[0]
+    response["Content-Disposition"] = f'attachment; filename="{export}-{first:%Y-%m-%d}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";", lineterminator="\n")
+    if export == "requirements":
+        writer.writerow(
+            [
+                "product_code",
+                "product",
+                *(f"units_{d:%Y-%m-%d}" for d in result.days),
+                "units_needed",
+                "units_in_stock",
+                "units_to_order",
+                "packs_to_order",
+                *(f"potential_{d:%Y-%m-%d}" for d in result.days),
+            ]
+        )
+        for row in result.products:
+            line = row.line
+            writer.writerow(
+                [
+                    row.product.code,
+                    row.product.name,
+                    *row.per_day,
+                    row.units_needed,
+                    line.units_in_stock if line else "",
+                    line.units_to_order if line else "",
+                    line.packs_to_order if line else "",
+                    *row.potential_per_day,
+                ]
+            )
+        return response
+    writer.writerow(
+        ["location", "product_code", "product", "lot", "expiry", "units", "day", "patient", "order",
+         "tray_units"]
+    )  # fmt: skip
+    for pick in result.picks:
+        for tray, units in pick.pick.trays:
+            writer.writerow(
+                [
+                    pick.pick.location_label,
+                    pick.product.code,
+                    pick.product.name,
+                    pick.pick.lot,
+                    pick.pick.expiry.isoformat(),
+                    pick.pick.quantity,
+                    tray.day.isoformat(),
+                    tray.patient,
+                    tray.order,
+                    units,
+                ]
+            )
+    return response

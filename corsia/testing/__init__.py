@@ -1,0 +1,1 @@
+"""Shared test factories and scenario fixtures (per module), for any module's tests."""

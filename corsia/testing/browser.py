@@ -1,0 +1,184 @@
+"""Playwright fixtures for browser tests, on Debian's Chromium against pytest-django's
+``live_server``.
+
+The root ``conftest.py`` registers them once for the whole suite (a session-scoped
+Playwright driver may exist only once per process): browser tests just use them.
+
+Every test gets a ``page`` (Italian browser locale) and, at the end, a screenshot in
+``test-artifacts/screenshots/<test>.png``. The page may only talk to the live server:
+any other request is aborted and fails the test, as does a request of ours that
+answers an error (a missing stylesheet, font or script) or a JavaScript error.
+
+The ``playwright`` wheel ships its own Node driver; the browser is the system's
+``/usr/bin/chromium`` (tools/system-deps.sh). Never run ``playwright install``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Page, Playwright, Request, Route, sync_playwright
+from pytest_django.live_server_helper import LiveServer
+
+from corsia.accounts.services import roles_sync
+from corsia.demo.users import DEMO_PASSWORD, ensure_demo_users
+
+__all__ = [
+    "BrowserLog",
+    "assert_accessible_basics",
+    "browser",
+    "browser_log",
+    "demo_users",
+    "log_in",
+    "page",
+    "playwright_driver",
+]
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "screenshots"
+
+
+@dataclass
+class BrowserLog:
+    """What the page did that a test must not allow."""
+
+    blocked: list[str] = field(default_factory=list)  # requests to anywhere but the server
+    failed: list[str] = field(default_factory=list)  # requests answering >= 400
+    errors: list[str] = field(default_factory=list)  # uncaught JavaScript errors
+
+
+@pytest.fixture(scope="session")
+def playwright_driver() -> Iterator[Playwright]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed: run tools/system-deps.sh")
+    # The sync API runs an event loop in this thread; Django then refuses ORM calls
+    # from the test body unless told that this thread is not serving async code.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as driver:
+        yield driver
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_driver: Playwright) -> Iterator[Browser]:
+    launched = playwright_driver.chromium.launch(
+        executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+    )
+    yield launched
+    launched.close()
+
+
+@pytest.fixture
+def browser_log() -> BrowserLog:
+    return BrowserLog()
+
+
+def _screenshot_name(nodeid: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", nodeid.split("::", 1)[-1]).strip("_") + ".png"
+
+
+@pytest.fixture
+def page(
+    browser: Browser,
+    live_server: LiveServer,
+    browser_log: BrowserLog,
+    request: pytest.FixtureRequest,
+) -> Iterator[Page]:
+    """A fresh browser context (no cookies) whose page may only reach the live server."""
+    server = urlsplit(live_server.url).netloc
+    context = browser.new_context(
+        base_url=live_server.url, locale="it-IT", viewport={"width": 1280, "height": 900}
+    )
+
+    def only_our_server(route: Route) -> None:
+        url = route.request.url
+        if urlsplit(url).scheme in ("data", "blob") or urlsplit(url).netloc == server:
+            route.continue_()
+        else:
+            browser_log.blocked.append(url)
+            route.abort()
+
+    def on_response_failed(req: Request) -> None:
+        response = req.response()
+        if response is not None and response.status >= 400:
+            browser_log.failed.append(f"{response.status} {req.url}")
+
+    context.set_default_timeout(10_000)
+    context.route("**/*", only_our_server)
+    new_page = context.new_page()
+    new_page.on("requestfinished", on_response_failed)
+    new_page.on("pageerror", lambda exc: browser_log.errors.append(str(exc)))
+    yield new_page
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    try:
+        new_page.screenshot(path=str(SCREENSHOTS / _screenshot_name(request.node.nodeid)))
+    finally:
+        context.close()
+    assert browser_log.blocked == [], "requests outside the live server"
+    assert browser_log.errors == [], "JavaScript errors"
+    static_failures = [f for f in browser_log.failed if f" {live_server.url}/static/" in f]
+    assert static_failures == [], "static files (CSS, fonts, scripts) that did not load"
+
+
+@pytest.fixture
+def demo_users(transactional_db: None) -> str:
+    """Roles and the demo users (one per role); returns their password."""
+    roles_sync()
+    ensure_demo_users()
+    return DEMO_PASSWORD
+
+
+# Runs in the page: the cheap accessibility facts a test checks on every page.
+_A11Y_FACTS = """() => {
+  const visible = (el) => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length)
+    && getComputedStyle(el).visibility !== 'hidden';
+  const labelled = (el) => (el.labels && el.labels.length > 0)
+    || (el.getAttribute('aria-label') || '').trim() !== ''
+    || (el.getAttribute('aria-labelledby') || '').trim() !== ''
+    || (el.getAttribute('title') || '').trim() !== '';
+  const inputs = [...document.querySelectorAll('input, select, textarea')]
+    .filter((el) => !['hidden', 'submit', 'button', 'reset', 'image'].includes(el.type))
+    .filter(visible);
+  return {
+    lang: document.documentElement.getAttribute('lang') || '',
+    h1: document.querySelectorAll('h1').length,
+    main: document.querySelectorAll('main').length,
+    unlabelled: inputs.filter((el) => !labelled(el)).map((el) => el.outerHTML.slice(0, 120)),
+  };
+}"""
+
+
+def assert_accessible_basics(page: Page, *, lang: str = "it") -> None:
+    """Cheap WCAG sanity: the page language is declared, one h1, one main landmark,
+    and every visible form field has an accessible name."""
+    facts = page.evaluate(_A11Y_FACTS)
+    assert facts["lang"] == lang, (page.url, facts)
+    assert facts["h1"] == 1, (page.url, facts)
+    assert facts["main"] == 1, (page.url, facts)
+    assert facts["unlabelled"] == [], (page.url, facts)
+
+
+def log_in(page: Page, username: str, password: str) -> None:
+    page.goto("/login/")
+    page.get_by_label("Nome utente").fill(username)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Entra").click()
+    page.wait_for_load_state("load")

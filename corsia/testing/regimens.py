@@ -1,0 +1,90 @@
+"""Test factories: active ingredients (the drugs module owns them) and small regimens."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from corsia.drugs.models import ActiveIngredient
+from corsia.regimens.domain.spec import (
+    Calculation,
+    Component,
+    ComponentRole,
+    DiseaseLink,
+    DiseaseSystem,
+    InfusionType,
+    Intent,
+    Reference,
+    RegimenSpec,
+    Route,
+    TherapyType,
+)
+
+
+def make_ingredients(codes: Iterable[str]) -> None:
+    for code in codes:
+        ActiveIngredient.objects.get_or_create(
+            code=code,
+            defaults={"name_en": code.replace("_", " "), "name_it": code.replace("_", " ")},
+        )
+
+
+def abvd_spec(code: str = "ABVD-T", *, doxorubicin: str = "25") -> RegimenSpec:
+    def iv(seq: int, ingredient: str, dose: str, unit: str = "mg/m2") -> Component:
+        return Component(
+            sequence=seq,
+            ingredient=ingredient,
+            days=(1, 15),
+            dose=Decimal(dose),
+            dose_unit=unit,
+            calculation=Calculation.BSA,
+            route=Route.IV,
+            infusion_type=InfusionType.BOLUS,
+        )
+
+    return RegimenSpec(
+        code=code,
+        name="ABVD di prova",
+        therapy_type=TherapyType.CHEMOTHERAPY,
+        intent=Intent.CURATIVE,
+        cycle_length_days=28,
+        max_cycles=6,
+        components=(
+            iv(1, "doxorubicin", doxorubicin),
+            iv(2, "bleomycin", "10", "U/m2"),
+            iv(3, "vinblastine", "6"),
+            Component(
+                sequence=4,
+                ingredient="dacarbazine",
+                days=(1, 15),
+                dose=Decimal("375"),
+                dose_unit="mg/m2",
+                calculation=Calculation.BSA,
+                infusion_type=InfusionType.INFUSION,
+                duration_minutes=60,
+                preparation="sodio cloruro 0,9% 500 mL",
+                infusion_conditions="proteggere dalla luce",
+            ),
+            Component(
+                sequence=5,
+                ingredient="ondansetron",
+                days=(1, 15),
+                dose=Decimal("8"),
+                dose_unit="mg",
+                calculation=Calculation.FLAT,
+                role=ComponentRole.PREMEDICATION,
+            ),
+        ),
+        bibliography=(
+            Reference(
+                "Bonadonna G, et al.",
+                "Combination chemotherapy of Hodgkin's disease",
+                "Cancer",
+                1975,
+            ),
+        ),
+        diseases=(DiseaseLink(DiseaseSystem.ICDO3_MORPHOLOGY, "9650/3", "Hodgkin"),),
+    )
+
+
+ABVD_INGREDIENTS = ("doxorubicin", "bleomycin", "vinblastine", "dacarbazine", "ondansetron")
