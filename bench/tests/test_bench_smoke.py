@@ -50,7 +50,7 @@ def test_bench_runs_at_tiny_scale_and_reports_the_figures(settings) -> None:  # 
         check=False,
     )
     # then it prints a JSON document with the web figures and their goals
-    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.returncode == 0, done.stderr[-8000:]
     document = json.loads(done.stdout.split("\n\n")[0])
     centre = document["setup"]["centre"]
     assert centre["counts"]["orders"] > 0

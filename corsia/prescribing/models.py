@@ -24,7 +24,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from corsia.core.models import TimeStampedModel, VersionedModel
-from corsia.prescribing.domain.limits import LimitBlock, LimitOverride, pending_blocks
+from corsia.prescribing.domain.limits import (
+    CUMULATIVE_DOSE,
+    LimitBlock,
+    LimitOverride,
+    pending_blocks,
+)
 from corsia.prescribing.domain.quantity import Quantity, amount_unit
 from corsia.prescribing.domain.states import STATE_LABELS_IT, OrderEvent, OrderState
 from corsia.regimens.domain.spec import (
@@ -317,8 +322,17 @@ class OrderItem(models.Model):
 
     @property
     def pending_blocks(self) -> tuple[LimitBlock, ...]:
-        """The limits the current final dose exceeds with no override for this value."""
-        return pending_blocks(self.limit_blocks, self.limit_overrides, self.final_quantity)
+        """The limits the current final dose exceeds with no override for this value, and
+        the cycle's lifetime cumulative limit when ``order_cumulative_refresh`` blocked the
+        line and no physician has overridden it (H06)."""
+        pending = pending_blocks(self.limit_blocks, self.limit_overrides, self.final_quantity)
+        if (
+            self.block_code == CUMULATIVE_DOSE
+            and not self.override_reason
+            and all(b.code != CUMULATIVE_DOSE for b in pending)
+        ):
+            pending = (*pending, LimitBlock(CUMULATIVE_DOSE, self.block_message))
+        return pending
 
     @property
     def is_blocked(self) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -81,7 +82,11 @@ def test_capped_dose_never_exceeds_the_maximum_and_is_never_negative(
     try:
         result = compute_dose(component, body)
     except ValidationFailed as refused:  # e.g. 0.01 mcg/m² for 0.1 m²: below 0.0001 mg
-        assert refused.code == "rounded_to_zero"
+        if unit is DoseUnit.AUC and patient.age_years < 18:
+            # no paediatric AUC formula in the default policy: a child's AUC dose is refused
+            assert refused.code in ("paediatric_auc_formula_missing", "rounded_to_zero")
+        else:
+            assert refused.code == "rounded_to_zero"
         return
     assert result.dose <= maximum
     assert result.dose > 0
@@ -147,5 +152,11 @@ def test_carboplatin_never_exceeds_auc_times_150_with_the_default_cap(
     height: Decimal, weight: Decimal, age: Decimal, creatinine: Decimal, auc: Decimal
 ) -> None:
     body = assess_patient(_patient(height, weight, age, creatinine), DosingPolicy())
-    result = compute_dose(DoseComponent("carboplatino", auc, DoseUnit.AUC), body)
+    component = DoseComponent("carboplatino", auc, DoseUnit.AUC)
+    if age < 18:  # the default policy names no paediatric formula: refused, never guessed
+        with pytest.raises(ValidationFailed) as refused:
+            compute_dose(component, body)
+        assert refused.value.code == "paediatric_auc_formula_missing"
+        return
+    result = compute_dose(component, body)
     assert 0 < result.dose <= auc * 150
