@@ -3,9 +3,10 @@ time of each drug, and the bedside's time check against it (FOLFOX-4 day 1, conf
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from corsia.accounts.domain.roles import Role
@@ -13,7 +14,7 @@ from corsia.accounts.tests.fixture_types import MakeUser
 from corsia.administration.bedside_selectors import ward_worklist
 from corsia.administration.models import Administration, Appointment
 from corsia.administration.scheduling import appointment_set
-from corsia.administration.tests.conftest import Folfox
+from corsia.administration.tests.conftest import Folfox, MakeFolfox
 from corsia.administration.tests.test_bedside_services import give, verify
 from corsia.audit.models import AuditEvent
 from corsia.core.domain.errors import ConflictError, PermissionRefused, ValidationFailed
@@ -108,20 +109,21 @@ def test_bad_plans_are_refused_and_change_nothing(folfox: Folfox, make_user: Mak
     assert not Appointment.objects.exists()
 
 
-def test_a_drug_far_from_its_planned_time_needs_a_reason(folfox: Folfox) -> None:
-    # given the day planned three hours ago: ondansetron was due then (window ±60 min)
-    now = timezone.localtime()
-    three_hours_ago = (now - timedelta(hours=3)).time().replace(second=0, microsecond=0)
-    if (now - timedelta(hours=3)).date() != now.date():
-        pytest.skip("needs three hours of today behind us to plan in the past")
-    plan(folfox, three_hours_ago)
-    result = verify(folfox, "ondansetron")
-    assert [r.code for r in result.refusals] == ["outside_time_window"]
-    assert not Administration.objects.exists()
-    # re-planned to now, it goes without an override
-    plan(folfox, now.time().replace(second=0, microsecond=0), reason="Paziente arrivato ora")
-    give(folfox, folfox.items["ondansetron"])
-    assert Administration.objects.get().overridden_checks == []
+def test_a_drug_far_from_its_planned_time_needs_a_reason(make_folfox: MakeFolfox) -> None:
+    # a fixed local noon (the clock ticks from there), so three hours before is always today;
+    # the order, its preparations and the bedside all live on that day
+    noon = timezone.make_aware(datetime.combine(date(2026, 3, 11), time(12, 0)))
+    with time_machine.travel(noon, tick=True):
+        folfox = make_folfox()
+        # given the day planned at 09:00: ondansetron was due then (window ±60 min)
+        plan(folfox, time(9, 0))
+        result = verify(folfox, "ondansetron")
+        assert [r.code for r in result.refusals] == ["outside_time_window"]
+        assert not Administration.objects.exists()
+        # re-planned to noon, it goes without an override
+        plan(folfox, time(12, 0), reason="Paziente arrivato ora")
+        give(folfox, folfox.items["ondansetron"])
+        assert Administration.objects.get().overridden_checks == []
 
 
 def test_the_worklist_form_plans_the_day(folfox: Folfox, client_for) -> None:  # type: ignore[no-untyped-def]  # factory fixture
