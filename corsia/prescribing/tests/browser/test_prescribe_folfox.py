@@ -62,7 +62,7 @@ def test_prescribe_folfox4_reduce_oxaliplatin_confirm_and_reach_the_pharmacy(
 
     form = page.get_by_test_id(f"adjust-{oxali.pk}")
     form.get_by_label("Riduzione %").fill("20")
-    form.get_by_label("Motivo").fill("Neuropatia periferica G2")
+    form.get_by_label("Motivo", exact=True).fill("Neuropatia periferica G2")
     form.get_by_role("button", name="Applica").click()
     page.wait_for_load_state("load")
     expect(page.get_by_test_id(f"final-{oxali.pk}")).to_contain_text("136 mg")
