@@ -210,7 +210,7 @@ class Administration(VersionedModel):
     )
     duration_minutes = models.PositiveIntegerField(null=True, blank=True)
     rate_ml_h = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
-    route = models.CharField(_("via"), max_length=16, blank=True)
+    route = models.CharField(_("via"), max_length=16, blank=True, db_default="")
     nurse = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     badge_verified = models.BooleanField(_("badge verificato"), default=False)
     # Intrathecal drugs: the physician identified by badge who co-signed (None when the

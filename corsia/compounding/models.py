@@ -36,15 +36,20 @@ class Hood(TimeStampedModel):
     kind = models.CharField(_("tipo"), max_length=12, choices=HoodKind.choices)
     active = models.BooleanField(_("attiva"), default=True)
     # the hood station's balance: a pyserial URL (``/dev/ttyUSB0``, ``socket://host:port``)
-    scale_url = models.CharField(_("bilancia: indirizzo"), max_length=200, blank=True)
+    scale_url = models.CharField(
+        _("bilancia: indirizzo"), max_length=200, blank=True, db_default=""
+    )
     scale_protocol = models.CharField(
         _("bilancia: protocollo"),
         max_length=16,
         blank=True,
         choices=[("mt_sics", "Mettler Toledo MT-SICS"), ("sartorius_sbi", "Sartorius SBI")],
+        db_default="",
     )
-    scale_id = models.CharField(_("bilancia: identificativo"), max_length=60, blank=True)
-    scale_baudrate = models.PositiveIntegerField(_("bilancia: baud"), default=9600)
+    scale_id = models.CharField(
+        _("bilancia: identificativo"), max_length=60, blank=True, db_default=""
+    )
+    scale_baudrate = models.PositiveIntegerField(_("bilancia: baud"), default=9600, db_default=9600)
 
     class Meta:
         ordering = ["code"]
@@ -105,22 +110,23 @@ class Preparation(VersionedModel):
     dose_mg = models.DecimalField(_("dose (mg)"), max_digits=12, decimal_places=4)
     # The unit of ``dose_mg`` as the order line gives it (mg, UI, U, mL): the field keeps
     # its historical name, the unit printed and checked is this one, never mg by default.
-    dose_unit = models.CharField(_("unità della dose"), max_length=6, default="mg")
+    dose_unit = models.CharField(_("unità della dose"), max_length=6, default="mg", db_default="mg")
     # The route copied from the order line when the preparation is created; printed on the
     # label and checked against the order line at the bedside.
-    route = models.CharField(_("via"), max_length=16, blank=True)
+    route = models.CharField(_("via"), max_length=16, blank=True, db_default="")
     formulation = models.CharField(
         _("formulazione"),
         max_length=24,
         choices=[(f.value, f.label_it) for f in Formulation],
         default=Formulation.CONVENTIONAL,
+        db_default="conventional",
     )
     bag_before_g = models.DecimalField(
         _("sacca prima dell'aggiunta (g)"), max_digits=9, decimal_places=3, null=True
     )
-    bag_before_source = models.CharField(max_length=6, blank=True)
-    bag_before_scale_id = models.CharField(max_length=60, blank=True)
-    bag_before_reason = models.TextField(blank=True)
+    bag_before_source = models.CharField(max_length=6, blank=True, db_default="")
+    bag_before_scale_id = models.CharField(max_length=60, blank=True, db_default="")
+    bag_before_reason = models.TextField(blank=True, db_default="")
     bag_before_at = models.DateTimeField(null=True, blank=True)
     bag_before_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -280,12 +286,14 @@ class Weighing(models.Model):
     tare_g = models.DecimalField(max_digits=9, decimal_places=3)
     measured_g = models.DecimalField(max_digits=9, decimal_places=3)
     source = models.CharField(max_length=6, choices=WeightSource.choices)
-    before_source = models.CharField(max_length=6, choices=WeightSource.choices, blank=True)
-    scale_id = models.CharField(_("bilancia"), max_length=60, blank=True)
-    typed_reason = models.TextField(_("motivo del peso digitato"), blank=True)
+    before_source = models.CharField(
+        max_length=6, choices=WeightSource.choices, blank=True, db_default=""
+    )
+    scale_id = models.CharField(_("bilancia"), max_length=60, blank=True, db_default="")
+    typed_reason = models.TextField(_("motivo del peso digitato"), blank=True, db_default="")
     added_g = models.DecimalField(max_digits=9, decimal_places=3, null=True)
     expected_added_g = models.DecimalField(max_digits=9, decimal_places=3, null=True)
-    density_assumed = models.BooleanField(default=False)
+    density_assumed = models.BooleanField(default=False, db_default=False)
     expected_g = models.DecimalField(max_digits=9, decimal_places=2)
     deviation_g = models.DecimalField(max_digits=9, decimal_places=2)
     deviation_percent = models.DecimalField(max_digits=8, decimal_places=2)
@@ -332,7 +340,7 @@ class CheckOut(models.Model):
     )
     checked_out_at = models.DateTimeField(default=timezone.now)
     # Intrathecal preparations travel in their own bag, never with the others.
-    intrathecal = models.BooleanField(_("sacchetto intratecale"), default=False)
+    intrathecal = models.BooleanField(_("sacchetto intratecale"), default=False, db_default=False)
 
     class Meta:
         ordering = ["-checked_out_at"]
@@ -368,7 +376,9 @@ class TransportLog(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     released_at = models.DateTimeField(null=True, blank=True)
-    release_reason = models.TextField(_("motivo del rilascio dopo l'escursione"), blank=True)
+    release_reason = models.TextField(
+        _("motivo del rilascio dopo l'escursione"), blank=True, db_default=""
+    )
 
     class Meta:
         ordering = ["-imported_at"]

@@ -132,6 +132,7 @@ class MedicinalProduct(VersionedModel):
         max_length=24,
         choices=[(f.value, f.label_it) for f in Formulation],
         default=Formulation.CONVENTIONAL,
+        db_default="conventional",
     )
     strength = models.DecimalField(
         _("dosaggio"), max_digits=12, decimal_places=4, null=True, blank=True

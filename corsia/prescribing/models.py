@@ -143,7 +143,7 @@ class TherapyOrder(VersionedModel):
     measures_taken_at = models.DateTimeField()
     # when each measure the doses use was taken ({"weight_kg": ISO time, ...}): a newer
     # one refuses confirmation and validation until the doses are recalculated
-    measure_dates = models.JSONField(default=dict, blank=True)
+    measure_dates = models.JSONField(default=dict, blank=True, db_default={})
     bsa_formula = models.CharField(max_length=16, default="mosteller")
     bsa_m2 = models.DecimalField(max_digits=6, decimal_places=4)
     bmi = models.DecimalField(max_digits=6, decimal_places=2)
@@ -188,7 +188,9 @@ class TherapyOrder(VersionedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     # why a duplicate or too-early cycle was prescribed anyway (``domain/cycle_schedule.py``)
-    schedule_reason = models.TextField(_("motivo del ciclo duplicato o anticipato"), blank=True)
+    schedule_reason = models.TextField(
+        _("motivo del ciclo duplicato o anticipato"), blank=True, db_default=""
+    )
 
     class Meta:
         ordering = ["-start_date", "-id"]
@@ -263,10 +265,10 @@ class OrderItem(models.Model):
     # one for this value of the dose (``domain/limits.py``); block_code/_message: the first
     block_code = models.CharField(max_length=40, blank=True)
     block_message = models.TextField(blank=True)
-    blocks = models.JSONField(default=list, blank=True)
+    blocks = models.JSONField(default=list, blank=True, db_default=[])
     # every override ever given on this line, [{"check", "value", "unit", "reason", "by_id",
     # "by", "at"}]; one lifts its check only while the final dose is exactly its value
-    overrides = models.JSONField(default=list, blank=True)
+    overrides = models.JSONField(default=list, blank=True, db_default=[])
     # the reasons of the overrides that lift the blocks of the current final dose
     override_reason = models.TextField(_("motivo del superamento del limite"), blank=True)
     provenance = models.TextField(blank=True)
@@ -286,7 +288,7 @@ class OrderItem(models.Model):
     )
     validated_at = models.DateTimeField(null=True, blank=True)
     # the line's content when validated (``domain/validation.py``): a change voids it
-    validated_fingerprint = models.CharField(max_length=64, blank=True)
+    validated_fingerprint = models.CharField(max_length=64, blank=True, db_default="")
 
     class Meta:
         ordering = ["order", "day_of_cycle", "sequence"]

@@ -89,7 +89,9 @@ class RegimenVersion(TimeStampedModel):
     dose_decimals = models.PositiveSmallIntegerField(default=2)
     min_weight_kg = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
     # the regimen's own dosing settings (spec.DosingSettings as a dict; absent: hospital's)
-    dosing = models.JSONField(_("impostazioni di dosaggio"), default=dict, blank=True)
+    dosing = models.JSONField(
+        _("impostazioni di dosaggio"), default=dict, blank=True, db_default={}
+    )
 
     class Meta:
         ordering = ["regimen__code", "number"]
@@ -131,6 +133,7 @@ class RegimenComponent(models.Model):
         max_length=24,
         choices=[(f.value, f.label_it) for f in Formulation],
         default=Formulation.CONVENTIONAL,
+        db_default="conventional",
     )
     infusion_type = models.CharField(
         max_length=12, choices=[(i.value, i.value or "—") for i in InfusionType], blank=True
@@ -150,7 +153,9 @@ class RegimenComponent(models.Model):
     cycle_from = models.PositiveSmallIntegerField(default=1)
     cycle_to = models.PositiveSmallIntegerField(null=True, blank=True)
     # flat doses by age band (spec.AgeBand as dicts), e.g. intrathecal methotrexate
-    age_bands = models.JSONField(_("dosi per fascia di età"), default=list, blank=True)
+    age_bands = models.JSONField(
+        _("dosi per fascia di età"), default=list, blank=True, db_default=[]
+    )
 
     class Meta:
         ordering = ["version", "sequence"]
