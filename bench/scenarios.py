@@ -143,6 +143,11 @@ async def patient_search(
     )
 
 
+# The bench prescribes the same regimen and cycle repeatedly for the same patients: a
+# duplicate cycle needs a reason (H48), which the bench states.
+BENCH_SCHEDULE_REASON = "Banco di prova: la stessa prescrizione ripetuta per misurare i tempi"
+
+
 @dataclass
 class Context:
     """What the order scenarios need from the synthetic centre (set by the driver)."""
@@ -213,6 +218,8 @@ async def prescribe(
             "patient_id": patient_id,
             "regimen_version_id": CONTEXT.regimen_version_id,
             "start_date": (CONTEXT.today + timedelta(days=1)).isoformat(),
+            # the load prescribes the same regimen again and again for a few patients
+            "schedule_reason": BENCH_SCHEDULE_REASON,
         },
         headers=headers,
     )
@@ -492,6 +499,7 @@ async def _one_order(order: _Order, patient_id: int) -> None:
             "patient_id": patient_id,
             "regimen_version_id": critical.regimen_version_id,
             "start_date": today.isoformat(),
+            "schedule_reason": BENCH_SCHEDULE_REASON,
         },
     )
     order.ids["order"] = int(created["id"])

@@ -71,6 +71,7 @@ def test_bench_runs_at_tiny_scale_and_reports_the_figures(settings) -> None:  # 
     assert set(web["goals"]) == {"mix_requests_per_s", "mix_p95_ms", "mix_p99_ms", "mix_errors"}
     assert web["server_worker_peak_rss_mb"] > 0
     path = web["critical_path"]
+    assert "error" not in path, path
     assert list(path["steps_ms_median"]) == [
         "create (doses computed)",
         "read",
