@@ -4,10 +4,22 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck, settings
 
 from corsia.accounts import services as accounts_services
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
+
+# Property tests check invariants, not speed: on a loaded 2-core machine (CI, parallel
+# workers) generation can be slow, which must not fail a correct test.
+settings.register_profile("corsia", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("corsia")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from corsia.testing.flush import allow_test_flush_of_audit_tables
+
+    allow_test_flush_of_audit_tables()
 
 
 @pytest.fixture

@@ -51,6 +51,7 @@ from bench.records import (
 )
 from bench.unit import UNIT_SEQUENCES, UNIT_TRACKED, generate_unit
 from corsia.audit.domain.chain import GENESIS, link_hash
+from corsia.audit.keys import audit_key
 from corsia.core.domain.errors import CorsiaError
 from corsia.prescribing.domain.assessment import BodyAssessment, assess_patient
 from corsia.prescribing.domain.body_size import BsaFormula, ideal_body_weight
@@ -681,6 +682,7 @@ class AccessChain:
             "SELECT hash FROM audit_accesslogentry ORDER BY id DESC LIMIT 1"
         ).fetchone()
         self.last_hash: str = row[0] if row else GENESIS
+        self.key = audit_key()
 
     def append(self, reads: Sequence[tuple[datetime, int, int, str, str]]) -> int:
         chained = []
@@ -693,7 +695,7 @@ class AccessChain:
                 "workstation": "",
                 "channel": channel,
             }
-            digest = link_hash(self.last_hash, payload)
+            digest = link_hash(self.last_hash, payload, self.key)
             chained.append(
                 (
                     self.next_id,

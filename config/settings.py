@@ -22,6 +22,19 @@ if not _secret:
     # Demo/test only: a key derived from nothing secret, never used in production.
     _secret = "corsia-insecure-demo-key-not-for-production"  # noqa: S105
 SECRET_KEY = _secret
+# The audit key seals the audit hash chains and their checkpoints (HMAC-SHA256, ADR 0006):
+# kept outside the database, so whoever can rewrite the audit tables cannot re-seal them.
+_audit_key = env_str("CORSIA_AUDIT_KEY")
+if not _audit_key:
+    if not (DEBUG or DEMO_MODE or CORSIA_TESTING):
+        raise RuntimeError("CORSIA_AUDIT_KEY must be set outside demo and test mode")
+    _audit_key = "corsia-insecure-demo-audit-key-not-for-production"
+CORSIA_AUDIT_KEY = _audit_key
+# Signed checkpoints of the chains' heads are appended here (a place the database role cannot
+# write: another disk, a WORM share); the worker adds one every 15 minutes.
+CORSIA_AUDIT_CHECKPOINT_DIR = Path(
+    env_str("CORSIA_AUDIT_CHECKPOINT_DIR", str(BASE_DIR / "var" / "audit-checkpoints"))
+)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 

@@ -13,6 +13,16 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+# TRUNCATE skips row triggers: a statement trigger refuses it (pgtrigger's Protect has no
+# statement-level TRUNCATE, hence a plain trigger).
+NO_TRUNCATE = pgtrigger.Trigger(
+    name="no_truncate",
+    operation=pgtrigger.Truncate,
+    level=pgtrigger.Statement,
+    when=pgtrigger.Before,
+    func="RAISE EXCEPTION 'audit tables are append-only: TRUNCATE refused'; RETURN NULL;",
+)
+
 
 class AuditEvent(models.Model):
     event_type = models.CharField(max_length=64, db_index=True)
@@ -34,7 +44,8 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["id"]
         triggers = [
-            pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
+            pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+            NO_TRUNCATE,
         ]
 
     def __str__(self) -> str:
@@ -71,7 +82,8 @@ class AccessLogEntry(models.Model):
     class Meta:
         ordering = ["id"]
         triggers = [
-            pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
+            pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+            NO_TRUNCATE,
         ]
 
     def __str__(self) -> str:

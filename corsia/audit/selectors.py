@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from corsia.audit.domain.chain import ChainBreak, verify
+from corsia.audit.keys import audit_key
 from corsia.audit.models import AccessLogEntry, AuditEvent
 
 
@@ -42,7 +43,7 @@ def chain_reports() -> list[ChainReport]:
                 seen += 1
                 yield row
 
-        broken = verify(counted(_stream(model)))
+        broken = verify(counted(_stream(model)), audit_key())
         reports.append(ChainReport(table=model._meta.db_table, entries=seen, broken=broken))
     return reports
 

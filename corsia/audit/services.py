@@ -14,6 +14,7 @@ from django.db import connection, models, transaction
 
 from corsia.audit.domain.chain import GENESIS, link_hash
 from corsia.audit.domain.events import EventType
+from corsia.audit.keys import audit_key
 from corsia.audit.models import AccessLogEntry, AuditEvent
 from corsia.core.actors import User, Workstation
 from corsia.core.actors import workstation_label as workstation_label  # noqa: PLC0414  # re-exported for the modules that write audit rows
@@ -62,7 +63,7 @@ def audit_record(
             reason=reason,
         )
         row.prev_hash = _last_hash(AuditEvent)
-        row.hash = link_hash(row.prev_hash, row.payload())
+        row.hash = link_hash(row.prev_hash, row.payload(), audit_key())
         row.save(force_insert=True)
     return row
 
@@ -82,6 +83,6 @@ def access_log_record(
             channel=channel,
         )
         row.prev_hash = _last_hash(AccessLogEntry)
-        row.hash = link_hash(row.prev_hash, row.payload())
+        row.hash = link_hash(row.prev_hash, row.payload(), audit_key())
         row.save(force_insert=True)
     return row

@@ -64,3 +64,22 @@ def test_any_single_edit_breaks_the_chain(
     rows[index] = (i, prev, h, {**payload, "__tampered__": True})
     broken = verify(rows)
     assert broken is not None and broken.entry_id == index + 1
+
+
+def test_keyed_link_is_hmac_sha256_of_previous_hash_and_canonical_json() -> None:
+    import hmac
+
+    key = b"k" * 32
+    expected = hmac.new(key, (GENESIS + '{"a":1}').encode(), hashlib.sha256).hexdigest()
+    assert link_hash(GENESIS, {"a": 1}, key) == expected
+    assert link_hash(GENESIS, {"a": 1}, key) != link_hash(GENESIS, {"a": 1})
+
+
+def test_chain_rewritten_without_the_key_does_not_verify_with_it() -> None:
+    """A rewrite recomputed with plain SHA-256 (or another key) fails at its first entry."""
+    key = b"the hospital's key"
+    rows = _chain([{"n": i} for i in range(4)])  # recomputed by someone without the key
+    assert verify(rows) is None
+    broken = verify(rows, key)
+    assert broken is not None and broken.entry_id == 1
+    assert broken.reason == "content does not match its hash"
