@@ -18,6 +18,7 @@ from corsia.administration.domain.pump_program import pump_program_compute
 from corsia.administration.models import Administration, AdministrationState, Pump, PumpProgram
 from corsia.administration.permissions import ADMINISTER, NURSE_ONLY
 from corsia.administration.pumps.services import pump_program_send
+from corsia.audit.domain.events import EventType
 from corsia.audit.services import audit_record
 from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import InvalidTransition, NotFound, ValidationFailed
@@ -123,6 +124,41 @@ def _order_done(*, admin: Administration, actor: User, workstation: Workstation)
     )
 
 
+def _stop(
+    admin: Administration,
+    *,
+    state: AdministrationState,
+    volume_given_ml: Decimal | None,
+    reason: str,
+    event: EventType,
+    actor: User,
+    workstation: Workstation,
+) -> None:
+    """The running administration ends in ``state``: volume given, reason, who and when."""
+    admin.state = state.value
+    admin.volume_given_ml = volume_given_ml
+    admin.reason = reason.strip()
+    admin.ended_at = timezone.now()
+    admin.ended_by = actor
+    fields = admin.bump(by=actor)
+    admin.save(
+        update_fields=["state", "volume_given_ml", "reason", "ended_at", "ended_by", *fields]
+    )
+    audit_record(
+        event=event,
+        actor=actor,
+        workstation=workstation,
+        target=admin,
+        patient_id=admin.patient_id,
+        before={"state": AdministrationState.STARTED.value},
+        after={
+            "state": admin.state,
+            "volume_given_ml": str(volume_given_ml) if volume_given_ml is not None else None,
+        },
+        reason=admin.reason,
+    )
+
+
 def administration_end(
     *,
     actor: User,
@@ -147,29 +183,14 @@ def administration_end(
                 code="partial_reason_required",
                 field="reason",
             )
-        admin.state = (
-            AdministrationState.PARTIAL.value if partial else AdministrationState.COMPLETED.value
-        )
-        admin.volume_given_ml = given
-        admin.reason = reason.strip()
-        admin.ended_at = timezone.now()
-        admin.ended_by = actor
-        fields = admin.bump(by=actor)
-        admin.save(
-            update_fields=["state", "volume_given_ml", "reason", "ended_at", "ended_by", *fields]
-        )
-        audit_record(
+        _stop(
+            admin,
+            state=AdministrationState.PARTIAL if partial else AdministrationState.COMPLETED,
+            volume_given_ml=given,
+            reason=reason,
             event=events.ADMINISTRATION_ENDED,
             actor=actor,
             workstation=workstation,
-            target=admin,
-            patient_id=admin.patient_id,
-            before={"state": AdministrationState.STARTED.value},
-            after={
-                "state": admin.state,
-                "volume_given_ml": str(given) if given is not None else None,
-            },
-            reason=admin.reason,
         )
         _order_done(admin=admin, actor=actor, workstation=workstation)
     return admin
@@ -195,23 +216,13 @@ def administration_interrupt(
     with transaction.atomic():
         admin = _running(administration_id, expected_version)
         volume_given_check(volume_given_ml=volume_given_ml, bag_volume_ml=admin.volume_ml)
-        admin.state = AdministrationState.INTERRUPTED.value
-        admin.volume_given_ml = volume_given_ml
-        admin.reason = reason.strip()
-        admin.ended_at = timezone.now()
-        admin.ended_by = actor
-        fields = admin.bump(by=actor)
-        admin.save(
-            update_fields=["state", "volume_given_ml", "reason", "ended_at", "ended_by", *fields]
-        )
-        audit_record(
+        _stop(
+            admin,
+            state=AdministrationState.INTERRUPTED,
+            volume_given_ml=volume_given_ml,
+            reason=reason,
             event=events.ADMINISTRATION_INTERRUPTED,
             actor=actor,
             workstation=workstation,
-            target=admin,
-            patient_id=admin.patient_id,
-            before={"state": AdministrationState.STARTED.value},
-            after={"state": admin.state, "volume_given_ml": str(volume_given_ml)},
-            reason=admin.reason,
         )
     return admin
