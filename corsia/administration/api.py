@@ -9,9 +9,14 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from corsia.administration import bedside_selectors, bedside_services, selectors
+from corsia.administration.bedside import infusion
+from corsia.administration.bedside import selectors as bedside_selectors
+from corsia.administration.bedside import services as bedside_services
 from corsia.administration.models import Administration
+from corsia.administration.permissions import ADMINISTER, VIEW_PUMPS, VIEW_WORKLIST
+from corsia.administration.pumps import selectors as pump_selectors
 from corsia.core.access import api_perm
+from corsia.core.web import request_actor as _actor
 from corsia.core.web import request_workstation as _ws
 
 router = Router(tags=["administration"])
@@ -39,9 +44,9 @@ class PumpOut(Schema):
 
 
 @router.get("/pumps", response=list[PumpOut])
-@api_perm("administration.view_pumps")
+@api_perm(VIEW_PUMPS)
 def pumps_list(request: HttpRequest, ward: str = "") -> list[PumpOut]:
-    rows = selectors.pump_board(ward_code=ward)
+    rows = pump_selectors.pump_board(ward_code=ward)
     return [
         PumpOut(
             serial=row.pump.serial,
@@ -147,13 +152,13 @@ def _administration(admin: Administration) -> AdministrationOut:
 
 
 @router.post("/bedside/verify", response={200: VerifyOut, 201: VerifyOut})
-@api_perm(bedside_services.ADMINISTER)
+@api_perm(ADMINISTER)
 def bedside_verify(request: HttpRequest, payload: VerifyIn) -> Status[VerifyOut]:
     """Wristband, badge and label: every check of the bedside rules. Allowed: the
     administration starts (201). Refused: 200 with the refusals; the three scans are
     recorded either way (the scan log keeps refusals too)."""
     result = bedside_services.bedside_verify(
-        actor=request.user,
+        actor=_actor(request),
         workstation=_ws(request),
         wristband=payload.wristband,
         badge=payload.badge,
@@ -184,22 +189,22 @@ def bedside_verify(request: HttpRequest, payload: VerifyIn) -> Status[VerifyOut]
 
 
 @router.get("/administrations/{administration_id}", response=AdministrationOut)
-@api_perm(bedside_services.VIEW_WORKLIST)
+@api_perm(VIEW_WORKLIST)
 def administration_get(request: HttpRequest, administration_id: int) -> AdministrationOut:
     admin = bedside_selectors.administration_get(
-        user=request.user, administration_id=administration_id, workstation=_ws(request)
+        user=_actor(request), administration_id=administration_id, workstation=_ws(request)
     )
     return _administration(admin)
 
 
 @router.post("/administrations/{administration_id}/end", response=AdministrationOut)
-@api_perm(bedside_services.ADMINISTER)
+@api_perm(ADMINISTER)
 def administration_end(
     request: HttpRequest, administration_id: int, payload: EndIn
 ) -> AdministrationOut:
     """End: completed (the whole bag) or partial (less than the bag, with a reason)."""
-    admin = bedside_services.administration_end(
-        actor=request.user,
+    admin = infusion.administration_end(
+        actor=_actor(request),
         workstation=_ws(request),
         administration_id=administration_id,
         volume_given_ml=payload.volume_given_ml,
@@ -210,13 +215,13 @@ def administration_end(
 
 
 @router.post("/administrations/{administration_id}/interrupt", response=AdministrationOut)
-@api_perm(bedside_services.ADMINISTER)
+@api_perm(ADMINISTER)
 def administration_interrupt(
     request: HttpRequest, administration_id: int, payload: InterruptIn
 ) -> AdministrationOut:
     """Stop before the end (reaction, extravasation, occlusion…): volume given and reason."""
-    admin = bedside_services.administration_interrupt(
-        actor=request.user,
+    admin = infusion.administration_interrupt(
+        actor=_actor(request),
         workstation=_ws(request),
         administration_id=administration_id,
         volume_given_ml=payload.volume_given_ml,

@@ -7,10 +7,10 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
-from corsia.accounts.models import User
 from corsia.administration.models import Appointment
-from corsia.administration.scheduling import PLANNABLE_STATES, appointment_set
-from corsia.patients.models import BedOrChair
+from corsia.administration.scheduling.services import PLANNABLE_STATES, appointment_set
+from corsia.core.actors import User
+from corsia.patients.selectors import places
 from corsia.prescribing.models import TherapyOrder
 
 FIRST = time(8, 30)
@@ -25,7 +25,7 @@ def ensure_demo_appointments(*, actor: User) -> int:
         .distinct()
         .order_by("pk")
     )
-    chairs = list(BedOrChair.objects.filter(kind="chair").order_by("ward__code", "code"))
+    chairs = [place for place in places() if place.kind == "chair"]  # by ward, then code
     planned = set(
         Appointment.objects.filter(day=today).values_list("order_id", flat=True).distinct()
     )

@@ -1,9 +1,11 @@
-"""Infusion pumps, the programmes sent to them, every message exchanged, and their alarms.
+"""Infusion pumps, the programmes sent to them, every message exchanged, and their alarms;
+bedside administrations and their scans; the appointments of a patient's day.
 
-Orders do not exist yet in Corsia: ``PumpProgram.order_id`` and ``preparation_ref`` are
-placeholders that the prescribing and compounding modules will link here (an order's
-administration step creates the programme; the preparation's barcode fills the reference).
-State changes happen only in ``services.py`` through ``domain/pump_state.py``.
+A programme sent from the bedside belongs to its administration
+(``PumpProgram.administration``) and repeats its order id and scanned label
+(``order_id``, ``preparation_ref``: plain values, so a programme sent by hand has them too).
+A pump's state changes only in ``pumps/services.py`` through ``domain/pump_state.py``; an
+administration's only in ``bedside/services.py`` and ``bedside/infusion.py``.
 """
 
 from __future__ import annotations
@@ -62,8 +64,8 @@ class PumpProgram(TimeStampedModel):
     """One PCD-03 programme: the packet as sent, and the pump's answer."""
 
     pump = models.ForeignKey(Pump, on_delete=models.PROTECT, related_name="programs")
-    order_id = models.BigIntegerField(null=True, blank=True)  # prescribing will link here
-    preparation_ref = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001  # compounding placeholder
+    order_id = models.BigIntegerField(null=True, blank=True)  # the administration's order
+    preparation_ref = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001  # its label
     drug_code = models.CharField(max_length=80)
     drug_name = models.CharField(max_length=160)
     dose_mg = models.DecimalField(max_digits=10, decimal_places=3)
@@ -186,7 +188,7 @@ class LabelKindChoice(models.TextChoices):
 class Administration(VersionedModel):
     """One administration of one order item at the bedside, from the scans to its end.
 
-    Created only by ``bedside_verify`` when every check passed (or an allowed override
+    Created only by ``bedside.services.bedside_verify`` when every check passed (or an allowed override
     was given with its reason). Never deleted: an error is corrected by a new record.
     """
 

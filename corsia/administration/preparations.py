@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -31,7 +32,10 @@ from corsia.compounding.domain.workflow import (
     preparation_id_from_label,
     preparation_label_code,
 )
-from corsia.compounding.models import Preparation, TransportLog
+from corsia.compounding.models import Preparation
+
+if TYPE_CHECKING:
+    from corsia.compounding.models import TransportLog
 
 PREPARATION_PREFIX = "PRP"
 RELEASED_STATES = frozenset({"released", "checked_out"})

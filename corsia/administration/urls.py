@@ -1,19 +1,21 @@
 from django.urls import path
 
-from corsia.administration import bedside_views, views
+from corsia.administration.bedside import views as bedside
+from corsia.administration.pumps import views as pumps
+from corsia.administration.scheduling import views as scheduling
 
 app_name = "administration"
 
 urlpatterns = [
-    path("pumps/", views.pump_dashboard, name="pumps"),
-    path("pumps/board/", views.pump_board_partial, name="pump_board"),
-    path("", bedside_views.worklist, name="worklist"),
-    path("patient/<int:patient_id>/today/", bedside_views.patient_today, name="patient_today"),
-    path("bedside/", bedside_views.bedside, name="bedside"),
-    path("appointment/", bedside_views.appointment, name="appointment"),
-    path("<int:pk>/", bedside_views.detail, name="detail"),
-    path("<int:pk>/end/", bedside_views.end, name="end"),
-    path("<int:pk>/interrupt/", bedside_views.interrupt, name="interrupt"),
-    path("<int:pk>/pump/", bedside_views.pump, name="pump"),
-    path("label/<int:item_id>/", bedside_views.ward_label_pdf, name="ward_label"),
+    path("pumps/", pumps.pump_dashboard, name="pumps"),
+    path("pumps/board/", pumps.pump_board_partial, name="pump_board"),
+    path("", bedside.worklist, name="worklist"),
+    path("patient/<int:patient_id>/today/", bedside.patient_today, name="patient_today"),
+    path("bedside/", bedside.bedside, name="bedside"),
+    path("appointment/", scheduling.appointment, name="appointment"),
+    path("<int:pk>/", bedside.detail, name="detail"),
+    path("<int:pk>/end/", bedside.end, name="end"),
+    path("<int:pk>/interrupt/", bedside.interrupt, name="interrupt"),
+    path("<int:pk>/pump/", bedside.pump, name="pump"),
+    path("label/<int:item_id>/", bedside.ward_label_pdf, name="ward_label"),
 ]

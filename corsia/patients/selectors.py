@@ -3,6 +3,7 @@ masked documents (oscuramento) are left out of every list."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -13,6 +14,7 @@ from corsia.core.domain.errors import NotFound
 from corsia.patients.domain.search import Query, QueryKind, classify
 from corsia.patients.domain.states import EncounterState
 from corsia.patients.models import (
+    BedOrChair,
     Consent,
     DocumentType,
     Encounter,
@@ -20,6 +22,7 @@ from corsia.patients.models import (
     Masking,
     Patient,
     Ward,
+    WardKind,
 )
 
 VIEW = "patients.view_patient"
@@ -163,3 +166,44 @@ def patient_view(
 
 def wards_with_places() -> QuerySet[Ward]:
     return Ward.objects.prefetch_related("places").order_by("name")
+
+
+# --- for modules that check their own permission and write their own access log ---------
+# (bedside administration identifies patients by wristband and seats them in chairs and beds
+# under its own ``administration.*`` permissions)
+
+
+def patient_by_id(patient_id: int) -> Patient | None:
+    """The patient with this id as recorded (a merged duplicate is returned as itself)."""
+    return Patient.objects.filter(pk=patient_id).first()
+
+
+def patient_by_mrn(mrn: str) -> Patient | None:
+    """The patient with this MRN as recorded, ``merged_into`` loaded (a merged duplicate's
+    wristband still names it: the survivor is there)."""
+    return Patient.objects.filter(mrn=mrn).select_related("merged_into").first()
+
+
+def current_places(patient_ids: Iterable[int]) -> dict[int, BedOrChair]:
+    """The bed or chair of each patient's active encounter, for those who have one."""
+    found: dict[int, BedOrChair] = {}
+    for encounter in Encounter.objects.filter(
+        patient_id__in=list(patient_ids), state=EncounterState.ACTIVE.value
+    ).select_related("place", "ward"):
+        if encounter.place is not None:
+            found[encounter.patient_id] = encounter.place
+    return found
+
+
+def places() -> list[BedOrChair]:
+    """Every bed and chair, by ward code, kind and code (their ward loaded)."""
+    return list(BedOrChair.objects.select_related("ward").order_by("ward__code", "kind", "code"))
+
+
+def place_by_id(place_id: int) -> BedOrChair | None:
+    return BedOrChair.objects.filter(pk=place_id).first()
+
+
+def care_wards() -> list[Ward]:
+    """The wards where patients are treated (every ward but the pharmacy), by name."""
+    return list(Ward.objects.exclude(kind=WardKind.PHARMACY).order_by("name"))

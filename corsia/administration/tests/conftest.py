@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
-from corsia.administration import services
 from corsia.administration.models import Pump
+from corsia.administration.pumps import services
 from corsia.compounding.models import Preparation
 from corsia.compounding.tests import flow
 from corsia.patients.models import Patient

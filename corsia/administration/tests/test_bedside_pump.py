@@ -11,7 +11,7 @@ import pytest
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.tests.fixture_types import MakeUser
 from corsia.administration.models import ProgramOutcome, PumpAlarm, PumpMessage
-from corsia.administration.services import pump_register
+from corsia.administration.pumps.services import pump_register
 from corsia.administration.tests.conftest import Folfox
 from corsia.administration.tests.test_bedside_services import give, verify
 from corsia.administration.tests.test_end_to_end import (

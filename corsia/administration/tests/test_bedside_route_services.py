@@ -20,7 +20,8 @@ from django.test import Client
 from django.utils import timezone
 
 from corsia.accounts.models import User
-from corsia.administration.bedside_services import administration_end, bedside_verify
+from corsia.administration.bedside.infusion import administration_end
+from corsia.administration.bedside.services import bedside_verify
 from corsia.administration.models import Administration, AdministrationScan
 from corsia.administration.preparations import lot_expiry_end, preparation_for_label
 from corsia.administration.tests.conftest import Folfox

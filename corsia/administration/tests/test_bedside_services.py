@@ -14,12 +14,9 @@ import pytest
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.tests.fixture_types import MakeUser
-from corsia.administration.bedside_services import (
-    administration_end,
-    administration_interrupt,
-    bedside_verify,
-    runs_in_y,
-)
+from corsia.administration.bedside.infusion import administration_end, administration_interrupt
+from corsia.administration.bedside.items import runs_in_y
+from corsia.administration.bedside.services import bedside_verify
 from corsia.administration.domain.bedside import OverrideRefused, VolumeRefused
 from corsia.administration.models import Administration, AdministrationScan
 from corsia.administration.tests.conftest import Folfox, MakeFolfox

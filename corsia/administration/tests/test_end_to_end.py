@@ -20,10 +20,10 @@ import pytest
 from corsia.accounts.domain.roles import Role
 from corsia.administration.domain.hl7_pcd import AckReport, build_pcd03, parse_pcd
 from corsia.administration.domain.pump_program import pump_program_compute
-from corsia.administration.gateway import gateway_run
-from corsia.administration.mllp import mllp_exchange_sync
 from corsia.administration.models import ProgramOutcome, Pump, PumpAlarm, PumpMessage
-from corsia.administration.services import pump_program_send, pump_register
+from corsia.administration.pumps.gateway import gateway_run
+from corsia.administration.pumps.mllp import mllp_exchange_sync
+from corsia.administration.pumps.services import pump_program_send, pump_register
 from corsia.audit.models import AuditEvent
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -64,7 +64,7 @@ def running_gateway() -> Iterator[int]:
 def running_simulator(gateway_port: int, *args: str) -> Iterator[tuple[subprocess.Popen[str], int]]:
     process = subprocess.Popen(
         [
-            sys.executable, "-m", "corsia.administration.simulator",
+            sys.executable, "-m", "corsia.administration.pumps.simulator",
             "--listen", "127.0.0.1:0", "--gateway", f"127.0.0.1:{gateway_port}",
             "--pump-id", "PMP-E2E", "--lifetime", "30",
             # a loaded CI machine may take seconds to answer: a pump that gave up waiting
@@ -169,7 +169,7 @@ def test_programme_reaches_the_pump_and_its_occlusion_reaches_the_dashboard(  # 
 def test_no_answer_from_the_pump_is_a_clear_error_and_recorded(pump: Pump, make_user) -> None:  # type: ignore[no-untyped-def]  # factory fixture
     import socket
 
-    from corsia.administration.mllp import MllpNoAnswer
+    from corsia.administration.pumps.mllp import MllpNoAnswer
 
     with socket.socket() as silent:  # accepts connections, never answers
         silent.bind(("127.0.0.1", 0))

@@ -12,7 +12,7 @@ from django.test import Client
 from corsia.accounts.domain.roles import Role
 from corsia.administration.domain.hl7_pcd import parse_pcd
 from corsia.administration.models import Pump, PumpAlarm, PumpMessage
-from corsia.administration.services import pump_message_receive
+from corsia.administration.pumps.services import pump_message_receive
 from corsia.administration.tests.test_hl7_pcd import PCD01_RUNNING, PCD04_OCCLUSION
 from corsia.audit.models import AuditEvent
 from corsia.core.domain.errors import PermissionRefused
@@ -111,7 +111,7 @@ def test_a_status_that_cannot_follow_is_refused(pump: Pump) -> None:
 
 
 def test_registering_needs_the_permission(make_user) -> None:  # type: ignore[no-untyped-def]  # factory fixture
-    from corsia.administration.services import pump_register
+    from corsia.administration.pumps.services import pump_register
 
     with pytest.raises(PermissionRefused):
         pump_register(

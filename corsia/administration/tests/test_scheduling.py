@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.tests.fixture_types import MakeUser
-from corsia.administration.bedside_selectors import ward_worklist
+from corsia.administration.bedside.selectors import ward_worklist
 from corsia.administration.models import Administration, Appointment
-from corsia.administration.scheduling import appointment_set
+from corsia.administration.scheduling.services import appointment_set
 from corsia.administration.tests.conftest import Folfox, MakeFolfox
 from corsia.administration.tests.test_bedside_services import give, verify
 from corsia.audit.models import AuditEvent

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from corsia.administration.gateway import gateway_run
+from corsia.administration.pumps.gateway import gateway_run
 
 
 class Command(BaseCommand):

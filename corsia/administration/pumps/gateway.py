@@ -13,8 +13,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 from django.db import close_old_connections, connections
 
-from corsia.administration.mllp import MAX_FRAME_BYTES, mllp_serve
-from corsia.administration.services import pump_message_receive
+from corsia.administration.pumps.mllp import MAX_FRAME_BYTES, mllp_serve
+from corsia.administration.pumps.services import pump_message_receive
 
 log = logging.getLogger("corsia.administration.gateway")
 

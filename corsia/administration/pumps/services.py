@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import uuid
 from datetime import datetime
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -48,10 +47,8 @@ from corsia.administration.domain.pump_state import (
     decide,
     next_state,
 )
-from corsia.administration.mllp import MllpNoAnswer, mllp_exchange_sync
 from corsia.administration.models import (
     Administration,
-    AdministrationState,
     Direction,
     ProgramOutcome,
     Pump,
@@ -59,20 +56,17 @@ from corsia.administration.models import (
     PumpMessage,
     PumpProgram,
 )
+from corsia.administration.permissions import MANAGE_PUMPS, PROGRAM_PUMP
+from corsia.administration.pumps.mllp import MllpNoAnswer, mllp_exchange_sync
+from corsia.administration.pumps.selectors import running_administration_of
 from corsia.audit.services import audit_record
-from corsia.core.domain.errors import CorsiaError, InvalidTransition, PermissionRefused
+from corsia.core.actors import User, Workstation, require_permission
+from corsia.core.domain.errors import CorsiaError, InvalidTransition
 
 log = logging.getLogger("corsia.administration.gateway")
 
 GATEWAY_WORKSTATION = "pump-gateway"
 DEFAULT_ACK_TIMEOUT_SECONDS = 5.0
-
-
-def _require(user: Any, permission: str, what: str) -> None:
-    if not user.has_perm(permission):
-        raise PermissionRefused(
-            f"Non hai il permesso di {what}.", details={"permission": permission}
-        )
 
 
 def _new_control_id(prefix: str) -> str:
@@ -86,10 +80,12 @@ def pump_register(
     location_label: str,
     host: str,
     port: int,
-    actor: Any,
-    workstation: Any,
+    actor: User,
+    workstation: Workstation,
 ) -> Pump:
-    _require(actor, "administration.manage_pumps", "registrare pompe infusionali")
+    require_permission(
+        actor, MANAGE_PUMPS, message="Non hai il permesso di registrare pompe infusionali."
+    )
     with transaction.atomic():
         pump = Pump.objects.create(
             serial=serial.strip(),
@@ -117,8 +113,8 @@ def pump_program_send(
     *,
     pump: Pump,
     packet: PumpProgramPacket,
-    actor: Any,
-    workstation: Any,
+    actor: User,
+    workstation: Workstation,
     order_id: int | None = None,
     preparation_ref: str | None = None,
     patient_id: str = "",
@@ -127,7 +123,9 @@ def pump_program_send(
 ) -> PumpProgram:
     """Send a PCD-03 to the pump and record its ACK. Refusals come back as the outcome;
     no answer (or an unreadable one) is recorded and raised as a clear error."""
-    _require(actor, "administration.program_pump", "programmare le pompe infusionali")
+    require_permission(
+        actor, PROGRAM_PUMP, message="Non hai il permesso di programmare le pompe infusionali."
+    )
     timeout = timeout or float(
         getattr(settings, "CORSIA_PUMP_ACK_TIMEOUT_SECONDS", DEFAULT_ACK_TIMEOUT_SECONDS)
     )
@@ -302,20 +300,6 @@ def _log_refusal(
         receiver=header.sender if header else "",
         refusal=refusal,
     )
-
-
-def running_administration_of(pump: Pump) -> Administration | None:
-    """The administration the pump's last accepted programme belongs to, if still running."""
-    program = (
-        PumpProgram.objects.filter(pump=pump, outcome=ProgramOutcome.ACCEPTED)
-        .select_related("administration")
-        .order_by("-sent_at", "-id")
-        .first()
-    )
-    if program is None or program.administration is None:
-        return None
-    admin = program.administration
-    return admin if admin.state == AdministrationState.STARTED else None
 
 
 def _apply_alarm(

@@ -1,26 +1,26 @@
 """When a patient's day of an order starts, and where (chair or bed): the appointment.
 
 Planned times of each drug follow from the appointment through ``domain/schedule.py``;
-``appointments_for`` is what the bedside rules and the worklist read.
+``selectors.appointments_for`` is what the bedside rules and the worklist read.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime, time
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from corsia.administration import audit_events as events
 from corsia.administration.models import Appointment
-from corsia.audit.services import audit_record, workstation_label
-from corsia.core.domain.errors import ConflictError, NotFound, PermissionRefused, ValidationFailed
-from corsia.patients.models import BedOrChair
+from corsia.administration.permissions import SCHEDULE
+from corsia.administration.scheduling.selectors import appointments_for
+from corsia.audit.services import audit_record
+from corsia.core.actors import User, Workstation, require_permission, workstation_label
+from corsia.core.domain.errors import ConflictError, NotFound, ValidationFailed
+from corsia.patients.selectors import place_by_id
 from corsia.prescribing.models import TherapyOrder
 
-SCHEDULE = "administration.schedule"
 # A day can be planned while the order is on its way or at the bedside, not once it is over.
 PLANNABLE_STATES = frozenset(
     {
@@ -35,28 +35,10 @@ PLANNABLE_STATES = frozenset(
 )
 
 
-def appointments_for(pairs: Iterable[tuple[int, date]]) -> dict[tuple[int, date], Appointment]:
-    """The current appointment of each (order id, day) that has one (one query)."""
-    wanted = set(pairs)
-    if not wanted:
-        return {}
-    found: dict[tuple[int, date], Appointment] = {}
-    rows = (
-        Appointment.objects.filter(
-            order_id__in={o for o, _ in wanted}, day__in={d for _, d in wanted}
-        )
-        .select_related("place")
-        .order_by("order_id", "day", "-created_at", "-id")
-    )
-    for row in rows:
-        found.setdefault((row.order_id, row.day), row)
-    return {key: value for key, value in found.items() if key in wanted}
-
-
 def appointment_set(
     *,
-    actor: Any,
-    workstation: Any,
+    actor: User,
+    workstation: Workstation,
     order_id: int,
     day: date,
     start: time,
@@ -64,11 +46,9 @@ def appointment_set(
     reason: str = "",
 ) -> Appointment:
     """Plan (or re-plan, with a reason) when and where the order's ``day`` starts."""
-    if not actor.has_perm(SCHEDULE):
-        raise PermissionRefused(
-            "Solo infermieri e coordinatori pianificano le somministrazioni.",
-            details={"permission": SCHEDULE},
-        )
+    require_permission(
+        actor, SCHEDULE, message="Solo infermieri e coordinatori pianificano le somministrazioni."
+    )
     reason = reason.strip()
     with transaction.atomic():
         order = TherapyOrder.objects.select_for_update().filter(pk=order_id).first()
@@ -88,7 +68,7 @@ def appointment_set(
             )
         place = None
         if place_id is not None:
-            place = BedOrChair.objects.filter(pk=place_id).first()
+            place = place_by_id(place_id)
             if place is None:
                 raise ValidationFailed("Posto inesistente.", code="place_not_found", field="place")
         previous = appointments_for([(order.pk, day)]).get((order.pk, day))

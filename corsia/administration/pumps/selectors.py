@@ -1,11 +1,19 @@
-"""Reads for the pump dashboard and API (no patient data: pumps are not yet linked to
-orders; when they are, the board must log the access like every clinical read)."""
+"""Reads of the pumps: the dashboard and API (pumps, their last alarm with the drug of the
+administration it stopped; no patient is named, so nothing is access-logged), and the
+administration a pump is running (to link an alarm to it)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from corsia.administration.models import Pump, PumpAlarm
+from corsia.administration.models import (
+    Administration,
+    AdministrationState,
+    ProgramOutcome,
+    Pump,
+    PumpAlarm,
+    PumpProgram,
+)
 
 
 @dataclass(frozen=True)
@@ -33,3 +41,17 @@ def pump_board(*, ward_code: str = "") -> list[PumpRow]:
 
 def ward_codes() -> list[str]:
     return list(Pump.objects.order_by("ward_code").values_list("ward_code", flat=True).distinct())
+
+
+def running_administration_of(pump: Pump) -> Administration | None:
+    """The administration the pump's last accepted programme belongs to, if still running."""
+    program = (
+        PumpProgram.objects.filter(pump=pump, outcome=ProgramOutcome.ACCEPTED)
+        .select_related("administration")
+        .order_by("-sent_at", "-id")
+        .first()
+    )
+    if program is None or program.administration is None:
+        return None
+    admin = program.administration
+    return admin if admin.state == AdministrationState.STARTED else None

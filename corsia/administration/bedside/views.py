@@ -1,38 +1,38 @@
 """Bedside pages: the ward's worklist, a patient's day, the scan page, the record of one
-administration, end / interrupt / pump forms, ward labels. Thin: selectors and services."""
+administration, end / interrupt / pump forms, ward labels. Thin: selectors and services;
+a refusal becomes a message (``corsia.core.refusals``), or the 404 page for what does not
+exist (the refusal middleware)."""
 
 from __future__ import annotations
 
-import re
-from contextlib import suppress
-from datetime import date, time
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_time
+from django.utils.dateparse import parse_date
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
-from corsia.administration import bedside_selectors as selectors
-from corsia.administration import bedside_services as services
-from corsia.administration import scheduling
+from corsia.administration.bedside import infusion, selectors, services
 from corsia.administration.domain.bedside import CHECK_LABELS_IT, ward_label_payload
+from corsia.administration.models import ProgramOutcome
+from corsia.administration.permissions import ADMINISTER, VIEW_WORKLIST
 from corsia.core.access import require_perm
-from corsia.core.domain.errors import CorsiaError, NotFound, ValidationFailed
+from corsia.core.domain.errors import ValidationFailed
+from corsia.core.refusals import refusal_kept, refusals_as_messages
 from corsia.core.web import posted_decimal as _decimal
 from corsia.core.web import posted_version as _version
+from corsia.core.web import request_actor as _actor
 from corsia.core.web import request_workstation as _ws
 from corsia.patients.wristband import barcode_svg
 
-VIEW = services.VIEW_WORKLIST
-SCHEDULE = scheduling.SCHEDULE
-ADMINISTER = services.ADMINISTER
+if TYPE_CHECKING:
+    from corsia.prescribing.models import OrderItem
 
 
-@require_perm(VIEW)
+@require_perm(VIEW_WORKLIST)
 @require_GET
 def worklist(request: HttpRequest) -> HttpResponse:
     try:
@@ -40,7 +40,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     except ValueError:
         day = timezone.localdate()
     ward = request.GET.get("ward", "").strip()
-    days = selectors.ward_worklist(user=request.user, day=day, ward_code=ward)
+    days = selectors.ward_worklist(user=_actor(request), day=day, ward_code=ward)
     return render(
         request,
         "administration/worklist.html",
@@ -54,57 +54,15 @@ def worklist(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_perm(SCHEDULE)
-@require_POST
-def appointment(request: HttpRequest) -> HttpResponse:
-    """Plan when (and where) a patient's day starts; back to the worklist of that day."""
-    day, start = _posted_day_and_time(request)
-    back = f"{reverse('administration:worklist')}?day={day or timezone.localdate():%Y-%m-%d}"
-    if day is None or start is None:
-        messages.error(request, "Indicare giorno e ora di inizio (hh:mm).")
-        return redirect(back)
-    place = request.POST.get("place", "")
-    try:
-        scheduling.appointment_set(
-            actor=request.user,
-            workstation=_ws(request),
-            order_id=int(request.POST.get("order", "0") or 0),
-            day=day,
-            start=start,
-            place_id=int(place) if place.isdigit() else None,
-            reason=request.POST.get("reason", ""),
-        )
-    except CorsiaError as refused:
-        messages.error(request, refused.message)
-    else:
-        messages.success(request, f"Inizio previsto alle {start:%H:%M}.")
-    return redirect(back)
-
-
-def _posted_day_and_time(request: HttpRequest) -> tuple[date | None, time | None]:
-    """The posted ISO day and hh:mm time; None for what is missing or impossible."""
-    day = start = None
-    with suppress(ValueError):
-        day = parse_date(request.POST.get("day", "").strip())
-    raw = request.POST.get("start", "").strip()
-    if re.fullmatch(r"\d{1,2}:\d{2}", raw):
-        with suppress(ValueError):
-            start = parse_time(raw)
-    return day, start
-
-
-@require_perm(VIEW)
+@require_perm(VIEW_WORKLIST)
 @require_GET
 def patient_today(request: HttpRequest, patient_id: int) -> HttpResponse:
-    try:
-        day = selectors.patient_day(
-            user=request.user,
-            patient_id=patient_id,
-            day=timezone.localdate(),
-            workstation=_ws(request),
-        )
-    except NotFound as missing:
-        raise Http404(missing.message) from None
+    day = selectors.patient_day(
+        user=_actor(request),
+        patient_id=patient_id,
+        day=timezone.localdate(),
+        workstation=_ws(request),
+    )
     return render(request, "administration/patient_day.html", {"pd": day})
 
 
@@ -134,7 +92,7 @@ def _scan_page(
     patient = None
     if scans["wristband"]:
         patient = selectors.patient_for_wristband(
-            user=request.user, raw=scans["wristband"], workstation=_ws(request)
+            user=_actor(request), raw=scans["wristband"], workstation=_ws(request)
         )
     context = {
         "scans": scans,
@@ -181,9 +139,9 @@ def bedside(request: HttpRequest) -> HttpResponse:
         overrides["badge_missing"] = request.POST.get("no_badge_reason", "")
     expected = request.POST.get("expected_item", "")
     cosigner = request.POST.get("cosigner", "").strip()
-    try:
+    with refusal_kept() as kept:
         result = services.bedside_verify(
-            actor=request.user,
+            actor=_actor(request),
             workstation=_ws(request),
             wristband=scans["wristband"],
             badge=scans["badge"],
@@ -192,9 +150,9 @@ def bedside(request: HttpRequest) -> HttpResponse:
             overrides=overrides,
             cosigner_badge=cosigner,
         )
-    except CorsiaError as problem:
+    if kept.error is not None:
         scans["label"] = ""
-        return _scan_page(request, scans, no_badge=no_badge, error=problem.message)
+        return _scan_page(request, scans, no_badge=no_badge, error=kept.error.message)
     context = {
         "scans": scans,
         "result": result,
@@ -212,33 +170,27 @@ def bedside(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_perm(VIEW)
+@require_perm(VIEW_WORKLIST)
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        admin = selectors.administration_get(
-            user=request.user, administration_id=pk, workstation=_ws(request)
-        )
-    except NotFound as missing:
-        raise Http404(missing.message) from None
+    admin = selectors.administration_get(
+        user=_actor(request), administration_id=pk, workstation=_ws(request)
+    )
     return render(request, "administration/detail.html", {"a": admin})
 
 
 @require_perm(ADMINISTER)
 @require_POST
 def end(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        services.administration_end(
-            actor=request.user,
+    with refusals_as_messages(request, not_found_is_404=False):
+        infusion.administration_end(
+            actor=_actor(request),
             workstation=_ws(request),
             administration_id=pk,
             volume_given_ml=_decimal(request.POST.get("volume_given_ml"), "volume_given_ml"),
             reason=request.POST.get("reason", ""),
             expected_version=_version(request),
         )
-    except CorsiaError as problem:
-        messages.error(request, problem.message)
-    else:
         messages.success(request, "Somministrazione terminata e registrata.")
     return redirect("administration:detail", pk=pk)
 
@@ -246,7 +198,7 @@ def end(request: HttpRequest, pk: int) -> HttpResponse:
 @require_perm(ADMINISTER)
 @require_POST
 def interrupt(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
+    with refusals_as_messages(request, not_found_is_404=False):
         volume = _decimal(request.POST.get("volume_given_ml"), "volume_given_ml")
         if volume is None:
             raise ValidationFailed(
@@ -254,17 +206,14 @@ def interrupt(request: HttpRequest, pk: int) -> HttpResponse:
                 code="volume_required",
                 field="volume_given_ml",
             )
-        services.administration_interrupt(
-            actor=request.user,
+        infusion.administration_interrupt(
+            actor=_actor(request),
             workstation=_ws(request),
             administration_id=pk,
             volume_given_ml=volume,
             reason=request.POST.get("reason", ""),
             expected_version=_version(request),
         )
-    except CorsiaError as problem:
-        messages.error(request, problem.message)
-    else:
         messages.warning(request, "Somministrazione interrotta e registrata.")
     return redirect("administration:detail", pk=pk)
 
@@ -272,17 +221,14 @@ def interrupt(request: HttpRequest, pk: int) -> HttpResponse:
 @require_perm(ADMINISTER)
 @require_POST
 def pump(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        program = services.administration_pump_program(
-            actor=request.user,
+    with refusals_as_messages(request, not_found_is_404=False):
+        program = infusion.administration_pump_program(
+            actor=_actor(request),
             workstation=_ws(request),
             administration_id=pk,
             pump_serial=request.POST.get("pump", ""),
         )
-    except CorsiaError as problem:
-        messages.error(request, problem.message)
-    else:
-        if program.outcome == "accepted":
+        if program.outcome == ProgramOutcome.ACCEPTED:
             messages.success(
                 request, f"Pompa programmata: {program.rate_ml_h} mL/h, {program.volume_ml} mL."
             )
@@ -294,18 +240,18 @@ def pump(request: HttpRequest, pk: int) -> HttpResponse:
 @require_perm(ADMINISTER)
 @require_GET
 def ward_label_pdf(request: HttpRequest, item_id: int) -> HttpResponse:
+    with refusals_as_messages(request):  # not of ward competence: back to the worklist
+        item = selectors.ward_label_item(
+            user=_actor(request), item_id=item_id, workstation=_ws(request)
+        )
+        return _ward_label_pdf(item)
+    return redirect("administration:worklist")
+
+
+def _ward_label_pdf(item: OrderItem) -> HttpResponse:
     from django.template.loader import render_to_string
     from weasyprint import HTML
 
-    try:
-        item = selectors.ward_label_item(
-            user=request.user, item_id=item_id, workstation=_ws(request)
-        )
-    except NotFound as missing:
-        raise Http404(missing.message) from None
-    except ValidationFailed as wrong:
-        messages.error(request, wrong.message)
-        return redirect("administration:worklist")
     payload = ward_label_payload(item.pk)
     html = render_to_string(
         "administration/ward_label.html",

@@ -1,6 +1,6 @@
 """An infusion pump simulator speaking IHE PCD over MLLP, as its own process (no Django).
 
-    python -m corsia.administration.simulator --listen 127.0.0.1:0 \\
+    python -m corsia.administration.pumps.simulator --listen 127.0.0.1:0 \\
         --gateway 127.0.0.1:2575 --pump-id PMP-0001 [--occlusion-after 5] [--speed 60]
 
 * listens for PCD-03 programmes (RGV^O15): checks them as a pump would (units, rate
@@ -45,7 +45,7 @@ from corsia.administration.domain.hl7_pcd import (
     read_header,
 )
 from corsia.administration.domain.pump_program import RATE_MAX, PumpProgramRefused, rate_check
-from corsia.administration.mllp import MllpNoAnswer, mllp_exchange, mllp_serve
+from corsia.administration.pumps.mllp import MllpNoAnswer, mllp_exchange, mllp_serve
 
 log = logging.getLogger("corsia.pump_simulator")
 

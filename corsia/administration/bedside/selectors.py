@@ -9,27 +9,38 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from corsia.administration.bedside_services import (
+from corsia.administration.bedside.items import (
     NOT_STARTED,
-    VIEW_WORKLIST,
     ItemProgress,
     item_views,
     items_progress,
 )
 from corsia.administration.domain.bedside import ItemView, Progress, ward_label_payload
 from corsia.administration.models import Administration, Appointment
+from corsia.administration.permissions import ADMINISTER, NURSE_ONLY, VIEW_WORKLIST
 from corsia.administration.preparations import PreparationInfo, preparations_for_items
-from corsia.administration.scheduling import appointments_for
+from corsia.administration.scheduling.selectors import appointments_for
 from corsia.audit.services import access_log_record
-from corsia.core.domain.errors import NotFound, PermissionRefused, ValidationFailed
+from corsia.core.actors import User, Workstation, require_permission
+from corsia.core.domain.errors import NotFound, ValidationFailed
 from corsia.patients.domain.wristband import mrn_from_payload
-from corsia.patients.models import BedOrChair, Encounter, Patient, Ward
-from corsia.prescribing.models import OrderItem, TherapyOrder
+from corsia.patients.selectors import (
+    care_wards,
+    current_places,
+    patient_by_id,
+    patient_by_mrn,
+    places,
+)
+from corsia.prescribing.models import OrderItem
+
+if TYPE_CHECKING:
+    from corsia.patients.models import BedOrChair, Patient, Ward
+    from corsia.prescribing.models import TherapyOrder
 
 # Orders the ward sees on its day: validated onwards, and those stopped on the day.
 WORKLIST_ORDER_STATES = (
@@ -50,9 +61,8 @@ PROGRESS_LABELS_IT: dict[Progress, str] = {
 }
 
 
-def _require(user: Any) -> None:
-    if not user.has_perm(VIEW_WORKLIST):
-        raise PermissionRefused("Non hai accesso alle somministrazioni.")
+def _require(user: User) -> None:
+    require_permission(user, VIEW_WORKLIST, message="Non hai accesso alle somministrazioni.")
 
 
 @dataclass(frozen=True)
@@ -117,16 +127,13 @@ class PatientDay:
         return self.items[0].item.order if self.items else None
 
 
+def _place_label(place: BedOrChair) -> str:
+    return f"{place.get_kind_display()} {place.code}"
+
+
 def _places(patient_ids: set[int]) -> dict[int, str]:
-    places: dict[int, str] = {}
-    for encounter in Encounter.objects.filter(
-        patient_id__in=patient_ids, state="active"
-    ).select_related("place", "ward"):
-        if encounter.place is not None:
-            places[encounter.patient_id] = (
-                f"{encounter.place.get_kind_display()} {encounter.place.code}"
-            )
-    return places
+    """Where each patient is admitted (their active encounter's bed or chair)."""
+    return {pid: _place_label(place) for pid, place in current_places(patient_ids).items()}
 
 
 def _days(items: list[OrderItem]) -> list[PatientDay]:
@@ -169,7 +176,7 @@ def _days(items: list[OrderItem]) -> list[PatientDay]:
         )
         place = places.get(pid, "")
         if appointment is not None and appointment.place is not None:
-            place = f"{appointment.place.get_kind_display()} {appointment.place.code}"
+            place = _place_label(appointment.place)
         days.append(
             PatientDay(patient=patients[pid], place=place, items=rows, appointment=appointment)
         )
@@ -186,7 +193,7 @@ def _days(items: list[OrderItem]) -> list[PatientDay]:
     )
 
 
-def _items_of_day(day: date) -> Any:
+def _items_of_day(day: date) -> QuerySet[OrderItem]:
     return (
         OrderItem.objects.filter(scheduled_date=day, order__state__in=WORKLIST_ORDER_STATES)
         .select_related("ingredient", "order__patient", "order__regimen_version__regimen")
@@ -194,7 +201,7 @@ def _items_of_day(day: date) -> Any:
     )
 
 
-def ward_worklist(*, user: Any, day: date, ward_code: str = "") -> list[PatientDay]:
+def ward_worklist(*, user: User, day: date, ward_code: str = "") -> list[PatientDay]:
     """The day's drugs of every patient of the ward, by chair or bed."""
     _require(user)
     items = _items_of_day(day)
@@ -203,10 +210,10 @@ def ward_worklist(*, user: Any, day: date, ward_code: str = "") -> list[PatientD
     return _days(list(items))
 
 
-def patient_day(*, user: Any, patient_id: int, day: date, workstation: Any) -> PatientDay:
+def patient_day(*, user: User, patient_id: int, day: date, workstation: Workstation) -> PatientDay:
     """One patient's drugs of the day in administration order (logged)."""
     _require(user)
-    patient = Patient.objects.filter(pk=patient_id).first()
+    patient = patient_by_id(patient_id)
     if patient is None:
         raise NotFound("Paziente non trovato.", code="patient_not_found")
     access_log_record(
@@ -219,7 +226,9 @@ def patient_day(*, user: Any, patient_id: int, day: date, workstation: Any) -> P
     return days[0] if days else PatientDay(patient=patient, place="", items=[])
 
 
-def administration_get(*, user: Any, administration_id: int, workstation: Any) -> Administration:
+def administration_get(
+    *, user: User, administration_id: int, workstation: Workstation
+) -> Administration:
     """One administration with its scans, pump programmes and alarms (logged)."""
     _require(user)
     admin = (
@@ -245,19 +254,18 @@ def administration_get(*, user: Any, administration_id: int, workstation: Any) -
 
 def place_choices() -> list[BedOrChair]:
     """Chairs and beds, for planning where a patient's day takes place."""
-    return list(BedOrChair.objects.select_related("ward").order_by("ward__code", "kind", "code"))
+    return places()
 
 
 def ward_choices() -> list[Ward]:
-    return list(Ward.objects.exclude(kind="pharmacy").order_by("name"))
+    return care_wards()
 
 
-def patient_for_wristband(*, user: Any, raw: str, workstation: Any) -> Patient | None:
+def patient_for_wristband(*, user: User, raw: str, workstation: Workstation) -> Patient | None:
     """The patient a scanned wristband names, to show who is being identified (logged)."""
-    if not user.has_perm("administration.administer"):
-        raise PermissionRefused("Solo l'infermiere può somministrare.")
+    require_permission(user, ADMINISTER, message=NURSE_ONLY)
     mrn = mrn_from_payload(raw)
-    patient = Patient.objects.filter(mrn=mrn).first() if mrn else None
+    patient = patient_by_mrn(mrn) if mrn else None
     if patient is not None:
         access_log_record(
             user=user, patient_id=patient.pk, what="braccialetto al letto", workstation=workstation
@@ -265,10 +273,11 @@ def patient_for_wristband(*, user: Any, raw: str, workstation: Any) -> Patient |
     return patient
 
 
-def ward_label_item(*, user: Any, item_id: int, workstation: Any) -> OrderItem:
+def ward_label_item(*, user: User, item_id: int, workstation: Workstation) -> OrderItem:
     """A ward-competence order item, for its label (logged)."""
-    if not user.has_perm("administration.administer"):
-        raise PermissionRefused("Solo l'infermiere stampa le etichette di reparto.")
+    require_permission(
+        user, ADMINISTER, message="Solo l'infermiere stampa le etichette di reparto."
+    )
     item = (
         OrderItem.objects.filter(pk=item_id).select_related("ingredient", "order__patient").first()
     )

@@ -5,10 +5,9 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from corsia.administration import selectors
+from corsia.administration.permissions import VIEW_PUMPS
+from corsia.administration.pumps import selectors
 from corsia.core.access import require_perm
-
-VIEW = "administration.view_pumps"
 
 
 def _context(request: HttpRequest) -> dict[str, object]:
@@ -16,12 +15,12 @@ def _context(request: HttpRequest) -> dict[str, object]:
     return {"ward": ward, "rows": selectors.pump_board(ward_code=ward)}
 
 
-@require_perm(VIEW)
+@require_perm(VIEW_PUMPS)
 def pump_dashboard(request: HttpRequest) -> HttpResponse:
     context = _context(request) | {"wards": selectors.ward_codes()}
     return render(request, "administration/pumps.html", context)
 
 
-@require_perm(VIEW)
+@require_perm(VIEW_PUMPS)
 def pump_board_partial(request: HttpRequest) -> HttpResponse:
     return render(request, "administration/partials/pump_board.html", _context(request))

@@ -1,0 +1,353 @@
+"""Bedside verification: the three scans, their checks, and the start of an administration.
+
+``bedside_verify`` resolves the three scans (wristband, badge, label), asks the pure rules
+(``domain/bedside/``) and records every scan with its outcome, refusals included, in the
+same transaction; only when nothing blocks (or the nurse overrode what may be overridden,
+with a reason) does it start an :class:`Administration`. A refusal is an *answer*, not an
+exception: the scans must be kept. The preparation scanned at the bedside is recorded as
+delivered through prescribing's one entry point for the loop's milestones
+(``order_milestone_record``): this module never sets an order's state itself. What follows
+the start (pump, end, interrupt) is in ``infusion.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from corsia.administration import audit_events as events
+from corsia.administration.bedside.infusion import administration_pump_program
+from corsia.administration.bedside.items import item_views
+from corsia.administration.domain.bedside import (
+    BedsidePolicy,
+    BedsideScan,
+    Check,
+    ItemView,
+    LabelKind,
+    Refusal,
+    bedside_check,
+    bedside_decide,
+    diluent_volume_ml,
+    parse_label,
+)
+from corsia.administration.models import (
+    Administration,
+    AdministrationScan,
+    PumpProgram,
+    ScanKind,
+    ScanOutcome,
+)
+from corsia.administration.permissions import ADMINISTER, COSIGN_INTRATHECAL, NURSE_ONLY
+from corsia.administration.preparations import PreparationInfo, preparation_for_label
+from corsia.audit.services import audit_record
+from corsia.core.actors import User, Workstation, require_permission, workstation_label
+from corsia.core.domain.errors import CorsiaError
+from corsia.patients.domain.wristband import mrn_from_payload
+from corsia.patients.selectors import patient_by_mrn
+from corsia.prescribing import services as prescribing
+from corsia.prescribing.domain.states import OrderMilestone
+from corsia.prescribing.models import OrderItem
+
+if TYPE_CHECKING:
+    from corsia.patients.models import Patient
+    from corsia.prescribing.models import TherapyOrder
+
+
+def bedside_policy() -> BedsidePolicy:
+    return BedsidePolicy(
+        window_before_minutes=int(
+            getattr(settings, "CORSIA_ADMINISTRATION_WINDOW_BEFORE_MINUTES", 60)
+        ),
+        window_after_minutes=int(
+            getattr(settings, "CORSIA_ADMINISTRATION_WINDOW_AFTER_MINUTES", 60)
+        ),
+    )
+
+
+def _views_for(order: TherapyOrder, items: list[OrderItem]) -> dict[int, ItemView]:
+    return {v.item_id: v for v in item_views(items, order=order)}
+
+
+# --- verification -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BedsideResult:
+    allowed: bool
+    refusals: tuple[Refusal, ...]
+    overridden: tuple[Refusal, ...]
+    patient: Patient | None
+    item: OrderItem | None
+    administration: Administration | None
+    preparation: PreparationInfo | None
+    pump_program: PumpProgram | None = None
+    pump_error: str = ""
+
+
+def _resolve_patient(raw: str) -> tuple[bool, Patient | None]:
+    mrn = mrn_from_payload(raw)
+    if mrn is None:
+        return False, None
+    patient = patient_by_mrn(mrn)
+    if patient is not None and patient.merged_into is not None:
+        patient = patient.merged_into  # a duplicate's wristband names the survivor
+    return True, patient
+
+
+def _resolve_badge(raw: str) -> User | None:
+    code = raw.strip()
+    if not code:
+        return None
+    return User.objects.filter(badge_code=code, is_active=True).first()
+
+
+def _masked(raw: str) -> str:
+    """Badge codes are credentials: the scan log keeps only their last characters."""
+    code = raw.strip()
+    return ("•" * max(len(code) - 3, 0) + code[-3:])[:128] if code else ""
+
+
+def _scan_row(
+    *,
+    kind: ScanKind,
+    raw: str,
+    refusals: Iterable[Refusal],
+    overridden: Iterable[Refusal],
+    actor: User,
+    workstation: Workstation,
+    at: datetime,
+    patient: Patient | None,
+    item: OrderItem | None,
+    administration: Administration | None,
+) -> AdministrationScan:
+    mine = list(refusals)
+    forced = {r.code for r in overridden}
+    if not mine:
+        outcome = ScanOutcome.ACCEPTED
+    elif all(r.code in forced for r in mine):
+        outcome = ScanOutcome.OVERRIDDEN
+    else:
+        outcome = ScanOutcome.REFUSED
+    return AdministrationScan.objects.create(
+        kind=kind,
+        raw=raw.strip()[:128],
+        outcome=outcome,
+        codes=[r.code for r in mine],
+        message=" ".join(r.message for r in mine),
+        patient=patient,
+        order_item=item,
+        administration=administration,
+        nurse=actor,
+        workstation=workstation_label(workstation),
+        scanned_at=at,
+    )
+
+
+_SCAN_OF_CHECK: dict[Check, ScanKind] = {
+    Check.PATIENT: ScanKind.WRISTBAND,
+    Check.NURSE: ScanKind.BADGE,
+}
+
+
+def bedside_verify(
+    *,
+    actor: User,
+    workstation: Workstation,
+    wristband: str,
+    badge: str,
+    label: str,
+    expected_item_id: int | None = None,
+    overrides: Mapping[str, str] | None = None,
+    rate_ml_h: Decimal | None = None,
+    pump_serial: str = "",
+    cosigner_badge: str = "",
+) -> BedsideResult:
+    """Check the three scans; record them; start the administration when allowed.
+
+    ``cosigner_badge``: for an intrathecal drug, the badge of the physician who co-signs
+    (not needed when the actor is a physician with their own badge)."""
+    require_permission(actor, ADMINISTER, message=NURSE_ONLY)
+    now = timezone.now()
+    with transaction.atomic():
+        readable, patient = _resolve_patient(wristband)
+        owner = _resolve_badge(badge)
+        cosigner = _resolve_badge(cosigner_badge)
+        cosigner_is_physician = cosigner is not None and cosigner.has_perm(COSIGN_INTRATHECAL)
+        ref = parse_label(label)
+        info: PreparationInfo | None = None
+        item: OrderItem | None = None
+        item_id: int | None = None
+        if ref is not None and ref.kind is LabelKind.PREPARATION:
+            info = preparation_for_label(ref.raw)
+            item_id = info.order_item_id if info else None
+        elif ref is not None:
+            item_id = ref.number
+        if item_id is not None:
+            item = (
+                OrderItem.objects.select_for_update(of=("self",))
+                .select_related("order", "ingredient")
+                .filter(pk=item_id)
+                .first()
+            )
+        views: dict[int, ItemView] = {}
+        if item is not None:
+            day = list(
+                OrderItem.objects.filter(
+                    order_id=item.order_id, day_of_cycle=item.day_of_cycle
+                ).select_related("ingredient")
+            )
+            views = _views_for(item.order, day)
+        bag = info.volume_ml if info else (diluent_volume_ml(item.preparation) if item else None)
+        scan = BedsideScan(
+            now=now,
+            today=timezone.localdate(now),
+            actor_id=actor.pk,
+            wristband_raw=wristband,
+            wristband_patient_id=patient.pk if patient else None,
+            wristband_readable=readable,
+            badge_raw=badge,
+            badge_owner_id=owner.pk if owner else None,
+            label=ref,
+            label_raw=label,
+            item=views.get(item.pk) if item else None,
+            preparation=info.view() if info else None,
+            day_items=tuple(views.values()),
+            expected_item_id=expected_item_id,
+            bag_volume_ml=bag,
+            rate_ml_h=rate_ml_h,
+            actor_is_physician=actor.has_perm(COSIGN_INTRATHECAL),
+            cosigner_raw=cosigner_badge,
+            cosigner_id=cosigner.pk if cosigner else None,
+            cosigner_is_physician=cosigner_is_physician,
+        )
+        refusals = bedside_check(scan, bedside_policy())
+        decision = bedside_decide(refusals, overrides)
+        administration: Administration | None = None
+        if decision.allowed and item is not None and ref is not None:
+            administration = Administration.objects.create(
+                order_item=item,
+                order=item.order,
+                patient_id=item.order.patient_id,
+                label_kind=ref.kind.value,
+                preparation_ref=ref.raw,
+                ingredient_code=item.ingredient.code,
+                ingredient_name=item.ingredient.name_it,
+                dose=item.final_dose,
+                dose_unit=item.amount_unit,
+                volume_ml=bag,
+                duration_minutes=item.duration_minutes,
+                rate_ml_h=rate_ml_h,
+                route=item.route,
+                nurse=actor,
+                badge_verified=owner is not None and owner.pk == actor.pk,
+                cosigned_by=cosigner
+                if cosigner_is_physician and cosigner is not None and cosigner.pk != actor.pk
+                else None,
+                started_at=now,
+                overridden_checks=sorted({r.code for r in decision.overridden}),
+                override_reason="\n".join(
+                    f"{code}: {reason}" for code, reason in decision.override_reasons.items()
+                ),
+                workstation=workstation_label(workstation),
+                updated_by=actor,
+            )
+        by_scan: dict[ScanKind, list[Refusal]] = {k: [] for k in ScanKind}
+        for refusal in refusals:
+            by_scan[_SCAN_OF_CHECK.get(refusal.check, ScanKind.LABEL)].append(refusal)
+        scanned = [
+            (ScanKind.WRISTBAND, wristband, by_scan[ScanKind.WRISTBAND]),
+            (ScanKind.BADGE, _masked(badge), by_scan[ScanKind.BADGE]),
+            (ScanKind.LABEL, label, by_scan[ScanKind.LABEL]),
+        ]
+        if cosigner_badge.strip():  # the physician's badge, kept like the nurse's (masked)
+            physician = [r for r in refusals if r.code == "intrathecal_physician_required"]
+            scanned.append((ScanKind.BADGE, _masked(cosigner_badge), physician))
+        for kind, raw, mine in scanned:
+            _scan_row(
+                kind=kind,
+                raw=raw,
+                refusals=mine,
+                overridden=decision.overridden,
+                actor=actor,
+                workstation=workstation,
+                at=now,
+                patient=patient,
+                item=item,
+                administration=administration,
+            )
+        patient_id = patient.pk if patient else (item.order.patient_id if item else None)
+        if administration is None:
+            audit_record(
+                event=events.ADMINISTRATION_REFUSED,
+                actor=actor,
+                workstation=workstation,
+                target=item,
+                patient_id=patient_id,
+                after={"codes": [r.code for r in decision.blocking], "label": label.strip()[:64]},
+            )
+        else:
+            assert item is not None  # an administration always has its item
+            if decision.overridden:
+                audit_record(
+                    event=events.ADMINISTRATION_OVERRIDDEN,
+                    actor=actor,
+                    workstation=workstation,
+                    target=administration,
+                    patient_id=administration.patient_id,
+                    after={"checks": administration.overridden_checks},
+                    reason=administration.override_reason,
+                )
+            audit_record(
+                event=events.ADMINISTRATION_STARTED,
+                actor=actor,
+                workstation=workstation,
+                target=administration,
+                patient_id=administration.patient_id,
+                after={
+                    "item": item.pk,
+                    "drug": item.ingredient.code,
+                    "dose": str(item.final_dose),
+                    "unit": item.amount_unit,
+                    "label": ref.raw if ref else "",
+                    "badge_verified": administration.badge_verified,
+                    "route": administration.route,
+                    "cosigned_by": administration.cosigned_by_id,
+                },
+            )
+            # the preparation is at the bedside: received (a no-op once delivered)
+            prescribing.order_milestone_record(
+                actor=actor,
+                workstation=workstation,
+                order_id=item.order_id,
+                milestone=OrderMilestone.DELIVERED,
+                source="letto del paziente",
+                note="ricevuta al letto del paziente (scansione dell'etichetta)",
+            )
+    result = BedsideResult(
+        allowed=administration is not None,
+        refusals=tuple(refusals),
+        overridden=decision.overridden,
+        patient=patient,
+        item=item,
+        administration=administration,
+        preparation=info,
+    )
+    if administration is not None and pump_serial.strip():
+        try:
+            program = administration_pump_program(
+                actor=actor,
+                workstation=workstation,
+                administration_id=administration.pk,
+                pump_serial=pump_serial,
+            )
+        except CorsiaError as problem:
+            return replace(result, pump_error=problem.message)
+        return replace(result, pump_program=program)
+    return result

@@ -1,0 +1,121 @@
+"""The answer of a verification: refusals, each with a stable English ``code``, the
+:class:`Check` it belongs to, an Italian message and whether it may be overridden; and the
+nurse's overrides applied to them (:func:`bedside_decide`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from corsia.core.domain.errors import ValidationFailed
+
+
+class Check(StrEnum):
+    PATIENT = "patient"
+    NURSE = "nurse"
+    LABEL = "label"
+    DRUG = "drug"
+    DOSE = "dose"
+    ROUTE = "route"
+    ORDER = "order"
+    ITEM = "item"
+    PREPARATION = "preparation"
+    TIME = "time"
+    SEQUENCE = "sequence"
+    RATE = "rate"
+
+
+CHECK_LABELS_IT: dict[Check, str] = {
+    Check.PATIENT: "paziente giusto",
+    Check.NURSE: "operatore",
+    Check.LABEL: "etichetta",
+    Check.DRUG: "farmaco giusto",
+    Check.DOSE: "dose giusta",
+    Check.ROUTE: "via giusta",
+    Check.ORDER: "prescrizione",
+    Check.ITEM: "riga della prescrizione",
+    Check.PREPARATION: "preparazione",
+    Check.TIME: "orario giusto",
+    Check.SEQUENCE: "sequenza giusta",
+    Check.RATE: "velocità di infusione",
+}
+
+# The only refusals a nurse may override, with a reason that is recorded and reported.
+# The badge is overridable only when the nurse has none with them (they are signed in).
+OVERRIDABLE: frozenset[str] = frozenset(
+    {
+        "badge_missing",
+        "outside_time_window",
+        "sequence_previous_not_finished",
+        "sequence_interval_not_elapsed",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    code: str
+    check: Check
+    message: str
+
+    @property
+    def overridable(self) -> bool:
+        return self.code in OVERRIDABLE
+
+
+class OverrideRefused(ValidationFailed):
+    code = "override_refused"
+
+
+@dataclass(frozen=True)
+class Decision:
+    refusals: tuple[Refusal, ...]
+    overridden: tuple[Refusal, ...] = ()
+    override_reasons: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def blocking(self) -> tuple[Refusal, ...]:
+        done = {r.code for r in self.overridden}
+        return tuple(r for r in self.refusals if r.code not in done)
+
+    @property
+    def allowed(self) -> bool:
+        return not self.blocking
+
+
+def bedside_decide(
+    refusals: Sequence[Refusal], overrides: Mapping[str, str] | None = None
+) -> Decision:
+    """Apply the nurse's overrides (refusal code -> reason) to the refusals.
+
+    Raises :class:`OverrideRefused` for an override of a refusal that may not be
+    overridden, or without a reason; an override of a refusal that did not occur is
+    ignored (the situation changed between two screens)."""
+    overrides = overrides or {}
+    present = {r.code: r for r in refusals}
+    overridden: list[Refusal] = []
+    reasons: dict[str, str] = {}
+    for code, reason in overrides.items():
+        if code not in OVERRIDABLE:
+            raise OverrideRefused(
+                "Questo controllo non può essere forzato: il farmaco non va somministrato.",
+                code="override_not_allowed",
+                field="override",
+                details={"check": code},
+            )
+        if code not in present:
+            continue
+        if not reason.strip():
+            raise OverrideRefused(
+                f"Per forzare il controllo «{CHECK_LABELS_IT[present[code].check]}» indicare "
+                "il motivo (e per la sequenza il medico che lo ha disposto).",
+                code="override_reason_required",
+                field="override_reason",
+                details={"check": code},
+            )
+        overridden.extend(r for r in refusals if r.code == code)
+        reasons[code] = reason.strip()
+    return Decision(
+        refusals=tuple(refusals), overridden=tuple(overridden), override_reasons=reasons
+    )
