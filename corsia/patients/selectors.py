@@ -163,3 +163,15 @@ def patient_view(
 
 def wards_with_places() -> QuerySet[Ward]:
     return Ward.objects.prefetch_related("places").order_by("name")
+
+
+def ward_inpatients(*, user: User, ward_code: str) -> list[Patient]:
+    """The patients with an active encounter in the ward (by code), oldest record first."""
+    require_permission(user, VIEW)
+    return list(
+        Patient.objects.filter(
+            encounters__ward__code=ward_code, encounters__state=EncounterState.ACTIVE.value
+        )
+        .distinct()
+        .order_by("pk")
+    )
