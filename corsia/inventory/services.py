@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,8 +20,8 @@ from django.utils import timezone
 from corsia.audit.domain.events import EventType
 from corsia.audit.services import access_log_record, audit_record
 from corsia.core.actors import User, Workstation, require_permission, workstation_label
-from corsia.core.domain.errors import NotFound, PermissionRefused, ValidationFailed
-from corsia.drugs.models import MedicinalProduct, Pack
+from corsia.core.domain.errors import NotFound, ValidationFailed
+from corsia.drugs import selectors as drugs
 from corsia.inventory import audit_events as events
 from corsia.inventory import selectors
 from corsia.inventory.domain import delivery as delivery_domain
@@ -37,7 +37,10 @@ from corsia.inventory.models import (
     StockMovement,
     StorageLocation,
 )
-from corsia.patients.models import Patient, Ward
+
+if TYPE_CHECKING:
+    from corsia.drugs.models import MedicinalProduct, Pack
+    from corsia.patients.models import Patient, Ward
 
 VIEW = "inventory.view_stock"
 MANAGE = "inventory.manage_stock"
@@ -382,8 +385,8 @@ def _resolve_delivery(
     codes = {line.product_code for line in parsed if line.product_code}
     aics = {line.aic for line in parsed if line.aic}
     locations = {line.location for line in parsed if line.location}
-    products = {p.code: p for p in MedicinalProduct.objects.filter(code__in=codes)}
-    packs = {p.aic: p for p in Pack.objects.select_related("product").filter(aic__in=aics)}
+    products = drugs.products_by_code(codes)
+    packs = drugs.packs_by_aic(aics)
     places = {s.code: s for s in StorageLocation.objects.filter(code__in=locations)}
     errors: list[LineError] = []
     resolved = []
@@ -865,10 +868,7 @@ def file_f_export(
 ) -> FileFExtraction:
     """Build the month's File F; record who extracted it (audit event) and, for each
     patient whose fiscal code it carries, an access-log entry."""
-    if not actor.has_perm(EXPORT_FILE_F):
-        raise PermissionRefused(
-            "Non hai il permesso di estrarre il File F.", details={"permission": EXPORT_FILE_F}
-        )
+    require_permission(actor, EXPORT_FILE_F, "Non hai il permesso di estrarre il File F.")
     dispensations = selectors.file_f_dispensations(year=year, month=month)
     records, excluded = file_f.build_records(
         dispensations,
