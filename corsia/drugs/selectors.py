@@ -216,9 +216,9 @@ def product_unit_price(*, product_id: int) -> Decimal:
     return min(prices).quantize(Decimal("0.01")) if prices else Decimal(0)
 
 
-def packs_by_aic_or_gtin(codes: Iterable[str]) -> list[Pack]:
+def packs_by_aic_or_gtin(codes: Iterable[str | None]) -> list[Pack]:
     """The packs whose AIC is one of ``codes``, then those whose GTIN is, with product and
-    ingredient."""
+    ingredient (empty codes are ignored)."""
     keys = [code for code in codes if code]
     query = Pack.objects.select_related("product__ingredient")
     return list(query.filter(aic__in=keys)) + list(query.filter(gtin__in=keys))
