@@ -378,9 +378,9 @@ class Archive:
                 return None, reason
             shift = at - done.prepared_at
             return _shifted(done, shift), ""
-        from corsia.compounding.services import _requested_bag  # the regimen's bag text
+        from corsia.compounding.services import requested_bag  # the regimen's bag text
 
-        diluent, volume = _requested_bag(item.preparation)
+        diluent, volume = requested_bag(item.preparation)
         result: tuple[Completion | None, str]
         try:
             result = (

@@ -6,9 +6,9 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from corsia.accounts.models import User
 from corsia.compounding.demo_data import ensure_demo_packs
 from corsia.compounding.models import Hood, HoodKind, WorkSession
+from corsia.core.actors import User
 
 HOODS = (
     ("C1", "Cappa 1 — BSC classe II", HoodKind.BSC),

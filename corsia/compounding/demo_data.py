@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 
 from corsia.drugs.domain.aic import aic_check_digit
-from corsia.drugs.models import MedicinalProduct, Pack
+from corsia.drugs.selectors import packs_by_code, products_of_ingredients
 from corsia.drugs.services import REFERENCE_CATALOGUE, catalogue_import
 
 FOLFOX_INGREDIENTS = ("oxaliplatin", "calcium_folinate", "fluorouracil")
+DEMO_PACK_SOURCE = "demo Corsia: AIC fittizio (inizia per 9)"
 
 
 def demo_aic(number: int) -> str:
@@ -43,19 +44,30 @@ def load_products(ingredients: tuple[str, ...] = FOLFOX_INGREDIENTS) -> None:
 
 
 def ensure_demo_packs(ingredients: tuple[str, ...] = FOLFOX_INGREDIENTS) -> dict[str, str]:
-    """One pack per product of these ingredients with a fictitious AIC; product code → AIC."""
-    codes: dict[str, str] = {}
-    products = MedicinalProduct.objects.filter(ingredient__code__in=ingredients).order_by("code")
-    for number, product in enumerate(products, start=1):
-        aic = demo_aic(number)
-        pack, _ = Pack.objects.get_or_create(
-            code=f"demo-{product.code}",
-            defaults={
-                "product": product,
-                "aic": aic,
-                "description": f"{product.name} (confezione dimostrativa, AIC fittizio)",
-                "data_source": "demo Corsia: AIC fittizio (inizia per 9)",
-            },
+    """One pack per product of these ingredients with a fictitious AIC; product code → AIC.
+
+    The missing packs are added through the archive's import (its history and audit say
+    where they came from); a pack already there keeps its AIC."""
+    products = products_of_ingredients(codes=ingredients)
+    wanted = {product.code: f"demo-{product.code}" for product in products}
+    existing = packs_by_code(wanted.values())
+    records = [
+        {
+            "type": "pack",
+            "code": wanted[product.code],
+            "product": product.code,
+            "aic": demo_aic(number),
+            "description": f"{product.name} (confezione dimostrativa, AIC fittizio)",
+            "data_source": DEMO_PACK_SOURCE,
+        }
+        for number, product in enumerate(products, start=1)
+        if wanted[product.code] not in existing
+    ]
+    if records:
+        catalogue_import(
+            content="\n".join(json.dumps(r, ensure_ascii=False) for r in records).encode("utf-8"),
+            file_name="compounding-demo-packs.jsonl",
+            source=DEMO_PACK_SOURCE,
         )
-        codes[product.code] = pack.aic
-    return codes
+    packs = packs_by_code(wanted.values())
+    return {code: packs[pack_code].aic for code, pack_code in wanted.items()}

@@ -13,6 +13,7 @@ no documented stability, so its leftover is waste at once and its vial serves on
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from corsia.compounding.domain.preparation import GLUCOSE_5, NACL_09
 from corsia.compounding.domain.product import (
@@ -23,7 +24,10 @@ from corsia.compounding.domain.product import (
 )
 from corsia.core.domain.errors import ValidationFailed
 from corsia.drugs.domain.formulation import formulation_of
-from corsia.drugs.models import MedicinalProduct
+from corsia.drugs.selectors import ingredient_products
+
+if TYPE_CHECKING:
+    from corsia.drugs.models import MedicinalProduct
 
 _STATES = {s.value: s for s in PhysicalState}
 
@@ -101,8 +105,6 @@ def family_products(product: MedicinalProduct) -> list[MedicinalProduct]:
     key = family_key(product)
     return [
         p
-        for p in MedicinalProduct.objects.filter(ingredient_id=product.ingredient_id)
-        .select_related("ingredient", "biosimilar_of")
-        .order_by("strength")
+        for p in ingredient_products(ingredient_id=product.ingredient_id)
         if family_key(p) == key and p.biosimilar_of_id == product.biosimilar_of_id
     ]

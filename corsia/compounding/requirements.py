@@ -42,24 +42,25 @@ from corsia.compounding.domain.requirements import (
     vials_per_dose,
 )
 from corsia.compounding.domain.vials import VialSize
+from corsia.compounding.orders import pharmacy_lines
 from corsia.compounding.products import family_products, product_data
 from corsia.compounding.selectors import live_preparations
 from corsia.compounding.services import choose_product
-from corsia.core.actors import User, Workstation
-from corsia.core.domain.errors import CorsiaError, PermissionRefused, ValidationFailed
-from corsia.drugs.models import MedicinalProduct, Pack
+from corsia.core.actors import User, Workstation, require_permission
+from corsia.core.domain.errors import CorsiaError, ValidationFailed
+from corsia.drugs import selectors as drugs
 from corsia.inventory import selectors
 from corsia.inventory.domain.requirements import RequirementLine
 from corsia.inventory.selectors import stock_locations
-from corsia.prescribing.models import OrderItem
 
 if TYPE_CHECKING:
+    from corsia.drugs.models import MedicinalProduct
     from corsia.inventory.models import StorageLocation
+    from corsia.prescribing.models import OrderItem
 
 VIEW_REQUIREMENTS = "inventory.view_requirements"
 PLANNED_STATES = ("confirmed", "sent_to_pharmacy", "validated", "taken_in_charge", "in_preparation")
 POTENTIAL_STATES = ("draft", "returned_to_prescriber")
-PHARMACY = "pharmacy"
 DEFAULT_DAYS = 3
 MAX_DAYS = 14
 
@@ -141,17 +142,6 @@ def days_window(*, today: date, days: int) -> tuple[date, ...]:
     return tuple(today + timedelta(days=n) for n in range(days))
 
 
-def _unit_price(product: MedicinalProduct) -> Decimal:
-    """Cheapest price per unit among the product's packs (0 when unknown): only breaks ties
-    between vial combinations of the same count and capacity, as in compounding."""
-    prices = [
-        Decimal(p.price_eur) / p.units_per_pack
-        for p in Pack.objects.filter(product=product, price_eur__isnull=False)
-        if p.units_per_pack and p.price_eur is not None
-    ]
-    return min(prices).quantize(Decimal("0.01")) if prices else Decimal(0)
-
-
 @dataclass
 class _Catalogue:
     """The vial sizes of every family met, and product code -> product."""
@@ -168,7 +158,10 @@ class _Catalogue:
             for member in members:
                 value = product_data(member)
                 self.sizes[value.code] = VialSize(
-                    value.code, value.family, value.strength_mg, _unit_price(member)
+                    value.code,
+                    value.family,
+                    value.strength_mg,
+                    drugs.product_unit_price(product_id=member.pk),
                 )
                 self.products[value.code] = member
             opened = data.opened_stability
@@ -191,12 +184,8 @@ def _tray(item: OrderItem) -> Tray:
 
 def _items(days: Sequence[date]) -> list[OrderItem]:
     return list(
-        OrderItem.objects.filter(
-            scheduled_date__gte=days[0],
-            scheduled_date__lte=days[-1],
-            competence=PHARMACY,
-            status="active",
-            order__state__in=[*PLANNED_STATES, *POTENTIAL_STATES],
+        pharmacy_lines(
+            first_day=days[0], last_day=days[-1], states=(*PLANNED_STATES, *POTENTIAL_STATES)
         )
         .select_related(
             "ingredient", "product", "order__patient", "order__regimen_version__regimen"
@@ -216,10 +205,7 @@ def planned_requirements(
 ) -> PlannedRequirements:
     """Vials per product and day for the planned orders of ``days`` days from ``today``,
     the stock that covers them, what to order, and the tray-by-tray pick list."""
-    if not user.has_perm(VIEW_REQUIREMENTS):
-        raise PermissionRefused(
-            "Non hai accesso al fabbisogno della UFA.", details={"permission": VIEW_REQUIREMENTS}
-        )
+    require_permission(user, VIEW_REQUIREMENTS, "Non hai accesso al fabbisogno della UFA.")
     window = days_window(today=today, days=days)
     locations = stock_locations(location_code)
     items = _items(window)
@@ -238,9 +224,7 @@ def planned_requirements(
         dose = prep.dose_mg if prep is not None else item.final_dose
         product: MedicinalProduct | None
         if prep is not None and prep.product_id is not None:
-            product = MedicinalProduct.objects.select_related("ingredient", "biosimilar_of").get(
-                pk=prep.product_id
-            )
+            product = drugs.product_find(product_id=prep.product_id)
         else:
             product = choose_product(item)
         reason = ""

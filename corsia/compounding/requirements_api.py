@@ -16,6 +16,7 @@ from django.utils import timezone
 from ninja import Router, Schema
 
 from corsia.compounding import requirements as planning
+from corsia.compounding.domain.requirements import Tray
 from corsia.core.access import api_perm
 from corsia.core.web import request_actor, request_workstation
 
@@ -100,7 +101,7 @@ def requirements(
     def per_day(values: tuple[int, ...]) -> list[dict[str, Any]]:
         return [{"day": d, "units": n} for d, n in zip(result.days, values, strict=True)]
 
-    def tray(t: Any, units: int) -> dict[str, Any]:
+    def tray(t: Tray, units: int) -> dict[str, Any]:
         return {
             "day": t.day,
             "patient_id": t.patient_id,

@@ -16,9 +16,9 @@ from django.utils import timezone
 from corsia.compounding import requirements as planning
 from corsia.compounding.requirements import PlannedRequirements
 from corsia.core.access import require_perm
-from corsia.core.domain.errors import CorsiaError
+from corsia.core.refusals import refusal_kept
 from corsia.core.web import query_int, request_actor, request_workstation
-from corsia.inventory.selectors import LocationUnknown, location_options
+from corsia.inventory.selectors import location_options, stock_locations
 
 
 @require_perm(planning.VIEW_REQUIREMENTS)
@@ -28,23 +28,18 @@ def requirements_page(request: HttpRequest) -> HttpResponse:
     days = query_int(request.GET.get("days"), planning.DEFAULT_DAYS, low=1, high=planning.MAX_DAYS)
     location = request.GET.get("location", "").strip()
     today = timezone.localdate()
-    error: CorsiaError | None = None
-    try:
-        result = planning.planned_requirements(
-            user=request_actor(request),
-            today=today,
-            days=days,
-            location_code=location,
-            workstation=request_workstation(request),
-        )
-    except LocationUnknown as problem:
-        error, location = problem, ""
-        result = planning.planned_requirements(
-            user=request_actor(request),
-            today=today,
-            days=days,
-            workstation=request_workstation(request),
-        )
+    with refusal_kept() as unknown:  # an unknown place: refused on the page, whole pharmacy shown
+        if location:
+            stock_locations(location)
+    if unknown.error is not None:
+        location = ""
+    result = planning.planned_requirements(
+        user=request_actor(request),
+        today=today,
+        days=days,
+        location_code=location,
+        workstation=request_workstation(request),
+    )
     export = request.GET.get("export", "")
     if export in ("requirements", "picks"):
         return _requirements_csv(result, export)
@@ -63,10 +58,10 @@ def requirements_page(request: HttpRequest) -> HttpResponse:
             "location": location,
             "locations": location_options(),
             "today": today,
-            "error": error,
+            "error": unknown.error,
             "printed_at": timezone.localtime(),
         },
-        status=422 if error else 200,
+        status=422 if unknown.error else 200,
     )
 
 

@@ -1,5 +1,6 @@
-"""Reads for the UFA pages and API (no side effects, except the access log of patient
-data and expiring stale leftovers on read)."""
+"""Reads for the UFA pages and API. No side effects but the access log of patient data:
+a read never writes (a stale leftover is shown expired, the expiry itself is written by
+``services.leftovers_expire_stale``). Order rows come through ``corsia.compounding.orders``."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -19,13 +20,18 @@ from corsia.compounding.models import (
     ExposureRecord,
     Hood,
     Leftover,
+    LeftoverState,
     Preparation,
     WorkSession,
 )
-from corsia.compounding.services import PHARMACY, VIEW, leftovers_expire_stale
-from corsia.core.domain.errors import NotFound, PermissionRefused
+from corsia.compounding.orders import order_find, pharmacy_lines
+from corsia.compounding.services.steps import VIEW
+from corsia.core.actors import RequestUser, User, Workstation, require_permission
+from corsia.core.domain.errors import NotFound
 from corsia.prescribing.domain.states import STATE_LABELS_IT, OrderState
-from corsia.prescribing.models import ItemStatus, OrderItem, TherapyOrder
+
+if TYPE_CHECKING:
+    from corsia.prescribing.models import OrderItem, TherapyOrder
 
 # Orders whose drugs the UFA will (or may) prepare: from the physician's confirmation on.
 CONFIRMED_ON = (
@@ -40,9 +46,7 @@ CONFIRMED_ON = (
 POTENTIAL = (OrderState.DRAFT, OrderState.CONFIRMED, OrderState.RETURNED_TO_PRESCRIBER)
 
 
-def _require(user: Any) -> None:
-    if not user.has_perm(VIEW):
-        raise PermissionRefused("Non hai accesso al piano di lavoro della UFA.")
+WORKPLAN_REFUSED = "Non hai accesso al piano di lavoro della UFA."
 
 
 @dataclass(frozen=True)
@@ -66,7 +70,7 @@ class WorkRow:
 
 def workplan(
     *,
-    user: Any,
+    user: RequestUser,
     day: date,
     ward: str = "",
     regimen: str = "",
@@ -75,14 +79,9 @@ def workplan(
 ) -> list[WorkRow]:
     """Every antineoplastic preparation of the day with its state, including the drugs
     of orders not yet sent (potential workload)."""
-    _require(user)
+    require_permission(user, VIEW, WORKPLAN_REFUSED)
     items = (
-        OrderItem.objects.filter(
-            scheduled_date=day,
-            competence=PHARMACY,
-            status=ItemStatus.ACTIVE,
-            order__state__in=[s.value for s in (*CONFIRMED_ON, *POTENTIAL)],
-        )
+        pharmacy_lines(first_day=day, last_day=day, states=(*CONFIRMED_ON, *POTENTIAL))
         .select_related(
             "ingredient", "order__patient", "order__ward", "order__regimen_version__regimen"
         )
@@ -113,8 +112,8 @@ def workplan(
     ]
 
 
-def preparation_get(*, user: Any, preparation_id: int) -> Preparation:
-    _require(user)
+def preparation_get(*, user: RequestUser, preparation_id: int) -> Preparation:
+    require_permission(user, VIEW, WORKPLAN_REFUSED)
     prep = (
         Preparation.objects.select_related(
             "order__patient",
@@ -136,11 +135,16 @@ def preparation_get(*, user: Any, preparation_id: int) -> Preparation:
 
 
 def preparation_view(
-    *, user: Any, preparation_id: int, workstation: Any, channel: str = "web"
+    *,
+    user: RequestUser,
+    preparation_id: int,
+    workstation: Workstation,
+    channel: str = "web",
 ) -> Preparation:
-    prep = preparation_get(user=user, preparation_id=preparation_id)
+    reader = require_permission(user, VIEW, WORKPLAN_REFUSED)
+    prep = preparation_get(user=reader, preparation_id=preparation_id)
     access_log_record(
-        user=user,
+        user=reader,
         patient_id=prep.order.patient_id,
         what=f"preparazione {prep.label_code}",
         workstation=workstation,
@@ -149,19 +153,15 @@ def preparation_view(
     return prep
 
 
-def order_for_pharmacy(*, user: Any, order_id: int, workstation: Any) -> TherapyOrder:
-    _require(user)
-    order = (
-        TherapyOrder.objects.select_related(
-            "patient", "regimen_version__regimen", "prescriber", "ward", "validated_by"
-        )
-        .filter(pk=order_id)
-        .first()
-    )
+def order_for_pharmacy(
+    *, user: RequestUser, order_id: int, workstation: Workstation
+) -> TherapyOrder:
+    reader = require_permission(user, VIEW, WORKPLAN_REFUSED)
+    order = order_find(order_id)
     if order is None:
         raise NotFound("Prescrizione inesistente.", code="order_not_found")
     access_log_record(
-        user=user,
+        user=reader,
         patient_id=order.patient_id,
         what=f"prescrizione {order.pk} (UFA)",
         workstation=workstation,
@@ -177,21 +177,45 @@ def order_preparations(order: TherapyOrder) -> QuerySet[Preparation]:
     )
 
 
-def leftovers(*, user: Any, now: datetime | None = None) -> QuerySet[Leftover]:
-    _require(user)
-    leftovers_expire_stale(now=now or timezone.now())
-    return Leftover.objects.select_related("product", "hood").order_by("state", "expires_at")
+@dataclass(frozen=True)
+class LeftoverRow:
+    """A leftover as of the moment it is read: open ones past their stability are shown
+    expired whether or not the expiry has been written yet."""
+
+    leftover: Leftover
+    state: LeftoverState
+
+    @property
+    def state_label(self) -> str:
+        return str(self.state.label)
 
 
-def exposures(*, user: Any) -> QuerySet[ExposureRecord]:
-    _require(user)
+def leftover_state_at(leftover: Leftover, moment: datetime) -> LeftoverState:
+    if leftover.state == LeftoverState.OPEN and leftover.expires_at <= moment:
+        return LeftoverState.EXPIRED
+    return LeftoverState(leftover.state)
+
+
+def leftovers(*, user: RequestUser, now: datetime | None = None) -> list[LeftoverRow]:
+    """Every leftover with its state as of ``now``, by state then expiry (writes nothing)."""
+    require_permission(user, VIEW, WORKPLAN_REFUSED)
+    moment = now or timezone.now()
+    rows = [
+        LeftoverRow(leftover, leftover_state_at(leftover, moment))
+        for leftover in Leftover.objects.select_related("product", "hood")
+    ]
+    return sorted(rows, key=lambda row: (row.state.value, row.leftover.expires_at))
+
+
+def exposures(*, user: RequestUser) -> QuerySet[ExposureRecord]:
+    require_permission(user, VIEW, WORKPLAN_REFUSED)
     return ExposureRecord.objects.select_related(
         "operator", "ingredient", "hood", "preparation"
     ).order_by("-started_at")[:500]
 
 
-def sessions(*, user: Any, day: date) -> QuerySet[WorkSession]:
-    _require(user)
+def sessions(*, user: RequestUser, day: date) -> QuerySet[WorkSession]:
+    require_permission(user, VIEW, WORKPLAN_REFUSED)
     return WorkSession.objects.filter(date=day).select_related("hood", "technician", "pharmacist")
 
 
@@ -199,8 +223,19 @@ def hoods() -> QuerySet[Hood]:
     return Hood.objects.filter(active=True).order_by("code")
 
 
-def checkout_get(*, user: Any, checkout_id: int) -> CheckOut:
-    _require(user)
+def technicians() -> QuerySet[User]:
+    """The active technicians (the role's group), a session's choice list."""
+    return User.objects.filter(groups__name="technician", is_active=True)
+
+
+def user_find(*, user_id: int, active_only: bool = False) -> User | None:
+    """A user chosen on a page or in an API call (a session's technician)."""
+    users = User.objects.filter(pk=user_id)
+    return (users.filter(is_active=True) if active_only else users).first()
+
+
+def checkout_get(*, user: RequestUser, checkout_id: int) -> CheckOut:
+    require_permission(user, VIEW, WORKPLAN_REFUSED)
     checkout = (
         CheckOut.objects.select_related("order__patient", "order__ward", "checked_out_by")
         .filter(pk=checkout_id)
@@ -209,6 +244,11 @@ def checkout_get(*, user: Any, checkout_id: int) -> CheckOut:
     if checkout is None:
         raise NotFound("Check-out inesistente.", code="checkout_not_found")
     return checkout
+
+
+def checkout_order_state(checkout: CheckOut) -> str:
+    """The state of the check-out's order as it is now (the check-out may have moved it)."""
+    return CheckOut.objects.values_list("order__state", flat=True).get(pk=checkout.pk)
 
 
 # States from which a preparation's vials have been drawn at the hood (or left the stock).

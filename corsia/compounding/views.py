@@ -1,42 +1,29 @@
 """UFA pages: work plan, order validation, the preparation at the hood, vial plan,
-leftovers, exposure register, check-out. Thin: selectors to read, services to write."""
+leftovers, exposure register, check-out. Thin: selectors to read, services to write;
+a service's refusal becomes the page's message (``corsia.core.refusals``), a missing
+preparation, order or check-out the 404 page (the refusal middleware)."""
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from corsia.accounts.models import User
 from corsia.compounding import documents, selectors, services
-from corsia.compounding.domain.workflow import PrepState
+from corsia.compounding.domain.workflow import PrepState, preparation_id_from_label
 from corsia.compounding.services import PREPARE, RELEASE, VALIDATE, VIEW
 from corsia.core.access import require_perm
-from corsia.core.domain.errors import CorsiaError, NotFound, ValidationFailed
-from corsia.core.web import posted_decimal as _decimal
-from corsia.core.web import request_workstation as _ws
-
-F = TypeVar("F", bound=Callable[..., HttpResponse])
-
-
-def _found(view: F) -> F:
-    """A missing preparation, order or check-out is a 404 page."""
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(exc.message) from None
-
-    return wrapper  # type: ignore[return-value]  # same signature as the wrapped view
+from corsia.core.actors import require_permission
+from corsia.core.domain.errors import ValidationFailed
+from corsia.core.refusals import refusals_as_messages
+from corsia.core.web import posted_decimal, request_actor, request_workstation
 
 
 def _day(raw: str | None) -> date:
@@ -44,6 +31,25 @@ def _day(raw: str | None) -> date:
         return date.fromisoformat(raw) if raw else timezone.localdate()
     except ValueError:
         return timezone.localdate()
+
+
+def _expiry(raw: str) -> date | None:
+    """The expiry typed beside a scanned pack (empty: the barcode carries it)."""
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        raise ValidationFailed("Data di scadenza non valida.", field="expiry") from None
+
+
+def _csv_text(upload: UploadedFile | None) -> str:
+    """The data logger's CSV as text (UTF-8, with or without BOM)."""
+    if upload is None:
+        raise ValidationFailed("Scegliere il file CSV del registratore.", field="csv")
+    content: bytes = upload.read()
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationFailed("File non leggibile (UTF-8).", field="csv") from None
 
 
 def _plan_context(request: HttpRequest) -> dict[str, Any]:
@@ -60,7 +66,7 @@ def workplan(request: HttpRequest) -> HttpResponse:
     context = _plan_context(request) | {
         "sessions": selectors.sessions(user=request.user, day=_day(request.GET.get("day"))),
         "hoods": selectors.hoods(),
-        "technicians": User.objects.filter(groups__name="technician", is_active=True),
+        "technicians": selectors.technicians(),
     }
     return render(request, "compounding/workplan.html", context)
 
@@ -73,8 +79,6 @@ def workplan_rows(request: HttpRequest) -> HttpResponse:
 @require_perm(VIEW)
 def scan_label(request: HttpRequest) -> HttpResponse:
     """The work plan's scan field: a preparation label opens the preparation."""
-    from corsia.compounding.domain.workflow import preparation_id_from_label
-
     pk = preparation_id_from_label(request.GET.get("code", ""))
     if pk is None:
         messages.error(request, "Codice non riconosciuto: leggere l'etichetta della preparazione.")
@@ -83,10 +87,9 @@ def scan_label(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm(VIEW)
-@_found
 def order_page(request: HttpRequest, order_id: int) -> HttpResponse:
     order = selectors.order_for_pharmacy(
-        user=request.user, order_id=order_id, workstation=_ws(request)
+        user=request.user, order_id=order_id, workstation=request_workstation(request)
     )
     return render(
         request,
@@ -103,45 +106,41 @@ def order_page(request: HttpRequest, order_id: int) -> HttpResponse:
 @require_POST
 def order_action(request: HttpRequest, order_id: int) -> HttpResponse:
     action = request.POST.get("action", "")
-    try:
+    actor, workstation = request_actor(request), request_workstation(request)
+    with refusals_as_messages(request, not_found_is_404=False):
         if action == "validate_item":
             services.order_item_validate(
-                actor=request.user,
-                workstation=_ws(request),
+                actor=actor,
+                workstation=workstation,
                 order_id=order_id,
                 item_ids=[int(request.POST.get("item_id", "0") or 0)],
             )
             messages.success(request, "Farmaco validato.")
         elif action == "validate_all":
-            services.order_item_validate(
-                actor=request.user, workstation=_ws(request), order_id=order_id
-            )
+            services.order_item_validate(actor=actor, workstation=workstation, order_id=order_id)
             messages.success(request, "Prescrizione validata.")
         elif action == "take_charge":
             created = services.order_take_charge(
-                actor=request.user, workstation=_ws(request), order_id=order_id
+                actor=actor, workstation=workstation, order_id=order_id
             )
             messages.success(request, f"Presa in carico: {len(created)} preparazioni create.")
         elif action == "return":
             services.order_return_to_prescriber(
-                actor=request.user,
-                workstation=_ws(request),
+                actor=actor,
+                workstation=workstation,
                 order_id=order_id,
                 reason=request.POST.get("reason", ""),
             )
             messages.success(request, "Prescrizione restituita al prescrittore.")
         else:
             messages.error(request, "Azione sconosciuta.")
-    except CorsiaError as exc:
-        messages.error(request, exc.message)
     return redirect("compounding:order", order_id=order_id)
 
 
 @require_perm(VIEW)
-@_found
 def preparation_page(request: HttpRequest, preparation_id: int) -> HttpResponse:
     prep = selectors.preparation_view(
-        user=request.user, preparation_id=preparation_id, workstation=_ws(request)
+        user=request.user, preparation_id=preparation_id, workstation=request_workstation(request)
     )
     return render(
         request,
@@ -161,72 +160,82 @@ def preparation_page(request: HttpRequest, preparation_id: int) -> HttpResponse:
     )
 
 
+def _scan(request: HttpRequest, preparation_id: int) -> None:
+    leftover = request.POST.get("leftover_id", "").strip()
+    vial = services.preparation_scan(
+        actor=request_actor(request),
+        workstation=request_workstation(request),
+        preparation_id=preparation_id,
+        barcode=request.POST.get("barcode", ""),
+        lot=request.POST.get("lot", ""),
+        expiry=_expiry(request.POST.get("expiry", "").strip()),
+        leftover_id=int(leftover) if leftover.isdigit() else None,
+    )
+    messages.success(
+        request, f"Flacone accettato: lotto {vial.lot}, {vial.mg_drawn.normalize():f} mg."
+    )
+
+
+def _weigh(request: HttpRequest, preparation_id: int, *, before: bool) -> None:
+    """The bag weighed before the addition, or the gravimetric check after it."""
+    from_scale = request.POST.get("from_scale") == "1"
+    typed_g = None if from_scale else posted_decimal(request.POST.get("measured_g"), "measured_g")
+    actor, workstation = request_actor(request), request_workstation(request)
+    reason = request.POST.get("typed_reason", "")
+    if before:
+        prep = services.preparation_weigh_before(
+            actor=actor,
+            workstation=workstation,
+            preparation_id=preparation_id,
+            measured_g=typed_g,
+            read_scale=from_scale,
+            typed_reason=reason,
+        )
+        messages.success(request, f"Sacca prima dell'aggiunta: {prep.bag_before_g} g.")
+    else:
+        weighing = services.preparation_weigh(
+            actor=actor,
+            workstation=workstation,
+            preparation_id=preparation_id,
+            measured_g=typed_g,
+            read_scale=from_scale,
+            typed_reason=reason,
+        )
+        (messages.success if weighing.passed else messages.error)(request, weighing.message)
+
+
+def _release_or_reject(request: HttpRequest, preparation_id: int, *, release: bool) -> None:
+    actor = require_permission(
+        request_actor(request), RELEASE, "Solo il farmacista può rilasciare o scartare."
+    )
+    if release:
+        services.preparation_release(
+            actor=actor, workstation=request_workstation(request), preparation_id=preparation_id
+        )
+        messages.success(request, "Preparazione rilasciata.")
+    else:
+        services.preparation_reject(
+            actor=actor,
+            workstation=request_workstation(request),
+            preparation_id=preparation_id,
+            reason=request.POST.get("reason", ""),
+        )
+        messages.success(request, "Preparazione scartata.")
+
+
 @require_perm(PREPARE)
 @require_POST
 def preparation_action(request: HttpRequest, preparation_id: int) -> HttpResponse:
     action = request.POST.get("action", "")
-    try:
+    with refusals_as_messages(request, not_found_is_404=False):
         if action == "scan":
-            leftover = request.POST.get("leftover_id", "").strip()
-            expiry_raw = request.POST.get("expiry", "").strip()
-            vial = services.preparation_scan(
-                actor=request.user,
-                workstation=_ws(request),
-                preparation_id=preparation_id,
-                barcode=request.POST.get("barcode", ""),
-                lot=request.POST.get("lot", ""),
-                expiry=date.fromisoformat(expiry_raw) if expiry_raw else None,
-                leftover_id=int(leftover) if leftover.isdigit() else None,
-            )
-            messages.success(
-                request, f"Flacone accettato: lotto {vial.lot}, {vial.mg_drawn.normalize():f} mg."
-            )
+            _scan(request, preparation_id)
         elif action in ("weigh", "weigh_before"):
-            from_scale = request.POST.get("from_scale") == "1"
-            typed_g = None if from_scale else _decimal(request.POST.get("measured_g"), "measured_g")
-            reason = request.POST.get("typed_reason", "")
-            if action == "weigh_before":
-                prep = services.preparation_weigh_before(
-                    actor=request.user,
-                    workstation=_ws(request),
-                    preparation_id=preparation_id,
-                    measured_g=typed_g,
-                    read_scale=from_scale,
-                    typed_reason=reason,
-                )
-                messages.success(request, f"Sacca prima dell'aggiunta: {prep.bag_before_g} g.")
-            else:
-                weighing = services.preparation_weigh(
-                    actor=request.user,
-                    workstation=_ws(request),
-                    preparation_id=preparation_id,
-                    measured_g=typed_g,
-                    read_scale=from_scale,
-                    typed_reason=reason,
-                )
-                (messages.success if weighing.passed else messages.error)(request, weighing.message)
+            _weigh(request, preparation_id, before=action == "weigh_before")
         elif action in ("release", "reject"):
-            if not request.user.has_perm(RELEASE):
-                messages.error(request, "Solo il farmacista può rilasciare o scartare.")
-            elif action == "release":
-                services.preparation_release(
-                    actor=request.user, workstation=_ws(request), preparation_id=preparation_id
-                )
-                messages.success(request, "Preparazione rilasciata.")
-            else:
-                services.preparation_reject(
-                    actor=request.user,
-                    workstation=_ws(request),
-                    preparation_id=preparation_id,
-                    reason=request.POST.get("reason", ""),
-                )
-                messages.success(request, "Preparazione scartata.")
+            _release_or_reject(request, preparation_id, release=action == "release")
         else:
             messages.error(request, "Azione sconosciuta.")
-    except ValueError:
-        messages.error(request, "Data di scadenza non valida.")
-    except CorsiaError as exc:
-        messages.error(request, exc.message)
     return redirect("compounding:preparation", preparation_id=preparation_id)
 
 
@@ -237,28 +246,25 @@ def _file(content: bytes | str, content_type: str, name: str) -> HttpResponse:
 
 
 @require_perm(VIEW)
-@_found
 def label_pdf(request: HttpRequest, preparation_id: int) -> HttpResponse:
     prep = selectors.preparation_view(
-        user=request.user, preparation_id=preparation_id, workstation=_ws(request)
+        user=request.user, preparation_id=preparation_id, workstation=request_workstation(request)
     )
     return _file(documents.label_pdf(prep), "application/pdf", f"{prep.label_code}.pdf")
 
 
 @require_perm(VIEW)
-@_found
 def label_zpl(request: HttpRequest, preparation_id: int) -> HttpResponse:
     prep = selectors.preparation_view(
-        user=request.user, preparation_id=preparation_id, workstation=_ws(request)
+        user=request.user, preparation_id=preparation_id, workstation=request_workstation(request)
     )
     return _file(documents.label_zpl(prep), "text/plain; charset=utf-8", f"{prep.label_code}.zpl")
 
 
 @require_perm(VIEW)
-@_found
 def worksheet_pdf(request: HttpRequest, preparation_id: int) -> HttpResponse:
     prep = selectors.preparation_view(
-        user=request.user, preparation_id=preparation_id, workstation=_ws(request)
+        user=request.user, preparation_id=preparation_id, workstation=request_workstation(request)
     )
     return _file(documents.worksheet_pdf(prep), "application/pdf", f"foglio-{prep.label_code}.pdf")
 
@@ -268,13 +274,13 @@ def vial_plan(request: HttpRequest) -> HttpResponse:
     day = _day(request.GET.get("day") or request.POST.get("day"))
     summary = None
     if request.method == "POST":
-        if not request.user.has_perm(VALIDATE):
-            messages.error(request, "Solo il farmacista pianifica i flaconi.")
-        else:
-            try:
-                summary = services.vials_plan(actor=request.user, workstation=_ws(request), day=day)
-            except CorsiaError as exc:
-                messages.error(request, exc.message)
+        with refusals_as_messages(request, not_found_is_404=False):
+            actor = require_permission(
+                request_actor(request), VALIDATE, "Solo il farmacista pianifica i flaconi."
+            )
+            summary = services.vials_plan(
+                actor=actor, workstation=request_workstation(request), day=day
+            )
     rows = [r for r in selectors.workplan(user=request.user, day=day) if r.preparation is not None]
     return render(request, "compounding/vials.html", {"day": day, "summary": summary, "rows": rows})
 
@@ -283,39 +289,29 @@ def vial_plan(request: HttpRequest) -> HttpResponse:
 @require_POST
 def session_open(request: HttpRequest) -> HttpResponse:
     day = _day(request.POST.get("day"))
-    try:
-        technician = User.objects.filter(pk=int(request.POST.get("technician", "0") or 0)).first()
+    actor, workstation = request_actor(request), request_workstation(request)
+    with refusals_as_messages(request, not_found_is_404=False):
+        technician = selectors.user_find(user_id=int(request.POST.get("technician", "0") or 0))
         if technician is None:
             raise ValidationFailed("Scegliere il tecnico.", field="technician")
         session = services.work_session_open(
-            actor=request.user,
-            workstation=_ws(request),
+            actor=actor,
+            workstation=workstation,
             hood_id=int(request.POST.get("hood", "0") or 0),
             technician=technician,
             day=day,
         )
         ids = [
             r.preparation.pk
-            for r in selectors.workplan(user=request.user, day=day)
+            for r in selectors.workplan(user=actor, day=day)
             if r.preparation is not None and r.preparation.state == PrepState.VALIDATED
         ]
         if request.POST.get("assign_all") and ids:
             services.preparation_assign(
-                actor=request.user,
-                workstation=_ws(request),
-                preparation_ids=ids,
-                session_id=session.pk,
+                actor=actor, workstation=workstation, preparation_ids=ids, session_id=session.pk
             )
         messages.success(request, f"Sessione aperta alla cappa {session.hood.code}.")
-    except CorsiaError as exc:
-        messages.error(request, exc.message)
-    return redirect(f"{_workplan_url()}?day={day.isoformat()}")
-
-
-def _workplan_url() -> str:
-    from django.urls import reverse
-
-    return reverse("compounding:workplan")
+    return redirect(f"{reverse('compounding:workplan')}?day={day.isoformat()}")
 
 
 @require_perm(VIEW)
@@ -333,29 +329,25 @@ def exposures(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm(VIEW)
-@_found
 def checkout_page(request: HttpRequest, order_id: int) -> HttpResponse:
     day = _day(request.GET.get("day") or request.POST.get("day"))
     if request.method == "POST":
-        if not request.user.has_perm(PREPARE):
-            messages.error(request, "Non hai il permesso di fare il check-out.")
-        else:
-            try:
-                checkout = services.checkout_record(
-                    actor=request.user,
-                    workstation=_ws(request),
-                    order_id=order_id,
-                    day=day,
-                    label_codes=request.POST.get("labels", "").split(),
-                    delivery_document=request.POST.get("delivery_document", ""),
-                )
-            except CorsiaError as exc:
-                messages.error(request, exc.message)
-            else:
-                messages.success(request, "Sacchetto paziente completo: consegnato al reparto.")
-                return redirect("compounding:checkout_done", checkout_id=checkout.pk)
+        with refusals_as_messages(request, not_found_is_404=False):
+            actor = require_permission(
+                request_actor(request), PREPARE, "Non hai il permesso di fare il check-out."
+            )
+            checkout = services.checkout_record(
+                actor=actor,
+                workstation=request_workstation(request),
+                order_id=order_id,
+                day=day,
+                label_codes=request.POST.get("labels", "").split(),
+                delivery_document=request.POST.get("delivery_document", ""),
+            )
+            messages.success(request, "Sacchetto paziente completo: consegnato al reparto.")
+            return redirect("compounding:checkout_done", checkout_id=checkout.pk)
     order = selectors.order_for_pharmacy(
-        user=request.user, order_id=order_id, workstation=_ws(request)
+        user=request.user, order_id=order_id, workstation=request_workstation(request)
     )
     preps = [p for p in selectors.order_preparations(order) if p.scheduled_date == day]
     return render(
@@ -366,28 +358,23 @@ def checkout_page(request: HttpRequest, order_id: int) -> HttpResponse:
 
 
 @require_perm(VIEW)
-@_found
 def checkout_done(request: HttpRequest, checkout_id: int) -> HttpResponse:
     checkout = selectors.checkout_get(user=request.user, checkout_id=checkout_id)
     if request.method == "POST" and request.user.has_perm(PREPARE):
-        upload = request.FILES.get("csv")
-        try:
-            if upload is None:
-                raise ValidationFailed("Scegliere il file CSV del registratore.", field="csv")
+        with refusals_as_messages(request, not_found_is_404=False):
+            upload = request.FILES.get("csv")
             log = services.transport_import(
-                actor=request.user,
-                workstation=_ws(request),
+                actor=request_actor(request),
+                workstation=request_workstation(request),
                 checkout_id=checkout.pk,
-                file_name=upload.name or "trasporto.csv",
-                content=upload.read().decode("utf-8-sig"),
+                file_name=(upload.name if upload is not None else "") or "trasporto.csv",
+                content=_csv_text(upload),
             )
             (messages.success if not log.excursions else messages.error)(
                 request,
                 f"Trasporto: {len(log.readings)} letture, min {log.minimum_c} °C, max "
                 f"{log.maximum_c} °C, {log.excursions} fuori limite.",
             )
-        except (CorsiaError, UnicodeDecodeError) as exc:
-            messages.error(request, getattr(exc, "message", "File non leggibile (UTF-8)."))
         return redirect("compounding:checkout_done", checkout_id=checkout.pk)
     return render(
         request,
@@ -401,7 +388,6 @@ def checkout_done(request: HttpRequest, checkout_id: int) -> HttpResponse:
 
 
 @require_perm(VIEW)
-@_found
 def bag_label_pdf(request: HttpRequest, checkout_id: int) -> HttpResponse:
     checkout = selectors.checkout_get(user=request.user, checkout_id=checkout_id)
     return _file(

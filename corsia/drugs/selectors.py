@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 
@@ -136,3 +137,104 @@ def interactions_among(codes: Iterable[str]) -> list[domain.Interaction]:
 def ingredient_names(codes: Iterable[str]) -> dict[str, str]:
     """Italian INN of each ingredient code (one query); unknown codes are left out."""
     return dict(ActiveIngredient.objects.filter(code__in=set(codes)).values_list("code", "name_it"))
+
+
+# --- lookups for the modules that stock and compound the archive's products -------------
+# (inventory, compounding): they read products and packs here, never the tables.
+
+
+def product_find(*, product_id: int) -> MedicinalProduct | None:
+    """The product with its ingredient and originator (``None`` when unknown)."""
+    return (
+        MedicinalProduct.objects.select_related("ingredient", "biosimilar_of")
+        .filter(pk=product_id)
+        .first()
+    )
+
+
+def products_by_id(product_ids: Iterable[int]) -> dict[int, MedicinalProduct]:
+    return MedicinalProduct.objects.in_bulk(set(product_ids))
+
+
+def products_by_code(codes: Iterable[str]) -> dict[str, MedicinalProduct]:
+    """Product code -> product, for the codes the archive knows."""
+    return MedicinalProduct.objects.in_bulk(set(codes), field_name="code")
+
+
+def product_choices() -> QuerySet[MedicinalProduct]:
+    """Every product, by name and strength (a form's choice list)."""
+    return MedicinalProduct.objects.order_by("name", "strength")
+
+
+def ingredient_products(*, ingredient_id: int) -> list[MedicinalProduct]:
+    """Every product of the ingredient, with its ingredient and originator, by strength."""
+    return list(
+        MedicinalProduct.objects.filter(ingredient_id=ingredient_id)
+        .select_related("ingredient", "biosimilar_of")
+        .order_by("strength")
+    )
+
+
+def products_of_ingredients(*, codes: Iterable[str]) -> list[MedicinalProduct]:
+    """Every product of these ingredient codes, by product code."""
+    return list(MedicinalProduct.objects.filter(ingredient__code__in=set(codes)).order_by("code"))
+
+
+def products_with_strength(
+    *,
+    ingredient_id: int,
+    strength_units: Iterable[str],
+    formulations: Iterable[str],
+    physical_states_excluded: Iterable[str] = (),
+) -> list[MedicinalProduct]:
+    """The originator products (not biosimilars) of the ingredient whose strength and
+    concentration the archive records, in one of ``strength_units`` and ``formulations``
+    and of a physical state not excluded; by strength, then code."""
+    return list(
+        MedicinalProduct.objects.filter(
+            ingredient_id=ingredient_id,
+            strength__isnull=False,
+            concentration__isnull=False,
+            biosimilar_of__isnull=True,
+            strength_unit__in=list(strength_units),
+        )
+        .filter(formulation__in=list(formulations))
+        .exclude(physical_state__in=list(physical_states_excluded))
+        .select_related("ingredient", "biosimilar_of")
+        .order_by("strength", "code")
+    )
+
+
+def product_unit_price(*, product_id: int) -> Decimal:
+    """The cheapest price of one unit among the product's priced packs, to the cent
+    (0 when no pack has a price)."""
+    prices = [
+        Decimal(p.price_eur) / p.units_per_pack
+        for p in Pack.objects.filter(product_id=product_id, price_eur__isnull=False)
+        if p.units_per_pack and p.price_eur is not None
+    ]
+    return min(prices).quantize(Decimal("0.01")) if prices else Decimal(0)
+
+
+def packs_by_aic_or_gtin(codes: Iterable[str | None]) -> list[Pack]:
+    """The packs whose AIC is one of ``codes``, then those whose GTIN is, with product and
+    ingredient (empty codes are ignored)."""
+    keys = [code for code in codes if code]
+    query = Pack.objects.select_related("product__ingredient")
+    return list(query.filter(aic__in=keys)) + list(query.filter(gtin__in=keys))
+
+
+def packs_by_aic(aics: Iterable[str]) -> dict[str, Pack]:
+    """AIC -> pack (with its product), for the AIC codes the archive knows."""
+    return {p.aic: p for p in Pack.objects.select_related("product").filter(aic__in=set(aics))}
+
+
+def packs_by_code(codes: Iterable[str]) -> dict[str, Pack]:
+    return Pack.objects.in_bulk(set(codes), field_name="code")
+
+
+def packs_of_products(product_ids: Iterable[int]) -> list[Pack]:
+    """The packs of these products, smallest (fewest units per pack) first."""
+    return list(
+        Pack.objects.filter(product_id__in=set(product_ids)).order_by("units_per_pack", "pk")
+    )

@@ -8,6 +8,7 @@ stable English ``code``. Codes of products, locations and cost centres are the a
 No ``from __future__ import annotations`` (ninja resolves annotations at runtime).
 """
 
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -20,7 +21,7 @@ from pydantic import Field
 from corsia.core.access import api_perm
 from corsia.core.domain.errors import ValidationFailed
 from corsia.core.web import request_actor, request_workstation
-from corsia.drugs.models import MedicinalProduct, Pack
+from corsia.drugs import selectors as drugs
 from corsia.inventory import selectors, services
 from corsia.inventory.models import CostCenter, MovementKind, StockMovement, StorageLocation
 
@@ -121,17 +122,29 @@ def _movement(row: StockMovement) -> dict[str, Any]:
     }
 
 
-def _known(model: Any, code: str, *, error: str, what: str, field: str) -> None:
-    if code and not model.objects.filter(code=code).exists():
+def _known(exists: Callable[[str], bool], code: str, *, error: str, what: str, field: str) -> None:
+    if code and not exists(code):
         raise ValidationFailed(f"{what} «{code}» sconosciuto.", code=error, field=field)
 
 
 def _known_product(code: str) -> None:
-    _known(MedicinalProduct, code, error="product_unknown", what="Medicinale", field="product")
+    _known(
+        lambda c: c in drugs.products_by_code([c]),
+        code,
+        error="product_unknown",
+        what="Medicinale",
+        field="product",
+    )
 
 
 def _known_location(code: str) -> None:
-    _known(StorageLocation, code, error="location_unknown", what="Ubicazione", field="location")
+    _known(
+        lambda c: StorageLocation.objects.filter(code=c).exists(),
+        code,
+        error="location_unknown",
+        what="Ubicazione",
+        field="location",
+    )
 
 
 def _range(value: int, low: int, high: int, *, field: str) -> int:
@@ -184,8 +197,13 @@ def movements(request: HttpRequest, filters: Query[MovementFilters]) -> dict[str
     product, cost_center, kind = filters.product, filters.cost_center, filters.kind
     since, until, limit, offset = filters.since, filters.until, filters.limit, filters.offset
     _known_product(product)
-    _known(CostCenter, cost_center, error="cost_center_unknown", what="Centro di costo",
-           field="cost_center")  # fmt: skip
+    _known(
+        lambda c: CostCenter.objects.filter(code=c).exists(),
+        cost_center,
+        error="cost_center_unknown",
+        what="Centro di costo",
+        field="cost_center",
+    )
     if kind and kind not in MovementKind.values:
         raise ValidationFailed(
             f"Tipo di movimento «{kind}» sconosciuto ({', '.join(MovementKind.values)}).",
@@ -213,13 +231,8 @@ def movements(request: HttpRequest, filters: Query[MovementFilters]) -> dict[str
 @api_perm(services.MANAGE)
 def load(request: HttpRequest, payload: LoadIn) -> Status[list[dict[str, Any]]]:
     """Load a delivery document: every line or none (the service of the load page)."""
-    products = MedicinalProduct.objects.in_bulk(
-        {line.product for line in payload.lines}, field_name="code"
-    )
-    packs = {
-        pack.aic: pack
-        for pack in Pack.objects.filter(aic__in={line.aic for line in payload.lines if line.aic})
-    }
+    products = drugs.products_by_code(line.product for line in payload.lines)
+    packs = drugs.packs_by_aic(line.aic for line in payload.lines if line.aic)
     places = StorageLocation.objects.in_bulk(
         {payload.location} | {line.location for line in payload.lines if line.location},
         field_name="code",

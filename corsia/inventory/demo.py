@@ -10,15 +10,19 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
 
-from corsia.accounts.models import User
-from corsia.drugs.models import MedicinalProduct
+from corsia.core.actors import User
+from corsia.drugs.selectors import products_by_code
 from corsia.inventory import services
 from corsia.inventory.models import CostCenter, StockMovement, StorageLocation
-from corsia.patients.models import Patient, Ward
+from corsia.patients.selectors import ward_inpatients, wards_with_places
+
+if TYPE_CHECKING:
+    from corsia.drugs.models import MedicinalProduct
 
 DEMO_WORKSTATION = "demo"
 DEMO_SUPPLIER = "Fornitore dimostrativo S.p.A."
@@ -85,7 +89,7 @@ EXPIRED_DOCUMENT = "DEMO-0000"
 
 def ensure_cost_centers_and_layout(*, actor: User) -> int:
     created = 0
-    wards = {w.code: w for w in Ward.objects.all()}
+    wards = {w.code: w for w in wards_with_places()}
     for code, name, ward_code in COST_CENTERS:
         if not CostCenter.objects.filter(code=code).exists():
             services.cost_center_save(
@@ -121,7 +125,7 @@ def ensure_demo_stock(*, actor: User) -> int:
     ensure_cost_centers_and_layout(actor=actor)
     now = timezone.now()
     today = timezone.localdate(now)
-    products = MedicinalProduct.objects.in_bulk([row[0] for row in LOTS], field_name="code")
+    products = products_by_code(row[0] for row in LOTS)
     shelves = StorageLocation.objects.in_bulk([row[1] for row in LOTS], field_name="code")
     current: list[services.LoadLine] = []
     past: list[services.LoadLine] = []
@@ -175,9 +179,7 @@ def _demo_folfox_unloads(
     *, actor: User, products: dict[str, MedicinalProduct], now: datetime
 ) -> int:
     """One FOLFOX day for a day-hospital patient: vials charged to the DH cost centre."""
-    patient = Patient.objects.filter(
-        encounters__ward__code="DHONC", encounters__state="active"
-    ).first()
+    patient = next(iter(ward_inpatients(user=actor, ward_code="DHONC")), None)
     center = CostCenter.objects.get(code="CC-DHONC")
     moved = 0
     for code, shelf, units in (

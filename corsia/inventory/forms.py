@@ -7,7 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from corsia.drugs.models import MedicinalProduct
+from corsia.drugs.selectors import product_choices
 from corsia.inventory.domain.delivery import parse_cost
 from corsia.inventory.models import StorageLocation
 
@@ -33,7 +33,7 @@ class DeliveryHeaderForm(forms.Form):
 class DeliveryLineForm(forms.Form):
     product = forms.ModelChoiceField(
         label=_("Medicinale"),
-        queryset=MedicinalProduct.objects.order_by("name", "strength"),
+        queryset=product_choices(),
         required=False,
     )
     lot = forms.CharField(label=_("Lotto"), max_length=40, required=False)

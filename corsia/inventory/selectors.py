@@ -10,13 +10,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from corsia.core.domain.errors import ValidationFailed
-from corsia.drugs.models import MedicinalProduct, Pack
+from corsia.drugs import selectors as drugs
 from corsia.inventory.domain import file_f
 from corsia.inventory.domain.picking import PickList, build_pick_list
 from corsia.inventory.domain.requirements import Need, RequirementLine, compute_requirements
@@ -29,6 +29,9 @@ from corsia.inventory.models import (
     StockMovement,
     StorageLocation,
 )
+
+if TYPE_CHECKING:
+    from corsia.drugs.models import MedicinalProduct
 
 MOVEMENTS_LIMIT = 500
 CENT = Decimal("0.01")
@@ -91,6 +94,26 @@ def location_options() -> QuerySet[StorageLocation]:
 
 def cost_center_options() -> QuerySet[CostCenter]:
     return CostCenter.objects.filter(is_active=True).order_by("code")
+
+
+def ward_cost_center(*, ward_id: int | None) -> CostCenter | None:
+    """The cost centre a ward's consumption is charged to (the first by code; ``None``
+    when the ward has none, or there is no ward)."""
+    if ward_id is None:
+        return None
+    return CostCenter.objects.filter(ward_id=ward_id).order_by("code").first()
+
+
+def lot_location(*, product_id: int, lot: str) -> StorageLocation | None:
+    """The first place, in walking order, holding units of the product's lot (``None``
+    when no place holds any)."""
+    held = (
+        StockLot.objects.filter(product_id=product_id, lot=lot, quantity__gt=0)
+        .select_related("location")
+        .order_by("location__pick_order", "location__code")
+        .first()
+    )
+    return held.location if held is not None else None
 
 
 def _product_filter(text: str) -> Q:
@@ -278,7 +301,7 @@ def consumption_by_cost_center(*, year: int, month: int) -> list[ConsumptionRow]
             entry["ur"] += row["units"]
             entry["vr"] += row["value"]
     centers = CostCenter.objects.in_bulk({k[0] for k in sums})
-    products = MedicinalProduct.objects.in_bulk({k[1] for k in sums})
+    products = drugs.products_by_id({k[1] for k in sums})
     result = [
         ConsumptionRow(
             cost_center=centers[cc],
@@ -340,7 +363,7 @@ def requirements(
     need_list = [Need(product_id=p, day=d, units=u) for p, d, u in needs]
     product_ids = {n.product_id for n in need_list}
     per_pack: dict[int, int] = {}
-    for pack in Pack.objects.filter(product_id__in=product_ids).order_by("units_per_pack"):
+    for pack in drugs.packs_of_products(product_ids):
         per_pack.setdefault(pack.product_id, pack.units_per_pack)
     return compute_requirements(
         need_list,
@@ -394,8 +417,9 @@ def file_f_dispensations(*, year: int, month: int) -> list[file_f.Dispensation]:
         .order_by("at", "id")
     )
     aics: dict[int, set[str]] = defaultdict(set)
-    for pack in Pack.objects.filter(product_id__in={m.product_id for m in moves}).exclude(aic=""):
-        aics[pack.product_id].add(pack.aic)
+    for pack in drugs.packs_of_products({m.product_id for m in moves}):
+        if pack.aic:
+            aics[pack.product_id].add(pack.aic)
     single_aic = {pid: next(iter(found)) for pid, found in aics.items() if len(found) == 1}
     result = []
     for move in moves:

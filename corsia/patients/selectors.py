@@ -207,3 +207,14 @@ def place_by_id(place_id: int) -> BedOrChair | None:
 def care_wards() -> list[Ward]:
     """The wards where patients are treated (every ward but the pharmacy), by name."""
     return list(Ward.objects.exclude(kind=WardKind.PHARMACY).order_by("name"))
+
+def ward_inpatients(*, user: User, ward_code: str) -> list[Patient]:
+    """The patients with an active encounter in the ward (by code), oldest record first."""
+    require_permission(user, VIEW)
+    return list(
+        Patient.objects.filter(
+            encounters__ward__code=ward_code, encounters__state=EncounterState.ACTIVE.value
+        )
+        .distinct()
+        .order_by("pk")
+    )

@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from corsia.accounts.models import User
+from corsia.core.actors import User
 from corsia.core.domain.errors import CorsiaError
 from corsia.inventory import services
 from corsia.inventory.domain.file_f import LAYOUT_VERSION

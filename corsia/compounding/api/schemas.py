@@ -1,0 +1,271 @@
+"""The UFA API's request and response bodies, and the functions that fill them.
+
+No ``from __future__ import annotations`` (ninja resolves annotations at runtime).
+"""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from ninja import Schema
+from pydantic import Field
+
+from corsia.compounding.models import Preparation, PreparationVial, TransportLog
+
+
+class WorkRowOut(Schema):
+    order_id: int
+    patient_mrn: str
+    ingredient: str
+    dose: str
+    unit: str
+    state: str
+    state_label: str
+    preparation_id: int | None
+    label_code: str | None
+
+
+class PreparationOut(Schema):
+    id: int
+    version: int
+    label_code: str | None
+    order_id: int
+    order_item_id: int
+    ingredient: str
+    scheduled_date: date
+    state: str
+    state_label: str
+    dose_mg: Decimal
+    product_code: str | None
+    blocking_reason: str
+    diluent: str
+    bag_volume_ml: Decimal | None
+    bag_overfill_ml: Decimal
+    volume_to_draw_ml: Decimal | None
+    final_volume_ml: Decimal | None
+    final_concentration_mg_ml: Decimal | None
+    expiry_at: datetime | None
+    storage: str
+    planned_vials: list[dict[str, Any]]
+    session_id: int | None
+
+
+def preparation_out(prep: Preparation) -> PreparationOut:
+    return PreparationOut(
+        id=prep.pk,
+        version=prep.version,
+        label_code=prep.label_code,
+        order_id=prep.order_id,
+        order_item_id=prep.order_item_id,
+        ingredient=prep.order_item.ingredient.code,
+        scheduled_date=prep.scheduled_date,
+        state=prep.state,
+        state_label=prep.state_label,
+        dose_mg=prep.dose_mg,
+        product_code=prep.product.code if prep.product else None,
+        blocking_reason=prep.blocking_reason,
+        diluent=prep.diluent,
+        bag_volume_ml=prep.bag_volume_ml,
+        bag_overfill_ml=prep.bag_overfill_ml,
+        volume_to_draw_ml=prep.volume_to_draw_ml,
+        final_volume_ml=prep.final_volume_ml,
+        final_concentration_mg_ml=prep.final_concentration_mg_ml,
+        expiry_at=prep.expiry_at,
+        storage=prep.storage,
+        planned_vials=list(prep.planned_vials or []),
+        session_id=prep.session_id,
+    )
+
+
+class OrderStateOut(Schema):
+    id: int
+    version: int
+    state: str
+    state_label: str
+
+
+class ValidateIn(Schema):
+    """``item_ids`` absent: every pharmacy drug of the order."""
+
+    item_ids: list[int] | None = None
+
+
+class CompleteIn(Schema):
+    product_id: int | None = None
+    diluent: str | None = None
+    bag_volume_ml: Decimal | None = Field(default=None, gt=0)
+
+
+class SessionIn(Schema):
+    hood_id: int
+    technician_id: int
+    day: date | None = None
+    preparation_ids: list[int] = []
+
+
+class SessionOut(Schema):
+    id: int
+    day: date
+    hood: str
+    technician: str
+    preparations: list[PreparationOut]
+
+
+class AssignIn(Schema):
+    preparation_ids: list[int] = Field(min_length=1)
+
+
+class PlanIn(Schema):
+    day: date | None = None
+    session_id: int | None = None
+
+
+class PlanOut(Schema):
+    day: date
+    preparations: int
+    vials: int
+    vials_by_product: dict[str, int]
+    mg_wasted: Decimal
+    leftover_mg_used: Decimal
+    lower_bound: int
+    methods: list[str]
+    cost_eur: Decimal
+    skipped: list[str]
+
+
+class ScanIn(Schema):
+    """A pack's barcode with the lot and expiry typed in, or an open leftover."""
+
+    barcode: str = ""
+    lot: str = ""
+    expiry: date | None = None
+    leftover_id: int | None = None
+
+
+class VialOut(Schema):
+    id: int
+    preparation_id: int
+    product_code: str
+    source: str
+    lot: str
+    lot_expiry: date
+    mg_drawn: Decimal
+    ml_drawn: Decimal
+    preparation_state: str
+    remaining_mg: Decimal
+
+
+class WeighIn(Schema):
+    """A weight typed by hand (``measured_g`` with ``typed_reason``) or read from the
+    hood's configured balance (``read_scale``: true, nothing else)."""
+
+    measured_g: Decimal | None = Field(default=None, gt=0)
+    read_scale: bool = False
+    typed_reason: str = ""
+
+
+class BagBeforeOut(Schema):
+    preparation_id: int
+    bag_before_g: Decimal
+    source: str
+    scale_id: str
+    typed: bool
+    typed_reason: str
+
+
+class WeighingOut(Schema):
+    id: int
+    preparation_id: int
+    bag_before_g: Decimal
+    measured_g: Decimal
+    added_g: Decimal | None
+    expected_added_g: Decimal | None
+    expected_g: Decimal
+    deviation_g: Decimal
+    deviation_percent: Decimal
+    tolerance_percent: Decimal
+    density_assumed: bool
+    source: str
+    scale_id: str
+    typed: bool
+    typed_reason: str
+    passed: bool
+    message: str
+    preparation_state: str
+
+
+class RejectIn(Schema):
+    reason: str
+
+
+class CheckoutIn(Schema):
+    day: date | None = None
+    label_codes: list[str] = Field(min_length=1)
+    delivery_document: str
+
+
+class CheckoutOut(Schema):
+    id: int
+    order_id: int
+    order_state: str
+    day: date
+    delivery_document: str
+    checked_out_at: datetime
+    label_codes: list[str]
+    intrathecal: bool = False
+
+
+class HoodOut(Schema):
+    id: int
+    code: str
+    name: str
+
+
+def vial_out(vial: PreparationVial, prep_state: str, remaining: Decimal) -> VialOut:
+    return VialOut(
+        id=vial.pk,
+        preparation_id=vial.preparation_id,
+        product_code=vial.product.code,
+        source=vial.source,
+        lot=vial.lot,
+        lot_expiry=vial.lot_expiry,
+        mg_drawn=vial.mg_drawn,
+        ml_drawn=vial.ml_drawn,
+        preparation_state=prep_state,
+        remaining_mg=max(Decimal(0), remaining),
+    )
+
+
+class TransportIn(Schema):
+    """Minimum and maximum of a min/max thermometer over the transport (°C)."""
+
+    minimum_c: Decimal
+    maximum_c: Decimal
+
+
+class TransportOut(Schema):
+    id: int
+    checkout_id: int
+    storage: str
+    minimum_c: Decimal
+    maximum_c: Decimal
+    excursion: bool
+    released: bool
+    release_reason: str
+
+
+class TransportReleaseIn(Schema):
+    reason: str
+
+
+def transport_out(log: TransportLog) -> TransportOut:
+    return TransportOut(
+        id=log.pk,
+        checkout_id=log.checkout_id,
+        storage=log.storage,
+        minimum_c=log.minimum_c,
+        maximum_c=log.maximum_c,
+        excursion=log.excursions > 0,
+        released=log.released_at is not None,
+        release_reason=log.release_reason,
+    )

@@ -1,0 +1,238 @@
+"""At the hood: every vial that goes into a preparation is read first — a scanned pack
+(of the prescribed ingredient, of a product of the preparation's family, with lot and
+expiry, not expired: domain ``match_scanned_pack``) or an open leftover. The first vial
+starts the preparation (and the order's "preparation started" milestone)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import timezone
+
+from corsia.audit.services import audit_record
+from corsia.compounding import audit_events as events
+from corsia.compounding.domain.product import ProductData
+from corsia.compounding.domain.scan import ExpectedVial, ResolvedPack, match_scanned_pack
+from corsia.compounding.domain.workflow import PrepEvent, PrepState
+from corsia.compounding.models import Preparation, PreparationVial, VialSource
+from corsia.compounding.products import family_products, product_data
+from corsia.compounding.services.completion import dose_in_vial_units
+from corsia.compounding.services.leftovers import leftover_draw, leftover_from_vial
+from corsia.compounding.services.steps import (
+    DOSE_TOLERANCE_MG,
+    MG_STEP,
+    ML_STEP,
+    PREPARE,
+    clock,
+    fire,
+    locked_preparation,
+    milestone_record,
+    save_preparation,
+)
+from corsia.core.actors import User, Workstation, require_permission
+from corsia.core.domain.errors import ConflictError, ValidationFailed
+from corsia.drugs import selectors as drugs
+from corsia.drugs.domain.barcodes import ScannedPack, parse_pack_barcode
+from corsia.drugs.domain.formulation import formulation_of
+from corsia.prescribing.domain.states import OrderMilestone
+
+if TYPE_CHECKING:
+    from corsia.drugs.models import Pack
+
+
+def _drawn_mg(prep: Preparation) -> Decimal:
+    return sum((v.mg_drawn for v in prep.vials.all()), Decimal(0))
+
+
+def _start(prep: Preparation, actor: User, workstation: Workstation, moment: datetime) -> list[str]:
+    if prep.state == PrepState.IN_PROGRESS:
+        return []
+    fields = fire(prep, PrepEvent.START)
+    prep.started_at = moment
+    prep.technician = actor
+    milestone_record(
+        actor,
+        workstation,
+        prep.order_id,
+        OrderMilestone.PREPARATION_STARTED,
+        f"UFA, preparazione {prep.label_code}",
+    )
+    return [*fields, "started_at", "technician"]
+
+
+def _scan_refused_state(prep: Preparation) -> None:
+    if prep.state not in (PrepState.VALIDATED, PrepState.ASSIGNED, PrepState.IN_PROGRESS):
+        raise ConflictError(
+            f"Preparazione «{prep.state_label}»: non si possono più aggiungere flaconi.",
+            code="preparation_not_open",
+        )
+
+
+def _resolve(scanned: ScannedPack) -> tuple[dict[str, ResolvedPack], dict[str, Pack]]:
+    resolved: dict[str, ResolvedPack] = {}
+    by_key: dict[str, Pack] = {}
+    for pack in drugs.packs_by_aic_or_gtin([scanned.aic, scanned.gtin]):
+        product = pack.product
+        value = ResolvedPack(
+            product_code=product.code,
+            ingredient_code=product.ingredient.code,
+            ingredient_name=product.ingredient.name_it,
+            strength_mg=Decimal(product.strength or 0),
+            formulation=formulation_of(product.formulation),
+            strength_unit=product.strength_unit,
+        )
+        for key in (pack.aic, pack.gtin):
+            if key:
+                resolved[key], by_key[key] = value, pack
+    return resolved, by_key
+
+
+def _new_vial(
+    *,
+    prep: Preparation,
+    data: ProductData,
+    barcode: str,
+    lot: str,
+    expiry: date | None,
+    remaining_mg: Decimal,
+    actor: User,
+    workstation: Workstation,
+    moment: datetime,
+) -> PreparationVial:
+    """A scanned pack of the preparation's family; what it holds beyond the dose becomes
+    a leftover."""
+    assert prep.product is not None  # checked by the caller
+    family = {p.code: p for p in family_products(prep.product)}
+    scanned = parse_pack_barcode(barcode)
+    resolved, by_key = _resolve(scanned)
+    found = next((resolved[k] for k in (scanned.aic, scanned.gtin) if k in resolved), None)
+    strength = (
+        found.strength_mg
+        if found is not None and found.product_code in family
+        else data.strength_mg
+    )
+    accepted = match_scanned_pack(
+        expected=ExpectedVial(
+            ingredient_code=data.ingredient_code,
+            ingredient_name=data.ingredient_name,
+            strength_mg=strength,
+            product_codes=frozenset(family),
+            formulation=formulation_of(prep.formulation),
+            strength_unit=data.strength_unit,
+        ),
+        scanned=scanned,
+        packs=resolved,
+        now=timezone.localtime(moment),
+        lot=lot,
+        expiry=expiry,
+    )
+    product = family[accepted.product_code]
+    vial_data = product_data(product)
+    mg = min(remaining_mg, vial_data.strength_mg).quantize(MG_STEP)
+    ml = (mg / vial_data.concentration_mg_ml).quantize(ML_STEP, ROUND_HALF_UP)
+    pack = next(by_key[k] for k in (scanned.aic, scanned.gtin) if k in by_key)
+    vial = PreparationVial.objects.create(
+        preparation=prep,
+        product=product,
+        pack=pack,
+        lot=accepted.lot,
+        lot_expiry=accepted.expiry,
+        mg_drawn=mg,
+        ml_drawn=ml,
+        source=VialSource.NEW,
+        barcode=barcode.strip()[:120],
+        scanned_at=moment,
+        scanned_by=actor,
+    )
+    excess = vial_data.strength_mg - mg
+    if excess > 0:
+        leftover_from_vial(
+            prep=prep,
+            vial=vial,
+            data=vial_data,
+            excess_mg=excess,
+            actor=actor,
+            workstation=workstation,
+            moment=moment,
+        )
+    return vial
+
+
+def preparation_scan(
+    *,
+    actor: User,
+    workstation: Workstation,
+    preparation_id: int,
+    barcode: str = "",
+    lot: str = "",
+    expiry: date | None = None,
+    leftover_id: int | None = None,
+    now: datetime | None = None,
+) -> PreparationVial:
+    """A vial (scanned pack) or an open leftover goes into the preparation.
+
+    The pack must be of the prescribed ingredient, of a strength and product of the
+    preparation's family, with lot and expiry, not expired (domain ``match_scanned_pack``);
+    a refusal records nothing. What the vial holds beyond the dose becomes a leftover
+    (kept while stable, waste at once when its stability is not documented).
+    """
+    require_permission(actor, PREPARE, "Non hai il permesso di allestire preparazioni.")
+    moment = clock(now)
+    with transaction.atomic():
+        prep = locked_preparation(preparation_id)
+        _scan_refused_state(prep)
+        if prep.product is None or prep.blocking_reason:
+            raise ConflictError(
+                "Preparazione da completare dal farmacista prima dell'allestimento.",
+                code="preparation_pending",
+            )
+        data = product_data(prep.product)
+        remaining = dose_in_vial_units(prep, prep.product) - _drawn_mg(prep)
+        if remaining < DOSE_TOLERANCE_MG:
+            raise ValidationFailed(
+                "La dose è già tutta prelevata: questo flacone non serve.",
+                code="dose_already_drawn",
+                field="barcode",
+            )
+        if leftover_id is not None:
+            vial = leftover_draw(
+                prep=prep,
+                leftover_id=leftover_id,
+                product=data,
+                remaining_mg=remaining,
+                actor=actor,
+                moment=moment,
+            )
+        else:
+            vial = _new_vial(
+                prep=prep,
+                data=data,
+                barcode=barcode,
+                lot=lot,
+                expiry=expiry,
+                remaining_mg=remaining,
+                actor=actor,
+                workstation=workstation,
+                moment=moment,
+            )
+        fields = _start(prep, actor, workstation, moment)
+        if fields:
+            save_preparation(prep, actor, fields)
+        audit_record(
+            event=events.VIAL_SCANNED,
+            actor=actor,
+            workstation=workstation,
+            target=prep,
+            patient_id=prep.order.patient_id,
+            after={
+                "product": vial.product.code,
+                "lot": vial.lot,
+                "expiry": vial.lot_expiry.isoformat(),
+                "mg": str(vial.mg_drawn),
+                "source": vial.source,
+            },
+        )
+    return vial

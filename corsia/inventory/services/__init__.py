@@ -1,0 +1,43 @@
+"""Use cases that change the stock, one module per act: ``setup`` (cost centres,
+locations), ``loads`` (delivery documents and CSV), ``movements`` (unload, transfer,
+return, waste, adjust) and ``file_f`` (the regional extraction); ``lots`` holds what they
+share. Each one: permission, one transaction, rows locked with ``select_for_update``, the
+pure domain decides, movements appended, one audit event.
+
+Quantities are whole units (vials, tablets). Stock never goes below zero (checked here and
+by the database). Expired lots are never unloaded, transferred or returned to stock; they
+leave only as waste.
+
+The names below are the module's public API (views, API, compounding, tests).
+"""
+
+from corsia.inventory.services.file_f import FileFExtraction, file_f_export
+from corsia.inventory.services.loads import LoadLine, stock_import_delivery_csv, stock_load
+from corsia.inventory.services.lots import EXPORT_FILE_F, MANAGE, STOCK_REFUSED, VIEW
+from corsia.inventory.services.movements import (
+    stock_adjust,
+    stock_return,
+    stock_transfer,
+    stock_unload,
+    stock_waste,
+)
+from corsia.inventory.services.setup import cost_center_save, location_save
+
+__all__ = [
+    "EXPORT_FILE_F",
+    "MANAGE",
+    "STOCK_REFUSED",
+    "VIEW",
+    "FileFExtraction",
+    "LoadLine",
+    "cost_center_save",
+    "file_f_export",
+    "location_save",
+    "stock_adjust",
+    "stock_import_delivery_csv",
+    "stock_load",
+    "stock_return",
+    "stock_transfer",
+    "stock_unload",
+    "stock_waste",
+]
