@@ -25,14 +25,14 @@ from datetime import date
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from corsia.audit.services import access_log_record, audit_record, workstation_label
-from corsia.core.domain.errors import NotFound, PermissionRefused, ValidationFailed
+from corsia.audit.services import access_log_record, audit_record
+from corsia.core.actors import User, Workstation, require_permission, workstation_label
+from corsia.core.domain.errors import NotFound, ValidationFailed
 from corsia.drugs.models import ActiveIngredient
 from corsia.patients.models import Patient
 from corsia.prescribing import audit_events as events
@@ -415,8 +415,8 @@ def current_prior_doses(*, patient_id: int) -> QuerySet[PriorDose]:
 
 def prior_dose_record(
     *,
-    actor: Any,
-    workstation: Any,
+    actor: User,
+    workstation: Workstation,
     patient_id: int,
     ingredient_id: int,
     amount: Decimal,
@@ -430,8 +430,9 @@ def prior_dose_record(
     corrects_id: int | None = None,
 ) -> PriorDose:
     """Record a dose given elsewhere (or correct an earlier record: amount 0 withdraws it)."""
-    if not actor.has_perm(PRESCRIBE):
-        raise PermissionRefused("Solo il medico registra le dosi ricevute in altre strutture.")
+    require_permission(
+        actor, PRESCRIBE, "Solo il medico registra le dosi ricevute in altre strutture."
+    )
     try:
         measure = PriorDoseUnit(unit)
     except ValueError:
@@ -540,11 +541,10 @@ class PatientCumulativeView:
 
 
 def patient_cumulative_view(
-    *, user: Any, patient_id: int, workstation: Any, channel: str = "web"
+    *, user: User, patient_id: int, workstation: Workstation, channel: str = "web"
 ) -> PatientCumulativeView:
     """The patient's lifetime totals and doses given elsewhere (a logged clinical read)."""
-    if not user.has_perm(VIEW):
-        raise PermissionRefused("Non hai accesso alle prescrizioni.")
+    require_permission(user, VIEW, "Non hai accesso alle prescrizioni.")
     if not Patient.objects.filter(pk=patient_id).exists():
         raise NotFound("Paziente non trovato.", code="patient_not_found")
     access_log_record(

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import Count, Min, Prefetch, Q, QuerySet
 
 from corsia.audit.services import access_log_record
-from corsia.core.domain.errors import NotFound, PermissionRefused
+from corsia.core.actors import User, Workstation, require_permission
+from corsia.core.domain.errors import NotFound
 from corsia.drugs.models import Interaction
 from corsia.prescribing.domain.states import OrderState
 from corsia.prescribing.models import OrderItem, TherapyOrder
@@ -28,11 +28,7 @@ PHARMACY_STATES = (
 # Orders not yet sent: the pharmacy's potential workload.
 POTENTIAL_STATES = (S.DRAFT, S.CONFIRMED, S.RETURNED_TO_PRESCRIBER)
 OPEN_STATES = tuple(s for s in S if s not in (S.ADMINISTERED, S.CANCELLED))
-
-
-def _require(user: Any) -> None:
-    if not user.has_perm(VIEW):
-        raise PermissionRefused("Non hai accesso alle prescrizioni.")
+NO_ACCESS = "Non hai accesso alle prescrizioni."
 
 
 def _with_lines(orders: QuerySet[TherapyOrder]) -> QuerySet[TherapyOrder]:
@@ -48,16 +44,18 @@ def _with_lines(orders: QuerySet[TherapyOrder]) -> QuerySet[TherapyOrder]:
     )
 
 
-def order_get(*, user: Any, order_id: int) -> TherapyOrder:
+def order_get(*, user: User, order_id: int) -> TherapyOrder:
     """The order with its lines, without logging (for forms and checks)."""
-    _require(user)
+    require_permission(user, VIEW, NO_ACCESS)
     order = _with_lines(TherapyOrder.objects.filter(pk=order_id)).first()
     if order is None:
         raise NotFound("Prescrizione inesistente.", code="order_not_found")
     return order
 
 
-def order_view(*, user: Any, order_id: int, workstation: Any, channel: str = "web") -> TherapyOrder:
+def order_view(
+    *, user: User, order_id: int, workstation: Workstation, channel: str = "web"
+) -> TherapyOrder:
     order = order_get(user=user, order_id=order_id)
     access_log_record(
         user=user,
@@ -69,8 +67,8 @@ def order_view(*, user: Any, order_id: int, workstation: Any, channel: str = "we
     return order
 
 
-def patient_orders(*, user: Any, patient_id: int) -> QuerySet[TherapyOrder]:
-    _require(user)
+def patient_orders(*, user: User, patient_id: int) -> QuerySet[TherapyOrder]:
+    require_permission(user, VIEW, NO_ACCESS)
     return (
         TherapyOrder.objects.filter(patient_id=patient_id)
         .select_related("regimen_version__regimen")
@@ -109,19 +107,19 @@ def _rows(orders: QuerySet[TherapyOrder], start: date, end: date) -> list[Workli
 
 
 def physician_worklist(
-    *, user: Any, day: date, days_ahead: int = 7, mine_only: bool = False
+    *, user: User, day: date, days_ahead: int = 7, mine_only: bool = False
 ) -> list[WorklistRow]:
     """Today's and the coming days' orders that are still open, earliest first."""
-    _require(user)
+    require_permission(user, VIEW, NO_ACCESS)
     orders = TherapyOrder.objects.filter(state__in=[s.value for s in OPEN_STATES])
     if mine_only:
         orders = orders.filter(prescriber=user)
     return _rows(orders, day, day + timedelta(days=days_ahead))
 
 
-def pharmacy_queue(*, user: Any, day: date, days_ahead: int = 0) -> dict[str, list[WorklistRow]]:
+def pharmacy_queue(*, user: User, day: date, days_ahead: int = 0) -> dict[str, list[WorklistRow]]:
     """The pharmacy's orders for the day: those sent to it, and the potential workload."""
-    _require(user)
+    require_permission(user, VIEW, NO_ACCESS)
     end = day + timedelta(days=days_ahead)
     return {
         "pharmacy": _rows(

@@ -18,6 +18,7 @@ from corsia.core.access import require_perm
 from corsia.core.domain.errors import CorsiaError, NotFound, ValidationFailed
 from corsia.core.web import posted_decimal as _decimal
 from corsia.core.web import posted_version as _version
+from corsia.core.web import request_actor
 from corsia.core.web import request_workstation as _ws
 from corsia.drugs.models import MedicinalProduct
 from corsia.patients import selectors as patient_selectors
@@ -58,7 +59,7 @@ def _today(request: HttpRequest) -> date:
 def worklist(request: HttpRequest) -> HttpResponse:
     day = _today(request)
     mine = request.GET.get("mine") == "1"
-    rows = selectors.physician_worklist(user=request.user, day=day, mine_only=mine)
+    rows = selectors.physician_worklist(user=request_actor(request), day=day, mine_only=mine)
     return render(
         request,
         "prescribing/worklist.html",
@@ -70,7 +71,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
 @require_GET
 def pharmacy(request: HttpRequest) -> HttpResponse:
     day = _today(request)
-    queue = selectors.pharmacy_queue(user=request.user, day=day)
+    queue = selectors.pharmacy_queue(user=request_actor(request), day=day)
     template = (
         "prescribing/partials/pharmacy_table.html"
         if getattr(request, "htmx", False)
@@ -104,7 +105,7 @@ def _regimens_for(diagnosis_code: str | None) -> list[RegimenVersion]:
 def patient_therapy(request: HttpRequest, patient_id: int) -> HttpResponse:
     try:
         view = patient_selectors.patient_view(
-            user=request.user,
+            user=request_actor(request),
             patient_id=patient_id,
             what="terapie del paziente",
             workstation=_ws(request),
@@ -118,7 +119,7 @@ def patient_therapy(request: HttpRequest, patient_id: int) -> HttpResponse:
     if diagnosis is None and diagnoses:
         diagnosis = diagnoses[0]
     latest = latest_measures(patient.pk)
-    orders = selectors.patient_orders(user=request.user, patient_id=patient.pk)
+    orders = selectors.patient_orders(user=request_actor(request), patient_id=patient.pk)
     last = orders.first()
     return render(
         request,
@@ -136,7 +137,7 @@ def patient_therapy(request: HttpRequest, patient_id: int) -> HttpResponse:
             "next_cycle": (last.cycle_number + 1) if last else 1,
             "intents": INTENT_LABELS_IT.items(),
             "cumulative": cumulative.patient_cumulative_view(
-                user=request.user, patient_id=patient.pk, workstation=_ws(request)
+                user=request_actor(request), patient_id=patient.pk, workstation=_ws(request)
             ),
             "prior_units": PriorDoseUnit.choices,
         },
@@ -156,7 +157,7 @@ def prior_dose_add(request: HttpRequest, patient_id: int) -> HttpResponse:
             )
         corrects = request.POST.get("corrects_id", "")
         cumulative.prior_dose_record(
-            actor=request.user,
+            actor=request_actor(request),
             workstation=_ws(request),
             patient_id=patient_id,
             ingredient_id=int(request.POST.get("ingredient_id", "0") or 0),
@@ -188,7 +189,7 @@ def measure(request: HttpRequest, patient_id: int) -> HttpResponse:
             value = _decimal(request.POST.get(kind), kind)
             if value is not None:
                 services.measurement_record(
-                    actor=request.user,
+                    actor=request_actor(request),
                     workstation=_ws(request),
                     patient_id=patient_id,
                     kind=kind,
@@ -209,7 +210,7 @@ def measure(request: HttpRequest, patient_id: int) -> HttpResponse:
 def diagnosis_add(request: HttpRequest, patient_id: int) -> HttpResponse:
     try:
         services.diagnosis_record(
-            actor=request.user,
+            actor=request_actor(request),
             workstation=_ws(request),
             patient_id=patient_id,
             code=request.POST.get("code", ""),
@@ -237,7 +238,7 @@ def order_new(request: HttpRequest, patient_id: int) -> HttpResponse:
             )
         diagnosis = post.get("diagnosis", "")
         order = services.order_create(
-            actor=request.user,
+            actor=request_actor(request),
             workstation=_ws(request),
             patient_id=patient_id,
             regimen_version_id=int(version_raw),
@@ -290,7 +291,9 @@ def _days(order: TherapyOrder) -> list[dict[str, Any]]:
 @require_GET
 def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
     try:
-        order = selectors.order_view(user=request.user, order_id=order_id, workstation=_ws(request))
+        order = selectors.order_view(
+            user=request_actor(request), order_id=order_id, workstation=_ws(request)
+        )
     except NotFound:
         raise Http404 from None
     editable = (
@@ -324,7 +327,7 @@ def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
             .first()
         )
         toxicity = latest_toxicity_summary(
-            user=request.user,
+            user=request_actor(request),
             patient_id=order.patient_id,
             since=previous or order.start_date,
             workstation=_ws(request),
@@ -353,7 +356,7 @@ def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
 def order_transition(request: HttpRequest, order_id: int) -> HttpResponse:
     try:
         order = services.order_transition(
-            actor=request.user,
+            actor=request_actor(request),
             workstation=_ws(request),
             order_id=order_id,
             event=request.POST.get("event", ""),
@@ -377,7 +380,7 @@ def item_adjust(request: HttpRequest, order_id: int, item_id: int) -> HttpRespon
             # overriding the block of the dose as it stands: the value shown on the page
             final = _decimal(request.POST.get("override_value"), "final_dose")
         services.order_item_adjust(
-            actor=request.user,
+            actor=request_actor(request),
             workstation=_ws(request),
             order_id=order_id,
             item_id=item_id,
@@ -402,7 +405,7 @@ def reduce_all(request: HttpRequest, order_id: int) -> HttpResponse:
         if percent is None:
             raise ValidationFailed("Indicare la percentuale.", code="reduction_required")
         services.order_reduce_all(
-            actor=request.user,
+            actor=request_actor(request),
             workstation=_ws(request),
             order_id=order_id,
             reduction_percent=percent,
@@ -421,7 +424,7 @@ def reduce_all(request: HttpRequest, order_id: int) -> HttpResponse:
 def item_status(request: HttpRequest, order_id: int, item_id: int) -> HttpResponse:
     try:
         services.order_item_set_status(
-            actor=request.user,
+            actor=request_actor(request),
             workstation=_ws(request),
             order_id=order_id,
             item_id=item_id,
@@ -440,7 +443,7 @@ def item_status(request: HttpRequest, order_id: int, item_id: int) -> HttpRespon
 def recalculate(request: HttpRequest, order_id: int) -> HttpResponse:
     try:
         services.order_recalculate(
-            actor=request.user,
+            actor=request_actor(request),
             workstation=_ws(request),
             order_id=order_id,
             expected_version=_version(request),
@@ -460,7 +463,7 @@ def duplicate(request: HttpRequest, order_id: int) -> HttpResponse:
         if start is None:
             raise ValidationFailed("Indicare la data di inizio.", code="start_required")
         order = services.order_duplicate(
-            actor=request.user,
+            actor=request_actor(request),
             workstation=_ws(request),
             order_id=order_id,
             start_date=start,
@@ -478,7 +481,7 @@ def duplicate(request: HttpRequest, order_id: int) -> HttpResponse:
 def reduction_preview(request: HttpRequest, order_id: int, item_id: int) -> HttpResponse:
     """The dose after the reduction being typed (htmx, nothing saved)."""
     try:
-        order = selectors.order_get(user=request.user, order_id=order_id)
+        order = selectors.order_get(user=request_actor(request), order_id=order_id)
     except NotFound:
         raise Http404 from None
     item = next((i for i in order.items.all() if i.pk == item_id), None)
@@ -509,7 +512,7 @@ def move_day(request: HttpRequest, order_id: int, day: int) -> HttpResponse:
                 "Indicare la nuova data.", code="date_required", field="new_date"
             )
         services.order_day_move(
-            actor=request.user,
+            actor=request_actor(request),
             workstation=_ws(request),
             order_id=order_id,
             day_of_cycle=day,
@@ -529,7 +532,7 @@ def move_day(request: HttpRequest, order_id: int, day: int) -> HttpResponse:
 def general(request: HttpRequest, order_id: int) -> HttpResponse:
     try:
         services.order_update_general(
-            actor=request.user,
+            actor=request_actor(request),
             workstation=_ws(request),
             order_id=order_id,
             aifa_registry_code=request.POST.get("aifa_registry_code"),
@@ -549,7 +552,7 @@ def choose_product(request: HttpRequest, order_id: int, item_id: int) -> HttpRes
     raw = request.POST.get("product", "")
     try:
         services.order_item_choose_product(
-            actor=request.user,
+            actor=request_actor(request),
             workstation=_ws(request),
             order_id=order_id,
             item_id=item_id,
@@ -567,7 +570,9 @@ def choose_product(request: HttpRequest, order_id: int, item_id: int) -> HttpRes
 @require_POST
 def sign(request: HttpRequest, order_id: int) -> HttpResponse:
     try:
-        services.order_sign(actor=request.user, workstation=_ws(request), order_id=order_id)
+        services.order_sign(
+            actor=request_actor(request), workstation=_ws(request), order_id=order_id
+        )
     except CorsiaError as exc:
         messages.error(request, exc.message)
     else:
