@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 
@@ -136,3 +137,43 @@ def interactions_among(codes: Iterable[str]) -> list[domain.Interaction]:
 def ingredient_names(codes: Iterable[str]) -> dict[str, str]:
     """Italian INN of each ingredient code (one query); unknown codes are left out."""
     return dict(ActiveIngredient.objects.filter(code__in=set(codes)).values_list("code", "name_it"))
+
+
+# --- for other modules (prescribing reads the archive through these) ---------------------------
+
+
+def ingredient_get_by_id(*, ingredient_id: int) -> ActiveIngredient:
+    found = ActiveIngredient.objects.filter(pk=ingredient_id).first()
+    if found is None:
+        raise NotFound("Principio attivo inesistente.", code="ingredient_not_found")
+    return found
+
+
+def ingredients_by_code(codes: Iterable[str]) -> dict[str, ActiveIngredient]:
+    """The ingredients with these codes (one query); unknown codes are left out."""
+    return {i.code: i for i in ActiveIngredient.objects.filter(code__in=set(codes))}
+
+
+def product_find(*, product_id: int) -> MedicinalProduct | None:
+    return MedicinalProduct.objects.filter(pk=product_id).first()
+
+
+def solid_oral_strengths_mg(*, ingredient_id: int) -> list[Decimal | None]:
+    """The strengths in mg of the ingredient's tablets and capsules in the archive (``None``
+    for a product whose strength the archive does not state)."""
+    return list(
+        MedicinalProduct.objects.filter(
+            ingredient_id=ingredient_id, physical_state="solid_oral", strength_unit="mg"
+        ).values_list("strength", flat=True)
+    )
+
+
+def biosimilar_choices(ingredient_ids: Iterable[int]) -> dict[int, list[MedicinalProduct]]:
+    """For each of these ingredients that has a biosimilar in the archive, its products
+    (originators and biosimilars) by name: what the prescriber chooses between."""
+    products: dict[int, list[MedicinalProduct]] = {}
+    for product in MedicinalProduct.objects.filter(ingredient_id__in=set(ingredient_ids)).order_by(
+        "name"
+    ):
+        products.setdefault(product.ingredient_id, []).append(product)
+    return {k: v for k, v in products.items() if any(p.biosimilar_of_id for p in v)}
