@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -11,7 +12,7 @@ from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from corsia.audit.services import access_log_record
 from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import NotFound
-from corsia.drugs.models import Interaction
+from corsia.drugs.selectors import ingredient_names, interactions_among
 from corsia.prescribing.domain.states import OrderState
 from corsia.prescribing.models import OrderItem, TherapyOrder
 from corsia.prescribing.services import VIEW
@@ -73,6 +74,17 @@ def patient_orders(*, user: User, patient_id: int) -> QuerySet[TherapyOrder]:
         TherapyOrder.objects.filter(patient_id=patient_id)
         .select_related("regimen_version__regimen")
         .order_by("-start_date", "-id")
+    )
+
+
+def previous_cycle_start(order: TherapyOrder) -> date | None:
+    """When the patient's latest cycle before this one started (cancelled ones left out)."""
+    return (
+        TherapyOrder.objects.filter(patient_id=order.patient_id, start_date__lt=order.start_date)
+        .exclude(state=S.CANCELLED.value)
+        .order_by("-start_date")
+        .values_list("start_date", flat=True)
+        .first()
     )
 
 
@@ -144,7 +156,7 @@ def order_interactions(order: TherapyOrder, *, window_days: int = 28) -> list[In
     and the patient's other open orders within ``window_days``)."""
     start = order.start_date - timedelta(days=window_days)
     end = order.start_date + timedelta(days=window_days)
-    ingredient_ids = set(
+    codes = set(
         OrderItem.objects.filter(
             order__patient_id=order.patient_id,
             status="active",
@@ -152,29 +164,26 @@ def order_interactions(order: TherapyOrder, *, window_days: int = 28) -> list[In
             scheduled_date__lte=end,
         )
         .exclude(order__state__in=[S.CANCELLED.value])
-        .values_list("ingredient_id", flat=True)
+        .values_list("ingredient__code", flat=True)
     )
-    if len(ingredient_ids) < 2:
+    if len(codes) < 2:
         return []
-    rows = Interaction.objects.filter(
-        ingredient_a_id__in=ingredient_ids, ingredient_b_id__in=ingredient_ids
-    ).select_related("ingredient_a", "ingredient_b")
+    found = interactions_among(codes)
+    names = ingredient_names(codes) if found else {}
     return [
         InteractionWarning(
-            drug_a=row.ingredient_a.name_it,
-            drug_b=row.ingredient_b.name_it,
-            severity=row.severity,
-            text=row.effect,
+            drug_a=names.get(i.a, i.a),
+            drug_b=names.get(i.b, i.b),
+            severity=i.severity.value,
+            text=i.effect,
         )
-        for row in rows
+        for i in found
     ]
 
 
 def fluid_load_ml(order: TherapyOrder, day: date) -> Decimal | None:
     """Estimated infusion volume of the day, from the carrier volumes written on each
     line (e.g. "glucosio 5% 250 mL"); None when no line states a volume."""
-    import re
-
     total = Decimal(0)
     found = False
     for item in order.items.all():

@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from corsia.audit.services import audit_record
 from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import NotFound, ValidationFailed
-from corsia.patients.models import Patient
+from corsia.patients.selectors import patient_current_ward_id, patient_record
 from corsia.prescribing import audit_events as events
 from corsia.prescribing.cumulative import order_cumulative_refresh
 from corsia.prescribing.domain.cycle_schedule import (
@@ -20,17 +20,9 @@ from corsia.prescribing.domain.cycle_schedule import (
     ensure_schedule_justified,
     schedule_problems,
 )
-from corsia.prescribing.domain.order_lines import (
-    cycle_dates,
-)
-from corsia.prescribing.domain.states import (
-    OrderState,
-)
-from corsia.prescribing.models import (
-    OrderItem,
-    PatientDiagnosis,
-    TherapyOrder,
-)
+from corsia.prescribing.domain.order_lines import cycle_dates
+from corsia.prescribing.domain.states import OrderState
+from corsia.prescribing.models import OrderItem, PatientDiagnosis, TherapyOrder
 from corsia.prescribing.services.deviations import order_item_add, order_item_adjust
 from corsia.prescribing.services.doses import (
     SNAPSHOT_FIELDS,
@@ -41,18 +33,9 @@ from corsia.prescribing.services.doses import (
     registry_alert,
     with_age_band,
 )
-from corsia.prescribing.services.measures import patient_for_order
+from corsia.prescribing.services.measures import ensure_not_merged
 from corsia.prescribing.services.orders import PRESCRIBE, editable_order, touch_order
-from corsia.regimens.models import RegimenComponent, RegimenVersion
-from corsia.regimens.selectors import ensure_prescribable
-
-
-def components_for_cycle(version: RegimenVersion, cycle: int) -> list[RegimenComponent]:
-    return [
-        c
-        for c in version.components.select_related("ingredient").order_by("sequence")
-        if c.cycle_from <= cycle and (c.cycle_to is None or cycle <= c.cycle_to)
-    ]
+from corsia.regimens.selectors import components_for_cycle, ensure_prescribable, version_get
 
 
 def order_create(
@@ -81,12 +64,9 @@ def order_create(
             "Ciclo e linea di terapia partono da 1.", code="cycle_invalid", field="cycle_number"
         )
     with transaction.atomic():
-        patient = patient_for_order(patient_id)
-        version = (
-            RegimenVersion.objects.select_related("regimen").filter(pk=regimen_version_id).first()
-        )
-        if version is None:
-            raise NotFound("Schema di terapia inesistente.", code="regimen_not_found")
+        patient = patient_record(patient_id=patient_id)
+        ensure_not_merged(patient.merged_into_id)
+        version = version_get(version_id=regimen_version_id)
         ensure_prescribable(version)
         if version.max_cycles is not None and cycle_number > version.max_cycles:
             raise ValidationFailed(
@@ -94,7 +74,7 @@ def order_create(
                 code="cycle_beyond_max",
                 field="cycle_number",
             )
-        problems = _schedule_problems(patient, version, cycle_number, start_date)
+        problems = _schedule_problems(patient.pk, version.regimen_id, cycle_number, start_date)
         ensure_schedule_justified(problems, schedule_reason)
         if (
             diagnosis_id is not None
@@ -106,12 +86,7 @@ def order_create(
                 field="diagnosis_id",
             )
         if ward_id is None:  # the ward of the patient's current encounter, if any
-            ward_id = (
-                patient.encounters.filter(state="active")
-                .order_by("-admitted_at")
-                .values_list("ward_id", flat=True)
-                .first()
-            )
+            ward_id = patient_current_ward_id(patient_id=patient.pk)
         order = TherapyOrder(
             patient=patient,
             regimen_version=version,
@@ -128,7 +103,7 @@ def order_create(
             previous_order_id=previous_order_id,
             schedule_reason=schedule_reason.strip() if problems else "",
         )
-        body = assess_order(order, patient)
+        body = assess_order(order)
         if version.min_weight_kg is not None and order.weight_kg < version.min_weight_kg:
             raise ValidationFailed(
                 f"Peso {order.weight_kg} kg inferiore al minimo dello schema "
@@ -226,14 +201,14 @@ def order_create(
 
 
 def _schedule_problems(
-    patient: Patient, version: RegimenVersion, cycle_number: int, start_date: date
+    patient_id: int, regimen_id: int, cycle_number: int, start_date: date
 ) -> list[ScheduleProblem]:
     """Duplicate or too-early cycle of the same regimen for the patient (serialised per
     patient: two physicians creating the same cycle at once cannot both pass)."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pg_advisory_xact_lock(hashtext('corsia.prescribing.order_create'), %s)",
-            [patient.pk],
+            [patient_id],
         )
     others = [
         OtherCycle(
@@ -243,7 +218,7 @@ def _schedule_problems(
             cycle_length_days=o.regimen_version.cycle_length_days,
         )
         for o in TherapyOrder.objects.filter(
-            patient=patient, regimen_version__regimen_id=version.regimen_id
+            patient_id=patient_id, regimen_version__regimen_id=regimen_id
         )
         .exclude(state=OrderState.CANCELLED.value)
         .select_related("regimen_version")
@@ -263,7 +238,7 @@ def order_recalculate(
     with transaction.atomic():
         order = editable_order(actor, order_id, expected_version)
         before = {"weight_kg": str(order.weight_kg), "bsa_m2": str(order.bsa_m2)}
-        body = assess_order(order, order.patient)
+        body = assess_order(order)
         version = order.regimen_version
         items = list(order.items.select_related("ingredient", "regimen_component"))
         for item in items:

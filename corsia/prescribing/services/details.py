@@ -7,11 +7,9 @@ from django.db import transaction
 from corsia.audit.services import audit_record
 from corsia.core.actors import User, Workstation
 from corsia.core.domain.errors import ValidationFailed
-from corsia.drugs.models import MedicinalProduct
+from corsia.drugs.selectors import product_find
 from corsia.prescribing import audit_events as events
-from corsia.prescribing.models import (
-    TherapyOrder,
-)
+from corsia.prescribing.models import TherapyOrder
 from corsia.prescribing.services.orders import (
     editable_order,
     item_of_order,
@@ -73,7 +71,7 @@ def order_item_choose_product(
         first = item_of_order(order, item_id)
         product = None
         if product_id is not None:
-            product = MedicinalProduct.objects.filter(pk=product_id).first()
+            product = product_find(product_id=product_id)
             if product is None or product.ingredient_id != first.ingredient_id:
                 raise ValidationFailed(
                     f"Il prodotto scelto non contiene {first.ingredient.name_it}.",

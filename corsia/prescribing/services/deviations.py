@@ -15,38 +15,21 @@ from django.utils import timezone
 from corsia.audit.services import audit_record
 from corsia.core.actors import User, Workstation
 from corsia.core.domain.errors import NotFound, ValidationFailed
-from corsia.drugs.models import ActiveIngredient
+from corsia.drugs.selectors import ingredient_get_by_id
 from corsia.prescribing import audit_events as events
 from corsia.prescribing.cumulative import BLOCK_CODE as CUMULATIVE_BLOCK_CODE
 from corsia.prescribing.cumulative import order_cumulative_refresh
 from corsia.prescribing.domain.assessment import assess_patient
-from corsia.prescribing.domain.checks import (
-    final_dose_check,
-)
+from corsia.prescribing.domain.checks import final_dose_check
 from corsia.prescribing.domain.errors import (
     CumulativeDoseExceeded,
     DoseLimitExceeded,
     MaxSingleDoseExceeded,
 )
-from corsia.prescribing.domain.limits import (
-    LIMIT_CHECKS,
-    MAX_DOSE,
-    LimitBlock,
-    LimitOverride,
-)
-from corsia.prescribing.domain.order_lines import (
-    cycle_dates,
-    ensure_reason,
-    reduced_dose,
-)
-from corsia.prescribing.dosing_basis import (
-    policy_for,
-)
-from corsia.prescribing.models import (
-    ItemStatus,
-    OrderItem,
-    TherapyOrder,
-)
+from corsia.prescribing.domain.limits import LIMIT_CHECKS, MAX_DOSE, LimitBlock, LimitOverride
+from corsia.prescribing.domain.order_lines import cycle_dates, ensure_reason, reduced_dose
+from corsia.prescribing.dosing_basis import policy_for
+from corsia.prescribing.models import ItemStatus, OrderItem, TherapyOrder
 from corsia.prescribing.services.doses import (
     apply_line,
     check_final_dose,
@@ -370,16 +353,12 @@ def order_item_add(
     ensure_reason(reason, what="Farmaco aggiunto allo schema", field="reason")
     with transaction.atomic():
         order = editable_order(actor, order_id, expected_version)
-        ingredient = ActiveIngredient.objects.filter(pk=ingredient_id).first()
-        if ingredient is None:
-            raise NotFound("Principio attivo inesistente.", code="ingredient_not_found")
+        ingredient = ingredient_get_by_id(ingredient_id=ingredient_id)
         days = order.items.filter(day_of_cycle=day_of_cycle)
         when = days.values_list("scheduled_date", flat=True).first()
         if when is None:
             when = cycle_dates(order.start_date, [day_of_cycle])[day_of_cycle]
-        body = assess_patient(
-            order_measures(order), policy_for(order.regimen_version, bsa_formula=order.bsa_formula)
-        )
+        body = assess_patient(order_measures(order), policy_for(order))
         line = line_dose(
             ingredient=ingredient,
             dose=dose,

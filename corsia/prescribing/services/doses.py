@@ -6,25 +6,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import Any, Protocol
 
 from django.utils import timezone
 
 from corsia.core.domain.errors import ValidationFailed
-from corsia.drugs.models import ActiveIngredient, MedicinalProduct
-from corsia.patients.models import Patient
+from corsia.drugs.selectors import solid_oral_strengths_mg
 from corsia.prescribing.domain.assessment import BodyAssessment, assess_patient
-from corsia.prescribing.domain.checks import (
-    weight_change_check,
-)
+from corsia.prescribing.domain.checks import weight_change_check
 from corsia.prescribing.domain.dose import DoseComponent, MaxDoseAction, compute_dose
-from corsia.prescribing.domain.errors import (
-    DoseLimitExceeded,
-)
-from corsia.prescribing.domain.limits import (
-    LimitBlock,
-    final_dose_blocks,
-    void_other_values,
-)
+from corsia.prescribing.domain.errors import DoseLimitExceeded
+from corsia.prescribing.domain.limits import LimitBlock, final_dose_blocks, void_other_values
 from corsia.prescribing.domain.order_lines import (
     engine_unit,
     reduced_dose,
@@ -35,18 +27,40 @@ from corsia.prescribing.domain.patient import PatientMeasures, Sex
 from corsia.prescribing.domain.provenance import format_input
 from corsia.prescribing.domain.quantity import AmountUnit, Quantity, amount_unit, convertible
 from corsia.prescribing.domain.rounding import RoundingRule
-from corsia.prescribing.dosing_basis import (
-    max_ages_for,
-    patient_measures,
-    policy_for,
-)
-from corsia.prescribing.models import (
-    OrderItem,
-    TherapyOrder,
-)
+from corsia.prescribing.dosing_basis import max_ages_for, patient_measures, policy_for
+from corsia.prescribing.models import OrderItem, TherapyOrder
 from corsia.prescribing.services.orders import CUMULATIVE_STATES
 from corsia.regimens.domain.spec import AgeBand, age_bands_from_list
-from corsia.regimens.models import RegimenComponent
+
+# What a line reads of another module's rows, reached through the line's own foreign keys
+# (``OrderItem.ingredient``, ``OrderItem.regimen_component``): described here, not imported.
+
+
+class ArchiveIngredient(Protocol):
+    """An active ingredient of the drug archive (``drugs``)."""
+
+    @property
+    def name_it(self) -> str: ...
+    @property
+    def name_en(self) -> str: ...
+    @property
+    def max_single_dose(self) -> Decimal | None: ...
+    @property
+    def max_single_dose_unit(self) -> str: ...
+
+
+class RegimenLine(Protocol):
+    """A component of a regimen version (``regimens``): a drug with its dose."""
+
+    @property
+    def ingredient(self) -> ArchiveIngredient: ...
+    @property
+    def dose(self) -> Decimal: ...
+    @property
+    def dose_unit(self) -> str: ...
+    @property
+    def age_bands(self) -> list[dict[str, Any]] | None: ...
+
 
 # ---------------------------------------------------------------- dose of one line
 
@@ -65,7 +79,7 @@ class LineDose:
     maximum: Quantity | None = None
 
 
-def _archive_maximum(ingredient: ActiveIngredient, unit: AmountUnit) -> Quantity | None:
+def _archive_maximum(ingredient: ArchiveIngredient, unit: AmountUnit) -> Quantity | None:
     """The archive's maximum single dose, when it is an absolute amount comparable with a
     dose in ``unit`` (a maximum in UI says nothing about a dose in mg)."""
     if ingredient.max_single_dose is None:
@@ -80,7 +94,7 @@ def _archive_maximum(ingredient: ActiveIngredient, unit: AmountUnit) -> Quantity
 
 
 def line_maximum(
-    *, ingredient: ActiveIngredient, max_dose: Decimal | None, dose_unit: str
+    *, ingredient: ArchiveIngredient, max_dose: Decimal | None, dose_unit: str
 ) -> tuple[Quantity | None, MaxDoseAction]:
     """The maximum of a line with its unit: the regimen's (declared in the unit of the
     absolute dose its per-unit dose implies, capped) or else the archive's (blocks)."""
@@ -93,7 +107,7 @@ def line_maximum(
 
 def line_dose(
     *,
-    ingredient: ActiveIngredient,
+    ingredient: ArchiveIngredient,
     dose: Decimal,
     dose_unit: str,
     max_dose: Decimal | None,
@@ -150,7 +164,7 @@ def line_dose(
 
 # ---------------------------------------------------------------- create and recalculate
 def component_dose(
-    component: RegimenComponent, age_years: Decimal
+    component: RegimenLine, age_years: Decimal
 ) -> tuple[Decimal, str, AgeBand | None]:
     """The component's dose and unit; for a dose by age band (e.g. intrathecal
     methotrexate), the flat dose of the patient's band (completed years)."""
@@ -179,13 +193,11 @@ def with_age_band(line: LineDose, band: AgeBand | None, age_years: Decimal) -> L
     return replace(line, provenance=f"{head}\n{line.provenance}")
 
 
-def assess_order(order: TherapyOrder, patient: Patient) -> BodyAssessment:
+def assess_order(order: TherapyOrder) -> BodyAssessment:
     """Fill the order's snapshot with today's measures and return the assessment."""
-    basis = patient_measures(
-        patient, on=order.start_date, version=order.regimen_version, now=timezone.now()
-    )
+    basis = patient_measures(order, now=timezone.now())
     measures, taken_at = basis.measures, basis.taken_at
-    policy = policy_for(order.regimen_version, bsa_formula=order.bsa_formula)
+    policy = policy_for(order)
     body = assess_patient(measures, policy, stale_renal=basis.stale_renal, notes=basis.notes)
     order.measure_dates = basis.used
     order.sex = measures.sex.value
@@ -212,10 +224,10 @@ def assess_order(order: TherapyOrder, patient: Patient) -> BodyAssessment:
     )
     order.paediatric_rule = body.paediatric_rule_applies
     order.body_provenance = body.render()
-    order.policy = [*policy.describe(), *max_ages_for(order.regimen_version).describe()]
+    order.policy = [*policy.describe(), *max_ages_for(order).describe()]
     order.warnings = [{"code": w.code, "message": w.message} for w in body.warnings]
     previous = (
-        TherapyOrder.objects.filter(patient=patient, state__in=CUMULATIVE_STATES)
+        TherapyOrder.objects.filter(patient_id=order.patient_id, state__in=CUMULATIVE_STATES)
         .exclude(pk=order.pk)
         .order_by("-start_date", "-id")
         .first()
@@ -245,11 +257,7 @@ def oral_tablets(item: OrderItem) -> None:
     if item.route != "po" or item.amount_unit != "mg":
         item.tablets = {}
         return
-    strengths = list(
-        MedicinalProduct.objects.filter(
-            ingredient_id=item.ingredient_id, physical_state="solid_oral", strength_unit="mg"
-        ).values_list("strength", flat=True)
-    )
+    strengths = solid_oral_strengths_mg(ingredient_id=item.ingredient_id)
     if not strengths:
         item.tablets = {}
         return

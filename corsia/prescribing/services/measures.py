@@ -10,15 +10,11 @@ from django.utils import timezone
 
 from corsia.audit.services import audit_record
 from corsia.core.actors import User, Workstation, require_permission, workstation_label
-from corsia.core.domain.errors import NotFound, ValidationFailed
-from corsia.patients.models import Patient
+from corsia.core.domain.errors import ValidationFailed
+from corsia.patients.selectors import patient_record
 from corsia.prescribing import audit_events as events
 from corsia.prescribing.domain.patient import check_range
-from corsia.prescribing.models import (
-    Measurement,
-    MeasurementKind,
-    PatientDiagnosis,
-)
+from corsia.prescribing.models import Measurement, MeasurementKind, PatientDiagnosis
 from corsia.prescribing.services.orders import PRESCRIBE, RECORD_MEASUREMENT
 
 _MEASURE_FIELD = {
@@ -29,16 +25,13 @@ _MEASURE_FIELD = {
 }
 
 
-def patient_for_order(patient_id: int) -> Patient:
-    patient = Patient.objects.filter(pk=patient_id).first()
-    if patient is None:
-        raise NotFound("Paziente non trovato.", code="patient_not_found")
-    if patient.merged_into_id is not None:
+def ensure_not_merged(merged_into_id: int | None) -> None:
+    """A patient merged into another is prescribed on as the survivor only."""
+    if merged_into_id is not None:
         raise ValidationFailed(
             "Il paziente è stato unificato con un altro: prescrivere sul paziente superstite.",
             code="patient_merged",
         )
-    return patient
 
 
 # ---------------------------------------------------------------- measures, diagnoses
@@ -67,7 +60,8 @@ def measurement_record(
             "La data della misura è nel futuro.", code="measured_in_future", field="measured_at"
         )
     with transaction.atomic():
-        patient = patient_for_order(patient_id)
+        patient = patient_record(patient_id=patient_id)
+        ensure_not_merged(patient.merged_into_id)
         row = Measurement.objects.create(
             patient=patient,
             kind=measure.value,
@@ -104,7 +98,8 @@ def diagnosis_record(
             "Indicare codice e descrizione della diagnosi.", code="diagnosis_required", field="code"
         )
     with transaction.atomic():
-        patient = patient_for_order(patient_id)
+        patient = patient_record(patient_id=patient_id)
+        ensure_not_merged(patient.merged_into_id)
         row = PatientDiagnosis.objects.create(
             patient=patient,
             system=system,

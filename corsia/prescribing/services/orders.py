@@ -17,10 +17,7 @@ from corsia.prescribing.domain.states import (
     ensure_physician_can_edit,
 )
 from corsia.prescribing.domain.validation import VALIDATED_FIELDS, line_fingerprint
-from corsia.prescribing.models import (
-    OrderItem,
-    TherapyOrder,
-)
+from corsia.prescribing.models import OrderItem, TherapyOrder
 
 VIEW = "prescribing.view_order"
 PRESCRIBE = "prescribing.prescribe"

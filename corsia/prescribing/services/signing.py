@@ -8,14 +8,12 @@ from django.utils import timezone
 from corsia.audit.services import audit_record
 from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import ValidationFailed
+from corsia.documents.services import document_create
 from corsia.prescribing import audit_events as events
-from corsia.prescribing.domain.states import (
-    OrderState,
-)
-from corsia.prescribing.models import (
-    TherapyOrder,
-)
+from corsia.prescribing.domain.states import OrderState
+from corsia.prescribing.models import TherapyOrder
 from corsia.prescribing.services.orders import PRESCRIBE, locked_order, touch_order
+from corsia.prescribing.therapy_sheet import sheet_context
 
 SIGNABLE_STATES = frozenset(s.value for s in OrderState) - {
     OrderState.DRAFT.value,
@@ -29,9 +27,6 @@ def order_sign(
 ) -> TherapyOrder:
     """Print the therapy sheet, sign it (PAdES) and archive it; the order becomes read-only
     (a correction is a new order). Only a physician, once the order is confirmed."""
-    from corsia.documents.services import document_create
-    from corsia.prescribing.therapy_sheet import sheet_context
-
     require_permission(actor, PRESCRIBE, "Solo il medico può firmare la prescrizione.")
     with transaction.atomic():
         order = locked_order(order_id)

@@ -25,14 +25,8 @@ from corsia.prescribing.domain.states import (
     may_fire,
     milestone_plan,
 )
-from corsia.prescribing.dosing_basis import (
-    order_measures_check,
-)
-from corsia.prescribing.models import (
-    ItemStatus,
-    OrderTransition,
-    TherapyOrder,
-)
+from corsia.prescribing.dosing_basis import order_measures_check
+from corsia.prescribing.models import ItemStatus, OrderTransition, TherapyOrder
 from corsia.prescribing.services.orders import VIEW, locked_order, touch_order
 from corsia.prescribing.services.validation import order_authors, stamp_validation
 

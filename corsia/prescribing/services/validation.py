@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from corsia.accounts.selectors import user_roles
-from corsia.audit.models import AuditEvent
+from corsia.audit.selectors import event_actor_ids
 from corsia.audit.services import audit_record
 from corsia.core.actors import User, Workstation
 from corsia.core.domain.errors import ConflictError, PermissionRefused, ValidationFailed
@@ -21,11 +21,7 @@ from corsia.prescribing.domain.states import (
     ensure_independent_validator,
     may_fire,
 )
-from corsia.prescribing.models import (
-    OrderItem,
-    OrderTransition,
-    TherapyOrder,
-)
+from corsia.prescribing.models import OrderItem, OrderTransition, TherapyOrder
 from corsia.prescribing.services.orders import item_fingerprint, locked_order
 
 
@@ -42,15 +38,7 @@ def order_authors(order: TherapyOrder) -> set[int]:
             order_id=order.pk, event=OrderEvent.CONFIRM.value
         ).values_list("actor_id", flat=True)
     )
-    authors |= {
-        pk
-        for pk in AuditEvent.objects.filter(
-            target_type=TherapyOrder._meta.label_lower,
-            target_id=str(order.pk),
-            event_type__in=[e.code for e in _AUTHOR_EVENTS],
-        ).values_list("actor_id", flat=True)
-        if pk is not None
-    }
+    authors |= event_actor_ids(target=order, events=_AUTHOR_EVENTS)
     return authors
 
 
