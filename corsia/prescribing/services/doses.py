@@ -162,7 +162,9 @@ def line_dose(
     )
 
 
-# ---------------------------------------------------------------- create and recalculate
+# ---------------------------------------------------------------- the lines of an order
+
+
 def component_dose(
     component: RegimenLine, age_years: Decimal
 ) -> tuple[Decimal, str, AgeBand | None]:

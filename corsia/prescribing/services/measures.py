@@ -34,9 +34,6 @@ def ensure_not_merged(merged_into_id: int | None) -> None:
         )
 
 
-# ---------------------------------------------------------------- measures, diagnoses
-
-
 def measurement_record(
     *,
     actor: User,

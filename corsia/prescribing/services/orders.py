@@ -11,6 +11,7 @@ from corsia.audit.services import audit_record
 from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import NotFound, ValidationFailed
 from corsia.prescribing import audit_events as events
+from corsia.prescribing.cumulative import COMMITTED_STATES
 from corsia.prescribing.domain.states import (
     OrderState,
     can_physician_edit,
@@ -24,19 +25,7 @@ PRESCRIBE = "prescribing.prescribe"
 RECORD_MEASUREMENT = "prescribing.record_measurement"
 
 # States whose doses count towards the lifetime cumulative dose (given or about to be).
-CUMULATIVE_STATES = frozenset(
-    s.value
-    for s in (
-        OrderState.CONFIRMED,
-        OrderState.SENT_TO_PHARMACY,
-        OrderState.VALIDATED,
-        OrderState.TAKEN_IN_CHARGE,
-        OrderState.IN_PREPARATION,
-        OrderState.PREPARED,
-        OrderState.DELIVERED,
-        OrderState.ADMINISTERED,
-    )
-)
+CUMULATIVE_STATES = COMMITTED_STATES
 
 
 def locked_order(order_id: int) -> TherapyOrder:

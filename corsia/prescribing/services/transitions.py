@@ -30,8 +30,6 @@ from corsia.prescribing.models import ItemStatus, OrderTransition, TherapyOrder
 from corsia.prescribing.services.orders import VIEW, locked_order, touch_order
 from corsia.prescribing.services.validation import order_authors, stamp_validation
 
-# ---------------------------------------------------------------- the order's life
-
 _STAMPS: dict[OrderEvent, tuple[str, str]] = {
     OrderEvent.CONFIRM: ("confirmed_by", "confirmed_at"),
     OrderEvent.VALIDATE: ("validated_by", "validated_at"),
