@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from corsia.audit.domain.chain import ChainBreak, verify
+from corsia.audit.domain.events import EventType
 from corsia.audit.keys import audit_key
 from corsia.audit.models import AccessLogEntry, AuditEvent
 
@@ -71,3 +72,17 @@ def access_log_search(query: AccessQuery) -> QuerySet[AccessLogEntry]:
     if query.channel:
         rows = rows.filter(channel=query.channel)
     return rows.order_by("-id")
+
+
+def event_actor_ids(*, target: Model, events: Iterable[EventType]) -> set[int]:
+    """The people (user ids) who wrote any of these events on ``target`` — e.g. every author
+    of an order, whom an independent check may not be. Events without a person are left out."""
+    return {
+        pk
+        for pk in AuditEvent.objects.filter(
+            target_type=target._meta.label_lower,
+            target_id=str(target.pk),
+            event_type__in=[e.code for e in events],
+        ).values_list("actor_id", flat=True)
+        if pk is not None
+    }

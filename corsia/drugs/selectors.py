@@ -238,3 +238,39 @@ def packs_of_products(product_ids: Iterable[int]) -> list[Pack]:
     return list(
         Pack.objects.filter(product_id__in=set(product_ids)).order_by("units_per_pack", "pk")
     )
+
+
+# --- for other modules (prescribing reads the archive through these) ---------------------------
+
+
+def ingredient_get_by_id(*, ingredient_id: int) -> ActiveIngredient:
+    found = ActiveIngredient.objects.filter(pk=ingredient_id).first()
+    if found is None:
+        raise NotFound("Principio attivo inesistente.", code="ingredient_not_found")
+    return found
+
+
+def ingredients_by_code(codes: Iterable[str]) -> dict[str, ActiveIngredient]:
+    """The ingredients with these codes (one query); unknown codes are left out."""
+    return {i.code: i for i in ActiveIngredient.objects.filter(code__in=set(codes))}
+
+
+def solid_oral_strengths_mg(*, ingredient_id: int) -> list[Decimal | None]:
+    """The strengths in mg of the ingredient's tablets and capsules in the archive (``None``
+    for a product whose strength the archive does not state)."""
+    return list(
+        MedicinalProduct.objects.filter(
+            ingredient_id=ingredient_id, physical_state="solid_oral", strength_unit="mg"
+        ).values_list("strength", flat=True)
+    )
+
+
+def biosimilar_choices(ingredient_ids: Iterable[int]) -> dict[int, list[MedicinalProduct]]:
+    """For each of these ingredients that has a biosimilar in the archive, its products
+    (originators and biosimilars) by name: what the prescriber chooses between."""
+    products: dict[int, list[MedicinalProduct]] = {}
+    for product in MedicinalProduct.objects.filter(ingredient_id__in=set(ingredient_ids)).order_by(
+        "name"
+    ):
+        products.setdefault(product.ingredient_id, []).append(product)
+    return {k: v for k, v in products.items() if any(p.biosimilar_of_id for p in v)}

@@ -208,6 +208,7 @@ def care_wards() -> list[Ward]:
     """The wards where patients are treated (every ward but the pharmacy), by name."""
     return list(Ward.objects.exclude(kind=WardKind.PHARMACY).order_by("name"))
 
+
 def ward_inpatients(*, user: User, ward_code: str) -> list[Patient]:
     """The patients with an active encounter in the ward (by code), oldest record first."""
     require_permission(user, VIEW)
@@ -217,4 +218,38 @@ def ward_inpatients(*, user: User, ward_code: str) -> list[Patient]:
         )
         .distinct()
         .order_by("pk")
+    )
+
+
+# --- for other modules' services (they check their own permission and log their own reads) ------
+
+
+def patient_record(*, patient_id: int, lock: bool = False) -> Patient:
+    """One patient as registered (a merged one too: the caller decides), for another
+    module's service; ``NotFound`` when there is none.
+
+    ``lock`` holds the row FOR NO KEY UPDATE until the transaction ends: that module's
+    checks on one patient run one at a time, without blocking the FOR KEY SHARE locks that
+    foreign keys to the patient take when other rows are written."""
+    rows = Patient.objects.select_for_update(no_key=True) if lock else Patient.objects.all()
+    patient = rows.filter(pk=patient_id).first()
+    if patient is None:
+        raise NotFound("Paziente non trovato.", code="patient_not_found")
+    return patient
+
+
+def patient_current_ward_id(*, patient_id: int) -> int | None:
+    """The ward of the patient's encounter in progress (the latest admitted), if any."""
+    return (
+        Encounter.objects.filter(patient_id=patient_id, state=EncounterState.ACTIVE.value)
+        .order_by("-admitted_at")
+        .values_list("ward_id", flat=True)
+        .first()
+    )
+
+
+def patients_born_before(*, year: int) -> QuerySet[Patient]:
+    """The patients not merged into another, born before ``year``, by MRN (demo data)."""
+    return Patient.objects.filter(merged_into__isnull=True, date_of_birth__year__lt=year).order_by(
+        "mrn"
     )

@@ -7,12 +7,12 @@ problem+json from the one handler. No ``from __future__ import annotations`` (ni
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from corsia.core.access import api_perm
+from corsia.core.web import request_actor, request_workstation
 from corsia.prescribing import cumulative
 from corsia.prescribing.domain.cumulative import BASIS_DISPLAY, Source, Tally
 from corsia.prescribing.models import PriorDose
@@ -70,10 +70,6 @@ class PriorDoseIn(Schema):
     corrects_id: int | None = None
 
 
-def _ws(request: HttpRequest) -> Any:
-    return getattr(request, "workstation", None)
-
-
 def _tally(t: Tally) -> TallyOut:
     zero = Decimal(0)
     return TallyOut(
@@ -115,7 +111,10 @@ def _prior(row: PriorDose) -> PriorDoseOut:
 def patient_cumulative(request: HttpRequest, patient_id: int) -> CumulativeOut:
     """The patient's lifetime totals (administered, committed, elsewhere) per limit."""
     view = cumulative.patient_cumulative_view(
-        user=request.user, patient_id=patient_id, workstation=_ws(request), channel="api"
+        user=request_actor(request),
+        patient_id=patient_id,
+        workstation=request_workstation(request),
+        channel="api",
     )
     return CumulativeOut(
         patient_id=patient_id,
@@ -132,8 +131,8 @@ def prior_dose_create(
     """Record a dose given elsewhere, or correct a record (``corrects_id``; amount 0
     withdraws it). Records are never changed or deleted."""
     row = cumulative.prior_dose_record(
-        actor=request.user,
-        workstation=_ws(request),
+        actor=request_actor(request),
+        workstation=request_workstation(request),
         patient_id=patient_id,
         ingredient_id=payload.ingredient_id,
         amount=payload.amount,

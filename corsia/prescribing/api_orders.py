@@ -14,6 +14,7 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from corsia.core.access import api_perm
+from corsia.core.web import request_actor, request_workstation
 from corsia.prescribing import selectors, services
 from corsia.prescribing.models import OrderItem, TherapyOrder
 
@@ -146,13 +147,12 @@ def _order(order: TherapyOrder) -> OrderOut:
     )
 
 
-def _ws(request: HttpRequest) -> Any:
-    return getattr(request, "workstation", None)
-
-
 def _read(request: HttpRequest, order_id: int) -> OrderOut:
     order = selectors.order_view(
-        user=request.user, order_id=order_id, workstation=_ws(request), channel="api"
+        user=request_actor(request),
+        order_id=order_id,
+        workstation=request_workstation(request),
+        channel="api",
     )
     return _order(order)
 
@@ -205,7 +205,7 @@ class MeasurementOut(Schema):
 @api_perm(services.VIEW)
 def order_list(request: HttpRequest, day: date, days_ahead: int = 0) -> list[OrderSummaryOut]:
     """Open orders with a drug scheduled between ``day`` and ``day + days_ahead``."""
-    rows = selectors.physician_worklist(user=request.user, day=day, days_ahead=days_ahead)
+    rows = selectors.physician_worklist(user=request_actor(request), day=day, days_ahead=days_ahead)
     return [
         OrderSummaryOut(
             id=r.order.pk,
@@ -224,8 +224,8 @@ def order_list(request: HttpRequest, day: date, days_ahead: int = 0) -> list[Ord
 @api_perm(services.PRESCRIBE)
 def order_create(request: HttpRequest, payload: OrderIn) -> Status[OrderOut]:
     order = services.order_create(
-        actor=request.user,
-        workstation=_ws(request),
+        actor=request_actor(request),
+        workstation=request_workstation(request),
         patient_id=payload.patient_id,
         regimen_version_id=payload.regimen_version_id,
         start_date=payload.start_date,
@@ -252,8 +252,8 @@ def order_transition(request: HttpRequest, order_id: int, payload: TransitionIn)
     (start/complete_preparation, deliver, administer) are refused with 409
     ``transition_not_allowed_here``: the UFA and bedside services record them."""
     services.order_transition(
-        actor=request.user,
-        workstation=_ws(request),
+        actor=request_actor(request),
+        workstation=request_workstation(request),
         order_id=order_id,
         event=payload.event,
         expected_version=payload.expected_version,
@@ -266,8 +266,8 @@ def order_transition(request: HttpRequest, order_id: int, payload: TransitionIn)
 @api_perm(services.PRESCRIBE)
 def item_adjust(request: HttpRequest, order_id: int, item_id: int, payload: AdjustIn) -> OrderOut:
     services.order_item_adjust(
-        actor=request.user,
-        workstation=_ws(request),
+        actor=request_actor(request),
+        workstation=request_workstation(request),
         order_id=order_id,
         item_id=item_id,
         reason=payload.reason,
@@ -283,7 +283,9 @@ def item_adjust(request: HttpRequest, order_id: int, item_id: int, payload: Adju
 @router.post("/{order_id}/recalculate", response=OrderOut)
 @api_perm(services.PRESCRIBE)
 def order_recalculate(request: HttpRequest, order_id: int) -> OrderOut:
-    services.order_recalculate(actor=request.user, workstation=_ws(request), order_id=order_id)
+    services.order_recalculate(
+        actor=request_actor(request), workstation=request_workstation(request), order_id=order_id
+    )
     return _read(request, order_id)
 
 
@@ -291,8 +293,8 @@ def order_recalculate(request: HttpRequest, order_id: int) -> OrderOut:
 @api_perm(services.RECORD_MEASUREMENT)
 def measurement_create(request: HttpRequest, payload: MeasurementIn) -> Status[MeasurementOut]:
     row = services.measurement_record(
-        actor=request.user,
-        workstation=_ws(request),
+        actor=request_actor(request),
+        workstation=request_workstation(request),
         patient_id=payload.patient_id,
         kind=payload.kind,
         value=payload.value,

@@ -25,16 +25,16 @@ from datetime import date
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from corsia.audit.services import access_log_record, audit_record, workstation_label
-from corsia.core.domain.errors import NotFound, PermissionRefused, ValidationFailed
-from corsia.drugs.models import ActiveIngredient
-from corsia.patients.models import Patient
+from corsia.audit.services import access_log_record, audit_record
+from corsia.core.actors import User, Workstation, require_permission, workstation_label
+from corsia.core.domain.errors import NotFound, ValidationFailed
+from corsia.drugs.selectors import ingredient_get_by_id, ingredients_by_code
+from corsia.patients.selectors import patient_record
 from corsia.prescribing import audit_events as events
 from corsia.prescribing.domain.cumulative import (
     CumulativeClass,
@@ -106,7 +106,7 @@ def limits_for(codes: Iterable[str]) -> list[Limit]:
     wanted = set(codes)
     classes = {c.code: c for code in wanted if (c := _class_of(code)) is not None}
     needed = wanted | {c.reference for c in classes.values()}
-    archive = {i.code: i for i in ActiveIngredient.objects.filter(code__in=needed)}
+    archive = ingredients_by_code(needed)
     limits: list[Limit] = []
     for cls in classes.values():
         ref = archive.get(cls.reference)
@@ -300,13 +300,6 @@ def patient_cumulative(*, patient_id: int) -> list[Tally]:
 # ---------------------------------------------------------------- blocking the order
 
 
-def _lock_patient(patient_id: int) -> None:
-    # FOR NO KEY UPDATE serialises the cumulative checks of one patient (two drafts
-    # confirmed at once) without conflicting with the FOR KEY SHARE locks that foreign
-    # keys to the patient take when other rows are written.
-    Patient.objects.select_for_update(no_key=True).filter(pk=patient_id).first()
-
-
 def order_cumulative_refresh(order: TherapyOrder) -> list[Tally]:
     """Recompute the limits and mark the order's lines: a line of a drug whose limit the
     cycle exceeds is blocked (``cumulative_dose_exceeded``) until a physician overrides it
@@ -381,7 +374,8 @@ def order_cumulative_ensure(*, order_id: int) -> list[Tally]:
     order = TherapyOrder.objects.filter(pk=order_id).first()
     if order is None:
         raise NotFound("Prescrizione inesistente.", code="order_not_found")
-    _lock_patient(order.patient_id)
+    # the patient's row locked: two drafts confirmed at once are checked one after the other
+    patient_record(patient_id=order.patient_id, lock=True)
     tallies = order_cumulative(order)
     items = list(order.items.filter(status=ItemStatus.ACTIVE).select_related("ingredient"))
     for result in tallies:
@@ -415,8 +409,8 @@ def current_prior_doses(*, patient_id: int) -> QuerySet[PriorDose]:
 
 def prior_dose_record(
     *,
-    actor: Any,
-    workstation: Any,
+    actor: User,
+    workstation: Workstation,
     patient_id: int,
     ingredient_id: int,
     amount: Decimal,
@@ -430,8 +424,9 @@ def prior_dose_record(
     corrects_id: int | None = None,
 ) -> PriorDose:
     """Record a dose given elsewhere (or correct an earlier record: amount 0 withdraws it)."""
-    if not actor.has_perm(PRESCRIBE):
-        raise PermissionRefused("Solo il medico registra le dosi ricevute in altre strutture.")
+    require_permission(
+        actor, PRESCRIBE, "Solo il medico registra le dosi ricevute in altre strutture."
+    )
     try:
         measure = PriorDoseUnit(unit)
     except ValueError:
@@ -465,12 +460,8 @@ def prior_dose_record(
             field="given_from",
         )
     with transaction.atomic():
-        patient = Patient.objects.select_for_update(no_key=True).filter(pk=patient_id).first()
-        if patient is None:
-            raise NotFound("Paziente non trovato.", code="patient_not_found")
-        ingredient = ActiveIngredient.objects.filter(pk=ingredient_id).first()
-        if ingredient is None:
-            raise NotFound("Principio attivo inesistente.", code="ingredient_not_found")
+        patient = patient_record(patient_id=patient_id, lock=True)
+        ingredient = ingredient_get_by_id(ingredient_id=ingredient_id)
         if ingredient.code == "bleomycin" and measure in (PriorDoseUnit.MG, PriorDoseUnit.MG_M2):
             raise ValidationFailed(
                 "La bleomicina si registra in unità (UI o U), mai in mg.",
@@ -540,13 +531,11 @@ class PatientCumulativeView:
 
 
 def patient_cumulative_view(
-    *, user: Any, patient_id: int, workstation: Any, channel: str = "web"
+    *, user: User, patient_id: int, workstation: Workstation, channel: str = "web"
 ) -> PatientCumulativeView:
     """The patient's lifetime totals and doses given elsewhere (a logged clinical read)."""
-    if not user.has_perm(VIEW):
-        raise PermissionRefused("Non hai accesso alle prescrizioni.")
-    if not Patient.objects.filter(pk=patient_id).exists():
-        raise NotFound("Paziente non trovato.", code="patient_not_found")
+    require_permission(user, VIEW, "Non hai accesso alle prescrizioni.")
+    patient_record(patient_id=patient_id)  # NotFound when there is none
     access_log_record(
         user=user,
         patient_id=patient_id,

@@ -10,11 +10,11 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from corsia.accounts.models import User
-from corsia.patients.models import Patient
+from corsia.core.actors import User
+from corsia.patients.selectors import patients_born_before
 from corsia.prescribing import services
 from corsia.prescribing.models import Measurement, TherapyOrder
-from corsia.regimens.models import RegimenVersion
+from corsia.regimens.selectors import current_version, regimen_detail
 
 DIAGNOSES = (
     ("153.9", "Tumore maligno del colon", "FOLFOX-4"),
@@ -33,11 +33,7 @@ def ensure_demo_clinical(*, physician: User, validator: User, pharmacist: User) 
     today = timezone.localdate()
     now = timezone.now()
     measured = orders = 0
-    patients = list(
-        Patient.objects.filter(merged_into__isnull=True, date_of_birth__year__lt=2005).order_by(
-            "mrn"
-        )
-    )
+    patients = list(patients_born_before(year=2005))
     for index, patient in enumerate(patients):
         if Measurement.objects.filter(patient=patient).exists():
             continue
@@ -72,9 +68,8 @@ def ensure_demo_clinical(*, physician: User, validator: User, pharmacist: User) 
         measured += 1
         if orders >= _DEMO_ORDERS or regimen_code is None:
             continue
-        version = RegimenVersion.objects.filter(
-            regimen__code=regimen_code, status="validated"
-        ).first()
+        regimen = regimen_detail(regimen_code)
+        version = current_version(regimen) if regimen is not None else None
         if version is None or TherapyOrder.objects.filter(patient=patient).exists():
             continue
         order = services.order_create(

@@ -21,7 +21,6 @@ from django.conf import settings
 from django.utils import timezone
 
 from corsia.core.domain.errors import ValidationFailed
-from corsia.patients.models import Patient
 from corsia.prescribing.domain.assessment import ADULT_AGE
 from corsia.prescribing.domain.body_size import BsaFormula
 from corsia.prescribing.domain.checks import weight_change_check
@@ -47,7 +46,6 @@ from corsia.prescribing.domain.policy import (
 from corsia.prescribing.domain.warnings import DoseWarning
 from corsia.prescribing.models import ItemStatus, Measurement, MeasurementKind, TherapyOrder
 from corsia.regimens.domain.spec import DosingSettings, dosing_from_dict
-from corsia.regimens.models import RegimenVersion
 
 
 @dataclass(frozen=True)
@@ -84,13 +82,13 @@ def latest_measures(patient_id: int) -> LatestMeasures:
 # ---------------------------------------------------------------- the policy
 
 
-def _regimen_settings(version: RegimenVersion) -> DosingSettings:
-    return dosing_from_dict(version.dosing or {}, "dosing")
+def _regimen_settings(order: TherapyOrder) -> DosingSettings:
+    return dosing_from_dict(order.regimen_version.dosing or {}, "dosing")
 
 
-def max_ages_for(version: RegimenVersion) -> MaxAges:
-    """The hospital's maximum ages of the measures, with the regimen's overrides."""
-    own = _regimen_settings(version)
+def max_ages_for(order: TherapyOrder) -> MaxAges:
+    """The hospital's maximum ages of the measures, with the order's regimen's overrides."""
+    own = _regimen_settings(order)
     renal_h = own.renal_max_age_hours or settings.CORSIA_DOSING_RENAL_MAX_AGE_HOURS
     weight_d = own.weight_max_age_days or settings.CORSIA_DOSING_WEIGHT_MAX_AGE_DAYS
     height_d = own.height_max_age_days or settings.CORSIA_DOSING_HEIGHT_MAX_AGE_DAYS
@@ -127,8 +125,9 @@ def _child_auc(value: str) -> ChildAucFormula | None:
         raise _invalid("child_auc_formula", value) from None
 
 
-def policy_for(version: RegimenVersion, *, bsa_formula: str) -> DosingPolicy:
+def policy_for(order: TherapyOrder) -> DosingPolicy:
     """The dosing policy of an order: the regimen's settings, else the hospital's."""
+    version, bsa_formula = order.regimen_version, order.bsa_formula
     paediatric = None
     if version.paediatric and (version.mg_kg_below_weight_kg or version.mg_kg_below_bsa_m2):
         paediatric = PaediatricRule(
@@ -143,7 +142,7 @@ def policy_for(version: RegimenVersion, *, bsa_formula: str) -> DosingPolicy:
             code="bsa_formula_unknown",
             field="bsa_formula",
         ) from None
-    own = _regimen_settings(version)
+    own = _regimen_settings(order)
     child_auc = own.child_auc_formula or settings.CORSIA_DOSING_CHILD_AUC_FORMULA
     weight_change = own.weight_change_pct or settings.CORSIA_DOSING_WEIGHT_CHANGE_PCT
     return DosingPolicy(
@@ -188,11 +187,11 @@ def _local(moment: datetime) -> datetime:
     return timezone.localtime(moment)
 
 
-def patient_measures(
-    patient: Patient, *, on: date, version: RegimenVersion, now: datetime
-) -> DosingMeasures:
-    """The measures the doses are computed from; a too-old height or weight refuses."""
-    latest = latest_measures(patient.pk)
+def patient_measures(order: TherapyOrder, *, now: datetime) -> DosingMeasures:
+    """The measures the order's doses are computed from (the patient's, on the cycle's
+    start date); a too-old height or weight refuses."""
+    patient = order.patient
+    latest = latest_measures(order.patient_id)
     if latest.height_cm is None or latest.weight_kg is None:
         raise ValidationFailed(
             "Mancano altezza e/o peso del paziente: registrarli prima di prescrivere.",
@@ -206,9 +205,9 @@ def patient_measures(
             code="sex_invalid",
             field="sex",
         )
-    age = age_years(patient.date_of_birth, on)
+    age = age_years(patient.date_of_birth, order.start_date)
     child = age < ADULT_AGE
-    limits = max_ages_for(version)
+    limits = max_ages_for(order)
     for measure, taken in (
         (Measure.HEIGHT, latest.height_cm),
         (Measure.WEIGHT, latest.weight_kg),
@@ -296,7 +295,7 @@ def order_measures_check(*, order: TherapyOrder, stage: str, now: datetime | Non
     """
     moment = now or timezone.now()
     latest = latest_measures(order.patient_id)
-    policy = policy_for(order.regimen_version, bsa_formula=order.bsa_formula)
+    policy = policy_for(order)
     renal = _uses_renal(order)
     what = {
         "confirm": "confermare",
@@ -341,7 +340,7 @@ def order_measures_check(*, order: TherapyOrder, stage: str, now: datetime | Non
         raise newer_measures_error(newer, stage=what)
     if stage != "confirm":
         return
-    limits = max_ages_for(order.regimen_version)
+    limits = max_ages_for(order)
     child = order.age_years < ADULT_AGE
     for measure in Measure:
         if measure in RENAL and not renal:

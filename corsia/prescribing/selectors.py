@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import Count, Min, Prefetch, Q, QuerySet
 
 from corsia.audit.services import access_log_record
-from corsia.core.domain.errors import NotFound, PermissionRefused
-from corsia.drugs.models import Interaction
+from corsia.core.actors import User, Workstation, require_permission
+from corsia.core.domain.errors import NotFound
+from corsia.drugs.selectors import ingredient_names, interactions_among
 from corsia.prescribing.domain.states import OrderState
 from corsia.prescribing.models import OrderItem, TherapyOrder
 from corsia.prescribing.services import VIEW
@@ -28,11 +29,7 @@ PHARMACY_STATES = (
 # Orders not yet sent: the pharmacy's potential workload.
 POTENTIAL_STATES = (S.DRAFT, S.CONFIRMED, S.RETURNED_TO_PRESCRIBER)
 OPEN_STATES = tuple(s for s in S if s not in (S.ADMINISTERED, S.CANCELLED))
-
-
-def _require(user: Any) -> None:
-    if not user.has_perm(VIEW):
-        raise PermissionRefused("Non hai accesso alle prescrizioni.")
+NO_ACCESS = "Non hai accesso alle prescrizioni."
 
 
 def _with_lines(orders: QuerySet[TherapyOrder]) -> QuerySet[TherapyOrder]:
@@ -48,16 +45,18 @@ def _with_lines(orders: QuerySet[TherapyOrder]) -> QuerySet[TherapyOrder]:
     )
 
 
-def order_get(*, user: Any, order_id: int) -> TherapyOrder:
+def order_get(*, user: User, order_id: int) -> TherapyOrder:
     """The order with its lines, without logging (for forms and checks)."""
-    _require(user)
+    require_permission(user, VIEW, NO_ACCESS)
     order = _with_lines(TherapyOrder.objects.filter(pk=order_id)).first()
     if order is None:
         raise NotFound("Prescrizione inesistente.", code="order_not_found")
     return order
 
 
-def order_view(*, user: Any, order_id: int, workstation: Any, channel: str = "web") -> TherapyOrder:
+def order_view(
+    *, user: User, order_id: int, workstation: Workstation, channel: str = "web"
+) -> TherapyOrder:
     order = order_get(user=user, order_id=order_id)
     access_log_record(
         user=user,
@@ -69,12 +68,23 @@ def order_view(*, user: Any, order_id: int, workstation: Any, channel: str = "we
     return order
 
 
-def patient_orders(*, user: Any, patient_id: int) -> QuerySet[TherapyOrder]:
-    _require(user)
+def patient_orders(*, user: User, patient_id: int) -> QuerySet[TherapyOrder]:
+    require_permission(user, VIEW, NO_ACCESS)
     return (
         TherapyOrder.objects.filter(patient_id=patient_id)
         .select_related("regimen_version__regimen")
         .order_by("-start_date", "-id")
+    )
+
+
+def previous_cycle_start(order: TherapyOrder) -> date | None:
+    """When the patient's latest cycle before this one started (cancelled ones left out)."""
+    return (
+        TherapyOrder.objects.filter(patient_id=order.patient_id, start_date__lt=order.start_date)
+        .exclude(state=S.CANCELLED.value)
+        .order_by("-start_date")
+        .values_list("start_date", flat=True)
+        .first()
     )
 
 
@@ -109,19 +119,19 @@ def _rows(orders: QuerySet[TherapyOrder], start: date, end: date) -> list[Workli
 
 
 def physician_worklist(
-    *, user: Any, day: date, days_ahead: int = 7, mine_only: bool = False
+    *, user: User, day: date, days_ahead: int = 7, mine_only: bool = False
 ) -> list[WorklistRow]:
     """Today's and the coming days' orders that are still open, earliest first."""
-    _require(user)
+    require_permission(user, VIEW, NO_ACCESS)
     orders = TherapyOrder.objects.filter(state__in=[s.value for s in OPEN_STATES])
     if mine_only:
         orders = orders.filter(prescriber=user)
     return _rows(orders, day, day + timedelta(days=days_ahead))
 
 
-def pharmacy_queue(*, user: Any, day: date, days_ahead: int = 0) -> dict[str, list[WorklistRow]]:
+def pharmacy_queue(*, user: User, day: date, days_ahead: int = 0) -> dict[str, list[WorklistRow]]:
     """The pharmacy's orders for the day: those sent to it, and the potential workload."""
-    _require(user)
+    require_permission(user, VIEW, NO_ACCESS)
     end = day + timedelta(days=days_ahead)
     return {
         "pharmacy": _rows(
@@ -146,7 +156,7 @@ def order_interactions(order: TherapyOrder, *, window_days: int = 28) -> list[In
     and the patient's other open orders within ``window_days``)."""
     start = order.start_date - timedelta(days=window_days)
     end = order.start_date + timedelta(days=window_days)
-    ingredient_ids = set(
+    codes = set(
         OrderItem.objects.filter(
             order__patient_id=order.patient_id,
             status="active",
@@ -154,29 +164,26 @@ def order_interactions(order: TherapyOrder, *, window_days: int = 28) -> list[In
             scheduled_date__lte=end,
         )
         .exclude(order__state__in=[S.CANCELLED.value])
-        .values_list("ingredient_id", flat=True)
+        .values_list("ingredient__code", flat=True)
     )
-    if len(ingredient_ids) < 2:
+    if len(codes) < 2:
         return []
-    rows = Interaction.objects.filter(
-        ingredient_a_id__in=ingredient_ids, ingredient_b_id__in=ingredient_ids
-    ).select_related("ingredient_a", "ingredient_b")
+    found = interactions_among(codes)
+    names = ingredient_names(codes) if found else {}
     return [
         InteractionWarning(
-            drug_a=row.ingredient_a.name_it,
-            drug_b=row.ingredient_b.name_it,
-            severity=row.severity,
-            text=row.effect,
+            drug_a=names.get(i.a, i.a),
+            drug_b=names.get(i.b, i.b),
+            severity=i.severity.value,
+            text=i.effect,
         )
-        for row in rows
+        for i in found
     ]
 
 
 def fluid_load_ml(order: TherapyOrder, day: date) -> Decimal | None:
     """Estimated infusion volume of the day, from the carrier volumes written on each
     line (e.g. "glucosio 5% 250 mL"); None when no line states a volume."""
-    import re
-
     total = Decimal(0)
     found = False
     for item in order.items.all():

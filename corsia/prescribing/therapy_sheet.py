@@ -11,6 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from corsia.core.actors import User
 from corsia.prescribing.domain.order_lines import display_unit
 from corsia.prescribing.models import TherapyOrder
 from corsia.regimens.domain.spec import INTENT_LABELS_IT, ROUTE_LABELS_IT, Intent, Route
@@ -23,7 +24,7 @@ def _num(value: Decimal | None, places: int = 2) -> str:
     return text.replace(".", ",")
 
 
-def _person(user: Any) -> str:
+def _person(user: User | None) -> str:
     if user is None:
         return "—"
     return str(user.get_full_name() or user.username)

@@ -1,5 +1,9 @@
 """Pages of prescribing: physician worklist, a patient's therapy, the prescription page,
-the pharmacy's queue. Thin: reads through selectors, writes through services."""
+the pharmacy's queue. Thin: reads through selectors, writes through services.
+
+A service's refusal on a button becomes an error message and the page the button was on
+(``core.refusals.refusals_as_messages``; a missing order or line too, as a message);
+a read that finds nothing is the 404 page (``PageRefusalMiddleware``)."""
 
 from __future__ import annotations
 
@@ -8,18 +12,21 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_GET, require_POST
 
+from corsia.accounts.selectors import user_roles
 from corsia.core.access import require_perm
-from corsia.core.domain.errors import CorsiaError, NotFound, ValidationFailed
+from corsia.core.domain.errors import ValidationFailed
+from corsia.core.refusals import refusal_kept, refusals_as_messages
 from corsia.core.web import posted_decimal as _decimal
 from corsia.core.web import posted_version as _version
+from corsia.core.web import request_actor
 from corsia.core.web import request_workstation as _ws
-from corsia.drugs.models import MedicinalProduct
+from corsia.drugs.selectors import biosimilar_choices
 from corsia.patients import selectors as patient_selectors
 from corsia.prescribing import cumulative, selectors, services
 from corsia.prescribing.domain.order_lines import display_unit, reduced_dose
@@ -32,14 +39,10 @@ from corsia.prescribing.domain.states import (
     decisions_available,
 )
 from corsia.prescribing.dosing_basis import latest_measures
-from corsia.prescribing.models import (
-    MeasurementKind,
-    PatientDiagnosis,
-    PriorDoseUnit,
-    TherapyOrder,
-)
+from corsia.prescribing.models import MeasurementKind, PatientDiagnosis, PriorDoseUnit, TherapyOrder
 from corsia.regimens.domain.spec import INTENT_LABELS_IT
-from corsia.regimens.models import RegimenVersion
+from corsia.regimens.selectors import prescribable_versions
+from corsia.toxicity.selectors import latest_toxicity_summary
 
 VIEW = services.VIEW
 PRESCRIBE = services.PRESCRIBE
@@ -53,12 +56,29 @@ def _today(request: HttpRequest) -> date:
         return timezone.localdate()
 
 
+def _posted_date(raw: str | None, field: str, invalid: str) -> date | None:
+    """A date typed in a form: ``None`` when empty or not a date; an impossible one
+    (30 February) is refused with the message ``invalid``."""
+    try:
+        return parse_date(raw or "")
+    except ValueError:
+        raise ValidationFailed(invalid, code="date_invalid", field=field) from None
+
+
+def _posted_int(raw: str | None, default: int, field: str, invalid: str) -> int:
+    """A whole number typed in a form (``default`` when empty), else refused with ``invalid``."""
+    try:
+        return int(raw or default)
+    except ValueError:
+        raise ValidationFailed(invalid, code="number_invalid", field=field) from None
+
+
 @require_perm(VIEW)
 @require_GET
 def worklist(request: HttpRequest) -> HttpResponse:
     day = _today(request)
     mine = request.GET.get("mine") == "1"
-    rows = selectors.physician_worklist(user=request.user, day=day, mine_only=mine)
+    rows = selectors.physician_worklist(user=request_actor(request), day=day, mine_only=mine)
     return render(
         request,
         "prescribing/worklist.html",
@@ -70,7 +90,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
 @require_GET
 def pharmacy(request: HttpRequest) -> HttpResponse:
     day = _today(request)
-    queue = selectors.pharmacy_queue(user=request.user, day=day)
+    queue = selectors.pharmacy_queue(user=request_actor(request), day=day)
     template = (
         "prescribing/partials/pharmacy_table.html"
         if getattr(request, "htmx", False)
@@ -79,38 +99,13 @@ def pharmacy(request: HttpRequest) -> HttpResponse:
     return render(request, template, {"queue": queue, "day": day})
 
 
-def _regimens_for(diagnosis_code: str | None) -> list[RegimenVersion]:
-    versions = (
-        RegimenVersion.objects.filter(status="validated", regimen__is_active=True)
-        .select_related("regimen")
-        .prefetch_related("diseases")
-        .order_by("regimen__code")
-    )
-    if not diagnosis_code:
-        return list(versions)
-    code = diagnosis_code.replace(".", "")
-    return [
-        v
-        for v in versions
-        if any(
-            code.startswith(d.code.replace(".", "")) or d.code.replace(".", "").startswith(code)
-            for d in v.diseases.all()
-        )
-    ]
-
-
 @require_perm(VIEW)
 @require_GET
 def patient_therapy(request: HttpRequest, patient_id: int) -> HttpResponse:
-    try:
-        view = patient_selectors.patient_view(
-            user=request.user,
-            patient_id=patient_id,
-            what="terapie del paziente",
-            workstation=_ws(request),
-        )
-    except NotFound:
-        raise Http404 from None
+    actor = request_actor(request)
+    view = patient_selectors.patient_view(
+        user=actor, patient_id=patient_id, what="terapie del paziente", workstation=_ws(request)
+    )
     patient = view.patient
     diagnoses = list(PatientDiagnosis.objects.filter(patient=patient, is_active=True))
     chosen = request.GET.get("diagnosis", "")
@@ -118,7 +113,7 @@ def patient_therapy(request: HttpRequest, patient_id: int) -> HttpResponse:
     if diagnosis is None and diagnoses:
         diagnosis = diagnoses[0]
     latest = latest_measures(patient.pk)
-    orders = selectors.patient_orders(user=request.user, patient_id=patient.pk)
+    orders = selectors.patient_orders(user=actor, patient_id=patient.pk)
     last = orders.first()
     return render(
         request,
@@ -128,7 +123,7 @@ def patient_therapy(request: HttpRequest, patient_id: int) -> HttpResponse:
             "patient": patient,
             "diagnoses": diagnoses,
             "diagnosis": diagnosis,
-            "regimens": _regimens_for(diagnosis.code if diagnosis else None),
+            "regimens": prescribable_versions(diagnosis_code=diagnosis.code if diagnosis else None),
             "latest": latest,
             "orders": orders[:30],
             "kinds": MeasurementKind.choices,
@@ -136,45 +131,47 @@ def patient_therapy(request: HttpRequest, patient_id: int) -> HttpResponse:
             "next_cycle": (last.cycle_number + 1) if last else 1,
             "intents": INTENT_LABELS_IT.items(),
             "cumulative": cumulative.patient_cumulative_view(
-                user=request.user, patient_id=patient.pk, workstation=_ws(request)
+                user=actor, patient_id=patient.pk, workstation=_ws(request)
             ),
             "prior_units": PriorDoseUnit.choices,
         },
     )
 
 
+# any unreadable field of the prior-dose form (drug, dates) is refused with this message
+_PRIOR_DOSE_UNREADABLE = "Farmaco non valido."
+
+
 @require_perm(PRESCRIBE)
 @require_POST
 def prior_dose_add(request: HttpRequest, patient_id: int) -> HttpResponse:
     """Record a dose given elsewhere (or correct one): the service validates and audits."""
-    try:
-        amount = _decimal(request.POST.get("amount"), "amount")
-        given_from = parse_date(request.POST.get("given_from", "") or "")
+    post = request.POST
+    with refusals_as_messages(request, not_found_is_404=False):
+        amount = _decimal(post.get("amount"), "amount")
+        given_from = _posted_date(post.get("given_from"), "given_from", _PRIOR_DOSE_UNREADABLE)
         if amount is None or given_from is None:
             raise ValidationFailed(
                 "Indicare dose e data di inizio.", code="prior_dose_field_required", field="amount"
             )
-        corrects = request.POST.get("corrects_id", "")
+        corrects = post.get("corrects_id", "")
         cumulative.prior_dose_record(
-            actor=request.user,
+            actor=request_actor(request),
             workstation=_ws(request),
             patient_id=patient_id,
-            ingredient_id=int(request.POST.get("ingredient_id", "0") or 0),
+            ingredient_id=_posted_int(
+                post.get("ingredient_id"), 0, "ingredient_id", _PRIOR_DOSE_UNREADABLE
+            ),
             amount=amount,
-            unit=request.POST.get("unit", ""),
-            hospital=request.POST.get("hospital", ""),
+            unit=post.get("unit", ""),
+            hospital=post.get("hospital", ""),
             given_from=given_from,
-            given_to=parse_date(request.POST.get("given_to", "") or ""),
-            bsa_m2=_decimal(request.POST.get("bsa_m2"), "bsa_m2"),
-            document_ref=request.POST.get("document_ref", ""),
-            reason=request.POST.get("reason", ""),
+            given_to=_posted_date(post.get("given_to"), "given_to", _PRIOR_DOSE_UNREADABLE),
+            bsa_m2=_decimal(post.get("bsa_m2"), "bsa_m2"),
+            document_ref=post.get("document_ref", ""),
+            reason=post.get("reason", ""),
             corrects_id=int(corrects) if corrects.isdigit() else None,
         )
-    except CorsiaError as exc:
-        messages.error(request, exc.message)
-    except ValueError:
-        messages.error(request, "Farmaco non valido.")
-    else:
         messages.success(request, "Dose ricevuta altrove registrata.")
     return redirect("prescribing:patient", patient_id=patient_id)
 
@@ -182,13 +179,13 @@ def prior_dose_add(request: HttpRequest, patient_id: int) -> HttpResponse:
 @require_perm(MEASURE)
 @require_POST
 def measure(request: HttpRequest, patient_id: int) -> HttpResponse:
-    try:
+    with refusals_as_messages(request, not_found_is_404=False):
         recorded = 0
         for kind, _label in MeasurementKind.choices:
             value = _decimal(request.POST.get(kind), kind)
             if value is not None:
                 services.measurement_record(
-                    actor=request.user,
+                    actor=request_actor(request),
                     workstation=_ws(request),
                     patient_id=patient_id,
                     kind=kind,
@@ -197,9 +194,6 @@ def measure(request: HttpRequest, patient_id: int) -> HttpResponse:
                 recorded += 1
         if not recorded:
             raise ValidationFailed("Inserire almeno una misura.", code="measurement_empty")
-    except CorsiaError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(request, "Misure registrate.")
     return redirect("prescribing:patient", patient_id=patient_id)
 
@@ -207,16 +201,14 @@ def measure(request: HttpRequest, patient_id: int) -> HttpResponse:
 @require_perm(PRESCRIBE)
 @require_POST
 def diagnosis_add(request: HttpRequest, patient_id: int) -> HttpResponse:
-    try:
+    with refusals_as_messages(request, not_found_is_404=False):
         services.diagnosis_record(
-            actor=request.user,
+            actor=request_actor(request),
             workstation=_ws(request),
             patient_id=patient_id,
             code=request.POST.get("code", ""),
             label=request.POST.get("label", ""),
         )
-    except CorsiaError as exc:
-        messages.error(request, exc.message)
     return redirect("prescribing:patient", patient_id=patient_id)
 
 
@@ -224,8 +216,9 @@ def diagnosis_add(request: HttpRequest, patient_id: int) -> HttpResponse:
 @require_POST
 def order_new(request: HttpRequest, patient_id: int) -> HttpResponse:
     post = request.POST
-    try:
-        start = parse_date(post.get("start_date", ""))
+    unreadable = "Dati non validi."
+    with refusals_as_messages(request, not_found_is_404=False):
+        start = _posted_date(post.get("start_date"), "start_date", unreadable)
         if start is None:
             raise ValidationFailed(
                 "Indicare la data di inizio del ciclo.", code="start_required", field="start_date"
@@ -237,32 +230,28 @@ def order_new(request: HttpRequest, patient_id: int) -> HttpResponse:
             )
         diagnosis = post.get("diagnosis", "")
         order = services.order_create(
-            actor=request.user,
+            actor=request_actor(request),
             workstation=_ws(request),
             patient_id=patient_id,
             regimen_version_id=int(version_raw),
             start_date=start,
-            cycle_number=int(post.get("cycle_number") or 1),
-            line=int(post.get("line") or 1),
+            cycle_number=_posted_int(post.get("cycle_number"), 1, "cycle_number", unreadable),
+            line=_posted_int(post.get("line"), 1, "line", unreadable),
             diagnosis_id=int(diagnosis) if diagnosis.isdigit() else None,
             intent=post.get("intent") or None,
             bsa_formula=post.get("bsa_formula") or "mosteller",
             schedule_reason=post.get("schedule_reason", ""),
         )
-    except (CorsiaError, ValueError) as exc:
-        messages.error(request, getattr(exc, "message", "Dati non validi."))
-        return redirect("prescribing:patient", patient_id=patient_id)
-    return redirect("prescribing:order", order_id=order.pk)
+        return redirect("prescribing:order", order_id=order.pk)
+    return redirect("prescribing:patient", patient_id=patient_id)
 
 
 def _actions(request: HttpRequest, order: TherapyOrder) -> list[dict[str, Any]]:
-    from corsia.accounts.selectors import user_roles
-
-    roles = user_roles(request.user)  # type: ignore[arg-type]  # require_perm: authenticated
+    actor = request_actor(request)
     actions = []
     # decisions only: the loop's milestones are recorded by the UFA and bedside services
-    for event in decisions_available(OrderState(order.state), roles):
-        if event is OrderEvent.VALIDATE and request.user.pk in services.order_authors(order):
+    for event in decisions_available(OrderState(order.state), user_roles(actor)):
+        if event is OrderEvent.VALIDATE and actor.pk in services.order_authors(order):
             continue  # independent double check: not who wrote the order
         actions.append(
             {
@@ -289,44 +278,23 @@ def _days(order: TherapyOrder) -> list[dict[str, Any]]:
 @require_perm(VIEW)
 @require_GET
 def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
-    try:
-        order = selectors.order_view(user=request.user, order_id=order_id, workstation=_ws(request))
-    except NotFound:
-        raise Http404 from None
+    actor = request_actor(request)
+    order = selectors.order_view(user=actor, order_id=order_id, workstation=_ws(request))
     editable = (
-        request.user.has_perm(PRESCRIBE)
+        actor.has_perm(PRESCRIBE)
         and can_physician_edit(OrderState(order.state))
         and order.signed_at is None
     )
     first_day = min((i.scheduled_date for i in order.items.all()), default=order.start_date)
-    ingredient_ids = {i.ingredient_id for i in order.items.all()}
-    biosimilar_choices: dict[int, list[MedicinalProduct]] = {}
-    for product in MedicinalProduct.objects.filter(ingredient_id__in=ingredient_ids).order_by(
-        "name"
-    ):
-        biosimilar_choices.setdefault(product.ingredient_id, []).append(product)
-    biosimilar_choices = {
-        k: v for k, v in biosimilar_choices.items() if any(p.biosimilar_of_id for p in v)
-    }
+    choices = biosimilar_choices({i.ingredient_id for i in order.items.all()})
     for item in order.items.all():
-        item.product_choices = biosimilar_choices.get(item.ingredient_id, [])  # type: ignore[attr-defined]  # template-only attribute
+        item.product_choices = choices.get(item.ingredient_id, [])  # type: ignore[attr-defined]  # template-only attribute
     toxicity = None
-    if request.user.has_perm("toxicity.view_toxicity"):
-        from corsia.toxicity.selectors import latest_toxicity_summary
-
-        previous = (
-            TherapyOrder.objects.filter(
-                patient_id=order.patient_id, start_date__lt=order.start_date
-            )
-            .exclude(state="cancelled")
-            .order_by("-start_date")
-            .values_list("start_date", flat=True)
-            .first()
-        )
+    if actor.has_perm("toxicity.view_toxicity"):
         toxicity = latest_toxicity_summary(
-            user=request.user,
+            user=actor,
             patient_id=order.patient_id,
-            since=previous or order.start_date,
+            since=selectors.previous_cycle_start(order) or order.start_date,
             workstation=_ws(request),
         )
     return render(
@@ -351,18 +319,15 @@ def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
 @require_perm(VIEW)
 @require_POST
 def order_transition(request: HttpRequest, order_id: int) -> HttpResponse:
-    try:
+    with refusals_as_messages(request, not_found_is_404=False):
         order = services.order_transition(
-            actor=request.user,
+            actor=request_actor(request),
             workstation=_ws(request),
             order_id=order_id,
             event=request.POST.get("event", ""),
             expected_version=_version(request),
             reason=request.POST.get("reason", ""),
         )
-    except CorsiaError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(request, f"Prescrizione: {order.state_label.lower()}.")
     return redirect("prescribing:order", order_id=order_id)
 
@@ -370,14 +335,14 @@ def order_transition(request: HttpRequest, order_id: int) -> HttpResponse:
 @require_perm(PRESCRIBE)
 @require_POST
 def item_adjust(request: HttpRequest, order_id: int, item_id: int) -> HttpResponse:
-    try:
+    with refusals_as_messages(request, not_found_is_404=False):
         reduction = _decimal(request.POST.get("reduction_percent"), "reduction_percent")
         final = _decimal(request.POST.get("final_dose"), "final_dose")
         if final is None and reduction is None:
             # overriding the block of the dose as it stands: the value shown on the page
             final = _decimal(request.POST.get("override_value"), "final_dose")
         services.order_item_adjust(
-            actor=request.user,
+            actor=request_actor(request),
             workstation=_ws(request),
             order_id=order_id,
             item_id=item_id,
@@ -387,9 +352,6 @@ def item_adjust(request: HttpRequest, order_id: int, item_id: int) -> HttpRespon
             override_reason=request.POST.get("override_reason", ""),
             expected_version=_version(request),
         )
-    except CorsiaError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(request, "Dose aggiornata.")
     return redirect("prescribing:order", order_id=order_id)
 
@@ -397,21 +359,18 @@ def item_adjust(request: HttpRequest, order_id: int, item_id: int) -> HttpRespon
 @require_perm(PRESCRIBE)
 @require_POST
 def reduce_all(request: HttpRequest, order_id: int) -> HttpResponse:
-    try:
+    with refusals_as_messages(request, not_found_is_404=False):
         percent = _decimal(request.POST.get("reduction_percent"), "reduction_percent")
         if percent is None:
             raise ValidationFailed("Indicare la percentuale.", code="reduction_required")
         services.order_reduce_all(
-            actor=request.user,
+            actor=request_actor(request),
             workstation=_ws(request),
             order_id=order_id,
             reduction_percent=percent,
             reason=request.POST.get("reason", ""),
             expected_version=_version(request),
         )
-    except CorsiaError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(request, "Riduzione applicata a tutti gli antiblastici.")
     return redirect("prescribing:order", order_id=order_id)
 
@@ -419,9 +378,9 @@ def reduce_all(request: HttpRequest, order_id: int) -> HttpResponse:
 @require_perm(PRESCRIBE)
 @require_POST
 def item_status(request: HttpRequest, order_id: int, item_id: int) -> HttpResponse:
-    try:
+    with refusals_as_messages(request, not_found_is_404=False):
         services.order_item_set_status(
-            actor=request.user,
+            actor=request_actor(request),
             workstation=_ws(request),
             order_id=order_id,
             item_id=item_id,
@@ -430,24 +389,19 @@ def item_status(request: HttpRequest, order_id: int, item_id: int) -> HttpRespon
             whole_day=request.POST.get("whole_day") == "1",
             expected_version=_version(request),
         )
-    except CorsiaError as exc:
-        messages.error(request, exc.message)
     return redirect("prescribing:order", order_id=order_id)
 
 
 @require_perm(PRESCRIBE)
 @require_POST
 def recalculate(request: HttpRequest, order_id: int) -> HttpResponse:
-    try:
+    with refusals_as_messages(request, not_found_is_404=False):
         services.order_recalculate(
-            actor=request.user,
+            actor=request_actor(request),
             workstation=_ws(request),
             order_id=order_id,
             expected_version=_version(request),
         )
-    except CorsiaError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(request, "Dosi ricalcolate sulle misure più recenti.")
     return redirect("prescribing:order", order_id=order_id)
 
@@ -455,36 +409,31 @@ def recalculate(request: HttpRequest, order_id: int) -> HttpResponse:
 @require_perm(PRESCRIBE)
 @require_POST
 def duplicate(request: HttpRequest, order_id: int) -> HttpResponse:
-    try:
-        start = parse_date(request.POST.get("start_date", ""))
+    with refusals_as_messages(request, not_found_is_404=False):
+        start = _posted_date(request.POST.get("start_date"), "start_date", "Data non valida.")
         if start is None:
             raise ValidationFailed("Indicare la data di inizio.", code="start_required")
         order = services.order_duplicate(
-            actor=request.user,
+            actor=request_actor(request),
             workstation=_ws(request),
             order_id=order_id,
             start_date=start,
             schedule_reason=request.POST.get("schedule_reason", ""),
         )
-    except CorsiaError as exc:
-        messages.error(request, exc.message)
-        return redirect("prescribing:order", order_id=order_id)
-    messages.success(request, f"Ciclo {order.cycle_number} creato dal ciclo precedente.")
-    return redirect("prescribing:order", order_id=order.pk)
+        messages.success(request, f"Ciclo {order.cycle_number} creato dal ciclo precedente.")
+        return redirect("prescribing:order", order_id=order.pk)
+    return redirect("prescribing:order", order_id=order_id)
 
 
 @require_perm(VIEW)
 @require_GET
 def reduction_preview(request: HttpRequest, order_id: int, item_id: int) -> HttpResponse:
     """The dose after the reduction being typed (htmx, nothing saved)."""
-    try:
-        order = selectors.order_get(user=request.user, order_id=order_id)
-    except NotFound:
-        raise Http404 from None
+    order = selectors.order_get(user=request_actor(request), order_id=order_id)
     item = next((i for i in order.items.all() if i.pk == item_id), None)
-    text, error = "", ""
-    if item is not None:
-        try:
+    text = ""
+    with refusal_kept() as kept:
+        if item is not None:
             percent = _decimal(request.GET.get("reduction_percent"), "reduction_percent")
             dose = reduced_dose(
                 item.calculated_dose,
@@ -492,8 +441,7 @@ def reduction_preview(request: HttpRequest, order_id: int, item_id: int) -> Http
                 decimals=order.regimen_version.dose_decimals,
             )
             text = f"{dose.normalize():f} {item.amount_unit}"
-        except CorsiaError as exc:
-            error = exc.message
+    error = kept.error.message if kept.error is not None else ""
     return render(
         request, "prescribing/partials/reduction_preview.html", {"text": text, "error": error}
     )
@@ -502,14 +450,14 @@ def reduction_preview(request: HttpRequest, order_id: int, item_id: int) -> Http
 @require_perm(PRESCRIBE)
 @require_POST
 def move_day(request: HttpRequest, order_id: int, day: int) -> HttpResponse:
-    try:
-        new_date = parse_date(request.POST.get("new_date", ""))
+    with refusals_as_messages(request, not_found_is_404=False):
+        new_date = _posted_date(request.POST.get("new_date"), "new_date", "Data non valida.")
         if new_date is None:
             raise ValidationFailed(
                 "Indicare la nuova data.", code="date_required", field="new_date"
             )
         services.order_day_move(
-            actor=request.user,
+            actor=request_actor(request),
             workstation=_ws(request),
             order_id=order_id,
             day_of_cycle=day,
@@ -517,9 +465,6 @@ def move_day(request: HttpRequest, order_id: int, day: int) -> HttpResponse:
             reason=request.POST.get("reason", ""),
             expected_version=_version(request),
         )
-    except (CorsiaError, ValueError) as exc:
-        messages.error(request, getattr(exc, "message", "Data non valida."))
-    else:
         messages.success(request, f"Giorno {day} spostato al {new_date:%d/%m/%Y}.")
     return redirect("prescribing:order", order_id=order_id)
 
@@ -527,18 +472,15 @@ def move_day(request: HttpRequest, order_id: int, day: int) -> HttpResponse:
 @require_perm(PRESCRIBE)
 @require_POST
 def general(request: HttpRequest, order_id: int) -> HttpResponse:
-    try:
+    with refusals_as_messages(request, not_found_is_404=False):
         services.order_update_general(
-            actor=request.user,
+            actor=request_actor(request),
             workstation=_ws(request),
             order_id=order_id,
             aifa_registry_code=request.POST.get("aifa_registry_code"),
             notes=request.POST.get("notes"),
             expected_version=_version(request),
         )
-    except CorsiaError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(request, "Dati generali salvati.")
     return redirect("prescribing:order", order_id=order_id)
 
@@ -547,18 +489,15 @@ def general(request: HttpRequest, order_id: int) -> HttpResponse:
 @require_POST
 def choose_product(request: HttpRequest, order_id: int, item_id: int) -> HttpResponse:
     raw = request.POST.get("product", "")
-    try:
+    with refusals_as_messages(request, not_found_is_404=False):
         services.order_item_choose_product(
-            actor=request.user,
+            actor=request_actor(request),
             workstation=_ws(request),
             order_id=order_id,
             item_id=item_id,
             product_id=int(raw) if raw.isdigit() else None,
             expected_version=_version(request),
         )
-    except CorsiaError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(request, "Scelta del prodotto registrata.")
     return redirect("prescribing:order", order_id=order_id)
 
@@ -566,10 +505,9 @@ def choose_product(request: HttpRequest, order_id: int, item_id: int) -> HttpRes
 @require_perm(PRESCRIBE)
 @require_POST
 def sign(request: HttpRequest, order_id: int) -> HttpResponse:
-    try:
-        services.order_sign(actor=request.user, workstation=_ws(request), order_id=order_id)
-    except CorsiaError as exc:
-        messages.error(request, exc.message)
-    else:
+    with refusals_as_messages(request, not_found_is_404=False):
+        services.order_sign(
+            actor=request_actor(request), workstation=_ws(request), order_id=order_id
+        )
         messages.success(request, "Prescrizione firmata digitalmente e archiviata.")
     return redirect("prescribing:order", order_id=order_id)

@@ -8,6 +8,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from corsia.audit.services import access_log_record
 from corsia.core.actors import User, Workstation
+from corsia.core.domain.errors import NotFound
 from corsia.drugs.domain.formulation import formulation_of
 from corsia.regimens.domain.approval import VersionStatus, ensure_prescribable_status
 from corsia.regimens.domain.spec import (
@@ -120,6 +121,45 @@ def ensure_prescribable(version: RegimenVersion) -> None:
         regimen_active=version.regimen.is_active,
         label=f"{version.regimen.code} (versione {version.number})",
     )
+
+
+def version_get(*, version_id: int) -> RegimenVersion:
+    """One version with its regimen (``NotFound``: ``regimen_not_found``)."""
+    version = RegimenVersion.objects.select_related("regimen").filter(pk=version_id).first()
+    if version is None:
+        raise NotFound("Schema di terapia inesistente.", code="regimen_not_found")
+    return version
+
+
+def components_for_cycle(version: RegimenVersion, cycle: int) -> list[RegimenComponent]:
+    """The version's components given in cycle ``cycle``, with their ingredient, in order."""
+    return [
+        c
+        for c in version.components.select_related("ingredient").order_by("sequence")
+        if c.cycle_from <= cycle and (c.cycle_to is None or cycle <= c.cycle_to)
+    ]
+
+
+def prescribable_versions(*, diagnosis_code: str | None = None) -> list[RegimenVersion]:
+    """The validated versions of the active regimens, by code; with ``diagnosis_code``, only
+    those for a disease whose code it starts, or that starts it (dots ignored)."""
+    versions = (
+        RegimenVersion.objects.filter(status=VersionStatus.VALIDATED.value, regimen__is_active=True)
+        .select_related("regimen")
+        .prefetch_related("diseases")
+        .order_by("regimen__code")
+    )
+    if not diagnosis_code:
+        return list(versions)
+    code = diagnosis_code.replace(".", "")
+    return [
+        v
+        for v in versions
+        if any(
+            code.startswith(d.code.replace(".", "")) or d.code.replace(".", "").startswith(code)
+            for d in v.diseases.all()
+        )
+    ]
 
 
 def current_version(regimen: Regimen) -> RegimenVersion | None:

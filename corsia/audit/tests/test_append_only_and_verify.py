@@ -13,6 +13,7 @@ from django.db.models import Model
 from corsia.accounts.models import User
 from corsia.audit.domain.events import EventType
 from corsia.audit.models import AccessLogEntry, AuditEvent
+from corsia.audit.selectors import event_actor_ids
 from corsia.audit.services import access_log_record, audit_record
 
 TEST_EVENT = EventType("test.something_happened", "Evento di prova")
@@ -139,3 +140,21 @@ def test_concurrent_appends_keep_one_linear_chain() -> None:
     call_command("audit_verify", stdout=out)
     assert "OK audit_auditevent: 30 entries" in out.getvalue()
     assert "OK audit_accesslogentry: 30 entries" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_who_wrote_some_events_on_a_record() -> None:
+    # given two people writing on one record, one writing elsewhere, and a system event
+    writer, other = _user(), User.objects.create_user(username="other", password="Pw-test-12345")
+    record, elsewhere = writer, other  # any model row is a target
+    other_event = EventType("test.other_thing", "Altro evento")
+    audit_record(event=TEST_EVENT, actor=writer, workstation=None, target=record)
+    audit_record(event=other_event, actor=other, workstation=None, target=record)
+    audit_record(event=TEST_EVENT, actor=other, workstation=None, target=elsewhere)
+    audit_record(event=TEST_EVENT, actor=None, workstation=None, target=record)
+    # then
+    assert event_actor_ids(target=record, events=[TEST_EVENT]) == {writer.pk}
+    assert event_actor_ids(target=record, events=[TEST_EVENT, other_event]) == {
+        writer.pk,
+        other.pk,
+    }

@@ -7,13 +7,19 @@ from datetime import date, timedelta
 
 import pghistory.models
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
 from corsia.audit.models import AuditEvent
 from corsia.core.domain.concurrency import StaleVersion
-from corsia.core.domain.errors import InvalidTransition, PermissionRefused, ValidationFailed
+from corsia.core.domain.errors import (
+    InvalidTransition,
+    NotFound,
+    PermissionRefused,
+    ValidationFailed,
+)
 from corsia.patients import selectors, services
 from corsia.patients.models import (
     Consent,
@@ -382,3 +388,39 @@ def test_mask_refuses_a_document_of_another_patient(
         )
     assert refused.value.code == "document_not_of_patient"
     assert Masking.objects.count() == 0
+
+
+def test_other_modules_read_one_patient_and_its_current_ward(
+    make_patient: MakePatient, coordinator: User, ward: Ward
+) -> None:
+    # given a patient admitted to a ward, and one not admitted
+    admitted = make_patient()
+    _admit(coordinator, admitted, ward)
+    other = make_patient(codice_fiscale="", stp_eni_code="ENI1234567890123")
+    # then another module's service reads the patient (locked when asked) and the ward
+    with transaction.atomic():
+        assert selectors.patient_record(patient_id=admitted.pk, lock=True) == admitted
+    assert selectors.patient_record(patient_id=other.pk) == other
+    assert selectors.patient_current_ward_id(patient_id=admitted.pk) == ward.pk
+    assert selectors.patient_current_ward_id(patient_id=other.pk) is None
+    with pytest.raises(NotFound) as refused:
+        selectors.patient_record(patient_id=other.pk + 1000)
+    assert refused.value.code == "patient_not_found"
+
+
+def test_patients_born_before_leave_out_the_merged_and_the_young(
+    make_patient: MakePatient, coordinator: User
+) -> None:
+    # given an adult, a merged duplicate of them and a young patient
+    adult = make_patient()
+    duplicate = make_patient(codice_fiscale="", stp_eni_code="STP0300000012345")
+    make_patient(codice_fiscale="", stp_eni_code="ENI1234567890123", date_of_birth=date(2010, 1, 1))
+    services.patient_merge(
+        actor=coordinator,
+        workstation=None,
+        survivor_id=adult.pk,
+        duplicate_id=duplicate.pk,
+        reason="stessa persona",
+    )
+    # then only the adult is listed
+    assert list(selectors.patients_born_before(year=2005)) == [adult]

@@ -10,7 +10,7 @@ import pytest
 
 from corsia.accounts.domain.roles import Role
 from corsia.audit.models import AuditEvent
-from corsia.core.domain.errors import PermissionRefused, ValidationFailed
+from corsia.core.domain.errors import NotFound, PermissionRefused, ValidationFailed
 from corsia.regimens import selectors, services
 from corsia.regimens.domain.approval import ApprovalRefused, NotPrescribable
 from corsia.regimens.domain.fhir import spec_to_plan_definition
@@ -159,3 +159,25 @@ def test_import_of_a_non_fhir_document_is_refused(people) -> None:  # type: igno
         )
     assert error.value.code == "invalid_plan_definition"
     assert not Regimen.objects.exists()
+
+
+def test_what_prescribing_reads_of_a_validated_version(people) -> None:  # type: ignore[no-untyped-def]
+    # given ABVD whose ondansetron is given from cycle 2 only, validated
+    spec = abvd_spec()
+    later = dataclasses.replace(spec.components[-1], cycle_from=2)
+    spec = dataclasses.replace(spec, components=(*spec.components[:-1], later))
+    version = services.regimen_save(actor=people["admin"], spec=spec, expected_version=None)
+    for approver in (people["v1"], people["v2"]):
+        services.regimen_approve(actor=approver, version_id=version.pk)
+    # then the components of each cycle, in order
+    first = selectors.components_for_cycle(version, 1)
+    assert [c.ingredient.code for c in first] == list(ABVD_INGREDIENTS[:-1])
+    assert [c.sequence for c in selectors.components_for_cycle(version, 2)] == [1, 2, 3, 4, 5]
+    # and the version by id, and among the prescribable ones for its disease only
+    assert selectors.version_get(version_id=version.pk) == version
+    assert selectors.prescribable_versions() == [version]
+    assert selectors.prescribable_versions(diagnosis_code="9650/3") == [version]
+    assert selectors.prescribable_versions(diagnosis_code="174.9") == []
+    with pytest.raises(NotFound) as error:
+        selectors.version_get(version_id=version.pk + 1000)
+    assert error.value.code == "regimen_not_found"

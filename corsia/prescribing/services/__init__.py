@@ -1,0 +1,75 @@
+"""Chemotherapy orders: every state change, in a transaction, with permission and audit.
+
+The doses come from the pure engine (``domain/``); these services feed it the patient's
+latest measures and the regimen version, keep what it returns (dose, provenance,
+warnings) and enforce the order's life (``domain/states.py``). One file per clinical act:
+
+- ``measures`` — the patient's measures and diagnoses;
+- ``doses`` — the dose of one line (engine, hard limits, tablets, warnings);
+- ``creation`` — a new cycle, the next cycle, recalculation;
+- ``deviations`` — reductions, typed doses and overrides, suspensions, moved days,
+  added drugs;
+- ``details`` — the order's general data and the product chosen for a drug;
+- ``validation`` — the independent validation of the lines;
+- ``transitions`` — the decisions on the order and the closed loop's milestones (the one
+  entry point other modules call: ``order_milestone_record``);
+- ``signing`` — the signed therapy sheet;
+- ``orders`` — what they share: permissions, the row lock, the edit check.
+
+Callers import this package (``from corsia.prescribing import services``): the names
+below are its public surface.
+"""
+
+from corsia.prescribing.services.creation import order_create, order_duplicate, order_recalculate
+from corsia.prescribing.services.details import order_item_choose_product, order_update_general
+from corsia.prescribing.services.deviations import (
+    order_day_move,
+    order_item_add,
+    order_item_adjust,
+    order_item_set_status,
+    order_reduce_all,
+)
+from corsia.prescribing.services.doses import LineDose, line_dose, line_maximum
+from corsia.prescribing.services.measures import diagnosis_record, measurement_record
+from corsia.prescribing.services.orders import (
+    CUMULATIVE_STATES,
+    PRESCRIBE,
+    RECORD_MEASUREMENT,
+    VIEW,
+)
+from corsia.prescribing.services.signing import SIGNABLE_STATES, order_sign
+from corsia.prescribing.services.transitions import order_milestone_record, order_transition
+from corsia.prescribing.services.validation import (
+    order_authors,
+    order_item_is_validated,
+    order_items_validate,
+)
+
+__all__ = [
+    "CUMULATIVE_STATES",
+    "PRESCRIBE",
+    "RECORD_MEASUREMENT",
+    "SIGNABLE_STATES",
+    "VIEW",
+    "LineDose",
+    "diagnosis_record",
+    "line_dose",
+    "line_maximum",
+    "measurement_record",
+    "order_authors",
+    "order_create",
+    "order_day_move",
+    "order_duplicate",
+    "order_item_add",
+    "order_item_adjust",
+    "order_item_choose_product",
+    "order_item_is_validated",
+    "order_item_set_status",
+    "order_items_validate",
+    "order_milestone_record",
+    "order_recalculate",
+    "order_reduce_all",
+    "order_sign",
+    "order_transition",
+    "order_update_general",
+]

@@ -1,0 +1,63 @@
+"""Signing the order: the therapy sheet printed, signed (PAdES) and archived."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from corsia.audit.services import audit_record
+from corsia.core.actors import User, Workstation, require_permission
+from corsia.core.domain.errors import ValidationFailed
+from corsia.documents.services import document_create
+from corsia.prescribing import audit_events as events
+from corsia.prescribing.domain.states import OrderState
+from corsia.prescribing.models import TherapyOrder
+from corsia.prescribing.services.orders import PRESCRIBE, locked_order, touch_order
+from corsia.prescribing.therapy_sheet import sheet_context
+
+SIGNABLE_STATES = frozenset(s.value for s in OrderState) - {
+    OrderState.DRAFT.value,
+    OrderState.RETURNED_TO_PRESCRIBER.value,
+    OrderState.CANCELLED.value,
+}
+
+
+def order_sign(
+    *, actor: User, workstation: Workstation, order_id: int, reason: str = ""
+) -> TherapyOrder:
+    """Print the therapy sheet, sign it (PAdES) and archive it; the order becomes read-only
+    (a correction is a new order). Only a physician, once the order is confirmed."""
+    require_permission(actor, PRESCRIBE, "Solo il medico può firmare la prescrizione.")
+    with transaction.atomic():
+        order = locked_order(order_id)
+        if order.signed_at is not None:
+            raise ValidationFailed("La prescrizione è già firmata.", code="order_already_signed")
+        if order.state not in SIGNABLE_STATES:
+            raise ValidationFailed(
+                "Si firma una prescrizione confermata.", code="order_not_confirmed", field="state"
+            )
+        document = document_create(
+            actor=actor,
+            workstation=workstation,
+            kind="therapy_sheet",
+            title=f"Prescrizione {order.regimen_version.regimen.code} ciclo {order.cycle_number}",
+            patient=order.patient,
+            template_code="therapy_sheet",
+            context=sheet_context(order),
+            source=("prescribing", "therapyorder", order.pk),
+            sign=True,
+            reason=reason.strip() or "Prescrizione di terapia antiblastica",
+        )
+        order.signed_document_id = document.pk
+        order.signed_at = timezone.now()
+        order.signed_by = actor
+        touch_order(order, actor, ["signed_document_id", "signed_at", "signed_by"])
+        audit_record(
+            event=events.ORDER_SIGNED,
+            actor=actor,
+            workstation=workstation,
+            target=order,
+            patient_id=order.patient_id,
+            after={"document": document.pk, "sha256": document.sha256},
+        )
+    return order
