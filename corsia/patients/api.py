@@ -373,10 +373,12 @@ def consent_record(request: HttpRequest, patient_id: int, payload: ConsentIn) ->
 
 @router.post("/consents/{consent_id}/revoke", response=ConsentOut)
 @api_perm(CONSENT)
-def consent_revoke(request: HttpRequest, consent_id: int) -> ConsentOut:
+def consent_revoke(request: HttpRequest, consent_id: int, payload: ReasonIn) -> ConsentOut:
+    """Revoke a consent, with the reason (a masked consent is not found)."""
     consent = services.consent_revoke(
         actor=request_actor(request),
         workstation=getattr(request, "workstation", None),
         consent_id=consent_id,
+        reason=payload.reason,
     )
     return ConsentOut.model_validate(consent, from_attributes=True)

@@ -301,7 +301,10 @@ def consent_revoke(request: HttpRequest, pk: int, consent_id: int) -> HttpRespon
         request,
         pk,
         lambda: services.consent_revoke(
-            actor=request_actor(request), workstation=_ws(request), consent_id=consent_id
+            actor=request_actor(request),
+            workstation=_ws(request),
+            consent_id=consent_id,
+            reason=request.POST.get("reason", ""),
         ),
         _("Consenso revocato."),
     )
