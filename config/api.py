@@ -8,10 +8,9 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import SessionAuth
 
 from corsia.accounts.api import router as accounts_router
-from corsia.accounts.tokens import BearerTokenAuth
+from corsia.accounts.tokens import BearerTokenAuth, SessionOnlyAuth
 from corsia.administration.api import router as administration_router
 from corsia.audit.api import router as audit_router
 from corsia.compounding.api import router as compounding_router
@@ -35,7 +34,8 @@ api = NinjaAPI(
     title="Corsia API",
     version="1",
     urls_namespace="api-v1",
-    auth=[BearerTokenAuth(), SessionAuth()],
+    # A token, or else the page session of a request without an Authorization header.
+    auth=[BearerTokenAuth(), SessionOnlyAuth()],
     docs_url="/docs",
 )
 

@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # An API request with an Authorization header is never authenticated by its session.
+    "corsia.accounts.middleware.ApiAuthorizationMiddleware",
     "corsia.accounts.middleware.WorkstationMiddleware",
     "pghistory.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

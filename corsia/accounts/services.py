@@ -179,9 +179,7 @@ def user_deactivate(*, actor: User, user_id: int, reason: str, workstation: Work
             raise ConflictError("L'utente è già disattivato.", code="already_inactive")
         user.is_active = False
         user.save(update_fields=["is_active"])
-        revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
-            revoked_at=timezone.now()
-        )
+        revoked = _revoke_tokens(user)
         audit_record(
             event=audit_events.USER_DEACTIVATED,
             actor=actor,
@@ -194,10 +192,18 @@ def user_deactivate(*, actor: User, user_id: int, reason: str, workstation: Work
     return user
 
 
+def _revoke_tokens(user: User) -> int:
+    """Revoke every live API token of ``user``; how many were revoked."""
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
 def user_set_password(*, actor: User, user: User, password: str, workstation: Workstation) -> User:
     """Set a new password (own, or anyone's with manage_users), checked against the policy.
 
-    Saving the password writes the history row and the change date (``User.save``).
+    Saving the password writes the history row and the change date (``User.save``). Every
+    API token of the user is revoked: a token must not outlive the password it came from.
     """
     if actor.pk != user.pk:
         require_permission(actor, MANAGE_USERS)
@@ -206,12 +212,16 @@ def user_set_password(*, actor: User, user: User, password: str, workstation: Wo
         _password_errors(password, locked)
         locked.set_password(password)
         locked.save(update_fields=["password"])
+        after: dict[str, object] = {"by_self": actor.pk == locked.pk}
+        revoked = _revoke_tokens(locked)
+        if revoked:
+            after["tokens_revoked"] = revoked
         audit_record(
             event=audit_events.PASSWORD_CHANGED,
             actor=actor,
             workstation=workstation,
             target=locked,
-            after={"by_self": actor.pk == locked.pk},
+            after=after,
         )
     user.password = locked.password
     user.password_changed_at = locked.password_changed_at
