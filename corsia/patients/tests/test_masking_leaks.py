@@ -120,7 +120,7 @@ def test_history_page_never_shows_the_masking_reason(
     # and the encounter, no longer masked, has its history back
     assert encounter_page.status_code == 200
     assert "Day Hospital oncologico" in encounter_page.content.decode()
-    assert ("ward", None, ward.pk) in encounter_page.context["entries"][0].changes
+    assert ("ward_id", None, ward.pk) in encounter_page.context["entries"][0].changes
 
 
 def test_history_page_with_a_non_numeric_id_is_404(
@@ -137,10 +137,10 @@ def test_nurse_cannot_revoke_a_masked_consent_through_the_api(
 ) -> None:
     # given a masked consent and a nurse (who may record and revoke consents)
     masking = _masked_consent(coordinator, make_patient)
-    nurse = make_user(Role.NURSE)
+    client = _api(make_user(Role.NURSE))
     before = AuditEvent.objects.count()
     # when she revokes it through the API, reason given
-    response = _api(nurse).post(
+    response = client.post(
         f"/api/v1/patients/consents/{masking.document_id}/revoke",
         {"reason": "richiesta"},
         content_type="application/json",
