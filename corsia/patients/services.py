@@ -19,7 +19,6 @@ from corsia.patients import audit_events as events
 from corsia.patients.domain import identifiers as ids
 from corsia.patients.domain.search import search_key
 from corsia.patients.domain.states import EncounterEvent, EncounterState, next_state
-from corsia.patients.selectors import is_masked
 from corsia.patients.models import (
     BedOrChair,
     Consent,
@@ -32,6 +31,7 @@ from corsia.patients.models import (
     Patient,
     Ward,
 )
+from corsia.patients.selectors import is_masked
 
 VIEW = "patients.view_patient"
 CHANGE = "patients.change_patient"
