@@ -92,11 +92,7 @@ class InactivityLogoutMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         timeout = settings.CORSIA_INACTIVITY_TIMEOUT_SECONDS
-        if (
-            timeout > 0
-            and hasattr(request, "session")
-            and request.user.is_authenticated
-        ):
+        if timeout > 0 and hasattr(request, "session") and request.user.is_authenticated:
             now = time.time()
             last = request.session.get(_SESSION_KEY)
             if last is not None and now - float(last) > timeout:
@@ -118,23 +114,28 @@ class InactivityLogoutMiddleware:
 
 
 class PasswordExpiryMiddleware:
-    """A user whose password has expired may only change it (or log out)."""
+    """A user whose password has expired, or was set by somebody else (a new account, a
+    reset by IT staff), may only change it (or log out)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if (
-            user.is_authenticated
-            and not self._allowed(request.path)
-            and user_password_expired(user)
-        ):
-            message = _("La tua password è scaduta: scegline una nuova per continuare.")
-            if _is_api(request):
-                return problem_response(
-                    request, status=403, code="password_expired", detail=message
+        if user.is_authenticated and not self._allowed(request.path):
+            if getattr(user, "must_change_password", False):
+                code = "password_change_required"
+                message = _(
+                    "La password è stata impostata da un altro utente: scegline una tua per "
+                    "continuare."
                 )
+            elif user_password_expired(user):
+                code = "password_expired"
+                message = _("La tua password è scaduta: scegline una nuova per continuare.")
+            else:
+                return self.get_response(request)
+            if _is_api(request):
+                return problem_response(request, status=403, code=code, detail=message)
             messages.warning(request, message)
             return redirect("accounts:password_change")
         return self.get_response(request)

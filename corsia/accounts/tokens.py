@@ -24,9 +24,9 @@ def has_authorization_header(request: HttpRequest) -> bool:
 
 
 def token_user_may_act(user: User) -> bool:
-    """A token works only for an active user whose password has not expired (an expired
-    password is changed on the pages first)."""
-    return user.is_active and not user_password_expired(user)
+    """A token works only for an active user whose password is neither expired nor a
+    temporary one set by somebody else (both are changed on the pages first)."""
+    return user.is_active and not user.must_change_password and not user_password_expired(user)
 
 
 class BearerTokenAuth(HttpBearer):
