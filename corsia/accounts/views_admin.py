@@ -88,9 +88,8 @@ def user_create(request: HttpRequest) -> HttpResponse:
                 password=data["password"] or None,
                 workstation=_workstation(request),
             )
+            # (the roles asked for wait for approval: the user's page shows them as pending)
             messages.success(request, _("Utente «%(name)s» creato.") % {"name": created.username})
-            if data["roles"]:
-                messages.info(request, _pending_message())
             return redirect("accounts:user_detail", user_id=created.pk)
     return render(request, "accounts/users/create.html", {"form": form})
 

@@ -95,7 +95,8 @@ class BadInputMiddleware:
             fields.extend((key, key) for key in request.POST)
             fields.extend((key, value) for key, values in request.POST.lists() for value in values)
         body_fields: list[tuple[str, str]] = []
-        if api and content_type == "application/json" and request.body:
+        # the API parses any other body as JSON, whatever its declared type
+        if api and content_type not in _FORM_TYPES and request.body:
             try:
                 document = json.loads(request.body)
             except ValueError:
