@@ -75,7 +75,8 @@ class Operation:
 
 
 def _is_ninja(view: Any) -> bool:
-    target = getattr(view, "func", view)  # functools.partial
+    target = getattr(view, "__wrapped__", view)  # the API's docs_decorator (config/api.py)
+    target = getattr(target, "func", target)  # functools.partial
     return str(getattr(target, "__module__", "")).startswith("ninja.")
 
 
