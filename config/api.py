@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+import logging
+from collections.abc import Callable
+from typing import Any, cast
 
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.views import redirect_to_login
+from django.db import DataError
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import SessionAuth
+from ninja.parser import Parser
 
 from corsia.accounts.api import router as accounts_router
-from corsia.accounts.tokens import BearerTokenAuth
+from corsia.accounts.tokens import BearerTokenAuth, SessionOnlyAuth, has_authorization_header
 from corsia.administration.api import router as administration_router
 from corsia.audit.api import router as audit_router
 from corsia.compounding.api import router as compounding_router
@@ -31,12 +36,51 @@ from corsia.regimens.api import trials_router
 from corsia.toxicity.api import ctcae_router
 from corsia.toxicity.api import router as toxicity_router
 
+logger = logging.getLogger(__name__)
+
+
+class _CheckedJsonParser(Parser):
+    """The JSON body as ``corsia.core.middleware.BadInputMiddleware`` already parsed and
+    checked it (no NUL, no lone surrogate, no naive datetime): parsed once."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        if hasattr(request, "corsia_json"):
+            return cast(dict[str, Any], request.corsia_json)
+        return super().parse_body(request)
+
+
+def _signed_in_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The OpenAPI document and its docs page describe every operation: they are for
+    signed-in users and valid tokens, like the operations themselves (anonymous: the docs
+    page sends to the login page, the document answers 401 problem+json)."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if has_authorization_header(request):
+            signed_in = BearerTokenAuth()(request) is not None
+        else:
+            signed_in = request.user.is_authenticated
+        if signed_in:
+            return view(request, *args, **kwargs)
+        match = request.resolver_match
+        if match is not None and match.url_name == "openapi-view":
+            return redirect_to_login(request.get_full_path())
+        return problem_response(
+            request, status=401, code="not_authenticated", detail="Authentication required"
+        )
+
+    return wrapper
+
+
 api = NinjaAPI(
     title="Corsia API",
     version="1",
     urls_namespace="api-v1",
-    auth=[BearerTokenAuth(), SessionAuth()],
+    # A token, or else the page session of a request without an Authorization header.
+    auth=[BearerTokenAuth(), SessionOnlyAuth()],
     docs_url="/docs",
+    docs_decorator=_signed_in_only,
+    parser=_CheckedJsonParser(),
 )
 
 
@@ -69,6 +113,26 @@ def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRe
 def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return problem_response(
         request, status=401, code="not_authenticated", detail="Authentication required"
+    )
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return problem_response(request, status=404, code="not_found", detail="Risorsa non trovata.")
+
+
+@api.exception_handler(DataError)
+@api.exception_handler(OverflowError)
+def _out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # A number or date the database (or Python's date arithmetic) cannot hold: 1e308 as a
+    # dose, days_ahead=1e9. Each module should bound its inputs (corsia.core.schemas);
+    # this is the backstop that keeps such input from ever being a 500.
+    logger.warning("value out of range on %s", request.path, exc_info=exc)
+    return problem_response(
+        request,
+        status=422,
+        code="value_out_of_range",
+        detail="Un valore inviato è fuori dall'intervallo ammesso.",
     )
 
 

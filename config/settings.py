@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django_htmx",
+    "ninja",  # the API docs page from local static files (no CDN)
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "pgtrigger",
@@ -68,15 +69,24 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on pages, Cache-Control: no-store on everything but static files.
+    "corsia.core.middleware.SecurityHeadersMiddleware",
+    # Outermost of ours: whatever answers an error on /api/ (Django's 404/405/500 pages
+    # included) is turned into problem+json.
+    "corsia.core.middleware.ApiProblemMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsia.core.middleware.ItalianFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # An API request with an Authorization header is never authenticated by its session.
+    "corsia.accounts.middleware.ApiAuthorizationMiddleware",
     "corsia.accounts.middleware.WorkstationMiddleware",
     "pghistory.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before any view: NUL, lone surrogates, naive API datetimes are refused (400/422).
+    "corsia.core.middleware.BadInputMiddleware",
     # After MessageMiddleware: both tell the user why they were sent elsewhere.
     "corsia.accounts.middleware.InactivityLogoutMiddleware",
     "corsia.accounts.middleware.PasswordExpiryMiddleware",
@@ -170,9 +180,49 @@ AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "corsia.accounts.lockout.lockout_response"
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("CORSIA_SECURE_COOKIES", default=False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# --- Transport and browser security (docs/configuration.md, docs/security.md) ---------------
+# Secure by default: only a developer's machine (DEBUG), the demo and the tests run on plain
+# HTTP. Production is served over TLS; each switch can still be turned off explicitly.
+_SECURE_BY_DEFAULT = not (DEBUG or DEMO_MODE or CORSIA_TESTING)
+SESSION_COOKIE_SECURE = env_bool("CORSIA_SECURE_COOKIES", default=_SECURE_BY_DEFAULT)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_COOKIE_HTTPONLY = True  # the pages take the token from the template, never the cookie
+SECURE_SSL_REDIRECT = env_bool("CORSIA_SSL_REDIRECT", default=_SECURE_BY_DEFAULT)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
+SECURE_HSTS_SECONDS = env_int("CORSIA_HSTS_SECONDS", 31_536_000 if _SECURE_BY_DEFAULT else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("CORSIA_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env_bool("CORSIA_HSTS_PRELOAD", default=False)
+if env_bool("CORSIA_BEHIND_TLS_PROXY", default=False):
+    # The TLS proxy in front says whether the browser's request was HTTPS.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy of every HTML page (corsia.core.middleware.SecurityHeadersMiddleware).
+# Scripts only from Corsia's own static files; the two hashes allow the two inline handlers
+# still in templates (an auto-submitting filter, a print button) until they move to a file.
+# Inline styles are allowed (style attributes in templates, Bootstrap Italia's font loader).
+CORSIA_CONTENT_SECURITY_POLICY = env_str(
+    "CORSIA_CONTENT_SECURITY_POLICY",
+    "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self' 'unsafe-hashes'"
+            " 'sha256-osjxnKEPL/pQJbFk1dKsF7PYFmTyMWGmVSiL9inhxJY='"  # this.form.submit()
+            " 'sha256-MguIPR6qNR8D3B+eAlK+bIRTZe8t3wkOY4B/56Me9FU='",  # window.print()
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data:",
+            "font-src 'self' data:",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    ),
+)
 
 # --- Internationalisation: Italian first, English available ----------------------
 LANGUAGE_CODE = "it"

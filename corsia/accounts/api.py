@@ -6,11 +6,12 @@ from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
-from corsia.accounts import selectors, services
-from corsia.accounts.models import ApiToken, User
+from corsia.accounts import role_requests, selectors, services
+from corsia.accounts.models import ApiToken, RoleRequest, User
 from corsia.accounts.passwords import user_password_expired
 from corsia.core.access import AUTHENTICATED, api_perm, public
 from corsia.core.domain.errors import CorsiaError, PermissionRefused
+from corsia.core.web import request_actor
 
 router = Router(tags=["auth"])
 
@@ -66,6 +67,12 @@ def token_create(request: HttpRequest, payload: TokenRequest) -> TokenResponse:
     user = authenticate(request, username=payload.username, password=payload.password)
     if not isinstance(user, User) or not user.is_active:
         raise InvalidCredentials("Nome utente o password non validi.")
+    if user.must_change_password:
+        raise PermissionRefused(
+            "La password è stata impostata da un altro utente: cambiala dalla pagina di Corsia "
+            "prima di chiedere un token.",
+            code="password_change_required",
+        )
     if user_password_expired(user):
         raise PermissionRefused(
             "La password è scaduta: cambiala dalla pagina di Corsia prima di chiedere un token.",
@@ -123,3 +130,102 @@ def tokens_revoke(request: HttpRequest, token_id: int) -> TokenInfo:
         actor=user, token_id=token_id, workstation=getattr(request, "workstation", None)
     )
     return _info(token)
+
+
+# --- Roles: four eyes (a grant waits for a second user manager's approval) -----------------
+
+
+class RoleRequestOut(Schema):
+    id: int
+    username: str
+    roles_before: list[str]
+    roles_after: list[str]
+    reason: str
+    requested_by: str
+    requested_at: datetime
+    state: str
+    decided_by: str | None
+    decided_at: datetime | None
+    decision_reason: str
+
+
+class RolesIn(Schema):
+    roles: list[str]
+    reason: str = ""
+
+
+class RolesOut(Schema):
+    applied: bool  # false: the change grants a role and waits for approval (``request``)
+    roles: list[str]  # the user's roles now
+    request: RoleRequestOut | None
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+def _request_out(request: RoleRequest) -> RoleRequestOut:
+    return RoleRequestOut(
+        id=request.pk,
+        username=request.user.username,
+        roles_before=list(request.roles_before),
+        roles_after=list(request.roles_after),
+        reason=request.reason,
+        requested_by=request.requested_by.username,
+        requested_at=request.requested_at,
+        state=request.state,
+        decided_by=request.decided_by.username if request.decided_by else None,
+        decided_at=request.decided_at,
+        decision_reason=request.decision_reason,
+    )
+
+
+@router.put("/users/{user_id}/roles", response=RolesOut)
+@api_perm("accounts.manage_users")
+def user_roles_set(request: HttpRequest, user_id: int, payload: RolesIn) -> RolesOut:
+    """Set a user's roles: removals apply at once, a grant waits for another's approval."""
+    pending = services.user_set_roles(
+        actor=request_actor(request),
+        user_id=user_id,
+        roles=payload.roles,
+        reason=payload.reason,
+        workstation=getattr(request, "workstation", None),
+    )
+    user = User.objects.get(pk=user_id)
+    return RolesOut(
+        applied=pending is None,
+        roles=role_requests.role_names(user),
+        request=_request_out(pending) if pending is not None else None,
+    )
+
+
+@router.get("/role-requests", response=list[RoleRequestOut])
+@api_perm("accounts.approve_roles")
+def role_requests_list(request: HttpRequest) -> list[RoleRequestOut]:
+    """The role grants waiting for approval."""
+    pending = role_requests.role_requests_pending().select_related("decided_by")
+    return [_request_out(r) for r in pending[:500]]
+
+
+@router.post("/role-requests/{request_id}/approve", response=RoleRequestOut)
+@api_perm("accounts.approve_roles")
+def role_request_approve(request: HttpRequest, request_id: int) -> RoleRequestOut:
+    """Approve another user manager's request (never one's own, nor for oneself)."""
+    approved = role_requests.role_request_approve(
+        actor=request_actor(request),
+        request_id=request_id,
+        workstation=getattr(request, "workstation", None),
+    )
+    return _request_out(approved)
+
+
+@router.post("/role-requests/{request_id}/reject", response=RoleRequestOut)
+@api_perm("accounts.approve_roles")
+def role_request_reject(request: HttpRequest, request_id: int, payload: ReasonIn) -> RoleRequestOut:
+    rejected = role_requests.role_request_reject(
+        actor=request_actor(request),
+        request_id=request_id,
+        reason=payload.reason,
+        workstation=getattr(request, "workstation", None),
+    )
+    return _request_out(rejected)

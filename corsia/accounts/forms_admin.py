@@ -43,11 +43,23 @@ class UserCreateForm(forms.Form):
     tax_code = forms.CharField(label=_("Codice fiscale"), max_length=16, required=False)
     badge_code = forms.CharField(label=_("Codice badge"), max_length=64, required=False)
     roles = _roles_field()
+    reason = forms.CharField(
+        label=_("Motivo dei ruoli"),
+        max_length=500,
+        required=False,
+        help_text=_(
+            "Obbligatorio se assegni ruoli: i ruoli valgono solo dopo l'approvazione di un "
+            "secondo amministratore."
+        ),
+    )
     password = forms.CharField(
         label=_("Password iniziale"),
         required=False,
         widget=forms.PasswordInput(render_value=False),
-        help_text=_("Lascia vuoto per un utente che accede con le credenziali di dominio."),
+        help_text=_(
+            "Temporanea: l'utente dovrà cambiarla al primo accesso. Lascia vuoto per un "
+            "utente che accede con le credenziali di dominio."
+        ),
     )
 
 
@@ -64,7 +76,12 @@ class _OwnIdsForm(forms.Form):
 class UserRolesForm(_OwnIdsForm):
     id_prefix = "roles"
     roles = _roles_field()
-    reason = forms.CharField(label=_("Motivo della modifica"), max_length=500, required=False)
+    reason = forms.CharField(
+        label=_("Motivo della modifica"),
+        max_length=500,
+        required=False,
+        help_text=_("Obbligatorio se aggiungi ruoli, che valgono dopo l'approvazione di un altro."),
+    )
 
 
 class ReasonForm(_OwnIdsForm):
@@ -72,10 +89,17 @@ class ReasonForm(_OwnIdsForm):
     reason = forms.CharField(label=_("Motivo"), max_length=500)
 
 
+class RoleRejectForm(_OwnIdsForm):
+    id_prefix = "reject"
+    reason = forms.CharField(label=_("Motivo del rifiuto"), max_length=500)
+
+
 class PasswordResetForm(_OwnIdsForm):
     id_prefix = "password"
     password = forms.CharField(
-        label=_("Nuova password"), widget=forms.PasswordInput(render_value=False)
+        label=_("Nuova password"),
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Temporanea: l'utente dovrà cambiarla al prossimo accesso."),
     )
 
 

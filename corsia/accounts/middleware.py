@@ -7,6 +7,7 @@ import pghistory
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -32,8 +33,22 @@ def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
-def _is_bearer(request: HttpRequest) -> bool:
-    return request.headers.get("Authorization", "").lower().startswith("bearer ")
+class ApiAuthorizationMiddleware:
+    """An API request with an ``Authorization`` header is authenticated by that header only.
+
+    Placed right after Django's ``AuthenticationMiddleware``: the session user is taken off
+    such a request, so the API's token check is the only way in (an invalid token is 401)
+    and nothing downstream mistakes the session for the caller. Pages ignore the header:
+    they are always session requests, with their inactivity and expiry checks.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _is_api(request) and "Authorization" in request.headers:
+            request.user = AnonymousUser()
+        return self.get_response(request)
 
 
 class WorkstationMiddleware:
@@ -68,7 +83,8 @@ class WorkstationMiddleware:
 class InactivityLogoutMiddleware:
     """Logs a page session out after CORSIA_INACTIVITY_TIMEOUT_SECONDS without requests.
 
-    Bearer-token API calls carry no session: they neither refresh nor end one.
+    Bearer-token API calls carry no session (``ApiAuthorizationMiddleware`` took it off):
+    they neither refresh nor end one.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -76,12 +92,7 @@ class InactivityLogoutMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         timeout = settings.CORSIA_INACTIVITY_TIMEOUT_SECONDS
-        if (
-            timeout > 0
-            and not _is_bearer(request)
-            and hasattr(request, "session")
-            and request.user.is_authenticated
-        ):
+        if timeout > 0 and hasattr(request, "session") and request.user.is_authenticated:
             now = time.time()
             last = request.session.get(_SESSION_KEY)
             if last is not None and now - float(last) > timeout:
@@ -103,24 +114,28 @@ class InactivityLogoutMiddleware:
 
 
 class PasswordExpiryMiddleware:
-    """A user whose password has expired may only change it (or log out)."""
+    """A user whose password has expired, or was set by somebody else (a new account, a
+    reset by IT staff), may only change it (or log out)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if (
-            user.is_authenticated
-            and not _is_bearer(request)
-            and not self._allowed(request.path)
-            and user_password_expired(user)
-        ):
-            message = _("La tua password è scaduta: scegline una nuova per continuare.")
-            if _is_api(request):
-                return problem_response(
-                    request, status=403, code="password_expired", detail=message
+        if user.is_authenticated and not self._allowed(request.path):
+            if getattr(user, "must_change_password", False):
+                code = "password_change_required"
+                message = _(
+                    "La password è stata impostata da un altro utente: scegline una tua per "
+                    "continuare."
                 )
+            elif user_password_expired(user):
+                code = "password_expired"
+                message = _("La tua password è scaduta: scegline una nuova per continuare.")
+            else:
+                return self.get_response(request)
+            if _is_api(request):
+                return problem_response(request, status=403, code=code, detail=message)
             messages.warning(request, message)
             return redirect("accounts:password_change")
         return self.get_response(request)

@@ -23,6 +23,9 @@ class User(AbstractUser):
     )
     tax_code = models.CharField(_("codice fiscale"), max_length=16, blank=True)
     password_changed_at = models.DateTimeField(null=True, blank=True)
+    # Set when somebody else chose the password (an account created or a password reset by
+    # IT staff): the user must change it at the next sign-in, and gets no API token before.
+    must_change_password = models.BooleanField(default=False, db_default=False)
     directory_dn = models.CharField(
         max_length=512, blank=True, help_text="DN in Active Directory / LDAP"
     )
@@ -115,3 +118,45 @@ class ApiToken(models.Model):
 
     def is_valid_at(self, moment: datetime) -> bool:
         return self.revoked_at is None and self.expires_at > moment
+
+
+class RoleRequestState(models.TextChoices):
+    PENDING = "pending", _("in attesa di approvazione")
+    APPROVED = "approved", _("approvata")
+    REJECTED = "rejected", _("respinta")
+
+
+class RoleRequest(models.Model):
+    """A change of a user's roles that grants a role: it takes effect only when a second
+    user manager (not the one who asked, not the user) approves it. Never deleted."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="role_requests")
+    roles_before = models.JSONField(default=list)  # the user's roles when asked (sorted codes)
+    roles_after = models.JSONField(default=list)  # the roles asked for (sorted codes)
+    reason = models.TextField()
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    state = models.CharField(
+        max_length=10,
+        choices=RoleRequestState.choices,
+        default=RoleRequestState.PENDING,
+        db_default=RoleRequestState.PENDING.value,
+    )
+    decided_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True, default="", db_default="")
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(state="pending"),
+                name="role_request_one_pending_per_user",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"role request {self.pk} for user {self.user_id} ({self.state})"

@@ -19,8 +19,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from corsia.accounts import audit_events
-from corsia.accounts.domain.roles import PERMISSIONS, ROLE_PERMISSIONS, Role
-from corsia.accounts.models import ApiToken, User
+from corsia.accounts.domain.roles import PERMISSIONS, ROLE_PERMISSIONS, Role, grant_needs_approval
+from corsia.accounts.models import ApiToken, RoleRequest, User
+from corsia.accounts.role_requests import role_names, role_request_open, set_role_groups
 from corsia.audit.services import audit_record
 from corsia.core.actors import Workstation, require_permission
 from corsia.core.domain.errors import ConflictError, NotFound, PermissionRefused, ValidationFailed
@@ -38,25 +39,6 @@ def _roles_from(codes: Iterable[Role | str]) -> frozenset[Role]:
                 f"Ruolo sconosciuto: {code!r}.", code="unknown_role", field="roles"
             ) from None
     return frozenset(roles)
-
-
-def _role_names(user: User) -> list[str]:
-    role_values = {role.value for role in Role}
-    return sorted(n for n in user.groups.values_list("name", flat=True) if n in role_values)
-
-
-def _set_role_groups(user: User, roles: frozenset[Role]) -> None:
-    """Make the user's Corsia role groups exactly ``roles``; other groups are kept."""
-    role_values = [role.value for role in Role]
-    wanted = {role.value for role in roles}
-    current = list(user.groups.filter(name__in=role_values))
-    to_remove = [g for g in current if g.name not in wanted]
-    have = {g.name for g in current}
-    to_add = [Group.objects.get(name=name) for name in sorted(wanted - have)]
-    if to_remove:
-        user.groups.remove(*to_remove)
-    if to_add:
-        user.groups.add(*to_add)
 
 
 def _password_errors(password: str, user: User) -> None:
@@ -83,8 +65,14 @@ def user_create(
     password: str | None = None,
     badge_code: str | None = None,
     tax_code: str = "",
+    reason: str = "",
 ) -> User:
-    """A new local user with the given roles (a directory user needs no password)."""
+    """A new user, with no role until a second user manager approves the roles asked for
+    (a pending :class:`RoleRequest` with ``reason``; see ``role_requests``).
+
+    A password chosen here is a temporary one: the user must change it at the first
+    sign-in. A directory (LDAP) user needs no password.
+    """
     require_permission(actor, MANAGE_USERS)
     wanted = _roles_from(roles)
     username = username.strip()
@@ -114,15 +102,24 @@ def user_create(
         else:
             _password_errors(password, user)
             user.set_password(password)
+            user.must_change_password = True
         user.save()
-        _set_role_groups(user, wanted)
         audit_record(
             event=audit_events.USER_CREATED,
             actor=actor,
             workstation=workstation,
             target=user,
-            after={"username": user.username, "roles": sorted(r.value for r in wanted)},
+            after={"username": user.username, "roles": []},
         )
+        if wanted:
+            role_request_open(
+                actor=actor,
+                user=user,
+                roles_before=[],
+                roles_after=wanted,
+                reason=reason,
+                workstation=workstation,
+            )
     return user
 
 
@@ -133,8 +130,13 @@ def user_set_roles(
     roles: Iterable[Role | str],
     workstation: Workstation,
     reason: str = "",
-) -> User:
-    """Replace the user's Corsia roles. Nobody changes their own roles."""
+) -> RoleRequest | None:
+    """Replace the user's Corsia roles. Nobody changes their own roles.
+
+    A change that grants a role is not applied: it becomes a pending request (returned)
+    that another user manager approves; the reason is then required. A change that only
+    removes roles is applied at once (``None``).
+    """
     require_permission(actor, MANAGE_USERS)
     wanted = _roles_from(roles)
     with transaction.atomic():
@@ -146,8 +148,17 @@ def user_set_roles(
                 "Non puoi modificare i tuoi ruoli: chiedi a un altro amministratore.",
                 code="own_roles",
             )
-        before = _role_names(user)
-        _set_role_groups(user, wanted)
+        before = role_names(user)
+        if grant_needs_approval(frozenset(Role(code) for code in before), wanted):
+            return role_request_open(
+                actor=actor,
+                user=user,
+                roles_before=before,
+                roles_after=wanted,
+                reason=reason,
+                workstation=workstation,
+            )
+        set_role_groups(user, wanted)
         after = sorted(r.value for r in wanted)
         if before != after:
             audit_record(
@@ -159,7 +170,7 @@ def user_set_roles(
                 after={"roles": after},
                 reason=reason,
             )
-    return user
+    return None
 
 
 def user_deactivate(*, actor: User, user_id: int, reason: str, workstation: Workstation) -> User:
@@ -179,9 +190,7 @@ def user_deactivate(*, actor: User, user_id: int, reason: str, workstation: Work
             raise ConflictError("L'utente è già disattivato.", code="already_inactive")
         user.is_active = False
         user.save(update_fields=["is_active"])
-        revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
-            revoked_at=timezone.now()
-        )
+        revoked = _revoke_tokens(user)
         audit_record(
             event=audit_events.USER_DEACTIVATED,
             actor=actor,
@@ -194,27 +203,46 @@ def user_deactivate(*, actor: User, user_id: int, reason: str, workstation: Work
     return user
 
 
+def _revoke_tokens(user: User) -> int:
+    """Revoke every live API token of ``user``; how many were revoked."""
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
 def user_set_password(*, actor: User, user: User, password: str, workstation: Workstation) -> User:
     """Set a new password (own, or anyone's with manage_users), checked against the policy.
 
-    Saving the password writes the history row and the change date (``User.save``).
+    Saving the password writes the history row and the change date (``User.save``). Every
+    API token of the user is revoked: a token must not outlive the password it came from.
+    A password set by somebody else is temporary: the user must change it at the next
+    sign-in (and gets no API token before).
     """
-    if actor.pk != user.pk:
+    by_self = actor.pk == user.pk
+    if not by_self:
         require_permission(actor, MANAGE_USERS)
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
         _password_errors(password, locked)
         locked.set_password(password)
-        locked.save(update_fields=["password"])
+        locked.must_change_password = not by_self
+        locked.save(update_fields=["password", "must_change_password"])
+        after: dict[str, object] = {"by_self": by_self}
+        if not by_self:
+            after["must_change"] = True
+        revoked = _revoke_tokens(locked)
+        if revoked:
+            after["tokens_revoked"] = revoked
         audit_record(
             event=audit_events.PASSWORD_CHANGED,
             actor=actor,
             workstation=workstation,
             target=locked,
-            after={"by_self": actor.pk == locked.pk},
+            after=after,
         )
     user.password = locked.password
     user.password_changed_at = locked.password_changed_at
+    user.must_change_password = locked.must_change_password
     return locked
 
 
@@ -224,8 +252,8 @@ def user_sync_from_directory(
     """Mirror the roles granted by the directory groups onto the user at login."""
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
-        before = _role_names(locked)
-        _set_role_groups(locked, roles)
+        before = role_names(locked)
+        set_role_groups(locked, roles)
         after = sorted(r.value for r in roles)
         if locked.directory_dn != directory_dn:
             locked.directory_dn = directory_dn

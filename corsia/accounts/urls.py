@@ -55,6 +55,16 @@ urlpatterns = [
         name="user_reactivate",
     ),
     path("accounts/users/<int:user_id>/password/", views_admin.user_password, name="user_password"),
+    path(
+        "accounts/role-requests/<int:request_id>/approve/",
+        views_admin.role_request_approve,
+        name="role_request_approve",
+    ),
+    path(
+        "accounts/role-requests/<int:request_id>/reject/",
+        views_admin.role_request_reject,
+        name="role_request_reject",
+    ),
     path("accounts/workstations/", views_admin.workstation_list, name="workstations"),
     path("accounts/workstations/new/", views_admin.workstation_create, name="workstation_create"),
     path(

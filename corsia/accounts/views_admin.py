@@ -14,23 +14,25 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from corsia.accounts import admin_selectors, admin_services, services
+from corsia.accounts import admin_selectors, admin_services, role_requests, services
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.forms_admin import (
     ROLE_LABELS,
     PasswordResetForm,
     ReasonForm,
+    RoleRejectForm,
     UserCreateForm,
     UserRolesForm,
     WorkstationForm,
 )
-from corsia.accounts.models import User, Workstation
+from corsia.accounts.models import RoleRequest, User, Workstation
 from corsia.core.access import require_perm
-from corsia.core.refusals import form_refusals
+from corsia.core.refusals import form_refusals, refusals_as_messages
 from corsia.core.web import request_actor, request_workstation
 
 MANAGE_USERS = "accounts.manage_users"
 MANAGE_WORKSTATIONS = "accounts.manage_workstations"
+APPROVE_ROLES = "accounts.approve_roles"
 
 
 _actor = request_actor
@@ -42,6 +44,18 @@ def _role_labels(user: User) -> list[str]:
     return [str(ROLE_LABELS[role]) for role in Role if role.value in names]
 
 
+def _labels(codes: list[str]) -> list[str]:
+    return [str(ROLE_LABELS[role]) for role in Role if role.value in set(codes)]
+
+
+def _request_row(request: RoleRequest) -> dict[str, Any]:
+    return {
+        "request": request,
+        "before": _labels(request.roles_before),
+        "after": _labels(request.roles_after),
+    }
+
+
 # --- Users -----------------------------------------------------------------------------
 
 
@@ -50,7 +64,9 @@ def user_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
     users = admin_selectors.user_list(actor=_actor(request), query=query)
     rows = [{"user": user, "roles": _role_labels(user)} for user in users]
-    return render(request, "accounts/users/list.html", {"rows": rows, "query": query})
+    pending = [_request_row(r) for r in role_requests.role_requests_pending()]
+    context = {"rows": rows, "query": query, "pending": pending}
+    return render(request, "accounts/users/list.html", context)
 
 
 @require_perm(MANAGE_USERS)
@@ -68,12 +84,18 @@ def user_create(request: HttpRequest) -> HttpResponse:
                 tax_code=data["tax_code"],
                 badge_code=data["badge_code"] or None,
                 roles=data["roles"],
+                reason=data["reason"],
                 password=data["password"] or None,
                 workstation=_workstation(request),
             )
+            # (the roles asked for wait for approval: the user's page shows them as pending)
             messages.success(request, _("Utente «%(name)s» creato.") % {"name": created.username})
             return redirect("accounts:user_detail", user_id=created.pk)
     return render(request, "accounts/users/create.html", {"form": form})
+
+
+def _pending_message() -> str:
+    return _("I ruoli chiesti valgono dopo l'approvazione di un secondo amministratore.")
 
 
 def _detail(request: HttpRequest, user_id: int, **forms: Any) -> HttpResponse:
@@ -88,6 +110,10 @@ def _detail(request: HttpRequest, user_id: int, **forms: Any) -> HttpResponse:
         "roles_form": forms.get("roles_form") or UserRolesForm(initial={"roles": current}),
         "status_form": forms.get("status_form") or ReasonForm(),
         "password_form": forms.get("password_form") or PasswordResetForm(),
+        "pending": [
+            _request_row(r) for r in role_requests.role_requests_pending().filter(user=subject)
+        ],
+        "reject_form": RoleRejectForm(),
     }
     return render(request, "accounts/users/detail.html", context)
 
@@ -103,14 +129,17 @@ def user_roles(request: HttpRequest, user_id: int) -> HttpResponse:
     form = UserRolesForm(request.POST)
     if form.is_valid():
         with form_refusals(form):
-            services.user_set_roles(
+            pending = services.user_set_roles(
                 actor=_actor(request),
                 user_id=user_id,
                 roles=form.cleaned_data["roles"],
                 reason=form.cleaned_data["reason"],
                 workstation=_workstation(request),
             )
-            messages.success(request, _("Ruoli aggiornati."))
+            if pending is None:
+                messages.success(request, _("Ruoli aggiornati."))
+            else:
+                messages.info(request, _pending_message())
             return redirect("accounts:user_detail", user_id=user_id)
     return _detail(request, user_id, roles_form=form)
 
@@ -162,6 +191,38 @@ def user_password(request: HttpRequest, user_id: int) -> HttpResponse:
             messages.success(request, _("Password reimpostata."))
             return redirect("accounts:user_detail", user_id=user_id)
     return _detail(request, user_id, password_form=form)
+
+
+@require_perm(APPROVE_ROLES)
+@require_POST
+def role_request_approve(request: HttpRequest, request_id: int) -> HttpResponse:
+    pending = RoleRequest.objects.filter(pk=request_id).first()
+    if pending is None:
+        raise Http404
+    with refusals_as_messages(request):
+        role_requests.role_request_approve(
+            actor=_actor(request), request_id=request_id, workstation=_workstation(request)
+        )
+        messages.success(request, _("Richiesta approvata: i ruoli sono in vigore."))
+    return redirect("accounts:user_detail", user_id=pending.user_id)
+
+
+@require_perm(APPROVE_ROLES)
+@require_POST
+def role_request_reject(request: HttpRequest, request_id: int) -> HttpResponse:
+    pending = RoleRequest.objects.filter(pk=request_id).first()
+    if pending is None:
+        raise Http404
+    form = RoleRejectForm(request.POST)
+    with refusals_as_messages(request):
+        role_requests.role_request_reject(
+            actor=_actor(request),
+            request_id=request_id,
+            reason=form.data.get("reason", ""),
+            workstation=_workstation(request),
+        )
+        messages.success(request, _("Richiesta respinta."))
+    return redirect("accounts:user_detail", user_id=pending.user_id)
 
 
 # --- Workstations -----------------------------------------------------------------------

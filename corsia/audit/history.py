@@ -1,13 +1,21 @@
-"""Reading the trigger-written change history (django-pghistory) of one record."""
+"""Reading the trigger-written change history (django-pghistory) of one record.
+
+A module whose records may be hidden from the people who read histories (a masked
+document, oscuramento) registers a :class:`HistoryPolicy` for them with
+:func:`register_history_policy`: the history of a hidden record is "not found", like a
+record that does not exist, and redacted fields never show their values.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import pghistory.models
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from corsia.core.actors import User  # the project user model, not accounts: audit is below it
@@ -23,6 +31,35 @@ class HistoryEntry:
     url: str
     reason: str
     changes: list[tuple[str, Any, Any]]  # (field, before, after); all fields on insert
+
+
+REDACTED = "[riservato]"
+
+
+@dataclass(frozen=True)
+class HistoryPolicy:
+    """What the history page may show of one record."""
+
+    hidden: bool = False  # the record's history is not shown at all (404)
+    redacted: frozenset[str] = frozenset()  # fields whose values are never shown
+
+
+VISIBLE = HistoryPolicy()
+PolicyOf = Callable[[models.Model], HistoryPolicy]
+_POLICIES: dict[str, PolicyOf] = {}
+
+
+def register_history_policy(model_label: str, policy: PolicyOf) -> None:
+    """Declare, once, what the history of a model's records may show (``"app.model"``)."""
+    label = model_label.lower()
+    if label in _POLICIES:
+        raise ValueError(f"history policy for {label} registered twice")
+    _POLICIES[label] = policy
+
+
+def history_policy(record: models.Model) -> HistoryPolicy:
+    policy = _POLICIES.get(record._meta.label_lower)
+    return VISIBLE if policy is None else policy(record)
 
 
 def _tracked_model(app_label: str, model_name: str) -> type[models.Model]:
@@ -47,8 +84,14 @@ def record_history(
 ) -> tuple[models.Model, list[HistoryEntry]]:
     """The record and its versions, oldest first, with who/when/where/why and the diff."""
     model = _tracked_model(app_label, model_name)
-    record = model._default_manager.filter(pk=pk).first()
-    if record is None:
+    try:
+        key = model._meta.pk.to_python(pk) if model._meta.pk is not None else None
+    except ValidationError:
+        key = None  # "abc" for a numeric id: no such record
+    record = model._default_manager.filter(pk=key).first() if key is not None else None
+    policy = history_policy(record) if record is not None else VISIBLE
+    if record is None or policy.hidden:
+        # a hidden record is answered exactly like a missing one: no existence oracle
         raise NotFound("Record non trovato.", code="not_found")
     events = list(
         pghistory.models.Events.objects.tracks(record).order_by("pgh_created_at", "pgh_id")
@@ -69,6 +112,10 @@ def record_history(
                 for name, value in sorted(data.items())
                 if not name.startswith("pgh_")
             ]
+        changes = [
+            (name, *_redacted(before, after)) if name in policy.redacted else (name, before, after)
+            for name, before, after in changes
+        ]
         entries.append(
             HistoryEntry(
                 at=event.pgh_created_at,
@@ -77,11 +124,17 @@ def record_history(
                 or str(context.get("username", "sistema")),
                 workstation=str(context.get("workstation_ip", "")),
                 url=str(context.get("url", "")),
-                reason=str(context.get("reason", "")),
+                reason=REDACTED
+                if "reason" in policy.redacted and context.get("reason")
+                else str(context.get("reason", "")),
                 changes=changes,
             )
         )
     return record, entries
+
+
+def _redacted(before: Any, after: Any) -> tuple[Any, Any]:
+    return (None if before is None else REDACTED), (None if after is None else REDACTED)
 
 
 def patient_id_of(record: models.Model) -> int | None:

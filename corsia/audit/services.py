@@ -4,6 +4,7 @@ audit_record(event=PATIENT_CREATED, actor=user, workstation=request.workstation,
              target=patient, patient_id=patient.pk, after={...}, reason="")
 access_log_record(user=user, patient_id=patient.pk, what="patient summary",
                   workstation=request.workstation)
+access_log_record_many(user=user, patient_ids=[...], what="patient search", ...)
 """
 
 from __future__ import annotations
@@ -86,3 +87,38 @@ def access_log_record(
         row.hash = link_hash(row.prev_hash, row.payload(), audit_key())
         row.save(force_insert=True)
     return row
+
+
+def access_log_record_many(
+    *,
+    user: User,
+    patient_ids: list[int],
+    what: str,
+    workstation: Workstation,
+    channel: str = "web",
+) -> list[AccessLogEntry]:
+    """One access-log row per patient shown together (a search's results), chained in one
+    transaction under one lock."""
+    if not patient_ids:
+        return []
+    label = workstation_label(workstation)
+    rows = []
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ACCESS_CHAIN_LOCK])
+        previous = _last_hash(AccessLogEntry)
+        for patient_id in patient_ids:
+            row = AccessLogEntry(
+                user=user,
+                username=user.username,
+                patient_id=patient_id,
+                what=what,
+                workstation=label,
+                channel=channel,
+            )
+            row.prev_hash = previous
+            row.hash = link_hash(previous, row.payload())
+            row.save(force_insert=True)
+            previous = row.hash
+            rows.append(row)
+    return rows

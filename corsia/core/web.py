@@ -42,9 +42,17 @@ def query_int(raw: str | None, default: int, *, low: int, high: int) -> int:
     return min(max(number, low), high)
 
 
+def parse_id(raw: str | None) -> int | None:
+    """A whole non-negative number as typed or posted ("12"); ``None`` for anything else
+    ("", "abc", "²", "1e3", 40 digits) — never an exception."""
+    text = (raw or "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
+        return None
+    return int(text)
+
+
 def posted_version(request: HttpRequest) -> int | None:
-    raw = request.POST.get("version", "")
-    return int(raw) if raw.isdigit() else None
+    return parse_id(request.POST.get("version"))
 
 
 def request_actor(request: HttpRequest) -> User:

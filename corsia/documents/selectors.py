@@ -111,17 +111,17 @@ def document_content(
 def patient_documents(
     *, user: User, patient_id: int, workstation: Workstation, channel: str = "web"
 ) -> list[Document]:
-    """Every archived document of a patient, newest first (all versions); logged."""
+    """Every archived document of a patient, newest first (all versions); logged, even
+    when there is none (the page shows who the patient is, and that they have none)."""
     require_permission(user, VIEW)
     documents = list(_metadata().filter(patient_id=patient_id).order_by("-created_at", "-id"))
-    if documents:
-        access_log_record(
-            user=user,
-            patient_id=patient_id,
-            what="elenco documenti archiviati",
-            workstation=workstation,
-            channel=channel,
-        )
+    access_log_record(
+        user=user,
+        patient_id=patient_id,
+        what="elenco documenti archiviati",
+        workstation=workstation,
+        channel=channel,
+    )
     return documents
 
 

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from corsia.core.access import api_perm
+from corsia.core.schemas import AwareDatetime, Reason
 from corsia.core.web import request_actor
 from corsia.patients import selectors, services
 from corsia.patients.models import Encounter, Patient
@@ -97,7 +98,13 @@ def _input(payload: PatientIn) -> services.PatientInput:
 @api_perm(VIEW)
 def search(request: HttpRequest, q: str = "") -> list[PatientOut]:
     """By name (any word order), codice fiscale, STP/ENI, MRN or wristband payload."""
-    return [_out(p) for p in selectors.patient_search(user=request_actor(request), text=q)]
+    found = selectors.patient_search(
+        user=request_actor(request),
+        text=q,
+        workstation=getattr(request, "workstation", None),
+        channel="api",
+    )
+    return [_out(p) for p in found]
 
 
 class PlaceOut(Schema):
@@ -190,7 +197,7 @@ def update(request: HttpRequest, patient_id: int, payload: PatientUpdateIn) -> P
 
 class MergeIn(Schema):
     duplicate_id: int
-    reason: str
+    reason: Reason
 
 
 @router.post("/{patient_id}/merge", response=PatientOut)
@@ -210,7 +217,7 @@ def merge(request: HttpRequest, patient_id: int, payload: MergeIn) -> PatientOut
 class MaskIn(Schema):
     document_type: str
     document_id: int
-    reason: str = ""
+    reason: Reason = ""
 
 
 class MaskingOut(Schema):
@@ -222,7 +229,7 @@ class MaskingOut(Schema):
 
 
 class ReasonIn(Schema):
-    reason: str
+    reason: Reason
 
 
 @router.post("/{patient_id}/maskings", response={201: MaskingOut})
@@ -255,7 +262,7 @@ class AdmitIn(Schema):
     kind: str
     ward_id: int
     place_id: int | None = None
-    admitted_at: datetime | None = None
+    admitted_at: AwareDatetime | None = None
 
 
 class EncounterVersionIn(Schema):
@@ -263,7 +270,7 @@ class EncounterVersionIn(Schema):
 
 
 class DischargeIn(EncounterVersionIn):
-    discharged_at: datetime | None = None
+    discharged_at: AwareDatetime | None = None
 
 
 class TransferIn(EncounterVersionIn):
@@ -272,7 +279,7 @@ class TransferIn(EncounterVersionIn):
 
 
 class CancelIn(EncounterVersionIn):
-    reason: str
+    reason: Reason
 
 
 def _encounter(encounter: Encounter) -> EncounterOut:
@@ -373,10 +380,12 @@ def consent_record(request: HttpRequest, patient_id: int, payload: ConsentIn) ->
 
 @router.post("/consents/{consent_id}/revoke", response=ConsentOut)
 @api_perm(CONSENT)
-def consent_revoke(request: HttpRequest, consent_id: int) -> ConsentOut:
+def consent_revoke(request: HttpRequest, consent_id: int, payload: ReasonIn) -> ConsentOut:
+    """Revoke a consent, with the reason (a masked consent is not found)."""
     consent = services.consent_revoke(
         actor=request_actor(request),
         workstation=getattr(request, "workstation", None),
         consent_id=consent_id,
+        reason=payload.reason,
     )
     return ConsentOut.model_validate(consent, from_attributes=True)

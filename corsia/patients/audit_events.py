@@ -23,7 +23,7 @@ ENCOUNTER_CANCELLED = register(
     "patients.encounter_cancelled", "Ricovero / accesso annullato", reason_required=True
 )
 CONSENT_RECORDED = register("patients.consent_recorded", "Consenso registrato")
-CONSENT_REVOKED = register("patients.consent_revoked", "Consenso revocato")
+CONSENT_REVOKED = register("patients.consent_revoked", "Consenso revocato", reason_required=True)
 DOCUMENT_MASKED = register("patients.document_masked", "Documento oscurato su richiesta")
 DOCUMENT_UNMASKED = register(
     "patients.document_unmasked", "Oscuramento revocato su richiesta", reason_required=True

@@ -1,5 +1,6 @@
-"""Reads of the patient registry. Every read of one patient's data writes the access log;
-masked documents (oscuramento) are left out of every list."""
+"""Reads of the patient registry. Every read of a patient's data writes the access log (a
+search: one row per patient found); masked documents (oscuramento) are left out of every
+list."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from corsia.audit.services import access_log_record
+from corsia.audit.services import access_log_record, access_log_record_many
 from corsia.core.actors import RequestUser, User, Workstation, require_permission
 from corsia.core.domain.errors import NotFound
 from corsia.patients.domain.search import Query, QueryKind, classify
@@ -91,9 +92,21 @@ def _survivor(patient: Patient) -> Patient:
     return patient
 
 
-def patient_search(*, user: User, text: str) -> list[Patient]:
+_SEARCHED_BY = {
+    QueryKind.FISCAL_CODE: "codice fiscale",
+    QueryKind.FOREIGN_CODE: "codice STP/ENI",
+    QueryKind.MRN: "MRN",
+    QueryKind.WRISTBAND: "braccialetto",
+    QueryKind.NAME: "nome",
+}
+
+
+def patient_search(
+    *, user: User, text: str, workstation: Workstation = None, channel: str = "web"
+) -> list[Patient]:
     """Patients matching a name (any word order), codice fiscale, STP/ENI, MRN or a
-    scanned wristband; merged duplicates resolve to their survivor."""
+    scanned wristband; merged duplicates resolve to their survivor. Each patient found is
+    a read of their data (name, codes, date of birth): one access-log row each."""
     require_permission(user, VIEW)
     query = classify(text)
     if query is None:
@@ -105,6 +118,13 @@ def patient_search(*, user: User, text: str) -> list[Patient]:
         if survivor.pk not in seen:
             seen.add(survivor.pk)
             found.append(survivor)
+    access_log_record_many(
+        user=user,
+        patient_ids=[p.pk for p in found],
+        what=f"ricerca pazienti per {_SEARCHED_BY[query.kind]}",
+        workstation=workstation,
+        channel=channel,
+    )
     return found
 
 

@@ -31,6 +31,7 @@ from corsia.patients.models import (
     Patient,
     Ward,
 )
+from corsia.patients.selectors import is_masked
 
 VIEW = "patients.view_patient"
 CHANGE = "patients.change_patient"
@@ -434,14 +435,19 @@ def encounter_admit(
 
 
 def _locked_encounter(encounter_id: int) -> Encounter:
+    """The encounter, locked. A masked one (oscuramento) is "not found": it is hidden from
+    the people treating the patient, and acting on it would show it in the answer."""
     try:
-        return (
+        encounter = (
             Encounter.objects.select_for_update(of=("self",))
             .select_related("ward", "place")
             .get(pk=encounter_id)
         )
     except Encounter.DoesNotExist:
         raise NotFound("Ricovero/accesso non trovato.", code="encounter_not_found") from None
+    if is_masked(document_type=DocumentType.ENCOUNTER.value, document_id=encounter.pk):
+        raise NotFound("Ricovero/accesso non trovato.", code="encounter_not_found")
+    return encounter
 
 
 def encounter_discharge(
@@ -592,11 +598,22 @@ def consent_record(
     return consent
 
 
-def consent_revoke(*, actor: User, workstation: Workstation, consent_id: int) -> Consent:
+def consent_revoke(
+    *, actor: User, workstation: Workstation, consent_id: int, reason: str
+) -> Consent:
+    """Revoke a consent; the reason (the patient's request) is required. A masked consent
+    is "not found" (hidden from the care team): its masking must be revoked first."""
     require_permission(actor, CONSENT)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(
+            "Indica il motivo della revoca del consenso.", code="reason_required", field="reason"
+        )
     with transaction.atomic():
         consent = Consent.objects.select_for_update().filter(pk=consent_id).first()
-        if consent is None:
+        if consent is None or is_masked(
+            document_type=DocumentType.CONSENT.value, document_id=consent.pk
+        ):
             raise NotFound("Consenso non trovato.", code="consent_not_found")
         if consent.revoked_at is not None:
             raise ValidationFailed(
@@ -612,6 +629,7 @@ def consent_revoke(*, actor: User, workstation: Workstation, consent_id: int) ->
             target=consent,
             patient_id=consent.patient_id,
             after={"kind": consent.kind, "revoked_at": consent.revoked_at.isoformat()},
+            reason=reason,
         )
     return consent
 

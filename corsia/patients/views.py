@@ -16,7 +16,7 @@ from corsia.core.access import require_perm
 from corsia.core.domain.concurrency import StaleVersion
 from corsia.core.domain.errors import ValidationFailed
 from corsia.core.refusals import form_refusals, refusals_as_messages
-from corsia.core.web import request_actor
+from corsia.core.web import parse_id, request_actor
 from corsia.core.web import request_workstation as _ws
 from corsia.patients import selectors, services, wristband
 from corsia.patients.domain.identifiers import birthplace
@@ -30,7 +30,11 @@ VIEW = "patients.view_patient"
 @require_perm(VIEW)
 def search(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "").strip()
-    found = selectors.patient_search(user=request_actor(request), text=text) if text else None
+    found = (
+        selectors.patient_search(user=request_actor(request), text=text, workstation=_ws(request))
+        if text
+        else None
+    )
     query = classify(text) if text else None
     if found and len(found) == 1 and query is not None and query.kind is QueryKind.WRISTBAND:
         return redirect("patients:detail", pk=found[0].pk)
@@ -129,7 +133,7 @@ def mask(request: HttpRequest, pk: int) -> HttpResponse:
             workstation=_ws(request),
             patient_id=pk,
             document_type=request.POST.get("document_type", ""),
-            document_id=int(request.POST.get("document_id", "0") or 0),
+            document_id=_post_int(request, "document_id") or 0,
             reason=request.POST.get("reason", ""),
         )
         messages.success(request, _("Documento oscurato su richiesta del paziente."))
@@ -157,7 +161,9 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
     form = MergeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         candidates = selectors.patient_search(
-            user=request_actor(request), text=form.cleaned_data["duplicate"]
+            user=request_actor(request),
+            text=form.cleaned_data["duplicate"],
+            workstation=_ws(request),
         )
         found = [p for p in candidates if p.pk != survivor.pk]
         if len(found) != 1:
@@ -206,14 +212,13 @@ def detail_url(patient: Patient) -> str:
 
 
 def _post_int(request: HttpRequest, name: str) -> int | None:
-    raw = request.POST.get(name, "").strip()
-    return int(raw) if raw.isdigit() else None
+    return parse_id(request.POST.get(name))
 
 
 def _target(request: HttpRequest) -> tuple[int, int | None]:
     """The form's "ward_id:place_id" choice (place optional)."""
     ward, _sep, place = request.POST.get("target", "").partition(":")
-    return (int(ward) if ward.isdigit() else 0), (int(place) if place.isdigit() else None)
+    return parse_id(ward) or 0, parse_id(place)
 
 
 def _act(request: HttpRequest, pk: int, action: Any, done: str) -> HttpResponse:
@@ -301,7 +306,10 @@ def consent_revoke(request: HttpRequest, pk: int, consent_id: int) -> HttpRespon
         request,
         pk,
         lambda: services.consent_revoke(
-            actor=request_actor(request), workstation=_ws(request), consent_id=consent_id
+            actor=request_actor(request),
+            workstation=_ws(request),
+            consent_id=consent_id,
+            reason=request.POST.get("reason", ""),
         ),
         _("Consenso revocato."),
     )

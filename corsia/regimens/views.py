@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from corsia.core.access import require_perm
 from corsia.core.domain.errors import CorsiaError
 from corsia.core.refusals import refusal_kept, refusals_as_messages
-from corsia.core.web import request_actor, request_workstation
+from corsia.core.web import parse_id, request_actor, request_workstation
 from corsia.drugs import selectors as drug_selectors
 from corsia.regimens import selectors, services
 from corsia.regimens.domain.approval import STATUS_LABELS_IT, VersionStatus
@@ -198,7 +198,8 @@ def editor(request: HttpRequest, code: str | None = None) -> HttpResponse:
         problems, spec = _problems_for(text)
         if spec is not None and not problems:
             with refusal_kept() as kept:
-                expected = int(request.POST["regimen_version"]) if regimen else None
+                # a missing or garbled version is a stale one (409), never a 500
+                expected = (parse_id(request.POST.get("regimen_version")) or 0) if regimen else None
                 version = services.regimen_save(
                     actor=request_actor(request),
                     spec=spec,

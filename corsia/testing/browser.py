@@ -7,7 +7,8 @@ Playwright driver may exist only once per process): browser tests just use them.
 Every test gets a ``page`` (Italian browser locale) and, at the end, a screenshot in
 ``test-artifacts/screenshots/<test>.png``. The page may only talk to the live server:
 any other request is aborted and fails the test, as does a request of ours that
-answers an error (a missing stylesheet, font or script) or a JavaScript error.
+answers an error (a missing stylesheet, font or script), a JavaScript error, or anything
+the Content-Security-Policy refused (an inline script, a handler, a style it does not allow).
 
 The ``playwright`` wheel ships its own Node driver; the browser is the system's
 ``/usr/bin/chromium`` (tools/system-deps.sh). Never run ``playwright install``.
@@ -23,7 +24,15 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, Request, Route, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    ConsoleMessage,
+    Page,
+    Playwright,
+    Request,
+    Route,
+    sync_playwright,
+)
 from pytest_django.live_server_helper import LiveServer
 
 from corsia.accounts.services import roles_sync
@@ -59,6 +68,7 @@ class BrowserLog:
     blocked: list[str] = field(default_factory=list)  # requests to anywhere but the server
     failed: list[str] = field(default_factory=list)  # requests answering >= 400
     errors: list[str] = field(default_factory=list)  # uncaught JavaScript errors
+    refused: list[str] = field(default_factory=list)  # what the Content-Security-Policy blocked
 
 
 @pytest.fixture(scope="session")
@@ -126,6 +136,12 @@ def page(
     new_page = context.new_page()
     new_page.on("requestfinished", on_response_failed)
     new_page.on("pageerror", lambda exc: browser_log.errors.append(str(exc)))
+
+    def on_console(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            browser_log.refused.append(message.text)
+
+    new_page.on("console", on_console)
     yield new_page
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     try:
@@ -134,6 +150,7 @@ def page(
         context.close()
     assert browser_log.blocked == [], "requests outside the live server"
     assert browser_log.errors == [], "JavaScript errors"
+    assert browser_log.refused == [], "blocked by the Content-Security-Policy"
     static_failures = [f for f in browser_log.failed if f" {live_server.url}/static/" in f]
     assert static_failures == [], "static files (CSS, fonts, scripts) that did not load"
 

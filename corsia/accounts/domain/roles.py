@@ -51,6 +51,9 @@ class PermissionSpec:
 PERMISSIONS: tuple[PermissionSpec, ...] = (
     PermissionSpec("accounts", "manage_users", "Gestire utenti e ruoli"),
     PermissionSpec("accounts", "manage_workstations", "Gestire le postazioni"),
+    PermissionSpec(
+        "accounts", "approve_roles", "Approvare l'assegnazione di ruoli chiesta da un altro"
+    ),
     PermissionSpec("audit", "view_accesslog", "Consultare il registro degli accessi"),
     PermissionSpec("audit", "view_history", "Consultare la storia delle modifiche"),
     PermissionSpec("audit", "verify_chain", "Verificare la catena di integrità dell'audit"),
@@ -136,7 +139,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "patients.mask_document",
         }
     ),
-    Role.IT_STAFF: frozenset({"accounts.manage_users", "accounts.manage_workstations"}),
+    Role.IT_STAFF: frozenset(
+        {"accounts.manage_users", "accounts.manage_workstations", "accounts.approve_roles"}
+    ),
     Role.TRIAL_MONITOR: frozenset(),
     Role.AUDITOR: frozenset(
         {
@@ -147,7 +152,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         }
     ),
     Role.ADMINISTRATOR: frozenset(
-        {"accounts.manage_users", "accounts.manage_workstations", "audit.verify_chain"}
+        {
+            "accounts.manage_users",
+            "accounts.manage_workstations",
+            "accounts.approve_roles",
+            "audit.verify_chain",
+        }
     ),
 }
 
@@ -236,6 +246,27 @@ ROLE_PERMISSIONS[Role.PHYSICIAN] = ROLE_PERMISSIONS[Role.PHYSICIAN] | {
 }
 for _role in (Role.NURSE, Role.COORDINATOR):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"administration.schedule"}
+
+# Four eyes on access (issue 26): granting any of these roles takes a reason and the
+# approval of a second user manager — not the one who asked, not the user. Every role
+# opens patient data, the audit trail or the accounts themselves, so every role is here.
+ROLES_GRANTED_BY_TWO: frozenset[Role] = frozenset(Role)
+
+
+def grant_needs_approval(before: frozenset[Role], after: frozenset[Role]) -> bool:
+    """A change of roles that adds one of :data:`ROLES_GRANTED_BY_TWO` waits for approval;
+    one that only removes roles takes effect at once (taking access away is never held)."""
+    return bool((after - before) & ROLES_GRANTED_BY_TWO)
+
+
+def approval_refusal(*, approver_id: int, requested_by_id: int, user_id: int) -> str | None:
+    """Why ``approver_id`` may not approve this request (``None``: they may)."""
+    if approver_id == requested_by_id:
+        return "own_request"
+    if approver_id == user_id:
+        return "own_roles"
+    return None
+
 
 # Where each role lands after login: a URL name (its worklist).
 ROLE_LANDING: dict[Role, str] = {

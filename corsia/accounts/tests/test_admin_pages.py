@@ -8,7 +8,7 @@ from django.utils import translation
 
 from corsia.accounts.domain.roles import ROLE_LABELS_IT, Role
 from corsia.accounts.forms_admin import ROLE_LABELS
-from corsia.accounts.models import User, Workstation
+from corsia.accounts.models import RoleRequest, User, Workstation
 from corsia.audit.models import AuditEvent
 from corsia.testing.accounts import MakeUser
 
@@ -28,6 +28,7 @@ def _new_user_form(**overrides: object) -> dict[str, object]:
         "tax_code": "",
         "badge_code": "",
         "roles": ["nurse"],
+        "reason": "nuova assunzione",
         "password": "Infermiere-2024-xy",
     }
     form.update(overrides)
@@ -89,11 +90,17 @@ def test_it_staff_creates_a_user_with_a_role(make_user: MakeUser) -> None:
     created = User.objects.get(username="m.verdi")
     assert response.status_code == 302
     assert response["Location"] == f"/accounts/users/{created.pk}/"
-    assert sorted(created.groups.values_list("name", flat=True)) == ["nurse"]
     assert created.check_password("Infermiere-2024-xy")
     event = AuditEvent.objects.get(event_type="accounts.user_created")
     assert event.actor_id == it.pk
-    assert event.after == {"username": "m.verdi", "roles": ["nurse"]}
+    assert event.after == {"username": "m.verdi", "roles": []}
+    # and the role is in force once a second user manager approves it on the page
+    pending = RoleRequest.objects.get(user=created)
+    approved = _client(make_user(Role.ADMINISTRATOR)).post(
+        f"/accounts/role-requests/{pending.pk}/approve/"
+    )
+    assert approved.status_code == 302
+    assert sorted(created.groups.values_list("name", flat=True)) == ["nurse"]
 
 
 def test_an_unknown_role_is_refused_with_a_clear_error(make_user: MakeUser) -> None:
@@ -126,6 +133,8 @@ def test_it_staff_changes_roles_with_audit(make_user: MakeUser) -> None:
         {"roles": ["nurse", "coordinator"], "reason": "nuovo incarico"},
     )
     assert response.status_code == 302
+    pending = RoleRequest.objects.get(user=subject)
+    _client(make_user(Role.ADMINISTRATOR)).post(f"/accounts/role-requests/{pending.pk}/approve/")
     assert sorted(subject.groups.values_list("name", flat=True)) == ["coordinator", "nurse"]
     event = AuditEvent.objects.get(event_type="accounts.user_roles_changed")
     assert event.before == {"roles": ["nurse"]}

@@ -37,8 +37,8 @@ from corsia.core.access import AUTHENTICATED, PUBLIC, declared_permission
 from corsia.testing.accounts import MakeUser
 
 # Views that django-ninja adds by itself to the API (not operations of ours): the
-# OpenAPI schema and its docs page are public documentation of the API; the root
-# answers 404. Everything else must declare its access.
+# OpenAPI schema and its docs page (for signed-in users and tokens: config/api.py); the
+# root answers 404. Everything else must declare its access.
 NINJA_BUILTIN_PUBLIC = {"openapi-json", "openapi-view", "api-root"}
 
 MISSING_INT = "999999"
@@ -75,7 +75,8 @@ class Operation:
 
 
 def _is_ninja(view: Any) -> bool:
-    target = getattr(view, "func", view)  # functools.partial
+    target = getattr(view, "__wrapped__", view)  # the API's docs_decorator (config/api.py)
+    target = getattr(target, "func", target)  # functools.partial
     return str(getattr(target, "__module__", "")).startswith("ninja.")
 
 

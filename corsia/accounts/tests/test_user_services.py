@@ -6,10 +6,10 @@ import pytest
 from django.core.checks import Error, Warning
 from pytest_django.fixtures import Settings
 
-from corsia.accounts import services
+from corsia.accounts import role_requests, services
 from corsia.accounts.checks import check_ldap_settings
 from corsia.accounts.domain.roles import Role
-from corsia.accounts.models import ApiToken, User
+from corsia.accounts.models import ApiToken, RoleRequest, User
 from corsia.audit.models import AuditEvent
 from corsia.core.domain.errors import ConflictError, PermissionRefused, ValidationFailed
 from corsia.testing.accounts import MakeUser
@@ -35,17 +35,24 @@ def test_it_staff_creates_a_user_with_roles(make_user: MakeUser) -> None:
         first_name="Giulia",
         last_name="Neri",
         roles=["physician", Role.COORDINATOR],
+        reason="nuova assunzione",
         password="Prima-pass-2024",
         badge_code="B-77",
         tax_code="nrigli80a41h501u",
         workstation=None,
     )
     assert (user.username, user.tax_code, user.badge_code) == ("g.neri", "NRIGLI80A41H501U", "B-77")
-    assert _roles(user) == ["coordinator", "physician"]
     assert user.check_password("Prima-pass-2024")
     event = AuditEvent.objects.get(event_type="accounts.user_created")
     assert (event.actor_id, event.target_id) == (it.pk, str(user.pk))
-    assert event.after == {"username": "g.neri", "roles": ["coordinator", "physician"]}
+    assert event.after == {"username": "g.neri", "roles": []}
+    # the roles wait for a second user manager's approval (four eyes)
+    assert _roles(user) == []
+    pending = RoleRequest.objects.get(user=user)
+    role_requests.role_request_approve(
+        actor=make_user(Role.ADMINISTRATOR), request_id=pending.pk, workstation=None
+    )
+    assert _roles(user) == ["coordinator", "physician"]
 
 
 def test_directory_user_is_created_without_a_usable_password(make_user: MakeUser) -> None:
@@ -55,6 +62,7 @@ def test_directory_user_is_created_without_a_usable_password(make_user: MakeUser
         first_name="A",
         last_name="D",
         roles=[Role.NURSE],
+        reason="assunzione",
         workstation=None,
     )
     assert not user.has_usable_password()
@@ -82,6 +90,7 @@ def test_bad_user_creation_is_refused_and_changes_nothing(
         "first_name": "N",
         "last_name": "U",
         "roles": [Role.NURSE],
+        "reason": "assunzione",
     } | kwargs
     with pytest.raises(error) as raised:
         services.user_create(actor=it, workstation=None, **arguments)  # type: ignore[arg-type]  # mixed-type kwargs table
@@ -113,12 +122,16 @@ def test_set_roles_replaces_role_groups_and_audits_before_after(make_user: MakeU
     admin = make_user(Role.ADMINISTRATOR)
     user = make_user(Role.NURSE)
     user.groups.add(Group.objects.create(name="newsletter"))
-    services.user_set_roles(
+    pending = services.user_set_roles(
         actor=admin,
         user_id=user.pk,
         roles=[Role.PHYSICIAN, Role.COORDINATOR],
         workstation=None,
         reason="cambio reparto",
+    )
+    assert pending is not None
+    role_requests.role_request_approve(
+        actor=make_user(Role.IT_STAFF), request_id=pending.pk, workstation=None
     )
     assert _roles(user) == ["coordinator", "newsletter", "physician"]
     event = AuditEvent.objects.get(event_type="accounts.user_roles_changed")

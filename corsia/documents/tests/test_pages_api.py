@@ -174,3 +174,13 @@ def test_template_activation_needs_a_reason(pharmacist: User) -> None:
     assert DocumentTemplate.objects.get(pk=template.pk).active
     assert client.post(url, {"reason": "versione errata"}).status_code == 302
     assert not DocumentTemplate.objects.get(pk=template.pk).active
+
+
+def test_patient_documents_page_is_access_logged_even_when_empty(
+    physician: User, patient: Patient
+) -> None:
+    # the page shows who the patient is (and that they have no document): a read
+    response = _client(physician).get(f"/documents/patient/{patient.pk}/")
+    assert response.status_code == 200
+    entry = AccessLogEntry.objects.get(what="elenco documenti archiviati")
+    assert (entry.user_id, entry.patient_id, entry.channel) == (physician.pk, patient.pk, "web")

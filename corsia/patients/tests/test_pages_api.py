@@ -244,7 +244,9 @@ def test_adt_and_consent_from_the_summary_page(
     )
     client.post(f"/patients/{patient.pk}/consents/", {"kind": "fse", "granted": "yes"})
     consent = patient.consents.get()
-    client.post(f"/patients/{patient.pk}/consents/{consent.pk}/revoke/")
+    client.post(
+        f"/patients/{patient.pk}/consents/{consent.pk}/revoke/", {"reason": "richiesta scritta"}
+    )
     # a stale discharge is refused with the message, then the right version discharges
     stale = client.post(
         f"/patients/{patient.pk}/encounters/{encounter.pk}/discharge/",

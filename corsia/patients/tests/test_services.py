@@ -342,7 +342,9 @@ def test_consent_record_and_revoke(make_patient: MakePatient, coordinator: User)
     consent = services.consent_record(
         actor=coordinator, workstation=None, patient_id=patient.pk, kind="treatment", granted=True
     )
-    consent = services.consent_revoke(actor=coordinator, workstation=None, consent_id=consent.pk)
+    consent = services.consent_revoke(
+        actor=coordinator, workstation=None, consent_id=consent.pk, reason="richiesta scritta"
+    )
     assert consent.revoked_at is not None and consent.revoked_by == coordinator
 
 

@@ -96,13 +96,24 @@ def test_it_staff_creates_a_user_through_the_pages(page: Page, demo_users: str) 
     # (Bootstrap Italia draws the checkbox on its label: people click the label)
     page.get_by_text("Infermiere", exact=True).click()
     expect(page.get_by_label("Infermiere")).to_be_checked()
+    page.get_by_label("Motivo dei ruoli").fill("nuova assunzione")
     page.get_by_label("Password iniziale").fill("Infermiere-2024-xy")
     page.get_by_role("button", name="Crea utente").click()
     page.wait_for_url("**/accounts/users/*/")
-    # then the new user's page confirms it, with the role
+    # then the new user's page confirms it, with the role waiting for a second approval
     expect(page.get_by_role("status")).to_have_text("Utente «m.verdi» creato.")
     expect(page.get_by_role("heading", level=1)).to_have_text("Mario Verdi")
+    expect(page.get_by_test_id("pending-roles")).to_contain_text("Infermiere")
     assert_accessible_basics(page)
+
+
+def test_api_docs_page_works_under_the_content_security_policy(page: Page, demo_users: str) -> None:
+    # given a signed-in user
+    log_in(page, "farmacista", demo_users)
+    # when they open the API documentation
+    page.goto("/api/v1/docs")
+    # then Swagger UI draws the operations from our own files (nothing blocked)
+    expect(page.get_by_text("/api/v1/auth/token").first).to_be_visible()
 
 
 def test_the_menu_opens_with_the_toggler_on_a_phone(page: Page, demo_users: str) -> None:

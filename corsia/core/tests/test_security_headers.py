@@ -1,0 +1,120 @@
+"""Regression tests: browser and transport hardening (issue 26) — CSP on pages, nothing of
+a patient cached, the API documentation for signed-in users only, production settings
+secure by default."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
+
+from corsia.accounts.domain.roles import Role
+from corsia.accounts.services import token_issue
+from corsia.core.middleware import SecurityHeadersMiddleware
+from corsia.patients import services as patient_services
+from corsia.testing.accounts import MakeUser
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def test_pages_carry_a_content_security_policy_without_inline_scripts(
+    make_user: MakeUser,
+) -> None:
+    client = Client()
+    client.force_login(make_user(Role.COORDINATOR))
+    response = client.get("/patients/")
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy and "object-src 'none'" in policy
+    script_src = next(d for d in policy.split("; ") if d.startswith("script-src"))
+    assert "'unsafe-inline'" not in script_src and "'unsafe-eval'" not in script_src
+    assert "<script>" not in response.content.decode()  # every script is a file
+
+
+def test_patient_pages_pdfs_and_api_answers_are_not_cached(make_user: MakeUser) -> None:
+    coordinator = make_user(Role.COORDINATOR)
+    patient = patient_services.patient_create(
+        actor=coordinator,
+        workstation=None,
+        data=patient_services.PatientInput(
+            surname="Rossi",
+            given_names="Mario",
+            sex="M",
+            date_of_birth=date(1985, 12, 10),
+            codice_fiscale="RSSMRA85T10A562S",
+        ),
+    )
+    client = Client()
+    client.force_login(coordinator)
+    key, _ = token_issue(user=coordinator)
+    answers = [
+        client.get(f"/patients/{patient.pk}/"),
+        client.get(f"/patients/{patient.pk}/wristband.pdf"),
+        Client(headers={"Authorization": f"Bearer {key}"}).get(f"/api/v1/patients/{patient.pk}"),
+        Client().get("/api/v1/patients/wards"),  # an error answer too
+    ]
+    for response in answers:
+        assert "no-store" in response["Cache-Control"], response
+        assert "private" in response["Cache-Control"], response
+
+
+def test_static_files_keep_their_own_caching() -> None:
+    middleware = SecurityHeadersMiddleware(lambda request: HttpResponse("x"))
+    response = middleware(RequestFactory().get("/static/corsia/corsia.css"))
+    assert not response.has_header("Cache-Control")
+
+
+@pytest.mark.django_db
+def test_api_docs_and_openapi_need_authentication(make_user: MakeUser) -> None:
+    anonymous = Client()
+    schema = anonymous.get("/api/v1/openapi.json")
+    assert schema.status_code == 401
+    assert schema["Content-Type"] == "application/problem+json"
+    docs = anonymous.get("/api/v1/docs")
+    assert (docs.status_code, docs["Location"]) == (302, "/login/?next=/api/v1/docs")
+    bogus = Client(headers={"Authorization": "Bearer x"}).get("/api/v1/openapi.json")
+    assert bogus.status_code == 401
+    key, _ = token_issue(user=make_user(Role.PHARMACIST))
+    with_token = Client(headers={"Authorization": f"Bearer {key}"}).get("/api/v1/openapi.json")
+    assert with_token.status_code == 200
+    signed_in = Client()
+    signed_in.force_login(make_user(Role.NURSE))
+    page = signed_in.get("/api/v1/docs")
+    assert page.status_code == 200
+    assert "cdn." not in page.content.decode()  # Swagger UI from our static files
+
+
+def test_production_settings_are_secure_by_default_and_pass_check_deploy() -> None:
+    # given the production environment the docs describe (no debug, demo or test mode)
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"CORSIA_TESTING", "CORSIA_DEMO", "DJANGO_DEBUG"}
+        and not key.startswith(("CORSIA_SECURE", "CORSIA_SSL", "CORSIA_HSTS"))
+    }
+    env |= {
+        "DJANGO_SECRET_KEY": "k7#Qv9!zL2@xR5$wT8^mN3&pB6*cF1(hJ4)dG0_sA" * 2,
+        "DJANGO_ALLOWED_HOSTS": "corsia.ospedale.example",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        # the two domain-wide HSTS choices README.md's production settings make
+        "CORSIA_HSTS_INCLUDE_SUBDOMAINS": "1",
+        "CORSIA_HSTS_PRELOAD": "1",
+    }
+    # when Django's deployment checks run
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    # then nothing is reported
+    assert result.returncode == 0, result.stdout + result.stderr
