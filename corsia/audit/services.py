@@ -101,7 +101,7 @@ def access_log_record_many(
     transaction under one lock."""
     if not patient_ids:
         return []
-    label = workstation_label(workstation)
+    label, key = workstation_label(workstation), audit_key()
     rows = []
     with transaction.atomic():
         with connection.cursor() as cursor:
@@ -117,7 +117,7 @@ def access_log_record_many(
                 channel=channel,
             )
             row.prev_hash = previous
-            row.hash = link_hash(previous, row.payload())
+            row.hash = link_hash(previous, row.payload(), key)
             row.save(force_insert=True)
             previous = row.hash
             rows.append(row)

@@ -25,7 +25,9 @@ def canonical(payload: Mapping[str, Any]) -> str:
     )
 
 
-def link_hash(previous_hash: str, payload: Mapping[str, Any], key: bytes | None = None) -> str:
+def link_hash(previous_hash: str, payload: Mapping[str, Any], key: bytes | None) -> str:
+    """The link of ``payload`` after ``previous_hash``; ``key`` always explicit (``None``:
+    the keyless scheme, kept only to recognise it), so no writer forgets it."""
     text = (previous_hash + canonical(payload)).encode()
     if key is None:
         return hashlib.sha256(text).hexdigest()

@@ -14,7 +14,7 @@ from corsia.audit.domain.chain import GENESIS, canonical, link_hash, verify
 def _chain(payloads: list[dict[str, Any]]) -> list[tuple[int, str, str, dict[str, Any]]]:
     rows, prev = [], GENESIS
     for i, payload in enumerate(payloads, start=1):
-        h = link_hash(prev, payload)
+        h = link_hash(prev, payload, None)
         rows.append((i, prev, h, payload))
         prev = h
     return rows
@@ -25,7 +25,7 @@ def test_link_hash_is_sha256_of_previous_hash_and_canonical_json() -> None:
     payload = {"b": "x", "a": 1}
     assert canonical(payload) == '{"a":1,"b":"x"}'
     expected = hashlib.sha256((GENESIS + '{"a":1,"b":"x"}').encode()).hexdigest()
-    assert link_hash(GENESIS, payload) == expected
+    assert link_hash(GENESIS, payload, None) == expected
 
 
 def test_intact_chain_verifies() -> None:
@@ -72,7 +72,7 @@ def test_keyed_link_is_hmac_sha256_of_previous_hash_and_canonical_json() -> None
     key = b"k" * 32
     expected = hmac.new(key, (GENESIS + '{"a":1}').encode(), hashlib.sha256).hexdigest()
     assert link_hash(GENESIS, {"a": 1}, key) == expected
-    assert link_hash(GENESIS, {"a": 1}, key) != link_hash(GENESIS, {"a": 1})
+    assert link_hash(GENESIS, {"a": 1}, key) != link_hash(GENESIS, {"a": 1}, None)
 
 
 def test_chain_rewritten_without_the_key_does_not_verify_with_it() -> None:

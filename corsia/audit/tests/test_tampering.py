@@ -76,7 +76,7 @@ def test_chain_rewritten_with_recomputed_hashes_is_detected(checkpoint_dir: Path
     with pgtrigger.ignore("audit.AccessLogEntry:append_only"):
         for row in rows:
             row.what = "nothing to see"
-            digest = link_hash(prev, row.payload())  # the attacker's best effort: no key
+            digest = link_hash(prev, row.payload(), None)  # the attacker's best effort: no key
             AccessLogEntry.objects.filter(pk=row.pk).update(
                 what=row.what, prev_hash=prev, hash=digest
             )
@@ -152,3 +152,15 @@ def test_the_worker_takes_a_checkpoint_every_quarter_hour() -> None:
         if p.periodic_id == "audit_checkpoint"
     ]
     assert [p.cron for p in periodic] == ["*/15 * * * *"]
+
+
+@pytest.mark.django_db
+def test_every_access_log_writer_seals_with_the_key() -> None:
+    """One read and a search's batch of reads, interleaved: the keyed chain verifies."""
+    from corsia.audit.services import access_log_record_many
+
+    user = _reads(1)
+    access_log_record_many(user=user, patient_ids=[5, 6, 7], what="ricerca", workstation=None)
+    access_log_record(user=user, patient_id=8, what="summary", workstation=None)
+    audit_record(event=TEST_EVENT, actor=user, workstation=None, reason="r")
+    assert [(r.entries, r.broken) for r in chain_reports()] == [(1, None), (5, None)]

@@ -100,6 +100,7 @@ def test_production_settings_are_secure_by_default_and_pass_check_deploy() -> No
     }
     env |= {
         "DJANGO_SECRET_KEY": "k7#Qv9!zL2@xR5$wT8^mN3&pB6*cF1(hJ4)dG0_sA" * 2,
+        "CORSIA_AUDIT_KEY": "t4!Wm8#Rq2@Zx6$Kp9^Nv3&Lc7*Hb1(Fd5)Gs0_Ja" * 2,
         "DJANGO_ALLOWED_HOSTS": "corsia.ospedale.example",
         "DJANGO_SETTINGS_MODULE": "config.settings",
         # the two domain-wide HSTS choices README.md's production settings make
