@@ -23,7 +23,7 @@ from corsia.core.access import require_perm
 from corsia.core.actors import require_permission
 from corsia.core.domain.errors import ValidationFailed
 from corsia.core.refusals import refusals_as_messages
-from corsia.core.web import posted_decimal, request_actor, request_workstation
+from corsia.core.web import parse_id, posted_decimal, request_actor, request_workstation
 
 
 def _day(raw: str | None) -> date:
@@ -113,7 +113,7 @@ def order_action(request: HttpRequest, order_id: int) -> HttpResponse:
                 actor=actor,
                 workstation=workstation,
                 order_id=order_id,
-                item_ids=[int(request.POST.get("item_id", "0") or 0)],
+                item_ids=[parse_id(request.POST.get("item_id")) or 0],
             )
             messages.success(request, "Farmaco validato.")
         elif action == "validate_all":
@@ -291,13 +291,13 @@ def session_open(request: HttpRequest) -> HttpResponse:
     day = _day(request.POST.get("day"))
     actor, workstation = request_actor(request), request_workstation(request)
     with refusals_as_messages(request, not_found_is_404=False):
-        technician = selectors.user_find(user_id=int(request.POST.get("technician", "0") or 0))
+        technician = selectors.user_find(user_id=parse_id(request.POST.get("technician")) or 0)
         if technician is None:
             raise ValidationFailed("Scegliere il tecnico.", field="technician")
         session = services.work_session_open(
             actor=actor,
             workstation=workstation,
-            hood_id=int(request.POST.get("hood", "0") or 0),
+            hood_id=parse_id(request.POST.get("hood")) or 0,
             technician=technician,
             day=day,
         )
