@@ -167,10 +167,11 @@ GARBLED_ID_PAGES = [
 
 
 @pytest.mark.parametrize("garbled", GARBLED_IDS)
-@pytest.mark.parametrize(("role", "path", "form", "field"), GARBLED_ID_PAGES)
+@pytest.mark.parametrize("page", GARBLED_ID_PAGES)
 def test_garbled_posted_id_on_a_page_is_refused_not_a_500(
-    make_user: MakeUser, role: Role, path: str, form: dict[str, str], field: str, garbled: str
+    make_user: MakeUser, page: tuple[Role, str, dict[str, str], str], garbled: str
 ) -> None:
+    role, path, form, field = page
     # given a page a user may post to, and a patient to post about
     patient = _patient(make_user(Role.COORDINATOR))
     client = _session(make_user(role))
