@@ -16,6 +16,7 @@ from corsia.administration.models import Administration
 from corsia.administration.permissions import ADMINISTER, VIEW_PUMPS, VIEW_WORKLIST
 from corsia.administration.pumps import selectors as pump_selectors
 from corsia.core.access import api_perm
+from corsia.core.schemas import Amount, BoundedInt, Reason, RecordId
 from corsia.core.web import request_actor as _actor
 from corsia.core.web import request_workstation as _ws
 
@@ -75,9 +76,9 @@ class VerifyIn(Schema):
     wristband: str
     badge: str = ""
     label: str
-    expected_item_id: int | None = None
+    expected_item_id: RecordId | None = None
     overrides: dict[str, str] = {}
-    rate_ml_h: Decimal | None = Field(default=None, gt=0)
+    rate_ml_h: Amount | None = Field(default=None, gt=0)
     pump_serial: str = ""
 
 
@@ -119,15 +120,15 @@ class VerifyOut(Schema):
 class EndIn(Schema):
     """``volume_given_ml`` absent: the whole bag; less needs a reason (partial)."""
 
-    volume_given_ml: Decimal | None = Field(default=None, ge=0)
-    reason: str = ""
-    expected_version: int | None = None
+    volume_given_ml: Amount | None = Field(default=None, ge=0)
+    reason: Reason = ""
+    expected_version: BoundedInt | None = None
 
 
 class InterruptIn(Schema):
-    volume_given_ml: Decimal = Field(ge=0)
-    reason: str
-    expected_version: int | None = None
+    volume_given_ml: Amount = Field(ge=0)
+    reason: Reason
+    expected_version: BoundedInt | None = None
 
 
 def _administration(admin: Administration) -> AdministrationOut:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from corsia.audit.services import access_log_record
+from corsia.audit.services import access_log_record, access_log_record_many
 from corsia.compounding.domain.workflow import PREP_STATE_LABELS_IT, PrepState
 from corsia.compounding.models import (
     CheckOut,
@@ -110,6 +110,33 @@ def workplan(
         )
         for i in items
     ]
+
+
+def workplan_view(
+    *,
+    user: RequestUser,
+    day: date,
+    workstation: Workstation,
+    channel: str = "web",
+    ward: str = "",
+    regimen: str = "",
+    ingredient: str = "",
+    patient: str = "",
+) -> list[WorkRow]:
+    """The work plan as shown (page, its rows, the vial plan, the API): names, MRNs and
+    doses of every patient in it, so one access-log row per patient shown."""
+    reader = require_permission(user, VIEW, WORKPLAN_REFUSED)
+    rows = workplan(
+        user=reader, day=day, ward=ward, regimen=regimen, ingredient=ingredient, patient=patient
+    )
+    access_log_record_many(
+        user=reader,
+        patient_ids=list(dict.fromkeys(row.order.patient_id for row in rows)),
+        what=f"piano di lavoro UFA del {day:%d/%m/%Y}",
+        workstation=workstation,
+        channel=channel,
+    )
+    return rows
 
 
 def preparation_get(*, user: RequestUser, preparation_id: int) -> Preparation:
@@ -243,6 +270,21 @@ def checkout_get(*, user: RequestUser, checkout_id: int) -> CheckOut:
     )
     if checkout is None:
         raise NotFound("Check-out inesistente.", code="checkout_not_found")
+    return checkout
+
+
+def checkout_view(
+    *, user: RequestUser, checkout_id: int, what: str, workstation: Workstation
+) -> CheckOut:
+    """A check-out as shown (its page, the bag label): a read of the patient's data."""
+    reader = require_permission(user, VIEW, WORKPLAN_REFUSED)
+    checkout = checkout_get(user=reader, checkout_id=checkout_id)
+    access_log_record(
+        user=reader,
+        patient_id=checkout.order.patient_id,
+        what=f"{what} {checkout.pk}",
+        workstation=workstation,
+    )
     return checkout
 
 

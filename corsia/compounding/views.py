@@ -23,7 +23,7 @@ from corsia.core.access import require_perm
 from corsia.core.actors import require_permission
 from corsia.core.domain.errors import ValidationFailed
 from corsia.core.refusals import refusals_as_messages
-from corsia.core.web import posted_decimal, request_actor, request_workstation
+from corsia.core.web import parse_id, posted_decimal, request_actor, request_workstation
 
 
 def _day(raw: str | None) -> date:
@@ -57,7 +57,9 @@ def _plan_context(request: HttpRequest) -> dict[str, Any]:
     filters = {
         k: request.GET.get(k, "").strip() for k in ("ward", "regimen", "ingredient", "patient")
     }
-    rows = selectors.workplan(user=request.user, day=day, **filters)
+    rows = selectors.workplan_view(
+        user=request.user, day=day, workstation=request_workstation(request), **filters
+    )
     return {"day": day, "filters": filters, "rows": rows}
 
 
@@ -113,7 +115,7 @@ def order_action(request: HttpRequest, order_id: int) -> HttpResponse:
                 actor=actor,
                 workstation=workstation,
                 order_id=order_id,
-                item_ids=[int(request.POST.get("item_id", "0") or 0)],
+                item_ids=[parse_id(request.POST.get("item_id")) or 0],
             )
             messages.success(request, "Farmaco validato.")
         elif action == "validate_all":
@@ -281,7 +283,13 @@ def vial_plan(request: HttpRequest) -> HttpResponse:
             summary = services.vials_plan(
                 actor=actor, workstation=request_workstation(request), day=day
             )
-    rows = [r for r in selectors.workplan(user=request.user, day=day) if r.preparation is not None]
+    rows = [
+        r
+        for r in selectors.workplan_view(
+            user=request.user, day=day, workstation=request_workstation(request)
+        )
+        if r.preparation is not None
+    ]
     return render(request, "compounding/vials.html", {"day": day, "summary": summary, "rows": rows})
 
 
@@ -291,13 +299,13 @@ def session_open(request: HttpRequest) -> HttpResponse:
     day = _day(request.POST.get("day"))
     actor, workstation = request_actor(request), request_workstation(request)
     with refusals_as_messages(request, not_found_is_404=False):
-        technician = selectors.user_find(user_id=int(request.POST.get("technician", "0") or 0))
+        technician = selectors.user_find(user_id=parse_id(request.POST.get("technician")) or 0)
         if technician is None:
             raise ValidationFailed("Scegliere il tecnico.", field="technician")
         session = services.work_session_open(
             actor=actor,
             workstation=workstation,
-            hood_id=int(request.POST.get("hood", "0") or 0),
+            hood_id=parse_id(request.POST.get("hood")) or 0,
             technician=technician,
             day=day,
         )
@@ -359,8 +367,8 @@ def checkout_page(request: HttpRequest, order_id: int) -> HttpResponse:
 
 @require_perm(VIEW)
 def checkout_done(request: HttpRequest, checkout_id: int) -> HttpResponse:
-    checkout = selectors.checkout_get(user=request.user, checkout_id=checkout_id)
     if request.method == "POST" and request.user.has_perm(PREPARE):
+        checkout = selectors.checkout_get(user=request.user, checkout_id=checkout_id)
         with refusals_as_messages(request, not_found_is_404=False):
             upload = request.FILES.get("csv")
             log = services.transport_import(
@@ -376,6 +384,12 @@ def checkout_done(request: HttpRequest, checkout_id: int) -> HttpResponse:
                 f"{log.maximum_c} °C, {log.excursions} fuori limite.",
             )
         return redirect("compounding:checkout_done", checkout_id=checkout.pk)
+    checkout = selectors.checkout_view(
+        user=request.user,
+        checkout_id=checkout_id,
+        what="check-out",
+        workstation=request_workstation(request),
+    )
     return render(
         request,
         "compounding/checkout_done.html",
@@ -389,7 +403,12 @@ def checkout_done(request: HttpRequest, checkout_id: int) -> HttpResponse:
 
 @require_perm(VIEW)
 def bag_label_pdf(request: HttpRequest, checkout_id: int) -> HttpResponse:
-    checkout = selectors.checkout_get(user=request.user, checkout_id=checkout_id)
+    checkout = selectors.checkout_view(
+        user=request.user,
+        checkout_id=checkout_id,
+        what="etichetta del sacchetto del check-out",
+        workstation=request_workstation(request),
+    )
     return _file(
         documents.bag_label_pdf(checkout), "application/pdf", f"sacchetto-{checkout.pk}.pdf"
     )

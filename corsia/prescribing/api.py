@@ -18,6 +18,7 @@ from pydantic import Field, PlainSerializer
 
 from corsia.core.access import api_perm
 from corsia.core.domain.errors import ValidationFailed
+from corsia.core.schemas import Amount, BoundedInt
 from corsia.prescribing.domain.assessment import BodyAssessment, assess_patient
 from corsia.prescribing.domain.body_size import BsaFormula
 from corsia.prescribing.domain.dose import (
@@ -56,25 +57,25 @@ Number = Annotated[Decimal, PlainSerializer(_as_number, return_type=float)]
 
 class PatientIn(Schema):
     sex: Literal["F", "M"]
-    age_years: Decimal
-    height_cm: Decimal
-    weight_kg: Decimal
-    serum_creatinine_mg_dl: Decimal | None = None
-    measured_gfr_ml_min: Decimal | None = None
+    age_years: Amount
+    height_cm: Amount
+    weight_kg: Amount
+    serum_creatinine_mg_dl: Amount | None = None
+    measured_gfr_ml_min: Amount | None = None
 
 
 AmountUnitName = Literal["mg", "g", "mcg", "UI", "U", "mL"]
 
 
 class RoundingIn(Schema):
-    decimals: int | None = None
-    step: Decimal | None = None
+    decimals: BoundedInt | None = None
+    step: Amount | None = None
     step_unit: AmountUnitName = "mg"  # converted to the dose's unit (0.5 g -> 500 mg)
 
 
 class ComponentIn(Schema):
     drug: str = Field(min_length=1, max_length=200)
-    dose: Decimal
+    dose: Amount
     unit: Literal[
         "mg/m2",
         "g/m2",
@@ -94,17 +95,17 @@ class ComponentIn(Schema):
     ]
     # the maximum single dose: either in mg (max_dose_mg, kept for existing clients) or as
     # a value with its unit (max_dose + max_dose_unit); converted before any comparison
-    max_dose_mg: Decimal | None = None
-    max_dose: Decimal | None = None
+    max_dose_mg: Amount | None = None
+    max_dose: Amount | None = None
     max_dose_unit: AmountUnitName | None = None
     max_dose_action: Literal["cap", "block"] = "cap"
     rounding: RoundingIn | None = None
-    concentration_mg_per_ml: Decimal | None = None
+    concentration_mg_per_ml: Amount | None = None
 
 
 class PaediatricIn(Schema):
-    weight_below_kg: Decimal | None = Decimal(10)
-    bsa_below_m2: Decimal | None = Decimal("0.6")
+    weight_below_kg: Amount | None = Decimal(10)
+    bsa_below_m2: Amount | None = Decimal("0.6")
 
 
 class PreviewIn(Schema):
@@ -112,15 +113,15 @@ class PreviewIn(Schema):
     bsa_formula: Literal["mosteller", "dubois", "haycock", "gehan_george"] = "mosteller"
     components: list[ComponentIn] = Field(min_length=1, max_length=50)
     # optional settings (DosingPolicy); the defaults are the hospital defaults
-    gfr_cap: Decimal = DEFAULT_GFR_CAP
+    gfr_cap: Amount = DEFAULT_GFR_CAP
     obese_weight_basis: Literal["actual", "ideal", "adjusted"] = "actual"
     obese_crcl_weight_basis: Literal["actual", "ideal", "adjusted"] = "actual"
-    obesity_bmi_threshold: Decimal = Decimal(30)
-    bsa_cap_m2: Decimal | None = None
-    bsa_decimals: int | None = None
+    obesity_bmi_threshold: Amount = Decimal(30)
+    bsa_cap_m2: Amount | None = None
+    bsa_decimals: BoundedInt | None = None
     paediatric: PaediatricIn | None = None
-    min_creatinine_mg_dl: Decimal | None = None
-    min_creatinine_from_age: Decimal = Decimal(18)
+    min_creatinine_mg_dl: Amount | None = None
+    min_creatinine_from_age: Amount = Decimal(18)
     child_auc_formula: Literal["newell", "calvert"] | None = None
 
 

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from corsia.core.access import api_perm
+from corsia.core.schemas import Amount, Reason, RecordId
 from corsia.core.web import request_actor, request_workstation
 from corsia.prescribing import cumulative
 from corsia.prescribing.domain.cumulative import BASIS_DISPLAY, Source, Tally
@@ -58,16 +59,16 @@ class CumulativeOut(Schema):
 
 
 class PriorDoseIn(Schema):
-    ingredient_id: int
-    amount: Decimal
+    ingredient_id: RecordId
+    amount: Amount
     unit: str
     hospital: str
     given_from: date
     given_to: date | None = None
     document_ref: str
-    reason: str
-    bsa_m2: Decimal | None = None
-    corrects_id: int | None = None
+    reason: Reason
+    bsa_m2: Amount | None = None
+    corrects_id: RecordId | None = None
 
 
 def _tally(t: Tally) -> TallyOut:

@@ -14,6 +14,7 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from corsia.core.access import api_perm
+from corsia.core.schemas import Amount, AwareDatetime, BoundedInt, DayCount, Reason, RecordId
 from corsia.core.web import request_actor, request_workstation
 from corsia.prescribing import selectors, services
 from corsia.prescribing.models import OrderItem, TherapyOrder
@@ -158,39 +159,39 @@ def _read(request: HttpRequest, order_id: int) -> OrderOut:
 
 
 class OrderIn(Schema):
-    patient_id: int
-    regimen_version_id: int
+    patient_id: RecordId
+    regimen_version_id: RecordId
     start_date: date
-    cycle_number: int = Field(default=1, ge=1)
-    line: int = Field(default=1, ge=1)
-    diagnosis_id: int | None = None
+    cycle_number: BoundedInt = Field(default=1, ge=1)
+    line: BoundedInt = Field(default=1, ge=1)
+    diagnosis_id: RecordId | None = None
     bsa_formula: str = "mosteller"
     # why a duplicate or too-early cycle is prescribed anyway (else refused, 422)
-    schedule_reason: str = ""
+    schedule_reason: Reason = ""
 
 
 class TransitionIn(Schema):
     event: str
-    reason: str = ""
-    expected_version: int | None = None
+    reason: Reason = ""
+    expected_version: BoundedInt | None = None
 
 
 class AdjustIn(Schema):
-    reason: str = ""
-    reduction_percent: Decimal | None = None
-    final_dose: Decimal | None = None
-    override_reason: str = ""
+    reason: Reason = ""
+    reduction_percent: Amount | None = None
+    final_dose: Amount | None = None
+    override_reason: Reason = ""
     # the checks to override (max_dose_exceeded, cumulative_dose_exceeded); none: all those
     # the new value exceeds. An override holds for this value of the dose only.
     override_checks: list[str] | None = None
-    expected_version: int | None = None
+    expected_version: BoundedInt | None = None
 
 
 class MeasurementIn(Schema):
-    patient_id: int
+    patient_id: RecordId
     kind: str
-    value: Decimal
-    measured_at: datetime | None = None
+    value: Amount
+    measured_at: AwareDatetime | None = None
 
 
 class MeasurementOut(Schema):
@@ -203,7 +204,7 @@ class MeasurementOut(Schema):
 
 @router.get("", response=list[OrderSummaryOut])
 @api_perm(services.VIEW)
-def order_list(request: HttpRequest, day: date, days_ahead: int = 0) -> list[OrderSummaryOut]:
+def order_list(request: HttpRequest, day: date, days_ahead: DayCount = 0) -> list[OrderSummaryOut]:
     """Open orders with a drug scheduled between ``day`` and ``day + days_ahead``."""
     rows = selectors.physician_worklist(user=request_actor(request), day=day, days_ahead=days_ahead)
     return [

@@ -22,9 +22,9 @@ from corsia.accounts.selectors import user_roles
 from corsia.core.access import require_perm
 from corsia.core.domain.errors import ValidationFailed
 from corsia.core.refusals import refusal_kept, refusals_as_messages
+from corsia.core.web import parse_id, request_actor
 from corsia.core.web import posted_decimal as _decimal
 from corsia.core.web import posted_version as _version
-from corsia.core.web import request_actor
 from corsia.core.web import request_workstation as _ws
 from corsia.drugs.selectors import biosimilar_choices
 from corsia.patients import selectors as patient_selectors
@@ -65,12 +65,18 @@ def _posted_date(raw: str | None, field: str, invalid: str) -> date | None:
         raise ValidationFailed(invalid, code="date_invalid", field=field) from None
 
 
+_INT_MAX = 2**31 - 1  # what an integer column holds
+
+
 def _posted_int(raw: str | None, default: int, field: str, invalid: str) -> int:
-    """A whole number typed in a form (``default`` when empty), else refused with ``invalid``."""
-    try:
-        return int(raw or default)
-    except ValueError:
-        raise ValidationFailed(invalid, code="number_invalid", field=field) from None
+    """A whole number typed in a form (``default`` when empty), else (letters, "1e308",
+    a number no integer column holds) refused with ``invalid``."""
+    if raw is None or not raw.strip():
+        return default
+    number = parse_id(raw)
+    if number is None or number > _INT_MAX:
+        raise ValidationFailed(invalid, code="number_invalid", field=field)
+    return number
 
 
 @require_perm(VIEW)
@@ -170,7 +176,7 @@ def prior_dose_add(request: HttpRequest, patient_id: int) -> HttpResponse:
             bsa_m2=_decimal(post.get("bsa_m2"), "bsa_m2"),
             document_ref=post.get("document_ref", ""),
             reason=post.get("reason", ""),
-            corrects_id=int(corrects) if corrects.isdigit() else None,
+            corrects_id=parse_id(corrects),
         )
         messages.success(request, "Dose ricevuta altrove registrata.")
     return redirect("prescribing:patient", patient_id=patient_id)
@@ -223,8 +229,8 @@ def order_new(request: HttpRequest, patient_id: int) -> HttpResponse:
             raise ValidationFailed(
                 "Indicare la data di inizio del ciclo.", code="start_required", field="start_date"
             )
-        version_raw = post.get("regimen_version", "")
-        if not version_raw.isdigit():
+        version_id = parse_id(post.get("regimen_version"))
+        if version_id is None:
             raise ValidationFailed(
                 "Scegliere lo schema di terapia.", code="regimen_required", field="regimen_version"
             )
@@ -233,11 +239,11 @@ def order_new(request: HttpRequest, patient_id: int) -> HttpResponse:
             actor=request_actor(request),
             workstation=_ws(request),
             patient_id=patient_id,
-            regimen_version_id=int(version_raw),
+            regimen_version_id=version_id,
             start_date=start,
             cycle_number=_posted_int(post.get("cycle_number"), 1, "cycle_number", unreadable),
             line=_posted_int(post.get("line"), 1, "line", unreadable),
-            diagnosis_id=int(diagnosis) if diagnosis.isdigit() else None,
+            diagnosis_id=parse_id(diagnosis),
             intent=post.get("intent") or None,
             bsa_formula=post.get("bsa_formula") or "mosteller",
             schedule_reason=post.get("schedule_reason", ""),
@@ -495,7 +501,7 @@ def choose_product(request: HttpRequest, order_id: int, item_id: int) -> HttpRes
             workstation=_ws(request),
             order_id=order_id,
             item_id=item_id,
-            product_id=int(raw) if raw.isdigit() else None,
+            product_id=parse_id(raw),
             expected_version=_version(request),
         )
         messages.success(request, "Scelta del prodotto registrata.")

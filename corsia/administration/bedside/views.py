@@ -22,6 +22,7 @@ from corsia.administration.permissions import ADMINISTER, VIEW_WORKLIST
 from corsia.core.access import require_perm
 from corsia.core.domain.errors import ValidationFailed
 from corsia.core.refusals import refusal_kept, refusals_as_messages
+from corsia.core.web import parse_id
 from corsia.core.web import posted_decimal as _decimal
 from corsia.core.web import posted_version as _version
 from corsia.core.web import request_actor as _actor
@@ -146,7 +147,7 @@ def bedside(request: HttpRequest) -> HttpResponse:
             wristband=scans["wristband"],
             badge=scans["badge"],
             label=scans["label"],
-            expected_item_id=int(expected) if expected.isdigit() else None,
+            expected_item_id=parse_id(expected),
             overrides=overrides,
             cosigner_badge=cosigner,
         )

@@ -18,6 +18,7 @@ from corsia.administration.permissions import SCHEDULE
 from corsia.administration.scheduling import services
 from corsia.core.access import require_perm
 from corsia.core.refusals import refusals_as_messages
+from corsia.core.web import parse_id
 from corsia.core.web import request_actor as _actor
 from corsia.core.web import request_workstation as _ws
 
@@ -36,10 +37,10 @@ def appointment(request: HttpRequest) -> HttpResponse:
         services.appointment_set(
             actor=_actor(request),
             workstation=_ws(request),
-            order_id=int(request.POST.get("order", "0") or 0),
+            order_id=parse_id(request.POST.get("order")) or 0,
             day=day,
             start=start,
-            place_id=int(place) if place.isdigit() else None,
+            place_id=parse_id(place),
             reason=request.POST.get("reason", ""),
         )
         messages.success(request, f"Inizio previsto alle {start:%H:%M}.")

@@ -39,7 +39,12 @@ router = Router(tags=["compounding"])
 @router.get("/workplan", response=list[WorkRowOut])
 @api_perm(VIEW)
 def workplan(request: HttpRequest, day: date | None = None) -> list[dict[str, Any]]:
-    rows = selectors.workplan(user=request.user, day=day or timezone.localdate())
+    rows = selectors.workplan_view(
+        user=request.user,
+        day=day or timezone.localdate(),
+        workstation=request_workstation(request),
+        channel="api",
+    )
     return [
         {
             "order_id": r.order.pk,

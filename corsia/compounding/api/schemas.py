@@ -11,6 +11,7 @@ from ninja import Schema
 from pydantic import Field
 
 from corsia.compounding.models import Preparation, PreparationVial, TransportLog
+from corsia.core.schemas import Amount, Reason, RecordId
 
 
 class WorkRowOut(Schema):
@@ -87,20 +88,20 @@ class OrderStateOut(Schema):
 class ValidateIn(Schema):
     """``item_ids`` absent: every pharmacy drug of the order."""
 
-    item_ids: list[int] | None = None
+    item_ids: list[RecordId] | None = None
 
 
 class CompleteIn(Schema):
-    product_id: int | None = None
+    product_id: RecordId | None = None
     diluent: str | None = None
-    bag_volume_ml: Decimal | None = Field(default=None, gt=0)
+    bag_volume_ml: Amount | None = Field(default=None, gt=0)
 
 
 class SessionIn(Schema):
-    hood_id: int
-    technician_id: int
+    hood_id: RecordId
+    technician_id: RecordId
     day: date | None = None
-    preparation_ids: list[int] = []
+    preparation_ids: list[RecordId] = []
 
 
 class SessionOut(Schema):
@@ -112,12 +113,12 @@ class SessionOut(Schema):
 
 
 class AssignIn(Schema):
-    preparation_ids: list[int] = Field(min_length=1)
+    preparation_ids: list[RecordId] = Field(min_length=1)
 
 
 class PlanIn(Schema):
     day: date | None = None
-    session_id: int | None = None
+    session_id: RecordId | None = None
 
 
 class PlanOut(Schema):
@@ -139,7 +140,7 @@ class ScanIn(Schema):
     barcode: str = ""
     lot: str = ""
     expiry: date | None = None
-    leftover_id: int | None = None
+    leftover_id: RecordId | None = None
 
 
 class VialOut(Schema):
@@ -159,9 +160,9 @@ class WeighIn(Schema):
     """A weight typed by hand (``measured_g`` with ``typed_reason``) or read from the
     hood's configured balance (``read_scale``: true, nothing else)."""
 
-    measured_g: Decimal | None = Field(default=None, gt=0)
+    measured_g: Amount | None = Field(default=None, gt=0)
     read_scale: bool = False
-    typed_reason: str = ""
+    typed_reason: Reason = ""
 
 
 class BagBeforeOut(Schema):
@@ -195,7 +196,7 @@ class WeighingOut(Schema):
 
 
 class RejectIn(Schema):
-    reason: str
+    reason: Reason
 
 
 class CheckoutIn(Schema):
@@ -239,8 +240,8 @@ def vial_out(vial: PreparationVial, prep_state: str, remaining: Decimal) -> Vial
 class TransportIn(Schema):
     """Minimum and maximum of a min/max thermometer over the transport (°C)."""
 
-    minimum_c: Decimal
-    maximum_c: Decimal
+    minimum_c: Amount
+    maximum_c: Amount
 
 
 class TransportOut(Schema):
@@ -255,7 +256,7 @@ class TransportOut(Schema):
 
 
 class TransportReleaseIn(Schema):
-    reason: str
+    reason: Reason
 
 
 def transport_out(log: TransportLog) -> TransportOut:

@@ -3,6 +3,7 @@ problem+json (issue 26)."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
@@ -100,11 +101,21 @@ def test_naive_datetime_on_the_api_is_422(make_user: MakeUser) -> None:
     assert not patient.encounters.exists()
 
 
-def test_numeric_overflow_is_422_not_500(make_user: MakeUser) -> None:
+def test_numeric_overflow_is_422_not_500(
+    make_user: MakeUser, monkeypatch: pytest.MonkeyPatch
+) -> None:
     physician = make_user(Role.PHYSICIAN)
     client = _api(physician)
     far = client.get("/api/v1/orders", {"day": "2025-03-01", "days_ahead": str(10**9)})
-    assert _is_problem(far, 422, "value_out_of_range")
+    # the schema's bounded day count names the field (corsia.core.schemas.DayCount)
+    assert _is_problem(far, 422, "validation_failed") and far.json()["field"] == "days_ahead"
+
+    def overflowing() -> None:
+        raise OverflowError("date value out of range")
+
+    # the backstop for a schema still unbounded: date arithmetic out of range is a 422
+    monkeypatch.setattr("corsia.patients.selectors.wards_with_places", overflowing)
+    assert _is_problem(client.get("/api/v1/patients/wards"), 422, "value_out_of_range")
     patient = _patient(make_user(Role.COORDINATOR))
     huge = client.post(
         "/api/v1/measurements",
@@ -134,3 +145,86 @@ def test_api_server_error_is_problem_json(
     response = client.get("/api/v1/patients/wards")
     assert _is_problem(response, 500, "server_error")
     assert "boom" not in response.content.decode()
+
+
+GARBLED_IDS = ["abc", "1e308", "²", "9" * 40, " -1", "1\x00"]
+# (page, the posted form around the garbled field, the field) — every page view that read a
+# posted id with int() and answered a garbled one with a 500
+GARBLED_ID_PAGES = [
+    (Role.PHYSICIAN, "/prescribing/patient/{patient}/orders/new/", {"start_date": "2025-03-03"}, "regimen_version"),
+    (Role.PHYSICIAN, "/prescribing/patient/{patient}/orders/new/", {"start_date": "2025-03-03", "regimen_version": "1"}, "diagnosis"),
+    (Role.PHYSICIAN, "/prescribing/patient/{patient}/orders/new/", {"start_date": "2025-03-03", "regimen_version": "1"}, "cycle_number"),
+    (Role.PHYSICIAN, "/prescribing/patient/{patient}/prior-doses/", {"amount": "100", "unit": "mg", "given_from": "2024-01-10"}, "ingredient_id"),
+    (Role.PHYSICIAN, "/prescribing/patient/{patient}/prior-doses/", {"amount": "100", "unit": "mg", "given_from": "2024-01-10", "ingredient_id": "1"}, "corrects_id"),
+    (Role.PHYSICIAN, "/prescribing/orders/1/items/1/product/", {}, "product"),
+    (Role.PHARMACIST, "/compounding/orders/1/action/", {"action": "validate_item"}, "item_id"),
+    (Role.PHARMACIST, "/compounding/sessions/", {"day": "2025-03-03", "hood": "1"}, "technician"),
+    (Role.PHARMACIST, "/compounding/sessions/", {"day": "2025-03-03", "technician": "1"}, "hood"),
+    (Role.NURSE, "/administration/bedside/", {"wristband": "W", "badge": "B", "label": "L", "scan": "L"}, "expected_item"),
+    (Role.COORDINATOR, "/administration/appointment/", {"day": "2025-03-03", "start": "09:00"}, "order"),
+    (Role.COORDINATOR, "/administration/appointment/", {"day": "2025-03-03", "start": "09:00", "order": "1"}, "place"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("garbled", GARBLED_IDS)
+@pytest.mark.parametrize("page", GARBLED_ID_PAGES)
+def test_garbled_posted_id_on_a_page_is_refused_not_a_500(
+    make_user: MakeUser, page: tuple[Role, str, dict[str, str], str], garbled: str
+) -> None:
+    role, path, form, field = page
+    # given a page a user may post to, and a patient to post about
+    patient = _patient(make_user(Role.COORDINATOR))
+    client = _session(make_user(role))
+    written = AuditEvent.objects.count()
+    # when the form carries a garbled id
+    response = client.post(path.format(patient=patient.pk), {**form, field: garbled})
+    # then the page refuses it (a message and back, the form again, or the error page),
+    # never a server error, and nothing is changed (a blocked bedside scan is itself
+    # recorded, as every blocked scan is)
+    assert response.status_code in (200, 302, 400, 404, 422), response.status_code
+    assert list(
+        AuditEvent.objects.order_by("id")[written:].values_list("event_type", flat=True)
+    ) in ([], ["administration.bedside_refused"])
+
+
+HUGE_REASON = "x" * 1_000_000
+# (role, method, path, JSON body or query) — a number no column holds, a span of days no
+# calendar holds, a megabyte as a reason, a datetime without its offset
+UNBOUNDED_API_INPUT = [
+    (Role.PHYSICIAN, "get", "/api/v1/orders", {"day": "2025-03-01", "days_ahead": "1000000000"}),
+    (Role.PHYSICIAN, "post", "/api/v1/measurements", {"patient_id": "{patient}", "kind": "weight", "value": 1e308}),
+    (Role.PHYSICIAN, "post", "/api/v1/measurements", {"patient_id": "{patient}", "kind": "weight", "value": 80, "measured_at": "2025-03-01T10:00:00"}),
+    (Role.PHYSICIAN, "post", "/api/v1/orders", {"patient_id": "{patient}", "regimen_version_id": 1, "start_date": "2025-03-03", "cycle_number": 10**12}),
+    (Role.PHYSICIAN, "post", "/api/v1/orders/1/transitions", {"event": "cancel", "reason": HUGE_REASON}),
+    (Role.PHYSICIAN, "post", "/api/v1/orders/1/items/1/adjust", {"final_dose": 1e308, "reason": "x"}),
+    (Role.PHYSICIAN, "post", "/api/v1/cumulative/patients/{patient}/prior-doses", {"ingredient_id": 1, "amount": "1e308", "unit": "mg", "hospital": "H", "given_from": "2024-01-10", "document_ref": "D", "reason": "r"}),
+    (Role.PHYSICIAN, "post", "/api/v1/dosing/preview", {"patient": {"sex": "M", "age_years": 60, "height_cm": 1e308, "weight_kg": 80}, "components": [{"drug": "x", "dose": 1, "unit": "mg/m2"}]}),
+    (Role.PHARMACIST, "post", "/api/v1/compounding/preparations/1/weighings", {"measured_g": 1e308}),
+    (Role.PHARMACIST, "post", "/api/v1/compounding/preparations/1/reject", {"reason": HUGE_REASON}),
+    (Role.PHARMACIST, "post", "/api/v1/compounding/sessions", {"hood_id": 10**30, "technician_id": 1}),
+    (Role.NURSE, "post", "/api/v1/administration/administrations/1/interrupt", {"volume_given_ml": 1e308, "reason": "x"}),
+    (Role.NURSE, "post", "/api/v1/administration/administrations/1/end", {"reason": HUGE_REASON}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("role", "method", "path", "data"), UNBOUNDED_API_INPUT)
+def test_unbounded_api_input_is_a_422_problem_and_changes_nothing(
+    make_user: MakeUser, role: Role, method: str, path: str, data: dict[str, Any]
+) -> None:
+    # given a user of the endpoint and a patient
+    patient = _patient(make_user(Role.COORDINATOR))
+    client = _api(make_user(role))
+    written = AuditEvent.objects.count()
+    # when the input is out of any bound
+    if method == "get":
+        response = client.get(path, data)
+    else:
+        body = {k: patient.pk if v == "{patient}" else v for k, v in data.items()}
+        response = client.post(
+            path.format(patient=patient.pk), json.dumps(body), content_type="application/json"
+        )
+    # then a 422 problem+json, nothing written
+    assert response.status_code == 422, (response.status_code, response.content[:300])
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["code"] in ("validation_failed", "naive_datetime")
+    assert AuditEvent.objects.count() == written

@@ -5,12 +5,14 @@ secure by default."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
 
@@ -35,6 +37,25 @@ def test_pages_carry_a_content_security_policy_without_inline_scripts(
     script_src = next(d for d in policy.split("; ") if d.startswith("script-src"))
     assert "'unsafe-inline'" not in script_src and "'unsafe-eval'" not in script_src
     assert "<script>" not in response.content.decode()  # every script is a file
+
+
+INLINE_HANDLER = re.compile(r"<[^>]*\son[a-z]+\s*=", re.IGNORECASE)
+
+
+def test_no_inline_event_handler_in_templates_nor_hash_in_the_policy() -> None:
+    # behaviour is carried by data- attributes and static/corsia/behaviours.js
+    templates = [*ROOT.glob("templates/**/*.html"), *ROOT.glob("corsia/*/templates/**/*.html")]
+    assert templates
+    with_handlers = [
+        str(path.relative_to(ROOT))
+        for path in templates
+        if INLINE_HANDLER.search(path.read_text(encoding="utf-8"))
+    ]
+    assert with_handlers == []
+    script_src = next(
+        d for d in settings.CORSIA_CONTENT_SECURITY_POLICY.split("; ") if d.startswith("script-src")
+    )
+    assert script_src == "script-src 'self'"
 
 
 def test_patient_pages_pdfs_and_api_answers_are_not_cached(make_user: MakeUser) -> None:
