@@ -11,7 +11,7 @@ from corsia.administration.models import Appointment
 from corsia.administration.scheduling.services import PLANNABLE_STATES, appointment_set
 from corsia.core.actors import User
 from corsia.patients.selectors import places
-from corsia.prescribing.models import TherapyOrder
+from corsia.prescribing.selectors import orders_scheduled_on
 
 FIRST = time(8, 30)
 STEP = timedelta(minutes=30)
@@ -20,11 +20,7 @@ STEP = timedelta(minutes=30)
 def ensure_demo_appointments(*, actor: User) -> int:
     """Plan today's demo orders that have no appointment yet (idempotent)."""
     today = timezone.localdate()
-    orders = list(
-        TherapyOrder.objects.filter(state__in=PLANNABLE_STATES, items__scheduled_date=today)
-        .distinct()
-        .order_by("pk")
-    )
+    orders = orders_scheduled_on(day=today, states=PLANNABLE_STATES)
     chairs = [place for place in places() if place.kind == "chair"]  # by ward, then code
     planned = set(
         Appointment.objects.filter(day=today).values_list("order_id", flat=True).distinct()

@@ -42,7 +42,6 @@ from corsia.compounding.domain.requirements import (
     vials_per_dose,
 )
 from corsia.compounding.domain.vials import VialSize
-from corsia.compounding.orders import pharmacy_lines
 from corsia.compounding.products import family_products, product_data
 from corsia.compounding.selectors import live_preparations
 from corsia.compounding.services import choose_product
@@ -52,6 +51,7 @@ from corsia.drugs import selectors as drugs
 from corsia.inventory import selectors
 from corsia.inventory.domain.requirements import RequirementLine
 from corsia.inventory.selectors import stock_locations
+from corsia.prescribing.selectors import pharmacy_lines
 
 if TYPE_CHECKING:
     from corsia.drugs.models import MedicinalProduct

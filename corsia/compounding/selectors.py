@@ -1,12 +1,13 @@
 """Reads for the UFA pages and API. No side effects but the access log of patient data:
 a read never writes (a stale leftover is shown expired, the expiry itself is written by
-``services.leftovers_expire_stale``). Order rows come through ``corsia.compounding.orders``."""
+``services.leftovers_expire_stale``). Order rows come through prescribing's selectors
+for other modules."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -14,7 +15,14 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from corsia.audit.services import access_log_record, access_log_record_many
-from corsia.compounding.domain.workflow import PREP_STATE_LABELS_IT, PrepState
+from corsia.compounding.domain.product import StorageTemperature
+from corsia.compounding.domain.transport import outside_range
+from corsia.compounding.domain.workflow import (
+    PREP_STATE_LABELS_IT,
+    PrepState,
+    preparation_id_from_label,
+    preparation_label_code,
+)
 from corsia.compounding.models import (
     CheckOut,
     ExposureRecord,
@@ -24,13 +32,14 @@ from corsia.compounding.models import (
     Preparation,
     WorkSession,
 )
-from corsia.compounding.orders import order_find, pharmacy_lines
 from corsia.compounding.services.steps import VIEW
 from corsia.core.actors import RequestUser, User, Workstation, require_permission
 from corsia.core.domain.errors import NotFound
 from corsia.prescribing.domain.states import STATE_LABELS_IT, OrderState
+from corsia.prescribing.selectors import order_find, pharmacy_lines
 
 if TYPE_CHECKING:
+    from corsia.compounding.models import TransportLog
     from corsia.prescribing.models import OrderItem, TherapyOrder
 
 # Orders whose drugs the UFA will (or may) prepare: from the physician's confirmation on.
@@ -320,3 +329,140 @@ def live_preparations(*, item_ids: Iterable[int]) -> dict[int, LinePreparation]:
             state=PrepState.REJECTED
         )
     }
+
+
+# --- for other modules' services (they check their own permission and log their own reads) ------
+# Bedside administration verifies a scanned UFA label (``PRP`` + zero-padded preparation id)
+# against what the preparation is: for which order line and patient, which ingredient, dose,
+# volume, expiry, whether the pharmacist released it, the route and dose unit on the label,
+# the earliest expiry of the lots drawn (the expiry given is never later than the end of
+# that lot's expiry day) and the patient bag's transport temperature judged against this
+# preparation's own storage range, with the pharmacist's release after an excursion.
+
+RELEASED_STATES = frozenset({"released", "checked_out"})
+
+
+@dataclass(frozen=True)
+class TransportReading:
+    """The patient bag's recorded transport temperature against the storage this
+    preparation needs. ``released``: a pharmacist released the preparation after the
+    excursion."""
+
+    storage: str  # "2-8 °C" | "25 °C"
+    minimum_c: Decimal
+    maximum_c: Decimal
+    outside_range: bool
+    released: bool = False
+
+
+@dataclass(frozen=True)
+class PreparationInfo:
+    """A completed preparation as the bedside reads it."""
+
+    code: str  # the label payload, e.g. PRP00000042
+    order_item_id: int
+    patient_id: int
+    ingredient_code: str
+    dose: Decimal
+    volume_ml: Decimal
+    expiry: datetime  # the stability expiry capped by the lots' expiry
+    state: str  # the preparation's state (… released, checked_out)
+    state_label: str = ""
+    dose_unit: str = "mg"
+    route: str = ""
+    lot: str = ""  # the lot expiring first
+    lot_expiry: date | None = None
+    transport: TransportReading | None = None
+
+    @property
+    def released(self) -> bool:
+        return self.state in RELEASED_STATES
+
+
+def lot_expiry_end(lot_expiry: date) -> datetime:
+    """A lot is usable through its expiry date (the bedside refuses it the day after): the
+    first instant it is no longer usable is local midnight after that date."""
+    return datetime.combine(
+        lot_expiry + timedelta(days=1), time.min, tzinfo=timezone.get_current_timezone()
+    )
+
+
+def _transport(prep: Preparation) -> TransportReading | None:
+    """The bag's transport judged against this preparation's storage range: the first
+    excursion not released by a pharmacist, else the latest record (None: not recorded)."""
+    if prep.checkout is None or not prep.storage:
+        return None
+    logs: list[TransportLog] = sorted(
+        prep.checkout.transports.all(), key=lambda log: (log.imported_at, log.pk)
+    )
+    if not logs:
+        return None
+    storage = StorageTemperature(prep.storage)
+    readings = [
+        TransportReading(
+            storage=storage.value,
+            minimum_c=log.minimum_c,
+            maximum_c=log.maximum_c,
+            outside_range=outside_range(storage, log.minimum_c, log.maximum_c),
+            released=log.released_at is not None,
+        )
+        for log in logs
+    ]
+    blocking = [r for r in readings if r.outside_range and not r.released]
+    return blocking[0] if blocking else readings[-1]
+
+
+def _info(prep: Preparation) -> PreparationInfo | None:
+    if prep.expiry_at is None:
+        return None  # not completed by the pharmacy yet: never administrable
+    vials = sorted(prep.vials.all(), key=lambda v: (v.lot_expiry, v.pk))
+    first = vials[0] if vials else None
+    expiry = prep.expiry_at
+    if first is not None:
+        expiry = min(expiry, lot_expiry_end(first.lot_expiry))
+    return PreparationInfo(
+        code=prep.label_code or preparation_label_code(prep.pk),
+        order_item_id=prep.order_item_id,
+        patient_id=prep.order.patient_id,
+        ingredient_code=prep.order_item.ingredient.code,
+        dose=prep.dose_mg,
+        volume_ml=prep.final_volume_ml or Decimal(0),
+        expiry=expiry,
+        state=prep.state,
+        state_label=PREP_STATE_LABELS_IT.get(PrepState(prep.state), prep.state),
+        dose_unit=prep.dose_unit,
+        route=prep.route,
+        lot=first.lot if first else "",
+        lot_expiry=first.lot_expiry if first else None,
+        transport=_transport(prep),
+    )
+
+
+def _current() -> QuerySet[Preparation]:
+    return (
+        Preparation.objects.exclude(state=PrepState.REJECTED.value)
+        .select_related("order", "order_item__ingredient", "checkout")
+        .prefetch_related("vials", "checkout__transports")
+    )
+
+
+def preparation_for_label(code: str) -> PreparationInfo | None:
+    """The current (not rejected) completed preparation a scanned UFA label names, or None
+    if there is none."""
+    preparation_id = preparation_id_from_label(code)
+    if preparation_id is not None:
+        prep = _current().filter(pk=preparation_id).first()
+        if prep is not None:
+            return _info(prep)
+    return None
+
+
+def preparations_for_items(order_item_ids: Iterable[int]) -> dict[int, PreparationInfo]:
+    """The current completed preparation of each order line that has one."""
+    wanted = set(order_item_ids)
+    found: dict[int, PreparationInfo] = {}
+    for prep in _current().filter(order_item_id__in=wanted).order_by("id"):
+        info = _info(prep)
+        if info is not None:
+            found[prep.order_item_id] = info
+    return found

@@ -193,11 +193,6 @@ def wards_with_places() -> QuerySet[Ward]:
 # under its own ``administration.*`` permissions)
 
 
-def patient_by_id(patient_id: int) -> Patient | None:
-    """The patient with this id as recorded (a merged duplicate is returned as itself)."""
-    return Patient.objects.filter(pk=patient_id).first()
-
-
 def patient_by_mrn(mrn: str) -> Patient | None:
     """The patient with this MRN as recorded, ``merged_into`` loaded (a merged duplicate's
     wristband still names it: the survivor is there)."""

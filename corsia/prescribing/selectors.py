@@ -1,8 +1,14 @@
-"""Reads of chemotherapy orders. Reading one patient's order writes the access log."""
+"""Reads of chemotherapy orders. Reading one patient's order writes the access log.
+
+The last section holds the reads other modules' services make of orders and their lines
+(the pharmacy's validation and work plan, the bedside's worklist and verification): no
+permission of prescribing's, no access log — the caller checks its own permission and logs
+its own reads — and the locks those services take inside their own transaction."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -14,7 +20,7 @@ from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import NotFound
 from corsia.drugs.selectors import ingredient_names, interactions_among
 from corsia.prescribing.domain.states import OrderState
-from corsia.prescribing.models import OrderItem, TherapyOrder
+from corsia.prescribing.models import ItemStatus, OrderItem, TherapyOrder
 from corsia.prescribing.services import VIEW
 
 S = OrderState
@@ -194,3 +200,114 @@ def fluid_load_ml(order: TherapyOrder, day: date) -> Decimal | None:
             total += Decimal(match.group(1).replace(",", "."))
             found = True
     return total if found else None
+
+
+# --- for other modules' services (they check their own permission and log their own reads) ------
+
+PHARMACY = "pharmacy"  # an order line the UFA prepares (``OrderItem.competence``)
+
+
+def _states(states: Iterable[OrderState | str]) -> list[str]:
+    return [str(s) for s in states]
+
+
+def order_for_update(order_id: int) -> TherapyOrder:
+    """The order, its row locked for the rest of the caller's transaction; ``NotFound``
+    when there is none."""
+    order = TherapyOrder.objects.select_for_update().filter(pk=order_id).first()
+    if order is None:
+        raise NotFound("Prescrizione inesistente.", code="order_not_found")
+    return order
+
+
+def order_find(order_id: int) -> TherapyOrder | None:
+    """The order with what a page shows of it (patient, regimen, people, ward)."""
+    return (
+        TherapyOrder.objects.select_related(
+            "patient", "regimen_version__regimen", "prescriber", "ward", "validated_by"
+        )
+        .filter(pk=order_id)
+        .first()
+    )
+
+
+def orders_scheduled_on(*, day: date, states: Iterable[OrderState | str]) -> list[TherapyOrder]:
+    """The orders in ``states`` with a line given on ``day``, by id."""
+    return list(
+        TherapyOrder.objects.filter(state__in=_states(states), items__scheduled_date=day)
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def pharmacy_items(order: TherapyOrder) -> list[OrderItem]:
+    """The order's active lines the UFA prepares, in the order of the cycle."""
+    return list(
+        order.items.filter(competence=PHARMACY, status=ItemStatus.ACTIVE)
+        .select_related("ingredient", "product", "regimen_component")
+        .order_by("day_of_cycle", "sequence")
+    )
+
+
+def pharmacy_lines(
+    *, first_day: date, last_day: date, states: Iterable[OrderState | str]
+) -> QuerySet[OrderItem]:
+    """The active lines the UFA prepares, given from ``first_day`` to ``last_day``, of the
+    orders in ``states`` (unordered: the caller orders and joins what it shows)."""
+    return OrderItem.objects.filter(
+        scheduled_date__gte=first_day,
+        scheduled_date__lte=last_day,
+        competence=PHARMACY,
+        status=ItemStatus.ACTIVE,
+        order__state__in=_states(states),
+    )
+
+
+def lines_of_day(
+    *,
+    day: date,
+    states: Iterable[OrderState | str],
+    ward_code: str = "",
+    patient_id: int | None = None,
+) -> list[OrderItem]:
+    """The lines given on ``day`` of the orders in ``states`` (of one ward, by its code, or
+    one patient, when named), with their ingredient, order, patient and regimen, by order
+    and in the order of the cycle."""
+    lines = OrderItem.objects.filter(scheduled_date=day, order__state__in=_states(states))
+    if ward_code:
+        lines = lines.filter(order__ward__code=ward_code)
+    if patient_id is not None:
+        lines = lines.filter(order__patient_id=patient_id)
+    return list(
+        lines.select_related(
+            "ingredient", "order__patient", "order__regimen_version__regimen"
+        ).order_by("order_id", "day_of_cycle", "sequence")
+    )
+
+
+def line_find(item_id: int) -> OrderItem | None:
+    """One order line with its ingredient, order and patient."""
+    return (
+        OrderItem.objects.filter(pk=item_id).select_related("ingredient", "order__patient").first()
+    )
+
+
+def line_for_update(item_id: int) -> OrderItem | None:
+    """One order line with its order and ingredient, the line's row (only) locked for the
+    rest of the caller's transaction."""
+    return (
+        OrderItem.objects.select_for_update(of=("self",))
+        .select_related("order", "ingredient")
+        .filter(pk=item_id)
+        .first()
+    )
+
+
+def order_day_lines(*, order_id: int, day_of_cycle: int) -> list[OrderItem]:
+    """Every line of one day of the cycle of an order (whatever its status), with its
+    ingredient."""
+    return list(
+        OrderItem.objects.filter(order_id=order_id, day_of_cycle=day_of_cycle).select_related(
+            "ingredient"
+        )
+    )

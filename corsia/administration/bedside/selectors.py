@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from corsia.administration.bedside.items import (
@@ -32,15 +32,15 @@ from corsia.patients.domain.wristband import mrn_from_payload
 from corsia.patients.selectors import (
     care_wards,
     current_places,
-    patient_by_id,
     patient_by_mrn,
+    patient_record,
     places,
 )
-from corsia.prescribing.models import OrderItem
+from corsia.prescribing.selectors import line_find, lines_of_day
 
 if TYPE_CHECKING:
     from corsia.patients.models import BedOrChair, Patient, Ward
-    from corsia.prescribing.models import TherapyOrder
+    from corsia.prescribing.models import OrderItem, TherapyOrder
 
 # Orders the ward sees on its day: validated onwards, and those stopped on the day.
 WORKLIST_ORDER_STATES = (
@@ -193,36 +193,23 @@ def _days(items: list[OrderItem]) -> list[PatientDay]:
     )
 
 
-def _items_of_day(day: date) -> QuerySet[OrderItem]:
-    return (
-        OrderItem.objects.filter(scheduled_date=day, order__state__in=WORKLIST_ORDER_STATES)
-        .select_related("ingredient", "order__patient", "order__regimen_version__regimen")
-        .order_by("order_id", "day_of_cycle", "sequence")
-    )
-
-
 def ward_worklist(*, user: User, day: date, ward_code: str = "") -> list[PatientDay]:
     """The day's drugs of every patient of the ward, by chair or bed."""
     _require(user)
-    items = _items_of_day(day)
-    if ward_code:
-        items = items.filter(order__ward__code=ward_code)
-    return _days(list(items))
+    return _days(lines_of_day(day=day, states=WORKLIST_ORDER_STATES, ward_code=ward_code))
 
 
 def patient_day(*, user: User, patient_id: int, day: date, workstation: Workstation) -> PatientDay:
     """One patient's drugs of the day in administration order (logged)."""
     _require(user)
-    patient = patient_by_id(patient_id)
-    if patient is None:
-        raise NotFound("Paziente non trovato.", code="patient_not_found")
+    patient = patient_record(patient_id=patient_id)
     access_log_record(
         user=user,
         patient_id=patient.pk,
         what=f"somministrazioni del {day:%d/%m/%Y}",
         workstation=workstation,
     )
-    days = _days(list(_items_of_day(day).filter(order__patient_id=patient.pk)))
+    days = _days(lines_of_day(day=day, states=WORKLIST_ORDER_STATES, patient_id=patient.pk))
     return days[0] if days else PatientDay(patient=patient, place="", items=[])
 
 
@@ -278,9 +265,7 @@ def ward_label_item(*, user: User, item_id: int, workstation: Workstation) -> Or
     require_permission(
         user, ADMINISTER, message="Solo l'infermiere stampa le etichette di reparto."
     )
-    item = (
-        OrderItem.objects.filter(pk=item_id).select_related("ingredient", "order__patient").first()
-    )
+    item = line_find(item_id)
     if item is None:
         raise NotFound("Riga di prescrizione inesistente.", code="item_not_found")
     if item.competence != "ward":

@@ -45,7 +45,11 @@ from corsia.administration.models import (
     ScanOutcome,
 )
 from corsia.administration.permissions import ADMINISTER, COSIGN_INTRATHECAL, NURSE_ONLY
-from corsia.administration.preparations import PreparationInfo, preparation_for_label
+from corsia.administration.preparations import (
+    PreparationInfo,
+    bedside_view,
+    preparation_for_label,
+)
 from corsia.audit.services import audit_record
 from corsia.core.actors import User, Workstation, require_permission, workstation_label
 from corsia.core.domain.errors import CorsiaError
@@ -53,11 +57,11 @@ from corsia.patients.domain.wristband import mrn_from_payload
 from corsia.patients.selectors import patient_by_mrn
 from corsia.prescribing import services as prescribing
 from corsia.prescribing.domain.states import OrderMilestone
-from corsia.prescribing.models import OrderItem
+from corsia.prescribing.selectors import line_for_update, order_day_lines
 
 if TYPE_CHECKING:
     from corsia.patients.models import Patient
-    from corsia.prescribing.models import TherapyOrder
+    from corsia.prescribing.models import OrderItem, TherapyOrder
 
 
 def bedside_policy() -> BedsidePolicy:
@@ -190,19 +194,10 @@ def bedside_verify(
         elif ref is not None:
             item_id = ref.number
         if item_id is not None:
-            item = (
-                OrderItem.objects.select_for_update(of=("self",))
-                .select_related("order", "ingredient")
-                .filter(pk=item_id)
-                .first()
-            )
+            item = line_for_update(item_id)
         views: dict[int, ItemView] = {}
         if item is not None:
-            day = list(
-                OrderItem.objects.filter(
-                    order_id=item.order_id, day_of_cycle=item.day_of_cycle
-                ).select_related("ingredient")
-            )
+            day = order_day_lines(order_id=item.order_id, day_of_cycle=item.day_of_cycle)
             views = _views_for(item.order, day)
         bag = info.volume_ml if info else (diluent_volume_ml(item.preparation) if item else None)
         scan = BedsideScan(
@@ -217,7 +212,7 @@ def bedside_verify(
             label=ref,
             label_raw=label,
             item=views.get(item.pk) if item else None,
-            preparation=info.view() if info else None,
+            preparation=bedside_view(info) if info else None,
             day_items=tuple(views.values()),
             expected_item_id=expected_item_id,
             bag_volume_ml=bag,

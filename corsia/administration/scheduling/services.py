@@ -17,9 +17,9 @@ from corsia.administration.permissions import SCHEDULE
 from corsia.administration.scheduling.selectors import appointments_for
 from corsia.audit.services import audit_record
 from corsia.core.actors import User, Workstation, require_permission, workstation_label
-from corsia.core.domain.errors import ConflictError, NotFound, ValidationFailed
+from corsia.core.domain.errors import ConflictError, ValidationFailed
 from corsia.patients.selectors import place_by_id
-from corsia.prescribing.models import TherapyOrder
+from corsia.prescribing.selectors import order_for_update
 
 # A day can be planned while the order is on its way or at the bedside, not once it is over.
 PLANNABLE_STATES = frozenset(
@@ -51,9 +51,7 @@ def appointment_set(
     )
     reason = reason.strip()
     with transaction.atomic():
-        order = TherapyOrder.objects.select_for_update().filter(pk=order_id).first()
-        if order is None:
-            raise NotFound("Prescrizione inesistente.", code="order_not_found")
+        order = order_for_update(order_id)
         if order.state not in PLANNABLE_STATES:
             raise ConflictError(
                 f"La prescrizione è «{order.state_label}»: non si pianifica.",

@@ -20,12 +20,11 @@ through ``order_transition`` (validate, take charge, return), the per-line valid
 through ``order_items_validate`` (independent validator) and the loop's milestones
 (preparation started/completed, delivered) through ``order_milestone_record`` — this
 module never sets an order's state or a line's validation itself. The order rows it
-locks and reads come through ``corsia.compounding.orders``.
+locks and reads come through prescribing's selectors for other modules.
 
 The names below are the module's public API (views, API, administration, tests).
 """
 
-from corsia.compounding.orders import PHARMACY, pharmacy_items
 from corsia.compounding.scales import Scale, SimulatedScale
 from corsia.compounding.services.completion import (
     choose_product,
@@ -64,6 +63,7 @@ from corsia.compounding.services.weighing import (
     preparation_weigh,
     preparation_weigh_before,
 )
+from corsia.prescribing.selectors import PHARMACY, pharmacy_items
 
 __all__ = [
     "DOSE_TOLERANCE_MG",

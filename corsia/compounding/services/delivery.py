@@ -31,7 +31,6 @@ from corsia.compounding.domain.workflow import (
     preparation_label_code,
 )
 from corsia.compounding.models import CheckOut, Preparation, TransportLog
-from corsia.compounding.orders import order_for_update, pharmacy_items
 from corsia.compounding.services.steps import (
     PREPARE,
     RELEASE,
@@ -43,6 +42,7 @@ from corsia.compounding.services.steps import (
 from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import ConflictError, NotFound, ValidationFailed
 from corsia.prescribing.domain.states import OrderMilestone
+from corsia.prescribing.selectors import order_for_update, pharmacy_items
 
 TRANSPORT_REFUSED = "Non hai il permesso di registrare il trasporto."
 

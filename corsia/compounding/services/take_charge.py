@@ -14,7 +14,6 @@ from corsia.audit.services import audit_record
 from corsia.compounding import audit_events as events
 from corsia.compounding.domain.workflow import PrepEvent, PrepState, preparation_label_code
 from corsia.compounding.models import Preparation
-from corsia.compounding.orders import order_for_update, pharmacy_items
 from corsia.compounding.services.completion import (
     COMPLETION_FIELDS,
     apply_completion,
@@ -35,6 +34,7 @@ from corsia.core.domain.errors import ConflictError, ValidationFailed
 from corsia.drugs import selectors as drugs
 from corsia.drugs.domain.formulation import formulation_of
 from corsia.prescribing.domain.states import OrderEvent, OrderState
+from corsia.prescribing.selectors import order_for_update, pharmacy_items
 from corsia.prescribing.services import order_transition
 
 

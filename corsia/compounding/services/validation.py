@@ -18,13 +18,13 @@ from corsia.audit.services import audit_record
 from corsia.compounding import audit_events as events
 from corsia.compounding.domain.workflow import PrepEvent, PrepState
 from corsia.compounding.models import Preparation
-from corsia.compounding.orders import order_for_update, pharmacy_items
 from corsia.compounding.services.steps import VALIDATE, fire, save_preparation
 from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import ConflictError, ValidationFailed
 from corsia.prescribing.cumulative import order_cumulative_ensure
 from corsia.prescribing.domain.states import OrderEvent, OrderState
 from corsia.prescribing.dosing_basis import order_measures_check
+from corsia.prescribing.selectors import order_for_update, pharmacy_items
 from corsia.prescribing.services import (
     order_item_is_validated,
     order_items_validate,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from corsia.accounts.models import User
+from corsia.core.domain.errors import NotFound
 from corsia.patients import selectors, services
 from corsia.patients.models import BedOrChair, Ward
 from corsia.patients.tests.conftest import MakePatient
@@ -31,10 +32,11 @@ def test_a_patient_by_id_and_by_mrn_is_the_one_recorded_even_when_merged(
     by_mrn = selectors.patient_by_mrn(duplicate.mrn)
     assert by_mrn is not None and by_mrn.pk == duplicate.pk
     assert by_mrn.merged_into == survivor
-    by_id = selectors.patient_by_id(duplicate.pk)
-    assert by_id is not None and by_id.pk == duplicate.pk
+    by_id = selectors.patient_record(patient_id=duplicate.pk)
+    assert by_id.pk == duplicate.pk
     assert selectors.patient_by_mrn("NO-SUCH-MRN") is None
-    assert selectors.patient_by_id(duplicate.pk + survivor.pk + 1000) is None
+    with pytest.raises(NotFound):
+        selectors.patient_record(patient_id=duplicate.pk + survivor.pk + 1000)
 
 
 def test_current_places_are_those_of_active_encounters_with_a_place(
