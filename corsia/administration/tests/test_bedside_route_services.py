@@ -23,14 +23,14 @@ from corsia.accounts.models import User
 from corsia.administration.bedside_services import administration_end, bedside_verify
 from corsia.administration.models import Administration, AdministrationScan
 from corsia.administration.preparations import lot_expiry_end, preparation_for_label
-from corsia.administration.tests.conftest import Folfox
 from corsia.audit.models import AuditEvent
 from corsia.compounding import documents
 from corsia.compounding import services as ufa
 from corsia.compounding.models import CheckOut, Preparation, PreparationVial, TransportLog
-from corsia.compounding.tests import flow
 from corsia.core.domain.errors import PermissionRefused, ValidationFailed
 from corsia.prescribing.models import OrderItem, TherapyOrder
+from corsia.testing import compounding as flow
+from corsia.testing.administration import Folfox
 
 pytestmark = pytest.mark.django_db
 
