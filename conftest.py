@@ -9,6 +9,9 @@ from corsia.accounts import services as accounts_services
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
 
+# Reference data (the drug archive, CTCAE) loaded once per session, not once per test.
+pytest_plugins = ["corsia.testing.reference"]
+
 
 @pytest.fixture
 def roles(db: None) -> None:

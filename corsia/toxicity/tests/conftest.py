@@ -12,12 +12,12 @@ from corsia.drugs.models import ActiveIngredient
 from corsia.patients import services as patient_services
 from corsia.patients.models import Patient
 from corsia.testing.accounts import MakeUser
-from corsia.toxicity.services import ctcae_reference_load
 
 
 @pytest.fixture
-def ctcae_terms(db: None) -> None:
-    ctcae_reference_load()
+def ctcae_terms(ctcae_reference: None) -> None:
+    """The real CTCAE v5.0 terms (loaded once per run of tests asking for them:
+    corsia.testing.reference)."""
 
 
 @pytest.fixture
