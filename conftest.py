@@ -5,17 +5,17 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from corsia.accounts import services as accounts_services
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
 
-# Reference data (the drug archive, CTCAE) loaded once per session, not once per test.
+# Reference data (roles, the drug archive, CTCAE) loaded once for a run of tests, not per test.
 pytest_plugins = ["corsia.testing.reference"]
 
 
 @pytest.fixture
-def roles(db: None) -> None:
-    accounts_services.roles_sync()
+def roles(roles_reference: None) -> None:
+    """The roles and their permissions (``roles_sync``), loaded once for a run of tests
+    asking for them: corsia/testing/reference.py."""
 
 
 @pytest.fixture

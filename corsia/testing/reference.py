@@ -1,10 +1,11 @@
-"""Reference data loaded once per test session, not once per test.
+"""Reference data loaded once for a run of tests, not once per test.
 
-The drug archive (``drugs_reference``: every ingredient, product, pack and interaction
-Corsia ships) and the NCI CTCAE v5.0 terms (``ctcae_reference``) are loaded through
-their real services (``drugs_reference_load``, ``ctcae_reference_load``), which takes a
-second or more each. Loading them again for every test that asks was most of the time
-of the drugs and toxicity suites.
+The roles and their permissions (``roles_reference``, behind every test's ``make_user``),
+the drug archive (``drugs_reference``: every ingredient, product, pack and interaction
+Corsia ships) and the NCI CTCAE v5.0 terms (``ctcae_reference``) are loaded through their
+real services (``roles_sync``, ``drugs_reference_load``, ``ctcae_reference_load``): a
+tenth to a third of a second each, again for every test that asked, which for the roles
+is nearly every database test of the suite.
 
 How, like Django's ``TestCase.setUpTestData`` but across test modules: the data are
 loaded inside an outer transaction, *the window*, that stays open while consecutive
@@ -25,9 +26,9 @@ together, so a session loads each dataset about once per test module using it. W
 ``pytest-xdist`` every worker has its own database and its own window, whatever the
 distribution (``--dist loadgroup`` included).
 
-Registered by the root ``conftest.py`` (``pytest_plugins``). A module's tests name a
-dataset through a fixture of theirs (``reference`` in drugs, ``ctcae_terms`` in
-toxicity) that depends on the dataset fixture here.
+Registered by the root ``conftest.py`` (``pytest_plugins``). Tests name a dataset through
+a fixture that depends on the dataset fixture here: ``roles`` (root ``conftest.py``, and
+so ``make_user`` and ``client_for``), ``reference`` in drugs, ``ctcae_terms`` in toxicity.
 """
 
 from __future__ import annotations
@@ -39,13 +40,21 @@ from django.db import connection, transaction
 from pytest_django import DjangoDbBlocker
 from pytest_django.fixtures import validate_django_db
 
+from corsia.accounts.services import roles_sync
 from corsia.drugs.services import drugs_reference_load
 from corsia.toxicity.services import ctcae_reference_load
 
-__all__ = ["ReferenceWindow", "ctcae_reference", "drugs_reference", "reference_window"]
+__all__ = [
+    "ReferenceWindow",
+    "ctcae_reference",
+    "drugs_reference",
+    "reference_window",
+    "roles_reference",
+]
 
 # dataset fixture name -> its loader, in loading order
 DATASETS: dict[str, Callable[[], object]] = {
+    "roles_reference": roles_sync,
     "drugs_reference": drugs_reference_load,
     "ctcae_reference": ctcae_reference_load,
 }
@@ -153,6 +162,12 @@ def reference_window(
     yield window
     window.close()
     del request.config.stash[_WINDOW]
+
+
+@pytest.fixture
+def roles_reference(reference_window: ReferenceWindow, db: None) -> None:
+    """Every role's group holding exactly its permissions, as ``roles_sync`` leaves them."""
+    reference_window.ensure("roles_reference")
 
 
 @pytest.fixture
