@@ -6,7 +6,6 @@ import pytest
 from django.test import Client
 from hypothesis import HealthCheck, settings
 
-from corsia.accounts import services as accounts_services
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
 
@@ -22,9 +21,14 @@ def pytest_configure(config: pytest.Config) -> None:
     allow_test_flush_of_audit_tables()
 
 
+# Reference data (roles, the drug archive, CTCAE) loaded once for a run of tests, not per test.
+pytest_plugins = ["corsia.testing.reference"]
+
+
 @pytest.fixture
-def roles(db: None) -> None:
-    accounts_services.roles_sync()
+def roles(roles_reference: None) -> None:
+    """The roles and their permissions (``roles_sync``), loaded once for a run of tests
+    asking for them: corsia/testing/reference.py."""
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -12,7 +13,13 @@ from corsia.core.domain.errors import NotFound
 from corsia.drugs.domain import interactions as domain
 from corsia.drugs.domain.aic import InvalidAic
 from corsia.drugs.domain.barcodes import BarcodeUnreadable, parse_pack_barcode
-from corsia.drugs.models import ActiveIngredient, Interaction, MedicinalProduct, Pack
+from corsia.drugs.models import (
+    ActiveIngredient,
+    ExtravasationClass,
+    Interaction,
+    MedicinalProduct,
+    Pack,
+)
 
 SEARCH_LIMIT = 50
 
@@ -274,3 +281,65 @@ def biosimilar_choices(ingredient_ids: Iterable[int]) -> dict[int, list[Medicina
     ):
         products.setdefault(product.ingredient_id, []).append(product)
     return {k: v for k, v in products.items() if any(p.biosimilar_of_id for p in v)}
+
+
+def ingredient_atc_codes(codes: Iterable[str]) -> dict[str, str]:
+    """ATC code of each ingredient code (one query; empty when the archive has none);
+    unknown codes are left out."""
+    return dict(
+        ActiveIngredient.objects.filter(code__in=set(codes)).values_list("code", "atc_code")
+    )
+
+
+def ingredient_ids(codes: Iterable[str]) -> dict[str, int]:
+    """Database id of each ingredient code (one query), for another module's foreign keys;
+    unknown codes are left out."""
+    return dict(ActiveIngredient.objects.filter(code__in=set(codes)).values_list("code", "pk"))
+
+
+@dataclass(frozen=True)
+class IngredientInfo:
+    """An active ingredient as other modules read it: what they show and decide on, not
+    the archive's row."""
+
+    pk: int
+    code: str
+    name_it: str
+    name_en: str
+    atc_code: str
+    is_antineoplastic: bool
+    extravasation_class: str  # an ExtravasationClass value, "" when not classified
+    extravasation_class_label: str  # its Italian label ("vescicante", "non classificato")
+
+
+_INFO_FIELDS = (
+    "pk",
+    "code",
+    "name_it",
+    "name_en",
+    "atc_code",
+    "is_antineoplastic",
+    "extravasation_class",
+)
+
+
+def _info(row: dict[str, Any]) -> IngredientInfo:
+    labels = dict(ExtravasationClass.choices)
+    klass = row["extravasation_class"]
+    return IngredientInfo(**row, extravasation_class_label=str(labels.get(klass, klass)))
+
+
+def ingredients_by_id(ids: Iterable[int]) -> dict[int, IngredientInfo]:
+    """The ingredients with these ids (one query); unknown ids are left out."""
+    rows = ActiveIngredient.objects.filter(pk__in=set(ids)).values(*_INFO_FIELDS)
+    return {row["pk"]: _info(row) for row in rows}
+
+
+def antineoplastic_ingredients() -> list[IngredientInfo]:
+    """Every antineoplastic ingredient of the archive, by Italian name (one query)."""
+    rows = (
+        ActiveIngredient.objects.filter(is_antineoplastic=True)
+        .order_by("name_it")
+        .values(*_INFO_FIELDS)
+    )
+    return [_info(row) for row in rows]

@@ -17,8 +17,7 @@ import pghistory
 from django.db import models, transaction
 
 from corsia.audit.services import audit_record
-from corsia.core.actors import User, Workstation
-from corsia.core.domain.errors import PermissionRefused
+from corsia.core.actors import User, Workstation, require_permission
 from corsia.drugs.audit_events import DRUGS_AIFA_LIST_IMPORTED, DRUGS_IMPORTED
 from corsia.drugs.domain.aifa_lists import parse_aifa_class_list
 from corsia.drugs.domain.catalogue import (
@@ -53,10 +52,9 @@ def _decode(content: bytes) -> str:
 
 def _check_permission(user: User | None) -> None:
     """``None``: a system import (the management command), allowed without a person."""
-    if user is not None and not user.has_perm(IMPORT_PERMISSION):
-        raise PermissionRefused(
-            "Non hai il permesso di importare dati nell'archivio farmaci.",
-            details={"permission": IMPORT_PERMISSION},
+    if user is not None:
+        require_permission(
+            user, IMPORT_PERMISSION, "Non hai il permesso di importare dati nell'archivio farmaci."
         )
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
-from corsia.accounts.models import User
+from corsia.core.actors import User
 from corsia.regimens import data, services
 from corsia.regimens.domain.approval import VersionStatus
 from corsia.regimens.models import RegimenVersion

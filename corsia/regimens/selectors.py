@@ -9,6 +9,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from corsia.audit.services import access_log_record
 from corsia.core.actors import User, Workstation
 from corsia.core.domain.errors import NotFound
+from corsia.drugs import selectors as drug_selectors
 from corsia.drugs.domain.formulation import formulation_of
 from corsia.regimens.domain.approval import VersionStatus, ensure_prescribable_status
 from corsia.regimens.domain.spec import (
@@ -223,13 +224,7 @@ def validation_queue() -> QuerySet[RegimenVersion]:
 
 
 def ingredient_atc_codes(spec: RegimenSpec) -> dict[str, str]:
-    from corsia.drugs.models import ActiveIngredient
-
-    return dict(
-        ActiveIngredient.objects.filter(
-            code__in={c.ingredient for c in spec.components}
-        ).values_list("code", "atc_code")
-    )
+    return drug_selectors.ingredient_atc_codes(c.ingredient for c in spec.components)
 
 
 # ------------------------------------------------------------------ clinical trials

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,7 +16,7 @@ from django.utils import timezone
 from corsia.audit.services import audit_record
 from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import ConflictError, NotFound, ValidationFailed
-from corsia.drugs.models import ActiveIngredient
+from corsia.drugs.selectors import ingredient_ids
 from corsia.regimens import audit_events as events
 from corsia.regimens.domain.approval import VersionStatus, decide_approval
 from corsia.regimens.domain.diff import diff_specs
@@ -52,9 +51,10 @@ class UnknownIngredient(ValidationFailed):
     code = "unknown_ingredient"
 
 
-def _ingredients(codes: Iterable[str]) -> dict[str, ActiveIngredient]:
+def _ingredients(codes: Iterable[str]) -> dict[str, int]:
+    """The drug archive's id of each ingredient code; refuses naming every missing one."""
     wanted = set(codes)
-    found = {i.code: i for i in ActiveIngredient.objects.filter(code__in=wanted)}
+    found = ingredient_ids(wanted)
     missing = sorted(wanted - set(found))
     if missing:
         raise UnknownIngredient(
@@ -70,7 +70,7 @@ def _persist_version(
     regimen: Regimen,
     spec: RegimenSpec,
     number: int,
-    author: Any,
+    author: User | None,
     source: str,
     change_note: str,
 ) -> RegimenVersion:
@@ -104,7 +104,7 @@ def _persist_version(
             RegimenComponent(
                 version=version,
                 sequence=c.sequence,
-                ingredient=ingredients[c.ingredient],
+                ingredient_id=ingredients[c.ingredient],
                 role=c.role.value,
                 days=list(c.days),
                 dose=c.dose,
@@ -452,7 +452,7 @@ def trial_enrol_patient(
 
 
 def trial_monitor_assign(
-    *, actor: User, trial_id: int, monitor: Any, workstation: Workstation = None
+    *, actor: User, trial_id: int, monitor: User, workstation: Workstation = None
 ) -> TrialMonitorAssignment:
     require_permission(actor, MANAGE_TRIAL)
     with transaction.atomic():

@@ -99,8 +99,8 @@ class ToxicityRecord(TimeStampedModel):
     resolution_date = models.DateField(_("data di risoluzione"), null=True, blank=True)
     serious = models.BooleanField(_("evento avverso grave"), default=False)
     notes = models.TextField(_("note"), blank=True)
-    # The prescribing order (corsia.prescribing) the event followed, when known. A plain id
-    # for now: the lead turns it into a foreign key once the order model is merged.
+    # The prescribing order (corsia.prescribing) the event followed, when known. A plain id,
+    # not a foreign key: toxicity sits below prescribing in the module order (ADR 0003).
     order_id = models.BigIntegerField(
         _("ordine di terapia"),
         null=True,

@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from corsia.audit.services import access_log_record
 from corsia.core.actors import RequestUser, User, Workstation, require_permission
 from corsia.core.domain.errors import NotFound
-from corsia.drugs.models import ActiveIngredient
+from corsia.drugs.selectors import IngredientInfo, antineoplastic_ingredients, ingredients_by_id
 from corsia.toxicity.domain import ctcae, extravasation
 from corsia.toxicity.domain.grading import SEVERE_GRADE
 from corsia.toxicity.models import CtcaeTerm, ExtravasationEvent, ToxicityRecord
@@ -207,14 +207,14 @@ def patient_extravasations(
 
 @dataclass(frozen=True)
 class ExtravasationPage:
-    ingredient: ActiveIngredient
+    ingredient: IngredientInfo
     guidance: extravasation.Guidance
     archive_class_differs: bool  # the drug archive's class disagrees with the guidance
 
 
 def extravasation_guidance(*, user: User, ingredient_id: int) -> ExtravasationPage:
     require_permission(user, VIEW)
-    ingredient = ActiveIngredient.objects.filter(pk=ingredient_id).first()
+    ingredient = ingredients_by_id([ingredient_id]).get(ingredient_id)
     if ingredient is None:
         raise NotFound("Principio attivo non trovato.", code="ingredient_not_found")
     guidance = extravasation.guidance_for(ingredient.code)
@@ -225,10 +225,6 @@ def extravasation_guidance(*, user: User, ingredient_id: int) -> ExtravasationPa
     )
 
 
-def extravasation_ingredients() -> list[ActiveIngredient]:
+def extravasation_ingredients() -> list[IngredientInfo]:
     """Antineoplastic ingredients for the extravasation form's list (reference data)."""
-    return list(
-        ActiveIngredient.objects.filter(is_antineoplastic=True)
-        .only("pk", "code", "name_it")
-        .order_by("name_it")
-    )
+    return antineoplastic_ingredients()

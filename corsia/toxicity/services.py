@@ -18,7 +18,7 @@ from django.utils import timezone
 from corsia.audit.services import audit_record
 from corsia.core.actors import User, Workstation, require_permission, workstation_label
 from corsia.core.domain.errors import ConflictError, NotFound, ValidationFailed
-from corsia.drugs.models import ActiveIngredient
+from corsia.drugs.selectors import IngredientInfo, ingredients_by_id
 from corsia.patients.selectors import patient_get
 from corsia.toxicity import audit_events as events
 from corsia.toxicity.domain import ctcae, extravasation, grading
@@ -125,7 +125,7 @@ class _Clean:
     resolution_date: date | None
     serious: bool
     notes: str
-    ingredients: list[ActiveIngredient]
+    ingredients: list[IngredientInfo]
     order_id: int | None
     cycle_number: int | None
 
@@ -145,7 +145,8 @@ def _clean(data: ToxicityInput, *, today: date) -> _Clean:
     grading.ensure_dates(onset=data.onset_date, resolution=data.resolution_date, today=today)
     cycle = grading.ensure_cycle_number(data.cycle_number)
     ids = sorted(set(data.suspected_ingredient_ids))
-    ingredients = list(ActiveIngredient.objects.filter(pk__in=ids).order_by("pk"))
+    found = ingredients_by_id(ids)
+    ingredients = [found[pk] for pk in ids if pk in found]
     if len(ingredients) != len(ids):
         raise ValidationFailed(
             "Uno dei farmaci sospetti non è in archivio.",
@@ -168,7 +169,7 @@ def _clean(data: ToxicityInput, *, today: date) -> _Clean:
     )
 
 
-def _snapshot(record: ToxicityRecord, ingredients: list[ActiveIngredient]) -> dict[str, Any]:
+def _snapshot(record: ToxicityRecord, codes: list[str]) -> dict[str, Any]:
     return {
         "id": record.pk,
         "term": record.term.meddra_code,
@@ -178,7 +179,7 @@ def _snapshot(record: ToxicityRecord, ingredients: list[ActiveIngredient]) -> di
         "onset_date": record.onset_date.isoformat(),
         "resolution_date": record.resolution_date.isoformat() if record.resolution_date else None,
         "serious": record.serious,
-        "suspected_ingredients": [i.code for i in ingredients],
+        "suspected_ingredients": codes,
         "order_id": record.order_id,
         "cycle_number": record.cycle_number,
         "supersedes": record.supersedes_id,
@@ -211,7 +212,7 @@ def _create(
         correction_reason=reason,
     )
     if clean.ingredients:
-        record.suspected_ingredients.set(clean.ingredients)
+        record.suspected_ingredients.set([i.pk for i in clean.ingredients])
     return record
 
 
@@ -230,7 +231,7 @@ def toxicity_record(
             workstation=workstation,
             target=record,
             patient_id=patient.pk,
-            after=_snapshot(record, clean.ingredients),
+            after=_snapshot(record, [i.code for i in clean.ingredients]),
         )
     return record
 
@@ -273,8 +274,8 @@ def toxicity_correct(
     clean = _clean(data, today=timezone.localdate())
     with transaction.atomic():
         old = _current_for_update(record_id)
-        old_ingredients = list(old.suspected_ingredients.order_by("pk"))
-        before = _snapshot(old, old_ingredients)
+        old_codes = list(old.suspected_ingredients.order_by("pk").values_list("code", flat=True))
+        before = _snapshot(old, old_codes)
         old.is_current = False
         old.updated_at = timezone.now()
         old.save(update_fields=["is_current", "updated_at"])
@@ -293,7 +294,7 @@ def toxicity_correct(
             target=new,
             patient_id=old.patient_id,
             before=before,
-            after=_snapshot(new, clean.ingredients),
+            after=_snapshot(new, [i.code for i in clean.ingredients]),
             reason=why,
         )
     return new
@@ -357,7 +358,7 @@ def extravasation_record(
     """Record an extravasation with the guidance applied and the steps done."""
     require_permission(actor, RECORD)
     patient = patient_get(user=actor, patient_id=patient_id)
-    ingredient = ActiveIngredient.objects.filter(pk=data.ingredient_id).first()
+    ingredient = ingredients_by_id([data.ingredient_id]).get(data.ingredient_id)
     if ingredient is None:
         raise ValidationFailed(
             "Scegli il farmaco stravasato.", code="ingredient_not_found", field="ingredient_id"
@@ -398,7 +399,7 @@ def extravasation_record(
     with transaction.atomic():
         event = ExtravasationEvent.objects.create(
             patient_id=patient.pk,
-            ingredient=ingredient,
+            ingredient_id=ingredient.pk,
             order_id=data.order_id,
             occurred_at=data.occurred_at,
             site=site,

@@ -18,7 +18,7 @@ from corsia.core.domain.errors import NotFound
 from corsia.core.refusals import form_refusals, refusals_as_messages
 from corsia.core.web import request_actor
 from corsia.core.web import request_workstation as _ws
-from corsia.drugs.models import ActiveIngredient
+from corsia.drugs.selectors import ingredient_ids, ingredients_by_id
 from corsia.patients.selectors import patient_get
 from corsia.toxicity import selectors, services
 from corsia.toxicity.domain import extravasation
@@ -60,7 +60,7 @@ def grade_rows(term: CtcaeTerm | None, chosen: Any = None) -> list[dict[str, Any
 
 def _suspected_ids(text: str) -> tuple[tuple[int, ...], list[str]]:
     codes = [c.strip().lower() for c in text.replace(",", " ").split() if c.strip()]
-    found = dict(ActiveIngredient.objects.filter(code__in=codes).values_list("code", "pk"))
+    found = ingredient_ids(codes)
     missing = [c for c in codes if c not in found]
     return tuple(found[c] for c in codes if c in found), missing
 
@@ -262,9 +262,7 @@ def extravasation_procedure(request: HttpRequest, ingredient_id: int) -> HttpRes
 def extravasation_record(request: HttpRequest) -> HttpResponse:
     source = request.POST if request.method == "POST" else request.GET
     ingredient_id = _int(source.get("ingredient_id") or source.get("ingredient"))
-    ingredient = (
-        ActiveIngredient.objects.filter(pk=ingredient_id).first() if ingredient_id else None
-    )
+    ingredient = ingredients_by_id([ingredient_id]).get(ingredient_id) if ingredient_id else None
     guidance = extravasation.guidance_for(ingredient.code) if ingredient else None
     steps = [(s.code, s.text_it) for s in guidance.procedure.steps] if guidance else []
     patient_id = _int(source.get("patient_id") or source.get("patient"))

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from pytest_django.fixtures import Settings as SettingsWrapper
 
-from corsia.accounts.tests import ldap_server
+from corsia.testing import ldap_server
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,4 @@
-"""Active Directory login against a real OpenLDAP server (see ldap_server.py)."""
+"""Active Directory login against a real OpenLDAP server (see corsia/testing/ldap_server.py)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from pytest_django.fixtures import Settings as SettingsWrapper
 
 from corsia.accounts.domain.directory import normalize_dn
 from corsia.accounts.models import User
-from corsia.accounts.tests import ldap_server
-from corsia.accounts.tests.ldap_server import LdapServer
 from corsia.audit.models import AuditEvent
+from corsia.testing import ldap_server
 from corsia.testing.accounts import MakeUser
+from corsia.testing.ldap_server import LdapServer
 
 pytestmark = [pytest.mark.ldap, pytest.mark.xdist_group("ldap")]
 

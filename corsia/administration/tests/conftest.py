@@ -1,9 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date
-
 import pytest
 from django.utils import timezone
 
@@ -11,11 +7,10 @@ from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
 from corsia.administration.models import Pump
 from corsia.administration.pumps import services
-from corsia.compounding.models import Preparation
-from corsia.compounding.tests import flow
-from corsia.patients.models import Patient
-from corsia.prescribing.models import OrderItem, TherapyOrder
-from corsia.prescribing.tests.factories import measured_patient
+from corsia.prescribing.models import OrderItem
+from corsia.testing import compounding as flow
+from corsia.testing.administration import Folfox, MakeFolfox
+from corsia.testing.prescribing import measured_patient
 
 
 @pytest.fixture
@@ -31,48 +26,7 @@ def pump(make_user) -> Pump:  # type: ignore[no-untyped-def]  # factory fixture
     )
 
 
-# --- bedside administration -------------------------------------------------------------
-# FOLFOX-4 cycle 1 starting today for a 180 cm / 80 kg man (BSA 2.00 m², see
-# corsia/compounding/tests/flow.py), its day-1 preparations made at the UFA through the
-# compounding services (validated, taken in charge, vials scanned, weighed, released):
-# the order is "prepared" and the bags are real compounding preparations.
-
-
-@dataclass
-class Folfox:
-    order: TherapyOrder
-    patient: Patient
-    other_patient: Patient
-    nurse: User
-    physician: User
-    pharmacist: User
-    technician: User
-    ufa: flow.Folfox
-    items: dict[str, OrderItem]  # day 1, by ingredient code (fluorouracil: bolus)
-    fu_infusion: OrderItem
-    labels: dict[int, str] = field(default_factory=dict)  # order item id -> label payload
-
-    def label(self, code: str) -> str:
-        return self.labels[self.items[code].pk]
-
-    @property
-    def wristband(self) -> str:
-        return f"PZ{self.patient.mrn}"
-
-    def prepare(self, day: date, *, release: bool = True) -> list[Preparation]:
-        """The UFA makes the preparations of ``day``; their labels join ``labels``."""
-        preps = flow.make_preparations(
-            self.ufa,
-            pharmacist=self.pharmacist,
-            technician=self.technician,
-            day=day,
-            release=release,
-        )
-        self.labels.update({p.order_item_id: p.label_code or "" for p in preps})
-        return preps
-
-
-MakeFolfox = Callable[..., Folfox]
+# FOLFOX-4 at the bedside: see corsia.testing.administration.
 
 
 @pytest.fixture

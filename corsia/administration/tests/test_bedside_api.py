@@ -14,7 +14,7 @@ from django.test import Client
 
 from corsia.accounts.models import User
 from corsia.administration.models import Administration, AdministrationScan
-from corsia.administration.tests.conftest import Folfox
+from corsia.testing.administration import Folfox
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/administration"

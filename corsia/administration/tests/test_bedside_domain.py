@@ -8,9 +8,8 @@ The reference day is FOLFOX-4 day 1 for a 2.00 m² patient (de Gramont 2000): 1 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
@@ -19,12 +18,9 @@ from hypothesis import strategies as st
 from corsia.administration.domain.bedside import (
     OVERRIDABLE,
     BedsidePolicy,
-    BedsideScan,
-    ItemView,
     LabelKind,
     LabelRef,
     OverrideRefused,
-    PreparationView,
     Progress,
     VolumeRefused,
     bedside_check,
@@ -35,94 +31,20 @@ from corsia.administration.domain.bedside import (
     volume_given_check,
     ward_label_payload,
 )
-
-ROME = ZoneInfo("Europe/Rome")
-TODAY = date(2026, 12, 1)
-NOW = datetime(2026, 12, 1, 10, 0, tzinfo=ROME)
-PATIENT, OTHER_PATIENT, NURSE, OTHER_NURSE = 10, 11, 100, 101
-
-
-def item(seq: int, code: str, **kw: object) -> ItemView:
-    values: dict[str, object] = {
-        "item_id": seq,
-        "order_id": 1,
-        "patient_id": PATIENT,
-        "ingredient_code": code,
-        "ingredient_name": code.capitalize(),
-        "sequence": seq,
-        "day_of_cycle": 1,
-        "scheduled_date": TODAY,
-        "dose": Decimal("170"),
-        "dose_unit": "mg",
-        "competence": "pharmacy",
-        "item_status": "active",
-        "order_state": "delivered",
-        "duration_minutes": 120,
-    }
-    values.update(kw)
-    return ItemView(**values)  # type: ignore[arg-type]  # test factory
-
-
-ONDANSETRON = item(1, "ondansetron", competence="ward", dose=Decimal(8), duration_minutes=15)
-DEXA = item(2, "dexamethasone", competence="ward", dose=Decimal(8), duration_minutes=15)
-OXALI = item(3, "oxaliplatin")
-FOLINATE = item(4, "calcium_folinate", dose=Decimal(400), runs_with_previous=True)
-FU_BOLUS = item(5, "fluorouracil", dose=Decimal(800), duration_minutes=None)
-FU_INFUSION = item(6, "fluorouracil", dose=Decimal(1200), duration_minutes=1320)
-DONE = {"progress": Progress.DONE, "started_at": NOW - timedelta(hours=3)}
-
-
-def done(view: ItemView, ended_minutes_ago: int = 60) -> ItemView:
-    return replace(
-        view, progress=Progress.DONE, ended_at=NOW - timedelta(minutes=ended_minutes_ago)
-    )
-
-
-def prep(view: ItemView, **kw: object) -> PreparationView:
-    values: dict[str, object] = {
-        "code": f"PRP{view.item_id:08d}",
-        "order_item_id": view.item_id,
-        "patient_id": view.patient_id,
-        "ingredient_code": view.ingredient_code,
-        "dose": view.dose,
-        "volume_ml": Decimal("250"),
-        "expiry": NOW + timedelta(hours=6),
-        "released": True,
-    }
-    values.update(kw)
-    return PreparationView(**values)  # type: ignore[arg-type]  # test factory
-
-
-def scan(target: ItemView, **kw: object) -> BedsideScan:
-    """A verification that passes: right wristband, own badge, the target's label."""
-    label = (
-        LabelRef(LabelKind.WARD, target.item_id, f"WRD{target.item_id}")
-        if target.competence == "ward"
-        else LabelRef(LabelKind.PREPARATION, target.item_id, f"PRP{target.item_id:08d}")
-    )
-    day = (done(ONDANSETRON), done(DEXA), OXALI, FOLINATE, FU_BOLUS, FU_INFUSION)
-    values: dict[str, object] = {
-        "now": NOW,
-        "today": TODAY,
-        "actor_id": NURSE,
-        "wristband_raw": "PZ0000123",
-        "wristband_patient_id": PATIENT,
-        "wristband_readable": True,
-        "badge_raw": "B-100",
-        "badge_owner_id": NURSE,
-        "label": label,
-        "label_raw": label.raw,
-        "item": target,
-        "preparation": prep(target) if target.competence == "pharmacy" else None,
-        "day_items": (*(v for v in day if v.item_id != target.item_id), target),
-    }
-    values.update(kw)
-    return BedsideScan(**values)  # type: ignore[arg-type]  # test factory
-
-
-def codes(s: BedsideScan, policy: BedsidePolicy | None = None) -> list[str]:
-    return [r.code for r in bedside_check(s, policy)]
-
+from corsia.testing.administration import (
+    DEXA,
+    FOLINATE,
+    FU_BOLUS,
+    NOW,
+    ONDANSETRON,
+    OTHER_NURSE,
+    OTHER_PATIENT,
+    OXALI,
+    codes,
+    done,
+    prep,
+    scan,
+)
 
 # --- labels -------------------------------------------------------------------------------
 

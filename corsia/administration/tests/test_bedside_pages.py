@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 
 from corsia.administration.models import Administration
-from corsia.administration.tests.conftest import Folfox
 from corsia.audit.models import AccessLogEntry
+from corsia.testing.administration import Folfox
 
 pytestmark = pytest.mark.django_db
 

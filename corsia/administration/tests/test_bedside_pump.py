@@ -9,15 +9,18 @@ from decimal import Decimal
 import pytest
 
 from corsia.accounts.domain.roles import Role
-from corsia.accounts.tests.fixture_types import MakeUser
 from corsia.administration.models import ProgramOutcome, PumpAlarm, PumpMessage
 from corsia.administration.pumps.services import pump_register
-from corsia.administration.tests.conftest import Folfox
-from corsia.administration.tests.test_bedside_services import give, verify
-from corsia.administration.tests.test_end_to_end import (
-    _wait_for,
+from corsia.testing.accounts import MakeUser
+from corsia.testing.administration import (
+    Folfox,
+    give,
     running_gateway,
     running_simulator,
+    verify,
+)
+from corsia.testing.administration import (
+    wait_for as _wait_for,
 )
 
 pytestmark = pytest.mark.xdist_group("pump_end_to_end")

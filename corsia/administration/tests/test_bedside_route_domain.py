@@ -21,7 +21,7 @@ from corsia.administration.domain.bedside import (
     bedside_check,
     bedside_decide,
 )
-from corsia.administration.tests.test_bedside_domain import (
+from corsia.testing.administration import (
     NOW,
     NURSE,
     OXALI,

@@ -24,14 +24,14 @@ from corsia.administration.bedside.infusion import administration_end
 from corsia.administration.bedside.services import bedside_verify
 from corsia.administration.models import Administration, AdministrationScan
 from corsia.administration.preparations import lot_expiry_end, preparation_for_label
-from corsia.administration.tests.conftest import Folfox
 from corsia.audit.models import AuditEvent
 from corsia.compounding import documents
 from corsia.compounding import services as ufa
 from corsia.compounding.models import CheckOut, Preparation, PreparationVial, TransportLog
-from corsia.compounding.tests import flow
 from corsia.core.domain.errors import PermissionRefused, ValidationFailed
 from corsia.prescribing.models import OrderItem, TherapyOrder
+from corsia.testing import compounding as flow
+from corsia.testing.administration import Folfox
 
 pytestmark = pytest.mark.django_db
 

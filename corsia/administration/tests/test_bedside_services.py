@@ -1,4 +1,5 @@
-"""Bedside administration through the services, on FOLFOX-4 day 1 (see conftest.py).
+"""Bedside administration through the services, on FOLFOX-4 day 1 (see
+corsia/testing/administration.py).
 
 Doses for BSA 2.00 m² (hand calculation, de Gramont 2000): oxaliplatin 85 x 2 = 170 mg,
 folinic acid 200 x 2 = 400 mg, fluorouracil bolus 400 x 2 = 800 mg, 22-h infusion
@@ -8,44 +9,22 @@ folinic acid 200 x 2 = 400 mg, fluorouracil bolus 400 x 2 = 800 mg, 22-h infusio
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 import pytest
 
 from corsia.accounts.domain.roles import Role
-from corsia.accounts.tests.fixture_types import MakeUser
 from corsia.administration.bedside.infusion import administration_end, administration_interrupt
 from corsia.administration.bedside.items import runs_in_y
-from corsia.administration.bedside.services import bedside_verify
 from corsia.administration.domain.bedside import OverrideRefused, VolumeRefused
 from corsia.administration.models import Administration, AdministrationScan
-from corsia.administration.tests.conftest import Folfox, MakeFolfox
 from corsia.audit.models import AuditEvent
 from corsia.core.domain.errors import InvalidTransition, PermissionRefused, ValidationFailed
 from corsia.prescribing import services as prescribing
 from corsia.prescribing.models import OrderItem, TherapyOrder
+from corsia.testing.accounts import MakeUser
+from corsia.testing.administration import Folfox, MakeFolfox, give, verify
 
 pytestmark = pytest.mark.django_db
-
-
-def verify(f: Folfox, code: str, **kw: Any) -> Any:
-    values: dict[str, Any] = {
-        "actor": f.nurse,
-        "workstation": "tablet-DH-3",
-        "wristband": f.wristband,
-        "badge": "BADGE-0042",
-        "label": f.labels[f.items[code].pk] if code in f.items else code,
-    }
-    values.update(kw)
-    return bedside_verify(**values)
-
-
-def give(f: Folfox, item: OrderItem, **kw: Any) -> Administration:
-    result = verify(f, "", label=f.labels[item.pk], **kw)
-    assert result.allowed, [r.code for r in result.refusals]
-    return administration_end(
-        actor=f.nurse, workstation="t", administration_id=result.administration.pk
-    )
 
 
 def test_the_doses_of_the_day_are_the_hand_calculated_ones(folfox: Folfox) -> None:

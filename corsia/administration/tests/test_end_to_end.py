@@ -4,16 +4,8 @@ occlusion alarm that reaches PumpAlarm and the dashboard. Free ports, timeouts, 
 
 from __future__ import annotations
 
-import asyncio
-import subprocess
-import sys
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -21,80 +13,13 @@ from corsia.accounts.domain.roles import Role
 from corsia.administration.domain.hl7_pcd import AckReport, build_pcd03, parse_pcd
 from corsia.administration.domain.pump_program import pump_program_compute
 from corsia.administration.models import ProgramOutcome, Pump, PumpAlarm, PumpMessage
-from corsia.administration.pumps.gateway import gateway_run
 from corsia.administration.pumps.mllp import mllp_exchange_sync
 from corsia.administration.pumps.services import pump_program_send, pump_register
 from corsia.audit.models import AuditEvent
+from corsia.testing.administration import running_gateway, running_simulator
+from corsia.testing.administration import wait_for as _wait_for
 
-ROOT = Path(__file__).resolve().parents[3]
 pytestmark = pytest.mark.xdist_group("pump_end_to_end")
-
-
-@contextmanager
-def running_gateway() -> Iterator[int]:
-    ready = threading.Event()
-    state: dict[str, object] = {}
-
-    def serve() -> None:
-        async def main() -> None:
-            stop = asyncio.Event()
-            state["loop"], state["stop"] = asyncio.get_running_loop(), stop
-
-            def on_ready(port: int) -> None:
-                state["port"] = port
-                ready.set()
-
-            await gateway_run("127.0.0.1", 0, stop=stop, on_ready=on_ready)
-
-        asyncio.run(main())
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    assert ready.wait(5), "gateway did not start"
-    try:
-        yield int(state["port"])  # type: ignore[call-overload]  # set by on_ready
-    finally:
-        loop: asyncio.AbstractEventLoop = state["loop"]  # type: ignore[assignment]  # set in serve
-        stop: asyncio.Event = state["stop"]  # type: ignore[assignment]  # set in serve
-        loop.call_soon_threadsafe(stop.set)
-        thread.join(10)
-
-
-@contextmanager
-def running_simulator(gateway_port: int, *args: str) -> Iterator[tuple[subprocess.Popen[str], int]]:
-    process = subprocess.Popen(
-        [
-            sys.executable, "-m", "corsia.administration.pumps.simulator",
-            "--listen", "127.0.0.1:0", "--gateway", f"127.0.0.1:{gateway_port}",
-            "--pump-id", "PMP-E2E", "--lifetime", "30",
-            # a loaded CI machine may take seconds to answer: a pump that gave up waiting
-            # would send its next status while the previous one is still being applied,
-            # and the gateway would rightly refuse the older one as out of order
-            "--ack-timeout", "30", *args,
-        ],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline()  # "LISTENING 127.0.0.1:PORT"
-        assert line.startswith("LISTENING"), (line, process.stderr.read() if process.stderr else "")
-        yield process, int(line.rsplit(":", 1)[1])
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
-
-
-def _wait_for(condition, timeout: float = 8.0) -> bool:  # type: ignore[no-untyped-def]  # callable
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def test_programme_reaches_the_pump_and_its_occlusion_reaches_the_dashboard(  # type: ignore[no-untyped-def]  # factory fixtures

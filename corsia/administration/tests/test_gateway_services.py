@@ -13,9 +13,9 @@ from corsia.accounts.domain.roles import Role
 from corsia.administration.domain.hl7_pcd import parse_pcd
 from corsia.administration.models import Pump, PumpAlarm, PumpMessage
 from corsia.administration.pumps.services import pump_message_receive
-from corsia.administration.tests.test_hl7_pcd import PCD01_RUNNING, PCD04_OCCLUSION
 from corsia.audit.models import AuditEvent
 from corsia.core.domain.errors import PermissionRefused
+from corsia.testing.administration import PCD01_RUNNING, PCD04_OCCLUSION
 
 
 def _snapshot(pump: Pump) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from corsia.administration.domain.hl7_pcd import (
     parse_pcd,
 )
 from corsia.administration.domain.pump_program import pump_program_compute
+from corsia.testing.administration import PCD01_RUNNING, PCD04_OCCLUSION
 
 ROME = timezone(timedelta(hours=1))
 AT = datetime(2025, 3, 14, 10, 30, 0, tzinfo=ROME)
@@ -43,27 +44,6 @@ EXPECTED_PCD03 = "\r".join(
         "|265266^MDC_DIM_MILLI_L_PER_HR^MDC^mL/h^mL/h^UCUM|||||F",
         "OBX|2|NM|166504^MDC_VOL_FLUID_TBI^MDC|1.1.1.2|250|263762^MDC_DIM_MILLI_L^MDC^mL^mL^UCUM|||||F",
     ]
-)
-
-PCD01_RUNNING = (
-    "MSH|^~\\&|PUMP^PMP-0001^L||CORSIA^corsia^L||20250314104500+0100||ORU^R01^ORU_R01|S-7|P|2.6\r"
-    "OBR|1||S-7^PUMP|69985^MDC_DEV_PUMP_INFUS_MDS^MDC|||20250314104500+0100\r"
-    "OBX|1||69985^MDC_DEV_PUMP_INFUS_MDS^MDC|1.0.0.0|||||||X\r"
-    "OBX|2|CWE|184508^MDC_PUMP_STAT^MDC|1.1.1.1|^pump-status-infusing||||||R\r"
-    "OBX|3|NM|157784^MDC_FLOW_FLUID_PUMP^MDC|1.1.1.2|125.0|265266^MDC_DIM_MILLI_L_PER_HR^MDC||||||R\r"
-    "OBX|4|NM|157864^MDC_VOL_FLUID_DELIV^MDC|1.1.1.3|31.3|263762^MDC_DIM_MILLI_L^MDC||||||R\r"
-    "OBX|5|NM|166504^MDC_VOL_FLUID_TBI^MDC|1.1.1.4|250|263762^MDC_DIM_MILLI_L^MDC||||||R\r"
-    "OBX|6|NM|157872^MDC_VOL_FLUID_TBI_REMAIN^MDC|1.1.1.5|218.7|263762^MDC_DIM_MILLI_L^MDC||||||R"
-)
-
-PCD04_OCCLUSION = (
-    "MSH|^~\\&|PUMP^PMP-0001^L||CORSIA^corsia^L||20250314105000+0100||ORU^R40^ORU_R40|A-9|P|2.6\r"
-    "OBR|1||E0001_27^PUMP|196616^MDC_EVT_ALARM^MDC|||20250314104958+0100\r"
-    "OBX|1|CWE|196616^MDC_EVT_ALARM^MDC|1.1.1.1.1"
-    "|196940^MDC_EVT_FLUID_LINE_OCCL^MDC^^^^^^Occlusione a valle|||PH~ST|||F\r"
-    "OBX|2|CWE|68480^MDC_ATTR_ALERT_SOURCE^MDC|1.1.1.1.2|69986^MDC_DEV_PUMP_INFUS_VMD^MDC||||||F\r"
-    "OBX|3|ST|68481^MDC_ATTR_EVENT_PHASE^MDC|1.1.1.1.3|start||||||F\r"
-    "OBX|4|ST|68482^MDC_ATTR_ALARM_STATE^MDC|1.1.1.1.4|active||||||F"
 )
 
 

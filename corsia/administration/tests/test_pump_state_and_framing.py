@@ -16,7 +16,7 @@ from corsia.administration.domain.pump_state import (
     next_state,
 )
 from corsia.administration.pumps.mllp import END, START, FrameReader
-from corsia.administration.tests.test_hl7_pcd import PCD01_RUNNING, PCD04_OCCLUSION
+from corsia.testing.administration import PCD01_RUNNING, PCD04_OCCLUSION
 
 T0 = datetime(2025, 3, 14, 9, 0, tzinfo=UTC)
 

@@ -10,16 +10,15 @@ import time_machine
 from django.utils import timezone
 
 from corsia.accounts.domain.roles import Role
-from corsia.accounts.tests.fixture_types import MakeUser
 from corsia.administration.bedside.selectors import ward_worklist
 from corsia.administration.models import Administration, Appointment
 from corsia.administration.scheduling.services import appointment_set
-from corsia.administration.tests.conftest import Folfox, MakeFolfox
-from corsia.administration.tests.test_bedside_services import give, verify
 from corsia.audit.models import AuditEvent
 from corsia.core.domain.errors import ConflictError, PermissionRefused, ValidationFailed
 from corsia.patients.models import BedOrChair, Ward
 from corsia.prescribing import services as prescribing
+from corsia.testing.accounts import MakeUser
+from corsia.testing.administration import Folfox, MakeFolfox, give, verify
 
 pytestmark = pytest.mark.django_db
 

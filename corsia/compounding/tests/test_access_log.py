@@ -13,13 +13,13 @@ from corsia.accounts.models import User
 from corsia.accounts.services import token_issue
 from corsia.audit.models import AccessLogEntry
 from corsia.compounding.models import CheckOut
-from corsia.compounding.tests.flow import (
+from corsia.testing.accounts import MakeUser
+from corsia.testing.compounding import (
     Folfox,
     check_out,
     folfox_sent_to_pharmacy,
     make_preparations,
 )
-from corsia.testing.accounts import MakeUser
 
 pytestmark = pytest.mark.django_db
 

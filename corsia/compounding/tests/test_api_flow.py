@@ -1,6 +1,6 @@
 """The UFA's JSON API over the services, on a real FOLFOX-4 order (hand-computed values:
-see ``flow.py`` and ``test_services.py``): each operation's happy path and one bad input
-that is refused as problem+json with its code and changes nothing.
+see ``corsia/testing/compounding.py`` and ``test_services.py``): each operation's happy
+path and one bad input that is refused as problem+json with its code and changes nothing.
 
 Oxaliplatin 170 mg from a 200 mg / 40 mL vial (5 mg/mL): 34.00 mL drawn, glucose 5 %
 250 mL bag, final 284.00 mL; with a 30.00 g empty bag the expected weight is
@@ -20,7 +20,6 @@ from django.utils import timezone
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
-from corsia.accounts.tests.fixture_types import MakeUser
 from corsia.audit.models import AuditEvent
 from corsia.compounding import services
 from corsia.compounding.models import (
@@ -31,9 +30,10 @@ from corsia.compounding.models import (
     Weighing,
     WorkSession,
 )
-from corsia.compounding.tests.flow import Folfox, folfox_sent_to_pharmacy
 from corsia.drugs.models import MedicinalProduct
 from corsia.prescribing.models import OrderItem, TherapyOrder
+from corsia.testing.accounts import MakeUser
+from corsia.testing.compounding import Folfox, folfox_sent_to_pharmacy
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,8 @@ from corsia.compounding.domain.leftovers import (
     split_waste,
 )
 from corsia.compounding.domain.product import StorageTemperature, may_share
-from corsia.compounding.tests.products import herceptin, ontruzant, oxaliplatin
 from corsia.core.domain.errors import ValidationFailed
+from corsia.testing.compounding import herceptin, ontruzant, oxaliplatin
 
 OPENED = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 FRIDGE = StorageTemperature.REFRIGERATED

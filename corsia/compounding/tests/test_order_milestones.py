@@ -1,6 +1,6 @@
 """The UFA records the order's milestones through prescribing's one entry point, once.
 
-A FOLFOX-4 order has preparations on day 1 and day 2 (``flow.py``): the first
+A FOLFOX-4 order has preparations on day 1 and day 2 (``corsia/testing/compounding.py``): the first
 preparation started moves the order to "in preparation", the day's last release to
 "prepared", the check-out to "delivered"; the second day's start, release and check-out
 find the order already past those milestones and leave it alone (idempotent).
@@ -15,14 +15,14 @@ from django.utils import timezone
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
-from corsia.accounts.tests.fixture_types import MakeUser
-from corsia.compounding.tests.flow import (
+from corsia.prescribing.models import TherapyOrder
+from corsia.testing.accounts import MakeUser
+from corsia.testing.compounding import (
     Folfox,
     check_out,
     folfox_sent_to_pharmacy,
     make_preparations,
 )
-from corsia.prescribing.models import TherapyOrder
 
 pytestmark = pytest.mark.django_db
 

@@ -13,11 +13,11 @@ from django.utils import timezone
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
-from corsia.accounts.tests.fixture_types import MakeUser
 from corsia.audit.models import AccessLogEntry
 from corsia.compounding import documents, services
 from corsia.compounding.models import Hood, Preparation
-from corsia.compounding.tests.flow import Folfox, folfox_sent_to_pharmacy
+from corsia.testing.accounts import MakeUser
+from corsia.testing.compounding import Folfox, folfox_sent_to_pharmacy
 
 pytestmark = pytest.mark.django_db
 OXALI_200 = "oxaliplatin_200mg_40ml_oxaliplatino"

@@ -22,8 +22,8 @@ from corsia.compounding.domain.product import (
     StorageTemperature,
     storage_temperature_from_text,
 )
-from corsia.compounding.tests.products import herceptin, oxaliplatin, paclitaxel
 from corsia.core.domain.errors import ValidationFailed
+from corsia.testing.compounding import herceptin, oxaliplatin, paclitaxel
 
 AT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

@@ -1,6 +1,6 @@
 """Requirements and pick list fed by planned orders, on a real FOLFOX-4 order.
 
-Reference figures (hand-computed; doses as in ``corsia/compounding/tests/flow.py``):
+Reference figures (hand-computed; doses as in ``corsia/testing/compounding.py``):
 patient M, 180 cm, 80 kg, Mosteller BSA = sqrt(180 x 80 / 3600) = 2.00 m². FOLFOX-4
 (de Gramont, J Clin Oncol 2000;18:2938) day 1: oxaliplatin 85 mg/m² = 170 mg; days 1 and
 2: calcium folinate 200 mg/m² = 400 mg, fluorouracil bolus 400 mg/m² = 800 mg and 22-hour
@@ -41,15 +41,15 @@ from corsia.compounding.domain.requirements import (
 )
 from corsia.compounding.domain.vials import VialSize
 from corsia.compounding.requirements import planned_requirements
-from corsia.compounding.tests.flow import Folfox, folfox_sent_to_pharmacy
 from corsia.core.domain.errors import PermissionRefused, ValidationFailed
 from corsia.drugs.models import MedicinalProduct
 from corsia.inventory import services
 from corsia.inventory.domain.stock import LotStock
 from corsia.inventory.models import StorageLocation
 from corsia.prescribing import services as orders
-from corsia.prescribing.tests.factories import measured_patient
 from corsia.testing.accounts import MakeUser
+from corsia.testing.compounding import Folfox, folfox_sent_to_pharmacy
+from corsia.testing.prescribing import measured_patient
 
 OXALI_200 = "oxaliplatin_200mg_40ml_oxaliplatino"
 LV_350 = "calcium_folinate_350mg_35ml_lederfolin"

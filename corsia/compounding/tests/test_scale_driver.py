@@ -10,15 +10,14 @@ no unit = not stable; ``H`` overload; ``L`` underload.
 
 from __future__ import annotations
 
-import os
 import threading
-import tty
 from decimal import Decimal
 
 import pytest
 
 from corsia.compounding.domain.balance import ScaleError, ScaleProtocol, parse_mt_sics, parse_sbi
 from corsia.compounding.scales import SerialScale, scale_from_settings
+from corsia.testing.compounding import PtyBalance
 
 
 @pytest.mark.parametrize(
@@ -81,39 +80,6 @@ def test_H_scale_sbi_unusable_reply_is_a_clear_error(line: str, code: str) -> No
     with pytest.raises(ScaleError) as refused:
         parse_sbi(line)
     assert refused.value.code == code
-
-
-class PtyBalance:
-    """A balance on the far end of a pseudo-terminal: answers each command with the next
-    scripted reply, and records what it received."""
-
-    def __init__(self, replies: list[bytes]) -> None:
-        self.master, slave = os.openpty()
-        tty.setraw(slave)
-        self.path = os.ttyname(slave)
-        self._slave = slave
-        self.replies = list(replies)
-        self.received: list[bytes] = []
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
-
-    def _serve(self) -> None:
-        buffer = b""
-        while self.replies:
-            try:
-                chunk = os.read(self.master, 64)
-            except OSError:
-                return
-            buffer += chunk
-            while b"\n" in buffer and self.replies:
-                command, buffer = buffer.split(b"\n", 1)
-                self.received.append(command + b"\n")
-                os.write(self.master, self.replies.pop(0))
-
-    def close(self) -> None:
-        self._thread.join(timeout=2)
-        os.close(self.master)
-        os.close(self._slave)
 
 
 def test_mt_sics_driver_reads_the_balance_over_a_serial_line() -> None:

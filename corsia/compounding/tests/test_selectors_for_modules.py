@@ -9,8 +9,8 @@ from django.utils import timezone
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
 from corsia.compounding import selectors
-from corsia.compounding.tests.flow import folfox_sent_to_pharmacy, make_preparations
 from corsia.testing.accounts import MakeUser
+from corsia.testing.compounding import folfox_sent_to_pharmacy, make_preparations
 
 pytestmark = pytest.mark.django_db
 

@@ -1,5 +1,5 @@
-"""The UFA flow through the services on a real FOLFOX-4 order (see ``flow.py`` for the
-hand-computed doses).
+"""The UFA flow through the services on a real FOLFOX-4 order (see
+``corsia/testing/compounding.py`` for the hand-computed doses).
 
 Oxaliplatin 170 mg, generic 5 mg/mL (archive: G5% only, 0.2-0.7 mg/mL, diluted 24 h at
 2-8 °C, density 1.000): volume to draw 170 / 5 = 34.00 mL; the regimen asks for
@@ -18,7 +18,6 @@ from django.utils import timezone
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
-from corsia.accounts.tests.fixture_types import MakeUser
 from corsia.audit.models import AuditEvent
 from corsia.compounding import services
 from corsia.compounding.demo_data import load_products
@@ -33,7 +32,6 @@ from corsia.compounding.models import (
     TransportLog,
     Weighing,
 )
-from corsia.compounding.tests.flow import Folfox, folfox_sent_to_pharmacy, make_preparations
 from corsia.core.domain.errors import (
     ConflictError,
     NotFound,
@@ -43,7 +41,9 @@ from corsia.core.domain.errors import (
 from corsia.drugs.models import MedicinalProduct
 from corsia.prescribing import services as orders
 from corsia.prescribing.models import TherapyOrder
-from corsia.prescribing.tests.factories import library_version, measured_patient
+from corsia.testing.accounts import MakeUser
+from corsia.testing.compounding import Folfox, folfox_sent_to_pharmacy, make_preparations
+from corsia.testing.prescribing import library_version, measured_patient
 
 pytestmark = pytest.mark.django_db
 

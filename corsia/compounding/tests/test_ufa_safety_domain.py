@@ -25,9 +25,9 @@ from corsia.compounding.domain.scan import (
     ScanRefused,
     match_scanned_pack,
 )
-from corsia.compounding.tests import products
 from corsia.drugs.domain.barcodes import parse_pack_barcode
 from corsia.drugs.domain.formulation import Formulation
+from corsia.testing import compounding as products
 
 NOW = datetime(2027, 1, 15, 10, 0, tzinfo=UTC)
 AIC = "044155024"

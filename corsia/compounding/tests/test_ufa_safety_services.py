@@ -15,17 +15,16 @@ from django.utils import timezone
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
-from corsia.accounts.tests.fixture_types import MakeUser
 from corsia.audit.models import AuditEvent
 from corsia.compounding import services
 from corsia.compounding.demo_data import ensure_demo_packs, load_products
 from corsia.compounding.models import Hood, Preparation, PreparationVial, Weighing
-from corsia.compounding.tests.flow import Folfox, folfox_sent_to_pharmacy
-from corsia.compounding.tests.test_scale_driver import PtyBalance
 from corsia.core.domain.errors import PermissionRefused, ValidationFailed
 from corsia.prescribing import services as orders
 from corsia.prescribing.models import TherapyOrder
-from corsia.prescribing.tests.factories import library_version, measured_patient
+from corsia.testing.accounts import MakeUser
+from corsia.testing.compounding import Folfox, PtyBalance, folfox_sent_to_pharmacy
+from corsia.testing.prescribing import library_version, measured_patient
 
 pytestmark = pytest.mark.django_db
 

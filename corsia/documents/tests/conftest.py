@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -15,8 +14,7 @@ from corsia.documents.models import Document
 from corsia.patients import services as patient_services
 from corsia.patients.models import Patient
 from corsia.testing.accounts import MakeUser
-
-MakeDocument = Callable[..., Document]
+from corsia.testing.documents import MakeDocument, sheet
 
 
 @pytest.fixture
@@ -45,26 +43,6 @@ def patient(make_user: MakeUser) -> Patient:
             codice_fiscale="RSSMRA85T10A562S",
         ),
     )
-
-
-def sheet() -> dict[str, Any]:
-    return {
-        "title": "Foglio di terapia",
-        "subtitle": "FOLFOX-4, ciclo 3, giorno 1",
-        "sections": [
-            {
-                "heading": "Parametri",
-                "rows": [{"label": "Peso", "value": "70 kg"}, ["Altezza", "175 cm"]],
-            },
-            {
-                "heading": "Farmaci",
-                "table": {
-                    "columns": ["Principio attivo", "Dose"],
-                    "rows": [["oxaliplatino", "156,4 mg"]],
-                },
-            },
-        ],
-    }
 
 
 @pytest.fixture

@@ -11,9 +11,9 @@ from corsia.accounts.models import User
 from corsia.audit.models import AccessLogEntry
 from corsia.documents import services
 from corsia.documents.models import Document, DocumentTemplate
-from corsia.documents.tests.conftest import MakeDocument, sheet
 from corsia.patients.models import Patient
 from corsia.testing.accounts import MakeUser
+from corsia.testing.documents import MakeDocument, sheet
 
 pytestmark = pytest.mark.django_db
 

@@ -19,9 +19,9 @@ from corsia.documents.domain.files import sha256_hex
 from corsia.documents.models import Document, DocumentTemplate
 from corsia.documents.rendering import resolve_template
 from corsia.documents.signing import verify_pdf
-from corsia.documents.tests.conftest import MakeDocument, sheet
 from corsia.patients.models import Patient
 from corsia.testing.accounts import MakeUser
+from corsia.testing.documents import MakeDocument, sheet
 
 pytestmark = pytest.mark.django_db
 

@@ -2,10 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from corsia.drugs import services
-
 
 @pytest.fixture
-def reference(db: None) -> None:
-    """The shipped reference archive, loaded through the import service."""
-    services.drugs_reference_load()
+def reference(drugs_reference: None) -> None:
+    """The shipped reference archive, loaded through the import service (once per run of
+    tests asking for it: corsia.testing.reference)."""

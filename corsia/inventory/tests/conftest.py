@@ -1,9 +1,7 @@
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -14,13 +12,7 @@ from corsia.inventory import services
 from corsia.inventory.models import CostCenter, StorageLocation
 from corsia.patients.models import Patient, Ward
 from corsia.testing.accounts import MakeUser
-
-ROME = ZoneInfo("Europe/Rome")
-# "Now" in every service test: 15 October 2026, 10:00 in Rome.
-NOW = datetime(2026, 10, 15, 10, 0, tzinfo=ROME)
-TODAY = date(2026, 10, 15)
-
-Load = Callable[..., None]
+from corsia.testing.inventory import NOW, Load
 
 
 @pytest.fixture

@@ -18,9 +18,9 @@ from corsia.inventory import selectors, services
 from corsia.inventory.domain.delivery import DeliveryFileInvalid
 from corsia.inventory.domain.stock import LotExpired, StockInsufficient
 from corsia.inventory.models import CostCenter, StockLot, StockMovement, StorageLocation
-from corsia.inventory.tests.conftest import NOW, ROME, TODAY, Load
 from corsia.patients.models import Patient
 from corsia.testing.accounts import MakeUser
+from corsia.testing.inventory import NOW, ROME, TODAY, Load
 
 
 def _snapshot() -> tuple[list[tuple[str, str, int]], int, int]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -13,8 +12,7 @@ from corsia.accounts.models import User
 from corsia.patients import services
 from corsia.patients.models import BedOrChair, Patient, Ward
 from corsia.testing.accounts import MakeUser
-
-MakePatient = Callable[..., Patient]
+from corsia.testing.patients import MakePatient
 
 
 @pytest.fixture

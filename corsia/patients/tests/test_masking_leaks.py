@@ -14,8 +14,8 @@ from corsia.accounts.services import token_issue
 from corsia.audit.models import AuditEvent
 from corsia.patients import services
 from corsia.patients.models import Consent, DocumentType, Encounter, Masking, Ward
-from corsia.patients.tests.conftest import MakePatient
 from corsia.testing.accounts import MakeUser
+from corsia.testing.patients import MakePatient
 
 HISTORY_READERS = [Role.PHYSICIAN, Role.PHARMACIST, Role.NURSE, Role.COORDINATOR, Role.AUDITOR]
 PRIVATE_REASON = "la paziente non vuole che il reparto lo sappia"

@@ -11,8 +11,8 @@ from corsia.accounts.models import User
 from corsia.audit.models import AccessLogEntry, AuditEvent
 from corsia.patients import services
 from corsia.patients.models import Patient, Ward
-from corsia.patients.tests.conftest import MakePatient
 from corsia.testing.accounts import MakeUser
+from corsia.testing.patients import MakePatient
 
 
 def _client(user: User) -> Client:

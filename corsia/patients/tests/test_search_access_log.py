@@ -8,7 +8,7 @@ from django.test import Client
 from corsia.accounts.models import User
 from corsia.accounts.services import token_issue
 from corsia.audit.models import AccessLogEntry
-from corsia.patients.tests.conftest import MakePatient
+from corsia.testing.patients import MakePatient
 
 
 def _logged() -> list[tuple[str, int, str, str]]:

@@ -10,7 +10,7 @@ from corsia.accounts.models import User
 from corsia.core.domain.errors import NotFound
 from corsia.patients import selectors, services
 from corsia.patients.models import BedOrChair, Ward
-from corsia.patients.tests.conftest import MakePatient
+from corsia.testing.patients import MakePatient
 
 pytestmark = pytest.mark.django_db
 

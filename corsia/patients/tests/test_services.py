@@ -30,8 +30,8 @@ from corsia.patients.models import (
     Patient,
     Ward,
 )
-from corsia.patients.tests.conftest import MakePatient
 from corsia.testing.accounts import MakeUser
+from corsia.testing.patients import MakePatient
 
 MARIO = "RSSMRA85T10A562S"
 

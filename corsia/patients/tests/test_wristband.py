@@ -14,7 +14,7 @@ from corsia.patients.domain.wristband import (
     wristband_payload,
     wristband_zpl,
 )
-from corsia.patients.tests.conftest import MakePatient
+from corsia.testing.patients import MakePatient
 
 
 def test_payload_round_trip() -> None:

@@ -18,7 +18,6 @@ from hypothesis import strategies as st
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
-from corsia.accounts.tests.fixture_types import MakeUser
 from corsia.administration.given import GivenDose
 from corsia.administration.models import Administration
 from corsia.audit.models import AuditEvent
@@ -37,9 +36,10 @@ from corsia.prescribing.domain.cumulative import (
 )
 from corsia.prescribing.domain.errors import CumulativeDoseExceeded
 from corsia.prescribing.models import PriorDose, TherapyOrder
-from corsia.prescribing.tests.factories import library_version, measured_patient
 from corsia.regimens.models import RegimenVersion
-from corsia.regimens.tests.factories import make_ingredients
+from corsia.testing.accounts import MakeUser
+from corsia.testing.prescribing import library_version, measured_patient
+from corsia.testing.regimens import make_ingredients
 
 START = date(2026, 12, 1)
 

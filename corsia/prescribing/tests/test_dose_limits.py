@@ -15,12 +15,12 @@ from django.test import Client
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
-from corsia.accounts.tests.fixture_types import MakeUser
 from corsia.core.domain.errors import ValidationFailed
 from corsia.prescribing import services
 from corsia.prescribing.domain.errors import MaxSingleDoseExceeded
 from corsia.prescribing.models import OrderItem, TherapyOrder
-from corsia.prescribing.tests.factories import library_version, measured_patient
+from corsia.testing.accounts import MakeUser
+from corsia.testing.prescribing import library_version, measured_patient
 
 pytestmark = pytest.mark.django_db
 START = date(2026, 12, 1)

@@ -21,15 +21,15 @@ from hypothesis import strategies as st
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
-from corsia.accounts.tests.fixture_types import MakeUser
 from corsia.compounding import services as compounding
 from corsia.core.domain.errors import CorsiaError, ValidationFailed
 from corsia.patients.models import Patient
 from corsia.prescribing import services
 from corsia.prescribing.domain.freshness import MeasureStale
 from corsia.prescribing.models import TherapyOrder
-from corsia.prescribing.tests.factories import library_version, measured_patient
 from corsia.regimens.models import RegimenVersion
+from corsia.testing.accounts import MakeUser
+from corsia.testing.prescribing import library_version, measured_patient
 
 pytestmark = pytest.mark.django_db
 START = date(2026, 12, 1)

@@ -23,15 +23,15 @@ from django.test import Client
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
-from corsia.accounts.tests.fixture_types import MakeUser
 from corsia.audit.models import AuditEvent
 from corsia.core.domain.errors import ConflictError, PermissionRefused, ValidationFailed
 from corsia.patients.models import Patient
 from corsia.prescribing import services
 from corsia.prescribing.domain.states import MilestoneStep, OrderMilestone
 from corsia.prescribing.models import OrderItem, OrderTransition, TherapyOrder
-from corsia.prescribing.tests.factories import library_version, measured_patient
 from corsia.regimens.models import RegimenVersion
+from corsia.testing.accounts import MakeUser
+from corsia.testing.prescribing import library_version, measured_patient
 
 pytestmark = pytest.mark.django_db
 START = date(2026, 12, 1)

@@ -15,7 +15,6 @@ import pytest
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
-from corsia.accounts.tests.fixture_types import MakeUser
 from corsia.audit.models import AuditEvent
 from corsia.core.domain.concurrency import StaleVersion
 from corsia.core.domain.errors import InvalidTransition, PermissionRefused, ValidationFailed
@@ -23,8 +22,9 @@ from corsia.patients.models import Patient
 from corsia.prescribing import services
 from corsia.prescribing.domain.states import OrderFrozen
 from corsia.prescribing.models import Measurement, OrderTransition, TherapyOrder
-from corsia.prescribing.tests.factories import library_version, measured_patient
 from corsia.regimens.models import RegimenVersion
+from corsia.testing.accounts import MakeUser
+from corsia.testing.prescribing import library_version, measured_patient
 
 pytestmark = pytest.mark.django_db
 START = date(2026, 12, 1)

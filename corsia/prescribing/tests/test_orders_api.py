@@ -11,10 +11,10 @@ from django.test import Client
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
-from corsia.accounts.tests.fixture_types import MakeUser
 from corsia.audit.models import AccessLogEntry
 from corsia.prescribing.models import TherapyOrder
-from corsia.prescribing.tests.factories import library_version, measured_patient
+from corsia.testing.accounts import MakeUser
+from corsia.testing.prescribing import library_version, measured_patient
 
 pytestmark = pytest.mark.django_db
 

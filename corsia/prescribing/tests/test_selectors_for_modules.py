@@ -13,12 +13,12 @@ from django.utils import timezone
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
-from corsia.accounts.tests.fixture_types import MakeUser
 from corsia.core.domain.errors import NotFound
 from corsia.patients.models import Ward
 from corsia.prescribing import selectors, services
 from corsia.prescribing.models import TherapyOrder
-from corsia.prescribing.tests.factories import library_version, measured_patient
+from corsia.testing.accounts import MakeUser
+from corsia.testing.prescribing import library_version, measured_patient
 
 pytestmark = pytest.mark.django_db
 

@@ -12,21 +12,12 @@ from corsia.drugs.models import ActiveIngredient
 from corsia.patients import services as patient_services
 from corsia.patients.models import Patient
 from corsia.testing.accounts import MakeUser
-from corsia.toxicity.models import CtcaeTerm
-from corsia.toxicity.services import ctcae_reference_load
-
-NAUSEA = "10028813"  # CTCAE v5.0 Nausea: grades 1-3, grades 4 and 5 "-"
-NEUTROPENIA = "10029366"  # Neutrophil count decreased: grades 1-4, grade 5 "-"
-DIARRHEA = "10012727"  # Diarrhea: grades 1-5
 
 
 @pytest.fixture
-def ctcae_terms(db: None) -> None:
-    ctcae_reference_load()
-
-
-def term(code: str) -> CtcaeTerm:
-    return CtcaeTerm.objects.get(meddra_code=code)
+def ctcae_terms(ctcae_reference: None) -> None:
+    """The real CTCAE v5.0 terms (loaded once per run of tests asking for them:
+    corsia.testing.reference)."""
 
 
 @pytest.fixture

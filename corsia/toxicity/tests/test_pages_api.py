@@ -14,9 +14,9 @@ from corsia.accounts.models import User
 from corsia.drugs.models import ActiveIngredient
 from corsia.patients.models import Patient
 from corsia.testing.accounts import MakeUser
+from corsia.testing.toxicity import DIARRHEA, NAUSEA, term
 from corsia.toxicity import services
 from corsia.toxicity.models import ExtravasationEvent, ToxicityRecord
-from corsia.toxicity.tests.conftest import DIARRHEA, NAUSEA, term
 
 pytestmark = pytest.mark.django_db
 

@@ -19,10 +19,10 @@ from corsia.core.domain.errors import ConflictError, PermissionRefused, Validati
 from corsia.drugs.models import ActiveIngredient
 from corsia.patients.models import Patient
 from corsia.testing.accounts import MakeUser
+from corsia.testing.toxicity import DIARRHEA, NAUSEA, NEUTROPENIA, term
 from corsia.toxicity import selectors, services
 from corsia.toxicity.models import CtcaeTerm, ExtravasationEvent, ToxicityRecord
 from corsia.toxicity.services import ExtravasationInput, ToxicityInput
-from corsia.toxicity.tests.conftest import DIARRHEA, NAUSEA, NEUTROPENIA, term
 
 pytestmark = pytest.mark.django_db
 

@@ -7,18 +7,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from corsia.administration.models import Administration
-from corsia.administration.tests.conftest import Folfox
-from corsia.core.tests.browser_fixtures import assert_accessible_basics, log_in
+from corsia.testing.administration import Folfox, wedge
+from corsia.testing.browser import assert_accessible_basics, log_in
 
 pytestmark = pytest.mark.browser
-
-
-def wedge(page: Page, code: str) -> None:
-    """What a barcode scanner in keyboard mode does: type into the focused field, Enter."""
-    expect(page.locator("#scan")).to_be_focused()
-    page.keyboard.type(code)
-    page.keyboard.press("Enter")
-    page.wait_for_load_state("load")
 
 
 def test_nurse_scans_a_ward_drug_then_is_stopped_on_the_wrong_sequence_and_patient(

@@ -2,7 +2,7 @@
 (validated, vials scanned, weighed, released and checked out through the compounding
 services) are administered by the nurse with a keyboard-wedge scanner.
 
-Day 1 (BSA 2.00 m², see corsia/compounding/tests/flow.py): ondansetron and
+Day 1 (BSA 2.00 m², see corsia/testing/compounding.py): ondansetron and
 dexamethasone from the ward, oxaliplatin 170 mg with calcium folinate 400 mg in Y, then
 fluorouracil bolus 800 mg, then the 22-hour fluorouracil infusion 1200 mg. Day 2 (the
 next day): calcium folinate, fluorouracil bolus, fluorouracil infusion. The order is
@@ -19,12 +19,11 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from corsia.administration.models import Administration
-from corsia.administration.tests.browser.test_bedside_scan import wedge
-from corsia.administration.tests.conftest import Folfox
 from corsia.compounding.models import Preparation
-from corsia.compounding.tests.flow import check_out
-from corsia.core.tests.browser_fixtures import assert_accessible_basics, log_in
 from corsia.prescribing.models import OrderItem, TherapyOrder
+from corsia.testing.administration import Folfox, wedge
+from corsia.testing.browser import assert_accessible_basics, log_in
+from corsia.testing.compounding import check_out
 
 pytestmark = pytest.mark.browser
 PASSWORD = "Pw-test-12345"

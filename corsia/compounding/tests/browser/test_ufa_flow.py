@@ -14,13 +14,13 @@ from playwright.sync_api import Page, expect
 
 from corsia.accounts.models import User
 from corsia.compounding.models import Preparation
-from corsia.compounding.tests.flow import folfox_sent_to_pharmacy, make_preparations
-from corsia.core.tests.browser_fixtures import assert_accessible_basics, log_in
 from corsia.drugs.models import MedicinalProduct
 from corsia.inventory import services as stock
 from corsia.inventory.models import StockLot, StockMovement
 from corsia.patients.models import Ward
 from corsia.prescribing.models import TherapyOrder
+from corsia.testing.browser import assert_accessible_basics, log_in
+from corsia.testing.compounding import folfox_sent_to_pharmacy, make_preparations
 
 pytestmark = pytest.mark.browser
 OXALI_200 = "oxaliplatin_200mg_40ml_oxaliplatino"

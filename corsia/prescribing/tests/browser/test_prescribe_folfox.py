@@ -14,10 +14,10 @@ from playwright.sync_api import Page, expect
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
-from corsia.core.tests.browser_fixtures import assert_accessible_basics, log_in
 from corsia.prescribing import services
 from corsia.prescribing.models import TherapyOrder
-from corsia.prescribing.tests.factories import library_version, measured_patient
+from corsia.testing.browser import assert_accessible_basics, log_in
+from corsia.testing.prescribing import library_version, measured_patient
 
 pytestmark = pytest.mark.browser
 

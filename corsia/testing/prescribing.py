@@ -1,5 +1,6 @@
-"""Test factories for orders: a validated FOLFOX-4 from the preloaded library and a
-patient with recorded measures. Shared with the compounding and administration tests."""
+"""Test factories of prescribing: a validated regimen version from the preloaded library
+and a patient with recorded measures. Shared with the compounding and administration
+tests."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from corsia.prescribing import services
 from corsia.regimens import data
 from corsia.regimens import services as regimen_services
 from corsia.regimens.models import RegimenVersion
-from corsia.regimens.tests.factories import make_ingredients
+from corsia.testing.regimens import make_ingredients
 
 
 def library_version(code: str, *, approvers: tuple[User, User]) -> RegimenVersion:
