@@ -319,7 +319,9 @@ def test_requirements_page_csv_and_print_for_pharmacy_roles_only(
         f"BIANCHI Carlo ({folfox.patient.mrn});FOLFOX-4 C1;1"
     )
     printable = client.get("/inventory/requirements/", {"days": "2", "print": "1"})
-    assert printable.status_code == 200 and b"window.print()" in printable.content
+    # the print button prints through the static behaviours script (no inline handler: CSP)
+    assert printable.status_code == 200 and b"data-print" in printable.content
+    assert b'<script src="/static/corsia/behaviours.js">' in printable.content
     api = client.get("/api/v1/inventory/requirements", {"days": "1", "location": "A"}).json()
     oxali = next(p for p in api["products"] if p["product_code"] == OXALI_200)
     assert (oxali["per_day"], oxali["units_in_stock"], oxali["units_to_order"]) == (

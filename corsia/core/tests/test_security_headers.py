@@ -116,7 +116,8 @@ def test_production_settings_are_secure_by_default_and_pass_check_deploy() -> No
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"CORSIA_TESTING", "CORSIA_DEMO", "DJANGO_DEBUG"}
+        # (browser tests of the same worker set DJANGO_ALLOW_ASYNC_UNSAFE for Playwright)
+        if key not in {"CORSIA_TESTING", "CORSIA_DEMO", "DJANGO_DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
         and not key.startswith(("CORSIA_SECURE", "CORSIA_SSL", "CORSIA_HSTS"))
     }
     env |= {
