@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import ApiToken, User, Workstation
-from corsia.core.domain.errors import PermissionRefused
+from corsia.core.domain.errors import NotFound, PermissionRefused
 
 
 def workstation_names() -> dict[str, str]:
@@ -38,3 +38,11 @@ def token_list(
     if active_only:
         tokens = tokens.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
     return tokens
+
+
+def user_by_username(*, username: str) -> User:
+    """The user with this username (exactly as written); ``NotFound`` when there is none."""
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        raise NotFound("Utente non trovato.", code="user_not_found")
+    return user

@@ -384,3 +384,22 @@ def roles_sync() -> None:
                 raise LookupError(f"role {role.value} names undeclared permission {full}")
             wanted.extend(rows)
         group.permissions.set(wanted)
+
+
+@transaction.atomic
+def demo_user_ensure(
+    *, username: str, first_name: str, last_name: str, badge_code: str, role: Role, password: str
+) -> bool:
+    """A demo hospital's user (``corsia.demo``, demo mode only: the caller checks): created
+    with this password where missing, left as it is where present, and in ``role``'s group
+    either way. Seed data like :func:`roles_sync`: no actor, no audit event. Returns
+    whether the user was created."""
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults={"first_name": first_name, "last_name": last_name, "badge_code": badge_code},
+    )
+    if created:
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    user.groups.add(Group.objects.get(name=role.value))
+    return created

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from codicefiscale import codicefiscale
 from django.db import transaction
 from django.utils import timezone
 
-from corsia.accounts.models import User
-from corsia.patients import services
-from corsia.patients.models import BedOrChair, Patient, Ward
+from corsia.patients import selectors, services
+
+if TYPE_CHECKING:
+    from corsia.core.actors import User
 
 # code, name, kind, [(prefix, count, place kind)]
 WARDS: tuple[tuple[str, str, str, tuple[tuple[str, int, str], ...]], ...] = (
@@ -96,16 +98,16 @@ def demo_people() -> list[DemoPerson]:
 def ensure_wards() -> int:
     created = 0
     for code, name, kind, groups in WARDS:
-        ward, was_created = Ward.objects.get_or_create(
-            code=code, defaults={"name": name, "kind": kind}
+        created += services.ward_ensure(
+            code=code,
+            name=name,
+            kind=kind,
+            places=[
+                (f"{prefix}{n:02d}", place_kind)
+                for prefix, count, place_kind in groups
+                for n in range(1, count + 1)
+            ],
         )
-        created += int(was_created)
-        for prefix, count, place_kind in groups:
-            for n in range(1, count + 1):
-                _, place_created = BedOrChair.objects.get_or_create(
-                    ward=ward, code=f"{prefix}{n:02d}", defaults={"kind": place_kind}
-                )
-                created += int(place_created)
     return created
 
 
@@ -120,13 +122,10 @@ def _ward_for(index: int, person: DemoPerson) -> str | None:
 def ensure_demo_patients(*, actor: User) -> int:
     created = 0
     now = timezone.now()
-    free: dict[str, list[BedOrChair]] = {}
-    for ward in Ward.objects.all():
-        occupied = set(ward.encounters.filter(state="active").values_list("place_id", flat=True))
-        free[ward.code] = [p for p in ward.places.order_by("kind", "code") if p.pk not in occupied]
+    free = selectors.free_places_by_ward()
     for index, person in enumerate(demo_people()):
         cf = person.codice_fiscale
-        if Patient.objects.filter(codice_fiscale=cf).exists():
+        if selectors.patient_registered(codice_fiscale=cf):
             continue
         patient = services.patient_create(
             actor=actor,
@@ -158,7 +157,7 @@ def ensure_demo_patients(*, actor: User) -> int:
                 workstation=None,
                 patient_id=patient.pk,
                 kind="day_hospital",
-                ward_id=Ward.objects.get(code="DHONC").pk,
+                ward_id=selectors.ward_id_by_code(code="DHONC"),
                 admitted_at=now - timedelta(days=21 + index, hours=3),
             )
             services.encounter_discharge(
@@ -186,7 +185,7 @@ def ensure_demo_patients(*, actor: User) -> int:
         ("Popescu", "Ion", "M", date(1979, 2, 3), "STP1200000004567"),
         ("Kowalska", "Agnieszka", "F", date(1986, 9, 14), "ENI1200000000089"),
     ):
-        if Patient.objects.filter(stp_eni_code=code).exists():
+        if selectors.patient_registered(stp_eni_code=code):
             continue
         services.patient_create(
             actor=actor,

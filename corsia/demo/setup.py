@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
+from corsia.accounts import selectors as accounts_selectors
 from corsia.accounts import services as accounts_services
+
+if TYPE_CHECKING:
+    from corsia.core.actors import User
+
+
+def _user(username: str) -> User:
+    return accounts_selectors.user_by_username(username=username)
 
 
 def reference_data() -> Iterator[str]:
@@ -31,34 +40,33 @@ def demo_hospital() -> Iterator[str]:
     from corsia.regimens import library as regimen_library
 
     yield regimen_library.validate_for_demo(validators=("medico", "medico2"))
-    from corsia.accounts.models import User
     from corsia.demo import patients as demo_patients
 
     yield f"demo wards, beds and chairs: {demo_patients.ensure_wards()} created"
-    coordinator = User.objects.get(username="coordinatore")
+    coordinator = _user("coordinatore")
     yield f"demo patients: {demo_patients.ensure_demo_patients(actor=coordinator)} created"
     from corsia.prescribing.demo import ensure_demo_clinical
 
     yield ensure_demo_clinical(
-        physician=User.objects.get(username="medico"),
-        validator=User.objects.get(username="medico2"),
-        pharmacist=User.objects.get(username="farmacista"),
+        physician=_user("medico"),
+        validator=_user("medico2"),
+        pharmacist=_user("farmacista"),
     )
     from corsia.inventory import demo as demo_inventory
 
-    pharmacist = User.objects.get(username="farmacista")
+    pharmacist = _user("farmacista")
     yield f"demo stock: {demo_inventory.ensure_demo_stock(actor=pharmacist)} movements created"
     from corsia.demo import toxicities as demo_toxicities
 
-    physician = User.objects.get(username="medico")
+    physician = _user("medico")
     yield f"demo toxicities: {demo_toxicities.ensure_demo_toxicities(actor=physician)} created"
     from corsia.compounding.demo import ensure_demo_ufa
 
     yield ensure_demo_ufa(
-        pharmacist=User.objects.get(username="farmacista"),
-        technician=User.objects.get(username="tecnico"),
+        pharmacist=_user("farmacista"),
+        technician=_user("tecnico"),
     )
     from corsia.administration.demo import ensure_demo_appointments
 
-    nurse = User.objects.get(username="infermiere")
+    nurse = _user("infermiere")
     yield f"demo appointments: {ensure_demo_appointments(actor=nurse)} created"

@@ -4,15 +4,17 @@ who already has a toxicity gets none added."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
 
-from corsia.accounts.models import User
-from corsia.drugs.models import ActiveIngredient
-from corsia.patients.models import Patient
-from corsia.toxicity import services
-from corsia.toxicity.models import CtcaeTerm, ToxicityRecord
+from corsia.drugs import selectors as drug_selectors
+from corsia.patients import selectors as patient_selectors
+from corsia.toxicity import selectors, services
+
+if TYPE_CHECKING:
+    from corsia.core.actors import User
 
 # (patient index among those with a codice fiscale, MedDRA code, grade, attribution,
 #  days ago of onset, days until resolution or None, cycle, suspected ingredient codes)
@@ -28,26 +30,26 @@ DEMO_TOXICITIES: tuple[tuple[int, str, int, str, int, int | None, int, tuple[str
 
 @transaction.atomic
 def ensure_demo_toxicities(*, actor: User) -> int:
-    patients = list(Patient.objects.exclude(codice_fiscale="").order_by("pk")[:5])
+    patient_ids = patient_selectors.patient_ids_with_codice_fiscale(limit=5)
     today = timezone.localdate()
     created = 0
     done: set[int] = set()
     for index, code, grade, attribution, ago, lasted, cycle, drugs in DEMO_TOXICITIES:
-        if index >= len(patients):
+        if index >= len(patient_ids):
             continue
-        patient = patients[index]
-        if patient.pk not in done and ToxicityRecord.objects.filter(patient=patient).exists():
+        patient_id = patient_ids[index]
+        if patient_id not in done and selectors.patient_has_toxicity(patient_id=patient_id):
             continue
-        done.add(patient.pk)
-        term = CtcaeTerm.objects.get(meddra_code=code)
+        done.add(patient_id)
         onset = today - timedelta(days=ago)
-        ids = tuple(ActiveIngredient.objects.filter(code__in=drugs).values_list("pk", flat=True))
+        found = drug_selectors.ingredient_ids(drugs)
+        ids = tuple(found[drug] for drug in drugs if drug in found)
         services.toxicity_record(
             actor=actor,
             workstation=None,
-            patient_id=patient.pk,
+            patient_id=patient_id,
             data=services.ToxicityInput(
-                term_id=term.pk,
+                term_id=selectors.ctcae_term_id(meddra_code=code),
                 grade=grade,
                 attribution=attribution,
                 onset_date=onset,

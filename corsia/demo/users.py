@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.db import transaction
 
 from corsia.accounts.domain.roles import Role
-from corsia.accounts.models import User
+from corsia.accounts.services import demo_user_ensure
 
 DEMO_PASSWORD = "corsia-demo"  # noqa: S105 - published demo credential, refused outside demo mode
 
@@ -32,13 +31,14 @@ def ensure_demo_users() -> int:
         raise RuntimeError("demo users exist only in demo mode (CORSIA_DEMO=1)")
     created = 0
     for index, (username, first, last, role) in enumerate(DEMO_USERS, start=1):
-        user, was_created = User.objects.get_or_create(
-            username=username,
-            defaults={"first_name": first, "last_name": last, "badge_code": f"BADGE{index:04d}"},
+        created += int(
+            demo_user_ensure(
+                username=username,
+                first_name=first,
+                last_name=last,
+                badge_code=f"BADGE{index:04d}",
+                role=role,
+                password=DEMO_PASSWORD,
+            )
         )
-        if was_created:
-            user.set_password(DEMO_PASSWORD)
-            user.save(update_fields=["password"])
-            created += 1
-        user.groups.add(Group.objects.get(name=role.value))
     return created

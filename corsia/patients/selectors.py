@@ -268,3 +268,48 @@ def patients_born_before(*, year: int) -> QuerySet[Patient]:
     return Patient.objects.filter(merged_into__isnull=True, date_of_birth__year__lt=year).order_by(
         "mrn"
     )
+
+
+# --- for the demo hospital's loader (corsia.demo): no patient data shown, nothing logged ---------
+
+
+def ward_id_by_code(*, code: str) -> int:
+    """The database id of the ward with this code; ``NotFound`` when there is none."""
+    found = Ward.objects.filter(code=code).values_list("pk", flat=True).first()
+    if found is None:
+        raise NotFound("Reparto non trovato.", code="ward_not_found")
+    return found
+
+
+def free_places_by_ward() -> dict[str, list[BedOrChair]]:
+    """Each ward's beds and chairs nobody occupies (no active encounter there), by kind and
+    code, keyed by ward code (a ward with no free place: an empty list)."""
+    occupied = set(
+        Encounter.objects.filter(
+            state=EncounterState.ACTIVE.value, place__isnull=False
+        ).values_list("place_id", flat=True)
+    )
+    free: dict[str, list[BedOrChair]] = {ward.code: [] for ward in Ward.objects.all()}
+    for place in BedOrChair.objects.select_related("ward").order_by("kind", "code"):
+        if place.pk not in occupied:
+            free[place.ward.code].append(place)
+    return free
+
+
+def patient_registered(*, codice_fiscale: str = "", stp_eni_code: str = "") -> bool:
+    """Whether a patient (merged ones too) holds this codice fiscale or STP/ENI code."""
+    if codice_fiscale:
+        return Patient.objects.filter(codice_fiscale=codice_fiscale).exists()
+    if stp_eni_code:
+        return Patient.objects.filter(stp_eni_code=stp_eni_code).exists()
+    return False
+
+
+def patient_ids_with_codice_fiscale(*, limit: int) -> list[int]:
+    """The ids of the first ``limit`` patients registered with a codice fiscale, oldest
+    record first."""
+    return list(
+        Patient.objects.exclude(codice_fiscale="")
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )

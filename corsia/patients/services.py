@@ -3,6 +3,7 @@ before writing, locks, writes, and records its audit event in the same transacti
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -725,3 +726,22 @@ def document_unmask(
             reason=reason,
         )
     return masking
+
+
+# --- reference data ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def ward_ensure(*, code: str, name: str, kind: str, places: Iterable[tuple[str, str]] = ()) -> int:
+    """The ward with this code and its beds and chairs (code, kind), created where missing
+    and left as they are where present (reference data loaded by the setup: like
+    ``accounts.services.roles_sync``, no actor and no audit event). Returns how many rows
+    were created."""
+    ward, created = Ward.objects.get_or_create(code=code, defaults={"name": name, "kind": kind})
+    count = int(created)
+    for place_code, place_kind in places:
+        _, place_created = BedOrChair.objects.get_or_create(
+            ward=ward, code=place_code, defaults={"kind": place_kind}
+        )
+        count += int(place_created)
+    return count

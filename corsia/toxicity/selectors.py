@@ -228,3 +228,20 @@ def extravasation_guidance(*, user: User, ingredient_id: int) -> ExtravasationPa
 def extravasation_ingredients() -> list[IngredientInfo]:
     """Antineoplastic ingredients for the extravasation form's list (reference data)."""
     return antineoplastic_ingredients()
+
+
+# --- for the demo hospital's loader (corsia.demo): no patient data shown, nothing logged ---------
+
+
+def ctcae_term_id(*, meddra_code: str) -> int:
+    """The database id of the CTCAE term with this MedDRA code; ``NotFound`` when there is
+    none."""
+    found = CtcaeTerm.objects.filter(meddra_code=meddra_code).values_list("pk", flat=True).first()
+    if found is None:
+        raise NotFound("Termine CTCAE non trovato.", code="term_not_found")
+    return found
+
+
+def patient_has_toxicity(*, patient_id: int) -> bool:
+    """Whether any toxicity (current or superseded) is recorded for the patient."""
+    return ToxicityRecord.objects.filter(patient_id=patient_id).exists()

@@ -15,7 +15,7 @@ from django.utils import timezone
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
 from corsia.audit.models import AccessLogEntry, AuditEvent
-from corsia.core.domain.errors import ConflictError, PermissionRefused, ValidationFailed
+from corsia.core.domain.errors import ConflictError, NotFound, PermissionRefused, ValidationFailed
 from corsia.drugs.models import ActiveIngredient
 from corsia.patients.models import Patient
 from corsia.testing.accounts import MakeUser
@@ -399,3 +399,24 @@ def test_extravasation_refusals_change_nothing(
             )
         assert refused.value.code == code
     assert ExtravasationEvent.objects.count() == 0
+
+
+# --- reads for the demo loader ---------------------------------------------------------------
+
+
+def test_a_term_id_by_meddra_code_and_whether_a_patient_has_a_toxicity(
+    ctcae_terms: None, physician: User, patient: Patient
+) -> None:
+    # given the CTCAE terms and a patient with no toxicity
+    assert selectors.ctcae_term_id(meddra_code=NAUSEA) == term(NAUSEA).pk
+    with pytest.raises(NotFound):
+        selectors.ctcae_term_id(meddra_code="99999999")
+    assert selectors.patient_has_toxicity(patient_id=patient.pk) is False
+    # when a toxicity is recorded, then the patient has one
+    services.toxicity_record(
+        actor=physician,
+        workstation=None,
+        patient_id=patient.pk,
+        data=_input(NAUSEA, 1, _today()),
+    )
+    assert selectors.patient_has_toxicity(patient_id=patient.pk) is True
