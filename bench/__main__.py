@@ -149,8 +149,12 @@ def load_context(database_url: str, today: date) -> None:
                 "SELECT DISTINCT m.patient_id FROM prescribing_measurement m "
                 "JOIN patients_patient p ON p.id = m.patient_id "
                 "WHERE p.mrn >= %s AND m.kind = 'height_cm' AND p.date_of_birth < %s "
+                # a weight recent enough to dose on (CORSIA_DOSING_WEIGHT_MAX_AGE_DAYS, 7):
+                # a stale one is rightly refused (measure_stale), which is not the load's point
+                "AND EXISTS (SELECT 1 FROM prescribing_measurement w WHERE "
+                "w.patient_id = m.patient_id AND w.kind = 'weight_kg' AND w.measured_at >= %s) "
                 "ORDER BY 1 LIMIT 400",
-                (str(MRN_BASE), date(today.year - 18, 1, 1)),
+                (str(MRN_BASE), date(today.year - 18, 1, 1), today - timedelta(days=5)),
             )
         ]
         row = conn.execute(
