@@ -57,7 +57,7 @@ run: demo static
 	  $(PY) manage.py procrastinate worker & worker=$$!; \
 	  trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	  $(VENV)/bin/granian --interface wsgi --host $(HOST) --port $(PORT) --workers 1 --blocking-threads 4 --backpressure 16 \
-	    --static-path-route /static --static-path-mount var/staticfiles config.wsgi:application
+	    config.wsgi:application
 
 worker: install
 	@DATABASE_URL="$(DB_URL)" $(PY) manage.py procrastinate worker

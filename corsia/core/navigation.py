@@ -31,6 +31,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("administration:worklist", _("Somministrazioni"), "administration.view_worklist"),
     NavItem("administration:pumps", _("Pompe infusionali"), "administration.view_pumps"),
     NavItem("accounts:workstations", _("Postazioni"), "accounts.manage_workstations"),
+    NavItem("documents:index", _("Documenti"), "documents.view_document"),
     NavItem("documents:templates", _("Modelli di stampa"), "documents.manage_templates"),
     NavItem("inventory:stock", _("Magazzino"), "inventory.view_stock"),
     NavItem("requirements:page", _("Fabbisogno UFA"), "inventory.view_requirements"),

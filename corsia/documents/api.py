@@ -68,6 +68,43 @@ class DocumentOut(Schema):
     versions: list[VersionOut]
 
 
+class DocumentSummaryOut(Schema):
+    id: int
+    kind: str
+    title: str
+    patient_id: int | None
+    version: int
+    created_at: datetime
+    signed: bool
+    superseded: bool
+
+
+@router.get("/mine", response=list[DocumentSummaryOut])
+@api_perm(VIEW)
+def my_recent_documents(request: HttpRequest) -> list[DocumentSummaryOut]:
+    """The documents the caller created or signed in the last 30 days (the archive's front
+    page); naming their patients is logged as a read of each."""
+    documents = selectors.my_recent_documents(
+        user=request_actor(request),
+        workstation=getattr(request, "workstation", None),
+        channel="api",
+    )
+    superseded = selectors.superseded_ids(documents)
+    return [
+        DocumentSummaryOut(
+            id=d.pk,
+            kind=d.kind,
+            title=d.title,
+            patient_id=d.patient_id,
+            version=d.version,
+            created_at=d.created_at,
+            signed=d.signed,
+            superseded=d.pk in superseded,
+        )
+        for d in documents
+    ]
+
+
 @router.get("/{document_id}", response=DocumentOut)
 @api_perm(VIEW)
 def document_detail(request: HttpRequest, document_id: int) -> DocumentOut:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
-from corsia.audit.services import access_log_record
+from corsia.audit.services import access_log_record, access_log_record_many
 from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import NotFound, ValidationFailed
 from corsia.documents.domain.files import download_filename, ensure_code, sha256_hex
@@ -119,6 +121,28 @@ def patient_documents(
         user=user,
         patient_id=patient_id,
         what="elenco documenti archiviati",
+        workstation=workstation,
+        channel=channel,
+    )
+    return documents
+
+
+def my_recent_documents(
+    *, user: User, workstation: Workstation, days: int = 30, limit: int = 50, channel: str = "web"
+) -> list[Document]:
+    """The documents this user created or signed in the last ``days`` days, newest first:
+    the archive's front page. Naming their patients is a read of each one (logged)."""
+    require_permission(user, VIEW)
+    since = timezone.now() - timedelta(days=days)
+    mine = Q(created_by=user) | Q(signer=user)
+    documents = list(
+        _metadata().filter(mine, created_at__gte=since).order_by("-created_at", "-id")[:limit]
+    )
+    patient_ids = sorted({d.patient_id for d in documents if d.patient_id is not None})
+    access_log_record_many(
+        user=user,
+        patient_ids=patient_ids,
+        what="elenco dei propri documenti recenti",
         workstation=workstation,
         channel=channel,
     )

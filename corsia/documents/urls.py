@@ -5,6 +5,7 @@ from corsia.documents import views
 app_name = "documents"
 
 urlpatterns = [
+    path("", views.index, name="index"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/pdf", views.pdf, name="pdf"),
     path("patient/<int:patient_id>/", views.patient_list, name="patient_list"),

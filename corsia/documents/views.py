@@ -22,6 +22,17 @@ MANAGE = "documents.manage_templates"
 
 
 @require_perm(VIEW)
+def index(request: HttpRequest) -> HttpResponse:
+    documents = selectors.my_recent_documents(user=request_actor(request), workstation=_ws(request))
+    context = {
+        "documents": documents,
+        "superseded": selectors.superseded_ids(documents),
+        "can_manage": request_actor(request).has_perm(MANAGE),
+    }
+    return render(request, "documents/index.html", context)
+
+
+@require_perm(VIEW)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     view = selectors.document_view(
         user=request_actor(request), document_id=pk, workstation=_ws(request)

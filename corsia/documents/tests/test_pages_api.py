@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -79,7 +81,7 @@ def test_patient_list_shows_every_version(
     response = _client(physician).get(f"/documents/patient/{patient.pk}/")
     assert response.status_code == 200
     page = response.content.decode()
-    assert page.count('href="/documents/') == 3
+    assert len(re.findall(r'href="/documents/\d+/"', page)) == 3
     assert "sostituito" in page and "NON firmato" in page
     assert AccessLogEntry.objects.filter(what="elenco documenti archiviati").count() == 1
 
@@ -184,3 +186,39 @@ def test_patient_documents_page_is_access_logged_even_when_empty(
     assert response.status_code == 200
     entry = AccessLogEntry.objects.get(what="elenco documenti archiviati")
     assert (entry.user_id, entry.patient_id, entry.channel) == (physician.pk, patient.pk, "web")
+
+
+def test_archive_front_page_lists_my_recent_documents_and_logs_their_patients(
+    make_document: MakeDocument, physician: User, patient: Patient, make_user: MakeUser
+) -> None:
+    # given a document the physician signed, and one another physician made for the patient
+    mine = make_document()
+    other = make_document(actor=make_user(Role.PHYSICIAN, username="dr.neri"), title="Altro")
+    # the archive's front page (a 404 until now) lists only the physician's own
+    response = _client(physician).get("/documents/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f'href="/documents/{mine.pk}/"' in page
+    assert f'href="/documents/{other.pk}/"' not in page
+    assert "ROSSI Mario" in page
+    entry = AccessLogEntry.objects.get(what="elenco dei propri documenti recenti")
+    assert (entry.user_id, entry.patient_id, entry.channel) == (physician.pk, patient.pk, "web")
+    # and the API gives the same list
+    body = _client(physician).get("/api/v1/documents/mine").json()
+    assert [(d["id"], d["signed"], d["superseded"]) for d in body] == [(mine.pk, True, False)]
+    assert AccessLogEntry.objects.filter(channel="api", patient_id=patient.pk).count() == 1
+
+
+def test_archive_front_page_is_empty_without_documents_and_logs_nothing(
+    physician: User,
+) -> None:
+    response = _client(physician).get("/documents/")
+    assert response.status_code == 200
+    assert "Nessun documento creato o firmato da te" in response.content.decode()
+    assert AccessLogEntry.objects.count() == 0
+
+
+def test_archive_front_page_is_refused_without_the_permission(make_user: MakeUser) -> None:
+    client = _client(make_user(Role.TECHNICIAN))
+    assert client.get("/documents/").status_code == 403
+    assert client.get("/api/v1/documents/mine").status_code == 403
