@@ -47,3 +47,16 @@ FOUR_PLACES = Decimal("0.0001")
 def four_places(value: Decimal) -> Decimal:
     """A formula's result as reported: four decimals, halves rounded up."""
     return value.quantize(FOUR_PLACES, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class StageResult:
+    """A stage: ``system`` the stable English id of the classification, ``stage`` the
+    published designation ("IIIA", "4S", "IIBE"), ``label`` Italian, ``categories`` what it
+    was computed from, as written in the chart ("T2a N1 M0")."""
+
+    system: str
+    stage: str
+    label: str
+    reference: Reference
+    categories: str = ""
