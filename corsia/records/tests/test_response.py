@@ -55,6 +55,25 @@ def test_partial_response_at_30_percent_below_baseline() -> None:
     assert result.reference.short == "RECIST 1.1 (Eisenhauer 2009)"
 
 
+def test_the_recist_working_groups_example_of_a_continued_partial_response() -> None:
+    # recist.eortc.org, questions and clarifications: sums 165 mm at baseline, 63 at week 8,
+    # 65 at week 16: "the target lesion response at week 16 is continued partial response"
+    lesions = (TargetLesion("A", "fegato"), TargetLesion("B", "polmone"))
+    result = assess_target_lesions(
+        lesions=lesions,
+        baseline_mm={"A": 100, "B": 65},
+        previous_mm=({"A": 40, "B": 23},),
+        current_mm={"A": 41, "B": 24},
+    )
+    # 65 vs nadir 63: +2 mm, not PD; 65 ≤ 165 × 0.7 = 115.5: PR
+    assert (result.baseline_sum_mm, result.nadir_sum_mm, result.sum_mm) == (
+        Decimal(165),
+        Decimal(63),
+        Decimal(65),
+    )
+    assert result.response is TargetResponse.PR
+
+
 def test_growth_from_the_nadir_below_20_percent_is_stable_disease() -> None:
     # Given a nadir of 57 mm, now 30 + 24 + 14 = 68: +11 mm but 68 / 57 = +19.3 %;
     # from baseline (68 − 90) / 90 = −24.4 %: neither PR nor PD

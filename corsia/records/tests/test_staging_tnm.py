@@ -161,7 +161,6 @@ STOMACH_CLINICAL_ROWS = [
     ("T3", "N2", "M0", "III"),
     ("T4a", "N3", "M0", "III"),
     ("T4b", "N0", "M0", "IVA"),
-    ("T4b", "NX", "M0", "IVA"),
     ("T1", "N0", "M1", "IVB"),
 ]
 
@@ -327,6 +326,7 @@ def test_pathological_gastric_n3_must_be_subdivided() -> None:
         ("breast", "Tis", "N1", None),
         ("breast", "TX", "N1", None),
         ("stomach", "Tis", "N1", "pathological"),
+        ("stomach", "T4b", "NX", "clinical"),  # cT4b N0–N3 is IVA; NX is not staged
         ("melanoma", "T0", "N1a", "pathological"),
         ("melanoma", "Tis", "N1b", "pathological"),
     ],

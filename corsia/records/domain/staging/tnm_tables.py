@@ -216,7 +216,7 @@ STOMACH_CLINICAL = _table(
         ("IIA", f"{STOMACH_T1} T2", "N1 N2 N3 N3a N3b", "M0"),
         ("IIB", "T3 T4a", "N0", "M0"),
         ("III", "T3 T4a", "N1 N2 N3 N3a N3b", "M0"),
-        ("IVA", "T4b", ANY, "M0"),
+        ("IVA", "T4b", "N0 N1 N2 N3 N3a N3b", "M0"),
         ("IVB", ANY, ANY, "M1"),
     ],
 )
