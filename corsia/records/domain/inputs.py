@@ -111,3 +111,12 @@ def choice(value: E | str | None, kind: type[E], *, field: str, label: str) -> E
             field=field,
             details={"value": str(value), "allowed": [str(m.value) for m in kind]},
         ) from None
+
+
+def ldh_ratio(ldh: Decimal | int | None, ldh_uln: Decimal | int | None) -> Decimal:
+    """LDH divided by the laboratory's upper limit of normal (both U/L)."""
+    value = number_in_range(ldh, field="ldh", label="LDH", low=1, high=100000, unit="U/L")
+    uln = number_in_range(
+        ldh_uln, field="ldh_uln", label="Limite superiore LDH", low=50, high=2000, unit="U/L"
+    )
+    return value / uln

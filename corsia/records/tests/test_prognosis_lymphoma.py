@@ -42,10 +42,9 @@ def test_ipi_counts_one_point_per_adverse_factor() -> None:
     assert result.group_label == "Alto"
     assert result.reference.short == "Shipp 1993"
     assert [p.points for p in result.points] == [1, 1, 0, 1, 1]
-    assert (
-        r_ipi(age_years=65, ldh=300, ldh_uln=250, ecog_ps=1, ann_arbor=3, extranodal_sites=2).group
-        is RIpiGroup.POOR
-    )
+    revised = r_ipi(result)
+    assert (revised.value, revised.group) == (Decimal(4), RIpiGroup.POOR)
+    assert revised.reference.short == "Sehn 2007"
 
 
 @pytest.mark.parametrize(
@@ -87,9 +86,9 @@ def test_ipi_and_r_ipi_groups(factors: int, ipi_group: IpiGroup, r_ipi_group: RI
     inputs = dict(IPI_BASE)
     for change in adverse[:factors]:
         inputs |= change
-    assert ipi(**inputs).value == factors
-    assert ipi(**inputs).group is ipi_group
-    assert r_ipi(**inputs).group is r_ipi_group
+    result = ipi(**inputs)
+    assert (result.value, result.group) == (Decimal(factors), ipi_group)
+    assert r_ipi(result).group is r_ipi_group
 
 
 @pytest.mark.parametrize(
@@ -106,6 +105,12 @@ def test_age_adjusted_ipi(
 ) -> None:
     result = age_adjusted_ipi(ldh=ldh, ldh_uln=250, ecog_ps=ecog_ps, ann_arbor=ann_arbor)
     assert (result.value, result.group) == (Decimal(value), group)
+
+
+def test_r_ipi_only_regroups_the_full_ipi() -> None:
+    adjusted = age_adjusted_ipi(ldh=300, ldh_uln=250, ecog_ps=2, ann_arbor=3)
+    with pytest.raises(ValueError, match="regroups the IPI"):
+        r_ipi(adjusted)
 
 
 def test_a_missing_input_is_refused_with_the_field_and_an_italian_message() -> None:
@@ -151,7 +156,7 @@ def test_ipi_never_falls_with_age_and_stays_in_its_groups(
     elder = ipi(age_years=age + older, extranodal_sites=sites, **inputs)
     assert 0 <= younger.value <= elder.value <= 5
     assert younger.group in IpiGroup
-    assert r_ipi(age_years=age, extranodal_sites=sites, **inputs).group in RIpiGroup
+    assert r_ipi(younger).group in RIpiGroup
 
 
 def test_flipi_worked_example() -> None:

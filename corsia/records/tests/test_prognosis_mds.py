@@ -171,14 +171,14 @@ def test_ipss_r_cut_offs(value: Decimal, group: FiveTierGroup) -> None:
 
 def test_ipss_ra_moves_an_older_patient_up_a_group() -> None:
     # Given IPSS-R 3 (intermediate karyotype 2 + blasts 3 % 1) at age 80
-    inputs = IPSS_R_BASE | {"karyotype": "intermediate", "marrow_blasts_pct": 3}
-    assert ipss_r(**inputs).value == 3
-    result = ipss_ra(age_years=80, **inputs)
+    base = ipss_r(**(IPSS_R_BASE | {"karyotype": "intermediate", "marrow_blasts_pct": 3}))
+    assert base.value == 3
+    result = ipss_ra(ipss_r_result=base, age_years=80)
     # Then 3 + (80 − 70) × (0.05 − 3 × 0.005) = 3 + 10 × 0.035 = 3.35: intermediate, not low
     assert result.value == Decimal("3.3500")
     assert result.group is FiveTierGroup.INTERMEDIATE
     # And at 60: 3 + (−10) × 0.035 = 2.65: low
-    assert ipss_ra(age_years=60, **inputs).value == Decimal("2.6500")
+    assert ipss_ra(ipss_r_result=base, age_years=60).value == Decimal("2.6500")
 
 
 @given(

@@ -11,12 +11,14 @@
   high > 2.2185.
 
 Spleen in cm below the costal margin (palpation), platelets in 10⁹/L, blasts as % of
-peripheral blood cells, all before any treatment. Limits: adults (18–120 years), chronic
+peripheral blood cells, all before any treatment; ``cml_at_diagnosis`` validates them once
+for both scores. Limits: adults (18–120 years), chronic
 phase only (blood blasts below 15 %).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
@@ -72,49 +74,58 @@ def elts_group(value: Decimal) -> CmlRiskGroup:
     return CmlRiskGroup.HIGH
 
 
-def _cml_inputs(
-    spleen_cm: Decimal | int | None,
-    platelets_10e9_l: Decimal | int | None,
-    blood_blasts_pct: Decimal | int | None,
-) -> tuple[Decimal, Decimal, Decimal]:
-    spleen = number_in_range(
-        spleen_cm,
-        field="spleen_cm",
-        label="Milza sotto l'arcata costale",
-        low=0,
-        high=40,
-        unit="cm",
-    )
-    platelets = number_in_range(
-        platelets_10e9_l,
-        field="platelets_10e9_l",
-        label="Piastrine",
-        low=1,
-        high=5000,
-        unit="×10⁹/L",
-    )
-    blasts = number_in_range(
-        blood_blasts_pct,
-        field="blood_blasts_pct",
-        label="Blasti nel sangue periferico",
-        low=0,
-        high=15,
-        unit="%",
-        high_exclusive=True,
-    )
-    return spleen, platelets, blasts
+@dataclass(frozen=True)
+class CmlAtDiagnosis:
+    """The findings Sokal and ELTS share, validated once."""
+
+    age_years: int
+    spleen_cm: Decimal
+    platelets_10e9_l: Decimal
+    blood_blasts_pct: Decimal
 
 
-def sokal(
+def cml_at_diagnosis(
     *,
     age_years: int | None,
     spleen_cm: Decimal | int | None,
     platelets_10e9_l: Decimal | int | None,
     blood_blasts_pct: Decimal | int | None,
-) -> ScoreResult[CmlRiskGroup]:
+) -> CmlAtDiagnosis:
+    """Check the findings before treatment: adult, chronic phase (blood blasts < 15 %)."""
+    return CmlAtDiagnosis(
+        age_years=adult_age(age_years),
+        spleen_cm=number_in_range(
+            spleen_cm,
+            field="spleen_cm",
+            label="Milza sotto l'arcata costale",
+            low=0,
+            high=40,
+            unit="cm",
+        ),
+        platelets_10e9_l=number_in_range(
+            platelets_10e9_l,
+            field="platelets_10e9_l",
+            label="Piastrine",
+            low=1,
+            high=5000,
+            unit="×10⁹/L",
+        ),
+        blood_blasts_pct=number_in_range(
+            blood_blasts_pct,
+            field="blood_blasts_pct",
+            label="Blasti nel sangue periferico",
+            low=0,
+            high=15,
+            unit="%",
+            high_exclusive=True,
+        ),
+    )
+
+
+def sokal(findings: CmlAtDiagnosis) -> ScoreResult[CmlRiskGroup]:
     """Sokal relative risk (Sokal 1984)."""
-    age = adult_age(age_years)
-    spleen, platelets, blasts = _cml_inputs(spleen_cm, platelets_10e9_l, blood_blasts_pct)
+    age, spleen = findings.age_years, findings.spleen_cm
+    platelets, blasts = findings.platelets_10e9_l, findings.blood_blasts_pct
     terms = (
         Points("age", "0,0116 × (età − 43,4)", Decimal("0.0116") * (age - Decimal("43.4"))),
         Points("spleen", "0,0345 × (milza − 7,51)", Decimal("0.0345") * (spleen - Decimal("7.51"))),
@@ -140,16 +151,10 @@ def sokal(
     )
 
 
-def elts(
-    *,
-    age_years: int | None,
-    spleen_cm: Decimal | int | None,
-    platelets_10e9_l: Decimal | int | None,
-    blood_blasts_pct: Decimal | int | None,
-) -> ScoreResult[CmlRiskGroup]:
+def elts(findings: CmlAtDiagnosis) -> ScoreResult[CmlRiskGroup]:
     """EUTOS long-term survival score (Pfirrmann 2016)."""
-    age = adult_age(age_years)
-    spleen, platelets, blasts = _cml_inputs(spleen_cm, platelets_10e9_l, blood_blasts_pct)
+    age, spleen = findings.age_years, findings.spleen_cm
+    platelets, blasts = findings.platelets_10e9_l, findings.blood_blasts_pct
     terms = (
         Points("age", "0,0025 × (età/10)³", Decimal("0.0025") * (Decimal(age) / 10) ** 3),
         Points("spleen", "0,0615 × milza", Decimal("0.0615") * spleen),

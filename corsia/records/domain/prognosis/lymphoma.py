@@ -9,7 +9,8 @@
 * R-IPI — Sehn LH, Berry B, Chhanabhai M, et al. The revised International Prognostic
   Index (R-IPI) is a better predictor of outcome than the standard IPI for patients with
   diffuse large B-cell lymphoma treated with R-CHOP. Blood 2007;109:1857-61.
-  The IPI's five factors regrouped: very good 0, good 1–2, poor 3–5.
+  The IPI's five factors regrouped: very good 0, good 1–2, poor 3–5 (``r_ipi`` takes the
+  computed IPI).
 * FLIPI — Solal-Céligny P, Roy P, Colombat P, et al. Follicular lymphoma international
   prognostic index. Blood 2004;104:1258-65. One point each: age > 60, Ann Arbor III–IV,
   haemoglobin < 12 g/dL, more than 4 nodal areas, LDH > upper limit of normal.
@@ -30,13 +31,12 @@ from __future__ import annotations
 from decimal import Decimal
 from enum import StrEnum
 
-from corsia.records.domain.inputs import number_in_range, whole_in_range
+from corsia.records.domain.inputs import ldh_ratio, number_in_range, whole_in_range
 from corsia.records.domain.prognosis._common import (
     ZERO,
     adult_age,
     ann_arbor_stage,
     ecog,
-    ldh_ratio,
     point,
 )
 from corsia.records.domain.results import Points, Reference, ScoreResult, four_places
@@ -107,31 +107,6 @@ THREE_TIER_LABELS: dict[ThreeTierGroup, str] = {
 }
 
 
-def _ipi_points(
-    *,
-    age_years: int | None,
-    ldh: Decimal | int | None,
-    ldh_uln: Decimal | int | None,
-    ecog_ps: int | None,
-    ann_arbor: int | None,
-    extranodal_sites: int | None,
-) -> tuple[Points, ...]:
-    age = adult_age(age_years)
-    ratio = ldh_ratio(ldh, ldh_uln)
-    ps = ecog(ecog_ps)
-    stage = ann_arbor_stage(ann_arbor)
-    sites = whole_in_range(
-        extranodal_sites, field="extranodal_sites", label="Sedi extranodali", low=0, high=30
-    )
-    return (
-        Points("age_over_60", "Età > 60 anni", point(age > 60)),
-        Points("ldh_elevated", "LDH sopra il limite superiore", point(ratio > 1)),
-        Points("ecog_2_or_more", "ECOG ≥ 2", point(ps >= 2)),
-        Points("stage_3_or_4", "Stadio Ann Arbor III–IV", point(stage >= 3)),
-        Points("extranodal_over_1", "Più di una sede extranodale", point(sites > 1)),
-    )
-
-
 def ipi(
     *,
     age_years: int | None,
@@ -142,13 +117,19 @@ def ipi(
     extranodal_sites: int | None,
 ) -> ScoreResult[IpiGroup]:
     """International Prognostic Index (Shipp 1993): 0–5 points."""
-    points = _ipi_points(
-        age_years=age_years,
-        ldh=ldh,
-        ldh_uln=ldh_uln,
-        ecog_ps=ecog_ps,
-        ann_arbor=ann_arbor,
-        extranodal_sites=extranodal_sites,
+    age = adult_age(age_years)
+    ratio = ldh_ratio(ldh, ldh_uln)
+    ps = ecog(ecog_ps)
+    stage = ann_arbor_stage(ann_arbor)
+    sites = whole_in_range(
+        extranodal_sites, field="extranodal_sites", label="Sedi extranodali", low=0, high=30
+    )
+    points = (
+        Points("age_over_60", "Età > 60 anni", point(age > 60)),
+        Points("ldh_elevated", "LDH sopra il limite superiore", point(ratio > 1)),
+        Points("ecog_2_or_more", "ECOG ≥ 2", point(ps >= 2)),
+        Points("stage_3_or_4", "Stadio Ann Arbor III–IV", point(stage >= 3)),
+        Points("extranodal_over_1", "Più di una sede extranodale", point(sites > 1)),
     )
     total = sum((p.points for p in points), ZERO)
     if total <= 1:
@@ -188,32 +169,20 @@ def age_adjusted_ipi(
     return ScoreResult("aaipi", total, group, IPI_GROUP_LABELS[group], IPI_REFERENCE, points)
 
 
-def r_ipi(
-    *,
-    age_years: int | None,
-    ldh: Decimal | int | None,
-    ldh_uln: Decimal | int | None,
-    ecog_ps: int | None,
-    ann_arbor: int | None,
-    extranodal_sites: int | None,
-) -> ScoreResult[RIpiGroup]:
-    """Revised IPI (Sehn 2007): the IPI's factors, three groups."""
-    points = _ipi_points(
-        age_years=age_years,
-        ldh=ldh,
-        ldh_uln=ldh_uln,
-        ecog_ps=ecog_ps,
-        ann_arbor=ann_arbor,
-        extranodal_sites=extranodal_sites,
-    )
-    total = sum((p.points for p in points), ZERO)
+def r_ipi(ipi_result: ScoreResult[IpiGroup]) -> ScoreResult[RIpiGroup]:
+    """Revised IPI (Sehn 2007): the IPI's five factors regrouped, from a computed IPI."""
+    if ipi_result.score != "ipi":
+        raise ValueError(f"the R-IPI regroups the IPI, not {ipi_result.score!r}")
+    total = ipi_result.value
     if total == 0:
         group = RIpiGroup.VERY_GOOD
     elif total <= 2:
         group = RIpiGroup.GOOD
     else:
         group = RIpiGroup.POOR
-    return ScoreResult("r_ipi", total, group, R_IPI_GROUP_LABELS[group], R_IPI_REFERENCE, points)
+    return ScoreResult(
+        "r_ipi", total, group, R_IPI_GROUP_LABELS[group], R_IPI_REFERENCE, ipi_result.points
+    )
 
 
 def flipi(

@@ -135,28 +135,17 @@ class Sex(StrEnum):
     FEMALE = "female"
 
 
-def _marrow_blasts(value: Decimal | int | None) -> Decimal:
-    return number_in_range(
-        value, field="marrow_blasts_pct", label="Blasti midollari", low=0, high=30, unit="%"
-    )
+_LABS: dict[str, tuple[str, int, int, str]] = {
+    "marrow_blasts_pct": ("Blasti midollari", 0, 30, "%"),
+    "haemoglobin_g_dl": ("Emoglobina", 2, 25, "g/dL"),
+    "platelets_10e9_l": ("Piastrine", 0, 5000, "×10⁹/L"),
+    "anc_10e9_l": ("Neutrofili", 0, 200, "×10⁹/L"),
+}
 
 
-def _haemoglobin(value: Decimal | int | None) -> Decimal:
-    return number_in_range(
-        value, field="haemoglobin_g_dl", label="Emoglobina", low=2, high=25, unit="g/dL"
-    )
-
-
-def _platelets(value: Decimal | int | None) -> Decimal:
-    return number_in_range(
-        value, field="platelets_10e9_l", label="Piastrine", low=0, high=5000, unit="×10⁹/L"
-    )
-
-
-def _anc(value: Decimal | int | None) -> Decimal:
-    return number_in_range(
-        value, field="anc_10e9_l", label="Neutrofili", low=0, high=200, unit="×10⁹/L"
-    )
+def _lab(field: str, value: Decimal | int | None) -> Decimal:
+    label, low, high, unit = _LABS[field]
+    return number_in_range(value, field=field, label=label, low=low, high=high, unit=unit)
 
 
 def ipss(
@@ -168,11 +157,11 @@ def ipss(
     platelets_10e9_l: Decimal | int | None,
 ) -> ScoreResult[IpssGroup]:
     """International Prognostic Scoring System (Greenberg 1997)."""
-    blasts = _marrow_blasts(marrow_blasts_pct)
+    blasts = _lab("marrow_blasts_pct", marrow_blasts_pct)
     group_k = choice(karyotype, IpssKaryotype, field="karyotype", label="Gruppo citogenetico")
-    hb = _haemoglobin(haemoglobin_g_dl)
-    anc = _anc(anc_10e9_l)
-    plt = _platelets(platelets_10e9_l)
+    hb = _lab("haemoglobin_g_dl", haemoglobin_g_dl)
+    anc = _lab("anc_10e9_l", anc_10e9_l)
+    plt = _lab("platelets_10e9_l", platelets_10e9_l)
     if blasts < 5:
         blast_points = ZERO
     elif blasts <= 10:
@@ -217,18 +206,20 @@ def ipss_r_group(value: Decimal) -> FiveTierGroup:
     return FiveTierGroup.VERY_HIGH
 
 
-def _ipss_r_points(
+def ipss_r(
+    *,
     marrow_blasts_pct: Decimal | int | None,
     karyotype: IpssRKaryotype | str | None,
     haemoglobin_g_dl: Decimal | int | None,
     platelets_10e9_l: Decimal | int | None,
     anc_10e9_l: Decimal | int | None,
-) -> tuple[Points, ...]:
+) -> ScoreResult[FiveTierGroup]:
+    """Revised IPSS (Greenberg 2012): 0–10 points."""
     group_k = choice(karyotype, IpssRKaryotype, field="karyotype", label="Gruppo citogenetico")
-    blasts = _marrow_blasts(marrow_blasts_pct)
-    hb = _haemoglobin(haemoglobin_g_dl)
-    plt = _platelets(platelets_10e9_l)
-    anc = _anc(anc_10e9_l)
+    blasts = _lab("marrow_blasts_pct", marrow_blasts_pct)
+    hb = _lab("haemoglobin_g_dl", haemoglobin_g_dl)
+    plt = _lab("platelets_10e9_l", platelets_10e9_l)
+    anc = _lab("anc_10e9_l", anc_10e9_l)
     if blasts <= 2:
         blast_points = ZERO
     elif blasts < 5:
@@ -239,26 +230,12 @@ def _ipss_r_points(
         blast_points = Decimal(3)
     hb_points = ZERO if hb >= 10 else (Decimal(1) if hb >= 8 else Decimal("1.5"))
     plt_points = ZERO if plt >= 100 else (HALF if plt >= 50 else Decimal(1))
-    return (
+    points = (
         Points("karyotype", "Citogenetica", Decimal(list(IpssRKaryotype).index(group_k))),
         Points("marrow_blasts", "Blasti midollari", blast_points),
         Points("haemoglobin", "Emoglobina", hb_points),
         Points("platelets", "Piastrine", plt_points),
         Points("anc", "Neutrofili", ZERO if anc >= Decimal("0.8") else HALF),
-    )
-
-
-def ipss_r(
-    *,
-    marrow_blasts_pct: Decimal | int | None,
-    karyotype: IpssRKaryotype | str | None,
-    haemoglobin_g_dl: Decimal | int | None,
-    platelets_10e9_l: Decimal | int | None,
-    anc_10e9_l: Decimal | int | None,
-) -> ScoreResult[FiveTierGroup]:
-    """Revised IPSS (Greenberg 2012): 0–10 points."""
-    points = _ipss_r_points(
-        marrow_blasts_pct, karyotype, haemoglobin_g_dl, platelets_10e9_l, anc_10e9_l
     )
     total = sum((p.points for p in points), ZERO)
     group = ipss_r_group(total)
@@ -266,20 +243,14 @@ def ipss_r(
 
 
 def ipss_ra(
-    *,
-    age_years: int | None,
-    marrow_blasts_pct: Decimal | int | None,
-    karyotype: IpssRKaryotype | str | None,
-    haemoglobin_g_dl: Decimal | int | None,
-    platelets_10e9_l: Decimal | int | None,
-    anc_10e9_l: Decimal | int | None,
+    *, ipss_r_result: ScoreResult[FiveTierGroup], age_years: int | None
 ) -> ScoreResult[FiveTierGroup]:
-    """Age-adjusted IPSS-R (Greenberg 2012): IPSS-R + (age − 70) × (0.05 − IPSS-R × 0.005)."""
+    """Age-adjusted IPSS-R (Greenberg 2012) from a computed IPSS-R:
+    IPSS-R + (age − 70) × (0.05 − IPSS-R × 0.005)."""
+    if ipss_r_result.score != "ipss_r":
+        raise ValueError(f"the IPSS-RA adjusts the IPSS-R, not {ipss_r_result.score!r}")
     age = adult_age(age_years)
-    points = _ipss_r_points(
-        marrow_blasts_pct, karyotype, haemoglobin_g_dl, platelets_10e9_l, anc_10e9_l
-    )
-    base = sum((p.points for p in points), ZERO)
+    base = ipss_r_result.value
     adjustment = (age - 70) * (Decimal("0.05") - base * Decimal("0.005"))
     value = base + adjustment
     group = ipss_r_group(value)
@@ -290,7 +261,7 @@ def ipss_ra(
         FIVE_TIER_LABELS[group],
         IPSS_R_REFERENCE,
         (
-            *points,
+            *ipss_r_result.points,
             Points(
                 "age_adjustment",
                 "(età − 70) × (0,05 − IPSS-R × 0,005)",
@@ -332,7 +303,7 @@ def wpss(
             field="transfusion_dependent",
         )
     if by_haemoglobin:
-        hb = _haemoglobin(haemoglobin_g_dl)
+        hb = _lab("haemoglobin_g_dl", haemoglobin_g_dl)
         patient_sex = choice(sex, Sex, field="sex", label="Sesso")
         threshold = Decimal(9) if patient_sex is Sex.MALE else Decimal(8)
         anaemia = Points(

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from corsia.records.domain.inputs import flag, number_in_range
+from corsia.records.domain.inputs import flag, ldh_ratio, number_in_range
 from corsia.records.domain.results import Reference, StageResult
 
 ISS_REFERENCE = Reference(
@@ -95,11 +95,7 @@ def r_iss(
         )
         if flag(value, field=field, label=f"{name} (iFISH)")
     ]
-    ldh_value = number_in_range(ldh, field="ldh", label="LDH", low=1, high=100000, unit="U/L")
-    uln = number_in_range(
-        ldh_uln, field="ldh_uln", label="Limite superiore LDH", low=50, high=2000, unit="U/L"
-    )
-    ldh_high = ldh_value > uln
+    ldh_high = ldh_ratio(ldh, ldh_uln) > 1
     if iss_stage == "I" and not high_risk and not ldh_high:
         stage = "I"
     elif iss_stage == "III" and (high_risk or ldh_high):
