@@ -12,13 +12,15 @@ five-point scale) for FDG-avid lymphomas.
   guideline).
 * Lugano 2014 — Cheson BD, Fisher RI, Barrington SF, et al. J Clin Oncol 2014;32:3059-68
   (Table 3, PET-CT-based response). Complete metabolic response: Deauville 1–3, no new
-  lesions, no FDG-avid marrow disease; partial: 4–5 with uptake reduced from baseline;
-  no metabolic response: 4–5 without significant change; progressive: 4–5 with increased
-  uptake, or new FDG-avid lesions, or new/recurrent FDG-avid marrow foci.
+  lesions, no FDG-avid marrow disease; partial: 4–5 with uptake reduced from baseline
+  (marrow uptake reduced); no metabolic response: 4–5 without significant change (marrow
+  unchanged); progressive: 4–5 with increased uptake, or new FDG-avid lesions, or
+  new/recurrent FDG-avid marrow foci. The response is the worst of the components.
 
 Limits: lesions are measured in mm on CT/MRI, the caller records a lesion "too small to
 measure" as the guideline says (5 mm, or 0 if gone); all lymph nodes, wherever they are,
-count as one organ for the two-per-organ rule (the RECIST Working Group's answer); "new
+count as one organ for the two-per-organ rule, and so does each paired organ (lungs,
+kidneys, ovaries): name them alike (the RECIST Working Group's answers); "new
 lesion" means unequivocal; a missing target measurement gives NE unless the lesions measured
 already prove progression. Lugano's CT-based response and Deauville X are not computed.
 """
@@ -378,6 +380,20 @@ METABOLIC_RESPONSE_LABELS: dict[MetabolicResponse, str] = {
 }
 
 
+_METABOLIC_ORDER = list(MetabolicResponse)  # best to worst
+_BY_UPTAKE: dict[UptakeChange, MetabolicResponse] = {
+    UptakeChange.DECREASED: MetabolicResponse.PMR,
+    UptakeChange.UNCHANGED: MetabolicResponse.NMR,
+    UptakeChange.INCREASED: MetabolicResponse.PMD,
+}
+_BY_MARROW: dict[MarrowFinding, MetabolicResponse] = {
+    MarrowFinding.NO_FDG_AVID_DISEASE: MetabolicResponse.CMR,
+    MarrowFinding.RESIDUAL_UPTAKE_REDUCED: MetabolicResponse.PMR,
+    MarrowFinding.UNCHANGED: MetabolicResponse.NMR,
+    MarrowFinding.NEW_OR_RECURRENT: MetabolicResponse.PMD,
+}
+
+
 @dataclass(frozen=True)
 class LuganoResponse:
     response: MetabolicResponse
@@ -393,7 +409,9 @@ def lugano_metabolic_response(
     marrow: MarrowFinding | str | None,
     uptake_vs_baseline: UptakeChange | str | None = None,
 ) -> LuganoResponse:
-    """PET-CT response (Lugano 2014). ``uptake_vs_baseline`` is needed for Deauville 4–5."""
+    """PET-CT response (Lugano 2014). ``uptake_vs_baseline`` is needed for Deauville 4–5.
+    Each category of the table requires all its components, so the response is the worst of
+    the lymph nodes and extralymphatic sites, the marrow and new lesions."""
     score = whole_in_range(
         deauville, field="deauville", label="Punteggio di Deauville", low=1, high=5
     )
@@ -401,11 +419,8 @@ def lugano_metabolic_response(
         new_fdg_avid_lesions, field="new_fdg_avid_lesions", label="Nuove lesioni FDG-avide"
     )
     bone_marrow = choice(marrow, MarrowFinding, field="marrow", label="Midollo osseo")
-    if has_new or bone_marrow is MarrowFinding.NEW_OR_RECURRENT:
-        response = MetabolicResponse.PMD
-    elif score <= 3:
-        complete = bone_marrow is MarrowFinding.NO_FDG_AVID_DISEASE
-        response = MetabolicResponse.CMR if complete else MetabolicResponse.PMR
+    if score <= 3:
+        nodal = MetabolicResponse.CMR
     else:
         change = choice(
             uptake_vs_baseline,
@@ -413,9 +428,9 @@ def lugano_metabolic_response(
             field="uptake_vs_baseline",
             label="Captazione rispetto al basale",
         )
-        response = {
-            UptakeChange.DECREASED: MetabolicResponse.PMR,
-            UptakeChange.UNCHANGED: MetabolicResponse.NMR,
-            UptakeChange.INCREASED: MetabolicResponse.PMD,
-        }[change]
+        nodal = _BY_UPTAKE[change]
+    components = [nodal, _BY_MARROW[bone_marrow]]
+    if has_new:
+        components.append(MetabolicResponse.PMD)
+    response = max(components, key=_METABOLIC_ORDER.index)
     return LuganoResponse(response, METABOLIC_RESPONSE_LABELS[response], score)

@@ -322,6 +322,20 @@ def test_overall_response_needs_some_baseline_disease_and_the_new_lesion_finding
             MetabolicResponse.PMD,
         ),
         ({"deauville": 2, "marrow": "new_or_recurrent"}, MetabolicResponse.PMD),
+        # the worst component decides: nodes reduced but marrow unchanged is no response
+        ({"deauville": 3, "marrow": "unchanged"}, MetabolicResponse.NMR),
+        (
+            {"deauville": 4, "marrow": "unchanged", "uptake_vs_baseline": "decreased"},
+            MetabolicResponse.NMR,
+        ),
+        (
+            {
+                "deauville": 5,
+                "marrow": "residual_uptake_reduced",
+                "uptake_vs_baseline": "unchanged",
+            },
+            MetabolicResponse.NMR,
+        ),
     ],
 )
 def test_lugano_metabolic_response(inputs: dict[str, Any], response: MetabolicResponse) -> None:

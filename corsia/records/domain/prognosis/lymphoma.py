@@ -150,7 +150,8 @@ def age_adjusted_ipi(
     ecog_ps: int | None,
     ann_arbor: int | None,
 ) -> ScoreResult[IpiGroup]:
-    """Age-adjusted IPI (Shipp 1993), for patients aged 60 or less: 0–3 points."""
+    """Age-adjusted IPI (Shipp 1993): 0–3 points. Derived on patients aged 60 or less; trials
+    in older patients use it too, so the age is not checked here."""
     ratio = ldh_ratio(ldh, ldh_uln)
     ps = ecog(ecog_ps)
     stage = ann_arbor_stage(ann_arbor)
