@@ -193,6 +193,30 @@ def test_flipi_thresholds_and_groups(
     assert (result.value, result.group) == (Decimal(value), group)
 
 
+@given(
+    age=st.integers(18, 110),
+    stage=st.integers(1, 4),
+    hb=st.decimals(Decimal(3), Decimal(18), places=1),
+    less_hb=st.decimals(Decimal(0), Decimal(5), places=1),
+    areas=st.integers(0, 15),
+    ldh=st.integers(50, 2000),
+)
+def test_flipi_never_falls_as_haemoglobin_falls_and_stays_in_its_groups(
+    *, age: int, stage: int, hb: Decimal, less_hb: Decimal, areas: int, ldh: int
+) -> None:
+    common: dict[str, Any] = {
+        "age_years": age,
+        "ann_arbor": stage,
+        "nodal_areas": areas,
+        "ldh": ldh,
+        "ldh_uln": 250,
+    }
+    base = flipi(haemoglobin_g_dl=hb, **common)
+    worse = flipi(haemoglobin_g_dl=max(hb - less_hb, Decimal(2)), **common)
+    assert Decimal(0) <= base.value <= worse.value <= 5
+    assert worse.group in ThreeTierGroup
+
+
 def test_mipi_low_risk_hand_calculation() -> None:
     # Given age 50, ECOG 1, LDH = ULN, WBC 10 × 10⁹/L = 10 000 × 10⁶/L
     result = mipi(age_years=50, ecog_ps=1, ldh=200, ldh_uln=200, wbc_10e9_l=10)

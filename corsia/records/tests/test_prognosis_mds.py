@@ -80,6 +80,17 @@ def test_ipss_marrow_blast_bands(blasts: Decimal | int, points: Decimal) -> None
         ({"haemoglobin_g_dl": 10, "anc_10e9_l": Decimal("1.8")}, Decimal(0), IpssGroup.LOW),
         ({"karyotype": "poor"}, Decimal("1.0"), IpssGroup.INTERMEDIATE_1),
         ({"karyotype": "poor", "marrow_blasts_pct": 5}, Decimal("1.5"), IpssGroup.INTERMEDIATE_2),
+        # poor 1.0 + blasts 5 % 0.5 + Hb 9 and platelets 90 (two cytopenias) 0.5 = 2.0
+        (
+            {
+                "karyotype": "poor",
+                "marrow_blasts_pct": 5,
+                "haemoglobin_g_dl": 9,
+                "platelets_10e9_l": 90,
+            },
+            Decimal("2.0"),
+            IpssGroup.INTERMEDIATE_2,
+        ),
         ({"karyotype": "poor", "marrow_blasts_pct": 11}, Decimal("2.5"), IpssGroup.HIGH),
     ],
 )
@@ -88,6 +99,35 @@ def test_ipss_cytopenias_and_groups(
 ) -> None:
     result = ipss(**(IPSS_BASE | change))
     assert (result.value, result.group) == (value, group)
+
+
+@given(
+    blasts=st.decimals(Decimal(0), Decimal(30), places=1),
+    more=st.decimals(Decimal(0), Decimal(30), places=1),
+    karyotype=st.sampled_from(IpssKaryotype),
+    hb=st.decimals(Decimal(3), Decimal(16), places=1),
+    anc=st.decimals(Decimal(0), Decimal(10), places=2),
+    platelets=st.integers(0, 600),
+)
+def test_ipss_never_falls_as_blasts_rise_and_stays_in_its_groups(
+    *,
+    blasts: Decimal,
+    more: Decimal,
+    karyotype: IpssKaryotype,
+    hb: Decimal,
+    anc: Decimal,
+    platelets: int,
+) -> None:
+    common: dict[str, Any] = {
+        "karyotype": karyotype,
+        "haemoglobin_g_dl": hb,
+        "anc_10e9_l": anc,
+        "platelets_10e9_l": platelets,
+    }
+    base = ipss(marrow_blasts_pct=blasts, **common)
+    worse = ipss(marrow_blasts_pct=min(blasts + more, Decimal(30)), **common)
+    assert Decimal(0) <= base.value <= worse.value <= Decimal("3.5")
+    assert worse.group in IpssGroup
 
 
 def test_ipss_refuses_more_than_30_percent_blasts_and_an_unknown_karyotype() -> None:
@@ -255,6 +295,36 @@ def test_wpss_2011_severe_anaemia_threshold_depends_on_sex() -> None:
 def test_wpss_groups(category: str, karyotype: str, dependent: bool, group: FiveTierGroup) -> None:
     result = wpss(who_category=category, karyotype=karyotype, transfusion_dependent=dependent)
     assert result.group is group
+
+
+def test_wpss_every_combination_sums_its_points_into_a_defined_group() -> None:
+    category_points = {
+        "ra": 0,
+        "rars": 0,
+        "del_5q": 0,
+        "rcmd": 1,
+        "rcmd_rs": 1,
+        "raeb_1": 2,
+        "raeb_2": 3,
+    }
+    karyotype_points = {"good": 0, "intermediate": 1, "poor": 2}
+    expected_group = {
+        0: FiveTierGroup.VERY_LOW,
+        1: FiveTierGroup.LOW,
+        2: FiveTierGroup.INTERMEDIATE,
+        3: FiveTierGroup.HIGH,
+        4: FiveTierGroup.HIGH,
+        5: FiveTierGroup.VERY_HIGH,
+        6: FiveTierGroup.VERY_HIGH,
+    }
+    for category, c_points in category_points.items():
+        for karyotype, k_points in karyotype_points.items():
+            for dependent in (False, True):
+                total = c_points + k_points + int(dependent)
+                result = wpss(
+                    who_category=category, karyotype=karyotype, transfusion_dependent=dependent
+                )
+                assert (result.value, result.group) == (Decimal(total), expected_group[total])
 
 
 def test_wpss_needs_exactly_one_anaemia_measure() -> None:
