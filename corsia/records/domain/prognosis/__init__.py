@@ -1,0 +1,1 @@
+"""Prognostic scores, each from its published formula (the reference in each module)."""
