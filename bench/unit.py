@@ -73,6 +73,9 @@ from corsia.compounding.domain.workflow import preparation_label_code
 from corsia.core.domain.errors import CorsiaError
 from corsia.patients.domain.wristband import wristband_payload
 
+# Only pure domain code at module level: ``bench/__main__.py`` imports this module (through
+# ``bench.generate``) before ``django.setup()``, so the ORM-backed modules (models, services,
+# products) are imported inside the functions that run after it.
 if TYPE_CHECKING:
     from corsia.drugs.models import MedicinalProduct
 
