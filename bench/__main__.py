@@ -36,7 +36,6 @@ from bench.generate import (
 from bench.load import run_load
 from bench.server import ROOT, production_server, tree_peak_rss_mb
 from bench.stats import percentile
-from bench.vials import vial_benchmark
 
 GOALS = {
     "mix_requests_per_s": 300.0,
@@ -438,6 +437,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     vial_days = args.vial_days if args.vial_days is not None else (0 if tiny else 5)
     if vial_days:
+        # imported here: the vial replay loads OR-Tools (about 2 s), which a run without it
+        # (the tiny smoke run) should not pay
+        from bench.vials import vial_benchmark
+
         result["vial_replay"] = vial_benchmark(
             args.seed,
             vial_days,
