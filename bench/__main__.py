@@ -35,6 +35,7 @@ from bench.generate import (
 )
 from bench.load import run_load
 from bench.server import ROOT, production_server, tree_peak_rss_mb
+from bench.stats import percentile
 
 GOALS = {
     "mix_requests_per_s": 300.0,
@@ -218,8 +219,6 @@ def web_workload(
         if not name.startswith("login")
         for d in values
     ]
-    from bench.stats import percentile
-
     mix = {
         "requests_per_s": round(len(all_durations) / mix_wall, 1),
         "p50_ms": round(percentile(all_durations, 50) * 1000, 2),
@@ -250,8 +249,6 @@ def web_workload(
 
 
 def _growth_load(base: str, seconds: float) -> dict[str, Any]:
-    from bench.stats import percentile
-
     figures: dict[str, Any] = {}
     for name, scenario, op in (
         ("patient_search", scenarios.patient_search, "patient search"),
@@ -440,6 +437,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     vial_days = args.vial_days if args.vial_days is not None else (0 if tiny else 5)
     if vial_days:
+        # imported here: the vial replay loads OR-Tools (about 2 s), which a run without it
+        # (the tiny smoke run) should not pay
         from bench.vials import vial_benchmark
 
         result["vial_replay"] = vial_benchmark(

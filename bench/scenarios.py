@@ -22,6 +22,7 @@ import aiohttp
 
 from bench.critical import CriticalData
 from bench.load import Recorder
+from bench.stats import percentile
 
 Scenario = Callable[[aiohttp.ClientSession, Recorder, str, int], Awaitable[None]]
 
@@ -590,8 +591,6 @@ async def critical_path(
     """Time each step of one order (unloaded server), ``repeats`` orders: per step the
     median over the orders of its time summed over the drugs, vials and preparations of
     one order; the total is the sum of the steps' medians."""
-    from bench.stats import percentile
-
     recorder = Recorder()
     per_step: dict[str, list[float]] = {s.name: [] for s in CRITICAL_PATH}
     calls: dict[str, int] = {}

@@ -11,7 +11,7 @@ computes:
   else the archive's choice, as ``order_take_charge`` does; the expiry recomputed from the
   oldest opened content, as ``preparation_weigh`` does).
 * **Vials** — first the open leftovers of the product's family (earliest expiry first,
-  while stable), then new vials chosen by ``compounding.domain.vials.best_vial_combination``
+  while stable), then new vials chosen by ``compounding.domain.vials.costs.best_vial_combination``
   over the family's real presentations (strengths and pack prices of the archive); what a
   new vial holds beyond the dose becomes a ``Leftover`` (``leftover_expiry``: waste at once
   without a documented opened stability), later used, or expired.
@@ -67,11 +67,15 @@ from corsia.compounding.domain.product import (
     StorageTemperature,
     storage_temperature_from_text,
 )
-from corsia.compounding.domain.vials import VialSize, best_vial_combination
+from corsia.compounding.domain.vials.costs import best_vial_combination
+from corsia.compounding.domain.vials.inputs import VialSize
 from corsia.compounding.domain.workflow import preparation_label_code
 from corsia.core.domain.errors import CorsiaError
 from corsia.patients.domain.wristband import wristband_payload
 
+# Only pure domain code at module level: ``bench/__main__.py`` imports this module (through
+# ``bench.generate``) before ``django.setup()``, so the ORM-backed modules (models, services,
+# products) are imported inside the functions that run after it.
 if TYPE_CHECKING:
     from corsia.drugs.models import MedicinalProduct
 

@@ -41,18 +41,18 @@ from pathlib import Path
 from typing import Any
 
 from bench.stats import percentile
-from corsia.compounding.domain.vials import (
+from corsia.compounding.domain.vials.costs import best_vial_combination
+from corsia.compounding.domain.vials.greedy import assign_dose
+from corsia.compounding.domain.vials.inputs import (
     DoseNeed,
     OpenSource,
-    VialPlan,
     VialPolicy,
     VialSize,
-    assign_dose,
-    best_vial_combination,
     from_units,
-    plan_vials,
     to_units_up,
 )
+from corsia.compounding.domain.vials.plan import VialPlan
+from corsia.compounding.domain.vials.planner import plan_vials
 
 CATALOGUE = Path(__file__).resolve().parent.parent / "corsia/drugs/data/catalogue.jsonl"
 FIRST_DAY = date(2026, 1, 5)  # a Monday

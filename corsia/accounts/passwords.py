@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from corsia.accounts.domain.passwords import password_expired
+from corsia.accounts.models import PasswordHistory
 
 
 class PasswordHistoryValidator:
@@ -24,8 +25,6 @@ class PasswordHistoryValidator:
     def validate(self, password: str, user: Any = None) -> None:
         if user is None or getattr(user, "pk", None) is None or self.history <= 0:
             return
-        from corsia.accounts.models import PasswordHistory
-
         recent = PasswordHistory.objects.filter(user=user).order_by("-created_at", "-id")[
             : self.history
         ]

@@ -13,7 +13,7 @@ are in the hood).
 The product is the one compounding chose at take-in-charge, else the one it would choose
 (``compounding.services.choose_product``); the vial sizes are the products of its family
 (``compounding.products.family_products``), and the vials come from the UFA's own planner
-(``compounding.domain.requirements.vials_per_day`` → ``compounding.domain.vials.plan_vials``).
+(``compounding.domain.requirements.vials_per_day`` → ``compounding.domain.vials.planner.plan_vials``).
 
 Layering: compounding owns this planning (it plans the vials); inventory is a ledger below
 compounding and is read only through its selectors (stock levels, locations) and its pure
@@ -41,7 +41,7 @@ from corsia.compounding.domain.requirements import (
     units_by_product_day,
     vials_per_dose,
 )
-from corsia.compounding.domain.vials import VialSize
+from corsia.compounding.domain.vials.inputs import VialSize
 from corsia.compounding.products import family_products, product_data
 from corsia.compounding.selectors import live_preparations
 from corsia.compounding.services import choose_product

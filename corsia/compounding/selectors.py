@@ -33,7 +33,7 @@ from corsia.compounding.models import (
     WorkSession,
 )
 from corsia.compounding.services.steps import VIEW
-from corsia.core.actors import RequestUser, User, Workstation, require_permission
+from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import NotFound
 from corsia.prescribing.domain.states import STATE_LABELS_IT, OrderState
 from corsia.prescribing.selectors import order_find, pharmacy_lines
@@ -79,7 +79,7 @@ class WorkRow:
 
 def workplan(
     *,
-    user: RequestUser,
+    user: User,
     day: date,
     ward: str = "",
     regimen: str = "",
@@ -123,7 +123,7 @@ def workplan(
 
 def workplan_view(
     *,
-    user: RequestUser,
+    user: User,
     day: date,
     workstation: Workstation,
     channel: str = "web",
@@ -148,7 +148,7 @@ def workplan_view(
     return rows
 
 
-def preparation_get(*, user: RequestUser, preparation_id: int) -> Preparation:
+def preparation_get(*, user: User, preparation_id: int) -> Preparation:
     require_permission(user, VIEW, WORKPLAN_REFUSED)
     prep = (
         Preparation.objects.select_related(
@@ -172,7 +172,7 @@ def preparation_get(*, user: RequestUser, preparation_id: int) -> Preparation:
 
 def preparation_view(
     *,
-    user: RequestUser,
+    user: User,
     preparation_id: int,
     workstation: Workstation,
     channel: str = "web",
@@ -189,9 +189,7 @@ def preparation_view(
     return prep
 
 
-def order_for_pharmacy(
-    *, user: RequestUser, order_id: int, workstation: Workstation
-) -> TherapyOrder:
+def order_for_pharmacy(*, user: User, order_id: int, workstation: Workstation) -> TherapyOrder:
     reader = require_permission(user, VIEW, WORKPLAN_REFUSED)
     order = order_find(order_id)
     if order is None:
@@ -232,7 +230,7 @@ def leftover_state_at(leftover: Leftover, moment: datetime) -> LeftoverState:
     return LeftoverState(leftover.state)
 
 
-def leftovers(*, user: RequestUser, now: datetime | None = None) -> list[LeftoverRow]:
+def leftovers(*, user: User, now: datetime | None = None) -> list[LeftoverRow]:
     """Every leftover with its state as of ``now``, by state then expiry (writes nothing)."""
     require_permission(user, VIEW, WORKPLAN_REFUSED)
     moment = now or timezone.now()
@@ -243,14 +241,14 @@ def leftovers(*, user: RequestUser, now: datetime | None = None) -> list[Leftove
     return sorted(rows, key=lambda row: (row.state.value, row.leftover.expires_at))
 
 
-def exposures(*, user: RequestUser) -> QuerySet[ExposureRecord]:
+def exposures(*, user: User) -> QuerySet[ExposureRecord]:
     require_permission(user, VIEW, WORKPLAN_REFUSED)
     return ExposureRecord.objects.select_related(
         "operator", "ingredient", "hood", "preparation"
     ).order_by("-started_at")[:500]
 
 
-def sessions(*, user: RequestUser, day: date) -> QuerySet[WorkSession]:
+def sessions(*, user: User, day: date) -> QuerySet[WorkSession]:
     require_permission(user, VIEW, WORKPLAN_REFUSED)
     return WorkSession.objects.filter(date=day).select_related("hood", "technician", "pharmacist")
 
@@ -270,7 +268,7 @@ def user_find(*, user_id: int, active_only: bool = False) -> User | None:
     return (users.filter(is_active=True) if active_only else users).first()
 
 
-def checkout_get(*, user: RequestUser, checkout_id: int) -> CheckOut:
+def checkout_get(*, user: User, checkout_id: int) -> CheckOut:
     require_permission(user, VIEW, WORKPLAN_REFUSED)
     checkout = (
         CheckOut.objects.select_related("order__patient", "order__ward", "checked_out_by")
@@ -282,9 +280,7 @@ def checkout_get(*, user: RequestUser, checkout_id: int) -> CheckOut:
     return checkout
 
 
-def checkout_view(
-    *, user: RequestUser, checkout_id: int, what: str, workstation: Workstation
-) -> CheckOut:
+def checkout_view(*, user: User, checkout_id: int, what: str, workstation: Workstation) -> CheckOut:
     """A check-out as shown (its page, the bag label): a read of the patient's data."""
     reader = require_permission(user, VIEW, WORKPLAN_REFUSED)
     checkout = checkout_get(user=reader, checkout_id=checkout_id)

@@ -58,7 +58,7 @@ def _plan_context(request: HttpRequest) -> dict[str, Any]:
         k: request.GET.get(k, "").strip() for k in ("ward", "regimen", "ingredient", "patient")
     }
     rows = selectors.workplan_view(
-        user=request.user, day=day, workstation=request_workstation(request), **filters
+        user=request_actor(request), day=day, workstation=request_workstation(request), **filters
     )
     return {"day": day, "filters": filters, "rows": rows}
 
@@ -66,7 +66,9 @@ def _plan_context(request: HttpRequest) -> dict[str, Any]:
 @require_perm(VIEW)
 def workplan(request: HttpRequest) -> HttpResponse:
     context = _plan_context(request) | {
-        "sessions": selectors.sessions(user=request.user, day=_day(request.GET.get("day"))),
+        "sessions": selectors.sessions(
+            user=request_actor(request), day=_day(request.GET.get("day"))
+        ),
         "hoods": selectors.hoods(),
         "technicians": selectors.technicians(),
     }
@@ -91,7 +93,7 @@ def scan_label(request: HttpRequest) -> HttpResponse:
 @require_perm(VIEW)
 def order_page(request: HttpRequest, order_id: int) -> HttpResponse:
     order = selectors.order_for_pharmacy(
-        user=request.user, order_id=order_id, workstation=request_workstation(request)
+        user=request_actor(request), order_id=order_id, workstation=request_workstation(request)
     )
     return render(
         request,
@@ -142,7 +144,9 @@ def order_action(request: HttpRequest, order_id: int) -> HttpResponse:
 @require_perm(VIEW)
 def preparation_page(request: HttpRequest, preparation_id: int) -> HttpResponse:
     prep = selectors.preparation_view(
-        user=request.user, preparation_id=preparation_id, workstation=request_workstation(request)
+        user=request_actor(request),
+        preparation_id=preparation_id,
+        workstation=request_workstation(request),
     )
     return render(
         request,
@@ -250,7 +254,9 @@ def _file(content: bytes | str, content_type: str, name: str) -> HttpResponse:
 @require_perm(VIEW)
 def label_pdf(request: HttpRequest, preparation_id: int) -> HttpResponse:
     prep = selectors.preparation_view(
-        user=request.user, preparation_id=preparation_id, workstation=request_workstation(request)
+        user=request_actor(request),
+        preparation_id=preparation_id,
+        workstation=request_workstation(request),
     )
     return _file(documents.label_pdf(prep), "application/pdf", f"{prep.label_code}.pdf")
 
@@ -258,7 +264,9 @@ def label_pdf(request: HttpRequest, preparation_id: int) -> HttpResponse:
 @require_perm(VIEW)
 def label_zpl(request: HttpRequest, preparation_id: int) -> HttpResponse:
     prep = selectors.preparation_view(
-        user=request.user, preparation_id=preparation_id, workstation=request_workstation(request)
+        user=request_actor(request),
+        preparation_id=preparation_id,
+        workstation=request_workstation(request),
     )
     return _file(documents.label_zpl(prep), "text/plain; charset=utf-8", f"{prep.label_code}.zpl")
 
@@ -266,7 +274,9 @@ def label_zpl(request: HttpRequest, preparation_id: int) -> HttpResponse:
 @require_perm(VIEW)
 def worksheet_pdf(request: HttpRequest, preparation_id: int) -> HttpResponse:
     prep = selectors.preparation_view(
-        user=request.user, preparation_id=preparation_id, workstation=request_workstation(request)
+        user=request_actor(request),
+        preparation_id=preparation_id,
+        workstation=request_workstation(request),
     )
     return _file(documents.worksheet_pdf(prep), "application/pdf", f"foglio-{prep.label_code}.pdf")
 
@@ -286,7 +296,7 @@ def vial_plan(request: HttpRequest) -> HttpResponse:
     rows = [
         r
         for r in selectors.workplan_view(
-            user=request.user, day=day, workstation=request_workstation(request)
+            user=request_actor(request), day=day, workstation=request_workstation(request)
         )
         if r.preparation is not None
     ]
@@ -325,14 +335,18 @@ def session_open(request: HttpRequest) -> HttpResponse:
 @require_perm(VIEW)
 def leftovers(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "compounding/leftovers.html", {"leftovers": selectors.leftovers(user=request.user)}
+        request,
+        "compounding/leftovers.html",
+        {"leftovers": selectors.leftovers(user=request_actor(request))},
     )
 
 
 @require_perm(VIEW)
 def exposures(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "compounding/exposures.html", {"records": selectors.exposures(user=request.user)}
+        request,
+        "compounding/exposures.html",
+        {"records": selectors.exposures(user=request_actor(request))},
     )
 
 
@@ -355,7 +369,7 @@ def checkout_page(request: HttpRequest, order_id: int) -> HttpResponse:
             messages.success(request, "Sacchetto paziente completo: consegnato al reparto.")
             return redirect("compounding:checkout_done", checkout_id=checkout.pk)
     order = selectors.order_for_pharmacy(
-        user=request.user, order_id=order_id, workstation=request_workstation(request)
+        user=request_actor(request), order_id=order_id, workstation=request_workstation(request)
     )
     preps = [p for p in selectors.order_preparations(order) if p.scheduled_date == day]
     return render(
@@ -368,7 +382,7 @@ def checkout_page(request: HttpRequest, order_id: int) -> HttpResponse:
 @require_perm(VIEW)
 def checkout_done(request: HttpRequest, checkout_id: int) -> HttpResponse:
     if request.method == "POST" and request.user.has_perm(PREPARE):
-        checkout = selectors.checkout_get(user=request.user, checkout_id=checkout_id)
+        checkout = selectors.checkout_get(user=request_actor(request), checkout_id=checkout_id)
         with refusals_as_messages(request, not_found_is_404=False):
             upload = request.FILES.get("csv")
             log = services.transport_import(
@@ -385,7 +399,7 @@ def checkout_done(request: HttpRequest, checkout_id: int) -> HttpResponse:
             )
         return redirect("compounding:checkout_done", checkout_id=checkout.pk)
     checkout = selectors.checkout_view(
-        user=request.user,
+        user=request_actor(request),
         checkout_id=checkout_id,
         what="check-out",
         workstation=request_workstation(request),
@@ -404,7 +418,7 @@ def checkout_done(request: HttpRequest, checkout_id: int) -> HttpResponse:
 @require_perm(VIEW)
 def bag_label_pdf(request: HttpRequest, checkout_id: int) -> HttpResponse:
     checkout = selectors.checkout_view(
-        user=request.user,
+        user=request_actor(request),
         checkout_id=checkout_id,
         what="etichetta del sacchetto del check-out",
         workstation=request_workstation(request),

@@ -18,14 +18,11 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 from corsia.core.domain.errors import PermissionRefused
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
-
     from corsia.accounts.models import User
 
 __all__ = [
     "PERMISSION_REFUSED",
     "LabelledWorkstation",
-    "RequestUser",
     "User",
     "Workstation",
     "require_permission",
@@ -41,10 +38,6 @@ class LabelledWorkstation(Protocol):
 
 Workstation: TypeAlias = "LabelledWorkstation | str | None"
 
-# ``request.user`` as Django types it: for the few reads still handed it directly by views
-# that do not yet pass ``corsia.core.web.request_actor(request)``.
-RequestUser: TypeAlias = "User | AnonymousUser"
-
 
 def workstation_label(workstation: object) -> str:
     """The workstation's name as stored in audit rows (empty when unknown)."""
@@ -55,7 +48,7 @@ def workstation_label(workstation: object) -> str:
 
 
 def require_permission(
-    actor: RequestUser | None, permission: str, message: str = PERMISSION_REFUSED
+    actor: User | None, permission: str, message: str = PERMISSION_REFUSED
 ) -> User:
     """Refuse (``PermissionRefused``, 403, Italian ``message``) unless ``actor`` is a
     signed-in user holding ``permission``. Nobody (``None``) and anonymous users hold none.
@@ -68,7 +61,7 @@ def require_permission(
         or not actor.has_perm(permission)
     ):
         raise PermissionRefused(message, details={"permission": permission})
-    return actor  # type: ignore[return-value]  # signed in: the project's user model
+    return actor
 
 
 def __getattr__(name: str) -> Any:

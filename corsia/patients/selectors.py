@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from corsia.audit.services import access_log_record, access_log_record_many
-from corsia.core.actors import RequestUser, User, Workstation, require_permission
+from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import NotFound
 from corsia.patients.domain.search import Query, QueryKind, classify
 from corsia.patients.domain.states import EncounterState
@@ -155,7 +155,7 @@ def patient_get(*, user: User, patient_id: int) -> Patient:
 
 def patient_view(
     *,
-    user: RequestUser,
+    user: User,
     patient_id: int,
     what: str,
     workstation: Workstation,

@@ -45,7 +45,8 @@ from corsia.prescribing.domain.policy import (
 )
 from corsia.prescribing.domain.warnings import DoseWarning
 from corsia.prescribing.models import ItemStatus, Measurement, MeasurementKind, TherapyOrder
-from corsia.regimens.domain.spec import DosingSettings, dosing_from_dict
+from corsia.regimens.domain.spec import DosingSettings
+from corsia.regimens.domain.spec_codec import dosing_from_dict
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from corsia.core.domain.errors import NotFound
 from corsia.core.web import request_actor
 from corsia.regimens import selectors, services
 from corsia.regimens.domain.fhir import spec_to_plan_definition
-from corsia.regimens.domain.spec import spec_to_dict
+from corsia.regimens.domain.spec_codec import spec_to_dict
 from corsia.regimens.fhir_io import plan_definition_json
 from corsia.regimens.models import RegimenVersion
 

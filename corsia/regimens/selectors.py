@@ -27,9 +27,8 @@ from corsia.regimens.domain.spec import (
     RegimenSpec,
     Route,
     TherapyType,
-    age_bands_from_list,
-    dosing_from_dict,
 )
+from corsia.regimens.domain.spec_codec import age_bands_from_list, dosing_from_dict
 from corsia.regimens.models import (
     ClinicalTrial,
     Regimen,

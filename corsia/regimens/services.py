@@ -21,10 +21,11 @@ from corsia.regimens import audit_events as events
 from corsia.regimens.domain.approval import VersionStatus, decide_approval
 from corsia.regimens.domain.diff import diff_specs
 from corsia.regimens.domain.fhir import plan_definition_to_spec
-from corsia.regimens.domain.spec import (
-    RegimenSpec,
+from corsia.regimens.domain.spec import RegimenSpec
+from corsia.regimens.domain.spec_codec import (
     age_bands_to_list,
     dosing_to_dict,
+    spec_from_dict,
     spec_to_dict,
 )
 from corsia.regimens.domain.structure import ensure_valid_structure
@@ -470,8 +471,6 @@ def trial_monitor_assign(
 
 def spec_from_json_text(text: str) -> RegimenSpec:
     """The editor's JSON document as a spec (type errors name their field)."""
-    from corsia.regimens.domain.spec import spec_from_dict
-
     try:
         data = json.loads(text, parse_float=Decimal)
     except json.JSONDecodeError as exc:

@@ -20,11 +20,8 @@ from corsia.regimens import selectors, services
 from corsia.regimens.domain.approval import STATUS_LABELS_IT, VersionStatus
 from corsia.regimens.domain.diff import diff_specs
 from corsia.regimens.domain.fhir import spec_to_plan_definition
-from corsia.regimens.domain.spec import (
-    THERAPY_TYPE_LABELS_IT,
-    RegimenSpec,
-    spec_to_dict,
-)
+from corsia.regimens.domain.spec import THERAPY_TYPE_LABELS_IT, RegimenSpec
+from corsia.regimens.domain.spec_codec import spec_to_dict
 from corsia.regimens.domain.structure import validate_structure
 from corsia.regimens.fhir_io import plan_definition_json
 from corsia.regimens.models import ClinicalTrial, RegimenVersion

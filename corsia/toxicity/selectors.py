@@ -14,7 +14,7 @@ from datetime import date
 from django.db.models import Q, QuerySet
 
 from corsia.audit.services import access_log_record
-from corsia.core.actors import RequestUser, User, Workstation, require_permission
+from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import NotFound
 from corsia.drugs.selectors import IngredientInfo, antineoplastic_ingredients, ingredients_by_id
 from corsia.toxicity.domain import ctcae, extravasation
@@ -140,7 +140,7 @@ class ToxicitySummary:
 
 def latest_toxicity_summary(
     *,
-    user: RequestUser,
+    user: User,
     patient_id: int,
     since: date | None = None,
     workstation: Workstation = None,

@@ -35,7 +35,7 @@ router = Router(tags=["compounding"])
 @api_perm(PREPARE)
 def preparation_robot(request: HttpRequest, preparation_id: int) -> dict[str, Any]:
     prep = selectors.preparation_view(
-        user=request.user,
+        user=request_actor(request),
         preparation_id=preparation_id,
         workstation=request_workstation(request),
         channel="api",

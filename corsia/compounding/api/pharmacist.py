@@ -40,7 +40,7 @@ router = Router(tags=["compounding"])
 @api_perm(VIEW)
 def workplan(request: HttpRequest, day: date | None = None) -> list[dict[str, Any]]:
     rows = selectors.workplan_view(
-        user=request.user,
+        user=request_actor(request),
         day=day or timezone.localdate(),
         workstation=request_workstation(request),
         channel="api",
@@ -90,7 +90,7 @@ def order_take_charge(request: HttpRequest, order_id: int) -> Status[list[Prepar
 @api_perm(VIEW)
 def order_preparations(request: HttpRequest, order_id: int) -> list[PreparationOut]:
     order = selectors.order_for_pharmacy(
-        user=request.user, order_id=order_id, workstation=request_workstation(request)
+        user=request_actor(request), order_id=order_id, workstation=request_workstation(request)
     )
     return [preparation_out(p) for p in selectors.order_preparations(order)]
 

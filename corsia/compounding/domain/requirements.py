@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
-from corsia.compounding.domain.vials import DoseNeed, VialSize, plan_vials
+from corsia.compounding.domain.vials.inputs import DoseNeed, VialSize
+from corsia.compounding.domain.vials.planner import plan_vials
 from corsia.inventory.domain.stock import Layout, LotStock, fefo_sorted, is_usable
 
 # Each day's plan is solved at a nominal time: only the order of doses within a day

@@ -15,7 +15,8 @@ from django.utils import timezone
 from corsia.audit.services import audit_record
 from corsia.compounding import audit_events as events
 from corsia.compounding.domain.product import ProductData
-from corsia.compounding.domain.vials import DoseNeed, OpenSource, VialSize, plan_vials
+from corsia.compounding.domain.vials.inputs import DoseNeed, OpenSource, VialSize
+from corsia.compounding.domain.vials.planner import plan_vials
 from corsia.compounding.domain.workflow import PrepState
 from corsia.compounding.models import Preparation, WorkSession
 from corsia.compounding.products import family_products, product_data

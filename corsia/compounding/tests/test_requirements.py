@@ -39,7 +39,7 @@ from corsia.compounding.domain.requirements import (
     tray_pick_list,
     vials_per_dose,
 )
-from corsia.compounding.domain.vials import VialSize
+from corsia.compounding.domain.vials.inputs import VialSize
 from corsia.compounding.requirements import planned_requirements
 from corsia.core.domain.errors import PermissionRefused, ValidationFailed
 from corsia.drugs.models import MedicinalProduct

@@ -12,18 +12,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corsia.compounding.domain.vials import (
+from corsia.compounding.domain.vials.costs import best_vial_combination
+from corsia.compounding.domain.vials.greedy import assign_dose
+from corsia.compounding.domain.vials.inputs import (
     DoseNeed,
-    Method,
     OpenSource,
-    VialPlan,
     VialPlanInvalid,
     VialPolicy,
     VialSize,
-    assign_dose,
-    best_vial_combination,
-    plan_vials,
 )
+from corsia.compounding.domain.vials.plan import Method, VialPlan
+from corsia.compounding.domain.vials.planner import plan_vials
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 OX50 = VialSize("ox50", "ox", Decimal(50), Decimal("20.00"))

@@ -30,7 +30,8 @@ from corsia.prescribing.domain.rounding import RoundingRule
 from corsia.prescribing.dosing_basis import max_ages_for, patient_measures, policy_for
 from corsia.prescribing.models import OrderItem, TherapyOrder
 from corsia.prescribing.services.orders import CUMULATIVE_STATES
-from corsia.regimens.domain.spec import AgeBand, age_bands_from_list
+from corsia.regimens.domain.spec import AgeBand
+from corsia.regimens.domain.spec_codec import age_bands_from_list
 
 # What a line reads of another module's rows, reached through the line's own foreign keys
 # (``OrderItem.ingredient``, ``OrderItem.regimen_component``): described here, not imported.

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from corsia.regimens.domain.spec import RegimenSpec, spec_from_dict
+from corsia.regimens.data import haematology, paediatric, solid
+from corsia.regimens.domain.spec import RegimenSpec
+from corsia.regimens.domain.spec_codec import spec_from_dict
 
 
 def documents() -> list[dict[str, Any]]:
-    from corsia.regimens.data import haematology, paediatric, solid
-
     return [*solid.REGIMENS, *haematology.REGIMENS, *paediatric.REGIMENS]
 
 

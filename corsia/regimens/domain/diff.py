@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from corsia.regimens.domain.spec import RegimenSpec, component_to_dict, spec_to_dict
+from corsia.regimens.domain.spec import RegimenSpec
+from corsia.regimens.domain.spec_codec import component_to_dict, spec_to_dict
 
 
 @dataclass(frozen=True)

@@ -26,10 +26,8 @@ from decimal import Decimal
 from typing import Any
 
 from corsia.core.domain.errors import ValidationFailed
-from corsia.regimens.domain.spec import (
-    ABSOLUTE_UNIT,
-    DiseaseSystem,
-    RegimenSpec,
+from corsia.regimens.domain.spec import ABSOLUTE_UNIT, DiseaseSystem, RegimenSpec
+from corsia.regimens.domain.spec_codec import (
     component_from_dict,
     component_to_dict,
     spec_from_dict,

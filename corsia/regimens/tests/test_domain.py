@@ -18,7 +18,8 @@ from corsia.regimens.domain.approval import (
     ensure_prescribable_status,
 )
 from corsia.regimens.domain.diff import diff_specs
-from corsia.regimens.domain.spec import Calculation, RegimenSpec, spec_from_dict, spec_to_dict
+from corsia.regimens.domain.spec import Calculation, RegimenSpec
+from corsia.regimens.domain.spec_codec import spec_from_dict, spec_to_dict
 from corsia.regimens.domain.structure import ensure_valid_structure, validate_structure
 from corsia.regimens.domain.trials import check_trial_numbers
 from corsia.testing.regimens import abvd_spec
