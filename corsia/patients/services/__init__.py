@@ -6,6 +6,7 @@ file per act:
 - ``encounters`` — admission, discharge, transfer, cancellation (ADT);
 - ``consents`` — consents recorded and revoked;
 - ``masking`` — documents masked (oscuramento) and unmasked;
+- ``allergies`` — allergies recorded, refuted, inactivated; "no known allergies" stated;
 - ``wards`` — the wards and their places (reference data);
 - ``patient`` — what they share: permissions, the row lock, the merged check.
 
@@ -13,6 +14,14 @@ Callers import this package (``from corsia.patients import services``): the name
 are its public surface.
 """
 
+from corsia.patients.services.allergies import (
+    RECORD_ALLERGY,
+    AllergyInput,
+    allergy_inactivate,
+    allergy_record,
+    allergy_refute,
+    no_known_allergies_state,
+)
 from corsia.patients.services.consents import consent_record, consent_revoke
 from corsia.patients.services.encounters import (
     encounter_admit,
@@ -37,8 +46,13 @@ __all__ = [
     "ENCOUNTER",
     "MASK",
     "MERGE",
+    "RECORD_ALLERGY",
     "VIEW",
+    "AllergyInput",
     "PatientInput",
+    "allergy_inactivate",
+    "allergy_record",
+    "allergy_refute",
     "consent_record",
     "consent_revoke",
     "document_mask",
@@ -47,6 +61,7 @@ __all__ = [
     "encounter_cancel",
     "encounter_discharge",
     "encounter_transfer",
+    "no_known_allergies_state",
     "patient_clean",
     "patient_create",
     "patient_merge",

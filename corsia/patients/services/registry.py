@@ -18,6 +18,7 @@ from corsia.patients.domain import identifiers as ids
 from corsia.patients.domain.search import search_key
 from corsia.patients.domain.states import EncounterState
 from corsia.patients.models import Consent, Encounter, ExternalIdentifier, Masking, Patient
+from corsia.patients.services.allergies import allergies_move
 from corsia.patients.services.patient import (
     CHANGE,
     MERGE,
@@ -278,6 +279,7 @@ def patient_merge(
         Consent.objects.filter(pk__in=moved["consents"]).update(patient=survivor)
         ExternalIdentifier.objects.filter(pk__in=moved["identifiers"]).update(patient=survivor)
         Masking.objects.filter(pk__in=moved["maskings"]).update(patient=survivor)
+        moved.update(allergies_move(actor=actor, survivor=survivor, duplicate=duplicate))
         # Duplicates merged earlier into the duplicate now point at the survivor.
         Patient.objects.filter(merged_into=duplicate).update(merged_into=survivor)
         duplicate.merged_into = survivor
