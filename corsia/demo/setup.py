@@ -52,6 +52,9 @@ def demo_hospital() -> Iterator[str]:
         validator=_user("medico2"),
         pharmacist=_user("farmacista"),
     )
+    from corsia.demo import allergies as demo_allergies
+
+    yield f"demo allergies: {demo_allergies.ensure_demo_allergies(actor=_user('medico'))} created"
     from corsia.inventory import demo as demo_inventory
 
     pharmacist = _user("farmacista")
