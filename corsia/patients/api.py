@@ -487,21 +487,28 @@ def allergy_record(request: HttpRequest, patient_id: int, payload: AllergyIn) ->
     return Status(201, _allergy(allergy))
 
 
+def _close(
+    request: HttpRequest, patient_id: int, allergy_id: int, payload: AllergyCloseIn, status: str
+) -> AllergyOut:
+    allergy = services.allergy_close(
+        actor=request_actor(request),
+        workstation=getattr(request, "workstation", None),
+        patient_id=patient_id,
+        allergy_id=allergy_id,
+        expected_version=payload.version,
+        status=status,
+        reason=payload.reason,
+    )
+    return _allergy(allergy)
+
+
 @router.post("/{patient_id}/allergies/{allergy_id}/refute", response=AllergyOut)
 @api_perm(RECORD_ALLERGY)
 def allergy_refute(
     request: HttpRequest, patient_id: int, allergy_id: int, payload: AllergyCloseIn
 ) -> AllergyOut:
     """It was not an allergy: kept, refuted, with the reason (never deleted)."""
-    allergy = services.allergy_refute(
-        actor=request_actor(request),
-        workstation=getattr(request, "workstation", None),
-        patient_id=patient_id,
-        allergy_id=allergy_id,
-        expected_version=payload.version,
-        reason=payload.reason,
-    )
-    return _allergy(allergy)
+    return _close(request, patient_id, allergy_id, payload, "refuted")
 
 
 @router.post("/{patient_id}/allergies/{allergy_id}/inactivate", response=AllergyOut)
@@ -510,15 +517,7 @@ def allergy_inactivate(
     request: HttpRequest, patient_id: int, allergy_id: int, payload: AllergyCloseIn
 ) -> AllergyOut:
     """No longer an allergy: kept, inactive, with the reason."""
-    allergy = services.allergy_inactivate(
-        actor=request_actor(request),
-        workstation=getattr(request, "workstation", None),
-        patient_id=patient_id,
-        allergy_id=allergy_id,
-        expected_version=payload.version,
-        reason=payload.reason,
-    )
-    return _allergy(allergy)
+    return _close(request, patient_id, allergy_id, payload, "inactive")
 
 
 @router.post("/{patient_id}/allergies/none-known", response={201: NoKnownAllergiesOut})

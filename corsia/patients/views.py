@@ -375,19 +375,20 @@ def allergy_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_perm(services.RECORD_ALLERGY)
 @require_POST
 def allergy_close(request: HttpRequest, pk: int, allergy_id: int, action: str) -> HttpResponse:
-    close = {"refute": services.allergy_refute, "inactivate": services.allergy_inactivate}
-    if action not in close:
+    status = {"refute": "refuted", "inactivate": "inactive"}.get(action)
+    if status is None:
         raise Http404(action)
     done = _("Allergia confutata.") if action == "refute" else _("Allergia non più attiva.")
     return _act(
         request,
         pk,
-        lambda: close[action](
+        lambda: services.allergy_close(
             actor=request_actor(request),
             workstation=_ws(request),
             patient_id=pk,
             allergy_id=allergy_id,
             expected_version=posted_version(request) or 0,
+            status=status,
             reason=request.POST.get("reason", ""),
         ),
         done,

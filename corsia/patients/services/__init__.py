@@ -6,7 +6,7 @@ file per act:
 - ``encounters`` — admission, discharge, transfer, cancellation (ADT);
 - ``consents`` — consents recorded and revoked;
 - ``masking`` — documents masked (oscuramento) and unmasked;
-- ``allergies`` — allergies recorded, refuted, inactivated; "no known allergies" stated;
+- ``allergies`` — allergies recorded, refuted or inactivated; "no known allergies" stated;
 - ``wards`` — the wards and their places (reference data);
 - ``patient`` — what they share: permissions, the row lock, the merged check.
 
@@ -17,9 +17,8 @@ are its public surface.
 from corsia.patients.services.allergies import (
     RECORD_ALLERGY,
     AllergyInput,
-    allergy_inactivate,
+    allergy_close,
     allergy_record,
-    allergy_refute,
     no_known_allergies_state,
 )
 from corsia.patients.services.consents import consent_record, consent_revoke
@@ -50,9 +49,8 @@ __all__ = [
     "VIEW",
     "AllergyInput",
     "PatientInput",
-    "allergy_inactivate",
+    "allergy_close",
     "allergy_record",
-    "allergy_refute",
     "consent_record",
     "consent_revoke",
     "document_mask",

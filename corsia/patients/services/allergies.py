@@ -162,19 +162,31 @@ def allergy_record(
     return allergy
 
 
-def _close(
+CLOSING_STATUSES = (AllergyStatus.REFUTED.value, AllergyStatus.INACTIVE.value)
+
+
+def allergy_close(
     *,
     actor: User,
     workstation: Workstation,
     patient_id: int,
     allergy_id: int,
     expected_version: int,
+    status: str,
     reason: str,
-    status: AllergyStatus,
 ) -> Allergy:
+    """The allergy stays, with the reason, who and when: ``refuted`` (it was not an
+    allergy: a test, a better history) or ``inactive`` (no longer one: desensitised,
+    outgrown). It matches no drug any more."""
     require_permission(actor, RECORD_ALLERGY, "Il tuo ruolo non può modificare le allergie.")
-    what = "confutare l'allergia" if status is AllergyStatus.REFUTED else "disattivarla"
-    text = ensure_reason(reason, what=what)
+    if status not in CLOSING_STATUSES:
+        raise ValidationFailed(
+            "Indica se l'allergia è confutata o non più attiva.",
+            code="allergy_status_invalid",
+            field="status",
+        )
+    refuted = status == AllergyStatus.REFUTED.value
+    text = ensure_reason(reason, what="confutare l'allergia" if refuted else "disattivarla")
     with transaction.atomic():
         allergy = (
             Allergy.objects.select_for_update(of=("self",))
@@ -190,7 +202,7 @@ def _close(
                 code="allergy_not_active",
             )
         before = snapshot(allergy)
-        allergy.status = status.value
+        allergy.status = status
         allergy.status_reason = text
         allergy.status_changed_at = timezone.now()
         allergy.status_changed_by = actor
@@ -204,11 +216,7 @@ def _close(
             ]
         )
         audit_record(
-            event=(
-                events.ALLERGY_REFUTED
-                if status is AllergyStatus.REFUTED
-                else events.ALLERGY_INACTIVATED
-            ),
+            event=events.ALLERGY_REFUTED if refuted else events.ALLERGY_INACTIVATED,
             actor=actor,
             workstation=workstation,
             target=allergy,
@@ -218,48 +226,6 @@ def _close(
             reason=text,
         )
     return allergy
-
-
-def allergy_refute(
-    *,
-    actor: User,
-    workstation: Workstation,
-    patient_id: int,
-    allergy_id: int,
-    expected_version: int,
-    reason: str,
-) -> Allergy:
-    """It was not an allergy (a test, a better history): it stays, refuted, with the reason."""
-    return _close(
-        actor=actor,
-        workstation=workstation,
-        patient_id=patient_id,
-        allergy_id=allergy_id,
-        expected_version=expected_version,
-        reason=reason,
-        status=AllergyStatus.REFUTED,
-    )
-
-
-def allergy_inactivate(
-    *,
-    actor: User,
-    workstation: Workstation,
-    patient_id: int,
-    allergy_id: int,
-    expected_version: int,
-    reason: str,
-) -> Allergy:
-    """No longer an allergy (desensitised, outgrown): it stays, inactive, with the reason."""
-    return _close(
-        actor=actor,
-        workstation=workstation,
-        patient_id=patient_id,
-        allergy_id=allergy_id,
-        expected_version=expected_version,
-        reason=reason,
-        status=AllergyStatus.INACTIVE,
-    )
 
 
 def no_known_allergies_state(

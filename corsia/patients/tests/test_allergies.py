@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from corsia.accounts.domain.roles import Role
@@ -29,8 +28,8 @@ from corsia.patients.domain.allergies import (
 )
 from corsia.patients.models import Allergy, NoKnownAllergies
 from corsia.patients.selectors import AllergyState
-from corsia.testing.accounts import MakeUser
-from corsia.testing.patients import MakePatient
+from corsia.testing.accounts import MakeUser, api_client, session_client
+from corsia.testing.patients import MakePatient, allergy_closed, allergy_input
 
 
 @pytest.fixture
@@ -38,30 +37,6 @@ def carboplatin(db: None) -> ActiveIngredient:
     return ActiveIngredient.objects.create(
         code="carboplatin", name_en="carboplatin", name_it="Carboplatino", atc_code="L01XA02"
     )
-
-
-def _input(**fields: object) -> services.AllergyInput:
-    data: dict[str, object] = {
-        "substance_kind": "ingredient",
-        "reaction": "anaphylaxis",
-        "severity": "life_threatening",
-        "certainty": "confirmed",
-        **fields,
-    }
-    return services.AllergyInput(**data)  # type: ignore[arg-type]  # test data, checked by the service
-
-
-def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def _api(user: User) -> Client:
-    from corsia.accounts.services import token_issue
-
-    key, _ = token_issue(user=user)
-    return Client(headers={"Authorization": f"Bearer {key}"})
 
 
 # --- pure ---------------------------------------------------------------------------------------
@@ -138,7 +113,9 @@ def test_recording_an_allergy_audits_it_and_ends_the_no_known_allergies_statemen
         actor=physician,
         workstation=None,
         patient_id=patient.pk,
-        data=_input(ingredient_id=carboplatin.pk, onset_date=date(2024, 5, 2), source="paziente"),
+        data=allergy_input(
+            ingredient_id=carboplatin.pk, onset_date=date(2024, 5, 2), source="paziente"
+        ),
     )
 
     assert allergy.substance == "Carboplatino" and allergy.status == "active"
@@ -161,7 +138,7 @@ def test_a_class_and_an_excipient_are_recorded_as_typed(
         actor=physician,
         workstation=None,
         patient_id=patient.pk,
-        data=_input(
+        data=allergy_input(
             substance_kind="drug_class", atc_prefix="l01xa", substance_text="composti del platino"
         ),
     )
@@ -169,7 +146,7 @@ def test_a_class_and_an_excipient_are_recorded_as_typed(
         actor=physician,
         workstation=None,
         patient_id=patient.pk,
-        data=_input(
+        data=allergy_input(
             substance_kind="other",
             substance_text="Cremophor EL (olio di ricino poliossietilenato)",
             reaction="other",
@@ -185,7 +162,7 @@ def test_a_class_and_an_excipient_are_recorded_as_typed(
             actor=physician,
             workstation=None,
             patient_id=patient.pk,
-            data=_input(substance_kind="drug_class", atc_prefix="L01XA"),
+            data=allergy_input(substance_kind="drug_class", atc_prefix="L01XA"),
         )
     assert twice.value.code == "allergy_duplicate"
 
@@ -198,27 +175,13 @@ def test_refuting_keeps_the_allergy_with_its_reason_and_it_no_longer_counts(
         actor=physician,
         workstation=None,
         patient_id=patient.pk,
-        data=_input(ingredient_id=carboplatin.pk),
+        data=allergy_input(ingredient_id=carboplatin.pk),
     )
     with pytest.raises(ValidationFailed) as no_reason:
-        services.allergy_refute(
-            actor=physician,
-            workstation=None,
-            patient_id=patient.pk,
-            allergy_id=allergy.pk,
-            expected_version=allergy.version,
-            reason="  ",
-        )
+        allergy_closed(physician, allergy, reason="  ")
     assert no_reason.value.code == "reason_required"
 
-    services.allergy_refute(
-        actor=physician,
-        workstation=None,
-        patient_id=patient.pk,
-        allergy_id=allergy.pk,
-        expected_version=allergy.version,
-        reason="Test di provocazione negativo",
-    )
+    allergy_closed(physician, allergy, reason="Test di provocazione negativo")
 
     allergy.refresh_from_db()
     assert (allergy.status, allergy.status_reason) == ("refuted", "Test di provocazione negativo")
@@ -236,7 +199,7 @@ def test_no_known_allergies_is_refused_while_an_allergy_is_active(
         actor=physician,
         workstation=None,
         patient_id=patient.pk,
-        data=_input(ingredient_id=carboplatin.pk),
+        data=allergy_input(ingredient_id=carboplatin.pk),
     )
     with pytest.raises(ValidationFailed) as refused:
         services.no_known_allergies_state(actor=physician, workstation=None, patient_id=patient.pk)
@@ -255,7 +218,7 @@ def test_roles_without_the_permission_record_nothing(
             actor=make_user(role),
             workstation=None,
             patient_id=patient.pk,
-            data=_input(ingredient_id=carboplatin.pk),
+            data=allergy_input(ingredient_id=carboplatin.pk),
         )
     assert not Allergy.objects.exists() and AuditEvent.objects.count() == before
 
@@ -269,7 +232,7 @@ def test_clinical_roles_record_allergies(
         actor=make_user(role),
         workstation=None,
         patient_id=patient.pk,
-        data=_input(ingredient_id=carboplatin.pk),
+        data=allergy_input(ingredient_id=carboplatin.pk),
     )
     assert Allergy.objects.filter(patient=patient).count() == 1
 
@@ -300,7 +263,7 @@ def test_bad_input_is_refused_and_nothing_is_written(
     before = AuditEvent.objects.count()
     with pytest.raises(ValidationFailed) as refused:
         services.allergy_record(
-            actor=physician, workstation=None, patient_id=patient.pk, data=_input(**data)
+            actor=physician, workstation=None, patient_id=patient.pk, data=allergy_input(**data)
         )
     assert refused.value.code == code
     assert not Allergy.objects.exists() and AuditEvent.objects.count() == before
@@ -315,26 +278,21 @@ def test_a_stale_version_and_another_patients_allergy_are_refused(
         actor=physician,
         workstation=None,
         patient_id=patient.pk,
-        data=_input(ingredient_id=carboplatin.pk),
+        data=allergy_input(ingredient_id=carboplatin.pk),
     )
     with pytest.raises(StaleVersion):
-        services.allergy_inactivate(
-            actor=physician,
-            workstation=None,
-            patient_id=patient.pk,
-            allergy_id=allergy.pk,
-            expected_version=allergy.version - 1,
+        allergy_closed(
+            physician,
+            allergy,
             reason="Desensibilizzato",
+            status="inactive",
+            version=allergy.version - 1,
         )
     with pytest.raises(NotFound):
-        services.allergy_refute(
-            actor=physician,
-            workstation=None,
-            patient_id=other.pk,
-            allergy_id=allergy.pk,
-            expected_version=allergy.version,
-            reason="altro paziente",
-        )
+        allergy_closed(physician, allergy, reason="altro paziente", patient_id=other.pk)
+    with pytest.raises(ValidationFailed) as reopened:
+        allergy_closed(physician, allergy, reason="di nuovo attiva", status="active")
+    assert reopened.value.code == "allergy_status_invalid"
     allergy.refresh_from_db()
     assert allergy.status == "active"
 
@@ -352,7 +310,7 @@ def test_a_merge_moves_the_allergies_to_the_survivor(
         actor=physician,
         workstation=None,
         patient_id=duplicate.pk,
-        data=_input(ingredient_id=carboplatin.pk),
+        data=allergy_input(ingredient_id=carboplatin.pk),
     )
     services.patient_merge(
         actor=make_user(Role.COORDINATOR),
@@ -374,7 +332,7 @@ def test_the_patient_page_shows_not_asked_then_lists_and_refutes(
     make_patient: MakePatient, physician: User, carboplatin: ActiveIngredient
 ) -> None:
     patient = make_patient()
-    client = _client(physician)
+    client = session_client(physician)
     page = client.get(f"/patients/{patient.pk}/").content.decode()
     assert "Allergie non rilevate" in page and 'data-testid="allergy-form"' in page
 
@@ -412,7 +370,7 @@ def test_a_future_onset_on_the_page_is_an_italian_message_nothing_saved(
     make_patient: MakePatient, physician: User
 ) -> None:
     patient = make_patient()
-    page = _client(physician).post(
+    page = session_client(physician).post(
         f"/patients/{patient.pk}/allergies/",
         {
             "substance_kind": "other",
@@ -432,7 +390,7 @@ def test_the_api_lists_records_and_refutes_with_problem_codes(
     make_patient: MakePatient, physician: User, carboplatin: ActiveIngredient
 ) -> None:
     patient = make_patient()
-    api = _api(physician)
+    api = api_client(physician)
     empty = api.get(f"/api/v1/patients/{patient.pk}/allergies").json()
     assert (empty["state"], empty["summary"]) == ("not_asked", "Allergie non rilevate")
 
@@ -500,7 +458,7 @@ def test_the_api_refuses_a_role_without_the_permission(
     make_patient: MakePatient, make_user: MakeUser
 ) -> None:
     patient = make_patient()
-    response = _api(make_user(Role.TECHNICIAN)).post(
+    response = api_client(make_user(Role.TECHNICIAN)).post(
         f"/api/v1/patients/{patient.pk}/allergies",
         {"substance_kind": "other", "substance_text": "lattice", "reaction": "rash"}
         | {"severity": "mild", "certainty": "suspected"},

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django.test import Client
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
@@ -19,7 +18,8 @@ from corsia.patients.models import Allergy, Patient
 from corsia.prescribing import services
 from corsia.prescribing.models import TherapyOrder
 from corsia.regimens.models import RegimenVersion
-from corsia.testing.accounts import MakeUser
+from corsia.testing.accounts import MakeUser, api_client, session_client
+from corsia.testing.patients import allergy_closed, allergy_input
 from corsia.testing.prescribing import library_version, measured_patient
 
 pytestmark = pytest.mark.django_db
@@ -48,19 +48,12 @@ def patient(make_user: MakeUser, physician: User) -> Patient:
 
 
 def _allergy(physician: User, patient: Patient, **fields: object) -> Allergy:
-    data: dict[str, object] = {
-        "substance_kind": "ingredient",
-        "ingredient_id": ActiveIngredient.objects.get(code="oxaliplatin").pk,
-        "reaction": "anaphylaxis",
-        "severity": "life_threatening",
-        "certainty": "confirmed",
-        **fields,
-    }
+    oxaliplatin = ActiveIngredient.objects.get(code="oxaliplatin").pk
     return patient_services.allergy_record(
         actor=physician,
         workstation=None,
         patient_id=patient.pk,
-        data=patient_services.AllergyInput(**data),  # type: ignore[arg-type]  # test data
+        data=allergy_input(**{"ingredient_id": oxaliplatin, **fields}),
     )
 
 
@@ -141,14 +134,7 @@ def test_a_refuted_allergy_is_ignored(
     physician: User, patient: Patient, folfox: RegimenVersion
 ) -> None:
     allergy = _allergy(physician, patient)
-    patient_services.allergy_refute(
-        actor=physician,
-        workstation=None,
-        patient_id=patient.pk,
-        allergy_id=allergy.pk,
-        expected_version=allergy.version,
-        reason="Prick test negativo",
-    )
+    allergy_closed(physician, allergy, reason="Prick test negativo")
     order = _order(physician, patient, folfox)
     assert order.allergy_overrides == []
 
@@ -205,16 +191,10 @@ def test_an_allergy_recorded_after_the_order_stops_the_signature(
     assert AuditEvent.objects.filter(event_type="prescribing.allergy_overridden").count() == 1
 
 
-def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def test_the_pages_show_the_allergies_or_their_absence(
     physician: User, patient: Patient, folfox: RegimenVersion, make_user: MakeUser
 ) -> None:
-    client = _client(physician)
+    client = session_client(physician)
     page = client.get(f"/prescribing/patient/{patient.pk}/").content.decode()
     assert "Allergie non rilevate" in page
     patient_services.no_known_allergies_state(
@@ -242,11 +222,8 @@ def test_the_pages_show_the_allergies_or_their_absence(
 def test_the_api_refuses_with_the_matched_allergy_then_accepts_the_override(
     physician: User, patient: Patient, folfox: RegimenVersion
 ) -> None:
-    from corsia.accounts.services import token_issue
-
     allergy = _allergy(physician, patient)
-    key, _ = token_issue(user=physician)
-    api = Client(headers={"Authorization": f"Bearer {key}"})
+    api = api_client(physician)
     body = {"patient_id": patient.pk, "regimen_version_id": folfox.pk, "start_date": "2026-12-01"}
     refused = api.post("/api/v1/orders", body, content_type="application/json")
     assert refused.status_code == 422
