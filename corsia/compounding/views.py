@@ -24,6 +24,8 @@ from corsia.core.actors import require_permission
 from corsia.core.domain.errors import ValidationFailed
 from corsia.core.refusals import refusals_as_messages
 from corsia.core.web import parse_id, posted_decimal, request_actor, request_workstation
+from corsia.patients.selectors import allergy_summary
+from corsia.prescribing.services import order_allergy_rows
 
 
 def _day(raw: str | None) -> date:
@@ -102,6 +104,8 @@ def order_page(request: HttpRequest, order_id: int) -> HttpResponse:
             "order": order,
             "items": services.pharmacy_items(order),
             "preparations": selectors.order_preparations(order),
+            "allergies": allergy_summary(patient_id=order.patient_id),
+            "allergy_matches": order_allergy_rows(order),
         },
     )
 

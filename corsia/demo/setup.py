@@ -9,6 +9,7 @@ from corsia.accounts import selectors as accounts_selectors
 from corsia.accounts import services as accounts_services
 from corsia.administration.demo import ensure_demo_appointments
 from corsia.compounding.demo import ensure_demo_ufa
+from corsia.demo import allergies as demo_allergies
 from corsia.demo import patients as demo_patients
 from corsia.demo import toxicities as demo_toxicities
 from corsia.demo import users
@@ -48,6 +49,7 @@ def demo_hospital() -> Iterator[str]:
         validator=_user("medico2"),
         pharmacist=_user("farmacista"),
     )
+    yield f"demo allergies: {demo_allergies.ensure_demo_allergies(actor=_user('medico'))} created"
 
     pharmacist = _user("farmacista")
     yield f"demo stock: {demo_inventory.ensure_demo_stock(actor=pharmacist)} movements created"

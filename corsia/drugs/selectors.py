@@ -343,3 +343,9 @@ def antineoplastic_ingredients() -> list[IngredientInfo]:
         .values(*_INFO_FIELDS)
     )
     return [_info(row) for row in rows]
+
+
+def ingredient_choices() -> list[IngredientInfo]:
+    """Every ingredient of the archive, by Italian name (one query): a list to pick from."""
+    rows = ActiveIngredient.objects.order_by("name_it").values(*_INFO_FIELDS)
+    return [_info(row) for row in rows]

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from corsia.core.access import api_perm
-from corsia.core.schemas import AwareDatetime, Reason
+from corsia.core.schemas import AwareDatetime, BoundedInt, Reason, RecordId
 from corsia.core.web import request_actor
 from corsia.patients import selectors, services
-from corsia.patients.models import Encounter, Patient
+from corsia.patients.models import Allergy, Encounter, Patient
 
 router = Router(tags=["patients"])
 VIEW = "patients.view_patient"
@@ -389,3 +389,147 @@ def consent_revoke(request: HttpRequest, consent_id: int, payload: ReasonIn) -> 
         reason=payload.reason,
     )
     return ConsentOut.model_validate(consent, from_attributes=True)
+
+
+# --- allergies ----------------------------------------------------------------------------------
+
+RECORD_ALLERGY = "patients.record_allergy"
+
+
+class AllergyIn(Schema):
+    substance_kind: Literal["ingredient", "drug_class", "other"]
+    ingredient_id: RecordId | None = None
+    atc_prefix: str = Field("", max_length=7)
+    substance_text: str = Field("", max_length=200)
+    reaction: str = Field(max_length=20)
+    reaction_text: str = Field("", max_length=200)
+    severity: str = Field(max_length=20)
+    certainty: str = Field(max_length=12)
+    onset_date: date | None = None
+    source: str = Field("", max_length=200)
+    notes: Reason = ""
+
+
+class AllergyOut(Schema):
+    id: int
+    substance_kind: str
+    ingredient_id: int | None
+    atc_prefix: str
+    substance: str
+    reaction: str
+    reaction_text: str
+    severity: str
+    certainty: str
+    onset_date: date | None
+    source: str
+    notes: str
+    status: str
+    status_reason: str
+    created_at: datetime
+    version: int
+
+
+class AllergyListOut(Schema):
+    patient_id: int
+    state: str  # "listed" | "none_known" | "not_asked"
+    summary: str
+    no_known_allergies_since: date | None
+    allergies: list[AllergyOut]
+
+
+class AllergyCloseIn(Schema):
+    version: BoundedInt
+    reason: Reason
+
+
+class NoKnownAllergiesIn(Schema):
+    stated_on: date | None = None
+
+
+class NoKnownAllergiesOut(Schema):
+    id: int
+    stated_on: date
+
+
+def _allergy(allergy: Allergy) -> AllergyOut:
+    return AllergyOut.model_validate(allergy, from_attributes=True)
+
+
+@router.get("/{patient_id}/allergies", response=AllergyListOut)
+@api_perm(VIEW)
+def allergy_list(request: HttpRequest, patient_id: int) -> AllergyListOut:
+    """Every allergy of the patient (refuted and inactive ones too, with their reason) and
+    whether the patient was asked: ``listed``, ``none_known`` (dated) or ``not_asked``."""
+    overview = selectors.allergy_overview(
+        user=request_actor(request),
+        patient_id=patient_id,
+        workstation=getattr(request, "workstation", None),
+        channel="api",
+    )
+    return AllergyListOut(
+        patient_id=overview.patient.pk,
+        state=overview.summary.state.value,
+        summary=overview.summary.text,
+        no_known_allergies_since=overview.summary.none_known_since,
+        allergies=[_allergy(a) for a in overview.allergies],
+    )
+
+
+@router.post("/{patient_id}/allergies", response={201: AllergyOut})
+@api_perm(RECORD_ALLERGY)
+def allergy_record(request: HttpRequest, patient_id: int, payload: AllergyIn) -> Status[AllergyOut]:
+    allergy = services.allergy_record(
+        actor=request_actor(request),
+        workstation=getattr(request, "workstation", None),
+        patient_id=patient_id,
+        data=services.AllergyInput(**payload.model_dump()),
+    )
+    return Status(201, _allergy(allergy))
+
+
+def _close(
+    request: HttpRequest, patient_id: int, allergy_id: int, payload: AllergyCloseIn, status: str
+) -> AllergyOut:
+    allergy = services.allergy_close(
+        actor=request_actor(request),
+        workstation=getattr(request, "workstation", None),
+        patient_id=patient_id,
+        allergy_id=allergy_id,
+        expected_version=payload.version,
+        status=status,
+        reason=payload.reason,
+    )
+    return _allergy(allergy)
+
+
+@router.post("/{patient_id}/allergies/{allergy_id}/refute", response=AllergyOut)
+@api_perm(RECORD_ALLERGY)
+def allergy_refute(
+    request: HttpRequest, patient_id: int, allergy_id: int, payload: AllergyCloseIn
+) -> AllergyOut:
+    """It was not an allergy: kept, refuted, with the reason (never deleted)."""
+    return _close(request, patient_id, allergy_id, payload, "refuted")
+
+
+@router.post("/{patient_id}/allergies/{allergy_id}/inactivate", response=AllergyOut)
+@api_perm(RECORD_ALLERGY)
+def allergy_inactivate(
+    request: HttpRequest, patient_id: int, allergy_id: int, payload: AllergyCloseIn
+) -> AllergyOut:
+    """No longer an allergy: kept, inactive, with the reason."""
+    return _close(request, patient_id, allergy_id, payload, "inactive")
+
+
+@router.post("/{patient_id}/allergies/none-known", response={201: NoKnownAllergiesOut})
+@api_perm(RECORD_ALLERGY)
+def no_known_allergies(
+    request: HttpRequest, patient_id: int, payload: NoKnownAllergiesIn
+) -> Status[NoKnownAllergiesOut]:
+    """The patient was asked: no known allergies (refused while an allergy is active)."""
+    statement = services.no_known_allergies_state(
+        actor=request_actor(request),
+        workstation=getattr(request, "workstation", None),
+        patient_id=patient_id,
+        stated_on=payload.stated_on,
+    )
+    return Status(201, NoKnownAllergiesOut(id=statement.pk, stated_on=statement.stated_on))

@@ -29,3 +29,13 @@ DOCUMENT_UNMASKED = register(
     "patients.document_unmasked", "Oscuramento revocato su richiesta", reason_required=True
 )
 WRISTBAND_PRINTED = register("patients.wristband_printed", "Braccialetto stampato")
+ALLERGY_RECORDED = register("patients.allergy_recorded", "Allergia registrata")
+ALLERGY_REFUTED = register(
+    "patients.allergy_refuted", "Allergia confutata (non era un'allergia)", reason_required=True
+)
+ALLERGY_INACTIVATED = register(
+    "patients.allergy_inactivated", "Allergia non più attiva", reason_required=True
+)
+NO_KNOWN_ALLERGIES_STATED = register(
+    "patients.no_known_allergies_stated", "Dichiarato: nessuna allergia nota"
+)

@@ -1,13 +1,16 @@
-"""Patient registry: patients, identifiers, wards and beds, encounters, consents, masking.
+"""Patient registry: patients, identifiers, wards and beds, encounters, consents, masking,
+allergies.
 
 Persistence only. Access is governed by the named permissions of
 ``corsia.accounts.domain.roles`` (``default_permissions = ()`` on every model, so
 Django's automatic ``view_patient``/``change_patient`` do not shadow them).
 Nothing is deleted: merged patients point at their survivor, encounters are
-cancelled, consents and maskings are revoked.
+cancelled, consents and maskings are revoked, allergies refuted or inactivated.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import pghistory
 from django.conf import settings
@@ -18,6 +21,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from corsia.core.models import TimeStampedModel, VersionedModel
+from corsia.patients.domain.allergies import (
+    CERTAINTY_LABELS_IT,
+    REACTION_LABELS_IT,
+    SEVERITY_LABELS_IT,
+    STATUS_LABELS_IT,
+    SUBSTANCE_KIND_LABELS_IT,
+    AllergyStatus,
+    SubstanceKind,
+)
 from corsia.patients.domain.states import STATE_LABELS_IT, EncounterState
 
 
@@ -256,3 +268,118 @@ class Masking(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.document_type}:{self.document_id}"
+
+
+def _choices(labels: dict[Any, str]) -> list[tuple[str, str]]:
+    return [(str(key), label) for key, label in labels.items()]
+
+
+@pghistory.track()
+class Allergy(VersionedModel):
+    """An allergy or intolerance to a drug, a drug class or another substance.
+
+    Never deleted: it is refuted (it was not an allergy) or inactivated (no longer so),
+    each with the reason, who and when. The substance is an ingredient of the drug
+    archive, an ATC class prefix, or free text (``domain/allergies.py``)."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="allergies")
+    substance_kind = models.CharField(
+        _("tipo di sostanza"), max_length=12, choices=_choices(SUBSTANCE_KIND_LABELS_IT)
+    )
+    ingredient = models.ForeignKey(
+        "drugs.ActiveIngredient",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    atc_prefix = models.CharField(_("classe ATC"), max_length=7, blank=True)
+    # what is shown: the ingredient's name, the class as typed, the excipient or substance
+    substance = models.CharField(_("sostanza"), max_length=200)
+    reaction = models.CharField(_("reazione"), max_length=20, choices=_choices(REACTION_LABELS_IT))
+    reaction_text = models.CharField(_("descrizione della reazione"), max_length=200, blank=True)
+    severity = models.CharField(_("gravità"), max_length=20, choices=_choices(SEVERITY_LABELS_IT))
+    certainty = models.CharField(
+        _("certezza"), max_length=12, choices=_choices(CERTAINTY_LABELS_IT)
+    )
+    onset_date = models.DateField(_("data di comparsa"), null=True, blank=True)
+    source = models.CharField(_("fonte"), max_length=200, blank=True)
+    notes = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("stato"),
+        max_length=10,
+        choices=_choices(STATUS_LABELS_IT),
+        default=AllergyStatus.ACTIVE.value,
+    )
+    status_reason = models.TextField(_("motivo"), blank=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("allergia")
+        verbose_name_plural = _("allergie")
+        default_permissions = ()
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(name="allergy_patient_status", fields=["patient", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(substance_kind=SubstanceKind.INGREDIENT.value, ingredient__isnull=False)
+                    | (
+                        ~Q(substance_kind=SubstanceKind.INGREDIENT.value)
+                        & Q(ingredient__isnull=True)
+                    )
+                ),
+                name="allergy_ingredient_iff_kind",
+            ),
+            models.CheckConstraint(
+                condition=~Q(substance_kind=SubstanceKind.DRUG_CLASS.value) | ~Q(atc_prefix=""),
+                name="allergy_class_has_atc",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=AllergyStatus.ACTIVE.value) | ~Q(status_reason=""),
+                name="allergy_closed_with_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.substance} ({self.get_severity_display()})"
+
+
+@pghistory.track()
+class NoKnownAllergies(TimeStampedModel):
+    """The statement "no known allergies" (NKDA), as asked on ``stated_on``: it ends when an
+    allergy is recorded (or the statement is withdrawn). Without any, the allergies were
+    never asked."""
+
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, related_name="no_known_allergies"
+    )
+    stated_on = models.DateField(_("dichiarato il"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    end_reason = models.TextField(blank=True)
+
+    class Meta:
+        default_permissions = ()
+        ordering = ["-stated_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient"],
+                condition=Q(ended_at__isnull=True),
+                name="nkda_one_current_per_patient",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"NKDA {self.stated_on}"

@@ -26,4 +26,15 @@ urlpatterns = [
     ),
     path("<int:pk>/consents/", views.consent_add, name="consent_add"),
     path("<int:pk>/consents/<int:consent_id>/revoke/", views.consent_revoke, name="consent_revoke"),
+    path("<int:pk>/allergies/", views.allergy_add, name="allergy_add"),
+    path("<int:pk>/allergies/none-known/", views.no_known_allergies, name="no_known_allergies"),
+    *(
+        path(
+            f"<int:pk>/allergies/<int:allergy_id>/{action}/",
+            views.allergy_close,
+            {"action": action},
+            name=f"allergy_{action}",
+        )
+        for action in ("refute", "inactivate")
+    ),
 ]

@@ -3,6 +3,7 @@ summary with edit form, masking, merge, wristband."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -16,13 +17,14 @@ from corsia.core.access import require_perm
 from corsia.core.domain.concurrency import StaleVersion
 from corsia.core.domain.errors import ValidationFailed
 from corsia.core.refusals import form_refusals, refusals_as_messages
-from corsia.core.web import parse_id, request_actor
+from corsia.core.web import parse_id, posted_version, request_actor
 from corsia.core.web import request_workstation as _ws
+from corsia.drugs.selectors import ingredient_choices
 from corsia.patients import selectors, services, wristband
 from corsia.patients.domain.identifiers import birthplace
 from corsia.patients.domain.search import QueryKind, classify
 from corsia.patients.forms import MergeForm, PatientForm, ReasonForm, VersionedPatientForm
-from corsia.patients.models import ConsentKind, EncounterKind, Patient
+from corsia.patients.models import Allergy, ConsentKind, EncounterKind, Patient
 
 VIEW = "patients.view_patient"
 
@@ -93,6 +95,7 @@ def _detail(
         "wards": selectors.wards_with_places() if view.patient.merged_into_id is None else [],
         "encounter_kinds": EncounterKind.choices,
         "consent_kinds": ConsentKind.choices,
+        **_allergy_context(request, view.patient),
     }
     return render(request, "patients/detail.html", context, status=status)
 
@@ -312,4 +315,94 @@ def consent_revoke(request: HttpRequest, pk: int, consent_id: int) -> HttpRespon
             reason=request.POST.get("reason", ""),
         ),
         _("Consenso revocato."),
+    )
+
+
+# --- allergies ----------------------------------------------------------------------------
+
+
+def _allergy_context(request: HttpRequest, patient: Patient) -> dict[str, Any]:
+    may_record = request.user.has_perm(services.RECORD_ALLERGY) and patient.merged_into_id is None
+    return {
+        "allergy": selectors.allergy_records(patient),
+        "may_record_allergy": may_record,
+        "ingredients": ingredient_choices() if may_record else [],
+        "substance_kinds": Allergy._meta.get_field("substance_kind").choices,
+        "reactions": Allergy._meta.get_field("reaction").choices,
+        "severities": Allergy._meta.get_field("severity").choices,
+        "certainties": Allergy._meta.get_field("certainty").choices,
+    }
+
+
+def _posted_date(request: HttpRequest, name: str) -> date | None:
+    text = request.POST.get(name, "").strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationFailed(
+            "La data non è valida (gg/mm/aaaa).", code="date_invalid", field=name
+        ) from None
+
+
+@require_perm(services.RECORD_ALLERGY)
+@require_POST
+def allergy_add(request: HttpRequest, pk: int) -> HttpResponse:
+    def record() -> None:
+        services.allergy_record(
+            actor=request_actor(request),
+            workstation=_ws(request),
+            patient_id=pk,
+            data=services.AllergyInput(
+                substance_kind=request.POST.get("substance_kind", ""),
+                ingredient_id=_post_int(request, "ingredient_id"),
+                atc_prefix=request.POST.get("atc_prefix", ""),
+                substance_text=request.POST.get("substance_text", ""),
+                reaction=request.POST.get("reaction", ""),
+                reaction_text=request.POST.get("reaction_text", ""),
+                severity=request.POST.get("severity", ""),
+                certainty=request.POST.get("certainty", ""),
+                onset_date=_posted_date(request, "onset_date"),
+                source=request.POST.get("source", ""),
+                notes=request.POST.get("notes", ""),
+            ),
+        )
+
+    return _act(request, pk, record, _("Allergia registrata."))
+
+
+@require_perm(services.RECORD_ALLERGY)
+@require_POST
+def allergy_close(request: HttpRequest, pk: int, allergy_id: int, action: str) -> HttpResponse:
+    status = {"refute": "refuted", "inactivate": "inactive"}.get(action)
+    if status is None:
+        raise Http404(action)
+    done = _("Allergia confutata.") if action == "refute" else _("Allergia non più attiva.")
+    return _act(
+        request,
+        pk,
+        lambda: services.allergy_close(
+            actor=request_actor(request),
+            workstation=_ws(request),
+            patient_id=pk,
+            allergy_id=allergy_id,
+            expected_version=posted_version(request) or 0,
+            status=status,
+            reason=request.POST.get("reason", ""),
+        ),
+        done,
+    )
+
+
+@require_perm(services.RECORD_ALLERGY)
+@require_POST
+def no_known_allergies(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        lambda: services.no_known_allergies_state(
+            actor=request_actor(request), workstation=_ws(request), patient_id=pk
+        ),
+        _("Registrato: nessuna allergia nota."),
     )

@@ -75,6 +75,7 @@ class OrderOut(Schema):
     prescriber: str
     validated_by: str | None
     schedule_reason: str
+    allergy_overrides: list[dict[str, Any]]
     warnings: list[dict[str, str]]
     items: list[ItemOut]
 
@@ -143,6 +144,7 @@ def _order(order: TherapyOrder) -> OrderOut:
         prescriber=order.prescriber.username,
         validated_by=order.validated_by.username if order.validated_by else None,
         schedule_reason=order.schedule_reason,
+        allergy_overrides=order.allergy_overrides,
         warnings=order.warnings,
         items=[_item(i) for i in order.items.all()],
     )
@@ -168,6 +170,17 @@ class OrderIn(Schema):
     bsa_formula: str = "mosteller"
     # why a duplicate or too-early cycle is prescribed anyway (else refused, 422)
     schedule_reason: Reason = ""
+    # why a drug is prescribed despite a severe or confirmed allergy of the patient (else
+    # refused, 422 allergy_contraindicated, the matched allergies in ``details.matches``)
+    allergy_override_reason: Reason = ""
+    # a mild or suspected allergy's warning seen (else 422 allergy_warning_unacknowledged)
+    allergy_acknowledged: bool = False
+
+
+class SignIn(Schema):
+    reason: Reason = ""
+    allergy_override_reason: Reason = ""
+    allergy_acknowledged: bool = False
 
 
 class TransitionIn(Schema):
@@ -235,8 +248,26 @@ def order_create(request: HttpRequest, payload: OrderIn) -> Status[OrderOut]:
         diagnosis_id=payload.diagnosis_id,
         bsa_formula=payload.bsa_formula,
         schedule_reason=payload.schedule_reason,
+        allergy_override_reason=payload.allergy_override_reason,
+        allergy_acknowledged=payload.allergy_acknowledged,
     )
     return Status(201, _read(request, order.pk))
+
+
+@router.post("/{order_id}/sign", response=OrderOut)
+@api_perm(services.PRESCRIBE)
+def order_sign(request: HttpRequest, order_id: int, payload: SignIn) -> OrderOut:
+    """Sign the therapy sheet (PAdES) and archive it; the patient's allergies are checked
+    again against the order's drugs (same refusals and overrides as at creation)."""
+    services.order_sign(
+        actor=request_actor(request),
+        workstation=request_workstation(request),
+        order_id=order_id,
+        reason=payload.reason,
+        allergy_override_reason=payload.allergy_override_reason,
+        allergy_acknowledged=payload.allergy_acknowledged,
+    )
+    return _read(request, order_id)
 
 
 @router.get("/{order_id}", response=OrderOut)

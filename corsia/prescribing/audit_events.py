@@ -44,3 +44,12 @@ PRIOR_DOSE_RECORDED = register(
     "Dose ricevuta in altra struttura registrata",
     reason_required=True,
 )
+ORDER_ALLERGY_OVERRIDDEN = register(
+    "prescribing.allergy_overridden",
+    "Farmaco prescritto nonostante un'allergia del paziente, con motivazione",
+    reason_required=True,
+)
+ORDER_ALLERGY_ACKNOWLEDGED = register(
+    "prescribing.allergy_acknowledged",
+    "Avviso di allergia (lieve o sospetta) preso in visione dal medico",
+)

@@ -191,6 +191,9 @@ class TherapyOrder(VersionedModel):
     schedule_reason = models.TextField(
         _("motivo del ciclo duplicato o anticipato"), blank=True, db_default=""
     )
+    # the patient's allergies the physician went past, each with its reason or the
+    # acknowledged warning (``domain/allergy_check.py``): [{"check", "allergy_id", ...}]
+    allergy_overrides = models.JSONField(default=list, blank=True, db_default=[])
 
     class Meta:
         ordering = ["-start_date", "-id"]

@@ -140,6 +140,7 @@ def patient_therapy(request: HttpRequest, patient_id: int) -> HttpResponse:
                 user=actor, patient_id=patient.pk, workstation=_ws(request)
             ),
             "prior_units": PriorDoseUnit.choices,
+            "allergies": patient_selectors.allergy_summary(patient_id=patient.pk),
         },
     )
 
@@ -247,6 +248,8 @@ def order_new(request: HttpRequest, patient_id: int) -> HttpResponse:
             intent=post.get("intent") or None,
             bsa_formula=post.get("bsa_formula") or "mosteller",
             schedule_reason=post.get("schedule_reason", ""),
+            allergy_override_reason=post.get("allergy_override_reason", ""),
+            allergy_acknowledged=post.get("allergy_acknowledged") == "yes",
         )
         return redirect("prescribing:order", order_id=order.pk)
     return redirect("prescribing:patient", patient_id=patient_id)
@@ -318,6 +321,8 @@ def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
             "intent_label": INTENT_LABELS_IT.get(order.intent, order.intent),  # type: ignore[call-overload]  # str key into StrEnum map
             "unit": display_unit,
             "toxicity": toxicity,
+            "allergies": patient_selectors.allergy_summary(patient_id=order.patient_id),
+            "allergy_matches": services.order_allergy_rows(order),
         },
     )
 
@@ -425,6 +430,8 @@ def duplicate(request: HttpRequest, order_id: int) -> HttpResponse:
             order_id=order_id,
             start_date=start,
             schedule_reason=request.POST.get("schedule_reason", ""),
+            allergy_override_reason=request.POST.get("allergy_override_reason", ""),
+            allergy_acknowledged=request.POST.get("allergy_acknowledged") == "yes",
         )
         messages.success(request, f"Ciclo {order.cycle_number} creato dal ciclo precedente.")
         return redirect("prescribing:order", order_id=order.pk)
@@ -513,7 +520,11 @@ def choose_product(request: HttpRequest, order_id: int, item_id: int) -> HttpRes
 def sign(request: HttpRequest, order_id: int) -> HttpResponse:
     with refusals_as_messages(request, not_found_is_404=False):
         services.order_sign(
-            actor=request_actor(request), workstation=_ws(request), order_id=order_id
+            actor=request_actor(request),
+            workstation=_ws(request),
+            order_id=order_id,
+            allergy_override_reason=request.POST.get("allergy_override_reason", ""),
+            allergy_acknowledged=request.POST.get("allergy_acknowledged") == "yes",
         )
         messages.success(request, "Prescrizione firmata digitalmente e archiviata.")
     return redirect("prescribing:order", order_id=order_id)

@@ -64,6 +64,7 @@ PERMISSIONS: tuple[PermissionSpec, ...] = (
     PermissionSpec("patients", "manage_encounter", "Gestire ricoveri e accessi"),
     PermissionSpec("patients", "record_consent", "Raccogliere i consensi"),
     PermissionSpec("patients", "print_wristband", "Stampare il braccialetto"),
+    PermissionSpec("patients", "record_allergy", "Registrare e confutare le allergie"),
     PermissionSpec("regimens", "view_regimen", "Consultare la libreria degli schemi di terapia"),
     PermissionSpec("regimens", "manage_regimen", "Amministrare gli schemi di terapia"),
     PermissionSpec("regimens", "validate_regimen", "Validare gli schemi di terapia"),
@@ -246,6 +247,10 @@ ROLE_PERMISSIONS[Role.PHYSICIAN] = ROLE_PERMISSIONS[Role.PHYSICIAN] | {
 }
 for _role in (Role.NURSE, Role.COORDINATOR):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"administration.schedule"}
+# Allergies (corsia.patients): whoever takes the history records them (physicians, nurses,
+# pharmacists at the medication reconciliation); the same people refute or inactivate them.
+for _role in (Role.PHYSICIAN, Role.NURSE, Role.PHARMACIST):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"patients.record_allergy"}
 
 # Four eyes on access (issue 26): granting any of these roles takes a reason and the
 # approval of a second user manager — not the one who asked, not the user. Every role

@@ -47,3 +47,9 @@ def test_reference_and_demo_data_load_and_a_second_run_changes_nothing() -> None
     assert planned.exists()
     assert all(a.place is not None and a.place.kind == "chair" for a in planned)
     assert "demo appointments: 0 created" in second
+    # and one patient is allergic to carboplatin, another said to have no known allergies
+    from corsia.patients.models import Allergy, NoKnownAllergies
+
+    assert Allergy.objects.filter(ingredient__code="carboplatin", certainty="confirmed").exists()
+    assert NoKnownAllergies.objects.filter(ended_at__isnull=True).count() == 1
+    assert "demo allergies: 0 created" in second

@@ -26,7 +26,23 @@ class CumulativeDoseExceeded(DoseLimitExceeded):
     code = "cumulative_dose_exceeded"
 
 
+class AllergyContraindicated(ValidationFailed):
+    """A drug of the order matches a severe, life-threatening or confirmed allergy of the
+    patient: refused unless the physician overrides it with a reason."""
+
+    code = "allergy_contraindicated"
+
+
+class AllergyWarningUnacknowledged(ValidationFailed):
+    """A drug of the order matches a mild or suspected allergy: the physician acknowledges
+    the warning before going on."""
+
+    code = "allergy_warning_unacknowledged"
+
+
 __all__ = [
+    "AllergyContraindicated",
+    "AllergyWarningUnacknowledged",
     "CumulativeDoseExceeded",
     "DoseLimitExceeded",
     "MaxSingleDoseExceeded",

@@ -11,6 +11,7 @@ warnings) and enforce the order's life (``domain/states.py``). One file per clin
   added drugs;
 - ``details`` — the order's general data and the product chosen for a drug;
 - ``validation`` — the independent validation of the lines;
+- ``allergies`` — the patient's allergies against the order's drugs (creation, signing);
 - ``transitions`` — the decisions on the order and the closed loop's milestones (the one
   entry point other modules call: ``order_milestone_record``);
 - ``signing`` — the signed therapy sheet;
@@ -20,6 +21,7 @@ Callers import this package (``from corsia.prescribing import services``): the n
 below are its public surface.
 """
 
+from corsia.prescribing.services.allergies import AllergyMatchRow, order_allergy_rows
 from corsia.prescribing.services.creation import order_create, order_duplicate, order_recalculate
 from corsia.prescribing.services.details import order_item_choose_product, order_update_general
 from corsia.prescribing.services.deviations import (
@@ -51,11 +53,13 @@ __all__ = [
     "RECORD_MEASUREMENT",
     "SIGNABLE_STATES",
     "VIEW",
+    "AllergyMatchRow",
     "LineDose",
     "diagnosis_record",
     "line_dose",
     "line_maximum",
     "measurement_record",
+    "order_allergy_rows",
     "order_authors",
     "order_create",
     "order_day_move",

@@ -23,6 +23,7 @@ from corsia.prescribing.domain.cycle_schedule import (
 from corsia.prescribing.domain.order_lines import cycle_dates
 from corsia.prescribing.domain.states import OrderState
 from corsia.prescribing.models import OrderItem, PatientDiagnosis, TherapyOrder
+from corsia.prescribing.services.allergies import order_allergy_check
 from corsia.prescribing.services.deviations import order_item_add, order_item_adjust
 from corsia.prescribing.services.doses import (
     SNAPSHOT_FIELDS,
@@ -53,11 +54,17 @@ def order_create(
     intent: str | None = None,
     previous_order_id: int | None = None,
     schedule_reason: str = "",
+    allergy_override_reason: str = "",
+    allergy_acknowledged: bool = False,
 ) -> TherapyOrder:
     """A draft order for one cycle: every dose of every day computed from the latest measures.
 
     A duplicate cycle or one that starts too early (``domain/cycle_schedule.py``) is
-    refused unless ``schedule_reason`` says why; the reason is kept and audited."""
+    refused unless ``schedule_reason`` says why; the reason is kept and audited. A drug the
+    patient is allergic to (``domain/allergy_check.py``) is refused unless
+    ``allergy_override_reason`` says why (a severe, life-threatening or confirmed
+    allergy) or the warning is acknowledged (``allergy_acknowledged``, a mild or suspected
+    one); the override is kept on the order and audited."""
     require_permission(actor, PRESCRIBE, "Solo il medico può prescrivere.")
     if cycle_number < 1 or line < 1:
         raise ValidationFailed(
@@ -157,6 +164,14 @@ def order_create(
                 field="cycle_number",
             )
         OrderItem.objects.bulk_create(items)
+        order_allergy_check(
+            order=order,
+            items=items,
+            actor=actor,
+            workstation=workstation,
+            override_reason=allergy_override_reason,
+            acknowledged=allergy_acknowledged,
+        )
         order_cumulative_refresh(order)
         if registry_alert(order, items):
             order.save(update_fields=["warnings"])
@@ -287,6 +302,8 @@ def order_duplicate(
     start_date: date,
     cycle_number: int | None = None,
     schedule_reason: str = "",
+    allergy_override_reason: str = "",
+    allergy_acknowledged: bool = False,
 ) -> TherapyOrder:
     """The next cycle (or a repeat of any earlier one): same regimen version, reductions
     and added drugs carried over, every dose recomputed from today's measures. A
@@ -309,6 +326,8 @@ def order_duplicate(
             intent=source.intent,
             previous_order_id=source.pk,
             schedule_reason=schedule_reason,
+            allergy_override_reason=allergy_override_reason,
+            allergy_acknowledged=allergy_acknowledged,
         )
         reductions = {
             (i.sequence, i.ingredient_id): (i.reduction_percent, i.deviation_reason)

@@ -12,6 +12,7 @@ from corsia.documents.services import document_create
 from corsia.prescribing import audit_events as events
 from corsia.prescribing.domain.states import OrderState
 from corsia.prescribing.models import TherapyOrder
+from corsia.prescribing.services.allergies import order_allergy_check
 from corsia.prescribing.services.orders import PRESCRIBE, locked_order, touch_order
 from corsia.prescribing.therapy_sheet import sheet_context
 
@@ -23,10 +24,20 @@ SIGNABLE_STATES = frozenset(s.value for s in OrderState) - {
 
 
 def order_sign(
-    *, actor: User, workstation: Workstation, order_id: int, reason: str = ""
+    *,
+    actor: User,
+    workstation: Workstation,
+    order_id: int,
+    reason: str = "",
+    allergy_override_reason: str = "",
+    allergy_acknowledged: bool = False,
 ) -> TherapyOrder:
     """Print the therapy sheet, sign it (PAdES) and archive it; the order becomes read-only
-    (a correction is a new order). Only a physician, once the order is confirmed."""
+    (a correction is a new order). Only a physician, once the order is confirmed.
+
+    The patient's allergies are checked again against the active drugs: an allergy
+    recorded (or a drug added) since the order was created is refused as at creation
+    (``allergy_contraindicated`` / ``allergy_warning_unacknowledged``) until overridden."""
     require_permission(actor, PRESCRIBE, "Solo il medico può firmare la prescrizione.")
     with transaction.atomic():
         order = locked_order(order_id)
@@ -36,6 +47,14 @@ def order_sign(
             raise ValidationFailed(
                 "Si firma una prescrizione confermata.", code="order_not_confirmed", field="state"
             )
+        order_allergy_check(
+            order=order,
+            items=order.items.select_related("ingredient"),
+            actor=actor,
+            workstation=workstation,
+            override_reason=allergy_override_reason,
+            acknowledged=allergy_acknowledged,
+        )
         document = document_create(
             actor=actor,
             workstation=workstation,

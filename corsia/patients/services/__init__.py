@@ -1,0 +1,68 @@
+"""Use cases of the patient registry: each one checks the permission, validates everything
+before writing, locks, writes, and records its audit event in the same transaction. One
+file per act:
+
+- ``registry`` — a patient registered, corrected, two records merged;
+- ``encounters`` — admission, discharge, transfer, cancellation (ADT);
+- ``consents`` — consents recorded and revoked;
+- ``masking`` — documents masked (oscuramento) and unmasked;
+- ``allergies`` — allergies recorded, refuted or inactivated; "no known allergies" stated;
+- ``wards`` — the wards and their places (reference data);
+- ``patient`` — what they share: permissions, the row lock, the merged check.
+
+Callers import this package (``from corsia.patients import services``): the names below
+are its public surface.
+"""
+
+from corsia.patients.services.allergies import (
+    RECORD_ALLERGY,
+    AllergyInput,
+    allergy_close,
+    allergy_record,
+    no_known_allergies_state,
+)
+from corsia.patients.services.consents import consent_record, consent_revoke
+from corsia.patients.services.encounters import (
+    encounter_admit,
+    encounter_cancel,
+    encounter_discharge,
+    encounter_transfer,
+)
+from corsia.patients.services.masking import document_mask, document_unmask
+from corsia.patients.services.patient import CHANGE, CONSENT, ENCOUNTER, MASK, MERGE, VIEW
+from corsia.patients.services.registry import (
+    PatientInput,
+    patient_clean,
+    patient_create,
+    patient_merge,
+    patient_update,
+)
+from corsia.patients.services.wards import ward_ensure
+
+__all__ = [
+    "CHANGE",
+    "CONSENT",
+    "ENCOUNTER",
+    "MASK",
+    "MERGE",
+    "RECORD_ALLERGY",
+    "VIEW",
+    "AllergyInput",
+    "PatientInput",
+    "allergy_close",
+    "allergy_record",
+    "consent_record",
+    "consent_revoke",
+    "document_mask",
+    "document_unmask",
+    "encounter_admit",
+    "encounter_cancel",
+    "encounter_discharge",
+    "encounter_transfer",
+    "no_known_allergies_state",
+    "patient_clean",
+    "patient_create",
+    "patient_merge",
+    "patient_update",
+    "ward_ensure",
+]
