@@ -1,0 +1,13 @@
+"""Audit events of the medical record (declared once)."""
+
+from __future__ import annotations
+
+from corsia.audit.domain.events import register
+
+DIARY_ENTRY_SIGNED = register("records.diary_entry_signed", "Diario clinico: annotazione firmata")
+DIARY_ENTRY_CORRECTED = register(
+    "records.diary_entry_corrected",
+    "Diario clinico: annotazione corretta (nuova versione)",
+    reason_required=True,
+)
+VITAL_SIGNS_RECORDED = register("records.vital_signs_recorded", "Parametri vitali registrati")

@@ -1,0 +1,1 @@
+"""The medical record's own data (persistence only; rules in ``domain/``)."""

@@ -1,0 +1,264 @@
+"""Reads of the medical record. Every read of a patient's chart writes the access log.
+
+The chart gathers what other modules hold through their public selectors: the patient and
+the encounters (patients), the orders and measures (prescribing), the toxicities
+(toxicity); the diary and the vital signs are this module's own. A section the reader's
+role may not see (e.g. the orders without ``prescribing.view_order``) is left out, not
+refused: the chart is the care team's common page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.urls import reverse
+from django.utils import timezone
+from pghistory.models import Events
+
+from corsia.audit.services import access_log_record
+from corsia.core.actors import User, Workstation, require_permission
+from corsia.patients.selectors import patient_get, visible_encounters, wards_with_places
+from corsia.prescribing.domain.body_size import BsaFormula, bsa
+from corsia.prescribing.domain.states import STATE_LABELS_IT as ORDER_STATE_LABELS_IT
+from corsia.prescribing.domain.states import OrderState
+from corsia.prescribing.dosing_basis import latest_measures
+from corsia.prescribing.selectors import patient_orders
+from corsia.records.domain import timeline
+from corsia.records.domain.moments import age_in_years
+from corsia.records.domain.timeline import EventKind, TimelineEvent
+from corsia.toxicity.selectors import patient_toxicities
+
+if TYPE_CHECKING:
+    from corsia.patients.models import Encounter, Patient
+
+VIEW = "records.view_chart"
+VIEW_ORDERS = "prescribing.view_order"
+VIEW_TOXICITY = "toxicity.view_toxicity"
+TIMELINE_LIMIT = 200
+SEX_LABELS_IT = {"M": "maschio", "F": "femmina", "X": "non specificato"}
+
+
+def _log(user: User, patient_id: int, what: str, workstation: Workstation, channel: str) -> None:
+    access_log_record(
+        user=user, patient_id=patient_id, what=what, workstation=workstation, channel=channel
+    )
+
+
+def _name(user: Any) -> str:
+    if user is None:
+        return ""
+    return str(user.get_full_name() or user.username)
+
+
+# --- the chart ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChartHeader:
+    """What the physician sees first: who, how big, what disease, what therapy, how it went."""
+
+    patient: Patient
+    age_years: int
+    sex_label: str
+    weight_kg: Decimal | None
+    height_cm: Decimal | None
+    weighed_at: datetime | None
+    bsa_m2: Decimal | None
+    diagnosis: str
+    stage: str  # filled by the staging of the diagnosis (corsia.records, to come)
+    ecog: int | None  # the latest performance status (corsia.records, to come)
+    regimen: str
+    cycle: int | None
+    cycle_start: Any
+    last_toxicity: str
+    last_toxicity_grade: int | None
+    active_encounter: Encounter | None
+
+
+@dataclass(frozen=True)
+class Chart:
+    header: ChartHeader
+    timeline: list[TimelineEvent]
+    sections_hidden: list[str] = field(default_factory=list)  # what the role may not see
+
+
+def _bsa(height: Decimal | None, weight: Decimal | None) -> Decimal | None:
+    if height is None or weight is None or height <= 0 or weight <= 0:
+        return None
+    return bsa(BsaFormula.MOSTELLER, height_cm=height, weight_kg=weight).value.quantize(
+        Decimal("0.01")
+    )
+
+
+def _encounter_events(patient: Patient, encounters: list[Encounter]) -> list[TimelineEvent]:
+    """Admissions, transfers (from the encounters' history) and discharges."""
+    wards = {w.pk: w.name for w in wards_with_places()}
+    events: list[TimelineEvent] = []
+    for enc in encounters:
+        url = reverse("patients:detail", args=[patient.pk])
+        events.append(
+            TimelineEvent(
+                at=enc.admitted_at,
+                kind=EventKind.ADMISSION,
+                title=f"{enc.get_kind_display()} · {enc.ward.name}",
+                detail=f"posto {enc.place.code}" if enc.place else "",
+                url=url,
+            )
+        )
+        if enc.discharged_at is not None and enc.state == "discharged":
+            events.append(
+                TimelineEvent(
+                    at=enc.discharged_at,
+                    kind=EventKind.DISCHARGE,
+                    title=f"{enc.get_kind_display()} · {enc.ward.name}",
+                    detail=enc.state_reason,
+                    url=url,
+                    sequence=1,
+                )
+            )
+    if encounters:
+        previous: dict[int, tuple[Any, Any]] = {}
+        history = Events.objects.tracks(encounters).order_by("pgh_created_at")
+        for row in history:
+            data = row.pgh_data or {}
+            ward_id = data.get("ward_id", data.get("ward"))
+            key = (ward_id, data.get("place_id", data.get("place")))
+            obj = int(row.pgh_obj_id)
+            if obj in previous and previous[obj] != key and data.get("state") == "active":
+                events.append(
+                    TimelineEvent(
+                        at=row.pgh_created_at,
+                        kind=EventKind.TRANSFER,
+                        title=f"Trasferimento in {wards.get(ward_id or 0, '—')}",
+                        url=reverse("patients:detail", args=[patient.pk]),
+                    )
+                )
+            previous[obj] = key
+    return events
+
+
+def _order_events(orders: Iterable[Any]) -> list[TimelineEvent]:
+    events: list[TimelineEvent] = []
+    for order in orders:
+        url = reverse("prescribing:order", args=[order.pk])
+        regimen = order.regimen_version.name
+        state = ORDER_STATE_LABELS_IT.get(OrderState(order.state), order.state)
+        events.append(
+            TimelineEvent(
+                at=order.created_at,
+                kind=EventKind.ORDER,
+                title=f"{regimen} · ciclo {order.cycle_number}",
+                detail=f"inizio {order.start_date:%d/%m/%Y} · {state}",
+                url=url,
+            )
+        )
+        for step in order.transitions.all():
+            if step.to_state == OrderState.ADMINISTERED.value:
+                events.append(
+                    TimelineEvent(
+                        at=step.at,
+                        kind=EventKind.ADMINISTRATION,
+                        title=f"{regimen} · ciclo {order.cycle_number}",
+                        detail="terapia somministrata",
+                        author=_name(step.actor),
+                        url=url,
+                    )
+                )
+    return events
+
+
+def _toxicity_events(records: Iterable[Any], patient_id: int) -> list[TimelineEvent]:
+    url = reverse("toxicity:patient", args=[patient_id])
+    return [
+        TimelineEvent(
+            at=r.recorded_at,
+            kind=EventKind.TOXICITY,
+            title=f"{r.term.term} G{r.grade}",
+            detail=f"insorgenza {r.onset_date:%d/%m/%Y}",
+            author=_name(r.recorded_by),
+            url=url,
+        )
+        for r in records
+    ]
+
+
+def chart_view(
+    *, user: User, patient_id: int, workstation: Workstation, channel: str = "web"
+) -> Chart:
+    """The patient's chart: header and timeline, newest first. One access-log row for the
+    chart (the toxicity selector writes its own for the toxicities it reads)."""
+    require_permission(user, VIEW)
+    patient = patient_get(user=user, patient_id=patient_id)
+    today = timezone.localdate()
+    hidden: list[str] = []
+    encounters = list(visible_encounters(patient))
+    active = next((e for e in encounters if e.state == "active"), None)
+    measures = latest_measures(patient.pk)
+    weight = measures.weight_kg.value if measures.weight_kg else None
+    height = measures.height_cm.value if measures.height_cm else None
+    events = _encounter_events(patient, encounters)
+
+    regimen, cycle, cycle_start, diagnosis = "", None, None, ""
+    if user.has_perm(VIEW_ORDERS):
+        orders = list(
+            patient_orders(user=user, patient_id=patient.pk)
+            .select_related("diagnosis")
+            .prefetch_related("transitions__actor")[:100]
+        )
+        current = next((o for o in orders if o.state != OrderState.CANCELLED.value), None)
+        if current is not None:
+            regimen = current.regimen_version.name
+            cycle, cycle_start = current.cycle_number, current.start_date
+            if current.diagnosis is not None:
+                diagnosis = f"{current.diagnosis.code} {current.diagnosis.label}"
+        events.extend(_order_events(orders))
+    else:
+        hidden.append("prescrizioni")
+
+    last_toxicity, last_grade = "", None
+    if user.has_perm(VIEW_TOXICITY):
+        toxicities = patient_toxicities(
+            user=user, patient_id=patient.pk, workstation=workstation, channel=channel
+        )
+        if toxicities:
+            latest = toxicities[0]
+            last_toxicity = f"{latest.term.term} G{latest.grade} ({latest.onset_date:%d/%m/%Y})"
+            last_grade = latest.grade
+        events.extend(_toxicity_events(toxicities, patient.pk))
+    else:
+        hidden.append("tossicità")
+
+    events.extend(_own_events(patient.pk))
+    header = ChartHeader(
+        patient=patient,
+        age_years=age_in_years(patient.date_of_birth, today),
+        sex_label=SEX_LABELS_IT.get(patient.sex, patient.sex),
+        weight_kg=weight,
+        height_cm=height,
+        weighed_at=measures.weight_kg.measured_at if measures.weight_kg else None,
+        bsa_m2=_bsa(height, weight),
+        diagnosis=diagnosis,
+        stage="",
+        ecog=None,
+        regimen=regimen,
+        cycle=cycle,
+        cycle_start=cycle_start,
+        last_toxicity=last_toxicity,
+        last_toxicity_grade=last_grade,
+        active_encounter=active,
+    )
+    _log(user, patient.pk, "cartella clinica", workstation, channel)
+    return Chart(
+        header=header,
+        timeline=timeline.newest_first(events, limit=TIMELINE_LIMIT),
+        sections_hidden=hidden,
+    )
+
+
+def _own_events(patient_id: int) -> list[TimelineEvent]:
+    """The diary entries and the vital signs of this module, as timeline events."""
+    return []

@@ -1,0 +1,4 @@
+"""Use cases of the medical record, one module per clinical act; the public names are
+re-exported here. Each checks the permission, validates everything (pure rules in
+``domain/``) before writing, writes in a transaction and records its audit event there.
+Nothing is deleted and a signed record is never updated."""
