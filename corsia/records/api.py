@@ -4,18 +4,24 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Annotated
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
+from pydantic import AwareDatetime, Field
 
 from corsia.core.access import api_perm
+from corsia.core.schemas import Reason
 from corsia.core.web import request_actor
 from corsia.core.web import request_workstation as _ws
-from corsia.records import selectors
+from corsia.records import selectors, services
 from corsia.records.domain.timeline import TimelineEvent
+from corsia.records.models import DiaryEntry
 
 router = Router(tags=["records"])
 VIEW = "records.view_chart"
+WRITE = "records.write_diary"
+ClinicalText = Annotated[str, Field(max_length=20_000)]
 
 
 class HeaderOut(Schema):
@@ -85,3 +91,92 @@ def chart(request: HttpRequest, patient_id: int) -> ChartOut:
         ),
         timeline=[_event(e) for e in found.timeline],
     )
+
+
+# --- diary --------------------------------------------------------------------------------------
+
+
+class DiaryIn(Schema):
+    kind: str = Field(max_length=20)
+    text: ClinicalText
+    written_at: AwareDatetime | None = None
+
+
+class DiaryCorrectionIn(DiaryIn):
+    reason: Reason
+
+
+class DiaryOut(Schema):
+    id: int
+    patient_id: int
+    encounter_id: int | None
+    kind: str
+    text: str
+    written_at: datetime
+    author: str
+    signed_at: datetime
+    supersedes_id: int | None
+    correction_reason: str
+
+
+def _diary_out(entry: DiaryEntry) -> DiaryOut:
+    return DiaryOut(
+        id=entry.pk,
+        patient_id=entry.patient_id,
+        encounter_id=entry.encounter_id,
+        kind=entry.kind,
+        text=entry.text,
+        written_at=entry.written_at,
+        author=entry.author.username,
+        signed_at=entry.signed_at,
+        supersedes_id=entry.supersedes_id,
+        correction_reason=entry.correction_reason,
+    )
+
+
+def _diary_input(payload: DiaryIn) -> services.DiaryInput:
+    return services.DiaryInput(kind=payload.kind, text=payload.text, written_at=payload.written_at)
+
+
+@router.get("/{patient_id}/diary", response=list[DiaryOut])
+@api_perm(VIEW)
+def diary(request: HttpRequest, patient_id: int, history: bool = False) -> list[DiaryOut]:
+    """The diary, newest first (``history=true``: corrected versions too)."""
+    entries = selectors.patient_diary(
+        user=request_actor(request),
+        patient_id=patient_id,
+        include_history=history,
+        workstation=_ws(request),
+        channel="api",
+    )
+    return [_diary_out(e) for e in entries]
+
+
+@router.post("/{patient_id}/diary", response={201: DiaryOut})
+@api_perm(WRITE)
+def diary_sign(request: HttpRequest, patient_id: int, payload: DiaryIn) -> Status[DiaryOut]:
+    """Write and sign an entry (read-only from then on)."""
+    entry = services.diary_entry_sign(
+        actor=request_actor(request),
+        workstation=_ws(request),
+        patient_id=patient_id,
+        data=_diary_input(payload),
+    )
+    return Status(201, _diary_out(entry))
+
+
+@router.post("/{patient_id}/diary/{entry_id}/corrections", response={201: DiaryOut})
+@api_perm(WRITE)
+def diary_correct(
+    request: HttpRequest, patient_id: int, entry_id: int, payload: DiaryCorrectionIn
+) -> Status[DiaryOut]:
+    """A correction: a new signed entry that supersedes the entry (never an edit)."""
+    entry = services.diary_entry_correct(
+        actor=request_actor(request),
+        workstation=_ws(request),
+        patient_id=patient_id,
+        entry_id=entry_id,
+        data=_diary_input(payload),
+        reason=payload.reason,
+    )
+    return Status(201, _diary_out(entry))

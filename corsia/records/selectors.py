@@ -15,12 +15,14 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from pghistory.models import Events
 
 from corsia.audit.services import access_log_record
 from corsia.core.actors import User, Workstation, require_permission
+from corsia.core.domain.errors import NotFound
 from corsia.patients.selectors import patient_get, visible_encounters, wards_with_places
 from corsia.prescribing.domain.body_size import BsaFormula, bsa
 from corsia.prescribing.domain.states import STATE_LABELS_IT as ORDER_STATE_LABELS_IT
@@ -30,6 +32,7 @@ from corsia.prescribing.selectors import patient_orders
 from corsia.records.domain import timeline
 from corsia.records.domain.moments import age_in_years
 from corsia.records.domain.timeline import EventKind, TimelineEvent
+from corsia.records.models import DiaryEntry
 from corsia.toxicity.selectors import patient_toxicities
 
 if TYPE_CHECKING:
@@ -38,6 +41,7 @@ if TYPE_CHECKING:
 VIEW = "records.view_chart"
 VIEW_ORDERS = "prescribing.view_order"
 VIEW_TOXICITY = "toxicity.view_toxicity"
+WRITE_DIARY = "records.write_diary"
 TIMELINE_LIMIT = 200
 SEX_LABELS_IT = {"M": "maschio", "F": "femmina", "X": "non specificato"}
 
@@ -232,7 +236,7 @@ def chart_view(
     else:
         hidden.append("tossicità")
 
-    events.extend(_own_events(patient.pk))
+    events.extend(_own_events(patient.pk, may_correct=user.has_perm(WRITE_DIARY)))
     header = ChartHeader(
         patient=patient,
         age_years=age_in_years(patient.date_of_birth, today),
@@ -259,6 +263,59 @@ def chart_view(
     )
 
 
-def _own_events(patient_id: int) -> list[TimelineEvent]:
-    """The diary entries and the vital signs of this module, as timeline events."""
-    return []
+def _diary_rows(patient_id: int) -> QuerySet[DiaryEntry]:
+    return DiaryEntry.objects.filter(patient_id=patient_id).select_related("author", "supersedes")
+
+
+def _own_events(patient_id: int, *, may_correct: bool) -> list[TimelineEvent]:
+    """The diary entries (current versions) of this module, as timeline events."""
+    found: list[TimelineEvent] = []
+    for entry in _diary_rows(patient_id).filter(superseded_by__isnull=True)[:TIMELINE_LIMIT]:
+        detail = entry.text
+        if entry.supersedes is not None:
+            detail += f"\n[correzione del {entry.supersedes.written_at:%d/%m/%Y %H:%M}: "
+            detail += f"{entry.correction_reason}]"
+        found.append(
+            TimelineEvent(
+                at=entry.written_at,
+                kind=EventKind.DIARY,
+                title=entry.get_kind_display(),
+                detail=detail,
+                author=_name(entry.author),
+                url=reverse("records:diary_correct", args=[entry.pk]) if may_correct else "",
+                sequence=entry.pk,
+            )
+        )
+    return found
+
+
+def patient_diary(
+    *,
+    user: User,
+    patient_id: int,
+    include_history: bool = False,
+    workstation: Workstation = None,
+    channel: str = "web",
+) -> list[DiaryEntry]:
+    """The patient's diary, newest first: current versions, or every version (corrected
+    ones included) with ``include_history``. Written to the access log."""
+    require_permission(user, VIEW)
+    patient = patient_get(user=user, patient_id=patient_id)
+    rows = _diary_rows(patient.pk)
+    if not include_history:
+        rows = rows.filter(superseded_by__isnull=True)
+    entries = list(rows.order_by("-written_at", "-pk")[:1000])
+    _log(user, patient.pk, "diario clinico", workstation, channel)
+    return entries
+
+
+def diary_entry_get(
+    *, user: User, entry_id: int, workstation: Workstation = None, channel: str = "web"
+) -> DiaryEntry:
+    """One entry (any version), for its correction form. Written to the access log."""
+    require_permission(user, VIEW)
+    entry = DiaryEntry.objects.filter(pk=entry_id).select_related("author").first()
+    if entry is None:
+        raise NotFound("Annotazione non trovata.", code="diary_entry_not_found")
+    _log(user, entry.patient_id, "diario clinico (annotazione)", workstation, channel)
+    return entry

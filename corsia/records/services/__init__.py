@@ -2,3 +2,11 @@
 re-exported here. Each checks the permission, validates everything (pure rules in
 ``domain/``) before writing, writes in a transaction and records its audit event there.
 Nothing is deleted and a signed record is never updated."""
+
+from corsia.records.services.diary import (
+    DiaryInput,
+    diary_entry_correct,
+    diary_entry_sign,
+)
+
+__all__ = ["DiaryInput", "diary_entry_correct", "diary_entry_sign"]
