@@ -15,12 +15,14 @@ from corsia.core.schemas import Reason
 from corsia.core.web import request_actor
 from corsia.core.web import request_workstation as _ws
 from corsia.records import selectors, services
+from corsia.records.domain import vitals
 from corsia.records.domain.timeline import TimelineEvent
-from corsia.records.models import DiaryEntry
+from corsia.records.models import DiaryEntry, VitalSigns
 
 router = Router(tags=["records"])
 VIEW = "records.view_chart"
 WRITE = "records.write_diary"
+RECORD = "records.record_vitals"
 ClinicalText = Annotated[str, Field(max_length=20_000)]
 
 
@@ -180,3 +182,111 @@ def diary_correct(
         reason=payload.reason,
     )
     return Status(201, _diary_out(entry))
+
+
+# --- vital signs and the ward round ---------------------------------------------------------------
+
+VitalValue = Annotated[Decimal, Field(allow_inf_nan=False, ge=-1000, le=1000, decimal_places=1)]
+
+
+class VitalsIn(Schema):
+    systolic_bp: VitalValue | None = None
+    diastolic_bp: VitalValue | None = None
+    heart_rate: VitalValue | None = None
+    temperature_c: VitalValue | None = None
+    respiratory_rate: VitalValue | None = None
+    spo2: VitalValue | None = None
+    pain_nrs: VitalValue | None = None
+    measured_at: AwareDatetime | None = None
+
+
+class VitalsOut(Schema):
+    id: int
+    patient_id: int
+    measured_at: datetime
+    systolic_bp: int | None
+    diastolic_bp: int | None
+    heart_rate: int | None
+    temperature_c: Decimal | None
+    respiratory_rate: int | None
+    spo2: int | None
+    pain_nrs: int | None
+    flags: dict[str, str]  # parameter -> "low" | "high" (NEWS2 bands, domain/vitals.py)
+    recorded_by: str
+    diary_entry_id: int | None
+
+
+class WardRoundIn(Schema):
+    text: ClinicalText
+    vital_signs: VitalsIn | None = None
+
+
+class WardRoundOut(Schema):
+    entry: DiaryOut
+    vital_signs: VitalsOut | None
+
+
+def _vitals_out(signs: VitalSigns) -> VitalsOut:
+    values = {v.value: getattr(signs, v.value) for v in vitals.Vital}
+    found = {
+        v.value: f.value
+        for v in vitals.Vital
+        if (f := vitals.flag(v, None if values[v.value] is None else Decimal(values[v.value])))
+    }
+    return VitalsOut(
+        id=signs.pk,
+        patient_id=signs.patient_id,
+        measured_at=signs.measured_at,
+        **values,
+        flags=found,
+        recorded_by=signs.recorded_by.username,
+        diary_entry_id=signs.diary_entry_id,
+    )
+
+
+def _vitals_input(payload: VitalsIn) -> services.VitalsInput:
+    return services.VitalsInput(
+        **{v.value: getattr(payload, v.value) for v in vitals.Vital},
+        measured_at=payload.measured_at,
+    )
+
+
+@router.get("/{patient_id}/vitals", response=list[VitalsOut])
+@api_perm(VIEW)
+def vital_signs(request: HttpRequest, patient_id: int) -> list[VitalsOut]:
+    """The vital signs, newest first, with their soft flags."""
+    found = selectors.patient_vitals(
+        user=request_actor(request), patient_id=patient_id, workstation=_ws(request), channel="api"
+    )
+    return [_vitals_out(row.signs) for row in found.rows]
+
+
+@router.post("/{patient_id}/vitals", response={201: VitalsOut})
+@api_perm(RECORD)
+def vital_signs_record(
+    request: HttpRequest, patient_id: int, payload: VitalsIn
+) -> Status[VitalsOut]:
+    """Record a set of vital signs; outside the physiological limits: 422
+    ``vital_out_of_range``, nothing saved."""
+    signs = services.vital_signs_record(
+        actor=request_actor(request),
+        workstation=_ws(request),
+        patient_id=patient_id,
+        data=_vitals_input(payload),
+    )
+    return Status(201, _vitals_out(signs))
+
+
+@router.post("/{patient_id}/ward-rounds", response={201: WardRoundOut})
+@api_perm(WRITE)
+def ward_round(request: HttpRequest, patient_id: int, payload: WardRoundIn) -> Status[WardRoundOut]:
+    """The ward round: a signed diary entry and, optionally, the vital signs (both or none)."""
+    done = services.ward_round_record(
+        actor=request_actor(request),
+        workstation=_ws(request),
+        patient_id=patient_id,
+        text=payload.text,
+        vital_signs=_vitals_input(payload.vital_signs) if payload.vital_signs else None,
+    )
+    signs = _vitals_out(done.vital_signs) if done.vital_signs is not None else None
+    return Status(201, WardRoundOut(entry=_diary_out(done.entry), vital_signs=signs))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from corsia.records.models import DiaryKind
-from corsia.records.services import DiaryInput
+from corsia.records.services import DiaryInput, VitalsInput
 
 
 class DiaryForm(forms.Form):
@@ -25,3 +26,51 @@ class DiaryForm(forms.Form):
 
 class DiaryCorrectionForm(DiaryForm):
     reason = forms.CharField(label=_("Motivo della correzione"), max_length=2000)
+
+
+def _number(label: StrOrPromise) -> forms.CharField:
+    # text, not number: the Italian decimal comma is accepted; the service checks the limits
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=12,
+        widget=forms.TextInput(attrs={"type": "text", "inputmode": "decimal", "size": 5}),
+    )
+
+
+class VitalsForm(forms.Form):
+    systolic_bp = _number(_("PA sistolica (mmHg)"))
+    diastolic_bp = _number(_("PA diastolica (mmHg)"))
+    heart_rate = _number(_("Frequenza cardiaca (bpm)"))
+    temperature_c = _number(_("Temperatura (°C)"))
+    respiratory_rate = _number(_("Frequenza respiratoria (atti/min)"))
+    spo2 = _number(_("SpO₂ (%)"))
+    pain_nrs = _number(_("Dolore NRS (0-10)"))
+    measured_at = forms.DateTimeField(
+        label=_("Rilevati il (se non adesso)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+
+    VITAL_FIELDS = (
+        "systolic_bp",
+        "diastolic_bp",
+        "heart_rate",
+        "temperature_c",
+        "respiratory_rate",
+        "spo2",
+        "pain_nrs",
+    )
+
+    def vital_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.VITAL_FIELDS]
+
+    def to_input(self) -> VitalsInput:
+        data = self.cleaned_data
+        values = {name: data.get(name) or None for name in self.VITAL_FIELDS}
+        return VitalsInput(**values, measured_at=data.get("measured_at"))
+
+
+class WardRoundForm(VitalsForm):
+    text = forms.CharField(label=_("Giro visita"), widget=forms.Textarea, max_length=20_000)
+    measured_at = None  # type: ignore[assignment]  # the ward round's vitals are taken now

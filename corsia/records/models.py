@@ -87,3 +87,80 @@ class DiaryEntry(models.Model):
     def is_superseded(self) -> bool:
         """Whether a correction replaced this entry (one query)."""
         return DiaryEntry.objects.filter(supersedes=self).exists()
+
+
+@pghistory.track()
+class VitalSigns(models.Model):
+    """One set of vital signs taken together (any parameter may be missing, not all)."""
+
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="vital_signs"
+    )
+    measured_at = models.DateTimeField(_("rilevati il"), default=timezone.now)
+    systolic_bp = models.PositiveSmallIntegerField(_("pressione sistolica (mmHg)"), null=True)
+    diastolic_bp = models.PositiveSmallIntegerField(_("pressione diastolica (mmHg)"), null=True)
+    heart_rate = models.PositiveSmallIntegerField(_("frequenza cardiaca (bpm)"), null=True)
+    temperature_c = models.DecimalField(
+        _("temperatura (°C)"), max_digits=3, decimal_places=1, null=True
+    )
+    respiratory_rate = models.PositiveSmallIntegerField(
+        _("frequenza respiratoria (atti/min)"), null=True
+    )
+    spo2 = models.PositiveSmallIntegerField(_("saturazione SpO₂ (%)"), null=True)
+    pain_nrs = models.PositiveSmallIntegerField(_("dolore (NRS 0-10)"), null=True)
+    # The ward-round entry the set was written with, when it was.
+    diary_entry = models.ForeignKey(
+        DiaryEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="vital_signs"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    workstation = models.CharField(_("postazione"), max_length=120, blank=True)
+    recorded_at = models.DateTimeField(_("registrati il"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("parametri vitali")
+        verbose_name_plural = _("parametri vitali")
+        default_permissions = ()
+        indexes = [models.Index(name="vitals_by_patient", fields=["patient", "-measured_at"])]
+        constraints = [
+            # the hard limits of domain/vitals.py, kept by the database too
+            models.CheckConstraint(
+                condition=Q(systolic_bp__isnull=True) | Q(systolic_bp__range=(40, 300)),
+                name="vitals_systolic_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(diastolic_bp__isnull=True) | Q(diastolic_bp__range=(20, 200)),
+                name="vitals_diastolic_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(systolic_bp__isnull=True)
+                | Q(diastolic_bp__isnull=True)
+                | Q(systolic_bp__gt=F("diastolic_bp")),
+                name="vitals_systolic_above_diastolic",
+            ),
+            models.CheckConstraint(
+                condition=Q(heart_rate__isnull=True) | Q(heart_rate__range=(20, 300)),
+                name="vitals_heart_rate_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(temperature_c__isnull=True) | Q(temperature_c__range=(25, 45)),
+                name="vitals_temperature_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(respiratory_rate__isnull=True) | Q(respiratory_rate__range=(2, 80)),
+                name="vitals_respiratory_rate_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(spo2__isnull=True) | Q(spo2__range=(0, 100)),
+                name="vitals_spo2_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(pain_nrs__isnull=True) | Q(pain_nrs__range=(0, 10)),
+                name="vitals_pain_range",
+            ),
+        ]
+        triggers = [_read_only()]
+
+    def __str__(self) -> str:
+        return f"{self.measured_at:%d/%m/%Y %H:%M}"

@@ -29,10 +29,10 @@ from corsia.prescribing.domain.states import STATE_LABELS_IT as ORDER_STATE_LABE
 from corsia.prescribing.domain.states import OrderState
 from corsia.prescribing.dosing_basis import latest_measures
 from corsia.prescribing.selectors import patient_orders
-from corsia.records.domain import timeline
+from corsia.records.domain import timeline, vitals, vitals_chart
 from corsia.records.domain.moments import age_in_years
 from corsia.records.domain.timeline import EventKind, TimelineEvent
-from corsia.records.models import DiaryEntry
+from corsia.records.models import DiaryEntry, VitalSigns
 from corsia.toxicity.selectors import patient_toxicities
 
 if TYPE_CHECKING:
@@ -43,6 +43,7 @@ VIEW_ORDERS = "prescribing.view_order"
 VIEW_TOXICITY = "toxicity.view_toxicity"
 WRITE_DIARY = "records.write_diary"
 TIMELINE_LIMIT = 200
+VITALS_LIMIT = 500
 SEX_LABELS_IT = {"M": "maschio", "F": "femmina", "X": "non specificato"}
 
 
@@ -84,9 +85,38 @@ class ChartHeader:
 
 
 @dataclass(frozen=True)
+class VitalsCell:
+    value: Decimal | None
+    flag: vitals.Flag | None
+
+    @property
+    def flag_label(self) -> str:
+        return vitals.FLAG_LABELS_IT[self.flag] if self.flag is not None else ""
+
+
+@dataclass(frozen=True)
+class VitalsRow:
+    signs: VitalSigns
+    cells: list[VitalsCell]
+
+
+@dataclass(frozen=True)
+class VitalsView:
+    """The vital signs newest first (the table) and one chart panel per parameter."""
+
+    rows: list[VitalsRow]
+    panels: list[vitals_chart.Panel]
+
+    @property
+    def columns(self) -> list[vitals.VitalSpec]:
+        return [vitals.SPECS[v] for v in vitals.Vital]
+
+
+@dataclass(frozen=True)
 class Chart:
     header: ChartHeader
     timeline: list[TimelineEvent]
+    vitals: VitalsView
     sections_hidden: list[str] = field(default_factory=list)  # what the role may not see
 
 
@@ -237,6 +267,8 @@ def chart_view(
         hidden.append("tossicità")
 
     events.extend(_own_events(patient.pk, may_correct=user.has_perm(WRITE_DIARY)))
+    vital_rows = _vitals_rows(patient.pk, VITALS_LIMIT)
+    events.extend(_vitals_events(vital_rows[:TIMELINE_LIMIT]))
     header = ChartHeader(
         patient=patient,
         age_years=age_in_years(patient.date_of_birth, today),
@@ -259,8 +291,83 @@ def chart_view(
     return Chart(
         header=header,
         timeline=timeline.newest_first(events, limit=TIMELINE_LIMIT),
+        vitals=_vitals_view(vital_rows),
         sections_hidden=hidden,
     )
+
+
+def _reading(signs: VitalSigns) -> vitals.VitalReading:
+    def dec(value: Any) -> Decimal | None:
+        return None if value is None else Decimal(value)
+
+    return vitals.VitalReading(**{v.value: dec(getattr(signs, v.value)) for v in vitals.Vital})
+
+
+def _vitals_rows(patient_id: int, limit: int) -> list[VitalSigns]:
+    return list(
+        VitalSigns.objects.filter(patient_id=patient_id)
+        .select_related("recorded_by")
+        .order_by("-measured_at", "-pk")[:limit]
+    )
+
+
+def _vitals_view(rows: list[VitalSigns]) -> VitalsView:
+    table: list[VitalsRow] = []
+    series: dict[vitals.Vital, list[tuple[datetime, Decimal]]] = {v: [] for v in vitals.Vital}
+    for signs in rows:
+        reading = _reading(signs)
+        cells = []
+        for v in vitals.Vital:
+            value = reading.value(v)
+            cells.append(VitalsCell(value=value, flag=vitals.flag(v, value)))
+            if value is not None:
+                series[v].append((signs.measured_at, value))
+        table.append(VitalsRow(signs=signs, cells=cells))
+    panels = [vitals_chart.panel(v, series[v]) for v in vitals.Vital]
+    return VitalsView(rows=table, panels=[p for p in panels if p is not None])
+
+
+def _vitals_summary(reading: vitals.VitalReading) -> str:
+    parts = []
+    if reading.systolic_bp is not None and reading.diastolic_bp is not None:
+        parts.append(f"PA {reading.systolic_bp}/{reading.diastolic_bp} mmHg")
+    short = {
+        vitals.Vital.HEART_RATE: "FC",
+        vitals.Vital.TEMPERATURE: "T",
+        vitals.Vital.RESPIRATORY_RATE: "FR",
+        vitals.Vital.SPO2: "SpO₂",
+        vitals.Vital.PAIN: "NRS",
+    }
+    for vital, name in short.items():
+        value = reading.value(vital)
+        if value is not None:
+            mark = " ⚠" if vitals.flag(vital, value) is not None else ""
+            parts.append(f"{name} {value} {vitals.SPECS[vital].unit}{mark}")
+    return " · ".join(parts)
+
+
+def _vitals_events(rows: list[VitalSigns]) -> list[TimelineEvent]:
+    return [
+        TimelineEvent(
+            at=signs.measured_at,
+            kind=EventKind.VITALS,
+            title=_vitals_summary(_reading(signs)),
+            author=_name(signs.recorded_by),
+            sequence=signs.pk,
+        )
+        for signs in rows
+    ]
+
+
+def patient_vitals(
+    *, user: User, patient_id: int, workstation: Workstation = None, channel: str = "web"
+) -> VitalsView:
+    """The patient's vital signs, newest first, with their flags and chart panels."""
+    require_permission(user, VIEW)
+    patient = patient_get(user=user, patient_id=patient_id)
+    view = _vitals_view(_vitals_rows(patient.pk, VITALS_LIMIT))
+    _log(user, patient.pk, "parametri vitali", workstation, channel)
+    return view
 
 
 def _diary_rows(patient_id: int) -> QuerySet[DiaryEntry]:

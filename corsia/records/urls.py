@@ -7,5 +7,7 @@ app_name = "records"
 urlpatterns = [
     path("patients/<int:patient_id>/", views.chart, name="chart"),
     path("patients/<int:patient_id>/diary/", views.diary_sign, name="diary_sign"),
+    path("patients/<int:patient_id>/ward-round/", views.ward_round, name="ward_round"),
+    path("patients/<int:patient_id>/vitals/", views.vitals_record, name="vitals_record"),
     path("diary/<int:entry_id>/correct/", views.diary_correct, name="diary_correct"),
 ]

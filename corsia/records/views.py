@@ -16,10 +16,11 @@ from corsia.core.refusals import form_refusals
 from corsia.core.web import request_actor
 from corsia.core.web import request_workstation as _ws
 from corsia.records import selectors, services
-from corsia.records.forms import DiaryCorrectionForm, DiaryForm
+from corsia.records.forms import DiaryCorrectionForm, DiaryForm, VitalsForm, WardRoundForm
 
 VIEW = "records.view_chart"
 WRITE = "records.write_diary"
+RECORD = "records.record_vitals"
 
 
 def _chart_page(
@@ -36,7 +37,10 @@ def _chart_page(
         return redirect("records:chart", patient_id=chart.header.patient.pk)
     context: dict[str, Any] = {"chart": chart, "h": chart.header, "patient": chart.header.patient}
     if request.user.has_perm(WRITE):
-        context["diary_form"] = DiaryForm(initial={"kind": "ward_round"})
+        context["diary_form"] = DiaryForm(initial={"kind": "visit"})
+        context["ward_round_form"] = WardRoundForm()
+    if request.user.has_perm(RECORD):
+        context["vitals_form"] = VitalsForm()
     context.update(forms or {})
     return render(request, "records/chart.html", context, status=status)
 
@@ -61,6 +65,42 @@ def diary_sign(request: HttpRequest, patient_id: int) -> HttpResponse:
             messages.success(request, _("Annotazione firmata nel diario clinico."))
             return redirect("records:chart", patient_id=patient_id)
     return _chart_page(request, patient_id, forms={"diary_form": form}, status=422)
+
+
+@require_POST
+@require_perm(WRITE)
+def ward_round(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """The fast ward-round entry: the note and, optionally, the vital signs."""
+    form = WardRoundForm(request.POST)
+    if form.is_valid():
+        with form_refusals(form):
+            services.ward_round_record(
+                actor=request_actor(request),
+                workstation=_ws(request),
+                patient_id=patient_id,
+                text=form.cleaned_data["text"],
+                vital_signs=form.to_input(),
+            )
+            messages.success(request, _("Giro visita firmato nel diario clinico."))
+            return redirect("records:chart", patient_id=patient_id)
+    return _chart_page(request, patient_id, forms={"ward_round_form": form}, status=422)
+
+
+@require_POST
+@require_perm(RECORD)
+def vitals_record(request: HttpRequest, patient_id: int) -> HttpResponse:
+    form = VitalsForm(request.POST)
+    if form.is_valid():
+        with form_refusals(form):
+            services.vital_signs_record(
+                actor=request_actor(request),
+                workstation=_ws(request),
+                patient_id=patient_id,
+                data=form.to_input(),
+            )
+            messages.success(request, _("Parametri vitali registrati."))
+            return redirect("records:chart", patient_id=patient_id)
+    return _chart_page(request, patient_id, forms={"vitals_form": form}, status=422)
 
 
 @require_perm(WRITE)

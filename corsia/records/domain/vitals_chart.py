@@ -61,6 +61,10 @@ class Panel:
         return WIDTH - PAD_RIGHT
 
     @property
+    def plot_width(self) -> int:
+        return WIDTH - PAD_LEFT - PAD_RIGHT
+
+    @property
     def axis_y(self) -> int:
         return HEIGHT - PAD_BOTTOM
 

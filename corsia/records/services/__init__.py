@@ -8,5 +8,19 @@ from corsia.records.services.diary import (
     diary_entry_correct,
     diary_entry_sign,
 )
+from corsia.records.services.vitals import (
+    VitalsInput,
+    WardRound,
+    vital_signs_record,
+    ward_round_record,
+)
 
-__all__ = ["DiaryInput", "diary_entry_correct", "diary_entry_sign"]
+__all__ = [
+    "DiaryInput",
+    "VitalsInput",
+    "WardRound",
+    "diary_entry_correct",
+    "diary_entry_sign",
+    "vital_signs_record",
+    "ward_round_record",
+]
