@@ -342,7 +342,8 @@ def _vitals_summary(reading: vitals.VitalReading) -> str:
         value = reading.value(vital)
         if value is not None:
             mark = " ⚠" if vitals.flag(vital, value) is not None else ""
-            parts.append(f"{name} {value} {vitals.SPECS[vital].unit}{mark}")
+            shown = str(value).replace(".", ",")  # the Italian decimal comma, as on the page
+            parts.append(f"{name} {shown} {vitals.SPECS[vital].unit}{mark}")
     return " · ".join(parts)
 
 
