@@ -17,7 +17,7 @@ from corsia.core.web import request_workstation as _ws
 from corsia.records import selectors, services
 from corsia.records.domain import vitals
 from corsia.records.domain.timeline import TimelineEvent
-from corsia.records.models import DiaryEntry, VitalSigns
+from corsia.records.models import AnamnesisNote, AnamnesisVersion, DiaryEntry, VitalSigns
 
 router = Router(tags=["records"])
 VIEW = "records.view_chart"
@@ -290,3 +290,116 @@ def ward_round(request: HttpRequest, patient_id: int, payload: WardRoundIn) -> S
     )
     signs = _vitals_out(done.vital_signs) if done.vital_signs is not None else None
     return Status(201, WardRoundOut(entry=_diary_out(done.entry), vital_signs=signs))
+
+
+# --- anamnesis ----------------------------------------------------------------------------------
+
+SectionText = Annotated[str, Field(max_length=20_000)]
+
+
+class AnamnesisIn(Schema):
+    version: Annotated[int, Field(ge=0, le=2**31 - 1)]  # the version read (0: none yet)
+    family: SectionText = ""
+    physiological: SectionText = ""
+    recent_pathological: SectionText = ""
+    remote_pathological: SectionText = ""
+
+
+class AnamnesisOut(Schema):
+    version: int
+    family: str
+    physiological: str
+    recent_pathological: str
+    remote_pathological: str
+    author: str
+    signed_at: datetime
+
+
+class AnamnesisNoteIn(Schema):
+    text: ClinicalText
+    noted_on: date | None = None
+
+
+class AnamnesisNoteOut(Schema):
+    id: int
+    encounter_id: int
+    noted_on: date
+    text: str
+    author: str
+    signed_at: datetime
+
+
+class AnamnesisViewOut(Schema):
+    current: AnamnesisOut | None
+    notes: list[AnamnesisNoteOut]
+
+
+def _anamnesis_out(version: AnamnesisVersion) -> AnamnesisOut:
+    return AnamnesisOut(
+        version=version.number,
+        family=version.family,
+        physiological=version.physiological,
+        recent_pathological=version.recent_pathological,
+        remote_pathological=version.remote_pathological,
+        author=version.author.username,
+        signed_at=version.signed_at,
+    )
+
+
+def _note_out(note: AnamnesisNote) -> AnamnesisNoteOut:
+    return AnamnesisNoteOut(
+        id=note.pk,
+        encounter_id=note.encounter_id,
+        noted_on=note.noted_on,
+        text=note.text,
+        author=note.author.username,
+        signed_at=note.signed_at,
+    )
+
+
+@router.get("/{patient_id}/anamnesis", response=AnamnesisViewOut)
+@api_perm(VIEW)
+def anamnesis(request: HttpRequest, patient_id: int) -> AnamnesisViewOut:
+    """The current anamnesis and the raccordi anamnestici (newest first)."""
+    view = selectors.anamnesis_view(
+        user=request_actor(request), patient_id=patient_id, workstation=_ws(request), channel="api"
+    )
+    current = _anamnesis_out(view.current) if view.current is not None else None
+    return AnamnesisViewOut(current=current, notes=[_note_out(n) for n in view.notes])
+
+
+@router.post("/{patient_id}/anamnesis", response={201: AnamnesisOut})
+@api_perm(WRITE)
+def anamnesis_sign(
+    request: HttpRequest, patient_id: int, payload: AnamnesisIn
+) -> Status[AnamnesisOut]:
+    """A new signed version; ``version`` must be the current one (409 ``stale_version``)."""
+    version = services.anamnesis_sign(
+        actor=request_actor(request),
+        workstation=_ws(request),
+        patient_id=patient_id,
+        data=services.Sections(
+            family=payload.family,
+            physiological=payload.physiological,
+            recent_pathological=payload.recent_pathological,
+            remote_pathological=payload.remote_pathological,
+        ),
+        expected_version=payload.version,
+    )
+    return Status(201, _anamnesis_out(version))
+
+
+@router.post("/{patient_id}/anamnesis-notes", response={201: AnamnesisNoteOut})
+@api_perm(WRITE)
+def anamnesis_note_sign(
+    request: HttpRequest, patient_id: int, payload: AnamnesisNoteIn
+) -> Status[AnamnesisNoteOut]:
+    """The raccordo anamnestico of the encounter in progress (422 without one)."""
+    note = services.anamnesis_note_sign(
+        actor=request_actor(request),
+        workstation=_ws(request),
+        patient_id=patient_id,
+        text=payload.text,
+        noted_on=payload.noted_on,
+    )
+    return Status(201, _note_out(note))

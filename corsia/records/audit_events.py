@@ -11,3 +11,5 @@ DIARY_ENTRY_CORRECTED = register(
     reason_required=True,
 )
 VITAL_SIGNS_RECORDED = register("records.vital_signs_recorded", "Parametri vitali registrati")
+ANAMNESIS_SIGNED = register("records.anamnesis_signed", "Anamnesi firmata (nuova versione)")
+ANAMNESIS_NOTE_SIGNED = register("records.anamnesis_note_signed", "Raccordo anamnestico firmato")

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from corsia.records.models import DiaryKind
-from corsia.records.services import DiaryInput, VitalsInput
+from corsia.records.services import DiaryInput, Sections, VitalsInput
 
 
 class DiaryForm(forms.Form):
@@ -74,3 +74,27 @@ class VitalsForm(forms.Form):
 class WardRoundForm(VitalsForm):
     text = forms.CharField(label=_("Giro visita"), widget=forms.Textarea, max_length=20_000)
     measured_at = None  # type: ignore[assignment]  # the ward round's vitals are taken now
+
+
+def _section(label: StrOrPromise) -> forms.CharField:
+    return forms.CharField(label=label, required=False, widget=forms.Textarea, max_length=20_000)
+
+
+class AnamnesisForm(forms.Form):
+    family = _section(_("Anamnesi familiare"))
+    physiological = _section(_("Anamnesi fisiologica e ambientale"))
+    recent_pathological = _section(_("Anamnesi patologica prossima"))
+    remote_pathological = _section(_("Anamnesi patologica remota"))
+
+    def to_sections(self) -> Sections:
+        data = self.cleaned_data
+        return Sections(**{name: data.get(name, "") for name in self.fields})
+
+
+class AnamnesisNoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Raccordo anamnestico"), widget=forms.Textarea, max_length=20_000
+    )
+    noted_on = forms.DateField(
+        label=_("Data"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

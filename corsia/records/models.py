@@ -164,3 +164,60 @@ class VitalSigns(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measured_at:%d/%m/%Y %H:%M}"
+
+
+@pghistory.track()
+class AnamnesisVersion(models.Model):
+    """One signed version of the patient's anamnesis; the highest number is current."""
+
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="anamnesis_versions"
+    )
+    number = models.PositiveIntegerField(_("versione"))
+    family = models.TextField(_("anamnesi familiare"), blank=True)
+    physiological = models.TextField(_("anamnesi fisiologica e ambientale"), blank=True)
+    recent_pathological = models.TextField(_("anamnesi patologica prossima"), blank=True)
+    remote_pathological = models.TextField(_("anamnesi patologica remota"), blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    workstation = models.CharField(_("postazione"), max_length=120, blank=True)
+    signed_at = models.DateTimeField(_("firmata il"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("anamnesi (versione)")
+        verbose_name_plural = _("anamnesi (versioni)")
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(fields=["patient", "number"], name="anamnesis_version_unique"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="anamnesis_number_positive"),
+        ]
+        triggers = [_read_only()]
+
+    def __str__(self) -> str:
+        return f"anamnesi v{self.number}"
+
+
+@pghistory.track()
+class AnamnesisNote(models.Model):
+    """The raccordo anamnestico: what happened since the last access, written at this one."""
+
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="anamnesis_notes"
+    )
+    encounter = models.ForeignKey(
+        "patients.Encounter", on_delete=models.PROTECT, related_name="anamnesis_notes"
+    )
+    noted_on = models.DateField(_("data"))
+    text = models.TextField(_("raccordo anamnestico"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    workstation = models.CharField(_("postazione"), max_length=120, blank=True)
+    signed_at = models.DateTimeField(_("firmato il"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("raccordo anamnestico")
+        verbose_name_plural = _("raccordi anamnestici")
+        default_permissions = ()
+        indexes = [models.Index(name="anamnesis_note_by_patient", fields=["patient", "-noted_on"])]
+        triggers = [_read_only()]
+
+    def __str__(self) -> str:
+        return f"raccordo {self.noted_on:%d/%m/%Y}"

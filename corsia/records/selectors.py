@@ -29,10 +29,10 @@ from corsia.prescribing.domain.states import STATE_LABELS_IT as ORDER_STATE_LABE
 from corsia.prescribing.domain.states import OrderState
 from corsia.prescribing.dosing_basis import latest_measures
 from corsia.prescribing.selectors import patient_orders
-from corsia.records.domain import timeline, vitals, vitals_chart
+from corsia.records.domain import anamnesis, timeline, vitals, vitals_chart
 from corsia.records.domain.moments import age_in_years
 from corsia.records.domain.timeline import EventKind, TimelineEvent
-from corsia.records.models import DiaryEntry, VitalSigns
+from corsia.records.models import AnamnesisNote, AnamnesisVersion, DiaryEntry, VitalSigns
 from corsia.toxicity.selectors import patient_toxicities
 
 if TYPE_CHECKING:
@@ -268,6 +268,7 @@ def chart_view(
 
     events.extend(_own_events(patient.pk, may_correct=user.has_perm(WRITE_DIARY)))
     vital_rows = _vitals_rows(patient.pk, VITALS_LIMIT)
+    events.extend(_anamnesis_events(patient.pk))
     events.extend(_vitals_events(vital_rows[:TIMELINE_LIMIT]))
     header = ChartHeader(
         patient=patient,
@@ -427,3 +428,78 @@ def diary_entry_get(
         raise NotFound("Annotazione non trovata.", code="diary_entry_not_found")
     _log(user, entry.patient_id, "diario clinico (annotazione)", workstation, channel)
     return entry
+
+
+# --- anamnesis ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnamnesisView:
+    patient: Patient
+    current: AnamnesisVersion | None
+    versions: list[AnamnesisVersion]  # newest first, the current one included
+    notes: list[AnamnesisNote]  # raccordi anamnestici, newest first
+
+    @property
+    def number(self) -> int:
+        return self.current.number if self.current is not None else 0
+
+    def sections(self) -> list[tuple[str, str]]:
+        if self.current is None:
+            return []
+        return [
+            (anamnesis.SECTION_LABELS_IT[s], getattr(self.current, s.value))
+            for s in anamnesis.Section
+        ]
+
+
+def anamnesis_view(
+    *, user: User, patient_id: int, workstation: Workstation = None, channel: str = "web"
+) -> AnamnesisView:
+    """The current anamnesis, its earlier versions and the raccordi. Access-logged."""
+    require_permission(user, VIEW)
+    patient = patient_get(user=user, patient_id=patient_id)
+    versions = list(
+        AnamnesisVersion.objects.filter(patient_id=patient.pk)
+        .select_related("author")
+        .order_by("-number")[:200]
+    )
+    notes = list(
+        AnamnesisNote.objects.filter(patient_id=patient.pk)
+        .select_related("author", "encounter__ward")
+        .order_by("-noted_on", "-pk")[:500]
+    )
+    _log(user, patient.pk, "anamnesi", workstation, channel)
+    return AnamnesisView(
+        patient=patient, current=versions[0] if versions else None, versions=versions, notes=notes
+    )
+
+
+def _anamnesis_events(patient_id: int) -> list[TimelineEvent]:
+    url = reverse("records:anamnesis", args=[patient_id])
+    found = [
+        TimelineEvent(
+            at=v.signed_at,
+            kind=EventKind.ANAMNESIS,
+            title=f"Anamnesi, versione {v.number}",
+            author=_name(v.author),
+            url=url,
+        )
+        for v in AnamnesisVersion.objects.filter(patient_id=patient_id)
+        .select_related("author")
+        .order_by("-number")[:50]
+    ]
+    found.extend(
+        TimelineEvent(
+            at=n.signed_at,
+            kind=EventKind.ANAMNESIS,
+            title=f"Raccordo anamnestico del {n.noted_on:%d/%m/%Y}",
+            detail=n.text,
+            author=_name(n.author),
+            url=url,
+        )
+        for n in AnamnesisNote.objects.filter(patient_id=patient_id)
+        .select_related("author")
+        .order_by("-noted_on")[:TIMELINE_LIMIT]
+    )
+    return found

@@ -9,5 +9,7 @@ urlpatterns = [
     path("patients/<int:patient_id>/diary/", views.diary_sign, name="diary_sign"),
     path("patients/<int:patient_id>/ward-round/", views.ward_round, name="ward_round"),
     path("patients/<int:patient_id>/vitals/", views.vitals_record, name="vitals_record"),
+    path("patients/<int:patient_id>/anamnesis/", views.anamnesis, name="anamnesis"),
+    path("patients/<int:patient_id>/anamnesis/note/", views.anamnesis_note, name="anamnesis_note"),
     path("diary/<int:entry_id>/correct/", views.diary_correct, name="diary_correct"),
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,10 +14,17 @@ from django.views.decorators.http import require_POST
 
 from corsia.core.access import require_perm
 from corsia.core.refusals import form_refusals
-from corsia.core.web import request_actor
+from corsia.core.web import posted_version, request_actor
 from corsia.core.web import request_workstation as _ws
 from corsia.records import selectors, services
-from corsia.records.forms import DiaryCorrectionForm, DiaryForm, VitalsForm, WardRoundForm
+from corsia.records.forms import (
+    AnamnesisForm,
+    AnamnesisNoteForm,
+    DiaryCorrectionForm,
+    DiaryForm,
+    VitalsForm,
+    WardRoundForm,
+)
 
 VIEW = "records.view_chart"
 WRITE = "records.write_diary"
@@ -131,3 +139,74 @@ def diary_correct(request: HttpRequest, entry_id: int) -> HttpResponse:
         )
     context = {"entry": entry, "form": form, "patient_id": entry.patient_id}
     return render(request, "records/diary_correct.html", context, status=status)
+
+
+# --- anamnesis ----------------------------------------------------------------------------------
+
+
+def _anamnesis_page(
+    request: HttpRequest, patient_id: int, *, forms: dict[str, Any] | None = None, status: int = 200
+) -> HttpResponse:
+    user = request_actor(request)
+    view = selectors.anamnesis_view(user=user, patient_id=patient_id, workstation=_ws(request))
+    patient = view.patient
+    if patient.pk != patient_id:
+        return redirect("records:anamnesis", patient_id=patient.pk)
+    context: dict[str, Any] = {"patient": patient, "view": view}
+    if request.user.has_perm(WRITE):
+        current = view.current
+        initial = {n: getattr(current, n) for n in AnamnesisForm.base_fields} if current else {}
+        context["form"] = AnamnesisForm(initial=initial)
+        context["version"] = view.number
+        context["note_form"] = AnamnesisNoteForm()
+    context.update(forms or {})
+    return render(request, "records/anamnesis.html", context, status=status)
+
+
+@require_perm(VIEW)
+def anamnesis(request: HttpRequest, patient_id: int) -> HttpResponse:
+    if request.method != "POST":
+        return _anamnesis_page(request, patient_id)
+    if not request.user.has_perm(WRITE):
+        raise PermissionDenied(WRITE)
+    form = AnamnesisForm(request.POST)
+    status = 422
+    version = posted_version(request)
+    if form.is_valid():
+        if version is None:
+            form.add_error(None, _("Versione del modulo mancante: ricarica la pagina."))
+        else:
+            with form_refusals(form) as refused:
+                services.anamnesis_sign(
+                    actor=request_actor(request),
+                    workstation=_ws(request),
+                    patient_id=patient_id,
+                    data=form.to_sections(),
+                    expected_version=version,
+                )
+                messages.success(request, _("Anamnesi firmata (nuova versione)."))
+                return redirect("records:anamnesis", patient_id=patient_id)
+            if refused.error is not None and refused.error.status == 409:
+                status = 409
+    extra: dict[str, Any] = {"form": form}
+    if version is not None:
+        extra["version"] = version
+    return _anamnesis_page(request, patient_id, forms=extra, status=status)
+
+
+@require_POST
+@require_perm(WRITE)
+def anamnesis_note(request: HttpRequest, patient_id: int) -> HttpResponse:
+    form = AnamnesisNoteForm(request.POST)
+    if form.is_valid():
+        with form_refusals(form):
+            services.anamnesis_note_sign(
+                actor=request_actor(request),
+                workstation=_ws(request),
+                patient_id=patient_id,
+                text=form.cleaned_data["text"],
+                noted_on=form.cleaned_data["noted_on"],
+            )
+            messages.success(request, _("Raccordo anamnestico firmato."))
+            return redirect("records:anamnesis", patient_id=patient_id)
+    return _anamnesis_page(request, patient_id, forms={"note_form": form}, status=422)

@@ -17,6 +17,7 @@ class EventKind(StrEnum):
     ADMINISTRATION = "administration"
     TOXICITY = "toxicity"
     DIARY = "diary"
+    ANAMNESIS = "anamnesis"
     VITALS = "vitals"
 
 
@@ -28,6 +29,7 @@ KIND_LABELS_IT: dict[EventKind, str] = {
     EventKind.ADMINISTRATION: "Somministrazione",
     EventKind.TOXICITY: "Tossicità",
     EventKind.DIARY: "Diario clinico",
+    EventKind.ANAMNESIS: "Anamnesi",
     EventKind.VITALS: "Parametri vitali",
 }
 

@@ -3,6 +3,7 @@ re-exported here. Each checks the permission, validates everything (pure rules i
 ``domain/``) before writing, writes in a transaction and records its audit event there.
 Nothing is deleted and a signed record is never updated."""
 
+from corsia.records.services.anamnesis import Sections, anamnesis_note_sign, anamnesis_sign
 from corsia.records.services.diary import (
     DiaryInput,
     diary_entry_correct,
@@ -17,8 +18,11 @@ from corsia.records.services.vitals import (
 
 __all__ = [
     "DiaryInput",
+    "Sections",
     "VitalsInput",
     "WardRound",
+    "anamnesis_note_sign",
+    "anamnesis_sign",
     "diary_entry_correct",
     "diary_entry_sign",
     "vital_signs_record",
