@@ -30,6 +30,10 @@ def reference_data() -> Iterator[str]:
 
     ctcae = ctcae_reference_load()
     yield f"CTCAE v5.0 terms: {ctcae.created} created, {ctcae.updated} updated, {ctcae.unchanged} unchanged"
+    from corsia.records.services import icd9cm_reference_load
+
+    icd9 = icd9cm_reference_load()
+    yield f"ICD-9-CM codes: {icd9.created} created, {icd9.updated} updated, {icd9.unchanged} unchanged"
 
 
 def demo_hospital() -> Iterator[str]:

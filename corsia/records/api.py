@@ -11,15 +11,24 @@ from ninja import Router, Schema, Status
 from pydantic import AwareDatetime, Field
 
 from corsia.core.access import api_perm
+from corsia.core.domain.errors import NotFound
 from corsia.core.schemas import Reason
 from corsia.core.web import request_actor
 from corsia.core.web import request_workstation as _ws
 from corsia.records import selectors, services
 from corsia.records.domain import vitals
 from corsia.records.domain.timeline import TimelineEvent
-from corsia.records.models import AnamnesisNote, AnamnesisVersion, DiaryEntry, VitalSigns
+from corsia.records.models import (
+    AnamnesisNote,
+    AnamnesisVersion,
+    Diagnosis,
+    DiaryEntry,
+    PerformanceStatus,
+    VitalSigns,
+)
 
 router = Router(tags=["records"])
+icd9_router = Router(tags=["records"])  # /api/v1/icd9cm: the catalogue, no patient
 VIEW = "records.view_chart"
 WRITE = "records.write_diary"
 RECORD = "records.record_vitals"
@@ -39,6 +48,7 @@ class HeaderOut(Schema):
     diagnosis: str
     stage: str
     ecog: int | None
+    performance_status: str
     regimen: str
     cycle: int | None
     cycle_start: date | None
@@ -85,6 +95,7 @@ def chart(request: HttpRequest, patient_id: int) -> ChartOut:
             diagnosis=h.diagnosis,
             stage=h.stage,
             ecog=h.ecog,
+            performance_status=h.performance_status,
             regimen=h.regimen,
             cycle=h.cycle,
             cycle_start=h.cycle_start,
@@ -403,3 +414,189 @@ def anamnesis_note_sign(
         noted_on=payload.noted_on,
     )
     return Status(201, _note_out(note))
+
+
+# --- diagnosis and performance status -------------------------------------------------------------
+
+Short = Annotated[str, Field(max_length=200)]
+
+
+class BiomarkerIn(Schema):
+    marker: Annotated[str, Field(max_length=40)]
+    result: Short
+    tested_on: date | None = None
+
+
+class DiagnosisIn(Schema):
+    primary_site_code: Annotated[str, Field(max_length=12)]
+    diagnosed_on: date
+    histotype: Short = ""
+    morphology_icdo3: Annotated[str, Field(max_length=12)] = ""
+    grade: Annotated[str, Field(max_length=4)] = ""
+    stage: Annotated[str, Field(max_length=40)] = ""
+    staging_system: Annotated[str, Field(max_length=60)] = ""
+    biomarkers: Annotated[list[BiomarkerIn], Field(max_length=30)] = []
+    metastases: Annotated[list[Annotated[str, Field(max_length=100)]], Field(max_length=20)] = []
+
+
+class DiagnosisUpdateIn(DiagnosisIn):
+    version: Annotated[int, Field(ge=1, le=2**31 - 1)]
+
+
+class DiagnosisOut(Schema):
+    id: int
+    version: int
+    primary_site_code: str
+    primary_site_label: str
+    diagnosed_on: date
+    histotype: str
+    morphology_icdo3: str
+    grade: str
+    stage: str
+    staging_system: str
+    biomarkers: list[dict[str, str | None]]
+    metastases: list[str]
+    recorded_by: str
+
+
+class PerformanceStatusIn(Schema):
+    scale: Annotated[str, Field(max_length=12)]
+    value: Annotated[int, Field(ge=-1000, le=1000)]
+    assessed_on: date | None = None
+
+
+class PerformanceStatusOut(Schema):
+    id: int
+    scale: str
+    value: int
+    assessed_on: date
+    recorded_by: str
+
+
+class Icd9Out(Schema):
+    code: str
+    description_it: str
+
+
+def _diagnosis_out(d: Diagnosis) -> DiagnosisOut:
+    return DiagnosisOut(
+        id=d.pk,
+        version=d.version,
+        primary_site_code=d.primary_site.code,
+        primary_site_label=d.primary_site.description_it,
+        diagnosed_on=d.diagnosed_on,
+        histotype=d.histotype,
+        morphology_icdo3=d.morphology_icdo3,
+        grade=d.grade,
+        stage=d.stage,
+        staging_system=d.staging_system,
+        biomarkers=d.biomarkers,
+        metastases=d.metastases,
+        recorded_by=d.recorded_by.username,
+    )
+
+
+def _ps_out(ps: PerformanceStatus) -> PerformanceStatusOut:
+    return PerformanceStatusOut(
+        id=ps.pk,
+        scale=ps.scale,
+        value=ps.value,
+        assessed_on=ps.assessed_on,
+        recorded_by=ps.recorded_by.username,
+    )
+
+
+def _diagnosis_input(payload: DiagnosisIn) -> services.DiagnosisInput:
+    return services.DiagnosisInput(
+        primary_site_code=payload.primary_site_code,
+        diagnosed_on=payload.diagnosed_on,
+        histotype=payload.histotype,
+        morphology_icdo3=payload.morphology_icdo3,
+        grade=payload.grade,
+        stage=payload.stage,
+        staging_system=payload.staging_system,
+        biomarkers=tuple(
+            services.Biomarker(marker=b.marker, result=b.result, tested_on=b.tested_on)
+            for b in payload.biomarkers
+        ),
+        metastases=tuple(payload.metastases),
+    )
+
+
+@icd9_router.get("", response=list[Icd9Out])
+@api_perm(VIEW)
+def icd9cm(request: HttpRequest, q: Annotated[str, Field(max_length=100)] = "") -> list[Icd9Out]:
+    """ICD-9-CM diagnosis codes (Italian 2007) starting with ``q`` or labelled with its words."""
+    found = selectors.icd9_search(user=request_actor(request), text=q)
+    return [Icd9Out(code=c.code, description_it=c.description_it) for c in found]
+
+
+@router.get("/{patient_id}/diagnoses", response=list[DiagnosisOut])
+@api_perm(VIEW)
+def diagnoses(request: HttpRequest, patient_id: int) -> list[DiagnosisOut]:
+    view = selectors.diagnosis_view(
+        user=request_actor(request), patient_id=patient_id, workstation=_ws(request), channel="api"
+    )
+    return [_diagnosis_out(d) for d in view.diagnoses]
+
+
+@router.post("/{patient_id}/diagnoses", response={201: DiagnosisOut})
+@api_perm(WRITE)
+def diagnosis_record(
+    request: HttpRequest, patient_id: int, payload: DiagnosisIn
+) -> Status[DiagnosisOut]:
+    """A code not in the ICD-9-CM catalogue: 422 ``icd9_unknown``, nothing saved."""
+    created = services.diagnosis_record(
+        actor=request_actor(request),
+        workstation=_ws(request),
+        patient_id=patient_id,
+        data=_diagnosis_input(payload),
+    )
+    return Status(201, _diagnosis_out(created))
+
+
+@router.put("/{patient_id}/diagnoses/{diagnosis_id}", response=DiagnosisOut)
+@api_perm(WRITE)
+def diagnosis_update(
+    request: HttpRequest, patient_id: int, diagnosis_id: int, payload: DiagnosisUpdateIn
+) -> DiagnosisOut:
+    """Change a diagnosis read at ``version`` (changed since: 409 ``stale_version``)."""
+    found = selectors.diagnosis_view(
+        user=request_actor(request), patient_id=patient_id, workstation=_ws(request), channel="api"
+    )
+    if diagnosis_id not in {d.pk for d in found.diagnoses}:
+        raise NotFound("Diagnosi non trovata.", code="diagnosis_not_found")
+    updated = services.diagnosis_update(
+        actor=request_actor(request),
+        workstation=_ws(request),
+        diagnosis_id=diagnosis_id,
+        data=_diagnosis_input(payload),
+        expected_version=payload.version,
+    )
+    return _diagnosis_out(updated)
+
+
+@router.get("/{patient_id}/performance-status", response=list[PerformanceStatusOut])
+@api_perm(VIEW)
+def performance_statuses(request: HttpRequest, patient_id: int) -> list[PerformanceStatusOut]:
+    view = selectors.diagnosis_view(
+        user=request_actor(request), patient_id=patient_id, workstation=_ws(request), channel="api"
+    )
+    return [_ps_out(ps) for ps in view.performance_statuses]
+
+
+@router.post("/{patient_id}/performance-status", response={201: PerformanceStatusOut})
+@api_perm(WRITE)
+def performance_status_record(
+    request: HttpRequest, patient_id: int, payload: PerformanceStatusIn
+) -> Status[PerformanceStatusOut]:
+    """ECOG 0-5, Karnofsky (from 16 years) or Lansky (under 16) 0-100 by tens."""
+    created = services.performance_status_record(
+        actor=request_actor(request),
+        workstation=_ws(request),
+        patient_id=patient_id,
+        scale=payload.scale,
+        value=payload.value,
+        assessed_on=payload.assessed_on,
+    )
+    return Status(201, _ps_out(created))

@@ -6,8 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
-from corsia.records.models import DiaryKind
-from corsia.records.services import DiaryInput, Sections, VitalsInput
+from corsia.records.models import DiaryKind, GradeChoice, ScaleChoice
+from corsia.records.services import Biomarker, DiagnosisInput, DiaryInput, Sections, VitalsInput
 
 
 class DiaryForm(forms.Form):
@@ -97,4 +97,82 @@ class AnamnesisNoteForm(forms.Form):
     )
     noted_on = forms.DateField(
         label=_("Data"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+BIOMARKER_ROWS = 4
+
+
+def _text(label: StrOrPromise, limit: int, *, required: bool = False) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=limit,
+        widget=forms.TextInput(attrs={"type": "text"}),
+    )
+
+
+class DiagnosisForm(forms.Form):
+    primary_site_code = _text(_("Sede primitiva: codice ICD-9-CM"), 12, required=True)
+    diagnosed_on = forms.DateField(
+        label=_("Data della diagnosi"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    histotype = _text(_("Istotipo"), 200)
+    morphology_icdo3 = _text(_("Morfologia ICD-O-3 (facoltativa, es. 8140/3)"), 12)
+    grade = forms.ChoiceField(
+        label=_("Grado istologico"), required=False, choices=[("", "—"), *GradeChoice.choices]
+    )
+    stage = _text(_("Stadio"), 40)
+    staging_system = _text(_("Sistema di stadiazione (es. TNM 8ª ed.)"), 60)
+    metastases = forms.CharField(
+        label=_("Sedi di metastasi (una per riga)"),
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Form's own signature
+        for n in range(BIOMARKER_ROWS):
+            self.fields[f"marker_{n}"] = _text(_("Marcatore"), 40)
+            self.fields[f"result_{n}"] = _text(_("Risultato"), 200)
+            self.fields[f"tested_on_{n}"] = forms.DateField(
+                label=_("Data"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+            )
+
+    def biomarker_rows(self) -> list[tuple[forms.BoundField, forms.BoundField, forms.BoundField]]:
+        return [
+            (self[f"marker_{n}"], self[f"result_{n}"], self[f"tested_on_{n}"])
+            for n in range(BIOMARKER_ROWS)
+        ]
+
+    def to_input(self) -> DiagnosisInput:
+        data = self.cleaned_data
+        markers = tuple(
+            Biomarker(
+                marker=data[f"marker_{n}"],
+                result=data[f"result_{n}"],
+                tested_on=data[f"tested_on_{n}"],
+            )
+            for n in range(BIOMARKER_ROWS)
+            if data[f"marker_{n}"].strip() or data[f"result_{n}"].strip()
+        )
+        return DiagnosisInput(
+            primary_site_code=data["primary_site_code"],
+            diagnosed_on=data["diagnosed_on"],
+            histotype=data["histotype"],
+            morphology_icdo3=data["morphology_icdo3"],
+            grade=data["grade"],
+            stage=data["stage"],
+            staging_system=data["staging_system"],
+            biomarkers=markers,
+            metastases=tuple(data["metastases"].splitlines()),
+        )
+
+
+class PerformanceStatusForm(forms.Form):
+    scale = forms.ChoiceField(label=_("Scala"), choices=ScaleChoice.choices)
+    value = forms.IntegerField(label=_("Valore"), min_value=0, max_value=100)
+    assessed_on = forms.DateField(
+        label=_("Valutato il"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -17,6 +17,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from corsia.core.models import TimeStampedModel, VersionedModel
+from corsia.records.domain.diagnosis import GRADE_LABELS_IT, SCALE_LABELS_IT, Grade, Scale
 from corsia.records.domain.diary import KIND_LABELS_IT, EntryKind
 
 
@@ -221,3 +223,106 @@ class AnamnesisNote(models.Model):
 
     def __str__(self) -> str:
         return f"raccordo {self.noted_on:%d/%m/%Y}"
+
+
+@pghistory.track()
+class Icd9Code(TimeStampedModel):
+    """One code of ICD-9-CM, Italian version 2007 (Ministero della Salute; data/NOTICE.md)."""
+
+    code = models.CharField(_("codice"), max_length=8, unique=True)
+    kind = models.CharField(_("tipo"), max_length=1)  # D diagnosis, P procedure
+    description_it = models.CharField(_("descrizione"), max_length=300)
+
+    class Meta:
+        verbose_name = _("codice ICD-9-CM")
+        verbose_name_plural = _("codici ICD-9-CM")
+        default_permissions = ()
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.description_it}"
+
+
+class GradeChoice(models.TextChoices):
+    G1 = Grade.G1.value, GRADE_LABELS_IT[Grade.G1]
+    G2 = Grade.G2.value, GRADE_LABELS_IT[Grade.G2]
+    G3 = Grade.G3.value, GRADE_LABELS_IT[Grade.G3]
+    G4 = Grade.G4.value, GRADE_LABELS_IT[Grade.G4]
+    GX = Grade.GX.value, GRADE_LABELS_IT[Grade.GX]
+
+
+@pghistory.track()
+class Diagnosis(VersionedModel):
+    """The oncological diagnosis: primary site (ICD-9-CM), histotype, grade, stage,
+    biomolecular markers, metastases. Editable with a version check; pghistory keeps every
+    earlier state."""
+
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="oncology_diagnoses"
+    )
+    primary_site = models.ForeignKey(
+        Icd9Code, on_delete=models.PROTECT, related_name="+", verbose_name=_("sede primitiva")
+    )
+    histotype = models.CharField(_("istotipo"), max_length=200, blank=True)
+    morphology_icdo3 = models.CharField(_("morfologia ICD-O-3"), max_length=6, blank=True)
+    grade = models.CharField(_("grado"), max_length=2, choices=GradeChoice.choices, blank=True)
+    # The stage group as written today; the TNM / stage computation (domain/staging.py) will
+    # fill it with the system it used (staging_system).
+    stage = models.CharField(_("stadio"), max_length=40, blank=True)
+    staging_system = models.CharField(_("sistema di stadiazione"), max_length=60, blank=True)
+    biomarkers = models.JSONField(_("marcatori biomolecolari"), default=list, blank=True)
+    metastases = models.JSONField(_("sedi di metastasi"), default=list, blank=True)
+    diagnosed_on = models.DateField(_("data della diagnosi"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    workstation = models.CharField(_("postazione"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("diagnosi oncologica")
+        verbose_name_plural = _("diagnosi oncologiche")
+        default_permissions = ()
+        indexes = [models.Index(name="diagnosis_by_patient", fields=["patient", "-diagnosed_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.primary_site_id} {self.diagnosed_on:%d/%m/%Y}"
+
+
+class ScaleChoice(models.TextChoices):
+    ECOG = Scale.ECOG.value, SCALE_LABELS_IT[Scale.ECOG]
+    KARNOFSKY = Scale.KARNOFSKY.value, SCALE_LABELS_IT[Scale.KARNOFSKY]
+    LANSKY = Scale.LANSKY.value, SCALE_LABELS_IT[Scale.LANSKY]
+
+
+@pghistory.track()
+class PerformanceStatus(models.Model):
+    """A dated performance status (ECOG, Karnofsky, Lansky), written once."""
+
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="performance_statuses"
+    )
+    scale = models.CharField(_("scala"), max_length=10, choices=ScaleChoice.choices)
+    value = models.PositiveSmallIntegerField(_("valore"))
+    assessed_on = models.DateField(_("valutato il"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    workstation = models.CharField(_("postazione"), max_length=120, blank=True)
+    recorded_at = models.DateTimeField(_("registrato il"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("performance status")
+        verbose_name_plural = _("performance status")
+        default_permissions = ()
+        indexes = [models.Index(name="ps_by_patient", fields=["patient", "-assessed_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(scale="ecog") & Q(value__lte=5))
+                | (Q(scale__in=["karnofsky", "lansky"]) & Q(value__lte=100)),
+                name="performance_status_range",
+            ),
+        ]
+        triggers = [_read_only()]
+
+    def __str__(self) -> str:
+        return f"{self.scale} {self.value}"

@@ -32,7 +32,15 @@ from corsia.prescribing.selectors import patient_orders
 from corsia.records.domain import anamnesis, timeline, vitals, vitals_chart
 from corsia.records.domain.moments import age_in_years
 from corsia.records.domain.timeline import EventKind, TimelineEvent
-from corsia.records.models import AnamnesisNote, AnamnesisVersion, DiaryEntry, VitalSigns
+from corsia.records.models import (
+    AnamnesisNote,
+    AnamnesisVersion,
+    Diagnosis,
+    DiaryEntry,
+    Icd9Code,
+    PerformanceStatus,
+    VitalSigns,
+)
 from corsia.toxicity.selectors import patient_toxicities
 
 if TYPE_CHECKING:
@@ -74,8 +82,9 @@ class ChartHeader:
     weighed_at: datetime | None
     bsa_m2: Decimal | None
     diagnosis: str
-    stage: str  # filled by the staging of the diagnosis (corsia.records, to come)
-    ecog: int | None  # the latest performance status (corsia.records, to come)
+    stage: str  # Diagnosis.stage (the TNM computation of domain/staging.py: to be wired)
+    ecog: int | None  # the latest ECOG
+    performance_status: str  # the latest of any scale, as shown ("ECOG 1", "Lansky 80")
     regimen: str
     cycle: int | None
     cycle_start: Any
@@ -269,6 +278,15 @@ def chart_view(
     events.extend(_own_events(patient.pk, may_correct=user.has_perm(WRITE_DIARY)))
     vital_rows = _vitals_rows(patient.pk, VITALS_LIMIT)
     events.extend(_anamnesis_events(patient.pk))
+    diagnoses = _diagnoses(patient.pk)
+    statuses = _performance_statuses(patient.pk)
+    events.extend(_diagnosis_events(diagnoses, statuses))
+    if diagnoses:
+        newest = diagnoses[0]
+        diagnosis = f"{newest.primary_site.code} {newest.primary_site.description_it}"
+        if newest.histotype:
+            diagnosis += f" · {newest.histotype}"
+    ecog = next((ps.value for ps in statuses if ps.scale == "ecog"), None)
     events.extend(_vitals_events(vital_rows[:TIMELINE_LIMIT]))
     header = ChartHeader(
         patient=patient,
@@ -279,8 +297,9 @@ def chart_view(
         weighed_at=measures.weight_kg.measured_at if measures.weight_kg else None,
         bsa_m2=_bsa(height, weight),
         diagnosis=diagnosis,
-        stage="",
-        ecog=None,
+        stage=diagnoses[0].stage if diagnoses else "",
+        ecog=ecog,
+        performance_status=_ps_label(statuses[0]) if statuses else "",
         regimen=regimen,
         cycle=cycle,
         cycle_start=cycle_start,
@@ -503,3 +522,90 @@ def _anamnesis_events(patient_id: int) -> list[TimelineEvent]:
         .order_by("-noted_on")[:TIMELINE_LIMIT]
     )
     return found
+
+
+# --- diagnosis and performance status -------------------------------------------------------------
+
+
+def _diagnoses(patient_id: int) -> list[Diagnosis]:
+    return list(
+        Diagnosis.objects.filter(patient_id=patient_id)
+        .select_related("primary_site", "recorded_by")
+        .order_by("-diagnosed_on", "-pk")[:50]
+    )
+
+
+def _performance_statuses(patient_id: int) -> list[PerformanceStatus]:
+    return list(
+        PerformanceStatus.objects.filter(patient_id=patient_id)
+        .select_related("recorded_by")
+        .order_by("-assessed_on", "-pk")[:200]
+    )
+
+
+def _ps_label(row: PerformanceStatus) -> str:
+    name = {"ecog": "ECOG", "karnofsky": "Karnofsky", "lansky": "Lansky"}[row.scale]
+    return f"{name} {row.value} ({row.assessed_on:%d/%m/%Y})"
+
+
+def _diagnosis_events(
+    diagnoses: list[Diagnosis], statuses: list[PerformanceStatus]
+) -> list[TimelineEvent]:
+    found = [
+        TimelineEvent(
+            at=d.created_at,
+            kind=EventKind.DIAGNOSIS,
+            title=f"{d.primary_site.code} {d.primary_site.description_it}",
+            detail=" · ".join(x for x in (d.histotype, d.stage and f"stadio {d.stage}") if x),
+            author=_name(d.recorded_by),
+            url=reverse("records:diagnosis", args=[d.patient_id]),
+        )
+        for d in diagnoses
+    ]
+    found.extend(
+        TimelineEvent(
+            at=ps.recorded_at,
+            kind=EventKind.DIAGNOSIS,
+            title=f"Performance status: {_ps_label(ps)}",
+            author=_name(ps.recorded_by),
+        )
+        for ps in statuses
+    )
+    return found
+
+
+@dataclass(frozen=True)
+class DiagnosisView:
+    patient: Patient
+    diagnoses: list[Diagnosis]
+    performance_statuses: list[PerformanceStatus]
+
+
+def diagnosis_view(
+    *, user: User, patient_id: int, workstation: Workstation = None, channel: str = "web"
+) -> DiagnosisView:
+    """The patient's oncological diagnoses and performance statuses. Access-logged."""
+    require_permission(user, VIEW)
+    patient = patient_get(user=user, patient_id=patient_id)
+    view = DiagnosisView(
+        patient=patient,
+        diagnoses=_diagnoses(patient.pk),
+        performance_statuses=_performance_statuses(patient.pk),
+    )
+    _log(user, patient.pk, "diagnosi e performance status", workstation, channel)
+    return view
+
+
+def icd9_search(*, user: User, text: str, limit: int = 20) -> list[Icd9Code]:
+    """Diagnosis codes starting with the code typed, or whose Italian label holds every
+    word typed (reference data: not logged)."""
+    require_permission(user, VIEW)
+    words = " ".join((text or "").split())[:100]
+    if not words:
+        return []
+    codes = Icd9Code.objects.filter(kind="D")
+    if words[0].isdigit() or (words[0] in "VEve" and words[1:2].isdigit()):
+        return list(codes.filter(code__startswith=words.upper()).order_by("code")[:limit])
+    for word in words.split()[:6]:
+        codes = codes.filter(description_it__icontains=word)
+    return list(codes.order_by("code")[:limit])

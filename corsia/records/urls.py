@@ -11,5 +11,11 @@ urlpatterns = [
     path("patients/<int:patient_id>/vitals/", views.vitals_record, name="vitals_record"),
     path("patients/<int:patient_id>/anamnesis/", views.anamnesis, name="anamnesis"),
     path("patients/<int:patient_id>/anamnesis/note/", views.anamnesis_note, name="anamnesis_note"),
+    path("patients/<int:patient_id>/diagnosis/", views.diagnosis, name="diagnosis"),
+    path(
+        "patients/<int:patient_id>/performance-status/",
+        views.performance_status,
+        name="performance_status",
+    ),
     path("diary/<int:entry_id>/correct/", views.diary_correct, name="diary_correct"),
 ]

@@ -20,8 +20,10 @@ from corsia.records import selectors, services
 from corsia.records.forms import (
     AnamnesisForm,
     AnamnesisNoteForm,
+    DiagnosisForm,
     DiaryCorrectionForm,
     DiaryForm,
+    PerformanceStatusForm,
     VitalsForm,
     WardRoundForm,
 )
@@ -210,3 +212,66 @@ def anamnesis_note(request: HttpRequest, patient_id: int) -> HttpResponse:
             messages.success(request, _("Raccordo anamnestico firmato."))
             return redirect("records:anamnesis", patient_id=patient_id)
     return _anamnesis_page(request, patient_id, forms={"note_form": form}, status=422)
+
+
+# --- diagnosis and performance status -------------------------------------------------------------
+
+
+def _diagnosis_page(
+    request: HttpRequest, patient_id: int, *, forms: dict[str, Any] | None = None, status: int = 200
+) -> HttpResponse:
+    user = request_actor(request)
+    view = selectors.diagnosis_view(user=user, patient_id=patient_id, workstation=_ws(request))
+    if view.patient.pk != patient_id:
+        return redirect("records:diagnosis", patient_id=view.patient.pk)
+    query = request.GET.get("q", "").strip()[:100]
+    context: dict[str, Any] = {
+        "patient": view.patient,
+        "view": view,
+        "query": query,
+        "codes": selectors.icd9_search(user=user, text=query) if query else [],
+    }
+    if request.user.has_perm(WRITE):
+        context["form"] = DiagnosisForm(initial={"primary_site_code": request.GET.get("code", "")})
+        context["ps_form"] = PerformanceStatusForm()
+    context.update(forms or {})
+    return render(request, "records/diagnosis.html", context, status=status)
+
+
+@require_perm(VIEW)
+def diagnosis(request: HttpRequest, patient_id: int) -> HttpResponse:
+    if request.method != "POST":
+        return _diagnosis_page(request, patient_id)
+    if not request.user.has_perm(WRITE):
+        raise PermissionDenied(WRITE)
+    form = DiagnosisForm(request.POST)
+    if form.is_valid():
+        with form_refusals(form):
+            services.diagnosis_record(
+                actor=request_actor(request),
+                workstation=_ws(request),
+                patient_id=patient_id,
+                data=form.to_input(),
+            )
+            messages.success(request, _("Diagnosi registrata."))
+            return redirect("records:diagnosis", patient_id=patient_id)
+    return _diagnosis_page(request, patient_id, forms={"form": form}, status=422)
+
+
+@require_POST
+@require_perm(WRITE)
+def performance_status(request: HttpRequest, patient_id: int) -> HttpResponse:
+    form = PerformanceStatusForm(request.POST)
+    if form.is_valid():
+        with form_refusals(form):
+            services.performance_status_record(
+                actor=request_actor(request),
+                workstation=_ws(request),
+                patient_id=patient_id,
+                scale=form.cleaned_data["scale"],
+                value=form.cleaned_data["value"],
+                assessed_on=form.cleaned_data["assessed_on"],
+            )
+            messages.success(request, _("Performance status registrato."))
+            return redirect("records:diagnosis", patient_id=patient_id)
+    return _diagnosis_page(request, patient_id, forms={"ps_form": form}, status=422)

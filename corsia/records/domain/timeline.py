@@ -18,6 +18,7 @@ class EventKind(StrEnum):
     TOXICITY = "toxicity"
     DIARY = "diary"
     ANAMNESIS = "anamnesis"
+    DIAGNOSIS = "diagnosis"
     VITALS = "vitals"
 
 
@@ -30,6 +31,7 @@ KIND_LABELS_IT: dict[EventKind, str] = {
     EventKind.TOXICITY: "Tossicità",
     EventKind.DIARY: "Diario clinico",
     EventKind.ANAMNESIS: "Anamnesi",
+    EventKind.DIAGNOSIS: "Diagnosi e performance status",
     EventKind.VITALS: "Parametri vitali",
 }
 

@@ -4,6 +4,15 @@ re-exported here. Each checks the permission, validates everything (pure rules i
 Nothing is deleted and a signed record is never updated."""
 
 from corsia.records.services.anamnesis import Sections, anamnesis_note_sign, anamnesis_sign
+from corsia.records.services.diagnosis import (
+    Biomarker,
+    DiagnosisInput,
+    diagnosis_record,
+    diagnosis_update,
+    icd9_diagnosis_code,
+    icd9cm_reference_load,
+    performance_status_record,
+)
 from corsia.records.services.diary import (
     DiaryInput,
     diary_entry_correct,
@@ -17,14 +26,21 @@ from corsia.records.services.vitals import (
 )
 
 __all__ = [
+    "Biomarker",
+    "DiagnosisInput",
     "DiaryInput",
     "Sections",
     "VitalsInput",
     "WardRound",
     "anamnesis_note_sign",
     "anamnesis_sign",
+    "diagnosis_record",
+    "diagnosis_update",
     "diary_entry_correct",
     "diary_entry_sign",
+    "icd9_diagnosis_code",
+    "icd9cm_reference_load",
+    "performance_status_record",
     "vital_signs_record",
     "ward_round_record",
 ]
