@@ -60,8 +60,8 @@ def chart(request: HttpRequest, patient_id: int) -> HttpResponse:
     return _chart_page(request, patient_id)
 
 
-@require_POST
 @require_perm(WRITE)
+@require_POST
 def diary_sign(request: HttpRequest, patient_id: int) -> HttpResponse:
     form = DiaryForm(request.POST)
     if form.is_valid():
@@ -77,8 +77,8 @@ def diary_sign(request: HttpRequest, patient_id: int) -> HttpResponse:
     return _chart_page(request, patient_id, forms={"diary_form": form}, status=422)
 
 
-@require_POST
 @require_perm(WRITE)
+@require_POST
 def ward_round(request: HttpRequest, patient_id: int) -> HttpResponse:
     """The fast ward-round entry: the note and, optionally, the vital signs."""
     form = WardRoundForm(request.POST)
@@ -96,8 +96,8 @@ def ward_round(request: HttpRequest, patient_id: int) -> HttpResponse:
     return _chart_page(request, patient_id, forms={"ward_round_form": form}, status=422)
 
 
-@require_POST
 @require_perm(RECORD)
+@require_POST
 def vitals_record(request: HttpRequest, patient_id: int) -> HttpResponse:
     form = VitalsForm(request.POST)
     if form.is_valid():
@@ -196,8 +196,8 @@ def anamnesis(request: HttpRequest, patient_id: int) -> HttpResponse:
     return _anamnesis_page(request, patient_id, forms=extra, status=status)
 
 
-@require_POST
 @require_perm(WRITE)
+@require_POST
 def anamnesis_note(request: HttpRequest, patient_id: int) -> HttpResponse:
     form = AnamnesisNoteForm(request.POST)
     if form.is_valid():
@@ -258,8 +258,8 @@ def diagnosis(request: HttpRequest, patient_id: int) -> HttpResponse:
     return _diagnosis_page(request, patient_id, forms={"form": form}, status=422)
 
 
-@require_POST
 @require_perm(WRITE)
+@require_POST
 def performance_status(request: HttpRequest, patient_id: int) -> HttpResponse:
     form = PerformanceStatusForm(request.POST)
     if form.is_valid():
