@@ -23,6 +23,7 @@ from corsia.records.models import (
     AnamnesisVersion,
     Diagnosis,
     DiaryEntry,
+    LabResult,
     PerformanceStatus,
     VitalSigns,
 )
@@ -32,6 +33,7 @@ icd9_router = Router(tags=["records"])  # /api/v1/icd9cm: the catalogue, no pati
 VIEW = "records.view_chart"
 WRITE = "records.write_diary"
 RECORD = "records.record_vitals"
+RECORD_LAB = "records.record_lab"
 ClinicalText = Annotated[str, Field(max_length=20_000)]
 
 
@@ -600,3 +602,73 @@ def performance_status_record(
         assessed_on=payload.assessed_on,
     )
     return Status(201, _ps_out(created))
+
+
+# --- laboratory ---------------------------------------------------------------------------------
+
+LabNumber = Annotated[Decimal, Field(allow_inf_nan=False, gt=-(10**9), lt=10**9, decimal_places=4)]
+
+
+class LabIn(Schema):
+    analyte: Annotated[str, Field(max_length=80)]
+    value: LabNumber
+    unit: Annotated[str, Field(max_length=20)] = ""
+    reference_low: LabNumber | None = None
+    reference_high: LabNumber | None = None
+    collected_at: AwareDatetime
+
+
+class LabOut(Schema):
+    id: int
+    analyte: str
+    value: Decimal
+    unit: str
+    reference_low: Decimal | None
+    reference_high: Decimal | None
+    flag: str  # "H", "L" or ""
+    collected_at: datetime
+    recorded_by: str
+
+
+def _lab_out(r: LabResult) -> LabOut:
+    return LabOut(
+        id=r.pk,
+        analyte=r.analyte,
+        value=r.value,
+        unit=r.unit,
+        reference_low=r.reference_low,
+        reference_high=r.reference_high,
+        flag=r.flag,
+        collected_at=r.collected_at,
+        recorded_by=r.recorded_by.username,
+    )
+
+
+@router.get("/{patient_id}/lab-results", response=list[LabOut])
+@api_perm(VIEW)
+def lab_results(request: HttpRequest, patient_id: int) -> list[LabOut]:
+    """The laboratory results, newest first, with their H/L flags."""
+    view = selectors.lab_view(
+        user=request_actor(request), patient_id=patient_id, workstation=_ws(request), channel="api"
+    )
+    return [_lab_out(r) for r in view.results]
+
+
+@router.post("/{patient_id}/lab-results", response={201: LabOut})
+@api_perm(RECORD_LAB)
+def lab_result_record(request: HttpRequest, patient_id: int, payload: LabIn) -> Status[LabOut]:
+    """Record a result by hand; the H/L flag is computed from the reference range."""
+    created = services.lab_result_record(
+        actor=request_actor(request),
+        workstation=_ws(request),
+        patient_id=patient_id,
+        data=services.LabInput(
+            analyte=payload.analyte,
+            value=payload.value,
+            unit=payload.unit,
+            reference_low=payload.reference_low,
+            reference_high=payload.reference_high,
+            collected_at=payload.collected_at,
+        ),
+    )
+    return Status(201, _lab_out(created))

@@ -19,3 +19,4 @@ PERFORMANCE_STATUS_RECORDED = register(
     "records.performance_status_recorded", "Performance status registrato"
 )
 ICD9CM_LOADED = register("records.icd9cm_loaded", "Catalogo ICD-9-CM caricato o aggiornato")
+LAB_RESULT_RECORDED = register("records.lab_result_recorded", "Esame di laboratorio registrato")

@@ -7,7 +7,14 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from corsia.records.models import DiaryKind, GradeChoice, ScaleChoice
-from corsia.records.services import Biomarker, DiagnosisInput, DiaryInput, Sections, VitalsInput
+from corsia.records.services import (
+    Biomarker,
+    DiagnosisInput,
+    DiaryInput,
+    LabInput,
+    Sections,
+    VitalsInput,
+)
 
 
 class DiaryForm(forms.Form):
@@ -176,3 +183,25 @@ class PerformanceStatusForm(forms.Form):
     assessed_on = forms.DateField(
         label=_("Valutato il"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class LabForm(forms.Form):
+    analyte = _text(_("Esame"), 80, required=True)
+    value = _text(_("Valore"), 20, required=True)
+    unit = _text(_("Unità di misura"), 20)
+    reference_low = _text(_("Riferimento: minimo"), 20)
+    reference_high = _text(_("Riferimento: massimo"), 20)
+    collected_at = forms.DateTimeField(
+        label=_("Prelievo il"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+
+    def to_input(self) -> LabInput:
+        data = self.cleaned_data
+        return LabInput(
+            analyte=data["analyte"],
+            value=data["value"],
+            unit=data["unit"],
+            reference_low=data["reference_low"],
+            reference_high=data["reference_high"],
+            collected_at=data["collected_at"],
+        )

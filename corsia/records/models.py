@@ -326,3 +326,48 @@ class PerformanceStatus(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scale} {self.value}"
+
+
+@pghistory.track()
+class LabResult(models.Model):
+    """A laboratory result entered by hand (the lab system's HL7 ORU messages will land
+    here too); written once: a wrong value is corrected by a new result."""
+
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="lab_results"
+    )
+    analyte = models.CharField(_("esame"), max_length=80)
+    value = models.DecimalField(_("valore"), max_digits=14, decimal_places=4)
+    unit = models.CharField(_("unità di misura"), max_length=20, blank=True)
+    reference_low = models.DecimalField(
+        _("riferimento: minimo"), max_digits=14, decimal_places=4, null=True, blank=True
+    )
+    reference_high = models.DecimalField(
+        _("riferimento: massimo"), max_digits=14, decimal_places=4, null=True, blank=True
+    )
+    flag = models.CharField(_("segnalazione"), max_length=1, blank=True)  # H, L or empty
+    collected_at = models.DateTimeField(_("prelievo il"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    workstation = models.CharField(_("postazione"), max_length=120, blank=True)
+    recorded_at = models.DateTimeField(_("registrato il"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("esame di laboratorio")
+        verbose_name_plural = _("esami di laboratorio")
+        default_permissions = ()
+        indexes = [models.Index(name="lab_by_patient", fields=["patient", "-collected_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reference_low__isnull=True)
+                | Q(reference_high__isnull=True)
+                | Q(reference_low__lte=F("reference_high")),
+                name="lab_reference_range_ordered",
+            ),
+            models.CheckConstraint(condition=Q(flag__in=["", "H", "L"]), name="lab_flag_known"),
+        ]
+        triggers = [_read_only()]
+
+    def __str__(self) -> str:
+        return f"{self.analyte} {self.value} {self.unit}"

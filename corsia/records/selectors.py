@@ -29,7 +29,7 @@ from corsia.prescribing.domain.states import STATE_LABELS_IT as ORDER_STATE_LABE
 from corsia.prescribing.domain.states import OrderState
 from corsia.prescribing.dosing_basis import latest_measures
 from corsia.prescribing.selectors import patient_orders
-from corsia.records.domain import anamnesis, timeline, vitals, vitals_chart
+from corsia.records.domain import anamnesis, labs, timeline, vitals, vitals_chart
 from corsia.records.domain.moments import age_in_years
 from corsia.records.domain.timeline import EventKind, TimelineEvent
 from corsia.records.models import (
@@ -38,6 +38,7 @@ from corsia.records.models import (
     Diagnosis,
     DiaryEntry,
     Icd9Code,
+    LabResult,
     PerformanceStatus,
     VitalSigns,
 )
@@ -281,6 +282,7 @@ def chart_view(
     diagnoses = _diagnoses(patient.pk)
     statuses = _performance_statuses(patient.pk)
     events.extend(_diagnosis_events(diagnoses, statuses))
+    events.extend(_lab_events(_lab_rows(patient.pk)))
     if diagnoses:
         newest = diagnoses[0]
         diagnosis = f"{newest.primary_site.code} {newest.primary_site.description_it}"
@@ -609,3 +611,62 @@ def icd9_search(*, user: User, text: str, limit: int = 20) -> list[Icd9Code]:
     for word in words.split()[:6]:
         codes = codes.filter(description_it__icontains=word)
     return list(codes.order_by("code")[:limit])
+
+
+# --- laboratory ---------------------------------------------------------------------------------
+
+LAB_LIMIT = 2000
+
+
+def _lab_rows(patient_id: int) -> list[LabResult]:
+    return list(
+        LabResult.objects.filter(patient_id=patient_id)
+        .select_related("recorded_by")
+        .order_by("-collected_at", "-pk")[:LAB_LIMIT]
+    )
+
+
+def _lab_events(rows: list[LabResult]) -> list[TimelineEvent]:
+    """One event per collection (the results of one sample together)."""
+    by_time: dict[datetime, list[LabResult]] = {}
+    for row in rows:
+        by_time.setdefault(row.collected_at, []).append(row)
+    found = []
+    for at, results in list(by_time.items())[:TIMELINE_LIMIT]:
+        parts = [
+            f"{r.analyte} {str(r.value.normalize()).replace('.', ',')} {r.unit}".strip()
+            + (f" {r.flag}" if r.flag else "")
+            for r in sorted(results, key=lambda r: r.analyte.casefold())
+        ]
+        found.append(
+            TimelineEvent(
+                at=at,
+                kind=EventKind.LAB,
+                title=" · ".join(parts),
+                author=_name(results[0].recorded_by),
+                url=reverse("records:labs", args=[results[0].patient_id]),
+            )
+        )
+    return found
+
+
+@dataclass(frozen=True)
+class LabView:
+    patient: Patient
+    trends: list[labs.Trend]
+    results: list[LabResult]  # newest first
+
+
+def lab_view(
+    *, user: User, patient_id: int, workstation: Workstation = None, channel: str = "web"
+) -> LabView:
+    """The patient's laboratory results and their trends by analyte. Access-logged."""
+    require_permission(user, VIEW)
+    patient = patient_get(user=user, patient_id=patient_id)
+    rows = _lab_rows(patient.pk)
+    found = labs.trends(
+        (r.analyte, r.unit, r.collected_at, r.value, r.reference_low, r.reference_high)
+        for r in rows
+    )
+    _log(user, patient.pk, "esami di laboratorio", workstation, channel)
+    return LabView(patient=patient, trends=found, results=rows)

@@ -17,5 +17,6 @@ urlpatterns = [
         views.performance_status,
         name="performance_status",
     ),
+    path("patients/<int:patient_id>/labs/", views.lab_results, name="labs"),
     path("diary/<int:entry_id>/correct/", views.diary_correct, name="diary_correct"),
 ]

@@ -17,12 +17,14 @@ from corsia.core.refusals import form_refusals
 from corsia.core.web import posted_version, request_actor
 from corsia.core.web import request_workstation as _ws
 from corsia.records import selectors, services
+from corsia.records.domain.labs import COMMON_ANALYTES
 from corsia.records.forms import (
     AnamnesisForm,
     AnamnesisNoteForm,
     DiagnosisForm,
     DiaryCorrectionForm,
     DiaryForm,
+    LabForm,
     PerformanceStatusForm,
     VitalsForm,
     WardRoundForm,
@@ -31,6 +33,7 @@ from corsia.records.forms import (
 VIEW = "records.view_chart"
 WRITE = "records.write_diary"
 RECORD = "records.record_vitals"
+RECORD_LAB = "records.record_lab"
 
 
 def _chart_page(
@@ -275,3 +278,36 @@ def performance_status(request: HttpRequest, patient_id: int) -> HttpResponse:
             messages.success(request, _("Performance status registrato."))
             return redirect("records:diagnosis", patient_id=patient_id)
     return _diagnosis_page(request, patient_id, forms={"ps_form": form}, status=422)
+
+
+# --- laboratory ---------------------------------------------------------------------------------
+
+
+@require_perm(VIEW)
+def lab_results(request: HttpRequest, patient_id: int) -> HttpResponse:
+    form: LabForm | None = None
+    status = 200
+    if request.method == "POST":
+        if not request.user.has_perm(RECORD_LAB):
+            raise PermissionDenied(RECORD_LAB)
+        form = LabForm(request.POST)
+        if form.is_valid():
+            with form_refusals(form):
+                services.lab_result_record(
+                    actor=request_actor(request),
+                    workstation=_ws(request),
+                    patient_id=patient_id,
+                    data=form.to_input(),
+                )
+                messages.success(request, _("Esame registrato."))
+                return redirect("records:labs", patient_id=patient_id)
+        status = 422
+    view = selectors.lab_view(
+        user=request_actor(request), patient_id=patient_id, workstation=_ws(request)
+    )
+    if view.patient.pk != patient_id:
+        return redirect("records:labs", patient_id=view.patient.pk)
+    if form is None and request.user.has_perm(RECORD_LAB):
+        form = LabForm()
+    context = {"patient": view.patient, "view": view, "form": form, "common": COMMON_ANALYTES}
+    return render(request, "records/labs.html", context, status=status)

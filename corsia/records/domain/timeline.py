@@ -19,6 +19,7 @@ class EventKind(StrEnum):
     DIARY = "diary"
     ANAMNESIS = "anamnesis"
     DIAGNOSIS = "diagnosis"
+    LAB = "lab"
     VITALS = "vitals"
 
 
@@ -32,6 +33,7 @@ KIND_LABELS_IT: dict[EventKind, str] = {
     EventKind.DIARY: "Diario clinico",
     EventKind.ANAMNESIS: "Anamnesi",
     EventKind.DIAGNOSIS: "Diagnosi e performance status",
+    EventKind.LAB: "Esami di laboratorio",
     EventKind.VITALS: "Parametri vitali",
 }
 

@@ -18,6 +18,7 @@ from corsia.records.services.diary import (
     diary_entry_correct,
     diary_entry_sign,
 )
+from corsia.records.services.labs import LabInput, lab_result_record
 from corsia.records.services.vitals import (
     VitalsInput,
     WardRound,
@@ -29,6 +30,7 @@ __all__ = [
     "Biomarker",
     "DiagnosisInput",
     "DiaryInput",
+    "LabInput",
     "Sections",
     "VitalsInput",
     "WardRound",
@@ -40,6 +42,7 @@ __all__ = [
     "diary_entry_sign",
     "icd9_diagnosis_code",
     "icd9cm_reference_load",
+    "lab_result_record",
     "performance_status_record",
     "vital_signs_record",
     "ward_round_record",
