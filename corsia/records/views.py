@@ -3,10 +3,12 @@ correction of a diary entry."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -30,6 +32,7 @@ from corsia.records.forms import (
     WardRoundForm,
 )
 
+FormT = TypeVar("FormT", bound=Form)
 VIEW = "records.view_chart"
 WRITE = "records.write_diary"
 RECORD = "records.record_vitals"
@@ -63,57 +66,89 @@ def chart(request: HttpRequest, patient_id: int) -> HttpResponse:
     return _chart_page(request, patient_id)
 
 
+def _chart_form_post(
+    request: HttpRequest,
+    patient_id: int,
+    form: FormT,
+    *,
+    form_key: str,
+    save: Callable[[FormT], object],
+    done: str,
+) -> HttpResponse:
+    """A form of the chart page: saved → message and back to the chart; refused → the
+    chart again with the form and its Italian errors (422)."""
+    if form.is_valid():
+        with form_refusals(form):
+            save(form)
+            messages.success(request, done)
+            return redirect("records:chart", patient_id=patient_id)
+    return _chart_page(request, patient_id, forms={form_key: form}, status=422)
+
+
 @require_perm(WRITE)
 @require_POST
 def diary_sign(request: HttpRequest, patient_id: int) -> HttpResponse:
-    form = DiaryForm(request.POST)
-    if form.is_valid():
-        with form_refusals(form):
-            services.diary_entry_sign(
-                actor=request_actor(request),
-                workstation=_ws(request),
-                patient_id=patient_id,
-                data=form.to_input(),
-            )
-            messages.success(request, _("Annotazione firmata nel diario clinico."))
-            return redirect("records:chart", patient_id=patient_id)
-    return _chart_page(request, patient_id, forms={"diary_form": form}, status=422)
+    def save(form: DiaryForm) -> object:
+        return services.diary_entry_sign(
+            actor=request_actor(request),
+            workstation=_ws(request),
+            patient_id=patient_id,
+            data=form.to_input(),
+        )
+
+    return _chart_form_post(
+        request,
+        patient_id,
+        DiaryForm(request.POST),
+        form_key="diary_form",
+        save=save,
+        done=_("Annotazione firmata nel diario clinico."),
+    )
 
 
 @require_perm(WRITE)
 @require_POST
 def ward_round(request: HttpRequest, patient_id: int) -> HttpResponse:
     """The fast ward-round entry: the note and, optionally, the vital signs."""
-    form = WardRoundForm(request.POST)
-    if form.is_valid():
-        with form_refusals(form):
-            services.ward_round_record(
-                actor=request_actor(request),
-                workstation=_ws(request),
-                patient_id=patient_id,
-                text=form.cleaned_data["text"],
-                vital_signs=form.to_input(),
-            )
-            messages.success(request, _("Giro visita firmato nel diario clinico."))
-            return redirect("records:chart", patient_id=patient_id)
-    return _chart_page(request, patient_id, forms={"ward_round_form": form}, status=422)
+
+    def save(form: WardRoundForm) -> object:
+        return services.ward_round_record(
+            actor=request_actor(request),
+            workstation=_ws(request),
+            patient_id=patient_id,
+            text=form.cleaned_data["text"],
+            vital_signs=form.to_input(),
+        )
+
+    return _chart_form_post(
+        request,
+        patient_id,
+        WardRoundForm(request.POST),
+        form_key="ward_round_form",
+        save=save,
+        done=_("Giro visita firmato nel diario clinico."),
+    )
 
 
 @require_perm(RECORD)
 @require_POST
 def vitals_record(request: HttpRequest, patient_id: int) -> HttpResponse:
-    form = VitalsForm(request.POST)
-    if form.is_valid():
-        with form_refusals(form):
-            services.vital_signs_record(
-                actor=request_actor(request),
-                workstation=_ws(request),
-                patient_id=patient_id,
-                data=form.to_input(),
-            )
-            messages.success(request, _("Parametri vitali registrati."))
-            return redirect("records:chart", patient_id=patient_id)
-    return _chart_page(request, patient_id, forms={"vitals_form": form}, status=422)
+    def save(form: VitalsForm) -> object:
+        return services.vital_signs_record(
+            actor=request_actor(request),
+            workstation=_ws(request),
+            patient_id=patient_id,
+            data=form.to_input(),
+        )
+
+    return _chart_form_post(
+        request,
+        patient_id,
+        VitalsForm(request.POST),
+        form_key="vitals_form",
+        save=save,
+        done=_("Parametri vitali registrati."),
+    )
 
 
 @require_perm(WRITE)

@@ -81,6 +81,33 @@ def entry_create(
     )
 
 
+def entry_sign(
+    clean: CleanEntry,
+    *,
+    patient_id: int,
+    encounter_id: int | None,
+    actor: User,
+    workstation: Workstation,
+) -> DiaryEntry:
+    """Insert the signed entry and its audit event (inside the caller's transaction)."""
+    entry = entry_create(
+        clean,
+        patient_id=patient_id,
+        encounter_id=encounter_id,
+        actor=actor,
+        workstation=workstation,
+    )
+    audit_record(
+        event=events.DIARY_ENTRY_SIGNED,
+        actor=actor,
+        workstation=workstation,
+        target=entry,
+        patient_id=patient_id,
+        after=snapshot(entry),
+    )
+    return entry
+
+
 def active_encounter_id(*, user: User, patient_id: int) -> tuple[int, int | None]:
     """The patient (a merged duplicate: its survivor) and the encounter in progress."""
     patient = patient_get(user=user, patient_id=patient_id)
@@ -96,22 +123,13 @@ def diary_entry_sign(
     clean = diary_input_clean(data, now=timezone.now())
     patient_pk, encounter_id = active_encounter_id(user=actor, patient_id=patient_id)
     with transaction.atomic():
-        entry = entry_create(
+        return entry_sign(
             clean,
             patient_id=patient_pk,
             encounter_id=encounter_id,
             actor=actor,
             workstation=workstation,
         )
-        audit_record(
-            event=events.DIARY_ENTRY_SIGNED,
-            actor=actor,
-            workstation=workstation,
-            target=entry,
-            patient_id=patient_pk,
-            after=snapshot(entry),
-        )
-    return entry
 
 
 def diary_entry_correct(

@@ -26,8 +26,7 @@ from corsia.records.services.diary import (
     DiaryInput,
     active_encounter_id,
     diary_input_clean,
-    entry_create,
-    snapshot,
+    entry_sign,
 )
 
 RECORD = "records.record_vitals"
@@ -149,20 +148,12 @@ def ward_round_record(
         reading = vitals.checked_reading(vital_signs.raw())
     patient_pk, encounter_id = active_encounter_id(user=actor, patient_id=patient_id)
     with transaction.atomic():
-        entry = entry_create(
+        entry = entry_sign(
             clean,
             patient_id=patient_pk,
             encounter_id=encounter_id,
             actor=actor,
             workstation=workstation,
-        )
-        audit_record(
-            event=events.DIARY_ENTRY_SIGNED,
-            actor=actor,
-            workstation=workstation,
-            target=entry,
-            patient_id=patient_pk,
-            after=snapshot(entry),
         )
         row = None
         if reading is not None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from corsia.accounts.domain.roles import Role
@@ -14,31 +13,13 @@ from corsia.accounts.models import User
 from corsia.audit.models import AuditEvent
 from corsia.core.domain.concurrency import StaleVersion
 from corsia.core.domain.errors import PermissionRefused, ValidationFailed
-from corsia.patients import services as patient_services
-from corsia.patients.models import Patient, Ward
+from corsia.patients.models import Patient
 from corsia.records import selectors, services
 from corsia.records.models import AnamnesisNote, AnamnesisVersion
 from corsia.testing.accounts import MakeUser
+from corsia.testing.records import admit, signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def _admit(make_user: MakeUser, patient: Patient) -> int:
-    ward = Ward.objects.create(code="ONC", name="Oncologia", kind="inpatient")
-    encounter = patient_services.encounter_admit(
-        actor=make_user(Role.COORDINATOR),
-        workstation=None,
-        patient_id=patient.pk,
-        kind="day_hospital",
-        ward_id=ward.pk,
-    )
-    return encounter.pk
 
 
 def test_each_save_is_a_new_version_and_a_stale_form_is_refused(
@@ -107,7 +88,7 @@ def test_raccordo_needs_an_encounter_and_is_linked_to_it(
             actor=physician, workstation=None, patient_id=patient.pk, text="Nulla di nuovo."
         )
     assert refused.value.code == "no_active_encounter"
-    encounter_id = _admit(make_user, patient)
+    encounter_id = admit(make_user, patient)
     note = services.anamnesis_note_sign(
         actor=physician, workstation=None, patient_id=patient.pk, text="Dal ciclo precedente: G1."
     )
@@ -131,7 +112,7 @@ def test_raccordo_needs_an_encounter_and_is_linked_to_it(
 def test_page_saves_a_version_and_answers_409_to_a_stale_form(
     make_user: MakeUser, physician: User, pharmacist: User, patient: Patient
 ) -> None:
-    client = _client(physician)
+    client = signed_in(physician)
     url = f"/records/patients/{patient.pk}/anamnesis/"
     assert 'data-testid="anamnesis-form"' in client.get(url).content.decode()
     saved = client.post(url, {"version": "0", "family": "Madre: diabete."}, follow=True)
@@ -142,17 +123,17 @@ def test_page_saves_a_version_and_answers_409_to_a_stale_form(
     empty = client.post(url, {"version": "1"})
     assert empty.status_code == 422 and "almeno una sezione" in empty.content.decode()
     assert AnamnesisVersion.objects.count() == 1
-    reader = _client(pharmacist)
+    reader = signed_in(pharmacist)
     page = reader.get(url).content.decode()
     assert "Madre: diabete." in page and 'data-testid="anamnesis-form"' not in page
     assert reader.post(url, {"version": "1", "family": "x"}).status_code == 403
-    _admit(make_user, patient)
+    admit(make_user, patient)
     note = client.post(f"{url}note/", {"text": "Raccordo: stabile.", "noted_on": ""}, follow=True)
     assert "Raccordo: stabile." in note.content.decode()
 
 
 def test_api_anamnesis_and_notes(make_user: MakeUser, physician: User, patient: Patient) -> None:
-    client = _client(physician)
+    client = signed_in(physician)
     url = f"/api/v1/patients/{patient.pk}/anamnesis"
     created = client.post(
         url, {"version": 0, "remote_pathological": "Appendicectomia (1990)."}, "application/json"
@@ -164,12 +145,12 @@ def test_api_anamnesis_and_notes(make_user: MakeUser, physician: User, patient: 
         f"/api/v1/patients/{patient.pk}/anamnesis-notes", {"text": "x"}, "application/json"
     )
     assert (no_encounter.status_code, no_encounter.json()["code"]) == (422, "no_active_encounter")
-    _admit(make_user, patient)
+    admit(make_user, patient)
     note = client.post(
         f"/api/v1/patients/{patient.pk}/anamnesis-notes", {"text": "Stabile."}, "application/json"
     )
     assert note.status_code == 201
-    read = _client(make_user(Role.NURSE)).get(url).json()
+    read = signed_in(make_user(Role.NURSE)).get(url).json()
     assert read["current"]["remote_pathological"] == "Appendicectomia (1990)."
     assert [n["text"] for n in read["notes"]] == ["Stabile."]
-    assert _client(make_user(Role.IT_STAFF)).get(url).status_code == 403
+    assert signed_in(make_user(Role.IT_STAFF)).get(url).status_code == 403

@@ -7,7 +7,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from corsia.accounts.domain.roles import Role
@@ -22,27 +21,11 @@ from corsia.records.domain.moments import age_in_years
 from corsia.records.domain.timeline import EventKind
 from corsia.testing.accounts import MakeUser
 from corsia.testing.prescribing import library_version
+from corsia.testing.records import admit, signed_in
 from corsia.testing.toxicity import NAUSEA, term
 from corsia.toxicity import services as toxicity
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def _admit(make_user: MakeUser, patient: Patient) -> None:
-    ward = Ward.objects.create(code="ONC", name="Oncologia", kind="inpatient")
-    patient_services.encounter_admit(
-        actor=make_user(Role.COORDINATOR),
-        workstation=None,
-        patient_id=patient.pk,
-        kind="inpatient",
-        ward_id=ward.pk,
-    )
 
 
 def test_age_in_years_counts_completed_years() -> None:
@@ -55,7 +38,7 @@ def test_chart_header_and_timeline_newest_first(
     make_user: MakeUser, physician: User, patient: Patient, ctcae_reference: None
 ) -> None:
     # given an admission, a FOLFOX-4 order and a nausea G2
-    _admit(make_user, patient)
+    admit(make_user, patient)
     folfox = library_version(
         "FOLFOX-4", approvers=(make_user(Role.PHYSICIAN), make_user(Role.PHYSICIAN))
     )
@@ -143,7 +126,7 @@ def test_chart_refuses_unknown_patient_and_it_staff(
 def test_chart_page_and_api_by_role(
     make_user: MakeUser, patient: Patient, role: Role, status: int
 ) -> None:
-    client = _client(make_user(role))
+    client = signed_in(make_user(role))
     page = client.get(f"/records/patients/{patient.pk}/")
     api = client.get(f"/api/v1/patients/{patient.pk}/chart")
     assert (page.status_code, api.status_code) == (status, status)
@@ -156,7 +139,7 @@ def test_chart_page_and_api_by_role(
 
 
 def test_chart_of_unknown_patient_is_404_on_page_and_api(physician: User) -> None:
-    client = _client(physician)
+    client = signed_in(physician)
     assert client.get("/records/patients/999999/").status_code == 404
     response = client.get("/api/v1/patients/999999/chart")
     assert (response.status_code, response.json()["code"]) == (404, "patient_not_found")

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from corsia.accounts.domain.roles import Role
@@ -21,6 +20,7 @@ from corsia.records import selectors, services
 from corsia.records.domain import diagnosis as rules
 from corsia.records.models import Diagnosis, Icd9Code, PerformanceStatus
 from corsia.testing.accounts import MakeUser
+from corsia.testing.records import signed_in
 
 pytestmark = pytest.mark.django_db
 LAST_YEAR = date(2025, 11, 3)
@@ -29,12 +29,6 @@ LAST_YEAR = date(2025, 11, 3)
 @pytest.fixture
 def icd9(icd9cm_reference: None) -> None:
     """The shipped catalogue (loaded once per run of tests asking for it)."""
-
-
-def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _lung(**changes: object) -> services.DiagnosisInput:
@@ -209,7 +203,7 @@ def test_icd9_codes_pure_shape() -> None:
 def test_page_records_a_diagnosis_and_refuses_an_unknown_code(
     icd9: None, physician: User, pharmacist: User, patient: Patient
 ) -> None:
-    client = _client(physician)
+    client = signed_in(physician)
     url = f"/records/patients/{patient.pk}/diagnosis/"
     search = client.get(f"{url}?q=mammella").content.decode()
     assert "174.9" in search
@@ -225,7 +219,7 @@ def test_page_records_a_diagnosis_and_refuses_an_unknown_code(
     assert unknown.status_code == 422
     assert "non è nel catalogo ICD-9-CM" in unknown.content.decode()
     assert Diagnosis.objects.count() == 1
-    assert _client(pharmacist).post(url, data).status_code == 403
+    assert signed_in(pharmacist).post(url, data).status_code == 403
     ps = client.post(
         f"/records/patients/{patient.pk}/performance-status/",
         {"scale": "ecog", "value": "2", "assessed_on": ""},
@@ -237,7 +231,7 @@ def test_page_records_a_diagnosis_and_refuses_an_unknown_code(
 def test_api_diagnosis_and_performance_status(
     icd9: None, physician: User, make_user: MakeUser, patient: Patient
 ) -> None:
-    client = _client(physician)
+    client = signed_in(physician)
     url = f"/api/v1/patients/{patient.pk}/diagnoses"
     body = {"primary_site_code": "153.3", "diagnosed_on": "2025-09-01", "stage": "IIIB",
             "biomarkers": [{"marker": "KRAS", "result": "G12C"}], "metastases": []}  # fmt: skip
@@ -266,5 +260,5 @@ def test_api_diagnosis_and_performance_status(
     assert (ps.status_code, ps.json()["code"]) == (422, "performance_status_invalid")
     codes = client.get("/api/v1/icd9cm?q=153.").json()
     assert codes[0]["code"] == "153.0"
-    assert _client(make_user(Role.IT_STAFF)).get(url).status_code == 403
-    assert [d["stage"] for d in _client(make_user(Role.PHARMACIST)).get(url).json()] == ["IVA"]
+    assert signed_in(make_user(Role.IT_STAFF)).get(url).status_code == 403
+    assert [d["stage"] for d in signed_in(make_user(Role.PHARMACIST)).get(url).json()] == ["IVA"]

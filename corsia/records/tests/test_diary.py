@@ -7,7 +7,6 @@ from datetime import timedelta
 
 import pytest
 from django.db import DatabaseError, transaction
-from django.test import Client
 from django.utils import timezone
 
 from corsia.accounts.domain.roles import Role
@@ -24,14 +23,9 @@ from corsia.records import selectors, services
 from corsia.records.domain.timeline import EventKind
 from corsia.records.models import DiaryEntry
 from corsia.testing.accounts import MakeUser
+from corsia.testing.records import signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _sign(
@@ -156,7 +150,7 @@ def test_unknown_patient_and_roles_without_the_permission(
 def test_page_signs_an_entry_and_shows_it_in_the_timeline(
     physician: User, patient: Patient
 ) -> None:
-    client = _client(physician)
+    client = signed_in(physician)
     page = client.get(f"/records/patients/{patient.pk}/")
     assert 'data-testid="diary-form"' in page.content.decode()
     response = client.post(
@@ -173,7 +167,7 @@ def test_page_refuses_a_future_entry_in_italian_and_saves_nothing(
     physician: User, patient: Patient
 ) -> None:
     future = (timezone.localtime() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
-    response = _client(physician).post(
+    response = signed_in(physician).post(
         f"/records/patients/{patient.pk}/diary/",
         {"kind": "visit", "text": "x", "written_at": future},
     )
@@ -184,7 +178,7 @@ def test_page_refuses_a_future_entry_in_italian_and_saves_nothing(
 
 def test_page_correction_and_stale_second_correction(physician: User, patient: Patient) -> None:
     old = _sign(physician, patient)
-    client = _client(physician)
+    client = signed_in(physician)
     assert client.get(f"/records/diary/{old.pk}/correct/").status_code == 200
     data = {"kind": "ward_round", "text": "Corretto.", "written_at": "", "reason": "refuso"}
     first = client.post(f"/records/diary/{old.pk}/correct/", data)
@@ -197,7 +191,7 @@ def test_page_correction_and_stale_second_correction(physician: User, patient: P
 
 def test_page_permissions(make_user: MakeUser, patient: Patient) -> None:
     for role in (Role.NURSE, Role.PHARMACIST, Role.IT_STAFF):
-        response = _client(make_user(role)).post(
+        response = signed_in(make_user(role)).post(
             f"/records/patients/{patient.pk}/diary/", {"kind": "note", "text": "x"}
         )
         assert response.status_code == 403, role
@@ -207,7 +201,7 @@ def test_page_permissions(make_user: MakeUser, patient: Patient) -> None:
 def test_api_sign_list_correct_and_problems(
     physician: User, pharmacist: User, patient: Patient
 ) -> None:
-    client = _client(physician)
+    client = signed_in(physician)
     url = f"/api/v1/patients/{patient.pk}/diary"
     created = client.post(
         url,
@@ -228,14 +222,14 @@ def test_api_sign_list_correct_and_problems(
         content_type="application/json",
     )
     assert (again.status_code, again.json()["code"]) == (409, "diary_entry_superseded")
-    listed = _client(pharmacist).get(url)
+    listed = signed_in(pharmacist).get(url)
     assert [e["text"] for e in listed.json()] == ["Consulenza cardiologica: FE 60%."]
     future = (timezone.now() + timedelta(days=3)).isoformat()
     bad = client.post(
         url, {"kind": "note", "text": "x", "written_at": future}, content_type="application/json"
     )
     assert (bad.status_code, bad.json()["code"]) == (422, "in_future")
-    denied = _client(pharmacist).post(
+    denied = signed_in(pharmacist).post(
         url, {"kind": "note", "text": "x"}, content_type="application/json"
     )
     assert denied.status_code == 403

@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from corsia.accounts.domain.roles import Role
@@ -20,14 +19,9 @@ from corsia.records.domain.labs import LabFlag
 from corsia.records.domain.timeline import EventKind
 from corsia.records.models import LabResult
 from corsia.testing.accounts import MakeUser
+from corsia.testing.records import signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _cea(value: str, hours_ago: int) -> services.LabInput:
@@ -126,7 +120,7 @@ def test_who_records(pharmacist: User, it_staff: User, patient: Patient) -> None
 
 
 def test_page_and_api(make_user: MakeUser, nurse: User, patient: Patient) -> None:
-    client = _client(nurse)
+    client = signed_in(nurse)
     url = f"/records/patients/{patient.pk}/labs/"
     when = (timezone.localtime() - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
     saved = client.post(
@@ -156,8 +150,8 @@ def test_page_and_api(make_user: MakeUser, nurse: User, patient: Patient) -> Non
         content_type="application/json",
     )  # fmt: skip
     assert (inverted.status_code, inverted.json()["code"]) == (422, "reference_range_inverted")
-    reader = _client(make_user(Role.PHARMACIST))
+    reader = signed_in(make_user(Role.PHARMACIST))
     assert [r["analyte"] for r in reader.get(api).json()] == ["PSA", "Emoglobina"]
     assert reader.post(api, {}, content_type="application/json").status_code == 403
-    assert _client(make_user(Role.IT_STAFF)).get(url).status_code == 403
+    assert signed_in(make_user(Role.IT_STAFF)).get(url).status_code == 403
     assert LabResult.objects.count() == 2

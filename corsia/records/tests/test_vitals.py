@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from corsia.accounts.domain.roles import Role
@@ -18,14 +17,9 @@ from corsia.records import selectors, services
 from corsia.records.domain.timeline import EventKind
 from corsia.records.models import DiaryEntry, VitalSigns
 from corsia.testing.accounts import MakeUser
+from corsia.testing.records import signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _vitals(**values: object) -> services.VitalsInput:
@@ -131,7 +125,7 @@ def test_chart_page_draws_the_svg_chart_and_the_table(nurse: User, patient: Pati
                 temperature_c=temperature, measured_at=timezone.now() - timedelta(hours=hours)
             ),
         )
-    html = _client(nurse).get(f"/records/patients/{patient.pk}/").content.decode()
+    html = signed_in(nurse).get(f"/records/patients/{patient.pk}/").content.decode()
     assert 'data-vital="temperature_c"' in html and "<polyline" in html
     assert 'data-testid="vitals-table"' in html
     assert "38.4 ⚠" in html or "38,4 ⚠" in html
@@ -139,7 +133,7 @@ def test_chart_page_draws_the_svg_chart_and_the_table(nurse: User, patient: Pati
 
 
 def test_page_refuses_out_of_range_in_italian(nurse: User, patient: Patient) -> None:
-    response = _client(nurse).post(
+    response = signed_in(nurse).post(
         f"/records/patients/{patient.pk}/vitals/", {"temperature_c": "375", "measured_at": ""}
     )
     assert response.status_code == 422
@@ -152,9 +146,10 @@ def test_page_ward_round_by_physician_nurse_refused(
 ) -> None:
     data = {"text": "Stabile.", "heart_rate": "80", "systolic_bp": "120", "diastolic_bp": "70"}
     assert (
-        _client(nurse).post(f"/records/patients/{patient.pk}/ward-round/", data).status_code == 403
+        signed_in(nurse).post(f"/records/patients/{patient.pk}/ward-round/", data).status_code
+        == 403
     )
-    response = _client(physician).post(
+    response = signed_in(physician).post(
         f"/records/patients/{patient.pk}/ward-round/", data, follow=True
     )
     assert response.status_code == 200
@@ -174,7 +169,7 @@ def test_page_ward_round_by_physician_nurse_refused(
 def test_api_permission_matrix(
     make_user: MakeUser, patient: Patient, role: Role, read: int, record: int
 ) -> None:
-    client = _client(make_user(role))
+    client = signed_in(make_user(role))
     url = f"/api/v1/patients/{patient.pk}/vitals"
     posted = client.post(url, {"heart_rate": 80}, content_type="application/json")
     assert posted.status_code == record
@@ -183,7 +178,7 @@ def test_api_permission_matrix(
 
 
 def test_api_problems_and_ward_round(physician: User, patient: Patient) -> None:
-    client = _client(physician)
+    client = signed_in(physician)
     url = f"/api/v1/patients/{patient.pk}/vitals"
     bad = client.post(url, {"temperature_c": 375}, content_type="application/json")
     assert (bad.status_code, bad.json()["code"]) == (422, "vital_out_of_range")
