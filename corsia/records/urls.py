@@ -5,6 +5,7 @@ from corsia.records import views
 app_name = "records"
 
 urlpatterns = [
+    path("", views.search, name="search"),
     path("patients/<int:patient_id>/", views.chart, name="chart"),
     path("patients/<int:patient_id>/diary/", views.diary_sign, name="diary_sign"),
     path("patients/<int:patient_id>/ward-round/", views.ward_round, name="ward_round"),

@@ -18,6 +18,7 @@ from corsia.core.access import require_perm
 from corsia.core.refusals import form_refusals
 from corsia.core.web import posted_version, request_actor
 from corsia.core.web import request_workstation as _ws
+from corsia.patients.selectors import patient_search
 from corsia.records import selectors, services
 from corsia.records.domain.labs import COMMON_ANALYTES
 from corsia.records.forms import (
@@ -59,6 +60,20 @@ def _chart_page(
         context["vitals_form"] = VitalsForm()
     context.update(forms or {})
     return render(request, "records/chart.html", context, status=status)
+
+
+@require_perm(VIEW)
+def search(request: HttpRequest) -> HttpResponse:
+    """The way into a chart: find the patient (name, codice fiscale, MRN, wristband)."""
+    text = request.GET.get("q", "").strip()[:200]
+    found = (
+        patient_search(user=request_actor(request), text=text, workstation=_ws(request))
+        if text
+        else None
+    )
+    if found is not None and len(found) == 1:
+        return redirect("records:chart", patient_id=found[0].pk)
+    return render(request, "records/search.html", {"query": text, "found": found})
 
 
 @require_perm(VIEW)

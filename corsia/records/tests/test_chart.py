@@ -146,3 +146,14 @@ def test_chart_of_unknown_patient_is_404_on_page_and_api(physician: User) -> Non
     huge = client.get(f"/api/v1/patients/{10**30}/chart")
     assert huge.status_code in (404, 422)
     assert client.get(f"/records/patients/{10**30}/").status_code in (400, 404)
+
+
+def test_search_leads_to_the_chart(make_user: MakeUser, physician: User, patient: Patient) -> None:
+    client = signed_in(physician)
+    assert client.get("/records/").status_code == 200
+    found = client.get("/records/", {"q": patient.codice_fiscale})
+    assert found.status_code == 302 and found["Location"] == f"/records/patients/{patient.pk}/"
+    none = client.get("/records/", {"q": "Inesistente Nessuno"})
+    assert "Nessun paziente trovato." in none.content.decode()
+    assert 'href="/records/"' in client.get("/records/").content.decode()  # in the menu
+    assert signed_in(make_user(Role.IT_STAFF)).get("/records/").status_code == 403
