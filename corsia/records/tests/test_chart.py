@@ -7,6 +7,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from corsia.accounts.domain.roles import Role
@@ -16,7 +18,7 @@ from corsia.core.domain.errors import NotFound, PermissionRefused
 from corsia.patients import services as patient_services
 from corsia.patients.models import Patient, Ward
 from corsia.prescribing import services as prescribing
-from corsia.records import selectors
+from corsia.records import selectors, services
 from corsia.records.domain.moments import age_in_years
 from corsia.records.domain.timeline import EventKind
 from corsia.testing.accounts import MakeUser
@@ -157,3 +159,29 @@ def test_search_leads_to_the_chart(make_user: MakeUser, physician: User, patient
     assert "Nessun paziente trovato." in none.content.decode()
     assert 'href="/records/"' in client.get("/records/").content.decode()  # in the menu
     assert signed_in(make_user(Role.IT_STAFF)).get("/records/").status_code == 403
+
+
+def test_the_chart_reads_a_fixed_number_of_queries_however_long_the_record(
+    make_user: MakeUser, physician: User, nurse: User, patient: Patient
+) -> None:
+    def add(n: int) -> None:
+        for i in range(n):
+            services.ward_round_record(
+                actor=physician, workstation=None, patient_id=patient.pk, text=f"Giro {i}.",
+                vital_signs=services.VitalsInput(heart_rate="80", temperature_c="37"),
+            )  # fmt: skip
+            services.lab_result_record(
+                actor=nurse, workstation=None, patient_id=patient.pk,
+                data=services.LabInput(analyte="CEA", value=str(i + 1), collected_at=timezone.now()),
+            )  # fmt: skip
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            selectors.chart_view(user=physician, patient_id=patient.pk, workstation=None)
+        return len(queries)
+
+    admit(make_user, patient)
+    add(1)
+    few = count()
+    add(5)
+    assert count() == few
