@@ -64,6 +64,10 @@ def demo_hospital() -> Iterator[str]:
 
     physician = _user("medico")
     yield f"demo toxicities: {demo_toxicities.ensure_demo_toxicities(actor=physician)} created"
+    from corsia.demo import records as demo_records
+
+    charts = demo_records.ensure_demo_records(physician=physician, nurse=_user("infermiere"))
+    yield f"demo charts: {charts} created"
     from corsia.compounding.demo import ensure_demo_ufa
 
     yield ensure_demo_ufa(

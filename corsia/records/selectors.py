@@ -670,3 +670,14 @@ def lab_view(
     )
     _log(user, patient.pk, "esami di laboratorio", workstation, channel)
     return LabView(patient=patient, trends=found, results=rows)
+
+
+# --- for the demo hospital's loader (corsia.demo): no patient data shown, nothing logged ---------
+
+
+def patient_has_chart_data(*, patient_id: int) -> bool:
+    """Whether a diagnosis or a diary entry is recorded for the patient."""
+    return (
+        Diagnosis.objects.filter(patient_id=patient_id).exists()
+        or DiaryEntry.objects.filter(patient_id=patient_id).exists()
+    )

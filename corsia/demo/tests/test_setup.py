@@ -47,3 +47,6 @@ def test_reference_and_demo_data_load_and_a_second_run_changes_nothing() -> None
     assert planned.exists()
     assert all(a.place is not None and a.place.kind == "chair" for a in planned)
     assert "demo appointments: 0 created" in second
+    # and two charts with diagnosis, vitals and markers, once
+    assert "demo charts: 2 created" in first
+    assert "demo charts: 0 created" in second
