@@ -598,6 +598,20 @@ def diagnosis_view(
     return view
 
 
+def diagnosis_get(
+    *, user: User, diagnosis_id: int, workstation: Workstation = None, channel: str = "web"
+) -> Diagnosis:
+    """One diagnosis, for its edit form. Access-logged."""
+    require_permission(user, VIEW)
+    found = (
+        Diagnosis.objects.select_related("primary_site", "patient").filter(pk=diagnosis_id).first()
+    )
+    if found is None:
+        raise NotFound("Diagnosi non trovata.", code="diagnosis_not_found")
+    _log(user, found.patient_id, "diagnosi", workstation, channel)
+    return found
+
+
 def icd9_search(*, user: User, text: str, limit: int = 20) -> list[Icd9Code]:
     """Diagnosis codes starting with the code typed, or whose Italian label holds every
     word typed (reference data: not logged)."""

@@ -19,5 +19,6 @@ urlpatterns = [
         name="performance_status",
     ),
     path("patients/<int:patient_id>/labs/", views.lab_results, name="labs"),
+    path("diagnosis/<int:diagnosis_id>/edit/", views.diagnosis_edit, name="diagnosis_edit"),
     path("diary/<int:entry_id>/correct/", views.diary_correct, name="diary_correct"),
 ]

@@ -22,6 +22,7 @@ from corsia.patients.selectors import patient_search
 from corsia.records import selectors, services
 from corsia.records.domain.labs import COMMON_ANALYTES
 from corsia.records.forms import (
+    BIOMARKER_ROWS,
     AnamnesisForm,
     AnamnesisNoteForm,
     DiagnosisForm,
@@ -361,3 +362,57 @@ def lab_results(request: HttpRequest, patient_id: int) -> HttpResponse:
         form = LabForm()
     context = {"patient": view.patient, "view": view, "form": form, "common": COMMON_ANALYTES}
     return render(request, "records/labs.html", context, status=status)
+
+
+def _diagnosis_initial(found: Any) -> dict[str, Any]:
+    initial: dict[str, Any] = {
+        "primary_site_code": found.primary_site.code,
+        "diagnosed_on": found.diagnosed_on.isoformat(),  # what a date input reads
+        "histotype": found.histotype,
+        "morphology_icdo3": found.morphology_icdo3,
+        "grade": found.grade,
+        "stage": found.stage,
+        "staging_system": found.staging_system,
+        "metastases": "\n".join(found.metastases),
+    }
+    for n, marker in enumerate(found.biomarkers[:BIOMARKER_ROWS]):
+        initial[f"marker_{n}"] = marker.get("marker", "")
+        initial[f"result_{n}"] = marker.get("result", "")
+        initial[f"tested_on_{n}"] = marker.get("tested_on") or ""
+    return initial
+
+
+@require_perm(WRITE)
+def diagnosis_edit(request: HttpRequest, diagnosis_id: int) -> HttpResponse:
+    """Change a diagnosis; the form carries the version it was built from (a change made
+    meanwhile by someone else: refused, 409, with who and when)."""
+    found = selectors.diagnosis_get(
+        user=request_actor(request), diagnosis_id=diagnosis_id, workstation=_ws(request)
+    )
+    status = 200
+    version = found.version
+    if request.method == "POST":
+        form = DiagnosisForm(request.POST)
+        posted = posted_version(request)
+        status = 422
+        if posted is None:
+            form.add_error(None, _("Versione del modulo mancante: ricarica la pagina."))
+        else:
+            version = posted
+            if form.is_valid():
+                with form_refusals(form) as refused:
+                    services.diagnosis_update(
+                        actor=request_actor(request),
+                        workstation=_ws(request),
+                        diagnosis_id=found.pk,
+                        data=form.to_input(),
+                        expected_version=posted,
+                    )
+                    messages.success(request, _("Diagnosi modificata."))
+                    return redirect("records:diagnosis", patient_id=found.patient_id)
+                if refused.error is not None and refused.error.status == 409:
+                    status = 409
+    else:
+        form = DiagnosisForm(initial=_diagnosis_initial(found))
+    context = {"diagnosis": found, "patient": found.patient, "form": form, "version": version}
+    return render(request, "records/diagnosis_edit.html", context, status=status)

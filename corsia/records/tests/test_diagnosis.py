@@ -262,3 +262,27 @@ def test_api_diagnosis_and_performance_status(
     assert codes[0]["code"] == "153.0"
     assert signed_in(make_user(Role.IT_STAFF)).get(url).status_code == 403
     assert [d["stage"] for d in signed_in(make_user(Role.PHARMACIST)).get(url).json()] == ["IVA"]
+
+
+def test_page_edits_a_diagnosis_and_refuses_a_stale_form(
+    icd9: None, physician: User, pharmacist: User, patient: Patient
+) -> None:
+    recorded = services.diagnosis_record(
+        actor=physician, workstation=None, patient_id=patient.pk, data=_lung()
+    )
+    client = signed_in(physician)
+    url = f"/records/diagnosis/{recorded.pk}/edit/"
+    form = client.get(url).content.decode()
+    assert 'value="162.3"' in form and 'value="2025-11-03"' in form and 'value="EGFR"' in form
+    data = {"version": "1", "primary_site_code": "162.3", "diagnosed_on": "2025-11-03",
+            "histotype": "Adenocarcinoma", "grade": "G2", "stage": "IVB", "metastases": "encefalo"}  # fmt: skip
+    for n in range(4):
+        data |= {f"marker_{n}": "", f"result_{n}": "", f"tested_on_{n}": ""}
+    assert client.post(url, data).status_code == 302
+    stale = client.post(url, data | {"stage": "IIIA"})
+    assert stale.status_code == 409 and "ricarica la pagina" in stale.content.decode()
+    unknown = client.post(url, data | {"version": "2", "primary_site_code": "999.99"})
+    assert unknown.status_code == 422 and "non è nel catalogo" in unknown.content.decode()
+    recorded.refresh_from_db()
+    assert (recorded.stage, recorded.version, recorded.metastases) == ("IVB", 2, ["encefalo"])
+    assert signed_in(pharmacist).get(url).status_code == 403
