@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
@@ -141,10 +142,13 @@ class DiagnosisForm(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Form's own signature
         for n in range(BIOMARKER_ROWS):
-            self.fields[f"marker_{n}"] = _text(_("Marcatore"), 40)
-            self.fields[f"result_{n}"] = _text(_("Risultato"), 200)
+            row = f" {n + 1}"  # each row's fields named apart for screen readers
+            self.fields[f"marker_{n}"] = _text(format_lazy("{}{}", _("Marcatore"), row), 40)
+            self.fields[f"result_{n}"] = _text(format_lazy("{}{}", _("Risultato"), row), 200)
             self.fields[f"tested_on_{n}"] = forms.DateField(
-                label=_("Data"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+                label=format_lazy("{}{}", _("Data"), row),
+                required=False,
+                widget=forms.DateInput(attrs={"type": "date"}),
             )
 
     def biomarker_rows(self) -> list[tuple[forms.BoundField, forms.BoundField, forms.BoundField]]:
