@@ -31,6 +31,8 @@ from corsia.prescribing.api import router as dosing_router
 from corsia.prescribing.api_cumulative import router as cumulative_router
 from corsia.prescribing.api_orders import measurements_router
 from corsia.prescribing.api_orders import router as orders_router
+from corsia.records.api import icd9_router
+from corsia.records.api import router as records_router
 from corsia.regimens.api import router as regimens_router
 from corsia.regimens.api import trials_router
 from corsia.toxicity.api import ctcae_router
@@ -151,6 +153,8 @@ api.add_router("/measurements", measurements_router)
 api.add_router("/cumulative", cumulative_router)
 api.add_router("/administration", administration_router)
 api.add_router("/patients", patients_router)
+api.add_router("/patients", records_router)  # the medical record: /patients/{id}/chart...
+api.add_router("/icd9cm", icd9_router)
 api.add_router("/audit", audit_router)
 api.add_router("/documents", documents_router)
 api.add_router("/toxicities", toxicity_router)

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "corsia.documents",
     "corsia.inventory",
     "corsia.toxicity",
+    "corsia.records",
     "corsia.demo",
 ]
 

@@ -21,5 +21,6 @@ urlpatterns = [
     path("inventory/requirements/", include("corsia.compounding.requirements_urls")),
     path("inventory/", include("corsia.inventory.urls")),
     path("toxicity/", include("corsia.toxicity.urls")),
+    path("records/", include("corsia.records.urls")),
     path("", include("corsia.accounts.urls")),
 ]

@@ -22,6 +22,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("prescribing:pharmacy", _("Coda farmacia"), "prescribing.view_order"),
     NavItem("compounding:workplan", _("UFA"), "compounding.view_workplan"),
     NavItem("patients:search", _("Pazienti"), "patients.view_patient"),
+    NavItem("records:search", _("Cartella clinica"), "records.view_chart"),
     NavItem("drugs:search", _("Farmaci"), "drugs.view_drug"),
     NavItem("audit:access_log", _("Registro accessi"), "audit.view_accesslog"),
     NavItem("accounts:users", _("Utenti"), "accounts.manage_users"),

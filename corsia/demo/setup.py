@@ -11,6 +11,7 @@ from corsia.administration.demo import ensure_demo_appointments
 from corsia.compounding.demo import ensure_demo_ufa
 from corsia.demo import allergies as demo_allergies
 from corsia.demo import patients as demo_patients
+from corsia.demo import records as demo_records
 from corsia.demo import toxicities as demo_toxicities
 from corsia.demo import users
 from corsia.drugs.services import drugs_reference_load
@@ -35,6 +36,10 @@ def reference_data() -> Iterator[str]:
     yield regimen_library.load_preloaded()
     ctcae = ctcae_reference_load()
     yield f"CTCAE v5.0 terms: {ctcae.created} created, {ctcae.updated} updated, {ctcae.unchanged} unchanged"
+    from corsia.records.services import icd9cm_reference_load
+
+    icd9 = icd9cm_reference_load()
+    yield f"ICD-9-CM codes: {icd9.created} created, {icd9.updated} updated, {icd9.unchanged} unchanged"
 
 
 def demo_hospital() -> Iterator[str]:
@@ -56,6 +61,8 @@ def demo_hospital() -> Iterator[str]:
 
     physician = _user("medico")
     yield f"demo toxicities: {demo_toxicities.ensure_demo_toxicities(actor=physician)} created"
+    charts = demo_records.ensure_demo_records(physician=physician, nurse=_user("infermiere"))
+    yield f"demo charts: {charts} created"
     yield ensure_demo_ufa(
         pharmacist=_user("farmacista"),
         technician=_user("tecnico"),

@@ -42,12 +42,14 @@ from pytest_django.fixtures import validate_django_db
 
 from corsia.accounts.services import roles_sync
 from corsia.drugs.services import drugs_reference_load
+from corsia.records.services import icd9cm_reference_load
 from corsia.toxicity.services import ctcae_reference_load
 
 __all__ = [
     "ReferenceWindow",
     "ctcae_reference",
     "drugs_reference",
+    "icd9cm_reference",
     "reference_window",
     "roles_reference",
 ]
@@ -57,6 +59,7 @@ DATASETS: dict[str, Callable[[], object]] = {
     "roles_reference": roles_sync,
     "drugs_reference": drugs_reference_load,
     "ctcae_reference": ctcae_reference_load,
+    "icd9cm_reference": icd9cm_reference_load,
 }
 
 _WANTED = pytest.StashKey[tuple[str, ...]]()
@@ -181,3 +184,9 @@ def drugs_reference(reference_window: ReferenceWindow, db: None) -> None:
 def ctcae_reference(reference_window: ReferenceWindow, db: None) -> None:
     """The 837 NCI CTCAE v5.0 terms, as ``ctcae_reference_load`` leaves them."""
     reference_window.ensure("ctcae_reference")
+
+
+@pytest.fixture
+def icd9cm_reference(reference_window: ReferenceWindow, db: None) -> None:
+    """The 20,695 ICD-9-CM codes (Italian 2007), as ``icd9cm_reference_load`` leaves them."""
+    reference_window.ensure("icd9cm_reference")

@@ -92,6 +92,10 @@ PERMISSIONS: tuple[PermissionSpec, ...] = (
     ),
     PermissionSpec("toxicity", "view_toxicity", "Consultare tossicità (CTCAE) e stravasi"),
     PermissionSpec("toxicity", "record_toxicity", "Registrare tossicità (CTCAE) e stravasi"),
+    PermissionSpec("records", "view_chart", "Consultare la cartella clinica del paziente"),
+    PermissionSpec("records", "write_diary", "Scrivere e firmare il diario clinico"),
+    PermissionSpec("records", "record_vitals", "Registrare i parametri vitali"),
+    PermissionSpec("records", "record_lab", "Registrare a mano gli esami di laboratorio"),
     PermissionSpec("compounding", "view_workplan", "Consultare il piano di lavoro della UFA"),
     PermissionSpec("compounding", "validate", "Validare e prendere in carico le terapie (UFA)"),
     PermissionSpec("compounding", "release", "Rilasciare le preparazioni (UFA)"),
@@ -229,6 +233,14 @@ for _role in (Role.PHYSICIAN, Role.NURSE, Role.PHARMACIST, Role.COORDINATOR):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"toxicity.view_toxicity"}
 for _role in (Role.PHYSICIAN, Role.NURSE):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"toxicity.record_toxicity"}
+# Medical record (corsia.records): the care team reads the chart; physicians write the
+# diary; physicians and nurses record vital signs. IT staff never read it.
+for _role in (Role.PHYSICIAN, Role.NURSE, Role.PHARMACIST, Role.COORDINATOR):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"records.view_chart"}
+ROLE_PERMISSIONS[Role.PHYSICIAN] = ROLE_PERMISSIONS[Role.PHYSICIAN] | {"records.write_diary"}
+for _role in (Role.PHYSICIAN, Role.NURSE):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"records.record_vitals"}
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"records.record_lab"}
 # UFA / UMACA (corsia.compounding): pharmacists validate and release, technicians prepare.
 for _role in (Role.PHARMACIST, Role.TECHNICIAN, Role.COORDINATOR):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"compounding.view_workplan"}

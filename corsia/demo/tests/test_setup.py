@@ -53,3 +53,6 @@ def test_reference_and_demo_data_load_and_a_second_run_changes_nothing() -> None
     assert Allergy.objects.filter(ingredient__code="carboplatin", certainty="confirmed").exists()
     assert NoKnownAllergies.objects.filter(ended_at__isnull=True).count() == 1
     assert "demo allergies: 0 created" in second
+    # and two charts with diagnosis, vitals and markers, once
+    assert "demo charts: 2 created" in first
+    assert "demo charts: 0 created" in second

@@ -1,0 +1,697 @@
+"""Reads of the medical record. Every read of a patient's chart writes the access log.
+
+The chart gathers what other modules hold through their public selectors: the patient and
+the encounters (patients), the orders and measures (prescribing), the toxicities
+(toxicity); the diary and the vital signs are this module's own. A section the reader's
+role may not see (e.g. the orders without ``prescribing.view_order``) is left out, not
+refused: the chart is the care team's common page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from pghistory.models import Events
+
+from corsia.audit.services import access_log_record
+from corsia.core.actors import User, Workstation, require_permission
+from corsia.core.domain.errors import NotFound
+from corsia.patients.selectors import patient_get, visible_encounters, wards_with_places
+from corsia.prescribing.domain.body_size import BsaFormula, bsa
+from corsia.prescribing.domain.states import STATE_LABELS_IT as ORDER_STATE_LABELS_IT
+from corsia.prescribing.domain.states import OrderState
+from corsia.prescribing.dosing_basis import latest_measures
+from corsia.prescribing.selectors import patient_orders
+from corsia.records.domain import anamnesis, labs, timeline, vitals, vitals_chart
+from corsia.records.domain.moments import age_in_years
+from corsia.records.domain.timeline import EventKind, TimelineEvent
+from corsia.records.models import (
+    AnamnesisNote,
+    AnamnesisVersion,
+    Diagnosis,
+    DiaryEntry,
+    Icd9Code,
+    LabResult,
+    PerformanceStatus,
+    VitalSigns,
+)
+from corsia.toxicity.selectors import patient_toxicities
+
+if TYPE_CHECKING:
+    from corsia.patients.models import Encounter, Patient
+
+VIEW = "records.view_chart"
+VIEW_ORDERS = "prescribing.view_order"
+VIEW_TOXICITY = "toxicity.view_toxicity"
+WRITE_DIARY = "records.write_diary"
+TIMELINE_LIMIT = 200
+VITALS_LIMIT = 500
+SEX_LABELS_IT = {"M": "maschio", "F": "femmina", "X": "non specificato"}
+
+
+def _log(user: User, patient_id: int, what: str, workstation: Workstation, channel: str) -> None:
+    access_log_record(
+        user=user, patient_id=patient_id, what=what, workstation=workstation, channel=channel
+    )
+
+
+def _name(user: Any) -> str:
+    if user is None:
+        return ""
+    return str(user.get_full_name() or user.username)
+
+
+# --- the chart ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChartHeader:
+    """What the physician sees first: who, how big, what disease, what therapy, how it went."""
+
+    patient: Patient
+    age_years: int
+    sex_label: str
+    weight_kg: Decimal | None
+    height_cm: Decimal | None
+    weighed_at: datetime | None
+    bsa_m2: Decimal | None
+    diagnosis: str
+    stage: str  # Diagnosis.stage (the TNM computation of domain/staging.py: to be wired)
+    ecog: int | None  # the latest ECOG
+    performance_status: str  # the latest of any scale, as shown ("ECOG 1", "Lansky 80")
+    regimen: str
+    cycle: int | None
+    cycle_start: Any
+    last_toxicity: str
+    last_toxicity_grade: int | None
+    active_encounter: Encounter | None
+
+
+@dataclass(frozen=True)
+class VitalsCell:
+    value: Decimal | None
+    flag: vitals.Flag | None
+
+    @property
+    def flag_label(self) -> str:
+        return vitals.FLAG_LABELS_IT[self.flag] if self.flag is not None else ""
+
+
+@dataclass(frozen=True)
+class VitalsRow:
+    signs: VitalSigns
+    cells: list[VitalsCell]
+
+
+@dataclass(frozen=True)
+class VitalsView:
+    """The vital signs newest first (the table) and one chart panel per parameter."""
+
+    rows: list[VitalsRow]
+    panels: list[vitals_chart.Panel]
+
+    @property
+    def columns(self) -> list[vitals.VitalSpec]:
+        return [vitals.SPECS[v] for v in vitals.Vital]
+
+
+@dataclass(frozen=True)
+class Chart:
+    header: ChartHeader
+    timeline: list[TimelineEvent]
+    vitals: VitalsView
+    sections_hidden: list[str] = field(default_factory=list)  # what the role may not see
+
+
+def _bsa(height: Decimal | None, weight: Decimal | None) -> Decimal | None:
+    if height is None or weight is None or height <= 0 or weight <= 0:
+        return None
+    return bsa(BsaFormula.MOSTELLER, height_cm=height, weight_kg=weight).value.quantize(
+        Decimal("0.01")
+    )
+
+
+def _encounter_events(patient: Patient, encounters: list[Encounter]) -> list[TimelineEvent]:
+    """Admissions, transfers (from the encounters' history) and discharges."""
+    wards = {w.pk: w.name for w in wards_with_places()}
+    events: list[TimelineEvent] = []
+    for enc in encounters:
+        url = reverse("patients:detail", args=[patient.pk])
+        events.append(
+            TimelineEvent(
+                at=enc.admitted_at,
+                kind=EventKind.ADMISSION,
+                title=f"{enc.get_kind_display()} · {enc.ward.name}",
+                detail=f"posto {enc.place.code}" if enc.place else "",
+                url=url,
+            )
+        )
+        if enc.discharged_at is not None and enc.state == "discharged":
+            events.append(
+                TimelineEvent(
+                    at=enc.discharged_at,
+                    kind=EventKind.DISCHARGE,
+                    title=f"{enc.get_kind_display()} · {enc.ward.name}",
+                    detail=enc.state_reason,
+                    url=url,
+                    sequence=1,
+                )
+            )
+    if encounters:
+        previous: dict[int, tuple[Any, Any]] = {}
+        history = Events.objects.tracks(encounters).order_by("pgh_created_at")
+        for row in history:
+            data = row.pgh_data or {}
+            ward_id = data.get("ward_id", data.get("ward"))
+            key = (ward_id, data.get("place_id", data.get("place")))
+            obj = int(row.pgh_obj_id)
+            if obj in previous and previous[obj] != key and data.get("state") == "active":
+                events.append(
+                    TimelineEvent(
+                        at=row.pgh_created_at,
+                        kind=EventKind.TRANSFER,
+                        title=f"Trasferimento in {wards.get(ward_id or 0, '—')}",
+                        url=reverse("patients:detail", args=[patient.pk]),
+                    )
+                )
+            previous[obj] = key
+    return events
+
+
+def _order_events(orders: Iterable[Any]) -> list[TimelineEvent]:
+    events: list[TimelineEvent] = []
+    for order in orders:
+        url = reverse("prescribing:order", args=[order.pk])
+        regimen = order.regimen_version.name
+        state = ORDER_STATE_LABELS_IT.get(OrderState(order.state), order.state)
+        events.append(
+            TimelineEvent(
+                at=order.created_at,
+                kind=EventKind.ORDER,
+                title=f"{regimen} · ciclo {order.cycle_number}",
+                detail=f"inizio {order.start_date:%d/%m/%Y} · {state}",
+                url=url,
+            )
+        )
+        for step in order.transitions.all():
+            if step.to_state == OrderState.ADMINISTERED.value:
+                events.append(
+                    TimelineEvent(
+                        at=step.at,
+                        kind=EventKind.ADMINISTRATION,
+                        title=f"{regimen} · ciclo {order.cycle_number}",
+                        detail="terapia somministrata",
+                        author=_name(step.actor),
+                        url=url,
+                    )
+                )
+    return events
+
+
+def _toxicity_events(records: Iterable[Any], patient_id: int) -> list[TimelineEvent]:
+    url = reverse("toxicity:patient", args=[patient_id])
+    return [
+        TimelineEvent(
+            at=r.recorded_at,
+            kind=EventKind.TOXICITY,
+            title=f"{r.term.term} G{r.grade}",
+            detail=f"insorgenza {r.onset_date:%d/%m/%Y}",
+            author=_name(r.recorded_by),
+            url=url,
+        )
+        for r in records
+    ]
+
+
+def chart_view(
+    *, user: User, patient_id: int, workstation: Workstation, channel: str = "web"
+) -> Chart:
+    """The patient's chart: header and timeline, newest first. One access-log row for the
+    chart (the toxicity selector writes its own for the toxicities it reads)."""
+    require_permission(user, VIEW)
+    patient = patient_get(user=user, patient_id=patient_id)
+    today = timezone.localdate()
+    hidden: list[str] = []
+    encounters = list(visible_encounters(patient))
+    active = next((e for e in encounters if e.state == "active"), None)
+    measures = latest_measures(patient.pk)
+    weight = measures.weight_kg.value if measures.weight_kg else None
+    height = measures.height_cm.value if measures.height_cm else None
+    events = _encounter_events(patient, encounters)
+
+    regimen, cycle, cycle_start, diagnosis = "", None, None, ""
+    if user.has_perm(VIEW_ORDERS):
+        orders = list(
+            patient_orders(user=user, patient_id=patient.pk)
+            .select_related("diagnosis")
+            .prefetch_related("transitions__actor")[:100]
+        )
+        current = next((o for o in orders if o.state != OrderState.CANCELLED.value), None)
+        if current is not None:
+            regimen = current.regimen_version.name
+            cycle, cycle_start = current.cycle_number, current.start_date
+            if current.diagnosis is not None:
+                diagnosis = f"{current.diagnosis.code} {current.diagnosis.label}"
+        events.extend(_order_events(orders))
+    else:
+        hidden.append("prescrizioni")
+
+    last_toxicity, last_grade = "", None
+    if user.has_perm(VIEW_TOXICITY):
+        toxicities = patient_toxicities(
+            user=user, patient_id=patient.pk, workstation=workstation, channel=channel
+        )
+        if toxicities:
+            latest = toxicities[0]
+            last_toxicity = f"{latest.term.term} G{latest.grade} ({latest.onset_date:%d/%m/%Y})"
+            last_grade = latest.grade
+        events.extend(_toxicity_events(toxicities, patient.pk))
+    else:
+        hidden.append("tossicità")
+
+    events.extend(_own_events(patient.pk, may_correct=user.has_perm(WRITE_DIARY)))
+    vital_rows = _vitals_rows(patient.pk, VITALS_LIMIT)
+    events.extend(_anamnesis_events(patient.pk))
+    diagnoses = _diagnoses(patient.pk)
+    statuses = _performance_statuses(patient.pk)
+    events.extend(_diagnosis_events(diagnoses, statuses))
+    events.extend(_lab_events(_lab_rows(patient.pk)))
+    if diagnoses:
+        newest = diagnoses[0]
+        diagnosis = f"{newest.primary_site.code} {newest.primary_site.description_it}"
+        if newest.histotype:
+            diagnosis += f" · {newest.histotype}"
+    ecog = next((ps.value for ps in statuses if ps.scale == "ecog"), None)
+    events.extend(_vitals_events(vital_rows[:TIMELINE_LIMIT]))
+    header = ChartHeader(
+        patient=patient,
+        age_years=age_in_years(patient.date_of_birth, today),
+        sex_label=SEX_LABELS_IT.get(patient.sex, patient.sex),
+        weight_kg=weight,
+        height_cm=height,
+        weighed_at=measures.weight_kg.measured_at if measures.weight_kg else None,
+        bsa_m2=_bsa(height, weight),
+        diagnosis=diagnosis,
+        stage=diagnoses[0].stage if diagnoses else "",
+        ecog=ecog,
+        performance_status=_ps_label(statuses[0]) if statuses else "",
+        regimen=regimen,
+        cycle=cycle,
+        cycle_start=cycle_start,
+        last_toxicity=last_toxicity,
+        last_toxicity_grade=last_grade,
+        active_encounter=active,
+    )
+    _log(user, patient.pk, "cartella clinica", workstation, channel)
+    return Chart(
+        header=header,
+        timeline=timeline.newest_first(events, limit=TIMELINE_LIMIT),
+        vitals=_vitals_view(vital_rows),
+        sections_hidden=hidden,
+    )
+
+
+def _reading(signs: VitalSigns) -> vitals.VitalReading:
+    def dec(value: Any) -> Decimal | None:
+        return None if value is None else Decimal(value)
+
+    return vitals.VitalReading(**{v.value: dec(getattr(signs, v.value)) for v in vitals.Vital})
+
+
+def _vitals_rows(patient_id: int, limit: int) -> list[VitalSigns]:
+    return list(
+        VitalSigns.objects.filter(patient_id=patient_id)
+        .select_related("recorded_by")
+        .order_by("-measured_at", "-pk")[:limit]
+    )
+
+
+def _vitals_view(rows: list[VitalSigns]) -> VitalsView:
+    table: list[VitalsRow] = []
+    series: dict[vitals.Vital, list[tuple[datetime, Decimal]]] = {v: [] for v in vitals.Vital}
+    for signs in rows:
+        reading = _reading(signs)
+        cells = []
+        for v in vitals.Vital:
+            value = reading.value(v)
+            cells.append(VitalsCell(value=value, flag=vitals.flag(v, value)))
+            if value is not None:
+                series[v].append((signs.measured_at, value))
+        table.append(VitalsRow(signs=signs, cells=cells))
+    panels = [vitals_chart.panel(v, series[v]) for v in vitals.Vital]
+    return VitalsView(rows=table, panels=[p for p in panels if p is not None])
+
+
+def _vitals_summary(reading: vitals.VitalReading) -> str:
+    parts = []
+    if reading.systolic_bp is not None and reading.diastolic_bp is not None:
+        parts.append(f"PA {reading.systolic_bp}/{reading.diastolic_bp} mmHg")
+    short = {
+        vitals.Vital.HEART_RATE: "FC",
+        vitals.Vital.TEMPERATURE: "T",
+        vitals.Vital.RESPIRATORY_RATE: "FR",
+        vitals.Vital.SPO2: "SpO₂",
+        vitals.Vital.PAIN: "NRS",
+    }
+    for vital, name in short.items():
+        value = reading.value(vital)
+        if value is not None:
+            mark = " ⚠" if vitals.flag(vital, value) is not None else ""
+            shown = str(value).replace(".", ",")  # the Italian decimal comma, as on the page
+            parts.append(f"{name} {shown} {vitals.SPECS[vital].unit}{mark}")
+    return " · ".join(parts)
+
+
+def _vitals_events(rows: list[VitalSigns]) -> list[TimelineEvent]:
+    return [
+        TimelineEvent(
+            at=signs.measured_at,
+            kind=EventKind.VITALS,
+            title=_vitals_summary(_reading(signs)),
+            author=_name(signs.recorded_by),
+            sequence=signs.pk,
+        )
+        for signs in rows
+    ]
+
+
+def patient_vitals(
+    *, user: User, patient_id: int, workstation: Workstation = None, channel: str = "web"
+) -> VitalsView:
+    """The patient's vital signs, newest first, with their flags and chart panels."""
+    require_permission(user, VIEW)
+    patient = patient_get(user=user, patient_id=patient_id)
+    view = _vitals_view(_vitals_rows(patient.pk, VITALS_LIMIT))
+    _log(user, patient.pk, "parametri vitali", workstation, channel)
+    return view
+
+
+def _diary_rows(patient_id: int) -> QuerySet[DiaryEntry]:
+    return DiaryEntry.objects.filter(patient_id=patient_id).select_related("author", "supersedes")
+
+
+def _own_events(patient_id: int, *, may_correct: bool) -> list[TimelineEvent]:
+    """The diary entries (current versions) of this module, as timeline events."""
+    found: list[TimelineEvent] = []
+    for entry in _diary_rows(patient_id).filter(superseded_by__isnull=True)[:TIMELINE_LIMIT]:
+        detail = entry.text
+        if entry.supersedes is not None:
+            detail += f"\n[correzione del {entry.supersedes.written_at:%d/%m/%Y %H:%M}: "
+            detail += f"{entry.correction_reason}]"
+        found.append(
+            TimelineEvent(
+                at=entry.written_at,
+                kind=EventKind.DIARY,
+                title=entry.get_kind_display(),
+                detail=detail,
+                author=_name(entry.author),
+                url=reverse("records:diary_correct", args=[entry.pk]) if may_correct else "",
+                sequence=entry.pk,
+            )
+        )
+    return found
+
+
+def patient_diary(
+    *,
+    user: User,
+    patient_id: int,
+    include_history: bool = False,
+    workstation: Workstation = None,
+    channel: str = "web",
+) -> list[DiaryEntry]:
+    """The patient's diary, newest first: current versions, or every version (corrected
+    ones included) with ``include_history``. Written to the access log."""
+    require_permission(user, VIEW)
+    patient = patient_get(user=user, patient_id=patient_id)
+    rows = _diary_rows(patient.pk)
+    if not include_history:
+        rows = rows.filter(superseded_by__isnull=True)
+    entries = list(rows.order_by("-written_at", "-pk")[:1000])
+    _log(user, patient.pk, "diario clinico", workstation, channel)
+    return entries
+
+
+def diary_entry_get(
+    *, user: User, entry_id: int, workstation: Workstation = None, channel: str = "web"
+) -> DiaryEntry:
+    """One entry (any version), for its correction form. Written to the access log."""
+    require_permission(user, VIEW)
+    entry = DiaryEntry.objects.filter(pk=entry_id).select_related("author").first()
+    if entry is None:
+        raise NotFound("Annotazione non trovata.", code="diary_entry_not_found")
+    _log(user, entry.patient_id, "diario clinico (annotazione)", workstation, channel)
+    return entry
+
+
+# --- anamnesis ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnamnesisView:
+    patient: Patient
+    current: AnamnesisVersion | None
+    versions: list[AnamnesisVersion]  # newest first, the current one included
+    notes: list[AnamnesisNote]  # raccordi anamnestici, newest first
+
+    @property
+    def number(self) -> int:
+        return self.current.number if self.current is not None else 0
+
+    def sections(self) -> list[tuple[str, str]]:
+        if self.current is None:
+            return []
+        return [
+            (anamnesis.SECTION_LABELS_IT[s], getattr(self.current, s.value))
+            for s in anamnesis.Section
+        ]
+
+
+def anamnesis_view(
+    *, user: User, patient_id: int, workstation: Workstation = None, channel: str = "web"
+) -> AnamnesisView:
+    """The current anamnesis, its earlier versions and the raccordi. Access-logged."""
+    require_permission(user, VIEW)
+    patient = patient_get(user=user, patient_id=patient_id)
+    versions = list(
+        AnamnesisVersion.objects.filter(patient_id=patient.pk)
+        .select_related("author")
+        .order_by("-number")[:200]
+    )
+    notes = list(
+        AnamnesisNote.objects.filter(patient_id=patient.pk)
+        .select_related("author", "encounter__ward")
+        .order_by("-noted_on", "-pk")[:500]
+    )
+    _log(user, patient.pk, "anamnesi", workstation, channel)
+    return AnamnesisView(
+        patient=patient, current=versions[0] if versions else None, versions=versions, notes=notes
+    )
+
+
+def _anamnesis_events(patient_id: int) -> list[TimelineEvent]:
+    url = reverse("records:anamnesis", args=[patient_id])
+    found = [
+        TimelineEvent(
+            at=v.signed_at,
+            kind=EventKind.ANAMNESIS,
+            title=f"Anamnesi, versione {v.number}",
+            author=_name(v.author),
+            url=url,
+        )
+        for v in AnamnesisVersion.objects.filter(patient_id=patient_id)
+        .select_related("author")
+        .order_by("-number")[:50]
+    ]
+    found.extend(
+        TimelineEvent(
+            at=n.signed_at,
+            kind=EventKind.ANAMNESIS,
+            title=f"Raccordo anamnestico del {n.noted_on:%d/%m/%Y}",
+            detail=n.text,
+            author=_name(n.author),
+            url=url,
+        )
+        for n in AnamnesisNote.objects.filter(patient_id=patient_id)
+        .select_related("author")
+        .order_by("-noted_on")[:TIMELINE_LIMIT]
+    )
+    return found
+
+
+# --- diagnosis and performance status -------------------------------------------------------------
+
+
+def _diagnoses(patient_id: int) -> list[Diagnosis]:
+    return list(
+        Diagnosis.objects.filter(patient_id=patient_id)
+        .select_related("primary_site", "recorded_by")
+        .order_by("-diagnosed_on", "-pk")[:50]
+    )
+
+
+def _performance_statuses(patient_id: int) -> list[PerformanceStatus]:
+    return list(
+        PerformanceStatus.objects.filter(patient_id=patient_id)
+        .select_related("recorded_by")
+        .order_by("-assessed_on", "-pk")[:200]
+    )
+
+
+def _ps_label(row: PerformanceStatus) -> str:
+    name = {"ecog": "ECOG", "karnofsky": "Karnofsky", "lansky": "Lansky"}[row.scale]
+    return f"{name} {row.value} ({row.assessed_on:%d/%m/%Y})"
+
+
+def _diagnosis_events(
+    diagnoses: list[Diagnosis], statuses: list[PerformanceStatus]
+) -> list[TimelineEvent]:
+    found = [
+        TimelineEvent(
+            at=d.created_at,
+            kind=EventKind.DIAGNOSIS,
+            title=f"{d.primary_site.code} {d.primary_site.description_it}",
+            detail=" · ".join(x for x in (d.histotype, d.stage and f"stadio {d.stage}") if x),
+            author=_name(d.recorded_by),
+            url=reverse("records:diagnosis", args=[d.patient_id]),
+        )
+        for d in diagnoses
+    ]
+    found.extend(
+        TimelineEvent(
+            at=ps.recorded_at,
+            kind=EventKind.DIAGNOSIS,
+            title=f"Performance status: {_ps_label(ps)}",
+            author=_name(ps.recorded_by),
+        )
+        for ps in statuses
+    )
+    return found
+
+
+@dataclass(frozen=True)
+class DiagnosisView:
+    patient: Patient
+    diagnoses: list[Diagnosis]
+    performance_statuses: list[PerformanceStatus]
+
+
+def diagnosis_view(
+    *, user: User, patient_id: int, workstation: Workstation = None, channel: str = "web"
+) -> DiagnosisView:
+    """The patient's oncological diagnoses and performance statuses. Access-logged."""
+    require_permission(user, VIEW)
+    patient = patient_get(user=user, patient_id=patient_id)
+    view = DiagnosisView(
+        patient=patient,
+        diagnoses=_diagnoses(patient.pk),
+        performance_statuses=_performance_statuses(patient.pk),
+    )
+    _log(user, patient.pk, "diagnosi e performance status", workstation, channel)
+    return view
+
+
+def diagnosis_get(
+    *, user: User, diagnosis_id: int, workstation: Workstation = None, channel: str = "web"
+) -> Diagnosis:
+    """One diagnosis, for its edit form. Access-logged."""
+    require_permission(user, VIEW)
+    found = (
+        Diagnosis.objects.select_related("primary_site", "patient").filter(pk=diagnosis_id).first()
+    )
+    if found is None:
+        raise NotFound("Diagnosi non trovata.", code="diagnosis_not_found")
+    _log(user, found.patient_id, "diagnosi", workstation, channel)
+    return found
+
+
+def icd9_search(*, user: User, text: str, limit: int = 20) -> list[Icd9Code]:
+    """Diagnosis codes starting with the code typed, or whose Italian label holds every
+    word typed (reference data: not logged)."""
+    require_permission(user, VIEW)
+    words = " ".join((text or "").split())[:100]
+    if not words:
+        return []
+    codes = Icd9Code.objects.filter(kind="D")
+    if words[0].isdigit() or (words[0] in "VEve" and words[1:2].isdigit()):
+        return list(codes.filter(code__startswith=words.upper()).order_by("code")[:limit])
+    for word in words.split()[:6]:
+        codes = codes.filter(description_it__icontains=word)
+    return list(codes.order_by("code")[:limit])
+
+
+# --- laboratory ---------------------------------------------------------------------------------
+
+LAB_LIMIT = 2000
+
+
+def _lab_rows(patient_id: int) -> list[LabResult]:
+    return list(
+        LabResult.objects.filter(patient_id=patient_id)
+        .select_related("recorded_by")
+        .order_by("-collected_at", "-pk")[:LAB_LIMIT]
+    )
+
+
+def _lab_events(rows: list[LabResult]) -> list[TimelineEvent]:
+    """One event per collection (the results of one sample together)."""
+    by_time: dict[datetime, list[LabResult]] = {}
+    for row in rows:
+        by_time.setdefault(row.collected_at, []).append(row)
+    found = []
+    for at, results in list(by_time.items())[:TIMELINE_LIMIT]:
+        parts = [
+            f"{r.analyte} {str(r.value.normalize()).replace('.', ',')} {r.unit}".strip()
+            + (f" {r.flag}" if r.flag else "")
+            for r in sorted(results, key=lambda r: r.analyte.casefold())
+        ]
+        found.append(
+            TimelineEvent(
+                at=at,
+                kind=EventKind.LAB,
+                title=" · ".join(parts),
+                author=_name(results[0].recorded_by),
+                url=reverse("records:labs", args=[results[0].patient_id]),
+            )
+        )
+    return found
+
+
+@dataclass(frozen=True)
+class LabView:
+    patient: Patient
+    trends: list[labs.Trend]
+    results: list[LabResult]  # newest first
+
+
+def lab_view(
+    *, user: User, patient_id: int, workstation: Workstation = None, channel: str = "web"
+) -> LabView:
+    """The patient's laboratory results and their trends by analyte. Access-logged."""
+    require_permission(user, VIEW)
+    patient = patient_get(user=user, patient_id=patient_id)
+    rows = _lab_rows(patient.pk)
+    found = labs.trends(
+        (r.analyte, r.unit, r.collected_at, r.value, r.reference_low, r.reference_high)
+        for r in rows
+    )
+    _log(user, patient.pk, "esami di laboratorio", workstation, channel)
+    return LabView(patient=patient, trends=found, results=rows)
+
+
+# --- for the demo hospital's loader (corsia.demo): no patient data shown, nothing logged ---------
+
+
+def patient_has_chart_data(*, patient_id: int) -> bool:
+    """Whether a diagnosis or a diary entry is recorded for the patient."""
+    return (
+        Diagnosis.objects.filter(patient_id=patient_id).exists()
+        or DiaryEntry.objects.filter(patient_id=patient_id).exists()
+    )

@@ -1,0 +1,49 @@
+"""Use cases of the medical record, one module per clinical act; the public names are
+re-exported here. Each checks the permission, validates everything (pure rules in
+``domain/``) before writing, writes in a transaction and records its audit event there.
+Nothing is deleted and a signed record is never updated."""
+
+from corsia.records.services.anamnesis import Sections, anamnesis_note_sign, anamnesis_sign
+from corsia.records.services.diagnosis import (
+    Biomarker,
+    DiagnosisInput,
+    diagnosis_record,
+    diagnosis_update,
+    icd9_diagnosis_code,
+    icd9cm_reference_load,
+    performance_status_record,
+)
+from corsia.records.services.diary import (
+    DiaryInput,
+    diary_entry_correct,
+    diary_entry_sign,
+)
+from corsia.records.services.labs import LabInput, lab_result_record
+from corsia.records.services.vitals import (
+    VitalsInput,
+    WardRound,
+    vital_signs_record,
+    ward_round_record,
+)
+
+__all__ = [
+    "Biomarker",
+    "DiagnosisInput",
+    "DiaryInput",
+    "LabInput",
+    "Sections",
+    "VitalsInput",
+    "WardRound",
+    "anamnesis_note_sign",
+    "anamnesis_sign",
+    "diagnosis_record",
+    "diagnosis_update",
+    "diary_entry_correct",
+    "diary_entry_sign",
+    "icd9_diagnosis_code",
+    "icd9cm_reference_load",
+    "lab_result_record",
+    "performance_status_record",
+    "vital_signs_record",
+    "ward_round_record",
+]

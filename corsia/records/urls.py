@@ -1,0 +1,24 @@
+from django.urls import path
+
+from corsia.records import views
+
+app_name = "records"
+
+urlpatterns = [
+    path("", views.search, name="search"),
+    path("patients/<int:patient_id>/", views.chart, name="chart"),
+    path("patients/<int:patient_id>/diary/", views.diary_sign, name="diary_sign"),
+    path("patients/<int:patient_id>/ward-round/", views.ward_round, name="ward_round"),
+    path("patients/<int:patient_id>/vitals/", views.vitals_record, name="vitals_record"),
+    path("patients/<int:patient_id>/anamnesis/", views.anamnesis, name="anamnesis"),
+    path("patients/<int:patient_id>/anamnesis/note/", views.anamnesis_note, name="anamnesis_note"),
+    path("patients/<int:patient_id>/diagnosis/", views.diagnosis, name="diagnosis"),
+    path(
+        "patients/<int:patient_id>/performance-status/",
+        views.performance_status,
+        name="performance_status",
+    ),
+    path("patients/<int:patient_id>/labs/", views.lab_results, name="labs"),
+    path("diagnosis/<int:diagnosis_id>/edit/", views.diagnosis_edit, name="diagnosis_edit"),
+    path("diary/<int:entry_id>/correct/", views.diary_correct, name="diary_correct"),
+]
