@@ -42,38 +42,13 @@ from corsia.drugs.models import MedicinalProduct
 from corsia.prescribing import services as orders
 from corsia.prescribing.models import TherapyOrder
 from corsia.testing.accounts import MakeUser
-from corsia.testing.compounding import Folfox, folfox_sent_to_pharmacy, make_preparations
+from corsia.testing.compounding import Folfox, make_preparations
 from corsia.testing.prescribing import library_version, measured_patient
 
 pytestmark = pytest.mark.django_db
 
 OXALI_200 = "oxaliplatin_200mg_40ml_oxaliplatino"
 FU_1000 = "fluorouracil_1000mg_20ml_fluorouracile"
-
-
-@pytest.fixture
-def physician(make_user: MakeUser) -> User:
-    return make_user(Role.PHYSICIAN, username="dr_prescrittore")
-
-
-@pytest.fixture
-def pharmacist(make_user: MakeUser) -> User:
-    return make_user(Role.PHARMACIST, username="farm_ufa")
-
-
-@pytest.fixture
-def technician(make_user: MakeUser) -> User:
-    return make_user(Role.TECHNICIAN, username="tec_cappa")
-
-
-@pytest.fixture
-def folfox(make_user: MakeUser, physician: User) -> Folfox:
-    return folfox_sent_to_pharmacy(
-        physician=physician,
-        approvers=(make_user(Role.PHYSICIAN), make_user(Role.PHYSICIAN)),
-        registrar=make_user(Role.COORDINATOR),
-        start=timezone.localdate(),
-    )
 
 
 def _taken(folfox: Folfox, pharmacist: User) -> list[Preparation]:

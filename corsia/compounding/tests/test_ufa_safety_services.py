@@ -23,7 +23,7 @@ from corsia.core.domain.errors import PermissionRefused, ValidationFailed
 from corsia.prescribing import services as orders
 from corsia.prescribing.models import TherapyOrder
 from corsia.testing.accounts import MakeUser
-from corsia.testing.compounding import Folfox, PtyBalance, folfox_sent_to_pharmacy
+from corsia.testing.compounding import Folfox, PtyBalance
 from corsia.testing.prescribing import library_version, measured_patient
 
 pytestmark = pytest.mark.django_db
@@ -31,21 +31,6 @@ pytestmark = pytest.mark.django_db
 OXALI_200 = "oxaliplatin_200mg_40ml_oxaliplatino"
 CARBO_PLD = ("doxorubicin", "carboplatin", "ondansetron", "dexamethasone")
 ABVD = ("doxorubicin", "bleomycin", "vinblastine", "dacarbazine", "ondansetron", "dexamethasone")
-
-
-@pytest.fixture
-def physician(make_user: MakeUser) -> User:
-    return make_user(Role.PHYSICIAN, username="dr_prescrittore")
-
-
-@pytest.fixture
-def pharmacist(make_user: MakeUser) -> User:
-    return make_user(Role.PHARMACIST, username="farm_ufa")
-
-
-@pytest.fixture
-def technician(make_user: MakeUser) -> User:
-    return make_user(Role.TECHNICIAN, username="tec_cappa")
 
 
 def _order(
@@ -117,16 +102,6 @@ def test_H_formulation_pegylated_liposomal_doxorubicin_travels_to_the_preparatio
         expiry=timezone.localdate() + timedelta(days=200),
     )
     assert (vial.mg_drawn, vial.ml_drawn) == (Decimal("50.0000"), Decimal("25.00"))
-
-
-@pytest.fixture
-def folfox(make_user: MakeUser, physician: User) -> Folfox:
-    return folfox_sent_to_pharmacy(
-        physician=physician,
-        approvers=(make_user(Role.PHYSICIAN), make_user(Role.PHYSICIAN)),
-        registrar=make_user(Role.COORDINATOR),
-        start=timezone.localdate(),
-    )
 
 
 def _oxaliplatin_weighed(folfox: Folfox, pharmacist: User, preparer: User) -> Preparation:
