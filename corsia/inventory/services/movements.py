@@ -23,6 +23,7 @@ from corsia.inventory.models import (
     StockMovement,
     StorageLocation,
 )
+from corsia.inventory.selectors import lot_stock
 from corsia.inventory.services.lots import (
     MANAGE,
     STOCK_REFUSED,
@@ -30,7 +31,6 @@ from corsia.inventory.services.lots import (
     local_day,
     locked_lots,
     lot_expiry_mismatch,
-    lot_stock,
     lots_to_take,
     movements_audit,
     named_lot,
