@@ -38,7 +38,7 @@ from corsia.prescribing.domain.errors import CumulativeDoseExceeded
 from corsia.prescribing.models import PriorDose, TherapyOrder
 from corsia.regimens.models import RegimenVersion
 from corsia.testing.accounts import MakeUser
-from corsia.testing.prescribing import library_version, measured_patient
+from corsia.testing.prescribing import library_version
 from corsia.testing.regimens import make_ingredients
 
 START = date(2026, 12, 1)
@@ -179,11 +179,6 @@ def test_H06_total_is_never_less_than_the_administered_equivalents(
 
 
 @pytest.fixture
-def physician(make_user: MakeUser) -> User:
-    return make_user(Role.PHYSICIAN, username="dr_cuore")
-
-
-@pytest.fixture
 def abvd(make_user: MakeUser) -> RegimenVersion:
     version = library_version(
         "ABVD", approvers=(make_user(Role.PHYSICIAN), make_user(Role.PHYSICIAN))
@@ -193,11 +188,6 @@ def abvd(make_user: MakeUser) -> RegimenVersion:
         cumulative_limit=D(450), cumulative_limit_unit="mg/m2"
     )
     return version
-
-
-@pytest.fixture
-def patient(make_user: MakeUser, physician: User) -> Patient:
-    return measured_patient(registrar=make_user(Role.COORDINATOR), physician=physician)
 
 
 def _draft(physician: User, patient: Patient, abvd: RegimenVersion, cycle: int = 1) -> TherapyOrder:

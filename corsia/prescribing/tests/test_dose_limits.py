@@ -26,11 +26,6 @@ pytestmark = pytest.mark.django_db
 START = date(2026, 12, 1)
 
 
-@pytest.fixture
-def physician(make_user: MakeUser) -> User:
-    return make_user(Role.PHYSICIAN, username="dr_limiti")
-
-
 def _order(make_user: MakeUser, physician: User, code: str, **patient: object) -> TherapyOrder:
     version = library_version(
         code, approvers=(make_user(Role.PHYSICIAN), make_user(Role.PHYSICIAN))

@@ -37,11 +37,6 @@ D = Decimal
 
 
 @pytest.fixture
-def physician(make_user: MakeUser) -> User:
-    return make_user(Role.PHYSICIAN, username="dr_renal")
-
-
-@pytest.fixture
 def registrar(make_user: MakeUser) -> User:
     return make_user(Role.COORDINATOR)
 

@@ -36,28 +36,6 @@ START = date(2026, 12, 1)
 MILESTONE_EVENTS = ("start_preparation", "complete_preparation", "deliver", "administer")
 
 
-@pytest.fixture
-def physician(make_user: MakeUser) -> User:
-    return make_user(Role.PHYSICIAN, username="dr_prescrittore")
-
-
-@pytest.fixture
-def pharmacist(make_user: MakeUser) -> User:
-    return make_user(Role.PHARMACIST, username="farm_validatore")
-
-
-@pytest.fixture
-def folfox(make_user: MakeUser) -> RegimenVersion:
-    return library_version(
-        "FOLFOX-4", approvers=(make_user(Role.PHYSICIAN), make_user(Role.PHYSICIAN))
-    )
-
-
-@pytest.fixture
-def patient(make_user: MakeUser, physician: User) -> Patient:
-    return measured_patient(registrar=make_user(Role.COORDINATOR), physician=physician)
-
-
 def _order(physician: User, patient: Patient, version: RegimenVersion, **kw: Any) -> TherapyOrder:
     return services.order_create(
         actor=physician,
