@@ -43,7 +43,7 @@ from corsia.prescribing import services as orders
 from corsia.prescribing.models import TherapyOrder
 from corsia.testing.accounts import MakeUser
 from corsia.testing.compounding import Folfox, make_preparations
-from corsia.testing.prescribing import library_version, measured_patient
+from corsia.testing.prescribing import library_order
 
 pytestmark = pytest.mark.django_db
 
@@ -341,16 +341,12 @@ def test_a_leftover_past_its_stability_is_never_proposed(
 ) -> None:
     # given a GEM-ADJ order (gemcitabine 1000 mg/m² x 2.00 m² = 2000 mg) taken in charge
     load_products(("gemcitabine",))
-    version = library_version(
-        "GEM-ADJ", approvers=(make_user(Role.PHYSICIAN), make_user(Role.PHYSICIAN))
-    )
-    patient = measured_patient(registrar=make_user(Role.COORDINATOR), physician=physician)
-    order = orders.order_create(
-        actor=physician,
-        workstation=None,
-        patient_id=patient.pk,
-        regimen_version_id=version.pk,
-        start_date=timezone.localdate(),
+    order = library_order(
+        "GEM-ADJ",
+        physician=physician,
+        approvers=(make_user(Role.PHYSICIAN), make_user(Role.PHYSICIAN)),
+        registrar=make_user(Role.COORDINATOR),
+        start=timezone.localdate(),
     )
     gemzar = MedicinalProduct.objects.get(code="gemcitabine_1000mg_powder_gemzar")
     orders.order_item_choose_product(  # the physician prescribes the Gemzar powder

@@ -20,11 +20,10 @@ from corsia.compounding import services
 from corsia.compounding.demo_data import ensure_demo_packs, load_products
 from corsia.compounding.models import Hood, Preparation, PreparationVial, Weighing
 from corsia.core.domain.errors import PermissionRefused, ValidationFailed
-from corsia.prescribing import services as orders
 from corsia.prescribing.models import TherapyOrder
 from corsia.testing.accounts import MakeUser
 from corsia.testing.compounding import Folfox, PtyBalance
-from corsia.testing.prescribing import library_version, measured_patient
+from corsia.testing.prescribing import library_order
 
 pytestmark = pytest.mark.django_db
 
@@ -38,19 +37,14 @@ def _order(
 ) -> tuple[TherapyOrder, dict[str, str]]:
     load_products(ingredients)
     aic = ensure_demo_packs(ingredients)
-    version = library_version(
-        code, approvers=(make_user(Role.PHYSICIAN), make_user(Role.PHYSICIAN))
+    order = library_order(
+        code,
+        physician=physician,
+        approvers=(make_user(Role.PHYSICIAN), make_user(Role.PHYSICIAN)),
+        registrar=make_user(Role.COORDINATOR),
+        start=timezone.localdate(),
+        events=("confirm", "send"),
     )
-    patient = measured_patient(registrar=make_user(Role.COORDINATOR), physician=physician)
-    order = orders.order_create(
-        actor=physician,
-        workstation=None,
-        patient_id=patient.pk,
-        regimen_version_id=version.pk,
-        start_date=timezone.localdate(),
-    )
-    for event in ("confirm", "send"):
-        orders.order_transition(actor=physician, workstation=None, order_id=order.pk, event=event)
     return order, aic
 
 

@@ -11,7 +11,7 @@ from corsia.accounts.models import User
 from corsia.prescribing import services
 from corsia.prescribing.models import TherapyOrder
 from corsia.testing.accounts import MakeUser, logged_in
-from corsia.testing.prescribing import library_version, measured_patient
+from corsia.testing.prescribing import library_order
 
 pytestmark = pytest.mark.django_db
 
@@ -19,16 +19,12 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def setting(make_user: MakeUser) -> tuple[User, TherapyOrder]:
     physician = make_user(Role.PHYSICIAN)
-    version = library_version(
-        "FOLFOX-4", approvers=(make_user(Role.PHYSICIAN), make_user(Role.PHYSICIAN))
-    )
-    patient = measured_patient(registrar=make_user(Role.COORDINATOR), physician=physician)
-    order = services.order_create(
-        actor=physician,
-        workstation=None,
-        patient_id=patient.pk,
-        regimen_version_id=version.pk,
-        start_date=date(2026, 12, 1),
+    order = library_order(
+        "FOLFOX-4",
+        physician=physician,
+        approvers=(make_user(Role.PHYSICIAN), make_user(Role.PHYSICIAN)),
+        registrar=make_user(Role.COORDINATOR),
+        start=date(2026, 12, 1),
     )
     return physician, order
 
