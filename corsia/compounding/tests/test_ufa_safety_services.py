@@ -10,7 +10,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.test import Client, override_settings
+from django.test import override_settings
 from django.utils import timezone
 
 from corsia.accounts.domain.roles import Role
@@ -21,7 +21,7 @@ from corsia.compounding.demo_data import ensure_demo_packs, load_products
 from corsia.compounding.models import Hood, Preparation, PreparationVial, Weighing
 from corsia.core.domain.errors import PermissionRefused, ValidationFailed
 from corsia.prescribing.models import TherapyOrder
-from corsia.testing.accounts import MakeUser
+from corsia.testing.accounts import MakeUser, logged_in
 from corsia.testing.compounding import Folfox, PtyBalance
 from corsia.testing.prescribing import library_order
 
@@ -138,8 +138,7 @@ def test_H_release_the_pharmacist_who_prepared_cannot_release(
     oxali.refresh_from_db()
     assert (oxali.state, oxali.released_by) == ("weighed", None)
     # and through the API the same refusal as problem+json
-    client = Client()
-    client.force_login(pharmacist)
+    client = logged_in(pharmacist)
     response = client.post(f"/api/v1/compounding/preparations/{oxali.pk}/release")
     assert (response.status_code, response.json()["code"]) == (403, "release_by_preparer")
     # then another pharmacist releases it

@@ -14,7 +14,7 @@ from corsia.accounts.models import User
 from corsia.accounts.services import token_issue
 from corsia.audit.models import AuditEvent
 from corsia.patients.models import Patient, Ward
-from corsia.testing.accounts import MakeUser
+from corsia.testing.accounts import MakeUser, logged_in
 from corsia.testing.patients import patient_registered
 
 
@@ -24,9 +24,7 @@ def _api(user: User, **kwargs: Any) -> Client:
 
 
 def _session(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+    return logged_in(user)
 
 
 def _is_problem(response: Any, status: int, code: str) -> bool:

@@ -18,7 +18,7 @@ from django.test import Client, RequestFactory
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.services import token_issue
 from corsia.core.middleware import SecurityHeadersMiddleware
-from corsia.testing.accounts import MakeUser
+from corsia.testing.accounts import MakeUser, logged_in
 from corsia.testing.patients import patient_registered
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -27,8 +27,7 @@ ROOT = Path(__file__).resolve().parents[3]
 def test_pages_carry_a_content_security_policy_without_inline_scripts(
     make_user: MakeUser,
 ) -> None:
-    client = Client()
-    client.force_login(make_user(Role.COORDINATOR))
+    client = logged_in(make_user(Role.COORDINATOR))
     response = client.get("/patients/")
     policy = response["Content-Security-Policy"]
     assert "default-src 'self'" in policy
@@ -60,8 +59,7 @@ def test_no_inline_event_handler_in_templates_nor_hash_in_the_policy() -> None:
 def test_patient_pages_pdfs_and_api_answers_are_not_cached(make_user: MakeUser) -> None:
     coordinator = make_user(Role.COORDINATOR)
     patient = patient_registered(coordinator)
-    client = Client()
-    client.force_login(coordinator)
+    client = logged_in(coordinator)
     key, _ = token_issue(user=coordinator)
     answers = [
         client.get(f"/patients/{patient.pk}/"),

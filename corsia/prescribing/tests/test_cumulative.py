@@ -11,7 +11,6 @@ from decimal import Decimal as D
 
 import pytest
 from django.db import IntegrityError, InternalError, ProgrammingError, transaction
-from django.test import Client
 from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -37,7 +36,7 @@ from corsia.prescribing.domain.cumulative import (
 from corsia.prescribing.domain.errors import CumulativeDoseExceeded
 from corsia.prescribing.models import PriorDose, TherapyOrder
 from corsia.regimens.models import RegimenVersion
-from corsia.testing.accounts import MakeUser
+from corsia.testing.accounts import MakeUser, logged_in
 from corsia.testing.prescribing import library_version
 from corsia.testing.regimens import make_ingredients
 
@@ -380,8 +379,7 @@ def test_H06_bleomycin_in_units_blocks_the_cycle(
 def test_H06_api_records_prior_doses_and_refuses_confirmation_as_problem_json(
     physician: User, patient: Patient, abvd: RegimenVersion
 ) -> None:
-    client = Client()
-    client.force_login(physician)
+    client = logged_in(physician)
     epi = ActiveIngredient.objects.get_or_create(
         code="epirubicin", defaults={"name_it": "Epirubicina", "name_en": "epirubicin"}
     )[0]
@@ -444,8 +442,7 @@ def test_H06_api_records_prior_doses_and_refuses_confirmation_as_problem_json(
 def test_H06_patient_page_shows_totals_and_records_a_prior_dose(
     physician: User, patient: Patient, abvd: RegimenVersion
 ) -> None:
-    client = Client()
-    client.force_login(physician)
+    client = logged_in(physician)
     doxo = ActiveIngredient.objects.get(code="doxorubicin")
     response = client.post(
         f"/prescribing/patient/{patient.pk}/prior-doses/",
