@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, settings
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
+from corsia.testing.accounts import logged_in
 
 # Property tests check invariants, not speed: on a loaded 2-core machine (CI, parallel
 # workers) generation can be slow, which must not fail a correct test.
@@ -57,9 +58,7 @@ def make_user(roles: None):  # type: ignore[no-untyped-def]  # factory fixture
 @pytest.fixture
 def client_for(make_user):  # type: ignore[no-untyped-def]  # factory fixture
     def _client(role: Role) -> Client:
-        client = Client()
-        client.force_login(make_user(role))
-        return client
+        return logged_in(make_user(role))
 
     return _client
 

@@ -56,9 +56,14 @@ from corsia.core.domain.errors import CorsiaError
 from corsia.prescribing.domain.assessment import BodyAssessment, assess_patient
 from corsia.prescribing.domain.body_size import BsaFormula, ideal_body_weight
 from corsia.prescribing.domain.checks import CumulativeBasis, CumulativeLimit
-from corsia.prescribing.domain.dose import DoseComponent, MaxDoseAction, compute_dose
-from corsia.prescribing.domain.errors import DoseLimitExceeded
-from corsia.prescribing.domain.order_lines import engine_unit, reduced_dose, regimen_maximum
+from corsia.prescribing.domain.dose import DoseComponent, MaxDoseAction
+from corsia.prescribing.domain.order_lines import (
+    EngineDose,
+    engine_dose,
+    engine_unit,
+    reduced_dose,
+    regimen_maximum,
+)
 from corsia.prescribing.domain.patient import PatientMeasures, Sex
 from corsia.prescribing.domain.policy import DosingPolicy, PaediatricRule
 from corsia.prescribing.domain.quantity import AmountUnit, Quantity
@@ -446,21 +451,9 @@ ACCESS_COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
-class LineDose:
-    calculated: Decimal
-    uncapped: Decimal | None
-    capped: bool
-    amount_unit: str
-    provenance: str
-    warnings: list[dict[str, str]]
-    block_code: str
-    block_message: str
-
-
 def line_dose(
     c: Component, body: BodyAssessment, *, decimals: int, previous: Decimal | None
-) -> LineDose:
+) -> EngineDose:
     """The same call of the engine as ``prescribing.services.line_dose`` (pure part)."""
     mapping = engine_unit(c.dose_unit)
     limit = c.cumulative if mapping.amount_unit is AmountUnit.MG else None
@@ -481,31 +474,7 @@ def line_dose(
         rounding=RoundingRule(decimals=decimals),
         cumulative_limit=limit,
     )
-    block_code = block_message = ""
-    try:
-        result = compute_dose(component, body, previous_cumulative=previous if limit else None)
-    except DoseLimitExceeded as error:
-        block_code, block_message = error.code, error.message
-        relaxed = DoseComponent(
-            drug=component.drug,
-            dose=component.dose,
-            unit=component.unit,
-            rounding=component.rounding,
-        )
-        result = compute_dose(relaxed, body)
-    warnings = [{"code": w.code, "message": w.message} for w in result.warnings]
-    if block_code:
-        warnings.append({"code": block_code, "message": block_message})
-    return LineDose(
-        calculated=result.dose,
-        uncapped=result.uncapped if result.capped else None,
-        capped=result.capped,
-        amount_unit=mapping.amount_unit.value,
-        provenance=result.render(),
-        warnings=warnings,
-        block_code=block_code,
-        block_message=block_message,
-    )
+    return engine_dose(component, body, mapping, previous_cumulative=previous if limit else None)
 
 
 def _final_state(rng: random.Random, first: date, last: date, today: date) -> str:

@@ -11,7 +11,7 @@ import asyncio
 import re
 import time
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -239,15 +239,7 @@ async def prescribe(
         json={"reduction_percent": "20", "reason": "Neutropenia G2 al ciclo precedente"},
         headers=headers,
     )
-    for event in ("confirm", "send"):
-        await recorder.call(
-            session,
-            f"{prefix} {event}",
-            "POST",
-            f"/api/v1/orders/{order_id}/transitions",
-            json={"event": event},
-            headers=headers,
-        )
+    await fire(session, recorder, headers, order_id, ("confirm", "send"), prefix=prefix)
     return order_id
 
 
@@ -259,7 +251,20 @@ async def take_in_charge(
     *,
     prefix: str = "order",
 ) -> None:
-    for event in ("validate", "take_charge"):
+    await fire(session, recorder, headers, order_id, ("validate", "take_charge"), prefix=prefix)
+
+
+async def fire(
+    session: aiohttp.ClientSession,
+    recorder: Recorder,
+    headers: dict[str, str],
+    order_id: int,
+    events: Sequence[str],
+    *,
+    prefix: str,
+) -> None:
+    """The order's ``events``, one transition call each, in turn."""
+    for event in events:
         await recorder.call(
             session,
             f"{prefix} {event}",

@@ -45,6 +45,7 @@ from corsia.compounding.domain.vials.costs import best_vial_combination
 from corsia.compounding.domain.vials.greedy import assign_dose
 from corsia.compounding.domain.vials.inputs import (
     DoseNeed,
+    OpenedVial,
     OpenSource,
     VialPolicy,
     VialSize,
@@ -280,17 +281,30 @@ def _replay(
             tally.drawn_mg += draw.mg
             if draw.from_leftover:
                 used[draw.source_id] += draw.mg
-        stock = [
-            OpenSource(s.id, s.family, s.product_code, s.mg_available - used[s.id], s.expiry)
-            for s in stock
-            if s.mg_available - used[s.id] > 0
-        ]
-        stock.extend(
-            OpenSource(f"{number}:{v.id}", v.family, v.product_code, v.remaining_mg, v.expiry)
-            for v in plan.opened
-            if v.expiry is not None and v.remaining_mg > 0
-        )
+        stock = _left_open(stock, used, plan.opened, prefix=str(number))
     return tally
+
+
+def _left_open(
+    stock: Sequence[OpenSource],
+    used: dict[str, Decimal],
+    opened: Sequence[OpenedVial],
+    *,
+    prefix: str,
+) -> list[OpenSource]:
+    """What stays open after a plan: the sources less what it ``used``, and the vials it
+    ``opened`` with something left in them (named ``prefix:vial``)."""
+    left = [
+        OpenSource(s.id, s.family, s.product_code, s.mg_available - used[s.id], s.expiry)
+        for s in stock
+        if s.mg_available - used[s.id] > 0
+    ]
+    left.extend(
+        OpenSource(f"{prefix}:{v.id}", v.family, v.product_code, v.remaining_mg, v.expiry)
+        for v in opened
+        if v.expiry is not None and v.remaining_mg > 0
+    )
+    return left
 
 
 def _no_sharing(
@@ -496,16 +510,7 @@ def vial_benchmark(
         used: dict[str, Decimal] = defaultdict(Decimal)
         for draw in result.draws:
             used[draw.source_id] += draw.mg
-        stock = [
-            OpenSource(s.id, s.family, s.product_code, s.mg_available - used[s.id], s.expiry)
-            for s in stock
-            if s.mg_available - used[s.id] > 0
-        ]
-        stock.extend(
-            OpenSource(f"{dose.id}:{v.id}", v.family, v.product_code, v.remaining_mg, v.expiry)
-            for v in result.opened
-            if v.expiry is not None and v.remaining_mg > 0
-        )
+        stock = _left_open(stock, used, result.opened, prefix=str(dose.id))
 
     def capture(key: str) -> float | None:
         a, c, d = (float(figures[k][key]) for k in ("no_sharing", "corsia", "clairvoyant"))

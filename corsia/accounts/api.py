@@ -11,7 +11,7 @@ from corsia.accounts.models import ApiToken, RoleRequest, User
 from corsia.accounts.passwords import user_password_expired
 from corsia.core.access import AUTHENTICATED, api_perm, public
 from corsia.core.domain.errors import CorsiaError, PermissionRefused
-from corsia.core.web import request_actor
+from corsia.core.web import request_actor, request_workstation
 
 router = Router(tags=["auth"])
 
@@ -78,7 +78,7 @@ def token_create(request: HttpRequest, payload: TokenRequest) -> TokenResponse:
             "La password è scaduta: cambiala dalla pagina di Corsia prima di chiedere un token.",
             code="password_expired",
         )
-    key, token = services.token_issue(user=user, workstation=getattr(request, "workstation", None))
+    key, token = services.token_issue(user=user, workstation=request_workstation(request))
     return TokenResponse(token=key, expires_at=token.expires_at.isoformat())
 
 
@@ -90,9 +90,7 @@ def token_delete(request: HttpRequest) -> Status[None]:
         raise CorsiaError("Solo un token può revocare se stesso.", code="not_a_token_session")
     user = request.user
     assert isinstance(user, User)
-    services.token_revoke(
-        actor=user, token_id=token.pk, workstation=getattr(request, "workstation", None)
-    )
+    services.token_revoke(actor=user, token_id=token.pk, workstation=request_workstation(request))
     return Status(204, None)
 
 
@@ -127,7 +125,7 @@ def tokens_revoke(request: HttpRequest, token_id: int) -> TokenInfo:
     user = request.user
     assert isinstance(user, User)
     token = services.token_revoke(
-        actor=user, token_id=token_id, workstation=getattr(request, "workstation", None)
+        actor=user, token_id=token_id, workstation=request_workstation(request)
     )
     return _info(token)
 
@@ -189,7 +187,7 @@ def user_roles_set(request: HttpRequest, user_id: int, payload: RolesIn) -> Role
         user_id=user_id,
         roles=payload.roles,
         reason=payload.reason,
-        workstation=getattr(request, "workstation", None),
+        workstation=request_workstation(request),
     )
     user = User.objects.get(pk=user_id)
     return RolesOut(
@@ -214,7 +212,7 @@ def role_request_approve(request: HttpRequest, request_id: int) -> RoleRequestOu
     approved = role_requests.role_request_approve(
         actor=request_actor(request),
         request_id=request_id,
-        workstation=getattr(request, "workstation", None),
+        workstation=request_workstation(request),
     )
     return _request_out(approved)
 
@@ -226,6 +224,6 @@ def role_request_reject(request: HttpRequest, request_id: int, payload: ReasonIn
         actor=request_actor(request),
         request_id=request_id,
         reason=payload.reason,
-        workstation=getattr(request, "workstation", None),
+        workstation=request_workstation(request),
     )
     return _request_out(rejected)

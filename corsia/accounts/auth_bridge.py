@@ -15,11 +15,12 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from corsia.accounts import services
 from corsia.accounts.middleware import LOGOUT_CAUSE_ATTR
 from corsia.accounts.models import User
+from corsia.core.web import request_workstation
 
 
 def _on_logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if isinstance(user, User):
-        services.session_login_record(user=user, workstation=getattr(request, "workstation", None))
+        services.session_login_record(user=user, workstation=request_workstation(request))
 
 
 def _on_login_failed(
@@ -27,7 +28,7 @@ def _on_login_failed(
 ) -> None:
     services.session_login_failed_record(
         username=str(credentials.get("username") or ""),
-        workstation=getattr(request, "workstation", None),
+        workstation=request_workstation(request),
         locked_out=bool(getattr(request, "axes_locked_out", False)),
     )
 
@@ -35,7 +36,7 @@ def _on_login_failed(
 def _on_logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     services.session_logout_record(
         user=user if isinstance(user, User) else None,
-        workstation=getattr(request, "workstation", None),
+        workstation=request_workstation(request),
         cause=getattr(request, LOGOUT_CAUSE_ATTR, "user"),
     )
 

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from corsia.core.access import api_perm
-from corsia.core.web import request_actor
+from corsia.core.web import request_actor, request_workstation
 from corsia.documents import selectors
 
 router = Router(tags=["documents"])
@@ -111,7 +111,7 @@ def document_detail(request: HttpRequest, document_id: int) -> DocumentOut:
     view = selectors.document_view(
         user=request_actor(request),
         document_id=document_id,
-        workstation=getattr(request, "workstation", None),
+        workstation=request_workstation(request),
         channel="api",
     )
     d, report = view.document, view.signature

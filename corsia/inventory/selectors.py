@@ -59,7 +59,8 @@ def layouts() -> dict[int, Layout]:
     return found
 
 
-def _lot_stock(row: StockLot, layout: Mapping[int, Layout]) -> LotStock:
+def lot_stock(row: StockLot, layout: Mapping[int, Layout] | None = None) -> LotStock:
+    """The lot ``row`` as the domain reads it, with its location's place in ``layout``."""
     return LotStock(
         key=row.pk,
         product_id=row.product_id,
@@ -68,7 +69,7 @@ def _lot_stock(row: StockLot, layout: Mapping[int, Layout]) -> LotStock:
         quantity=row.quantity,
         location_key=row.location_id,
         location_label=row.location.code,
-        layout=layout.get(row.location_id, ()),
+        layout=(layout or {}).get(row.location_id, ()),
     )
 
 
@@ -345,7 +346,7 @@ def stock_by_product(
         query = query.filter(location__in=list(locations))
     stock: dict[int, list[LotStock]] = defaultdict(list)
     for row in query:
-        stock[row.product_id].append(_lot_stock(row, layout))
+        stock[row.product_id].append(lot_stock(row, layout))
     return stock
 
 

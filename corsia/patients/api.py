@@ -10,7 +10,7 @@ from ninja import Field, Router, Schema, Status
 
 from corsia.core.access import api_perm
 from corsia.core.schemas import AwareDatetime, BoundedInt, Reason, RecordId
-from corsia.core.web import request_actor
+from corsia.core.web import request_actor, request_workstation
 from corsia.patients import selectors, services
 from corsia.patients.models import Allergy, Encounter, Patient
 
@@ -101,7 +101,7 @@ def search(request: HttpRequest, q: str = "") -> list[PatientOut]:
     found = selectors.patient_search(
         user=request_actor(request),
         text=q,
-        workstation=getattr(request, "workstation", None),
+        workstation=request_workstation(request),
         channel="api",
     )
     return [_out(p) for p in found]
@@ -143,7 +143,7 @@ def detail(request: HttpRequest, patient_id: int) -> PatientDetailOut:
         user=request_actor(request),
         patient_id=patient_id,
         what="scheda paziente (API)",
-        workstation=getattr(request, "workstation", None),
+        workstation=request_workstation(request),
         channel="api",
     )
     base = _out(view.patient).model_dump()
@@ -176,7 +176,7 @@ def detail(request: HttpRequest, patient_id: int) -> PatientDetailOut:
 def create(request: HttpRequest, payload: PatientIn) -> Status[PatientOut]:
     patient = services.patient_create(
         actor=request_actor(request),
-        workstation=getattr(request, "workstation", None),
+        workstation=request_workstation(request),
         data=_input(payload),
     )
     return Status(201, _out(patient))
@@ -187,7 +187,7 @@ def create(request: HttpRequest, payload: PatientIn) -> Status[PatientOut]:
 def update(request: HttpRequest, patient_id: int, payload: PatientUpdateIn) -> PatientOut:
     patient = services.patient_update(
         actor=request_actor(request),
-        workstation=getattr(request, "workstation", None),
+        workstation=request_workstation(request),
         patient_id=patient_id,
         expected_version=payload.version,
         data=_input(payload),
@@ -206,7 +206,7 @@ def merge(request: HttpRequest, patient_id: int, payload: MergeIn) -> PatientOut
     """Merge the duplicate into this patient (the survivor); nothing is deleted."""
     survivor = services.patient_merge(
         actor=request_actor(request),
-        workstation=getattr(request, "workstation", None),
+        workstation=request_workstation(request),
         survivor_id=patient_id,
         duplicate_id=payload.duplicate_id,
         reason=payload.reason,
@@ -237,7 +237,7 @@ class ReasonIn(Schema):
 def mask(request: HttpRequest, patient_id: int, payload: MaskIn) -> Status[MaskingOut]:
     masking = services.document_mask(
         actor=request_actor(request),
-        workstation=getattr(request, "workstation", None),
+        workstation=request_workstation(request),
         patient_id=patient_id,
         document_type=payload.document_type,
         document_id=payload.document_id,
@@ -251,7 +251,7 @@ def mask(request: HttpRequest, patient_id: int, payload: MaskIn) -> Status[Maski
 def unmask(request: HttpRequest, masking_id: int, payload: ReasonIn) -> MaskingOut:
     masking = services.document_unmask(
         actor=request_actor(request),
-        workstation=getattr(request, "workstation", None),
+        workstation=request_workstation(request),
         masking_id=masking_id,
         reason=payload.reason,
     )
@@ -302,7 +302,7 @@ ENCOUNTER = "patients.manage_encounter"
 def admit(request: HttpRequest, patient_id: int, payload: AdmitIn) -> Status[EncounterOut]:
     encounter = services.encounter_admit(
         actor=request_actor(request),
-        workstation=getattr(request, "workstation", None),
+        workstation=request_workstation(request),
         patient_id=patient_id,
         kind=payload.kind,
         ward_id=payload.ward_id,
@@ -318,7 +318,7 @@ def discharge(request: HttpRequest, encounter_id: int, payload: DischargeIn) -> 
     return _encounter(
         services.encounter_discharge(
             actor=request_actor(request),
-            workstation=getattr(request, "workstation", None),
+            workstation=request_workstation(request),
             encounter_id=encounter_id,
             expected_version=payload.version,
             discharged_at=payload.discharged_at,
@@ -332,7 +332,7 @@ def transfer(request: HttpRequest, encounter_id: int, payload: TransferIn) -> En
     return _encounter(
         services.encounter_transfer(
             actor=request_actor(request),
-            workstation=getattr(request, "workstation", None),
+            workstation=request_workstation(request),
             encounter_id=encounter_id,
             expected_version=payload.version,
             ward_id=payload.ward_id,
@@ -347,7 +347,7 @@ def cancel(request: HttpRequest, encounter_id: int, payload: CancelIn) -> Encoun
     return _encounter(
         services.encounter_cancel(
             actor=request_actor(request),
-            workstation=getattr(request, "workstation", None),
+            workstation=request_workstation(request),
             encounter_id=encounter_id,
             expected_version=payload.version,
             reason=payload.reason,
@@ -369,7 +369,7 @@ CONSENT = "patients.record_consent"
 def consent_record(request: HttpRequest, patient_id: int, payload: ConsentIn) -> Status[ConsentOut]:
     consent = services.consent_record(
         actor=request_actor(request),
-        workstation=getattr(request, "workstation", None),
+        workstation=request_workstation(request),
         patient_id=patient_id,
         kind=payload.kind,
         granted=payload.granted,
@@ -384,7 +384,7 @@ def consent_revoke(request: HttpRequest, consent_id: int, payload: ReasonIn) -> 
     """Revoke a consent, with the reason (a masked consent is not found)."""
     consent = services.consent_revoke(
         actor=request_actor(request),
-        workstation=getattr(request, "workstation", None),
+        workstation=request_workstation(request),
         consent_id=consent_id,
         reason=payload.reason,
     )

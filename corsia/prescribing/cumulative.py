@@ -160,6 +160,18 @@ def _line_label(order: TherapyOrder, item: OrderItem) -> str:
     return f"ciclo {order.cycle_number} giorno {item.day_of_cycle} ({item.scheduled_date:%d/%m/%Y})"
 
 
+def _line_event(order: TherapyOrder, item: OrderItem, amount: Decimal, source: Source) -> DoseEvent:
+    """``amount`` of the order line ``item`` as a dose towards its drug's cumulative."""
+    return DoseEvent(
+        ingredient=item.ingredient.code,
+        amount=amount,
+        unit=item.amount_unit,
+        source=source,
+        bsa_m2=order.bsa_m2,
+        label=_line_label(order, item),
+    )
+
+
 def patient_dose_events(
     *,
     patient_id: int,
@@ -221,16 +233,7 @@ def patient_dose_events(
     for item in committed:
         amount = remainder(item, item.final_dose)
         if amount:
-            result.append(
-                DoseEvent(
-                    ingredient=item.ingredient.code,
-                    amount=amount,
-                    unit=item.amount_unit,
-                    source=Source.COMMITTED,
-                    bsa_m2=item.order.bsa_m2,
-                    label=_line_label(item.order, item),
-                )
-            )
+            result.append(_line_event(item.order, item, amount, Source.COMMITTED))
     for prior in current_prior_doses(patient_id=patient_id).filter(ingredient__code__in=codes):
         if prior.amount:
             result.append(
@@ -249,16 +252,7 @@ def patient_dose_events(
         ).select_related("ingredient"):
             amount = remainder(item, proposed.get(item.pk, item.final_dose))
             if amount:
-                result.append(
-                    DoseEvent(
-                        ingredient=item.ingredient.code,
-                        amount=amount,
-                        unit=item.amount_unit,
-                        source=Source.THIS_ORDER,
-                        bsa_m2=order.bsa_m2,
-                        label=_line_label(order, item),
-                    )
-                )
+                result.append(_line_event(order, item, amount, Source.THIS_ORDER))
     return result
 
 

@@ -11,11 +11,9 @@ from ninja import Router, Schema, Status
 
 from corsia.core.access import api_perm
 from corsia.core.domain.errors import NotFound
-from corsia.core.web import request_actor
+from corsia.core.web import request_actor, request_workstation
 from corsia.regimens import selectors, services
-from corsia.regimens.domain.fhir import spec_to_plan_definition
 from corsia.regimens.domain.spec_codec import spec_to_dict
-from corsia.regimens.fhir_io import plan_definition_json
 from corsia.regimens.models import RegimenVersion
 
 router = Router(tags=["regimens"])
@@ -128,7 +126,7 @@ def regimen_import(request: HttpRequest, code: str = "") -> Status[ImportOut]:
     version = services.regimen_import_plan_definition(
         actor=request_actor(request),
         document=request.body,
-        workstation=getattr(request, "workstation", None),
+        workstation=request_workstation(request),
         code=code or None,
     )
     return Status(
@@ -168,15 +166,8 @@ def regimen_get(request: HttpRequest, code: str) -> RegimenDetail:
 @router.get("/{code}/versions/{number}/plandefinition")
 @api_perm("regimens.view_regimen")
 def regimen_export(request: HttpRequest, code: str, number: int) -> HttpResponse:
-    version = _version(code, number)
-    spec = selectors.version_spec(version)
-    plan = spec_to_plan_definition(
-        spec,
-        version=version.number,
-        status=version.status,
-        atc_codes=selectors.ingredient_atc_codes(spec),
-    )
-    return HttpResponse(plan_definition_json(plan), content_type=FHIR_JSON)
+    plan = selectors.version_plan_definition(_version(code, number))
+    return HttpResponse(plan, content_type=FHIR_JSON)
 
 
 @router.post("/{code}/versions/{number}/approve", response=ApproveOut)
@@ -186,7 +177,7 @@ def regimen_approve(request: HttpRequest, code: str, number: int, payload: Appro
     version = services.regimen_approve(
         actor=request_actor(request),
         version_id=version.pk,
-        workstation=getattr(request, "workstation", None),
+        workstation=request_workstation(request),
         comment=payload.comment,
     )
     return ApproveOut(

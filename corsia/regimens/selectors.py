@@ -12,6 +12,7 @@ from corsia.core.domain.errors import NotFound
 from corsia.drugs import selectors as drug_selectors
 from corsia.drugs.domain.formulation import formulation_of
 from corsia.regimens.domain.approval import VersionStatus, ensure_prescribable_status
+from corsia.regimens.domain.fhir import spec_to_plan_definition
 from corsia.regimens.domain.spec import (
     Calculation,
     Competence,
@@ -29,6 +30,7 @@ from corsia.regimens.domain.spec import (
     TherapyType,
 )
 from corsia.regimens.domain.spec_codec import age_bands_from_list, dosing_from_dict
+from corsia.regimens.fhir_io import plan_definition_json
 from corsia.regimens.models import (
     ClinicalTrial,
     Regimen,
@@ -224,6 +226,18 @@ def validation_queue() -> QuerySet[RegimenVersion]:
 
 def ingredient_atc_codes(spec: RegimenSpec) -> dict[str, str]:
     return drug_selectors.ingredient_atc_codes(c.ingredient for c in spec.components)
+
+
+def version_plan_definition(version: RegimenVersion) -> str:
+    """The version as a FHIR PlanDefinition (JSON, validated), its drugs with their ATC."""
+    spec = version_spec(version)
+    plan = spec_to_plan_definition(
+        spec,
+        version=version.number,
+        status=version.status,
+        atc_codes=ingredient_atc_codes(spec),
+    )
+    return plan_definition_json(plan)
 
 
 # ------------------------------------------------------------------ clinical trials

@@ -19,11 +19,9 @@ from corsia.drugs import selectors as drug_selectors
 from corsia.regimens import selectors, services
 from corsia.regimens.domain.approval import STATUS_LABELS_IT, VersionStatus
 from corsia.regimens.domain.diff import diff_specs
-from corsia.regimens.domain.fhir import spec_to_plan_definition
 from corsia.regimens.domain.spec import THERAPY_TYPE_LABELS_IT, RegimenSpec
 from corsia.regimens.domain.spec_codec import spec_to_dict
 from corsia.regimens.domain.structure import validate_structure
-from corsia.regimens.fhir_io import plan_definition_json
 from corsia.regimens.models import ClinicalTrial, RegimenVersion
 
 VIEW = "regimens.view_regimen"
@@ -149,15 +147,8 @@ def diff(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_perm(VIEW)
 def export(request: HttpRequest, code: str, number: int) -> HttpResponse:
-    version = _version_or_404(code, number)
-    spec = selectors.version_spec(version)
-    plan = spec_to_plan_definition(
-        spec,
-        version=version.number,
-        status=version.status,
-        atc_codes=selectors.ingredient_atc_codes(spec),
-    )
-    response = HttpResponse(plan_definition_json(plan), content_type="application/fhir+json")
+    plan = selectors.version_plan_definition(_version_or_404(code, number))
+    response = HttpResponse(plan, content_type="application/fhir+json")
     response["Content-Disposition"] = f'attachment; filename="{code}-v{number}.json"'
     return response
 
@@ -273,7 +264,7 @@ def trial_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if trial is None:
         raise Http404
     enrollments = selectors.trial_enrollments(
-        user=request_actor(request), trial=trial, workstation=getattr(request, "workstation", None)
+        user=request_actor(request), trial=trial, workstation=request_workstation(request)
     )
     return render(
         request,

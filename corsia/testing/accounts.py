@@ -1,8 +1,11 @@
-"""Types of the project's factory fixtures (conftest.py), for annotating tests."""
+"""Types of the project's factory fixtures (conftest.py), for annotating tests, and the
+test clients of a signed-in user."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from typing import Any
 
 from django.test import Client
 
@@ -11,11 +14,19 @@ from corsia.accounts.models import User
 MakeUser = Callable[..., User]
 
 
-def session_client(user: User) -> Client:
-    """A browser session signed in as ``user`` (the pages)."""
+def logged_in(user: User) -> Client:
+    """A test client with ``user`` signed in (the pages)."""
     client = Client()
     client.force_login(user)
     return client
+
+
+def post_json(client: Client, url: str, body: Any = None) -> tuple[int, Any]:
+    """POST ``body`` (nothing: ``{}``) as JSON to ``url``: the status and the JSON answer."""
+    response = client.post(
+        url, json.dumps({} if body is None else body), content_type="application/json"
+    )
+    return response.status_code, response.json()
 
 
 def api_client(user: User) -> Client:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import threading
 import tty
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -37,9 +37,8 @@ from corsia.compounding.domain.product import (
 from corsia.compounding.models import Preparation
 from corsia.drugs.models import MedicinalProduct
 from corsia.patients.models import Patient
-from corsia.prescribing import services as orders
 from corsia.prescribing.models import TherapyOrder
-from corsia.testing.prescribing import library_version, measured_patient
+from corsia.testing.prescribing import library_order
 
 
 @dataclass(frozen=True)
@@ -59,20 +58,17 @@ def folfox_sent_to_pharmacy(
 ) -> Folfox:
     load_products()
     aic = ensure_demo_packs()
-    version = library_version("FOLFOX-4", approvers=approvers)
-    patient = measured_patient(registrar=registrar, physician=physician)
-    order = orders.order_create(
-        actor=physician,
-        workstation=None,
-        patient_id=patient.pk,
-        regimen_version_id=version.pk,
-        start_date=start,
+    order = library_order(
+        "FOLFOX-4",
+        physician=physician,
+        approvers=approvers,
+        registrar=registrar,
+        start=start,
         ward_id=ward_id,
+        events=("confirm", "send"),
     )
-    for event in ("confirm", "send"):
-        orders.order_transition(actor=physician, workstation=None, order_id=order.pk, event=event)
     order.refresh_from_db()
-    return Folfox(order=order, patient=patient, aic=aic)
+    return Folfox(order=order, patient=order.patient, aic=aic)
 
 
 def make_preparations(
@@ -201,20 +197,12 @@ def herceptin() -> ProductData:
 
 
 def ontruzant() -> ProductData:
-    """A biosimilar of Herceptin: same numbers, never shared with the originator."""
-    return ProductData(
+    """A biosimilar of Herceptin: same numbers, never shared with the originator. Even its
+    family key is Herceptin's: a wrongly shared family key must not mix them either."""
+    return replace(
+        herceptin(),
         code="trastuzumab_150mg_powder_ontruzant",
-        ingredient_code="trastuzumab",
-        ingredient_name="trastuzumab",
         name="Ontruzant 150 mg polvere",
-        strength_mg=Decimal(150),
-        physical_state=PhysicalState.POWDER,
-        concentration_mg_ml=Decimal(21),
-        family="trastuzumab:roche:21",  # even a wrongly shared family key must not mix them
-        reconstitution_volume_ml=Decimal("7.2"),
-        compatible_diluents=(NACL_09,),
-        reconstituted=Stability(Decimal(48), FRIDGE),
-        diluted=Stability(Decimal(24), FRIDGE),
         biosimilar_of="trastuzumab_150mg_powder_herceptin",
     )
 

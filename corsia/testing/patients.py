@@ -1,16 +1,37 @@
 """Types of the patient registry's factory fixtures (``corsia/patients/tests/conftest.py``),
-for annotating tests, and the allergies as the tests of every module record them."""
+for annotating tests, and the reference patient the tests of every module register, and the allergies as they record them."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from corsia.accounts.models import User
+from corsia.patients import services
 from corsia.patients.models import Allergy, Patient
 from corsia.patients.services import AllergyInput, allergy_close
 
 MakePatient = Callable[..., Patient]
+
+
+def mario_rossi(**fields: Any) -> services.PatientInput:
+    """The reference patient's registry data (M, born 10/12/1985, his real-shaped codice
+    fiscale), with ``fields`` in place of the ones given."""
+    data: dict[str, Any] = {
+        "surname": "Rossi",
+        "given_names": "Mario",
+        "sex": "M",
+        "date_of_birth": date(1985, 12, 10),
+        "codice_fiscale": "RSSMRA85T10A562S",
+        **fields,
+    }
+    return services.PatientInput(**data)
+
+
+def patient_registered(actor: User, **fields: Any) -> Patient:
+    """The reference patient (``mario_rossi``) registered by ``actor``, at no workstation."""
+    return services.patient_create(actor=actor, workstation=None, data=mario_rossi(**fields))
 
 
 def allergy_input(**fields: Any) -> AllergyInput:

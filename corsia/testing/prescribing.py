@@ -4,6 +4,7 @@ tests."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -15,6 +16,7 @@ from corsia.demo.patients import DemoPerson
 from corsia.patients import services as patient_services
 from corsia.patients.models import Patient
 from corsia.prescribing import services
+from corsia.prescribing.models import TherapyOrder
 from corsia.regimens import data
 from corsia.regimens import services as regimen_services
 from corsia.regimens.models import RegimenVersion
@@ -79,3 +81,31 @@ def measured_patient(
                 measured_at=when,
             )
     return patient
+
+
+def library_order(
+    code: str,
+    *,
+    physician: User,
+    approvers: tuple[User, User],
+    registrar: User,
+    start: date,
+    ward_id: int | None = None,
+    events: Sequence[str] = (),
+) -> TherapyOrder:
+    """An order of the library regimen ``code`` (``library_version``) from ``start``, for a
+    patient with measures (``measured_patient``), prescribed by ``physician`` who then fires
+    the order's ``events`` in turn (e.g. confirm, send)."""
+    version = library_version(code, approvers=approvers)
+    patient = measured_patient(registrar=registrar, physician=physician)
+    order = services.order_create(
+        actor=physician,
+        workstation=None,
+        patient_id=patient.pk,
+        regimen_version_id=version.pk,
+        start_date=start,
+        ward_id=ward_id,
+    )
+    for event in events:
+        services.order_transition(actor=physician, workstation=None, order_id=order.pk, event=event)
+    return order

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from corsia.core.access import api_perm
-from corsia.core.web import request_actor
+from corsia.core.web import request_actor, request_workstation
 from corsia.toxicity import selectors, services
 from corsia.toxicity.models import CtcaeTerm, ToxicityRecord
 
@@ -114,7 +114,7 @@ def toxicities(
         patient_id=patient_id,
         since=since,
         include_history=history,
-        workstation=getattr(request, "workstation", None),
+        workstation=request_workstation(request),
         channel="api",
     )
     return [_out(r) for r in records]
@@ -125,7 +125,7 @@ def toxicities(
 def record(request: HttpRequest, payload: ToxicityIn) -> Status[ToxicityOut]:
     created = services.toxicity_record(
         actor=request_actor(request),
-        workstation=getattr(request, "workstation", None),
+        workstation=request_workstation(request),
         patient_id=payload.patient_id,
         data=services.ToxicityInput(
             term_id=payload.term_id,

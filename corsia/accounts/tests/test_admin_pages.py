@@ -3,20 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.utils import translation
 
 from corsia.accounts.domain.roles import ROLE_LABELS_IT, Role
 from corsia.accounts.forms_admin import ROLE_LABELS
 from corsia.accounts.models import RoleRequest, User, Workstation
 from corsia.audit.models import AuditEvent
-from corsia.testing.accounts import MakeUser
-
-
-def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from corsia.testing.accounts import MakeUser, logged_in
 
 
 def _new_user_form(**overrides: object) -> dict[str, object]:
@@ -58,7 +51,7 @@ def test_a_nurse_is_refused_user_administration_and_nothing_is_written(
     make_user: MakeUser, method: str, url: str
 ) -> None:
     # given a nurse
-    nurse = _client(make_user(Role.NURSE))
+    nurse = logged_in(make_user(Role.NURSE))
     before = _writes()
     # when she opens or posts to an administration page
     data = _new_user_form() if "users" in url else {"name": "DH-1", "ip_address": "10.0.0.9"}
@@ -72,7 +65,7 @@ def test_a_nurse_is_refused_user_administration_and_nothing_is_written(
 def test_it_staff_sees_the_user_list_with_roles_state_and_last_login(make_user: MakeUser) -> None:
     it = make_user(Role.IT_STAFF)
     make_user(Role.PHARMACIST, username="c.esposito")
-    response = _client(it).get("/accounts/users/")
+    response = logged_in(it).get("/accounts/users/")
     assert response.status_code == 200
     page = response.content.decode()
     assert "c.esposito" in page
@@ -85,7 +78,7 @@ def test_it_staff_creates_a_user_with_a_role(make_user: MakeUser) -> None:
     # given IT staff
     it = make_user(Role.IT_STAFF)
     # when they create a nurse
-    response = _client(it).post("/accounts/users/new/", _new_user_form())
+    response = logged_in(it).post("/accounts/users/new/", _new_user_form())
     # then the user exists with exactly that role, and the creation is audited
     created = User.objects.get(username="m.verdi")
     assert response.status_code == 302
@@ -96,7 +89,7 @@ def test_it_staff_creates_a_user_with_a_role(make_user: MakeUser) -> None:
     assert event.after == {"username": "m.verdi", "roles": []}
     # and the role is in force once a second user manager approves it on the page
     pending = RoleRequest.objects.get(user=created)
-    approved = _client(make_user(Role.ADMINISTRATOR)).post(
+    approved = logged_in(make_user(Role.ADMINISTRATOR)).post(
         f"/accounts/role-requests/{pending.pk}/approve/"
     )
     assert approved.status_code == 302
@@ -105,7 +98,7 @@ def test_it_staff_creates_a_user_with_a_role(make_user: MakeUser) -> None:
 
 def test_an_unknown_role_is_refused_with_a_clear_error(make_user: MakeUser) -> None:
     # given IT staff
-    client = _client(make_user(Role.IT_STAFF))
+    client = logged_in(make_user(Role.IT_STAFF))
     before = _writes()
     # when they post a role that does not exist
     response = client.post("/accounts/users/new/", _new_user_form(roles=["surgeon"]))
@@ -116,7 +109,7 @@ def test_an_unknown_role_is_refused_with_a_clear_error(make_user: MakeUser) -> N
 
 
 def test_a_taken_username_is_shown_on_its_field(make_user: MakeUser) -> None:
-    client = _client(make_user(Role.IT_STAFF))
+    client = logged_in(make_user(Role.IT_STAFF))
     make_user(Role.NURSE, username="m.verdi")
     before = _writes()
     response = client.post("/accounts/users/new/", _new_user_form(username="M.Verdi"))
@@ -128,13 +121,13 @@ def test_a_taken_username_is_shown_on_its_field(make_user: MakeUser) -> None:
 def test_it_staff_changes_roles_with_audit(make_user: MakeUser) -> None:
     it = make_user(Role.IT_STAFF)
     subject = make_user(Role.NURSE)
-    response = _client(it).post(
+    response = logged_in(it).post(
         f"/accounts/users/{subject.pk}/roles/",
         {"roles": ["nurse", "coordinator"], "reason": "nuovo incarico"},
     )
     assert response.status_code == 302
     pending = RoleRequest.objects.get(user=subject)
-    _client(make_user(Role.ADMINISTRATOR)).post(f"/accounts/role-requests/{pending.pk}/approve/")
+    logged_in(make_user(Role.ADMINISTRATOR)).post(f"/accounts/role-requests/{pending.pk}/approve/")
     assert sorted(subject.groups.values_list("name", flat=True)) == ["coordinator", "nurse"]
     event = AuditEvent.objects.get(event_type="accounts.user_roles_changed")
     assert event.before == {"roles": ["nurse"]}
@@ -144,7 +137,7 @@ def test_it_staff_changes_roles_with_audit(make_user: MakeUser) -> None:
 
 def test_nobody_changes_their_own_roles_from_the_page(make_user: MakeUser) -> None:
     it = make_user(Role.IT_STAFF)
-    client = _client(it)
+    client = logged_in(it)
     before = _writes()
     response = client.post(f"/accounts/users/{it.pk}/roles/", {"roles": ["administrator"]})
     assert response.status_code == 200
@@ -159,7 +152,7 @@ def test_deactivation_needs_a_reason_and_reactivation_restores_access(
     # given IT staff and an active nurse
     it = make_user(Role.IT_STAFF)
     subject = make_user(Role.NURSE)
-    client = _client(it)
+    client = logged_in(it)
     before = _writes()
     # when they try to deactivate without a reason: refused, nothing written
     response = client.post(f"/accounts/users/{subject.pk}/deactivate/", {"reason": " "})
@@ -188,7 +181,7 @@ def test_deactivation_needs_a_reason_and_reactivation_restores_access(
 
 
 def test_reactivating_an_active_user_is_refused(make_user: MakeUser) -> None:
-    client = _client(make_user(Role.IT_STAFF))
+    client = logged_in(make_user(Role.IT_STAFF))
     subject = make_user(Role.NURSE)
     before = _writes()
     response = client.post(f"/accounts/users/{subject.pk}/reactivate/", {"reason": "x"})
@@ -200,7 +193,7 @@ def test_reactivating_an_active_user_is_refused(make_user: MakeUser) -> None:
 def test_it_staff_resets_a_password_checked_against_the_policy(make_user: MakeUser) -> None:
     it = make_user(Role.IT_STAFF)
     subject = make_user(Role.NURSE)
-    client = _client(it)
+    client = logged_in(it)
     before = _writes()
     weak = client.post(f"/accounts/users/{subject.pk}/password/", {"password": "12345"})
     assert weak.status_code == 200
@@ -214,7 +207,7 @@ def test_it_staff_resets_a_password_checked_against_the_policy(make_user: MakeUs
 
 def test_workstations_are_created_and_renamed_with_audit(make_user: MakeUser) -> None:
     it = make_user(Role.IT_STAFF)
-    client = _client(it)
+    client = logged_in(it)
     response = client.post(
         "/accounts/workstations/new/",
         {"name": "UFA-cappa-1", "ip_address": "10.0.0.5", "location": "UFA", "is_active": "on"},
@@ -237,7 +230,7 @@ def test_workstations_are_created_and_renamed_with_audit(make_user: MakeUser) ->
 
 def test_a_bad_or_taken_ip_address_is_refused(make_user: MakeUser) -> None:
     it = make_user(Role.IT_STAFF)
-    client = _client(it)
+    client = logged_in(it)
     client.post("/accounts/workstations/new/", {"name": "DH-1", "ip_address": "10.0.0.7"})
     before = _writes()
     bad = client.post("/accounts/workstations/new/", {"name": "DH-2", "ip_address": "10.0.0"})

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import ApiToken
-from corsia.testing.accounts import MakeUser
+from corsia.testing.accounts import MakeUser, logged_in
 
 
 def _token(client: Client, username: str, password: str) -> str:
@@ -76,8 +76,7 @@ def test_missing_field_is_a_422_naming_the_field() -> None:
 
 
 def test_openapi_schema_is_served(make_user: MakeUser) -> None:
-    client = Client()
-    client.force_login(make_user(Role.NURSE))
+    client = logged_in(make_user(Role.NURSE))
     response = client.get("/api/v1/openapi.json")
     assert response.status_code == 200
     assert "/api/v1/auth/token" in response.json()["paths"]

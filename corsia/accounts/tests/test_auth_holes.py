@@ -17,15 +17,13 @@ from corsia.accounts import services
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import ApiToken, User
 from corsia.audit.models import AuditEvent
-from corsia.testing.accounts import MakeUser
+from corsia.testing.accounts import MakeUser, logged_in
 
 LAST_ACTIVITY = "corsia_last_activity"
 
 
 def _session(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+    return logged_in(user)
 
 
 def _idle(client: Client, seconds: float) -> None:

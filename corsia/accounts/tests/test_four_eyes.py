@@ -14,7 +14,7 @@ from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import ApiToken, RoleRequest, User
 from corsia.audit.models import AuditEvent
 from corsia.core.domain.errors import ConflictError, PermissionRefused, ValidationFailed
-from corsia.testing.accounts import MakeUser
+from corsia.testing.accounts import MakeUser, logged_in
 
 TEMPORARY = "Scelta-da-IT-2025"
 
@@ -24,9 +24,7 @@ def _roles(user: User) -> list[str]:
 
 
 def _session(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+    return logged_in(user)
 
 
 def _sign_in(username: str, password: str) -> Client:

@@ -10,7 +10,7 @@ from pytest_django.fixtures import Settings
 from corsia.accounts import services
 from corsia.accounts.domain.roles import Role
 from corsia.audit.models import AuditEvent
-from corsia.testing.accounts import MakeUser
+from corsia.testing.accounts import MakeUser, logged_in
 
 KEY = "corsia_last_activity"
 
@@ -23,9 +23,7 @@ def _idle(client: Client, seconds: float) -> None:
 
 def _signed_in(make_user: MakeUser, settings: Settings, timeout: int = 600) -> Client:
     settings.CORSIA_INACTIVITY_TIMEOUT_SECONDS = timeout
-    client = Client()
-    client.force_login(make_user(Role.NURSE, username="inf"))
-    return client
+    return logged_in(make_user(Role.NURSE, username="inf"))
 
 
 def test_activity_within_the_timeout_keeps_the_session(
@@ -79,8 +77,7 @@ def test_bearer_token_requests_are_not_affected(make_user: MakeUser, settings: S
     settings.CORSIA_INACTIVITY_TIMEOUT_SECONDS = 60
     user = make_user(Role.NURSE, username="integrazione")
     key, _ = services.token_issue(user=user)
-    client = Client()
-    client.force_login(user)
+    client = logged_in(user)
     client.get("/password/")
     _idle(client, 3600)
     stamp = client.session[KEY]

@@ -19,7 +19,7 @@ from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import PasswordHistory, User
 from corsia.audit.models import AuditEvent
 from corsia.core.domain.errors import ValidationFailed
-from corsia.testing.accounts import MakeUser
+from corsia.testing.accounts import MakeUser, logged_in
 
 T0 = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
 
@@ -118,8 +118,7 @@ def test_the_last_n_passwords_cannot_be_reused(make_user: MakeUser, settings: Se
 
 def test_password_change_page_applies_history_and_audits(make_user: MakeUser) -> None:
     user = make_user(Role.NURSE, username="inf", password="Vecchia-pass-1")
-    client = Client()
-    client.force_login(user)
+    client = logged_in(user)
     reused = client.post(
         "/password/",
         {
@@ -155,8 +154,7 @@ def _expired_client(make_user: MakeUser, settings: Settings) -> tuple[Client, Us
     settings.CORSIA_PASSWORD_MAX_AGE_DAYS = 30
     user = make_user(Role.PHYSICIAN, username="dr.scaduto", password="Vecchia-pass-1")
     User.objects.filter(pk=user.pk).update(password_changed_at=timezone.now() - timedelta(days=31))
-    client = Client()
-    client.force_login(user)
+    client = logged_in(user)
     return client, user
 
 
@@ -212,6 +210,5 @@ def test_directory_users_never_expire(make_user: MakeUser, settings: Settings) -
     user.set_unusable_password()
     user.save()
     User.objects.filter(pk=user.pk).update(password_changed_at=timezone.now() - timedelta(days=99))
-    client = Client()
-    client.force_login(user)
+    client = logged_in(user)
     assert client.get("/api/v1/auth/me").status_code == 200

@@ -34,7 +34,7 @@ from config.api import api
 from corsia.accounts import services
 from corsia.accounts.domain.roles import ROLE_PERMISSIONS, Role
 from corsia.core.access import AUTHENTICATED, PUBLIC, declared_permission
-from corsia.testing.accounts import MakeUser
+from corsia.testing.accounts import MakeUser, logged_in
 
 # Views that django-ninja adds by itself to the API (not operations of ours): the
 # OpenAPI schema and its docs page (for signed-in users and tokens: config/api.py); the
@@ -265,8 +265,7 @@ def test_audit_tables_are_watched() -> None:
 
 @pytest.mark.parametrize("role", list(Role))
 def test_pages_for_role(make_user: MakeUser, role: Role) -> None:
-    client = Client()
-    client.force_login(make_user(role))
+    client = logged_in(make_user(role))
     failures = []
     for page in PAGES:
         if page.permission is None:

@@ -6,29 +6,21 @@ Oxaliplatin's bag from the UFA: 170 mg / 5 mg/mL = 34 mL in glucose 5 % 250 mL =
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
 from django.test import Client
 
-from corsia.accounts.models import User
 from corsia.administration.models import Administration, AdministrationScan
+from corsia.testing.accounts import logged_in, post_json
 from corsia.testing.administration import Folfox
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/administration"
 
 
-def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def _post(client: Client, url: str, body: dict[str, Any]) -> tuple[int, Any]:
-    response = client.post(API + url, json.dumps(body), content_type="application/json")
-    return response.status_code, response.json()
+def _post(client: Client, url: str, body: Any = None) -> tuple[int, Any]:
+    return post_json(client, API + url, body)
 
 
 def _verify(client: Client, f: Folfox, code: str, **extra: Any) -> tuple[int, Any]:
@@ -40,7 +32,7 @@ def _verify(client: Client, f: Folfox, code: str, **extra: Any) -> tuple[int, An
 
 
 def test_verify_start_and_end_through_the_api(folfox: Folfox) -> None:
-    nurse = _client(folfox.nurse)
+    nurse = logged_in(folfox.nurse)
     # another patient's wristband: refused (200, not allowed), the scans kept, nothing started
     status, refused = _verify(
         nurse, folfox, "ondansetron", wristband=f"PZ{folfox.other_patient.mrn}"
@@ -80,7 +72,7 @@ def test_verify_start_and_end_through_the_api(folfox: Folfox) -> None:
 
 
 def test_interrupt_needs_volume_and_reason_and_a_partial_end_a_reason(folfox: Folfox) -> None:
-    nurse = _client(folfox.nurse)
+    nurse = logged_in(folfox.nurse)
     for code in ("ondansetron", "dexamethasone"):
         _, started = _verify(nurse, folfox, code)
         _post(nurse, f"/administrations/{started['administration']['id']}/end", {})

@@ -9,15 +9,14 @@ from django.test import Client
 
 from corsia.administration.models import Administration
 from corsia.audit.models import AccessLogEntry
+from corsia.testing.accounts import logged_in
 from corsia.testing.administration import Folfox
 
 pytestmark = pytest.mark.django_db
 
 
 def nurse_client(f: Folfox) -> Client:
-    client = Client()
-    client.force_login(f.nurse)
-    return client
+    return logged_in(f.nurse)
 
 
 def scan_all(client: Client, f: Folfox, label: str, **extra: str) -> tuple[int, str]:

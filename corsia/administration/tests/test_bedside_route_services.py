@@ -16,7 +16,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from corsia.accounts.models import User
@@ -31,6 +30,7 @@ from corsia.compounding.models import CheckOut, Preparation, PreparationVial, Tr
 from corsia.core.domain.errors import PermissionRefused, ValidationFailed
 from corsia.prescribing.models import OrderItem, TherapyOrder
 from corsia.testing import compounding as flow
+from corsia.testing.accounts import logged_in
 from corsia.testing.administration import Folfox
 
 pytestmark = pytest.mark.django_db
@@ -65,8 +65,7 @@ def _make_intrathecal(f: Folfox, code: str) -> Preparation:
 
 
 def _api_post(user: User, url: str, body: dict[str, Any]) -> tuple[int, Any]:
-    client = Client()
-    client.force_login(user)
+    client = logged_in(user)
     response = client.post(url, json.dumps(body), content_type="application/json")
     return response.status_code, response.json()
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from datetime import date
 
 from django.test import Client
 
@@ -12,6 +11,7 @@ from corsia.accounts.domain.roles import Role
 from corsia.audit.models import AccessLogEntry
 from corsia.patients import services
 from corsia.testing.accounts import MakeUser
+from corsia.testing.patients import mario_rossi
 
 
 def test_patient_history_shows_each_change_as_a_diff_and_logs_the_read(
@@ -19,14 +19,7 @@ def test_patient_history_shows_each_change_as_a_diff_and_logs_the_read(
 ) -> None:
     # given a patient registered, then corrected by a coordinator
     coordinator = make_user(Role.COORDINATOR, username="coord")
-    base = services.PatientInput(
-        surname="Rossi",
-        given_names="Mario",
-        sex="M",
-        date_of_birth=date(1985, 12, 10),
-        codice_fiscale="RSSMRA85T10A562S",
-        address="Via Vecchia 1",
-    )
+    base = mario_rossi(address="Via Vecchia 1")
     patient = services.patient_create(actor=coordinator, workstation=None, data=base)
     services.patient_update(
         actor=coordinator,

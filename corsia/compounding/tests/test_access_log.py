@@ -13,11 +13,10 @@ from corsia.accounts.models import User
 from corsia.accounts.services import token_issue
 from corsia.audit.models import AccessLogEntry
 from corsia.compounding.models import CheckOut
-from corsia.testing.accounts import MakeUser
+from corsia.testing.accounts import MakeUser, logged_in
 from corsia.testing.compounding import (
     Folfox,
     check_out,
-    folfox_sent_to_pharmacy,
     make_preparations,
 )
 
@@ -29,16 +28,6 @@ def pharmacist(make_user: MakeUser) -> User:
     return make_user(Role.PHARMACIST, username="farm_registro")
 
 
-@pytest.fixture
-def folfox(make_user: MakeUser) -> Folfox:
-    return folfox_sent_to_pharmacy(
-        physician=make_user(Role.PHYSICIAN),
-        approvers=(make_user(Role.PHYSICIAN), make_user(Role.PHYSICIAN)),
-        registrar=make_user(Role.COORDINATOR),
-        start=timezone.localdate(),
-    )
-
-
 def _logged(user: User) -> list[tuple[int, str, str]]:
     return list(
         AccessLogEntry.objects.filter(username=user.username)
@@ -47,15 +36,9 @@ def _logged(user: User) -> list[tuple[int, str, str]]:
     )
 
 
-def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def test_ufa_work_plan_page_is_in_the_access_log(folfox: Folfox, pharmacist: User) -> None:
     # given an order of the day in the work plan (seven drugs, one patient)
-    client = _client(pharmacist)
+    client = logged_in(pharmacist)
     today = f"{timezone.localdate():%d/%m/%Y}"
     # when the pharmacist opens the plan, then its rows refresh
     page = client.get("/compounding/")
@@ -79,7 +62,7 @@ def test_ufa_work_plan_api_is_in_the_access_log(folfox: Folfox, pharmacist: User
 
 
 def test_an_empty_ufa_work_plan_logs_nothing(pharmacist: User) -> None:
-    assert _client(pharmacist).get("/compounding/").status_code == 200
+    assert logged_in(pharmacist).get("/compounding/").status_code == 200
     assert _logged(pharmacist) == []
 
 
@@ -92,7 +75,7 @@ def test_checkout_page_and_bag_label_are_in_the_access_log(
     make_preparations(folfox, pharmacist=pharmacist, technician=technician, day=day)
     check_out(folfox, technician=technician, day=day)
     checkout = CheckOut.objects.get(order=folfox.order)
-    client = _client(pharmacist)
+    client = logged_in(pharmacist)
     before = len(_logged(pharmacist))
     # when the pharmacist opens the check-out page of the order, the check-out done
     # and its bag label

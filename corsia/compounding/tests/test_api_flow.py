@@ -9,7 +9,6 @@ Oxaliplatin 170 mg from a 200 mg / 40 mL vial (5 mg/mL): 34.00 mL drawn, glucose
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -32,8 +31,8 @@ from corsia.compounding.models import (
 )
 from corsia.drugs.models import MedicinalProduct
 from corsia.prescribing.models import OrderItem, TherapyOrder
-from corsia.testing.accounts import MakeUser
-from corsia.testing.compounding import Folfox, folfox_sent_to_pharmacy
+from corsia.testing.accounts import MakeUser, logged_in, post_json
+from corsia.testing.compounding import Folfox
 
 pytestmark = pytest.mark.django_db
 
@@ -43,39 +42,12 @@ API = "/api/v1/compounding"
 
 
 @pytest.fixture
-def physician(make_user: MakeUser) -> User:
-    return make_user(Role.PHYSICIAN, username="dr_api")
-
-
-@pytest.fixture
-def pharmacist(make_user: MakeUser) -> User:
-    return make_user(Role.PHARMACIST, username="farm_api")
-
-
-@pytest.fixture
 def technician(make_user: MakeUser) -> User:
     return make_user(Role.TECHNICIAN, username="tec_api")
 
 
-@pytest.fixture
-def folfox(make_user: MakeUser, physician: User) -> Folfox:
-    return folfox_sent_to_pharmacy(
-        physician=physician,
-        approvers=(make_user(Role.PHYSICIAN), make_user(Role.PHYSICIAN)),
-        registrar=make_user(Role.COORDINATOR),
-        start=timezone.localdate(),
-    )
-
-
-def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def _post(client: Client, url: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
-    response = client.post(API + url, json.dumps(body or {}), content_type="application/json")
-    return response.status_code, response.json()
+def _post(client: Client, url: str, body: Any = None) -> tuple[int, Any]:
+    return post_json(client, API + url, body)
 
 
 def _taken(folfox: Folfox, pharmacist: User) -> list[Preparation]:
@@ -91,13 +63,13 @@ def test_validate_and_take_charge_create_the_preparations(
     folfox: Folfox, pharmacist: User, technician: User
 ) -> None:
     order_id = folfox.order.pk
-    pharmacy = _client(pharmacist)
+    pharmacy = logged_in(pharmacist)
     # taking in charge before the validation is refused, nothing created
     status, problem = _post(pharmacy, f"/orders/{order_id}/take-charge")
     assert (status, problem["code"]) == (409, "order_not_validated")
     assert Preparation.objects.count() == 0
     # a technician may not validate (denied before anything is read)
-    status, _ = _post(_client(technician), f"/orders/{order_id}/validate")
+    status, _ = _post(logged_in(technician), f"/orders/{order_id}/validate")
     assert status == 403
     # a drug that is not in the order is refused, nothing validated
     status, problem = _post(pharmacy, f"/orders/{order_id}/validate", {"item_ids": [999999]})
@@ -151,7 +123,7 @@ def test_session_plan_scan_weigh_release_and_reject(
     preps = _taken(folfox, pharmacist)
     oxali = _oxali(preps)
     hood = Hood.objects.create(code="CAPI", name="Cappa API", kind="bsc")
-    pharmacy, hood_side = _client(pharmacist), _client(technician)
+    pharmacy, hood_side = logged_in(pharmacist), logged_in(technician)
     assert {"id": hood.pk, "code": "CAPI", "name": "Cappa API"} in pharmacy.get(
         f"{API}/hoods"
     ).json()
@@ -315,7 +287,7 @@ def test_check_out_of_the_patient_bag(folfox: Folfox, pharmacist: User, technici
     preps = _prepare_and_release(folfox, pharmacist, technician)
     codes = sorted(p.label_code or "" for p in preps)
     assert len(codes) == 4
-    hood_side = _client(technician)
+    hood_side = logged_in(technician)
     # a bag missing one preparation is refused, nothing recorded, order still prepared
     status, problem = _post(
         hood_side,

@@ -20,21 +20,10 @@ from corsia.testing.accounts import MakeUser
 from corsia.testing.compounding import (
     Folfox,
     check_out,
-    folfox_sent_to_pharmacy,
     make_preparations,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def folfox(make_user: MakeUser) -> Folfox:
-    return folfox_sent_to_pharmacy(
-        physician=make_user(Role.PHYSICIAN),
-        approvers=(make_user(Role.PHYSICIAN), make_user(Role.PHYSICIAN)),
-        registrar=make_user(Role.COORDINATOR),
-        start=timezone.localdate(),
-    )
 
 
 def test_H_closed_loop_ufa_milestones_are_recorded_once(

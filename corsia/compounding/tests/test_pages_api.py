@@ -16,8 +16,8 @@ from corsia.accounts.models import User
 from corsia.audit.models import AccessLogEntry
 from corsia.compounding import documents, services
 from corsia.compounding.models import Hood, Preparation
-from corsia.testing.accounts import MakeUser
-from corsia.testing.compounding import Folfox, folfox_sent_to_pharmacy
+from corsia.testing.accounts import MakeUser, logged_in
+from corsia.testing.compounding import Folfox
 
 pytestmark = pytest.mark.django_db
 OXALI_200 = "oxaliplatin_200mg_40ml_oxaliplatino"
@@ -28,26 +28,10 @@ def pharmacist(make_user: MakeUser) -> User:
     return make_user(Role.PHARMACIST, username="farm_pagine")
 
 
-@pytest.fixture
-def folfox(make_user: MakeUser) -> Folfox:
-    return folfox_sent_to_pharmacy(
-        physician=make_user(Role.PHYSICIAN),
-        approvers=(make_user(Role.PHYSICIAN), make_user(Role.PHYSICIAN)),
-        registrar=make_user(Role.COORDINATOR),
-        start=timezone.localdate(),
-    )
-
-
-def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def test_the_pharmacist_validates_and_takes_charge_from_the_pages(
     folfox: Folfox, pharmacist: User
 ) -> None:
-    client = _client(pharmacist)
+    client = logged_in(pharmacist)
     # the work plan shows the day's drugs of the sent order
     page = client.get("/compounding/")
     assert page.status_code == 200
@@ -125,7 +109,7 @@ def test_a_hood_robot_reads_the_preparation_document(
     services.order_item_validate(actor=pharmacist, workstation=None, order_id=folfox.order.pk)
     preps = services.order_take_charge(actor=pharmacist, workstation=None, order_id=folfox.order.pk)
     oxali = next(p for p in preps if p.order_item.ingredient.code == "oxaliplatin")
-    robot = HoodRobotSimulator(_client(make_user(Role.TECHNICIAN)))
+    robot = HoodRobotSimulator(logged_in(make_user(Role.TECHNICIAN)))
     document = robot.fetch(oxali.pk)
     assert robot.can_make(document)
     assert document["preparation"]["label_code"] == f"PRP{oxali.pk:09d}"
@@ -142,7 +126,7 @@ def test_a_hood_robot_reads_the_preparation_document(
     assert document["container"]["final_volume_ml"] == "284"
     assert document["patient"]["mrn"] == folfox.patient.mrn
     # a nurse may not read it
-    nurse = _client(make_user(Role.NURSE))
+    nurse = logged_in(make_user(Role.NURSE))
     assert nurse.get(f"/api/v1/compounding/preparations/{oxali.pk}/robot").status_code == 403
 
 
@@ -169,7 +153,7 @@ def test_the_zpl_label_carries_patient_drug_dose_expiry_storage_and_barcode(
 def test_hood_demo_data_and_session(pharmacist: User, make_user: MakeUser) -> None:
     Hood.objects.create(code="C1", name="Cappa 1", kind="bsc")
     technician = make_user(Role.TECHNICIAN)
-    client = _client(pharmacist)
+    client = logged_in(pharmacist)
     response = client.post(
         "/compounding/sessions/",
         {

@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -18,7 +17,7 @@ from corsia.compounding import selectors, services
 from corsia.compounding.demo_data import load_products
 from corsia.compounding.models import Leftover, LeftoverState
 from corsia.drugs.models import MedicinalProduct
-from corsia.testing.accounts import MakeUser
+from corsia.testing.accounts import MakeUser, logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -79,8 +78,7 @@ def test_reading_the_leftovers_shows_the_stale_one_expired_and_writes_nothing(
 def test_the_leftovers_page_writes_nothing(
     pharmacist: User, leftovers: tuple[Leftover, Leftover]
 ) -> None:
-    client = Client()
-    client.force_login(pharmacist)
+    client = logged_in(pharmacist)
     with CaptureQueriesContext(connection) as queries:
         page = client.get("/compounding/leftovers/")
     assert page.status_code == 200

@@ -47,7 +47,7 @@ from corsia.inventory import services
 from corsia.inventory.domain.stock import LotStock
 from corsia.inventory.models import StorageLocation
 from corsia.prescribing import services as orders
-from corsia.testing.accounts import MakeUser
+from corsia.testing.accounts import MakeUser, logged_in
 from corsia.testing.compounding import Folfox, folfox_sent_to_pharmacy
 from corsia.testing.prescribing import measured_patient
 
@@ -293,8 +293,7 @@ def test_requirements_page_csv_and_print_for_pharmacy_roles_only(
     _load(pharmacist, [(OXALI_200, "OX1", 300, 1, "A1")])
     today = timezone.localdate()
     for role in (Role.PHARMACIST, Role.TECHNICIAN):
-        client = Client()
-        client.force_login(make_user(role))
+        client = logged_in(make_user(role))
         # when the page is asked for 2 days from cabinet A
         page = client.get("/inventory/requirements/", {"days": "2", "location": "A"})
         # then it shows the pick of OX1 for the patient's day-1 tray

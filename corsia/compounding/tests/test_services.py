@@ -42,38 +42,13 @@ from corsia.drugs.models import MedicinalProduct
 from corsia.prescribing import services as orders
 from corsia.prescribing.models import TherapyOrder
 from corsia.testing.accounts import MakeUser
-from corsia.testing.compounding import Folfox, folfox_sent_to_pharmacy, make_preparations
-from corsia.testing.prescribing import library_version, measured_patient
+from corsia.testing.compounding import Folfox, make_preparations
+from corsia.testing.prescribing import library_order
 
 pytestmark = pytest.mark.django_db
 
 OXALI_200 = "oxaliplatin_200mg_40ml_oxaliplatino"
 FU_1000 = "fluorouracil_1000mg_20ml_fluorouracile"
-
-
-@pytest.fixture
-def physician(make_user: MakeUser) -> User:
-    return make_user(Role.PHYSICIAN, username="dr_prescrittore")
-
-
-@pytest.fixture
-def pharmacist(make_user: MakeUser) -> User:
-    return make_user(Role.PHARMACIST, username="farm_ufa")
-
-
-@pytest.fixture
-def technician(make_user: MakeUser) -> User:
-    return make_user(Role.TECHNICIAN, username="tec_cappa")
-
-
-@pytest.fixture
-def folfox(make_user: MakeUser, physician: User) -> Folfox:
-    return folfox_sent_to_pharmacy(
-        physician=physician,
-        approvers=(make_user(Role.PHYSICIAN), make_user(Role.PHYSICIAN)),
-        registrar=make_user(Role.COORDINATOR),
-        start=timezone.localdate(),
-    )
 
 
 def _taken(folfox: Folfox, pharmacist: User) -> list[Preparation]:
@@ -366,16 +341,12 @@ def test_a_leftover_past_its_stability_is_never_proposed(
 ) -> None:
     # given a GEM-ADJ order (gemcitabine 1000 mg/m² x 2.00 m² = 2000 mg) taken in charge
     load_products(("gemcitabine",))
-    version = library_version(
-        "GEM-ADJ", approvers=(make_user(Role.PHYSICIAN), make_user(Role.PHYSICIAN))
-    )
-    patient = measured_patient(registrar=make_user(Role.COORDINATOR), physician=physician)
-    order = orders.order_create(
-        actor=physician,
-        workstation=None,
-        patient_id=patient.pk,
-        regimen_version_id=version.pk,
-        start_date=timezone.localdate(),
+    order = library_order(
+        "GEM-ADJ",
+        physician=physician,
+        approvers=(make_user(Role.PHYSICIAN), make_user(Role.PHYSICIAN)),
+        registrar=make_user(Role.COORDINATOR),
+        start=timezone.localdate(),
     )
     gemzar = MedicinalProduct.objects.get(code="gemcitabine_1000mg_powder_gemzar")
     orders.order_item_choose_product(  # the physician prescribes the Gemzar powder

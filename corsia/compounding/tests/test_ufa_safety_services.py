@@ -10,7 +10,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.test import Client, override_settings
+from django.test import override_settings
 from django.utils import timezone
 
 from corsia.accounts.domain.roles import Role
@@ -20,11 +20,10 @@ from corsia.compounding import services
 from corsia.compounding.demo_data import ensure_demo_packs, load_products
 from corsia.compounding.models import Hood, Preparation, PreparationVial, Weighing
 from corsia.core.domain.errors import PermissionRefused, ValidationFailed
-from corsia.prescribing import services as orders
 from corsia.prescribing.models import TherapyOrder
-from corsia.testing.accounts import MakeUser
-from corsia.testing.compounding import Folfox, PtyBalance, folfox_sent_to_pharmacy
-from corsia.testing.prescribing import library_version, measured_patient
+from corsia.testing.accounts import MakeUser, logged_in
+from corsia.testing.compounding import Folfox, PtyBalance
+from corsia.testing.prescribing import library_order
 
 pytestmark = pytest.mark.django_db
 
@@ -33,39 +32,19 @@ CARBO_PLD = ("doxorubicin", "carboplatin", "ondansetron", "dexamethasone")
 ABVD = ("doxorubicin", "bleomycin", "vinblastine", "dacarbazine", "ondansetron", "dexamethasone")
 
 
-@pytest.fixture
-def physician(make_user: MakeUser) -> User:
-    return make_user(Role.PHYSICIAN, username="dr_prescrittore")
-
-
-@pytest.fixture
-def pharmacist(make_user: MakeUser) -> User:
-    return make_user(Role.PHARMACIST, username="farm_ufa")
-
-
-@pytest.fixture
-def technician(make_user: MakeUser) -> User:
-    return make_user(Role.TECHNICIAN, username="tec_cappa")
-
-
 def _order(
     code: str, ingredients: tuple[str, ...], make_user: MakeUser, physician: User
 ) -> tuple[TherapyOrder, dict[str, str]]:
     load_products(ingredients)
     aic = ensure_demo_packs(ingredients)
-    version = library_version(
-        code, approvers=(make_user(Role.PHYSICIAN), make_user(Role.PHYSICIAN))
+    order = library_order(
+        code,
+        physician=physician,
+        approvers=(make_user(Role.PHYSICIAN), make_user(Role.PHYSICIAN)),
+        registrar=make_user(Role.COORDINATOR),
+        start=timezone.localdate(),
+        events=("confirm", "send"),
     )
-    patient = measured_patient(registrar=make_user(Role.COORDINATOR), physician=physician)
-    order = orders.order_create(
-        actor=physician,
-        workstation=None,
-        patient_id=patient.pk,
-        regimen_version_id=version.pk,
-        start_date=timezone.localdate(),
-    )
-    for event in ("confirm", "send"):
-        orders.order_transition(actor=physician, workstation=None, order_id=order.pk, event=event)
     return order, aic
 
 
@@ -119,16 +98,6 @@ def test_H_formulation_pegylated_liposomal_doxorubicin_travels_to_the_preparatio
     assert (vial.mg_drawn, vial.ml_drawn) == (Decimal("50.0000"), Decimal("25.00"))
 
 
-@pytest.fixture
-def folfox(make_user: MakeUser, physician: User) -> Folfox:
-    return folfox_sent_to_pharmacy(
-        physician=physician,
-        approvers=(make_user(Role.PHYSICIAN), make_user(Role.PHYSICIAN)),
-        registrar=make_user(Role.COORDINATOR),
-        start=timezone.localdate(),
-    )
-
-
 def _oxaliplatin_weighed(folfox: Folfox, pharmacist: User, preparer: User) -> Preparation:
     preps = _take(folfox.order, pharmacist)
     oxali = next(p for p in preps if p.order_item.ingredient.code == "oxaliplatin")
@@ -169,8 +138,7 @@ def test_H_release_the_pharmacist_who_prepared_cannot_release(
     oxali.refresh_from_db()
     assert (oxali.state, oxali.released_by) == ("weighed", None)
     # and through the API the same refusal as problem+json
-    client = Client()
-    client.force_login(pharmacist)
+    client = logged_in(pharmacist)
     response = client.post(f"/api/v1/compounding/preparations/{oxali.pk}/release")
     assert (response.status_code, response.json()["code"]) == (403, "release_by_preparer")
     # then another pharmacist releases it

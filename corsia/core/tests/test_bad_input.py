@@ -4,7 +4,6 @@ problem+json (issue 26)."""
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Any
 
 import pytest
@@ -14,9 +13,9 @@ from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
 from corsia.accounts.services import token_issue
 from corsia.audit.models import AuditEvent
-from corsia.patients import services as patient_services
 from corsia.patients.models import Patient, Ward
-from corsia.testing.accounts import MakeUser
+from corsia.testing.accounts import MakeUser, logged_in
+from corsia.testing.patients import patient_registered
 
 
 def _api(user: User, **kwargs: Any) -> Client:
@@ -25,9 +24,7 @@ def _api(user: User, **kwargs: Any) -> Client:
 
 
 def _session(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+    return logged_in(user)
 
 
 def _is_problem(response: Any, status: int, code: str) -> bool:
@@ -39,17 +36,7 @@ def _is_problem(response: Any, status: int, code: str) -> bool:
 
 
 def _patient(actor: User) -> Patient:
-    return patient_services.patient_create(
-        actor=actor,
-        workstation=None,
-        data=patient_services.PatientInput(
-            surname="Rossi",
-            given_names="Mario",
-            sex="M",
-            date_of_birth=date(1985, 12, 10),
-            codice_fiscale="RSSMRA85T10A562S",
-        ),
-    )
+    return patient_registered(actor)
 
 
 @pytest.mark.django_db

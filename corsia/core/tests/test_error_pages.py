@@ -7,12 +7,11 @@ from django.test import Client, RequestFactory
 from django.views import defaults
 
 from corsia.accounts.domain.roles import Role
-from corsia.testing.accounts import MakeUser
+from corsia.testing.accounts import MakeUser, logged_in
 
 
 def test_unknown_page_is_a_404_in_italian_with_a_way_back(make_user: MakeUser) -> None:
-    client = Client()
-    client.force_login(make_user(Role.NURSE))
+    client = logged_in(make_user(Role.NURSE))
     response = client.get("/nessuna-pagina/")
     page = response.content.decode()
     assert response.status_code == 404
@@ -22,8 +21,7 @@ def test_unknown_page_is_a_404_in_italian_with_a_way_back(make_user: MakeUser) -
 
 
 def test_a_denied_page_is_a_403_in_italian(make_user: MakeUser) -> None:
-    client = Client()
-    client.force_login(make_user(Role.NURSE))
+    client = logged_in(make_user(Role.NURSE))
     response = client.get("/accounts/users/")
     page = response.content.decode()
     assert response.status_code == 403

@@ -8,7 +8,6 @@ import os
 import re
 import subprocess
 import sys
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -19,8 +18,8 @@ from django.test import Client, RequestFactory
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.services import token_issue
 from corsia.core.middleware import SecurityHeadersMiddleware
-from corsia.patients import services as patient_services
-from corsia.testing.accounts import MakeUser
+from corsia.testing.accounts import MakeUser, logged_in
+from corsia.testing.patients import patient_registered
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -28,8 +27,7 @@ ROOT = Path(__file__).resolve().parents[3]
 def test_pages_carry_a_content_security_policy_without_inline_scripts(
     make_user: MakeUser,
 ) -> None:
-    client = Client()
-    client.force_login(make_user(Role.COORDINATOR))
+    client = logged_in(make_user(Role.COORDINATOR))
     response = client.get("/patients/")
     policy = response["Content-Security-Policy"]
     assert "default-src 'self'" in policy
@@ -60,19 +58,8 @@ def test_no_inline_event_handler_in_templates_nor_hash_in_the_policy() -> None:
 
 def test_patient_pages_pdfs_and_api_answers_are_not_cached(make_user: MakeUser) -> None:
     coordinator = make_user(Role.COORDINATOR)
-    patient = patient_services.patient_create(
-        actor=coordinator,
-        workstation=None,
-        data=patient_services.PatientInput(
-            surname="Rossi",
-            given_names="Mario",
-            sex="M",
-            date_of_birth=date(1985, 12, 10),
-            codice_fiscale="RSSMRA85T10A562S",
-        ),
-    )
-    client = Client()
-    client.force_login(coordinator)
+    patient = patient_registered(coordinator)
+    client = logged_in(coordinator)
     key, _ = token_issue(user=coordinator)
     answers = [
         client.get(f"/patients/{patient.pk}/"),

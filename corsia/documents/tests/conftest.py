@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import pytest
@@ -11,10 +10,10 @@ from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
 from corsia.documents import services
 from corsia.documents.models import Document
-from corsia.patients import services as patient_services
 from corsia.patients.models import Patient
 from corsia.testing.accounts import MakeUser
 from corsia.testing.documents import MakeDocument, sheet
+from corsia.testing.patients import patient_registered
 
 
 @pytest.fixture
@@ -32,17 +31,7 @@ def pharmacist(make_user: MakeUser) -> User:
 
 @pytest.fixture
 def patient(make_user: MakeUser) -> Patient:
-    return patient_services.patient_create(
-        actor=make_user(Role.COORDINATOR),
-        workstation=None,
-        data=patient_services.PatientInput(
-            surname="Rossi",
-            given_names="Mario",
-            sex="M",
-            date_of_birth=date(1985, 12, 10),
-            codice_fiscale="RSSMRA85T10A562S",
-        ),
-    )
+    return patient_registered(make_user(Role.COORDINATOR))
 
 
 @pytest.fixture

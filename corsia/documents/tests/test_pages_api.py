@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.test import Client
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
@@ -14,16 +13,10 @@ from corsia.audit.models import AccessLogEntry
 from corsia.documents import services
 from corsia.documents.models import Document, DocumentTemplate
 from corsia.patients.models import Patient
-from corsia.testing.accounts import MakeUser
+from corsia.testing.accounts import MakeUser, logged_in
 from corsia.testing.documents import MakeDocument, sheet
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_download_returns_the_stored_bytes_and_is_access_logged(
@@ -34,7 +27,7 @@ def test_download_returns_the_stored_bytes_and_is_access_logged(
     nurse = make_user(Role.NURSE)
     before = AccessLogEntry.objects.count()
     # when the nurse downloads it
-    response = _client(nurse).get(f"/documents/{document.pk}/pdf")
+    response = logged_in(nurse).get(f"/documents/{document.pk}/pdf")
     # then the exact stored bytes come back, and the read is logged
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -55,7 +48,7 @@ def test_detail_shows_a_valid_signature_and_the_versions(
     second = services.document_correct(
         actor=physician, workstation=None, document_id=first.pk, reason="refuso", context=sheet()
     )
-    response = _client(physician).get(f"/documents/{first.pk}/")
+    response = logged_in(physician).get(f"/documents/{first.pk}/")
     assert response.status_code == 200
     page = response.content.decode()
     assert "Firma valida: documento integro." in page
@@ -66,8 +59,8 @@ def test_detail_shows_a_valid_signature_and_the_versions(
 
 
 def test_detail_of_a_missing_document_is_404(physician: User) -> None:
-    assert _client(physician).get("/documents/999999/").status_code == 404
-    assert _client(physician).get("/documents/999999/pdf").status_code == 404
+    assert logged_in(physician).get("/documents/999999/").status_code == 404
+    assert logged_in(physician).get("/documents/999999/pdf").status_code == 404
 
 
 def test_patient_list_shows_every_version(
@@ -78,7 +71,7 @@ def test_patient_list_shows_every_version(
         actor=physician, workstation=None, document_id=first.pk, reason="refuso", context=sheet()
     )
     make_document(sign=False, reason="", title="Bozza")
-    response = _client(physician).get(f"/documents/patient/{patient.pk}/")
+    response = logged_in(physician).get(f"/documents/patient/{patient.pk}/")
     assert response.status_code == 200
     page = response.content.decode()
     assert len(re.findall(r'href="/documents/\d+/"', page)) == 3
@@ -90,7 +83,7 @@ def test_api_returns_metadata_and_signature_status(
     make_document: MakeDocument, physician: User, patient: Patient
 ) -> None:
     document = make_document()
-    response = _client(physician).get(f"/api/v1/documents/{document.pk}")
+    response = logged_in(physician).get(f"/api/v1/documents/{document.pk}")
     assert response.status_code == 200
     body = response.json()
     assert body["id"] == document.pk
@@ -107,7 +100,7 @@ def test_api_returns_metadata_and_signature_status(
 
 
 def test_api_missing_document_is_a_problem_404(physician: User) -> None:
-    response = _client(physician).get("/api/v1/documents/999999")
+    response = logged_in(physician).get("/api/v1/documents/999999")
     assert response.status_code == 404
     assert response["Content-Type"] == "application/problem+json"
     assert response.json()["code"] == "document_not_found"
@@ -118,14 +111,14 @@ def test_technician_is_denied_the_document_and_nothing_is_logged(
 ) -> None:
     document = make_document()
     before = AccessLogEntry.objects.count()
-    client = _client(make_user(Role.TECHNICIAN))
+    client = logged_in(make_user(Role.TECHNICIAN))
     assert client.get(f"/documents/{document.pk}/pdf").status_code == 403
     assert client.get(f"/api/v1/documents/{document.pk}").status_code == 403
     assert AccessLogEntry.objects.count() == before
 
 
 def test_template_editor_saves_a_new_version(pharmacist: User) -> None:
-    client = _client(pharmacist)
+    client = logged_in(pharmacist)
     page = client.get("/documents/templates/therapy_sheet/")
     assert page.status_code == 200
     assert "{{ title }}" in page.content.decode()  # starts from the shipped default
@@ -141,7 +134,7 @@ def test_template_editor_saves_a_new_version(pharmacist: User) -> None:
 
 
 def test_template_editor_preview_is_a_pdf_and_saves_nothing(pharmacist: User) -> None:
-    response = _client(pharmacist).post(
+    response = logged_in(pharmacist).post(
         "/documents/templates/therapy_sheet/",
         {"title": "x", "body": "<h1>{{ title }}</h1>", "expected_version": "0", "preview": "1"},
     )
@@ -152,7 +145,7 @@ def test_template_editor_preview_is_a_pdf_and_saves_nothing(pharmacist: User) ->
 
 
 def test_template_editor_shows_a_syntax_error_and_saves_nothing(pharmacist: User) -> None:
-    response = _client(pharmacist).post(
+    response = logged_in(pharmacist).post(
         "/documents/templates/therapy_sheet/",
         {"title": "x", "body": "{% for %}", "expected_version": "0"},
     )
@@ -170,7 +163,7 @@ def test_template_activation_needs_a_reason(pharmacist: User) -> None:
         body="<p>x</p>",
         expected_version=0,
     )
-    client = _client(pharmacist)
+    client = logged_in(pharmacist)
     url = f"/documents/templates/therapy_sheet/{template.pk}/activation/"
     assert client.post(url, {"reason": ""}).status_code == 302
     assert DocumentTemplate.objects.get(pk=template.pk).active
@@ -182,7 +175,7 @@ def test_patient_documents_page_is_access_logged_even_when_empty(
     physician: User, patient: Patient
 ) -> None:
     # the page shows who the patient is (and that they have no document): a read
-    response = _client(physician).get(f"/documents/patient/{patient.pk}/")
+    response = logged_in(physician).get(f"/documents/patient/{patient.pk}/")
     assert response.status_code == 200
     entry = AccessLogEntry.objects.get(what="elenco documenti archiviati")
     assert (entry.user_id, entry.patient_id, entry.channel) == (physician.pk, patient.pk, "web")
@@ -195,7 +188,7 @@ def test_archive_front_page_lists_my_recent_documents_and_logs_their_patients(
     mine = make_document()
     other = make_document(actor=make_user(Role.PHYSICIAN, username="dr.neri"), title="Altro")
     # the archive's front page (a 404 until now) lists only the physician's own
-    response = _client(physician).get("/documents/")
+    response = logged_in(physician).get("/documents/")
     assert response.status_code == 200
     page = response.content.decode()
     assert f'href="/documents/{mine.pk}/"' in page
@@ -204,7 +197,7 @@ def test_archive_front_page_lists_my_recent_documents_and_logs_their_patients(
     entry = AccessLogEntry.objects.get(what="elenco dei propri documenti recenti")
     assert (entry.user_id, entry.patient_id, entry.channel) == (physician.pk, patient.pk, "web")
     # and the API gives the same list
-    body = _client(physician).get("/api/v1/documents/mine").json()
+    body = logged_in(physician).get("/api/v1/documents/mine").json()
     assert [(d["id"], d["signed"], d["superseded"]) for d in body] == [(mine.pk, True, False)]
     assert AccessLogEntry.objects.filter(channel="api", patient_id=patient.pk).count() == 1
 
@@ -212,13 +205,13 @@ def test_archive_front_page_lists_my_recent_documents_and_logs_their_patients(
 def test_archive_front_page_is_empty_without_documents_and_logs_nothing(
     physician: User,
 ) -> None:
-    response = _client(physician).get("/documents/")
+    response = logged_in(physician).get("/documents/")
     assert response.status_code == 200
     assert "Nessun documento creato o firmato da te" in response.content.decode()
     assert AccessLogEntry.objects.count() == 0
 
 
 def test_archive_front_page_is_refused_without_the_permission(make_user: MakeUser) -> None:
-    client = _client(make_user(Role.TECHNICIAN))
+    client = logged_in(make_user(Role.TECHNICIAN))
     assert client.get("/documents/").status_code == 403
     assert client.get("/api/v1/documents/mine").status_code == 403

@@ -30,8 +30,8 @@ class QuantityInvalid(ValidationFailed):
 
 
 @dataclass(frozen=True)
-class LotStock:
-    """What one lot holds in one location. ``key`` is opaque to the domain (a row id)."""
+class _LotUnits:
+    """Units of one lot in one location. ``key`` is opaque to the domain (a row id)."""
 
     key: int
     product_id: int
@@ -44,17 +44,13 @@ class LotStock:
 
 
 @dataclass(frozen=True)
-class Take:
-    """Units to take from one lot."""
+class LotStock(_LotUnits):
+    """What one lot holds in one location."""
 
-    key: int
-    product_id: int
-    lot: str
-    expiry: date
-    quantity: int
-    location_key: int = 0
-    location_label: str = ""
-    layout: Layout = field(default=())
+
+@dataclass(frozen=True)
+class Take(_LotUnits):
+    """Units to take from one lot."""
 
 
 def is_usable(expiry: date, on: date) -> bool:
@@ -94,16 +90,7 @@ def fefo_sorted(lots: Iterable[LotStock]) -> list[LotStock]:
 
 
 def _take(stock: LotStock, units: int) -> Take:
-    return Take(
-        key=stock.key,
-        product_id=stock.product_id,
-        lot=stock.lot,
-        expiry=stock.expiry,
-        quantity=units,
-        location_key=stock.location_key,
-        location_label=stock.location_label,
-        layout=stock.layout,
-    )
+    return Take(**{**vars(stock), "quantity": units})
 
 
 def fefo_take(lots: Sequence[LotStock], units: int, *, today: date) -> list[Take]:

@@ -16,8 +16,9 @@ from corsia.audit.services import audit_record
 from corsia.core.actors import User, Workstation, workstation_label
 from corsia.core.domain.errors import NotFound, ValidationFailed
 from corsia.inventory.domain import stock as stock_domain
-from corsia.inventory.domain.stock import LotStock, Take
+from corsia.inventory.domain.stock import Take
 from corsia.inventory.models import StockLot, StockMovement, StorageLocation
+from corsia.inventory.selectors import lot_stock
 
 if TYPE_CHECKING:
     from corsia.drugs.models import MedicinalProduct
@@ -42,18 +43,6 @@ def reason_required(reason: str) -> str:
             "Indica il motivo del movimento.", code="reason_required", field="reason"
         )
     return reason.strip()
-
-
-def lot_stock(row: StockLot) -> LotStock:
-    return LotStock(
-        key=row.pk,
-        product_id=row.product_id,
-        lot=row.lot,
-        expiry=row.expiry,
-        quantity=row.quantity,
-        location_key=row.location_id,
-        location_label=row.location.code,
-    )
 
 
 def movements_audit(

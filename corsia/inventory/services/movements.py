@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
+from corsia.audit.domain.events import EventType
 from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import NotFound, ValidationFailed
 from corsia.inventory import audit_events as events
@@ -22,6 +23,7 @@ from corsia.inventory.models import (
     StockMovement,
     StorageLocation,
 )
+from corsia.inventory.selectors import lot_stock
 from corsia.inventory.services.lots import (
     MANAGE,
     STOCK_REFUSED,
@@ -29,7 +31,6 @@ from corsia.inventory.services.lots import (
     local_day,
     locked_lots,
     lot_expiry_mismatch,
-    lot_stock,
     lots_to_take,
     movements_audit,
     named_lot,
@@ -272,28 +273,19 @@ def stock_waste(
         row.quantity = stock_domain.subtract(row.quantity, quantity)
         row.updated_at = now
         row.save(update_fields=["quantity", "updated_at"])
-        movement = StockMovement.objects.create(
+        movement = _lot_moved(
+            events.STOCK_WASTED,
+            row,
+            actor,
+            workstation,
             kind=MovementKind.WASTE,
             product=product,
-            pack=row.pack,
-            lot=row.lot,
-            expiry=row.expiry,
             from_location=location,
             quantity=quantity,
-            unit_cost=row.unit_cost,
             cost_center=cost_center,
             reference=reference.strip(),
             reason=reason,
-            actor=actor,
-            workstation=workstation_text(workstation),
             at=now,
-        )
-        movements_audit(
-            events.STOCK_WASTED,
-            actor=actor,
-            workstation=workstation,
-            movements=[movement],
-            reason=reason,
         )
     return movement
 
@@ -349,28 +341,45 @@ def stock_adjust(
         row.quantity = counted
         row.updated_at = now
         row.save(update_fields=["quantity", "updated_at"])
-        movement = StockMovement.objects.create(
+        movement = _lot_moved(
+            events.STOCK_ADJUSTED,
+            row,
+            actor,
+            workstation,
             kind=MovementKind.ADJUST,
             product=product,
-            pack=row.pack,
-            lot=row.lot,
-            expiry=row.expiry,
             from_location=location if delta < 0 else None,
             to_location=location if delta > 0 else None,
             quantity=abs(delta),
-            unit_cost=row.unit_cost,
             reference="inventario",
             reason=reason,
-            actor=actor,
-            workstation=workstation_text(workstation),
             at=now,
-        )
-        movements_audit(
-            events.STOCK_ADJUSTED,
-            actor=actor,
-            workstation=workstation,
-            movements=[movement],
-            reason=reason,
             extra={"counted": counted, "delta": delta},
         )
+    return movement
+
+
+def _lot_moved(
+    event: EventType, row: StockLot, actor: User, workstation: Workstation, **fields: Any
+) -> StockMovement:
+    """One movement of units of the lot ``row`` holds (``fields``: kind, product, quantity,
+    locations, reference, reason, at…), with its audit record (``extra`` in it)."""
+    extra = fields.pop("extra", None)
+    movement = StockMovement.objects.create(
+        pack=row.pack,
+        lot=row.lot,
+        expiry=row.expiry,
+        unit_cost=row.unit_cost,
+        actor=actor,
+        workstation=workstation_text(workstation),
+        **fields,
+    )
+    movements_audit(
+        event,
+        actor=actor,
+        workstation=workstation,
+        movements=[movement],
+        reason=movement.reason,
+        extra=extra,
+    )
     return movement

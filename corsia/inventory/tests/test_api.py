@@ -4,7 +4,6 @@ changes nothing."""
 
 from __future__ import annotations
 
-import json
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -18,15 +17,9 @@ from corsia.accounts.models import User
 from corsia.drugs.models import MedicinalProduct
 from corsia.inventory import services
 from corsia.inventory.models import CostCenter, StockLot, StockMovement, StorageLocation
-from corsia.testing.accounts import MakeUser
+from corsia.testing.accounts import MakeUser, logged_in, post_json
 
 API = "/api/v1/inventory"
-
-
-def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _get(client: Client, path: str, **params: Any) -> tuple[int, Any]:
@@ -34,9 +27,8 @@ def _get(client: Client, path: str, **params: Any) -> tuple[int, Any]:
     return response.status_code, response.json()
 
 
-def _post(client: Client, path: str, body: dict[str, Any]) -> tuple[int, Any]:
-    response = client.post(f"{API}{path}", json.dumps(body), content_type="application/json")
-    return response.status_code, response.json()
+def _post(client: Client, path: str, body: Any = None) -> tuple[int, Any]:
+    return post_json(client, f"{API}{path}", body)
 
 
 def _snapshot() -> tuple[list[tuple[str, int]], int]:
@@ -64,7 +56,7 @@ def test_stock_and_expiring_lots(
     # given oxaliplatin lot SOON (20 days) and fluorouracil lot LATE (100 days) on shelf A1
     _load_now(pharmacist, oxaliplatin, shelf, lot="SOON", days=20, qty=4)
     _load_now(pharmacist, fluorouracil, shelf, lot="LATE", days=100, qty=6)
-    client = _client(make_user(Role.COORDINATOR))
+    client = logged_in(make_user(Role.COORDINATOR))
     today = timezone.localdate()
     # when the stock is asked by product, then only that product's lot comes back
     status, lots = _get(client, "/stock", product="oxaliplatin_100mg_20ml_test")
@@ -95,7 +87,7 @@ def test_stock_and_expiring_lots(
         assert response["Content-Type"] == "application/problem+json"
         assert response.json()["code"] == code
     # a nurse does not see the stock
-    assert _client(make_user(Role.NURSE)).get(f"{API}/stock").status_code == 403
+    assert logged_in(make_user(Role.NURSE)).get(f"{API}/stock").status_code == 403
 
 
 @pytest.mark.django_db
@@ -112,7 +104,7 @@ def test_movements_filters_and_pages(
             location=shelf, cost_center=cost_center, reference=f"preparation:{n}",
             now=timezone.now(),
         )  # fmt: skip
-    client = _client(pharmacist)
+    client = logged_in(pharmacist)
     today = timezone.localdate().isoformat()
     # when filtered by product, kind, cost centre and today, 2 per page from the second
     status, page = _get(
@@ -174,7 +166,7 @@ def test_load_is_all_or_nothing_and_refuses_bad_lines(
     pharmacist: User, make_user: MakeUser, oxaliplatin: MedicinalProduct,
     fluorouracil: MedicinalProduct, shelf: StorageLocation,
 ) -> None:  # fmt: skip
-    client = _client(make_user(Role.TECHNICIAN))
+    client = logged_in(make_user(Role.TECHNICIAN))
     yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
     expired = f"{date.fromisoformat(yesterday):%d/%m/%Y}"
     before = _snapshot()
@@ -211,7 +203,7 @@ def test_load_is_all_or_nothing_and_refuses_bad_lines(
             assert problem["details"]["errors"] == errors
         assert _snapshot() == before
     # a nurse may not load
-    status, problem = _post(_client(make_user(Role.NURSE)), "/loads", _document())
+    status, problem = _post(logged_in(make_user(Role.NURSE)), "/loads", _document())
     assert (status, problem["code"]) == (403, "permission_denied")
     assert _snapshot() == before
     # when the document is right, both lines are loaded
@@ -231,7 +223,7 @@ def test_load_is_all_or_nothing_and_refuses_bad_lines(
 @pytest.mark.django_db
 def test_requirements_api_checks_days_and_permission(make_user: MakeUser) -> None:
     today = timezone.localdate()
-    client = _client(make_user(Role.TECHNICIAN))
+    client = logged_in(make_user(Role.TECHNICIAN))
     status, body = _get(client, "/requirements", days=2)
     assert status == 200
     assert body == {
@@ -250,5 +242,5 @@ def test_requirements_api_checks_days_and_permission(make_user: MakeUser) -> Non
         status, problem = _get(client, "/requirements", **params)
         assert (status, problem["code"]) == (422, code)
     for role in (Role.COORDINATOR, Role.NURSE):
-        status, problem = _get(_client(make_user(role)), "/requirements")
+        status, problem = _get(logged_in(make_user(role)), "/requirements")
         assert (status, problem["code"]) == (403, "permission_denied")

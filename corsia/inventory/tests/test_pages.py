@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.test import Client
 from django.utils import timezone
 
 from corsia.accounts.domain.roles import Role
@@ -20,12 +19,7 @@ from corsia.drugs.models import MedicinalProduct
 from corsia.inventory import services
 from corsia.inventory.models import CostCenter, StockLot, StockMovement, StorageLocation
 from corsia.patients.models import Patient
-
-
-def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from corsia.testing.accounts import logged_in
 
 
 def _load_today(user: User, product: MedicinalProduct, shelf: StorageLocation) -> None:
@@ -55,7 +49,7 @@ def test_every_stock_page_renders_for_the_roles_that_view_stock(
         actor=pharmacist, workstation="t", product=oxaliplatin, quantity=1, location=shelf,
         cost_center=cost_center, reference="preparation:1", now=timezone.now(),
     )  # fmt: skip
-    client = _client(make_user(role))  # type: ignore[operator]  # factory fixture
+    client = logged_in(make_user(role))  # type: ignore[operator]  # factory fixture
     for url in PAGES:
         page = client.get(url)
         assert page.status_code == 200, url
@@ -71,7 +65,7 @@ def test_every_stock_page_renders_for_the_roles_that_view_stock(
 
 @pytest.mark.parametrize("role", [Role.NURSE, Role.PHYSICIAN, Role.TRIAL_MONITOR])
 def test_roles_without_view_stock_get_403(role: Role, make_user: object) -> None:
-    client = _client(make_user(role))  # type: ignore[operator]  # factory fixture
+    client = logged_in(make_user(role))  # type: ignore[operator]  # factory fixture
     for url in (*PAGES, "/inventory/load/"):
         assert client.get(url).status_code == 403, url
 
@@ -96,7 +90,7 @@ def test_load_page_loads_a_delivery_document(
         "line-0-quantity": "6",
         "line-0-unit_cost": "34,50",
     }
-    response = _client(pharmacist).post("/inventory/load/", data)
+    response = logged_in(pharmacist).post("/inventory/load/", data)
     assert response.status_code == 302
     assert response["Location"] == "/inventory/movements/?kind=load&q=DDT-77"
     assert StockLot.objects.get(lot="L77").quantity == 6
@@ -110,7 +104,7 @@ def test_load_page_refuses_a_bad_csv_naming_the_line_and_loads_nothing(
         b"Ditta;D1;2026-01-02;oxaliplatin_100mg_20ml_test;L1;2099-01-31;5;1.00\n"
         b"Ditta;D1;2026-01-02;oxaliplatin_100mg_20ml_test;L2;2099-01-31;cinque;1.00\n"
     )
-    response = _client(pharmacist).post(
+    response = logged_in(pharmacist).post(
         "/inventory/load/",
         {
             "action": "csv",

@@ -28,7 +28,7 @@ from corsia.patients.domain.allergies import (
 )
 from corsia.patients.models import Allergy, NoKnownAllergies
 from corsia.patients.selectors import AllergyState
-from corsia.testing.accounts import MakeUser, api_client, session_client
+from corsia.testing.accounts import MakeUser, api_client, logged_in
 from corsia.testing.patients import MakePatient, allergy_closed, allergy_input
 
 
@@ -332,7 +332,7 @@ def test_the_patient_page_shows_not_asked_then_lists_and_refutes(
     make_patient: MakePatient, physician: User, carboplatin: ActiveIngredient
 ) -> None:
     patient = make_patient()
-    client = session_client(physician)
+    client = logged_in(physician)
     page = client.get(f"/patients/{patient.pk}/").content.decode()
     assert "Allergie non rilevate" in page and 'data-testid="allergy-form"' in page
 
@@ -370,7 +370,7 @@ def test_a_future_onset_on_the_page_is_an_italian_message_nothing_saved(
     make_patient: MakePatient, physician: User
 ) -> None:
     patient = make_patient()
-    page = session_client(physician).post(
+    page = logged_in(physician).post(
         f"/patients/{patient.pk}/allergies/",
         {
             "substance_kind": "other",

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from datetime import date
 
 import pytest
 from django.db import connection
@@ -16,6 +15,7 @@ from corsia.core.domain.concurrency import StaleVersion
 from corsia.patients import services
 from corsia.patients.models import Patient
 from corsia.testing.accounts import MakeUser
+from corsia.testing.patients import mario_rossi
 
 
 @pytest.mark.django_db(transaction=True)
@@ -27,13 +27,7 @@ def test_second_of_two_concurrent_edits_is_refused_and_the_first_is_intact(
     first_user.first_name, first_user.last_name = "Anna", "Uno"
     first_user.save(update_fields=["first_name", "last_name"])
     second_user = make_user(Role.COORDINATOR, username="coord.due")
-    base = services.PatientInput(
-        surname="Rossi",
-        given_names="Mario",
-        sex="M",
-        date_of_birth=date(1985, 12, 10),
-        codice_fiscale="RSSMRA85T10A562S",
-    )
+    base = mario_rossi()
     patient = services.patient_create(actor=first_user, workstation=None, data=base)
     seen_version = patient.version
     barrier = threading.Barrier(2)

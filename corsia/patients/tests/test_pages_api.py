@@ -11,14 +11,8 @@ from corsia.accounts.models import User
 from corsia.audit.models import AccessLogEntry, AuditEvent
 from corsia.patients import services
 from corsia.patients.models import Patient, Ward
-from corsia.testing.accounts import MakeUser
+from corsia.testing.accounts import MakeUser, logged_in
 from corsia.testing.patients import MakePatient
-
-
-def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _api(user: User) -> Client:
@@ -32,7 +26,7 @@ def test_search_page_finds_by_name_in_any_order_and_by_barcode(
     make_patient: MakePatient, physician: User
 ) -> None:
     patient = make_patient()
-    client = _client(physician)
+    client = logged_in(physician)
     page = client.get("/patients/", {"q": "mario rossi"})
     assert page.status_code == 200
     assert f'href="/patients/{patient.pk}/"' in page.content.decode()
@@ -45,7 +39,7 @@ def test_every_patient_view_is_logged_page_and_api(
     make_patient: MakePatient, physician: User
 ) -> None:
     patient = make_patient()
-    assert _client(physician).get(f"/patients/{patient.pk}/").status_code == 200
+    assert logged_in(physician).get(f"/patients/{patient.pk}/").status_code == 200
     assert _api(physician).get(f"/api/v1/patients/{patient.pk}").status_code == 200
     logged = list(
         AccessLogEntry.objects.filter(patient_id=patient.pk).values_list(
@@ -59,7 +53,7 @@ def test_every_patient_view_is_logged_page_and_api(
 
 
 def test_create_page_refuses_a_future_birth_date_and_writes_nothing(coordinator: User) -> None:
-    response = _client(coordinator).post(
+    response = logged_in(coordinator).post(
         "/patients/new/",
         {
             "surname": "Rossi",
@@ -76,7 +70,7 @@ def test_create_page_refuses_a_future_birth_date_and_writes_nothing(coordinator:
 
 
 def test_create_page_registers(coordinator: User) -> None:
-    response = _client(coordinator).post(
+    response = logged_in(coordinator).post(
         "/patients/new/",
         {
             "surname": "Rossi",
@@ -102,9 +96,11 @@ def test_concurrent_edit_shows_stale_version_and_keeps_the_input(
         "codice_fiscale": "RSSMRA85T10A562S",
         "version": "1",
     }
-    first = _client(physician).post(f"/patients/{patient.pk}/edit/", {**form, "address": "Via A 1"})
+    first = logged_in(physician).post(
+        f"/patients/{patient.pk}/edit/", {**form, "address": "Via A 1"}
+    )
     assert first.status_code == 302
-    second = _client(coordinator).post(
+    second = logged_in(coordinator).post(
         f"/patients/{patient.pk}/edit/", {**form, "address": "Via B 2"}
     )
     assert second.status_code == 409
@@ -127,12 +123,12 @@ def test_masked_encounter_is_hidden_in_page_and_api(
         kind="day_hospital",
         ward_id=ward.pk,
     )
-    _client(coordinator).post(
+    logged_in(coordinator).post(
         f"/patients/{patient.pk}/mask/",
         {"document_type": "patients.encounter", "document_id": str(encounter.pk)},
     )
     # then nobody sees it, in the page or the API
-    nurse = _client(physician)
+    nurse = logged_in(physician)
     page = nurse.get(f"/patients/{patient.pk}/").content.decode()
     assert f'data-encounter="{encounter.pk}"' not in page
     assert "Nessun ricovero o accesso." in page
@@ -200,7 +196,7 @@ def test_api_create_update_and_stale_update(coordinator: User) -> None:
 def test_merge_page(make_patient: MakePatient, coordinator: User) -> None:
     survivor = make_patient()
     duplicate = make_patient(codice_fiscale="", stp_eni_code="ENI1234567890123")
-    client = _client(coordinator)
+    client = logged_in(coordinator)
     assert client.get(f"/patients/{survivor.pk}/merge/").status_code == 200
     response = client.post(
         f"/patients/{survivor.pk}/merge/", {"duplicate": duplicate.mrn, "reason": "stessa persona"}
@@ -218,7 +214,9 @@ def test_wristband_needs_its_permission(
     make_patient: MakePatient, make_user: MakeUser, role: Role
 ) -> None:
     patient = make_patient()
-    assert _client(make_user(role)).get(f"/patients/{patient.pk}/wristband.zpl").status_code == 403
+    assert (
+        logged_in(make_user(role)).get(f"/patients/{patient.pk}/wristband.zpl").status_code == 403
+    )
 
 
 def test_adt_and_consent_from_the_summary_page(
@@ -228,7 +226,7 @@ def test_adt_and_consent_from_the_summary_page(
     patient = make_patient()
     chair = ward.places.order_by("code").first()
     assert chair is not None
-    client = _client(coordinator)
+    client = logged_in(coordinator)
     page = client.get(f"/patients/{patient.pk}/").content.decode()
     assert 'data-testid="admit-form"' in page
     # when admitted to the chair, transferred, then a consent is recorded and revoked

@@ -8,6 +8,7 @@ from django.test import Client
 from corsia.accounts.models import User
 from corsia.accounts.services import token_issue
 from corsia.audit.models import AccessLogEntry
+from corsia.testing.accounts import logged_in
 from corsia.testing.patients import MakePatient
 
 
@@ -31,8 +32,7 @@ def test_patient_search_page_is_in_the_access_log(
     make_patient: MakePatient, physician: User, query: str, searched_by: str
 ) -> None:
     patient = make_patient()
-    client = Client()
-    client.force_login(physician)
+    client = logged_in(physician)
     text = patient.mrn if query == "MRN" else query
     assert client.get("/patients/", {"q": text}).status_code == 200
     assert _logged() == [
@@ -58,7 +58,6 @@ def test_patient_search_api_is_in_the_access_log(
 
 
 def test_a_search_finding_nobody_logs_nothing(physician: User, db: None) -> None:
-    client = Client()
-    client.force_login(physician)
+    client = logged_in(physician)
     assert client.get("/patients/", {"q": "nessuno qui"}).status_code == 200
     assert _logged() == []

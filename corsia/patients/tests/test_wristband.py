@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.test import Client
-
 from corsia.accounts.models import User
 from corsia.audit.models import AccessLogEntry
 from corsia.patients.domain.wristband import (
@@ -14,6 +12,7 @@ from corsia.patients.domain.wristband import (
     wristband_payload,
     wristband_zpl,
 )
+from corsia.testing.accounts import logged_in
 from corsia.testing.patients import MakePatient
 
 
@@ -48,8 +47,7 @@ def test_zpl_strips_command_characters() -> None:
 
 def test_pdf_and_zpl_downloads_are_logged(make_patient: MakePatient, physician: User) -> None:
     patient = make_patient()
-    client = Client()
-    client.force_login(physician)
+    client = logged_in(physician)
     pdf = client.get(f"/patients/{patient.pk}/wristband.pdf")
     assert pdf.status_code == 200
     assert pdf.content.startswith(b"%PDF") and len(pdf.content) > 1000

@@ -15,7 +15,9 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from corsia.core.domain.errors import ValidationFailed
-from corsia.prescribing.domain.dose import DoseUnit
+from corsia.prescribing.domain.assessment import BodyAssessment
+from corsia.prescribing.domain.dose import DoseComponent, DoseUnit, compute_dose
+from corsia.prescribing.domain.errors import DoseLimitExceeded
 from corsia.prescribing.domain.provenance import format_input
 from corsia.prescribing.domain.quantity import AmountUnit, Quantity, amount_unit
 from corsia.regimens.domain.spec import ABSOLUTE_UNIT
@@ -39,6 +41,56 @@ def engine_unit(unit: str) -> EngineUnit:
             field="dose_unit",
         ) from None
     return EngineUnit(dose_unit, dose_unit.engine_unit, declared)
+
+
+@dataclass(frozen=True)
+class EngineDose:
+    """One line's dose as the engine gives it: a blocked dose is kept (uncapped, without
+    its limits) with the block's code and message, which only an override releases."""
+
+    calculated: Decimal
+    uncapped: Decimal | None
+    capped: bool
+    amount_unit: str
+    provenance: str
+    warnings: list[dict[str, str]]
+    block_code: str
+    block_message: str
+
+
+def engine_dose(
+    component: DoseComponent,
+    body: BodyAssessment,
+    mapping: EngineUnit,
+    *,
+    previous_cumulative: Decimal | None = None,
+) -> EngineDose:
+    """Run the engine on ``component``; on a block, run it again without the limits."""
+    block_code = block_message = ""
+    try:
+        result = compute_dose(component, body, previous_cumulative=previous_cumulative)
+    except DoseLimitExceeded as error:
+        block_code, block_message = error.code, error.message
+        relaxed = DoseComponent(
+            drug=component.drug,
+            dose=component.dose,
+            unit=component.unit,
+            rounding=component.rounding,
+        )
+        result = compute_dose(relaxed, body)
+    warnings = [{"code": w.code, "message": w.message} for w in result.warnings]
+    if block_code:
+        warnings.append({"code": block_code, "message": block_message})
+    return EngineDose(
+        calculated=result.dose,
+        uncapped=result.uncapped if result.capped else None,
+        capped=result.capped,
+        amount_unit=mapping.amount_unit.value,
+        provenance=result.render(),
+        warnings=warnings,
+        block_code=block_code,
+        block_message=block_message,
+    )
 
 
 def regimen_maximum(max_dose: Decimal | None, dose_unit: str) -> Quantity | None:

@@ -35,7 +35,7 @@ from corsia.prescribing.services.doses import (
     with_age_band,
 )
 from corsia.prescribing.services.measures import ensure_not_merged
-from corsia.prescribing.services.orders import PRESCRIBE, editable_order, touch_order
+from corsia.prescribing.services.orders import PRESCRIBE, editable_order, order_edit_saved
 from corsia.regimens.selectors import components_for_cycle, ensure_prescribable, version_get
 
 
@@ -281,13 +281,12 @@ def order_recalculate(
             item.save()
         order_cumulative_refresh(order)
         registry_alert(order, items)
-        touch_order(order, actor, SNAPSHOT_FIELDS)
-        audit_record(
-            event=events.ORDER_RECALCULATED,
-            actor=actor,
-            workstation=workstation,
-            target=order,
-            patient_id=order.patient_id,
+        order_edit_saved(
+            order,
+            actor,
+            workstation,
+            events.ORDER_RECALCULATED,
+            fields=SNAPSHOT_FIELDS,
             before=before,
             after={"weight_kg": str(order.weight_kg), "bsa_m2": str(order.bsa_m2)},
         )

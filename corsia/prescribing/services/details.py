@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from corsia.audit.services import audit_record
 from corsia.core.actors import User, Workstation
 from corsia.core.domain.errors import ValidationFailed
 from corsia.drugs.selectors import product_find
@@ -13,8 +12,8 @@ from corsia.prescribing.models import TherapyOrder
 from corsia.prescribing.services.orders import (
     editable_order,
     item_of_order,
+    order_edit_saved,
     same_drug_lines,
-    touch_order,
 )
 
 
@@ -42,13 +41,12 @@ def order_update_general(
             if line < 1:
                 raise ValidationFailed("Linea non valida.", code="line_invalid", field="line")
             order.line = line
-        touch_order(order, actor, ["aifa_registry_code", "notes", "intent", "line"])
-        audit_record(
-            event=events.ORDER_UPDATED,
-            actor=actor,
-            workstation=workstation,
-            target=order,
-            patient_id=order.patient_id,
+        order_edit_saved(
+            order,
+            actor,
+            workstation,
+            events.ORDER_UPDATED,
+            fields=["aifa_registry_code", "notes", "intent", "line"],
             before=before,
             after={"aifa": order.aifa_registry_code, "intent": order.intent, "line": order.line},
         )
@@ -81,13 +79,11 @@ def order_item_choose_product(
         lines = same_drug_lines(order, first)
         before = list(lines.values_list("product_id", flat=True).distinct())
         lines.update(product=product)
-        touch_order(order, actor)
-        audit_record(
-            event=events.ORDER_UPDATED,
-            actor=actor,
-            workstation=workstation,
-            target=order,
-            patient_id=order.patient_id,
+        order_edit_saved(
+            order,
+            actor,
+            workstation,
+            events.ORDER_UPDATED,
             before={"item": first.pk, "products": before},
             after={"item": first.pk, "product": product.code if product else None},
         )

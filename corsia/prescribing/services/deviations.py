@@ -12,7 +12,6 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from corsia.audit.services import audit_record
 from corsia.core.actors import User, Workstation
 from corsia.core.domain.errors import NotFound, ValidationFailed
 from corsia.drugs.selectors import ingredient_get_by_id
@@ -41,8 +40,8 @@ from corsia.prescribing.services.doses import (
 from corsia.prescribing.services.orders import (
     editable_order,
     item_of_order,
+    order_edit_saved,
     same_drug_lines,
-    touch_order,
 )
 
 
@@ -162,13 +161,11 @@ def order_item_adjust(
                 ]
             )
         order_cumulative_refresh(order)
-        touch_order(order, actor)
-        audit_record(
-            event=events.ORDER_ITEM_ADJUSTED,
-            actor=actor,
-            workstation=workstation,
-            target=order,
-            patient_id=order.patient_id,
+        order_edit_saved(
+            order,
+            actor,
+            workstation,
+            events.ORDER_ITEM_ADJUSTED,
             before={"items": before},
             after={
                 "items": [
@@ -281,13 +278,11 @@ def order_item_set_status(
                 code="no_active_item",
             )
         order_cumulative_refresh(order)
-        touch_order(order, actor)
-        audit_record(
-            event=events.ORDER_ITEM_STATUS,
-            actor=actor,
-            workstation=workstation,
-            target=order,
-            patient_id=order.patient_id,
+        order_edit_saved(
+            order,
+            actor,
+            workstation,
+            events.ORDER_ITEM_STATUS,
             after={"items": ids, "status": target.value, "whole_day": whole_day},
             reason=reason,
         )
@@ -319,13 +314,11 @@ def order_day_move(
                 field="new_date",
             )
         rows.update(scheduled_date=new_date)
-        touch_order(order, actor)
-        audit_record(
-            event=events.ORDER_DAY_MOVED,
-            actor=actor,
-            workstation=workstation,
-            target=order,
-            patient_id=order.patient_id,
+        order_edit_saved(
+            order,
+            actor,
+            workstation,
+            events.ORDER_DAY_MOVED,
             before={"day": day_of_cycle, "date": old.isoformat()},
             after={"day": day_of_cycle, "date": new_date.isoformat()},
             reason=reason,
@@ -388,13 +381,11 @@ def order_item_add(
         apply_line(item, line)
         item.save()
         order_cumulative_refresh(order)
-        touch_order(order, actor)
-        audit_record(
-            event=events.ORDER_ITEM_ADDED,
-            actor=actor,
-            workstation=workstation,
-            target=order,
-            patient_id=order.patient_id,
+        order_edit_saved(
+            order,
+            actor,
+            workstation,
+            events.ORDER_ITEM_ADDED,
             after={
                 "ingredient": ingredient.code,
                 "dose": str(dose),

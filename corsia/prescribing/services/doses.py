@@ -14,10 +14,11 @@ from corsia.core.domain.errors import ValidationFailed
 from corsia.drugs.selectors import solid_oral_strengths_mg
 from corsia.prescribing.domain.assessment import BodyAssessment, assess_patient
 from corsia.prescribing.domain.checks import weight_change_check
-from corsia.prescribing.domain.dose import DoseComponent, MaxDoseAction, compute_dose
-from corsia.prescribing.domain.errors import DoseLimitExceeded
+from corsia.prescribing.domain.dose import DoseComponent, MaxDoseAction
 from corsia.prescribing.domain.limits import LimitBlock, final_dose_blocks, void_other_values
 from corsia.prescribing.domain.order_lines import (
+    EngineDose,
+    engine_dose,
     engine_unit,
     reduced_dose,
     regimen_maximum,
@@ -67,15 +68,7 @@ class RegimenLine(Protocol):
 
 
 @dataclass(frozen=True)
-class LineDose:
-    calculated: Decimal
-    uncapped: Decimal | None
-    capped: bool
-    amount_unit: str
-    provenance: str
-    warnings: list[dict[str, str]]
-    block_code: str
-    block_message: str
+class LineDose(EngineDose):
     # the limits the line's final dose is checked against (computed, reduced or typed)
     maximum: Quantity | None = None
 
@@ -135,32 +128,7 @@ def line_dose(
         max_dose_action=action,
         rounding=RoundingRule(decimals=decimals),
     )
-    block_code = block_message = ""
-    try:
-        result = compute_dose(component, body)
-    except DoseLimitExceeded as error:
-        block_code, block_message = error.code, error.message
-        relaxed = DoseComponent(
-            drug=component.drug,
-            dose=component.dose,
-            unit=component.unit,
-            rounding=component.rounding,
-        )
-        result = compute_dose(relaxed, body)
-    warnings = [{"code": w.code, "message": w.message} for w in result.warnings]
-    if block_code:
-        warnings.append({"code": block_code, "message": block_message})
-    return LineDose(
-        calculated=result.dose,
-        uncapped=result.uncapped if result.capped else None,
-        capped=result.capped,
-        amount_unit=mapping.amount_unit.value,
-        provenance=result.render(),
-        warnings=warnings,
-        block_code=block_code,
-        block_message=block_message,
-        maximum=maximum,
-    )
+    return LineDose(**vars(engine_dose(component, body, mapping)), maximum=maximum)
 
 
 # ---------------------------------------------------------------- the lines of an order

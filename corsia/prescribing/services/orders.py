@@ -4,9 +4,11 @@ edit check, and the version bump that withdraws the validation of changed lines.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import QuerySet
 
+from corsia.audit.domain.events import EventType
 from corsia.audit.services import audit_record
 from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import NotFound, ValidationFailed
@@ -62,6 +64,32 @@ def touch_order(order: TherapyOrder, actor: User, extra: Iterable[str] = ()) -> 
     order.save(update_fields=[*fields, *extra])
     if can_physician_edit(OrderState(order.state)):
         clear_stale_validations(order, actor)
+
+
+def order_edit_saved(
+    order: TherapyOrder,
+    actor: User,
+    workstation: Workstation,
+    event: EventType,
+    *,
+    fields: Iterable[str] = (),
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str = "",
+) -> None:
+    """An edit of the order saved (``touch_order``, with its changed ``fields``) and its
+    audit record written, on the order and its patient."""
+    touch_order(order, actor, fields)
+    audit_record(
+        event=event,
+        actor=actor,
+        workstation=workstation,
+        target=order,
+        patient_id=order.patient_id,
+        before=before,
+        after=after,
+        reason=reason,
+    )
 
 
 def item_fingerprint(item: OrderItem) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from corsia.audit.services import audit_record
 from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import ValidationFailed
 from corsia.documents.services import document_create
@@ -13,7 +12,7 @@ from corsia.prescribing import audit_events as events
 from corsia.prescribing.domain.states import OrderState
 from corsia.prescribing.models import TherapyOrder
 from corsia.prescribing.services.allergies import order_allergy_check
-from corsia.prescribing.services.orders import PRESCRIBE, locked_order, touch_order
+from corsia.prescribing.services.orders import PRESCRIBE, locked_order, order_edit_saved
 from corsia.prescribing.therapy_sheet import sheet_context
 
 SIGNABLE_STATES = frozenset(s.value for s in OrderState) - {
@@ -70,13 +69,12 @@ def order_sign(
         order.signed_document_id = document.pk
         order.signed_at = timezone.now()
         order.signed_by = actor
-        touch_order(order, actor, ["signed_document_id", "signed_at", "signed_by"])
-        audit_record(
-            event=events.ORDER_SIGNED,
-            actor=actor,
-            workstation=workstation,
-            target=order,
-            patient_id=order.patient_id,
+        order_edit_saved(
+            order,
+            actor,
+            workstation,
+            events.ORDER_SIGNED,
+            fields=["signed_document_id", "signed_at", "signed_by"],
             after={"document": document.pk, "sha256": document.sha256},
         )
     return order

@@ -18,7 +18,7 @@ from corsia.patients.models import Allergy, Patient
 from corsia.prescribing import services
 from corsia.prescribing.models import TherapyOrder
 from corsia.regimens.models import RegimenVersion
-from corsia.testing.accounts import MakeUser, api_client, session_client
+from corsia.testing.accounts import MakeUser, api_client, logged_in
 from corsia.testing.patients import allergy_closed, allergy_input
 from corsia.testing.prescribing import library_version, measured_patient
 
@@ -194,7 +194,7 @@ def test_an_allergy_recorded_after_the_order_stops_the_signature(
 def test_the_pages_show_the_allergies_or_their_absence(
     physician: User, patient: Patient, folfox: RegimenVersion, make_user: MakeUser
 ) -> None:
-    client = session_client(physician)
+    client = logged_in(physician)
     page = client.get(f"/prescribing/patient/{patient.pk}/").content.decode()
     assert "Allergie non rilevate" in page
     patient_services.no_known_allergies_state(

@@ -11,7 +11,6 @@ from decimal import Decimal as D
 
 import pytest
 from django.db import IntegrityError, InternalError, ProgrammingError, transaction
-from django.test import Client
 from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -37,8 +36,8 @@ from corsia.prescribing.domain.cumulative import (
 from corsia.prescribing.domain.errors import CumulativeDoseExceeded
 from corsia.prescribing.models import PriorDose, TherapyOrder
 from corsia.regimens.models import RegimenVersion
-from corsia.testing.accounts import MakeUser
-from corsia.testing.prescribing import library_version, measured_patient
+from corsia.testing.accounts import MakeUser, logged_in
+from corsia.testing.prescribing import library_version
 from corsia.testing.regimens import make_ingredients
 
 START = date(2026, 12, 1)
@@ -179,11 +178,6 @@ def test_H06_total_is_never_less_than_the_administered_equivalents(
 
 
 @pytest.fixture
-def physician(make_user: MakeUser) -> User:
-    return make_user(Role.PHYSICIAN, username="dr_cuore")
-
-
-@pytest.fixture
 def abvd(make_user: MakeUser) -> RegimenVersion:
     version = library_version(
         "ABVD", approvers=(make_user(Role.PHYSICIAN), make_user(Role.PHYSICIAN))
@@ -193,11 +187,6 @@ def abvd(make_user: MakeUser) -> RegimenVersion:
         cumulative_limit=D(450), cumulative_limit_unit="mg/m2"
     )
     return version
-
-
-@pytest.fixture
-def patient(make_user: MakeUser, physician: User) -> Patient:
-    return measured_patient(registrar=make_user(Role.COORDINATOR), physician=physician)
 
 
 def _draft(physician: User, patient: Patient, abvd: RegimenVersion, cycle: int = 1) -> TherapyOrder:
@@ -390,8 +379,7 @@ def test_H06_bleomycin_in_units_blocks_the_cycle(
 def test_H06_api_records_prior_doses_and_refuses_confirmation_as_problem_json(
     physician: User, patient: Patient, abvd: RegimenVersion
 ) -> None:
-    client = Client()
-    client.force_login(physician)
+    client = logged_in(physician)
     epi = ActiveIngredient.objects.get_or_create(
         code="epirubicin", defaults={"name_it": "Epirubicina", "name_en": "epirubicin"}
     )[0]
@@ -454,8 +442,7 @@ def test_H06_api_records_prior_doses_and_refuses_confirmation_as_problem_json(
 def test_H06_patient_page_shows_totals_and_records_a_prior_dose(
     physician: User, patient: Patient, abvd: RegimenVersion
 ) -> None:
-    client = Client()
-    client.force_login(physician)
+    client = logged_in(physician)
     doxo = ActiveIngredient.objects.get(code="doxorubicin")
     response = client.post(
         f"/prescribing/patient/{patient.pk}/prior-doses/",

@@ -11,7 +11,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
@@ -19,16 +18,11 @@ from corsia.core.domain.errors import ValidationFailed
 from corsia.prescribing import services
 from corsia.prescribing.domain.errors import MaxSingleDoseExceeded
 from corsia.prescribing.models import OrderItem, TherapyOrder
-from corsia.testing.accounts import MakeUser
+from corsia.testing.accounts import MakeUser, logged_in
 from corsia.testing.prescribing import library_version, measured_patient
 
 pytestmark = pytest.mark.django_db
 START = date(2026, 12, 1)
-
-
-@pytest.fixture
-def physician(make_user: MakeUser) -> User:
-    return make_user(Role.PHYSICIAN, username="dr_limiti")
 
 
 def _order(make_user: MakeUser, physician: User, code: str, **patient: object) -> TherapyOrder:
@@ -211,8 +205,7 @@ def test_H_typed_final_dose_above_maximum_is_refused_through_the_api(
 ) -> None:
     order = _order(make_user, physician, "R-CVP")
     vincristine = _line(order, "vincristine")
-    client = Client()
-    client.force_login(physician)
+    client = logged_in(physician)
     url = f"/api/v1/orders/{order.pk}/items/{vincristine.pk}/adjust"
     response = client.post(
         url,

@@ -14,7 +14,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -28,17 +27,12 @@ from corsia.prescribing import services
 from corsia.prescribing.domain.freshness import MeasureStale
 from corsia.prescribing.models import TherapyOrder
 from corsia.regimens.models import RegimenVersion
-from corsia.testing.accounts import MakeUser
+from corsia.testing.accounts import MakeUser, logged_in
 from corsia.testing.prescribing import library_version, measured_patient
 
 pytestmark = pytest.mark.django_db
 START = date(2026, 12, 1)
 D = Decimal
-
-
-@pytest.fixture
-def physician(make_user: MakeUser) -> User:
-    return make_user(Role.PHYSICIAN, username="dr_renal")
 
 
 @pytest.fixture
@@ -137,8 +131,7 @@ def test_H_stale_renal_is_a_problem_json_through_the_api(
         registrar=registrar, physician=physician, height_cm="172", weight_kg="67.5", creatinine=None
     )
     _record(physician, patient, "serum_creatinine_mg_dl", "0.9", ago=timedelta(hours=80))
-    client = Client()
-    client.force_login(physician)
+    client = logged_in(physician)
 
     response = client.post(
         "/api/v1/orders",

@@ -12,14 +12,12 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group
-from django.test import Client
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
@@ -30,45 +28,12 @@ from corsia.prescribing import services
 from corsia.prescribing.domain.states import MilestoneStep, OrderMilestone
 from corsia.prescribing.models import OrderItem, OrderTransition, TherapyOrder
 from corsia.regimens.models import RegimenVersion
-from corsia.testing.accounts import MakeUser
+from corsia.testing.accounts import MakeUser, logged_in, post_json
 from corsia.testing.prescribing import library_version, measured_patient
 
 pytestmark = pytest.mark.django_db
 START = date(2026, 12, 1)
 MILESTONE_EVENTS = ("start_preparation", "complete_preparation", "deliver", "administer")
-
-
-@pytest.fixture
-def physician(make_user: MakeUser) -> User:
-    return make_user(Role.PHYSICIAN, username="dr_prescrittore")
-
-
-@pytest.fixture
-def pharmacist(make_user: MakeUser) -> User:
-    return make_user(Role.PHARMACIST, username="farm_validatore")
-
-
-@pytest.fixture
-def folfox(make_user: MakeUser) -> RegimenVersion:
-    return library_version(
-        "FOLFOX-4", approvers=(make_user(Role.PHYSICIAN), make_user(Role.PHYSICIAN))
-    )
-
-
-@pytest.fixture
-def patient(make_user: MakeUser, physician: User) -> Patient:
-    return measured_patient(registrar=make_user(Role.COORDINATOR), physician=physician)
-
-
-def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def _post(client: Client, url: str, body: dict[str, object]) -> tuple[int, dict[str, Any]]:
-    response = client.post(url, json.dumps(body), content_type="application/json")
-    return response.status_code, response.json()
 
 
 def _order(physician: User, patient: Patient, version: RegimenVersion, **kw: Any) -> TherapyOrder:
@@ -117,27 +82,33 @@ def test_H_closed_loop_skip_sequence_is_refused_through_the_api(
     start_preparation, complete_preparation, deliver and administer in turn, with no
     preparation, weighing, release, check-out or scan."""
     order = _sent(physician, patient, folfox)
-    farm = _client(pharmacist)
-    status, body = _post(farm, f"/api/v1/orders/{order.pk}/transitions", {"event": "validate"})
+    farm = logged_in(pharmacist)
+    status, body = post_json(farm, f"/api/v1/orders/{order.pk}/transitions", {"event": "validate"})
     assert (status, body["state"]) == (200, "validated")
     # taking charge is the pharmacist's decision (the UFA creates the preparations after)
-    status, body = _post(farm, f"/api/v1/orders/{order.pk}/transitions", {"event": "take_charge"})
+    status, body = post_json(
+        farm, f"/api/v1/orders/{order.pk}/transitions", {"event": "take_charge"}
+    )
     assert (status, body["state"]) == (200, "taken_in_charge")
     before = _snapshot(order)
 
-    nurse = _client(make_user(Role.NURSE))
+    nurse = logged_in(make_user(Role.NURSE))
     for client, event in (
         (farm, "start_preparation"),
         (farm, "complete_preparation"),
         (farm, "deliver"),
         (nurse, "administer"),
     ):
-        status, problem = _post(client, f"/api/v1/orders/{order.pk}/transitions", {"event": event})
+        status, problem = post_json(
+            client, f"/api/v1/orders/{order.pk}/transitions", {"event": event}
+        )
         assert status == 409, (event, problem)
         assert problem["code"] == "transition_not_allowed_here"
     # every role that the table allows for a milestone is refused the same way
     for event in MILESTONE_EVENTS:
-        status, problem = _post(farm, f"/api/v1/orders/{order.pk}/transitions", {"event": event})
+        status, problem = post_json(
+            farm, f"/api/v1/orders/{order.pk}/transitions", {"event": event}
+        )
         assert (status, problem["code"]) == (409, "transition_not_allowed_here")
 
     assert _snapshot(order) == before  # nothing changed: state, version, history, audit
@@ -160,7 +131,7 @@ def test_H_closed_loop_milestones_are_refused_by_the_service_and_the_page(
         )
     assert refused.value.code == "transition_not_allowed_here"
 
-    farm = _client(pharmacist)
+    farm = logged_in(pharmacist)
     page = farm.get(f"/prescribing/orders/{order.pk}/").content.decode()
     for event in MILESTONE_EVENTS:
         assert f'data-event="{event}"' not in page
@@ -294,11 +265,11 @@ def test_H_double_check_a_physician_who_edited_the_order_cannot_validate_it(
     with pytest.raises(PermissionRefused) as refused:
         _fire(order, (colleague, "validate"))
     assert refused.value.code == "validator_edited_order"
-    status, problem = _post(
-        _client(colleague), f"/api/v1/orders/{order.pk}/transitions", {"event": "validate"}
+    status, problem = post_json(
+        logged_in(colleague), f"/api/v1/orders/{order.pk}/transitions", {"event": "validate"}
     )
     assert (status, problem["code"]) == (403, "validator_edited_order")
-    page = _client(colleague).get(f"/prescribing/orders/{order.pk}/").content.decode()
+    page = logged_in(colleague).get(f"/prescribing/orders/{order.pk}/").content.decode()
     assert 'data-event="validate"' not in page
     order.refresh_from_db()
     assert (order.state, order.validated_by) == ("sent_to_pharmacy", None)
@@ -459,14 +430,14 @@ def test_H_too_early_cycle_through_the_api_and_the_page(
     physician: User, patient: Patient, doce: RegimenVersion
 ) -> None:
     _order(physician, patient, doce, start_date=date(2026, 1, 5))
-    doctor = _client(physician)
+    doctor = logged_in(physician)
     request = {
         "patient_id": patient.pk,
         "regimen_version_id": doce.pk,
         "start_date": "2026-01-23",
         "cycle_number": 2,
     }
-    status, problem = _post(doctor, "/api/v1/orders", request)
+    status, problem = post_json(doctor, "/api/v1/orders", request)
     assert (status, problem["code"]) == (422, "cycle_too_early")
     answer = doctor.post(
         f"/prescribing/patient/{patient.pk}/orders/new/",
@@ -476,7 +447,7 @@ def test_H_too_early_cycle_through_the_api_and_the_page(
     assert "non prima del 24/01/2026" in answer.content.decode()
     assert TherapyOrder.objects.filter(patient=patient).count() == 1
 
-    status, body = _post(
+    status, body = post_json(
         doctor, "/api/v1/orders", {**request, "schedule_reason": "Anticipo per ferie"}
     )
     assert status == 201, body

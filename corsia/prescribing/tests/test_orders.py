@@ -30,28 +30,6 @@ pytestmark = pytest.mark.django_db
 START = date(2026, 12, 1)
 
 
-@pytest.fixture
-def physician(make_user: MakeUser) -> User:
-    return make_user(Role.PHYSICIAN, username="dr_house")
-
-
-@pytest.fixture
-def pharmacist(make_user: MakeUser) -> User:
-    return make_user(Role.PHARMACIST, username="farm_rossi")
-
-
-@pytest.fixture
-def folfox(make_user: MakeUser) -> RegimenVersion:
-    return library_version(
-        "FOLFOX-4", approvers=(make_user(Role.PHYSICIAN), make_user(Role.PHYSICIAN))
-    )
-
-
-@pytest.fixture
-def patient(make_user: MakeUser, physician: User) -> Patient:
-    return measured_patient(registrar=make_user(Role.COORDINATOR), physician=physician)
-
-
 def _order(physician: User, patient: Patient, folfox: RegimenVersion, **kw: object) -> TherapyOrder:
     return services.order_create(
         actor=physician,

@@ -2,32 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
-from typing import Any
 
 import pytest
-from django.test import Client
 
 from corsia.accounts.domain.roles import Role
-from corsia.accounts.models import User
 from corsia.audit.models import AccessLogEntry
 from corsia.prescribing.models import TherapyOrder
-from corsia.testing.accounts import MakeUser
+from corsia.testing.accounts import MakeUser, logged_in, post_json
 from corsia.testing.prescribing import library_version, measured_patient
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def _post(client: Client, url: str, body: dict[str, object]) -> tuple[int, dict[str, Any]]:
-    response = client.post(url, json.dumps(body), content_type="application/json")
-    return response.status_code, response.json()
 
 
 def test_order_life_through_the_api(make_user: MakeUser) -> None:
@@ -37,9 +22,9 @@ def test_order_life_through_the_api(make_user: MakeUser) -> None:
         "FOLFOX-4", approvers=(make_user(Role.PHYSICIAN), make_user(Role.PHYSICIAN))
     )
     patient = measured_patient(registrar=make_user(Role.COORDINATOR), physician=physician)
-    doctor = _client(physician)
+    doctor = logged_in(physician)
 
-    status, body = _post(
+    status, body = post_json(
         doctor,
         "/api/v1/orders",
         {"patient_id": patient.pk, "regimen_version_id": version.pk, "start_date": "2026-12-01"},
@@ -50,7 +35,7 @@ def test_order_life_through_the_api(make_user: MakeUser) -> None:
     oxali = next(i for i in body["items"] if i["ingredient"] == "oxaliplatin")
     assert oxali["final_dose"] == "170.0000"
 
-    status, problem = _post(
+    status, problem = post_json(
         doctor,
         f"/api/v1/orders/{body['id']}/items/{oxali['id']}/adjust",
         {"reduction_percent": "20"},
@@ -58,7 +43,7 @@ def test_order_life_through_the_api(make_user: MakeUser) -> None:
     assert status == 422
     assert problem["code"] == "reason_required"
 
-    status, body = _post(
+    status, body = post_json(
         doctor,
         f"/api/v1/orders/{body['id']}/items/{oxali['id']}/adjust",
         {"reduction_percent": "20", "reason": "Neuropatia G2"},
@@ -68,16 +53,18 @@ def test_order_life_through_the_api(make_user: MakeUser) -> None:
     assert oxali["final_dose"] == "136.0000"
 
     for event in ("confirm", "send"):
-        status, body = _post(doctor, f"/api/v1/orders/{body['id']}/transitions", {"event": event})
+        status, body = post_json(
+            doctor, f"/api/v1/orders/{body['id']}/transitions", {"event": event}
+        )
         assert status == 200, body
-    status, problem = _post(
+    status, problem = post_json(
         doctor, f"/api/v1/orders/{body['id']}/transitions", {"event": "validate"}
     )
     assert status == 403
     assert problem["code"] == "validator_is_prescriber"
 
-    status, body = _post(
-        _client(pharmacist), f"/api/v1/orders/{body['id']}/transitions", {"event": "validate"}
+    status, body = post_json(
+        logged_in(pharmacist), f"/api/v1/orders/{body['id']}/transitions", {"event": "validate"}
     )
     assert status == 200
     assert body["state"] == "validated"
@@ -89,8 +76,8 @@ def test_order_life_through_the_api(make_user: MakeUser) -> None:
 
 
 def test_nurse_cannot_create_an_order_and_nothing_is_saved(make_user: MakeUser) -> None:
-    nurse = _client(make_user(Role.NURSE))
-    status, _ = _post(
+    nurse = logged_in(make_user(Role.NURSE))
+    status, _ = post_json(
         nurse,
         "/api/v1/orders",
         {"patient_id": 1, "regimen_version_id": 1, "start_date": date(2026, 12, 1).isoformat()},
@@ -102,8 +89,8 @@ def test_nurse_cannot_create_an_order_and_nothing_is_saved(make_user: MakeUser) 
 def test_measurement_out_of_range_names_the_field(make_user: MakeUser) -> None:
     physician = make_user(Role.PHYSICIAN)
     patient = measured_patient(registrar=make_user(Role.COORDINATOR), physician=physician)
-    status, problem = _post(
-        _client(physician),
+    status, problem = post_json(
+        logged_in(physician),
         "/api/v1/measurements",
         {"patient_id": patient.pk, "kind": "weight_kg", "value": "401"},
     )

@@ -107,17 +107,19 @@ def test_H_renal_adult_carboplatin_from_todays_creatinine() -> None:
 
 # ---------------------------------------------------------------- minimum creatinine
 
+MALE_70_SCR_LOW = PatientMeasures(
+    sex=Sex.MALE,
+    age_years=D(70),
+    height_cm=D(175),
+    weight_kg=D(70),
+    serum_creatinine_mg_dl=D("0.5"),
+)
+
 
 def test_H_renal_minimum_creatinine_rounds_up_a_low_value() -> None:
     # M, 70 y, 70 kg, SCr 0.5, minimum 0.8: (140 − 70) × 70 / (72 × 0.8) = 4900 / 57.6
     # = 85.0694 mL/min (without the minimum: 4900 / 36 = 136.1111)
-    patient = PatientMeasures(
-        sex=Sex.MALE,
-        age_years=D(70),
-        height_cm=D(175),
-        weight_kg=D(70),
-        serum_creatinine_mg_dl=D("0.5"),
-    )
+    patient = MALE_70_SCR_LOW
     floored = assess_patient(patient, DosingPolicy(min_creatinine_mg_dl=D("0.8")))
     plain = assess_patient(patient, DosingPolicy())
     assert floored.renal_function is not None and plain.renal_function is not None
@@ -128,13 +130,7 @@ def test_H_renal_minimum_creatinine_rounds_up_a_low_value() -> None:
 
 def test_H_renal_minimum_creatinine_only_from_the_policy_age() -> None:
     # from 75 years only: a 70-year-old keeps 0.5 -> 136.1111 mL/min
-    patient = PatientMeasures(
-        sex=Sex.MALE,
-        age_years=D(70),
-        height_cm=D(175),
-        weight_kg=D(70),
-        serum_creatinine_mg_dl=D("0.5"),
-    )
+    patient = MALE_70_SCR_LOW
     body = assess_patient(
         patient, DosingPolicy(min_creatinine_mg_dl=D("0.8"), min_creatinine_from_age=D(75))
     )

@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from django.test import Client
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
 from corsia.prescribing import services
 from corsia.prescribing.models import TherapyOrder
-from corsia.testing.accounts import MakeUser
-from corsia.testing.prescribing import library_version, measured_patient
+from corsia.testing.accounts import MakeUser, logged_in
+from corsia.testing.prescribing import library_order
 
 pytestmark = pytest.mark.django_db
 
@@ -20,29 +19,19 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def setting(make_user: MakeUser) -> tuple[User, TherapyOrder]:
     physician = make_user(Role.PHYSICIAN)
-    version = library_version(
-        "FOLFOX-4", approvers=(make_user(Role.PHYSICIAN), make_user(Role.PHYSICIAN))
-    )
-    patient = measured_patient(registrar=make_user(Role.COORDINATOR), physician=physician)
-    order = services.order_create(
-        actor=physician,
-        workstation=None,
-        patient_id=patient.pk,
-        regimen_version_id=version.pk,
-        start_date=date(2026, 12, 1),
+    order = library_order(
+        "FOLFOX-4",
+        physician=physician,
+        approvers=(make_user(Role.PHYSICIAN), make_user(Role.PHYSICIAN)),
+        registrar=make_user(Role.COORDINATOR),
+        start=date(2026, 12, 1),
     )
     return physician, order
 
 
-def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def test_order_page_shows_the_doses_and_the_formulas(setting: tuple[User, TherapyOrder]) -> None:
     physician, order = setting
-    page = _client(physician).get(f"/prescribing/orders/{order.pk}/").content.decode()
+    page = logged_in(physician).get(f"/prescribing/orders/{order.pk}/").content.decode()
     assert "2,00 m²" in page
     assert "170 mg" in page  # oxaliplatin
     assert "Mosteller" in page
@@ -52,7 +41,7 @@ def test_order_page_shows_the_doses_and_the_formulas(setting: tuple[User, Therap
 def test_reduction_preview_is_computed_without_saving(setting: tuple[User, TherapyOrder]) -> None:
     physician, order = setting
     oxali = order.items.get(ingredient__code="oxaliplatin")
-    client = _client(physician)
+    client = logged_in(physician)
     answer = client.get(
         f"/prescribing/orders/{order.pk}/items/{oxali.pk}/preview/", {"reduction_percent": "20"}
     )
@@ -69,7 +58,7 @@ def test_moving_a_day_needs_a_reason_and_moves_every_drug(
     setting: tuple[User, TherapyOrder],
 ) -> None:
     physician, order = setting
-    client = _client(physician)
+    client = logged_in(physician)
     client.post(
         f"/prescribing/orders/{order.pk}/days/2/move/", {"new_date": "2026-12-03", "reason": ""}
     )
@@ -91,7 +80,7 @@ def test_a_nurse_sees_the_order_but_cannot_confirm_it(
     make_user: MakeUser, setting: tuple[User, TherapyOrder]
 ) -> None:
     _, order = setting
-    nurse = _client(make_user(Role.NURSE))
+    nurse = logged_in(make_user(Role.NURSE))
     page = nurse.get(f"/prescribing/orders/{order.pk}/").content.decode()
     assert 'data-event="confirm"' not in page
     answer = nurse.post(
@@ -106,10 +95,10 @@ def test_worklist_and_pharmacy_queue_list_the_order(
     make_user: MakeUser, setting: tuple[User, TherapyOrder]
 ) -> None:
     physician, order = setting
-    worklist = _client(physician).get("/prescribing/", {"day": "2026-12-01"}).content.decode()
+    worklist = logged_in(physician).get("/prescribing/", {"day": "2026-12-01"}).content.decode()
     assert "FOLFOX-4" in worklist
     queue = (
-        _client(make_user(Role.PHARMACIST))
+        logged_in(make_user(Role.PHARMACIST))
         .get("/prescribing/pharmacy/", {"day": "2026-12-01"})
         .content.decode()
     )
@@ -149,6 +138,6 @@ def test_a_grade_3_toxicity_recorded_today_shows_in_the_next_cycle(
         order_id=order.pk,
         start_date=timezone.localdate() + timedelta(days=14),
     )
-    page = _client(physician).get(f"/prescribing/orders/{second.pk}/").content.decode()
+    page = logged_in(physician).get(f"/prescribing/orders/{second.pk}/").content.decode()
     assert "Tossicità di grado ≥ 3 dal ciclo precedente" in page
     assert "Neutrophil count decreased — grado 3" in page

@@ -15,19 +15,14 @@ from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
 from corsia.core.domain.errors import NotFound
 from corsia.patients.models import Ward
-from corsia.prescribing import selectors, services
+from corsia.prescribing import selectors
 from corsia.prescribing.models import TherapyOrder
 from corsia.testing.accounts import MakeUser
-from corsia.testing.prescribing import library_version, measured_patient
+from corsia.testing.prescribing import library_order
 
 pytestmark = pytest.mark.django_db
 
 START = timezone.localdate()
-
-
-@pytest.fixture
-def physician(make_user: MakeUser) -> User:
-    return make_user(Role.PHYSICIAN, username="dr_moduli")
 
 
 @pytest.fixture
@@ -38,22 +33,15 @@ def ward() -> Ward:
 @pytest.fixture
 def order(make_user: MakeUser, physician: User, ward: Ward) -> TherapyOrder:
     """A FOLFOX-4 (days 1 and 2) from today, in the ward, confirmed and sent to pharmacy."""
-    version = library_version(
-        "FOLFOX-4", approvers=(make_user(Role.PHYSICIAN), make_user(Role.PHYSICIAN))
-    )
-    patient = measured_patient(registrar=make_user(Role.COORDINATOR), physician=physician)
-    created = services.order_create(
-        actor=physician,
-        workstation=None,
-        patient_id=patient.pk,
-        regimen_version_id=version.pk,
-        start_date=START,
+    created = library_order(
+        "FOLFOX-4",
+        physician=physician,
+        approvers=(make_user(Role.PHYSICIAN), make_user(Role.PHYSICIAN)),
+        registrar=make_user(Role.COORDINATOR),
+        start=START,
         ward_id=ward.pk,
+        events=("confirm", "send"),
     )
-    for event in ("confirm", "send"):
-        services.order_transition(
-            actor=physician, workstation=None, order_id=created.pk, event=event
-        )
     created.refresh_from_db()
     return created
 

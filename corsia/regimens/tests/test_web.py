@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.test import Client
-
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
 from corsia.audit.models import AccessLogEntry
 from corsia.regimens import services
 from corsia.regimens.models import RegimenApproval, RegimenVersion
+from corsia.testing.accounts import logged_in
 from corsia.testing.regimens import ABVD_INGREDIENTS, abvd_spec, make_ingredients
 
 
@@ -137,8 +136,7 @@ def test_trial_monitor_sees_only_assigned_trials_and_reads_are_logged(make_user)
         subject_code="S-001",
         arm_regimen_code="ABVD-T",
     )
-    client = Client()
-    client.force_login(monitor)
+    client = logged_in(monitor)
     listing = client.get("/regimens/trials/")
     assert b"HD-01" in listing.content and b"HD-02" not in listing.content
     assert [t["code"] for t in client.get("/api/v1/trials/").json()] == ["HD-01"]

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
 from corsia.drugs.models import ActiveIngredient
-from corsia.patients import services as patient_services
 from corsia.patients.models import Patient
 from corsia.testing.accounts import MakeUser
+from corsia.testing.patients import patient_registered
 
 
 @pytest.fixture
@@ -32,18 +30,7 @@ def nurse(make_user: MakeUser) -> User:
 
 @pytest.fixture
 def patient(make_user: MakeUser) -> Patient:
-    coordinator = make_user(Role.COORDINATOR)
-    return patient_services.patient_create(
-        actor=coordinator,
-        workstation=None,
-        data=patient_services.PatientInput(
-            surname="Rossi",
-            given_names="Mario",
-            sex="M",
-            date_of_birth=date(1985, 12, 10),
-            codice_fiscale="RSSMRA85T10A562S",
-        ),
-    )
+    return patient_registered(make_user(Role.COORDINATOR))
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
 from corsia.drugs.models import ActiveIngredient
 from corsia.patients.models import Patient
-from corsia.testing.accounts import MakeUser
+from corsia.testing.accounts import MakeUser, logged_in
 from corsia.testing.toxicity import DIARRHEA, NAUSEA, term
 from corsia.toxicity import services
 from corsia.toxicity.models import ExtravasationEvent, ToxicityRecord
@@ -22,9 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _login(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+    return logged_in(user)
 
 
 def test_patient_page_renders_list_form_and_grades_of_the_chosen_term(

@@ -90,6 +90,38 @@ def _segment(name: str, *fields: str) -> str:
     return "|".join((name, *fields)).rstrip("|")
 
 
+def _obx(
+    set_id: int,
+    value_type: str,
+    identifier: Mdc,
+    sub_id: str,
+    value: str = "",
+    *,
+    units: Unit | None = None,
+    abnormal: str = "",
+    status: str = "F",
+    observed: str = "",
+) -> str:
+    """One OBX: OBX-1 to OBX-8, the result status (OBX-11) and the time observed (OBX-14)."""
+    return _segment(
+        "OBX",
+        str(set_id),
+        value_type,
+        identifier.cwe(),
+        sub_id,
+        value,
+        units.cwe() if units is not None else "",
+        "",
+        abnormal,
+        "",
+        "",
+        status,
+        "",
+        "",
+        observed,
+    )
+
+
 CORSIA_APPLICATION = "CORSIA^corsia^L"
 
 
@@ -135,34 +167,10 @@ def build_pcd03(
         _segment("RXG", *rxg),
         _segment("TQ1", *tq1),
         _segment("RXR", ROUTE_INTRAVENOUS),
-        _segment(
-            "OBX",
-            "1",
-            "NM",
-            MDC_FLOW_FLUID_PUMP.cwe(),
-            "1.1.1.1",
-            f"{packet.rate_ml_h:.1f}",
-            UNIT_ML_PER_H.cwe(),
-            "",
-            "",
-            "",
-            "",
-            "F",
+        _obx(
+            1, "NM", MDC_FLOW_FLUID_PUMP, "1.1.1.1", f"{packet.rate_ml_h:.1f}", units=UNIT_ML_PER_H
         ),
-        _segment(
-            "OBX",
-            "2",
-            "NM",
-            MDC_VOL_FLUID_TBI.cwe(),
-            "1.1.1.2",
-            _number(packet.volume_ml),
-            UNIT_ML.cwe(),
-            "",
-            "",
-            "",
-            "",
-            "F",
-        ),
+        _obx(2, "NM", MDC_VOL_FLUID_TBI, "1.1.1.2", _number(packet.volume_ml), units=UNIT_ML),
     ]
     return SEGMENT_SEPARATOR.join(segments)
 
@@ -182,22 +190,8 @@ def build_pcd01(
     when = hl7_datetime(sent_at)
 
     def nm(set_id: int, metric: Mdc, sub_id: str, value: Decimal, unit: Unit) -> str:
-        return _segment(
-            "OBX",
-            str(set_id),
-            "NM",
-            metric.cwe(),
-            sub_id,
-            _number(value),
-            unit.cwe(),
-            "",
-            "",
-            "",
-            "",
-            "R",
-            "",
-            "",
-            when,
+        return _obx(
+            set_id, "NM", metric, sub_id, _number(value), units=unit, status="R", observed=when
         )
 
     segments = [
@@ -212,42 +206,17 @@ def build_pcd01(
         _segment(
             "OBR", "1", "", f"{escape(control_id)}^PUMP", MDC_DEV_PUMP_INFUS_MDS.cwe(), "", "", when
         ),
-        _segment(
-            "OBX", "1", "", MDC_DEV_PUMP_INFUS_MDS.cwe(), "1.0.0.0", "", "", "", "", "", "", "X"
-        ),
-        _segment(
-            "OBX", "2", "", MDC_DEV_PUMP_INFUS_VMD.cwe(), "1.1.0.0", "", "", "", "", "", "", "X"
-        ),
-        _segment(
-            "OBX",
-            "3",
-            "",
-            MDC_DEV_PUMP_INFUS_CHAN_DELIVERY.cwe(),
-            "1.1.1.0",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "X",
-        ),
-        _segment(
-            "OBX",
-            "4",
+        _obx(1, "", MDC_DEV_PUMP_INFUS_MDS, "1.0.0.0", status="X"),
+        _obx(2, "", MDC_DEV_PUMP_INFUS_VMD, "1.1.0.0", status="X"),
+        _obx(3, "", MDC_DEV_PUMP_INFUS_CHAN_DELIVERY, "1.1.1.0", status="X"),
+        _obx(
+            4,
             "CWE",
-            MDC_PUMP_STAT.cwe(),
+            MDC_PUMP_STAT,
             "1.1.1.1",
             f"^{TOKEN_FOR_STATUS[status]}",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "R",
-            "",
-            "",
-            when,
+            status="R",
+            observed=when,
         ),
         nm(5, MDC_FLOW_FLUID_PUMP, "1.1.1.2", rate_ml_h, UNIT_ML_PER_H),
         nm(6, MDC_VOL_FLUID_DELIV, "1.1.1.3", volume_infused_ml, UNIT_ML),
@@ -281,62 +250,17 @@ def build_pcd04(
             profile=PROFILE_PCD04,
         ),
         _segment("OBR", "1", "", f"{escape(alarm_ref)}^PUMP", MDC_EVT_ALARM.cwe(), "", "", when),
-        _segment(
-            "OBX",
-            "1",
+        _obx(
+            1,
             "CWE",
-            MDC_EVT_ALARM.cwe(),
+            MDC_EVT_ALARM,
             "1.1.1.1.1",
             f"{alarm.cwe()}^^^^^^{escape(alarm_text)}",
-            "",
-            "",
-            f"{priority.value}~ST",
-            "",
-            "",
-            "F",
+            abnormal=f"{priority.value}~ST",
         ),
-        _segment(
-            "OBX",
-            "2",
-            "CWE",
-            MDC_ATTR_ALERT_SOURCE.cwe(),
-            "1.1.1.1.2",
-            MDC_DEV_PUMP_INFUS_CHAN_DELIVERY.cwe(),
-            "",
-            "",
-            "",
-            "",
-            "",
-            "F",
-        ),
-        _segment(
-            "OBX",
-            "3",
-            "ST",
-            MDC_ATTR_EVENT_PHASE.cwe(),
-            "1.1.1.1.3",
-            phase.value,
-            "",
-            "",
-            "",
-            "",
-            "",
-            "F",
-        ),
-        _segment(
-            "OBX",
-            "4",
-            "ST",
-            MDC_ATTR_ALARM_STATE.cwe(),
-            "1.1.1.1.4",
-            "active" if active else "inactive",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "F",
-        ),
+        _obx(2, "CWE", MDC_ATTR_ALERT_SOURCE, "1.1.1.1.2", MDC_DEV_PUMP_INFUS_CHAN_DELIVERY.cwe()),
+        _obx(3, "ST", MDC_ATTR_EVENT_PHASE, "1.1.1.1.3", phase.value),
+        _obx(4, "ST", MDC_ATTR_ALARM_STATE, "1.1.1.1.4", "active" if active else "inactive"),
     ]
     return SEGMENT_SEPARATOR.join(segments)
 
