@@ -45,14 +45,13 @@ from corsia.compounding.domain.vials.costs import best_vial_combination
 from corsia.compounding.domain.vials.greedy import assign_dose
 from corsia.compounding.domain.vials.inputs import (
     DoseNeed,
-    OpenedVial,
     OpenSource,
     VialPolicy,
     VialSize,
     from_units,
     to_units_up,
 )
-from corsia.compounding.domain.vials.plan import VialPlan
+from corsia.compounding.domain.vials.plan import OpenedVial, VialPlan
 from corsia.compounding.domain.vials.planner import plan_vials
 
 CATALOGUE = Path(__file__).resolve().parent.parent / "corsia/drugs/data/catalogue.jsonl"
