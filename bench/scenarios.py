@@ -230,23 +230,29 @@ async def prescribe(
         session, f"{prefix} read", "GET", f"/api/v1/orders/{order_id}", headers=headers
     )
     item = next((i for i in order["items"] if i["competence"] == "pharmacy"), order["items"][0])
-    await recorder.call(
+    adjusted = await recorder.call(
         session,
         f"{prefix} reduce one drug",
         "POST",
         f"/api/v1/orders/{order_id}/items/{item['id']}/adjust",
-        json={"reduction_percent": "20", "reason": "Neutropenia G2 al ciclo precedente"},
+        json={
+            "reduction_percent": "20",
+            "reason": "Neutropenia G2 al ciclo precedente",
+            "expected_version": order["version"],
+        },
         headers=headers,
     )
+    version = adjusted["version"] if adjusted else order["version"]
     for event in ("confirm", "send"):
-        await recorder.call(
+        answer = await recorder.call(
             session,
             f"{prefix} {event}",
             "POST",
             f"/api/v1/orders/{order_id}/transitions",
-            json={"event": event},
+            json={"event": event, "expected_version": version},
             headers=headers,
         )
+        version = answer["version"] if answer else version
     return order_id
 
 
@@ -258,15 +264,22 @@ async def take_in_charge(
     *,
     prefix: str = "order",
 ) -> None:
+    order = await recorder.call(
+        session, f"{prefix} read", "GET", f"/api/v1/orders/{order_id}", headers=headers
+    )
+    if order is None:
+        return
+    version = order["version"]
     for event in ("validate", "take_charge"):
-        await recorder.call(
+        answer = await recorder.call(
             session,
             f"{prefix} {event}",
             "POST",
             f"/api/v1/orders/{order_id}/transitions",
-            json={"event": event},
+            json={"event": event, "expected_version": version},
             headers=headers,
         )
+        version = answer["version"] if answer else version
 
 
 async def prescribing_physician(
@@ -505,8 +518,11 @@ async def _one_order(order: _Order, patient_id: int) -> None:
     order.ids["order"] = int(created["id"])
     pharmacy_items = [i for i in created["items"] if i["competence"] == "pharmacy"]
     order.ids["item"] = (pharmacy_items or created["items"])[0]["id"]
-    for name in ("read", "reduce one drug", "confirm", "send", "validate"):
-        await order.call(name)
+    version = (await order.call("read"))["version"]
+    for name in ("reduce one drug", "confirm", "send"):
+        body = dict(STEPS[name].body or {}) | {"expected_version": version}
+        version = (await order.call(name, body))["version"]
+    await order.call("validate")
     preps = [
         p
         for p in await order.call("take charge")

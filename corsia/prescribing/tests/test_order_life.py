@@ -118,11 +118,21 @@ def test_H_closed_loop_skip_sequence_is_refused_through_the_api(
     preparation, weighing, release, check-out or scan."""
     order = _sent(physician, patient, folfox)
     farm = _client(pharmacist)
-    status, body = _post(farm, f"/api/v1/orders/{order.pk}/transitions", {"event": "validate"})
+    order.refresh_from_db()
+    status, body = _post(
+        farm,
+        f"/api/v1/orders/{order.pk}/transitions",
+        {"event": "validate", "expected_version": order.version},
+    )
     assert (status, body["state"]) == (200, "validated")
     # taking charge is the pharmacist's decision (the UFA creates the preparations after)
-    status, body = _post(farm, f"/api/v1/orders/{order.pk}/transitions", {"event": "take_charge"})
+    status, body = _post(
+        farm,
+        f"/api/v1/orders/{order.pk}/transitions",
+        {"event": "take_charge", "expected_version": body["version"]},
+    )
     assert (status, body["state"]) == (200, "taken_in_charge")
+    version = body["version"]
     before = _snapshot(order)
 
     nurse = _client(make_user(Role.NURSE))
@@ -132,12 +142,20 @@ def test_H_closed_loop_skip_sequence_is_refused_through_the_api(
         (farm, "deliver"),
         (nurse, "administer"),
     ):
-        status, problem = _post(client, f"/api/v1/orders/{order.pk}/transitions", {"event": event})
+        status, problem = _post(
+            client,
+            f"/api/v1/orders/{order.pk}/transitions",
+            {"event": event, "expected_version": version},
+        )
         assert status == 409, (event, problem)
         assert problem["code"] == "transition_not_allowed_here"
     # every role that the table allows for a milestone is refused the same way
     for event in MILESTONE_EVENTS:
-        status, problem = _post(farm, f"/api/v1/orders/{order.pk}/transitions", {"event": event})
+        status, problem = _post(
+            farm,
+            f"/api/v1/orders/{order.pk}/transitions",
+            {"event": event, "expected_version": version},
+        )
         assert (status, problem["code"]) == (409, "transition_not_allowed_here")
 
     assert _snapshot(order) == before  # nothing changed: state, version, history, audit
@@ -295,7 +313,9 @@ def test_H_double_check_a_physician_who_edited_the_order_cannot_validate_it(
         _fire(order, (colleague, "validate"))
     assert refused.value.code == "validator_edited_order"
     status, problem = _post(
-        _client(colleague), f"/api/v1/orders/{order.pk}/transitions", {"event": "validate"}
+        _client(colleague),
+        f"/api/v1/orders/{order.pk}/transitions",
+        {"event": "validate", "expected_version": order.version},
     )
     assert (status, problem["code"]) == (403, "validator_edited_order")
     page = _client(colleague).get(f"/prescribing/orders/{order.pk}/").content.decode()

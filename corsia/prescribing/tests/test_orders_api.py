@@ -53,7 +53,7 @@ def test_order_life_through_the_api(make_user: MakeUser) -> None:
     status, problem = _post(
         doctor,
         f"/api/v1/orders/{body['id']}/items/{oxali['id']}/adjust",
-        {"reduction_percent": "20"},
+        {"reduction_percent": "20", "expected_version": body["version"]},
     )
     assert status == 422
     assert problem["code"] == "reason_required"
@@ -61,23 +61,31 @@ def test_order_life_through_the_api(make_user: MakeUser) -> None:
     status, body = _post(
         doctor,
         f"/api/v1/orders/{body['id']}/items/{oxali['id']}/adjust",
-        {"reduction_percent": "20", "reason": "Neuropatia G2"},
+        {"reduction_percent": "20", "reason": "Neuropatia G2", "expected_version": body["version"]},
     )
     assert status == 200
     oxali = next(i for i in body["items"] if i["ingredient"] == "oxaliplatin")
     assert oxali["final_dose"] == "136.0000"
 
     for event in ("confirm", "send"):
-        status, body = _post(doctor, f"/api/v1/orders/{body['id']}/transitions", {"event": event})
+        status, body = _post(
+            doctor,
+            f"/api/v1/orders/{body['id']}/transitions",
+            {"event": event, "expected_version": body["version"]},
+        )
         assert status == 200, body
     status, problem = _post(
-        doctor, f"/api/v1/orders/{body['id']}/transitions", {"event": "validate"}
+        doctor,
+        f"/api/v1/orders/{body['id']}/transitions",
+        {"event": "validate", "expected_version": body["version"]},
     )
     assert status == 403
     assert problem["code"] == "validator_is_prescriber"
 
     status, body = _post(
-        _client(pharmacist), f"/api/v1/orders/{body['id']}/transitions", {"event": "validate"}
+        _client(pharmacist),
+        f"/api/v1/orders/{body['id']}/transitions",
+        {"event": "validate", "expected_version": body["version"]},
     )
     assert status == 200
     assert body["state"] == "validated"
