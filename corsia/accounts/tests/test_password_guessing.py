@@ -3,6 +3,8 @@ spraying not throttled (lockout per username only). docs/security.md, section 9.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from axes.models import AccessFailureLog
 from django.contrib.auth.password_validation import validate_password
@@ -95,6 +97,17 @@ def test_any_two_context_words_and_a_year_are_guessable(first: str, second: str,
 # --- the validator, the services and the demo password ---------------------------------------
 
 
+def _ensure_demo_physician() -> bool:
+    return services.demo_user_ensure(
+        username="medico",
+        first_name="Giulia",
+        last_name="Ferraro",
+        badge_code="BADGE0001",
+        role=Role.PHYSICIAN,
+        password=PUBLISHED_DEMO_PASSWORD,
+    )
+
+
 def test_password_policy_refuses_corsia_demo_for_any_account(make_user: MakeUser) -> None:
     user = make_user(Role.NURSE, password="Primo-segreto-1")
     with pytest.raises(ValidationError) as refused:
@@ -151,26 +164,12 @@ def test_corsia_demo_opens_no_account_outside_demo_mode(make_user: MakeUser) -> 
     assert AuditEvent.objects.filter(event_type="accounts.login_failed").count() == 2
     # and the demo seeder refuses to run at all
     with pytest.raises(RuntimeError):
-        services.demo_user_ensure(
-            username="medico2",
-            first_name="Marco",
-            last_name="Lombardi",
-            badge_code="BADGE0002",
-            role=Role.PHYSICIAN,
-            password=PUBLISHED_DEMO_PASSWORD,
-        )
+        _ensure_demo_physician()
 
 
 @override_settings(DEMO_MODE=True, CORSIA_TESTING=False)
 def test_demo_users_keep_the_demo_password_in_demo_mode(make_user: MakeUser) -> None:
-    services.demo_user_ensure(
-        username="medico",
-        first_name="Giulia",
-        last_name="Ferraro",
-        badge_code="BADGE0001",
-        role=Role.PHYSICIAN,
-        password=PUBLISHED_DEMO_PASSWORD,
-    )
+    _ensure_demo_physician()
     page = Client().post("/login/", {"username": "medico", "password": PUBLISHED_DEMO_PASSWORD})
     assert page.status_code == 302
 
@@ -178,20 +177,23 @@ def test_demo_users_keep_the_demo_password_in_demo_mode(make_user: MakeUser) -> 
 # --- password spraying -------------------------------------------------------------------------
 
 
-def _spray(usernames: list[str], *, address: str = "10.1.1.1", api: bool = False) -> list[int]:
+def _sign_in(
+    username: str, password: str = PASSWORD, *, address: str = "10.1.1.1", api: bool = False
+) -> Any:
     client = Client(REMOTE_ADDR=address)
-    codes = []
-    for username in usernames:
-        if api:
-            response = client.post(
-                "/api/v1/auth/token",
-                {"username": username, "password": "Estate2025!"},
-                content_type="application/json",
-            )
-        else:
-            response = client.post("/login/", {"username": username, "password": "Estate2025!"})
-        codes.append(response.status_code)
-    return codes
+    if api:
+        return client.post(
+            "/api/v1/auth/token",
+            {"username": username, "password": password},
+            content_type="application/json",
+        )
+    return client.post("/login/", {"username": username, "password": password})
+
+
+def _spray(usernames: list[str], *, address: str = "10.1.1.1", api: bool = False) -> list[int]:
+    return [
+        _sign_in(name, "Estate2025!", address=address, api=api).status_code for name in usernames
+    ]
 
 
 def _users(make_user: MakeUser, count: int) -> list[str]:
@@ -211,16 +213,12 @@ def test_password_spraying_on_the_login_page_locks_the_address(
     codes = _spray(usernames[:4])
     # then the fourth failure locks the address, though no account reached its limit
     assert codes == [200, 200, 200, 429]
-    locked = Client(REMOTE_ADDR="10.1.1.1").post(
-        "/login/", {"username": usernames[5], "password": PASSWORD}
-    )
+    locked = _sign_in(usernames[5])
     assert locked.status_code == 429
     assert locked["Retry-After"] == "1800"
     assert "Accesso bloccato da questa postazione" in locked.content.decode()
     # while the right password still works from another address
-    other = Client(REMOTE_ADDR="10.2.2.2").post(
-        "/login/", {"username": usernames[5], "password": PASSWORD}
-    )
+    other = _sign_in(usernames[5], address="10.2.2.2")
     assert other.status_code == 302
 
 
@@ -231,11 +229,7 @@ def test_password_spraying_on_the_token_endpoint_is_429_address_locked(
     settings.CORSIA_LOCKOUT_ADDRESS_FAILURES = 3
     usernames = _users(make_user, 4)
     assert _spray(usernames[:3], api=True) == [401, 401, 429]
-    right = Client(REMOTE_ADDR="10.1.1.1").post(
-        "/api/v1/auth/token",
-        {"username": usernames[3], "password": PASSWORD},
-        content_type="application/json",
-    )
+    right = _sign_in(usernames[3], api=True)
     assert right.status_code == 429
     assert right["Content-Type"] == "application/problem+json"
     assert right["Retry-After"] == "1800"
@@ -260,9 +254,7 @@ def test_a_successful_sign_in_does_not_reset_the_spraying_count(
     usernames = _users(make_user, 5)
     assert _spray(usernames[:3]) == [200, 200, 200]
     # when they sign in to their own account in between
-    own = Client(REMOTE_ADDR="10.1.1.1").post(
-        "/login/", {"username": usernames[4], "password": PASSWORD}
-    )
+    own = _sign_in(usernames[4])
     assert own.status_code == 302
     # then the count goes on: the next failure locks the address
     assert _spray(usernames[3:4]) == [429]
@@ -274,18 +266,11 @@ def test_a_success_does_not_reset_another_users_account_count(
     settings.AXES_FAILURE_LIMIT = 3
     make_user(Role.NURSE, username="inf.rossi", password=PASSWORD)
     make_user(Role.NURSE, username="inf.verdi", password=PASSWORD)
-    ward_pc = Client(REMOTE_ADDR="10.3.3.3")
+    # two failures for inf.rossi on a ward PC, then inf.verdi signs in there
     for _ in range(2):
-        ward_pc.post("/login/", {"username": "inf.rossi", "password": "sbagliata"})
-    assert (
-        Client(REMOTE_ADDR="10.3.3.3")
-        .post("/login/", {"username": "inf.verdi", "password": PASSWORD})
-        .status_code
-        == 302
-    )
-    third = Client(REMOTE_ADDR="10.3.3.3").post(
-        "/login/", {"username": "inf.rossi", "password": "sbagliata"}
-    )
+        _sign_in("inf.rossi", "sbagliata", address="10.3.3.3")
+    assert _sign_in("inf.verdi", address="10.3.3.3").status_code == 302
+    third = _sign_in("inf.rossi", "sbagliata", address="10.3.3.3")
     assert third.status_code == 429
     assert third["Retry-After"] == "1800"
 

@@ -22,10 +22,10 @@ from corsia.core.domain.clinical_time import (
     check_clinical_time,
 )
 from corsia.core.domain.errors import ValidationFailed
-from corsia.patients import services as patient_services
 from corsia.patients.models import Patient
 from corsia.prescribing.models import Measurement
 from corsia.testing.accounts import MakeUser
+from corsia.testing.patients import patient_registered
 
 NOW = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
 TODAY = NOW.date()
@@ -37,16 +37,12 @@ def _api(make_user: MakeUser, role: Role) -> Client:
 
 
 def _patient(make_user: MakeUser, born: date = date(1985, 12, 10)) -> Patient:
-    return patient_services.patient_create(
-        actor=make_user(Role.COORDINATOR),
-        workstation=None,
-        data=patient_services.PatientInput(
-            surname="Rossi",
-            given_names="Mario",
-            sex="M",
-            date_of_birth=born,
-            stp_eni_code="STP0300000012345",
-        ),
+    # a foreigner's STP code: the birth date is free (a codice fiscale encodes it)
+    return patient_registered(
+        registrar=make_user(Role.COORDINATOR),
+        date_of_birth=born,
+        codice_fiscale="",
+        stp_eni_code="STP0300000012345",
     )
 
 

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import pytest
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
-from corsia.patients import services
 from corsia.patients.models import BedOrChair, Patient, Ward
 from corsia.testing.accounts import MakeUser
-from corsia.testing.patients import MakePatient
+from corsia.testing.patients import MakePatient, patient_registered
 
 
 @pytest.fixture
@@ -36,16 +34,6 @@ def ward(db: None) -> Ward:
 @pytest.fixture
 def make_patient(coordinator: User) -> MakePatient:
     def _make(**fields: Any) -> Patient:
-        data = {
-            "surname": "Rossi",
-            "given_names": "Mario",
-            "sex": "M",
-            "date_of_birth": date(1985, 12, 10),
-            "codice_fiscale": "RSSMRA85T10A562S",
-            **fields,
-        }
-        return services.patient_create(
-            actor=coordinator, workstation=None, data=services.PatientInput(**data)
-        )
+        return patient_registered(registrar=coordinator, **fields)
 
     return _make
