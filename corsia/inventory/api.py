@@ -20,7 +20,7 @@ from pydantic import Field
 
 from corsia.core.access import api_perm
 from corsia.core.domain.errors import ValidationFailed
-from corsia.core.schemas import Amount, BoundedInt, DayCount
+from corsia.core.schemas import Amount, BoundedInt
 from corsia.core.web import request_actor, request_workstation
 from corsia.drugs import selectors as drugs
 from corsia.inventory import selectors, services
@@ -174,7 +174,7 @@ def stock_levels(
 
 @router.get("/lots/expiring", response=list[LotOut])
 @api_perm(services.VIEW)
-def expiring_lots(request: HttpRequest, days: DayCount = 60) -> list[dict[str, Any]]:
+def expiring_lots(request: HttpRequest, days: BoundedInt = 60) -> list[dict[str, Any]]:
     """Lots holding units that expire within ``days`` days (already expired ones included)."""
     _range(days, 0, MAX_EXPIRY_DAYS, field="days")
     today = timezone.localdate()
