@@ -62,15 +62,22 @@ def main(argv: list[str]) -> int:
             content_type="application/json",
         )
         body = answer.json()
+        state["version"] = body["version"]
         state["order"] = body["id"]
         state["item"] = body["items"][0]["id"]
         return answer
 
+    def versioned(answer: Any) -> Any:
+        state["version"] = answer.json()["version"]
+        return answer
+
     def transition(client: Client, event: str) -> Callable[[], Any]:
-        return lambda: client.post(
-            f"/api/v1/orders/{state['order']}/transitions",
-            {"event": event},
-            content_type="application/json",
+        return lambda: versioned(
+            client.post(
+                f"/api/v1/orders/{state['order']}/transitions",
+                {"event": event, "expected_version": state["version"]},
+                content_type="application/json",
+            )
         )
 
     operations: list[tuple[str, Callable[[], Any]]] = [
@@ -78,10 +85,16 @@ def main(argv: list[str]) -> int:
         ("order read", lambda: physician.get(f"/api/v1/orders/{state['order']}")),
         (
             "order reduce one drug",
-            lambda: physician.post(
-                f"/api/v1/orders/{state['order']}/items/{state['item']}/adjust",
-                {"reduction_percent": "20", "reason": "Neutropenia G2"},
-                content_type="application/json",
+            lambda: versioned(
+                physician.post(
+                    f"/api/v1/orders/{state['order']}/items/{state['item']}/adjust",
+                    {
+                        "reduction_percent": "20",
+                        "reason": "Neutropenia G2",
+                        "expected_version": state["version"],
+                    },
+                    content_type="application/json",
+                )
             ),
         ),
         ("order confirm", transition(physician, "confirm")),

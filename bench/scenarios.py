@@ -231,15 +231,21 @@ async def prescribe(
         session, f"{prefix} read", "GET", f"/api/v1/orders/{order_id}", headers=headers
     )
     item = next((i for i in order["items"] if i["competence"] == "pharmacy"), order["items"][0])
-    await recorder.call(
+    adjusted = await recorder.call(
         session,
         f"{prefix} reduce one drug",
         "POST",
         f"/api/v1/orders/{order_id}/items/{item['id']}/adjust",
-        json={"reduction_percent": "20", "reason": "Neutropenia G2 al ciclo precedente"},
+        json={
+            "reduction_percent": "20",
+            "reason": "Neutropenia G2 al ciclo precedente",
+            "expected_version": order["version"],
+        },
         headers=headers,
     )
-    await fire(session, recorder, headers, order_id, ("confirm", "send"), prefix=prefix)
+    version = adjusted["version"] if adjusted else order["version"]
+    events = ("confirm", "send")
+    await fire(session, recorder, headers, order_id, events, version=version, prefix=prefix)
     return order_id
 
 
@@ -251,7 +257,15 @@ async def take_in_charge(
     *,
     prefix: str = "order",
 ) -> None:
-    await fire(session, recorder, headers, order_id, ("validate", "take_charge"), prefix=prefix)
+    order = await recorder.call(
+        session, f"{prefix} read", "GET", f"/api/v1/orders/{order_id}", headers=headers
+    )
+    if order is None:
+        return
+    events = ("validate", "take_charge")
+    await fire(
+        session, recorder, headers, order_id, events, version=order["version"], prefix=prefix
+    )
 
 
 async def fire(
@@ -261,18 +275,21 @@ async def fire(
     order_id: int,
     events: Sequence[str],
     *,
+    version: int,
     prefix: str,
 ) -> None:
-    """The order's ``events``, one transition call each, in turn."""
+    """The order's ``events``, one transition call each, in turn, each at the version the
+    one before answered."""
     for event in events:
-        await recorder.call(
+        answer = await recorder.call(
             session,
             f"{prefix} {event}",
             "POST",
             f"/api/v1/orders/{order_id}/transitions",
-            json={"event": event},
+            json={"event": event, "expected_version": version},
             headers=headers,
         )
+        version = answer["version"] if answer else version
 
 
 async def prescribing_physician(
@@ -511,8 +528,11 @@ async def _one_order(order: _Order, patient_id: int) -> None:
     order.ids["order"] = int(created["id"])
     pharmacy_items = [i for i in created["items"] if i["competence"] == "pharmacy"]
     order.ids["item"] = (pharmacy_items or created["items"])[0]["id"]
-    for name in ("read", "reduce one drug", "confirm", "send", "validate"):
-        await order.call(name)
+    version = (await order.call("read"))["version"]
+    for name in ("reduce one drug", "confirm", "send"):
+        body = dict(STEPS[name].body or {}) | {"expected_version": version}
+        version = (await order.call(name, body))["version"]
+    await order.call("validate")
     preps = [
         p
         for p in await order.call("take charge")

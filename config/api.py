@@ -91,6 +91,15 @@ def _corsia_error(request: HttpRequest, exc: CorsiaError) -> HttpResponse:
     return problem_from_error(request, exc)
 
 
+# The optimistic-lock field of every edit and transition body (patients call it "version").
+_VERSION_FIELDS = frozenset({"expected_version", "version"})
+
+
+def _last(error: dict[str, Any]) -> str:
+    location = error.get("loc") or ("",)
+    return str(location[-1])
+
+
 @api.exception_handler(NinjaValidationError)
 def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     errors: list[dict[str, Any]] = list(exc.errors)
@@ -101,6 +110,21 @@ def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRe
         if part not in ("body", "query", "path", "payload")
     ]
     field = ".".join(location) or None
+    missing_version = [
+        e for e in errors if e.get("type") == "missing" and _last(e) in _VERSION_FIELDS
+    ]
+    if missing_version:
+        # An edit without the version it was built from would overwrite blindly.
+        return problem_response(
+            request,
+            status=422,
+            code="expected_version_required",
+            detail=(
+                "Indica la versione del record su cui si basa la modifica "
+                f"({_last(missing_version[0])}): senza, la modifica è rifiutata."
+            ),
+            field=_last(missing_version[0]),
+        )
     return problem_response(
         request,
         status=422,

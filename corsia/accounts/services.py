@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from corsia.accounts import audit_events
+from corsia.accounts.backends import demo_credentials_allowed
 from corsia.accounts.domain.roles import PERMISSIONS, ROLE_PERMISSIONS, Role, grant_needs_approval
 from corsia.accounts.models import ApiToken, RoleRequest, User
 from corsia.accounts.role_requests import role_names, role_request_open, set_role_groups
@@ -393,7 +394,13 @@ def demo_user_ensure(
     """A demo hospital's user (``corsia.demo``, demo mode only: the caller checks): created
     with this password where missing, left as it is where present, and in ``role``'s group
     either way. Seed data like :func:`roles_sync`: no actor, no audit event. Returns
-    whether the user was created."""
+    whether the user was created.
+
+    The password is the demo's published one: it skips the password policy on purpose, so
+    this refuses to run outside demo (and test) mode, and the sign-in refuses that password
+    outside demo mode anyway (``corsia.accounts.backends.PublishedPasswordGuard``)."""
+    if not demo_credentials_allowed():
+        raise RuntimeError("demo users exist only in demo mode (CORSIA_DEMO=1)")
     user, created = User.objects.get_or_create(
         username=username,
         defaults={"first_name": first_name, "last_name": last_name, "badge_code": badge_code},

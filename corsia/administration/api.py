@@ -122,13 +122,13 @@ class EndIn(Schema):
 
     volume_given_ml: Amount | None = Field(default=None, ge=0)
     reason: Reason = ""
-    expected_version: BoundedInt | None = None
+    expected_version: BoundedInt  # required: a blind edit is refused (expected_version_required)
 
 
 class InterruptIn(Schema):
     volume_given_ml: Amount = Field(ge=0)
     reason: Reason
-    expected_version: BoundedInt | None = None
+    expected_version: BoundedInt  # required: a blind edit is refused (expected_version_required)
 
 
 def _administration(admin: Administration) -> AdministrationOut:

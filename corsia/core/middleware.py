@@ -67,7 +67,8 @@ class BadInputMiddleware:
       a JSON string (keys included): 400, code ``invalid_characters`` (PostgreSQL refuses
       NUL in text; a lone surrogate cannot be written as UTF-8).
     - On the API, a date and time without its UTC offset in a JSON body or a query: 422,
-      code ``naive_datetime`` (Corsia works in aware datetimes only).
+      code ``naive_datetime`` (Corsia works in aware datetimes only); a JSON body that is
+      not an object (a list, a number, a string, ``null``): 422, code ``body_not_object``.
     - A number the database cannot hold, or a date out of range, that reached a page view
       (``DataError``/``OverflowError``): 400 with the Italian page. The API's own handlers
       answer 422 ``value_out_of_range`` (``config/api.py``).
@@ -102,6 +103,15 @@ class BadInputMiddleware:
             except ValueError:
                 document = None  # not JSON: the API answers 400 itself
             else:
+                if not isinstance(document, dict):
+                    # every API body is an object: a list, a number, a string or null is
+                    # nobody's input (and endpoints without a body must not ignore one)
+                    return _refuse(
+                        request,
+                        status=422,
+                        code="body_not_object",
+                        message=_("Il corpo della richiesta deve essere un oggetto JSON."),
+                    )
                 request.corsia_json = document  # type: ignore[attr-defined]  # read by the API's parser
                 body_fields = list(strings_in(document))
         for field, text in [*fields, *body_fields]:

@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import transaction
 
+from corsia.accounts.domain.passwords import PUBLISHED_DEMO_PASSWORD
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.services import demo_user_ensure
 
-DEMO_PASSWORD = "corsia-demo"  # noqa: S105 - published demo credential, refused outside demo mode
+# Published in the README; refused at sign-in outside demo mode (corsia.accounts.backends).
+DEMO_PASSWORD = PUBLISHED_DEMO_PASSWORD
 
 DEMO_USERS: tuple[tuple[str, str, str, Role], ...] = (
     ("medico", "Giulia", "Ferraro", Role.PHYSICIAN),

@@ -20,6 +20,7 @@ from pydantic import Field
 
 from corsia.core.access import api_perm
 from corsia.core.domain.errors import ValidationFailed
+from corsia.core.schemas import Amount, BoundedInt
 from corsia.core.web import request_actor, request_workstation
 from corsia.drugs import selectors as drugs
 from corsia.inventory import selectors, services
@@ -70,20 +71,20 @@ class MovementPage(Schema):
 
 
 class LoadLineIn(Schema):
-    product: str = Field(description="Corsia product code")
-    aic: str = Field("", description="AIC of the pack (optional, must be of the product)")
+    product: str = Field(max_length=40, description="Corsia product code")
+    aic: str = Field("", max_length=20, description="AIC of the pack (optional, of the product)")
     lot: str = Field(max_length=40)
     expiry: date
-    quantity: int
-    unit_cost: Decimal
-    location: str = Field("", description="default: the document's location")
+    quantity: BoundedInt
+    unit_cost: Amount
+    location: str = Field("", max_length=30, description="default: the document's location")
 
 
 class LoadIn(Schema):
     supplier: str = Field(max_length=120)
     document_number: str = Field(max_length=60)
     document_date: date
-    location: str
+    location: str = Field(max_length=30)
     lines: list[LoadLineIn] = Field(max_length=200)
 
 
@@ -173,7 +174,7 @@ def stock_levels(
 
 @router.get("/lots/expiring", response=list[LotOut])
 @api_perm(services.VIEW)
-def expiring_lots(request: HttpRequest, days: int = 60) -> list[dict[str, Any]]:
+def expiring_lots(request: HttpRequest, days: BoundedInt = 60) -> list[dict[str, Any]]:
     """Lots holding units that expire within ``days`` days (already expired ones included)."""
     _range(days, 0, MAX_EXPIRY_DAYS, field="days")
     today = timezone.localdate()
@@ -181,13 +182,13 @@ def expiring_lots(request: HttpRequest, days: int = 60) -> list[dict[str, Any]]:
 
 
 class MovementFilters(Schema):
-    product: str = ""
-    cost_center: str = ""
-    kind: str = ""
+    product: str = Field("", max_length=40)
+    cost_center: str = Field("", max_length=20)
+    kind: str = Field("", max_length=10)
     since: date | None = None
     until: date | None = None
-    limit: int = 50
-    offset: int = 0
+    limit: BoundedInt = 50
+    offset: BoundedInt = 0
 
 
 @router.get("/movements", response=MovementPage)

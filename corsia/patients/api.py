@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from corsia.core.access import api_perm
-from corsia.core.schemas import AwareDatetime, BoundedInt, Reason, RecordId
+from corsia.core.schemas import BoundedInt, EncounterTime, Reason, RecordId
 from corsia.core.web import request_actor, request_workstation
 from corsia.patients import selectors, services
 from corsia.patients.models import Allergy, Encounter, Patient
@@ -262,7 +262,7 @@ class AdmitIn(Schema):
     kind: str
     ward_id: int
     place_id: int | None = None
-    admitted_at: AwareDatetime | None = None
+    admitted_at: EncounterTime | None = None
 
 
 class EncounterVersionIn(Schema):
@@ -270,7 +270,7 @@ class EncounterVersionIn(Schema):
 
 
 class DischargeIn(EncounterVersionIn):
-    discharged_at: AwareDatetime | None = None
+    discharged_at: EncounterTime | None = None
 
 
 class TransferIn(EncounterVersionIn):

@@ -14,7 +14,15 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from corsia.core.access import api_perm
-from corsia.core.schemas import Amount, AwareDatetime, BoundedInt, DayCount, Reason, RecordId
+from corsia.core.schemas import (
+    Amount,
+    BoundedInt,
+    DayCount,
+    MeasuredAt,
+    Reason,
+    RecordId,
+    TherapyStartDate,
+)
 from corsia.core.web import request_actor, request_workstation
 from corsia.prescribing import selectors, services
 from corsia.prescribing.models import OrderItem, TherapyOrder
@@ -163,7 +171,7 @@ def _read(request: HttpRequest, order_id: int) -> OrderOut:
 class OrderIn(Schema):
     patient_id: RecordId
     regimen_version_id: RecordId
-    start_date: date
+    start_date: TherapyStartDate
     cycle_number: BoundedInt = Field(default=1, ge=1)
     line: BoundedInt = Field(default=1, ge=1)
     diagnosis_id: RecordId | None = None
@@ -183,10 +191,14 @@ class SignIn(Schema):
     allergy_acknowledged: bool = False
 
 
+class VersionIn(Schema):
+    expected_version: BoundedInt  # required: a blind edit is refused (expected_version_required)
+
+
 class TransitionIn(Schema):
     event: str
     reason: Reason = ""
-    expected_version: BoundedInt | None = None
+    expected_version: BoundedInt  # required: a blind edit is refused (expected_version_required)
 
 
 class AdjustIn(Schema):
@@ -197,14 +209,14 @@ class AdjustIn(Schema):
     # the checks to override (max_dose_exceeded, cumulative_dose_exceeded); none: all those
     # the new value exceeds. An override holds for this value of the dose only.
     override_checks: list[str] | None = None
-    expected_version: BoundedInt | None = None
+    expected_version: BoundedInt  # required: a blind edit is refused (expected_version_required)
 
 
 class MeasurementIn(Schema):
     patient_id: RecordId
     kind: str
     value: Amount
-    measured_at: AwareDatetime | None = None
+    measured_at: MeasuredAt | None = None
 
 
 class MeasurementOut(Schema):
@@ -314,9 +326,12 @@ def item_adjust(request: HttpRequest, order_id: int, item_id: int, payload: Adju
 
 @router.post("/{order_id}/recalculate", response=OrderOut)
 @api_perm(services.PRESCRIBE)
-def order_recalculate(request: HttpRequest, order_id: int) -> OrderOut:
+def order_recalculate(request: HttpRequest, order_id: int, payload: VersionIn) -> OrderOut:
     services.order_recalculate(
-        actor=request_actor(request), workstation=request_workstation(request), order_id=order_id
+        actor=request_actor(request),
+        workstation=request_workstation(request),
+        order_id=order_id,
+        expected_version=payload.expected_version,
     )
     return _read(request, order_id)
 

@@ -15,3 +15,14 @@ def password_expired(*, changed_at: datetime | None, now: datetime, max_age_days
     if max_age_days <= 0 or changed_at is None:
         return False
     return now - changed_at > timedelta(days=max_age_days)
+
+
+# The demo's published password (README): it opens the demo users in demo mode only.
+PUBLISHED_DEMO_PASSWORD = "corsia-demo"  # noqa: S105 - published on purpose, refused outside demo
+
+
+def demo_password_refused(password: str | None, *, demo_mode: bool) -> bool:
+    """Whether a sign-in with ``password`` must be refused whoever the user is: the published
+    demo password opens nothing outside demo mode (a database seeded in demo mode and later
+    run for real keeps its demo users; their password must not work)."""
+    return not demo_mode and password == PUBLISHED_DEMO_PASSWORD

@@ -75,7 +75,8 @@ def test_interrupt_needs_volume_and_reason_and_a_partial_end_a_reason(folfox: Fo
     nurse = logged_in(folfox.nurse)
     for code in ("ondansetron", "dexamethasone"):
         _, started = _verify(nurse, folfox, code)
-        _post(nurse, f"/administrations/{started['administration']['id']}/end", {})
+        done = started["administration"]
+        _post(nurse, f"/administrations/{done['id']}/end", {"expected_version": done["version"]})
     status, started = _verify(nurse, folfox, "oxaliplatin")
     assert status == 201
     oxali = started["administration"]
@@ -84,24 +85,33 @@ def test_interrupt_needs_volume_and_reason_and_a_partial_end_a_reason(folfox: Fo
     status, problem = _post(
         nurse,
         f"/administrations/{oxali['id']}/interrupt",
-        {"volume_given_ml": "285", "reason": "Reazione"},
+        {"volume_given_ml": "285", "reason": "Reazione", "expected_version": oxali["version"]},
     )
     assert (status, problem["code"]) == (422, "volume_above_bag")
     assert Administration.objects.get(pk=oxali["id"]).state == "started"
     status, stopped = _post(
         nurse,
         f"/administrations/{oxali['id']}/interrupt",
-        {"volume_given_ml": "40", "reason": "Reazione infusionale G2"},
+        {
+            "volume_given_ml": "40",
+            "reason": "Reazione infusionale G2",
+            "expected_version": oxali["version"],
+        },
     )
     assert (status, stopped["state"], stopped["volume_given_ml"]) == (200, "interrupted", "40")
     # restarted with a new verification, then ended with 200 of 284 mL: partial needs a reason
     _, again = _verify(nurse, folfox, "oxaliplatin")
     restarted = again["administration"]["id"]
-    status, problem = _post(nurse, f"/administrations/{restarted}/end", {"volume_given_ml": "200"})
+    version = again["administration"]["version"]
+    status, problem = _post(
+        nurse,
+        f"/administrations/{restarted}/end",
+        {"volume_given_ml": "200", "expected_version": version},
+    )
     assert (status, problem["code"]) == (422, "partial_reason_required")
     status, partial = _post(
         nurse,
         f"/administrations/{restarted}/end",
-        {"volume_given_ml": "200", "reason": "Sospesa dal medico"},
+        {"volume_given_ml": "200", "reason": "Sospesa dal medico", "expected_version": version},
     )
     assert (status, partial["state"]) == (200, "partial")

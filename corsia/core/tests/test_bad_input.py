@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
@@ -175,22 +176,23 @@ def test_garbled_posted_id_on_a_page_is_refused_not_a_500(
 
 
 HUGE_REASON = "x" * 1_000_000
+TODAY = timezone.localdate().isoformat()  # inside the clinical window: the count is the point
 # (role, method, path, JSON body or query) — a number no column holds, a span of days no
 # calendar holds, a megabyte as a reason, a datetime without its offset
 UNBOUNDED_API_INPUT = [
     (Role.PHYSICIAN, "get", "/api/v1/orders", {"day": "2025-03-01", "days_ahead": "1000000000"}),
     (Role.PHYSICIAN, "post", "/api/v1/measurements", {"patient_id": "{patient}", "kind": "weight", "value": 1e308}),
     (Role.PHYSICIAN, "post", "/api/v1/measurements", {"patient_id": "{patient}", "kind": "weight", "value": 80, "measured_at": "2025-03-01T10:00:00"}),
-    (Role.PHYSICIAN, "post", "/api/v1/orders", {"patient_id": "{patient}", "regimen_version_id": 1, "start_date": "2025-03-03", "cycle_number": 10**12}),
-    (Role.PHYSICIAN, "post", "/api/v1/orders/1/transitions", {"event": "cancel", "reason": HUGE_REASON}),
-    (Role.PHYSICIAN, "post", "/api/v1/orders/1/items/1/adjust", {"final_dose": 1e308, "reason": "x"}),
+    (Role.PHYSICIAN, "post", "/api/v1/orders", {"patient_id": "{patient}", "regimen_version_id": 1, "start_date": TODAY, "cycle_number": 10**12}),
+    (Role.PHYSICIAN, "post", "/api/v1/orders/1/transitions", {"event": "cancel", "reason": HUGE_REASON, "expected_version": 1}),
+    (Role.PHYSICIAN, "post", "/api/v1/orders/1/items/1/adjust", {"final_dose": 1e308, "reason": "x", "expected_version": 1}),
     (Role.PHYSICIAN, "post", "/api/v1/cumulative/patients/{patient}/prior-doses", {"ingredient_id": 1, "amount": "1e308", "unit": "mg", "hospital": "H", "given_from": "2024-01-10", "document_ref": "D", "reason": "r"}),
     (Role.PHYSICIAN, "post", "/api/v1/dosing/preview", {"patient": {"sex": "M", "age_years": 60, "height_cm": 1e308, "weight_kg": 80}, "components": [{"drug": "x", "dose": 1, "unit": "mg/m2"}]}),
     (Role.PHARMACIST, "post", "/api/v1/compounding/preparations/1/weighings", {"measured_g": 1e308}),
     (Role.PHARMACIST, "post", "/api/v1/compounding/preparations/1/reject", {"reason": HUGE_REASON}),
     (Role.PHARMACIST, "post", "/api/v1/compounding/sessions", {"hood_id": 10**30, "technician_id": 1}),
-    (Role.NURSE, "post", "/api/v1/administration/administrations/1/interrupt", {"volume_given_ml": 1e308, "reason": "x"}),
-    (Role.NURSE, "post", "/api/v1/administration/administrations/1/end", {"reason": HUGE_REASON}),
+    (Role.NURSE, "post", "/api/v1/administration/administrations/1/interrupt", {"volume_given_ml": 1e308, "reason": "x", "expected_version": 1}),
+    (Role.NURSE, "post", "/api/v1/administration/administrations/1/end", {"reason": HUGE_REASON, "expected_version": 1}),
 ]  # fmt: skip
 
 

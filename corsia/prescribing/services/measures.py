@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import transaction
@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from corsia.audit.services import audit_record
 from corsia.core.actors import User, Workstation, require_permission, workstation_label
+from corsia.core.domain.clinical_time import MEASUREMENT, check_clinical_time
 from corsia.core.domain.errors import ValidationFailed
 from corsia.patients.selectors import patient_record
 from corsia.prescribing import audit_events as events
@@ -52,13 +53,17 @@ def measurement_record(
         ) from None
     check_range(_MEASURE_FIELD[measure], value)
     when = measured_at or timezone.now()
-    if when > timezone.now() + timedelta(minutes=5):
-        raise ValidationFailed(
-            "La data della misura è nel futuro.", code="measured_in_future", field="measured_at"
-        )
     with transaction.atomic():
         patient = patient_record(patient_id=patient_id)
         ensure_not_merged(patient.merged_into_id)
+        # not in the future, not ten years back, not before the patient was born
+        check_clinical_time(
+            when,
+            now=timezone.now(),
+            window=MEASUREMENT,
+            field="measured_at",
+            born=patient.date_of_birth,
+        )
         row = Measurement.objects.create(
             patient=patient,
             kind=measure.value,

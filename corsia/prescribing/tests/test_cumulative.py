@@ -404,10 +404,12 @@ def test_H06_api_records_prior_doses_and_refuses_confirmation_as_problem_json(
     assert D(anthra["elsewhere"]) == D(360)
     first = _draft(physician, patient, abvd, cycle=1)
     second = _draft(physician, patient, abvd, cycle=2)
+    first.refresh_from_db()
+    second.refresh_from_db()
     assert (
         client.post(
             f"/api/v1/orders/{first.pk}/transitions",
-            {"event": "confirm"},
+            {"event": "confirm", "expected_version": first.version},
             content_type="application/json",
         ).status_code
         == 200
@@ -415,7 +417,7 @@ def test_H06_api_records_prior_doses_and_refuses_confirmation_as_problem_json(
     # 360 + 50 committed + 50 = 460 > 450
     refused = client.post(
         f"/api/v1/orders/{second.pk}/transitions",
-        {"event": "confirm"},
+        {"event": "confirm", "expected_version": second.version},
         content_type="application/json",
     )
     assert refused.status_code == 422

@@ -207,9 +207,12 @@ def test_H_typed_final_dose_above_maximum_is_refused_through_the_api(
     vincristine = _line(order, "vincristine")
     client = logged_in(physician)
     url = f"/api/v1/orders/{order.pk}/items/{vincristine.pk}/adjust"
+    order.refresh_from_db()
     response = client.post(
         url,
-        json.dumps({"final_dose": "20", "reason": "aggiustamento"}),
+        json.dumps(
+            {"final_dose": "20", "reason": "aggiustamento", "expected_version": order.version}
+        ),
         content_type="application/json",
     )
     assert response.status_code == 422
@@ -228,6 +231,7 @@ def test_H_typed_final_dose_above_maximum_is_refused_through_the_api(
                 "reason": "aggiustamento",
                 "override_reason": "protocollo sperimentale",
                 "override_checks": ["max_dose_exceeded"],
+                "expected_version": order.version,
             }
         ),
         content_type="application/json",

@@ -83,13 +83,21 @@ def test_H_closed_loop_skip_sequence_is_refused_through_the_api(
     preparation, weighing, release, check-out or scan."""
     order = _sent(physician, patient, folfox)
     farm = logged_in(pharmacist)
-    status, body = post_json(farm, f"/api/v1/orders/{order.pk}/transitions", {"event": "validate"})
+    order.refresh_from_db()
+    status, body = post_json(
+        farm,
+        f"/api/v1/orders/{order.pk}/transitions",
+        {"event": "validate", "expected_version": order.version},
+    )
     assert (status, body["state"]) == (200, "validated")
     # taking charge is the pharmacist's decision (the UFA creates the preparations after)
     status, body = post_json(
-        farm, f"/api/v1/orders/{order.pk}/transitions", {"event": "take_charge"}
+        farm,
+        f"/api/v1/orders/{order.pk}/transitions",
+        {"event": "take_charge", "expected_version": body["version"]},
     )
     assert (status, body["state"]) == (200, "taken_in_charge")
+    version = body["version"]
     before = _snapshot(order)
 
     nurse = logged_in(make_user(Role.NURSE))
@@ -100,14 +108,18 @@ def test_H_closed_loop_skip_sequence_is_refused_through_the_api(
         (nurse, "administer"),
     ):
         status, problem = post_json(
-            client, f"/api/v1/orders/{order.pk}/transitions", {"event": event}
+            client,
+            f"/api/v1/orders/{order.pk}/transitions",
+            {"event": event, "expected_version": version},
         )
         assert status == 409, (event, problem)
         assert problem["code"] == "transition_not_allowed_here"
     # every role that the table allows for a milestone is refused the same way
     for event in MILESTONE_EVENTS:
         status, problem = post_json(
-            farm, f"/api/v1/orders/{order.pk}/transitions", {"event": event}
+            farm,
+            f"/api/v1/orders/{order.pk}/transitions",
+            {"event": event, "expected_version": version},
         )
         assert (status, problem["code"]) == (409, "transition_not_allowed_here")
 
@@ -266,7 +278,9 @@ def test_H_double_check_a_physician_who_edited_the_order_cannot_validate_it(
         _fire(order, (colleague, "validate"))
     assert refused.value.code == "validator_edited_order"
     status, problem = post_json(
-        logged_in(colleague), f"/api/v1/orders/{order.pk}/transitions", {"event": "validate"}
+        logged_in(colleague),
+        f"/api/v1/orders/{order.pk}/transitions",
+        {"event": "validate", "expected_version": order.version},
     )
     assert (status, problem["code"]) == (403, "validator_edited_order")
     page = logged_in(colleague).get(f"/prescribing/orders/{order.pk}/").content.decode()

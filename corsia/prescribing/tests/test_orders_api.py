@@ -38,7 +38,7 @@ def test_order_life_through_the_api(make_user: MakeUser) -> None:
     status, problem = post_json(
         doctor,
         f"/api/v1/orders/{body['id']}/items/{oxali['id']}/adjust",
-        {"reduction_percent": "20"},
+        {"reduction_percent": "20", "expected_version": body["version"]},
     )
     assert status == 422
     assert problem["code"] == "reason_required"
@@ -46,7 +46,7 @@ def test_order_life_through_the_api(make_user: MakeUser) -> None:
     status, body = post_json(
         doctor,
         f"/api/v1/orders/{body['id']}/items/{oxali['id']}/adjust",
-        {"reduction_percent": "20", "reason": "Neuropatia G2"},
+        {"reduction_percent": "20", "reason": "Neuropatia G2", "expected_version": body["version"]},
     )
     assert status == 200
     oxali = next(i for i in body["items"] if i["ingredient"] == "oxaliplatin")
@@ -54,17 +54,23 @@ def test_order_life_through_the_api(make_user: MakeUser) -> None:
 
     for event in ("confirm", "send"):
         status, body = post_json(
-            doctor, f"/api/v1/orders/{body['id']}/transitions", {"event": event}
+            doctor,
+            f"/api/v1/orders/{body['id']}/transitions",
+            {"event": event, "expected_version": body["version"]},
         )
         assert status == 200, body
     status, problem = post_json(
-        doctor, f"/api/v1/orders/{body['id']}/transitions", {"event": "validate"}
+        doctor,
+        f"/api/v1/orders/{body['id']}/transitions",
+        {"event": "validate", "expected_version": body["version"]},
     )
     assert status == 403
     assert problem["code"] == "validator_is_prescriber"
 
     status, body = post_json(
-        logged_in(pharmacist), f"/api/v1/orders/{body['id']}/transitions", {"event": "validate"}
+        logged_in(pharmacist),
+        f"/api/v1/orders/{body['id']}/transitions",
+        {"event": "validate", "expected_version": body["version"]},
     )
     assert status == 200
     assert body["state"] == "validated"
