@@ -39,7 +39,7 @@ def _api(make_user: MakeUser, role: Role) -> Client:
 def _patient(make_user: MakeUser, born: date = date(1985, 12, 10)) -> Patient:
     # a foreigner's STP code: the birth date is free (a codice fiscale encodes it)
     return patient_registered(
-        registrar=make_user(Role.COORDINATOR),
+        make_user(Role.COORDINATOR),
         date_of_birth=born,
         codice_fiscale="",
         stp_eni_code="STP0300000012345",
