@@ -302,8 +302,11 @@ PCD04_OCCLUSION = (
 
 
 def wedge(page: Page, code: str) -> None:
-    """What a barcode scanner in keyboard mode does: type into the focused field, Enter."""
+    """What a barcode scanner in keyboard mode does: type into the focused field, Enter.
+    Returns once the page the form's answer loads is there: waiting only for the "load"
+    state of the page already loaded returned at once, and on a busy machine the next scan
+    was typed into the old page while the answer was still on its way (and lost)."""
     expect(page.locator("#scan")).to_be_focused()
     page.keyboard.type(code)
-    page.keyboard.press("Enter")
-    page.wait_for_load_state("load")
+    with page.expect_navigation(wait_until="load"):
+        page.keyboard.press("Enter")

@@ -9,6 +9,8 @@ Every test gets a ``page`` (Italian browser locale) and, at the end, a screensho
 any other request is aborted and fails the test, as does a request of ours that
 answers an error (a missing stylesheet, font or script), a JavaScript error, or anything
 the Content-Security-Policy refused (an inline script, a handler, a style it does not allow).
+Every page the test visits (each load, and the last page at the end) is also checked for
+form fields drawn without a visible boundary (WCAG 1.4.11): see ``_FIELD_BOUNDARIES``.
 
 The ``playwright`` wheel ships its own Node driver; the browser is the system's
 ``/usr/bin/chromium`` (tools/system-deps.sh). Never run ``playwright install``.
@@ -33,6 +35,7 @@ from playwright.sync_api import (
     Route,
     sync_playwright,
 )
+from playwright.sync_api import Error as PlaywrightError
 from pytest_django.live_server_helper import LiveServer
 
 from corsia.accounts.services import roles_sync
@@ -69,6 +72,7 @@ class BrowserLog:
     failed: list[str] = field(default_factory=list)  # requests answering >= 400
     errors: list[str] = field(default_factory=list)  # uncaught JavaScript errors
     refused: list[str] = field(default_factory=list)  # what the Content-Security-Policy blocked
+    borderless: list[str] = field(default_factory=list)  # form fields with no visible boundary
 
 
 @pytest.fixture(scope="session")
@@ -142,15 +146,23 @@ def page(
             browser_log.refused.append(message.text)
 
     new_page.on("console", on_console)
+    new_page.on("load", lambda loaded: _record_borderless_fields(loaded, browser_log))
     yield new_page
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     try:
+        if not new_page.is_closed():
+            _record_borderless_fields(new_page, browser_log)
         new_page.screenshot(path=str(SCREENSHOTS / _screenshot_name(request.node.nodeid)))
     finally:
         context.close()
     assert browser_log.blocked == [], "requests outside the live server"
     assert browser_log.errors == [], "JavaScript errors"
     assert browser_log.refused == [], "blocked by the Content-Security-Policy"
+    assert browser_log.borderless == [], (
+        "form fields without a visible boundary (WCAG 1.4.11: a border, outline or shadow "
+        "of at least 1px with 3:1 contrast against the background):\n"
+        + "\n".join(browser_log.borderless)
+    )
     static_failures = [f for f in browser_log.failed if f" {live_server.url}/static/" in f]
     assert static_failures == [], "static files (CSS, fonts, scripts) that did not load"
 
@@ -181,6 +193,125 @@ _A11Y_FACTS = """() => {
     unlabelled: inputs.filter((el) => !labelled(el)).map((el) => el.outerHTML.slice(0, 120)),
   };
 }"""
+
+
+# Runs in the page: every visible, enabled form field (text-like inputs, selects,
+# textareas) must show its boundary (WCAG 1.4.11 non-text contrast): a border on any
+# side, an outline or a box-shadow of at least 1px whose colour has 3:1 contrast against
+# the background around the field, or a fill that itself has 3:1 contrast with it.
+# Returns one line per field that has none: its name and what it has instead.
+_FIELD_BOUNDARIES = """() => {
+  const SKIP = ['hidden', 'checkbox', 'radio', 'submit', 'button', 'reset', 'image', 'file',
+    'range', 'color'];
+  const visible = (el) => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length)
+    && getComputedStyle(el).visibility !== 'hidden';
+  const rgba = (text) => {
+    const m = /^rgba?\\(([^)]*)\\)$/.exec((text || '').trim());
+    if (!m) return null;
+    const p = m[1].split(/[\\s,\\/]+/).filter((x) => x !== '').map(parseFloat);
+    return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1];
+  };
+  const over = (fg, bg) => [0, 1, 2].map((i) => fg[3] * fg[i] + (1 - fg[3]) * bg[i])
+    .concat([1]);
+  const luminance = (c) => {
+    const lin = c.slice(0, 3).map((v) => {
+      const s = v / 255;
+      return s <= 0.03928 ? s / 12.92 : Math.pow((s + 0.055) / 1.055, 2.4);
+    });
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2];
+  };
+  const contrast = (a, b) => {
+    const [x, y] = [luminance(a), luminance(b)];
+    return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05);
+  };
+  // The colour behind an element: its ancestors' backgrounds composited over white.
+  const behind = (el) => {
+    const layers = [];
+    for (let node = el.parentElement; node; node = node.parentElement) {
+      const c = rgba(getComputedStyle(node).backgroundColor);
+      if (c && c[3] > 0) {
+        layers.push(c);
+        if (c[3] >= 1) break;
+      }
+    }
+    return layers.reverse().reduce((bg, c) => over(c, bg), [255, 255, 255, 1]);
+  };
+  const fmt = (c) => `rgb(${c.slice(0, 3).map(Math.round).join(', ')})`;
+  const name = (el) => {
+    const label = el.labels && el.labels.length ? el.labels[0].textContent.trim() : '';
+    const aria = el.getAttribute('aria-label') || '';
+    return [el.tagName.toLowerCase() + (el.type && el.tagName === 'INPUT' ? `[type=${el.type}]` : ''),
+      el.name ? `name=${el.name}` : '', el.id ? `id=${el.id}` : '',
+      label || aria ? `label "${(label || aria).replace(/\\s+/g, ' ').slice(0, 60)}"` : '']
+      .filter(Boolean).join(' ');
+  };
+  const shadows = (text) => (text && text !== 'none')
+    ? text.split(/,(?![^(]*\\))/).map((part) => {
+      const colour = /rgba?\\([^)]*\\)/.exec(part);
+      const lengths = (part.replace(/rgba?\\([^)]*\\)/, '').match(/-?[\\d.]+px/g) || [])
+        .map(parseFloat);
+      const [x = 0, y = 0, blur = 0, spread = 0] = lengths;
+      return { colour: colour ? rgba(colour[0]) : null, inset: /inset/.test(part),
+        wide: spread >= 1 || (blur === 0 && (Math.abs(x) >= 1 || Math.abs(y) >= 1)) };
+    }) : [];
+  const fields = [...document.querySelectorAll('input, select, textarea')]
+    .filter((el) => !(el.tagName === 'INPUT' && SKIP.includes(el.type)))
+    .filter((el) => !el.disabled)
+    .filter(visible);
+  const missing = [];
+  for (const el of fields) {
+    const style = getComputedStyle(el);
+    const outside = behind(el);
+    const fill = over(rgba(style.backgroundColor) || [0, 0, 0, 0], outside);
+    const seen = [];
+    let ok = contrast(fill, outside) >= 3;
+    for (const side of ['Top', 'Right', 'Bottom', 'Left']) {
+      const width = parseFloat(style[`border${side}Width`]) || 0;
+      const line = style[`border${side}Style`];
+      const colour = rgba(style[`border${side}Color`]);
+      if (width >= 1 && line !== 'none' && line !== 'hidden' && colour) {
+        const ratio = contrast(over(colour, outside), outside);
+        seen.push(`${side.toLowerCase()} border ${fmt(over(colour, outside))} ${ratio.toFixed(2)}:1`);
+        ok = ok || ratio >= 3;
+      }
+    }
+    const outlineWidth = parseFloat(style.outlineWidth) || 0;
+    const outlineColour = rgba(style.outlineColor);
+    if (outlineWidth >= 1 && style.outlineStyle !== 'none' && outlineColour) {
+      const ratio = contrast(over(outlineColour, outside), outside);
+      seen.push(`outline ${ratio.toFixed(2)}:1`);
+      ok = ok || ratio >= 3;
+    }
+    for (const s of shadows(style.boxShadow)) {
+      if (!s.colour || !s.wide) continue;
+      const against = s.inset ? fill : outside;
+      const ratio = contrast(over(s.colour, against), against);
+      seen.push(`shadow ${ratio.toFixed(2)}:1`);
+      ok = ok || ratio >= 3;
+    }
+    if (!ok) {
+      missing.push(`${name(el)}: no border, outline or shadow of 1px or more with 3:1`
+        + ` contrast against ${fmt(outside)} (has: ${seen.join('; ') || 'none'})`);
+    }
+  }
+  return missing;
+}"""
+
+
+def _record_borderless_fields(page: Page, log: BrowserLog) -> None:
+    """Note the page's form fields that show no boundary (once per page and field).
+
+    Runs on every load; a page the test has already left (its context destroyed by the
+    next navigation) is skipped, the next load or the end of the test checks again."""
+    try:
+        missing: list[str] = page.evaluate(_FIELD_BOUNDARIES)
+        where = urlsplit(page.url).path
+    except PlaywrightError:
+        return
+    for line in missing:
+        entry = f"{where}: {line}"
+        if entry not in log.borderless:
+            log.borderless.append(entry)
 
 
 def assert_accessible_basics(page: Page, *, lang: str = "it") -> None:

@@ -22,7 +22,7 @@ from corsia.administration.models import Administration
 from corsia.compounding.models import Preparation
 from corsia.prescribing.models import OrderItem, TherapyOrder
 from corsia.testing.administration import Folfox, wedge
-from corsia.testing.browser import assert_accessible_basics, log_in
+from corsia.testing.browser import SCREENSHOTS, assert_accessible_basics, log_in
 from corsia.testing.compounding import check_out
 
 pytestmark = pytest.mark.browser
@@ -90,6 +90,7 @@ def test_the_ufa_bags_are_given_in_sequence_and_the_order_becomes_administered(
     start_and_end(page, folfox, folfox.items["calcium_folinate"])
     given = Administration.objects.get(order_item=oxali)
     page.goto(f"/administration/{given.pk}/")
+    page.screenshot(path=str(SCREENSHOTS / "fields_bedside_end.png"), full_page=True)
     page.get_by_role("button", name="Termina").click()
     page.wait_for_load_state("load")
     expect(page.get_by_test_id("administration-state")).to_have_attribute("data-state", "completed")

@@ -19,7 +19,7 @@ from corsia.inventory import services as stock
 from corsia.inventory.models import StockLot, StockMovement
 from corsia.patients.models import Ward
 from corsia.prescribing.models import TherapyOrder
-from corsia.testing.browser import assert_accessible_basics, log_in
+from corsia.testing.browser import SCREENSHOTS, assert_accessible_basics, log_in
 from corsia.testing.compounding import folfox_sent_to_pharmacy, make_preparations
 
 pytestmark = pytest.mark.browser
@@ -89,6 +89,7 @@ def test_folfox_from_validation_to_the_patient_bag(page: Page, demo_users: str) 
     expect(page.get_by_label("Leggi l'etichetta di una preparazione")).to_be_focused()
     expect(page.get_by_test_id("workplan")).to_contain_text("Oxaliplatino")
     assert_accessible_basics(page)
+    page.screenshot(path=str(SCREENSHOTS / "fields_workplan_filters.png"), full_page=True)
     # she validates the whole order and takes it in charge
     page.get_by_test_id("workplan").get_by_role("link", name="FOLFOX-4 C1").first.click()
     page.get_by_role("button", name="Valida tutta la prescrizione").click()
@@ -101,6 +102,7 @@ def test_folfox_from_validation_to_the_patient_bag(page: Page, demo_users: str) 
     # at the hood: a fluorouracil pack for the oxaliplatin preparation is refused
     barcode = page.get_by_label("Leggi il flacone (AIC o DataMatrix)")
     expect(barcode).to_be_focused()
+    page.screenshot(path=str(SCREENSHOTS / "fields_hood.png"), full_page=True)
     page.get_by_label("Lotto").fill("FU77")
     page.get_by_label("Scadenza", exact=True).fill("2099-12-31")
     barcode.fill(f"A{folfox.aic[FU_1000]}")

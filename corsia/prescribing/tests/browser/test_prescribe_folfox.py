@@ -16,7 +16,7 @@ from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
 from corsia.prescribing import services
 from corsia.prescribing.models import TherapyOrder
-from corsia.testing.browser import assert_accessible_basics, log_in
+from corsia.testing.browser import SCREENSHOTS, assert_accessible_basics, log_in
 from corsia.testing.prescribing import library_version, measured_patient
 
 pytestmark = pytest.mark.browser
@@ -49,6 +49,7 @@ def test_prescribe_folfox4_reduce_oxaliplatin_confirm_and_reach_the_pharmacy(
     expect(page.get_by_test_id("bsa")).to_contain_text("2,00 m²")
     expect(page.get_by_test_id(f"final-{oxali.pk}")).to_contain_text("170 mg")
     assert_accessible_basics(page)
+    page.screenshot(path=str(SCREENSHOTS / "fields_prescription.png"), full_page=True)
 
     # the reduction shows its dose while typed, and is refused without a reason
     form = page.get_by_test_id(f"adjust-{oxali.pk}")
