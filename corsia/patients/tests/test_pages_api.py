@@ -313,3 +313,17 @@ def test_api_adt_consent_masking_and_merge(
     assert merged.status_code == 200
     via_duplicate = _api(physician).get(f"/api/v1/patients/{duplicate.pk}").json()
     assert (via_duplicate["id"], via_duplicate["requested_id"]) == (patient.pk, duplicate.pk)
+
+
+def test_patient_page_leads_a_physician_to_the_chart_the_therapies_and_the_documents(
+    make_patient: MakePatient, physician: User, make_user: MakeUser
+) -> None:
+    patient = make_patient()
+    page = logged_in(physician).get(f"/patients/{patient.pk}/").content.decode()
+    assert f'href="/records/patients/{patient.pk}/"' in page
+    assert f'href="/prescribing/patient/{patient.pk}/"' in page
+    assert f'href="/documents/patient/{patient.pk}/"' in page
+    # a technician (orders yes, the chart no) is offered only what their role opens
+    page = logged_in(make_user(Role.TECHNICIAN)).get(f"/patients/{patient.pk}/").content.decode()
+    assert f'href="/records/patients/{patient.pk}/"' not in page
+    assert f'href="/prescribing/patient/{patient.pk}/"' in page
