@@ -2,30 +2,51 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from decimal import Decimal
 from typing import Annotated
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
-from pydantic import AwareDatetime, Field
+from ninja import Router, Status
+from pydantic import Field
 
 from corsia.core.access import api_perm
 from corsia.core.domain.errors import NotFound
-from corsia.core.schemas import Reason
 from corsia.core.web import request_actor
 from corsia.core.web import request_workstation as _ws
 from corsia.records import selectors, services
-from corsia.records.domain import vitals
-from corsia.records.domain.timeline import TimelineEvent
-from corsia.records.models import (
-    AnamnesisNote,
-    AnamnesisVersion,
-    Diagnosis,
-    DiaryEntry,
-    LabResult,
-    PerformanceStatus,
-    VitalSigns,
+from corsia.records.schemas import (
+    AnamnesisIn,
+    AnamnesisNoteIn,
+    AnamnesisNoteOut,
+    AnamnesisOut,
+    AnamnesisViewOut,
+    ChartOut,
+    DiagnosisIn,
+    DiagnosisOut,
+    DiagnosisUpdateIn,
+    DiaryCorrectionIn,
+    DiaryIn,
+    DiaryOut,
+    HeaderOut,
+    Icd9Out,
+    LabIn,
+    LabOut,
+    PerformanceStatusIn,
+    PerformanceStatusOut,
+    VitalsIn,
+    VitalsOut,
+    WardRoundIn,
+    WardRoundOut,
+    anamnesis_out,
+    diagnosis_input,
+    diagnosis_out,
+    diary_input,
+    diary_out,
+    event,
+    lab_out,
+    note_out,
+    ps_out,
+    vitals_input,
+    vitals_out,
 )
 
 router = Router(tags=["records"])
@@ -34,45 +55,6 @@ VIEW = "records.view_chart"
 WRITE = "records.write_diary"
 RECORD = "records.record_vitals"
 RECORD_LAB = "records.record_lab"
-ClinicalText = Annotated[str, Field(max_length=20_000)]
-
-
-class HeaderOut(Schema):
-    patient_id: int
-    mrn: str
-    surname: str
-    given_names: str
-    sex: str
-    age_years: int
-    weight_kg: Decimal | None
-    height_cm: Decimal | None
-    bsa_m2: Decimal | None
-    diagnosis: str
-    stage: str
-    ecog: int | None
-    performance_status: str
-    regimen: str
-    cycle: int | None
-    cycle_start: date | None
-    last_toxicity: str
-    last_toxicity_grade: int | None
-
-
-class EventOut(Schema):
-    at: datetime
-    kind: str
-    title: str
-    detail: str
-    author: str
-
-
-class ChartOut(Schema):
-    header: HeaderOut
-    timeline: list[EventOut]
-
-
-def _event(e: TimelineEvent) -> EventOut:
-    return EventOut(at=e.at, kind=e.kind.value, title=e.title, detail=e.detail, author=e.author)
 
 
 @router.get("/{patient_id}/chart", response=ChartOut)
@@ -104,53 +86,11 @@ def chart(request: HttpRequest, patient_id: int) -> ChartOut:
             last_toxicity=h.last_toxicity,
             last_toxicity_grade=h.last_toxicity_grade,
         ),
-        timeline=[_event(e) for e in found.timeline],
+        timeline=[event(e) for e in found.timeline],
     )
 
 
 # --- diary --------------------------------------------------------------------------------------
-
-
-class DiaryIn(Schema):
-    kind: str = Field(max_length=20)
-    text: ClinicalText
-    written_at: AwareDatetime | None = None
-
-
-class DiaryCorrectionIn(DiaryIn):
-    reason: Reason
-
-
-class DiaryOut(Schema):
-    id: int
-    patient_id: int
-    encounter_id: int | None
-    kind: str
-    text: str
-    written_at: datetime
-    author: str
-    signed_at: datetime
-    supersedes_id: int | None
-    correction_reason: str
-
-
-def _diary_out(entry: DiaryEntry) -> DiaryOut:
-    return DiaryOut(
-        id=entry.pk,
-        patient_id=entry.patient_id,
-        encounter_id=entry.encounter_id,
-        kind=entry.kind,
-        text=entry.text,
-        written_at=entry.written_at,
-        author=entry.author.username,
-        signed_at=entry.signed_at,
-        supersedes_id=entry.supersedes_id,
-        correction_reason=entry.correction_reason,
-    )
-
-
-def _diary_input(payload: DiaryIn) -> services.DiaryInput:
-    return services.DiaryInput(kind=payload.kind, text=payload.text, written_at=payload.written_at)
 
 
 @router.get("/{patient_id}/diary", response=list[DiaryOut])
@@ -164,7 +104,7 @@ def diary(request: HttpRequest, patient_id: int, history: bool = False) -> list[
         workstation=_ws(request),
         channel="api",
     )
-    return [_diary_out(e) for e in entries]
+    return [diary_out(e) for e in entries]
 
 
 @router.post("/{patient_id}/diary", response={201: DiaryOut})
@@ -175,9 +115,9 @@ def diary_sign(request: HttpRequest, patient_id: int, payload: DiaryIn) -> Statu
         actor=request_actor(request),
         workstation=_ws(request),
         patient_id=patient_id,
-        data=_diary_input(payload),
+        data=diary_input(payload),
     )
-    return Status(201, _diary_out(entry))
+    return Status(201, diary_out(entry))
 
 
 @router.post("/{patient_id}/diary/{entry_id}/corrections", response={201: DiaryOut})
@@ -191,77 +131,13 @@ def diary_correct(
         workstation=_ws(request),
         patient_id=patient_id,
         entry_id=entry_id,
-        data=_diary_input(payload),
+        data=diary_input(payload),
         reason=payload.reason,
     )
-    return Status(201, _diary_out(entry))
+    return Status(201, diary_out(entry))
 
 
 # --- vital signs and the ward round ---------------------------------------------------------------
-
-VitalValue = Annotated[Decimal, Field(allow_inf_nan=False, ge=-1000, le=1000, decimal_places=1)]
-
-
-class VitalsIn(Schema):
-    systolic_bp: VitalValue | None = None
-    diastolic_bp: VitalValue | None = None
-    heart_rate: VitalValue | None = None
-    temperature_c: VitalValue | None = None
-    respiratory_rate: VitalValue | None = None
-    spo2: VitalValue | None = None
-    pain_nrs: VitalValue | None = None
-    measured_at: AwareDatetime | None = None
-
-
-class VitalsOut(Schema):
-    id: int
-    patient_id: int
-    measured_at: datetime
-    systolic_bp: int | None
-    diastolic_bp: int | None
-    heart_rate: int | None
-    temperature_c: Decimal | None
-    respiratory_rate: int | None
-    spo2: int | None
-    pain_nrs: int | None
-    flags: dict[str, str]  # parameter -> "low" | "high" (NEWS2 bands, domain/vitals.py)
-    recorded_by: str
-    diary_entry_id: int | None
-
-
-class WardRoundIn(Schema):
-    text: ClinicalText
-    vital_signs: VitalsIn | None = None
-
-
-class WardRoundOut(Schema):
-    entry: DiaryOut
-    vital_signs: VitalsOut | None
-
-
-def _vitals_out(signs: VitalSigns) -> VitalsOut:
-    values = {v.value: getattr(signs, v.value) for v in vitals.Vital}
-    found = {
-        v.value: f.value
-        for v in vitals.Vital
-        if (f := vitals.flag(v, None if values[v.value] is None else Decimal(values[v.value])))
-    }
-    return VitalsOut(
-        id=signs.pk,
-        patient_id=signs.patient_id,
-        measured_at=signs.measured_at,
-        **values,
-        flags=found,
-        recorded_by=signs.recorded_by.username,
-        diary_entry_id=signs.diary_entry_id,
-    )
-
-
-def _vitals_input(payload: VitalsIn) -> services.VitalsInput:
-    return services.VitalsInput(
-        **{v.value: getattr(payload, v.value) for v in vitals.Vital},
-        measured_at=payload.measured_at,
-    )
 
 
 @router.get("/{patient_id}/vitals", response=list[VitalsOut])
@@ -271,7 +147,7 @@ def vital_signs(request: HttpRequest, patient_id: int) -> list[VitalsOut]:
     found = selectors.patient_vitals(
         user=request_actor(request), patient_id=patient_id, workstation=_ws(request), channel="api"
     )
-    return [_vitals_out(row.signs) for row in found.rows]
+    return [vitals_out(row.signs) for row in found.rows]
 
 
 @router.post("/{patient_id}/vitals", response={201: VitalsOut})
@@ -285,9 +161,9 @@ def vital_signs_record(
         actor=request_actor(request),
         workstation=_ws(request),
         patient_id=patient_id,
-        data=_vitals_input(payload),
+        data=vitals_input(payload),
     )
-    return Status(201, _vitals_out(signs))
+    return Status(201, vitals_out(signs))
 
 
 @router.post("/{patient_id}/ward-rounds", response={201: WardRoundOut})
@@ -299,75 +175,13 @@ def ward_round(request: HttpRequest, patient_id: int, payload: WardRoundIn) -> S
         workstation=_ws(request),
         patient_id=patient_id,
         text=payload.text,
-        vital_signs=_vitals_input(payload.vital_signs) if payload.vital_signs else None,
+        vital_signs=vitals_input(payload.vital_signs) if payload.vital_signs else None,
     )
-    signs = _vitals_out(done.vital_signs) if done.vital_signs is not None else None
-    return Status(201, WardRoundOut(entry=_diary_out(done.entry), vital_signs=signs))
+    signs = vitals_out(done.vital_signs) if done.vital_signs is not None else None
+    return Status(201, WardRoundOut(entry=diary_out(done.entry), vital_signs=signs))
 
 
 # --- anamnesis ----------------------------------------------------------------------------------
-
-SectionText = Annotated[str, Field(max_length=20_000)]
-
-
-class AnamnesisIn(Schema):
-    version: Annotated[int, Field(ge=0, le=2**31 - 1)]  # the version read (0: none yet)
-    family: SectionText = ""
-    physiological: SectionText = ""
-    recent_pathological: SectionText = ""
-    remote_pathological: SectionText = ""
-
-
-class AnamnesisOut(Schema):
-    version: int
-    family: str
-    physiological: str
-    recent_pathological: str
-    remote_pathological: str
-    author: str
-    signed_at: datetime
-
-
-class AnamnesisNoteIn(Schema):
-    text: ClinicalText
-    noted_on: date | None = None
-
-
-class AnamnesisNoteOut(Schema):
-    id: int
-    encounter_id: int
-    noted_on: date
-    text: str
-    author: str
-    signed_at: datetime
-
-
-class AnamnesisViewOut(Schema):
-    current: AnamnesisOut | None
-    notes: list[AnamnesisNoteOut]
-
-
-def _anamnesis_out(version: AnamnesisVersion) -> AnamnesisOut:
-    return AnamnesisOut(
-        version=version.number,
-        family=version.family,
-        physiological=version.physiological,
-        recent_pathological=version.recent_pathological,
-        remote_pathological=version.remote_pathological,
-        author=version.author.username,
-        signed_at=version.signed_at,
-    )
-
-
-def _note_out(note: AnamnesisNote) -> AnamnesisNoteOut:
-    return AnamnesisNoteOut(
-        id=note.pk,
-        encounter_id=note.encounter_id,
-        noted_on=note.noted_on,
-        text=note.text,
-        author=note.author.username,
-        signed_at=note.signed_at,
-    )
 
 
 @router.get("/{patient_id}/anamnesis", response=AnamnesisViewOut)
@@ -377,8 +191,8 @@ def anamnesis(request: HttpRequest, patient_id: int) -> AnamnesisViewOut:
     view = selectors.anamnesis_view(
         user=request_actor(request), patient_id=patient_id, workstation=_ws(request), channel="api"
     )
-    current = _anamnesis_out(view.current) if view.current is not None else None
-    return AnamnesisViewOut(current=current, notes=[_note_out(n) for n in view.notes])
+    current = anamnesis_out(view.current) if view.current is not None else None
+    return AnamnesisViewOut(current=current, notes=[note_out(n) for n in view.notes])
 
 
 @router.post("/{patient_id}/anamnesis", response={201: AnamnesisOut})
@@ -399,7 +213,7 @@ def anamnesis_sign(
         ),
         expected_version=payload.version,
     )
-    return Status(201, _anamnesis_out(version))
+    return Status(201, anamnesis_out(version))
 
 
 @router.post("/{patient_id}/anamnesis-notes", response={201: AnamnesisNoteOut})
@@ -415,114 +229,10 @@ def anamnesis_note_sign(
         text=payload.text,
         noted_on=payload.noted_on,
     )
-    return Status(201, _note_out(note))
+    return Status(201, note_out(note))
 
 
 # --- diagnosis and performance status -------------------------------------------------------------
-
-Short = Annotated[str, Field(max_length=200)]
-
-
-class BiomarkerIn(Schema):
-    marker: Annotated[str, Field(max_length=40)]
-    result: Short
-    tested_on: date | None = None
-
-
-class DiagnosisIn(Schema):
-    primary_site_code: Annotated[str, Field(max_length=12)]
-    diagnosed_on: date
-    histotype: Short = ""
-    morphology_icdo3: Annotated[str, Field(max_length=12)] = ""
-    grade: Annotated[str, Field(max_length=4)] = ""
-    stage: Annotated[str, Field(max_length=40)] = ""
-    staging_system: Annotated[str, Field(max_length=60)] = ""
-    biomarkers: Annotated[list[BiomarkerIn], Field(max_length=30)] = []
-    metastases: Annotated[list[Annotated[str, Field(max_length=100)]], Field(max_length=20)] = []
-
-
-class DiagnosisUpdateIn(DiagnosisIn):
-    version: Annotated[int, Field(ge=1, le=2**31 - 1)]
-
-
-class DiagnosisOut(Schema):
-    id: int
-    version: int
-    primary_site_code: str
-    primary_site_label: str
-    diagnosed_on: date
-    histotype: str
-    morphology_icdo3: str
-    grade: str
-    stage: str
-    staging_system: str
-    biomarkers: list[dict[str, str | None]]
-    metastases: list[str]
-    recorded_by: str
-
-
-class PerformanceStatusIn(Schema):
-    scale: Annotated[str, Field(max_length=12)]
-    value: Annotated[int, Field(ge=-1000, le=1000)]
-    assessed_on: date | None = None
-
-
-class PerformanceStatusOut(Schema):
-    id: int
-    scale: str
-    value: int
-    assessed_on: date
-    recorded_by: str
-
-
-class Icd9Out(Schema):
-    code: str
-    description_it: str
-
-
-def _diagnosis_out(d: Diagnosis) -> DiagnosisOut:
-    return DiagnosisOut(
-        id=d.pk,
-        version=d.version,
-        primary_site_code=d.primary_site.code,
-        primary_site_label=d.primary_site.description_it,
-        diagnosed_on=d.diagnosed_on,
-        histotype=d.histotype,
-        morphology_icdo3=d.morphology_icdo3,
-        grade=d.grade,
-        stage=d.stage,
-        staging_system=d.staging_system,
-        biomarkers=d.biomarkers,
-        metastases=d.metastases,
-        recorded_by=d.recorded_by.username,
-    )
-
-
-def _ps_out(ps: PerformanceStatus) -> PerformanceStatusOut:
-    return PerformanceStatusOut(
-        id=ps.pk,
-        scale=ps.scale,
-        value=ps.value,
-        assessed_on=ps.assessed_on,
-        recorded_by=ps.recorded_by.username,
-    )
-
-
-def _diagnosis_input(payload: DiagnosisIn) -> services.DiagnosisInput:
-    return services.DiagnosisInput(
-        primary_site_code=payload.primary_site_code,
-        diagnosed_on=payload.diagnosed_on,
-        histotype=payload.histotype,
-        morphology_icdo3=payload.morphology_icdo3,
-        grade=payload.grade,
-        stage=payload.stage,
-        staging_system=payload.staging_system,
-        biomarkers=tuple(
-            services.Biomarker(marker=b.marker, result=b.result, tested_on=b.tested_on)
-            for b in payload.biomarkers
-        ),
-        metastases=tuple(payload.metastases),
-    )
 
 
 @icd9_router.get("", response=list[Icd9Out])
@@ -539,7 +249,7 @@ def diagnoses(request: HttpRequest, patient_id: int) -> list[DiagnosisOut]:
     view = selectors.diagnosis_view(
         user=request_actor(request), patient_id=patient_id, workstation=_ws(request), channel="api"
     )
-    return [_diagnosis_out(d) for d in view.diagnoses]
+    return [diagnosis_out(d) for d in view.diagnoses]
 
 
 @router.post("/{patient_id}/diagnoses", response={201: DiagnosisOut})
@@ -552,9 +262,9 @@ def diagnosis_record(
         actor=request_actor(request),
         workstation=_ws(request),
         patient_id=patient_id,
-        data=_diagnosis_input(payload),
+        data=diagnosis_input(payload),
     )
-    return Status(201, _diagnosis_out(created))
+    return Status(201, diagnosis_out(created))
 
 
 @router.put("/{patient_id}/diagnoses/{diagnosis_id}", response=DiagnosisOut)
@@ -572,10 +282,10 @@ def diagnosis_update(
         actor=request_actor(request),
         workstation=_ws(request),
         diagnosis_id=diagnosis_id,
-        data=_diagnosis_input(payload),
+        data=diagnosis_input(payload),
         expected_version=payload.version,
     )
-    return _diagnosis_out(updated)
+    return diagnosis_out(updated)
 
 
 @router.get("/{patient_id}/performance-status", response=list[PerformanceStatusOut])
@@ -584,7 +294,7 @@ def performance_statuses(request: HttpRequest, patient_id: int) -> list[Performa
     view = selectors.diagnosis_view(
         user=request_actor(request), patient_id=patient_id, workstation=_ws(request), channel="api"
     )
-    return [_ps_out(ps) for ps in view.performance_statuses]
+    return [ps_out(ps) for ps in view.performance_statuses]
 
 
 @router.post("/{patient_id}/performance-status", response={201: PerformanceStatusOut})
@@ -601,47 +311,10 @@ def performance_status_record(
         value=payload.value,
         assessed_on=payload.assessed_on,
     )
-    return Status(201, _ps_out(created))
+    return Status(201, ps_out(created))
 
 
 # --- laboratory ---------------------------------------------------------------------------------
-
-LabNumber = Annotated[Decimal, Field(allow_inf_nan=False, gt=-(10**9), lt=10**9, decimal_places=4)]
-
-
-class LabIn(Schema):
-    analyte: Annotated[str, Field(max_length=80)]
-    value: LabNumber
-    unit: Annotated[str, Field(max_length=20)] = ""
-    reference_low: LabNumber | None = None
-    reference_high: LabNumber | None = None
-    collected_at: AwareDatetime
-
-
-class LabOut(Schema):
-    id: int
-    analyte: str
-    value: Decimal
-    unit: str
-    reference_low: Decimal | None
-    reference_high: Decimal | None
-    flag: str  # "H", "L" or ""
-    collected_at: datetime
-    recorded_by: str
-
-
-def _lab_out(r: LabResult) -> LabOut:
-    return LabOut(
-        id=r.pk,
-        analyte=r.analyte,
-        value=r.value,
-        unit=r.unit,
-        reference_low=r.reference_low,
-        reference_high=r.reference_high,
-        flag=r.flag,
-        collected_at=r.collected_at,
-        recorded_by=r.recorded_by.username,
-    )
 
 
 @router.get("/{patient_id}/lab-results", response=list[LabOut])
@@ -651,7 +324,7 @@ def lab_results(request: HttpRequest, patient_id: int) -> list[LabOut]:
     view = selectors.lab_view(
         user=request_actor(request), patient_id=patient_id, workstation=_ws(request), channel="api"
     )
-    return [_lab_out(r) for r in view.results]
+    return [lab_out(r) for r in view.results]
 
 
 @router.post("/{patient_id}/lab-results", response={201: LabOut})
@@ -671,4 +344,4 @@ def lab_result_record(request: HttpRequest, patient_id: int, payload: LabIn) -> 
             collected_at=payload.collected_at,
         ),
     )
-    return Status(201, _lab_out(created))
+    return Status(201, lab_out(created))
