@@ -9,7 +9,6 @@ refused: the chart is the care team's common page.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -18,14 +17,12 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
-from pghistory.models import Events
 
 from corsia.audit.services import access_log_record
 from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import NotFound
-from corsia.patients.selectors import patient_get, visible_encounters, wards_with_places
+from corsia.patients.selectors import patient_get, visible_encounters
 from corsia.prescribing.domain.body_size import BsaFormula, bsa
-from corsia.prescribing.domain.states import STATE_LABELS_IT as ORDER_STATE_LABELS_IT
 from corsia.prescribing.domain.states import OrderState
 from corsia.prescribing.dosing_basis import latest_measures
 from corsia.prescribing.selectors import patient_orders
@@ -41,6 +38,13 @@ from corsia.records.models import (
     LabResult,
     PerformanceStatus,
     VitalSigns,
+)
+from corsia.records.timeline_sources import (
+    author_name,
+    encounter_events,
+    order_events,
+    toxicity_events,
+    vitals_summary,
 )
 from corsia.toxicity.selectors import patient_toxicities
 
@@ -60,12 +64,6 @@ def _log(user: User, patient_id: int, what: str, workstation: Workstation, chann
     access_log_record(
         user=user, patient_id=patient_id, what=what, workstation=workstation, channel=channel
     )
-
-
-def _name(user: Any) -> str:
-    if user is None:
-        return ""
-    return str(user.get_full_name() or user.username)
 
 
 # --- the chart ----------------------------------------------------------------------------------
@@ -138,98 +136,6 @@ def _bsa(height: Decimal | None, weight: Decimal | None) -> Decimal | None:
     )
 
 
-def _encounter_events(patient: Patient, encounters: list[Encounter]) -> list[TimelineEvent]:
-    """Admissions, transfers (from the encounters' history) and discharges."""
-    wards = {w.pk: w.name for w in wards_with_places()}
-    events: list[TimelineEvent] = []
-    for enc in encounters:
-        url = reverse("patients:detail", args=[patient.pk])
-        events.append(
-            TimelineEvent(
-                at=enc.admitted_at,
-                kind=EventKind.ADMISSION,
-                title=f"{enc.get_kind_display()} · {enc.ward.name}",
-                detail=f"posto {enc.place.code}" if enc.place else "",
-                url=url,
-            )
-        )
-        if enc.discharged_at is not None and enc.state == "discharged":
-            events.append(
-                TimelineEvent(
-                    at=enc.discharged_at,
-                    kind=EventKind.DISCHARGE,
-                    title=f"{enc.get_kind_display()} · {enc.ward.name}",
-                    detail=enc.state_reason,
-                    url=url,
-                    sequence=1,
-                )
-            )
-    if encounters:
-        previous: dict[int, tuple[Any, Any]] = {}
-        history = Events.objects.tracks(encounters).order_by("pgh_created_at")
-        for row in history:
-            data = row.pgh_data or {}
-            ward_id = data.get("ward_id", data.get("ward"))
-            key = (ward_id, data.get("place_id", data.get("place")))
-            obj = int(row.pgh_obj_id)
-            if obj in previous and previous[obj] != key and data.get("state") == "active":
-                events.append(
-                    TimelineEvent(
-                        at=row.pgh_created_at,
-                        kind=EventKind.TRANSFER,
-                        title=f"Trasferimento in {wards.get(ward_id or 0, '—')}",
-                        url=reverse("patients:detail", args=[patient.pk]),
-                    )
-                )
-            previous[obj] = key
-    return events
-
-
-def _order_events(orders: Iterable[Any]) -> list[TimelineEvent]:
-    events: list[TimelineEvent] = []
-    for order in orders:
-        url = reverse("prescribing:order", args=[order.pk])
-        regimen = order.regimen_version.name
-        state = ORDER_STATE_LABELS_IT.get(OrderState(order.state), order.state)
-        events.append(
-            TimelineEvent(
-                at=order.created_at,
-                kind=EventKind.ORDER,
-                title=f"{regimen} · ciclo {order.cycle_number}",
-                detail=f"inizio {order.start_date:%d/%m/%Y} · {state}",
-                url=url,
-            )
-        )
-        for step in order.transitions.all():
-            if step.to_state == OrderState.ADMINISTERED.value:
-                events.append(
-                    TimelineEvent(
-                        at=step.at,
-                        kind=EventKind.ADMINISTRATION,
-                        title=f"{regimen} · ciclo {order.cycle_number}",
-                        detail="terapia somministrata",
-                        author=_name(step.actor),
-                        url=url,
-                    )
-                )
-    return events
-
-
-def _toxicity_events(records: Iterable[Any], patient_id: int) -> list[TimelineEvent]:
-    url = reverse("toxicity:patient", args=[patient_id])
-    return [
-        TimelineEvent(
-            at=r.recorded_at,
-            kind=EventKind.TOXICITY,
-            title=f"{r.term.term} G{r.grade}",
-            detail=f"insorgenza {r.onset_date:%d/%m/%Y}",
-            author=_name(r.recorded_by),
-            url=url,
-        )
-        for r in records
-    ]
-
-
 def chart_view(
     *, user: User, patient_id: int, workstation: Workstation, channel: str = "web"
 ) -> Chart:
@@ -244,7 +150,7 @@ def chart_view(
     measures = latest_measures(patient.pk)
     weight = measures.weight_kg.value if measures.weight_kg else None
     height = measures.height_cm.value if measures.height_cm else None
-    events = _encounter_events(patient, encounters)
+    events = encounter_events(patient, encounters)
 
     regimen, cycle, cycle_start, diagnosis = "", None, None, ""
     if user.has_perm(VIEW_ORDERS):
@@ -259,7 +165,7 @@ def chart_view(
             cycle, cycle_start = current.cycle_number, current.start_date
             if current.diagnosis is not None:
                 diagnosis = f"{current.diagnosis.code} {current.diagnosis.label}"
-        events.extend(_order_events(orders))
+        events.extend(order_events(orders))
     else:
         hidden.append("prescrizioni")
 
@@ -272,7 +178,7 @@ def chart_view(
             latest = toxicities[0]
             last_toxicity = f"{latest.term.term} G{latest.grade} ({latest.onset_date:%d/%m/%Y})"
             last_grade = latest.grade
-        events.extend(_toxicity_events(toxicities, patient.pk))
+        events.extend(toxicity_events(toxicities, patient.pk))
     else:
         hidden.append("tossicità")
 
@@ -349,33 +255,13 @@ def _vitals_view(rows: list[VitalSigns]) -> VitalsView:
     return VitalsView(rows=table, panels=[p for p in panels if p is not None])
 
 
-def _vitals_summary(reading: vitals.VitalReading) -> str:
-    parts = []
-    if reading.systolic_bp is not None and reading.diastolic_bp is not None:
-        parts.append(f"PA {reading.systolic_bp}/{reading.diastolic_bp} mmHg")
-    short = {
-        vitals.Vital.HEART_RATE: "FC",
-        vitals.Vital.TEMPERATURE: "T",
-        vitals.Vital.RESPIRATORY_RATE: "FR",
-        vitals.Vital.SPO2: "SpO₂",
-        vitals.Vital.PAIN: "NRS",
-    }
-    for vital, name in short.items():
-        value = reading.value(vital)
-        if value is not None:
-            mark = " ⚠" if vitals.flag(vital, value) is not None else ""
-            shown = str(value).replace(".", ",")  # the Italian decimal comma, as on the page
-            parts.append(f"{name} {shown} {vitals.SPECS[vital].unit}{mark}")
-    return " · ".join(parts)
-
-
 def _vitals_events(rows: list[VitalSigns]) -> list[TimelineEvent]:
     return [
         TimelineEvent(
             at=signs.measured_at,
             kind=EventKind.VITALS,
-            title=_vitals_summary(_reading(signs)),
-            author=_name(signs.recorded_by),
+            title=vitals_summary(_reading(signs)),
+            author=author_name(signs.recorded_by),
             sequence=signs.pk,
         )
         for signs in rows
@@ -411,7 +297,7 @@ def _own_events(patient_id: int, *, may_correct: bool) -> list[TimelineEvent]:
                 kind=EventKind.DIARY,
                 title=entry.get_kind_display(),
                 detail=detail,
-                author=_name(entry.author),
+                author=author_name(entry.author),
                 url=reverse("records:diary_correct", args=[entry.pk]) if may_correct else "",
                 sequence=entry.pk,
             )
@@ -503,7 +389,7 @@ def _anamnesis_events(patient_id: int) -> list[TimelineEvent]:
             at=v.signed_at,
             kind=EventKind.ANAMNESIS,
             title=f"Anamnesi, versione {v.number}",
-            author=_name(v.author),
+            author=author_name(v.author),
             url=url,
         )
         for v in AnamnesisVersion.objects.filter(patient_id=patient_id)
@@ -516,7 +402,7 @@ def _anamnesis_events(patient_id: int) -> list[TimelineEvent]:
             kind=EventKind.ANAMNESIS,
             title=f"Raccordo anamnestico del {n.noted_on:%d/%m/%Y}",
             detail=n.text,
-            author=_name(n.author),
+            author=author_name(n.author),
             url=url,
         )
         for n in AnamnesisNote.objects.filter(patient_id=patient_id)
@@ -559,7 +445,7 @@ def _diagnosis_events(
             kind=EventKind.DIAGNOSIS,
             title=f"{d.primary_site.code} {d.primary_site.description_it}",
             detail=" · ".join(x for x in (d.histotype, d.stage and f"stadio {d.stage}") if x),
-            author=_name(d.recorded_by),
+            author=author_name(d.recorded_by),
             url=reverse("records:diagnosis", args=[d.patient_id]),
         )
         for d in diagnoses
@@ -569,7 +455,7 @@ def _diagnosis_events(
             at=ps.recorded_at,
             kind=EventKind.DIAGNOSIS,
             title=f"Performance status: {_ps_label(ps)}",
-            author=_name(ps.recorded_by),
+            author=author_name(ps.recorded_by),
         )
         for ps in statuses
     )
@@ -657,7 +543,7 @@ def _lab_events(rows: list[LabResult]) -> list[TimelineEvent]:
                 at=at,
                 kind=EventKind.LAB,
                 title=" · ".join(parts),
-                author=_name(results[0].recorded_by),
+                author=author_name(results[0].recorded_by),
                 url=reverse("records:labs", args=[results[0].patient_id]),
             )
         )
