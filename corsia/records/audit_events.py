@@ -20,3 +20,8 @@ PERFORMANCE_STATUS_RECORDED = register(
 )
 ICD9CM_LOADED = register("records.icd9cm_loaded", "Catalogo ICD-9-CM caricato o aggiornato")
 LAB_RESULT_RECORDED = register("records.lab_result_recorded", "Esame di laboratorio registrato")
+# structured staging and prognostic scores (services/staging.py, services/scores.py)
+STAGING_SIGNED = register("records.staging_signed", "Stadiazione calcolata e firmata")
+PROGNOSTIC_SCORE_RECORDED = register(
+    "records.prognostic_score_recorded", "Punteggio prognostico calcolato e registrato"
+)

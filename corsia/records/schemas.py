@@ -43,8 +43,13 @@ class HeaderOut(Schema):
     bsa_m2: Decimal | None
     diagnosis: str
     stage: str
+    stage_detail: str
     ecog: int | None
     performance_status: str
+    performance_statuses: list[str]  # the latest of each scale
+    allergies: str  # the active allergies, the dated NKDA statement, or "not asked"
+    allergy_state: str  # listed, none_known, not_asked
+    allergy_hard_stop: bool
     regimen: str
     cycle: int | None
     cycle_start: date | None

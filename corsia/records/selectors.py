@@ -21,7 +21,12 @@ from django.utils import timezone
 from corsia.audit.services import access_log_record
 from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import NotFound
-from corsia.patients.selectors import patient_get, visible_encounters
+from corsia.patients.selectors import (
+    AllergySummary,
+    allergy_summary,
+    patient_get,
+    visible_encounters,
+)
 from corsia.prescribing.domain.body_size import BsaFormula, bsa
 from corsia.prescribing.domain.states import OrderState
 from corsia.prescribing.dosing_basis import latest_measures
@@ -38,6 +43,12 @@ from corsia.records.models import (
     LabResult,
     PerformanceStatus,
     VitalSigns,
+)
+from corsia.records.selectors_staging import (
+    current_staging,
+    score_events,
+    stage_text,
+    staging_events,
 )
 from corsia.records.timeline_sources import (
     author_name,
@@ -81,9 +92,13 @@ class ChartHeader:
     weighed_at: datetime | None
     bsa_m2: Decimal | None
     diagnosis: str
-    stage: str  # Diagnosis.stage (the TNM computation of domain/staging.py: to be wired)
+    # the current computed staging of the newest diagnosis ("IIB"), else its Diagnosis.stage
+    stage: str
+    stage_detail: str  # "Stadio IIB (cT2a N1 M0) · TNM 8ª ed. – Polmone ... · clinico, date"
     ecog: int | None  # the latest ECOG
     performance_status: str  # the latest of any scale, as shown ("ECOG 1", "Lansky 80")
+    performance_statuses: list[str]  # the latest of each scale (ECOG, Karnofsky, Lansky)
+    allergies: AllergySummary
     regimen: str
     cycle: int | None
     cycle_start: Any
@@ -195,6 +210,9 @@ def chart_view(
         if newest.histotype:
             diagnosis += f" · {newest.histotype}"
     ecog = next((ps.value for ps in statuses if ps.scale == "ecog"), None)
+    stage, stage_detail = _stage(diagnoses[0] if diagnoses else None)
+    events.extend(staging_events(patient.pk))
+    events.extend(score_events(patient.pk))
     events.extend(_vitals_events(vital_rows[:TIMELINE_LIMIT]))
     header = ChartHeader(
         patient=patient,
@@ -205,9 +223,12 @@ def chart_view(
         weighed_at=measures.weight_kg.measured_at if measures.weight_kg else None,
         bsa_m2=_bsa(height, weight),
         diagnosis=diagnosis,
-        stage=diagnoses[0].stage if diagnoses else "",
+        stage=stage,
+        stage_detail=stage_detail,
         ecog=ecog,
         performance_status=_ps_label(statuses[0]) if statuses else "",
+        performance_statuses=_latest_by_scale(statuses),
+        allergies=allergy_summary(patient_id=patient.pk),
         regimen=regimen,
         cycle=cycle,
         cycle_start=cycle_start,
@@ -222,6 +243,23 @@ def chart_view(
         vitals=_vitals_view(vital_rows),
         sections_hidden=hidden,
     )
+
+
+def _stage(newest: Diagnosis | None) -> tuple[str, str]:
+    """The newest diagnosis's current computed staging, else the stage written by hand."""
+    if newest is None:
+        return "", ""
+    staging = current_staging(newest.pk)
+    if staging is not None:
+        return staging.stage, stage_text(staging)
+    return newest.stage, newest.staging_system
+
+
+def _latest_by_scale(statuses: list[PerformanceStatus]) -> list[str]:
+    latest: dict[str, PerformanceStatus] = {}
+    for ps in statuses:  # newest first
+        latest.setdefault(ps.scale, ps)
+    return [_ps_label(latest[s]) for s in ("ecog", "karnofsky", "lansky") if s in latest]
 
 
 def _reading(signs: VitalSigns) -> vitals.VitalReading:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from corsia.records import views
+from corsia.records import views, views_staging
 
 app_name = "records"
 
@@ -21,4 +21,6 @@ urlpatterns = [
     path("patients/<int:patient_id>/labs/", views.lab_results, name="labs"),
     path("diagnosis/<int:diagnosis_id>/edit/", views.diagnosis_edit, name="diagnosis_edit"),
     path("diary/<int:entry_id>/correct/", views.diary_correct, name="diary_correct"),
+    path("patients/<int:patient_id>/staging/", views_staging.staging, name="staging"),
+    path("patients/<int:patient_id>/scores/", views_staging.scores, name="scores"),
 ]

@@ -19,6 +19,8 @@ from corsia.records.services.diary import (
     diary_entry_sign,
 )
 from corsia.records.services.labs import LabInput, lab_result_record
+from corsia.records.services.scores import ScoreInput, prognostic_score_record
+from corsia.records.services.staging import StagingInput, staging_sign
 from corsia.records.services.vitals import (
     VitalsInput,
     WardRound,
@@ -31,7 +33,9 @@ __all__ = [
     "DiagnosisInput",
     "DiaryInput",
     "LabInput",
+    "ScoreInput",
     "Sections",
+    "StagingInput",
     "VitalsInput",
     "WardRound",
     "anamnesis_note_sign",
@@ -44,6 +48,8 @@ __all__ = [
     "icd9cm_reference_load",
     "lab_result_record",
     "performance_status_record",
+    "prognostic_score_record",
+    "staging_sign",
     "vital_signs_record",
     "ward_round_record",
 ]
