@@ -1,0 +1,82 @@
+"""Structured staging in a real browser: the physician chooses the diagnosis and TNM 8 of
+the lung, enters cT2a N1 M0, is refused an impossible combination first, signs, and sees
+the computed stage group (IIB) in the chart's header."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from corsia.accounts.models import User
+from corsia.patients import services as patient_services
+from corsia.records import services
+from corsia.records.models import DiagnosisStaging, Icd9Code
+from corsia.testing.browser import SCREENSHOTS, assert_accessible_basics, log_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_physician_enters_a_tnm_and_sees_the_stage_group_on_the_chart(
+    page: Page, demo_users: str
+) -> None:
+    # given a patient with a lung cancer diagnosis
+    patient = patient_services.patient_create(
+        actor=User.objects.get(username="coordinatore"),
+        workstation=None,
+        data=patient_services.PatientInput(
+            surname="Bianchi", given_names="Anna", sex="F",
+            date_of_birth=date(1970, 4, 2), codice_fiscale="BNCNNA70D42H501A",
+        ),
+    )  # fmt: skip
+    Icd9Code.objects.create(
+        code="162.3", kind="D", description_it="Tumori maligni del lobo superiore, bronco o polmone"
+    )
+    services.diagnosis_record(
+        actor=User.objects.get(username="medico"),
+        workstation=None,
+        patient_id=patient.pk,
+        data=services.DiagnosisInput(
+            primary_site_code="162.3", diagnosed_on=date(2025, 10, 1), histotype="Adenocarcinoma"
+        ),
+    )
+    # when the physician opens the staging page from the chart and chooses TNM 8 of the lung
+    log_in(page, "medico", demo_users)
+    page.goto(f"/records/patients/{patient.pk}/")
+    page.get_by_role("link", name="Stadiazione").click()
+    page.get_by_label("Sistema di stadiazione").select_option("tnm8_lung")
+    page.get_by_role("button", name="Scegli").click()
+    form = page.get_by_test_id("staging-form")
+    # and enters a combination the table does not hold (Tis N1 M0)
+    form.get_by_label("Categoria T").select_option("Tis")
+    form.get_by_label("Categoria N").select_option("N1")
+    form.get_by_label("Categoria M").select_option("M0")
+    form.get_by_role("button", name="Calcola e firma lo stadio").click()
+    # then it is refused in Italian and nothing is saved
+    expect(page.get_by_test_id("staging-form")).to_contain_text(
+        "La combinazione cTis N1 M0 non ha uno stadio nella tabella TNM 8ª edizione"
+    )
+    assert DiagnosisStaging.objects.count() == 0
+    assert_accessible_basics(page)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "staging_refused.png"), full_page=True)
+    # when the physician corrects T to T2a and signs
+    form = page.get_by_test_id("staging-form")
+    form.get_by_label("Categoria T").select_option("T2a")
+    form.get_by_role("button", name="Calcola e firma lo stadio").click()
+    expect(page.get_by_test_id("current-stage")).to_have_text("Stadio IIB")
+    page.screenshot(path=str(SCREENSHOTS / "staging_signed.png"), full_page=True)
+    # then the chart's header shows the stage group computed from the TNM
+    page.get_by_role("link", name="Torna alla cartella clinica").click()
+    stage = page.get_by_test_id("stage")
+    expect(stage).to_contain_text("IIB")
+    expect(stage).to_contain_text("Stadio IIB (cT2a N1 M0) · TNM 8ª ed. – Polmone")
+    expect(page.get_by_test_id("allergies")).to_contain_text("Allergie non rilevate")
+    assert_accessible_basics(page)
+    signed = DiagnosisStaging.objects.get()
+    assert (signed.stage, signed.author.username, signed.inputs) == (
+        "IIB",
+        "medico",
+        {"t": "T2a", "n": "N1", "m": "M0"},
+    )
