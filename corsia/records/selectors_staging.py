@@ -67,6 +67,14 @@ class StagingView:
     diagnoses: list[DiagnosisStagings]  # newest diagnosis first
 
 
+def _diagnoses(patient_ids: set[int]) -> list[Diagnosis]:
+    return list(
+        Diagnosis.objects.filter(patient_id__in=patient_ids)
+        .select_related("primary_site")
+        .order_by("-diagnosed_on", "-pk")[:50]
+    )
+
+
 def _stagings(patient_ids: set[int]) -> list[DiagnosisStaging]:
     return list(
         DiagnosisStaging.objects.filter(patient_id__in=patient_ids)
@@ -82,11 +90,7 @@ def staging_view(
     require_permission(user, VIEW)
     patient = patient_get(user=user, patient_id=patient_id)
     ids = {patient_id, patient.pk}
-    diagnoses = list(
-        Diagnosis.objects.filter(patient_id__in=ids)
-        .select_related("primary_site")
-        .order_by("-diagnosed_on", "-pk")[:50]
-    )
+    diagnoses = _diagnoses(ids)
     by_diagnosis: dict[int, list[DiagnosisStaging]] = {}
     for staging in _stagings(ids):
         by_diagnosis.setdefault(staging.diagnosis_id, []).append(staging)
@@ -119,11 +123,7 @@ def scores_view(
         .select_related("recorded_by")
         .order_by("-assessed_on", "-pk")[:HISTORY_LIMIT]
     )
-    diagnoses = list(
-        Diagnosis.objects.filter(patient_id__in=ids)
-        .select_related("primary_site")
-        .order_by("-diagnosed_on", "-pk")[:50]
-    )
+    diagnoses = _diagnoses(ids)
     access_log_record(
         user=user, patient_id=patient.pk, what="punteggi prognostici", workstation=workstation,
         channel=channel,
@@ -140,11 +140,14 @@ def current_staging(diagnosis_id: int) -> DiagnosisStaging | None:
 
 
 def stage_text(staging: DiagnosisStaging) -> str:
-    """As the header shows it: "Stadio IIB (cT2a N1 M0) · TNM 8ª ed. – Polmone ... ·
-    clinico, 02/12/2026"."""
-    parts = [staging.stage_label]
+    """What the header shows beside the stage: "cT2a N1 M0 · TNM 8ª ed. – Polmone (...) ·
+    clinico (c), 02/12/2026"; the label too where it says more than "Stadio IIB"
+    ("Stadio IIA, bulky (...)", "R-ISS II")."""
+    parts = []
+    if staging.stage_label != f"Stadio {staging.stage}":
+        parts.append(staging.stage_label)
     if staging.categories:
-        parts[0] += f" ({staging.categories})"
+        parts.append(staging.categories)
     parts.append(system_label(staging.system))
     parts.append(f"{staging.get_criterion_display()}, {staging.staged_on:%d/%m/%Y}")
     return " · ".join(parts)

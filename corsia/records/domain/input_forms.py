@@ -13,10 +13,11 @@ refused (``clinical_input_unknown``), not ignored.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from typing import TypeVar
 
 from corsia.core.domain.errors import ValidationFailed
 from corsia.core.domain.text import has_unsafe_characters
@@ -54,6 +55,27 @@ class InputSpec:
 
 
 Value = bool | int | Decimal | str
+T = TypeVar("T")
+
+
+def yes_no(name: str, label: str, hint: str = "") -> InputSpec:
+    return InputSpec(name, label, InputKind.FLAG, hint=hint)
+
+
+def number(name: str, label: str, unit: str, hint: str = "") -> InputSpec:
+    return InputSpec(name, label, InputKind.NUMBER, unit=unit, hint=hint)
+
+
+def whole(name: str, label: str, unit: str = "", hint: str = "") -> InputSpec:
+    return InputSpec(name, label, InputKind.WHOLE, unit=unit, hint=hint)
+
+
+def listed(table: Mapping[str, T], code: str | None, *, message: str, error: str, field: str) -> T:
+    """The entry of ``table`` named by ``code`` (a system, a score), or ``error``."""
+    found = table.get((code or "").strip())
+    if found is None:
+        raise ValidationFailed(message, code=error, field=field, details={"allowed": list(table)})
+    return found
 
 
 def _refused(spec: InputSpec, message: str) -> ClinicalInputOutOfRange:
@@ -119,7 +141,7 @@ def _choice(spec: InputSpec, raw: object) -> str:
     )
 
 
-_READERS = {
+_READERS: dict[InputKind, Callable[[InputSpec, object], Value]] = {
     InputKind.FLAG: _flag,
     InputKind.WHOLE: _whole,
     InputKind.NUMBER: _number,

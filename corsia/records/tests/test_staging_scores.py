@@ -92,11 +92,14 @@ def test_staging_computed_stored_versioned_and_shown_in_the_header(
     assert first.inputs == {"t": "T2a", "n": "N1", "m": "M0"}
     assert first.reference == "TNM 8 (Goldstraw 2016)"
     assert (first.staged_on, first.author) == (timezone.localdate(), physician)
-    signed = AuditEvent.objects.get(event_type="records.staging_signed")
-    assert signed.after["stage"] == "IIB" and signed.after["inputs"]["t"] == "T2a"
+    after = AuditEvent.objects.get(event_type="records.staging_signed").after
+    assert after is not None and (after["stage"], after["inputs"]["t"]) == ("IIB", "T2a")
     header = selectors.chart_view(user=physician, patient_id=patient.pk, workstation=None).header
     assert header.stage == "IIB"
-    assert header.stage_detail.startswith("Stadio IIB (cT2a N1 M0) · TNM 8ª ed. – Polmone")
+    assert header.stage_detail == (
+        "cT2a N1 M0 · TNM 8ª ed. – Polmone (carcinoma non a piccole cellule) · "
+        f"clinico (c), {timezone.localdate():%d/%m/%Y}"
+    )
     # and after surgery, the pathological stage pT1a N0 M0 (IA1) is version 2
     second = _sign(physician, diagnosis, _lung("T1a", "N0", criterion="pathological"), version=1)
     assert (second.number, second.stage, second.categories) == (2, "IA1", "pT1a N0 M0")
@@ -308,7 +311,7 @@ def test_staging_api(sites: None, physician: User, patient: Patient, make_user: 
     assert [s["stage"] for s in pharmacist.get(url).json()] == ["IIB"]
     assert pharmacist.post(url, body | {"version": 1}, content_type=JSON).status_code == 403
     assert signed_in(make_user(Role.IT_STAFF)).get(url).status_code == 403
-    assert AccessLogEntry.objects.filter(patient_id=patient.pk, what="stadiazione").count() == 2
+    assert AccessLogEntry.objects.filter(patient_id=patient.pk, what="stadiazione").count() == 1
     chart = client.get(f"/api/v1/patients/{patient.pk}/chart").json()["header"]
     assert (chart["stage"], chart["allergy_state"]) == ("IIB", "not_asked")
     systems = client.get("/api/v1/records/staging-systems").json()

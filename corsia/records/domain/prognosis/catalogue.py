@@ -14,8 +14,16 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from corsia.core.domain.errors import ValidationFailed
-from corsia.records.domain.input_forms import InputKind, InputSpec, read_inputs, stored
+from corsia.records.domain.input_forms import (
+    InputKind,
+    InputSpec,
+    listed,
+    read_inputs,
+    stored,
+)
+from corsia.records.domain.input_forms import number as _number
+from corsia.records.domain.input_forms import whole as _whole
+from corsia.records.domain.input_forms import yes_no as _yes_no
 from corsia.records.domain.prognosis import cml, lymphoma, mds, palliative
 from corsia.records.domain.results import Reference, ScoreResult
 
@@ -36,18 +44,6 @@ class Score:
 class Scored:
     result: ScoreResult[Any]
     inputs: dict[str, bool | int | str]  # as stored
-
-
-def _whole(name: str, label: str, unit: str = "", hint: str = "") -> InputSpec:
-    return InputSpec(name, label, InputKind.WHOLE, unit=unit, hint=hint)
-
-
-def _number(name: str, label: str, unit: str, hint: str = "") -> InputSpec:
-    return InputSpec(name, label, InputKind.NUMBER, unit=unit, hint=hint)
-
-
-def _yes_no(name: str, label: str) -> InputSpec:
-    return InputSpec(name, label, InputKind.FLAG)
 
 
 def _pick(name: str, label: str, choices: tuple[tuple[StrEnum, str], ...]) -> InputSpec:
@@ -260,15 +256,13 @@ SCORES: dict[str, Score] = {
 
 
 def score_get(code: str | None) -> Score:
-    found = SCORES.get((code or "").strip())
-    if found is None:
-        raise ValidationFailed(
-            "Scegli un punteggio prognostico dall'elenco.",
-            code="prognostic_score_unknown",
-            field="score",
-            details={"allowed": list(SCORES)},
-        )
-    return found
+    return listed(
+        SCORES,
+        code,
+        message="Scegli un punteggio prognostico dall'elenco.",
+        error="prognostic_score_unknown",
+        field="score",
+    )
 
 
 def score_compute(score: Score, raw: Mapping[str, object]) -> Scored:

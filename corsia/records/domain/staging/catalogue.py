@@ -20,7 +20,15 @@ from enum import StrEnum
 from typing import Any
 
 from corsia.core.domain.errors import ValidationFailed
-from corsia.records.domain.input_forms import InputKind, InputSpec, read_inputs, stored
+from corsia.records.domain.input_forms import (
+    InputKind,
+    InputSpec,
+    listed,
+    read_inputs,
+    stored,
+)
+from corsia.records.domain.input_forms import number as _number
+from corsia.records.domain.input_forms import yes_no as _yes_no
 from corsia.records.domain.results import Reference, StageResult
 from corsia.records.domain.staging import dukes, figo, lymphoma, myeloma, neuroblastoma, tnm
 from corsia.records.domain.staging.tnm_tables import (
@@ -62,14 +70,6 @@ class StagingSystem:
 class Staged:
     result: StageResult
     inputs: dict[str, bool | int | str]  # as stored
-
-
-def _yes_no(name: str, label: str, hint: str = "") -> InputSpec:
-    return InputSpec(name, label, InputKind.FLAG, hint=hint)
-
-
-def _number(name: str, label: str, unit: str, hint: str = "") -> InputSpec:
-    return InputSpec(name, label, InputKind.NUMBER, unit=unit, hint=hint)
 
 
 def _ordered(*groups: tuple[str, ...]) -> tuple[str, ...]:
@@ -343,15 +343,13 @@ SYSTEMS: dict[str, StagingSystem] = {
 
 
 def system_get(code: str | None) -> StagingSystem:
-    found = SYSTEMS.get((code or "").strip())
-    if found is None:
-        raise ValidationFailed(
-            "Scegli un sistema di stadiazione dall'elenco.",
-            code="staging_system_unknown",
-            field="system",
-            details={"allowed": list(SYSTEMS)},
-        )
-    return found
+    return listed(
+        SYSTEMS,
+        code,
+        message="Scegli un sistema di stadiazione dall'elenco.",
+        error="staging_system_unknown",
+        field="system",
+    )
 
 
 def criterion_get(raw: str | None) -> Criterion:
