@@ -193,7 +193,7 @@ def shown(specs: tuple[InputSpec, ...], values: Mapping[str, object]) -> list[tu
         value = values[spec.name]
         if isinstance(value, bool):
             text = "sì" if value else "no"
-        elif spec.kind is InputKind.CHOICE:
+        elif spec.choices:  # a choice, or a number picked from a list (Ann Arbor III)
             text = dict(spec.choices).get(str(value), str(value))
         else:
             text = str(value).replace(".", ",") if spec.kind is InputKind.NUMBER else str(value)

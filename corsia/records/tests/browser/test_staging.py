@@ -73,3 +73,29 @@ def test_physician_enters_a_tnm_and_sees_the_stage_group_on_the_chart(
         "medico",
         {"t": "T2a", "n": "N1", "m": "M0"},
     )
+
+
+def test_physician_computes_the_ipi_on_the_scores_page(page: Page, demo_users: str) -> None:
+    # given a patient
+    patient = patient_registered(User.objects.get(username="coordinatore"))
+    # when the physician chooses the IPI and enters the inputs of the Shipp 1993 example
+    log_in(page, "medico", demo_users)
+    page.goto(f"/records/patients/{patient.pk}/scores/")
+    page.get_by_label("Punteggio prognostico").select_option("ipi")
+    page.get_by_role("button", name="Scegli").click()
+    form = page.get_by_test_id("score-form")
+    form.get_by_label("Età (anni)").fill("65")
+    form.get_by_label("LDH (U/L)").fill("300")
+    form.get_by_label("Limite superiore LDH del laboratorio (U/L)").fill("250")
+    form.get_by_label("Performance status ECOG").select_option("1")
+    form.get_by_label("Stadio Ann Arbor").select_option("3")
+    form.get_by_role("button", name="Calcola e registra").click()
+    # then a missing input is refused in Italian
+    expect(page.get_by_test_id("score-form")).to_contain_text("Dato mancante: Sedi extranodali.")
+    page.get_by_test_id("score-form").get_by_label("Sedi extranodali").fill("2")
+    page.get_by_test_id("score-form").get_by_role("button", name="Calcola e registra").click()
+    # and with it the IPI is 1 + 1 + 0 + 1 + 1 = 4, high risk (Shipp 1993)
+    expect(page.get_by_test_id("score-value")).to_have_text("4")
+    expect(page.get_by_test_id("score-list")).to_contain_text("Alto")
+    expect(page.get_by_test_id("score-list")).to_contain_text("Shipp 1993")
+    assert_accessible_basics(page)
