@@ -94,7 +94,7 @@ class ChartHeader:
     diagnosis: str
     # the current computed staging of the newest diagnosis ("IIB"), else its Diagnosis.stage
     stage: str
-    stage_detail: str  # "Stadio IIB (cT2a N1 M0) · TNM 8ª ed. – Polmone ... · clinico, date"
+    stage_detail: str  # "cT2a N1 M0 · TNM 8ª ed. – Polmone (...) · clinico (c), 02/12/2026"
     ecog: int | None  # the latest ECOG
     performance_status: str  # the latest of any scale, as shown ("ECOG 1", "Lansky 80")
     performance_statuses: list[str]  # the latest of each scale (ECOG, Karnofsky, Lansky)
