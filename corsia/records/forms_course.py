@@ -4,6 +4,9 @@ wrong in Italian)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -49,7 +52,7 @@ def _note(label: StrOrPromise, *, required: bool = False) -> forms.CharField:
     )
 
 
-def _choices(labels: dict[rules.LineIntent, str] | dict[object, str]) -> list[tuple[str, str]]:
+def _choices(labels: Mapping[Any, str]) -> list[tuple[str, str]]:
     return [(str(getattr(k, "value", k)), v) for k, v in labels.items()]
 
 

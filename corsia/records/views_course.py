@@ -113,7 +113,7 @@ def line_close(request: HttpRequest, patient_id: int, line_id: int) -> HttpRespo
     version = posted_version(request)
     if not form.is_valid() or version is None:
         for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+            messages.error(request, " ".join(str(e) for e in errors))
         if version is None:
             messages.error(request, _("Versione del modulo mancante: ricarica la pagina."))
         return redirect("records:course", patient_id=patient_id)

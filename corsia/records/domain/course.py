@@ -18,7 +18,7 @@ from enum import StrEnum
 
 from corsia.core.domain.errors import ValidationFailed
 from corsia.records.domain import response
-from corsia.records.domain.errors import ClinicalInputsInconsistent
+from corsia.records.domain.errors import ClinicalInputsInconsistent, TargetLesionsInvalid
 from corsia.records.domain.inputs import number_in_range
 from corsia.records.domain.text import one_line
 
@@ -323,7 +323,7 @@ def recist_follow_up(
             current_mm=current,
         )
     elif current:
-        raise response.TargetLesionsInvalid(
+        raise TargetLesionsInvalid(
             f"Misure di lesioni che non sono target al basale: {', '.join(sorted(current))}.",
             field="target_lesions",
             details={"unknown": sorted(current)},

@@ -136,6 +136,7 @@ def treatment_line_start(
             high=rules.MAX_PLANNED_CYCLES,
         )
     started = _day(data.started_on, field="started_on", today=today, ahead=PLANNED_AHEAD)
+    assert started is not None
     notes = clinical_text(data.notes, field="notes", required=False, limit=4000)
     version_id, code, name = _regimen(data)
     with transaction.atomic():
@@ -340,6 +341,7 @@ def treatment_plan_item_record(
     day = _day(
         data.performed_on, field="performed_on", today=timezone.localdate(), ahead=BOOKED_AHEAD
     )
+    assert day is not None
     description = clinical_text(data.description, field="description", limit=4000)
     with transaction.atomic():
         if data.line_id is not None:

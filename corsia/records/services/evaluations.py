@@ -27,7 +27,7 @@ from corsia.patients.selectors import patient_get
 from corsia.records import audit_events as events
 from corsia.records.domain import course as rules
 from corsia.records.domain import response
-from corsia.records.domain.errors import ClinicalInputsInconsistent
+from corsia.records.domain.errors import ClinicalInputsInconsistent, TargetLesionsInvalid
 from corsia.records.domain.inputs import whole_in_range
 from corsia.records.domain.moments import past_date
 from corsia.records.domain.text import clinical_text, one_line
@@ -73,7 +73,7 @@ def _blank(value: object) -> bool:
 def _lesion_ids(lesions: Sequence[LesionInput]) -> list[str]:
     ids = [rules.lesion_id(les.lesion_id, field="target_lesions") for les in lesions]
     if len(ids) != len(set(ids)):
-        raise response.TargetLesionsInvalid(
+        raise TargetLesionsInvalid(
             "Ogni lesione target deve avere un identificativo proprio.", field="target_lesions"
         )
     return ids
@@ -142,7 +142,7 @@ def _recist(
 ) -> dict[str, Any]:
     """The fields a RECIST 1.1 baseline or re-evaluation stores (computed here)."""
     if len(data.target_lesions) > MAX_TARGETS_ENTERED:
-        raise response.TargetLesionsInvalid(
+        raise TargetLesionsInvalid(
             f"Al massimo {response.MAX_TARGET_LESIONS} lesioni target (RECIST 1.1).",
             field="target_lesions",
         )
