@@ -5,6 +5,9 @@ services and permissions as the pages (``records.view_chart`` to read,
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import Any
+
 from django.http import HttpRequest
 from ninja import Router, Status
 
@@ -53,6 +56,19 @@ def _line(request: HttpRequest, patient_id: int, line_id: int) -> LineOut:
     if found is None:
         raise NotFound("Linea di terapia non trovata.", code="treatment_line_not_found")
     return line_out(found, orders_hidden=view.orders_hidden)
+
+
+def _owned(
+    request: HttpRequest,
+    patient_id: int,
+    row_id: int,
+    rows: Callable[[CourseView], Iterable[Any]],
+    missing: NotFound,
+) -> None:
+    """Refuse (404) a row that is not the patient's."""
+    view = selectors_course.chart_course(user=request_actor(request), patient_id=patient_id)
+    if row_id not in {r.pk for r in rows(view)}:
+        raise missing
 
 
 # --- lines of therapy ---------------------------------------------------------------------------
@@ -188,9 +204,8 @@ def home_therapy_record(
 def home_therapy_stop(
     request: HttpRequest, patient_id: int, therapy_id: int, payload: HomeTherapyStopIn
 ) -> HomeTherapyOut:
-    view = selectors_course.chart_course(user=request_actor(request), patient_id=patient_id)
-    if therapy_id not in {t.pk for t in (*view.home_active, *view.home_past)}:
-        raise NotFound("Terapia domiciliare non trovata.", code="home_therapy_not_found")
+    _owned(request, patient_id, therapy_id, lambda v: (*v.home_active, *v.home_past),
+           NotFound("Terapia domiciliare non trovata.", code="home_therapy_not_found"))  # fmt: skip
     row = services.home_therapy_stop(
         actor=request_actor(request),
         workstation=_ws(request),
@@ -230,9 +245,8 @@ def appointment_record(
 def appointment_cancel(
     request: HttpRequest, patient_id: int, appointment_id: int, payload: AppointmentCancelIn
 ) -> AppointmentOut:
-    view = selectors_course.chart_course(user=request_actor(request), patient_id=patient_id)
-    if appointment_id not in {a.pk for a in (*view.upcoming, *view.past_appointments)}:
-        raise NotFound("Appuntamento non trovato.", code="appointment_not_found")
+    _owned(request, patient_id, appointment_id, lambda v: (*v.upcoming, *v.past_appointments),
+           NotFound("Appuntamento non trovato.", code="appointment_not_found"))  # fmt: skip
     row = services.appointment_cancel(
         actor=request_actor(request),
         workstation=_ws(request),

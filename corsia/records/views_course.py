@@ -5,10 +5,12 @@ re-evaluation page of a line. Thin: the services decide, with the diary's permis
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -31,6 +33,7 @@ from corsia.records.forms_course import (
 from corsia.records.selectors_course import CourseView, LineView
 from corsia.regimens.selectors import prescribable_versions
 
+FormT = TypeVar("FormT", bound=Form)
 VIEW = "records.view_chart"
 WRITE = "records.write_diary"
 
@@ -80,20 +83,60 @@ def _done(request: HttpRequest, patient_id: int, message: str) -> HttpResponse:
     return redirect("records:course", patient_id=patient_id)
 
 
+def _form_post(
+    request: HttpRequest,
+    patient_id: int,
+    form: FormT,
+    *,
+    key: str,
+    save: Callable[[FormT], object],
+    done: str,
+) -> HttpResponse:
+    """A form of the course page: saved → message and back; refused → the page again with
+    the form and its Italian errors (422)."""
+    if form.is_valid():
+        with form_refusals(form):
+            save(form)
+            return _done(request, patient_id, done)
+    return _course_page(request, patient_id, forms={key: form}, status=422)
+
+
+def _row_action(
+    request: HttpRequest,
+    patient_id: int,
+    row_id: int,
+    *,
+    rows: Callable[[CourseView], Iterable[Any]],
+    act: Callable[[], object],
+    done: str,
+) -> HttpResponse:
+    """A button on a row of the patient's course (404 if the row is not among ``rows``):
+    a refusal becomes a message; back to the course either way."""
+    view = selectors_course.chart_course(user=request_actor(request), patient_id=patient_id)
+    if row_id not in {r.pk for r in rows(view)}:
+        raise Http404
+    with refusals_as_messages(request):
+        act()
+        messages.success(request, done)
+    return redirect("records:course", patient_id=patient_id)
+
+
 @require_perm(WRITE)
 @require_POST
 def line_start(request: HttpRequest, patient_id: int) -> HttpResponse:
-    form = LineForm(request.POST, regimens=_regimens())
-    if form.is_valid():
-        with form_refusals(form):
-            services.treatment_line_start(
-                actor=request_actor(request),
-                workstation=_ws(request),
-                patient_id=patient_id,
-                data=form.to_input(),
-            )
-            return _done(request, patient_id, _("Linea di terapia registrata."))
-    return _course_page(request, patient_id, forms={"line_form": form}, status=422)
+    return _form_post(
+        request,
+        patient_id,
+        LineForm(request.POST, regimens=_regimens()),
+        key="line_form",
+        save=lambda form: services.treatment_line_start(
+            actor=request_actor(request),
+            workstation=_ws(request),
+            patient_id=patient_id,
+            data=form.to_input(),
+        ),
+        done=_("Linea di terapia registrata."),
+    )
 
 
 def _line(request: HttpRequest, patient_id: int, line_id: int) -> LineView:
@@ -153,87 +196,95 @@ def line_orders(request: HttpRequest, patient_id: int, line_id: int) -> HttpResp
 @require_POST
 def plan_item(request: HttpRequest, patient_id: int) -> HttpResponse:
     view = selectors_course.chart_course(user=request_actor(request), patient_id=patient_id)
-    form = PlanItemForm(request.POST, lines=_open_lines(view))
-    if form.is_valid():
-        with form_refusals(form):
-            services.treatment_plan_item_record(
-                actor=request_actor(request),
-                workstation=_ws(request),
-                patient_id=patient_id,
-                data=form.to_input(),
-            )
-            return _done(request, patient_id, _("Registrato nel piano di cura."))
-    return _course_page(request, patient_id, forms={"plan_form": form}, status=422)
+    return _form_post(
+        request,
+        patient_id,
+        PlanItemForm(request.POST, lines=_open_lines(view)),
+        key="plan_form",
+        save=lambda form: services.treatment_plan_item_record(
+            actor=request_actor(request),
+            workstation=_ws(request),
+            patient_id=patient_id,
+            data=form.to_input(),
+        ),
+        done=_("Registrato nel piano di cura."),
+    )
 
 
 @require_perm(WRITE)
 @require_POST
 def home_therapy(request: HttpRequest, patient_id: int) -> HttpResponse:
-    form = HomeTherapyForm(request.POST)
-    if form.is_valid():
-        with form_refusals(form):
-            services.home_therapy_record(
-                actor=request_actor(request),
-                workstation=_ws(request),
-                patient_id=patient_id,
-                data=form.to_input(),
-            )
-            return _done(request, patient_id, _("Terapia domiciliare registrata."))
-    return _course_page(request, patient_id, forms={"home_form": form}, status=422)
+    return _form_post(
+        request,
+        patient_id,
+        HomeTherapyForm(request.POST),
+        key="home_form",
+        save=lambda form: services.home_therapy_record(
+            actor=request_actor(request),
+            workstation=_ws(request),
+            patient_id=patient_id,
+            data=form.to_input(),
+        ),
+        done=_("Terapia domiciliare registrata."),
+    )
 
 
 @require_perm(WRITE)
 @require_POST
 def home_therapy_stop(request: HttpRequest, patient_id: int, therapy_id: int) -> HttpResponse:
-    view = selectors_course.chart_course(user=request_actor(request), patient_id=patient_id)
-    if therapy_id not in {t.pk for t in view.home_active}:
-        raise Http404
-    with refusals_as_messages(request):
-        services.home_therapy_stop(
+    return _row_action(
+        request,
+        patient_id,
+        therapy_id,
+        rows=lambda view: view.home_active,
+        act=lambda: services.home_therapy_stop(
             actor=request_actor(request),
             workstation=_ws(request),
             therapy_id=therapy_id,
             stopped_on=None,
             expected_version=posted_version(request) or -1,
-        )
-        messages.success(request, _("Terapia domiciliare sospesa da oggi."))
-    return redirect("records:course", patient_id=patient_id)
+        ),
+        done=_("Terapia domiciliare sospesa da oggi."),
+    )
 
 
 @require_perm(WRITE)
 @require_POST
 def appointment(request: HttpRequest, patient_id: int) -> HttpResponse:
-    form = AppointmentForm(request.POST)
-    if form.is_valid():
-        with form_refusals(form):
-            services.appointment_record(
-                actor=request_actor(request),
-                workstation=_ws(request),
-                patient_id=patient_id,
-                scheduled_on=form.cleaned_data["scheduled_on"],
-                kind=form.cleaned_data["kind"],
-                note=form.cleaned_data["note"],
-            )
-            return _done(request, patient_id, _("Appuntamento fissato."))
-    return _course_page(request, patient_id, forms={"appointment_form": form}, status=422)
+    return _form_post(
+        request,
+        patient_id,
+        AppointmentForm(request.POST),
+        key="appointment_form",
+        save=lambda form: services.appointment_record(
+            actor=request_actor(request),
+            workstation=_ws(request),
+            patient_id=patient_id,
+            scheduled_on=form.cleaned_data["scheduled_on"],
+            kind=form.cleaned_data["kind"],
+            note=form.cleaned_data["note"],
+        ),
+        done=_("Appuntamento fissato."),
+    )
 
 
 @require_perm(WRITE)
 @require_POST
 def appointment_cancel(request: HttpRequest, patient_id: int, appointment_id: int) -> HttpResponse:
-    view = selectors_course.chart_course(user=request_actor(request), patient_id=patient_id)
-    if appointment_id not in {a.pk for a in view.upcoming}:
-        raise Http404
-    with refusals_as_messages(request):
-        services.appointment_cancel(
+    return _row_action(
+        request,
+        patient_id,
+        appointment_id,
+        rows=lambda view: view.upcoming,
+        act=lambda: services.appointment_cancel(
             actor=request_actor(request),
             workstation=_ws(request),
             appointment_id=appointment_id,
             reason=request.POST.get("reason", ""),
             expected_version=posted_version(request) or -1,
-        )
-        messages.success(request, _("Appuntamento annullato."))
-    return redirect("records:course", patient_id=patient_id)
+        ),
+        done=_("Appuntamento annullato."),
+    )
 
 
 # --- re-evaluation ------------------------------------------------------------------------------

@@ -21,37 +21,17 @@ from corsia.records.domain import response
 from corsia.records.domain.errors import ClinicalInputsInconsistent, TargetLesionsInvalid
 from corsia.records.domain.inputs import number_in_range
 from corsia.records.domain.text import one_line
+from corsia.regimens.domain.spec import INTENT_LABELS_IT as REGIMEN_INTENT_LABELS_IT
+from corsia.regimens.domain.spec import Intent
 
 MAX_LINE_NUMBER = 20
 MAX_PLANNED_CYCLES = 99
 MAX_LESION_SITES = 20
 
 
-class LineIntent(StrEnum):
-    """The intent of a line: the regimen library's codes (``regimens.domain.spec.Intent``)."""
-
-    CURATIVE = "curative"
-    ADJUVANT = "adjuvant"
-    NEOADJUVANT = "neoadjuvant"
-    PALLIATIVE = "palliative"
-    MAINTENANCE = "maintenance"
-    INDUCTION = "induction"
-    CONSOLIDATION = "consolidation"
-    SALVAGE = "salvage"
-    CHEMORADIATION = "chemoradiation"
-
-
-INTENT_LABELS_IT: dict[LineIntent, str] = {
-    LineIntent.CURATIVE: "Curativo",
-    LineIntent.ADJUVANT: "Adiuvante",
-    LineIntent.NEOADJUVANT: "Neoadiuvante",
-    LineIntent.PALLIATIVE: "Palliativo / malattia avanzata",
-    LineIntent.MAINTENANCE: "Mantenimento",
-    LineIntent.INDUCTION: "Induzione",
-    LineIntent.CONSOLIDATION: "Consolidamento",
-    LineIntent.SALVAGE: "Salvataggio",
-    LineIntent.CHEMORADIATION: "Concomitante alla radioterapia",
-}
+# The intent of a line: the regimen library's codes and labels.
+LineIntent = Intent
+INTENT_LABELS_IT = REGIMEN_INTENT_LABELS_IT
 
 
 class EndReason(StrEnum):
