@@ -62,13 +62,19 @@ def _course_page(
     if request.user.has_perm(WRITE):
         next_number = max((v.line.number for v in view.lines), default=0) + 1
         context.update(
-            line_form=LineForm(regimens=_regimens(), initial={"number": min(next_number, 20)}),
-            close_form=LineCloseForm(),
-            plan_form=PlanItemForm(lines=_open_lines(view)),
-            home_form=HomeTherapyForm(),
-            appointment_form=AppointmentForm(),
+            line_form=LineForm(
+                regimens=_regimens(), initial={"number": min(next_number, 20)}, auto_id="line-%s"
+            ),
+            plan_form=PlanItemForm(lines=_open_lines(view), auto_id="plan-%s"),
+            home_form=HomeTherapyForm(auto_id="home-%s"),
+            appointment_form=AppointmentForm(auto_id="appt-%s"),
             may_write=True,
         )
+    # each line with its closing form (field ids apart: several forms on one page)
+    context["lines"] = [
+        (v, LineCloseForm(auto_id=f"close-{v.line.pk}-%s") if context.get("may_write") else None)
+        for v in view.lines
+    ]
     context.update(forms or {})
     return render(request, "records/course.html", context, status=status)
 
@@ -127,7 +133,7 @@ def line_start(request: HttpRequest, patient_id: int) -> HttpResponse:
     return _form_post(
         request,
         patient_id,
-        LineForm(request.POST, regimens=_regimens()),
+        LineForm(request.POST, regimens=_regimens(), auto_id="line-%s"),
         key="line_form",
         save=lambda form: services.treatment_line_start(
             actor=request_actor(request),
@@ -199,7 +205,7 @@ def plan_item(request: HttpRequest, patient_id: int) -> HttpResponse:
     return _form_post(
         request,
         patient_id,
-        PlanItemForm(request.POST, lines=_open_lines(view)),
+        PlanItemForm(request.POST, lines=_open_lines(view), auto_id="plan-%s"),
         key="plan_form",
         save=lambda form: services.treatment_plan_item_record(
             actor=request_actor(request),
@@ -217,7 +223,7 @@ def home_therapy(request: HttpRequest, patient_id: int) -> HttpResponse:
     return _form_post(
         request,
         patient_id,
-        HomeTherapyForm(request.POST),
+        HomeTherapyForm(request.POST, auto_id="home-%s"),
         key="home_form",
         save=lambda form: services.home_therapy_record(
             actor=request_actor(request),
@@ -254,7 +260,7 @@ def appointment(request: HttpRequest, patient_id: int) -> HttpResponse:
     return _form_post(
         request,
         patient_id,
-        AppointmentForm(request.POST),
+        AppointmentForm(request.POST, auto_id="appt-%s"),
         key="appointment_form",
         save=lambda form: services.appointment_record(
             actor=request_actor(request),
