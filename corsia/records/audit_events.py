@@ -25,3 +25,24 @@ STAGING_SIGNED = register("records.staging_signed", "Stadiazione calcolata e fir
 PROGNOSTIC_SCORE_RECORDED = register(
     "records.prognostic_score_recorded", "Punteggio prognostico calcolato e registrato"
 )
+
+# --- treatment course (services/course.py, services/evaluations.py) ---
+TREATMENT_LINE_STARTED = register("records.treatment_line_started", "Linea di terapia registrata")
+TREATMENT_LINE_CLOSED = register(
+    "records.treatment_line_closed", "Linea di terapia chiusa", reason_required=True
+)
+TREATMENT_LINE_ORDER_LINKED = register(
+    "records.treatment_line_order_linked", "Prescrizione collegata alla linea di terapia"
+)
+TREATMENT_PLAN_ITEM_RECORDED = register(
+    "records.treatment_plan_item_recorded", "Chirurgia o radioterapia registrata nel piano"
+)
+RESPONSE_EVALUATION_SIGNED = register(
+    "records.response_evaluation_signed", "Rivalutazione della risposta firmata"
+)
+HOME_THERAPY_RECORDED = register("records.home_therapy_recorded", "Terapia domiciliare registrata")
+HOME_THERAPY_STOPPED = register("records.home_therapy_stopped", "Terapia domiciliare sospesa")
+APPOINTMENT_RECORDED = register("records.appointment_recorded", "Appuntamento fissato")
+APPOINTMENT_CANCELLED = register(
+    "records.appointment_cancelled", "Appuntamento annullato", reason_required=True
+)

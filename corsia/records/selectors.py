@@ -44,6 +44,7 @@ from corsia.records.models import (
     PerformanceStatus,
     VitalSigns,
 )
+from corsia.records.selectors_course import course_events
 from corsia.records.selectors_staging import (
     current_staging,
     score_events,
@@ -204,6 +205,7 @@ def chart_view(
     statuses = _performance_statuses(patient.pk)
     events.extend(_diagnosis_events(diagnoses, statuses))
     events.extend(_lab_events(_lab_rows(patient.pk)))
+    events.extend(course_events(patient.pk))  # lines, evaluations, home therapy, appointments
     if diagnoses:
         newest = diagnoses[0]
         diagnosis = f"{newest.primary_site.code} {newest.primary_site.description_it}"

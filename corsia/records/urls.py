@@ -1,6 +1,6 @@
 from django.urls import path
 
-from corsia.records import views, views_staging
+from corsia.records import views, views_course, views_staging
 
 app_name = "records"
 
@@ -23,4 +23,43 @@ urlpatterns = [
     path("diary/<int:entry_id>/correct/", views.diary_correct, name="diary_correct"),
     path("patients/<int:patient_id>/staging/", views_staging.staging, name="staging"),
     path("patients/<int:patient_id>/scores/", views_staging.scores, name="scores"),
+    # the treatment course (views_course.py)
+    path("patients/<int:patient_id>/course/", views_course.course, name="course"),
+    path("patients/<int:patient_id>/course/lines/", views_course.line_start, name="line_start"),
+    path(
+        "patients/<int:patient_id>/course/lines/<int:line_id>/close/",
+        views_course.line_close,
+        name="line_close",
+    ),
+    path(
+        "patients/<int:patient_id>/course/lines/<int:line_id>/orders/",
+        views_course.line_orders,
+        name="line_orders",
+    ),
+    path(
+        "patients/<int:patient_id>/course/lines/<int:line_id>/evaluation/",
+        views_course.evaluation,
+        name="evaluation",
+    ),
+    path("patients/<int:patient_id>/course/plan/", views_course.plan_item, name="plan_item"),
+    path(
+        "patients/<int:patient_id>/course/home-therapy/",
+        views_course.home_therapy,
+        name="home_therapy",
+    ),
+    path(
+        "patients/<int:patient_id>/course/home-therapy/<int:therapy_id>/stop/",
+        views_course.home_therapy_stop,
+        name="home_therapy_stop",
+    ),
+    path(
+        "patients/<int:patient_id>/course/appointments/",
+        views_course.appointment,
+        name="appointment",
+    ),
+    path(
+        "patients/<int:patient_id>/course/appointments/<int:appointment_id>/cancel/",
+        views_course.appointment_cancel,
+        name="appointment_cancel",
+    ),
 ]

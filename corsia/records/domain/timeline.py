@@ -21,6 +21,9 @@ class EventKind(StrEnum):
     DIAGNOSIS = "diagnosis"
     LAB = "lab"
     VITALS = "vitals"
+    TREATMENT = "treatment"  # lines of therapy, surgery, radiotherapy, home therapy
+    RESPONSE = "response"  # re-evaluations
+    APPOINTMENT = "appointment"
 
 
 KIND_LABELS_IT: dict[EventKind, str] = {
@@ -35,6 +38,9 @@ KIND_LABELS_IT: dict[EventKind, str] = {
     EventKind.DIAGNOSIS: "Diagnosi e performance status",
     EventKind.LAB: "Esami di laboratorio",
     EventKind.VITALS: "Parametri vitali",
+    EventKind.TREATMENT: "Piano di cura",
+    EventKind.RESPONSE: "Rivalutazione",
+    EventKind.APPOINTMENT: "Appuntamento",
 }
 
 

@@ -4,6 +4,19 @@ re-exported here. Each checks the permission, validates everything (pure rules i
 Nothing is deleted and a signed record is never updated."""
 
 from corsia.records.services.anamnesis import Sections, anamnesis_note_sign, anamnesis_sign
+from corsia.records.services.course import (
+    HomeTherapyInput,
+    LineInput,
+    PlanItemInput,
+    appointment_cancel,
+    appointment_record,
+    home_therapy_record,
+    home_therapy_stop,
+    treatment_line_close,
+    treatment_line_orders_link,
+    treatment_line_start,
+    treatment_plan_item_record,
+)
 from corsia.records.services.diagnosis import (
     Biomarker,
     DiagnosisInput,
@@ -17,6 +30,11 @@ from corsia.records.services.diary import (
     DiaryInput,
     diary_entry_correct,
     diary_entry_sign,
+)
+from corsia.records.services.evaluations import (
+    EvaluationInput,
+    LesionInput,
+    response_evaluation_record,
 )
 from corsia.records.services.labs import LabInput, lab_result_record
 from corsia.records.services.scores import ScoreInput, prognostic_score_record
@@ -32,7 +50,12 @@ __all__ = [
     "Biomarker",
     "DiagnosisInput",
     "DiaryInput",
+    "EvaluationInput",
+    "HomeTherapyInput",
     "LabInput",
+    "LesionInput",
+    "LineInput",
+    "PlanItemInput",
     "ScoreInput",
     "Sections",
     "StagingInput",
@@ -40,16 +63,25 @@ __all__ = [
     "WardRound",
     "anamnesis_note_sign",
     "anamnesis_sign",
+    "appointment_cancel",
+    "appointment_record",
     "diagnosis_record",
     "diagnosis_update",
     "diary_entry_correct",
     "diary_entry_sign",
+    "home_therapy_record",
+    "home_therapy_stop",
     "icd9_diagnosis_code",
     "icd9cm_reference_load",
     "lab_result_record",
     "performance_status_record",
     "prognostic_score_record",
+    "response_evaluation_record",
     "staging_sign",
+    "treatment_line_close",
+    "treatment_line_orders_link",
+    "treatment_line_start",
+    "treatment_plan_item_record",
     "vital_signs_record",
     "ward_round_record",
 ]
