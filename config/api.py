@@ -33,6 +33,7 @@ from corsia.prescribing.api_orders import measurements_router
 from corsia.prescribing.api_orders import router as orders_router
 from corsia.records.api import icd9_router
 from corsia.records.api import router as records_router
+from corsia.records.api_letters import router as records_letters_router
 from corsia.regimens.api import router as regimens_router
 from corsia.regimens.api import trials_router
 from corsia.toxicity.api import ctcae_router
@@ -178,6 +179,7 @@ api.add_router("/cumulative", cumulative_router)
 api.add_router("/administration", administration_router)
 api.add_router("/patients", patients_router)
 api.add_router("/patients", records_router)  # the medical record: /patients/{id}/chart...
+api.add_router("/patients", records_letters_router)  # /patients/{id}/letters, tumour-boards
 api.add_router("/icd9cm", icd9_router)
 api.add_router("/audit", audit_router)
 api.add_router("/documents", documents_router)

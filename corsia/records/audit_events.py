@@ -20,3 +20,19 @@ PERFORMANCE_STATUS_RECORDED = register(
 )
 ICD9CM_LOADED = register("records.icd9cm_loaded", "Catalogo ICD-9-CM caricato o aggiornato")
 LAB_RESULT_RECORDED = register("records.lab_result_recorded", "Esame di laboratorio registrato")
+# clinical letters and tumour boards (services/letters.py, services/boards.py)
+LETTER_DRAFTED = register(
+    "records.letter_drafted", "Lettera clinica: bozza preparata dalla cartella"
+)
+LETTER_DRAFT_UPDATED = register(
+    "records.letter_draft_updated", "Lettera clinica: bozza modificata o aggiornata"
+)
+LETTER_SIGNED = register("records.letter_signed", "Lettera clinica firmata e archiviata")
+LETTER_CORRECTION_STARTED = register(
+    "records.letter_correction_started",
+    "Lettera clinica: correzione avviata (nuova versione)",
+    reason_required=True,
+)
+BOARD_RECORDED = register("records.board_recorded", "Riunione multidisciplinare registrata")
+BOARD_UPDATED = register("records.board_updated", "Riunione multidisciplinare modificata")
+BOARD_SIGNED = register("records.board_signed", "Riunione multidisciplinare firmata e chiusa")

@@ -39,6 +39,7 @@ from corsia.records.models import (
     PerformanceStatus,
     VitalSigns,
 )
+from corsia.records.selectors_letters import board_events, letter_events
 from corsia.records.timeline_sources import (
     author_name,
     encounter_events,
@@ -196,6 +197,7 @@ def chart_view(
             diagnosis += f" · {newest.histotype}"
     ecog = next((ps.value for ps in statuses if ps.scale == "ecog"), None)
     events.extend(_vitals_events(vital_rows[:TIMELINE_LIMIT]))
+    events.extend(letter_events(patient.pk) + board_events(patient.pk))
     header = ChartHeader(
         patient=patient,
         age_years=age_in_years(patient.date_of_birth, today),

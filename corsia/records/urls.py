@@ -1,6 +1,6 @@
 from django.urls import path
 
-from corsia.records import views
+from corsia.records import views, views_letters
 
 app_name = "records"
 
@@ -21,4 +21,11 @@ urlpatterns = [
     path("patients/<int:patient_id>/labs/", views.lab_results, name="labs"),
     path("diagnosis/<int:diagnosis_id>/edit/", views.diagnosis_edit, name="diagnosis_edit"),
     path("diary/<int:entry_id>/correct/", views.diary_correct, name="diary_correct"),
+    path("patients/<int:patient_id>/letters/", views_letters.letters, name="letters"),
+    path("letters/<int:letter_id>/", views_letters.letter, name="letter"),
+    path("letters/<int:letter_id>/sign/", views_letters.letter_sign, name="letter_sign"),
+    path("letters/<int:letter_id>/correct/", views_letters.letter_correct, name="letter_correct"),
+    path("patients/<int:patient_id>/tumour-boards/", views_letters.boards, name="boards"),
+    path("tumour-boards/<int:board_id>/", views_letters.board, name="board"),
+    path("tumour-boards/<int:board_id>/sign/", views_letters.board_sign, name="board_sign"),
 ]

@@ -21,6 +21,8 @@ class EventKind(StrEnum):
     DIAGNOSIS = "diagnosis"
     LAB = "lab"
     VITALS = "vitals"
+    LETTER = "letter"
+    BOARD = "board"
 
 
 KIND_LABELS_IT: dict[EventKind, str] = {
@@ -35,6 +37,8 @@ KIND_LABELS_IT: dict[EventKind, str] = {
     EventKind.DIAGNOSIS: "Diagnosi e performance status",
     EventKind.LAB: "Esami di laboratorio",
     EventKind.VITALS: "Parametri vitali",
+    EventKind.LETTER: "Lettere e referti",
+    EventKind.BOARD: "Riunione multidisciplinare",
 }
 
 

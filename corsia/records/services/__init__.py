@@ -4,6 +4,12 @@ re-exported here. Each checks the permission, validates everything (pure rules i
 Nothing is deleted and a signed record is never updated."""
 
 from corsia.records.services.anamnesis import Sections, anamnesis_note_sign, anamnesis_sign
+from corsia.records.services.boards import (
+    BoardInput,
+    board_record,
+    board_sign,
+    board_update,
+)
 from corsia.records.services.diagnosis import (
     Biomarker,
     DiagnosisInput,
@@ -19,6 +25,12 @@ from corsia.records.services.diary import (
     diary_entry_sign,
 )
 from corsia.records.services.labs import LabInput, lab_result_record
+from corsia.records.services.letters import (
+    letter_correct,
+    letter_draft_create,
+    letter_draft_update,
+    letter_sign,
+)
 from corsia.records.services.vitals import (
     VitalsInput,
     WardRound,
@@ -28,6 +40,7 @@ from corsia.records.services.vitals import (
 
 __all__ = [
     "Biomarker",
+    "BoardInput",
     "DiagnosisInput",
     "DiaryInput",
     "LabInput",
@@ -36,6 +49,9 @@ __all__ = [
     "WardRound",
     "anamnesis_note_sign",
     "anamnesis_sign",
+    "board_record",
+    "board_sign",
+    "board_update",
     "diagnosis_record",
     "diagnosis_update",
     "diary_entry_correct",
@@ -43,6 +59,10 @@ __all__ = [
     "icd9_diagnosis_code",
     "icd9cm_reference_load",
     "lab_result_record",
+    "letter_correct",
+    "letter_draft_create",
+    "letter_draft_update",
+    "letter_sign",
     "performance_status_record",
     "vital_signs_record",
     "ward_round_record",
