@@ -7,7 +7,6 @@ from django.http import HttpRequest
 from ninja import Router, Status
 
 from corsia.core.access import api_perm
-from corsia.core.domain.errors import NotFound
 from corsia.core.web import request_actor
 from corsia.core.web import request_workstation as _ws
 from corsia.records import selectors_letters as selectors
@@ -35,12 +34,13 @@ SIGN = "records.sign_letter"
 
 def _letter(request: HttpRequest, patient_id: int, letter_id: int) -> ClinicalLetter:
     """The patient's letter (another patient's id in the path: not found). Access-logged."""
-    letter = selectors.letter_get(
-        user=request_actor(request), letter_id=letter_id, workstation=_ws(request), channel="api"
+    return selectors.letter_get(
+        user=request_actor(request),
+        letter_id=letter_id,
+        patient_id=patient_id,
+        workstation=_ws(request),
+        channel="api",
     )
-    if letter.patient_id != patient_id:
-        raise NotFound("Lettera non trovata.", code="letter_not_found")
-    return letter
 
 
 @router.get("/{patient_id}/letters", response=list[LetterOut])
@@ -135,12 +135,13 @@ def letter_correct(
 
 
 def _board(request: HttpRequest, patient_id: int, board_id: int) -> TumourBoard:
-    board = selectors.board_get(
-        user=request_actor(request), board_id=board_id, workstation=_ws(request), channel="api"
+    return selectors.board_get(
+        user=request_actor(request),
+        board_id=board_id,
+        patient_id=patient_id,
+        workstation=_ws(request),
+        channel="api",
     )
-    if board.patient_id != patient_id:
-        raise NotFound("Riunione multidisciplinare non trovata.", code="board_not_found")
-    return board
 
 
 @router.get("/{patient_id}/tumour-boards", response=list[BoardOut])

@@ -60,8 +60,11 @@ class LetterOut(Schema):
     correction_reason: str
 
 
+def _person(user: Any) -> str:
+    return str(user.get_full_name() or user.username) if user is not None else ""
+
+
 def letter_out(letter: ClinicalLetter) -> LetterOut:
-    signer = letter.signed_by
     return LetterOut(
         id=letter.pk,
         patient_id=letter.patient_id,
@@ -75,7 +78,7 @@ def letter_out(letter: ClinicalLetter) -> LetterOut:
         content=letter.content,
         content_sha256=letter.content_sha256,
         document_id=letter.document_id,
-        signed_by=(signer.get_full_name() or signer.username) if signer else "",
+        signed_by=_person(letter.signed_by),
         signed_at=letter.signed_at,
         supersedes_id=letter.supersedes_id,
         correction_reason=letter.correction_reason,
@@ -137,7 +140,6 @@ class BoardOut(Schema):
 
 
 def board_out(board: TumourBoard) -> BoardOut:
-    signer = board.signed_by
     return BoardOut(
         id=board.pk,
         patient_id=board.patient_id,
@@ -150,6 +152,6 @@ def board_out(board: TumourBoard) -> BoardOut:
         status=board.status,
         version=board.version,
         document_id=board.document_id,
-        signed_by=(signer.get_full_name() or signer.username) if signer else "",
+        signed_by=_person(board.signed_by),
         signed_at=board.signed_at,
     )

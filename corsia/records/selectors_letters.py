@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from django.db.models import Q, QuerySet
 from django.urls import reverse
@@ -451,30 +451,57 @@ def _letters() -> QuerySet[ClinicalLetter]:
     )
 
 
+Row = TypeVar("Row", ClinicalLetter, TumourBoard)
+
+
+@dataclass(frozen=True)
+class _Reader:
+    user: User
+    workstation: Workstation
+    channel: str
+
+    def patient_rows(
+        self, rows: QuerySet[Row], *, patient_id: int, order: tuple[str, ...], what: str
+    ) -> list[Row]:
+        require_permission(self.user, VIEW)
+        patient = patient_get(user=self.user, patient_id=patient_id)
+        found = list(rows.filter(patient_id=patient.pk).order_by(*order)[:500])
+        _log(self.user, patient.pk, what, self.workstation, self.channel)
+        return found
+
+    def one(
+        self, rows: QuerySet[Row], *, pk: int, patient_id: int | None, missing: NotFound, what: str
+    ) -> Row:
+        """One row; with ``patient_id`` (the API's path) another patient's row is missing."""
+        require_permission(self.user, VIEW)
+        found = rows.select_related("patient").filter(pk=pk).first()
+        if found is None or patient_id not in (None, found.patient_id):
+            raise missing
+        _log(self.user, found.patient_id, f"{what} {found.pk}", self.workstation, self.channel)
+        return found
+
+
 def patient_letters(
     *, user: User, patient_id: int, workstation: Workstation = None, channel: str = "web"
 ) -> list[ClinicalLetter]:
     """Every letter of the patient (drafts, signed versions, corrections), newest first."""
-    require_permission(user, VIEW)
-    patient = patient_get(user=user, patient_id=patient_id)
-    rows = list(_letters().filter(patient_id=patient.pk).order_by("-created_at", "-pk")[:500])
-    _log(user, patient.pk, "lettere cliniche", workstation, channel)
-    return rows
+    return _Reader(user, workstation, channel).patient_rows(
+        _letters(), patient_id=patient_id, order=("-created_at", "-pk"), what="lettere cliniche"
+    )
 
 
 def letter_get(
-    *, user: User, letter_id: int, workstation: Workstation = None, channel: str = "web"
+    *,
+    user: User,
+    letter_id: int,
+    patient_id: int | None = None,
+    workstation: Workstation = None,
+    channel: str = "web",
 ) -> ClinicalLetter:
-    require_permission(user, VIEW)
-    found = _letters().select_related("patient").filter(pk=letter_id).first()
-    if found is None:
-        raise NotFound("Lettera non trovata.", code="letter_not_found")
-    _log(user, found.patient_id, f"lettera clinica {found.pk}", workstation, channel)
-    return found
-
-
-def letter_is_superseded(letter: ClinicalLetter) -> bool:
-    return ClinicalLetter.objects.filter(supersedes=letter).exists()
+    missing = NotFound("Lettera non trovata.", code="letter_not_found")
+    return _Reader(user, workstation, channel).one(
+        _letters(), pk=letter_id, patient_id=patient_id, missing=missing, what="lettera clinica"
+    )
 
 
 def letter_successor(letter: ClinicalLetter) -> ClinicalLetter | None:
@@ -516,22 +543,30 @@ def _boards() -> QuerySet[TumourBoard]:
 def patient_boards(
     *, user: User, patient_id: int, workstation: Workstation = None, channel: str = "web"
 ) -> list[TumourBoard]:
-    require_permission(user, VIEW)
-    patient = patient_get(user=user, patient_id=patient_id)
-    rows = list(_boards().filter(patient_id=patient.pk).order_by("-held_on", "-pk")[:500])
-    _log(user, patient.pk, "riunioni multidisciplinari", workstation, channel)
-    return rows
+    return _Reader(user, workstation, channel).patient_rows(
+        _boards(),
+        patient_id=patient_id,
+        order=("-held_on", "-pk"),
+        what="riunioni multidisciplinari",
+    )
 
 
 def board_get(
-    *, user: User, board_id: int, workstation: Workstation = None, channel: str = "web"
+    *,
+    user: User,
+    board_id: int,
+    patient_id: int | None = None,
+    workstation: Workstation = None,
+    channel: str = "web",
 ) -> TumourBoard:
-    require_permission(user, VIEW)
-    found = _boards().select_related("patient").filter(pk=board_id).first()
-    if found is None:
-        raise NotFound("Riunione multidisciplinare non trovata.", code="board_not_found")
-    _log(user, found.patient_id, f"riunione multidisciplinare {found.pk}", workstation, channel)
-    return found
+    missing = NotFound("Riunione multidisciplinare non trovata.", code="board_not_found")
+    return _Reader(user, workstation, channel).one(
+        _boards(),
+        pk=board_id,
+        patient_id=patient_id,
+        missing=missing,
+        what="riunione multidisciplinare",
+    )
 
 
 def board_events(patient_id: int) -> list[TimelineEvent]:

@@ -4,6 +4,7 @@ source, the free-text form, signature, correction."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -35,6 +36,32 @@ from corsia.records.models import ClinicalLetter, TumourBoard
 VIEW = "records.view_chart"
 WRITE = "records.write_diary"
 SIGN = "records.sign_letter"
+
+
+def _status(refused: form_refusals) -> int:
+    """409 for a conflict (stale version, signed record), else 422."""
+    return 409 if refused.error is not None and refused.error.status == 409 else 422
+
+
+def _signature_post(
+    request: HttpRequest,
+    *,
+    sign: Callable[[int], object],
+    done: str,
+    after: Callable[[], HttpResponse],
+    again: Callable[[VersionForm, int], HttpResponse],
+) -> HttpResponse:
+    """The signature button of a draft: signed → message and ``after``; refused → the
+    page again with the reason (409 when the draft changed meanwhile)."""
+    form = VersionForm(request.POST)
+    status = 422
+    if form.is_valid():
+        with form_refusals(form, whole_form=True) as refused:
+            sign(form.cleaned_data["version"])
+            messages.success(request, done)
+            return after()
+        status = _status(refused)
+    return again(form, status)
 
 
 def _encounter_choices(request: HttpRequest, patient_id: int) -> list[tuple[int, str]]:
@@ -160,33 +187,29 @@ def letter(request: HttpRequest, letter_id: int) -> HttpResponse:
             done = _("Dati della cartella aggiornati.") if refresh else _("Bozza salvata.")
             messages.success(request, done)
             return redirect("records:letter", letter_id=found.pk)
-        if refused.error is not None and refused.error.status == 409:
-            status = 409
+        status = _status(refused)
     return _letter_page(request, found, forms={"texts_form": form}, status=status)
 
 
 @require_perm(SIGN)
 @require_POST
 def letter_sign(request: HttpRequest, letter_id: int) -> HttpResponse:
-    found = selectors.letter_get(
-        user=request_actor(request), letter_id=letter_id, workstation=_ws(request)
+    actor = request_actor(request)
+    found = selectors.letter_get(user=actor, letter_id=letter_id, workstation=_ws(request))
+
+    def again(form: VersionForm, status: int) -> HttpResponse:
+        found.refresh_from_db()
+        return _letter_page(request, found, forms={"sign_form": form}, status=status)
+
+    return _signature_post(
+        request,
+        sign=lambda version: services.letter_sign(
+            actor=actor, workstation=_ws(request), letter_id=found.pk, expected_version=version
+        ),
+        done=_("Documento firmato e archiviato."),
+        after=lambda: redirect("records:letter", letter_id=found.pk),
+        again=again,
     )
-    form = VersionForm(request.POST)
-    status = 422
-    if form.is_valid():
-        with form_refusals(form, whole_form=True) as refused:
-            services.letter_sign(
-                actor=request_actor(request),
-                workstation=_ws(request),
-                letter_id=found.pk,
-                expected_version=form.cleaned_data["version"],
-            )
-            messages.success(request, _("Documento firmato e archiviato."))
-            return redirect("records:letter", letter_id=found.pk)
-        if refused.error is not None and refused.error.status == 409:
-            status = 409
-    found.refresh_from_db()
-    return _letter_page(request, found, forms={"sign_form": form}, status=status)
 
 
 @require_perm(SIGN)
@@ -207,8 +230,7 @@ def letter_correct(request: HttpRequest, letter_id: int) -> HttpResponse:
             )
             messages.success(request, _("Nuova versione in bozza: rivedila e firmala."))
             return redirect("records:letter", letter_id=draft.pk)
-        if refused.error is not None and refused.error.status == 409:
-            status = 409
+        status = _status(refused)
     return _letter_page(request, found, forms={"correction_form": form}, status=status)
 
 
@@ -297,29 +319,23 @@ def board(request: HttpRequest, board_id: int) -> HttpResponse:
             )
             messages.success(request, _("Riunione multidisciplinare salvata."))
             return redirect("records:board", board_id=found.pk)
-        if refused.error is not None and refused.error.status == 409:
-            status = 409
+        status = _status(refused)
     return _board_page(request, found, forms={"form": form}, status=status)
 
 
 @require_perm(SIGN)
 @require_POST
 def board_sign(request: HttpRequest, board_id: int) -> HttpResponse:
-    found = selectors.board_get(
-        user=request_actor(request), board_id=board_id, workstation=_ws(request)
+    actor = request_actor(request)
+    found = selectors.board_get(user=actor, board_id=board_id, workstation=_ws(request))
+    return _signature_post(
+        request,
+        sign=lambda version: services.board_sign(
+            actor=actor, workstation=_ws(request), board_id=found.pk, expected_version=version
+        ),
+        done=_("Riunione chiusa: verbale firmato e archiviato."),
+        after=lambda: redirect("records:board", board_id=found.pk),
+        again=lambda form, status: _board_page(
+            request, found, forms={"sign_form": form}, status=status
+        ),
     )
-    form = VersionForm(request.POST)
-    status = 422
-    if form.is_valid():
-        with form_refusals(form, whole_form=True) as refused:
-            services.board_sign(
-                actor=request_actor(request),
-                workstation=_ws(request),
-                board_id=found.pk,
-                expected_version=form.cleaned_data["version"],
-            )
-            messages.success(request, _("Riunione chiusa: verbale firmato e archiviato."))
-            return redirect("records:board", board_id=found.pk)
-        if refused.error is not None and refused.error.status == 409:
-            status = 409
-    return _board_page(request, found, forms={"sign_form": form}, status=status)

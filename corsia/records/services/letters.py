@@ -239,7 +239,6 @@ def letter_sign(
         _ensure_draft(letter)
         letter.check_version(expected_version)
         kind = LetterKind(letter.kind)
-        texts = rules.free_texts(kind, letter.content.get("free_text", {}), for_signature=True)
         if kind is LetterKind.DISCHARGE and (
             letter.encounter is None or letter.encounter.discharged_at is None
         ):
@@ -249,6 +248,7 @@ def letter_sign(
                 code="encounter_not_discharged",
                 field="encounter_id",
             )
+        texts = rules.free_texts(kind, letter.content.get("free_text", {}), for_signature=True)
         now_content = _regather(actor, workstation, letter, texts)
         rules.ensure_chart_unchanged(_comparable(letter.content), _comparable(now_content))
         context = rules.printable(kind, letter.content)

@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.db import InternalError, connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from corsia.accounts.models import User
@@ -84,9 +84,9 @@ def test_a_board_is_recorded_signed_and_then_read_only(physician: User, patient:
         content_type="application/json",
     )
     assert (answer.status_code, answer.json()["code"]) == (409, "board_signed")
-    with pytest.raises(InternalError), transaction.atomic(), connection.cursor() as cursor:
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE records_tumourboard SET decision = 'x' WHERE id = %s", [board.pk])
-    with pytest.raises(InternalError), transaction.atomic():
+    with pytest.raises(DatabaseError), transaction.atomic():
         TumourBoard.objects.filter(pk=board.pk).delete()
     signed.refresh_from_db()
     assert signed.decision == DECISION
