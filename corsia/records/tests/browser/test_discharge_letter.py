@@ -94,10 +94,10 @@ def test_physician_drafts_and_signs_a_discharge_letter(page: Page, demo_users: s
     expect(page.locator("section[data-section=vitals]")).to_contain_text("128")
     # and the physician writes the free text and signs
     texts = page.get_by_test_id("letter-texts-form")
-    texts.get_by_label("Decorso clinico ed epicrisi").fill(
+    texts.get_by_role("textbox", name="Decorso clinico ed epicrisi").fill(
         "Ricovero per il primo ciclo di chemioterapia, ben tollerato."
     )
-    texts.get_by_label("Indicazioni alla dimissione").fill(
+    texts.get_by_role("textbox", name="Indicazioni alla dimissione").fill(
         "Contattare il reparto in caso di febbre oltre 38 °C."
     )
     texts.get_by_role("button", name="Salva la bozza").click()
