@@ -197,7 +197,7 @@ def chart_view(
             diagnosis += f" · {newest.histotype}"
     ecog = next((ps.value for ps in statuses if ps.scale == "ecog"), None)
     events.extend(_vitals_events(vital_rows[:TIMELINE_LIMIT]))
-    events.extend(letter_events(patient.pk) + board_events(patient.pk))
+    events.extend(letter_events(patient) + board_events(patient.pk))
     header = ChartHeader(
         patient=patient,
         age_years=age_in_years(patient.date_of_birth, today),

@@ -23,7 +23,12 @@ from corsia.audit.services import access_log_record
 from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import NotFound, ValidationFailed
 from corsia.patients.domain.allergies import REACTION_LABELS_IT, SEVERITY_LABELS_IT
-from corsia.patients.selectors import allergy_summary, patient_get, visible_encounters
+from corsia.patients.selectors import (
+    allergy_summary,
+    is_masked,
+    patient_get,
+    visible_encounters,
+)
 from corsia.prescribing.domain.states import STATE_LABELS_IT, OrderState
 from corsia.prescribing.given import doses_given
 from corsia.prescribing.selectors import patient_orders
@@ -481,12 +486,22 @@ class _Reader:
         return found
 
 
+def _not_masked(rows: QuerySet[ClinicalLetter], patient: Patient) -> QuerySet[ClinicalLetter]:
+    """A letter about a masked (oscurato) encounter is left out like the encounter."""
+    return rows.filter(Q(encounter__isnull=True) | Q(encounter__in=visible_encounters(patient)))
+
+
 def patient_letters(
     *, user: User, patient_id: int, workstation: Workstation = None, channel: str = "web"
 ) -> list[ClinicalLetter]:
-    """Every letter of the patient (drafts, signed versions, corrections), newest first."""
+    """Every letter of the patient (drafts, signed versions, corrections), newest first;
+    those about a masked encounter left out."""
+    patient = patient_get(user=user, patient_id=patient_id)
     return _Reader(user, workstation, channel).patient_rows(
-        _letters(), patient_id=patient_id, order=("-created_at", "-pk"), what="lettere cliniche"
+        _not_masked(_letters(), patient),
+        patient_id=patient_id,
+        order=("-created_at", "-pk"),
+        what="lettere cliniche",
     )
 
 
@@ -499,9 +514,14 @@ def letter_get(
     channel: str = "web",
 ) -> ClinicalLetter:
     missing = NotFound("Lettera non trovata.", code="letter_not_found")
-    return _Reader(user, workstation, channel).one(
+    found = _Reader(user, workstation, channel).one(
         _letters(), pk=letter_id, patient_id=patient_id, missing=missing, what="lettera clinica"
     )
+    if found.encounter_id is not None and is_masked(
+        document_type="patients.encounter", document_id=found.encounter_id
+    ):
+        raise missing
+    return found
 
 
 def letter_successor(letter: ClinicalLetter) -> ClinicalLetter | None:
@@ -513,10 +533,11 @@ def letter_chain(letter: ClinicalLetter) -> list[ClinicalLetter]:
     return list(_letters().filter(chain=letter.chain).order_by("number"))
 
 
-def letter_events(patient_id: int) -> list[TimelineEvent]:
+def letter_events(patient: Patient) -> list[TimelineEvent]:
     """The letters, for the chart's timeline (the chart's read is logged by the chart)."""
     found = []
-    for letter in _letters().filter(patient_id=patient_id).order_by("-created_at")[:100]:
+    rows = _not_masked(_letters().filter(patient_id=patient.pk), patient)
+    for letter in rows.order_by("-created_at")[:100]:
         signed = letter.status == "signed"
         label = rules.KIND_LABELS_IT[LetterKind(letter.kind)]
         found.append(

@@ -569,3 +569,22 @@ def test_the_letter_pages(
     assert "dopo che la dimissione è registrata" in not_discharged.content.decode()
     chart = client.get(f"/records/patients/{patient.pk}/").content.decode()
     assert "Lettera di dimissione, versione 1 (bozza)" in chart
+
+
+def test_a_letter_about_a_masked_encounter_stays_masked(physician: User, stay: Stay) -> None:
+    # given a draft letter about the stay, then the stay masked (oscurato)
+    letter = _draft(physician, stay)
+    patient_services.document_mask(
+        actor=physician, workstation=None, patient_id=stay.patient.pk,
+        document_type="patients.encounter", document_id=stay.encounter.pk,
+        reason="Richiesta della paziente",
+    )  # fmt: skip
+    # then it is in no list, no page, no API answer and not on the timeline
+    assert selectors_letters_for(physician, stay) == []
+    client = signed_in(physician)
+    assert client.get(f"/records/letters/{letter.pk}/").status_code == 404
+    answer = client.get(f"/api/v1/patients/{stay.patient.pk}/letters/{letter.pk}")
+    assert answer.status_code == 404
+    assert client.get(f"/api/v1/patients/{stay.patient.pk}/letters").json() == []
+    chart = selectors.chart_view(user=physician, patient_id=stay.patient.pk, workstation=None)
+    assert [e for e in chart.timeline if e.kind is EventKind.LETTER] == []
