@@ -46,3 +46,19 @@ APPOINTMENT_RECORDED = register("records.appointment_recorded", "Appuntamento fi
 APPOINTMENT_CANCELLED = register(
     "records.appointment_cancelled", "Appuntamento annullato", reason_required=True
 )
+# clinical letters and tumour boards (services/letters.py, services/boards.py)
+LETTER_DRAFTED = register(
+    "records.letter_drafted", "Lettera clinica: bozza preparata dalla cartella"
+)
+LETTER_DRAFT_UPDATED = register(
+    "records.letter_draft_updated", "Lettera clinica: bozza modificata o aggiornata"
+)
+LETTER_SIGNED = register("records.letter_signed", "Lettera clinica firmata e archiviata")
+LETTER_CORRECTION_STARTED = register(
+    "records.letter_correction_started",
+    "Lettera clinica: correzione avviata (nuova versione)",
+    reason_required=True,
+)
+BOARD_RECORDED = register("records.board_recorded", "Riunione multidisciplinare registrata")
+BOARD_UPDATED = register("records.board_updated", "Riunione multidisciplinare modificata")
+BOARD_SIGNED = register("records.board_signed", "Riunione multidisciplinare firmata e chiusa")

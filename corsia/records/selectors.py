@@ -45,6 +45,7 @@ from corsia.records.models import (
     VitalSigns,
 )
 from corsia.records.selectors_course import course_events
+from corsia.records.selectors_letters import board_events, letter_events
 from corsia.records.selectors_staging import (
     current_staging,
     score_events,
@@ -216,6 +217,7 @@ def chart_view(
     events.extend(staging_events(patient.pk))
     events.extend(score_events(patient.pk))
     events.extend(_vitals_events(vital_rows[:TIMELINE_LIMIT]))
+    events.extend(letter_events(patient) + board_events(patient.pk))
     header = ChartHeader(
         patient=patient,
         age_years=age_in_years(patient.date_of_birth, today),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from corsia.records import views, views_course, views_staging
+from corsia.records import views, views_course, views_letters, views_staging
 
 app_name = "records"
 
@@ -62,4 +62,11 @@ urlpatterns = [
         views_course.appointment_cancel,
         name="appointment_cancel",
     ),
+    path("patients/<int:patient_id>/letters/", views_letters.letters, name="letters"),
+    path("letters/<int:letter_id>/", views_letters.letter, name="letter"),
+    path("letters/<int:letter_id>/sign/", views_letters.letter_sign, name="letter_sign"),
+    path("letters/<int:letter_id>/correct/", views_letters.letter_correct, name="letter_correct"),
+    path("patients/<int:patient_id>/tumour-boards/", views_letters.boards, name="boards"),
+    path("tumour-boards/<int:board_id>/", views_letters.board, name="board"),
+    path("tumour-boards/<int:board_id>/sign/", views_letters.board_sign, name="board_sign"),
 ]

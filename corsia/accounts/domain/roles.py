@@ -96,6 +96,9 @@ PERMISSIONS: tuple[PermissionSpec, ...] = (
     PermissionSpec("records", "write_diary", "Scrivere e firmare il diario clinico"),
     PermissionSpec("records", "record_vitals", "Registrare i parametri vitali"),
     PermissionSpec("records", "record_lab", "Registrare a mano gli esami di laboratorio"),
+    PermissionSpec(
+        "records", "sign_letter", "Firmare lettere di dimissione, referti e verbali GOM"
+    ),
     PermissionSpec("compounding", "view_workplan", "Consultare il piano di lavoro della UFA"),
     PermissionSpec("compounding", "validate", "Validare e prendere in carico le terapie (UFA)"),
     PermissionSpec("compounding", "release", "Rilasciare le preparazioni (UFA)"),
@@ -241,6 +244,8 @@ ROLE_PERMISSIONS[Role.PHYSICIAN] = ROLE_PERMISSIONS[Role.PHYSICIAN] | {"records.
 for _role in (Role.PHYSICIAN, Role.NURSE):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"records.record_vitals"}
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"records.record_lab"}
+# Clinical letters and tumour boards: physicians sign them (drafting: records.write_diary).
+ROLE_PERMISSIONS[Role.PHYSICIAN] = ROLE_PERMISSIONS[Role.PHYSICIAN] | {"records.sign_letter"}
 # UFA / UMACA (corsia.compounding): pharmacists validate and release, technicians prepare.
 for _role in (Role.PHARMACIST, Role.TECHNICIAN, Role.COORDINATOR):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"compounding.view_workplan"}

@@ -24,6 +24,8 @@ class EventKind(StrEnum):
     TREATMENT = "treatment"  # lines of therapy, surgery, radiotherapy, home therapy
     RESPONSE = "response"  # re-evaluations
     APPOINTMENT = "appointment"
+    LETTER = "letter"
+    BOARD = "board"
 
 
 KIND_LABELS_IT: dict[EventKind, str] = {
@@ -41,6 +43,8 @@ KIND_LABELS_IT: dict[EventKind, str] = {
     EventKind.TREATMENT: "Piano di cura",
     EventKind.RESPONSE: "Rivalutazione",
     EventKind.APPOINTMENT: "Appuntamento",
+    EventKind.LETTER: "Lettere e referti",
+    EventKind.BOARD: "Riunione multidisciplinare",
 }
 
 

@@ -4,6 +4,12 @@ re-exported here. Each checks the permission, validates everything (pure rules i
 Nothing is deleted and a signed record is never updated."""
 
 from corsia.records.services.anamnesis import Sections, anamnesis_note_sign, anamnesis_sign
+from corsia.records.services.boards import (
+    BoardInput,
+    board_record,
+    board_sign,
+    board_update,
+)
 from corsia.records.services.course import (
     HomeTherapyInput,
     LineInput,
@@ -37,6 +43,12 @@ from corsia.records.services.evaluations import (
     response_evaluation_record,
 )
 from corsia.records.services.labs import LabInput, lab_result_record
+from corsia.records.services.letters import (
+    letter_correct,
+    letter_draft_create,
+    letter_draft_update,
+    letter_sign,
+)
 from corsia.records.services.scores import ScoreInput, prognostic_score_record
 from corsia.records.services.staging import StagingInput, staging_sign
 from corsia.records.services.vitals import (
@@ -48,6 +60,7 @@ from corsia.records.services.vitals import (
 
 __all__ = [
     "Biomarker",
+    "BoardInput",
     "DiagnosisInput",
     "DiaryInput",
     "EvaluationInput",
@@ -65,6 +78,9 @@ __all__ = [
     "anamnesis_sign",
     "appointment_cancel",
     "appointment_record",
+    "board_record",
+    "board_sign",
+    "board_update",
     "diagnosis_record",
     "diagnosis_update",
     "diary_entry_correct",
@@ -74,6 +90,10 @@ __all__ = [
     "icd9_diagnosis_code",
     "icd9cm_reference_load",
     "lab_result_record",
+    "letter_correct",
+    "letter_draft_create",
+    "letter_draft_update",
+    "letter_sign",
     "performance_status_record",
     "prognostic_score_record",
     "response_evaluation_record",

@@ -1,0 +1,616 @@
+"""Reads of the clinical letters and tumour boards, and the chart facts a letter is built
+from. Every read of a patient's letters, boards or chart facts writes the access log.
+
+The facts come from this module's own tables (diary, vital signs, labs, diagnosis,
+performance status, anamnesis) and from the other modules' public doors: the patient and
+the encounters (patients.selectors), the allergies (``allergy_summary``), the orders
+(prescribing.selectors) with what was given at the bedside (prescribing.given, the
+administration module's reader), the toxicities (toxicity.selectors).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, TypeVar
+
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from corsia.audit.services import access_log_record
+from corsia.core.actors import User, Workstation, require_permission
+from corsia.core.domain.errors import NotFound, ValidationFailed
+from corsia.patients.domain.allergies import REACTION_LABELS_IT, SEVERITY_LABELS_IT
+from corsia.patients.selectors import (
+    allergy_summary,
+    is_masked,
+    patient_get,
+    visible_encounters,
+)
+from corsia.prescribing.domain.states import STATE_LABELS_IT, OrderState
+from corsia.prescribing.given import doses_given
+from corsia.prescribing.selectors import patient_orders
+from corsia.records.domain import anamnesis
+from corsia.records.domain import letter_facts as lf
+from corsia.records.domain import letters as rules
+from corsia.records.domain.letters import LetterKind
+from corsia.records.domain.timeline import EventKind, TimelineEvent
+from corsia.records.domain.vitals import Vital
+from corsia.records.models import (
+    AnamnesisNote,
+    AnamnesisVersion,
+    ClinicalLetter,
+    Diagnosis,
+    DiaryEntry,
+    LabResult,
+    PerformanceStatus,
+    TumourBoard,
+    VitalSigns,
+)
+from corsia.records.timeline_sources import author_name
+from corsia.toxicity.selectors import patient_toxicities
+
+if TYPE_CHECKING:
+    from corsia.patients.models import Encounter, Patient
+
+VIEW = "records.view_chart"
+VIEW_ORDERS = "prescribing.view_order"
+VIEW_TOXICITY = "toxicity.view_toxicity"
+OUTPATIENT_LAB_DAYS = 30  # the outpatient report shows the labs of the month before the visit
+LETTER_KINDS_WITH_STAY = (LetterKind.DISCHARGE,)
+
+
+def _log(user: User, patient_id: int, what: str, workstation: Workstation, channel: str) -> None:
+    access_log_record(
+        user=user, patient_id=patient_id, what=what, workstation=workstation, channel=channel
+    )
+
+
+# --- the period a letter covers -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    encounter: Encounter | None
+    start: datetime  # aware
+    end: datetime  # aware
+
+
+def _day_bounds(day: date) -> tuple[datetime, datetime]:
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    end = timezone.make_aware(datetime.combine(day, time(23, 59, 59)))
+    return start, end
+
+
+def _the_day(day: date | None) -> date:
+    today = timezone.localdate()
+    chosen = day or today
+    if chosen > today:
+        raise ValidationFailed(
+            "La data del documento non può essere futura.", code="date_in_future", field="day"
+        )
+    return chosen
+
+
+def letter_period(
+    *, patient: Patient, kind: LetterKind, encounter_id: int | None, day: date | None
+) -> Period:
+    """The encounter and the time span a letter of ``kind`` covers.
+
+    Discharge letter: the stay (admission → discharge; to the end of today while the
+    patient is still in). Outpatient report: the day of the visit (its encounter's
+    admission day, or ``day``). Diary report: ``day``, with the encounter in progress then.
+    """
+    encounters = visible_encounters(patient).exclude(state="cancelled")
+    encounter = None
+    if encounter_id is not None:
+        encounter = encounters.filter(pk=encounter_id).first()
+        if encounter is None:
+            raise ValidationFailed(
+                "Il ricovero o accesso scelto non è di questo paziente.",
+                code="encounter_not_found",
+                field="encounter_id",
+            )
+    if kind is LetterKind.DISCHARGE:
+        if encounter is None:
+            raise ValidationFailed(
+                "La lettera di dimissione si scrive per un ricovero: sceglilo.",
+                code="encounter_required",
+                field="encounter_id",
+            )
+        if encounter.kind == "outpatient":
+            raise ValidationFailed(
+                "Per un accesso ambulatoriale si scrive il referto ambulatoriale, non la "
+                "lettera di dimissione.",
+                code="letter_encounter_kind",
+                field="encounter_id",
+            )
+        end = encounter.discharged_at or _day_bounds(timezone.localdate())[1]
+        return Period(encounter=encounter, start=encounter.admitted_at, end=end)
+    if kind is LetterKind.OUTPATIENT and encounter is not None:
+        start, end = _day_bounds(timezone.localtime(encounter.admitted_at).date())
+        return Period(encounter=encounter, start=start, end=end)
+    start, end = _day_bounds(_the_day(day))
+    if encounter is None and kind is LetterKind.DIARY:
+        encounter = (
+            encounters.filter(admitted_at__lte=end)
+            .filter(Q(discharged_at__isnull=True) | Q(discharged_at__gte=start))
+            .order_by("-admitted_at")
+            .first()
+        )
+    return Period(encounter=encounter, start=start, end=end)
+
+
+# --- the facts ------------------------------------------------------------------------------------
+
+
+def _local(moment: datetime) -> datetime:
+    return timezone.localtime(moment)
+
+
+def _encounter_facts(encounter: Encounter | None) -> lf.EncounterFacts | None:
+    if encounter is None:
+        return None
+    return lf.EncounterFacts(
+        id=encounter.pk,
+        kind=encounter.kind,
+        kind_label=str(encounter.get_kind_display()),
+        ward=encounter.ward.name,
+        admitted_at=_local(encounter.admitted_at),
+        discharged_at=_local(encounter.discharged_at) if encounter.discharged_at else None,
+    )
+
+
+def _diagnoses(patient_id: int) -> tuple[lf.DiagnosisFacts, ...]:
+    rows = Diagnosis.objects.filter(patient_id=patient_id).select_related("primary_site")
+    return tuple(
+        lf.DiagnosisFacts(
+            id=d.pk,
+            icd9=d.primary_site.code,
+            label=d.primary_site.description_it,
+            histotype=d.histotype,
+            morphology_icdo3=d.morphology_icdo3,
+            grade=d.grade,
+            stage=d.stage,
+            staging_system=d.staging_system,
+            biomarkers="; ".join(
+                f"{b.get('marker', '')}: {b.get('result', '')}".strip(": ") for b in d.biomarkers
+            ),
+            metastases=", ".join(str(m) for m in d.metastases),
+            diagnosed_on=d.diagnosed_on,
+        )
+        for d in rows.order_by("-diagnosed_on", "-pk")[:20]
+    )
+
+
+def _anamnesis(patient_id: int, encounter: Encounter | None) -> tuple[lf.TextFacts, ...]:
+    found: list[lf.TextFacts] = []
+    current = (
+        AnamnesisVersion.objects.filter(patient_id=patient_id)
+        .select_related("author")
+        .order_by("-number")
+        .first()
+    )
+    if current is not None:
+        for section in anamnesis.Section:
+            text = getattr(current, section.value)
+            if text:
+                found.append(
+                    lf.TextFacts(
+                        source=f"records.anamnesis:{current.pk}",
+                        label=anamnesis.SECTION_LABELS_IT[section],
+                        text=text,
+                        author=author_name(current.author),
+                    )
+                )
+    if encounter is not None:
+        for note in (
+            AnamnesisNote.objects.filter(patient_id=patient_id, encounter=encounter)
+            .select_related("author")
+            .order_by("noted_on", "pk")
+        ):
+            found.append(
+                lf.TextFacts(
+                    source=f"records.anamnesis_note:{note.pk}",
+                    label=f"Raccordo anamnestico del {note.noted_on:%d/%m/%Y}",
+                    text=note.text,
+                    author=author_name(note.author),
+                )
+            )
+    return tuple(found)
+
+
+def _allergies(patient_id: int) -> lf.AllergyFacts:
+    summary = allergy_summary(patient_id=patient_id)
+    return lf.AllergyFacts(
+        state=summary.state.value,
+        text=summary.text,
+        items=tuple(
+            (
+                a.id,
+                a.substance,
+                REACTION_LABELS_IT[a.reaction],
+                SEVERITY_LABELS_IT[a.severity],
+            )
+            for a in summary.active
+        ),
+    )
+
+
+def _diary(patient_id: int, start: datetime, end: datetime) -> tuple[lf.TextFacts, ...]:
+    rows = (
+        DiaryEntry.objects.filter(
+            patient_id=patient_id,
+            superseded_by__isnull=True,
+            written_at__gte=start,
+            written_at__lte=end,
+        )
+        .select_related("author")
+        .order_by("written_at", "pk")
+    )
+    return tuple(
+        lf.TextFacts(
+            source=f"records.diary_entry:{e.pk}",
+            label=str(e.get_kind_display()),
+            text=e.text,
+            at=_local(e.written_at),
+            author=author_name(e.author),
+        )
+        for e in rows
+    )
+
+
+def _vitals(patient_id: int, start: datetime, end: datetime) -> tuple[lf.VitalsFacts, ...]:
+    rows = VitalSigns.objects.filter(
+        patient_id=patient_id, measured_at__gte=start, measured_at__lte=end
+    ).order_by("measured_at", "pk")
+
+    def dec(value: object) -> Decimal | None:
+        return None if value is None else Decimal(str(value))
+
+    return tuple(
+        lf.VitalsFacts(
+            id=v.pk,
+            at=_local(v.measured_at),
+            values={vital: dec(getattr(v, vital.value)) for vital in Vital},
+        )
+        for v in rows
+    )
+
+
+def _labs(patient_id: int, start: datetime, end: datetime) -> tuple[lf.LabFacts, ...]:
+    rows = LabResult.objects.filter(
+        patient_id=patient_id, collected_at__gte=start, collected_at__lte=end
+    ).order_by("collected_at", "analyte", "pk")
+    return tuple(
+        lf.LabFacts(
+            id=r.pk,
+            at=_local(r.collected_at),
+            analyte=r.analyte,
+            value=r.value,
+            unit=r.unit,
+            reference_low=r.reference_low,
+            reference_high=r.reference_high,
+            flag=r.flag,
+        )
+        for r in rows
+    )
+
+
+def _performance(
+    patient_id: int, start: datetime, end: datetime
+) -> tuple[lf.PerformanceFacts, ...]:
+    rows = PerformanceStatus.objects.filter(patient_id=patient_id, assessed_on__lte=end.date())
+    within = list(rows.filter(assessed_on__gte=start.date()).order_by("assessed_on", "pk"))
+    if not within:  # none in the period: the latest before it
+        within = list(rows.order_by("-assessed_on", "-pk")[:1])
+    return tuple(
+        lf.PerformanceFacts(id=p.pk, scale=p.scale, value=p.value, assessed_on=p.assessed_on)
+        for p in within
+    )
+
+
+def _therapies(user: User, patient_id: int, start: date, end: date) -> tuple[lf.TherapyFacts, ...]:
+    given: dict[int, tuple[Decimal, bool]] = {}
+    for dose in doses_given(patient_id=patient_id):
+        amount, finished = given.get(dose.order_item_id, (Decimal(0), True))
+        given[dose.order_item_id] = (amount + dose.amount_given, finished and dose.finished)
+    orders = (
+        patient_orders(user=user, patient_id=patient_id)
+        .exclude(state__in=[OrderState.CANCELLED.value, OrderState.DRAFT.value])
+        .filter(items__scheduled_date__gte=start, items__scheduled_date__lte=end)
+        .distinct()
+        .prefetch_related("items__ingredient")
+    )
+    found = []
+    for order in sorted(orders, key=lambda o: (o.start_date, o.pk)):
+        lines = tuple(
+            lf.TherapyLine(
+                item_id=item.pk,
+                ingredient=item.ingredient.name_it or item.ingredient.name_en,
+                ingredient_code=item.ingredient.code,
+                dose=item.final_dose,
+                unit=item.amount_unit,
+                route=str(item.get_route_display()),
+                scheduled_on=item.scheduled_date,
+                given=given[item.pk][0] if item.pk in given else None,
+                given_finished=given[item.pk][1] if item.pk in given else False,
+            )
+            for item in sorted(order.items.all(), key=lambda i: (i.scheduled_date, i.sequence))
+            if start <= item.scheduled_date <= end and item.status == "active"
+        )
+        found.append(
+            lf.TherapyFacts(
+                order_id=order.pk,
+                regimen=order.regimen_version.name,
+                cycle=order.cycle_number,
+                start_date=order.start_date,
+                state_label=STATE_LABELS_IT[OrderState(order.state)],
+                lines=lines,
+            )
+        )
+    return tuple(found)
+
+
+def _toxicities(
+    user: User,
+    patient_id: int,
+    start: date,
+    end: date,
+    *,
+    workstation: Workstation,
+    channel: str,
+) -> tuple[lf.ToxicityFacts, ...]:
+    rows = patient_toxicities(
+        user=user, patient_id=patient_id, since=start, workstation=workstation, channel=channel
+    )
+    return tuple(
+        lf.ToxicityFacts(
+            id=t.pk,
+            term=t.term.term,
+            meddra_code=t.term.meddra_code,
+            grade=t.grade,
+            onset=t.onset_date,
+            resolution=t.resolution_date,
+            attribution=str(t.get_attribution_display()),
+            serious=t.serious,
+        )
+        for t in sorted(rows, key=lambda t: (t.onset_date, t.pk))
+        if t.onset_date <= end
+    )
+
+
+def chart_facts(
+    *,
+    user: User,
+    patient_id: int,
+    kind: LetterKind,
+    encounter_id: int | None = None,
+    day: date | None = None,
+    workstation: Workstation = None,
+    channel: str = "web",
+) -> lf.ChartFacts:
+    """Everything a letter of ``kind`` prints, read from the chart. Access-logged."""
+    require_permission(user, VIEW)
+    patient = patient_get(user=user, patient_id=patient_id)
+    period = letter_period(patient=patient, kind=kind, encounter_id=encounter_id, day=day)
+    start, end = _local(period.start), _local(period.end)
+    lab_start = (
+        start - timedelta(days=OUTPATIENT_LAB_DAYS) if kind is LetterKind.OUTPATIENT else start
+    )
+    hidden: list[str] = []
+    therapies = None
+    if user.has_perm(VIEW_ORDERS):
+        therapies = _therapies(user, patient.pk, start.date(), end.date())
+    else:
+        hidden.append("terapie")
+    toxicities = None
+    if user.has_perm(VIEW_TOXICITY):
+        toxicities = _toxicities(
+            user, patient.pk, start.date(), end.date(), workstation=workstation, channel=channel
+        )
+    else:
+        hidden.append("tossicità")
+    facts = lf.ChartFacts(
+        patient=lf.PatientFacts(
+            id=patient.pk,
+            surname=patient.surname,
+            given_names=patient.given_names,
+            sex=patient.sex,
+            date_of_birth=patient.date_of_birth,
+            mrn=patient.mrn,
+            codice_fiscale=patient.codice_fiscale,
+        ),
+        encounter=_encounter_facts(period.encounter),
+        period_start=start,
+        period_end=end,
+        diagnoses=_diagnoses(patient.pk),
+        anamnesis=_anamnesis(patient.pk, period.encounter),
+        allergies=_allergies(patient.pk),
+        diary=_diary(patient.pk, start, end),
+        vitals=_vitals(patient.pk, start, end),
+        labs=_labs(patient.pk, lab_start, end),
+        performance=_performance(patient.pk, start, end),
+        therapies=therapies,
+        toxicities=toxicities,
+        hidden=tuple(hidden),
+    )
+    _log(
+        user,
+        patient.pk,
+        f"cartella clinica ({rules.KIND_LABELS_IT[kind].lower()})",
+        workstation,
+        channel,
+    )
+    return facts
+
+
+# --- letters ------------------------------------------------------------------------------------
+
+
+def _letters() -> QuerySet[ClinicalLetter]:
+    return ClinicalLetter.objects.select_related(
+        "created_by", "signed_by", "encounter__ward", "supersedes", "document"
+    )
+
+
+Row = TypeVar("Row", ClinicalLetter, TumourBoard)
+
+
+@dataclass(frozen=True)
+class _Reader:
+    user: User
+    workstation: Workstation
+    channel: str
+
+    def patient_rows(
+        self, rows: QuerySet[Row], *, patient_id: int, order: tuple[str, ...], what: str
+    ) -> list[Row]:
+        require_permission(self.user, VIEW)
+        patient = patient_get(user=self.user, patient_id=patient_id)
+        found = list(rows.filter(patient_id=patient.pk).order_by(*order)[:500])
+        _log(self.user, patient.pk, what, self.workstation, self.channel)
+        return found
+
+    def one(
+        self, rows: QuerySet[Row], *, pk: int, patient_id: int | None, missing: NotFound, what: str
+    ) -> Row:
+        """One row; with ``patient_id`` (the API's path) another patient's row is missing."""
+        require_permission(self.user, VIEW)
+        found = rows.select_related("patient").filter(pk=pk).first()
+        if found is None or patient_id not in (None, found.patient_id):
+            raise missing
+        _log(self.user, found.patient_id, f"{what} {found.pk}", self.workstation, self.channel)
+        return found
+
+
+def _not_masked(rows: QuerySet[ClinicalLetter], patient: Patient) -> QuerySet[ClinicalLetter]:
+    """A letter about a masked (oscurato) encounter is left out like the encounter."""
+    return rows.filter(Q(encounter__isnull=True) | Q(encounter__in=visible_encounters(patient)))
+
+
+def patient_letters(
+    *, user: User, patient_id: int, workstation: Workstation = None, channel: str = "web"
+) -> list[ClinicalLetter]:
+    """Every letter of the patient (drafts, signed versions, corrections), newest first;
+    those about a masked encounter left out."""
+    patient = patient_get(user=user, patient_id=patient_id)
+    return _Reader(user, workstation, channel).patient_rows(
+        _not_masked(_letters(), patient),
+        patient_id=patient_id,
+        order=("-created_at", "-pk"),
+        what="lettere cliniche",
+    )
+
+
+def letter_get(
+    *,
+    user: User,
+    letter_id: int,
+    patient_id: int | None = None,
+    workstation: Workstation = None,
+    channel: str = "web",
+) -> ClinicalLetter:
+    missing = NotFound("Lettera non trovata.", code="letter_not_found")
+    found = _Reader(user, workstation, channel).one(
+        _letters(), pk=letter_id, patient_id=patient_id, missing=missing, what="lettera clinica"
+    )
+    if found.encounter_id is not None and is_masked(
+        document_type="patients.encounter", document_id=found.encounter_id
+    ):
+        raise missing
+    return found
+
+
+def letter_successor(letter: ClinicalLetter) -> ClinicalLetter | None:
+    return ClinicalLetter.objects.filter(supersedes=letter).first()
+
+
+def letter_chain(letter: ClinicalLetter) -> list[ClinicalLetter]:
+    """Every version of the letter, oldest first."""
+    return list(_letters().filter(chain=letter.chain).order_by("number"))
+
+
+def letter_events(patient: Patient) -> list[TimelineEvent]:
+    """The letters, for the chart's timeline (the chart's read is logged by the chart)."""
+    found = []
+    rows = _not_masked(_letters().filter(patient_id=patient.pk), patient)
+    for letter in rows.order_by("-created_at")[:100]:
+        signed = letter.status == "signed"
+        label = rules.KIND_LABELS_IT[LetterKind(letter.kind)]
+        found.append(
+            TimelineEvent(
+                at=letter.signed_at if signed and letter.signed_at else letter.created_at,
+                kind=EventKind.LETTER,
+                title=f"{label}, versione {letter.number}" + ("" if signed else " (bozza)"),
+                detail=letter.correction_reason and f"Correzione: {letter.correction_reason}",
+                author=author_name(letter.signed_by if signed else letter.created_by),
+                url=reverse("records:letter", args=[letter.pk]),
+                sequence=letter.pk,
+            )
+        )
+    return found
+
+
+# --- tumour boards ------------------------------------------------------------------------------
+
+
+def _boards() -> QuerySet[TumourBoard]:
+    return TumourBoard.objects.select_related("created_by", "signed_by", "document")
+
+
+def patient_boards(
+    *, user: User, patient_id: int, workstation: Workstation = None, channel: str = "web"
+) -> list[TumourBoard]:
+    return _Reader(user, workstation, channel).patient_rows(
+        _boards(),
+        patient_id=patient_id,
+        order=("-held_on", "-pk"),
+        what="riunioni multidisciplinari",
+    )
+
+
+def board_get(
+    *,
+    user: User,
+    board_id: int,
+    patient_id: int | None = None,
+    workstation: Workstation = None,
+    channel: str = "web",
+) -> TumourBoard:
+    missing = NotFound("Riunione multidisciplinare non trovata.", code="board_not_found")
+    return _Reader(user, workstation, channel).one(
+        _boards(),
+        pk=board_id,
+        patient_id=patient_id,
+        missing=missing,
+        what="riunione multidisciplinare",
+    )
+
+
+def board_events(patient_id: int) -> list[TimelineEvent]:
+    return [
+        TimelineEvent(
+            at=board.signed_at or board.created_at,
+            kind=EventKind.BOARD,
+            title=f"Riunione multidisciplinare del {board.held_on:%d/%m/%Y}"
+            + ("" if board.status == "signed" else " (bozza)"),
+            detail=board.decision,
+            author=author_name(board.signed_by or board.created_by),
+            url=reverse("records:board", args=[board.pk]),
+            sequence=board.pk,
+        )
+        for board in _boards().filter(patient_id=patient_id).order_by("-held_on")[:100]
+    ]
+
+
+def current_diagnosis_summary(patient_id: int) -> str:
+    """The newest diagnosis as one line (frozen in a tumour board when it is recorded)."""
+    found = _diagnoses(patient_id)
+    if not found:
+        return ""
+    d = found[0]
+    parts = [f"{d.icd9} {d.label}", d.histotype, d.stage and f"stadio {d.stage}"]
+    return " · ".join(p for p in parts if p)[:400]
