@@ -21,6 +21,7 @@ from django.utils import timezone
 from corsia.audit.services import access_log_record
 from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import NotFound
+from corsia.patients.scope import ensure_patient_in_scope
 from corsia.patients.selectors import patient_get, visible_encounters
 from corsia.prescribing.domain.body_size import BsaFormula, bsa
 from corsia.prescribing.domain.states import OrderState
@@ -61,6 +62,9 @@ SEX_LABELS_IT = {"M": "maschio", "F": "femmina", "X": "non specificato"}
 
 
 def _log(user: User, patient_id: int, what: str, workstation: Workstation, channel: str) -> None:
+    """Every read of the chart ends here: refused for a patient out of the user's scope (a
+    trial monitor's, ``patients.scope``), else written to the access log."""
+    ensure_patient_in_scope(user, patient_id)
     access_log_record(
         user=user, patient_id=patient_id, what=what, workstation=workstation, channel=channel
     )

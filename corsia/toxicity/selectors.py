@@ -17,6 +17,7 @@ from corsia.audit.services import access_log_record
 from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import NotFound
 from corsia.drugs.selectors import IngredientInfo, antineoplastic_ingredients, ingredients_by_id
+from corsia.patients.scope import ensure_patient_in_scope
 from corsia.toxicity.domain import ctcae, extravasation
 from corsia.toxicity.domain.grading import SEVERE_GRADE
 from corsia.toxicity.models import CtcaeTerm, ExtravasationEvent, ToxicityRecord
@@ -26,6 +27,9 @@ TERM_LIMIT = 15
 
 
 def _log(user: User, patient_id: int, what: str, workstation: Workstation, channel: str) -> None:
+    """Every read of a patient's toxicities ends here: refused for a patient out of the
+    user's scope (a trial monitor's, ``patients.scope``), else written to the access log."""
+    ensure_patient_in_scope(user, patient_id)
     access_log_record(
         user=user, patient_id=patient_id, what=what, workstation=workstation, channel=channel
     )
