@@ -180,7 +180,7 @@ def chart_view(
         )
         if toxicities:
             latest = toxicities[0]
-            last_toxicity = f"{latest.term.term} G{latest.grade} ({latest.onset_date:%d/%m/%Y})"
+            last_toxicity = f"{latest.term.label} G{latest.grade} ({latest.onset_date:%d/%m/%Y})"
             last_grade = latest.grade
         events.extend(toxicity_events(toxicities, patient.pk))
     else:

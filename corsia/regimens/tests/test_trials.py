@@ -78,7 +78,7 @@ def test_enrolment_keeps_consent_date_arm_and_study_id_and_is_audited(
     )
     event = AuditEvent.objects.get(event_type="regimens.trial_patient_enrolled")
     assert event.patient_id == patient.pk
-    assert event.after["consent_date"] == "2026-11-20"
+    assert event.after is not None and event.after["consent_date"] == "2026-11-20"
 
 
 @pytest.mark.parametrize(
