@@ -5,7 +5,6 @@ audited), a mild suspected allergy acknowledged, no allergy no block; pages and 
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 import pytest
 
@@ -21,7 +20,7 @@ from corsia.prescribing.models import TherapyOrder
 from corsia.regimens.models import RegimenVersion
 from corsia.testing.accounts import MakeUser, api_client, logged_in
 from corsia.testing.patients import allergy_closed, allergy_input
-from corsia.testing.prescribing import library_version, measured_patient
+from corsia.testing.prescribing import aprepitant_added, library_version, measured_patient
 
 pytestmark = pytest.mark.django_db
 START = date(2026, 12, 1)
@@ -242,22 +241,6 @@ def test_the_api_refuses_with_the_matched_allergy_then_accepts_the_override(
     assert created.json()["allergy_overrides"][0]["allergy_id"] == allergy.pk
 
 
-def _aprepitant_added(physician: User, order: TherapyOrder, **kw: object) -> TherapyOrder:
-    aprepitant = ActiveIngredient.objects.get(code="aprepitant")
-    return services.order_item_add(
-        actor=physician,
-        workstation=None,
-        order_id=order.pk,
-        ingredient_id=aprepitant.pk,
-        dose=Decimal(125),
-        dose_unit="mg",
-        day_of_cycle=1,
-        route="po",
-        reason="Nausea ritardata al ciclo precedente",
-        **kw,  # type: ignore[arg-type]  # test passthrough of keyword options
-    )
-
-
 def test_a_drug_added_to_an_existing_order_is_checked_against_the_allergies(
     physician: User, patient: Patient, folfox: RegimenVersion
 ) -> None:
@@ -275,14 +258,14 @@ def test_a_drug_added_to_an_existing_order_is_checked_against_the_allergies(
     lines_before = order.items.count()
     # when the physician adds aprepitant: refused, nothing written
     with pytest.raises(ValidationFailed) as refused:
-        _aprepitant_added(physician, order)
+        aprepitant_added(physician, order)
     assert refused.value.code == "allergy_contraindicated"
     assert refused.value.details["matches"][0]["allergy_id"] == allergy.pk
     assert order.items.count() == lines_before
     assert not order.items.filter(ingredient=aprepitant).exists()
     # then with the override's reason the line is added, the override kept and audited
     reason = "Premedicazione concordata con l'allergologo"
-    _aprepitant_added(physician, order, allergy_override_reason=reason)
+    aprepitant_added(physician, order, allergy_override_reason=reason)
     order.refresh_from_db()
     assert order.items.filter(ingredient=aprepitant, added=True).count() == 1
     [kept] = order.allergy_overrides
