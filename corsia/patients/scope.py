@@ -2,8 +2,10 @@
 in their trials for a clinical-trial monitor.
 
 The one rule every module's reads of a patient go through (patients' search and patient
-page, the chart, the orders, the documents, the toxicities): a monitor (a user in the
-``trial_monitor`` role) is *scoped*; anyone else is not. The trials, their enrolments and
+page, the chart, the orders, the documents, the toxicities): a user who may see only the
+trials assigned to them (``regimens.view_trial`` without ``regimens.view_all_trials``: the
+trial-monitor role) is *scoped*; anyone else is not. The check reads the user's permissions,
+which Django caches on the user for the request: no query for the care team. The trials, their enrolments and
 their monitors belong to ``corsia.regimens``, which sits above patients in the module
 order, so patients declares here the reader it needs and regimens registers its own when
 the application starts (``RegimensConfig.ready``), as prescribing's given-doses reader is.
@@ -20,8 +22,6 @@ from typing import Protocol, TypeVar
 
 from django.db.models import Model, QuerySet
 
-from corsia.accounts.domain.roles import Role
-from corsia.accounts.selectors import user_roles
 from corsia.core.actors import User
 from corsia.core.domain.errors import NotFound
 
@@ -42,9 +42,17 @@ def scoped_patients_reader_register(reader: ScopedPatientsReader) -> None:
     _reader[:] = [reader]
 
 
+VIEW_ASSIGNED_TRIALS = "regimens.view_trial"
+VIEW_ALL_TRIALS = "regimens.view_all_trials"
+
+
 def is_scoped(user: User) -> bool:
     """Whether the user reads only some patients (a clinical-trial monitor)."""
-    return bool(getattr(user, "is_authenticated", False)) and Role.TRIAL_MONITOR in user_roles(user)
+    return (
+        bool(getattr(user, "is_authenticated", False))
+        and user.has_perm(VIEW_ASSIGNED_TRIALS)
+        and not user.has_perm(VIEW_ALL_TRIALS)
+    )
 
 
 def patient_scope(user: User) -> frozenset[int] | None:
