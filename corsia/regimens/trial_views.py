@@ -82,15 +82,17 @@ def _detail(
         "may_manage": may_manage,
     }
     if may_manage:
-        monitors = selectors.monitor_choices()
+        assignments = selectors.trial_monitors(user=actor, trial=trial)
+        active = {a.user_id for a in assignments if a.revoked_at is None}
+        choices = [
+            (u.get_username(), u.get_full_name() or u.get_username())
+            for u in selectors.monitor_choices()
+            if u.pk not in active
+        ]
         context |= {
             "enrol_form": enrol_form or EnrolForm(arm_choices=_arm_choices(trial)),
-            "monitor_form": MonitorForm(
-                monitor_choices=[
-                    (u.get_username(), f"{u.get_full_name() or u.get_username()}") for u in monitors
-                ]
-            ),
-            "monitors": selectors.trial_monitors(user=actor, trial=trial),
+            "monitor_form": MonitorForm(monitor_choices=choices),
+            "monitors": assignments,
         }
     return render(request, "regimens/trial_detail.html", context, status=status)
 

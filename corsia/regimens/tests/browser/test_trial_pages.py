@@ -63,7 +63,7 @@ def test_pharmacist_enrols_and_the_monitor_sees_only_the_enrolled(
     expect(page.get_by_test_id("enrollments")).to_contain_text("BIANCHI Anna")
     expect(page.get_by_test_id("enrol-form")).to_have_count(0)
     page.screenshot(path="test-artifacts/trial-detail-monitor.png", full_page=True)
-    page.get_by_role("link", name="cartella").click()
+    page.get_by_test_id("enrollments").get_by_role("link", name="cartella").click()
     expect(page.locator("h1")).to_contain_text("Cartella clinica")
     response = page.goto(f"/records/patients/{other.pk}/")
     assert response is not None and response.status == 404
