@@ -23,6 +23,15 @@ def user_roles(user: User) -> set[Role]:
     return {role for role in Role if role.value in names}
 
 
+def users_in_role(*, role: Role) -> list[User]:
+    """The active users holding ``role``, by surname and name (for a choice in a form)."""
+    return list(
+        User.objects.filter(groups__name=role.value, is_active=True)
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
 def token_list(
     *, actor: User, username: str | None = None, active_only: bool = False
 ) -> QuerySet[ApiToken]:

@@ -13,6 +13,7 @@ from corsia.demo import allergies as demo_allergies
 from corsia.demo import patients as demo_patients
 from corsia.demo import records as demo_records
 from corsia.demo import toxicities as demo_toxicities
+from corsia.demo import trials as demo_trials
 from corsia.demo import users
 from corsia.drugs.services import drugs_reference_load
 from corsia.inventory import demo as demo_inventory
@@ -55,6 +56,8 @@ def demo_hospital() -> Iterator[str]:
         pharmacist=_user("farmacista"),
     )
     yield f"demo allergies: {demo_allergies.ensure_demo_allergies(actor=_user('medico'))} created"
+    trial = demo_trials.ensure_demo_trial(pharmacist=_user("farmacista"), monitor=_user("monitor"))
+    yield f"demo clinical trial: {trial} created"
 
     pharmacist = _user("farmacista")
     yield f"demo stock: {demo_inventory.ensure_demo_stock(actor=pharmacist)} movements created"

@@ -16,6 +16,7 @@ from corsia.documents.domain.signatures import SignatureReport
 from corsia.documents.models import Document, DocumentTemplate
 from corsia.documents.rendering import default_codes, default_source
 from corsia.documents.signing import verify_pdf
+from corsia.patients.scope import ensure_patient_in_scope, scoped_to_patients
 
 VIEW = "documents.view_document"
 MANAGE_TEMPLATES = "documents.manage_templates"
@@ -42,10 +43,17 @@ def _metadata() -> QuerySet[Document]:
     return Document.objects.defer("content").select_related("created_by", "signer", "patient")
 
 
+def _readable(user: User) -> QuerySet[Document]:
+    """The documents the user may read, without their bytes: every read of documents for a
+    user starts here (a trial monitor's are those of the patients enrolled in their trials,
+    ``patients.scope``)."""
+    require_permission(user, VIEW)
+    return scoped_to_patients(user, _metadata())
+
+
 def document_get(*, user: User, document_id: int) -> Document:
     """The document's metadata (not its bytes), without logging."""
-    require_permission(user, VIEW)
-    document = _metadata().filter(pk=document_id).first()
+    document = _readable(user).filter(pk=document_id).first()
     if document is None:
         raise NotFound("Documento non trovato.", code="document_not_found")
     return document
@@ -115,8 +123,9 @@ def patient_documents(
 ) -> list[Document]:
     """Every archived document of a patient, newest first (all versions); logged, even
     when there is none (the page shows who the patient is, and that they have none)."""
-    require_permission(user, VIEW)
-    documents = list(_metadata().filter(patient_id=patient_id).order_by("-created_at", "-id"))
+    readable = _readable(user)
+    ensure_patient_in_scope(user, patient_id)
+    documents = list(readable.filter(patient_id=patient_id).order_by("-created_at", "-id"))
     access_log_record(
         user=user,
         patient_id=patient_id,
@@ -132,11 +141,10 @@ def my_recent_documents(
 ) -> list[Document]:
     """The documents this user created or signed in the last ``days`` days, newest first:
     the archive's front page. Naming their patients is a read of each one (logged)."""
-    require_permission(user, VIEW)
     since = timezone.now() - timedelta(days=days)
     mine = Q(created_by=user) | Q(signer=user)
     documents = list(
-        _metadata().filter(mine, created_at__gte=since).order_by("-created_at", "-id")[:limit]
+        _readable(user).filter(mine, created_at__gte=since).order_by("-created_at", "-id")[:limit]
     )
     patient_ids = sorted({d.patient_id for d in documents if d.patient_id is not None})
     access_log_record_many(

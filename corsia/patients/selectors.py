@@ -37,6 +37,7 @@ from corsia.patients.models import (
     Ward,
     WardKind,
 )
+from corsia.patients.scope import ensure_patient_in_scope, patient_scope, scoped_to_patients
 
 VIEW = "patients.view_patient"
 MASK = "patients.mask_document"
@@ -79,9 +80,10 @@ def visible_consents(patient: Patient) -> QuerySet[Consent]:
 # --- search -------------------------------------------------------------------------------------
 
 
-def search_queryset(query: Query) -> QuerySet[Patient]:
-    """The query for one kind of search (exposed so its plan can be measured)."""
-    patients = Patient.objects.all()
+def search_queryset(query: Query, scope: frozenset[int] | None = None) -> QuerySet[Patient]:
+    """The query for one kind of search (exposed so its plan can be measured); ``scope``:
+    only among these patients (a trial monitor's, ``corsia.patients.scope``)."""
+    patients = Patient.objects.all() if scope is None else Patient.objects.filter(pk__in=scope)
     if query.kind is QueryKind.FISCAL_CODE:
         return patients.filter(codice_fiscale=query.value)
     if query.kind is QueryKind.FOREIGN_CODE:
@@ -123,9 +125,10 @@ def patient_search(
     query = classify(text)
     if query is None:
         return []
+    scope = patient_scope(user)
     found: list[Patient] = []
     seen: set[int] = set()
-    for patient in search_queryset(query):
+    for patient in search_queryset(query, scope):
         survivor = _survivor(patient)
         if survivor.pk not in seen:
             seen.add(survivor.pk)
@@ -157,8 +160,10 @@ class PatientView:
 
 
 def patient_get(*, user: User, patient_id: int) -> Patient:
-    """The patient (or the survivor of a merged one), without logging: for forms and checks."""
+    """The patient (or the survivor of a merged one), without logging: for forms and checks.
+    A patient out of the user's scope (a trial monitor's) is not found."""
     require_permission(user, VIEW)
+    ensure_patient_in_scope(user, patient_id)
     patient = Patient.objects.filter(pk=patient_id).first()
     if patient is None:
         raise NotFound("Paziente non trovato.", code="patient_not_found")
@@ -240,9 +245,8 @@ def ward_inpatients(*, user: User, ward_code: str) -> list[Patient]:
     """The patients with an active encounter in the ward (by code), oldest record first."""
     require_permission(user, VIEW)
     return list(
-        Patient.objects.filter(
-            encounters__ward__code=ward_code, encounters__state=EncounterState.ACTIVE.value
-        )
+        scoped_to_patients(user, Patient.objects.all(), "pk")
+        .filter(encounters__ward__code=ward_code, encounters__state=EncounterState.ACTIVE.value)
         .distinct()
         .order_by("pk")
     )

@@ -34,6 +34,7 @@ from corsia.audit.services import access_log_record, audit_record
 from corsia.core.actors import User, Workstation, require_permission, workstation_label
 from corsia.core.domain.errors import NotFound, ValidationFailed
 from corsia.drugs.selectors import ingredient_get_by_id, ingredients_by_code
+from corsia.patients.scope import ensure_patient_in_scope
 from corsia.patients.selectors import patient_record
 from corsia.prescribing import audit_events as events
 from corsia.prescribing.domain.cumulative import (
@@ -529,6 +530,7 @@ def patient_cumulative_view(
 ) -> PatientCumulativeView:
     """The patient's lifetime totals and doses given elsewhere (a logged clinical read)."""
     require_permission(user, VIEW, "Non hai accesso alle prescrizioni.")
+    ensure_patient_in_scope(user, patient_id)  # a trial monitor's patients only
     patient_record(patient_id=patient_id)  # NotFound when there is none
     access_log_record(
         user=user,

@@ -19,6 +19,7 @@ from corsia.audit.services import access_log_record
 from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import NotFound
 from corsia.drugs.selectors import ingredient_names, interactions_among
+from corsia.patients.scope import scoped_to_patients
 from corsia.prescribing.domain.states import OrderState
 from corsia.prescribing.models import ItemStatus, OrderItem, TherapyOrder
 from corsia.prescribing.services import VIEW
@@ -51,10 +52,16 @@ def _with_lines(orders: QuerySet[TherapyOrder]) -> QuerySet[TherapyOrder]:
     )
 
 
+def _readable_orders(user: User) -> QuerySet[TherapyOrder]:
+    """The orders the user may read: every read of orders for a user starts here (a trial
+    monitor's are those of the patients enrolled in their trials, ``patients.scope``)."""
+    require_permission(user, VIEW, NO_ACCESS)
+    return scoped_to_patients(user, TherapyOrder.objects.all())
+
+
 def order_get(*, user: User, order_id: int) -> TherapyOrder:
     """The order with its lines, without logging (for forms and checks)."""
-    require_permission(user, VIEW, NO_ACCESS)
-    order = _with_lines(TherapyOrder.objects.filter(pk=order_id)).first()
+    order = _with_lines(_readable_orders(user).filter(pk=order_id)).first()
     if order is None:
         raise NotFound("Prescrizione inesistente.", code="order_not_found")
     return order
@@ -75,9 +82,9 @@ def order_view(
 
 
 def patient_orders(*, user: User, patient_id: int) -> QuerySet[TherapyOrder]:
-    require_permission(user, VIEW, NO_ACCESS)
     return (
-        TherapyOrder.objects.filter(patient_id=patient_id)
+        _readable_orders(user)
+        .filter(patient_id=patient_id)
         .select_related("regimen_version__regimen")
         .order_by("-start_date", "-id")
     )
@@ -128,8 +135,7 @@ def physician_worklist(
     *, user: User, day: date, days_ahead: int = 7, mine_only: bool = False
 ) -> list[WorklistRow]:
     """Today's and the coming days' orders that are still open, earliest first."""
-    require_permission(user, VIEW, NO_ACCESS)
-    orders = TherapyOrder.objects.filter(state__in=[s.value for s in OPEN_STATES])
+    orders = _readable_orders(user).filter(state__in=[s.value for s in OPEN_STATES])
     if mine_only:
         orders = orders.filter(prescriber=user)
     return _rows(orders, day, day + timedelta(days=days_ahead))
@@ -137,15 +143,11 @@ def physician_worklist(
 
 def pharmacy_queue(*, user: User, day: date, days_ahead: int = 0) -> dict[str, list[WorklistRow]]:
     """The pharmacy's orders for the day: those sent to it, and the potential workload."""
-    require_permission(user, VIEW, NO_ACCESS)
+    orders = _readable_orders(user)
     end = day + timedelta(days=days_ahead)
     return {
-        "pharmacy": _rows(
-            TherapyOrder.objects.filter(state__in=[s.value for s in PHARMACY_STATES]), day, end
-        ),
-        "potential": _rows(
-            TherapyOrder.objects.filter(state__in=[s.value for s in POTENTIAL_STATES]), day, end
-        ),
+        "pharmacy": _rows(orders.filter(state__in=[s.value for s in PHARMACY_STATES]), day, end),
+        "potential": _rows(orders.filter(state__in=[s.value for s in POTENTIAL_STATES]), day, end),
     }
 
 

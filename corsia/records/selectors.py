@@ -21,6 +21,7 @@ from django.utils import timezone
 from corsia.audit.services import access_log_record
 from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import NotFound
+from corsia.patients.scope import ensure_patient_in_scope
 from corsia.patients.selectors import (
     AllergySummary,
     allergy_summary,
@@ -74,6 +75,9 @@ SEX_LABELS_IT = {"M": "maschio", "F": "femmina", "X": "non specificato"}
 
 
 def _log(user: User, patient_id: int, what: str, workstation: Workstation, channel: str) -> None:
+    """Every read of the chart ends here: refused for a patient out of the user's scope (a
+    trial monitor's, ``patients.scope``), else written to the access log."""
+    ensure_patient_in_scope(user, patient_id)
     access_log_record(
         user=user, patient_id=patient_id, what=what, workstation=workstation, channel=channel
     )
@@ -193,7 +197,7 @@ def chart_view(
         )
         if toxicities:
             latest = toxicities[0]
-            last_toxicity = f"{latest.term.term} G{latest.grade} ({latest.onset_date:%d/%m/%Y})"
+            last_toxicity = f"{latest.term.label} G{latest.grade} ({latest.onset_date:%d/%m/%Y})"
             last_grade = latest.grade
         events.extend(toxicity_events(toxicities, patient.pk))
     else:

@@ -110,7 +110,7 @@ def toxicity_events(records: Iterable[Any], patient_id: int) -> list[TimelineEve
         TimelineEvent(
             at=r.recorded_at,
             kind=EventKind.TOXICITY,
-            title=f"{r.term.term} G{r.grade}",
+            title=f"{r.term.label} G{r.grade}",
             detail=f"insorgenza {r.onset_date:%d/%m/%Y}",
             author=author_name(r.recorded_by),
             url=url,

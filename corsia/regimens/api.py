@@ -1,4 +1,5 @@
-"""/api/v1/regimens and /api/v1/trials: thin wrappers over selectors and services.
+"""/api/v1/regimens (and /api/v1/trials, from ``api_trials``): thin wrappers over selectors
+and services.
 
 No ``from __future__ import annotations`` here: ninja resolves payload schemas from the
 annotations of the (decorated) operation, so they must be real objects.
@@ -13,11 +14,13 @@ from corsia.core.access import api_perm
 from corsia.core.domain.errors import NotFound
 from corsia.core.web import request_actor, request_workstation
 from corsia.regimens import selectors, services
+from corsia.regimens.api_trials import trials_router
 from corsia.regimens.domain.spec_codec import spec_to_dict
 from corsia.regimens.models import RegimenVersion
 
+__all__ = ["router", "trials_router"]
+
 router = Router(tags=["regimens"])
-trials_router = Router(tags=["trials"])
 
 FHIR_JSON = "application/fhir+json"
 
@@ -69,14 +72,6 @@ class ImportOut(Schema):
     code: str
     version: int
     status: str
-
-
-class TrialRow(Schema):
-    code: str
-    title: str
-    eudract_number: str
-    ctis_number: str
-    regimens: list[str]
 
 
 def _version(code: str, number: int) -> RegimenVersion:
@@ -186,18 +181,3 @@ def regimen_approve(request: HttpRequest, code: str, number: int, payload: Appro
         status=version.status,
         approvals=version.approvals.count(),
     )
-
-
-@trials_router.get("/", response=list[TrialRow])
-@api_perm("regimens.view_trial")
-def trial_list(request: HttpRequest) -> list[TrialRow]:
-    return [
-        TrialRow(
-            code=t.code,
-            title=t.title,
-            eudract_number=t.eudract_number,
-            ctis_number=t.ctis_number,
-            regimens=[r.code for r in t.regimens.all()],
-        )
-        for t in selectors.trials_visible_to(request_actor(request)).prefetch_related("regimens")
-    ]

@@ -20,3 +20,9 @@ TRIAL_PATIENT_ENROLLED = register(
 TRIAL_MONITOR_ASSIGNED = register(
     "regimens.trial_monitor_assigned", "Monitor assegnato a uno studio"
 )
+TRIAL_PATIENT_WITHDRAWN = register(
+    "regimens.trial_patient_withdrawn", "Paziente ritirato da uno studio", reason_required=True
+)
+TRIAL_MONITOR_REVOKED = register(
+    "regimens.trial_monitor_revoked", "Monitor revocato da uno studio", reason_required=True
+)

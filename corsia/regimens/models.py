@@ -10,6 +10,7 @@ the named permissions of ``corsia.accounts.domain.roles``.
 from __future__ import annotations
 
 import pghistory
+import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -231,7 +232,8 @@ class ClinicalTrial(VersionedModel):
 
 @pghistory.track()
 class TrialEnrollment(TimeStampedModel):
-    """A patient enrolled in a trial (``patient_id`` refers to patients.Patient)."""
+    """A patient enrolled in a trial (``patient_id`` refers to patients.Patient). Never
+    deleted: a withdrawal is recorded on the row (when, who, why) and the row stays."""
 
     trial = models.ForeignKey(ClinicalTrial, on_delete=models.PROTECT, related_name="enrollments")
     patient_id = models.BigIntegerField(db_index=True)
@@ -242,6 +244,13 @@ class TrialEnrollment(TimeStampedModel):
     enrolled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # Rows enrolled before the consent date was asked for have none.
+    consent_date = models.DateField(_("data del consenso informato"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("ritirato il"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawal_reason = models.TextField(_("motivo del ritiro"), blank=True)
 
     class Meta:
         ordering = ["trial", "subject_code"]
@@ -249,22 +258,53 @@ class TrialEnrollment(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["trial", "patient_id"], name="trial_patient_once"),
             models.UniqueConstraint(fields=["trial", "subject_code"], name="trial_subject_unique"),
+            models.CheckConstraint(
+                condition=models.Q(withdrawn_at__isnull=True)
+                | (models.Q(withdrawn_by__isnull=False) & ~models.Q(withdrawal_reason="")),
+                name="trial_withdrawal_has_who_and_why",
+            ),
         ]
+        triggers = [pgtrigger.Protect(name="never_deleted", operation=pgtrigger.Delete)]
 
     def __str__(self) -> str:
         return f"{self.trial.code}/{self.subject_code}"
 
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None
+
 
 @pghistory.track()
 class TrialMonitorAssignment(TimeStampedModel):
-    """Which trials a monitor may see (read-only)."""
+    """Which trials a monitor may see (read-only). Never deleted: a revocation is recorded
+    on the row; a later assignment of the same monitor is a new row."""
 
     trial = models.ForeignKey(ClinicalTrial, on_delete=models.PROTECT, related_name="monitors")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("revocato il"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    revoke_reason = models.TextField(_("motivo della revoca"), blank=True)
 
     class Meta:
         default_permissions = ()
-        constraints = [models.UniqueConstraint(fields=["trial", "user"], name="trial_monitor_once")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trial", "user"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="trial_monitor_once_active",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(revoked_at__isnull=True)
+                | (models.Q(revoked_by__isnull=False) & ~models.Q(revoke_reason="")),
+                name="trial_monitor_revocation_has_who_and_why",
+            ),
+        ]
+        triggers = [pgtrigger.Protect(name="never_deleted", operation=pgtrigger.Delete)]
 
     def __str__(self) -> str:
         return f"{self.user_id} monitors {self.trial_id}"

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from corsia.accounts.domain.roles import Role
+from corsia.accounts.selectors import users_in_role
 from corsia.audit.services import access_log_record
-from corsia.core.actors import User, Workstation
-from corsia.core.domain.errors import NotFound
+from corsia.core.actors import User, Workstation, require_permission
+from corsia.core.domain.errors import NotFound, ValidationFailed
 from corsia.drugs import selectors as drug_selectors
 from corsia.drugs.domain.formulation import formulation_of
+from corsia.patients.scope import patient_in_scope
+from corsia.patients.selectors import patient_record, patient_search
 from corsia.regimens.domain.approval import VersionStatus, ensure_prescribable_status
 from corsia.regimens.domain.fhir import spec_to_plan_definition
 from corsia.regimens.domain.spec import (
@@ -37,6 +42,7 @@ from corsia.regimens.models import (
     RegimenComponent,
     RegimenVersion,
     TrialEnrollment,
+    TrialMonitorAssignment,
 )
 
 
@@ -242,29 +248,134 @@ def version_plan_definition(version: RegimenVersion) -> str:
 
 # ------------------------------------------------------------------ clinical trials
 
+VIEW_TRIAL = "regimens.view_trial"
+VIEW_ALL_TRIALS = "regimens.view_all_trials"
+VIEW_PATIENT = "patients.view_patient"
+
 
 def trials_visible_to(user: User) -> QuerySet[ClinicalTrial]:
-    """Trials a user may see: all with ``view_all_trials``, else only the assigned ones."""
-    if user.has_perm("regimens.view_all_trials"):
+    """Trials a user may see: all with ``view_all_trials``, else only those assigned to them
+    (assignments not revoked)."""
+    if user.has_perm(VIEW_ALL_TRIALS):
         return ClinicalTrial.objects.all()
-    if user.has_perm("regimens.view_trial"):
-        return ClinicalTrial.objects.filter(monitors__user=user).distinct()
+    if user.has_perm(VIEW_TRIAL):
+        return ClinicalTrial.objects.filter(
+            monitors__user=user, monitors__revoked_at__isnull=True
+        ).distinct()
     return ClinicalTrial.objects.none()
 
 
+def trial_get(*, user: User, trial_id: int) -> ClinicalTrial:
+    """One trial the user may see (with its arms); ``trial_not_found`` otherwise, so that
+    a monitor cannot tell another trial's id from a missing one."""
+    require_permission(user, VIEW_TRIAL)
+    trial = trials_visible_to(user).filter(pk=trial_id).prefetch_related("regimens").first()
+    if trial is None:
+        raise NotFound("Studio clinico non trovato.", code="trial_not_found")
+    return trial
+
+
+@dataclass(frozen=True)
+class EnrolmentRow:
+    """One enrolment as the trial's page and API show it. ``patient`` (name, MRN) only when
+    the reader may read that patient (a monitor: enrolled and not withdrawn)."""
+
+    enrolment: TrialEnrollment
+    patient_id: int | None
+    patient_name: str
+    patient_mrn: str
+
+
 def trial_enrollments(
-    *, user: User, trial: ClinicalTrial, workstation: Workstation
-) -> list[TrialEnrollment]:
-    """The patients enrolled in a trial the user can see; each read is logged."""
-    rows = list(trial.enrollments.select_related("arm_regimen").order_by("subject_code"))
-    for row in rows:
-        access_log_record(
-            user=user,
-            patient_id=row.patient_id,
-            what=f"arruolamento nello studio {trial.code}",
-            workstation=workstation,
+    *, user: User, trial: ClinicalTrial, workstation: Workstation, channel: str = "web"
+) -> list[EnrolmentRow]:
+    """The trial's enrolments (withdrawn ones too, with why), by subject code; each patient
+    the reader sees named is written to the access log."""
+    require_permission(user, VIEW_TRIAL)
+    rows = list(
+        trial.enrollments.select_related(
+            "trial", "arm_regimen", "enrolled_by", "withdrawn_by"
+        ).order_by("subject_code")
+    )
+    return [
+        enrolment_row(user=user, enrolment=row, workstation=workstation, channel=channel)
+        for row in rows
+    ]
+
+
+def enrolment_row(
+    *, user: User, enrolment: TrialEnrollment, workstation: Workstation, channel: str = "web"
+) -> EnrolmentRow:
+    """One enrolment, its patient named (and the read logged) only when the user may read
+    that patient."""
+    if not (user.has_perm(VIEW_PATIENT) and patient_in_scope(user, enrolment.patient_id)):
+        return EnrolmentRow(enrolment, None, "", "")
+    patient = patient_record(patient_id=enrolment.patient_id)
+    access_log_record(
+        user=user,
+        patient_id=enrolment.patient_id,
+        what=f"arruolamento nello studio {enrolment.trial.code}",
+        workstation=workstation,
+        channel=channel,
+    )
+    name = f"{patient.surname.upper()} {patient.given_names}"
+    return EnrolmentRow(enrolment, patient.pk, name, patient.mrn)
+
+
+def trial_monitors(*, user: User, trial: ClinicalTrial) -> list[TrialMonitorAssignment]:
+    """Who monitors the trial, revoked assignments too (newest first): for who manages it."""
+    require_permission(user, "regimens.manage_trial")
+    return list(
+        trial.monitors.select_related("user", "assigned_by", "revoked_by").order_by(
+            "revoked_at", "-created_at"
         )
-    return rows
+    )
+
+
+def trial_regimen_choices() -> list[tuple[str, str]]:
+    """The regimens a trial may name as its arms (code, name of the latest version)."""
+    latest: dict[str, str] = {}
+    versions = RegimenVersion.objects.order_by("regimen__code", "number")
+    for code, name in versions.values_list("regimen__code", "name"):
+        latest[code] = name
+    return [(code, f"{code} — {name}") for code, name in latest.items()]
+
+
+def enrolment_patient(*, user: User, text: str, workstation: Workstation, channel: str) -> int:
+    """The one patient an MRN, a codice fiscale or a wristband names, for an enrolment
+    (the search is a logged read); refused when none or several match."""
+    found = patient_search(user=user, text=text, workstation=workstation, channel=channel)
+    if len(found) != 1:
+        raise ValidationFailed(
+            "Nessun paziente con questo MRN o codice fiscale."
+            if not found
+            else "Più pazienti corrispondono: indicare l'MRN o il codice fiscale.",
+            code="patient_not_identified",
+            field="patient_id",
+        )
+    return found[0].pk
+
+
+def monitor_choices() -> list[User]:
+    """The active users in the trial-monitor role (whom a trial may be assigned to)."""
+    return users_in_role(role=Role.TRIAL_MONITOR)
+
+
+# --- for corsia.patients.scope (registered in RegimensConfig.ready) -----------------------------
+
+
+def monitored_patient_ids(*, user_id: int) -> list[int]:
+    """The patients a monitor may read: enrolled, not withdrawn, in a trial assigned to
+    the monitor and not revoked."""
+    return list(
+        TrialEnrollment.objects.filter(
+            withdrawn_at__isnull=True,
+            trial__monitors__user_id=user_id,
+            trial__monitors__revoked_at__isnull=True,
+        )
+        .values_list("patient_id", flat=True)
+        .distinct()
+    )
 
 
 def dose_text(value: Decimal) -> str:

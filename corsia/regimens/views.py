@@ -1,5 +1,5 @@
-"""Pages of the regimen library: browser, detail with version diff, editor, validation queue,
-clinical trials. Thin: reads through selectors, writes through services."""
+"""Pages of the regimen library: browser, detail with version diff, editor, validation queue
+(the clinical trials' pages are in ``trial_views``). Thin: reads through selectors, writes through services."""
 
 from __future__ import annotations
 
@@ -22,12 +22,11 @@ from corsia.regimens.domain.diff import diff_specs
 from corsia.regimens.domain.spec import THERAPY_TYPE_LABELS_IT, RegimenSpec
 from corsia.regimens.domain.spec_codec import spec_to_dict
 from corsia.regimens.domain.structure import validate_structure
-from corsia.regimens.models import ClinicalTrial, RegimenVersion
+from corsia.regimens.models import RegimenVersion
 
 VIEW = "regimens.view_regimen"
 MANAGE = "regimens.manage_regimen"
 VALIDATE = "regimens.validate_regimen"
-VIEW_TRIAL = "regimens.view_trial"
 
 _EMPTY_DOCUMENT: dict[str, Any] = {
     "code": "",
@@ -248,26 +247,3 @@ def approve(request: HttpRequest, code: str, number: int) -> HttpResponse:
             )
     target = request.POST.get("next", "")
     return redirect(target if target.startswith("/regimens/") else "regimens:queue")
-
-
-@require_perm(VIEW_TRIAL)
-def trials(request: HttpRequest) -> HttpResponse:
-    rows = selectors.trials_visible_to(request_actor(request)).prefetch_related("regimens")
-    return render(request, "regimens/trials.html", {"trials": rows})
-
-
-@require_perm(VIEW_TRIAL)
-def trial_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    trial: ClinicalTrial | None = (
-        selectors.trials_visible_to(request_actor(request)).filter(pk=pk).first()
-    )
-    if trial is None:
-        raise Http404
-    enrollments = selectors.trial_enrollments(
-        user=request_actor(request), trial=trial, workstation=request_workstation(request)
-    )
-    return render(
-        request,
-        "regimens/trial_detail.html",
-        {"trial": trial, "enrollments": enrollments, "regimens": trial.regimens.all()},
-    )

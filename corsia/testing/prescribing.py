@@ -1,5 +1,5 @@
-"""Test factories of prescribing: a validated regimen version from the preloaded library
-and a patient with recorded measures. Shared with the compounding and administration
+"""Test factories of prescribing: a validated regimen version from the preloaded library,
+a patient with recorded measures, an antiemetic added to an order. Shared with the compounding and administration
 tests."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from corsia.accounts.models import User
 from corsia.demo.patients import DemoPerson
+from corsia.drugs.models import ActiveIngredient
 from corsia.patients import services as patient_services
 from corsia.patients.models import Patient
 from corsia.prescribing import services
@@ -109,3 +110,23 @@ def library_order(
     for event in events:
         services.order_transition(actor=physician, workstation=None, order_id=order.pk, event=event)
     return order
+
+
+def aprepitant_added(physician: User, order: TherapyOrder, **options: Any) -> TherapyOrder:
+    """Aprepitant 125 mg by mouth on day 1 added to ``order`` by ``physician`` (a recorded
+    deviation, ``services.order_item_add``); ``options`` are the service's other keywords."""
+    aprepitant, _ = ActiveIngredient.objects.get_or_create(
+        code="aprepitant", defaults={"name_en": "aprepitant", "name_it": "Aprepitant"}
+    )
+    return services.order_item_add(
+        actor=physician,
+        workstation=None,
+        order_id=order.pk,
+        ingredient_id=aprepitant.pk,
+        dose=Decimal(125),
+        dose_unit="mg",
+        day_of_cycle=1,
+        route="po",
+        reason="Nausea ritardata al ciclo precedente",
+        **options,
+    )

@@ -21,9 +21,11 @@ RECORD = "toxicity.record_toxicity"
 class TermOut(Schema):
     id: int
     meddra_code: str
-    soc: str
-    term: str
-    grades: dict[int, str]  # only the grades the term defines
+    soc: str  # NCI's English
+    term: str  # NCI's English
+    soc_it: str  # the Corsia Italian translation (empty where none is loaded)
+    term_it: str
+    grades: dict[int, str]  # only the grades the term defines (NCI's English)
 
 
 class ToxicityIn(Schema):
@@ -46,6 +48,7 @@ class ToxicityOut(Schema):
     term_id: int
     meddra_code: str
     term: str
+    term_it: str
     grade: int
     attribution: str
     onset_date: date
@@ -68,6 +71,8 @@ def _term_out(term: CtcaeTerm) -> TermOut:
         meddra_code=term.meddra_code,
         soc=term.soc,
         term=term.term,
+        soc_it=term.soc_it,
+        term_it=term.term_it,
         grades={g: text for g, text in term.grade_texts().items() if text},
     )
 
@@ -79,6 +84,7 @@ def _out(record: ToxicityRecord) -> ToxicityOut:
         term_id=record.term_id,
         meddra_code=record.term.meddra_code,
         term=record.term.term,
+        term_it=record.term.term_it,
         grade=record.grade,
         attribution=record.attribution,
         onset_date=record.onset_date,
@@ -99,7 +105,8 @@ def _out(record: ToxicityRecord) -> ToxicityOut:
 @ctcae_router.get("/terms", response=list[TermOut])
 @api_perm(VIEW)
 def terms(request: HttpRequest, q: str = "") -> list[TermOut]:
-    """CTCAE v5.0 terms matching ``q`` (words of the English term, any order, or a MedDRA code)."""
+    """CTCAE v5.0 terms matching ``q`` (words of the Italian or the English term, any
+    order, or a MedDRA code)."""
     return [_term_out(t) for t in selectors.ctcae_term_search(user=request_actor(request), text=q)]
 
 

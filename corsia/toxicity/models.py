@@ -16,6 +16,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from corsia.core.models import TimeStampedModel
@@ -23,13 +24,23 @@ from corsia.toxicity.domain.extravasation import CLASS_LABELS_IT, ExtravasationC
 from corsia.toxicity.domain.grading import GRADES
 
 
+def _italian() -> bool:
+    return (get_language() or "it").startswith("it")
+
+
 @pghistory.track()
 class CtcaeTerm(TimeStampedModel):
-    """One NCI CTCAE v5.0 term. An empty grade text means the grade does not apply."""
+    """One NCI CTCAE v5.0 term. An empty grade text means the grade does not apply.
+
+    ``term`` and ``soc`` are NCI's English; ``term_it`` and ``soc_it`` the Corsia Italian
+    translation (``data/ctcae_v5_it.csv``, to be reviewed by a clinician): ``label`` and
+    ``soc_label`` give the one of the active language. Grade texts stay in English."""
 
     meddra_code = models.CharField(_("codice MedDRA (LLT)"), max_length=10, unique=True)
     soc = models.CharField(_("classe sistemico-organica (SOC)"), max_length=120)
     term = models.CharField(_("termine CTCAE"), max_length=200)
+    soc_it = models.CharField(_("classe sistemico-organica (italiano)"), max_length=120, blank=True)
+    term_it = models.CharField(_("termine CTCAE (italiano)"), max_length=200, blank=True)
     grade_1 = models.TextField(_("grado 1"), blank=True)
     grade_2 = models.TextField(_("grado 2"), blank=True)
     grade_3 = models.TextField(_("grado 3"), blank=True)
@@ -37,8 +48,10 @@ class CtcaeTerm(TimeStampedModel):
     grade_5 = models.TextField(_("grado 5"), blank=True)
     definition = models.TextField(_("definizione"), blank=True)
     navigational_note = models.TextField(_("nota di navigazione"), blank=True)
-    # Lower case, no accents: what the autocomplete compares (pg_trgm GIN index).
+    # Lower case, no accents: what the autocomplete compares (pg_trgm GIN indexes), in
+    # English and in Italian.
     search_text = models.CharField(max_length=200, editable=False, default="")
+    search_text_it = models.CharField(max_length=200, editable=False, default="")
 
     class Meta:
         verbose_name = _("termine CTCAE")
@@ -47,10 +60,23 @@ class CtcaeTerm(TimeStampedModel):
         ordering = ["term"]
         indexes = [
             GinIndex(name="ctcae_term_trgm", fields=["search_text"], opclasses=["gin_trgm_ops"]),
+            GinIndex(
+                name="ctcae_term_it_trgm", fields=["search_text_it"], opclasses=["gin_trgm_ops"]
+            ),
         ]
 
     def __str__(self) -> str:
-        return self.term
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The term in the active language (English where no translation is loaded)."""
+        return self.term_it if self.term_it and _italian() else self.term
+
+    @property
+    def soc_label(self) -> str:
+        """The organ class in the active language."""
+        return self.soc_it if self.soc_it and _italian() else self.soc
 
     def grade_texts(self) -> dict[int, str]:
         return {g: getattr(self, f"grade_{g}") for g in GRADES}

@@ -11,12 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Greatest
 
 from corsia.audit.services import access_log_record
 from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import NotFound
 from corsia.drugs.selectors import IngredientInfo, antineoplastic_ingredients, ingredients_by_id
+from corsia.patients.scope import ensure_patient_in_scope
 from corsia.toxicity.domain import ctcae, extravasation
 from corsia.toxicity.domain.grading import SEVERE_GRADE
 from corsia.toxicity.models import CtcaeTerm, ExtravasationEvent, ToxicityRecord
@@ -26,6 +29,9 @@ TERM_LIMIT = 15
 
 
 def _log(user: User, patient_id: int, what: str, workstation: Workstation, channel: str) -> None:
+    """Every read of a patient's toxicities ends here: refused for a patient out of the
+    user's scope (a trial monitor's, ``patients.scope``), else written to the access log."""
+    ensure_patient_in_scope(user, patient_id)
     access_log_record(
         user=user, patient_id=patient_id, what=what, workstation=workstation, channel=channel
     )
@@ -35,26 +41,37 @@ def _log(user: User, patient_id: int, what: str, workstation: Workstation, chann
 
 
 def ctcae_term_search(*, user: User, text: str, limit: int = TERM_LIMIT) -> list[CtcaeTerm]:
-    """Terms whose name contains every word typed (any order), or a MedDRA code; terms
-    starting with the first word come first. Falls back to trigram similarity for typos."""
+    """Terms whose name, in Italian or in English, contains every word typed (any order),
+    or a MedDRA code; terms starting with the first word come first. Falls back to trigram
+    similarity for typos."""
     require_permission(user, VIEW)
     key = ctcae.search_key(text)
     if not key:
         return []
     if key.isdigit():
         return list(CtcaeTerm.objects.filter(meddra_code=key))
-    terms = CtcaeTerm.objects.all()
     words = key.split()
+    # LIKE '%word%' on the normalised columns: served by their pg_trgm GIN indexes.
+    english, italian = Q(), Q()
     for word in words:
-        # LIKE '%word%' on the normalised column: served by the pg_trgm GIN index.
-        terms = terms.filter(search_text__contains=word)
-    found = sorted(terms[:200], key=lambda t: (not t.search_text.startswith(words[0]), t.term))
+        english &= Q(search_text__contains=word)
+        italian &= Q(search_text_it__contains=word)
+    terms = CtcaeTerm.objects.filter(english | italian)
+
+    def rank(t: CtcaeTerm) -> tuple[bool, str]:
+        starts = t.search_text.startswith(words[0]) or t.search_text_it.startswith(words[0])
+        return (not starts, t.label)
+
+    found = sorted(terms[:200], key=rank)
     if found or len(key) < 4:
         return found[:limit]
-    from django.contrib.postgres.search import TrigramWordSimilarity
-
     similar = (
-        CtcaeTerm.objects.annotate(similarity=TrigramWordSimilarity(key, "search_text"))
+        CtcaeTerm.objects.annotate(
+            similarity=Greatest(
+                TrigramWordSimilarity(key, "search_text"),
+                TrigramWordSimilarity(key, "search_text_it"),
+            )
+        )
         .filter(similarity__gte=0.4)
         .order_by("-similarity", "term")
     )

@@ -28,6 +28,8 @@ VIEW = "toxicity.view_toxicity"
 RECORD = "toxicity.record_toxicity"
 
 CTCAE_CSV = Path(__file__).resolve().parent / "data" / "ctcae_v5.csv"
+# The Corsia Italian translation of the terms and organ classes (data/NOTICE.md).
+CTCAE_IT_CSV = Path(__file__).resolve().parent / "data" / "ctcae_v5_it.csv"
 _TERM_FIELDS = (
     "soc",
     "term",
@@ -55,11 +57,21 @@ class CtcaeLoad:
     unchanged: int
 
 
-def ctcae_reference_load(*, content: str | None = None) -> CtcaeLoad:
-    """Load (or refresh) the CTCAE v5.0 terms from the shipped CSV; idempotent.
+def _italian_labels(content: str | None, codes: set[str]) -> dict[str, ctcae.ItalianLabel]:
+    text = content if content is not None else CTCAE_IT_CSV.read_text(encoding="utf-8")
+    reader = csv.DictReader(io.StringIO(text))
+    labels = [ctcae.italian_label_from_csv(r, line=n) for n, r in enumerate(reader, start=2)]
+    return ctcae.italian_labels(labels, codes=codes)
+
+
+def ctcae_reference_load(*, content: str | None = None, italian: str | None = None) -> CtcaeLoad:
+    """Load (or refresh) the CTCAE v5.0 terms from the shipped CSV, with the Corsia Italian
+    labels of ``ctcae_v5_it.csv`` (``content`` / ``italian``: other texts of the two
+    files); idempotent.
 
     New terms are created, changed ones updated (pghistory keeps the old text), none is
-    deleted. A malformed row refuses the whole file (nothing written).
+    deleted. A term the Italian file does not name keeps its English label only. A
+    malformed row of either file refuses the whole load (nothing written).
     """
     text = content if content is not None else CTCAE_CSV.read_text(encoding="utf-8")
     reader = csv.DictReader(io.StringIO(text))
@@ -67,13 +79,18 @@ def ctcae_reference_load(*, content: str | None = None) -> CtcaeLoad:
     codes = [r.meddra_code for r in rows]
     if len(set(codes)) != len(codes):
         raise ctcae.CtcaeRowError("duplicate MedDRA codes in the CTCAE file")
+    labels = _italian_labels(italian, set(codes))
     created = updated = unchanged = 0
     with transaction.atomic():
         existing = {t.meddra_code: t for t in CtcaeTerm.objects.select_for_update()}
         new_terms: list[CtcaeTerm] = []
         for row in rows:
             values: dict[str, str] = {f: getattr(row, f) for f in _TERM_FIELDS}
+            label = labels.get(row.meddra_code)
+            values["term_it"] = label.term if label else ""
+            values["soc_it"] = label.soc if label else ""
             values["search_text"] = ctcae.search_key(row.term)
+            values["search_text_it"] = ctcae.search_key(values["term_it"])
             term = existing.get(row.meddra_code)
             if term is None:
                 new_terms.append(CtcaeTerm(meddra_code=row.meddra_code, **values))
@@ -137,7 +154,7 @@ def _clean(data: ToxicityInput, *, today: date) -> _Clean:
             "Scegli un termine CTCAE dall'elenco.", code="term_not_found", field="term_id"
         )
     grade = grading.ensure_grade(
-        data.grade, defined=grading.defined_grades(term.grade_texts()), term=term.term
+        data.grade, defined=grading.defined_grades(term.grade_texts()), term=term.label
     )
     attribution = grading.ensure_attribution(data.attribution)
     if not isinstance(data.onset_date, date):

@@ -181,7 +181,12 @@ _REGIMEN_ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     ),
     Role.TECHNICIAN: frozenset({"regimens.view_regimen"}),
     Role.NURSE: frozenset({"regimens.view_regimen"}),
-    Role.TRIAL_MONITOR: frozenset({"regimens.view_trial"}),
+    # A monitor reads, never writes, and only the patients enrolled in their trials: the
+    # read permissions below are narrowed to those patients by corsia.patients.scope.
+    Role.TRIAL_MONITOR: frozenset(
+        {"regimens.view_trial", "patients.view_patient", "records.view_chart"}
+        | {"prescribing.view_order", "documents.view_document", "toxicity.view_toxicity"}
+    ),
     Role.ADMINISTRATOR: frozenset(
         {"regimens.view_regimen", "regimens.manage_regimen", "regimens.view_trial"}
         | {"regimens.view_all_trials", "regimens.manage_trial"}

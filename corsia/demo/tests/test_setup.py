@@ -53,6 +53,13 @@ def test_reference_and_demo_data_load_and_a_second_run_changes_nothing() -> None
     assert Allergy.objects.filter(ingredient__code="carboplatin", certainty="confirmed").exists()
     assert NoKnownAllergies.objects.filter(ended_at__isnull=True).count() == 1
     assert "demo allergies: 0 created" in second
+    # and a clinical trial with one patient enrolled and the demo monitor assigned, once
+    from corsia.regimens.models import TrialEnrollment, TrialMonitorAssignment
+
+    assert "demo clinical trial: 1 created" in first
+    assert "demo clinical trial: 0 created" in second
+    assert TrialEnrollment.objects.get().subject_code == "CRC-001"
+    assert TrialMonitorAssignment.objects.get().user.username == "monitor"
     # and two charts with diagnosis, vitals and markers, once
     assert "demo charts: 2 created" in first
     assert "demo charts: 0 created" in second

@@ -360,6 +360,8 @@ def order_duplicate(
                 role=added.role,
                 competence=added.competence,
                 duration_minutes=added.duration_minutes,
+                allergy_override_reason=allergy_override_reason,
+                allergy_acknowledged=allergy_acknowledged,
             )
         order.refresh_from_db()
         audit_record(

@@ -29,6 +29,7 @@ from corsia.prescribing.domain.limits import LIMIT_CHECKS, MAX_DOSE, LimitBlock,
 from corsia.prescribing.domain.order_lines import cycle_dates, ensure_reason, reduced_dose
 from corsia.prescribing.dosing_basis import policy_for
 from corsia.prescribing.models import ItemStatus, OrderItem, TherapyOrder
+from corsia.prescribing.services.allergies import order_allergy_check
 from corsia.prescribing.services.doses import (
     apply_line,
     check_final_dose,
@@ -341,8 +342,15 @@ def order_item_add(
     competence: str = "ward",
     duration_minutes: int | None = None,
     expected_version: int | None = None,
+    allergy_override_reason: str = "",
+    allergy_acknowledged: bool = False,
 ) -> TherapyOrder:
-    """Add a drug outside the regimen (antiemetic, ancillary…): a recorded deviation."""
+    """Add a drug outside the regimen (antiemetic, ancillary…): a recorded deviation.
+
+    The patient's allergies are checked against the drug added, as at creation and
+    signature: a match refuses the line (``allergy_contraindicated`` /
+    ``allergy_warning_unacknowledged``, nothing saved) unless ``allergy_override_reason``
+    says why or the mild/suspected warning is acknowledged."""
     ensure_reason(reason, what="Farmaco aggiunto allo schema", field="reason")
     with transaction.atomic():
         order = editable_order(actor, order_id, expected_version)
@@ -380,6 +388,14 @@ def order_item_add(
         )
         apply_line(item, line)
         item.save()
+        order_allergy_check(
+            order=order,
+            items=[item],
+            actor=actor,
+            workstation=workstation,
+            override_reason=allergy_override_reason,
+            acknowledged=allergy_acknowledged,
+        )
         order_cumulative_refresh(order)
         order_edit_saved(
             order,

@@ -20,7 +20,7 @@ from corsia.prescribing.models import TherapyOrder
 from corsia.regimens.models import RegimenVersion
 from corsia.testing.accounts import MakeUser, api_client, logged_in
 from corsia.testing.patients import allergy_closed, allergy_input
-from corsia.testing.prescribing import library_version, measured_patient
+from corsia.testing.prescribing import aprepitant_added, library_version, measured_patient
 
 pytestmark = pytest.mark.django_db
 START = date(2026, 12, 1)
@@ -239,3 +239,37 @@ def test_the_api_refuses_with_the_matched_allergy_then_accepts_the_override(
     )
     assert created.status_code == 201
     assert created.json()["allergy_overrides"][0]["allergy_id"] == allergy.pk
+
+
+def test_a_drug_added_to_an_existing_order_is_checked_against_the_allergies(
+    physician: User, patient: Patient, folfox: RegimenVersion
+) -> None:
+    # given an order without allergy matches, then an anaphylaxis to aprepitant recorded
+    order = _order(physician, patient, folfox)
+    aprepitant, _ = ActiveIngredient.objects.get_or_create(
+        code="aprepitant", defaults={"name_en": "aprepitant", "name_it": "Aprepitant"}
+    )
+    allergy = patient_services.allergy_record(
+        actor=physician,
+        workstation=None,
+        patient_id=patient.pk,
+        data=allergy_input(ingredient_id=aprepitant.pk),
+    )
+    lines_before = order.items.count()
+    # when the physician adds aprepitant: refused, nothing written
+    with pytest.raises(ValidationFailed) as refused:
+        aprepitant_added(physician, order)
+    assert refused.value.code == "allergy_contraindicated"
+    assert refused.value.details["matches"][0]["allergy_id"] == allergy.pk
+    assert order.items.count() == lines_before
+    assert not order.items.filter(ingredient=aprepitant).exists()
+    # then with the override's reason the line is added, the override kept and audited
+    reason = "Premedicazione concordata con l'allergologo"
+    aprepitant_added(physician, order, allergy_override_reason=reason)
+    order.refresh_from_db()
+    assert order.items.filter(ingredient=aprepitant, added=True).count() == 1
+    [kept] = order.allergy_overrides
+    assert (kept["allergy_id"], kept["reason"]) == (allergy.pk, reason)
+    assert AuditEvent.objects.filter(
+        event_type="prescribing.allergy_overridden", reason=reason
+    ).exists()

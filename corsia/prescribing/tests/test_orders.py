@@ -24,7 +24,7 @@ from corsia.prescribing.domain.states import OrderFrozen
 from corsia.prescribing.models import Measurement, OrderTransition, TherapyOrder
 from corsia.regimens.models import RegimenVersion
 from corsia.testing.accounts import MakeUser
-from corsia.testing.prescribing import library_version, measured_patient
+from corsia.testing.prescribing import aprepitant_added, library_version, measured_patient
 
 pytestmark = pytest.mark.django_db
 START = date(2026, 12, 1)
@@ -430,21 +430,9 @@ def test_added_drug_is_a_recorded_deviation(
 ) -> None:
     from corsia.drugs.models import ActiveIngredient
 
-    aprepitant, _ = ActiveIngredient.objects.get_or_create(
-        code="aprepitant", defaults={"name_en": "aprepitant", "name_it": "aprepitant"}
-    )
     order = _order(physician, patient, folfox)
-    services.order_item_add(
-        actor=physician,
-        workstation=None,
-        order_id=order.pk,
-        ingredient_id=aprepitant.pk,
-        dose=Decimal(125),
-        dose_unit="mg",
-        day_of_cycle=1,
-        route="po",
-        reason="Nausea ritardata al ciclo precedente",
-    )
+    aprepitant_added(physician, order)
+    aprepitant = ActiveIngredient.objects.get(code="aprepitant")
     added = order.items.get(ingredient=aprepitant)
     assert added.added
     assert added.final_dose == Decimal(125)

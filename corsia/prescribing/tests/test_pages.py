@@ -140,4 +140,4 @@ def test_a_grade_3_toxicity_recorded_today_shows_in_the_next_cycle(
     )
     page = logged_in(physician).get(f"/prescribing/orders/{second.pk}/").content.decode()
     assert "Tossicità di grado ≥ 3 dal ciclo precedente" in page
-    assert "Neutrophil count decreased — grado 3" in page
+    assert "Riduzione della conta dei neutrofili — grado 3" in page

@@ -29,3 +29,40 @@ def check_trial_numbers(*, eudract_number: str, ctis_number: str) -> None:
             code="invalid_ctis_number",
             field="ctis_number",
         )
+
+
+SUBJECT_CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$")
+REASON_MAX = 1000
+
+
+def check_subject_code(text: str) -> str:
+    """The study's subject identifier as entered (trimmed): 1-40 letters, digits, ``.``,
+    ``_``, ``/`` or ``-``, starting with a letter or a digit."""
+    code = text.strip()
+    if not code:
+        raise ValidationFailed(
+            "Indicare il codice soggetto assegnato dallo studio.",
+            code="subject_code_required",
+            field="subject_code",
+        )
+    if not SUBJECT_CODE_PATTERN.match(code):
+        raise ValidationFailed(
+            "Il codice soggetto ammette fino a 40 lettere, cifre e i segni . _ / -.",
+            code="invalid_subject_code",
+            field="subject_code",
+        )
+    return code
+
+
+def ensure_reason(text: str, *, field: str) -> str:
+    """A required reason (withdrawal, revocation), trimmed."""
+    reason = text.strip()
+    if not reason:
+        raise ValidationFailed("Indicare il motivo.", code="reason_required", field=field)
+    if len(reason) > REASON_MAX:
+        raise ValidationFailed(
+            f"Il motivo non può superare {REASON_MAX} caratteri.",
+            code="reason_too_long",
+            field=field,
+        )
+    return reason

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 from corsia.accounts.domain.roles import Role
@@ -11,6 +12,7 @@ from corsia.audit.models import AccessLogEntry
 from corsia.regimens import services
 from corsia.regimens.models import RegimenApproval, RegimenVersion
 from corsia.testing.accounts import logged_in
+from corsia.testing.patients import patient_registered
 from corsia.testing.regimens import ABVD_INGREDIENTS, abvd_spec, make_ingredients
 
 
@@ -129,11 +131,13 @@ def test_trial_monitor_sees_only_assigned_trials_and_reads_are_logged(make_user)
         actor=admin, code="HD-02", title="Altro studio", ctis_number="2023-512345-12-00"
     )
     services.trial_monitor_assign(actor=admin, trial_id=mine.pk, monitor=monitor)
+    patient = patient_registered(make_user(Role.COORDINATOR))
     services.trial_enrol_patient(
         actor=admin,
         trial_id=mine.pk,
-        patient_id=42,
+        patient_id=patient.pk,
         subject_code="S-001",
+        consent_date=date(2026, 11, 20),
         arm_regimen_code="ABVD-T",
     )
     client = logged_in(monitor)
@@ -143,4 +147,6 @@ def test_trial_monitor_sees_only_assigned_trials_and_reads_are_logged(make_user)
     assert client.get(f"/regimens/trials/{other.pk}/").status_code == 404
     page = client.get(f"/regimens/trials/{mine.pk}/")
     assert b"S-001" in page.content
-    assert list(AccessLogEntry.objects.values_list("username", "patient_id")) == [("monitor.a", 42)]
+    assert list(AccessLogEntry.objects.values_list("username", "patient_id")) == [
+        ("monitor.a", patient.pk)
+    ]

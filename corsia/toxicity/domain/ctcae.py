@@ -79,3 +79,43 @@ def search_key(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text or "")
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(plain.lower().split())
+
+
+# --- the Corsia Italian labels (``ctcae_v5_it.csv``: meddra_code,term_it,soc_it) ----------------
+
+IT_CSV_COLUMNS: tuple[str, ...] = ("meddra_code", "term_it", "soc_it")
+
+
+@dataclass(frozen=True)
+class ItalianLabel:
+    """A term's and its organ class's Italian labels (a Corsia translation, not NCI's)."""
+
+    meddra_code: str
+    term: str
+    soc: str
+
+
+def italian_label_from_csv(row: Mapping[str, str | None], *, line: int) -> ItalianLabel:
+    missing = [c for c in IT_CSV_COLUMNS if c not in row]
+    if missing:
+        raise CtcaeRowError(f"line {line}: missing columns {missing}")
+    code = _clean(row["meddra_code"])
+    if not (code.isdigit() and 6 <= len(code) <= 10):
+        raise CtcaeRowError(f"line {line}: MedDRA code {code!r} is not a number")
+    term = " ".join(_clean(row["term_it"]).split())
+    soc = " ".join(_clean(row["soc_it"]).split())
+    if not term or not soc:
+        raise CtcaeRowError(f"line {line}: empty Italian label for {code}")
+    return ItalianLabel(meddra_code=code, term=term, soc=soc)
+
+
+def italian_labels(labels: list[ItalianLabel], *, codes: set[str]) -> dict[str, ItalianLabel]:
+    """The labels by MedDRA code; refuses a code twice or one that is not a CTCAE term."""
+    by_code: dict[str, ItalianLabel] = {}
+    for label in labels:
+        if label.meddra_code in by_code:
+            raise CtcaeRowError(f"MedDRA code {label.meddra_code} translated twice")
+        if label.meddra_code not in codes:
+            raise CtcaeRowError(f"MedDRA code {label.meddra_code} is not a CTCAE v5.0 term")
+        by_code[label.meddra_code] = label
+    return by_code

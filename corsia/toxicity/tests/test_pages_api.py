@@ -43,7 +43,7 @@ def test_patient_page_renders_list_form_and_grades_of_the_chosen_term(
     response = client.get(f"/toxicity/patient/{patient.pk}/?q=nausea&term={term(NAUSEA).pk}")
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Diarrhea" in html and "<strong>G3</strong>" in html
+    assert "Diarrea" in html and "<strong>G3</strong>" in html
     assert 'data-testid="toxicity-form"' in html
     # the grade radios of Nausea: 4 and 5 disabled
     assert 'id="grade-4" disabled' in html and 'id="grade-5" disabled' in html
@@ -54,7 +54,7 @@ def test_htmx_partials_render(ctcae_terms: None, nurse: User) -> None:
     client = _login(nurse)
     results = client.get("/toxicity/terms/?q=neutrophil", HTTP_HX_REQUEST="true")
     assert results.status_code == 200
-    assert "Neutrophil count decreased" in results.content.decode()
+    assert "Riduzione della conta dei neutrofili" in results.content.decode()
     grades = client.get(f"/toxicity/terms/{term(NAUSEA).pk}/grades/")
     assert grades.status_code == 200
     assert 'id="grade-4" disabled' in grades.content.decode()
@@ -192,3 +192,33 @@ def test_readers_see_but_cannot_record(
     )  # fmt: skip
     assert response.status_code == 403
     assert ToxicityRecord.objects.count() == 0
+
+
+def test_the_italian_pages_show_the_italian_labels_and_the_english_ones_nci_s(
+    ctcae_terms: None, nurse: User
+) -> None:
+    client = _login(nurse)
+    # Italian (the default): the Corsia label and organ class; the grade texts stay English
+    italian = client.get("/toxicity/terms/?q=neutropenia febbrile", HTTP_HX_REQUEST="true")
+    html = italian.content.decode()
+    assert "Neutropenia febbrile" in html
+    assert "Patologie del sistema emolinfopoietico" in html
+    assert "Febrile neutropenia" not in html
+    grades = client.get(f"/toxicity/terms/{term(NAUSEA).pk}/grades/").content.decode()
+    assert "Grado CTCAE per «Nausea»" in grades
+    assert "Loss of appetite without alteration in eating habits" in grades
+    # English, the user's choice: NCI's own words, searched in Italian all the same
+    client.cookies["django_language"] = "en"
+    english = client.get("/toxicity/terms/?q=neutropenia febbrile", HTTP_HX_REQUEST="true")
+    html = english.content.decode()
+    assert "Febrile neutropenia" in html and "Blood and lymphatic system disorders" in html
+    assert "Neutropenia febbrile" not in html
+
+
+def test_the_term_api_gives_both_languages(ctcae_terms: None, nurse: User) -> None:
+    [found] = _login(nurse).get("/api/v1/ctcae/terms?q=mucosite orale").json()
+    assert (found["term"], found["term_it"]) == ("Mucositis oral", "Mucosite orale")
+    assert (found["soc"], found["soc_it"]) == (
+        "Gastrointestinal disorders",
+        "Patologie gastrointestinali",
+    )

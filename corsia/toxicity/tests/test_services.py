@@ -55,6 +55,61 @@ def test_the_ctcae_csv_loads_837_terms_and_a_second_load_changes_nothing() -> No
     assert CtcaeTerm.objects.count() == 837
 
 
+def test_the_italian_labels_load_with_the_terms_for_every_term_and_organ_class() -> None:
+    services.ctcae_reference_load()
+    assert not CtcaeTerm.objects.filter(term_it="").exists()
+    assert not CtcaeTerm.objects.filter(soc_it="").exists()
+    assert CtcaeTerm.objects.values("soc_it").distinct().count() == 26
+    labels = dict(CtcaeTerm.objects.values_list("meddra_code", "term_it"))
+    assert labels[NAUSEA] == "Nausea"
+    assert labels[NEUTROPENIA] == "Riduzione della conta dei neutrofili"
+    assert labels[DIARRHEA] == "Diarrea"
+    assert labels["10016288"] == "Neutropenia febbrile"
+    assert labels["10011368"] == "Aumento della creatinina"
+    assert labels["10028130"] == "Mucosite orale"
+    anemia = CtcaeTerm.objects.get(meddra_code="10002272")
+    assert (anemia.term_it, anemia.soc_it) == ("Anemia", "Patologie del sistema emolinfopoietico")
+    # the grade texts are NCI's English, untouched
+    assert anemia.grade_3.startswith("Hgb <8.0 g/dL")
+    again = services.ctcae_reference_load()
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 837)
+
+
+_ONE_TERM = (
+    "meddra_code,meddra_soc,term,grade_1,grade_2,grade_3,grade_4,grade_5,definition,"
+    "navigational_note,v5_change\n"
+    "10028813,Gastrointestinal disorders,Nausea,Loss of appetite,Oral intake decreased,"
+    "Inadequate intake,-,-,A disorder.,,\n"
+)
+
+
+@pytest.mark.parametrize(
+    "italian",
+    [
+        "meddra_code,term_it,soc_it\n10028813,,Patologie gastrointestinali\n",
+        "meddra_code,term_it,soc_it\n99999999,Nausea,Patologie gastrointestinali\n",
+        "meddra_code,term_it,soc_it\n10028813,Nausea,X\n10028813,Nausea,X\n",
+        "meddra_code,term\n10028813,Nausea\n",
+    ],
+    ids=["empty label", "not a CTCAE term", "twice", "missing column"],
+)
+def test_a_malformed_italian_file_refuses_the_whole_load(italian: str) -> None:
+    with pytest.raises(ValueError):
+        services.ctcae_reference_load(content=_ONE_TERM, italian=italian)
+    assert not CtcaeTerm.objects.exists()
+
+
+def test_a_term_the_italian_file_does_not_name_keeps_its_english_label() -> None:
+    services.ctcae_reference_load(content=_ONE_TERM, italian="meddra_code,term_it,soc_it\n")
+    nausea = term(NAUSEA)
+    assert (nausea.term_it, nausea.label) == ("", "Nausea")
+    services.ctcae_reference_load(
+        content=_ONE_TERM,
+        italian="meddra_code,term_it,soc_it\n10028813,Nausea (IT),Patologie gastrointestinali\n",
+    )
+    assert term(NAUSEA).label == "Nausea (IT)"
+
+
 def test_a_changed_term_is_updated_in_place_and_none_deleted(ctcae_terms: None) -> None:
     CtcaeTerm.objects.filter(meddra_code=NAUSEA).update(grade_1="old text")
     run = services.ctcae_reference_load()
@@ -73,6 +128,26 @@ def test_term_search_by_words_in_any_order_and_by_meddra_code(
     assert "Diarrhea" in [
         t.term for t in selectors.ctcae_term_search(user=physician, text="diarhea")
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "meddra_code"),
+    [
+        ("neutropenia febbrile", "10016288"),  # Italian
+        ("febbrile neutropenia", "10016288"),  # Italian, any word order
+        ("febrile neutropenia", "10016288"),  # English
+        ("creatinina aumento", "10011368"),  # Italian: Aumento della creatinina
+        ("creatinine increased", "10011368"),  # English
+        ("mucosite orale", "10028130"),
+        ("OBESITA", "10029883"),  # accents and case do not matter: Obesità
+        ("neutropenia febbrlie", "10016288"),  # an Italian typo (trigram similarity)
+    ],
+)
+def test_term_search_in_italian_and_in_english(
+    ctcae_terms: None, physician: User, text: str, meddra_code: str
+) -> None:
+    found = selectors.ctcae_term_search(user=physician, text=text)
+    assert found[0].meddra_code == meddra_code
 
 
 # --- recording ------------------------------------------------------------------------------------

@@ -33,10 +33,10 @@ def test_physician_records_a_grade_3_neutropenia(page: Page, demo_users: str) ->
     log_in(page, "medico", demo_users)
     page.goto(f"/toxicity/patient/{patient.pk}/")
     assert_accessible_basics(page)
-    page.get_by_label("Cerca il termine CTCAE", exact=False).fill("neutrophil")
-    term = page.get_by_label("Neutrophil count decreased", exact=False)
+    page.get_by_label("Cerca il termine CTCAE", exact=False).fill("neutrofili")
+    term = page.get_by_label("Riduzione della conta dei neutrofili", exact=False)
     expect(term).to_be_visible()
-    page.locator("label", has_text="Neutrophil count decreased").click()  # the styled radio
+    page.locator("label", has_text="Riduzione della conta dei neutrofili").click()  # styled radio
     expect(term).to_be_checked()
     # then the grades appear with their CTCAE text, grade 5 (not defined) disabled
     expect(page.locator("#grade-5")).to_be_disabled()
@@ -49,7 +49,9 @@ def test_physician_records_a_grade_3_neutropenia(page: Page, demo_users: str) ->
     page.get_by_role("button", name="Registra tossicità").click()
     page.wait_for_load_state("load")
     # and the record is saved and listed
-    expect(page.get_by_test_id("toxicity-list")).to_contain_text("Neutrophil count decreased")
+    expect(page.get_by_test_id("toxicity-list")).to_contain_text(
+        "Riduzione della conta dei neutrofili"
+    )
     record = ToxicityRecord.objects.get(patient=patient)
     assert (record.grade, record.term.meddra_code, record.cycle_number) == (3, "10029366", 2)
     assert record.recorded_by.username == "medico"

@@ -29,23 +29,24 @@ from corsia.regimens.domain.spec_codec import (
     spec_to_dict,
 )
 from corsia.regimens.domain.structure import ensure_valid_structure
-from corsia.regimens.domain.trials import check_trial_numbers
 from corsia.regimens.fhir_io import parse_plan_definition
 from corsia.regimens.models import (
-    ClinicalTrial,
     Regimen,
     RegimenApproval,
     RegimenComponent,
     RegimenDisease,
     RegimenVersion,
-    TrialEnrollment,
-    TrialMonitorAssignment,
 )
 from corsia.regimens.selectors import version_spec
+from corsia.regimens.services.trials import MANAGE_TRIAL as MANAGE_TRIAL
+from corsia.regimens.services.trials import trial_create as trial_create
+from corsia.regimens.services.trials import trial_enrol_patient as trial_enrol_patient
+from corsia.regimens.services.trials import trial_enrolment_withdraw as trial_enrolment_withdraw
+from corsia.regimens.services.trials import trial_monitor_assign as trial_monitor_assign
+from corsia.regimens.services.trials import trial_monitor_revoke as trial_monitor_revoke
 
 MANAGE = "regimens.manage_regimen"
 VALIDATE = "regimens.validate_regimen"
-MANAGE_TRIAL = "regimens.manage_trial"
 
 
 class UnknownIngredient(ValidationFailed):
@@ -363,110 +364,6 @@ def regimen_import_plan_definition(
         change_note="Importato da FHIR PlanDefinition",
         source="fhir",
     )
-
-
-# ------------------------------------------------------------------ clinical trials
-
-
-def trial_create(
-    *,
-    actor: User,
-    code: str,
-    title: str,
-    eudract_number: str = "",
-    ctis_number: str = "",
-    sponsor: str = "",
-    regimen_codes: Iterable[str] = (),
-    workstation: Workstation = None,
-) -> ClinicalTrial:
-    require_permission(actor, MANAGE_TRIAL)
-    check_trial_numbers(eudract_number=eudract_number, ctis_number=ctis_number)
-    if not code.strip() or not title.strip():
-        raise ValidationFailed("Codice e titolo dello studio sono obbligatori.", field="code")
-    with transaction.atomic():
-        if ClinicalTrial.objects.filter(code=code).exists():
-            raise ConflictError(f"Lo studio {code} esiste già.", code="trial_code_taken")
-        codes = list(regimen_codes)
-        regimens = list(Regimen.objects.filter(code__in=codes))
-        if len(regimens) != len(set(codes)):
-            missing = sorted(set(codes) - {r.code for r in regimens})
-            raise ValidationFailed(f"Schemi inesistenti: {', '.join(missing)}.", field="regimens")
-        trial = ClinicalTrial.objects.create(
-            code=code,
-            title=title,
-            eudract_number=eudract_number,
-            ctis_number=ctis_number,
-            sponsor=sponsor,
-            updated_by=actor,
-        )
-        trial.regimens.set(regimens)
-        audit_record(
-            event=events.TRIAL_CREATED,
-            actor=actor,
-            workstation=workstation,
-            target=trial,
-            after={"code": code, "eudract": eudract_number, "ctis": ctis_number},
-        )
-    return trial
-
-
-def trial_enrol_patient(
-    *,
-    actor: User,
-    trial_id: int,
-    patient_id: int,
-    subject_code: str,
-    arm_regimen_code: str | None = None,
-    workstation: Workstation = None,
-) -> TrialEnrollment:
-    require_permission(actor, MANAGE_TRIAL)
-    with transaction.atomic():
-        trial = ClinicalTrial.objects.select_for_update().get(pk=trial_id)
-        if not trial.is_open:
-            raise ConflictError("L'arruolamento nello studio è chiuso.", code="trial_closed")
-        arm = None
-        if arm_regimen_code:
-            arm = trial.regimens.filter(code=arm_regimen_code).first()
-            if arm is None:
-                raise ValidationFailed(
-                    f"Lo schema {arm_regimen_code} non è un braccio dello studio.",
-                    field="arm_regimen_code",
-                )
-        if TrialEnrollment.objects.filter(trial=trial, patient_id=patient_id).exists():
-            raise ConflictError("Paziente già arruolato nello studio.", code="already_enrolled")
-        enrollment = TrialEnrollment.objects.create(
-            trial=trial,
-            patient_id=patient_id,
-            subject_code=subject_code,
-            arm_regimen=arm,
-            enrolled_by=actor,
-        )
-        audit_record(
-            event=events.TRIAL_PATIENT_ENROLLED,
-            actor=actor,
-            workstation=workstation,
-            target=enrollment,
-            patient_id=patient_id,
-            after={"trial": trial.code, "subject_code": subject_code},
-        )
-    return enrollment
-
-
-def trial_monitor_assign(
-    *, actor: User, trial_id: int, monitor: User, workstation: Workstation = None
-) -> TrialMonitorAssignment:
-    require_permission(actor, MANAGE_TRIAL)
-    with transaction.atomic():
-        trial = ClinicalTrial.objects.get(pk=trial_id)
-        assignment, _ = TrialMonitorAssignment.objects.get_or_create(trial=trial, user=monitor)
-        audit_record(
-            event=events.TRIAL_MONITOR_ASSIGNED,
-            actor=actor,
-            workstation=workstation,
-            target=trial,
-            after={"monitor": monitor.username},
-        )
-    return assignment
 
 
 def spec_from_json_text(text: str) -> RegimenSpec:
