@@ -7,7 +7,7 @@ a read that finds nothing is the 404 page (``PageRefusalMiddleware``)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -92,17 +92,39 @@ def worklist(request: HttpRequest) -> HttpResponse:
     )
 
 
+# How many days the pharmacy's queue shows (from the chosen day): today, the next days.
+QUEUE_SPANS = (1, 3, 7, 14)
+QUEUE_SPAN_DEFAULT = 3
+# The UFA's validation page (compounding:order) is the pharmacist's one screen for an
+# order the pharmacy works on; a pharmacist opening the order page is sent there.
+PHARMACY_VALIDATE = "compounding.validate"
+
+
 @require_perm(VIEW)
 @require_GET
 def pharmacy(request: HttpRequest) -> HttpResponse:
     day = _today(request)
-    queue = selectors.pharmacy_queue(user=request_actor(request), day=day)
+    span = parse_id(request.GET.get("days")) or QUEUE_SPAN_DEFAULT
+    if span not in QUEUE_SPANS:
+        span = QUEUE_SPAN_DEFAULT
+    queue = selectors.pharmacy_queue(user=request_actor(request), day=day, days_ahead=span - 1)
     template = (
         "prescribing/partials/pharmacy_table.html"
         if getattr(request, "htmx", False)
         else "prescribing/pharmacy.html"
     )
-    return render(request, template, {"queue": queue, "day": day})
+    return render(
+        request,
+        template,
+        {
+            "queue": queue,
+            "day": day,
+            "span": span,
+            "spans": QUEUE_SPANS,
+            "last_day": day + timedelta(days=span - 1),
+            "today": timezone.localdate(),
+        },
+    )
 
 
 @require_perm(VIEW)
@@ -288,6 +310,12 @@ def _days(order: TherapyOrder) -> list[dict[str, Any]]:
 @require_GET
 def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
     actor = request_actor(request)
+    if (
+        actor.has_perm(PHARMACY_VALIDATE)
+        and not actor.has_perm(PRESCRIBE)
+        and selectors.order_state(order_id) in selectors.PHARMACY_STATES
+    ):
+        return redirect("compounding:order", order_id=order_id)
     order = selectors.order_view(user=actor, order_id=order_id, workstation=_ws(request))
     editable = (
         actor.has_perm(PRESCRIBE)
