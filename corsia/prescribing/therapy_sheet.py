@@ -24,7 +24,7 @@ def _num(value: Decimal | None, places: int = 2) -> str:
 
 
 def _infusion(item: OrderItem) -> str:
-    """", 2 h (125 mL/h)": the duration and, when the carrier's volume is written, the rate."""
+    """ ", 2 h (125 mL/h)": the duration and, when the carrier's volume is written, the rate."""
     if not item.duration_minutes:
         return ""
     carrier = carrier_of(item.preparation)

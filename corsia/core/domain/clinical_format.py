@@ -37,9 +37,7 @@ def _decimal(value: Decimal | int | float | str) -> Decimal:
     try:
         number = value if isinstance(value, Decimal) else Decimal(str(value))
     except InvalidOperation:
-        raise ValidationFailed(
-            f"Valore non numerico: {value!r}.", code="number_invalid"
-        ) from None
+        raise ValidationFailed(f"Valore non numerico: {value!r}.", code="number_invalid") from None
     if not number.is_finite():
         raise ValidationFailed("Valore non finito.", code="number_invalid")
     if number < 0:
@@ -95,15 +93,11 @@ def quantity_text(
 
 
 def _shown_unrounded(final: Decimal, unrounded: Decimal) -> Decimal | None:
-    """The unrounded value to show beside ``final``: to 2 decimals, or to 4 when 2 do not
-    tell them apart; ``None`` when it equals ``final``."""
-    if unrounded == final:
-        return None
-    for places in (2, 4):
-        shown = unrounded.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-        if shown != final:
-            return shown
-    return unrounded
+    """The unrounded value to show beside ``final``, to 0.01 (half-up); ``None`` when at
+    that precision it equals ``final`` (a rounding to 0.01 changes nothing a pharmacist
+    reads: 159,02 from 159,0204 is not shown as a rounding)."""
+    shown = unrounded.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return None if shown == final else shown
 
 
 def dose_text(

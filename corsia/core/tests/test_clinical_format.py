@@ -38,7 +38,9 @@ NB = "\u202f"  # the narrow no-break space grouping thousands
         (None, "it", None, "—"),
     ],
 )
-def test_number_text(value: Decimal | None, lang: fmt.Lang, places: int | None, expected: str) -> None:
+def test_number_text(
+    value: Decimal | None, lang: fmt.Lang, places: int | None, expected: str
+) -> None:
     assert fmt.number_text(value, lang=lang, places=places) == expected
 
 
@@ -57,8 +59,10 @@ def test_negative_or_not_finite_refused(bad: object) -> None:
         (Decimal("152.4"), Decimal("152.3712"), "en", "152.4 mg (rounded from 152.37)"),
         (Decimal("170.0000"), Decimal("170"), "it", "170 mg"),  # nothing rounded
         (Decimal("170"), None, "it", "170 mg"),
-        # 2 decimals do not tell them apart: 4 are shown
-        (Decimal("150"), Decimal("150.0040"), "it", "150 mg (arrotondata da 150,004)"),
+        # a rounding invisible at 0.01 mg is not shown
+        (Decimal("159.02"), Decimal("159.0204"), "it", "159,02 mg"),
+        (Decimal("159"), Decimal("159.0204"), "it", "159 mg (arrotondata da 159,02)"),
+        (Decimal("2000"), Decimal("1999.996"), "en", "2000 mg"),
         (Decimal("0.005"), None, "it", "0,005 mg"),  # never rounded for display
         (None, Decimal(1), "it", "—"),
     ],
