@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -435,8 +435,9 @@ def item_adjust(request: HttpRequest, order_id: int, item_id: int) -> HttpRespon
     error = kept.error
     if error is None:
         return redirect(f"{reverse('prescribing:order', args=[order_id])}#item-{item_id}")
-    if isinstance(error, NotFound) and error.code == "order_not_found":
-        raise Http404(error.message)
+    if isinstance(error, NotFound):  # no such order or line: nothing to show beside
+        messages.error(request, error.message)
+        return redirect("prescribing:order", order_id=order_id)
     refused = RefusedAdjustment(
         item_id=item_id,
         message=error.message,
