@@ -170,8 +170,12 @@ def test_each_reason_field_names_its_drug_and_day(setting: tuple[User, TherapyOr
     physician, order = setting
     page = logged_in(physician).get(f"/prescribing/orders/{order.pk}/").content.decode()
     assert '">Motivo</label>' not in page
-    name = order.items.get(ingredient__code="oxaliplatin", day_of_cycle=1).ingredient.name_it
-    assert f"Motivo della variazione di dose — {name[:1].upper()}{name[1:]}, giorno 1" in page
+    oxali = order.items.get(ingredient__code="oxaliplatin", day_of_cycle=1)
+    name, seq = oxali.ingredient.name_it, oxali.sequence
+    assert (
+        f"Motivo della variazione di dose — {name[:1].upper()}{name[1:]} (n. {seq}), giorno 1"
+        in page
+    )
 
 
 def test_a_saved_change_returns_to_its_line(setting: tuple[User, TherapyOrder]) -> None:

@@ -66,7 +66,9 @@ def test_prescribe_folfox4_reduce_oxaliplatin_confirm_and_reach_the_pharmacy(
     form = page.get_by_test_id(f"adjust-{oxali.pk}")
     expect(form.get_by_label("Riduzione %")).to_have_value("20")
     drug = oxali.ingredient.name_it[:1].upper() + oxali.ingredient.name_it[1:]
-    reason = form.get_by_label(f"Motivo della variazione di dose — {drug}, giorno 1")
+    reason = form.get_by_label(
+        f"Motivo della variazione di dose — {drug} (n. {oxali.sequence}), giorno 1"
+    )
     expect(reason).to_be_focused()  # autofocus: the line scrolled into view, not the top
     oxali.refresh_from_db()
     assert oxali.final_dose == Decimal(170)
