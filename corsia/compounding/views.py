@@ -24,8 +24,7 @@ from corsia.core.actors import require_permission
 from corsia.core.domain.errors import ValidationFailed
 from corsia.core.refusals import refusals_as_messages
 from corsia.core.web import parse_id, posted_decimal, request_actor, request_workstation
-from corsia.patients.selectors import allergy_summary
-from corsia.prescribing.services import order_allergy_rows
+from corsia.prescribing.pharmacist_review import pharmacist_review
 
 
 def _day(raw: str | None) -> date:
@@ -97,15 +96,21 @@ def order_page(request: HttpRequest, order_id: int) -> HttpResponse:
     order = selectors.order_for_pharmacy(
         user=request_actor(request), order_id=order_id, workstation=request_workstation(request)
     )
+    actor = request_actor(request)
+    preparations = list(selectors.order_preparations(order))
     return render(
         request,
         "compounding/order.html",
         {
             "order": order,
-            "items": services.pharmacy_items(order),
-            "preparations": selectors.order_preparations(order),
-            "allergies": allergy_summary(patient_id=order.patient_id),
-            "allergy_matches": order_allergy_rows(order),
+            "review": pharmacist_review(
+                user=actor, order=order, workstation=request_workstation(request)
+            ),
+            "preparations": preparations,
+            "may_validate": order.state == "sent_to_pharmacy" and actor.has_perm(VALIDATE),
+            # taken in charge without its preparations (from the order page): create them
+            "take_charge_pending": order.state == "validated"
+            or (order.state == "taken_in_charge" and not preparations),
         },
     )
 

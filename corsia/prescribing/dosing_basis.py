@@ -354,12 +354,70 @@ def order_measures_check(*, order: TherapyOrder, stage: str, now: datetime | Non
             raise old.error(what="confermare la prescrizione")
 
 
+# ---------------------------------------------------------------- for the pharmacist
+
+
+@dataclass(frozen=True)
+class MeasureAge:
+    """One measure as the pharmacist judges it: the value the doses used, when it was
+    taken, whether it is now older than its maximum age for dosing (``stale``) and
+    whether a newer value exists (``newer_at``: the doses need recalculating)."""
+
+    measure: Measure
+    value: Decimal | None
+    measured_at: datetime | None
+    stale: bool
+    newer_at: datetime | None
+    newer_value: Decimal | None
+
+
+def order_measure_ages(order: TherapyOrder, *, now: datetime | None = None) -> list[MeasureAge]:
+    """Height, weight and the renal values of the order's doses, each with its date, its
+    staleness and any newer value (a renal value the order did not use: the latest
+    recorded, shown with its date, never marked as used)."""
+    moment = now or timezone.now()
+    latest = latest_measures(order.patient_id)
+    limits = max_ages_for(order)
+    child = order.age_years < ADULT_AGE
+    used_values: dict[Measure, Decimal | None] = {
+        Measure.HEIGHT: order.height_cm,
+        Measure.WEIGHT: order.weight_kg,
+        Measure.CREATININE: order.serum_creatinine_mg_dl,
+        Measure.MEASURED_GFR: order.measured_gfr_ml_min,
+    }
+    ages = []
+    for measure in Measure:
+        row = latest.of(measure)
+        value = used_values[measure]
+        used_at = _used_at(order, measure) if value is not None else None
+        if value is None and row is not None:  # known, not used by the doses
+            value, used_at = row.value, row.measured_at
+        if value is None:
+            continue
+        when = _local(used_at) if used_at is not None else None
+        newer = row is not None and when is not None and row.measured_at > when
+        ages.append(
+            MeasureAge(
+                measure=measure,
+                value=value,
+                measured_at=when,
+                stale=when is not None
+                and stale(measure, when, now=moment, max_ages=limits, child=child) is not None,
+                newer_at=_local(row.measured_at) if newer and row is not None else None,
+                newer_value=row.value if newer and row is not None else None,
+            )
+        )
+    return ages
+
+
 __all__ = [
     "DosingMeasures",
     "LatestMeasures",
+    "MeasureAge",
     "age_years",
     "latest_measures",
     "max_ages_for",
+    "order_measure_ages",
     "order_measures_check",
     "patient_measures",
     "policy_for",

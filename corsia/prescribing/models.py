@@ -255,6 +255,9 @@ class OrderItem(models.Model):
     dose_unit = models.CharField(_("unità"), max_length=8)
     amount_unit = models.CharField(max_length=6, default="mg")
     calculated_dose = models.DecimalField(max_digits=12, decimal_places=4)
+    # the calculated dose before the regimen's rounding or banding, to 0.0001 (None: not
+    # rounded, or computed before this was kept)
+    unrounded_dose = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
     uncapped_dose = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True)
     capped = models.BooleanField(default=False)
     reduction_percent = models.DecimalField(max_digits=5, decimal_places=2, default=0)

@@ -7,7 +7,6 @@ its own reads — and the locks those services take inside their own transaction
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -20,6 +19,7 @@ from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import NotFound
 from corsia.drugs.selectors import ingredient_names, interactions_among
 from corsia.patients.scope import scoped_to_patients
+from corsia.prescribing.domain.infusion import carrier_of
 from corsia.prescribing.domain.states import OrderState
 from corsia.prescribing.models import ItemStatus, OrderItem, TherapyOrder
 from corsia.prescribing.services import VIEW
@@ -79,6 +79,12 @@ def order_view(
         channel=channel,
     )
     return order
+
+
+def order_state(order_id: int) -> OrderState | None:
+    """The order's state (``None``: no such order), to choose the page that shows it."""
+    state = TherapyOrder.objects.filter(pk=order_id).values_list("state", flat=True).first()
+    return OrderState(state) if state is not None else None
 
 
 def patient_orders(*, user: User, patient_id: int) -> QuerySet[TherapyOrder]:
@@ -142,7 +148,8 @@ def physician_worklist(
 
 
 def pharmacy_queue(*, user: User, day: date, days_ahead: int = 0) -> dict[str, list[WorklistRow]]:
-    """The pharmacy's orders for the day: those sent to it, and the potential workload."""
+    """The pharmacy's orders from ``day`` to ``days_ahead`` days later: those sent to it,
+    and the potential workload (not yet sent), each by the first date it is given on."""
     orders = _readable_orders(user)
     end = day + timedelta(days=days_ahead)
     return {
@@ -197,9 +204,9 @@ def fluid_load_ml(order: TherapyOrder, day: date) -> Decimal | None:
     for item in order.items.all():
         if item.scheduled_date != day or item.status != "active":
             continue
-        match = re.search(r"(\d+(?:[.,]\d+)?)\s*mL", item.preparation)
-        if match:
-            total += Decimal(match.group(1).replace(",", "."))
+        carrier = carrier_of(item.preparation)
+        if carrier is not None and carrier.volume_ml is not None:
+            total += carrier.volume_ml
             found = True
     return total if found else None
 

@@ -12,16 +12,25 @@ from decimal import Decimal
 from typing import Any
 
 from corsia.core.actors import User
+from corsia.core.domain.clinical_format import dose_text, duration_text, number_text, rate_text
+from corsia.prescribing.domain.infusion import carrier_of, rate_ml_h
 from corsia.prescribing.domain.order_lines import display_unit
-from corsia.prescribing.models import TherapyOrder
+from corsia.prescribing.models import OrderItem, TherapyOrder
 from corsia.regimens.domain.spec import INTENT_LABELS_IT, ROUTE_LABELS_IT, Intent, Route
 
 
 def _num(value: Decimal | None, places: int = 2) -> str:
-    if value is None:
-        return "—"
-    text = f"{value:.{places}f}".rstrip("0").rstrip(".") if places else f"{value:.0f}"
-    return text.replace(".", ",")
+    return number_text(value, places=places)
+
+
+def _infusion(item: OrderItem) -> str:
+    """ ", 2 h (125 mL/h)": the duration and, when the carrier's volume is written, the rate."""
+    if not item.duration_minutes:
+        return ""
+    carrier = carrier_of(item.preparation)
+    rate = rate_ml_h(carrier.volume_ml if carrier else None, item.duration_minutes)
+    text = f", {duration_text(item.duration_minutes)}"
+    return f"{text} ({rate_text(rate)})" if rate is not None else text
 
 
 def _person(user: User | None) -> str:
@@ -94,10 +103,9 @@ def sheet_context(order: TherapyOrder) -> dict[str, Any]:
                 str(item.sequence),
                 item.ingredient.name_it,
                 f"{_num(item.dose, 4)} {display_unit(item.dose_unit)}",
-                f"{_num(item.calculated_dose)} {item.amount_unit}",
-                f"{_num(item.final_dose)} {item.amount_unit}",
-                _label(ROUTE_LABELS_IT, Route, item.route)
-                + (f", {item.duration_minutes} min" if item.duration_minutes else ""),
+                dose_text(item.calculated_dose, item.amount_unit, unrounded=item.unrounded_dose),
+                dose_text(item.final_dose, item.amount_unit),
+                _label(ROUTE_LABELS_IT, Route, item.route) + _infusion(item),
                 item.preparation or "—",
                 "; ".join(deviation) or "—",
             ]

@@ -7,20 +7,24 @@ a read that finds nothing is the 404 page (``PageRefusalMiddleware``)."""
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_POST
 
 from corsia.accounts.selectors import user_roles
 from corsia.core.access import require_perm
-from corsia.core.domain.errors import ValidationFailed
+from corsia.core.domain.clinical_format import dose_text, lang_of
+from corsia.core.domain.errors import NotFound, ValidationFailed
 from corsia.core.refusals import refusal_kept, refusals_as_messages
 from corsia.core.web import parse_id, request_actor
 from corsia.core.web import posted_decimal as _decimal
@@ -92,17 +96,39 @@ def worklist(request: HttpRequest) -> HttpResponse:
     )
 
 
+# How many days the pharmacy's queue shows (from the chosen day): today, the next days.
+QUEUE_SPANS = (1, 3, 7, 14)
+QUEUE_SPAN_DEFAULT = 3
+# The UFA's validation page (compounding:order) is the pharmacist's one screen for an
+# order the pharmacy works on; a pharmacist opening the order page is sent there.
+PHARMACY_VALIDATE = "compounding.validate"
+
+
 @require_perm(VIEW)
 @require_GET
 def pharmacy(request: HttpRequest) -> HttpResponse:
     day = _today(request)
-    queue = selectors.pharmacy_queue(user=request_actor(request), day=day)
+    span = parse_id(request.GET.get("days")) or QUEUE_SPAN_DEFAULT
+    if span not in QUEUE_SPANS:
+        span = QUEUE_SPAN_DEFAULT
+    queue = selectors.pharmacy_queue(user=request_actor(request), day=day, days_ahead=span - 1)
     template = (
         "prescribing/partials/pharmacy_table.html"
         if getattr(request, "htmx", False)
         else "prescribing/pharmacy.html"
     )
-    return render(request, template, {"queue": queue, "day": day})
+    return render(
+        request,
+        template,
+        {
+            "queue": queue,
+            "day": day,
+            "span": span,
+            "spans": QUEUE_SPANS,
+            "last_day": day + timedelta(days=span - 1),
+            "today": timezone.localdate(),
+        },
+    )
 
 
 @require_perm(VIEW)
@@ -280,13 +306,45 @@ def _days(order: TherapyOrder) -> list[dict[str, Any]]:
             item.day_of_cycle,
             {"number": item.day_of_cycle, "date": item.scheduled_date, "items": []},
         )
+        item.per_unit = display_unit(item.dose_unit)  # type: ignore[attr-defined]  # template-only attribute
         day["items"].append(item)
     return [days[k] for k in sorted(days)]
+
+
+@dataclass(frozen=True)
+class RefusedAdjustment:
+    """A dose change the service refused, shown again beside its line: what was typed
+    (kept, not cleared), the message and the field it names (focused)."""
+
+    item_id: int
+    message: str
+    field: str
+    reduction_percent: str
+    final_dose: str
+    reason: str
+    override_reason: str
 
 
 @require_perm(VIEW)
 @require_GET
 def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
+    actor = request_actor(request)
+    if (
+        actor.has_perm(PHARMACY_VALIDATE)
+        and not actor.has_perm(PRESCRIBE)
+        and selectors.order_state(order_id) in selectors.PHARMACY_STATES
+    ):
+        return redirect("compounding:order", order_id=order_id)
+    return _order_page(request, order_id)
+
+
+def _order_page(
+    request: HttpRequest,
+    order_id: int,
+    *,
+    refused: RefusedAdjustment | None = None,
+    status: int = 200,
+) -> HttpResponse:
     actor = request_actor(request)
     order = selectors.order_view(user=actor, order_id=order_id, workstation=_ws(request))
     editable = (
@@ -323,7 +381,9 @@ def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
             "toxicity": toxicity,
             "allergies": patient_selectors.allergy_summary(patient_id=order.patient_id),
             "allergy_matches": services.order_allergy_rows(order),
+            "refused": refused,
         },
+        status=status,
     )
 
 
@@ -343,28 +403,51 @@ def order_transition(request: HttpRequest, order_id: int) -> HttpResponse:
     return redirect("prescribing:order", order_id=order_id)
 
 
+# The fields of the line's dose form a refusal may name (anything else: the reason field,
+# where the physician types next).
+_ADJUST_FIELDS = ("reduction_percent", "final_dose", "reason", "override_reason")
+
+
 @require_perm(PRESCRIBE)
 @require_POST
 def item_adjust(request: HttpRequest, order_id: int, item_id: int) -> HttpResponse:
-    with refusals_as_messages(request, not_found_is_404=False):
-        reduction = _decimal(request.POST.get("reduction_percent"), "reduction_percent")
-        final = _decimal(request.POST.get("final_dose"), "final_dose")
+    """Change one line's dose. A refusal is shown beside the line, with what was typed
+    kept and the named field focused (422), not as a message at the top of the page."""
+    post = request.POST
+    with refusal_kept() as kept:
+        reduction = _decimal(post.get("reduction_percent"), "reduction_percent")
+        final = _decimal(post.get("final_dose"), "final_dose")
         if final is None and reduction is None:
             # overriding the block of the dose as it stands: the value shown on the page
-            final = _decimal(request.POST.get("override_value"), "final_dose")
+            final = _decimal(post.get("override_value"), "final_dose")
         services.order_item_adjust(
             actor=request_actor(request),
             workstation=_ws(request),
             order_id=order_id,
             item_id=item_id,
-            reason=request.POST.get("reason", ""),
+            reason=post.get("reason", ""),
             reduction_percent=reduction if final is None else None,
             final_dose=final,
-            override_reason=request.POST.get("override_reason", ""),
+            override_reason=post.get("override_reason", ""),
             expected_version=_version(request),
         )
         messages.success(request, "Dose aggiornata.")
-    return redirect("prescribing:order", order_id=order_id)
+    error = kept.error
+    if error is None:
+        return redirect(f"{reverse('prescribing:order', args=[order_id])}#item-{item_id}")
+    if isinstance(error, NotFound):  # no such order or line: nothing to show beside
+        messages.error(request, error.message)
+        return redirect("prescribing:order", order_id=order_id)
+    refused = RefusedAdjustment(
+        item_id=item_id,
+        message=error.message,
+        field=error.field if error.field in _ADJUST_FIELDS else "reason",
+        reduction_percent=post.get("reduction_percent", ""),
+        final_dose=post.get("final_dose", ""),
+        reason=post.get("reason", ""),
+        override_reason=post.get("override_reason", ""),
+    )
+    return _order_page(request, order_id, refused=refused, status=error.status)
 
 
 @require_perm(PRESCRIBE)
@@ -453,7 +536,7 @@ def reduction_preview(request: HttpRequest, order_id: int, item_id: int) -> Http
                 percent or Decimal(0),
                 decimals=order.regimen_version.dose_decimals,
             )
-            text = f"{dose.normalize():f} {item.amount_unit}"
+            text = dose_text(dose, item.amount_unit, lang=lang_of(get_language()))
     error = kept.error.message if kept.error is not None else ""
     return render(
         request, "prescribing/partials/reduction_preview.html", {"text": text, "error": error}

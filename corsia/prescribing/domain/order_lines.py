@@ -56,6 +56,8 @@ class EngineDose:
     warnings: list[dict[str, str]]
     block_code: str
     block_message: str
+    # the dose before the regimen's rounding or banding (None: none was applied)
+    unrounded: Decimal | None = None
 
 
 def engine_dose(
@@ -90,6 +92,7 @@ def engine_dose(
         warnings=warnings,
         block_code=block_code,
         block_message=block_message,
+        unrounded=result.calculated if (result.rounded or result.banded is not None) else None,
     )
 
 

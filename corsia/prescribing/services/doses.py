@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Protocol
 
 from django.utils import timezone
@@ -263,6 +263,11 @@ def registry_alert(order: TherapyOrder, items: Iterable[OrderItem]) -> bool:
 
 def apply_line(item: OrderItem, dose: LineDose) -> None:
     item.calculated_dose = dose.calculated
+    item.unrounded_dose = (
+        None
+        if dose.unrounded is None
+        else dose.unrounded.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+    )
     item.uncapped_dose = dose.uncapped
     item.capped = dose.capped
     item.amount_unit = dose.amount_unit

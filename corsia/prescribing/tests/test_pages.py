@@ -141,3 +141,88 @@ def test_a_grade_3_toxicity_recorded_today_shows_in_the_next_cycle(
     page = logged_in(physician).get(f"/prescribing/orders/{second.pk}/").content.decode()
     assert "Tossicità di grado ≥ 3 dal ciclo precedente" in page
     assert "Riduzione della conta dei neutrofili — grado 3" in page
+
+
+def test_a_refused_reduction_is_shown_beside_its_line_with_the_typed_values_kept(
+    setting: tuple[User, TherapyOrder],
+) -> None:
+    physician, order = setting
+    oxali = order.items.get(ingredient__code="oxaliplatin", day_of_cycle=1)
+    answer = logged_in(physician).post(
+        f"/prescribing/orders/{order.pk}/items/{oxali.pk}/adjust/",
+        {"version": order.version, "reduction_percent": "20", "reason": ""},
+    )
+    assert answer.status_code == 422
+    page = answer.content.decode()
+    assert f'id="err-{oxali.pk}"' in page
+    assert "indicare il motivo" in page
+    # the typed 20 % is kept in the field, and the reason field (the one refused) focused
+    assert f'id="red-{oxali.pk}"' in page
+    field = page[page.index(f'id="red-{oxali.pk}"') :]
+    assert 'value="20"' in field[: field.index(">")]
+    reason = page[page.index(f'id="why-{oxali.pk}"') :]
+    assert "autofocus" in reason[: reason.index(">")]
+    oxali.refresh_from_db()
+    assert oxali.final_dose == 170  # nothing saved
+
+
+def test_each_reason_field_names_its_drug_and_day(setting: tuple[User, TherapyOrder]) -> None:
+    physician, order = setting
+    page = logged_in(physician).get(f"/prescribing/orders/{order.pk}/").content.decode()
+    assert '">Motivo</label>' not in page
+    oxali = order.items.get(ingredient__code="oxaliplatin", day_of_cycle=1)
+    name, seq = oxali.ingredient.name_it, oxali.sequence
+    assert (
+        f"Motivo della variazione di dose — {name[:1].upper()}{name[1:]} (n. {seq}), giorno 1"
+        in page
+    )
+
+
+def test_a_saved_change_returns_to_its_line(setting: tuple[User, TherapyOrder]) -> None:
+    physician, order = setting
+    oxali = order.items.get(ingredient__code="oxaliplatin", day_of_cycle=1)
+    answer = logged_in(physician).post(
+        f"/prescribing/orders/{order.pk}/items/{oxali.pk}/adjust/",
+        {"version": order.version, "reduction_percent": "20", "reason": "Neuropatia G2"},
+    )
+    assert answer.status_code == 302
+    assert answer["Location"] == f"/prescribing/orders/{order.pk}/#item-{oxali.pk}"
+    oxali.refresh_from_db()
+    assert oxali.final_dose == 136  # 170 mg - 20 %
+
+
+def test_the_pharmacist_is_sent_to_the_one_validation_screen(
+    setting: tuple[User, TherapyOrder], make_user: MakeUser
+) -> None:
+    physician, order = setting
+    for event in ("confirm", "send"):
+        services.order_transition(actor=physician, workstation=None, order_id=order.pk, event=event)
+    pharmacist = logged_in(make_user(Role.PHARMACIST))
+    answer = pharmacist.get(f"/prescribing/orders/{order.pk}/")
+    assert answer.status_code == 302
+    assert answer["Location"] == f"/compounding/orders/{order.pk}/"
+    screen = pharmacist.get(answer["Location"]).content.decode()
+    assert "Misure usate per le dosi" in screen
+    assert "Clearance della creatinina (Cockcroft–Gault)" in screen
+    assert "2 h · 125 mL/h" in screen  # oxaliplatin: glucosio 5% 250 mL over 120 min
+    assert "22 h" in screen and "1320 min" not in screen  # 5-FU continuous infusion
+    assert "Valida tutta la prescrizione" in screen
+    # the physician still has the prescription page
+    assert logged_in(physician).get(f"/prescribing/orders/{order.pk}/").status_code == 200
+
+
+def test_the_queue_shows_several_days(
+    setting: tuple[User, TherapyOrder], make_user: MakeUser
+) -> None:
+    physician, order = setting
+    for event in ("confirm", "send"):
+        services.order_transition(actor=physician, workstation=None, order_id=order.pk, event=event)
+    client = logged_in(make_user(Role.PHARMACIST))
+    # the order starts on 1 December: seen from 29 November over 3 days, not over 1
+    three = client.get("/prescribing/pharmacy/", {"day": "2026-11-29", "days": "3"}).content
+    one = client.get("/prescribing/pharmacy/", {"day": "2026-11-29", "days": "1"}).content
+    assert f"queue-order-{order.pk}" in three.decode()
+    assert f"queue-order-{order.pk}" not in one.decode()
+    odd = client.get("/prescribing/pharmacy/", {"day": "2026-11-29", "days": "1e308"})
+    assert odd.status_code == 200  # an unknown span falls back to the default (3 days)
+    assert f"queue-order-{order.pk}" in odd.content.decode()
