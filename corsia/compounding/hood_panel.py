@@ -10,7 +10,8 @@ beside the preparation, so the technician never waits for it:
   tolerance band, as the balance should read after the addition once the bag is weighed
   before it; the band's ends are rounded inwards to 0.01 g, so a reading shown inside
   it passes;
-- the leftovers of part-used vials whose volume is still to be recorded;
+- the leftovers of part-used vials whose volume is still to be recorded (and those to
+  throw away at once, without a documented stability after opening);
 - the next preparation of the work plan (the same session first).
 
 Reads only: the page's access log is written by ``selectors.preparation_view``.
@@ -88,6 +89,7 @@ class HoodPanel:
     target: TargetWeight | None
     target_problem: str
     leftovers_to_record: tuple[Leftover, ...]
+    leftovers_to_discard: tuple[Leftover, ...]  # no stability after opening: waste at once
     next_preparation: NextPreparation | None
 
 
@@ -276,6 +278,13 @@ def hood_panel(*, user: User, prep: Preparation, now: datetime) -> HoodPanel:
         target_problem=problem,
         leftovers_to_record=tuple(
             prep.leftovers.filter(state=LeftoverState.OPEN, volume_recorded_at__isnull=True)
+            .select_related("product")
+            .order_by("pk")
+        ),
+        leftovers_to_discard=tuple(
+            prep.leftovers.filter(
+                state=LeftoverState.WASTED, volume_recorded_at__isnull=True, volume_ml__gt=0
+            )
             .select_related("product")
             .order_by("pk")
         ),

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from corsia.compounding import documents, selectors, services
+from corsia.compounding.domain.product import it_number
 from corsia.compounding.domain.workflow import PrepState, preparation_id_from_label
 from corsia.compounding.hood_panel import DONE_AT_THE_HOOD, hood_panel
 from corsia.compounding.services import PREPARE, RELEASE, VALIDATE, VIEW
@@ -194,7 +195,8 @@ def _scan(request: HttpRequest, preparation_id: int) -> None:
     messages.success(
         request,
         f"{source.capitalize()} accettato: lotto {vial.lot}, scadenza "
-        f"{vial.lot_expiry:%d/%m/%Y}, {vial.mg_drawn.normalize():f} {vial.preparation.dose_unit}.",
+        f"{vial.lot_expiry:%d/%m/%Y}, {it_number(vial.mg_drawn)} {vial.preparation.dose_unit} "
+        f"= {it_number(vial.ml_drawn)} mL.",
     )
 
 
@@ -211,7 +213,8 @@ def _leftover(request: HttpRequest) -> None:
     if leftover.state == "open":
         messages.success(
             request,
-            f"Residuo conservato: lotto {leftover.lot}, {leftover.volume_ml} mL, utilizzabile "
+            f"Residuo conservato: lotto {leftover.lot}, {it_number(leftover.volume_ml)} mL, "
+            "utilizzabile "
             f"fino al {timezone.localtime(leftover.expires_at):%d/%m/%Y %H:%M}.",
         )
     else:

@@ -337,6 +337,7 @@ class HoodPanelOut(Schema):
     target: TargetWeightOut | None
     target_problem: str
     leftovers_to_record: list[LeftoverOut]
+    leftovers_to_discard: list[LeftoverOut]
     next_preparation: NextPreparationOut | None
 
 
@@ -355,7 +356,7 @@ def leftover_out(leftover: Leftover) -> LeftoverOut:
         serial=leftover.serial,
         lot_expiry=leftover.lot_expiry,
         volume_ml=leftover.volume_ml,
-        mg_available=leftover.mg_available,
+        mg_available=leftover.mg_available.quantize(Decimal("0.0001")),
         expires_at=leftover.expires_at,
         state=leftover.state,
         volume_recorded_at=leftover.volume_recorded_at,
@@ -375,6 +376,7 @@ def hood_panel_out(prep: Preparation, panel: HoodPanel) -> HoodPanelOut:
         target=TargetWeightOut(**target.__dict__) if target is not None else None,
         target_problem=panel.target_problem,
         leftovers_to_record=[leftover_out(x) for x in panel.leftovers_to_record],
+        leftovers_to_discard=[leftover_out(x) for x in panel.leftovers_to_discard],
         next_preparation=NextPreparationOut(**panel.next_preparation.__dict__)
         if panel.next_preparation is not None
         else None,

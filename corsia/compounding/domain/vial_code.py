@@ -38,7 +38,7 @@ def _normalised(raw: str) -> str:
     text = raw.strip()
     looks_gs1 = text.startswith(("(", "]d2", "]C1", "]Q3", GS, "<GS>")) or GS in text
     if looks_gs1 or (text[:2].isdigit() and " " in text):
-        text = "".join(text.split())
+        text = text.replace(" ", "")  # not str.split(): Python counts GS as whitespace
     return text
 
 
