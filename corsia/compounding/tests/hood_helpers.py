@@ -24,6 +24,7 @@ FU_GTIN = "08012345678914"  # body 0801234567891: 1×3+9×1+8×3+7+18+5+12+3+6+1
 def oxaliplatin_powder_with_gtins() -> None:
     for product in MedicinalProduct.objects.filter(ingredient__code="oxaliplatin"):
         product.physical_state = "powder"
+        assert product.strength is not None  # every oxaliplatin vial of the archive has one
         product.reconstitution_volume_ml = product.strength / 5  # to 5 mg/mL
         product.reconstituted_stability_hours = 24
         product.reconstituted_stability_temperature = "2-8 °C"

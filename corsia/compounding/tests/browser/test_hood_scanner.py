@@ -42,6 +42,13 @@ _SMALL_TARGETS = """() => [...document.querySelectorAll(
   .map(([name, r]) => `${name}: ${Math.round(r.width)}x${Math.round(r.height)}`)"""
 
 
+def _look(page: Page, name: str) -> None:
+    """A full-page screenshot to look at, the accessibility basics, 44 px targets."""
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    assert_accessible_basics(page)
+    assert page.evaluate(_SMALL_TARGETS) == []
+
+
 class Actions:
     """What the technician does, counted."""
 
@@ -103,9 +110,7 @@ def test_one_vial_preparation_by_scans_only(page: Page, demo_users: str) -> None
         expect(page.get_by_test_id("target-weight")).to_contain_text(
             "Farmaco da aggiungere: 34,000 g ± 1,700 g (± 5 %)"
         )
-        page.screenshot(path=str(SHOTS / "1-plan-and-target.png"), full_page=True)
-        assert_accessible_basics(page)
-        assert page.evaluate(_SMALL_TARGETS) == []
+        _look(page, "1-plan-and-target")
         # 2. the bag before the addition, from the balance
         act.tap("Sacca PRIMA dell'aggiunta: leggi dalla bilancia")
         expect(page.get_by_test_id("target-weight")).to_contain_text(
@@ -118,9 +123,7 @@ def test_one_vial_preparation_by_scans_only(page: Page, demo_users: str) -> None
         expect(page.get_by_test_id("vials")).to_contain_text("SN0001")
         prompt = page.get_by_test_id("leftover-prompt")
         expect(prompt).to_contain_text("restano 6,00 mL")
-        page.screenshot(path=str(SHOTS / "2-vial-scanned-leftover-prompt.png"), full_page=True)
-        assert_accessible_basics(page)
-        assert page.evaluate(_SMALL_TARGETS) == []
+        _look(page, "2-vial-scanned-leftover-prompt")
         # 4. the leftover kept as computed
         act.tap("Conserva il residuo")
         expect(page.get_by_text("Residuo conservato: lotto OX77, 6 mL")).to_be_visible()
@@ -129,9 +132,7 @@ def test_one_vial_preparation_by_scans_only(page: Page, demo_users: str) -> None
         expect(page.get_by_test_id("prep-state")).to_have_text("Pesata")
         nxt = page.get_by_test_id("next-preparation")
         expect(nxt).to_contain_text("Prossima preparazione")
-        page.screenshot(path=str(SHOTS / "3-weighed-next.png"), full_page=True)
-        assert_accessible_basics(page)
-        assert page.evaluate(_SMALL_TARGETS) == []
+        _look(page, "3-weighed-next")
         # 6. the next preparation of the work plan
         act.tap("Prossima preparazione")
     following = Preparation.objects.exclude(pk=oxali.pk).get(
