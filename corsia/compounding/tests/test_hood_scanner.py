@@ -94,7 +94,7 @@ def test_gs1_scan_fills_lot_expiry_serial_and_the_leftover_volume_is_recorded(
     # once only
     status, again = post_json(client, f"{API}/leftovers/{left['id']}/volume", {"volume_ml": "5"})
     assert (status, again["code"]) == (409, "leftover_already_recorded")
-    assert Leftover.objects.get(pk=left["id"]).volume_ml == 5.8
+    assert Leftover.objects.get(pk=left["id"]).volume_ml == Decimal("5.80")
     assert AuditEvent.objects.filter(event_type="compounding.leftover_volume_recorded").count() == 1
     _, hood = _get(client, f"/preparations/{oxali.pk}/hood")
     assert hood["leftovers_to_record"] == []
