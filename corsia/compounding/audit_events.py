@@ -21,6 +21,9 @@ PREPARATION_ASSIGNED = register(
 )
 VIAL_SCANNED = register("compounding.vial_scanned", "Flacone letto e prelevato alla cappa")
 LEFTOVER_CREATED = register("compounding.leftover_created", "Residuo di flacone conservato")
+LEFTOVER_VOLUME_RECORDED = register(
+    "compounding.leftover_volume_recorded", "Volume residuo di un flacone registrato alla cappa"
+)
 WEIGHING_RECORDED = register("compounding.weighing_recorded", "Controllo gravimetrico registrato")
 PREPARATION_RELEASED = register("compounding.preparation_released", "Rilascio della preparazione")
 PREPARATION_REJECTED = register(

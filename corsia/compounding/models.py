@@ -224,6 +224,15 @@ class Leftover(TimeStampedModel):
     hood = models.ForeignKey(
         Hood, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The vial it is in: the GS1 serial (21) of the pack, read at the scan (empty for a
+    # Code 39 stamp), so the same vial scanned again draws from this leftover.
+    serial = models.CharField(_("seriale del flacone"), max_length=40, blank=True, db_default="")
+    # The volume the technician saw left in the vial and recorded at the hood (the
+    # computed one stands until then).
+    volume_recorded_at = models.DateTimeField(_("volume residuo registrato il"), null=True)
+    volume_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["expires_at"]
@@ -258,6 +267,7 @@ class PreparationVial(models.Model):
         Leftover, null=True, blank=True, on_delete=models.PROTECT, related_name="draws"
     )
     barcode = models.CharField(max_length=120, blank=True)
+    serial = models.CharField(_("seriale del flacone"), max_length=40, blank=True, db_default="")
     scanned_at = models.DateTimeField(default=timezone.now)
     scanned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

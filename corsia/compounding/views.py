@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.files.uploadedfile import UploadedFile
@@ -17,12 +18,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from corsia.compounding import documents, selectors, services
+from corsia.compounding.domain.product import it_number
 from corsia.compounding.domain.workflow import PrepState, preparation_id_from_label
+from corsia.compounding.hood_panel import DONE_AT_THE_HOOD, hood_panel
 from corsia.compounding.services import PREPARE, RELEASE, VALIDATE, VIEW
 from corsia.core.access import require_perm
 from corsia.core.actors import require_permission
 from corsia.core.domain.errors import ValidationFailed
-from corsia.core.refusals import refusals_as_messages
+from corsia.core.refusals import refusal_kept, refusals_as_messages
 from corsia.core.web import parse_id, posted_decimal, request_actor, request_workstation
 from corsia.prescribing.pharmacist_review import pharmacist_review
 
@@ -152,16 +155,22 @@ def order_action(request: HttpRequest, order_id: int) -> HttpResponse:
 
 @require_perm(VIEW)
 def preparation_page(request: HttpRequest, preparation_id: int) -> HttpResponse:
+    """The hood page. ``?codice=`` keeps a scanned code that lacks lot or expiry (a Code
+    39 stamp) until they are typed: a scan is never lost."""
     prep = selectors.preparation_view(
         user=request_actor(request),
         preparation_id=preparation_id,
         workstation=request_workstation(request),
     )
+    pending = request.GET.get("codice", "")[:120].replace("\x00", "")
     return render(
         request,
         "compounding/preparation.html",
         {
             "prep": prep,
+            "panel": hood_panel(user=request_actor(request), prep=prep, now=timezone.now()),
+            "pending_code": pending,
+            "pending_field": request.GET.get("campo", "") if pending else "",
             "vials": prep.vials.select_related("product", "leftover"),
             "weighings": prep.weighings.order_by("recorded_at"),
             "can_scan": prep.state
@@ -171,6 +180,7 @@ def preparation_page(request: HttpRequest, preparation_id: int) -> HttpResponse:
             in (PrepState.VALIDATED, PrepState.ASSIGNED, PrepState.IN_PROGRESS),
             "has_scale": bool(prep.hood and prep.hood.scale_url),
             "can_release": prep.state == PrepState.WEIGHED,
+            "done_at_hood": prep.state in DONE_AT_THE_HOOD,
         },
     )
 
@@ -186,9 +196,34 @@ def _scan(request: HttpRequest, preparation_id: int) -> None:
         expiry=_expiry(request.POST.get("expiry", "").strip()),
         leftover_id=int(leftover) if leftover.isdigit() else None,
     )
+    source = "residuo" if vial.leftover_id else "flacone"
     messages.success(
-        request, f"Flacone accettato: lotto {vial.lot}, {vial.mg_drawn.normalize():f} mg."
+        request,
+        f"{source.capitalize()} accettato: lotto {vial.lot}, scadenza "
+        f"{vial.lot_expiry:%d/%m/%Y}, {it_number(vial.mg_drawn)} {vial.preparation.dose_unit} "
+        f"= {it_number(vial.ml_drawn)} mL.",
     )
+
+
+def _leftover(request: HttpRequest) -> None:
+    """The volume left in a part-used vial, kept for reuse or thrown away."""
+    waste = request.POST.get("waste") == "1"
+    leftover = services.leftover_volume_record(
+        actor=request_actor(request),
+        workstation=request_workstation(request),
+        leftover_id=parse_id(request.POST.get("leftover_id")) or 0,
+        volume_ml=None if waste else posted_decimal(request.POST.get("volume_ml"), "volume_ml"),
+        waste=waste,
+    )
+    if leftover.state == "open":
+        messages.success(
+            request,
+            f"Residuo conservato: lotto {leftover.lot}, {it_number(leftover.volume_ml)} mL, "
+            "utilizzabile "
+            f"fino al {timezone.localtime(leftover.expires_at):%d/%m/%Y %H:%M}.",
+        )
+    else:
+        messages.success(request, f"Residuo del lotto {leftover.lot} eliminato.")
 
 
 def _weigh(request: HttpRequest, preparation_id: int, *, before: bool) -> None:
@@ -242,9 +277,22 @@ def _release_or_reject(request: HttpRequest, preparation_id: int, *, release: bo
 @require_POST
 def preparation_action(request: HttpRequest, preparation_id: int) -> HttpResponse:
     action = request.POST.get("action", "")
-    with refusals_as_messages(request, not_found_is_404=False):
-        if action == "scan":
+    if action == "scan":
+        with refusal_kept() as kept:
             _scan(request, preparation_id)
+        if kept.error is not None:
+            messages.error(request, kept.error.message)
+            if kept.error.code == "lot_required":  # keep the code until lot and expiry come
+                query = urlencode(
+                    {"codice": request.POST.get("barcode", ""), "campo": kept.error.field or "lot"}
+                )
+                return redirect(
+                    f"{reverse('compounding:preparation', args=[preparation_id])}?{query}"
+                )
+        return redirect("compounding:preparation", preparation_id=preparation_id)
+    with refusals_as_messages(request, not_found_is_404=False):
+        if action == "leftover":
+            _leftover(request)
         elif action in ("weigh", "weigh_before"):
             _weigh(request, preparation_id, before=action == "weigh_before")
         elif action in ("release", "reject"):

@@ -8,20 +8,27 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Router, Status
 
 from corsia.compounding import selectors, services
 from corsia.compounding.api.schemas import (
     BagBeforeOut,
+    HoodPanelOut,
+    LeftoverOut,
+    LeftoverVolumeIn,
     PreparationOut,
     RejectIn,
     ScanIn,
     VialOut,
     WeighIn,
     WeighingOut,
+    hood_panel_out,
+    leftover_out,
     preparation_out,
     vial_out,
 )
+from corsia.compounding.hood_panel import hood_panel
 from corsia.compounding.models import Weighing
 from corsia.compounding.robot import robot_document
 from corsia.compounding.services import PREPARE, RELEASE
@@ -46,8 +53,10 @@ def preparation_robot(request: HttpRequest, preparation_id: int) -> dict[str, An
 @router.post("/preparations/{preparation_id}/scan", response={201: VialOut})
 @api_perm(PREPARE)
 def preparation_scan(request: HttpRequest, preparation_id: int, payload: ScanIn) -> Status[VialOut]:
-    """A scanned pack (lot and expiry typed in) or an open leftover goes into the preparation;
-    a refusal (wrong drug, strength, product, expired lot…) records nothing."""
+    """A scanned pack (a GS1 DataMatrix gives lot, expiry and serial; typed only when the
+    code lacks them) or an open leftover goes into the preparation; the same vial scanned
+    again (GS1 serial) draws from its open leftover. A refusal (wrong drug, strength,
+    product, expired lot, ``gs1_separator_missing``…) records nothing."""
     vial = services.preparation_scan(
         actor=request_actor(request),
         workstation=request_workstation(request),
@@ -63,6 +72,39 @@ def preparation_scan(request: HttpRequest, preparation_id: int, payload: ScanIn)
     return Status(
         201, vial_out(vial, prep.state, services.dose_in_vial_units(prep, prep.product) - drawn)
     )
+
+
+@router.get("/preparations/{preparation_id}/hood", response=HoodPanelOut)
+@api_perm(PREPARE)
+def preparation_hood(request: HttpRequest, preparation_id: int) -> HoodPanelOut:
+    """What the hood page shows: the vials to use (the day's plan, else computed now for
+    what the dose still needs), the expected weight and its band, the leftovers whose
+    volume is to be recorded, and (once weighed) the next preparation of the work plan."""
+    user = request_actor(request)
+    prep = selectors.preparation_view(
+        user=user,
+        preparation_id=preparation_id,
+        workstation=request_workstation(request),
+        channel="api",
+    )
+    return hood_panel_out(prep, hood_panel(user=user, prep=prep, now=timezone.now()))
+
+
+@router.post("/leftovers/{leftover_id}/volume", response=LeftoverOut)
+@api_perm(PREPARE)
+def leftover_volume(
+    request: HttpRequest, leftover_id: int, payload: LeftoverVolumeIn
+) -> LeftoverOut:
+    """The volume left in a part-used vial, kept for reuse within its stability (at most
+    the computed volume) or thrown away (``waste`` or 0 mL); once per leftover."""
+    leftover = services.leftover_volume_record(
+        actor=request_actor(request),
+        workstation=request_workstation(request),
+        leftover_id=leftover_id,
+        volume_ml=payload.volume_ml,
+        waste=payload.waste,
+    )
+    return leftover_out(leftover)
 
 
 @router.post("/preparations/{preparation_id}/weighings", response={201: WeighingOut})

@@ -10,7 +10,8 @@ from typing import Any
 from ninja import Schema
 from pydantic import Field
 
-from corsia.compounding.models import Preparation, PreparationVial, TransportLog
+from corsia.compounding.hood_panel import HoodPanel
+from corsia.compounding.models import Leftover, Preparation, PreparationVial, TransportLog
 from corsia.core.schemas import Amount, Reason, RecordId
 
 
@@ -135,7 +136,9 @@ class PlanOut(Schema):
 
 
 class ScanIn(Schema):
-    """A pack's barcode with the lot and expiry typed in, or an open leftover."""
+    """A pack's barcode (a GS1 DataMatrix carries lot, expiry and serial: ``lot`` and
+    ``expiry`` only when the code lacks them, e.g. a Code 39 AIC stamp), or an open
+    leftover."""
 
     barcode: str = ""
     lot: str = ""
@@ -150,6 +153,8 @@ class VialOut(Schema):
     source: str
     lot: str
     lot_expiry: date
+    serial: str
+    leftover_id: int | None
     mg_drawn: Decimal
     ml_drawn: Decimal
     preparation_state: str
@@ -230,6 +235,8 @@ def vial_out(vial: PreparationVial, prep_state: str, remaining: Decimal) -> Vial
         source=vial.source,
         lot=vial.lot,
         lot_expiry=vial.lot_expiry,
+        serial=vial.serial,
+        leftover_id=vial.leftover_id,
         mg_drawn=vial.mg_drawn,
         ml_drawn=vial.ml_drawn,
         preparation_state=prep_state,
@@ -269,4 +276,108 @@ def transport_out(log: TransportLog) -> TransportOut:
         excursion=log.excursions > 0,
         released=log.released_at is not None,
         release_reason=log.release_reason,
+    )
+
+
+class PlannedVialOut(Schema):
+    product_code: str
+    product_name: str
+    mg: Decimal
+    new: bool
+    strength_mg: Decimal | None
+    leftover_id: int | None
+
+
+class TargetWeightOut(Schema):
+    """The drug's expected mass and the band the weighing accepts; with the bag weighed
+    before the addition, the reading the balance should show after it (``target_g``,
+    between ``low_g`` and ``high_g``)."""
+
+    expected_added_g: Decimal
+    tolerance_percent: Decimal
+    band_g: Decimal
+    on_drawn: bool
+    density_assumed: bool
+    bag_before_g: Decimal | None
+    target_g: Decimal | None
+    low_g: Decimal | None
+    high_g: Decimal | None
+
+
+class LeftoverOut(Schema):
+    id: int
+    product_code: str
+    lot: str
+    serial: str
+    lot_expiry: date
+    volume_ml: Decimal
+    mg_available: Decimal
+    expires_at: datetime
+    state: str
+    volume_recorded_at: datetime | None
+
+
+class NextPreparationOut(Schema):
+    id: int
+    label_code: str
+    ingredient: str
+    patient: str
+
+
+class HoodPanelOut(Schema):
+    """What the hood page shows beside the preparation (``hood_panel``)."""
+
+    preparation_id: int
+    state: str
+    remaining: Decimal
+    unit: str
+    plan_computed: bool
+    plan_problem: str
+    plan: list[PlannedVialOut]
+    target: TargetWeightOut | None
+    target_problem: str
+    leftovers_to_record: list[LeftoverOut]
+    leftovers_to_discard: list[LeftoverOut]
+    next_preparation: NextPreparationOut | None
+
+
+class LeftoverVolumeIn(Schema):
+    """The volume seen left in a part-used vial (kept), or ``waste``: thrown away."""
+
+    volume_ml: Amount | None = Field(default=None, ge=0)
+    waste: bool = False
+
+
+def leftover_out(leftover: Leftover) -> LeftoverOut:
+    return LeftoverOut(
+        id=leftover.pk,
+        product_code=leftover.product.code,
+        lot=leftover.lot,
+        serial=leftover.serial,
+        lot_expiry=leftover.lot_expiry,
+        volume_ml=leftover.volume_ml,
+        mg_available=leftover.mg_available.quantize(Decimal("0.0001")),
+        expires_at=leftover.expires_at,
+        state=leftover.state,
+        volume_recorded_at=leftover.volume_recorded_at,
+    )
+
+
+def hood_panel_out(prep: Preparation, panel: HoodPanel) -> HoodPanelOut:
+    target = panel.target
+    return HoodPanelOut(
+        preparation_id=prep.pk,
+        state=prep.state,
+        remaining=panel.remaining,
+        unit=panel.unit,
+        plan_computed=panel.plan.computed,
+        plan_problem=panel.plan.problem,
+        plan=[PlannedVialOut(**v.__dict__) for v in panel.plan.vials],  # leftover_lot ignored
+        target=TargetWeightOut(**target.__dict__) if target is not None else None,
+        target_problem=panel.target_problem,
+        leftovers_to_record=[leftover_out(x) for x in panel.leftovers_to_record],
+        leftovers_to_discard=[leftover_out(x) for x in panel.leftovers_to_discard],
+        next_preparation=NextPreparationOut(**panel.next_preparation.__dict__)
+        if panel.next_preparation is not None
+        else None,
     )

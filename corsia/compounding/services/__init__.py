@@ -39,7 +39,11 @@ from corsia.compounding.services.delivery import (
     transport_record,
 )
 from corsia.compounding.services.hood import preparation_scan
-from corsia.compounding.services.leftovers import leftovers_expire_stale, usable_leftovers
+from corsia.compounding.services.leftovers import (
+    leftover_volume_record,
+    leftovers_expire_stale,
+    usable_leftovers,
+)
 from corsia.compounding.services.release import preparation_reject, preparation_release
 from corsia.compounding.services.sessions import preparation_assign, work_session_open
 from corsia.compounding.services.steps import (
@@ -83,6 +87,7 @@ __all__ = [
     "dose_in_vial_units",
     "hood_scale",
     "item_formulation",
+    "leftover_volume_record",
     "leftovers_expire_stale",
     "order_item_validate",
     "order_return_to_prescriber",

@@ -5,6 +5,7 @@ starts the preparation (and the order's "preparation started" milestone)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
@@ -16,8 +17,15 @@ from corsia.audit.services import audit_record
 from corsia.compounding import audit_events as events
 from corsia.compounding.domain.product import ProductData
 from corsia.compounding.domain.scan import ExpectedVial, ResolvedPack, match_scanned_pack
+from corsia.compounding.domain.vial_code import read_vial_code
 from corsia.compounding.domain.workflow import PrepEvent, PrepState
-from corsia.compounding.models import Preparation, PreparationVial, VialSource
+from corsia.compounding.models import (
+    Leftover,
+    LeftoverState,
+    Preparation,
+    PreparationVial,
+    VialSource,
+)
 from corsia.compounding.products import family_products, product_data
 from corsia.compounding.services.completion import dose_in_vial_units
 from corsia.compounding.services.leftovers import leftover_draw, leftover_from_vial
@@ -35,12 +43,12 @@ from corsia.compounding.services.steps import (
 from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import ConflictError, ValidationFailed
 from corsia.drugs import selectors as drugs
-from corsia.drugs.domain.barcodes import ScannedPack, parse_pack_barcode
+from corsia.drugs.domain.barcodes import ScannedPack
 from corsia.drugs.domain.formulation import formulation_of
 from corsia.prescribing.domain.states import OrderMilestone
 
 if TYPE_CHECKING:
-    from corsia.drugs.models import Pack
+    from corsia.drugs.models import MedicinalProduct, Pack
 
 
 def _drawn_mg(prep: Preparation) -> Decimal:
@@ -90,23 +98,25 @@ def _resolve(scanned: ScannedPack) -> tuple[dict[str, ResolvedPack], dict[str, P
     return resolved, by_key
 
 
-def _new_vial(
-    *,
-    prep: Preparation,
-    data: ProductData,
-    barcode: str,
-    lot: str,
-    expiry: date | None,
-    remaining_mg: Decimal,
-    actor: User,
-    workstation: Workstation,
+@dataclass(frozen=True)
+class _AcceptedPack:
+    """A scanned pack the worksheet accepts (domain ``match_scanned_pack``)."""
+
+    product: MedicinalProduct
+    pack: Pack
+    lot: str
+    expiry: date
+    serial: str
+
+
+def _accept_pack(
+    *, prep: Preparation, data: ProductData, barcode: str, lot: str, expiry: date | None,
     moment: datetime,
-) -> PreparationVial:
-    """A scanned pack of the preparation's family; what it holds beyond the dose becomes
-    a leftover."""
+) -> _AcceptedPack:  # fmt: skip
+    """Read the code (``read_vial_code``) and check the pack against the preparation."""
     assert prep.product is not None  # checked by the caller
     family = {p.code: p for p in family_products(prep.product)}
-    scanned = parse_pack_barcode(barcode)
+    scanned = read_vial_code(barcode)
     resolved, by_key = _resolve(scanned)
     found = next((resolved[k] for k in (scanned.aic, scanned.gtin) if k in resolved), None)
     strength = (
@@ -129,17 +139,64 @@ def _new_vial(
         lot=lot,
         expiry=expiry,
     )
-    product = family[accepted.product_code]
-    vial_data = product_data(product)
+    return _AcceptedPack(
+        product=family[accepted.product_code],
+        pack=next(by_key[k] for k in (scanned.aic, scanned.gtin) if k in by_key),
+        lot=accepted.lot,
+        expiry=accepted.expiry,
+        serial=scanned.serial[:40],
+    )
+
+
+def _opened_before(accepted: _AcceptedPack) -> Leftover | None:
+    """The same vial (product, lot, GS1 serial) opened before: its open leftover, or a
+    refusal when it has none left (used up, expired or thrown away)."""
+    if not accepted.serial:
+        return None
+    leftover = (
+        Leftover.objects.filter(product=accepted.product, lot=accepted.lot, serial=accepted.serial)
+        .order_by("-opened_at")
+        .first()
+    )
+    if leftover is not None and leftover.state == LeftoverState.OPEN:
+        return leftover
+    opened = PreparationVial.objects.filter(
+        product=accepted.product, lot=accepted.lot, serial=accepted.serial, source=VialSource.NEW
+    ).exists()
+    if opened or leftover is not None:
+        raise ValidationFailed(
+            f"Flacone lotto {accepted.lot} seriale {accepted.serial} già aperto e senza "
+            "residuo utilizzabile (esaurito, fuori stabilità o eliminato): prendere un "
+            "altro flacone.",
+            code="vial_already_opened",
+            field="barcode",
+            details={"lot": accepted.lot, "serial": accepted.serial},
+        )
+    return None
+
+
+def _new_vial(
+    *,
+    prep: Preparation,
+    accepted: _AcceptedPack,
+    barcode: str,
+    remaining_mg: Decimal,
+    actor: User,
+    workstation: Workstation,
+    moment: datetime,
+) -> PreparationVial:
+    """A scanned pack of the preparation's family; what it holds beyond the dose becomes
+    a leftover."""
+    vial_data = product_data(accepted.product)
     mg = min(remaining_mg, vial_data.strength_mg).quantize(MG_STEP)
     ml = (mg / vial_data.concentration_mg_ml).quantize(ML_STEP, ROUND_HALF_UP)
-    pack = next(by_key[k] for k in (scanned.aic, scanned.gtin) if k in by_key)
     vial = PreparationVial.objects.create(
         preparation=prep,
-        product=product,
-        pack=pack,
+        product=accepted.product,
+        pack=accepted.pack,
         lot=accepted.lot,
         lot_expiry=accepted.expiry,
+        serial=accepted.serial,
         mg_drawn=mg,
         ml_drawn=ml,
         source=VialSource.NEW,
@@ -207,17 +264,29 @@ def preparation_scan(
                 moment=moment,
             )
         else:
-            vial = _new_vial(
-                prep=prep,
-                data=data,
-                barcode=barcode,
-                lot=lot,
-                expiry=expiry,
-                remaining_mg=remaining,
-                actor=actor,
-                workstation=workstation,
-                moment=moment,
+            accepted = _accept_pack(
+                prep=prep, data=data, barcode=barcode, lot=lot, expiry=expiry, moment=moment
             )
+            reopened = _opened_before(accepted)
+            if reopened is not None:  # the same vial again: draw from what it has left
+                vial = leftover_draw(
+                    prep=prep,
+                    leftover_id=reopened.pk,
+                    product=data,
+                    remaining_mg=remaining,
+                    actor=actor,
+                    moment=moment,
+                )
+            else:
+                vial = _new_vial(
+                    prep=prep,
+                    accepted=accepted,
+                    barcode=barcode,
+                    remaining_mg=remaining,
+                    actor=actor,
+                    workstation=workstation,
+                    moment=moment,
+                )
         fields = _start(prep, actor, workstation, moment)
         if fields:
             save_preparation(prep, actor, fields)

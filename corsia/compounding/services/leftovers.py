@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import transaction
 from django.utils import timezone
 
 from corsia.audit.services import audit_record
@@ -24,9 +25,9 @@ from corsia.compounding.models import (
     VialSource,
 )
 from corsia.compounding.products import product_data
-from corsia.compounding.services.steps import MG_STEP, ML_STEP, clock
-from corsia.core.actors import User, Workstation
-from corsia.core.domain.errors import NotFound, ValidationFailed
+from corsia.compounding.services.steps import MG_STEP, ML_STEP, PREPARE, clock
+from corsia.core.actors import User, Workstation, require_permission
+from corsia.core.domain.errors import ConflictError, NotFound, ValidationFailed
 
 
 def leftovers_expire_stale(*, now: datetime | None = None) -> int:
@@ -81,6 +82,7 @@ def leftover_from_vial(
         state=LeftoverState.OPEN if expires > moment else LeftoverState.WASTED,
         from_preparation=prep,
         hood=prep.hood,
+        serial=vial.serial,
     )
     audit_record(
         event=events.LEFTOVER_CREATED,
@@ -156,3 +158,76 @@ def leftover_draw(
         scanned_at=moment,
         scanned_by=actor,
     )
+
+
+def leftover_volume_record(
+    *,
+    actor: User,
+    workstation: Workstation,
+    leftover_id: int,
+    volume_ml: Decimal | None = None,
+    waste: bool = False,
+    now: datetime | None = None,
+) -> Leftover:
+    """The technician records what is left in a part-used vial, as seen at the hood: kept
+    (its volume, at most the computed one: the overfill beyond the labelled content is
+    never counted) for reuse within its stability, or thrown away (``waste``, or 0 mL).
+
+    Once per leftover (``leftover_already_recorded``), only while it is open."""
+    require_permission(actor, PREPARE, "Non hai il permesso di registrare i residui.")
+    if not waste and volume_ml is None:
+        raise ValidationFailed("Indicare il volume rimasto nel flacone (mL).", field="volume_ml")
+    if volume_ml is not None and not (volume_ml.is_finite() and 0 <= volume_ml < 10_000):
+        raise ValidationFailed(
+            "Volume residuo non valido: tra 0 e il contenuto del flacone, in mL.",
+            code="leftover_volume_invalid",
+            field="volume_ml",
+        )
+    moment = clock(now)
+    with transaction.atomic():
+        leftover = Leftover.objects.select_for_update(of=("self",)).filter(pk=leftover_id).first()
+        if leftover is None:
+            raise NotFound("Residuo inesistente.", code="leftover_not_found")
+        if leftover.volume_recorded_at is not None:
+            raise ConflictError(
+                "Il volume di questo residuo è già stato registrato.",
+                code="leftover_already_recorded",
+            )
+        if leftover.state != LeftoverState.OPEN:
+            raise ConflictError(
+                f"Residuo «{leftover.get_state_display()}»: non si registra più.",
+                code="leftover_not_open",
+            )
+        computed = leftover.volume_ml
+        kept = Decimal(0) if waste else min(volume_ml or Decimal(0), computed)
+        kept = kept.quantize(ML_STEP, ROUND_HALF_UP)
+        leftover.volume_ml = kept
+        if kept == 0:
+            leftover.state = LeftoverState.WASTED
+        leftover.volume_recorded_at = moment
+        leftover.volume_recorded_by = actor
+        leftover.updated_at = moment
+        leftover.save(
+            update_fields=[
+                "volume_ml",
+                "state",
+                "volume_recorded_at",
+                "volume_recorded_by",
+                "updated_at",
+            ]
+        )
+        audit_record(
+            event=events.LEFTOVER_VOLUME_RECORDED,
+            actor=actor,
+            workstation=workstation,
+            target=leftover,
+            before={"ml": str(computed)},
+            after={
+                "ml": str(kept),
+                "seen_ml": "" if volume_ml is None else str(volume_ml),
+                "state": leftover.state,
+                "lot": leftover.lot,
+                "serial": leftover.serial,
+            },
+        )
+    return leftover
