@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page
 
 from corsia.accounts.models import User
 from corsia.administration.bedside.infusion import administration_end
@@ -303,19 +303,36 @@ PCD04_OCCLUSION = (
 # --- a keyboard-wedge scanner in a browser ------------------------------------------------
 
 
+_ANSWERED = "() => Number(document.body.dataset.scansAnswered || 0)"
+_ANSWER_IN = (
+    "n => Number(document.body.dataset.scansAnswered || 0) > n"
+    " && document.body.dataset.scanState === 'idle'"
+)
+
+
+def _answered_after(page: Page, act: Callable[[], None]) -> None:
+    """Do ``act``; return once the bedside page shows the server's answer to it
+    (``body[data-scans-answered]`` counted one more, nothing left in its queue)."""
+    answered = page.evaluate(_ANSWERED)
+    act()
+    page.wait_for_function(_ANSWER_IN, arg=answered)
+
+
 def wedge(page: Page, code: str) -> None:
     """What a barcode scanner in keyboard mode does: type the code and Enter into whatever
-    has the focus (no focusing first: a tap elsewhere must not lose the scan). Returns once
-    the bedside page has the server's answer on screen (``body[data-scans-answered]``
-    counted one more, nothing left in its queue)."""
-    answered = page.evaluate("() => Number(document.body.dataset.scansAnswered || 0)")
-    page.keyboard.type(code)
-    page.keyboard.press("Enter")
-    page.wait_for_function(
-        "n => Number(document.body.dataset.scansAnswered || 0) > n"
-        " && document.body.dataset.scanState === 'idle'",
-        arg=answered,
-    )
+    has the focus (no focusing first: a tap elsewhere must not lose the scan)."""
+
+    def read() -> None:
+        page.keyboard.type(code)
+        page.keyboard.press("Enter")
+
+    _answered_after(page, read)
+
+
+def confirm(page: Page, button: Locator) -> None:
+    """Tap a button of the bedside page (end a bag, close the patient): the page posts it
+    in the scans' queue and swaps the answer in."""
+    _answered_after(page, button.click)
 
 
 # --- the bedside session through the services ----------------------------------------

@@ -60,7 +60,9 @@ def test_wristband_and_badge_once_then_the_six_bags_of_the_day_in_sequence(f: Fo
         assert (answer.accepted, answer.code) == (True, "administration_started"), answer.message
         assert answer.result is not None and answer.result.administration is not None
         administration_end(
-            actor=f.nurse, workstation="tablet-DH-3", administration_id=answer.result.administration.pk
+            actor=f.nurse,
+            workstation="tablet-DH-3",
+            administration_id=answer.result.administration.pk,
         )
     answer = session_scan(f, f.labels[f.fu_infusion.pk])
     assert answer.code == "administration_started", answer.message
@@ -323,7 +325,11 @@ API = "/api/v1/administration/bedside"
 def test_the_session_through_the_api(f: Folfox) -> None:
     client = logged_in(f.nurse)
     status, body = post_json(client, f"{API}/scan", {"code": f.wristband})
-    assert (status, body["code"], body["session"]["patient"]) == (200, "session_started", "BIANCHI Carlo")
+    assert (status, body["code"], body["session"]["patient"]) == (
+        200,
+        "session_started",
+        "BIANCHI Carlo",
+    )
     status, body = post_json(client, f"{API}/scan", {"code": "BADGE-9999"})
     assert (status, body["accepted"], body["code"]) == (200, False, "badge_unknown")
     status, body = post_json(client, f"{API}/scan", {"code": BADGE})
@@ -345,7 +351,9 @@ def test_the_session_through_the_api(f: Folfox) -> None:
 def test_the_api_refuses_other_roles_and_bad_codes_and_writes_nothing(
     f: Folfox, make_user: MakeUser
 ) -> None:
-    status, body = post_json(logged_in(make_user(Role.PHYSICIAN)), f"{API}/scan", {"code": f.wristband})
+    status, body = post_json(
+        logged_in(make_user(Role.PHYSICIAN)), f"{API}/scan", {"code": f.wristband}
+    )
     assert status == 403
     client: Client = logged_in(f.nurse)
     status, body = post_json(client, f"{API}/scan", {"code": "PZ\x00"})  # refused upstream

@@ -64,7 +64,7 @@
     const here = root();
     if (!next || !here) return false;
     here.replaceWith(document.importNode(next, true));
-    const answer = document.querySelector("[data-testid=scan-answer], [data-testid=bedside-error], [data-testid=bedside-notice]");
+    const answer = document.querySelector("[data-testid=bedside-result], [data-testid=bedside-error], [data-testid=bedside-notice]");
     const live = document.getElementById("bedside-live");
     if (live) live.textContent = answer ? answer.textContent.replace(/\s+/g, " ").trim() : "";
     if (document.querySelector("[data-alarm]")) beep();
@@ -74,7 +74,8 @@
   async function post(form, extra) {
     const body = new FormData(form);
     for (const [name, value] of Object.entries(extra || {})) body.set(name, value);
-    const response = await fetch(form.action || window.location.href, {
+    // getAttribute: the form's field named "action" hides the form.action property
+    const response = await fetch(form.getAttribute("action") || window.location.href, {
       method: "POST",
       body,
       credentials: "same-origin",
