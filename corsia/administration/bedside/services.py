@@ -129,7 +129,7 @@ def _allergy_alerts(item: OrderItem) -> tuple[AllergyAlert, ...]:
     )
 
 
-def _masked(raw: str) -> str:
+def masked_badge(raw: str) -> str:
     """Badge codes are credentials: the scan log keeps only their last characters."""
     code = raw.strip()
     return ("•" * max(len(code) - 3, 0) + code[-3:])[:128] if code else ""
@@ -206,6 +206,7 @@ def bedside_verify(
     now = timezone.now()
     forced: dict[str, str] = dict(overrides or {})
     with transaction.atomic():
+        patient: Patient | None
         if session is not None:
             wristband, readable, patient = session.wristband, True, session.patient
             owner = actor if session.badge_verified_at is not None else None
@@ -292,7 +293,7 @@ def bedside_verify(
             by_scan[_SCAN_OF_CHECK.get(refusal.check, ScanKind.LABEL)].append(refusal)
         scanned = [
             (ScanKind.WRISTBAND, wristband, by_scan[ScanKind.WRISTBAND]),
-            (ScanKind.BADGE, _masked(badge), by_scan[ScanKind.BADGE]),
+            (ScanKind.BADGE, masked_badge(badge), by_scan[ScanKind.BADGE]),
             (ScanKind.LABEL, label, by_scan[ScanKind.LABEL]),
         ]
         if session is not None:  # wristband and badge: recorded when the session read them
@@ -300,7 +301,7 @@ def bedside_verify(
             scanned = [(ScanKind.LABEL, label, label_refusals)]
         if cosigner_badge.strip():  # the physician's badge, kept like the nurse's (masked)
             physician = [r for r in refusals if r.code == "intrathecal_physician_required"]
-            scanned.append((ScanKind.BADGE, _masked(cosigner_badge), physician))
+            scanned.append((ScanKind.BADGE, masked_badge(cosigner_badge), physician))
         for kind, raw, mine in scanned:
             _scan_row(
                 kind=kind,

@@ -32,7 +32,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from corsia.administration import audit_events as events
-from corsia.administration.bedside.services import BedsideResult, bedside_verify
+from corsia.administration.bedside.services import BedsideResult, bedside_verify, masked_badge
 from corsia.administration.domain.bedside import parse_label
 from corsia.administration.models import (
     AdministrationScan,
@@ -157,31 +157,33 @@ def _touch(session: BedsideSession, at: datetime, **changes: object) -> None:
     session.save(update_fields=["last_scan_at", "updated_at", *changes])
 
 
-def _log(
-    *,
-    kind: ScanKind,
-    raw: str,
-    accepted: bool,
-    code: str,
-    message: str,
-    actor: User,
-    workstation: Workstation,
-    at: datetime,
-    session: BedsideSession | None,
-    patient: Patient | None = None,
-) -> None:
+@dataclass(frozen=True)
+class _Read:
+    """One code as read: by whom, where, when."""
+
+    text: str
+    actor: User
+    workstation: Workstation
+    at: datetime
+
+
+def _logged(read: _Read, answer: ScanAnswer, *, raw: str = "") -> ScanAnswer:
+    """Write the scan and its outcome to the scan log (``raw``: what to keep instead of
+    the code, a badge masked); returns the answer."""
+    session = answer.session
     AdministrationScan.objects.create(
-        kind=kind,
-        raw=raw[:MAX_CODE_LENGTH],
-        outcome=ScanOutcome.ACCEPTED if accepted else ScanOutcome.REFUSED,
-        codes=[] if accepted else [code],
-        message="" if accepted else message,
-        patient=patient or (session.patient if session else None),
+        kind=answer.kind,
+        raw=(raw or read.text)[:MAX_CODE_LENGTH],
+        outcome=ScanOutcome.ACCEPTED if answer.accepted else ScanOutcome.REFUSED,
+        codes=[] if answer.accepted else [answer.code],
+        message="" if answer.accepted else answer.message,
+        patient=session.patient if session else None,
         session=session,
-        nurse=actor,
-        workstation=workstation_label(workstation),
-        scanned_at=at,
+        nurse=read.actor,
+        workstation=workstation_label(read.workstation),
+        scanned_at=read.at,
     )
+    return answer
 
 
 def _clean(code: str) -> str:
@@ -197,11 +199,6 @@ def _clean(code: str) -> str:
     return text
 
 
-def _masked(code: str) -> str:
-    """Badge codes are credentials: the scan log keeps only their last characters."""
-    return "•" * max(len(code) - 3, 0) + code[-3:]
-
-
 def bedside_scan(
     *,
     actor: User,
@@ -211,65 +208,50 @@ def bedside_scan(
 ) -> ScanAnswer:
     """One scan at the bedside, whatever it is (see the module's docstring)."""
     require_permission(actor, ADMINISTER, message=NURSE_ONLY)
-    text = _clean(code)
-    now = timezone.now()
+    read = _Read(text=_clean(code), actor=actor, workstation=workstation, at=timezone.now())
     with transaction.atomic():
         session = open_session_for_update(nurse=actor, workstation=workstation)
         ended: BedsideSession | None = None
         ended_message = ""
-        if session is not None and session_is_stale(session, now):
-            _end(session, why=SessionEnd.TIMEOUT, actor=actor, workstation=workstation, at=now)
+        if session is not None and session_is_stale(session, read.at):
+            _end(session, why=SessionEnd.TIMEOUT, actor=actor, workstation=workstation, at=read.at)
             ended, session = session, None
             ended_message = (
                 f"La sessione di {_patient_name(ended.patient)} era ferma da più di "
                 f"{session_idle_minutes()} minuti ed è stata chiusa: riscansionare il "
                 "braccialetto del paziente e il proprio badge."
             )
-        where = {"actor": actor, "workstation": workstation, "now": now}
-        if mrn_from_payload(text) is not None:
-            answer = _wristband(text, session, **where)
-        elif parse_label(text) is not None:
-            answer = _label(text, session, overrides, **where)
+        if mrn_from_payload(read.text) is not None:
+            answer = _wristband(read, session)
+        elif parse_label(read.text) is not None:
+            answer = _label(read, session, overrides)
         else:
-            answer = _badge(text, session, **where)
+            answer = _badge(read, session)
     if ended is not None and answer.ended is None:
         answer = replace(answer, ended=ended, ended_message=ended_message)
     return answer
 
 
-def _wristband(
-    text: str,
-    session: BedsideSession | None,
-    *,
-    actor: User,
-    workstation: Workstation,
-    now: datetime,
-) -> ScanAnswer:
-    mrn = mrn_from_payload(text)
+def _wristband(read: _Read, session: BedsideSession | None) -> ScanAnswer:
+    mrn = mrn_from_payload(read.text)
     patient = patient_by_mrn(mrn) if mrn else None
     if patient is not None and patient.merged_into is not None:
         patient = patient.merged_into  # a duplicate's wristband names the survivor
     if session is not None and patient is not None and session.patient_id == patient.pk:
-        _touch(session, now)
-        message = f"{_patient_name(patient)}: paziente già identificato. Scansionare la sacca."
-        if not session.identified:
-            message = f"{_patient_name(patient)}: paziente già identificato. Scansionare il badge."
-        _log(
-            kind=ScanKind.WRISTBAND,
-            raw=text,
-            accepted=True,
-            code="same_patient",
-            message="",
-            actor=actor,
-            workstation=workstation,
-            at=now,
-            session=session,
-        )
-        return ScanAnswer(ScanKind.WRISTBAND, True, "same_patient", message, session)
+        _touch(session, read.at)
+        then = "la sacca" if session.identified else "il badge"
+        message = f"{_patient_name(patient)}: paziente già identificato. Scansionare {then}."
+        return _logged(read, ScanAnswer(ScanKind.WRISTBAND, True, "same_patient", message, session))
     ended: BedsideSession | None = None
     ended_message = ""
     if session is not None:  # another patient (or an unknown one): the session ends first
-        _end(session, why=SessionEnd.OTHER_WRISTBAND, actor=actor, workstation=workstation, at=now)
+        _end(
+            session,
+            why=SessionEnd.OTHER_WRISTBAND,
+            actor=read.actor,
+            workstation=read.workstation,
+            at=read.at,
+        )
         ended = session
         ended_message = (
             f"Sessione di {_patient_name(session.patient)} chiusa: è stato letto il "
@@ -281,41 +263,18 @@ def _wristband(
             "Braccialetto di un paziente non registrato: non somministrare, verificare "
             "l'identità del paziente."
         )
-        _log(
-            kind=ScanKind.WRISTBAND,
-            raw=text,
-            accepted=False,
-            code="patient_unknown",
-            message=message,
-            actor=actor,
-            workstation=workstation,
-            at=now,
-            session=None,
-        )
-        return ScanAnswer(
-            ScanKind.WRISTBAND, False, "patient_unknown", message, None, ended, ended_message
-        )
-    started = _start(actor=actor, workstation=workstation, patient=patient, wristband=text, at=now)
-    _log(
-        kind=ScanKind.WRISTBAND,
-        raw=text,
-        accepted=True,
-        code="session_started",
-        message="",
-        actor=actor,
-        workstation=workstation,
-        at=now,
-        session=started,
+        unknown = ScanAnswer(ScanKind.WRISTBAND, False, "patient_unknown", message, None)
+        return _logged(read, replace(unknown, ended=ended, ended_message=ended_message))
+    started = _start(
+        actor=read.actor,
+        workstation=read.workstation,
+        patient=patient,
+        wristband=read.text,
+        at=read.at,
     )
-    return ScanAnswer(
-        ScanKind.WRISTBAND,
-        True,
-        "session_started",
-        f"Paziente identificato: {_patient_name(patient)}. Scansionare il proprio badge.",
-        started,
-        ended,
-        ended_message,
-    )
+    message = f"Paziente identificato: {_patient_name(patient)}. Scansionare il proprio badge."
+    answer = ScanAnswer(ScanKind.WRISTBAND, True, "session_started", message, started)
+    return _logged(read, replace(answer, ended=ended, ended_message=ended_message))
 
 
 def badge_refusal(*, actor: User, code: str) -> tuple[str, str] | None:
@@ -348,113 +307,87 @@ def badge_refusal(*, actor: User, code: str) -> tuple[str, str] | None:
     return None
 
 
-def _badge(
-    text: str,
-    session: BedsideSession | None,
-    *,
-    actor: User,
-    workstation: Workstation,
-    now: datetime,
-) -> ScanAnswer:
+def _badge(read: _Read, session: BedsideSession | None) -> ScanAnswer:
     if session is not None and session.pending_label:
-        cosigner = User.objects.filter(badge_code=text, is_active=True).first()
-        if cosigner is not None and cosigner.pk != actor.pk:
-            return _cosign(text, session, actor=actor, workstation=workstation, now=now)
-    refused = badge_refusal(actor=actor, code=text)
-
-    def log(accepted: bool, code: str, message: str) -> None:
-        _log(
-            kind=ScanKind.BADGE,
-            raw=_masked(text),
-            accepted=accepted,
-            code=code,
-            message=message,
-            actor=actor,
-            workstation=workstation,
-            at=now,
-            session=session,
-        )
-
+        cosigner = User.objects.filter(badge_code=read.text, is_active=True).first()
+        if cosigner is not None and cosigner.pk != read.actor.pk:
+            return _cosign(read, session)
+    masked = masked_badge(read.text)
+    refused = badge_refusal(actor=read.actor, code=read.text)
     if refused is not None:
         why, message = refused
-        log(False, why, message)
         audit_record(
             event=events.BEDSIDE_BADGE_REFUSED,
-            actor=actor,
-            workstation=workstation,
+            actor=read.actor,
+            workstation=read.workstation,
             target=session,
             patient_id=session.patient_id if session else None,
-            after={"code": why, "badge": _masked(text)},
+            after={"code": why, "badge": masked},
         )
         if session is not None:
-            _touch(session, now)
-        return ScanAnswer(ScanKind.BADGE, False, why, message, session)
+            _touch(session, read.at)
+        return _logged(read, ScanAnswer(ScanKind.BADGE, False, why, message, session), raw=masked)
     if session is None:
         message = "Badge riconosciuto. Scansionare prima il braccialetto del paziente."
-        log(False, "wristband_first", message)
-        return ScanAnswer(ScanKind.BADGE, False, "wristband_first", message, None)
+        answer = ScanAnswer(ScanKind.BADGE, False, "wristband_first", message, None)
+        return _logged(read, answer, raw=masked)
     if session.badge_verified_at is None:
-        _touch(session, now, badge_verified_at=now, no_badge_reason="")
+        _touch(session, read.at, badge_verified_at=read.at, no_badge_reason="")
         message = "Badge verificato. Scansionare la prossima sacca."
     else:
-        _touch(session, now)
+        _touch(session, read.at)
         message = "Badge già verificato in questa sessione. Scansionare la prossima sacca."
-    log(True, "badge_verified", "")
-    return ScanAnswer(ScanKind.BADGE, True, "badge_verified", message, session)
+    answer = ScanAnswer(ScanKind.BADGE, True, "badge_verified", message, session)
+    return _logged(read, answer, raw=masked)
 
 
 def _label(
-    text: str,
-    session: BedsideSession | None,
-    overrides: Mapping[str, str] | None,
-    *,
-    actor: User,
-    workstation: Workstation,
-    now: datetime,
+    read: _Read, session: BedsideSession | None, overrides: Mapping[str, str] | None
 ) -> ScanAnswer:
-    first = ""
-    if session is None:
-        first = "Scansionare prima il braccialetto del paziente, poi il proprio badge."
-    elif not session.identified:
-        first = "Scansionare prima il proprio badge (o «Non ho il badge» con il motivo)."
-    if first:
-        why = "wristband_first" if session is None else "badge_first"
-        _log(
-            kind=ScanKind.LABEL,
-            raw=text,
-            accepted=False,
-            code=why,
-            message=first,
-            actor=actor,
-            workstation=workstation,
-            at=now,
-            session=session,
-        )
-        if session is not None:
-            _touch(session, now)
-        return ScanAnswer(ScanKind.LABEL, False, why, first, session)
-    assert session is not None  # identified above
+    if session is None or not session.identified:
+        if session is None:
+            why = "wristband_first"
+            first = "Scansionare prima il braccialetto del paziente, poi il proprio badge."
+        else:
+            _touch(session, read.at)
+            why = "badge_first"
+            first = "Scansionare prima il proprio badge (o «Non ho il badge» con il motivo)."
+        return _logged(read, ScanAnswer(ScanKind.LABEL, False, why, first, session))
+    return _verified(read, session, label=read.text, overrides=overrides)
+
+
+def _cosign(read: _Read, session: BedsideSession) -> ScanAnswer:
+    """A physician's badge read while an intrathecal bag waits: verify the bag again with
+    the co-signer (bedside_verify records the physician's badge, masked)."""
+    answer = _verified(read, session, label=session.pending_label, cosigner=read.text)
+    return replace(answer, kind=ScanKind.BADGE)
+
+
+def _verified(
+    read: _Read,
+    session: BedsideSession,
+    *,
+    label: str,
+    overrides: Mapping[str, str] | None = None,
+    cosigner: str = "",
+) -> ScanAnswer:
+    """The bag checked by every rule against the session's patient and nurse (the scan
+    log row is ``bedside_verify``'s); an intrathecal bag waits for a physician's badge."""
     result = bedside_verify(
-        actor=actor,
-        workstation=workstation,
+        actor=read.actor,
+        workstation=read.workstation,
         wristband=session.wristband,
         badge="",
-        label=text,
+        label=label,
         overrides=overrides,
+        cosigner_badge=cosigner,
         session=session,
     )
     needs_physician = any(r.code == "intrathecal_physician_required" for r in result.refusals)
-    _touch(session, now, pending_label=text.upper() if needs_physician else "")
-    return _label_answer(session, result, needs_physician=needs_physician)
-
-
-def _label_answer(
-    session: BedsideSession, result: BedsideResult, *, needs_physician: bool
-) -> ScanAnswer:
+    _touch(session, read.at, pending_label=label.upper() if needs_physician else "")
     if result.allowed:
-        assert result.administration is not None
-        a = result.administration
-        message = f"Controlli superati: {a.ingredient_name} avviato."
+        assert result.administration is not None  # allowed: it started
+        message = f"Controlli superati: {result.administration.ingredient_name} avviato."
         return ScanAnswer(
             ScanKind.LABEL, True, "administration_started", message, session, result=result
         )
@@ -472,32 +405,6 @@ def _label_answer(
         code = "administration_refused"
         message = "NON SOMMINISTRARE: " + " ".join(r.message for r in result.refusals)
     return ScanAnswer(ScanKind.LABEL, False, code, message, session, result=result)
-
-
-def _cosign(
-    text: str,
-    session: BedsideSession,
-    *,
-    actor: User,
-    workstation: Workstation,
-    now: datetime,
-) -> ScanAnswer:
-    """A physician's badge read while an intrathecal bag waits: verify the bag again with
-    the co-signer (bedside_verify records the physician's badge, masked)."""
-    label = session.pending_label
-    result = bedside_verify(
-        actor=actor,
-        workstation=workstation,
-        wristband=session.wristband,
-        badge="",
-        label=label,
-        cosigner_badge=text,
-        session=session,
-    )
-    needs_physician = any(r.code == "intrathecal_physician_required" for r in result.refusals)
-    _touch(session, now, pending_label=label if needs_physician else "")
-    answer = _label_answer(session, result, needs_physician=needs_physician)
-    return replace(answer, kind=ScanKind.BADGE)
 
 
 def bedside_session_no_badge(
