@@ -20,9 +20,11 @@ from corsia.administration.bedside.selectors import bedside_session_view
 from corsia.administration.bedside.session import bedside_session_close, bedside_session_no_badge
 from corsia.administration.models import Administration, AdministrationScan, BedsideSession
 from corsia.audit.models import AuditEvent
+from corsia.compounding.models import Preparation
 from corsia.core.domain.errors import PermissionRefused, ValidationFailed
 from corsia.drugs.models import ActiveIngredient
 from corsia.patients import services as patient_services
+from corsia.prescribing.models import OrderItem
 from corsia.testing.accounts import MakeUser, logged_in, post_json
 from corsia.testing.administration import Folfox, session_scan
 from corsia.testing.patients import allergy_input
@@ -262,6 +264,35 @@ def test_only_nurses_scan_and_bad_codes_change_nothing(f: Folfox, make_user: Mak
         with pytest.raises(ValidationFailed):
             session_scan(f, bad)
     assert not BedsideSession.objects.exists() and not AdministrationScan.objects.exists()
+
+
+def test_an_intrathecal_bag_waits_for_the_physicians_badge_in_the_session(
+    f: Folfox, make_user: MakeUser
+) -> None:
+    # given oxaliplatin's line and bag set to intrathecal (FOLFOX-4 has none: test data)
+    item = f.items["oxaliplatin"]
+    OrderItem.objects.filter(pk=item.pk).update(route="it")
+    Preparation.objects.filter(order_item_id=item.pk).update(route="it")
+    User.objects.filter(pk=f.physician.pk).update(badge_code="BADGE-MED-7")
+    colleague = make_user(Role.NURSE)
+    User.objects.filter(pk=colleague.pk).update(badge_code="BADGE-0077")
+    _ready_for_oxaliplatin(f)
+    # when the nurse scans the bag: it waits for a physician
+    waiting = session_scan(f, "oxaliplatin")
+    assert (waiting.accepted, waiting.code) == (False, "intrathecal_physician_required")
+    # another nurse's badge does not co-sign; it is still waiting
+    nurse = session_scan(f, "BADGE-0077")
+    assert (nurse.accepted, nurse.code) == (False, "intrathecal_physician_required")
+    assert nurse.result is not None and "non è di un medico" in nurse.result.refusals[0].message
+    # then the physician's badge co-signs it and it starts
+    cosigned = session_scan(f, "BADGE-MED-7")
+    assert cosigned.code == "administration_started", cosigned.message
+    assert cosigned.result is not None and cosigned.result.administration is not None
+    assert cosigned.result.administration.cosigned_by_id == f.physician.pk
+    session = cosigned.session
+    assert session is not None and session.pending_label == ""
+    badge_rows = AdministrationScan.objects.filter(session=session, kind="badge")
+    assert sorted(r.raw[-3:] for r in badge_rows) == ["042", "077", "D-7"]
 
 
 # --- allergies checked again at the bag ---------------------------------------------------
