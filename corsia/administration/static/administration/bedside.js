@@ -145,6 +145,7 @@
       return;
     }
     if (inField) return; // the field types it; Enter sends it
+    if (event.key === " " && !buffer) return; // Space on a button or a link presses it
     if (event.key.length === 1) {
       buffer += event.key;
       if (field) field.value = buffer; // the nurse sees what is being read
