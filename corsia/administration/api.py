@@ -12,7 +12,10 @@ from pydantic import Field
 from corsia.administration.bedside import infusion
 from corsia.administration.bedside import selectors as bedside_selectors
 from corsia.administration.bedside import services as bedside_services
-from corsia.administration.models import Administration
+from corsia.administration.bedside import session as bedside_session
+from corsia.administration.bedside.services import BedsideResult
+from corsia.administration.bedside.session import ScanAnswer
+from corsia.administration.models import Administration, BedsideSession
 from corsia.administration.permissions import ADMINISTER, VIEW_PUMPS, VIEW_WORKLIST
 from corsia.administration.pumps import selectors as pump_selectors
 from corsia.core.access import api_perm
@@ -169,24 +172,178 @@ def bedside_verify(request: HttpRequest, payload: VerifyIn) -> Status[VerifyOut]
         rate_ml_h=payload.rate_ml_h,
         pump_serial=payload.pump_serial,
     )
-    return Status(
-        201 if result.allowed else 200,
-        VerifyOut(
-            allowed=result.allowed,
-            refusals=[
-                RefusalOut(
-                    code=r.code, check=r.check.value, message=r.message, overridable=r.overridable
-                )
-                for r in result.refusals
-            ],
-            overridden=sorted({r.code for r in result.overridden}),
-            order_item_id=result.item.pk if result.item else None,
-            administration=_administration(result.administration)
-            if result.administration
-            else None,
-            pump_error=result.pump_error,
-        ),
+    return Status(201 if result.allowed else 200, _verification(result))
+
+
+def _verification(result: BedsideResult) -> VerifyOut:
+    return VerifyOut(
+        allowed=result.allowed,
+        refusals=[
+            RefusalOut(
+                code=r.code, check=r.check.value, message=r.message, overridable=r.overridable
+            )
+            for r in result.refusals
+        ],
+        overridden=sorted({r.code for r in result.overridden}),
+        order_item_id=result.item.pk if result.item else None,
+        administration=_administration(result.administration) if result.administration else None,
+        pump_error=result.pump_error,
     )
+
+
+# --- the bedside session: wristband and badge once, then each bag ------------------------
+
+
+class ScanIn(Schema):
+    """One scan as the keyboard-wedge scanner read it; ``overrides`` as in ``VerifyIn``
+    (for a bag scanned again with the nurse's reasons)."""
+
+    code: str = Field(max_length=128)
+    overrides: dict[str, Reason] = {}
+
+
+class NoBadgeIn(Schema):
+    reason: Reason
+
+
+class SessionItemOut(Schema):
+    order_item_id: int
+    sequence: int
+    ingredient: str
+    dose: Decimal
+    dose_unit: str
+    progress: str
+    runs_with_previous: bool
+    administration_id: int | None
+    next: bool
+
+
+class SessionOut(Schema):
+    id: int
+    patient_id: int
+    patient: str
+    mrn: str
+    started_at: datetime
+    last_scan_at: datetime
+    ended_at: datetime | None
+    end_reason: str
+    badge_verified: bool
+    without_badge: bool
+    identified: bool
+    items: list[SessionItemOut] = []
+
+
+class EndedOut(Schema):
+    id: int
+    reason: str
+    message: str
+
+
+class ScanOut(Schema):
+    kind: str
+    accepted: bool
+    code: str
+    message: str
+    session: SessionOut | None
+    ended: EndedOut | None
+    verification: VerifyOut | None
+
+
+def _session(
+    session: BedsideSession, view: bedside_selectors.SessionView | None = None
+) -> SessionOut:
+    patient = session.patient
+    items: list[SessionItemOut] = []
+    if view is not None and view.day is not None:
+        nxt = view.next_item
+        items = [
+            SessionItemOut(
+                order_item_id=row.item.pk,
+                sequence=row.item.sequence,
+                ingredient=row.item.ingredient.code,
+                dose=row.item.final_dose,
+                dose_unit=row.item.amount_unit,
+                progress=row.progress.progress.value,
+                runs_with_previous=row.view.runs_with_previous,
+                administration_id=row.progress.last.pk if row.progress.last else None,
+                next=row is nxt,
+            )
+            for row in view.day.items
+        ]
+    return SessionOut(
+        id=session.pk,
+        patient_id=patient.pk,
+        patient=f"{patient.surname.upper()} {patient.given_names}",
+        mrn=patient.mrn,
+        started_at=session.started_at,
+        last_scan_at=session.last_scan_at,
+        ended_at=session.ended_at,
+        end_reason=session.end_reason,
+        badge_verified=session.badge_verified_at is not None,
+        without_badge=bool(session.no_badge_reason),
+        identified=session.identified,
+        items=items,
+    )
+
+
+def _scan(answer: ScanAnswer) -> ScanOut:
+    return ScanOut(
+        kind=answer.kind.value,
+        accepted=answer.accepted,
+        code=answer.code,
+        message=answer.message,
+        session=_session(answer.session) if answer.session else None,
+        ended=EndedOut(
+            id=answer.ended.pk, reason=answer.ended.end_reason, message=answer.ended_message
+        )
+        if answer.ended
+        else None,
+        verification=_verification(answer.result) if answer.result else None,
+    )
+
+
+@router.post("/bedside/scan", response=ScanOut)
+@api_perm(ADMINISTER)
+def bedside_scan(request: HttpRequest, payload: ScanIn) -> ScanOut:
+    """One scan of the bedside session (wristband, badge or bag label, told apart by the
+    server). A refusal is an answer (``accepted`` false, ``code``, Italian ``message``);
+    an empty, over-long or unprintable code is a 422 problem."""
+    return _scan(
+        bedside_session.bedside_scan(
+            actor=_actor(request),
+            workstation=_ws(request),
+            code=payload.code,
+            overrides=payload.overrides,
+        )
+    )
+
+
+@router.get("/bedside/session", response=SessionOut | None)
+@api_perm(ADMINISTER)
+def bedside_session_get(request: HttpRequest) -> SessionOut | None:
+    """The nurse's open session at this workstation with the patient's day (``null``: none,
+    or idle too long)."""
+    view = bedside_selectors.bedside_session_view(user=_actor(request), workstation=_ws(request))
+    return _session(view.session, view) if view.session else None
+
+
+@router.post("/bedside/session/no-badge", response=SessionOut)
+@api_perm(ADMINISTER)
+def bedside_session_no_badge(request: HttpRequest, payload: NoBadgeIn) -> SessionOut:
+    """The nurse has no badge with them: the reason is recorded for the session."""
+    return _session(
+        bedside_session.bedside_session_no_badge(
+            actor=_actor(request), workstation=_ws(request), reason=payload.reason
+        )
+    )
+
+
+@router.post("/bedside/session/close", response=SessionOut | None)
+@api_perm(ADMINISTER)
+def bedside_session_close(request: HttpRequest) -> SessionOut | None:
+    """The nurse is done with this patient (``null``: no session was open)."""
+    closed = bedside_session.bedside_session_close(actor=_actor(request), workstation=_ws(request))
+    return _session(closed) if closed else None
 
 
 @router.get("/administrations/{administration_id}", response=AdministrationOut)

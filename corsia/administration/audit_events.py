@@ -35,3 +35,18 @@ ADMINISTRATION_INTERRUPTED = register(
 APPOINTMENT_SET = register(
     "administration.appointment_set", "Pianificazione dell'orario di somministrazione"
 )
+# The bedside session: one nurse at one patient (wristband and badge read once)
+BEDSIDE_SESSION_STARTED = register(
+    "administration.bedside_session_started", "Inizio della sessione al letto del paziente"
+)
+BEDSIDE_SESSION_ENDED = register(
+    "administration.bedside_session_ended", "Fine della sessione al letto del paziente"
+)
+BEDSIDE_BADGE_REFUSED = register(
+    "administration.bedside_badge_refused", "Badge rifiutato al letto del paziente"
+)
+BEDSIDE_NO_BADGE = register(
+    "administration.bedside_no_badge",
+    "Somministrazione senza badge dichiarata al letto",
+    reason_required=True,
+)

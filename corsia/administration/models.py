@@ -280,6 +280,62 @@ class ScanOutcome(models.TextChoices):
     OVERRIDDEN = "overridden", _("accettata con forzatura")
 
 
+class SessionEnd(models.TextChoices):
+    CLOSED = "closed", _("chiusa dall'infermiere")
+    OTHER_WRISTBAND = "other_wristband", _("letto il braccialetto di un altro paziente")
+    TIMEOUT = "timeout", _("scaduta per inattività")
+
+
+@pghistory.track()
+class BedsideSession(VersionedModel):
+    """One nurse at one patient, at one workstation: the wristband and the badge read once,
+    then each bag of the patient's day (``bedside/session.py``).
+
+    At most one open session per nurse and workstation (two nurses, or one nurse on two
+    tablets, each have their own). It ends when the nurse closes it, another wristband is
+    read, or nothing is scanned for ``CORSIA_BEDSIDE_SESSION_IDLE_MINUTES``. Start and end
+    are audited; the row is never deleted."""
+
+    nurse = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    workstation = models.CharField(max_length=120)
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="bedside_sessions"
+    )
+    wristband = models.CharField(_("braccialetto letto"), max_length=64)
+    badge_verified_at = models.DateTimeField(_("badge verificato alle"), null=True, blank=True)
+    no_badge_reason = models.TextField(_("motivo per somministrare senza badge"), blank=True)
+    # an intrathecal bag waiting for the physician's badge (the next badge read co-signs it)
+    pending_label = models.CharField(max_length=64, blank=True)
+    started_at = models.DateTimeField(_("inizio"))
+    last_scan_at = models.DateTimeField(_("ultima scansione"))
+    ended_at = models.DateTimeField(_("fine"), null=True, blank=True)
+    end_reason = models.CharField(max_length=16, choices=SessionEnd.choices, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nurse", "workstation"],
+                condition=models.Q(ended_at__isnull=True),
+                name="bedside_session_one_open_per_nurse_workstation",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ended_at__isnull=True) | ~models.Q(end_reason=""),
+                name="bedside_session_end_has_reason",
+            ),
+        ]
+        triggers = [pgtrigger.Protect(name="never_deleted", operation=pgtrigger.Delete)]
+
+    def __str__(self) -> str:
+        return f"{self.patient_id} {self.started_at:%d/%m/%Y %H:%M}"
+
+    @property
+    def identified(self) -> bool:
+        """The nurse's badge was read (or its absence declared with a reason)."""
+        return self.badge_verified_at is not None or bool(self.no_badge_reason)
+
+
 class AdministrationScan(models.Model):
     """Every scan at the bedside and its outcome, refusals included (append-only)."""
 
@@ -296,6 +352,9 @@ class AdministrationScan(models.Model):
     )
     administration = models.ForeignKey(
         Administration, null=True, blank=True, on_delete=models.PROTECT, related_name="scans"
+    )
+    session = models.ForeignKey(
+        BedsideSession, null=True, blank=True, on_delete=models.PROTECT, related_name="scans"
     )
     nurse = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     workstation = models.CharField(max_length=120, blank=True)

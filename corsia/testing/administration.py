@@ -13,7 +13,8 @@
   oxaliplatin, 5 fluorouracil bolus 800 mg, 6 fluorouracil 1200 mg in 22 h.
 - Pumps end to end on loopback: the gateway listener in a thread of this process, the
   pump simulator in a subprocess; sample PCD-01 and PCD-04 messages.
-- ``wedge``: a keyboard-wedge barcode scanner in a Playwright page.
+- ``wedge``: a keyboard-wedge barcode scanner in a Playwright page; ``session_scan``: a
+  scan of the bedside session through the service.
 """
 
 from __future__ import annotations
@@ -32,11 +33,12 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page
 
 from corsia.accounts.models import User
 from corsia.administration.bedside.infusion import administration_end
 from corsia.administration.bedside.services import bedside_verify
+from corsia.administration.bedside.session import ScanAnswer, bedside_scan
 from corsia.administration.domain.bedside import (
     BedsidePolicy,
     BedsideScan,
@@ -301,12 +303,50 @@ PCD04_OCCLUSION = (
 # --- a keyboard-wedge scanner in a browser ------------------------------------------------
 
 
+_ANSWERED = "() => Number(document.body.dataset.scansAnswered || 0)"
+_ANSWER_IN = (
+    "n => Number(document.body.dataset.scansAnswered || 0) > n"
+    " && document.body.dataset.scanState === 'idle'"
+)
+
+
+def _answered_after(page: Page, act: Callable[[], None]) -> None:
+    """Do ``act``; return once the bedside page shows the server's answer to it
+    (``body[data-scans-answered]`` counted one more, nothing left in its queue)."""
+    answered = page.evaluate(_ANSWERED)
+    act()
+    page.wait_for_function(_ANSWER_IN, arg=answered)
+
+
 def wedge(page: Page, code: str) -> None:
-    """What a barcode scanner in keyboard mode does: type into the focused field, Enter.
-    Returns once the page the form's answer loads is there: waiting only for the "load"
-    state of the page already loaded returned at once, and on a busy machine the next scan
-    was typed into the old page while the answer was still on its way (and lost)."""
-    expect(page.locator("#scan")).to_be_focused()
-    page.keyboard.type(code)
-    with page.expect_navigation(wait_until="load"):
+    """What a barcode scanner in keyboard mode does: type the code and Enter into whatever
+    has the focus (no focusing first: a tap elsewhere must not lose the scan)."""
+
+    def read() -> None:
+        page.keyboard.type(code)
         page.keyboard.press("Enter")
+
+    _answered_after(page, read)
+
+
+def confirm(page: Page, button: Locator) -> None:
+    """Tap a button of the bedside page (end a bag, close the patient): the page posts it
+    in the scans' queue and swaps the answer in."""
+    _answered_after(page, button.click)
+
+
+# --- the bedside session through the services ----------------------------------------
+
+
+def session_scan(
+    f: Folfox, code: str, *, nurse: User | None = None, workstation: str = "tablet-DH-3", **kw: Any
+) -> ScanAnswer:
+    """One scan of the bedside session: a label by ingredient code (``"oxaliplatin"``),
+    ``"wristband"`` for the patient's, else the code as read (a badge, another wristband)."""
+    if code == "wristband":
+        text = f.wristband
+    elif code in f.items:
+        text = f.label(code)
+    else:
+        text = code
+    return bedside_scan(actor=nurse or f.nurse, workstation=workstation, code=text, **kw)

@@ -20,16 +20,19 @@ from corsia.administration.bedside.items import (
     item_views,
     items_progress,
 )
+from corsia.administration.bedside.session import session_idle_minutes, session_is_stale
 from corsia.administration.domain.bedside import ItemView, Progress, ward_label_payload
-from corsia.administration.models import Administration, Appointment
+from corsia.administration.models import Administration, Appointment, BedsideSession
 from corsia.administration.permissions import ADMINISTER, NURSE_ONLY, VIEW_WORKLIST
 from corsia.administration.preparations import PreparationInfo, preparations_for_items
 from corsia.administration.scheduling.selectors import appointments_for
 from corsia.audit.services import access_log_record
-from corsia.core.actors import User, Workstation, require_permission
+from corsia.core.actors import User, Workstation, require_permission, workstation_label
 from corsia.core.domain.errors import NotFound, ValidationFailed
 from corsia.patients.domain.wristband import mrn_from_payload
 from corsia.patients.selectors import (
+    AllergySummary,
+    allergy_summary,
     care_wards,
     current_places,
     patient_by_mrn,
@@ -280,3 +283,66 @@ def ward_label_item(*, user: User, item_id: int, workstation: Workstation) -> Or
         workstation=workstation,
     )
     return item
+
+
+# --- the bedside session ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SessionView:
+    """What the bedside page shows: the nurse's open session at this workstation, the
+    patient's day in administration order (what is done, running, due next), their
+    allergies. ``stale``: a session idle too long, which the next scan ends."""
+
+    session: BedsideSession | None
+    day: PatientDay | None = None
+    allergies: AllergySummary | None = None
+    stale: BedsideSession | None = None
+    idle_minutes: int = 30
+
+    @property
+    def next_item(self) -> DayItem | None:
+        """The first active drug of the day, in sequence, not yet started or restarted."""
+        if self.day is None:
+            return None
+        return next(
+            (
+                row
+                for row in self.day.items
+                if row.item.status == "active"
+                and row.progress.progress in (Progress.NOT_STARTED, Progress.INTERRUPTED)
+            ),
+            None,
+        )
+
+    @property
+    def done_count(self) -> int:
+        return (
+            sum(1 for r in self.day.items if r.progress.progress is Progress.DONE)
+            if self.day
+            else 0
+        )
+
+
+def bedside_session_view(*, user: User, workstation: Workstation) -> SessionView:
+    """The nurse's session at this workstation with the patient's day (the day's read is
+    logged by ``patient_day``)."""
+    require_permission(user, ADMINISTER, message=NURSE_ONLY)
+    session = (
+        BedsideSession.objects.select_related("patient")
+        .filter(nurse=user, workstation=workstation_label(workstation), ended_at__isnull=True)
+        .first()
+    )
+    if session is None:
+        return SessionView(session=None, idle_minutes=session_idle_minutes())
+    if session_is_stale(session, timezone.now()):
+        return SessionView(session=None, stale=session, idle_minutes=session_idle_minutes())
+    day = patient_day(
+        user=user, patient_id=session.patient_id, day=timezone.localdate(), workstation=workstation
+    )
+    return SessionView(
+        session=session,
+        day=day,
+        allergies=allergy_summary(patient_id=session.patient_id),
+        idle_minutes=session_idle_minutes(),
+    )

@@ -26,6 +26,7 @@ from corsia.administration import audit_events as events
 from corsia.administration.bedside.infusion import administration_pump_program
 from corsia.administration.bedside.items import item_views
 from corsia.administration.domain.bedside import (
+    AllergyAlert,
     BedsidePolicy,
     BedsideScan,
     Check,
@@ -40,6 +41,7 @@ from corsia.administration.domain.bedside import (
 from corsia.administration.models import (
     Administration,
     AdministrationScan,
+    BedsideSession,
     PumpProgram,
     ScanKind,
     ScanOutcome,
@@ -58,6 +60,7 @@ from corsia.patients.selectors import patient_by_mrn
 from corsia.prescribing import services as prescribing
 from corsia.prescribing.domain.states import OrderMilestone
 from corsia.prescribing.selectors import line_for_update, order_day_lines
+from corsia.prescribing.services import order_allergy_rows
 
 if TYPE_CHECKING:
     from corsia.patients.models import Patient
@@ -112,7 +115,21 @@ def _resolve_badge(raw: str) -> User | None:
     return User.objects.filter(badge_code=code, is_active=True).first()
 
 
-def _masked(raw: str) -> str:
+def _allergy_alerts(item: OrderItem) -> tuple[AllergyAlert, ...]:
+    """The patient's active allergies against this bag's drug, with the physician's
+    override kept on the order, if any (prescribing's check, read again at the bedside)."""
+    return tuple(
+        AllergyAlert(
+            message=row.message,
+            hard_stop=row.hard_stop,
+            cleared_by=row.override.by if row.override else "",
+            cleared_reason=row.override.reason if row.override else "",
+        )
+        for row in order_allergy_rows(item.order, [item])
+    )
+
+
+def masked_badge(raw: str) -> str:
     """Badge codes are credentials: the scan log keeps only their last characters."""
     code = raw.strip()
     return ("•" * max(len(code) - 3, 0) + code[-3:])[:128] if code else ""
@@ -130,6 +147,7 @@ def _scan_row(
     patient: Patient | None,
     item: OrderItem | None,
     administration: Administration | None,
+    session: BedsideSession | None = None,
 ) -> AdministrationScan:
     mine = list(refusals)
     forced = {r.code for r in overridden}
@@ -148,6 +166,7 @@ def _scan_row(
         patient=patient,
         order_item=item,
         administration=administration,
+        session=session,
         nurse=actor,
         workstation=workstation_label(workstation),
         scanned_at=at,
@@ -172,16 +191,31 @@ def bedside_verify(
     rate_ml_h: Decimal | None = None,
     pump_serial: str = "",
     cosigner_badge: str = "",
+    session: BedsideSession | None = None,
 ) -> BedsideResult:
     """Check the three scans; record them; start the administration when allowed.
 
     ``cosigner_badge``: for an intrathecal drug, the badge of the physician who co-signs
-    (not needed when the actor is a physician with their own badge)."""
+    (not needed when the actor is a physician with their own badge).
+
+    ``session``: the bag is scanned in an open bedside session (``session.py``, which
+    locked it): the patient and the nurse are the session's, whose wristband and badge
+    scans were recorded when read; only the label (and a co-signer's badge) is recorded
+    here, linked to the session."""
     require_permission(actor, ADMINISTER, message=NURSE_ONLY)
     now = timezone.now()
+    forced: dict[str, str] = dict(overrides or {})
     with transaction.atomic():
-        readable, patient = _resolve_patient(wristband)
-        owner = _resolve_badge(badge)
+        patient: Patient | None
+        if session is not None:
+            wristband, readable, patient = session.wristband, True, session.patient
+            owner = actor if session.badge_verified_at is not None else None
+            badge = "(badge letto a inizio sessione)" if owner else ""
+            if session.no_badge_reason and owner is None:
+                forced.setdefault("badge_missing", session.no_badge_reason)
+        else:
+            readable, patient = _resolve_patient(wristband)
+            owner = _resolve_badge(badge)
         cosigner = _resolve_badge(cosigner_badge)
         cosigner_is_physician = cosigner is not None and cosigner.has_perm(COSIGN_INTRATHECAL)
         ref = parse_label(label)
@@ -221,9 +255,10 @@ def bedside_verify(
             cosigner_raw=cosigner_badge,
             cosigner_id=cosigner.pk if cosigner else None,
             cosigner_is_physician=cosigner_is_physician,
+            allergies=_allergy_alerts(item) if item is not None else (),
         )
         refusals = bedside_check(scan, bedside_policy())
-        decision = bedside_decide(refusals, overrides)
+        decision = bedside_decide(refusals, forced)
         administration: Administration | None = None
         if decision.allowed and item is not None and ref is not None:
             administration = Administration.objects.create(
@@ -258,12 +293,15 @@ def bedside_verify(
             by_scan[_SCAN_OF_CHECK.get(refusal.check, ScanKind.LABEL)].append(refusal)
         scanned = [
             (ScanKind.WRISTBAND, wristband, by_scan[ScanKind.WRISTBAND]),
-            (ScanKind.BADGE, _masked(badge), by_scan[ScanKind.BADGE]),
+            (ScanKind.BADGE, masked_badge(badge), by_scan[ScanKind.BADGE]),
             (ScanKind.LABEL, label, by_scan[ScanKind.LABEL]),
         ]
+        if session is not None:  # wristband and badge: recorded when the session read them
+            label_refusals = by_scan[ScanKind.LABEL] + by_scan[ScanKind.WRISTBAND]
+            scanned = [(ScanKind.LABEL, label, label_refusals)]
         if cosigner_badge.strip():  # the physician's badge, kept like the nurse's (masked)
             physician = [r for r in refusals if r.code == "intrathecal_physician_required"]
-            scanned.append((ScanKind.BADGE, _masked(cosigner_badge), physician))
+            scanned.append((ScanKind.BADGE, masked_badge(cosigner_badge), physician))
         for kind, raw, mine in scanned:
             _scan_row(
                 kind=kind,
@@ -276,6 +314,7 @@ def bedside_verify(
                 patient=patient,
                 item=item,
                 administration=administration,
+                session=session,
             )
         patient_id = patient.pk if patient else (item.order.patient_id if item else None)
         if administration is None:

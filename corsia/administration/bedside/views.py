@@ -15,7 +15,8 @@ from django.utils.dateparse import parse_date
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
-from corsia.administration.bedside import infusion, selectors, services
+from corsia.administration.bedside import infusion, selectors, session
+from corsia.administration.bedside.session import ScanAnswer
 from corsia.administration.domain.bedside import CHECK_LABELS_IT, ward_label_payload
 from corsia.administration.models import ProgramOutcome
 from corsia.administration.permissions import ADMINISTER, VIEW_WORKLIST
@@ -67,108 +68,87 @@ def patient_today(request: HttpRequest, patient_id: int) -> HttpResponse:
     return render(request, "administration/patient_day.html", {"pd": day})
 
 
-STEPS = ("wristband", "badge", "label")
-STEP_PROMPTS = {
-    "wristband": "1. Scansionare il braccialetto del paziente",
-    "badge": "2. Scansionare il proprio badge",
-    "label": "3. Scansionare l'etichetta del farmaco",
-}
-
-
-def _next_step(scans: dict[str, str], no_badge: bool) -> str | None:
-    for step in STEPS:
-        if not scans[step] and not (step == "badge" and no_badge):
-            return step
-    return None
-
-
-def _scan_page(
-    request: HttpRequest,
-    scans: dict[str, str],
-    *,
-    no_badge: bool,
-    error: str = "",
-) -> HttpResponse:
-    step = _next_step(scans, no_badge) or "label"
-    patient = None
-    if scans["wristband"]:
-        patient = selectors.patient_for_wristband(
-            user=_actor(request), raw=scans["wristband"], workstation=_ws(request)
-        )
-    context = {
-        "scans": scans,
-        "step": step,
-        "prompt": STEP_PROMPTS[step],
-        "patient": patient,
-        "no_badge": no_badge,
-        "expected_item": request.POST.get("expected_item") or request.GET.get("item", ""),
-        "error": error,
-    }
-    return render(request, "administration/bedside.html", context, status=422 if error else 200)
-
-
-@require_perm(ADMINISTER)
-def bedside(request: HttpRequest) -> HttpResponse:
-    """Scan-first: one focused input, Enter submits; wristband -> badge -> label.
-
-    The scans made so far travel in hidden fields; the last one runs every check."""
-    scans = {s: request.POST.get(s, "").strip() for s in STEPS}
-    no_badge = request.POST.get("no_badge") == "1"
-    if request.method != "POST":
-        return _scan_page(request, scans, no_badge=False)
-    step = _next_step(scans, no_badge)
-    current = request.POST.get("scan", "").strip()
-    if step is not None:
-        if request.POST.get("declare_no_badge") and step == "badge":
-            return _scan_page(request, scans, no_badge=True)
-        if not current:
-            return _scan_page(
-                request,
-                scans,
-                no_badge=no_badge,
-                error="Nessun codice letto: scansionare di nuovo.",
-            )
-        scans[step] = current
-        if _next_step(scans, no_badge) is not None:
-            return _scan_page(request, scans, no_badge=no_badge)
-    overrides: dict[str, str] = {
+def _overrides(request: HttpRequest) -> dict[str, str]:
+    return {
         key.removeprefix("override_"): request.POST.get(key, "")
         for key in request.POST
         if key.startswith("override_")
     }
-    if no_badge:
-        overrides["badge_missing"] = request.POST.get("no_badge_reason", "")
-    expected = request.POST.get("expected_item", "")
-    cosigner = request.POST.get("cosigner", "").strip()
-    with refusal_kept() as kept:
-        result = services.bedside_verify(
-            actor=_actor(request),
-            workstation=_ws(request),
-            wristband=scans["wristband"],
-            badge=scans["badge"],
-            label=scans["label"],
-            expected_item_id=parse_id(expected),
-            overrides=overrides,
-            cosigner_badge=cosigner,
+
+
+def _bedside_action(request: HttpRequest) -> tuple[ScanAnswer | None, str]:
+    """Do what the posted form asks; returns the scan's answer (for a scan) and a notice."""
+    actor, workstation = _actor(request), _ws(request)
+    action = request.POST.get("action", "scan")
+    if action == "close":
+        closed = session.bedside_session_close(actor=actor, workstation=workstation)
+        if closed is None:
+            return None, "Nessun paziente era aperto."
+        return None, (
+            f"Paziente {closed.patient.surname.upper()} {closed.patient.given_names} chiuso. "
+            "Scansionare il braccialetto del prossimo paziente."
         )
-    if kept.error is not None:
-        scans["label"] = ""
-        return _scan_page(request, scans, no_badge=no_badge, error=kept.error.message)
-    context = {
-        "scans": scans,
-        "result": result,
-        "check_labels": {c.value: label for c, label in CHECK_LABELS_IT.items()},
-        "overridable": [r for r in result.refusals if r.overridable and r.code != "badge_missing"],
-        "blocking_not_overridable": [r for r in result.refusals if not r.overridable],
-        "expected_item": expected,
-        "no_badge": no_badge,
-        "no_badge_reason": request.POST.get("no_badge_reason", ""),
-        # intrathecal: the physician's badge is asked for, the other scans are kept
-        "needs_physician": any(r.code == "intrathecal_physician_required" for r in result.refusals),
-    }
-    return render(
-        request, "administration/bedside.html", context, status=200 if result.allowed else 422
+    if action == "no_badge":
+        session.bedside_session_no_badge(
+            actor=actor, workstation=workstation, reason=request.POST.get("no_badge_reason", "")
+        )
+        return None, "Senza badge: motivo registrato. Scansionare la prossima sacca."
+    if action == "end":
+        administration_id = parse_id(request.POST.get("administration"))
+        if administration_id is None:
+            raise ValidationFailed("Somministrazione non indicata.", code="administration_required")
+        ended = infusion.administration_end(
+            actor=actor,
+            workstation=workstation,
+            administration_id=administration_id,
+            expected_version=_version(request),
+        )
+        return None, f"{ended.ingredient_name}: terminata, sacca intera registrata."
+    return (
+        session.bedside_scan(
+            actor=actor,
+            workstation=workstation,
+            code=request.POST.get("scan", ""),
+            overrides=_overrides(request),
+        ),
+        "",
     )
+
+
+@require_perm(ADMINISTER)
+def bedside(request: HttpRequest) -> HttpResponse:
+    """One patient session: the wristband and the badge once, then each bag of the day.
+
+    Every scan (typed by the keyboard-wedge scanner wherever the focus is, see
+    ``static/administration/bedside.js``) is posted here and answered from the session on
+    the server; the page's script swaps the answer in without reloading (a plain form post
+    works too)."""
+    answer: ScanAnswer | None = None
+    notice = error = ""
+    if request.method == "POST":
+        with refusal_kept() as kept:
+            answer, notice = _bedside_action(request)
+        if kept.error is not None:
+            error = kept.error.message
+    view = selectors.bedside_session_view(user=_actor(request), workstation=_ws(request))
+    result = answer.result if answer else None
+    context = {
+        "view": view,
+        "answer": answer,
+        "result": result,
+        "notice": notice,
+        "error": error,
+        "scanned": request.POST.get("scan", "").strip()[:128],
+        "check_labels": {c.value: label for c, label in CHECK_LABELS_IT.items()},
+        "overridable": [r for r in result.refusals if r.overridable and r.code != "badge_missing"]
+        if result
+        else [],
+        "blocking_not_overridable": [r for r in result.refusals if not r.overridable]
+        if result
+        else [],
+    }
+    refused = bool(error) or (answer is not None and not answer.accepted)
+    return render(request, "administration/bedside.html", context, status=422 if refused else 200)
 
 
 @require_perm(VIEW_WORKLIST)

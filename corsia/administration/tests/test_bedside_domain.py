@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from corsia.administration.domain.bedside import (
     OVERRIDABLE,
+    AllergyAlert,
     BedsidePolicy,
     LabelKind,
     LabelRef,
@@ -348,3 +349,37 @@ def test_several_refusals_are_all_reported() -> None:
         "sequence_previous_not_finished",
         "sequence_previous_not_finished",
     ]
+
+
+# --- allergies again at the bag -------------------------------------------------------------
+
+ANAPHYLAXIS = "Allergia a oxaliplatino (anafilassi, confermata): stesso principio attivo."
+
+
+def test_an_uncovered_severe_allergy_blocks_and_cannot_be_overridden() -> None:
+    s = scan(OXALI, allergies=(AllergyAlert(message=ANAPHYLAXIS, hard_stop=True),))
+    refusals = bedside_check(s)
+    assert [r.code for r in refusals] == ["allergy_contraindicated"]
+    assert refusals[0].message == (
+        f"ALLERGIA: {ANAPHYLAXIS} Non somministrare: il medico deve rivalutare la prescrizione."
+    )
+    with pytest.raises(OverrideRefused):
+        bedside_decide(refusals, {"allergy_contraindicated": "lo so"})
+
+
+def test_an_allergy_the_physician_went_past_on_the_order_does_not_stop_the_nurse() -> None:
+    covered = AllergyAlert(
+        message=ANAPHYLAXIS,
+        hard_stop=True,
+        cleared_by="Dr. Neri",
+        cleared_reason="desensibilizzazione",
+    )
+    assert codes(scan(OXALI, allergies=(covered,))) == []
+
+
+def test_an_uncovered_mild_allergy_goes_on_only_with_the_nurses_reason() -> None:
+    mild = AllergyAlert(message="Allergia sospetta (orticaria lieve).", hard_stop=False)
+    refusals = bedside_check(scan(OXALI, allergies=(mild,)))
+    assert [(r.code, r.overridable) for r in refusals] == [("allergy_warning", True)]
+    assert bedside_decide(refusals, {"allergy_warning": "sentito il medico"}).allowed
+    assert not bedside_decide(refusals, {}).allowed

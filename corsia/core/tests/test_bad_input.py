@@ -148,7 +148,7 @@ GARBLED_ID_PAGES = [
     (Role.PHARMACIST, "/compounding/orders/1/action/", {"action": "validate_item"}, "item_id"),
     (Role.PHARMACIST, "/compounding/sessions/", {"day": "2025-03-03", "hood": "1"}, "technician"),
     (Role.PHARMACIST, "/compounding/sessions/", {"day": "2025-03-03", "technician": "1"}, "hood"),
-    (Role.NURSE, "/administration/bedside/", {"wristband": "W", "badge": "B", "label": "L", "scan": "L"}, "expected_item"),
+    (Role.NURSE, "/administration/bedside/", {"action": "end", "version": "1"}, "administration"),
     (Role.COORDINATOR, "/administration/appointment/", {"day": "2025-03-03", "start": "09:00"}, "order"),
     (Role.COORDINATOR, "/administration/appointment/", {"day": "2025-03-03", "start": "09:00", "order": "1"}, "place"),
 ]  # fmt: skip

@@ -101,13 +101,17 @@ class AllergyMatchRow:
     override: AllergyOverride | None
 
 
-def order_allergy_rows(order: TherapyOrder) -> list[AllergyMatchRow]:
-    """The order's active drugs that match the patient's active allergies, each with its
-    override or acknowledgement (``None``: not yet gone past, e.g. an allergy recorded
-    after the order was created). A read for the order's pages; nothing written."""
+def order_allergy_rows(
+    order: TherapyOrder, items: Iterable[OrderItem] | None = None
+) -> list[AllergyMatchRow]:
+    """The order's active drugs (or only ``items``: the bag scanned at the bedside) that
+    match the patient's active allergies, each with its override or acknowledgement
+    (``None``: not yet gone past, e.g. an allergy recorded after the order was created).
+    A read for the order's pages and the bedside check; nothing written."""
     overrides = order_allergy_overrides(order)
     rows = []
-    for match in order_allergy_matches(order, order.items.select_related("ingredient")):
+    lines = order.items.select_related("ingredient") if items is None else items
+    for match in order_allergy_matches(order, lines):
         covering = next((o for o in overrides if o.covers(match)), None)
         rows.append(
             AllergyMatchRow(message=match.message, hard_stop=match.hard_stop, override=covering)

@@ -60,6 +60,7 @@ from corsia.administration.domain.bedside.refusals import (
 from corsia.administration.domain.bedside.scan import (
     ADMINISTRABLE_ORDER_STATES,
     ITEM_ACTIVE,
+    AllergyAlert,
     BedsidePolicy,
     BedsideScan,
     ItemView,
@@ -76,6 +77,7 @@ __all__ = [
     "ITEM_ACTIVE",
     "OVERRIDABLE",
     "ROUTE_LABELS_IT",
+    "AllergyAlert",
     "BedsidePolicy",
     "BedsideScan",
     "Check",

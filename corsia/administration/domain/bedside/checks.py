@@ -430,6 +430,38 @@ def _rate(scan: BedsideScan, item: ItemView) -> list[Refusal]:
     return []
 
 
+def _allergies(scan: BedsideScan) -> list[Refusal]:
+    """The patient's allergies against the drug, again at the bedside. A match the
+    physician already went past on the order (override or acknowledgement, with who and
+    why) does not stop the nurse; an uncovered severe or confirmed one blocks until the
+    physician reviews the order; an uncovered mild or suspected one needs a reason."""
+    found: list[Refusal] = []
+    pending = [a for a in scan.allergies if not a.cleared_by]
+    hard = [a for a in pending if a.hard_stop]
+    soft = [a for a in pending if not a.hard_stop]
+    if hard:
+        found.append(
+            _r(
+                "allergy_contraindicated",
+                Check.ALLERGY,
+                "ALLERGIA: "
+                + " ".join(a.message for a in hard)
+                + " Non somministrare: il medico deve rivalutare la prescrizione.",
+            )
+        )
+    if soft:
+        found.append(
+            _r(
+                "allergy_warning",
+                Check.ALLERGY,
+                "Allergia segnalata: "
+                + " ".join(a.message for a in soft)
+                + " Somministrare solo dopo averne parlato con il medico (motivo obbligatorio).",
+            )
+        )
+    return found
+
+
 def bedside_check(scan: BedsideScan, policy: BedsidePolicy | None = None) -> list[Refusal]:
     """Every refusal of this verification (empty: the drug may be given)."""
     policy = policy or BedsidePolicy()
@@ -438,6 +470,7 @@ def bedside_check(scan: BedsideScan, policy: BedsidePolicy | None = None) -> lis
     if item is None or any(r.check is Check.LABEL for r in found):
         return found
     found += _patient_and_drug(scan, item)
+    found += _allergies(scan)
     found += _route(scan, item)
     found += _order_and_item(item)
     found += _preparation(scan)

@@ -24,6 +24,7 @@ class Check(StrEnum):
     TIME = "time"
     SEQUENCE = "sequence"
     RATE = "rate"
+    ALLERGY = "allergy"
 
 
 CHECK_LABELS_IT: dict[Check, str] = {
@@ -39,6 +40,7 @@ CHECK_LABELS_IT: dict[Check, str] = {
     Check.TIME: "orario giusto",
     Check.SEQUENCE: "sequenza giusta",
     Check.RATE: "velocità di infusione",
+    Check.ALLERGY: "allergie del paziente",
 }
 
 # The only refusals a nurse may override, with a reason that is recorded and reported.
@@ -49,6 +51,9 @@ OVERRIDABLE: frozenset[str] = frozenset(
         "outside_time_window",
         "sequence_previous_not_finished",
         "sequence_interval_not_elapsed",
+        # a mild or suspected allergy recorded after the prescription, no physician's
+        # acknowledgement on the order yet: the nurse goes on only with a reason
+        "allergy_warning",
     }
 )
 

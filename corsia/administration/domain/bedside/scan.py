@@ -95,6 +95,19 @@ class TransportView:
 
 
 @dataclass(frozen=True)
+class AllergyAlert:
+    """One of the patient's active allergies matching the drug scanned, re-checked at the
+    bedside (an allergy may have been recorded after the prescription). ``hard_stop``:
+    severe, life-threatening or confirmed; ``cleared_by``: the physician's override (or
+    acknowledgement) kept on the order that covers this match, "" when none does."""
+
+    message: str
+    hard_stop: bool
+    cleared_by: str = ""
+    cleared_reason: str = ""
+
+
+@dataclass(frozen=True)
 class BedsidePolicy:
     """Settings of the ward: the time window around the planned start."""
 
@@ -128,3 +141,5 @@ class BedsideScan:
     cosigner_raw: str = ""
     cosigner_id: int | None = None  # None: no user has this badge
     cosigner_is_physician: bool = False
+    # The patient's active allergies that match the scanned drug (see AllergyAlert).
+    allergies: Sequence[AllergyAlert] = ()

@@ -1,5 +1,5 @@
 """A nurse administers at the bedside in a real browser, typing the scans as a
-keyboard-wedge scanner does (the code, then Enter) into the one focused input."""
+keyboard-wedge scanner does (the code, then Enter), in the patient's session."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from corsia.administration.models import Administration
-from corsia.testing.administration import Folfox, wedge
+from corsia.testing.administration import Folfox, confirm, wedge
 from corsia.testing.browser import assert_accessible_basics, log_in
 
 pytestmark = pytest.mark.browser
@@ -48,14 +48,15 @@ def test_nurse_scans_a_ward_drug_then_is_stopped_on_the_wrong_sequence_and_patie
         True,
     )
 
-    # the nurse ends it from the record
-    page.get_by_role("link", name="Apri la registrazione").click()
-    page.wait_for_load_state("load")
-    page.get_by_role("button", name="Termina").click()
-    page.wait_for_load_state("load")
-    expect(page.get_by_test_id("administration-state")).to_have_attribute("data-state", "completed")
+    # the nurse ends it from the session page
+    row = page.locator(f'[data-item="{ondansetron.pk}"]')
+    confirm(page, row.get_by_role("button", name="sacca intera"))
+    expect(row).to_have_attribute("data-progress", "done")
+    admin.refresh_from_db()
+    assert admin.state == "completed"
 
-    # a UFA preparation of 5-FU scanned before oxaliplatin: red, nothing starts
+    # a UFA preparation of 5-FU scanned before oxaliplatin: red, nothing starts (the
+    # session goes on: the page opened again, the same wristband and badge change nothing)
     page.goto("/administration/bedside/")
     wedge(page, folfox.wristband)
     wedge(page, "BADGE-0042")
@@ -66,7 +67,6 @@ def test_nurse_scans_a_ward_drug_then_is_stopped_on_the_wrong_sequence_and_patie
     expect(result.locator('[data-code="sequence_previous_not_finished"]')).to_have_count(3)
 
     # another patient's wristband with the oxaliplatin bag: wrong patient, no override offered
-    page.goto("/administration/bedside/")
     wedge(page, f"PZ{folfox.other_patient.mrn}")
     wedge(page, "BADGE-0042")
     wedge(page, folfox.label("oxaliplatin"))

@@ -21,7 +21,7 @@ from playwright.sync_api import Page, expect
 from corsia.administration.models import Administration
 from corsia.compounding.models import Preparation
 from corsia.prescribing.models import OrderItem, TherapyOrder
-from corsia.testing.administration import Folfox, wedge
+from corsia.testing.administration import Folfox, confirm, wedge
 from corsia.testing.browser import SCREENSHOTS, assert_accessible_basics, log_in
 from corsia.testing.compounding import check_out
 
@@ -30,6 +30,8 @@ PASSWORD = "Pw-test-12345"
 
 
 def scan_three(page: Page, folfox: Folfox, label: str, *, wristband: str = "") -> None:
+    """The bedside page opened again: the wristband (another patient's ends the session)
+    and the badge (once per session: read again, nothing changes), then the label."""
     page.goto("/administration/bedside/")
     wedge(page, wristband or folfox.wristband)
     wedge(page, "BADGE-0042")
@@ -37,15 +39,13 @@ def scan_three(page: Page, folfox: Folfox, label: str, *, wristband: str = "") -
 
 
 def start_and_end(page: Page, folfox: Folfox, item: OrderItem) -> None:
-    """Scan the three codes, see green, then end the drug from its record."""
+    """Scan the three codes, see green, then end the drug from the session page."""
     scan_three(page, folfox, folfox.labels[item.pk])
     result = page.get_by_test_id("bedside-result")
     expect(result).to_have_attribute("data-outcome", "ok")
-    page.get_by_role("link", name="Apri la registrazione").click()
-    page.wait_for_load_state("load")
-    page.get_by_role("button", name="Termina").click()
-    page.wait_for_load_state("load")
-    expect(page.get_by_test_id("administration-state")).to_have_attribute("data-state", "completed")
+    row = page.locator(f'[data-item="{item.pk}"]')
+    confirm(page, row.get_by_role("button", name="sacca intera"))
+    expect(row).to_have_attribute("data-progress", "done")
 
 
 def test_the_ufa_bags_are_given_in_sequence_and_the_order_becomes_administered(
