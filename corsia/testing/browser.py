@@ -194,8 +194,8 @@ def page(
         "of at least 1px with 3:1 contrast against the background):\n"
         + "\n".join(browser_log.borderless)
     )
-    assert browser_log.inaccessible == [], (
-        "axe-core found WCAG 2.1 A/AA violations:\n" + "\n".join(browser_log.inaccessible)
+    assert browser_log.inaccessible == [], "axe-core found WCAG 2.1 A/AA violations:\n" + "\n".join(
+        browser_log.inaccessible
     )
     static_failures = [f for f in browser_log.failed if f" {live_server.url}/static/" in f]
     assert static_failures == [], "static files (CSS, fonts, scripts) that did not load"
@@ -464,26 +464,27 @@ class ActionCounter:
         if frame == self.page.main_frame:
             self.loads += 1
 
-    def _did(self, what: str) -> None:
+    def did(self, what: str) -> None:
+        """Count an action done another way (a scan through ``wedge``), once it is done."""
         self.actions.append(what)
         self.page.wait_for_load_state("load")
         step(self.page, f"{len(self.actions)}-{what}")
 
     def click(self, target: Locator, what: str) -> None:
         target.click()
-        self._did(what)
+        self.did(what)
 
     def choose(self, target: Locator, label: str, what: str) -> None:
         target.select_option(label=label)
-        self._did(what)
+        self.did(what)
 
     def type(self, target: Locator, text: str, what: str) -> None:
         target.fill(text)
-        self._did(what)
+        self.did(what)
 
     def press(self, target: Locator, key: str, what: str) -> None:
         target.press(key)
-        self._did(what)
+        self.did(what)
 
     def assert_within(self, *, actions: int, loads: int) -> None:
         """The job took no more actions and page loads than its budget."""
