@@ -391,7 +391,6 @@ def _record_axe_violations(page: Page, log: BrowserLog) -> None:
             )
             if entry not in log.inaccessible:
                 log.inaccessible.append(entry)
-    return True
 
 
 def step(page: Page, name: str) -> Path:

@@ -43,6 +43,7 @@ def test_a_draft_is_confirmed_and_signed_in_one_act(
     # then it is confirmed (one transition, by them) and its signed sheet archived
     assert signed.state == "confirmed"
     assert signed.signed_by == physician
+    assert signed.signed_document_id is not None
     assert Document.objects.filter(pk=signed.signed_document_id).exists()
     assert list(OrderTransition.objects.filter(order=order).values_list("to_state", flat=True)) == [
         "confirmed"
