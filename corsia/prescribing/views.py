@@ -519,24 +519,14 @@ def choose_product(request: HttpRequest, order_id: int, item_id: int) -> HttpRes
 @require_POST
 def sign(request: HttpRequest, order_id: int) -> HttpResponse:
     with refusals_as_messages(request, not_found_is_404=False):
-        override = request.POST.get("allergy_override_reason", "")
-        acknowledged = request.POST.get("allergy_acknowledged") == "yes"
-        if "version" in request.POST:  # a draft: confirmed and signed in one act, at its version
-            services.order_confirm_and_sign(
-                actor=request_actor(request),
-                workstation=_ws(request),
-                order_id=order_id,
-                expected_version=_version(request),
-                allergy_override_reason=override,
-                allergy_acknowledged=acknowledged,
-            )
-        else:
-            services.order_sign(
-                actor=request_actor(request),
-                workstation=_ws(request),
-                order_id=order_id,
-                allergy_override_reason=override,
-                allergy_acknowledged=acknowledged,
-            )
+        # a draft is confirmed and signed in one act ("Conferma e firma"), at its version
+        services.order_confirm_and_sign(
+            actor=request_actor(request),
+            workstation=_ws(request),
+            order_id=order_id,
+            expected_version=_version(request),
+            allergy_override_reason=request.POST.get("allergy_override_reason", ""),
+            allergy_acknowledged=request.POST.get("allergy_acknowledged") == "yes",
+        )
         messages.success(request, "Prescrizione firmata digitalmente e archiviata.")
     return redirect("prescribing:order", order_id=order_id)

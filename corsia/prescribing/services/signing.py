@@ -91,17 +91,17 @@ def order_confirm_and_sign(
     allergy_acknowledged: bool = False,
 ) -> TherapyOrder:
     """The physician's one act on a draft they have reviewed: confirm it and sign it, both
-    or neither (one transaction). A confirmed order is only signed. Each step keeps its
-    own checks, audit event and refusals (``order_sign``, ``order_transition``)."""
+    or neither (one transaction). An order already past confirmation is only signed. Each
+    step keeps its own checks, audit event and refusals (``order_transition``,
+    ``order_sign``); ``expected_version`` is the version the physician reviewed."""
     require_permission(actor, PRESCRIBE, "Solo il medico può firmare la prescrizione.")
     with transaction.atomic():
-        if locked_order(order_id).state != OrderState.CONFIRMED.value:
+        order = locked_order(order_id)
+        if expected_version is not None:
+            order.check_version(expected_version)
+        if order.state not in SIGNABLE_STATES:
             order_transition(
-                actor=actor,
-                workstation=workstation,
-                order_id=order_id,
-                event=OrderEvent.CONFIRM,
-                expected_version=expected_version,
+                actor=actor, workstation=workstation, order_id=order_id, event=OrderEvent.CONFIRM
             )
         return order_sign(
             actor=actor,
