@@ -5,7 +5,7 @@ violation with its rule, selectors and help page; ``step`` writes the test's scr
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from corsia.testing.browser import ActionCounter, BrowserLog, step
 
@@ -52,3 +52,16 @@ def test_action_counter_counts_actions_and_page_loads(page: Page, demo_users: st
     walk.assert_within(actions=3, loads=2)
     with pytest.raises(AssertionError, match="3 actions, budget 2"):
         walk.assert_within(actions=2, loads=2)
+
+
+def test_aiuto_opens_the_page_s_own_help_in_italian(page: Page, demo_users: str) -> None:
+    # given the login page
+    page.goto("/login/")
+    help_text = page.get_by_role("note", name="Aiuto su questa pagina")
+    expect(help_text).to_be_hidden()
+    # when the visitor opens «Aiuto» in the header
+    page.get_by_test_id("help").get_by_text("Aiuto").click()
+    # then the login page's own text shows (and axe checks the page with it open)
+    expect(help_text).to_be_visible()
+    expect(help_text).to_contain_text("Entra con il nome utente e la password aziendali.")
+    step(page, "aiuto aperto")
