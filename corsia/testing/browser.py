@@ -469,8 +469,9 @@ class ActionCounter:
         self.page.wait_for_load_state("load")
         step(self.page, f"{len(self.actions)}-{what}")
 
-    def click(self, target: Locator, what: str) -> None:
-        target.click()
+    def click(self, target: Locator, what: str, *, timeout: float | None = None) -> None:
+        """``timeout`` (ms) for a click whose answer is slow to come (a signature)."""
+        target.click(timeout=timeout)
         self.did(what)
 
     def choose(self, target: Locator, label: str, what: str) -> None:
