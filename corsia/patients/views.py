@@ -38,7 +38,8 @@ def search(request: HttpRequest) -> HttpResponse:
         else None
     )
     query = classify(text) if text else None
-    if found and len(found) == 1 and query is not None and query.kind is QueryKind.WRISTBAND:
+    # a code (codice fiscale, STP/ENI, MRN, wristband) naming one patient opens them at once
+    if found and len(found) == 1 and query is not None and query.kind is not QueryKind.NAME:
         return redirect("patients:detail", pk=found[0].pk)
     return render(request, "patients/search.html", {"query": text, "found": found})
 

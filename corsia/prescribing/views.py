@@ -602,10 +602,12 @@ def choose_product(request: HttpRequest, order_id: int, item_id: int) -> HttpRes
 @require_POST
 def sign(request: HttpRequest, order_id: int) -> HttpResponse:
     with refusals_as_messages(request, not_found_is_404=False):
-        services.order_sign(
+        # a draft is confirmed and signed in one act ("Conferma e firma"), at its version
+        services.order_confirm_and_sign(
             actor=request_actor(request),
             workstation=_ws(request),
             order_id=order_id,
+            expected_version=_version(request),
             allergy_override_reason=request.POST.get("allergy_override_reason", ""),
             allergy_acknowledged=request.POST.get("allergy_acknowledged") == "yes",
         )

@@ -4,13 +4,21 @@
 The root ``conftest.py`` registers them once for the whole suite (a session-scoped
 Playwright driver may exist only once per process): browser tests just use them.
 
-Every test gets a ``page`` (Italian browser locale) and, at the end, a screenshot in
-``test-artifacts/screenshots/<test>.png``. The page may only talk to the live server:
+Every test gets a ``page`` (Italian browser locale) and its own artefacts folder,
+``test-artifacts/<test>/``: ``step(page, "name")`` writes ``NN-name.png`` there (and checks
+the page's current state), and the page at the end of the test is ``NN-fine.png``. The page may only talk to the live server:
 any other request is aborted and fails the test, as does a request of ours that
 answers an error (a missing stylesheet, font or script), a JavaScript error, or anything
 the Content-Security-Policy refused (an inline script, a handler, a style it does not allow).
 Every page the test visits (each load, and the last page at the end) is also checked for
-form fields drawn without a visible boundary (WCAG 1.4.11): see ``_FIELD_BOUNDARIES``.
+form fields drawn without a visible boundary (WCAG 1.4.11): see ``_FIELD_BOUNDARIES``,
+and with axe-core (npm ``axe-core``, from ``node_modules``) against WCAG 2.1 A and AA: each
+URL once when it loads, each ``step`` and the last page again (an htmx answer changes the
+page without a load). Any violation fails the test with its rule, impact, selectors and
+help page.
+
+``ActionCounter`` counts what a user does (clicks, choices, typed fields, keys) and the
+pages loaded on the way, for the per-role walk tests and their budgets (README, "Budgets").
 
 The ``playwright`` wheel ships its own Node driver; the browser is the system's
 ``/usr/bin/chromium`` (tools/system-deps.sh). Never run ``playwright install``.
@@ -20,15 +28,19 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
-from urllib.parse import urlsplit
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from playwright.sync_api import (
     Browser,
     ConsoleMessage,
+    Locator,
     Page,
     Playwright,
     Request,
@@ -42,6 +54,7 @@ from corsia.accounts.services import roles_sync
 from corsia.demo.users import DEMO_PASSWORD, ensure_demo_users
 
 __all__ = [
+    "ActionCounter",
     "BrowserLog",
     "assert_accessible_basics",
     "browser",
@@ -50,6 +63,7 @@ __all__ = [
     "log_in",
     "page",
     "playwright_driver",
+    "step",
 ]
 
 CHROMIUM = "/usr/bin/chromium"
@@ -61,7 +75,13 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"  # screenshots a test names itself
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# Pages that are not ours to fix: Swagger UI draws the API documentation.
+AXE_SKIP = ("/api/v1/docs",)
 
 
 @dataclass
@@ -73,6 +93,10 @@ class BrowserLog:
     errors: list[str] = field(default_factory=list)  # uncaught JavaScript errors
     refused: list[str] = field(default_factory=list)  # what the Content-Security-Policy blocked
     borderless: list[str] = field(default_factory=list)  # form fields with no visible boundary
+    inaccessible: list[str] = field(default_factory=list)  # axe-core WCAG 2.1 A/AA violations
+    axe_checked: set[str] = field(default_factory=set)  # URLs axe has checked on load
+    artifacts: Path = ARTIFACTS  # the test's own folder for screenshots
+    steps: int = 0  # screenshots written so far
 
 
 @pytest.fixture(scope="session")
@@ -105,8 +129,12 @@ def browser_log() -> BrowserLog:
     return BrowserLog()
 
 
-def _screenshot_name(nodeid: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", nodeid.split("::", 1)[-1]).strip("_") + ".png"
+def _test_folder(nodeid: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", nodeid.split("::", 1)[-1]).strip("_")
+
+
+# The log of each open page, so that ``step(page, ...)`` finds the test's folder.
+_LOGS: dict[int, BrowserLog] = {}
 
 
 @pytest.fixture
@@ -146,14 +174,17 @@ def page(
             browser_log.refused.append(message.text)
 
     new_page.on("console", on_console)
-    new_page.on("load", lambda loaded: _record_borderless_fields(loaded, browser_log))
-    yield new_page
+    new_page.on("load", lambda loaded: _check_loaded_page(loaded, browser_log))
+    browser_log.artifacts = ARTIFACTS / _test_folder(request.node.nodeid)
+    shutil.rmtree(browser_log.artifacts, ignore_errors=True)  # no steps of an earlier run
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    _LOGS[id(new_page)] = browser_log
+    yield new_page
     try:
         if not new_page.is_closed():
-            _record_borderless_fields(new_page, browser_log)
-        new_page.screenshot(path=str(SCREENSHOTS / _screenshot_name(request.node.nodeid)))
+            step(new_page, "fine")
     finally:
+        _LOGS.pop(id(new_page), None)
         context.close()
     assert browser_log.blocked == [], "requests outside the live server"
     assert browser_log.errors == [], "JavaScript errors"
@@ -162,6 +193,9 @@ def page(
         "form fields without a visible boundary (WCAG 1.4.11: a border, outline or shadow "
         "of at least 1px with 3:1 contrast against the background):\n"
         + "\n".join(browser_log.borderless)
+    )
+    assert browser_log.inaccessible == [], "axe-core found WCAG 2.1 A/AA violations:\n" + "\n".join(
+        browser_log.inaccessible
     )
     static_failures = [f for f in browser_log.failed if f" {live_server.url}/static/" in f]
     assert static_failures == [], "static files (CSS, fonts, scripts) that did not load"
@@ -298,6 +332,83 @@ _FIELD_BOUNDARIES = """() => {
 }"""
 
 
+def _check_loaded_page(page: Page, log: BrowserLog) -> None:
+    """On every load: the field boundaries, and axe once per URL."""
+    _record_borderless_fields(page, log)
+    if _without_fragment(page.url) not in log.axe_checked:
+        _record_axe_violations(page, log)
+
+
+def _without_fragment(url: str) -> str:
+    return urlunsplit(urlsplit(url)._replace(fragment=""))
+
+
+@cache
+def _axe_source() -> str:
+    if not AXE.exists():
+        raise RuntimeError(f"{AXE} is missing: run `npm ci` (make install)")
+    return AXE.read_text(encoding="utf-8")
+
+
+# Runs in the page: axe-core on the whole document, the WCAG 2.1 A and AA rules only.
+_AXE_RUN = """async (tags) => {
+  const result = await window.axe.run(document, {
+    runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'],
+  });
+  return [location.href, result.violations.map((v) => ({
+    id: v.id, impact: v.impact || '', help: v.help, helpUrl: v.helpUrl,
+    nodes: v.nodes.map((n) => ({
+      target: n.target.map((t) => Array.isArray(t) ? t.join(' >>> ') : t).join(' '),
+      summary: (n.failureSummary || '').replace(/\\s+/g, ' ').slice(0, 200),
+    })),
+  }))];
+}"""
+
+
+def _record_axe_violations(page: Page, log: BrowserLog) -> None:
+    """Run axe-core on the page as it is now and note its violations (once per page, rule
+    and element), under the address of the document axe really ran in (a load handler may
+    run when the test has already moved on: that page is checked on its own load)."""
+    try:
+        # evaluate, not a <script>: the Content-Security-Policy allows no inline script,
+        # and the DevTools protocol is not subject to it.
+        if not page.evaluate("() => typeof window.axe === 'object'"):
+            page.evaluate(f"() => {{ {_axe_source()}\n }}")
+        href, found = page.evaluate(_AXE_RUN, AXE_TAGS)
+    except PlaywrightError:
+        return  # the page went away meanwhile
+    where = urlsplit(href)
+    log.axe_checked.add(_without_fragment(href))
+    if where.scheme not in ("http", "https") or where.path.startswith(AXE_SKIP):
+        return
+    violation: dict[str, Any]
+    for violation in found:
+        for node in violation["nodes"]:
+            entry = (
+                f"{where.path}: {violation['id']} ({violation['impact']}) "
+                f"{violation['help']} — {violation['helpUrl']}\n"
+                f"    at {node['target']}: {node['summary']}"
+            )
+            if entry not in log.inaccessible:
+                log.inaccessible.append(entry)
+
+
+def step(page: Page, name: str) -> Path:
+    """A step of the test worth seeing: a full-page screenshot in the test's folder
+    (``test-artifacts/<test>/NN-name.png``), and the page checked as it is now (field
+    boundaries and axe-core, whatever htmx changed since the load). Returns the file."""
+    log = _LOGS.get(id(page))
+    if log is None:
+        raise RuntimeError("step() needs the page fixture's page")
+    log.steps += 1
+    log.artifacts.mkdir(parents=True, exist_ok=True)
+    path = log.artifacts / f"{log.steps:02d}-{re.sub(r'[^A-Za-z0-9_.-]+', '-', name)}.png"
+    _record_borderless_fields(page, log)
+    _record_axe_violations(page, log)
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
 def _record_borderless_fields(page: Page, log: BrowserLog) -> None:
     """Note the page's form fields that show no boundary (once per page and field).
 
@@ -330,3 +441,54 @@ def log_in(page: Page, username: str, password: str) -> None:
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Entra").click()
     page.wait_for_load_state("load")
+
+
+class ActionCounter:
+    """Counts what a user does on the way through a job, for the walk tests' budgets.
+
+    An action is one thing the user does: a click (or tap), a choice in a list, a field
+    typed (or a code scanned into it), a key pressed. Page loads are counted apart (each
+    load of the main frame). Walk tests go through the counter for every user action, so
+    that ``assert_within`` proves the budget stated in the README. Every action also writes
+    a screenshot step, named after what was done.
+    """
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.actions: list[str] = []
+        self.loads = 0
+        page.on("framenavigated", self._on_navigated)
+
+    def _on_navigated(self, frame: Any) -> None:
+        if frame == self.page.main_frame:
+            self.loads += 1
+
+    def did(self, what: str) -> None:
+        """Count an action done another way (a scan through ``wedge``), once it is done."""
+        self.actions.append(what)
+        self.page.wait_for_load_state("load")
+        step(self.page, f"{len(self.actions)}-{what}")
+
+    def click(self, target: Locator, what: str, *, timeout: float | None = None) -> None:
+        """``timeout`` (ms) for a click whose answer is slow to come (a signature)."""
+        target.click(timeout=timeout)
+        self.did(what)
+
+    def choose(self, target: Locator, label: str, what: str) -> None:
+        target.select_option(label=label)
+        self.did(what)
+
+    def type(self, target: Locator, text: str, what: str) -> None:
+        target.fill(text)
+        self.did(what)
+
+    def press(self, target: Locator, key: str, what: str) -> None:
+        target.press(key)
+        self.did(what)
+
+    def assert_within(self, *, actions: int, loads: int) -> None:
+        """The job took no more actions and page loads than its budget."""
+        assert len(self.actions) <= actions, (
+            f"{len(self.actions)} actions, budget {actions}: " + ", ".join(self.actions)
+        )
+        assert self.loads <= loads, f"{self.loads} page loads, budget {loads}"

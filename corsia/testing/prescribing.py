@@ -84,6 +84,27 @@ def measured_patient(
     return patient
 
 
+def demo_colon_patient_for_folfox() -> Patient:
+    """For the browser tests with the demo users: FOLFOX-4 validated (by «medico2» and a
+    third physician), and a measured patient of «medico» (180 cm, 80 kg: BSA 2.00 m²)
+    with colon cancer (ICD-9-CM 153.9)."""
+    from django.contrib.auth.models import Group
+
+    from corsia.accounts.domain.roles import Role
+
+    medico = User.objects.get(username="medico")
+    third = User.objects.create_user(username="validatore", password="Pw-test-12345")
+    third.groups.add(Group.objects.get(name=Role.PHYSICIAN.value))
+    library_version("FOLFOX-4", approvers=(User.objects.get(username="medico2"), third))
+    patient = measured_patient(
+        registrar=User.objects.get(username="coordinatore"), physician=medico
+    )
+    services.diagnosis_record(
+        actor=medico, workstation=None, patient_id=patient.pk, code="153.9", label="Colon"
+    )
+    return patient
+
+
 def library_order(
     code: str,
     *,

@@ -33,6 +33,8 @@ def test_search_page_finds_by_name_in_any_order_and_by_barcode(
     assert "autofocus" in client.get("/patients/").content.decode()
     scanned = client.get("/patients/", {"q": f"PZ{patient.mrn}"})
     assert scanned.status_code == 302 and scanned["Location"] == f"/patients/{patient.pk}/"
+    typed = client.get("/patients/", {"q": patient.codice_fiscale.lower()})
+    assert typed.status_code == 302 and typed["Location"] == f"/patients/{patient.pk}/"
 
 
 def test_every_patient_view_is_logged_page_and_api(

@@ -39,7 +39,11 @@ from corsia.prescribing.services.orders import (
     RECORD_MEASUREMENT,
     VIEW,
 )
-from corsia.prescribing.services.signing import SIGNABLE_STATES, order_sign
+from corsia.prescribing.services.signing import (
+    SIGNABLE_STATES,
+    order_confirm_and_sign,
+    order_sign,
+)
 from corsia.prescribing.services.transitions import order_milestone_record, order_transition
 from corsia.prescribing.services.validation import (
     order_authors,
@@ -61,6 +65,7 @@ __all__ = [
     "measurement_record",
     "order_allergy_rows",
     "order_authors",
+    "order_confirm_and_sign",
     "order_create",
     "order_day_move",
     "order_duplicate",

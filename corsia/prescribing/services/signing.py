@@ -9,10 +9,11 @@ from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import ValidationFailed
 from corsia.documents.services import document_create
 from corsia.prescribing import audit_events as events
-from corsia.prescribing.domain.states import OrderState
+from corsia.prescribing.domain.states import OrderEvent, OrderState
 from corsia.prescribing.models import TherapyOrder
 from corsia.prescribing.services.allergies import order_allergy_check
 from corsia.prescribing.services.orders import PRESCRIBE, locked_order, order_edit_saved
+from corsia.prescribing.services.transitions import order_transition
 from corsia.prescribing.therapy_sheet import sheet_context
 
 SIGNABLE_STATES = frozenset(s.value for s in OrderState) - {
@@ -78,3 +79,34 @@ def order_sign(
             after={"document": document.pk, "sha256": document.sha256},
         )
     return order
+
+
+def order_confirm_and_sign(
+    *,
+    actor: User,
+    workstation: Workstation,
+    order_id: int,
+    expected_version: int | None = None,
+    allergy_override_reason: str = "",
+    allergy_acknowledged: bool = False,
+) -> TherapyOrder:
+    """The physician's one act on a draft they have reviewed: confirm it and sign it, both
+    or neither (one transaction). An order already past confirmation is only signed. Each
+    step keeps its own checks, audit event and refusals (``order_transition``,
+    ``order_sign``); ``expected_version`` is the version the physician reviewed."""
+    require_permission(actor, PRESCRIBE, "Solo il medico può firmare la prescrizione.")
+    with transaction.atomic():
+        order = locked_order(order_id)
+        if expected_version is not None:
+            order.check_version(expected_version)
+        if order.state not in SIGNABLE_STATES:
+            order_transition(
+                actor=actor, workstation=workstation, order_id=order_id, event=OrderEvent.CONFIRM
+            )
+        return order_sign(
+            actor=actor,
+            workstation=workstation,
+            order_id=order_id,
+            allergy_override_reason=allergy_override_reason,
+            allergy_acknowledged=allergy_acknowledged,
+        )

@@ -9,15 +9,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group
 from playwright.sync_api import Page, expect
 
-from corsia.accounts.domain.roles import Role
-from corsia.accounts.models import User
-from corsia.prescribing import services
 from corsia.prescribing.models import TherapyOrder
 from corsia.testing.browser import SCREENSHOTS, assert_accessible_basics, log_in
-from corsia.testing.prescribing import library_version, measured_patient
+from corsia.testing.prescribing import demo_colon_patient_for_folfox
 
 pytestmark = pytest.mark.browser
 # the elements Tab stops on: focusable, rendered (not inside a closed <details>, whose
@@ -32,16 +28,7 @@ def test_prescribe_folfox4_reduce_oxaliplatin_confirm_and_reach_the_pharmacy(
     page: Page, demo_users: str
 ) -> None:
     # given a validated FOLFOX-4 and a measured patient with colon cancer
-    medico = User.objects.get(username="medico")
-    third = User.objects.create_user(username="validatore", password="Pw-test-12345")
-    third.groups.add(Group.objects.get(name=Role.PHYSICIAN.value))
-    library_version("FOLFOX-4", approvers=(User.objects.get(username="medico2"), third))
-    patient = measured_patient(
-        registrar=User.objects.get(username="coordinatore"), physician=medico
-    )
-    services.diagnosis_record(
-        actor=medico, workstation=None, patient_id=patient.pk, code="153.9", label="Colon"
-    )
+    patient = demo_colon_patient_for_folfox()
 
     # when the physician opens the patient's therapy page and prescribes FOLFOX-4
     log_in(page, "medico", demo_users)

@@ -1,0 +1,46 @@
+"""The contextual help registry: every page has a text, and the registry names only
+pages that exist."""
+
+from __future__ import annotations
+
+from django.urls import get_resolver
+from django.utils import translation
+
+from corsia.core.help import GENERAL, MODULES, PAGES, help_for
+
+
+def _url_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns: list, namespace: str) -> None:  # type: ignore[type-arg]  # resolver lists
+        for p in patterns:
+            if hasattr(p, "url_patterns"):
+                inner = f"{namespace}:{p.namespace}" if namespace and p.namespace else p.namespace
+                walk(p.url_patterns, inner or namespace)
+            elif p.name:
+                names.add(f"{namespace}:{p.name}" if namespace else p.name)
+
+    walk(get_resolver().url_patterns, "")
+    return names
+
+
+def test_every_page_in_the_registry_exists() -> None:
+    # a renamed or removed page would leave its help behind, unseen
+    assert set(PAGES) - _url_names() == set()
+    assert {name.split(":", 1)[0] for name in PAGES} <= set(MODULES)
+
+
+def test_a_page_gets_its_own_text_else_its_module_s_else_the_general_one() -> None:
+    assert help_for("prescribing:order") is PAGES["prescribing:order"]
+    assert help_for("prescribing:duplicate") is MODULES["prescribing"]
+    assert help_for("set_language") is GENERAL
+    assert help_for(None) is GENERAL
+
+
+def test_the_help_is_italian_and_has_its_english_translation() -> None:
+    page = PAGES["patients:search"]
+    with translation.override("it"):
+        assert str(page.title) == "Pazienti"
+    with translation.override("en"):
+        assert str(page.title) == "Patients"
+        assert str(page.text).startswith("Type surname and name, codice fiscale")
