@@ -11,7 +11,7 @@ PORT ?= 8000
 DB_URL = $${DATABASE_URL:-$$($(PY) tools/devdb.py url)}
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 
-.PHONY: help install system-deps static run test test-fast lint typecheck bench stop-db migrate demo worker messages
+.PHONY: help install system-deps static run test test-outside test-fast lint typecheck bench stop-db migrate demo worker messages
 
 help:
 	@echo "make run    install, start PostgreSQL, migrate, load reference + demo data, serve on http://$(HOST):$(PORT)"
@@ -74,11 +74,17 @@ typecheck: install
 test: install
 	@export CORSIA_TESTING=1 DATABASE_URL="$(DB_URL)"; \
 	  $(MAKE) --no-print-directory lint typecheck && \
-	  $(PY) -m pytest -n 2 --dist loadgroup -q $(PYTEST_ARGS)
+	  $(PY) -m pytest -n 2 --dist loadgroup -q -m "not outside" $(PYTEST_ARGS)
+
+# The API probed from outside (schemathesis over every operation, two roles); CI runs it
+# after make test.
+test-outside: install
+	@export CORSIA_TESTING=1 DATABASE_URL="$(DB_URL)"; \
+	  $(PY) -m pytest -n 2 -q -m outside $(PYTEST_ARGS)
 
 # The inner loop: unit, database and API tests; no Chromium, slapd or benchmark run, and
 # no lint/types/contracts (make lint, make typecheck). Markers: pyproject.toml.
-FAST_MARKERS := not browser and not ldap and not bench
+FAST_MARKERS := not browser and not ldap and not bench and not outside
 test-fast: install
 	@export CORSIA_TESTING=1 DATABASE_URL="$(DB_URL)"; \
 	  $(PY) -m pytest -n 2 --dist loadgroup -q -m "$(FAST_MARKERS)" $(PYTEST_ARGS)

@@ -22,7 +22,7 @@ from corsia.audit.api import router as audit_router
 from corsia.compounding.api import router as compounding_router
 from corsia.compounding.requirements_api import router as requirements_router
 from corsia.core.domain.errors import CorsiaError
-from corsia.core.problems import problem_from_error, problem_response
+from corsia.core.problems import PROBLEM_CONTENT_TYPE, problem_from_error, problem_response
 from corsia.documents.api import router as documents_router
 from corsia.drugs.api import router as drugs_router
 from corsia.inventory.api import router as inventory_router
@@ -78,7 +78,56 @@ def _signed_in_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
     return wrapper
 
 
-api = NinjaAPI(
+# The refusals every operation can answer, each as application/problem+json: the
+# authentication and permission checks, the bad-input middleware and the validation of
+# every body and query run before any operation, and a service may refuse with any of
+# corsia.core.domain.errors' classes.
+_PROBLEM_STATUSES: dict[int, str] = {
+    400: "Richiesta non valida (bad_request, body_not_object, ...)",
+    401: "Autenticazione mancante o scaduta (not_authenticated)",
+    403: "Permesso negato (permission_denied, ...)",
+    404: "Risorsa non trovata (not_found)",
+    409: "In conflitto con lo stato attuale (stale_version, invalid_transition, ...)",
+    422: "Dati non accettabili (validation_failed, value_out_of_range, ...)",
+    429: "Troppi tentativi (account_locked, address_locked)",
+}
+
+_PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["type", "title", "status", "code", "detail"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "code": {"type": "string", "description": "stable English code"},
+        "detail": {"type": "string", "description": "Italian message for people"},
+        "instance": {"type": "string"},
+        "field": {"type": "string"},
+    },
+}
+
+
+class CorsiaApi(NinjaAPI):
+    """The API whose OpenAPI document names, for every operation, the problem+json
+    answers it can give besides its own (an integrator's client must expect them)."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = _PROBLEM_SCHEMA
+        problem = {
+            "content": {PROBLEM_CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+        }
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status, description in _PROBLEM_STATUSES.items():
+                    responses.setdefault(str(status), {"description": description, **problem})
+        return schema
+
+
+api = CorsiaApi(
     title="Corsia API",
     version="1",
     urls_namespace="api-v1",
