@@ -30,11 +30,11 @@ from corsia.testing.accounts import MakeUser
 
 pytestmark = pytest.mark.outside
 
-schema = schemathesis.openapi.from_dict(api.get_openapi_schema(path_prefix="/api/v1"))
-schema.app = application
+_document = schemathesis.openapi.from_dict(api.get_openapi_schema(path_prefix="/api/v1"))
+_document.app = application
 
 # Signing out (DELETE /auth/token) revokes the token the other examples use.
-schema = schema.exclude(method="DELETE", path="/api/v1/auth/token")
+schema = _document.exclude(method="DELETE", path="/api/v1/auth/token")
 
 EXAMPLES = 6
 
