@@ -427,7 +427,9 @@ def _record_borderless_fields(page: Page, log: BrowserLog) -> None:
 
 def assert_accessible_basics(page: Page, *, lang: str = "it") -> None:
     """Cheap WCAG sanity: the page language is declared, one h1, one main landmark,
-    and every visible form field has an accessible name."""
+    and every visible form field has an accessible name. Read once the page's document is
+    parsed (a click that navigates returns before the new document is)."""
+    page.wait_for_load_state("domcontentloaded")
     facts = page.evaluate(_A11Y_FACTS)
     assert facts["lang"] == lang, (page.url, facts)
     assert facts["h1"] == 1, (page.url, facts)

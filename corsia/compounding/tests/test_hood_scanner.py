@@ -25,7 +25,9 @@ from corsia.accounts.models import User
 from corsia.audit.models import AuditEvent
 from corsia.compounding import services
 from corsia.compounding.models import Leftover, Preparation, PreparationVial
-from corsia.compounding.tests.hood_helpers import (
+from corsia.testing.accounts import logged_in, post_json
+from corsia.testing.compounding import Folfox
+from corsia.testing.hood import (
     FU_GTIN,
     GS,
     OXALI_200,
@@ -33,8 +35,6 @@ from corsia.compounding.tests.hood_helpers import (
     oxaliplatin_powder_with_gtins,
     yymmdd,
 )
-from corsia.testing.accounts import logged_in, post_json
-from corsia.testing.compounding import Folfox
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/compounding"

@@ -144,10 +144,15 @@ def test_H_closed_loop_milestones_are_refused_by_the_service_and_the_page(
     assert refused.value.code == "transition_not_allowed_here"
 
     farm = logged_in(pharmacist)
-    page = farm.get(f"/prescribing/orders/{order.pk}/").content.decode()
+    # the pharmacist's screen for an order is the validation screen of the pharmacy
+    opened = farm.get(f"/prescribing/orders/{order.pk}/")
+    assert (opened.status_code, opened["Location"]) == (302, f"/compounding/orders/{order.pk}/")
+    page = farm.get(opened["Location"]).content.decode()
     for event in MILESTONE_EVENTS:
         assert f'data-event="{event}"' not in page
-    assert 'data-event="return_to_prescriber"' in page  # the decisions are still offered
+        assert f'value="{event}"' not in page
+    # the decisions are still offered: giving the order back to the prescriber
+    assert 'name="action" value="return"' in page
     answer = farm.post(
         f"/prescribing/orders/{order.pk}/transition/",
         {"event": "start_preparation", "version": order.version},

@@ -20,14 +20,14 @@ from playwright.sync_api import Page, expect
 from corsia.accounts.models import User
 from corsia.compounding import services
 from corsia.compounding.models import Hood, Preparation
-from corsia.compounding.tests.hood_helpers import (
+from corsia.testing.browser import assert_accessible_basics, log_in
+from corsia.testing.compounding import folfox_sent_to_pharmacy
+from corsia.testing.hood import (
     OXALI_GTIN,
     network_balance,
     oxaliplatin_powder_with_gtins,
     yymmdd,
 )
-from corsia.testing.browser import assert_accessible_basics, log_in
-from corsia.testing.compounding import folfox_sent_to_pharmacy
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parents[4] / "test-artifacts" / "hood"
