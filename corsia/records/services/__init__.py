@@ -49,6 +49,11 @@ from corsia.records.services.letters import (
     letter_draft_update,
     letter_sign,
 )
+from corsia.records.services.reports import (
+    ReportInput,
+    clinical_report_correct,
+    clinical_report_record,
+)
 from corsia.records.services.scores import ScoreInput, prognostic_score_record
 from corsia.records.services.staging import StagingInput, staging_sign
 from corsia.records.services.vitals import (
@@ -69,6 +74,7 @@ __all__ = [
     "LesionInput",
     "LineInput",
     "PlanItemInput",
+    "ReportInput",
     "ScoreInput",
     "Sections",
     "StagingInput",
@@ -81,6 +87,8 @@ __all__ = [
     "board_record",
     "board_sign",
     "board_update",
+    "clinical_report_correct",
+    "clinical_report_record",
     "diagnosis_record",
     "diagnosis_update",
     "diary_entry_correct",
