@@ -22,8 +22,9 @@ from corsia.core.domain.errors import (
     ValidationFailed,
 )
 from corsia.patients import services as patient_services
-from corsia.patients.models import Patient
+from corsia.patients.models import Patient, Ward
 from corsia.records import selectors, selectors_reports, services
+from corsia.records.domain import letters as rules_letters
 from corsia.records.domain import reports as rules
 from corsia.records.domain.reports import ReportKind, ReportText
 from corsia.records.domain.timeline import EventKind
@@ -399,6 +400,49 @@ def test_letters_carry_the_reports_of_the_period(
         assert item["source"].startswith("records.clinical_report:")
         assert "Non lesioni secondarie epatiche né polmonari." in item["cells"][3]
     assert ClinicalLetter.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_the_discharge_letter_carries_the_stays_reports_not_the_masked_ones(
+    make_user: MakeUser, physician: User, patient: Patient
+) -> None:
+    # given an earlier stay, masked, with a pathology report, and the current stay with a CT
+    coordinator = make_user(Role.COORDINATOR)
+    now = timezone.now()
+    ward = Ward.objects.create(code="ONC", name="Oncologia", kind="inpatient")
+    old = patient_services.encounter_admit(
+        actor=coordinator, workstation=None, patient_id=patient.pk, kind="inpatient",
+        ward_id=ward.pk, admitted_at=now - timedelta(days=10),
+    )  # fmt: skip
+    patient_services.encounter_discharge(
+        actor=coordinator, workstation=None, encounter_id=old.pk, expected_version=old.version,
+        discharged_at=now - timedelta(days=8),
+    )  # fmt: skip
+    masked = _record(
+        physician, patient, _text(performed_on=timezone.localdate()), encounter_id=old.pk
+    )
+    patient_services.document_mask(
+        actor=physician, workstation=None, patient_id=patient.pk,
+        document_type="patients.encounter", document_id=old.pk, reason="Richiesta del paziente",
+    )  # fmt: skip
+    stay = patient_services.encounter_admit(
+        actor=coordinator, workstation=None, patient_id=patient.pk, kind="inpatient",
+        ward_id=ward.pk, admitted_at=now - timedelta(days=2),
+    )  # fmt: skip
+    ct = _record(physician, patient, _ct(performed_on=timezone.localdate()), encounter_id=stay.pk)
+    # when the discharge letter of the stay is drafted
+    letter = services.letter_draft_create(
+        actor=physician, workstation=None, patient_id=patient.pk, kind="discharge_letter",
+        encounter_id=stay.pk,
+    )  # fmt: skip
+    # then its reports section has the CT's conclusion, not the masked report
+    section = next(s for s in letter.content["sections"] if s["code"] == "reports")
+    assert [i["source"] for i in section["items"]] == [f"records.clinical_report:{ct.pk}"]
+    assert section["items"][0]["cells"][3] == "Non lesioni secondarie epatiche né polmonari."
+    assert f"records.clinical_report:{masked.pk}" not in str(letter.content)
+    printed = rules_letters.printable(rules_letters.LetterKind.DISCHARGE, letter.content)
+    headings = [s["heading"] for s in printed["sections"]]
+    assert "Referti: anatomia patologica, diagnostica per immagini, consulenze" in headings
 
 
 # --- API ------------------------------------------------------------------------------------------
