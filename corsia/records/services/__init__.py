@@ -3,6 +3,7 @@ re-exported here. Each checks the permission, validates everything (pure rules i
 ``domain/``) before writing, writes in a transaction and records its audit event there.
 Nothing is deleted and a signed record is never updated."""
 
+from corsia.records.domain.reports import ReportText
 from corsia.records.services.anamnesis import Sections, anamnesis_note_sign, anamnesis_sign
 from corsia.records.services.boards import (
     BoardInput,
@@ -75,6 +76,7 @@ __all__ = [
     "LineInput",
     "PlanItemInput",
     "ReportInput",
+    "ReportText",
     "ScoreInput",
     "Sections",
     "StagingInput",

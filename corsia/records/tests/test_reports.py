@@ -5,6 +5,7 @@ encounters stay masked; page, API, timeline and the letters' section."""
 
 from __future__ import annotations
 
+import html
 from datetime import date, timedelta
 from typing import Any
 
@@ -523,8 +524,8 @@ def test_page_record_filter_and_correct(
     url = f"/records/patients/{patient.pk}/reports/"
     empty = client.get(url)
     assert empty.status_code == 200
-    html = empty.content.decode()
-    assert 'data-testid="report-form"' in html and "Nessun referto registrato." in html
+    first_page = empty.content.decode()
+    assert 'data-testid="report-form"' in first_page and "Nessun referto registrato." in first_page
     form = {
         "kind": "consultation",
         "performed_on": (timezone.localdate() - timedelta(days=1)).isoformat(),
@@ -550,6 +551,12 @@ def test_page_record_filter_and_correct(
     assert "non è un codice morfologico ICD-O-3" in bad.content.decode()
     future = client.post(url, {**form, "performed_on": "2999-01-01"})
     assert future.status_code == 422 and "non può essere nel futuro" in future.content.decode()
+    too_long = client.post(url, {**form, "conclusion": "x" * 8_001})
+    assert too_long.status_code == 422 and "Il testo è troppo lungo" in too_long.content.decode()
+    unknown = client.post(url, {**form, "kind": "autopsia"})
+    assert unknown.status_code == 422
+    assert "Scegli un'opzione valida" in html.unescape(unknown.content.decode())
+    assert client.post(url, {**form, "conclusion": "a\x00b"}).status_code == 400  # never a 500
     assert ClinicalReport.objects.count() == 1
     # the filter keeps one kind
     filtered = client.get(url, {"kind": "imaging"}).content.decode()
