@@ -35,6 +35,7 @@ from corsia.records.api import icd9_router
 from corsia.records.api import router as records_router
 from corsia.records.api_course import router as course_router
 from corsia.records.api_letters import router as records_letters_router
+from corsia.records.api_reports import router as records_reports_router
 from corsia.records.api_staging import catalogue_router as records_catalogue_router
 from corsia.records.api_staging import router as staging_router
 from corsia.regimens.api import router as regimens_router
@@ -237,6 +238,7 @@ api.add_router(
     "/patients", course_router
 )  # its treatment course: /patients/{id}/treatment-lines...
 api.add_router("/patients", records_letters_router)  # /patients/{id}/letters, tumour-boards
+api.add_router("/patients", records_reports_router)  # /patients/{id}/reports (+ correction)
 api.add_router("/icd9cm", icd9_router)
 api.add_router("/audit", audit_router)
 api.add_router("/documents", documents_router)

@@ -341,6 +341,14 @@ PAGES: dict[str, PageHelp] = {
             "al calcolo della clearance per i farmaci che la richiedono."
         ),
     ),
+    "records:reports": PageHelp(
+        _("Referti"),
+        _(
+            "Anatomia patologica, diagnostica per immagini e consulenze: scegli il tipo, la "
+            "data dell'esame e chi ha refertato, scrivi le conclusioni e firma. Un errore si "
+            "corregge con una nuova versione e il suo motivo."
+        ),
+    ),
     # toxicity
     "toxicity:patient": PageHelp(
         _("Tossicità"),

@@ -1,5 +1,6 @@
 """A chart for the first demo patients (fictitious): diagnosis, performance status,
-anamnesis, three days of vital signs with a ward round, tumour markers. Idempotent: a
+anamnesis, three days of vital signs with a ward round, tumour markers, a pathology and a
+CT report. Idempotent: a
 patient who already has a diagnosis or a diary entry gets nothing added."""
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ DEMO_CHARTS = (
      "CA 15-3", ("48", "36", "29")),
 )  # fmt: skip
 TEMPERATURES = ("37.2", "38.3", "36.9")
+MORPHOLOGY = {"Adenocarcinoma": "8140/3", "Carcinoma duttale infiltrante": "8500/3"}
 
 
 @transaction.atomic
@@ -88,6 +90,32 @@ def ensure_demo_records(*, physician: User, nurse: User) -> int:
                     collected_at=now - timedelta(days=ago),
                 ),
             )  # fmt: skip
+        services.clinical_report_record(
+            actor=physician,
+            workstation=None,
+            patient_id=patient_id,
+            data=services.ReportInput(
+                report=services.ReportText(
+                    kind="pathology", performed_on=(now - timedelta(days=125)).date(),
+                    issuer="Anatomia Patologica", examination="Biopsia della lesione primitiva",
+                    histotype=histotype, morphology_icdo3=MORPHOLOGY.get(histotype, ""),
+                    accession=f"AP-DEMO-{index + 1}",
+                    conclusion=f"{histotype}. Materiale adeguato per le indagini molecolari.",
+                ),
+            ),
+        )  # fmt: skip
+        services.clinical_report_record(
+            actor=physician,
+            workstation=None,
+            patient_id=patient_id,
+            data=services.ReportInput(
+                report=services.ReportText(
+                    kind="imaging", modality="ct", performed_on=(now - timedelta(days=40)).date(),
+                    issuer="Radiologia", examination="TC torace-addome con mdc",
+                    conclusion="Riduzione dimensionale della malattia nota. Non nuove lesioni.",
+                ),
+            ),
+        )  # fmt: skip
         services.ward_round_record(
             actor=physician,
             workstation=None,

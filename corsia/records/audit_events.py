@@ -62,3 +62,13 @@ LETTER_CORRECTION_STARTED = register(
 BOARD_RECORDED = register("records.board_recorded", "Riunione multidisciplinare registrata")
 BOARD_UPDATED = register("records.board_updated", "Riunione multidisciplinare modificata")
 BOARD_SIGNED = register("records.board_signed", "Riunione multidisciplinare firmata e chiusa")
+# pathology, imaging and consultation reports (services/reports.py)
+CLINICAL_REPORT_RECORDED = register(
+    "records.clinical_report_recorded",
+    "Referto registrato e firmato (anatomia patologica, immagini, consulenza)",
+)
+CLINICAL_REPORT_CORRECTED = register(
+    "records.clinical_report_corrected",
+    "Referto corretto (nuova versione)",
+    reason_required=True,
+)

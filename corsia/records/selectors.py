@@ -47,6 +47,7 @@ from corsia.records.models import (
 )
 from corsia.records.selectors_course import course_events
 from corsia.records.selectors_letters import board_events, letter_events
+from corsia.records.selectors_reports import report_events
 from corsia.records.selectors_staging import (
     current_staging,
     score_events,
@@ -222,6 +223,7 @@ def chart_view(
     events.extend(score_events(patient.pk))
     events.extend(_vitals_events(vital_rows[:TIMELINE_LIMIT]))
     events.extend(letter_events(patient) + board_events(patient.pk))
+    events.extend(report_events(patient))  # pathology, imaging, consultations
     header = ChartHeader(
         patient=patient,
         age_years=age_in_years(patient.date_of_birth, today),

@@ -35,6 +35,7 @@ from corsia.prescribing.selectors import patient_orders
 from corsia.records.domain import anamnesis
 from corsia.records.domain import letter_facts as lf
 from corsia.records.domain import letters as rules
+from corsia.records.domain import reports as report_rules
 from corsia.records.domain.letters import LetterKind
 from corsia.records.domain.timeline import EventKind, TimelineEvent
 from corsia.records.domain.vitals import Vital
@@ -49,6 +50,7 @@ from corsia.records.models import (
     TumourBoard,
     VitalSigns,
 )
+from corsia.records.selectors_reports import current_reports
 from corsia.records.timeline_sources import author_name
 from corsia.toxicity.selectors import patient_toxicities
 
@@ -299,6 +301,31 @@ def _labs(patient_id: int, start: datetime, end: datetime) -> tuple[lf.LabFacts,
     )
 
 
+def _reports(patient: Patient, start: date, end: date) -> tuple[lf.ReportFacts, ...]:
+    """The current version of each report performed in the period (those about a masked
+    encounter left out), oldest first."""
+    rows = current_reports(patient).filter(performed_on__gte=start, performed_on__lte=end)
+    return tuple(
+        lf.ReportFacts(
+            id=r.pk,
+            kind=r.kind,
+            kind_label=report_rules.KIND_LABELS_IT[report_rules.ReportKind(r.kind)],
+            loinc=r.loinc,
+            performed_on=r.performed_on,
+            title=report_rules.summary(
+                report_rules.ReportKind(r.kind), modality_code=r.modality, examination=r.examination
+            ),
+            issuer=r.issuer,
+            reporting_clinician=r.reporting_clinician,
+            accession=r.accession,
+            conclusion=r.conclusion,
+            morphology_icdo3=r.morphology_icdo3,
+            corrected=r.supersedes_id is not None,
+        )
+        for r in rows.order_by("performed_on", "recorded_at", "pk")
+    )
+
+
 def _performance(
     patient_id: int, start: datetime, end: datetime
 ) -> tuple[lf.PerformanceFacts, ...]:
@@ -432,6 +459,7 @@ def chart_facts(
         diary=_diary(patient.pk, start, end),
         vitals=_vitals(patient.pk, start, end),
         labs=_labs(patient.pk, lab_start, end),
+        reports=_reports(patient, lab_start.date(), end.date()),
         performance=_performance(patient.pk, start, end),
         therapies=therapies,
         toxicities=toxicities,

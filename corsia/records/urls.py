@@ -1,6 +1,6 @@
 from django.urls import path
 
-from corsia.records import views, views_course, views_letters, views_staging
+from corsia.records import views, views_course, views_letters, views_reports, views_staging
 
 app_name = "records"
 
@@ -19,6 +19,12 @@ urlpatterns = [
         name="performance_status",
     ),
     path("patients/<int:patient_id>/labs/", views.lab_results, name="labs"),
+    path("patients/<int:patient_id>/reports/", views_reports.reports, name="reports"),
+    path(
+        "patients/<int:patient_id>/reports/<int:report_id>/correct/",
+        views_reports.report_correct,
+        name="report_correct",
+    ),
     path("diagnosis/<int:diagnosis_id>/edit/", views.diagnosis_edit, name="diagnosis_edit"),
     path("diary/<int:entry_id>/correct/", views.diary_correct, name="diary_correct"),
     path("patients/<int:patient_id>/staging/", views_staging.staging, name="staging"),

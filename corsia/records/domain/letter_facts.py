@@ -85,6 +85,24 @@ class LabFacts:
 
 
 @dataclass(frozen=True)
+class ReportFacts:
+    """A pathology, imaging or consultation report of the period (current version)."""
+
+    id: int
+    kind: str
+    kind_label: str
+    loinc: str
+    performed_on: date
+    title: str  # "Diagnostica per immagini · TC · TC torace-addome con mdc"
+    issuer: str
+    reporting_clinician: str
+    accession: str
+    conclusion: str
+    morphology_icdo3: str = ""
+    corrected: bool = False
+
+
+@dataclass(frozen=True)
 class PerformanceFacts:
     id: int
     scale: str
@@ -139,6 +157,7 @@ class ChartFacts:
     diary: tuple[TextFacts, ...] = ()
     vitals: tuple[VitalsFacts, ...] = ()
     labs: tuple[LabFacts, ...] = ()
+    reports: tuple[ReportFacts, ...] = ()
     performance: tuple[PerformanceFacts, ...] = ()
     therapies: tuple[TherapyFacts, ...] | None = None  # None: the reader may not see orders
     toxicities: tuple[ToxicityFacts, ...] | None = None  # None: the reader may not see them

@@ -30,6 +30,13 @@ _SECTION_META: dict[str, tuple[str, str, str]] = {
     ),
     "toxicities": ("Tossicità (CTCAE)", "55109-3", "Tossicità registrate (CTCAE v5)"),
     "labs": ("Esami di laboratorio", "30954-2", "Esami di laboratorio"),
+    # LDO "Esami eseguiti durante il ricovero" / RSA "Precedenti esami eseguiti" (30954-2):
+    # the reports' conclusions, each item with its own LOINC document type
+    "reports": (
+        "Referti: anatomia patologica, diagnostica per immagini, consulenze",
+        "30954-2",
+        "Referti in cartella",
+    ),
     "vitals": ("Parametri vitali", "8716-3", "Parametri vitali"),
 }
 
@@ -294,6 +301,42 @@ def _labs(f: ChartFacts) -> dict[str, Any]:
     )
 
 
+def _reports(f: ChartFacts) -> dict[str, Any]:
+    items = []
+    for r in f.reports:
+        issued = r.issuer + (f", {r.reporting_clinician}" if r.reporting_clinician else "")
+        if r.accession:
+            issued += f" (n. {r.accession})"
+        conclusion = r.conclusion
+        if r.morphology_icdo3:
+            conclusion += f" [ICD-O-3 {r.morphology_icdo3}]"
+        if r.corrected:
+            conclusion += " (referto corretto)"
+        items.append(
+            _item(
+                f"records.clinical_report:{r.id}",
+                {
+                    "kind": r.kind,
+                    "loinc": r.loinc,
+                    "performed_on": iso(r.performed_on),
+                    "title": r.title,
+                    "issuer": r.issuer,
+                    "reporting_clinician": r.reporting_clinician,
+                    "accession": r.accession,
+                    "morphology_icdo3": r.morphology_icdo3,
+                    "conclusion": r.conclusion,
+                },
+                [day_text(r.performed_on), r.title, issued, conclusion],
+            )
+        )
+    return _section(
+        "reports",
+        ["Data", "Esame", "Refertato da", "Conclusioni"],
+        items,
+        "Nessun referto nel periodo.",
+    )
+
+
 _SHORT = {
     Vital.SYSTOLIC: "PAS",
     Vital.DIASTOLIC: "PAD",
@@ -336,6 +379,7 @@ def assemble(codes: Sequence[str], facts: ChartFacts) -> list[dict[str, Any]]:
         "therapies": lambda: _therapies(facts),
         "toxicities": lambda: _toxicities(facts),
         "labs": lambda: _labs(facts),
+        "reports": lambda: _reports(facts),
         "vitals": lambda: _vitals(facts),
     }
     return [builders[code]() for code in codes if code in builders]

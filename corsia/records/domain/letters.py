@@ -167,6 +167,7 @@ ORDER: dict[LetterKind, tuple[str, ...]] = {
         "therapies",
         "toxicities",
         "labs",
+        "reports",
         "vitals",
         "discharge_therapy",
         "instructions",
@@ -182,6 +183,7 @@ ORDER: dict[LetterKind, tuple[str, ...]] = {
         "examination",
         "vitals",
         "labs",
+        "reports",
         "therapies",
         "toxicities",
         "conclusions",
@@ -195,6 +197,7 @@ ORDER: dict[LetterKind, tuple[str, ...]] = {
         "diary",
         "vitals",
         "labs",
+        "reports",
         "therapies",
         "toxicities",
         "summary",
@@ -313,7 +316,9 @@ def printable(kind: LetterKind, record: Mapping[str, Any]) -> dict[str, Any]:
                 {"heading": heading, "rows": [[heading, chunk] for chunk in print_paragraphs(text)]}
             )
             continue
-        section = chart[code]
+        section = chart.get(code)
+        if section is None:  # a letter assembled before the section existed
+            continue
         if not section["items"]:
             sections.append({"heading": section["title"], "rows": [["—", section["empty"]]]})
             continue

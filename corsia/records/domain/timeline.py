@@ -26,6 +26,7 @@ class EventKind(StrEnum):
     APPOINTMENT = "appointment"
     LETTER = "letter"
     BOARD = "board"
+    REPORT = "report"  # pathology, imaging and consultation reports
 
 
 KIND_LABELS_IT: dict[EventKind, str] = {
@@ -45,6 +46,7 @@ KIND_LABELS_IT: dict[EventKind, str] = {
     EventKind.APPOINTMENT: "Appuntamento",
     EventKind.LETTER: "Lettere e referti",
     EventKind.BOARD: "Riunione multidisciplinare",
+    EventKind.REPORT: "Referto",
 }
 
 

@@ -3,6 +3,7 @@ re-exported here. Each checks the permission, validates everything (pure rules i
 ``domain/``) before writing, writes in a transaction and records its audit event there.
 Nothing is deleted and a signed record is never updated."""
 
+from corsia.records.domain.reports import ReportText
 from corsia.records.services.anamnesis import Sections, anamnesis_note_sign, anamnesis_sign
 from corsia.records.services.boards import (
     BoardInput,
@@ -49,6 +50,11 @@ from corsia.records.services.letters import (
     letter_draft_update,
     letter_sign,
 )
+from corsia.records.services.reports import (
+    ReportInput,
+    clinical_report_correct,
+    clinical_report_record,
+)
 from corsia.records.services.scores import ScoreInput, prognostic_score_record
 from corsia.records.services.staging import StagingInput, staging_sign
 from corsia.records.services.vitals import (
@@ -69,6 +75,8 @@ __all__ = [
     "LesionInput",
     "LineInput",
     "PlanItemInput",
+    "ReportInput",
+    "ReportText",
     "ScoreInput",
     "Sections",
     "StagingInput",
@@ -81,6 +89,8 @@ __all__ = [
     "board_record",
     "board_sign",
     "board_update",
+    "clinical_report_correct",
+    "clinical_report_record",
     "diagnosis_record",
     "diagnosis_update",
     "diary_entry_correct",
