@@ -146,3 +146,27 @@ def _assert_complete_charts() -> None:
     assert records.TreatmentPlanItem.objects.filter(line=line, kind="radiotherapy").count() == 1
     assert records.LabResult.objects.filter(patient=lymphoma, flag="H").count() == 3
     assert records.Appointment.objects.filter(patient=lymphoma).count() == 2
+    # and the physician sees it all on the pages the README names
+    _assert_pages_show_the_charts(colon.pk, lymphoma.pk, letter.pk, board.pk)
+
+
+def _assert_pages_show_the_charts(colon: int, lymphoma: int, letter: int, board: int) -> None:
+    from django.test import Client
+
+    from corsia.accounts.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username="medico"))
+    for url, texts in (
+        (f"/records/patients/{colon}/", ("IIIB", "cT3 N1b M0", "FOLFOX-4", "Ondansetron")),
+        (f"/records/patients/{colon}/labs/", ("Emoglobina", "Ferritina", "CEA")),
+        (f"/records/patients/{colon}/course/", ("FOLFOX-4", "Resezione anteriore", "Basale")),
+        (f"/records/letters/{letter}/", ("Firmata", "153.3", "stadio IIIB", "9,6 g/dL")),
+        (f"/records/tumour-boards/{board}/", ("FOLFOX-4 per 4 cicli",)),
+        (f"/records/patients/{lymphoma}/", ("IIA", "ABVD")),
+        (f"/records/patients/{lymphoma}/course/", ("ABVD", "Lugano", "ISRT")),
+    ):
+        page = client.get(url)
+        assert page.status_code == 200, url
+        for text in texts:
+            assert text in page.content.decode(), (url, text)
