@@ -146,6 +146,11 @@ def _assert_complete_charts() -> None:
     assert records.TreatmentPlanItem.objects.filter(line=line, kind="radiotherapy").count() == 1
     assert records.LabResult.objects.filter(patient=lymphoma, flag="H").count() == 3
     assert records.Appointment.objects.filter(patient=lymphoma).count() == 2
+    # and neither has a toxicity before the first cycle (the letter prints none)
+    from corsia.toxicity.models import ToxicityRecord
+
+    assert not ToxicityRecord.objects.filter(patient__in=[colon, lymphoma]).exists()
+    assert sections["toxicities"]["items"] == []
     # and the physician sees it all on the pages the README names
     _assert_pages_show_the_charts(colon.pk, lymphoma.pk, letter.pk, board.pk)
 
