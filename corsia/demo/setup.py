@@ -10,6 +10,7 @@ from corsia.accounts import services as accounts_services
 from corsia.administration.demo import ensure_demo_appointments
 from corsia.compounding.demo import ensure_demo_ufa
 from corsia.demo import allergies as demo_allergies
+from corsia.demo import lymphoma as demo_lymphoma
 from corsia.demo import patients as demo_patients
 from corsia.demo import records as demo_records
 from corsia.demo import stays as demo_stays
@@ -71,7 +72,9 @@ def demo_hospital() -> Iterator[str]:
         physician=physician, nurse=_user("infermiere"), coordinator=coordinator
     )
     yield f"demo stay with discharge letter: {stay} created"
-    lymphoma = demo_stays.ensure_demo_lymphoma_chart(physician=physician, nurse=_user("infermiere"))
+    lymphoma = demo_lymphoma.ensure_demo_lymphoma_chart(
+        physician=physician, nurse=_user("infermiere")
+    )
     yield f"demo lymphoma chart: {lymphoma} created"
     yield ensure_demo_ufa(
         pharmacist=_user("farmacista"),

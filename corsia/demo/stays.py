@@ -1,14 +1,11 @@
-"""Two complete charts for the demo hospital (fictitious people), written through the
-records module's services as a physician and a nurse would:
-
-* the first demo patient, colon cancer on FOLFOX-4: a stay in Oncologia medica from
-  admission to discharge (anamnesis and raccordo, diagnosis, labs with flags, vital signs,
-  diary and ward rounds, TNM 8 staging signed, ECOG, the RECIST baseline, the tumour
-  board), the treatment line linking his FOLFOX-4 order, the surgery planned after it,
-  home therapy, the next appointments and the signed discharge letter; then he is back in
-  the Day Hospital today for his first cycle;
-* the fourth, classical Hodgkin lymphoma on ABVD: Ann Arbor/Lugano staging, the Lugano
-  baseline PET-TC, the line linking her ABVD order, the radiotherapy planned after it.
+"""A complete chart for the demo hospital (a fictitious person), written through the
+records module's services as a physician and a nurse would: the first demo patient, colon
+cancer on FOLFOX-4, a stay in Oncologia medica from admission to discharge (anamnesis and
+raccordo, diagnosis, labs with flags, vital signs, diary and ward rounds, TNM 8 staging
+signed, ECOG, the RECIST baseline, the tumour board), the treatment line linking his
+FOLFOX-4 order, the surgery planned after it, home therapy, the next appointments and the
+signed discharge letter; then he is back in the Day Hospital today for his first cycle.
+The lymphoma chart is in ``lymphoma.py``.
 
 Idempotent: a patient whose chart already holds a diagnosis or a diary entry gets nothing;
 the stay is written only when the patient is not admitted (it needs its own admission).
@@ -33,7 +30,6 @@ if TYPE_CHECKING:
     from corsia.core.actors import User
 
 COLON_PATIENT = 0  # index among the demo patients with a codice fiscale (Rossi Giuseppe)
-LYMPHOMA_PATIENT = 3  # Esposito Anna
 STAY_DAYS_AGO = 12  # the admission; the discharge four days later
 
 # (analyte, unit, low, high, values on the stay's days 0, 2 and 4; "" = not taken)
@@ -88,12 +84,12 @@ class _Actors:
     coordinator: User
 
 
-def _patient_id(index: int) -> int | None:
+def demo_patient_id(index: int) -> int | None:
     ids = patient_selectors.patient_ids_with_codice_fiscale(limit=index + 1)
     return ids[index] if index < len(ids) else None
 
 
-def _first_order(physician: User, patient_id: int) -> tuple[int, int] | None:
+def first_order(physician: User, patient_id: int) -> tuple[int, int] | None:
     """(order id, regimen version id) of the patient's first demo order, if any."""
     order = (
         prescribing_selectors.patient_orders(user=physician, patient_id=patient_id)
@@ -224,7 +220,7 @@ def _colon_course(actors: _Actors, patient_id: int, today: date, day0: date) -> 
     """The line with its FOLFOX-4 order, the RECIST baseline (the stay's CT), the tumour
     board, the surgery after the neoadjuvant chemotherapy."""
     physician = actors.physician
-    order = _first_order(physician, patient_id)
+    order = first_order(physician, patient_id)
     if order is None:
         return
     order_id, version_id = order
@@ -362,7 +358,7 @@ def _discharge_letter(actors: _Actors, patient_id: int, encounter_id: int) -> No
 def ensure_demo_stay(*, physician: User, nurse: User, coordinator: User) -> int:
     """The colon patient's stay, from admission to the signed discharge letter (1 when
     written, 0 when the chart already has data or the patient is admitted)."""
-    patient_id = _patient_id(COLON_PATIENT)
+    patient_id = demo_patient_id(COLON_PATIENT)
     if (
         patient_id is None
         or selectors.patient_has_chart_data(patient_id=patient_id)
@@ -405,168 +401,4 @@ def ensure_demo_stay(*, physician: User, nurse: User, coordinator: User) -> int:
         place_id=chairs[0].pk if chairs else None,
         admitted_at=now - timedelta(hours=1),
     )
-    return 1
-
-
-@transaction.atomic
-def ensure_demo_lymphoma_chart(*, physician: User, nurse: User) -> int:
-    """The Hodgkin lymphoma patient's chart (1 when written, 0 when it already has data)."""
-    patient_id = _patient_id(LYMPHOMA_PATIENT)
-    if patient_id is None or selectors.patient_has_chart_data(patient_id=patient_id):
-        return 0
-    now = timezone.now()
-    today = timezone.localdate()
-    diagnosis = services.diagnosis_record(
-        actor=physician,
-        workstation=None,
-        patient_id=patient_id,
-        data=services.DiagnosisInput(
-            primary_site_code="201.52",
-            diagnosed_on=today - timedelta(days=20),
-            histotype="Linfoma di Hodgkin classico, sclerosi nodulare",
-            stage="IIA bulky",
-            staging_system="Ann Arbor / Lugano 2014",
-            biomarkers=(
-                services.Biomarker(marker="CD30", result="positivo"),
-                services.Biomarker(marker="CD15", result="positivo"),
-                services.Biomarker(marker="CD20", result="negativo"),
-            ),
-        ),
-    )
-    services.anamnesis_sign(
-        actor=physician,
-        workstation=None,
-        patient_id=patient_id,
-        data=services.Sections(
-            family="Nessuna neoplasia ematologica nota in famiglia.",
-            physiological="Non fumatrice. Insegnante in pensione. Menopausa a 52 anni.",
-            recent_pathological="Da due mesi tosse secca e tumefazione laterocervicale "
-            "sinistra; nega febbre, sudorazioni notturne e calo ponderale. Biopsia escissionale "
-            "di linfonodo laterocervicale: linfoma di Hodgkin classico, sclerosi nodulare.",
-            remote_pathological="Ipotiroidismo in terapia con levotiroxina.",
-        ),
-        expected_version=0,
-    )
-    services.performance_status_record(
-        actor=physician,
-        workstation=None,
-        patient_id=patient_id,
-        scale="ecog",
-        value=1,
-        assessed_on=today - timedelta(days=10),
-    )
-    services.diary_entry_sign(
-        actor=physician,
-        workstation=None,
-        patient_id=patient_id,
-        data=services.DiaryInput(
-            kind="visit",
-            text="Prima visita ematologica. Linfonodi laterocervicali sinistri fino a 3 cm, "
-            "non dolenti; milza non palpabile. Sintomi B assenti. Massa mediastinica bulky "
-            "(11 cm) alla TC. Si programmano PET-TC, biopsia osteomidollare non indicata "
-            "(PET), ecocardiogramma e prove di funzionalità respiratoria prima di ABVD.",
-            written_at=now - timedelta(days=10, hours=3),
-        ),
-    )
-    services.vital_signs_record(
-        actor=nurse,
-        workstation=None,
-        patient_id=patient_id,
-        data=services.VitalsInput(
-            systolic_bp="118", diastolic_bp="72", heart_rate="82", temperature_c="36,7",
-            spo2="97", measured_at=now - timedelta(days=10, hours=4),
-        ),
-    )  # fmt: skip
-    for analyte, value, unit, low, high in (
-        ("VES", "48", "mm/h", None, "20"),
-        ("LDH", "285", "U/L", "125", "248"),
-        ("Emoglobina", "11,4", "g/dL", "12", "15,5"),
-        ("Leucociti", "11,2", "10^9/L", "4", "10"),
-        ("Linfociti", "0,9", "10^9/L", "1", "4"),
-        ("Albumina", "3,9", "g/dL", "3,5", "5"),
-    ):
-        services.lab_result_record(
-            actor=nurse,
-            workstation=None,
-            patient_id=patient_id,
-            data=services.LabInput(
-                analyte=analyte, value=value, unit=unit, reference_low=low, reference_high=high,
-                collected_at=now - timedelta(days=10, hours=4),
-            ),
-        )  # fmt: skip
-    services.staging_sign(
-        actor=physician,
-        workstation=None,
-        patient_id=patient_id,
-        diagnosis_id=diagnosis.pk,
-        data=services.StagingInput(
-            system="lugano_2014",
-            criterion="clinical",
-            inputs={
-                "stage": "2",
-                "hodgkin": True,
-                "b_symptoms": False,
-                "extranodal": False,
-                "bulky": True,
-            },
-            staged_on=today - timedelta(days=7),
-        ),
-        expected_version=0,
-    )
-    order = _first_order(physician, patient_id)
-    if order is None:
-        return 1
-    order_id, version_id = order
-    line = services.treatment_line_start(
-        actor=physician,
-        workstation=None,
-        patient_id=patient_id,
-        data=services.LineInput(
-            number=1, intent="curative", started_on=today + timedelta(days=1),
-            regimen_version_id=version_id, planned_cycles=4,
-            notes="Stadio IIA bulky (sfavorevole): ABVD per 4 cicli, PET-TC interim dopo 2 "
-            "cicli, quindi radioterapia ISRT.",
-        ),
-    )  # fmt: skip
-    line = services.treatment_line_orders_link(
-        actor=physician,
-        workstation=None,
-        line_id=line.pk,
-        order_ids=[order_id],
-        expected_version=line.version,
-    )
-    services.response_evaluation_record(
-        actor=physician,
-        workstation=None,
-        patient_id=patient_id,
-        data=services.EvaluationInput(
-            line_id=line.pk, evaluated_on=today - timedelta(days=8), method="pet_ct",
-            criteria="lugano_2014", baseline=True,
-            note="PET-TC di stadiazione: captazione patologica in linfonodi laterocervicali "
-            "sinistri e nella massa mediastinica (SUVmax 14); milza, fegato e midollo indenni.",
-        ),
-    )  # fmt: skip
-    services.treatment_plan_item_record(
-        actor=physician,
-        workstation=None,
-        patient_id=patient_id,
-        data=services.PlanItemInput(
-            kind="radiotherapy",
-            performed_on=today + timedelta(days=130),
-            description="Radioterapia ISRT 30 Gy sulla sede mediastinica dopo il 4° ciclo.",
-            line_id=line.pk,
-        ),
-    )
-    for days, kind, note in (
-        (15, "therapy", "ABVD ciclo 1, giorno 15."),
-        (50, "exam", "PET-TC interim dopo 2 cicli (Deauville)."),
-    ):
-        services.appointment_record(
-            actor=physician,
-            workstation=None,
-            patient_id=patient_id,
-            scheduled_on=today + timedelta(days=days),
-            kind=kind,
-            note=note,
-        )
     return 1
