@@ -115,6 +115,8 @@ def _ward_for(index: int, person: DemoPerson) -> str | None:
     """Where the person is now: children in the paediatric ward, adults spread."""
     if index >= ADULTS:
         return "OEP" if index % 2 == 0 else None
+    if index == 0:  # at home: his stay, admission to discharge, is written by ``stays.py``
+        return None
     return ("DHONC", "ONC", "EMA", None)[index % 4]
 
 

@@ -1,7 +1,7 @@
-"""A chart for the first demo patients (fictitious): diagnosis, performance status,
-anamnesis, three days of vital signs with a ward round, tumour markers, a pathology and a
-CT report. Idempotent: a
-patient who already has a diagnosis or a diary entry gets nothing added."""
+"""A short chart for a demo patient (fictitious): diagnosis, performance status, anamnesis,
+three days of vital signs with a ward round, tumour markers, a pathology and a CT report.
+The two complete charts, with a stay from admission to discharge, are in ``stays.py``. Idempotent: a patient who already has
+a diagnosis or a diary entry gets nothing added."""
 
 from __future__ import annotations
 
@@ -20,8 +20,6 @@ if TYPE_CHECKING:
 # (patient index among those with a codice fiscale, ICD-9-CM site, histotype, stage,
 #  markers, marker analyte, its values from the oldest)
 DEMO_CHARTS = (
-    (0, "153.3", "Adenocarcinoma", "IIIB", (("KRAS", "wild type"), ("MSI", "stabile (MSS)")),
-     "CEA", ("12.4", "8.1", "4.6")),
     (1, "174.4", "Carcinoma duttale infiltrante", "IIA", (("HER2", "3+"), ("ER", "90%")),
      "CA 15-3", ("48", "36", "29")),
 )  # fmt: skip

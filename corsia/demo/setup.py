@@ -10,8 +10,10 @@ from corsia.accounts import services as accounts_services
 from corsia.administration.demo import ensure_demo_appointments
 from corsia.compounding.demo import ensure_demo_ufa
 from corsia.demo import allergies as demo_allergies
+from corsia.demo import lymphoma as demo_lymphoma
 from corsia.demo import patients as demo_patients
 from corsia.demo import records as demo_records
+from corsia.demo import stays as demo_stays
 from corsia.demo import toxicities as demo_toxicities
 from corsia.demo import trials as demo_trials
 from corsia.demo import users
@@ -66,6 +68,14 @@ def demo_hospital() -> Iterator[str]:
     yield f"demo toxicities: {demo_toxicities.ensure_demo_toxicities(actor=physician)} created"
     charts = demo_records.ensure_demo_records(physician=physician, nurse=_user("infermiere"))
     yield f"demo charts: {charts} created"
+    stay = demo_stays.ensure_demo_stay(
+        physician=physician, nurse=_user("infermiere"), coordinator=coordinator
+    )
+    yield f"demo stay with discharge letter: {stay} created"
+    lymphoma = demo_lymphoma.ensure_demo_lymphoma_chart(
+        physician=physician, nurse=_user("infermiere")
+    )
+    yield f"demo lymphoma chart: {lymphoma} created"
     yield ensure_demo_ufa(
         pharmacist=_user("farmacista"),
         technician=_user("tecnico"),

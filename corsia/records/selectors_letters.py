@@ -44,6 +44,7 @@ from corsia.records.models import (
     AnamnesisVersion,
     ClinicalLetter,
     Diagnosis,
+    DiagnosisStaging,
     DiaryEntry,
     LabResult,
     PerformanceStatus,
@@ -51,6 +52,7 @@ from corsia.records.models import (
     VitalSigns,
 )
 from corsia.records.selectors_reports import current_reports
+from corsia.records.selectors_staging import stage_text
 from corsia.records.timeline_sources import author_name
 from corsia.toxicity.selectors import patient_toxicities
 
@@ -166,7 +168,16 @@ def _encounter_facts(encounter: Encounter | None) -> lf.EncounterFacts | None:
 
 
 def _diagnoses(patient_id: int) -> tuple[lf.DiagnosisFacts, ...]:
-    rows = Diagnosis.objects.filter(patient_id=patient_id).select_related("primary_site")
+    """The diagnoses, each with its current computed staging when one is signed (as the
+    chart's header shows it), else the stage written with the diagnosis."""
+    rows = list(
+        Diagnosis.objects.filter(patient_id=patient_id)
+        .select_related("primary_site")
+        .order_by("-diagnosed_on", "-pk")[:20]
+    )
+    computed: dict[int, DiagnosisStaging] = {}
+    for staging in DiagnosisStaging.objects.filter(diagnosis__in=rows).order_by("number"):
+        computed[staging.diagnosis_id] = staging  # the highest number wins
     return tuple(
         lf.DiagnosisFacts(
             id=d.pk,
@@ -175,15 +186,15 @@ def _diagnoses(patient_id: int) -> tuple[lf.DiagnosisFacts, ...]:
             histotype=d.histotype,
             morphology_icdo3=d.morphology_icdo3,
             grade=d.grade,
-            stage=d.stage,
-            staging_system=d.staging_system,
+            stage=computed[d.pk].stage if d.pk in computed else d.stage,
+            staging_system=(stage_text(computed[d.pk]) if d.pk in computed else d.staging_system),
             biomarkers="; ".join(
                 f"{b.get('marker', '')}: {b.get('result', '')}".strip(": ") for b in d.biomarkers
             ),
             metastases=", ".join(str(m) for m in d.metastases),
             diagnosed_on=d.diagnosed_on,
         )
-        for d in rows.order_by("-diagnosed_on", "-pk")[:20]
+        for d in rows
     )
 
 

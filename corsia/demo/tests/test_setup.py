@@ -20,6 +20,7 @@ def test_reference_and_demo_data_load_and_a_second_run_changes_nothing() -> None
     # then every preloaded regimen found its ingredients in the shipped drug archive
     assert Regimen.objects.count() >= 80
     assert any("regimen library: " in line and " loaded" in line for line in first)
+    counts_after_first = _chart_counts()
     # and a second run creates nothing
     second = list(setup.reference_data()) + list(setup.demo_hospital())
     assert "drug archive: 0 created, 0 updated" in " ".join(second)
@@ -60,6 +61,117 @@ def test_reference_and_demo_data_load_and_a_second_run_changes_nothing() -> None
     assert "demo clinical trial: 0 created" in second
     assert TrialEnrollment.objects.get().subject_code == "CRC-001"
     assert TrialMonitorAssignment.objects.get().user.username == "monitor"
-    # and two charts with diagnosis, vitals and markers, once
-    assert "demo charts: 2 created" in first
+    # and a short chart, the colon patient's stay and the lymphoma chart, once
+    assert "demo charts: 1 created" in first
     assert "demo charts: 0 created" in second
+    assert "demo stay with discharge letter: 1 created" in first
+    assert "demo stay with discharge letter: 0 created" in second
+    assert "demo lymphoma chart: 1 created" in first
+    assert "demo lymphoma chart: 0 created" in second
+    assert _chart_counts() == counts_after_first, "the second run added records"
+    _assert_complete_charts()
+
+
+def _chart_counts() -> dict[str, int]:
+    """Every record of the medical record, counted (a second load must add none)."""
+    from corsia.documents.models import Document
+    from corsia.patients.models import Encounter as EncounterModel
+    from corsia.records import models as records
+
+    tables = (
+        records.DiaryEntry, records.VitalSigns, records.AnamnesisVersion, records.AnamnesisNote,
+        records.Diagnosis, records.PerformanceStatus, records.LabResult, records.DiagnosisStaging,
+        records.PrognosticAssessment, records.TreatmentLine, records.TreatmentLineOrder,
+        records.TreatmentPlanItem, records.ResponseEvaluation, records.HomeTherapy,
+        records.Appointment, records.ClinicalLetter, records.TumourBoard, Document,
+        EncounterModel,
+    )  # fmt: skip
+    return {table.__name__: table.objects.count() for table in tables}
+
+
+def _assert_complete_charts() -> None:
+    from corsia.patients.models import Encounter as EncounterModel
+    from corsia.records import models as records
+    from corsia.records.selectors import patient_has_chart_data
+
+    people = list(Patient.objects.exclude(codice_fiscale="").order_by("pk")[:4])
+    colon, lymphoma = people[0], people[3]
+    # the colon patient: a closed stay in Oncologia medica and, today, the Day Hospital
+    stay = EncounterModel.objects.get(patient=colon, kind="inpatient")
+    assert (stay.ward.code, stay.state) == ("ONC", "discharged")
+    assert EncounterModel.objects.get(patient=colon, state="active").ward.code == "DHONC"
+    during = {"written_at__range": (stay.admitted_at, stay.discharged_at)}
+    assert records.AnamnesisVersion.objects.filter(patient=colon).count() == 1
+    assert records.AnamnesisNote.objects.filter(patient=colon, encounter=stay).count() == 1
+    diagnosis = records.Diagnosis.objects.get(patient=colon)
+    assert diagnosis.primary_site.code == "153.3"
+    staging = records.DiagnosisStaging.objects.get(diagnosis=diagnosis)
+    assert (staging.system, staging.stage, staging.categories) == (
+        "tnm8_colorectum", "IIIB", "cT3 N1b M0",
+    )  # fmt: skip
+    assert records.PerformanceStatus.objects.filter(patient=colon, scale="ecog").count() == 1
+    labs = records.LabResult.objects.filter(patient=colon)
+    assert labs.count() == 15
+    assert labs.values("collected_at__date").distinct().count() == 3
+    assert {"H", "L"} <= set(labs.values_list("flag", flat=True))
+    assert records.VitalSigns.objects.filter(patient=colon).count() == 5
+    diary = records.DiaryEntry.objects.filter(patient=colon, encounter=stay, **during)
+    assert diary.count() == 5
+    assert diary.filter(kind="ward_round").count() == 3
+    line = records.TreatmentLine.objects.get(patient=colon)
+    assert (line.regimen_code, line.intent) == ("FOLFOX-4", "neoadjuvant")
+    assert records.TreatmentLineOrder.objects.filter(line=line).count() == 1
+    assert records.TreatmentPlanItem.objects.filter(line=line, kind="surgery").count() == 1
+    recist = records.ResponseEvaluation.objects.get(line=line)
+    assert (recist.criteria, recist.baseline, str(recist.sum_mm)) == ("recist_1_1", True, "59.0")
+    assert records.HomeTherapy.objects.filter(patient=colon).count() == 2
+    assert records.Appointment.objects.filter(patient=colon).count() == 2
+    board = records.TumourBoard.objects.get(patient=colon)
+    assert board.status == "signed" and board.document is not None
+    letter = records.ClinicalLetter.objects.get(patient=colon)
+    assert (letter.kind, letter.status, letter.encounter) == ("discharge_letter", "signed", stay)
+    assert letter.document is not None and letter.signed_by is not None
+    sections = {s["code"]: s for s in letter.content["sections"]}
+    assert "153.3" in str(sections["diagnosis"]) and "IIIB" in str(sections["diagnosis"])
+    assert "9,6" in str(sections["labs"]) or "9.6" in str(sections["labs"])
+    # the lymphoma patient: Ann Arbor/Lugano staging, the ABVD line and its PET baseline
+    assert patient_has_chart_data(patient_id=lymphoma.pk)
+    staging = records.DiagnosisStaging.objects.get(patient=lymphoma)
+    assert (staging.system, staging.stage) == ("lugano_2014", "IIA")
+    line = records.TreatmentLine.objects.get(patient=lymphoma)
+    assert line.regimen_code == "ABVD"
+    assert records.TreatmentLineOrder.objects.filter(line=line).count() == 1
+    lugano = records.ResponseEvaluation.objects.get(line=line)
+    assert (lugano.criteria, lugano.method, lugano.baseline) == ("lugano_2014", "pet_ct", True)
+    assert records.TreatmentPlanItem.objects.filter(line=line, kind="radiotherapy").count() == 1
+    assert records.LabResult.objects.filter(patient=lymphoma, flag="H").count() == 3
+    assert records.Appointment.objects.filter(patient=lymphoma).count() == 2
+    # and neither has a toxicity before the first cycle (the letter prints none)
+    from corsia.toxicity.models import ToxicityRecord
+
+    assert not ToxicityRecord.objects.filter(patient__in=[colon, lymphoma]).exists()
+    assert sections["toxicities"]["items"] == []
+    # and the physician sees it all on the pages the README names
+    _assert_pages_show_the_charts(colon.pk, lymphoma.pk, letter.pk, board.pk)
+
+
+def _assert_pages_show_the_charts(colon: int, lymphoma: int, letter: int, board: int) -> None:
+    from django.test import Client
+
+    from corsia.accounts.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username="medico"))
+    for url, texts in (
+        (f"/records/patients/{colon}/", ("IIIB", "cT3 N1b M0", "FOLFOX-4", "Ondansetron")),
+        (f"/records/patients/{colon}/labs/", ("Emoglobina", "Ferritina", "CEA")),
+        (f"/records/patients/{colon}/course/", ("FOLFOX-4", "Resezione anteriore", "Basale")),
+        (f"/records/letters/{letter}/", ("Firmata", "153.3", "stadio IIIB", "9,6 g/dL")),
+        (f"/records/tumour-boards/{board}/", ("FOLFOX-4 per 4 cicli",)),
+        (f"/records/patients/{lymphoma}/", ("IIA", "ABVD")),
+        (f"/records/patients/{lymphoma}/course/", ("ABVD", "Lugano", "ISRT")),
+    ):
+        page = client.get(url)
+        assert page.status_code == 200, url
+        for text in texts:
+            assert text in page.content.decode(), (url, text)

@@ -27,7 +27,7 @@ from corsia.prescribing import services as prescribing
 from corsia.records import selectors, services
 from corsia.records.domain import letters as rules
 from corsia.records.domain.timeline import EventKind
-from corsia.records.models import ClinicalLetter, TumourBoard
+from corsia.records.models import ClinicalLetter, Diagnosis, TumourBoard
 from corsia.records.services.anamnesis import Sections
 from corsia.records.services.vitals import VitalsInput
 from corsia.testing.accounts import MakeUser
@@ -156,6 +156,33 @@ def _draft(physician: User, stay: Stay, **texts: str) -> ClinicalLetter:
 
 def _section(letter: ClinicalLetter, code: str) -> dict[str, Any]:
     return next(s for s in letter.content["sections"] if s["code"] == code)
+
+
+def test_the_letter_shows_the_computed_staging_when_one_is_signed(
+    physician: User, stay: Stay
+) -> None:
+    # given the diagnosis written "IIIB" by hand, then staged on the staging page (pT4a N2a M0)
+    diagnosis_id = _diagnosis_id(stay)
+    services.staging_sign(
+        actor=physician, workstation=None, patient_id=stay.patient.pk,
+        diagnosis_id=diagnosis_id, expected_version=0,
+        data=services.StagingInput(
+            system="tnm8_colorectum", criterion="pathological",
+            inputs={"t": "T4a", "n": "N2a", "m": "M0"},
+        ),
+    )  # fmt: skip
+    # when the physician drafts the discharge letter
+    _discharge(stay)
+    letter = _draft(physician, stay)
+    # then the diagnosis carries the computed stage and its categories, not the typed one
+    item = _section(letter, "diagnosis")["items"][0]
+    assert item["values"]["stage"] == "IIIC"
+    assert item["values"]["staging_system"].startswith("pT4a N2a M0 · TNM 8ª ed. – Colon e retto")
+    assert "stadio IIIC (pT4a N2a M0" in item["cells"][1]
+
+
+def _diagnosis_id(stay: Stay) -> int:
+    return Diagnosis.objects.get(patient=stay.patient).pk
 
 
 def test_every_datum_of_a_signed_discharge_letter_comes_from_the_chart(
