@@ -209,6 +209,9 @@ def test_extravasation_procedure_page_and_record_form(
     )
     assert form.status_code == 200
     assert 'value="hyaluronidase"' in form.content.decode()
+    # the patient opened from their page is carried, not a number to type
+    assert f'<input type="hidden" name="patient_id" value="{patient.pk}">' in form.content.decode()
+    assert "(id)" not in form.content.decode()
     when = (timezone.localtime() - timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M")
     response = client.post(
         "/toxicity/extravasation/record/",
