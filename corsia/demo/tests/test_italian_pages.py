@@ -160,6 +160,8 @@ def _pages() -> dict[str, list[str]]:
             f"/records/patients/{charted}/letters/",
             f"/records/patients/{charted}/tumour-boards/",
             f"/toxicity/patient/{toxic_patient}/",
+            f"/toxicity/patient/{patient}/?order={order.pk}&cycle={order.cycle_number}",
+            f"/toxicity/extravasation/record/?patient={toxic_patient}",
             "/toxicity/terms/?q=neutro",
             "/regimens/",
             "/documents/",
