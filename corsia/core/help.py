@@ -138,6 +138,10 @@ PAGES: dict[str, PageHelp] = {
             "troppo semplice, la pagina spiega perché."
         ),
     ),
+    "accounts:password_change_done": PageHelp(
+        _("Password cambiata"),
+        _("La password è cambiata: usa la nuova dal prossimo accesso."),
+    ),
     "accounts:users": PageHelp(
         _("Utenti"),
         _(
@@ -165,6 +169,17 @@ PAGES: dict[str, PageHelp] = {
             "Ogni postazione (PC, carrello, cappa) ha un nome e un indirizzo: il nome compare "
             "in ogni registrazione fatta da lì."
         ),
+    ),
+    "accounts:workstation_create": PageHelp(
+        _("Nuova postazione"),
+        _(
+            "Nome, indirizzo di rete e tipo della postazione (PC, carrello, cappa): il nome "
+            "compare in ogni registrazione fatta da lì."
+        ),
+    ),
+    "accounts:workstation_edit": PageHelp(
+        _("Postazione"),
+        _("Cambia nome, indirizzo o tipo della postazione; le registrazioni passate restano."),
     ),
     # prescribing
     "prescribing:worklist": PageHelp(
@@ -213,8 +228,9 @@ PAGES: dict[str, PageHelp] = {
     "compounding:preparation": PageHelp(
         _("Preparazione"),
         _(
-            "Scansiona ogni flacone (lotto e scadenza dal codice), pesa la sacca: Corsia "
-            "confronta il peso con quello atteso. Il farmacista rilascia la preparazione."
+            "Scansiona il flacone: lotto e scadenza si leggono dal codice. Il peso da "
+            "raggiungere è indicato prima della pesata; dopo la pesata Corsia propone la "
+            "preparazione successiva. Il farmacista rilascia la preparazione."
         ),
     ),
     "compounding:vials": PageHelp(
@@ -252,6 +268,14 @@ PAGES: dict[str, PageHelp] = {
             "affidalo al trasporto."
         ),
     ),
+    # requirements
+    "requirements:page": PageHelp(
+        _("Fabbisogno UFA"),
+        _(
+            "Quanto serve per le preparazioni dei prossimi giorni, farmaco per farmaco, "
+            "confrontato con le giacenze: la lista di prelievo si stampa da qui."
+        ),
+    ),
     # administration
     "administration:worklist": PageHelp(
         _("Somministrazioni"),
@@ -263,8 +287,9 @@ PAGES: dict[str, PageHelp] = {
     "administration:bedside": PageHelp(
         _("Somministrazione al letto"),
         _(
-            "Scansiona il braccialetto del paziente, il tuo badge e la sacca. Se qualcosa non "
-            "corrisponde Corsia lo dice e non avvia l'infusione."
+            "Scansiona una volta il braccialetto del paziente e il tuo badge, poi ogni sacca "
+            "nell'ordine indicato. Se qualcosa non corrisponde Corsia lo dice e non avvia "
+            "l'infusione."
         ),
     ),
     "administration:patient_today": PageHelp(
@@ -311,6 +336,13 @@ PAGES: dict[str, PageHelp] = {
             "Serve il motivo."
         ),
     ),
+    "patients:update": PageHelp(
+        _("Modifica anagrafica"),
+        _(
+            "Correggi i dati anagrafici del paziente; il codice fiscale viene ricontrollato e "
+            "ogni modifica resta nella sua storia."
+        ),
+    ),
     # records
     "records:search": PageHelp(
         _("Cartella clinica"),
@@ -349,6 +381,76 @@ PAGES: dict[str, PageHelp] = {
             "corregge con una nuova versione e il suo motivo."
         ),
     ),
+    "records:diagnosis_edit": PageHelp(
+        _("Modifica la diagnosi"),
+        _(
+            "Correggi sede, istotipo, stadio o biomarcatori; se un collega l'ha modificata nel "
+            "frattempo, Corsia lo dice e non sovrascrive."
+        ),
+    ),
+    "records:diary_correct": PageHelp(
+        _("Correzione del diario"),
+        _(
+            "Un'annotazione firmata non si modifica: scrivi la correzione e il motivo, "
+            "l'originale resta leggibile accanto."
+        ),
+    ),
+    "records:staging": PageHelp(
+        _("Stadiazione"),
+        _(
+            "Scegli il sistema (TNM 8ª edizione, FIGO, Ann Arbor/Lugano, ISS, ...) e inserisci i "
+            "dati: Corsia calcola il gruppo di stadio, che compare in testa alla cartella."
+        ),
+    ),
+    "records:scores": PageHelp(
+        _("Punteggi prognostici"),
+        _(
+            "Scegli il punteggio (IPI, MIPI, IPSS-R, ...) e inserisci i dati richiesti; il valore e "
+            "il gruppo di rischio si calcolano con il riferimento citato."
+        ),
+    ),
+    "records:course": PageHelp(
+        _("Percorso di cura"),
+        _(
+            "Le linee di terapia con cicli e rivalutazioni, il piano, le terapie domiciliari e "
+            "gli appuntamenti. Una nuova linea si apre dal modulo in pagina."
+        ),
+    ),
+    "records:evaluation": PageHelp(
+        _("Rivalutazione"),
+        _(
+            "Misura le lesioni target (RECIST 1.1) o indica il Deauville (Lugano 2014): "
+            "Corsia confronta con il basale e propone la risposta da firmare."
+        ),
+    ),
+    "records:letters": PageHelp(
+        _("Lettere e referti"),
+        _(
+            "Scegli il tipo di documento e il periodo: la bozza si prepara dai dati della "
+            "cartella, la completi e la firmi."
+        ),
+    ),
+    "records:letter": PageHelp(
+        _("Lettera"),
+        _(
+            "Controlla la bozza preparata dalla cartella, scrivi il testo libero e firma: il "
+            "PDF firmato va in archivio. Una correzione crea una nuova versione."
+        ),
+    ),
+    "records:boards": PageHelp(
+        _("Riunioni multidisciplinari"),
+        _(
+            "Le riunioni del gruppo oncologico sul paziente; registra una nuova riunione con "
+            "quesito, partecipanti e decisione."
+        ),
+    ),
+    "records:board": PageHelp(
+        _("Riunione multidisciplinare"),
+        _(
+            "Completa caso, partecipanti e decisione, poi firma: il verbale firmato in PDF va "
+            "nei documenti del paziente."
+        ),
+    ),
     # toxicity
     "toxicity:patient": PageHelp(
         _("Tossicità"),
@@ -357,11 +459,25 @@ PAGES: dict[str, PageHelp] = {
             "sospetti. La tossicità compare nella cartella e in farmacia."
         ),
     ),
+    "toxicity:correct": PageHelp(
+        _("Correzione della tossicità"),
+        _(
+            "Correggi la registrazione indicando il motivo, oppure annullala come inserita "
+            "per errore: la versione precedente resta nella storia."
+        ),
+    ),
     "toxicity:extravasation_record": PageHelp(
         _("Stravaso"),
         _(
             "Registra uno stravaso: il farmaco, la sede e le azioni fatte; la procedura del "
             "farmaco è mostrata accanto."
+        ),
+    ),
+    "toxicity:extravasation": PageHelp(
+        _("Procedura di stravaso"),
+        _(
+            "Cosa fare subito per uno stravaso di questo farmaco, con l'antidoto o la misura "
+            "specifica e la fonte; da qui si registra lo stravaso."
         ),
     ),
     # regimens
@@ -386,6 +502,42 @@ PAGES: dict[str, PageHelp] = {
             "una nuova versione da validare."
         ),
     ),
+    "regimens:detail": PageHelp(
+        _("Schema di terapia"),
+        _(
+            "Farmaci, dosi e giorni della versione, con il suo stato e chi l'ha validata; "
+            "«Modifica» crea una nuova versione."
+        ),
+    ),
+    "regimens:edit": PageHelp(
+        _("Modifica dello schema"),
+        _(
+            "Ogni modifica crea una nuova versione, che va validata da due medici diversi "
+            "dall'autore prima di poterla prescrivere."
+        ),
+    ),
+    "regimens:diff": PageHelp(
+        _("Differenze tra versioni"),
+        _("Cosa cambia tra due versioni dello schema, campo per campo, prima e dopo."),
+    ),
+    "regimens:trials": PageHelp(
+        _("Studi clinici"),
+        _(
+            "Gli studi clinici che puoi vedere, con gli schemi dei bracci e l'arruolamento. "
+            "Il monitor vede solo i pazienti arruolati."
+        ),
+    ),
+    "regimens:trial_new": PageHelp(
+        _("Nuovo studio clinico"),
+        _("Codice, titolo, promotore e gli schemi validati che lo studio usa come bracci."),
+    ),
+    "regimens:trial_detail": PageHelp(
+        _("Studio clinico"),
+        _(
+            "Arruola un paziente con il codice soggetto, il braccio e la data del consenso "
+            "informato; un ritiro chiede il motivo. Qui si assegnano anche i monitor."
+        ),
+    ),
     # drugs
     "drugs:search": PageHelp(
         _("Archivio farmaci"),
@@ -395,6 +547,27 @@ PAGES: dict[str, PageHelp] = {
         _("Interazioni"),
         _("Scegli due o più principi attivi per vedere le interazioni note e la loro gravità."),
     ),
+    "drugs:ingredient": PageHelp(
+        _("Principio attivo"),
+        _(
+            "Classe, rischio emetogeno, classe di stravaso, dosi massime (singola e "
+            "cumulativa) e registri AIFA del principio attivo, con le sue specialità."
+        ),
+    ),
+    "drugs:product": PageHelp(
+        _("Specialità"),
+        _(
+            "Forma, dosaggio, ricostituzione, diluenti compatibili e stabilità della "
+            "specialità, con le sue confezioni (AIC)."
+        ),
+    ),
+    "drugs:import": PageHelp(
+        _("Importazione dell'archivio"),
+        _(
+            "Carica il file dell'archivio farmaci: Corsia dice quante voci ha creato, "
+            "aggiornato o lasciato invariate, e gli errori riga per riga."
+        ),
+    ),
     # inventory
     "inventory:stock": PageHelp(
         _("Magazzino"),
@@ -403,6 +576,18 @@ PAGES: dict[str, PageHelp] = {
     "inventory:load": PageHelp(
         _("Carico di magazzino"),
         _("Scansiona la confezione o scrivi AIC, lotto, scadenza e quantità ricevuta."),
+    ),
+    "inventory:expiring": PageHelp(
+        _("Lotti in scadenza"),
+        _("I lotti che scadono entro i giorni scelti, con ubicazione e unità, da usare prima."),
+    ),
+    "inventory:movements": PageHelp(
+        _("Movimenti di magazzino"),
+        _("Carichi, scarichi e rese, filtrabili per medicinale, lotto, tipo e periodo."),
+    ),
+    "inventory:consumption": PageHelp(
+        _("Consumi"),
+        _("Le unità scaricate e rese nel mese, con il loro valore, per centro di costo."),
     ),
     # documents
     "documents:index": PageHelp(
@@ -416,6 +601,24 @@ PAGES: dict[str, PageHelp] = {
             "vale dopo l'attivazione."
         ),
     ),
+    "documents:detail": PageHelp(
+        _("Documento"),
+        _(
+            "Il documento con la sua versione, la firma digitale e l'impronta SHA-256 "
+            "verificate; una versione sostituita lo dice."
+        ),
+    ),
+    "documents:patient_list": PageHelp(
+        _("Documenti del paziente"),
+        _("Tutti i documenti archiviati del paziente, dal più recente; si aprono in PDF."),
+    ),
+    "documents:template_edit": PageHelp(
+        _("Modello di stampa"),
+        _(
+            "Modifica il modello e salvalo come nuova versione; vale per le stampe solo dopo "
+            "l'attivazione."
+        ),
+    ),
     # audit
     "audit:access_log": PageHelp(
         _("Registro degli accessi"),
@@ -424,7 +627,103 @@ PAGES: dict[str, PageHelp] = {
             "utente, paziente o periodo ed esporta in FHIR."
         ),
     ),
+    "audit:history": PageHelp(
+        _("Storia del dato"),
+        _("Ogni modifica del dato, campo per campo, con chi l'ha fatta, quando e perché."),
+    ),
 }
+
+
+# Named URLs that are not pages a user reads, so need no help of their own: form posts
+# answered with a redirect, htmx fragments, PDFs and label files, exports. A new URL name
+# is either a page with its text in PAGES or listed here (corsia/core/tests/test_help.py).
+NOT_PAGES: frozenset[str] = frozenset(
+    {
+        "healthz",
+        "set_language",
+        "accounts:landing",
+        "accounts:logout",
+        "accounts:user_roles",
+        "accounts:user_deactivate",
+        "accounts:user_reactivate",
+        "accounts:user_password",
+        "accounts:role_request_approve",
+        "accounts:role_request_reject",
+        "prescribing:measure",
+        "prescribing:diagnosis_add",
+        "prescribing:prior_dose_add",
+        "prescribing:order_new",
+        "prescribing:transition",
+        "prescribing:reduce_all",
+        "prescribing:recalculate",
+        "prescribing:duplicate",
+        "prescribing:general",
+        "prescribing:sign",
+        "prescribing:move_day",
+        "prescribing:adjust",
+        "prescribing:status",
+        "prescribing:choose_product",
+        "prescribing:reduction_preview",
+        "compounding:workplan_rows",
+        "compounding:scan_label",
+        "compounding:session_open",
+        "compounding:order_action",
+        "compounding:preparation_action",
+        "compounding:label_pdf",
+        "compounding:label_zpl",
+        "compounding:worksheet",
+        "compounding:bag_label",
+        "administration:pump_board",
+        "administration:appointment",
+        "administration:end",
+        "administration:interrupt",
+        "administration:pump",
+        "administration:ward_label",
+        "patients:mask",
+        "patients:unmask",
+        "patients:wristband_pdf",
+        "patients:wristband_zpl",
+        "patients:admit",
+        "patients:encounter_discharge",
+        "patients:encounter_transfer",
+        "patients:encounter_cancel",
+        "patients:consent_add",
+        "patients:consent_revoke",
+        "patients:allergy_add",
+        "patients:no_known_allergies",
+        "patients:allergy_refute",
+        "patients:allergy_inactivate",
+        "records:diary_sign",
+        "records:ward_round",
+        "records:vitals_record",
+        "records:anamnesis_note",
+        "records:performance_status",
+        "records:line_start",
+        "records:line_close",
+        "records:line_orders",
+        "records:plan_item",
+        "records:home_therapy",
+        "records:home_therapy_stop",
+        "records:appointment",
+        "records:appointment_cancel",
+        "records:letter_sign",
+        "records:letter_correct",
+        "records:board_sign",
+        "toxicity:terms",
+        "toxicity:term_grades",
+        "toxicity:error",
+        "regimens:editor_check",
+        "regimens:approve",
+        "regimens:export",
+        "regimens:trial_enrol",
+        "regimens:trial_withdraw",
+        "regimens:trial_monitor_assign",
+        "regimens:trial_monitor_revoke",
+        "documents:pdf",
+        "documents:template_activation",
+        "audit:access_log_export",
+    }
+)
 
 
 def help_for(view_name: str | None) -> PageHelp:

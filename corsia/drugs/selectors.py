@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Lower
 
 from corsia.core.domain.errors import NotFound
 from corsia.drugs.domain import interactions as domain
@@ -295,6 +296,23 @@ def ingredient_ids(codes: Iterable[str]) -> dict[str, int]:
     """Database id of each ingredient code (one query), for another module's foreign keys;
     unknown codes are left out."""
     return dict(ActiveIngredient.objects.filter(code__in=set(codes)).values_list("code", "pk"))
+
+
+def ingredient_ids_by_word(words: Iterable[str]) -> dict[str, int]:
+    """Database id of each ingredient a clinician typed, by its Italian name or its code,
+    in any case (one query): the word in lower case -> id; unknown words are left out."""
+    wanted = {w.strip().lower() for w in words if w.strip()}
+    rows = (
+        ActiveIngredient.objects.annotate(name_lower=Lower("name_it"))
+        .filter(Q(code__in=wanted) | Q(name_lower__in=wanted))
+        .values_list("code", "name_lower", "pk")
+    )
+    found: dict[str, int] = {}
+    for code, name, pk in rows:
+        for word in (code, name):
+            if word in wanted:
+                found[word] = pk
+    return found
 
 
 @dataclass(frozen=True)

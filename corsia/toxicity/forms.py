@@ -27,9 +27,10 @@ class ToxicityForm(forms.Form):
     )
     serious = forms.BooleanField(label=_("Evento avverso grave (SAE)"), required=False)
     cycle_number = forms.IntegerField(label=_("Ciclo"), required=False, min_value=1)
-    order_id = forms.IntegerField(label=_("Ordine di terapia (id)"), required=False, min_value=1)
+    # set when the page is opened from a prescription (never typed: not shown otherwise)
+    order_id = forms.IntegerField(label=_("Prescrizione collegata"), required=False, min_value=1)
     suspected = forms.CharField(
-        label=_("Farmaci sospetti (codici, separati da spazio)"), required=False
+        label=_("Farmaci sospetti (principi attivi, separati da virgola)"), required=False
     )
     notes = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea)
 
@@ -76,7 +77,7 @@ class ExtravasationForm(forms.Form):
     actions_taken = forms.CharField(
         label=_("Altre azioni intraprese"), required=False, widget=forms.Textarea
     )
-    order_id = forms.IntegerField(label=_("Ordine di terapia (id)"), required=False, min_value=1)
+    order_id = forms.IntegerField(label=_("Prescrizione collegata"), required=False, min_value=1)
 
     def __init__(
         self, *args: object, step_choices: list[tuple[str, str]] | None = None, **kwargs: object

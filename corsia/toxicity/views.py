@@ -4,6 +4,7 @@ correction and entered-in-error, the extravasation procedure and its record form
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -18,7 +19,7 @@ from corsia.core.domain.errors import NotFound
 from corsia.core.refusals import form_refusals, refusals_as_messages
 from corsia.core.web import request_actor
 from corsia.core.web import request_workstation as _ws
-from corsia.drugs.selectors import ingredient_ids, ingredients_by_id
+from corsia.drugs.selectors import ingredient_ids_by_word, ingredients_by_id
 from corsia.patients.selectors import patient_get
 from corsia.toxicity import selectors, services
 from corsia.toxicity.domain import extravasation
@@ -59,10 +60,16 @@ def grade_rows(term: CtcaeTerm | None, chosen: Any = None) -> list[dict[str, Any
 
 
 def _suspected_ids(text: str) -> tuple[tuple[int, ...], list[str]]:
-    codes = [c.strip().lower() for c in text.replace(",", " ").split() if c.strip()]
-    found = ingredient_ids(codes)
-    missing = [c for c in codes if c not in found]
-    return tuple(found[c] for c in codes if c in found), missing
+    """The suspected drugs as typed: Italian names (or codes) separated by commas; a piece
+    that names no drug is read as several words separated by spaces ("oxaliplatino
+    fluorouracile"). Returns the ids found and the words not found."""
+    pieces = [p.strip().lower() for p in re.split(r"[,;\n]", text) if p.strip()]
+    found = ingredient_ids_by_word(pieces + [w for p in pieces for w in p.split()])
+    words: list[str] = []
+    for piece in pieces:
+        words.extend([piece] if piece in found else piece.split())
+    ids = tuple(dict.fromkeys(found[w] for w in words if w in found))
+    return ids, [w for w in words if w not in found]
 
 
 # --- patient page -------------------------------------------------------------------------------
@@ -94,7 +101,15 @@ def _patient_page(
     chosen = CtcaeTerm.objects.filter(pk=chosen_id).first() if chosen_id else None
     terms = selectors.ctcae_term_search(user=request_actor(request), text=query) if query else []
     if form is None and may_record:
-        form = ToxicityForm(initial={"onset_date": "", "attribution": ""})
+        # opened from a prescription: the record is linked to it and its cycle
+        form = ToxicityForm(
+            initial={
+                "onset_date": "",
+                "attribution": "",
+                "order_id": _int(request.GET.get("order")),
+                "cycle_number": _int(request.GET.get("cycle")),
+            }
+        )
     context = {
         "patient": patient,
         "records": records,
@@ -218,7 +233,7 @@ def correct(request: HttpRequest, record_id: int) -> HttpResponse:
         "serious": record.serious,
         "cycle_number": record.cycle_number,
         "order_id": record.order_id,
-        "suspected": " ".join(i.code for i in record.suspected_ingredients.all()),
+        "suspected": ", ".join(i.name_it for i in record.suspected_ingredients.all()),
         "notes": record.notes,
     }
     return _correct_page(request, record, CorrectionForm(initial=initial), ReasonForm())

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.urls import get_resolver
 from django.utils import translation
 
-from corsia.core.help import GENERAL, MODULES, PAGES, help_for
+from corsia.core.help import GENERAL, MODULES, NOT_PAGES, PAGES, help_for
 
 
 def _url_names() -> set[str]:
@@ -21,7 +21,7 @@ def _url_names() -> set[str]:
                 names.add(f"{namespace}:{p.name}" if namespace else p.name)
 
     walk(get_resolver().url_patterns, "")
-    return names
+    return {name for name in names if not name.startswith("api-v1:")}  # the API: no pages
 
 
 def test_every_page_in_the_registry_exists() -> None:
@@ -30,9 +30,20 @@ def test_every_page_in_the_registry_exists() -> None:
     assert {name.split(":", 1)[0] for name in PAGES} <= set(MODULES)
 
 
+def test_every_page_has_its_own_text_and_only_what_is_not_a_page_has_none() -> None:
+    # a new page falls back to its module's text unless it is given its own (the pages
+    # rebuilt for the clinician's day had none: staging, course, letters, trials, ...)
+    names = _url_names()
+    assert names - set(PAGES) - NOT_PAGES == set()
+    assert NOT_PAGES - names == set()  # a removed URL leaves no name behind
+    assert NOT_PAGES.isdisjoint(PAGES)
+    for name in ("records:staging", "records:course", "records:letters", "regimens:trials"):
+        assert help_for(name) is PAGES[name]
+
+
 def test_a_page_gets_its_own_text_else_its_module_s_else_the_general_one() -> None:
     assert help_for("prescribing:order") is PAGES["prescribing:order"]
-    assert help_for("prescribing:duplicate") is MODULES["prescribing"]
+    assert help_for("prescribing:duplicate") is MODULES["prescribing"]  # a form post
     assert help_for("set_language") is GENERAL
     assert help_for(None) is GENERAL
 

@@ -77,6 +77,87 @@ def test_form_refuses_an_undefined_grade_with_a_message_and_saves_nothing(
     assert ToxicityRecord.objects.count() == 0
 
 
+def test_suspected_drugs_are_typed_by_their_italian_names_and_the_codes_still_work(
+    ctcae_terms: None,
+    physician: User,
+    patient: Patient,
+    oxaliplatin: ActiveIngredient,
+    vincristine: ActiveIngredient,
+) -> None:
+    # given the form, whose field asks for the drugs' names, not their codes
+    client = _login(physician)
+    page = client.get(f"/toxicity/patient/{patient.pk}/").content.decode()
+    assert "Farmaci sospetti (principi attivi, separati da virgola)" in page
+    assert "(codici" not in page and "(id)" not in page
+    folinate = ActiveIngredient.objects.create(
+        code="calcium_folinate", name_en="calcium folinate", name_it="Calcio folinato"
+    )
+    base = {
+        "term_id": term(NAUSEA).pk,
+        "grade": "2",
+        "attribution": "probable",
+        "onset_date": timezone.localdate().isoformat(),
+    }
+    # when the physician types the Italian names, in any case, one of two words
+    response = client.post(
+        f"/toxicity/patient/{patient.pk}/", {**base, "suspected": "oxaliplatino, calcio FOLINATO"}
+    )
+    # then both drugs are the suspects
+    assert response.status_code == 302
+    record = ToxicityRecord.objects.get()
+    assert set(record.suspected_ingredients.all()) == {oxaliplatin, folinate}
+    # and codes separated by spaces, as before, still work
+    client.post(
+        f"/toxicity/patient/{patient.pk}/", {**base, "suspected": "vincristine oxaliplatin"}
+    )
+    latest = ToxicityRecord.objects.latest("pk")
+    assert set(latest.suspected_ingredients.all()) == {vincristine, oxaliplatin}
+    # and an unknown name is refused by name, nothing saved
+    refused = client.post(
+        f"/toxicity/patient/{patient.pk}/", {**base, "suspected": "oxaliplatino, aspirinetta"}
+    )
+    assert refused.status_code == 422
+    assert "Principi attivi non trovati: aspirinetta" in refused.content.decode()
+    assert ToxicityRecord.objects.count() == 2
+    # and the correction page shows the suspects by their Italian names
+    correct = client.get(f"/toxicity/record/{record.pk}/correct/").content.decode()
+    assert 'value="Oxaliplatino, Calcio folinato"' in correct or (
+        'value="Calcio folinato, Oxaliplatino"' in correct
+    )
+
+
+def test_opened_from_a_prescription_the_record_is_linked_to_it_without_a_field_to_type(
+    ctcae_terms: None, physician: User, patient: Patient
+) -> None:
+    # given the toxicity page opened from the prescription of cycle 3 (order 41)
+    client = _login(physician)
+    page = client.get(f"/toxicity/patient/{patient.pk}/?order=41&cycle=3").content.decode()
+    # then the link is carried, not asked: no order number to type
+    assert '<input type="hidden" name="order_id" value="41">' in page
+    assert 'data-testid="linked-order"' in page
+    assert 'name="cycle_number" id="id_cycle_number" class="form-control" value="3"' in page
+    # and opened from the menu, nothing about an order is shown
+    plain = client.get(f"/toxicity/patient/{patient.pk}/").content.decode()
+    assert 'name="order_id"' not in plain
+    # and the record saved from the prescription is linked to it
+    response = client.post(
+        f"/toxicity/patient/{patient.pk}/",
+        {
+            "term_id": term(NAUSEA).pk,
+            "grade": "1",
+            "attribution": "possible",
+            "onset_date": timezone.localdate().isoformat(),
+            "order_id": "41",
+            "cycle_number": "3",
+        },
+    )
+    assert response.status_code == 302
+    assert (ToxicityRecord.objects.get().order_id, ToxicityRecord.objects.get().cycle_number) == (
+        41,
+        3,
+    )
+
+
 def test_correction_and_entered_in_error_pages(
     ctcae_terms: None, physician: User, patient: Patient
 ) -> None:
@@ -128,6 +209,9 @@ def test_extravasation_procedure_page_and_record_form(
     )
     assert form.status_code == 200
     assert 'value="hyaluronidase"' in form.content.decode()
+    # the patient opened from their page is carried, not a number to type
+    assert f'<input type="hidden" name="patient_id" value="{patient.pk}">' in form.content.decode()
+    assert "(id)" not in form.content.decode()
     when = (timezone.localtime() - timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M")
     response = client.post(
         "/toxicity/extravasation/record/",
