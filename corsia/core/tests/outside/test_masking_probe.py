@@ -20,8 +20,9 @@ from django.test import Client
 from django.utils import timezone
 
 from corsia.accounts.domain.roles import Role
+from corsia.accounts.models import User
 from corsia.accounts.services import token_issue
-from corsia.testing.accounts import logged_in
+from corsia.testing.accounts import MakeUser, logged_in
 from corsia.testing.outside import (
     MASKED_TEXTS,
     VISIBLE_DIARY,
@@ -148,6 +149,13 @@ def _requests(op: ApiOperation, m: MaskedChart) -> list[tuple[str, bool]]:
     return [(op.url(values, query), masked_by_id)]
 
 
+def _reader(m: MaskedChart, make_user: MakeUser, role: Role) -> User:
+    """The user of the role probing: the monitor of the patient's trial; the physician who
+    wrote and signed the masked records (their own documents list them); else a new one."""
+    known = {Role.TRIAL_MONITOR: m.monitor, Role.PHYSICIAN: m.physician}
+    return known[role] if role in known else make_user(role)
+
+
 def test_every_get_operation_is_probed_or_explained() -> None:
     unexplained = [
         str(op)
@@ -162,10 +170,10 @@ def test_every_get_operation_is_probed_or_explained() -> None:
 
 @pytest.mark.parametrize("role", CLINICAL_ROLES, ids=str)
 def test_masked_records_are_absent_from_every_api_answer(
-    masked: MaskedChart, make_user: object, role: Role
+    masked: MaskedChart, make_user: MakeUser, role: Role
 ) -> None:
     m = masked
-    user = m.monitor if role is Role.TRIAL_MONITOR else make_user(role)  # type: ignore[operator]
+    user = _reader(m, make_user, role)
     key, _ = token_issue(user=user)
     client = Client(headers={"Authorization": f"Bearer {key}"})
     failures: list[str] = []
@@ -206,9 +214,15 @@ def test_the_probe_sees_what_is_not_masked(masked: MaskedChart) -> None:
     assert [e["id"] for e in detail["encounters"]] == [masked.visible_encounter_id]
     assert [c["kind"] for c in detail["consents"]] == ["treatment"]
     assert detail["masked_count"] == 2
+    # the lists count only what is visible
     diary = client.get(f"/api/v1/patients/{pid}/diary?history=true").json()
-    assert VISIBLE_DIARY in str(diary)
+    assert [(e["text"], e["encounter_id"]) for e in diary] == [
+        (VISIBLE_DIARY, masked.visible_encounter_id)
+    ]
+    assert client.get(f"/api/v1/patients/{pid}/anamnesis").json()["notes"] == []
     assert client.get(f"/api/v1/patients/{pid}/letters").json() == []
+    mine = client.get("/api/v1/documents/mine").json()
+    assert [d for d in mine if d["id"] == masked.ids["document"]] == []
     chart = client.get(f"/api/v1/patients/{pid}/chart")
     assert VISIBLE_DIARY in chart.content.decode()
 
@@ -239,10 +253,10 @@ def _patient_pages(m: MaskedChart) -> list[tuple[str, str | None]]:
 
 @pytest.mark.parametrize("role", CLINICAL_ROLES, ids=str)
 def test_masked_records_are_absent_from_every_patient_page(
-    masked: MaskedChart, make_user: object, role: Role
+    masked: MaskedChart, make_user: MakeUser, role: Role
 ) -> None:
     m = masked
-    user = m.monitor if role is Role.TRIAL_MONITOR else make_user(role)  # type: ignore[operator]
+    user = _reader(m, make_user, role)
     client = logged_in(user)
     failures: list[str] = []
     pages = _patient_pages(m)
