@@ -114,6 +114,11 @@ class CorsiaApi(NinjaAPI):
     def get_openapi_schema(
         self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
     ) -> Any:
+        if path_prefix and not path_prefix.endswith("/"):
+            # django-ninja joins a nested router's paths to the prefix without a slash
+            # ("/api/v1" + "compounding/workplan"): the document would name addresses
+            # that do not exist.
+            path_prefix += "/"
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = _PROBLEM_SCHEMA
         problem = {
