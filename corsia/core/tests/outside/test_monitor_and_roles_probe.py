@@ -92,9 +92,9 @@ def _patient_scoped(op_params: frozenset[str]) -> bool:
     return bool(op_params & {"patient_id", "order_id"})
 
 
-def test_the_monitor_reads_the_enrolled_patient_only(
-    masked: MaskedChart, make_user: MakeUser
-) -> None:
+def test_the_monitor_reads_the_enrolled_patient_only(masked: MaskedChart) -> None:
+    # every GET whose parameters are a patient or an order (a letter's, a document's or a
+    # board's id of another patient: corsia/regimens/tests/test_monitor_scope.py)
     from corsia.prescribing import services as prescribing
     from corsia.regimens.models import RegimenVersion
 
@@ -115,7 +115,7 @@ def test_the_monitor_reads_the_enrolled_patient_only(
             continue
         required = {n for n, _ in op.path_params} | {n for n, _, r in op.query_params if r}
         if not required <= {"patient_id", "order_id"}:
-            continue  # a masked letter's or document's id: test_masking_probe
+            continue
         for patient_id, order_id, in_scope in (
             (m.patient.pk, m.order_id, 200),
             (other.pk, other_order.pk, 404),
