@@ -76,7 +76,8 @@ test: install
 	  $(MAKE) --no-print-directory lint typecheck && \
 	  $(PY) -m pytest -n 2 --dist loadgroup -q -m "not outside" $(PYTEST_ARGS)
 
-# The API probed from outside (schemathesis over every operation, two roles); CI runs it
+# The API probed from outside (schemathesis over every operation, two roles; the permission
+# matrix, masking and trial-monitor probes with bearer tokens); CI runs it
 # after make test.
 test-outside: install
 	@export CORSIA_TESTING=1 DATABASE_URL="$(DB_URL)"; \

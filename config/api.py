@@ -10,6 +10,8 @@ from typing import Any, cast
 from django.contrib.auth.views import redirect_to_login
 from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
+from django.http.request import RawPostDataException
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -115,6 +117,11 @@ class CorsiaApi(NinjaAPI):
     def get_openapi_schema(
         self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
     ) -> Any:
+        if path_prefix and not path_prefix.endswith("/"):
+            # django-ninja joins a nested router's paths to the prefix without a slash
+            # ("/api/v1" + "compounding/workplan"): the document would name addresses
+            # that do not exist.
+            path_prefix += "/"
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = _PROBLEM_SCHEMA
         problem = {
@@ -213,6 +220,21 @@ def _out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
         status=422,
         code="value_out_of_range",
         detail="Un valore inviato è fuori dall'intervallo ammesso.",
+    )
+
+
+@api.exception_handler(RawPostDataException)
+@api.exception_handler(MultiPartParserError)
+def _unreadable_body(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # The API reads JSON bodies only. A form or multipart body is parsed (and its stream
+    # consumed) by the bad-input checks before the operation runs, so an operation that
+    # reads the raw body (a regimen import) cannot; a multipart body without its boundary
+    # cannot be parsed at all. Refused as bad input, never a 500.
+    return problem_response(
+        request,
+        status=400,
+        code="body_unreadable",
+        detail="Corpo della richiesta non leggibile: invia JSON (application/json).",
     )
 
 

@@ -13,6 +13,7 @@ from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import NotFound, ValidationFailed
 from corsia.documents.domain.files import download_filename, ensure_code, sha256_hex
 from corsia.documents.domain.signatures import SignatureReport
+from corsia.documents.hidden import hidden_document_queries
 from corsia.documents.models import Document, DocumentTemplate
 from corsia.documents.rendering import default_codes, default_source
 from corsia.documents.signing import verify_pdf
@@ -46,9 +47,12 @@ def _metadata() -> QuerySet[Document]:
 def _readable(user: User) -> QuerySet[Document]:
     """The documents the user may read, without their bytes: every read of documents for a
     user starts here (a trial monitor's are those of the patients enrolled in their trials,
-    ``patients.scope``)."""
+    ``patients.scope``; none about a masked encounter, ``documents.hidden``)."""
     require_permission(user, VIEW)
-    return scoped_to_patients(user, _metadata())
+    readable = scoped_to_patients(user, _metadata())
+    for hidden in hidden_document_queries():  # about a masked encounter: corsia.documents.hidden
+        readable = readable.exclude(pk__in=hidden)
+    return readable
 
 
 def document_get(*, user: User, document_id: int) -> Document:

@@ -61,6 +61,12 @@ def _masked_ids(document_type: str) -> QuerySet[Masking, int]:
     )
 
 
+def masked_document_ids(*, document_type: str) -> QuerySet[Masking, int]:
+    """The ids of the documents of this type masked now, for another module's reads (what
+    was written during a masked encounter is hidden like the encounter)."""
+    return _masked_ids(document_type)
+
+
 def visible_encounters(patient: Patient) -> QuerySet[Encounter]:
     return (
         Encounter.objects.filter(patient=patient)

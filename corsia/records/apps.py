@@ -7,4 +7,10 @@ class RecordsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # The archived PDF of a letter about a masked encounter is hidden like the letter:
+        # documents sits below records, so it reads them through the reader registered here.
+        from corsia.documents.hidden import hidden_documents_reader_register
         from corsia.records import audit_events  # noqa: F401  # registers the event types
+        from corsia.records.selectors_letters import masked_letter_document_ids
+
+        hidden_documents_reader_register("records", masked_letter_document_ids)

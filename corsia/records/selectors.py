@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,6 +25,8 @@ from corsia.patients.scope import ensure_patient_in_scope
 from corsia.patients.selectors import (
     AllergySummary,
     allergy_summary,
+    is_masked,
+    masked_document_ids,
     patient_get,
     visible_encounters,
 )
@@ -72,6 +74,7 @@ VIEW_TOXICITY = "toxicity.view_toxicity"
 WRITE_DIARY = "records.write_diary"
 TIMELINE_LIMIT = 200
 VITALS_LIMIT = 500
+_Written = TypeVar("_Written", DiaryEntry, AnamnesisNote)
 SEX_LABELS_IT = {"M": "maschio", "F": "femmina", "X": "non specificato"}
 
 
@@ -327,8 +330,26 @@ def patient_vitals(
     return view
 
 
+def _outside_masked_encounters(rows: QuerySet[_Written]) -> QuerySet[_Written]:
+    """What was written during a masked (oscurato) encounter is left out like the
+    encounter: rows with no encounter, or with one that is not masked."""
+    masked = masked_document_ids(document_type="patients.encounter")
+    return rows.filter(Q(encounter__isnull=True) | ~Q(encounter_id__in=masked))
+
+
+def _in_masked_encounter(encounter_id: int | None) -> bool:
+    return encounter_id is not None and is_masked(
+        document_type="patients.encounter", document_id=encounter_id
+    )
+
+
 def _diary_rows(patient_id: int) -> QuerySet[DiaryEntry]:
-    return DiaryEntry.objects.filter(patient_id=patient_id).select_related("author", "supersedes")
+    rows = DiaryEntry.objects.filter(patient_id=patient_id)
+    return _outside_masked_encounters(rows).select_related("author", "supersedes")
+
+
+def _anamnesis_notes(patient_id: int) -> QuerySet[AnamnesisNote]:
+    return _outside_masked_encounters(AnamnesisNote.objects.filter(patient_id=patient_id))
 
 
 def _own_events(patient_id: int, *, may_correct: bool) -> list[TimelineEvent]:
@@ -379,7 +400,7 @@ def diary_entry_get(
     """One entry (any version), for its correction form. Written to the access log."""
     require_permission(user, VIEW)
     entry = DiaryEntry.objects.filter(pk=entry_id).select_related("author").first()
-    if entry is None:
+    if entry is None or _in_masked_encounter(entry.encounter_id):
         raise NotFound("Annotazione non trovata.", code="diary_entry_not_found")
     _log(user, entry.patient_id, "diario clinico (annotazione)", workstation, channel)
     return entry
@@ -420,7 +441,7 @@ def anamnesis_view(
         .order_by("-number")[:200]
     )
     notes = list(
-        AnamnesisNote.objects.filter(patient_id=patient.pk)
+        _anamnesis_notes(patient.pk)
         .select_related("author", "encounter__ward")
         .order_by("-noted_on", "-pk")[:500]
     )
@@ -453,7 +474,7 @@ def _anamnesis_events(patient_id: int) -> list[TimelineEvent]:
             author=author_name(n.author),
             url=url,
         )
-        for n in AnamnesisNote.objects.filter(patient_id=patient_id)
+        for n in _anamnesis_notes(patient_id)
         .select_related("author")
         .order_by("-noted_on")[:TIMELINE_LIMIT]
     )

@@ -26,6 +26,7 @@ from corsia.patients.domain.allergies import REACTION_LABELS_IT, SEVERITY_LABELS
 from corsia.patients.selectors import (
     allergy_summary,
     is_masked,
+    masked_document_ids,
     patient_get,
     visible_encounters,
 )
@@ -528,6 +529,15 @@ class _Reader:
 def _not_masked(rows: QuerySet[ClinicalLetter], patient: Patient) -> QuerySet[ClinicalLetter]:
     """A letter about a masked (oscurato) encounter is left out like the encounter."""
     return rows.filter(Q(encounter__isnull=True) | Q(encounter__in=visible_encounters(patient)))
+
+
+def masked_letter_document_ids() -> QuerySet[ClinicalLetter, int | None]:
+    """The archived documents of the letters about a masked encounter (every version):
+    hidden by the documents module like the letters (``corsia.documents.hidden``)."""
+    masked = masked_document_ids(document_type="patients.encounter")
+    return ClinicalLetter.objects.filter(
+        encounter_id__in=masked, document__isnull=False
+    ).values_list("document_id", flat=True)
 
 
 def patient_letters(

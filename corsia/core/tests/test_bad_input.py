@@ -122,6 +122,21 @@ def test_api_unknown_address_and_wrong_method_are_problem_json(make_user: MakeUs
     assert "GET" in wrong["Allow"]
 
 
+def test_a_multipart_body_on_the_api_is_400_not_500(make_user: MakeUser) -> None:
+    # the regimen import reads the raw body; a multipart body was parsed (its stream
+    # consumed) by the bad-input checks first, and reading the body then was a 500
+    client = _api(make_user(Role.PHARMACIST), raise_request_exception=False)
+    answers = {}
+    for content_type, body in (
+        ("multipart/form-data", b"a"),  # no boundary
+        ("multipart/form-data; boundary=x", b"--x\r\nContent-Disposition: form-data; "
+         b"name=a\r\n\r\n1\r\n--x--\r\n"),
+    ):  # fmt: skip
+        response = client.post("/api/v1/regimens/import", body, content_type=content_type)
+        answers[content_type] = (response.status_code, response["Content-Type"])
+    assert answers == dict.fromkeys(answers, (400, "application/problem+json"))
+
+
 def test_api_server_error_is_problem_json(
     make_user: MakeUser, monkeypatch: pytest.MonkeyPatch
 ) -> None:

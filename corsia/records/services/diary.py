@@ -13,7 +13,7 @@ from django.utils import timezone
 from corsia.audit.services import audit_record
 from corsia.core.actors import User, Workstation, require_permission, workstation_label
 from corsia.core.domain.errors import NotFound
-from corsia.patients.selectors import patient_get, visible_encounters
+from corsia.patients.selectors import is_masked, patient_get, visible_encounters
 from corsia.records import audit_events as events
 from corsia.records.domain import diary
 from corsia.records.domain.moments import past_moment
@@ -149,7 +149,14 @@ def diary_entry_correct(
     with transaction.atomic():
         # the row is locked so that two corrections of one entry cannot both pass
         old = DiaryEntry.objects.select_for_update().filter(pk=entry_id).first()
-        if old is None or (patient_id is not None and old.patient_id != patient_id):
+        if (
+            old is None
+            or (patient_id is not None and old.patient_id != patient_id)
+            or (  # written during a masked (oscurato) encounter: hidden like it
+                old.encounter_id is not None
+                and is_masked(document_type="patients.encounter", document_id=old.encounter_id)
+            )
+        ):
             raise NotFound("Annotazione non trovata.", code="diary_entry_not_found")
         diary.ensure_correctable(superseded=DiaryEntry.objects.filter(supersedes=old).exists())
         new = entry_create(

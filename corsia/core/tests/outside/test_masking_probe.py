@@ -1,0 +1,291 @@
+"""Masking (oscuramento) probed from outside (issue 26): for every clinical role and every
+API GET operation that reads patient data — lists, counts, searches, exports, the chart,
+the FHIR-shaped answers, the documents — the masked encounter, what was written during
+it (diary entry, raccordo, signed discharge letter and its archived document) and the
+masked consent are absent: in no list, no count, no search result; asked by id they are
+404 (as a record that does not exist, never 403); and no masked id or text appears
+anywhere in a raw answer. The same for the pages that show them, where the API has no
+path.
+
+The operations are read from the OpenAPI document: a new GET operation is probed as soon
+as its parameters are ones the scenario fills (a patient, an order, a letter, a document);
+one that cannot be filled must be named in ``NOT_PATIENT_DATA`` or ``PATIENT_LISTS`` with
+its reason, or ``test_every_get_operation_is_probed_or_explained`` fails.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from corsia.accounts.domain.roles import Role
+from corsia.accounts.models import User
+from corsia.accounts.services import token_issue
+from corsia.testing.accounts import MakeUser, logged_in
+from corsia.testing.outside import (
+    MASKED_TEXTS,
+    VISIBLE_DIARY,
+    ApiOperation,
+    MaskedChart,
+    api_operations,
+    holds,
+    is_problem,
+    page_routes,
+    sentinels_in,
+)
+
+pytestmark = [pytest.mark.outside, pytest.mark.django_db]
+
+# Every role that reads patient data (the monitor: the patient is enrolled in their trial).
+CLINICAL_ROLES = [
+    Role.PHYSICIAN,
+    Role.PHARMACIST,
+    Role.TECHNICIAN,
+    Role.NURSE,
+    Role.COORDINATOR,
+    Role.TRIAL_MONITOR,
+    Role.AUDITOR,
+]
+
+# GET operations with no patient in their parameters that still list patient data: the
+# query each is asked with ({day}: today).
+PATIENT_LISTS: dict[str, list[dict[str, str]]] = {
+    "/api/v1/orders": [{"day": "{day}", "days_ahead": "30"}],
+    "/api/v1/documents/mine": [{}],
+    "/api/v1/compounding/workplan": [{"day": "{day}"}],
+    "/api/v1/administration/bedside/session": [{}],
+    "/api/v1/inventory/requirements": [{"days": "14"}],
+    "/api/v1/patients/search": [
+        {"q": "{surname}"},
+        {"q": "{mrn}"},
+        {"q": "{codice_fiscale}"},
+        {"q": MASKED_TEXTS["ward"]},
+        {"q": MASKED_TEXTS["diary"]},
+    ],
+    # the access log: read only by the auditor; it records who read what and must keep
+    # reads of a document that was later masked (the evidence of the masking's abuse):
+    # probed for the masked texts only, not for the ids (see ``ACCESS_LOG``)
+    "/api/v1/audit/accesses": [{"patient_id": "{patient_id}"}],
+    "/api/v1/audit/accesses/fhir": [{"patient_id": "{patient_id}"}],
+}
+ACCESS_LOG = {"/api/v1/audit/accesses", "/api/v1/audit/accesses/fhir"}
+
+# GET operations that show no patient data, and why.
+NOT_PATIENT_DATA: dict[str, str] = {
+    "/api/v1/auth/me": "the caller's own account",
+    "/api/v1/auth/tokens": "API tokens (accounts)",
+    "/api/v1/auth/role-requests": "role requests (accounts)",
+    "/api/v1/regimens/": "the regimen library",
+    "/api/v1/regimens/{code}": "the regimen library",
+    "/api/v1/regimens/{code}/versions/{number}/plandefinition": "a regimen as FHIR PlanDefinition",
+    "/api/v1/trials/": "trials, not patients",
+    "/api/v1/trials/{trial_id}": "a trial",
+    "/api/v1/trials/{trial_id}/enrollments": "subject codes and dates; no encounter, no consent "
+    "of the registry (probed by the monitor scope test)",
+    "/api/v1/trials/{trial_id}/monitors": "the monitors' accounts",
+    "/api/v1/drugs/search": "the drug archive",
+    "/api/v1/drugs/ingredients/{code}": "the drug archive",
+    "/api/v1/drugs/products/{code}": "the drug archive",
+    "/api/v1/drugs/packs/scan": "the drug archive",
+    "/api/v1/drugs/interactions": "the drug archive",
+    "/api/v1/administration/pumps": "devices",
+    "/api/v1/administration/administrations/{administration_id}": "no administration in the "
+    "scenario: administrations are not linked to encounters",
+    "/api/v1/patients/wards": "wards and places (reference data; the masked stay's ward is a "
+    "ward like any other here)",
+    "/api/v1/records/staging-systems": "catalogue",
+    "/api/v1/records/prognostic-scores": "catalogue",
+    "/api/v1/icd9cm": "catalogue",
+    "/api/v1/ctcae/terms": "catalogue",
+    "/api/v1/compounding/hoods": "devices",
+    "/api/v1/compounding/preparations/{preparation_id}/robot": "no preparation in the "
+    "scenario: preparations are not linked to encounters",
+    "/api/v1/compounding/preparations/{preparation_id}/hood": "as above",
+    "/api/v1/inventory/stock": "stock",
+    "/api/v1/inventory/lots/expiring": "stock",
+    "/api/v1/inventory/movements": "stock movements",
+    "/api/v1/patients/{patient_id}/tumour-boards/{board_id}": "no tumour board in the "
+    "scenario: a board is not linked to an encounter",
+}
+
+# The path parameters the scenario fills; a masked one must answer 404.
+MASKED_ID_PARAMS = {"letter_id": "letter", "document_id": "document"}
+VISIBLE_ID_PARAMS = {"patient_id", "order_id"}
+
+
+def _get_operations() -> list[ApiOperation]:
+    return [op for op in api_operations() if op.method == "GET"]
+
+
+def _fillable(op: ApiOperation) -> bool:
+    params = {name for name, _ in op.path_params} | {
+        name for name, _, required in op.query_params if required
+    }
+    return bool(params) and params <= VISIBLE_ID_PARAMS | set(MASKED_ID_PARAMS)
+
+
+def _requests(op: ApiOperation, m: MaskedChart) -> list[tuple[str, bool]]:
+    """The URLs the operation is probed with, each with whether it names a masked record."""
+    values: dict[str, object] = {"patient_id": m.patient.pk, "order_id": m.order_id}
+    masked_by_id = False
+    for name, record in MASKED_ID_PARAMS.items():
+        if name in op.param_names:
+            values[name] = m.ids[record]
+            masked_by_id = True
+    if op.path in PATIENT_LISTS:
+        fill = {
+            "day": timezone.localdate().isoformat(),
+            "surname": m.patient.surname,
+            "mrn": m.patient.mrn,
+            "codice_fiscale": m.patient.codice_fiscale,
+            "patient_id": m.patient.pk,
+        }
+        return [
+            (op.url(values, {k: v.format(**fill) for k, v in query.items()}), False)
+            for query in PATIENT_LISTS[op.path]
+        ]
+    query = {name: values[name] for name, _, _ in op.query_params if name in values}
+    return [(op.url(values, query), masked_by_id)]
+
+
+def _reader(m: MaskedChart, make_user: MakeUser, role: Role) -> User:
+    """The user of the role probing: the monitor of the patient's trial; the physician who
+    wrote and signed the masked records (their own documents list them); else a new one."""
+    known = {Role.TRIAL_MONITOR: m.monitor, Role.PHYSICIAN: m.physician}
+    return known[role] if role in known else make_user(role)
+
+
+def test_every_get_operation_is_probed_or_explained() -> None:
+    unexplained = [
+        str(op)
+        for op in _get_operations()
+        if not _fillable(op) and op.path not in PATIENT_LISTS and op.path not in NOT_PATIENT_DATA
+    ]
+    assert unexplained == [], "probe them (fill their parameters) or explain them"
+    stale = set(PATIENT_LISTS) | set(NOT_PATIENT_DATA)
+    stale -= {op.path for op in _get_operations()}
+    assert stale == set()
+
+
+@pytest.mark.parametrize("role", CLINICAL_ROLES, ids=str)
+def test_masked_records_are_absent_from_every_api_answer(
+    masked: MaskedChart, make_user: MakeUser, role: Role
+) -> None:
+    m = masked
+    user = _reader(m, make_user, role)
+    key, _ = token_issue(user=user)
+    client = Client(headers={"Authorization": f"Bearer {key}"})
+    failures: list[str] = []
+    probed = 0
+    for op in _get_operations():
+        if not (_fillable(op) or op.path in PATIENT_LISTS):
+            continue
+        for url, masked_by_id in _requests(op, m):
+            response = client.get(url)
+            probed += 1
+            if not holds(role, op.permission):
+                if response.status_code != 403:
+                    failures.append(
+                        f"{url}: {role} lacks the permission, got {response.status_code}"
+                    )
+                continue
+            if masked_by_id:
+                if not is_problem(response, 404):
+                    failures.append(f"{url}: a masked record asked by id: {response.status_code}")
+            elif response.status_code != 200:
+                failures.append(f"{url}: {response.status_code} {response.content[:200]!r}")
+            sentinels = m.sentinels
+            if op.path in ACCESS_LOG:
+                sentinels = list(MASKED_TEXTS.values())
+            found = sentinels_in(response.content, sentinels, asked=url)
+            if found:
+                failures.append(f"{url}: the answer holds masked {found}")
+    assert probed > 30
+    assert failures == [], "\n".join(failures)
+
+
+def test_the_probe_sees_what_is_not_masked(masked: MaskedChart) -> None:
+    # a control: the answers probed above do carry the patient's visible data
+    key, _ = token_issue(user=masked.physician)
+    client = Client(headers={"Authorization": f"Bearer {key}"})
+    pid = masked.patient.pk
+    detail = client.get(f"/api/v1/patients/{pid}").json()
+    assert [e["id"] for e in detail["encounters"]] == [masked.visible_encounter_id]
+    assert [c["kind"] for c in detail["consents"]] == ["treatment"]
+    assert detail["masked_count"] == 2
+    # the lists count only what is visible
+    diary = client.get(f"/api/v1/patients/{pid}/diary?history=true").json()
+    assert [(e["text"], e["encounter_id"]) for e in diary] == [
+        (VISIBLE_DIARY, masked.visible_encounter_id)
+    ]
+    assert client.get(f"/api/v1/patients/{pid}/anamnesis").json()["notes"] == []
+    assert client.get(f"/api/v1/patients/{pid}/letters").json() == []
+    mine = client.get("/api/v1/documents/mine").json()
+    assert [d for d in mine if d["id"] == masked.ids["document"]] == []
+    chart = client.get(f"/api/v1/patients/{pid}/chart")
+    assert VISIBLE_DIARY in chart.content.decode()
+
+
+MASK = "patients.mask_document"
+
+# The pages that name a masked record by id (the API has no path to it, or it is its PDF).
+MASKED_PAGES = {
+    "records/diary/<int:entry_id>/correct/": {"entry_id": "diary"},
+    "records/letters/<int:letter_id>/": {"letter_id": "letter"},
+    "documents/<int:pk>/": {"pk": "document"},
+    "documents/<int:pk>/pdf": {"pk": "document"},
+}
+
+
+def _patient_pages(m: MaskedChart) -> list[tuple[str, str | None]]:
+    """Every page whose only parameter is the patient, with its permission."""
+    found = []
+    for page in page_routes():
+        values: dict[str, object] = {"patient_id": m.patient.pk}
+        if page.route.startswith("patients/<int:pk>/"):
+            values["pk"] = m.patient.pk
+        url = page.url(values)
+        if url is not None and "<" in page.route:
+            found.append((url, page.permission))
+    return found
+
+
+@pytest.mark.parametrize("role", CLINICAL_ROLES, ids=str)
+def test_masked_records_are_absent_from_every_patient_page(
+    masked: MaskedChart, make_user: MakeUser, role: Role
+) -> None:
+    m = masked
+    user = _reader(m, make_user, role)
+    client = logged_in(user)
+    failures: list[str] = []
+    pages = _patient_pages(m)
+    # On pages the wards are offered in the admission and transfer forms: the masked stay's
+    # ward is named there as a ward, not as the patient's (its id and texts are searched).
+    # Who may mask sees the active maskings to revoke them: their id and date, not what
+    # they hide.
+    hidden_ward = {MASKED_TEXTS["ward"], MASKED_TEXTS["ward_code"]}
+    if holds(role, MASK):
+        hidden_ward.add(str(m.ids["masking"]))
+    sentinels = [s for s in m.sentinels if s not in hidden_ward]
+    for url, permission in pages:
+        response = client.get(url)
+        if not holds(role, permission):
+            if response.status_code != 403:
+                failures.append(f"{url}: {role} lacks the permission, got {response.status_code}")
+            continue
+        if response.status_code not in (200, 302, 405):
+            failures.append(f"{url}: {response.status_code}")
+        found = sentinels_in(response.content, sentinels, asked=url)
+        if found:
+            failures.append(f"{url}: the page holds masked {found}")
+    routes = {page.route: page for page in page_routes()}
+    for route, params in MASKED_PAGES.items():
+        masked_url = routes[route].url({name: m.ids[record] for name, record in params.items()})
+        assert masked_url is not None
+        response = client.get(masked_url)
+        expected = 404 if holds(role, routes[route].permission) else 403
+        if response.status_code != expected:
+            failures.append(f"{masked_url}: a masked record by id: {response.status_code}")
+    assert len(pages) > 20
+    assert failures == [], "\n".join(failures)
