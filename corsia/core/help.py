@@ -388,6 +388,13 @@ PAGES: dict[str, PageHelp] = {
             "frattempo, Corsia lo dice e non sovrascrive."
         ),
     ),
+    "records:report_correct": PageHelp(
+        _("Correzione del referto"),
+        _(
+            "Un referto firmato non si modifica: riscrivilo corretto e indica il motivo; la "
+            "versione precedente resta leggibile, segnata come sostituita."
+        ),
+    ),
     "records:diary_correct": PageHelp(
         _("Correzione del diario"),
         _(

@@ -59,7 +59,7 @@ class ReasonForm(forms.Form):
 
 
 class ExtravasationForm(forms.Form):
-    patient_id = forms.IntegerField(label=_("Paziente (id)"), min_value=1)
+    patient_id = forms.IntegerField(label=_("Paziente"), min_value=1)
     ingredient_id = forms.IntegerField(label=_("Farmaco stravasato"), min_value=1)
     occurred_at = forms.DateTimeField(
         label=_("Data e ora"),

@@ -20,7 +20,7 @@ from corsia.core.refusals import form_refusals, refusals_as_messages
 from corsia.core.web import request_actor
 from corsia.core.web import request_workstation as _ws
 from corsia.drugs.selectors import ingredient_ids_by_word, ingredients_by_id
-from corsia.patients.selectors import patient_get
+from corsia.patients.selectors import patient_get, patient_search
 from corsia.toxicity import selectors, services
 from corsia.toxicity.domain import extravasation
 from corsia.toxicity.domain.grading import GRADE_LABELS_IT, GRADES
@@ -287,6 +287,23 @@ def extravasation_record(request: HttpRequest) -> HttpResponse:
             patient = patient_get(user=request_actor(request), patient_id=patient_id)
         except NotFound:
             patient = None
+    # opened without a patient (from a drug's procedure): the nurse scans the wristband or
+    # types the MRN or codice fiscale, never the database id
+    patient_code = (source.get("patient_code") or "").strip()[:100]
+    patient_code_error = ""
+    if patient is None and patient_code:
+        found = patient_search(
+            user=request_actor(request), text=patient_code, workstation=_ws(request)
+        )
+        if len(found) == 1:
+            patient = found[0]
+        elif found:
+            patient_code_error = _(
+                "Più pazienti corrispondono: scansiona il braccialetto o indica l'MRN o il "
+                "codice fiscale."
+            )
+        else:
+            patient_code_error = _("Nessun paziente con questo braccialetto, MRN o codice fiscale.")
     status = 200
     if request.method == "POST":
         form = ExtravasationForm(request.POST, step_choices=steps)
@@ -318,6 +335,8 @@ def extravasation_record(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "patient": patient,
+        "patient_code": patient_code,
+        "patient_code_error": patient_code_error,
         "ingredient": ingredient,
         "guidance": guidance,
         "ingredients": selectors.extravasation_ingredients(),

@@ -306,3 +306,29 @@ def test_the_term_api_gives_both_languages(ctcae_terms: None, nurse: User) -> No
         "Gastrointestinal disorders",
         "Patologie gastrointestinali",
     )
+
+
+def test_extravasation_opened_without_a_patient_asks_for_a_code_not_an_id(
+    nurse: User, patient: Patient, vincristine: ActiveIngredient
+) -> None:
+    client = _login(nurse)
+    url = "/toxicity/extravasation/record/"
+    blank = client.get(url, {"ingredient": vincristine.pk}).content.decode()
+    # no database id to type, and no record form before the patient is known
+    assert "(id)" not in blank and 'type="number" min="1" name="patient_id"' not in blank
+    assert 'name="patient_code"' in blank
+    assert 'data-testid="extravasation-form"' not in blank
+    assert 'data-testid="patient-needed"' in blank
+    # the MRN (or a wristband scan, or the codice fiscale) finds the patient
+    found = client.get(
+        url, {"ingredient": vincristine.pk, "patient_code": patient.mrn}
+    ).content.decode()
+    assert 'data-testid="extravasation-form"' in found
+    assert f'<input type="hidden" name="patient_id" value="{patient.pk}">' in found
+    assert patient.mrn in found
+    # a code nobody has: an Italian message, still no form
+    unknown = client.get(
+        url, {"ingredient": vincristine.pk, "patient_code": "99999999999"}
+    ).content.decode()
+    assert "Nessun paziente con questo braccialetto, MRN o codice fiscale." in unknown
+    assert 'data-testid="extravasation-form"' not in unknown
