@@ -321,14 +321,14 @@ def test_extravasation_opened_without_a_patient_asks_for_a_code_not_an_id(
     assert 'data-testid="patient-needed"' in blank
     # the MRN (or a wristband scan, or the codice fiscale) finds the patient
     found = client.get(
-        url, {"ingredient": vincristine.pk, "patient_code": patient.mrn}
+        url, {"ingredient": str(vincristine.pk), "patient_code": str(patient.mrn)}
     ).content.decode()
     assert 'data-testid="extravasation-form"' in found
     assert f'<input type="hidden" name="patient_id" value="{patient.pk}">' in found
     assert patient.mrn in found
     # a code nobody has: an Italian message, still no form
     unknown = client.get(
-        url, {"ingredient": vincristine.pk, "patient_code": "99999999999"}
+        url, {"ingredient": str(vincristine.pk), "patient_code": "99999999999"}
     ).content.decode()
     assert "Nessun paziente con questo braccialetto, MRN o codice fiscale." in unknown
     assert 'data-testid="extravasation-form"' not in unknown
