@@ -32,6 +32,7 @@ from corsia.testing.hood import (
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parents[4] / "test-artifacts" / "hood"
 ACTION_BUDGET = 6
+LOAD_BUDGET = 6  # main-frame navigations after the work plan: one per scan or tap answered
 
 # Every visible control of the hood page at least 44 × 44 CSS px (touch with gloves).
 _SMALL_TARGETS = """() => [...document.querySelectorAll(
@@ -103,6 +104,8 @@ def test_one_vial_preparation_by_scans_only(page: Page, demo_users: str) -> None
         log_in(page, "tecnico", demo_users)
         page.goto("/compounding/")
         act = Actions(page)
+        loads: list[str] = []  # main-frame navigations from the work plan on
+        page.on("framenavigated", lambda f: loads.append(f.url) if f == page.main_frame else None)
         # 1. the label, scanned on the work plan with no field focused
         act.scan(oxali.label_code or "")
         expect(page.get_by_test_id("prep-state")).to_have_text("Assegnata alla cappa")
@@ -142,6 +145,7 @@ def test_one_vial_preparation_by_scans_only(page: Page, demo_users: str) -> None
     expect(page.get_by_test_id("scan-form")).to_be_visible()
     page.screenshot(path=str(SHOTS / "4-next-preparation.png"), full_page=True)
     assert act.count <= ACTION_BUDGET, act.count
+    assert len(loads) <= LOAD_BUDGET, loads
     oxali.refresh_from_db()
     assert oxali.state == "weighed"
     assert [(v.lot, v.serial) for v in oxali.vials.all()] == [("OX77", "SN0001")]

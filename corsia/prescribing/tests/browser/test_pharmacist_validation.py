@@ -35,6 +35,7 @@ from corsia.toxicity.services import ToxicityInput, ctcae_reference_load, toxici
 pytestmark = pytest.mark.browser
 ARTEFACTS = SCREENSHOTS.parent / "pharmacist"
 VALIDATION_BUDGET = 3  # actions from the queue to an order validated and taken in charge
+VALIDATION_LOADS = 5  # main-frame navigations after the queue (the screen, each decision)
 
 
 def _second_cycle(users: dict[str, User]) -> TherapyOrder:
@@ -113,6 +114,8 @@ def test_validation_from_the_queue_in_three_actions_with_the_context_on_one_scre
     page.screenshot(path=str(ARTEFACTS / "1_queue.png"), full_page=True)
 
     actions = 0
+    loads: list[str] = []  # main-frame navigations from the queue on
+    page.on("framenavigated", lambda f: loads.append(f.url) if f == page.main_frame else None)
 
     def act(target: Locator) -> None:
         nonlocal actions
@@ -164,6 +167,7 @@ def test_validation_from_the_queue_in_three_actions_with_the_context_on_one_scre
     page.screenshot(path=str(ARTEFACTS / "3_taken_in_charge.png"), full_page=True)
 
     assert actions <= VALIDATION_BUDGET, actions
+    assert len(loads) <= VALIDATION_LOADS, loads
     order.refresh_from_db()
     assert order.state == "taken_in_charge"
     pharmacy_lines = order.items.filter(competence="pharmacy", status="active").count()
