@@ -3,9 +3,11 @@ workstation, a typed number (Italian decimal comma accepted), the version a form
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.http import HttpRequest
+from django.utils.dateparse import parse_date
 
 from corsia.core.actors import PERMISSION_REFUSED, User, Workstation
 from corsia.core.domain.errors import PermissionRefused, ValidationFailed
@@ -49,6 +51,36 @@ def parse_id(raw: str | None) -> int | None:
     if not (text.isascii() and text.isdigit()) or len(text) > 18:
         return None
     return int(text)
+
+
+DATE_UNREADABLE = "La data non è valida (gg/mm/aaaa)."
+_INT_MAX = 2**31 - 1  # what an integer column holds
+
+
+def posted_date(raw: str | None, field: str, invalid: str = DATE_UNREADABLE) -> date | None:
+    """A date typed in a form (ISO, as the date input posts it): ``None`` when empty; an
+    impossible or unreadable one (30 February, "domani") is refused with ``invalid``."""
+    text = (raw or "").strip()
+    if not text:
+        return None
+    try:
+        parsed = parse_date(text)
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise ValidationFailed(invalid, code="date_invalid", field=field)
+    return parsed
+
+
+def posted_int(raw: str | None, default: int, field: str, invalid: str) -> int:
+    """A whole number typed in a form (``default`` when empty), else (letters, "1e308",
+    a number no integer column holds) refused with ``invalid``."""
+    if raw is None or not raw.strip():
+        return default
+    number = parse_id(raw)
+    if number is None or number > _INT_MAX:
+        raise ValidationFailed(invalid, code="number_invalid", field=field)
+    return number
 
 
 def posted_version(request: HttpRequest) -> int | None:

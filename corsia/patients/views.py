@@ -3,7 +3,6 @@ summary with edit form, masking, merge, wristband."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -17,7 +16,7 @@ from corsia.core.access import require_perm
 from corsia.core.domain.concurrency import StaleVersion
 from corsia.core.domain.errors import ValidationFailed
 from corsia.core.refusals import form_refusals, refusals_as_messages
-from corsia.core.web import parse_id, posted_version, request_actor
+from corsia.core.web import parse_id, posted_date, posted_version, request_actor
 from corsia.core.web import request_workstation as _ws
 from corsia.drugs.selectors import ingredient_choices
 from corsia.patients import selectors, services, wristband
@@ -335,18 +334,6 @@ def _allergy_context(request: HttpRequest, patient: Patient) -> dict[str, Any]:
     }
 
 
-def _posted_date(request: HttpRequest, name: str) -> date | None:
-    text = request.POST.get(name, "").strip()
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValidationFailed(
-            "La data non è valida (gg/mm/aaaa).", code="date_invalid", field=name
-        ) from None
-
-
 @require_perm(services.RECORD_ALLERGY)
 @require_POST
 def allergy_add(request: HttpRequest, pk: int) -> HttpResponse:
@@ -364,7 +351,7 @@ def allergy_add(request: HttpRequest, pk: int) -> HttpResponse:
                 reaction_text=request.POST.get("reaction_text", ""),
                 severity=request.POST.get("severity", ""),
                 certainty=request.POST.get("certainty", ""),
-                onset_date=_posted_date(request, "onset_date"),
+                onset_date=posted_date(request.POST.get("onset_date"), "onset_date"),
                 source=request.POST.get("source", ""),
                 notes=request.POST.get("notes", ""),
             ),

@@ -1,0 +1,384 @@
+"""The prescription page and its actions: the order as the physician sees it, the decisions
+on it (sign, validate, suspend…), each line's dose, status and product, the days moved, the
+order duplicated as the next cycle. Thin: reads through selectors, writes through services.
+
+A service's refusal on a button becomes an error message and the page the button was on
+(``core.refusals.refusals_as_messages``); a refused dose change is shown beside its line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.views.decorators.http import require_GET, require_POST
+
+from corsia.accounts.selectors import user_roles
+from corsia.core.access import require_perm
+from corsia.core.domain.clinical_format import dose_text, lang_of
+from corsia.core.domain.errors import NotFound, ValidationFailed
+from corsia.core.refusals import refusal_kept, refusals_as_messages
+from corsia.core.web import parse_id, posted_date, request_actor
+from corsia.core.web import posted_decimal as _decimal
+from corsia.core.web import posted_version as _version
+from corsia.core.web import request_workstation as _ws
+from corsia.drugs.selectors import biosimilar_choices
+from corsia.patients import selectors as patient_selectors
+from corsia.prescribing import selectors, services
+from corsia.prescribing.domain.order_lines import display_unit, reduced_dose
+from corsia.prescribing.domain.states import (
+    EVENT_LABELS_IT,
+    REASON_REQUIRED,
+    OrderEvent,
+    OrderState,
+    can_physician_edit,
+    decisions_available,
+)
+from corsia.prescribing.models import TherapyOrder
+from corsia.regimens.domain.spec import INTENT_LABELS_IT
+from corsia.toxicity.selectors import latest_toxicity_summary
+
+VIEW = services.VIEW
+PRESCRIBE = services.PRESCRIBE
+# The UFA's validation page (compounding:order) is the pharmacist's one screen for an
+# order the pharmacy works on; a pharmacist opening the order page is sent there.
+PHARMACY_VALIDATE = "compounding.validate"
+
+
+def _actions(request: HttpRequest, order: TherapyOrder) -> list[dict[str, Any]]:
+    actor = request_actor(request)
+    actions = []
+    # decisions only: the loop's milestones are recorded by the UFA and bedside services
+    for event in decisions_available(OrderState(order.state), user_roles(actor)):
+        if event is OrderEvent.VALIDATE and actor.pk in services.order_authors(order):
+            continue  # independent double check: not who wrote the order
+        actions.append(
+            {
+                "event": event.value,
+                "label": EVENT_LABELS_IT[event].capitalize(),
+                "reason": event in REASON_REQUIRED,
+                "danger": event in (OrderEvent.CANCEL, OrderEvent.SUSPEND),
+            }
+        )
+    return actions
+
+
+def _days(order: TherapyOrder) -> list[dict[str, Any]]:
+    days: dict[int, dict[str, Any]] = {}
+    for item in order.items.all():
+        day = days.setdefault(
+            item.day_of_cycle,
+            {"number": item.day_of_cycle, "date": item.scheduled_date, "items": []},
+        )
+        item.per_unit = display_unit(item.dose_unit)  # type: ignore[attr-defined]  # template-only attribute
+        day["items"].append(item)
+    return [days[k] for k in sorted(days)]
+
+
+@dataclass(frozen=True)
+class RefusedAdjustment:
+    """A dose change the service refused, shown again beside its line: what was typed
+    (kept, not cleared), the message and the field it names (focused)."""
+
+    item_id: int
+    message: str
+    field: str
+    reduction_percent: str
+    final_dose: str
+    reason: str
+    override_reason: str
+
+
+@require_perm(VIEW)
+@require_GET
+def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
+    actor = request_actor(request)
+    if (
+        actor.has_perm(PHARMACY_VALIDATE)
+        and not actor.has_perm(PRESCRIBE)
+        and selectors.order_state(order_id) in selectors.PHARMACY_STATES
+    ):
+        return redirect("compounding:order", order_id=order_id)
+    return _order_page(request, order_id)
+
+
+def _order_page(
+    request: HttpRequest,
+    order_id: int,
+    *,
+    refused: RefusedAdjustment | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    actor = request_actor(request)
+    order = selectors.order_view(user=actor, order_id=order_id, workstation=_ws(request))
+    editable = (
+        actor.has_perm(PRESCRIBE)
+        and can_physician_edit(OrderState(order.state))
+        and order.signed_at is None
+    )
+    first_day = min((i.scheduled_date for i in order.items.all()), default=order.start_date)
+    choices = biosimilar_choices({i.ingredient_id for i in order.items.all()})
+    for item in order.items.all():
+        item.product_choices = choices.get(item.ingredient_id, [])  # type: ignore[attr-defined]  # template-only attribute
+    toxicity = None
+    if actor.has_perm("toxicity.view_toxicity"):
+        toxicity = latest_toxicity_summary(
+            user=actor,
+            patient_id=order.patient_id,
+            since=selectors.previous_cycle_start(order) or order.start_date,
+            workstation=_ws(request),
+        )
+    return render(
+        request,
+        "prescribing/order.html",
+        {
+            "order": order,
+            "days": _days(order),
+            "editable": editable,
+            "actions": _actions(request, order),
+            "transitions": order.transitions.select_related("actor"),
+            "interactions": selectors.order_interactions(order),
+            "fluid_ml": selectors.fluid_load_ml(order, first_day),
+            "regimen": order.regimen_version,
+            "intent_label": INTENT_LABELS_IT.get(order.intent, order.intent),  # type: ignore[call-overload]  # str key into StrEnum map
+            "unit": display_unit,
+            "toxicity": toxicity,
+            "allergies": patient_selectors.allergy_summary(patient_id=order.patient_id),
+            "allergy_matches": services.order_allergy_rows(order),
+            "refused": refused,
+        },
+        status=status,
+    )
+
+
+@require_perm(VIEW)
+@require_POST
+def order_transition(request: HttpRequest, order_id: int) -> HttpResponse:
+    with refusals_as_messages(request, not_found_is_404=False):
+        order = services.order_transition(
+            actor=request_actor(request),
+            workstation=_ws(request),
+            order_id=order_id,
+            event=request.POST.get("event", ""),
+            expected_version=_version(request),
+            reason=request.POST.get("reason", ""),
+        )
+        messages.success(request, f"Prescrizione: {order.state_label.lower()}.")
+    return redirect("prescribing:order", order_id=order_id)
+
+
+# The fields of the line's dose form a refusal may name (anything else: the reason field,
+# where the physician types next).
+_ADJUST_FIELDS = ("reduction_percent", "final_dose", "reason", "override_reason")
+
+
+@require_perm(PRESCRIBE)
+@require_POST
+def item_adjust(request: HttpRequest, order_id: int, item_id: int) -> HttpResponse:
+    """Change one line's dose. A refusal is shown beside the line, with what was typed
+    kept and the named field focused (422), not as a message at the top of the page."""
+    post = request.POST
+    with refusal_kept() as kept:
+        reduction = _decimal(post.get("reduction_percent"), "reduction_percent")
+        final = _decimal(post.get("final_dose"), "final_dose")
+        if final is None and reduction is None:
+            # overriding the block of the dose as it stands: the value shown on the page
+            final = _decimal(post.get("override_value"), "final_dose")
+        services.order_item_adjust(
+            actor=request_actor(request),
+            workstation=_ws(request),
+            order_id=order_id,
+            item_id=item_id,
+            reason=post.get("reason", ""),
+            reduction_percent=reduction if final is None else None,
+            final_dose=final,
+            override_reason=post.get("override_reason", ""),
+            expected_version=_version(request),
+        )
+        messages.success(request, "Dose aggiornata.")
+    error = kept.error
+    if error is None:
+        return redirect(f"{reverse('prescribing:order', args=[order_id])}#item-{item_id}")
+    if isinstance(error, NotFound):  # no such order or line: nothing to show beside
+        messages.error(request, error.message)
+        return redirect("prescribing:order", order_id=order_id)
+    refused = RefusedAdjustment(
+        item_id=item_id,
+        message=error.message,
+        field=error.field if error.field in _ADJUST_FIELDS else "reason",
+        reduction_percent=post.get("reduction_percent", ""),
+        final_dose=post.get("final_dose", ""),
+        reason=post.get("reason", ""),
+        override_reason=post.get("override_reason", ""),
+    )
+    return _order_page(request, order_id, refused=refused, status=error.status)
+
+
+@require_perm(PRESCRIBE)
+@require_POST
+def reduce_all(request: HttpRequest, order_id: int) -> HttpResponse:
+    with refusals_as_messages(request, not_found_is_404=False):
+        percent = _decimal(request.POST.get("reduction_percent"), "reduction_percent")
+        if percent is None:
+            raise ValidationFailed("Indicare la percentuale.", code="reduction_required")
+        services.order_reduce_all(
+            actor=request_actor(request),
+            workstation=_ws(request),
+            order_id=order_id,
+            reduction_percent=percent,
+            reason=request.POST.get("reason", ""),
+            expected_version=_version(request),
+        )
+        messages.success(request, "Riduzione applicata a tutti gli antiblastici.")
+    return redirect("prescribing:order", order_id=order_id)
+
+
+@require_perm(PRESCRIBE)
+@require_POST
+def item_status(request: HttpRequest, order_id: int, item_id: int) -> HttpResponse:
+    with refusals_as_messages(request, not_found_is_404=False):
+        services.order_item_set_status(
+            actor=request_actor(request),
+            workstation=_ws(request),
+            order_id=order_id,
+            item_id=item_id,
+            status=request.POST.get("status", ""),
+            reason=request.POST.get("reason", ""),
+            whole_day=request.POST.get("whole_day") == "1",
+            expected_version=_version(request),
+        )
+    return redirect("prescribing:order", order_id=order_id)
+
+
+@require_perm(PRESCRIBE)
+@require_POST
+def recalculate(request: HttpRequest, order_id: int) -> HttpResponse:
+    with refusals_as_messages(request, not_found_is_404=False):
+        services.order_recalculate(
+            actor=request_actor(request),
+            workstation=_ws(request),
+            order_id=order_id,
+            expected_version=_version(request),
+        )
+        messages.success(request, "Dosi ricalcolate sulle misure più recenti.")
+    return redirect("prescribing:order", order_id=order_id)
+
+
+@require_perm(PRESCRIBE)
+@require_POST
+def duplicate(request: HttpRequest, order_id: int) -> HttpResponse:
+    with refusals_as_messages(request, not_found_is_404=False):
+        start = posted_date(request.POST.get("start_date"), "start_date", "Data non valida.")
+        if start is None:
+            raise ValidationFailed("Indicare la data di inizio.", code="start_required")
+        order = services.order_duplicate(
+            actor=request_actor(request),
+            workstation=_ws(request),
+            order_id=order_id,
+            start_date=start,
+            schedule_reason=request.POST.get("schedule_reason", ""),
+            allergy_override_reason=request.POST.get("allergy_override_reason", ""),
+            allergy_acknowledged=request.POST.get("allergy_acknowledged") == "yes",
+        )
+        messages.success(request, f"Ciclo {order.cycle_number} creato dal ciclo precedente.")
+        return redirect("prescribing:order", order_id=order.pk)
+    return redirect("prescribing:order", order_id=order_id)
+
+
+@require_perm(VIEW)
+@require_GET
+def reduction_preview(request: HttpRequest, order_id: int, item_id: int) -> HttpResponse:
+    """The dose after the reduction being typed (htmx, nothing saved)."""
+    order = selectors.order_get(user=request_actor(request), order_id=order_id)
+    item = next((i for i in order.items.all() if i.pk == item_id), None)
+    text = ""
+    with refusal_kept() as kept:
+        if item is not None:
+            percent = _decimal(request.GET.get("reduction_percent"), "reduction_percent")
+            dose = reduced_dose(
+                item.calculated_dose,
+                percent or Decimal(0),
+                decimals=order.regimen_version.dose_decimals,
+            )
+            text = dose_text(dose, item.amount_unit, lang=lang_of(get_language()))
+    error = kept.error.message if kept.error is not None else ""
+    return render(
+        request, "prescribing/partials/reduction_preview.html", {"text": text, "error": error}
+    )
+
+
+@require_perm(PRESCRIBE)
+@require_POST
+def move_day(request: HttpRequest, order_id: int, day: int) -> HttpResponse:
+    with refusals_as_messages(request, not_found_is_404=False):
+        new_date = posted_date(request.POST.get("new_date"), "new_date", "Data non valida.")
+        if new_date is None:
+            raise ValidationFailed(
+                "Indicare la nuova data.", code="date_required", field="new_date"
+            )
+        services.order_day_move(
+            actor=request_actor(request),
+            workstation=_ws(request),
+            order_id=order_id,
+            day_of_cycle=day,
+            new_date=new_date,
+            reason=request.POST.get("reason", ""),
+            expected_version=_version(request),
+        )
+        messages.success(request, f"Giorno {day} spostato al {new_date:%d/%m/%Y}.")
+    return redirect("prescribing:order", order_id=order_id)
+
+
+@require_perm(PRESCRIBE)
+@require_POST
+def general(request: HttpRequest, order_id: int) -> HttpResponse:
+    with refusals_as_messages(request, not_found_is_404=False):
+        services.order_update_general(
+            actor=request_actor(request),
+            workstation=_ws(request),
+            order_id=order_id,
+            aifa_registry_code=request.POST.get("aifa_registry_code"),
+            notes=request.POST.get("notes"),
+            expected_version=_version(request),
+        )
+        messages.success(request, "Dati generali salvati.")
+    return redirect("prescribing:order", order_id=order_id)
+
+
+@require_perm(PRESCRIBE)
+@require_POST
+def choose_product(request: HttpRequest, order_id: int, item_id: int) -> HttpResponse:
+    raw = request.POST.get("product", "")
+    with refusals_as_messages(request, not_found_is_404=False):
+        services.order_item_choose_product(
+            actor=request_actor(request),
+            workstation=_ws(request),
+            order_id=order_id,
+            item_id=item_id,
+            product_id=parse_id(raw),
+            expected_version=_version(request),
+        )
+        messages.success(request, "Scelta del prodotto registrata.")
+    return redirect("prescribing:order", order_id=order_id)
+
+
+@require_perm(PRESCRIBE)
+@require_POST
+def sign(request: HttpRequest, order_id: int) -> HttpResponse:
+    with refusals_as_messages(request, not_found_is_404=False):
+        # a draft is confirmed and signed in one act ("Conferma e firma"), at its version
+        services.order_confirm_and_sign(
+            actor=request_actor(request),
+            workstation=_ws(request),
+            order_id=order_id,
+            expected_version=_version(request),
+            allergy_override_reason=request.POST.get("allergy_override_reason", ""),
+            allergy_acknowledged=request.POST.get("allergy_acknowledged") == "yes",
+        )
+        messages.success(request, "Prescrizione firmata digitalmente e archiviata.")
+    return redirect("prescribing:order", order_id=order_id)
