@@ -365,7 +365,7 @@ PAGES: dict[str, PageHelp] = {
 
 # Named URLs that are not pages a user reads, so need no help of their own: form posts
 # answered with a redirect, htmx fragments, PDFs and label files, exports. A new URL name
-# is either a page with its text in PAGES or listed here (corsia/core/tests/test_help.py).
+# is either a page with its text in PAGES or listed here (tests/core/test_help.py).
 NOT_PAGES: frozenset[str] = frozenset(
     {
         "healthz",

@@ -1,7 +1,7 @@
 """Test factories and scenarios of bedside administration and the infusion pumps.
 
 - FOLFOX-4 at the bedside: the ``Folfox`` scenario the ``make_folfox``/``folfox`` fixtures
-  build (``corsia/administration/tests/conftest.py``): cycle 1 starting today for a
+  build (``tests/administration/conftest.py``): cycle 1 starting today for a
   180 cm / 80 kg man (BSA 2.00 m², see :mod:`corsia.testing.compounding`), its day-1
   preparations made at the UFA through the compounding services (validated, taken in
   charge, vials scanned, weighed, released): the order is "prepared" and the bags are

@@ -1,5 +1,5 @@
 """Test factories of the document archive: the type of the ``make_document`` fixture
-(``corsia/documents/tests/conftest.py``) and a small therapy sheet to print."""
+(``tests/documents/conftest.py``) and a small therapy sheet to print."""
 
 from __future__ import annotations
 

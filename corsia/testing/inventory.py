@@ -1,5 +1,5 @@
 """The inventory tests' fixed clock and the type of their ``load`` fixture
-(``corsia/inventory/tests/conftest.py``)."""
+(``tests/inventory/conftest.py``)."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ The operations are read from the document (``api.get_openapi_schema``), not from
 map, so a probe covers what an integrator is told exists; the permission of each is found
 through its ``operationId``, the name django-ninja gives the function it calls, and read
 with ``corsia.core.access.declared_permission`` like the in-process permission matrix
-(``corsia/accounts/tests/test_permission_matrix.py``).
+(``tests/accounts/test_permission_matrix.py``).
 """
 
 from __future__ import annotations

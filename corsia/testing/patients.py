@@ -1,4 +1,4 @@
-"""Types of the patient registry's factory fixtures (``corsia/patients/tests/conftest.py``),
+"""Types of the patient registry's factory fixtures (``tests/patients/conftest.py``),
 for annotating tests, and the reference patient the tests of every module register, and the allergies as they record them."""
 
 from __future__ import annotations

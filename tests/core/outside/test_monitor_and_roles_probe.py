@@ -94,7 +94,7 @@ def _patient_scoped(op_params: frozenset[str]) -> bool:
 
 def test_the_monitor_reads_the_enrolled_patient_only(masked: MaskedChart) -> None:
     # every GET whose parameters are a patient or an order (a letter's, a document's or a
-    # board's id of another patient: corsia/regimens/tests/test_monitor_scope.py)
+    # board's id of another patient: tests/regimens/test_monitor_scope.py)
     from corsia.prescribing import services as prescribing
     from corsia.regimens.models import RegimenVersion
 

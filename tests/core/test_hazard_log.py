@@ -11,19 +11,19 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 LOG = ROOT / "docs" / "safety" / "hazard-log.md"
 _REF = re.compile(r"`([A-Za-z0-9_/.\-]*)::([A-Za-z0-9_]+\*?)`")
 
 
 def _test_files() -> list[Path]:
-    return [p for p in (ROOT / "corsia").rglob("test_*.py")] + list(
+    return [p for p in (ROOT / "tests").rglob("test_*.py")] + list(
         (ROOT / "bench").rglob("test_*.py")
     )
 
 
 def _candidates(path: str, files: list[Path]) -> list[Path]:
-    if path.startswith(("corsia/", "bench/")):
+    if path.startswith(("corsia/", "tests/", "bench/")):
         return [ROOT / path]
     return [f for f in files if f.as_posix().endswith("/" + path)]
 
@@ -53,10 +53,10 @@ def references(text: str) -> list[tuple[int, str, str]]:
 
 
 def test_references_are_read_from_the_log_formats() -> None:
-    line = "| H | x | y | `corsia/a/tests/test_b.py::test_c`, `::test_d`, `test_e.py::test_f_*` | built |"
+    line = "| H | x | y | `tests/a/test_b.py::test_c`, `::test_d`, `test_e.py::test_f_*` | built |"
     assert references(line) == [
-        (1, "corsia/a/tests/test_b.py", "test_c"),
-        (1, "corsia/a/tests/test_b.py", "test_d"),
+        (1, "tests/a/test_b.py", "test_c"),
+        (1, "tests/a/test_b.py", "test_d"),
         (1, "test_e.py", "test_f_*"),
     ]
 

@@ -21,7 +21,7 @@ from corsia.core.middleware import SecurityHeadersMiddleware
 from corsia.testing.accounts import MakeUser, logged_in
 from corsia.testing.patients import patient_registered
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_pages_carry_a_content_security_policy_without_inline_scripts(

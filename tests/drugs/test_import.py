@@ -14,7 +14,7 @@ from corsia.drugs import services
 from corsia.drugs.domain.catalogue import ImportRejected
 from corsia.drugs.models import ActiveIngredient, ImportRun, MedicinalProduct, Pack
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "data" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "corsia" / "drugs" / "data" / "examples"
 
 
 def _events(model: str) -> int:

@@ -16,7 +16,7 @@ from corsia.compounding.domain.scan import (
 )
 from corsia.drugs.domain.barcodes import parse_pack_barcode
 
-# GS1's example GTIN (check digit verified in corsia/drugs/tests/test_barcodes.py) and an
+# GS1's example GTIN (check digit verified in tests/drugs/test_barcodes.py) and an
 # AIC with a valid check digit, resolved as the archive would.
 GTIN = "09506000134352"
 AIC = "044155024"

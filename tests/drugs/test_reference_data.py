@@ -9,10 +9,10 @@ from pathlib import Path
 
 from corsia.drugs.models import ActiveIngredient, Interaction, MedicinalProduct, Pack
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+DATA = Path(__file__).resolve().parents[2] / "corsia" / "drugs" / "data"
 # The upstream reference data sit beside the repository in the development
 # checkout and in CI (../shared/refdata); a user's clone has only what we ship.
-SHARED_REFDATA = Path(__file__).resolve().parents[3].parent / "shared" / "refdata"
+SHARED_REFDATA = Path(__file__).resolve().parents[2].parent / "shared" / "refdata"
 REFDATA_ATC = SHARED_REFDATA / "atc/atc_it_aifa.csv"
 
 

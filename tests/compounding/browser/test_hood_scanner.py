@@ -30,7 +30,7 @@ from corsia.testing.hood import (
 )
 
 pytestmark = pytest.mark.browser
-SHOTS = Path(__file__).resolve().parents[4] / "test-artifacts" / "hood"
+SHOTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "hood"
 ACTION_BUDGET = 6
 LOAD_BUDGET = 6  # main-frame navigations after the work plan: one per scan or tap answered
 

@@ -1,6 +1,7 @@
 """No test module imports another test module: shared factories, scenarios and helpers live
 in ``corsia/testing`` (one module per Corsia module), fixtures in ``conftest.py`` files.
 
+The suite lives in ``tests/<module>/``, outside the application package.
 A helper kept in a test file and imported by its neighbours couples the two files (moving
 or deleting a test breaks others) and hides the helper from every other module's tests.
 """
@@ -10,13 +11,13 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _test_package_files() -> list[Path]:
     return sorted(
         path
-        for base in (ROOT / "corsia", ROOT / "bench")
+        for base in (ROOT / "tests", ROOT / "bench")
         for path in base.rglob("*.py")
         if "tests" in path.relative_to(ROOT).parts
     )
@@ -43,6 +44,6 @@ def test_no_test_module_imports_another_test_module() -> None:
         f"{path.relative_to(ROOT)}: {module}"
         for path in files
         for module in _imported_modules(path)
-        if module.startswith(".") or ".tests." in f"{module}."
+        if module.startswith((".", "tests.")) or ".tests." in f"{module}."
     ]
     assert offending == [], "import it from corsia/testing instead"

@@ -22,7 +22,7 @@ from corsia.testing.administration import Folfox, confirm, wedge
 from corsia.testing.browser import assert_accessible_basics, log_in
 
 pytestmark = pytest.mark.browser
-ARTIFACTS = Path(__file__).resolve().parents[4] / "test-artifacts" / "bedside"
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "bedside"
 BUDGET = 14
 MIN_TARGET_PX = 44
 

@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 
 from corsia.drugs.domain.aic import InvalidAic, aic_check_digit, is_valid_aic, normalize_aic
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+DATA = Path(__file__).resolve().parents[2] / "corsia" / "drugs" / "data"
 # The upstream reference data sit beside the repository in the development
 # checkout and in CI (../shared/refdata); a user's clone has only what we ship.
-SHARED_REFDATA = Path(__file__).resolve().parents[3].parent / "shared" / "refdata"
+SHARED_REFDATA = Path(__file__).resolve().parents[2].parent / "shared" / "refdata"
 REFDATA = SHARED_REFDATA / "aifa/farmaci_equivalenti_hl7it.csv"
 
 

@@ -3,7 +3,7 @@
 README.md ("Budgets"). Every action writes a screenshot in test-artifacts/<test>/.
 
 The nurse's walk needs the closed-loop fixtures of corsia.administration and lives there
-(corsia/administration/tests/browser/test_walk_nurse.py)."""
+(tests/administration/browser/test_walk_nurse.py)."""
 
 from __future__ import annotations
 
