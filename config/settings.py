@@ -222,7 +222,10 @@ X_FRAME_OPTIONS = "DENY"
 # Content-Security-Policy of every HTML page (corsia.core.middleware.SecurityHeadersMiddleware).
 # Scripts only from Corsia's own static files: no inline script nor inline event handler
 # (behaviour is carried by data- attributes, static/corsia/behaviours.js).
-# Inline styles are allowed (style attributes in templates, Bootstrap Italia's font loader).
+# No style attribute in markup (style-src-attr 'none': widths and states are classes in
+# static/corsia/corsia.css); scripts may still set an element's style through the CSSOM.
+# <style> elements stay allowed (style-src-elem): Bootstrap Italia's bundle creates them at
+# run time (its font loader, form-validation tooltips, print), as does htmx's indicator.
 CORSIA_CONTENT_SECURITY_POLICY = env_str(
     "CORSIA_CONTENT_SECURITY_POLICY",
     "; ".join(
@@ -230,6 +233,8 @@ CORSIA_CONTENT_SECURITY_POLICY = env_str(
             "default-src 'self'",
             "script-src 'self'",
             "style-src 'self' 'unsafe-inline'",
+            "style-src-elem 'self' 'unsafe-inline'",
+            "style-src-attr 'none'",
             "img-src 'self' data:",
             "font-src 'self' data:",
             "connect-src 'self'",

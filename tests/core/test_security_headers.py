@@ -56,6 +56,27 @@ def test_no_inline_event_handler_in_templates_nor_hash_in_the_policy() -> None:
     assert script_src == "script-src 'self'"
 
 
+STYLE_ATTRIBUTE = re.compile(r"<[^>]*\sstyle\s*=", re.IGNORECASE)
+
+
+def test_no_style_attribute_in_page_templates_and_the_policy_refuses_them() -> None:
+    # widths and states are classes in static/corsia/corsia.css; the print templates
+    # (labels, documents) are rendered to PDF by WeasyPrint, never served as a page
+    templates = [*ROOT.glob("templates/**/*.html"), *ROOT.glob("corsia/*/templates/**/*.html")]
+    pages = [
+        path for path in templates if "print" not in path.parts and "defaults" not in path.parts
+    ]
+    assert len(pages) > 50
+    with_style = [
+        str(path.relative_to(ROOT))
+        for path in pages
+        if STYLE_ATTRIBUTE.search(path.read_text(encoding="utf-8"))
+    ]
+    assert with_style == []
+    directives = settings.CORSIA_CONTENT_SECURITY_POLICY.split("; ")
+    assert "style-src-attr 'none'" in directives
+
+
 def test_patient_pages_pdfs_and_api_answers_are_not_cached(make_user: MakeUser) -> None:
     coordinator = make_user(Role.COORDINATOR)
     patient = patient_registered(coordinator)
