@@ -27,6 +27,7 @@ from corsia.patients.domain.states import EncounterState
 from corsia.patients.models import (
     Allergy,
     BedOrChair,
+    BreakGlassGrant,
     Consent,
     DocumentType,
     Encounter,
@@ -35,9 +36,16 @@ from corsia.patients.models import (
     NoKnownAllergies,
     Patient,
     Ward,
+    WardAssignment,
     WardKind,
 )
-from corsia.patients.scope import ensure_patient_in_scope, patient_scope, scoped_to_patients
+from corsia.patients.scope import (
+    ensure_patient_in_scope,
+    is_care_scoped,
+    patient_in_scope,
+    patient_scope,
+    scoped_to_patients,
+)
 
 VIEW = "patients.view_patient"
 MASK = "patients.mask_document"
@@ -147,6 +155,30 @@ def patient_search(
         channel=channel,
     )
     return found
+
+
+_EXACT_KINDS = (QueryKind.FISCAL_CODE, QueryKind.FOREIGN_CODE, QueryKind.MRN, QueryKind.WRISTBAND)
+
+
+def patient_by_code(text: str) -> Patient | None:
+    """The patient (a merged one's survivor) an exact code names — codice fiscale, STP/ENI,
+    MRN, wristband — whatever the scope; ``None`` for a name or no match. For break-the-glass
+    (the caller decides who may ask)."""
+    query = classify(text)
+    if query is None or query.kind not in _EXACT_KINDS:
+        return None
+    patient = search_queryset(query).first()
+    return None if patient is None else _survivor(patient)
+
+
+def patient_outside_scope(*, user: User, text: str) -> bool:
+    """Whether an exact code names a patient the care scope keeps from this user: the
+    search page then says that a patient exists outside their care and offers
+    break-the-glass. Never for a name (it would tell that a name is a patient here)."""
+    if not is_care_scoped(user) or not user.has_perm(VIEW):
+        return False
+    patient = patient_by_code(text)
+    return patient is not None and not patient_in_scope(user, patient.pk)
 
 
 # --- one patient --------------------------------------------------------------------------------
@@ -437,3 +469,41 @@ def allergy_records(patient: Patient) -> AllergyOverview:
         allergies=allergies,
         statements=list(patient.no_known_allergies.select_related("recorded_by")),
     )
+
+
+# --- ward staff and break-the-glass (the care scope) -----------------------------------------
+
+
+ASSIGN_STAFF = "patients.assign_ward_staff"
+REVIEW_BREAK_GLASS = "patients.review_break_glass"
+
+
+def ward_staff(*, user: User) -> list[WardAssignment]:
+    """The assignments in force, by ward and username (no patient data)."""
+    require_permission(user, ASSIGN_STAFF)
+    return list(WardAssignment.objects.filter(ended_at__isnull=True).select_related("user", "ward"))
+
+
+def break_glass_grants(
+    *,
+    user: User,
+    pending_only: bool = False,
+    workstation: Workstation = None,
+    channel: str = "web",
+    limit: int = 200,
+) -> list[BreakGlassGrant]:
+    """Break-the-glass accesses, newest first (only those not yet reviewed: ``pending_only``),
+    for the privacy officer's review; each patient shown is a read (access log)."""
+    require_permission(user, REVIEW_BREAK_GLASS)
+    rows = BreakGlassGrant.objects.select_related("user", "patient", "reviewed_by")
+    if pending_only:
+        rows = rows.filter(reviewed_at__isnull=True)
+    grants = list(rows[:limit])
+    access_log_record_many(
+        user=user,
+        patient_ids=sorted({g.patient_id for g in grants}),
+        what="revisione degli accessi di emergenza",
+        workstation=workstation,
+        channel=channel,
+    )
+    return grants
