@@ -79,8 +79,8 @@ class WardStaffForm(forms.Form):
         wards: list[tuple[str, str]],
     ) -> None:
         super().__init__(data)
-        self.fields["username"].choices = users
-        self.fields["ward_code"].choices = wards
+        self.fields["username"] = forms.ChoiceField(label=_("Utente"), choices=users)
+        self.fields["ward_code"] = forms.ChoiceField(label=_("Reparto"), choices=wards)
 
 
 class BreakGlassReviewForm(forms.Form):

@@ -150,12 +150,27 @@ def break_glass_patient_ids(user_id: int, now: datetime | None = None) -> set[in
     )
 
 
+def care_relationship_patient_ids(user_id: int, since: datetime) -> set[int]:
+    """The patients the user acted for (orders, administrations) since ``since``."""
+    ids: set[int] = set()
+    for reader in _care_readers.values():
+        ids.update(reader(user_id=user_id, since=since))
+    return ids
+
+
+def assigned_ward_ids(user_id: int) -> set[int]:
+    return set(
+        WardAssignment.objects.filter(user_id=user_id, ended_at__isnull=True).values_list(
+            "ward_id", flat=True
+        )
+    )
+
+
 def _care_scope(user: User) -> frozenset[int]:
     now = timezone.now()
     since = care_window_start(now)
     ids = _ward_patient_ids(user.pk, since) | break_glass_patient_ids(user.pk, now)
-    for reader in _care_readers.values():
-        ids.update(reader(user_id=user.pk, since=since))
+    ids |= care_relationship_patient_ids(user.pk, since)
     if user.has_perm(PHARMACY) and _pharmacy_reader:
         ids.update(_pharmacy_reader[0](since=since))
     return frozenset(ids)

@@ -40,6 +40,8 @@ from corsia.patients.models import (
     WardKind,
 )
 from corsia.patients.scope import (
+    assigned_ward_ids,
+    care_relationship_patient_ids,
     ensure_patient_in_scope,
     is_care_scoped,
     patient_in_scope,
@@ -69,16 +71,47 @@ def _masked_ids(document_type: str) -> QuerySet[Masking, int]:
     )
 
 
-def masked_document_ids(*, document_type: str) -> QuerySet[Masking, int]:
-    """The ids of the documents of this type masked now, for another module's reads (what
-    was written during a masked encounter is hidden like the encounter)."""
-    return _masked_ids(document_type)
+def treated_masked_encounter_ids(user: User | None) -> set[int]:
+    """The masked encounters *in progress* that ``user`` is treating, who keeps seeing them
+    (the Garante's dossier guidelines, 2015): staff assigned to the encounter's ward, and
+    anyone who acted for the patient (an order prescribed or moved on, a drug given) since
+    the admission — the only rule in a hospital without ward assignments. A closed masked
+    encounter is hidden from everyone."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return set()
+    masked = list(
+        Encounter.objects.filter(
+            state=EncounterState.ACTIVE.value,
+            pk__in=_masked_ids(DocumentType.ENCOUNTER.value),
+        ).values_list("pk", "ward_id", "patient_id", "admitted_at")
+    )
+    if not masked:
+        return set()
+    wards = assigned_ward_ids(user.pk)
+    return {
+        pk
+        for pk, ward_id, patient_id, admitted_at in masked
+        if ward_id in wards or patient_id in care_relationship_patient_ids(user.pk, admitted_at)
+    }
 
 
-def visible_encounters(patient: Patient) -> QuerySet[Encounter]:
+def masked_document_ids(*, document_type: str, user: User | None = None) -> QuerySet[Masking, int]:
+    """The ids of the documents of this type masked now and hidden from ``user`` (every
+    masked one when no user is named), for another module's reads (what was written during
+    a masked encounter is hidden like the encounter)."""
+    masked = _masked_ids(document_type)
+    if document_type == DocumentType.ENCOUNTER.value:
+        treated = treated_masked_encounter_ids(user)
+        if treated:
+            masked = masked.exclude(document_id__in=sorted(treated))
+    return masked
+
+
+def visible_encounters(patient: Patient, user: User | None = None) -> QuerySet[Encounter]:
+    """The patient's encounters but the masked ones, except those ``user`` is treating."""
     return (
         Encounter.objects.filter(patient=patient)
-        .exclude(pk__in=_masked_ids(DocumentType.ENCOUNTER.value))
+        .exclude(pk__in=masked_document_ids(document_type=DocumentType.ENCOUNTER.value, user=user))
         .select_related("ward", "place")
     )
 
@@ -219,7 +252,7 @@ def patient_view(
     """Everything shown about one patient; writes the access log."""
     user = require_permission(user, VIEW)
     patient = patient_get(user=user, patient_id=patient_id)
-    encounters = list(visible_encounters(patient))
+    encounters = list(visible_encounters(patient, user))
     active = next((e for e in encounters if e.state == EncounterState.ACTIVE.value), None)
     may_mask = user.has_perm(MASK)
     maskings = list(active_maskings().filter(patient=patient)) if may_mask else []
@@ -282,9 +315,18 @@ def care_wards() -> list[Ward]:
 def ward_inpatients(*, user: User, ward_code: str) -> list[Patient]:
     """The patients with an active encounter in the ward (by code), oldest record first."""
     require_permission(user, VIEW)
+    hidden = masked_document_ids(document_type=DocumentType.ENCOUNTER.value, user=user)
+    # a masked stay places nobody in the ward, except for those treating it
+    in_masked_stay = Encounter.objects.filter(
+        state=EncounterState.ACTIVE.value, pk__in=hidden
+    ).values("patient_id")
     return list(
         scoped_to_patients(user, Patient.objects.all(), "pk")
-        .filter(encounters__ward__code=ward_code, encounters__state=EncounterState.ACTIVE.value)
+        .filter(
+            encounters__ward__code=ward_code,
+            encounters__state=EncounterState.ACTIVE.value,
+        )
+        .exclude(pk__in=in_masked_stay)
         .distinct()
         .order_by("pk")
     )

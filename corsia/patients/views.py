@@ -52,7 +52,7 @@ def search(request: HttpRequest) -> HttpResponse:
     outside = found == [] and selectors.patient_outside_scope(
         user=request_actor(request), text=text
     )
-    context = {"query": text, "found": found, "outside": outside}
+    context: dict[str, Any] = {"query": text, "found": found, "outside": outside}
     if outside:
         context["glass_form"] = BreakGlassForm(initial={"code": text})
     return render(request, "patients/search.html", context)

@@ -43,8 +43,10 @@ def break_glass(request: HttpRequest) -> HttpResponse:
                 % f"{grant.expires_at.astimezone():%H:%M}",
             )
             return redirect("patients:detail", pk=grant.patient_id)
-    context = {"query": request.POST.get("code", ""), "found": [], "outside": True}
-    return render(request, "patients/search.html", {**context, "glass_form": form}, status=422)
+    code = request.POST.get("code", "")
+    outside = selectors.patient_outside_scope(user=request_actor(request), text=code)
+    context = {"query": code, "found": [], "outside": outside, "glass_form": form}
+    return render(request, "patients/search.html", context, status=422)
 
 
 def _staff_form(data: object = None) -> WardStaffForm:

@@ -25,7 +25,6 @@ from corsia.patients.scope import ensure_patient_in_scope
 from corsia.patients.selectors import (
     AllergySummary,
     allergy_summary,
-    is_masked,
     masked_document_ids,
     patient_get,
     visible_encounters,
@@ -170,7 +169,7 @@ def chart_view(
     patient = patient_get(user=user, patient_id=patient_id)
     today = timezone.localdate()
     hidden: list[str] = []
-    encounters = list(visible_encounters(patient))
+    encounters = list(visible_encounters(patient, user))
     active = next((e for e in encounters if e.state == "active"), None)
     measures = latest_measures(patient.pk)
     weight = measures.weight_kg.value if measures.weight_kg else None
@@ -207,9 +206,9 @@ def chart_view(
     else:
         hidden.append("tossicità")
 
-    events.extend(_own_events(patient.pk, may_correct=user.has_perm(WRITE_DIARY)))
+    events.extend(_own_events(patient.pk, user, may_correct=user.has_perm(WRITE_DIARY)))
     vital_rows = _vitals_rows(patient.pk, VITALS_LIMIT)
-    events.extend(_anamnesis_events(patient.pk))
+    events.extend(_anamnesis_events(patient.pk, user))
     diagnoses = _diagnoses(patient.pk)
     statuses = _performance_statuses(patient.pk)
     events.extend(_diagnosis_events(diagnoses, statuses))
@@ -330,32 +329,36 @@ def patient_vitals(
     return view
 
 
-def _outside_masked_encounters(rows: QuerySet[_Written]) -> QuerySet[_Written]:
+def _outside_masked_encounters(rows: QuerySet[_Written], user: User) -> QuerySet[_Written]:
     """What was written during a masked (oscurato) encounter is left out like the
-    encounter: rows with no encounter, or with one that is not masked."""
-    masked = masked_document_ids(document_type="patients.encounter")
+    encounter: rows with no encounter, or with one that is not masked — or masked and in
+    progress, for those treating it (``patients.selectors.treated_masked_encounter_ids``)."""
+    masked = masked_document_ids(document_type="patients.encounter", user=user)
     return rows.filter(Q(encounter__isnull=True) | ~Q(encounter_id__in=masked))
 
 
-def _in_masked_encounter(encounter_id: int | None) -> bool:
-    return encounter_id is not None and is_masked(
-        document_type="patients.encounter", document_id=encounter_id
+def _in_masked_encounter(encounter_id: int | None, user: User) -> bool:
+    return (
+        encounter_id is not None
+        and masked_document_ids(document_type="patients.encounter", user=user)
+        .filter(document_id=encounter_id)
+        .exists()
     )
 
 
-def _diary_rows(patient_id: int) -> QuerySet[DiaryEntry]:
+def _diary_rows(patient_id: int, user: User) -> QuerySet[DiaryEntry]:
     rows = DiaryEntry.objects.filter(patient_id=patient_id)
-    return _outside_masked_encounters(rows).select_related("author", "supersedes")
+    return _outside_masked_encounters(rows, user).select_related("author", "supersedes")
 
 
-def _anamnesis_notes(patient_id: int) -> QuerySet[AnamnesisNote]:
-    return _outside_masked_encounters(AnamnesisNote.objects.filter(patient_id=patient_id))
+def _anamnesis_notes(patient_id: int, user: User) -> QuerySet[AnamnesisNote]:
+    return _outside_masked_encounters(AnamnesisNote.objects.filter(patient_id=patient_id), user)
 
 
-def _own_events(patient_id: int, *, may_correct: bool) -> list[TimelineEvent]:
+def _own_events(patient_id: int, user: User, *, may_correct: bool) -> list[TimelineEvent]:
     """The diary entries (current versions) of this module, as timeline events."""
     found: list[TimelineEvent] = []
-    for entry in _diary_rows(patient_id).filter(superseded_by__isnull=True)[:TIMELINE_LIMIT]:
+    for entry in _diary_rows(patient_id, user).filter(superseded_by__isnull=True)[:TIMELINE_LIMIT]:
         detail = entry.text
         if entry.supersedes is not None:
             detail += f"\n[correzione del {entry.supersedes.written_at:%d/%m/%Y %H:%M}: "
@@ -386,7 +389,7 @@ def patient_diary(
     ones included) with ``include_history``. Written to the access log."""
     require_permission(user, VIEW)
     patient = patient_get(user=user, patient_id=patient_id)
-    rows = _diary_rows(patient.pk)
+    rows = _diary_rows(patient.pk, user)
     if not include_history:
         rows = rows.filter(superseded_by__isnull=True)
     entries = list(rows.order_by("-written_at", "-pk")[:1000])
@@ -400,7 +403,7 @@ def diary_entry_get(
     """One entry (any version), for its correction form. Written to the access log."""
     require_permission(user, VIEW)
     entry = DiaryEntry.objects.filter(pk=entry_id).select_related("author").first()
-    if entry is None or _in_masked_encounter(entry.encounter_id):
+    if entry is None or _in_masked_encounter(entry.encounter_id, user):
         raise NotFound("Annotazione non trovata.", code="diary_entry_not_found")
     _log(user, entry.patient_id, "diario clinico (annotazione)", workstation, channel)
     return entry
@@ -441,7 +444,7 @@ def anamnesis_view(
         .order_by("-number")[:200]
     )
     notes = list(
-        _anamnesis_notes(patient.pk)
+        _anamnesis_notes(patient.pk, user)
         .select_related("author", "encounter__ward")
         .order_by("-noted_on", "-pk")[:500]
     )
@@ -451,7 +454,7 @@ def anamnesis_view(
     )
 
 
-def _anamnesis_events(patient_id: int) -> list[TimelineEvent]:
+def _anamnesis_events(patient_id: int, user: User) -> list[TimelineEvent]:
     url = reverse("records:anamnesis", args=[patient_id])
     found = [
         TimelineEvent(
@@ -474,7 +477,7 @@ def _anamnesis_events(patient_id: int) -> list[TimelineEvent]:
             author=author_name(n.author),
             url=url,
         )
-        for n in _anamnesis_notes(patient_id)
+        for n in _anamnesis_notes(patient_id, user)
         .select_related("author")
         .order_by("-noted_on")[:TIMELINE_LIMIT]
     )
