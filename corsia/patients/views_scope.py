@@ -24,8 +24,8 @@ REVIEW = "patients.review_break_glass"
 _WARD_ROLES = (Role.PHYSICIAN, Role.NURSE, Role.COORDINATOR, Role.PHARMACIST, Role.TECHNICIAN)
 
 
-@require_POST
 @require_perm(VIEW)
+@require_POST
 def break_glass(request: HttpRequest) -> HttpResponse:
     form = BreakGlassForm(request.POST)
     if form.is_valid():
@@ -83,8 +83,8 @@ def ward_staff(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
 @require_perm(ASSIGN)
+@require_POST
 def ward_staff_end(request: HttpRequest, assignment_id: int) -> HttpResponse:
     with refusals_as_messages(request):
         services.ward_staff_end(
@@ -117,8 +117,8 @@ def break_glass_list(request: HttpRequest) -> HttpResponse:
     return _review_page(request)
 
 
-@require_POST
 @require_perm(REVIEW)
+@require_POST
 def break_glass_review(request: HttpRequest, grant_id: int) -> HttpResponse:
     form = BreakGlassReviewForm(request.POST)
     if form.is_valid():

@@ -3,6 +3,7 @@ pharmacy, break-the-glass and its review (docs/security.md, section 16)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -15,9 +16,9 @@ from corsia.audit.models import AccessLogEntry, AuditEvent
 from corsia.core.domain.errors import NotFound, PermissionRefused, ValidationFailed
 from corsia.patients import selectors, services
 from corsia.patients.models import BreakGlassGrant, Encounter, Patient, Ward
+from corsia.prescribing.models import TherapyOrder
 from corsia.testing.accounts import MakeUser, api_client, logged_in, post_json
 from corsia.testing.patients import MakePatient
-from corsia.testing.prescribing import library_order
 
 pytestmark = pytest.mark.django_db
 
@@ -156,17 +157,10 @@ def test_ward_assignment_is_audited_refused_twice_and_only_for_its_roles(
 
 
 def test_a_care_relationship_through_an_order_opens_the_patient(
-    care: Any, make_user: MakeUser
+    care: Any, make_user: MakeUser, folfox_today: Callable[..., TherapyOrder]
 ) -> None:
     prescriber = make_user(Role.PHYSICIAN)
-    order = library_order(
-        "FOLFOX-4",
-        physician=prescriber,
-        approvers=(make_user(Role.PHYSICIAN), make_user(Role.PHYSICIAN)),
-        registrar=make_user(Role.COORDINATOR),
-        start=timezone.localdate(),
-        events=("confirm",),
-    )
+    order = folfox_today(prescriber, events=("confirm",))
     patient = Patient.objects.get(pk=order.patient_id)
     assert _reads(prescriber, patient)  # prescribed and confirmed it
     assert not _reads(make_user(Role.PHYSICIAN), patient)  # a colleague with no relationship

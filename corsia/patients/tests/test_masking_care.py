@@ -4,20 +4,21 @@ dell'oscuramento"); once closed it is hidden from everyone (docs/security.md, se
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
-from django.utils import timezone
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
 from corsia.patients import selectors, services
 from corsia.patients.models import Encounter, Patient, Ward
 from corsia.prescribing import services as prescribing
+from corsia.prescribing.models import TherapyOrder
 from corsia.records import selectors as records
 from corsia.records import services as records_services
 from corsia.records.services.diary import DiaryInput
 from corsia.testing.accounts import MakeUser, api_client, logged_in
 from corsia.testing.patients import MakePatient
-from corsia.testing.prescribing import library_order
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +79,10 @@ def test_the_wards_staff_keep_seeing_a_masked_stay_in_progress_others_cannot_tel
     found = api.get("/api/v1/patients/search", {"q": "rossi mario"}).content.decode()
     assert "oscura" not in found.lower() and "mask" not in found.lower()
     page = logged_in(other).get(f"/patients/{patient.pk}/").content.decode()
-    assert "oscura" not in page.lower() and ward.name not in page
+    assert f"/encounters/{encounter.pk}/" not in page  # no row, no action on the stay
+    assert "masked-count" not in page and "oscurat" not in page.lower(), page[
+        max(0, page.lower().find("oscura") - 300) : page.lower().find("oscura") + 100
+    ]
     chart = logged_in(other).get(f"/records/patients/{patient.pk}/").content.decode()
     assert SECRET not in chart and "oscura" not in chart.lower()
 
@@ -97,17 +101,14 @@ def test_a_closed_masked_stay_is_hidden_from_its_ward_too(
 
 
 def test_without_ward_assignments_those_acting_for_the_patient_see_the_masked_stay(
-    ward: Ward, coordinator: User, make_user: MakeUser
+    ward: Ward,
+    coordinator: User,
+    make_user: MakeUser,
+    folfox_today: Callable[..., TherapyOrder],
 ) -> None:
     # a hospital that assigns nobody to wards: the care relationship alone decides
     prescriber = make_user(Role.PHYSICIAN)
-    order = library_order(
-        "FOLFOX-4",
-        physician=prescriber,
-        approvers=(make_user(Role.PHYSICIAN), make_user(Role.PHYSICIAN)),
-        registrar=coordinator,
-        start=timezone.localdate(),
-    )
+    order = folfox_today(prescriber)
     patient = Patient.objects.get(pk=order.patient_id)
     encounter = _masked_stay(patient, ward, coordinator, prescriber)
     # the order was prescribed before this admission: no relationship with *this* stay yet
