@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 from django.db.models import QuerySet
@@ -105,6 +105,21 @@ def masked_document_ids(*, document_type: str, user: User | None = None) -> Quer
         if treated:
             masked = masked.exclude(document_id__in=sorted(treated))
     return masked
+
+
+def hidden_stay_periods(
+    *, user: User | None, patient_id: int
+) -> list[tuple[datetime, datetime | None]]:
+    """When the patient's masked stays hidden from ``user`` ran: ``(admitted_at,
+    discharged_at)``, ``None`` for one in progress. Records with no encounter dated within
+    them are left out of what ``user`` is shown — never out of a calculation or a safety
+    check (docs/security.md, section 16)."""
+    hidden = masked_document_ids(document_type=DocumentType.ENCOUNTER.value, user=user)
+    return list(
+        Encounter.objects.filter(patient_id=patient_id, pk__in=hidden)
+        .exclude(state=EncounterState.CANCELLED.value)
+        .values_list("admitted_at", "discharged_at")
+    )
 
 
 def visible_encounters(patient: Patient, user: User | None = None) -> QuerySet[Encounter]:

@@ -25,6 +25,7 @@ from corsia.patients.scope import ensure_patient_in_scope
 from corsia.patients.selectors import (
     AllergySummary,
     allergy_summary,
+    hidden_stay_periods,
     masked_document_ids,
     patient_get,
     visible_encounters,
@@ -74,6 +75,7 @@ WRITE_DIARY = "records.write_diary"
 TIMELINE_LIMIT = 200
 VITALS_LIMIT = 500
 _Written = TypeVar("_Written", DiaryEntry, AnamnesisNote)
+_Dated = TypeVar("_Dated", VitalSigns, LabResult)
 SEX_LABELS_IT = {"M": "maschio", "F": "femmina", "X": "non specificato"}
 
 
@@ -207,12 +209,12 @@ def chart_view(
         hidden.append("tossicità")
 
     events.extend(_own_events(patient.pk, user, may_correct=user.has_perm(WRITE_DIARY)))
-    vital_rows = _vitals_rows(patient.pk, VITALS_LIMIT)
+    vital_rows = _vitals_rows(patient.pk, VITALS_LIMIT, user)
     events.extend(_anamnesis_events(patient.pk, user))
     diagnoses = _diagnoses(patient.pk)
     statuses = _performance_statuses(patient.pk)
     events.extend(_diagnosis_events(diagnoses, statuses))
-    events.extend(_lab_events(_lab_rows(patient.pk)))
+    events.extend(_lab_events(_lab_rows(patient.pk, user)))
     events.extend(course_events(patient.pk))  # lines, evaluations, home therapy, appointments
     if diagnoses:
         newest = diagnoses[0]
@@ -281,9 +283,24 @@ def _reading(signs: VitalSigns) -> vitals.VitalReading:
     return vitals.VitalReading(**{v.value: dec(getattr(signs, v.value)) for v in vitals.Vital})
 
 
-def _vitals_rows(patient_id: int, limit: int) -> list[VitalSigns]:
+def _outside_hidden_stays(
+    rows: QuerySet[_Dated], *, user: User, patient_id: int, field: str
+) -> QuerySet[_Dated]:
+    """Rows with no encounter dated (``field``) within a masked stay the user cannot see are
+    left out of what they are shown (display only: the dose calculation and the safety
+    checks read them through their own selectors, never these)."""
+    for start, end in hidden_stay_periods(user=user, patient_id=patient_id):
+        inside = Q(**{f"{field}__gte": start})
+        if end is not None:
+            inside &= Q(**{f"{field}__lte": end})
+        rows = rows.exclude(inside)
+    return rows
+
+
+def _vitals_rows(patient_id: int, limit: int, user: User) -> list[VitalSigns]:
+    rows = VitalSigns.objects.filter(patient_id=patient_id)
     return list(
-        VitalSigns.objects.filter(patient_id=patient_id)
+        _outside_hidden_stays(rows, user=user, patient_id=patient_id, field="measured_at")
         .select_related("recorded_by")
         .order_by("-measured_at", "-pk")[:limit]
     )
@@ -324,7 +341,7 @@ def patient_vitals(
     """The patient's vital signs, newest first, with their flags and chart panels."""
     require_permission(user, VIEW)
     patient = patient_get(user=user, patient_id=patient_id)
-    view = _vitals_view(_vitals_rows(patient.pk, VITALS_LIMIT))
+    view = _vitals_view(_vitals_rows(patient.pk, VITALS_LIMIT, user))
     _log(user, patient.pk, "parametri vitali", workstation, channel)
     return view
 
@@ -590,9 +607,10 @@ def icd9_search(*, user: User, text: str, limit: int = 20) -> list[Icd9Code]:
 LAB_LIMIT = 2000
 
 
-def _lab_rows(patient_id: int) -> list[LabResult]:
+def _lab_rows(patient_id: int, user: User) -> list[LabResult]:
+    rows = LabResult.objects.filter(patient_id=patient_id)
     return list(
-        LabResult.objects.filter(patient_id=patient_id)
+        _outside_hidden_stays(rows, user=user, patient_id=patient_id, field="collected_at")
         .select_related("recorded_by")
         .order_by("-collected_at", "-pk")[:LAB_LIMIT]
     )
@@ -635,7 +653,7 @@ def lab_view(
     """The patient's laboratory results and their trends by analyte. Access-logged."""
     require_permission(user, VIEW)
     patient = patient_get(user=user, patient_id=patient_id)
-    rows = _lab_rows(patient.pk)
+    rows = _lab_rows(patient.pk, user)
     found = labs.trends(
         (r.analyte, r.unit, r.collected_at, r.value, r.reference_low, r.reference_high)
         for r in rows

@@ -5,8 +5,10 @@ dell'oscuramento"); once closed it is hidden from everyone (docs/security.md, se
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
@@ -17,6 +19,8 @@ from corsia.prescribing.models import TherapyOrder
 from corsia.records import selectors as records
 from corsia.records import services as records_services
 from corsia.records.services.diary import DiaryInput
+from corsia.records.services.labs import LabInput
+from corsia.records.services.vitals import VitalsInput
 from corsia.testing.accounts import MakeUser, api_client, logged_in
 from corsia.testing.patients import MakePatient
 
@@ -122,3 +126,49 @@ def test_without_ward_assignments_those_acting_for_the_patient_see_the_masked_st
     )
     assert _encounters(prescriber, patient) == [encounter.pk]
     assert _encounters(make_user(Role.PHYSICIAN), patient) == []
+
+
+def test_vitals_and_labs_taken_during_a_masked_stay_are_hidden_from_others_only(
+    make_patient: MakePatient, ward: Ward, coordinator: User, make_user: MakeUser
+) -> None:
+    patient = make_patient()
+    treating, other = make_user(Role.NURSE), make_user(Role.PHYSICIAN)
+    services.ward_staff_assign(
+        actor=coordinator, workstation=None, username=treating.username, ward_code=ward.code
+    )
+    now = timezone.now()
+    # before the stay: seen by everyone
+    records_services.vital_signs_record(
+        actor=other, workstation=None, patient_id=patient.pk,
+        data=VitalsInput(heart_rate="72", measured_at=now - timedelta(days=3)),
+    )  # fmt: skip
+    encounter = services.encounter_admit(
+        actor=coordinator, workstation=None, patient_id=patient.pk, kind="day_hospital",
+        ward_id=ward.pk, admitted_at=now - timedelta(days=1),
+    )  # fmt: skip
+    services.document_mask(
+        actor=coordinator, workstation=None, patient_id=patient.pk,
+        document_type="patients.encounter", document_id=encounter.pk, reason="richiesta",
+    )  # fmt: skip
+    # during it: a heart rate of 131 and a creatinine of 2,4
+    records_services.vital_signs_record(
+        actor=treating, workstation=None, patient_id=patient.pk,
+        data=VitalsInput(heart_rate="131", measured_at=now - timedelta(hours=2)),
+    )  # fmt: skip
+    records_services.lab_result_record(
+        actor=treating, workstation=None, patient_id=patient.pk,
+        data=LabInput(analyte="Creatinina", value="2,4", unit="mg/dL",
+                      collected_at=now - timedelta(hours=3)),
+    )  # fmt: skip
+
+    def rates(user: User) -> list[int | None]:
+        view = records.patient_vitals(user=user, patient_id=patient.pk)
+        return [row.signs.heart_rate for row in view.rows]
+
+    def labs(user: User) -> list[str]:
+        return [r.analyte for r in records.lab_view(user=user, patient_id=patient.pk).results]
+
+    assert rates(treating) == [131, 72] and labs(treating) == ["Creatinina"]
+    assert rates(other) == [72] and labs(other) == []
+    chart = logged_in(other).get(f"/records/patients/{patient.pk}/").content.decode()
+    assert "Creatinina" not in chart and "131" not in chart
