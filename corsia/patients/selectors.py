@@ -364,6 +364,16 @@ def patient_record(*, patient_id: int, lock: bool = False) -> Patient:
     return patient
 
 
+def patient_active_encounter_id(*, patient_id: int) -> int | None:
+    """The patient's encounter in progress, masked or not: what is written during a masked
+    stay belongs to it and is hidden with it (for another module's service)."""
+    return (
+        Encounter.objects.filter(patient_id=patient_id, state=EncounterState.ACTIVE.value)
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
 def patient_current_ward_id(*, patient_id: int) -> int | None:
     """The ward of the patient's encounter in progress (the latest admitted), if any."""
     return (

@@ -117,15 +117,21 @@ def test_without_ward_assignments_those_acting_for_the_patient_see_the_masked_st
     encounter = _masked_stay(patient, ward, coordinator, prescriber)
     # the order was prescribed before this admission: no relationship with *this* stay yet
     assert _encounters(prescriber, patient) == []
-    records_services.diary_entry_sign(
-        actor=prescriber, workstation=None, patient_id=patient.pk,
-        data=DiaryInput(kind="note", text="visita"),
-    )  # fmt: skip
     prescribing.order_transition(
         actor=prescriber, workstation=None, order_id=order.pk, event="confirm"
     )
     assert _encounters(prescriber, patient) == [encounter.pk]
-    assert _encounters(make_user(Role.PHYSICIAN), patient) == []
+    # a consultant signing in the diary during the stay: the entry belongs to the masked
+    # stay, hidden with it from everyone else; its author now treats the patient
+    consultant, third = make_user(Role.PHYSICIAN), make_user(Role.PHYSICIAN)
+    records_services.diary_entry_sign(
+        actor=consultant, workstation=None, patient_id=patient.pk,
+        data=DiaryInput(kind="note", text=SECRET),
+    )  # fmt: skip
+    assert _encounters(consultant, patient) == [encounter.pk]
+    assert SECRET in [e.text for e in records.patient_diary(user=consultant, patient_id=patient.pk)]
+    assert records.patient_diary(user=third, patient_id=patient.pk) == []
+    assert _encounters(third, patient) == []
 
 
 def test_vitals_and_labs_taken_during_a_masked_stay_are_hidden_from_others_only(
