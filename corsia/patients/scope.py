@@ -15,10 +15,11 @@ page, the chart, the orders, the documents, the toxicities). Two narrowings:
   * the patient has an encounter — in progress, or closed within
     ``CORSIA_CARE_WINDOW_DAYS`` (default 30) — in a ward the user is assigned to
     (``WardAssignment``, not ended);
-  * or the user has a care relationship with the patient: signed, confirmed, validated,
-    took in charge, prepared or administered an order of theirs within the window. Orders
-    and administrations live above patients: their modules register readers
-    (``care_reader_register``), as regimens does for the monitor;
+  * or the user has a care relationship with the patient: prescribed, confirmed, validated,
+    took in charge, prepared or administered an order of theirs, or signed an entry of
+    their diary, within the window. Orders, administrations and the diary live above
+    patients: their modules register readers (``care_reader_register``), as regimens does
+    for the monitor;
   * or the user holds an active break-the-glass grant (``BreakGlassGrant``, reason and
     category recorded, reviewed afterwards).
 
