@@ -29,6 +29,7 @@ from corsia.documents.api import router as documents_router
 from corsia.drugs.api import router as drugs_router
 from corsia.inventory.api import router as inventory_router
 from corsia.patients.api import router as patients_router
+from corsia.patients.api_scope import router as patients_scope_router
 from corsia.prescribing.api import router as dosing_router
 from corsia.prescribing.api_cumulative import router as cumulative_router
 from corsia.prescribing.api_orders import measurements_router
@@ -252,6 +253,8 @@ api.add_router("/orders", orders_router)
 api.add_router("/measurements", measurements_router)
 api.add_router("/cumulative", cumulative_router)
 api.add_router("/administration", administration_router)
+# before the registry's /patients/{patient_id}, which would take "ward-staff" for an id
+api.add_router("/patients", patients_scope_router)  # ward staff, break-the-glass
 api.add_router("/patients", patients_router)
 api.add_router("/patients", records_router)  # the medical record: /patients/{id}/chart...
 api.add_router("/patients", staging_router)  # /patients/{id}/stagings, prognostic-scores

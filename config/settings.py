@@ -300,6 +300,16 @@ CORSIA_SIGNING_TRUST_ROOTS = env_str("CORSIA_SIGNING_TRUST_ROOTS")  # PEM file o
 CORSIA_SIGNING_TSA_URL = env_str("CORSIA_SIGNING_TSA_URL")  # RFC 3161 timestamps (PAdES B-T)
 CORSIA_SIGNING_LOCATION = env_str("CORSIA_SIGNING_LOCATION", CORSIA_HOSPITAL_NAME)
 CORSIA_SIGNING_DIR = BASE_DIR / "var" / "signing"
+# Whose patients a clinical user reads (docs/security.md, "Ward and care-relationship scope"):
+# "hospital" (every patient, the default) or "care" (the patients of the wards the user is
+# assigned to, of their care relationships, and of an active break-the-glass grant).
+CORSIA_PATIENT_SCOPE = env_str("CORSIA_PATIENT_SCOPE", "hospital")
+if CORSIA_PATIENT_SCOPE not in ("hospital", "care"):
+    raise RuntimeError("CORSIA_PATIENT_SCOPE must be 'hospital' or 'care'")
+# How long after a stay is closed (or an order was last touched) the care team still reads it.
+CORSIA_CARE_WINDOW_DAYS = env_int("CORSIA_CARE_WINDOW_DAYS", 30)
+# How long a break-the-glass access lasts.
+CORSIA_BREAK_GLASS_HOURS = env_int("CORSIA_BREAK_GLASS_HOURS", 4)
 
 # --- Active Directory / LDAP (active when LDAP_SERVER_URI is set) --------------------
 LDAP_BIND_DN = env_str("LDAP_BIND_DN")

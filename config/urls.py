@@ -15,6 +15,7 @@ urlpatterns = [
     path("compounding/", include("corsia.compounding.urls")),
     path("administration/", include("corsia.administration.urls")),
     path("patients/", include("corsia.patients.urls")),
+    path("audit/break-the-glass/", include("corsia.patients.urls_privacy")),
     path("audit/", include("corsia.audit.urls")),
     path("documents/", include("corsia.documents.urls")),
     # the UFA's requirements (compounding's page) keep their address beside the stock pages

@@ -13,3 +13,8 @@ class AdministrationConfig(AppConfig):
         from corsia.prescribing.given import given_doses_reader_register
 
         given_doses_reader_register(doses_given)
+        # The care scope (corsia.patients.scope) counts a drug given as a care relationship.
+        from corsia.administration.care import administration_care_patient_ids
+        from corsia.patients.scope import care_reader_register
+
+        care_reader_register("administration.given", administration_care_patient_ids)

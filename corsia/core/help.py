@@ -57,6 +57,10 @@ MODULES: dict[str, PageHelp] = {
             "farmaco e orario prima di permettere l'infusione."
         ),
     ),
+    "privacy": PageHelp(
+        _("Accessi di emergenza"),
+        _("La revisione degli accessi di emergenza (break-the-glass) ai pazienti."),
+    ),
     "patients": PageHelp(
         _("Anagrafe pazienti"),
         _(
@@ -451,6 +455,9 @@ NOT_PAGES: frozenset[str] = frozenset(
         "documents:pdf",
         "documents:template_activation",
         "audit:access_log_export",
+        "patients:break_glass",
+        "patients:ward_staff_end",
+        "privacy:break_glass_review",
     }
 )
 

@@ -43,6 +43,21 @@ CHART_PAGES: dict[str, PageHelp] = {
             "ogni modifica resta nella sua storia."
         ),
     ),
+    "patients:ward_staff": PageHelp(
+        _("Personale dei reparti"),
+        _(
+            "Assegna medici, infermieri e coordinatori ai reparti: con l'ambito di cura per "
+            "reparto vedono i pazienti dei loro reparti. Terminare un'assegnazione chiede il "
+            "motivo; tutto resta nel registro."
+        ),
+    ),
+    "privacy:break_glass": PageHelp(
+        _("Accessi di emergenza"),
+        _(
+            "Gli accessi a pazienti fuori dal proprio ambito di cura, con motivo e categoria. "
+            "Rivedi ciascuno: giustificato o no, con una nota che resta nel registro."
+        ),
+    ),
     # records
     "records:search": PageHelp(
         _("Cartella clinica"),

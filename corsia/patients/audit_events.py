@@ -39,3 +39,15 @@ ALLERGY_INACTIVATED = register(
 NO_KNOWN_ALLERGIES_STATED = register(
     "patients.no_known_allergies_stated", "Dichiarato: nessuna allergia nota"
 )
+WARD_STAFF_ASSIGNED = register("patients.ward_staff_assigned", "Utente assegnato al reparto")
+WARD_STAFF_ENDED = register(
+    "patients.ward_staff_ended", "Assegnazione al reparto terminata", reason_required=True
+)
+BREAK_GLASS_GRANTED = register(
+    "patients.break_glass_granted",
+    "Accesso di emergenza (break-the-glass) a un paziente fuori dal proprio ambito di cura",
+    reason_required=True,
+)
+BREAK_GLASS_REVIEWED = register(
+    "patients.break_glass_reviewed", "Accesso di emergenza rivisto", reason_required=True
+)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from corsia.patients.models import Sex
+from corsia.patients.models import BreakGlassCategory, BreakGlassOutcome, Sex
 from corsia.patients.services import PatientInput
 
 
@@ -51,3 +53,42 @@ class MergeForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Motivo"), max_length=500)
+
+
+class BreakGlassForm(forms.Form):
+    """Emergency access: the exact code searched (hidden), the category, the reason."""
+
+    code = forms.CharField(widget=forms.HiddenInput, max_length=40)
+    category = forms.ChoiceField(label=_("Categoria"), choices=BreakGlassCategory.choices)
+    reason = forms.CharField(
+        label=_("Motivo (obbligatorio, resta nel registro e viene rivisto)"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 500}),
+    )
+
+
+class WardStaffForm(forms.Form):
+    username = forms.ChoiceField(label=_("Utente"))
+    ward_code = forms.ChoiceField(label=_("Reparto"))
+
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        users: list[tuple[str, str]],
+        wards: list[tuple[str, str]],
+    ) -> None:
+        super().__init__(data)
+        self.fields["username"] = forms.ChoiceField(label=_("Utente"), choices=users)
+        self.fields["ward_code"] = forms.ChoiceField(label=_("Reparto"), choices=wards)
+
+
+class BreakGlassReviewForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Esito"),
+        choices=[
+            (BreakGlassOutcome.JUSTIFIED.value, BreakGlassOutcome.JUSTIFIED.label),
+            (BreakGlassOutcome.NOT_JUSTIFIED.value, BreakGlassOutcome.NOT_JUSTIFIED.label),
+        ],
+    )
+    note = forms.CharField(label=_("Nota"), max_length=500)

@@ -383,3 +383,88 @@ class NoKnownAllergies(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"NKDA {self.stated_on}"
+
+
+@pghistory.track()
+class WardAssignment(TimeStampedModel):
+    """A user assigned to a ward: under the ``care`` scope they read its patients
+    (``corsia.patients.scope``); a masked stay in progress stays visible to them. Ended,
+    never deleted."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ward_assignments"
+    )
+    ward = models.ForeignKey(Ward, on_delete=models.PROTECT, related_name="assignments")
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    ended_at = models.DateTimeField(_("terminata il"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        default_permissions = ()
+        ordering = ["ward__name", "user__username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "ward"],
+                condition=Q(ended_at__isnull=True),
+                name="ward_assignment_one_active",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}@{self.ward_id}"
+
+
+class BreakGlassCategory(models.TextChoices):
+    EMERGENCY = "emergency", _("Emergenza")
+    CONSULTATION = "consultation", _("Consulenza")
+    CONTINUITY = "continuity", _("Continuità assistenziale")
+    OTHER = "other", _("Altro")
+
+
+class BreakGlassOutcome(models.TextChoices):
+    PENDING = "", _("Da rivedere")
+    JUSTIFIED = "justified", _("Giustificato")
+    NOT_JUSTIFIED = "not_justified", _("Non giustificato")
+
+
+@pghistory.track()
+class BreakGlassGrant(TimeStampedModel):
+    """Break-the-glass: a user outside the patient's care asked, with a reason, to read them
+    for a while; the privacy officer reviews each one afterwards."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="+")
+    category = models.CharField(_("categoria"), max_length=20, choices=BreakGlassCategory.choices)
+    reason = models.TextField(_("motivo"))
+    workstation = models.CharField(max_length=120, blank=True)
+    granted_at = models.DateTimeField(_("concesso il"))
+    expires_at = models.DateTimeField(_("scade il"))
+    outcome = models.CharField(
+        _("esito della revisione"),
+        max_length=16,
+        choices=BreakGlassOutcome.choices,
+        blank=True,
+        default="",
+    )
+    review_note = models.TextField(_("nota della revisione"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("rivisto il"), null=True, blank=True)
+
+    class Meta:
+        default_permissions = ()
+        ordering = ["-granted_at", "-id"]
+        indexes = [models.Index(name="break_glass_user", fields=["user", "expires_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=F("granted_at")), name="break_glass_expires_after"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}->{self.patient_id} {self.granted_at:%Y-%m-%d %H:%M}"

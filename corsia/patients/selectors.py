@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 from django.db.models import QuerySet
@@ -27,6 +27,7 @@ from corsia.patients.domain.states import EncounterState
 from corsia.patients.models import (
     Allergy,
     BedOrChair,
+    BreakGlassGrant,
     Consent,
     DocumentType,
     Encounter,
@@ -35,9 +36,18 @@ from corsia.patients.models import (
     NoKnownAllergies,
     Patient,
     Ward,
+    WardAssignment,
     WardKind,
 )
-from corsia.patients.scope import ensure_patient_in_scope, patient_scope, scoped_to_patients
+from corsia.patients.scope import (
+    assigned_ward_ids,
+    care_relationship_patient_ids,
+    ensure_patient_in_scope,
+    is_care_scoped,
+    patient_in_scope,
+    patient_scope,
+    scoped_to_patients,
+)
 
 VIEW = "patients.view_patient"
 MASK = "patients.mask_document"
@@ -61,16 +71,62 @@ def _masked_ids(document_type: str) -> QuerySet[Masking, int]:
     )
 
 
-def masked_document_ids(*, document_type: str) -> QuerySet[Masking, int]:
-    """The ids of the documents of this type masked now, for another module's reads (what
-    was written during a masked encounter is hidden like the encounter)."""
-    return _masked_ids(document_type)
+def treated_masked_encounter_ids(user: User | None) -> set[int]:
+    """The masked encounters *in progress* that ``user`` is treating, who keeps seeing them
+    (the Garante's dossier guidelines, 2015): staff assigned to the encounter's ward, and
+    anyone who acted for the patient (an order prescribed or moved on, a drug given) since
+    the admission — the only rule in a hospital without ward assignments. A closed masked
+    encounter is hidden from everyone."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return set()
+    masked = list(
+        Encounter.objects.filter(
+            state=EncounterState.ACTIVE.value,
+            pk__in=_masked_ids(DocumentType.ENCOUNTER.value),
+        ).values_list("pk", "ward_id", "patient_id", "admitted_at")
+    )
+    if not masked:
+        return set()
+    wards = assigned_ward_ids(user.pk)
+    return {
+        pk
+        for pk, ward_id, patient_id, admitted_at in masked
+        if ward_id in wards or patient_id in care_relationship_patient_ids(user.pk, admitted_at)
+    }
 
 
-def visible_encounters(patient: Patient) -> QuerySet[Encounter]:
+def masked_document_ids(*, document_type: str, user: User | None = None) -> QuerySet[Masking, int]:
+    """The ids of the documents of this type masked now and hidden from ``user`` (every
+    masked one when no user is named), for another module's reads (what was written during
+    a masked encounter is hidden like the encounter)."""
+    masked = _masked_ids(document_type)
+    if document_type == DocumentType.ENCOUNTER.value:
+        treated = treated_masked_encounter_ids(user)
+        if treated:
+            masked = masked.exclude(document_id__in=sorted(treated))
+    return masked
+
+
+def hidden_stay_periods(
+    *, user: User | None, patient_id: int
+) -> list[tuple[datetime, datetime | None]]:
+    """When the patient's masked stays hidden from ``user`` ran: ``(admitted_at,
+    discharged_at)``, ``None`` for one in progress. Records with no encounter dated within
+    them are left out of what ``user`` is shown — never out of a calculation or a safety
+    check (docs/security.md, section 16)."""
+    hidden = masked_document_ids(document_type=DocumentType.ENCOUNTER.value, user=user)
+    return list(
+        Encounter.objects.filter(patient_id=patient_id, pk__in=hidden)
+        .exclude(state=EncounterState.CANCELLED.value)
+        .values_list("admitted_at", "discharged_at")
+    )
+
+
+def visible_encounters(patient: Patient, user: User | None = None) -> QuerySet[Encounter]:
+    """The patient's encounters but the masked ones, except those ``user`` is treating."""
     return (
         Encounter.objects.filter(patient=patient)
-        .exclude(pk__in=_masked_ids(DocumentType.ENCOUNTER.value))
+        .exclude(pk__in=masked_document_ids(document_type=DocumentType.ENCOUNTER.value, user=user))
         .select_related("ward", "place")
     )
 
@@ -149,6 +205,30 @@ def patient_search(
     return found
 
 
+_EXACT_KINDS = (QueryKind.FISCAL_CODE, QueryKind.FOREIGN_CODE, QueryKind.MRN, QueryKind.WRISTBAND)
+
+
+def patient_by_code(text: str) -> Patient | None:
+    """The patient (a merged one's survivor) an exact code names — codice fiscale, STP/ENI,
+    MRN, wristband — whatever the scope; ``None`` for a name or no match. For break-the-glass
+    (the caller decides who may ask)."""
+    query = classify(text)
+    if query is None or query.kind not in _EXACT_KINDS:
+        return None
+    patient = search_queryset(query).first()
+    return None if patient is None else _survivor(patient)
+
+
+def patient_outside_scope(*, user: User, text: str) -> bool:
+    """Whether an exact code names a patient the care scope keeps from this user: the
+    search page then says that a patient exists outside their care and offers
+    break-the-glass. Never for a name (it would tell that a name is a patient here)."""
+    if not is_care_scoped(user) or not user.has_perm(VIEW):
+        return False
+    patient = patient_by_code(text)
+    return patient is not None and not patient_in_scope(user, patient.pk)
+
+
 # --- one patient --------------------------------------------------------------------------------
 
 
@@ -187,7 +267,7 @@ def patient_view(
     """Everything shown about one patient; writes the access log."""
     user = require_permission(user, VIEW)
     patient = patient_get(user=user, patient_id=patient_id)
-    encounters = list(visible_encounters(patient))
+    encounters = list(visible_encounters(patient, user))
     active = next((e for e in encounters if e.state == EncounterState.ACTIVE.value), None)
     may_mask = user.has_perm(MASK)
     maskings = list(active_maskings().filter(patient=patient)) if may_mask else []
@@ -250,9 +330,18 @@ def care_wards() -> list[Ward]:
 def ward_inpatients(*, user: User, ward_code: str) -> list[Patient]:
     """The patients with an active encounter in the ward (by code), oldest record first."""
     require_permission(user, VIEW)
+    hidden = masked_document_ids(document_type=DocumentType.ENCOUNTER.value, user=user)
+    # a masked stay places nobody in the ward, except for those treating it
+    in_masked_stay = Encounter.objects.filter(
+        state=EncounterState.ACTIVE.value, pk__in=hidden
+    ).values("patient_id")
     return list(
         scoped_to_patients(user, Patient.objects.all(), "pk")
-        .filter(encounters__ward__code=ward_code, encounters__state=EncounterState.ACTIVE.value)
+        .filter(
+            encounters__ward__code=ward_code,
+            encounters__state=EncounterState.ACTIVE.value,
+        )
+        .exclude(pk__in=in_masked_stay)
         .distinct()
         .order_by("pk")
     )
@@ -273,6 +362,16 @@ def patient_record(*, patient_id: int, lock: bool = False) -> Patient:
     if patient is None:
         raise NotFound("Paziente non trovato.", code="patient_not_found")
     return patient
+
+
+def patient_active_encounter_id(*, patient_id: int) -> int | None:
+    """The patient's encounter in progress, masked or not: what is written during a masked
+    stay belongs to it and is hidden with it (for another module's service)."""
+    return (
+        Encounter.objects.filter(patient_id=patient_id, state=EncounterState.ACTIVE.value)
+        .values_list("pk", flat=True)
+        .first()
+    )
 
 
 def patient_current_ward_id(*, patient_id: int) -> int | None:
@@ -437,3 +536,41 @@ def allergy_records(patient: Patient) -> AllergyOverview:
         allergies=allergies,
         statements=list(patient.no_known_allergies.select_related("recorded_by")),
     )
+
+
+# --- ward staff and break-the-glass (the care scope) -----------------------------------------
+
+
+ASSIGN_STAFF = "patients.assign_ward_staff"
+REVIEW_BREAK_GLASS = "patients.review_break_glass"
+
+
+def ward_staff(*, user: User) -> list[WardAssignment]:
+    """The assignments in force, by ward and username (no patient data)."""
+    require_permission(user, ASSIGN_STAFF)
+    return list(WardAssignment.objects.filter(ended_at__isnull=True).select_related("user", "ward"))
+
+
+def break_glass_grants(
+    *,
+    user: User,
+    pending_only: bool = False,
+    workstation: Workstation = None,
+    channel: str = "web",
+    limit: int = 200,
+) -> list[BreakGlassGrant]:
+    """Break-the-glass accesses, newest first (only those not yet reviewed: ``pending_only``),
+    for the privacy officer's review; each patient shown is a read (access log)."""
+    require_permission(user, REVIEW_BREAK_GLASS)
+    rows = BreakGlassGrant.objects.select_related("user", "patient", "reviewed_by")
+    if pending_only:
+        rows = rows.filter(reviewed_at__isnull=True)
+    grants = list(rows[:limit])
+    access_log_record_many(
+        user=user,
+        patient_ids=sorted({g.patient_id for g in grants}),
+        what="revisione degli accessi di emergenza",
+        workstation=workstation,
+        channel=channel,
+    )
+    return grants

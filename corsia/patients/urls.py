@@ -1,12 +1,15 @@
 from django.urls import path
 
-from corsia.patients import views
+from corsia.patients import views, views_scope
 
 app_name = "patients"
 
 urlpatterns = [
     path("", views.search, name="search"),
     path("new/", views.create, name="create"),
+    path("break-the-glass/", views_scope.break_glass, name="break_glass"),
+    path("wards/staff/", views_scope.ward_staff, name="ward_staff"),
+    path("wards/staff/<int:assignment_id>/end/", views_scope.ward_staff_end, name="ward_staff_end"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.update, name="update"),
     path("<int:pk>/mask/", views.mask, name="mask"),

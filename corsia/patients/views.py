@@ -22,7 +22,13 @@ from corsia.drugs.selectors import ingredient_choices
 from corsia.patients import selectors, services, wristband
 from corsia.patients.domain.identifiers import birthplace
 from corsia.patients.domain.search import QueryKind, classify
-from corsia.patients.forms import MergeForm, PatientForm, ReasonForm, VersionedPatientForm
+from corsia.patients.forms import (
+    BreakGlassForm,
+    MergeForm,
+    PatientForm,
+    ReasonForm,
+    VersionedPatientForm,
+)
 from corsia.patients.models import Allergy, ConsentKind, EncounterKind, Patient
 
 VIEW = "patients.view_patient"
@@ -40,7 +46,15 @@ def search(request: HttpRequest) -> HttpResponse:
     # a code (codice fiscale, STP/ENI, MRN, wristband) naming one patient opens them at once
     if found and len(found) == 1 and query is not None and query.kind is not QueryKind.NAME:
         return redirect("patients:detail", pk=found[0].pk)
-    return render(request, "patients/search.html", {"query": text, "found": found})
+    # care scope: an exact code naming a patient outside the user's care says so (never
+    # a name) and offers break-the-glass
+    outside = found == [] and selectors.patient_outside_scope(
+        user=request_actor(request), text=text
+    )
+    context: dict[str, Any] = {"query": text, "found": found, "outside": outside}
+    if outside:
+        context["glass_form"] = BreakGlassForm(initial={"code": text})
+    return render(request, "patients/search.html", context)
 
 
 @require_perm("patients.change_patient")

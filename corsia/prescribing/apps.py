@@ -5,3 +5,12 @@ class PrescribingConfig(AppConfig):
     name = "corsia.prescribing"
     label = "prescribing"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # The care scope (corsia.patients.scope, below prescribing) reads whom a user cared
+        # for through an order, and the patients the pharmacy works for, from here.
+        from corsia.patients.scope import care_reader_register, pharmacy_reader_register
+        from corsia.prescribing.care import order_care_patient_ids, pharmacy_patient_ids
+
+        care_reader_register("prescribing.orders", order_care_patient_ids)
+        pharmacy_reader_register(pharmacy_patient_ids)

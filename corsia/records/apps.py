@@ -14,3 +14,8 @@ class RecordsConfig(AppConfig):
         from corsia.records.selectors_letters import masked_letter_document_ids
 
         hidden_documents_reader_register("records", masked_letter_document_ids)
+        # Signing in the diary is a care relationship (corsia.patients.scope).
+        from corsia.patients.scope import care_reader_register
+        from corsia.records.care import diary_care_patient_ids
+
+        care_reader_register("records.diary", diary_care_patient_ids)

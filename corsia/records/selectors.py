@@ -25,7 +25,7 @@ from corsia.patients.scope import ensure_patient_in_scope
 from corsia.patients.selectors import (
     AllergySummary,
     allergy_summary,
-    is_masked,
+    hidden_stay_periods,
     masked_document_ids,
     patient_get,
     visible_encounters,
@@ -75,6 +75,7 @@ WRITE_DIARY = "records.write_diary"
 TIMELINE_LIMIT = 200
 VITALS_LIMIT = 500
 _Written = TypeVar("_Written", DiaryEntry, AnamnesisNote)
+_Dated = TypeVar("_Dated", VitalSigns, LabResult)
 SEX_LABELS_IT = {"M": "maschio", "F": "femmina", "X": "non specificato"}
 
 
@@ -170,7 +171,7 @@ def chart_view(
     patient = patient_get(user=user, patient_id=patient_id)
     today = timezone.localdate()
     hidden: list[str] = []
-    encounters = list(visible_encounters(patient))
+    encounters = list(visible_encounters(patient, user))
     active = next((e for e in encounters if e.state == "active"), None)
     measures = latest_measures(patient.pk)
     weight = measures.weight_kg.value if measures.weight_kg else None
@@ -207,13 +208,13 @@ def chart_view(
     else:
         hidden.append("tossicità")
 
-    events.extend(_own_events(patient.pk, may_correct=user.has_perm(WRITE_DIARY)))
-    vital_rows = _vitals_rows(patient.pk, VITALS_LIMIT)
-    events.extend(_anamnesis_events(patient.pk))
+    events.extend(_own_events(patient.pk, user, may_correct=user.has_perm(WRITE_DIARY)))
+    vital_rows = _vitals_rows(patient.pk, VITALS_LIMIT, user)
+    events.extend(_anamnesis_events(patient.pk, user))
     diagnoses = _diagnoses(patient.pk)
     statuses = _performance_statuses(patient.pk)
     events.extend(_diagnosis_events(diagnoses, statuses))
-    events.extend(_lab_events(_lab_rows(patient.pk)))
+    events.extend(_lab_events(_lab_rows(patient.pk, user)))
     events.extend(course_events(patient.pk))  # lines, evaluations, home therapy, appointments
     if diagnoses:
         newest = diagnoses[0]
@@ -282,9 +283,24 @@ def _reading(signs: VitalSigns) -> vitals.VitalReading:
     return vitals.VitalReading(**{v.value: dec(getattr(signs, v.value)) for v in vitals.Vital})
 
 
-def _vitals_rows(patient_id: int, limit: int) -> list[VitalSigns]:
+def _outside_hidden_stays(
+    rows: QuerySet[_Dated], *, user: User, patient_id: int, field: str
+) -> QuerySet[_Dated]:
+    """Rows with no encounter dated (``field``) within a masked stay the user cannot see are
+    left out of what they are shown (display only: the dose calculation and the safety
+    checks read them through their own selectors, never these)."""
+    for start, end in hidden_stay_periods(user=user, patient_id=patient_id):
+        inside = Q(**{f"{field}__gte": start})
+        if end is not None:
+            inside &= Q(**{f"{field}__lte": end})
+        rows = rows.exclude(inside)
+    return rows
+
+
+def _vitals_rows(patient_id: int, limit: int, user: User) -> list[VitalSigns]:
+    rows = VitalSigns.objects.filter(patient_id=patient_id)
     return list(
-        VitalSigns.objects.filter(patient_id=patient_id)
+        _outside_hidden_stays(rows, user=user, patient_id=patient_id, field="measured_at")
         .select_related("recorded_by")
         .order_by("-measured_at", "-pk")[:limit]
     )
@@ -325,37 +341,41 @@ def patient_vitals(
     """The patient's vital signs, newest first, with their flags and chart panels."""
     require_permission(user, VIEW)
     patient = patient_get(user=user, patient_id=patient_id)
-    view = _vitals_view(_vitals_rows(patient.pk, VITALS_LIMIT))
+    view = _vitals_view(_vitals_rows(patient.pk, VITALS_LIMIT, user))
     _log(user, patient.pk, "parametri vitali", workstation, channel)
     return view
 
 
-def _outside_masked_encounters(rows: QuerySet[_Written]) -> QuerySet[_Written]:
+def _outside_masked_encounters(rows: QuerySet[_Written], user: User) -> QuerySet[_Written]:
     """What was written during a masked (oscurato) encounter is left out like the
-    encounter: rows with no encounter, or with one that is not masked."""
-    masked = masked_document_ids(document_type="patients.encounter")
+    encounter: rows with no encounter, or with one that is not masked — or masked and in
+    progress, for those treating it (``patients.selectors.treated_masked_encounter_ids``)."""
+    masked = masked_document_ids(document_type="patients.encounter", user=user)
     return rows.filter(Q(encounter__isnull=True) | ~Q(encounter_id__in=masked))
 
 
-def _in_masked_encounter(encounter_id: int | None) -> bool:
-    return encounter_id is not None and is_masked(
-        document_type="patients.encounter", document_id=encounter_id
+def _in_masked_encounter(encounter_id: int | None, user: User) -> bool:
+    return (
+        encounter_id is not None
+        and masked_document_ids(document_type="patients.encounter", user=user)
+        .filter(document_id=encounter_id)
+        .exists()
     )
 
 
-def _diary_rows(patient_id: int) -> QuerySet[DiaryEntry]:
+def _diary_rows(patient_id: int, user: User) -> QuerySet[DiaryEntry]:
     rows = DiaryEntry.objects.filter(patient_id=patient_id)
-    return _outside_masked_encounters(rows).select_related("author", "supersedes")
+    return _outside_masked_encounters(rows, user).select_related("author", "supersedes")
 
 
-def _anamnesis_notes(patient_id: int) -> QuerySet[AnamnesisNote]:
-    return _outside_masked_encounters(AnamnesisNote.objects.filter(patient_id=patient_id))
+def _anamnesis_notes(patient_id: int, user: User) -> QuerySet[AnamnesisNote]:
+    return _outside_masked_encounters(AnamnesisNote.objects.filter(patient_id=patient_id), user)
 
 
-def _own_events(patient_id: int, *, may_correct: bool) -> list[TimelineEvent]:
+def _own_events(patient_id: int, user: User, *, may_correct: bool) -> list[TimelineEvent]:
     """The diary entries (current versions) of this module, as timeline events."""
     found: list[TimelineEvent] = []
-    for entry in _diary_rows(patient_id).filter(superseded_by__isnull=True)[:TIMELINE_LIMIT]:
+    for entry in _diary_rows(patient_id, user).filter(superseded_by__isnull=True)[:TIMELINE_LIMIT]:
         detail = entry.text
         if entry.supersedes is not None:
             detail += f"\n[correzione del {entry.supersedes.written_at:%d/%m/%Y %H:%M}: "
@@ -386,7 +406,7 @@ def patient_diary(
     ones included) with ``include_history``. Written to the access log."""
     require_permission(user, VIEW)
     patient = patient_get(user=user, patient_id=patient_id)
-    rows = _diary_rows(patient.pk)
+    rows = _diary_rows(patient.pk, user)
     if not include_history:
         rows = rows.filter(superseded_by__isnull=True)
     entries = list(rows.order_by("-written_at", "-pk")[:1000])
@@ -400,7 +420,7 @@ def diary_entry_get(
     """One entry (any version), for its correction form. Written to the access log."""
     require_permission(user, VIEW)
     entry = DiaryEntry.objects.filter(pk=entry_id).select_related("author").first()
-    if entry is None or _in_masked_encounter(entry.encounter_id):
+    if entry is None or _in_masked_encounter(entry.encounter_id, user):
         raise NotFound("Annotazione non trovata.", code="diary_entry_not_found")
     _log(user, entry.patient_id, "diario clinico (annotazione)", workstation, channel)
     return entry
@@ -441,7 +461,7 @@ def anamnesis_view(
         .order_by("-number")[:200]
     )
     notes = list(
-        _anamnesis_notes(patient.pk)
+        _anamnesis_notes(patient.pk, user)
         .select_related("author", "encounter__ward")
         .order_by("-noted_on", "-pk")[:500]
     )
@@ -451,7 +471,7 @@ def anamnesis_view(
     )
 
 
-def _anamnesis_events(patient_id: int) -> list[TimelineEvent]:
+def _anamnesis_events(patient_id: int, user: User) -> list[TimelineEvent]:
     url = reverse("records:anamnesis", args=[patient_id])
     found = [
         TimelineEvent(
@@ -474,7 +494,7 @@ def _anamnesis_events(patient_id: int) -> list[TimelineEvent]:
             author=author_name(n.author),
             url=url,
         )
-        for n in _anamnesis_notes(patient_id)
+        for n in _anamnesis_notes(patient_id, user)
         .select_related("author")
         .order_by("-noted_on")[:TIMELINE_LIMIT]
     )
@@ -587,9 +607,10 @@ def icd9_search(*, user: User, text: str, limit: int = 20) -> list[Icd9Code]:
 LAB_LIMIT = 2000
 
 
-def _lab_rows(patient_id: int) -> list[LabResult]:
+def _lab_rows(patient_id: int, user: User) -> list[LabResult]:
+    rows = LabResult.objects.filter(patient_id=patient_id)
     return list(
-        LabResult.objects.filter(patient_id=patient_id)
+        _outside_hidden_stays(rows, user=user, patient_id=patient_id, field="collected_at")
         .select_related("recorded_by")
         .order_by("-collected_at", "-pk")[:LAB_LIMIT]
     )
@@ -632,7 +653,7 @@ def lab_view(
     """The patient's laboratory results and their trends by analyte. Access-logged."""
     require_permission(user, VIEW)
     patient = patient_get(user=user, patient_id=patient_id)
-    rows = _lab_rows(patient.pk)
+    rows = _lab_rows(patient.pk, user)
     found = labs.trends(
         (r.analyte, r.unit, r.collected_at, r.value, r.reference_low, r.reference_high)
         for r in rows

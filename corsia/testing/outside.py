@@ -170,6 +170,36 @@ def changed(before: Mapping[str, int], after: Mapping[str, int]) -> dict[str, in
 # --- sentinels ---------------------------------------------------------------------------------
 
 
+def probe_patient_gets(
+    client: Any, role: Role, cases: Iterable[tuple[int, int, int]]
+) -> tuple[int, list[str]]:
+    """Every GET whose only required parameters are a patient or an order, asked for each
+    ``(patient_id, order_id, expected)`` case; ``expected`` (200 or 404) when ``role`` holds
+    the operation's permission, else 403. How many were asked, and what answered otherwise
+    (a 404 must be problem+json)."""
+    failures: list[str] = []
+    probed = 0
+    cases = list(cases)
+    for op in api_operations():
+        if op.method != "GET" or not op.param_names & {"patient_id", "order_id"}:
+            continue
+        required = {n for n, _ in op.path_params} | {n for n, _, r in op.query_params if r}
+        if not required <= {"patient_id", "order_id"}:
+            continue
+        for patient_id, order_id, in_scope in cases:
+            values: dict[str, object] = {"patient_id": patient_id, "order_id": order_id}
+            query = {n: values[n] for n, _, _ in op.query_params if n in values}
+            url = op.url(values, query)
+            response = client.get(url)
+            probed += 1
+            expected = in_scope if holds(role, op.permission) else 403
+            if response.status_code != expected or (
+                expected == 404 and not is_problem(response, 404)
+            ):
+                failures.append(f"{url}: {response.status_code}, expected {expected}")
+    return probed, failures
+
+
 def next_id(model: type[models.Model], value: int) -> None:
     """The next row of ``model`` gets id ``value``: a masked record with an id no other
     record has, so that its id can be searched in a raw answer like a text."""

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
 from corsia.patients.models import BedOrChair, Patient, Ward
+from corsia.prescribing.models import TherapyOrder
 from corsia.testing.accounts import MakeUser
 from corsia.testing.patients import MakePatient, patient_registered
+from corsia.testing.prescribing import library_order
 
 
 @pytest.fixture
@@ -35,5 +39,23 @@ def ward(db: None) -> Ward:
 def make_patient(coordinator: User) -> MakePatient:
     def _make(**fields: Any) -> Patient:
         return patient_registered(coordinator, **fields)
+
+    return _make
+
+
+@pytest.fixture
+def folfox_today(make_user: MakeUser, coordinator: User) -> Callable[..., TherapyOrder]:
+    """An order of FOLFOX-4 starting today, prescribed by ``prescriber`` (who then fires
+    ``events``), for a patient the coordinator registers."""
+
+    def _make(prescriber: User, events: tuple[str, ...] = ()) -> TherapyOrder:
+        return library_order(
+            "FOLFOX-4",
+            physician=prescriber,
+            approvers=(make_user(Role.PHYSICIAN), make_user(Role.PHYSICIAN)),
+            registrar=coordinator,
+            start=timezone.localdate(),
+            events=events,
+        )
 
     return _make

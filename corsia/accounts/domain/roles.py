@@ -65,6 +65,10 @@ PERMISSIONS: tuple[PermissionSpec, ...] = (
     PermissionSpec("patients", "record_consent", "Raccogliere i consensi"),
     PermissionSpec("patients", "print_wristband", "Stampare il braccialetto"),
     PermissionSpec("patients", "record_allergy", "Registrare e confutare le allergie"),
+    PermissionSpec("patients", "assign_ward_staff", "Assegnare il personale ai reparti"),
+    PermissionSpec(
+        "patients", "review_break_glass", "Rivedere gli accessi di emergenza (break-the-glass)"
+    ),
     PermissionSpec("regimens", "view_regimen", "Consultare la libreria degli schemi di terapia"),
     PermissionSpec("regimens", "manage_regimen", "Amministrare gli schemi di terapia"),
     PermissionSpec("regimens", "validate_regimen", "Validare gli schemi di terapia"),
@@ -293,6 +297,14 @@ def approval_refusal(*, approver_id: int, requested_by_id: int, user_id: int) ->
     if approver_id == user_id:
         return "own_roles"
     return None
+
+
+# Ward staff (corsia.patients.scope, the "care" scope): the coordinator assigns the ward's
+# people, as IT staff and administrators do when accounts are set up; the auditor (the
+# privacy officer's role) reviews every break-the-glass access.
+for _role in (Role.COORDINATOR, Role.IT_STAFF, Role.ADMINISTRATOR):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"patients.assign_ward_staff"}
+ROLE_PERMISSIONS[Role.AUDITOR] = ROLE_PERMISSIONS[Role.AUDITOR] | {"patients.review_break_glass"}
 
 
 # Where each role lands after login: a URL name (its worklist).

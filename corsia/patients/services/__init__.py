@@ -8,6 +8,8 @@ file per act:
 - ``masking`` — documents masked (oscuramento) and unmasked;
 - ``allergies`` — allergies recorded, refuted or inactivated; "no known allergies" stated;
 - ``wards`` — the wards and their places (reference data);
+- ``ward_staff`` — users assigned to a ward and the assignment ended (the care scope);
+- ``break_glass`` — emergency access outside one's care, and its review;
 - ``patient`` — what they share: permissions, the row lock, the merged check.
 
 Callers import this package (``from corsia.patients import services``): the names below
@@ -21,6 +23,7 @@ from corsia.patients.services.allergies import (
     allergy_record,
     no_known_allergies_state,
 )
+from corsia.patients.services.break_glass import break_glass_request, break_glass_review
 from corsia.patients.services.consents import consent_record, consent_revoke
 from corsia.patients.services.encounters import (
     encounter_admit,
@@ -37,6 +40,7 @@ from corsia.patients.services.registry import (
     patient_merge,
     patient_update,
 )
+from corsia.patients.services.ward_staff import ward_staff_assign, ward_staff_end
 from corsia.patients.services.wards import ward_ensure
 
 __all__ = [
@@ -51,6 +55,8 @@ __all__ = [
     "PatientInput",
     "allergy_close",
     "allergy_record",
+    "break_glass_request",
+    "break_glass_review",
     "consent_record",
     "consent_revoke",
     "document_mask",
@@ -65,4 +71,6 @@ __all__ = [
     "patient_merge",
     "patient_update",
     "ward_ensure",
+    "ward_staff_assign",
+    "ward_staff_end",
 ]

@@ -13,7 +13,11 @@ from django.utils import timezone
 from corsia.audit.services import audit_record
 from corsia.core.actors import User, Workstation, require_permission, workstation_label
 from corsia.core.domain.errors import NotFound
-from corsia.patients.selectors import is_masked, patient_get, visible_encounters
+from corsia.patients.selectors import (
+    masked_document_ids,
+    patient_active_encounter_id,
+    patient_get,
+)
 from corsia.records import audit_events as events
 from corsia.records.domain import diary
 from corsia.records.domain.moments import past_moment
@@ -109,10 +113,11 @@ def entry_sign(
 
 
 def active_encounter_id(*, user: User, patient_id: int) -> tuple[int, int | None]:
-    """The patient (a merged duplicate: its survivor) and the encounter in progress."""
+    """The patient (a merged duplicate: its survivor) and the encounter in progress — a
+    masked one too: what is written during a masked stay is hidden with it, and its author
+    keeps seeing it (a diary entry is a care relationship, ``corsia.records.care``)."""
     patient = patient_get(user=user, patient_id=patient_id)
-    active = visible_encounters(patient).filter(state="active").values_list("pk", flat=True)
-    return patient.pk, active.first()
+    return patient.pk, patient_active_encounter_id(patient_id=patient.pk)
 
 
 def diary_entry_sign(
@@ -154,7 +159,9 @@ def diary_entry_correct(
             or (patient_id is not None and old.patient_id != patient_id)
             or (  # written during a masked (oscurato) encounter: hidden like it
                 old.encounter_id is not None
-                and is_masked(document_type="patients.encounter", document_id=old.encounter_id)
+                and masked_document_ids(document_type="patients.encounter", user=actor)
+                .filter(document_id=old.encounter_id)
+                .exists()
             )
         ):
             raise NotFound("Annotazione non trovata.", code="diary_entry_not_found")

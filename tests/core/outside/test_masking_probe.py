@@ -68,12 +68,15 @@ PATIENT_LISTS: dict[str, list[dict[str, str]]] = {
     # probed for the masked texts only, not for the ids (see ``ACCESS_LOG``)
     "/api/v1/audit/accesses": [{"patient_id": "{patient_id}"}],
     "/api/v1/audit/accesses/fhir": [{"patient_id": "{patient_id}"}],
+    # break-the-glass grants, for the privacy officer's review (names the patients)
+    "/api/v1/patients/break-the-glass": [{}, {"pending": "true"}],
 }
 ACCESS_LOG = {"/api/v1/audit/accesses", "/api/v1/audit/accesses/fhir"}
 
 # GET operations that show no patient data, and why.
 NOT_PATIENT_DATA: dict[str, str] = {
     "/api/v1/auth/me": "the caller's own account",
+    "/api/v1/patients/ward-staff": "users assigned to wards, no patient",
     "/api/v1/auth/tokens": "API tokens (accounts)",
     "/api/v1/auth/role-requests": "role requests (accounts)",
     "/api/v1/regimens/": "the regimen library",

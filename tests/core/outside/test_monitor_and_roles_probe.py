@@ -26,6 +26,7 @@ from corsia.testing.outside import (
     changed,
     holds,
     is_problem,
+    probe_patient_gets,
     row_counts,
 )
 from corsia.testing.prescribing import measured_patient
@@ -88,10 +89,6 @@ def test_every_operation_a_role_lacks_is_403_problem_json(make_user: MakeUser, r
 # --- the trial monitor ------------------------------------------------------------------------
 
 
-def _patient_scoped(op_params: frozenset[str]) -> bool:
-    return bool(op_params & {"patient_id", "order_id"})
-
-
 def test_the_monitor_reads_the_enrolled_patient_only(masked: MaskedChart) -> None:
     # every GET whose parameters are a patient or an order (a letter's, a document's or a
     # board's id of another patient: tests/regimens/test_monitor_scope.py)
@@ -108,28 +105,11 @@ def test_the_monitor_reads_the_enrolled_patient_only(masked: MaskedChart) -> Non
         actor=m.physician, workstation=None, patient_id=other.pk,
         regimen_version_id=folfox.pk, start_date=timezone.localdate(),
     )  # fmt: skip
-    client = _client(m.monitor)
-    failures, probed = [], 0
-    for op in OPERATIONS:
-        if op.method != "GET" or not _patient_scoped(op.param_names):
-            continue
-        required = {n for n, _ in op.path_params} | {n for n, _, r in op.query_params if r}
-        if not required <= {"patient_id", "order_id"}:
-            continue
-        for patient_id, order_id, in_scope in (
-            (m.patient.pk, m.order_id, 200),
-            (other.pk, other_order.pk, 404),
-        ):
-            values: dict[str, object] = {"patient_id": patient_id, "order_id": order_id}
-            query = {n: values[n] for n, _, _ in op.query_params if n in values}
-            url = op.url(values, query)
-            response = client.get(url)
-            probed += 1
-            expected = in_scope if holds(Role.TRIAL_MONITOR, op.permission) else 403
-            if response.status_code != expected or (
-                expected == 404 and not is_problem(response, 404)
-            ):
-                failures.append(f"{url}: {response.status_code}, expected {expected}")
+    probed, failures = probe_patient_gets(
+        _client(m.monitor),
+        Role.TRIAL_MONITOR,
+        [(m.patient.pk, m.order_id, 200), (other.pk, other_order.pk, 404)],
+    )
     assert probed > 20
     assert failures == [], "\n".join(failures)
 
