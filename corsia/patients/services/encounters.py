@@ -224,3 +224,52 @@ def encounter_cancel(
             reason=reason,
         )
     return encounter
+
+
+def encounter_discharge_cancel(
+    *, actor: User, workstation: Workstation, encounter_id: int, expected_version: int, reason: str
+) -> Encounter:
+    """A discharge recorded in error (the ADT's A13): the encounter is in progress again,
+    in its ward and place, if neither the patient nor the place has another one."""
+    require_permission(actor, ENCOUNTER)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(
+            "Indica il motivo dell'annullamento della dimissione.",
+            code="reason_required",
+            field="reason",
+        )
+    with transaction.atomic():
+        encounter = _locked_encounter(encounter_id)
+        encounter.check_version(expected_version)
+        state = next_state(encounter.state, EncounterEvent.CANCEL_DISCHARGE)
+        locked_patient(encounter.patient_id)
+        others = Encounter.objects.filter(state=EncounterState.ACTIVE.value).exclude(
+            pk=encounter.pk
+        )
+        if others.filter(patient_id=encounter.patient_id).exists():
+            raise ValidationFailed(
+                "Il paziente ha già un altro ricovero/accesso in corso.",
+                code="encounter_already_active",
+            )
+        if encounter.place_id is not None and others.filter(place_id=encounter.place_id).exists():
+            raise ValidationFailed(
+                "Il posto del ricovero è ora occupato da un altro paziente.",
+                code="place_occupied",
+                field="place_id",
+            )
+        before = _encounter_snapshot(encounter)
+        encounter.state = state.value
+        encounter.discharged_at = None
+        encounter.save(update_fields=["state", "discharged_at", *encounter.bump(by=actor)])
+        audit_record(
+            event=events.ENCOUNTER_DISCHARGE_CANCELLED,
+            actor=actor,
+            workstation=workstation,
+            target=encounter,
+            patient_id=encounter.patient_id,
+            before=before,
+            after=_encounter_snapshot(encounter),
+            reason=reason,
+        )
+    return encounter
