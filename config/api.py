@@ -42,6 +42,7 @@ from corsia.records.api_staging import catalogue_router as records_catalogue_rou
 from corsia.records.api_staging import router as staging_router
 from corsia.regimens.api import router as regimens_router
 from corsia.regimens.api import trials_router
+from corsia.interop.api import router as interop_router
 from corsia.toxicity.api import ctcae_router
 from corsia.toxicity.api import router as toxicity_router
 
@@ -266,6 +267,7 @@ api.add_router("/audit", audit_router)
 api.add_router("/documents", documents_router)
 api.add_router("/toxicities", toxicity_router)
 api.add_router("/ctcae", ctcae_router)
+api.add_router("/interop", interop_router)
 api.add_router("/compounding", compounding_router)
 api.add_router("/inventory", inventory_router)
 api.add_router("/inventory", requirements_router)  # compounding's, at its old address

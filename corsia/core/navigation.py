@@ -32,6 +32,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("administration:worklist", _("Somministrazioni"), "administration.view_worklist"),
     NavItem("administration:pumps", _("Pompe infusionali"), "administration.view_pumps"),
     NavItem("accounts:workstations", _("Postazioni"), "accounts.manage_workstations"),
+    NavItem("interop:messages", _("Messaggi HL7"), "interop.view_messages"),
     NavItem("documents:index", _("Documenti"), "documents.view_document"),
     NavItem("documents:templates", _("Modelli di stampa"), "documents.manage_templates"),
     NavItem("inventory:stock", _("Magazzino"), "inventory.view_stock"),

@@ -99,9 +99,7 @@ class ReceivedResult(models.Model):
     (filler) number and code, and the OBX it came from."""
 
     message = models.ForeignKey(InboundMessage, on_delete=models.PROTECT, related_name="results")
-    lab_result = models.ForeignKey(
-        "records.LabResult", on_delete=models.PROTECT, related_name="+"
-    )
+    lab_result = models.ForeignKey("records.LabResult", on_delete=models.PROTECT, related_name="+")
     filler_number = models.CharField(_("numero d'ordine del laboratorio"), max_length=40)
     placer_number = models.CharField(max_length=40, blank=True)
     code = models.CharField(_("codice"), max_length=40)

@@ -290,7 +290,9 @@ def patients_by_identifiers(
     if mrn:
         matches = matches | Patient.objects.filter(mrn=mrn)
     for system, value in external.items():
-        matches = matches | Patient.objects.filter(identifiers__system=system, identifiers__value=value)
+        matches = matches | Patient.objects.filter(
+            identifiers__system=system, identifiers__value=value
+        )
     for patient in matches.distinct():
         survivor = _survivor(patient)
         found[survivor.pk] = survivor

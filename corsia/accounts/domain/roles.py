@@ -100,9 +100,7 @@ PERMISSIONS: tuple[PermissionSpec, ...] = (
         "records", "sign_letter", "Firmare lettere di dimissione, referti e verbali GOM"
     ),
     PermissionSpec("interop", "view_messages", "Consultare i messaggi HL7 ricevuti"),
-    PermissionSpec(
-        "interop", "replay_message", "Rielaborare i messaggi HL7 in errore o in attesa"
-    ),
+    PermissionSpec("interop", "replay_message", "Rielaborare i messaggi HL7 in errore o in attesa"),
     PermissionSpec("compounding", "view_workplan", "Consultare il piano di lavoro della UFA"),
     PermissionSpec("compounding", "validate", "Validare e prendere in carico le terapie (UFA)"),
     PermissionSpec("compounding", "release", "Rilasciare le preparazioni (UFA)"),

@@ -167,7 +167,9 @@ def _admit(msg: AdtMessage, ctx: Context, patient: Patient) -> Outcome:
     assert visit is not None  # A01/A04 need PV1: read_adt refused it otherwise
     linked = _linked_encounter(visit, ctx)
     if linked is not None:
-        return _done(MessageState.IGNORED, "Ricovero già aperto da un messaggio precedente.", patient)
+        return _done(
+            MessageState.IGNORED, "Ricovero già aperto da un messaggio precedente.", patient
+        )
     ward_id, place_id = _ward_and_place(visit.location, visit)
     with refusal_at({"": visit.location_at}):
         encounter = registry.encounter_admit(
@@ -376,7 +378,9 @@ def adt_apply(msg: AdtMessage, ctx: Context) -> Outcome:
         return _identifiers_change(msg, ctx)
     patient = patient_of(msg.identity)
     if patient is None and msg.trigger not in _CREATES:
-        return parked("Paziente non ancora noto: in attesa della registrazione.", *msg.identity.keys)
+        return parked(
+            "Paziente non ancora noto: in attesa della registrazione.", *msg.identity.keys
+        )
     if msg.trigger in _CREATES or msg.trigger in ("A08", "A31"):
         patient = _register_or_update(msg, ctx, patient)
     assert patient is not None
@@ -396,4 +400,3 @@ def adt_apply(msg: AdtMessage, ctx: Context) -> Outcome:
         patient_id=outcome.patient_id,
         resolved=(*resolved, *outcome.resolved),
     )
-
