@@ -27,6 +27,7 @@ from corsia.core.domain.errors import CorsiaError
 from corsia.core.problems import PROBLEM_CONTENT_TYPE, problem_from_error, problem_response
 from corsia.documents.api import router as documents_router
 from corsia.drugs.api import router as drugs_router
+from corsia.interop.api import router as interop_router
 from corsia.inventory.api import router as inventory_router
 from corsia.patients.api import router as patients_router
 from corsia.prescribing.api import router as dosing_router
@@ -42,7 +43,6 @@ from corsia.records.api_staging import catalogue_router as records_catalogue_rou
 from corsia.records.api_staging import router as staging_router
 from corsia.regimens.api import router as regimens_router
 from corsia.regimens.api import trials_router
-from corsia.interop.api import router as interop_router
 from corsia.toxicity.api import ctcae_router
 from corsia.toxicity.api import router as toxicity_router
 

@@ -93,6 +93,9 @@ class VisitLink(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.sending_facility} {self.visit_number}"
+
 
 class ReceivedResult(models.Model):
     """A laboratory result a message brought: the chart's result, the laboratory's order
@@ -108,6 +111,9 @@ class ReceivedResult(models.Model):
 
     class Meta:
         default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.filler_number} {self.code}"
 
 
 @pghistory.track()

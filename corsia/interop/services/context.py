@@ -17,7 +17,7 @@ from corsia.administration.domain.hl7_pcd import Hl7Error, MessageRefused
 from corsia.administration.domain.hl7_pcd.terms import refused
 from corsia.core.actors import User
 from corsia.core.domain.errors import CorsiaError, InvalidTransition, NotFound
-from corsia.interop.domain.adt import IdKind, Identity
+from corsia.interop.domain.adt import Identity, IdKind
 from corsia.interop.domain.states import MessageState
 from corsia.interop.models import InboundMessage
 from corsia.patients.domain import identifiers as patient_ids
