@@ -6,7 +6,12 @@ name."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from corsia.interop.listener import listener_run
 from corsia.patients.services import ward_ensure
+from corsia.testing.administration import running_listener
 
 CF_AUTHORITY = "^^^&2.16.840.1.113883.2.9.4.3.2&ISO^NNITA"
 # Giulia Bianchi, F, born 14/03/1962 in Pavia (G388): check character computed by hand
@@ -75,8 +80,13 @@ def adt(event: str, control_id: str, *segments: str) -> str:
     return "\r".join([msh(event, control_id), evn(event), *segments])
 
 
-def mrg(cf: str, adt_id: str = "") -> str:
-    ids = [f"{cf}{CF_AUTHORITY}"]
+def stp(code: str) -> str:
+    """An STP/ENI code in PID-3 or MRG-1: assigned by the region (Lombardia's OID)."""
+    return f"{code}^^^&2.16.840.1.113883.2.9.2.30.4.1&ISO^PPN"
+
+
+def mrg(cf: str = "", adt_id: str = "", *, foreign: str = "") -> str:
+    ids = [f"{cf}{CF_AUTHORITY}"] if cf else [stp(foreign)]
     if adt_id:
         ids.append(f"{adt_id}^^^OSP_SAN_MATTEO&2.16.840.1.113883.2.9.2.30.4.1&ISO^PI")
     return f"MRG|{'~'.join(ids)}"
@@ -111,3 +121,11 @@ def wards_ready() -> None:
         kind="day_hospital",
         places=[("P01", "chair"), ("P02", "chair")],
     )
+
+
+@contextmanager
+def running_hl7_listener() -> Iterator[int]:
+    """``manage.py hl7_listener``'s server on a loopback port, in a thread of this process
+    (a transactional test: it has its own database connection); yields the port."""
+    with running_listener(listener_run) as port:
+        yield port

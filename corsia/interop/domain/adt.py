@@ -68,7 +68,7 @@ def identifier(cx: str, *, facility: str, mrn_authorities: frozenset[str]) -> Id
     type_code = parts[4].strip().upper() if len(parts) > 4 else ""
     if oid == CODICE_FISCALE_OID or type_code == CODICE_FISCALE_TYPE:
         return Identifier(IdKind.CODICE_FISCALE, value, "")
-    if value.startswith(("STP", "ENI")):
+    if value[:3] in ("STP", "ENI") and value[3:].isdigit():
         return Identifier(IdKind.STP_ENI, value, "")
     if type_code == "MR" and ({namespace, oid} & mrn_authorities):
         return Identifier(IdKind.MRN, value, "")
