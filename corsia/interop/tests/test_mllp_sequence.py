@@ -6,8 +6,6 @@ broken segment and a repeated message on the same connection change nothing."""
 
 from __future__ import annotations
 
-import pytest
-
 from corsia.administration.pumps.mllp import mllp_exchange_sync
 from corsia.audit.models import AuditEvent
 from corsia.interop.models import InboundMessage
@@ -63,9 +61,7 @@ def test_an_adt_day_over_mllp_keeps_the_registry_right(transactional_db: None, r
         # at night she comes to the emergency room unidentified: registered as STP, seen in
         # the day hospital
         stranger = pid("", adt_id=ER_ADT_ID, surname="SCONOSCIUTA", given="DONNA")
-        stranger = stranger.replace(
-            "PID|1||", f"PID|1||{STP}^^^&2.16.840.1.113883.2.9.2.30.4.1&ISO^PPN~", 1
-        )
+        stranger = stranger.replace("PID|1||", f"PID|1||{stp(STP)}~", 1)
         assert (
             _send(
                 port,
