@@ -109,6 +109,7 @@ def test_a_processed_message_is_not_replayed(it_staff: User) -> None:
 def test_api_lists_and_shows_with_the_access_log(it_staff: User) -> None:
     message_receive(raw=adt("A01", "ADT2005", pid(), pv1()))
     row = InboundMessage.objects.get()
+    assert row.patient_id is not None
     client = api_client(it_staff)
 
     listed = client.get("/api/v1/interop/messages?state=processed&type=ADT").json()
@@ -126,12 +127,11 @@ def test_clinical_roles_do_not_see_the_messages_and_a_denial_writes_nothing(
 ) -> None:
     message_receive(raw=adt("A01", "ADT2006", pid(), pv1("EMATO", "L01")))
     row = InboundMessage.objects.get()
+    pages, api = logged_in(physician), api_client(physician)
     events = AuditEvent.objects.count()
 
-    page = logged_in(physician).get("/interop/messages/")
-    replay = post_json(
-        api_client(physician), f"/api/v1/interop/messages/{row.pk}/replay", {"reason": "x"}
-    )
+    page = pages.get("/interop/messages/")
+    replay = post_json(api, f"/api/v1/interop/messages/{row.pk}/replay", {"reason": "x"})
 
     assert page.status_code == 403
     assert replay[0] == 403

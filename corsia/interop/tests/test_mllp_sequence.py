@@ -106,5 +106,5 @@ def test_an_adt_day_over_mllp_keeps_the_registry_right(transactional_db: None, r
         "ADT1008": "processed",
     }
     merged = AuditEvent.objects.get(event_type="patients.patient_merged")
-    assert merged.actor.username == "hl7-interface"
+    assert merged.actor is not None and merged.actor.username == "hl7-interface"
     assert "ADT1007" in merged.reason

@@ -38,6 +38,7 @@ def test_admission_registers_the_patient_and_opens_the_encounter_in_the_bed() ->
         ("2.16.840.1.113883.2.9.2.30.4.1:PI", "7788123")
     ]
     encounter = Encounter.objects.get(patient=patient)
+    assert encounter.place is not None
     assert (encounter.kind, encounter.ward.code, encounter.place.code, encounter.state) == (
         "inpatient",
         "ONCO",
@@ -55,7 +56,7 @@ def test_admission_registers_the_patient_and_opens_the_encounter_in_the_bed() ->
     events = AuditEvent.objects.filter(event_type="interop.message_received")
     assert events.count() == 1
     admitted = AuditEvent.objects.get(event_type="patients.encounter_admitted")
-    assert admitted.actor.username == "hl7-interface"
+    assert admitted.actor is not None and admitted.actor.username == "hl7-interface"
     assert admitted.workstation == "SIO_ADT"
 
 
@@ -156,6 +157,7 @@ def test_transfer_before_the_admission_is_parked_then_applied_when_it_comes() ->
     message_receive(raw=adt("A01", "MSG0011", pid(), pv1("ONCO", "L01")))
 
     encounter = Encounter.objects.get()
+    assert encounter.place is not None
     assert (encounter.ward.code, encounter.place.code) == ("DHONC", "P01")
     assert InboundMessage.objects.get(control_id="MSG0010").state == "processed"
 
