@@ -8,17 +8,13 @@ sending system chose is the order the registry sees."""
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 
-from django.db import close_old_connections, connections
+from django.db import close_old_connections
 
-from corsia.administration.pumps.mllp import mllp_serve
+from corsia.administration.pumps.mllp import frame_text, mllp_listen_in_order
 from corsia.interop.models import RAW_LIMIT
 from corsia.interop.services import message_receive
-
-log = logging.getLogger("corsia.interop.listener")
 
 # A frame may carry a message up to the stored limit in a multi-byte encoding.
 MAX_FRAME_BYTES = RAW_LIMIT * 4
@@ -26,12 +22,7 @@ MAX_FRAME_BYTES = RAW_LIMIT * 4
 
 def _receive(frame: bytes) -> bytes:
     close_old_connections()
-    try:
-        text = frame.decode("utf-8")
-    except UnicodeDecodeError:
-        # Italian systems still send ISO 8859-1 (MSH-18 "8859/1"): read it as such.
-        text = frame.decode("latin-1")
-    return message_receive(raw=text).encode("utf-8")
+    return message_receive(raw=frame_text(frame)).encode("utf-8")
 
 
 async def listener_run(
@@ -42,21 +33,12 @@ async def listener_run(
     on_ready: Callable[[int], None] | None = None,
 ) -> None:
     """Listen until ``stop`` is set; ``on_ready`` receives the bound port."""
-    worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hl7-listener")
-    loop = asyncio.get_running_loop()
-
-    async def handle(frame: bytes) -> bytes:
-        return await loop.run_in_executor(worker, _receive, frame)
-
-    server = await mllp_serve(host, port, handle, max_frame=MAX_FRAME_BYTES)
-    bound = server.sockets[0].getsockname()[1]
-    log.info("HL7 listener on %s:%s", host, bound)
-    if on_ready is not None:
-        on_ready(bound)
-    try:
-        await stop.wait()
-    finally:
-        server.close()
-        await server.wait_closed()
-        await loop.run_in_executor(worker, connections.close_all)
-        worker.shutdown(wait=True)
+    await mllp_listen_in_order(
+        host,
+        port,
+        _receive,
+        stop=stop,
+        label="hl7-listener",
+        on_ready=on_ready,
+        max_frame=MAX_FRAME_BYTES,
+    )

@@ -63,8 +63,8 @@ def message_detail(request: HttpRequest, message_id: int) -> HttpResponse:
     )
 
 
-@require_POST
 @require_perm(services.REPLAY)
+@require_POST
 def message_replay(request: HttpRequest, message_id: int) -> HttpResponse:
     with refusals_as_messages(request):
         row = services.message_replay(

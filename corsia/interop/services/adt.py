@@ -269,32 +269,38 @@ def _discharge(msg: AdtMessage, ctx: Context, patient: Patient) -> Outcome:
     return _on_encounter(msg, ctx, patient, state=EncounterState.ACTIVE, act=act)
 
 
-def _cancel_admission(msg: AdtMessage, ctx: Context, patient: Patient) -> Outcome:
+# A cancellation: the patients service, the state the encounter must be in, the reason
+# written with it and the outcome.
+_CANCELS: dict[str, tuple[Callable[..., Encounter], EncounterState, str, str]] = {
+    "A11": (
+        registry.encounter_cancel,
+        EncounterState.ACTIVE,
+        "Ammissione annullata dall'ADT",
+        "Ammissione annullata.",
+    ),
+    "A13": (
+        registry.encounter_discharge_cancel,
+        EncounterState.DISCHARGED,
+        "Dimissione annullata dall'ADT",
+        "Dimissione annullata: ricovero in corso.",
+    ),
+}
+
+
+def _cancel(msg: AdtMessage, ctx: Context, patient: Patient) -> Outcome:
+    service, state, reason, text = _CANCELS[msg.trigger]
+
     def act(encounter: Encounter) -> Outcome:
-        registry.encounter_cancel(
+        service(
             actor=ctx.actor,
             workstation=ctx.workstation,
             encounter_id=encounter.pk,
             expected_version=encounter.version,
-            reason=f"Ammissione annullata dall'ADT ({ctx.reason})",
+            reason=f"{reason} ({ctx.reason})",
         )
-        return _done(MessageState.PROCESSED, "Ammissione annullata.", patient)
+        return _done(MessageState.PROCESSED, text, patient)
 
-    return _on_encounter(msg, ctx, patient, state=EncounterState.ACTIVE, act=act)
-
-
-def _cancel_discharge(msg: AdtMessage, ctx: Context, patient: Patient) -> Outcome:
-    def act(encounter: Encounter) -> Outcome:
-        registry.encounter_discharge_cancel(
-            actor=ctx.actor,
-            workstation=ctx.workstation,
-            encounter_id=encounter.pk,
-            expected_version=encounter.version,
-            reason=f"Dimissione annullata dall'ADT ({ctx.reason})",
-        )
-        return _done(MessageState.PROCESSED, "Dimissione annullata: ricovero in corso.", patient)
-
-    return _on_encounter(msg, ctx, patient, state=EncounterState.DISCHARGED, act=act)
+    return _on_encounter(msg, ctx, patient, state=state, act=act)
 
 
 # --- merge and identifier change ----------------------------------------------------------
@@ -362,9 +368,9 @@ _CREATES = frozenset({"A01", "A04", "A05", "A28"})
 _ENCOUNTER_ACTS: dict[str, Callable[[AdtMessage, Context, Patient], Outcome]] = {
     "A02": _transfer,
     "A03": _discharge,
-    "A11": _cancel_admission,
+    "A11": _cancel,
     "A12": _transfer,  # the transfer cancelled: back to PV1-3, the place before it
-    "A13": _cancel_discharge,
+    "A13": _cancel,
 }
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from corsia.audit.domain.events import EventType
 from corsia.audit.services import audit_record
 from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import NotFound, ValidationFailed
@@ -145,20 +146,43 @@ def encounter_discharge(
                 code="discharge_in_future",
                 field="discharged_at",
             )
-        before = _encounter_snapshot(encounter)
-        encounter.state = state.value
-        encounter.discharged_at = when
-        encounter.save(update_fields=["state", "discharged_at", *encounter.bump(by=actor)])
-        audit_record(
-            event=events.ENCOUNTER_DISCHARGED,
+        _discharged_at_set(
+            encounter,
+            state=state,
+            when=when,
             actor=actor,
             workstation=workstation,
-            target=encounter,
-            patient_id=encounter.patient_id,
-            before=before,
-            after=_encounter_snapshot(encounter),
+            event=events.ENCOUNTER_DISCHARGED,
         )
     return encounter
+
+
+def _discharged_at_set(
+    encounter: Encounter,
+    *,
+    state: EncounterState,
+    when: datetime | None,
+    actor: User,
+    workstation: Workstation,
+    event: EventType,
+    reason: str = "",
+) -> None:
+    """The state and discharge time written, with their audit event (a discharge, or one
+    cancelled)."""
+    before = _encounter_snapshot(encounter)
+    encounter.state = state.value
+    encounter.discharged_at = when
+    encounter.save(update_fields=["state", "discharged_at", *encounter.bump(by=actor)])
+    audit_record(
+        event=event,
+        actor=actor,
+        workstation=workstation,
+        target=encounter,
+        patient_id=encounter.patient_id,
+        before=before,
+        after=_encounter_snapshot(encounter),
+        reason=reason,
+    )
 
 
 def encounter_transfer(
@@ -258,18 +282,13 @@ def encounter_discharge_cancel(
                 code="place_occupied",
                 field="place_id",
             )
-        before = _encounter_snapshot(encounter)
-        encounter.state = state.value
-        encounter.discharged_at = None
-        encounter.save(update_fields=["state", "discharged_at", *encounter.bump(by=actor)])
-        audit_record(
-            event=events.ENCOUNTER_DISCHARGE_CANCELLED,
+        _discharged_at_set(
+            encounter,
+            state=state,
+            when=None,
             actor=actor,
             workstation=workstation,
-            target=encounter,
-            patient_id=encounter.patient_id,
-            before=before,
-            after=_encounter_snapshot(encounter),
+            event=events.ENCOUNTER_DISCHARGE_CANCELLED,
             reason=reason,
         )
     return encounter

@@ -3,13 +3,12 @@ from the laboratory), on CORSIA_HL7_HOST:CORSIA_HL7_PORT (default 127.0.0.1:2575
 
 from __future__ import annotations
 
-import asyncio
-import signal
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
+from corsia.administration.pumps.mllp import listen_until_signalled
 from corsia.interop.listener import listener_run
 
 
@@ -21,16 +20,8 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=settings.CORSIA_HL7_PORT)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        async def main() -> None:
-            stop = asyncio.Event()
-            loop = asyncio.get_running_loop()
-            for sig in (signal.SIGINT, signal.SIGTERM):
-                loop.add_signal_handler(sig, stop.set)
+        def write(line: str) -> None:
+            self.stdout.write(line)
+            self.stdout.flush()
 
-            def ready(port: int) -> None:
-                self.stdout.write(f"LISTENING {options['host']}:{port}")
-                self.stdout.flush()
-
-            await listener_run(options["host"], options["port"], stop=stop, on_ready=ready)
-
-        asyncio.run(main())
+        listen_until_signalled(listener_run, options["host"], options["port"], write)
