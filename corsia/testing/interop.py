@@ -86,7 +86,8 @@ def stp(code: str) -> str:
 
 
 def mrg(cf: str = "", adt_id: str = "", *, foreign: str = "") -> str:
-    ids = [f"{cf}{CF_AUTHORITY}"] if cf else [stp(foreign)]
+    """MRG-1: the prior identifiers (codice fiscale or STP/ENI code, and the ADT's id)."""
+    ids = [f"{cf}{CF_AUTHORITY}"] if cf else [stp(foreign)] if foreign else []
     if adt_id:
         ids.append(f"{adt_id}^^^OSP_SAN_MATTEO&2.16.840.1.113883.2.9.2.30.4.1&ISO^PI")
     return f"MRG|{'~'.join(ids)}"

@@ -9,7 +9,7 @@ from corsia.audit.models import AuditEvent
 from corsia.interop.models import InboundMessage
 from corsia.interop.services import message_receive
 from corsia.patients.models import Encounter, Patient
-from corsia.testing.interop import GIULIA_CF, adt, msh, oru, pid, pv1
+from corsia.testing.interop import GIULIA_CF, adt, mrg, msh, oru, pid, pv1
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("wards")]
 
@@ -180,3 +180,50 @@ def test_lab_report_for_an_unknown_patient_is_parked_then_recorded() -> None:
     row = InboundMessage.objects.get(control_id="LAB0001")
     assert row.state == "processed"
     assert row.results.count() == 3
+
+
+def test_cancellations_undo_transfer_discharge_and_admission() -> None:
+    message_receive(raw=adt("A01", "MSG0020", pid(), pv1("ONCO", "L01", visit="V9")))
+    message_receive(raw=adt("A02", "MSG0021", pid(), pv1("ONCO", "L02", visit="V9")))
+
+    message_receive(raw=adt("A12", "MSG0022", pid(), pv1("ONCO", "L01", visit="V9")))
+    encounter = Encounter.objects.get()
+    assert encounter.place is not None and encounter.place.code == "L01"
+
+    message_receive(raw=adt("A03", "MSG0023", pid(), pv1("ONCO", "L01", visit="V9")))
+    message_receive(raw=adt("A13", "MSG0024", pid(), pv1("ONCO", "L01", visit="V9")))
+    encounter.refresh_from_db()
+    assert (encounter.state, encounter.discharged_at) == ("active", None)
+    reopened = AuditEvent.objects.get(event_type="patients.encounter_discharge_cancelled")
+    assert "MSG0024" in reopened.reason
+
+    message_receive(raw=adt("A11", "MSG0025", pid(), pv1("ONCO", "L01", visit="V9")))
+    encounter.refresh_from_db()
+    assert encounter.state == "cancelled"
+    assert set(InboundMessage.objects.values_list("state", flat=True)) == {"processed"}
+
+
+def test_identifier_change_gives_the_patient_the_new_adt_id() -> None:
+    message_receive(raw=adt("A28", "MSG0030", pid()))
+    patient = Patient.objects.get()
+
+    change = adt(
+        "A47",
+        "MSG0031",
+        pid(adt_id="7788999"),
+        mrg(adt_id="7788123"),
+    )
+    ack = message_receive(raw=change)
+
+    assert _msa(ack)[1] == "AA"
+    assert set(patient.identifiers.values_list("value", flat=True)) == {"7788123", "7788999"}
+
+
+def test_a_second_admission_while_one_is_active_is_an_error() -> None:
+    message_receive(raw=adt("A01", "MSG0040", pid(), pv1("ONCO", "L01", visit="V1")))
+
+    ack = message_receive(raw=adt("A01", "MSG0041", pid(), pv1("ONCO", "L02", visit="V2")))
+
+    assert _msa(ack)[1] == "AE"
+    assert _err(ack)[5].startswith("encounter_already_active")
+    assert Encounter.objects.count() == 1
