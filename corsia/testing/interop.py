@@ -25,10 +25,18 @@ def seg(*fields: str) -> str:
     return "|".join(fields)
 
 
-def msh(event: str, control_id: str, *, structure: str = "", version: str = "2.5") -> str:
+def msh(
+    event: str,
+    control_id: str,
+    *,
+    structure: str = "",
+    version: str = "2.5",
+    sender: str = "SIO_ADT|OSP_SAN_MATTEO",
+) -> str:
+    """MSH of an ADT event (``A01``) or of any type written whole (``ORU^R01^ORU_R01``)."""
     kind = event if "^" in event else f"ADT^{event}^{structure or 'ADT_' + event}"
     return (
-        f"MSH|^~\\&|SIO_ADT|OSP_SAN_MATTEO|CORSIA|OSP_SAN_MATTEO|20261201083000||{kind}|"
+        f"MSH|^~\\&|{sender}|CORSIA|OSP_SAN_MATTEO|20261201083000||{kind}|"
         f"{control_id}|P|{version}|||AL|NE|ITA|UNICODE UTF-8"
     )
 
@@ -98,8 +106,7 @@ def oru(control_id: str, *, cf: str = GIULIA_CF, filler: str = "LAB26-004711") -
     result low (haemoglobin 10.9 g/dL under 12.0), one text comment not recorded."""
     return "\r".join(
         [
-            f"MSH|^~\\&|LIS|LAB_ANALISI|CORSIA|OSP_SAN_MATTEO|20261201113000||ORU^R01^ORU_R01|"
-            f"{control_id}|P|2.5|||AL|NE|ITA|UNICODE UTF-8",
+            msh("ORU^R01^ORU_R01", control_id, sender="LIS|LAB_ANALISI"),
             pid(cf, adt_id=""),
             f"OBR|1|ORD-998877|{filler}^LIS|58410-2^Emocromo^LN|||20261201073000",
             "OBX|1|NM|718-7^Emoglobina^LN||10.9|g/dL^g/dL^UCUM|12.0-16.0|L|||F|||20261201073000",

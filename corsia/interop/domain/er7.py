@@ -16,7 +16,7 @@ from hl7apy.exceptions import HL7apyException
 from hl7apy.parser import parse_segment
 
 from corsia.administration.domain.hl7_pcd import Hl7Error, MessageRefused, normalise
-from corsia.administration.domain.hl7_pcd.terms import refused, unescape
+from corsia.administration.domain.hl7_pcd.terms import no_msh, refused, unescape
 
 VERSIONS = ("2.5", "2.5.1")
 MSH_START = "MSH|^~\\&"
@@ -138,13 +138,7 @@ def read_message(raw: str, *, processing_id: str) -> Message:
     first segment whose structure is broken."""
     header = read_header(raw)
     if header is None:
-        raise refused(
-            "Il messaggio non inizia con un segmento MSH valido.",
-            "malformed_message",
-            Hl7Error.SEGMENT_SEQUENCE,
-            "MSH",
-            reject=True,
-        )
+        raise no_msh()
     if not header.control_id:
         raise refused(
             "MSH-10 (identificativo del messaggio) manca o non è valido.",

@@ -6,6 +6,7 @@ merge (A40) and an identifier change (A47)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import fields
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -72,23 +73,15 @@ def _input(msg: AdtMessage, current: Patient | None) -> registry.PatientInput:
 
 
 def _unchanged(data: registry.PatientInput, current: Patient) -> bool:
+    """Whether the message says nothing new (every registry field as recorded, every
+    external identifier known): then no update, no audit event."""
     known = set(patients.external_identifiers(patient_id=current.pk))
-    return (
-        all(
-            getattr(data, name) == getattr(current, name)
-            for name in (
-                "surname",
-                "given_names",
-                "sex",
-                "date_of_birth",
-                "codice_fiscale",
-                "stp_eni_code",
-                "address",
-                "phone",
-            )
-        )
-        and set(data.external_ids.items()) <= known
+    same = all(
+        getattr(data, f.name) == getattr(current, f.name)
+        for f in fields(registry.PatientInput)
+        if f.name != "external_ids"
     )
+    return same and set(data.external_ids.items()) <= known
 
 
 def _register_or_update(msg: AdtMessage, ctx: Context, patient: Patient | None) -> Patient:

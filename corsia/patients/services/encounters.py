@@ -146,10 +146,9 @@ def encounter_discharge(
                 code="discharge_in_future",
                 field="discharged_at",
             )
-        _discharged_at_set(
+        _state_written(
             encounter,
-            state=state,
-            when=when,
+            changes={"state": state.value, "discharged_at": when},
             actor=actor,
             workstation=workstation,
             event=events.ENCOUNTER_DISCHARGED,
@@ -157,22 +156,21 @@ def encounter_discharge(
     return encounter
 
 
-def _discharged_at_set(
+def _state_written(
     encounter: Encounter,
     *,
-    state: EncounterState,
-    when: datetime | None,
+    changes: dict[str, Any],
     actor: User,
     workstation: Workstation,
     event: EventType,
     reason: str = "",
 ) -> None:
-    """The state and discharge time written, with their audit event (a discharge, or one
-    cancelled)."""
+    """The encounter's new state (and the field that goes with it: discharge time, reason)
+    saved, with its audit event: a discharge, a cancellation, a discharge cancelled."""
     before = _encounter_snapshot(encounter)
-    encounter.state = state.value
-    encounter.discharged_at = when
-    encounter.save(update_fields=["state", "discharged_at", *encounter.bump(by=actor)])
+    for name, value in changes.items():
+        setattr(encounter, name, value)
+    encounter.save(update_fields=[*changes, *encounter.bump(by=actor)])
     audit_record(
         event=event,
         actor=actor,
@@ -233,18 +231,12 @@ def encounter_cancel(
         encounter = _locked_encounter(encounter_id)
         encounter.check_version(expected_version)
         state = next_state(encounter.state, EncounterEvent.CANCEL)
-        before = _encounter_snapshot(encounter)
-        encounter.state = state.value
-        encounter.state_reason = reason
-        encounter.save(update_fields=["state", "state_reason", *encounter.bump(by=actor)])
-        audit_record(
-            event=events.ENCOUNTER_CANCELLED,
+        _state_written(
+            encounter,
+            changes={"state": state.value, "state_reason": reason},
             actor=actor,
             workstation=workstation,
-            target=encounter,
-            patient_id=encounter.patient_id,
-            before=before,
-            after=_encounter_snapshot(encounter),
+            event=events.ENCOUNTER_CANCELLED,
             reason=reason,
         )
     return encounter
@@ -282,10 +274,9 @@ def encounter_discharge_cancel(
                 code="place_occupied",
                 field="place_id",
             )
-        _discharged_at_set(
+        _state_written(
             encounter,
-            state=state,
-            when=None,
+            changes={"state": state.value, "discharged_at": None},
             actor=actor,
             workstation=workstation,
             event=events.ENCOUNTER_DISCHARGE_CANCELLED,
