@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from corsia.administration.domain.hl7_pcd import Hl7Error
 from corsia.administration.domain.hl7_pcd.terms import refused
+from corsia.core.domain.errors import NotFound
 from corsia.interop.domain.adt import AdtMessage, IdKind, Location, Visit
 from corsia.interop.domain.states import MessageState
 from corsia.interop.models import VisitLink
@@ -113,8 +114,16 @@ def _ward_and_place(location: Location | None, visit: Visit) -> tuple[int, int |
             Hl7Error.REQUIRED_FIELD_MISSING,
             visit.location_at,
         )
-    with refusal_at({"": visit.location_at}):
+    try:
         ward_id = patients.ward_id_by_code(code=location.ward)
+    except NotFound:
+        raise refused(
+            f"Il reparto «{location.ward}» (PV1-3.1) non è configurato in Corsia: "
+            "configuralo e rielabora il messaggio.",
+            "ward_unknown",
+            Hl7Error.UNKNOWN_KEY,
+            visit.location_at,
+        ) from None
     if not location.bed:
         return ward_id, None
     place = next(
