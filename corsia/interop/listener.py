@@ -8,13 +8,16 @@ sending system chose is the order the registry sees."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 
 from django.db import close_old_connections
 
 from corsia.administration.pumps.mllp import frame_text, mllp_listen_in_order
 from corsia.interop.models import RAW_LIMIT
-from corsia.interop.services import message_receive
+from corsia.interop.services import fault_ack, message_receive
+
+log = logging.getLogger("corsia.interop.listener")
 
 # A frame may carry a message up to the stored limit in a multi-byte encoding.
 MAX_FRAME_BYTES = RAW_LIMIT * 4
@@ -22,7 +25,12 @@ MAX_FRAME_BYTES = RAW_LIMIT * 4
 
 def _receive(frame: bytes) -> bytes:
     close_old_connections()
-    return message_receive(raw=frame_text(frame)).encode("utf-8")
+    text = frame_text(frame)
+    try:
+        return message_receive(raw=text).encode("utf-8")
+    except Exception:  # the database unreachable, a fault of ours: the sender still gets an AE
+        log.exception("HL7 listener: message not stored")
+        return fault_ack(text).encode("utf-8")
 
 
 async def listener_run(

@@ -13,12 +13,18 @@ Callers import this package: the names below are its public surface.
 """
 
 from corsia.interop.services.account import REPLAY, VIEW, interface_account
-from corsia.interop.services.receive import message_receive, parked_expire, parked_retry
+from corsia.interop.services.receive import (
+    fault_ack,
+    message_receive,
+    parked_expire,
+    parked_retry,
+)
 from corsia.interop.services.replay import message_replay
 
 __all__ = [
     "REPLAY",
     "VIEW",
+    "fault_ack",
     "interface_account",
     "message_receive",
     "message_replay",

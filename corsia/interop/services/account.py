@@ -3,7 +3,7 @@ application is the workstation)."""
 
 from __future__ import annotations
 
-from corsia.accounts.services import system_account_ensure
+from corsia.accounts.services import roles_sync, system_account_ensure
 from corsia.core.actors import User
 
 INTERFACE_USERNAME = "hl7-interface"
@@ -21,6 +21,16 @@ REPLAY = "interop.replay_message"
 
 
 def interface_account() -> User:
+    """The account, created on first use; on a database where the declared permissions
+    were never synchronised (no ``corsia_setup`` yet) they are synchronised first."""
+    try:
+        return _ensure()
+    except LookupError:
+        roles_sync()
+        return _ensure()
+
+
+def _ensure() -> User:
     return system_account_ensure(
         username=INTERFACE_USERNAME,
         first_name="Interfaccia",

@@ -173,6 +173,24 @@ def _answer_to_repeat(existing: InboundMessage, raw: str, header: Header) -> str
     return build_ack(data, AckCode.REJECT, refusal=refusal)
 
 
+def fault_ack(raw: str) -> str:
+    """The AE (207) answered when a message could not even be stored: the sender keeps it
+    and sends it again (the same MSH-10, so it is applied once)."""
+    refusal = refused(
+        "Errore interno di Corsia: messaggio non registrato, va rinviato.",
+        "internal_error",
+        Hl7Error.INTERNAL_ERROR,
+        "",
+    )
+    data = AckInput(
+        header=read_header(raw),
+        control_id="CORSIA-FAULT",
+        sent_at=timezone.localtime(),
+        facility=settings.CORSIA_HL7_FACILITY,
+    )
+    return build_ack(data, AckCode.ERROR, refusal=refusal)
+
+
 def message_receive(*, raw: str, received_at: datetime | None = None) -> str:
     """Store, apply and answer one inbound message; returns the ACK (ER7)."""
     now = received_at or timezone.now()
