@@ -53,9 +53,11 @@ demo: migrate
 
 run: demo static
 	@echo "Corsia at http://$(HOST):$(PORT)/ — demo users in README.md (password corsia-demo)"
+	@echo "HL7 v2.5 listener (MLLP) at $${CORSIA_HL7_HOST:-127.0.0.1}:$${CORSIA_HL7_PORT:-2575}"
 	@export CORSIA_DEMO=1 DATABASE_URL="$(DB_URL)"; \
 	  $(PY) manage.py procrastinate worker & worker=$$!; \
-	  trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	  $(PY) manage.py hl7_listener & hl7=$$!; \
+	  trap "kill $$worker $$hl7 2>/dev/null" EXIT INT TERM; \
 	  $(VENV)/bin/granian --interface wsgi --host $(HOST) --port $(PORT) --workers 1 --blocking-threads 4 --backpressure 16 \
 	    config.wsgi:application
 

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "corsia.inventory",
     "corsia.toxicity",
     "corsia.records",
+    "corsia.interop",
     "corsia.demo",
 ]
 
@@ -310,6 +311,18 @@ if CORSIA_PATIENT_SCOPE not in ("hospital", "care"):
 CORSIA_CARE_WINDOW_DAYS = env_int("CORSIA_CARE_WINDOW_DAYS", 30)
 # How long a break-the-glass access lasts.
 CORSIA_BREAK_GLASS_HOURS = env_int("CORSIA_BREAK_GLASS_HOURS", 4)
+
+# --- HL7 v2.5 inbound (corsia.interop): `manage.py hl7_listener` ----------------------
+CORSIA_HL7_HOST = env_str("CORSIA_HL7_HOST", "127.0.0.1")
+CORSIA_HL7_PORT = env_int("CORSIA_HL7_PORT", 2575)
+# MSH-11 accepted (P production, T training, D debugging): another is refused (AR).
+CORSIA_HL7_PROCESSING_ID = env_str("CORSIA_HL7_PROCESSING_ID", "P")
+# Our MSH-4 in the ACKs, and the assigning authorities (namespace or OID) whose PID-3
+# identifiers of type MR are Corsia's own MRN.
+CORSIA_HL7_FACILITY = env_str("CORSIA_HL7_FACILITY", "CORSIA")
+CORSIA_HL7_MRN_AUTHORITIES = env_list("CORSIA_HL7_MRN_AUTHORITIES", ["CORSIA"])
+# A parked message (patient or encounter not known yet) older than this becomes an error.
+CORSIA_HL7_PARK_HOURS = env_int("CORSIA_HL7_PARK_HOURS", 72)
 
 # --- Active Directory / LDAP (active when LDAP_SERVER_URI is set) --------------------
 LDAP_BIND_DN = env_str("LDAP_BIND_DN")

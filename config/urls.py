@@ -23,5 +23,6 @@ urlpatterns = [
     path("inventory/", include("corsia.inventory.urls")),
     path("toxicity/", include("corsia.toxicity.urls")),
     path("records/", include("corsia.records.urls")),
+    path("interop/", include("corsia.interop.urls")),
     path("", include("corsia.accounts.urls")),
 ]

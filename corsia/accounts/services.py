@@ -388,6 +388,33 @@ def roles_sync() -> None:
 
 
 @transaction.atomic
+def system_account_ensure(
+    *, username: str, first_name: str, last_name: str, permissions: Iterable[str]
+) -> User:
+    """The account an interface acts as (the HL7 listener): nobody signs in with it (no
+    usable password, no role), it holds exactly ``permissions`` (declared ones), and its
+    name is what the audit trail shows as the actor. Seed data like :func:`roles_sync`,
+    created on first use."""
+    user, created = User.objects.get_or_create(
+        username=username, defaults={"first_name": first_name, "last_name": last_name}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    wanted: list[Permission] = []
+    for full in sorted(set(permissions)):
+        app_label, codename = full.split(".", 1)
+        rows = list(Permission.objects.filter(content_type__app_label=app_label, codename=codename))
+        if not rows:
+            raise LookupError(f"system account {username} names undeclared permission {full}")
+        wanted.extend(rows)
+    if set(user.user_permissions.all()) != set(wanted):
+        user.user_permissions.set(wanted)
+        user = User.objects.get(pk=user.pk)  # the permission cache starts afresh
+    return user
+
+
+@transaction.atomic
 def demo_user_ensure(
     *, username: str, first_name: str, last_name: str, badge_code: str, role: Role, password: str
 ) -> bool:

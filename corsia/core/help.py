@@ -68,6 +68,13 @@ MODULES: dict[str, PageHelp] = {
             "pagina si aprono cartella, terapie e documenti."
         ),
     ),
+    "interop": PageHelp(
+        _("Interfaccia HL7"),
+        _(
+            "Corsia riceve da ADT e laboratorio pazienti, ricoveri ed esami: qui i sistemi "
+            "informativi controllano i messaggi e rielaborano quelli in errore."
+        ),
+    ),
     "records": PageHelp(
         _("Cartella clinica"),
         _(
@@ -364,6 +371,22 @@ PAGES: dict[str, PageHelp] = {
         _("Storia del dato"),
         _("Ogni modifica del dato, campo per campo, con chi l'ha fatta, quando e perché."),
     ),
+    # interop
+    "interop:messages": PageHelp(
+        _("Messaggi HL7"),
+        _(
+            "I messaggi ricevuti da ADT e laboratorio, dal più recente. Filtra per stato: "
+            "«in errore» e «in attesa» sono quelli da guardare; aprine uno per leggerlo."
+        ),
+    ),
+    "interop:message": PageHelp(
+        _("Messaggio HL7"),
+        _(
+            "Il testo ricevuto, l'ACK inviato e l'esito. Un messaggio in errore o in attesa "
+            "si rielabora, con il motivo, dopo aver corretto la causa (per esempio il reparto "
+            "mancante)."
+        ),
+    ),
 }
 
 
@@ -375,6 +398,7 @@ NOT_PAGES: frozenset[str] = frozenset(
         "healthz",
         "set_language",
         "accounts:landing",
+        "interop:replay",
         "accounts:logout",
         "accounts:user_roles",
         "accounts:user_deactivate",

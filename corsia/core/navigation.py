@@ -34,6 +34,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("administration:pumps", _("Pompe infusionali"), "administration.view_pumps"),
     NavItem("accounts:workstations", _("Postazioni"), "accounts.manage_workstations"),
     NavItem("patients:ward_staff", _("Personale dei reparti"), "patients.assign_ward_staff"),
+    NavItem("interop:messages", _("Messaggi HL7"), "interop.view_messages"),
     NavItem("documents:index", _("Documenti"), "documents.view_document"),
     NavItem("documents:templates", _("Modelli di stampa"), "documents.manage_templates"),
     NavItem("inventory:stock", _("Magazzino"), "inventory.view_stock"),

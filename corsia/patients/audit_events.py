@@ -19,6 +19,11 @@ PATIENT_MERGE_RECEIVED = register(
 ENCOUNTER_ADMITTED = register("patients.encounter_admitted", "Ricovero / accesso aperto")
 ENCOUNTER_DISCHARGED = register("patients.encounter_discharged", "Dimissione")
 ENCOUNTER_TRANSFERRED = register("patients.encounter_transferred", "Trasferimento")
+ENCOUNTER_DISCHARGE_CANCELLED = register(
+    "patients.encounter_discharge_cancelled",
+    "Dimissione annullata: ricovero / accesso di nuovo in corso",
+    reason_required=True,
+)
 ENCOUNTER_CANCELLED = register(
     "patients.encounter_cancelled", "Ricovero / accesso annullato", reason_required=True
 )

@@ -374,6 +374,62 @@ def patient_active_encounter_id(*, patient_id: int) -> int | None:
     )
 
 
+def patients_by_identifiers(
+    *, codice_fiscale: str = "", stp_eni_code: str = "", mrn: str = "", external: dict[str, str]
+) -> list[Patient]:
+    """The patients (each resolved to its survivor, by id) holding any of these
+    identifiers: none, one, or several when the identifiers disagree (the caller decides).
+    For the HL7 interface (``corsia.interop``), which logs nothing: it shows no patient."""
+    found: dict[int, Patient] = {}
+    matches = Patient.objects.none()
+    if codice_fiscale:
+        matches = matches | Patient.objects.filter(codice_fiscale=codice_fiscale)
+    if stp_eni_code:
+        matches = matches | Patient.objects.filter(stp_eni_code=stp_eni_code)
+    if mrn:
+        matches = matches | Patient.objects.filter(mrn=mrn)
+    for system, value in external.items():
+        matches = matches | Patient.objects.filter(
+            identifiers__system=system, identifiers__value=value
+        )
+    for patient in matches.distinct():
+        survivor = _survivor(patient)
+        found[survivor.pk] = survivor
+    return [found[pk] for pk in sorted(found)]
+
+
+def external_identifiers(*, patient_id: int) -> list[tuple[str, str]]:
+    """The other systems' identifiers of the patient, as (system, value)."""
+    return list(
+        ExternalIdentifier.objects.filter(patient_id=patient_id)
+        .order_by("system", "value")
+        .values_list("system", "value")
+    )
+
+
+def active_encounter(*, patient_id: int) -> Encounter | None:
+    """The patient's encounter in progress, if any (ward and place loaded)."""
+    return (
+        Encounter.objects.filter(patient_id=patient_id, state=EncounterState.ACTIVE.value)
+        .select_related("ward", "place")
+        .first()
+    )
+
+
+def encounter_record(*, encounter_id: int) -> Encounter | None:
+    """One encounter as recorded (ward and place loaded), for another module's service."""
+    return Encounter.objects.filter(pk=encounter_id).select_related("ward", "place").first()
+
+
+def latest_discharged_encounter(*, patient_id: int) -> Encounter | None:
+    """The patient's last discharged encounter (the one a cancelled discharge reopens)."""
+    return (
+        Encounter.objects.filter(patient_id=patient_id, state=EncounterState.DISCHARGED.value)
+        .order_by("-discharged_at", "-pk")
+        .first()
+    )
+
+
 def patient_current_ward_id(*, patient_id: int) -> int | None:
     """The ward of the patient's encounter in progress (the latest admitted), if any."""
     return (

@@ -24,7 +24,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -212,7 +212,9 @@ def codes(s: BedsideScan, policy: BedsidePolicy | None = None) -> list[str]:
 
 
 @contextmanager
-def running_gateway() -> Iterator[int]:
+def running_listener(run: Callable[..., Awaitable[None]]) -> Iterator[int]:
+    """An MLLP listener (``run(host, port, stop=, on_ready=)``: the pump gateway, the HL7
+    listener) on a loopback port of its own, in a thread of this process; yields the port."""
     ready = threading.Event()
     state: dict[str, object] = {}
 
@@ -225,13 +227,13 @@ def running_gateway() -> Iterator[int]:
                 state["port"] = port
                 ready.set()
 
-            await gateway_run("127.0.0.1", 0, stop=stop, on_ready=on_ready)
+            await run("127.0.0.1", 0, stop=stop, on_ready=on_ready)
 
         asyncio.run(main())
 
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
-    assert ready.wait(5), "gateway did not start"
+    assert ready.wait(5), "listener did not start"
     try:
         yield int(state["port"])  # type: ignore[call-overload]  # set by on_ready
     finally:
@@ -239,6 +241,12 @@ def running_gateway() -> Iterator[int]:
         stop: asyncio.Event = state["stop"]  # type: ignore[assignment]  # set in serve
         loop.call_soon_threadsafe(stop.set)
         thread.join(10)
+
+
+@contextmanager
+def running_gateway() -> Iterator[int]:
+    with running_listener(gateway_run) as port:
+        yield port
 
 
 @contextmanager

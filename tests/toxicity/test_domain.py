@@ -200,7 +200,9 @@ def test_non_vesicants_and_unknown_ingredients() -> None:
 
 
 def test_every_classified_code_is_an_ingredient_of_the_drug_catalogue() -> None:
-    catalogue = Path(__file__).resolve().parents[2] / "corsia" / "drugs" / "data" / "catalogue.jsonl"
+    catalogue = (
+        Path(__file__).resolve().parents[2] / "corsia" / "drugs" / "data" / "catalogue.jsonl"
+    )
     rows = [
         json.loads(line)
         for line in catalogue.read_text(encoding="utf-8").splitlines()

@@ -103,6 +103,8 @@ PERMISSIONS: tuple[PermissionSpec, ...] = (
     PermissionSpec(
         "records", "sign_letter", "Firmare lettere di dimissione, referti e verbali GOM"
     ),
+    PermissionSpec("interop", "view_messages", "Consultare i messaggi HL7 ricevuti"),
+    PermissionSpec("interop", "replay_message", "Rielaborare i messaggi HL7 in errore o in attesa"),
     PermissionSpec("compounding", "view_workplan", "Consultare il piano di lavoro della UFA"),
     PermissionSpec("compounding", "validate", "Validare e prendere in carico le terapie (UFA)"),
     PermissionSpec("compounding", "release", "Rilasciare le preparazioni (UFA)"),
@@ -277,6 +279,13 @@ for _role in (Role.NURSE, Role.COORDINATOR):
 # pharmacists at the medication reconciliation); the same people refute or inactivate them.
 for _role in (Role.PHYSICIAN, Role.NURSE, Role.PHARMACIST):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"patients.record_allergy"}
+# HL7 interface (corsia.interop): IT staff watch the inbound messages and replay the ones
+# in error or waiting. The interface's own account (not a role: nobody signs in with it)
+# holds the clinical permissions the messages exercise (corsia.interop.services.account).
+ROLE_PERMISSIONS[Role.IT_STAFF] = ROLE_PERMISSIONS[Role.IT_STAFF] | {
+    "interop.view_messages",
+    "interop.replay_message",
+}
 
 # Four eyes on access (issue 26): granting any of these roles takes a reason and the
 # approval of a second user manager — not the one who asked, not the user. Every role

@@ -11,8 +11,11 @@ import asyncio
 import concurrent.futures
 import contextlib
 import logging
+import signal
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+
+from django.db import connections
 
 from corsia.core.domain.errors import CorsiaError
 
@@ -26,6 +29,15 @@ log = logging.getLogger("corsia.administration.mllp")
 
 def frame(payload: bytes) -> bytes:
     return START + payload + END
+
+
+def frame_text(payload: bytes) -> str:
+    """A message's text: UTF-8 as MSH-18 usually says, else ISO 8859-1 (still sent by
+    older systems), so it can always be stored and answered."""
+    try:
+        return payload.decode("utf-8")
+    except UnicodeDecodeError:
+        return payload.decode("latin-1")
 
 
 class MllpNoAnswer(CorsiaError):
@@ -134,6 +146,62 @@ async def mllp_serve(
         )
 
     return await asyncio.start_server(on_connect, host, port)
+
+
+async def mllp_listen_in_order(
+    host: str,
+    port: int,
+    apply: Callable[[bytes], bytes],
+    *,
+    stop: asyncio.Event,
+    label: str,
+    on_ready: Callable[[int], None] | None = None,
+    max_frame: int = MAX_FRAME_BYTES,
+) -> None:
+    """Listen until ``stop`` is set; ``on_ready`` receives the bound port. Each frame is
+    given to ``apply`` (synchronous: the ORM) on one worker thread that owns its database
+    connection, so messages are applied one at a time, in arrival order."""
+    worker = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix=label)
+    loop = asyncio.get_running_loop()
+
+    async def handle(frame: bytes) -> bytes:
+        return await loop.run_in_executor(worker, apply, frame)
+
+    server = await mllp_serve(host, port, handle, max_frame=max_frame)
+    bound = server.sockets[0].getsockname()[1]
+    log.info("%s listening on %s:%s", label, host, bound)
+    if on_ready is not None:
+        on_ready(bound)
+    try:
+        await stop.wait()
+    finally:
+        server.close()
+        await server.wait_closed()
+        await loop.run_in_executor(worker, connections.close_all)
+        worker.shutdown(wait=True)
+
+
+Listener = Callable[..., Awaitable[None]]
+
+
+def listen_until_signalled(
+    run: Listener, host: str, port: int, write: Callable[[str], None]
+) -> None:
+    """A management command's body: ``run(host, port, stop=, on_ready=)`` until SIGINT or
+    SIGTERM; ``LISTENING host:port`` written once bound."""
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+
+        def ready(bound: int) -> None:
+            write(f"LISTENING {host}:{bound}")
+
+        await run(host, port, stop=stop, on_ready=ready)
+
+    asyncio.run(main())
 
 
 async def mllp_exchange(

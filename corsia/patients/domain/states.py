@@ -17,6 +17,7 @@ class EncounterEvent(StrEnum):
     DISCHARGE = "discharge"
     CANCEL = "cancel"
     TRANSFER = "transfer"
+    CANCEL_DISCHARGE = "cancel_discharge"  # the discharge was recorded in error (HL7 A13)
 
 
 STATE_LABELS_IT = {
@@ -29,6 +30,7 @@ TRANSITIONS: dict[tuple[EncounterState, EncounterEvent], EncounterState] = {
     (EncounterState.ACTIVE, EncounterEvent.DISCHARGE): EncounterState.DISCHARGED,
     (EncounterState.ACTIVE, EncounterEvent.CANCEL): EncounterState.CANCELLED,
     (EncounterState.ACTIVE, EncounterEvent.TRANSFER): EncounterState.ACTIVE,
+    (EncounterState.DISCHARGED, EncounterEvent.CANCEL_DISCHARGE): EncounterState.ACTIVE,
 }
 
 

@@ -29,6 +29,7 @@ from corsia.patients.services.encounters import (
     encounter_admit,
     encounter_cancel,
     encounter_discharge,
+    encounter_discharge_cancel,
     encounter_transfer,
 )
 from corsia.patients.services.masking import document_mask, document_unmask
@@ -64,6 +65,7 @@ __all__ = [
     "encounter_admit",
     "encounter_cancel",
     "encounter_discharge",
+    "encounter_discharge_cancel",
     "encounter_transfer",
     "no_known_allergies_state",
     "patient_clean",

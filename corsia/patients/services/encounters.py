@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from corsia.audit.domain.events import EventType
 from corsia.audit.services import audit_record
 from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import NotFound, ValidationFailed
@@ -145,20 +146,41 @@ def encounter_discharge(
                 code="discharge_in_future",
                 field="discharged_at",
             )
-        before = _encounter_snapshot(encounter)
-        encounter.state = state.value
-        encounter.discharged_at = when
-        encounter.save(update_fields=["state", "discharged_at", *encounter.bump(by=actor)])
-        audit_record(
-            event=events.ENCOUNTER_DISCHARGED,
+        _state_written(
+            encounter,
+            changes={"state": state.value, "discharged_at": when},
             actor=actor,
             workstation=workstation,
-            target=encounter,
-            patient_id=encounter.patient_id,
-            before=before,
-            after=_encounter_snapshot(encounter),
+            event=events.ENCOUNTER_DISCHARGED,
         )
     return encounter
+
+
+def _state_written(
+    encounter: Encounter,
+    *,
+    changes: dict[str, Any],
+    actor: User,
+    workstation: Workstation,
+    event: EventType,
+    reason: str = "",
+) -> None:
+    """The encounter's new state (and the field that goes with it: discharge time, reason)
+    saved, with its audit event: a discharge, a cancellation, a discharge cancelled."""
+    before = _encounter_snapshot(encounter)
+    for name, value in changes.items():
+        setattr(encounter, name, value)
+    encounter.save(update_fields=[*changes, *encounter.bump(by=actor)])
+    audit_record(
+        event=event,
+        actor=actor,
+        workstation=workstation,
+        target=encounter,
+        patient_id=encounter.patient_id,
+        before=before,
+        after=_encounter_snapshot(encounter),
+        reason=reason,
+    )
 
 
 def encounter_transfer(
@@ -209,18 +231,55 @@ def encounter_cancel(
         encounter = _locked_encounter(encounter_id)
         encounter.check_version(expected_version)
         state = next_state(encounter.state, EncounterEvent.CANCEL)
-        before = _encounter_snapshot(encounter)
-        encounter.state = state.value
-        encounter.state_reason = reason
-        encounter.save(update_fields=["state", "state_reason", *encounter.bump(by=actor)])
-        audit_record(
-            event=events.ENCOUNTER_CANCELLED,
+        _state_written(
+            encounter,
+            changes={"state": state.value, "state_reason": reason},
             actor=actor,
             workstation=workstation,
-            target=encounter,
-            patient_id=encounter.patient_id,
-            before=before,
-            after=_encounter_snapshot(encounter),
+            event=events.ENCOUNTER_CANCELLED,
+            reason=reason,
+        )
+    return encounter
+
+
+def encounter_discharge_cancel(
+    *, actor: User, workstation: Workstation, encounter_id: int, expected_version: int, reason: str
+) -> Encounter:
+    """A discharge recorded in error (the ADT's A13): the encounter is in progress again,
+    in its ward and place, if neither the patient nor the place has another one."""
+    require_permission(actor, ENCOUNTER)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(
+            "Indica il motivo dell'annullamento della dimissione.",
+            code="reason_required",
+            field="reason",
+        )
+    with transaction.atomic():
+        encounter = _locked_encounter(encounter_id)
+        encounter.check_version(expected_version)
+        state = next_state(encounter.state, EncounterEvent.CANCEL_DISCHARGE)
+        locked_patient(encounter.patient_id)
+        others = Encounter.objects.filter(state=EncounterState.ACTIVE.value).exclude(
+            pk=encounter.pk
+        )
+        if others.filter(patient_id=encounter.patient_id).exists():
+            raise ValidationFailed(
+                "Il paziente ha già un altro ricovero/accesso in corso.",
+                code="encounter_already_active",
+            )
+        if encounter.place_id is not None and others.filter(place_id=encounter.place_id).exists():
+            raise ValidationFailed(
+                "Il posto del ricovero è ora occupato da un altro paziente.",
+                code="place_occupied",
+                field="place_id",
+            )
+        _state_written(
+            encounter,
+            changes={"state": state.value, "discharged_at": None},
+            actor=actor,
+            workstation=workstation,
+            event=events.ENCOUNTER_DISCHARGE_CANCELLED,
             reason=reason,
         )
     return encounter

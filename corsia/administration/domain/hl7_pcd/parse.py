@@ -42,6 +42,7 @@ from corsia.administration.domain.hl7_pcd.terms import (
     AlarmPriority,
     Hl7Error,
     MessageRefused,
+    no_msh,
     parse_hl7_datetime,
     refused,
     unescape,
@@ -398,13 +399,7 @@ def read_header(raw: str) -> RawHeader | None:
 def _parse(raw: str) -> list[_Segment]:
     text = normalise(raw)
     if not text.startswith("MSH|^~\\&"):
-        raise refused(
-            "Il messaggio non inizia con un segmento MSH valido.",
-            "malformed_message",
-            Hl7Error.SEGMENT_SEQUENCE,
-            "MSH",
-            reject=True,
-        )
+        raise no_msh()
     try:
         message = parse_message(text, find_groups=False)
     except HL7apyException as problem:

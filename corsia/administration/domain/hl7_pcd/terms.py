@@ -136,6 +136,17 @@ def refused(
     )
 
 
+def no_msh() -> MessageRefused:
+    """The refusal (AR) of a text that does not begin with an MSH segment."""
+    return refused(
+        "Il messaggio non inizia con un segmento MSH valido.",
+        "malformed_message",
+        Hl7Error.SEGMENT_SEQUENCE,
+        "MSH",
+        reject=True,
+    )
+
+
 class PumpReportedStatus(StrEnum):
     RUNNING = "running"
     PAUSED = "paused"

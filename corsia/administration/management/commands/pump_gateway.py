@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-import signal
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
 from corsia.administration.pumps.gateway import gateway_run
+from corsia.administration.pumps.mllp import listen_until_signalled
 
 
 class Command(BaseCommand):
@@ -19,16 +18,8 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=2575)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        async def main() -> None:
-            stop = asyncio.Event()
-            loop = asyncio.get_running_loop()
-            for sig in (signal.SIGINT, signal.SIGTERM):
-                loop.add_signal_handler(sig, stop.set)
+        def write(line: str) -> None:
+            self.stdout.write(line)
+            self.stdout.flush()
 
-            def ready(port: int) -> None:
-                self.stdout.write(f"LISTENING {options['host']}:{port}")
-                self.stdout.flush()
-
-            await gateway_run(options["host"], options["port"], stop=stop, on_ready=ready)
-
-        asyncio.run(main())
+        listen_until_signalled(gateway_run, options["host"], options["port"], write)

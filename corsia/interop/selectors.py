@@ -1,0 +1,88 @@
+"""Reads of the inbound messages for IT staff. The list shows no patient data (type,
+sender, control id, state, the error); a message's detail shows its raw text, which
+carries the patient's identity: opening it writes the access log for that patient."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, QuerySet
+
+from corsia.audit.services import access_log_record
+from corsia.core.actors import User, Workstation, require_permission
+from corsia.core.domain.errors import NotFound, ValidationFailed
+from corsia.interop.domain.states import MessageState
+from corsia.interop.models import InboundMessage, ReceivedResult
+from corsia.interop.services.account import VIEW
+
+PAGE_LIMIT = 200
+MESSAGE_CODES = ("ADT", "ORU")
+
+
+@dataclass(frozen=True)
+class MessageFilter:
+    state: str = ""
+    message_code: str = ""  # ADT, ORU
+    control_id: str = ""
+
+    def checked(self) -> MessageFilter:
+        if self.state and self.state not in {s.value for s in MessageState}:
+            raise ValidationFailed("Stato non valido.", code="state_invalid", field="state")
+        code = self.message_code.upper()
+        if code and code not in MESSAGE_CODES:
+            raise ValidationFailed(
+                "Tipo di messaggio non valido.", code="message_type_invalid", field="type"
+            )
+        control_id = self.control_id.strip()
+        if len(control_id) > 64 or "\x00" in control_id:
+            raise ValidationFailed(
+                "Identificativo non valido.", code="control_id_invalid", field="control_id"
+            )
+        return MessageFilter(state=self.state, message_code=code, control_id=control_id)
+
+
+def messages_list(*, user: User, filters: MessageFilter) -> QuerySet[InboundMessage]:
+    """The latest messages (newest first, at most ``PAGE_LIMIT``) matching the filters."""
+    require_permission(user, VIEW)
+    wanted = filters.checked()
+    rows = InboundMessage.objects.defer("raw", "ack")
+    if wanted.state:
+        rows = rows.filter(state=wanted.state)
+    if wanted.message_code:
+        rows = rows.filter(message_type__startswith=wanted.message_code + "^")
+    if wanted.control_id:
+        rows = rows.filter(control_id=wanted.control_id)
+    return rows.order_by("-received_at", "-pk")[:PAGE_LIMIT]
+
+
+def message_counts(*, user: User) -> dict[str, int]:
+    """How many messages are in each state (the dead letters: error and parked)."""
+    require_permission(user, VIEW)
+    counts = {s.value: 0 for s in MessageState}
+    for row in InboundMessage.objects.values("state").annotate(n=Count("pk")).order_by():
+        counts[row["state"]] = row["n"]
+    return counts
+
+
+@dataclass(frozen=True)
+class MessageDetail:
+    message: InboundMessage
+    results: list[ReceivedResult]
+
+
+def message_detail(
+    *, user: User, message_id: int, workstation: Workstation = None, channel: str = "web"
+) -> MessageDetail:
+    require_permission(user, VIEW)
+    row = InboundMessage.objects.filter(pk=message_id).first()
+    if row is None:
+        raise NotFound("Messaggio non trovato.", code="message_not_found")
+    if row.patient_id is not None:
+        access_log_record(
+            user=user,
+            patient_id=row.patient_id,
+            what=f"messaggio HL7 {row.message_type} {row.control_id}",
+            workstation=workstation,
+            channel=channel,
+        )
+    return MessageDetail(message=row, results=list(row.results.order_by("pk")))

@@ -1,0 +1,39 @@
+"""The interface's own account: the actor of every change a message makes (the sending
+application is the workstation)."""
+
+from __future__ import annotations
+
+from corsia.accounts.services import roles_sync, system_account_ensure
+from corsia.core.actors import User
+
+INTERFACE_USERNAME = "hl7-interface"
+# What the messages do: register and correct patients, admit/transfer/discharge, merge
+# duplicates (A40), record laboratory results (ORU).
+INTERFACE_PERMISSIONS = (
+    "patients.view_patient",
+    "patients.change_patient",
+    "patients.manage_encounter",
+    "patients.merge_patient",
+    "records.record_lab",
+)
+VIEW = "interop.view_messages"
+REPLAY = "interop.replay_message"
+
+
+def interface_account() -> User:
+    """The account, created on first use; on a database where the declared permissions
+    were never synchronised (no ``corsia_setup`` yet) they are synchronised first."""
+    try:
+        return _ensure()
+    except LookupError:
+        roles_sync()
+        return _ensure()
+
+
+def _ensure() -> User:
+    return system_account_ensure(
+        username=INTERFACE_USERNAME,
+        first_name="Interfaccia",
+        last_name="HL7",
+        permissions=INTERFACE_PERMISSIONS,
+    )

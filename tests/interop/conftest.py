@@ -1,0 +1,25 @@
+"""Fixtures of the HL7 interface tests: the wards the messages name, IT staff, a physician."""
+
+from __future__ import annotations
+
+import pytest
+
+from corsia.accounts.domain.roles import Role
+from corsia.accounts.models import User
+from corsia.testing.accounts import MakeUser
+from corsia.testing.interop import wards_ready
+
+
+@pytest.fixture
+def wards(roles: None) -> None:
+    wards_ready()
+
+
+@pytest.fixture
+def it_staff(make_user: MakeUser) -> User:
+    return make_user(Role.IT_STAFF, username="si_gialli")
+
+
+@pytest.fixture
+def physician(make_user: MakeUser) -> User:
+    return make_user(Role.PHYSICIAN, username="dr_verdi")
