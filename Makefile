@@ -8,7 +8,12 @@ UV_VERSION := 0.13.8
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # DATABASE_URL wins; otherwise the embedded PostgreSQL under var/ is started.
+# The tests and the tools connect as its superuser (pytest-django creates the test database);
+# the web server and the worker as the application role, which owns nothing; migrations run
+# as the owner (DATABASE_OWNER_URL, else DATABASE_URL: one role). docs/configuration.md.
 DB_URL = $${DATABASE_URL:-$$($(PY) tools/devdb.py url)}
+APP_DB_URL = $${DATABASE_URL:-$$($(PY) tools/devdb.py url --role app)}
+OWNER_DB_URL = $${DATABASE_OWNER_URL:-$${DATABASE_URL:-$$($(PY) tools/devdb.py url --role owner)}}
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 
 .PHONY: help install system-deps static run test test-outside test-fast lint typecheck bench stop-db migrate demo worker messages
@@ -43,24 +48,25 @@ messages: install
 	  --ignore=.venv --ignore=node_modules --ignore=var --ignore=test-artifacts
 
 static: install
-	@CORSIA_DEMO=1 DATABASE_URL="$(DB_URL)" $(PY) manage.py collectstatic --noinput -v0
+	@CORSIA_DEMO=1 DATABASE_URL="$(APP_DB_URL)" $(PY) manage.py collectstatic --noinput -v0
 
 migrate: install
-	@CORSIA_DEMO=1 DATABASE_URL="$(DB_URL)" $(PY) manage.py migrate --noinput -v0
+	@CORSIA_DEMO=1 DATABASE_URL="$(APP_DB_URL)" DATABASE_OWNER_URL="$(OWNER_DB_URL)" \
+	  $(PY) manage.py migrate --noinput -v0
 
 demo: migrate
-	@CORSIA_DEMO=1 DATABASE_URL="$(DB_URL)" $(PY) manage.py corsia_setup --demo
+	@CORSIA_DEMO=1 DATABASE_URL="$(APP_DB_URL)" $(PY) manage.py corsia_setup --demo
 
 run: demo static
 	@echo "Corsia at http://$(HOST):$(PORT)/ — demo users in README.md (password corsia-demo)"
-	@export CORSIA_DEMO=1 DATABASE_URL="$(DB_URL)"; \
+	@export CORSIA_DEMO=1 DATABASE_URL="$(APP_DB_URL)"; \
 	  $(PY) manage.py procrastinate worker & worker=$$!; \
 	  trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	  $(VENV)/bin/granian --interface wsgi --host $(HOST) --port $(PORT) --workers 1 --blocking-threads 4 --backpressure 16 \
 	    config.wsgi:application
 
 worker: install
-	@DATABASE_URL="$(DB_URL)" $(PY) manage.py procrastinate worker
+	@DATABASE_URL="$(APP_DB_URL)" $(PY) manage.py procrastinate worker
 
 lint: install
 	@$(VENV)/bin/ruff check .
