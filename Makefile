@@ -51,7 +51,7 @@ static: install
 	@CORSIA_DEMO=1 DATABASE_URL="$(APP_DB_URL)" $(PY) manage.py collectstatic --noinput -v0
 
 migrate: install
-	@CORSIA_DEMO=1 DATABASE_URL="$(APP_DB_URL)" DATABASE_OWNER_URL="$(OWNER_DB_URL)" \
+	@CORSIA_DEMO=1 DATABASE_OWNER_URL="$(OWNER_DB_URL)" DATABASE_URL="$(APP_DB_URL)" \
 	  $(PY) manage.py migrate --noinput -v0
 
 demo: migrate
