@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from corsia.core.dbroles import DEV_APP_ROLE, DEV_OWNER_ROLE, role_create_sql  # noqa: E402
+
 PGDATA = Path(os.environ.get("CORSIA_PGDATA", ROOT / "var" / "pgdata")).resolve()
 
 
@@ -95,7 +96,9 @@ def _ensure_database(server: PostgresServer, database: str) -> None:
         if row[0] == DEV_OWNER_ROLE:
             return
         # A database an earlier version created as the superuser: handed to the owner role.
-        conn.execute(sql.SQL("ALTER DATABASE {} OWNER TO {}").format(sql.Identifier(database), owner))
+        conn.execute(
+            sql.SQL("ALTER DATABASE {} OWNER TO {}").format(sql.Identifier(database), owner)
+        )
     with psycopg.connect(server.get_uri(database), autocommit=True) as conn:
         conn.execute(sql.SQL(_HAND_OVER).format(owner=sql.Literal(DEV_OWNER_ROLE)))
 

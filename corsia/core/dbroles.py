@@ -105,11 +105,13 @@ def grant_app_privileges(
         # Tables and sequences a later migration creates: granted as they are created (the
         # append-only ones narrowed again by the next run of this function, after migrate).
         sql.SQL(
-            "ALTER DEFAULT PRIVILEGES IN SCHEMA {} GRANT " + APP_TABLE_PRIVILEGES + " ON TABLES TO {}"
+            "ALTER DEFAULT PRIVILEGES IN SCHEMA {} GRANT "
+            + APP_TABLE_PRIVILEGES
+            + " ON TABLES TO {}"
         ).format(nsp, role),
-        sql.SQL("ALTER DEFAULT PRIVILEGES IN SCHEMA {} GRANT USAGE, SELECT ON SEQUENCES TO {}").format(
-            nsp, role
-        ),
+        sql.SQL(
+            "ALTER DEFAULT PRIVILEGES IN SCHEMA {} GRANT USAGE, SELECT ON SEQUENCES TO {}"
+        ).format(nsp, role),
     ]
     for policy in policies:
         table = sql.Identifier(schema, policy.table)

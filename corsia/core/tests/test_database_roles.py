@@ -15,7 +15,7 @@ import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, LiteralString
 
 import psycopg
 import pytest
@@ -98,10 +98,14 @@ def _services_as(role: AppRole) -> Iterator[None]:
         connection.settings_dict.update(saved)
 
 
-def _refused(app: psycopg.Connection[Any], statement: str) -> str:
+def _refused(app: psycopg.Connection[Any], statement: str | sql.Composable) -> str:
     with pytest.raises(errors.InsufficientPrivilege) as refusal, app.transaction():
         app.execute(statement)  # type: ignore[arg-type]  # literal SQL of the test
     return str(refusal.value)
+
+
+def _on(template: LiteralString, table: str) -> sql.Composed:
+    return sql.SQL(template).format(sql.Identifier(table))
 
 
 @pytest.mark.parametrize("table", [ACCESS, EVENTS])
@@ -110,10 +114,10 @@ def test_the_app_role_cannot_truncate_update_or_delete_the_audit_tables(
 ) -> None:
     audit_record(event=TEST_EVENT, actor=None, workstation=None, reason="r")
     with app_role.connect() as app:
-        assert "permission denied" in _refused(app, f"TRUNCATE {table}")
-        assert "permission denied" in _refused(app, f"TRUNCATE {table} CASCADE")
-        assert "permission denied" in _refused(app, f"UPDATE {table} SET prev_hash = 'x'")
-        assert "permission denied" in _refused(app, f"DELETE FROM {table}")
+        assert "permission denied" in _refused(app, _on("TRUNCATE {}", table))
+        assert "permission denied" in _refused(app, _on("TRUNCATE {} CASCADE", table))
+        assert "permission denied" in _refused(app, _on("UPDATE {} SET prev_hash = 'x'", table))
+        assert "permission denied" in _refused(app, _on("DELETE FROM {}", table))
         # pgtrigger's ignore is a setting any role may set: it opens nothing without the grant.
         trigger = app.execute(
             "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND tgname LIKE %s",
@@ -122,7 +126,7 @@ def test_the_app_role_cannot_truncate_update_or_delete_the_audit_tables(
         assert trigger is not None
         with pytest.raises(errors.InsufficientPrivilege), app.transaction():
             app.execute("SELECT set_config('pgtrigger.ignore', %s, true)", ["{" + trigger[0] + "}"])
-            app.execute(f"DELETE FROM {table}")  # type: ignore[arg-type]
+            app.execute(_on("DELETE FROM {}", table))
     assert AuditEvent.objects.count() == 1
 
 
@@ -159,9 +163,10 @@ def test_the_app_role_cannot_drop_nor_create_tables(app_role: AppRole) -> None:
         assert "must be owner" in _refused(app, f"DROP TABLE {ACCESS}")
         assert "must be owner" in _refused(app, "ALTER TABLE patients_patient ADD COLUMN x int")
         assert "permission denied for schema public" in _refused(app, "CREATE TABLE evil (id int)")
-        assert "must be owner" in _refused(
-            app, "CREATE OR REPLACE FUNCTION public._pgtrigger_should_ignore(name)"
-            " RETURNS boolean AS 'SELECT true' LANGUAGE sql"
+        assert "permission denied for schema public" in _refused(
+            app,
+            "CREATE OR REPLACE FUNCTION public._pgtrigger_should_ignore(name)"
+            " RETURNS boolean AS 'SELECT true' LANGUAGE sql",
         )
         assert "permission denied" in _refused(app, "TRUNCATE patients_patient CASCADE")
         attributes = app.execute(
@@ -213,7 +218,7 @@ def test_the_services_write_and_verify_as_the_app_role(app_role: AppRole, make_u
         patient = patient_registered(coordinator)  # the patient, its history, an audit event
         access_log_record(user=coordinator, patient_id=patient.pk, what="summary", workstation=None)
         audit_record(event=TEST_EVENT, actor=coordinator, workstation=None, reason="prova")
-        assert all(report.ok for report in chain_reports())
+        assert all(report.broken is None for report in chain_reports())
     assert Patient.objects.filter(pk=patient.pk).exists()
     assert AuditEvent.objects.filter(patient_id=patient.pk).exists()
     assert AccessLogEntry.objects.filter(patient_id=patient.pk).count() == 1

@@ -9,6 +9,7 @@ this is Django's command unchanged: one role, nothing granted.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
@@ -25,7 +26,7 @@ class Command(DjangoMigrate):
     help = DjangoMigrate.help + " As DATABASE_OWNER_URL's role when set; then grants the app role."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        owner: dict[str, Any] | None = settings.CORSIA_DATABASE_OWNER
+        owner: Mapping[str, Any] | None = settings.CORSIA_DATABASE_OWNER
         database = options["database"]
         connection = connections[database]
         app_role = connection.settings_dict["USER"]
