@@ -104,7 +104,8 @@ def _ensure_database(server: PostgresServer, database: str) -> None:
 
 
 # Every table (its indexes and linked sequences follow), view, free sequence, function and
-# type of the public schema, and the schema itself, to the owner role.
+# type of the public schema, and the schema itself, to the owner role; an extension's own
+# objects (pg_trgm's) stay the extension's.
 _HAND_OVER = """
 DO $$
 DECLARE
@@ -133,6 +134,7 @@ BEGIN
         SELECT p.oid::regprocedure AS signature, p.prokind FROM pg_proc p
         JOIN pg_namespace n ON n.oid = p.pronamespace
         WHERE n.nspname = 'public' AND pg_get_userbyid(p.proowner) <> {owner}
+          AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')
     LOOP
         EXECUTE format(
             'ALTER %s %s OWNER TO %I',
@@ -146,6 +148,7 @@ BEGIN
         WHERE n.nspname = 'public' AND t.typtype IN ('e', 'd', 'c', 'r', 'm')
           AND pg_get_userbyid(t.typowner) <> {owner}
           AND NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = t.typrelid AND c.relkind <> 'c')
+          AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = t.oid AND d.deptype = 'e')
     LOOP
         EXECUTE format('ALTER TYPE %I OWNER TO %I', item.typname, {owner});
     END LOOP;
