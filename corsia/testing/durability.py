@@ -75,7 +75,7 @@ def write(threads: int, patient_id: int, user_id: int) -> None:
                     actor=actor,
                     workstation=None,
                     patient_id=patient_id,
-                    kind="weight",
+                    kind="weight_kg",
                     value=Decimal("70") + Decimal(grams % 1000) / 1000,
                 )
                 ack("M", row.pk)
@@ -85,7 +85,7 @@ def write(threads: int, patient_id: int, user_id: int) -> None:
                 ack("A", entry.pk)
         except Exception as error:  # the server killed under it: the point
             with lock:
-                sys.stderr.write(f"writer {n} stopped: {type(error).__name__}\n")
+                sys.stderr.write(f"writer {n} stopped: {type(error).__name__}: {error}\n")
         finally:
             connection.close()
 

