@@ -152,8 +152,13 @@ def test_acknowledged_writes_survive_the_server_killed_under_them(server: Server
         out, err = writers.communicate(timeout=120)
         cycle_acks = (first + out).splitlines()
         assert cycle_acks, f"cycle {cycle}: nothing was written before the kill\n{err[-2000:]}"
+        # every writer was still writing when the server died under it
+        assert err.count("stopped: ") == WRITERS, err[-2000:]
         acks += cycle_acks
         server.start()
+        # and the server came back through crash recovery (WAL replay), every time
+        log = (server.pgdata / "log").read_text(errors="replace")
+        assert log.count("automatic recovery in progress") == cycle + 1
         report = json.loads(
             _manage(url, "-m", "corsia.testing.durability", "check", stdin="\n".join(acks))
         )
@@ -162,6 +167,9 @@ def test_acknowledged_writes_survive_the_server_killed_under_them(server: Server
         assert report["measures_without_event"] == [] and report["events_without_measure"] == []
         assert all(chain["ok"] for chain in report["chains"]), report["chains"]
     final = results[-1][2]
+    sys.stdout.write(
+        "\nacknowledged per cycle: " + " ".join(str(n) for _cycle, n, _report in results)
+    )
     sys.stdout.write(
         f"\ndurability: {CYCLES} kills, {final['acknowledged']} acknowledged writes "
         f"({final['measures']} measures with their audit events), lost 0, chains "
