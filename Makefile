@@ -8,15 +8,21 @@ UV_VERSION := 0.13.8
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # DATABASE_URL wins; otherwise the embedded PostgreSQL under var/ is started.
+# The tests and the tools connect as its superuser (pytest-django creates the test database);
+# the web server and the worker as the application role, which owns nothing; migrations run
+# as the owner (DATABASE_OWNER_URL, else DATABASE_URL: one role). docs/configuration.md.
 DB_URL = $${DATABASE_URL:-$$($(PY) tools/devdb.py url)}
+APP_DB_URL = $${DATABASE_URL:-$$($(PY) tools/devdb.py url --role app)}
+OWNER_DB_URL = $${DATABASE_OWNER_URL:-$${DATABASE_URL:-$$($(PY) tools/devdb.py url --role owner)}}
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 
-.PHONY: help install system-deps static run test test-outside test-fast lint typecheck bench stop-db migrate demo worker messages
+.PHONY: help install system-deps static run test test-outside test-fast test-long lint typecheck bench stop-db migrate demo worker messages
 
 help:
 	@echo "make run    install, start PostgreSQL, migrate, load reference + demo data, serve on http://$(HOST):$(PORT)"
 	@echo "make test   install and run the whole suite (lint, types, import contracts, tests)"
 	@echo "make test-fast  only the tests without a browser, LDAP or the bench smoke run (no lint/types)"
+	@echo "make test-long  durability: PostgreSQL killed under concurrent writes, 20 times (many minutes)"
 	@echo "make bench  build a synthetic hospital and print the benchmark figures"
 
 $(VENV)/.installed: pyproject.toml uv.lock
@@ -43,18 +49,19 @@ messages: install
 	  --ignore=.venv --ignore=node_modules --ignore=var --ignore=test-artifacts
 
 static: install
-	@CORSIA_DEMO=1 DATABASE_URL="$(DB_URL)" $(PY) manage.py collectstatic --noinput -v0
+	@CORSIA_DEMO=1 DATABASE_URL="$(APP_DB_URL)" $(PY) manage.py collectstatic --noinput -v0
 
 migrate: install
-	@CORSIA_DEMO=1 DATABASE_URL="$(DB_URL)" $(PY) manage.py migrate --noinput -v0
+	@CORSIA_DEMO=1 DATABASE_OWNER_URL="$(OWNER_DB_URL)" DATABASE_URL="$(APP_DB_URL)" \
+	  $(PY) manage.py migrate --noinput -v0
 
 demo: migrate
-	@CORSIA_DEMO=1 DATABASE_URL="$(DB_URL)" $(PY) manage.py corsia_setup --demo
+	@CORSIA_DEMO=1 DATABASE_URL="$(APP_DB_URL)" $(PY) manage.py corsia_setup --demo
 
 run: demo static
 	@echo "Corsia at http://$(HOST):$(PORT)/ — demo users in README.md (password corsia-demo)"
 	@echo "HL7 v2.5 listener (MLLP) at $${CORSIA_HL7_HOST:-127.0.0.1}:$${CORSIA_HL7_PORT:-2575}"
-	@export CORSIA_DEMO=1 DATABASE_URL="$(DB_URL)"; \
+	@export CORSIA_DEMO=1 DATABASE_URL="$(APP_DB_URL)"; \
 	  $(PY) manage.py procrastinate worker & worker=$$!; \
 	  $(PY) manage.py hl7_listener & hl7=$$!; \
 	  trap "kill $$worker $$hl7 2>/dev/null" EXIT INT TERM; \
@@ -62,7 +69,7 @@ run: demo static
 	    config.wsgi:application
 
 worker: install
-	@DATABASE_URL="$(DB_URL)" $(PY) manage.py procrastinate worker
+	@DATABASE_URL="$(APP_DB_URL)" $(PY) manage.py procrastinate worker
 
 lint: install
 	@$(VENV)/bin/ruff check .
@@ -76,7 +83,7 @@ typecheck: install
 test: install
 	@export CORSIA_TESTING=1 DATABASE_URL="$(DB_URL)"; \
 	  $(MAKE) --no-print-directory lint typecheck && \
-	  $(PY) -m pytest -n 2 --dist loadgroup -q -m "not outside" $(PYTEST_ARGS)
+	  $(PY) -m pytest -n 2 --dist loadgroup -q -m "not outside and not long" $(PYTEST_ARGS)
 
 # The API probed from outside (schemathesis over every operation, two roles; the permission
 # matrix, masking and trial-monitor probes with bearer tokens); CI runs it
@@ -87,10 +94,17 @@ test-outside: install
 
 # The inner loop: unit, database and API tests; no Chromium, slapd or benchmark run, and
 # no lint/types/contracts (make lint, make typecheck). Markers: pyproject.toml.
-FAST_MARKERS := not browser and not ldap and not bench and not outside
+FAST_MARKERS := not browser and not ldap and not bench and not outside and not long
 test-fast: install
 	@export CORSIA_TESTING=1 DATABASE_URL="$(DB_URL)"; \
 	  $(PY) -m pytest -n 2 --dist loadgroup -q -m "$(FAST_MARKERS)" $(PYTEST_ARGS)
+
+# Durability (docs/security.md §17): a PostgreSQL of its own under var/, killed with SIGKILL
+# under concurrent audited writes 20 times (CORSIA_DURABILITY_CYCLES); every acknowledged
+# write must survive and the audit chains verify. Many minutes; not part of make test.
+test-long: install
+	@export CORSIA_TESTING=1 DATABASE_URL="$(DB_URL)"; \
+	  $(PY) -m pytest -p no:xdist -q -s -m long $(PYTEST_ARGS)
 
 bench: install
 	@DATABASE_URL="$${DATABASE_URL:-$$(CORSIA_DB_NAME=corsia_bench $(PY) tools/devdb.py url)}" \

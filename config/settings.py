@@ -137,6 +137,12 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise RuntimeError("Corsia runs on PostgreSQL only")
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# The owner of the tables, for `manage.py migrate` only (corsia.core's migrate): the same
+# database as DATABASE_URL, another role. DATABASE_URL is then the application's role,
+# which owns nothing and gets its grants after each migration (corsia/core/dbroles.py).
+# Unset: migrations run as DATABASE_URL's role and nothing is granted (one role, as before).
+_owner_url = env_str("DATABASE_OWNER_URL")
+CORSIA_DATABASE_OWNER = dj_database_url.parse(_owner_url) if _owner_url else None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication -----------------------------------------------------------

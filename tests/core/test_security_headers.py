@@ -136,6 +136,8 @@ def test_production_settings_are_secure_by_default_and_pass_check_deploy() -> No
         # the two domain-wide HSTS choices README.md's production settings make
         "CORSIA_HSTS_INCLUDE_SUBDOMAINS": "1",
         "CORSIA_HSTS_PRELOAD": "1",
+        # the owner's role for migrate (docs/configuration.md, "Database roles")
+        "DATABASE_OWNER_URL": os.environ["DATABASE_URL"],
     }
     # when Django's deployment checks run
     result = subprocess.run(
