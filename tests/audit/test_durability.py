@@ -34,7 +34,7 @@ import psutil
 import psycopg
 import pytest
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 CYCLES = int(os.environ.get("CORSIA_DURABILITY_CYCLES", "20"))
 WRITERS = 4
 

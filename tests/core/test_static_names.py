@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.contrib.staticfiles import finders
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 STATIC_TAG = re.compile(r"""{%\s*static\s+['"]([^'"]+)['"]""")
 
 
