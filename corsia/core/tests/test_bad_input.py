@@ -137,6 +137,34 @@ def test_a_multipart_body_on_the_api_is_400_not_500(make_user: MakeUser) -> None
     assert answers == dict.fromkeys(answers, (400, "application/problem+json"))
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/v1/auth/token", "/api/v1/measurements"])
+def test_a_json_body_nested_past_the_parser_is_400_not_500(make_user: MakeUser, path: str) -> None:
+    # found by the corpus (corsia/core/tests/outside/test_bad_input_corpus.py): the
+    # bad-input check's json.loads raised RecursionError, a 500, before authentication
+    client = _api(make_user(Role.PHYSICIAN), raise_request_exception=False)
+    body = '{"username": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    before = AuditEvent.objects.count()
+    response = client.post(path, body, content_type="application/json")
+    assert _is_problem(response, 400, "body_too_deep")
+    assert AuditEvent.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_a_body_over_the_upload_limit_is_413_problem_json(
+    make_user: MakeUser, settings: Any
+) -> None:
+    # found by the corpus: answered 400 with the generic code bad_request
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    client = _api(make_user(Role.PHYSICIAN), raise_request_exception=False)
+    body = json.dumps({"kind": "note", "text": "A" * 10_001})
+    patient = _patient(make_user(Role.COORDINATOR))
+    response = client.post(
+        f"/api/v1/patients/{patient.pk}/diary", body, content_type="application/json"
+    )
+    assert _is_problem(response, 413, "body_too_large")
+
+
 def test_api_server_error_is_problem_json(
     make_user: MakeUser, monkeypatch: pytest.MonkeyPatch
 ) -> None:
