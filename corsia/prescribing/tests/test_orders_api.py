@@ -102,3 +102,41 @@ def test_measurement_out_of_range_names_the_field(make_user: MakeUser) -> None:
     )
     assert status == 422
     assert problem["field"] == "weight_kg"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("body", ["{}", '{"event": "confirm", "expected_version": 1}'])
+def test_a_role_taking_no_order_decision_is_403_before_the_body_is_read(
+    make_user: MakeUser, body: str
+) -> None:
+    # issue 26: a trial monitor's empty transition body was a 422 naming the fields the
+    # operation wants; a role that takes no decision on any order is refused first
+    from django.test import Client
+
+    from corsia.accounts.services import token_issue
+
+    key, _ = token_issue(user=make_user(Role.TRIAL_MONITOR))
+    client = Client(headers={"Authorization": f"Bearer {key}"})
+    response = client.post(
+        "/api/v1/orders/999999/transitions", body, content_type="application/json"
+    )
+    assert response.status_code == 403
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["code"] == "order_decision_not_permitted"
+
+
+@pytest.mark.django_db
+def test_a_role_taking_decisions_still_gets_422_on_an_empty_transition(
+    make_user: MakeUser,
+) -> None:
+    from django.test import Client
+
+    from corsia.accounts.services import token_issue
+
+    key, _ = token_issue(user=make_user(Role.PHYSICIAN))
+    client = Client(headers={"Authorization": f"Bearer {key}"})
+    response = client.post(
+        "/api/v1/orders/999999/transitions", "{}", content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert response.json()["code"] in ("validation_failed", "expected_version_required")
