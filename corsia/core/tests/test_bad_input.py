@@ -260,3 +260,36 @@ def test_unbounded_api_input_is_a_422_problem_and_changes_nothing(
     assert response["Content-Type"] == "application/problem+json"
     assert response.json()["code"] in ("validation_failed", "naive_datetime")
     assert AuditEvent.objects.count() == written
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "path", "body", "field"),
+    [
+        (None, "/api/v1/auth/token", {"username": "u" * 151, "password": "x"}, "username"),
+        (Role.PHYSICIAN, "/api/v1/cumulative/patients/1/prior-doses",
+         {"unit": "mg/m2" * 10}, "unit"),
+        (Role.PHYSICIAN, "/api/v1/cumulative/patients/1/prior-doses",
+         {"hospital": "H" * 201}, "hospital"),
+        (Role.PHYSICIAN, "/api/v1/cumulative/patients/1/prior-doses",
+         {"document_ref": "D" * 201}, "document_ref"),
+        (Role.NURSE, "/api/v1/administration/bedside/verify",
+         {"wristband": "W" * 129, "label": "L"}, "wristband"),
+        (Role.NURSE, "/api/v1/administration/bedside/verify",
+         {"wristband": "W", "label": "L", "pump_serial": "P" * 129}, "pump_serial"),
+    ],
+)  # fmt: skip
+def test_an_over_long_free_text_is_a_422_naming_the_field_not_value_out_of_range(
+    make_user: MakeUser, role: Role | None, path: str, body: dict[str, Any], field: str
+) -> None:
+    # issue 26: units, hospitals, document references, scans reached their columns and
+    # came back as a bare value_out_of_range (the username from the failed-login log)
+    prior_dose = {
+        "ingredient_id": 1, "amount": "100", "unit": "mg", "hospital": "H",
+        "given_from": "2024-01-01", "document_ref": "D", "reason": "r",
+    }  # fmt: skip
+    full = {**prior_dose, **body} if "prior-doses" in path else body
+    client = Client() if role is None else _api(make_user(role))
+    response = client.post(path, json.dumps(full), content_type="application/json")
+    assert _is_problem(response, 422, "validation_failed"), response.content
+    assert response.json()["field"] == field

@@ -186,6 +186,9 @@ def _verdict(sent: Sent, response: Any) -> str | None:
         problem = response.json()
         if problem.get("status") != status or not CODE.match(str(problem.get("code", ""))):
             return f"{label}: {status} with {problem}"
+        if problem["code"] == "value_out_of_range" and sent.free_text:
+            # the database refused it: the schema should have, naming the field
+            return f"{label}: {status} value_out_of_range, the field not named"
         return None
     field = sent.where.removeprefix("body.")
     if sent.free_text and isinstance(sent.payload, str):
