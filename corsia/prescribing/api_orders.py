@@ -232,7 +232,13 @@ class MeasurementOut(Schema):
 @api_perm(services.VIEW)
 def order_list(request: HttpRequest, day: date, days_ahead: DayCount = 0) -> list[OrderSummaryOut]:
     """Open orders with a drug scheduled between ``day`` and ``day + days_ahead``."""
-    rows = selectors.physician_worklist(user=request_actor(request), day=day, days_ahead=days_ahead)
+    rows = selectors.physician_worklist(
+        user=request_actor(request),
+        day=day,
+        days_ahead=days_ahead,
+        workstation=request_workstation(request),
+        channel="api",
+    )
     return [
         OrderSummaryOut(
             id=r.order.pk,

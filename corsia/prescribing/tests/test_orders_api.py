@@ -140,3 +140,31 @@ def test_a_role_taking_decisions_still_gets_422_on_an_empty_transition(
     )
     assert response.status_code == 422
     assert response.json()["code"] in ("validation_failed", "expected_version_required")
+
+
+@pytest.mark.django_db
+def test_the_orders_of_the_day_are_in_the_access_log(make_user: MakeUser) -> None:
+    # issue 26, found by the scripted day (corsia/audit/tests/test_completeness_day.py):
+    # the list of the day's orders (patient, regimen, drugs) was read without a trace
+    from django.test import Client
+    from django.utils import timezone
+
+    from corsia.accounts.services import token_issue
+    from corsia.testing.prescribing import library_order
+
+    physician = make_user(Role.PHYSICIAN)
+    order = library_order(
+        "FOLFOX-4", physician=physician, approvers=(make_user(Role.PHYSICIAN), physician),
+        registrar=make_user(Role.COORDINATOR), start=timezone.localdate(),
+    )  # fmt: skip
+    reader = make_user(Role.PHARMACIST)
+    key, _ = token_issue(user=reader)
+    api = Client(headers={"Authorization": f"Bearer {key}"})
+    listed = api.get("/api/v1/orders", {"day": timezone.localdate().isoformat()}).json()
+    assert [row["patient_id"] for row in listed] == [order.patient_id]
+    assert logged_in(physician).get("/prescribing/").status_code == 200
+    logged = AccessLogEntry.objects.filter(patient_id=order.patient_id).order_by("id")
+    assert [(e.username, e.channel) for e in logged if e.what.startswith("prescrizioni del")] == [
+        (reader.username, "api"),
+        (physician.username, "web"),
+    ]
