@@ -26,12 +26,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from io import StringIO
 from typing import Any
 
 import pgtrigger
 import pytest
-from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -41,6 +39,7 @@ from corsia.accounts.services import token_issue
 from corsia.audit.domain.chain import link_hash
 from corsia.audit.models import AccessLogEntry, AuditEvent
 from corsia.testing.accounts import MakeUser
+from corsia.testing.audit import audit_verify_report
 
 pytestmark = pytest.mark.django_db
 
@@ -243,13 +242,7 @@ def test_every_act_of_the_day_is_audited_and_every_read_logged(
     assert _verify().startswith("BROKEN") is False
 
 
-def _verify() -> str:
-    out = StringIO()
-    try:
-        call_command("audit_verify", stdout=out)
-    except CommandError:
-        return "BROKEN\n" + out.getvalue()
-    return out.getvalue()
+_verify = audit_verify_report
 
 
 def test_a_row_deleted_from_the_middle_of_the_day_is_reported(

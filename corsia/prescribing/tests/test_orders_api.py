@@ -150,13 +150,10 @@ def test_the_orders_of_the_day_are_in_the_access_log(make_user: MakeUser) -> Non
     from django.utils import timezone
 
     from corsia.accounts.services import token_issue
-    from corsia.testing.prescribing import library_order
+    from corsia.testing.prescribing import folfox_order
 
     physician = make_user(Role.PHYSICIAN)
-    order = library_order(
-        "FOLFOX-4", physician=physician, approvers=(make_user(Role.PHYSICIAN), physician),
-        registrar=make_user(Role.COORDINATOR), start=timezone.localdate(),
-    )  # fmt: skip
+    order = folfox_order(make_user, physician, start=timezone.localdate())
     reader = make_user(Role.PHARMACIST)
     key, _ = token_issue(user=reader)
     api = Client(headers={"Authorization": f"Bearer {key}"})

@@ -118,13 +118,10 @@ class Scenario:
 
 @pytest.fixture
 def scenario(make_user: MakeUser) -> Scenario:
-    from corsia.testing.prescribing import library_order
+    from corsia.testing.prescribing import folfox_order
 
     physician = make_user(Role.PHYSICIAN)
-    order = library_order(
-        "FOLFOX-4", physician=physician, approvers=(make_user(Role.PHYSICIAN), physician),
-        registrar=make_user(Role.COORDINATOR), start=timezone.localdate(),
-    )  # fmt: skip
+    order = folfox_order(make_user, physician, start=timezone.localdate())
     item = order.items.first()
     assert item is not None
     return Scenario(
@@ -351,13 +348,10 @@ def test_free_text_is_stored_as_sent_and_shown_escaped(
     make_user: MakeUser, physician_client: tuple[Client, Any]
 ) -> None:
     from corsia.testing.accounts import logged_in
-    from corsia.testing.prescribing import library_order
+    from corsia.testing.prescribing import folfox_order
 
     api_client, physician = physician_client
-    order = library_order(
-        "FOLFOX-4", physician=physician, approvers=(make_user(Role.PHYSICIAN), physician),
-        registrar=make_user(Role.COORDINATOR), start=timezone.localdate() + timedelta(days=1),
-    )  # fmt: skip
+    order = folfox_order(make_user, physician, start=timezone.localdate() + timedelta(days=1))
     patient_id = order.patient_id
     failures = []
     for text in FREE_TEXT:
@@ -397,13 +391,10 @@ def test_a_reason_is_stored_as_sent_and_shown_escaped_on_the_order_page(
 ) -> None:
     # the reason of a dose change, on the order page; one request per text, rolled back
     from corsia.testing.accounts import logged_in
-    from corsia.testing.prescribing import library_order
+    from corsia.testing.prescribing import folfox_order
 
     api_client, physician = physician_client
-    order = library_order(
-        "FOLFOX-4", physician=physician, approvers=(make_user(Role.PHYSICIAN), physician),
-        registrar=make_user(Role.COORDINATOR), start=timezone.localdate() + timedelta(days=1),
-    )  # fmt: skip
+    order = folfox_order(make_user, physician, start=timezone.localdate() + timedelta(days=1))
     item = order.items.first()
     assert item is not None
     page_client = logged_in(physician)
