@@ -2,7 +2,8 @@
 
 A day through the API, each step by the role that takes it in a ward, each role at its
 own workstation (its own address): the coordinator registers and admits the patient; the
-physician measures, prescribes FOLFOX-4 from the library, confirms and sends it; the
+physician measures, prescribes FOLFOX-4 from the library, confirms, sends and signs it
+(the therapy sheet archived, then opened); the
 pharmacist validates, takes it in charge and plans the vials; the technician scans the
 packs and weighs the bags; the pharmacist releases; the technician checks the bag out;
 the nurse scans at the bedside; the physician records a toxicity; and between the acts
@@ -162,6 +163,10 @@ def _script(day: Day, ref: dict[str, Any]) -> int:
     for event in ("confirm", "send"):
         order = day(P, "POST", f"/orders/{oid}/transitions",
                     {"event": event, "expected_version": order["version"]})  # fmt: skip
+    day(P, "POST", f"/orders/{oid}/sign", {})  # the therapy sheet, signed and archived
+    mine = day(P, "GET", "/documents/mine")
+    sheet = mine[0] if isinstance(mine, list) else mine["items"][0]
+    day(P, "GET", f"/documents/{sheet['id']}", reads=True)
     day(F, "GET", f"/orders?day={today.isoformat()}", reads=True)
     day(F, "GET", f"/orders/{oid}", reads=True)
     day(F, "POST", f"/compounding/orders/{oid}/validate", {})
