@@ -5,6 +5,7 @@ from datetime import datetime
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
+from pydantic import Field
 
 from corsia.accounts import role_requests, selectors, services
 from corsia.accounts.models import ApiToken, RoleRequest, User
@@ -17,8 +18,10 @@ router = Router(tags=["auth"])
 
 
 class TokenRequest(Schema):
-    username: str
-    password: str
+    # a username longer than the column is nobody's (it reached the failed-login log: 422
+    # value_out_of_range); a password past 4096 characters is not one, and costs hashing
+    username: str = Field(max_length=150)
+    password: str = Field(max_length=4096)
 
 
 class TokenResponse(Schema):

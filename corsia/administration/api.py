@@ -76,13 +76,13 @@ class VerifyIn(Schema):
     """The three scans at the bedside; ``overrides``: refusal code -> the nurse's reason
     (only the overridable checks: badge missing, time window, sequence)."""
 
-    wristband: str
-    badge: str = ""
-    label: str
+    wristband: str = Field(max_length=128)
+    badge: str = Field("", max_length=128)
+    label: str = Field(max_length=128)
     expected_item_id: RecordId | None = None
-    overrides: dict[str, str] = {}
+    overrides: dict[str, Reason] = {}
     rate_ml_h: Amount | None = Field(default=None, gt=0)
-    pump_serial: str = ""
+    pump_serial: str = Field("", max_length=128)
 
 
 class RefusalOut(Schema):

@@ -18,6 +18,7 @@ import logging
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import DataError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -68,7 +69,9 @@ class BadInputMiddleware:
       NUL in text; a lone surrogate cannot be written as UTF-8).
     - On the API, a date and time without its UTC offset in a JSON body or a query: 422,
       code ``naive_datetime`` (Corsia works in aware datetimes only); a JSON body that is
-      not an object (a list, a number, a string, ``null``): 422, code ``body_not_object``.
+      not an object (a list, a number, a string, ``null``): 422, code ``body_not_object``;
+      one nested deeper than the parser's recursion: 400, code ``body_too_deep``; one over
+      ``DATA_UPLOAD_MAX_MEMORY_SIZE``: 413, code ``body_too_large``.
     - A number the database cannot hold, or a date out of range, that reached a page view
       (``DataError``/``OverflowError``): 400 with the Italian page. The API's own handlers
       answer 422 ``value_out_of_range`` (``config/api.py``).
@@ -96,12 +99,31 @@ class BadInputMiddleware:
             fields.extend((key, key) for key in request.POST)
             fields.extend((key, value) for key, values in request.POST.lists() for value in values)
         body_fields: list[tuple[str, str]] = []
+        raw = b""
         # the API parses any other body as JSON, whatever its declared type
-        if api and content_type not in _FORM_TYPES and request.body:
+        if api and content_type not in _FORM_TYPES:
             try:
-                document = json.loads(request.body)
+                raw = request.body
+            except RequestDataTooBig:
+                return _refuse(
+                    request,
+                    status=413,
+                    code="body_too_large",
+                    message=_("Il corpo della richiesta supera la dimensione ammessa."),
+                )
+        if api and content_type not in _FORM_TYPES and raw:
+            try:
+                document = json.loads(raw)
             except ValueError:
                 document = None  # not JSON: the API answers 400 itself
+            except RecursionError:
+                # nested deeper than the parser goes: nobody's input
+                return _refuse(
+                    request,
+                    status=400,
+                    code="body_too_deep",
+                    message=_("Il corpo della richiesta è annidato troppo in profondità."),
+                )
             else:
                 if not isinstance(document, dict):
                     # every API body is an object: a list, a number, a string or null is

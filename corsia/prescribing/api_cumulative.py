@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
+from pydantic import Field
 
 from corsia.core.access import api_perm
 from corsia.core.schemas import Amount, Reason, RecordId
@@ -61,11 +62,12 @@ class CumulativeOut(Schema):
 class PriorDoseIn(Schema):
     ingredient_id: RecordId
     amount: Amount
-    unit: str
-    hospital: str
+    # bounded as their columns: an over-long one is a 422 naming the field (issue 26)
+    unit: str = Field(max_length=8)
+    hospital: str = Field(max_length=200)
     given_from: date
     given_to: date | None = None
-    document_ref: str
+    document_ref: str = Field(max_length=200)
     reason: Reason
     bsa_m2: Amount | None = None
     corrects_id: RecordId | None = None

@@ -13,7 +13,8 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from corsia.core.access import api_perm
+from corsia.core.access import api_perm, refuse_before_input
+from corsia.core.domain.errors import PermissionRefused
 from corsia.core.schemas import (
     Amount,
     BoundedInt,
@@ -231,7 +232,13 @@ class MeasurementOut(Schema):
 @api_perm(services.VIEW)
 def order_list(request: HttpRequest, day: date, days_ahead: DayCount = 0) -> list[OrderSummaryOut]:
     """Open orders with a drug scheduled between ``day`` and ``day + days_ahead``."""
-    rows = selectors.physician_worklist(user=request_actor(request), day=day, days_ahead=days_ahead)
+    rows = selectors.physician_worklist(
+        user=request_actor(request),
+        day=day,
+        days_ahead=days_ahead,
+        workstation=request_workstation(request),
+        channel="api",
+    )
     return [
         OrderSummaryOut(
             id=r.order.pk,
@@ -288,7 +295,18 @@ def order_get(request: HttpRequest, order_id: int) -> OrderOut:
     return _read(request, order_id)
 
 
+def _takes_order_decisions(request: HttpRequest) -> None:
+    # reading orders lets the operation in; a role that takes no decision on any order
+    # (a trial monitor, an auditor) is refused before its body is read
+    if not services.order_decisions_possible(request_actor(request)):
+        raise PermissionRefused(
+            "Il tuo ruolo non prende decisioni sulle prescrizioni.",
+            code="order_decision_not_permitted",
+        )
+
+
 @router.post("/{order_id}/transitions", response=OrderOut)
+@refuse_before_input(_takes_order_decisions)
 @api_perm(services.VIEW)
 def order_transition(request: HttpRequest, order_id: int, payload: TransitionIn) -> OrderOut:
     """Take a decision on the order (confirm, send, validate, return_to_prescriber,

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Min, Prefetch, Q, QuerySet
 
-from corsia.audit.services import access_log_record
+from corsia.audit.services import access_log_record, access_log_record_many
 from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import NotFound
 from corsia.drugs.selectors import ingredient_names, interactions_among
@@ -138,13 +138,28 @@ def _rows(orders: QuerySet[TherapyOrder], start: date, end: date) -> list[Workli
 
 
 def physician_worklist(
-    *, user: User, day: date, days_ahead: int = 7, mine_only: bool = False
+    *,
+    user: User,
+    day: date,
+    workstation: Workstation,
+    days_ahead: int = 7,
+    mine_only: bool = False,
+    channel: str = "web",
 ) -> list[WorklistRow]:
-    """Today's and the coming days' orders that are still open, earliest first."""
+    """Today's and the coming days' orders that are still open, earliest first; one
+    access-log row per patient shown (issue 26: the list names each patient's therapy)."""
     orders = _readable_orders(user).filter(state__in=[s.value for s in OPEN_STATES])
     if mine_only:
         orders = orders.filter(prescriber=user)
-    return _rows(orders, day, day + timedelta(days=days_ahead))
+    rows = _rows(orders, day, day + timedelta(days=days_ahead))
+    access_log_record_many(
+        user=user,
+        patient_ids=list(dict.fromkeys(row.order.patient_id for row in rows)),
+        what=f"prescrizioni del {day:%d/%m/%Y}",
+        workstation=workstation,
+        channel=channel,
+    )
+    return rows
 
 
 def pharmacy_queue(*, user: User, day: date, days_ahead: int = 0) -> dict[str, list[WorklistRow]]:

@@ -46,7 +46,12 @@ def _today(request: HttpRequest) -> date:
 def worklist(request: HttpRequest) -> HttpResponse:
     day = _today(request)
     mine = request.GET.get("mine") == "1"
-    rows = selectors.physician_worklist(user=request_actor(request), day=day, mine_only=mine)
+    rows = selectors.physician_worklist(
+        user=request_actor(request),
+        day=day,
+        mine_only=mine,
+        workstation=_ws(request),
+    )
     return render(
         request,
         "prescribing/worklist.html",

@@ -129,11 +129,9 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_perm(VIEW)
 def diff(request: HttpRequest, code: str) -> HttpResponse:
-    try:
-        a = int(request.GET.get("a", "0"))
-        b = int(request.GET.get("b", "0"))
-    except ValueError:
-        raise Http404 from None
+    a, b = parse_id(request.GET.get("a")), parse_id(request.GET.get("b"))
+    if a is None or b is None:
+        raise Http404
     old = _version_or_404(code, a)
     new = _version_or_404(code, b)
     changes = diff_specs(selectors.version_spec(old), selectors.version_spec(new))

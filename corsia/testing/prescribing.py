@@ -133,6 +133,21 @@ def library_order(
     return order
 
 
+def folfox_order(make_user: Any, physician: User, *, start: date) -> TherapyOrder:
+    """A FOLFOX-4 draft by ``physician`` from ``start`` (``library_order``), the library
+    version approved by another physician and ``physician``, the patient registered by a
+    coordinator; ``make_user`` is the fixture of that name."""
+    from corsia.accounts.domain.roles import Role
+
+    return library_order(
+        "FOLFOX-4",
+        physician=physician,
+        approvers=(make_user(Role.PHYSICIAN), physician),
+        registrar=make_user(Role.COORDINATOR),
+        start=start,
+    )
+
+
 def aprepitant_added(physician: User, order: TherapyOrder, **options: Any) -> TherapyOrder:
     """Aprepitant 125 mg by mouth on day 1 added to ``order`` by ``physician`` (a recorded
     deviation, ``services.order_item_add``); ``options`` are the service's other keywords."""

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from corsia.core.access import require_perm
 from corsia.core.domain.errors import NotFound
 from corsia.core.refusals import form_refusals, refusals_as_messages
-from corsia.core.web import request_actor
+from corsia.core.web import parse_id, request_actor
 from corsia.core.web import request_workstation as _ws
 from corsia.drugs.selectors import ingredient_ids_by_word, ingredients_by_id
 from corsia.patients.selectors import patient_get, patient_search
@@ -31,12 +31,12 @@ VIEW = "toxicity.view_toxicity"
 RECORD = "toxicity.record_toxicity"
 
 
-def _int(value: str | None) -> int | None:
-    try:
-        number = int(value or "")
-    except ValueError:
-        return None
-    return number if number > 0 else None
+def _int(value: object) -> int | None:
+    """A positive id or cycle number as typed ("12"), or a form's initial value (an int);
+    None for anything else ("abc", "\u0663" an Arabic-Indic three, 40 digits):
+    ``parse_id``, never ``int()``."""
+    number = parse_id(None if value is None else str(value))
+    return number if number else None
 
 
 # the service names the suspected drugs by their ids, the form by its "suspected" field

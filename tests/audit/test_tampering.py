@@ -8,12 +8,10 @@ checkpoint are all reported by ``audit_verify``.
 from __future__ import annotations
 
 import json
-from io import StringIO
 from pathlib import Path
 
 import pgtrigger
 import pytest
-from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 from django.test import override_settings
 
@@ -24,6 +22,7 @@ from corsia.audit.domain.events import EventType
 from corsia.audit.models import AccessLogEntry, AuditEvent
 from corsia.audit.selectors import chain_reports
 from corsia.audit.services import access_log_record, audit_record
+from corsia.testing.audit import audit_verify_report
 
 TEST_EVENT = EventType("test.tampering", "Evento di prova")
 ACCESS = AccessLogEntry._meta.db_table
@@ -43,13 +42,7 @@ def _reads(n: int) -> User:
     return user
 
 
-def _verify() -> str:
-    out = StringIO()
-    try:
-        call_command("audit_verify", stdout=out)
-    except CommandError:
-        return "BROKEN\n" + out.getvalue()
-    return out.getvalue()
+_verify = audit_verify_report
 
 
 @pytest.mark.django_db

@@ -137,6 +137,34 @@ def test_a_multipart_body_on_the_api_is_400_not_500(make_user: MakeUser) -> None
     assert answers == dict.fromkeys(answers, (400, "application/problem+json"))
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/v1/auth/token", "/api/v1/measurements"])
+def test_a_json_body_nested_past_the_parser_is_400_not_500(make_user: MakeUser, path: str) -> None:
+    # found by the corpus (tests/core/outside/test_bad_input_corpus.py): the
+    # bad-input check's json.loads raised RecursionError, a 500, before authentication
+    client = _api(make_user(Role.PHYSICIAN), raise_request_exception=False)
+    body = '{"username": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    before = AuditEvent.objects.count()
+    response = client.post(path, body, content_type="application/json")
+    assert _is_problem(response, 400, "body_too_deep")
+    assert AuditEvent.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_a_body_over_the_upload_limit_is_413_problem_json(
+    make_user: MakeUser, settings: Any
+) -> None:
+    # found by the corpus: answered 400 with the generic code bad_request
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    client = _api(make_user(Role.PHYSICIAN), raise_request_exception=False)
+    body = json.dumps({"kind": "note", "text": "A" * 10_001})
+    patient = _patient(make_user(Role.COORDINATOR))
+    response = client.post(
+        f"/api/v1/patients/{patient.pk}/diary", body, content_type="application/json"
+    )
+    assert _is_problem(response, 413, "body_too_large")
+
+
 def test_api_server_error_is_problem_json(
     make_user: MakeUser, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -232,3 +260,36 @@ def test_unbounded_api_input_is_a_422_problem_and_changes_nothing(
     assert response["Content-Type"] == "application/problem+json"
     assert response.json()["code"] in ("validation_failed", "naive_datetime")
     assert AuditEvent.objects.count() == written
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "path", "body", "field"),
+    [
+        (None, "/api/v1/auth/token", {"username": "u" * 151, "password": "x"}, "username"),
+        (Role.PHYSICIAN, "/api/v1/cumulative/patients/1/prior-doses",
+         {"unit": "mg/m2" * 10}, "unit"),
+        (Role.PHYSICIAN, "/api/v1/cumulative/patients/1/prior-doses",
+         {"hospital": "H" * 201}, "hospital"),
+        (Role.PHYSICIAN, "/api/v1/cumulative/patients/1/prior-doses",
+         {"document_ref": "D" * 201}, "document_ref"),
+        (Role.NURSE, "/api/v1/administration/bedside/verify",
+         {"wristband": "W" * 129, "label": "L"}, "wristband"),
+        (Role.NURSE, "/api/v1/administration/bedside/verify",
+         {"wristband": "W", "label": "L", "pump_serial": "P" * 129}, "pump_serial"),
+    ],
+)  # fmt: skip
+def test_an_over_long_free_text_is_a_422_naming_the_field_not_value_out_of_range(
+    make_user: MakeUser, role: Role | None, path: str, body: dict[str, Any], field: str
+) -> None:
+    # issue 26: units, hospitals, document references, scans reached their columns and
+    # came back as a bare value_out_of_range (the username from the failed-login log)
+    prior_dose = {
+        "ingredient_id": 1, "amount": "100", "unit": "mg", "hospital": "H",
+        "given_from": "2024-01-01", "document_ref": "D", "reason": "r",
+    }  # fmt: skip
+    full = {**prior_dose, **body} if "prior-doses" in path else body
+    client = Client() if role is None else _api(make_user(role))
+    response = client.post(path, json.dumps(full), content_type="application/json")
+    assert _is_problem(response, 422, "validation_failed"), response.content
+    assert response.json()["field"] == field

@@ -102,3 +102,66 @@ def test_measurement_out_of_range_names_the_field(make_user: MakeUser) -> None:
     )
     assert status == 422
     assert problem["field"] == "weight_kg"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("body", ["{}", '{"event": "confirm", "expected_version": 1}'])
+def test_a_role_taking_no_order_decision_is_403_before_the_body_is_read(
+    make_user: MakeUser, body: str
+) -> None:
+    # issue 26: a trial monitor's empty transition body was a 422 naming the fields the
+    # operation wants; a role that takes no decision on any order is refused first
+    from django.test import Client
+
+    from corsia.accounts.services import token_issue
+
+    key, _ = token_issue(user=make_user(Role.TRIAL_MONITOR))
+    client = Client(headers={"Authorization": f"Bearer {key}"})
+    response = client.post(
+        "/api/v1/orders/999999/transitions", body, content_type="application/json"
+    )
+    assert response.status_code == 403
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["code"] == "order_decision_not_permitted"
+
+
+@pytest.mark.django_db
+def test_a_role_taking_decisions_still_gets_422_on_an_empty_transition(
+    make_user: MakeUser,
+) -> None:
+    from django.test import Client
+
+    from corsia.accounts.services import token_issue
+
+    key, _ = token_issue(user=make_user(Role.PHYSICIAN))
+    client = Client(headers={"Authorization": f"Bearer {key}"})
+    response = client.post(
+        "/api/v1/orders/999999/transitions", "{}", content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert response.json()["code"] in ("validation_failed", "expected_version_required")
+
+
+@pytest.mark.django_db
+def test_the_orders_of_the_day_are_in_the_access_log(make_user: MakeUser) -> None:
+    # issue 26, found by the scripted day (tests/audit/test_completeness_day.py):
+    # the list of the day's orders (patient, regimen, drugs) was read without a trace
+    from django.test import Client
+    from django.utils import timezone
+
+    from corsia.accounts.services import token_issue
+    from corsia.testing.prescribing import folfox_order
+
+    physician = make_user(Role.PHYSICIAN)
+    order = folfox_order(make_user, physician, start=timezone.localdate())
+    reader = make_user(Role.PHARMACIST)
+    key, _ = token_issue(user=reader)
+    api = Client(headers={"Authorization": f"Bearer {key}"})
+    listed = api.get("/api/v1/orders", {"day": timezone.localdate().isoformat()}).json()
+    assert [row["patient_id"] for row in listed] == [order.patient_id]
+    assert logged_in(physician).get("/prescribing/").status_code == 200
+    logged = AccessLogEntry.objects.filter(patient_id=order.patient_id).order_by("id")
+    assert [(e.username, e.channel) for e in logged if e.what.startswith("prescrizioni del")] == [
+        (reader.username, "api"),
+        (physician.username, "web"),
+    ]

@@ -150,3 +150,14 @@ def test_trial_monitor_sees_only_assigned_trials_and_reads_are_logged(make_user)
     assert list(AccessLogEntry.objects.values_list("username", "patient_id")) == [
         ("monitor.a", patient.pk)
     ]
+
+
+def test_the_comparison_page_with_garbled_version_numbers_is_404(make_user, client_for) -> None:  # type: ignore[no-untyped-def]
+    # issue 26: the page read a and b with its own int(): "\u0661" (an Arabic-Indic one)
+    # was version 1, 40 digits reached the database; parse_id refuses them
+    _setup(make_user)
+    pharmacist = client_for(Role.PHARMACIST)
+    for garbled in ("abc", "\u0661", "1e0", "9" * 40, "-1", ""):
+        response = pharmacist.get("/regimens/ABVD-T/diff/", {"a": garbled, "b": garbled})
+        assert response.status_code == 404, garbled
+    assert pharmacist.get("/regimens/ABVD-T/diff/", {"a": 1, "b": 1}).status_code == 200

@@ -332,3 +332,17 @@ def test_extravasation_opened_without_a_patient_asks_for_a_code_not_an_id(
     ).content.decode()
     assert "Nessun paziente con questo braccialetto, MRN o codice fiscale." in unknown
     assert 'data-testid="extravasation-form"' not in unknown
+
+
+@pytest.mark.parametrize("garbled", ["abc", "\u0663", "1e3", "9" * 40, "-1", "\u00b2"])
+def test_garbled_ids_in_the_patient_page_query_are_ignored_not_read_as_numbers(
+    ctcae_terms: None, physician: User, patient: Patient, garbled: str
+) -> None:
+    # issue 26: the page read its query ids with its own int(): an Arabic-Indic three was
+    # term 3, 40 digits reached the database; parse_id reads them as absent
+    client = _login(physician)
+    response = client.get(
+        f"/toxicity/patient/{patient.pk}/", {"term": garbled, "order": garbled, "cycle": garbled}
+    )
+    assert response.status_code == 200
+    assert 'id="grade-1"' not in response.content.decode()  # no term chosen

@@ -44,7 +44,11 @@ from corsia.prescribing.services.signing import (
     order_confirm_and_sign,
     order_sign,
 )
-from corsia.prescribing.services.transitions import order_milestone_record, order_transition
+from corsia.prescribing.services.transitions import (
+    order_decisions_possible,
+    order_milestone_record,
+    order_transition,
+)
 from corsia.prescribing.services.validation import (
     order_authors,
     order_item_is_validated,
@@ -68,6 +72,7 @@ __all__ = [
     "order_confirm_and_sign",
     "order_create",
     "order_day_move",
+    "order_decisions_possible",
     "order_duplicate",
     "order_item_add",
     "order_item_adjust",

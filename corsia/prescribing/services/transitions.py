@@ -15,6 +15,7 @@ from corsia.prescribing import audit_events as events
 from corsia.prescribing.cumulative import order_cumulative_ensure
 from corsia.prescribing.domain.states import (
     EVENT_LABELS_IT,
+    MILESTONE_EVENTS,
     MILESTONE_LABELS_IT,
     MilestoneStep,
     OrderEvent,
@@ -60,6 +61,13 @@ def _ready_to_confirm(order: TherapyOrder) -> None:
     order_cumulative_ensure(order_id=order.pk)  # the history may have grown since the draft
     # newer measures than the doses' (rule 4 for weight) or measures now too old
     order_measures_check(order=order, stage="confirm")
+
+
+def order_decisions_possible(actor: User) -> bool:
+    """Whether any of the actor's roles takes some decision on an order (a trial monitor or
+    an auditor reads orders and takes none)."""
+    roles = set(user_roles(actor))
+    return any(may_fire(e, roles) for e in OrderEvent if e not in MILESTONE_EVENTS)
 
 
 def order_transition(
