@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from datetime import datetime
-
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
@@ -12,6 +10,7 @@ from corsia.accounts.models import ApiToken, RoleRequest, User
 from corsia.accounts.passwords import user_password_expired
 from corsia.core.access import AUTHENTICATED, api_perm, public
 from corsia.core.domain.errors import CorsiaError, PermissionRefused
+from corsia.core.schemas import IsoDatetime
 from corsia.core.web import request_actor, request_workstation
 
 router = Router(tags=["auth"])
@@ -39,10 +38,10 @@ class TokenInfo(Schema):
     id: int
     username: str
     prefix: str
-    created_at: datetime
-    expires_at: datetime
-    revoked_at: datetime | None
-    last_used_at: datetime | None
+    created_at: IsoDatetime
+    expires_at: IsoDatetime
+    revoked_at: IsoDatetime | None
+    last_used_at: IsoDatetime | None
 
 
 class InvalidCredentials(CorsiaError):
@@ -143,10 +142,10 @@ class RoleRequestOut(Schema):
     roles_after: list[str]
     reason: str
     requested_by: str
-    requested_at: datetime
+    requested_at: IsoDatetime
     state: str
     decided_by: str | None
-    decided_at: datetime | None
+    decided_at: IsoDatetime | None
     decision_reason: str
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from decimal import Decimal
 
 from django.http import HttpRequest
@@ -19,7 +18,7 @@ from corsia.administration.models import Administration, BedsideSession
 from corsia.administration.permissions import ADMINISTER, VIEW_PUMPS, VIEW_WORKLIST
 from corsia.administration.pumps import selectors as pump_selectors
 from corsia.core.access import api_perm
-from corsia.core.schemas import Amount, BoundedInt, Reason, RecordId
+from corsia.core.schemas import Amount, BoundedInt, IsoDatetime, Reason, RecordId
 from corsia.core.web import request_actor as _actor
 from corsia.core.web import request_workstation as _ws
 
@@ -31,8 +30,8 @@ class AlarmOut(Schema):
     name: str
     text: str
     priority: str
-    raised_at: datetime
-    cleared_at: datetime | None
+    raised_at: IsoDatetime
+    cleared_at: IsoDatetime | None
 
 
 class PumpOut(Schema):
@@ -43,7 +42,7 @@ class PumpOut(Schema):
     rate_ml_h: Decimal | None
     volume_infused_ml: Decimal | None
     vtbi_ml: Decimal | None
-    last_message_at: datetime | None
+    last_message_at: IsoDatetime | None
     last_alarm: AlarmOut | None
 
 
@@ -104,8 +103,8 @@ class AdministrationOut(Schema):
     dose_unit: str
     volume_ml: Decimal | None
     state: str
-    started_at: datetime
-    ended_at: datetime | None
+    started_at: IsoDatetime
+    ended_at: IsoDatetime | None
     volume_given_ml: Decimal | None
     badge_verified: bool
     overridden_checks: list[str]
@@ -223,9 +222,9 @@ class SessionOut(Schema):
     patient_id: int
     patient: str
     mrn: str
-    started_at: datetime
-    last_scan_at: datetime
-    ended_at: datetime | None
+    started_at: IsoDatetime
+    last_scan_at: IsoDatetime
+    ended_at: IsoDatetime | None
     end_reason: str
     badge_verified: bool
     without_badge: bool

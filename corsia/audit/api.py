@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
@@ -11,6 +10,7 @@ from corsia.audit.fhir import access_bundle
 from corsia.audit.selectors import AccessQuery, access_log_search
 from corsia.audit.services import audit_record
 from corsia.core.access import api_perm
+from corsia.core.schemas import IsoDate, IsoDatetime
 from corsia.core.web import request_actor
 
 router = Router(tags=["audit"])
@@ -19,7 +19,7 @@ MAX_ROWS = 1000
 
 class AccessOut(Schema):
     id: int
-    accessed_at: datetime
+    accessed_at: IsoDatetime
     username: str
     patient_id: int
     what: str
@@ -30,8 +30,8 @@ class AccessOut(Schema):
 class AccessFilters(Schema):
     username: str = ""
     patient_id: int | None = None
-    date_from: date | None = None
-    date_to: date | None = None
+    date_from: IsoDate | None = None
+    date_to: IsoDate | None = None
     channel: str = ""
 
     def query(self) -> AccessQuery:

@@ -40,13 +40,14 @@ __all__ = [
     "BoundedInt",
     "DayCount",
     "EncounterTime",
+    "IsoDate",
+    "IsoDatetime",
     "MeasuredAt",
     "Reason",
     "RecordId",
     "TherapyStartDate",
 ]
 
-AwareDatetime = _AwareDatetime
 AMOUNT_LIMIT = Decimal("1000000000")  # 1e9: above any dose, volume, price or quantity
 _WHOLE_NUMBER = re.compile(r"-?(0|[1-9][0-9]*)")
 
@@ -59,6 +60,30 @@ def _whole_number(value: object) -> object:
     if isinstance(value, str) and not _WHOLE_NUMBER.fullmatch(value):
         raise ValueError("a whole number is expected, written without spaces or signs")
     return value
+
+
+# Dates and times as ISO 8601 text only. Pydantic's lax mode reads a number — 0, "-0.0",
+# 1700000000, as JSON or as a string of digits — as a Unix timestamp: a therapy "started"
+# on 1970-01-01 from "-0.0". A date is "2026-12-03"; a time "2026-12-03T09:30:00+01:00".
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_ISO_DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}.*", re.DOTALL)
+
+
+def _iso_date_text(value: object) -> object:
+    if isinstance(value, date) or (isinstance(value, str) and _ISO_DATE.fullmatch(value)):
+        return value
+    raise ValueError("a date is expected as YYYY-MM-DD")
+
+
+def _iso_datetime_text(value: object) -> object:
+    if isinstance(value, datetime) or (isinstance(value, str) and _ISO_DATETIME.fullmatch(value)):
+        return value
+    raise ValueError("a date and time is expected as YYYY-MM-DDThh:mm with its UTC offset")
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date_text)]
+IsoDatetime = Annotated[datetime, BeforeValidator(_iso_datetime_text)]
+AwareDatetime = Annotated[_AwareDatetime, BeforeValidator(_iso_datetime_text)]
 
 
 # A dose, volume, quantity, price: finite, |x| < 1e9, at most 6 decimals (numeric(18, 6)).
@@ -96,8 +121,10 @@ def _start_within_a_year(value: date, info: ValidationInfo) -> date:
 
 
 # The first day of a therapy cycle: within a year of today, either way.
-TherapyStartDate = Annotated[date, AfterValidator(_start_within_a_year)]
+TherapyStartDate = Annotated[
+    date, BeforeValidator(_iso_date_text), AfterValidator(_start_within_a_year)
+]
 # When a measure was taken: not in the future beyond the clocks' skew, not ten years back.
-MeasuredAt = Annotated[_AwareDatetime, _within(MEASUREMENT)]
+MeasuredAt = Annotated[_AwareDatetime, BeforeValidator(_iso_datetime_text), _within(MEASUREMENT)]
 # When an admission or a discharge happened.
-EncounterTime = Annotated[_AwareDatetime, _within(ENCOUNTER)]
+EncounterTime = Annotated[_AwareDatetime, BeforeValidator(_iso_datetime_text), _within(ENCOUNTER)]

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from uuid import UUID
 
 from django.http import HttpRequest
 from ninja import Router, Schema
 
 from corsia.core.access import api_perm
+from corsia.core.schemas import IsoDatetime
 from corsia.core.web import request_actor, request_workstation
 from corsia.documents import selectors
 
@@ -24,7 +24,7 @@ class SignatureOut(Schema):
     covers_whole_file: bool
     signer_name: str
     certificate_subject: str
-    signing_time: datetime | None
+    signing_time: IsoDatetime | None
     reason: str
     summary: str
     error: str
@@ -33,7 +33,7 @@ class SignatureOut(Schema):
 class VersionOut(Schema):
     id: int
     version: int
-    created_at: datetime
+    created_at: IsoDatetime
     signed: bool
 
 
@@ -52,11 +52,11 @@ class DocumentOut(Schema):
     mime_type: str
     size: int
     created_by: str
-    created_at: datetime
+    created_at: IsoDatetime
     workstation: str
     signed: bool
     signer: str | None
-    signed_at: datetime | None
+    signed_at: IsoDatetime | None
     signature_reason: str
     chain: UUID
     version: int
@@ -74,7 +74,7 @@ class DocumentSummaryOut(Schema):
     title: str
     patient_id: int | None
     version: int
-    created_at: datetime
+    created_at: IsoDatetime
     signed: bool
     superseded: bool
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django.http import HttpRequest
 from ninja import Router, Schema
 
 from corsia.core.access import api_perm
-from corsia.core.schemas import Reason
+from corsia.core.schemas import IsoDatetime, Reason
 from corsia.core.web import request_actor, request_workstation
 from corsia.interop import selectors, services
 from corsia.interop.models import InboundMessage
@@ -19,7 +17,7 @@ router = Router(tags=["interop"])
 
 class MessageOut(Schema):
     id: int
-    received_at: datetime
+    received_at: IsoDatetime
     control_id: str
     sending_application: str
     sending_facility: str
@@ -31,7 +29,7 @@ class MessageOut(Schema):
     error_text: str
     outcome: str
     attempts: int
-    processed_at: datetime | None
+    processed_at: IsoDatetime | None
 
 
 class ResultOut(Schema):

@@ -9,7 +9,7 @@ No ``from __future__ import annotations`` (ninja resolves annotations at runtime
 """
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -20,7 +20,7 @@ from pydantic import Field
 
 from corsia.core.access import api_perm
 from corsia.core.domain.errors import ValidationFailed
-from corsia.core.schemas import Amount, BoundedInt
+from corsia.core.schemas import Amount, BoundedInt, IsoDate, IsoDatetime
 from corsia.core.web import request_actor, request_workstation
 from corsia.drugs import selectors as drugs
 from corsia.inventory import selectors, services
@@ -38,7 +38,7 @@ class LotOut(Schema):
     product: str
     aic: str
     lot: str
-    expiry: date
+    expiry: IsoDate
     location: str
     quantity: int
     unit_cost: Decimal
@@ -50,7 +50,7 @@ class MovementOut(Schema):
     kind: str
     product_code: str
     lot: str
-    expiry: date
+    expiry: IsoDate
     quantity: int
     unit_cost: Decimal
     from_location: str | None
@@ -60,7 +60,7 @@ class MovementOut(Schema):
     supplier: str
     reason: str
     actor: str
-    at: datetime
+    at: IsoDatetime
 
 
 class MovementPage(Schema):
@@ -74,7 +74,7 @@ class LoadLineIn(Schema):
     product: str = Field(max_length=40, description="Corsia product code")
     aic: str = Field("", max_length=20, description="AIC of the pack (optional, of the product)")
     lot: str = Field(max_length=40)
-    expiry: date
+    expiry: IsoDate
     quantity: BoundedInt
     unit_cost: Amount
     location: str = Field("", max_length=30, description="default: the document's location")
@@ -83,7 +83,7 @@ class LoadLineIn(Schema):
 class LoadIn(Schema):
     supplier: str = Field(max_length=120)
     document_number: str = Field(max_length=60)
-    document_date: date
+    document_date: IsoDate
     location: str = Field(max_length=30)
     lines: list[LoadLineIn] = Field(max_length=200)
 
@@ -185,8 +185,8 @@ class MovementFilters(Schema):
     product: str = Field("", max_length=40)
     cost_center: str = Field("", max_length=20)
     kind: str = Field("", max_length=10)
-    since: date | None = None
-    until: date | None = None
+    since: IsoDate | None = None
+    until: IsoDate | None = None
     limit: BoundedInt = 50
     offset: BoundedInt = 0
 

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from corsia.core.access import api_perm
-from corsia.core.schemas import BoundedInt, EncounterTime, Reason, RecordId
+from corsia.core.schemas import BoundedInt, EncounterTime, IsoDate, IsoDatetime, Reason, RecordId
 from corsia.core.web import request_actor, request_workstation
 from corsia.patients import selectors, services
 from corsia.patients.models import Allergy, Encounter, Patient
 
 router = Router(tags=["patients"])
+
 VIEW = "patients.view_patient"
 CHANGE = "patients.change_patient"
 
@@ -23,7 +23,7 @@ class PatientIn(Schema):
     surname: str
     given_names: str
     sex: str
-    date_of_birth: date
+    date_of_birth: IsoDate
     codice_fiscale: str = ""
     stp_eni_code: str = ""
     place_of_birth: str = ""
@@ -45,7 +45,7 @@ class PatientOut(Schema):
     surname: str
     given_names: str
     sex: str
-    date_of_birth: date
+    date_of_birth: IsoDate
     place_of_birth: str
     is_active: bool
     version: int
@@ -62,16 +62,16 @@ class EncounterOut(Schema):
     ward: str
     place: str | None
     state: str
-    admitted_at: datetime
-    discharged_at: datetime | None
+    admitted_at: IsoDatetime
+    discharged_at: IsoDatetime | None
 
 
 class ConsentOut(Schema):
     id: int
     kind: str
     granted: bool
-    given_on: date
-    revoked_at: datetime | None
+    given_on: IsoDate
+    revoked_at: IsoDatetime | None
 
 
 class PatientDetailOut(PatientOut):
@@ -224,8 +224,8 @@ class MaskingOut(Schema):
     id: int
     document_type: str
     document_id: int
-    requested_at: datetime
-    revoked_at: datetime | None
+    requested_at: IsoDatetime
+    revoked_at: IsoDatetime | None
 
 
 class ReasonIn(Schema):
@@ -358,7 +358,7 @@ def cancel(request: HttpRequest, encounter_id: int, payload: CancelIn) -> Encoun
 class ConsentIn(Schema):
     kind: str
     granted: bool
-    given_on: date | None = None
+    given_on: IsoDate | None = None
 
 
 CONSENT = "patients.record_consent"
@@ -405,7 +405,7 @@ class AllergyIn(Schema):
     reaction_text: str = Field("", max_length=200)
     severity: str = Field(max_length=20)
     certainty: str = Field(max_length=12)
-    onset_date: date | None = None
+    onset_date: IsoDate | None = None
     source: str = Field("", max_length=200)
     notes: Reason = ""
 
@@ -420,12 +420,12 @@ class AllergyOut(Schema):
     reaction_text: str
     severity: str
     certainty: str
-    onset_date: date | None
+    onset_date: IsoDate | None
     source: str
     notes: str
     status: str
     status_reason: str
-    created_at: datetime
+    created_at: IsoDatetime
     version: int
 
 
@@ -433,7 +433,7 @@ class AllergyListOut(Schema):
     patient_id: int
     state: str  # "listed" | "none_known" | "not_asked"
     summary: str
-    no_known_allergies_since: date | None
+    no_known_allergies_since: IsoDate | None
     allergies: list[AllergyOut]
 
 
@@ -443,12 +443,12 @@ class AllergyCloseIn(Schema):
 
 
 class NoKnownAllergiesIn(Schema):
-    stated_on: date | None = None
+    stated_on: IsoDate | None = None
 
 
 class NoKnownAllergiesOut(Schema):
     id: int
-    stated_on: date
+    stated_on: IsoDate
 
 
 def _allergy(allergy: Allergy) -> AllergyOut:

@@ -3,18 +3,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from corsia.core.access import api_perm
-from corsia.core.schemas import Reason, RecordId
+from corsia.core.schemas import IsoDatetime, Reason, RecordId
 from corsia.core.web import request_actor, request_workstation
 from corsia.patients import selectors, services
 from corsia.patients.models import BreakGlassGrant, WardAssignment
 
 router = Router(tags=["patients"])
+
 VIEW = "patients.view_patient"
 ASSIGN = "patients.assign_ward_staff"
 REVIEW = "patients.review_break_glass"
@@ -29,8 +28,8 @@ class WardStaffOut(Schema):
     id: int
     username: str
     ward_code: str
-    assigned_at: datetime
-    ended_at: datetime | None
+    assigned_at: IsoDatetime
+    ended_at: IsoDatetime | None
 
 
 class EndIn(Schema):
@@ -90,12 +89,12 @@ class BreakGlassOut(Schema):
     patient_id: int
     category: str
     reason: str
-    granted_at: datetime
-    expires_at: datetime
+    granted_at: IsoDatetime
+    expires_at: IsoDatetime
     outcome: str
     review_note: str
     reviewed_by: str | None
-    reviewed_at: datetime | None
+    reviewed_at: IsoDatetime | None
 
 
 class ReviewIn(Schema):

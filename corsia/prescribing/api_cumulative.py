@@ -5,7 +5,6 @@ Thin: reads through ``cumulative.patient_cumulative_view`` (access log), writes 
 problem+json from the one handler. No ``from __future__ import annotations`` (ninja).
 """
 
-from datetime import date, datetime
 from decimal import Decimal
 
 from django.http import HttpRequest
@@ -13,7 +12,7 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from corsia.core.access import api_perm
-from corsia.core.schemas import Amount, Reason, RecordId
+from corsia.core.schemas import Amount, IsoDate, IsoDatetime, Reason, RecordId
 from corsia.core.web import request_actor, request_workstation
 from corsia.prescribing import cumulative
 from corsia.prescribing.domain.cumulative import BASIS_DISPLAY, Source, Tally
@@ -44,13 +43,13 @@ class PriorDoseOut(Schema):
     unit: str
     bsa_m2: Decimal | None
     hospital: str
-    given_from: date
-    given_to: date | None
+    given_from: IsoDate
+    given_to: IsoDate | None
     document_ref: str
     reason: str
     corrects_id: int | None
     recorded_by: str
-    recorded_at: datetime
+    recorded_at: IsoDatetime
 
 
 class CumulativeOut(Schema):
@@ -65,8 +64,8 @@ class PriorDoseIn(Schema):
     # bounded as their columns: an over-long one is a 422 naming the field (issue 26)
     unit: str = Field(max_length=8)
     hospital: str = Field(max_length=200)
-    given_from: date
-    given_to: date | None = None
+    given_from: IsoDate
+    given_to: IsoDate | None = None
     document_ref: str = Field(max_length=200)
     reason: Reason
     bsa_m2: Amount | None = None

@@ -5,7 +5,7 @@ machine, audit), every read through :mod:`corsia.prescribing.selectors` (access 
 No ``from __future__ import annotations`` (ninja resolves annotations at runtime).
 """
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +19,8 @@ from corsia.core.schemas import (
     Amount,
     BoundedInt,
     DayCount,
+    IsoDate,
+    IsoDatetime,
     MeasuredAt,
     Reason,
     RecordId,
@@ -35,7 +37,7 @@ measurements_router = Router(tags=["orders"])
 class ItemOut(Schema):
     id: int
     day_of_cycle: int
-    scheduled_date: date
+    scheduled_date: IsoDate
     sequence: int
     ingredient: str
     ingredient_name: str
@@ -74,7 +76,7 @@ class OrderOut(Schema):
     intent: str
     state: str
     state_label: str
-    start_date: date
+    start_date: IsoDate
     bsa_m2: Decimal
     bsa_formula: str
     bmi: Decimal
@@ -95,7 +97,7 @@ class OrderSummaryOut(Schema):
     regimen: str
     cycle_number: int
     state: str
-    first_date: date
+    first_date: IsoDate
     drugs: int
 
 
@@ -225,7 +227,7 @@ class MeasurementOut(Schema):
     patient_id: int
     kind: str
     value: Decimal
-    measured_at: datetime
+    measured_at: IsoDatetime
 
 
 @router.get("", response=list[OrderSummaryOut])

@@ -3,14 +3,13 @@ models and to the services' inputs (corsia.records.api keeps the endpoints)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated
 
 from ninja import Schema
 from pydantic import AwareDatetime, Field
 
-from corsia.core.schemas import Reason
+from corsia.core.schemas import IsoDate, IsoDatetime, Reason
 from corsia.records import services
 from corsia.records.domain import vitals
 from corsia.records.domain.timeline import TimelineEvent
@@ -52,13 +51,13 @@ class HeaderOut(Schema):
     allergy_hard_stop: bool
     regimen: str
     cycle: int | None
-    cycle_start: date | None
+    cycle_start: IsoDate | None
     last_toxicity: str
     last_toxicity_grade: int | None
 
 
 class EventOut(Schema):
-    at: datetime
+    at: IsoDatetime
     kind: str
     title: str
     detail: str
@@ -90,9 +89,9 @@ class DiaryOut(Schema):
     encounter_id: int | None
     kind: str
     text: str
-    written_at: datetime
+    written_at: IsoDatetime
     author: str
-    signed_at: datetime
+    signed_at: IsoDatetime
     supersedes_id: int | None
     correction_reason: str
 
@@ -130,7 +129,7 @@ class VitalsIn(Schema):
 class VitalsOut(Schema):
     id: int
     patient_id: int
-    measured_at: datetime
+    measured_at: IsoDatetime
     systolic_bp: int | None
     diastolic_bp: int | None
     heart_rate: int | None
@@ -193,21 +192,21 @@ class AnamnesisOut(Schema):
     recent_pathological: str
     remote_pathological: str
     author: str
-    signed_at: datetime
+    signed_at: IsoDatetime
 
 
 class AnamnesisNoteIn(Schema):
     text: ClinicalText
-    noted_on: date | None = None
+    noted_on: IsoDate | None = None
 
 
 class AnamnesisNoteOut(Schema):
     id: int
     encounter_id: int
-    noted_on: date
+    noted_on: IsoDate
     text: str
     author: str
-    signed_at: datetime
+    signed_at: IsoDatetime
 
 
 class AnamnesisViewOut(Schema):
@@ -241,12 +240,12 @@ def note_out(note: AnamnesisNote) -> AnamnesisNoteOut:
 class BiomarkerIn(Schema):
     marker: Annotated[str, Field(max_length=40)]
     result: Short
-    tested_on: date | None = None
+    tested_on: IsoDate | None = None
 
 
 class DiagnosisIn(Schema):
     primary_site_code: Annotated[str, Field(max_length=12)]
-    diagnosed_on: date
+    diagnosed_on: IsoDate
     histotype: Short = ""
     morphology_icdo3: Annotated[str, Field(max_length=12)] = ""
     grade: Annotated[str, Field(max_length=4)] = ""
@@ -265,7 +264,7 @@ class DiagnosisOut(Schema):
     version: int
     primary_site_code: str
     primary_site_label: str
-    diagnosed_on: date
+    diagnosed_on: IsoDate
     histotype: str
     morphology_icdo3: str
     grade: str
@@ -279,14 +278,14 @@ class DiagnosisOut(Schema):
 class PerformanceStatusIn(Schema):
     scale: Annotated[str, Field(max_length=12)]
     value: Annotated[int, Field(ge=-1000, le=1000)]
-    assessed_on: date | None = None
+    assessed_on: IsoDate | None = None
 
 
 class PerformanceStatusOut(Schema):
     id: int
     scale: str
     value: int
-    assessed_on: date
+    assessed_on: IsoDate
     recorded_by: str
 
 
@@ -357,7 +356,7 @@ class LabOut(Schema):
     reference_low: Decimal | None
     reference_high: Decimal | None
     flag: str  # "H", "L" or ""
-    collected_at: datetime
+    collected_at: IsoDatetime
     recorded_by: str
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated
 
 from ninja import Schema
 from pydantic import Field
 
+from corsia.core.schemas import IsoDate, IsoDatetime
 from corsia.records import services
 from corsia.records.models import (
     Appointment,
@@ -31,7 +31,7 @@ def _by(user: object) -> str:
 class LineIn(Schema):
     number: int
     intent: Annotated[str, Field(max_length=24)]
-    started_on: date
+    started_on: IsoDate
     regimen_version_id: int | None = None
     external_regimen: Short = ""
     planned_cycles: int | None = None
@@ -42,7 +42,7 @@ class LineIn(Schema):
 
 
 class LineCloseIn(Schema):
-    ended_on: date
+    ended_on: IsoDate
     reason: Annotated[str, Field(max_length=24)]
     note: Note = ""
     version: int
@@ -55,20 +55,20 @@ class LineOrdersIn(Schema):
 
 class OrderOut(Schema):
     id: int
-    start_date: date
+    start_date: IsoDate
     state: str
     state_label: str
 
 
 class CycleOut(Schema):
     number: int
-    start: date
+    start: IsoDate
     orders: list[OrderOut]
 
 
 class PlanItemIn(Schema):
     kind: Annotated[str, Field(max_length=16)]
-    performed_on: date
+    performed_on: IsoDate
     description: Note
     line_id: int | None = None
 
@@ -79,11 +79,11 @@ class PlanItemIn(Schema):
 class PlanItemOut(Schema):
     id: int
     kind: str
-    performed_on: date
+    performed_on: IsoDate
     description: str
     line_id: int | None
     recorded_by: str
-    recorded_at: datetime
+    recorded_at: IsoDatetime
 
 
 def plan_item_out(item: TreatmentPlanItem) -> PlanItemOut:
@@ -106,8 +106,8 @@ class LineOut(Schema):
     regimen_code: str
     regimen_name: str
     planned_cycles: int | None
-    started_on: date
-    ended_on: date | None
+    started_on: IsoDate
+    ended_on: IsoDate | None
     end_reason: str
     end_note: str
     closed: bool
@@ -162,7 +162,7 @@ class LesionIn(Schema):
 
 class EvaluationIn(Schema):
     line_id: int
-    evaluated_on: date
+    evaluated_on: IsoDate
     method: Annotated[str, Field(max_length=16)]
     criteria: Annotated[str, Field(max_length=16)]
     baseline: bool = False
@@ -201,7 +201,7 @@ class EvaluationIn(Schema):
 class EvaluationOut(Schema):
     id: int
     line_id: int
-    evaluated_on: date
+    evaluated_on: IsoDate
     method: str
     criteria: str
     baseline: bool
@@ -220,7 +220,7 @@ class EvaluationOut(Schema):
     response_label: str
     reference: str
     recorded_by: str
-    recorded_at: datetime
+    recorded_at: IsoDatetime
 
 
 def evaluation_out(e: ResponseEvaluation) -> EvaluationOut:
@@ -254,8 +254,8 @@ class HomeTherapyIn(Schema):
     drug: Short
     dose: Annotated[str, Field(max_length=80)]
     frequency: Annotated[str, Field(max_length=80)]
-    started_on: date
-    stopped_on: date | None = None
+    started_on: IsoDate
+    stopped_on: IsoDate | None = None
     notes: Note = ""
 
     def to_input(self) -> services.HomeTherapyInput:
@@ -263,7 +263,7 @@ class HomeTherapyIn(Schema):
 
 
 class HomeTherapyStopIn(Schema):
-    stopped_on: date | None = None
+    stopped_on: IsoDate | None = None
     version: int
 
 
@@ -272,8 +272,8 @@ class HomeTherapyOut(Schema):
     drug: str
     dose: str
     frequency: str
-    started_on: date
-    stopped_on: date | None
+    started_on: IsoDate
+    stopped_on: IsoDate | None
     notes: str
     version: int
 
@@ -292,7 +292,7 @@ def home_therapy_out(t: HomeTherapy) -> HomeTherapyOut:
 
 
 class AppointmentIn(Schema):
-    scheduled_on: date
+    scheduled_on: IsoDate
     kind: Annotated[str, Field(max_length=16)]
     note: Note = ""
 
@@ -304,7 +304,7 @@ class AppointmentCancelIn(Schema):
 
 class AppointmentOut(Schema):
     id: int
-    scheduled_on: date
+    scheduled_on: IsoDate
     kind: str
     note: str
     cancelled: bool

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Annotated, Any
 
 from ninja import Schema
 from pydantic import Field
 
-from corsia.core.schemas import Reason
+from corsia.core.schemas import IsoDate, IsoDatetime, Reason
 from corsia.records.domain.boards import ParticipantInput
 from corsia.records.domain.letters import FREE_TEXT_MAX
 from corsia.records.models import ClinicalLetter, TumourBoard
@@ -23,7 +22,7 @@ Texts = Annotated[dict[Annotated[str, Field(max_length=40)], FreeText], Field(ma
 class LetterCreateIn(Schema):
     kind: Annotated[str, Field(max_length=40)]
     encounter_id: int | None = None
-    day: date | None = None  # outpatient and diary reports: the day (default today)
+    day: IsoDate | None = None  # outpatient and diary reports: the day (default today)
     texts: Texts = Field(default_factory=dict)
 
 
@@ -48,14 +47,14 @@ class LetterOut(Schema):
     number: int
     status: str
     encounter_id: int | None
-    period_start: datetime
-    period_end: datetime
+    period_start: IsoDatetime
+    period_end: IsoDatetime
     version: int
     content: dict[str, Any]
     content_sha256: str
     document_id: int | None
     signed_by: str
-    signed_at: datetime | None
+    signed_at: IsoDatetime | None
     supersedes_id: int | None
     correction_reason: str
 
@@ -92,7 +91,7 @@ class ParticipantIn(Schema):
 
 
 class BoardIn(Schema):
-    held_on: date
+    held_on: IsoDate
     question: BoardText
     participants: Annotated[list[ParticipantIn], Field(max_length=40)] = Field(default_factory=list)
     decision: BoardText = ""
@@ -126,7 +125,7 @@ class ParticipantOut(Schema):
 class BoardOut(Schema):
     id: int
     patient_id: int
-    held_on: date
+    held_on: IsoDate
     diagnosis_summary: str
     question: str
     participants: list[ParticipantOut]
@@ -136,7 +135,7 @@ class BoardOut(Schema):
     version: int
     document_id: int | None
     signed_by: str
-    signed_at: datetime | None
+    signed_at: IsoDatetime | None
 
 
 def board_out(board: TumourBoard) -> BoardOut:

@@ -4,13 +4,12 @@ bounds are twice the domain's, so a text a little too long gets the domain's own
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Annotated
 
 from ninja import Schema
 from pydantic import Field
 
-from corsia.core.schemas import Reason, RecordId
+from corsia.core.schemas import IsoDate, IsoDatetime, Reason, RecordId
 from corsia.records.domain import reports as rules
 from corsia.records.domain.reports import ReportText
 from corsia.records.models import ClinicalReport
@@ -27,7 +26,7 @@ Code = Annotated[str, Field(max_length=40)]
 
 class ReportIn(Schema):
     kind: Code  # pathology, imaging, consultation, other
-    performed_on: date
+    performed_on: IsoDate
     issuer: Issuer  # the service or department that issued the report
     conclusion: Conclusion
     findings: Findings = ""
@@ -55,7 +54,7 @@ class ReportOut(Schema):
     kind: str
     kind_label: str
     loinc: str
-    performed_on: date
+    performed_on: IsoDate
     issuer: str
     reporting_clinician: str
     accession: str
@@ -72,7 +71,7 @@ class ReportOut(Schema):
     correction_reason: str
     superseded: bool  # a correction replaced it
     recorded_by: str
-    recorded_at: datetime
+    recorded_at: IsoDatetime
 
 
 def report_text(payload: ReportIn) -> ReportText:

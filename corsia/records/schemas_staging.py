@@ -3,14 +3,13 @@ conversions (corsia.records.api_staging keeps the endpoints)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated
 
 from ninja import Schema
 from pydantic import Field, StrictBool
 
-from corsia.core.schemas import RecordId
+from corsia.core.schemas import IsoDate, IsoDatetime, RecordId
 from corsia.records.domain.input_forms import InputSpec
 from corsia.records.models import DiagnosisStaging, PrognosticAssessment
 from corsia.records.selectors_staging import score_label, system_label
@@ -32,7 +31,7 @@ class StagingIn(Schema):
     system: Code
     criterion: Annotated[str, Field(max_length=20)]
     inputs: Inputs
-    staged_on: date | None = None
+    staged_on: IsoDate | None = None
     # the staging number the request was built from (0: the diagnosis had none)
     version: Annotated[int, Field(ge=0, le=2**31 - 1)]
 
@@ -49,15 +48,15 @@ class StagingOut(Schema):
     categories: str
     inputs: dict[str, bool | int | str]
     reference: str
-    staged_on: date
+    staged_on: IsoDate
     signed_by: str
-    signed_at: datetime
+    signed_at: IsoDatetime
 
 
 class ScoreIn(Schema):
     score: Code
     inputs: Inputs
-    assessed_on: date | None = None
+    assessed_on: IsoDate | None = None
     diagnosis_id: RecordId | None = None
 
 
@@ -78,10 +77,10 @@ class ScoreOut(Schema):
     inputs: dict[str, bool | int | str]
     reference: str
     citation: str
-    assessed_on: date
+    assessed_on: IsoDate
     diagnosis_id: int | None
     recorded_by: str
-    recorded_at: datetime
+    recorded_at: IsoDatetime
 
 
 class ChoiceOut(Schema):

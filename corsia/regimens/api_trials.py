@@ -5,7 +5,6 @@ No ``from __future__ import annotations`` here: ninja resolves payload schemas f
 annotations of the (decorated) operation, so they must be real objects.
 """
 
-from datetime import date, datetime
 from typing import Annotated
 
 from django.http import HttpRequest
@@ -14,12 +13,13 @@ from pydantic import Field
 
 from corsia.accounts.selectors import user_by_username
 from corsia.core.access import api_perm
-from corsia.core.schemas import Reason, RecordId
+from corsia.core.schemas import IsoDate, IsoDatetime, Reason, RecordId
 from corsia.core.web import request_actor, request_workstation
 from corsia.regimens import selectors, services
 from corsia.regimens.models import ClinicalTrial, TrialEnrollment, TrialMonitorAssignment
 
 trials_router = Router(tags=["trials"])
+
 VIEW_TRIAL = "regimens.view_trial"
 MANAGE_TRIAL = "regimens.manage_trial"
 
@@ -53,10 +53,10 @@ class EnrolmentOut(Schema):
     patient_name: str
     patient_mrn: str
     arm: str | None
-    consent_date: date | None
-    enrolled_at: datetime
+    consent_date: IsoDate | None
+    enrolled_at: IsoDatetime
     enrolled_by: str
-    withdrawn_at: datetime | None
+    withdrawn_at: IsoDatetime | None
     withdrawn_by: str | None
     withdrawal_reason: str
 
@@ -64,7 +64,7 @@ class EnrolmentOut(Schema):
 class EnrolmentIn(Schema):
     patient_id: RecordId
     subject_code: ShortText
-    consent_date: date
+    consent_date: IsoDate
     arm: ShortText | None = None
 
 
@@ -76,8 +76,8 @@ class MonitorOut(Schema):
     id: int
     username: str
     name: str
-    assigned_at: datetime
-    revoked_at: datetime | None
+    assigned_at: IsoDatetime
+    revoked_at: IsoDatetime | None
     revoke_reason: str
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from corsia.core.access import api_perm
+from corsia.core.schemas import IsoDate, IsoDatetime
 from corsia.core.web import request_actor, request_workstation
 from corsia.toxicity import selectors, services
 from corsia.toxicity.models import CtcaeTerm, ToxicityRecord
@@ -33,8 +34,8 @@ class ToxicityIn(Schema):
     term_id: int
     grade: int
     attribution: str
-    onset_date: date
-    resolution_date: date | None = None
+    onset_date: IsoDate
+    resolution_date: IsoDate | None = None
     serious: bool = False
     notes: str = ""
     suspected_ingredient_ids: list[int] = []
@@ -51,15 +52,15 @@ class ToxicityOut(Schema):
     term_it: str
     grade: int
     attribution: str
-    onset_date: date
-    resolution_date: date | None
+    onset_date: IsoDate
+    resolution_date: IsoDate | None
     serious: bool
     notes: str
     suspected_ingredients: list[str]
     order_id: int | None
     cycle_number: int | None
     recorded_by: str
-    recorded_at: datetime
+    recorded_at: IsoDatetime
     supersedes_id: int | None
     is_current: bool
     entered_in_error: bool

@@ -272,3 +272,41 @@ def test_inventory_load_refuses_unbounded_numbers(
     assert response.status_code == 422, response.content
     assert response.json()["code"] == "validation_failed"
     assert AuditEvent.objects.count() == written
+
+
+# --- dates as ISO text only (pydantic's lax mode reads numbers as Unix timestamps) ---------
+
+
+@pytest.mark.parametrize("raw", [0, -0.0, "-0.0", 1_700_000_000, "1700000000", "0", True])
+def test_a_number_is_not_a_date(raw: object) -> None:
+    from pydantic import TypeAdapter, ValidationError
+
+    from corsia.core.schemas import AwareDatetime, IsoDate, IsoDatetime, TherapyStartDate
+
+    for kind in (IsoDate, IsoDatetime, AwareDatetime, TherapyStartDate):
+        with pytest.raises(ValidationError):
+            TypeAdapter(kind).validate_python(raw)
+
+
+def test_iso_text_still_reads_as_a_date_and_a_time() -> None:
+    from pydantic import TypeAdapter
+
+    from corsia.core.schemas import AwareDatetime, IsoDate
+
+    assert TypeAdapter(IsoDate).validate_python("2026-12-03") == date(2026, 12, 3)
+    assert TypeAdapter(AwareDatetime).validate_python("2026-03-01T10:00:00+00:00") == NOW
+
+
+@pytest.mark.django_db
+def test_home_therapy_started_on_minus_zero_is_refused_not_1970(make_user: MakeUser) -> None:
+    # found by the bad-input corpus: "-0.0" was a home therapy started on 1970-01-01
+    patient = _patient(make_user)
+    client = _api(make_user, Role.PHYSICIAN)
+    body = {"drug": "Capecitabina", "dose": "1000 mg", "frequency": "2 volte al giorno"}
+    answer = _post(
+        client, f"/api/v1/patients/{patient.pk}/home-therapy", {**body, "started_on": "-0.0"}
+    )
+    assert answer.status_code == 422, answer.content
+    assert answer["Content-Type"].startswith("application/problem+json")
+    assert "started_on" in answer.content.decode()
+    assert client.get(f"/api/v1/patients/{patient.pk}/home-therapy").json() == []

@@ -3,7 +3,6 @@
 No ``from __future__ import annotations`` (ninja resolves annotations at runtime).
 """
 
-from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -12,7 +11,7 @@ from pydantic import Field
 
 from corsia.compounding.hood_panel import HoodPanel
 from corsia.compounding.models import Leftover, Preparation, PreparationVial, TransportLog
-from corsia.core.schemas import Amount, Reason, RecordId
+from corsia.core.schemas import Amount, IsoDate, IsoDatetime, Reason, RecordId
 
 
 class WorkRowOut(Schema):
@@ -34,7 +33,7 @@ class PreparationOut(Schema):
     order_id: int
     order_item_id: int
     ingredient: str
-    scheduled_date: date
+    scheduled_date: IsoDate
     state: str
     state_label: str
     dose_mg: Decimal
@@ -46,7 +45,7 @@ class PreparationOut(Schema):
     volume_to_draw_ml: Decimal | None
     final_volume_ml: Decimal | None
     final_concentration_mg_ml: Decimal | None
-    expiry_at: datetime | None
+    expiry_at: IsoDatetime | None
     storage: str
     planned_vials: list[dict[str, Any]]
     session_id: int | None
@@ -101,13 +100,13 @@ class CompleteIn(Schema):
 class SessionIn(Schema):
     hood_id: RecordId
     technician_id: RecordId
-    day: date | None = None
+    day: IsoDate | None = None
     preparation_ids: list[RecordId] = []
 
 
 class SessionOut(Schema):
     id: int
-    day: date
+    day: IsoDate
     hood: str
     technician: str
     preparations: list[PreparationOut]
@@ -118,12 +117,12 @@ class AssignIn(Schema):
 
 
 class PlanIn(Schema):
-    day: date | None = None
+    day: IsoDate | None = None
     session_id: RecordId | None = None
 
 
 class PlanOut(Schema):
-    day: date
+    day: IsoDate
     preparations: int
     vials: int
     vials_by_product: dict[str, int]
@@ -142,7 +141,7 @@ class ScanIn(Schema):
 
     barcode: str = ""
     lot: str = ""
-    expiry: date | None = None
+    expiry: IsoDate | None = None
     leftover_id: RecordId | None = None
 
 
@@ -152,7 +151,7 @@ class VialOut(Schema):
     product_code: str
     source: str
     lot: str
-    lot_expiry: date
+    lot_expiry: IsoDate
     serial: str
     leftover_id: int | None
     mg_drawn: Decimal
@@ -205,7 +204,7 @@ class RejectIn(Schema):
 
 
 class CheckoutIn(Schema):
-    day: date | None = None
+    day: IsoDate | None = None
     label_codes: list[str] = Field(min_length=1)
     delivery_document: str
 
@@ -214,9 +213,9 @@ class CheckoutOut(Schema):
     id: int
     order_id: int
     order_state: str
-    day: date
+    day: IsoDate
     delivery_document: str
-    checked_out_at: datetime
+    checked_out_at: IsoDatetime
     label_codes: list[str]
     intrathecal: bool = False
 
@@ -309,12 +308,12 @@ class LeftoverOut(Schema):
     product_code: str
     lot: str
     serial: str
-    lot_expiry: date
+    lot_expiry: IsoDate
     volume_ml: Decimal
     mg_available: Decimal
-    expires_at: datetime
+    expires_at: IsoDatetime
     state: str
-    volume_recorded_at: datetime | None
+    volume_recorded_at: IsoDatetime | None
 
 
 class NextPreparationOut(Schema):
