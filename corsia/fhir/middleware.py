@@ -36,7 +36,10 @@ class OperationOutcomeMiddleware:
                 detail = str(json.loads(response.content).get("detail") or detail)
             except (ValueError, AttributeError):
                 pass
-        outcome = outcome_response(response.status_code, detail)
+        # a search value refused at the door (a date and time without its zone: 422 on the
+        # JSON API) is a bad search request in FHIR: 400
+        status = 400 if response.status_code == 422 else response.status_code
+        outcome = outcome_response(status, detail)
         for header in ("Allow", "WWW-Authenticate"):
             if response.has_header(header):
                 outcome[header] = response[header]

@@ -388,7 +388,7 @@ def medication_request_search(
     orders = patient_orders(user=user, patient_id=patient.pk).select_related("prescriber")
     found = []
     for order in orders.prefetch_related("items__ingredient"):
-        regimen = order.regimen_version.regimen.name
+        regimen = order.regimen_version.name
         for item in sorted(order.items.all(), key=lambda i: (i.day_of_cycle, i.sequence)):
             resource = fhir.medication_request_resource(
                 fhir.OrderLineFacts(
