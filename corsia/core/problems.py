@@ -20,6 +20,7 @@ API_PREFIXES = ("/api/", "/fhir/")
 def is_api_path(path: str) -> bool:
     return path.startswith(API_PREFIXES)
 
+
 _TITLES = {
     400: "Bad Request",
     401: "Unauthorized",

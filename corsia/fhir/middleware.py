@@ -10,6 +10,7 @@ problem's Italian detail as diagnostics; a FHIR client never sees HTML or proble
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable
 
@@ -32,10 +33,8 @@ class OperationOutcomeMiddleware:
             return response
         detail = "Request refused"
         if "json" in response.get("Content-Type", ""):
-            try:
+            with contextlib.suppress(ValueError, AttributeError):
                 detail = str(json.loads(response.content).get("detail") or detail)
-            except (ValueError, AttributeError):
-                pass
         # a search value refused at the door (a date and time without its zone: 422 on the
         # JSON API) is a bad search request in FHIR: 400
         status = 400 if response.status_code == 422 else response.status_code

@@ -64,12 +64,18 @@ def _zone() -> ZoneInfo:
 
 
 def _paged(resources: Sequence[Resource], page: Page) -> Found:
-    return Found(total=len(resources), resources=list(resources[page.offset : page.offset + page.count]))
+    return Found(
+        total=len(resources), resources=list(resources[page.offset : page.offset + page.count])
+    )
 
 
 def _log(user: User, patient_id: int, what: str, workstation: Workstation) -> None:
     access_log_record(
-        user=user, patient_id=patient_id, what=f"FHIR {what}", workstation=workstation, channel=CHANNEL
+        user=user,
+        patient_id=patient_id,
+        what=f"FHIR {what}",
+        workstation=workstation,
+        channel=CHANNEL,
     )
 
 
@@ -90,7 +96,9 @@ def _patient_facts(patient: Patient) -> fhir.PatientFacts:
 
 
 def _patient_resource(patient: Patient) -> Resource:
-    return fhir.patient_resource(_patient_facts(patient), mrn_system=settings.CORSIA_FHIR_MRN_SYSTEM)
+    return fhir.patient_resource(
+        _patient_facts(patient), mrn_system=settings.CORSIA_FHIR_MRN_SYSTEM
+    )
 
 
 def patient_read(*, user: User, raw_id: str, workstation: Workstation) -> Resource:
@@ -272,7 +280,9 @@ def condition_search(
     patient = _subject(user, params, "Condition")
     if patient is None:
         return Found(total=0, resources=[])
-    view = diagnosis_view(user=user, patient_id=patient.pk, workstation=workstation, channel=CHANNEL)
+    view = diagnosis_view(
+        user=user, patient_id=patient.pk, workstation=workstation, channel=CHANNEL
+    )
     found = [
         fhir.condition_resource(
             fhir.ConditionFacts(
@@ -329,7 +339,9 @@ def observation_search(
         return Found(total=0, resources=[])
     dated: list[tuple[datetime, Resource]] = []
     if "vital-signs" in categories:
-        view = patient_vitals(user=user, patient_id=patient.pk, workstation=workstation, channel=CHANNEL)
+        view = patient_vitals(
+            user=user, patient_id=patient.pk, workstation=workstation, channel=CHANNEL
+        )
         for row in view.rows:
             signs = row.signs
             if not _within(signs.measured_at, interval):

@@ -36,7 +36,11 @@ def test_patient_carries_the_codice_fiscale_as_the_hl7_italia_profile_names_it()
     resource = fhir.patient_resource(facts, mrn_system="urn:oid:2.16.840.1.113883.2.9.4.3.99")
     r4(resource)
     assert resource["identifier"] == [
-        {"use": "official", "system": "http://hl7.it/sid/codiceFiscale", "value": "RSSMRA85T10A562S"},
+        {
+            "use": "official",
+            "system": "http://hl7.it/sid/codiceFiscale",
+            "value": "RSSMRA85T10A562S",
+        },
         {"use": "usual", "system": "urn:oid:2.16.840.1.113883.2.9.4.3.99", "value": "2026000123"},
     ]
     assert resource["name"][0]["family"] == "Rossi"
@@ -69,7 +73,9 @@ def test_blood_pressure_120_80_is_the_loinc_panel_with_its_two_components() -> N
 
 def test_each_other_sign_is_its_loinc_code_with_its_ucum_unit() -> None:
     found = fhir.vitals_resources(
-        _vitals(heart_rate=72, temperature_c=Decimal("37.8"), respiratory_rate=16, spo2=97, pain_nrs=3)
+        _vitals(
+            heart_rate=72, temperature_c=Decimal("37.8"), respiratory_rate=16, spo2=97, pain_nrs=3
+        )
     )
     for resource in found:
         r4(resource)
@@ -171,7 +177,10 @@ def test_an_order_line_is_a_medication_request_with_its_bsa_basis_and_its_order(
         "value": 170, "unit": "mg", "system": "http://unitsofmeasure.org", "code": "mg",
     }  # fmt: skip
     assert dosage["route"]["coding"][0]["code"] == "47625008"
-    assert dosage["timing"] == {"event": ["2026-12-01"], "repeat": {"duration": 120, "durationUnit": "min"}}
+    assert dosage["timing"] == {
+        "event": ["2026-12-01"],
+        "repeat": {"duration": 120, "durationUnit": "min"},
+    }
     assert "FOLFOX-4 ciclo 1, giorno 1" in resource["note"][0]["text"]
 
 
@@ -192,7 +201,12 @@ def test_order_line_status(order_state: str, line_status: str, expected: str) ->
 
 
 def test_a_per_kilo_dose_shows_the_dosing_weight() -> None:
-    line = _line(dose=Decimal("5"), dose_unit="mg/kg", final_dose=Decimal("350"), dosing_weight_kg=Decimal("70"))
+    line = _line(
+        dose=Decimal("5"),
+        dose_unit="mg/kg",
+        final_dose=Decimal("350"),
+        dosing_weight_kg=Decimal("70"),
+    )
     assert fhir.dose_basis(line) == "5 mg/kg × 70 kg = 350 mg"
 
 
@@ -236,7 +250,8 @@ def test_unknown_parameters_and_modifiers_are_refused() -> None:
 
 
 @pytest.mark.parametrize(
-    ("raw", "count"), [(None, 50), ("10", 10), ("0", 0), ("200", 200), ("201", 200), ("9" * 40, 200)]
+    ("raw", "count"),
+    [(None, 50), ("10", 10), ("0", 0), ("200", 200), ("201", 200), ("9" * 40, 200)],
 )
 def test_count_defaults_to_50_and_is_served_at_most_200(raw: str | None, count: int) -> None:
     params = {} if raw is None else {"_count": [raw]}
@@ -261,7 +276,17 @@ def test_dates_name_their_whole_interval_in_the_hospital_zone() -> None:
 
 
 @pytest.mark.parametrize(
-    "raw", ["2026-02-30", "2026-13", "ge", "xx2026", "2026-03-01T10:00", "0000", "9999-12-31", "2026-03-01T25:00:00Z"]
+    "raw",
+    [
+        "2026-02-30",
+        "2026-13",
+        "ge",
+        "xx2026",
+        "2026-03-01T10:00",
+        "0000",
+        "9999-12-31",
+        "2026-03-01T25:00:00Z",
+    ],
 )
 def test_malformed_dates_are_refused(raw: str) -> None:
     with pytest.raises(InvalidSearch):
@@ -269,12 +294,18 @@ def test_malformed_dates_are_refused(raw: str) -> None:
 
 
 def test_a_birthdate_searches_whole_days() -> None:
-    assert date_bounds(interval_of(["1985-12-10"], ROME), ROME) == (date(1985, 12, 10), date(1985, 12, 11))
+    assert date_bounds(interval_of(["1985-12-10"], ROME), ROME) == (
+        date(1985, 12, 10),
+        date(1985, 12, 11),
+    )
     assert date_bounds(interval_of(["le1985"], ROME), ROME) == (None, date(1986, 1, 1))
 
 
 def test_tokens_and_references() -> None:
-    assert token_of("http://hl7.it/sid/codiceFiscale|RSSMRA85T10A562S").system == "http://hl7.it/sid/codiceFiscale"
+    assert (
+        token_of("http://hl7.it/sid/codiceFiscale|RSSMRA85T10A562S").system
+        == "http://hl7.it/sid/codiceFiscale"
+    )
     assert token_of("|X").system == ""
     assert token_of("vital-signs").system is None
     assert reference_id("Patient/12", "Patient") == 12
@@ -286,7 +317,8 @@ def test_tokens_and_references() -> None:
 
 def test_the_bundle_links_the_next_page_until_the_last() -> None:
     patient = fhir.patient_resource(
-        fhir.PatientFacts(7, "1", "", "Rossi", "Mario", "M", date(1985, 12, 10), True), mrn_system="urn:x"
+        fhir.PatientFacts(7, "1", "", "Rossi", "Mario", "M", date(1985, 12, 10), True),
+        mrn_system="urn:x",
     )
     first = searchset(
         base="http://h/fhir/Patient", resource_base="http://h/fhir",

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -14,7 +13,6 @@ from django.test import Client
 from django.utils import timezone
 
 from corsia.accounts.domain.roles import Role
-from corsia.accounts.models import User
 from corsia.audit.models import AccessLogEntry
 from corsia.patients import services as patients
 from corsia.patients.models import Patient
@@ -34,7 +32,11 @@ CF = "RSSMRA85T10A562S"  # Mario Rossi, M, born 10/12/1985 (corsia.testing.patie
 
 def _get(client: Client, url: str) -> tuple[int, dict[str, Any]]:
     response = client.get(url)
-    assert response["Content-Type"].startswith(FHIR_JSON), (url, response.status_code, response.content[:200])
+    assert response["Content-Type"].startswith(FHIR_JSON), (
+        url,
+        response.status_code,
+        response.content[:200],
+    )
     body = json.loads(response.content)
     r4(body)
     return response.status_code, body
@@ -78,7 +80,11 @@ def test_a_patient_read_by_token_has_the_codice_fiscale_and_is_logged(
         "use": "official", "system": "http://hl7.it/sid/codiceFiscale", "value": CF,
     }  # fmt: skip
     assert body["identifier"][1] == {"use": "usual", "system": "urn:corsia:mrn", "value": rossi.mrn}
-    assert (body["name"][0]["family"], body["gender"], body["birthDate"]) == ("Rossi", "male", "1985-12-10")
+    assert (body["name"][0]["family"], body["gender"], body["birthDate"]) == (
+        "Rossi",
+        "male",
+        "1985-12-10",
+    )
     assert _fhir_reads(rossi.pk) == ["FHIR Patient"]
     assert AccessLogEntry.objects.get(patient_id=rossi.pk, channel="fhir").user_id == nurse.pk
 
@@ -119,13 +125,15 @@ def test_patient_search_by_mrn_and_id(make_user: MakeUser, rossi: Patient) -> No
 def test_patient_search_pages_with_next_links(make_user: MakeUser) -> None:
     registrar = make_user(Role.COORDINATOR)
     for n in range(3):  # three Rossi known by their STP code (no codice fiscale)
-        patient_registered(registrar, given_names=f"Nome{n}", codice_fiscale="", stp_eni_code=f"STP120000000000{n}")
+        patient_registered(
+            registrar, given_names=f"Nome{n}", codice_fiscale="", stp_eni_code=f"STP120000000000{n}"
+        )
     client = api_client(make_user(Role.NURSE))
-    status, first = _get(client, "/fhir/Patient?family=Rossi&_count=2")
+    _, first = _get(client, "/fhir/Patient?family=Rossi&_count=2")
     assert (first["total"], len(first["entry"])) == (3, 2)
     next_url = next(link["url"] for link in first["link"] if link["relation"] == "next")
     assert next_url == "http://testserver/fhir/Patient?family=Rossi&_count=2&_offset=2"
-    status, second = _get(client, next_url)
+    _status, second = _get(client, next_url)
     assert len(second["entry"]) == 1
     assert "next" not in {link["relation"] for link in second["link"]}
     ids = [e["resource"]["id"] for e in first["entry"] + second["entry"]]
@@ -155,13 +163,17 @@ def test_patient_search_pages_with_next_links(make_user: MakeUser) -> None:
         ("/fhir/Practitioner/1", 404, "not-found"),
     ],
 )
-def test_bad_input_is_an_operation_outcome(make_user: MakeUser, url: str, status: int, code: str) -> None:
+def test_bad_input_is_an_operation_outcome(
+    make_user: MakeUser, url: str, status: int, code: str
+) -> None:
     got, body = _get(api_client(make_user(Role.PHYSICIAN)), url)
     assert (got, _outcome(body)) == (status, code)
 
 
 def test_a_huge_count_is_served_as_200(make_user: MakeUser, rossi: Patient) -> None:
-    status, body = _get(api_client(make_user(Role.NURSE)), "/fhir/Patient?family=Rossi&_count=100000000000")
+    status, body = _get(
+        api_client(make_user(Role.NURSE)), "/fhir/Patient?family=Rossi&_count=100000000000"
+    )
     assert status == 200
     assert body["link"][0]["url"].endswith("_count=200&_offset=0")
 
@@ -176,7 +188,9 @@ def test_no_credentials_or_a_bad_token_is_login(rossi: Patient) -> None:
 
 
 def test_a_write_is_refused_as_not_supported(make_user: MakeUser) -> None:
-    response = api_client(make_user(Role.PHYSICIAN)).post("/fhir/Patient", "{}", content_type=FHIR_JSON)
+    response = api_client(make_user(Role.PHYSICIAN)).post(
+        "/fhir/Patient", "{}", content_type=FHIR_JSON
+    )
     assert response.status_code == 405
     assert _outcome(json.loads(response.content)) == "not-supported"
 
@@ -235,7 +249,9 @@ def test_a_masked_encounter_is_not_returned(make_user: MakeUser) -> None:
     assert body["entry"][0]["resource"]["status"] == "in-progress"
     text = json.dumps(body)
     assert all(sentinel not in text for sentinel in chart.sentinels if not sentinel.isdigit())
-    assert _get(client, f"/fhir/Encounter?patient={chart.patient.pk}&status=finished")[1]["total"] == 0
+    assert (
+        _get(client, f"/fhir/Encounter?patient={chart.patient.pk}&status=finished")[1]["total"] == 0
+    )
 
 
 # --- the chart: observations, allergies ------------------------------------------------------------
@@ -254,23 +270,31 @@ def test_vitals_and_labs_are_observations(make_user: MakeUser, rossi: Patient) -
                       reference_high="1.2", collected_at=now - timedelta(days=1)),
     )  # fmt: skip
     client = api_client(make_user(Role.NURSE))
-    status, vitals = _get(client, f"/fhir/Observation?patient={rossi.pk}&category=vital-signs")
+    _, vitals = _get(client, f"/fhir/Observation?patient={rossi.pk}&category=vital-signs")
     assert vitals["total"] == 2
-    panel = next(e["resource"] for e in vitals["entry"] if e["resource"]["code"]["coding"][0]["code"] == "85354-9")
+    panel = next(
+        e["resource"]
+        for e in vitals["entry"]
+        if e["resource"]["code"]["coding"][0]["code"] == "85354-9"
+    )
     assert [(c["code"]["coding"][0]["code"], c["valueQuantity"]["value"]) for c in panel["component"]] == [
         ("8480-6", 120), ("8462-4", 80),
     ]  # fmt: skip
     by_code = _get(client, f"/fhir/Observation?patient={rossi.pk}&code=http://loinc.org|8480-6")[1]
     assert [e["resource"]["id"] for e in by_code["entry"]] == [panel["id"]]
-    status, labs = _get(client, f"/fhir/Observation?patient={rossi.pk}&category=laboratory")
+    _status, labs = _get(client, f"/fhir/Observation?patient={rossi.pk}&category=laboratory")
     [lab] = [e["resource"] for e in labs["entry"]]
     assert (lab["code"]["text"], lab["valueQuantity"]["value"]) == ("Creatinina", 1.4)
     assert lab["interpretation"][0]["coding"][0]["code"] == "H"
     # dates: the lab of yesterday only, then nothing before the vitals
     day = timezone.localdate()
-    recent = _get(client, f"/fhir/Observation?patient={rossi.pk}&date=ge{day - timedelta(days=2)}")[1]
+    recent = _get(client, f"/fhir/Observation?patient={rossi.pk}&date=ge{day - timedelta(days=2)}")[
+        1
+    ]
     assert [e["resource"]["id"] for e in recent["entry"]] == [lab["id"]]
-    older = _get(client, f"/fhir/Observation?patient={rossi.pk}&date=le{day - timedelta(days=4)}")[1]
+    older = _get(client, f"/fhir/Observation?patient={rossi.pk}&date=le{day - timedelta(days=4)}")[
+        1
+    ]
     assert older["total"] == 0
     # each read logged by the chart's own selectors, on the fhir channel
     assert set(_fhir_reads(rossi.pk)) == {"parametri vitali", "esami di laboratorio"}
@@ -278,9 +302,14 @@ def test_vitals_and_labs_are_observations(make_user: MakeUser, rossi: Patient) -
 
 def test_no_known_allergies_is_answered_the_fhir_way(make_user: MakeUser, rossi: Patient) -> None:
     patients.no_known_allergies_state(
-        actor=make_user(Role.PHYSICIAN), workstation=None, patient_id=rossi.pk, stated_on=date(2026, 11, 2)
+        actor=make_user(Role.PHYSICIAN),
+        workstation=None,
+        patient_id=rossi.pk,
+        stated_on=date(2026, 11, 2),
     )
-    status, body = _get(api_client(make_user(Role.NURSE)), f"/fhir/AllergyIntolerance?patient={rossi.pk}")
+    _status, body = _get(
+        api_client(make_user(Role.NURSE)), f"/fhir/AllergyIntolerance?patient={rossi.pk}"
+    )
     [nka] = [e["resource"] for e in body["entry"]]
     assert nka["code"]["coding"][0]["code"] == "716186003"
     assert nka["recordedDate"] == "2026-11-02"
@@ -309,15 +338,25 @@ def test_a_fhir_client_lists_the_patient_s_medication_administrations(folfox: Fo
     assert resource["effectivePeriod"]["end"]
     assert resource["request"]["reference"] == f"MedicationRequest/{folfox.items['oxaliplatin'].pk}"
     tomorrow = timezone.localdate() + timedelta(days=1)
-    assert _get(client, f"/fhir/MedicationAdministration?patient={folfox.patient.pk}&date=ge{tomorrow}")[1]["total"] == 0
+    assert (
+        _get(
+            client, f"/fhir/MedicationAdministration?patient={folfox.patient.pk}&date=ge{tomorrow}"
+        )[1]["total"]
+        == 0
+    )
     # nobody else's
-    assert _get(client, f"/fhir/MedicationAdministration?patient={folfox.other_patient.pk}")[1]["total"] == 0
+    assert (
+        _get(client, f"/fhir/MedicationAdministration?patient={folfox.other_patient.pk}")[1][
+            "total"
+        ]
+        == 0
+    )
     assert "FHIR MedicationAdministration" in _fhir_reads(folfox.patient.pk)
 
 
 def test_each_order_line_is_a_medication_request_of_its_order(folfox: Folfox) -> None:
     client = api_client(folfox.physician)
-    status, body = _get(client, f"/fhir/MedicationRequest?patient={folfox.patient.pk}&_count=200")
+    _status, body = _get(client, f"/fhir/MedicationRequest?patient={folfox.patient.pk}&_count=200")
     lines = [e["resource"] for e in body["entry"]]
     assert body["total"] == folfox.order.items.count()
     assert {line["groupIdentifier"]["value"] for line in lines} == {str(folfox.order.pk)}
@@ -325,4 +364,9 @@ def test_each_order_line_is_a_medication_request_of_its_order(folfox: Folfox) ->
     assert oxaliplatin["dosageInstruction"][0]["doseAndRate"][0]["doseQuantity"]["value"] == 170
     assert oxaliplatin["dosageInstruction"][0]["text"].startswith("85 mg/m2 × BSA 2.00 m²")
     assert oxaliplatin["status"] == "active"
-    assert _get(client, f"/fhir/MedicationRequest?patient={folfox.patient.pk}&status=completed")[1]["total"] == 0
+    assert (
+        _get(client, f"/fhir/MedicationRequest?patient={folfox.patient.pk}&status=completed")[1][
+            "total"
+        ]
+        == 0
+    )

@@ -35,7 +35,9 @@ def searchset(
     ``resource_base`` the server's (``https://host/fhir``) for the entries' ``fullUrl``."""
     links = [{"relation": "self", "url": page_url(base, params, page, page.offset)}]
     if page.count and page.offset + page.count < total:
-        links.append({"relation": "next", "url": page_url(base, params, page, page.offset + page.count)})
+        links.append(
+            {"relation": "next", "url": page_url(base, params, page, page.offset + page.count)}
+        )
     if page.offset > 0 and page.count:
         previous = max(page.offset - page.count, 0)
         links.append({"relation": "previous", "url": page_url(base, params, page, previous)})

@@ -65,7 +65,10 @@ SUPPORTED: tuple[ResourceSupport, ...] = (
     ),
     ResourceSupport(
         "MedicationRequest",
-        (_PATIENT, SearchParam("status", "token", "draft | active | on-hold | cancelled | completed")),
+        (
+            _PATIENT,
+            SearchParam("status", "token", "draft | active | on-hold | cancelled | completed"),
+        ),
         documentation="One per order line; the order as groupIdentifier.",
     ),
     ResourceSupport(

@@ -90,7 +90,9 @@ _GENDER = {"M": "male", "F": "female", "X": "unknown"}
 def patient_resource(facts: PatientFacts, *, mrn_system: str) -> Resource:
     identifiers = []
     if facts.codice_fiscale:
-        identifiers.append({"use": "official", "system": CODICE_FISCALE, "value": facts.codice_fiscale})
+        identifiers.append(
+            {"use": "official", "system": CODICE_FISCALE, "value": facts.codice_fiscale}
+        )
     identifiers.append({"use": "usual", "system": mrn_system, "value": facts.mrn})
     return {
         "resourceType": "Patient",
@@ -317,14 +319,22 @@ VITAL_CODES = {
         "spo2", "59408-5", "Oxygen saturation in Arterial blood by Pulse oximetry", "%"
     ),
     "pain_nrs": VitalCode(
-        "pain", "72514-3", "Pain severity - 0-10 verbal numeric rating [Score] - Reported", "{score}"
+        "pain",
+        "72514-3",
+        "Pain severity - 0-10 verbal numeric rating [Score] - Reported",
+        "{score}",
     ),
 }
 _UNIT_DISPLAY = {"mm[Hg]": "mmHg", "/min": "/min", "Cel": "°C", "%": "%", "{score}": "{score}"}
 
 
 def _quantity(value: Decimal | int, ucum: str) -> Resource:
-    return {"value": _number(value), "unit": _UNIT_DISPLAY.get(ucum, ucum), "system": UCUM, "code": ucum}
+    return {
+        "value": _number(value),
+        "unit": _UNIT_DISPLAY.get(ucum, ucum),
+        "system": UCUM,
+        "code": ucum,
+    }
 
 
 def _category(code: str, display: str) -> list[Resource]:
@@ -350,7 +360,10 @@ def vitals_resources(facts: VitalsFacts) -> list[Resource]:
     if facts.systolic_bp is not None or facts.diastolic_bp is not None:
         panel = _vital(facts, BLOOD_PRESSURE)
         panel["component"] = [
-            {"code": _concept(LOINC, part.loinc, part.display), "valueQuantity": _quantity(value, part.unit)}
+            {
+                "code": _concept(LOINC, part.loinc, part.display),
+                "valueQuantity": _quantity(value, part.unit),
+            }
             for part, value in ((SYSTOLIC, facts.systolic_bp), (DIASTOLIC, facts.diastolic_bp))
             if value is not None
         ]
@@ -410,7 +423,9 @@ def lab_resource(facts: LabFacts) -> Resource:
     if bounds:
         found["referenceRange"] = [bounds]
     if facts.flag in _INTERPRETATION:
-        found["interpretation"] = [_concept(INTERPRETATION, facts.flag, _INTERPRETATION[facts.flag])]
+        found["interpretation"] = [
+            _concept(INTERPRETATION, facts.flag, _INTERPRETATION[facts.flag])
+        ]
     return found
 
 
@@ -573,7 +588,10 @@ def medication_administration_resource(facts: AdministrationFacts) -> Resource:
         | ({"end": _instant(facts.ended_at)} if facts.ended_at is not None else {}),
         "performer": [{"actor": {"display": facts.nurse_name}}],
         "request": _ref("MedicationRequest", facts.order_item_id),
-        "dosage": {"route": _route(facts.route), "dose": _amount(facts.amount_given, facts.dose_unit)},
+        "dosage": {
+            "route": _route(facts.route),
+            "dose": _amount(facts.amount_given, facts.dose_unit),
+        },
     }
     if facts.reason:
         found["statusReason"] = [{"text": facts.reason}]

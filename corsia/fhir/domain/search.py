@@ -218,5 +218,9 @@ def date_bounds(interval: Interval, zone: tzinfo) -> tuple[date | None, date | N
     end = interval.end.astimezone(zone) if interval.end is not None else None
     before = None
     if end is not None:
-        before = end.date() if end.timetz().replace(tzinfo=None) == time(0) else end.date() + timedelta(days=1)
+        before = (
+            end.date()
+            if end.timetz().replace(tzinfo=None) == time(0)
+            else end.date() + timedelta(days=1)
+        )
     return start, before
