@@ -22,7 +22,7 @@ from corsia.fhir.domain.search import (
     reference_id,
     token_of,
 )
-from tests.fhir.validate import r4
+from corsia.testing.fhir import r4
 
 ROME = ZoneInfo("Europe/Rome")
 AT = datetime(2026, 11, 30, 9, 15, tzinfo=ROME)

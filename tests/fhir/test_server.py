@@ -21,9 +21,9 @@ from corsia.records.services.labs import LabInput
 from corsia.records.services.vitals import VitalsInput
 from corsia.testing.accounts import MakeUser, api_client, logged_in
 from corsia.testing.administration import Folfox, give
+from corsia.testing.fhir import r4
 from corsia.testing.outside import masked_chart
 from corsia.testing.patients import patient_registered
-from tests.fhir.validate import r4
 
 pytestmark = pytest.mark.django_db
 FHIR_JSON = "application/fhir+json"

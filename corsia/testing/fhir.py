@@ -1,5 +1,6 @@
-"""Every resource the tests meet is validated against the FHIR R4 model: fhir.resources'
-R4B package (its default package is R5); R4B's resources used here are R4's."""
+"""Test helper of the FHIR server: every resource the tests meet is validated against the
+FHIR R4 model, fhir.resources' R4B package (its default package is R5; the R4B resources
+used here are R4's)."""
 
 from __future__ import annotations
 
