@@ -58,94 +58,59 @@ def doses_given(
     rows = Administration.objects.filter(patient_id=patient_id)
     if ingredient_codes is not None:
         rows = rows.filter(ingredient_code__in=list(ingredient_codes))
-    return [
-        GivenDose(
-            administration_id=a.pk,
-            order_item_id=a.order_item_id,
-            ingredient_code=a.ingredient_code,
-            dose=a.dose,
-            dose_unit=a.dose_unit,
-            volume_ml=a.volume_ml,
-            volume_given_ml=a.volume_given_ml,
-            state=a.state,
-            started_at=a.started_at,
-        )
-        for a in rows.order_by("started_at", "id")
-    ]
+    return [_given_dose(a) for a in rows.order_by("started_at", "id")]
+
+
+def _given_dose(a: Administration) -> GivenDose:
+    return GivenDose(
+        administration_id=a.pk,
+        order_item_id=a.order_item_id,
+        ingredient_code=a.ingredient_code,
+        dose=a.dose,
+        dose_unit=a.dose_unit,
+        volume_ml=a.volume_ml,
+        volume_given_ml=a.volume_given_ml,
+        state=a.state,
+        started_at=a.started_at,
+    )
 
 
 @dataclass(frozen=True)
 class AdministrationRecord:
     """One administration as recorded at the bedside, for another module's read (the FHIR
-    server's MedicationAdministration): what, how much, when, by whom, how it ended."""
+    server's MedicationAdministration): what and how much (``given``), when it ended, by
+    whom, why it stopped."""
 
-    administration_id: int
+    given: GivenDose
     patient_id: int
-    order_id: int
-    order_item_id: int
-    ingredient_code: str
     ingredient_name: str
-    dose: Decimal
-    dose_unit: str
-    volume_ml: Decimal | None
-    volume_given_ml: Decimal | None
     route: str
-    state: str
-    started_at: datetime
     ended_at: datetime | None
-    nurse_id: int
     nurse_name: str
     reason: str
-
-    @property
-    def amount_given(self) -> Decimal:
-        return GivenDose(
-            administration_id=self.administration_id,
-            order_item_id=self.order_item_id,
-            ingredient_code=self.ingredient_code,
-            dose=self.dose,
-            dose_unit=self.dose_unit,
-            volume_ml=self.volume_ml,
-            volume_given_ml=self.volume_given_ml,
-            state=self.state,
-            started_at=self.started_at,
-        ).amount_given
 
 
 def administrations_of_patient(
     *,
     patient_id: int,
-    administration_id: int | None = None,
     started_from: datetime | None = None,
     started_before: datetime | None = None,
 ) -> list[AdministrationRecord]:
-    """The patient's administrations (newest first), optionally one of them or those started
-    in ``[started_from, started_before)``. The caller checks its permission, the patient's
-    scope and masking, and writes the access log."""
+    """The patient's administrations (newest first), or those started in
+    ``[started_from, started_before)``. The caller checks its permission and the patient's
+    scope, and writes the access log."""
     rows = Administration.objects.filter(patient_id=patient_id).select_related("nurse")
-    if administration_id is not None:
-        rows = rows.filter(pk=administration_id)
     if started_from is not None:
         rows = rows.filter(started_at__gte=started_from)
     if started_before is not None:
         rows = rows.filter(started_at__lt=started_before)
     return [
         AdministrationRecord(
-            administration_id=a.pk,
+            given=_given_dose(a),
             patient_id=a.patient_id,
-            order_id=a.order_id,
-            order_item_id=a.order_item_id,
-            ingredient_code=a.ingredient_code,
             ingredient_name=a.ingredient_name,
-            dose=a.dose,
-            dose_unit=a.dose_unit,
-            volume_ml=a.volume_ml,
-            volume_given_ml=a.volume_given_ml,
             route=a.route,
-            state=a.state,
-            started_at=a.started_at,
             ended_at=a.ended_at,
-            nurse_id=a.nurse_id,
             nurse_name=a.nurse.get_full_name() or a.nurse.username,
             reason=a.reason,
         )

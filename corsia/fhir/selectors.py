@@ -204,14 +204,10 @@ def _within(moment: datetime, interval: Interval) -> bool:
     )
 
 
-def encounter_search(
-    *, user: User, params: Mapping[str, list[str]], page: Page, workstation: Workstation
-) -> Found:
+def _encounters(
+    user: User, patient: Patient, params: Mapping[str, list[str]], workstation: Workstation
+) -> list[Resource]:
     """The patient's encounters, masked ones (oscurati) left out."""
-    require_permission(user, VIEW_PATIENT)
-    patient = _subject(user, params, "Encounter")
-    if patient is None:
-        return Found(total=0, resources=[])
     statuses = _statuses(params)
     found = []
     for encounter in visible_encounters(patient).order_by("-admitted_at", "-pk"):
@@ -229,18 +225,14 @@ def encounter_search(
         if statuses is None or resource["status"] in statuses:
             found.append(resource)
     _log(user, patient.pk, "Encounter", workstation)
-    return _paged(found, page)
+    return found
 
 
-def allergy_search(
-    *, user: User, params: Mapping[str, list[str]], page: Page, workstation: Workstation
-) -> Found:
+def _allergies(
+    user: User, patient: Patient, params: Mapping[str, list[str]], workstation: Workstation
+) -> list[Resource]:
     """Every allergy recorded (refuted and inactive ones with their status) and the "no
     known allergies" statements."""
-    require_permission(user, VIEW_PATIENT)
-    patient = _subject(user, params, "AllergyIntolerance")
-    if patient is None:
-        return Found(total=0, resources=[])
     overview = allergy_overview(
         user=user, patient_id=patient.pk, workstation=workstation, channel=CHANNEL
     )
@@ -270,16 +262,12 @@ def allergy_search(
         )
         for s in overview.statements
     ]
-    return _paged(found, page)
+    return found
 
 
-def condition_search(
-    *, user: User, params: Mapping[str, list[str]], page: Page, workstation: Workstation
-) -> Found:
-    require_permission(user, VIEW_CHART)
-    patient = _subject(user, params, "Condition")
-    if patient is None:
-        return Found(total=0, resources=[])
+def _conditions(
+    user: User, patient: Patient, params: Mapping[str, list[str]], workstation: Workstation
+) -> list[Resource]:
     view = diagnosis_view(
         user=user, patient_id=patient.pk, workstation=workstation, channel=CHANNEL
     )
@@ -298,7 +286,7 @@ def condition_search(
         )
         for d in view.diagnoses
     ]
-    return _paged(found, page)
+    return found
 
 
 OBSERVATION_CATEGORIES = frozenset({"vital-signs", "laboratory"})
@@ -316,12 +304,9 @@ def _observation_codes(params: Mapping[str, list[str]]) -> set[str] | None:
     return codes
 
 
-def observation_search(
-    *, user: User, params: Mapping[str, list[str]], page: Page, workstation: Workstation
-) -> Found:
-    """Vital signs and laboratory results, newest first, by category, date and code (a
-    vital sign's LOINC code; a laboratory result by its analyte's name as text)."""
-    require_permission(user, VIEW_CHART)
+def _observation_filters(
+    params: Mapping[str, list[str]],
+) -> tuple[set[str], Interval, set[str] | None]:
     categories = set(OBSERVATION_CATEGORIES)
     if "category" in params:
         categories = set()
@@ -332,11 +317,16 @@ def observation_search(
             if token.code not in OBSERVATION_CATEGORIES:
                 raise InvalidSearch(f"Observation category not served: {token.code}")
             categories.add(token.code)
-    interval = interval_of(params.get("date", []), _zone())
-    codes = _observation_codes(params)
-    patient = _subject(user, params, "Observation")
-    if patient is None:
-        return Found(total=0, resources=[])
+    return categories, interval_of(params.get("date", []), _zone()), _observation_codes(params)
+
+
+def _observations(
+    user: User, patient: Patient, params: Mapping[str, list[str]], workstation: Workstation
+) -> list[Resource]:
+    """Vital signs and laboratory results, newest first, by category, date and code (a
+    vital sign's LOINC code: laboratory results have none yet, a code search leaves them
+    out)."""
+    categories, interval, codes = _observation_filters(params)
     dated: list[tuple[datetime, Resource]] = []
     if "vital-signs" in categories:
         view = patient_vitals(
@@ -384,18 +374,14 @@ def observation_search(
                     )
                 )
     dated.sort(key=lambda pair: pair[0], reverse=True)
-    return _paged([resource for _, resource in dated], page)
+    return [resource for _, resource in dated]
 
 
-def medication_request_search(
-    *, user: User, params: Mapping[str, list[str]], page: Page, workstation: Workstation
-) -> Found:
+def _medication_requests(
+    user: User, patient: Patient, params: Mapping[str, list[str]], workstation: Workstation
+) -> list[Resource]:
     """Every line of the patient's therapy orders (newest cycle first, in the order of
     administration), the order as ``groupIdentifier``."""
-    require_permission(user, VIEW_ORDER)
-    patient = _subject(user, params, "MedicationRequest")
-    if patient is None:
-        return Found(total=0, resources=[])
     statuses = _statuses(params)
     orders = patient_orders(user=user, patient_id=patient.pk).select_related("prescriber")
     found = []
@@ -432,34 +418,34 @@ def medication_request_search(
             if statuses is None or resource["status"] in statuses:
                 found.append(resource)
     _log(user, patient.pk, "MedicationRequest", workstation)
-    return _paged(found, page)
+    return found
 
 
-def medication_administration_search(
-    *, user: User, params: Mapping[str, list[str]], page: Page, workstation: Workstation
-) -> Found:
+def _started(params: Mapping[str, list[str]]) -> Interval:
+    return interval_of(params.get("date", []), _zone())
+
+
+def _medication_administrations(
+    user: User, patient: Patient, params: Mapping[str, list[str]], workstation: Workstation
+) -> list[Resource]:
     """What was given to the patient (newest first), by when it started."""
-    require_permission(user, VIEW_ADMINISTRATIONS)
-    interval = interval_of(params.get("date", []), _zone())
-    patient = _subject(user, params, "MedicationAdministration")
-    if patient is None:
-        return Found(total=0, resources=[])
+    interval = _started(params)
     records = administrations_of_patient(
         patient_id=patient.pk, started_from=interval.start, started_before=interval.end
     )
     found = [
         fhir.medication_administration_resource(
             fhir.AdministrationFacts(
-                id=r.administration_id,
+                id=r.given.administration_id,
                 patient_id=patient.pk,
-                order_item_id=r.order_item_id,
-                ingredient_code=r.ingredient_code,
+                order_item_id=r.given.order_item_id,
+                ingredient_code=r.given.ingredient_code,
                 ingredient_name=r.ingredient_name,
-                amount_given=r.amount_given,
-                dose_unit=r.dose_unit,
+                amount_given=r.given.amount_given,
+                dose_unit=r.given.dose_unit,
                 route=r.route,
-                state=r.state,
-                started_at=r.started_at,
+                state=r.given.state,
+                started_at=r.given.started_at,
                 ended_at=r.ended_at,
                 nurse_name=r.nurse_name,
                 reason=r.reason,
@@ -468,17 +454,47 @@ def medication_administration_search(
         for r in records
     ]
     _log(user, patient.pk, "MedicationAdministration", workstation)
-    return _paged(found, page)
+    return found
 
 
 Search = Callable[..., Found]
+PatientRead = Callable[[User, "Patient", Mapping[str, list[str]], Workstation], list[Resource]]
+
+
+def _one_patient_search(
+    resource_type: str,
+    permission: str,
+    read: PatientRead,
+    check: Callable[[Mapping[str, list[str]]], object] | None = None,
+) -> Search:
+    """A search of one patient's data (``patient=`` required): the permission first (a
+    refusal reads and logs nothing), the values checked, then the patient (unknown or out
+    of the user's scope: nothing found), then the read, paged."""
+
+    def search(
+        *, user: User, params: Mapping[str, list[str]], page: Page, workstation: Workstation
+    ) -> Found:
+        require_permission(user, permission)
+        if check is not None:
+            check(params)
+        patient = _subject(user, params, resource_type)
+        if patient is None:
+            return Found(total=0, resources=[])
+        return _paged(read(user, patient, params, workstation), page)
+
+    return search
+
 
 SEARCHES: dict[str, Search] = {
     "Patient": patient_search,
-    "Encounter": encounter_search,
-    "AllergyIntolerance": allergy_search,
-    "Condition": condition_search,
-    "Observation": observation_search,
-    "MedicationRequest": medication_request_search,
-    "MedicationAdministration": medication_administration_search,
+    "Encounter": _one_patient_search("Encounter", VIEW_PATIENT, _encounters),
+    "AllergyIntolerance": _one_patient_search("AllergyIntolerance", VIEW_PATIENT, _allergies),
+    "Condition": _one_patient_search("Condition", VIEW_CHART, _conditions),
+    "Observation": _one_patient_search(
+        "Observation", VIEW_CHART, _observations, _observation_filters
+    ),
+    "MedicationRequest": _one_patient_search("MedicationRequest", VIEW_ORDER, _medication_requests),
+    "MedicationAdministration": _one_patient_search(
+        "MedicationAdministration", VIEW_ADMINISTRATIONS, _medication_administrations, _started
+    ),
 }

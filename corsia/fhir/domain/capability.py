@@ -43,7 +43,7 @@ SUPPORTED: tuple[ResourceSupport, ...] = (
     ),
     ResourceSupport(
         "Encounter",
-        (_PATIENT, SearchParam("status", "token", "planned | in-progress | finished | cancelled")),
+        (_PATIENT, SearchParam("status", "token", "in-progress | finished | cancelled")),
         documentation="Masked (oscurati) encounters are never returned.",
     ),
     ResourceSupport(
