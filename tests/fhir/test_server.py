@@ -13,6 +13,7 @@ from django.test import Client
 from django.utils import timezone
 
 from corsia.accounts.domain.roles import Role
+from corsia.accounts.models import User
 from corsia.audit.models import AccessLogEntry
 from corsia.patients import services as patients
 from corsia.patients.models import Patient
@@ -370,3 +371,15 @@ def test_each_order_line_is_a_medication_request_of_its_order(folfox: Folfox) ->
         ]
         == 0
     )
+
+
+def test_a_password_to_change_is_refused_as_on_the_api(make_user: MakeUser, rossi: Patient) -> None:
+    nurse = make_user(Role.NURSE)
+    session = logged_in(nurse)
+    token = api_client(nurse)
+    User.objects.filter(pk=nurse.pk).update(must_change_password=True)
+    status, body = _get(session, f"/fhir/Patient/{rossi.pk}")
+    assert (status, _outcome(body)) == (403, "forbidden")
+    status, body = _get(token, f"/fhir/Patient/{rossi.pk}")
+    assert (status, _outcome(body)) == (401, "login")
+    assert _fhir_reads(rossi.pk) == []
