@@ -107,13 +107,7 @@ def capability_statement(*, base: str, published: str) -> Resource:
                     "cors": False,
                     "service": [
                         {
-                            "coding": [
-                                {
-                                    "system": "http://terminology.hl7.org/CodeSystem/restful-security-service",
-                                    "code": "OAuth",
-                                    "display": "OAuth",
-                                }
-                            ],
+                            # an opaque token, not OAuth: no restful-security-service code
                             "text": "Bearer token (Authorization: Bearer <token>, issued at "
                             "/api/v1/auth/tokens) or the signed-in session",
                         }
