@@ -77,6 +77,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Content-Security-Policy on pages, Cache-Control: no-store on everything but static files.
     "corsia.core.middleware.SecurityHeadersMiddleware",
+    # /fhir/: whatever the middleware below answers as problem+json (bad input, expired
+    # session or password, Django's 404/405/500) becomes an OperationOutcome.
+    "corsia.fhir.middleware.OperationOutcomeMiddleware",
     # Outermost of ours: whatever answers an error on /api/ (Django's 404/405/500 pages
     # included) is turned into problem+json.
     "corsia.core.middleware.ApiProblemMiddleware",
@@ -383,3 +386,8 @@ CORSIA_COMPOUNDING_GRAVIMETRIC_TOLERANCE_PERCENT = env_str(
 CORSIA_COMPOUNDING_ASSUME_UNIT_DENSITY = env_bool(
     "CORSIA_COMPOUNDING_ASSUME_UNIT_DENSITY", default=False
 )
+
+# The FHIR server (corsia/fhir/README.md): the identifier system of the hospital's MRN in
+# Patient.identifier and in identifier searches (the hospital's OID as urn:oid:..., or a URI
+# its integration engine already uses).
+CORSIA_FHIR_MRN_SYSTEM = env_str("CORSIA_FHIR_MRN_SYSTEM", "urn:corsia:mrn")

@@ -4,10 +4,12 @@ from django.views.i18n import set_language
 from config.api import api
 from corsia.core.access import public
 from corsia.core.views import healthz
+from corsia.fhir.api import fhir_api
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", api.urls),
+    path("fhir/", fhir_api.urls),  # FHIR R4, read-only (corsia/fhir/README.md)
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("regimens/", include("corsia.regimens.urls")),
     path("prescribing/", include("corsia.prescribing.urls")),

@@ -23,14 +23,14 @@ from corsia.accounts.domain.workstation import (
 )
 from corsia.accounts.passwords import user_password_expired
 from corsia.accounts.selectors import workstation_names
-from corsia.core.problems import problem_response
+from corsia.core.problems import is_api_path, problem_response
 
 _SESSION_KEY = "corsia_last_activity"
 LOGOUT_CAUSE_ATTR = "corsia_logout_cause"
 
 
 def _is_api(request: HttpRequest) -> bool:
-    return request.path.startswith("/api/")
+    return is_api_path(request.path)
 
 
 class ApiAuthorizationMiddleware:

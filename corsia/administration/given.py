@@ -58,17 +58,61 @@ def doses_given(
     rows = Administration.objects.filter(patient_id=patient_id)
     if ingredient_codes is not None:
         rows = rows.filter(ingredient_code__in=list(ingredient_codes))
+    return [_given_dose(a) for a in rows.order_by("started_at", "id")]
+
+
+def _given_dose(a: Administration) -> GivenDose:
+    return GivenDose(
+        administration_id=a.pk,
+        order_item_id=a.order_item_id,
+        ingredient_code=a.ingredient_code,
+        dose=a.dose,
+        dose_unit=a.dose_unit,
+        volume_ml=a.volume_ml,
+        volume_given_ml=a.volume_given_ml,
+        state=a.state,
+        started_at=a.started_at,
+    )
+
+
+@dataclass(frozen=True)
+class AdministrationRecord:
+    """One administration as recorded at the bedside, for another module's read (the FHIR
+    server's MedicationAdministration): what and how much (``given``), when it ended, by
+    whom, why it stopped."""
+
+    given: GivenDose
+    patient_id: int
+    ingredient_name: str
+    route: str
+    ended_at: datetime | None
+    nurse_name: str
+    reason: str
+
+
+def administrations_of_patient(
+    *,
+    patient_id: int,
+    started_from: datetime | None = None,
+    started_before: datetime | None = None,
+) -> list[AdministrationRecord]:
+    """The patient's administrations (newest first), or those started in
+    ``[started_from, started_before)``. The caller checks its permission and the patient's
+    scope, and writes the access log."""
+    rows = Administration.objects.filter(patient_id=patient_id).select_related("nurse")
+    if started_from is not None:
+        rows = rows.filter(started_at__gte=started_from)
+    if started_before is not None:
+        rows = rows.filter(started_at__lt=started_before)
     return [
-        GivenDose(
-            administration_id=a.pk,
-            order_item_id=a.order_item_id,
-            ingredient_code=a.ingredient_code,
-            dose=a.dose,
-            dose_unit=a.dose_unit,
-            volume_ml=a.volume_ml,
-            volume_given_ml=a.volume_given_ml,
-            state=a.state,
-            started_at=a.started_at,
+        AdministrationRecord(
+            given=_given_dose(a),
+            patient_id=a.patient_id,
+            ingredient_name=a.ingredient_name,
+            route=a.route,
+            ended_at=a.ended_at,
+            nurse_name=a.nurse.get_full_name() or a.nurse.username,
+            reason=a.reason,
         )
-        for a in rows.order_by("started_at", "id")
+        for a in rows.order_by("-started_at", "-id")
     ]

@@ -26,7 +26,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from corsia.core.domain.text import has_unsafe_characters, is_naive_datetime, strings_in
-from corsia.core.problems import problem_response
+from corsia.core.problems import is_api_path, problem_response
 
 
 class ItalianFirstMiddleware:
@@ -46,7 +46,7 @@ _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def _is_api(request: HttpRequest) -> bool:
-    return request.path.startswith("/api/")
+    return is_api_path(request.path)
 
 
 def _bad_request_page(request: HttpRequest, *, status: int, message: str) -> HttpResponse:

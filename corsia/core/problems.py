@@ -10,6 +10,17 @@ from corsia.core.domain.errors import CorsiaError
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
+# The machine interfaces: the JSON API and the FHIR server (whose refusals
+# corsia.fhir.middleware turns into OperationOutcomes). A request to them is never sent to
+# the login page or shown an HTML error, and with an Authorization header it is never
+# authenticated by its session.
+API_PREFIXES = ("/api/", "/fhir/")
+
+
+def is_api_path(path: str) -> bool:
+    return path.startswith(API_PREFIXES)
+
+
 _TITLES = {
     400: "Bad Request",
     401: "Unauthorized",

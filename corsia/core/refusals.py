@@ -45,6 +45,7 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from corsia.core.domain.errors import CorsiaError, NotFound, PermissionRefused
+from corsia.core.problems import is_api_path
 
 
 class _Form(Protocol):
@@ -201,6 +202,6 @@ class PageRefusalMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, CorsiaError) or request.path.startswith("/api/"):
+        if not isinstance(exception, CorsiaError) or is_api_path(request.path):
             return None
         return refusal_response(request, exception)

@@ -229,6 +229,40 @@ def patient_outside_scope(*, user: User, text: str) -> bool:
     return patient is not None and not patient_in_scope(user, patient.pk)
 
 
+@dataclass(frozen=True)
+class PatientCriteria:
+    """What a structured search asks (the FHIR server's Patient search): every criterion
+    given must hold. ``family`` matches the start of the surname, any case."""
+
+    ids: tuple[int, ...] | None = None
+    codice_fiscale: str | None = None
+    mrn: str | None = None
+    family: str | None = None
+    born_from: date | None = None  # inclusive
+    born_before: date | None = None  # exclusive
+
+
+def patient_find(*, user: User, criteria: PatientCriteria) -> QuerySet[Patient]:
+    """The patients (not merged duplicates) matching ``criteria`` among those the user may
+    read, by surname, names and id. Nothing is logged: the caller logs the patients it
+    shows (a page of them)."""
+    require_permission(user, VIEW)
+    patients = scoped_to_patients(user, Patient.objects.filter(merged_into__isnull=True), "pk")
+    if criteria.ids is not None:
+        patients = patients.filter(pk__in=criteria.ids)
+    if criteria.codice_fiscale is not None:
+        patients = patients.filter(codice_fiscale=criteria.codice_fiscale.upper())
+    if criteria.mrn is not None:
+        patients = patients.filter(mrn=criteria.mrn)
+    if criteria.family is not None:
+        patients = patients.filter(surname__istartswith=criteria.family)
+    if criteria.born_from is not None:
+        patients = patients.filter(date_of_birth__gte=criteria.born_from)
+    if criteria.born_before is not None:
+        patients = patients.filter(date_of_birth__lt=criteria.born_before)
+    return patients.order_by("surname", "given_names", "pk")
+
+
 # --- one patient --------------------------------------------------------------------------------
 
 

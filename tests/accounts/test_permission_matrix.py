@@ -206,6 +206,9 @@ def test_every_ninja_url_is_an_operation_or_a_builtin() -> None:
         if _is_ninja(entry.callback)
         and url not in operation_urls
         and name.split(":")[-1] not in NINJA_BUILTIN_PUBLIC
+        # the FHIR server's own NinjaAPI: each resource checks the permission of the page
+        # showing the same data, tested role by role in tests/fhir/test_server.py
+        and not url.startswith("/fhir/")
     ]
     assert strays == []
 

@@ -21,7 +21,8 @@ def _url_names() -> set[str]:
                 names.add(f"{namespace}:{p.name}" if namespace else p.name)
 
     walk(get_resolver().url_patterns, "")
-    return {name for name in names if not name.startswith("api-v1:")}  # the API: no pages
+    # the API and the FHIR server: no pages
+    return {name for name in names if not name.startswith(("api-v1:", "fhir:"))}
 
 
 def test_every_page_in_the_registry_exists() -> None:

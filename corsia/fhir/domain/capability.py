@@ -1,0 +1,138 @@
+"""The CapabilityStatement: what this server really answers (resources, interactions,
+search parameters), nothing more."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from corsia.fhir.domain.outcome import Resource
+
+
+@dataclass(frozen=True)
+class SearchParam:
+    name: str
+    type: str  # token, reference, date, string
+    documentation: str
+
+
+@dataclass(frozen=True)
+class ResourceSupport:
+    type: str
+    search: tuple[SearchParam, ...]
+    read: bool = True
+    documentation: str = ""
+
+
+_PATIENT = SearchParam("patient", "reference", "Patient/{id} or {id}")
+_COUNT = SearchParam("_count", "number", "page size: default 50, at most 200")
+
+SUPPORTED: tuple[ResourceSupport, ...] = (
+    ResourceSupport(
+        "Patient",
+        (
+            SearchParam("_id", "token", "the patient's id"),
+            SearchParam(
+                "identifier",
+                "token",
+                "http://hl7.it/sid/codiceFiscale|<codice fiscale> or the hospital MRN "
+                "(<MRN system>|<MRN>); a value without system matches either",
+            ),
+            SearchParam("family", "string", "start of the surname, any case"),
+            SearchParam("birthdate", "date", "eq/ge/gt/le/lt prefixes"),
+        ),
+    ),
+    ResourceSupport(
+        "Encounter",
+        (_PATIENT, SearchParam("status", "token", "in-progress | finished | cancelled")),
+        documentation="Masked (oscurati) encounters are never returned.",
+    ),
+    ResourceSupport(
+        "AllergyIntolerance",
+        (_PATIENT,),
+        documentation="'No known allergies' is SNOMED CT 716186003, clinicalStatus active.",
+    ),
+    ResourceSupport("Condition", (_PATIENT,), documentation="Diagnoses in ICD-9-CM."),
+    ResourceSupport(
+        "Observation",
+        (
+            _PATIENT,
+            SearchParam("category", "token", "vital-signs | laboratory"),
+            SearchParam("code", "token", "LOINC code of a vital sign ([system|]code)"),
+            SearchParam("date", "date", "eq/ge/gt/le/lt prefixes; repeat for a range"),
+        ),
+        read=False,
+        documentation="Vital signs in LOINC and UCUM; laboratory results as recorded.",
+    ),
+    ResourceSupport(
+        "MedicationRequest",
+        (
+            _PATIENT,
+            SearchParam("status", "token", "draft | active | on-hold | cancelled | completed"),
+        ),
+        documentation="One per order line; the order as groupIdentifier.",
+    ),
+    ResourceSupport(
+        "MedicationAdministration",
+        (_PATIENT, SearchParam("date", "date", "when the administration started")),
+    ),
+)
+
+SEARCH_PARAMS: dict[str, frozenset[str]] = {
+    r.type: frozenset(p.name for p in r.search) for r in SUPPORTED
+}
+
+
+def capability_statement(*, base: str, published: str) -> Resource:
+    return {
+        "resourceType": "CapabilityStatement",
+        "status": "active",
+        "date": published,
+        "publisher": "Corsia",
+        "kind": "instance",
+        "software": {"name": "Corsia"},
+        "implementation": {"description": "Corsia FHIR R4 server (read-only)", "url": base},
+        "fhirVersion": "4.0.1",
+        "format": ["application/fhir+json", "json"],
+        "rest": [
+            {
+                "mode": "server",
+                "documentation": (
+                    "Read-only. Unknown search parameters are refused (strict handling: 400 "
+                    "OperationOutcome). Paging by _count and _offset (the next link). Also "
+                    "served, outside this base: a regimen as PlanDefinition at "
+                    "/api/v1/regimens/{code}/versions/{number}/plandefinition and the access "
+                    "log as a Bundle of AuditEvent at /api/v1/audit/accesses/fhir."
+                ),
+                "security": {
+                    "cors": False,
+                    "service": [
+                        {
+                            # an opaque token, not OAuth: no restful-security-service code
+                            "text": "Bearer token (Authorization: Bearer <token>, issued at "
+                            "/api/v1/auth/tokens) or the signed-in session",
+                        }
+                    ],
+                    "description": "The same permissions, patient scope and access log as "
+                    "the pages and the API.",
+                },
+                "resource": [_resource(r) for r in SUPPORTED],
+            }
+        ],
+    }
+
+
+def _resource(support: ResourceSupport) -> Resource:
+    interactions = [{"code": "search-type"}]
+    if support.read:
+        interactions.insert(0, {"code": "read"})
+    found: Resource = {
+        "type": support.type,
+        "interaction": interactions,
+        "searchParam": [
+            {"name": p.name, "type": p.type, "documentation": p.documentation}
+            for p in (*support.search, _COUNT)
+        ],
+    }
+    if support.documentation:
+        found["documentation"] = support.documentation
+    return found

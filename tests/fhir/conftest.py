@@ -1,0 +1,7 @@
+"""FOLFOX-4 at the bedside (``corsia.testing.administration``), for the administrations."""
+
+from __future__ import annotations
+
+from tests.administration.conftest import folfox, make_folfox
+
+__all__ = ["folfox", "make_folfox"]
