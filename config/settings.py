@@ -232,7 +232,7 @@ X_FRAME_OPTIONS = "DENY"
 # Content-Security-Policy of every HTML page (corsia.core.middleware.SecurityHeadersMiddleware).
 # Scripts only from Corsia's own static files: no inline script nor inline event handler
 # (behaviour is carried by data- attributes, static/corsia/behaviours.js).
-# No style attribute in markup (style-src-attr 'none': widths and states are classes in
+# No style attribute in markup (style-src-attr allows only the empty one: widths and states are classes in
 # static/corsia/corsia.css); scripts may still set an element's style through the CSSOM.
 # <style> elements stay allowed (style-src-elem): Bootstrap Italia's bundle creates them at
 # run time (its font loader, form-validation tooltips, print), as does htmx's indicator.
@@ -244,7 +244,9 @@ CORSIA_CONTENT_SECURITY_POLICY = env_str(
             "script-src 'self'",
             "style-src 'self' 'unsafe-inline'",
             "style-src-elem 'self' 'unsafe-inline'",
-            "style-src-attr 'none'",
+            # the one exception: an empty style attribute (the SHA-256 of ""), which htmx copies
+            # onto a swapped element when a script has cleared its style; it styles nothing
+            "style-src-attr 'unsafe-hashes' 'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",
             "img-src 'self' data:",
             "font-src 'self' data:",
             "connect-src 'self'",

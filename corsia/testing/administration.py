@@ -33,8 +33,11 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
+from django.utils import timezone
 from playwright.sync_api import Locator, Page
 
+from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
 from corsia.administration.bedside.infusion import administration_end
 from corsia.administration.bedside.services import bedside_verify
@@ -55,6 +58,7 @@ from corsia.compounding.models import Preparation
 from corsia.patients.models import Patient
 from corsia.prescribing.models import OrderItem, TherapyOrder
 from corsia.testing import compounding as flow
+from corsia.testing.prescribing import measured_patient
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -358,3 +362,60 @@ def session_scan(
     else:
         text = code
     return bedside_scan(actor=nurse or f.nurse, workstation=workstation, code=text, **kw)
+
+
+# --- the fixtures (imported by the conftest.py files that use them) ---
+
+
+@pytest.fixture
+def make_folfox(make_user) -> MakeFolfox:  # type: ignore[no-untyped-def]  # factory fixture
+    def build(*, release: bool = True) -> Folfox:
+        physician = make_user(Role.PHYSICIAN)
+        registrar = make_user(Role.COORDINATOR)
+        ufa = flow.folfox_sent_to_pharmacy(
+            physician=physician,
+            approvers=(make_user(Role.PHYSICIAN), make_user(Role.PHYSICIAN)),
+            registrar=registrar,
+            start=timezone.localdate(),
+        )
+        other = measured_patient(
+            registrar=registrar,
+            physician=physician,
+            surname="Verdi",
+            given_names="Anna",
+            sex="F",
+        )
+        nurse = make_user(Role.NURSE, username="inf_bianca")
+        User.objects.filter(pk=nurse.pk).update(badge_code="BADGE-0042")
+        nurse.refresh_from_db()
+        day1 = list(ufa.order.items.filter(day_of_cycle=1).select_related("ingredient"))
+        items: dict[str, OrderItem] = {}
+        for item in day1:
+            items.setdefault(item.ingredient.code, item)  # first fluorouracil = the bolus
+        f = Folfox(
+            order=ufa.order,
+            patient=ufa.patient,
+            other_patient=other,
+            nurse=nurse,
+            physician=physician,
+            pharmacist=make_user(Role.PHARMACIST),
+            technician=make_user(Role.TECHNICIAN),
+            ufa=ufa,
+            items=items,
+            fu_infusion=next(
+                i
+                for i in day1
+                if i.ingredient.code == "fluorouracil" and i.infusion_type == "continuous"
+            ),
+            labels={i.pk: f"WRD{i.pk}" for i in day1 if i.competence == "ward"},
+        )
+        f.prepare(timezone.localdate(), release=release)
+        f.order.refresh_from_db()
+        return f
+
+    return build
+
+
+@pytest.fixture
+def folfox(make_folfox: MakeFolfox) -> Folfox:
+    return make_folfox()

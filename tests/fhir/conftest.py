@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tests.administration.conftest import folfox, make_folfox
+from corsia.testing.administration import folfox, make_folfox
 
 __all__ = ["folfox", "make_folfox"]

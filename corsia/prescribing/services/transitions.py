@@ -15,7 +15,6 @@ from corsia.prescribing import audit_events as events
 from corsia.prescribing.cumulative import order_cumulative_ensure
 from corsia.prescribing.domain.states import (
     EVENT_LABELS_IT,
-    MILESTONE_EVENTS,
     MILESTONE_LABELS_IT,
     MilestoneStep,
     OrderEvent,
@@ -64,10 +63,12 @@ def _ready_to_confirm(order: TherapyOrder) -> None:
 
 
 def order_decisions_possible(actor: User) -> bool:
-    """Whether any of the actor's roles takes some decision on an order (a trial monitor or
-    an auditor reads orders and takes none)."""
+    """Whether any of the actor's roles takes part in an order's life — a decision, or a
+    milestone its own module records (the nurse's administration, which the transitions
+    operation then refuses as ``transition_not_allowed_here``, 409). A trial monitor or an
+    auditor reads orders and takes part in none."""
     roles = set(user_roles(actor))
-    return any(may_fire(e, roles) for e in OrderEvent if e not in MILESTONE_EVENTS)
+    return any(may_fire(e, roles) for e in OrderEvent)
 
 
 def order_transition(
