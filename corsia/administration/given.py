@@ -19,6 +19,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from corsia.administration.models import Administration, AdministrationState
+from corsia.patients.selectors import patient_and_merged_ids
 
 FINISHED_STATES = frozenset(
     {AdministrationState.COMPLETED.value, AdministrationState.PARTIAL.value}
@@ -54,8 +55,12 @@ class GivenDose:
 def doses_given(
     *, patient_id: int, ingredient_codes: Iterable[str] | None = None
 ) -> list[GivenDose]:
-    """Every administration recorded for the patient (of those ingredients), oldest first."""
-    rows = Administration.objects.filter(patient_id=patient_id)
+    """Every administration recorded for the patient (of those ingredients), oldest first,
+    those recorded under a duplicate merged into the patient included."""
+    # a merged duplicate's administrations are the survivor's too (H06)
+    rows = Administration.objects.filter(
+        patient_id__in=patient_and_merged_ids(patient_id=patient_id)
+    )
     if ingredient_codes is not None:
         rows = rows.filter(ingredient_code__in=list(ingredient_codes))
     return [_given_dose(a) for a in rows.order_by("started_at", "id")]

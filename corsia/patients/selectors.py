@@ -384,6 +384,15 @@ def ward_inpatients(*, user: User, ward_code: str) -> list[Patient]:
 # --- for other modules' services (they check their own permission and log their own reads) ------
 
 
+def patient_and_merged_ids(*, patient_id: int) -> tuple[int, ...]:
+    """The patient and every duplicate merged into it (a merge re-points earlier merges to
+    the survivor, so one level is all there is). For another module's service: what was
+    prescribed, given or recorded under a duplicate's id still belongs to this patient's
+    history (the lifetime cumulative dose, H06), whatever the merge has not re-pointed."""
+    merged = Patient.objects.filter(merged_into_id=patient_id).values_list("pk", flat=True)
+    return (patient_id, *sorted(merged))
+
+
 def patient_record(*, patient_id: int, lock: bool = False) -> Patient:
     """One patient as registered (a merged one too: the caller decides), for another
     module's service; ``NotFound`` when there is none.

@@ -35,7 +35,7 @@ from corsia.core.actors import User, Workstation, require_permission, workstatio
 from corsia.core.domain.errors import NotFound, ValidationFailed
 from corsia.drugs.selectors import ingredient_get_by_id, ingredients_by_code
 from corsia.patients.scope import ensure_patient_in_scope
-from corsia.patients.selectors import patient_record
+from corsia.patients.selectors import patient_and_merged_ids, patient_record
 from corsia.prescribing import audit_events as events
 from corsia.prescribing.domain.cumulative import (
     CumulativeClass,
@@ -221,7 +221,7 @@ def patient_dose_events(
 
     committed = (
         OrderItem.objects.filter(
-            order__patient_id=patient_id,
+            order__patient_id__in=patient_and_merged_ids(patient_id=patient_id),
             order__state__in=COMMITTED_STATES,
             ingredient__code__in=codes,
             status=ItemStatus.ACTIVE,
@@ -277,11 +277,14 @@ def order_cumulative(
 def patient_cumulative(*, patient_id: int) -> list[Tally]:
     """The patient's lifetime totals so far (no order being checked), for the patient page."""
     codes: set[str] = set(
-        PriorDose.objects.filter(patient_id=patient_id).values_list("ingredient__code", flat=True)
+        PriorDose.objects.filter(
+            patient_id__in=patient_and_merged_ids(patient_id=patient_id)
+        ).values_list("ingredient__code", flat=True)
     )
     codes |= set(
         OrderItem.objects.filter(
-            order__patient_id=patient_id, order__state__in=COMMITTED_STATES
+            order__patient_id__in=patient_and_merged_ids(patient_id=patient_id),
+            order__state__in=COMMITTED_STATES,
         ).values_list("ingredient__code", flat=True)
     )
     codes |= {g.ingredient_code for g in doses_given(patient_id=patient_id)}
@@ -394,9 +397,12 @@ def order_cumulative_ensure(*, order_id: int) -> list[Tally]:
 
 
 def current_prior_doses(*, patient_id: int) -> QuerySet[PriorDose]:
-    """The records that count: those no later record corrects."""
+    """The records that count: those no later record corrects (a merged duplicate's too)."""
     return (
-        PriorDose.objects.filter(patient_id=patient_id, corrected_by__isnull=True)
+        PriorDose.objects.filter(
+            patient_id__in=patient_and_merged_ids(patient_id=patient_id),
+            corrected_by__isnull=True,
+        )
         .select_related("ingredient", "recorded_by")
         .order_by("given_from", "id")
     )

@@ -465,3 +465,64 @@ def test_H06_patient_page_shows_totals_and_records_a_prior_dose(
     assert "IRCCS Aviano" in page
     assert 'data-testid="cumulative-doses"' in page
     assert "<td>150</td>" in page
+
+
+def test_H06_a_merged_duplicates_doses_count_for_the_survivor(
+    make_user: MakeUser, physician: User, patient: Patient, abvd: RegimenVersion
+) -> None:
+    # The same man registered twice (an ADT A40 or a coordinator's merge): 300 mg/m²
+    # doxorubicin recorded as given elsewhere and 30 mg administered here (30 mg / 2.00 m² =
+    # 15 mg/m²) under the duplicate. After the merge the survivor's lifetime total is
+    # 300 + 15 = 315 mg/m², and a new ABVD cycle (2 x 25 mg/m²) brings it to 365 (< 450).
+    # With 410 elsewhere instead it would be blocked: 410 + 15 + 50 = 475 > 450.
+    from corsia.patients.services import patient_merge
+    from corsia.testing.prescribing import measured_patient
+
+    coordinator = make_user(Role.COORDINATOR)
+    duplicate = measured_patient(
+        registrar=coordinator, physician=physician, given_names="Carlo Maria"
+    )
+    _elsewhere(physician, duplicate, "doxorubicin", "300")
+    old = _confirm(physician, _draft(physician, duplicate, abvd))
+    day1 = old.items.get(ingredient__code="doxorubicin", day_of_cycle=1)
+    nurse = make_user(Role.NURSE)
+    now = timezone.now()
+    Administration.objects.create(
+        order_item=day1,
+        order=old,
+        patient=duplicate,
+        label_kind="PRP",
+        preparation_ref="PRP00000002",
+        ingredient_code="doxorubicin",
+        ingredient_name="Doxorubicina",
+        dose=day1.final_dose,
+        dose_unit="mg",
+        volume_ml=D(250),
+        volume_given_ml=D(150),
+        state="partial",
+        nurse=nurse,
+        started_at=now - timedelta(hours=1),
+        ended_at=now,
+        updated_by=nurse,
+    )
+    services.order_transition(
+        actor=physician, workstation=None, order_id=old.pk, event="cancel", reason="Doppione"
+    )
+    assert cumulative.patient_cumulative(patient_id=patient.pk) == []  # before the merge
+
+    patient_merge(
+        actor=coordinator,
+        workstation=None,
+        survivor_id=patient.pk,
+        duplicate_id=duplicate.pk,
+        reason="Stesso paziente registrato due volte",
+    )
+
+    (result,) = cumulative.patient_cumulative(patient_id=patient.pk)
+    assert result.by_source == {Source.ELSEWHERE: D(300), Source.ADMINISTERED: D(15)}
+    assert result.total == D(315)
+    order = _draft(physician, patient, abvd, cycle=2)
+    assert not order.items.filter(block_code__gt="").exists()
+    _elsewhere(physician, patient, "doxorubicin", "110")  # 300 + 110 + 15 + 50 = 475 > 450
+    with pytest.raises((CumulativeDoseExceeded, ValidationFailed)):
+        _confirm(physician, order)
