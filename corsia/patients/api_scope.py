@@ -6,11 +6,13 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
-from corsia.core.access import api_perm
+from corsia.core.access import api_perm, refuse_before_input
+from corsia.core.domain.errors import PermissionRefused
 from corsia.core.schemas import IsoDatetime, Reason, RecordId
 from corsia.core.web import request_actor, request_workstation
 from corsia.patients import selectors, services
 from corsia.patients.models import BreakGlassGrant, WardAssignment
+from corsia.patients.scope import is_scoped
 
 router = Router(tags=["patients"])
 
@@ -118,7 +120,18 @@ def _grant(grant: BreakGlassGrant) -> BreakGlassOut:
     )
 
 
+def _may_break_the_glass(request: HttpRequest) -> None:
+    # a trial monitor reads their trials' patients only, by design: no emergency access,
+    # refused before the body is read (a 403, not a 422 on the fields)
+    if is_scoped(request_actor(request)):
+        raise PermissionRefused(
+            "Il monitor di uno studio non ha l'accesso di emergenza.",
+            code="break_glass_not_permitted",
+        )
+
+
 @router.post("/break-the-glass", response={201: BreakGlassOut})
+@refuse_before_input(_may_break_the_glass)
 @api_perm(VIEW)
 def break_glass(request: HttpRequest, payload: BreakGlassIn) -> Status[BreakGlassOut]:
     """Emergency access to a patient outside one's care (``care`` scope), named by an exact

@@ -344,3 +344,18 @@ def test_ward_staff_page_and_api(
         api, f"/api/v1/patients/ward-staff/{made['id']}/end", {"reason": "Fine rotazione"}
     )
     assert status == 200 and ended["ended_at"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("body", ["{}", '{"code": "X", "category": "emergency", "reason": "r"}'])
+def test_a_trial_monitor_is_refused_break_the_glass_before_the_body_is_read(
+    make_user: MakeUser, body: str
+) -> None:
+    # found by the monitor probe (outside): an empty body was a 422 naming the fields
+    client = api_client(make_user(Role.TRIAL_MONITOR))
+    response = client.post(
+        "/api/v1/patients/break-the-glass", body, content_type="application/json"
+    )
+    assert response.status_code == 403
+    assert response.json()["code"] == "break_glass_not_permitted"
+    assert not BreakGlassGrant.objects.exists()

@@ -108,6 +108,9 @@ NOT_PATIENT_DATA: dict[str, str] = {
     "/api/v1/inventory/stock": "stock",
     "/api/v1/inventory/lots/expiring": "stock",
     "/api/v1/inventory/movements": "stock movements",
+    "/api/v1/interop/messages": "the HL7 interface's messages as received (IT staff only, "
+    "for the integration); none in the scenario, which types its patient in",
+    "/api/v1/interop/messages/{message_id}": "as above",
     "/api/v1/patients/{patient_id}/tumour-boards/{board_id}": "no tumour board in the "
     "scenario: a board is not linked to an encounter",
 }
