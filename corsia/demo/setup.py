@@ -10,6 +10,7 @@ from corsia.accounts import services as accounts_services
 from corsia.administration.demo import ensure_demo_appointments
 from corsia.compounding.demo import ensure_demo_ufa
 from corsia.demo import allergies as demo_allergies
+from corsia.demo import integration as demo_integration
 from corsia.demo import lymphoma as demo_lymphoma
 from corsia.demo import patients as demo_patients
 from corsia.demo import records as demo_records
@@ -83,3 +84,6 @@ def demo_hospital() -> Iterator[str]:
 
     nurse = _user("infermiere")
     yield f"demo appointments: {ensure_demo_appointments(actor=nurse)} created"
+    staff = demo_integration.ensure_ward_staff(actor=coordinator)
+    yield f"demo ward staff (care scope): {staff} assignments created"
+    yield f"demo HL7 morning from the ADT and the laboratory: {demo_integration.ensure_demo_messages()}"

@@ -69,7 +69,31 @@ def test_reference_and_demo_data_load_and_a_second_run_changes_nothing() -> None
     assert "demo lymphoma chart: 1 created" in first
     assert "demo lymphoma chart: 0 created" in second
     assert _chart_counts() == counts_after_first, "the second run added records"
+    _assert_integrations(first, second)
     _assert_complete_charts()
+
+
+def _assert_integrations(first: list[str], second: list[str]) -> None:
+    """Ward staff for the care scope and the HL7 morning: a registration, an admission, a
+    blood count in the chart, a transfer to a ward Corsia lacks left in error; once."""
+    from corsia.interop.models import InboundMessage
+    from corsia.patients.models import WardAssignment
+    from corsia.records.models import LabResult
+
+    # medico ONC+DHONC, medico2 EMA+OEP, infermiere DHONC+ONC, coordinatore DHONC
+    assert "demo ward staff (care scope): 7 assignments created" in first
+    assert "demo ward staff (care scope): 0 assignments created" in second
+    assert WardAssignment.objects.filter(ended_at__isnull=True).count() == 7
+    morning = "demo HL7 morning from the ADT and the laboratory: AA, AA, AA, AE"
+    assert morning in first and morning in second
+    assert InboundMessage.objects.count() == 4
+    error = InboundMessage.objects.get(state="error")
+    assert error.control_id == "DEMO-ADT-0003" and "PV1^1^3" in error.ack
+    anna = Patient.objects.get(codice_fiscale="SPSNNA58L42F839Y")
+    stay = Encounter.objects.get(patient=anna, state="active")
+    assert (stay.ward.code, stay.place.code) == ("ONC", "L19")
+    haemoglobin = LabResult.objects.get(patient=anna, analyte="Emoglobina")
+    assert (str(haemoglobin.value.normalize()), haemoglobin.flag) == ("10.9", "L")
 
 
 def _chart_counts() -> dict[str, int]:
