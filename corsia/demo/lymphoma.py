@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
-from corsia.demo.stays import demo_patient_id, first_order
+from corsia.demo.stays import appointments_record, demo_patient_id, line_on_first_order
 from corsia.records import selectors, services
 
 if TYPE_CHECKING:
@@ -131,39 +131,24 @@ def ensure_demo_lymphoma_chart(*, physician: User, nurse: User) -> int:
         ),
         expected_version=0,
     )
-    order = first_order(physician, patient_id)
-    if order is None:
-        return 1
-    order_id, version_id = order
-    line = services.treatment_line_start(
-        actor=physician,
-        workstation=None,
-        patient_id=patient_id,
-        data=services.LineInput(
+    line = line_on_first_order(
+        physician,
+        patient_id,
+        lambda version_id: services.LineInput(
             number=1, intent="curative", started_on=today + timedelta(days=1),
             regimen_version_id=version_id, planned_cycles=4,
             notes="Stadio IIA bulky (sfavorevole): ABVD per 4 cicli, PET-TC interim dopo 2 "
             "cicli, quindi radioterapia ISRT.",
         ),
-    )  # fmt: skip
-    line = services.treatment_line_orders_link(
-        actor=physician,
-        workstation=None,
-        line_id=line.pk,
-        order_ids=[order_id],
-        expected_version=line.version,
-    )
-    services.response_evaluation_record(
-        actor=physician,
-        workstation=None,
-        patient_id=patient_id,
-        data=services.EvaluationInput(
-            line_id=line.pk, evaluated_on=today - timedelta(days=8), method="pet_ct",
+        lambda line_id: services.EvaluationInput(
+            line_id=line_id, evaluated_on=today - timedelta(days=8), method="pet_ct",
             criteria="lugano_2014", baseline=True,
             note="PET-TC di stadiazione: captazione patologica in linfonodi laterocervicali "
             "sinistri e nella massa mediastinica (SUVmax 14); milza, fegato e midollo indenni.",
         ),
     )  # fmt: skip
+    if line is None:
+        return 1
     services.treatment_plan_item_record(
         actor=physician,
         workstation=None,
@@ -175,16 +160,11 @@ def ensure_demo_lymphoma_chart(*, physician: User, nurse: User) -> int:
             line_id=line.pk,
         ),
     )
-    for days, kind, note in (
+    appointments_record(
+        physician,
+        patient_id,
+        today,
         (15, "therapy", "ABVD ciclo 1, giorno 15."),
         (50, "exam", "PET-TC interim dopo 2 cicli (Deauville)."),
-    ):
-        services.appointment_record(
-            actor=physician,
-            workstation=None,
-            patient_id=patient_id,
-            scheduled_on=today + timedelta(days=days),
-            kind=kind,
-            note=note,
-        )
+    )
     return 1

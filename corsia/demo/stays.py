@@ -13,9 +13,10 @@ the stay is written only when the patient is not admitted (it needs its own admi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -97,6 +98,50 @@ def first_order(physician: User, patient_id: int) -> tuple[int, int] | None:
         .first()
     )
     return (order.pk, order.regimen_version_id) if order is not None else None
+
+
+def line_on_first_order(
+    physician: User,
+    patient_id: int,
+    line: Callable[[int], services.LineInput],
+    baseline: Callable[[int], services.EvaluationInput],
+) -> Any:
+    """The treatment line on the patient's first demo order (``line`` given the order's
+    regimen version id), that order linked to it, and the baseline response evaluation
+    (``baseline`` given the line's id); the linked line, or None without an order."""
+    order = first_order(physician, patient_id)
+    if order is None:
+        return None
+    order_id, version_id = order
+    started = services.treatment_line_start(
+        actor=physician, workstation=None, patient_id=patient_id, data=line(version_id)
+    )
+    linked = services.treatment_line_orders_link(
+        actor=physician,
+        workstation=None,
+        line_id=started.pk,
+        order_ids=[order_id],
+        expected_version=started.version,
+    )
+    services.response_evaluation_record(
+        actor=physician, workstation=None, patient_id=patient_id, data=baseline(linked.pk)
+    )
+    return linked
+
+
+def appointments_record(
+    physician: User, patient_id: int, today: date, *rows: tuple[int, str, str]
+) -> None:
+    """The next appointments: (days from today, kind, note) each."""
+    for days, kind, note in rows:
+        services.appointment_record(
+            actor=physician,
+            workstation=None,
+            patient_id=patient_id,
+            scheduled_on=today + timedelta(days=days),
+            kind=kind,
+            note=note,
+        )
 
 
 def _at(moment: datetime, *, days: int, hours: int) -> datetime:
@@ -220,33 +265,16 @@ def _colon_course(actors: _Actors, patient_id: int, today: date, day0: date) -> 
     """The line with its FOLFOX-4 order, the RECIST baseline (the stay's CT), the tumour
     board, the surgery after the neoadjuvant chemotherapy."""
     physician = actors.physician
-    order = first_order(physician, patient_id)
-    if order is None:
-        return
-    order_id, version_id = order
-    line = services.treatment_line_start(
-        actor=physician,
-        workstation=None,
-        patient_id=patient_id,
-        data=services.LineInput(
+    line = line_on_first_order(
+        physician,
+        patient_id,
+        lambda version_id: services.LineInput(
             number=1, intent="neoadjuvant", started_on=today, regimen_version_id=version_id,
             planned_cycles=4,
             notes="FOLFOX-4 neoadiuvante per 4 cicli, TC di rivalutazione, quindi chirurgia.",
         ),
-    )  # fmt: skip
-    line = services.treatment_line_orders_link(
-        actor=physician,
-        workstation=None,
-        line_id=line.pk,
-        order_ids=[order_id],
-        expected_version=line.version,
-    )
-    services.response_evaluation_record(
-        actor=physician,
-        workstation=None,
-        patient_id=patient_id,
-        data=services.EvaluationInput(
-            line_id=line.pk, evaluated_on=day0 + timedelta(days=1), method="ct",
+        lambda line_id: services.EvaluationInput(
+            line_id=line_id, evaluated_on=day0 + timedelta(days=1), method="ct",
             criteria="recist_1_1", baseline=True,
             target_lesions=(
                 services.LesionInput(lesion_id="T1", mm="42", organ="sigma"),
@@ -258,6 +286,8 @@ def _colon_course(actors: _Actors, patient_id: int, today: date, day0: date) -> 
             note="TC torace-addome con mdc: nessuna lesione secondaria epatica o polmonare.",
         ),
     )  # fmt: skip
+    if line is None:
+        return
     board = services.board_record(
         actor=physician,
         workstation=None,
@@ -310,18 +340,13 @@ def _colon_after_discharge(actors: _Actors, patient_id: int, today: date, day0: 
                 drug=drug, dose=dose, frequency=frequency, started_on=started, notes=notes
             ),
         )
-    for days, kind, note in (
+    appointments_record(
+        physician,
+        patient_id,
+        today,
         (14, "therapy", "FOLFOX-4 ciclo 2 in Day Hospital oncologico."),
         (56, "reevaluation", "TC torace-addome con mdc dopo il 4° ciclo."),
-    ):
-        services.appointment_record(
-            actor=physician,
-            workstation=None,
-            patient_id=patient_id,
-            scheduled_on=today + timedelta(days=days),
-            kind=kind,
-            note=note,
-        )
+    )
 
 
 def _discharge_letter(actors: _Actors, patient_id: int, encounter_id: int) -> None:
