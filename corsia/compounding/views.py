@@ -5,6 +5,7 @@ preparation, order or check-out the 404 page (the refusal middleware)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
@@ -21,6 +22,7 @@ from corsia.compounding import documents, selectors, services
 from corsia.compounding.domain.product import it_number
 from corsia.compounding.domain.workflow import PrepState, preparation_id_from_label
 from corsia.compounding.hood_panel import DONE_AT_THE_HOOD, hood_panel
+from corsia.compounding.models import Preparation
 from corsia.compounding.services import PREPARE, RELEASE, VALIDATE, VIEW
 from corsia.core.access import require_perm
 from corsia.core.actors import require_permission
@@ -308,34 +310,42 @@ def _file(content: bytes | str, content_type: str, name: str) -> HttpResponse:
     return response
 
 
-@require_perm(VIEW)
-def label_pdf(request: HttpRequest, preparation_id: int) -> HttpResponse:
+def _preparation_file(
+    request: HttpRequest,
+    preparation_id: int,
+    render_file: Callable[[Preparation], bytes | str],
+    content_type: str,
+    name: str,
+) -> HttpResponse:
+    """A print of the preparation (``name`` formatted with its label code), read with the
+    access log like the preparation page."""
     prep = selectors.preparation_view(
         user=request_actor(request),
         preparation_id=preparation_id,
         workstation=request_workstation(request),
     )
-    return _file(documents.label_pdf(prep), "application/pdf", f"{prep.label_code}.pdf")
+    return _file(render_file(prep), content_type, name.format(code=prep.label_code))
+
+
+@require_perm(VIEW)
+def label_pdf(request: HttpRequest, preparation_id: int) -> HttpResponse:
+    return _preparation_file(
+        request, preparation_id, documents.label_pdf, "application/pdf", "{code}.pdf"
+    )
 
 
 @require_perm(VIEW)
 def label_zpl(request: HttpRequest, preparation_id: int) -> HttpResponse:
-    prep = selectors.preparation_view(
-        user=request_actor(request),
-        preparation_id=preparation_id,
-        workstation=request_workstation(request),
+    return _preparation_file(
+        request, preparation_id, documents.label_zpl, "text/plain; charset=utf-8", "{code}.zpl"
     )
-    return _file(documents.label_zpl(prep), "text/plain; charset=utf-8", f"{prep.label_code}.zpl")
 
 
 @require_perm(VIEW)
 def worksheet_pdf(request: HttpRequest, preparation_id: int) -> HttpResponse:
-    prep = selectors.preparation_view(
-        user=request_actor(request),
-        preparation_id=preparation_id,
-        workstation=request_workstation(request),
+    return _preparation_file(
+        request, preparation_id, documents.worksheet_pdf, "application/pdf", "foglio-{code}.pdf"
     )
-    return _file(documents.worksheet_pdf(prep), "application/pdf", f"foglio-{prep.label_code}.pdf")
 
 
 @require_perm(VIEW)
