@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from corsia.core.access import require_perm
+from corsia.core.actors import User, Workstation
 from corsia.core.refusals import form_refusals
 from corsia.core.web import posted_version, request_actor
 from corsia.core.web import request_workstation as _ws
@@ -77,6 +78,35 @@ def patient_form_post(
     return page(request, patient_id, forms={key: form}, status=422)
 
 
+class PatientAct(Protocol):
+    """The service of a clinical act on one patient, taking the input a form built."""
+
+    def __call__(
+        self, *, actor: User, workstation: Workstation, patient_id: int, data: Any
+    ) -> object: ...
+
+
+class InputForm(Protocol):
+    def to_input(self) -> Any: ...
+
+
+def act_with_form(
+    request: HttpRequest, patient_id: int, act: PatientAct
+) -> Callable[[InputForm], object]:
+    """``save`` for ``patient_form_post``: ``act`` on the patient with the form's input, by
+    the signed-in user at this workstation."""
+
+    def save(form: InputForm) -> object:
+        return act(
+            actor=request_actor(request),
+            workstation=_ws(request),
+            patient_id=patient_id,
+            data=form.to_input(),
+        )
+
+    return save
+
+
 def _chart_page(
     request: HttpRequest,
     patient_id: int,
@@ -128,20 +158,12 @@ _chart_form_post = partial(patient_form_post, page=_chart_page, url="records:cha
 @require_perm(WRITE)
 @require_POST
 def diary_sign(request: HttpRequest, patient_id: int) -> HttpResponse:
-    def save(form: DiaryForm) -> object:
-        return services.diary_entry_sign(
-            actor=request_actor(request),
-            workstation=_ws(request),
-            patient_id=patient_id,
-            data=form.to_input(),
-        )
-
     return _chart_form_post(
         request,
         patient_id,
         DiaryForm(request.POST),
         key="diary_form",
-        save=save,
+        save=act_with_form(request, patient_id, services.diary_entry_sign),
         done=_("Annotazione firmata nel diario clinico."),
     )
 
@@ -173,20 +195,12 @@ def ward_round(request: HttpRequest, patient_id: int) -> HttpResponse:
 @require_perm(RECORD)
 @require_POST
 def vitals_record(request: HttpRequest, patient_id: int) -> HttpResponse:
-    def save(form: VitalsForm) -> object:
-        return services.vital_signs_record(
-            actor=request_actor(request),
-            workstation=_ws(request),
-            patient_id=patient_id,
-            data=form.to_input(),
-        )
-
     return _chart_form_post(
         request,
         patient_id,
         VitalsForm(request.POST),
         key="vitals_form",
-        save=save,
+        save=act_with_form(request, patient_id, services.vital_signs_record),
         done=_("Parametri vitali registrati."),
     )
 
@@ -333,20 +347,12 @@ def diagnosis(request: HttpRequest, patient_id: int) -> HttpResponse:
     if not request.user.has_perm(WRITE):
         raise PermissionDenied(WRITE)
 
-    def save(form: DiagnosisForm) -> object:
-        return services.diagnosis_record(
-            actor=request_actor(request),
-            workstation=_ws(request),
-            patient_id=patient_id,
-            data=form.to_input(),
-        )
-
     return _diagnosis_form_post(
         request,
         patient_id,
         DiagnosisForm(request.POST),
         key="form",
-        save=save,
+        save=act_with_form(request, patient_id, services.diagnosis_record),
         done=_("Diagnosi registrata."),
     )
 

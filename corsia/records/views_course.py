@@ -31,7 +31,7 @@ from corsia.records.forms_course import (
     PlanItemForm,
 )
 from corsia.records.selectors_course import CourseView, LineView
-from corsia.records.views import patient_form_post
+from corsia.records.views import act_with_form, patient_form_post
 from corsia.regimens.selectors import prescribable_versions
 
 VIEW = "records.view_chart"
@@ -117,12 +117,7 @@ def line_start(request: HttpRequest, patient_id: int) -> HttpResponse:
         patient_id,
         LineForm(request.POST, regimens=_regimens(), auto_id="line-%s"),
         key="line_form",
-        save=lambda form: services.treatment_line_start(
-            actor=request_actor(request),
-            workstation=_ws(request),
-            patient_id=patient_id,
-            data=form.to_input(),
-        ),
+        save=act_with_form(request, patient_id, services.treatment_line_start),
         done=_("Linea di terapia registrata."),
     )
 
@@ -189,12 +184,7 @@ def plan_item(request: HttpRequest, patient_id: int) -> HttpResponse:
         patient_id,
         PlanItemForm(request.POST, lines=_open_lines(view), auto_id="plan-%s"),
         key="plan_form",
-        save=lambda form: services.treatment_plan_item_record(
-            actor=request_actor(request),
-            workstation=_ws(request),
-            patient_id=patient_id,
-            data=form.to_input(),
-        ),
+        save=act_with_form(request, patient_id, services.treatment_plan_item_record),
         done=_("Registrato nel piano di cura."),
     )
 
@@ -207,12 +197,7 @@ def home_therapy(request: HttpRequest, patient_id: int) -> HttpResponse:
         patient_id,
         HomeTherapyForm(request.POST, auto_id="home-%s"),
         key="home_form",
-        save=lambda form: services.home_therapy_record(
-            actor=request_actor(request),
-            workstation=_ws(request),
-            patient_id=patient_id,
-            data=form.to_input(),
-        ),
+        save=act_with_form(request, patient_id, services.home_therapy_record),
         done=_("Terapia domiciliare registrata."),
     )
 
