@@ -4,7 +4,8 @@ correction of a diary entry."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from functools import partial
+from typing import Any, Protocol, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from corsia.core.access import require_perm
+from corsia.core.actors import User, Workstation
 from corsia.core.refusals import form_refusals
 from corsia.core.web import posted_version, request_actor
 from corsia.core.web import request_workstation as _ws
@@ -39,6 +41,70 @@ VIEW = "records.view_chart"
 WRITE = "records.write_diary"
 RECORD = "records.record_vitals"
 RECORD_LAB = "records.record_lab"
+
+
+class PatientPage(Protocol):
+    """A page of the patient's record, drawn again with the forms a post refused."""
+
+    def __call__(
+        self,
+        request: HttpRequest,
+        patient_id: int,
+        *,
+        forms: dict[str, Any] | None = None,
+        status: int = 200,
+    ) -> HttpResponse: ...
+
+
+def patient_form_post(
+    request: HttpRequest,
+    patient_id: int,
+    form: FormT,
+    *,
+    page: PatientPage,
+    url: str,
+    key: str,
+    save: Callable[[FormT], object],
+    done: str,
+) -> HttpResponse:
+    """A form posted on one of the patient's pages: saved → the message ``done`` and back to
+    the page (``url``, a URL name taking ``patient_id``); refused → ``page`` again with the
+    form (under ``key``) and its Italian errors (422)."""
+    if form.is_valid():
+        with form_refusals(form):
+            save(form)
+            messages.success(request, done)
+            return redirect(url, patient_id=patient_id)
+    return page(request, patient_id, forms={key: form}, status=422)
+
+
+class PatientAct(Protocol):
+    """The service of a clinical act on one patient, taking the input a form built."""
+
+    def __call__(
+        self, *, actor: User, workstation: Workstation, patient_id: int, data: Any
+    ) -> object: ...
+
+
+class InputForm(Protocol):
+    def to_input(self) -> Any: ...
+
+
+def act_with_form(
+    request: HttpRequest, patient_id: int, act: PatientAct
+) -> Callable[[InputForm], object]:
+    """``save`` for ``patient_form_post``: ``act`` on the patient with the form's input, by
+    the signed-in user at this workstation."""
+
+    def save(form: InputForm) -> object:
+        return act(
+            actor=request_actor(request),
+            workstation=_ws(request),
+            patient_id=patient_id,
+            data=form.to_input(),
+        )
+
+    return save
 
 
 def _chart_page(
@@ -85,42 +151,19 @@ def chart(request: HttpRequest, patient_id: int) -> HttpResponse:
     return _chart_page(request, patient_id)
 
 
-def _chart_form_post(
-    request: HttpRequest,
-    patient_id: int,
-    form: FormT,
-    *,
-    form_key: str,
-    save: Callable[[FormT], object],
-    done: str,
-) -> HttpResponse:
-    """A form of the chart page: saved → message and back to the chart; refused → the
-    chart again with the form and its Italian errors (422)."""
-    if form.is_valid():
-        with form_refusals(form):
-            save(form)
-            messages.success(request, done)
-            return redirect("records:chart", patient_id=patient_id)
-    return _chart_page(request, patient_id, forms={form_key: form}, status=422)
+# A form of the chart page (diary, ward round, vital signs).
+_chart_form_post = partial(patient_form_post, page=_chart_page, url="records:chart")
 
 
 @require_perm(WRITE)
 @require_POST
 def diary_sign(request: HttpRequest, patient_id: int) -> HttpResponse:
-    def save(form: DiaryForm) -> object:
-        return services.diary_entry_sign(
-            actor=request_actor(request),
-            workstation=_ws(request),
-            patient_id=patient_id,
-            data=form.to_input(),
-        )
-
     return _chart_form_post(
         request,
         patient_id,
         DiaryForm(request.POST),
-        form_key="diary_form",
-        save=save,
+        key="diary_form",
+        save=act_with_form(request, patient_id, services.diary_entry_sign),
         done=_("Annotazione firmata nel diario clinico."),
     )
 
@@ -143,7 +186,7 @@ def ward_round(request: HttpRequest, patient_id: int) -> HttpResponse:
         request,
         patient_id,
         WardRoundForm(request.POST),
-        form_key="ward_round_form",
+        key="ward_round_form",
         save=save,
         done=_("Giro visita firmato nel diario clinico."),
     )
@@ -152,20 +195,12 @@ def ward_round(request: HttpRequest, patient_id: int) -> HttpResponse:
 @require_perm(RECORD)
 @require_POST
 def vitals_record(request: HttpRequest, patient_id: int) -> HttpResponse:
-    def save(form: VitalsForm) -> object:
-        return services.vital_signs_record(
-            actor=request_actor(request),
-            workstation=_ws(request),
-            patient_id=patient_id,
-            data=form.to_input(),
-        )
-
     return _chart_form_post(
         request,
         patient_id,
         VitalsForm(request.POST),
-        form_key="vitals_form",
-        save=save,
+        key="vitals_form",
+        save=act_with_form(request, patient_id, services.vital_signs_record),
         done=_("Parametri vitali registrati."),
     )
 
@@ -256,19 +291,25 @@ def anamnesis(request: HttpRequest, patient_id: int) -> HttpResponse:
 @require_perm(WRITE)
 @require_POST
 def anamnesis_note(request: HttpRequest, patient_id: int) -> HttpResponse:
-    form = AnamnesisNoteForm(request.POST)
-    if form.is_valid():
-        with form_refusals(form):
-            services.anamnesis_note_sign(
-                actor=request_actor(request),
-                workstation=_ws(request),
-                patient_id=patient_id,
-                text=form.cleaned_data["text"],
-                noted_on=form.cleaned_data["noted_on"],
-            )
-            messages.success(request, _("Raccordo anamnestico firmato."))
-            return redirect("records:anamnesis", patient_id=patient_id)
-    return _anamnesis_page(request, patient_id, forms={"note_form": form}, status=422)
+    def save(form: AnamnesisNoteForm) -> object:
+        return services.anamnesis_note_sign(
+            actor=request_actor(request),
+            workstation=_ws(request),
+            patient_id=patient_id,
+            text=form.cleaned_data["text"],
+            noted_on=form.cleaned_data["noted_on"],
+        )
+
+    return patient_form_post(
+        request,
+        patient_id,
+        AnamnesisNoteForm(request.POST),
+        page=_anamnesis_page,
+        url="records:anamnesis",
+        key="note_form",
+        save=save,
+        done=_("Raccordo anamnestico firmato."),
+    )
 
 
 # --- diagnosis and performance status -------------------------------------------------------------
@@ -295,43 +336,48 @@ def _diagnosis_page(
     return render(request, "records/diagnosis.html", context, status=status)
 
 
+# A form of the diagnosis page (diagnosis, performance status).
+_diagnosis_form_post = partial(patient_form_post, page=_diagnosis_page, url="records:diagnosis")
+
+
 @require_perm(VIEW)
 def diagnosis(request: HttpRequest, patient_id: int) -> HttpResponse:
     if request.method != "POST":
         return _diagnosis_page(request, patient_id)
     if not request.user.has_perm(WRITE):
         raise PermissionDenied(WRITE)
-    form = DiagnosisForm(request.POST)
-    if form.is_valid():
-        with form_refusals(form):
-            services.diagnosis_record(
-                actor=request_actor(request),
-                workstation=_ws(request),
-                patient_id=patient_id,
-                data=form.to_input(),
-            )
-            messages.success(request, _("Diagnosi registrata."))
-            return redirect("records:diagnosis", patient_id=patient_id)
-    return _diagnosis_page(request, patient_id, forms={"form": form}, status=422)
+
+    return _diagnosis_form_post(
+        request,
+        patient_id,
+        DiagnosisForm(request.POST),
+        key="form",
+        save=act_with_form(request, patient_id, services.diagnosis_record),
+        done=_("Diagnosi registrata."),
+    )
 
 
 @require_perm(WRITE)
 @require_POST
 def performance_status(request: HttpRequest, patient_id: int) -> HttpResponse:
-    form = PerformanceStatusForm(request.POST)
-    if form.is_valid():
-        with form_refusals(form):
-            services.performance_status_record(
-                actor=request_actor(request),
-                workstation=_ws(request),
-                patient_id=patient_id,
-                scale=form.cleaned_data["scale"],
-                value=form.cleaned_data["value"],
-                assessed_on=form.cleaned_data["assessed_on"],
-            )
-            messages.success(request, _("Performance status registrato."))
-            return redirect("records:diagnosis", patient_id=patient_id)
-    return _diagnosis_page(request, patient_id, forms={"ps_form": form}, status=422)
+    def save(form: PerformanceStatusForm) -> object:
+        return services.performance_status_record(
+            actor=request_actor(request),
+            workstation=_ws(request),
+            patient_id=patient_id,
+            scale=form.cleaned_data["scale"],
+            value=form.cleaned_data["value"],
+            assessed_on=form.cleaned_data["assessed_on"],
+        )
+
+    return _diagnosis_form_post(
+        request,
+        patient_id,
+        PerformanceStatusForm(request.POST),
+        key="ps_form",
+        save=save,
+        done=_("Performance status registrato."),
+    )
 
 
 # --- laboratory ---------------------------------------------------------------------------------

@@ -6,11 +6,11 @@ re-evaluation page of a line. Thin: the services decide, with the diary's permis
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from functools import partial
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -31,9 +31,9 @@ from corsia.records.forms_course import (
     PlanItemForm,
 )
 from corsia.records.selectors_course import CourseView, LineView
+from corsia.records.views import act_with_form, patient_form_post
 from corsia.regimens.selectors import prescribable_versions
 
-FormT = TypeVar("FormT", bound=Form)
 VIEW = "records.view_chart"
 WRITE = "records.write_diary"
 
@@ -84,27 +84,9 @@ def course(request: HttpRequest, patient_id: int) -> HttpResponse:
     return _course_page(request, patient_id)
 
 
-def _done(request: HttpRequest, patient_id: int, message: str) -> HttpResponse:
-    messages.success(request, message)
-    return redirect("records:course", patient_id=patient_id)
-
-
-def _form_post(
-    request: HttpRequest,
-    patient_id: int,
-    form: FormT,
-    *,
-    key: str,
-    save: Callable[[FormT], object],
-    done: str,
-) -> HttpResponse:
-    """A form of the course page: saved → message and back; refused → the page again with
-    the form and its Italian errors (422)."""
-    if form.is_valid():
-        with form_refusals(form):
-            save(form)
-            return _done(request, patient_id, done)
-    return _course_page(request, patient_id, forms={key: form}, status=422)
+# A form of the course page: saved → message and back; refused → the page again with the
+# form and its Italian errors (422).
+_form_post = partial(patient_form_post, page=_course_page, url="records:course")
 
 
 def _row_action(
@@ -135,12 +117,7 @@ def line_start(request: HttpRequest, patient_id: int) -> HttpResponse:
         patient_id,
         LineForm(request.POST, regimens=_regimens(), auto_id="line-%s"),
         key="line_form",
-        save=lambda form: services.treatment_line_start(
-            actor=request_actor(request),
-            workstation=_ws(request),
-            patient_id=patient_id,
-            data=form.to_input(),
-        ),
+        save=act_with_form(request, patient_id, services.treatment_line_start),
         done=_("Linea di terapia registrata."),
     )
 
@@ -207,12 +184,7 @@ def plan_item(request: HttpRequest, patient_id: int) -> HttpResponse:
         patient_id,
         PlanItemForm(request.POST, lines=_open_lines(view), auto_id="plan-%s"),
         key="plan_form",
-        save=lambda form: services.treatment_plan_item_record(
-            actor=request_actor(request),
-            workstation=_ws(request),
-            patient_id=patient_id,
-            data=form.to_input(),
-        ),
+        save=act_with_form(request, patient_id, services.treatment_plan_item_record),
         done=_("Registrato nel piano di cura."),
     )
 
@@ -225,12 +197,7 @@ def home_therapy(request: HttpRequest, patient_id: int) -> HttpResponse:
         patient_id,
         HomeTherapyForm(request.POST, auto_id="home-%s"),
         key="home_form",
-        save=lambda form: services.home_therapy_record(
-            actor=request_actor(request),
-            workstation=_ws(request),
-            patient_id=patient_id,
-            data=form.to_input(),
-        ),
+        save=act_with_form(request, patient_id, services.home_therapy_record),
         done=_("Terapia domiciliare registrata."),
     )
 
@@ -335,7 +302,8 @@ def evaluation(request: HttpRequest, patient_id: int, line_id: int) -> HttpRespo
                     patient_id=patient_id,
                     data=form.to_input(line_id),
                 )
-                return _done(request, patient_id, _("Rivalutazione firmata."))
+                messages.success(request, _("Rivalutazione firmata."))
+                return redirect("records:course", patient_id=patient_id)
     context = {
         "patient": view.patient,
         "found": found,

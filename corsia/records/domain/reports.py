@@ -16,7 +16,7 @@ from datetime import date
 from enum import StrEnum
 
 from corsia.core.domain.errors import ConflictError, ValidationFailed
-from corsia.records.domain.diagnosis import Grade
+from corsia.records.domain import diagnosis
 from corsia.records.domain.moments import past_date
 from corsia.records.domain.text import clinical_text, one_line
 
@@ -143,20 +143,6 @@ def icdo3_morphology(raw: str | None) -> str:
     return text
 
 
-def _grade(raw: str | None) -> str:
-    text = (raw or "").strip().upper()
-    if not text:
-        return ""
-    try:
-        return Grade(text).value
-    except ValueError:
-        raise ValidationFailed(
-            "Grado istologico non valido (G1, G2, G3, G4 o GX).",
-            code="grade_invalid",
-            field="grade",
-        ) from None
-
-
 def performed_on(day: date | None, *, today: date, born: date) -> date:
     """The day the examination was performed: not in the future, not before the patient
     was born."""
@@ -211,7 +197,7 @@ def checked(data: ReportText, *, today: date, born: date) -> CleanReport:
     kind = report_kind(data.kind)
     histotype = one_line(data.histotype, field="histotype", limit=HISTOTYPE_MAX, required=False)
     morphology = icdo3_morphology(data.morphology_icdo3)
-    grade = _grade(data.grade)
+    grade = diagnosis.grade(data.grade)
     if kind is not ReportKind.PATHOLOGY:
         extra = next(
             (

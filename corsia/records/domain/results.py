@@ -3,10 +3,13 @@ and the published source, as frozen values."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Generic, TypeVar
+
+from corsia.records.domain.bands import Band, band
 
 G = TypeVar("G", bound=StrEnum)
 
@@ -47,6 +50,43 @@ FOUR_PLACES = Decimal("0.0001")
 def four_places(value: Decimal) -> Decimal:
     """A formula's result as reported: four decimals, halves rounded up."""
     return value.quantize(FOUR_PLACES, rounding=ROUND_HALF_UP)
+
+
+def points_score(
+    score: str,
+    points: tuple[Points, ...],
+    *,
+    groups: Sequence[Band[G]],
+    labels: Mapping[G, str],
+    reference: Reference,
+) -> ScoreResult[G]:
+    """A points score: the factors' points added up, the group read from the published
+    table ``groups``."""
+    total = sum((p.points for p in points), Decimal(0))
+    group = band(total, groups)
+    return ScoreResult(score, total, group, labels[group], reference, points)
+
+
+def formula_score(
+    score: str,
+    value: Decimal,
+    terms: tuple[Points, ...],
+    *,
+    groups: Sequence[Band[G]],
+    labels: Mapping[G, str],
+    reference: Reference,
+) -> ScoreResult[G]:
+    """A continuous formula's result: the group decided on the unrounded ``value``, the
+    value and each term reported to four decimals."""
+    group = band(value, groups)
+    return ScoreResult(
+        score,
+        four_places(value),
+        group,
+        labels[group],
+        reference,
+        tuple(Points(t.factor, t.label, four_places(t.points)) for t in terms),
+    )
 
 
 @dataclass(frozen=True)

@@ -8,14 +8,14 @@ from datetime import date
 from django.db import connection, transaction
 from django.utils import timezone
 
-from corsia.audit.services import audit_record
-from corsia.core.actors import User, Workstation, require_permission, workstation_label
+from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import ValidationFailed
 from corsia.records import audit_events as events
 from corsia.records.domain import anamnesis
 from corsia.records.domain.moments import past_date
 from corsia.records.domain.text import clinical_text
 from corsia.records.models import AnamnesisNote, AnamnesisVersion
+from corsia.records.services._common import row_record
 from corsia.records.services.diary import WRITE, active_encounter_id
 
 Sections = anamnesis.Sections
@@ -52,21 +52,18 @@ def anamnesis_sign(
             by=(current.author.get_full_name() or current.author.username) if current else "—",
             at=current.signed_at if current else None,
         )
-        version = AnamnesisVersion.objects.create(
-            patient_id=patient_pk,
-            number=(current.number if current else 0) + 1,
-            author=actor,
-            workstation=workstation_label(workstation)[:120],
-            **{s.value: clean.text(s) for s in anamnesis.Section},
-        )
-        audit_record(
+        number = (current.number if current else 0) + 1
+        version = row_record(
+            AnamnesisVersion,
             event=events.ANAMNESIS_SIGNED,
             actor=actor,
             workstation=workstation,
-            target=version,
-            patient_id=patient_pk,
             before={"number": current.number} if current else None,
-            after={"number": version.number, **{s.value: clean.text(s) for s in anamnesis.Section}},
+            after={"number": number, **{s.value: clean.text(s) for s in anamnesis.Section}},
+            writer="author",
+            patient_id=patient_pk,
+            number=number,
+            **{s.value: clean.text(s) for s in anamnesis.Section},
         )
     return version
 
@@ -91,20 +88,16 @@ def anamnesis_note_sign(
             code="no_active_encounter",
         )
     with transaction.atomic():
-        note = AnamnesisNote.objects.create(
+        note = row_record(
+            AnamnesisNote,
+            event=events.ANAMNESIS_NOTE_SIGNED,
+            actor=actor,
+            workstation=workstation,
+            after={"encounter": encounter_id, "noted_on": str(day), "text": clean},
+            writer="author",
             patient_id=patient_pk,
             encounter_id=encounter_id,
             noted_on=day,
             text=clean,
-            author=actor,
-            workstation=workstation_label(workstation)[:120],
-        )
-        audit_record(
-            event=events.ANAMNESIS_NOTE_SIGNED,
-            actor=actor,
-            workstation=workstation,
-            target=note,
-            patient_id=patient_pk,
-            after={"encounter": encounter_id, "noted_on": str(day), "text": clean},
         )
     return note

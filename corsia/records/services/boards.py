@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from corsia.accounts.selectors import user_by_username
 from corsia.audit.services import audit_record
-from corsia.core.actors import User, Workstation, require_permission, workstation_label
+from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import ConflictError, NotFound, ValidationFailed
 from corsia.documents.services import document_create
 from corsia.patients.selectors import patient_get
@@ -26,6 +26,7 @@ from corsia.records.domain.moments import past_date
 from corsia.records.domain.text import clinical_text
 from corsia.records.models import TumourBoard
 from corsia.records.selectors_letters import current_diagnosis_summary
+from corsia.records.services._common import row_for_update, row_record
 
 WRITE = "records.write_diary"
 SIGN = "records.sign_letter"
@@ -105,34 +106,29 @@ def board_record(
     patient = patient_get(user=actor, patient_id=patient_id)
     values = _values(data)
     with transaction.atomic():
-        board = TumourBoard.objects.create(
-            patient_id=patient.pk,
-            diagnosis_summary=current_diagnosis_summary(patient.pk),
-            created_by=actor,
-            updated_by=actor,
-            workstation=workstation_label(workstation)[:120],
-            **values,
-        )
-        audit_record(
+        board = row_record(
+            TumourBoard,
             event=events.BOARD_RECORDED,
             actor=actor,
             workstation=workstation,
-            target=board,
+            after=_snapshot,
+            writer="created_by",
             patient_id=patient.pk,
-            after=_snapshot(board),
+            diagnosis_summary=current_diagnosis_summary(patient.pk),
+            updated_by=actor,
+            **values,
         )
     return board
 
 
 def _locked(board_id: int) -> TumourBoard:
-    board = (
-        TumourBoard.objects.select_for_update(of=("self",))
-        .select_related("updated_by", "patient")
-        .filter(pk=board_id)
-        .first()
+    board = row_for_update(
+        TumourBoard,
+        board_id,
+        related=("updated_by", "patient"),
+        missing="Riunione multidisciplinare non trovata.",
+        code="board_not_found",
     )
-    if board is None:
-        raise NotFound("Riunione multidisciplinare non trovata.", code="board_not_found")
     if board.status != "draft":
         raise ConflictError(
             "La riunione è chiusa e firmata: non si può più modificare.", code="board_signed"

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from corsia.audit.services import audit_record
-from corsia.core.actors import User, Workstation, require_permission, workstation_label
+from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import ConflictError, NotFound, ValidationFailed
 from corsia.patients.selectors import patient_get
 from corsia.prescribing.domain.states import OrderState
@@ -29,6 +29,7 @@ from corsia.records.models import (
     TreatmentLineOrder,
     TreatmentPlanItem,
 )
+from corsia.records.services._common import row_for_update, row_record
 from corsia.records.services.diary import WRITE
 from corsia.regimens.selectors import ensure_prescribable, version_get
 
@@ -54,10 +55,6 @@ def _day(
             field=field,
         )
     return value
-
-
-def _stamp(workstation: Workstation) -> str:
-    return workstation_label(workstation)[:120]
 
 
 # --- lines of therapy ---------------------------------------------------------------------------
@@ -140,7 +137,12 @@ def treatment_line_start(
     notes = clinical_text(data.notes, field="notes", required=False, limit=4000)
     version_id, code, name = _regimen(data)
     with transaction.atomic():
-        line = TreatmentLine.objects.create(
+        line = row_record(
+            TreatmentLine,
+            event=events.TREATMENT_LINE_STARTED,
+            actor=actor,
+            workstation=workstation,
+            after=_line_snapshot,
             patient_id=patient.pk,
             number=number,
             intent=intent,
@@ -150,30 +152,18 @@ def treatment_line_start(
             planned_cycles=planned,
             started_on=started,
             notes=notes,
-            recorded_by=actor,
             updated_by=actor,
-            workstation=_stamp(workstation),
-        )
-        audit_record(
-            event=events.TREATMENT_LINE_STARTED,
-            actor=actor,
-            workstation=workstation,
-            target=line,
-            patient_id=patient.pk,
-            after=_line_snapshot(line),
         )
     return line
 
 
 def line_for_update(line_id: int, expected_version: int | None) -> TreatmentLine:
-    line = (
-        TreatmentLine.objects.select_for_update(of=("self",))
-        .select_related("updated_by")
-        .filter(pk=line_id)
-        .first()
+    line = row_for_update(
+        TreatmentLine,
+        line_id,
+        missing="Linea di terapia non trovata.",
+        code="treatment_line_not_found",
     )
-    if line is None:
-        raise NotFound("Linea di terapia non trovata.", code="treatment_line_not_found")
     if line.closed:
         raise ConflictError(
             f"La linea {line.number} è chiusa dal {line.ended_on:%d/%m/%Y}: non si modifica più.",
@@ -350,22 +340,17 @@ def treatment_plan_item_record(
                 raise ValidationFailed(
                     "La linea non è di questo paziente.", code="line_mismatch", field="line_id"
                 )
-        item = TreatmentPlanItem.objects.create(
+        item = row_record(
+            TreatmentPlanItem,
+            event=events.TREATMENT_PLAN_ITEM_RECORDED,
+            actor=actor,
+            workstation=workstation,
+            after={"kind": kind, "performed_on": str(day), "line": data.line_id},
             patient_id=patient.pk,
             line_id=data.line_id,
             kind=kind,
             performed_on=day,
             description=description,
-            recorded_by=actor,
-            workstation=_stamp(workstation),
-        )
-        audit_record(
-            event=events.TREATMENT_PLAN_ITEM_RECORDED,
-            actor=actor,
-            workstation=workstation,
-            target=item,
-            patient_id=patient.pk,
-            after={"kind": kind, "performed_on": str(day), "line": data.line_id},
         )
     return item
 
@@ -409,31 +394,25 @@ def home_therapy_record(
         rules.ensure_not_before(
             stopped, started, field="stopped_on", message="La fine non può precedere l'inizio."
         )
-    values = {
+    values: dict[str, Any] = {
         "drug": one_line(data.drug, field="drug", limit=200),
         "dose": one_line(data.dose, field="dose", limit=80),
         "frequency": one_line(data.frequency, field="frequency", limit=80),
         "notes": clinical_text(data.notes, field="notes", required=False, limit=4000),
     }
     with transaction.atomic():
-        row = HomeTherapy.objects.create(
-            patient_id=patient.pk,
-            started_on=started,
-            stopped_on=stopped,
-            recorded_by=actor,
-            updated_by=actor,
-            workstation=_stamp(workstation),
-            **values,
-        )
-        audit_record(
+        return row_record(
+            HomeTherapy,
             event=events.HOME_THERAPY_RECORDED,
             actor=actor,
             workstation=workstation,
-            target=row,
+            after=_home_snapshot,
             patient_id=patient.pk,
-            after=_home_snapshot(row),
+            started_on=started,
+            stopped_on=stopped,
+            updated_by=actor,
+            **values,
         )
-    return row
 
 
 def home_therapy_stop(
@@ -450,14 +429,12 @@ def home_therapy_stop(
     day = _day(stopped_on or today, field="stopped_on", today=today, ahead=BOOKED_AHEAD)
     assert day is not None
     with transaction.atomic():
-        row = (
-            HomeTherapy.objects.select_for_update(of=("self",))
-            .select_related("updated_by")
-            .filter(pk=therapy_id)
-            .first()
+        row = row_for_update(
+            HomeTherapy,
+            therapy_id,
+            missing="Terapia domiciliare non trovata.",
+            code="home_therapy_not_found",
         )
-        if row is None:
-            raise NotFound("Terapia domiciliare non trovata.", code="home_therapy_not_found")
         row.check_version(expected_version)
         if row.stopped_on is not None and row.stopped_on <= today:
             raise ConflictError(
@@ -507,22 +484,17 @@ def appointment_record(
         )
     text = clinical_text(note, field="note", required=False, limit=2000)
     with transaction.atomic():
-        row = Appointment.objects.create(
+        row = row_record(
+            Appointment,
+            event=events.APPOINTMENT_RECORDED,
+            actor=actor,
+            workstation=workstation,
+            after={"scheduled_on": day.isoformat(), "kind": code, "note": text},
             patient_id=patient.pk,
             scheduled_on=day,
             kind=code,
             note=text,
-            recorded_by=actor,
             updated_by=actor,
-            workstation=_stamp(workstation),
-        )
-        audit_record(
-            event=events.APPOINTMENT_RECORDED,
-            actor=actor,
-            workstation=workstation,
-            target=row,
-            patient_id=patient.pk,
-            after={"scheduled_on": day.isoformat(), "kind": code, "note": text},
         )
     return row
 
@@ -538,14 +510,12 @@ def appointment_cancel(
     require_permission(actor, WRITE)
     text = one_line(reason, field="reason", limit=2000)
     with transaction.atomic():
-        row = (
-            Appointment.objects.select_for_update(of=("self",))
-            .select_related("updated_by")
-            .filter(pk=appointment_id)
-            .first()
+        row = row_for_update(
+            Appointment,
+            appointment_id,
+            missing="Appuntamento non trovato.",
+            code="appointment_not_found",
         )
-        if row is None:
-            raise NotFound("Appuntamento non trovato.", code="appointment_not_found")
         if row.cancelled_at is not None:
             raise ConflictError("L'appuntamento è già annullato.", code="appointment_cancelled")
         row.check_version(expected_version)

@@ -14,14 +14,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from corsia.audit.services import audit_record
-from corsia.core.actors import User, Workstation, require_permission, workstation_label
-from corsia.core.domain.errors import NotFound, ValidationFailed
+from corsia.core.actors import User, Workstation, require_permission
+from corsia.core.domain.errors import ValidationFailed
 from corsia.patients.selectors import patient_get
 from corsia.records import audit_events as events
 from corsia.records.domain import diagnosis as rules
 from corsia.records.domain.moments import past_date
 from corsia.records.domain.text import one_line
 from corsia.records.models import Diagnosis, Icd9Code, PerformanceStatus
+from corsia.records.services._common import row_for_update, row_record
 from corsia.records.services.diary import WRITE
 
 ICD9CM_CSV = Path(__file__).resolve().parent.parent / "data" / "icd9cm_it_2007.csv"
@@ -162,21 +163,16 @@ def diagnosis_record(
     patient = patient_get(user=actor, patient_id=patient_id)
     clean = _clean(data)
     with transaction.atomic():
-        diagnosis = Diagnosis.objects.create(
-            patient_id=patient.pk,
-            primary_site=clean.site,
-            recorded_by=actor,
-            updated_by=actor,
-            workstation=workstation_label(workstation)[:120],
-            **clean.values,
-        )
-        audit_record(
+        diagnosis = row_record(
+            Diagnosis,
             event=events.DIAGNOSIS_RECORDED,
             actor=actor,
             workstation=workstation,
-            target=diagnosis,
+            after=_snapshot,
             patient_id=patient.pk,
-            after=_snapshot(diagnosis),
+            primary_site=clean.site,
+            updated_by=actor,
+            **clean.values,
         )
     return diagnosis
 
@@ -193,14 +189,9 @@ def diagnosis_update(
     require_permission(actor, WRITE)
     clean = _clean(data)
     with transaction.atomic():
-        diagnosis = (
-            Diagnosis.objects.select_for_update(of=("self",))
-            .select_related("updated_by")
-            .filter(pk=diagnosis_id)
-            .first()
+        diagnosis = row_for_update(
+            Diagnosis, diagnosis_id, missing="Diagnosi non trovata.", code="diagnosis_not_found"
         )
-        if diagnosis is None:
-            raise NotFound("Diagnosi non trovata.", code="diagnosis_not_found")
         diagnosis.check_version(expected_version)
         before = _snapshot(diagnosis)
         diagnosis.primary_site = clean.site
@@ -240,20 +231,15 @@ def performance_status_record(
         scale, value, born=patient.date_of_birth, on=day
     )
     with transaction.atomic():
-        row = PerformanceStatus.objects.create(
+        row = row_record(
+            PerformanceStatus,
+            event=events.PERFORMANCE_STATUS_RECORDED,
+            actor=actor,
+            workstation=workstation,
+            after={"scale": checked_scale.value, "value": checked, "assessed_on": day.isoformat()},
             patient_id=patient.pk,
             scale=checked_scale.value,
             value=checked,
             assessed_on=day,
-            recorded_by=actor,
-            workstation=workstation_label(workstation)[:120],
-        )
-        audit_record(
-            event=events.PERFORMANCE_STATUS_RECORDED,
-            actor=actor,
-            workstation=workstation,
-            target=row,
-            patient_id=patient.pk,
-            after={"scale": row.scale, "value": row.value, "assessed_on": day.isoformat()},
         )
     return row

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from corsia.audit.services import audit_record
-from corsia.core.actors import User, Workstation, require_permission, workstation_label
+from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import NotFound
 from corsia.patients.selectors import (
     masked_document_ids,
@@ -23,6 +23,7 @@ from corsia.records.domain import diary
 from corsia.records.domain.moments import past_moment
 from corsia.records.domain.text import clinical_text, one_line
 from corsia.records.models import DiaryEntry
+from corsia.records.services._common import stamp
 
 WRITE = "records.write_diary"
 
@@ -78,7 +79,7 @@ def entry_create(
         text=clean.text,
         written_at=clean.written_at,
         author=actor,
-        workstation=workstation_label(workstation)[:120],
+        workstation=stamp(workstation),
         signed_at=timezone.now(),
         supersedes=supersedes,
         correction_reason=reason,

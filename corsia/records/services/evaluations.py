@@ -20,8 +20,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from corsia.audit.services import audit_record
-from corsia.core.actors import User, Workstation, require_permission, workstation_label
+from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import ConflictError, ValidationFailed
 from corsia.patients.selectors import patient_get
 from corsia.records import audit_events as events
@@ -32,6 +31,7 @@ from corsia.records.domain.inputs import whole_in_range
 from corsia.records.domain.moments import past_date
 from corsia.records.domain.text import clinical_text, one_line
 from corsia.records.models import ResponseEvaluation
+from corsia.records.services._common import row_record
 from corsia.records.services.course import line_for_update
 from corsia.records.services.diary import WRITE
 
@@ -300,25 +300,12 @@ def response_evaluation_record(
             values = _recist(data, None if data.baseline else baseline, later)
         else:
             values = _lugano(data, None if data.baseline else baseline)
-        row = ResponseEvaluation.objects.create(
-            patient_id=patient.pk,
-            line=line,
-            evaluated_on=day,
-            method=method,
-            criteria=criteria,
-            baseline=data.baseline,
-            note=note,
-            recorded_by=actor,
-            workstation=workstation_label(workstation)[:120],
-            **values,
-        )
-        audit_record(
+        row = row_record(
+            ResponseEvaluation,
             event=events.RESPONSE_EVALUATION_SIGNED,
             actor=actor,
             workstation=workstation,
-            target=row,
-            patient_id=patient.pk,
-            after={
+            after=lambda row: {
                 "line": line.pk,
                 "evaluated_on": day.isoformat(),
                 "criteria": criteria,
@@ -327,5 +314,13 @@ def response_evaluation_record(
                 "sum_mm": _mm(row.sum_mm),
                 "nadir_sum_mm": _mm(row.nadir_sum_mm),
             },
+            patient_id=patient.pk,
+            line=line,
+            evaluated_on=day,
+            method=method,
+            criteria=criteria,
+            baseline=data.baseline,
+            note=note,
+            **values,
         )
     return row

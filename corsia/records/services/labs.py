@@ -8,14 +8,14 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from corsia.audit.services import audit_record
-from corsia.core.actors import User, Workstation, require_permission, workstation_label
+from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import ValidationFailed
 from corsia.patients.selectors import patient_get
 from corsia.records import audit_events as events
 from corsia.records.domain import labs
 from corsia.records.domain.moments import past_moment
 from corsia.records.models import LabResult
+from corsia.records.services._common import row_record
 
 RECORD_LAB = "records.record_lab"
 
@@ -50,35 +50,30 @@ def lab_result_record(
         )
     collected = past_moment(data.collected_at, now=timezone.now(), field="collected_at")
     mark = labs.flag(value.value, value.reference_low, value.reference_high)
+    flag = mark.value if mark else ""
     with transaction.atomic():
-        result = LabResult.objects.create(
+        return row_record(
+            LabResult,
+            event=events.LAB_RESULT_RECORDED,
+            actor=actor,
+            workstation=workstation,
+            after={
+                "analyte": value.analyte,
+                "value": str(value.value),
+                "unit": value.unit,
+                "reference_low": None if value.reference_low is None else str(value.reference_low),
+                "reference_high": None
+                if value.reference_high is None
+                else str(value.reference_high),
+                "flag": flag,
+                "collected_at": collected.isoformat(),
+            },
             patient_id=patient.pk,
             analyte=value.analyte,
             value=value.value,
             unit=value.unit,
             reference_low=value.reference_low,
             reference_high=value.reference_high,
-            flag=mark.value if mark else "",
+            flag=flag,
             collected_at=collected,
-            recorded_by=actor,
-            workstation=workstation_label(workstation)[:120],
         )
-        audit_record(
-            event=events.LAB_RESULT_RECORDED,
-            actor=actor,
-            workstation=workstation,
-            target=result,
-            patient_id=patient.pk,
-            after={
-                "analyte": result.analyte,
-                "value": str(result.value),
-                "unit": result.unit,
-                "reference_low": None if value.reference_low is None else str(value.reference_low),
-                "reference_high": None
-                if value.reference_high is None
-                else str(value.reference_high),
-                "flag": result.flag,
-                "collected_at": collected.isoformat(),
-            },
-        )
-    return result

@@ -19,8 +19,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from corsia.audit.services import audit_record
-from corsia.core.actors import User, Workstation, require_permission, workstation_label
-from corsia.core.domain.errors import ConflictError, NotFound, ValidationFailed
+from corsia.core.actors import User, Workstation, require_permission
+from corsia.core.domain.errors import ConflictError, ValidationFailed
 from corsia.documents.services import document_correct, document_create
 from corsia.records import audit_events as events
 from corsia.records.domain import letters as rules
@@ -28,6 +28,7 @@ from corsia.records.domain.letters import LetterKind, LetterStatus
 from corsia.records.domain.text import one_line
 from corsia.records.models import ClinicalLetter
 from corsia.records.selectors_letters import chart_facts
+from corsia.records.services._common import row_for_update, row_record
 
 WRITE = "records.write_diary"
 SIGN = "records.sign_letter"
@@ -40,15 +41,13 @@ def _canonical_sha256(data: Any) -> str:
 
 
 def _locked(letter_id: int) -> ClinicalLetter:
-    letter = (
-        ClinicalLetter.objects.select_for_update(of=("self",))
-        .select_related("updated_by", "encounter", "supersedes")
-        .filter(pk=letter_id)
-        .first()
+    return row_for_update(
+        ClinicalLetter,
+        letter_id,
+        related=("updated_by", "encounter", "supersedes"),
+        missing="Lettera non trovata.",
+        code="letter_not_found",
     )
-    if letter is None:
-        raise NotFound("Lettera non trovata.", code="letter_not_found")
-    return letter
 
 
 def _ensure_draft(letter: ClinicalLetter) -> None:
@@ -157,7 +156,13 @@ def letter_draft_create(
     )
     start, end = _period(content)
     with transaction.atomic():
-        letter = ClinicalLetter.objects.create(
+        letter = row_record(
+            ClinicalLetter,
+            event=events.LETTER_DRAFTED,
+            actor=actor,
+            workstation=workstation,
+            after=_summary,
+            writer="created_by",
             patient_id=int(content["patient"]["id"]),
             encounter_id=content["encounter_id"],
             kind=letter_kind.value,
@@ -165,17 +170,7 @@ def letter_draft_create(
             period_end=end,
             content=content,
             assembled_at=timezone.now(),
-            created_by=actor,
             updated_by=actor,
-            workstation=workstation_label(workstation)[:120],
-        )
-        audit_record(
-            event=events.LETTER_DRAFTED,
-            actor=actor,
-            workstation=workstation,
-            target=letter,
-            patient_id=letter.patient_id,
-            after=_summary(letter),
         )
     return letter
 
@@ -333,7 +328,15 @@ def letter_correct(
         texts = dict(old.content.get("free_text", {}))
         content = _regather(actor, workstation, old, texts)
         start, end = _period(content)
-        letter = ClinicalLetter.objects.create(
+        letter = row_record(
+            ClinicalLetter,
+            event=events.LETTER_CORRECTION_STARTED,
+            actor=actor,
+            workstation=workstation,
+            before={"letter_id": old.pk, "number": old.number},
+            after=_summary,
+            reason=why,
+            writer="created_by",
             patient_id=old.patient_id,
             encounter_id=old.encounter_id,
             kind=old.kind,
@@ -345,18 +348,6 @@ def letter_correct(
             chain=old.chain,
             supersedes=old,
             correction_reason=why,
-            created_by=actor,
             updated_by=actor,
-            workstation=workstation_label(workstation)[:120],
-        )
-        audit_record(
-            event=events.LETTER_CORRECTION_STARTED,
-            actor=actor,
-            workstation=workstation,
-            target=letter,
-            patient_id=letter.patient_id,
-            before={"letter_id": old.pk, "number": old.number},
-            after=_summary(letter),
-            reason=why,
         )
     return letter

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from corsia.audit.services import audit_record
-from corsia.core.actors import User, Workstation, require_permission, workstation_label
+from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import NotFound, ValidationFailed
 from corsia.patients.selectors import patient_get, visible_encounters
 from corsia.records import audit_events as events
@@ -19,6 +19,7 @@ from corsia.records.domain import reports
 from corsia.records.domain.reports import ReportSource, ReportText
 from corsia.records.domain.text import one_line
 from corsia.records.models import ClinicalReport
+from corsia.records.services._common import stamp
 
 if TYPE_CHECKING:
     from corsia.patients.models import Patient
@@ -114,7 +115,7 @@ def _insert(
         "supersedes": supersedes,
         "correction_reason": reason,
         "recorded_by": actor,
-        "workstation": workstation_label(workstation)[:120],
+        "workstation": stamp(workstation),
         "recorded_at": timezone.now(),
     }
     if supersedes is not None:

@@ -12,14 +12,14 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from corsia.audit.services import audit_record
-from corsia.core.actors import User, Workstation, require_permission, workstation_label
+from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import NotFound
 from corsia.patients.selectors import patient_get
 from corsia.records import audit_events as events
 from corsia.records.domain.moments import past_date
 from corsia.records.domain.prognosis import catalogue
 from corsia.records.models import Diagnosis, PrognosticAssessment
+from corsia.records.services._common import row_record
 from corsia.records.services.diary import WRITE
 
 
@@ -52,7 +52,19 @@ def prognostic_score_record(
         {"factor": p.factor, "label": p.label, "points": str(p.points)} for p in result.points
     ]
     with transaction.atomic():
-        row = PrognosticAssessment.objects.create(
+        row = row_record(
+            PrognosticAssessment,
+            event=events.PROGNOSTIC_SCORE_RECORDED,
+            actor=actor,
+            workstation=workstation,
+            after={
+                "score": score.code,
+                "inputs": scored.inputs,
+                "value": str(result.value),
+                "risk_group": result.group.value,
+                "reference": result.reference.short[:120],
+                "assessed_on": day.isoformat(),
+            },
             patient_id=patient.pk,
             diagnosis_id=data.diagnosis_id,
             score=score.code,
@@ -64,22 +76,5 @@ def prognostic_score_record(
             reference=result.reference.short[:120],
             citation=result.reference.citation,
             assessed_on=day,
-            recorded_by=actor,
-            workstation=workstation_label(workstation)[:120],
-        )
-        audit_record(
-            event=events.PROGNOSTIC_SCORE_RECORDED,
-            actor=actor,
-            workstation=workstation,
-            target=row,
-            patient_id=patient.pk,
-            after={
-                "score": row.score,
-                "inputs": row.inputs,
-                "value": str(result.value),
-                "risk_group": row.risk_group,
-                "reference": row.reference,
-                "assessed_on": day.isoformat(),
-            },
         )
     return row

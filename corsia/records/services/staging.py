@@ -13,8 +13,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from corsia.audit.services import audit_record
-from corsia.core.actors import User, Workstation, require_permission, workstation_label
+from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import NotFound
 from corsia.patients.selectors import patient_get
 from corsia.records import audit_events as events
@@ -22,6 +21,7 @@ from corsia.records.domain.anamnesis import ensure_latest
 from corsia.records.domain.moments import past_date
 from corsia.records.domain.staging import catalogue
 from corsia.records.models import Diagnosis, DiagnosisStaging
+from corsia.records.services._common import row_record
 from corsia.records.services.diary import WRITE
 
 
@@ -87,7 +87,24 @@ def staging_sign(
             at=current.signed_at if current else None,
         )
         result = staged.result
-        staging = DiagnosisStaging.objects.create(
+        staging = row_record(
+            DiagnosisStaging,
+            event=events.STAGING_SIGNED,
+            actor=actor,
+            workstation=workstation,
+            before={"number": current.number, "stage": current.stage} if current else None,
+            after=lambda staging: {
+                "diagnosis": diagnosis.pk,
+                "number": staging.number,
+                "system": staging.system,
+                "criterion": staging.criterion,
+                "inputs": staging.inputs,
+                "stage": staging.stage,
+                "categories": staging.categories,
+                "reference": staging.reference,
+                "staged_on": staged_on.isoformat(),
+            },
+            writer="author",
             diagnosis_id=diagnosis.pk,
             patient_id=diagnosis.patient_id,
             number=(current.number if current else 0) + 1,
@@ -99,26 +116,5 @@ def staging_sign(
             categories=result.categories[:300],
             reference=result.reference.short[:120],
             staged_on=staged_on,
-            author=actor,
-            workstation=workstation_label(workstation)[:120],
-        )
-        audit_record(
-            event=events.STAGING_SIGNED,
-            actor=actor,
-            workstation=workstation,
-            target=staging,
-            patient_id=diagnosis.patient_id,
-            before={"number": current.number, "stage": current.stage} if current else None,
-            after={
-                "diagnosis": diagnosis.pk,
-                "number": staging.number,
-                "system": staging.system,
-                "criterion": staging.criterion,
-                "inputs": staging.inputs,
-                "stage": staging.stage,
-                "categories": staging.categories,
-                "reference": staging.reference,
-                "staged_on": staged_on.isoformat(),
-            },
         )
     return staging

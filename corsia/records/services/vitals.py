@@ -13,13 +13,13 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from corsia.audit.services import audit_record
-from corsia.core.actors import User, Workstation, require_permission, workstation_label
+from corsia.core.actors import User, Workstation, require_permission
 from corsia.records import audit_events as events
 from corsia.records.domain import vitals
 from corsia.records.domain.diary import EntryKind
 from corsia.records.domain.moments import past_moment
 from corsia.records.models import DiaryEntry, VitalSigns
+from corsia.records.services._common import row_record
 from corsia.records.services.diary import (
     WRITE,
     CleanEntry,
@@ -78,7 +78,12 @@ def _vitals_create(
     workstation: Workstation,
     diary_entry: DiaryEntry | None = None,
 ) -> VitalSigns:
-    row = VitalSigns.objects.create(
+    row = row_record(
+        VitalSigns,
+        event=events.VITAL_SIGNS_RECORDED,
+        actor=actor,
+        workstation=workstation,
+        after=lambda row: _vitals_snapshot(row, reading),
         patient_id=patient_id,
         measured_at=measured_at,
         systolic_bp=_int(reading.systolic_bp),
@@ -89,16 +94,6 @@ def _vitals_create(
         spo2=_int(reading.spo2),
         pain_nrs=_int(reading.pain_nrs),
         diary_entry=diary_entry,
-        recorded_by=actor,
-        workstation=workstation_label(workstation)[:120],
-    )
-    audit_record(
-        event=events.VITAL_SIGNS_RECORDED,
-        actor=actor,
-        workstation=workstation,
-        target=row,
-        patient_id=patient_id,
-        after=_vitals_snapshot(row, reading),
     )
     return row
 

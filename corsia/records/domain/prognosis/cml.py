@@ -22,9 +22,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
+from corsia.records.domain.bands import band, below, otherwise, up_to
 from corsia.records.domain.inputs import number_in_range
 from corsia.records.domain.prognosis._common import adult_age
-from corsia.records.domain.results import Points, Reference, ScoreResult, four_places
+from corsia.records.domain.results import Points, Reference, ScoreResult, formula_score
 
 SOKAL_REFERENCE = Reference(
     "Sokal 1984",
@@ -54,24 +55,28 @@ SOKAL_LOW_BELOW = Decimal("0.8")
 SOKAL_HIGH_ABOVE = Decimal("1.2")
 ELTS_LOW_UP_TO = Decimal("1.5680")
 ELTS_INTERMEDIATE_UP_TO = Decimal("2.2185")
+# Sokal 1984: low < 0.8, intermediate 0.8–1.2, high > 1.2.
+SOKAL_GROUPS = (
+    below(SOKAL_LOW_BELOW, CmlRiskGroup.LOW),
+    up_to(SOKAL_HIGH_ABOVE, CmlRiskGroup.INTERMEDIATE),
+    otherwise(CmlRiskGroup.HIGH),
+)
+# Pfirrmann 2016: low ≤ 1.5680, intermediate > 1.5680 to ≤ 2.2185, high > 2.2185.
+ELTS_GROUPS = (
+    up_to(ELTS_LOW_UP_TO, CmlRiskGroup.LOW),
+    up_to(ELTS_INTERMEDIATE_UP_TO, CmlRiskGroup.INTERMEDIATE),
+    otherwise(CmlRiskGroup.HIGH),
+)
 
 
 def sokal_group(risk: Decimal) -> CmlRiskGroup:
     """Sokal 1984: low < 0.8, intermediate 0.8–1.2, high > 1.2."""
-    if risk < SOKAL_LOW_BELOW:
-        return CmlRiskGroup.LOW
-    if risk <= SOKAL_HIGH_ABOVE:
-        return CmlRiskGroup.INTERMEDIATE
-    return CmlRiskGroup.HIGH
+    return band(risk, SOKAL_GROUPS)
 
 
 def elts_group(value: Decimal) -> CmlRiskGroup:
     """Pfirrmann 2016: low ≤ 1.5680, intermediate ≤ 2.2185, high above."""
-    if value <= ELTS_LOW_UP_TO:
-        return CmlRiskGroup.LOW
-    if value <= ELTS_INTERMEDIATE_UP_TO:
-        return CmlRiskGroup.INTERMEDIATE
-    return CmlRiskGroup.HIGH
+    return band(value, ELTS_GROUPS)
 
 
 @dataclass(frozen=True)
@@ -139,15 +144,13 @@ def sokal(findings: CmlAtDiagnosis) -> ScoreResult[CmlRiskGroup]:
         ),
     )
     exponent = sum((t.points for t in terms), Decimal(0))
-    risk = exponent.exp()
-    group = sokal_group(risk)
-    return ScoreResult(
+    return formula_score(
         "sokal",
-        four_places(risk),
-        group,
-        CML_GROUP_LABELS[group],
-        SOKAL_REFERENCE,
-        tuple(Points(t.factor, t.label, four_places(t.points)) for t in terms),
+        exponent.exp(),
+        terms,
+        groups=SOKAL_GROUPS,
+        labels=CML_GROUP_LABELS,
+        reference=SOKAL_REFERENCE,
     )
 
 
@@ -166,12 +169,6 @@ def elts(findings: CmlAtDiagnosis) -> ScoreResult[CmlRiskGroup]:
         ),
     )
     value = sum((t.points for t in terms), Decimal(0))
-    group = elts_group(value)
-    return ScoreResult(
-        "elts",
-        four_places(value),
-        group,
-        CML_GROUP_LABELS[group],
-        ELTS_REFERENCE,
-        tuple(Points(t.factor, t.label, four_places(t.points)) for t in terms),
+    return formula_score(
+        "elts", value, terms, groups=ELTS_GROUPS, labels=CML_GROUP_LABELS, reference=ELTS_REFERENCE
     )

@@ -31,6 +31,7 @@ from __future__ import annotations
 from decimal import Decimal
 from enum import StrEnum
 
+from corsia.records.domain.bands import band, below, otherwise, up_to
 from corsia.records.domain.inputs import ldh_ratio, number_in_range, whole_in_range
 from corsia.records.domain.prognosis._common import (
     ZERO,
@@ -39,7 +40,13 @@ from corsia.records.domain.prognosis._common import (
     ecog,
     point,
 )
-from corsia.records.domain.results import Points, Reference, ScoreResult, four_places
+from corsia.records.domain.results import (
+    Points,
+    Reference,
+    ScoreResult,
+    formula_score,
+    points_score,
+)
 
 IPI_REFERENCE = Reference(
     "Shipp 1993",
@@ -78,6 +85,21 @@ IPI_GROUP_LABELS: dict[IpiGroup, str] = {
     IpiGroup.HIGH: "Alto",
 }
 
+# Shipp 1993: IPI 0–1 low, 2 low-intermediate, 3 high-intermediate, 4–5 high.
+IPI_GROUPS = (
+    up_to(1, IpiGroup.LOW),
+    up_to(2, IpiGroup.LOW_INTERMEDIATE),
+    up_to(3, IpiGroup.HIGH_INTERMEDIATE),
+    otherwise(IpiGroup.HIGH),
+)
+# Shipp 1993, age-adjusted: 0 low, 1 low-intermediate, 2 high-intermediate, 3 high.
+AAIPI_GROUPS = (
+    up_to(0, IpiGroup.LOW),
+    up_to(1, IpiGroup.LOW_INTERMEDIATE),
+    up_to(2, IpiGroup.HIGH_INTERMEDIATE),
+    otherwise(IpiGroup.HIGH),
+)
+
 
 class RIpiGroup(StrEnum):
     VERY_GOOD = "very_good"
@@ -90,6 +112,13 @@ R_IPI_GROUP_LABELS: dict[RIpiGroup, str] = {
     RIpiGroup.GOOD: "Buona",
     RIpiGroup.POOR: "Sfavorevole",
 }
+
+# Sehn 2007: 0 very good, 1–2 good, 3–5 poor.
+R_IPI_GROUPS = (
+    up_to(0, RIpiGroup.VERY_GOOD),
+    up_to(2, RIpiGroup.GOOD),
+    otherwise(RIpiGroup.POOR),
+)
 
 
 class ThreeTierGroup(StrEnum):
@@ -105,6 +134,13 @@ THREE_TIER_LABELS: dict[ThreeTierGroup, str] = {
     ThreeTierGroup.INTERMEDIATE: "Intermedio",
     ThreeTierGroup.HIGH: "Alto",
 }
+
+# Solal-Céligny 2004: 0–1 low, 2 intermediate, ≥ 3 high.
+FLIPI_GROUPS = (
+    up_to(1, ThreeTierGroup.LOW),
+    up_to(2, ThreeTierGroup.INTERMEDIATE),
+    otherwise(ThreeTierGroup.HIGH),
+)
 
 
 def ipi(
@@ -131,16 +167,9 @@ def ipi(
         Points("stage_3_or_4", "Stadio Ann Arbor III–IV", point(stage >= 3)),
         Points("extranodal_over_1", "Più di una sede extranodale", point(sites > 1)),
     )
-    total = sum((p.points for p in points), ZERO)
-    if total <= 1:
-        group = IpiGroup.LOW
-    elif total == 2:
-        group = IpiGroup.LOW_INTERMEDIATE
-    elif total == 3:
-        group = IpiGroup.HIGH_INTERMEDIATE
-    else:
-        group = IpiGroup.HIGH
-    return ScoreResult("ipi", total, group, IPI_GROUP_LABELS[group], IPI_REFERENCE, points)
+    return points_score(
+        "ipi", points, groups=IPI_GROUPS, labels=IPI_GROUP_LABELS, reference=IPI_REFERENCE
+    )
 
 
 def age_adjusted_ipi(
@@ -160,29 +189,21 @@ def age_adjusted_ipi(
         Points("ecog_2_or_more", "ECOG ≥ 2", point(ps >= 2)),
         Points("stage_3_or_4", "Stadio Ann Arbor III–IV", point(stage >= 3)),
     )
-    total = sum((p.points for p in points), ZERO)
-    group = (
-        IpiGroup.LOW,
-        IpiGroup.LOW_INTERMEDIATE,
-        IpiGroup.HIGH_INTERMEDIATE,
-        IpiGroup.HIGH,
-    )[int(total)]
-    return ScoreResult("aaipi", total, group, IPI_GROUP_LABELS[group], IPI_REFERENCE, points)
+    return points_score(
+        "aaipi", points, groups=AAIPI_GROUPS, labels=IPI_GROUP_LABELS, reference=IPI_REFERENCE
+    )
 
 
 def r_ipi(ipi_result: ScoreResult[IpiGroup]) -> ScoreResult[RIpiGroup]:
     """Revised IPI (Sehn 2007): the IPI's five factors regrouped, from a computed IPI."""
     if ipi_result.score != "ipi":
         raise ValueError(f"the R-IPI regroups the IPI, not {ipi_result.score!r}")
-    total = ipi_result.value
-    if total == 0:
-        group = RIpiGroup.VERY_GOOD
-    elif total <= 2:
-        group = RIpiGroup.GOOD
-    else:
-        group = RIpiGroup.POOR
-    return ScoreResult(
-        "r_ipi", total, group, R_IPI_GROUP_LABELS[group], R_IPI_REFERENCE, ipi_result.points
+    return points_score(
+        "r_ipi",
+        ipi_result.points,
+        groups=R_IPI_GROUPS,
+        labels=R_IPI_GROUP_LABELS,
+        reference=R_IPI_REFERENCE,
     )
 
 
@@ -212,27 +233,24 @@ def flipi(
         Points("nodal_areas_over_4", "Più di 4 aree linfonodali", point(areas > 4)),
         Points("ldh_elevated", "LDH sopra il limite superiore", point(ratio > 1)),
     )
-    total = sum((p.points for p in points), ZERO)
-    if total <= 1:
-        group = ThreeTierGroup.LOW
-    elif total == 2:
-        group = ThreeTierGroup.INTERMEDIATE
-    else:
-        group = ThreeTierGroup.HIGH
-    return ScoreResult("flipi", total, group, THREE_TIER_LABELS[group], FLIPI_REFERENCE, points)
+    return points_score(
+        "flipi", points, groups=FLIPI_GROUPS, labels=THREE_TIER_LABELS, reference=FLIPI_REFERENCE
+    )
 
 
 MIPI_LOW_BELOW = Decimal("5.7")
 MIPI_HIGH_FROM = Decimal("6.2")
+# Hoster 2008: low < 5.7, intermediate 5.7 to < 6.2, high ≥ 6.2.
+MIPI_GROUPS = (
+    below(MIPI_LOW_BELOW, ThreeTierGroup.LOW),
+    below(MIPI_HIGH_FROM, ThreeTierGroup.INTERMEDIATE),
+    otherwise(ThreeTierGroup.HIGH),
+)
 
 
 def mipi_group(value: Decimal) -> ThreeTierGroup:
     """Hoster 2008: low < 5.7, intermediate 5.7 to < 6.2, high ≥ 6.2."""
-    if value < MIPI_LOW_BELOW:
-        return ThreeTierGroup.LOW
-    if value < MIPI_HIGH_FROM:
-        return ThreeTierGroup.INTERMEDIATE
-    return ThreeTierGroup.HIGH
+    return band(value, MIPI_GROUPS)
 
 
 def mipi(
@@ -263,12 +281,11 @@ def mipi(
         Points("wbc", "0,9393 × log10(leucociti ×10⁶/L)", Decimal("0.9393") * (wbc * 1000).log10()),
     )
     total = sum((p.points for p in points), ZERO)
-    group = mipi_group(total)
-    return ScoreResult(
+    return formula_score(
         "mipi",
-        four_places(total),
-        group,
-        THREE_TIER_LABELS[group],
-        MIPI_REFERENCE,
-        tuple(Points(p.factor, p.label, four_places(p.points)) for p in points),
+        total,
+        points,
+        groups=MIPI_GROUPS,
+        labels=THREE_TIER_LABELS,
+        reference=MIPI_REFERENCE,
     )

@@ -35,10 +35,17 @@ from __future__ import annotations
 from decimal import Decimal
 from enum import StrEnum
 
+from corsia.records.domain.bands import band, below, otherwise, up_to
 from corsia.records.domain.errors import ClinicalInputsInconsistent
 from corsia.records.domain.inputs import choice, flag, number_in_range
 from corsia.records.domain.prognosis._common import ZERO, adult_age
-from corsia.records.domain.results import Points, Reference, ScoreResult, four_places
+from corsia.records.domain.results import (
+    Points,
+    Reference,
+    ScoreResult,
+    four_places,
+    points_score,
+)
 
 IPSS_REFERENCE = Reference(
     "Greenberg 1997",
@@ -88,6 +95,21 @@ IPSS_GROUP_LABELS: dict[IpssGroup, str] = {
     IpssGroup.HIGH: "Alto",
 }
 
+# Greenberg 1997: low 0, intermediate-1 0.5–1, intermediate-2 1.5–2, high ≥ 2.5.
+IPSS_GROUPS = (
+    up_to(0, IpssGroup.LOW),
+    up_to(1, IpssGroup.INTERMEDIATE_1),
+    up_to(2, IpssGroup.INTERMEDIATE_2),
+    otherwise(IpssGroup.HIGH),
+)
+# Greenberg 1997: marrow blasts < 5 % 0, 5–10 % 0.5, 11–20 % 1.5, 21–30 % 2.0.
+IPSS_BLAST_POINTS = (
+    below(5, ZERO),
+    up_to(10, HALF),
+    up_to(20, Decimal("1.5")),
+    otherwise(Decimal("2.0")),
+)
+
 
 class IpssRKaryotype(StrEnum):
     """IPSS-R cytogenetic groups (Schanz 2012, as tabulated in Greenberg 2012)."""
@@ -116,6 +138,43 @@ FIVE_TIER_LABELS: dict[FiveTierGroup, str] = {
     FiveTierGroup.HIGH: "Alto",
     FiveTierGroup.VERY_HIGH: "Molto alto",
 }
+
+# Greenberg 2012: very low ≤ 1.5, low > 1.5–3, intermediate > 3–4.5, high > 4.5–6,
+# very high > 6 (IPSS-R and IPSS-RA alike).
+IPSS_R_GROUPS = (
+    up_to(Decimal("1.5"), FiveTierGroup.VERY_LOW),
+    up_to(3, FiveTierGroup.LOW),
+    up_to(Decimal("4.5"), FiveTierGroup.INTERMEDIATE),
+    up_to(6, FiveTierGroup.HIGH),
+    otherwise(FiveTierGroup.VERY_HIGH),
+)
+# Greenberg 2012, the IPSS-R's points: marrow blasts ≤ 2 % 0, > 2 to < 5 % 1, 5–10 % 2,
+# > 10 % 3; haemoglobin ≥ 10 g/dL 0, 8 to < 10 1, < 8 1.5; platelets ≥ 100 0, 50 to < 100
+# 0.5, < 50 1 (×10⁹/L).
+IPSS_R_BLAST_POINTS = (
+    up_to(2, ZERO),
+    below(5, Decimal(1)),
+    up_to(10, Decimal(2)),
+    otherwise(Decimal(3)),
+)
+IPSS_R_HAEMOGLOBIN_POINTS = (
+    below(8, Decimal("1.5")),
+    below(10, Decimal(1)),
+    otherwise(ZERO),
+)
+IPSS_R_PLATELET_POINTS = (
+    below(50, Decimal(1)),
+    below(100, HALF),
+    otherwise(ZERO),
+)
+# Malcovati 2007/2011: very low 0, low 1, intermediate 2, high 3–4, very high 5–6.
+WPSS_GROUPS = (
+    up_to(0, FiveTierGroup.VERY_LOW),
+    up_to(1, FiveTierGroup.LOW),
+    up_to(2, FiveTierGroup.INTERMEDIATE),
+    up_to(4, FiveTierGroup.HIGH),
+    otherwise(FiveTierGroup.VERY_HIGH),
+)
 
 
 class WhoCategory(StrEnum):
@@ -162,14 +221,6 @@ def ipss(
     hb = _lab("haemoglobin_g_dl", haemoglobin_g_dl)
     anc = _lab("anc_10e9_l", anc_10e9_l)
     plt = _lab("platelets_10e9_l", platelets_10e9_l)
-    if blasts < 5:
-        blast_points = ZERO
-    elif blasts <= 10:
-        blast_points = HALF
-    elif blasts <= 20:
-        blast_points = Decimal("1.5")
-    else:
-        blast_points = Decimal("2.0")
     karyotype_points = {
         IpssKaryotype.GOOD: ZERO,
         IpssKaryotype.INTERMEDIATE: HALF,
@@ -177,33 +228,18 @@ def ipss(
     }[group_k]
     cytopenias = sum((hb < 10, anc < Decimal("1.8"), plt < 100))
     points = (
-        Points("marrow_blasts", "Blasti midollari", blast_points),
+        Points("marrow_blasts", "Blasti midollari", band(blasts, IPSS_BLAST_POINTS)),
         Points("karyotype", "Cariotipo", karyotype_points),
         Points("cytopenias", f"Citopenie ({cytopenias} su 3)", HALF if cytopenias >= 2 else ZERO),
     )
-    total = sum((p.points for p in points), ZERO)
-    if total == 0:
-        group = IpssGroup.LOW
-    elif total <= 1:
-        group = IpssGroup.INTERMEDIATE_1
-    elif total <= 2:
-        group = IpssGroup.INTERMEDIATE_2
-    else:
-        group = IpssGroup.HIGH
-    return ScoreResult("ipss", total, group, IPSS_GROUP_LABELS[group], IPSS_REFERENCE, points)
+    return points_score(
+        "ipss", points, groups=IPSS_GROUPS, labels=IPSS_GROUP_LABELS, reference=IPSS_REFERENCE
+    )
 
 
 def ipss_r_group(value: Decimal) -> FiveTierGroup:
     """Greenberg 2012: ≤ 1.5, ≤ 3, ≤ 4.5, ≤ 6, above (IPSS-R and IPSS-RA alike)."""
-    if value <= Decimal("1.5"):
-        return FiveTierGroup.VERY_LOW
-    if value <= 3:
-        return FiveTierGroup.LOW
-    if value <= Decimal("4.5"):
-        return FiveTierGroup.INTERMEDIATE
-    if value <= 6:
-        return FiveTierGroup.HIGH
-    return FiveTierGroup.VERY_HIGH
+    return band(value, IPSS_R_GROUPS)
 
 
 def ipss_r(
@@ -220,26 +256,16 @@ def ipss_r(
     hb = _lab("haemoglobin_g_dl", haemoglobin_g_dl)
     plt = _lab("platelets_10e9_l", platelets_10e9_l)
     anc = _lab("anc_10e9_l", anc_10e9_l)
-    if blasts <= 2:
-        blast_points = ZERO
-    elif blasts < 5:
-        blast_points = Decimal(1)
-    elif blasts <= 10:
-        blast_points = Decimal(2)
-    else:
-        blast_points = Decimal(3)
-    hb_points = ZERO if hb >= 10 else (Decimal(1) if hb >= 8 else Decimal("1.5"))
-    plt_points = ZERO if plt >= 100 else (HALF if plt >= 50 else Decimal(1))
     points = (
         Points("karyotype", "Citogenetica", Decimal(list(IpssRKaryotype).index(group_k))),
-        Points("marrow_blasts", "Blasti midollari", blast_points),
-        Points("haemoglobin", "Emoglobina", hb_points),
-        Points("platelets", "Piastrine", plt_points),
+        Points("marrow_blasts", "Blasti midollari", band(blasts, IPSS_R_BLAST_POINTS)),
+        Points("haemoglobin", "Emoglobina", band(hb, IPSS_R_HAEMOGLOBIN_POINTS)),
+        Points("platelets", "Piastrine", band(plt, IPSS_R_PLATELET_POINTS)),
         Points("anc", "Neutrofili", ZERO if anc >= Decimal("0.8") else HALF),
     )
-    total = sum((p.points for p in points), ZERO)
-    group = ipss_r_group(total)
-    return ScoreResult("ipss_r", total, group, FIVE_TIER_LABELS[group], IPSS_R_REFERENCE, points)
+    return points_score(
+        "ipss_r", points, groups=IPSS_R_GROUPS, labels=FIVE_TIER_LABELS, reference=IPSS_R_REFERENCE
+    )
 
 
 def ipss_ra(
@@ -325,15 +351,6 @@ def wpss(
         Points("karyotype", "Cariotipo", Decimal(list(IpssKaryotype).index(group_k))),
         anaemia,
     )
-    total = sum((p.points for p in points), ZERO)
-    if total == 0:
-        group = FiveTierGroup.VERY_LOW
-    elif total == 1:
-        group = FiveTierGroup.LOW
-    elif total == 2:
-        group = FiveTierGroup.INTERMEDIATE
-    elif total <= 4:
-        group = FiveTierGroup.HIGH
-    else:
-        group = FiveTierGroup.VERY_HIGH
-    return ScoreResult("wpss", total, group, FIVE_TIER_LABELS[group], reference, points)
+    return points_score(
+        "wpss", points, groups=WPSS_GROUPS, labels=FIVE_TIER_LABELS, reference=reference
+    )

@@ -28,9 +28,10 @@ from __future__ import annotations
 from decimal import Decimal
 from enum import StrEnum
 
+from corsia.records.domain.bands import band, below, otherwise, up_to
 from corsia.records.domain.inputs import choice, flag, number_in_range, whole_in_range
 from corsia.records.domain.prognosis._common import ZERO
-from corsia.records.domain.results import Points, Reference, ScoreResult
+from corsia.records.domain.results import Points, Reference, ScoreResult, points_score
 
 PAP_REFERENCE = Reference(
     "Pirovano 1999",
@@ -59,6 +60,13 @@ PAP_GROUP_LABELS: dict[PapGroup, str] = {
     PapGroup.C: "C: sopravvivenza a 30 giorni < 30%",
 }
 
+# Pirovano 1999: A 0–5.5, B 5.6–11, C 11.1–17.5.
+PAP_GROUPS = (
+    up_to(Decimal("5.5"), PapGroup.A),
+    up_to(11, PapGroup.B),
+    otherwise(PapGroup.C),
+)
+
 
 class PpiGroup(StrEnum):
     OVER_6_WEEKS = "over_6_weeks"
@@ -72,6 +80,13 @@ PPI_GROUP_LABELS: dict[PpiGroup, str] = {
     PpiGroup.UNDER_3_WEEKS: "PPI > 6: sopravvivenza probabile inferiore a 3 settimane",
 }
 
+# Morita 1999: PPI ≤ 4 survival over 6 weeks, > 4 under 6 weeks, > 6 under 3 weeks.
+PPI_GROUPS = (
+    up_to(4, PpiGroup.OVER_6_WEEKS),
+    up_to(6, PpiGroup.UNDER_6_WEEKS),
+    otherwise(PpiGroup.UNDER_3_WEEKS),
+)
+
 
 class OralIntake(StrEnum):
     NORMAL = "normal"
@@ -79,18 +94,31 @@ class OralIntake(StrEnum):
     SEVERELY_REDUCED = "severely_reduced"
 
 
-def _cps_points(weeks: int) -> Decimal:
-    if weeks > 12:
-        return ZERO
-    if weeks >= 11:
-        return Decimal("2.0")
-    if weeks >= 7:
-        return Decimal("2.5")
-    if weeks >= 5:
-        return Decimal("4.5")
-    if weeks >= 3:
-        return Decimal("6.0")
-    return Decimal("8.5")
+# PaP partial scores (Pirovano 1999).
+PAP_CLINICAL_PREDICTION_POINTS = (  # weeks: 1–2, 3–4, 5–6, 7–10, 11–12, > 12
+    below(3, Decimal("8.5")),
+    below(5, Decimal("6.0")),
+    below(7, Decimal("4.5")),
+    below(11, Decimal("2.5")),
+    up_to(12, Decimal("2.0")),
+    otherwise(ZERO),
+)
+PAP_WBC_POINTS = (  # /mm³: normal ≤ 8500, high 8501–11000, very high > 11000
+    up_to(8500, ZERO),
+    up_to(11000, Decimal("0.5")),
+    otherwise(Decimal("1.5")),
+)
+PAP_LYMPHOCYTE_POINTS = (  # %: very low < 12, low 12–19.9, normal ≥ 20
+    below(12, Decimal("2.5")),
+    below(20, Decimal("1.0")),
+    otherwise(ZERO),
+)
+# PPI partial score for the Palliative Performance Scale (Morita 1999): 10–20, 30–50, ≥ 60.
+PPI_PPS_POINTS = (
+    up_to(20, Decimal("4.0")),
+    up_to(50, Decimal("2.5")),
+    otherwise(ZERO),
+)
 
 
 def pap(
@@ -125,34 +153,21 @@ def pap(
     lymph = number_in_range(
         lymphocytes_pct, field="lymphocytes_pct", label="Linfociti", low=0, high=100, unit="%"
     )
-    if wbc <= 8500:
-        wbc_points = ZERO
-    elif wbc <= 11000:
-        wbc_points = Decimal("0.5")
-    else:
-        wbc_points = Decimal("1.5")
-    if lymph >= 20:
-        lymph_points = ZERO
-    elif lymph >= 12:
-        lymph_points = Decimal("1.0")
-    else:
-        lymph_points = Decimal("2.5")
     points = (
         Points("dyspnoea", "Dispnea", Decimal("1.0") if has_dyspnoea else ZERO),
         Points("anorexia", "Anoressia", Decimal("1.5") if has_anorexia else ZERO),
         Points("karnofsky", "Karnofsky", ZERO if kps >= 30 else Decimal("2.5")),
-        Points("clinical_prediction", "Previsione clinica (settimane)", _cps_points(weeks)),
-        Points("wbc", "Leucociti totali", wbc_points),
-        Points("lymphocytes", "Linfociti %", lymph_points),
+        Points(
+            "clinical_prediction",
+            "Previsione clinica (settimane)",
+            band(weeks, PAP_CLINICAL_PREDICTION_POINTS),
+        ),
+        Points("wbc", "Leucociti totali", band(wbc, PAP_WBC_POINTS)),
+        Points("lymphocytes", "Linfociti %", band(lymph, PAP_LYMPHOCYTE_POINTS)),
     )
-    total = sum((p.points for p in points), ZERO)
-    if total <= Decimal("5.5"):
-        group = PapGroup.A
-    elif total <= 11:
-        group = PapGroup.B
-    else:
-        group = PapGroup.C
-    return ScoreResult("pap", total, group, PAP_GROUP_LABELS[group], PAP_REFERENCE, points)
+    return points_score(
+        "pap", points, groups=PAP_GROUPS, labels=PAP_GROUP_LABELS, reference=PAP_REFERENCE
+    )
 
 
 def ppi(
@@ -177,29 +192,18 @@ def ppi(
     has_oedema = flag(oedema, field="oedema", label="Edema")
     has_dyspnoea = flag(dyspnoea_at_rest, field="dyspnoea_at_rest", label="Dispnea a riposo")
     has_delirium = flag(delirium, field="delirium", label="Delirium")
-    if pps <= 20:
-        pps_points = Decimal("4.0")
-    elif pps <= 50:
-        pps_points = Decimal("2.5")
-    else:
-        pps_points = ZERO
     intake_points = {
         OralIntake.NORMAL: ZERO,
         OralIntake.MODERATELY_REDUCED: Decimal("1.0"),
         OralIntake.SEVERELY_REDUCED: Decimal("2.5"),
     }[intake]
     points = (
-        Points("pps", "Palliative Performance Scale", pps_points),
+        Points("pps", "Palliative Performance Scale", band(pps, PPI_PPS_POINTS)),
         Points("oral_intake", "Assunzione orale", intake_points),
         Points("oedema", "Edema", Decimal("1.0") if has_oedema else ZERO),
         Points("dyspnoea_at_rest", "Dispnea a riposo", Decimal("3.5") if has_dyspnoea else ZERO),
         Points("delirium", "Delirium", Decimal("4.0") if has_delirium else ZERO),
     )
-    total = sum((p.points for p in points), ZERO)
-    if total > 6:
-        group = PpiGroup.UNDER_3_WEEKS
-    elif total > 4:
-        group = PpiGroup.UNDER_6_WEEKS
-    else:
-        group = PpiGroup.OVER_6_WEEKS
-    return ScoreResult("ppi", total, group, PPI_GROUP_LABELS[group], PPI_REFERENCE, points)
+    return points_score(
+        "ppi", points, groups=PPI_GROUPS, labels=PPI_GROUP_LABELS, reference=PPI_REFERENCE
+    )
