@@ -19,6 +19,7 @@ from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import NotFound
 from corsia.drugs.selectors import ingredient_names, interactions_among
 from corsia.patients.scope import scoped_to_patients
+from corsia.patients.selectors import outside_hidden_stays
 from corsia.prescribing.domain.infusion import carrier_of
 from corsia.prescribing.domain.states import OrderState
 from corsia.prescribing.models import ItemStatus, OrderItem, TherapyOrder
@@ -54,9 +55,17 @@ def _with_lines(orders: QuerySet[TherapyOrder]) -> QuerySet[TherapyOrder]:
 
 def _readable_orders(user: User) -> QuerySet[TherapyOrder]:
     """The orders the user may read: every read of orders for a user starts here (a trial
-    monitor's are those of the patients enrolled in their trials, ``patients.scope``)."""
+    monitor's are those of the patients enrolled in their trials, ``patients.scope``; none
+    dated within a masked stay hidden from them, ``patients.selectors``)."""
     require_permission(user, VIEW, NO_ACCESS)
-    return scoped_to_patients(user, TherapyOrder.objects.all())
+    # none starting within a masked stay hidden from the user (display: the cumulative dose
+    # and the safety checks read the orders through their own queries)
+    return outside_hidden_stays(
+        scoped_to_patients(user, TherapyOrder.objects.all()),
+        user=user,
+        field="start_date",
+        dated=True,
+    )
 
 
 def order_get(*, user: User, order_id: int) -> TherapyOrder:

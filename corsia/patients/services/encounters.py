@@ -15,8 +15,16 @@ from corsia.core.domain.errors import NotFound, ValidationFailed
 from corsia.patients import audit_events as events
 from corsia.patients.domain.states import EncounterEvent, EncounterState, next_state
 from corsia.patients.models import BedOrChair, DocumentType, Encounter, EncounterKind, Ward
-from corsia.patients.selectors import is_masked
+from corsia.patients.selectors import is_masked, masked_document_ids
 from corsia.patients.services.patient import ENCOUNTER, ensure_not_merged, locked_patient
+
+# The answer to an admission that a masked stay in progress, hidden from the actor, forbids.
+# It names no stay, ward or date, and is the same whatever the patient's stay is: the
+# admission is referred to the registry's duty (accettazione), which sees every stay.
+ADMISSION_REFERRED_TEXT = (
+    "Questo ricovero/accesso va registrato dall'ufficio accettazione: la richiesta è stata "
+    "inoltrata."
+)
 
 
 def _ward_and_place(ward_id: int, place_id: int | None) -> tuple[Ward, BedOrChair | None]:
@@ -76,31 +84,48 @@ def encounter_admit(
             code="admission_in_future",
             field="admitted_at",
         )
+    encounter: Encounter | None = None
     with transaction.atomic():
         patient = locked_patient(patient_id)
         ensure_not_merged(patient)
-        if patient.encounters.filter(state=EncounterState.ACTIVE.value).exists():
+        in_progress = patient.encounters.filter(state=EncounterState.ACTIVE.value)
+        hidden = masked_document_ids(document_type=DocumentType.ENCOUNTER.value, user=actor)
+        if in_progress.filter(pk__in=hidden).exists():
+            # a masked stay in progress the actor cannot see: told to nobody but the
+            # registry's duty, who reads the audit trail (docs/security.md, section 25)
+            audit_record(
+                event=events.ADMISSION_REFERRED,
+                actor=actor,
+                workstation=workstation,
+                target=patient,
+                patient_id=patient.pk,
+                after={"kind": kind, "ward_id": ward_id},
+            )
+        elif in_progress.exists():
             raise ValidationFailed(
                 "Il paziente ha già un ricovero/accesso in corso.",
                 code="encounter_already_active",
             )
-        ward, place = _ward_and_place(ward_id, place_id)
-        encounter = Encounter.objects.create(
-            patient=patient,
-            kind=kind,
-            ward=ward,
-            place=place,
-            admitted_at=admitted,
-            updated_by=actor,
-        )
-        audit_record(
-            event=events.ENCOUNTER_ADMITTED,
-            actor=actor,
-            workstation=workstation,
-            target=encounter,
-            patient_id=patient.pk,
-            after=_encounter_snapshot(encounter),
-        )
+        else:
+            ward, place = _ward_and_place(ward_id, place_id)
+            encounter = Encounter.objects.create(
+                patient=patient,
+                kind=kind,
+                ward=ward,
+                place=place,
+                admitted_at=admitted,
+                updated_by=actor,
+            )
+            audit_record(
+                event=events.ENCOUNTER_ADMITTED,
+                actor=actor,
+                workstation=workstation,
+                target=encounter,
+                patient_id=patient.pk,
+                after=_encounter_snapshot(encounter),
+            )
+    if encounter is None:  # the referral is recorded (committed), the admission refused
+        raise ValidationFailed(ADMISSION_REFERRED_TEXT, code="admission_referred")
     return encounter
 
 

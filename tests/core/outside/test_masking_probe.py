@@ -15,6 +15,8 @@ its reason, or ``test_every_get_operation_is_probed_or_explained`` fails.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 from django.utils import timezone
@@ -22,6 +24,8 @@ from django.utils import timezone
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
 from corsia.accounts.services import token_issue
+from corsia.patients.models import Encounter
+from corsia.patients.services import ward_staff_assign
 from corsia.testing.accounts import MakeUser, logged_in
 from corsia.testing.outside import (
     MASKED_TEXTS,
@@ -295,3 +299,52 @@ def test_masked_records_are_absent_from_every_patient_page(
             failures.append(f"{masked_url}: a masked record by id: {response.status_code}")
     assert len(pages) > 20
     assert failures == [], "\n".join(failures)
+
+
+@pytest.mark.parametrize("role", [Role.PHYSICIAN, Role.NURSE], ids=str)
+def test_under_the_care_scope_the_lists_show_nobody_outside_the_care_nor_a_masked_record(
+    masked: MaskedChart, make_user: MakeUser, settings: Any, role: Role
+) -> None:
+    # the lists, counts and searches with no patient in their parameters (PATIENT_LISTS),
+    # under CORSIA_PATIENT_SCOPE=care: outside the care, no trace of the patient; once
+    # assigned to the ward of their visible stay, no trace of what is masked
+    settings.CORSIA_PATIENT_SCOPE = "care"
+    m = masked
+    user = make_user(role)
+    key, _ = token_issue(user=user)
+    client = Client(headers={"Authorization": f"Bearer {key}"})
+
+    def probe(sentinels: list[str]) -> tuple[int, list[str]]:
+        failures: list[str] = []
+        probed = 0
+        for op in _get_operations():
+            if op.path not in PATIENT_LISTS:
+                continue
+            for url, _by_id in _requests(op, m):
+                response = client.get(url)
+                probed += 1
+                if not holds(role, op.permission):
+                    if response.status_code != 403:
+                        failures.append(f"{url}: no permission, got {response.status_code}")
+                    continue
+                if response.status_code != 200:
+                    failures.append(f"{url}: {response.status_code}")
+                wanted = list(MASKED_TEXTS.values()) if op.path in ACCESS_LOG else sentinels
+                found = sentinels_in(response.content, wanted, asked=url)
+                if found:
+                    failures.append(f"{url}: {found}")
+        return probed, failures
+
+    probed, failures = probe([m.patient.mrn, m.patient.codice_fiscale, *m.sentinels])
+    assert probed >= len(PATIENT_LISTS)
+    assert failures == [], "\n".join(failures)
+
+    ward = Encounter.objects.get(pk=m.visible_encounter_id).ward
+    ward_staff_assign(
+        actor=m.coordinator, workstation=None, username=user.username, ward_code=ward.code
+    )
+    _probed, failures = probe(m.sentinels)
+    assert failures == [], "\n".join(failures)
+    # a control: in the care, the search does find the patient
+    found = client.get("/api/v1/patients/search", {"q": m.patient.mrn}).json()
+    assert [p["id"] for p in found] == [m.patient.pk]
