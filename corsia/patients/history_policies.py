@@ -28,10 +28,10 @@ def _masking_policy(record: models.Model) -> HistoryPolicy:
 # record dated within a masked stay is "not found" to every reader, as the masked stay's
 # own history is (docs/security.md, section 25).
 DATED_RECORDS = {
-    "prescribing.therapyorder": "start_date",
+    "prescribing.therapyorder": "created_at",
     "prescribing.measurement": "measured_at",
-    "toxicity.toxicityrecord": "onset_date",
-    "records.tumourboard": "held_on",
+    "toxicity.toxicityrecord": "recorded_at",
+    "records.tumourboard": "created_at",
     "administration.administration": "started_at",
 }
 

@@ -140,17 +140,8 @@ def _hidden_stays(user: User | None) -> tuple[tuple[int, datetime, datetime | No
     return per_request(("hidden_stays", user.pk), compute)
 
 
-def hidden_stay_periods(
-    *, user: User | None, patient_id: int
-) -> list[tuple[datetime, datetime | None]]:
-    """When the patient's masked stays hidden from ``user`` ran: ``(admitted_at,
-    discharged_at)``, ``None`` for one in progress. Records with no encounter dated within
-    them are left out of what ``user`` is shown — never out of a calculation or a safety
-    check (docs/security.md, section 16)."""
-    return [(start, end) for pid, start, end in _hidden_stays(user) if pid == patient_id]
-
-
-def hidden_stays_q(
+def outside_hidden_stays(
+    rows: QuerySet[M],
     *,
     user: User | None,
     field: str,
@@ -158,17 +149,17 @@ def hidden_stays_q(
     patient_id: int | None = None,
     dated: bool = False,
     until_field: str = "",
-) -> Q | None:
-    """The rows (of another module) dated within a masked stay hidden from ``user``:
-    ``field`` the row's date and time (``dated``: a date, compared with the stay's local
-    days, both ends included), ``patient_field`` its patient — a duplicate merged into the
-    stay's patient counts as the patient. A row covering a period (``field`` to
-    ``until_field``, a letter's) is within when the period and the stay overlap. ``None``
-    when nothing is hidden from ``user``. For display only: a calculation or a safety
-    check never leaves these rows out."""
+) -> QuerySet[M]:
+    """``rows`` (of another module) without those dated within a masked stay hidden from
+    ``user``: ``field`` the row's date and time (``dated``: a date, compared with the stay's
+    local days, both ends included), ``patient_field`` its patient — a duplicate merged into
+    the stay's patient counts as the patient. A row covering a period (``field`` to
+    ``until_field``, a letter's) is within when the period and the stay overlap. One
+    patient's rows: name ``patient_id`` (fewer stays). For display only: a calculation or a
+    safety check never leaves these rows out."""
     stays = [s for s in _hidden_stays(user) if patient_id is None or s[0] == patient_id]
     if not stays:
-        return None
+        return rows
     merged: dict[int, list[int]] = {}
     for duplicate, survivor in Patient.objects.filter(
         merged_into_id__in={pid for pid, _start, _end in stays}
@@ -182,30 +173,7 @@ def hidden_stays_q(
         if end is not None:
             inside &= Q(**{f"{field}__lte": timezone.localdate(end) if dated else end})
         found |= inside
-    return found
-
-
-def outside_hidden_stays(
-    rows: QuerySet[M],
-    *,
-    user: User | None,
-    field: str,
-    patient_field: str = "patient_id",
-    patient_id: int | None = None,
-    dated: bool = False,
-    until_field: str = "",
-) -> QuerySet[M]:
-    """``rows`` without those dated within a masked stay hidden from ``user`` (display
-    only: ``hidden_stays_q``). One patient's rows: name ``patient_id`` (fewer stays)."""
-    inside = hidden_stays_q(
-        user=user,
-        field=field,
-        patient_field=patient_field,
-        patient_id=patient_id,
-        dated=dated,
-        until_field=until_field,
-    )
-    return rows if inside is None else rows.exclude(inside)
+    return rows.exclude(found)
 
 
 def in_hidden_stay(*, user: User | None, patient_id: int, at: date | datetime | None) -> bool:

@@ -58,13 +58,10 @@ def _readable_orders(user: User) -> QuerySet[TherapyOrder]:
     monitor's are those of the patients enrolled in their trials, ``patients.scope``; none
     dated within a masked stay hidden from them, ``patients.selectors``)."""
     require_permission(user, VIEW, NO_ACCESS)
-    # none starting within a masked stay hidden from the user (display: the cumulative dose
-    # and the safety checks read the orders through their own queries)
+    # none prescribed during a masked stay hidden from the user (display: the cumulative
+    # dose and the safety checks read the orders through their own queries)
     return outside_hidden_stays(
-        scoped_to_patients(user, TherapyOrder.objects.all()),
-        user=user,
-        field="start_date",
-        dated=True,
+        scoped_to_patients(user, TherapyOrder.objects.all()), user=user, field="created_at"
     )
 
 

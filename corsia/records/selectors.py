@@ -25,8 +25,8 @@ from corsia.patients.scope import ensure_patient_in_scope
 from corsia.patients.selectors import (
     AllergySummary,
     allergy_summary,
-    hidden_stay_periods,
     masked_document_ids,
+    outside_hidden_stays,
     patient_get,
     visible_encounters,
 )
@@ -293,24 +293,10 @@ def _reading(signs: VitalSigns) -> vitals.VitalReading:
     return vitals.VitalReading(**{v.value: dec(getattr(signs, v.value)) for v in vitals.Vital})
 
 
-def _outside_hidden_stays(
-    rows: QuerySet[_Dated], *, user: User, patient_id: int, field: str
-) -> QuerySet[_Dated]:
-    """Rows with no encounter dated (``field``) within a masked stay the user cannot see are
-    left out of what they are shown (display only: the dose calculation and the safety
-    checks read them through their own selectors, never these)."""
-    for start, end in hidden_stay_periods(user=user, patient_id=patient_id):
-        inside = Q(**{f"{field}__gte": start})
-        if end is not None:
-            inside &= Q(**{f"{field}__lte": end})
-        rows = rows.exclude(inside)
-    return rows
-
-
 def _vitals_rows(patient_id: int, limit: int, user: User) -> list[VitalSigns]:
     rows = VitalSigns.objects.filter(patient_id=patient_id)
     return list(
-        _outside_hidden_stays(rows, user=user, patient_id=patient_id, field="measured_at")
+        outside_hidden_stays(rows, user=user, patient_id=patient_id, field="measured_at")
         .select_related("recorded_by")
         .order_by("-measured_at", "-pk")[:limit]
     )
@@ -620,7 +606,7 @@ LAB_LIMIT = 2000
 def _lab_rows(patient_id: int, user: User) -> list[LabResult]:
     rows = LabResult.objects.filter(patient_id=patient_id)
     return list(
-        _outside_hidden_stays(rows, user=user, patient_id=patient_id, field="collected_at")
+        outside_hidden_stays(rows, user=user, patient_id=patient_id, field="collected_at")
         .select_related("recorded_by")
         .order_by("-collected_at", "-pk")[:LAB_LIMIT]
     )

@@ -501,7 +501,7 @@ Row = TypeVar("Row", ClinicalLetter, TumourBoard)
 
 # When a letter or a board happened, for a masked stay hidden from the reader (display only).
 _LETTER_DATES: dict[str, Any] = {"field": "period_start", "until_field": "period_end"}
-_BOARD_DATES: dict[str, Any] = {"field": "held_on", "dated": True}
+_BOARD_DATES: dict[str, Any] = {"field": "created_at"}
 
 
 def _dates(rows: QuerySet[Row]) -> dict[str, Any]:

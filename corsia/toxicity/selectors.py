@@ -108,11 +108,9 @@ def patient_toxicities(
     those active on or after that date (started then, or unresolved then)."""
     require_permission(user, VIEW)
     records = _records().filter(patient_id=patient_id)
-    # display: none whose onset falls within a masked stay hidden from the user
+    # display: none recorded during a masked stay hidden from the user
     # (``worst_grade_since``, the dose-modification check, reads them all)
-    records = outside_hidden_stays(
-        records, user=user, field="onset_date", patient_id=patient_id, dated=True
-    )
+    records = outside_hidden_stays(records, user=user, field="recorded_at", patient_id=patient_id)
     if not include_history:
         records = records.filter(is_current=True)
     if since is not None:
@@ -207,7 +205,7 @@ def toxicity_get(
         .first()
     )
     if record is not None and in_hidden_stay(
-        user=user, patient_id=record.patient_id, at=record.onset_date
+        user=user, patient_id=record.patient_id, at=record.recorded_at
     ):
         record = None  # within a masked stay hidden from the user: as if it did not exist
     if record is None:

@@ -7,9 +7,10 @@ once per request."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
+import time_machine
 from django.test import override_settings
 from django.utils import timezone
 
@@ -27,10 +28,12 @@ from corsia.records import selectors_letters as letters
 from corsia.records import services as records_services
 from corsia.records.selectors import chart_view
 from corsia.testing.accounts import MakeUser, api_client, logged_in, post_json
+from corsia.testing.patients import masked_stay_admitted
 from corsia.testing.prescribing import library_order
 from corsia.testing.toxicity import NAUSEA, term
 from corsia.toxicity import selectors as toxicity
 from corsia.toxicity import services as toxicity_services
+from corsia.toxicity.models import ToxicityRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -63,14 +66,9 @@ def masked_stay(
         start=timezone.localdate(),
     )
     patient = order.patient
-    encounter = services.encounter_admit(
-        actor=coordinator, workstation=None, patient_id=patient.pk, kind="day_hospital",
-        ward_id=ward.pk, place_id=ward.places.get(code="P01").pk,
+    encounter = masked_stay_admitted(
+        coordinator, patient, ward.pk, place_id=ward.places.get(code="P01").pk,
         admitted_at=timezone.now() - timedelta(days=1),
-    )  # fmt: skip
-    services.document_mask(
-        actor=coordinator, workstation=None, patient_id=patient.pk,
-        document_type="patients.encounter", document_id=encounter.pk, reason="richiesta",
     )  # fmt: skip
     toxicity_services.toxicity_record(
         actor=treating, workstation=None, patient_id=patient.pk,
@@ -195,13 +193,17 @@ def test_admitting_a_patient_whose_masked_stay_is_open_does_not_tell_it(
     s = masked_stay
     other_coordinator = make_user(Role.COORDINATOR)
     other_ward = Ward.objects.create(code="MEDINT", name="Medicina interna", kind="ward")
+
+    def admit(user: User) -> str:
+        with pytest.raises(ValidationFailed) as refused:
+            services.encounter_admit(
+                actor=user, workstation=None, patient_id=s.patient.pk,
+                kind="inpatient", ward_id=other_ward.pk,
+            )  # fmt: skip
+        return refused.value.code
+
     # outside the team: a neutral referral, the stay named nowhere, the attempt audited
-    with pytest.raises(ValidationFailed) as refused:
-        services.encounter_admit(
-            actor=other_coordinator, workstation=None, patient_id=s.patient.pk,
-            kind="inpatient", ward_id=other_ward.pk,
-        )  # fmt: skip
-    assert refused.value.code == "admission_referred"
+    assert admit(other_coordinator) == "admission_referred"
     status, body = post_json(
         api_client(other_coordinator),
         f"/api/v1/patients/{s.patient.pk}/encounters",
@@ -217,12 +219,7 @@ def test_admitting_a_patient_whose_masked_stay_is_open_does_not_tell_it(
     services.ward_staff_assign(
         actor=coordinator, workstation=None, username=coordinator.username, ward_code=ward.code
     )
-    with pytest.raises(ValidationFailed) as already:
-        services.encounter_admit(
-            actor=coordinator, workstation=None, patient_id=s.patient.pk,
-            kind="inpatient", ward_id=other_ward.pk,
-        )  # fmt: skip
-    assert already.value.code == "encounter_already_active"
+    assert admit(coordinator) == "encounter_already_active"
 
 
 @override_settings(CORSIA_PATIENT_SCOPE="care")
@@ -249,17 +246,23 @@ def test_the_care_scope_is_computed_once_per_request(masked_stay: MaskedStay) ->
         scope._care_readers.pop("test_counting")
 
 
-def test_records_dated_before_the_stay_stay_visible(masked_stay: MaskedStay) -> None:
-    s = masked_stay
-    yesterday_but_one: date = timezone.localdate() - timedelta(days=3)
-    toxicity_services.toxicity_record(
-        actor=s.treating, workstation=None, patient_id=s.patient.pk,
-        data=toxicity_services.ToxicityInput(
-            term_id=term(NAUSEA).pk, grade=1, attribution="possible", onset_date=yesterday_but_one,
-        ),
-    )  # fmt: skip
-    seen = toxicity.patient_toxicities(user=s.outsider, patient_id=s.patient.pk)
-    assert [(r.grade, r.onset_date) for r in seen] == [(1, yesterday_but_one)]
+def _toxicity_before_the_stay(s: MaskedStay) -> ToxicityRecord:
+    """A grade-1 nausea recorded three days ago, before the stay (admitted yesterday)."""
+    three_days_ago = timezone.now() - timedelta(days=3)
+    with time_machine.travel(three_days_ago, tick=False):
+        return toxicity_services.toxicity_record(
+            actor=s.treating, workstation=None, patient_id=s.patient.pk,
+            data=toxicity_services.ToxicityInput(
+                term_id=term(NAUSEA).pk, grade=1, attribution="possible",
+                onset_date=timezone.localdate(),
+            ),
+        )  # fmt: skip
+
+
+def test_records_written_before_the_stay_stay_visible(masked_stay: MaskedStay) -> None:
+    earlier = _toxicity_before_the_stay(masked_stay)
+    seen = toxicity.patient_toxicities(user=masked_stay.outsider, patient_id=earlier.patient_id)
+    assert [r.pk for r in seen] == [earlier.pk]
 
 
 def test_the_history_of_an_order_or_toxicity_of_a_masked_stay_is_not_found(
@@ -278,11 +281,5 @@ def test_the_history_of_an_order_or_toxicity_of_a_masked_stay_is_not_found(
         assert page.status_code == 404, url
         assert "FOLFOX" not in page.content.decode()
     # a toxicity of the same patient before the stay keeps its history
-    earlier = toxicity_services.toxicity_record(
-        actor=s.treating, workstation=None, patient_id=s.patient.pk,
-        data=toxicity_services.ToxicityInput(
-            term_id=term(NAUSEA).pk, grade=1, attribution="possible",
-            onset_date=timezone.localdate() - timedelta(days=3),
-        ),
-    )  # fmt: skip
+    earlier = _toxicity_before_the_stay(s)
     assert client.get(f"/audit/history/toxicity/toxicityrecord/{earlier.pk}/").status_code == 200

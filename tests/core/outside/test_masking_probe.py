@@ -26,7 +26,7 @@ from corsia.accounts.models import User
 from corsia.accounts.services import token_issue
 from corsia.patients.models import Encounter
 from corsia.patients.services import ward_staff_assign
-from corsia.testing.accounts import MakeUser, logged_in
+from corsia.testing.accounts import MakeUser, api_client, logged_in
 from corsia.testing.outside import (
     MASKED_TEXTS,
     VISIBLE_DIARY,
@@ -178,18 +178,17 @@ def test_every_get_operation_is_probed_or_explained() -> None:
     assert stale == set()
 
 
-@pytest.mark.parametrize("role", CLINICAL_ROLES, ids=str)
-def test_masked_records_are_absent_from_every_api_answer(
-    masked: MaskedChart, make_user: MakeUser, role: Role
-) -> None:
-    m = masked
-    user = _reader(m, make_user, role)
-    key, _ = token_issue(user=user)
-    client = Client(headers={"Authorization": f"Bearer {key}"})
+def _probe_answers(
+    client: Client, role: Role, m: MaskedChart, sentinels: list[str], *, lists_only: bool = False
+) -> tuple[int, list[str]]:
+    """Every GET operation the scenario fills (``lists_only``: those of ``PATIENT_LISTS``)
+    asked by ``client``: 403 without the permission, 404 for a masked record by id, else
+    200 — and none of ``sentinels`` in the answer (the access log: the masked texts only).
+    How many requests, and what failed."""
     failures: list[str] = []
     probed = 0
     for op in _get_operations():
-        if not (_fillable(op) or op.path in PATIENT_LISTS):
+        if op.path not in PATIENT_LISTS and (lists_only or not _fillable(op)):
             continue
         for url, masked_by_id in _requests(op, m):
             response = client.get(url)
@@ -205,12 +204,20 @@ def test_masked_records_are_absent_from_every_api_answer(
                     failures.append(f"{url}: a masked record asked by id: {response.status_code}")
             elif response.status_code != 200:
                 failures.append(f"{url}: {response.status_code} {response.content[:200]!r}")
-            sentinels = m.sentinels
-            if op.path in ACCESS_LOG:
-                sentinels = list(MASKED_TEXTS.values())
-            found = sentinels_in(response.content, sentinels, asked=url)
+            wanted = list(MASKED_TEXTS.values()) if op.path in ACCESS_LOG else sentinels
+            found = sentinels_in(response.content, wanted, asked=url)
             if found:
                 failures.append(f"{url}: the answer holds masked {found}")
+    return probed, failures
+
+
+@pytest.mark.parametrize("role", CLINICAL_ROLES, ids=str)
+def test_masked_records_are_absent_from_every_api_answer(
+    masked: MaskedChart, make_user: MakeUser, role: Role
+) -> None:
+    m = masked
+    client = api_client(_reader(m, make_user, role))
+    probed, failures = _probe_answers(client, role, m, m.sentinels)
     assert probed > 30
     assert failures == [], "\n".join(failures)
 
@@ -311,31 +318,9 @@ def test_under_the_care_scope_the_lists_show_nobody_outside_the_care_nor_a_maske
     settings.CORSIA_PATIENT_SCOPE = "care"
     m = masked
     user = make_user(role)
-    key, _ = token_issue(user=user)
-    client = Client(headers={"Authorization": f"Bearer {key}"})
-
-    def probe(sentinels: list[str]) -> tuple[int, list[str]]:
-        failures: list[str] = []
-        probed = 0
-        for op in _get_operations():
-            if op.path not in PATIENT_LISTS:
-                continue
-            for url, _by_id in _requests(op, m):
-                response = client.get(url)
-                probed += 1
-                if not holds(role, op.permission):
-                    if response.status_code != 403:
-                        failures.append(f"{url}: no permission, got {response.status_code}")
-                    continue
-                if response.status_code != 200:
-                    failures.append(f"{url}: {response.status_code}")
-                wanted = list(MASKED_TEXTS.values()) if op.path in ACCESS_LOG else sentinels
-                found = sentinels_in(response.content, wanted, asked=url)
-                if found:
-                    failures.append(f"{url}: {found}")
-        return probed, failures
-
-    probed, failures = probe([m.patient.mrn, m.patient.codice_fiscale, *m.sentinels])
+    client = api_client(user)
+    identity = [m.patient.mrn, m.patient.codice_fiscale]
+    probed, failures = _probe_answers(client, role, m, identity + m.sentinels, lists_only=True)
     assert probed >= len(PATIENT_LISTS)
     assert failures == [], "\n".join(failures)
 
@@ -343,7 +328,7 @@ def test_under_the_care_scope_the_lists_show_nobody_outside_the_care_nor_a_maske
     ward_staff_assign(
         actor=m.coordinator, workstation=None, username=user.username, ward_code=ward.code
     )
-    _probed, failures = probe(m.sentinels)
+    _probed, failures = _probe_answers(client, role, m, m.sentinels, lists_only=True)
     assert failures == [], "\n".join(failures)
     # a control: in the care, the search does find the patient
     found = client.get("/api/v1/patients/search", {"q": m.patient.mrn}).json()
