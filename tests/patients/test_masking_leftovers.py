@@ -212,8 +212,15 @@ def test_admitting_a_patient_whose_masked_stay_is_open_does_not_tell_it(
     assert status == 422 and body["code"] == "admission_referred"
     for secret in (ward.code, ward.name, "P01", "ricovero/accesso in corso"):
         assert secret not in str(body)
+    page = logged_in(other_coordinator).post(
+        f"/patients/{s.patient.pk}/admit/",
+        {"kind": "inpatient", "target": f"{other_ward.pk}:"},
+        follow=True,
+    )
+    shown = page.content.decode()
+    assert "ufficio accettazione" in shown and "già un ricovero" not in shown
     referrals = AuditEvent.objects.filter(event_type="patients.admission_referred")
-    assert referrals.count() == 2 and {r.patient_id for r in referrals} == {s.patient.pk}
+    assert referrals.count() == 3 and {r.patient_id for r in referrals} == {s.patient.pk}
     assert Encounter.objects.filter(patient=s.patient).count() == 1  # nothing admitted
     # the ward's own coordinator sees the stay: told it is already admitted
     services.ward_staff_assign(
