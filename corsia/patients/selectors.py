@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
@@ -140,8 +140,7 @@ def _hidden_stays(user: User | None) -> tuple[tuple[int, datetime, datetime | No
     return per_request(("hidden_stays", user.pk), compute)
 
 
-def outside_hidden_stays(
-    rows: QuerySet[M],
+def hidden_stays_q(
     *,
     user: User | None,
     field: str,
@@ -149,17 +148,17 @@ def outside_hidden_stays(
     patient_id: int | None = None,
     dated: bool = False,
     until_field: str = "",
-) -> QuerySet[M]:
-    """``rows`` (of another module) without those dated within a masked stay hidden from
-    ``user``: ``field`` the row's date and time (``dated``: a date, compared with the stay's
-    local days, both ends included), ``patient_field`` its patient — a duplicate merged into
-    the stay's patient counts as the patient. A row covering a period (``field`` to
+) -> Q | None:
+    """The rows (of another module) dated within a masked stay hidden from ``user``:
+    ``field`` the row's date and time (``dated``: a date, compared with the stay's local
+    days, both ends included), ``patient_field`` its patient — a duplicate merged into the
+    stay's patient counts as the patient. A row covering a period (``field`` to
     ``until_field``, a letter's) is within when the period and the stay overlap. One
-    patient's rows: name ``patient_id`` (fewer stays). For display only: a calculation or a
-    safety check never leaves these rows out."""
+    patient's rows: name ``patient_id`` (fewer stays). ``None``: nothing is hidden from
+    ``user``. For display only: a calculation or a safety check never leaves them out."""
     stays = [s for s in _hidden_stays(user) if patient_id is None or s[0] == patient_id]
     if not stays:
-        return rows
+        return None
     merged: dict[int, list[int]] = {}
     for duplicate, survivor in Patient.objects.filter(
         merged_into_id__in={pid for pid, _start, _end in stays}
@@ -173,7 +172,13 @@ def outside_hidden_stays(
         if end is not None:
             inside &= Q(**{f"{field}__lte": timezone.localdate(end) if dated else end})
         found |= inside
-    return rows.exclude(found)
+    return found
+
+
+def outside_hidden_stays(rows: QuerySet[M], *, user: User | None, **where: Any) -> QuerySet[M]:
+    """``rows`` without those ``hidden_stays_q(user=user, **where)`` names (display only)."""
+    inside = hidden_stays_q(user=user, **where)
+    return rows if inside is None else rows.exclude(inside)
 
 
 def in_hidden_stay(*, user: User | None, patient_id: int, at: date | datetime | None) -> bool:

@@ -19,7 +19,7 @@ from corsia.accounts.models import User
 from corsia.audit.models import AuditEvent
 from corsia.core.domain.errors import NotFound, ValidationFailed
 from corsia.patients import scope, selectors, services
-from corsia.patients.models import Encounter, Patient, Ward
+from corsia.patients.models import Encounter, Masking, Patient, Ward
 from corsia.prescribing import selectors as prescribing
 from corsia.prescribing import services as prescribing_services
 from corsia.prescribing.dosing_basis import latest_measures
@@ -290,3 +290,36 @@ def test_the_history_of_an_order_or_toxicity_of_a_masked_stay_is_not_found(
     # a toxicity of the same patient before the stay keeps its history
     earlier = _toxicity_before_the_stay(s)
     assert client.get(f"/audit/history/toxicity/toxicityrecord/{earlier.pk}/").status_code == 200
+
+
+def test_an_open_order_of_a_closed_masked_stay_stays_with_its_prescriber_and_the_pharmacy(
+    masked_stay: MaskedStay, coordinator: User, make_user: MakeUser
+) -> None:
+    s = masked_stay
+    # the stay is closed (unmasked to discharge it, masked again): hidden from everyone
+    masking = Masking.objects.get(document_id=s.encounter.pk, revoked_at__isnull=True)
+    services.document_unmask(
+        actor=coordinator, workstation=None, masking_id=masking.pk, reason="dimissione"
+    )
+    encounter = Encounter.objects.get(pk=s.encounter.pk)
+    services.encounter_discharge(
+        actor=coordinator, workstation=None, encounter_id=encounter.pk,
+        expected_version=encounter.version,
+    )  # fmt: skip
+    services.document_mask(
+        actor=coordinator, workstation=None, patient_id=s.patient.pk,
+        document_type="patients.encounter", document_id=encounter.pk, reason="richiesta",
+    )  # fmt: skip
+    pharmacist = make_user(Role.PHARMACIST)
+
+    def sees(user: User) -> bool:
+        return prescribing.patient_orders(user=user, patient_id=s.patient.pk).exists()
+
+    # the therapy is still open: its prescriber and the pharmacy keep it, nobody else
+    assert sees(s.treating) and sees(pharmacist) and not sees(s.outsider)
+    # once it is over (cancelled), it is hidden with the stay from everyone
+    prescribing_services.order_transition(
+        actor=s.treating, workstation=None, order_id=s.order.pk, event="cancel",
+        reason="prova",
+    )  # fmt: skip
+    assert not sees(s.treating) and not sees(pharmacist) and not sees(s.outsider)
