@@ -61,6 +61,32 @@ def _encounter_snapshot(encounter: Encounter) -> dict[str, Any]:
     }
 
 
+def _refer_behind_a_hidden_stay(
+    actor: User, workstation: Workstation, patient_id: int, *, kind: str, ward_id: int
+) -> None:
+    """Refuse an admission that a masked stay in progress, hidden from the actor, forbids,
+    without telling it: ``admission_referred`` (no stay, ward, bed or date named), the
+    attempt recorded for the registry's duty, who reads the audit trail and sees every stay
+    (docs/security.md, section 25). Someone who sees the stay is told it is in progress by
+    the admission itself (``encounter_already_active``)."""
+    with transaction.atomic():
+        patient = locked_patient(patient_id)
+        hidden = masked_document_ids(document_type=DocumentType.ENCOUNTER.value, user=actor)
+        in_progress = patient.encounters.filter(state=EncounterState.ACTIVE.value)
+        if not in_progress.filter(pk__in=hidden).exists():
+            return
+        audit_record(
+            event=events.ADMISSION_REFERRED,
+            actor=actor,
+            workstation=workstation,
+            target=patient,
+            patient_id=patient.pk,
+            after={"kind": kind, "ward_id": ward_id},
+        )
+    # the referral is committed; the admission is refused
+    raise ValidationFailed(ADMISSION_REFERRED_TEXT, code="admission_referred")
+
+
 def encounter_admit(
     *,
     actor: User,
@@ -84,48 +110,32 @@ def encounter_admit(
             code="admission_in_future",
             field="admitted_at",
         )
-    encounter: Encounter | None = None
+    _refer_behind_a_hidden_stay(actor, workstation, patient_id, kind=kind, ward_id=ward_id)
     with transaction.atomic():
         patient = locked_patient(patient_id)
         ensure_not_merged(patient)
-        in_progress = patient.encounters.filter(state=EncounterState.ACTIVE.value)
-        hidden = masked_document_ids(document_type=DocumentType.ENCOUNTER.value, user=actor)
-        if in_progress.filter(pk__in=hidden).exists():
-            # a masked stay in progress the actor cannot see: told to nobody but the
-            # registry's duty, who reads the audit trail (docs/security.md, section 25)
-            audit_record(
-                event=events.ADMISSION_REFERRED,
-                actor=actor,
-                workstation=workstation,
-                target=patient,
-                patient_id=patient.pk,
-                after={"kind": kind, "ward_id": ward_id},
-            )
-        elif in_progress.exists():
+        if patient.encounters.filter(state=EncounterState.ACTIVE.value).exists():
             raise ValidationFailed(
                 "Il paziente ha già un ricovero/accesso in corso.",
                 code="encounter_already_active",
             )
-        else:
-            ward, place = _ward_and_place(ward_id, place_id)
-            encounter = Encounter.objects.create(
-                patient=patient,
-                kind=kind,
-                ward=ward,
-                place=place,
-                admitted_at=admitted,
-                updated_by=actor,
-            )
-            audit_record(
-                event=events.ENCOUNTER_ADMITTED,
-                actor=actor,
-                workstation=workstation,
-                target=encounter,
-                patient_id=patient.pk,
-                after=_encounter_snapshot(encounter),
-            )
-    if encounter is None:  # the referral is recorded (committed), the admission refused
-        raise ValidationFailed(ADMISSION_REFERRED_TEXT, code="admission_referred")
+        ward, place = _ward_and_place(ward_id, place_id)
+        encounter = Encounter.objects.create(
+            patient=patient,
+            kind=kind,
+            ward=ward,
+            place=place,
+            admitted_at=admitted,
+            updated_by=actor,
+        )
+        audit_record(
+            event=events.ENCOUNTER_ADMITTED,
+            actor=actor,
+            workstation=workstation,
+            target=encounter,
+            patient_id=patient.pk,
+            after=_encounter_snapshot(encounter),
+        )
     return encounter
 
 
