@@ -92,6 +92,8 @@ MIDDLEWARE = [
     # An API request with an Authorization header is never authenticated by its session.
     "corsia.accounts.middleware.ApiAuthorizationMiddleware",
     "corsia.accounts.middleware.WorkstationMiddleware",
+    # The care scope and the masked stays a user may see: computed once per GET.
+    "corsia.core.access_cache.AccessCacheMiddleware",
     "pghistory.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Before any view: NUL, lone surrogates, naive API datetimes are refused (400/422).

@@ -19,7 +19,8 @@ from datetime import datetime
 from decimal import Decimal
 
 from corsia.administration.models import Administration, AdministrationState
-from corsia.patients.selectors import patient_and_merged_ids
+from corsia.core.actors import User
+from corsia.patients.selectors import outside_hidden_stays, patient_and_merged_ids
 
 FINISHED_STATES = frozenset(
     {AdministrationState.COMPLETED.value, AdministrationState.PARTIAL.value}
@@ -97,14 +98,22 @@ class AdministrationRecord:
 
 def administrations_of_patient(
     *,
+    user: User,
     patient_id: int,
     started_from: datetime | None = None,
     started_before: datetime | None = None,
 ) -> list[AdministrationRecord]:
     """The patient's administrations (newest first), or those started in
-    ``[started_from, started_before)``. The caller checks its permission and the patient's
-    scope, and writes the access log."""
-    rows = Administration.objects.filter(patient_id=patient_id).select_related("nurse")
+    ``[started_from, started_before)``, for display to ``user``: none started within a
+    masked stay hidden from them (``doses_given``, for the cumulative dose, reads them
+    all). The caller checks its permission and the patient's scope, and writes the access
+    log."""
+    rows = outside_hidden_stays(
+        Administration.objects.filter(patient_id=patient_id),
+        user=user,
+        field="started_at",
+        patient_id=patient_id,
+    ).select_related("nurse")
     if started_from is not None:
         rows = rows.filter(started_at__gte=started_from)
     if started_before is not None:

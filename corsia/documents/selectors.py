@@ -18,6 +18,7 @@ from corsia.documents.models import Document, DocumentTemplate
 from corsia.documents.rendering import default_codes, default_source
 from corsia.documents.signing import verify_pdf
 from corsia.patients.scope import ensure_patient_in_scope, scoped_to_patients
+from corsia.patients.selectors import outside_hidden_stays
 
 VIEW = "documents.view_document"
 MANAGE_TEMPLATES = "documents.manage_templates"
@@ -47,9 +48,12 @@ def _metadata() -> QuerySet[Document]:
 def _readable(user: User) -> QuerySet[Document]:
     """The documents the user may read, without their bytes: every read of documents for a
     user starts here (a trial monitor's are those of the patients enrolled in their trials,
-    ``patients.scope``; none about a masked encounter, ``documents.hidden``)."""
+    ``patients.scope``; none about a masked encounter, ``documents.hidden``, nor archived
+    within a masked stay hidden from the user, ``patients.selectors``)."""
     require_permission(user, VIEW)
     readable = scoped_to_patients(user, _metadata())
+    # archived within a masked stay hidden from the user (a report, a letter with no stay)
+    readable = outside_hidden_stays(readable, user=user, field="created_at")
     for hidden in hidden_document_queries():  # about a masked encounter: corsia.documents.hidden
         readable = readable.exclude(pk__in=hidden)
     return readable

@@ -431,7 +431,7 @@ def _medication_administrations(
     """What was given to the patient (newest first), by when it started."""
     interval = _started(params)
     records = administrations_of_patient(
-        patient_id=patient.pk, started_from=interval.start, started_before=interval.end
+        user=user, patient_id=patient.pk, started_from=interval.start, started_before=interval.end
     )
     found = [
         fhir.medication_administration_resource(

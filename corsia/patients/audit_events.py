@@ -17,6 +17,10 @@ PATIENT_MERGE_RECEIVED = register(
     reason_required=True,
 )
 ENCOUNTER_ADMITTED = register("patients.encounter_admitted", "Ricovero / accesso aperto")
+ADMISSION_REFERRED = register(
+    "patients.admission_referred",
+    "Ricovero / accesso non registrato: rinviato all'ufficio accettazione",
+)
 ENCOUNTER_DISCHARGED = register("patients.encounter_discharged", "Dimissione")
 ENCOUNTER_TRANSFERRED = register("patients.encounter_transferred", "Trasferimento")
 ENCOUNTER_DISCHARGE_CANCELLED = register(

@@ -34,7 +34,7 @@ page, the chart, the orders, the documents, the toxicities). Two narrowings:
 An id out of scope is answered as an id that does not exist (``patient_not_found``) and a
 patient out of scope is in no search, list or count: nobody can probe who is in the
 hospital. The permissions checks read Django's per-request cache; the care scope costs a
-few indexed queries per read.
+few indexed queries, computed once per read-only request (``corsia.core.access_cache``).
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ from django.conf import settings
 from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
+from corsia.core.access_cache import per_request
 from corsia.core.actors import User
 from corsia.core.domain.errors import NotFound
 from corsia.patients.domain.states import EncounterState
@@ -167,13 +168,20 @@ def assigned_ward_ids(user_id: int) -> set[int]:
     )
 
 
+def pharmacy_patient_ids(user: User, since: datetime) -> set[int]:
+    """For a pharmacy role (``compounding.prepare``): the patients with an order still open
+    or changed since ``since``, whom the pharmacy works for; nobody for anyone else."""
+    if not _pharmacy_reader or not user.has_perm(PHARMACY):
+        return set()
+    return set(_pharmacy_reader[0](since=since))
+
+
 def _care_scope(user: User) -> frozenset[int]:
     now = timezone.now()
     since = care_window_start(now)
     ids = _ward_patient_ids(user.pk, since) | break_glass_patient_ids(user.pk, now)
     ids |= care_relationship_patient_ids(user.pk, since)
-    if user.has_perm(PHARMACY) and _pharmacy_reader:
-        ids.update(_pharmacy_reader[0](since=since))
+    ids |= pharmacy_patient_ids(user, since)
     return frozenset(ids)
 
 
@@ -184,7 +192,7 @@ def patient_scope(user: User) -> frozenset[int] | None:
             return frozenset()
         return frozenset(_reader[0](user_id=user.pk))
     if is_care_scoped(user):
-        return _care_scope(user)
+        return per_request(("care_scope", user.pk), lambda: _care_scope(user))
     return None
 
 

@@ -8,10 +8,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any, TypeVar
 
-from django.db.models import QuerySet
+from django.db.models import Model, Q, QuerySet
+from django.utils import timezone
 
 from corsia.audit.services import access_log_record, access_log_record_many
+from corsia.core.access_cache import per_request
 from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import NotFound
 from corsia.patients.domain.allergies import (
@@ -46,8 +49,11 @@ from corsia.patients.scope import (
     is_care_scoped,
     patient_in_scope,
     patient_scope,
+    pharmacy_patient_ids,
     scoped_to_patients,
 )
+
+M = TypeVar("M", bound=Model)
 
 VIEW = "patients.view_patient"
 MASK = "patients.mask_document"
@@ -71,14 +77,20 @@ def _masked_ids(document_type: str) -> QuerySet[Masking, int]:
     )
 
 
-def treated_masked_encounter_ids(user: User | None) -> set[int]:
+def treated_masked_encounter_ids(user: User | None) -> frozenset[int]:
     """The masked encounters *in progress* that ``user`` is treating, who keeps seeing them
-    (the Garante's dossier guidelines, 2015): staff assigned to the encounter's ward, and
-    anyone who acted for the patient (an order prescribed or moved on, a drug given) since
-    the admission — the only rule in a hospital without ward assignments. A closed masked
-    encounter is hidden from everyone."""
+    (the Garante's dossier guidelines, 2015): staff assigned to the encounter's ward, anyone
+    who acted for the patient (an order prescribed or moved on, a drug given) since the
+    admission — the only rule in a hospital without ward assignments —, and the pharmacy
+    (``compounding.prepare``) while the patient has an order open: it validates and
+    compounds for every ward, and an order it could not see would not be prepared. A closed
+    masked encounter is hidden from everyone. Computed once per read-only request."""
     if user is None or not getattr(user, "is_authenticated", False):
-        return set()
+        return frozenset()
+    return per_request(("treated_masked", user.pk), lambda: _treated_masked(user))
+
+
+def _treated_masked(user: User) -> frozenset[int]:
     masked = list(
         Encounter.objects.filter(
             state=EncounterState.ACTIVE.value,
@@ -86,13 +98,17 @@ def treated_masked_encounter_ids(user: User | None) -> set[int]:
         ).values_list("pk", "ward_id", "patient_id", "admitted_at")
     )
     if not masked:
-        return set()
+        return frozenset()
     wards = assigned_ward_ids(user.pk)
-    return {
+    earliest = min(admitted_at for _pk, _ward, _patient, admitted_at in masked)
+    pharmacy = pharmacy_patient_ids(user, earliest)
+    return frozenset(
         pk
         for pk, ward_id, patient_id, admitted_at in masked
-        if ward_id in wards or patient_id in care_relationship_patient_ids(user.pk, admitted_at)
-    }
+        if ward_id in wards
+        or patient_id in pharmacy
+        or patient_id in care_relationship_patient_ids(user.pk, admitted_at)
+    )
 
 
 def masked_document_ids(*, document_type: str, user: User | None = None) -> QuerySet[Masking, int]:
@@ -107,19 +123,77 @@ def masked_document_ids(*, document_type: str, user: User | None = None) -> Quer
     return masked
 
 
-def hidden_stay_periods(
-    *, user: User | None, patient_id: int
-) -> list[tuple[datetime, datetime | None]]:
-    """When the patient's masked stays hidden from ``user`` ran: ``(admitted_at,
-    discharged_at)``, ``None`` for one in progress. Records with no encounter dated within
-    them are left out of what ``user`` is shown — never out of a calculation or a safety
-    check (docs/security.md, section 16)."""
-    hidden = masked_document_ids(document_type=DocumentType.ENCOUNTER.value, user=user)
-    return list(
-        Encounter.objects.filter(patient_id=patient_id, pk__in=hidden)
-        .exclude(state=EncounterState.CANCELLED.value)
-        .values_list("admitted_at", "discharged_at")
-    )
+def _hidden_stays(user: User | None) -> tuple[tuple[int, datetime, datetime | None], ...]:
+    """Every masked stay hidden from ``user``: ``(patient_id, admitted_at, discharged_at)``
+    (``None`` for one in progress). Few in a hospital: computed once per read-only request."""
+
+    def compute() -> tuple[tuple[int, datetime, datetime | None], ...]:
+        hidden = masked_document_ids(document_type=DocumentType.ENCOUNTER.value, user=user)
+        return tuple(
+            Encounter.objects.filter(pk__in=hidden)
+            .exclude(state=EncounterState.CANCELLED.value)
+            .values_list("patient_id", "admitted_at", "discharged_at")
+        )
+
+    if user is None or not getattr(user, "is_authenticated", False):
+        return compute()
+    return per_request(("hidden_stays", user.pk), compute)
+
+
+def hidden_stays_q(
+    *,
+    user: User | None,
+    field: str,
+    patient_field: str = "patient_id",
+    patient_id: int | None = None,
+    dated: bool = False,
+    until_field: str = "",
+) -> Q | None:
+    """The rows (of another module) dated within a masked stay hidden from ``user``:
+    ``field`` the row's date and time (``dated``: a date, compared with the stay's local
+    days, both ends included), ``patient_field`` its patient — a duplicate merged into the
+    stay's patient counts as the patient. A row covering a period (``field`` to
+    ``until_field``, a letter's) is within when the period and the stay overlap. One
+    patient's rows: name ``patient_id`` (fewer stays). ``None``: nothing is hidden from
+    ``user``. For display only: a calculation or a safety check never leaves them out."""
+    stays = [s for s in _hidden_stays(user) if patient_id is None or s[0] == patient_id]
+    if not stays:
+        return None
+    merged: dict[int, list[int]] = {}
+    for duplicate, survivor in Patient.objects.filter(
+        merged_into_id__in={pid for pid, _start, _end in stays}
+    ).values_list("pk", "merged_into_id"):
+        merged.setdefault(survivor, []).append(duplicate)
+    found = Q(pk__in=[])
+    for pid, start, end in stays:
+        begin: date | datetime = timezone.localdate(start) if dated else start
+        inside = Q(**{f"{patient_field}__in": [pid, *merged.get(pid, [])]})
+        inside &= Q(**{f"{until_field or field}__gte": begin})
+        if end is not None:
+            inside &= Q(**{f"{field}__lte": timezone.localdate(end) if dated else end})
+        found |= inside
+    return found
+
+
+def outside_hidden_stays(rows: QuerySet[M], *, user: User | None, **where: Any) -> QuerySet[M]:
+    """``rows`` without those ``hidden_stays_q(user=user, **where)`` names (display only)."""
+    inside = hidden_stays_q(user=user, **where)
+    return rows if inside is None else rows.exclude(inside)
+
+
+def in_hidden_stay(*, user: User | None, patient_id: int, at: date | datetime | None) -> bool:
+    """Whether a value dated ``at`` comes from a masked stay hidden from ``user`` (a
+    duplicate's value: ask with the survivor's id). The screen then shows the value with
+    «valore da un episodio protetto» instead of its date, ward or author."""
+    if at is None:
+        return False
+    for _pid, start, end in (s for s in _hidden_stays(user) if s[0] == patient_id):
+        if isinstance(at, datetime):
+            if at >= start and (end is None or at <= end):
+                return True
+        elif timezone.localdate(start) <= at and (end is None or at <= timezone.localdate(end)):
+            return True
+    return False
 
 
 def visible_encounters(patient: Patient, user: User | None = None) -> QuerySet[Encounter]:
@@ -336,12 +410,20 @@ def patient_by_mrn(mrn: str) -> Patient | None:
     return Patient.objects.filter(mrn=mrn).select_related("merged_into").first()
 
 
-def current_places(patient_ids: Iterable[int]) -> dict[int, BedOrChair]:
-    """The bed or chair of each patient's active encounter, for those who have one."""
+def current_places(
+    patient_ids: Iterable[int], *, user: User | None = None
+) -> dict[int, BedOrChair]:
+    """The bed or chair of each patient's active encounter, for those who have one — but a
+    masked stay hidden from ``user`` seats nobody (named or not, the place is shown)."""
     found: dict[int, BedOrChair] = {}
-    for encounter in Encounter.objects.filter(
-        patient_id__in=list(patient_ids), state=EncounterState.ACTIVE.value
-    ).select_related("place", "ward"):
+    hidden = masked_document_ids(document_type=DocumentType.ENCOUNTER.value, user=user)
+    for encounter in (
+        Encounter.objects.filter(
+            patient_id__in=list(patient_ids), state=EncounterState.ACTIVE.value
+        )
+        .exclude(pk__in=hidden)
+        .select_related("place", "ward")
+    ):
         if encounter.place is not None:
             found[encounter.patient_id] = encounter.place
     return found
@@ -473,14 +555,15 @@ def latest_discharged_encounter(*, patient_id: int) -> Encounter | None:
     )
 
 
-def patient_current_ward_id(*, patient_id: int) -> int | None:
-    """The ward of the patient's encounter in progress (the latest admitted), if any."""
-    return (
-        Encounter.objects.filter(patient_id=patient_id, state=EncounterState.ACTIVE.value)
-        .order_by("-admitted_at")
-        .values_list("ward_id", flat=True)
-        .first()
-    )
+def patient_current_ward_id(*, patient_id: int, user: User | None = None) -> int | None:
+    """The ward of the patient's encounter in progress (the latest admitted), if any — not
+    a masked stay hidden from ``user`` (a new order would carry its ward, telling it).
+    Without a user (the demo's loader): every stay in progress."""
+    rows = Encounter.objects.filter(patient_id=patient_id, state=EncounterState.ACTIVE.value)
+    if user is not None:
+        hidden = masked_document_ids(document_type=DocumentType.ENCOUNTER.value, user=user)
+        rows = rows.exclude(pk__in=hidden)
+    return rows.order_by("-admitted_at").values_list("ward_id", flat=True).first()
 
 
 def patients_born_before(*, year: int) -> QuerySet[Patient]:

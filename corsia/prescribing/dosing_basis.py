@@ -20,7 +20,9 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils import timezone
 
+from corsia.core.actors import User
 from corsia.core.domain.errors import ValidationFailed
+from corsia.patients.selectors import in_hidden_stay
 from corsia.prescribing.domain.assessment import ADULT_AGE
 from corsia.prescribing.domain.body_size import BsaFormula
 from corsia.prescribing.domain.checks import weight_change_check
@@ -63,6 +65,17 @@ class LatestMeasures:
             Measure.CREATININE: self.creatinine,
             Measure.MEASURED_GFR: self.measured_gfr,
         }[measure]
+
+
+def protected_measures(*, user: User, patient_id: int, latest: LatestMeasures) -> dict[str, bool]:
+    """Which of the latest measures (by field of ``LatestMeasures``) were taken within a
+    masked stay hidden from ``user``: the dose still uses them, the screen shows the value
+    with «valore da un episodio protetto» instead of its date (docs/security.md, §25)."""
+    return {
+        name: in_hidden_stay(user=user, patient_id=patient_id, at=row.measured_at)
+        for name in ("height_cm", "weight_kg", "creatinine", "measured_gfr")
+        if (row := getattr(latest, name)) is not None
+    }
 
 
 def latest_measures(patient_id: int) -> LatestMeasures:
@@ -421,5 +434,6 @@ __all__ = [
     "order_measures_check",
     "patient_measures",
     "policy_for",
+    "protected_measures",
     "when_text",
 ]

@@ -18,10 +18,12 @@ from corsia.audit.services import access_log_record, access_log_record_many
 from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import NotFound
 from corsia.drugs.selectors import ingredient_names, interactions_among
+from corsia.patients.scope import PHARMACY as PHARMACY_ROLE
 from corsia.patients.scope import scoped_to_patients
+from corsia.patients.selectors import hidden_stays_q
 from corsia.prescribing.domain.infusion import carrier_of
 from corsia.prescribing.domain.states import OrderState
-from corsia.prescribing.models import ItemStatus, OrderItem, TherapyOrder
+from corsia.prescribing.models import ItemStatus, OrderItem, OrderTransition, TherapyOrder
 from corsia.prescribing.services import VIEW
 
 S = OrderState
@@ -54,9 +56,26 @@ def _with_lines(orders: QuerySet[TherapyOrder]) -> QuerySet[TherapyOrder]:
 
 def _readable_orders(user: User) -> QuerySet[TherapyOrder]:
     """The orders the user may read: every read of orders for a user starts here (a trial
-    monitor's are those of the patients enrolled in their trials, ``patients.scope``)."""
+    monitor's are those of the patients enrolled in their trials, ``patients.scope``; none
+    dated within a masked stay hidden from them, ``patients.selectors``)."""
     require_permission(user, VIEW, NO_ACCESS)
-    return scoped_to_patients(user, TherapyOrder.objects.all())
+    readable = scoped_to_patients(user, TherapyOrder.objects.all())
+    # none prescribed during a masked stay hidden from the user (display: the cumulative
+    # dose and the safety checks read the orders through their own queries) — but a
+    # therapy still open never leaves the loop: the pharmacy, its prescriber and whoever
+    # moved it on keep it (a closed masked stay is hidden from everyone; H55)
+    inside = hidden_stays_q(user=user, field="created_at")
+    if inside is None:
+        return readable
+    still_open = Q(state__in=[s.value for s in OPEN_STATES])
+    if user.has_perm(PHARMACY_ROLE):
+        return readable.exclude(inside & ~still_open)
+    theirs = Q(prescriber_id=user.pk) | Q(pk__in=_moved_on_by(user))
+    return readable.exclude(inside & ~(still_open & theirs))
+
+
+def _moved_on_by(user: User) -> QuerySet[OrderTransition, int]:
+    return OrderTransition.objects.filter(actor_id=user.pk).values_list("order_id", flat=True)
 
 
 def order_get(*, user: User, order_id: int) -> TherapyOrder:

@@ -24,7 +24,7 @@ from corsia.core.web import posted_decimal as _decimal
 from corsia.core.web import request_workstation as _ws
 from corsia.patients import selectors as patient_selectors
 from corsia.prescribing import cumulative, selectors, services
-from corsia.prescribing.dosing_basis import latest_measures
+from corsia.prescribing.dosing_basis import latest_measures, protected_measures
 from corsia.prescribing.models import MeasurementKind, PatientDiagnosis, PriorDoseUnit
 from corsia.regimens.domain.spec import INTENT_LABELS_IT
 from corsia.regimens.selectors import prescribable_versions
@@ -105,6 +105,7 @@ def patient_therapy(request: HttpRequest, patient_id: int) -> HttpResponse:
     if diagnosis is None and diagnoses:
         diagnosis = diagnoses[0]
     latest = latest_measures(patient.pk)
+    protected = protected_measures(user=actor, patient_id=patient.pk, latest=latest)
     orders = selectors.patient_orders(user=actor, patient_id=patient.pk)
     last = orders.first()
     return render(
@@ -117,6 +118,7 @@ def patient_therapy(request: HttpRequest, patient_id: int) -> HttpResponse:
             "diagnosis": diagnosis,
             "regimens": prescribable_versions(diagnosis_code=diagnosis.code if diagnosis else None),
             "latest": latest,
+            "protected": protected,
             "orders": orders[:30],
             "kinds": MeasurementKind.choices,
             "today": timezone.localdate(),

@@ -25,14 +25,14 @@ from corsia.patients.scope import ensure_patient_in_scope
 from corsia.patients.selectors import (
     AllergySummary,
     allergy_summary,
-    hidden_stay_periods,
     masked_document_ids,
+    outside_hidden_stays,
     patient_get,
     visible_encounters,
 )
 from corsia.prescribing.domain.body_size import BsaFormula, bsa
 from corsia.prescribing.domain.states import OrderState
-from corsia.prescribing.dosing_basis import latest_measures
+from corsia.prescribing.dosing_basis import latest_measures, protected_measures
 from corsia.prescribing.selectors import patient_orders
 from corsia.records.domain import anamnesis, labs, timeline, vitals, vitals_chart
 from corsia.records.domain.moments import age_in_years
@@ -116,6 +116,8 @@ class ChartHeader:
     last_toxicity: str
     last_toxicity_grade: int | None
     active_encounter: Encounter | None
+    # the weight or height shown came from a masked stay hidden from the reader
+    weight_protected: bool = False
 
 
 @dataclass(frozen=True)
@@ -174,6 +176,7 @@ def chart_view(
     encounters = list(visible_encounters(patient, user))
     active = next((e for e in encounters if e.state == "active"), None)
     measures = latest_measures(patient.pk)
+    protected = protected_measures(user=user, patient_id=patient.pk, latest=measures)
     weight = measures.weight_kg.value if measures.weight_kg else None
     height = measures.height_cm.value if measures.height_cm else None
     events = encounter_events(patient, encounters)
@@ -226,7 +229,7 @@ def chart_view(
     events.extend(staging_events(patient.pk))
     events.extend(score_events(patient.pk))
     events.extend(_vitals_events(vital_rows[:TIMELINE_LIMIT]))
-    events.extend(letter_events(patient) + board_events(patient.pk))
+    events.extend(letter_events(patient, user) + board_events(patient.pk, user))
     events.extend(report_events(patient))  # pathology, imaging, consultations
     header = ChartHeader(
         patient=patient,
@@ -234,7 +237,14 @@ def chart_view(
         sex_label=SEX_LABELS_IT.get(patient.sex, patient.sex),
         weight_kg=weight,
         height_cm=height,
-        weighed_at=measures.weight_kg.measured_at if measures.weight_kg else None,
+        # a weight from a masked stay hidden from the user: its value (the BSA needs it),
+        # never its date («valore da un episodio protetto»)
+        weighed_at=(
+            measures.weight_kg.measured_at
+            if measures.weight_kg and not protected.get("weight_kg")
+            else None
+        ),
+        weight_protected=bool(protected.get("weight_kg") or protected.get("height_cm")),
         bsa_m2=_bsa(height, weight),
         diagnosis=diagnosis,
         stage=stage,
@@ -283,24 +293,10 @@ def _reading(signs: VitalSigns) -> vitals.VitalReading:
     return vitals.VitalReading(**{v.value: dec(getattr(signs, v.value)) for v in vitals.Vital})
 
 
-def _outside_hidden_stays(
-    rows: QuerySet[_Dated], *, user: User, patient_id: int, field: str
-) -> QuerySet[_Dated]:
-    """Rows with no encounter dated (``field``) within a masked stay the user cannot see are
-    left out of what they are shown (display only: the dose calculation and the safety
-    checks read them through their own selectors, never these)."""
-    for start, end in hidden_stay_periods(user=user, patient_id=patient_id):
-        inside = Q(**{f"{field}__gte": start})
-        if end is not None:
-            inside &= Q(**{f"{field}__lte": end})
-        rows = rows.exclude(inside)
-    return rows
-
-
 def _vitals_rows(patient_id: int, limit: int, user: User) -> list[VitalSigns]:
     rows = VitalSigns.objects.filter(patient_id=patient_id)
     return list(
-        _outside_hidden_stays(rows, user=user, patient_id=patient_id, field="measured_at")
+        outside_hidden_stays(rows, user=user, patient_id=patient_id, field="measured_at")
         .select_related("recorded_by")
         .order_by("-measured_at", "-pk")[:limit]
     )
@@ -610,7 +606,7 @@ LAB_LIMIT = 2000
 def _lab_rows(patient_id: int, user: User) -> list[LabResult]:
     rows = LabResult.objects.filter(patient_id=patient_id)
     return list(
-        _outside_hidden_stays(rows, user=user, patient_id=patient_id, field="collected_at")
+        outside_hidden_stays(rows, user=user, patient_id=patient_id, field="collected_at")
         .select_related("recorded_by")
         .order_by("-collected_at", "-pk")[:LAB_LIMIT]
     )

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db.models import Q, QuerySet
 from django.urls import reverse
@@ -27,6 +27,7 @@ from corsia.patients.selectors import (
     allergy_summary,
     is_masked,
     masked_document_ids,
+    outside_hidden_stays,
     patient_get,
     visible_encounters,
 )
@@ -498,6 +499,14 @@ def _letters() -> QuerySet[ClinicalLetter]:
 
 Row = TypeVar("Row", ClinicalLetter, TumourBoard)
 
+# When a letter or a board happened, for a masked stay hidden from the reader (display only).
+_LETTER_DATES: dict[str, Any] = {"field": "period_start", "until_field": "period_end"}
+_BOARD_DATES: dict[str, Any] = {"field": "created_at"}
+
+
+def _dates(rows: QuerySet[Row]) -> dict[str, Any]:
+    return _BOARD_DATES if rows.model is TumourBoard else _LETTER_DATES
+
 
 @dataclass(frozen=True)
 class _Reader:
@@ -510,17 +519,29 @@ class _Reader:
     ) -> list[Row]:
         require_permission(self.user, VIEW)
         patient = patient_get(user=self.user, patient_id=patient_id)
-        found = list(rows.filter(patient_id=patient.pk).order_by(*order)[:500])
+        rows = outside_hidden_stays(
+            rows.filter(patient_id=patient.pk),
+            user=self.user,
+            patient_id=patient.pk,
+            **_dates(rows),
+        )
+        found = list(rows.order_by(*order)[:500])
         _log(self.user, patient.pk, what, self.workstation, self.channel)
         return found
 
     def one(
         self, rows: QuerySet[Row], *, pk: int, patient_id: int | None, missing: NotFound, what: str
     ) -> Row:
-        """One row; with ``patient_id`` (the API's path) another patient's row is missing."""
+        """One row; with ``patient_id`` (the API's path) another patient's row is missing,
+        as is one within a masked stay hidden from the user."""
         require_permission(self.user, VIEW)
         found = rows.select_related("patient").filter(pk=pk).first()
         if found is None or patient_id not in (None, found.patient_id):
+            raise missing
+        shown = outside_hidden_stays(
+            rows.filter(pk=pk), user=self.user, patient_id=found.patient_id, **_dates(rows)
+        )
+        if not shown.exists():
             raise missing
         _log(self.user, found.patient_id, f"{what} {found.pk}", self.workstation, self.channel)
         return found
@@ -582,10 +603,15 @@ def letter_chain(letter: ClinicalLetter) -> list[ClinicalLetter]:
     return list(_letters().filter(chain=letter.chain).order_by("number"))
 
 
-def letter_events(patient: Patient) -> list[TimelineEvent]:
+def letter_events(patient: Patient, user: User | None = None) -> list[TimelineEvent]:
     """The letters, for the chart's timeline (the chart's read is logged by the chart)."""
     found = []
-    rows = _not_masked(_letters().filter(patient_id=patient.pk), patient)
+    rows = outside_hidden_stays(
+        _not_masked(_letters().filter(patient_id=patient.pk), patient),
+        user=user,
+        patient_id=patient.pk,
+        **_LETTER_DATES,
+    )
     for letter in rows.order_by("-created_at")[:100]:
         signed = letter.status == "signed"
         label = rules.KIND_LABELS_IT[LetterKind(letter.kind)]
@@ -639,7 +665,10 @@ def board_get(
     )
 
 
-def board_events(patient_id: int) -> list[TimelineEvent]:
+def board_events(patient_id: int, user: User | None = None) -> list[TimelineEvent]:
+    boards = outside_hidden_stays(
+        _boards().filter(patient_id=patient_id), user=user, patient_id=patient_id, **_BOARD_DATES
+    )
     return [
         TimelineEvent(
             at=board.signed_at or board.created_at,
@@ -651,7 +680,7 @@ def board_events(patient_id: int) -> list[TimelineEvent]:
             url=reverse("records:board", args=[board.pk]),
             sequence=board.pk,
         )
-        for board in _boards().filter(patient_id=patient_id).order_by("-held_on")[:100]
+        for board in boards.order_by("-held_on")[:100]
     ]
 
 

@@ -4,12 +4,12 @@ for annotating tests, and the reference patient the tests of every module regist
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from corsia.accounts.models import User
 from corsia.patients import services
-from corsia.patients.models import Allergy, Patient
+from corsia.patients.models import Allergy, Encounter, Patient
 from corsia.patients.services import AllergyInput, allergy_close
 
 MakePatient = Callable[..., Patient]
@@ -66,3 +66,25 @@ def allergy_closed(
         status=status,
         reason=reason,
     )
+
+
+def masked_stay_admitted(
+    actor: User,
+    patient: Patient,
+    ward_id: int,
+    *,
+    admitted_at: datetime | None = None,
+    place_id: int | None = None,
+    masked_by: User | None = None,
+) -> Encounter:
+    """A day-hospital stay of ``patient`` admitted by ``actor`` and masked at the patient's
+    request (oscuramento) by ``masked_by`` (else ``actor``)."""
+    encounter = services.encounter_admit(
+        actor=actor, workstation=None, patient_id=patient.pk, kind="day_hospital",
+        ward_id=ward_id, place_id=place_id, admitted_at=admitted_at,
+    )  # fmt: skip
+    services.document_mask(
+        actor=masked_by or actor, workstation=None, patient_id=patient.pk,
+        document_type="patients.encounter", document_id=encounter.pk, reason="richiesta",
+    )  # fmt: skip
+    return encounter

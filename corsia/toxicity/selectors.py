@@ -20,6 +20,7 @@ from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import NotFound
 from corsia.drugs.selectors import IngredientInfo, antineoplastic_ingredients, ingredients_by_id
 from corsia.patients.scope import ensure_patient_in_scope
+from corsia.patients.selectors import in_hidden_stay, outside_hidden_stays
 from corsia.toxicity.domain import ctcae, extravasation
 from corsia.toxicity.domain.grading import SEVERE_GRADE
 from corsia.toxicity.models import CtcaeTerm, ExtravasationEvent, ToxicityRecord
@@ -107,6 +108,9 @@ def patient_toxicities(
     those active on or after that date (started then, or unresolved then)."""
     require_permission(user, VIEW)
     records = _records().filter(patient_id=patient_id)
+    # display: none recorded during a masked stay hidden from the user
+    # (``worst_grade_since``, the dose-modification check, reads them all)
+    records = outside_hidden_stays(records, user=user, field="recorded_at", patient_id=patient_id)
     if not include_history:
         records = records.filter(is_current=True)
     if since is not None:
@@ -200,6 +204,10 @@ def toxicity_get(
         .filter(pk=record_id)
         .first()
     )
+    if record is not None and in_hidden_stay(
+        user=user, patient_id=record.patient_id, at=record.recorded_at
+    ):
+        record = None  # within a masked stay hidden from the user: as if it did not exist
     if record is None:
         raise NotFound("Registrazione di tossicità non trovata.", code="toxicity_not_found")
     _log(user, record.patient_id, "tossicità (dettaglio)", workstation, channel)

@@ -22,7 +22,7 @@ from corsia.records.services.diary import DiaryInput
 from corsia.records.services.labs import LabInput
 from corsia.records.services.vitals import VitalsInput
 from corsia.testing.accounts import MakeUser, api_client, logged_in
-from corsia.testing.patients import MakePatient
+from corsia.testing.patients import MakePatient, masked_stay_admitted
 
 pytestmark = pytest.mark.django_db
 
@@ -30,15 +30,7 @@ SECRET = "Colloquio riservato MASCHERATO-7731"
 
 
 def _masked_stay(patient: Patient, ward: Ward, coordinator: User, physician: User) -> Encounter:
-    encounter = services.encounter_admit(
-        actor=coordinator, workstation=None, patient_id=patient.pk, kind="day_hospital",
-        ward_id=ward.pk,
-    )  # fmt: skip
-    services.document_mask(
-        actor=physician, workstation=None, patient_id=patient.pk,
-        document_type="patients.encounter", document_id=encounter.pk, reason="richiesta",
-    )  # fmt: skip
-    return encounter
+    return masked_stay_admitted(coordinator, patient, ward.pk, masked_by=physician)
 
 
 def _encounters(user: User, patient: Patient) -> list[int]:

@@ -134,12 +134,15 @@ def _place_label(place: BedOrChair) -> str:
     return f"{place.get_kind_display()} {place.code}"
 
 
-def _places(patient_ids: set[int]) -> dict[int, str]:
-    """Where each patient is admitted (their active encounter's bed or chair)."""
-    return {pid: _place_label(place) for pid, place in current_places(patient_ids).items()}
+def _places(patient_ids: set[int], user: User) -> dict[int, str]:
+    """Where each patient is admitted (their active encounter's bed or chair; a masked stay
+    hidden from ``user`` seats nobody)."""
+    return {
+        pid: _place_label(place) for pid, place in current_places(patient_ids, user=user).items()
+    }
 
 
-def _days(items: list[OrderItem]) -> list[PatientDay]:
+def _days(items: list[OrderItem], user: User) -> list[PatientDay]:
     now = timezone.now()
     preparations = preparations_for_items(i.pk for i in items if i.competence != "ward")
     by_order: dict[int, list[OrderItem]] = {}
@@ -166,7 +169,7 @@ def _days(items: list[OrderItem]) -> list[PatientDay]:
                     now=now,
                 )
             )
-    places = _places(set(patients))
+    places = _places(set(patients), user)
     days: list[PatientDay] = []
     for pid, rows in by_patient.items():
         appointment = next(
@@ -199,7 +202,7 @@ def _days(items: list[OrderItem]) -> list[PatientDay]:
 def ward_worklist(*, user: User, day: date, ward_code: str = "") -> list[PatientDay]:
     """The day's drugs of every patient of the ward, by chair or bed."""
     _require(user)
-    return _days(lines_of_day(day=day, states=WORKLIST_ORDER_STATES, ward_code=ward_code))
+    return _days(lines_of_day(day=day, states=WORKLIST_ORDER_STATES, ward_code=ward_code), user)
 
 
 def patient_day(*, user: User, patient_id: int, day: date, workstation: Workstation) -> PatientDay:
@@ -212,7 +215,7 @@ def patient_day(*, user: User, patient_id: int, day: date, workstation: Workstat
         what=f"somministrazioni del {day:%d/%m/%Y}",
         workstation=workstation,
     )
-    days = _days(lines_of_day(day=day, states=WORKLIST_ORDER_STATES, patient_id=patient.pk))
+    days = _days(lines_of_day(day=day, states=WORKLIST_ORDER_STATES, patient_id=patient.pk), user)
     return days[0] if days else PatientDay(patient=patient, place="", items=[])
 
 

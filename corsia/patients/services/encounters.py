@@ -15,8 +15,16 @@ from corsia.core.domain.errors import NotFound, ValidationFailed
 from corsia.patients import audit_events as events
 from corsia.patients.domain.states import EncounterEvent, EncounterState, next_state
 from corsia.patients.models import BedOrChair, DocumentType, Encounter, EncounterKind, Ward
-from corsia.patients.selectors import is_masked
+from corsia.patients.selectors import is_masked, masked_document_ids
 from corsia.patients.services.patient import ENCOUNTER, ensure_not_merged, locked_patient
+
+# The answer to an admission that a masked stay in progress, hidden from the actor, forbids.
+# It names no stay, ward or date, and is the same whatever the patient's stay is: the
+# admission is referred to the registry's duty (accettazione), which sees every stay.
+ADMISSION_REFERRED_TEXT = (
+    "Questo ricovero/accesso va registrato dall'ufficio accettazione: la richiesta è stata "
+    "inoltrata."
+)
 
 
 def _ward_and_place(ward_id: int, place_id: int | None) -> tuple[Ward, BedOrChair | None]:
@@ -53,6 +61,32 @@ def _encounter_snapshot(encounter: Encounter) -> dict[str, Any]:
     }
 
 
+def _refer_behind_a_hidden_stay(
+    actor: User, workstation: Workstation, patient_id: int, *, kind: str, ward_id: int
+) -> None:
+    """Refuse an admission that a masked stay in progress, hidden from the actor, forbids,
+    without telling it: ``admission_referred`` (no stay, ward, bed or date named), the
+    attempt recorded for the registry's duty, who reads the audit trail and sees every stay
+    (docs/security.md, section 25). Someone who sees the stay is told it is in progress by
+    the admission itself (``encounter_already_active``)."""
+    with transaction.atomic():
+        patient = locked_patient(patient_id)
+        hidden = masked_document_ids(document_type=DocumentType.ENCOUNTER.value, user=actor)
+        in_progress = patient.encounters.filter(state=EncounterState.ACTIVE.value)
+        if not in_progress.filter(pk__in=hidden).exists():
+            return
+        audit_record(
+            event=events.ADMISSION_REFERRED,
+            actor=actor,
+            workstation=workstation,
+            target=patient,
+            patient_id=patient.pk,
+            after={"kind": kind, "ward_id": ward_id},
+        )
+    # the referral is committed; the admission is refused
+    raise ValidationFailed(ADMISSION_REFERRED_TEXT, code="admission_referred")
+
+
 def encounter_admit(
     *,
     actor: User,
@@ -76,6 +110,7 @@ def encounter_admit(
             code="admission_in_future",
             field="admitted_at",
         )
+    _refer_behind_a_hidden_stay(actor, workstation, patient_id, kind=kind, ward_id=ward_id)
     with transaction.atomic():
         patient = locked_patient(patient_id)
         ensure_not_merged(patient)

@@ -93,7 +93,7 @@ def order_create(
                 field="diagnosis_id",
             )
         if ward_id is None:  # the ward of the patient's current encounter, if any
-            ward_id = patient_current_ward_id(patient_id=patient.pk)
+            ward_id = patient_current_ward_id(patient_id=patient.pk, user=actor)
         order = TherapyOrder(
             patient=patient,
             regimen_version=version,

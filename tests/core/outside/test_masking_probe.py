@@ -15,6 +15,8 @@ its reason, or ``test_every_get_operation_is_probed_or_explained`` fails.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 from django.utils import timezone
@@ -22,7 +24,9 @@ from django.utils import timezone
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
 from corsia.accounts.services import token_issue
-from corsia.testing.accounts import MakeUser, logged_in
+from corsia.patients.models import Encounter
+from corsia.patients.services import ward_staff_assign
+from corsia.testing.accounts import MakeUser, api_client, logged_in
 from corsia.testing.outside import (
     MASKED_TEXTS,
     VISIBLE_DIARY,
@@ -174,18 +178,17 @@ def test_every_get_operation_is_probed_or_explained() -> None:
     assert stale == set()
 
 
-@pytest.mark.parametrize("role", CLINICAL_ROLES, ids=str)
-def test_masked_records_are_absent_from_every_api_answer(
-    masked: MaskedChart, make_user: MakeUser, role: Role
-) -> None:
-    m = masked
-    user = _reader(m, make_user, role)
-    key, _ = token_issue(user=user)
-    client = Client(headers={"Authorization": f"Bearer {key}"})
+def _probe_answers(
+    client: Client, role: Role, m: MaskedChart, sentinels: list[str], *, lists_only: bool = False
+) -> tuple[int, list[str]]:
+    """Every GET operation the scenario fills (``lists_only``: those of ``PATIENT_LISTS``)
+    asked by ``client``: 403 without the permission, 404 for a masked record by id, else
+    200 — and none of ``sentinels`` in the answer (the access log: the masked texts only).
+    How many requests, and what failed."""
     failures: list[str] = []
     probed = 0
     for op in _get_operations():
-        if not (_fillable(op) or op.path in PATIENT_LISTS):
+        if op.path not in PATIENT_LISTS and (lists_only or not _fillable(op)):
             continue
         for url, masked_by_id in _requests(op, m):
             response = client.get(url)
@@ -201,12 +204,20 @@ def test_masked_records_are_absent_from_every_api_answer(
                     failures.append(f"{url}: a masked record asked by id: {response.status_code}")
             elif response.status_code != 200:
                 failures.append(f"{url}: {response.status_code} {response.content[:200]!r}")
-            sentinels = m.sentinels
-            if op.path in ACCESS_LOG:
-                sentinels = list(MASKED_TEXTS.values())
-            found = sentinels_in(response.content, sentinels, asked=url)
+            wanted = list(MASKED_TEXTS.values()) if op.path in ACCESS_LOG else sentinels
+            found = sentinels_in(response.content, wanted, asked=url)
             if found:
                 failures.append(f"{url}: the answer holds masked {found}")
+    return probed, failures
+
+
+@pytest.mark.parametrize("role", CLINICAL_ROLES, ids=str)
+def test_masked_records_are_absent_from_every_api_answer(
+    masked: MaskedChart, make_user: MakeUser, role: Role
+) -> None:
+    m = masked
+    client = api_client(_reader(m, make_user, role))
+    probed, failures = _probe_answers(client, role, m, m.sentinels)
     assert probed > 30
     assert failures == [], "\n".join(failures)
 
@@ -295,3 +306,30 @@ def test_masked_records_are_absent_from_every_patient_page(
             failures.append(f"{masked_url}: a masked record by id: {response.status_code}")
     assert len(pages) > 20
     assert failures == [], "\n".join(failures)
+
+
+@pytest.mark.parametrize("role", [Role.PHYSICIAN, Role.NURSE], ids=str)
+def test_under_the_care_scope_the_lists_show_nobody_outside_the_care_nor_a_masked_record(
+    masked: MaskedChart, make_user: MakeUser, settings: Any, role: Role
+) -> None:
+    # the lists, counts and searches with no patient in their parameters (PATIENT_LISTS),
+    # under CORSIA_PATIENT_SCOPE=care: outside the care, no trace of the patient; once
+    # assigned to the ward of their visible stay, no trace of what is masked
+    settings.CORSIA_PATIENT_SCOPE = "care"
+    m = masked
+    user = make_user(role)
+    client = api_client(user)
+    identity = [m.patient.mrn, m.patient.codice_fiscale]
+    probed, failures = _probe_answers(client, role, m, identity + m.sentinels, lists_only=True)
+    assert probed >= len(PATIENT_LISTS)
+    assert failures == [], "\n".join(failures)
+
+    ward = Encounter.objects.get(pk=m.visible_encounter_id).ward
+    ward_staff_assign(
+        actor=m.coordinator, workstation=None, username=user.username, ward_code=ward.code
+    )
+    _probed, failures = _probe_answers(client, role, m, m.sentinels, lists_only=True)
+    assert failures == [], "\n".join(failures)
+    # a control: in the care, the search does find the patient
+    found = client.get("/api/v1/patients/search", {"q": m.patient.mrn}).json()
+    assert [p["id"] for p in found] == [m.patient.pk]
