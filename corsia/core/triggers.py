@@ -37,7 +37,7 @@ class MergeMovable(pgtrigger.Protect):
     """``Protect``, except a ``patient_id``-only UPDATE along a recorded patient merge."""
 
     def get_func(self, model: Any) -> Any:
-        refuse = super().get_func(model)
+        refuse = super().get_func(model)  # type: ignore[no-untyped-call]  # pgtrigger is untyped
         if not _has_patient_column(model):
             return refuse
         return self.format_sql(

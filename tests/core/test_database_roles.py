@@ -179,7 +179,9 @@ def test_the_app_role_cannot_drop_nor_create_tables(app_role: AppRole) -> None:
 def test_append_only_records_are_insert_and_select_only(app_role: AppRole) -> None:
     policies = {policy.table: policy.privileges for policy in table_policies()}
     assert policies[ACCESS] == policies[EVENTS] == "SELECT, INSERT"
-    assert policies[DiaryEntry._meta.db_table] == "SELECT, INSERT"  # a signed diary entry
+    # a signed diary entry: the patient merge may re-point it, nothing else (core/triggers.py)
+    assert policies[DiaryEntry._meta.db_table] == "SELECT, INSERT, UPDATE (patient_id)"
+    assert policies["prescribing_ordertransition"] == "SELECT, INSERT"  # no patient column
     assert policies["patients_patientevent"] == "SELECT, INSERT"  # pghistory's history
     assert policies["documents_document"] == "SELECT, INSERT, UPDATE"  # never deleted
     with app_role.connect() as app:
@@ -193,6 +195,13 @@ def test_append_only_records_are_insert_and_select_only(app_role: AppRole) -> No
     assert granted[ACCESS] == granted["patients_patientevent"] == "INSERT, SELECT"
     assert granted["documents_document"] == "INSERT, SELECT, UPDATE"
     assert granted["patients_patient"] == "DELETE, INSERT, SELECT, UPDATE"
+    with app_role.connect() as app:
+        columns = app.execute(
+            "SELECT column_name FROM information_schema.role_column_grants"
+            " WHERE grantee = current_user AND table_name = %s AND privilege_type = 'UPDATE'",
+            [DiaryEntry._meta.db_table],
+        ).fetchall()
+    assert columns == [("patient_id",)]
     assert not [t for t, p in granted.items() if "TRUNCATE" in p or "TRIGGER" in p]
 
 
