@@ -30,6 +30,7 @@ from corsia.prescribing.models import Measurement, PriorDose, TherapyOrder
 from corsia.records.models import DiaryEntry, LabResult
 from corsia.records.services import DiaryInput, LabInput, diary_entry_sign, lab_result_record
 from corsia.testing.accounts import MakeUser, logged_in, post_json
+from corsia.testing.administration import doxorubicin_partly_given
 from corsia.testing.documents import sheet
 from corsia.testing.prescribing import library_version, measured_patient
 from corsia.testing.regimens import make_ingredients
@@ -95,27 +96,8 @@ def _two_registrations(make_user: MakeUser) -> Pair:
     prescribing.order_transition(
         actor=physician, workstation=None, order_id=order.pk, event="confirm"
     )
-    day1 = order.items.get(ingredient__code="doxorubicin", day_of_cycle=1)
-    now = timezone.now()
     # 25 mg/m² x 2.00 m² = 50 mg prepared in 250 mL, 150 mL given: 30 mg = 15 mg/m².
-    Administration.objects.create(
-        order_item=day1,
-        order=order,
-        patient=duplicate,
-        label_kind="PRP",
-        preparation_ref="PRP00000002",
-        ingredient_code="doxorubicin",
-        ingredient_name="Doxorubicina",
-        dose=day1.final_dose,
-        dose_unit="mg",
-        volume_ml=D(250),
-        volume_given_ml=D(150),
-        state="partial",
-        nurse=nurse,
-        started_at=now - timedelta(hours=1),
-        ended_at=now,
-        updated_by=nurse,
-    )
+    doxorubicin_partly_given(order, nurse)
     # The order cancelled as a duplicate: only what was given counts, not what was planned.
     prescribing.order_transition(
         actor=physician, workstation=None, order_id=order.pk, event="cancel", reason="Doppione"
@@ -134,7 +116,7 @@ def _two_registrations(make_user: MakeUser) -> Pair:
             analyte="Emoglobina",
             value="10,9",
             unit="g/dL",
-            collected_at=now - timedelta(hours=2),
+            collected_at=timezone.now() - timedelta(hours=2),
             reference_low="12",
             reference_high="16",
         ),
@@ -198,15 +180,25 @@ def _total(patient: Patient) -> D:
     return result.total
 
 
-def _merge(pair: Pair, workstation: str | None = "ANAG-PC02") -> PatientMerge:
+def _merged(
+    coordinator: User, survivor: Patient, duplicate: Patient, workstation: str | None = None
+) -> PatientMerge:
     services.patient_merge(
-        actor=pair.coordinator,
+        actor=coordinator,
         workstation=workstation,
-        survivor_id=pair.survivor.pk,
-        duplicate_id=pair.duplicate.pk,
+        survivor_id=survivor.pk,
+        duplicate_id=duplicate.pk,
         reason=REASON,
     )
-    return PatientMerge.objects.get(duplicate=pair.duplicate, state="merged")
+    return PatientMerge.objects.get(duplicate=duplicate, state="merged")
+
+
+def _measured_pair(make_user: MakeUser) -> tuple[User, User, Patient, Patient]:
+    """A coordinator, a physician and two measured registrations (3 measurements each)."""
+    coordinator, physician = make_user(Role.COORDINATOR), make_user(Role.PHYSICIAN)
+    survivor = measured_patient(registrar=coordinator, physician=physician)
+    duplicate = measured_patient(registrar=coordinator, physician=physician, given_names="Ugo")
+    return coordinator, physician, survivor, duplicate
 
 
 def test_a_merge_moves_every_modules_rows_and_its_undoing_brings_back_exactly_those(
@@ -221,7 +213,7 @@ def test_a_merge_moves_every_modules_rows_and_its_undoing_brings_back_exactly_th
     assert _total(pair.duplicate) == D(315)
 
     # when the coordinator merges them
-    merge = _merge(pair)
+    merge = _merged(pair.coordinator, pair.survivor, pair.duplicate, "ANAG-PC02")
 
     # then everything is the survivor's: nothing of it is left on the duplicate
     assert _rows_of(pair.duplicate) == NONE
@@ -336,9 +328,7 @@ def test_a_signed_row_changes_its_patient_only_for_a_merge_and_nothing_else(
     make_user: MakeUser,
 ) -> None:
     # given a signed diary entry and a signed document on the duplicate, merged
-    coordinator, physician = make_user(Role.COORDINATOR), make_user(Role.PHYSICIAN)
-    survivor = measured_patient(registrar=coordinator, physician=physician)
-    duplicate = measured_patient(registrar=coordinator, physician=physician, given_names="Ugo")
+    coordinator, physician, survivor, duplicate = _measured_pair(make_user)
     third = measured_patient(registrar=coordinator, physician=physician, given_names="Ivo")
     entry = diary_entry_sign(
         actor=physician,
@@ -346,14 +336,7 @@ def test_a_signed_row_changes_its_patient_only_for_a_merge_and_nothing_else(
         patient_id=duplicate.pk,
         data=DiaryInput(kind="visit", text="Visita."),
     )
-    services.patient_merge(
-        actor=coordinator,
-        workstation=None,
-        survivor_id=survivor.pk,
-        duplicate_id=duplicate.pk,
-        reason=REASON,
-    )
-    merge = PatientMerge.objects.get(duplicate=duplicate)
+    merge = _merged(coordinator, survivor, duplicate)
     move = "UPDATE records_diaryentry SET patient_id = %s WHERE id = %s"
     # without the merge named, the patient does not change
     assert _refused(move, [duplicate.pk, entry.pk])
@@ -397,23 +380,13 @@ def test_two_merges_in_a_row_are_undone_last_first(make_user: MakeUser) -> None:
         for name in ("Aldo", "Bruno", "Carlo")
     )
 
-    def merge(survivor: Patient, duplicate: Patient) -> PatientMerge:
-        services.patient_merge(
-            actor=coordinator,
-            workstation=None,
-            survivor_id=survivor.pk,
-            duplicate_id=duplicate.pk,
-            reason=REASON,
-        )
-        return PatientMerge.objects.get(duplicate=duplicate, state="merged")
-
     def counts() -> tuple[int, int, int]:
         return tuple(Measurement.objects.filter(patient=p).count() for p in (a, b, c))  # type: ignore[return-value]
 
     # when A is merged into B, then B into C
-    first = merge(b, a)
+    first = _merged(coordinator, b, a)
     assert counts() == (0, 6, 3)
-    second = merge(c, b)
+    second = _merged(coordinator, c, b)
     # then everything is C's, and A points at C
     assert counts() == (0, 0, 9)
     a.refresh_from_db()
@@ -434,17 +407,8 @@ def test_two_merges_in_a_row_are_undone_last_first(make_user: MakeUser) -> None:
 
 
 def test_an_unmerge_is_refused_without_permission_reason_or_merge(make_user: MakeUser) -> None:
-    coordinator, physician = make_user(Role.COORDINATOR), make_user(Role.PHYSICIAN)
-    survivor = measured_patient(registrar=coordinator, physician=physician)
-    duplicate = measured_patient(registrar=coordinator, physician=physician, given_names="Ugo")
-    services.patient_merge(
-        actor=coordinator,
-        workstation=None,
-        survivor_id=survivor.pk,
-        duplicate_id=duplicate.pk,
-        reason=REASON,
-    )
-    merge = PatientMerge.objects.get(duplicate=duplicate)
+    coordinator, physician, survivor, duplicate = _measured_pair(make_user)
+    merge = _merged(coordinator, survivor, duplicate)
     with pytest.raises(PermissionRefused):
         services.patient_unmerge(actor=physician, workstation=None, merge_id=merge.pk, reason="x")
     with pytest.raises(ValidationFailed) as blank:
@@ -464,18 +428,9 @@ def test_an_unmerge_is_refused_without_permission_reason_or_merge(make_user: Mak
 
 
 def test_the_api_and_the_page_undo_a_merge(make_user: MakeUser) -> None:
-    coordinator, physician = make_user(Role.COORDINATOR), make_user(Role.PHYSICIAN)
+    coordinator, physician, survivor, duplicate = _measured_pair(make_user)
     it_staff = make_user(Role.IT_STAFF)
-    survivor = measured_patient(registrar=coordinator, physician=physician)
-    duplicate = measured_patient(registrar=coordinator, physician=physician, given_names="Ugo")
-    services.patient_merge(
-        actor=coordinator,
-        workstation=None,
-        survivor_id=survivor.pk,
-        duplicate_id=duplicate.pk,
-        reason=REASON,
-    )
-    merge = PatientMerge.objects.get(duplicate=duplicate)
+    merge = _merged(coordinator, survivor, duplicate)
     # the list: IT staff see the merge, by MRN, and what each module moved
     page = logged_in(it_staff).get("/patients/merges/")
     assert page.status_code == 200
@@ -506,18 +461,9 @@ def test_the_api_and_the_page_undo_a_merge(make_user: MakeUser) -> None:
 
 
 def test_the_page_action_undoes_a_merge_and_a_refusal_is_shown(make_user: MakeUser) -> None:
-    coordinator, physician = make_user(Role.COORDINATOR), make_user(Role.PHYSICIAN)
+    coordinator, _physician, survivor, duplicate = _measured_pair(make_user)
     it_staff = make_user(Role.IT_STAFF)
-    survivor = measured_patient(registrar=coordinator, physician=physician)
-    duplicate = measured_patient(registrar=coordinator, physician=physician, given_names="Ugo")
-    services.patient_merge(
-        actor=coordinator,
-        workstation=None,
-        survivor_id=survivor.pk,
-        duplicate_id=duplicate.pk,
-        reason=REASON,
-    )
-    merge = PatientMerge.objects.get(duplicate=duplicate)
+    merge = _merged(coordinator, survivor, duplicate)
     client = logged_in(it_staff)
     blank = client.post(f"/patients/merges/{merge.pk}/unmerge/", {"reason": ""}, follow=True)
     assert "motivo" in blank.content.decode().lower()
@@ -542,13 +488,7 @@ def test_two_concurrent_merges_of_one_duplicate_one_wins(make_user: MakeUser) ->
     def merge_into(survivor: Patient) -> None:
         try:
             barrier.wait(timeout=10)
-            services.patient_merge(
-                actor=coordinator,
-                workstation=None,
-                survivor_id=survivor.pk,
-                duplicate_id=duplicate.pk,
-                reason=REASON,
-            )
+            _merged(coordinator, survivor, duplicate)
             outcomes[survivor.pk] = "merged"
         except ValidationFailed as refused:
             outcomes[survivor.pk] = refused.code

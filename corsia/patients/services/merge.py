@@ -16,6 +16,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from corsia.audit.domain.events import EventType
 from corsia.audit.services import audit_record
 from corsia.core.actors import User, Workstation, require_permission, workstation_label
 from corsia.core.domain.errors import ConflictError, NotFound, ValidationFailed
@@ -110,6 +111,40 @@ def _record_moves(merge: PatientMerge, module: str, moved: Moved) -> dict[str, A
     return summary
 
 
+def _audit_both(
+    pair: tuple[EventType, EventType],
+    merge: PatientMerge,
+    *,
+    actor: User,
+    workstation: Workstation,
+    reason: str,
+    before: dict[str, Any] | None = None,
+    **facts: Any,
+) -> None:
+    """The merge (or its undoing) audited on the duplicate (``pair[0]``) and on the survivor
+    (``pair[1]``), both with the merge, the two MRNs and ``facts``."""
+    duplicate, survivor = merge.duplicate, merge.survivor
+    summary = {
+        "merge_id": merge.pk,
+        "survivor_id": survivor.pk,
+        "survivor_mrn": survivor.mrn,
+        "duplicate_id": duplicate.pk,
+        "duplicate_mrn": duplicate.mrn,
+        **facts,
+    }
+    for event, patient, snapshot in ((pair[0], duplicate, before), (pair[1], survivor, None)):
+        audit_record(
+            event=event,
+            actor=actor,
+            workstation=workstation,
+            target=patient,
+            patient_id=patient.pk,
+            before=snapshot,
+            after=summary,
+            reason=reason,
+        )
+
+
 def _own_move(info: MergeInfo, *, survivor: Patient, duplicate: Patient) -> Moved:
     rows: dict[str, tuple[int, ...]] = {}
     for model in _OWN:
@@ -193,33 +228,15 @@ def patient_merge(
         duplicate.merged_into = survivor
         duplicate.is_active = False
         duplicate.save(update_fields=["merged_into", "is_active", *duplicate.bump(by=actor)])
-        summary = {
-            "merge_id": merge.pk,
-            "survivor_id": survivor.pk,
-            "survivor_mrn": survivor.mrn,
-            "duplicate_id": duplicate.pk,
-            "duplicate_mrn": duplicate.mrn,
-            "moved": modules[0]["moved"],
-            "modules": {m["module"]: sum(len(v) for v in m["moved"].values()) for m in modules},
-        }
-        audit_record(
-            event=events.PATIENT_MERGED,
+        _audit_both(
+            (events.PATIENT_MERGED, events.PATIENT_MERGE_RECEIVED),
+            merge,
             actor=actor,
             workstation=workstation,
-            target=duplicate,
-            patient_id=duplicate.pk,
+            reason=reason,
             before=_snapshot(duplicate),
-            after=summary,
-            reason=reason,
-        )
-        audit_record(
-            event=events.PATIENT_MERGE_RECEIVED,
-            actor=actor,
-            workstation=workstation,
-            target=survivor,
-            patient_id=survivor.pk,
-            after=summary,
-            reason=reason,
+            moved=modules[0]["moved"],
+            modules={m["module"]: sum(len(v) for v in m["moved"].values()) for m in modules},
         )
     return survivor
 
@@ -328,32 +345,12 @@ def patient_unmerge(
                 "updated_at",
             ]
         )
-        summary = {
-            "merge_id": merge.pk,
-            "survivor_id": survivor.pk,
-            "survivor_mrn": survivor.mrn,
-            "duplicate_id": duplicate.pk,
-            "duplicate_mrn": duplicate.mrn,
-            "returned": {
-                module: sum(len(v) for v in rows.values()) for module, rows in moves.items()
-            },
-        }
-        audit_record(
-            event=events.PATIENT_UNMERGED,
+        _audit_both(
+            (events.PATIENT_UNMERGED, events.PATIENT_UNMERGE_RECEIVED),
+            merge,
             actor=actor,
             workstation=workstation,
-            target=duplicate,
-            patient_id=duplicate.pk,
-            after=summary,
             reason=reason,
-        )
-        audit_record(
-            event=events.PATIENT_UNMERGE_RECEIVED,
-            actor=actor,
-            workstation=workstation,
-            target=survivor,
-            patient_id=survivor.pk,
-            after=summary,
-            reason=reason,
+            returned={module: sum(len(v) for v in rows.values()) for module, rows in moves.items()},
         )
     return merge
