@@ -231,3 +231,39 @@ def test_the_services_write_and_verify_as_the_app_role(app_role: AppRole, make_u
     assert Patient.objects.filter(pk=patient.pk).exists()
     assert AuditEvent.objects.filter(patient_id=patient.pk).exists()
     assert AccessLogEntry.objects.filter(patient_id=patient.pk).count() == 1
+
+
+def test_the_merge_moves_read_only_rows_as_the_app_role_and_the_role_changes_nothing_else(
+    app_role: AppRole,
+    make_user,  # type: ignore[no-untyped-def]
+) -> None:
+    from corsia.patients.services import patient_merge, patient_unmerge
+    from corsia.prescribing.models import Measurement
+    from corsia.testing.prescribing import measured_patient
+
+    coordinator, physician = make_user(Role.COORDINATOR), make_user(Role.PHYSICIAN)
+    with _services_as(app_role):
+        survivor = measured_patient(registrar=coordinator, physician=physician)
+        duplicate = measured_patient(registrar=coordinator, physician=physician, given_names="Ugo")
+        # the measurements are append-only: the merge moves them all the same
+        patient_merge(
+            actor=coordinator,
+            workstation=None,
+            survivor_id=survivor.pk,
+            duplicate_id=duplicate.pk,
+            reason="Stessa persona",
+        )
+        assert Measurement.objects.filter(patient=survivor).count() == 6
+        merge_id = _merge_id(duplicate.pk)
+        patient_unmerge(actor=coordinator, workstation=None, merge_id=merge_id, reason="Omonimi")
+        assert Measurement.objects.filter(patient=duplicate).count() == 3
+    # and the role may UPDATE no other column of them
+    with app_role.connect() as app:
+        refusal = _refused(app, "UPDATE prescribing_measurement SET value = 1")
+    assert "permission denied" in refusal
+
+
+def _merge_id(duplicate_id: int) -> int:
+    from corsia.patients.models import PatientMerge
+
+    return PatientMerge.objects.get(duplicate_id=duplicate_id).pk
