@@ -27,8 +27,15 @@ from corsia.patients.models import Patient, PatientMerge, PatientMergeMove
 from corsia.prescribing import cumulative
 from corsia.prescribing import services as prescribing
 from corsia.prescribing.models import Measurement, PriorDose, TherapyOrder
-from corsia.records.models import DiaryEntry, LabResult
-from corsia.records.services import DiaryInput, LabInput, diary_entry_sign, lab_result_record
+from corsia.records.domain.anamnesis import Sections
+from corsia.records.models import AnamnesisVersion, DiaryEntry, LabResult
+from corsia.records.services import (
+    DiaryInput,
+    LabInput,
+    anamnesis_sign,
+    diary_entry_sign,
+    lab_result_record,
+)
 from corsia.testing.accounts import MakeUser, logged_in, post_json
 from corsia.testing.administration import doxorubicin_partly_given
 from corsia.testing.documents import sheet
@@ -508,3 +515,42 @@ def test_two_concurrent_merges_of_one_duplicate_one_wins(make_user: MakeUser) ->
     ]
     assert Measurement.objects.filter(patient_id=winner).count() == 6
     assert Measurement.objects.filter(patient=duplicate).count() == 0
+
+
+def _anamnesis(physician: User, patient: Patient, text: str) -> AnamnesisVersion:
+    return anamnesis_sign(
+        actor=physician,
+        workstation=None,
+        patient_id=patient.pk,
+        data=Sections(remote_pathological=text),
+        expected_version=0,
+    )
+
+
+def test_an_anamnesis_on_both_stays_on_the_duplicate_reported_and_one_alone_moves(
+    make_user: MakeUser,
+) -> None:
+    # given two registrations each with a signed anamnesis (v1 each: one sequence per patient)
+    coordinator, physician, survivor, duplicate = _measured_pair(make_user)
+    kept = _anamnesis(physician, survivor, "Appendicectomia 1990.")
+    left = _anamnesis(physician, duplicate, "Ipertensione arteriosa.")
+    # when merged
+    merge = _merged(coordinator, survivor, duplicate)
+    # then the duplicate's stays where it is, reported with why
+    left.refresh_from_db()
+    assert left.patient_id == duplicate.pk
+    assert AnamnesisVersion.objects.get(patient=survivor) == kept
+    move = PatientMergeMove.objects.get(merge=merge, model="records.AnamnesisVersion")
+    assert (move.row_ids, move.left_ids) == ([], [left.pk])
+    assert move.left_reason == "anamnesi presente in entrambi i pazienti"
+    audit = AuditEvent.objects.get(event_type="patients.merge_rows_moved", after__module="records")
+    assert audit.after is not None and audit.after["left"] == {
+        "records.AnamnesisVersion": [left.pk]
+    }
+    # undone, nothing to bring back for it; merged again the other way (the duplicate has
+    # one, the survivor none): the whole sequence moves
+    services.patient_unmerge(actor=coordinator, workstation=None, merge_id=merge.pk, reason="x")
+    third = measured_patient(registrar=coordinator, physician=physician, given_names="Ivo")
+    _merged(coordinator, third, duplicate)
+    left.refresh_from_db()
+    assert left.patient_id == third.pk
