@@ -30,6 +30,7 @@ from corsia.audit.services import access_log_record, audit_record
 from corsia.core.dbroles import grant_app_privileges, role_create_sql, table_policies
 from corsia.patients.models import Patient
 from corsia.records.models import DiaryEntry
+from corsia.testing.accounts import MakeUser
 from corsia.testing.patients import patient_registered
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -234,8 +235,7 @@ def test_the_services_write_and_verify_as_the_app_role(app_role: AppRole, make_u
 
 
 def test_the_merge_moves_read_only_rows_as_the_app_role_and_the_role_changes_nothing_else(
-    app_role: AppRole,
-    make_user,  # type: ignore[no-untyped-def]
+    app_role: AppRole, make_user: MakeUser
 ) -> None:
     from corsia.patients.services import patient_merge, patient_unmerge
     from corsia.prescribing.models import Measurement
