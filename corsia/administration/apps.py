@@ -18,3 +18,8 @@ class AdministrationConfig(AppConfig):
         from corsia.patients.scope import care_reader_register
 
         care_reader_register("administration.given", administration_care_patient_ids)
+        # A patient merge re-points this module's rows (corsia.patients.merging).
+        from corsia.administration import merge as _merge
+        from corsia.patients.merging import merge_hook_register
+
+        merge_hook_register(module="administration", move=_merge.move, move_back=_merge.move_back)

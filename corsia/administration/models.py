@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from corsia.administration.domain.pump_state import STATE_LABELS_IT, PumpState
 from corsia.core.models import TimeStampedModel, VersionedModel
+from corsia.core.triggers import read_only_movable
 
 PUMP_STATE_CHOICES = [(s.value, STATE_LABELS_IT[s]) for s in PumpState]
 
@@ -364,9 +365,7 @@ class AdministrationScan(models.Model):
         ordering = ["-scanned_at", "-id"]
         default_permissions = ()
         indexes = [models.Index(fields=["outcome", "-scanned_at"], name="scan_outcome_at")]
-        triggers = [
-            pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
-        ]
+        triggers = [read_only_movable("append_only")]  # the merge re-points patient_id
 
     def __str__(self) -> str:
         return f"{self.kind} {self.outcome} {self.scanned_at:%d/%m/%Y %H:%M:%S}"

@@ -61,10 +61,14 @@ def table_policies() -> list[TablePolicy]:
 
     A ``Protect`` trigger without condition on UPDATE and DELETE makes a table append-only:
     the application role gets SELECT and INSERT; on DELETE only: SELECT, INSERT, UPDATE.
+    A ``MergeMovable`` one adds ``UPDATE (patient_id)``: the merge's re-pointing, nothing else.
     """
     import pgtrigger
 
+    from corsia.core.triggers import MergeMovable
+
     refused: dict[str, set[str]] = {}
+    movable: dict[str, str] = {}
     for model, trigger in pgtrigger.registered():
         if not isinstance(trigger, pgtrigger.Protect) or trigger.condition is not None:
             continue
@@ -72,9 +76,15 @@ def table_policies() -> list[TablePolicy]:
             continue
         operations = {part.strip() for part in str(trigger.operation).split(" OR ")}
         refused.setdefault(model._meta.db_table, set()).update(operations & {"UPDATE", "DELETE"})
+        column = trigger.movable_column(model) if isinstance(trigger, MergeMovable) else None
+        if column is not None:
+            movable[model._meta.db_table] = column
     policies = []
     for table, operations in sorted(refused.items()):
         allowed = [p for p in ("SELECT", "INSERT", "UPDATE", "DELETE") if p not in operations]
+        if "UPDATE" in operations and table in movable:
+            # The patient merge's re-pointing (corsia/core/triggers.py): that column only.
+            allowed.append(f"UPDATE ({movable[table]})")
         policies.append(TablePolicy(table, ", ".join(allowed)))
     return policies
 

@@ -481,6 +481,7 @@ NOT_PAGES: frozenset[str] = frozenset(
         "audit:access_log_export",
         "patients:break_glass",
         "patients:ward_staff_end",
+        "patients:unmerge",
         "privacy:break_glass_review",
     }
 )

@@ -36,6 +36,14 @@ CHART_PAGES: dict[str, PageHelp] = {
             "Serve il motivo."
         ),
     ),
+    "patients:merges": PageHelp(
+        _("Unioni di pazienti"),
+        _(
+            "Le unioni di pazienti, a mano o dall'anagrafe (A40), con i dati spostati in ogni "
+            "modulo. Un'unione sbagliata si annulla con il motivo: tornano al duplicato "
+            "esattamente i dati spostati."
+        ),
+    ),
     "patients:update": PageHelp(
         _("Modifica anagrafica"),
         _(

@@ -18,6 +18,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from corsia.core.triggers import frozen_when_movable
+
 
 @pghistory.track()
 class DocumentTemplate(models.Model):
@@ -132,10 +134,10 @@ class Document(models.Model):
         triggers = [
             pgtrigger.Protect(name="document_no_delete", operation=pgtrigger.Delete),
             # R12: once signed, the bytes, their fingerprint and the signature are frozen.
-            pgtrigger.Protect(
-                name="signed_content_frozen",
-                operation=pgtrigger.Update,
-                condition=pgtrigger.Condition(
+            # A patient_id change only by the patient merge (corsia/core/triggers.py).
+            frozen_when_movable(
+                "signed_content_frozen",
+                (
                     "OLD.signed AND (OLD.content IS DISTINCT FROM NEW.content"
                     " OR OLD.sha256 IS DISTINCT FROM NEW.sha256"
                     " OR OLD.size IS DISTINCT FROM NEW.size"

@@ -9,13 +9,13 @@ and cost centres are deactivated; a movement is corrected by another movement).
 from __future__ import annotations
 
 import pghistory
-import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from corsia.core.models import TimeStampedModel
+from corsia.core.triggers import read_only_movable
 
 
 @pghistory.track()
@@ -220,9 +220,7 @@ class StockMovement(models.Model):
                 name="inventory_movement_reason_required",
             ),
         ]
-        triggers = [
-            pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
-        ]
+        triggers = [read_only_movable("append_only")]  # the merge re-points patient_id
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.quantity} × {self.lot}"

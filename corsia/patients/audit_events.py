@@ -60,3 +60,23 @@ BREAK_GLASS_GRANTED = register(
 BREAK_GLASS_REVIEWED = register(
     "patients.break_glass_reviewed", "Accesso di emergenza rivisto", reason_required=True
 )
+PATIENT_UNMERGED = register(
+    "patients.patient_unmerged",
+    "Unione di pazienti annullata: il duplicato torna un paziente a sé",
+    reason_required=True,
+)
+PATIENT_UNMERGE_RECEIVED = register(
+    "patients.patient_unmerge_received",
+    "Unione annullata: i dati del duplicato tornano al duplicato",
+    reason_required=True,
+)
+MERGE_ROWS_MOVED = register(
+    "patients.merge_rows_moved",
+    "Dati di un modulo spostati dal duplicato al paziente principale (unione)",
+    reason_required=True,
+)
+MERGE_ROWS_RETURNED = register(
+    "patients.merge_rows_returned",
+    "Dati di un modulo restituiti al duplicato (unione annullata)",
+    reason_required=True,
+)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import pghistory
+import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
@@ -468,3 +469,83 @@ class BreakGlassGrant(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user_id}->{self.patient_id} {self.granted_at:%Y-%m-%d %H:%M}"
+
+
+class MergeState(models.TextChoices):
+    MERGED = "merged", _("In vigore")
+    UNMERGED = "unmerged", _("Annullata")
+
+
+@pghistory.track()
+class PatientMerge(TimeStampedModel):
+    """Two registrations of one person merged (by hand or an ADT A40): who, when, why, and —
+    in ``moves`` — exactly which rows of which module went from the duplicate to the
+    survivor, so the merge can be undone (``patient_unmerge``) row for row."""
+
+    survivor = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="+")
+    duplicate = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(
+        _("stato"), max_length=10, choices=MergeState.choices, default=MergeState.MERGED
+    )
+    reason = models.TextField(_("motivo"))
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    merged_at = models.DateTimeField(_("unito il"), default=timezone.now)
+    workstation = models.CharField(max_length=120, blank=True)
+    # Duplicates merged earlier into the duplicate, re-pointed to the survivor by this merge.
+    earlier_duplicates = models.JSONField(default=list, blank=True)
+    unmerged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    unmerged_at = models.DateTimeField(_("annullata il"), null=True, blank=True)
+    unmerge_reason = models.TextField(_("motivo dell'annullamento"), blank=True)
+    unmerge_workstation = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        default_permissions = ()
+        ordering = ["-merged_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(survivor=F("duplicate")), name="patient_merge_two_patients"
+            ),
+            models.CheckConstraint(
+                condition=Q(state="merged", unmerged_at__isnull=True)
+                | Q(state="unmerged", unmerged_at__isnull=False),
+                name="patient_merge_state_consistent",
+            ),
+            # One merge in force per duplicate.
+            models.UniqueConstraint(
+                fields=["duplicate"],
+                condition=Q(state="merged"),
+                name="patient_merge_one_in_force_per_duplicate",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.duplicate_id}->{self.survivor_id} ({self.state})"
+
+
+class PatientMergeMove(models.Model):
+    """What one module moved for one merge, by model: the ids of the rows re-pointed (and
+    those it left on the duplicate, with why). Written once."""
+
+    merge = models.ForeignKey(PatientMerge, on_delete=models.PROTECT, related_name="moves")
+    module = models.CharField(max_length=40)
+    model = models.CharField(max_length=80)  # app_label.ModelName
+    row_ids = models.JSONField(default=list)
+    left_ids = models.JSONField(default=list, blank=True)
+    left_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        default_permissions = ()
+        ordering = ["merge", "module", "model"]
+        constraints = [
+            models.UniqueConstraint(fields=["merge", "model"], name="patient_merge_move_once")
+        ]
+        triggers = [
+            pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.merge_id} {self.model}: {len(self.row_ids)}"

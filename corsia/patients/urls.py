@@ -1,6 +1,6 @@
 from django.urls import path
 
-from corsia.patients import views, views_scope
+from corsia.patients import views, views_merge, views_scope
 
 app_name = "patients"
 
@@ -9,6 +9,8 @@ urlpatterns = [
     path("new/", views.create, name="create"),
     path("break-the-glass/", views_scope.break_glass, name="break_glass"),
     path("wards/staff/", views_scope.ward_staff, name="ward_staff"),
+    path("merges/", views_merge.merges, name="merges"),
+    path("merges/<int:merge_id>/unmerge/", views_merge.unmerge, name="unmerge"),
     path("wards/staff/<int:assignment_id>/end/", views_scope.ward_staff_end, name="ward_staff_end"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.update, name="update"),

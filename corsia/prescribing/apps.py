@@ -14,3 +14,8 @@ class PrescribingConfig(AppConfig):
 
         care_reader_register("prescribing.orders", order_care_patient_ids)
         pharmacy_reader_register(pharmacy_patient_ids)
+        # A patient merge re-points this module's rows (corsia.patients.merging).
+        from corsia.patients.merging import merge_hook_register
+        from corsia.prescribing import merge as _merge
+
+        merge_hook_register(module="prescribing", move=_merge.move, move_back=_merge.move_back)

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from corsia.core.models import TimeStampedModel, VersionedModel
+from corsia.core.triggers import read_only_movable
 from corsia.prescribing.domain.limits import (
     CUMULATIVE_DOSE,
     LimitBlock,
@@ -69,9 +70,7 @@ class Measurement(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(value__gt=0), name="measurement_positive")
         ]
-        triggers = [
-            pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
-        ]
+        triggers = [read_only_movable("append_only")]  # the merge re-points patient_id
 
     def __str__(self) -> str:
         return f"{self.kind}={self.value}"
@@ -438,9 +437,7 @@ class PriorDose(models.Model):
                 name="prior_dose_period",
             ),
         ]
-        triggers = [
-            pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
-        ]
+        triggers = [read_only_movable("append_only")]  # the merge re-points patient_id
 
     def __str__(self) -> str:
         return f"{self.ingredient_id} {self.amount} {self.unit} ({self.hospital})"

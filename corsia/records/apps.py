@@ -19,3 +19,8 @@ class RecordsConfig(AppConfig):
         from corsia.records.care import diary_care_patient_ids
 
         care_reader_register("records.diary", diary_care_patient_ids)
+        # A patient merge re-points this module's rows (corsia.patients.merging).
+        from corsia.patients.merging import merge_hook_register
+        from corsia.records import merge as _merge
+
+        merge_hook_register(module="records", move=_merge.move, move_back=_merge.move_back)

@@ -15,3 +15,8 @@ class RegimensConfig(AppConfig):
         from corsia.regimens.selectors import monitored_patient_ids
 
         scoped_patients_reader_register(monitored_patient_ids)
+        # A patient merge re-points this module's rows (corsia.patients.merging).
+        from corsia.patients.merging import merge_hook_register
+        from corsia.regimens import merge as _merge
+
+        merge_hook_register(module="regimens", move=_merge.move, move_back=_merge.move_back)

@@ -419,3 +419,29 @@ def make_folfox(make_user) -> MakeFolfox:  # type: ignore[no-untyped-def]  # fac
 @pytest.fixture
 def folfox(make_folfox: MakeFolfox) -> Folfox:
     return make_folfox()
+
+
+def doxorubicin_partly_given(order: TherapyOrder, nurse: User) -> Administration:
+    """The order's day-1 doxorubicin given in part, written as the bedside would: the
+    preparation (its final dose in 250 mL) stopped after 150 mL, an hour long, ended now
+    (for ABVD at 25 mg/m² on 2.00 m²: 50 mg prepared, 30 mg = 15 mg/m² given)."""
+    item = order.items.get(ingredient__code="doxorubicin", day_of_cycle=1)
+    now = timezone.now()
+    return Administration.objects.create(
+        order_item=item,
+        order=order,
+        patient_id=order.patient_id,
+        label_kind="PRP",
+        preparation_ref="PRP00000002",
+        ingredient_code="doxorubicin",
+        ingredient_name="Doxorubicina",
+        dose=item.final_dose,
+        dose_unit="mg",
+        volume_ml=Decimal(250),
+        volume_given_ml=Decimal(150),
+        state="partial",
+        nurse=nurse,
+        started_at=now - timedelta(hours=1),
+        ended_at=now,
+        updated_by=nurse,
+    )

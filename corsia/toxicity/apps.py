@@ -7,4 +7,10 @@ class ToxicityConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from corsia.patients.merging import merge_hook_register
         from corsia.toxicity import audit_events  # noqa: F401  # registers the event types
+
+        # A patient merge re-points this module's rows (corsia.patients.merging).
+        from corsia.toxicity import merge as _merge
+
+        merge_hook_register(module="toxicity", move=_merge.move, move_back=_merge.move_back)

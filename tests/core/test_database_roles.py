@@ -30,6 +30,7 @@ from corsia.audit.services import access_log_record, audit_record
 from corsia.core.dbroles import grant_app_privileges, role_create_sql, table_policies
 from corsia.patients.models import Patient
 from corsia.records.models import DiaryEntry
+from corsia.testing.accounts import MakeUser
 from corsia.testing.patients import patient_registered
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -179,7 +180,9 @@ def test_the_app_role_cannot_drop_nor_create_tables(app_role: AppRole) -> None:
 def test_append_only_records_are_insert_and_select_only(app_role: AppRole) -> None:
     policies = {policy.table: policy.privileges for policy in table_policies()}
     assert policies[ACCESS] == policies[EVENTS] == "SELECT, INSERT"
-    assert policies[DiaryEntry._meta.db_table] == "SELECT, INSERT"  # a signed diary entry
+    # a signed diary entry: the patient merge may re-point it, nothing else (core/triggers.py)
+    assert policies[DiaryEntry._meta.db_table] == "SELECT, INSERT, UPDATE (patient_id)"
+    assert policies["prescribing_ordertransition"] == "SELECT, INSERT"  # no patient column
     assert policies["patients_patientevent"] == "SELECT, INSERT"  # pghistory's history
     assert policies["documents_document"] == "SELECT, INSERT, UPDATE"  # never deleted
     with app_role.connect() as app:
@@ -193,6 +196,13 @@ def test_append_only_records_are_insert_and_select_only(app_role: AppRole) -> No
     assert granted[ACCESS] == granted["patients_patientevent"] == "INSERT, SELECT"
     assert granted["documents_document"] == "INSERT, SELECT, UPDATE"
     assert granted["patients_patient"] == "DELETE, INSERT, SELECT, UPDATE"
+    with app_role.connect() as app:
+        columns = app.execute(
+            "SELECT column_name FROM information_schema.role_column_grants"
+            " WHERE grantee = current_user AND table_name = %s AND privilege_type = 'UPDATE'",
+            [DiaryEntry._meta.db_table],
+        ).fetchall()
+    assert columns == [("patient_id",)]
     assert not [t for t, p in granted.items() if "TRUNCATE" in p or "TRIGGER" in p]
 
 
@@ -222,3 +232,38 @@ def test_the_services_write_and_verify_as_the_app_role(app_role: AppRole, make_u
     assert Patient.objects.filter(pk=patient.pk).exists()
     assert AuditEvent.objects.filter(patient_id=patient.pk).exists()
     assert AccessLogEntry.objects.filter(patient_id=patient.pk).count() == 1
+
+
+def test_the_merge_moves_read_only_rows_as_the_app_role_and_the_role_changes_nothing_else(
+    app_role: AppRole, make_user: MakeUser
+) -> None:
+    from corsia.patients.services import patient_merge, patient_unmerge
+    from corsia.prescribing.models import Measurement
+    from corsia.testing.prescribing import measured_patient
+
+    coordinator, physician = make_user(Role.COORDINATOR), make_user(Role.PHYSICIAN)
+    with _services_as(app_role):
+        survivor = measured_patient(registrar=coordinator, physician=physician)
+        duplicate = measured_patient(registrar=coordinator, physician=physician, given_names="Ugo")
+        # the measurements are append-only: the merge moves them all the same
+        patient_merge(
+            actor=coordinator,
+            workstation=None,
+            survivor_id=survivor.pk,
+            duplicate_id=duplicate.pk,
+            reason="Stessa persona",
+        )
+        assert Measurement.objects.filter(patient=survivor).count() == 6
+        merge_id = _merge_id(duplicate.pk)
+        patient_unmerge(actor=coordinator, workstation=None, merge_id=merge_id, reason="Omonimi")
+        assert Measurement.objects.filter(patient=duplicate).count() == 3
+    # and the role may UPDATE no other column of them
+    with app_role.connect() as app:
+        refusal = _refused(app, "UPDATE prescribing_measurement SET value = 1")
+    assert "permission denied" in refusal
+
+
+def _merge_id(duplicate_id: int) -> int:
+    from corsia.patients.models import PatientMerge
+
+    return PatientMerge.objects.get(duplicate_id=duplicate_id).pk

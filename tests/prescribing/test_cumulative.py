@@ -476,6 +476,7 @@ def test_H06_a_merged_duplicates_doses_count_for_the_survivor(
     # 300 + 15 = 315 mg/m², and a new ABVD cycle (2 x 25 mg/m²) brings it to 365 (< 450).
     # With 410 elsewhere instead it would be blocked: 410 + 15 + 50 = 475 > 450.
     from corsia.patients.services import patient_merge
+    from corsia.testing.administration import doxorubicin_partly_given
     from corsia.testing.prescribing import measured_patient
 
     coordinator = make_user(Role.COORDINATOR)
@@ -484,27 +485,7 @@ def test_H06_a_merged_duplicates_doses_count_for_the_survivor(
     )
     _elsewhere(physician, duplicate, "doxorubicin", "300")
     old = _confirm(physician, _draft(physician, duplicate, abvd))
-    day1 = old.items.get(ingredient__code="doxorubicin", day_of_cycle=1)
-    nurse = make_user(Role.NURSE)
-    now = timezone.now()
-    Administration.objects.create(
-        order_item=day1,
-        order=old,
-        patient=duplicate,
-        label_kind="PRP",
-        preparation_ref="PRP00000002",
-        ingredient_code="doxorubicin",
-        ingredient_name="Doxorubicina",
-        dose=day1.final_dose,
-        dose_unit="mg",
-        volume_ml=D(250),
-        volume_given_ml=D(150),
-        state="partial",
-        nurse=nurse,
-        started_at=now - timedelta(hours=1),
-        ended_at=now,
-        updated_by=nurse,
-    )
+    doxorubicin_partly_given(old, make_user(Role.NURSE))
     services.order_transition(
         actor=physician, workstation=None, order_id=old.pk, event="cancel", reason="Doppione"
     )

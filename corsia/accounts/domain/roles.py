@@ -60,6 +60,7 @@ PERMISSIONS: tuple[PermissionSpec, ...] = (
     PermissionSpec("patients", "view_patient", "Consultare i dati dei pazienti"),
     PermissionSpec("patients", "change_patient", "Registrare e modificare pazienti"),
     PermissionSpec("patients", "merge_patient", "Unire pazienti duplicati"),
+    PermissionSpec("patients", "unmerge_patient", "Annullare un'unione di pazienti"),
     PermissionSpec("patients", "mask_document", "Oscurare documenti su richiesta"),
     PermissionSpec("patients", "manage_encounter", "Gestire ricoveri e accessi"),
     PermissionSpec("patients", "record_consent", "Raccogliere i consensi"),
@@ -286,6 +287,10 @@ ROLE_PERMISSIONS[Role.IT_STAFF] = ROLE_PERMISSIONS[Role.IT_STAFF] | {
     "interop.view_messages",
     "interop.replay_message",
 }
+# A merge undone (the registry's correction of a wrong A40, or a wrong merge by hand): who
+# merges (the coordinator) and IT staff, who watch the ADT feed (corsia/patients/README.md).
+for _role in (Role.COORDINATOR, Role.IT_STAFF):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"patients.unmerge_patient"}
 
 # Four eyes on access (issue 26): granting any of these roles takes a reason and the
 # approval of a second user manager — not the one who asked, not the user. Every role

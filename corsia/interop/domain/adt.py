@@ -188,15 +188,21 @@ class AdtMessage:
     demographics: Demographics
     visit: Visit | None
     event_at: datetime | None  # EVN-6 (when it happened), else EVN-2 (when recorded)
-    prior: Identity | None  # MRG-1, for A40 and A47
+    prior: Identity | None  # MRG-1 for A40 and A47; the second PID-3 for A37
 
 
 # The events read here and what each needs besides PID.
 ADT_EVENTS = frozenset(
-    {"A01", "A02", "A03", "A04", "A05", "A08", "A11", "A12", "A13", "A28", "A31", "A40", "A47"}
+    {
+        *("A01", "A02", "A03", "A04", "A05", "A06", "A07", "A08"),
+        *("A11", "A12", "A13", "A28", "A31", "A37", "A40", "A47"),
+    }
 )
-_NEEDS_PV1 = frozenset({"A01", "A02", "A03", "A04", "A11", "A12", "A13"})
+_NEEDS_PV1 = frozenset({"A01", "A02", "A03", "A04", "A06", "A07", "A11", "A12", "A13"})
 _NEEDS_MRG = frozenset({"A40", "A47"})
+# A37 (unlink, ADT_A37): two PID segments, the patient that stays and the one to set apart
+# again; Corsia reads it as the registry's correction of a merge (README, "A40 corrected").
+_TWO_PIDS = frozenset({"A37"})
 
 
 def read_adt(message: Message, *, tz: tzinfo, mrn_authorities: frozenset[str]) -> AdtMessage:
@@ -223,6 +229,16 @@ def read_adt(message: Message, *, tz: tzinfo, mrn_authorities: frozenset[str]) -
         prior = identity(
             message.required("MRG"), 1, facility=facility, mrn_authorities=mrn_authorities
         )
+    if trigger in _TWO_PIDS:
+        pids = message.all("PID")
+        if len(pids) < 2:
+            raise refused(
+                "Il messaggio A37 deve nominare i due pazienti (due segmenti PID).",
+                "segment_missing",
+                Hl7Error.SEGMENT_SEQUENCE,
+                "PID^2",
+            )
+        prior = identity(pids[1], 3, facility=facility, mrn_authorities=mrn_authorities)
     return AdtMessage(
         trigger=trigger,
         identity=identity(pid, 3, facility=facility, mrn_authorities=mrn_authorities),

@@ -8,12 +8,13 @@ from corsia.core.actors import User
 
 INTERFACE_USERNAME = "hl7-interface"
 # What the messages do: register and correct patients, admit/transfer/discharge, merge
-# duplicates (A40), record laboratory results (ORU).
+# duplicates (A40) and undo a merge (A37), record laboratory results (ORU).
 INTERFACE_PERMISSIONS = (
     "patients.view_patient",
     "patients.change_patient",
     "patients.manage_encounter",
     "patients.merge_patient",
+    "patients.unmerge_patient",
     "records.record_lab",
 )
 VIEW = "interop.view_messages"

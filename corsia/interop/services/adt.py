@@ -1,7 +1,8 @@
 """An ADT message applied to the registry through the patients module's own services (its
 checks, locks and audit events): registration and demographics (A01/A04/A05/A08/A28/A31),
 admission, transfer, discharge and their cancellations (A01/A02/A03/A04/A11/A12/A13), a
-merge (A40) and an identifier change (A47)."""
+change of class (A06 outpatient → inpatient, A07 back), a merge (A40), its correction
+(A37) and an identifier change (A47)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from corsia.interop.services.context import (
     refusal_at,
 )
 from corsia.patients import selectors as patients
+from corsia.patients import selectors_merge as merges
 from corsia.patients import services as registry
 from corsia.patients.domain.states import EncounterState
 
@@ -305,7 +307,88 @@ def _cancel(msg: AdtMessage, ctx: Context, patient: Patient) -> Outcome:
     return _on_encounter(msg, ctx, patient, state=state, act=act)
 
 
-# --- merge and identifier change ----------------------------------------------------------
+# --- change of class (A06, A07) -----------------------------------------------------------
+
+# The kinds each event may turn a stay into (PV1-2 says which); anything else is a message
+# that contradicts itself.
+_CLASS_TARGETS = {
+    "A06": ("inpatient", "day_hospital"),  # outpatient → inpatient (or day hospital)
+    "A07": ("outpatient",),  # inpatient → outpatient
+}
+_CLASS_TEXT = {"A06": "da ambulatoriale a ricovero", "A07": "da ricovero ad ambulatoriale"}
+
+
+def _relink(visit: Visit, encounter: Encounter, ctx: Context) -> None:
+    """The visit number now names the new encounter (an ADT often keeps the same number
+    across a change of class; later A02/A03 must reach the stay in progress)."""
+    if not visit.visit_number:
+        return
+    updated = VisitLink.objects.filter(
+        sending_facility=ctx.row.sending_facility, visit_number=visit.visit_number
+    ).update(encounter_id=encounter.pk)
+    if not updated:
+        _link(visit, encounter, ctx)
+
+
+def _class_change(msg: AdtMessage, ctx: Context, patient: Patient) -> Outcome:
+    """A06/A07: the stay in progress ends at the event's time and one of the new class opens
+    in PV1-3 at the same moment (Corsia's encounter has one kind; an Italian stay changing
+    class is a new episode — an SDO for the ricovero), linked to the visit number. With no
+    stay in progress the new one simply opens."""
+    visit = msg.visit
+    assert visit is not None  # A06/A07 need PV1
+    if visit.kind not in _CLASS_TARGETS[msg.trigger]:
+        raise refused(
+            f"La classe del paziente in PV1-2 non corrisponde all'evento {msg.trigger} "
+            f"({_CLASS_TEXT[msg.trigger]}).",
+            "patient_class_conflict",
+            Hl7Error.TABLE_VALUE_NOT_FOUND,
+            "PV1^1^2",
+        )
+    if not visit.location:
+        raise refused(
+            "Manca il reparto della nuova classe (PV1-3).",
+            "location_missing",
+            Hl7Error.REQUIRED_FIELD_MISSING,
+            visit.location_at,
+        )
+    ward_id, place_id = _ward_and_place(visit.location, visit)
+    when = _moment(msg.event_at, ctx)  # EVN-6, else EVN-2: when the class changed
+    current = _linked_encounter(visit, ctx)
+    if current is None or current.state != EncounterState.ACTIVE.value:
+        current = patients.active_encounter(patient_id=patient.pk)
+    if current is not None and current.kind == visit.kind and current.ward_id == ward_id:
+        return _done(MessageState.IGNORED, "Il paziente è già in quella classe e reparto.", patient)
+    with refusal_at({"": visit.location_at}):
+        if current is not None:
+            registry.encounter_discharge(
+                actor=ctx.actor,
+                workstation=ctx.workstation,
+                encounter_id=current.pk,
+                expected_version=current.version,
+                discharged_at=max(when, current.admitted_at),
+            )
+        encounter = registry.encounter_admit(
+            actor=ctx.actor,
+            workstation=ctx.workstation,
+            patient_id=patient.pk,
+            kind=visit.kind,
+            ward_id=ward_id,
+            place_id=place_id,
+            admitted_at=max(when, current.admitted_at) if current is not None else when,
+        )
+    _relink(visit, encounter, ctx)
+    closed = f" (chiuso l'accesso in {current.ward.code})" if current is not None else ""
+    return _done(
+        MessageState.PROCESSED,
+        f"Cambio di classe {_CLASS_TEXT[msg.trigger]}: paziente MRN {patient.mrn} in "
+        f"{encounter.ward.code}{closed}.",
+        patient,
+        resolved=_visit_key(visit, ctx),
+    )
+
+
+# --- merge, its correction and identifier change ------------------------------------------
 
 
 def _merge(msg: AdtMessage, ctx: Context) -> Outcome:
@@ -333,6 +416,47 @@ def _merge(msg: AdtMessage, ctx: Context) -> Outcome:
         MessageState.PROCESSED,
         f"Paziente MRN {duplicate.mrn} unito a MRN {kept.mrn}.",
         kept,
+        resolved=prior.keys,
+    )
+
+
+def _unlink(msg: AdtMessage, ctx: Context) -> Outcome:
+    """A37: the registry's correction of a merge (README, "A40 corrected"). The first PID
+    names the patient that stays, the second the registration merged into it by mistake:
+    the merge in force between them is undone (``patients.services.patient_unmerge``, every
+    module's moved rows back). None in force (never merged, or undone already): ignored."""
+    prior = msg.prior
+    assert prior is not None  # A37 needs its second PID
+    survivor = patient_of(msg.identity)
+    if survivor is None:
+        return _done(MessageState.IGNORED, "Il paziente che resta (PID-3) non è noto.", None)
+    merge_id = merges.merge_in_force_for(
+        survivor_id=survivor.pk,
+        codice_fiscale=prior.of(IdKind.CODICE_FISCALE),
+        stp_eni_code=prior.of(IdKind.STP_ENI),
+        mrn=prior.of(IdKind.MRN),
+        external=prior.others,
+    )
+    if merge_id is None:
+        return _done(
+            MessageState.IGNORED,
+            "Nessuna unione in vigore tra i due pazienti: nulla da annullare.",
+            survivor,
+        )
+    with refusal_at({"": prior.location}):
+        merge = registry.patient_unmerge(
+            actor=ctx.actor,
+            workstation=ctx.workstation,
+            merge_id=merge_id,
+            reason=f"Correzione dell'unione dall'anagrafe ({ctx.reason})",
+        )
+    restored = merges.merge_find(merge_id=merge.pk)
+    assert restored is not None
+    return _done(
+        MessageState.PROCESSED,
+        f"Unione annullata: il paziente MRN {restored.duplicate_mrn} è di nuovo separato da "
+        f"MRN {restored.survivor_mrn}.",
+        survivor,
         resolved=prior.keys,
     )
 
@@ -370,6 +494,8 @@ _CREATES = frozenset({"A01", "A04", "A05", "A28"})
 _ENCOUNTER_ACTS: dict[str, Callable[[AdtMessage, Context, Patient], Outcome]] = {
     "A02": _transfer,
     "A03": _discharge,
+    "A06": _class_change,
+    "A07": _class_change,
     "A11": _cancel,
     "A12": _transfer,  # the transfer cancelled: back to PV1-3, the place before it
     "A13": _cancel,
@@ -384,6 +510,8 @@ def adt_apply(msg: AdtMessage, ctx: Context) -> Outcome:
         return _merge(msg, ctx)
     if msg.trigger == "A47":
         return _identifiers_change(msg, ctx)
+    if msg.trigger == "A37":
+        return _unlink(msg, ctx)
     patient = patient_of(msg.identity)
     if patient is None and msg.trigger not in _CREATES:
         return parked(

@@ -2,7 +2,9 @@
 before writing, locks, writes, and records its audit event in the same transaction. One
 file per act:
 
-- ``registry`` — a patient registered, corrected, two records merged;
+- ``registry`` — a patient registered, corrected;
+- ``merge`` — two records of one person merged (every module's rows, through the hooks
+  of ``corsia.patients.merging``), and the merge undone;
 - ``encounters`` — admission, discharge, transfer, cancellation (ADT);
 - ``consents`` — consents recorded and revoked;
 - ``masking`` — documents masked (oscuramento) and unmasked;
@@ -33,12 +35,20 @@ from corsia.patients.services.encounters import (
     encounter_transfer,
 )
 from corsia.patients.services.masking import document_mask, document_unmask
-from corsia.patients.services.patient import CHANGE, CONSENT, ENCOUNTER, MASK, MERGE, VIEW
+from corsia.patients.services.merge import patient_merge, patient_unmerge
+from corsia.patients.services.patient import (
+    CHANGE,
+    CONSENT,
+    ENCOUNTER,
+    MASK,
+    MERGE,
+    UNMERGE,
+    VIEW,
+)
 from corsia.patients.services.registry import (
     PatientInput,
     patient_clean,
     patient_create,
-    patient_merge,
     patient_update,
 )
 from corsia.patients.services.ward_staff import ward_staff_assign, ward_staff_end
@@ -51,6 +61,7 @@ __all__ = [
     "MASK",
     "MERGE",
     "RECORD_ALLERGY",
+    "UNMERGE",
     "VIEW",
     "AllergyInput",
     "PatientInput",
@@ -71,6 +82,7 @@ __all__ = [
     "patient_clean",
     "patient_create",
     "patient_merge",
+    "patient_unmerge",
     "patient_update",
     "ward_ensure",
     "ward_staff_assign",

@@ -13,6 +13,7 @@ from corsia.patients.models import Patient
 VIEW = "patients.view_patient"
 CHANGE = "patients.change_patient"
 MERGE = "patients.merge_patient"
+UNMERGE = "patients.unmerge_patient"
 MASK = "patients.mask_document"
 ENCOUNTER = "patients.manage_encounter"
 CONSENT = "patients.record_consent"

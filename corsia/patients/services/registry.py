@@ -1,4 +1,5 @@
-"""The registry: a patient registered, corrected, and two records of one person merged."""
+"""The registry: a patient registered and corrected (two records of one person merged, and
+the merge undone: ``merge``)."""
 
 from __future__ import annotations
 
@@ -12,16 +13,13 @@ from django.db import connection, transaction
 
 from corsia.audit.services import audit_record
 from corsia.core.actors import User, Workstation, require_permission
-from corsia.core.domain.errors import NotFound, ValidationFailed
+from corsia.core.domain.errors import ValidationFailed
 from corsia.patients import audit_events as events
 from corsia.patients.domain import identifiers as ids
 from corsia.patients.domain.search import search_key
-from corsia.patients.domain.states import EncounterState
-from corsia.patients.models import Consent, Encounter, ExternalIdentifier, Masking, Patient
-from corsia.patients.services.allergies import allergies_move
+from corsia.patients.models import ExternalIdentifier, Patient
 from corsia.patients.services.patient import (
     CHANGE,
-    MERGE,
     ensure_not_merged,
     locked_patient,
     today,
@@ -229,86 +227,3 @@ def patient_update(
             after=_snapshot(patient),
         )
     return patient
-
-
-def patient_merge(
-    *, actor: User, workstation: Workstation, survivor_id: int, duplicate_id: int, reason: str
-) -> Patient:
-    """Move everything of the duplicate to the survivor; the duplicate stays, merged and
-    inactive, so both histories remain (pghistory keeps every moved row's old patient)."""
-    require_permission(actor, MERGE)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationFailed(
-            "Indica il motivo dell'unione dei due pazienti.", code="reason_required", field="reason"
-        )
-    if survivor_id == duplicate_id:
-        raise ValidationFailed(
-            "Non si può unire un paziente con sé stesso.",
-            code="merge_same_patient",
-            field="duplicate_id",
-        )
-    with transaction.atomic():
-        locked = {
-            p.pk: p
-            for p in Patient.objects.select_for_update()
-            .filter(pk__in=[survivor_id, duplicate_id])
-            .order_by("pk")
-        }
-        if survivor_id not in locked or duplicate_id not in locked:
-            raise NotFound("Paziente non trovato.", code="patient_not_found")
-        survivor, duplicate = locked[survivor_id], locked[duplicate_id]
-        ensure_not_merged(survivor)
-        ensure_not_merged(duplicate)
-        active = Encounter.objects.filter(
-            patient_id__in=[survivor_id, duplicate_id], state=EncounterState.ACTIVE.value
-        ).count()
-        if active > 1:
-            raise ValidationFailed(
-                "Entrambi i pazienti hanno un ricovero/accesso in corso: chiudine uno prima di "
-                "unirli.",
-                code="merge_two_active_encounters",
-            )
-        moved = {
-            "encounters": sorted(duplicate.encounters.values_list("pk", flat=True)),
-            "consents": sorted(duplicate.consents.values_list("pk", flat=True)),
-            "identifiers": sorted(duplicate.identifiers.values_list("pk", flat=True)),
-            "maskings": sorted(duplicate.maskings.values_list("pk", flat=True)),
-        }
-        Encounter.objects.filter(pk__in=moved["encounters"]).update(patient=survivor)
-        Consent.objects.filter(pk__in=moved["consents"]).update(patient=survivor)
-        ExternalIdentifier.objects.filter(pk__in=moved["identifiers"]).update(patient=survivor)
-        Masking.objects.filter(pk__in=moved["maskings"]).update(patient=survivor)
-        moved.update(allergies_move(actor=actor, survivor=survivor, duplicate=duplicate))
-        # Duplicates merged earlier into the duplicate now point at the survivor.
-        Patient.objects.filter(merged_into=duplicate).update(merged_into=survivor)
-        duplicate.merged_into = survivor
-        duplicate.is_active = False
-        duplicate.save(update_fields=["merged_into", "is_active", *duplicate.bump(by=actor)])
-        summary = {
-            "survivor_id": survivor.pk,
-            "survivor_mrn": survivor.mrn,
-            "duplicate_id": duplicate.pk,
-            "duplicate_mrn": duplicate.mrn,
-            "moved": moved,
-        }
-        audit_record(
-            event=events.PATIENT_MERGED,
-            actor=actor,
-            workstation=workstation,
-            target=duplicate,
-            patient_id=duplicate.pk,
-            before=_snapshot(duplicate),
-            after=summary,
-            reason=reason,
-        )
-        audit_record(
-            event=events.PATIENT_MERGE_RECEIVED,
-            actor=actor,
-            workstation=workstation,
-            target=survivor,
-            patient_id=survivor.pk,
-            after=summary,
-            reason=reason,
-        )
-    return survivor

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from corsia.core.models import TimeStampedModel, VersionedModel
+from corsia.core.triggers import read_only_movable
 from corsia.records.domain.diagnosis import GRADE_LABELS_IT, SCALE_LABELS_IT, Grade, Scale
 from corsia.records.domain.diary import KIND_LABELS_IT, EntryKind
 
@@ -42,8 +43,9 @@ def _choices(labels: Mapping[_E, str]) -> list[tuple[str, str]]:
 
 
 def _read_only() -> pgtrigger.Protect:
-    """The database refuses any UPDATE or DELETE of the row (signed, written once)."""
-    return pgtrigger.Protect(name="read_only", operation=pgtrigger.Update | pgtrigger.Delete)
+    """The database refuses any UPDATE or DELETE of the row (signed, written once), but
+    the patient merge's re-pointing of ``patient_id`` (``corsia/core/triggers.py``)."""
+    return read_only_movable()
 
 
 @pghistory.track()

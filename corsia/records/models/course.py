@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from corsia.core.models import VersionedModel
+from corsia.core.triggers import frozen_when_movable
 from corsia.records.domain import course as _course
 from corsia.records.models.chart import (
     _choices,
@@ -91,11 +92,7 @@ class TreatmentLine(VersionedModel):
         ]
         triggers = [
             pgtrigger.Protect(name="line_no_delete", operation=pgtrigger.Delete),
-            pgtrigger.Protect(
-                name="closed_line_read_only",
-                operation=pgtrigger.Update,
-                condition=pgtrigger.Condition("OLD.closed_at IS NOT NULL"),
-            ),
+            frozen_when_movable("closed_line_read_only", "OLD.closed_at IS NOT NULL"),
         ]
 
     def __str__(self) -> str:
@@ -297,11 +294,7 @@ class Appointment(VersionedModel):
         ]
         triggers = [
             pgtrigger.Protect(name="appointment_no_delete", operation=pgtrigger.Delete),
-            pgtrigger.Protect(
-                name="cancelled_appointment_read_only",
-                operation=pgtrigger.Update,
-                condition=pgtrigger.Condition("OLD.cancelled_at IS NOT NULL"),
-            ),
+            frozen_when_movable("cancelled_appointment_read_only", "OLD.cancelled_at IS NOT NULL"),
         ]
 
     def __str__(self) -> str:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from corsia.core.models import VersionedModel
+from corsia.core.triggers import frozen_when_movable
 
 # --- clinical letters and tumour boards (issue 15: documents from the chart, GOM) -----------------
 # A letter (discharge letter, outpatient report, daily diary report) keeps its data as a
@@ -24,12 +25,9 @@ from corsia.core.models import VersionedModel
 
 
 def _signed_frozen() -> pgtrigger.Protect:
-    """The database refuses any UPDATE of a signed row."""
-    return pgtrigger.Protect(
-        name="signed_frozen",
-        operation=pgtrigger.Update,
-        condition=pgtrigger.Condition("OLD.status = 'signed'"),
-    )
+    """The database refuses any UPDATE of a signed row, but the patient merge's
+    re-pointing of ``patient_id`` (``corsia/core/triggers.py``)."""
+    return frozen_when_movable("signed_frozen", "OLD.status = 'signed'")
 
 
 def _no_delete() -> pgtrigger.Protect:
