@@ -121,3 +121,14 @@ def administrations_of_patient(
         )
         for a in rows.order_by("-started_at", "-id")
     ]
+
+
+def administration_patient_id(*, administration_id: int) -> int | None:
+    """The patient of an administration, ``None`` if there is none (the FHIR server's read
+    by id, which then reads through ``administrations_of_patient``)."""
+    found: int | None = (
+        Administration.objects.filter(pk=administration_id)
+        .values_list("patient_id", flat=True)
+        .first()
+    )
+    return found

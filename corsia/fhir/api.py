@@ -26,7 +26,7 @@ from corsia.fhir.domain.bundle import searchset
 from corsia.fhir.domain.capability import SEARCH_PARAMS, capability_statement
 from corsia.fhir.domain.outcome import FhirError, Resource, issue_code_for, operation_outcome
 from corsia.fhir.domain.search import checked_params, page_of
-from corsia.fhir.selectors import SEARCHES, patient_read
+from corsia.fhir.selectors import SEARCHES, resource_read
 
 logger = logging.getLogger(__name__)
 
@@ -112,13 +112,12 @@ def metadata(request: HttpRequest) -> HttpResponse:
     )
 
 
-@fhir_api.get("/Patient/{resource_id}", url_name="patient-read")
-@api_perm(AUTHENTICATED)
-def patient_get(request: HttpRequest, resource_id: str) -> HttpResponse:
+def _read(request: HttpRequest, resource_type: str, resource_id: str) -> HttpResponse:
     checked_params(request.GET.lists(), ())
     return fhir_response(
-        patient_read(
+        resource_read(
             user=request.user,  # type: ignore[arg-type]  # authenticated by the API's auth
+            resource_type=resource_type,
             raw_id=resource_id,
             workstation=request.workstation,  # type: ignore[attr-defined]  # WorkstationMiddleware
         )
@@ -156,5 +155,17 @@ def _search_operation(resource_type: str) -> Any:
     return api_perm(AUTHENTICATED)(operation)
 
 
+def _read_operation(resource_type: str) -> Any:
+    def operation(request: HttpRequest, resource_id: str) -> HttpResponse:
+        return _read(request, resource_type, resource_id)
+
+    operation.__name__ = f"read_{resource_type.lower()}"
+    operation.__doc__ = f"Read one {resource_type} by its id."
+    return api_perm(AUTHENTICATED)(operation)
+
+
 for _type in SEARCH_PARAMS:
     fhir_api.get(f"/{_type}", url_name=f"{_type.lower()}-search")(_search_operation(_type))
+    fhir_api.get(f"/{_type}/{{resource_id}}", url_name=f"{_type.lower()}-read")(
+        _read_operation(_type)
+    )

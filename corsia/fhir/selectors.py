@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
-from corsia.administration.given import administrations_of_patient
+from corsia.administration.given import administration_patient_id, administrations_of_patient
 from corsia.audit.services import access_log_record, access_log_record_many
 from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import NotFound
@@ -36,12 +36,19 @@ from corsia.fhir.domain.search import (
 from corsia.patients.selectors import (
     PatientCriteria,
     allergy_overview,
+    allergy_patient_id,
+    encounter_record,
     patient_find,
     patient_get,
     visible_encounters,
 )
-from corsia.prescribing.selectors import patient_orders
-from corsia.records.selectors import diagnosis_view, lab_view, patient_vitals
+from corsia.prescribing.selectors import line_find, patient_orders
+from corsia.records.selectors import (
+    chart_record_patient_id,
+    diagnosis_view,
+    lab_view,
+    patient_vitals,
+)
 
 if TYPE_CHECKING:
     from corsia.patients.models import Patient
@@ -498,3 +505,99 @@ SEARCHES: dict[str, Search] = {
         "MedicationAdministration", VIEW_ADMINISTRATIONS, _medication_administrations, _started
     ),
 }
+
+
+# --- read by id ---------------------------------------------------------------------------------
+
+
+def _numeric_suffix(raw: str, prefix: str) -> int | None:
+    return resource_id(raw[len(prefix) :]) if raw.startswith(prefix) else None
+
+
+def _encounter_owner(raw: str) -> int | None:
+    found = resource_id(raw)
+    encounter = encounter_record(encounter_id=found) if found is not None else None
+    return encounter.patient_id if encounter is not None else None
+
+
+def _allergy_owner(raw: str) -> int | None:
+    if (found := _numeric_suffix(raw, "allergy-")) is not None:
+        return allergy_patient_id(allergy_id=found)
+    if (found := _numeric_suffix(raw, "nka-")) is not None:
+        return allergy_patient_id(allergy_id=found, no_known_allergies=True)
+    return None
+
+
+def _condition_owner(raw: str) -> int | None:
+    found = resource_id(raw)
+    return chart_record_patient_id(kind="diagnosis", record_id=found) if found else None
+
+
+def _observation_owner(raw: str) -> int | None:
+    if (found := _numeric_suffix(raw, "lab-")) is not None:
+        return chart_record_patient_id(kind="lab", record_id=found)
+    if raw.startswith("vs-"):
+        row, _, sign = raw[3:].partition("-")
+        found = resource_id(row)
+        if found is not None and sign:
+            return chart_record_patient_id(kind="vitals", record_id=found)
+    return None
+
+
+def _order_line_owner(raw: str) -> int | None:
+    found = resource_id(raw)
+    line = line_find(found) if found is not None else None
+    return line.order.patient_id if line is not None else None
+
+
+def _administration_owner(raw: str) -> int | None:
+    found = resource_id(raw)
+    return administration_patient_id(administration_id=found) if found is not None else None
+
+
+@dataclass(frozen=True)
+class ByPatient:
+    """How a resource of one patient's data is read by id: the permission, whose it is
+    (``owner``: the patient's id or ``None``), and the read of that patient's resources of
+    this type (the search's, so masking and the access log are the same)."""
+
+    permission: str
+    owner: Callable[[str], int | None]
+    read: PatientRead
+
+
+BY_PATIENT: dict[str, ByPatient] = {
+    "Encounter": ByPatient(VIEW_PATIENT, _encounter_owner, _encounters),
+    "AllergyIntolerance": ByPatient(VIEW_PATIENT, _allergy_owner, _allergies),
+    "Condition": ByPatient(VIEW_CHART, _condition_owner, _conditions),
+    "Observation": ByPatient(VIEW_CHART, _observation_owner, _observations),
+    "MedicationRequest": ByPatient(VIEW_ORDER, _order_line_owner, _medication_requests),
+    "MedicationAdministration": ByPatient(
+        VIEW_ADMINISTRATIONS, _administration_owner, _medication_administrations
+    ),
+}
+
+
+def resource_read(
+    *, user: User, resource_type: str, raw_id: str, workstation: Workstation
+) -> Resource:
+    """One resource of a patient's data by its id: the permission first, then whose it is,
+    then that patient's resources read as a search reads them (the patient's scope, masking,
+    the access log) and the one with this id picked. Unknown, out of scope or hidden by
+    masking: ``not-found``, the same answer for each (no leak of what exists)."""
+    if resource_type == "Patient":
+        return patient_read(user=user, raw_id=raw_id, workstation=workstation)
+    how = BY_PATIENT[resource_type]
+    require_permission(user, how.permission)
+    missing = ResourceNotFound(f"{resource_type}/{raw_id[:64]} not found")
+    patient_id = how.owner(raw_id) if raw_id.isascii() and len(raw_id) <= 64 else None
+    if patient_id is None:
+        raise missing
+    try:
+        patient = patient_get(user=user, patient_id=patient_id)
+    except NotFound as error:
+        raise missing from error
+    for resource in how.read(user, patient, {}, workstation):
+        if resource["id"] == raw_id:
+            return resource
+    raise missing

@@ -673,3 +673,16 @@ def break_glass_grants(
         channel=channel,
     )
     return grants
+
+
+# --- for the FHIR server's read by id: whose record it is (nothing shown, nothing logged) ------
+
+
+def allergy_patient_id(*, allergy_id: int, no_known_allergies: bool = False) -> int | None:
+    """The patient of an allergy (or of a "no known allergies" statement), ``None`` if there
+    is none. The caller then reads the allergies through ``allergy_overview``."""
+    model = NoKnownAllergies if no_known_allergies else Allergy
+    found: int | None = (
+        model.objects.filter(pk=allergy_id).values_list("patient_id", flat=True).first()
+    )
+    return found

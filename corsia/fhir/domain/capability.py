@@ -60,7 +60,6 @@ SUPPORTED: tuple[ResourceSupport, ...] = (
             SearchParam("code", "token", "LOINC code of a vital sign ([system|]code)"),
             SearchParam("date", "date", "eq/ge/gt/le/lt prefixes; repeat for a range"),
         ),
-        read=False,
         documentation="Vital signs in LOINC and UCUM; laboratory results as recorded.",
     ),
     ResourceSupport(
