@@ -93,6 +93,7 @@ class AdministrationRecord:
     ended_at: datetime | None
     nurse_name: str
     reason: str
+    updated_at: datetime | None = None  # the record's last change (the FHIR meta.lastUpdated)
 
 
 def administrations_of_patient(
@@ -118,6 +119,7 @@ def administrations_of_patient(
             ended_at=a.ended_at,
             nurse_name=a.nurse.get_full_name() or a.nurse.username,
             reason=a.reason,
+            updated_at=a.updated_at,
         )
         for a in rows.order_by("-started_at", "-id")
     ]

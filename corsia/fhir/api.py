@@ -25,7 +25,7 @@ from corsia.core.domain.errors import CorsiaError, NotFound, PermissionRefused
 from corsia.fhir.domain.bundle import searchset
 from corsia.fhir.domain.capability import SEARCH_PARAMS, capability_statement
 from corsia.fhir.domain.outcome import FhirError, Resource, issue_code_for, operation_outcome
-from corsia.fhir.domain.search import checked_params, page_of
+from corsia.fhir.domain.search import checked_params, lenient_handling, page_of, params_of
 from corsia.fhir.selectors import SEARCHES, resource_read
 
 logger = logging.getLogger(__name__)
@@ -125,7 +125,11 @@ def _read(request: HttpRequest, resource_type: str, resource_id: str) -> HttpRes
 
 
 def _search(request: HttpRequest, resource_type: str) -> HttpResponse:
-    params = checked_params(request.GET.lists(), SEARCH_PARAMS[resource_type])
+    params, ignored = params_of(
+        request.GET.lists(),
+        SEARCH_PARAMS[resource_type],
+        lenient=lenient_handling(request.headers.get("Prefer")),
+    )
     page = page_of(params)
     found = SEARCHES[resource_type](
         user=request.user,
@@ -142,6 +146,7 @@ def _search(request: HttpRequest, resource_type: str) -> HttpResponse:
             page=page,
             total=found.total,
             resources=found.resources,
+            ignored=ignored,
         )
     )
 

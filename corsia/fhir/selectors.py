@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -103,8 +103,9 @@ def _patient_facts(patient: Patient) -> fhir.PatientFacts:
 
 
 def _patient_resource(patient: Patient) -> Resource:
-    return fhir.patient_resource(
-        _patient_facts(patient), mrn_system=settings.CORSIA_FHIR_MRN_SYSTEM
+    return fhir.with_last_updated(
+        fhir.patient_resource(_patient_facts(patient), mrn_system=settings.CORSIA_FHIR_MRN_SYSTEM),
+        patient.updated_at,
     )
 
 
@@ -150,7 +151,10 @@ def _patient_criteria(params: Mapping[str, list[str]]) -> PatientCriteria | None
         family = params["family"][0]
     if "birthdate" in params:
         born_from, born_before = date_bounds(interval_of(params["birthdate"], _zone()), _zone())
+    updated = interval_of(params.get("_lastUpdated", []), _zone())
     return PatientCriteria(
+        updated_from=updated.start,
+        updated_before=updated.end,
         ids=ids,
         codice_fiscale=codice_fiscale,
         mrn=mrn,
@@ -205,17 +209,45 @@ def _statuses(params: Mapping[str, list[str]]) -> set[str] | None:
     return set(values_of(params["status"][0])) if "status" in params else None
 
 
-def _within(moment: datetime, interval: Interval) -> bool:
+def _values(params: Mapping[str, list[str]], name: str) -> set[str] | None:
+    return set(values_of(params[name][0])) if name in params else None
+
+
+def _within(moment: datetime | None, interval: Interval, *, whole_day: bool = False) -> bool:
+    """Whether ``moment`` lies in the interval (``whole_day``: the day starting at
+    ``moment`` overlaps it, for an element that is a date). A record without the moment
+    matches only an open interval."""
+    if moment is None:
+        return interval.start is None and interval.end is None
+    if whole_day:
+        return _overlaps(moment, moment + timedelta(days=1), interval)
     return (interval.start is None or moment >= interval.start) and (
         interval.end is None or moment < interval.end
     )
 
 
+def _overlaps(start: datetime, end: datetime | None, interval: Interval) -> bool:
+    """Whether ``[start, end)`` (``end`` None: still going) overlaps the interval."""
+    return (interval.end is None or start < interval.end) and (
+        interval.start is None or end is None or end > interval.start
+    )
+
+
+def _at_start_of(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=_zone())
+
+
+def _clinical_status(resource: Resource) -> str:
+    return str(resource["clinicalStatus"]["coding"][0]["code"])
+
+
 def _encounters(
     user: User, patient: Patient, params: Mapping[str, list[str]], workstation: Workstation
 ) -> list[Resource]:
-    """The patient's encounters, masked ones (oscurati) left out."""
+    """The patient's encounters, masked ones (oscurati) left out; ``date``: those whose
+    period overlaps the interval asked."""
     statuses = _statuses(params)
+    period = interval_of(params.get("date", []), _zone())
     found = []
     for encounter in visible_encounters(patient).order_by("-admitted_at", "-pk"):
         resource = fhir.encounter_resource(
@@ -229,8 +261,10 @@ def _encounters(
                 discharged_at=encounter.discharged_at,
             )
         )
-        if statuses is None or resource["status"] in statuses:
-            found.append(resource)
+        if statuses is not None and resource["status"] not in statuses:
+            continue
+        if _overlaps(encounter.admitted_at, encounter.discharged_at, period):
+            found.append(fhir.with_last_updated(resource, encounter.updated_at))
     _log(user, patient.pk, "Encounter", workstation)
     return found
 
@@ -243,33 +277,46 @@ def _allergies(
     overview = allergy_overview(
         user=user, patient_id=patient.pk, workstation=workstation, channel=CHANNEL
     )
+    clinical = _values(params, "clinical-status")
+    when = interval_of(params.get("date", []), _zone())
     found = [
-        fhir.allergy_resource(
-            fhir.AllergyEntry(
-                id=a.pk,
-                patient_id=patient.pk,
-                substance_kind=a.substance_kind,
-                substance=a.substance,
-                reaction=a.reaction,
-                reaction_text=a.reaction_text,
-                severity=a.severity,
-                certainty=a.certainty,
-                status=a.status,
-                onset_date=a.onset_date,
-                recorded_at=a.created_at,
-            )
+        fhir.with_last_updated(
+            fhir.allergy_resource(
+                fhir.AllergyEntry(
+                    id=a.pk,
+                    patient_id=patient.pk,
+                    substance_kind=a.substance_kind,
+                    substance=a.substance,
+                    reaction=a.reaction,
+                    reaction_text=a.reaction_text,
+                    severity=a.severity,
+                    certainty=a.certainty,
+                    status=a.status,
+                    onset_date=a.onset_date,
+                    recorded_at=a.created_at,
+                )
+            ),
+            a.updated_at,
         )
         for a in overview.allergies
+        if _within(a.created_at, when)
     ]
     found += [
-        fhir.no_known_allergies_resource(
-            fhir.NoKnownAllergiesFacts(
-                id=s.pk, patient_id=patient.pk, stated_on=s.stated_on, ended=s.ended_at is not None
-            )
+        fhir.with_last_updated(
+            fhir.no_known_allergies_resource(
+                fhir.NoKnownAllergiesFacts(
+                    id=s.pk,
+                    patient_id=patient.pk,
+                    stated_on=s.stated_on,
+                    ended=s.ended_at is not None,
+                )
+            ),
+            s.updated_at,
         )
         for s in overview.statements
+        if _within(_at_start_of(s.stated_on), when, whole_day=True)
     ]
-    return found
+    return [r for r in found if clinical is None or _clinical_status(r) in clinical]
 
 
 def _conditions(
@@ -279,17 +326,20 @@ def _conditions(
         user=user, patient_id=patient.pk, workstation=workstation, channel=CHANNEL
     )
     found = [
-        fhir.condition_resource(
-            fhir.ConditionFacts(
-                id=d.pk,
-                patient_id=patient.pk,
-                icd9_code=d.primary_site.code,
-                icd9_display=d.primary_site.description_it,
-                histotype=d.histotype,
-                stage=d.stage,
-                staging_system=d.staging_system,
-                diagnosed_on=d.diagnosed_on,
-            )
+        fhir.with_last_updated(
+            fhir.condition_resource(
+                fhir.ConditionFacts(
+                    id=d.pk,
+                    patient_id=patient.pk,
+                    icd9_code=d.primary_site.code,
+                    icd9_display=d.primary_site.description_it,
+                    histotype=d.histotype,
+                    stage=d.stage,
+                    staging_system=d.staging_system,
+                    diagnosed_on=d.diagnosed_on,
+                )
+            ),
+            d.updated_at,
         )
         for d in view.diagnoses
     ]
@@ -334,6 +384,9 @@ def _observations(
     vital sign's LOINC code: laboratory results have none yet, a code search leaves them
     out)."""
     categories, interval, codes = _observation_filters(params)
+    statuses = _statuses(params)
+    if statuses is not None and "final" not in statuses:
+        return []  # every vital sign and result served is final
     dated: list[tuple[datetime, Resource]] = []
     if "vital-signs" in categories:
         view = patient_vitals(
@@ -357,7 +410,9 @@ def _observations(
             )
             for resource in fhir.vitals_resources(facts):
                 if codes is None or fhir.vitals_codes(resource) & codes:
-                    dated.append((signs.measured_at, resource))
+                    dated.append(
+                        (signs.measured_at, fhir.with_last_updated(resource, signs.recorded_at))
+                    )
     if "laboratory" in categories and codes is None:
         labs = lab_view(user=user, patient_id=patient.pk, workstation=workstation, channel=CHANNEL)
         for result in labs.results:
@@ -365,18 +420,21 @@ def _observations(
                 dated.append(
                     (
                         result.collected_at,
-                        fhir.lab_resource(
-                            fhir.LabFacts(
-                                id=result.pk,
-                                patient_id=patient.pk,
-                                analyte=result.analyte,
-                                value=result.value,
-                                unit=result.unit,
-                                reference_low=result.reference_low,
-                                reference_high=result.reference_high,
-                                flag=result.flag,
-                                collected_at=result.collected_at,
-                            )
+                        fhir.with_last_updated(
+                            fhir.lab_resource(
+                                fhir.LabFacts(
+                                    id=result.pk,
+                                    patient_id=patient.pk,
+                                    analyte=result.analyte,
+                                    value=result.value,
+                                    unit=result.unit,
+                                    reference_low=result.reference_low,
+                                    reference_high=result.reference_high,
+                                    flag=result.flag,
+                                    collected_at=result.collected_at,
+                                )
+                            ),
+                            result.recorded_at,
                         ),
                     )
                 )
@@ -388,8 +446,10 @@ def _medication_requests(
     user: User, patient: Patient, params: Mapping[str, list[str]], workstation: Workstation
 ) -> list[Resource]:
     """Every line of the patient's therapy orders (newest cycle first, in the order of
-    administration), the order as ``groupIdentifier``."""
+    administration), the order as ``groupIdentifier``; ``date``: the lines scheduled on the
+    days asked (``dosageInstruction.timing.event``, as R4 defines the parameter)."""
     statuses = _statuses(params)
+    scheduled = interval_of(params.get("date", []), _zone())
     orders = patient_orders(user=user, patient_id=patient.pk).select_related("prescriber")
     found = []
     for order in orders.prefetch_related("items__ingredient"):
@@ -422,8 +482,10 @@ def _medication_requests(
                     authored_at=order.created_at,
                 )
             )
-            if statuses is None or resource["status"] in statuses:
-                found.append(resource)
+            if statuses is not None and resource["status"] not in statuses:
+                continue
+            if _within(_at_start_of(item.scheduled_date), scheduled, whole_day=True):
+                found.append(fhir.with_last_updated(resource, order.updated_at))
     _log(user, patient.pk, "MedicationRequest", workstation)
     return found
 
@@ -437,29 +499,34 @@ def _medication_administrations(
 ) -> list[Resource]:
     """What was given to the patient (newest first), by when it started."""
     interval = _started(params)
+    statuses = _statuses(params)
     records = administrations_of_patient(
         patient_id=patient.pk, started_from=interval.start, started_before=interval.end
     )
     found = [
-        fhir.medication_administration_resource(
-            fhir.AdministrationFacts(
-                id=r.given.administration_id,
-                patient_id=patient.pk,
-                order_item_id=r.given.order_item_id,
-                ingredient_code=r.given.ingredient_code,
-                ingredient_name=r.ingredient_name,
-                amount_given=r.given.amount_given,
-                dose_unit=r.given.dose_unit,
-                route=r.route,
-                state=r.given.state,
-                started_at=r.given.started_at,
-                ended_at=r.ended_at,
-                nurse_name=r.nurse_name,
-                reason=r.reason,
-            )
+        fhir.with_last_updated(
+            fhir.medication_administration_resource(
+                fhir.AdministrationFacts(
+                    id=r.given.administration_id,
+                    patient_id=patient.pk,
+                    order_item_id=r.given.order_item_id,
+                    ingredient_code=r.given.ingredient_code,
+                    ingredient_name=r.ingredient_name,
+                    amount_given=r.given.amount_given,
+                    dose_unit=r.given.dose_unit,
+                    route=r.route,
+                    state=r.given.state,
+                    started_at=r.given.started_at,
+                    ended_at=r.ended_at,
+                    nurse_name=r.nurse_name,
+                    reason=r.reason,
+                )
+            ),
+            r.updated_at,
         )
         for r in records
     ]
+    found = [r for r in found if statuses is None or r["status"] in statuses]
     _log(user, patient.pk, "MedicationAdministration", workstation)
     return found
 
@@ -484,10 +551,14 @@ def _one_patient_search(
         require_permission(user, permission)
         if check is not None:
             check(params)
+        updated = interval_of(params.get("_lastUpdated", []), _zone())
         patient = _subject(user, params, resource_type)
         if patient is None:
             return Found(total=0, resources=[])
-        return _paged(read(user, patient, params, workstation), page)
+        found = read(user, patient, params, workstation)
+        if "_lastUpdated" in params:
+            found = [r for r in found if _within(fhir.last_updated(r), updated)]
+        return _paged(found, page)
 
     return search
 

@@ -240,6 +240,8 @@ class PatientCriteria:
     family: str | None = None
     born_from: date | None = None  # inclusive
     born_before: date | None = None  # exclusive
+    updated_from: datetime | None = None  # the record's last change, inclusive
+    updated_before: datetime | None = None  # exclusive
 
 
 def patient_find(*, user: User, criteria: PatientCriteria) -> QuerySet[Patient]:
@@ -260,6 +262,10 @@ def patient_find(*, user: User, criteria: PatientCriteria) -> QuerySet[Patient]:
         patients = patients.filter(date_of_birth__gte=criteria.born_from)
     if criteria.born_before is not None:
         patients = patients.filter(date_of_birth__lt=criteria.born_before)
+    if criteria.updated_from is not None:
+        patients = patients.filter(updated_at__gte=criteria.updated_from)
+    if criteria.updated_before is not None:
+        patients = patients.filter(updated_at__lt=criteria.updated_before)
     return patients.order_by("surname", "given_names", "pk")
 
 

@@ -680,8 +680,10 @@ def chart_record_patient_id(*, kind: str, record_id: int) -> int | None:
     """The patient of a diagnosis, a set of vital signs or a laboratory result (``kind``:
     ``diagnosis``, ``vitals``, ``lab``), ``None`` if there is none. The caller then reads
     the patient's chart through the selectors above (permission, scope, masking, log)."""
-    model = {"diagnosis": Diagnosis, "vitals": VitalSigns, "lab": LabResult}[kind]
-    found: int | None = (
-        model.objects.filter(pk=record_id).values_list("patient_id", flat=True).first()
-    )
+    rows: QuerySet[Any] = {
+        "diagnosis": Diagnosis.objects.all(),
+        "vitals": VitalSigns.objects.all(),
+        "lab": LabResult.objects.all(),
+    }[kind]
+    found: int | None = rows.filter(pk=record_id).values_list("patient_id", flat=True).first()
     return found

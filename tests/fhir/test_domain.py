@@ -348,6 +348,6 @@ def test_the_capability_statement_is_valid_r4() -> None:
         "MedicationRequest", "MedicationAdministration",
     }  # fmt: skip
     assert {p["name"] for p in resources["Patient"]["searchParam"]} == {
-        "_id", "identifier", "family", "birthdate", "_count",
+        "_id", "identifier", "family", "birthdate", "_lastUpdated", "_count",
     }  # fmt: skip
     assert statement["fhirVersion"] == "4.0.1"

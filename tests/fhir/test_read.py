@@ -77,7 +77,9 @@ def test_each_resource_found_by_search_is_read_by_its_id(
 def test_a_read_is_logged_as_the_search_is(folfox: Folfox) -> None:
     give(folfox, folfox.items["ondansetron"])
     client = api_client(folfox.nurse)
-    [given] = ids(fhir_get(client, f"/fhir/MedicationAdministration?patient={folfox.patient.pk}")[1])
+    [given] = ids(
+        fhir_get(client, f"/fhir/MedicationAdministration?patient={folfox.patient.pk}")[1]
+    )
     before = len(fhir_reads(folfox.patient.pk))
     assert fhir_get(client, f"/fhir/MedicationAdministration/{given}")[0] == 200
     assert fhir_reads(folfox.patient.pk)[before:] == ["FHIR MedicationAdministration"]

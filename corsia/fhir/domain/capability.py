@@ -25,6 +25,10 @@ class ResourceSupport:
 
 _PATIENT = SearchParam("patient", "reference", "Patient/{id} or {id}")
 _COUNT = SearchParam("_count", "number", "page size: default 50, at most 200")
+_LAST_UPDATED = SearchParam(
+    "_lastUpdated", "date", "meta.lastUpdated: eq/ge/gt/le/lt prefixes; repeat for a range"
+)
+_DATE_HELP = "eq/ge/gt/le/lt prefixes; repeat for a range"
 
 SUPPORTED: tuple[ResourceSupport, ...] = (
     ResourceSupport(
@@ -43,12 +47,20 @@ SUPPORTED: tuple[ResourceSupport, ...] = (
     ),
     ResourceSupport(
         "Encounter",
-        (_PATIENT, SearchParam("status", "token", "in-progress | finished | cancelled")),
+        (
+            _PATIENT,
+            SearchParam("status", "token", "in-progress | finished | cancelled"),
+            SearchParam("date", "date", "the stay's period overlaps the interval; " + _DATE_HELP),
+        ),
         documentation="Masked (oscurati) encounters are never returned.",
     ),
     ResourceSupport(
         "AllergyIntolerance",
-        (_PATIENT,),
+        (
+            _PATIENT,
+            SearchParam("clinical-status", "token", "active | inactive"),
+            SearchParam("date", "date", "recordedDate; " + _DATE_HELP),
+        ),
         documentation="'No known allergies' is SNOMED CT 716186003, clinicalStatus active.",
     ),
     ResourceSupport("Condition", (_PATIENT,), documentation="Diagnoses in ICD-9-CM."),
@@ -57,6 +69,7 @@ SUPPORTED: tuple[ResourceSupport, ...] = (
         (
             _PATIENT,
             SearchParam("category", "token", "vital-signs | laboratory"),
+            SearchParam("status", "token", "final (every result served is final)"),
             SearchParam("code", "token", "LOINC code of a vital sign ([system|]code)"),
             SearchParam("date", "date", "eq/ge/gt/le/lt prefixes; repeat for a range"),
         ),
@@ -67,12 +80,19 @@ SUPPORTED: tuple[ResourceSupport, ...] = (
         (
             _PATIENT,
             SearchParam("status", "token", "draft | active | on-hold | cancelled | completed"),
+            SearchParam(
+                "date", "date", "the day the line is scheduled (timing.event); " + _DATE_HELP
+            ),
         ),
         documentation="One per order line; the order as groupIdentifier.",
     ),
     ResourceSupport(
         "MedicationAdministration",
-        (_PATIENT, SearchParam("date", "date", "when the administration started")),
+        (
+            _PATIENT,
+            SearchParam("date", "date", "when the administration started; " + _DATE_HELP),
+            SearchParam("status", "token", "in-progress | completed | stopped"),
+        ),
     ),
 )
 
@@ -96,8 +116,10 @@ def capability_statement(*, base: str, published: str) -> Resource:
             {
                 "mode": "server",
                 "documentation": (
-                    "Read-only. Unknown search parameters are refused (strict handling: 400 "
-                    "OperationOutcome). Paging by _count and _offset (the next link). Also "
+                    "Read-only. Unknown search parameters are refused (strict handling, the "
+                    "default: 400 OperationOutcome); with 'Prefer: handling=lenient' they are "
+                    "left out and named in an OperationOutcome entry of the Bundle. Paging by "
+                    "_count and _offset (the self, next and previous links). Also "
                     "served, outside this base: a regimen as PlanDefinition at "
                     "/api/v1/regimens/{code}/versions/{number}/plandefinition and the access "
                     "log as a Bundle of AuditEvent at /api/v1/audit/accesses/fhir."
@@ -129,7 +151,7 @@ def _resource(support: ResourceSupport) -> Resource:
         "interaction": interactions,
         "searchParam": [
             {"name": p.name, "type": p.type, "documentation": p.documentation}
-            for p in (*support.search, _COUNT)
+            for p in (*support.search, _LAST_UPDATED, _COUNT)
         ],
     }
     if support.documentation:
