@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.db import DataError
@@ -22,11 +23,13 @@ from ninja.errors import ValidationError as NinjaValidationError
 from corsia.accounts.tokens import BearerTokenAuth, SessionOnlyAuth
 from corsia.core.access import AUTHENTICATED, api_perm, public
 from corsia.core.domain.errors import CorsiaError, NotFound, PermissionRefused
+from corsia.fhir import catalog
 from corsia.fhir.domain.bundle import searchset
-from corsia.fhir.domain.capability import SEARCH_PARAMS, capability_statement
+from corsia.fhir.domain.capability import READABLE, SEARCH_PARAMS, capability_statement
+from corsia.fhir.domain.orders import with_base
 from corsia.fhir.domain.outcome import FhirError, Resource, issue_code_for, operation_outcome
 from corsia.fhir.domain.search import checked_params, lenient_handling, page_of, params_of
-from corsia.fhir.selectors import SEARCHES, resource_read
+from corsia.fhir.selectors import SEARCHES, Found, document_pdf, resource_read
 
 logger = logging.getLogger(__name__)
 
@@ -112,16 +115,31 @@ def metadata(request: HttpRequest) -> HttpResponse:
     )
 
 
+CATALOG_READS: dict[str, Callable[..., Resource]] = {
+    "Practitioner": catalog.practitioner_read,
+    "Medication": catalog.medication_read,
+    "PlanDefinition": catalog.plan_definition_read,
+}
+CATALOG_SEARCHES: dict[str, Callable[..., Found]] = {
+    "Practitioner": catalog.practitioner_search,
+    "Medication": catalog.medication_search,
+    "PlanDefinition": catalog.plan_definition_search,
+    "AuditEvent": catalog.audit_event_search,
+}
+
+
 def _read(request: HttpRequest, resource_type: str, resource_id: str) -> HttpResponse:
     checked_params(request.GET.lists(), ())
-    return fhir_response(
-        resource_read(
-            user=request.user,  # type: ignore[arg-type]  # authenticated by the API's auth
-            resource_type=resource_type,
-            raw_id=resource_id,
-            workstation=request.workstation,  # type: ignore[attr-defined]  # WorkstationMiddleware
-        )
+    user = request.user
+    if resource_type in CATALOG_READS:
+        return fhir_response(CATALOG_READS[resource_type](user=user, raw_id=resource_id))
+    found = resource_read(
+        user=user,  # type: ignore[arg-type]  # authenticated by the API's auth
+        resource_type=resource_type,
+        raw_id=resource_id,
+        workstation=request.workstation,  # type: ignore[attr-defined]  # WorkstationMiddleware
     )
+    return fhir_response(with_base(found, _base(request)))
 
 
 def _search(request: HttpRequest, resource_type: str) -> HttpResponse:
@@ -131,7 +149,7 @@ def _search(request: HttpRequest, resource_type: str) -> HttpResponse:
         lenient=lenient_handling(request.headers.get("Prefer")),
     )
     page = page_of(params)
-    found = SEARCHES[resource_type](
+    found = (SEARCHES | CATALOG_SEARCHES)[resource_type](
         user=request.user,
         params=params,
         page=page,
@@ -145,7 +163,7 @@ def _search(request: HttpRequest, resource_type: str) -> HttpResponse:
             params=params,
             page=page,
             total=found.total,
-            resources=found.resources,
+            resources=[with_base(r, base) for r in found.resources],
             ignored=ignored,
         )
     )
@@ -169,8 +187,25 @@ def _read_operation(resource_type: str) -> Any:
     return api_perm(AUTHENTICATED)(operation)
 
 
+@fhir_api.get("/Binary/{resource_id}", url_name="binary-read")
+@api_perm(AUTHENTICATED)
+def binary_read(request: HttpRequest, resource_id: str) -> HttpResponse:
+    """A signed document's PDF (a DocumentReference's attachment), as it was signed."""
+    checked_params(request.GET.lists(), ())
+    mime_type, content = document_pdf(
+        user=request.user,  # type: ignore[arg-type]  # authenticated by the API's auth
+        raw_id=resource_id,
+        workstation=request.workstation,  # type: ignore[attr-defined]  # WorkstationMiddleware
+    )
+    response = HttpResponse(content, content_type=mime_type)
+    response["Content-Disposition"] = f'inline; filename="documento-{resource_id}.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 for _type in SEARCH_PARAMS:
     fhir_api.get(f"/{_type}", url_name=f"{_type.lower()}-search")(_search_operation(_type))
-    fhir_api.get(f"/{_type}/{{resource_id}}", url_name=f"{_type.lower()}-read")(
-        _read_operation(_type)
-    )
+    if _type in READABLE:
+        fhir_api.get(f"/{_type}/{{resource_id}}", url_name=f"{_type.lower()}-read")(
+            _read_operation(_type)
+        )

@@ -21,6 +21,14 @@ from corsia.administration.given import administration_patient_id, administratio
 from corsia.audit.services import access_log_record, access_log_record_many
 from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import NotFound
+from corsia.documents.selectors import (
+    document_content,
+    document_get,
+    document_patient_id,
+    patient_documents,
+    superseded_ids,
+)
+from corsia.fhir.domain import orders as fhir_orders
 from corsia.fhir.domain import resources as fhir
 from corsia.fhir.domain.outcome import InvalidSearch, Resource, ResourceNotFound
 from corsia.fhir.domain.search import (
@@ -42,7 +50,7 @@ from corsia.patients.selectors import (
     patient_get,
     visible_encounters,
 )
-from corsia.prescribing.selectors import line_find, patient_orders
+from corsia.prescribing.selectors import line_find, order_find, patient_orders
 from corsia.records.selectors import (
     chart_record_patient_id,
     diagnosis_view,
@@ -58,6 +66,7 @@ VIEW_PATIENT = "patients.view_patient"
 VIEW_CHART = "records.view_chart"
 VIEW_ORDER = "prescribing.view_order"
 VIEW_ADMINISTRATIONS = "administration.view_worklist"
+VIEW_DOCUMENTS = "documents.view_document"
 
 
 @dataclass(frozen=True)
@@ -66,11 +75,11 @@ class Found:
     resources: list[Resource]
 
 
-def _zone() -> ZoneInfo:
+def hospital_zone() -> ZoneInfo:
     return ZoneInfo(settings.TIME_ZONE)
 
 
-def _paged(resources: Sequence[Resource], page: Page) -> Found:
+def paged(resources: Sequence[Resource], page: Page) -> Found:
     return Found(
         total=len(resources), resources=list(resources[page.offset : page.offset + page.count])
     )
@@ -150,8 +159,10 @@ def _patient_criteria(params: Mapping[str, list[str]]) -> PatientCriteria | None
     if "family" in params:
         family = params["family"][0]
     if "birthdate" in params:
-        born_from, born_before = date_bounds(interval_of(params["birthdate"], _zone()), _zone())
-    updated = interval_of(params.get("_lastUpdated", []), _zone())
+        born_from, born_before = date_bounds(
+            interval_of(params["birthdate"], hospital_zone()), hospital_zone()
+        )
+    updated = interval_of(params.get("_lastUpdated", []), hospital_zone())
     return PatientCriteria(
         updated_from=updated.start,
         updated_before=updated.end,
@@ -234,7 +245,7 @@ def _overlaps(start: datetime, end: datetime | None, interval: Interval) -> bool
 
 
 def _at_start_of(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=_zone())
+    return datetime.combine(day, time(0), tzinfo=hospital_zone())
 
 
 def _clinical_status(resource: Resource) -> str:
@@ -247,7 +258,7 @@ def _encounters(
     """The patient's encounters, masked ones (oscurati) left out; ``date``: those whose
     period overlaps the interval asked."""
     statuses = _statuses(params)
-    period = interval_of(params.get("date", []), _zone())
+    period = interval_of(params.get("date", []), hospital_zone())
     found = []
     for encounter in visible_encounters(patient).order_by("-admitted_at", "-pk"):
         resource = fhir.encounter_resource(
@@ -278,7 +289,7 @@ def _allergies(
         user=user, patient_id=patient.pk, workstation=workstation, channel=CHANNEL
     )
     clinical = _values(params, "clinical-status")
-    when = interval_of(params.get("date", []), _zone())
+    when = interval_of(params.get("date", []), hospital_zone())
     found = [
         fhir.with_last_updated(
             fhir.allergy_resource(
@@ -374,7 +385,11 @@ def _observation_filters(
             if token.code not in OBSERVATION_CATEGORIES:
                 raise InvalidSearch(f"Observation category not served: {token.code}")
             categories.add(token.code)
-    return categories, interval_of(params.get("date", []), _zone()), _observation_codes(params)
+    return (
+        categories,
+        interval_of(params.get("date", []), hospital_zone()),
+        _observation_codes(params),
+    )
 
 
 def _observations(
@@ -449,7 +464,7 @@ def _medication_requests(
     administration), the order as ``groupIdentifier``; ``date``: the lines scheduled on the
     days asked (``dosageInstruction.timing.event``, as R4 defines the parameter)."""
     statuses = _statuses(params)
-    scheduled = interval_of(params.get("date", []), _zone())
+    scheduled = interval_of(params.get("date", []), hospital_zone())
     orders = patient_orders(user=user, patient_id=patient.pk).select_related("prescriber")
     found = []
     for order in orders.prefetch_related("items__ingredient"):
@@ -491,7 +506,7 @@ def _medication_requests(
 
 
 def _started(params: Mapping[str, list[str]]) -> Interval:
-    return interval_of(params.get("date", []), _zone())
+    return interval_of(params.get("date", []), hospital_zone())
 
 
 def _medication_administrations(
@@ -531,6 +546,102 @@ def _medication_administrations(
     return found
 
 
+def _request_groups(
+    user: User, patient: Patient, params: Mapping[str, list[str]], workstation: Workstation
+) -> list[Resource]:
+    """Each therapy order of the patient as a whole (newest cycle first): its lines, in the
+    order of administration, as the MedicationRequests it groups."""
+    statuses = _statuses(params)
+    wanted = params["identifier"][0] if "identifier" in params else None
+    found = []
+    for order in (
+        patient_orders(user=user, patient_id=patient.pk)
+        .select_related("prescriber")
+        .prefetch_related("items")
+    ):
+        if wanted is not None:
+            token = token_of(wanted)
+            if token.system not in (None, fhir.THERAPY_ORDER) or token.code != str(order.pk):
+                continue
+        resource = fhir_orders.request_group_resource(
+            fhir_orders.OrderFacts(
+                id=order.pk,
+                patient_id=patient.pk,
+                state=order.state,
+                regimen_name=order.regimen_version.name,
+                cycle_number=order.cycle_number,
+                start_date=order.start_date.isoformat(),
+                prescriber_name=order.prescriber.get_full_name() or order.prescriber.username,
+                authored_at=order.created_at,
+                line_ids=tuple(
+                    i.pk
+                    for i in sorted(order.items.all(), key=lambda i: (i.day_of_cycle, i.sequence))
+                ),
+            )
+        )
+        if statuses is None or resource["status"] in statuses:
+            found.append(fhir.with_last_updated(resource, order.updated_at))
+    _log(user, patient.pk, "RequestGroup", workstation)
+    return found
+
+
+def _document_references(
+    user: User, patient: Patient, params: Mapping[str, list[str]], workstation: Workstation
+) -> list[Resource]:
+    """The patient's signed documents (every version; the superseded ones ``superseded``),
+    newest first; none about a masked stay (``documents.hidden``). Logged by the archive's
+    own selector ("elenco documenti archiviati")."""
+    statuses = _statuses(params)
+    when = interval_of(params.get("date", []), hospital_zone())
+    documents = [
+        d
+        for d in patient_documents(
+            user=user, patient_id=patient.pk, workstation=workstation, channel=CHANNEL
+        )
+        if d.signed and d.signed_at is not None
+    ]
+    replaced = superseded_ids(documents)
+    found = []
+    for d in documents:
+        assert d.signed_at is not None  # filtered above
+        resource = fhir_orders.document_reference_resource(
+            fhir_orders.DocumentFacts(
+                id=d.pk,
+                patient_id=patient.pk,
+                kind=d.kind,
+                title=d.title,
+                mime_type=d.mime_type,
+                size=d.size,
+                signed_at=d.signed_at,
+                signer_name=(d.signer.get_full_name() or d.signer.username) if d.signer else "",
+                version=d.version,
+                supersedes_id=d.supersedes_id,
+                superseded=d.pk in replaced,
+            )
+        )
+        if statuses is not None and resource["status"] not in statuses:
+            continue
+        if _within(d.signed_at, when):
+            found.append(fhir.with_last_updated(resource, d.signed_at))
+    return found
+
+
+def document_pdf(*, user: User, raw_id: str, workstation: Workstation) -> tuple[str, bytes]:
+    """A signed document's bytes (``Binary/<id>``): the archive's download, with its
+    permission, scope, masking and access log; an unsigned one is not served."""
+    require_permission(user, VIEW_DOCUMENTS)
+    document_id = resource_id(raw_id)
+    try:
+        if document_id is None or not document_get(user=user, document_id=document_id).signed:
+            raise NotFound("not found")
+        document, content = document_content(
+            user=user, document_id=document_id, workstation=workstation, channel=CHANNEL
+        )
+    except NotFound as error:
+        raise ResourceNotFound(f"Binary/{raw_id[:64]} not found") from error
+    return document.mime_type, content
+
+
 Search = Callable[..., Found]
 PatientRead = Callable[[User, "Patient", Mapping[str, list[str]], Workstation], list[Resource]]
 
@@ -551,14 +662,14 @@ def _one_patient_search(
         require_permission(user, permission)
         if check is not None:
             check(params)
-        updated = interval_of(params.get("_lastUpdated", []), _zone())
+        updated = interval_of(params.get("_lastUpdated", []), hospital_zone())
         patient = _subject(user, params, resource_type)
         if patient is None:
             return Found(total=0, resources=[])
         found = read(user, patient, params, workstation)
         if "_lastUpdated" in params:
             found = [r for r in found if _within(fhir.last_updated(r), updated)]
-        return _paged(found, page)
+        return paged(found, page)
 
     return search
 
@@ -574,6 +685,10 @@ SEARCHES: dict[str, Search] = {
     "MedicationRequest": _one_patient_search("MedicationRequest", VIEW_ORDER, _medication_requests),
     "MedicationAdministration": _one_patient_search(
         "MedicationAdministration", VIEW_ADMINISTRATIONS, _medication_administrations, _started
+    ),
+    "RequestGroup": _one_patient_search("RequestGroup", VIEW_ORDER, _request_groups),
+    "DocumentReference": _one_patient_search(
+        "DocumentReference", VIEW_DOCUMENTS, _document_references
     ),
 }
 
@@ -626,6 +741,19 @@ def _administration_owner(raw: str) -> int | None:
     return administration_patient_id(administration_id=found) if found is not None else None
 
 
+def _order_owner(raw: str) -> int | None:
+    found = resource_id(raw)
+    order = order_find(found) if found is not None else None
+    return order.patient_id if order is not None else None
+
+
+def _document_owner(raw: str) -> int | None:
+    """Whose document it is; the archive's selector needs a reader, so the search's
+    permission check (``documents.view_document``) has run: this reads no data."""
+    found = resource_id(raw)
+    return document_patient_id(document_id=found) if found is not None else None
+
+
 @dataclass(frozen=True)
 class ByPatient:
     """How a resource of one patient's data is read by id: the permission, whose it is
@@ -646,6 +774,8 @@ BY_PATIENT: dict[str, ByPatient] = {
     "MedicationAdministration": ByPatient(
         VIEW_ADMINISTRATIONS, _administration_owner, _medication_administrations
     ),
+    "RequestGroup": ByPatient(VIEW_ORDER, _order_owner, _request_groups),
+    "DocumentReference": ByPatient(VIEW_DOCUMENTS, _document_owner, _document_references),
 }
 
 

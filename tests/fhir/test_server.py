@@ -161,7 +161,8 @@ def test_patient_search_pages_with_next_links(make_user: MakeUser) -> None:
         ("/fhir/Observation?category=vital-signs", 400, "invalid"),
         ("/fhir/Observation?patient=1&category=imaging", 400, "invalid"),
         ("/fhir/MedicationAdministration?patient=1&date=2026-12-01T10:00", 400, "invalid"),
-        ("/fhir/Practitioner/1", 404, "not-found"),
+        ("/fhir/Location/1", 404, "not-found"),
+        ("/fhir/Practitioner/abc", 404, "not-found"),
     ],
 )
 def test_bad_input_is_an_operation_outcome(

@@ -21,6 +21,7 @@ class ResourceSupport:
     search: tuple[SearchParam, ...]
     read: bool = True
     documentation: str = ""
+    searchable: bool = True
 
 
 _PATIENT = SearchParam("patient", "reference", "Patient/{id} or {id}")
@@ -94,11 +95,64 @@ SUPPORTED: tuple[ResourceSupport, ...] = (
             SearchParam("status", "token", "in-progress | completed | stopped"),
         ),
     ),
+    ResourceSupport(
+        "RequestGroup",
+        (
+            _PATIENT,
+            SearchParam("identifier", "token", "urn:corsia:therapy-order|<order number>"),
+            SearchParam("status", "token", "draft | active | on-hold | revoked | completed"),
+        ),
+        documentation="A therapy order as a whole; its lines are the MedicationRequests "
+        "(action.resource).",
+    ),
+    ResourceSupport(
+        "DocumentReference",
+        (
+            _PATIENT,
+            SearchParam("status", "token", "current | superseded"),
+            SearchParam("date", "date", "when it was signed; " + _DATE_HELP),
+        ),
+        documentation="Signed documents only; the PDF at Binary/{id}, with the same "
+        "permission, scope, masking and access log.",
+    ),
+    ResourceSupport(
+        "Binary",
+        (),
+        documentation="A signed document's PDF (DocumentReference.content.attachment.url), "
+        "answered as application/pdf.",
+        searchable=False,
+    ),
+    ResourceSupport(
+        "Practitioner",
+        (
+            SearchParam("identifier", "token", "urn:corsia:user|<username>"),
+            SearchParam("family", "string", "start of the surname, any case"),
+        ),
+        documentation="The users holding a clinical role (physician, pharmacist, nurse, "
+        "technician); no account data.",
+    ),
+    ResourceSupport(
+        "Medication",
+        (SearchParam("code", "token", "a pack's AIC code (AIFA, HL7 Italia's code system)"),),
+        documentation="A product of the drug archive: its packs' AIC codes and its ATC code.",
+    ),
+    ResourceSupport(
+        "PlanDefinition",
+        (),
+        documentation="The validated versions of the active regimens (id: the version).",
+    ),
+    ResourceSupport(
+        "AuditEvent",
+        (_PATIENT, SearchParam("date", "date", "whole days; " + _DATE_HELP)),
+        read=False,
+        documentation="The access log (who read which patient's data), for the auditor.",
+    ),
 )
 
 SEARCH_PARAMS: dict[str, frozenset[str]] = {
-    r.type: frozenset(p.name for p in r.search) for r in SUPPORTED
+    r.type: frozenset(p.name for p in r.search) for r in SUPPORTED if r.searchable
 }
+READABLE: frozenset[str] = frozenset(r.type for r in SUPPORTED if r.read)
 
 
 def capability_statement(*, base: str, published: str) -> Resource:
@@ -119,10 +173,7 @@ def capability_statement(*, base: str, published: str) -> Resource:
                     "Read-only. Unknown search parameters are refused (strict handling, the "
                     "default: 400 OperationOutcome); with 'Prefer: handling=lenient' they are "
                     "left out and named in an OperationOutcome entry of the Bundle. Paging by "
-                    "_count and _offset (the self, next and previous links). Also "
-                    "served, outside this base: a regimen as PlanDefinition at "
-                    "/api/v1/regimens/{code}/versions/{number}/plandefinition and the access "
-                    "log as a Bundle of AuditEvent at /api/v1/audit/accesses/fhir."
+                    "_count and _offset (the self, next and previous links)."
                 ),
                 "security": {
                     "cors": False,
@@ -143,17 +194,18 @@ def capability_statement(*, base: str, published: str) -> Resource:
 
 
 def _resource(support: ResourceSupport) -> Resource:
-    interactions = [{"code": "search-type"}]
+    interactions = [{"code": "search-type"}] if support.searchable else []
     if support.read:
         interactions.insert(0, {"code": "read"})
     found: Resource = {
         "type": support.type,
         "interaction": interactions,
-        "searchParam": [
+    }
+    if support.searchable:
+        found["searchParam"] = [
             {"name": p.name, "type": p.type, "documentation": p.documentation}
             for p in (*support.search, _LAST_UPDATED, _COUNT)
-        ],
-    }
+        ]
     if support.documentation:
         found["documentation"] = support.documentation
     return found
