@@ -20,12 +20,18 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from corsia.accounts.tokens import BearerTokenAuth, SessionOnlyAuth
+from corsia.accounts.domain.scopes import scopes_allow
+from corsia.accounts.tokens import BearerTokenAuth, SessionOnlyAuth, token_scopes
 from corsia.core.access import AUTHENTICATED, api_perm, public
 from corsia.core.domain.errors import CorsiaError, NotFound, PermissionRefused
 from corsia.fhir import catalog
 from corsia.fhir.domain.bundle import searchset
-from corsia.fhir.domain.capability import READABLE, SEARCH_PARAMS, capability_statement
+from corsia.fhir.domain.capability import (
+    PATIENT_COMPARTMENT,
+    READABLE,
+    SEARCH_PARAMS,
+    capability_statement,
+)
 from corsia.fhir.domain.orders import with_base
 from corsia.fhir.domain.outcome import FhirError, Resource, issue_code_for, operation_outcome
 from corsia.fhir.domain.search import checked_params, lenient_handling, page_of, params_of
@@ -40,7 +46,7 @@ fhir_api = NinjaAPI(
     title="Corsia FHIR R4",
     version="fhir-r4",
     urls_namespace="fhir",
-    auth=[BearerTokenAuth(), SessionOnlyAuth()],
+    auth=[BearerTokenAuth(scoped=True), SessionOnlyAuth()],
     docs_url=None,
     openapi_url=None,
 )
@@ -128,7 +134,21 @@ CATALOG_SEARCHES: dict[str, Callable[..., Found]] = {
 }
 
 
+def _require_scope(request: HttpRequest, resource_type: str) -> None:
+    """A token with scopes reads only the resource types they name (403 ``forbidden``
+    before anything is read or logged); without scopes, the user's permissions alone."""
+    scopes = token_scopes(request)
+    if scopes is not None and not scopes_allow(
+        scopes, resource_type, patient_data=resource_type in PATIENT_COMPARTMENT
+    ):
+        raise PermissionRefused(
+            f"The token's scopes do not allow reading {resource_type}",
+            code="token_scope_insufficient",
+        )
+
+
 def _read(request: HttpRequest, resource_type: str, resource_id: str) -> HttpResponse:
+    _require_scope(request, resource_type)
     checked_params(request.GET.lists(), ())
     user = request.user
     if resource_type in CATALOG_READS:
@@ -143,6 +163,7 @@ def _read(request: HttpRequest, resource_type: str, resource_id: str) -> HttpRes
 
 
 def _search(request: HttpRequest, resource_type: str) -> HttpResponse:
+    _require_scope(request, resource_type)
     params, ignored = params_of(
         request.GET.lists(),
         SEARCH_PARAMS[resource_type],
@@ -191,6 +212,7 @@ def _read_operation(resource_type: str) -> Any:
 @api_perm(AUTHENTICATED)
 def binary_read(request: HttpRequest, resource_id: str) -> HttpResponse:
     """A signed document's PDF (a DocumentReference's attachment), as it was signed."""
+    _require_scope(request, "DocumentReference")
     checked_params(request.GET.lists(), ())
     mime_type, content = document_pdf(
         user=request.user,  # type: ignore[arg-type]  # authenticated by the API's auth

@@ -152,6 +152,13 @@ SUPPORTED: tuple[ResourceSupport, ...] = (
 SEARCH_PARAMS: dict[str, frozenset[str]] = {
     r.type: frozenset(p.name for p in r.search) for r in SUPPORTED if r.searchable
 }
+# The resources of one patient's data, which a token's ``patient/`` scopes reach.
+PATIENT_COMPARTMENT = frozenset(
+    {
+        "Patient", "Encounter", "AllergyIntolerance", "Condition", "Observation",
+        "MedicationRequest", "MedicationAdministration", "RequestGroup", "DocumentReference",
+    }
+)  # fmt: skip
 READABLE: frozenset[str] = frozenset(r.type for r in SUPPORTED if r.read)
 
 
@@ -181,7 +188,9 @@ def capability_statement(*, base: str, published: str) -> Resource:
                         {
                             # an opaque token, not OAuth: no restful-security-service code
                             "text": "Bearer token (Authorization: Bearer <token>, issued at "
-                            "/api/v1/auth/tokens) or the signed-in session",
+                            "/api/v1/auth/token, optionally with SMART-style read scopes: "
+                            "patient/*.read, user/*.read, user/<Type>.read) or the signed-in "
+                            "session",
                         }
                     ],
                     "description": "The same permissions, patient scope and access log as "
