@@ -217,7 +217,7 @@ def _subject(user: User, params: Mapping[str, list[str]], resource_type: str) ->
 
 
 def _statuses(params: Mapping[str, list[str]]) -> set[str] | None:
-    return set(values_of(params["status"][0])) if "status" in params else None
+    return _values(params, "status")
 
 
 def _values(params: Mapping[str, list[str]], name: str) -> set[str] | None:
