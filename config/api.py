@@ -23,7 +23,7 @@ from corsia.administration.api import router as administration_router
 from corsia.audit.api import router as audit_router
 from corsia.compounding.api import router as compounding_router
 from corsia.compounding.requirements_api import router as requirements_router
-from corsia.core.domain.errors import CorsiaError
+from corsia.core.domain.errors import CorsiaError, PermissionRefused
 from corsia.core.problems import PROBLEM_CONTENT_TYPE, problem_from_error, problem_response
 from corsia.documents.api import router as documents_router
 from corsia.drugs.api import router as drugs_router
@@ -69,7 +69,10 @@ def _signed_in_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if has_authorization_header(request):
-            signed_in = BearerTokenAuth()(request) is not None
+            try:
+                signed_in = BearerTokenAuth()(request) is not None
+            except PermissionRefused:  # a token with FHIR read scopes: not for this API
+                signed_in = False
         else:
             signed_in = request.user.is_authenticated
         if signed_in:

@@ -21,11 +21,15 @@ class TokenRequest(Schema):
     # value_out_of_range); a password past 4096 characters is not one, and costs hashing
     username: str = Field(max_length=150)
     password: str = Field(max_length=4096)
+    # SMART-style read scopes for a read-only FHIR integration (user/*.read …); none: the
+    # token acts as its user
+    scope: str = Field(default="", max_length=500)
 
 
 class TokenResponse(Schema):
     token: str
     expires_at: str
+    scope: str
 
 
 class MeResponse(Schema):
@@ -80,8 +84,10 @@ def token_create(request: HttpRequest, payload: TokenRequest) -> TokenResponse:
             "La password è scaduta: cambiala dalla pagina di Corsia prima di chiedere un token.",
             code="password_expired",
         )
-    key, token = services.token_issue(user=user, workstation=request_workstation(request))
-    return TokenResponse(token=key, expires_at=token.expires_at.isoformat())
+    key, token = services.token_issue(
+        user=user, workstation=request_workstation(request), scopes=payload.scope
+    )
+    return TokenResponse(token=key, expires_at=token.expires_at.isoformat(), scope=token.scopes)
 
 
 @router.delete("/token", response={204: None})

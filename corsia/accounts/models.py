@@ -108,6 +108,8 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # SMART-style read scopes, space-separated (``domain/scopes.py``); empty: unscoped
+    scopes = models.CharField(max_length=500, blank=True, default="", db_default="")
 
     def __str__(self) -> str:
         return f"token {self.prefix}… of user {self.user_id}"

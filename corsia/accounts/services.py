@@ -21,6 +21,7 @@ from django.utils import timezone
 from corsia.accounts import audit_events
 from corsia.accounts.backends import demo_credentials_allowed
 from corsia.accounts.domain.roles import PERMISSIONS, ROLE_PERMISSIONS, Role, grant_needs_approval
+from corsia.accounts.domain.scopes import InvalidScope, parse_scopes, scopes_text
 from corsia.accounts.models import ApiToken, RoleRequest, User
 from corsia.accounts.role_requests import role_names, role_request_open, set_role_groups
 from corsia.audit.services import audit_record
@@ -309,8 +310,16 @@ def session_logout_record(*, user: User | None, workstation: Workstation, cause:
 # --- API tokens ------------------------------------------------------------------------
 
 
-def token_issue(*, user: User, workstation: Workstation = None) -> tuple[str, ApiToken]:
-    """A new random token for ``user``; the clear key is returned once and never stored."""
+def token_issue(
+    *, user: User, workstation: Workstation = None, scopes: str = ""
+) -> tuple[str, ApiToken]:
+    """A new random token for ``user``; the clear key is returned once and never stored.
+    ``scopes``: SMART-style read scopes (``domain/scopes.py``), for a read-only integration
+    of the FHIR server; none: the token acts as its user."""
+    try:
+        granted = scopes_text(parse_scopes(scopes))
+    except InvalidScope as error:
+        raise ValidationFailed(str(error), code="invalid_scope", field="scope") from error
     key = secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(
@@ -318,13 +327,18 @@ def token_issue(*, user: User, workstation: Workstation = None) -> tuple[str, Ap
             key_hash=ApiToken.hash_key(key),
             prefix=key[:8],
             expires_at=timezone.now() + timedelta(hours=settings.CORSIA_API_TOKEN_TTL_HOURS),
+            scopes=granted,
         )
         audit_record(
             event=audit_events.TOKEN_ISSUED,
             actor=user,
             workstation=workstation,
             target=token,
-            after={"prefix": token.prefix, "expires_at": token.expires_at.isoformat()},
+            after={
+                "prefix": token.prefix,
+                "expires_at": token.expires_at.isoformat(),
+                "scopes": granted,
+            },
         )
     return key, token
 

@@ -15,8 +15,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 
+from corsia.accounts.domain.scopes import Scope, parse_scopes
 from corsia.accounts.models import ApiToken, User
 from corsia.accounts.passwords import user_password_expired
+from corsia.core.domain.errors import PermissionRefused
 
 
 def has_authorization_header(request: HttpRequest) -> bool:
@@ -29,7 +31,19 @@ def token_user_may_act(user: User) -> bool:
     return user.is_active and not user.must_change_password and not user_password_expired(user)
 
 
+READ_METHODS = frozenset({"GET", "HEAD"})
+
+
 class BearerTokenAuth(HttpBearer):
+    """``scoped``: whether this API serves tokens with SMART-style scopes (the FHIR server,
+    for reads only: it checks each resource against them, ``token_scopes``). Elsewhere a
+    scoped token is refused for every request, and a write with one anywhere: 403
+    ``token_scope_insufficient``."""
+
+    def __init__(self, *, scoped: bool = False) -> None:
+        super().__init__()
+        self.scoped = scoped
+
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
         found = (
             ApiToken.objects.select_related("user")
@@ -39,6 +53,11 @@ class BearerTokenAuth(HttpBearer):
         now = timezone.now()
         if found is None or not found.is_valid_at(now) or not token_user_may_act(found.user):
             return None
+        if found.scopes and (not self.scoped or request.method not in READ_METHODS):
+            raise PermissionRefused(
+                "Questo token ha scope di sola lettura FHIR: non vale per questa richiesta.",
+                code="token_scope_insufficient",
+            )
         # Touch at most once a minute: a write per request would serialise integrations.
         if found.last_used_at is None or (now - found.last_used_at).total_seconds() > 60:
             ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
@@ -48,6 +67,15 @@ class BearerTokenAuth(HttpBearer):
 
     def __call__(self, request: HttpRequest) -> Any:
         return super().__call__(request)
+
+
+def token_scopes(request: HttpRequest) -> frozenset[Scope] | None:
+    """The scopes of the token that authenticated the request; ``None``: no scopes (an
+    unscoped token, or the session), the user's permissions alone apply."""
+    token: ApiToken | None = getattr(request, "api_token", None)
+    if token is None or not token.scopes:
+        return None
+    return parse_scopes(token.scopes)
 
 
 class SessionOnlyAuth(SessionAuth):

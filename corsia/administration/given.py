@@ -94,6 +94,7 @@ class AdministrationRecord:
     ended_at: datetime | None
     nurse_name: str
     reason: str
+    updated_at: datetime | None = None  # the record's last change (the FHIR meta.lastUpdated)
 
 
 def administrations_of_patient(
@@ -127,6 +128,18 @@ def administrations_of_patient(
             ended_at=a.ended_at,
             nurse_name=a.nurse.get_full_name() or a.nurse.username,
             reason=a.reason,
+            updated_at=a.updated_at,
         )
         for a in rows.order_by("-started_at", "-id")
     ]
+
+
+def administration_patient_id(*, administration_id: int) -> int | None:
+    """The patient of an administration, ``None`` if there is none (the FHIR server's read
+    by id, which then reads through ``administrations_of_patient``)."""
+    found: int | None = (
+        Administration.objects.filter(pk=administration_id)
+        .values_list("patient_id", flat=True)
+        .first()
+    )
+    return found

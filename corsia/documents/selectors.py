@@ -224,3 +224,15 @@ def template_current_body(*, user: User, code: str) -> tuple[int, str, str]:
         return latest.version, latest.title, latest.body
     fallback = default_source(code)
     return 0, code, fallback.body if fallback else ""
+
+
+# --- for the FHIR server's read by id: whose document it is (nothing shown, nothing logged) ----
+
+
+def document_patient_id(*, document_id: int) -> int | None:
+    """The patient of a document, ``None`` if there is none (or it is nobody's). The caller
+    then reads the patient's documents through ``patient_documents``."""
+    found: int | None = (
+        Document.objects.filter(pk=document_id).values_list("patient_id", flat=True).first()
+    )
+    return found

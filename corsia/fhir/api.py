@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.db import DataError
@@ -19,14 +20,22 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from corsia.accounts.tokens import BearerTokenAuth, SessionOnlyAuth
+from corsia.accounts.domain.scopes import scopes_allow
+from corsia.accounts.tokens import BearerTokenAuth, SessionOnlyAuth, token_scopes
 from corsia.core.access import AUTHENTICATED, api_perm, public
 from corsia.core.domain.errors import CorsiaError, NotFound, PermissionRefused
+from corsia.fhir import catalog
 from corsia.fhir.domain.bundle import searchset
-from corsia.fhir.domain.capability import SEARCH_PARAMS, capability_statement
+from corsia.fhir.domain.capability import (
+    PATIENT_COMPARTMENT,
+    READABLE,
+    SEARCH_PARAMS,
+    capability_statement,
+)
+from corsia.fhir.domain.orders import with_base
 from corsia.fhir.domain.outcome import FhirError, Resource, issue_code_for, operation_outcome
-from corsia.fhir.domain.search import checked_params, page_of
-from corsia.fhir.selectors import SEARCHES, patient_read
+from corsia.fhir.domain.search import checked_params, lenient_handling, page_of, params_of
+from corsia.fhir.selectors import SEARCHES, Found, document_pdf, resource_read
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +46,7 @@ fhir_api = NinjaAPI(
     title="Corsia FHIR R4",
     version="fhir-r4",
     urls_namespace="fhir",
-    auth=[BearerTokenAuth(), SessionOnlyAuth()],
+    auth=[BearerTokenAuth(scoped=True), SessionOnlyAuth()],
     docs_url=None,
     openapi_url=None,
 )
@@ -112,23 +121,56 @@ def metadata(request: HttpRequest) -> HttpResponse:
     )
 
 
-@fhir_api.get("/Patient/{resource_id}", url_name="patient-read")
-@api_perm(AUTHENTICATED)
-def patient_get(request: HttpRequest, resource_id: str) -> HttpResponse:
-    checked_params(request.GET.lists(), ())
-    return fhir_response(
-        patient_read(
-            user=request.user,  # type: ignore[arg-type]  # authenticated by the API's auth
-            raw_id=resource_id,
-            workstation=request.workstation,  # type: ignore[attr-defined]  # WorkstationMiddleware
+CATALOG_READS: dict[str, Callable[..., Resource]] = {
+    "Practitioner": catalog.practitioner_read,
+    "Medication": catalog.medication_read,
+    "PlanDefinition": catalog.plan_definition_read,
+}
+CATALOG_SEARCHES: dict[str, Callable[..., Found]] = {
+    "Practitioner": catalog.practitioner_search,
+    "Medication": catalog.medication_search,
+    "PlanDefinition": catalog.plan_definition_search,
+    "AuditEvent": catalog.audit_event_search,
+}
+
+
+def _require_scope(request: HttpRequest, resource_type: str) -> None:
+    """A token with scopes reads only the resource types they name (403 ``forbidden``
+    before anything is read or logged); without scopes, the user's permissions alone."""
+    scopes = token_scopes(request)
+    if scopes is not None and not scopes_allow(
+        scopes, resource_type, patient_data=resource_type in PATIENT_COMPARTMENT
+    ):
+        raise PermissionRefused(
+            f"The token's scopes do not allow reading {resource_type}",
+            code="token_scope_insufficient",
         )
+
+
+def _read(request: HttpRequest, resource_type: str, resource_id: str) -> HttpResponse:
+    _require_scope(request, resource_type)
+    checked_params(request.GET.lists(), ())
+    user = request.user
+    if resource_type in CATALOG_READS:
+        return fhir_response(CATALOG_READS[resource_type](user=user, raw_id=resource_id))
+    found = resource_read(
+        user=user,  # type: ignore[arg-type]  # authenticated by the API's auth
+        resource_type=resource_type,
+        raw_id=resource_id,
+        workstation=request.workstation,  # type: ignore[attr-defined]  # WorkstationMiddleware
     )
+    return fhir_response(with_base(found, _base(request)))
 
 
 def _search(request: HttpRequest, resource_type: str) -> HttpResponse:
-    params = checked_params(request.GET.lists(), SEARCH_PARAMS[resource_type])
+    _require_scope(request, resource_type)
+    params, ignored = params_of(
+        request.GET.lists(),
+        SEARCH_PARAMS[resource_type],
+        lenient=lenient_handling(request.headers.get("Prefer")),
+    )
     page = page_of(params)
-    found = SEARCHES[resource_type](
+    found = (SEARCHES | CATALOG_SEARCHES)[resource_type](
         user=request.user,
         params=params,
         page=page,
@@ -142,7 +184,8 @@ def _search(request: HttpRequest, resource_type: str) -> HttpResponse:
             params=params,
             page=page,
             total=found.total,
-            resources=found.resources,
+            resources=[with_base(r, base) for r in found.resources],
+            ignored=ignored,
         )
     )
 
@@ -156,5 +199,35 @@ def _search_operation(resource_type: str) -> Any:
     return api_perm(AUTHENTICATED)(operation)
 
 
+def _read_operation(resource_type: str) -> Any:
+    def operation(request: HttpRequest, resource_id: str) -> HttpResponse:
+        return _read(request, resource_type, resource_id)
+
+    operation.__name__ = f"read_{resource_type.lower()}"
+    operation.__doc__ = f"Read one {resource_type} by its id."
+    return api_perm(AUTHENTICATED)(operation)
+
+
+@fhir_api.get("/Binary/{resource_id}", url_name="binary-read")
+@api_perm(AUTHENTICATED)
+def binary_read(request: HttpRequest, resource_id: str) -> HttpResponse:
+    """A signed document's PDF (a DocumentReference's attachment), as it was signed."""
+    _require_scope(request, "DocumentReference")
+    checked_params(request.GET.lists(), ())
+    mime_type, content = document_pdf(
+        user=request.user,  # type: ignore[arg-type]  # authenticated by the API's auth
+        raw_id=resource_id,
+        workstation=request.workstation,  # type: ignore[attr-defined]  # WorkstationMiddleware
+    )
+    response = HttpResponse(content, content_type=mime_type)
+    response["Content-Disposition"] = f'inline; filename="documento-{resource_id}.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 for _type in SEARCH_PARAMS:
     fhir_api.get(f"/{_type}", url_name=f"{_type.lower()}-search")(_search_operation(_type))
+    if _type in READABLE:
+        fhir_api.get(f"/{_type}/{{resource_id}}", url_name=f"{_type.lower()}-read")(
+            _read_operation(_type)
+        )

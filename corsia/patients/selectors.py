@@ -314,6 +314,8 @@ class PatientCriteria:
     family: str | None = None
     born_from: date | None = None  # inclusive
     born_before: date | None = None  # exclusive
+    updated_from: datetime | None = None  # the record's last change, inclusive
+    updated_before: datetime | None = None  # exclusive
 
 
 def patient_find(*, user: User, criteria: PatientCriteria) -> QuerySet[Patient]:
@@ -334,6 +336,10 @@ def patient_find(*, user: User, criteria: PatientCriteria) -> QuerySet[Patient]:
         patients = patients.filter(date_of_birth__gte=criteria.born_from)
     if criteria.born_before is not None:
         patients = patients.filter(date_of_birth__lt=criteria.born_before)
+    if criteria.updated_from is not None:
+        patients = patients.filter(updated_at__gte=criteria.updated_from)
+    if criteria.updated_before is not None:
+        patients = patients.filter(updated_at__lt=criteria.updated_before)
     return patients.order_by("surname", "given_names", "pk")
 
 
@@ -756,3 +762,16 @@ def break_glass_grants(
         channel=channel,
     )
     return grants
+
+
+# --- for the FHIR server's read by id: whose record it is (nothing shown, nothing logged) ------
+
+
+def allergy_patient_id(*, allergy_id: int, no_known_allergies: bool = False) -> int | None:
+    """The patient of an allergy (or of a "no known allergies" statement), ``None`` if there
+    is none. The caller then reads the allergies through ``allergy_overview``."""
+    model = NoKnownAllergies if no_known_allergies else Allergy
+    found: int | None = (
+        model.objects.filter(pk=allergy_id).values_list("patient_id", flat=True).first()
+    )
+    return found

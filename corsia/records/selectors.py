@@ -667,3 +667,19 @@ def patient_has_chart_data(*, patient_id: int) -> bool:
         Diagnosis.objects.filter(patient_id=patient_id).exists()
         or DiaryEntry.objects.filter(patient_id=patient_id).exists()
     )
+
+
+# --- for the FHIR server's read by id: whose record it is (nothing shown, nothing logged) ------
+
+
+def chart_record_patient_id(*, kind: str, record_id: int) -> int | None:
+    """The patient of a diagnosis, a set of vital signs or a laboratory result (``kind``:
+    ``diagnosis``, ``vitals``, ``lab``), ``None`` if there is none. The caller then reads
+    the patient's chart through the selectors above (permission, scope, masking, log)."""
+    rows: QuerySet[Any] = {
+        "diagnosis": Diagnosis.objects.all(),
+        "vitals": VitalSigns.objects.all(),
+        "lab": LabResult.objects.all(),
+    }[kind]
+    found: int | None = rows.filter(pk=record_id).values_list("patient_id", flat=True).first()
+    return found

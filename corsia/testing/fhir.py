@@ -9,9 +9,15 @@ from typing import Any
 
 _MODULES = {
     "AllergyIntolerance": "allergyintolerance",
+    "AuditEvent": "auditevent",
+    "Medication": "medication",
+    "PlanDefinition": "plandefinition",
+    "Practitioner": "practitioner",
     "Bundle": "bundle",
     "CapabilityStatement": "capabilitystatement",
     "Condition": "condition",
+    "DocumentReference": "documentreference",
+    "RequestGroup": "requestgroup",
     "Encounter": "encounter",
     "MedicationAdministration": "medicationadministration",
     "MedicationRequest": "medicationrequest",

@@ -345,9 +345,14 @@ def test_the_capability_statement_is_valid_r4() -> None:
     resources = {r["type"]: r for r in statement["rest"][0]["resource"]}
     assert set(resources) == {
         "Patient", "Encounter", "AllergyIntolerance", "Condition", "Observation",
-        "MedicationRequest", "MedicationAdministration",
+        "MedicationRequest", "MedicationAdministration", "RequestGroup", "DocumentReference",
+        "Binary", "Practitioner", "Medication", "PlanDefinition", "AuditEvent",
     }  # fmt: skip
+    interactions = {t: {i["code"] for i in r["interaction"]} for t, r in resources.items()}
+    assert interactions["Binary"] == {"read"}
+    assert interactions["AuditEvent"] == {"search-type"}
+    assert interactions["Observation"] == {"read", "search-type"}
     assert {p["name"] for p in resources["Patient"]["searchParam"]} == {
-        "_id", "identifier", "family", "birthdate", "_count",
+        "_id", "identifier", "family", "birthdate", "_lastUpdated", "_count",
     }  # fmt: skip
     assert statement["fhirVersion"] == "4.0.1"

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
-from typing import Any
 
 import pytest
 from django.test import Client
@@ -22,38 +21,18 @@ from corsia.records.services.labs import LabInput
 from corsia.records.services.vitals import VitalsInput
 from corsia.testing.accounts import MakeUser, api_client, logged_in
 from corsia.testing.administration import Folfox, give
-from corsia.testing.fhir import r4
 from corsia.testing.outside import masked_chart
 from corsia.testing.patients import patient_registered
+from tests.fhir.helpers import fhir_get, fhir_reads, issue
 
 pytestmark = pytest.mark.django_db
 FHIR_JSON = "application/fhir+json"
 CF = "RSSMRA85T10A562S"  # Mario Rossi, M, born 10/12/1985 (corsia.testing.patients)
 
 
-def _get(client: Client, url: str) -> tuple[int, dict[str, Any]]:
-    response = client.get(url)
-    assert response["Content-Type"].startswith(FHIR_JSON), (
-        url,
-        response.status_code,
-        response.content[:200],
-    )
-    body = json.loads(response.content)
-    r4(body)
-    return response.status_code, body
-
-
-def _outcome(body: dict[str, Any]) -> str:
-    assert body["resourceType"] == "OperationOutcome"
-    return str(body["issue"][0]["code"])
-
-
-def _fhir_reads(patient_id: int) -> list[str]:
-    return list(
-        AccessLogEntry.objects.filter(patient_id=patient_id, channel="fhir")
-        .order_by("pk")
-        .values_list("what", flat=True)
-    )
+_get = fhir_get
+_outcome = issue
+_fhir_reads = fhir_reads
 
 
 @pytest.fixture
@@ -161,7 +140,8 @@ def test_patient_search_pages_with_next_links(make_user: MakeUser) -> None:
         ("/fhir/Observation?category=vital-signs", 400, "invalid"),
         ("/fhir/Observation?patient=1&category=imaging", 400, "invalid"),
         ("/fhir/MedicationAdministration?patient=1&date=2026-12-01T10:00", 400, "invalid"),
-        ("/fhir/Practitioner/1", 404, "not-found"),
+        ("/fhir/Location/1", 404, "not-found"),
+        ("/fhir/Practitioner/abc", 404, "not-found"),
     ],
 )
 def test_bad_input_is_an_operation_outcome(

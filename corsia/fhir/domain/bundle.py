@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from urllib.parse import urlencode
 
-from corsia.fhir.domain.outcome import Resource
+from corsia.fhir.domain.outcome import Resource, operation_outcome
 from corsia.fhir.domain.search import Page
 
 
@@ -30,9 +30,12 @@ def searchset(
     page: Page,
     total: int,
     resources: Sequence[Resource],
+    ignored: Sequence[str] = (),
 ) -> Resource:
     """The Bundle of one page of a search; ``base`` is the search's absolute address,
-    ``resource_base`` the server's (``https://host/fhir``) for the entries' ``fullUrl``."""
+    ``resource_base`` the server's (``https://host/fhir``) for the entries' ``fullUrl``;
+    ``ignored``: the parameters left out (lenient handling), named in an OperationOutcome
+    entry. The links carry only the parameters used."""
     links = [{"relation": "self", "url": page_url(base, params, page, page.offset)}]
     if page.count and page.offset + page.count < total:
         links.append(
@@ -41,17 +44,30 @@ def searchset(
     if page.offset > 0 and page.count:
         previous = max(page.offset - page.count, 0)
         links.append({"relation": "previous", "url": page_url(base, params, page, previous)})
+    entries: list[Resource] = [
+        {
+            "fullUrl": f"{resource_base}/{r['resourceType']}/{r['id']}",
+            "resource": r,
+            "search": {"mode": "match"},
+        }
+        for r in resources
+    ]
+    if ignored:
+        entries.append(
+            {
+                "resource": operation_outcome(
+                    issue_code="not-supported",
+                    severity="warning",
+                    diagnostics="Search parameters ignored (Prefer: handling=lenient): "
+                    + ", ".join(sorted(set(ignored))),
+                ),
+                "search": {"mode": "outcome"},
+            }
+        )
     return {
         "resourceType": "Bundle",
         "type": "searchset",
         "total": total,
         "link": links,
-        "entry": [
-            {
-                "fullUrl": f"{resource_base}/{r['resourceType']}/{r['id']}",
-                "resource": r,
-                "search": {"mode": "match"},
-            }
-            for r in resources
-        ],
+        "entry": entries,
     }

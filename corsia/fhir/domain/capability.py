@@ -21,10 +21,15 @@ class ResourceSupport:
     search: tuple[SearchParam, ...]
     read: bool = True
     documentation: str = ""
+    searchable: bool = True
 
 
 _PATIENT = SearchParam("patient", "reference", "Patient/{id} or {id}")
 _COUNT = SearchParam("_count", "number", "page size: default 50, at most 200")
+_LAST_UPDATED = SearchParam(
+    "_lastUpdated", "date", "meta.lastUpdated: eq/ge/gt/le/lt prefixes; repeat for a range"
+)
+_DATE_HELP = "eq/ge/gt/le/lt prefixes; repeat for a range"
 
 SUPPORTED: tuple[ResourceSupport, ...] = (
     ResourceSupport(
@@ -43,12 +48,20 @@ SUPPORTED: tuple[ResourceSupport, ...] = (
     ),
     ResourceSupport(
         "Encounter",
-        (_PATIENT, SearchParam("status", "token", "in-progress | finished | cancelled")),
+        (
+            _PATIENT,
+            SearchParam("status", "token", "in-progress | finished | cancelled"),
+            SearchParam("date", "date", "the stay's period overlaps the interval; " + _DATE_HELP),
+        ),
         documentation="Masked (oscurati) encounters are never returned.",
     ),
     ResourceSupport(
         "AllergyIntolerance",
-        (_PATIENT,),
+        (
+            _PATIENT,
+            SearchParam("clinical-status", "token", "active | inactive"),
+            SearchParam("date", "date", "recordedDate; " + _DATE_HELP),
+        ),
         documentation="'No known allergies' is SNOMED CT 716186003, clinicalStatus active.",
     ),
     ResourceSupport("Condition", (_PATIENT,), documentation="Diagnoses in ICD-9-CM."),
@@ -57,10 +70,10 @@ SUPPORTED: tuple[ResourceSupport, ...] = (
         (
             _PATIENT,
             SearchParam("category", "token", "vital-signs | laboratory"),
+            SearchParam("status", "token", "final (every result served is final)"),
             SearchParam("code", "token", "LOINC code of a vital sign ([system|]code)"),
             SearchParam("date", "date", "eq/ge/gt/le/lt prefixes; repeat for a range"),
         ),
-        read=False,
         documentation="Vital signs in LOINC and UCUM; laboratory results as recorded.",
     ),
     ResourceSupport(
@@ -68,18 +81,85 @@ SUPPORTED: tuple[ResourceSupport, ...] = (
         (
             _PATIENT,
             SearchParam("status", "token", "draft | active | on-hold | cancelled | completed"),
+            SearchParam(
+                "date", "date", "the day the line is scheduled (timing.event); " + _DATE_HELP
+            ),
         ),
         documentation="One per order line; the order as groupIdentifier.",
     ),
     ResourceSupport(
         "MedicationAdministration",
-        (_PATIENT, SearchParam("date", "date", "when the administration started")),
+        (
+            _PATIENT,
+            SearchParam("date", "date", "when the administration started; " + _DATE_HELP),
+            SearchParam("status", "token", "in-progress | completed | stopped"),
+        ),
+    ),
+    ResourceSupport(
+        "RequestGroup",
+        (
+            _PATIENT,
+            SearchParam("identifier", "token", "urn:corsia:therapy-order|<order number>"),
+            SearchParam("status", "token", "draft | active | on-hold | revoked | completed"),
+        ),
+        documentation="A therapy order as a whole; its lines are the MedicationRequests "
+        "(action.resource).",
+    ),
+    ResourceSupport(
+        "DocumentReference",
+        (
+            _PATIENT,
+            SearchParam("status", "token", "current | superseded"),
+            SearchParam("date", "date", "when it was signed; " + _DATE_HELP),
+        ),
+        documentation="Signed documents only; the PDF at Binary/{id}, with the same "
+        "permission, scope, masking and access log.",
+    ),
+    ResourceSupport(
+        "Binary",
+        (),
+        documentation="A signed document's PDF (DocumentReference.content.attachment.url), "
+        "answered as application/pdf.",
+        searchable=False,
+    ),
+    ResourceSupport(
+        "Practitioner",
+        (
+            SearchParam("identifier", "token", "urn:corsia:user|<username>"),
+            SearchParam("family", "string", "start of the surname, any case"),
+        ),
+        documentation="The users holding a clinical role (physician, pharmacist, nurse, "
+        "technician); no account data.",
+    ),
+    ResourceSupport(
+        "Medication",
+        (SearchParam("code", "token", "a pack's AIC code (AIFA, HL7 Italia's code system)"),),
+        documentation="A product of the drug archive: its packs' AIC codes and its ATC code.",
+    ),
+    ResourceSupport(
+        "PlanDefinition",
+        (),
+        documentation="The validated versions of the active regimens (id: the version).",
+    ),
+    ResourceSupport(
+        "AuditEvent",
+        (_PATIENT, SearchParam("date", "date", "whole days; " + _DATE_HELP)),
+        read=False,
+        documentation="The access log (who read which patient's data), for the auditor.",
     ),
 )
 
 SEARCH_PARAMS: dict[str, frozenset[str]] = {
-    r.type: frozenset(p.name for p in r.search) for r in SUPPORTED
+    r.type: frozenset(p.name for p in r.search) for r in SUPPORTED if r.searchable
 }
+# The resources of one patient's data, which a token's ``patient/`` scopes reach.
+PATIENT_COMPARTMENT = frozenset(
+    {
+        "Patient", "Encounter", "AllergyIntolerance", "Condition", "Observation",
+        "MedicationRequest", "MedicationAdministration", "RequestGroup", "DocumentReference",
+    }
+)  # fmt: skip
+READABLE: frozenset[str] = frozenset(r.type for r in SUPPORTED if r.read)
 
 
 def capability_statement(*, base: str, published: str) -> Resource:
@@ -97,11 +177,10 @@ def capability_statement(*, base: str, published: str) -> Resource:
             {
                 "mode": "server",
                 "documentation": (
-                    "Read-only. Unknown search parameters are refused (strict handling: 400 "
-                    "OperationOutcome). Paging by _count and _offset (the next link). Also "
-                    "served, outside this base: a regimen as PlanDefinition at "
-                    "/api/v1/regimens/{code}/versions/{number}/plandefinition and the access "
-                    "log as a Bundle of AuditEvent at /api/v1/audit/accesses/fhir."
+                    "Read-only. Unknown search parameters are refused (strict handling, the "
+                    "default: 400 OperationOutcome); with 'Prefer: handling=lenient' they are "
+                    "left out and named in an OperationOutcome entry of the Bundle. Paging by "
+                    "_count and _offset (the self, next and previous links)."
                 ),
                 "security": {
                     "cors": False,
@@ -109,7 +188,9 @@ def capability_statement(*, base: str, published: str) -> Resource:
                         {
                             # an opaque token, not OAuth: no restful-security-service code
                             "text": "Bearer token (Authorization: Bearer <token>, issued at "
-                            "/api/v1/auth/tokens) or the signed-in session",
+                            "/api/v1/auth/token, optionally with SMART-style read scopes: "
+                            "patient/*.read, user/*.read, user/<Type>.read) or the signed-in "
+                            "session",
                         }
                     ],
                     "description": "The same permissions, patient scope and access log as "
@@ -122,17 +203,18 @@ def capability_statement(*, base: str, published: str) -> Resource:
 
 
 def _resource(support: ResourceSupport) -> Resource:
-    interactions = [{"code": "search-type"}]
+    interactions = [{"code": "search-type"}] if support.searchable else []
     if support.read:
         interactions.insert(0, {"code": "read"})
     found: Resource = {
         "type": support.type,
         "interaction": interactions,
-        "searchParam": [
-            {"name": p.name, "type": p.type, "documentation": p.documentation}
-            for p in (*support.search, _COUNT)
-        ],
     }
+    if support.searchable:
+        found["searchParam"] = [
+            {"name": p.name, "type": p.type, "documentation": p.documentation}
+            for p in (*support.search, _LAST_UPDATED, _COUNT)
+        ]
     if support.documentation:
         found["documentation"] = support.documentation
     return found

@@ -69,6 +69,19 @@ def _concept(system: str, code: str, display: str | None = None) -> Resource:
     return concept
 
 
+def with_last_updated(resource: Resource, moment: datetime | None) -> Resource:
+    """The resource with ``meta.lastUpdated``: when the record it maps last changed (what a
+    ``_lastUpdated`` search compares)."""
+    if moment is not None:
+        resource["meta"] = {"lastUpdated": _instant(moment)}
+    return resource
+
+
+def last_updated(resource: Resource) -> datetime | None:
+    value = resource.get("meta", {}).get("lastUpdated")
+    return datetime.fromisoformat(value) if value else None
+
+
 # --- Patient ------------------------------------------------------------------------------------
 
 

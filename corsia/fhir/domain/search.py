@@ -1,10 +1,13 @@
 """Search parameters as FHIR R4 defines them, read strictly.
 
-Strict handling (``Prefer: handling=strict`` is the only one the server knows): a parameter
-the resource does not support, a modifier (``family:exact``), a repeated parameter that
-cannot be repeated or a value that cannot be read is refused with 400 and an
-OperationOutcome (``invalid``) naming it, never silently ignored: an integrator who asked
-for ``date=ge2025-01-01`` and got every result would act on the wrong data.
+Strict handling by default (``Prefer: handling=strict``, or no preference): a parameter the
+resource does not support, a modifier (``family:exact``), a repeated parameter that cannot
+be repeated or a value that cannot be read is refused with 400 and an OperationOutcome
+(``invalid``) naming it, never silently ignored: an integrator who asked for
+``date=ge2025-01-01`` and got every result would act on the wrong data. A client that asks
+for ``Prefer: handling=lenient`` has the unknown parameters (and modifiers) left out and
+named in the Bundle (an OperationOutcome entry, ``search.mode`` ``outcome``) and in its
+``self`` link's absence; a value that cannot be read is refused under either.
 
 Values: ``token`` is ``system|code``, ``|code`` or ``code``; ``reference`` is ``123`` or
 ``Patient/123``; ``date`` has an optional prefix (``eq`` ``ge`` ``gt`` ``le`` ``lt``) and a
@@ -28,9 +31,11 @@ MAX_OFFSET = 1_000_000
 # Parameters every search takes: the page (``_count``, ``_offset``) and the format, which
 # may only name JSON.
 PAGING = frozenset({"_count", "_offset", "_format"})
+# Parameters every resource takes: when the record last changed (``meta.lastUpdated``).
+COMMON = frozenset({"_lastUpdated"})
 JSON_FORMATS = frozenset({"json", "application/json", "application/fhir+json"})
 # Parameters that may be given more than once (each occurrence must hold: a range).
-REPEATABLE = frozenset({"date", "birthdate"})
+REPEATABLE = frozenset({"date", "birthdate", "_lastUpdated"})
 
 _DATE = re.compile(
     r"^(?P<y>\d{4})(-(?P<m>\d{2})(-(?P<d>\d{2})"
@@ -64,14 +69,36 @@ class Interval:
         return Interval(max(starts) if starts else None, min(ends) if ends else None)
 
 
+def lenient_handling(prefer: str | None) -> bool:
+    """Whether the ``Prefer`` header asks for ``handling=lenient`` (any other value, or
+    none, is strict)."""
+    for preference in (prefer or "").replace(";", ",").split(","):
+        name, _, value = preference.strip().partition("=")
+        if name.strip().lower() == "handling":
+            return value.strip().strip('"').lower() == "lenient"
+    return False
+
+
 def checked_params(
     params: Iterable[tuple[str, Sequence[str]]], supported: Iterable[str]
 ) -> dict[str, list[str]]:
     """The query's parameters, each with its values, refused unless the resource supports
-    them (``supported``, besides the paging ones)."""
-    allowed = PAGING | frozenset(supported)
+    them (``supported``, besides the paging and common ones)."""
+    return params_of(params, supported, lenient=False)[0]
+
+
+def params_of(
+    params: Iterable[tuple[str, Sequence[str]]], supported: Iterable[str], *, lenient: bool
+) -> tuple[dict[str, list[str]], list[str]]:
+    """The query's parameters the resource supports, each with its values, and the names
+    left out (lenient handling); strict handling refuses the first unknown one."""
+    allowed = PAGING | COMMON | frozenset(supported)
     found: dict[str, list[str]] = {}
+    ignored: list[str] = []
     for name, values in params:
+        if lenient and (":" in name or name not in allowed):
+            ignored.append(name)
+            continue
         if ":" in name:
             raise InvalidSearch(f"Search parameter modifiers are not supported: {name}")
         if name not in allowed:
@@ -87,7 +114,7 @@ def checked_params(
     for value in found.get("_format", []):
         if value not in JSON_FORMATS:
             raise InvalidSearch(f"Only JSON is served (_format={value})")
-    return found
+    return found, ignored
 
 
 def _bounded_int(name: str, raw: str, low: int, high: int) -> int:
