@@ -85,3 +85,19 @@ def transport_release(
         reason=payload.reason,
     )
     return transport_out(log)
+
+
+@router.post("/transports/{transport_id}/reject", response=TransportOut)
+@api_perm(RELEASE)
+def transport_reject(
+    request: HttpRequest, transport_id: int, payload: TransportReleaseIn
+) -> TransportOut:
+    """The pharmacist's reasoned rejection of a bag after a transport excursion (final:
+    the bedside keeps refusing its preparations)."""
+    log = services.transport_excursion_reject(
+        actor=request_actor(request),
+        workstation=request_workstation(request),
+        transport_id=transport_id,
+        reason=payload.reason,
+    )
+    return transport_out(log)
