@@ -207,18 +207,24 @@ def test_refusals_for_unknown_cancelled_preparations_and_bad_documents(
     nurse = make_user(Role.NURSE, username="inf_reparto")
     status, problem = _post(robot, prep.pk, {**body, "operator": nurse.username})
     assert (status, problem["code"]) == (403, "permission_denied")
-    # malformed: 1e308 grams, a NUL in the lot, a negative volume, no vials, wrong schema
+    # malformed: 1e308 grams, a negative volume, a bad GTIN without lot, no vials, schema
     bad = json.loads(json.dumps(body))
     bad["weights"]["bag_after_g"] = 1e308
     bad["vials"][0]["volume_ml"] = "-3"
-    bad["vials"].append({"gtin": "123", "lot": "A\u0000B", "volume_ml": "1"})
+    bad["vials"].append({"gtin": "123", "volume_ml": "1"})
     status, problem = _post(robot, prep.pk, bad)
     assert (status, problem["code"]) == (422, "device_result_invalid")
     fields = {e["field"] for e in problem["details"]["errors"]}
     assert fields == {"weights.bag_after_g", "vials[0].volume_ml", "vials[1].gtin", "vials[1].lot"}
-    for broken in ({**body, "schema": "other/1"}, {**body, "vials": []}, [1, 2]):
+    for broken in ({**body, "schema": "other/1"}, {**body, "vials": []}):
         status, problem = _post(robot, prep.pk, broken)
         assert (status, problem["code"]) == (422, "device_result_invalid")
+    # refused at the door before the service: a NUL in a string, a body not an object,
+    # bytes that are not JSON
+    nul = json.loads(json.dumps(body))
+    nul["vials"][0]["barcode"] = "A\u0000B"
+    assert _post(robot, prep.pk, nul)[1]["code"] == "invalid_characters"
+    assert _post(robot, prep.pk, [1, 2])[1]["code"] == "body_not_object"
     response = robot.post(
         f"/api/v1/compounding/preparations/{prep.pk}/device-result",
         b"\xff\xfe{not json",
