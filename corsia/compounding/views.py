@@ -56,7 +56,8 @@ def _csv_bytes(upload: UploadedFile | None) -> bytes:
             code="file_too_large",
             field="csv",
         )
-    return upload.read()
+    content: bytes = upload.read()
+    return content
 
 
 def _plan_context(request: HttpRequest) -> dict[str, Any]:

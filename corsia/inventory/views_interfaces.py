@@ -49,7 +49,10 @@ def _posted_content(request: HttpRequest) -> tuple[bytes, str]:
 @require_perm(MANAGE)
 def procurement_page(request: HttpRequest) -> HttpResponse:
     locations = selectors.location_options()
-    context: dict[str, object] = {"locations": locations, "location": request.POST.get("location", "")}
+    context: dict[str, object] = {
+        "locations": locations,
+        "location": request.POST.get("location", ""),
+    }
     action = request.POST.get("action", "")
     error: CorsiaError | None = None
     if action in ("preview", "confirm"):
@@ -84,7 +87,9 @@ def _day(raw: str | None, default: date) -> date:
     try:
         return date.fromisoformat(raw or "") if raw else default
     except ValueError:
-        raise ValidationFailed(f"Data non valida: «{(raw or '')[:20]}».", code="date_invalid") from None
+        raise ValidationFailed(
+            f"Data non valida: «{(raw or '')[:20]}».", code="date_invalid"
+        ) from None
 
 
 @require_perm(VIEW)
@@ -103,7 +108,9 @@ def consumption_export_page(request: HttpRequest) -> HttpResponse:
         )
         name = f"consumi-{since:%Y%m%d}-{until:%Y%m%d}"
         if fmt == "json":
-            body = json.dumps(consumption_json(export.lines, since=since, until=until), ensure_ascii=False)
+            body = json.dumps(
+                consumption_json(export.lines, since=since, until=until), ensure_ascii=False
+            )
             response = HttpResponse(body, content_type="application/json; charset=utf-8")
             response["Content-Disposition"] = f'attachment; filename="{name}.json"'
             return response

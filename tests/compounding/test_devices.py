@@ -52,8 +52,8 @@ def _shelf(folfox: Folfox, prep: Preparation) -> list[ShelfVial]:
     return [
         ShelfVial(
             product_code=p.code,
-            strength_mg=Decimal(p.strength),
-            concentration_mg_ml=Decimal(p.concentration),
+            strength_mg=Decimal(p.strength or 0),
+            concentration_mg_ml=Decimal(p.concentration or 0),
             lot="ROB1",
             expiry=expiry,
             aic=folfox.aic[p.code],
@@ -179,6 +179,7 @@ def test_out_of_tolerance_is_recorded_as_failed_and_cannot_be_released(
     [(SimulatedFault.REJECTED, "device_rejected"), (SimulatedFault.VOLUME_OFF, "volume_mismatch")],
 )
 def test_a_device_rejection_or_wrong_volume_is_recorded_without_weighing(
+    *,
     folfox: Folfox,
     pharmacist: User,
     technician: User,
@@ -248,11 +249,14 @@ def test_refusals_for_unknown_cancelled_preparations_and_bad_documents(
 
 def test_volumes_check_by_hand() -> None:
     # expected 34.00 mL, tolerance 5 % → 32.30 to 35.70 mL in range (inclusive)
-    assert volumes_check(
-        reported_ml=[Decimal("35.70"), Decimal("32.30")],
-        expected_ml=[Decimal(34), Decimal(34)],
-        tolerance_percent=Decimal(5),
-    ) == ()
+    assert (
+        volumes_check(
+            reported_ml=[Decimal("35.70"), Decimal("32.30")],
+            expected_ml=[Decimal(34), Decimal(34)],
+            tolerance_percent=Decimal(5),
+        )
+        == ()
+    )
     (off,) = volumes_check(
         reported_ml=[Decimal("35.71")], expected_ml=[Decimal(34)], tolerance_percent=Decimal(5)
     )
@@ -271,7 +275,13 @@ def test_a_vial_without_its_code_is_read_as_the_gs1_human_readable_form() -> Non
         "verdict": "accepted",
         "weights": {"bag_before_g": "280.5", "bag_after_g": 314},
         "vials": [
-            {"aic": "012345678", "lot": "L9", "expiry": "2027-03-31", "serial": "S1", "volume_ml": "34"}
+            {
+                "aic": "012345678",
+                "lot": "L9",
+                "expiry": "2027-03-31",
+                "serial": "S1",
+                "volume_ml": "34",
+            }
         ],
         "images": ["IMG-1"],
     }
@@ -292,7 +302,10 @@ def test_a_vial_without_its_code_is_read_as_the_gs1_human_readable_form() -> Non
 
 
 def test_file_drop_adapter_writes_the_document_whole(tmp_path: Path) -> None:
-    document = {"schema": "corsia.compounding.robot/1", "preparation": {"id": 42, "label_code": "PRP000000042"}}
+    document = {
+        "schema": "corsia.compounding.robot/1",
+        "preparation": {"id": 42, "label_code": "PRP000000042"},
+    }
     receipt = FileDropAdapter(tmp_path).push(document)
     assert receipt.target == str(tmp_path / "PRP000000042.json")
     assert json.loads((tmp_path / "PRP000000042.json").read_text("utf-8")) == document
@@ -305,7 +318,7 @@ def test_http_adapter_posts_with_the_token_and_reports_a_refusal() -> None:
     received: list[tuple[str, dict[str, Any]]] = []
 
     class Device(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - http.server's name
+        def do_POST(self) -> None:
             length = int(self.headers["Content-Length"])
             received.append((self.headers["Authorization"], json.loads(self.rfile.read(length))))
             self.send_response(202 if self.path == "/ok" else 409)
@@ -334,7 +347,10 @@ def test_push_sends_a_validated_preparation_and_is_audited(
 ) -> None:
     prep = _oxaliplatin_validated(folfox, pharmacist)
     receipt = ufa.preparation_device_push(
-        actor=technician, workstation=None, preparation_id=prep.pk, adapter=FileDropAdapter(tmp_path)
+        actor=technician,
+        workstation=None,
+        preparation_id=prep.pk,
+        adapter=FileDropAdapter(tmp_path),
     )
     sent = json.loads(Path(receipt.target).read_text("utf-8"))
     assert sent["schema"] == "corsia.compounding.robot/1"

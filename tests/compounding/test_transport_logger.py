@@ -61,7 +61,10 @@ def test_unsorted_readings_are_sorted_before_counting() -> None:
     ("content", "code"),
     [
         (b"\xff\xfetimestamp;temperature_c\n", "transport_csv_invalid"),  # UTF-16, not UTF-8
-        ("timestamp;temperature_c\n2026-12-01T08:00:00Z;5\n".encode("latin-1") + b"\xe9", "transport_csv_invalid"),
+        (
+            "timestamp;temperature_c\n2026-12-01T08:00:00Z;5\n".encode("latin-1") + b"\xe9",
+            "transport_csv_invalid",
+        ),
         (b"timestamp;temperature_c\n2026-12-01T08:00:00Z;5\x00\n", "transport_csv_invalid"),
         (b"x" * (MAX_LOGGER_BYTES + 1), "file_too_large"),
     ],

@@ -74,9 +74,7 @@ def _document(request: HttpRequest) -> Any:
 
 @router.post("/preparations/{preparation_id}/device-result", response={201: DeviceResultOut})
 @api_perm(PREPARE)
-def preparation_device_result(
-    request: HttpRequest, preparation_id: int
-) -> Status[DeviceResultOut]:
+def preparation_device_result(request: HttpRequest, preparation_id: int) -> Status[DeviceResultOut]:
     """The device's result (schema ``corsia.compounding.robot-result/1``, module README),
     recorded through the hood's scan and weighing; the preparation is at most *weighed*,
     the pharmacist releases it. Refusals (nothing recorded): ``device_result_invalid``,

@@ -51,7 +51,9 @@ def _dec(value: Any) -> Decimal:
     return Decimal(str(value)) if value not in (None, "") else Decimal(0)
 
 
-def _draws(document: Mapping[str, Any], shelf: Sequence[ShelfVial]) -> list[tuple[ShelfVial, Decimal]]:
+def _draws(
+    document: Mapping[str, Any], shelf: Sequence[ShelfVial]
+) -> list[tuple[ShelfVial, Decimal]]:
     """(vial, mg drawn) until the dose is drawn: the plan's new vials when it names them,
     else the shelf's vials of the document's product, largest first."""
     dose = _dec(document["drug"]["dose_mg"])

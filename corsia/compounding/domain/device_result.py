@@ -108,9 +108,7 @@ class _Reader:
     def problem(self, path: str, message: str) -> None:
         self.errors.append({"field": path, "message": message})
 
-    def text(
-        self, data: Mapping[str, Any], key: str, path: str, *, required: bool = True
-    ) -> str:
+    def text(self, data: Mapping[str, Any], key: str, path: str, *, required: bool = True) -> str:
         value = data.get(key)
         if value is None or value == "":
             if required:
@@ -224,7 +222,9 @@ def parse_device_result(data: Any, *, preparation_id: int) -> DeviceResult:
     prep = reader.mapping(data, "preparation")
     named = prep.get("id") if prep else None
     if prep and (isinstance(named, bool) or named != preparation_id):
-        reader.problem("preparation.id", f"deve essere {preparation_id}, la preparazione dell'indirizzo")
+        reader.problem(
+            "preparation.id", f"deve essere {preparation_id}, la preparazione dell'indirizzo"
+        )
     label_code = reader.text(prep, "label_code", "preparation.", required=False) if prep else ""
     operator = reader.text(data, "operator", "")
     completed_text = reader.text(data, "completed_at", "")
@@ -249,14 +249,18 @@ def parse_device_result(data: Any, *, preparation_id: int) -> DeviceResult:
     if verdict is Verdict.REJECTED and not verdict_reason:
         reader.problem("verdict_reason", "obbligatorio quando il dispositivo scarta")
     weights = reader.mapping(data, "weights")
-    before = reader.decimal(weights, "bag_before_g", "weights.", high=MAX_GRAMS) if weights else None
+    before = (
+        reader.decimal(weights, "bag_before_g", "weights.", high=MAX_GRAMS) if weights else None
+    )
     after = reader.decimal(weights, "bag_after_g", "weights.", high=MAX_GRAMS) if weights else None
     scale_id = reader.text(weights, "scale_id", "weights.", required=False) if weights else ""
     raw_vials = reader.items(data, "vials", MAX_VIALS)
     if not raw_vials and "vials" not in {e["field"] for e in reader.errors}:
         reader.problem("vials", "almeno un flacone")
     vials = [_vial(reader, raw, i) for i, raw in enumerate(raw_vials)]
-    images = [_image(reader, raw, i) for i, raw in enumerate(reader.items(data, "images", MAX_IMAGES))]
+    images = [
+        _image(reader, raw, i) for i, raw in enumerate(reader.items(data, "images", MAX_IMAGES))
+    ]
     if reader.errors or verdict is None or completed_at is None or before is None or after is None:
         shown = "; ".join(f"{e['field']}: {e['message']}" for e in reader.errors[:5])
         raise DeviceResultInvalid(

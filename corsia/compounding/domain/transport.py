@@ -21,6 +21,7 @@ import io
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from itertools import pairwise
 
 from corsia.compounding.domain.product import StorageTemperature
 from corsia.core.domain.errors import ValidationFailed
@@ -126,8 +127,7 @@ def parse_transport_csv(text: str) -> tuple[Reading, ...]:
             ) from None
         if not celsius.is_finite() or not low <= celsius <= high:
             raise TransportCsvInvalid(
-                f"Riga {number}: temperatura non plausibile «{raw_c[:40]}» (da {low} a "
-                f"{high} °C)."
+                f"Riga {number}: temperatura non plausibile «{raw_c[:40]}» (da {low} a {high} °C)."
             )
         readings.append(Reading(at=at, celsius=celsius))
     if not readings:
@@ -140,7 +140,7 @@ def time_outside(readings: tuple[Reading, ...], storage: StorageTemperature) -> 
     for the interval to the next one (sorted by time); the last counts for nothing."""
     low, high = LIMITS[storage]
     total = timedelta(0)
-    for reading, following in zip(readings, readings[1:], strict=False):
+    for reading, following in pairwise(readings):
         if reading.celsius > high or (low is not None and reading.celsius < low):
             total += following.at - reading.at
     return total

@@ -227,9 +227,7 @@ def preparation_device_result_record(
                 scale=DeviceScale(parsed.bag_after_g, parsed.scale_id),
                 now=moment,
             )
-            outcome = (
-                DeviceOutcome.WEIGHED if weighing.passed else DeviceOutcome.GRAVIMETRIC_FAILED
-            )
+            outcome = DeviceOutcome.WEIGHED if weighing.passed else DeviceOutcome.GRAVIMETRIC_FAILED
             message = weighing.message
         prep.refresh_from_db(fields=["state", "version"])
         result = DeviceResult.objects.create(

@@ -115,8 +115,8 @@ def _line(number: int, cells: dict[str, str], today: date) -> ProcurementLine:
     for name, label in (("ddt_number", "numero DDT"), ("supplier", "fornitore"), ("lot", "lotto")):
         if not cells[name]:
             problems.append(f"manca {label}")
-    for name in cells:
-        if len(cells[name]) > MAX_TEXT or any(ord(c) < 32 for c in cells[name]):
+    for name, value in cells.items():
+        if len(value) > MAX_TEXT or any(ord(c) < 32 for c in value):
             problems.append(f"{name}: testo troppo lungo o con caratteri di controllo")
     aic, gtin = cells.get("aic", ""), cells.get("gtin", "")
     if not aic and not gtin:

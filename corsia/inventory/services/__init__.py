@@ -16,17 +16,17 @@ from corsia.inventory.services.accounting import ConsumptionExport, consumption_
 from corsia.inventory.services.file_f import FileFExtraction, file_f_export
 from corsia.inventory.services.loads import LoadLine, stock_import_delivery_csv, stock_load
 from corsia.inventory.services.lots import EXPORT_FILE_F, MANAGE, STOCK_REFUSED, VIEW
-from corsia.inventory.services.procurement import (
-    ProcurementPreview,
-    procurement_import,
-    procurement_preview,
-)
 from corsia.inventory.services.movements import (
     stock_adjust,
     stock_return,
     stock_transfer,
     stock_unload,
     stock_waste,
+)
+from corsia.inventory.services.procurement import (
+    ProcurementPreview,
+    procurement_import,
+    procurement_preview,
 )
 from corsia.inventory.services.setup import cost_center_save, location_save
 

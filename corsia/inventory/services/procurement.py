@@ -102,7 +102,7 @@ def _match(line: ProcurementLine, by_code: dict[str, Pack]) -> PreviewLine:
         mismatch = lot_expiry_mismatch(pack.product, line.lot, line.expiry)
         if mismatch:
             problems.append(mismatch)
-    return PreviewLine(read=line, pack=pack if not problems else pack, problems=tuple(problems))
+    return PreviewLine(read=line, pack=pack, problems=tuple(problems))
 
 
 def procurement_preview(*, actor: User, content: bytes, today: date) -> ProcurementPreview:
@@ -110,9 +110,7 @@ def procurement_preview(*, actor: User, content: bytes, today: date) -> Procurem
     Refuses a file that cannot be read at all (size, encoding, NUL, columns)."""
     require_permission(actor, MANAGE, STOCK_REFUSED)
     lines = parse_procurement_csv(decode_procurement_file(content), today=today)
-    packs = drugs.packs_by_aic_or_gtin(
-        [line.aic for line in lines] + [line.gtin for line in lines]
-    )
+    packs = drugs.packs_by_aic_or_gtin([line.aic for line in lines] + [line.gtin for line in lines])
     by_code: dict[str, Pack] = {}
     for pack in packs:
         for code in (pack.aic, pack.gtin):
@@ -153,9 +151,7 @@ def procurement_import(
                 + " ".join(f"Riga {b.read.line}: {'; '.join(b.problems)}." for b in bad[:5]),
                 code="procurement_lines_invalid",
                 details={
-                    "errors": [
-                        {"line": b.read.line, "message": "; ".join(b.problems)} for b in bad
-                    ]
+                    "errors": [{"line": b.read.line, "message": "; ".join(b.problems)} for b in bad]
                 },
             )
         documents: dict[tuple[str, str, date], list[LoadLine]] = {}

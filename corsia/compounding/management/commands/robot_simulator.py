@@ -53,7 +53,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         prep = (
-            Preparation.objects.select_related("product", "order__patient", "order_item__ingredient")
+            Preparation.objects.select_related(
+                "product", "order__patient", "order_item__ingredient"
+            )
             .filter(pk=options["preparation"])
             .first()
         )
