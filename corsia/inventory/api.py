@@ -229,6 +229,13 @@ def movements(request: HttpRequest, filters: Query[MovementFilters]) -> dict[str
     }
 
 
+def _movements_out(movements: list[StockMovement]) -> list[dict[str, Any]]:
+    rows = StockMovement.objects.select_related(
+        "product", "from_location", "to_location", "cost_center", "actor"
+    ).filter(pk__in=[m.pk for m in movements])
+    return [_movement(row) for row in rows.order_by("id")]
+
+
 @router.post("/loads", response={201: list[MovementOut]})
 @api_perm(services.MANAGE)
 def load(request: HttpRequest, payload: LoadIn) -> Status[list[dict[str, Any]]]:
@@ -284,10 +291,7 @@ def load(request: HttpRequest, payload: LoadIn) -> Status[list[dict[str, Any]]]:
             for line in payload.lines
         ],
     )
-    rows = StockMovement.objects.select_related(
-        "product", "from_location", "to_location", "cost_center", "actor"
-    ).filter(pk__in=[m.pk for m in movements])
-    return Status(201, [_movement(row) for row in rows.order_by("id")])
+    return Status(201, _movements_out(movements))
 
 
 # --- procurement and accounting interfaces (README: "Procurement interface", "Consumption
@@ -365,10 +369,7 @@ def procurement_import(request: HttpRequest, location: str) -> Status[list[dict[
         location=place,
         now=timezone.now(),
     )
-    rows = StockMovement.objects.select_related(
-        "product", "from_location", "to_location", "cost_center", "actor"
-    ).filter(pk__in=[m.pk for m in movements])
-    return Status(201, [_movement(row) for row in rows.order_by("id")])
+    return Status(201, _movements_out(movements))
 
 
 class ConsumptionRowOut(Schema):

@@ -9,10 +9,12 @@ import threading
 from datetime import timedelta
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -216,7 +218,13 @@ def test_refusals_for_unknown_cancelled_preparations_and_bad_documents(
     status, problem = _post(robot, prep.pk, bad)
     assert (status, problem["code"]) == (422, "device_result_invalid")
     fields = {e["field"] for e in problem["details"]["errors"]}
-    assert fields == {"weights.bag_after_g", "vials[0].volume_ml", "vials[1].gtin", "vials[1].lot"}
+    added = len(body["vials"])  # the index of the vial appended
+    assert fields == {
+        "weights.bag_after_g",
+        "vials[0].volume_ml",
+        f"vials[{added}].gtin",
+        f"vials[{added}].lot",
+    }
     for broken in ({**body, "schema": "other/1"}, {**body, "vials": []}):
         status, problem = _post(robot, prep.pk, broken)
         assert (status, problem["code"]) == (422, "device_result_invalid")
@@ -356,3 +364,22 @@ def test_push_sends_a_validated_preparation_and_is_audited(
     assert sent["schema"] == "corsia.compounding.robot/1"
     assert sent["preparation"]["id"] == prep.pk
     assert AuditEvent.objects.filter(event_type="compounding.device_pushed").count() == 1
+
+
+def test_the_simulator_command_prints_then_records(
+    folfox: Folfox, pharmacist: User, technician: User
+) -> None:
+    prep = _oxaliplatin_validated(folfox, pharmacist)
+    out = StringIO()
+    call_command(
+        "robot_simulator", preparation=prep.pk, operator=technician.username, print_only=True,
+        stdout=out,
+    )  # fmt: skip
+    printed = json.loads(out.getvalue())
+    assert printed["schema"] == "corsia.compounding.robot-result/1"
+    assert not DeviceResult.objects.exists()  # printing records nothing
+    out = StringIO()
+    call_command("robot_simulator", preparation=prep.pk, operator=technician.username, stdout=out)
+    assert out.getvalue().startswith("weighed: ")
+    with pytest.raises(CommandError, match="device_result_preparation_weighed"):
+        call_command("robot_simulator", preparation=prep.pk, operator=technician.username)

@@ -114,7 +114,7 @@ def simulate_result(
     rejected = fault is SimulatedFault.REJECTED
     return {
         "schema": RESULT_SCHEMA,
-        "result_id": result_id or f"{device_id}-{prep['id']}-{now:%Y%m%d%H%M%S}",
+        "result_id": result_id or f"{device_id}-{prep['id']}-{now:%Y%m%d%H%M%S%f}",
         "device": {"id": device_id, "model": "Corsia robot simulator"},
         "preparation": {"id": prep["id"], "label_code": prep["label_code"]},
         "operator": operator,

@@ -25,7 +25,7 @@ from corsia.inventory.domain.procurement import (
     per_unit_cost,
 )
 from corsia.inventory.models import MovementKind, StockMovement, StorageLocation
-from corsia.inventory.services.loads import LoadLine, _load_lines
+from corsia.inventory.services.loads import LoadLine, load_documents
 from corsia.inventory.services.lots import (
     MANAGE,
     STOCK_REFUSED,
@@ -172,18 +172,9 @@ def procurement_import(
             )
             if read.order_ref:
                 orders.setdefault(read.ddt_number, set()).add(read.order_ref)
-        movements: list[StockMovement] = []
-        for (supplier, number, day), loads in documents.items():
-            movements += _load_lines(
-                actor=actor,
-                workstation=workstation,
-                supplier=supplier,
-                document_number=number,
-                document_date=day,
-                lines=loads,
-                location=location,
-                now=now,
-            )
+        movements = load_documents(
+            actor=actor, workstation=workstation, documents=documents, location=location, now=now
+        )
         movements_audit(
             events.PROCUREMENT_IMPORTED,
             actor=actor,
