@@ -12,10 +12,10 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from corsia.accounts.models import User
+from corsia.compounding.demo_data import ensure_demo_packs, load_products
 from corsia.inventory import services as stock
 from corsia.inventory.models import StockMovement
 from corsia.testing.browser import assert_accessible_basics, log_in, step
-from corsia.testing.compounding import ensure_demo_packs, load_products
 
 pytestmark = pytest.mark.browser
 
@@ -39,7 +39,9 @@ def test_goods_receipt_preview_then_confirm(page: Page, demo_users: str, tmp_pat
     page.goto("/inventory/procurement/")
     assert_accessible_basics(page)
     step(page, "procurement-empty")
-    page.get_by_label("File CSV del sistema acquisti (DDT)").set_input_files(str(tmp_path / "ddt.csv"))
+    page.get_by_label("File CSV del sistema acquisti (DDT)").set_input_files(
+        str(tmp_path / "ddt.csv")
+    )
     page.get_by_role("button", name="Anteprima").click()
     expect(page.get_by_test_id("procurement-preview")).to_contain_text("abbinata")
     expect(page.get_by_test_id("procurement-preview")).to_contain_text(
