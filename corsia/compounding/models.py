@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pghistory
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -481,6 +482,9 @@ class DeviceResult(models.Model):
             models.UniqueConstraint(
                 fields=["device_id", "result_id"], name="device_result_once_per_device"
             )
+        ]
+        triggers = [
+            pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
         ]
 
     def __str__(self) -> str:

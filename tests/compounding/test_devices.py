@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import DatabaseError, transaction
 from django.test import Client
 from django.utils import timezone
 
@@ -117,6 +118,13 @@ def test_a_plausible_result_is_recorded_through_the_hood_and_waits_for_the_pharm
     assert [i["id"] for i in result.images] == [f"ROBOT-SIM-1-IMG-{prep.pk}-{n}" for n in (1, 2, 3)]
     assert result.weighing_id == weighing.pk
     assert AuditEvent.objects.filter(event_type="compounding.device_result_recorded").count() == 1
+    # the pharmacist sees the device's outcome on the preparation page
+    page = logged_in(pharmacist).get(f"/compounding/preparations/{prep.pk}/")
+    assert b'data-testid="device-results"' in page.content
+    assert f"ROBOT-SIM-1-IMG-{prep.pk}-3".encode() in page.content
+    # the row is append-only in the database
+    with pytest.raises(DatabaseError), transaction.atomic():
+        DeviceResult.objects.filter(pk=result.pk).update(outcome="gravimetric_failed")
     # the operator prepared it: the release is someone else's
     with pytest.raises(CorsiaError) as refused:
         ufa.preparation_release(actor=technician, workstation=None, preparation_id=prep.pk)
