@@ -30,12 +30,12 @@ from corsia.compounding.domain.device_result import (
     parse_device_result,
     volumes_check,
 )
-from corsia.compounding.models import DeviceResult, Preparation
+from corsia.compounding.models import CheckOut, DeviceResult, Preparation
 from corsia.compounding.robot import robot_document
 from corsia.core.domain.errors import CorsiaError
 from corsia.drugs.models import MedicinalProduct
 from corsia.testing.accounts import MakeUser, logged_in, post_json
-from corsia.testing.compounding import Folfox
+from corsia.testing.compounding import Folfox, check_out, make_preparations
 
 pytestmark = pytest.mark.django_db
 
@@ -391,3 +391,39 @@ def test_the_simulator_command_prints_then_records(
     assert out.getvalue().startswith("weighed: ")
     with pytest.raises(CommandError, match="device_result_preparation_weighed"):
         call_command("robot_simulator", preparation=prep.pk, operator=technician.username)
+
+
+def test_a_logger_file_through_the_api_waits_for_the_pharmacists_decision(
+    folfox: Folfox, pharmacist: User, technician: User
+) -> None:
+    # given the day's bag checked out
+    today = timezone.localdate()
+    make_preparations(folfox, pharmacist=pharmacist, technician=technician, day=today)
+    check_out(folfox, technician=technician, day=today)
+    checkout = CheckOut.objects.get(order=folfox.order)
+    # 08:00 4 °C, 08:20 8.5 °C, 09:00 5 °C: 40 minutes above 8 °C (sample and hold)
+    body = (
+        "timestamp,temperature_c\n"
+        f"{today}T08:00:00+01:00,4\n{today}T08:20:00+01:00,8.5\n{today}T09:00:00+01:00,5\n"
+    )
+    tech = logged_in(technician)
+    url = f"/api/v1/compounding/checkouts/{checkout.pk}/transport-log"
+    answer = tech.post(url, body.encode(), content_type="text/csv").json()
+    assert (answer["excursion"], answer["minutes_outside"], answer["released"]) == (True, 40, False)
+    bad = tech.post(
+        url, b"timestamp,temperature_c\n2026-12-01T08:00:00Z,1e308\n", content_type="text/csv"
+    )
+    assert (bad.status_code, bad.json()["code"]) == (422, "transport_csv_invalid")
+    # the technician may not decide; the pharmacist rejects, then cannot release
+    decide = f"/api/v1/compounding/transports/{answer['id']}"
+    assert post_json(tech, f"{decide}/reject", {"reason": "x"})[0] == 403
+    status, rejected = post_json(
+        logged_in(pharmacist), f"{decide}/reject", {"reason": "fuori stabilità"}
+    )
+    assert (status, rejected["rejected"]) == (200, True)
+    status, problem = post_json(logged_in(pharmacist), f"{decide}/release", {"reason": "ripensato"})
+    assert (status, problem["code"]) == (409, "transport_already_rejected")
+    assert (
+        AuditEvent.objects.filter(event_type="compounding.transport_excursion_rejected").count()
+        == 1
+    )
