@@ -390,6 +390,13 @@ CORSIA_COMPOUNDING_GRAVIMETRIC_TOLERANCE_PERCENT = env_str(
 CORSIA_COMPOUNDING_ASSUME_UNIT_DENSITY = env_bool(
     "CORSIA_COMPOUNDING_ASSUME_UNIT_DENSITY", default=False
 )
+# The compounding robot / smart hood (corsia/compounding/README.md, "Devices"): how a
+# preparation is pushed to it: "" (none), "file" (a JSON file dropped in the folder) or
+# "http" (POSTed to the URL, with the bearer token when set).
+CORSIA_COMPOUNDING_DEVICE_ADAPTER = env_str("CORSIA_COMPOUNDING_DEVICE_ADAPTER", "")
+CORSIA_COMPOUNDING_DEVICE_FOLDER = env_str("CORSIA_COMPOUNDING_DEVICE_FOLDER", "")
+CORSIA_COMPOUNDING_DEVICE_URL = env_str("CORSIA_COMPOUNDING_DEVICE_URL", "")
+CORSIA_COMPOUNDING_DEVICE_TOKEN = env_str("CORSIA_COMPOUNDING_DEVICE_TOKEN", "")
 
 # The FHIR server (corsia/fhir/README.md): the identifier system of the hospital's MRN in
 # Patient.identifier and in identifier searches (the hospital's OID as urn:oid:..., or a URI

@@ -46,3 +46,15 @@ TRANSPORT_EXCURSION_RELEASED = register(
 BAG_WEIGHED_BEFORE = register(
     "compounding.bag_weighed_before", "Pesata della sacca prima dell'aggiunta del farmaco"
 )
+DEVICE_PUSHED = register(
+    "compounding.device_pushed", "Preparazione inviata al robot / cappa intelligente"
+)
+DEVICE_RESULT_RECORDED = register(
+    "compounding.device_result_recorded",
+    "Risultato del robot / cappa intelligente registrato sulla preparazione",
+)
+TRANSPORT_EXCURSION_REJECTED = register(
+    "compounding.transport_excursion_rejected",
+    "Sacchetto respinto dal farmacista dopo un'escursione della temperatura di trasporto",
+    reason_required=True,
+)

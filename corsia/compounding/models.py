@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pghistory
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -389,6 +390,19 @@ class TransportLog(models.Model):
     release_reason = models.TextField(
         _("motivo del rilascio dopo l'escursione"), blank=True, db_default=""
     )
+    # minutes the logger's readings spent outside the bag's storage range (each reading
+    # standing for the interval to the next one); 0 for a min/max thermometer
+    minutes_outside = models.PositiveIntegerField(
+        _("minuti fuori intervallo"), default=0, db_default=0
+    )
+    # the pharmacist's other decision after an excursion: the bag is not to be given
+    rejected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    rejected_at = models.DateTimeField(null=True, blank=True)
+    reject_reason = models.TextField(
+        _("motivo del rifiuto dopo l'escursione"), blank=True, db_default=""
+    )
 
     class Meta:
         ordering = ["-imported_at"]
@@ -419,3 +433,59 @@ class ExposureRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.operator_id} {self.ingredient_id} {self.started_at:%d/%m/%Y %H:%M}"
+
+
+class DeviceOutcome(models.TextChoices):
+    WEIGHED = "weighed", _("Registrato: controllo gravimetrico superato, da rilasciare")
+    GRAVIMETRIC_FAILED = "gravimetric_failed", _("Registrato: controllo gravimetrico FALLITO")
+    VOLUME_MISMATCH = "volume_mismatch", _("Registrato: volumi prelevati fuori tolleranza")
+    DEVICE_REJECTED = "device_rejected", _("Registrato: scartato dal dispositivo")
+
+
+@pghistory.track()
+class DeviceResult(models.Model):
+    """What a compounding robot or smart hood reported for a preparation (schema
+    ``corsia.compounding.robot-result/1``), as received, and what Corsia made of it. The
+    vials and weights themselves are recorded by the hood's services (``PreparationVial``,
+    ``Weighing``); this row keeps the device's side: its ids, operator, verdict, volumes
+    and images. Append-only."""
+
+    preparation = models.ForeignKey(
+        Preparation, on_delete=models.PROTECT, related_name="device_results"
+    )
+    device_id = models.CharField(_("dispositivo"), max_length=120)
+    device_model = models.CharField(_("modello"), max_length=120, blank=True)
+    result_id = models.CharField(_("identificativo del risultato"), max_length=120)
+    operator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    received_at = models.DateTimeField(default=timezone.now)
+    completed_at = models.DateTimeField(_("completato dal dispositivo il"))
+    verdict = models.CharField(_("esito del dispositivo"), max_length=10)
+    verdict_reason = models.TextField(blank=True)
+    outcome = models.CharField(_("esito in Corsia"), max_length=20, choices=DeviceOutcome.choices)
+    message = models.CharField(max_length=300)
+    volumes = models.JSONField(default=list)  # [{lot, serial, reported_ml, expected_ml}]
+    images = models.JSONField(default=list)  # [{id, kind, sha256}]
+    document = models.JSONField()  # the document as received
+    weighing = models.ForeignKey(
+        Weighing, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-received_at"]
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(
+                fields=["device_id", "result_id"], name="device_result_once_per_device"
+            )
+        ]
+        triggers = [
+            pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.device_id} {self.result_id}"

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from corsia.compounding import documents, selectors, services
 from corsia.compounding.domain.product import it_number
+from corsia.compounding.domain.transport import MAX_LOGGER_BYTES
 from corsia.compounding.domain.workflow import PrepState, preparation_id_from_label
 from corsia.compounding.hood_panel import DONE_AT_THE_HOOD, hood_panel
 from corsia.compounding.models import Preparation
@@ -47,15 +48,18 @@ def _expiry(raw: str) -> date | None:
         raise ValidationFailed("Data di scadenza non valida.", field="expiry") from None
 
 
-def _csv_text(upload: UploadedFile | None) -> str:
-    """The data logger's CSV as text (UTF-8, with or without BOM)."""
+def _csv_bytes(upload: UploadedFile | None) -> bytes:
+    """The data logger's file, refused by its size before it is read."""
     if upload is None:
         raise ValidationFailed("Scegliere il file CSV del registratore.", field="csv")
+    if (upload.size or 0) > MAX_LOGGER_BYTES:
+        raise ValidationFailed(
+            f"File troppo grande (massimo {MAX_LOGGER_BYTES // (1024 * 1024)} MB).",
+            code="file_too_large",
+            field="csv",
+        )
     content: bytes = upload.read()
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValidationFailed("File non leggibile (UTF-8).", field="csv") from None
+    return content
 
 
 def _plan_context(request: HttpRequest) -> dict[str, Any]:
@@ -448,6 +452,8 @@ def checkout_page(request: HttpRequest, order_id: int) -> HttpResponse:
 
 @require_perm(VIEW)
 def checkout_done(request: HttpRequest, checkout_id: int) -> HttpResponse:
+    if request.method == "POST" and request.POST.get("action") in ("release", "reject"):
+        return _transport_decision(request, checkout_id)
     if request.method == "POST" and request.user.has_perm(PREPARE):
         checkout = selectors.checkout_get(user=request_actor(request), checkout_id=checkout_id)
         with refusals_as_messages(request, not_found_is_404=False):
@@ -457,12 +463,13 @@ def checkout_done(request: HttpRequest, checkout_id: int) -> HttpResponse:
                 workstation=request_workstation(request),
                 checkout_id=checkout.pk,
                 file_name=(upload.name if upload is not None else "") or "trasporto.csv",
-                content=_csv_text(upload),
+                content=_csv_bytes(upload),
             )
             (messages.success if not log.excursions else messages.error)(
                 request,
                 f"Trasporto: {len(log.readings)} letture, min {log.minimum_c} °C, max "
-                f"{log.maximum_c} °C, {log.excursions} fuori limite.",
+                f"{log.maximum_c} °C, {log.excursions} fuori limite "
+                f"({log.minutes_outside} min fuori intervallo).",
             )
         return redirect("compounding:checkout_done", checkout_id=checkout.pk)
     checkout = selectors.checkout_view(
@@ -493,3 +500,24 @@ def bag_label_pdf(request: HttpRequest, checkout_id: int) -> HttpResponse:
     return _file(
         documents.bag_label_pdf(checkout), "application/pdf", f"sacchetto-{checkout.pk}.pdf"
     )
+
+
+def _transport_decision(request: HttpRequest, checkout_id: int) -> HttpResponse:
+    """The pharmacist's decision after a transport excursion: release or reject, reasoned."""
+    with refusals_as_messages(request, not_found_is_404=False):
+        actor = require_permission(
+            request_actor(request), RELEASE, "Non hai il permesso di decidere sul trasporto."
+        )
+        decide = (
+            services.transport_excursion_release
+            if request.POST.get("action") == "release"
+            else services.transport_excursion_reject
+        )
+        decide(
+            actor=actor,
+            workstation=request_workstation(request),
+            transport_id=parse_id(request.POST.get("transport")) or 0,
+            reason=request.POST.get("reason", ""),
+        )
+        messages.success(request, "Decisione del farmacista registrata.")
+    return redirect("compounding:checkout_done", checkout_id=checkout_id)

@@ -24,6 +24,7 @@ from corsia.core.schemas import Amount, BoundedInt, IsoDate, IsoDatetime
 from corsia.core.web import request_actor, request_workstation
 from corsia.drugs import selectors as drugs
 from corsia.inventory import selectors, services
+from corsia.inventory.domain.accounting import consumption_json
 from corsia.inventory.models import CostCenter, MovementKind, StockMovement, StorageLocation
 
 router = Router(tags=["inventory"])
@@ -228,6 +229,13 @@ def movements(request: HttpRequest, filters: Query[MovementFilters]) -> dict[str
     }
 
 
+def _movements_out(movements: list[StockMovement]) -> list[dict[str, Any]]:
+    rows = StockMovement.objects.select_related(
+        "product", "from_location", "to_location", "cost_center", "actor"
+    ).filter(pk__in=[m.pk for m in movements])
+    return [_movement(row) for row in rows.order_by("id")]
+
+
 @router.post("/loads", response={201: list[MovementOut]})
 @api_perm(services.MANAGE)
 def load(request: HttpRequest, payload: LoadIn) -> Status[list[dict[str, Any]]]:
@@ -283,7 +291,115 @@ def load(request: HttpRequest, payload: LoadIn) -> Status[list[dict[str, Any]]]:
             for line in payload.lines
         ],
     )
-    rows = StockMovement.objects.select_related(
-        "product", "from_location", "to_location", "cost_center", "actor"
-    ).filter(pk__in=[m.pk for m in movements])
-    return Status(201, [_movement(row) for row in rows.order_by("id")])
+    return Status(201, _movements_out(movements))
+
+
+# --- procurement and accounting interfaces (README: "Procurement interface", "Consumption
+# export") -------------------------------------------------------------------------------
+
+
+class ProcurementLineOut(Schema):
+    line: int
+    ddt_number: str
+    aic: str
+    gtin: str
+    lot: str
+    packs: int | None
+    units: int | None
+    pack_code: str | None
+    product_code: str | None
+    problems: list[str]
+
+
+class ProcurementPreviewOut(Schema):
+    ok: bool
+    duplicates: list[str]
+    lines: list[ProcurementLineOut]
+
+
+def _preview_out(preview: services.ProcurementPreview) -> ProcurementPreviewOut:
+    return ProcurementPreviewOut(
+        ok=preview.ok,
+        duplicates=list(preview.duplicates),
+        lines=[
+            ProcurementLineOut(
+                line=line.read.line,
+                ddt_number=line.read.ddt_number,
+                aic=line.read.aic,
+                gtin=line.read.gtin,
+                lot=line.read.lot,
+                packs=line.read.packs,
+                units=line.units,
+                pack_code=line.pack.code if line.pack else None,
+                product_code=line.pack.product.code if line.pack else None,
+                problems=list(line.problems),
+            )
+            for line in preview.lines
+        ],
+    )
+
+
+@router.post("/procurement/preview", response=ProcurementPreviewOut)
+@api_perm(services.MANAGE)
+def procurement_preview(request: HttpRequest) -> ProcurementPreviewOut:
+    """The procurement system's CSV as the body (``Content-Type: text/csv``): each line
+    matched to a pack or flagged; nothing written."""
+    return _preview_out(
+        services.procurement_preview(
+            actor=request_actor(request), content=request.body, today=timezone.localdate()
+        )
+    )
+
+
+@router.post("/procurement", response={201: list[MovementOut]})
+@api_perm(services.MANAGE)
+def procurement_import(request: HttpRequest, location: str) -> Status[list[dict[str, Any]]]:
+    """Load the CSV (the body) into ``location``: all lines or none
+    (``procurement_lines_invalid``), a DDT loaded before refused (``delivery_duplicate``)."""
+    place = selectors.location_options().filter(code=location).first()
+    if place is None:
+        raise ValidationFailed(
+            f"Ubicazione «{location[:30]}» sconosciuta.", code="location_unknown", field="location"
+        )
+    movements = services.procurement_import(
+        actor=request_actor(request),
+        workstation=request_workstation(request),
+        content=request.body,
+        file_name="api",
+        location=place,
+        now=timezone.now(),
+    )
+    return Status(201, _movements_out(movements))
+
+
+class ConsumptionRowOut(Schema):
+    cost_center_code: str
+    cost_center_name: str
+    product_code: str
+    product_name: str
+    aic: str
+    units: int
+    packs: str | None
+    value_eur: str
+
+
+class ConsumptionOut(Schema):
+    schema_: str = Field(alias="schema")
+    since: str
+    until: str
+    total_value_eur: str
+    rows: list[ConsumptionRowOut]
+
+
+@router.get("/consumption", response=ConsumptionOut, by_alias=True)
+@api_perm(services.VIEW)
+def consumption(request: HttpRequest, since: date, until: date) -> dict[str, Any]:
+    """Net consumption per cost centre and product over [since, until] (JSON; the CSV is
+    ``/inventory/consumption/export/?format=csv``)."""
+    export = services.consumption_export(
+        actor=request_actor(request),
+        workstation=request_workstation(request),
+        since=since,
+        until=until,
+    )
+    return consumption_json(export.lines, since=since, until=until)

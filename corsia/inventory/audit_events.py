@@ -18,3 +18,10 @@ STOCK_ADJUSTED = register(
     "inventory.stock_adjusted", "Rettifica inventariale", reason_required=True
 )
 FILE_F_EXPORTED = register("inventory.file_f_exported", "Estrazione File F")
+PROCUREMENT_IMPORTED = register(
+    "inventory.procurement_imported",
+    "Carico da DDT importati dal sistema acquisti dell'ospedale",
+)
+CONSUMPTION_EXPORTED = register(
+    "inventory.consumption_exported", "Esportazione dei consumi per centro di costo"
+)

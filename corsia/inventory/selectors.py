@@ -18,6 +18,7 @@ from django.utils import timezone
 from corsia.core.domain.errors import ValidationFailed
 from corsia.drugs import selectors as drugs
 from corsia.inventory.domain import file_f
+from corsia.inventory.domain.accounting import ConsumptionLine
 from corsia.inventory.domain.picking import PickList, build_pick_list
 from corsia.inventory.domain.requirements import Need, RequirementLine, compute_requirements
 from corsia.inventory.domain.stock import Layout, LotStock
@@ -439,3 +440,69 @@ def file_f_dispensations(*, year: int, month: int) -> list[file_f.Dispensation]:
             )
         )
     return result
+
+
+MAX_EXPORT_DAYS = 366
+
+
+def consumption_lines(*, since: date, until: date) -> list[ConsumptionLine]:
+    """Net consumption (unloads charged − returns credited, each at its own unit cost) per
+    cost centre and product over [since, until] in local days, for accounting. Waste is
+    not consumption. AIC: the packs the movements name (joined by ``|``), else the
+    product's only pack."""
+    if until < since or (until - since).days >= MAX_EXPORT_DAYS:
+        raise ValidationFailed(
+            f"Periodo non valido: dal {since:%d/%m/%Y} al {until:%d/%m/%Y} (al massimo "
+            f"{MAX_EXPORT_DAYS} giorni).",
+            code="date_range_invalid",
+            field="until",
+        )
+    value = ExpressionWrapper(
+        F("quantity") * F("unit_cost"), output_field=DecimalField(max_digits=18, decimal_places=4)
+    )
+    rows = (
+        StockMovement.objects.filter(
+            at__gte=_day_start(since),
+            at__lt=_day_start(until + timedelta(days=1)),
+            cost_center__isnull=False,
+            kind__in=[MovementKind.UNLOAD, MovementKind.RETURN],
+        )
+        .values("cost_center_id", "product_id", "pack_id", "kind")
+        .annotate(units=Sum("quantity"), value=Sum(value))
+    )
+    sums: dict[tuple[int, int], dict[str, Any]] = defaultdict(
+        lambda: {"units": 0, "value": Decimal(0), "packs": set()}
+    )
+    for row in rows:
+        entry = sums[(row["cost_center_id"], row["product_id"])]
+        sign = 1 if row["kind"] == MovementKind.UNLOAD else -1
+        entry["units"] += sign * row["units"]
+        entry["value"] += sign * Decimal(row["value"])
+        if row["pack_id"] is not None:
+            entry["packs"].add(row["pack_id"])
+    centers = CostCenter.objects.in_bulk({k[0] for k in sums})
+    products = drugs.products_by_id({k[1] for k in sums})
+    all_packs = drugs.packs_of_products({k[1] for k in sums})
+    by_id = {p.pk: p for p in all_packs}
+    of_product: dict[int, list[Any]] = defaultdict(list)
+    for pack in all_packs:
+        of_product[pack.product_id].append(pack)
+    lines = []
+    for (cc, pid), e in sums.items():
+        packs = [by_id[i] for i in sorted(e["packs"]) if i in by_id] or (
+            of_product[pid] if len(of_product[pid]) == 1 else []
+        )
+        sizes = {p.units_per_pack for p in packs}
+        lines.append(
+            ConsumptionLine(
+                cost_center_code=centers[cc].code,
+                cost_center_name=centers[cc].name,
+                product_code=products[pid].code,
+                product_name=products[pid].name,
+                aic="|".join(sorted({p.aic for p in packs if p.aic})),
+                units=e["units"],
+                units_per_pack=sizes.pop() if len(sizes) == 1 else None,
+                value=e["value"],
+            )
+        )
+    return sorted(lines, key=lambda r: (r.cost_center_code, r.product_name, r.product_code))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from corsia.inventory import views
+from corsia.inventory import views, views_interfaces
 
 app_name = "inventory"
 
@@ -10,4 +10,10 @@ urlpatterns = [
     path("movements/", views.movements_page, name="movements"),
     path("load/", views.load_page, name="load"),
     path("consumption/", views.consumption_page, name="consumption"),
+    path(
+        "consumption/export/",
+        views_interfaces.consumption_export_page,
+        name="consumption_export",
+    ),
+    path("procurement/", views_interfaces.procurement_page, name="procurement"),
 ]

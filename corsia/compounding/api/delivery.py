@@ -85,3 +85,35 @@ def transport_release(
         reason=payload.reason,
     )
     return transport_out(log)
+
+
+@router.post("/transports/{transport_id}/reject", response=TransportOut)
+@api_perm(RELEASE)
+def transport_reject(
+    request: HttpRequest, transport_id: int, payload: TransportReleaseIn
+) -> TransportOut:
+    """The pharmacist's reasoned rejection of a bag after a transport excursion (final:
+    the bedside keeps refusing its preparations)."""
+    log = services.transport_excursion_reject(
+        actor=request_actor(request),
+        workstation=request_workstation(request),
+        transport_id=transport_id,
+        reason=payload.reason,
+    )
+    return transport_out(log)
+
+
+@router.post("/checkouts/{checkout_id}/transport-log", response={201: TransportOut})
+@api_perm(PREPARE)
+def checkout_transport_log(request: HttpRequest, checkout_id: int) -> Status[TransportOut]:
+    """A data logger's export file as the body (``Content-Type: text/csv``; columns in the
+    module README, *Transport data loggers*): minimum, maximum and minutes outside the bag's
+    storage range; an excursion waits for the pharmacist's release or rejection."""
+    log = services.transport_import(
+        actor=request_actor(request),
+        workstation=request_workstation(request),
+        checkout_id=checkout_id,
+        file_name=request.headers.get("X-File-Name", "")[:200] or "logger.csv",
+        content=request.body,
+    )
+    return Status(201, transport_out(log))

@@ -257,8 +257,11 @@ class TransportOut(Schema):
     minimum_c: Decimal
     maximum_c: Decimal
     excursion: bool
+    minutes_outside: int
     released: bool
     release_reason: str
+    rejected: bool
+    reject_reason: str
 
 
 class TransportReleaseIn(Schema):
@@ -273,8 +276,11 @@ def transport_out(log: TransportLog) -> TransportOut:
         minimum_c=log.minimum_c,
         maximum_c=log.maximum_c,
         excursion=log.excursions > 0,
+        minutes_outside=log.minutes_outside,
         released=log.released_at is not None,
         release_reason=log.release_reason,
+        rejected=log.rejected_at is not None,
+        reject_reason=log.reject_reason,
     )
 
 

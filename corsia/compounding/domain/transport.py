@@ -1,9 +1,17 @@
 """Transport temperature log: read a data logger's CSV and judge it against the storage
 the preparations need (pure).
 
-CSV: a header line, then ``timestamp;temperature`` (``,`` also accepted as separator),
-ISO 8601 timestamps with offset, temperature in °C with ``.`` or ``,`` as decimal mark.
+CSV (a data logger's export, generic layout): UTF-8 (a BOM is allowed), a header line,
+then one reading a line. ``;`` or ``,`` separates the fields. With a header naming them,
+the columns ``timestamp`` and ``temperature_c`` (or ``temperature``) are read wherever
+they are and other columns (``logger``, ``humidity``…) are ignored; without those names
+the first two columns are the time and the temperature. Timestamps ISO 8601 with offset
+(``2026-12-01T08:00:00+01:00``), temperature in °C with ``.`` or ``,`` as decimal mark,
+plausible (−30 to 60 °C). At most ``MAX_LOGGER_BYTES`` and ``MAX_READINGS``.
 Limits: refrigerated 2-8 °C, room temperature at most 25 °C (inclusive).
+
+Time outside the range: each reading stands for the interval up to the next reading
+(sample and hold, as logger reports count it); the last reading stands for nothing.
 """
 
 from __future__ import annotations
@@ -11,8 +19,9 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from itertools import pairwise
 
 from corsia.compounding.domain.product import StorageTemperature
 from corsia.core.domain.errors import ValidationFailed
@@ -39,41 +48,102 @@ class TransportSummary:
     minimum: Decimal
     maximum: Decimal
     excursions: tuple[Reading, ...]
+    outside: timedelta = timedelta(0)
 
     @property
     def within_limits(self) -> bool:
         return not self.excursions
 
 
+MAX_LOGGER_BYTES = 5 * 1024 * 1024
+MAX_READINGS = 100_000
+TIME_COLUMNS = ("timestamp", "time", "datetime")
+TEMPERATURE_COLUMNS = ("temperature_c", "temperature", "temp_c")
+
+
+def decode_logger_file(content: bytes) -> str:
+    """The logger's file as text: refused when too large, not UTF-8 or with NUL bytes."""
+    if len(content) > MAX_LOGGER_BYTES:
+        raise TransportCsvInvalid(
+            f"File troppo grande (massimo {MAX_LOGGER_BYTES // (1024 * 1024)} MB).",
+            code="file_too_large",
+        )
+    if b"\x00" in content:
+        raise TransportCsvInvalid("Il file contiene byte nulli: non è un CSV di testo.")
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise TransportCsvInvalid(
+            "Il file non è in codifica UTF-8: esportarlo dal software del registratore "
+            "come CSV UTF-8."
+        ) from None
+
+
+def _columns(header: list[str]) -> tuple[int, int]:
+    names = [h.strip().lower().lstrip("\ufeff") for h in header]
+    time_at = next((names.index(n) for n in TIME_COLUMNS if n in names), None)
+    temp_at = next((names.index(n) for n in TEMPERATURE_COLUMNS if n in names), None)
+    if time_at is None and temp_at is None:
+        return 0, 1
+    if time_at is None or temp_at is None:
+        missing = "timestamp" if time_at is None else "temperature_c"
+        raise TransportCsvInvalid(f"Intestazione senza la colonna «{missing}».")
+    return time_at, temp_at
+
+
 def parse_transport_csv(text: str) -> tuple[Reading, ...]:
+    if "\x00" in text:
+        raise TransportCsvInvalid("Il file contiene byte nulli: non è un CSV di testo.")
     sample = text.lstrip("\ufeff")
     first_line = sample.splitlines()[0] if sample.strip() else ""
     delimiter = ";" if ";" in first_line else ","
     rows = list(csv.reader(io.StringIO(sample), delimiter=delimiter))
+    if not rows:
+        raise TransportCsvInvalid("Il file non contiene letture di temperatura.")
+    time_at, temp_at = _columns(rows[0])
+    if len(rows) - 1 > MAX_READINGS:
+        raise TransportCsvInvalid(f"Troppe letture (massimo {MAX_READINGS}).")
+    low, high = PLAUSIBLE_C
     readings: list[Reading] = []
     for number, row in enumerate(rows[1:], start=2):
         if not row or not "".join(row).strip():
             continue
-        if len(row) < 2:
+        if len(row) <= max(time_at, temp_at):
             raise TransportCsvInvalid(f"Riga {number}: servono data/ora e temperatura.")
+        raw_at, raw_c = row[time_at].strip(), row[temp_at].strip()
         try:
-            at = datetime.fromisoformat(row[0].strip())
+            at = datetime.fromisoformat(raw_at)
         except ValueError:
             raise TransportCsvInvalid(
-                f"Riga {number}: data/ora non leggibile «{row[0]}»."
+                f"Riga {number}: data/ora non leggibile «{raw_at[:40]}»."
             ) from None
         if at.tzinfo is None:
             raise TransportCsvInvalid(f"Riga {number}: data/ora senza fuso orario.")
         try:
-            celsius = Decimal(row[1].strip().replace(",", "."))
+            celsius = Decimal(raw_c.replace(",", "."))
         except InvalidOperation:
             raise TransportCsvInvalid(
-                f"Riga {number}: temperatura non leggibile «{row[1]}»."
+                f"Riga {number}: temperatura non leggibile «{raw_c[:40]}»."
             ) from None
+        if not celsius.is_finite() or not low <= celsius <= high:
+            raise TransportCsvInvalid(
+                f"Riga {number}: temperatura non plausibile «{raw_c[:40]}» (da {low} a {high} °C)."
+            )
         readings.append(Reading(at=at, celsius=celsius))
     if not readings:
         raise TransportCsvInvalid("Il file non contiene letture di temperatura.")
     return tuple(sorted(readings, key=lambda r: r.at))
+
+
+def time_outside(readings: tuple[Reading, ...], storage: StorageTemperature) -> timedelta:
+    """How long the readings were outside the range ``storage`` needs: each reading counts
+    for the interval to the next one (sorted by time); the last counts for nothing."""
+    low, high = LIMITS[storage]
+    total = timedelta(0)
+    for reading, following in pairwise(readings):
+        if reading.celsius > high or (low is not None and reading.celsius < low):
+            total += following.at - reading.at
+    return total
 
 
 def summarise_transport(
@@ -88,6 +158,7 @@ def summarise_transport(
         minimum=min(r.celsius for r in readings),
         maximum=max(r.celsius for r in readings),
         excursions=excursions,
+        outside=time_outside(readings, storage),
     )
 
 

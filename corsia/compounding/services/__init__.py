@@ -10,7 +10,10 @@
   vial leaves, drawn later while stable);
 - ``weighing`` — the bag before and after the addition, the gravimetric check;
 - ``release`` — the independent release (stock unloaded) or the rejection;
-- ``delivery`` — check-out into the patient bag, transport temperature, excursion release.
+- ``delivery`` — check-out into the patient bag, transport temperature, excursion release
+  or rejection;
+- ``devices`` — the preparation pushed to the compounding robot / smart hood, its result
+  recorded through the hood's scan and weighing.
 
 Every function is one action a person takes; each runs in a transaction, checks the
 named permission (``corsia.core.actors.require_permission``), locks what it changes and
@@ -34,9 +37,14 @@ from corsia.compounding.services.completion import (
 )
 from corsia.compounding.services.delivery import (
     checkout_record,
+    transport_excursion_reject,
     transport_excursion_release,
     transport_import,
     transport_record,
+)
+from corsia.compounding.services.devices import (
+    preparation_device_push,
+    preparation_device_result_record,
 )
 from corsia.compounding.services.hood import preparation_scan
 from corsia.compounding.services.leftovers import (
@@ -95,12 +103,15 @@ __all__ = [
     "pharmacy_items",
     "preparation_assign",
     "preparation_complete",
+    "preparation_device_push",
+    "preparation_device_result_record",
     "preparation_reject",
     "preparation_release",
     "preparation_scan",
     "preparation_weigh",
     "preparation_weigh_before",
     "requested_bag",
+    "transport_excursion_reject",
     "transport_excursion_release",
     "transport_import",
     "transport_record",

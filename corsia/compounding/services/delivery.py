@@ -19,6 +19,7 @@ from corsia.compounding import audit_events as events
 from corsia.compounding.domain.labels import INTRAVENOUS_ROUTE, is_intrathecal, is_vinca_alkaloid
 from corsia.compounding.domain.product import StorageTemperature
 from corsia.compounding.domain.transport import (
+    decode_logger_file,
     min_max_readings,
     outside_range,
     parse_transport_csv,
@@ -238,14 +239,18 @@ def transport_import(
     workstation: Workstation,
     checkout_id: int,
     file_name: str,
-    content: str,
+    content: str | bytes,
 ) -> TransportLog:
     """Import the data logger's CSV for a patient bag and judge it against the storage
-    its preparations need (refrigerated if any of them is)."""
+    its preparations need (refrigerated if any of them is): minimum, maximum, readings
+    outside the range and the time spent outside it (``domain.transport``). An excursion
+    blocks the bag's preparations at the bedside until the pharmacist decides (release or
+    reject, reasoned). Bytes are checked first (size, NUL bytes, UTF-8)."""
     require_permission(actor, PREPARE, TRANSPORT_REFUSED)
+    text = decode_logger_file(content) if isinstance(content, bytes) else content
+    readings = parse_transport_csv(text)
     with transaction.atomic():
         checkout, storage = _locked_checkout(checkout_id)
-        readings = parse_transport_csv(content)
         summary = summarise_transport(readings, storage)
         log = TransportLog.objects.create(
             checkout=checkout,
@@ -255,6 +260,7 @@ def transport_import(
             minimum_c=summary.minimum,
             maximum_c=summary.maximum,
             excursions=len(summary.excursions),
+            minutes_outside=int(summary.outside.total_seconds() // 60),
             imported_by=actor,
         )
         audit_record(
@@ -268,6 +274,7 @@ def transport_import(
                 "min": str(summary.minimum),
                 "max": str(summary.maximum),
                 "excursions": len(summary.excursions),
+                "minutes_outside": int(summary.outside.total_seconds() // 60),
             },
         )
     return log
@@ -310,6 +317,43 @@ def transport_record(
     return log
 
 
+def _locked_excursion(transport_id: int) -> TransportLog:
+    """The transport record, row locked, still waiting for the pharmacist's decision."""
+    log = (
+        TransportLog.objects.select_for_update()
+        .select_related("checkout__order")
+        .filter(pk=transport_id)
+        .first()
+    )
+    if log is None:
+        raise NotFound("Registrazione del trasporto inesistente.", code="transport_not_found")
+    if log.excursions == 0:
+        raise ConflictError(
+            "Temperatura di trasporto nell'intervallo: non c'è nulla da decidere.",
+            code="transport_in_range",
+        )
+    if log.released_at is not None:
+        raise ConflictError(
+            "Escursione già rilasciata dal farmacista.", code="transport_already_released"
+        )
+    if log.rejected_at is not None:
+        raise ConflictError(
+            "Sacchetto già respinto dal farmacista dopo l'escursione.",
+            code="transport_already_rejected",
+        )
+    return log
+
+
+def _decision_reason(reason: str) -> str:
+    if not reason.strip():
+        raise ValidationFailed(
+            "Indicare il motivo della decisione (dati di stabilità consultati).",
+            code="reason_required",
+            field="reason",
+        )
+    return reason.strip()
+
+
 def transport_excursion_release(
     *, actor: User, workstation: Workstation, transport_id: int, reason: str
 ) -> TransportLog:
@@ -319,33 +363,12 @@ def transport_excursion_release(
     require_permission(
         actor, RELEASE, "Non hai il permesso di rilasciare dopo un'escursione di temperatura."
     )
-    if not reason.strip():
-        raise ValidationFailed(
-            "Indicare il motivo del rilascio (dati di stabilità consultati).",
-            code="reason_required",
-            field="reason",
-        )
+    text = _decision_reason(reason)
     with transaction.atomic():
-        log = (
-            TransportLog.objects.select_for_update()
-            .select_related("checkout__order")
-            .filter(pk=transport_id)
-            .first()
-        )
-        if log is None:
-            raise NotFound("Registrazione del trasporto inesistente.", code="transport_not_found")
-        if log.excursions == 0:
-            raise ConflictError(
-                "Temperatura di trasporto nell'intervallo: non c'è nulla da rilasciare.",
-                code="transport_in_range",
-            )
-        if log.released_at is not None:
-            raise ConflictError(
-                "Escursione già rilasciata dal farmacista.", code="transport_already_released"
-            )
+        log = _locked_excursion(transport_id)
         log.released_by = actor
         log.released_at = timezone.now()
-        log.release_reason = reason.strip()
+        log.release_reason = text
         log.save(update_fields=["released_by", "released_at", "release_reason"])
         audit_record(
             event=events.TRANSPORT_EXCURSION_RELEASED,
@@ -356,5 +379,40 @@ def transport_excursion_release(
             before={"released": False},
             after={"released": True, "min": str(log.minimum_c), "max": str(log.maximum_c)},
             reason=log.release_reason,
+        )
+    return log
+
+
+def transport_excursion_reject(
+    *, actor: User, workstation: Workstation, transport_id: int, reason: str
+) -> TransportLog:
+    """The pharmacist rejects a patient bag after a transport temperature excursion (the
+    stability data do not cover it): recorded with the reason and audited; the bedside
+    keeps refusing its preparations (the excursion is never released), which are made
+    again. Final: a rejected bag cannot be released afterwards."""
+    require_permission(
+        actor, RELEASE, "Non hai il permesso di respingere dopo un'escursione di temperatura."
+    )
+    text = _decision_reason(reason)
+    with transaction.atomic():
+        log = _locked_excursion(transport_id)
+        log.rejected_by = actor
+        log.rejected_at = timezone.now()
+        log.reject_reason = text
+        log.save(update_fields=["rejected_by", "rejected_at", "reject_reason"])
+        audit_record(
+            event=events.TRANSPORT_EXCURSION_REJECTED,
+            actor=actor,
+            workstation=workstation,
+            target=log,
+            patient_id=log.checkout.order.patient_id,
+            before={"rejected": False},
+            after={
+                "rejected": True,
+                "min": str(log.minimum_c),
+                "max": str(log.maximum_c),
+                "minutes_outside": log.minutes_outside,
+            },
+            reason=text,
         )
     return log

@@ -98,6 +98,31 @@ def _load_lines(
     return movements
 
 
+def load_documents(
+    *,
+    actor: User,
+    workstation: Workstation,
+    documents: dict[tuple[str, str, date], list[LoadLine]],
+    location: StorageLocation,
+    now: datetime,
+) -> list[StockMovement]:
+    """Load each delivery document (supplier, number, date) of an imported file; the
+    caller holds the transaction and writes the audit event."""
+    movements: list[StockMovement] = []
+    for (supplier, number, day), loads in documents.items():
+        movements += _load_lines(
+            actor=actor,
+            workstation=workstation,
+            supplier=supplier,
+            document_number=number,
+            document_date=day,
+            lines=loads,
+            location=location,
+            now=now,
+        )
+    return movements
+
+
 def _validate_load(
     *,
     supplier: str,
@@ -269,18 +294,9 @@ def stock_import_delivery_csv(
         for line, load in resolved:
             key = (line.supplier, line.document_number, line.document_date)
             documents.setdefault(key, []).append(load)
-        movements = []
-        for (supplier, number, day), loads in documents.items():
-            movements += _load_lines(
-                actor=actor,
-                workstation=workstation,
-                supplier=supplier,
-                document_number=number,
-                document_date=day,
-                lines=loads,
-                location=location,
-                now=now,
-            )
+        movements = load_documents(
+            actor=actor, workstation=workstation, documents=documents, location=location, now=now
+        )
         movements_audit(
             events.DELIVERY_IMPORTED,
             actor=actor,
