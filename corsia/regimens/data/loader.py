@@ -144,7 +144,8 @@ def _integer(value: Any, where: _Where, what: str) -> int | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
         raise where.fail(f"{what} is not a whole number: {value!r}")
-    return value
+    number: int = value
+    return number
 
 
 def _days(value: Any, where: _Where, what: str) -> list[int]:
