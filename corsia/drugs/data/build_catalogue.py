@@ -212,10 +212,59 @@ def powders(
     return records
 
 
+# The catalogue fields a product row of curated/products.yaml may set (a misspelt one stops
+# the build instead of reaching the catalogue).
+PRODUCT_FIELDS = {
+    "compatible_diluents",
+    "concentration",
+    "concentration_unit",
+    "data_source",
+    "density_g_ml",
+    "density_source",
+    "diluted_protect_from_light",
+    "diluted_stability_hours",
+    "diluted_stability_temperature",
+    "filter_required",
+    "final_concentration_max",
+    "final_concentration_min",
+    "form",
+    "formulation",
+    "holder",
+    "nominal_volume_ml",
+    "photosensitive",
+    "physical_state",
+    "physical_state_note",
+    "preparation_mode",
+    "pvc_free_required",
+    "reconstituted_protect_from_light",
+    "reconstituted_stability_hours",
+    "reconstituted_stability_temperature",
+    "reconstitution_diluent",
+    "reconstitution_volume_ml",
+    "route",
+    "stability_note",
+    "storage",
+    "strength_unit",
+}
+PRODUCT_ARGS = {
+    "vials": ("ingredient", "brand", "holder", "concentration", "sizes"),
+    "powders": ("ingredient", "brand", "holder", "sizes"),
+    "product": ("code", "ingredient", "name", "strength", "unit", "state"),
+}
+
+
 def _products(entry: dict[str, Any]) -> list[P]:
     """One entry of curated/products.yaml: ``vials``, ``powders`` or one ``product``."""
     ((kind, fields),) = entry.items()
+    if kind not in PRODUCT_ARGS:
+        raise SystemExit(f"curated/products.yaml: unknown entry {kind!r}")
     args = dict(fields)
+    missing = [name for name in PRODUCT_ARGS[kind] if name not in args]
+    unknown = sorted(set(args) - PRODUCT_FIELDS - set(PRODUCT_ARGS[kind]))
+    if missing or unknown:
+        raise SystemExit(
+            f"curated/products.yaml {kind} {fields}: missing {missing}, unknown {unknown}"
+        )
     if kind in ("vials", "powders"):
         sizes = [tuple(size) for size in args.pop("sizes")]
         ingredient, brand, holder = args.pop("ingredient"), args.pop("brand"), args.pop("holder")
