@@ -142,6 +142,14 @@ def test_a_well_formed_regimen_is_added_by_a_file_alone(tmp_path: Path) -> None:
     assert docs[-1]["components"][2]["competence"] == "pharmacy"
 
 
+def test_a_hospital_file_beside_the_shipped_ones_is_read_after_them(tmp_path: Path) -> None:
+    directory = _library_with(tmp_path, GOOD)
+    (directory / "ospedale.yaml").write_text(
+        "regimens:\n" + GOOD.replace("TEST-1", "OSP-1"), encoding="utf-8"
+    )
+    assert [d["code"] for d in loader.load_documents(directory)][-2:] == ["TEST-1", "OSP-1"]
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [

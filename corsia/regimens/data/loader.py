@@ -28,7 +28,8 @@ Doc = dict[str, Any]
 
 LIBRARY_DIR = Path(__file__).resolve().parent / "library"
 BLOCKS_FILE = "blocks.yaml"
-# The regimen files, in the order of the library (the order of ``documents()``).
+# The shipped regimen files, in the order of the library (the order of ``documents()``); any
+# other ``*.yaml`` of the folder (a hospital's own file) follows them, in name order.
 REGIMEN_FILES = ("solid.yaml", "haematology.yaml", "paediatric.yaml")
 
 REGIMEN_KEYS = {
@@ -367,7 +368,12 @@ def load_documents(directory: Path | None = None) -> list[Doc]:
     directory = directory or LIBRARY_DIR
     blocks = load_blocks(directory / BLOCKS_FILE)
     docs: list[Doc] = []
-    for name in REGIMEN_FILES:
+    others = sorted(
+        p.name
+        for p in directory.glob("*.yaml")
+        if p.name not in REGIMEN_FILES and p.name != BLOCKS_FILE
+    )
+    for name in (*REGIMEN_FILES, *others):
         docs.extend(load_file(directory / name, blocks))
     seen: set[str] = set()
     for doc in docs:
