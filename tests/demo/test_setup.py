@@ -91,6 +91,7 @@ def _assert_integrations(first: list[str], second: list[str]) -> None:
     assert error.control_id == "DEMO-ADT-0003" and "PV1^1^3" in error.ack
     anna = Patient.objects.get(codice_fiscale="SPSNNA58L42F839Y")
     stay = Encounter.objects.get(patient=anna, state="active")
+    assert stay.place is not None
     assert (stay.ward.code, stay.place.code) == ("ONC", "L19")
     haemoglobin = LabResult.objects.get(patient=anna, analyte="Emoglobina")
     assert (str(haemoglobin.value.normalize()), haemoglobin.flag) == ("10.9", "L")
