@@ -325,6 +325,14 @@ PAGES: dict[str, PageHelp] = {
         _("Movimenti di magazzino"),
         _("Carichi, scarichi e rese, filtrabili per medicinale, lotto, tipo e periodo."),
     ),
+    "inventory:procurement": PageHelp(
+        _("Consegne dal sistema acquisti"),
+        _(
+            "Carica il file CSV delle consegne (DDT) del sistema acquisti: ogni riga è "
+            "abbinata a una confezione o segnalata; nulla entra in magazzino finché non "
+            "confermi il carico. Un DDT già caricato è rifiutato."
+        ),
+    ),
     "inventory:consumption": PageHelp(
         _("Consumi"),
         _("Le unità scaricate e rese nel mese, con il loro valore, per centro di costo."),
@@ -428,6 +436,7 @@ NOT_PAGES: frozenset[str] = frozenset(
         "compounding:preparation_action",
         "compounding:label_pdf",
         "compounding:label_zpl",
+        "inventory:consumption_export",  # a CSV or JSON file for accounting
         "compounding:worksheet",
         "compounding:bag_label",
         "administration:pump_board",

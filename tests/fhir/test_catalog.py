@@ -24,9 +24,8 @@ from corsia.records import services as records
 from corsia.records.domain.letters import FREE_TEXT, LetterKind
 from corsia.testing.accounts import MakeUser, api_client
 from corsia.testing.administration import Folfox, give
-from corsia.testing.fhir import r4
+from corsia.testing.fhir import fhir_get, fhir_reads, ids, issue, r4
 from corsia.testing.outside import masked_chart
-from tests.fhir.helpers import fhir_get, fhir_reads, ids, issue
 
 AT = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 

@@ -25,9 +25,8 @@ import pytest
 from corsia.accounts.domain.roles import Role
 from corsia.fhir.domain import resources as fhir
 from corsia.testing.accounts import MakeUser, api_client
-from corsia.testing.fhir import r4
+from corsia.testing.fhir import fhir_get, r4
 from corsia.testing.patients import patient_registered
-from tests.fhir.helpers import fhir_get
 
 CODICE_FISCALE = "http://hl7.it/sid/codiceFiscale"
 # 6 letters (surname, name), 2 digits (year), month letter, 2 digits (day, +40 for women),

@@ -19,9 +19,9 @@ from corsia.records.services.labs import LabInput
 from corsia.records.services.vitals import VitalsInput
 from corsia.testing.accounts import MakeUser, api_client
 from corsia.testing.administration import Folfox, give
+from corsia.testing.fhir import fhir_get, fhir_reads, ids, issue
 from corsia.testing.outside import masked_chart
 from corsia.testing.patients import patient_registered
-from tests.fhir.helpers import fhir_get, fhir_reads, ids, issue
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,8 @@ from corsia.accounts.models import ApiToken, User
 from corsia.accounts.services import token_issue
 from corsia.patients.models import Patient
 from corsia.testing.accounts import MakeUser
+from corsia.testing.fhir import fhir_get, fhir_reads, issue
 from corsia.testing.patients import patient_registered
-from tests.fhir.helpers import fhir_get, fhir_reads, issue
 
 # --- pure ---------------------------------------------------------------------------------------
 

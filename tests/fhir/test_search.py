@@ -15,9 +15,8 @@ from corsia.fhir.domain.search import Page, lenient_handling, params_of
 from corsia.patients.models import Patient
 from corsia.testing.accounts import MakeUser, api_client
 from corsia.testing.administration import Folfox, give
-from corsia.testing.fhir import r4
+from corsia.testing.fhir import fhir_get, ids, issue, r4
 from corsia.testing.patients import patient_registered
-from tests.fhir.helpers import fhir_get, ids, issue
 
 # --- pure -------------------------------------------------------------------------------------
 

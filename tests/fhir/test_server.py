@@ -21,9 +21,9 @@ from corsia.records.services.labs import LabInput
 from corsia.records.services.vitals import VitalsInput
 from corsia.testing.accounts import MakeUser, api_client, logged_in
 from corsia.testing.administration import Folfox, give
+from corsia.testing.fhir import fhir_get, fhir_reads, issue
 from corsia.testing.outside import masked_chart
 from corsia.testing.patients import patient_registered
-from tests.fhir.helpers import fhir_get, fhir_reads, issue
 
 pytestmark = pytest.mark.django_db
 FHIR_JSON = "application/fhir+json"
