@@ -260,9 +260,7 @@ def test_read_ack_accept_error_reject_and_non_answers() -> None:
         f"{ACK_HEAD}\rMSA|AE|CORSIAO7\rERR||PID^1^3|204^Unknown key identifier^HL70357|E"
         "||||Paziente sconosciuto"  # ERR-8, the user message
     )
-    assert read_ack(error, control_id="CORSIAO7") == AckRead(
-        AckCode.ERROR, "Paziente sconosciuto"
-    )
+    assert read_ack(error, control_id="CORSIAO7") == AckRead(AckCode.ERROR, "Paziente sconosciuto")
     reject = f"{ACK_HEAD}\rMSA|AR|CORSIAO7|Versione non supportata"
     assert read_ack(reject, control_id="CORSIAO7") == AckRead(
         AckCode.REJECT, "Versione non supportata"
