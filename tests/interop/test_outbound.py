@@ -14,6 +14,7 @@ from hl7apy.consts import VALIDATION_LEVEL
 from hl7apy.parser import parse_message
 
 from corsia.accounts.models import User
+from corsia.administration.bedside.infusion import administration_interrupt
 from corsia.administration.given import administrations_of_patient
 from corsia.audit.models import AuditEvent
 from corsia.core.domain.errors import InvalidTransition, PermissionRefused, ValidationFailed
@@ -26,7 +27,7 @@ from corsia.interop.services import (
     subscriber_save,
 )
 from corsia.testing import compounding as ufa_flow
-from corsia.testing.administration import Folfox, give
+from corsia.testing.administration import Folfox, give, verify
 from tests.interop.mllp_receiver import ack, receiving
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +60,13 @@ def _subscriber(it_staff: User, port: int, *types: str, active: bool = True) -> 
     )
 
 
+def _premedicated(f: Folfox) -> None:
+    """The two antiemetics given first (FOLFOX-4's sequence), before any subscriber exists:
+    the messages under test are the oxaliplatin's."""
+    give(f, f.items["ondansetron"])
+    give(f, f.items["dexamethasone"])
+
+
 def _pid(f: Folfox) -> str:
     p = f.patient
     return (
@@ -70,6 +78,7 @@ def _pid(f: Folfox) -> str:
 def test_an_oxaliplatin_infusion_ended_reaches_the_subscriber_as_ras_o17(
     folfox: Folfox, it_staff: User
 ) -> None:
+    _premedicated(folfox)
     with receiving(lambda m: ack(m, "AA")) as (receiver, port):
         _subscriber(it_staff, port, "RAS^O17")
         _subscriber(it_staff, port + 1 if port < 65535 else 1, "RDS^O13")  # not for RAS
@@ -121,6 +130,7 @@ def test_no_answer_is_retried_with_backoff_then_an_ae_fails_then_it_staff_resend
             return None  # silence: the sender times out
         return ack(message, code, error="Paziente sconosciuto" if code == "AE" else "")
 
+    _premedicated(folfox)
     with receiving(answer) as (receiver, port):
         _subscriber(it_staff, port, "RAS^O17")
         give(folfox, folfox.items["oxaliplatin"])
@@ -159,27 +169,11 @@ def test_no_answer_is_retried_with_backoff_then_an_ae_fails_then_it_staff_resend
         outbound_resend(actor=it_staff, workstation="SI-01", message_id=row.pk, reason="di nuovo")
 
 
-def test_silence_every_time_ends_expired(folfox: Folfox, it_staff: User) -> None:
-    with receiving(lambda m: None) as (_receiver, port):
-        _subscriber(it_staff, port, "RAS^O17")
-        give(folfox, folfox.items["oxaliplatin"])
-        row = OutboundMessage.objects.get()
-        moment = timezone.now()
-        for _ in range(3):  # CORSIA_HL7_OUT_MAX_ATTEMPTS
-            done = outbound_send(message_id=row.pk, now=moment)
-            assert done is not None
-            moment = done.next_attempt_at
-    assert (done.state, done.attempts) == ("expired", 3)
-    assert AuditEvent.objects.filter(event_type="interop.message_not_delivered").count() == 1
-
-
-def test_an_interrupted_infusion_says_how_much_was_given_and_why(
+def test_an_interrupted_infusion_never_answered_expires_and_says_how_much_and_why(
     folfox: Folfox, it_staff: User
 ) -> None:
-    from corsia.administration.bedside.infusion import administration_interrupt
-    from corsia.testing.administration import verify
-
-    with receiving(ack) as (receiver, port):
+    _premedicated(folfox)
+    with receiving(lambda m: None) as (receiver, port):  # the subscriber never answers
         _subscriber(it_staff, port, "RAS^O17")
         started = verify(folfox, "oxaliplatin").administration
         administration_interrupt(
@@ -189,7 +183,19 @@ def test_an_interrupted_infusion_says_how_much_was_given_and_why(
             volume_given_ml=Decimal("125"),
             reason="Reazione infusionale",
         )
-        outbound_send(message_id=OutboundMessage.objects.get().pk)
+        row = OutboundMessage.objects.get()
+        assert row.event_key == f"administration:{started.pk}:interrupted"
+        moment = timezone.now()
+        states = []
+        for _ in range(3):  # CORSIA_HL7_OUT_MAX_ATTEMPTS
+            done = outbound_send(message_id=row.pk, now=moment)
+            assert done is not None
+            states.append((done.state, done.attempts))
+            moment = done.next_attempt_at
+    assert states == [("pending", 1), ("pending", 2), ("expired", 3)]
+    # three attempts, each unanswered: expired, a dead letter, audited once
+    assert receiver.received == [row.raw] * 3
+    assert AuditEvent.objects.filter(event_type="interop.message_not_delivered").count() == 1
     rxa = receiver.received[0].split("\r")[3].split("|")
     bag = started.volume_ml
     # 125 mL of the bag: 170 mg × 125 / bag volume

@@ -202,6 +202,8 @@ def _defer_all(message_ids: list[int]) -> None:
 
 def administration_announced(record: AdministrationRecord) -> None:
     """Administration's hook (``administration_ended_subscribe``): RAS^O17."""
+    if not _subscribers_of(RAS_O17):
+        return  # nobody subscribes: nothing read, nothing written
     event = _administration_event(record)
     patient = _patient(record.patient_id)
     _queue(
@@ -216,6 +218,8 @@ def administration_announced(record: AdministrationRecord) -> None:
 
 def dispensing_announced(record: Dispensing) -> None:
     """Compounding's hook (``dispensing_subscribe``): RDS^O13 for the bag checked out."""
+    if not _subscribers_of(RDS_O13):
+        return
     event = _dispensing_event(record)
     patient = _patient(record.patient_id)
     _queue(
@@ -234,9 +238,12 @@ def _defer(message_id: int, at: datetime | None = None) -> None:
     from procrastinate.contrib.django import app
 
     try:
-        app.configure_task(
-            SEND_TASK, queue="interop", queueing_lock=f"hl7out-{message_id}", schedule_at=at
-        ).defer(message_id=message_id)
+        # a savepoint: the queueing lock's refusal is a unique violation, which must not
+        # abort a transaction the caller may be in
+        with transaction.atomic():
+            app.configure_task(
+                SEND_TASK, queue="interop", queueing_lock=f"hl7out-{message_id}", schedule_at=at
+            ).defer(message_id=message_id)
     except exceptions.AlreadyEnqueued:
         pass
     except Exception:  # the queue unreachable: the periodic sweep defers it again
