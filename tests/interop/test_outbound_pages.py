@@ -95,12 +95,14 @@ def test_subscribers_through_the_api_and_the_page(it_staff: User, physician: Use
     assert Subscriber.objects.get(name="Farmacia").message_types == ["RDS^O13"]
     edit = page.get(f"/interop/subscribers/{body['id']}/")
     assert edit.status_code == 200
-    # a physician may not configure them, and the refusal writes nothing
-    events = AuditEvent.objects.count()
-    assert logged_in(physician).get("/interop/subscribers/").status_code == 403
-    status, _ = post_json(api_client(physician), "/api/v1/interop/subscribers", GOOD)
+    # a physician may not configure them, and the refusal writes nothing (the token is
+    # issued, and audited, before counting)
+    physician_api, physician_page = api_client(physician), logged_in(physician)
+    events, subscribers = AuditEvent.objects.count(), Subscriber.objects.count()
+    assert physician_page.get("/interop/subscribers/").status_code == 403
+    status, _ = post_json(physician_api, "/api/v1/interop/subscribers", GOOD)
     assert status == 403
-    assert AuditEvent.objects.count() == events
+    assert (AuditEvent.objects.count(), Subscriber.objects.count()) == (events, subscribers)
 
 
 def test_dead_letters_listed_opened_and_resent(
