@@ -56,13 +56,19 @@ def messages_list(*, user: User, filters: MessageFilter) -> QuerySet[InboundMess
     return rows.order_by("-received_at", "-pk")[:PAGE_LIMIT]
 
 
+def _state_counts(
+    rows: QuerySet[InboundMessage] | QuerySet[OutboundMessage], states: list[str]
+) -> dict[str, int]:
+    counts = dict.fromkeys(states, 0)
+    for row in rows.values("state").annotate(n=Count("pk")).order_by():
+        counts[row["state"]] = row["n"]
+    return counts
+
+
 def message_counts(*, user: User) -> dict[str, int]:
     """How many messages are in each state (the dead letters: error and parked)."""
     require_permission(user, VIEW)
-    counts = {s.value: 0 for s in MessageState}
-    for row in InboundMessage.objects.values("state").annotate(n=Count("pk")).order_by():
-        counts[row["state"]] = row["n"]
-    return counts
+    return _state_counts(InboundMessage.objects.all(), [s.value for s in MessageState])
 
 
 @dataclass(frozen=True)
@@ -138,10 +144,7 @@ def outbound_list(*, user: User, filters: OutboundFilter) -> QuerySet[OutboundMe
 def outbound_counts(*, user: User) -> dict[str, int]:
     """How many outgoing messages are in each state (the dead letters: failed, expired)."""
     require_permission(user, VIEW)
-    counts = {s.value: 0 for s in OutboundState}
-    for row in OutboundMessage.objects.values("state").annotate(n=Count("pk")).order_by():
-        counts[row["state"]] = row["n"]
-    return counts
+    return _state_counts(OutboundMessage.objects.all(), [s.value for s in OutboundState])
 
 
 def outbound_detail(

@@ -243,8 +243,12 @@ def pid(patient: PatientIdentity, sender: Sender) -> str:
     )
 
 
-def _order_number(order_id: int) -> str:
-    return f"{order_id}^{escape(CORSIA_APPLICATION)}"
+def _orc(order_id: int, preparation_ref: str, when: datetime) -> str:
+    """ORC-1 RE (observations to follow), ORC-2 placer = Corsia's order, ORC-3 filler = the
+    bag's label, ORC-5 CM (completed), ORC-9 when."""
+    corsia = escape(CORSIA_APPLICATION)
+    placer, filler = f"{order_id}^{corsia}", f"{escape(preparation_ref)}^{corsia}"
+    return "|".join(["ORC", "RE", placer, filler, "", "CM", "", "", "", _ts(when)])
 
 
 def build_ras(
@@ -257,20 +261,7 @@ def build_ras(
 ) -> str:
     """RAS^O17: MSH, PID, ORC (RE, the order, the bag), RXA (what was given, how much, from
     when to when, by whom, how it ended), RXR (the route)."""
-    orc = "|".join(
-        [
-            "ORC",
-            "RE",
-            _order_number(event.order_id),
-            f"{escape(event.preparation_ref)}^{escape(CORSIA_APPLICATION)}",
-            "",
-            "CM",
-            "",
-            "",
-            "",
-            _ts(event.ended_at),
-        ]
-    )
+    orc = _orc(event.order_id, event.preparation_ref, event.ended_at)
     notes = f"^{escape(event.reason)}" if event.reason else ""
     amount = "0" if event.completion is Completion.NOT_ADMINISTERED else _number(event.dose)
     rxa = [
@@ -326,22 +317,7 @@ def build_rds(
         sender,
     )
     for counter, item in enumerate(event.items, start=1):
-        segments.append(
-            "|".join(
-                [
-                    "ORC",
-                    "RE",
-                    _order_number(event.order_id),
-                    f"{escape(item.preparation_ref)}^{escape(CORSIA_APPLICATION)}",
-                    "",
-                    "CM",
-                    "",
-                    "",
-                    "",
-                    _ts(event.dispensed_at),
-                ]
-            )
-        )
+        segments.append(_orc(event.order_id, item.preparation_ref, event.dispensed_at))
         rxd = [
             "RXD",
             str(counter),
