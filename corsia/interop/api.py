@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from corsia.core.access import api_perm
 from corsia.core.schemas import IsoDatetime, Reason
@@ -289,14 +289,14 @@ def _input(payload: SubscriberIn) -> services.SubscriberInput:
 
 @router.post("/subscribers", response={201: SubscriberOut})
 @api_perm(services.MANAGE_SUBSCRIBERS)
-def subscriber_create(request: HttpRequest, payload: SubscriberIn) -> tuple[int, SubscriberOut]:
+def subscriber_create(request: HttpRequest, payload: SubscriberIn) -> Status[SubscriberOut]:
     """Add a subscriber: ``message_types`` among ``RAS^O17``, ``RDS^O13``."""
     row = services.subscriber_save(
         actor=request_actor(request),
         workstation=request_workstation(request),
         data=_input(payload),
     )
-    return 201, _subscriber(row)
+    return Status(201, _subscriber(row))
 
 
 @router.put("/subscribers/{subscriber_id}", response=SubscriberOut)
