@@ -321,6 +321,34 @@ def data_growth(
     return figures
 
 
+def hl7_figures(database_url: str, *, messages: int, outbound: int) -> dict[str, Any]:
+    """HL7 over MLLP (``bench.hl7``, in a child process: it sets Django up for the worker's
+    send path): inbound throughput and latency to the ACK, outbound send rate."""
+    done = subprocess.run(  # noqa: S603 - fixed command line
+        [
+            sys.executable,
+            "-m",
+            "bench.hl7",
+            "--messages",
+            str(messages),
+            "--connections",
+            "4",
+            "--outbound",
+            str(outbound),
+        ],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": database_url},
+        check=False,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        sys.stderr.write(done.stderr)
+        return {"error": f"bench.hl7 failed with exit status {done.returncode}"}
+    figures: dict[str, Any] = json.loads(done.stdout)
+    return figures
+
+
 def machine() -> dict[str, Any]:
     return {
         "python": platform.python_version(),
@@ -386,6 +414,22 @@ def table(result: dict[str, Any]) -> str:
             f"{vials['waste_capture']}, vial capture {vials['vial_capture']}, "
             f"incremental p95 {vials['incremental_p95_ms']} ms"
         )
+    hl7 = result.get("hl7", {})
+    if "inbound" in hl7:
+        inbound, outbound = hl7["inbound"], hl7["outbound"]
+        lines.append(
+            f"HL7 inbound over MLLP ({inbound['messages']} messages, {inbound['connections']} "
+            f"connections): {inbound['messages_per_s']} msg/s, p50 {inbound['p50_ms']} ms, p95 "
+            f"{inbound['p95_ms']} ms, p99 {inbound['p99_ms']} ms, {inbound['errors']} errors"
+        )
+        for name, goal in inbound["goals"].items():
+            lines.append(f"goal {name:<24} {goal['goal']:<8} {'met' if goal['met'] else 'NOT MET'}")
+        lines.append(
+            f"HL7 outbound ({outbound['messages']} RAS^O17): {outbound['messages_per_s']} msg/s, "
+            f"p95 {outbound['p95_ms']} ms, {outbound['errors']} errors"
+        )
+    elif hl7:
+        lines.append(f"HL7: {hl7}")
     for name, reason in result["not_measured"].items():
         lines.append(f"not measured: {name}: {reason}")
     return "\n".join(lines)
@@ -398,6 +442,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--vial-days", type=int, default=None, help="vial replay days (0: skip)")
+    parser.add_argument(
+        "--hl7-messages", type=int, default=None, help="HL7 inbound messages (0: skip)"
+    )
     parser.add_argument(
         "--no-recreate",
         action="store_true",
@@ -435,6 +482,11 @@ def main(argv: list[str] | None = None) -> int:
         today=today,
         separate=not tiny and recreate,
     )
+    hl7_messages = args.hl7_messages if args.hl7_messages is not None else (40 if tiny else 2000)
+    if hl7_messages:
+        result["hl7"] = hl7_figures(
+            database_url, messages=hl7_messages, outbound=10 if tiny else 200
+        )
     vial_days = args.vial_days if args.vial_days is not None else (0 if tiny else 5)
     if vial_days:
         # imported here: the vial replay loads OR-Tools (about 2 s), which a run without it

@@ -336,6 +336,14 @@ CORSIA_HL7_FACILITY = env_str("CORSIA_HL7_FACILITY", "CORSIA")
 CORSIA_HL7_MRN_AUTHORITIES = env_list("CORSIA_HL7_MRN_AUTHORITIES", ["CORSIA"])
 # A parked message (patient or encounter not known yet) older than this becomes an error.
 CORSIA_HL7_PARK_HOURS = env_int("CORSIA_HL7_PARK_HOURS", 72)
+# --- HL7 v2.5 outbound (RAS^O17, RDS^O13 to the subscribers IT staff configure) --------
+# The OID of the hospital's MRN (PID-3 ``<MRN>^^^CORSIA&<OID>&ISO^MR``, namespace = the
+# first of CORSIA_HL7_MRN_AUTHORITIES): the hospital's own, from its OID registry.
+CORSIA_HL7_MRN_OID = env_str("CORSIA_HL7_MRN_OID", "")
+CORSIA_HL7_OUT_TIMEOUT_SECONDS = env_int("CORSIA_HL7_OUT_TIMEOUT_SECONDS", 10)
+CORSIA_HL7_OUT_MAX_ATTEMPTS = env_int("CORSIA_HL7_OUT_MAX_ATTEMPTS", 10)
+CORSIA_HL7_OUT_RETRY_BASE_SECONDS = env_int("CORSIA_HL7_OUT_RETRY_BASE_SECONDS", 30)
+CORSIA_HL7_OUT_RETRY_CAP_SECONDS = env_int("CORSIA_HL7_OUT_RETRY_CAP_SECONDS", 3600)
 
 # --- Active Directory / LDAP (active when LDAP_SERVER_URI is set) --------------------
 LDAP_BIND_DN = env_str("LDAP_BIND_DN")

@@ -1,5 +1,7 @@
 """The one door to what was actually given to a patient (read by prescribing's
-lifetime cumulative-dose check, H06): no other module reads ``Administration`` rows.
+lifetime cumulative-dose check, H06, and the FHIR server), and the one hook announcing an
+administration that ended (subscribed to by the HL7 interface, which sends it on as RAS^O17):
+no other module reads ``Administration`` rows.
 
 Amount given, per administration record:
 
@@ -13,7 +15,7 @@ Amount given, per administration record:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -95,6 +97,29 @@ class AdministrationRecord:
     nurse_name: str
     reason: str
     updated_at: datetime | None = None  # the record's last change (the FHIR meta.lastUpdated)
+    order_id: int = 0
+    preparation_ref: str = ""  # the bag's label (PRP…, WRD…)
+    nurse_username: str = ""
+    nurse_surname: str = ""
+    nurse_given_name: str = ""
+
+
+def _record(a: Administration) -> AdministrationRecord:
+    return AdministrationRecord(
+        given=_given_dose(a),
+        patient_id=a.patient_id,
+        ingredient_name=a.ingredient_name,
+        route=a.route,
+        ended_at=a.ended_at,
+        nurse_name=a.nurse.get_full_name() or a.nurse.username,
+        reason=a.reason,
+        order_id=a.order_id,
+        preparation_ref=a.preparation_ref,
+        nurse_username=a.nurse.username,
+        nurse_surname=a.nurse.last_name,
+        nurse_given_name=a.nurse.first_name,
+        updated_at=a.updated_at,
+    )
 
 
 def administrations_of_patient(
@@ -119,19 +144,7 @@ def administrations_of_patient(
         rows = rows.filter(started_at__gte=started_from)
     if started_before is not None:
         rows = rows.filter(started_at__lt=started_before)
-    return [
-        AdministrationRecord(
-            given=_given_dose(a),
-            patient_id=a.patient_id,
-            ingredient_name=a.ingredient_name,
-            route=a.route,
-            ended_at=a.ended_at,
-            nurse_name=a.nurse.get_full_name() or a.nurse.username,
-            reason=a.reason,
-            updated_at=a.updated_at,
-        )
-        for a in rows.order_by("-started_at", "-id")
-    ]
+    return [_record(a) for a in rows.order_by("-started_at", "-id")]
 
 
 def administration_patient_id(*, administration_id: int) -> int | None:
@@ -143,3 +156,27 @@ def administration_patient_id(*, administration_id: int) -> int | None:
         .first()
     )
     return found
+
+
+# --- the hook: an administration ended ----------------------------------------------------
+
+AdministrationEnded = Callable[[AdministrationRecord], None]
+_ended_subscribers: dict[str, AdministrationEnded] = {}
+
+
+def administration_ended_subscribe(name: str, subscriber: AdministrationEnded) -> None:
+    """Called once by a module above this one that wants each administration that ended
+    (completed, partial, interrupted), e.g. to send it to other systems (idempotent per
+    ``name``)."""
+    _ended_subscribers[name] = subscriber
+
+
+def administration_ended_announce(administration: Administration) -> None:
+    """Called by the bedside services inside the transaction that ended the
+    administration: a subscriber's writes commit or roll back with it (an outbox, never a
+    message about an end that did not happen, never an end without its message)."""
+    if not _ended_subscribers:
+        return
+    record = _record(administration)
+    for subscriber in _ended_subscribers.values():
+        subscriber(record)

@@ -15,3 +15,16 @@ MESSAGE_REPLAYED = register(
     "Messaggio HL7 rielaborato su richiesta dei sistemi informativi",
     reason_required=True,
 )
+MESSAGE_SENT = register("interop.message_sent", "Messaggio HL7 inviato e accettato (AA)")
+MESSAGE_NOT_DELIVERED = register(
+    "interop.message_not_delivered",
+    "Messaggio HL7 inviato rifiutato dal destinatario o rimasto senza risposta",
+)
+MESSAGE_RESENT = register(
+    "interop.message_resent",
+    "Messaggio HL7 reinviato su richiesta dei sistemi informativi",
+    reason_required=True,
+)
+SUBSCRIBER_SAVED = register(
+    "interop.subscriber_saved", "Destinatario dei messaggi HL7 creato o modificato"
+)

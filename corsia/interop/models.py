@@ -7,12 +7,15 @@ state it went through (pghistory)."""
 from __future__ import annotations
 
 import pghistory
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from corsia.core.models import VersionedModel
+from corsia.interop.domain.outbound import OUTBOUND_STATE_LABELS_IT, OutboundState
 from corsia.interop.domain.states import STATE_LABELS_IT, MessageState
 
 # The raw text kept (and accepted): an ADT is a few hundred bytes, a laboratory report with
@@ -137,3 +140,88 @@ class LabCodeMapping(models.Model):
 
     def __str__(self) -> str:
         return f"{self.system} {self.code} → {self.analyte}"
+
+
+# --- outbound -------------------------------------------------------------------------------
+
+
+@pghistory.track()
+class Subscriber(VersionedModel):
+    """A system that receives Corsia's messages over MLLP (the interface engine, the
+    pharmacy's or the ward's system): where, which message types, whether active. Data,
+    edited by IT staff; never deleted (deactivated)."""
+
+    name = models.CharField(_("nome"), max_length=80, unique=True)
+    receiving_application = models.CharField(_("applicazione ricevente (MSH-5)"), max_length=80)
+    receiving_facility = models.CharField(_("struttura ricevente (MSH-6)"), max_length=80)
+    host = models.CharField(_("indirizzo"), max_length=255)
+    port = models.PositiveIntegerField(_("porta"))
+    message_types = models.JSONField(_("tipi di messaggio"), default=list)  # ["RAS^O17"]
+    active = models.BooleanField(_("attivo"), default=True)
+
+    class Meta:
+        verbose_name = _("destinatario HL7")
+        verbose_name_plural = _("destinatari HL7")
+        default_permissions = ()
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(port__gte=1) & Q(port__lte=65535), name="subscriber_port_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.host}:{self.port})"
+
+
+@pghistory.track()
+class OutboundMessage(models.Model):
+    """One message for one subscriber, stored before it is sent (in the transaction of
+    the clinical act it reports) and kept with every attempt's outcome. ``event_key``
+    names the act (``administration:42:completed``): one message per act and subscriber,
+    never two, whatever the retries."""
+
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.PROTECT, related_name="messages")
+    event_key = models.CharField(max_length=80)
+    created_at = models.DateTimeField(_("creato il"), default=timezone.now, db_index=True)
+    message_type = models.CharField(_("tipo"), max_length=7)  # RAS^O17
+    control_id = models.CharField(_("identificativo (MSH-10)"), max_length=64, unique=True)
+    raw = models.TextField(_("testo del messaggio"))
+    state = models.CharField(
+        _("stato"),
+        max_length=10,
+        choices=[(s.value, label) for s, label in OUTBOUND_STATE_LABELS_IT.items()],
+        default=OutboundState.PENDING.value,
+    )
+    attempts = models.PositiveIntegerField(_("tentativi"), default=0)
+    next_attempt_at = models.DateTimeField(_("prossimo tentativo"), default=timezone.now)
+    last_attempt_at = models.DateTimeField(_("ultimo tentativo"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("inviato il"), null=True, blank=True)
+    ack_code = models.CharField(_("esito (MSA-1)"), max_length=2, blank=True)
+    ack = models.TextField(_("risposta (ACK)"), blank=True)
+    error_text = models.TextField(_("errore"), blank=True)
+    patient = models.ForeignKey(
+        "patients.Patient", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("messaggio HL7 inviato")
+        verbose_name_plural = _("messaggi HL7 inviati")
+        default_permissions = ()
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(name="outbound_due", fields=["state", "next_attempt_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscriber", "event_key"], name="outbound_one_per_event"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=[s.value for s in OutboundState]),
+                name="outbound_state_known",
+            ),
+        ]
+        triggers = [pgtrigger.Protect(name="outbound_never_deleted", operation=pgtrigger.Delete)]
+
+    def __str__(self) -> str:
+        return f"{self.message_type} {self.control_id}"

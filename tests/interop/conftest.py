@@ -23,3 +23,10 @@ def it_staff(make_user: MakeUser) -> User:
 @pytest.fixture
 def physician(make_user: MakeUser) -> User:
     return make_user(Role.PHYSICIAN, username="dr_verdi")
+
+
+# FOLFOX-4 at the bedside (corsia.testing.administration): the outgoing messages' tests
+# give and dispense its drugs.
+from corsia.testing.administration import folfox, make_folfox  # noqa: E402
+
+__all__ = ["folfox", "make_folfox"]

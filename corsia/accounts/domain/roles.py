@@ -106,6 +106,9 @@ PERMISSIONS: tuple[PermissionSpec, ...] = (
     ),
     PermissionSpec("interop", "view_messages", "Consultare i messaggi HL7 ricevuti"),
     PermissionSpec("interop", "replay_message", "Rielaborare i messaggi HL7 in errore o in attesa"),
+    PermissionSpec(
+        "interop", "manage_subscribers", "Configurare i destinatari dei messaggi HL7 inviati"
+    ),
     PermissionSpec("compounding", "view_workplan", "Consultare il piano di lavoro della UFA"),
     PermissionSpec("compounding", "validate", "Validare e prendere in carico le terapie (UFA)"),
     PermissionSpec("compounding", "release", "Rilasciare le preparazioni (UFA)"),
@@ -286,6 +289,7 @@ for _role in (Role.PHYSICIAN, Role.NURSE, Role.PHARMACIST):
 ROLE_PERMISSIONS[Role.IT_STAFF] = ROLE_PERMISSIONS[Role.IT_STAFF] | {
     "interop.view_messages",
     "interop.replay_message",
+    "interop.manage_subscribers",
 }
 # A merge undone (the registry's correction of a wrong A40, or a wrong merge by hand): who
 # merges (the coordinator) and IT staff, who watch the ADT feed (corsia/patients/README.md).

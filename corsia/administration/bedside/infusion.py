@@ -15,6 +15,7 @@ from corsia.administration import audit_events as events
 from corsia.administration.bedside.items import NOT_STARTED, items_progress
 from corsia.administration.domain.bedside import ITEM_ACTIVE, item_complete, volume_given_check
 from corsia.administration.domain.pump_program import pump_program_compute
+from corsia.administration.given import administration_ended_announce
 from corsia.administration.models import Administration, AdministrationState, Pump, PumpProgram
 from corsia.administration.permissions import ADMINISTER, NURSE_ONLY
 from corsia.administration.pumps.services import pump_program_send
@@ -157,6 +158,7 @@ def _stop(
         },
         reason=admin.reason,
     )
+    administration_ended_announce(admin)
 
 
 def administration_end(

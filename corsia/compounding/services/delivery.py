@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from corsia.audit.services import audit_record
 from corsia.compounding import audit_events as events
+from corsia.compounding.dispensed import dispensing_announce
 from corsia.compounding.domain.labels import INTRAVENOUS_ROUTE, is_intrathecal, is_vinca_alkaloid
 from corsia.compounding.domain.product import StorageTemperature
 from corsia.compounding.domain.transport import (
@@ -180,6 +181,9 @@ def checkout_record(
                 "preparations": sorted(p.label_code or "" for p in preps.values()),
                 "intrathecal": intrathecal,
             },
+        )
+        dispensing_announce(
+            checkout=checkout, patient_id=order.patient_id, preparations=preps.values()
         )
     return checkout
 

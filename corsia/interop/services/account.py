@@ -19,6 +19,7 @@ INTERFACE_PERMISSIONS = (
 )
 VIEW = "interop.view_messages"
 REPLAY = "interop.replay_message"
+MANAGE_SUBSCRIBERS = "interop.manage_subscribers"
 
 
 def interface_account() -> User:
