@@ -114,7 +114,9 @@ def test_an_oxaliplatin_infusion_ended_reaches_the_subscriber_as_ras_o17(
     assert parsed.validate() is True
     # sending again, or the hook announcing the same end again, makes nothing new
     assert outbound_send(message_id=row.pk) is None
-    administration_announced(administrations_of_patient(patient_id=folfox.patient.pk)[0])
+    administration_announced(
+        administrations_of_patient(user=folfox.nurse, patient_id=folfox.patient.pk)[0]
+    )
     assert OutboundMessage.objects.count() == 1
     assert AuditEvent.objects.filter(event_type="interop.message_sent").count() == 1
 
