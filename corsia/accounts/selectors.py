@@ -55,3 +55,9 @@ def user_by_username(*, username: str) -> User:
     if user is None:
         raise NotFound("Utente non trovato.", code="user_not_found")
     return user
+
+
+def user_still_active(*, user_id: int, username: str) -> bool:
+    """Whether the account with this id still exists under this username and is active
+    (one query: for a process that keeps an account it ensured once)."""
+    return User.objects.filter(pk=user_id, username=username, is_active=True).exists()

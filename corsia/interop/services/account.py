@@ -3,6 +3,7 @@ application is the workstation)."""
 
 from __future__ import annotations
 
+from corsia.accounts.selectors import user_still_active
 from corsia.accounts.services import roles_sync, system_account_ensure
 from corsia.core.actors import User
 
@@ -22,14 +23,24 @@ REPLAY = "interop.replay_message"
 MANAGE_SUBSCRIBERS = "interop.manage_subscribers"
 
 
+# The account this process ensured (its permissions are declared here, so they cannot
+# change while the process runs): later messages check it still exists with one query
+# instead of ensuring it again (nine queries and its permissions read afresh).
+_ensured: list[User] = []
+
+
 def interface_account() -> User:
     """The account, created on first use; on a database where the declared permissions
     were never synchronised (no ``corsia_setup`` yet) they are synchronised first."""
+    if _ensured and user_still_active(user_id=_ensured[0].pk, username=INTERFACE_USERNAME):
+        return _ensured[0]
     try:
-        return _ensure()
+        account = _ensure()
     except LookupError:
         roles_sync()
-        return _ensure()
+        account = _ensure()
+    _ensured[:] = [account]
+    return account
 
 
 def _ensure() -> User:
