@@ -7,28 +7,17 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.db import connection
 
 from bench.consistency import centre_consistency
 from corsia.audit.selectors import chain_reports
 from corsia.demo import setup
+from corsia.testing.database import url_of_test_database
 
 pytestmark = pytest.mark.bench  # minutes long: left out of `make test-fast`
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _url_of_test_database() -> str:
-    s = connection.settings_dict
-    auth = quote(s["USER"] or "") + (":" + quote(s["PASSWORD"]) if s["PASSWORD"] else "")
-    host = s["HOST"] or s.get("OPTIONS", {}).get("host", "")
-    if host.startswith("/"):
-        return f"postgresql://{auth}@/{s['NAME']}?host={quote(host)}"
-    port = f":{s['PORT']}" if s["PORT"] else ""
-    return f"postgresql://{auth}@{host}{port}/{s['NAME']}"
 
 
 @pytest.mark.xdist_group("bench")
@@ -38,7 +27,7 @@ def test_bench_runs_at_tiny_scale_and_reports_the_figures(settings) -> None:  # 
     settings.DEMO_MODE = True
     list(setup.reference_data())
     list(setup.demo_hospital())
-    env = {**os.environ, "DATABASE_URL": _url_of_test_database(), "CORSIA_DEMO": "1"}
+    env = {**os.environ, "DATABASE_URL": url_of_test_database(), "CORSIA_DEMO": "1"}
     # when the benchmark runs for one second per phase on a tiny synthetic centre
     done = subprocess.run(
         [sys.executable, "-m", "bench", "--scale", "tiny", "--seconds", "1", "--no-recreate"],

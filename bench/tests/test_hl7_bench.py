@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from bench.tests.test_bench_smoke import _url_of_test_database
 from corsia.interop.models import InboundMessage, OutboundMessage
 from corsia.records.models import LabResult
+from corsia.testing.database import url_of_test_database
 
 pytestmark = pytest.mark.bench  # starts a listener subprocess: left out of `make test-fast`
 
@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.mark.xdist_group("bench")
 @pytest.mark.django_db(transaction=True)
 def test_hl7_bench_reports_inbound_and_outbound_figures() -> None:
-    env = {**os.environ, "DATABASE_URL": _url_of_test_database()}
+    env = {**os.environ, "DATABASE_URL": url_of_test_database()}
     # when 20 messages (10 A28 + 10 ORU) go over 2 connections and 5 RAS^O17 are sent
     done = subprocess.run(
         [

@@ -395,6 +395,27 @@ PAGES: dict[str, PageHelp] = {
             "mancante)."
         ),
     ),
+    "interop:outbound": PageHelp(
+        _("Messaggio HL7 inviato"),
+        _(
+            "Il testo inviato, l'ACK del destinatario e i tentativi. Un messaggio fallito o "
+            "scaduto si reinvia, con il motivo, dopo che il destinatario ha corretto la causa."
+        ),
+    ),
+    "interop:subscribers": PageHelp(
+        _("Destinatari dei messaggi HL7"),
+        _(
+            "I sistemi che ricevono le somministrazioni (RAS^O17) e le consegne dell'UFA "
+            "(RDS^O13): indirizzo, porta, tipi di messaggio, attivo o no."
+        ),
+    ),
+    "interop:subscriber": PageHelp(
+        _("Destinatario HL7"),
+        _(
+            "Modifica indirizzo, porta e tipi di messaggio del destinatario, o disattivalo: "
+            "i suoi messaggi restano in coda finché torna attivo."
+        ),
+    ),
 }
 
 
@@ -407,6 +428,7 @@ NOT_PAGES: frozenset[str] = frozenset(
         "set_language",
         "accounts:landing",
         "interop:replay",
+        "interop:resend",
         "accounts:logout",
         "accounts:user_roles",
         "accounts:user_deactivate",

@@ -28,7 +28,7 @@ from corsia.interop.services import (
 )
 from corsia.testing import compounding as ufa_flow
 from corsia.testing.administration import Folfox, give, verify
-from tests.interop.mllp_receiver import ack, receiving
+from corsia.testing.mllp_receiver import ack, receiving
 
 pytestmark = pytest.mark.django_db
 
