@@ -4,95 +4,92 @@ patients only: anyone else's is ``not-found``), masking, and one access-log row 
 whose data is answered (channel ``fhir``). A refused request writes nothing.
 
 Each search takes its checked parameters (``domain.search.checked_params``) and returns the
-total and the page of resources.
+total and the page of resources. Here: Patient, the table of searches and the read by id;
+the reads of each resource family beside it (``selectors_clinical``, ``selectors_medication``,
+``selectors_documents``) on what they share (``selectors_common``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
-from corsia.administration.given import administration_patient_id, administrations_of_patient
-from corsia.audit.services import access_log_record, access_log_record_many
+from corsia.administration.given import administration_patient_id
+from corsia.audit.services import access_log_record_many
 from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import NotFound
-from corsia.documents.selectors import (
-    document_content,
-    document_get,
-    document_patient_id,
-    patient_documents,
-    superseded_ids,
-)
-from corsia.fhir.domain import orders as fhir_orders
+from corsia.documents.selectors import document_patient_id
 from corsia.fhir.domain import resources as fhir
 from corsia.fhir.domain.outcome import InvalidSearch, Resource, ResourceNotFound
 from corsia.fhir.domain.search import (
-    Interval,
     Page,
     date_bounds,
     interval_of,
-    reference_id,
     resource_id,
     token_of,
-    values_of,
+)
+from corsia.fhir.selectors_clinical import (
+    OBSERVATION_CATEGORIES,
+    _allergies,
+    _conditions,
+    _encounters,
+    _observation_filters,
+    _observations,
+)
+from corsia.fhir.selectors_common import (
+    CHANNEL,
+    VIEW_ADMINISTRATIONS,
+    VIEW_CHART,
+    VIEW_DOCUMENTS,
+    VIEW_ORDER,
+    VIEW_PATIENT,
+    Found,
+    _log,
+    _subject,
+    _within,
+    hospital_zone,
+    paged,
+)
+from corsia.fhir.selectors_documents import (
+    _document_references,
+    document_pdf,
+)
+from corsia.fhir.selectors_medication import (
+    _medication_administrations,
+    _medication_requests,
+    _request_groups,
+    _started,
 )
 from corsia.patients.selectors import (
     PatientCriteria,
-    allergy_overview,
     allergy_patient_id,
     encounter_record,
     patient_find,
     patient_get,
-    visible_encounters,
 )
-from corsia.prescribing.selectors import line_find, order_find, patient_orders
-from corsia.records.selectors import (
-    chart_record_patient_id,
-    diagnosis_view,
-    lab_view,
-    patient_vitals,
-)
+from corsia.prescribing.selectors import line_find, order_find
+from corsia.records.selectors import chart_record_patient_id
+
+# Moved to the sibling modules by concern; still importable from here.
+__all__ = [
+    "CHANNEL",
+    "OBSERVATION_CATEGORIES",
+    "VIEW_ADMINISTRATIONS",
+    "VIEW_CHART",
+    "VIEW_DOCUMENTS",
+    "VIEW_ORDER",
+    "VIEW_PATIENT",
+    "Found",
+    "document_pdf",
+    "hospital_zone",
+    "paged",
+]
 
 if TYPE_CHECKING:
     from corsia.patients.models import Patient
-
-CHANNEL = "fhir"
-VIEW_PATIENT = "patients.view_patient"
-VIEW_CHART = "records.view_chart"
-VIEW_ORDER = "prescribing.view_order"
-VIEW_ADMINISTRATIONS = "administration.view_worklist"
-VIEW_DOCUMENTS = "documents.view_document"
-
-
-@dataclass(frozen=True)
-class Found:
-    total: int
-    resources: list[Resource]
-
-
-def hospital_zone() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
-
-
-def paged(resources: Sequence[Resource], page: Page) -> Found:
-    return Found(
-        total=len(resources), resources=list(resources[page.offset : page.offset + page.count])
-    )
-
-
-def _log(user: User, patient_id: int, what: str, workstation: Workstation) -> None:
-    access_log_record(
-        user=user,
-        patient_id=patient_id,
-        what=f"FHIR {what}",
-        workstation=workstation,
-        channel=CHANNEL,
-    )
 
 
 # --- Patient ------------------------------------------------------------------------------------
@@ -197,449 +194,6 @@ def patient_search(
         channel=CHANNEL,
     )
     return Found(total=total, resources=[_patient_resource(p) for p in patients])
-
-
-# --- the searches of one patient's data ---------------------------------------------------------
-
-
-def _subject(user: User, params: Mapping[str, list[str]], resource_type: str) -> Patient | None:
-    """The patient a search is about (``patient=``, required); ``None`` when there is no such
-    patient for this user (unknown or out of scope: the search matches nothing)."""
-    if "patient" not in params:
-        raise InvalidSearch(f"A {resource_type} search needs the patient parameter")
-    patient_id = reference_id(params["patient"][0], "Patient")
-    if patient_id is None:
-        return None
-    try:
-        return patient_get(user=user, patient_id=patient_id)
-    except NotFound:
-        return None
-
-
-def _statuses(params: Mapping[str, list[str]]) -> set[str] | None:
-    return _values(params, "status")
-
-
-def _values(params: Mapping[str, list[str]], name: str) -> set[str] | None:
-    return set(values_of(params[name][0])) if name in params else None
-
-
-def _within(moment: datetime | None, interval: Interval, *, whole_day: bool = False) -> bool:
-    """Whether ``moment`` lies in the interval (``whole_day``: the day starting at
-    ``moment`` overlaps it, for an element that is a date). A record without the moment
-    matches only an open interval."""
-    if moment is None:
-        return interval.start is None and interval.end is None
-    if whole_day:
-        return _overlaps(moment, moment + timedelta(days=1), interval)
-    return (interval.start is None or moment >= interval.start) and (
-        interval.end is None or moment < interval.end
-    )
-
-
-def _overlaps(start: datetime, end: datetime | None, interval: Interval) -> bool:
-    """Whether ``[start, end)`` (``end`` None: still going) overlaps the interval."""
-    return (interval.end is None or start < interval.end) and (
-        interval.start is None or end is None or end > interval.start
-    )
-
-
-def _at_start_of(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=hospital_zone())
-
-
-def _clinical_status(resource: Resource) -> str:
-    return str(resource["clinicalStatus"]["coding"][0]["code"])
-
-
-def _encounters(
-    user: User, patient: Patient, params: Mapping[str, list[str]], workstation: Workstation
-) -> list[Resource]:
-    """The patient's encounters, masked ones (oscurati) left out; ``date``: those whose
-    period overlaps the interval asked."""
-    statuses = _statuses(params)
-    period = interval_of(params.get("date", []), hospital_zone())
-    found = []
-    for encounter in visible_encounters(patient).order_by("-admitted_at", "-pk"):
-        resource = fhir.encounter_resource(
-            fhir.EncounterFacts(
-                id=encounter.pk,
-                patient_id=patient.pk,
-                kind=encounter.kind,
-                state=encounter.state,
-                ward_name=encounter.ward.name,
-                admitted_at=encounter.admitted_at,
-                discharged_at=encounter.discharged_at,
-            )
-        )
-        if statuses is not None and resource["status"] not in statuses:
-            continue
-        if _overlaps(encounter.admitted_at, encounter.discharged_at, period):
-            found.append(fhir.with_last_updated(resource, encounter.updated_at))
-    _log(user, patient.pk, "Encounter", workstation)
-    return found
-
-
-def _allergies(
-    user: User, patient: Patient, params: Mapping[str, list[str]], workstation: Workstation
-) -> list[Resource]:
-    """Every allergy recorded (refuted and inactive ones with their status) and the "no
-    known allergies" statements."""
-    overview = allergy_overview(
-        user=user, patient_id=patient.pk, workstation=workstation, channel=CHANNEL
-    )
-    clinical = _values(params, "clinical-status")
-    when = interval_of(params.get("date", []), hospital_zone())
-    found = [
-        fhir.with_last_updated(
-            fhir.allergy_resource(
-                fhir.AllergyEntry(
-                    id=a.pk,
-                    patient_id=patient.pk,
-                    substance_kind=a.substance_kind,
-                    substance=a.substance,
-                    reaction=a.reaction,
-                    reaction_text=a.reaction_text,
-                    severity=a.severity,
-                    certainty=a.certainty,
-                    status=a.status,
-                    onset_date=a.onset_date,
-                    recorded_at=a.created_at,
-                )
-            ),
-            a.updated_at,
-        )
-        for a in overview.allergies
-        if _within(a.created_at, when)
-    ]
-    found += [
-        fhir.with_last_updated(
-            fhir.no_known_allergies_resource(
-                fhir.NoKnownAllergiesFacts(
-                    id=s.pk,
-                    patient_id=patient.pk,
-                    stated_on=s.stated_on,
-                    ended=s.ended_at is not None,
-                )
-            ),
-            s.updated_at,
-        )
-        for s in overview.statements
-        if _within(_at_start_of(s.stated_on), when, whole_day=True)
-    ]
-    return [r for r in found if clinical is None or _clinical_status(r) in clinical]
-
-
-def _conditions(
-    user: User, patient: Patient, params: Mapping[str, list[str]], workstation: Workstation
-) -> list[Resource]:
-    view = diagnosis_view(
-        user=user, patient_id=patient.pk, workstation=workstation, channel=CHANNEL
-    )
-    found = [
-        fhir.with_last_updated(
-            fhir.condition_resource(
-                fhir.ConditionFacts(
-                    id=d.pk,
-                    patient_id=patient.pk,
-                    icd9_code=d.primary_site.code,
-                    icd9_display=d.primary_site.description_it,
-                    histotype=d.histotype,
-                    stage=d.stage,
-                    staging_system=d.staging_system,
-                    diagnosed_on=d.diagnosed_on,
-                )
-            ),
-            d.updated_at,
-        )
-        for d in view.diagnoses
-    ]
-    return found
-
-
-OBSERVATION_CATEGORIES = frozenset({"vital-signs", "laboratory"})
-
-
-def _observation_codes(params: Mapping[str, list[str]]) -> set[str] | None:
-    if "code" not in params:
-        return None
-    codes = set()
-    for raw in values_of(params["code"][0]):
-        token = token_of(raw)
-        if token.system not in (None, fhir.LOINC):
-            continue  # no code of another system is served
-        codes.add(token.code)
-    return codes
-
-
-def _observation_filters(
-    params: Mapping[str, list[str]],
-) -> tuple[set[str], Interval, set[str] | None]:
-    categories = set(OBSERVATION_CATEGORIES)
-    if "category" in params:
-        categories = set()
-        for raw in values_of(params["category"][0]):
-            token = token_of(raw)
-            if token.system not in (None, fhir.OBSERVATION_CATEGORY):
-                continue
-            if token.code not in OBSERVATION_CATEGORIES:
-                raise InvalidSearch(f"Observation category not served: {token.code}")
-            categories.add(token.code)
-    return (
-        categories,
-        interval_of(params.get("date", []), hospital_zone()),
-        _observation_codes(params),
-    )
-
-
-def _observations(
-    user: User, patient: Patient, params: Mapping[str, list[str]], workstation: Workstation
-) -> list[Resource]:
-    """Vital signs and laboratory results, newest first, by category, date and code (a
-    vital sign's LOINC code: laboratory results have none yet, a code search leaves them
-    out)."""
-    categories, interval, codes = _observation_filters(params)
-    statuses = _statuses(params)
-    if statuses is not None and "final" not in statuses:
-        return []  # every vital sign and result served is final
-    dated: list[tuple[datetime, Resource]] = []
-    if "vital-signs" in categories:
-        view = patient_vitals(
-            user=user, patient_id=patient.pk, workstation=workstation, channel=CHANNEL
-        )
-        for row in view.rows:
-            signs = row.signs
-            if not _within(signs.measured_at, interval):
-                continue
-            facts = fhir.VitalsFacts(
-                id=signs.pk,
-                patient_id=patient.pk,
-                measured_at=signs.measured_at,
-                systolic_bp=signs.systolic_bp,
-                diastolic_bp=signs.diastolic_bp,
-                heart_rate=signs.heart_rate,
-                temperature_c=signs.temperature_c,
-                respiratory_rate=signs.respiratory_rate,
-                spo2=signs.spo2,
-                pain_nrs=signs.pain_nrs,
-            )
-            for resource in fhir.vitals_resources(facts):
-                if codes is None or fhir.vitals_codes(resource) & codes:
-                    dated.append(
-                        (signs.measured_at, fhir.with_last_updated(resource, signs.recorded_at))
-                    )
-    if "laboratory" in categories and codes is None:
-        labs = lab_view(user=user, patient_id=patient.pk, workstation=workstation, channel=CHANNEL)
-        for result in labs.results:
-            if _within(result.collected_at, interval):
-                dated.append(
-                    (
-                        result.collected_at,
-                        fhir.with_last_updated(
-                            fhir.lab_resource(
-                                fhir.LabFacts(
-                                    id=result.pk,
-                                    patient_id=patient.pk,
-                                    analyte=result.analyte,
-                                    value=result.value,
-                                    unit=result.unit,
-                                    reference_low=result.reference_low,
-                                    reference_high=result.reference_high,
-                                    flag=result.flag,
-                                    collected_at=result.collected_at,
-                                )
-                            ),
-                            result.recorded_at,
-                        ),
-                    )
-                )
-    dated.sort(key=lambda pair: pair[0], reverse=True)
-    return [resource for _, resource in dated]
-
-
-def _medication_requests(
-    user: User, patient: Patient, params: Mapping[str, list[str]], workstation: Workstation
-) -> list[Resource]:
-    """Every line of the patient's therapy orders (newest cycle first, in the order of
-    administration), the order as ``groupIdentifier``; ``date``: the lines scheduled on the
-    days asked (``dosageInstruction.timing.event``, as R4 defines the parameter)."""
-    statuses = _statuses(params)
-    scheduled = interval_of(params.get("date", []), hospital_zone())
-    orders = patient_orders(user=user, patient_id=patient.pk).select_related("prescriber")
-    found = []
-    for order in orders.prefetch_related("items__ingredient"):
-        regimen = order.regimen_version.name
-        for item in sorted(order.items.all(), key=lambda i: (i.day_of_cycle, i.sequence)):
-            resource = fhir.medication_request_resource(
-                fhir.OrderLineFacts(
-                    id=item.pk,
-                    patient_id=patient.pk,
-                    order_id=order.pk,
-                    order_state=order.state,
-                    line_status=item.status,
-                    cycle_number=order.cycle_number,
-                    regimen_name=regimen,
-                    ingredient_code=item.ingredient.code,
-                    ingredient_name=item.ingredient.name_it,
-                    route=item.route,
-                    sequence=item.sequence,
-                    day_of_cycle=item.day_of_cycle,
-                    scheduled_date=item.scheduled_date,
-                    dose=item.dose,
-                    dose_unit=item.dose_unit,
-                    final_dose=item.final_dose,
-                    amount_unit=item.amount_unit,
-                    duration_minutes=item.duration_minutes,
-                    bsa_m2=order.bsa_m2,
-                    bsa_formula=order.bsa_formula,
-                    dosing_weight_kg=order.dosing_weight_kg,
-                    prescriber_name=order.prescriber.get_full_name() or order.prescriber.username,
-                    authored_at=order.created_at,
-                )
-            )
-            if statuses is not None and resource["status"] not in statuses:
-                continue
-            if _within(_at_start_of(item.scheduled_date), scheduled, whole_day=True):
-                found.append(fhir.with_last_updated(resource, order.updated_at))
-    _log(user, patient.pk, "MedicationRequest", workstation)
-    return found
-
-
-def _started(params: Mapping[str, list[str]]) -> Interval:
-    return interval_of(params.get("date", []), hospital_zone())
-
-
-def _medication_administrations(
-    user: User, patient: Patient, params: Mapping[str, list[str]], workstation: Workstation
-) -> list[Resource]:
-    """What was given to the patient (newest first), by when it started."""
-    interval = _started(params)
-    statuses = _statuses(params)
-    records = administrations_of_patient(
-        user=user, patient_id=patient.pk, started_from=interval.start, started_before=interval.end
-    )
-    found = [
-        fhir.with_last_updated(
-            fhir.medication_administration_resource(
-                fhir.AdministrationFacts(
-                    id=r.given.administration_id,
-                    patient_id=patient.pk,
-                    order_item_id=r.given.order_item_id,
-                    ingredient_code=r.given.ingredient_code,
-                    ingredient_name=r.ingredient_name,
-                    amount_given=r.given.amount_given,
-                    dose_unit=r.given.dose_unit,
-                    route=r.route,
-                    state=r.given.state,
-                    started_at=r.given.started_at,
-                    ended_at=r.ended_at,
-                    nurse_name=r.nurse_name,
-                    reason=r.reason,
-                )
-            ),
-            r.updated_at,
-        )
-        for r in records
-    ]
-    found = [r for r in found if statuses is None or r["status"] in statuses]
-    _log(user, patient.pk, "MedicationAdministration", workstation)
-    return found
-
-
-def _request_groups(
-    user: User, patient: Patient, params: Mapping[str, list[str]], workstation: Workstation
-) -> list[Resource]:
-    """Each therapy order of the patient as a whole (newest cycle first): its lines, in the
-    order of administration, as the MedicationRequests it groups."""
-    statuses = _statuses(params)
-    wanted = params["identifier"][0] if "identifier" in params else None
-    found = []
-    for order in (
-        patient_orders(user=user, patient_id=patient.pk)
-        .select_related("prescriber")
-        .prefetch_related("items")
-    ):
-        if wanted is not None:
-            token = token_of(wanted)
-            if token.system not in (None, fhir.THERAPY_ORDER) or token.code != str(order.pk):
-                continue
-        resource = fhir_orders.request_group_resource(
-            fhir_orders.OrderFacts(
-                id=order.pk,
-                patient_id=patient.pk,
-                state=order.state,
-                regimen_name=order.regimen_version.name,
-                cycle_number=order.cycle_number,
-                start_date=order.start_date.isoformat(),
-                prescriber_name=order.prescriber.get_full_name() or order.prescriber.username,
-                authored_at=order.created_at,
-                line_ids=tuple(
-                    i.pk
-                    for i in sorted(order.items.all(), key=lambda i: (i.day_of_cycle, i.sequence))
-                ),
-            )
-        )
-        if statuses is None or resource["status"] in statuses:
-            found.append(fhir.with_last_updated(resource, order.updated_at))
-    _log(user, patient.pk, "RequestGroup", workstation)
-    return found
-
-
-def _document_references(
-    user: User, patient: Patient, params: Mapping[str, list[str]], workstation: Workstation
-) -> list[Resource]:
-    """The patient's signed documents (every version; the superseded ones ``superseded``),
-    newest first; none about a masked stay (``documents.hidden``). Logged by the archive's
-    own selector ("elenco documenti archiviati")."""
-    statuses = _statuses(params)
-    when = interval_of(params.get("date", []), hospital_zone())
-    documents = [
-        d
-        for d in patient_documents(
-            user=user, patient_id=patient.pk, workstation=workstation, channel=CHANNEL
-        )
-        if d.signed and d.signed_at is not None
-    ]
-    replaced = superseded_ids(documents)
-    found = []
-    for d in documents:
-        assert d.signed_at is not None  # filtered above
-        resource = fhir_orders.document_reference_resource(
-            fhir_orders.DocumentFacts(
-                id=d.pk,
-                patient_id=patient.pk,
-                kind=d.kind,
-                title=d.title,
-                mime_type=d.mime_type,
-                size=d.size,
-                signed_at=d.signed_at,
-                signer_name=(d.signer.get_full_name() or d.signer.username) if d.signer else "",
-                version=d.version,
-                supersedes_id=d.supersedes_id,
-                superseded=d.pk in replaced,
-            )
-        )
-        if statuses is not None and resource["status"] not in statuses:
-            continue
-        if _within(d.signed_at, when):
-            found.append(fhir.with_last_updated(resource, d.signed_at))
-    return found
-
-
-def document_pdf(*, user: User, raw_id: str, workstation: Workstation) -> tuple[str, bytes]:
-    """A signed document's bytes (``Binary/<id>``): the archive's download, with its
-    permission, scope, masking and access log; an unsigned one is not served."""
-    require_permission(user, VIEW_DOCUMENTS)
-    document_id = resource_id(raw_id)
-    try:
-        if document_id is None or not document_get(user=user, document_id=document_id).signed:
-            raise NotFound("not found")
-        document, content = document_content(
-            user=user, document_id=document_id, workstation=workstation, channel=CHANNEL
-        )
-    except NotFound as error:
-        raise ResourceNotFound(f"Binary/{raw_id[:64]} not found") from error
-    return document.mime_type, content
 
 
 Search = Callable[..., Found]

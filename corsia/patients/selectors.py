@@ -7,210 +7,84 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from enum import StrEnum
-from typing import Any, TypeVar
 
-from django.db.models import Model, Q, QuerySet
-from django.utils import timezone
+from django.db.models import QuerySet
 
 from corsia.audit.services import access_log_record, access_log_record_many
-from corsia.core.access_cache import per_request
 from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import NotFound
-from corsia.patients.domain.allergies import (
-    AllergyFacts,
-    AllergyStatus,
-    Certainty,
-    Reaction,
-    Severity,
-    SubstanceKind,
-)
 from corsia.patients.domain.search import Query, QueryKind, classify
 from corsia.patients.domain.states import EncounterState
 from corsia.patients.models import (
-    Allergy,
     BedOrChair,
-    BreakGlassGrant,
     Consent,
     DocumentType,
     Encounter,
     ExternalIdentifier,
     Masking,
-    NoKnownAllergies,
     Patient,
     Ward,
-    WardAssignment,
     WardKind,
 )
 from corsia.patients.scope import (
-    assigned_ward_ids,
-    care_relationship_patient_ids,
     ensure_patient_in_scope,
     is_care_scoped,
     patient_in_scope,
     patient_scope,
-    pharmacy_patient_ids,
     scoped_to_patients,
 )
+from corsia.patients.selectors_allergies import (
+    AllergyOverview,
+    AllergyState,
+    AllergySummary,
+    allergy_patient_id,
+    allergy_records,
+    allergy_summary,
+)
+from corsia.patients.selectors_masking import (
+    active_maskings,
+    hidden_stays_q,
+    in_hidden_stay,
+    is_masked,
+    masked_document_ids,
+    outside_hidden_stays,
+    treated_masked_encounter_ids,
+    visible_consents,
+    visible_encounters,
+)
+from corsia.patients.selectors_scope import (
+    ASSIGN_STAFF,
+    REVIEW_BREAK_GLASS,
+    break_glass_grants,
+    ward_staff,
+)
 
-M = TypeVar("M", bound=Model)
+# Moved to the sibling modules by concern; still importable from here.
+__all__ = [
+    "ASSIGN_STAFF",
+    "REVIEW_BREAK_GLASS",
+    "AllergyOverview",
+    "AllergyState",
+    "AllergySummary",
+    "active_maskings",
+    "allergy_patient_id",
+    "allergy_records",
+    "allergy_summary",
+    "break_glass_grants",
+    "hidden_stays_q",
+    "in_hidden_stay",
+    "is_masked",
+    "masked_document_ids",
+    "outside_hidden_stays",
+    "treated_masked_encounter_ids",
+    "visible_consents",
+    "visible_encounters",
+    "ward_staff",
+]
 
 VIEW = "patients.view_patient"
 MASK = "patients.mask_document"
 SEARCH_LIMIT = 50
-
-
-# --- masking ------------------------------------------------------------------------------------
-
-
-def active_maskings() -> QuerySet[Masking]:
-    return Masking.objects.filter(revoked_at__isnull=True)
-
-
-def is_masked(*, document_type: str, document_id: int) -> bool:
-    return active_maskings().filter(document_type=document_type, document_id=document_id).exists()
-
-
-def _masked_ids(document_type: str) -> QuerySet[Masking, int]:
-    return (
-        active_maskings().filter(document_type=document_type).values_list("document_id", flat=True)
-    )
-
-
-def treated_masked_encounter_ids(user: User | None) -> frozenset[int]:
-    """The masked encounters *in progress* that ``user`` is treating, who keeps seeing them
-    (the Garante's dossier guidelines, 2015): staff assigned to the encounter's ward, anyone
-    who acted for the patient (an order prescribed or moved on, a drug given) since the
-    admission — the only rule in a hospital without ward assignments —, and the pharmacy
-    (``compounding.prepare``) while the patient has an order open: it validates and
-    compounds for every ward, and an order it could not see would not be prepared. A closed
-    masked encounter is hidden from everyone. Computed once per read-only request."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return frozenset()
-    return per_request(("treated_masked", user.pk), lambda: _treated_masked(user))
-
-
-def _treated_masked(user: User) -> frozenset[int]:
-    masked = list(
-        Encounter.objects.filter(
-            state=EncounterState.ACTIVE.value,
-            pk__in=_masked_ids(DocumentType.ENCOUNTER.value),
-        ).values_list("pk", "ward_id", "patient_id", "admitted_at")
-    )
-    if not masked:
-        return frozenset()
-    wards = assigned_ward_ids(user.pk)
-    earliest = min(admitted_at for _pk, _ward, _patient, admitted_at in masked)
-    pharmacy = pharmacy_patient_ids(user, earliest)
-    return frozenset(
-        pk
-        for pk, ward_id, patient_id, admitted_at in masked
-        if ward_id in wards
-        or patient_id in pharmacy
-        or patient_id in care_relationship_patient_ids(user.pk, admitted_at)
-    )
-
-
-def masked_document_ids(*, document_type: str, user: User | None = None) -> QuerySet[Masking, int]:
-    """The ids of the documents of this type masked now and hidden from ``user`` (every
-    masked one when no user is named), for another module's reads (what was written during
-    a masked encounter is hidden like the encounter)."""
-    masked = _masked_ids(document_type)
-    if document_type == DocumentType.ENCOUNTER.value:
-        treated = treated_masked_encounter_ids(user)
-        if treated:
-            masked = masked.exclude(document_id__in=sorted(treated))
-    return masked
-
-
-def _hidden_stays(user: User | None) -> tuple[tuple[int, datetime, datetime | None], ...]:
-    """Every masked stay hidden from ``user``: ``(patient_id, admitted_at, discharged_at)``
-    (``None`` for one in progress). Few in a hospital: computed once per read-only request."""
-
-    def compute() -> tuple[tuple[int, datetime, datetime | None], ...]:
-        hidden = masked_document_ids(document_type=DocumentType.ENCOUNTER.value, user=user)
-        return tuple(
-            Encounter.objects.filter(pk__in=hidden)
-            .exclude(state=EncounterState.CANCELLED.value)
-            .values_list("patient_id", "admitted_at", "discharged_at")
-        )
-
-    if user is None or not getattr(user, "is_authenticated", False):
-        return compute()
-    return per_request(("hidden_stays", user.pk), compute)
-
-
-def hidden_stays_q(
-    *,
-    user: User | None,
-    field: str,
-    patient_field: str = "patient_id",
-    patient_id: int | None = None,
-    dated: bool = False,
-    until_field: str = "",
-) -> Q | None:
-    """The rows (of another module) dated within a masked stay hidden from ``user``:
-    ``field`` the row's date and time (``dated``: a date, compared with the stay's local
-    days, both ends included), ``patient_field`` its patient — a duplicate merged into the
-    stay's patient counts as the patient. A row covering a period (``field`` to
-    ``until_field``, a letter's) is within when the period and the stay overlap. One
-    patient's rows: name ``patient_id`` (fewer stays). ``None``: nothing is hidden from
-    ``user``. For display only: a calculation or a safety check never leaves them out."""
-    stays = [s for s in _hidden_stays(user) if patient_id is None or s[0] == patient_id]
-    if not stays:
-        return None
-    merged: dict[int, list[int]] = {}
-    for duplicate, survivor in Patient.objects.filter(
-        merged_into_id__in={pid for pid, _start, _end in stays}
-    ).values_list("pk", "merged_into_id"):
-        merged.setdefault(survivor, []).append(duplicate)
-    found = Q(pk__in=[])
-    for pid, start, end in stays:
-        begin: date | datetime = timezone.localdate(start) if dated else start
-        inside = Q(**{f"{patient_field}__in": [pid, *merged.get(pid, [])]})
-        inside &= Q(**{f"{until_field or field}__gte": begin})
-        if end is not None:
-            inside &= Q(**{f"{field}__lte": timezone.localdate(end) if dated else end})
-        found |= inside
-    return found
-
-
-def outside_hidden_stays(rows: QuerySet[M], *, user: User | None, **where: Any) -> QuerySet[M]:
-    """``rows`` without those ``hidden_stays_q(user=user, **where)`` names (display only)."""
-    inside = hidden_stays_q(user=user, **where)
-    return rows if inside is None else rows.exclude(inside)
-
-
-def in_hidden_stay(*, user: User | None, patient_id: int, at: date | datetime | None) -> bool:
-    """Whether a value dated ``at`` comes from a masked stay hidden from ``user`` (a
-    duplicate's value: ask with the survivor's id). The screen then shows the value with
-    «valore da un episodio protetto» instead of its date, ward or author."""
-    if at is None:
-        return False
-    for _pid, start, end in (s for s in _hidden_stays(user) if s[0] == patient_id):
-        if isinstance(at, datetime):
-            if at >= start and (end is None or at <= end):
-                return True
-        elif timezone.localdate(start) <= at and (end is None or at <= timezone.localdate(end)):
-            return True
-    return False
-
-
-def visible_encounters(patient: Patient, user: User | None = None) -> QuerySet[Encounter]:
-    """The patient's encounters but the masked ones, except those ``user`` is treating."""
-    return (
-        Encounter.objects.filter(patient=patient)
-        .exclude(pk__in=masked_document_ids(document_type=DocumentType.ENCOUNTER.value, user=user))
-        .select_related("ward", "place")
-    )
-
-
-def visible_consents(patient: Patient) -> QuerySet[Consent]:
-    return (
-        Consent.objects.filter(patient=patient)
-        .exclude(pk__in=_masked_ids(DocumentType.CONSENT.value))
-        .select_related("collected_by")
-    )
 
 
 # --- search -------------------------------------------------------------------------------------
@@ -624,78 +498,7 @@ def patient_ids_with_codice_fiscale(*, limit: int) -> list[int]:
     )
 
 
-# --- allergies ------------------------------------------------------------------------------
-
-
-class AllergyState(StrEnum):
-    LISTED = "listed"  # active allergies recorded
-    NONE_KNOWN = "none_known"  # asked: no known allergies (NKDA), dated
-    NOT_ASKED = "not_asked"  # nothing recorded: never asked
-
-
-@dataclass(frozen=True)
-class AllergySummary:
-    """What a header shows: the active allergies, or the dated NKDA, or "not asked"."""
-
-    state: AllergyState
-    active: tuple[AllergyFacts, ...]
-    none_known_since: date | None
-
-    @property
-    def text(self) -> str:
-        if self.state is AllergyState.LISTED:
-            return "; ".join(a.label for a in self.active)
-        if self.state is AllergyState.NONE_KNOWN:
-            assert self.none_known_since is not None  # set with the state
-            return f"Nessuna allergia nota (dichiarato il {self.none_known_since:%d/%m/%Y})"
-        return "Allergie non rilevate"
-
-    @property
-    def has_hard_stop(self) -> bool:
-        return any(a.hard_stop for a in self.active)
-
-
-@dataclass(frozen=True)
-class AllergyOverview:
-    patient: Patient
-    summary: AllergySummary
-    allergies: list[Allergy]  # every allergy, active first, then the closed ones
-    statements: list[NoKnownAllergies]
-
-
-def _facts(allergy: Allergy) -> AllergyFacts:
-    return AllergyFacts(
-        id=allergy.pk,
-        kind=SubstanceKind(allergy.substance_kind),
-        substance=allergy.substance,
-        ingredient_id=allergy.ingredient_id,
-        atc_prefix=allergy.atc_prefix,
-        reaction=Reaction(allergy.reaction),
-        severity=Severity(allergy.severity),
-        certainty=Certainty(allergy.certainty),
-    )
-
-
-def allergy_summary(*, patient_id: int) -> AllergySummary:
-    """The patient's active allergies or the current NKDA statement, for another module's
-    service or page (the caller checks its own permission and logs its own read): the
-    prescription's header, the pharmacist's validation, the checks at prescription."""
-    active = tuple(
-        _facts(a)
-        for a in Allergy.objects.filter(
-            patient_id=patient_id, status=AllergyStatus.ACTIVE.value
-        ).order_by("pk")
-    )
-    if active:
-        return AllergySummary(state=AllergyState.LISTED, active=active, none_known_since=None)
-    since = (
-        NoKnownAllergies.objects.filter(patient_id=patient_id, ended_at__isnull=True)
-        .values_list("stated_on", flat=True)
-        .first()
-    )
-    if since is not None:
-        return AllergySummary(state=AllergyState.NONE_KNOWN, active=(), none_known_since=since)
-    return AllergySummary(state=AllergyState.NOT_ASKED, active=(), none_known_since=None)
+# --- allergies (the logged read; the rest in selectors_allergies) ----------------------------
 
 
 def allergy_overview(
@@ -709,69 +512,3 @@ def allergy_overview(
         user=user, patient_id=patient.pk, what="allergie", workstation=workstation, channel=channel
     )
     return allergy_records(patient)
-
-
-def allergy_records(patient: Patient) -> AllergyOverview:
-    """The allergies part of a page whose read of the patient is already logged (the
-    patient's summary page, from ``patient_view``)."""
-    allergies = sorted(
-        Allergy.objects.filter(patient=patient).select_related("recorded_by", "status_changed_by"),
-        key=lambda a: (a.status != AllergyStatus.ACTIVE.value, -a.pk),
-    )
-    return AllergyOverview(
-        patient=patient,
-        summary=allergy_summary(patient_id=patient.pk),
-        allergies=allergies,
-        statements=list(patient.no_known_allergies.select_related("recorded_by")),
-    )
-
-
-# --- ward staff and break-the-glass (the care scope) -----------------------------------------
-
-
-ASSIGN_STAFF = "patients.assign_ward_staff"
-REVIEW_BREAK_GLASS = "patients.review_break_glass"
-
-
-def ward_staff(*, user: User) -> list[WardAssignment]:
-    """The assignments in force, by ward and username (no patient data)."""
-    require_permission(user, ASSIGN_STAFF)
-    return list(WardAssignment.objects.filter(ended_at__isnull=True).select_related("user", "ward"))
-
-
-def break_glass_grants(
-    *,
-    user: User,
-    pending_only: bool = False,
-    workstation: Workstation = None,
-    channel: str = "web",
-    limit: int = 200,
-) -> list[BreakGlassGrant]:
-    """Break-the-glass accesses, newest first (only those not yet reviewed: ``pending_only``),
-    for the privacy officer's review; each patient shown is a read (access log)."""
-    require_permission(user, REVIEW_BREAK_GLASS)
-    rows = BreakGlassGrant.objects.select_related("user", "patient", "reviewed_by")
-    if pending_only:
-        rows = rows.filter(reviewed_at__isnull=True)
-    grants = list(rows[:limit])
-    access_log_record_many(
-        user=user,
-        patient_ids=sorted({g.patient_id for g in grants}),
-        what="revisione degli accessi di emergenza",
-        workstation=workstation,
-        channel=channel,
-    )
-    return grants
-
-
-# --- for the FHIR server's read by id: whose record it is (nothing shown, nothing logged) ------
-
-
-def allergy_patient_id(*, allergy_id: int, no_known_allergies: bool = False) -> int | None:
-    """The patient of an allergy (or of a "no known allergies" statement), ``None`` if there
-    is none. The caller then reads the allergies through ``allergy_overview``."""
-    model = NoKnownAllergies if no_known_allergies else Allergy
-    found: int | None = (
-        model.objects.filter(pk=allergy_id).values_list("patient_id", flat=True).first()
-    )
-    return found

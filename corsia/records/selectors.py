@@ -26,7 +26,6 @@ from corsia.patients.selectors import (
     AllergySummary,
     allergy_summary,
     masked_document_ids,
-    outside_hidden_stays,
     patient_get,
     visible_encounters,
 )
@@ -34,7 +33,7 @@ from corsia.prescribing.domain.body_size import BsaFormula, bsa
 from corsia.prescribing.domain.states import OrderState
 from corsia.prescribing.dosing_basis import latest_measures, protected_measures
 from corsia.prescribing.selectors import patient_orders
-from corsia.records.domain import anamnesis, labs, timeline, vitals, vitals_chart
+from corsia.records.domain import anamnesis, labs, timeline
 from corsia.records.domain.moments import age_in_years
 from corsia.records.domain.timeline import EventKind, TimelineEvent
 from corsia.records.models import (
@@ -44,16 +43,36 @@ from corsia.records.models import (
     DiaryEntry,
     Icd9Code,
     LabResult,
-    PerformanceStatus,
     VitalSigns,
 )
 from corsia.records.selectors_course import course_events
+from corsia.records.selectors_diagnosis import (
+    DiagnosisView,
+    _diagnoses,
+    _diagnosis_events,
+    _latest_by_scale,
+    _performance_statuses,
+    _ps_label,
+    _stage,
+)
 from corsia.records.selectors_letters import board_events, letter_events
+from corsia.records.selectors_measures import (
+    LAB_LIMIT,
+    TIMELINE_LIMIT,
+    VITALS_LIMIT,
+    LabView,
+    VitalsCell,
+    VitalsRow,
+    VitalsView,
+    _lab_events,
+    _lab_rows,
+    _vitals_events,
+    _vitals_rows,
+    _vitals_view,
+)
 from corsia.records.selectors_reports import report_events
 from corsia.records.selectors_staging import (
-    current_staging,
     score_events,
-    stage_text,
     staging_events,
 )
 from corsia.records.timeline_sources import (
@@ -61,9 +80,20 @@ from corsia.records.timeline_sources import (
     encounter_events,
     order_events,
     toxicity_events,
-    vitals_summary,
 )
 from corsia.toxicity.selectors import patient_toxicities
+
+# Moved to the sibling modules by concern; still importable from here.
+__all__ = [
+    "LAB_LIMIT",
+    "TIMELINE_LIMIT",
+    "VITALS_LIMIT",
+    "DiagnosisView",
+    "LabView",
+    "VitalsCell",
+    "VitalsRow",
+    "VitalsView",
+]
 
 if TYPE_CHECKING:
     from corsia.patients.models import Encounter, Patient
@@ -72,8 +102,6 @@ VIEW = "records.view_chart"
 VIEW_ORDERS = "prescribing.view_order"
 VIEW_TOXICITY = "toxicity.view_toxicity"
 WRITE_DIARY = "records.write_diary"
-TIMELINE_LIMIT = 200
-VITALS_LIMIT = 500
 _Written = TypeVar("_Written", DiaryEntry, AnamnesisNote)
 _Dated = TypeVar("_Dated", VitalSigns, LabResult)
 SEX_LABELS_IT = {"M": "maschio", "F": "femmina", "X": "non specificato"}
@@ -118,34 +146,6 @@ class ChartHeader:
     active_encounter: Encounter | None
     # the weight or height shown came from a masked stay hidden from the reader
     weight_protected: bool = False
-
-
-@dataclass(frozen=True)
-class VitalsCell:
-    value: Decimal | None
-    flag: vitals.Flag | None
-
-    @property
-    def flag_label(self) -> str:
-        return vitals.FLAG_LABELS_IT[self.flag] if self.flag is not None else ""
-
-
-@dataclass(frozen=True)
-class VitalsRow:
-    signs: VitalSigns
-    cells: list[VitalsCell]
-
-
-@dataclass(frozen=True)
-class VitalsView:
-    """The vital signs newest first (the table) and one chart panel per parameter."""
-
-    rows: list[VitalsRow]
-    panels: list[vitals_chart.Panel]
-
-    @property
-    def columns(self) -> list[vitals.VitalSpec]:
-        return [vitals.SPECS[v] for v in vitals.Vital]
 
 
 @dataclass(frozen=True)
@@ -267,68 +267,6 @@ def chart_view(
         vitals=_vitals_view(vital_rows),
         sections_hidden=hidden,
     )
-
-
-def _stage(newest: Diagnosis | None) -> tuple[str, str]:
-    """The newest diagnosis's current computed staging, else the stage written by hand."""
-    if newest is None:
-        return "", ""
-    staging = current_staging(newest.pk)
-    if staging is not None:
-        return staging.stage, stage_text(staging)
-    return newest.stage, newest.staging_system
-
-
-def _latest_by_scale(statuses: list[PerformanceStatus]) -> list[str]:
-    latest: dict[str, PerformanceStatus] = {}
-    for ps in statuses:  # newest first
-        latest.setdefault(ps.scale, ps)
-    return [_ps_label(latest[s]) for s in ("ecog", "karnofsky", "lansky") if s in latest]
-
-
-def _reading(signs: VitalSigns) -> vitals.VitalReading:
-    def dec(value: Any) -> Decimal | None:
-        return None if value is None else Decimal(value)
-
-    return vitals.VitalReading(**{v.value: dec(getattr(signs, v.value)) for v in vitals.Vital})
-
-
-def _vitals_rows(patient_id: int, limit: int, user: User) -> list[VitalSigns]:
-    rows = VitalSigns.objects.filter(patient_id=patient_id)
-    return list(
-        outside_hidden_stays(rows, user=user, patient_id=patient_id, field="measured_at")
-        .select_related("recorded_by")
-        .order_by("-measured_at", "-pk")[:limit]
-    )
-
-
-def _vitals_view(rows: list[VitalSigns]) -> VitalsView:
-    table: list[VitalsRow] = []
-    series: dict[vitals.Vital, list[tuple[datetime, Decimal]]] = {v: [] for v in vitals.Vital}
-    for signs in rows:
-        reading = _reading(signs)
-        cells = []
-        for v in vitals.Vital:
-            value = reading.value(v)
-            cells.append(VitalsCell(value=value, flag=vitals.flag(v, value)))
-            if value is not None:
-                series[v].append((signs.measured_at, value))
-        table.append(VitalsRow(signs=signs, cells=cells))
-    panels = [vitals_chart.panel(v, series[v]) for v in vitals.Vital]
-    return VitalsView(rows=table, panels=[p for p in panels if p is not None])
-
-
-def _vitals_events(rows: list[VitalSigns]) -> list[TimelineEvent]:
-    return [
-        TimelineEvent(
-            at=signs.measured_at,
-            kind=EventKind.VITALS,
-            title=vitals_summary(_reading(signs)),
-            author=author_name(signs.recorded_by),
-            sequence=signs.pk,
-        )
-        for signs in rows
-    ]
 
 
 def patient_vitals(
@@ -497,63 +435,6 @@ def _anamnesis_events(patient_id: int, user: User) -> list[TimelineEvent]:
     return found
 
 
-# --- diagnosis and performance status -------------------------------------------------------------
-
-
-def _diagnoses(patient_id: int) -> list[Diagnosis]:
-    return list(
-        Diagnosis.objects.filter(patient_id=patient_id)
-        .select_related("primary_site", "recorded_by")
-        .order_by("-diagnosed_on", "-pk")[:50]
-    )
-
-
-def _performance_statuses(patient_id: int) -> list[PerformanceStatus]:
-    return list(
-        PerformanceStatus.objects.filter(patient_id=patient_id)
-        .select_related("recorded_by")
-        .order_by("-assessed_on", "-pk")[:200]
-    )
-
-
-def _ps_label(row: PerformanceStatus) -> str:
-    name = {"ecog": "ECOG", "karnofsky": "Karnofsky", "lansky": "Lansky"}[row.scale]
-    return f"{name} {row.value} ({row.assessed_on:%d/%m/%Y})"
-
-
-def _diagnosis_events(
-    diagnoses: list[Diagnosis], statuses: list[PerformanceStatus]
-) -> list[TimelineEvent]:
-    found = [
-        TimelineEvent(
-            at=d.created_at,
-            kind=EventKind.DIAGNOSIS,
-            title=f"{d.primary_site.code} {d.primary_site.description_it}",
-            detail=" · ".join(x for x in (d.histotype, d.stage and f"stadio {d.stage}") if x),
-            author=author_name(d.recorded_by),
-            url=reverse("records:diagnosis", args=[d.patient_id]),
-        )
-        for d in diagnoses
-    ]
-    found.extend(
-        TimelineEvent(
-            at=ps.recorded_at,
-            kind=EventKind.DIAGNOSIS,
-            title=f"Performance status: {_ps_label(ps)}",
-            author=author_name(ps.recorded_by),
-        )
-        for ps in statuses
-    )
-    return found
-
-
-@dataclass(frozen=True)
-class DiagnosisView:
-    patient: Patient
-    diagnoses: list[Diagnosis]
-    performance_statuses: list[PerformanceStatus]
-
-
 def diagnosis_view(
     *, user: User, patient_id: int, workstation: Workstation = None, channel: str = "web"
 ) -> DiagnosisView:
@@ -599,48 +480,6 @@ def icd9_search(*, user: User, text: str, limit: int = 20) -> list[Icd9Code]:
 
 
 # --- laboratory ---------------------------------------------------------------------------------
-
-LAB_LIMIT = 2000
-
-
-def _lab_rows(patient_id: int, user: User) -> list[LabResult]:
-    rows = LabResult.objects.filter(patient_id=patient_id)
-    return list(
-        outside_hidden_stays(rows, user=user, patient_id=patient_id, field="collected_at")
-        .select_related("recorded_by")
-        .order_by("-collected_at", "-pk")[:LAB_LIMIT]
-    )
-
-
-def _lab_events(rows: list[LabResult]) -> list[TimelineEvent]:
-    """One event per collection (the results of one sample together)."""
-    by_time: dict[datetime, list[LabResult]] = {}
-    for row in rows:
-        by_time.setdefault(row.collected_at, []).append(row)
-    found = []
-    for at, results in list(by_time.items())[:TIMELINE_LIMIT]:
-        parts = [
-            f"{r.analyte} {str(r.value.normalize()).replace('.', ',')} {r.unit}".strip()
-            + (f" {r.flag}" if r.flag else "")
-            for r in sorted(results, key=lambda r: r.analyte.casefold())
-        ]
-        found.append(
-            TimelineEvent(
-                at=at,
-                kind=EventKind.LAB,
-                title=" · ".join(parts),
-                author=author_name(results[0].recorded_by),
-                url=reverse("records:labs", args=[results[0].patient_id]),
-            )
-        )
-    return found
-
-
-@dataclass(frozen=True)
-class LabView:
-    patient: Patient
-    trends: list[labs.Trend]
-    results: list[LabResult]  # newest first
 
 
 def lab_view(

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from corsia.fhir.domain.datatypes import THERAPY_ORDER
 from corsia.fhir.domain.outcome import Resource
-from corsia.fhir.domain.resources import THERAPY_ORDER
 
 # the order's state → RequestGroup.status (request-status)
 _ORDER_STATUS = {
