@@ -115,6 +115,13 @@ NOT_PATIENT_DATA: dict[str, str] = {
     "/api/v1/interop/messages": "the HL7 interface's messages as received (IT staff only, "
     "for the integration); none in the scenario, which types its patient in",
     "/api/v1/interop/messages/{message_id}": "as above",
+    "/api/v1/interop/outbound": "the HL7 messages sent to subscribers (IT staff only, for the "
+    "integration, like the messages received); none in the scenario, which has no subscriber",
+    "/api/v1/interop/outbound/{message_id}": "as above",
+    "/api/v1/interop/subscribers": "the systems subscribed (addresses), no patient",
+    "/api/v1/patients/merges": "which registrations were merged (IT staff and coordinators): "
+    "identities, no encounter; none in the scenario",
+    "/api/v1/inventory/consumption": "consumption by cost centre and product, no patient",
     "/api/v1/patients/{patient_id}/tumour-boards/{board_id}": "no tumour board in the "
     "scenario: a board is not linked to an encounter",
 }
