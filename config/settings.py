@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "corsia.toxicity",
     "corsia.records",
     "corsia.interop",
+    "corsia.fse",
     "corsia.demo",
 ]
 
