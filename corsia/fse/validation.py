@@ -4,7 +4,9 @@
 2. the CDA R2 schema with the Italian extensions (``data/schema``, lxml);
 3. the gateway's schematron for the document type, chosen by ``ClinicalDocument/code``
    (``data/schematron``; query binding XSLT 2: compiled with the ISO Schematron skeleton
-   shipped in lxml, run by SaxonC-HE as XSLT 3.0 — see ``data/NOTICE.md``).
+   shipped in lxml, run by SaxonC-HE as XSLT 3.0 — see ``data/NOTICE.md``);
+4. the coded values against the gateway's dictionaries (``terminology.py``,
+   ``domain/terminology.py``).
 
 Every document Corsia sends to the gateway goes through :func:`validate_cda` first; the
 command ``manage.py fse_validate FILE.xml`` prints the same report.
@@ -22,6 +24,8 @@ import lxml
 from lxml import etree
 
 from corsia.fse.domain.findings import Finding, Severity, Stage, ValidationReport, split_rule
+from corsia.fse.domain.terminology import check, coded_values
+from corsia.fse.terminology import gateway_dictionaries
 
 DATA = Path(__file__).resolve().parent / "data"
 CDA_XSD = DATA / "schema" / "POCD_MT000040UV02" / "CDA.xsd"
@@ -186,4 +190,9 @@ def validate_cda(xml: bytes) -> ValidationReport:
         )
         return ValidationReport("", digest, findings)
     findings += schematron_findings(tree, schematron)
+    findings += terminology_findings(tree)
     return ValidationReport(kind, digest, findings, schematron)
+
+
+def terminology_findings(tree: etree._ElementTree) -> tuple[Finding, ...]:
+    return check(coded_values(tree.getroot()), gateway_dictionaries())
