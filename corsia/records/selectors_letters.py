@@ -261,3 +261,51 @@ def current_diagnosis_summary(patient_id: int) -> str:
     d = found[0]
     parts = [f"{d.icd9} {d.label}", d.histotype, d.stage and f"stadio {d.stage}"]
     return " · ".join(p for p in parts if p)[:400]
+
+
+# --- for other modules' services (no permission, no access log: the caller checks and logs) ---
+
+
+@dataclass(frozen=True)
+class LetterForPublication:
+    """A letter as the FSE module publishes it: its frozen content, version chain and
+    signer (``status`` tells whether it is signed; the caller refuses a draft)."""
+
+    id: int
+    patient_id: int
+    encounter_id: int | None
+    kind: str
+    status: str
+    number: int
+    chain: str
+    replaces_id: int | None  # the version this one corrects
+    content: dict[str, Any]
+    signed_at: Any  # aware datetime, None for a draft
+    signer_tax_code: str
+    signer_family: str
+    signer_given: str
+    masked: bool  # about a masked (oscurato) encounter
+
+
+def letter_for_publication(*, letter_id: int) -> LetterForPublication:
+    found = ClinicalLetter.objects.select_related("signed_by").filter(pk=letter_id).first()
+    if found is None:
+        raise NotFound("Lettera non trovata.", code="letter_not_found")
+    signer = found.signed_by
+    return LetterForPublication(
+        id=found.pk,
+        patient_id=found.patient_id,
+        encounter_id=found.encounter_id,
+        kind=found.kind,
+        status=found.status,
+        number=found.number,
+        chain=str(found.chain),
+        replaces_id=found.supersedes_id,
+        content=dict(found.content),
+        signed_at=found.signed_at,
+        signer_tax_code=signer.tax_code if signer else "",
+        signer_family=signer.last_name if signer else "",
+        signer_given=signer.first_name if signer else "",
+        masked=found.encounter_id is not None
+        and is_masked(document_type="patients.encounter", document_id=found.encounter_id),
+    )
