@@ -28,7 +28,7 @@ from lxml import etree
 from corsia.fse.domain.cda import entries as e
 from corsia.fse.domain.cda.header import header
 from corsia.fse.domain.cda.model import CdaInput, refuse
-from corsia.fse.domain.cda.xml import el, paragraphs, section, ts
+from corsia.fse.domain.cda.xml import el, paragraphs, section, span
 
 TEMPLATE = ("2.16.840.1.113883.2.9.10.1.5", "1.2")
 CODE = ("34105-7", "Lettera di dimissione ospedaliera")
@@ -68,7 +68,7 @@ def build_ldo(data: CdaInput) -> etree._Element:
         template=TEMPLATE,
         code=CODE,
         title="Lettera di dimissione ospedaliera",
-        encounter=(ts(values["admitted_at"]), ts(values["discharged_at"]), str(values.get("ward", ""))),
+        encounter=(*span(values["admitted_at"], values["discharged_at"]), str(values.get("ward", ""))),
     )
     body = el(el(doc, "component"), "structuredBody", moodCode="EVN", classCode="DOCBODY")
     ids = e.Ids()

@@ -27,7 +27,7 @@ from corsia.fse.domain.cda import entries as e
 from corsia.fse.domain.cda.header import header
 from corsia.fse.domain.cda.ldo import _empty, _free, _sections
 from corsia.fse.domain.cda.model import CdaInput
-from corsia.fse.domain.cda.xml import ICD9CM, coded, el, entry, paragraphs, section, ts
+from corsia.fse.domain.cda.xml import ICD9CM, coded, el, entry, paragraphs, section, span, ts
 
 TEMPLATE = ("2.16.840.1.113883.2.9.10.1.9.1", "1.1")
 CODE = ("11488-4", "Nota di consulto")
@@ -48,7 +48,7 @@ def build_rsa(data: CdaInput) -> etree._Element:
         template=TEMPLATE,
         code=CODE,
         title="Referto di specialistica ambulatoriale",
-        encounter=(ts(period["start"]), ts(period["end"]), ward),
+        encounter=(*span(period["start"], period["end"]), ward),
     )
     body = el(el(doc, "component"), "structuredBody", moodCode="EVN", classCode="DOCBODY")
     ids = e.Ids()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from lxml import etree
@@ -58,6 +58,18 @@ def moment(value: datetime | str) -> datetime:
 def ts(value: datetime | str) -> str:
     """HL7 TS with seconds and offset: ``20220417100000+0200``."""
     return moment(value).strftime("%Y%m%d%H%M%S%z")
+
+
+def span(low: datetime | str, high: datetime | str) -> tuple[str, str]:
+    """Two times for one ``effectiveTime``: local, unless the hour the clocks go back makes
+    the later one read smaller (the gateway compares the strings), then both in UTC."""
+    first, last = ts(low), ts(high)
+    if last < first:
+        return (
+            moment(low).astimezone(UTC).strftime("%Y%m%d%H%M%S+0000"),
+            moment(high).astimezone(UTC).strftime("%Y%m%d%H%M%S+0000"),
+        )
+    return first, last
 
 
 def day(value: date | str) -> str:
