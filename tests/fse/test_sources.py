@@ -1,0 +1,133 @@
+"""letter_cda: a letter signed in Corsia becomes the CDA the gateway accepts, read through
+the records, patients and drugs modules' public reads; a draft is refused."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from lxml import etree
+
+from corsia.accounts.domain.roles import Role
+from corsia.accounts.models import User
+from corsia.core.domain.errors import ConflictError, ValidationFailed
+from corsia.fse.sources import letter_cda
+from corsia.fse.validation import validate_cda
+from corsia.patients import services as patient_services
+from corsia.patients.models import Patient, Ward
+from corsia.records import services
+from corsia.records.models import ClinicalLetter
+from corsia.testing.accounts import MakeUser
+from corsia.testing.patients import patient_registered
+
+pytestmark = pytest.mark.django_db
+NS = {"h": "urn:hl7-org:v3"}
+OUTPATIENT = {"question": "Controllo dopo il primo ciclo.", "conclusions": "Stabile: prosegue."}
+
+
+@pytest.fixture
+def physician(make_user: MakeUser) -> User:
+    user = make_user(Role.PHYSICIAN)
+    user.tax_code = "VRDLRA70A41H501Z"
+    user.save(update_fields=["tax_code"])
+    return user
+
+
+@pytest.fixture
+def coordinator(make_user: MakeUser) -> User:
+    return make_user(Role.COORDINATOR)
+
+
+def _diagnosed(physician: User, patient: Patient) -> Patient:
+    services.diagnosis_record(
+        actor=physician, workstation=None, patient_id=patient.pk,
+        data=services.DiagnosisInput(
+            primary_site_code="153.3", diagnosed_on=timezone.localdate() - timedelta(days=30),
+            histotype="Adenocarcinoma & <G2>", stage="IIIB", staging_system="TNM 8",
+        ),
+    )  # fmt: skip
+    return patient
+
+
+def _signed(physician: User, letter: ClinicalLetter) -> ClinicalLetter:
+    return services.letter_sign(
+        actor=physician, workstation=None, letter_id=letter.pk, expected_version=letter.version
+    )
+
+
+def _outpatient(physician: User, patient: Patient) -> ClinicalLetter:
+    return services.letter_draft_create(
+        actor=physician, workstation=None, patient_id=patient.pk,
+        kind="outpatient_report", texts=OUTPATIENT,
+    )  # fmt: skip
+
+
+def test_a_signed_outpatient_report_is_a_valid_rsa(
+    physician: User, coordinator: User, icd9cm_reference: None
+) -> None:
+    patient = _diagnosed(physician, patient_registered(coordinator))
+    letter = _signed(physician, _outpatient(physician, patient))
+    xml = letter_cda(letter.pk)
+    report = validate_cda(xml)
+    assert report.document_type == "RSA" and report.errors == (), report.errors
+    root = etree.fromstring(xml)
+    assert root.find("h:recordTarget/h:patientRole/h:id", NS).get("extension") == "RSSMRA85T10A562S"
+    assert root.find("h:legalAuthenticator/h:assignedEntity/h:id", NS).get("extension") == "VRDLRA70A41H501Z"
+    assert root.find("h:setId", NS).get("extension").endswith(str(letter.chain))
+    assert "Adenocarcinoma & <G2>" in "".join(root.itertext())
+
+
+def test_a_signed_discharge_letter_and_its_correction(
+    physician: User, coordinator: User, icd9cm_reference: None
+) -> None:
+    patient = _diagnosed(physician, patient_registered(coordinator, codice_fiscale="", stp_eni_code="STP1200001234567"))
+    ward = Ward.objects.create(code="EMA", name="Ematologia", kind="inpatient")
+    stay = patient_services.encounter_admit(
+        actor=coordinator, workstation=None, patient_id=patient.pk, kind="inpatient",
+        ward_id=ward.pk, admitted_at=timezone.now() - timedelta(days=5),
+    )  # fmt: skip
+    patient_services.encounter_discharge(
+        actor=coordinator, workstation=None, encounter_id=stay.pk, expected_version=stay.version
+    )
+    draft = services.letter_draft_create(
+        actor=physician, workstation=None, patient_id=patient.pk, kind="discharge_letter",
+        encounter_id=stay.pk,
+        texts={"clinical_course": "Ricovero regolare.", "instructions": "Riposo."},
+    )  # fmt: skip
+    first = _signed(physician, draft)
+    xml = letter_cda(first.pk)
+    report = validate_cda(xml)
+    assert report.document_type == "LDO" and report.errors == (), report.errors
+    root = etree.fromstring(xml)
+    # no codice fiscale: the STP code from the registry, under the STP root
+    patient_id = root.find("h:recordTarget/h:patientRole/h:id", NS)
+    assert (patient_id.get("root"), patient_id.get("extension")) == (
+        "2.16.840.1.113883.2.9.4.3.17",
+        "STP1200001234567",
+    )
+    correction = services.letter_correct(
+        actor=physician, workstation=None, letter_id=first.pk, reason="Errore nelle indicazioni"
+    )
+    second = _signed(physician, correction)
+    corrected = etree.fromstring(letter_cda(second.pk))
+    assert validate_cda(letter_cda(second.pk)).errors == ()
+    assert corrected.find("h:versionNumber", NS).get("value") == "2"
+    parent = corrected.find("h:relatedDocument/h:parentDocument/h:id", NS)
+    assert parent.get("extension") == root.find("h:id", NS).get("extension")
+    assert corrected.find("h:setId", NS).get("extension") == root.find("h:setId", NS).get("extension")
+
+
+def test_a_draft_or_a_signer_without_codice_fiscale_is_refused(
+    physician: User, coordinator: User, make_user: MakeUser, icd9cm_reference: None
+) -> None:
+    patient = _diagnosed(physician, patient_registered(coordinator))
+    draft = _outpatient(physician, patient)
+    with pytest.raises(ConflictError) as refused:
+        letter_cda(draft.pk)
+    assert refused.value.code == "fse_letter_not_signed"
+    no_tax_code = make_user(Role.PHYSICIAN)
+    signed = _signed(no_tax_code, _outpatient(no_tax_code, patient))
+    with pytest.raises(ValidationFailed) as refused_signer:
+        letter_cda(signed.pk)
+    assert refused_signer.value.code == "fse_signer_tax_code_missing"
