@@ -41,7 +41,9 @@ NAMES: dict[str, str] = {
 }
 
 
-def _dictionary(system: str, rows: list[tuple[str, str, str]], *, subset: bool = False) -> Dictionary:
+def _dictionary(
+    system: str, rows: list[tuple[str, str, str]], *, subset: bool = False
+) -> Dictionary:
     """``rows`` of (version, code, release_date)."""
     versions: dict[str, set[str]] = {}
     released: dict[str, str] = {}
@@ -73,7 +75,7 @@ def _gateway_file(path: Path) -> Dictionary:
 
 def _icd9cm() -> Dictionary:
     source = resources.files("corsia.records").joinpath("data", "icd9cm_it_2007.csv")
-    with source.open(encoding="utf-8", newline="") as handle:
+    with source.open("r", encoding="utf-8") as handle:
         rows = [("", r["code"].strip(), "") for r in csv.DictReader(handle)]
     return _dictionary(ICD9CM, rows)
 

@@ -46,34 +46,31 @@ def patient(**fields: Any) -> lf.PatientFacts:
     return lf.PatientFacts(**base)  # type: ignore[arg-type]
 
 
+def _iv_line(
+    item_id: int, ingredient: str, code: str, mg: str, on: date, *, given: bool
+) -> lf.TherapyLine:
+    return lf.TherapyLine(
+        item_id=item_id,
+        ingredient=ingredient,
+        ingredient_code=code,
+        dose=Decimal(mg),
+        unit="mg",
+        route="Endovenosa",
+        scheduled_on=on,
+        given=Decimal(mg) if given else None,
+        given_finished=True,
+    )
+
+
 def induction_discharge_facts() -> lf.ChartFacts:
     """A 4-week stay for AML induction (7+3) with febrile neutropenia and mucositis."""
     admitted, discharged = at(2026, 10, 1, 10), at(2026, 10, 29, 12)
+    # cytarabine 200 mg days 1-7; daunorubicin 108 mg days 1-3, the third dose not given
     lines = tuple(
-        lf.TherapyLine(
-            item_id=10 + d,
-            ingredient="Citarabina",
-            ingredient_code="CYTARABINE",
-            dose=Decimal("200"),
-            unit="mg",
-            route="Endovenosa",
-            scheduled_on=date(2026, 10, 2 + d),
-            given=Decimal("200"),
-            given_finished=True,
-        )
+        _iv_line(10 + d, "Citarabina", "CYTARABINE", "200", date(2026, 10, 2 + d), given=True)
         for d in range(7)
     ) + tuple(
-        lf.TherapyLine(
-            item_id=30 + d,
-            ingredient="Daunorubicina",
-            ingredient_code="DAUNORUBICIN",
-            dose=Decimal("108"),
-            unit="mg",
-            route="Endovenosa",
-            scheduled_on=date(2026, 10, 2 + d),
-            given=Decimal("108") if d < 2 else None,
-            given_finished=True,
-        )
+        _iv_line(30 + d, "Daunorubicina", "DAUNORUBICIN", "108", date(2026, 10, 2 + d), given=d < 2)
         for d in range(3)
     )
     return lf.ChartFacts(
@@ -104,32 +101,108 @@ def induction_discharge_facts() -> lf.ChartFacts:
             ),
         ),
         anamnesis=(
-            lf.TextFacts("records.anamnesis:1", "Anamnesi patologica remota", "Ipertensione arteriosa in terapia."),
+            lf.TextFacts(
+                "records.anamnesis:1",
+                "Anamnesi patologica remota",
+                "Ipertensione arteriosa in terapia.",
+            ),
         ),
         allergies=lf.AllergyFacts(
             state="listed",
             text="",
-            items=((1, "Amoxicillina", "Orticaria", "Moderata"), (2, "Mezzo di contrasto iodato", "Anafilassi", "Pericolo di vita")),
+            items=(
+                (1, "Amoxicillina", "Orticaria", "Moderata"),
+                (2, "Mezzo di contrasto iodato", "Anafilassi", "Pericolo di vita"),
+            ),
         ),
         diary=(
-            lf.TextFacts("records.diary:9", "Diario", "Febbre 38,9 °C: emocolture, avvio piperacillina/tazobactam.", at(2026, 10, 12, 22), "Bianchi Laura"),
+            lf.TextFacts(
+                "records.diary:9",
+                "Diario",
+                "Febbre 38,9 °C: emocolture, avvio piperacillina/tazobactam.",
+                at(2026, 10, 12, 22),
+                "Bianchi Laura",
+            ),
         ),
-        vitals=(lf.VitalsFacts(1, at(2026, 10, 12, 22), {Vital.TEMPERATURE: Decimal("38.9"), Vital.HEART_RATE: Decimal("112")}),),
+        vitals=(
+            lf.VitalsFacts(
+                1,
+                at(2026, 10, 12, 22),
+                {Vital.TEMPERATURE: Decimal("38.9"), Vital.HEART_RATE: Decimal("112")},
+            ),
+        ),
         labs=(
-            lf.LabFacts(1, at(2026, 10, 12, 6), "Neutrofili", Decimal("0.1"), "10^9/L", Decimal("1.5"), Decimal("7"), "L"),
-            lf.LabFacts(2, at(2026, 10, 12, 6), "Emoglobina", Decimal("7.9"), "g/dL", Decimal("13"), Decimal("17"), "L"),
-            lf.LabFacts(3, at(2026, 10, 12, 6), "Procalcitonina", Decimal("2.3"), "ng/mL", None, Decimal("0.5"), "H"),
+            lf.LabFacts(
+                1,
+                at(2026, 10, 12, 6),
+                "Neutrofili",
+                Decimal("0.1"),
+                "10^9/L",
+                Decimal("1.5"),
+                Decimal("7"),
+                "L",
+            ),
+            lf.LabFacts(
+                2,
+                at(2026, 10, 12, 6),
+                "Emoglobina",
+                Decimal("7.9"),
+                "g/dL",
+                Decimal("13"),
+                Decimal("17"),
+                "L",
+            ),
+            lf.LabFacts(
+                3,
+                at(2026, 10, 12, 6),
+                "Procalcitonina",
+                Decimal("2.3"),
+                "ng/mL",
+                None,
+                Decimal("0.5"),
+                "H",
+            ),
         ),
         reports=(
-            lf.ReportFacts(1, "pathology", "Anatomia patologica", "11526-1", date(2026, 9, 27), "Anatomia patologica · Biopsia osteomidollare", "Anatomia patologica", "Dr. Verdi", "BOM-2026-77", "Infiltrato blastico 80 %.", "9861/3"),
+            lf.ReportFacts(
+                1,
+                "pathology",
+                "Anatomia patologica",
+                "11526-1",
+                date(2026, 9, 27),
+                "Anatomia patologica · Biopsia osteomidollare",
+                "Anatomia patologica",
+                "Dr. Verdi",
+                "BOM-2026-77",
+                "Infiltrato blastico 80 %.",
+                "9861/3",
+            ),
         ),
         performance=(lf.PerformanceFacts(1, "ecog", 1, date(2026, 10, 1)),),
         therapies=(
-            lf.TherapyFacts(order_id=5, regimen="7+3 (citarabina + daunorubicina)", cycle=1, start_date=date(2026, 10, 2), state_label="Somministrato", lines=lines),
+            lf.TherapyFacts(
+                order_id=5,
+                regimen="7+3 (citarabina + daunorubicina)",
+                cycle=1,
+                start_date=date(2026, 10, 2),
+                state_label="Somministrato",
+                lines=lines,
+            ),
         ),
         toxicities=(
-            lf.ToxicityFacts(1, "Febrile neutropenia", "10016288", 3, date(2026, 10, 12), date(2026, 10, 20), "Probabile", True),
-            lf.ToxicityFacts(2, "Oral mucositis", "10028130", 2, date(2026, 10, 10), None, "Certa", False),
+            lf.ToxicityFacts(
+                1,
+                "Febrile neutropenia",
+                "10016288",
+                3,
+                date(2026, 10, 12),
+                date(2026, 10, 20),
+                "Probabile",
+                True,
+            ),
+            lf.ToxicityFacts(
+                2, "Oral mucositis", "10028130", 2, date(2026, 10, 10), None, "Certa", False
+            ),
         ),
     )
 
@@ -158,8 +231,21 @@ def outpatient_facts(**patient_fields: Any) -> lf.ChartFacts:
         period_start=visit,
         period_end=at(2026, 11, 20, 11),
         diagnoses=induction_discharge_facts().diagnoses,
-        allergies=lf.AllergyFacts(state="none_known", text="Nessuna allergia nota (NKDA) dichiarata il 01/10/2026"),
-        labs=(lf.LabFacts(4, at(2026, 11, 18, 7), "Piastrine", Decimal("145"), "10^9/L", Decimal("150"), Decimal("450"), "L"),),
+        allergies=lf.AllergyFacts(
+            state="none_known", text="Nessuna allergia nota (NKDA) dichiarata il 01/10/2026"
+        ),
+        labs=(
+            lf.LabFacts(
+                4,
+                at(2026, 11, 18, 7),
+                "Piastrine",
+                Decimal("145"),
+                "10^9/L",
+                Decimal("150"),
+                Decimal("450"),
+                "L",
+            ),
+        ),
         therapies=(),
         toxicities=(),
     )

@@ -73,7 +73,9 @@ def test_a_discharge_after_induction_chemotherapy_with_complications() -> None:
     # the chart's 10^9/L is written in UCUM (10*9/L, in the gateway's UCUM table)
     neutrophils = one(root, ".//h:observation[h:code/@code='751-8']/h:value")
     assert (neutrophils.get("value"), neutrophils.get("unit")) == ("0.1", "10*9/L")
-    assert one(root, ".//h:observation[h:code/@code='751-8']/h:interpretationCode").get("code") == "L"
+    assert (
+        one(root, ".//h:observation[h:code/@code='751-8']/h:interpretationCode").get("code") == "L"
+    )
     # unmapped analyte (procalcitonin): in the table only
     assert "Procalcitonina" in etree.tostring(root, encoding="unicode")
     allergies = many(root, ".//h:section[h:code/@code='48765-2']/h:entry/h:act")
@@ -88,12 +90,19 @@ def test_an_outpatient_report_with_home_therapy() -> None:
     home = (
         HomeMedication("Aciclovir 400 mg x 2/die", "J05AB01", "ACICLOVIR", date(2026, 10, 29)),
         HomeMedication(
-            "Ondansetron 8 mg al bisogno", "A04AA01", "ONDANSETRONE", date(2026, 10, 29), aic="036983011", aic_name="ONDANSETRONE 8MG"
+            "Ondansetron 8 mg al bisogno",
+            "A04AA01",
+            "ONDANSETRONE",
+            date(2026, 10, 29),
+            aic="036983011",
+            aic_name="ONDANSETRONE 8MG",
         ),
     )
     letter = t.outpatient_content()
     root = _valid(build_cda(_input(letter, home_therapy=home, encounter_extension="")), "RSA")
-    in_progress = one(root, ".//h:section[h:code/@code='11329-0']/h:component/h:section[h:code/@code='10160-0']")
+    in_progress = one(
+        root, ".//h:section[h:code/@code='11329-0']/h:component/h:section[h:code/@code='10160-0']"
+    )
     codes = [c.get("code") for c in many(in_progress, ".//h:manufacturedMaterial/h:code")]
     assert codes == ["J05AB01", "036983011"]
     assert one(in_progress, ".//h:translation").get("code") == "A04AA01"
@@ -109,12 +118,17 @@ def test_a_patient_with_stp_instead_of_codice_fiscale() -> None:
     patient_id = one(root, "h:recordTarget/h:patientRole/h:id")
     assert patient_id.get("root") == "2.16.840.1.113883.2.9.4.3.17"
     eni = _valid(build_cda(_input(letter, stp_eni_code="ENI1200001234567")), "RSA")
-    assert one(eni, "h:recordTarget/h:patientRole/h:id").get("root") == "2.16.840.1.113883.2.9.4.3.18"
+    assert (
+        one(eni, "h:recordTarget/h:patientRole/h:id").get("root") == "2.16.840.1.113883.2.9.4.3.18"
+    )
 
 
 @pytest.mark.parametrize("state", ["none_known", "not_asked"])
 def test_allergies_none_are_said_in_the_text_with_no_entry(state: str) -> None:
-    facts = replace(t.induction_discharge_facts(), allergies=lf.AllergyFacts(state=state, text="Nessuna allergia nota"))
+    facts = replace(
+        t.induction_discharge_facts(),
+        allergies=lf.AllergyFacts(state=state, text="Nessuna allergia nota"),
+    )
     root = _valid(build_cda(_input(t.discharge_content(facts))), "LDO")
     section = one(root, ".//h:section[h:code/@code='48765-2']")
     assert one(section, "h:entry") is None
@@ -126,13 +140,18 @@ def test_accented_text_and_xml_special_characters_survive_as_written() -> None:
     facts = replace(
         t.induction_discharge_facts(),
         patient=t.patient(surname="D'Angelo-Nicolò", given_names="Maria Loreto"),
-        diagnoses=(replace(t.induction_discharge_facts().diagnoses[0], histotype="LAM <NPM1> & FLT3"),),
+        diagnoses=(
+            replace(t.induction_discharge_facts().diagnoses[0], histotype="LAM <NPM1> & FLT3"),
+        ),
     )
     xml = build_cda(_input(t.discharge_content(facts, clinical_course=epicrisis)))
     root = _valid(xml, "LDO")
     text = "".join(one(root, ".//h:section[h:code/@code='8648-8']/h:text/h:paragraph").itertext())
     assert text == epicrisis.replace("\n", "")
-    assert one(root, "h:recordTarget/h:patientRole/h:patient/h:name/h:family").text == "D'Angelo-Nicolò"
+    assert (
+        one(root, "h:recordTarget/h:patientRole/h:patient/h:name/h:family").text
+        == "D'Angelo-Nicolò"
+    )
     assert "LAM <NPM1> & FLT3" in "".join(root.itertext())
 
 
@@ -160,7 +179,11 @@ def test_a_correction_replaces_the_previous_version() -> None:
         ("", {"stp_eni_code": ""}, "fse_patient_identifier_missing"),
         ("", {"stp_eni_code": "XYZ1200001234567"}, "fse_patient_identifier_invalid"),
         ("RSSGPP58C02H50", {}, "fse_patient_identifier_invalid"),
-        ("RSSGPP58C02H501K", {"signer": Clinician("", "Bianchi", "Laura")}, "fse_signer_tax_code_missing"),
+        (
+            "RSSGPP58C02H501K",
+            {"signer": Clinician("", "Bianchi", "Laura")},
+            "fse_signer_tax_code_missing",
+        ),
         ("RSSGPP58C02H501K", {"version": DocumentVersion("x", 2)}, "fse_replaced_version_missing"),
         ("RSSGPP58C02H501K", {"confidentiality": "X"}, "fse_confidentiality_invalid"),
     ],
@@ -182,7 +205,11 @@ def test_a_diary_report_or_a_control_character_is_refused() -> None:
     with pytest.raises(ValidationFailed) as refused:
         build_cda(_input(t.discharge_content(clinical_course="febbre\x07")))
     assert refused.value.code == "fse_text_invalid"
-    stay_open = t.discharge_content(replace(t.induction_discharge_facts(), encounter=replace(t.induction_discharge_facts().encounter, discharged_at=None)))  # type: ignore[arg-type]
+    facts = t.induction_discharge_facts()
+    assert facts.encounter is not None
+    stay_open = t.discharge_content(
+        replace(facts, encounter=replace(facts.encounter, discharged_at=None))
+    )
     with pytest.raises(ValidationFailed) as refused:
         build_cda(_input(stay_open))
     assert refused.value.code == "fse_discharge_missing"

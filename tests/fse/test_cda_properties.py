@@ -33,10 +33,12 @@ clean = st.text(
 )
 texts = clean
 anything = st.one_of(clean, clean, clean, clean, clean, clean, st.text(max_size=30))
-names = st.text(alphabet=st.characters(categories=("L", "Zs", "Pd")), min_size=1, max_size=40).filter(
-    lambda s: s.strip() != ""
+names = st.text(
+    alphabet=st.characters(categories=("L", "Zs", "Pd")), min_size=1, max_size=40
+).filter(lambda s: s.strip() != "")
+decimals = st.decimals(
+    min_value=Decimal("-1e6"), max_value=Decimal("1e9"), places=4, allow_nan=False
 )
-decimals = st.decimals(min_value=Decimal("-1e6"), max_value=Decimal("1e9"), places=4, allow_nan=False)
 
 
 @st.composite
@@ -61,14 +63,21 @@ def facts(draw: st.DrawFn, kind: LetterKind) -> lf.ChartFacts:
         days=draw(st.integers(0, 300)), minutes=draw(st.integers(0, 600))
     )
     end = start + timedelta(hours=draw(st.integers(1, 24 * 40)))
-    when = st.builds(lambda m: start + timedelta(minutes=m), st.integers(0, int((end - start).total_seconds() // 60)))
-    on = st.builds(lambda d: start.date() + timedelta(days=d), st.integers(0, (end.date() - start.date()).days))
+    when = st.builds(
+        lambda m: start + timedelta(minutes=m),
+        st.integers(0, int((end - start).total_seconds() // 60)),
+    )
+    on = st.builds(
+        lambda d: start.date() + timedelta(days=d), st.integers(0, (end.date() - start.date()).days)
+    )
     cf = draw(st.sampled_from(["RSSGPP58C02H501K"] * 4 + [""]))
     encounter = None
     if kind is LetterKind.DISCHARGE or draw(st.booleans()):
         encounter = lf.EncounterFacts(1, "inpatient", "Ricovero", draw(texts), start, end)
     allergy_items = draw(
-        st.lists(st.tuples(st.integers(1, 99), names, texts, st.sampled_from(SEVERITIES)), max_size=3)
+        st.lists(
+            st.tuples(st.integers(1, 99), names, texts, st.sampled_from(SEVERITIES)), max_size=3
+        )
     )
     lines = tuple(
         lf.TherapyLine(
@@ -85,27 +94,78 @@ def facts(draw: st.DrawFn, kind: LetterKind) -> lf.ChartFacts:
         for i in range(draw(st.integers(0, 4)))
     )
     return lf.ChartFacts(
-        patient=t.patient(surname=draw(names), given_names=draw(names), sex=draw(st.sampled_from(["M", "F", ""])), codice_fiscale=cf),
+        patient=t.patient(
+            surname=draw(names),
+            given_names=draw(names),
+            sex=draw(st.sampled_from(["M", "F", ""])),
+            codice_fiscale=cf,
+        ),
         encounter=encounter,
         period_start=start,
         period_end=end,
         diagnoses=tuple(
-            lf.DiagnosisFacts(i, draw(st.sampled_from(ICD9)), draw(texts), draw(texts), "", "", draw(texts), "", "", "", start.date())
+            lf.DiagnosisFacts(
+                i,
+                draw(st.sampled_from(ICD9)),
+                draw(texts),
+                draw(texts),
+                "",
+                "",
+                draw(texts),
+                "",
+                "",
+                "",
+                start.date(),
+            )
             for i in range(draw(st.integers(0, 2)))
         ),
-        anamnesis=tuple(lf.TextFacts(f"a:{i}", draw(names), draw(texts)) for i in range(draw(st.integers(0, 2)))),
-        allergies=lf.AllergyFacts(state="listed" if allergy_items else draw(st.sampled_from(["none_known", "not_asked"])), text=draw(texts), items=tuple(allergy_items)),
-        diary=tuple(lf.TextFacts(f"d:{i}", "Diario", draw(anything), draw(when), draw(names)) for i in range(draw(st.integers(0, 2)))),
-        vitals=tuple(lf.VitalsFacts(i, draw(when), {Vital.HEART_RATE: draw(st.none() | decimals)}) for i in range(draw(st.integers(0, 2)))),
+        anamnesis=tuple(
+            lf.TextFacts(f"a:{i}", draw(names), draw(texts)) for i in range(draw(st.integers(0, 2)))
+        ),
+        allergies=lf.AllergyFacts(
+            state="listed" if allergy_items else draw(st.sampled_from(["none_known", "not_asked"])),
+            text=draw(texts),
+            items=tuple(allergy_items),
+        ),
+        diary=tuple(
+            lf.TextFacts(f"d:{i}", "Diario", draw(anything), draw(when), draw(names))
+            for i in range(draw(st.integers(0, 2)))
+        ),
+        vitals=tuple(
+            lf.VitalsFacts(i, draw(when), {Vital.HEART_RATE: draw(st.none() | decimals)})
+            for i in range(draw(st.integers(0, 2)))
+        ),
         labs=tuple(
-            lf.LabFacts(i, draw(when), draw(st.sampled_from(ANALYTES)), draw(decimals), draw(st.sampled_from(UNITS)), None, None, draw(st.sampled_from(["", "H", "L"])))
+            lf.LabFacts(
+                i,
+                draw(when),
+                draw(st.sampled_from(ANALYTES)),
+                draw(decimals),
+                draw(st.sampled_from(UNITS)),
+                None,
+                None,
+                draw(st.sampled_from(["", "H", "L"])),
+            )
             for i in range(draw(st.integers(0, 4)))
         ),
         reports=tuple(
-            lf.ReportFacts(i, "imaging", "Immagini", "18748-4", draw(on), draw(texts), draw(texts), "", "", draw(texts))
+            lf.ReportFacts(
+                i,
+                "imaging",
+                "Immagini",
+                "18748-4",
+                draw(on),
+                draw(texts),
+                draw(texts),
+                "",
+                "",
+                draw(texts),
+            )
             for i in range(draw(st.integers(0, 2)))
         ),
-        therapies=(lf.TherapyFacts(1, draw(names), 1, start.date(), "Confermato", lines),) if lines else (),
+        therapies=(lf.TherapyFacts(1, draw(names), 1, start.date(), "Confermato", lines),)
+        if lines
+        else (),
         toxicities=tuple(draw(toxicity(i, on)) for i in range(draw(st.integers(0, 2)))),
     )
 
@@ -123,7 +183,15 @@ def letters(draw: st.DrawFn) -> dict[str, Any]:
 @given(letter=letters(), stp=st.sampled_from(["STP1200001234567", "ENI1200001234567", ""]))
 def test_any_letter_gives_a_valid_cda_or_a_clear_refusal(letter: dict[str, Any], stp: str) -> None:
     try:
-        xml = build_cda(t.cda_input(letter, stp_eni_code=stp, lab_loinc=lab_loinc(), ucum_units=ucum_units(), signed_at=datetime.fromisoformat(letter["period"]["end"]) + timedelta(hours=1)))
+        xml = build_cda(
+            t.cda_input(
+                letter,
+                stp_eni_code=stp,
+                lab_loinc=lab_loinc(),
+                ucum_units=ucum_units(),
+                signed_at=datetime.fromisoformat(letter["period"]["end"]) + timedelta(hours=1),
+            )
+        )
     except ValidationFailed as refused:
         assert refused.code in {"fse_text_invalid", "fse_patient_identifier_missing"}
         assert str(refused)

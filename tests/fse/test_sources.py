@@ -73,7 +73,10 @@ def test_a_signed_outpatient_report_is_a_valid_rsa(
     assert report.document_type == "RSA" and report.errors == (), report.errors
     root = etree.fromstring(xml)
     assert root.find("h:recordTarget/h:patientRole/h:id", NS).get("extension") == "RSSMRA85T10A562S"
-    assert root.find("h:legalAuthenticator/h:assignedEntity/h:id", NS).get("extension") == "VRDLRA70A41H501Z"
+    assert (
+        root.find("h:legalAuthenticator/h:assignedEntity/h:id", NS).get("extension")
+        == "VRDLRA70A41H501Z"
+    )
     assert root.find("h:setId", NS).get("extension").endswith(str(letter.chain))
     assert "Adenocarcinoma & <G2>" in "".join(root.itertext())
 
@@ -81,7 +84,10 @@ def test_a_signed_outpatient_report_is_a_valid_rsa(
 def test_a_signed_discharge_letter_and_its_correction(
     physician: User, coordinator: User, icd9cm_reference: None
 ) -> None:
-    patient = _diagnosed(physician, patient_registered(coordinator, codice_fiscale="", stp_eni_code="STP1200001234567"))
+    patient = _diagnosed(
+        physician,
+        patient_registered(coordinator, codice_fiscale="", stp_eni_code="STP1200001234567"),
+    )
     ward = Ward.objects.create(code="EMA", name="Ematologia", kind="inpatient")
     stay = patient_services.encounter_admit(
         actor=coordinator, workstation=None, patient_id=patient.pk, kind="inpatient",
@@ -115,7 +121,9 @@ def test_a_signed_discharge_letter_and_its_correction(
     assert corrected.find("h:versionNumber", NS).get("value") == "2"
     parent = corrected.find("h:relatedDocument/h:parentDocument/h:id", NS)
     assert parent.get("extension") == root.find("h:id", NS).get("extension")
-    assert corrected.find("h:setId", NS).get("extension") == root.find("h:setId", NS).get("extension")
+    assert corrected.find("h:setId", NS).get("extension") == root.find("h:setId", NS).get(
+        "extension"
+    )
 
 
 def test_a_draft_or_a_signer_without_codice_fiscale_is_refused(

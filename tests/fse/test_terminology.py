@@ -79,17 +79,23 @@ def test_an_answer_is_checked_in_the_value_set_its_question_binds() -> None:
 
 def test_an_unknown_version_and_a_placeholder_oid_are_refused() -> None:
     versioned = LDO.replace(
-        b'codeSystem="2.16.840.1.113883.5.1" ', b'codeSystem="2.16.840.1.113883.5.1" codeSystemVersion="9.9" ', 1
+        b'codeSystem="2.16.840.1.113883.5.1" ',
+        b'codeSystem="2.16.840.1.113883.5.1" codeSystemVersion="9.9" ',
+        1,
     )
     assert RULE_VERSION in {f.rule for f in validate_cda(versioned).errors}
     placeholder = LDO.replace(
-        b'codeSystem="2.16.840.1.113883.2.9.77.22.11.2"', b'codeSystem="2.16.840.1.113883.2.9.999"', 1
+        b'codeSystem="2.16.840.1.113883.2.9.77.22.11.2"',
+        b'codeSystem="2.16.840.1.113883.2.9.999"',
+        1,
     )
     assert RULE_BLOCKLIST in {f.rule for f in validate_cda(placeholder).errors}
 
 
 def test_the_rules_without_files() -> None:
-    known = Dictionary("1.2.3", "Prova", {"1.0": frozenset({"A"}), "2.0": frozenset({"A", "B"})}, newest="2.0")
+    known = Dictionary(
+        "1.2.3", "Prova", {"1.0": frozenset({"A"}), "2.0": frozenset({"A", "B"})}, newest="2.0"
+    )
     open_list = Dictionary("1.2.4", "Aperto", {"": frozenset({"#WHITELIST#"})}, whitelisted=True)
     dictionaries = Dictionaries({"1.2.3": known, "1.2.4": open_list})
 
@@ -113,7 +119,9 @@ def test_the_shipped_dictionaries() -> None:
     # ICD-9-CM is the records module's file, read in place: diagnoses and procedures
     assert {"205.00", "99.25", "89.7"} <= (loaded["2.16.840.1.113883.6.103"].codes("") or set())
     # the full AIFA ATC, not only the antineoplastics
-    assert {"L01BC01", "C08CA01", "A04AA01"} <= (loaded["2.16.840.1.113883.6.73"].codes("") or set())
+    assert {"L01BC01", "C08CA01", "A04AA01"} <= (
+        loaded["2.16.840.1.113883.6.73"].codes("") or set()
+    )
     loinc = loaded["2.16.840.1.113883.6.1"]
     assert loinc.subset and {"34105-7", "11488-4", "718-7", "30954-2"} <= (loinc.codes("") or set())
     assert "2.16.840.1.113883.2.9.6.1.5" not in loaded  # AIC: no dictionary in the snapshot

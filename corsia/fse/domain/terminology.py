@@ -174,7 +174,9 @@ def check(values: Iterable[CodedValue], dictionaries: Dictionaries) -> tuple[Fin
             )
             continue
         if value.code not in codes:
-            where = " (tabella LOINC di Corsia: un sottoinsieme curato)" if dictionary.subset else ""
+            where = (
+                " (tabella LOINC di Corsia: un sottoinsieme curato)" if dictionary.subset else ""
+            )
             findings.append(
                 Finding(
                     Stage.TERMINOLOGY,
@@ -186,8 +188,10 @@ def check(values: Iterable[CodedValue], dictionaries: Dictionaries) -> tuple[Fin
                 )
             )
     for system, rows in missing.items():
-        codes = sorted({r.code for r in rows})
-        shown = ", ".join(codes[:10]) + (f" e altri {len(codes) - 10}" if len(codes) > 10 else "")
+        listed = sorted({r.code for r in rows})
+        shown = ", ".join(listed[:10]) + (
+            f" e altri {len(listed) - 10}" if len(listed) > 10 else ""
+        )
         findings.append(
             Finding(
                 Stage.TERMINOLOGY,

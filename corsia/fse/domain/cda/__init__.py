@@ -25,4 +25,5 @@ def build_cda(data: CdaInput) -> bytes:
             "kind",
         )
     root = builder(data)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    xml: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return xml

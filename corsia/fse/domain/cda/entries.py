@@ -22,6 +22,7 @@ from corsia.fse.domain.cda.xml import (
     entry,
     interval,
     loinc,
+    new_observation,
     reference,
     table,
     ts,
@@ -77,20 +78,26 @@ def chart_table(
     return True
 
 
-def diagnosis_entries(node: etree._Element, diagnoses: Sequence[Mapping[str, Any]], question: str, display: str) -> None:
+def diagnosis_entries(
+    node: etree._Element, diagnoses: Sequence[Mapping[str, Any]], question: str, display: str
+) -> None:
     """One observation per ICD-9-CM diagnosis (``value`` CD)."""
     for item in diagnoses:
         values = item["values"]
         code = str(values.get("icd9cm", "")).strip()
         if not code:
             continue
-        observation = el(entry(node), "observation", classCode="OBS", moodCode="EVN")
+        observation = new_observation(node)
         loinc(observation, question, display)
         el(observation, "statusCode", code="completed")
-        coded(observation, "value", code, ICD9CM, str(values.get("icd9cm_label", "")), xsi_type="CD")
+        coded(
+            observation, "value", code, ICD9CM, str(values.get("icd9cm_label", "")), xsi_type="CD"
+        )
 
 
-def allergy_entries(node: etree._Element, section: Mapping[str, Any] | None, ids: list[str]) -> None:
+def allergy_entries(
+    node: etree._Element, section: Mapping[str, Any] | None, ids: list[str]
+) -> None:
     """One allergy act per allergy listed (none for "no known allergies" or "not asked":
     the narrative says so). Substance and reaction are the chart's words, not coded."""
     for item, ref in zip(items(section), ids, strict=False):
@@ -101,18 +108,22 @@ def allergy_entries(node: etree._Element, section: Mapping[str, Any] | None, ids
         el(act, "code", nullFlavor="NA")
         el(act, "statusCode", code="active")
         interval(act, "")
-        observation = el(el(act, "entryRelationship", typeCode="SUBJ"), "observation", classCode="OBS", moodCode="EVN")
+        observation = new_observation(act, "SUBJ")
         loinc(observation, "52473-6", "Allergia o causa della reazione")
         reference(el(observation, "text"), ref)
         el(observation, "statusCode", code="completed")
         interval(observation, "")
         value = el(observation, "value", xsi_type="CD")
         reference(el(value, "originalText"), ref)
-        agent = el(el(el(observation, "participant", typeCode="CSM"), "participantRole", classCode="MANU"), "playingEntity", classCode="MMAT")
+        agent = el(
+            el(el(observation, "participant", typeCode="CSM"), "participantRole", classCode="MANU"),
+            "playingEntity",
+            classCode="MMAT",
+        )
         el(agent, "code", nullFlavor="UNK")
         el(agent, "name", str(values.get("substance", "")) or "—")
         if values.get("reaction"):
-            reaction = el(el(observation, "entryRelationship", typeCode="MFST"), "observation", classCode="OBS", moodCode="EVN")
+            reaction = new_observation(observation, "MFST")
             loinc(reaction, "75321-0", "Obiettività Clinica")
             el(reaction, "statusCode", code="completed")
             interval(reaction, "")
@@ -120,18 +131,23 @@ def allergy_entries(node: etree._Element, section: Mapping[str, Any] | None, ids
             reference(el(value, "originalText"), ref)
         criticality = CRITICALITIES.get(str(values.get("severity", "")).strip().lower())
         if criticality:
-            severity = el(el(observation, "entryRelationship", typeCode="SUBJ"), "observation", classCode="OBS", moodCode="EVN")
+            severity = new_observation(observation, "SUBJ")
             coded(severity, "code", "SEV", ACT_CODE, "Criticality")
             el(severity, "statusCode", code="completed")
             coded(severity, "value", criticality[0], CRITICALITY, criticality[1], xsi_type="CD")
-        status = el(el(observation, "entryRelationship", typeCode="REFR"), "observation", classCode="OBS", moodCode="EVN")
+        status = new_observation(observation, "REFR")
         loinc(status, "33999-4", "Stato")
         el(status, "statusCode", code="completed")
         coded(status, "value", "LA16666-2", LOINC, "Active", xsi_type="CD")
 
 
-def _material(administration: etree._Element, atc: str, name: str, aic: str = "", aic_name: str = "") -> None:
-    material = el(el(el(administration, "consumable"), "manufacturedProduct", classCode="MANU"), "manufacturedMaterial")
+def _material(
+    administration: etree._Element, atc: str, name: str, aic: str = "", aic_name: str = ""
+) -> None:
+    material = el(
+        el(el(administration, "consumable"), "manufacturedProduct", classCode="MANU"),
+        "manufacturedMaterial",
+    )
     if aic:
         code = coded(material, "code", aic, AIC, aic_name)
         coded(code, "translation", atc, ATC, name)
@@ -147,7 +163,12 @@ def _decimal(raw: object) -> Decimal | None:
     return value if value.is_finite() else None
 
 
-def given_therapy_entries(node: etree._Element, section: Mapping[str, Any] | None, atc: Mapping[str, str], ucum: frozenset[str]) -> None:
+def given_therapy_entries(
+    node: etree._Element,
+    section: Mapping[str, Any] | None,
+    atc: Mapping[str, str],
+    ucum: frozenset[str],
+) -> None:
     """Each antineoplastic line given at the bedside (completed, that day), coded by the
     ingredient's ATC; lines not given, or whose ingredient has no ATC, stay in the table."""
     for item in items(section):
@@ -155,7 +176,9 @@ def given_therapy_entries(node: etree._Element, section: Mapping[str, Any] | Non
         code = atc.get(str(values.get("ingredient_code", "")), "")
         if not code or not values.get("given") or not values.get("scheduled_on"):
             continue
-        administration = el(entry(node), "substanceAdministration", classCode="SBADM", moodCode="EVN")
+        administration = el(
+            entry(node), "substanceAdministration", classCode="SBADM", moodCode="EVN"
+        )
         el(administration, "statusCode", code="completed")
         on = day(str(values["scheduled_on"]))
         interval(administration, on, on, xsi_type="IVL_TS")
@@ -168,14 +191,20 @@ def given_therapy_entries(node: etree._Element, section: Mapping[str, Any] | Non
         _material(administration, code, str(values.get("ingredient", "")))
 
 
-def home_therapy_entries(node: etree._Element, medications: Sequence[HomeMedication], mood: str) -> None:
+def home_therapy_entries(
+    node: etree._Element, medications: Sequence[HomeMedication], mood: str
+) -> None:
     """Home therapy in progress (active, no end), coded by ATC (and AIC when known)."""
     for medication in medications:
-        administration = el(entry(node), "substanceAdministration", classCode="SBADM", moodCode=mood)
+        administration = el(
+            entry(node), "substanceAdministration", classCode="SBADM", moodCode=mood
+        )
         el(administration, "text", medication.text)
         el(administration, "statusCode", code="active")
         interval(administration, day(medication.started_on), xsi_type="IVL_TS")
-        _material(administration, medication.atc, medication.atc_name, medication.aic, medication.aic_name)
+        _material(
+            administration, medication.atc, medication.atc_name, medication.aic, medication.aic_name
+        )
 
 
 def chemotherapy_procedures(node: etree._Element, section: Mapping[str, Any] | None) -> int:
@@ -193,30 +222,48 @@ def chemotherapy_procedures(node: etree._Element, section: Mapping[str, Any] | N
     return len(days)
 
 
-def _pq_or_text(observation: etree._Element, values: Mapping[str, Any], ucum: frozenset[str]) -> None:
+def _pq_or_text(
+    observation: etree._Element, values: Mapping[str, Any], ucum: frozenset[str]
+) -> None:
     amount = _decimal(values.get("value"))
     unit = UNIT_TO_UCUM.get(str(values.get("unit", "")), str(values.get("unit", "")))
     if amount is not None and unit in ucum:
         el(observation, "value", xsi_type="PQ", value=format(amount.normalize(), "f"), unit=unit)
     else:
-        el(observation, "value", f"{values.get('value', '')} {values.get('unit', '')}".strip(), xsi_type="ST")
+        el(
+            observation,
+            "value",
+            f"{values.get('value', '')} {values.get('unit', '')}".strip(),
+            xsi_type="ST",
+        )
 
 
-def lab_entries(node: etree._Element, section: Mapping[str, Any] | None, lab_loinc: Mapping[str, str], ucum: frozenset[str]) -> None:
+def lab_entries(
+    node: etree._Element,
+    section: Mapping[str, Any] | None,
+    lab_loinc: Mapping[str, str],
+    ucum: frozenset[str],
+) -> None:
     """Results whose analyte the hospital maps to LOINC; the others only in the table."""
     for item in items(section):
         values = item["values"]
         code = lab_loinc.get(str(values.get("analyte", "")))
         if not code or not values.get("collected_at"):
             continue
-        observation = el(entry(node), "observation", classCode="OBS", moodCode="EVN")
+        observation = new_observation(node)
         loinc(observation, code, str(values.get("analyte", "")))
         el(observation, "statusCode", code="completed")
         el(observation, "effectiveTime", value=ts(str(values["collected_at"])))
         _pq_or_text(observation, values, ucum)
         flag = str(values.get("flag", ""))
         if flag in ("H", "L"):
-            coded(observation, "interpretationCode", flag, "2.16.840.1.113883.5.83", "High" if flag == "H" else "Low")
+            coded(
+                observation,
+                "interpretationCode",
+                flag,
+                "2.16.840.1.113883.5.83",
+                "High" if flag == "H" else "Low",
+            )
 
 
 def report_entries(node: etree._Element, section: Mapping[str, Any] | None) -> None:
@@ -225,7 +272,7 @@ def report_entries(node: etree._Element, section: Mapping[str, Any] | None) -> N
         values = item["values"]
         if not values.get("loinc") or not values.get("performed_on"):
             continue
-        observation = el(entry(node), "observation", classCode="OBS", moodCode="EVN")
+        observation = new_observation(node)
         loinc(observation, str(values["loinc"]), str(values.get("title", "")))
         el(observation, "statusCode", code="completed")
         el(observation, "effectiveTime", value=day(str(values["performed_on"])))
@@ -238,7 +285,7 @@ def complication_entries(node: etree._Element, section: Mapping[str, Any] | None
         values = item["values"]
         if not values.get("meddra_code") or not values.get("onset"):
             continue
-        observation = el(entry(node), "observation", classCode="OBS", moodCode="EVN")
+        observation = new_observation(node)
         loinc(observation, "75326-9", "Problem")
         el(observation, "statusCode", code="completed")
         resolved = str(values.get("resolution", ""))

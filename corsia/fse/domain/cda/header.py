@@ -11,6 +11,7 @@ from corsia.fse.domain.cda.model import (
     ROOT_ORGANISATION,
     CdaInput,
     Clinician,
+    Hospital,
     patient_identifier,
     refuse,
     signer_checked,
@@ -37,9 +38,7 @@ def _clinician_entity(parent: etree._Element, tag: str, who: Clinician, telecom:
 
 def _patient(doc: etree._Element, data: CdaInput) -> None:
     patient = data.content.get("patient") or {}
-    root, extension = patient_identifier(
-        str(patient.get("codice_fiscale", "")), data.stp_eni_code
-    )
+    root, extension = patient_identifier(str(patient.get("codice_fiscale", "")), data.stp_eni_code)
     family = str(patient.get("surname", "")).strip()
     given = str(patient.get("given_names", "")).strip()
     if not family or not given:
@@ -55,7 +54,9 @@ def _patient(doc: etree._Element, data: CdaInput) -> None:
     _person_name(person, family, given)
     sex = str(patient.get("sex", "")).upper()
     if sex in ("M", "F"):
-        coded(person, "administrativeGenderCode", sex, GENDER, "Maschio" if sex == "M" else "Femmina")
+        coded(
+            person, "administrativeGenderCode", sex, GENDER, "Maschio" if sex == "M" else "Femmina"
+        )
     else:
         coded(person, "administrativeGenderCode", "UN", GENDER, "Non definito")
     born = str(patient.get("date_of_birth", ""))
@@ -65,8 +66,24 @@ def _patient(doc: etree._Element, data: CdaInput) -> None:
         el(person, "birthTime", nullFlavor="UNK")
 
 
+def _document_id(parent: etree._Element, tag: str, hospital: Hospital, extension: str) -> None:
+    el(
+        parent,
+        tag,
+        root=hospital.document_root,
+        extension=extension,
+        assigningAuthorityName=hospital.region_name,
+    )
+
+
 def _organisation_id(parent: etree._Element, root: str, extension: str) -> None:
-    el(parent, "id", root=root, extension=extension, assigningAuthorityName="Ministero della Salute")
+    el(
+        parent,
+        "id",
+        root=root,
+        extension=extension,
+        assigningAuthorityName="Ministero della Salute",
+    )
 
 
 def header(
@@ -86,13 +103,7 @@ def header(
     el(doc, "typeId", root="2.16.840.1.113883.1.3", extension="POCD_MT000040UV02")
     el(doc, "templateId", root=template[0], extension=template[1])
     version = data.version
-    el(
-        doc,
-        "id",
-        root=hospital.document_root,
-        extension=version.extension,
-        assigningAuthorityName=hospital.region_name,
-    )
+    _document_id(doc, "id", hospital, version.extension)
     coded(doc, "code", code[0], LOINC, code[1])
     el(doc, "title", title)
     el(doc, "effectiveTime", value=signed)
@@ -100,13 +111,7 @@ def header(
         raise refuse("Riservatezza non valida (N, R o V).", "fse_confidentiality_invalid")
     coded(doc, "confidentialityCode", data.confidentiality, CONFIDENTIALITY)
     el(doc, "languageCode", code="it-IT")
-    el(
-        doc,
-        "setId",
-        root=hospital.document_root,
-        extension=version.set_extension,
-        assigningAuthorityName=hospital.region_name,
-    )
+    _document_id(doc, "setId", hospital, version.set_extension)
     el(doc, "versionNumber", value=str(version.version))
     _patient(doc, data)
 
@@ -114,7 +119,9 @@ def header(
     el(author, "time", value=signed)
     _clinician_entity(author, "assignedAuthor", signer, hospital.telecom)
 
-    custodian = el(el(el(doc, "custodian"), "assignedCustodian"), "representedCustodianOrganization")
+    custodian = el(
+        el(el(doc, "custodian"), "assignedCustodian"), "representedCustodianOrganization"
+    )
     _organisation_id(custodian, ROOT_ORGANISATION, hospital.code)
     el(custodian, "name", hospital.name)
 
@@ -130,20 +137,8 @@ def header(
                 "fse_replaced_version_missing",
             )
         parent = el(el(doc, "relatedDocument", typeCode="RPLC"), "parentDocument")
-        el(
-            parent,
-            "id",
-            root=hospital.document_root,
-            extension=version.replaces_extension,
-            assigningAuthorityName=hospital.region_name,
-        )
-        el(
-            parent,
-            "setId",
-            root=hospital.document_root,
-            extension=version.set_extension,
-            assigningAuthorityName=hospital.region_name,
-        )
+        _document_id(parent, "id", hospital, version.replaces_extension)
+        _document_id(parent, "setId", hospital, version.set_extension)
         el(parent, "versionNumber", value=str(version.version - 1))
 
     low, high, ward = encounter
@@ -167,4 +162,3 @@ def header(
     el(provider, "telecom", use="WP", value=hospital.telecom)
     _organisation_id(el(provider, "asOrganizationPartOf"), ROOT_ASL, hospital.asl_code)
     return doc
-

@@ -52,6 +52,36 @@ def _empty(text: etree._Element, message: str) -> None:
     el(text, "paragraph", message)
 
 
+def tables(
+    body: etree._Element,
+    code: tuple[str, str],
+    title: str,
+    *parts: Mapping[str, Any] | None,
+) -> etree._Element | None:
+    """A section printing the chart sections ``parts`` as tables; none when all are empty."""
+    if not any(e.items(part) for part in parts):
+        return None
+    node, text = section(body, code[0], code[1], title)
+    for part in parts:
+        e.chart_table(text, part)
+    return node
+
+
+def results(
+    body: etree._Element,
+    chart: Mapping[str, Mapping[str, Any]],
+    data: CdaInput,
+    display: str,
+    title: str,
+) -> None:
+    """Laboratory results and reports (LOINC 30954-2), each coded where it can be."""
+    labs, reports = chart.get("labs"), chart.get("reports")
+    node = tables(body, ("30954-2", display), title, labs, reports)
+    if node is not None:
+        e.lab_entries(node, labs, data.lab_loinc, data.ucum_units)
+        e.report_entries(node, reports)
+
+
 def build_ldo(data: CdaInput) -> etree._Element:
     content = data.content
     chart = _sections(content)
@@ -68,7 +98,10 @@ def build_ldo(data: CdaInput) -> etree._Element:
         template=TEMPLATE,
         code=CODE,
         title="Lettera di dimissione ospedaliera",
-        encounter=(*span(values["admitted_at"], values["discharged_at"]), str(values.get("ward", ""))),
+        encounter=(
+            *span(values["admitted_at"], values["discharged_at"]),
+            str(values.get("ward", "")),
+        ),
     )
     body = el(el(doc, "component"), "structuredBody", moodCode="EVN", classCode="DOCBODY")
     ids = e.Ids()
@@ -79,11 +112,13 @@ def build_ldo(data: CdaInput) -> etree._Element:
         el(text, "paragraph", "Ricovero per la patologia oncologica in cartella:")
         e.chart_table(text, chart.get("diagnosis"))
 
-    anamnesis, performance = chart.get("anamnesis"), chart.get("performance_status")
-    if e.items(anamnesis) or e.items(performance):
-        node, text = section(body, "47039-3", "Ricovero ospedaliero, anamnesi ed esame obiettivo", "Inquadramento clinico iniziale")
-        e.chart_table(text, anamnesis)
-        e.chart_table(text, performance)
+    tables(
+        body,
+        ("47039-3", "Ricovero ospedaliero, anamnesi ed esame obiettivo"),
+        "Inquadramento clinico iniziale",
+        chart.get("anamnesis"),
+        chart.get("performance_status"),
+    )
 
     node, text = section(body, "8648-8", "Decorso ospedaliero", "Decorso ospedaliero")
     wrote = _free(text, content, "clinical_course")
@@ -92,50 +127,78 @@ def build_ldo(data: CdaInput) -> etree._Element:
         _empty(text, "Decorso non descritto.")
 
     toxicities = chart.get("toxicities")
-    if e.items(toxicities):
-        node, text = section(body, "55109-3", "Complicazioni", "Complicanze")
-        e.chart_table(text, toxicities)
-        e.complication_entries(node, toxicities)
-
-    if e.items(chart.get("vitals")):
-        node, text = section(body, "11493-4", "Hospital discharge studies summary", "Riscontri ed accertamenti significativi")
-        e.chart_table(text, chart.get("vitals"))
-
-    labs, reports = chart.get("labs"), chart.get("reports")
-    if e.items(labs) or e.items(reports):
-        node, text = section(body, "30954-2", "Esami diagnostici e/o di laboratorio significativi", "Esami eseguiti durante il ricovero")
-        e.chart_table(text, labs)
-        e.chart_table(text, reports)
-        e.lab_entries(node, labs, data.lab_loinc, data.ucum_units)
-        e.report_entries(node, reports)
+    found = tables(body, ("55109-3", "Complicazioni"), "Complicanze", toxicities)
+    if found is not None:
+        e.complication_entries(found, toxicities)
+    tables(
+        body,
+        ("11493-4", "Hospital discharge studies summary"),
+        "Riscontri ed accertamenti significativi",
+        chart.get("vitals"),
+    )
+    results(
+        body,
+        chart,
+        data,
+        "Esami diagnostici e/o di laboratorio significativi",
+        "Esami eseguiti durante il ricovero",
+    )
 
     therapies = chart.get("therapies")
     if any(i["values"].get("given") for i in e.items(therapies)):
-        node, text = section(body, "47519-4", "History of Procedures Document", "Procedure eseguite durante il ricovero")
-        el(text, "paragraph", "Somministrazione di chemioterapia antineoplastica (ICD-9-CM 99.25), per schema e ciclo:")
+        node, text = section(
+            body,
+            "47519-4",
+            "History of Procedures Document",
+            "Procedure eseguite durante il ricovero",
+        )
+        el(
+            text,
+            "paragraph",
+            "Somministrazione di chemioterapia antineoplastica (ICD-9-CM 99.25), per schema e ciclo:",
+        )
         e.chart_table(text, therapies)
         e.chemotherapy_procedures(node, therapies)
 
     allergies = chart.get("allergies")
-    node, text = section(body, "48765-2", "Allergie e/o reazioni avverse", "Allergie e/o reazioni avverse")
+    node, text = section(
+        body, "48765-2", "Allergie e/o reazioni avverse", "Allergie e/o reazioni avverse"
+    )
     refs = [ids.next("allergia") for _ in e.items(allergies)]
     if not e.chart_table(text, allergies, refs):
         _empty(text, str((allergies or {}).get("empty", "Allergie non rilevate.")))
     e.allergy_entries(node, allergies, refs)
 
     if e.items(therapies):
-        node, text = section(body, "10160-0", "Terapia farmacologica", "Terapia farmacologica effettuata durante il ricovero")
+        node, text = section(
+            body,
+            "10160-0",
+            "Terapia farmacologica",
+            "Terapia farmacologica effettuata durante il ricovero",
+        )
         e.chart_table(text, therapies)
         e.given_therapy_entries(node, therapies, data.ingredient_atc, data.ucum_units)
 
-    node, text = section(body, "11535-2", "Diagnosi di dimissione", "Condizioni del paziente e diagnosi alla dimissione")
+    node, text = section(
+        body,
+        "11535-2",
+        "Diagnosi di dimissione",
+        "Condizioni del paziente e diagnosi alla dimissione",
+    )
     if not e.chart_table(text, chart.get("diagnosis")):
-        _empty(text, str((chart.get("diagnosis") or {}).get("empty", "Nessuna diagnosi registrata.")))
+        _empty(
+            text, str((chart.get("diagnosis") or {}).get("empty", "Nessuna diagnosi registrata."))
+        )
     e.diagnosis_entries(node, e.items(chart.get("diagnosis")), "8651-2", "Diagnosi di dimissione")
 
     free = content.get("free_text") or {}
     if str(free.get("discharge_therapy", "")).strip() or data.home_therapy:
-        node, text = section(body, "10183-2", "Terapia farmacologica alla dimissione", "Terapia farmacologica alla dimissione")
+        node, text = section(
+            body,
+            "10183-2",
+            "Terapia farmacologica alla dimissione",
+            "Terapia farmacologica alla dimissione",
+        )
         _free(text, content, "discharge_therapy")
         if data.home_therapy:
             e.table_of_home_therapy(text, data.home_therapy)
@@ -145,6 +208,3 @@ def build_ldo(data: CdaInput) -> etree._Element:
         node, text = section(body, "18776-5", "Piano di cura", "Istruzioni di follow-up")
         _free(text, content, "instructions", "follow_up")
     return doc
-
-
-

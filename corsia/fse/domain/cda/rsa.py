@@ -25,7 +25,7 @@ from lxml import etree
 
 from corsia.fse.domain.cda import entries as e
 from corsia.fse.domain.cda.header import header
-from corsia.fse.domain.cda.ldo import _empty, _free, _sections
+from corsia.fse.domain.cda.ldo import _empty, _free, _sections, results
 from corsia.fse.domain.cda.model import CdaInput
 from corsia.fse.domain.cda.xml import ICD9CM, coded, el, entry, paragraphs, section, span, ts
 
@@ -33,7 +33,9 @@ TEMPLATE = ("2.16.840.1.113883.2.9.10.1.9.1", "1.1")
 CODE = ("11488-4", "Nota di consulto")
 
 
-def _subsection(parent: etree._Element, code: str, display: str, title: str) -> tuple[etree._Element, etree._Element]:
+def _subsection(
+    parent: etree._Element, code: str, display: str, title: str
+) -> tuple[etree._Element, etree._Element]:
     return section(parent, code, display, title)
 
 
@@ -68,17 +70,19 @@ def build_rsa(data: CdaInput) -> etree._Element:
         _empty(sub_text, str((allergies or {}).get("empty", "Allergie non rilevate.")))
     e.allergy_entries(sub, allergies, refs)
     if data.home_therapy:
-        sub, sub_text = _subsection(node, "10160-0", "Uso di farmaci", "Terapia farmacologica in atto")
+        sub, sub_text = _subsection(
+            node, "10160-0", "Uso di farmaci", "Terapia farmacologica in atto"
+        )
         e.table_of_home_therapy(sub_text, data.home_therapy)
         e.home_therapy_entries(sub, data.home_therapy, "EVN")
 
-    labs, reports = chart.get("labs"), chart.get("reports")
-    if e.items(labs) or e.items(reports):
-        node, text = section(body, "30954-2", "Test diagnostici o dati di laboratorio rilevanti", "Precedenti esami eseguiti")
-        e.chart_table(text, labs)
-        e.chart_table(text, reports)
-        e.lab_entries(node, labs, data.lab_loinc, data.ucum_units)
-        e.report_entries(node, reports)
+    results(
+        body,
+        chart,
+        data,
+        "Test diagnostici o dati di laboratorio rilevanti",
+        "Precedenti esami eseguiti",
+    )
 
     vitals, performance = chart.get("vitals"), chart.get("performance_status")
     if str(free.get("examination", "")).strip() or e.items(vitals) or e.items(performance):
@@ -95,10 +99,17 @@ def build_rsa(data: CdaInput) -> etree._Element:
     coded(act, "code", code, ICD9CM, display)
     el(act, "statusCode", code="completed")
     el(act, "effectiveTime", value=ts(period["start"]))
-    given = {str(i["values"].get("scheduled_on")) for i in e.items(therapies) if i["values"].get("given")}
+    given = {
+        str(i["values"].get("scheduled_on")) for i in e.items(therapies) if i["values"].get("given")
+    }
     if given:
         el(text, "paragraph", "Somministrazione di chemioterapia antineoplastica (ICD-9-CM 99.25).")
-        procedure = el(el(act, "entryRelationship", typeCode="COMP"), "procedure", classCode="PROC", moodCode="EVN")
+        procedure = el(
+            el(act, "entryRelationship", typeCode="COMP"),
+            "procedure",
+            classCode="PROC",
+            moodCode="EVN",
+        )
         coded(procedure, "code", e.CHEMOTHERAPY[0], ICD9CM, e.CHEMOTHERAPY[1])
         el(procedure, "statusCode", code="completed")
 
@@ -106,7 +117,10 @@ def build_rsa(data: CdaInput) -> etree._Element:
     wrote = e.chart_table(text, therapies)
     wrote = e.chart_table(text, chart.get("toxicities")) or wrote
     if not wrote:
-        _empty(text, "Nessuna terapia antitumorale né tossicità registrate nella giornata: si vedano le conclusioni.")
+        _empty(
+            text,
+            "Nessuna terapia antitumorale né tossicità registrate nella giornata: si vedano le conclusioni.",
+        )
 
     diagnoses = e.items(chart.get("diagnosis"))
     if diagnoses:
@@ -116,13 +130,15 @@ def build_rsa(data: CdaInput) -> etree._Element:
 
     for code_, display_, title, key in (
         ("55110-1", "Conclusioni", "Conclusioni", "conclusions"),
-        ("62385-0", "Raccomandazioni", "Suggerimenti per il medico prescrittore", "recommendations"),
+        (
+            "62385-0",
+            "Raccomandazioni",
+            "Suggerimenti per il medico prescrittore",
+            "recommendations",
+        ),
         ("80615-8", "Follow-up consigliato", "Accertamenti e controlli consigliati", "follow_up"),
     ):
         if str(free.get(key, "")).strip():
             node, text = section(body, code_, display_, title)
             paragraphs(text, str(free[key]))
     return doc
-
-
-

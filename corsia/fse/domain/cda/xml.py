@@ -23,7 +23,9 @@ MEDDRA = "2.16.840.1.113883.6.163"
 _NAMES = {LOINC: "LOINC", ICD9CM: "ICD-9-CM", ATC: "ATC", AIC: "AIC", MEDDRA: "MedDRA"}
 
 
-def el(parent: etree._Element | None, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
+def el(
+    parent: etree._Element | None, tag: str, text: str | None = None, **attrs: str
+) -> etree._Element:
     """A child in the HL7 namespace (``xsi_type`` becomes ``xsi:type``)."""
     qname = f"{{{HL7}}}{tag}"
     node = etree.Element(qname, nsmap=NSMAP) if parent is None else etree.SubElement(parent, qname)
@@ -35,7 +37,9 @@ def el(parent: etree._Element | None, tag: str, text: str | None = None, **attrs
     return node
 
 
-def coded(parent: etree._Element, tag: str, code: str, system: str, display: str = "", **attrs: str) -> etree._Element:
+def coded(
+    parent: etree._Element, tag: str, code: str, system: str, display: str = "", **attrs: str
+) -> etree._Element:
     extra = {"displayName": display} if display else {}
     name = _NAMES.get(system)
     if name:
@@ -146,3 +150,12 @@ def entry(node: etree._Element) -> etree._Element:
 
 def reference(parent: etree._Element, target: str) -> None:
     el(parent, "reference", value=f"#{target}")
+
+
+def new_observation(parent: etree._Element, relationship: str = "") -> etree._Element:
+    """An ``observation`` (OBS, EVN) in a new ``entry`` of a section, or in a new
+    ``entryRelationship`` of type ``relationship`` of an act or observation."""
+    holder = (
+        el(parent, "entryRelationship", typeCode=relationship) if relationship else entry(parent)
+    )
+    return el(holder, "observation", classCode="OBS", moodCode="EVN")
