@@ -6,6 +6,7 @@ covers, are read in ``selectors_facts`` (still importable from here).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db.models import Q, QuerySet
@@ -280,7 +281,7 @@ class LetterForPublication:
     chain: str
     replaces_id: int | None  # the version this one corrects
     content: dict[str, Any]
-    signed_at: Any  # aware datetime, None for a draft
+    signed_at: datetime | None  # aware; None for a draft
     signer_tax_code: str
     signer_family: str
     signer_given: str
