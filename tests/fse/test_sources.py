@@ -4,8 +4,11 @@ the records, patients and drugs modules' public reads; a draft is refused."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.utils import timezone
 from lxml import etree
 
@@ -64,7 +67,11 @@ def _outpatient(physician: User, patient: Patient) -> ClinicalLetter:
 
 
 def test_a_signed_outpatient_report_is_a_valid_rsa(
-    physician: User, coordinator: User, icd9cm_reference: None
+    physician: User,
+    coordinator: User,
+    icd9cm_reference: None,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     patient = _diagnosed(physician, patient_registered(coordinator))
     letter = _signed(physician, _outpatient(physician, patient))
@@ -79,6 +86,12 @@ def test_a_signed_outpatient_report_is_a_valid_rsa(
     )
     assert root.find("h:setId", NS).get("extension").endswith(str(letter.chain))
     assert "Adenocarcinoma & <G2>" in "".join(root.itertext())
+    # the same document through the command, then the gateway's validation of the file
+    written = tmp_path / "rsa.xml"
+    call_command("fse_letter_cda", str(letter.pk), "--output", str(written))
+    assert written.read_bytes() == xml
+    call_command("fse_validate", str(written))
+    assert "VALIDO — RSA, 0 errori" in capsys.readouterr().out
 
 
 def test_a_signed_discharge_letter_and_its_correction(
@@ -134,6 +147,8 @@ def test_a_draft_or_a_signer_without_codice_fiscale_is_refused(
     with pytest.raises(ConflictError) as refused:
         letter_cda(draft.pk)
     assert refused.value.code == "fse_letter_not_signed"
+    with pytest.raises(CommandError, match="fse_letter_not_signed"):
+        call_command("fse_letter_cda", str(draft.pk))
     no_tax_code = make_user(Role.PHYSICIAN)
     signed = _signed(no_tax_code, _outpatient(no_tax_code, patient))
     with pytest.raises(ValidationFailed) as refused_signer:

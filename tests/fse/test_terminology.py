@@ -138,3 +138,28 @@ def test_the_command_names_the_terminology_rule(
     out = capsys.readouterr().out
     assert f"ERROR terminology {RULE_UNKNOWN_CODE}" in out and "«24660-4»" in out
     assert f"WARNING terminology {RULE_NO_DICTIONARY}" in out
+
+
+@pytest.mark.parametrize(
+    ("xml", "old", "new", "rule", "named"),
+    [
+        (LDO, b'code="300.01"', b'code="300.0X"', RULE_UNKNOWN_CODE, "«300.0X»"),
+        (RSA, b'code="790.21"', b'code="790.2X"', RULE_UNKNOWN_CODE, "«790.2X»"),
+        (LDO, b'code="8646-2"', b'code="8646-3"', "ERRORE-B18", "8646-2"),
+        (RSA, b'code="2340-8"', b'code="2340-0"', RULE_UNKNOWN_CODE, "«2340-0»"),
+        (
+            RSA,
+            b'root="2.16.840.1.113883.2.9.4.3.2" extension="GTWGWY82B42G920M"',
+            b'root="1.2.3" extension="GTWGWY82B42G920M"',
+            "ERRORE-10A",
+            "recordTarget",
+        ),
+    ],
+)
+def test_each_official_example_broken_fails_naming_the_rule(
+    xml: bytes, old: bytes, new: bytes, rule: str, named: str
+) -> None:
+    assert old in xml
+    report = validate_cda(xml.replace(old, new, 1))
+    failed = [f for f in report.errors if f.rule == rule]
+    assert failed and named in failed[0].message, report.errors
