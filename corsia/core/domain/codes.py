@@ -21,7 +21,11 @@ from typing import Self
 class LabelledCode(StrEnum):
     label_it: str
 
-    def __new__(cls, value: str, label_it: str) -> Self:
+    # ``label_it`` has a default only for the type checker: ``Method("ct")`` looks a member up
+    # (the enum machinery, not this method); a member declared without its label is refused.
+    def __new__(cls, value: str, label_it: str = "") -> Self:
+        if not label_it:
+            raise TypeError(f"{cls.__name__} {value!r}: a code needs its Italian label")
         member = str.__new__(cls, value)
         member._value_ = value
         member.label_it = label_it
