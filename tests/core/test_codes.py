@@ -13,7 +13,8 @@ class Method(LabelledCode):
 
 
 def test_a_member_is_its_code_and_carries_its_label() -> None:
-    assert Method.CT == "ct"
+    assert isinstance(Method.CT, str)
+    assert Method.CT.value == "ct"
     assert str(Method.CT) == "ct"
     assert f"{Method.MRI}" == "mri"
     assert Method("mri") is Method.MRI
