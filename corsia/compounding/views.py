@@ -28,6 +28,7 @@ from corsia.compounding.services import PREPARE, RELEASE, VALIDATE, VIEW
 from corsia.core.access import require_perm
 from corsia.core.actors import require_permission
 from corsia.core.domain.errors import ValidationFailed
+from corsia.core.domain.files import ensure_file_size
 from corsia.core.refusals import refusal_kept, refusals_as_messages
 from corsia.core.web import parse_id, posted_decimal, request_actor, request_workstation
 from corsia.prescribing.pharmacist_review import pharmacist_review
@@ -52,12 +53,7 @@ def _csv_bytes(upload: UploadedFile | None) -> bytes:
     """The data logger's file, refused by its size before it is read."""
     if upload is None:
         raise ValidationFailed("Scegliere il file CSV del registratore.", field="csv")
-    if (upload.size or 0) > MAX_LOGGER_BYTES:
-        raise ValidationFailed(
-            f"File troppo grande (massimo {MAX_LOGGER_BYTES // (1024 * 1024)} MB).",
-            code="file_too_large",
-            field="csv",
-        )
+    ensure_file_size(upload.size or 0, MAX_LOGGER_BYTES, field="csv")
     content: bytes = upload.read()
     return content
 

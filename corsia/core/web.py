@@ -1,10 +1,11 @@
-"""What page views read from a request, the same way everywhere: the actor, the
-workstation, a typed number (Italian decimal comma accepted), the version a form was built from."""
+"""What page views and API operations read from a request, the same way everywhere: the
+actor and the workstation (``acting``: the first two arguments of every service), a typed number (Italian decimal comma accepted), the version a form was built from."""
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import TypedDict
 
 from django.http import HttpRequest
 from django.utils.dateparse import parse_date
@@ -97,3 +98,16 @@ def request_actor(request: HttpRequest) -> User:
     if not user.is_authenticated:
         raise PermissionRefused(PERMISSION_REFUSED)
     return user
+
+
+class Acting(TypedDict):
+    """Who acts and from where: the ``actor`` and ``workstation`` every service takes."""
+
+    actor: User
+    workstation: Workstation
+
+
+def acting(request: HttpRequest) -> Acting:
+    """The signed-in user and the request's workstation, as a service's keyword arguments:
+    ``services.diary_sign(**acting(request), patient_id=...)``."""
+    return {"actor": request_actor(request), "workstation": request_workstation(request)}

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from corsia.core.access import require_perm
 from corsia.core.domain.errors import CorsiaError, ValidationFailed
+from corsia.core.domain.files import ensure_file_size
 from corsia.core.refusals import refusal_kept
 from corsia.core.web import request_actor, request_workstation
 from corsia.inventory import selectors, services
@@ -30,12 +31,7 @@ def _posted_content(request: HttpRequest) -> tuple[bytes, str]:
     """The file uploaded (preview) or carried back from the preview (confirm)."""
     upload = request.FILES.get("file")
     if upload is not None:
-        if (upload.size or 0) > MAX_FILE_BYTES:
-            raise ValidationFailed(
-                f"File troppo grande (massimo {MAX_FILE_BYTES // (1024 * 1024)} MB).",
-                code="file_too_large",
-                field="file",
-            )
+        ensure_file_size(upload.size or 0, MAX_FILE_BYTES, field="file")
         return upload.read(), upload.name or "consegne.csv"
     carried = request.POST.get("content", "")
     if not carried or len(carried) > MAX_FILE_BYTES * 4 // 3 + 4:

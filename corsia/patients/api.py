@@ -9,7 +9,7 @@ from ninja import Field, Router, Schema, Status
 
 from corsia.core.access import api_perm
 from corsia.core.schemas import BoundedInt, EncounterTime, IsoDate, IsoDatetime, Reason, RecordId
-from corsia.core.web import request_actor, request_workstation
+from corsia.core.web import acting, request_actor, request_workstation
 from corsia.patients import selectors, services
 from corsia.patients.models import Allergy, Encounter, Patient
 
@@ -175,8 +175,7 @@ def detail(request: HttpRequest, patient_id: int) -> PatientDetailOut:
 @api_perm(CHANGE)
 def create(request: HttpRequest, payload: PatientIn) -> Status[PatientOut]:
     patient = services.patient_create(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         data=_input(payload),
     )
     return Status(201, _out(patient))
@@ -186,8 +185,7 @@ def create(request: HttpRequest, payload: PatientIn) -> Status[PatientOut]:
 @api_perm(CHANGE)
 def update(request: HttpRequest, patient_id: int, payload: PatientUpdateIn) -> PatientOut:
     patient = services.patient_update(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         patient_id=patient_id,
         expected_version=payload.version,
         data=_input(payload),
@@ -205,8 +203,7 @@ class MergeIn(Schema):
 def merge(request: HttpRequest, patient_id: int, payload: MergeIn) -> PatientOut:
     """Merge the duplicate into this patient (the survivor); nothing is deleted."""
     survivor = services.patient_merge(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         survivor_id=patient_id,
         duplicate_id=payload.duplicate_id,
         reason=payload.reason,
@@ -236,8 +233,7 @@ class ReasonIn(Schema):
 @api_perm("patients.mask_document")
 def mask(request: HttpRequest, patient_id: int, payload: MaskIn) -> Status[MaskingOut]:
     masking = services.document_mask(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         patient_id=patient_id,
         document_type=payload.document_type,
         document_id=payload.document_id,
@@ -250,8 +246,7 @@ def mask(request: HttpRequest, patient_id: int, payload: MaskIn) -> Status[Maski
 @api_perm("patients.mask_document")
 def unmask(request: HttpRequest, masking_id: int, payload: ReasonIn) -> MaskingOut:
     masking = services.document_unmask(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         masking_id=masking_id,
         reason=payload.reason,
     )
@@ -301,8 +296,7 @@ ENCOUNTER = "patients.manage_encounter"
 @api_perm(ENCOUNTER)
 def admit(request: HttpRequest, patient_id: int, payload: AdmitIn) -> Status[EncounterOut]:
     encounter = services.encounter_admit(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         patient_id=patient_id,
         kind=payload.kind,
         ward_id=payload.ward_id,
@@ -317,8 +311,7 @@ def admit(request: HttpRequest, patient_id: int, payload: AdmitIn) -> Status[Enc
 def discharge(request: HttpRequest, encounter_id: int, payload: DischargeIn) -> EncounterOut:
     return _encounter(
         services.encounter_discharge(
-            actor=request_actor(request),
-            workstation=request_workstation(request),
+            **acting(request),
             encounter_id=encounter_id,
             expected_version=payload.version,
             discharged_at=payload.discharged_at,
@@ -331,8 +324,7 @@ def discharge(request: HttpRequest, encounter_id: int, payload: DischargeIn) -> 
 def transfer(request: HttpRequest, encounter_id: int, payload: TransferIn) -> EncounterOut:
     return _encounter(
         services.encounter_transfer(
-            actor=request_actor(request),
-            workstation=request_workstation(request),
+            **acting(request),
             encounter_id=encounter_id,
             expected_version=payload.version,
             ward_id=payload.ward_id,
@@ -346,8 +338,7 @@ def transfer(request: HttpRequest, encounter_id: int, payload: TransferIn) -> En
 def cancel(request: HttpRequest, encounter_id: int, payload: CancelIn) -> EncounterOut:
     return _encounter(
         services.encounter_cancel(
-            actor=request_actor(request),
-            workstation=request_workstation(request),
+            **acting(request),
             encounter_id=encounter_id,
             expected_version=payload.version,
             reason=payload.reason,
@@ -368,8 +359,7 @@ CONSENT = "patients.record_consent"
 @api_perm(CONSENT)
 def consent_record(request: HttpRequest, patient_id: int, payload: ConsentIn) -> Status[ConsentOut]:
     consent = services.consent_record(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         patient_id=patient_id,
         kind=payload.kind,
         granted=payload.granted,
@@ -383,8 +373,7 @@ def consent_record(request: HttpRequest, patient_id: int, payload: ConsentIn) ->
 def consent_revoke(request: HttpRequest, consent_id: int, payload: ReasonIn) -> ConsentOut:
     """Revoke a consent, with the reason (a masked consent is not found)."""
     consent = services.consent_revoke(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         consent_id=consent_id,
         reason=payload.reason,
     )

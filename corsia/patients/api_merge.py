@@ -9,7 +9,7 @@ from ninja import Router, Schema
 from corsia.core.access import api_perm
 from corsia.core.domain.errors import NotFound
 from corsia.core.schemas import Reason
-from corsia.core.web import request_actor, request_workstation
+from corsia.core.web import acting, request_actor, request_workstation
 from corsia.patients import selectors_merge, services
 from corsia.patients.selectors_merge import MergeInfoRow
 
@@ -40,8 +40,7 @@ def merges(request: HttpRequest, state: str = "") -> list[MergeInfoRow]:
 def unmerge(request: HttpRequest, merge_id: int, payload: UnmergeIn) -> MergeInfoRow:
     """Undo a merge: exactly the rows it moved go back to the duplicate, active again."""
     merge = services.patient_unmerge(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         merge_id=merge_id,
         reason=payload.reason,
     )

@@ -9,7 +9,7 @@ from ninja import Field, Router, Schema, Status
 from corsia.core.access import api_perm, refuse_before_input
 from corsia.core.domain.errors import PermissionRefused
 from corsia.core.schemas import IsoDatetime, Reason, RecordId
-from corsia.core.web import request_actor, request_workstation
+from corsia.core.web import acting, request_actor, request_workstation
 from corsia.patients import selectors, services
 from corsia.patients.models import BreakGlassGrant, WardAssignment
 from corsia.patients.scope import is_scoped
@@ -59,8 +59,7 @@ def ward_staff(request: HttpRequest) -> list[WardStaffOut]:
 @api_perm(ASSIGN)
 def ward_staff_assign(request: HttpRequest, payload: WardStaffIn) -> Status[WardStaffOut]:
     row = services.ward_staff_assign(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         username=payload.username,
         ward_code=payload.ward_code,
     )
@@ -71,8 +70,7 @@ def ward_staff_assign(request: HttpRequest, payload: WardStaffIn) -> Status[Ward
 @api_perm(ASSIGN)
 def ward_staff_end(request: HttpRequest, assignment_id: RecordId, payload: EndIn) -> WardStaffOut:
     row = services.ward_staff_end(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         assignment_id=assignment_id,
         reason=payload.reason,
     )
@@ -137,8 +135,7 @@ def break_glass(request: HttpRequest, payload: BreakGlassIn) -> Status[BreakGlas
     """Emergency access to a patient outside one's care (``care`` scope), named by an exact
     code; lasts ``CORSIA_BREAK_GLASS_HOURS``, reviewed afterwards."""
     grant = services.break_glass_request(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         code=payload.code,
         category=payload.category,
         reason=payload.reason,
@@ -166,8 +163,7 @@ def break_glass_review(
     request: HttpRequest, grant_id: RecordId, payload: ReviewIn
 ) -> BreakGlassOut:
     grant = services.break_glass_review(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         grant_id=grant_id,
         outcome=payload.outcome,
         note=payload.note,

@@ -16,7 +16,7 @@ from corsia.core.access import require_perm
 from corsia.core.domain.concurrency import StaleVersion
 from corsia.core.domain.errors import ValidationFailed
 from corsia.core.refusals import form_refusals, refusals_as_messages
-from corsia.core.web import parse_id, posted_date, posted_version, request_actor
+from corsia.core.web import acting, parse_id, posted_date, posted_version, request_actor
 from corsia.core.web import request_workstation as _ws
 from corsia.drugs.selectors import ingredient_choices
 from corsia.patients import selectors, services, wristband
@@ -128,8 +128,7 @@ def update(request: HttpRequest, pk: int) -> HttpResponse:
         refused = form_refusals(form)
         with refused:
             services.patient_update(
-                actor=request_actor(request),
-                workstation=_ws(request),
+                **acting(request),
                 patient_id=pk,
                 expected_version=form.cleaned_data["version"],
                 data=form.to_input(),
@@ -146,8 +145,7 @@ def update(request: HttpRequest, pk: int) -> HttpResponse:
 def mask(request: HttpRequest, pk: int) -> HttpResponse:
     with refusals_as_messages(request):
         services.document_mask(
-            actor=request_actor(request),
-            workstation=_ws(request),
+            **acting(request),
             patient_id=pk,
             document_type=request.POST.get("document_type", ""),
             document_id=_post_int(request, "document_id") or 0,
@@ -163,8 +161,7 @@ def unmask(request: HttpRequest, pk: int, masking_id: int) -> HttpResponse:
     form = ReasonForm(request.POST)
     with refusals_as_messages(request):
         services.document_unmask(
-            actor=request_actor(request),
-            workstation=_ws(request),
+            **acting(request),
             masking_id=masking_id,
             reason=form.data.get("reason", ""),
         )
@@ -188,8 +185,7 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             with form_refusals(form, whole_form=True, not_found_is_404=False):
                 services.patient_merge(
-                    actor=request_actor(request),
-                    workstation=_ws(request),
+                    **acting(request),
                     survivor_id=survivor.pk,
                     duplicate_id=found[0].pk,
                     reason=form.cleaned_data["reason"],
@@ -253,8 +249,7 @@ def admit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         lambda: services.encounter_admit(
-            actor=request_actor(request),
-            workstation=_ws(request),
+            **acting(request),
             patient_id=pk,
             kind=request.POST.get("kind", ""),
             ward_id=_target(request)[0],
@@ -306,8 +301,7 @@ def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         lambda: services.consent_record(
-            actor=request_actor(request),
-            workstation=_ws(request),
+            **acting(request),
             patient_id=pk,
             kind=request.POST.get("kind", ""),
             granted=request.POST.get("granted") == "yes",
@@ -323,8 +317,7 @@ def consent_revoke(request: HttpRequest, pk: int, consent_id: int) -> HttpRespon
         request,
         pk,
         lambda: services.consent_revoke(
-            actor=request_actor(request),
-            workstation=_ws(request),
+            **acting(request),
             consent_id=consent_id,
             reason=request.POST.get("reason", ""),
         ),
@@ -353,8 +346,7 @@ def _allergy_context(request: HttpRequest, patient: Patient) -> dict[str, Any]:
 def allergy_add(request: HttpRequest, pk: int) -> HttpResponse:
     def record() -> None:
         services.allergy_record(
-            actor=request_actor(request),
-            workstation=_ws(request),
+            **acting(request),
             patient_id=pk,
             data=services.AllergyInput(
                 substance_kind=request.POST.get("substance_kind", ""),
@@ -385,8 +377,7 @@ def allergy_close(request: HttpRequest, pk: int, allergy_id: int, action: str) -
         request,
         pk,
         lambda: services.allergy_close(
-            actor=request_actor(request),
-            workstation=_ws(request),
+            **acting(request),
             patient_id=pk,
             allergy_id=allergy_id,
             expected_version=posted_version(request) or 0,

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from corsia.core.access import require_perm
 from corsia.core.refusals import refusals_as_messages
-from corsia.core.web import request_actor
+from corsia.core.web import acting, request_actor
 from corsia.core.web import request_workstation as _ws
 from corsia.patients import selectors_merge, services
 
@@ -32,8 +32,7 @@ def merges(request: HttpRequest) -> HttpResponse:
 def unmerge(request: HttpRequest, merge_id: int) -> HttpResponse:
     with refusals_as_messages(request):
         services.patient_unmerge(
-            actor=request_actor(request),
-            workstation=_ws(request),
+            **acting(request),
             merge_id=merge_id,
             reason=request.POST.get("reason", ""),
         )

@@ -13,7 +13,7 @@ from corsia.accounts.domain.roles import Role
 from corsia.accounts.selectors import users_in_role
 from corsia.core.access import require_perm
 from corsia.core.refusals import form_refusals, refusals_as_messages
-from corsia.core.web import request_actor
+from corsia.core.web import acting, request_actor
 from corsia.core.web import request_workstation as _ws
 from corsia.patients import selectors, services
 from corsia.patients.forms import BreakGlassForm, BreakGlassReviewForm, ReasonForm, WardStaffForm
@@ -31,8 +31,7 @@ def break_glass(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         with form_refusals(form):
             grant = services.break_glass_request(
-                actor=request_actor(request),
-                workstation=_ws(request),
+                **acting(request),
                 code=form.cleaned_data["code"],
                 category=form.cleaned_data["category"],
                 reason=form.cleaned_data["reason"],
@@ -67,8 +66,7 @@ def ward_staff(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         with form_refusals(form):
             services.ward_staff_assign(
-                actor=request_actor(request),
-                workstation=_ws(request),
+                **acting(request),
                 username=form.cleaned_data["username"],
                 ward_code=form.cleaned_data["ward_code"],
             )
@@ -88,8 +86,7 @@ def ward_staff(request: HttpRequest) -> HttpResponse:
 def ward_staff_end(request: HttpRequest, assignment_id: int) -> HttpResponse:
     with refusals_as_messages(request):
         services.ward_staff_end(
-            actor=request_actor(request),
-            workstation=_ws(request),
+            **acting(request),
             assignment_id=assignment_id,
             reason=request.POST.get("reason", ""),
         )
@@ -124,8 +121,7 @@ def break_glass_review(request: HttpRequest, grant_id: int) -> HttpResponse:
     if form.is_valid():
         with form_refusals(form, whole_form=True):
             services.break_glass_review(
-                actor=request_actor(request),
-                workstation=_ws(request),
+                **acting(request),
                 grant_id=grant_id,
                 outcome=form.cleaned_data["outcome"],
                 note=form.cleaned_data["note"],

@@ -10,7 +10,7 @@ from pydantic import Field
 
 from corsia.core.access import api_perm
 from corsia.core.domain.errors import NotFound
-from corsia.core.web import request_actor
+from corsia.core.web import acting, request_actor
 from corsia.core.web import request_workstation as _ws
 from corsia.records import selectors, services
 from corsia.records.schemas import (
@@ -117,8 +117,7 @@ def diary(request: HttpRequest, patient_id: int, history: bool = False) -> list[
 def diary_sign(request: HttpRequest, patient_id: int, payload: DiaryIn) -> Status[DiaryOut]:
     """Write and sign an entry (read-only from then on)."""
     entry = services.diary_entry_sign(
-        actor=request_actor(request),
-        workstation=_ws(request),
+        **acting(request),
         patient_id=patient_id,
         data=diary_input(payload),
     )
@@ -132,8 +131,7 @@ def diary_correct(
 ) -> Status[DiaryOut]:
     """A correction: a new signed entry that supersedes the entry (never an edit)."""
     entry = services.diary_entry_correct(
-        actor=request_actor(request),
-        workstation=_ws(request),
+        **acting(request),
         patient_id=patient_id,
         entry_id=entry_id,
         data=diary_input(payload),
@@ -163,8 +161,7 @@ def vital_signs_record(
     """Record a set of vital signs; outside the physiological limits: 422
     ``vital_out_of_range``, nothing saved."""
     signs = services.vital_signs_record(
-        actor=request_actor(request),
-        workstation=_ws(request),
+        **acting(request),
         patient_id=patient_id,
         data=vitals_input(payload),
     )
@@ -176,8 +173,7 @@ def vital_signs_record(
 def ward_round(request: HttpRequest, patient_id: int, payload: WardRoundIn) -> Status[WardRoundOut]:
     """The ward round: a signed diary entry and, optionally, the vital signs (both or none)."""
     done = services.ward_round_record(
-        actor=request_actor(request),
-        workstation=_ws(request),
+        **acting(request),
         patient_id=patient_id,
         text=payload.text,
         vital_signs=vitals_input(payload.vital_signs) if payload.vital_signs else None,
@@ -207,8 +203,7 @@ def anamnesis_sign(
 ) -> Status[AnamnesisOut]:
     """A new signed version; ``version`` must be the current one (409 ``stale_version``)."""
     version = services.anamnesis_sign(
-        actor=request_actor(request),
-        workstation=_ws(request),
+        **acting(request),
         patient_id=patient_id,
         data=services.Sections(
             family=payload.family,
@@ -228,8 +223,7 @@ def anamnesis_note_sign(
 ) -> Status[AnamnesisNoteOut]:
     """The raccordo anamnestico of the encounter in progress (422 without one)."""
     note = services.anamnesis_note_sign(
-        actor=request_actor(request),
-        workstation=_ws(request),
+        **acting(request),
         patient_id=patient_id,
         text=payload.text,
         noted_on=payload.noted_on,
@@ -264,8 +258,7 @@ def diagnosis_record(
 ) -> Status[DiagnosisOut]:
     """A code not in the ICD-9-CM catalogue: 422 ``icd9_unknown``, nothing saved."""
     created = services.diagnosis_record(
-        actor=request_actor(request),
-        workstation=_ws(request),
+        **acting(request),
         patient_id=patient_id,
         data=diagnosis_input(payload),
     )
@@ -284,8 +277,7 @@ def diagnosis_update(
     if diagnosis_id not in {d.pk for d in found.diagnoses}:
         raise NotFound("Diagnosi non trovata.", code="diagnosis_not_found")
     updated = services.diagnosis_update(
-        actor=request_actor(request),
-        workstation=_ws(request),
+        **acting(request),
         diagnosis_id=diagnosis_id,
         data=diagnosis_input(payload),
         expected_version=payload.version,
@@ -309,8 +301,7 @@ def performance_status_record(
 ) -> Status[PerformanceStatusOut]:
     """ECOG 0-5, Karnofsky (from 16 years) or Lansky (under 16) 0-100 by tens."""
     created = services.performance_status_record(
-        actor=request_actor(request),
-        workstation=_ws(request),
+        **acting(request),
         patient_id=patient_id,
         scale=payload.scale,
         value=payload.value,
@@ -337,8 +328,7 @@ def lab_results(request: HttpRequest, patient_id: int) -> list[LabOut]:
 def lab_result_record(request: HttpRequest, patient_id: int, payload: LabIn) -> Status[LabOut]:
     """Record a result by hand; the H/L flag is computed from the reference range."""
     created = services.lab_result_record(
-        actor=request_actor(request),
-        workstation=_ws(request),
+        **acting(request),
         patient_id=patient_id,
         data=services.LabInput(
             analyte=payload.analyte,

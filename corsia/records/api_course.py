@@ -13,7 +13,7 @@ from ninja import Router, Status
 
 from corsia.core.access import api_perm
 from corsia.core.domain.errors import NotFound
-from corsia.core.web import request_actor
+from corsia.core.web import acting, request_actor
 from corsia.core.web import request_workstation as _ws
 from corsia.records import selectors_course, services
 from corsia.records.schemas_course import (
@@ -89,8 +89,7 @@ def treatment_line_start(request: HttpRequest, patient_id: int, payload: LineIn)
     """A line with a validated regimen of the library (``regimen_version_id``) or one given
     elsewhere (``external_regimen``)."""
     line = services.treatment_line_start(
-        actor=request_actor(request),
-        workstation=_ws(request),
+        **acting(request),
         patient_id=patient_id,
         data=payload.to_input(),
     )
@@ -105,8 +104,7 @@ def treatment_line_close(
     """End the line (read-only from then on; 409 ``treatment_line_closed`` after)."""
     _line(request, patient_id, line_id)
     services.treatment_line_close(
-        actor=request_actor(request),
-        workstation=_ws(request),
+        **acting(request),
         line_id=line_id,
         ended_on=payload.ended_on,
         reason=payload.reason,
@@ -124,8 +122,7 @@ def treatment_line_orders(
     """Link the patient's orders of the line's regimen to it."""
     _line(request, patient_id, line_id)
     services.treatment_line_orders_link(
-        actor=request_actor(request),
-        workstation=_ws(request),
+        **acting(request),
         line_id=line_id,
         order_ids=payload.order_ids,
         expected_version=payload.version,
@@ -140,8 +137,7 @@ def treatment_plan_item(
 ) -> Status[PlanItemOut]:
     """Surgery or radiotherapy in the plan."""
     item = services.treatment_plan_item_record(
-        actor=request_actor(request),
-        workstation=_ws(request),
+        **acting(request),
         patient_id=patient_id,
         data=payload.to_input(),
     )
@@ -166,8 +162,7 @@ def evaluation_record(
     """A baseline (``baseline: true``) or a re-evaluation; the response is computed against
     the line's baseline and nadir. Bad measurements: 422, nothing saved."""
     row = services.response_evaluation_record(
-        actor=request_actor(request),
-        workstation=_ws(request),
+        **acting(request),
         patient_id=patient_id,
         data=payload.to_input(),
     )
@@ -191,8 +186,7 @@ def home_therapy_record(
     request: HttpRequest, patient_id: int, payload: HomeTherapyIn
 ) -> Status[HomeTherapyOut]:
     row = services.home_therapy_record(
-        actor=request_actor(request),
-        workstation=_ws(request),
+        **acting(request),
         patient_id=patient_id,
         data=payload.to_input(),
     )
@@ -207,8 +201,7 @@ def home_therapy_stop(
     _owned(request, patient_id, therapy_id, lambda v: (*v.home_active, *v.home_past),
            NotFound("Terapia domiciliare non trovata.", code="home_therapy_not_found"))  # fmt: skip
     row = services.home_therapy_stop(
-        actor=request_actor(request),
-        workstation=_ws(request),
+        **acting(request),
         therapy_id=therapy_id,
         stopped_on=payload.stopped_on,
         expected_version=payload.version,
@@ -230,8 +223,7 @@ def appointment_record(
     request: HttpRequest, patient_id: int, payload: AppointmentIn
 ) -> Status[AppointmentOut]:
     row = services.appointment_record(
-        actor=request_actor(request),
-        workstation=_ws(request),
+        **acting(request),
         patient_id=patient_id,
         scheduled_on=payload.scheduled_on,
         kind=payload.kind,
@@ -248,8 +240,7 @@ def appointment_cancel(
     _owned(request, patient_id, appointment_id, lambda v: (*v.upcoming, *v.past_appointments),
            NotFound("Appuntamento non trovato.", code="appointment_not_found"))  # fmt: skip
     row = services.appointment_cancel(
-        actor=request_actor(request),
-        workstation=_ws(request),
+        **acting(request),
         appointment_id=appointment_id,
         reason=payload.reason,
         expected_version=payload.version,

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 
 from corsia.core.access import api_perm
-from corsia.core.web import request_actor
+from corsia.core.web import acting, request_actor
 from corsia.core.web import request_workstation as _ws
 from corsia.records import selectors_letters as selectors
 from corsia.records import services
@@ -61,8 +61,7 @@ def letter_draft(
     """A draft letter built from the chart (kind: discharge_letter, outpatient_report,
     diary_report); ``texts``: the physician's free-text sections."""
     created = services.letter_draft_create(
-        actor=request_actor(request),
-        workstation=_ws(request),
+        **acting(request),
         patient_id=patient_id,
         kind=payload.kind,
         encounter_id=payload.encounter_id,
@@ -88,8 +87,7 @@ def letter_update(
     signed letter: 409 ``letter_signed``."""
     found = _letter(request, patient_id, letter_id)
     updated = services.letter_draft_update(
-        actor=request_actor(request),
-        workstation=_ws(request),
+        **acting(request),
         letter_id=found.pk,
         texts=payload.texts,
         expected_version=payload.expected_version,
@@ -107,8 +105,7 @@ def letter_sign(
     longer holds what the draft shows."""
     found = _letter(request, patient_id, letter_id)
     signed = services.letter_sign(
-        actor=request_actor(request),
-        workstation=_ws(request),
+        **acting(request),
         letter_id=found.pk,
         expected_version=payload.expected_version,
     )
@@ -123,8 +120,7 @@ def letter_correct(
     """Start the correction of a signed letter: a new draft version with the reason."""
     found = _letter(request, patient_id, letter_id)
     created = services.letter_correct(
-        actor=request_actor(request),
-        workstation=_ws(request),
+        **acting(request),
         letter_id=found.pk,
         reason=payload.reason,
     )
@@ -158,8 +154,7 @@ def boards(request: HttpRequest, patient_id: int) -> list[BoardOut]:
 def board_record(request: HttpRequest, patient_id: int, payload: BoardIn) -> Status[BoardOut]:
     """Record a multidisciplinary meeting (a draft until signed)."""
     created = services.board_record(
-        actor=request_actor(request),
-        workstation=_ws(request),
+        **acting(request),
         patient_id=patient_id,
         data=board_input(payload),
     )
@@ -179,8 +174,7 @@ def board_update(
 ) -> BoardOut:
     found = _board(request, patient_id, board_id)
     updated = services.board_update(
-        actor=request_actor(request),
-        workstation=_ws(request),
+        **acting(request),
         board_id=found.pk,
         data=board_input(payload),
         expected_version=payload.expected_version,
@@ -196,8 +190,7 @@ def board_sign(
     """Close the meeting: minutes signed (PAdES) and archived; read-only from then on."""
     found = _board(request, patient_id, board_id)
     signed = services.board_sign(
-        actor=request_actor(request),
-        workstation=_ws(request),
+        **acting(request),
         board_id=found.pk,
         expected_version=payload.expected_version,
     )

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 
 from corsia.core.access import api_perm
-from corsia.core.web import request_actor
+from corsia.core.web import acting, request_actor
 from corsia.core.web import request_workstation as _ws
 from corsia.records import selectors_reports as selectors
 from corsia.records import services
@@ -49,8 +49,7 @@ def report_record(
 ) -> Status[ReportOut]:
     """Record and sign a report (read-only from then on)."""
     created = services.clinical_report_record(
-        actor=request_actor(request),
-        workstation=_ws(request),
+        **acting(request),
         patient_id=patient_id,
         data=services.ReportInput(report=report_text(payload), encounter_id=payload.encounter_id),
     )
@@ -65,8 +64,7 @@ def report_correct(
     """A correction: a new signed report that supersedes the report (never an edit); only
     the newest version may be corrected (409 ``report_superseded``)."""
     created = services.clinical_report_correct(
-        actor=request_actor(request),
-        workstation=_ws(request),
+        **acting(request),
         patient_id=patient_id,
         report_id=report_id,
         data=report_text(payload),

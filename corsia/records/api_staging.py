@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 
 from corsia.core.access import api_perm
-from corsia.core.web import request_actor
+from corsia.core.web import acting, request_actor
 from corsia.core.web import request_workstation as _ws
 from corsia.records import selectors_staging, services
 from corsia.records.domain.prognosis.catalogue import SCORES
@@ -50,8 +50,7 @@ def staging_sign(request: HttpRequest, patient_id: int, payload: StagingIn) -> S
     input: 422 ``clinical_input_missing``; a form built from an older staging: 409
     ``stale_version``. Nothing saved on any refusal."""
     signed = services.staging_sign(
-        actor=request_actor(request),
-        workstation=_ws(request),
+        **acting(request),
         patient_id=patient_id,
         diagnosis_id=payload.diagnosis_id,
         data=services.StagingInput(
@@ -82,8 +81,7 @@ def prognostic_score_record(
 ) -> Status[ScoreOut]:
     """Compute a score from its inputs with the published formula and store it."""
     row = services.prognostic_score_record(
-        actor=request_actor(request),
-        workstation=_ws(request),
+        **acting(request),
         patient_id=patient_id,
         data=services.ScoreInput(
             score=payload.score,

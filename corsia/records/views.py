@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from corsia.core.access import require_perm
 from corsia.core.actors import User, Workstation
 from corsia.core.refusals import form_refusals
-from corsia.core.web import posted_version, request_actor
+from corsia.core.web import acting, posted_version, request_actor
 from corsia.core.web import request_workstation as _ws
 from corsia.patients.selectors import patient_search
 from corsia.records import selectors, selectors_course, services
@@ -98,8 +98,7 @@ def act_with_form(
 
     def save(form: InputForm) -> object:
         return act(
-            actor=request_actor(request),
-            workstation=_ws(request),
+            **acting(request),
             patient_id=patient_id,
             data=form.to_input(),
         )
@@ -175,8 +174,7 @@ def ward_round(request: HttpRequest, patient_id: int) -> HttpResponse:
 
     def save(form: WardRoundForm) -> object:
         return services.ward_round_record(
-            actor=request_actor(request),
-            workstation=_ws(request),
+            **acting(request),
             patient_id=patient_id,
             text=form.cleaned_data["text"],
             vital_signs=form.to_input(),
@@ -216,8 +214,7 @@ def diary_correct(request: HttpRequest, entry_id: int) -> HttpResponse:
         if form.is_valid():
             with form_refusals(form) as refused:
                 services.diary_entry_correct(
-                    actor=request_actor(request),
-                    workstation=_ws(request),
+                    **acting(request),
                     entry_id=entry.pk,
                     data=form.to_input(),
                     reason=form.cleaned_data["reason"],
@@ -272,8 +269,7 @@ def anamnesis(request: HttpRequest, patient_id: int) -> HttpResponse:
         else:
             with form_refusals(form) as refused:
                 services.anamnesis_sign(
-                    actor=request_actor(request),
-                    workstation=_ws(request),
+                    **acting(request),
                     patient_id=patient_id,
                     data=form.to_sections(),
                     expected_version=version,
@@ -293,8 +289,7 @@ def anamnesis(request: HttpRequest, patient_id: int) -> HttpResponse:
 def anamnesis_note(request: HttpRequest, patient_id: int) -> HttpResponse:
     def save(form: AnamnesisNoteForm) -> object:
         return services.anamnesis_note_sign(
-            actor=request_actor(request),
-            workstation=_ws(request),
+            **acting(request),
             patient_id=patient_id,
             text=form.cleaned_data["text"],
             noted_on=form.cleaned_data["noted_on"],
@@ -362,8 +357,7 @@ def diagnosis(request: HttpRequest, patient_id: int) -> HttpResponse:
 def performance_status(request: HttpRequest, patient_id: int) -> HttpResponse:
     def save(form: PerformanceStatusForm) -> object:
         return services.performance_status_record(
-            actor=request_actor(request),
-            workstation=_ws(request),
+            **acting(request),
             patient_id=patient_id,
             scale=form.cleaned_data["scale"],
             value=form.cleaned_data["value"],
@@ -394,8 +388,7 @@ def lab_results(request: HttpRequest, patient_id: int) -> HttpResponse:
         if form.is_valid():
             with form_refusals(form):
                 services.lab_result_record(
-                    actor=request_actor(request),
-                    workstation=_ws(request),
+                    **acting(request),
                     patient_id=patient_id,
                     data=form.to_input(),
                 )
@@ -451,8 +444,7 @@ def diagnosis_edit(request: HttpRequest, diagnosis_id: int) -> HttpResponse:
             if form.is_valid():
                 with form_refusals(form) as refused:
                     services.diagnosis_update(
-                        actor=request_actor(request),
-                        workstation=_ws(request),
+                        **acting(request),
                         diagnosis_id=found.pk,
                         data=form.to_input(),
                         expected_version=posted,

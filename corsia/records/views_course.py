@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from corsia.core.access import require_perm
 from corsia.core.refusals import form_refusals, refusals_as_messages
-from corsia.core.web import posted_version, request_actor
+from corsia.core.web import acting, posted_version, request_actor
 from corsia.core.web import request_workstation as _ws
 from corsia.records import selectors_course, services
 from corsia.records.domain import course as rules
@@ -145,8 +145,7 @@ def line_close(request: HttpRequest, patient_id: int, line_id: int) -> HttpRespo
         return redirect("records:course", patient_id=patient_id)
     with refusals_as_messages(request):
         services.treatment_line_close(
-            actor=request_actor(request),
-            workstation=_ws(request),
+            **acting(request),
             line_id=line_id,
             ended_on=form.cleaned_data["ended_on"],
             reason=form.cleaned_data["reason"],
@@ -165,8 +164,7 @@ def line_orders(request: HttpRequest, patient_id: int, line_id: int) -> HttpResp
     version = posted_version(request)
     with refusals_as_messages(request):
         services.treatment_line_orders_link(
-            actor=request_actor(request),
-            workstation=_ws(request),
+            **acting(request),
             line_id=line_id,
             order_ids=ids,
             expected_version=version if version is not None else -1,
@@ -211,8 +209,7 @@ def home_therapy_stop(request: HttpRequest, patient_id: int, therapy_id: int) ->
         therapy_id,
         rows=lambda view: view.home_active,
         act=lambda: services.home_therapy_stop(
-            actor=request_actor(request),
-            workstation=_ws(request),
+            **acting(request),
             therapy_id=therapy_id,
             stopped_on=None,
             expected_version=posted_version(request) or -1,
@@ -230,8 +227,7 @@ def appointment(request: HttpRequest, patient_id: int) -> HttpResponse:
         AppointmentForm(request.POST, auto_id="appt-%s"),
         key="appointment_form",
         save=lambda form: services.appointment_record(
-            actor=request_actor(request),
-            workstation=_ws(request),
+            **acting(request),
             patient_id=patient_id,
             scheduled_on=form.cleaned_data["scheduled_on"],
             kind=form.cleaned_data["kind"],
@@ -250,8 +246,7 @@ def appointment_cancel(request: HttpRequest, patient_id: int, appointment_id: in
         appointment_id,
         rows=lambda view: view.upcoming,
         act=lambda: services.appointment_cancel(
-            actor=request_actor(request),
-            workstation=_ws(request),
+            **acting(request),
             appointment_id=appointment_id,
             reason=request.POST.get("reason", ""),
             expected_version=posted_version(request) or -1,
@@ -297,8 +292,7 @@ def evaluation(request: HttpRequest, patient_id: int, line_id: int) -> HttpRespo
         if form.is_valid():
             with form_refusals(form):
                 services.response_evaluation_record(
-                    actor=request_actor(request),
-                    workstation=_ws(request),
+                    **acting(request),
                     patient_id=patient_id,
                     data=form.to_input(line_id),
                 )

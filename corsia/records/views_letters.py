@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from corsia.core.access import require_perm
 from corsia.core.refusals import form_refusals
-from corsia.core.web import request_actor
+from corsia.core.web import acting, request_actor
 from corsia.core.web import request_workstation as _ws
 from corsia.patients.selectors import patient_get, visible_encounters
 from corsia.records import selectors_letters as selectors
@@ -106,8 +106,7 @@ def letters(request: HttpRequest, patient_id: int) -> HttpResponse:
     if form.is_valid():
         with form_refusals(form):
             letter = services.letter_draft_create(
-                actor=request_actor(request),
-                workstation=_ws(request),
+                **acting(request),
                 patient_id=patient_id,
                 kind=form.cleaned_data["kind"],
                 encounter_id=form.cleaned_data["encounter_id"],
@@ -177,8 +176,7 @@ def letter(request: HttpRequest, letter_id: int) -> HttpResponse:
         refresh = "refresh" in request.POST
         with form_refusals(form) as refused:
             services.letter_draft_update(
-                actor=request_actor(request),
-                workstation=_ws(request),
+                **acting(request),
                 letter_id=found.pk,
                 texts=form.texts(),
                 expected_version=form.cleaned_data["version"],
@@ -223,8 +221,7 @@ def letter_correct(request: HttpRequest, letter_id: int) -> HttpResponse:
     if form.is_valid():
         with form_refusals(form) as refused:
             draft = services.letter_correct(
-                actor=request_actor(request),
-                workstation=_ws(request),
+                **acting(request),
                 letter_id=found.pk,
                 reason=form.cleaned_data["reason"],
             )
@@ -262,8 +259,7 @@ def boards(request: HttpRequest, patient_id: int) -> HttpResponse:
     if form.is_valid():
         with form_refusals(form):
             board = services.board_record(
-                actor=request_actor(request),
-                workstation=_ws(request),
+                **acting(request),
                 patient_id=patient_id,
                 data=form.to_input(),
             )
@@ -311,8 +307,7 @@ def board(request: HttpRequest, board_id: int) -> HttpResponse:
     if form.is_valid():
         with form_refusals(form) as refused:
             services.board_update(
-                actor=request_actor(request),
-                workstation=_ws(request),
+                **acting(request),
                 board_id=found.pk,
                 data=form.to_input(),
                 expected_version=form.cleaned_data["version"] or 0,

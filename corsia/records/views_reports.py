@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from corsia.core.access import require_perm
 from corsia.core.refusals import form_refusals
-from corsia.core.web import request_actor
+from corsia.core.web import acting, request_actor
 from corsia.core.web import request_workstation as _ws
 from corsia.patients.selectors import patient_get, visible_encounters
 from corsia.records import selectors_reports as selectors
@@ -69,8 +69,7 @@ def reports(request: HttpRequest, patient_id: int) -> HttpResponse:
         if form.is_valid():
             with form_refusals(form):
                 services.clinical_report_record(
-                    actor=request_actor(request),
-                    workstation=_ws(request),
+                    **acting(request),
                     patient_id=patient_id,
                     data=services.ReportInput(
                         report=form.to_text(), encounter_id=form.cleaned_data["encounter_id"]
@@ -136,8 +135,7 @@ def report_correct(request: HttpRequest, patient_id: int, report_id: int) -> Htt
         if form.is_valid():
             with form_refusals(form) as refused:
                 services.clinical_report_correct(
-                    actor=request_actor(request),
-                    workstation=_ws(request),
+                    **acting(request),
                     patient_id=patient_id,
                     report_id=report_id,
                     data=form.to_text(),

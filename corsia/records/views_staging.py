@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from corsia.core.access import require_perm
 from corsia.core.refusals import form_refusals
-from corsia.core.web import parse_id, posted_version, request_actor
+from corsia.core.web import acting, parse_id, posted_version, request_actor
 from corsia.core.web import request_workstation as _ws
 from corsia.records import selectors_staging, services
 from corsia.records.domain.prognosis.catalogue import SCORES, Score
@@ -66,8 +66,7 @@ def staging(request: HttpRequest, patient_id: int) -> HttpResponse:
         elif form.is_valid():
             with form_refusals(form) as refused:
                 signed = services.staging_sign(
-                    actor=request_actor(request),
-                    workstation=_ws(request),
+                    **acting(request),
                     patient_id=patient_id,
                     diagnosis_id=diagnosis_id,
                     data=services.StagingInput(
@@ -152,8 +151,7 @@ def scores(request: HttpRequest, patient_id: int) -> HttpResponse:
         if form.is_valid():
             with form_refusals(form) as refused:
                 row = services.prognostic_score_record(
-                    actor=request_actor(request),
-                    workstation=_ws(request),
+                    **acting(request),
                     patient_id=patient_id,
                     data=services.ScoreInput(
                         score=score.code,

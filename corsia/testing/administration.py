@@ -13,6 +13,8 @@
   oxaliplatin, 5 fluorouracil bolus 800 mg, 6 fluorouracil 1200 mg in 22 h.
 - Pumps end to end on loopback: the gateway listener in a thread of this process, the
   pump simulator in a subprocess; sample PCD-01 and PCD-04 messages.
+- ``oxaliplatin_packet``: the pump programme the pump tests send (oxaliplatin 153 mg in
+  250 mL over 2 h: 250 mL / 2 h = 125.0 mL/h), with ``fields`` in place of the ones given.
 - ``wedge``: a keyboard-wedge barcode scanner in a Playwright page; ``session_scan``: a
   scan of the bedside session through the service.
 """
@@ -52,6 +54,7 @@ from corsia.administration.domain.bedside import (
     Progress,
     bedside_check,
 )
+from corsia.administration.domain.pump_program import PumpProgramPacket, pump_program_compute
 from corsia.administration.models import Administration
 from corsia.administration.pumps.gateway import gateway_run
 from corsia.compounding.models import Preparation
@@ -445,3 +448,18 @@ def doxorubicin_partly_given(order: TherapyOrder, nurse: User) -> Administration
         ended_at=now,
         updated_by=nurse,
     )
+
+
+def oxaliplatin_packet(**fields: Any) -> PumpProgramPacket:
+    """Oxaliplatin 85 mg/m² x 1.80 m² = 153 mg in 250 mL glucose 5 % over 2 h (125.0 mL/h),
+    through ``pump_program_compute``, with ``fields`` in place of the ones given."""
+    given: dict[str, Any] = {
+        "drug_code": "oxaliplatin",
+        "drug_name": "Oxaliplatino",
+        "dose_unit": "mg",
+        "dose_mg": Decimal("153"),
+        "volume_ml": Decimal("250"),
+        "duration_min": 120,
+        **fields,
+    }
+    return pump_program_compute(**given)

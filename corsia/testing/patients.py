@@ -29,6 +29,16 @@ def mario_rossi(**fields: Any) -> services.PatientInput:
     return services.PatientInput(**data)
 
 
+# The second patient the browser tests chart (F, born 2/4/1970, her codice fiscale).
+ANNA_BIANCHI: dict[str, Any] = {
+    "surname": "Bianchi",
+    "given_names": "Anna",
+    "sex": "F",
+    "date_of_birth": date(1970, 4, 2),
+    "codice_fiscale": "BNCNNA70D42H501A",
+}
+
+
 def patient_registered(actor: User, **fields: Any) -> Patient:
     """The reference patient (``mario_rossi``) registered by ``actor``, at no workstation."""
     return services.patient_create(actor=actor, workstation=None, data=mario_rossi(**fields))

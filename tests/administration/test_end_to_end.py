@@ -16,7 +16,7 @@ from corsia.administration.models import ProgramOutcome, Pump, PumpAlarm, PumpMe
 from corsia.administration.pumps.mllp import mllp_exchange_sync
 from corsia.administration.pumps.services import pump_program_send, pump_register
 from corsia.audit.models import AuditEvent
-from corsia.testing.administration import running_gateway, running_simulator
+from corsia.testing.administration import oxaliplatin_packet, running_gateway, running_simulator
 from corsia.testing.administration import wait_for as _wait_for
 
 pytestmark = pytest.mark.xdist_group("pump_end_to_end")
@@ -26,14 +26,7 @@ def test_programme_reaches_the_pump_and_its_occlusion_reaches_the_dashboard(  # 
     transactional_db: None, make_user, client_for
 ) -> None:
     # given an order: oxaliplatin 85 mg/m2 x 1.80 m2 = 153 mg in 250 mL glucose 5 % over 2 h
-    packet = pump_program_compute(
-        drug_code="oxaliplatin",
-        drug_name="Oxaliplatino",
-        dose_unit="mg",
-        dose_mg=Decimal("153"),
-        volume_ml=Decimal("250"),
-        duration_min=120,
-    )
+    packet = oxaliplatin_packet()
     assert packet.rate_ml_h == Decimal("125.0")  # 250 mL / 2 h
     nurse = make_user(Role.NURSE)
     with (

@@ -23,7 +23,7 @@ from corsia.administration.domain.hl7_pcd import (
     parse_pcd,
 )
 from corsia.administration.domain.pump_program import pump_program_compute
-from corsia.testing.administration import PCD01_RUNNING, PCD04_OCCLUSION
+from corsia.testing.administration import PCD01_RUNNING, PCD04_OCCLUSION, oxaliplatin_packet
 
 ROME = timezone(timedelta(hours=1))
 AT = datetime(2025, 3, 14, 10, 30, 0, tzinfo=ROME)
@@ -48,14 +48,7 @@ EXPECTED_PCD03 = "\r".join(
 
 
 def test_pcd03_is_built_field_by_field() -> None:
-    packet = pump_program_compute(
-        drug_code="oxaliplatin",
-        drug_name="Oxaliplatino",
-        dose_unit="mg",
-        dose_mg=Decimal("153"),
-        volume_ml=Decimal("250"),
-        duration_min=120,
-    )
+    packet = oxaliplatin_packet()
     built = build_pcd03(
         packet,
         control_id="C1",

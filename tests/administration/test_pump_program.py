@@ -14,17 +14,12 @@ from corsia.administration.domain.pump_program import (
     pump_program_compute,
     rate_check,
 )
+from corsia.testing.administration import oxaliplatin_packet
 
 
 def _packet(volume: str, minutes: int, dose: str = "100", **kw):  # type: ignore[no-untyped-def]  # test helper
-    return pump_program_compute(
-        drug_code="oxaliplatin",
-        drug_name="Oxaliplatino",
-        dose_unit="mg",
-        dose_mg=Decimal(dose),
-        volume_ml=Decimal(volume),
-        duration_min=minutes,
-        **kw,
+    return oxaliplatin_packet(
+        dose_mg=Decimal(dose), volume_ml=Decimal(volume), duration_min=minutes, **kw
     )
 
 

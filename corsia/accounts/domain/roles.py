@@ -8,32 +8,23 @@ names follow ``app.action_model``. The landing page is the role's worklist.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
+
+from corsia.core.domain.codes import LabelledCode
 
 
-class Role(StrEnum):
-    PHYSICIAN = "physician"
-    PHARMACIST = "pharmacist"
-    TECHNICIAN = "technician"
-    NURSE = "nurse"
-    COORDINATOR = "coordinator"
-    IT_STAFF = "it_staff"
-    TRIAL_MONITOR = "trial_monitor"
-    AUDITOR = "auditor"
-    ADMINISTRATOR = "administrator"
+class Role(LabelledCode):
+    PHYSICIAN = "physician", "Medico"
+    PHARMACIST = "pharmacist", "Farmacista"
+    TECHNICIAN = "technician", "Tecnico di laboratorio"
+    NURSE = "nurse", "Infermiere"
+    COORDINATOR = "coordinator", "Coordinatore"
+    IT_STAFF = "it_staff", "Sistemi informativi"
+    TRIAL_MONITOR = "trial_monitor", "Monitor studi clinici"
+    AUDITOR = "auditor", "Auditor"
+    ADMINISTRATOR = "administrator", "Amministratore"
 
 
-ROLE_LABELS_IT: dict[Role, str] = {
-    Role.PHYSICIAN: "Medico",
-    Role.PHARMACIST: "Farmacista",
-    Role.TECHNICIAN: "Tecnico di laboratorio",
-    Role.NURSE: "Infermiere",
-    Role.COORDINATOR: "Coordinatore",
-    Role.IT_STAFF: "Sistemi informativi",
-    Role.TRIAL_MONITOR: "Monitor studi clinici",
-    Role.AUDITOR: "Auditor",
-    Role.ADMINISTRATOR: "Amministratore",
-}
+ROLE_LABELS_IT: dict[Role, str] = Role.labels_it()
 
 
 @dataclass(frozen=True)

@@ -23,25 +23,19 @@ from corsia.administration.domain.hl7_pcd import (
     PumpReportedStatus,
     PumpStatusReport,
 )
+from corsia.core.domain.codes import LabelledCode
 
 
-class PumpState(StrEnum):
-    IDLE = "idle"
-    PROGRAMMED = "programmed"
-    RUNNING = "running"
-    PAUSED = "paused"
-    ALARM = "alarm"
-    COMPLETED = "completed"
+class PumpState(LabelledCode):
+    IDLE = "idle", "In attesa"
+    PROGRAMMED = "programmed", "Programmata"
+    RUNNING = "running", "In infusione"
+    PAUSED = "paused", "In pausa"
+    ALARM = "alarm", "Allarme"
+    COMPLETED = "completed", "Completata"
 
 
-STATE_LABELS_IT: dict[PumpState, str] = {
-    PumpState.IDLE: "In attesa",
-    PumpState.PROGRAMMED: "Programmata",
-    PumpState.RUNNING: "In infusione",
-    PumpState.PAUSED: "In pausa",
-    PumpState.ALARM: "Allarme",
-    PumpState.COMPLETED: "Completata",
-}
+STATE_LABELS_IT: dict[PumpState, str] = PumpState.labels_it()
 
 
 class PumpEvent(StrEnum):

@@ -25,6 +25,7 @@ from itertools import pairwise
 
 from corsia.compounding.domain.product import StorageTemperature
 from corsia.core.domain.errors import ValidationFailed
+from corsia.core.domain.files import decode_csv_file
 
 LIMITS: dict[StorageTemperature, tuple[Decimal | None, Decimal]] = {
     StorageTemperature.REFRIGERATED: (Decimal(2), Decimal(8)),
@@ -63,20 +64,12 @@ TEMPERATURE_COLUMNS = ("temperature_c", "temperature", "temp_c")
 
 def decode_logger_file(content: bytes) -> str:
     """The logger's file as text: refused when too large, not UTF-8 or with NUL bytes."""
-    if len(content) > MAX_LOGGER_BYTES:
-        raise TransportCsvInvalid(
-            f"File troppo grande (massimo {MAX_LOGGER_BYTES // (1024 * 1024)} MB).",
-            code="file_too_large",
-        )
-    if b"\x00" in content:
-        raise TransportCsvInvalid("Il file contiene byte nulli: non è un CSV di testo.")
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise TransportCsvInvalid(
-            "Il file non è in codifica UTF-8: esportarlo dal software del registratore "
-            "come CSV UTF-8."
-        ) from None
+    return decode_csv_file(
+        content,
+        limit=MAX_LOGGER_BYTES,
+        refuse=TransportCsvInvalid,
+        exported_from="software del registratore",
+    )
 
 
 def _columns(header: list[str]) -> tuple[int, int]:

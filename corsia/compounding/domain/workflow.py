@@ -17,53 +17,35 @@ rule 9) until a weighing within tolerance is recorded. ``start`` is also allowed
 
 from __future__ import annotations
 
-from enum import StrEnum
-
+from corsia.core.domain.codes import LabelledCode
 from corsia.core.domain.errors import InvalidTransition
 
 
-class PrepState(StrEnum):
-    PENDING = "pending"
-    VALIDATED = "validated"
-    ASSIGNED = "assigned"
-    IN_PROGRESS = "in_progress"
-    WEIGHED = "weighed"
-    RELEASED = "released"
-    REJECTED = "rejected"
-    CHECKED_OUT = "checked_out"
+class PrepState(LabelledCode):
+    PENDING = "pending", "Da completare"
+    VALIDATED = "validated", "Validata"
+    ASSIGNED = "assigned", "Assegnata alla cappa"
+    IN_PROGRESS = "in_progress", "In allestimento"
+    WEIGHED = "weighed", "Pesata"
+    RELEASED = "released", "Rilasciata"
+    REJECTED = "rejected", "Scartata"
+    CHECKED_OUT = "checked_out", "Nel sacchetto paziente"
 
 
-PREP_STATE_LABELS_IT: dict[PrepState, str] = {
-    PrepState.PENDING: "Da completare",
-    PrepState.VALIDATED: "Validata",
-    PrepState.ASSIGNED: "Assegnata alla cappa",
-    PrepState.IN_PROGRESS: "In allestimento",
-    PrepState.WEIGHED: "Pesata",
-    PrepState.RELEASED: "Rilasciata",
-    PrepState.REJECTED: "Scartata",
-    PrepState.CHECKED_OUT: "Nel sacchetto paziente",
-}
+PREP_STATE_LABELS_IT: dict[PrepState, str] = PrepState.labels_it()
 
 
-class PrepEvent(StrEnum):
-    COMPLETE = "complete"
-    ASSIGN = "assign"
-    START = "start"
-    WEIGHING_PASSED = "weighing_passed"
-    RELEASE = "release"
-    CHECK_OUT = "check_out"
-    REJECT = "reject"
+class PrepEvent(LabelledCode):
+    COMPLETE = "complete", "completamento"
+    ASSIGN = "assign", "assegnazione alla cappa"
+    START = "start", "inizio allestimento"
+    WEIGHING_PASSED = "weighing_passed", "controllo gravimetrico superato"
+    RELEASE = "release", "rilascio"
+    CHECK_OUT = "check_out", "inserimento nel sacchetto paziente"
+    REJECT = "reject", "scarto"
 
 
-_EVENT_LABELS_IT: dict[PrepEvent, str] = {
-    PrepEvent.COMPLETE: "completamento",
-    PrepEvent.ASSIGN: "assegnazione alla cappa",
-    PrepEvent.START: "inizio allestimento",
-    PrepEvent.WEIGHING_PASSED: "controllo gravimetrico superato",
-    PrepEvent.RELEASE: "rilascio",
-    PrepEvent.CHECK_OUT: "inserimento nel sacchetto paziente",
-    PrepEvent.REJECT: "scarto",
-}
+_EVENT_LABELS_IT: dict[PrepEvent, str] = PrepEvent.labels_it()
 
 S, E = PrepState, PrepEvent
 

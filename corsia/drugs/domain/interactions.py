@@ -4,25 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import StrEnum
 from itertools import combinations
 
+from corsia.core.domain.codes import LabelledCode
 
-class Severity(StrEnum):
+
+class Severity(LabelledCode):
     """Ordered from the most to the least serious."""
 
-    CONTRAINDICATED = "contraindicated"
-    MAJOR = "major"
-    MODERATE = "moderate"
-    MINOR = "minor"
+    CONTRAINDICATED = "contraindicated", "Controindicata"
+    MAJOR = "major", "Grave"
+    MODERATE = "moderate", "Moderata"
+    MINOR = "minor", "Lieve"
 
 
-SEVERITY_LABELS_IT: dict[Severity, str] = {
-    Severity.CONTRAINDICATED: "Controindicata",
-    Severity.MAJOR: "Grave",
-    Severity.MODERATE: "Moderata",
-    Severity.MINOR: "Lieve",
-}
+SEVERITY_LABELS_IT: dict[Severity, str] = Severity.labels_it()
 _RANK = {severity: rank for rank, severity in enumerate(Severity)}
 
 

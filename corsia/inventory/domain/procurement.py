@@ -17,6 +17,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import TypeVar
 
+from corsia.core.domain.files import decode_csv_file
 from corsia.inventory.domain.delivery import DeliveryFileInvalid, parse_date
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -55,19 +56,9 @@ class ProcurementLine:
 
 
 def decode_procurement_file(content: bytes) -> str:
-    if len(content) > MAX_FILE_BYTES:
-        raise ProcurementFileInvalid(
-            f"File troppo grande (massimo {MAX_FILE_BYTES // (1024 * 1024)} MB).",
-            code="file_too_large",
-        )
-    if b"\x00" in content:
-        raise ProcurementFileInvalid("Il file contiene byte nulli: non è un CSV di testo.")
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ProcurementFileInvalid(
-            "Il file non è in codifica UTF-8: esportarlo dal gestionale come CSV UTF-8."
-        ) from None
+    return decode_csv_file(
+        content, limit=MAX_FILE_BYTES, refuse=ProcurementFileInvalid, exported_from="gestionale"
+    )
 
 
 def _packs(text: str) -> int:

@@ -30,70 +30,48 @@ from datetime import date
 from enum import StrEnum
 from typing import TypeVar
 
+from corsia.core.domain.codes import LabelledCode
 from corsia.core.domain.errors import ValidationFailed
 
 
-class SubstanceKind(StrEnum):
-    INGREDIENT = "ingredient"
-    DRUG_CLASS = "drug_class"
-    OTHER = "other"
+class SubstanceKind(LabelledCode):
+    INGREDIENT = "ingredient", "Principio attivo"
+    DRUG_CLASS = "drug_class", "Classe di farmaci (ATC)"
+    OTHER = "other", "Eccipiente o altra sostanza"
 
 
-class Reaction(StrEnum):
-    ANAPHYLAXIS = "anaphylaxis"
-    ANGIOEDEMA = "angioedema"
-    BRONCHOSPASM = "bronchospasm"
-    URTICARIA = "urticaria"
-    RASH = "rash"
-    OTHER = "other"
+class Reaction(LabelledCode):
+    ANAPHYLAXIS = "anaphylaxis", "Anafilassi"
+    ANGIOEDEMA = "angioedema", "Angioedema"
+    BRONCHOSPASM = "bronchospasm", "Broncospasmo"
+    URTICARIA = "urticaria", "Orticaria"
+    RASH = "rash", "Eruzione cutanea"
+    OTHER = "other", "Altra reazione"
 
 
-class Severity(StrEnum):
-    MILD = "mild"
-    MODERATE = "moderate"
-    SEVERE = "severe"
-    LIFE_THREATENING = "life_threatening"
+class Severity(LabelledCode):
+    MILD = "mild", "Lieve"
+    MODERATE = "moderate", "Moderata"
+    SEVERE = "severe", "Grave"
+    LIFE_THREATENING = "life_threatening", "Pericolo di vita"
 
 
-class Certainty(StrEnum):
-    SUSPECTED = "suspected"
-    CONFIRMED = "confirmed"
+class Certainty(LabelledCode):
+    SUSPECTED = "suspected", "Sospetta"
+    CONFIRMED = "confirmed", "Confermata"
 
 
-class AllergyStatus(StrEnum):
-    ACTIVE = "active"
-    REFUTED = "refuted"
-    INACTIVE = "inactive"
+class AllergyStatus(LabelledCode):
+    ACTIVE = "active", "Attiva"
+    REFUTED = "refuted", "Confutata"
+    INACTIVE = "inactive", "Non più attiva"
 
 
-SUBSTANCE_KIND_LABELS_IT = {
-    SubstanceKind.INGREDIENT: "Principio attivo",
-    SubstanceKind.DRUG_CLASS: "Classe di farmaci (ATC)",
-    SubstanceKind.OTHER: "Eccipiente o altra sostanza",
-}
-REACTION_LABELS_IT = {
-    Reaction.ANAPHYLAXIS: "Anafilassi",
-    Reaction.ANGIOEDEMA: "Angioedema",
-    Reaction.BRONCHOSPASM: "Broncospasmo",
-    Reaction.URTICARIA: "Orticaria",
-    Reaction.RASH: "Eruzione cutanea",
-    Reaction.OTHER: "Altra reazione",
-}
-SEVERITY_LABELS_IT = {
-    Severity.MILD: "Lieve",
-    Severity.MODERATE: "Moderata",
-    Severity.SEVERE: "Grave",
-    Severity.LIFE_THREATENING: "Pericolo di vita",
-}
-CERTAINTY_LABELS_IT = {
-    Certainty.SUSPECTED: "Sospetta",
-    Certainty.CONFIRMED: "Confermata",
-}
-STATUS_LABELS_IT = {
-    AllergyStatus.ACTIVE: "Attiva",
-    AllergyStatus.REFUTED: "Confutata",
-    AllergyStatus.INACTIVE: "Non più attiva",
-}
+SUBSTANCE_KIND_LABELS_IT = SubstanceKind.labels_it()
+REACTION_LABELS_IT = Reaction.labels_it()
+SEVERITY_LABELS_IT = Severity.labels_it()
+CERTAINTY_LABELS_IT = Certainty.labels_it()
+STATUS_LABELS_IT = AllergyStatus.labels_it()
 
 TEXT_LIMIT = 200
 NOTES_LIMIT = 2000

@@ -14,6 +14,7 @@ from functools import cache
 
 from codicefiscale import codicefiscale as _cf
 
+from corsia.core.domain.codes import LabelledCode
 from corsia.core.domain.errors import ValidationFailed
 
 MAX_AGE_YEARS = 120
@@ -29,12 +30,12 @@ CF_SHAPE_RE = re.compile(
 )
 
 
-class Sex(StrEnum):
-    MALE = "M"
-    FEMALE = "F"
+class Sex(LabelledCode):
+    MALE = "M", "maschio"
+    FEMALE = "F", "femmina"
 
 
-SEX_LABELS_IT = {Sex.MALE: "maschio", Sex.FEMALE: "femmina"}
+SEX_LABELS_IT = Sex.labels_it()
 
 
 def compact(raw: str) -> str:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from corsia.core.domain.codes import LabelledCode
 from corsia.core.domain.errors import InvalidTransition
 
 
-class EncounterState(StrEnum):
-    ACTIVE = "active"
-    DISCHARGED = "discharged"
-    CANCELLED = "cancelled"
+class EncounterState(LabelledCode):
+    ACTIVE = "active", "in corso"
+    DISCHARGED = "discharged", "dimesso"
+    CANCELLED = "cancelled", "annullato"
 
 
 class EncounterEvent(StrEnum):
@@ -20,11 +21,7 @@ class EncounterEvent(StrEnum):
     CANCEL_DISCHARGE = "cancel_discharge"  # the discharge was recorded in error (HL7 A13)
 
 
-STATE_LABELS_IT = {
-    EncounterState.ACTIVE: "in corso",
-    EncounterState.DISCHARGED: "dimesso",
-    EncounterState.CANCELLED: "annullato",
-}
+STATE_LABELS_IT = EncounterState.labels_it()
 
 TRANSITIONS: dict[tuple[EncounterState, EncounterEvent], EncounterState] = {
     (EncounterState.ACTIVE, EncounterEvent.DISCHARGE): EncounterState.DISCHARGED,

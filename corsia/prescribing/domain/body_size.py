@@ -16,27 +16,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import StrEnum
 
+from corsia.core.domain.codes import LabelledCode
 from corsia.core.domain.errors import ValidationFailed
 from corsia.prescribing.domain.decimal_math import decimal_power, decimal_sqrt
 from corsia.prescribing.domain.patient import Sex
 from corsia.prescribing.domain.provenance import Step, StepInput, format_input
 
 
-class BsaFormula(StrEnum):
-    MOSTELLER = "mosteller"
-    DUBOIS = "dubois"
-    HAYCOCK = "haycock"
-    GEHAN_GEORGE = "gehan_george"
+class BsaFormula(LabelledCode):
+    MOSTELLER = "mosteller", "Mosteller"
+    DUBOIS = "dubois", "DuBois"
+    HAYCOCK = "haycock", "Haycock"
+    GEHAN_GEORGE = "gehan_george", "Gehan-George"
 
 
-BSA_FORMULA_LABELS: dict[BsaFormula, str] = {
-    BsaFormula.MOSTELLER: "Mosteller",
-    BsaFormula.DUBOIS: "DuBois",
-    BsaFormula.HAYCOCK: "Haycock",
-    BsaFormula.GEHAN_GEORGE: "Gehan-George",
-}
+BSA_FORMULA_LABELS: dict[BsaFormula, str] = BsaFormula.labels_it()
 
 
 @dataclass(frozen=True)

@@ -29,8 +29,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from enum import StrEnum
 
+from corsia.core.domain.codes import LabelledCode
 from corsia.core.domain.errors import ValidationFailed
 from corsia.prescribing.domain.errors import CumulativeDoseExceeded
 from corsia.prescribing.domain.provenance import format_input, format_result
@@ -38,15 +38,15 @@ from corsia.prescribing.domain.provenance import format_input, format_result
 WARN_AT_PCT = Decimal(90)
 
 
-class Basis(StrEnum):
+class Basis(LabelledCode):
     """What a cumulative total is counted in."""
 
-    MG = "mg"
-    MG_M2 = "mg/m2"
-    UNITS = "UI"  # international units (bleomycin): never mg
+    MG = "mg", "mg"
+    MG_M2 = "mg/m2", "mg/m²"
+    UNITS = "UI", "UI"  # international units (bleomycin): never mg
 
 
-BASIS_DISPLAY = {Basis.MG: "mg", Basis.MG_M2: "mg/m²", Basis.UNITS: "UI"}
+BASIS_DISPLAY = Basis.labels_it()
 
 # how the archive (drugs.DoseUnit) writes a limit's unit -> the basis it is counted in
 _LIMIT_UNITS = {
@@ -63,19 +63,14 @@ def basis_for_limit_unit(unit: str) -> Basis | None:
     return _LIMIT_UNITS.get(unit)
 
 
-class Source(StrEnum):
-    ADMINISTERED = "administered"
-    COMMITTED = "committed"
-    ELSEWHERE = "elsewhere"
-    THIS_ORDER = "this_order"
+class Source(LabelledCode):
+    ADMINISTERED = "administered", "somministrato"
+    COMMITTED = "committed", "confermato, non ancora somministrato"
+    ELSEWHERE = "elsewhere", "ricevuto altrove"
+    THIS_ORDER = "this_order", "questo ciclo"
 
 
-SOURCE_LABELS_IT = {
-    Source.ADMINISTERED: "somministrato",
-    Source.COMMITTED: "confermato, non ancora somministrato",
-    Source.ELSEWHERE: "ricevuto altrove",
-    Source.THIS_ORDER: "questo ciclo",
-}
+SOURCE_LABELS_IT = Source.labels_it()
 
 
 class CumulativeUnconvertible(ValidationFailed):

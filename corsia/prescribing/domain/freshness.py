@@ -22,24 +22,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from enum import StrEnum
 
+from corsia.core.domain.codes import LabelledCode
 from corsia.core.domain.errors import ValidationFailed
 
 
-class Measure(StrEnum):
-    HEIGHT = "height_cm"
-    WEIGHT = "weight_kg"
-    CREATININE = "serum_creatinine_mg_dl"
-    MEASURED_GFR = "measured_gfr_ml_min"
+class Measure(LabelledCode):
+    HEIGHT = "height_cm", "altezza"
+    WEIGHT = "weight_kg", "peso"
+    CREATININE = "serum_creatinine_mg_dl", "creatinina sierica"
+    MEASURED_GFR = "measured_gfr_ml_min", "GFR misurato"
 
 
-MEASURE_LABELS_IT: dict[Measure, str] = {
-    Measure.HEIGHT: "altezza",
-    Measure.WEIGHT: "peso",
-    Measure.CREATININE: "creatinina sierica",
-    Measure.MEASURED_GFR: "GFR misurato",
-}
+MEASURE_LABELS_IT: dict[Measure, str] = Measure.labels_it()
 RENAL = frozenset({Measure.CREATININE, Measure.MEASURED_GFR})
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import StrEnum
 
+from corsia.core.domain.codes import LabelledCode
 from corsia.core.domain.errors import ValidationFailed
 from corsia.prescribing.domain.body_size import BsaFormula
 from corsia.prescribing.domain.checks import WEIGHT_CHANGE_RECALC_PCT
@@ -20,30 +20,29 @@ from corsia.prescribing.domain.renal import DEFAULT_GFR_CAP
 from corsia.prescribing.domain.rounding import RoundingRule
 
 
-class ChildAucFormula(StrEnum):
+class ChildAucFormula(LabelledCode):
     """How an AUC (carboplatin) dose is computed under 18 years."""
 
-    NEWELL = "newell"  # AUC × (GFR + 0.36 × weight_kg), Newell 1993
-    CALVERT = "calvert"  # the adult formula, where the protocol says so
+    NEWELL = (
+        "newell",
+        "Newell (AUC × (GFR + 0,36 × peso))",
+    )  # AUC × (GFR + 0.36 × weight_kg), Newell 1993
+    CALVERT = (
+        "calvert",
+        "Calvert (AUC × (GFR + 25))",
+    )  # the adult formula, where the protocol says so
 
 
-CHILD_AUC_LABELS: dict[ChildAucFormula, str] = {
-    ChildAucFormula.NEWELL: "Newell (AUC × (GFR + 0,36 × peso))",
-    ChildAucFormula.CALVERT: "Calvert (AUC × (GFR + 25))",
-}
+CHILD_AUC_LABELS: dict[ChildAucFormula, str] = ChildAucFormula.labels_it()
 
 
-class WeightBasis(StrEnum):
-    ACTUAL = "actual"
-    IDEAL = "ideal"
-    ADJUSTED = "adjusted"
+class WeightBasis(LabelledCode):
+    ACTUAL = "actual", "peso reale"
+    IDEAL = "ideal", "peso ideale"
+    ADJUSTED = "adjusted", "peso corretto"
 
 
-WEIGHT_BASIS_LABELS: dict[WeightBasis, str] = {
-    WeightBasis.ACTUAL: "peso reale",
-    WeightBasis.IDEAL: "peso ideale",
-    WeightBasis.ADJUSTED: "peso corretto",
-}
+WEIGHT_BASIS_LABELS: dict[WeightBasis, str] = WeightBasis.labels_it()
 
 
 @dataclass(frozen=True)

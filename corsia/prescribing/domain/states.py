@@ -47,6 +47,7 @@ from collections.abc import Collection
 from enum import StrEnum
 
 from corsia.accounts.domain.roles import Role
+from corsia.core.domain.codes import LabelledCode
 from corsia.core.domain.errors import (
     ConflictError,
     InvalidTransition,
@@ -55,68 +56,41 @@ from corsia.core.domain.errors import (
 )
 
 
-class OrderState(StrEnum):
-    DRAFT = "draft"
-    CONFIRMED = "confirmed"
-    SENT_TO_PHARMACY = "sent_to_pharmacy"
-    VALIDATED = "validated"
-    TAKEN_IN_CHARGE = "taken_in_charge"
-    IN_PREPARATION = "in_preparation"
-    PREPARED = "prepared"
-    DELIVERED = "delivered"
-    ADMINISTERED = "administered"
-    SUSPENDED = "suspended"
-    CANCELLED = "cancelled"
-    RETURNED_TO_PRESCRIBER = "returned_to_prescriber"
+class OrderState(LabelledCode):
+    DRAFT = "draft", "Bozza"
+    CONFIRMED = "confirmed", "Confermata"
+    SENT_TO_PHARMACY = "sent_to_pharmacy", "Inviata in farmacia"
+    VALIDATED = "validated", "Validata"
+    TAKEN_IN_CHARGE = "taken_in_charge", "Presa in carico"
+    IN_PREPARATION = "in_preparation", "In allestimento"
+    PREPARED = "prepared", "Allestita"
+    DELIVERED = "delivered", "Consegnata al reparto"
+    ADMINISTERED = "administered", "Somministrata"
+    SUSPENDED = "suspended", "Sospesa"
+    CANCELLED = "cancelled", "Annullata"
+    RETURNED_TO_PRESCRIBER = "returned_to_prescriber", "Restituita al prescrittore"
 
 
-STATE_LABELS_IT: dict[OrderState, str] = {
-    OrderState.DRAFT: "Bozza",
-    OrderState.CONFIRMED: "Confermata",
-    OrderState.SENT_TO_PHARMACY: "Inviata in farmacia",
-    OrderState.VALIDATED: "Validata",
-    OrderState.TAKEN_IN_CHARGE: "Presa in carico",
-    OrderState.IN_PREPARATION: "In allestimento",
-    OrderState.PREPARED: "Allestita",
-    OrderState.DELIVERED: "Consegnata al reparto",
-    OrderState.ADMINISTERED: "Somministrata",
-    OrderState.SUSPENDED: "Sospesa",
-    OrderState.CANCELLED: "Annullata",
-    OrderState.RETURNED_TO_PRESCRIBER: "Restituita al prescrittore",
-}
+STATE_LABELS_IT: dict[OrderState, str] = OrderState.labels_it()
 
 
-class OrderEvent(StrEnum):
-    CONFIRM = "confirm"
-    REVISE = "revise"
-    SEND = "send"
-    VALIDATE = "validate"
-    RETURN_TO_PRESCRIBER = "return_to_prescriber"
-    TAKE_CHARGE = "take_charge"
-    START_PREPARATION = "start_preparation"
-    COMPLETE_PREPARATION = "complete_preparation"
-    DELIVER = "deliver"
-    ADMINISTER = "administer"
-    SUSPEND = "suspend"
-    RESUME = "resume"
-    CANCEL = "cancel"
+class OrderEvent(LabelledCode):
+    CONFIRM = "confirm", "conferma"
+    REVISE = "revise", "riapertura per modifica"
+    SEND = "send", "invio in farmacia"
+    VALIDATE = "validate", "validazione"
+    RETURN_TO_PRESCRIBER = "return_to_prescriber", "restituzione al prescrittore"
+    TAKE_CHARGE = "take_charge", "presa in carico"
+    START_PREPARATION = "start_preparation", "inizio allestimento"
+    COMPLETE_PREPARATION = "complete_preparation", "fine allestimento"
+    DELIVER = "deliver", "consegna al reparto"
+    ADMINISTER = "administer", "somministrazione"
+    SUSPEND = "suspend", "sospensione"
+    RESUME = "resume", "riattivazione"
+    CANCEL = "cancel", "annullamento"
 
 
-EVENT_LABELS_IT: dict[OrderEvent, str] = {
-    OrderEvent.CONFIRM: "conferma",
-    OrderEvent.REVISE: "riapertura per modifica",
-    OrderEvent.SEND: "invio in farmacia",
-    OrderEvent.VALIDATE: "validazione",
-    OrderEvent.RETURN_TO_PRESCRIBER: "restituzione al prescrittore",
-    OrderEvent.TAKE_CHARGE: "presa in carico",
-    OrderEvent.START_PREPARATION: "inizio allestimento",
-    OrderEvent.COMPLETE_PREPARATION: "fine allestimento",
-    OrderEvent.DELIVER: "consegna al reparto",
-    OrderEvent.ADMINISTER: "somministrazione",
-    OrderEvent.SUSPEND: "sospensione",
-    OrderEvent.RESUME: "riattivazione",
-    OrderEvent.CANCEL: "annullamento",
-}
+EVENT_LABELS_IT: dict[OrderEvent, str] = OrderEvent.labels_it()
 
 S, E = OrderState, OrderEvent
 
@@ -205,21 +179,16 @@ MILESTONE_EVENTS: frozenset[OrderEvent] = frozenset(
 )
 
 
-class OrderMilestone(StrEnum):
+class OrderMilestone(LabelledCode):
     """What the compounding and bedside services record on the order."""
 
-    PREPARATION_STARTED = "preparation_started"
-    PREPARATION_COMPLETED = "preparation_completed"
-    DELIVERED = "delivered"
-    ADMINISTERED = "administered"
+    PREPARATION_STARTED = "preparation_started", "allestimento iniziato"
+    PREPARATION_COMPLETED = "preparation_completed", "allestimento completato"
+    DELIVERED = "delivered", "consegnata al reparto"
+    ADMINISTERED = "administered", "somministrata"
 
 
-MILESTONE_LABELS_IT: dict[OrderMilestone, str] = {
-    OrderMilestone.PREPARATION_STARTED: "allestimento iniziato",
-    OrderMilestone.PREPARATION_COMPLETED: "allestimento completato",
-    OrderMilestone.DELIVERED: "consegnata al reparto",
-    OrderMilestone.ADMINISTERED: "somministrata",
-}
+MILESTONE_LABELS_IT: dict[OrderMilestone, str] = OrderMilestone.labels_it()
 
 # The closed loop after the take-in-charge, in order; a milestone reaches one of its states.
 LOOP: tuple[OrderState, ...] = (

@@ -6,26 +6,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from enum import StrEnum
 
+from corsia.core.domain.codes import LabelledCode
 from corsia.core.domain.concurrency import LastChange, ensure_current
 from corsia.core.domain.errors import ValidationFailed
 from corsia.records.domain.text import clinical_text
 
 
-class Section(StrEnum):
-    FAMILY = "family"
-    PHYSIOLOGICAL = "physiological"
-    RECENT_PATHOLOGICAL = "recent_pathological"
-    REMOTE_PATHOLOGICAL = "remote_pathological"
+class Section(LabelledCode):
+    FAMILY = "family", "Anamnesi familiare"
+    PHYSIOLOGICAL = "physiological", "Anamnesi fisiologica e ambientale"
+    RECENT_PATHOLOGICAL = "recent_pathological", "Anamnesi patologica prossima"
+    REMOTE_PATHOLOGICAL = "remote_pathological", "Anamnesi patologica remota"
 
 
-SECTION_LABELS_IT: dict[Section, str] = {
-    Section.FAMILY: "Anamnesi familiare",
-    Section.PHYSIOLOGICAL: "Anamnesi fisiologica e ambientale",
-    Section.RECENT_PATHOLOGICAL: "Anamnesi patologica prossima",
-    Section.REMOTE_PATHOLOGICAL: "Anamnesi patologica remota",
-}
+SECTION_LABELS_IT: dict[Section, str] = Section.labels_it()
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
+from corsia.core.domain.codes import LabelledCode
 from corsia.core.domain.errors import ValidationFailed
 from corsia.records.domain import response
 from corsia.records.domain.errors import ClinicalInputsInconsistent, TargetLesionsInvalid
@@ -34,85 +35,57 @@ LineIntent = Intent
 INTENT_LABELS_IT = REGIMEN_INTENT_LABELS_IT
 
 
-class EndReason(StrEnum):
-    COMPLETED = "completed"
-    PROGRESSION = "progression"
-    TOXICITY = "toxicity"
-    PATIENT_CHOICE = "patient_choice"
-    PHYSICIAN_DECISION = "physician_decision"
-    DEATH = "death"
-    OTHER = "other"
+class EndReason(LabelledCode):
+    COMPLETED = "completed", "Completata come pianificato"
+    PROGRESSION = "progression", "Progressione di malattia"
+    TOXICITY = "toxicity", "Tossicità"
+    PATIENT_CHOICE = "patient_choice", "Scelta del paziente"
+    PHYSICIAN_DECISION = "physician_decision", "Decisione clinica"
+    DEATH = "death", "Decesso"
+    OTHER = "other", "Altro (specificare)"
 
 
-END_REASON_LABELS_IT: dict[EndReason, str] = {
-    EndReason.COMPLETED: "Completata come pianificato",
-    EndReason.PROGRESSION: "Progressione di malattia",
-    EndReason.TOXICITY: "Tossicità",
-    EndReason.PATIENT_CHOICE: "Scelta del paziente",
-    EndReason.PHYSICIAN_DECISION: "Decisione clinica",
-    EndReason.DEATH: "Decesso",
-    EndReason.OTHER: "Altro (specificare)",
-}
+END_REASON_LABELS_IT: dict[EndReason, str] = EndReason.labels_it()
 
 
-class PlanItemKind(StrEnum):
-    SURGERY = "surgery"
-    RADIOTHERAPY = "radiotherapy"
+class PlanItemKind(LabelledCode):
+    SURGERY = "surgery", "Chirurgia"
+    RADIOTHERAPY = "radiotherapy", "Radioterapia"
 
 
-PLAN_ITEM_LABELS_IT: dict[PlanItemKind, str] = {
-    PlanItemKind.SURGERY: "Chirurgia",
-    PlanItemKind.RADIOTHERAPY: "Radioterapia",
-}
+PLAN_ITEM_LABELS_IT: dict[PlanItemKind, str] = PlanItemKind.labels_it()
 
 
-class Method(StrEnum):
-    CT = "ct"
-    PET_CT = "pet_ct"
-    MRI = "mri"
-    XRAY = "xray"
-    ULTRASOUND = "ultrasound"
-    BONE_SCAN = "bone_scan"
-    CLINICAL = "clinical"
-    OTHER = "other"
+class Method(LabelledCode):
+    CT = "ct", "TC"
+    PET_CT = "pet_ct", "PET-TC"
+    MRI = "mri", "RM"
+    XRAY = "xray", "Radiografia"
+    ULTRASOUND = "ultrasound", "Ecografia"
+    BONE_SCAN = "bone_scan", "Scintigrafia ossea"
+    CLINICAL = "clinical", "Esame clinico"
+    OTHER = "other", "Altro"
 
 
-METHOD_LABELS_IT: dict[Method, str] = {
-    Method.CT: "TC",
-    Method.PET_CT: "PET-TC",
-    Method.MRI: "RM",
-    Method.XRAY: "Radiografia",
-    Method.ULTRASOUND: "Ecografia",
-    Method.BONE_SCAN: "Scintigrafia ossea",
-    Method.CLINICAL: "Esame clinico",
-    Method.OTHER: "Altro",
-}
+METHOD_LABELS_IT: dict[Method, str] = Method.labels_it()
 
 
-class Criteria(StrEnum):
-    RECIST = "recist_1_1"
-    LUGANO = "lugano_2014"
+class Criteria(LabelledCode):
+    RECIST = "recist_1_1", "RECIST 1.1 (tumori solidi)"
+    LUGANO = "lugano_2014", "Lugano 2014, PET-TC (linfomi)"
 
 
-CRITERIA_LABELS_IT: dict[Criteria, str] = {
-    Criteria.RECIST: "RECIST 1.1 (tumori solidi)",
-    Criteria.LUGANO: "Lugano 2014, PET-TC (linfomi)",
-}
+CRITERIA_LABELS_IT: dict[Criteria, str] = Criteria.labels_it()
 
 
-class AppointmentKind(StrEnum):
-    VISIT = "visit"
-    THERAPY = "therapy"
-    EXAM = "exam"
-    REEVALUATION = "reevaluation"
+class AppointmentKind(LabelledCode):
+    VISIT = "visit", "Visita"
+    THERAPY = "therapy", "Terapia"
+    EXAM = "exam", "Esame"
+    REEVALUATION = "reevaluation", "Rivalutazione"
 
 
-APPOINTMENT_LABELS_IT: dict[AppointmentKind, str] = {
-    AppointmentKind.VISIT: "Visita",
-    AppointmentKind.THERAPY: "Terapia",
-    AppointmentKind.EXAM: "Esame",
-    AppointmentKind.REEVALUATION: "Rivalutazione",
-}
+APPOINTMENT_LABELS_IT: dict[AppointmentKind, str] = AppointmentKind.labels_it()
 
 
 def code_of(raw: str | None, kind: type[StrEnum], *, field: str, label: str) -> str:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 
+from corsia.core.domain.codes import LabelledCode
 from corsia.core.domain.errors import ValidationFailed
 from corsia.records.domain.moments import age_in_years, past_date
 from corsia.records.domain.text import one_line
@@ -24,21 +24,15 @@ MAX_BIOMARKERS = 30
 MAX_METASTASES = 20
 
 
-class Grade(StrEnum):
-    G1 = "G1"
-    G2 = "G2"
-    G3 = "G3"
-    G4 = "G4"
-    GX = "GX"
+class Grade(LabelledCode):
+    G1 = "G1", "G1 – ben differenziato"
+    G2 = "G2", "G2 – moderatamente differenziato"
+    G3 = "G3", "G3 – scarsamente differenziato"
+    G4 = "G4", "G4 – indifferenziato"
+    GX = "GX", "GX – non valutabile"
 
 
-GRADE_LABELS_IT: dict[Grade, str] = {
-    Grade.G1: "G1 – ben differenziato",
-    Grade.G2: "G2 – moderatamente differenziato",
-    Grade.G3: "G3 – scarsamente differenziato",
-    Grade.G4: "G4 – indifferenziato",
-    Grade.GX: "GX – non valutabile",
-}
+GRADE_LABELS_IT: dict[Grade, str] = Grade.labels_it()
 
 
 def icd9_code(raw: str | None) -> str:
@@ -119,17 +113,13 @@ def metastases(sites: list[str]) -> list[str]:
 # --- performance status ---------------------------------------------------------------------------
 
 
-class Scale(StrEnum):
-    ECOG = "ecog"
-    KARNOFSKY = "karnofsky"
-    LANSKY = "lansky"
+class Scale(LabelledCode):
+    ECOG = "ecog", "ECOG"
+    KARNOFSKY = "karnofsky", "Karnofsky"
+    LANSKY = "lansky", "Lansky (età < 16 anni)"
 
 
-SCALE_LABELS_IT: dict[Scale, str] = {
-    Scale.ECOG: "ECOG",
-    Scale.KARNOFSKY: "Karnofsky",
-    Scale.LANSKY: "Lansky (età < 16 anni)",
-}
+SCALE_LABELS_IT: dict[Scale, str] = Scale.labels_it()
 LANSKY_MAX_AGE = 16  # Lansky play-performance scale: children and adolescents below 16
 
 

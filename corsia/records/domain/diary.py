@@ -3,26 +3,19 @@ is never changed — a correction is a new entry that supersedes it (pure)."""
 
 from __future__ import annotations
 
-from enum import StrEnum
-
+from corsia.core.domain.codes import LabelledCode
 from corsia.core.domain.errors import ConflictError, ValidationFailed
 
 
-class EntryKind(StrEnum):
-    VISIT = "visit"
-    WARD_ROUND = "ward_round"
-    PHYSICAL_EXAM = "physical_exam"
-    CONSULT = "consult"
-    NOTE = "note"
+class EntryKind(LabelledCode):
+    VISIT = "visit", "Visita"
+    WARD_ROUND = "ward_round", "Giro visita"
+    PHYSICAL_EXAM = "physical_exam", "Esame obiettivo"
+    CONSULT = "consult", "Consulenza"
+    NOTE = "note", "Nota"
 
 
-KIND_LABELS_IT: dict[EntryKind, str] = {
-    EntryKind.VISIT: "Visita",
-    EntryKind.WARD_ROUND: "Giro visita",
-    EntryKind.PHYSICAL_EXAM: "Esame obiettivo",
-    EntryKind.CONSULT: "Consulenza",
-    EntryKind.NOTE: "Nota",
-}
+KIND_LABELS_IT: dict[EntryKind, str] = EntryKind.labels_it()
 
 
 def entry_kind(raw: str | None) -> EntryKind:

@@ -17,9 +17,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
+from corsia.core.domain.codes import LabelledCode
 from corsia.core.domain.errors import ConflictError, ValidationFailed
 from corsia.records.domain.letter_facts import ChartFacts, PatientFacts
 from corsia.records.domain.letter_sections import assemble, day_text, iso, stamp
@@ -30,17 +30,13 @@ FREE_TEXT_MAX = 8_000  # one free-text section: a long epicrisis, not a file dum
 PRINT_CHUNK = 1_900  # the documents module prints at most 2,000 characters per value
 
 
-class LetterKind(StrEnum):
-    DISCHARGE = "discharge_letter"
-    OUTPATIENT = "outpatient_report"
-    DIARY = "diary_report"
+class LetterKind(LabelledCode):
+    DISCHARGE = "discharge_letter", "Lettera di dimissione"
+    OUTPATIENT = "outpatient_report", "Referto ambulatoriale"
+    DIARY = "diary_report", "Diario clinico giornaliero"
 
 
-KIND_LABELS_IT: dict[LetterKind, str] = {
-    LetterKind.DISCHARGE: "Lettera di dimissione",
-    LetterKind.OUTPATIENT: "Referto ambulatoriale",
-    LetterKind.DIARY: "Diario clinico giornaliero",
-}
+KIND_LABELS_IT: dict[LetterKind, str] = LetterKind.labels_it()
 # LOINC document type (LDO 34105-7; RSA 11488-4 "Consult note"); none for the diary report.
 DOCUMENT_LOINC: dict[LetterKind, str] = {
     LetterKind.DISCHARGE: "34105-7",
@@ -49,12 +45,12 @@ DOCUMENT_LOINC: dict[LetterKind, str] = {
 }
 
 
-class LetterStatus(StrEnum):
-    DRAFT = "draft"
-    SIGNED = "signed"
+class LetterStatus(LabelledCode):
+    DRAFT = "draft", "Bozza"
+    SIGNED = "signed", "Firmata"
 
 
-STATUS_LABELS_IT = {LetterStatus.DRAFT: "Bozza", LetterStatus.SIGNED: "Firmata"}
+STATUS_LABELS_IT = LetterStatus.labels_it()
 
 
 def letter_kind(raw: str | None) -> LetterKind:

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 
+from corsia.core.domain.codes import LabelledCode
 from corsia.core.domain.errors import ConflictError, ValidationFailed
 from corsia.records.domain import diagnosis
 from corsia.records.domain.moments import past_date
@@ -34,19 +34,14 @@ _ICDO3 = re.compile(r"[0-9]{4}/[012369]", re.ASCII)
 ICDO3_SQL = r"^[0-9]{4}/[012369]$"  # the same shape, for the database's check constraint
 
 
-class ReportKind(StrEnum):
-    PATHOLOGY = "pathology"
-    IMAGING = "imaging"
-    CONSULTATION = "consultation"
-    OTHER = "other"
+class ReportKind(LabelledCode):
+    PATHOLOGY = "pathology", "Anatomia patologica (istologia, citologia)"
+    IMAGING = "imaging", "Diagnostica per immagini"
+    CONSULTATION = "consultation", "Consulenza specialistica"
+    OTHER = "other", "Altro referto"
 
 
-KIND_LABELS_IT: dict[ReportKind, str] = {
-    ReportKind.PATHOLOGY: "Anatomia patologica (istologia, citologia)",
-    ReportKind.IMAGING: "Diagnostica per immagini",
-    ReportKind.CONSULTATION: "Consulenza specialistica",
-    ReportKind.OTHER: "Altro referto",
-}
+KIND_LABELS_IT: dict[ReportKind, str] = ReportKind.labels_it()
 # LOINC document type of each kind, kept with the row (the FSE and HL7 ORU mappings read it).
 KIND_LOINC: dict[ReportKind, str] = {
     ReportKind.PATHOLOGY: "11526-1",  # Pathology study
@@ -56,36 +51,28 @@ KIND_LOINC: dict[ReportKind, str] = {
 }
 
 
-class Modality(StrEnum):
-    CT = "ct"
-    MR = "mr"
-    PET_CT = "pet_ct"
-    ULTRASOUND = "us"
-    XRAY = "xr"
-    SCINTIGRAPHY = "nm"
-    OTHER = "other"
+class Modality(LabelledCode):
+    CT = "ct", "TC"
+    MR = "mr", "RM"
+    PET_CT = "pet_ct", "PET-TC"
+    ULTRASOUND = "us", "Ecografia"
+    XRAY = "xr", "RX"
+    SCINTIGRAPHY = "nm", "Scintigrafia"
+    OTHER = "other", "Altra metodica"
 
 
-MODALITY_LABELS_IT: dict[Modality, str] = {
-    Modality.CT: "TC",
-    Modality.MR: "RM",
-    Modality.PET_CT: "PET-TC",
-    Modality.ULTRASOUND: "Ecografia",
-    Modality.XRAY: "RX",
-    Modality.SCINTIGRAPHY: "Scintigrafia",
-    Modality.OTHER: "Altra metodica",
-}
+MODALITY_LABELS_IT: dict[Modality, str] = Modality.labels_it()
 
 
-class ReportSource(StrEnum):
-    MANUAL = "manual"  # typed into Corsia by the recording physician
-    INTERFACE = "interface"  # received from the lab system (HL7 ORU), with its message id
+class ReportSource(LabelledCode):
+    MANUAL = "manual", "Inserito a mano"  # typed into Corsia by the recording physician
+    INTERFACE = (
+        "interface",
+        "Ricevuto dal sistema di laboratorio",
+    )  # received from the lab system (HL7 ORU), with its message id
 
 
-SOURCE_LABELS_IT: dict[ReportSource, str] = {
-    ReportSource.MANUAL: "Inserito a mano",
-    ReportSource.INTERFACE: "Ricevuto dal sistema di laboratorio",
-}
+SOURCE_LABELS_IT: dict[ReportSource, str] = ReportSource.labels_it()
 
 
 def report_kind(raw: str | None) -> ReportKind:

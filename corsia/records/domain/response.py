@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
+from corsia.core.domain.codes import LabelledCode
 from corsia.records.domain.errors import (
     ClinicalInputMissing,
     ClinicalInputsInconsistent,
@@ -365,19 +366,14 @@ class MarrowFinding(StrEnum):
     NEW_OR_RECURRENT = "new_or_recurrent"
 
 
-class MetabolicResponse(StrEnum):
-    CMR = "cmr"
-    PMR = "pmr"
-    NMR = "nmr"
-    PMD = "pmd"
+class MetabolicResponse(LabelledCode):
+    CMR = "cmr", "Risposta metabolica completa"
+    PMR = "pmr", "Risposta metabolica parziale"
+    NMR = "nmr", "Nessuna risposta metabolica"
+    PMD = "pmd", "Progressione metabolica di malattia"
 
 
-METABOLIC_RESPONSE_LABELS: dict[MetabolicResponse, str] = {
-    MetabolicResponse.CMR: "Risposta metabolica completa",
-    MetabolicResponse.PMR: "Risposta metabolica parziale",
-    MetabolicResponse.NMR: "Nessuna risposta metabolica",
-    MetabolicResponse.PMD: "Progressione metabolica di malattia",
-}
+METABOLIC_RESPONSE_LABELS: dict[MetabolicResponse, str] = MetabolicResponse.labels_it()
 
 
 _METABOLIC_ORDER = list(MetabolicResponse)  # best to worst

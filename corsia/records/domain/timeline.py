@@ -6,48 +6,34 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
+
+from corsia.core.domain.codes import LabelledCode
 
 
-class EventKind(StrEnum):
-    ADMISSION = "admission"
-    TRANSFER = "transfer"
-    DISCHARGE = "discharge"
-    ORDER = "order"
-    ADMINISTRATION = "administration"
-    TOXICITY = "toxicity"
-    DIARY = "diary"
-    ANAMNESIS = "anamnesis"
-    DIAGNOSIS = "diagnosis"
-    LAB = "lab"
-    VITALS = "vitals"
-    TREATMENT = "treatment"  # lines of therapy, surgery, radiotherapy, home therapy
-    RESPONSE = "response"  # re-evaluations
-    APPOINTMENT = "appointment"
-    LETTER = "letter"
-    BOARD = "board"
-    REPORT = "report"  # pathology, imaging and consultation reports
+class EventKind(LabelledCode):
+    ADMISSION = "admission", "Ricovero/accesso"
+    TRANSFER = "transfer", "Trasferimento"
+    DISCHARGE = "discharge", "Dimissione"
+    ORDER = "order", "Prescrizione"
+    ADMINISTRATION = "administration", "Somministrazione"
+    TOXICITY = "toxicity", "Tossicità"
+    DIARY = "diary", "Diario clinico"
+    ANAMNESIS = "anamnesis", "Anamnesi"
+    DIAGNOSIS = "diagnosis", "Diagnosi e performance status"
+    LAB = "lab", "Esami di laboratorio"
+    VITALS = "vitals", "Parametri vitali"
+    TREATMENT = (
+        "treatment",
+        "Piano di cura",
+    )  # lines of therapy, surgery, radiotherapy, home therapy
+    RESPONSE = "response", "Rivalutazione"  # re-evaluations
+    APPOINTMENT = "appointment", "Appuntamento"
+    LETTER = "letter", "Lettere e referti"
+    BOARD = "board", "Riunione multidisciplinare"
+    REPORT = "report", "Referto"  # pathology, imaging and consultation reports
 
 
-KIND_LABELS_IT: dict[EventKind, str] = {
-    EventKind.ADMISSION: "Ricovero/accesso",
-    EventKind.TRANSFER: "Trasferimento",
-    EventKind.DISCHARGE: "Dimissione",
-    EventKind.ORDER: "Prescrizione",
-    EventKind.ADMINISTRATION: "Somministrazione",
-    EventKind.TOXICITY: "Tossicità",
-    EventKind.DIARY: "Diario clinico",
-    EventKind.ANAMNESIS: "Anamnesi",
-    EventKind.DIAGNOSIS: "Diagnosi e performance status",
-    EventKind.LAB: "Esami di laboratorio",
-    EventKind.VITALS: "Parametri vitali",
-    EventKind.TREATMENT: "Piano di cura",
-    EventKind.RESPONSE: "Rivalutazione",
-    EventKind.APPOINTMENT: "Appuntamento",
-    EventKind.LETTER: "Lettere e referti",
-    EventKind.BOARD: "Riunione multidisciplinare",
-    EventKind.REPORT: "Referto",
-}
+KIND_LABELS_IT: dict[EventKind, str] = EventKind.labels_it()
 
 
 @dataclass(frozen=True)

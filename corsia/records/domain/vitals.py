@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
 
+from corsia.core.domain.codes import LabelledCode
 from corsia.core.domain.errors import ValidationFailed
 
 
@@ -71,12 +72,12 @@ SPECS: dict[Vital, VitalSpec] = {
 }
 
 
-class Flag(StrEnum):
-    LOW = "low"
-    HIGH = "high"
+class Flag(LabelledCode):
+    LOW = "low", "basso"
+    HIGH = "high", "alto"
 
 
-FLAG_LABELS_IT = {Flag.LOW: "basso", Flag.HIGH: "alto"}
+FLAG_LABELS_IT = Flag.labels_it()
 
 
 def _number(raw: object, vital: Vital) -> Decimal:

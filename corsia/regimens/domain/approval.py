@@ -7,26 +7,27 @@ of whom wrote it. Each approval is a separate act, traced by the service.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 
+from corsia.core.domain.codes import LabelledCode
 from corsia.core.domain.errors import ConflictError, CorsiaError, PermissionRefused
 
 REQUIRED_APPROVALS = 2
 
 
-class VersionStatus(StrEnum):
-    IN_TEST = "in_test"
-    VALIDATED = "validated"
-    SUPERSEDED = "superseded"  # a later version was validated
-    WITHDRAWN = "withdrawn"  # replaced by a later version before being validated
+class VersionStatus(LabelledCode):
+    IN_TEST = "in_test", "In test"
+    VALIDATED = "validated", "Validato"
+    SUPERSEDED = (
+        "superseded",
+        "Sostituito da una versione successiva",
+    )  # a later version was validated
+    WITHDRAWN = (
+        "withdrawn",
+        "Ritirato prima della validazione",
+    )  # replaced by a later version before being validated
 
 
-STATUS_LABELS_IT: dict[VersionStatus, str] = {
-    VersionStatus.IN_TEST: "In test",
-    VersionStatus.VALIDATED: "Validato",
-    VersionStatus.SUPERSEDED: "Sostituito da una versione successiva",
-    VersionStatus.WITHDRAWN: "Ritirato prima della validazione",
-}
+STATUS_LABELS_IT: dict[VersionStatus, str] = VersionStatus.labels_it()
 
 
 class ApprovalRefused(ConflictError):

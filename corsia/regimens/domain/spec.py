@@ -12,68 +12,46 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
+from corsia.core.domain.codes import LabelledCode
 from corsia.drugs.domain.formulation import Formulation
 
 
-class TherapyType(StrEnum):
-    CHEMOTHERAPY = "chemotherapy"
-    CHEMOIMMUNOTHERAPY = "chemoimmunotherapy"
-    IMMUNOTHERAPY = "immunotherapy"
-    TARGETED = "targeted"
-    HORMONE = "hormone"
-    CONDITIONING = "conditioning"
-    SUPPORTIVE = "supportive"
+class TherapyType(LabelledCode):
+    CHEMOTHERAPY = "chemotherapy", "Chemioterapia"
+    CHEMOIMMUNOTHERAPY = "chemoimmunotherapy", "Chemio-immunoterapia"
+    IMMUNOTHERAPY = "immunotherapy", "Immunoterapia"
+    TARGETED = "targeted", "Terapia a bersaglio molecolare"
+    HORMONE = "hormone", "Ormonoterapia"
+    CONDITIONING = "conditioning", "Condizionamento (alte dosi)"
+    SUPPORTIVE = "supportive", "Terapia di supporto"
 
 
-THERAPY_TYPE_LABELS_IT: dict[TherapyType, str] = {
-    TherapyType.CHEMOTHERAPY: "Chemioterapia",
-    TherapyType.CHEMOIMMUNOTHERAPY: "Chemio-immunoterapia",
-    TherapyType.IMMUNOTHERAPY: "Immunoterapia",
-    TherapyType.TARGETED: "Terapia a bersaglio molecolare",
-    TherapyType.HORMONE: "Ormonoterapia",
-    TherapyType.CONDITIONING: "Condizionamento (alte dosi)",
-    TherapyType.SUPPORTIVE: "Terapia di supporto",
-}
+THERAPY_TYPE_LABELS_IT: dict[TherapyType, str] = TherapyType.labels_it()
 
 
-class Intent(StrEnum):
-    CURATIVE = "curative"
-    ADJUVANT = "adjuvant"
-    NEOADJUVANT = "neoadjuvant"
-    PALLIATIVE = "palliative"
-    MAINTENANCE = "maintenance"
-    INDUCTION = "induction"
-    CONSOLIDATION = "consolidation"
-    SALVAGE = "salvage"
-    CHEMORADIATION = "chemoradiation"
+class Intent(LabelledCode):
+    CURATIVE = "curative", "Curativo"
+    ADJUVANT = "adjuvant", "Adiuvante"
+    NEOADJUVANT = "neoadjuvant", "Neoadiuvante"
+    PALLIATIVE = "palliative", "Palliativo / malattia avanzata"
+    MAINTENANCE = "maintenance", "Mantenimento"
+    INDUCTION = "induction", "Induzione"
+    CONSOLIDATION = "consolidation", "Consolidamento"
+    SALVAGE = "salvage", "Salvataggio"
+    CHEMORADIATION = "chemoradiation", "Concomitante alla radioterapia"
 
 
-INTENT_LABELS_IT: dict[Intent, str] = {
-    Intent.CURATIVE: "Curativo",
-    Intent.ADJUVANT: "Adiuvante",
-    Intent.NEOADJUVANT: "Neoadiuvante",
-    Intent.PALLIATIVE: "Palliativo / malattia avanzata",
-    Intent.MAINTENANCE: "Mantenimento",
-    Intent.INDUCTION: "Induzione",
-    Intent.CONSOLIDATION: "Consolidamento",
-    Intent.SALVAGE: "Salvataggio",
-    Intent.CHEMORADIATION: "Concomitante alla radioterapia",
-}
+INTENT_LABELS_IT: dict[Intent, str] = Intent.labels_it()
 
 
-class Calculation(StrEnum):
-    BSA = "bsa"
-    WEIGHT = "weight"
-    FLAT = "flat"
-    AUC = "auc"
+class Calculation(LabelledCode):
+    BSA = "bsa", "Superficie corporea"
+    WEIGHT = "weight", "Peso"
+    FLAT = "flat", "Dose fissa"
+    AUC = "auc", "AUC (Calvert)"
 
 
-CALCULATION_LABELS_IT: dict[Calculation, str] = {
-    Calculation.BSA: "Superficie corporea",
-    Calculation.WEIGHT: "Peso",
-    Calculation.FLAT: "Dose fissa",
-    Calculation.AUC: "AUC (Calvert)",
-}
+CALCULATION_LABELS_IT: dict[Calculation, str] = Calculation.labels_it()
 
 # Unit of the prescribed dose -> the calculation it implies.
 DOSE_UNITS: dict[str, Calculation] = {
@@ -114,19 +92,14 @@ ABSOLUTE_UNIT: dict[str, str] = {
 }
 
 
-class ComponentRole(StrEnum):
-    ANTINEOPLASTIC = "antineoplastic"
-    PREMEDICATION = "premedication"
-    SUPPORTIVE = "supportive"
-    HYDRATION = "hydration"
+class ComponentRole(LabelledCode):
+    ANTINEOPLASTIC = "antineoplastic", "Antiblastico"
+    PREMEDICATION = "premedication", "Premedicazione"
+    SUPPORTIVE = "supportive", "Terapia di supporto"
+    HYDRATION = "hydration", "Idratazione"
 
 
-ROLE_LABELS_IT: dict[ComponentRole, str] = {
-    ComponentRole.ANTINEOPLASTIC: "Antiblastico",
-    ComponentRole.PREMEDICATION: "Premedicazione",
-    ComponentRole.SUPPORTIVE: "Terapia di supporto",
-    ComponentRole.HYDRATION: "Idratazione",
-}
+ROLE_LABELS_IT: dict[ComponentRole, str] = ComponentRole.labels_it()
 
 
 class Competence(StrEnum):
@@ -134,23 +107,16 @@ class Competence(StrEnum):
     WARD = "ward"
 
 
-class Route(StrEnum):
-    IV = "iv"
-    PO = "po"
-    SC = "sc"
-    IM = "im"
-    IT = "it"
-    INTRAVESICAL = "intravesical"
+class Route(LabelledCode):
+    IV = "iv", "Endovenosa"
+    PO = "po", "Orale"
+    SC = "sc", "Sottocutanea"
+    IM = "im", "Intramuscolare"
+    IT = "it", "Intratecale"
+    INTRAVESICAL = "intravesical", "Endovescicale"
 
 
-ROUTE_LABELS_IT: dict[Route, str] = {
-    Route.IV: "Endovenosa",
-    Route.PO: "Orale",
-    Route.SC: "Sottocutanea",
-    Route.IM: "Intramuscolare",
-    Route.IT: "Intratecale",
-    Route.INTRAVESICAL: "Endovescicale",
-}
+ROUTE_LABELS_IT: dict[Route, str] = Route.labels_it()
 
 
 class InfusionType(StrEnum):

@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from corsia.core.domain.codes import LabelledCode
 from corsia.core.domain.errors import ValidationFailed
 
 SOURCE = (
@@ -28,19 +29,14 @@ SOURCE = (
 )
 
 
-class ExtravasationClass(StrEnum):
-    VESICANT = "vesicant"
-    IRRITANT = "irritant"
-    NON_VESICANT = "non_vesicant"
-    UNKNOWN = "unknown"
+class ExtravasationClass(LabelledCode):
+    VESICANT = "vesicant", "Vescicante"
+    IRRITANT = "irritant", "Irritante"
+    NON_VESICANT = "non_vesicant", "Non vescicante"
+    UNKNOWN = "unknown", "Non classificato"
 
 
-CLASS_LABELS_IT: dict[ExtravasationClass, str] = {
-    ExtravasationClass.VESICANT: "Vescicante",
-    ExtravasationClass.IRRITANT: "Irritante",
-    ExtravasationClass.NON_VESICANT: "Non vescicante",
-    ExtravasationClass.UNKNOWN: "Non classificato",
-}
+CLASS_LABELS_IT: dict[ExtravasationClass, str] = ExtravasationClass.labels_it()
 
 
 class Compress(StrEnum):

@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 from typing import Generic, TypeVar
 
+from corsia.core.domain.codes import LabelledCode
 from corsia.core.domain.errors import ValidationFailed
 
 GRADES: tuple[int, ...] = (1, 2, 3, 4, 5)
@@ -31,23 +31,17 @@ GRADE_LABELS_IT: dict[int, str] = {
 }
 
 
-class Attribution(StrEnum):
+class Attribution(LabelledCode):
     """Relationship of the event to the suspected drug (NCI CTEP attribution scale)."""
 
-    UNRELATED = "unrelated"
-    UNLIKELY = "unlikely"
-    POSSIBLE = "possible"
-    PROBABLE = "probable"
-    DEFINITE = "definite"
+    UNRELATED = "unrelated", "Non correlato"
+    UNLIKELY = "unlikely", "Improbabile"
+    POSSIBLE = "possible", "Possibile"
+    PROBABLE = "probable", "Probabile"
+    DEFINITE = "definite", "Certo"
 
 
-ATTRIBUTION_LABELS_IT: dict[Attribution, str] = {
-    Attribution.UNRELATED: "Non correlato",
-    Attribution.UNLIKELY: "Improbabile",
-    Attribution.POSSIBLE: "Possibile",
-    Attribution.PROBABLE: "Probabile",
-    Attribution.DEFINITE: "Certo",
-}
+ATTRIBUTION_LABELS_IT: dict[Attribution, str] = Attribution.labels_it()
 
 
 def defined_grades(grade_texts: Mapping[int, str]) -> frozenset[int]:

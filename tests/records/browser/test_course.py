@@ -4,17 +4,17 @@ response in the line's history and in the chart."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from corsia.accounts.models import User
-from corsia.patients import services as patient_services
 from corsia.records import services
 from corsia.records.models import ResponseEvaluation
 from corsia.testing.browser import SCREENSHOTS, assert_accessible_basics, log_in
+from corsia.testing.patients import ANNA_BIANCHI, patient_registered
 
 pytestmark = pytest.mark.browser
 
@@ -22,14 +22,7 @@ pytestmark = pytest.mark.browser
 def test_physician_signs_a_recist_re_evaluation(page: Page, demo_users: str) -> None:
     # given a patient on a second line given elsewhere (a regimen outside the library)
     physician = User.objects.get(username="medico")
-    patient = patient_services.patient_create(
-        actor=User.objects.get(username="coordinatore"),
-        workstation=None,
-        data=patient_services.PatientInput(
-            surname="Bianchi", given_names="Anna", sex="F",
-            date_of_birth=date(1970, 4, 2), codice_fiscale="BNCNNA70D42H501A",
-        ),
-    )  # fmt: skip
+    patient = patient_registered(User.objects.get(username="coordinatore"), **ANNA_BIANCHI)
     started = timezone.localdate() - timedelta(days=70)
     services.treatment_line_start(
         actor=physician, workstation=None, patient_id=patient.pk,

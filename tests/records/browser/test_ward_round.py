@@ -3,29 +3,20 @@ note with the vital signs, and sees it in the timeline, the vitals table and the
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from playwright.sync_api import Page, expect
 
 from corsia.accounts.models import User
-from corsia.patients import services as patient_services
 from corsia.records.models import DiaryEntry, VitalSigns
 from corsia.testing.browser import assert_accessible_basics, log_in
+from corsia.testing.patients import ANNA_BIANCHI, patient_registered
 
 pytestmark = pytest.mark.browser
 
 
 def test_physician_signs_a_ward_round_with_vital_signs(page: Page, demo_users: str) -> None:
     # given a patient
-    patient = patient_services.patient_create(
-        actor=User.objects.get(username="coordinatore"),
-        workstation=None,
-        data=patient_services.PatientInput(
-            surname="Bianchi", given_names="Anna", sex="F",
-            date_of_birth=date(1970, 4, 2), codice_fiscale="BNCNNA70D42H501A",
-        ),
-    )  # fmt: skip
+    patient = patient_registered(User.objects.get(username="coordinatore"), **ANNA_BIANCHI)
     # when the physician opens the chart
     log_in(page, "medico", demo_users)
     page.goto(f"/records/patients/{patient.pk}/")

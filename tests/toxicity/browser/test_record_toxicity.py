@@ -3,15 +3,13 @@ found by the htmx autocomplete, and the grades the term does not define cannot b
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from corsia.accounts.models import User
-from corsia.patients import services as patient_services
 from corsia.testing.browser import assert_accessible_basics, log_in
+from corsia.testing.patients import ANNA_BIANCHI, patient_registered
 from corsia.toxicity.models import ToxicityRecord
 from corsia.toxicity.services import ctcae_reference_load
 
@@ -21,14 +19,7 @@ pytestmark = pytest.mark.browser
 def test_physician_records_a_grade_3_neutropenia(page: Page, demo_users: str) -> None:
     # given the CTCAE terms and a patient
     ctcae_reference_load()
-    patient = patient_services.patient_create(
-        actor=User.objects.get(username="coordinatore"),
-        workstation=None,
-        data=patient_services.PatientInput(
-            surname="Bianchi", given_names="Anna", sex="F",
-            date_of_birth=date(1970, 4, 2), codice_fiscale="BNCNNA70D42H501A",
-        ),
-    )  # fmt: skip
+    patient = patient_registered(User.objects.get(username="coordinatore"), **ANNA_BIANCHI)
     # when the physician opens the patient's toxicities and types part of the term
     log_in(page, "medico", demo_users)
     page.goto(f"/toxicity/patient/{patient.pk}/")

@@ -6,42 +6,28 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 
+from corsia.core.domain.codes import LabelledCode
 from corsia.core.domain.errors import ValidationFailed
 
 
-class Check(StrEnum):
-    PATIENT = "patient"
-    NURSE = "nurse"
-    LABEL = "label"
-    DRUG = "drug"
-    DOSE = "dose"
-    ROUTE = "route"
-    ORDER = "order"
-    ITEM = "item"
-    PREPARATION = "preparation"
-    TIME = "time"
-    SEQUENCE = "sequence"
-    RATE = "rate"
-    ALLERGY = "allergy"
+class Check(LabelledCode):
+    PATIENT = "patient", "paziente giusto"
+    NURSE = "nurse", "operatore"
+    LABEL = "label", "etichetta"
+    DRUG = "drug", "farmaco giusto"
+    DOSE = "dose", "dose giusta"
+    ROUTE = "route", "via giusta"
+    ORDER = "order", "prescrizione"
+    ITEM = "item", "riga della prescrizione"
+    PREPARATION = "preparation", "preparazione"
+    TIME = "time", "orario giusto"
+    SEQUENCE = "sequence", "sequenza giusta"
+    RATE = "rate", "velocità di infusione"
+    ALLERGY = "allergy", "allergie del paziente"
 
 
-CHECK_LABELS_IT: dict[Check, str] = {
-    Check.PATIENT: "paziente giusto",
-    Check.NURSE: "operatore",
-    Check.LABEL: "etichetta",
-    Check.DRUG: "farmaco giusto",
-    Check.DOSE: "dose giusta",
-    Check.ROUTE: "via giusta",
-    Check.ORDER: "prescrizione",
-    Check.ITEM: "riga della prescrizione",
-    Check.PREPARATION: "preparazione",
-    Check.TIME: "orario giusto",
-    Check.SEQUENCE: "sequenza giusta",
-    Check.RATE: "velocità di infusione",
-    Check.ALLERGY: "allergie del paziente",
-}
+CHECK_LABELS_IT: dict[Check, str] = Check.labels_it()
 
 # The only refusals a nurse may override, with a reason that is recorded and reported.
 # The badge is overridable only when the nurse has none with them (they are signed in).

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import StrEnum
 
+from corsia.core.domain.codes import LabelledCode
 from corsia.records.domain.bands import band, below, otherwise, up_to
 from corsia.records.domain.inputs import number_in_range
 from corsia.records.domain.prognosis._common import adult_age
@@ -39,17 +39,13 @@ ELTS_REFERENCE = Reference(
 )
 
 
-class CmlRiskGroup(StrEnum):
-    LOW = "low"
-    INTERMEDIATE = "intermediate"
-    HIGH = "high"
+class CmlRiskGroup(LabelledCode):
+    LOW = "low", "Basso"
+    INTERMEDIATE = "intermediate", "Intermedio"
+    HIGH = "high", "Alto"
 
 
-CML_GROUP_LABELS: dict[CmlRiskGroup, str] = {
-    CmlRiskGroup.LOW: "Basso",
-    CmlRiskGroup.INTERMEDIATE: "Intermedio",
-    CmlRiskGroup.HIGH: "Alto",
-}
+CML_GROUP_LABELS: dict[CmlRiskGroup, str] = CmlRiskGroup.labels_it()
 
 SOKAL_LOW_BELOW = Decimal("0.8")
 SOKAL_HIGH_ABOVE = Decimal("1.2")

@@ -29,8 +29,8 @@ cell) and the caller chooses the right one.
 from __future__ import annotations
 
 from decimal import Decimal
-from enum import StrEnum
 
+from corsia.core.domain.codes import LabelledCode
 from corsia.records.domain.bands import band, below, otherwise, up_to
 from corsia.records.domain.inputs import ldh_ratio, number_in_range, whole_in_range
 from corsia.records.domain.prognosis._common import (
@@ -71,19 +71,14 @@ MIPI_REFERENCE = Reference(
 )
 
 
-class IpiGroup(StrEnum):
-    LOW = "low"
-    LOW_INTERMEDIATE = "low_intermediate"
-    HIGH_INTERMEDIATE = "high_intermediate"
-    HIGH = "high"
+class IpiGroup(LabelledCode):
+    LOW = "low", "Basso"
+    LOW_INTERMEDIATE = "low_intermediate", "Intermedio-basso"
+    HIGH_INTERMEDIATE = "high_intermediate", "Intermedio-alto"
+    HIGH = "high", "Alto"
 
 
-IPI_GROUP_LABELS: dict[IpiGroup, str] = {
-    IpiGroup.LOW: "Basso",
-    IpiGroup.LOW_INTERMEDIATE: "Intermedio-basso",
-    IpiGroup.HIGH_INTERMEDIATE: "Intermedio-alto",
-    IpiGroup.HIGH: "Alto",
-}
+IPI_GROUP_LABELS: dict[IpiGroup, str] = IpiGroup.labels_it()
 
 # Shipp 1993: IPI 0–1 low, 2 low-intermediate, 3 high-intermediate, 4–5 high.
 IPI_GROUPS = (
@@ -101,17 +96,13 @@ AAIPI_GROUPS = (
 )
 
 
-class RIpiGroup(StrEnum):
-    VERY_GOOD = "very_good"
-    GOOD = "good"
-    POOR = "poor"
+class RIpiGroup(LabelledCode):
+    VERY_GOOD = "very_good", "Molto buona"
+    GOOD = "good", "Buona"
+    POOR = "poor", "Sfavorevole"
 
 
-R_IPI_GROUP_LABELS: dict[RIpiGroup, str] = {
-    RIpiGroup.VERY_GOOD: "Molto buona",
-    RIpiGroup.GOOD: "Buona",
-    RIpiGroup.POOR: "Sfavorevole",
-}
+R_IPI_GROUP_LABELS: dict[RIpiGroup, str] = RIpiGroup.labels_it()
 
 # Sehn 2007: 0 very good, 1–2 good, 3–5 poor.
 R_IPI_GROUPS = (
@@ -121,19 +112,15 @@ R_IPI_GROUPS = (
 )
 
 
-class ThreeTierGroup(StrEnum):
+class ThreeTierGroup(LabelledCode):
     """Low / intermediate / high, as FLIPI and MIPI name them."""
 
-    LOW = "low"
-    INTERMEDIATE = "intermediate"
-    HIGH = "high"
+    LOW = "low", "Basso"
+    INTERMEDIATE = "intermediate", "Intermedio"
+    HIGH = "high", "Alto"
 
 
-THREE_TIER_LABELS: dict[ThreeTierGroup, str] = {
-    ThreeTierGroup.LOW: "Basso",
-    ThreeTierGroup.INTERMEDIATE: "Intermedio",
-    ThreeTierGroup.HIGH: "Alto",
-}
+THREE_TIER_LABELS: dict[ThreeTierGroup, str] = ThreeTierGroup.labels_it()
 
 # Solal-Céligny 2004: 0–1 low, 2 intermediate, ≥ 3 high.
 FLIPI_GROUPS = (

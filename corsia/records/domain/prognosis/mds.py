@@ -35,6 +35,7 @@ from __future__ import annotations
 from decimal import Decimal
 from enum import StrEnum
 
+from corsia.core.domain.codes import LabelledCode
 from corsia.records.domain.bands import band, below, otherwise, up_to
 from corsia.records.domain.errors import ClinicalInputsInconsistent
 from corsia.records.domain.inputs import choice, flag, number_in_range
@@ -81,19 +82,14 @@ class IpssKaryotype(StrEnum):
     POOR = "poor"
 
 
-class IpssGroup(StrEnum):
-    LOW = "low"
-    INTERMEDIATE_1 = "intermediate_1"
-    INTERMEDIATE_2 = "intermediate_2"
-    HIGH = "high"
+class IpssGroup(LabelledCode):
+    LOW = "low", "Basso"
+    INTERMEDIATE_1 = "intermediate_1", "Intermedio-1"
+    INTERMEDIATE_2 = "intermediate_2", "Intermedio-2"
+    HIGH = "high", "Alto"
 
 
-IPSS_GROUP_LABELS: dict[IpssGroup, str] = {
-    IpssGroup.LOW: "Basso",
-    IpssGroup.INTERMEDIATE_1: "Intermedio-1",
-    IpssGroup.INTERMEDIATE_2: "Intermedio-2",
-    IpssGroup.HIGH: "Alto",
-}
+IPSS_GROUP_LABELS: dict[IpssGroup, str] = IpssGroup.labels_it()
 
 # Greenberg 1997: low 0, intermediate-1 0.5–1, intermediate-2 1.5–2, high ≥ 2.5.
 IPSS_GROUPS = (
@@ -121,23 +117,17 @@ class IpssRKaryotype(StrEnum):
     VERY_POOR = "very_poor"
 
 
-class FiveTierGroup(StrEnum):
+class FiveTierGroup(LabelledCode):
     """IPSS-R and WPSS risk groups."""
 
-    VERY_LOW = "very_low"
-    LOW = "low"
-    INTERMEDIATE = "intermediate"
-    HIGH = "high"
-    VERY_HIGH = "very_high"
+    VERY_LOW = "very_low", "Molto basso"
+    LOW = "low", "Basso"
+    INTERMEDIATE = "intermediate", "Intermedio"
+    HIGH = "high", "Alto"
+    VERY_HIGH = "very_high", "Molto alto"
 
 
-FIVE_TIER_LABELS: dict[FiveTierGroup, str] = {
-    FiveTierGroup.VERY_LOW: "Molto basso",
-    FiveTierGroup.LOW: "Basso",
-    FiveTierGroup.INTERMEDIATE: "Intermedio",
-    FiveTierGroup.HIGH: "Alto",
-    FiveTierGroup.VERY_HIGH: "Molto alto",
-}
+FIVE_TIER_LABELS: dict[FiveTierGroup, str] = FiveTierGroup.labels_it()
 
 # Greenberg 2012: very low ≤ 1.5, low > 1.5–3, intermediate > 3–4.5, high > 4.5–6,
 # very high > 6 (IPSS-R and IPSS-RA alike).

@@ -28,6 +28,7 @@ from __future__ import annotations
 from decimal import Decimal
 from enum import StrEnum
 
+from corsia.core.domain.codes import LabelledCode
 from corsia.records.domain.bands import band, below, otherwise, up_to
 from corsia.records.domain.inputs import choice, flag, number_in_range, whole_in_range
 from corsia.records.domain.prognosis._common import ZERO
@@ -48,17 +49,13 @@ PPI_REFERENCE = Reference(
 )
 
 
-class PapGroup(StrEnum):
-    A = "a"
-    B = "b"
-    C = "c"
+class PapGroup(LabelledCode):
+    A = "a", "A: sopravvivenza a 30 giorni > 70%"
+    B = "b", "B: sopravvivenza a 30 giorni 30–70%"
+    C = "c", "C: sopravvivenza a 30 giorni < 30%"
 
 
-PAP_GROUP_LABELS: dict[PapGroup, str] = {
-    PapGroup.A: "A: sopravvivenza a 30 giorni > 70%",
-    PapGroup.B: "B: sopravvivenza a 30 giorni 30–70%",
-    PapGroup.C: "C: sopravvivenza a 30 giorni < 30%",
-}
+PAP_GROUP_LABELS: dict[PapGroup, str] = PapGroup.labels_it()
 
 # Pirovano 1999: A 0–5.5, B 5.6–11, C 11.1–17.5.
 PAP_GROUPS = (
@@ -68,17 +65,13 @@ PAP_GROUPS = (
 )
 
 
-class PpiGroup(StrEnum):
-    OVER_6_WEEKS = "over_6_weeks"
-    UNDER_6_WEEKS = "under_6_weeks"
-    UNDER_3_WEEKS = "under_3_weeks"
+class PpiGroup(LabelledCode):
+    OVER_6_WEEKS = "over_6_weeks", "PPI ≤ 4: sopravvivenza probabile oltre 6 settimane"
+    UNDER_6_WEEKS = "under_6_weeks", "PPI > 4: sopravvivenza probabile inferiore a 6 settimane"
+    UNDER_3_WEEKS = "under_3_weeks", "PPI > 6: sopravvivenza probabile inferiore a 3 settimane"
 
 
-PPI_GROUP_LABELS: dict[PpiGroup, str] = {
-    PpiGroup.OVER_6_WEEKS: "PPI ≤ 4: sopravvivenza probabile oltre 6 settimane",
-    PpiGroup.UNDER_6_WEEKS: "PPI > 4: sopravvivenza probabile inferiore a 6 settimane",
-    PpiGroup.UNDER_3_WEEKS: "PPI > 6: sopravvivenza probabile inferiore a 3 settimane",
-}
+PPI_GROUP_LABELS: dict[PpiGroup, str] = PpiGroup.labels_it()
 
 # Morita 1999: PPI ≤ 4 survival over 6 weeks, > 4 under 6 weeks, > 6 under 3 weeks.
 PPI_GROUPS = (

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from corsia.core.domain.codes import LabelledCode
 from corsia.core.domain.errors import ValidationFailed
 from corsia.records.domain.input_forms import (
     InputKind,
@@ -40,15 +41,12 @@ from corsia.records.domain.staging.tnm_tables import (
 )
 
 
-class Criterion(StrEnum):
-    CLINICAL = "clinical"
-    PATHOLOGICAL = "pathological"
+class Criterion(LabelledCode):
+    CLINICAL = "clinical", "Clinico (c)"
+    PATHOLOGICAL = "pathological", "Patologico (p)"
 
 
-CRITERION_LABELS_IT: dict[Criterion, str] = {
-    Criterion.CLINICAL: "Clinico (c)",
-    Criterion.PATHOLOGICAL: "Patologico (p)",
-}
+CRITERION_LABELS_IT: dict[Criterion, str] = Criterion.labels_it()
 
 Compute = Callable[[dict[str, Any], Criterion], StageResult]
 

@@ -26,26 +26,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from corsia.core.domain.codes import LabelledCode
 from corsia.records.domain.results import Reference
 
 
-class TnmSite(StrEnum):
-    LUNG = "lung"
-    COLORECTUM = "colorectum"
-    BREAST = "breast"
-    STOMACH = "stomach"
-    PROSTATE = "prostate"
-    MELANOMA = "melanoma"
+class TnmSite(LabelledCode):
+    LUNG = "lung", "Polmone (carcinoma non a piccole cellule)"
+    COLORECTUM = "colorectum", "Colon e retto"
+    BREAST = "breast", "Mammella (stadio anatomico)"
+    STOMACH = "stomach", "Stomaco"
+    PROSTATE = "prostate", "Prostata"
+    MELANOMA = "melanoma", "Melanoma cutaneo"
 
 
-TNM_SITE_LABELS: dict[TnmSite, str] = {
-    TnmSite.LUNG: "Polmone (carcinoma non a piccole cellule)",
-    TnmSite.COLORECTUM: "Colon e retto",
-    TnmSite.BREAST: "Mammella (stadio anatomico)",
-    TnmSite.STOMACH: "Stomaco",
-    TnmSite.PROSTATE: "Prostata",
-    TnmSite.MELANOMA: "Melanoma cutaneo",
-}
+TNM_SITE_LABELS: dict[TnmSite, str] = TnmSite.labels_it()
 
 
 class TnmClassification(StrEnum):
