@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "corsia.inventory",
     "corsia.toxicity",
     "corsia.records",
+    "corsia.agenda",
     "corsia.interop",
     "corsia.demo",
 ]
