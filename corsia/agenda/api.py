@@ -9,7 +9,7 @@ from ninja import Router, Status
 
 from corsia.agenda import selectors, services
 from corsia.agenda.models import Agenda, BookingType, Programme
-from corsia.agenda.permissions import BOOK, MANAGE, PROGRAMME, VIEW
+from corsia.agenda.permissions import BOOK, MANAGE, PROGRAMME, REMIND, VIEW
 from corsia.agenda.schemas import (
     AgendaIn,
     AgendaOut,
@@ -36,6 +36,7 @@ from corsia.agenda.schemas import (
     WindowOut,
     booking_out,
 )
+from corsia.agenda.tasks import reminders_defer
 from corsia.core.access import api_perm
 from corsia.core.schemas import IsoDate
 from corsia.core.web import request_actor, request_workstation
@@ -164,7 +165,9 @@ def place_set(request: HttpRequest, agenda_id: int, payload: PlaceIn) -> dict[st
 
 @router.post("/agendas/{agenda_id}/booking-types", response=BookingTypeOut)
 @api_perm(MANAGE)
-def booking_type_set(request: HttpRequest, agenda_id: int, payload: BookingTypeIn) -> BookingTypeOut:
+def booking_type_set(
+    request: HttpRequest, agenda_id: int, payload: BookingTypeIn
+) -> BookingTypeOut:
     data = payload.dict()
     version = data.pop("expected_version")
     row = services.booking_type_set(
@@ -270,6 +273,20 @@ def call_in(request: HttpRequest, agenda_id: int, day: IsoDate) -> list[CallInOu
         )
         for r in rows
     ]
+
+
+@router.post("/agendas/{agenda_id}/reminders", response=dict[str, list[int]])
+@api_perm(REMIND)
+def reminders(request: HttpRequest, agenda_id: int, day: IsoDate) -> dict[str, list[int]]:
+    """Queue the day's reminders (never twice): the ids of the bookings queued."""
+    ids = services.reminders_request(
+        actor=request_actor(request),
+        workstation=request_workstation(request),
+        agenda_id=agenda_id,
+        day=day,
+    )
+    reminders_defer(ids)
+    return {"booking_ids": ids}
 
 
 # --- bookings -------------------------------------------------------------------------------
@@ -378,7 +395,9 @@ def programme_confirm(request: HttpRequest, programme_id: int, payload: ConfirmI
 
 @router.post("/programmes/{programme_id}/postpone", response=ProgrammeOut)
 @api_perm(PROGRAMME)
-def programme_postpone(request: HttpRequest, programme_id: int, payload: PostponeIn) -> ProgrammeOut:
+def programme_postpone(
+    request: HttpRequest, programme_id: int, payload: PostponeIn
+) -> ProgrammeOut:
     programme = services.programme_postpone_cycle(
         actor=request_actor(request),
         workstation=request_workstation(request),

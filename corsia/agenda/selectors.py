@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from corsia.accounts.domain.roles import Role
+from corsia.accounts.selectors import users_in_role
 from corsia.agenda.domain.calendar import Calendar, Window
 from corsia.agenda.domain.phases import PHASE_LABELS_IT, PhaseKind
 from corsia.agenda.domain.states import OCCUPYING, BookingState, allowed_events
@@ -406,3 +408,8 @@ def nurse_on_duty(agenda: Agenda, day: date, nurse_id: int) -> bool:
     return NurseOnDuty.objects.filter(
         agenda=agenda, day=day, nurse_id=nurse_id, is_active=True
     ).exists()
+
+
+def nurse_choices() -> list[User]:
+    """The active nurses, for the nurses-on-duty form."""
+    return users_in_role(role=Role.NURSE)

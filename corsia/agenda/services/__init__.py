@@ -29,6 +29,11 @@ from corsia.agenda.services.programme import (
     programme_postpone_cycle,
     programme_propose,
 )
+from corsia.agenda.services.reminders import (
+    bookings_to_remind,
+    reminder_send,
+    reminders_request,
+)
 
 __all__ = [
     "AgendaInput",
@@ -42,6 +47,7 @@ __all__ = [
     "booking_move",
     "booking_transition",
     "booking_type_set",
+    "bookings_to_remind",
     "closed_day_set",
     "hours_set",
     "nurse_on_duty_set",
@@ -49,6 +55,8 @@ __all__ = [
     "programme_confirm",
     "programme_postpone_cycle",
     "programme_propose",
+    "reminder_send",
+    "reminders_request",
     "shape_for",
     "slot_step",
 ]
