@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from corsia.agenda import services
-from corsia.agenda.models import Agenda
+from corsia.agenda.models import Agenda, BookingType
 from corsia.agenda.selectors import agenda_calendar
 from corsia.core.actors import User
 from corsia.patients.selectors import care_wards, places
@@ -152,7 +152,7 @@ def _book_day(
     *,
     day: date,
     day_index: int,
-    types: dict[str, object],
+    types: dict[str, BookingType],
     place_ids: dict[str, int],
     nurses: list[User],
     patient_ids: list[int],
@@ -169,7 +169,7 @@ def _book_day(
             workstation=WORKSTATION,
             data=services.BookingInput(
                 agenda_id=agenda.pk,
-                booking_type_id=types[type_code].pk,  # type: ignore[attr-defined]  # a BookingType
+                booking_type_id=types[type_code].pk,
                 patient_id=patient_id,
                 day=day,
                 start=start,

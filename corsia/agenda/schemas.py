@@ -195,7 +195,10 @@ def booking_out(b: Booking) -> BookingOut:
         arrival_at=b.arrival_at,
         start_at=b.start_at,
         end_at=b.end_at,
-        phases=[PhaseOut(**p) for p in b.phase_rows()],
+        phases=[
+            PhaseOut(kind=p["kind"], start=p["start"], end=p["end"], label=p["label"])  # type: ignore[arg-type]  # ISO text, parsed by the schema
+            for p in b.phase_rows()
+        ],
         state=b.state,
         state_reason=b.state_reason,
         nurse_id=b.nurse_id,

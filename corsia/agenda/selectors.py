@@ -141,7 +141,9 @@ def _visible(user: User, rows: QuerySet[Booking]) -> QuerySet[Booking]:
     return outside_hidden_stays(rows, user=user, field="start_at")
 
 
-def _log(user: User, bookings: list[Booking], what: str, workstation: Workstation, channel: str):
+def _log(
+    user: User, bookings: list[Booking], what: str, workstation: Workstation, channel: str
+) -> None:
     access_log_record_many(
         user=user,
         patient_ids=sorted({b.patient_id for b in bookings}),
@@ -376,7 +378,7 @@ def overlapping(
     if place_id is not None:
         rows = rows.filter(place_id=place_id, start_at__lt=end, end_at__gt=start)
     else:
-        rows = rows.filter(patient_id=patient_id, arrival_at__lt=end, end_at__gt=start)
+        rows = rows.filter(patient_id=patient_id or 0, arrival_at__lt=end, end_at__gt=start)
     if exclude_id is not None:
         rows = rows.exclude(pk=exclude_id)
     return rows.order_by("start_at").first()

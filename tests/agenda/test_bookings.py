@@ -4,6 +4,7 @@ capacity, optimistic locking, reasons, audit."""
 from __future__ import annotations
 
 from datetime import date, time, timedelta
+from typing import Any
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -188,7 +189,7 @@ def test_a_move_needs_a_reason_the_current_version_and_a_free_place(dh: DayHospi
     first, second = _patients(dh, 2)
     one = _book(dh, first)
     two = _book(dh, second, place_id=dh.place_ids["P02"])
-    move = {"actor": dh.nurse, "workstation": WORKSTATION, "booking_id": two.pk}
+    move: dict[str, Any] = {"actor": dh.nurse, "workstation": WORKSTATION, "booking_id": two.pk}
     with pytest.raises(ValidationFailed) as no_reason:
         services.booking_move(
             **move, expected_version=two.version, reason=" ", place_id=one.place_id
@@ -218,7 +219,7 @@ def test_a_move_needs_a_reason_the_current_version_and_a_free_place(dh: DayHospi
 def test_started_or_locked_bookings_never_move(dh: DayHospital) -> None:
     (pid,) = _patients(dh, 1)
     b = _book(dh, pid)
-    act = {"actor": dh.nurse, "workstation": WORKSTATION, "booking_id": b.pk}
+    act: dict[str, Any] = {"actor": dh.nurse, "workstation": WORKSTATION, "booking_id": b.pk}
     b = services.booking_lock_set(**act, expected_version=b.version, locked=True)
     with pytest.raises(ConflictError) as locked:
         services.booking_move(**act, expected_version=b.version, reason="x", start=time(10))
@@ -235,7 +236,7 @@ def test_started_or_locked_bookings_never_move(dh: DayHospital) -> None:
 def test_cancel_needs_a_reason_and_frees_the_place(dh: DayHospital) -> None:
     first, second = _patients(dh, 2)
     b = _book(dh, first)
-    act = {"actor": dh.nurse, "workstation": WORKSTATION, "booking_id": b.pk}
+    act: dict[str, Any] = {"actor": dh.nurse, "workstation": WORKSTATION, "booking_id": b.pk}
     with pytest.raises(ValidationFailed):
         services.booking_transition(**act, expected_version=b.version, event="cancel")
     with pytest.raises(ValidationFailed) as unknown:

@@ -4,6 +4,7 @@ nothing changed, never a 500), the call-in list and its CSV, reminders sent once
 from __future__ import annotations
 
 from datetime import time
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -123,14 +124,15 @@ def test_the_api_books_moves_and_refuses_with_stable_codes(dh: DayHospital) -> N
     )
     assert (status, body["code"]) == (409, "patient_double_booked")
     assert "Il paziente ha già un accesso" in body["detail"]
-    for payload, code in [
+    cases: list[tuple[dict[str, Any], str | None]] = [
         ({"start": "06:00"}, "outside_opening_hours"),
         ({"day": "2026-02-30"}, None),
         ({"day": "0001-01-01"}, "day_out_of_range"),
         ({"place_id": 2**62}, "place_not_in_agenda"),
         ({"patient_id": 2**62}, "patient_not_found"),
         ({"notes": "a\x00b"}, None),
-    ]:
+    ]
+    for payload, code in cases:
         body_in = {
             "booking_type_id": dh.visit.pk,
             "patient_id": booking.patient_id,

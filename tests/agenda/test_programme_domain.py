@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from corsia.agenda.domain.calendar import Calendar, Window
 from corsia.agenda.domain.programme import (
     ProgrammeRequest,
+    ProposedCycle,
     intervals_kept,
     propose_programme,
 )
@@ -19,7 +20,7 @@ from corsia.core.domain.errors import ValidationFailed
 WEEKDAYS = tuple(Window(d, time(7, 30), time(19, 0)) for d in range(5))  # Monday to Friday
 
 
-def _days(cycles):  # type: ignore[no-untyped-def]  # test helper
+def _days(cycles: tuple[ProposedCycle, ...]) -> list[list[tuple[int, date]]]:
     return [[(d.day_of_cycle, d.day) for d in c.days] for c in cycles]
 
 

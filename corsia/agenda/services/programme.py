@@ -317,7 +317,7 @@ def programme_postpone_cycle(
             booked=counts,
             capacity=agenda.daily_capacity,
         )
-        before = {c.cycle_number: c.day1.isoformat() for c in moved}
+        before = {str(c.cycle_number): c.day1.isoformat() for c in moved}
         stored = list(programme.cycle_days)
         # latest first: a booking never lands on a day its own later cycle still holds
         for cycle, proposed in reversed(list(zip(moved, proposal, strict=True))):
@@ -353,7 +353,7 @@ def programme_postpone_cycle(
             target=programme,
             patient_id=programme.patient_id,
             before=before,
-            after={c.cycle_number: c.day1.isoformat() for c in moved},
+            after={str(c.cycle_number): c.day1.isoformat() for c in moved},
             reason=reason,
         )
     return programme
