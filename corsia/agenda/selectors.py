@@ -101,7 +101,7 @@ def agenda_organisation(*, user: User, agenda_id: int) -> Organisation:
         places=list(
             agenda.places.filter(is_active=True)
             .select_related("place")
-            .order_by("place__kind", "place__code")
+            .order_by("-place__kind", "place__code")
         ),
         booking_types=list(agenda.booking_types.order_by("name")),
         windows=list(agenda.windows.filter(is_active=True).order_by("weekday", "opens")),
@@ -174,7 +174,7 @@ def day_view(
         PlaceRow(place_id=p.place_id, label=p.place.code, kind=p.place.kind)
         for p in agenda.places.filter(is_active=True)
         .select_related("place")
-        .order_by("place__kind", "place__code")
+        .order_by("-place__kind", "place__code")
     ]
     by_place = {r.place_id: r for r in rows}
     unplaced = PlaceRow(place_id=None, label="Da assegnare", kind="")
