@@ -115,3 +115,24 @@ def test_booking_states() -> None:
         next_state(BookingState.STARTED, BookingEvent.CANCEL)
     with pytest.raises(InvalidTransition):
         next_state(BookingState.CANCELLED, BookingEvent.CONFIRM)
+
+
+def test_folfox4_day_1_from_the_library_timings() -> None:
+    # FOLFOX-4 day 1 as the library gives it: ondansetron 15', dexamethasone 15',
+    # oxaliplatin 120', folinate 120', 5-FU bolus (no duration: 5'), 5-FU 22 h continuous
+    # (home, portable pump: 15' to connect); no blood test, no observation
+    steps = (
+        DrugStep("ondansetron", 15),
+        DrugStep("dexamethasone", 15),
+        DrugStep("oxaliplatin", 120),
+        DrugStep("calcium_folinate", 120),
+        DrugStep("fluorouracil", None, bolus=True),
+        DrugStep("fluorouracil", 1320, continuous=True),
+    )
+    phases = build_phases(AccessShape(steps=steps), AT_9)
+    # 9:00 +15 +15 +120 +120 +5 = 13:35, then the pump 13:35–13:50
+    assert [(p.kind, p.end.time()) for p in phases][-2:] == [
+        (PhaseKind.THERAPY, time(13, 35)),
+        (PhaseKind.PUMP_CONNECTION, time(13, 50)),
+    ]
+    assert place_span(phases)[1] == datetime(2027, 1, 4, 13, 50, tzinfo=UTC)

@@ -18,8 +18,13 @@ from enum import StrEnum
 
 from corsia.core.domain.errors import ValidationFailed
 
-# A drug without a stated duration in the regimen (a bolus, a short infusion).
+# A drug without a stated duration in the regimen: a short infusion; a bolus or a push.
 DEFAULT_DRUG_MINUTES = 30
+DEFAULT_BOLUS_MINUTES = 5
+# An infusion longer than this (or continuous) goes home on a portable (elastomeric) pump:
+# on the place only its connection; the detachment is an access of its own days later.
+PORTABLE_OVER_MINUTES = 8 * 60
+PUMP_CONNECTION_MINUTES = 15
 # Bounds of any duration a user or a regimen gives (a whole day at most).
 MAX_MINUTES = 24 * 60
 
@@ -30,6 +35,7 @@ class PhaseKind(StrEnum):
     VISIT = "visit"
     THERAPY = "therapy"
     OBSERVATION = "observation"
+    PUMP_CONNECTION = "pump_connection"
     PUMP_DETACHMENT = "pump_detachment"
 
 
@@ -39,11 +45,18 @@ PHASE_LABELS_IT: dict[PhaseKind, str] = {
     PhaseKind.VISIT: "Visita",
     PhaseKind.THERAPY: "Terapia",
     PhaseKind.OBSERVATION: "Osservazione",
+    PhaseKind.PUMP_CONNECTION: "Collegamento pompa portatile",
     PhaseKind.PUMP_DETACHMENT: "Stacco pompa",
 }
 
 ON_PLACE: frozenset[PhaseKind] = frozenset(
-    {PhaseKind.THERAPY, PhaseKind.OBSERVATION, PhaseKind.PUMP_DETACHMENT, PhaseKind.VISIT}
+    {
+        PhaseKind.THERAPY,
+        PhaseKind.OBSERVATION,
+        PhaseKind.PUMP_CONNECTION,
+        PhaseKind.PUMP_DETACHMENT,
+        PhaseKind.VISIT,
+    }
 )
 
 
@@ -56,6 +69,12 @@ class DrugStep:
     minutes: int | None
     after_minutes: int | None = None
     observation_minutes: int | None = None
+    bolus: bool = False  # a bolus or a push: 5 minutes when the regimen gives none
+    continuous: bool = False  # a continuous infusion: on a portable pump
+
+    @property
+    def portable(self) -> bool:
+        return self.continuous or (self.minutes or 0) > PORTABLE_OVER_MINUTES
 
 
 @dataclass(frozen=True)
@@ -119,8 +138,13 @@ def build_phases(shape: AccessShape, place_start: datetime) -> tuple[Phase, ...]
         at += timedelta(minutes=visit)
     observation = _minutes(shape.observation_minutes, default=0, what="osservazione")
     for step in shape.steps:
-        minutes = _minutes(step.minutes, default=DEFAULT_DRUG_MINUTES, what=step.label)
-        phases.append(Phase(PhaseKind.THERAPY, at, at + timedelta(minutes=minutes), step.label))
+        default = DEFAULT_BOLUS_MINUTES if step.bolus else DEFAULT_DRUG_MINUTES
+        minutes = _minutes(step.minutes, default=default, what=step.label)
+        if step.portable:  # connected here, infused at home
+            kind, minutes = PhaseKind.PUMP_CONNECTION, PUMP_CONNECTION_MINUTES
+        else:
+            kind = PhaseKind.THERAPY
+        phases.append(Phase(kind, at, at + timedelta(minutes=minutes), step.label))
         at += timedelta(minutes=minutes)
         after = _minutes(step.after_minutes, default=0, what=step.label)
         if after:

@@ -31,7 +31,7 @@ from corsia.core.actors import User, Workstation, require_permission, workstatio
 from corsia.core.domain.errors import ConflictError, NotFound, ValidationFailed
 from corsia.prescribing.services import order_create, order_day_move
 from corsia.records.selectors_course import course_view
-from corsia.regimens.domain.spec import RegimenSpec
+from corsia.regimens.domain.spec import InfusionType, RegimenSpec
 from corsia.regimens.selectors import ensure_prescribable, version_get, version_spec
 
 ONLY_PHYSICIANS = "Solo il medico propone e conferma il programma di terapia."
@@ -45,6 +45,8 @@ def _steps(spec: RegimenSpec, cycle: int, day: int) -> list[DrugStep]:
             minutes=c.duration_minutes,
             after_minutes=c.interval_after_minutes,
             observation_minutes=c.observation_minutes,
+            bolus=c.infusion_type in {InfusionType.BOLUS, InfusionType.PUSH},
+            continuous=c.infusion_type == InfusionType.CONTINUOUS,
         )
         for c in spec.components_on(day)
         if c.cycle_from <= cycle and (c.cycle_to is None or cycle <= c.cycle_to)

@@ -1,0 +1,161 @@
+"""A FOLFOX-4 line's programme on the day hospital: proposed around a closed day,
+confirmed (three draft orders through prescribing, six bookings to place), a cycle
+postponed with the rest after it — dates written out by hand."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from corsia.accounts.domain.roles import Role
+from corsia.agenda import services
+from corsia.agenda.models import Booking, ProgrammeCycle
+from corsia.audit.models import AuditEvent
+from corsia.core.domain.errors import CorsiaError, PermissionRefused
+from corsia.prescribing.selectors import order_day_lines, order_find
+from corsia.records.services import LineInput, treatment_line_start
+from corsia.testing.accounts import MakeUser
+from corsia.testing.agenda import WORKSTATION, day_hospital, next_weekday
+from corsia.testing.prescribing import library_version, measured_patient
+
+pytestmark = pytest.mark.django_db
+
+
+def _dates(programme_id: int) -> list[list[date]]:
+    found: dict[int, list[date]] = {}
+    for b in Booking.objects.filter(programme_cycle__programme_id=programme_id).order_by("day"):
+        found.setdefault(b.programme_cycle.cycle_number, []).append(b.day)  # type: ignore[union-attr]  # a programme's booking
+    return [found[k] for k in sorted(found)]
+
+
+def test_folfox4_programme_proposed_confirmed_and_postponed(make_user: MakeUser) -> None:
+    # given FOLFOX-4 (14 days, days 1–2), a measured patient on its first line, and the
+    # day hospital open Monday to Friday, closed on the Monday two weeks after the start
+    physician = make_user(Role.PHYSICIAN)
+    version = library_version("FOLFOX-4", approvers=(make_user(Role.PHYSICIAN), physician))
+    dh = day_hospital(make_user)
+    patient = measured_patient(registrar=dh.coordinator, physician=physician)
+    line = treatment_line_start(
+        actor=physician,
+        workstation=WORKSTATION,
+        patient_id=patient.pk,
+        data=LineInput(
+            number=1,
+            intent="palliative",
+            started_on=timezone.localdate(),
+            regimen_version_id=version.pk,
+        ),
+    )
+    m = next_weekday(timezone.localdate())  # a Monday
+    services.closed_day_set(
+        actor=dh.coordinator,
+        workstation=WORKSTATION,
+        agenda_id=dh.agenda.pk,
+        day=m + timedelta(days=14),
+        reason="Inventario",
+    )
+    # when proposed for three cycles from Monday m
+    programme = services.programme_propose(
+        actor=physician,
+        workstation=WORKSTATION,
+        patient_id=patient.pk,
+        treatment_line_id=line.pk,
+        agenda_id=dh.agenda.pk,
+        booking_type_id=dh.therapy.pk,
+        first_day=m,
+        cycles=3,
+    )
+    # then (by hand): C1 m, m+1; C2 nominal m+14 closed → m+15, m+16; C3 m+15+14 = m+29, m+30
+    d = lambda n: m + timedelta(days=n)  # noqa: E731  # the dates read as in the comment
+    assert [[date.fromisoformat(iso) for _, iso in c] for c in programme.cycle_days] == [
+        [d(0), d(1)],
+        [d(15), d(16)],
+        [d(29), d(30)],
+    ]
+    assert Booking.objects.count() == 0  # a proposal books nothing
+    # when a nurse tries to confirm it: refused, nothing written
+    with pytest.raises(PermissionRefused):
+        services.programme_confirm(
+            actor=dh.nurse, workstation=WORKSTATION, programme_id=programme.pk, expected_version=1
+        )
+    # when the physician confirms
+    programme = services.programme_confirm(
+        actor=physician, workstation=WORKSTATION, programme_id=programme.pk, expected_version=1
+    )
+    cycles = list(ProgrammeCycle.objects.filter(programme=programme).order_by("cycle_number"))
+    orders = [order_find(c.order_id) for c in cycles]  # type: ignore[arg-type]  # confirmed
+    assert [(o.cycle_number, o.start_date) for o in orders if o] == [
+        (1, d(0)),
+        (2, d(15)),
+        (3, d(29)),
+    ]
+    assert _dates(programme.pk) == [[d(0), d(1)], [d(15), d(16)], [d(29), d(30)]]
+    day1 = Booking.objects.get(programme_cycle=cycles[0], day_of_cycle=1)
+    assert day1.place_id is None and day1.order_id == cycles[0].order_id
+    # FOLFOX day 1: blood test 60' before, the drugs, the pump connected, 30' observation
+    assert [p["kind"] for p in day1.phases][-3:] == ["therapy", "pump_connection", "observation"]
+    # when cycle 2 is postponed a week (to m+22), with a reason
+    with pytest.raises(CorsiaError) as no_reason:
+        services.programme_postpone_cycle(
+            actor=physician, workstation=WORKSTATION, programme_id=programme.pk,
+            expected_version=programme.version, cycle_number=2, new_day1=d(22), reason="",
+        )  # fmt: skip
+    assert no_reason.value.code == "reason_required"
+    services.programme_postpone_cycle(
+        actor=physician,
+        workstation=WORKSTATION,
+        programme_id=programme.pk,
+        expected_version=programme.version,
+        cycle_number=2,
+        new_day1=d(22),
+        reason="Neutropenia G2",
+    )
+    # then cycle 2 is m+22, m+23 and cycle 3 keeps its interval: m+36, m+37
+    assert _dates(programme.pk) == [[d(0), d(1)], [d(22), d(23)], [d(36), d(37)]]
+    moved_order = cycles[2].order_id
+    assert [i.scheduled_date for i in order_day_lines(order_id=moved_order, day_of_cycle=2)][
+        :1
+    ] == [d(37)]  # type: ignore[arg-type]  # confirmed
+    event = AuditEvent.objects.filter(event_type="agenda.cycle_postponed").get()
+    assert event.reason == "Neutropenia G2"
+
+
+def test_a_postponement_earlier_is_refused(make_user: MakeUser) -> None:
+    physician = make_user(Role.PHYSICIAN)
+    version = library_version("FOLFOX-4", approvers=(make_user(Role.PHYSICIAN), physician))
+    dh = day_hospital(make_user)
+    patient = measured_patient(registrar=dh.coordinator, physician=physician)
+    line = treatment_line_start(
+        actor=physician,
+        workstation=WORKSTATION,
+        patient_id=patient.pk,
+        data=LineInput(
+            number=1,
+            intent="palliative",
+            started_on=timezone.localdate(),
+            regimen_version_id=version.pk,
+        ),
+    )
+    m = next_weekday(timezone.localdate())
+    programme = services.programme_propose(
+        actor=physician, workstation=WORKSTATION, patient_id=patient.pk, treatment_line_id=line.pk,
+        agenda_id=dh.agenda.pk, booking_type_id=dh.therapy.pk, first_day=m, cycles=2,
+    )  # fmt: skip
+    programme = services.programme_confirm(
+        actor=physician, workstation=WORKSTATION, programme_id=programme.pk, expected_version=1
+    )
+    with pytest.raises(CorsiaError) as refused:
+        services.programme_postpone_cycle(
+            actor=physician, workstation=WORKSTATION, programme_id=programme.pk,
+            expected_version=programme.version, cycle_number=2, new_day1=m + timedelta(days=10),
+            reason="Prova",
+        )  # fmt: skip
+    assert refused.value.code == "postpone_not_later"
+    with pytest.raises(CorsiaError) as unknown:
+        services.programme_propose(
+            actor=physician, workstation=WORKSTATION, patient_id=patient.pk, treatment_line_id=2**40,
+            agenda_id=dh.agenda.pk, booking_type_id=dh.therapy.pk, first_day=m, cycles=2,
+        )  # fmt: skip
+    assert unknown.value.code == "line_not_found"
