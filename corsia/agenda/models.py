@@ -6,6 +6,8 @@ Places (beds, chairs) and wards are ``corsia.patients``'; orders are ``corsia.pr
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pghistory
 import pgtrigger
 from django.conf import settings
@@ -13,10 +15,17 @@ from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateTimeRangeField, RangeBoundary, RangeOperators
 from django.db import models
 from django.db.models import Func, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from corsia.agenda.domain.phases import PHASE_LABELS_IT, PhaseKind
-from corsia.agenda.domain.states import OCCUPYING, STATE_LABELS_IT, BookingState
+from corsia.agenda.domain.states import (
+    EVENT_LABELS_IT,
+    OCCUPYING,
+    STATE_LABELS_IT,
+    BookingState,
+    allowed_events,
+)
 from corsia.core.models import TimeStampedModel, VersionedModel
 
 
@@ -303,6 +312,21 @@ class Booking(VersionedModel):
     @property
     def state_label(self) -> str:
         return STATE_LABELS_IT[BookingState(self.state)]
+
+    def actions(self) -> list[tuple[str, str]]:
+        """The state changes possible now, with their Italian labels."""
+        return [(e.value, EVENT_LABELS_IT[e]) for e in allowed_events(self.state)]
+
+    def phase_times(self) -> list[tuple[str, str, str]]:
+        """Each phase as (label, local start HH:MM, local end HH:MM), for the pages."""
+        return [
+            (
+                p["label"],
+                f"{timezone.localtime(datetime.fromisoformat(p['start'])):%H:%M}",
+                f"{timezone.localtime(datetime.fromisoformat(p['end'])):%H:%M}",
+            )
+            for p in self.phase_rows()
+        ]
 
     def phase_rows(self) -> list[dict[str, str]]:
         return [

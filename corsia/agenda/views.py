@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 
 from corsia.agenda import selectors, services
 from corsia.agenda.domain.calendar import WEEKDAYS_IT
-from corsia.agenda.domain.states import EVENT_LABELS_IT, BookingEvent
 from corsia.agenda.permissions import BOOK, MANAGE, REMIND, VIEW
 from corsia.agenda.tasks import reminders_defer
 from corsia.core.access import require_perm
@@ -132,7 +131,6 @@ def day_page(request: HttpRequest, agenda_id: int) -> HttpResponse:
             "previous": day - timedelta(days=1),
             "next": day + timedelta(days=1),
             "weekday": WEEKDAYS_IT[day.weekday()],
-            "events": [(e.value, EVENT_LABELS_IT[e]) for e in BookingEvent],
             "may_book": request.user.has_perm(BOOK),
             "booking_types": view.agenda.booking_types.filter(is_active=True).order_by("name"),
         },

@@ -88,6 +88,7 @@ class AccessShape:
     observation_minutes: int = 0  # the booking type's own (the drugs' longest wins)
     pump_detachment_minutes: int = 0
     fallback_minutes: int = 30  # a visit-less, drug-less access (a clinic slot)
+    fallback_label: str = ""  # its label (the booking type's name)
 
 
 @dataclass(frozen=True)
@@ -169,7 +170,9 @@ def build_phases(shape: AccessShape, place_start: datetime) -> tuple[Phase, ...]
         fallback = _minutes(shape.fallback_minutes, default=30, what="durata")
         if not fallback:
             raise ValidationFailed("L'accesso non ha durata.", code="duration_invalid")
-        phases.append(Phase(PhaseKind.VISIT, at, at + timedelta(minutes=fallback)))
+        phases.append(
+            Phase(PhaseKind.VISIT, at, at + timedelta(minutes=fallback), shape.fallback_label)
+        )
     return tuple(phases)
 
 

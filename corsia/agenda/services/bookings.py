@@ -88,6 +88,7 @@ def shape_for(
         observation_minutes=booking_type.observation_minutes if steps else 0,
         pump_detachment_minutes=booking_type.pump_detachment_minutes,
         fallback_minutes=booking_type.default_minutes if minutes is None else minutes,
+        fallback_label=booking_type.name,
     )
 
 

@@ -77,7 +77,7 @@ def test_nurse_moves_a_booking_by_keyboard(
     page.locator(f"#b{first.pk}").press("ArrowRight")
     page.locator(f"#d{first.pk}").get_by_label("Motivo dello spostamento").fill("Prova")
     page.locator(f"#d{first.pk}").get_by_label("Inizio sul posto").fill("10:00")
-    page.locator(f"#d{first.pk}").get_by_role("button", name="Sposta").click()
+    page.locator(f"#d{first.pk}").get_by_role("button", name="Sposta", exact=True).click()
     page.wait_for_load_state("load")
     expect(page.locator(".alert-danger, .alert-error, [role=alert]").first).to_contain_text(
         "occupato"
