@@ -68,15 +68,53 @@ DAY_PATTERN = (
 )  # fmt: skip
 
 
+def weekday_agenda(
+    *,
+    actor: User,
+    data: services.AgendaInput,
+    place_codes: set[str],
+    types: tuple[services.BookingTypeInput, ...],
+) -> tuple[Agenda, dict[str, BookingType], dict[str, int]]:
+    """An agenda with these places of its ward, open Monday to Friday 07:30–19:00 (one
+    shift), and these booking types: the agenda, its types by code, its place ids by code
+    (the demo's and the tests')."""
+    agenda = services.agenda_create(actor=actor, workstation=WORKSTATION, data=data)
+    place_ids = {
+        p.code: p.pk for p in places() if p.ward_id == data.ward_id and p.code in place_codes
+    }
+    for place_id in sorted(place_ids.values()):
+        services.agenda_place_set(
+            actor=actor,
+            workstation=WORKSTATION,
+            agenda_id=agenda.pk,
+            place_id=place_id,
+            active=True,
+        )
+    for weekday in range(5):
+        services.hours_set(
+            actor=actor,
+            workstation=WORKSTATION,
+            agenda_id=agenda.pk,
+            weekday=weekday,
+            shifts=[(time(7, 30), time(19, 0), "giornata")],
+        )
+    by_code = {
+        t.code: services.booking_type_set(
+            actor=actor, workstation=WORKSTATION, agenda_id=agenda.pk, data=t
+        )
+        for t in types
+    }
+    return agenda, by_code, place_ids
+
+
 @transaction.atomic
 def ensure_demo_agenda(*, coordinator: User, nurses: list[User], patient_ids: list[int]) -> int:
     """The demo agenda and its week; how many bookings were created (0: already there)."""
     if Agenda.objects.filter(code="DHONC").exists():
         return 0
     ward = next(w for w in care_wards() if w.code == "DHONC")
-    agenda = services.agenda_create(
+    agenda, types, place_ids = weekday_agenda(
         actor=coordinator,
-        workstation=WORKSTATION,
         data=services.AgendaInput(
             code="DHONC",
             name="Day hospital oncologico",
@@ -86,31 +124,9 @@ def ensure_demo_agenda(*, coordinator: User, nurses: list[User], patient_ids: li
             slot_capacity=3,
             daily_capacity=40,
         ),
+        place_codes={f"P{n:02d}" for n in range(1, 16)} | {"L01", "L02"},
+        types=TYPES,
     )
-    wanted = {f"P{n:02d}" for n in range(1, 16)} | {"L01", "L02"}
-    place_ids = {p.code: p.pk for p in places() if p.ward_id == ward.pk and p.code in wanted}
-    for place_id in sorted(place_ids.values()):
-        services.agenda_place_set(
-            actor=coordinator,
-            workstation=WORKSTATION,
-            agenda_id=agenda.pk,
-            place_id=place_id,
-            active=True,
-        )
-    for weekday in range(5):
-        services.hours_set(
-            actor=coordinator,
-            workstation=WORKSTATION,
-            agenda_id=agenda.pk,
-            weekday=weekday,
-            shifts=[(time(7, 30), time(19, 0), "giornata")],
-        )
-    types = {
-        t.code: services.booking_type_set(
-            actor=coordinator, workstation=WORKSTATION, agenda_id=agenda.pk, data=t
-        )
-        for t in TYPES
-    }
     today = timezone.localdate()
     for offset in range(60):
         day = today + timedelta(days=offset)

@@ -5,6 +5,7 @@ calls the selector or service the API calls, with the same permission."""
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
@@ -17,9 +18,11 @@ from django.views.decorators.http import require_POST
 
 from corsia.agenda import selectors, services
 from corsia.agenda.domain.calendar import WEEKDAYS_IT
+from corsia.agenda.models import Booking
 from corsia.agenda.permissions import BOOK, MANAGE, REMIND, VIEW
 from corsia.agenda.tasks import reminders_defer
 from corsia.core.access import require_perm
+from corsia.core.actors import User, Workstation
 from corsia.core.domain.errors import ValidationFailed
 from corsia.core.refusals import refusals_as_messages
 from corsia.core.web import (
@@ -280,61 +283,78 @@ def _day_posted(request: HttpRequest) -> date:
         return timezone.localdate()
 
 
-@require_perm(BOOK)
-@require_POST
-def move(request: HttpRequest, booking_id: int) -> HttpResponse:
-    """A keyboard move (the day page's dialog) or one typed in the booking's form."""
+def _on_booking(
+    request: HttpRequest,
+    booking_id: int,
+    act: Callable[[User, Workstation, int], Booking],
+    done: str,
+) -> HttpResponse:
+    """A button or form of the booking's dialog: the service, its refusal as a message,
+    and back to the booking's day with the focus on it."""
     actor, workstation = request_actor(request), request_workstation(request)
     booking = selectors.booking_get(user=actor, booking_id=booking_id, workstation=workstation)
     with refusals_as_messages(request):
-        services.booking_move(
+        booking = act(actor, workstation, posted_version(request) or 0)
+        if done:
+            messages.success(request, done)
+    return _back(request, booking.agenda_id, booking.day, f"b{booking_id}")
+
+
+@require_perm(BOOK)
+@require_POST
+def move(request: HttpRequest, booking_id: int) -> HttpResponse:
+    """A keyboard move (the day page's dialog): another time, place or day, with a reason."""
+    return _on_booking(
+        request,
+        booking_id,
+        lambda actor, workstation, version: services.booking_move(
             actor=actor,
             workstation=workstation,
             booking_id=booking_id,
-            expected_version=posted_version(request) or 0,
+            expected_version=version,
             reason=request.POST.get("reason", ""),
             day=posted_date(request.POST.get("day"), "day"),
             start=_time(request.POST.get("start"), "start"),
             place_id=parse_id(request.POST.get("place")),
             unplace=request.POST.get("unplace") == "1",
-        )
-        messages.success(request, _("Prenotazione spostata."))
-    day = posted_date(request.POST.get("day"), "day") or booking.day
-    return _back(request, booking.agenda_id, day, f"b{booking_id}")
+        ),
+        _("Prenotazione spostata."),
+    )
 
 
 @require_perm(BOOK)
 @require_POST
 def transition(request: HttpRequest, booking_id: int) -> HttpResponse:
-    actor, workstation = request_actor(request), request_workstation(request)
-    booking = selectors.booking_get(user=actor, booking_id=booking_id, workstation=workstation)
-    with refusals_as_messages(request):
-        services.booking_transition(
+    return _on_booking(
+        request,
+        booking_id,
+        lambda actor, workstation, version: services.booking_transition(
             actor=actor,
             workstation=workstation,
             booking_id=booking_id,
-            expected_version=posted_version(request) or 0,
+            expected_version=version,
             event=request.POST.get("event", ""),
             reason=request.POST.get("reason", ""),
-        )
-        messages.success(request, _("Stato della prenotazione aggiornato."))
-    return _back(request, booking.agenda_id, booking.day, f"b{booking_id}")
+        ),
+        _("Stato della prenotazione aggiornato."),
+    )
 
 
 @require_perm(BOOK)
 @require_POST
 def lock(request: HttpRequest, booking_id: int) -> HttpResponse:
-    actor, workstation = request_actor(request), request_workstation(request)
-    booking = selectors.booking_get(user=actor, booking_id=booking_id, workstation=workstation)
-    with refusals_as_messages(request):
-        services.booking_lock_set(
+    return _on_booking(
+        request,
+        booking_id,
+        lambda actor, workstation, version: services.booking_lock_set(
             actor=actor,
             workstation=workstation,
             booking_id=booking_id,
-            expected_version=posted_version(request) or 0,
+            expected_version=version,
             locked=request.POST.get("locked") == "1",
-        )
-    return _back(request, booking.agenda_id, booking.day, f"b{booking_id}")
+        ),
+        "",
+    )
 
 
 @require_perm(MANAGE)

@@ -4,17 +4,16 @@ open Monday to Friday 07:30–19:00, a therapy type (blood test 60' before) and 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, time, timedelta
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
 from corsia.agenda import services
-from corsia.agenda.models import Agenda, BookingType
-from corsia.patients.selectors import care_wards, places
+from corsia.agenda.demo import WORKSTATION, weekday_agenda
+from corsia.agenda.models import Agenda, Booking, BookingType
+from corsia.patients.selectors import care_wards
 from corsia.patients.services import ward_ensure
 from corsia.testing.accounts import MakeUser
-
-WORKSTATION = "DH-PC1"
 
 
 @dataclass(frozen=True)
@@ -27,10 +26,26 @@ class DayHospital:
     nurse: User
 
 
+def book(
+    dh: DayHospital, patient_id: int, *, day: date, start: time, place: str = "P01"
+) -> Booking:
+    """A therapy booked by the agenda's nurse on ``place`` (a code) at ``start``."""
+    return services.booking_create(
+        actor=dh.nurse,
+        workstation=WORKSTATION,
+        data=services.BookingInput(
+            agenda_id=dh.agenda.pk,
+            booking_type_id=dh.therapy.pk,
+            patient_id=patient_id,
+            day=day,
+            start=start,
+            place_id=dh.place_ids[place],
+        ),
+    )
+
+
 def next_weekday(after: date, weekday: int = 0) -> date:
     """The first ``weekday`` (0 Monday) strictly after ``after``."""
-    from datetime import timedelta
-
     ahead = (weekday - after.weekday()) % 7 or 7
     return after + timedelta(days=ahead)
 
@@ -52,9 +67,8 @@ def day_hospital(
     )
     ward = next(w for w in care_wards() if w.code == "DHT")
     coordinator = make_user(Role.COORDINATOR)
-    agenda = services.agenda_create(
+    agenda, types, ids = weekday_agenda(
         actor=coordinator,
-        workstation=WORKSTATION,
         data=services.AgendaInput(
             code="DHT",
             name="Day hospital oncologico",
@@ -64,44 +78,21 @@ def day_hospital(
             slot_capacity=slot_capacity,
             daily_capacity=daily_capacity,
         ),
-    )
-    ids = {p.code: p.pk for p in places() if p.ward_id == ward.pk}
-    for place_id in ids.values():
-        services.agenda_place_set(
-            actor=coordinator,
-            workstation=WORKSTATION,
-            agenda_id=agenda.pk,
-            place_id=place_id,
-            active=True,
-        )
-    for weekday in range(5):
-        services.hours_set(
-            actor=coordinator,
-            workstation=WORKSTATION,
-            agenda_id=agenda.pk,
-            weekday=weekday,
-            shifts=[(time(7, 30), time(19, 0), "giornata")],
-        )
-    therapy = services.booking_type_set(
-        actor=coordinator,
-        workstation=WORKSTATION,
-        agenda_id=agenda.pk,
-        data=services.BookingTypeInput(
-            code="TER",
-            name="Terapia",
-            kind="therapy",
-            default_minutes=120,
-            blood_tests="Emocromo, creatinina",
-            blood_test_lead_minutes=60,
-            observation_minutes=30,
+        place_codes={"P01", "P02", "P03", "P04", "L01"},
+        types=(
+            services.BookingTypeInput(
+                code="TER",
+                name="Terapia",
+                kind="therapy",
+                default_minutes=120,
+                blood_tests="Emocromo, creatinina",
+                blood_test_lead_minutes=60,
+                observation_minutes=30,
+            ),
+            services.BookingTypeInput(code="VIS", name="Visita", kind="visit", default_minutes=30),
         ),
     )
-    visit = services.booking_type_set(
-        actor=coordinator,
-        workstation=WORKSTATION,
-        agenda_id=agenda.pk,
-        data=services.BookingTypeInput(code="VIS", name="Visita", kind="visit", default_minutes=30),
-    )
+    therapy, visit = types["TER"], types["VIS"]
     return DayHospital(
         agenda=agenda,
         therapy=therapy,

@@ -13,7 +13,7 @@ from corsia.accounts.domain.roles import Role
 from corsia.agenda import services
 from corsia.agenda.models import Booking, Reminder
 from corsia.testing.accounts import MakeUser, api_client, logged_in, post_json
-from corsia.testing.agenda import WORKSTATION, DayHospital, day_hospital, next_weekday
+from corsia.testing.agenda import WORKSTATION, DayHospital, book, day_hospital, next_weekday
 from corsia.testing.patients import patient_registered
 
 pytestmark = pytest.mark.django_db
@@ -35,20 +35,7 @@ def _booked(dh: DayHospital, n: int = 1) -> list[Booking]:
             surname=f"Paziente{i}",
             email=f"p{i}@example.org",
         )
-        found.append(
-            services.booking_create(
-                actor=dh.nurse,
-                workstation=WORKSTATION,
-                data=services.BookingInput(
-                    agenda_id=dh.agenda.pk,
-                    booking_type_id=dh.therapy.pk,
-                    patient_id=patient.pk,
-                    day=MONDAY,
-                    start=time(9 + 2 * i, 0),
-                    place_id=dh.place_ids["P01"],
-                ),
-            )
-        )
+        found.append(book(dh, patient.pk, day=MONDAY, start=time(9 + 2 * i, 0)))
     return found
 
 

@@ -10,10 +10,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from corsia.agenda import services
 from corsia.agenda.models import Booking
 from corsia.testing.accounts import MakeUser
-from corsia.testing.agenda import WORKSTATION, day_hospital, next_weekday
+from corsia.testing.agenda import book, day_hospital, next_weekday
 from corsia.testing.browser import assert_accessible_basics, log_in, step
 from corsia.testing.patients import patient_registered
 
@@ -31,20 +30,7 @@ def test_nurse_moves_a_booking_by_keyboard(
         patient = patient_registered(
             dh.coordinator, codice_fiscale="", stp_eni_code=f"STP1400000000{i:03d}", surname=surname
         )
-        booked.append(
-            services.booking_create(
-                actor=dh.nurse,
-                workstation=WORKSTATION,
-                data=services.BookingInput(
-                    agenda_id=dh.agenda.pk,
-                    booking_type_id=dh.therapy.pk,
-                    patient_id=patient.pk,
-                    day=monday,
-                    start=start,
-                    place_id=dh.place_ids["P01"],
-                ),
-            )
-        )
+        booked.append(book(dh, patient.pk, day=monday, start=start))
     first, second = booked
     # when the demo nurse opens the day
     log_in(page, "infermiere", demo_users)
