@@ -32,7 +32,7 @@ from corsia.agenda.models import (
     Programme,
     Reminder,
 )
-from corsia.agenda.permissions import VIEW
+from corsia.agenda.permissions import MANAGE, VIEW
 from corsia.audit.services import access_log_record_many
 from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import NotFound, ValidationFailed
@@ -95,7 +95,12 @@ class Organisation:
 
 
 def agenda_organisation(*, user: User, agenda_id: int) -> Organisation:
-    agenda = agenda_get(user=user, agenda_id=agenda_id)
+    """The agenda's organisation: for those who read the agenda or organise it (no
+    patient in it: an administrator organises without reading the day)."""
+    require_permission(user, VIEW if user.has_perm(VIEW) else MANAGE)
+    agenda = Agenda.objects.select_related("ward").filter(pk=agenda_id).first()
+    if agenda is None:
+        raise NotFound("Agenda inesistente.", code="agenda_not_found")
     return Organisation(
         agenda=agenda,
         places=list(

@@ -82,6 +82,13 @@ MODULES: dict[str, PageHelp] = {
             "Un'annotazione firmata non si modifica: si corregge con una nuova versione."
         ),
     ),
+    "agenda": PageHelp(
+        _("Agenda"),
+        _(
+            "Le agende del day hospital e degli ambulatori: la giornata per poltrona e letto, "
+            "la settimana, le convocazioni. Ogni spostamento chiede il motivo."
+        ),
+    ),
     "toxicity": PageHelp(
         _("Tossicità"),
         _(
