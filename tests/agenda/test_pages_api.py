@@ -14,7 +14,7 @@ from corsia.agenda import services
 from corsia.agenda.models import Booking, Reminder
 from corsia.testing.accounts import MakeUser, api_client, logged_in, post_json
 from corsia.testing.agenda import WORKSTATION, DayHospital, book, day_hospital, next_weekday
-from corsia.testing.patients import patient_registered
+from corsia.testing.patients import masked_stay_admitted, patient_registered
 
 pytestmark = pytest.mark.django_db
 MONDAY = next_weekday(timezone.localdate())
@@ -194,3 +194,39 @@ def test_call_in_list_csv_and_reminders_sent_once(dh: DayHospital, settings) -> 
         )
         == []
     )
+
+
+def test_a_booking_within_a_masked_stay_is_left_out_for_outsiders(dh: DayHospital) -> None:
+    # given today open, a visible booking and one of a patient whose day-hospital stay,
+    # admitted at 07:00, is masked at her request
+    today = timezone.localdate()
+    for weekday in (5, 6):
+        services.hours_set(
+            actor=dh.coordinator,
+            workstation=WORKSTATION,
+            agenda_id=dh.agenda.pk,
+            weekday=weekday,
+            shifts=[(time(7, 30), time(19), "")],
+        )
+    visible = patient_registered(
+        dh.coordinator, codice_fiscale="", stp_eni_code="STP1600000000001", surname="Visibile"
+    )
+    hidden = patient_registered(
+        dh.coordinator, codice_fiscale="", stp_eni_code="STP1600000000002", surname="Riservata"
+    )
+    masked_stay_admitted(
+        dh.coordinator,
+        hidden,
+        dh.agenda.ward_id,
+        admitted_at=timezone.make_aware(datetime.combine(today, time(7))),
+    )
+    book(dh, visible.pk, day=today, start=time(9))
+    book(dh, hidden.pk, day=today, start=time(9), place="P02")
+    # when a nurse outside the stay's care reads the day, by page and by API
+    page = logged_in(dh.nurse).get(f"/agenda/{dh.agenda.pk}/?day={today.isoformat()}")
+    answer = api_client(dh.nurse).get(
+        f"/api/v1/agenda/agendas/{dh.agenda.pk}/day?day={today.isoformat()}"
+    )
+    # then only the visible patient is there
+    assert "Visibile" in page.content.decode() and "Riservata" not in page.content.decode()
+    assert [b["patient"] for b in answer.json()["bookings"]] == ["Visibile Mario"]
