@@ -70,3 +70,13 @@ def test_nurse_moves_a_booking_by_keyboard(
     )
     step(page, "conflitto")
     assert Booking.objects.get(pk=first.pk).version == first.version
+    # and the call-in list (arrival = the blood test, an hour before the chair) and the week
+    page.get_by_role("link", name="Convocazioni").click()
+    page.wait_for_load_state("load")
+    expect(page.get_by_test_id("call-in")).to_contain_text("08:00")
+    expect(page.get_by_test_id("call-in")).to_contain_text("Emocromo, creatinina")
+    step(page, "convocazioni")
+    page.get_by_role("link", name="Settimana").click()
+    page.wait_for_load_state("load")
+    expect(page.get_by_test_id("week")).to_contain_text("2 di 40 accessi")
+    step(page, "settimana")
