@@ -15,6 +15,8 @@ from corsia.patients.selectors import care_wards
 from corsia.patients.services import ward_ensure
 from corsia.testing.accounts import MakeUser
 
+__all__ = ["WORKSTATION", "DayHospital", "book", "day_hospital", "next_weekday"]
+
 
 @dataclass(frozen=True)
 class DayHospital:
