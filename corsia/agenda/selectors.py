@@ -398,6 +398,7 @@ def arrivals_in_slot(agenda: Agenda, at: datetime, *, exclude_id: int | None = N
     rows = Booking.objects.filter(
         agenda=agenda,
         state__in=occupying(),
+        place__isnull=False,
         arrival_at__gte=slot_start,
         arrival_at__lt=slot_start + timedelta(minutes=agenda.slot_minutes),
     )

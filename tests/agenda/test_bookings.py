@@ -263,3 +263,14 @@ def test_only_bookers_book(dh: DayHospital, make_user: MakeUser) -> None:
             ),
         )
     assert Booking.objects.count() == 0
+
+
+def test_bookings_waiting_for_a_place_take_no_slot(dh: DayHospital) -> None:
+    # given slots of two arrivals: three bookings to place at 9:00 (a programme's day), then
+    # two placed ones in the same slot still fit — the day's plan will time the others
+    patients = _patients(dh, 5)
+    for pid in patients[:3]:
+        assert _book(dh, pid, place_id=None).place_id is None
+    _book(dh, patients[3], place_id=dh.place_ids["P01"])
+    _book(dh, patients[4], place_id=dh.place_ids["P02"])
+    assert Booking.objects.filter(day=MONDAY).count() == 5

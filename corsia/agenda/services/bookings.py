@@ -156,7 +156,12 @@ def _place_checks(
             code="patient_double_booked",
             details={"booking_id": twice.pk},
         )
-    if arrivals_in_slot(agenda, arrival_at, exclude_id=exclude_id) >= agenda.slot_capacity:
+    # arrivals per slot are the placed bookings' (one waiting for its place has no time yet:
+    # the day's plan gives it one)
+    if (
+        place_id is not None
+        and arrivals_in_slot(agenda, arrival_at, exclude_id=exclude_id) >= agenda.slot_capacity
+    ):
         raise ConflictError(
             f"Lo slot delle {timezone.localtime(arrival_at):%H:%M} ha già "
             f"{agenda.slot_capacity} arrivi: scegliere un altro orario.",
