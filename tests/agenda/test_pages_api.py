@@ -3,14 +3,14 @@ nothing changed, never a 500), the call-in list and its CSV, reminders sent once
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from typing import Any
 
 import pytest
 from django.utils import timezone
 
 from corsia.accounts.domain.roles import Role
-from corsia.agenda import services
+from corsia.agenda import selectors, services
 from corsia.agenda.models import Booking, Reminder
 from corsia.testing.accounts import MakeUser, api_client, logged_in, post_json
 from corsia.testing.agenda import WORKSTATION, DayHospital, book, day_hospital, next_weekday
@@ -230,3 +230,40 @@ def test_a_booking_within_a_masked_stay_is_left_out_for_outsiders(dh: DayHospita
     # then only the visible patient is there
     assert "Visibile" in page.content.decode() and "Riservata" not in page.content.decode()
     assert [b["patient"] for b in answer.json()["bookings"]] == ["Visibile Mario"]
+
+
+def test_the_organisation_page_sets_hours_closes_a_day_and_puts_a_nurse_on_duty(
+    dh: DayHospital,
+) -> None:
+    client = logged_in(dh.coordinator)
+    url = f"/agenda/{dh.agenda.pk}/organisation/"
+    assert client.get(url).status_code == 200
+    # Saturday mornings open
+    client.post(url, {"action": "hours", "weekday": "5", "opens": "08:00", "closes": "13:00"})
+    # an unreadable time: refused in Italian, nothing changed
+    answer = client.post(
+        url, {"action": "hours", "weekday": "5", "opens": "8", "closes": "13:00"}, follow=True
+    )
+    assert "Orario non valido" in answer.content.decode()
+    # closing the Monday (no booking), then a nurse on duty on the Tuesday
+    client.post(url, {"action": "close", "day": MONDAY.isoformat(), "reason": "Sanificazione"})
+    nurse = client.post(
+        url,
+        {
+            "action": "nurse",
+            "day": (MONDAY + timedelta(days=1)).isoformat(),
+            "nurse": dh.nurse.pk,
+            "on_duty": "1",
+        },
+        follow=True,
+    )
+    assert "Organizzazione aggiornata" in nurse.content.decode()
+    org = selectors.agenda_organisation(user=dh.coordinator, agenda_id=dh.agenda.pk)
+    assert [(w.weekday, w.opens, w.closes) for w in org.windows if w.weekday == 5] == [
+        (5, time(8), time(13))
+    ]
+    assert [c.day for c in org.closed_days] == [MONDAY]
+    assert "Sanificazione" in client.get(url).content.decode()
+    # the day page says the agenda is closed
+    day = logged_in(dh.nurse).get(f"/agenda/{dh.agenda.pk}/?day={MONDAY.isoformat()}")
+    assert "Agenda chiusa: Sanificazione" in day.content.decode()
