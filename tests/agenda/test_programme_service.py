@@ -19,7 +19,7 @@ from corsia.audit.models import AuditEvent
 from corsia.core.domain.errors import CorsiaError, PermissionRefused
 from corsia.prescribing.selectors import order_day_lines, order_find
 from corsia.records.services import LineInput, treatment_line_start
-from corsia.testing.accounts import MakeUser
+from corsia.testing.accounts import MakeUser, api_client, post_json
 from corsia.testing.agenda import WORKSTATION, DayHospital, day_hospital, next_weekday
 from corsia.testing.prescribing import library_version, measured_patient
 
@@ -163,3 +163,30 @@ def test_a_postponement_earlier_is_refused(folfox: Folfox) -> None:
     with pytest.raises(CorsiaError) as unknown:
         _propose(folfox, 2, treatment_line_id=2**40)
     assert unknown.value.code == "line_not_found"
+
+
+def test_the_programme_through_the_api(folfox: Folfox) -> None:
+    client = api_client(folfox.physician)
+    url = f"/api/v1/agenda/agendas/{folfox.dh.agenda.pk}/programmes"
+    body = {
+        "patient_id": folfox.patient_id,
+        "treatment_line_id": folfox.line_id,
+        "booking_type_id": folfox.dh.therapy.pk,
+        "first_day": folfox.monday.isoformat(),
+        "cycles": 2,
+    }
+    for bad, code in (({"cycles": 0}, None), ({"first_day": "1900-01-01"}, "day_out_of_range")):
+        status, answer = post_json(client, url, {**body, **bad})
+        assert 400 <= status < 500 and (code is None or answer["code"] == code)
+    status, proposed = post_json(client, url, body)
+    assert status == 201 and [c["cycle_number"] for c in proposed["cycles"]] == [1, 2]
+    assert proposed["cycles"][1]["days"][0] == [1, (folfox.monday + timedelta(days=14)).isoformat()]
+    status, confirmed = post_json(
+        client, f"/api/v1/agenda/programmes/{proposed['id']}/confirm", {"expected_version": 1}
+    )
+    assert status == 200 and confirmed["state"] == "confirmed"
+    assert all(c["order_id"] for c in confirmed["cycles"])
+    status, again = post_json(
+        client, f"/api/v1/agenda/programmes/{proposed['id']}/confirm", {"expected_version": 1}
+    )
+    assert (status, again["code"]) == (409, "stale_version")
