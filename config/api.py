@@ -20,6 +20,7 @@ from ninja.parser import Parser
 from corsia.accounts.api import router as accounts_router
 from corsia.accounts.tokens import BearerTokenAuth, SessionOnlyAuth, has_authorization_header
 from corsia.administration.api import router as administration_router
+from corsia.agenda.api import router as agenda_router
 from corsia.audit.api import router as audit_router
 from corsia.compounding.api import router as compounding_router
 from corsia.compounding.requirements_api import router as requirements_router
@@ -258,6 +259,7 @@ api.add_router("/orders", orders_router)
 api.add_router("/measurements", measurements_router)
 api.add_router("/cumulative", cumulative_router)
 api.add_router("/administration", administration_router)
+api.add_router("/agenda", agenda_router)
 # before the registry's /patients/{patient_id}, which would take "ward-staff" for an id
 api.add_router("/patients", patients_scope_router)  # ward staff, break-the-glass
 api.add_router("/patients", patients_merge_router)  # merges and their undoing

@@ -15,6 +15,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEMO_MODE = env_bool("CORSIA_DEMO", default=False)
 CORSIA_TESTING = env_bool("CORSIA_TESTING", default=False)
+# Where the agenda's reminders go (corsia/agenda/senders.py): the console in demo and tests;
+# corsia.agenda.senders.EmailSender through Django's mail; an SMS gateway's own class.
+CORSIA_REMINDER_SENDER = env_str("CORSIA_REMINDER_SENDER", "corsia.agenda.senders.ConsoleSender")
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
 _secret = env_str("DJANGO_SECRET_KEY")
 if not _secret:
@@ -66,6 +69,7 @@ INSTALLED_APPS = [
     "corsia.inventory",
     "corsia.toxicity",
     "corsia.records",
+    "corsia.agenda",
     "corsia.interop",
     "corsia.fse",
     "corsia.demo",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("drugs/", include("corsia.drugs.urls")),
     path("compounding/", include("corsia.compounding.urls")),
     path("administration/", include("corsia.administration.urls")),
+    path("agenda/", include("corsia.agenda.urls")),
     path("patients/", include("corsia.patients.urls")),
     path("audit/break-the-glass/", include("corsia.patients.urls_privacy")),
     path("audit/", include("corsia.audit.urls")),

@@ -82,6 +82,13 @@ MODULES: dict[str, PageHelp] = {
             "Un'annotazione firmata non si modifica: si corregge con una nuova versione."
         ),
     ),
+    "agenda": PageHelp(
+        _("Agenda"),
+        _(
+            "Le agende del day hospital e degli ambulatori: la giornata per poltrona e letto, "
+            "la settimana, le convocazioni. Ogni spostamento chiede il motivo."
+        ),
+    ),
     "toxicity": PageHelp(
         _("Tossicità"),
         _(
@@ -131,6 +138,38 @@ MODULES: dict[str, PageHelp] = {
 }
 
 PAGES: dict[str, PageHelp] = {
+    # agenda
+    "agenda:index": PageHelp(
+        _("Agende"),
+        _("Le agende dei reparti: scegli quella del tuo day hospital o ambulatorio."),
+    ),
+    "agenda:day": PageHelp(
+        _("Giornata dell'agenda"),
+        _(
+            "Ogni riga è una poltrona o un letto, ogni blocco un accesso. Con Tab raggiungi un "
+            "accesso; le frecce lo spostano di uno slot o di un posto e chiedono il motivo; "
+            "Invio apre le azioni (conferma, arrivo, inizio, fine, annulla, blocca). Due "
+            "pazienti sullo stesso posto alla stessa ora non sono mai accettati."
+        ),
+    ),
+    "agenda:week": PageHelp(
+        _("Settimana dell'agenda"),
+        _("Gli accessi di ogni giorno della settimana, la capienza e gli infermieri in servizio."),
+    ),
+    "agenda:call_in": PageHelp(
+        _("Convocazioni"),
+        _(
+            "L'elenco dei pazienti da convocare con l'ora di arrivo (prelievo compreso): si "
+            "stampa o si esporta in CSV."
+        ),
+    ),
+    "agenda:organisation": PageHelp(
+        _("Organizzazione dell'agenda"),
+        _(
+            "Orari e turni per giorno della settimana, giorni di chiusura (con motivo) e "
+            "infermieri in servizio. Un giorno con prenotazioni non si chiude: spostale prima."
+        ),
+    ),
     # accounts
     "accounts:login": PageHelp(
         _("Accesso"),
@@ -424,6 +463,12 @@ PAGES: dict[str, PageHelp] = {
 # is either a page with its text in PAGES or listed here (tests/core/test_help.py).
 NOT_PAGES: frozenset[str] = frozenset(
     {
+        "agenda:call_in_csv",
+        "agenda:reminders",
+        "agenda:book",
+        "agenda:move",
+        "agenda:transition",
+        "agenda:lock",
         "healthz",
         "set_language",
         "accounts:landing",

@@ -32,6 +32,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("regimens:trials", _("Studi clinici"), "regimens.view_trial"),
     NavItem("administration:worklist", _("Somministrazioni"), "administration.view_worklist"),
     NavItem("administration:pumps", _("Pompe infusionali"), "administration.view_pumps"),
+    NavItem("agenda:index", _("Agenda"), "agenda.view_agenda"),
     NavItem("accounts:workstations", _("Postazioni"), "accounts.manage_workstations"),
     NavItem("patients:ward_staff", _("Personale dei reparti"), "patients.assign_ward_staff"),
     NavItem("interop:messages", _("Messaggi HL7"), "interop.view_messages"),

@@ -199,3 +199,16 @@ def ensure_demo_patients(*, actor: User) -> int:
         )  # fmt: skip
         created += 1
     return created
+
+
+def adult_patient_ids() -> list[int]:
+    """The registered adult demo patients, in the order of :func:`demo_people`."""
+    found: list[int] = []
+    for person in demo_people()[:ADULTS]:
+        found.extend(
+            p.pk
+            for p in selectors.patients_by_identifiers(
+                codice_fiscale=person.codice_fiscale, external={}
+            )
+        )
+    return list(dict.fromkeys(found))

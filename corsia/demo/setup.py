@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from corsia.accounts import selectors as accounts_selectors
 from corsia.accounts import services as accounts_services
 from corsia.administration.demo import ensure_demo_appointments
+from corsia.agenda.demo import ensure_demo_agenda
 from corsia.compounding.demo import ensure_demo_ufa
 from corsia.demo import allergies as demo_allergies
 from corsia.demo import integration as demo_integration
@@ -84,6 +85,12 @@ def demo_hospital() -> Iterator[str]:
 
     nurse = _user("infermiere")
     yield f"demo appointments: {ensure_demo_appointments(actor=nurse)} created"
+    agenda = ensure_demo_agenda(
+        coordinator=coordinator,
+        nurses=[_user(u) for u in ("infermiere", "infermiere2", "infermiere3", "infermiere4")],
+        patient_ids=demo_patients.adult_patient_ids(),
+    )
+    yield f"demo day hospital agenda: {agenda} bookings created"
     staff = demo_integration.ensure_ward_staff(actor=coordinator)
     yield f"demo ward staff (care scope): {staff} assignments created"
     yield f"demo HL7 morning from the ADT and the laboratory: {demo_integration.ensure_demo_messages()}"

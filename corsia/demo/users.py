@@ -19,6 +19,9 @@ DEMO_USERS: tuple[tuple[str, str, str, Role], ...] = (
     ("farmacista2", "Luca", "Romano", Role.PHARMACIST),
     ("tecnico", "Davide", "Greco", Role.TECHNICIAN),
     ("infermiere", "Sara", "Bruno", Role.NURSE),
+    ("infermiere2", "Matteo", "Rinaldi", Role.NURSE),  # the day hospital's four nurses
+    ("infermiere3", "Anna", "Caruso", Role.NURSE),
+    ("infermiere4", "Giorgio", "Leone", Role.NURSE),
     ("coordinatore", "Paola", "Gallo", Role.COORDINATOR),
     ("sistemi", "Andrea", "Conti", Role.IT_STAFF),
     ("monitor", "Elena", "Costa", Role.TRIAL_MONITOR),

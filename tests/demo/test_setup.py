@@ -35,6 +35,10 @@ def test_reference_and_demo_data_load_and_a_second_run_changes_nothing() -> None
         assert codicefiscale.is_valid(code), code
     assert "demo wards, beds and chairs: 0 created" in second
     assert "demo patients: 0 created" in second
+    # and the day hospital's agenda: a week of bookings, made once
+    booked = next(line for line in first if line.startswith("demo day hospital agenda: "))
+    assert int(booked.split(": ")[1].split()[0]) >= 3 * 18  # three open days or more
+    assert "demo day hospital agenda: 0 bookings created" in second
     # and the demo stock: FOLFOX lots on the shelves, one expired, loaded once
     from corsia.inventory.models import StockLot
 

@@ -116,6 +116,11 @@ PERMISSIONS: tuple[PermissionSpec, ...] = (
         "cosign_intrathecal",
         "Somministrare o controfirmare (badge del medico) un farmaco per via intratecale",
     ),
+    PermissionSpec("agenda", "view_agenda", "Consultare le agende, la giornata e le convocazioni"),
+    PermissionSpec("agenda", "book", "Prenotare, spostare e annullare gli accessi in agenda"),
+    PermissionSpec("agenda", "manage_agenda", "Organizzare le agende (orari, posti, chiusure)"),
+    PermissionSpec("agenda", "plan_programme", "Proporre e confermare il programma di terapia"),
+    PermissionSpec("agenda", "send_reminders", "Inviare i promemoria ai pazienti"),
 )
 
 _CLINICAL_READ = {"patients.view_patient", "audit.view_history"}
@@ -314,6 +319,20 @@ def approval_refusal(*, approver_id: int, requested_by_id: int, user_id: int) ->
 for _role in (Role.COORDINATOR, Role.IT_STAFF, Role.ADMINISTRATOR):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"patients.assign_ward_staff"}
 ROLE_PERMISSIONS[Role.AUDITOR] = ROLE_PERMISSIONS[Role.AUDITOR] | {"patients.review_break_glass"}
+
+
+# Agenda (corsia.agenda): the care team and the pharmacy read the day; nurses, coordinators
+# and physicians book; coordinators organise the agendas; physicians confirm a programme
+# (its orders need prescribing.prescribe too); the day hospital's nurses send reminders.
+for _role in (Role.PHYSICIAN, Role.NURSE, Role.COORDINATOR, Role.PHARMACIST, Role.TECHNICIAN):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"agenda.view_agenda"}
+for _role in (Role.PHYSICIAN, Role.NURSE, Role.COORDINATOR):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"agenda.book"}
+for _role in (Role.COORDINATOR, Role.ADMINISTRATOR):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"agenda.manage_agenda"}
+ROLE_PERMISSIONS[Role.PHYSICIAN] = ROLE_PERMISSIONS[Role.PHYSICIAN] | {"agenda.plan_programme"}
+for _role in (Role.NURSE, Role.COORDINATOR):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"agenda.send_reminders"}
 
 
 # Where each role lands after login: a URL name (its worklist).

@@ -79,6 +79,16 @@ ACCESS_LOG = {"/api/v1/audit/accesses", "/api/v1/audit/accesses/fhir"}
 
 # GET operations that show no patient data, and why.
 NOT_PATIENT_DATA: dict[str, str] = {
+    "/api/v1/agenda/agendas": "the agendas (organisation), no patient",
+    "/api/v1/agenda/agendas/{agenda_id}/day": "lists an agenda's patients, but no agenda in the "
+    "scenario: its bookings within a masked stay are left out (outside_hidden_stays), "
+    "tests/agenda/test_pages_api.py",
+    "/api/v1/agenda/agendas/{agenda_id}/call-in": "as above",
+    "/api/v1/agenda/agendas/{agenda_id}/organisation": "hours, places, booking types, no patient",
+    "/api/v1/agenda/bookings/{booking_id}": "no booking in the scenario (a booking is hidden "
+    "with a masked stay it falls in: selectors.booking_get)",
+    "/api/v1/agenda/programmes/{programme_id}": "no programme in the scenario; dates and "
+    "order ids of one patient's cycles",
     "/api/v1/auth/me": "the caller's own account",
     "/api/v1/patients/ward-staff": "users assigned to wards, no patient",
     "/api/v1/auth/tokens": "API tokens (accounts)",

@@ -1,0 +1,273 @@
+"""The API's shapes for the agenda (django-ninja)."""
+
+from __future__ import annotations
+
+from datetime import time
+from typing import Annotated
+
+from ninja import Schema
+from pydantic import Field
+
+from corsia.agenda.models import Booking
+from corsia.core.schemas import BoundedInt, IsoDate, IsoDatetime, Reason, RecordId
+
+Minutes = Annotated[int, Field(ge=0, le=1440)]
+ShortText = Annotated[str, Field(max_length=200)]
+
+
+class AgendaIn(Schema):
+    code: Annotated[str, Field(max_length=20)]
+    name: Annotated[str, Field(max_length=120)]
+    kind: Annotated[str, Field(max_length=20)]
+    ward_id: RecordId
+    slot_minutes: BoundedInt = 15
+    slot_capacity: BoundedInt = 2
+    daily_capacity: BoundedInt = 40
+
+
+class AgendaUpdateIn(AgendaIn):
+    expected_version: BoundedInt
+
+
+class AgendaOut(Schema):
+    id: int
+    code: str
+    name: str
+    kind: str
+    ward_id: int
+    slot_minutes: int
+    slot_capacity: int
+    daily_capacity: int
+    is_active: bool
+    version: int
+
+
+class PlaceIn(Schema):
+    place_id: RecordId
+    active: bool = True
+
+
+class BookingTypeIn(Schema):
+    code: Annotated[str, Field(max_length=20)]
+    name: Annotated[str, Field(max_length=120)]
+    kind: Annotated[str, Field(max_length=20)]
+    default_minutes: BoundedInt = 30
+    blood_tests: ShortText = ""
+    blood_test_lead_minutes: BoundedInt = 0
+    observation_minutes: BoundedInt = 0
+    pump_detachment_minutes: BoundedInt = 0
+    needs_place: bool = True
+    is_active: bool = True
+    expected_version: BoundedInt | None = None
+
+
+class BookingTypeOut(Schema):
+    id: int
+    code: str
+    name: str
+    kind: str
+    default_minutes: int
+    blood_tests: str
+    blood_test_lead_minutes: int
+    observation_minutes: int
+    pump_detachment_minutes: int
+    needs_place: bool
+    is_active: bool
+    version: int
+
+
+class ShiftIn(Schema):
+    opens: time
+    closes: time
+    shift: Annotated[str, Field(max_length=40)] = ""
+
+
+class HoursIn(Schema):
+    weekday: Annotated[int, Field(ge=0, le=6)]
+    shifts: Annotated[list[ShiftIn], Field(max_length=6)]
+
+
+class WindowOut(Schema):
+    id: int
+    weekday: int
+    opens: time
+    closes: time
+    shift: str
+
+
+class ClosedDayIn(Schema):
+    day: IsoDate
+    reason: Annotated[str, Field(max_length=200)]
+    closed: bool = True
+
+
+class NurseIn(Schema):
+    day: IsoDate
+    nurse_id: RecordId
+    shift: Annotated[str, Field(max_length=40)] = ""
+    on_duty: bool = True
+
+
+class OrganisationOut(Schema):
+    agenda: AgendaOut
+    place_ids: list[int]
+    booking_types: list[BookingTypeOut]
+    windows: list[WindowOut]
+    closed_days: list[IsoDate]
+
+
+class BookingIn(Schema):
+    booking_type_id: RecordId
+    patient_id: RecordId
+    day: IsoDate
+    start: time
+    place_id: RecordId | None = None
+    minutes: Minutes | None = None
+    order_id: RecordId | None = None
+    day_of_cycle: Annotated[int, Field(ge=1, le=365)] | None = None
+    nurse_id: RecordId | None = None
+    notes: Annotated[str, Field(max_length=500)] = ""
+
+
+class MoveIn(Schema):
+    expected_version: BoundedInt
+    reason: Reason
+    day: IsoDate | None = None
+    start: time | None = None
+    place_id: RecordId | None = None
+    unplace: bool = False
+
+
+class TransitionIn(Schema):
+    expected_version: BoundedInt
+    event: Annotated[str, Field(max_length=20)]
+    reason: Reason = ""
+
+
+class LockIn(Schema):
+    expected_version: BoundedInt
+    locked: bool
+
+
+class PhaseOut(Schema):
+    kind: str
+    start: IsoDatetime
+    end: IsoDatetime
+    label: str
+
+
+class BookingOut(Schema):
+    id: int
+    agenda_id: int
+    booking_type_id: int
+    booking_type: str
+    patient_id: int
+    patient: str
+    place_id: int | None
+    place: str | None
+    day: IsoDate
+    arrival_at: IsoDatetime
+    start_at: IsoDatetime
+    end_at: IsoDatetime
+    phases: list[PhaseOut]
+    state: str
+    state_reason: str
+    nurse_id: int | None
+    locked: bool
+    order_id: int | None
+    programme_cycle_id: int | None
+    day_of_cycle: int | None
+    notes: str
+    version: int
+
+
+def booking_out(b: Booking) -> BookingOut:
+    return BookingOut(
+        id=b.pk,
+        agenda_id=b.agenda_id,
+        booking_type_id=b.booking_type_id,
+        booking_type=b.booking_type.name,
+        patient_id=b.patient_id,
+        patient=f"{b.patient.surname} {b.patient.given_names}",
+        place_id=b.place_id,
+        place=b.place.code if b.place else None,
+        day=b.day,
+        arrival_at=b.arrival_at,
+        start_at=b.start_at,
+        end_at=b.end_at,
+        phases=[
+            PhaseOut(kind=p["kind"], start=p["start"], end=p["end"], label=p["label"])  # type: ignore[arg-type]  # ISO text, parsed by the schema
+            for p in b.phase_rows()
+        ],
+        state=b.state,
+        state_reason=b.state_reason,
+        nurse_id=b.nurse_id,
+        locked=b.locked,
+        order_id=b.order_id,
+        programme_cycle_id=b.programme_cycle_id,
+        day_of_cycle=b.day_of_cycle,
+        notes=b.notes,
+        version=b.version,
+    )
+
+
+class DayOut(Schema):
+    agenda_id: int
+    day: IsoDate
+    opens: time | None
+    closes: time | None
+    closed_reason: str
+    nurse_ids: list[int]
+    bookings: list[BookingOut]
+
+
+class CallInOut(Schema):
+    booking_id: int
+    patient_id: int
+    patient: str
+    arrival_at: IsoDatetime
+    start_at: IsoDatetime
+    place: str | None
+    booking_type: str
+    blood_tests: str
+    reminder: str
+
+
+class ProgrammeIn(Schema):
+    patient_id: RecordId
+    treatment_line_id: RecordId
+    booking_type_id: RecordId
+    first_day: IsoDate
+    cycles: Annotated[int, Field(ge=1, le=60)]
+
+
+class ConfirmIn(Schema):
+    expected_version: BoundedInt
+    start: time | None = None
+
+
+class PostponeIn(Schema):
+    expected_version: BoundedInt
+    cycle_number: Annotated[int, Field(ge=1, le=1000)]
+    new_day1: IsoDate
+    reason: Reason
+
+
+class CycleOut(Schema):
+    cycle_number: int
+    nominal_day1: IsoDate
+    day1: IsoDate
+    order_id: int | None
+    days: list[tuple[int, IsoDate]]
+
+
+class ProgrammeOut(Schema):
+    id: int
+    patient_id: int
+    agenda_id: int
+    treatment_line_id: int
+    regimen_version_id: int
+    state: str
+    cycle_length_days: int
+    cycles: list[CycleOut]
+    version: int

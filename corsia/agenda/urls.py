@@ -1,0 +1,19 @@
+from django.urls import path
+
+from corsia.agenda import views
+
+app_name = "agenda"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<int:agenda_id>/", views.day_page, name="day"),
+    path("<int:agenda_id>/week/", views.week_page, name="week"),
+    path("<int:agenda_id>/call-in/", views.call_in_page, name="call_in"),
+    path("<int:agenda_id>/call-in.csv", views.call_in_csv, name="call_in_csv"),
+    path("<int:agenda_id>/reminders/", views.reminders, name="reminders"),
+    path("<int:agenda_id>/book/", views.book, name="book"),
+    path("<int:agenda_id>/organisation/", views.organisation_page, name="organisation"),
+    path("booking/<int:booking_id>/move/", views.move, name="move"),
+    path("booking/<int:booking_id>/transition/", views.transition, name="transition"),
+    path("booking/<int:booking_id>/lock/", views.lock, name="lock"),
+]

@@ -1,0 +1,105 @@
+"""A day hospital agenda for the agenda's tests: the ward DHT with chairs P01–P04 and bed L01,
+open Monday to Friday 07:30–19:00, a therapy type (blood test 60' before) and a visit type."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+
+from corsia.accounts.domain.roles import Role
+from corsia.accounts.models import User
+from corsia.agenda import services
+from corsia.agenda.demo import WORKSTATION, weekday_agenda
+from corsia.agenda.models import Agenda, Booking, BookingType
+from corsia.patients.selectors import care_wards
+from corsia.patients.services import ward_ensure
+from corsia.testing.accounts import MakeUser
+
+__all__ = ["WORKSTATION", "DayHospital", "book", "day_hospital", "next_weekday"]
+
+
+@dataclass(frozen=True)
+class DayHospital:
+    agenda: Agenda
+    therapy: BookingType
+    visit: BookingType
+    place_ids: dict[str, int]  # chair or bed code → id
+    coordinator: User
+    nurse: User
+
+
+def book(
+    dh: DayHospital, patient_id: int, *, day: date, start: time, place: str = "P01"
+) -> Booking:
+    """A therapy booked by the agenda's nurse on ``place`` (a code) at ``start``."""
+    return services.booking_create(
+        actor=dh.nurse,
+        workstation=WORKSTATION,
+        data=services.BookingInput(
+            agenda_id=dh.agenda.pk,
+            booking_type_id=dh.therapy.pk,
+            patient_id=patient_id,
+            day=day,
+            start=start,
+            place_id=dh.place_ids[place],
+        ),
+    )
+
+
+def next_weekday(after: date, weekday: int = 0) -> date:
+    """The first ``weekday`` (0 Monday) strictly after ``after``."""
+    ahead = (weekday - after.weekday()) % 7 or 7
+    return after + timedelta(days=ahead)
+
+
+def day_hospital(
+    make_user: MakeUser, *, daily_capacity: int = 40, slot_capacity: int = 4
+) -> DayHospital:
+    ward_ensure(
+        code="DHT",
+        name="Day hospital di prova",
+        kind="day_hospital",
+        places=[
+            ("P01", "chair"),
+            ("P02", "chair"),
+            ("P03", "chair"),
+            ("P04", "chair"),
+            ("L01", "bed"),
+        ],
+    )
+    ward = next(w for w in care_wards() if w.code == "DHT")
+    coordinator = make_user(Role.COORDINATOR)
+    agenda, types, ids = weekday_agenda(
+        actor=coordinator,
+        data=services.AgendaInput(
+            code="DHT",
+            name="Day hospital oncologico",
+            kind="day_hospital",
+            ward_id=ward.pk,
+            slot_minutes=15,
+            slot_capacity=slot_capacity,
+            daily_capacity=daily_capacity,
+        ),
+        place_codes={"P01", "P02", "P03", "P04", "L01"},
+        types=(
+            services.BookingTypeInput(
+                code="TER",
+                name="Terapia",
+                kind="therapy",
+                default_minutes=120,
+                blood_tests="Emocromo, creatinina",
+                blood_test_lead_minutes=60,
+                observation_minutes=30,
+            ),
+            services.BookingTypeInput(code="VIS", name="Visita", kind="visit", default_minutes=30),
+        ),
+    )
+    therapy, visit = types["TER"], types["VIS"]
+    return DayHospital(
+        agenda=agenda,
+        therapy=therapy,
+        visit=visit,
+        place_ids=ids,
+        coordinator=coordinator,
+        nurse=make_user(Role.NURSE),
+    )
