@@ -17,7 +17,7 @@ Errors are ``application/problem+json`` with ``type``, ``title``, ``detail``, ``
 ``instance``, ``traceID``, ``spanID`` as the gateway sends them (§12).
 
 Switches for tests (not the gateway's): ``POST /__control`` with ``{"fail": [503, 500]}``
-(the next calls answered with those statuses), ``{"delay": [2.5]}`` (the next calls
+(the next calls answered with those statuses; ``null``: answered normally), ``{"delay": [2.5]}`` (the next calls
 answered after that many seconds: a timeout for a client waiting less), ``{"age_days": 6}``
 (every validation held made that many days older); ``GET /__calls`` the calls received.
 """
@@ -76,7 +76,7 @@ class GatewayState:
     region: str = "30"
     validations: dict[str, Validation] = field(default_factory=dict)
     documents: dict[str, dict[str, Any]] = field(default_factory=dict)  # identificativoDoc ->
-    fail: list[int] = field(default_factory=list)
+    fail: list[int | None] = field(default_factory=list)
     delay: list[float] = field(default_factory=list)
     calls: list[dict[str, Any]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -206,7 +206,7 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/__calls":
             return self._send(200, {"calls": list(state.calls)})
         order = json.loads(raw or b"{}")
-        state.fail.extend(int(s) for s in order.get("fail", []))
+        state.fail.extend(None if s is None else int(s) for s in order.get("fail", []))
         state.delay.extend(float(s) for s in order.get("delay", []))
         if order.get("age_days"):
             for v in state.validations.values():
