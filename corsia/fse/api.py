@@ -68,7 +68,9 @@ def _out(row: FseDocument) -> dict[str, Any]:
 @router.get("/documents", response=list[DocumentOut])
 @api_perm(services.VIEW)
 def documents(request: HttpRequest, state: str = "") -> list[dict[str, Any]]:
-    rows = selectors.documents_list(user=request_actor(request), filters=DocumentFilter(state=state))
+    rows = selectors.documents_list(
+        user=request_actor(request), filters=DocumentFilter(state=state)
+    )
     return [_out(row) for row in rows]
 
 

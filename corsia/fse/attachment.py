@@ -13,6 +13,7 @@ import hashlib
 import io
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from lxml import etree
 
@@ -20,6 +21,7 @@ from corsia.fse.validation import HL7, parse_cda
 
 CDA_NAME = "cda.xml"
 CF_ROOT = "2.16.840.1.113883.2.9.4.3.2"
+ROME = ZoneInfo("Europe/Rome")
 
 
 class AttachmentMissing(Exception):
@@ -102,9 +104,14 @@ class CdaFacts:
 def _hl7_time(value: str | None) -> datetime | None:
     if not value:
         return None
-    for fmt in ("%Y%m%d%H%M%S%z", "%Y%m%d%H%M%z", "%Y%m%d%H%M%S", "%Y%m%d"):
+    for fmt in ("%Y%m%d%H%M%S%z", "%Y%m%d%H%M%z"):
         try:
-            return datetime.strptime(value, fmt)
+            return datetime.strptime(value, fmt)  # noqa: DTZ007  # both formats end in %z
+        except ValueError:
+            continue
+    for fmt in ("%Y%m%d%H%M%S", "%Y%m%d"):  # no offset: Italian local time
+        try:
+            return datetime.strptime(value, fmt).replace(tzinfo=ROME)
         except ValueError:
             continue
     return None
@@ -157,4 +164,8 @@ def cda_title(cda: bytes) -> str:
     if tree is None:
         return ""
     title = tree.getroot().find(f"{{{HL7}}}title")
-    return " ".join((etree.tostring(title, method="text", encoding="unicode") or "").split()) if title is not None else ""
+    return (
+        " ".join((etree.tostring(title, method="text", encoding="unicode") or "").split())
+        if title is not None
+        else ""
+    )

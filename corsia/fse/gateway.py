@@ -144,7 +144,9 @@ class GatewayClient:
         except requests.Timeout:
             return GatewayAnswer(None, no_answer=f"nessuna risposta entro {self.timeout:g} s")
         except requests.RequestException as exc:
-            return GatewayAnswer(None, no_answer=f"gateway non raggiungibile ({type(exc).__name__})")
+            return GatewayAnswer(
+                None, no_answer=f"gateway non raggiungibile ({type(exc).__name__})"
+            )
         try:
             body = response.json()
         except ValueError:
@@ -154,7 +156,14 @@ class GatewayClient:
         return GatewayAnswer(response.status_code, body)
 
     def _multipart(
-        self, method: str, path: str, pdf: bytes, facts: DocumentFacts, action: str, body: dict[str, Any]
+        self,
+        method: str,
+        path: str,
+        *,
+        pdf: bytes,
+        facts: DocumentFacts,
+        action: str,
+        body: dict[str, Any],
     ) -> GatewayAnswer:
         return self._call(
             method,
@@ -168,16 +177,20 @@ class GatewayClient:
 
     def validate(self, pdf: bytes, facts: DocumentFacts) -> GatewayAnswer:
         body = {"healthDataFormat": "CDA", "mode": "ATTACHMENT", "activity": "VALIDATION"}
-        return self._multipart("POST", "/documents/validation", pdf, facts, ACTION_CREATE, body)
+        return self._multipart(
+            "POST", "/documents/validation", pdf=pdf, facts=facts, action=ACTION_CREATE, body=body
+        )
 
     def publish(self, pdf: bytes, facts: DocumentFacts, body: dict[str, Any]) -> GatewayAnswer:
-        return self._multipart("POST", "/documents", pdf, facts, ACTION_CREATE, body)
+        return self._multipart(
+            "POST", "/documents", pdf=pdf, facts=facts, action=ACTION_CREATE, body=body
+        )
 
     def replace(
         self, document_id: str, pdf: bytes, facts: DocumentFacts, body: dict[str, Any]
     ) -> GatewayAnswer:
         path = f"/documents/{quote(document_id, safe='')}"
-        return self._multipart("PUT", path, pdf, facts, ACTION_UPDATE, body)
+        return self._multipart("PUT", path, pdf=pdf, facts=facts, action=ACTION_UPDATE, body=body)
 
     def update_metadata(
         self, document_id: str, facts: DocumentFacts, body: dict[str, Any]

@@ -30,7 +30,9 @@ def _visible(user: User) -> QuerySet[FseDocument]:
     return outside_hidden_stays(rows, user=user, **_PERIOD)
 
 
-def documents_list(*, user: User, filters: DocumentFilter = DocumentFilter()) -> QuerySet[FseDocument]:
+def documents_list(
+    *, user: User, filters: DocumentFilter = DocumentFilter()
+) -> QuerySet[FseDocument]:
     require_permission(user, VIEW)
     rows = _visible(user)
     if filters.state:

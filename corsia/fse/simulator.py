@@ -40,9 +40,9 @@ from urllib.parse import unquote
 from jwcrypto import jwk, jws, jwt
 
 from corsia.fse.attachment import AttachmentMissing, extract_cda
+from corsia.fse.domain.findings import Stage
 from corsia.fse.domain.metadata import ACTION_CREATE, ACTION_DELETE, ACTION_UPDATE, REQUIRED_CLAIMS
 from corsia.fse.domain.retry import VALIDATION_WINDOW
-from corsia.fse.domain.findings import Stage
 from corsia.fse.validation import validate_cda
 
 PUBLICATION_FIELDS = (
@@ -100,15 +100,26 @@ def _verify(token: str, key: jwk.JWK) -> dict[str, Any]:
         parsed = jwt.JWT(jwt=token, key=key, algs=["RS256"], check_claims=False)
         claims: dict[str, Any] = json.loads(parsed.claims)
     except (jws.InvalidJWSSignature, jwt.JWTExpired, ValueError, TypeError) as exc:
-        raise Problem(403, "/msg/mandatory-element-token", "Token JWT non valido.", str(exc)) from exc
+        raise Problem(
+            403, "/msg/mandatory-element-token", "Token JWT non valido.", str(exc)
+        ) from exc
     except Exception as exc:  # any other jwcrypto refusal: a bad token
-        raise Problem(403, "/msg/mandatory-element-token", "Token JWT non valido.", type(exc).__name__) from exc
+        raise Problem(
+            403, "/msg/mandatory-element-token", "Token JWT non valido.", type(exc).__name__
+        ) from exc
     missing = [c for c in REQUIRED_CLAIMS if c not in claims or claims[c] in ("", None)]
     if missing:
-        raise Problem(403, "/msg/jwt-validation", "Campo token JWT non valido.", f"Claim mancanti: {', '.join(missing)}")
+        raise Problem(
+            403,
+            "/msg/jwt-validation",
+            "Campo token JWT non valido.",
+            f"Claim mancanti: {', '.join(missing)}",
+        )
     now = time.time()
     if not isinstance(claims["exp"], int) or claims["exp"] < now:
-        raise Problem(403, "/msg/jwt-validation", "Campo token JWT non valido.", "Token scaduto (exp).")
+        raise Problem(
+            403, "/msg/jwt-validation", "Campo token JWT non valido.", "Token scaduto (exp)."
+        )
     return claims
 
 
@@ -123,7 +134,9 @@ class Handler(BaseHTTPRequestHandler):
     def _send(self, status: int, body: dict[str, Any], problem: bool = False) -> None:
         data = json.dumps(body).encode()
         self.send_response(status)
-        self.send_header("Content-Type", "application/problem+json" if problem else "application/json")
+        self.send_header(
+            "Content-Type", "application/problem+json" if problem else "application/json"
+        )
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
@@ -146,7 +159,9 @@ class Handler(BaseHTTPRequestHandler):
                     try:
                         body = json.loads(payload)
                     except ValueError as exc:
-                        raise Problem(400, "/msg/invalid-format", "Formato campo non valido.", "requestBody") from exc
+                        raise Problem(
+                            400, "/msg/invalid-format", "Formato campo non valido.", "requestBody"
+                        ) from exc
         if not file:
             raise Problem(400, "/msg/empty-file", "File vuoto.")
         return file, body
@@ -155,17 +170,34 @@ class Handler(BaseHTTPRequestHandler):
         auth = self.headers.get("Authorization", "")
         signature = self.headers.get("FSE-JWT-Signature", "")
         if not auth.startswith("Bearer ") or not signature:
-            raise Problem(403, "/msg/mandatory-element-token", "Token JWT non valido.", "Token mancante.")
+            raise Problem(
+                403, "/msg/mandatory-element-token", "Token JWT non valido.", "Token mancante."
+            )
         key = self.server.state.public_key
         bearer, signed = _verify(auth[7:], key), _verify(signature, key)
         for claims in (bearer, signed):
             if claims["action_id"] != action:
-                raise Problem(403, "/msg/jwt-validation", "Campo token JWT non valido.", f"action_id {claims['action_id']} per {action}")
+                raise Problem(
+                    403,
+                    "/msg/jwt-validation",
+                    "Campo token JWT non valido.",
+                    f"action_id {claims['action_id']} per {action}",
+                )
         for name in ("sub", "person_id", "iss"):
             if bearer[name] != signed[name]:
-                raise Problem(403, "/msg/jwt-validation", "Campo token JWT non valido.", f"{name} diverso nei due token")
+                raise Problem(
+                    403,
+                    "/msg/jwt-validation",
+                    "Campo token JWT non valido.",
+                    f"{name} diverso nei due token",
+                )
         if file is not None and signed.get("attachment_hash") != hashlib.sha256(file).hexdigest():
-            raise Problem(400, "/msg/document-hash", "Verifica hash fallita.", "attachment_hash non corrisponde al file")
+            raise Problem(
+                400,
+                "/msg/document-hash",
+                "Verifica hash fallita.",
+                "attachment_hash non corrisponde al file",
+            )
         return signed
 
     def _cda(self, pdf: bytes) -> bytes:
@@ -192,7 +224,9 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(delay)
         try:
             if failure is not None:
-                raise Problem(failure, "/msg/generic-error", "Errore generico.", "Servizio non disponibile")
+                raise Problem(
+                    failure, "/msg/generic-error", "Errore generico.", "Servizio non disponibile"
+                )
             status, body = self._route(method, path, raw)
         except Problem as problem:
             return self._send(problem.status, _problem_body(problem, path), problem=True)
@@ -238,7 +272,9 @@ class Handler(BaseHTTPRequestHandler):
         pdf, body = self._multipart(raw)
         self._tokens(ACTION_CREATE, pdf)
         if body.get("activity") not in ("VALIDATION", "VERIFICA"):
-            raise Problem(400, "/msg/mandatory-element", "Campo obbligatorio non presente.", "activity")
+            raise Problem(
+                400, "/msg/mandatory-element", "Campo obbligatorio non presente.", "activity"
+            )
         cda = self._cda(pdf)
         report = validate_cda(cda)
         if report.errors:
@@ -254,7 +290,15 @@ class Handler(BaseHTTPRequestHandler):
         now = datetime.now(UTC)
         with self.server.state.lock:
             self.server.state.validations[wii] = Validation(
-                digest, now, [{"eventType": "VALIDATION", "eventDate": now.isoformat(), "eventStatus": "SUCCESS"}]
+                digest,
+                now,
+                [
+                    {
+                        "eventType": "VALIDATION",
+                        "eventDate": now.isoformat(),
+                        "eventStatus": "SUCCESS",
+                    }
+                ],
             )
         if body.get("activity") == "VERIFICA":
             return 200, {"workflowInstanceId": wii}
@@ -265,30 +309,58 @@ class Handler(BaseHTTPRequestHandler):
         claims = self._tokens(ACTION_UPDATE if replacing else ACTION_CREATE, pdf)
         missing = [f for f in PUBLICATION_FIELDS if not body.get(f)]
         if missing:
-            raise Problem(400, "/msg/mandatory-element", "Campo obbligatorio non presente.", ", ".join(missing))
+            raise Problem(
+                400,
+                "/msg/mandatory-element",
+                "Campo obbligatorio non presente.",
+                ", ".join(missing),
+            )
         cda = self._cda(pdf)
         state = self.server.state
         with state.lock:
             validation = state.validations.get(body["workflowInstanceId"].strip())
             if validation is None:
-                raise Problem(400, "/msg/cda-match", "Errore in fase di recupero dell'esito della verifica.", "Il CDA non risulta validato")
+                raise Problem(
+                    400,
+                    "/msg/cda-match",
+                    "Errore in fase di recupero dell'esito della verifica.",
+                    "Il CDA non risulta validato",
+                )
             if hashlib.sha256(cda).hexdigest() != validation.cda_sha256:
-                raise Problem(400, "/msg/cda-match", "Errore in fase di recupero dell'esito della verifica.", "Il CDA non corrisponde a quello validato")
+                raise Problem(
+                    400,
+                    "/msg/cda-match",
+                    "Errore in fase di recupero dell'esito della verifica.",
+                    "Il CDA non corrisponde a quello validato",
+                )
             if datetime.now(UTC) - validation.at >= VALIDATION_WINDOW:
-                raise Problem(400, "/msg/cda-match", "Errore in fase di recupero dell'esito della verifica.", "Validazione scaduta (oltre 5 giorni)")
+                raise Problem(
+                    400,
+                    "/msg/cda-match",
+                    "Errore in fase di recupero dell'esito della verifica.",
+                    "Validazione scaduta (oltre 5 giorni)",
+                )
             if not claims.get("patient_consent"):
-                raise Problem(403, "/msg/jwt-validation", "Campo token JWT non valido.", "patient_consent")
+                raise Problem(
+                    403, "/msg/jwt-validation", "Campo token JWT non valido.", "patient_consent"
+                )
             doc_id = body["identificativoDoc"]
             if replacing:
                 if replacing not in state.documents or state.documents[replacing]["deleted"]:
                     raise Problem(404, "msg/record-not-found", "Record non trovato.", replacing)
                 state.documents[replacing]["replaced_by"] = doc_id
             elif doc_id in state.documents:
-                raise Problem(409, "/msg/conflict", "Conflitto.", f"Documento {doc_id} già pubblicato")
+                raise Problem(
+                    409, "/msg/conflict", "Conflitto.", f"Documento {doc_id} già pubblicato"
+                )
             state.documents[doc_id] = {"metadata": body, "deleted": False, "replaced_by": ""}
             now = datetime.now(UTC).isoformat()
             validation.events += [
-                {"eventType": "PUBLICATION" if not replacing else "REPLACE", "eventDate": now, "eventStatus": "SUCCESS"},
+                {
+                    "eventType": "PUBLICATION" if not replacing else "REPLACE",
+                    "eventDate": now,
+                    "eventStatus": "SUCCESS",
+                },
                 {"eventType": "SEND_TO_INI", "eventDate": now, "eventStatus": "SUCCESS"},
             ]
         return (200 if replacing else 201), {"workflowInstanceId": body["workflowInstanceId"]}
@@ -346,7 +418,11 @@ def serve(*, host: str = "127.0.0.1", port: int = 0, certificate_pem: bytes) -> 
     from cryptography.hazmat.primitives import serialization
 
     public = x509.load_pem_x509_certificate(certificate_pem).public_key()
-    key = jwk.JWK.from_pem(public.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
+    key = jwk.JWK.from_pem(
+        public.public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+    )
     server = GatewayServer((host, port), GatewayState(public_key=key))
     threading.Thread(target=server.serve_forever, name="fse-gateway-simulator", daemon=True).start()
     return server

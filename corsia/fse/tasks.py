@@ -26,7 +26,9 @@ def due_task(timestamp: int) -> None:
 @app.task(name="corsia.fse.status", queue="fse", queueing_lock="fse_status")
 def status_task(timestamp: int) -> None:
     """Every 10 minutes: how INI and EDS took the documents published in the last days."""
-    for pk in FseDocument.objects.filter(state="published").exclude(
-        gateway_status__endswith="SUCCESS", gateway_status__startswith="SEND_TO_EDS"
-    ).values_list("pk", flat=True)[:200]:
+    for pk in (
+        FseDocument.objects.filter(state="published")
+        .exclude(gateway_status__endswith="SUCCESS", gateway_status__startswith="SEND_TO_EDS")
+        .values_list("pk", flat=True)[:200]
+    ):
         fse_status_poll(document_id=pk)

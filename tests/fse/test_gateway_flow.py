@@ -5,14 +5,13 @@ sending; one publication however many workers try."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
 import threading
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
-from urllib.request import Request, urlopen
 
 import pytest
+import requests
 from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
@@ -20,12 +19,11 @@ from django.utils import timezone
 from corsia.accounts.models import User
 from corsia.audit.models import AuditEvent
 from corsia.core.domain.errors import ValidationFailed
-from corsia.documents.signing import verify_pdf
 from corsia.documents.rendering import html_to_pdf
+from corsia.documents.signing import verify_pdf
 from corsia.fse.attachment import embed_cda, extract_cda, sha256
 from corsia.fse.domain.metadata import DocumentFacts, publication_body
 from corsia.fse.gateway import gateway_client
-from corsia.patients.services import consent_record
 from corsia.fse.models import FseDocument
 from corsia.fse.services import (
     fse_document_delete,
@@ -37,6 +35,7 @@ from corsia.fse.services import (
 )
 from corsia.fse.simulator import GatewayServer
 from corsia.patients.models import Patient
+from corsia.patients.services import consent_record
 
 LdoPatient = Callable[..., Patient]
 
@@ -49,11 +48,7 @@ pytestmark = pytest.mark.django_db
 
 def _control(gateway: GatewayServer, order: dict[str, object]) -> None:
     port = gateway.server_address[1]
-    request = Request(
-        f"http://127.0.0.1:{port}/__control", data=json.dumps(order).encode(), method="POST"
-    )
-    with urlopen(request, timeout=5):
-        pass
+    requests.post(f"http://127.0.0.1:{port}/__control", json=order, timeout=5).raise_for_status()
 
 
 def _calls(gateway: GatewayServer) -> list[tuple[str, str, object]]:
@@ -69,9 +64,7 @@ def test_the_official_ldo_is_validated_signed_and_published(
     gateway: GatewayServer, physician: User, coordinator: User, ldo_patient: LdoPatient
 ) -> None:
     patient = ldo_patient()
-    queued = fse_document_submit(
-        actor=physician, workstation=None, patient_id=patient.pk, cda=LDO
-    )
+    queued = fse_document_submit(actor=physician, workstation=None, patient_id=patient.pk, cda=LDO)
     assert (queued.state, queued.document_type, queued.cda_sha256) == (
         "queued", "LDO", sha256(LDO),
     )  # fmt: skip
@@ -210,7 +203,11 @@ def test_past_the_5_day_window_corsia_validates_again(
 
 
 def test_a_4xx_is_kept_with_the_gateways_error_and_not_retried(
-    gateway: GatewayServer, physician: User, coordinator: User, ldo_patient: LdoPatient, it_staff: User
+    gateway: GatewayServer,
+    physician: User,
+    coordinator: User,
+    ldo_patient: LdoPatient,
+    it_staff: User,
 ) -> None:
     patient = ldo_patient()
     row = fse_document_submit(actor=physician, workstation=None, patient_id=patient.pk, cda=LDO)
@@ -231,7 +228,9 @@ def test_a_4xx_is_kept_with_the_gateways_error_and_not_retried(
     assert published is not None and published.state == "published"
 
 
-def test_no_consent_to_feed_the_fse_no_sending(physician: User, coordinator: User, ldo_patient: LdoPatient) -> None:
+def test_no_consent_to_feed_the_fse_no_sending(
+    physician: User, coordinator: User, ldo_patient: LdoPatient
+) -> None:
     patient = ldo_patient(consent=None)  # never asked
     with pytest.raises(ValidationFailed) as never_asked:
         fse_document_submit(actor=physician, workstation=None, patient_id=patient.pk, cda=LDO)
@@ -244,7 +243,9 @@ def test_no_consent_to_feed_the_fse_no_sending(physician: User, coordinator: Use
     assert FseDocument.objects.count() == 0
 
 
-def test_a_cda_of_another_patient_or_broken_is_refused(physician: User, coordinator: User, ldo_patient: LdoPatient) -> None:
+def test_a_cda_of_another_patient_or_broken_is_refused(
+    physician: User, coordinator: User, ldo_patient: LdoPatient
+) -> None:
     patient = ldo_patient()
     with pytest.raises(ValidationFailed) as other:
         fse_document_submit(
@@ -252,15 +253,17 @@ def test_a_cda_of_another_patient_or_broken_is_refused(physician: User, coordina
             cda=LDO.replace(b"GTWGWY82B42G920M", b"RSSMRA85T10A562S"),
         )  # fmt: skip
     with pytest.raises(ValidationFailed) as broken:
-        fse_document_submit(
-            actor=physician, workstation=None, patient_id=patient.pk, cda=LDO[:-40]
-        )
+        fse_document_submit(actor=physician, workstation=None, patient_id=patient.pk, cda=LDO[:-40])
     assert (other.value.code, broken.value.code) == ("cda_patient_mismatch", "cda_invalid")
     assert FseDocument.objects.count() == 0
 
 
 def test_obscured_after_publication_updates_the_metadata_then_deleted(
-    gateway: GatewayServer, physician: User, coordinator: User, ldo_patient: LdoPatient, it_staff: User
+    gateway: GatewayServer,
+    physician: User,
+    coordinator: User,
+    ldo_patient: LdoPatient,
+    it_staff: User,
 ) -> None:
     patient = ldo_patient()
     row = fse_document_submit(actor=physician, workstation=None, patient_id=patient.pk, cda=LDO)

@@ -109,7 +109,9 @@ PERMISSIONS: tuple[PermissionSpec, ...] = (
     PermissionSpec(
         "interop", "manage_subscribers", "Configurare i destinatari dei messaggi HL7 inviati"
     ),
-    PermissionSpec("fse", "view_documents", "Consultare i documenti inviati al FSE e i loro errori"),
+    PermissionSpec(
+        "fse", "view_documents", "Consultare i documenti inviati al FSE e i loro errori"
+    ),
     PermissionSpec("fse", "manage_documents", "Ritentare o eliminare documenti sul FSE"),
     PermissionSpec("fse", "publish_document", "Inviare documenti firmati al FSE"),
     PermissionSpec("compounding", "view_workplan", "Consultare il piano di lavoro della UFA"),

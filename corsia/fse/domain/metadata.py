@@ -108,9 +108,7 @@ def publication_body(
         "tipoDocumentoLivAlto": class_code,
         "assettoOrganizzativo": facts.practice_setting,
         "tipoAttivitaClinica": activity,
-        "identificativoSottomissione": identificativo_sottomissione(
-            org, facts.submission_number
-        ),
+        "identificativoSottomissione": identificativo_sottomissione(org, facts.submission_number),
         "priorita": False,
     }
     if facts.service_start is not None:

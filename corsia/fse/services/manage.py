@@ -109,7 +109,13 @@ def fse_document_obscure(
             fields += ["pending_action", "attempts", "next_attempt_at"]
             defer_on_commit(row.pk)
         row.save(update_fields=fields)
-        record_event(row, "obscured" if obscured else "unobscured", before=row.state, actor=actor, workstation=workstation)
+        record_event(
+            row,
+            "obscured" if obscured else "unobscured",
+            before=row.state,
+            actor=actor,
+            workstation=workstation,
+        )
         audit_record(
             event=events.DOCUMENT_OBSCURED,
             actor=actor,
@@ -138,7 +144,8 @@ def fse_document_delete(
         row = _for_update(document_id, expected_version)
         if row.state != FseState.PUBLISHED.value:
             raise ConflictError(
-                "Si elimina dal FSE solo un documento pubblicato.", code="fse_document_not_published"
+                "Si elimina dal FSE solo un documento pubblicato.",
+                code="fse_document_not_published",
             )
         before = snapshot(row)
         row.pending_action = PendingAction.DELETE
@@ -146,8 +153,19 @@ def fse_document_delete(
         row.next_attempt_at = timezone.now()
         row.version += 1
         row.updated_by = actor
-        row.save(update_fields=["pending_action", "attempts", "next_attempt_at", "version", "updated_by", "updated_at"])
-        record_event(row, "delete_requested", before=row.state, actor=actor, workstation=workstation)
+        row.save(
+            update_fields=[
+                "pending_action",
+                "attempts",
+                "next_attempt_at",
+                "version",
+                "updated_by",
+                "updated_at",
+            ]
+        )
+        record_event(
+            row, "delete_requested", before=row.state, actor=actor, workstation=workstation
+        )
         audit_record(
             event=events.DOCUMENT_DELETED,
             actor=actor,

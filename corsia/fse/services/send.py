@@ -96,7 +96,9 @@ def _refuse(document_id: int, answer: GatewayAnswer | None, code: str, text: str
         if row.state == FseState.PUBLISHED.value:  # a metadata update or delete refused
             row.pending_action = PendingAction.NONE
             row.save(update_fields=[*ERROR_FIELDS, "pending_action"])
-            record_event(row, "refused", before=row.state, http_status=row.http_status, detail=row.error_body)
+            record_event(
+                row, "refused", before=row.state, http_status=row.http_status, detail=row.error_body
+            )
             return row
         transition(
             row,
@@ -119,10 +121,22 @@ def _again_later(document_id: int, answer: GatewayAnswer) -> FseDocument:
         else:
             _error_fields(row, answer, code, answer.error_text)
             if row.state == FseState.PUBLISHING.value:
-                transition(row, FseEvent.RELEASE, http_status=answer.status, detail={"error": answer.error_text}, fields=ERROR_FIELDS)
+                transition(
+                    row,
+                    FseEvent.RELEASE,
+                    http_status=answer.status,
+                    detail={"error": answer.error_text},
+                    fields=ERROR_FIELDS,
+                )
             else:
                 row.save(update_fields=list(ERROR_FIELDS))
-                record_event(row, "retry_scheduled", before=row.state, http_status=answer.status, detail={"error": answer.error_text})
+                record_event(
+                    row,
+                    "retry_scheduled",
+                    before=row.state,
+                    http_status=answer.status,
+                    detail={"error": answer.error_text},
+                )
             row.next_attempt_at = timezone.now() + backoff(
                 attempts=row.attempts,
                 base_seconds=settings.CORSIA_FSE_RETRY_BASE_SECONDS,
@@ -198,11 +212,28 @@ def _validate(row: FseDocument, pdf: bytes) -> FseDocument:
         row.workflow_instance_id = answer.workflow_instance_id
         row.validated_at = timezone.now()
         fields = ("workflow_instance_id", "validated_at")
-        detail = {"workflowInstanceId": answer.workflow_instance_id, "warning": answer.body.get("warning", "")}
+        detail = {
+            "workflowInstanceId": answer.workflow_instance_id,
+            "warning": answer.body.get("warning", ""),
+        }
         if row.state == FseState.QUEUED.value:
-            transition(row, FseEvent.VALIDATE, audit=events.DOCUMENT_VALIDATED, http_status=answer.status, detail=detail, fields=fields)
+            transition(
+                row,
+                FseEvent.VALIDATE,
+                audit=events.DOCUMENT_VALIDATED,
+                http_status=answer.status,
+                detail=detail,
+                fields=fields,
+            )
         else:  # the 5-day window passed: validated again, the signed PDF unchanged
-            transition(row, FseEvent.REVALIDATE, audit=events.DOCUMENT_VALIDATED, http_status=answer.status, detail=detail, fields=fields)
+            transition(
+                row,
+                FseEvent.REVALIDATE,
+                audit=events.DOCUMENT_VALIDATED,
+                http_status=answer.status,
+                detail=detail,
+                fields=fields,
+            )
     return row
 
 
@@ -214,13 +245,21 @@ def _sign(row: FseDocument) -> FseDocument:
         location=settings.CORSIA_HOSPITAL_NAME,
     )
     if not _embedded_matches(pdf, row):
-        return _refuse(row.pk, None, "cda_hash_mismatch", "Il CDA nel PDF firmato non è quello validato.")
+        return _refuse(
+            row.pk, None, "cda_hash_mismatch", "Il CDA nel PDF firmato non è quello validato."
+        )
     with transaction.atomic():
         row = _locked(row.pk)
         row.pdf = pdf
         row.pdf_sha256 = sha256(pdf)
         row.signed_at = timezone.now()
-        transition(row, FseEvent.SIGN, audit=events.DOCUMENT_SIGNED, detail={"pdf_sha256": row.pdf_sha256}, fields=("pdf", "pdf_sha256", "signed_at"))
+        transition(
+            row,
+            FseEvent.SIGN,
+            audit=events.DOCUMENT_SIGNED,
+            detail={"pdf_sha256": row.pdf_sha256},
+            fields=("pdf", "pdf_sha256", "signed_at"),
+        )
     return row
 
 
@@ -236,7 +275,9 @@ def _publish(row: FseDocument) -> FseDocument:
         )
     if validation_expired(validated_at=row.validated_at, now=timezone.now()):
         row = _validate(row, pdf)
-        if row.state != FseState.SIGNED.value or validation_expired(validated_at=row.validated_at, now=timezone.now()):
+        if row.state != FseState.SIGNED.value or validation_expired(
+            validated_at=row.validated_at, now=timezone.now()
+        ):
             return row
     with transaction.atomic():
         row = _locked(row.pk)
@@ -268,19 +309,26 @@ def _publish(row: FseDocument) -> FseDocument:
             FseEvent.ACCEPTED,
             audit=events.DOCUMENT_PUBLISHED,
             http_status=answer.status,
-            detail={"traceID": answer.body.get("traceID", ""), "warning": answer.body.get("warning", "")},
+            detail={
+                "traceID": answer.body.get("traceID", ""),
+                "warning": answer.body.get("warning", ""),
+            },
             fields=("published_at", "pending_action", *ERROR_FIELDS),
         )
         if row.replaces_id is not None:
             old = _locked(row.replaces_id)
-            transition(old, FseEvent.REPLACED, audit=events.DOCUMENT_REPLACED, detail={"by": row.pk})
+            transition(
+                old, FseEvent.REPLACED, audit=events.DOCUMENT_REPLACED, detail={"by": row.pk}
+            )
     return row
 
 
 def _metadata(row: FseDocument) -> FseDocument:
     client = gateway_client()
     answer = client.update_metadata(
-        row.identificativo_doc, facts_of(row), metadata_update_body(client.organisation, facts_of(row))
+        row.identificativo_doc,
+        facts_of(row),
+        metadata_update_body(client.organisation, facts_of(row)),
     )
     if not answer.ok:
         return _failed_answer(row.pk, answer)
@@ -288,7 +336,13 @@ def _metadata(row: FseDocument) -> FseDocument:
         row = _locked(row.pk)
         row.pending_action = PendingAction.NONE
         row.save(update_fields=["pending_action"])
-        record_event(row, "metadata_updated", before=row.state, http_status=answer.status, detail={"obscured": row.obscured})
+        record_event(
+            row,
+            "metadata_updated",
+            before=row.state,
+            http_status=answer.status,
+            detail={"obscured": row.obscured},
+        )
     return row
 
 
@@ -355,7 +409,13 @@ def fse_status_poll(*, document_id: int) -> FseDocument:
         if status and status != row.gateway_status:
             row.gateway_status = status
             row.save(update_fields=["gateway_status"])
-            record_event(row, "status", before=row.state, http_status=answer.status, detail={"transactionData": data})
+            record_event(
+                row,
+                "status",
+                before=row.state,
+                http_status=answer.status,
+                detail={"transactionData": data},
+            )
     return row
 
 

@@ -14,7 +14,7 @@ from corsia.audit.services import audit_record
 from corsia.core.actors import User, Workstation, require_permission, workstation_label
 from corsia.core.domain.errors import ValidationFailed
 from corsia.fse import audit_events as events
-from corsia.fse.attachment import cda_facts, cda_title, sha256
+from corsia.fse.attachment import cda_facts, cda_title
 from corsia.fse.models import FseDocument, PendingAction
 from corsia.fse.services.common import PUBLISH, defer_on_commit, record_event, snapshot
 from corsia.fse.validation import validate_cda
@@ -86,7 +86,11 @@ def fse_document_submit(
         replaces = None
         if replaces_id is not None:
             replaces = FseDocument.objects.select_for_update().filter(pk=replaces_id).first()
-            if replaces is None or replaces.state != "published" or replaces.patient_id != patient_id:
+            if (
+                replaces is None
+                or replaces.state != "published"
+                or replaces.patient_id != patient_id
+            ):
                 raise ValidationFailed(
                     "Si sostituisce solo un documento pubblicato dello stesso paziente.",
                     code="fse_replace_not_published",
