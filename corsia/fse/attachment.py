@@ -52,7 +52,7 @@ def embed_cda(pdf: bytes, cda: bytes, *, at: datetime) -> bytes:
     )
     embed.embed_file(writer, spec)
     out = io.BytesIO()
-    writer.write(out)
+    writer.write(out)  # type: ignore[no-untyped-call]  # pyHanko's writer is untyped
     return out.getvalue()
 
 

@@ -114,14 +114,22 @@ class GatewayClient:
         the signature token with it."""
         now = int(time.time())
         lifetime = settings.CORSIA_FSE_JWT_LIFETIME_SECONDS
-        common = {"issued_at": now, "lifetime_seconds": lifetime, "action": action}
-        bearer = jwt_claims(self.organisation, facts, jti=str(uuid.uuid4()), **common)
+        bearer = jwt_claims(
+            self.organisation,
+            facts,
+            action=action,
+            jti=str(uuid.uuid4()),
+            issued_at=now,
+            lifetime_seconds=lifetime,
+        )
         signature = jwt_claims(
             self.organisation,
             facts,
+            action=action,
             jti=str(uuid.uuid4()),
+            issued_at=now,
+            lifetime_seconds=lifetime,
             attachment_hash=file_hash,
-            **common,
         )
         return {
             "Authorization": f"Bearer {signed_token(bearer, self.key)}",

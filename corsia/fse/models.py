@@ -100,10 +100,10 @@ class FseDocument(VersionedModel):
         return f"{self.document_type} {self.identificativo_doc}"
 
 
-class FseDocumentEvent(models.Model):
+class FseDocumentStep(models.Model):
     """One step of a document's life, as it happened: append-only."""
 
-    document = models.ForeignKey(FseDocument, on_delete=models.PROTECT, related_name="events")
+    document = models.ForeignKey(FseDocument, on_delete=models.PROTECT, related_name="steps")
     at = models.DateTimeField(default=timezone.now)
     event = models.CharField(max_length=30)
     state_before = models.CharField(max_length=12, blank=True)

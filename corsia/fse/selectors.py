@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from corsia.audit.services import access_log_record
 from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import NotFound
-from corsia.fse.models import FseDocument, FseDocumentEvent
+from corsia.fse.models import FseDocument, FseDocumentStep
 from corsia.fse.services import VIEW
 from corsia.patients.selectors import outside_hidden_stays
 
@@ -39,7 +39,7 @@ def documents_list(
         rows = rows.filter(state=filters.state)
     if filters.patient_id is not None:
         rows = rows.filter(patient_id=filters.patient_id)
-    return rows.order_by("-created_at", "-pk")[:500]  # type: ignore[return-value]
+    return rows.order_by("-created_at", "-pk")[:500]
 
 
 def document_counts(*, user: User) -> dict[str, int]:
@@ -53,7 +53,7 @@ def document_counts(*, user: User) -> dict[str, int]:
 @dataclass(frozen=True)
 class DocumentDetail:
     document: FseDocument
-    events: list[FseDocumentEvent]
+    events: list[FseDocumentStep]
 
 
 def document_detail(
@@ -70,4 +70,4 @@ def document_detail(
         workstation=workstation,
         channel=channel,
     )
-    return DocumentDetail(row, list(row.events.order_by("at", "pk")))
+    return DocumentDetail(row, list(row.steps.order_by("at", "pk")))

@@ -150,9 +150,10 @@ class Handler(BaseHTTPRequestHandler):
         message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + raw)
         file, body = b"", {}
         if message.is_multipart():
-            for part in message.iter_parts():  # type: ignore[attr-defined]
+            for part in message.iter_parts():
                 name = part.get_param("name", header="content-disposition")
-                payload = part.get_payload(decode=True) or b""
+                payload = part.get_payload(decode=True)
+                payload = payload if isinstance(payload, bytes) else b""
                 if name == "file":
                     file = payload
                 elif name == "requestBody":

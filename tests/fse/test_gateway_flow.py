@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -46,7 +47,7 @@ TAMPERED = LDO.replace(b"Silviani", b"Silvani")
 pytestmark = pytest.mark.django_db
 
 
-def _control(gateway: GatewayServer, order: dict[str, object]) -> None:
+def _control(gateway: GatewayServer, order: dict[str, Any]) -> None:
     port = gateway.server_address[1]
     requests.post(f"http://127.0.0.1:{port}/__control", json=order, timeout=5).raise_for_status()
 
@@ -55,7 +56,7 @@ def _calls(gateway: GatewayServer) -> list[tuple[str, str, object]]:
     return [(c["method"], c["path"], c.get("status", c["failure"])) for c in gateway.state.calls]
 
 
-def _later(row: FseDocument) -> timezone.datetime:
+def _later(row: FseDocument) -> datetime:
     row.refresh_from_db()
     return row.next_attempt_at + timedelta(seconds=1)
 
@@ -87,7 +88,7 @@ def test_the_official_ldo_is_validated_signed_and_published(
     assert (held["tipoDocumentoLivAlto"], held["tipologiaStruttura"]) == ("LDO", "Ospedale")
     assert held["attiCliniciRegoleAccesso"] == []  # not obscured
     assert held["dataInizioPrestazione"] == "20220317000000"
-    assert list(row.events.values_list("event", flat=True)) == [
+    assert list(row.steps.values_list("event", flat=True)) == [
         "queued", "validate", "sign", "claim", "accepted",
     ]  # fmt: skip
     assert AuditEvent.objects.filter(event_type="fse.document_published").count() == 1
@@ -113,7 +114,7 @@ def test_an_outage_is_survived_by_retrying(
 
     assert done is not None and done.state == "published" and done.attempts == 3
     assert done.error_text == "" and done.http_status == 201
-    events = list(done.events.values_list("event", flat=True))
+    events = list(done.steps.values_list("event", flat=True))
     assert events.count("retry_scheduled") == 2 and events[-1] == "accepted"
 
 
@@ -199,7 +200,7 @@ def test_past_the_5_day_window_corsia_validates_again(
     assert [c[1] for c in _calls(gateway)] == [
         "/v1/documents/validation", "/v1/documents", "/v1/documents/validation", "/v1/documents",
     ]  # fmt: skip
-    assert "revalidate" in list(done.events.values_list("event", flat=True))
+    assert "revalidate" in list(done.steps.values_list("event", flat=True))
 
 
 def test_a_4xx_is_kept_with_the_gateways_error_and_not_retried(
@@ -306,14 +307,14 @@ def test_concurrent_sends_publish_once(
     row.refresh_from_db()
     assert row.state == "published" and row.attempts == 1
     assert [c[1] for c in _calls(gateway)] == ["/v1/documents/validation", "/v1/documents"]
-    assert list(row.events.values_list("event", flat=True)).count("accepted") == 1
+    assert list(row.steps.values_list("event", flat=True)).count("accepted") == 1
 
 
 def test_the_signed_letter_hook_sends_its_cda(
     gateway: GatewayServer, physician: User, coordinator: User, ldo_patient: LdoPatient
 ) -> None:
     try:
-        from corsia.fse.sources import letter_cda  # noqa: F401
+        from corsia.fse.sources import letter_cda  # type: ignore[import-not-found,unused-ignore]  # noqa: F401
     except ImportError:
         pytest.skip("letter_cda lands with the CDA builders")
     pytest.fail("write the letter-hook test with the CDA builders' signed letter")

@@ -17,7 +17,7 @@ from corsia.core.actors import User, Workstation, workstation_label
 from corsia.fse.attachment import cda_facts
 from corsia.fse.domain.metadata import DocumentFacts
 from corsia.fse.domain.states import FseEvent, FseState, next_state
-from corsia.fse.models import FseDocument, FseDocumentEvent
+from corsia.fse.models import FseDocument, FseDocumentStep
 
 log = logging.getLogger("corsia.fse")
 
@@ -54,7 +54,7 @@ def record_event(
     http_status: int | None = None,
     detail: dict[str, Any] | None = None,
 ) -> None:
-    FseDocumentEvent.objects.create(
+    FseDocumentStep.objects.create(
         document=row,
         event=event,
         state_before=before,

@@ -29,7 +29,7 @@ class Command(BaseCommand):
             else signing_key().certificate_pem
         )
         server = serve(host=options["host"], port=options["port"], certificate_pem=cert)
-        host, port = server.server_address[:2]
+        host, port = str(server.server_address[0]), server.server_address[1]
         self.stdout.write(f"Simulatore del gateway FSE su http://{host}:{port}/v1")
         try:
             while True:
