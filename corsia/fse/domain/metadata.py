@@ -12,8 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 CF_OID = "2.16.840.1.113883.2.9.4.3.2"  # codice fiscale (MEF)
+ROME = ZoneInfo("Europe/Rome")
 LOINC_OID = "2.16.840.1.113883.6.1"
 # eventCodeList (attiCliniciRegoleAccesso): the access rules. P99 = "Oscuramento del
 # documento" (Affinity Domain 2.6, table 13.3.4): the document is masked on the FSE.
@@ -38,8 +40,11 @@ def cx_codice_fiscale(codice_fiscale: str) -> str:
 
 
 def hl7_timestamp(moment: datetime | None) -> str:
-    """``YYYYMMDDhhmmss`` (serviceStartTime/StopTime), local time of the value given."""
-    return moment.strftime("%Y%m%d%H%M%S") if moment is not None else ""
+    """``YYYYMMDDhhmmss`` (serviceStartTime/StopTime) in Italian local time."""
+    if moment is None:
+        return ""
+    local = moment.astimezone(ROME) if moment.tzinfo is not None else moment
+    return local.strftime("%Y%m%d%H%M%S")
 
 
 @dataclass(frozen=True)
