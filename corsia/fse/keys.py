@@ -11,12 +11,8 @@ that certificate. Outside demo/test with no key, calls refuse with ``fse_key_not
 from __future__ import annotations
 
 import base64
-import contextlib
 import datetime as dt
-import fcntl
 import functools
-import os
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +23,7 @@ from cryptography.x509.oid import NameOID
 from django.conf import settings
 
 from corsia.core.domain.errors import CorsiaError
+from corsia.core.private_files import directory_lock, write_private
 
 DEMO_KEY, DEMO_CERT = "jwt-signature.key", "jwt-signature.pem"
 
@@ -45,24 +42,6 @@ class SigningKey:
     def x5c(self) -> str:
         cert = x509.load_pem_x509_certificate(self.certificate_pem)
         return base64.b64encode(cert.public_bytes(serialization.Encoding.DER)).decode()
-
-
-@contextlib.contextmanager
-def _locked(directory: Path) -> Iterator[None]:
-    with open(directory / ".lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    os.replace(tmp, path)
 
 
 def generate_demo_key(*, now: dt.datetime) -> tuple[bytes, bytes]:
@@ -94,11 +73,11 @@ def generate_demo_key(*, now: dt.datetime) -> tuple[bytes, bytes]:
 def demo_key(directory: Path) -> SigningKey:
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     key_path, cert_path = directory / DEMO_KEY, directory / DEMO_CERT
-    with _locked(directory):
+    with directory_lock(directory):
         if not (key_path.exists() and cert_path.exists()):
             private, cert = generate_demo_key(now=dt.datetime.now(dt.UTC))
-            _write_private(key_path, private)
-            _write_private(cert_path, cert)
+            write_private(key_path, private)
+            write_private(cert_path, cert)
         return SigningKey(key_path.read_bytes(), cert_path.read_bytes())
 
 
