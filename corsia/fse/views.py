@@ -3,6 +3,8 @@ attempts and errors, one document with its history, and the retry of a failed on
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -48,6 +50,7 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
         {
             "row": row,
             "events": detail.events,
+            "answer": json.dumps(row.error_body, indent=2, ensure_ascii=False),
             "state_label": STATE_LABELS_IT[FseState(row.state)],
             "may_retry": row.state == FseState.FAILED.value
             and request.user.has_perm(services.MANAGE),
