@@ -39,7 +39,7 @@ def test_it_staff_read_a_refusal_and_retry(page: Page, demo_users: str) -> None:
             "detail": "Claim mancanti: iss",
             "status": 403,
         },
-        created_by=User.objects.filter(is_active=True).first(),
+        created_by=User.objects.filter(is_active=True).order_by("pk")[0],
     )
     log_in(page, "sistemi", demo_users)
     base = page.url.split("/", 3)[0] + "//" + page.url.split("/", 3)[2]
