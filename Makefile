@@ -61,10 +61,13 @@ demo: migrate
 run: demo static
 	@echo "Corsia at http://$(HOST):$(PORT)/ — demo users in README.md (password corsia-demo)"
 	@echo "HL7 v2.5 listener (MLLP) at $${CORSIA_HL7_HOST:-127.0.0.1}:$${CORSIA_HL7_PORT:-2575}"
-	@export CORSIA_DEMO=1 DATABASE_URL="$(APP_DB_URL)"; \
+	@echo "FSE 2.0 gateway simulator at http://127.0.0.1:8089/v1 (corsia/fse/README.md)"
+	@export CORSIA_DEMO=1 DATABASE_URL="$(APP_DB_URL)" \
+	  CORSIA_FSE_GATEWAY_URL="$${CORSIA_FSE_GATEWAY_URL:-http://127.0.0.1:8089/v1}"; \
 	  $(PY) manage.py procrastinate worker & worker=$$!; \
 	  $(PY) manage.py hl7_listener & hl7=$$!; \
-	  trap "kill $$worker $$hl7 2>/dev/null" EXIT INT TERM; \
+	  $(PY) manage.py fse_gateway_simulator --port 8089 & fse=$$!; \
+	  trap "kill $$worker $$hl7 $$fse 2>/dev/null" EXIT INT TERM; \
 	  $(VENV)/bin/granian --interface wsgi --host $(HOST) --port $(PORT) --workers 1 --blocking-threads 4 --backpressure 16 \
 	    config.wsgi:application
 

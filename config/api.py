@@ -28,6 +28,7 @@ from corsia.core.domain.errors import CorsiaError, PermissionRefused
 from corsia.core.problems import PROBLEM_CONTENT_TYPE, problem_from_error, problem_response
 from corsia.documents.api import router as documents_router
 from corsia.drugs.api import router as drugs_router
+from corsia.fse.api import router as fse_router
 from corsia.interop.api import router as interop_router
 from corsia.inventory.api import router as inventory_router
 from corsia.patients.api import router as patients_router
@@ -278,6 +279,7 @@ api.add_router("/documents", documents_router)
 api.add_router("/toxicities", toxicity_router)
 api.add_router("/ctcae", ctcae_router)
 api.add_router("/interop", interop_router)
+api.add_router("/fse", fse_router)
 api.add_router("/compounding", compounding_router)
 api.add_router("/inventory", inventory_router)
 api.add_router("/inventory", requirements_router)  # compounding's, at its old address

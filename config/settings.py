@@ -350,6 +350,38 @@ CORSIA_HL7_OUT_MAX_ATTEMPTS = env_int("CORSIA_HL7_OUT_MAX_ATTEMPTS", 10)
 CORSIA_HL7_OUT_RETRY_BASE_SECONDS = env_int("CORSIA_HL7_OUT_RETRY_BASE_SECONDS", 30)
 CORSIA_HL7_OUT_RETRY_CAP_SECONDS = env_int("CORSIA_HL7_OUT_RETRY_CAP_SECONDS", 3600)
 
+# --- FSE 2.0 gateway (corsia.fse): docs/configuration.md, corsia/fse/README.md ----------
+# The gateway's base URL, up to the version ("https://modipa-val.fse.salute.gov.it/govway/
+# rest/in/FSE/gateway/v1" is the Ministry's test system); empty: nothing is sent.
+CORSIA_FSE_GATEWAY_URL = env_str("CORSIA_FSE_GATEWAY_URL", "")
+CORSIA_FSE_TIMEOUT_SECONDS = env_int("CORSIA_FSE_TIMEOUT_SECONDS", 30)
+CORSIA_FSE_MAX_ATTEMPTS = env_int("CORSIA_FSE_MAX_ATTEMPTS", 12)
+CORSIA_FSE_RETRY_BASE_SECONDS = env_int("CORSIA_FSE_RETRY_BASE_SECONDS", 60)
+CORSIA_FSE_RETRY_CAP_SECONDS = env_int("CORSIA_FSE_RETRY_CAP_SECONDS", 3600)
+# The "signature" key and certificate (PEM) that sign both JWTs of every call; empty in
+# demo/test: a throwaway pair generated under CORSIA_FSE_KEY_DIR.
+CORSIA_FSE_JWT_KEY = env_str("CORSIA_FSE_JWT_KEY", "")
+CORSIA_FSE_JWT_CERT = env_str("CORSIA_FSE_JWT_CERT", "")
+CORSIA_FSE_KEY_DIR = BASE_DIR / "var" / "fse"
+CORSIA_FSE_JWT_LIFETIME_SECONDS = env_int("CORSIA_FSE_JWT_LIFETIME_SECONDS", 300)
+# The "authentication" certificate of the HTTPS client (mutual TLS) and the CA bundle.
+CORSIA_FSE_TLS_CERT = env_str("CORSIA_FSE_TLS_CERT", "")
+CORSIA_FSE_TLS_KEY = env_str("CORSIA_FSE_TLS_KEY", "")
+CORSIA_FSE_CA_BUNDLE = env_str("CORSIA_FSE_CA_BUNDLE", "")
+# Who the hospital is at the gateway (JWT claims and XDS metadata).
+CORSIA_FSE_ISSUER = env_str("CORSIA_FSE_ISSUER", "CORSIA-DEMO")
+CORSIA_FSE_LOCALITY = env_str(
+    "CORSIA_FSE_LOCALITY",
+    "OSPEDALE DIMOSTRATIVO CORSIA^^^^^&2.16.840.1.113883.2.9.4.1.3&ISO^^^^030999000000",
+)
+CORSIA_FSE_ORGANIZATION = env_str("CORSIA_FSE_ORGANIZATION", "Regione Lombardia")
+CORSIA_FSE_ORGANIZATION_ID = env_str("CORSIA_FSE_ORGANIZATION_ID", "030")
+CORSIA_FSE_REGION_CODE = env_str("CORSIA_FSE_REGION_CODE", "30")
+CORSIA_FSE_REPOSITORY_ID = env_str("CORSIA_FSE_REPOSITORY_ID", "2.16.840.1.113883.2.9.2.30.4.5.1")
+CORSIA_FSE_FACILITY_TYPE = env_str("CORSIA_FSE_FACILITY_TYPE", "Ospedale")
+CORSIA_FSE_PRACTICE_SETTING = env_str("CORSIA_FSE_PRACTICE_SETTING", "AD_PSC018")
+CORSIA_FSE_SUBJECT_ROLE = env_str("CORSIA_FSE_SUBJECT_ROLE", "AAS")
+
 # --- Active Directory / LDAP (active when LDAP_SERVER_URI is set) --------------------
 LDAP_BIND_DN = env_str("LDAP_BIND_DN")
 LDAP_BIND_PASSWORD = env_str("LDAP_BIND_PASSWORD")

@@ -27,5 +27,6 @@ urlpatterns = [
     path("toxicity/", include("corsia.toxicity.urls")),
     path("records/", include("corsia.records.urls")),
     path("interop/", include("corsia.interop.urls")),
+    path("fse/", include("corsia.fse.urls")),
     path("", include("corsia.accounts.urls")),
 ]

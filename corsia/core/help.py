@@ -75,6 +75,13 @@ MODULES: dict[str, PageHelp] = {
             "informativi controllano i messaggi e rielaborano quelli in errore."
         ),
     ),
+    "fse": PageHelp(
+        _("Fascicolo Sanitario Elettronico"),
+        _(
+            "I documenti che Corsia invia al gateway FSE 2.0: validati, firmati e pubblicati; "
+            "qui i sistemi informativi seguono gli errori e ritentano."
+        ),
+    ),
     "records": PageHelp(
         _("Cartella clinica"),
         _(
@@ -418,6 +425,23 @@ PAGES: dict[str, PageHelp] = {
         _("Storia del dato"),
         _("Ogni modifica del dato, campo per campo, con chi l'ha fatta, quando e perché."),
     ),
+    # fse
+    "fse:documents": PageHelp(
+        _("Documenti FSE"),
+        _(
+            "I documenti inviati al Fascicolo Sanitario Elettronico con stato, tentativi ed "
+            "errore. Filtra per «in errore» e apri il documento per leggere la risposta del "
+            "gateway."
+        ),
+    ),
+    "fse:document": PageHelp(
+        _("Documento FSE"),
+        _(
+            "Lo stato, le impronte del CDA validato e del PDF firmato, la risposta del gateway e "
+            "la storia di ogni passo. Un documento in errore si ritenta, con il motivo, dopo "
+            "aver corretto la causa."
+        ),
+    ),
     # interop
     "interop:messages": PageHelp(
         _("Messaggi HL7"),
@@ -473,6 +497,7 @@ NOT_PAGES: frozenset[str] = frozenset(
         "set_language",
         "accounts:landing",
         "interop:replay",
+        "fse:retry",
         "interop:resend",
         "accounts:logout",
         "accounts:user_roles",

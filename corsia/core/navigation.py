@@ -36,6 +36,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("accounts:workstations", _("Postazioni"), "accounts.manage_workstations"),
     NavItem("patients:ward_staff", _("Personale dei reparti"), "patients.assign_ward_staff"),
     NavItem("interop:messages", _("Messaggi HL7"), "interop.view_messages"),
+    NavItem("fse:documents", _("Documenti FSE"), "fse.view_documents"),
     NavItem("patients:merges", _("Unioni di pazienti"), "patients.unmerge_patient"),
     NavItem("documents:index", _("Documenti"), "documents.view_document"),
     NavItem("documents:templates", _("Modelli di stampa"), "documents.manage_templates"),

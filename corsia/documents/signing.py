@@ -14,13 +14,10 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import contextlib
 import datetime as dt
-import fcntl
 import functools
 import io
-import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -33,6 +30,7 @@ from cryptography.x509.oid import NameOID
 from django.conf import settings
 
 from corsia.core.domain.errors import CorsiaError
+from corsia.core.private_files import directory_lock, write_private
 from corsia.documents.domain.signatures import SignatureReport
 
 T = TypeVar("T")
@@ -124,33 +122,15 @@ def generate_demo_material(*, now: dt.datetime) -> tuple[bytes, bytes]:
     return ca_cert.public_bytes(serialization.Encoding.PEM), bundle
 
 
-@contextlib.contextmanager
-def _locked(directory: Path) -> Iterator[None]:
-    with open(directory / ".lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    os.replace(tmp, path)
-
-
 def demo_material(directory: Path) -> KeyMaterial:
     """The throwaway demo key material, generated once (safe across processes)."""
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     ca_path, signer_path = directory / DEMO_CA_FILE, directory / DEMO_SIGNER_FILE
-    with _locked(directory):
+    with directory_lock(directory):
         if not (ca_path.exists() and signer_path.exists()):
             ca_pem, bundle = generate_demo_material(now=dt.datetime.now(dt.UTC))
-            _write_private(signer_path, bundle)
-            _write_private(ca_path, ca_pem)
+            write_private(signer_path, bundle)
+            write_private(ca_path, ca_pem)
         ca_pem, bundle = ca_path.read_bytes(), signer_path.read_bytes()
     roots = tuple(
         c.public_bytes(serialization.Encoding.DER) for c in x509.load_pem_x509_certificates(ca_pem)

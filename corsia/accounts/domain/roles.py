@@ -100,6 +100,11 @@ PERMISSIONS: tuple[PermissionSpec, ...] = (
     PermissionSpec(
         "interop", "manage_subscribers", "Configurare i destinatari dei messaggi HL7 inviati"
     ),
+    PermissionSpec(
+        "fse", "view_documents", "Consultare i documenti inviati al FSE e i loro errori"
+    ),
+    PermissionSpec("fse", "manage_documents", "Ritentare o eliminare documenti sul FSE"),
+    PermissionSpec("fse", "publish_document", "Inviare documenti firmati al FSE"),
     PermissionSpec("compounding", "view_workplan", "Consultare il piano di lavoro della UFA"),
     PermissionSpec("compounding", "validate", "Validare e prendere in carico le terapie (UFA)"),
     PermissionSpec("compounding", "release", "Rilasciare le preparazioni (UFA)"),
@@ -287,6 +292,13 @@ ROLE_PERMISSIONS[Role.IT_STAFF] = ROLE_PERMISSIONS[Role.IT_STAFF] | {
     "interop.replay_message",
     "interop.manage_subscribers",
 }
+# FSE 2.0 (corsia.fse): IT staff watch what goes to the gateway, retry and delete; who signs
+# a letter or report sends it (physicians).
+ROLE_PERMISSIONS[Role.IT_STAFF] = ROLE_PERMISSIONS[Role.IT_STAFF] | {
+    "fse.view_documents",
+    "fse.manage_documents",
+}
+ROLE_PERMISSIONS[Role.PHYSICIAN] = ROLE_PERMISSIONS[Role.PHYSICIAN] | {"fse.publish_document"}
 # A merge undone (the registry's correction of a wrong A40, or a wrong merge by hand): who
 # merges (the coordinator) and IT staff, who watch the ADT feed (corsia/patients/README.md).
 for _role in (Role.COORDINATOR, Role.IT_STAFF):

@@ -57,6 +57,7 @@ CLINICAL_ROLES = [
 PATIENT_LISTS: dict[str, list[dict[str, str]]] = {
     "/api/v1/orders": [{"day": "{day}", "days_ahead": "30"}],
     "/api/v1/documents/mine": [{}],
+    "/api/v1/fse/documents": [{}],
     "/api/v1/compounding/workplan": [{"day": "{day}"}],
     "/api/v1/administration/bedside/session": [{}],
     "/api/v1/inventory/requirements": [{"days": "14"}],
@@ -129,6 +130,9 @@ NOT_PATIENT_DATA: dict[str, str] = {
     "integration, like the messages received); none in the scenario, which has no subscriber",
     "/api/v1/interop/outbound/{message_id}": "as above",
     "/api/v1/interop/subscribers": "the systems subscribed (addresses), no patient",
+    "/api/v1/fse/documents/{document_id}": "one FSE document (IT staff): none in the scenario "
+    "(its id is an archive document's); one of a hidden stay is 404 like the list leaves it "
+    "out (tests/fse/test_pages.py)",
     "/api/v1/patients/merges": "which registrations were merged (IT staff and coordinators): "
     "identities, no encounter; none in the scenario",
     "/api/v1/inventory/consumption": "consumption by cost centre and product, no patient",

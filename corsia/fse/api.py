@@ -1,0 +1,111 @@
+"""JSON API of the FSE documents for IT staff: /api/v1/fse/documents (list, one, retry)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from corsia.core.access import api_perm
+from corsia.core.schemas import IsoDatetime, Reason
+from corsia.core.web import request_actor, request_workstation
+from corsia.fse import selectors, services
+from corsia.fse.models import FseDocument
+from corsia.fse.selectors import DocumentFilter
+
+router = Router(tags=["fse"])
+
+
+class DocumentOut(Schema):
+    id: int
+    patient_id: int
+    letter_id: int | None
+    document_type: str
+    identificativo_doc: str
+    state: str
+    pending_action: str
+    attempts: int
+    next_attempt_at: IsoDatetime
+    workflow_instance_id: str
+    validated_at: IsoDatetime | None
+    published_at: IsoDatetime | None
+    gateway_status: str
+    obscured: bool
+    http_status: int | None
+    error_code: str
+    error_text: str
+    error_body: dict[str, Any]
+    cda_sha256: str
+    pdf_sha256: str
+    version: int
+
+
+class EventOut(Schema):
+    at: IsoDatetime
+    event: str
+    state_before: str
+    state_after: str
+    http_status: int | None
+    detail: dict[str, Any]
+
+
+class DocumentDetailOut(DocumentOut):
+    events: list[EventOut]
+
+
+class RetryIn(Schema):
+    reason: Reason
+    expected_version: int | None = None
+
+
+def _out(row: FseDocument) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in DocumentOut.model_fields if name != "id"} | {
+        "id": row.pk
+    }
+
+
+@router.get("/documents", response=list[DocumentOut])
+@api_perm(services.VIEW)
+def documents(request: HttpRequest, state: str = "") -> list[dict[str, Any]]:
+    rows = selectors.documents_list(
+        user=request_actor(request), filters=DocumentFilter(state=state)
+    )
+    return [_out(row) for row in rows]
+
+
+@router.get("/documents/{document_id}", response=DocumentDetailOut)
+@api_perm(services.VIEW)
+def document(request: HttpRequest, document_id: int) -> dict[str, Any]:
+    detail = selectors.document_detail(
+        user=request_actor(request),
+        document_id=document_id,
+        workstation=request_workstation(request),
+        channel="api",
+    )
+    return _out(detail.document) | {
+        "events": [
+            {
+                "at": e.at,
+                "event": e.event,
+                "state_before": e.state_before,
+                "state_after": e.state_after,
+                "http_status": e.http_status,
+                "detail": e.detail,
+            }
+            for e in detail.events
+        ]
+    }
+
+
+@router.post("/documents/{document_id}/retry", response=DocumentOut)
+@api_perm(services.MANAGE)
+def retry(request: HttpRequest, document_id: int, payload: RetryIn) -> dict[str, Any]:
+    row = services.fse_document_retry(
+        actor=request_actor(request),
+        workstation=request_workstation(request),
+        document_id=document_id,
+        reason=payload.reason,
+        expected_version=payload.expected_version,
+    )
+    return _out(row)

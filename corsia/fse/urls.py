@@ -1,0 +1,11 @@
+from django.urls import path
+
+from corsia.fse import views
+
+app_name = "fse"
+
+urlpatterns = [
+    path("", views.document_list, name="documents"),
+    path("<int:document_id>/", views.document_detail, name="document"),
+    path("<int:document_id>/retry/", views.document_retry, name="retry"),
+]

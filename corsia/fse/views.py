@@ -1,0 +1,72 @@
+"""IT staff's page of the documents sent to the FSE (``/fse/``): each one's state,
+attempts and errors, one document with its history, and the retry of a failed one."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from corsia.core.access import require_perm
+from corsia.core.refusals import refusals_as_messages
+from corsia.core.web import request_actor, request_workstation
+from corsia.fse import selectors, services
+from corsia.fse.domain.states import STATE_LABELS_IT, FseState
+from corsia.fse.selectors import DocumentFilter
+
+
+@require_perm(services.VIEW)
+def document_list(request: HttpRequest) -> HttpResponse:
+    state = request.GET.get("state", "")
+    filters = DocumentFilter(state=state if state in FseState.__members__.values() else "")
+    user = request_actor(request)
+    counts = selectors.document_counts(user=user)
+    return render(
+        request,
+        "fse/documents.html",
+        {
+            "rows": list(selectors.documents_list(user=user, filters=filters)),
+            "filters": filters,
+            "states": [(s.value, STATE_LABELS_IT[s], counts.get(s.value, 0)) for s in FseState],
+        },
+    )
+
+
+@require_perm(services.VIEW)
+def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
+    detail = selectors.document_detail(
+        user=request_actor(request),
+        document_id=document_id,
+        workstation=request_workstation(request),
+    )
+    row = detail.document
+    return render(
+        request,
+        "fse/document.html",
+        {
+            "row": row,
+            "events": detail.events,
+            "answer": json.dumps(row.error_body, indent=2, ensure_ascii=False),
+            "state_label": STATE_LABELS_IT[FseState(row.state)],
+            "may_retry": row.state == FseState.FAILED.value
+            and request.user.has_perm(services.MANAGE),
+        },
+    )
+
+
+@require_perm(services.MANAGE)
+@require_POST
+def document_retry(request: HttpRequest, document_id: int) -> HttpResponse:
+    with refusals_as_messages(request):
+        services.fse_document_retry(
+            actor=request_actor(request),
+            workstation=request_workstation(request),
+            document_id=document_id,
+            reason=request.POST.get("reason", ""),
+        )
+        messages.success(request, _("Documento rimesso in coda per il FSE."))
+    return redirect("fse:document", document_id=document_id)
