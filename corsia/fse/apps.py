@@ -8,3 +8,8 @@ class FseConfig(AppConfig):
 
     def ready(self) -> None:
         from corsia.fse import audit_events  # noqa: F401  # registers the event types
+        from corsia.fse.services.submit import letter_signed
+        from corsia.records.letter_hooks import letter_signed_hook_register
+
+        # A letter signed in the chart goes to the FSE (corsia.records.letter_hooks).
+        letter_signed_hook_register(module="fse", hook=letter_signed)

@@ -27,3 +27,7 @@ DOCUMENT_DELETED = register(
     "fse.document_deleted", "Eliminazione dal FSE chiesta", reason_required=True
 )
 DOCUMENT_REPLACED = register("fse.document_replaced", "Documento sostituito sul FSE")
+LETTER_NOT_SENT = register(
+    "fse.letter_not_sent",
+    "Lettera firmata non inviata al FSE (consenso, regole del gateway o dati mancanti)",
+)

@@ -308,13 +308,3 @@ def test_concurrent_sends_publish_once(
     assert row.state == "published" and row.attempts == 1
     assert [c[1] for c in _calls(gateway)] == ["/v1/documents/validation", "/v1/documents"]
     assert list(row.steps.values_list("event", flat=True)).count("accepted") == 1
-
-
-def test_the_signed_letter_hook_sends_its_cda(
-    gateway: GatewayServer, physician: User, coordinator: User, ldo_patient: LdoPatient
-) -> None:
-    try:
-        from corsia.fse.sources import letter_cda  # type: ignore[import-not-found,unused-ignore]  # noqa: F401
-    except ImportError:
-        pytest.skip("letter_cda lands with the CDA builders")
-    pytest.fail("write the letter-hook test with the CDA builders' signed letter")

@@ -12,13 +12,16 @@ from django.db import IntegrityError, transaction
 
 from corsia.audit.services import audit_record
 from corsia.core.actors import User, Workstation, require_permission, workstation_label
-from corsia.core.domain.errors import ValidationFailed
+from corsia.core.domain.errors import CorsiaError, ValidationFailed
 from corsia.fse import audit_events as events
 from corsia.fse.attachment import cda_facts, cda_title
 from corsia.fse.models import FseDocument, PendingAction
 from corsia.fse.services.common import PUBLISH, defer_on_commit, record_event, snapshot
+from corsia.fse.sources import letter_cda
 from corsia.fse.validation import validate_cda
 from corsia.patients.selectors import patient_record, visible_consents
+from corsia.records.letter_hooks import SignedLetter
+from corsia.records.selectors_letters import letter_get
 
 FSE_CONSENT = "fse"  # patients' ConsentKind.FSE: consent to feed the FSE
 
@@ -30,6 +33,15 @@ def fse_consent(*, patient_id: int) -> bool:
         if consent.kind == FSE_CONSENT and consent.revoked_at is None:
             return bool(consent.granted)
     return False
+
+
+def _consented(patient_id: int) -> None:
+    if not fse_consent(patient_id=patient_id):
+        raise ValidationFailed(
+            "Il paziente non ha dato il consenso all'alimentazione del Fascicolo Sanitario "
+            "Elettronico: il documento non viene inviato.",
+            code="fse_consent_missing",
+        )
 
 
 class CdaRefused(ValidationFailed):
@@ -73,12 +85,7 @@ def fse_document_submit(
     """Validate ``cda`` offline, check the consent to feed the FSE, store it and queue it
     for the gateway (validation → PAdES signature → publication, by the worker)."""
     require_permission(actor, PUBLISH)
-    if not fse_consent(patient_id=patient_id):
-        raise ValidationFailed(
-            "Il paziente non ha dato il consenso all'alimentazione del Fascicolo Sanitario "
-            "Elettronico: il documento non viene inviato.",
-            code="fse_consent_missing",
-        )
+    _consented(patient_id)
     document_type, digest, code = _checked(cda, patient_id)
     facts = cda_facts(cda)
     assert facts is not None  # checked above
@@ -140,14 +147,10 @@ def fse_document_submit(
 
 
 def fse_letter_submit(*, actor: User, workstation: Workstation, letter_id: int) -> FseDocument:
-    """The hook from a signed records letter: its CDA (built by the CDA builders,
-    ``corsia.fse.sources.letter_cda``) sent to the FSE like any other document."""
-    # Imported here, not at the top: the CDA builders land in a parallel branch (issue 21);
-    # until they do, this hook is the one place that needs them.
-    from corsia.fse.sources import letter_cda  # type: ignore[import-not-found,unused-ignore]
-    from corsia.records.selectors_letters import letter_get
-
+    """A signed records letter's CDA (``corsia.fse.sources.letter_cda``) sent to the FSE
+    like any other document."""
     letter = letter_get(user=actor, letter_id=letter_id, workstation=workstation)
+    _consented(letter.patient_id)  # before the CDA is built: most refusals cost nothing
     return fse_document_submit(
         actor=actor,
         workstation=workstation,
@@ -155,3 +158,33 @@ def fse_letter_submit(*, actor: User, workstation: Workstation, letter_id: int) 
         cda=letter_cda(letter_id),
         letter_id=letter_id,
     )
+
+
+# A diary report stays in the chart: only the discharge letter (LDO) and the outpatient
+# report (RSA) go to the FSE.
+FSE_LETTER_KINDS = frozenset({"discharge_letter", "outpatient_report"})
+
+
+def letter_signed(letter: SignedLetter, actor: User, workstation: Workstation) -> None:
+    """records' hook (``letter_hooks``), run after the signature commits: the letter goes
+    to the FSE at once. What stops it — no consent to feed the FSE, a CDA the gateway's
+    rules refuse, a signer without codice fiscale — is audited with its code and message
+    (``fse.letter_not_sent``) and never fails the signature, which stands in the chart."""
+    if letter.kind not in FSE_LETTER_KINDS:
+        return
+    try:
+        with transaction.atomic():
+            fse_letter_submit(actor=actor, workstation=workstation, letter_id=letter.letter_id)
+    except CorsiaError as refusal:
+        audit_record(
+            event=events.LETTER_NOT_SENT,
+            actor=actor,
+            workstation=workstation,
+            patient_id=letter.patient_id,
+            after={
+                "letter_id": letter.letter_id,
+                "version": letter.version,
+                "code": refusal.code,
+                "message": str(refusal)[:2000],
+            },
+        )

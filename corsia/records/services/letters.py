@@ -26,6 +26,7 @@ from corsia.records import audit_events as events
 from corsia.records.domain import letters as rules
 from corsia.records.domain.letters import LetterKind, LetterStatus
 from corsia.records.domain.text import one_line
+from corsia.records.letter_hooks import SignedLetter, letter_signed_notify
 from corsia.records.models import ClinicalLetter
 from corsia.records.selectors_letters import chart_facts
 from corsia.records.services._common import row_for_update, row_record
@@ -301,6 +302,16 @@ def letter_sign(
                 "document_id": document.pk,
                 "document_sha256": document.sha256,
             },
+        )
+        letter_signed_notify(
+            SignedLetter(
+                letter_id=letter.pk,
+                patient_id=letter.patient_id,
+                kind=letter.kind,
+                version=letter.number,
+            ),
+            actor,
+            workstation,
         )
     return letter
 
