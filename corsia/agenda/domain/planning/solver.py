@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -102,13 +102,17 @@ def replan(
     previous: DayPlan,
     now_minute: int,
     *,
+    started: Collection[str] | None = None,
     time_limit_s: float | None = None,
 ) -> DayPlan:
     """Re-optimise at ``now_minute`` after the day changed (``problem`` is the day as it is
     now: a late patient's new arrival window, a cancelled visit removed, an urgent visit
-    added). What started before ``now_minute`` keeps its place, times and the nurses of the
-    starts already made; the call-in already given to a patient (``previous``) stays when it
-    is still inside the patient's window; nothing new is placed before ``now_minute``."""
+    added). ``started``: the visits whose therapy has begun (the bedside record knows);
+    None: those ``previous`` started before ``now_minute`` whose call-in is still inside
+    the patient's window (a late patient's new window says they did not start). What
+    started keeps its place, times and the nurses of the starts already made; the call-in
+    already given to a patient stays when it is still inside the patient's window; nothing
+    new is placed before ``now_minute``."""
     if isinstance(now_minute, bool) or not isinstance(now_minute, int) or not (
         0 <= now_minute <= DAY_MINUTES
     ):
@@ -122,12 +126,16 @@ def replan(
         if a.visit_id not in known:
             continue  # cancelled: its place is free from now on
         visit = problem.visit(a.visit_id)
-        if a.start < now_minute:
+        in_window = visit.arrival_earliest <= a.arrival <= visit.arrival_latest
+        has_started = (
+            a.visit_id in started if started is not None else a.start < now_minute and in_window
+        )
+        if has_started:
             nurses = tuple(n if m < now_minute else None for m, n in starts_of(visit, a))
             if len(nurses) != len(visit.nurse_offsets):
                 nurses = (None,) * len(visit.nurse_offsets)
             pins[a.visit_id] = _Pin(a.visit_id, a.place_id, a.start, a.arrival, nurses)
-        elif visit.arrival_earliest <= a.arrival <= visit.arrival_latest:
+        elif in_window:
             arrivals[a.visit_id] = a.arrival
     for f in problem.fixed:
         pins[f.visit_id] = _Pin(

@@ -1,0 +1,78 @@
+"""``replan`` as the day changes: nothing started or past moves, the call-ins given stay,
+the late, the cancelled and the urgent are handled."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from corsia.agenda.domain.planning import Phase, Visit, check_plan, plan_day, replan
+
+from .conftest import chairs, day, visit
+
+
+def _base() -> object:
+    # two chairs; five 60-min therapies; everyone may come 08:00-12:00
+    return day(tuple(visit(v, 60) for v in ("A", "B", "C", "D", "E")), places=chairs(2))
+
+
+def test_an_urgent_addition_is_placed_without_moving_what_started() -> None:
+    problem = _base()
+    plan = plan_day(problem)  # type: ignore[arg-type]
+    now = 540  # 09:00
+    started = {a.visit_id: a for a in plan.assignments if a.start < now}
+    assert started  # the morning's first patients are in their chairs
+    urgent = Visit("U", "PZ-U", 540, 600, (Phase("terapia urgente", 45),), priority=5)
+    changed = replace(problem, visits=(*problem.visits, urgent))  # type: ignore[type-var]
+    again = replan(changed, plan, now)
+    assert check_plan(changed, again) == ()
+    for visit_id, before in started.items():
+        assert again.assignment(visit_id) == before
+    got = again.assignment("U")
+    assert got is not None and got.start >= now
+    # nobody new is placed in the past
+    assert all(a.start >= now for a in again.assignments if a.visit_id not in started)
+
+
+def test_a_cancelled_therapy_frees_its_chair_and_call_ins_given_stay() -> None:
+    problem = _base()
+    plan = plan_day(problem)  # type: ignore[arg-type]
+    now = 500
+    future = [a for a in plan.assignments if a.start >= now]
+    cancelled = future[-1].visit_id
+    kept = replace(problem, visits=tuple(v for v in problem.visits if v.id != cancelled))  # type: ignore[attr-defined]
+    again = replan(kept, plan, now)
+    assert again.assignment(cancelled) is None
+    assert check_plan(kept, again) == ()
+    assert again.makespan <= plan.makespan
+    # the patients already told when to come keep that time
+    for a in plan.assignments:
+        if a.visit_id != cancelled:
+            got = again.assignment(a.visit_id)
+            assert got is not None and got.arrival == a.arrival
+
+
+def test_a_late_patient_is_placed_after_their_real_arrival() -> None:
+    # one chair: A (called 08:00, 60 min) and B (called for 09:00, 60 min)
+    problem = day((visit("A", 60, latest=480), visit("B", 60, earliest=540, latest=540)))
+    plan = plan_day(problem)
+    assert [(a.visit_id, a.start) for a in plan.assignments] == [("A", 480), ("B", 540)]
+    # at 09:10 B is not there; B phones: arriving at 09:45. The window becomes 09:45.
+    late = replace(problem, visits=(problem.visits[0], visit("B", 60, earliest=585, latest=585)))
+    again = replan(late, plan, 550)
+    got = again.assignment("B")
+    assert got is not None and (got.arrival, got.start) == (585, 585)
+    assert again.assignment("A") == plan.assignment("A")
+    assert check_plan(late, again) == ()
+
+
+def test_a_started_visit_keeps_its_future_starts_times_but_may_change_nurse() -> None:
+    # A: premedication 30 min then a 60-min drug; replanned at 08:10 (A started at 08:00)
+    a = Visit("A", "PZ-A", 480, 480, (Phase("premedicazione", 30), Phase("paclitaxel", 60)))
+    problem = day((a, visit("B", 30)), places=chairs(2))
+    plan = plan_day(problem)
+    again = replan(problem, plan, 490)
+    before, after = plan.assignment("A"), again.assignment("A")
+    assert before is not None and after is not None
+    assert (after.place_id, after.start, after.end) == (before.place_id, before.start, before.end)
+    assert after.phases[0] == before.phases[0]  # the start already made keeps its nurse
+    assert check_plan(problem, again) == ()
