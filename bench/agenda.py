@@ -32,7 +32,7 @@ import random
 import statistics
 import sys
 import time
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from corsia.agenda.domain.planning import (
@@ -50,6 +50,7 @@ from corsia.agenda.domain.planning import (
     replan,
 )
 
+SATURATED = 0.85  # place demand / capacity over the opening hours
 
 # Goals of issue 22 ("Performance"), on 2 shared cores.
 GOALS = {
@@ -71,19 +72,87 @@ class Regimen:
 
 
 REGIMENS = (
-    Regimen("FOLFOX-4", 12, (("premedicazione", 15, 0, False), ("oxaliplatino+acido folinico", 120, 0, True), ("5-fluorouracile bolo", 5, 5, True)), portable=1320),
-    Regimen("FOLFIRI", 8, (("premedicazione", 15, 0, False), ("irinotecan+acido folinico", 90, 0, True), ("5-fluorouracile bolo", 5, 5, True)), portable=1320),
-    Regimen("paclitaxel settimanale", 10, (("premedicazione", 30, 30, False), ("paclitaxel", 60, 0, True)), observation=30),
-    Regimen("carboplatino-paclitaxel", 6, (("premedicazione", 30, 30, False), ("paclitaxel", 180, 0, True), ("carboplatino", 60, 0, True)), observation=30),
-    Regimen("docetaxel", 5, (("premedicazione", 15, 0, False), ("docetaxel", 60, 0, True)), observation=15),
+    Regimen(
+        "FOLFOX-4",
+        12,
+        (
+            ("premedicazione", 15, 0, False),
+            ("oxaliplatino+acido folinico", 120, 0, True),
+            ("5-fluorouracile bolo", 5, 5, True),
+        ),
+        portable=1320,
+    ),
+    Regimen(
+        "FOLFIRI",
+        8,
+        (
+            ("premedicazione", 15, 0, False),
+            ("irinotecan+acido folinico", 90, 0, True),
+            ("5-fluorouracile bolo", 5, 5, True),
+        ),
+        portable=1320,
+    ),
+    Regimen(
+        "paclitaxel settimanale",
+        10,
+        (("premedicazione", 30, 30, False), ("paclitaxel", 60, 0, True)),
+        observation=30,
+    ),
+    Regimen(
+        "carboplatino-paclitaxel",
+        6,
+        (
+            ("premedicazione", 30, 30, False),
+            ("paclitaxel", 180, 0, True),
+            ("carboplatino", 60, 0, True),
+        ),
+        observation=30,
+    ),
+    Regimen(
+        "docetaxel",
+        5,
+        (("premedicazione", 15, 0, False), ("docetaxel", 60, 0, True)),
+        observation=15,
+    ),
     Regimen("trastuzumab", 8, (("trastuzumab", 30, 0, True),), observation=15),
     Regimen("pembrolizumab", 10, (("pembrolizumab", 30, 0, True),)),
     Regimen("nivolumab", 6, (("nivolumab", 30, 0, True),)),
     Regimen("gemcitabina", 6, (("premedicazione", 15, 0, False), ("gemcitabina", 30, 0, True))),
     Regimen("acido zoledronico", 5, (("acido zoledronico", 15, 0, True),)),
-    Regimen("R-CHOP", 5, (("premedicazione", 30, 30, False), ("rituximab", 90, 0, True), ("doxorubicina", 15, 0, True), ("vincristina", 10, 0, True), ("ciclofosfamide", 60, 0, True)), observation=30),
-    Regimen("ABVD", 4, (("premedicazione", 15, 0, False), ("doxorubicina", 15, 0, True), ("bleomicina", 15, 0, True), ("vinblastina", 10, 0, True), ("dacarbazina", 60, 0, True)), observation=15),
-    Regimen("cisplatino con idratazione", 4, (("idratazione", 60, 0, False), ("cisplatino", 60, 0, True), ("idratazione post", 120, 0, False)), bed=True),
+    Regimen(
+        "R-CHOP",
+        5,
+        (
+            ("premedicazione", 30, 30, False),
+            ("rituximab", 90, 0, True),
+            ("doxorubicina", 15, 0, True),
+            ("vincristina", 10, 0, True),
+            ("ciclofosfamide", 60, 0, True),
+        ),
+        observation=30,
+    ),
+    Regimen(
+        "ABVD",
+        4,
+        (
+            ("premedicazione", 15, 0, False),
+            ("doxorubicina", 15, 0, True),
+            ("bleomicina", 15, 0, True),
+            ("vinblastina", 10, 0, True),
+            ("dacarbazina", 60, 0, True),
+        ),
+        observation=15,
+    ),
+    Regimen(
+        "cisplatino con idratazione",
+        4,
+        (
+            ("idratazione", 60, 0, False),
+            ("cisplatino", 60, 0, True),
+            ("idratazione post", 120, 0, False),
+        ),
+        bed=True,
+    ),
     Regimen("azacitidina", 5, (("azacitidina s.c.", 10, 0, True),), observation=15),
     Regimen("bortezomib", 4, (("bortezomib s.c.", 5, 0, True),), observation=30),
 )
@@ -113,8 +182,7 @@ def synthetic_day(rng: random.Random, scale: Scale, *, time_limit_s: float) -> D
     )
     half = scale.nurses // 2
     nurses = tuple(
-        Nurse(f"INF{i + 1:02d}", *scale.shifts[0 if i < half else 1])
-        for i in range(scale.nurses)
+        Nurse(f"INF{i + 1:02d}", *scale.shifts[0 if i < half else 1]) for i in range(scale.nurses)
     )
     weights = [r.weight for r in REGIMENS]
     visits = []
@@ -137,7 +205,9 @@ def synthetic_day(rng: random.Random, scale: Scale, *, time_limit_s: float) -> D
             if cytotoxic:
                 ready += rng.randrange(0, 31, 5)
         if regimen.portable:
-            phases.append(Phase("5-fluorouracile infusore", regimen.portable, 0, ready, Pump.PORTABLE))
+            phases.append(
+                Phase("5-fluorouracile infusore", regimen.portable, 0, ready, Pump.PORTABLE)
+            )
         visits.append(
             Visit(
                 id=f"V{n + 1:03d}",
@@ -180,69 +250,98 @@ def urgent(problem: DayProblem) -> DayProblem:
     return replace(problem, visits=(*problem.visits, visit))
 
 
+@dataclass(frozen=True)
+class DayFigures:
+    day: int
+    visits: int
+    saturation: float
+    plan_s: float
+    status: str
+    solver: str
+    unplaced: int
+    makespan: int
+    lower_bound: int
+    gap_to_bound: float
+    fcfs_makespan: int
+    fcfs_unplaced: int
+    reduction_vs_fcfs: float
+    total_wait: int
+    fcfs_total_wait: int
+    chair_balance: int
+    conflicts: int
+    urgent_replan_s: float
+    urgent_placed: bool
+    urgent_replan_conflicts: int
+    urgent_started_kept: bool
+
+
+def plan_one_day(problem: DayProblem, day: int) -> DayFigures:
+    started = time.perf_counter()
+    plan = plan_day(problem)
+    wall = time.perf_counter() - started
+    base = fcfs_plan(problem)
+    bound = lower_bound(problem)
+    with_urgent = urgent(problem)
+    started = time.perf_counter()
+    again = replan(with_urgent, plan, 11 * 60, time_limit_s=0.8)
+    replan_wall = time.perf_counter() - started
+    return DayFigures(
+        day=day,
+        visits=len(problem.visits),
+        saturation=round(saturation(problem), 3),
+        plan_s=round(wall, 2),
+        status=plan.status.value,
+        solver=plan.solver,
+        unplaced=len(plan.unplaced),
+        makespan=plan.makespan,
+        lower_bound=bound,
+        gap_to_bound=round((plan.makespan - bound) / bound, 4) if bound else 0.0,
+        fcfs_makespan=base.makespan,
+        fcfs_unplaced=len(base.unplaced),
+        reduction_vs_fcfs=round(1 - plan.makespan / base.makespan, 4) if base.makespan else 0.0,
+        total_wait=plan.total_wait,
+        fcfs_total_wait=base.total_wait,
+        chair_balance=plan.chair_balance,
+        conflicts=len(check_plan(problem, plan)),
+        urgent_replan_s=round(replan_wall, 3),
+        urgent_placed=again.assignment("URGENTE") is not None,
+        urgent_replan_conflicts=len(check_plan(with_urgent, again)),
+        urgent_started_kept=all(
+            again.assignment(a.visit_id) == a for a in plan.assignments if a.start < 11 * 60
+        ),
+    )
+
+
 def run_scale(label: str, *, days: int, seed: int, time_limit_s: float) -> dict[str, Any]:
     rng = random.Random(f"{seed}-{label}")
-    rows = []
-    for day in range(days):
-        problem = synthetic_day(rng, SCALES[label], time_limit_s=time_limit_s)
-        started = time.perf_counter()
-        plan = plan_day(problem)
-        wall = time.perf_counter() - started
-        base = fcfs_plan(problem)
-        bound = lower_bound(problem)
-        with_urgent = urgent(problem)
-        started = time.perf_counter()
-        again = replan(with_urgent, plan, 11 * 60, time_limit_s=0.8)
-        replan_wall = time.perf_counter() - started
-        fixed_ok = all(
-            again.assignment(a.visit_id) == a for a in plan.assignments if a.start < 11 * 60
-        )
-        rows.append(
-            {
-                "day": day + 1,
-                "visits": len(problem.visits),
-                "saturation": round(saturation(problem), 3),
-                "plan_s": round(wall, 2),
-                "status": plan.status.value,
-                "solver": plan.solver,
-                "unplaced": len(plan.unplaced),
-                "makespan": plan.makespan,
-                "lower_bound": bound,
-                "gap_to_bound": round((plan.makespan - bound) / bound, 4) if bound else 0.0,
-                "fcfs_makespan": base.makespan,
-                "fcfs_unplaced": len(base.unplaced),
-                "reduction_vs_fcfs": round(1 - plan.makespan / base.makespan, 4)
-                if base.makespan
-                else 0.0,
-                "total_wait": plan.total_wait,
-                "fcfs_total_wait": base.total_wait,
-                "chair_balance": plan.chair_balance,
-                "conflicts": len(check_plan(problem, plan)),
-                "urgent_replan_s": round(replan_wall, 3),
-                "urgent_placed": again.assignment("URGENTE") is not None,
-                "urgent_replan_conflicts": len(check_plan(with_urgent, again)),
-                "urgent_started_kept": fixed_ok,
-            }
-        )
-    complete = [r for r in rows if r["unplaced"] == 0]
-    within = [r for r in complete if r["gap_to_bound"] <= 0.05]
-    saturated = [r for r in rows if r["saturation"] >= 0.85]
-    reductions = [r["reduction_vs_fcfs"] for r in saturated]
-    plan_max = max(r["plan_s"] for r in rows)
-    replan_max = max(r["urgent_replan_s"] for r in rows)
+    rows = [
+        plan_one_day(synthetic_day(rng, SCALES[label], time_limit_s=time_limit_s), day + 1)
+        for day in range(days)
+    ]
+    complete = [r for r in rows if r.unplaced == 0]
+    within = [r for r in complete if r.gap_to_bound <= 0.05]
+    saturated = [r for r in rows if r.saturation >= SATURATED]
+    # a makespan is only comparable when both plans hold every patient
+    comparable = [r for r in saturated if r.unplaced == 0 and r.fcfs_unplaced == 0]
+    reductions = [r.reduction_vs_fcfs for r in comparable]
+    plan_max = max(r.plan_s for r in rows)
+    replan_max = max(r.urgent_replan_s for r in rows)
     share = len(within) / len(rows)
-    median_reduction = statistics.median(reductions) if reductions else None
+    clean = all(
+        r.conflicts == 0 and r.urgent_replan_conflicts == 0 and r.urgent_started_kept for r in rows
+    )
     return {
-        "days": rows,
-        "plan_s_median": round(statistics.median(r["plan_s"] for r in rows), 2),
+        "days": [asdict(r) for r in rows],
+        "plan_s_median": round(statistics.median(r.plan_s for r in rows), 2),
         "plan_s_max": plan_max,
         "within_5pct_of_lower_bound_share": round(share, 3),
         "days_with_unplaced": len(rows) - len(complete),
         "saturated_days": len(saturated),
-        "fcfs_reduction_saturated_median": median_reduction,
+        "saturated_days_fcfs_leaves_patients_out": sum(1 for r in saturated if r.fcfs_unplaced),
+        "fcfs_reduction_saturated_median": statistics.median(reductions) if reductions else None,
         "fcfs_reduction_saturated_min": min(reductions) if reductions else None,
         "urgent_replan_s_max": replan_max,
-        "conflicts": sum(r["conflicts"] + r["urgent_replan_conflicts"] for r in rows),
+        "urgent_placed_share": round(sum(r.urgent_placed for r in rows) / len(rows), 3),
         "goals": {
             "plan_s_max": {"goal": "<= 10", "met": plan_max <= GOALS["plan_s_max"]},
             "within_5pct_of_lower_bound_share": {
@@ -250,7 +349,7 @@ def run_scale(label: str, *, days: int, seed: int, time_limit_s: float) -> dict[
                 "met": share >= GOALS["within_5pct_of_lower_bound_share"],
             },
             "fcfs_reduction_saturated": {
-                "goal": ">= 0.25 on every saturated day",
+                "goal": ">= 0.25 on every saturated day both plans complete",
                 "met": bool(reductions)
                 and min(reductions) >= GOALS["fcfs_reduction_saturated_min"],
             },
@@ -258,17 +357,20 @@ def run_scale(label: str, *, days: int, seed: int, time_limit_s: float) -> dict[
                 "goal": "<= 1",
                 "met": replan_max <= GOALS["urgent_replan_s_max"],
             },
-            "no_conflicts": {"goal": "0", "met": all(
-                r["conflicts"] == 0 and r["urgent_replan_conflicts"] == 0 for r in rows
-            )},
+            "no_conflicts_started_kept": {"goal": "all days", "met": clean},
         },
     }
 
 
-def agenda_benchmark(*, days: int, seed: int, scales: tuple[str, ...], time_limit_s: float) -> dict[str, Any]:
+def agenda_benchmark(
+    *, days: int, seed: int, scales: tuple[str, ...], time_limit_s: float
+) -> dict[str, Any]:
     return {
         "time_limit_s": time_limit_s,
-        **{label: run_scale(label, days=days, seed=seed, time_limit_s=time_limit_s) for label in scales},
+        **{
+            label: run_scale(label, days=days, seed=seed, time_limit_s=time_limit_s)
+            for label in scales
+        },
     }
 
 
@@ -280,7 +382,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--time-limit", type=float, default=8.0)
     args = parser.parse_args(argv)
     scales = tuple(s for s in args.scales.split(",") if s)
-    result = agenda_benchmark(days=args.days, seed=args.seed, scales=scales, time_limit_s=args.time_limit)
+    result = agenda_benchmark(
+        days=args.days, seed=args.seed, scales=scales, time_limit_s=args.time_limit
+    )
     sys.stdout.write(json.dumps(result, indent=2) + "\n")
     return 0
 

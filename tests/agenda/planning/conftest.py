@@ -27,7 +27,9 @@ def day(
     )
 
 
-def visit(visit_id: str, minutes: int, *, earliest: int = 480, latest: int = 720, **kw: object) -> Visit:
+def visit(
+    visit_id: str, minutes: int, *, earliest: int = 480, latest: int = 720, **kw: object
+) -> Visit:
     return Visit(
         id=visit_id,
         patient=f"PZ-{visit_id}",

@@ -77,10 +77,16 @@ def test_identifiers_duplicates_and_references() -> None:
     _refused("empty_identifier", lambda: visit("", 30))
     _refused("bad_identifier", lambda: visit("A\x00", 30))
     _refused("duplicate_identifier", lambda: day((visit("A", 30), visit("A", 60))))
-    _refused("duplicate_identifier", lambda: day((visit("A", 30),), places=(Place("P1", PlaceKind.CHAIR),) * 2))
+    _refused(
+        "duplicate_identifier",
+        lambda: day((visit("A", 30),), places=(Place("P1", PlaceKind.CHAIR),) * 2),
+    )
     _refused("unknown_visit", lambda: day((visit("A", 30),), fixed=(Fixed("B", "P1", 540),)))
     _refused("unknown_place", lambda: day((visit("A", 30),), fixed=(Fixed("A", "P7", 540),)))
-    _refused("nurse_count", lambda: day((visit("A", 30),), fixed=(Fixed("A", "P1", 540, nurses=("N1", "N1")),)))
+    _refused(
+        "nurse_count",
+        lambda: day((visit("A", 30),), fixed=(Fixed("A", "P1", 540, nurses=("N1", "N1")),)),
+    )
 
 
 def test_a_portable_pump_must_be_the_last_drug() -> None:
@@ -105,7 +111,10 @@ def test_a_closed_day_leaves_everyone_out_with_the_reason() -> None:
     problem = day((visit("A", 30), visit("B", 30)), closed=True)
     plan = plan_day(problem)
     assert plan.assignments == ()
-    assert {(u.visit_id, u.code) for u in plan.unplaced} == {("A", "closed_day"), ("B", "closed_day")}
+    assert {(u.visit_id, u.code) for u in plan.unplaced} == {
+        ("A", "closed_day"),
+        ("B", "closed_day"),
+    }
 
 
 def test_visits_that_cannot_fit_say_why() -> None:
@@ -127,11 +136,13 @@ def test_visits_that_cannot_fit_say_why() -> None:
 
 def test_more_patients_than_the_day_holds_leaves_the_lowest_priority_out() -> None:
     # one chair 08:00-18:00 (600 min), three 240-min therapies: only two fit
-    problem = day((
-        visit("A", 240, latest=800),
-        visit("B", 240, latest=800, priority=5),
-        visit("C", 240, latest=800, priority=3),
-    ))
+    problem = day(
+        (
+            visit("A", 240, latest=800),
+            visit("B", 240, latest=800, priority=5),
+            visit("C", 240, latest=800, priority=3),
+        )
+    )
     plan = plan_day(problem)
     assert [(u.visit_id, u.code) for u in plan.unplaced] == [("A", "day_full")]
     assert {a.visit_id for a in plan.assignments} == {"B", "C"}

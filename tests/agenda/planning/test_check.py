@@ -71,7 +71,9 @@ def test_before_arrival_blood_test_gap_and_arrival_window() -> None:
 
 
 def test_before_the_preparation_is_ready() -> None:
-    v = Visit("A", "PZ-A", 480, 600, (Phase("premed", 15), Phase("oxaliplatino", 120, ready_at=560)))
+    v = Visit(
+        "A", "PZ-A", 480, 600, (Phase("premed", 15), Phase("oxaliplatino", 120, ready_at=560))
+    )
     problem = day((v,))
     # oxaliplatin would start at 09:00 + 15 = 09:15, ready only at 09:20
     a = assignment_for(problem, "A", place_id="P1", start=540, nurses=["N1", "N1"])
@@ -86,20 +88,24 @@ def test_nurse_cap_shift_and_missing_nurse() -> None:
     visits = tuple(visit(v, 30) for v in ("A", "B", "C"))
     problem = day(visits, places=chairs(3), starts_per_half_hour=2)
     # three starts by N1 at 08:00, 08:10, 08:29: three in 30 minutes, cap 2
-    plan = _plan(*(
-        assignment_for(problem, v, place_id=f"P{i + 1}", start=s, nurses=["N1"])
-        for i, (v, s) in enumerate((("A", 480), ("B", 490), ("C", 509)))
-    ))
+    plan = _plan(
+        *(
+            assignment_for(problem, v, place_id=f"P{i + 1}", start=s, nurses=["N1"])
+            for i, (v, s) in enumerate((("A", 480), ("B", 490), ("C", 509)))
+        )
+    )
     conflicts = check_plan(problem, plan)
     assert [c.code for c in conflicts] == ["nurse_cap"]
     assert conflicts[0].message == (
         "L'infermiere N1 ha 3 avvii tra le 08:00 e le 08:29: il massimo è 2 ogni mezz'ora."
     )
     # 08:30 is the next half hour from 08:00: fine
-    plan_ok = _plan(*(
-        assignment_for(problem, v, place_id=f"P{i + 1}", start=s, nurses=["N1"])
-        for i, (v, s) in enumerate((("A", 480), ("B", 490), ("C", 510)))
-    ))
+    plan_ok = _plan(
+        *(
+            assignment_for(problem, v, place_id=f"P{i + 1}", start=s, nurses=["N1"])
+            for i, (v, s) in enumerate((("A", 480), ("B", 490), ("C", 510)))
+        )
+    )
     assert check_plan(problem, plan_ok) == ()
     off = replace(problem, nurses=(Nurse("N1", 600, 900),))
     a = assignment_for(off, "A", place_id="P1", start=480, nurses=["N1"])
@@ -125,7 +131,9 @@ def test_phase_times_must_follow_the_protocol() -> None:
 
 
 def test_a_fixed_assignment_moved_or_dropped() -> None:
-    problem = day((visit("A", 60), visit("B", 30)), places=chairs(2), fixed=(Fixed("A", "P1", 540),))
+    problem = day(
+        (visit("A", 60), visit("B", 30)), places=chairs(2), fixed=(Fixed("A", "P1", 540),)
+    )
     moved = assignment_for(problem, "A", place_id="P2", start=540, nurses=["N1"])
     assert _codes(problem, _plan(moved)) == ["fixed_moved"]
     b = assignment_for(problem, "B", place_id="P2", start=540, nurses=["N1"])

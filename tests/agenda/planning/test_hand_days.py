@@ -25,9 +25,14 @@ def test_short_visit_goes_first_while_the_long_one_waits_for_its_blood_results()
     #    chair 15 + 15 + 60 + 30 = 120 min
     # B: any time 08:00-12:00, no blood test, a 30-min drug ready at 08:20
     a = Visit(
-        "A", "PZ-A", 480, 480,
+        "A",
+        "PZ-A",
+        480,
+        480,
         (Phase("premedicazione", 15, wait_after=15), Phase("paclitaxel", 60)),
-        blood_test_minutes=10, blood_test_gap=50, observation_minutes=30,
+        blood_test_minutes=10,
+        blood_test_gap=50,
+        observation_minutes=30,
     )
     b = Visit("B", "PZ-B", 480, 720, (Phase("pembrolizumab", 30, ready_at=500),))
     problem = day((a, b), turnover_minutes=10)
@@ -54,11 +59,20 @@ def test_a_portable_pump_frees_the_chair_after_its_connection() -> None:
     #    in the unit (10 min): chair 60 + 15 = 75 min; detachment at 60 + 15 + 120 = 195
     # G: a 30-min drug
     f = Visit(
-        "F", "PZ-F", 480, 480,
+        "F",
+        "PZ-F",
+        480,
+        480,
         (
             Phase("oxaliplatino", 60),
-            Phase("5-fluorouracile infusore", 120, pump=Pump.PORTABLE, connect_minutes=15,
-                  detach_in_unit=True, detach_minutes=10),
+            Phase(
+                "5-fluorouracile infusore",
+                120,
+                pump=Pump.PORTABLE,
+                connect_minutes=15,
+                detach_in_unit=True,
+                detach_minutes=10,
+            ),
         ),
     )
     g = visit("G", 30)
@@ -114,7 +128,9 @@ def test_fcfs_takes_patients_in_arrival_order_and_is_beaten_by_the_plan() -> Non
     # then FCFS calls everyone at the window's start and takes them in arrival order
     # (L and S1 at 08:00: ties by id, L first): L 08:00-11:00, S1 11:00-11:30, S2 11:30-12:00
     assert [(a.visit_id, a.start) for a in base.assignments] == [
-        ("L", 480), ("S1", 660), ("S2", 690)
+        ("L", 480),
+        ("S1", 660),
+        ("S2", 690),
     ]
     # makespan 720 - 480 = 240; waits: L 0, S1 660 - 480 = 180, S2 690 - 490 = 200
     assert (base.makespan, base.total_wait) == (240, 380)

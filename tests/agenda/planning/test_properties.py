@@ -65,7 +65,9 @@ def days(draw: st.DrawFn) -> DayProblem:
     n_places = draw(st.integers(1, 4))
     places = tuple(
         Place(f"P{i}", kind, frozenset({kind, PlaceKind.CHAIR}))
-        for i, kind in enumerate(draw(st.lists(st.sampled_from(list(PlaceKind)), min_size=n_places, max_size=n_places)))
+        for i, kind in enumerate(
+            draw(st.lists(st.sampled_from(list(PlaceKind)), min_size=n_places, max_size=n_places))
+        )
     )
     nurses = []
     for i in range(draw(st.integers(1, 3))):
@@ -137,7 +139,10 @@ def test_replan_never_moves_what_started(problem: DayProblem, now: int) -> None:
             kept = again.assignment(a.visit_id)
             assert kept is not None
             assert (kept.place_id, kept.start, kept.end, kept.arrival) == (
-                a.place_id, a.start, a.end, a.arrival
+                a.place_id,
+                a.start,
+                a.end,
+                a.arrival,
             )
             # the starts already made keep their nurse
             for (m, n), (m2, n2) in zip(a.nurse_starts, kept.nurse_starts, strict=True):

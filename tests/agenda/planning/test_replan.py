@@ -5,24 +5,24 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from corsia.agenda.domain.planning import Phase, Visit, check_plan, plan_day, replan
+from corsia.agenda.domain.planning import DayProblem, Phase, Visit, check_plan, plan_day, replan
 
 from .conftest import chairs, day, visit
 
 
-def _base() -> object:
+def _base() -> DayProblem:
     # two chairs; five 60-min therapies; everyone may come 08:00-12:00
     return day(tuple(visit(v, 60) for v in ("A", "B", "C", "D", "E")), places=chairs(2))
 
 
 def test_an_urgent_addition_is_placed_without_moving_what_started() -> None:
     problem = _base()
-    plan = plan_day(problem)  # type: ignore[arg-type]
+    plan = plan_day(problem)
     now = 540  # 09:00
     started = {a.visit_id: a for a in plan.assignments if a.start < now}
     assert started  # the morning's first patients are in their chairs
     urgent = Visit("U", "PZ-U", 540, 600, (Phase("terapia urgente", 45),), priority=5)
-    changed = replace(problem, visits=(*problem.visits, urgent))  # type: ignore[type-var]
+    changed = replace(problem, visits=(*problem.visits, urgent))
     again = replan(changed, plan, now)
     assert check_plan(changed, again) == ()
     for visit_id, before in started.items():
@@ -35,11 +35,11 @@ def test_an_urgent_addition_is_placed_without_moving_what_started() -> None:
 
 def test_a_cancelled_therapy_frees_its_chair_and_call_ins_given_stay() -> None:
     problem = _base()
-    plan = plan_day(problem)  # type: ignore[arg-type]
+    plan = plan_day(problem)
     now = 500
     future = [a for a in plan.assignments if a.start >= now]
     cancelled = future[-1].visit_id
-    kept = replace(problem, visits=tuple(v for v in problem.visits if v.id != cancelled))  # type: ignore[attr-defined]
+    kept = replace(problem, visits=tuple(v for v in problem.visits if v.id != cancelled))
     again = replan(kept, plan, now)
     assert again.assignment(cancelled) is None
     assert check_plan(kept, again) == ()

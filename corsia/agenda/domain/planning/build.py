@@ -48,7 +48,9 @@ def assignment_for(
     build the moved assignment, then ``check_plan``."""
     visit = problem.visit(visit_id)
     if arrival is None:
-        arrival = min(visit.arrival_latest, max(visit.arrival_earliest, start - visit.results_after))
+        arrival = min(
+            visit.arrival_latest, max(visit.arrival_earliest, start - visit.results_after)
+        )
     chosen = list(nurses) + [None] * (len(visit.nurse_offsets) - len(nurses))
     phases = []
     k = 0
@@ -73,7 +75,9 @@ def assignment_for(
 
 def starts_of(visit: Visit, a: Assignment) -> list[tuple[int, str | None]]:
     """(minute, nurse) of each nurse start of ``a``, in ``Visit.nurse_offsets`` order."""
-    out = [(t.start, t.nurse) for t, ph in zip(a.phases, visit.phases, strict=True) if ph.nurse_start]
+    out = [
+        (t.start, t.nurse) for t, ph in zip(a.phases, visit.phases, strict=True) if ph.nurse_start
+    ]
     if a.detach_at is not None:
         out.append((a.detach_at, a.detach_nurse))
     return out

@@ -28,22 +28,32 @@ def check_plan(problem: DayProblem, plan: DayPlan) -> tuple[Conflict, ...]:
         try:
             visit = problem.visit(a.visit_id)
         except KeyError:
-            out.append(Conflict("unknown_visit", f"Accesso sconosciuto: {a.visit_id}.", (a.visit_id,)))
+            out.append(
+                Conflict("unknown_visit", f"Accesso sconosciuto: {a.visit_id}.", (a.visit_id,))
+            )
             continue
         if a.visit_id in seen:
             out.append(
-                Conflict("duplicate_visit", f"L'accesso {a.visit_id} è pianificato due volte.", (a.visit_id,))
+                Conflict(
+                    "duplicate_visit",
+                    f"L'accesso {a.visit_id} è pianificato due volte.",
+                    (a.visit_id,),
+                )
             )
             continue
         seen.add(a.visit_id)
         if problem.closed:
             out.append(
-                Conflict("closed_day", "Giornata di chiusura: nessun accesso possibile.", (a.visit_id,))
+                Conflict(
+                    "closed_day", "Giornata di chiusura: nessun accesso possibile.", (a.visit_id,)
+                )
             )
         place = places.get(a.place_id)
         if place is None:
             out.append(
-                Conflict("unknown_place", f"Posto sconosciuto: {a.place_id}.", (a.visit_id,), a.place_id)
+                Conflict(
+                    "unknown_place", f"Posto sconosciuto: {a.place_id}.", (a.visit_id,), a.place_id
+                )
             )
             continue
         if visit.needs not in place.hosts:
@@ -158,7 +168,9 @@ def _times(problem: DayProblem, a: Assignment) -> list[Conflict]:
 def _nurses(problem: DayProblem, a: Assignment, nurses: dict) -> list[Conflict]:  # type: ignore[type-arg]
     visit = problem.visit(a.visit_id)
     out = []
-    starts = [(p.start, p.nurse, ph.nurse_start) for p, ph in zip(a.phases, visit.phases, strict=False)]
+    starts = [
+        (p.start, p.nurse, ph.nurse_start) for p, ph in zip(a.phases, visit.phases, strict=False)
+    ]
     if a.detach_at is not None:
         starts.append((a.detach_at, a.detach_nurse, True))
     for minute, nurse_id, needed in starts:

@@ -32,7 +32,12 @@ def fcfs_plan(problem: DayProblem) -> DayPlan:
     started = time.perf_counter()
     pinned = tuple(
         assignment_for(
-            problem, f.visit_id, place_id=f.place_id, start=f.start, arrival=f.arrival, nurses=f.nurses
+            problem,
+            f.visit_id,
+            place_id=f.place_id,
+            start=f.start,
+            arrival=f.arrival,
+            nurses=f.nurses,
         )
         for f in problem.fixed
     )
@@ -77,11 +82,11 @@ def fcfs_assign(
                 nurses.add(nurse, minute)
     for a in pinned:
         visit = problem.visit(a.visit_id)
-        chosen = list(starts_of(visit, a))
-        for k, (minute, nurse) in enumerate(chosen):
+        own = list(starts_of(visit, a))
+        for k, (minute, nurse) in enumerate(own):
             if nurse is None:
                 picked = nurses.choose([minute])
-                chosen[k] = (minute, picked[0] if picked else None)
+                own[k] = (minute, picked[0] if picked else None)
         placed.append(
             assignment_for(
                 problem,
@@ -89,7 +94,7 @@ def fcfs_assign(
                 place_id=a.place_id,
                 start=a.start,
                 arrival=a.arrival,
-                nurses=[n for _, n in chosen],
+                nurses=[n for _, n in own],
             )
         )
         done.add(a.visit_id)
@@ -122,7 +127,12 @@ def fcfs_assign(
             if call_at_start and visit.id not in arrivals:
                 arrival = min(bounds.arrival_hi, max(bounds.arrival_lo, t - visit.results_after))
             result = assignment_for(
-                problem, visit.id, place_id=places[index].id, start=t, arrival=arrival, nurses=chosen
+                problem,
+                visit.id,
+                place_id=places[index].id,
+                start=t,
+                arrival=arrival,
+                nurses=chosen,
             )
             break
         if result is None:

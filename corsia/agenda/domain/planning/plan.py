@@ -42,7 +42,9 @@ class Assignment:
     @property
     def nurse_starts(self) -> tuple[tuple[int, str | None], ...]:
         """(minute, nurse) of every nurse start: the drugs a nurse starts, the detachment."""
-        out = [(p.start, p.nurse) for p in self.phases if p.nurse is not None]
+        out: list[tuple[int, str | None]] = [
+            (p.start, p.nurse) for p in self.phases if p.nurse is not None
+        ]
         if self.detach_at is not None:
             out.append((self.detach_at, self.detach_nurse))
         return tuple(out)
@@ -63,8 +65,8 @@ class Conflict:
     message: str
     visit_ids: tuple[str, ...] = ()
     place_id: str | None = None
-    nurse_id: str | None = None
     minute: int | None = None
+    nurse_id: str | None = None
 
 
 @dataclass(frozen=True)

@@ -235,7 +235,7 @@ class Visit:
     def chair_minutes(self) -> int:
         """Minutes the place is held from the therapy start: every phase in the chair, the
         protocol's waits, the observation; a portable pump only for its connection."""
-        last_start, last_end = self.phase_offsets[-1]
+        _last_start, last_end = self.phase_offsets[-1]
         return last_end + self.phases[-1].wait_after + self.observation_minutes
 
     @property
@@ -275,8 +275,11 @@ class Visit:
     def ready_offset_start(self) -> int:
         """The earliest therapy start the preparations allow (each drug starts once ready)."""
         return max(
-            (p.ready_at - start for p, (start, _) in zip(self.phases, self.phase_offsets, strict=True)
-             if p.ready_at is not None),
+            (
+                p.ready_at - start
+                for p, (start, _) in zip(self.phases, self.phase_offsets, strict=True)
+                if p.ready_at is not None
+            ),
             default=0,
         )
 
@@ -336,7 +339,9 @@ class DayProblem:
             ("fixed", self.fixed, Fixed, MAX_VISITS),
         ):
             if not isinstance(values, tuple) or any(not isinstance(v, kind) for v in values):
-                raise _refuse("bad_collection", f"{name}: attesa una tupla di {kind.__name__}.", name)
+                raise _refuse(
+                    "bad_collection", f"{name}: attesa una tupla di {kind.__name__}.", name
+                )
             if len(values) > top:
                 raise _refuse(
                     "too_many",
@@ -344,7 +349,9 @@ class DayProblem:
                     name,
                 )
         if not self.places:
-            raise _refuse("no_places", "Nessuna poltrona o letto: la giornata non ha posti.", "places")
+            raise _refuse(
+                "no_places", "Nessuna poltrona o letto: la giornata non ha posti.", "places"
+            )
         _unique((p.id for p in self.places), "posto")
         _unique((n.id for n in self.nurses), "infermiere")
         _unique((v.id for v in self.visits), "accesso")
@@ -368,10 +375,14 @@ class DayProblem:
             visit = self._by_id.get(fix.visit_id)
             if visit is None:
                 raise _refuse(
-                    "unknown_visit", f"Assegnazione fissa di un accesso sconosciuto: {fix.visit_id}.", "fixed"
+                    "unknown_visit",
+                    f"Assegnazione fissa di un accesso sconosciuto: {fix.visit_id}.",
+                    "fixed",
                 )
             if fix.place_id not in places:
-                raise _refuse("unknown_place", f"{fix.visit_id}: posto sconosciuto {fix.place_id}.", "fixed")
+                raise _refuse(
+                    "unknown_place", f"{fix.visit_id}: posto sconosciuto {fix.place_id}.", "fixed"
+                )
             if fix.nurses and len(fix.nurses) != len(visit.nurse_offsets):
                 raise _refuse(
                     "nurse_count",
@@ -381,7 +392,11 @@ class DayProblem:
                 )
             unknown = [n for n in fix.nurses if n not in nurses]
             if unknown:
-                raise _refuse("unknown_nurse", f"{fix.visit_id}: infermiere sconosciuto {unknown[0]}.", "fixed")
+                raise _refuse(
+                    "unknown_nurse",
+                    f"{fix.visit_id}: infermiere sconosciuto {unknown[0]}.",
+                    "fixed",
+                )
 
     def visit(self, visit_id: str) -> Visit:
         return self._by_id[visit_id]

@@ -33,7 +33,6 @@ from ortools.util.python import sorted_interval_list
 from corsia.agenda.domain.planning.build import (
     Bounds,
     assignment_for,
-    compatible,
     figures,
     place_groups,
     place_on_identical,
@@ -51,7 +50,6 @@ from corsia.agenda.domain.planning.problem import (
     DayProblem,
     DayProblemInvalid,
     Nurse,
-    Place,
     PlaceKind,
     Visit,
 )
@@ -93,8 +91,14 @@ def plan_day(problem: DayProblem) -> DayPlan:
         )
         for f in problem.fixed
     }
-    return _solve(problem, now=problem.opens, pins=pins, arrivals={}, hint=None,
-                  time_limit_s=problem.time_limit_s)
+    return _solve(
+        problem,
+        now=problem.opens,
+        pins=pins,
+        arrivals={},
+        hint=None,
+        time_limit_s=problem.time_limit_s,
+    )
 
 
 def replan(
@@ -113,8 +117,10 @@ def replan(
     started keeps its place, times and the nurses of the starts already made; the call-in
     already given to a patient stays when it is still inside the patient's window; nothing
     new is placed before ``now_minute``."""
-    if isinstance(now_minute, bool) or not isinstance(now_minute, int) or not (
-        0 <= now_minute <= DAY_MINUTES
+    if (
+        isinstance(now_minute, bool)
+        or not isinstance(now_minute, int)
+        or not (0 <= now_minute <= DAY_MINUTES)
     ):
         raise DayProblemInvalid(
             f"Ora di ripianificazione non valida: {now_minute!r}.", code="bad_now", field="now"
@@ -146,8 +152,9 @@ def replan(
             tuple(f.nurses) or (None,) * len(problem.visit(f.visit_id).nurse_offsets),
         )
     limit = problem.time_limit_s if time_limit_s is None else time_limit_s
-    return _solve(problem, now=now_minute, pins=pins, arrivals=arrivals, hint=previous,
-                  time_limit_s=limit)
+    return _solve(
+        problem, now=now_minute, pins=pins, arrivals=arrivals, hint=previous, time_limit_s=limit
+    )
 
 
 def _better(problem: DayProblem, a: DayPlan, b: DayPlan) -> bool:
@@ -156,7 +163,9 @@ def _better(problem: DayProblem, a: DayPlan, b: DayPlan) -> bool:
     )
 
 
-def _rank(problem: DayProblem, plan_unplaced: Sequence[Unplaced], makespan: int, wait: int) -> tuple[int, int, int]:
+def _rank(
+    problem: DayProblem, plan_unplaced: Sequence[Unplaced], makespan: int, wait: int
+) -> tuple[int, int, int]:
     left_out = sum(problem.visit(u.visit_id).priority for u in plan_unplaced)
     return (left_out, makespan, wait)
 
@@ -174,7 +183,11 @@ def _solve(
     bound = lower_bound(problem)
     pinned = tuple(
         assignment_for(
-            problem, p.visit_id, place_id=p.place_id, start=p.start, arrival=p.arrival,
+            problem,
+            p.visit_id,
+            place_id=p.place_id,
+            start=p.start,
+            arrival=p.arrival,
             nurses=p.nurses,
         )
         for p in pins.values()
@@ -193,7 +206,9 @@ def _solve(
             chair_balance=0,
             status=PlanStatus.INFEASIBLE,
             unplaced=tuple(
-                Unplaced(v.id, "fixed_conflict", f"Le assegnazioni fissate sono in conflitto: {reason}")
+                Unplaced(
+                    v.id, "fixed_conflict", f"Le assegnazioni fissate sono in conflitto: {reason}"
+                )
                 for v in problem.visits
             ),
             lower_bound=bound,
@@ -202,34 +217,60 @@ def _solve(
         )
     # the baseline (fallback) and list schedules (hints), with the same pins and call-ins
     candidates = [
-        _list_plan(problem, bound, now, pinned, arrivals, None, call_at_start=False, name="fcfs")
+        _list_plan(
+            problem,
+            bound=bound,
+            now=now,
+            pinned=pinned,
+            arrivals=arrivals,
+            order=None,
+            call_at_start=False,
+            name="fcfs",
+        )
     ]
     for name, order in _orders(problem, now).items():
         candidates.append(
-            _list_plan(problem, bound, now, pinned, arrivals, order, call_at_start=True, name=name)
+            _list_plan(
+                problem,
+                bound=bound,
+                now=now,
+                pinned=pinned,
+                arrivals=arrivals,
+                order=order,
+                call_at_start=True,
+                name=name,
+            )
         )
-    baseline = min(
-        candidates, key=lambda c: _rank(problem, c.unplaced, c.makespan, c.total_wait)
-    )
+    baseline = min(candidates, key=lambda c: _rank(problem, c.unplaced, c.makespan, c.total_wait))
     cover = shift_cover(problem)
     free_bounds: dict[str, Bounds] = {}
     refused: list[Unplaced] = []
     for visit in problem.visits:
         if visit.id in pins:
             continue
-        b = visit_bounds(problem, visit, now=now, cover=cover, arrival=_arrival(problem, visit.id, now, arrivals))
+        b = visit_bounds(
+            problem, visit, now=now, cover=cover, arrival=_arrival(problem, visit.id, now, arrivals)
+        )
         refusal = static_refusal(problem, visit, b)
         if refusal is None:
             free_bounds[visit.id] = b
         else:
             refused.append(refusal)
-    solved = _cp_sat(problem, pinned=pinned, free=free_bounds,
-                     time_limit_s=max(0.05, time_limit_s - (time.perf_counter() - started)),
-                     hint=baseline if hint is None or _better(problem, baseline, hint) else hint)
+    solved = _cp_sat(
+        problem,
+        pinned=pinned,
+        free=free_bounds,
+        time_limit_s=max(0.05, time_limit_s - (time.perf_counter() - started)),
+        hint=baseline if hint is None or _better(problem, baseline, hint) else hint,
+    )
     chosen = baseline
     if solved is not None:
         placed, optimal = solved
-        left_out = [Unplaced(v, "day_full", DAY_FULL) for v in free_bounds if v not in {a.visit_id for a in placed}]
+        left_out = [
+            Unplaced(v, "day_full", DAY_FULL)
+            for v in free_bounds
+            if v not in {a.visit_id for a in placed}
+        ]
         numbers = figures(problem, placed)
         candidate = DayPlan(
             tuple(sorted(placed, key=lambda a: (a.start, a.place_id))),
@@ -263,7 +304,12 @@ def _orders(problem: DayProblem, now: int) -> dict[str, Callable[[Visit], tuple[
     """Orders for the list schedules the solver starts from: the least slack first (the
     latest start a visit allows), and the longest stay first within the arrival order."""
     return {
-        "list:slack": lambda v: (-v.priority, problem.closes - v.span_minutes, -v.chair_minutes, v.id),
+        "list:slack": lambda v: (
+            -v.priority,
+            problem.closes - v.span_minutes,
+            -v.chair_minutes,
+            v.id,
+        ),
         "list:longest": lambda v: (
             -v.priority,
             max(v.arrival_earliest, problem.opens, now) // 60,
@@ -275,17 +321,21 @@ def _orders(problem: DayProblem, now: int) -> dict[str, Callable[[Visit], tuple[
 
 def _list_plan(
     problem: DayProblem,
+    *,
     bound: int,
     now: int,
     pinned: tuple[Assignment, ...],
     arrivals: Mapping[str, int],
     order: Callable[[Visit], tuple[int | str, ...]] | None,
-    *,
     call_at_start: bool,
     name: str,
 ) -> DayPlan:
     placed, unplaced = fcfs_assign(
-        problem, now=now, pinned=pinned, arrivals=dict(arrivals), order=order,
+        problem,
+        now=now,
+        pinned=pinned,
+        arrivals=dict(arrivals),
+        order=order,
         call_at_start=call_at_start,
     )
     numbers = figures(problem, placed)
@@ -301,7 +351,9 @@ def _list_plan(
     )
 
 
-def _arrival(problem: DayProblem, visit_id: str, now: int, arrivals: Mapping[str, int]) -> int | None:
+def _arrival(
+    problem: DayProblem, visit_id: str, now: int, arrivals: Mapping[str, int]
+) -> int | None:
     if visit_id in arrivals:
         return arrivals[visit_id]
     visit = problem.visit(visit_id)
@@ -338,7 +390,12 @@ def _cp_sat(
         default=DAY_MINUTES,
     )
     late_places = {a.place_id for a in pinned if a.start > min_free_start}
-    late_nurses = {n for a in pinned for m, n in starts_of(problem.visit(a.visit_id), a) if n is not None and m > min_free_event}
+    late_nurses = {
+        n
+        for a in pinned
+        for m, n in starts_of(problem.visit(a.visit_id), a)
+        if n is not None and m > min_free_event
+    }
     place_groups_: list[_Group] = []
     for group in place_groups(problem):
         rest = tuple(p.id for p in group if p.id not in late_places)
@@ -373,7 +430,11 @@ def _cp_sat(
     for a in pinned:
         visit = problem.visit(a.visit_id)
         g = place_groups_[_group_of(place_groups_, a.place_id)]
-        g.intervals.append(model.new_fixed_size_interval_var(a.start, a.end - a.start + turnover, f"pin_{a.visit_id}"))
+        g.intervals.append(
+            model.new_fixed_size_interval_var(
+                a.start, a.end - a.start + turnover, f"pin_{a.visit_id}"
+            )
+        )
         model.add(makespan >= a.start + visit.span_minutes - opens)
         needed = starts_of(problem.visit(a.visit_id), a)
         by_nurse: dict[str, list[int]] = defaultdict(list)
@@ -386,14 +447,20 @@ def _cp_sat(
             for i, m in enumerate(minutes):
                 length = window if i + 1 == len(minutes) else min(window, minutes[i + 1] - m)
                 if length > 0:
-                    ng.intervals.append(model.new_fixed_size_interval_var(m, length, f"pinn_{a.visit_id}_{m}"))
+                    ng.intervals.append(
+                        model.new_fixed_size_interval_var(m, length, f"pinn_{a.visit_id}_{m}")
+                    )
         for k, (m, n) in enumerate(needed):
             if n is None:
                 options = []
                 for gi, ng in enumerate(nurse_groups):
                     if ng.shift[0] <= m < ng.shift[1]:
                         lit = model.new_bool_var(f"y_{a.visit_id}_{k}_{gi}")
-                        ng.intervals.append(model.new_optional_fixed_size_interval_var(m, window, lit, f"pe_{a.visit_id}_{k}_{gi}"))
+                        ng.intervals.append(
+                            model.new_optional_fixed_size_interval_var(
+                                m, window, lit, f"pe_{a.visit_id}_{k}_{gi}"
+                            )
+                        )
                         options.append((gi, lit))
                 if not options:
                     return None
@@ -404,47 +471,53 @@ def _cp_sat(
         visit = problem.visit(visit_id)
         domain = sorted_interval_list.Domain.from_intervals([list(r) for r in b.starts])
         s = model.new_int_var_from_domain(domain, f"s_{visit_id}")
-        p = model.new_bool_var(f"p_{visit_id}")
+        lit_p = model.new_bool_var(f"p_{visit_id}")
         arrival = model.new_int_var(b.arrival_lo, b.arrival_hi, f"a_{visit_id}")
-        starts[visit_id], present[visit_id], arrivals[visit_id] = s, p, arrival
-        model.add(arrival + visit.results_after <= s).only_enforce_if(p)
+        starts[visit_id], present[visit_id], arrivals[visit_id] = s, lit_p, arrival
+        model.add(arrival + visit.results_after <= s).only_enforce_if(lit_p)
         wait = model.new_int_var(0, DAY_MINUTES, f"w_{visit_id}")
-        model.add(wait == s - visit.results_after - arrival).only_enforce_if(p)
-        model.add(wait == 0).only_enforce_if(~p)
+        model.add(wait == s - visit.results_after - arrival).only_enforce_if(lit_p)
+        model.add(wait == 0).only_enforce_if(~lit_p)
         wait_terms.append(wait)
         early = model.new_int_var(0, DAY_MINUTES, f"e_{visit_id}")
-        model.add(early == s - b.earliest).only_enforce_if(p)
-        model.add(early == 0).only_enforce_if(~p)
+        model.add(early == s - b.earliest).only_enforce_if(lit_p)
+        model.add(early == 0).only_enforce_if(~lit_p)
         early_terms.append(early)
-        left_out_terms.append(visit.priority * (1 - p))
-        model.add(makespan >= s + visit.span_minutes - opens).only_enforce_if(p)
+        left_out_terms.append(visit.priority * (1 - lit_p))
+        model.add(makespan >= s + visit.span_minutes - opens).only_enforce_if(lit_p)
         options = []
         compatible_groups = [gi for gi, g in enumerate(place_groups_) if visit.needs in g.hosts]
         for gi in compatible_groups:
-            lit = p if len(compatible_groups) == 1 else model.new_bool_var(f"x_{visit_id}_{gi}")
+            lit = lit_p if len(compatible_groups) == 1 else model.new_bool_var(f"x_{visit_id}_{gi}")
             place_groups_[gi].intervals.append(
-                model.new_optional_fixed_size_interval_var(s, visit.chair_minutes + turnover, lit, f"c_{visit_id}_{gi}")
+                model.new_optional_fixed_size_interval_var(
+                    s, visit.chair_minutes + turnover, lit, f"c_{visit_id}_{gi}"
+                )
             )
             options.append((gi, lit))
         if len(options) > 1:
-            model.add(sum(lit for _, lit in options) == p)
+            model.add(sum(lit for _, lit in options) == lit_p)
         place_choice[visit_id] = options
         for k, offset in enumerate(visit.nurse_offsets):
             lo, hi = b.starts[0][0] + offset, b.starts[-1][1] + offset
-            usable = [gi for gi, g in enumerate(nurse_groups) if g.shift[0] <= hi and lo < g.shift[1]]
+            usable = [
+                gi for gi, g in enumerate(nurse_groups) if g.shift[0] <= hi and lo < g.shift[1]
+            ]
             options = []
             for gi in usable:
                 g = nurse_groups[gi]
-                lit = p if len(usable) == 1 else model.new_bool_var(f"y_{visit_id}_{k}_{gi}")
+                lit = lit_p if len(usable) == 1 else model.new_bool_var(f"y_{visit_id}_{k}_{gi}")
                 if not (g.shift[0] <= lo and hi < g.shift[1]):
                     model.add(s + offset >= g.shift[0]).only_enforce_if(lit)
                     model.add(s + offset <= g.shift[1] - 1).only_enforce_if(lit)
                 g.intervals.append(
-                    model.new_optional_fixed_size_interval_var(s + offset, window, lit, f"n_{visit_id}_{k}_{gi}")
+                    model.new_optional_fixed_size_interval_var(
+                        s + offset, window, lit, f"n_{visit_id}_{k}_{gi}"
+                    )
                 )
                 options.append((gi, lit))
             if len(options) > 1:
-                model.add(sum(lit for _, lit in options) == p)
+                model.add(sum(lit for _, lit in options) == lit_p)
             event_choice[(visit_id, k)] = options
 
     for g in [*place_groups_, *nurse_groups]:
@@ -458,14 +531,14 @@ def _cp_sat(
     # the hint: the baseline's (or the previous plan's) starts and call-ins
     hinted = {a.visit_id: a for a in hint.assignments}
     for visit_id, s in starts.items():
-        a = hinted.get(visit_id)
-        if a is None:
+        previous = hinted.get(visit_id)
+        if previous is None:
             model.add_hint(present[visit_id], 0)
             continue
         model.add_hint(present[visit_id], 1)
-        model.add_hint(s, a.start)
+        model.add_hint(s, previous.start)
         b = free[visit_id]
-        model.add_hint(arrivals[visit_id], min(b.arrival_hi, max(b.arrival_lo, a.arrival)))
+        model.add_hint(arrivals[visit_id], min(b.arrival_hi, max(b.arrival_lo, previous.arrival)))
 
     first = cp_model.LinearExpr.sum(left_out_terms) * big + makespan
     model.minimize(first)
@@ -478,7 +551,14 @@ def _cp_sat(
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     optimal = status == cp_model.OPTIMAL
-    values = _values(solver, starts, arrivals, present, place_choice, event_choice)
+    values = _values(
+        solver,
+        starts=starts,
+        arrivals=arrivals,
+        present=present,
+        place_choice=place_choice,
+        event_choice=event_choice,
+    )
     best_first = round(solver.objective_value)
     remaining = deadline - time.perf_counter()
     if remaining > 0.02:
@@ -489,15 +569,31 @@ def _cp_sat(
             model.add_hint(arrivals[visit_id], values.arrivals[visit_id])
             model.add_hint(present[visit_id], values.present[visit_id])
         scale = len(early_terms) * DAY_MINUTES + 1
-        model.minimize(cp_model.LinearExpr.sum(wait_terms) * scale + cp_model.LinearExpr.sum(early_terms))
+        model.minimize(
+            cp_model.LinearExpr.sum(wait_terms) * scale + cp_model.LinearExpr.sum(early_terms)
+        )
         solver.parameters.max_time_in_seconds = remaining
         status = solver.solve(model)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            values = _values(solver, starts, arrivals, present, place_choice, event_choice)
+            values = _values(
+                solver,
+                starts=starts,
+                arrivals=arrivals,
+                present=present,
+                place_choice=place_choice,
+                event_choice=event_choice,
+            )
             optimal = optimal and status == cp_model.OPTIMAL
         else:
             optimal = False
-    placed = _decode(problem, pinned, free, values, place_groups_, nurse_groups)
+    placed = _decode(
+        problem,
+        pinned=pinned,
+        free=free,
+        values=values,
+        place_groups_=place_groups_,
+        nurse_groups=nurse_groups,
+    )
     if placed is None:
         return None
     return placed, optimal
@@ -514,6 +610,7 @@ class _Values:
 
 def _values(
     solver: cp_model.CpSolver,
+    *,
     starts: Mapping[str, cp_model.IntVar],
     arrivals: Mapping[str, cp_model.IntVar],
     present: Mapping[str, cp_model.IntVar],
@@ -537,6 +634,7 @@ def _values(
 
 def _decode(
     problem: DayProblem,
+    *,
     pinned: tuple[Assignment, ...],
     free: Mapping[str, Bounds],
     values: _Values,
@@ -562,44 +660,58 @@ def _decode(
     # nurses, group by group
     nurse_of: dict[tuple[str, int], str] = {}
     for gi, g in enumerate(nurse_groups):
-        items: list[tuple[str, int, int]] = []
-        pins: dict[str, str] = {}
+        events: list[tuple[str, int, int]] = []
+        fixed_nurse: dict[str, str] = {}
         keys: dict[str, tuple[str, int]] = {}
         for a in pinned:
             for k, (m, n) in enumerate(starts_of(problem.visit(a.visit_id), a)):
                 key = f"{a.visit_id}#{k}"
                 if n is not None and n in g.members:
-                    items.append((key, m, m + window))
-                    pins[key] = n
+                    events.append((key, m, m + window))
+                    fixed_nurse[key] = n
                 elif n is None and values.event_group.get((a.visit_id, k)) == gi:
-                    items.append((key, m, m + window))
+                    events.append((key, m, m + window))
                 keys[key] = (a.visit_id, k)
         for v in placed_ids:
             for k, offset in enumerate(problem.visit(v).nurse_offsets):
                 if values.event_group[(v, k)] == gi:
                     key = f"{v}#{k}"
                     m = values.starts[v] + offset
-                    items.append((key, m, m + window))
+                    events.append((key, m, m + window))
                     keys[key] = (v, k)
         # pinned starts of one nurse may be closer than the window (set by hand): they keep
         # their nurse whatever the colouring's spacing says
-        got = place_on_identical(items, g.members, pins, {}, {})
+        got = place_on_identical(events, g.members, fixed_nurse, {}, {})
         if got is None:
             return None
         for key, nurse in got.items():
             nurse_of[keys[key]] = nurse
     out: list[Assignment] = []
     for a in pinned:
-        nurses = [n if n is not None else nurse_of.get((a.visit_id, k))
-                  for k, (_m, n) in enumerate(starts_of(problem.visit(a.visit_id), a))]
-        out.append(assignment_for(problem, a.visit_id, place_id=a.place_id, start=a.start,
-                                  arrival=a.arrival, nurses=nurses))
+        nurses = [
+            n if n is not None else nurse_of.get((a.visit_id, k))
+            for k, (_m, n) in enumerate(starts_of(problem.visit(a.visit_id), a))
+        ]
+        out.append(
+            assignment_for(
+                problem,
+                a.visit_id,
+                place_id=a.place_id,
+                start=a.start,
+                arrival=a.arrival,
+                nurses=nurses,
+            )
+        )
     for v in placed_ids:
         nurses = [nurse_of[(v, k)] for k in range(len(problem.visit(v).nurse_offsets))]
         out.append(
-            assignment_for(problem, v, place_id=place_of[v], start=values.starts[v],
-                           arrival=values.arrivals[v], nurses=nurses)
+            assignment_for(
+                problem,
+                v,
+                place_id=place_of[v],
+                start=values.starts[v],
+                arrival=values.arrivals[v],
+                nurses=nurses,
+            )
         )
     return out
-
-
