@@ -36,6 +36,7 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from corsia.agenda.domain.planning import (
+    Assignment,
     DayProblem,
     Nurse,
     Phase,
@@ -273,6 +274,28 @@ class DayFigures:
     urgent_placed: bool
     urgent_replan_conflicts: int
     urgent_started_kept: bool
+    nurse_starts: int
+    nurse_start_capacity: int
+
+
+def _same_times(got: Assignment | None, before: Assignment) -> bool:
+    """Started: same place, call-in, start and end (later starts may change nurse)."""
+    return got is not None and (got.place_id, got.arrival, got.start, got.end) == (
+        before.place_id,
+        before.arrival,
+        before.start,
+        before.end,
+    )
+
+
+def nurse_capacity(problem: DayProblem) -> int:
+    """Starts the nurses can make within the opening hours at the cap (each nurse's
+    on-duty half hours inside the opening, times the cap): the demand's ceiling."""
+    total = 0
+    for nurse in problem.nurses:
+        minutes = min(nurse.shift_end, problem.closes) - max(nurse.shift_start, problem.opens)
+        total += max(0, minutes) // 30 * problem.starts_per_half_hour
+    return total
 
 
 def plan_one_day(problem: DayProblem, day: int) -> DayFigures:
@@ -307,8 +330,12 @@ def plan_one_day(problem: DayProblem, day: int) -> DayFigures:
         urgent_placed=again.assignment("URGENTE") is not None,
         urgent_replan_conflicts=len(check_plan(with_urgent, again)),
         urgent_started_kept=all(
-            again.assignment(a.visit_id) == a for a in plan.assignments if a.start < 11 * 60
+            _same_times(again.assignment(a.visit_id), a)
+            for a in plan.assignments
+            if a.start < 11 * 60
         ),
+        nurse_starts=sum(len(v.nurse_offsets) for v in problem.visits),
+        nurse_start_capacity=nurse_capacity(problem),
     )
 
 

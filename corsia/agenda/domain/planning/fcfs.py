@@ -115,12 +115,18 @@ def fcfs_assign(
         length = visit.chair_minutes + turnover
         t = bounds.earliest
         result = None
+        offsets = visit.nurse_offsets
+        fits = [timelines[p.id].earliest_fit(t, length) for p in places]
         while t <= bounds.latest:
-            fits = [(timelines[p.id].earliest_fit(t, length), i) for i, p in enumerate(places)]
-            t, index = min(fits)
+            # a place's earliest fit from t stays valid while it is not before t
+            for i, p in enumerate(places):
+                if fits[i] < t:
+                    fits[i] = timelines[p.id].earliest_fit(t, length)
+            t = min(fits)
+            index = fits.index(t)
             if t > bounds.latest:
                 break
-            chosen = nurses.choose([t + o for o in visit.nurse_offsets])
+            chosen = nurses.choose([t + o for o in offsets])
             if chosen is None:
                 t += 1
                 continue

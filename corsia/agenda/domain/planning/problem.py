@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from enum import StrEnum
 from typing import Any
 
@@ -215,12 +216,12 @@ class Visit:
                 "longer_than_a_day", f"{self.id}: occupa il posto per più di un giorno.", "phases"
             )
 
-    @property
+    @cached_property
     def results_after(self) -> int:
         """Minutes from arrival to the earliest therapy start (blood test and its results)."""
         return self.blood_test_minutes + self.blood_test_gap
 
-    @property
+    @cached_property
     def phase_offsets(self) -> tuple[tuple[int, int], ...]:
         """(start, end in the place) of each phase from the therapy start."""
         out = []
@@ -231,14 +232,14 @@ class Visit:
             t += held + phase.wait_after
         return tuple(out)
 
-    @property
+    @cached_property
     def chair_minutes(self) -> int:
         """Minutes the place is held from the therapy start: every phase in the chair, the
         protocol's waits, the observation; a portable pump only for its connection."""
         _last_start, last_end = self.phase_offsets[-1]
         return last_end + self.phases[-1].wait_after + self.observation_minutes
 
-    @property
+    @cached_property
     def detach_offset(self) -> int | None:
         """Minutes from the therapy start to the portable pump's detachment, when it is done
         in the unit today."""
@@ -248,7 +249,7 @@ class Visit:
             return start + last.connect_minutes + last.minutes
         return None
 
-    @property
+    @cached_property
     def nurse_offsets(self) -> tuple[int, ...]:
         """The nurse starts from the therapy start: each drug started by a nurse, and the
         portable pump's detachment when it is done in the unit."""
@@ -262,7 +263,7 @@ class Visit:
             starts.append(detach)
         return tuple(starts)
 
-    @property
+    @cached_property
     def span_minutes(self) -> int:
         """Minutes from the therapy start to the visit's last activity in the unit."""
         detach = self.detach_offset
@@ -271,7 +272,7 @@ class Visit:
             end = max(end, detach + self.phases[-1].detach_minutes)
         return end
 
-    @property
+    @cached_property
     def ready_offset_start(self) -> int:
         """The earliest therapy start the preparations allow (each drug starts once ready)."""
         return max(

@@ -228,7 +228,9 @@ def _solve(
             name="fcfs",
         )
     ]
-    for name, order in _orders(problem, now).items():
+    # list schedules as the starting point of a first plan (a re-plan starts from the
+    # previous plan)
+    for name, order in (_orders(problem, now) if hint is None else {}).items():
         candidates.append(
             _list_plan(
                 problem,
