@@ -2,7 +2,7 @@
 day hospital: time to plan, makespan against the computed lower bound and against
 first-come-first-served, one urgent addition re-planned.
 
-    python -m bench.agenda [--days 10] [--scales S,M] [--seed 1] [--time-limit 8]
+    python -m bench.agenda [--days 10] [--scales S,M] [--seed 1] [--time-limit 8] [--cap 3]
 
 Scale S: 60–70 patients, 15 places (12 chairs, 3 beds), 4 nurses, open 08:00–18:00
 (nurses half on 07:30–15:00, half on 10:00–18:00); scale M: 200–215 patients, 40 places
@@ -176,7 +176,9 @@ SCALES = {
 }
 
 
-def synthetic_day(rng: random.Random, scale: Scale, *, time_limit_s: float) -> DayProblem:
+def synthetic_day(
+    rng: random.Random, scale: Scale, *, time_limit_s: float, cap: int = 3
+) -> DayProblem:
     places = tuple(Place(f"P{i + 1:02d}", PlaceKind.CHAIR) for i in range(scale.chairs)) + tuple(
         Place(f"L{i + 1:02d}", PlaceKind.BED, frozenset({PlaceKind.BED, PlaceKind.CHAIR}))
         for i in range(scale.beds)
@@ -228,7 +230,7 @@ def synthetic_day(rng: random.Random, scale: Scale, *, time_limit_s: float) -> D
         places=places,
         nurses=nurses,
         visits=tuple(visits),
-        starts_per_half_hour=3,
+        starts_per_half_hour=cap,
         turnover_minutes=10,
         time_limit_s=time_limit_s,
     )
@@ -339,10 +341,12 @@ def plan_one_day(problem: DayProblem, day: int) -> DayFigures:
     )
 
 
-def run_scale(label: str, *, days: int, seed: int, time_limit_s: float) -> dict[str, Any]:
+def run_scale(
+    label: str, *, days: int, seed: int, time_limit_s: float, cap: int = 3
+) -> dict[str, Any]:
     rng = random.Random(f"{seed}-{label}")
     rows = [
-        plan_one_day(synthetic_day(rng, SCALES[label], time_limit_s=time_limit_s), day + 1)
+        plan_one_day(synthetic_day(rng, SCALES[label], time_limit_s=time_limit_s, cap=cap), day + 1)
         for day in range(days)
     ]
     complete = [r for r in rows if r.unplaced == 0]
@@ -390,12 +394,13 @@ def run_scale(label: str, *, days: int, seed: int, time_limit_s: float) -> dict[
 
 
 def agenda_benchmark(
-    *, days: int, seed: int, scales: tuple[str, ...], time_limit_s: float
+    *, days: int, seed: int, scales: tuple[str, ...], time_limit_s: float, cap: int = 3
 ) -> dict[str, Any]:
     return {
         "time_limit_s": time_limit_s,
+        "starts_per_half_hour": cap,
         **{
-            label: run_scale(label, days=days, seed=seed, time_limit_s=time_limit_s)
+            label: run_scale(label, days=days, seed=seed, time_limit_s=time_limit_s, cap=cap)
             for label in scales
         },
     }
@@ -407,10 +412,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scales", default="S,M")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--time-limit", type=float, default=8.0)
+    parser.add_argument(
+        "--cap", type=int, default=3, help="starts per nurse per half hour (sensitivity runs)"
+    )
     args = parser.parse_args(argv)
     scales = tuple(s for s in args.scales.split(",") if s)
     result = agenda_benchmark(
-        days=args.days, seed=args.seed, scales=scales, time_limit_s=args.time_limit
+        days=args.days, seed=args.seed, scales=scales, time_limit_s=args.time_limit, cap=args.cap
     )
     sys.stdout.write(json.dumps(result, indent=2) + "\n")
     return 0
