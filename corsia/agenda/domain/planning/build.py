@@ -233,17 +233,23 @@ class Timeline:
 
 class NurseLoad:
     """Nurse starts so far, to keep every nurse within the cap in any 30 minutes (the rule
-    ``check_plan`` applies) and within the shift."""
+    ``check_plan`` applies) and within the shift. ``spacing``: the solver's stricter model
+    instead (two starts of one nurse at least ``⌈30 / cap⌉`` minutes apart), for plans
+    that start its search."""
 
-    def __init__(self, problem: DayProblem) -> None:
+    def __init__(self, problem: DayProblem, *, spacing: bool = False) -> None:
         self.cap = problem.starts_per_half_hour
         self.nurses = problem.nurses
         self.times: dict[str, list[int]] = {n.id: [] for n in problem.nurses}
+        self.spacing = problem.nurse_window if spacing else 0
 
     def fits(self, nurse: Nurse, minute: int) -> bool:
         if not nurse_can_start(nurse, minute):
             return False
         times = self.times[nurse.id]
+        if self.spacing:
+            i = bisect.bisect_right(times, minute - self.spacing)
+            return i >= len(times) or times[i] >= minute + self.spacing
         lo = bisect.bisect_right(times, minute - 30)
         hi = bisect.bisect_left(times, minute + 30)
         window = sorted([*times[lo:hi], minute])

@@ -63,15 +63,17 @@ def fcfs_assign(
     arrivals: dict[str, int] | None = None,
     order: Callable[[Visit], tuple[int | str, ...]] | None = None,
     call_at_start: bool = False,
+    spacing: bool = False,
 ) -> tuple[list[Assignment], list[Unplaced]]:
     """First come, first served after ``pinned`` (kept as they are, nurses included);
     ``arrivals``: call-ins already made (replanning). The solver also uses it as a list
     scheduler for its starting point: another ``order`` (default: arrival, then id), and
-    ``call_at_start``: each patient called for the start found (within the window)."""
+    ``call_at_start``: each patient called for the start found (within the window);
+    ``spacing``: nurses kept to the solver's model (``NurseLoad``)."""
     arrivals = arrivals or {}
     turnover = problem.turnover_minutes
     timelines = {p.id: Timeline() for p in problem.places}
-    nurses = NurseLoad(problem)
+    nurses = NurseLoad(problem, spacing=spacing)
     placed: list[Assignment] = []
     done = set()
     # the pins: their nurses first, then a nurse for each start they leave open

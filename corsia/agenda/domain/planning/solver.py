@@ -215,7 +215,12 @@ def _solve(
             solver="none",
             wall_s=round(time.perf_counter() - started, 3),
         )
-    # the baseline (fallback) and list schedules (hints), with the same pins and call-ins
+    # the baseline (fallback) and list schedules (hints), with the same pins and call-ins;
+    # the list schedules keep the nurses to the solver's model so that they can be its hint
+    # (a re-plan starts from the previous plan instead)
+    orders: dict[str, Callable[[Visit], tuple[int | str, ...]] | None] = {"fcfs": None}
+    if hint is None:
+        orders |= {"list:arrival": None, **_orders(problem, now)}
     candidates = [
         _list_plan(
             problem,
@@ -223,27 +228,21 @@ def _solve(
             now=now,
             pinned=pinned,
             arrivals=arrivals,
-            order=None,
-            call_at_start=False,
-            name="fcfs",
+            order=order,
+            call_at_start=name != "fcfs",
+            name=name,
+            spacing=name != "fcfs",
         )
+        for name, order in orders.items()
     ]
-    # list schedules as the starting point of a first plan (a re-plan starts from the
-    # previous plan)
-    for name, order in (_orders(problem, now) if hint is None else {}).items():
-        candidates.append(
-            _list_plan(
-                problem,
-                bound=bound,
-                now=now,
-                pinned=pinned,
-                arrivals=arrivals,
-                order=order,
-                call_at_start=True,
-                name=name,
-            )
-        )
     baseline = min(candidates, key=lambda c: _rank(problem, c.unplaced, c.makespan, c.total_wait))
+    spaced = min(
+        candidates[1:],
+        key=lambda c: _rank(problem, c.unplaced, c.makespan, c.total_wait),
+        default=None,
+    )
+    if spaced is not None and (hint is None or _better(problem, spaced, hint)):
+        hint = spaced
     cover = shift_cover(problem)
     free_bounds: dict[str, Bounds] = {}
     refused: list[Unplaced] = []
@@ -263,7 +262,7 @@ def _solve(
         pinned=pinned,
         free=free_bounds,
         time_limit_s=max(0.05, time_limit_s - (time.perf_counter() - started)),
-        hint=baseline if hint is None or _better(problem, baseline, hint) else hint,
+        hint=hint if hint is not None else baseline,
     )
     chosen = baseline
     if solved is not None:
@@ -331,9 +330,11 @@ def _list_plan(
     order: Callable[[Visit], tuple[int | str, ...]] | None,
     call_at_start: bool,
     name: str,
+    spacing: bool = False,
 ) -> DayPlan:
     placed, unplaced = fcfs_assign(
         problem,
+        spacing=spacing,
         now=now,
         pinned=pinned,
         arrivals=dict(arrivals),
@@ -539,6 +540,13 @@ def _cp_sat(
             continue
         model.add_hint(present[visit_id], 1)
         model.add_hint(s, previous.start)
+        for gi, lit in place_choice[visit_id]:
+            if lit is not present[visit_id]:
+                model.add_hint(lit, int(previous.place_id in place_groups_[gi].members))
+        for k, (_m, who) in enumerate(starts_of(problem.visit(visit_id), previous)):
+            for gi, lit in event_choice.get((visit_id, k), []):
+                if lit is not present[visit_id]:
+                    model.add_hint(lit, int(who in nurse_groups[gi].members))
         b = free[visit_id]
         model.add_hint(arrivals[visit_id], min(b.arrival_hi, max(b.arrival_lo, previous.arrival)))
 
