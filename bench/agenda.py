@@ -268,6 +268,7 @@ class DayFigures:
     fcfs_makespan: int
     fcfs_unplaced: int
     reduction_vs_fcfs: float
+    reduction_possible_max: float
     total_wait: int
     fcfs_total_wait: int
     chair_balance: int
@@ -324,6 +325,7 @@ def plan_one_day(problem: DayProblem, day: int) -> DayFigures:
         fcfs_makespan=base.makespan,
         fcfs_unplaced=len(base.unplaced),
         reduction_vs_fcfs=round(1 - plan.makespan / base.makespan, 4) if base.makespan else 0.0,
+        reduction_possible_max=round(1 - bound / base.makespan, 4) if base.makespan else 0.0,
         total_wait=plan.total_wait,
         fcfs_total_wait=base.total_wait,
         chair_balance=plan.chair_balance,
@@ -371,6 +373,14 @@ def run_scale(
         "saturated_days_fcfs_leaves_patients_out": sum(1 for r in saturated if r.fcfs_unplaced),
         "fcfs_reduction_saturated_median": statistics.median(reductions) if reductions else None,
         "fcfs_reduction_saturated_min": min(reductions) if reductions else None,
+        # 1 - bound / FCFS makespan: no plan can shorten FCFS's day by more than this
+        "fcfs_reduction_possible_max_median": statistics.median(
+            r.reduction_possible_max for r in rows
+        ),
+        "patients_left_out": sum(r.unplaced for r in rows),
+        "fcfs_patients_left_out": sum(r.fcfs_unplaced for r in rows),
+        "total_wait_minutes": sum(r.total_wait for r in rows),
+        "fcfs_total_wait_minutes": sum(r.fcfs_total_wait for r in rows),
         "urgent_replan_s_max": replan_max,
         "urgent_placed_share": round(sum(r.urgent_placed for r in rows) / len(rows), 3),
         "goals": {
