@@ -7,6 +7,7 @@ import bisect
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from corsia.agenda.domain.planning.plan import Assignment, PhaseTime, Unplaced
 from corsia.agenda.domain.planning.problem import (
@@ -81,6 +82,31 @@ def starts_of(visit: Visit, a: Assignment) -> list[tuple[int, str | None]]:
     if a.detach_at is not None:
         out.append((a.detach_at, a.detach_nurse))
     return out
+
+
+class PinLike(Protocol):
+    @property
+    def visit_id(self) -> str: ...
+    @property
+    def place_id(self) -> str: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def arrival(self) -> int | None: ...
+    @property
+    def nurses(self) -> Sequence[str | None]: ...
+
+
+def pinned_assignment(problem: DayProblem, pin: PinLike) -> Assignment:
+    """The assignment a fixed (or started) visit keeps."""
+    return assignment_for(
+        problem,
+        pin.visit_id,
+        place_id=pin.place_id,
+        start=pin.start,
+        arrival=pin.arrival,
+        nurses=pin.nurses,
+    )
 
 
 def visit_end(problem: DayProblem, a: Assignment) -> int:

@@ -18,6 +18,7 @@ from corsia.agenda.domain.planning.build import (
     assignment_for,
     compatible,
     figures,
+    pinned_assignment,
     shift_cover,
     starts_of,
     static_refusal,
@@ -30,17 +31,7 @@ from corsia.agenda.domain.planning.problem import DayProblem, Visit, hhmm
 def fcfs_plan(problem: DayProblem) -> DayPlan:
     """The baseline plan (module docstring); always valid, never optimised."""
     started = time.perf_counter()
-    pinned = tuple(
-        assignment_for(
-            problem,
-            f.visit_id,
-            place_id=f.place_id,
-            start=f.start,
-            arrival=f.arrival,
-            nurses=f.nurses,
-        )
-        for f in problem.fixed
-    )
+    pinned = tuple(pinned_assignment(problem, f) for f in problem.fixed)
     placed, unplaced = fcfs_assign(problem, now=problem.opens, pinned=pinned)
     numbers = figures(problem, placed)
     return DayPlan(

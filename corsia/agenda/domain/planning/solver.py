@@ -22,6 +22,7 @@ is the better of the two, and is always passed through ``check_plan``.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections import defaultdict
 from collections.abc import Callable, Collection, Mapping, Sequence
@@ -34,6 +35,7 @@ from corsia.agenda.domain.planning.build import (
     Bounds,
     assignment_for,
     figures,
+    pinned_assignment,
     place_groups,
     place_on_identical,
     shift_cover,
@@ -181,17 +183,7 @@ def _solve(
 ) -> DayPlan:
     started = time.perf_counter()
     bound = lower_bound(problem)
-    pinned = tuple(
-        assignment_for(
-            problem,
-            p.visit_id,
-            place_id=p.place_id,
-            start=p.start,
-            arrival=p.arrival,
-            nurses=p.nurses,
-        )
-        for p in pins.values()
-    )
+    pinned = tuple(pinned_assignment(problem, p) for p in pins.values())
     conflicts = [
         c
         for c in check_plan(problem, DayPlan(pinned, 0, 0, 0, PlanStatus.FEASIBLE))
@@ -561,7 +553,8 @@ def _cp_sat(
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     optimal = status == cp_model.OPTIMAL
-    values = _values(
+    read = functools.partial(
+        _values,
         solver,
         starts=starts,
         arrivals=arrivals,
@@ -569,6 +562,7 @@ def _cp_sat(
         place_choice=place_choice,
         event_choice=event_choice,
     )
+    values = read()
     best_first = round(solver.objective_value)
     remaining = deadline - time.perf_counter()
     if remaining > 0.02:
@@ -585,14 +579,7 @@ def _cp_sat(
         solver.parameters.max_time_in_seconds = remaining
         status = solver.solve(model)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            values = _values(
-                solver,
-                starts=starts,
-                arrivals=arrivals,
-                present=present,
-                place_choice=place_choice,
-                event_choice=event_choice,
-            )
+            values = read()
             optimal = optimal and status == cp_model.OPTIMAL
         else:
             optimal = False
