@@ -109,6 +109,13 @@ def pinned_assignment(problem: DayProblem, pin: PinLike) -> Assignment:
     )
 
 
+def with_nurses(problem: DayProblem, a: Assignment, nurses: Sequence[str | None]) -> Assignment:
+    """``a`` with one nurse per start (in ``Visit.nurse_offsets`` order)."""
+    return assignment_for(
+        problem, a.visit_id, place_id=a.place_id, start=a.start, arrival=a.arrival, nurses=nurses
+    )
+
+
 def visit_end(problem: DayProblem, a: Assignment) -> int:
     visit = problem.visit(a.visit_id)
     end = a.end

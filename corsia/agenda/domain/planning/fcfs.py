@@ -23,6 +23,7 @@ from corsia.agenda.domain.planning.build import (
     starts_of,
     static_refusal,
     visit_bounds,
+    with_nurses,
 )
 from corsia.agenda.domain.planning.plan import Assignment, DayPlan, PlanStatus, Unplaced
 from corsia.agenda.domain.planning.problem import DayProblem, Visit, hhmm
@@ -80,16 +81,7 @@ def fcfs_assign(
             if nurse is None:
                 picked = nurses.choose([minute])
                 own[k] = (minute, picked[0] if picked else None)
-        placed.append(
-            assignment_for(
-                problem,
-                a.visit_id,
-                place_id=a.place_id,
-                start=a.start,
-                arrival=a.arrival,
-                nurses=[n for _, n in own],
-            )
-        )
+        placed.append(with_nurses(problem, a, [n for _, n in own]))
         done.add(a.visit_id)
     cover = shift_cover(problem)
     unplaced: list[Unplaced] = []

@@ -42,6 +42,7 @@ from corsia.agenda.domain.planning.build import (
     starts_of,
     static_refusal,
     visit_bounds,
+    with_nurses,
 )
 from corsia.agenda.domain.planning.check import check_plan
 from corsia.agenda.domain.planning.fcfs import fcfs_assign
@@ -689,16 +690,7 @@ def _decode(
             n if n is not None else nurse_of.get((a.visit_id, k))
             for k, (_m, n) in enumerate(starts_of(problem.visit(a.visit_id), a))
         ]
-        out.append(
-            assignment_for(
-                problem,
-                a.visit_id,
-                place_id=a.place_id,
-                start=a.start,
-                arrival=a.arrival,
-                nurses=nurses,
-            )
-        )
+        out.append(with_nurses(problem, a, nurses))
     for v in placed_ids:
         nurses = [nurse_of[(v, k)] for k in range(len(problem.visit(v).nurse_offsets))]
         out.append(
