@@ -138,3 +138,26 @@ def test_a_fixed_assignment_moved_or_dropped() -> None:
     assert _codes(problem, _plan(moved)) == ["fixed_moved"]
     b = assignment_for(problem, "B", place_id="P2", start=540, nurses=["N1"])
     assert _codes(problem, _plan(b)) == ["fixed_moved"]
+
+
+def test_the_nurse_cap_counts_any_thirty_minutes_not_clock_half_hours() -> None:
+    visits = tuple(visit(v, 30) for v in ("A", "B", "C"))
+    problem = day(visits, places=chairs(3), starts_per_half_hour=2)
+    # 08:20, 08:25 (half hour 08:00-08:30) and 08:40 (08:30-09:00): two per clock half
+    # hour, but three between 08:20 and 08:49
+    plan = _plan(
+        *(
+            assignment_for(problem, v, place_id=f"P{i + 1}", start=s, nurses=["N1"])
+            for i, (v, s) in enumerate((("A", 500), ("B", 505), ("C", 520)))
+        )
+    )
+    conflicts = check_plan(problem, plan)
+    assert [(c.code, c.minute, c.nurse_id) for c in conflicts] == [("nurse_cap", 500, "N1")]
+    assert conflicts[0].visit_ids == ("A", "B", "C")
+
+
+def test_a_bed_takes_a_chair_patient_when_it_says_so() -> None:
+    bed = Place("L1", PlaceKind.BED, frozenset({PlaceKind.BED, PlaceKind.CHAIR}))
+    problem = day((visit("A", 60),), places=(bed,))
+    a = assignment_for(problem, "A", place_id="L1", start=540, nurses=["N1"])
+    assert check_plan(problem, _plan(a)) == ()

@@ -76,3 +76,19 @@ def test_a_started_visit_keeps_its_future_starts_times_but_may_change_nurse() ->
     assert (after.place_id, after.start, after.end) == (before.place_id, before.start, before.end)
     assert after.phases[0] == before.phases[0]  # the start already made keeps its nurse
     assert check_plan(problem, again) == ()
+
+
+def test_the_bedside_record_says_what_started() -> None:
+    # one chair; A planned 08:00-09:00, B 09:00-10:00; at 08:30 the bedside record says A
+    # never started (A's drug was held back): A is planned again from 08:30
+    problem = day((visit("A", 60, latest=600), visit("B", 60, earliest=540, latest=540)))
+    plan = plan_day(problem)
+    assert [(a.visit_id, a.start) for a in plan.assignments] == [("A", 480), ("B", 540)]
+    again = replan(problem, plan, 510, started=())
+    a, b = again.assignment("A"), again.assignment("B")
+    assert a is not None and b is not None
+    assert a.start >= 510 and a.arrival == 480  # the call-in already given stays
+    assert check_plan(problem, again) == ()
+    # A at 08:30-09:30 then B 09:30-10:30 ends at 10:30 (makespan 150); B at 09:00 then A
+    # 10:00-11:00 would end at 11:00 (180): A goes first, B waits 30 minutes
+    assert (a.start, b.start, again.makespan, again.total_wait) == (510, 570, 150, 30 + 30)
