@@ -358,6 +358,25 @@ def machine() -> dict[str, Any]:
     }
 
 
+def agenda_lines(agenda: dict[str, Any]) -> list[str]:
+    """The day planner's figures (``bench.agenda``) for the table."""
+    lines: list[str] = []
+    for label, figures in agenda.items():
+        if not isinstance(figures, dict):
+            continue
+        lines.append(
+            f"day planner {label} ({len(figures['days'])} days, {figures['saturated_days']} "
+            f"saturated): plan max {figures['plan_s_max']} s, within 5 % of the bound "
+            f"{figures['within_5pct_of_lower_bound_share']}, vs FCFS on saturated days "
+            f"{figures['fcfs_reduction_saturated_min']} (min), urgent re-plan max "
+            f"{figures['urgent_replan_s_max']} s, patients left out {figures['patients_left_out']} "
+            f"(FCFS {figures['fcfs_patients_left_out']})"
+        )
+        for name, goal in figures["goals"].items():
+            lines.append(f"goal {name:<24} {goal['goal']:<8} {'met' if goal['met'] else 'NOT MET'}")
+    return lines
+
+
 def table(result: dict[str, Any]) -> str:
     lines = [
         f"{'operation':<28}{'count':>8}{'err':>6}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
@@ -414,18 +433,7 @@ def table(result: dict[str, Any]) -> str:
             f"{vials['waste_capture']}, vial capture {vials['vial_capture']}, "
             f"incremental p95 {vials['incremental_p95_ms']} ms"
         )
-    for label, figures in result.get("agenda", {}).items():
-        if not isinstance(figures, dict):
-            continue
-        lines.append(
-            f"day planner {label} ({len(figures['days'])} days, {figures['saturated_days']} "
-            f"saturated): plan max {figures['plan_s_max']} s, within 5 % of the bound "
-            f"{figures['within_5pct_of_lower_bound_share']}, vs FCFS on saturated days "
-            f"{figures['fcfs_reduction_saturated_min']} (min), urgent re-plan max "
-            f"{figures['urgent_replan_s_max']} s"
-        )
-        for name, goal in figures["goals"].items():
-            lines.append(f"goal {name:<24} {goal['goal']:<8} {'met' if goal['met'] else 'NOT MET'}")
+    lines.extend(agenda_lines(result.get("agenda", {})))
     hl7 = result.get("hl7", {})
     if "inbound" in hl7:
         inbound, outbound = hl7["inbound"], hl7["outbound"]

@@ -37,3 +37,12 @@ def test_one_day_gives_every_figure_and_goal() -> None:
         "fcfs_reduction_saturated_min",
         "urgent_replan_s_max",
     }
+
+
+def test_the_table_lines_of_make_bench() -> None:
+    from bench.__main__ import agenda_lines
+
+    result = agenda_benchmark(days=1, seed=4, scales=("S",), time_limit_s=0.5)
+    lines = agenda_lines(result)
+    assert lines[0].startswith("day planner S (1 days, ")
+    assert sum(line.startswith("goal ") for line in lines) == 5
