@@ -16,8 +16,9 @@ group of its own, so that colouring stays exact.
 Objectives, lexicographic in two solves: (1) the fewest visits left out (weighted by
 priority), then the smallest makespan; (2) with (1) held, the least total patient waiting
 (minutes between the blood-test results and the therapy start), then the earliest starts.
-The first-come-first-served plan is the solver's hint and its fallback: the plan returned
-is the better of the two, and is always passed through ``check_plan``.
+List schedules kept to the solver's nurse model are its hint (a re-plan: the previous
+plan); first-come-first-served and those schedules are its fallback: the plan returned is
+the best of all, and is always passed through ``check_plan``.
 """
 
 from __future__ import annotations
