@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from corsia.agenda.domain.planning import DayProblem, Phase, Visit, check_plan, plan_day, replan
+from corsia.agenda.domain.planning import (
+    DayProblem,
+    Fixed,
+    Nurse,
+    Phase,
+    Visit,
+    check_plan,
+    plan_day,
+    replan,
+)
 
 from .conftest import chairs, day, visit
 
@@ -92,3 +101,22 @@ def test_the_bedside_record_says_what_started() -> None:
     # A at 08:30-09:30 then B 09:30-10:30 ends at 10:30 (makespan 150); B at 09:00 then A
     # 10:00-11:00 would end at 11:00 (180): A goes first, B waits 30 minutes
     assert (a.start, b.start, again.makespan, again.total_wait) == (510, 570, 150, 30 + 30)
+
+
+def test_a_place_and_nurse_locked_by_hand_later_in_the_day_are_kept() -> None:
+    # two chairs, two nurses; the coordinator locks C on P2 at 14:00 with N2; A and B free
+    problem = day(
+        (visit("A", 120), visit("B", 120), visit("C", 60, latest=840)),
+        places=chairs(2),
+        nurses=(Nurse("N1", 450, 1080), Nurse("N2", 450, 1080)),
+        fixed=(Fixed("C", "P2", 840, nurses=("N2",)),),
+    )
+    plan = plan_day(problem)
+    assert check_plan(problem, plan) == ()
+    c = plan.assignment("C")
+    assert c is not None and (c.place_id, c.start, c.phases[0].nurse) == ("P2", 840, "N2")
+    # A and B both start at 08:00, one on each chair (the lock is after them)
+    assert sorted((a.start, a.place_id) for a in plan.assignments if a.visit_id != "C") == [
+        (480, "P1"),
+        (480, "P2"),
+    ]
