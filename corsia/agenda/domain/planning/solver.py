@@ -15,7 +15,8 @@ group of its own, so that colouring stays exact.
 
 Objectives, lexicographic in two solves: (1) the fewest visits left out (weighted by
 priority), then the smallest makespan; (2) with (1) held, the least total patient waiting
-(minutes between the blood-test results and the therapy start), then the earliest starts.
+(minutes between the blood-test results and the therapy start, weighted by priority), then
+the earliest starts.
 List schedules kept to the solver's nurse model are its hint (a re-plan: the previous
 plan); first-come-first-served and those schedules are its fallback: the plan returned is
 the best of all, and is always passed through ``check_plan``.
@@ -237,6 +238,17 @@ def _solve(
     )
     if spaced is not None and (hint is None or _better(problem, spaced, hint)):
         hint = spaced
+    elif hint is not None:
+        # a re-plan: the previous plan as it stands, the new and the displaced visits
+        # inserted where they fit (the urgent first): a complete hint, and a fallback
+        inserted = _insertion(
+            problem, bound=bound, now=now, pinned=pinned, arrivals=arrivals, previous=hint
+        )
+        candidates.append(inserted)
+        baseline = min(
+            candidates, key=lambda c: _rank(problem, c.unplaced, c.makespan, c.total_wait)
+        )
+        hint = inserted
     cover = shift_cover(problem)
     free_bounds: dict[str, Bounds] = {}
     refused: list[Unplaced] = []
@@ -297,6 +309,35 @@ def _solve(
         bound,
         chosen.solver,
         wall,
+    )
+
+
+def _insertion(
+    problem: DayProblem,
+    *,
+    bound: int,
+    now: int,
+    pinned: tuple[Assignment, ...],
+    arrivals: Mapping[str, int],
+    previous: DayPlan,
+) -> DayPlan:
+    """After what started: the urgent first, then the others in the previous plan's order
+    (each as early as it fits), the new and the left-out last by arrival."""
+    order_before = {a.visit_id: a.start for a in previous.assignments}
+    return _list_plan(
+        problem,
+        bound=bound,
+        now=now,
+        pinned=pinned,
+        arrivals=arrivals,
+        order=lambda v: (
+            -v.priority,
+            order_before.get(v.id, problem.closes + max(v.arrival_earliest, now)),
+            v.id,
+        ),
+        call_at_start=True,
+        name="insertion",
+        spacing=True,
     )
 
 
@@ -480,7 +521,7 @@ def _cp_sat(
         wait = model.new_int_var(0, DAY_MINUTES, f"w_{visit_id}")
         model.add(wait == s - visit.results_after - arrival).only_enforce_if(lit_p)
         model.add(wait == 0).only_enforce_if(~lit_p)
-        wait_terms.append(wait)
+        wait_terms.append(visit.priority * wait)  # an urgent patient waits less
         early = model.new_int_var(0, DAY_MINUTES, f"e_{visit_id}")
         model.add(early == s - b.earliest).only_enforce_if(lit_p)
         model.add(early == 0).only_enforce_if(~lit_p)
