@@ -17,8 +17,8 @@ Objectives, lexicographic in two solves: (1) the fewest visits left out (weighte
 priority), then the smallest makespan; (2) with (1) held, the least total patient waiting
 (minutes between the blood-test results and the therapy start, weighted by priority), then
 the earliest starts.
-List schedules kept to the solver's nurse model are its hint (a re-plan: the previous
-plan); first-come-first-served and those schedules are its fallback: the plan returned is
+List schedules kept to the solver's nurse model are its hint (a re-plan: an insertion
+schedule after what started, the urgent first); first-come-first-served and those schedules are its fallback: the plan returned is
 the best of all, and is always passed through ``check_plan``.
 """
 
