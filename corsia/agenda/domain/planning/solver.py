@@ -162,12 +162,6 @@ def replan(
     )
 
 
-def _better(problem: DayProblem, a: DayPlan, b: DayPlan) -> bool:
-    return _rank(problem, a.unplaced, a.makespan, a.total_wait) < _rank(
-        problem, b.unplaced, b.makespan, b.total_wait
-    )
-
-
 def _rank(
     problem: DayProblem, plan_unplaced: Sequence[Unplaced], makespan: int, wait: int
 ) -> tuple[int, int, int]:
@@ -213,42 +207,39 @@ def _solve(
     # the baseline (fallback) and list schedules (hints), with the same pins and call-ins;
     # the list schedules keep the nurses to the solver's model so that they can be its hint
     # (a re-plan starts from the previous plan instead)
-    orders: dict[str, Callable[[Visit], tuple[int | str, ...]] | None] = {"fcfs": None}
     if hint is None:
-        orders |= {"list:arrival": None, **_orders(problem, now)}
-    candidates = [
-        _list_plan(
-            problem,
-            bound=bound,
-            now=now,
-            pinned=pinned,
-            arrivals=arrivals,
-            order=order,
-            call_at_start=name != "fcfs",
-            name=name,
-            spacing=name != "fcfs",
-        )
-        for name, order in orders.items()
-    ]
-    baseline = min(candidates, key=lambda c: _rank(problem, c.unplaced, c.makespan, c.total_wait))
-    spaced = min(
-        candidates[1:],
-        key=lambda c: _rank(problem, c.unplaced, c.makespan, c.total_wait),
-        default=None,
-    )
-    if spaced is not None and (hint is None or _better(problem, spaced, hint)):
-        hint = spaced
-    elif hint is not None:
-        # a re-plan: the previous plan as it stands, the new and the displaced visits
-        # inserted where they fit (the urgent first): a complete hint, and a fallback
-        inserted = _insertion(
-            problem, bound=bound, now=now, pinned=pinned, arrivals=arrivals, previous=hint
-        )
-        candidates.append(inserted)
+        candidates = [
+            _list_plan(
+                problem,
+                bound=bound,
+                now=now,
+                pinned=pinned,
+                arrivals=arrivals,
+                order=order,
+                call_at_start=name != "fcfs",
+                name=name,
+                spacing=name != "fcfs",
+            )
+            for name, order in {
+                "fcfs": None,
+                "list:arrival": None,
+                **_orders(problem, now),
+            }.items()
+        ]
         baseline = min(
             candidates, key=lambda c: _rank(problem, c.unplaced, c.makespan, c.total_wait)
         )
-        hint = inserted
+        # the hint must fit the solver's (stricter) nurse model: the best spaced schedule
+        hint = min(
+            candidates[1:], key=lambda c: _rank(problem, c.unplaced, c.makespan, c.total_wait)
+        )
+    else:
+        # a re-plan: one list schedule only (the time is the solver's), after what started:
+        # the urgent first, then the others in the previous plan's order; a complete hint,
+        # and the fallback
+        baseline = hint = _insertion(
+            problem, bound=bound, now=now, pinned=pinned, arrivals=arrivals, previous=hint
+        )
     cover = shift_cover(problem)
     free_bounds: dict[str, Bounds] = {}
     refused: list[Unplaced] = []
@@ -273,7 +264,7 @@ def _solve(
             0.05,
             time_limit_s - (time.perf_counter() - started) - max(0.05, 0.1 * time_limit_s),
         ),
-        hint=hint if hint is not None else baseline,
+        hint=hint,
     )
     chosen = baseline
     if solved is not None:
