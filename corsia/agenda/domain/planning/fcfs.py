@@ -80,6 +80,12 @@ def fcfs_assign(
         for k, (minute, nurse) in enumerate(own):
             if nurse is None:
                 picked = nurses.choose([minute])
+                if picked is None and nurses.spacing:
+                    # a started visit's next start cannot move: the rule itself, not the
+                    # solver's stricter spacing, decides whether a nurse can take it
+                    window, nurses.spacing = nurses.spacing, 0
+                    picked = nurses.choose([minute])
+                    nurses.spacing = window
                 own[k] = (minute, picked[0] if picked else None)
         placed.append(with_nurses(problem, a, [n for _, n in own]))
         done.add(a.visit_id)

@@ -289,6 +289,37 @@ def _solve(
             problem, candidate.unplaced, candidate.makespan, candidate.total_wait
         ) <= _rank(problem, baseline.unplaced, baseline.makespan, baseline.total_wait):
             chosen = candidate
+    if chosen.solver != "cp-sat" and check_plan(problem, chosen):
+        # a list schedule under the solver's spacing may fail a started visit's fixed start:
+        # first come first served under the rule itself, else no valid plan exists
+        plain = _list_plan(
+            problem,
+            bound=bound,
+            now=now,
+            pinned=pinned,
+            arrivals=arrivals,
+            order=None,
+            call_at_start=False,
+            name="fcfs",
+        )
+        conflicts = list(check_plan(problem, plain))
+        if not conflicts:
+            chosen = plain
+        else:
+            reason = " ".join(dict.fromkeys(c.message for c in conflicts))
+            chosen = DayPlan(
+                (),
+                0,
+                0,
+                0,
+                PlanStatus.INFEASIBLE,
+                tuple(
+                    Unplaced(v.id, "fixed_conflict", f"Nessun piano valido: {reason}")
+                    for v in problem.visits
+                ),
+                bound,
+                "none",
+            )
     wall = round(time.perf_counter() - started, 3)
     return DayPlan(
         chosen.assignments,
