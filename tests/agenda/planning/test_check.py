@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from corsia.agenda.domain.planning import (
     DayPlan,
+    DayProblem,
     Fixed,
     Nurse,
     Phase,
@@ -22,6 +23,16 @@ from .conftest import chairs, day, visit
 
 def _plan(*assignments: object) -> DayPlan:
     return DayPlan(tuple(assignments), 0, 0, 0, PlanStatus.FEASIBLE)  # type: ignore[arg-type]
+
+
+def _by_n1(problem: DayProblem, *starts: int) -> DayPlan:
+    """A, B, C on chairs P1, P2, P3 at ``starts``, each started by nurse N1."""
+    return _plan(
+        *(
+            assignment_for(problem, v, place_id=f"P{i + 1}", start=s, nurses=["N1"])
+            for i, (v, s) in enumerate(zip("ABC", starts, strict=True))
+        )
+    )
 
 
 def _codes(problem: object, plan: DayPlan) -> list[str]:
@@ -88,24 +99,14 @@ def test_nurse_cap_shift_and_missing_nurse() -> None:
     visits = tuple(visit(v, 30) for v in ("A", "B", "C"))
     problem = day(visits, places=chairs(3), starts_per_half_hour=2)
     # three starts by N1 at 08:00, 08:10, 08:29: three in 30 minutes, cap 2
-    plan = _plan(
-        *(
-            assignment_for(problem, v, place_id=f"P{i + 1}", start=s, nurses=["N1"])
-            for i, (v, s) in enumerate((("A", 480), ("B", 490), ("C", 509)))
-        )
-    )
+    plan = _by_n1(problem, 480, 490, 509)
     conflicts = check_plan(problem, plan)
     assert [c.code for c in conflicts] == ["nurse_cap"]
     assert conflicts[0].message == (
         "L'infermiere N1 ha 3 avvii tra le 08:00 e le 08:29: il massimo è 2 ogni mezz'ora."
     )
     # 08:30 is the next half hour from 08:00: fine
-    plan_ok = _plan(
-        *(
-            assignment_for(problem, v, place_id=f"P{i + 1}", start=s, nurses=["N1"])
-            for i, (v, s) in enumerate((("A", 480), ("B", 490), ("C", 510)))
-        )
-    )
+    plan_ok = _by_n1(problem, 480, 490, 510)
     assert check_plan(problem, plan_ok) == ()
     off = replace(problem, nurses=(Nurse("N1", 600, 900),))
     a = assignment_for(off, "A", place_id="P1", start=480, nurses=["N1"])
@@ -145,12 +146,7 @@ def test_the_nurse_cap_counts_any_thirty_minutes_not_clock_half_hours() -> None:
     problem = day(visits, places=chairs(3), starts_per_half_hour=2)
     # 08:20, 08:25 (half hour 08:00-08:30) and 08:40 (08:30-09:00): two per clock half
     # hour, but three between 08:20 and 08:49
-    plan = _plan(
-        *(
-            assignment_for(problem, v, place_id=f"P{i + 1}", start=s, nurses=["N1"])
-            for i, (v, s) in enumerate((("A", 500), ("B", 505), ("C", 520)))
-        )
-    )
+    plan = _by_n1(problem, 500, 505, 520)
     conflicts = check_plan(problem, plan)
     assert [(c.code, c.minute, c.nurse_id) for c in conflicts] == [("nurse_cap", 500, "N1")]
     assert conflicts[0].visit_ids == ("A", "B", "C")
