@@ -358,6 +358,25 @@ def machine() -> dict[str, Any]:
     }
 
 
+def agenda_lines(agenda: dict[str, Any]) -> list[str]:
+    """The day planner's figures (``bench.agenda``) for the table."""
+    lines: list[str] = []
+    for label, figures in agenda.items():
+        if not isinstance(figures, dict):
+            continue
+        lines.append(
+            f"day planner {label} ({len(figures['days'])} days, {figures['saturated_days']} "
+            f"saturated): plan max {figures['plan_s_max']} s, within 5 % of the bound "
+            f"{figures['within_5pct_of_lower_bound_share']}, vs FCFS on saturated days "
+            f"{figures['fcfs_reduction_saturated_min']} (min), urgent re-plan max "
+            f"{figures['urgent_replan_s_max']} s, patients left out {figures['patients_left_out']} "
+            f"(FCFS {figures['fcfs_patients_left_out']})"
+        )
+        for name, goal in figures["goals"].items():
+            lines.append(f"goal {name:<24} {goal['goal']:<8} {'met' if goal['met'] else 'NOT MET'}")
+    return lines
+
+
 def table(result: dict[str, Any]) -> str:
     lines = [
         f"{'operation':<28}{'count':>8}{'err':>6}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
@@ -414,6 +433,7 @@ def table(result: dict[str, Any]) -> str:
             f"{vials['waste_capture']}, vial capture {vials['vial_capture']}, "
             f"incremental p95 {vials['incremental_p95_ms']} ms"
         )
+    lines.extend(agenda_lines(result.get("agenda", {})))
     hl7 = result.get("hl7", {})
     if "inbound" in hl7:
         inbound, outbound = hl7["inbound"], hl7["outbound"]
@@ -444,6 +464,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--vial-days", type=int, default=None, help="vial replay days (0: skip)")
     parser.add_argument(
         "--hl7-messages", type=int, default=None, help="HL7 inbound messages (0: skip)"
+    )
+    parser.add_argument(
+        "--agenda-days", type=int, default=None, help="day-planner days per scale (0: skip)"
     )
     parser.add_argument(
         "--no-recreate",
@@ -500,10 +523,22 @@ def main(argv: list[str] | None = None) -> int:
             time_limit_s=2.0,
             window_limit_s=10.0,
         )
+    agenda_days = args.agenda_days if args.agenda_days is not None else (1 if tiny else 10)
+    if agenda_days:
+        # imported here for the same reason as the vial replay (OR-Tools)
+        from bench.agenda import agenda_benchmark
+
+        result["agenda"] = agenda_benchmark(
+            days=agenda_days,
+            seed=args.seed,
+            scales=("S",) if tiny else ("S", "M"),
+            time_limit_s=1.0 if tiny else 8.0,
+        )
     result["not_measured"] = {
         "generated_history": "audit events and pump messages of the generated history are not"
         " generated (orders, preparations, stock, administrations and toxicities are)",
         **({} if vial_days else {"vial_replay": "skipped (--vial-days 0, or tiny scale)"}),
+        **({} if agenda_days else {"agenda": "skipped (--agenda-days 0)"}),
     }
     out_dir = ROOT / "bench" / "results"
     out_dir.mkdir(parents=True, exist_ok=True)

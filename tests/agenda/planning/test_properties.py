@@ -1,0 +1,168 @@
+"""Invariants over random days (Hypothesis): the plan never contradicts itself, fixed
+assignments never move when re-planning, the makespan is never below the lower bound."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from corsia.agenda.domain.planning import (
+    DayProblem,
+    Fixed,
+    Nurse,
+    Phase,
+    Place,
+    PlaceKind,
+    PlanStatus,
+    Pump,
+    Visit,
+    check_plan,
+    fcfs_plan,
+    lower_bound,
+    plan_day,
+    replan,
+)
+
+OPENS, CLOSES = 480, 1080
+SETTINGS = settings(
+    max_examples=int(os.environ.get("CORSIA_PLANNING_EXAMPLES", "25")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+@st.composite
+def phases(draw: st.DrawFn) -> tuple[Phase, ...]:
+    out = []
+    for i in range(draw(st.integers(1, 3))):
+        out.append(
+            Phase(
+                f"d{i}",
+                draw(st.sampled_from([5, 15, 30, 60, 90, 120, 180])),
+                wait_after=draw(st.sampled_from([0, 0, 5, 15, 30])),
+                ready_at=draw(st.one_of(st.none(), st.integers(OPENS, OPENS + 300))),
+                nurse_start=draw(st.booleans()) or i == 0,
+            )
+        )
+    if draw(st.booleans()):
+        out.append(
+            Phase(
+                "pompa",
+                draw(st.sampled_from([60, 120, 1320])),
+                pump=Pump.PORTABLE,
+                connect_minutes=15,
+                detach_in_unit=draw(st.booleans()),
+            )
+        )
+    return tuple(out)
+
+
+@st.composite
+def days(draw: st.DrawFn) -> DayProblem:
+    n_places = draw(st.integers(1, 4))
+    places = tuple(
+        Place(f"P{i}", kind, frozenset({kind, PlaceKind.CHAIR}))
+        for i, kind in enumerate(
+            draw(st.lists(st.sampled_from(list(PlaceKind)), min_size=n_places, max_size=n_places))
+        )
+    )
+    nurses = []
+    for i in range(draw(st.integers(1, 3))):
+        start = draw(st.integers(OPENS - 60, OPENS + 240))
+        nurses.append(Nurse(f"N{i}", start, min(1440, start + draw(st.integers(240, 600)))))
+    visits = []
+    for i in range(draw(st.integers(1, 9))):
+        earliest = draw(st.integers(OPENS - 30, OPENS + 360))
+        blood = draw(st.booleans())
+        visits.append(
+            Visit(
+                f"V{i}",
+                f"PZ{i}",
+                earliest,
+                earliest + draw(st.integers(0, 240)),
+                draw(phases()),
+                needs=draw(st.sampled_from([PlaceKind.CHAIR, PlaceKind.CHAIR, PlaceKind.BED])),
+                blood_test_minutes=10 if blood else 0,
+                blood_test_gap=draw(st.sampled_from([30, 60, 90])) if blood else 0,
+                observation_minutes=draw(st.sampled_from([0, 15, 30])),
+                priority=draw(st.integers(1, 3)),
+            )
+        )
+    return DayProblem(
+        opens=OPENS,
+        closes=CLOSES,
+        places=places,
+        nurses=tuple(nurses),
+        visits=tuple(visits),
+        starts_per_half_hour=draw(st.integers(1, 4)),
+        turnover_minutes=draw(st.sampled_from([0, 10])),
+        time_limit_s=1.0,
+        workers=1,
+    )
+
+
+@SETTINGS
+@given(days())
+def test_the_plan_never_contradicts_itself(problem: DayProblem) -> None:
+    plan = plan_day(problem)
+    assert check_plan(problem, plan) == ()
+    placed = {a.visit_id for a in plan.assignments}
+    left = {u.visit_id for u in plan.unplaced}
+    # every visit is either placed or left out with a reason, never both, never lost
+    assert placed.isdisjoint(left)
+    assert placed | left == {v.id for v in problem.visits}
+    assert all(u.code and u.message for u in plan.unplaced)
+    if not plan.unplaced:
+        assert plan.makespan >= lower_bound(problem)
+    # the baseline is valid too, and never leaves out less (weighted) than the plan
+    base = fcfs_plan(problem)
+    assert check_plan(problem, base) == ()
+    weight = {v.id: v.priority for v in problem.visits}
+    assert sum(weight[u.visit_id] for u in plan.unplaced) <= sum(
+        weight[u.visit_id] for u in base.unplaced
+    )
+    if not base.unplaced and not plan.unplaced:
+        assert plan.makespan <= base.makespan
+
+
+@SETTINGS
+@given(days(), st.integers(OPENS, CLOSES))
+def test_replan_never_moves_what_started(problem: DayProblem, now: int) -> None:
+    plan = plan_day(problem)
+    again = replan(problem, plan, now, time_limit_s=0.5)
+    assert check_plan(problem, again) == ()
+    for a in plan.assignments:
+        if a.start < now:
+            kept = again.assignment(a.visit_id)
+            assert kept is not None
+            assert (kept.place_id, kept.start, kept.end, kept.arrival) == (
+                a.place_id,
+                a.start,
+                a.end,
+                a.arrival,
+            )
+            # the starts already made keep their nurse
+            for (m, n), (m2, n2) in zip(a.nurse_starts, kept.nurse_starts, strict=True):
+                assert m == m2 and (m >= now or n == n2)
+    for a in again.assignments:
+        if plan.assignment(a.visit_id) is None or plan.assignment(a.visit_id).start >= now:  # type: ignore[union-attr]
+            assert a.start >= now
+
+
+@SETTINGS
+@given(days(), st.data())
+def test_fixed_assignments_never_move(problem: DayProblem, data: st.DataObject) -> None:
+    first = plan_day(problem)
+    if not first.assignments or first.status is PlanStatus.INFEASIBLE:
+        return
+    chosen = data.draw(st.sampled_from(first.assignments))
+    fixed = Fixed(chosen.visit_id, chosen.place_id, chosen.start, chosen.arrival)
+    pinned = replace(problem, fixed=(fixed,))
+    plan = plan_day(pinned)
+    assert check_plan(pinned, plan) == ()
+    got = plan.assignment(chosen.visit_id)
+    assert got is not None
+    assert (got.place_id, got.start, got.arrival) == (chosen.place_id, chosen.start, chosen.arrival)
