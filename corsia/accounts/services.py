@@ -430,7 +430,14 @@ def system_account_ensure(
 
 @transaction.atomic
 def demo_user_ensure(
-    *, username: str, first_name: str, last_name: str, badge_code: str, role: Role, password: str
+    *,
+    username: str,
+    first_name: str,
+    last_name: str,
+    badge_code: str,
+    role: Role,
+    password: str,
+    tax_code: str = "",
 ) -> bool:
     """A demo hospital's user (``corsia.demo``, demo mode only: the caller checks): created
     with this password where missing, left as it is where present, and in ``role``'s group
@@ -444,8 +451,16 @@ def demo_user_ensure(
         raise RuntimeError("demo users exist only in demo mode (CORSIA_DEMO=1)")
     user, created = User.objects.get_or_create(
         username=username,
-        defaults={"first_name": first_name, "last_name": last_name, "badge_code": badge_code},
+        defaults={
+            "first_name": first_name,
+            "last_name": last_name,
+            "badge_code": badge_code,
+            "tax_code": tax_code,
+        },
     )
+    if not created and tax_code and not user.tax_code:  # demos set up before it was given
+        user.tax_code = tax_code
+        user.save(update_fields=["tax_code"])
     if created:
         user.set_password(password)
         user.save(update_fields=["password"])

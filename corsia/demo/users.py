@@ -29,6 +29,10 @@ DEMO_USERS: tuple[tuple[str, str, str, Role], ...] = (
     ("admin", "Francesca", "Rizzo", Role.ADMINISTRATOR),
 )
 
+# The physicians sign letters: the FSE wants the signer's codice fiscale (fictitious people,
+# codes computed from invented birth data: Palermo 12/03/1975, Catania 05/11/1970).
+DEMO_TAX_CODES = {"medico": "FRRGLI75C52G273O", "medico2": "LMBMRC70S05C351Q"}
+
 
 @transaction.atomic
 def ensure_demo_users() -> int:
@@ -44,6 +48,7 @@ def ensure_demo_users() -> int:
                 badge_code=f"BADGE{index:04d}",
                 role=role,
                 password=DEMO_PASSWORD,
+                tax_code=DEMO_TAX_CODES.get(username, ""),
             )
         )
     return created

@@ -70,6 +70,15 @@ def test_reference_and_demo_data_load_and_a_second_run_changes_nothing() -> None
     assert "demo charts: 0 created" in second
     assert "demo stay with discharge letter: 1 created" in first
     assert "demo stay with discharge letter: 0 created" in second
+    # whose signed discharge letter is an LDO the FSE gateway's rules accept (the demo
+    # physicians have a codice fiscale to sign it with)
+    from corsia.fse.sources import letter_cda
+    from corsia.fse.validation import validate_cda
+    from corsia.records.models import ClinicalLetter
+
+    signed = ClinicalLetter.objects.filter(kind="discharge_letter", status="signed").latest("pk")
+    report = validate_cda(letter_cda(signed.pk))
+    assert (report.document_type, report.errors) == ("LDO", ()), report.errors
     assert "demo lymphoma chart: 1 created" in first
     assert "demo lymphoma chart: 0 created" in second
     assert _chart_counts() == counts_after_first, "the second run added records"
