@@ -4,18 +4,22 @@ stands either way."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import timedelta
 from typing import Any
 
 import pytest
+import requests
 from django.utils import timezone
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
 from corsia.audit.models import AuditEvent
 from corsia.fse.models import FseDocument
+from corsia.fse.services import fse_document_send
+from corsia.fse.simulator import GatewayServer
 from corsia.fse.validation import validate_cda
 from corsia.patients.models import Patient
 from corsia.patients.services import consent_record
@@ -78,7 +82,8 @@ def _not_sent(patient: Patient) -> list[dict[str, Any]]:
     return [event.after or {} for event in events]
 
 
-def test_a_signed_report_of_a_consenting_patient_is_queued_for_the_fse(
+def test_a_signed_report_goes_to_the_fse_survives_an_outage_and_is_published(
+    gateway: GatewayServer,
     physician: User,
     coordinator: User,
     icd9cm_reference: None,
@@ -93,6 +98,21 @@ def test_a_signed_report_of_a_consenting_patient_is_queued_for_the_fse(
     # what is queued is the CDA that passes the gateway's rules, kept with its hash
     assert validate_cda(bytes(document.cda)).errors == ()
     assert _not_sent(patient) == []
+
+    # the gateway is down for the first try (503): retried, then validated, signed, published
+    port = gateway.server_address[1]
+    requests.post(
+        f"http://127.0.0.1:{port}/__control", json={"fail": [503]}, timeout=5
+    ).raise_for_status()
+    first = fse_document_send(document_id=document.pk)
+    assert first is not None and (first.state, first.http_status) == ("queued", 503)
+    document.refresh_from_db()
+    done = fse_document_send(
+        document_id=document.pk, now=document.next_attempt_at + timedelta(seconds=1)
+    )
+    assert done is not None and done.state == "published", done and done.error_text
+    # what the gateway holds is the CDA validated when the letter was signed
+    assert done.cda_sha256 == hashlib.sha256(bytes(document.cda)).hexdigest()
 
 
 def test_no_consent_leaves_the_letter_signed_and_says_why(
