@@ -21,8 +21,8 @@ from corsia.fse.models import FseDocument
 from corsia.fse.services import fse_document_send
 from corsia.fse.simulator import GatewayServer
 from corsia.fse.validation import validate_cda
-from corsia.patients.models import Patient
-from corsia.patients.services import consent_record
+from corsia.patients.models import Patient, Ward
+from corsia.patients.services import consent_record, encounter_admit, encounter_discharge
 from corsia.records import services
 from corsia.records.models import ClinicalLetter
 from corsia.testing.accounts import MakeUser
@@ -77,12 +77,31 @@ def _signed_report(
     )
 
 
+def _signed_discharge(physician: User, coordinator: User, patient: Patient) -> ClinicalLetter:
+    ward = Ward.objects.create(code="EMA", name="Ematologia", kind="inpatient")
+    stay = encounter_admit(
+        actor=coordinator, workstation=None, patient_id=patient.pk, kind="inpatient",
+        ward_id=ward.pk, admitted_at=timezone.now() - timedelta(days=5),
+    )  # fmt: skip
+    encounter_discharge(
+        actor=coordinator, workstation=None, encounter_id=stay.pk, expected_version=stay.version
+    )
+    draft = services.letter_draft_create(
+        actor=physician, workstation=None, patient_id=patient.pk, kind="discharge_letter",
+        encounter_id=stay.pk,
+        texts={"clinical_course": "Ricovero per il primo ciclo, regolare.", "instructions": "Riposo."},
+    )  # fmt: skip
+    return services.letter_sign(
+        actor=physician, workstation=None, letter_id=draft.pk, expected_version=draft.version
+    )
+
+
 def _not_sent(patient: Patient) -> list[dict[str, Any]]:
     events = AuditEvent.objects.filter(event_type="fse.letter_not_sent", patient_id=patient.pk)
     return [event.after or {} for event in events]
 
 
-def test_a_signed_report_goes_to_the_fse_survives_an_outage_and_is_published(
+def test_a_signed_discharge_letter_goes_to_the_fse_survives_an_outage_and_is_published(
     gateway: GatewayServer,
     physician: User,
     coordinator: User,
@@ -91,9 +110,9 @@ def test_a_signed_report_goes_to_the_fse_survives_an_outage_and_is_published(
 ) -> None:
     patient = _patient(coordinator, physician, consent=True)
     with django_capture_on_commit_callbacks(execute=True):
-        letter = _signed_report(physician, patient)
+        letter = _signed_discharge(physician, coordinator, patient)
     document = FseDocument.objects.get(letter_id=letter.pk)
-    assert (document.patient_id, document.document_type) == (patient.pk, "RSA")
+    assert (document.patient_id, document.document_type) == (patient.pk, "LDO")
     assert document.state == "queued"
     # what is queued is the CDA that passes the gateway's rules, kept with its hash
     assert validate_cda(bytes(document.cda)).errors == ()
