@@ -142,6 +142,15 @@ def _unknown(external_id: str) -> NotFound:
     )
 
 
+def _same_patient(booking: Booking, patient_id: int) -> None:
+    if booking.patient_id != patient_id:
+        raise ConflictError(
+            f"L'appuntamento {booking.external_id} è di un altro paziente.",
+            code="cup_patient_changed",
+            field="patient_id",
+        )
+
+
 def cup_booking_change(*, actor: User, workstation: Workstation, data: CupAppointment) -> CupResult:
     """A CUP appointment rescheduled (S13) or modified (S14): moved when only its day or
     time changes, cancelled and booked again when its service or duration does."""
@@ -149,12 +158,7 @@ def cup_booking_change(*, actor: User, workstation: Workstation, data: CupAppoin
         booking = _active(data.system, data.external_id)
         if booking is None:
             raise _unknown(data.external_id)
-        if booking.patient_id != data.patient_id:
-            raise ConflictError(
-                f"L'appuntamento {data.external_id} è di un altro paziente.",
-                code="cup_patient_changed",
-                field="patient_id",
-            )
+        _same_patient(booking, data.patient_id)
         if booking.external_content == data.content:
             return CupResult("unchanged", booking.pk, booking.agenda_id)
         before = booking.external_content.split("|")
@@ -207,12 +211,7 @@ def cup_booking_cancel(
             if gone is None:
                 raise _unknown(external_id)
             return CupResult("already_cancelled", gone.pk, gone.agenda_id)
-        if booking.patient_id != patient_id:
-            raise ConflictError(
-                f"L'appuntamento {external_id} è di un altro paziente.",
-                code="cup_patient_changed",
-                field="patient_id",
-            )
+        _same_patient(booking, patient_id)
         booking_transition(
             actor=actor,
             workstation=workstation,
