@@ -278,12 +278,22 @@ class Booking(VersionedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     workstation = models.CharField(max_length=120, blank=True)
+    # A booking made by another system (the CUP, SIU^S12): the sender (MSH-4:MSH-3), its
+    # appointment id (SCH-2, the filler's) and what it said (for an identical repeat).
+    external_system = models.CharField(max_length=80, blank=True)
+    external_id = models.CharField(max_length=80, blank=True)
+    external_content = models.CharField(max_length=300, blank=True)
 
     class Meta:
         default_permissions = ()
         ordering = ["day", "start_at", "pk"]
         indexes = [models.Index(fields=["agenda", "day"], name="booking_agenda_day")]
         constraints = [
+            models.UniqueConstraint(
+                fields=["external_system", "external_id"],
+                condition=~Q(external_id="") & ~Q(state=BookingState.CANCELLED.value),
+                name="booking_external_ref_unique",
+            ),
             models.CheckConstraint(
                 condition=Q(end_at__gt=models.F("start_at")), name="booking_order"
             ),
@@ -333,6 +343,32 @@ class Booking(VersionedModel):
             {**p, "label": p.get("label") or PHASE_LABELS_IT[PhaseKind(p["kind"])]}
             for p in self.phases
         ]
+
+
+@pghistory.track()
+class CupServiceMapping(TimeStampedModel):
+    """The CUP's service code (SIU AIS-3), and optionally its location (AIL-3), → the
+    booking type (and so the agenda) its bookings land in. ``system`` empty: any sender;
+    ``location_code`` empty: any location. Rows added by IT staff (shell, migration)."""
+
+    system = models.CharField(max_length=80, blank=True)
+    service_code = models.CharField(max_length=40)
+    location_code = models.CharField(max_length=40, blank=True)
+    booking_type = models.ForeignKey(BookingType, on_delete=models.PROTECT, related_name="+")
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(
+                fields=["system", "service_code", "location_code"],
+                condition=Q(is_active=True),
+                name="cup_mapping_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service_code}@{self.location_code or '*'} → {self.booking_type_id}"
 
 
 class ReminderState(models.TextChoices):

@@ -77,7 +77,7 @@ def messages(
     request: HttpRequest, state: str = "", type: str = "", control_id: str = ""
 ) -> list[MessageOut]:
     """The latest inbound messages (at most 200, newest first); ``state`` (received,
-    processed, error, parked, ignored), ``type`` (ADT, ORU), ``control_id`` (MSH-10)."""
+    processed, error, parked, ignored), ``type`` (ADT, ORU, SIU), ``control_id`` (MSH-10)."""
     rows = selectors.messages_list(
         user=request_actor(request),
         filters=MessageFilter(state=state, message_code=type, control_id=control_id),

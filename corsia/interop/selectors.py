@@ -17,13 +17,13 @@ from corsia.interop.models import InboundMessage, OutboundMessage, ReceivedResul
 from corsia.interop.services.account import VIEW
 
 PAGE_LIMIT = 200
-MESSAGE_CODES = ("ADT", "ORU")
+MESSAGE_CODES = ("ADT", "ORU", "SIU")
 
 
 @dataclass(frozen=True)
 class MessageFilter:
     state: str = ""
-    message_code: str = ""  # ADT, ORU
+    message_code: str = ""  # ADT, ORU, SIU
     control_id: str = ""
 
     def checked(self) -> MessageFilter:

@@ -137,3 +137,54 @@ def running_hl7_listener() -> Iterator[int]:
     (a transactional test: it has its own database connection); yields the port."""
     with running_listener(listener_run) as port:
         yield port
+
+
+# --- the CUP's scheduling messages (SIU, HL7 v2.5 chapter 10) -----------------------------
+
+CUP_SENDER = "CUP_REGIONALE|ASST_PAVIA"
+
+
+def siu(
+    event: str,
+    control_id: str,
+    *,
+    appointment: str = "APP2026-000451",
+    start: str = "202612071000",
+    minutes: str = "30",
+    unit: str = "min",
+    service: str = "89.7^Prima visita oncologica^CUP",
+    location: str = "DHT",
+    patient: str = "",
+    tq1: bool = True,
+) -> str:
+    """SIU^S12..S15 as a regional CUP sends it: SCH with the CUP's (filler) and the
+    requester's (placer) appointment ids, the reason and the TQ (start in SCH-11.4); TQ1
+    with start and duration; PID; RGS; AIS (service); AIL (where); AIP (who)."""
+    sch = seg(
+        "SCH",
+        "RIC77123^CUP",  # SCH-1 placer
+        f"{appointment}^CUP",  # SCH-2 filler
+        "",
+        "",
+        "",
+        "CONF^Prenotazione confermata^L",  # SCH-6 event reason
+        "V01^Visita oncologica^L",  # SCH-7 appointment reason
+        "NORMAL^Routine^HL70277",  # SCH-8
+        "",
+        "",
+        f"^^M{minutes}^{start}",  # SCH-11 TQ
+    )
+    parts = [
+        msh(f"SIU^{event}^SIU_S12", control_id, sender=CUP_SENDER),
+        sch,
+    ]
+    if tq1:
+        parts.append(seg("TQ1", "1", "", "", "", "", f"{minutes}^{unit}", start))
+    parts += [
+        patient or pid(adt_id=""),
+        "RGS|1|A",
+        seg("AIS", "1", "A", service, start, "", "", minutes, unit),
+        seg("AIL", "1", "A", f"{location}^^^ASST_PAVIA"),
+        seg("AIP", "1", "A", "DOC0042^VERDI^LUCA^^^^^^CUP"),
+    ]
+    return "\r".join(parts)

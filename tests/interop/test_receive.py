@@ -128,7 +128,7 @@ def test_a_ward_unknown_to_corsia_names_pv1_3_and_registers_nobody() -> None:
         (msh("A01", "MSG0008", version="2.3"), "MSH^1^12"),
         (msh("A01", "MSG0008").replace("|P|2.5|", "|T|2.5|"), "MSH^1^11"),
         (msh("ADT^A99^ADT_A01", "MSG0008"), "MSH^1^9"),
-        (msh("SIU^S12^SIU_S12", "MSG0008"), "MSH^1^9"),
+        (msh("ORM^O01^ORM_O01", "MSG0008"), "MSH^1^9"),
     ],
 )
 def test_what_corsia_cannot_take_is_rejected(header: str, location: str) -> None:

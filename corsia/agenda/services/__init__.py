@@ -5,6 +5,7 @@ Callers import this package; the names below are its public surface."""
 
 from corsia.agenda.services.bookings import (
     BookingInput,
+    ExternalRef,
     booking_create,
     booking_lock_set,
     booking_move,
@@ -12,6 +13,14 @@ from corsia.agenda.services.bookings import (
     order_steps,
     shape_for,
     slot_step,
+)
+from corsia.agenda.services.cup import (
+    CupAppointment,
+    CupResult,
+    cup_booking_book,
+    cup_booking_cancel,
+    cup_booking_change,
+    cup_booking_type,
 )
 from corsia.agenda.services.organisation import (
     AgendaInput,
@@ -39,6 +48,9 @@ __all__ = [
     "AgendaInput",
     "BookingInput",
     "BookingTypeInput",
+    "CupAppointment",
+    "CupResult",
+    "ExternalRef",
     "agenda_create",
     "agenda_place_set",
     "agenda_update",
@@ -49,6 +61,10 @@ __all__ = [
     "booking_type_set",
     "bookings_to_remind",
     "closed_day_set",
+    "cup_booking_book",
+    "cup_booking_cancel",
+    "cup_booking_change",
+    "cup_booking_type",
     "hours_set",
     "nurse_on_duty_set",
     "order_steps",

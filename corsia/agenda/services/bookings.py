@@ -200,6 +200,10 @@ def _saved(booking: Booking, update_fields: list[str] | None = None) -> None:
             raise ConflictError(
                 "Il paziente ha già un accesso in quell'orario.", code="patient_double_booked"
             ) from error
+        if "booking_external_ref_unique" in text:
+            raise ConflictError(
+                "L'appuntamento esterno è già prenotato in agenda.", code="external_ref_taken"
+            ) from error
         raise
 
 
@@ -212,7 +216,17 @@ def _snapshot(booking: Booking) -> dict[str, object]:
         "state": booking.state,
         "nurse": booking.nurse_id,
         "locked": booking.locked,
+        **({"external": booking.external_id} if booking.external_id else {}),
     }
+
+
+@dataclass(frozen=True)
+class ExternalRef:
+    """Another system's appointment: sender, its id, what it said."""
+
+    system: str
+    external_id: str
+    content: str = ""
 
 
 @dataclass(frozen=True)
@@ -237,8 +251,10 @@ def booking_create(
     data: BookingInput,
     steps: Sequence[DrugStep] | None = None,
     programme_cycle_id: int | None = None,
+    external: ExternalRef | None = None,
 ) -> Booking:
-    """Book one access (see the module's text for every check)."""
+    """Book one access (see the module's text for every check); ``external``: the
+    appointment of another system (the CUP) this booking is."""
     require_permission(actor, BOOK, ONLY_BOOKERS)
     day = day_in_range(data.day)
     notes = _reason(data.notes, required=False)
@@ -296,6 +312,10 @@ def booking_create(
             updated_by=actor,
             workstation=workstation_label(workstation),
         )
+        if external is not None:
+            booking.external_system = external.system[:80]
+            booking.external_id = external.external_id[:80]
+            booking.external_content = external.content[:300]
         _saved(booking)
         audit_record(
             event=events.BOOKING_CREATED,

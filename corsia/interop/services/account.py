@@ -9,7 +9,8 @@ from corsia.core.actors import User
 
 INTERFACE_USERNAME = "hl7-interface"
 # What the messages do: register and correct patients, admit/transfer/discharge, merge
-# duplicates (A40) and undo a merge (A37), record laboratory results (ORU).
+# duplicates (A40) and undo a merge (A37), record laboratory results (ORU), book the
+# CUP's appointments in the agenda (SIU).
 INTERFACE_PERMISSIONS = (
     "patients.view_patient",
     "patients.change_patient",
@@ -17,6 +18,8 @@ INTERFACE_PERMISSIONS = (
     "patients.merge_patient",
     "patients.unmerge_patient",
     "records.record_lab",
+    "agenda.view_agenda",
+    "agenda.book",
 )
 VIEW = "interop.view_messages"
 REPLAY = "interop.replay_message"

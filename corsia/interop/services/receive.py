@@ -32,16 +32,25 @@ from corsia.interop.domain.ack import AckInput, build_ack
 from corsia.interop.domain.adt import read_adt
 from corsia.interop.domain.er7 import Header, read_header, read_message
 from corsia.interop.domain.oru import read_oru
+from corsia.interop.domain.siu import read_siu
 from corsia.interop.domain.states import MessageState, next_state
 from corsia.interop.models import RAW_LIMIT, InboundMessage
 from corsia.interop.services.account import interface_account
 from corsia.interop.services.adt import adt_apply
 from corsia.interop.services.context import Context, Outcome, local_tz, mrn_authorities
 from corsia.interop.services.lab import lab_report_apply
+from corsia.interop.services.siu import siu_apply
 
 log = logging.getLogger("corsia.interop")
 
-SUPPORTED = ("ADT", "ORU")
+SUPPORTED = ("ADT", "ORU", "SIU")
+# PostgreSQL text holds no NUL: a message carrying one is stored with this in its place
+# (and rejected, AR), so it is kept like any other and the same bytes again are one message.
+_NUL_STORED = "\N{REPLACEMENT CHARACTER}"
+
+
+def _storable(raw: str) -> str:
+    return raw.replace("\x00", _NUL_STORED)[:RAW_LIMIT]
 
 
 def _apply(raw: str, ctx: Context) -> Outcome:
@@ -54,6 +63,14 @@ def _apply(raw: str, ctx: Context) -> Outcome:
             "MSH",
             reject=True,
         )
+    if "\x00" in raw or _NUL_STORED in raw:
+        raise refused(
+            "Il messaggio contiene un carattere nullo (NUL): non è HL7 valido.",
+            "nul_byte",
+            Hl7Error.DATA_TYPE,
+            "",
+            reject=True,
+        )
     message = read_message(raw, processing_id=settings.CORSIA_HL7_PROCESSING_ID)
     code = message.header.message_code
     if code == "ADT":
@@ -62,6 +79,8 @@ def _apply(raw: str, ctx: Context) -> Outcome:
         return lab_report_apply(
             read_oru(message, tz=ctx.tz, mrn_authorities=mrn_authorities()), ctx
         )
+    if code == "SIU":
+        return siu_apply(read_siu(message, tz=ctx.tz, mrn_authorities=mrn_authorities()), ctx)
     raise refused(
         f"Tipo di messaggio {message.header.message_type} non gestito da Corsia "
         f"(si accettano {', '.join(SUPPORTED)}).",
@@ -149,7 +168,7 @@ def _existing(header: Header) -> InboundMessage | None:
 
 
 def _answer_to_repeat(existing: InboundMessage, raw: str, header: Header) -> str:
-    if existing.raw == raw[:RAW_LIMIT]:
+    if existing.raw == _storable(raw):
         return existing.ack
     log.warning(
         "HL7 %s from %s: control id reused for a different message",
@@ -194,7 +213,7 @@ def fault_ack(raw: str) -> str:
 def message_receive(*, raw: str, received_at: datetime | None = None) -> str:
     """Store, apply and answer one inbound message; returns the ACK (ER7)."""
     now = received_at or timezone.now()
-    header = read_header(raw)
+    header = read_header(_storable(raw))
     if header is not None and header.control_id:
         existing = _existing(header)
         if existing is not None:
@@ -204,7 +223,7 @@ def message_receive(*, raw: str, received_at: datetime | None = None) -> str:
         with transaction.atomic():
             row = InboundMessage.objects.create(
                 received_at=now,
-                raw=raw[:RAW_LIMIT],
+                raw=_storable(raw),
                 control_id=header.control_id if header else "",
                 sending_application=header.sending_application if header else "",
                 sending_facility=header.sending_facility if header else "",
