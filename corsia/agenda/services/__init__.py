@@ -13,6 +13,11 @@ from corsia.agenda.services.bookings import (
     shape_for,
     slot_step,
 )
+from corsia.agenda.services.optimise import (
+    DayPlanPreview,
+    day_plan_apply,
+    day_plan_preview,
+)
 from corsia.agenda.services.organisation import (
     AgendaInput,
     BookingTypeInput,
@@ -39,6 +44,7 @@ __all__ = [
     "AgendaInput",
     "BookingInput",
     "BookingTypeInput",
+    "DayPlanPreview",
     "agenda_create",
     "agenda_place_set",
     "agenda_update",
@@ -49,6 +55,8 @@ __all__ = [
     "booking_type_set",
     "bookings_to_remind",
     "closed_day_set",
+    "day_plan_apply",
+    "day_plan_preview",
     "hours_set",
     "nurse_on_duty_set",
     "order_steps",
