@@ -12,11 +12,12 @@ from datetime import date, time, timedelta
 import pytest
 from django.utils import timezone
 
+from corsia.accounts.domain.roles import Role
 from corsia.agenda import services
 from corsia.agenda.models import Booking
 from corsia.audit.models import AuditEvent
 from corsia.core.domain.errors import ConflictError, NotFound, ValidationFailed
-from corsia.testing.accounts import MakeUser
+from corsia.testing.accounts import MakeUser, api_client, logged_in, post_json
 from corsia.testing.agenda import WORKSTATION, DayHospital, day_hospital, next_weekday
 from corsia.testing.patients import patient_registered
 
@@ -250,3 +251,64 @@ def test_bad_input_is_refused_and_nothing_changes(make_user: MakeUser) -> None:
         _apply(dh, preview, expected_versions={a.pk: a.version + 7})
     assert wrong.value.code == "stale_version"
     assert _times(a) == ("P01", time(8), time(9), time(11))
+
+
+def test_the_api_previews_and_applies_with_problem_codes(make_user: MakeUser) -> None:
+    dh = _hospital(make_user, {"P01"})
+    a = _book(dh, "Ardito", time(9), 120)
+    b = _book(dh, "Bassi", time(11, 30), 120)
+    client = api_client(dh.nurse)
+    base = f"/api/v1/agenda/agendas/{dh.agenda.pk}/plan"
+    status, body = post_json(client, f"{base}?day={MONDAY.isoformat()}")
+    assert status == 200, body
+    assert (body["makespan_before"], body["makespan_after"]) == (360, 300)
+    versions = body["versions"]
+    assert set(versions) == {str(a.pk), str(b.pk)}
+    for query, code in (
+        ("day=0001-01-01", "day_out_of_range"),
+        ("day=2026-02-30", None),
+        ("day=abc", None),
+    ):
+        status, refused = post_json(client, f"{base}?{query}")
+        assert 400 <= status < 500 and (code is None or refused["code"] == code), refused
+    status, refused = post_json(client, f"/api/v1/agenda/agendas/987654/plan?day={MONDAY}")
+    assert (status, refused["code"]) == (404, "agenda_not_found")
+    good = {"day": MONDAY.isoformat(), "versions": versions, "reason": REASON}
+    for bad, code in (
+        ({"reason": ""}, "reason_required"),
+        ({"reason": "a\x00b"}, None),
+        ({"versions": {str(a.pk): 99, str(b.pk): 1}}, "stale_version"),
+        ({"versions": {str(a.pk): versions[str(a.pk)]}}, "plan_stale"),
+        ({"day": "9999-12-31"}, "day_out_of_range"),
+        ({"versions": {"x": 1}}, None),
+    ):
+        status, refused = post_json(client, f"{base}/apply", {**good, **bad})
+        assert 400 <= status < 500, (bad, status, refused)
+        if code:
+            assert refused["code"] == code, (bad, refused)
+    assert _times(a) == ("P01", time(8), time(9), time(11))
+    status, body = post_json(client, f"{base}/apply", {**good, "plan_token": body["plan_token"]})
+    assert status == 200, body
+    assert _times(a)[2] == time(8, 30)
+    outsider = api_client(make_user(Role.PHARMACIST))
+    assert outsider.post(f"{base}?day={MONDAY.isoformat()}").status_code == 403
+
+
+def test_the_page_shows_the_plan_and_applies_it(make_user: MakeUser) -> None:
+    dh = _hospital(make_user, {"P01"})
+    a = _book(dh, "Ardito", time(9), 120)
+    b = _book(dh, "Bassi", time(11, 30), 120)
+    client = logged_in(dh.nurse)
+    day_page = client.get(f"/agenda/{dh.agenda.pk}/?day={MONDAY.isoformat()}").content.decode()
+    assert "Ottimizza la giornata" in day_page
+    page = client.get(f"/agenda/{dh.agenda.pk}/plan/?day={MONDAY.isoformat()}")
+    html = page.content.decode()
+    assert page.status_code == 200 and "ARDITO" in html and "09:00 → 08:30" in html
+    form = {"day": MONDAY.isoformat(), f"v_{a.pk}": str(a.version), f"v_{b.pk}": str(b.version)}
+    url = f"/agenda/{dh.agenda.pk}/plan/apply/"
+    refused = client.post(url, {**form, "reason": ""}, follow=True)
+    assert "Indicare il motivo" in refused.content.decode()
+    assert _times(a)[2] == time(9)
+    done = client.post(url, {**form, "reason": REASON}, follow=True)
+    assert "Piano della giornata applicato" in done.content.decode()
+    assert _times(b) == ("P01", time(9, 30), time(10, 30), time(12, 30))
