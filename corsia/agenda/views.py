@@ -352,8 +352,8 @@ def plan_apply(request: HttpRequest, agenda_id: int) -> HttpResponse:
     """«Applica»: every move of the plan or none; refused: back to the preview, said why."""
     day = timezone.localdate()
     versions = {
-        booking_id: parse_id(value) or 0
-        for key, value in request.POST.items()
+        booking_id: parse_id(request.POST.get(key)) or 0
+        for key in request.POST
         if key.startswith("v_") and (booking_id := parse_id(key[2:])) is not None
     }
     with refusals_as_messages(request):

@@ -227,9 +227,9 @@ def _problem(agenda: Agenda, day: date, bookings: list[Booking]) -> _Day:
                 Place(
                     id=str(p.place_id),
                     kind=PlaceKind(p.place.kind),
-                    hosts=(PlaceKind.CHAIR, PlaceKind.BED)
+                    hosts=frozenset({PlaceKind.CHAIR, PlaceKind.BED})
                     if p.place.kind == "bed"
-                    else (PlaceKind.CHAIR,),
+                    else frozenset({PlaceKind.CHAIR}),
                 )
                 for p in places
             ),
