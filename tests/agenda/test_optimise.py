@@ -95,6 +95,16 @@ def _apply(dh: DayHospital, preview: services.DayPlanPreview, **kw: object) -> o
     return services.day_plan_apply(**args)  # type: ignore[arg-type]  # test arguments
 
 
+def _lock(dh: DayHospital, booking: Booking) -> None:
+    services.booking_lock_set(
+        actor=dh.nurse,
+        workstation=WORKSTATION,
+        booking_id=booking.pk,
+        expected_version=booking.version,
+        locked=True,
+    )
+
+
 def _start(dh: DayHospital, booking: Booking) -> None:
     for event in ("arrive", "start"):
         booking.refresh_from_db()
@@ -151,13 +161,7 @@ def test_a_swap_of_two_patients_is_applied_without_a_transient_conflict(
     first would hit the second's old booking."""
     dh = _hospital(make_user, {"P01", "P02"})
     locked = _book(dh, "Lenti", time(8, 30), 30)
-    services.booking_lock_set(
-        actor=dh.nurse,
-        workstation=WORKSTATION,
-        booking_id=locked.pk,
-        expected_version=locked.version,
-        locked=True,
-    )
+    _lock(dh, locked)
     b = _book(dh, "Bruni", time(9), 150, "P01")
     a = _book(dh, "Alberti", time(9), 120, "P02")
     preview = _preview(dh)
@@ -215,13 +219,7 @@ def test_a_plan_leaving_someone_out_is_refused_with_the_name(make_user: MakeUser
     at 21:00, after the 19:00 closing. Left out."""
     dh = _hospital(make_user, {"P01"})
     a = _book(dh, "Ardito", time(9), 120)
-    services.booking_lock_set(
-        actor=dh.nurse,
-        workstation=WORKSTATION,
-        booking_id=a.pk,
-        expected_version=a.version,
-        locked=True,
-    )
+    _lock(dh, a)
     rossi = _book(dh, "Rossi", time(8, 30), 600, place=None)
     preview = _preview(dh)
     assert [o.booking_id for o in preview.left_out] == [rossi.pk]
