@@ -417,11 +417,14 @@ def _new_phases(booking: Booking, arrival: int, start: int) -> tuple[BookingPhas
     return tuple(out)
 
 
-def _names(state: _Day, plan: DayPlan) -> str:
+def _names(user: User, state: _Day, plan: DayPlan) -> str:
+    """Who is left out, by name (a masked stay's patient only for those inside it)."""
+    left = [state.bookings[int(u.visit_id)] for u in plan.unplaced]
+    shown = visible_booking_ids(user, left)
     return "; ".join(
-        f"{state.bookings[int(u.visit_id)].patient.surname.upper()} "
-        f"{state.bookings[int(u.visit_id)].patient.given_names}: {u.message}"
-        for u in plan.unplaced
+        (f"{b.patient.surname.upper()} {b.patient.given_names}" if b.pk in shown else HIDDEN)
+        + f": {u.message}"
+        for b, u in zip(left, plan.unplaced, strict=True)
     )
 
 
@@ -463,7 +466,7 @@ def day_plan_apply(
             )
         if plan.unplaced:
             raise ConflictError(
-                f"Il piano lascia fuori {len(plan.unplaced)} pazienti: {_names(state, plan)}.",
+                f"Il piano lascia fuori {len(plan.unplaced)} pazienti: {_names(actor, state, plan)}.",
                 code="plan_leaves_out",
                 details={"booking_ids": [int(u.visit_id) for u in plan.unplaced]},
             )
