@@ -23,12 +23,16 @@ from corsia.agenda.schemas import (
     ConfirmIn,
     CycleOut,
     DayOut,
+    DayPlanOut,
     HoursIn,
+    LeftOutOut,
     LockIn,
     MoveIn,
     NurseIn,
     OrganisationOut,
     PlaceIn,
+    PlanApplyIn,
+    PlanRowOut,
     PostponeIn,
     ProgrammeIn,
     ProgrammeOut,
@@ -246,6 +250,54 @@ def day(request: HttpRequest, agenda_id: int, day: IsoDate) -> DayOut:
         closed_reason=view.closed_reason,
         nurse_ids=[n.nurse_id for n in view.nurses],
         bookings=[booking_out(b) for b in view.bookings],
+    )
+
+
+def _plan_out(p: services.DayPlanPreview) -> DayPlanOut:
+    return DayPlanOut(
+        agenda_id=p.agenda_id,
+        day=p.day,
+        status=p.status,
+        rows=[PlanRowOut(**{**r.__dict__, "moves": r.moves}) for r in p.rows],
+        left_out=[LeftOutOut(**o.__dict__) for o in p.left_out],
+        makespan_before=p.makespan_before,
+        makespan_after=p.makespan_after,
+        wait_before=p.wait_before,
+        wait_after=p.wait_after,
+        warnings=list(p.warnings),
+        versions=p.versions,
+        plan_token=p.plan_token,
+    )
+
+
+@router.post("/agendas/{agenda_id}/plan", response=DayPlanOut)
+@api_perm(BOOK)
+def day_plan(request: HttpRequest, agenda_id: int, day: IsoDate) -> DayPlanOut:
+    """The optimiser's plan of the day, nothing written (POST: it computes, up to seconds)."""
+    return _plan_out(
+        services.day_plan_preview(
+            actor=request_actor(request),
+            agenda_id=agenda_id,
+            day=day,
+            workstation=request_workstation(request),
+            channel="api",
+        )
+    )
+
+
+@router.post("/agendas/{agenda_id}/plan/apply", response=DayPlanOut)
+@api_perm(BOOK)
+def day_plan_apply(request: HttpRequest, agenda_id: int, payload: PlanApplyIn) -> DayPlanOut:
+    return _plan_out(
+        services.day_plan_apply(
+            actor=request_actor(request),
+            workstation=request_workstation(request),
+            agenda_id=agenda_id,
+            day=payload.day,
+            expected_versions=dict(payload.versions),
+            reason=payload.reason,
+            plan_token=payload.plan_token,
+        )
     )
 
 

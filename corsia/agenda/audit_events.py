@@ -25,3 +25,6 @@ CYCLE_POSTPONED = register(
     "agenda.cycle_postponed", "Ciclo rinviato (e i successivi)", reason_required=True
 )
 REMINDER_SENT = register("agenda.reminder_sent", "Promemoria inviato al paziente")
+DAY_PLAN_APPLIED = register(
+    "agenda.day_plan_applied", "Piano della giornata applicato", reason_required=True
+)

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateTimeRangeField, RangeBoundary, RangeOperators
 from django.db import models
-from django.db.models import Func, Q
+from django.db.models import Deferrable, Func, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -302,6 +302,9 @@ class Booking(VersionedModel):
             ),
             ExclusionConstraint(
                 name="booking_place_no_overlap",
+                # checked at each statement, but the day plan's apply defers it to
+                # the end of its transaction (a swap of two patients): services/optimise.py
+                deferrable=Deferrable.IMMEDIATE,
                 expressions=[
                     (TsTzRange("start_at", "end_at", RangeBoundary()), RangeOperators.OVERLAPS),
                     ("place", RangeOperators.EQUAL),
@@ -310,6 +313,9 @@ class Booking(VersionedModel):
             ),
             ExclusionConstraint(
                 name="booking_patient_no_overlap",
+                # checked at each statement, but the day plan's apply defers it to
+                # the end of its transaction (a swap of two patients): services/optimise.py
+                deferrable=Deferrable.IMMEDIATE,
                 expressions=[
                     (TsTzRange("arrival_at", "end_at", RangeBoundary()), RangeOperators.OVERLAPS),
                     ("patient", RangeOperators.EQUAL),

@@ -271,3 +271,48 @@ class ProgrammeOut(Schema):
     cycle_length_days: int
     cycles: list[CycleOut]
     version: int
+
+
+class PlanApplyIn(Schema):
+    day: IsoDate
+    versions: Annotated[dict[RecordId, BoundedInt], Field(max_length=1000)]
+    reason: Reason
+    plan_token: Annotated[str, Field(max_length=64)] = ""
+
+
+class PlanRowOut(Schema):
+    booking_id: int
+    version: int
+    patient: str
+    fixed: bool
+    moves: bool
+    current_place: str
+    current_arrival: str
+    current_start: str
+    proposed_place: str
+    proposed_arrival: str
+    proposed_start: str
+    wait_before: int
+    wait_after: int
+
+
+class LeftOutOut(Schema):
+    booking_id: int
+    patient: str
+    code: str
+    message: str
+
+
+class DayPlanOut(Schema):
+    agenda_id: int
+    day: IsoDate
+    status: str
+    rows: list[PlanRowOut]
+    left_out: list[LeftOutOut]
+    makespan_before: int
+    makespan_after: int
+    wait_before: int
+    wait_after: int
+    warnings: list[str]
+    versions: dict[int, int]
+    plan_token: str

@@ -377,8 +377,11 @@ def overlapping(
     place_id: int | None = None,
     patient_id: int | None = None,
     exclude_id: int | None = None,
+    exclude_ids: frozenset[int] = frozenset(),
 ) -> Booking | None:
-    """An occupying booking of the place (or the patient) overlapping ``start``–``end``."""
+    """An occupying booking of the place (or the patient) overlapping ``start``–``end``,
+    other than ``exclude_id`` and ``exclude_ids`` (a day plan's moved bookings: their new
+    times are the plan's check and the deferred constraint's)."""
     rows = Booking.objects.filter(state__in=occupying()).select_related("place", "patient")
     if place_id is not None:
         rows = rows.filter(place_id=place_id, start_at__lt=end, end_at__gt=start)
@@ -386,6 +389,8 @@ def overlapping(
         rows = rows.filter(patient_id=patient_id or 0, arrival_at__lt=end, end_at__gt=start)
     if exclude_id is not None:
         rows = rows.exclude(pk=exclude_id)
+    if exclude_ids:
+        rows = rows.exclude(pk__in=exclude_ids)
     return rows.order_by("start_at").first()
 
 
@@ -421,3 +426,42 @@ def nurse_on_duty(agenda: Agenda, day: date, nurse_id: int) -> bool:
 def nurse_choices() -> list[User]:
     """The active nurses, for the nurses-on-duty form."""
     return users_in_role(role=Role.NURSE)
+
+
+def day_bookings_for_plan(agenda: Agenda, day: date, *, lock: bool = False) -> list[Booking]:
+    """Every occupying booking of the agenda's day, masked stays included (the day plan
+    must see every place taken); ``lock``: FOR UPDATE, inside the plan's apply."""
+    rows = Booking.objects.filter(agenda=agenda, day=day, state__in=occupying())
+    if lock:
+        rows = rows.select_for_update(of=("self",))
+    return list(rows.select_related("patient", "place", "booking_type").order_by("start_at", "pk"))
+
+
+def visible_booking_ids(user: User, bookings: list[Booking]) -> set[int]:
+    """The bookings ``user`` may see by name (a masked stay's are hidden from outsiders)."""
+    rows = Booking.objects.filter(pk__in=[b.pk for b in bookings])
+    return set(_visible(user, rows).values_list("pk", flat=True))
+
+
+def day_nurses(agenda: Agenda, day: date) -> list[NurseOnDuty]:
+    return list(
+        NurseOnDuty.objects.filter(agenda=agenda, day=day, is_active=True).order_by("nurse_id")
+    )
+
+
+def day_places(agenda: Agenda) -> list[AgendaPlace]:
+    return list(
+        agenda.places.filter(is_active=True)
+        .select_related("place")
+        .order_by("-place__kind", "place__code")
+    )
+
+
+def day_is_closed(agenda: Agenda, day: date) -> bool:
+    return ClosedDay.objects.filter(agenda=agenda, day=day, is_active=True).exists()
+
+
+def log_plan_read(
+    user: User, bookings: list[Booking], workstation: Workstation, channel: str
+) -> None:
+    _log(user, bookings, "piano della giornata", workstation, channel)

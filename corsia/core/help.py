@@ -159,6 +159,17 @@ PAGES: dict[str, PageHelp] = {
             "pazienti sullo stesso posto alla stessa ora non sono mai accettati."
         ),
     ),
+    "agenda:plan": PageHelp(
+        _("Ottimizza la giornata"),
+        _(
+            "L'ottimizzatore propone posto, convocazione e inizio di ogni accesso che si può "
+            "spostare, per chiudere la giornata prima e far attendere meno i pazienti; gli "
+            "accessi iniziati o bloccati restano dove sono. Nulla cambia finché non premi "
+            "«Applica» con il motivo: tutte le prenotazioni si spostano insieme o nessuna; se "
+            "qualcuno ha cambiato la giornata nel frattempo, o il piano lascia fuori un "
+            "paziente, il piano non si applica."
+        ),
+    ),
     "agenda:week": PageHelp(
         _("Settimana dell'agenda"),
         _("Gli accessi di ogni giorno della settimana, la capienza e gli infermieri in servizio."),
@@ -493,6 +504,7 @@ NOT_PAGES: frozenset[str] = frozenset(
         "agenda:move",
         "agenda:transition",
         "agenda:lock",
+        "agenda:plan_apply",
         "healthz",
         "set_language",
         "accounts:landing",

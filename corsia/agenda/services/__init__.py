@@ -22,6 +22,11 @@ from corsia.agenda.services.cup import (
     cup_booking_change,
     cup_booking_type,
 )
+from corsia.agenda.services.optimise import (
+    DayPlanPreview,
+    day_plan_apply,
+    day_plan_preview,
+)
 from corsia.agenda.services.organisation import (
     AgendaInput,
     BookingTypeInput,
@@ -51,6 +56,7 @@ __all__ = [
     "CupAppointment",
     "CupResult",
     "ExternalRef",
+    "DayPlanPreview",
     "agenda_create",
     "agenda_place_set",
     "agenda_update",
@@ -65,6 +71,8 @@ __all__ = [
     "cup_booking_cancel",
     "cup_booking_change",
     "cup_booking_type",
+    "day_plan_apply",
+    "day_plan_preview",
     "hours_set",
     "nurse_on_duty_set",
     "order_steps",

@@ -124,6 +124,7 @@ def _place_checks(
     place_id: int | None,
     exclude_id: int | None,
     counted: bool,
+    moving: frozenset[int] = frozenset(),
 ) -> _Placed:
     """Refuse what the agenda cannot hold; the placed span when it can."""
     start_at, end_at = place_span(phases)
@@ -143,12 +144,20 @@ def _place_checks(
                 code="place_not_in_agenda",
                 field="place_id",
             )
-        taken = overlapping(start=start_at, end=end_at, place_id=place_id, exclude_id=exclude_id)
+        taken = overlapping(
+            start=start_at, end=end_at, place_id=place_id, exclude_id=exclude_id, exclude_ids=moving
+        )
         if taken is not None:
             raise ConflictError(
                 _place_taken(taken), code="place_taken", details={"booking_id": taken.pk}
             )
-    twice = overlapping(start=arrival_at, end=end_at, patient_id=patient_id, exclude_id=exclude_id)
+    twice = overlapping(
+        start=arrival_at,
+        end=end_at,
+        patient_id=patient_id,
+        exclude_id=exclude_id,
+        exclude_ids=moving,
+    )
     if twice is not None:
         raise ConflictError(
             f"Il paziente ha già un accesso dalle {timezone.localtime(twice.arrival_at):%H:%M} "
@@ -160,6 +169,7 @@ def _place_checks(
     # the day's plan gives it one)
     if (
         place_id is not None
+        and not moving  # a day plan checks the slots once every booking has moved
         and arrivals_in_slot(agenda, arrival_at, exclude_id=exclude_id) >= agenda.slot_capacity
     ):
         raise ConflictError(
@@ -349,15 +359,7 @@ def booking_move(
         booking = booking_for_update(booking_id)
         agenda = agenda_for_update(booking.agenda_id)
         booking.check_version(expected_version)
-        if booking.state not in MOVABLE:
-            raise ConflictError(
-                f"Una prenotazione «{booking.state_label.lower()}» non si sposta.",
-                code="booking_not_movable",
-            )
-        if booking.locked:
-            raise ConflictError(
-                "La prenotazione è bloccata: sbloccarla prima di spostarla.", code="booking_locked"
-            )
+        check_movable(booking)
         new_day = day_in_range(day) if day is not None else booking.day
         old_start = timezone.localtime(booking.start_at)
         new_start = timezone.make_aware(datetime.combine(new_day, start or old_start.time()))
@@ -378,38 +380,80 @@ def booking_move(
             and not nurse_on_duty(agenda, new_day, booking.nurse_id)
         ):
             booking.nurse_id = None  # the nurse is the day's: chosen again on the new day
-        placed = _place_checks(
+        move_write(
+            actor=actor,
+            workstation=workstation,
             agenda=agenda,
-            booking_type=booking.booking_type,
-            patient_id=booking.patient_id,
+            booking=booking,
             day=new_day,
             phases=phases,
             place_id=new_place,
-            exclude_id=booking.pk,
-            counted=new_day != booking.day,
-        )
-        before = _snapshot(booking)
-        booking.day = new_day
-        booking.place_id = new_place
-        booking.arrival_at, booking.start_at, booking.end_at = (
-            placed.arrival_at,
-            placed.start_at,
-            placed.end_at,
-        )
-        booking.phases = [p.as_dict() for p in placed.phases]
-        fields = ["day", "place", "arrival_at", "start_at", "end_at", "phases", "nurse"]
-        _saved(booking, fields + booking.bump(by=actor))
-        audit_record(
-            event=events.BOOKING_MOVED,
-            actor=actor,
-            workstation=workstation,
-            target=booking,
-            patient_id=booking.patient_id,
-            before=before,
-            after=_snapshot(booking),
             reason=reason,
         )
     return booking
+
+
+def check_movable(booking: Booking) -> None:
+    """A started, done or locked booking never moves."""
+    if booking.state not in MOVABLE:
+        raise ConflictError(
+            f"Una prenotazione «{booking.state_label.lower()}» non si sposta.",
+            code="booking_not_movable",
+        )
+    if booking.locked:
+        raise ConflictError(
+            "La prenotazione è bloccata: sbloccarla prima di spostarla.", code="booking_locked"
+        )
+
+
+def move_write(
+    *,
+    actor: User,
+    workstation: Workstation,
+    agenda: Agenda,
+    booking: Booking,
+    day: date,
+    phases: tuple[Phase, ...],
+    place_id: int | None,
+    reason: str,
+    moving: frozenset[int] = frozenset(),
+) -> None:
+    """Write a move already decided (the caller holds the agenda and booking locks, checked
+    the version and that it may move): every check of ``_place_checks`` (``moving``: the
+    other bookings a day plan moves in the same transaction, left out of the overlap
+    checks), the save, the audit row with the reason."""
+    placed = _place_checks(
+        agenda=agenda,
+        booking_type=booking.booking_type,
+        patient_id=booking.patient_id,
+        day=day,
+        phases=phases,
+        place_id=place_id,
+        exclude_id=booking.pk,
+        counted=day != booking.day,
+        moving=moving,
+    )
+    before = _snapshot(booking)
+    booking.day = day
+    booking.place_id = place_id
+    booking.arrival_at, booking.start_at, booking.end_at = (
+        placed.arrival_at,
+        placed.start_at,
+        placed.end_at,
+    )
+    booking.phases = [p.as_dict() for p in placed.phases]
+    fields = ["day", "place", "arrival_at", "start_at", "end_at", "phases", "nurse"]
+    _saved(booking, fields + booking.bump(by=actor))
+    audit_record(
+        event=events.BOOKING_MOVED,
+        actor=actor,
+        workstation=workstation,
+        target=booking,
+        patient_id=booking.patient_id,
+        before=before,
+        after=_snapshot(booking),
+        reason=reason,
+    )
 
 
 def booking_transition(

@@ -1,0 +1,312 @@
+"""«Ottimizza la giornata»: the preview built from the day, the apply all-or-nothing.
+
+Every day here is the test day hospital (07:30–19:00, therapy type: blood test 60' before
+the place), with only the chairs a test keeps; a booking without drugs holds its place for
+its ``minutes``. The expected times are worked out by hand in each test.
+"""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+
+import pytest
+from django.utils import timezone
+
+from corsia.accounts.domain.roles import Role
+from corsia.agenda import services
+from corsia.agenda.models import Booking
+from corsia.audit.models import AuditEvent
+from corsia.core.domain.errors import ConflictError, NotFound, ValidationFailed
+from corsia.testing.accounts import MakeUser, api_client, logged_in, post_json
+from corsia.testing.agenda import WORKSTATION, DayHospital, day_hospital, next_weekday
+from corsia.testing.patients import patient_registered
+
+pytestmark = pytest.mark.django_db
+MONDAY = next_weekday(timezone.localdate())
+REASON = "Giornata ottimizzata dal coordinatore"
+
+
+def _hospital(make_user: MakeUser, keep: set[str]) -> DayHospital:
+    dh = day_hospital(make_user, slot_capacity=4)
+    for code, place_id in dh.place_ids.items():
+        if code not in keep:
+            services.agenda_place_set(
+                actor=dh.coordinator,
+                workstation=WORKSTATION,
+                agenda_id=dh.agenda.pk,
+                place_id=place_id,
+                active=False,
+            )
+    return dh
+
+
+def _book(
+    dh: DayHospital, surname: str, start: time, minutes: int, place: str | None = "P01"
+) -> Booking:
+    patient = patient_registered(
+        dh.coordinator,
+        codice_fiscale="",
+        stp_eni_code=f"STP14000000{abs(hash(surname)) % 10**5:05d}",
+        surname=surname,
+    )
+    return services.booking_create(
+        actor=dh.nurse,
+        workstation=WORKSTATION,
+        data=services.BookingInput(
+            agenda_id=dh.agenda.pk,
+            booking_type_id=dh.therapy.pk,
+            patient_id=patient.pk,
+            day=MONDAY,
+            start=start,
+            minutes=minutes,
+            place_id=dh.place_ids[place] if place else None,
+        ),
+    )
+
+
+def _times(booking: Booking) -> tuple[str, time, time, time]:
+    booking.refresh_from_db()
+    local = timezone.localtime
+    return (
+        booking.place.code if booking.place else "",
+        local(booking.arrival_at).time(),
+        local(booking.start_at).time(),
+        local(booking.end_at).time(),
+    )
+
+
+def _preview(dh: DayHospital, day: date = MONDAY) -> services.DayPlanPreview:
+    return services.day_plan_preview(
+        actor=dh.nurse, agenda_id=dh.agenda.pk, day=day, workstation=WORKSTATION
+    )
+
+
+def _apply(dh: DayHospital, preview: services.DayPlanPreview, **kw: object) -> object:
+    args: dict[str, object] = {
+        "actor": dh.nurse,
+        "workstation": WORKSTATION,
+        "agenda_id": dh.agenda.pk,
+        "day": MONDAY,
+        "expected_versions": preview.versions,
+        "reason": REASON,
+        "plan_token": preview.plan_token,
+        **kw,
+    }
+    return services.day_plan_apply(**args)  # type: ignore[arg-type]  # test arguments
+
+
+def _lock(dh: DayHospital, booking: Booking) -> None:
+    services.booking_lock_set(
+        actor=dh.nurse,
+        workstation=WORKSTATION,
+        booking_id=booking.pk,
+        expected_version=booking.version,
+        locked=True,
+    )
+
+
+def _start(dh: DayHospital, booking: Booking) -> None:
+    for event in ("arrive", "start"):
+        booking.refresh_from_db()
+        services.booking_transition(
+            actor=dh.nurse,
+            workstation=WORKSTATION,
+            booking_id=booking.pk,
+            expected_version=booking.version,
+            event=event,
+        )
+
+
+def test_the_gap_left_on_one_chair_is_closed(make_user: MakeUser) -> None:
+    """One chair. As booked: A 09:00–11:00 (called 08:00), B 11:30–13:30 (called 10:30): the
+    chair idle 11:00–11:30, the day ends at 13:30 (360' from the 07:30 opening).
+    A's call-in window: its slot 08:00 ± 60' → 07:30 (the opening) to 09:14; the earliest
+    call-in 07:30, the blood test's 60' → the chair at 08:30–10:30. B's window: slot 10:30
+    ± 60' → 09:30–11:44; called 09:30, the chair at 10:30 (free from 10:30) → 12:30. The day
+    ends at 12:30: 300'. Nobody waits (called exactly 60' before the chair)."""
+    dh = _hospital(make_user, {"P01"})
+    a = _book(dh, "Ardito", time(9), 120)
+    b = _book(dh, "Bassi", time(11, 30), 120)
+    preview = _preview(dh)
+    assert (preview.makespan_before, preview.makespan_after) == (360, 300)
+    assert (preview.wait_before, preview.wait_after) == (0, 0)
+    assert not preview.left_out
+    rows = {r.booking_id: r for r in preview.rows}
+    assert (rows[a.pk].current_start, rows[a.pk].proposed_start) == ("09:00", "08:30")
+    assert (rows[a.pk].proposed_arrival, rows[b.pk].proposed_arrival) == ("07:30", "09:30")
+    assert (rows[b.pk].current_start, rows[b.pk].proposed_start) == ("11:30", "10:30")
+    assert rows[a.pk].patient.startswith("ARDITO")
+    assert preview.warnings  # no nurse on duty recorded: said
+    _apply(dh, preview)
+    assert _times(a) == ("P01", time(7, 30), time(8, 30), time(10, 30))
+    assert _times(b) == ("P01", time(9, 30), time(10, 30), time(12, 30))
+    moved = AuditEvent.objects.filter(event_type="agenda.booking_moved", reason=REASON)
+    assert sorted(p or 0 for p in moved.values_list("patient_id", flat=True)) == sorted(
+        [a.patient_id, b.patient_id]
+    )
+    assert (
+        AuditEvent.objects.filter(event_type="agenda.day_plan_applied", reason=REASON).count() == 1
+    )
+
+
+def test_a_swap_of_two_patients_is_applied_without_a_transient_conflict(
+    make_user: MakeUser,
+) -> None:
+    """Chairs P01 and P02. L is locked on P01 08:30–09:00. As booked: B (150') on P01
+    09:00–11:30, A (120') on P02 09:00–11:00; the day ends at 11:30. Both may be called from
+    07:30 (their slot 08:00 − 60'), so on the chair from 08:30; only P02 is free at 08:30.
+    B there 08:30–11:00 and A on P01 09:00–11:00 end the day at 11:00; the other way round
+    (A 08:30–10:30 on P02, B 09:00–11:30) at 11:30. So B goes to P02, A to P01: each into the
+    other's old place at overlapping times — one at a time through the ordinary move, the
+    first would hit the second's old booking."""
+    dh = _hospital(make_user, {"P01", "P02"})
+    locked = _book(dh, "Lenti", time(8, 30), 30)
+    _lock(dh, locked)
+    b = _book(dh, "Bruni", time(9), 150, "P01")
+    a = _book(dh, "Alberti", time(9), 120, "P02")
+    preview = _preview(dh)
+    assert preview.makespan_after == 11 * 60 - (7 * 60 + 30)
+    _apply(dh, preview)
+    assert _times(b) == ("P02", time(7, 30), time(8, 30), time(11))
+    assert _times(a) == ("P01", time(8), time(9), time(11))
+    assert _times(locked) == ("P01", time(7, 30), time(8, 30), time(9))
+
+
+def test_a_move_between_preview_and_apply_refuses_the_plan(make_user: MakeUser) -> None:
+    dh = _hospital(make_user, {"P01"})
+    a = _book(dh, "Ardito", time(9), 120)
+    b = _book(dh, "Bassi", time(11, 30), 120)
+    preview = _preview(dh)
+    services.booking_move(
+        actor=dh.nurse,
+        workstation=WORKSTATION,
+        booking_id=b.pk,
+        expected_version=b.version,
+        reason="Il paziente chiede più tardi",
+        start=time(12),
+    )
+    before = (_times(a), _times(b))
+    with pytest.raises(ConflictError) as refused:
+        _apply(dh, preview)
+    assert refused.value.code == "stale_version"
+    assert (_times(a), _times(b)) == before
+    assert not AuditEvent.objects.filter(event_type="agenda.day_plan_applied").exists()
+    added = _book(dh, "Cirillo", time(15), 60)
+    with pytest.raises(ConflictError) as again:
+        _apply(dh, preview)
+    assert again.value.code in {"plan_stale", "stale_version"}
+    assert added.pk not in preview.versions
+
+
+def test_a_started_booking_never_moves(make_user: MakeUser) -> None:
+    """A started 09:00–11:00 on the only chair stays; B (slot 10:30, window 09:30–11:44)
+    follows it at 11:00, called at 10:00."""
+    dh = _hospital(make_user, {"P01"})
+    a = _book(dh, "Ardito", time(9), 120)
+    b = _book(dh, "Bassi", time(11, 30), 120)
+    _start(dh, a)
+    preview = _preview(dh)
+    assert set(preview.versions) == {b.pk}
+    assert next(r for r in preview.rows if r.booking_id == a.pk).fixed
+    _apply(dh, preview)
+    assert _times(a) == ("P01", time(8), time(9), time(11))
+    assert _times(b) == ("P01", time(10), time(11), time(13))
+
+
+def test_a_plan_leaving_someone_out_is_refused_with_the_name(make_user: MakeUser) -> None:
+    """One chair, A locked 09:00–11:00. Rossi, to be placed, holds a place for 600': from
+    08:30 (the earliest, after the blood test) it would run into A; from 11:00 it would end
+    at 21:00, after the 19:00 closing. Left out."""
+    dh = _hospital(make_user, {"P01"})
+    a = _book(dh, "Ardito", time(9), 120)
+    _lock(dh, a)
+    rossi = _book(dh, "Rossi", time(8, 30), 600, place=None)
+    preview = _preview(dh)
+    assert [o.booking_id for o in preview.left_out] == [rossi.pk]
+    assert preview.left_out[0].patient.startswith("ROSSI")
+    with pytest.raises(ConflictError) as refused:
+        _apply(dh, preview)
+    assert refused.value.code == "plan_leaves_out" and "ROSSI" in refused.value.message
+    assert _times(rossi)[0] == ""
+
+
+def test_bad_input_is_refused_and_nothing_changes(make_user: MakeUser) -> None:
+    dh = _hospital(make_user, {"P01"})
+    a = _book(dh, "Ardito", time(9), 120)
+    with pytest.raises(ValidationFailed) as far:
+        _preview(dh, MONDAY + timedelta(days=3 * 366))
+    assert far.value.code == "day_out_of_range"
+    with pytest.raises(NotFound) as unknown:
+        services.day_plan_preview(
+            actor=dh.nurse, agenda_id=987654, day=MONDAY, workstation=WORKSTATION
+        )
+    assert unknown.value.code == "agenda_not_found"
+    preview = _preview(dh)
+    with pytest.raises(ValidationFailed) as no_reason:
+        _apply(dh, preview, reason="   ")
+    assert no_reason.value.code == "reason_required"
+    with pytest.raises(ConflictError) as wrong:
+        _apply(dh, preview, expected_versions={a.pk: a.version + 7})
+    assert wrong.value.code == "stale_version"
+    assert _times(a) == ("P01", time(8), time(9), time(11))
+
+
+def test_the_api_previews_and_applies_with_problem_codes(make_user: MakeUser) -> None:
+    dh = _hospital(make_user, {"P01"})
+    a = _book(dh, "Ardito", time(9), 120)
+    b = _book(dh, "Bassi", time(11, 30), 120)
+    client = api_client(dh.nurse)
+    base = f"/api/v1/agenda/agendas/{dh.agenda.pk}/plan"
+    status, body = post_json(client, f"{base}?day={MONDAY.isoformat()}")
+    assert status == 200, body
+    assert (body["makespan_before"], body["makespan_after"]) == (360, 300)
+    versions = body["versions"]
+    assert set(versions) == {str(a.pk), str(b.pk)}
+    for query, code in (
+        ("day=0001-01-01", "day_out_of_range"),
+        ("day=2026-02-30", None),
+        ("day=abc", None),
+    ):
+        status, refused = post_json(client, f"{base}?{query}")
+        assert 400 <= status < 500 and (code is None or refused["code"] == code), refused
+    status, refused = post_json(client, f"/api/v1/agenda/agendas/987654/plan?day={MONDAY}")
+    assert (status, refused["code"]) == (404, "agenda_not_found")
+    good = {"day": MONDAY.isoformat(), "versions": versions, "reason": REASON}
+    for bad, code in (
+        ({"reason": ""}, "reason_required"),
+        ({"reason": "a\x00b"}, None),
+        ({"versions": {str(a.pk): 99, str(b.pk): 1}}, "stale_version"),
+        ({"versions": {str(a.pk): versions[str(a.pk)]}}, "plan_stale"),
+        ({"day": "9999-12-31"}, "day_out_of_range"),
+        ({"versions": {"x": 1}}, None),
+    ):
+        status, refused = post_json(client, f"{base}/apply", {**good, **bad})
+        assert 400 <= status < 500, (bad, status, refused)
+        if code:
+            assert refused["code"] == code, (bad, refused)
+    assert _times(a) == ("P01", time(8), time(9), time(11))
+    status, body = post_json(client, f"{base}/apply", {**good, "plan_token": body["plan_token"]})
+    assert status == 200, body
+    assert _times(a)[2] == time(8, 30)
+    outsider = api_client(make_user(Role.PHARMACIST))
+    assert outsider.post(f"{base}?day={MONDAY.isoformat()}").status_code == 403
+
+
+def test_the_page_shows_the_plan_and_applies_it(make_user: MakeUser) -> None:
+    dh = _hospital(make_user, {"P01"})
+    a = _book(dh, "Ardito", time(9), 120)
+    b = _book(dh, "Bassi", time(11, 30), 120)
+    client = logged_in(dh.nurse)
+    day_page = client.get(f"/agenda/{dh.agenda.pk}/?day={MONDAY.isoformat()}").content.decode()
+    assert "Ottimizza la giornata" in day_page
+    page = client.get(f"/agenda/{dh.agenda.pk}/plan/?day={MONDAY.isoformat()}")
+    html = page.content.decode()
+    assert page.status_code == 200 and "ARDITO" in html and "09:00 → 08:30" in html
+    form = {"day": MONDAY.isoformat(), f"v_{a.pk}": str(a.version), f"v_{b.pk}": str(b.version)}
+    url = f"/agenda/{dh.agenda.pk}/plan/apply/"
+    refused = client.post(url, {**form, "reason": ""}, follow=True)
+    assert "Indicare il motivo" in refused.content.decode()
+    assert _times(a)[2] == time(9)
+    done = client.post(url, {**form, "reason": REASON}, follow=True)
+    assert "Piano della giornata applicato" in done.content.decode()
+    assert _times(b) == ("P01", time(9, 30), time(10, 30), time(12, 30))
