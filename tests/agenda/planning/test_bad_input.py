@@ -20,8 +20,7 @@ from corsia.agenda.domain.planning import (
     plan_day,
     replan,
 )
-
-from .conftest import chairs, day, visit
+from corsia.testing.planning import chairs, day, visit
 
 
 def _refused(code: str, build: object) -> DayProblemInvalid:

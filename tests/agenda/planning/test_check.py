@@ -17,8 +17,7 @@ from corsia.agenda.domain.planning import (
     assignment_for,
     check_plan,
 )
-
-from .conftest import chairs, day, visit
+from corsia.testing.planning import chairs, day, visit
 
 
 def _plan(*assignments: object) -> DayPlan:

@@ -14,8 +14,7 @@ from corsia.agenda.domain.planning import (
     lower_bound,
     plan_day,
 )
-
-from .conftest import chairs, day, visit
+from corsia.testing.planning import chairs, day, visit
 
 
 def test_short_visit_goes_first_while_the_long_one_waits_for_its_blood_results() -> None:

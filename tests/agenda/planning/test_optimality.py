@@ -23,8 +23,7 @@ from corsia.agenda.domain.planning import (
     lower_bound,
     plan_day,
 )
-
-from .conftest import chairs
+from corsia.testing.planning import chairs
 
 
 def _best_makespan(problem: DayProblem) -> int | None:
