@@ -6,6 +6,7 @@ sending; one publication however many workers try."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -116,6 +117,48 @@ def test_an_outage_is_survived_by_retrying(
     assert done.error_text == "" and done.http_status == 201
     events = list(done.steps.values_list("event", flat=True))
     assert events.count("retry_scheduled") == 2 and events[-1] == "accepted"
+
+
+def test_a_publication_whose_answer_was_lost_is_confirmed_not_failed(
+    gateway: GatewayServer, physician: User, coordinator: User, ldo_patient: LdoPatient
+) -> None:
+    """The gateway published but its answer never arrived: the retry meets 409 (the
+    identificativoDoc is held) and the gateway's own trail says PUBLICATION SUCCESS."""
+    patient = ldo_patient()
+    row = fse_document_submit(actor=physician, workstation=None, patient_id=patient.pk, cda=LDO)
+    _control(gateway, {"delay": [0, 2.0]})  # the publication answered after the client gave up
+
+    first = fse_document_send(document_id=row.pk)
+    assert first is not None and first.state == "signed" and first.http_status is None
+    deadline = time.monotonic() + 10
+    while not gateway.state.documents and time.monotonic() < deadline:
+        time.sleep(0.05)  # the simulator finishes the publication it was sent
+    assert list(gateway.state.documents) == [first.identificativo_doc]
+
+    done = fse_document_send(document_id=row.pk, now=_later(row))
+
+    assert done is not None and done.state == "published" and done.attempts == 2
+    assert [call[:2] for call in _calls(gateway)[-2:]] == [
+        ("POST", "/v1/documents"),  # answered 409: the simulator logs no status for problems
+        ("GET", f"/v1/status/{done.workflow_instance_id}"),
+    ]
+    assert done.http_status == 409
+    accepted = done.steps.get(event="accepted")
+    assert accepted.detail["confirmed_by_status"] == "PUBLICATION SUCCESS"
+
+
+def test_a_conflict_the_gateways_trail_does_not_explain_stays_a_refusal(
+    gateway: GatewayServer, physician: User, coordinator: User, ldo_patient: LdoPatient
+) -> None:
+    patient = ldo_patient()
+    row = fse_document_submit(actor=physician, workstation=None, patient_id=patient.pk, cda=LDO)
+    _control(gateway, {"fail": [None, 503, 409]})  # publication: 503, then a 409 of its own
+
+    fse_document_send(document_id=row.pk)
+    failed = fse_document_send(document_id=row.pk, now=_later(row))
+
+    assert failed is not None and (failed.state, failed.http_status) == ("failed", 409)
+    assert not gateway.state.documents
 
 
 def test_the_backoff_grows_and_stops_at_the_cap(

@@ -34,7 +34,7 @@ from corsia.fse.attachment import (
     extract_cda,
     sha256,
 )
-from corsia.fse.domain.metadata import metadata_update_body, publication_body
+from corsia.fse.domain.metadata import DocumentFacts, metadata_update_body, publication_body
 from corsia.fse.domain.retry import backoff, is_transient, validation_expired
 from corsia.fse.domain.states import FseEvent, FseState
 from corsia.fse.gateway import GatewayAnswer, gateway_client
@@ -116,9 +116,7 @@ def _again_later(document_id: int, answer: GatewayAnswer) -> FseDocument:
     code = "gateway_unavailable" if answer.status is None else f"http_{answer.status}"
     with transaction.atomic():
         row = _locked(document_id)
-        if row.attempts >= settings.CORSIA_FSE_MAX_ATTEMPTS:
-            pass
-        else:
+        if row.attempts < settings.CORSIA_FSE_MAX_ATTEMPTS:
             _error_fields(row, answer, code, answer.error_text)
             if row.state == FseState.PUBLISHING.value:
                 transition(
@@ -295,7 +293,10 @@ def _publish(row: FseDocument) -> FseDocument:
         answer = client.replace(old.identificativo_doc, pdf, facts, body)
     else:
         answer = client.publish(pdf, facts, body)
-    if not answer.ok:
+    confirmed = ""
+    if answer.status == 409 and _answer_was_lost(row):
+        confirmed = _published_by_status(row, facts)
+    if not answer.ok and not confirmed:
         return _failed_answer(row.pk, answer)
     with transaction.atomic():
         row = _locked(row.pk)
@@ -312,6 +313,7 @@ def _publish(row: FseDocument) -> FseDocument:
             detail={
                 "traceID": answer.body.get("traceID", ""),
                 "warning": answer.body.get("warning", ""),
+                **({"confirmed_by_status": confirmed} if confirmed else {}),
             },
             fields=("published_at", "pending_action", *ERROR_FIELDS),
         )
@@ -321,6 +323,32 @@ def _publish(row: FseDocument) -> FseDocument:
                 old, FseEvent.REPLACED, audit=events.DOCUMENT_REPLACED, detail={"by": row.pk}
             )
     return row
+
+
+def _answer_was_lost(row: FseDocument) -> bool:
+    """The previous attempt got no answer or a 5xx: the gateway may have published before
+    the answer was lost (``_again_later`` keeps that error until the next answer)."""
+    return row.attempts > 1 and (
+        row.error_code == "gateway_unavailable" or (row.http_status or 0) >= 500
+    )
+
+
+def _published_by_status(row: FseDocument, facts: DocumentFacts) -> str:
+    """A 409 after a lost answer: the gateway already holds this ``identificativoDoc``.
+    Published only if the gateway's own trail for the workflow says the publication (or
+    replace) succeeded; anything else stays a refusal for IT staff to look at."""
+    answer = gateway_client().status(row.workflow_instance_id, facts)
+    if not answer.ok:
+        return ""
+    wanted = "REPLACE" if row.replaces_id is not None else "PUBLICATION"
+    for event in answer.body.get("transactionData") or []:
+        if (
+            isinstance(event, dict)
+            and event.get("eventType") == wanted
+            and event.get("eventStatus") == "SUCCESS"
+        ):
+            return f"{wanted} SUCCESS"
+    return ""
 
 
 def _metadata(row: FseDocument) -> FseDocument:
