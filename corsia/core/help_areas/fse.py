@@ -22,7 +22,8 @@ PAGES: dict[str, PageHelp] = {
         _(
             "I documenti inviati al Fascicolo Sanitario Elettronico con stato, tentativi ed "
             "errore. Filtra per «in errore» e apri il documento per leggere la risposta del "
-            "gateway."
+            "gateway. In cima, le lettere firmate che non sono partite, con il motivo: "
+            "corretta la causa, inviale di nuovo."
         ),
     ),
     "fse:document": PageHelp(
@@ -38,5 +39,6 @@ PAGES: dict[str, PageHelp] = {
 NOT_PAGES: frozenset[str] = frozenset(
     {
         "fse:retry",
+        "fse:letter_resend",
     }
 )
