@@ -33,6 +33,8 @@ def test_a_merge_moves_the_fse_documents_and_its_undoing_brings_them_back(
         given_names="Gateway",
         sex="F",
         date_of_birth=date(1982, 2, 2),
+        codice_fiscale="",
+        stp_eni_code="STP1200001234567",
     )
     row = fse_document_submit(actor=physician, workstation=None, patient_id=duplicate.pk, cda=LDO)
     sha = row.cda_sha256
