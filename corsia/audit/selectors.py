@@ -86,3 +86,36 @@ def event_actor_ids(*, target: Model, events: Iterable[EventType]) -> set[int]:
         ).values_list("actor_id", flat=True)
         if pk is not None
     }
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    """One audit event as another module reads it (its own events: what it wrote)."""
+
+    event_id: int
+    event_type: str
+    occurred_at: datetime
+    actor_id: int | None
+    actor_username: str
+    workstation: str
+    patient_id: int | None
+    after: dict[str, Any]
+
+
+def events_of_type(*, event: EventType, limit: int = 200) -> list[EventRecord]:
+    """The latest ``limit`` events of one type, newest first — e.g. a module's own
+    refusals it shows for someone to act on. Checks no permission: the caller's page does."""
+    rows = AuditEvent.objects.filter(event_type=event.code).order_by("-occurred_at", "-id")
+    return [
+        EventRecord(
+            event_id=row.pk,
+            event_type=row.event_type,
+            occurred_at=row.occurred_at,
+            actor_id=row.actor_id,
+            actor_username=row.actor_username,
+            workstation=row.workstation,
+            patient_id=row.patient_id,
+            after=dict(row.after or {}),
+        )
+        for row in rows[:limit]
+    ]

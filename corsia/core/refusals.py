@@ -23,6 +23,9 @@ with :mod:`corsia.core.problems`); pages do the same here, so no page view write
 
   ``NotFound`` becomes the 404 page in both (a missing record is not a form error).
 
+- :func:`act_with_reason` — the commonest button: one act with the reason typed beside
+  it, said with a success message or refused as above.
+
 - :class:`refusal_kept` — a page that shows the refusal itself (an import's report) keeps
   it: ``with refusal_kept() as kept: ...`` then ``kept.error``.
 
@@ -46,6 +49,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from corsia.core.domain.errors import CorsiaError, NotFound, PermissionRefused
 from corsia.core.problems import is_api_path
+from corsia.core.web import acting
 
 
 class _Form(Protocol):
@@ -144,6 +148,23 @@ class refusals_as_messages(_Catching):  # used as a context manager, named like 
             messages.error(self.request, error.message)
             return True
         return False
+
+
+def act_with_reason(
+    request: HttpRequest, act: Callable[..., object], *, done: str, **target: object
+) -> None:
+    """A button that does one act with the reason typed beside it (the form's ``reason``):
+    ``act(actor=…, workstation=…, reason=…, **target)``, its success said with ``done``,
+    its refusal (no reason, wrong state, …) as the error message; the view then redirects
+    back, either way::
+
+        act_with_reason(request, services.patient_unmerge, done=_("Unione annullata."),
+                        merge_id=merge_id)
+        return redirect("patients:merges")
+    """
+    with refusals_as_messages(request):
+        act(**acting(request), reason=request.POST.get("reason", ""), **target)
+        messages.success(request, done)
 
 
 class refusal_kept(_Catching):  # used as a context manager, named like one

@@ -12,7 +12,7 @@ from corsia.core.schemas import IsoDatetime, Reason
 from corsia.core.web import request_actor, request_workstation
 from corsia.fse import selectors, services
 from corsia.fse.models import FseDocument
-from corsia.fse.selectors import DocumentFilter
+from corsia.fse.selectors import DocumentFilter, LetterNotSent
 
 router = Router(tags=["fse"])
 
@@ -57,6 +57,10 @@ class DocumentDetailOut(DocumentOut):
 class RetryIn(Schema):
     reason: Reason
     expected_version: int | None = None
+
+
+class ResendIn(Schema):
+    reason: Reason
 
 
 def _out(row: FseDocument) -> dict[str, Any]:
@@ -109,3 +113,27 @@ def retry(request: HttpRequest, document_id: int, payload: RetryIn) -> dict[str,
         expected_version=payload.expected_version,
     )
     return _out(row)
+
+
+@router.get("/letters-not-sent", response=list[LetterNotSent])  # the selector's own rows
+@api_perm(services.VIEW)
+def letters_not_sent(request: HttpRequest) -> list[LetterNotSent]:
+    return list(
+        selectors.letters_not_sent(
+            user=request_actor(request), workstation=request_workstation(request), channel="api"
+        )
+    )
+
+
+@router.post("/letters/{letter_id}/send", response={201: DocumentOut})
+@api_perm(services.MANAGE)
+def letter_resend(
+    request: HttpRequest, letter_id: int, payload: ResendIn
+) -> tuple[int, dict[str, Any]]:
+    row = services.fse_letter_resend(
+        actor=request_actor(request),
+        workstation=request_workstation(request),
+        letter_id=letter_id,
+        reason=payload.reason,
+    )
+    return 201, _out(row)

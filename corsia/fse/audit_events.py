@@ -31,3 +31,8 @@ LETTER_NOT_SENT = register(
     "fse.letter_not_sent",
     "Lettera firmata non inviata al FSE (consenso, regole del gateway o dati mancanti)",
 )
+LETTER_RESENT = register(
+    "fse.letter_resent",
+    "Lettera firmata inviata di nuovo al FSE dai sistemi informativi, corretta la causa",
+    reason_required=True,
+)

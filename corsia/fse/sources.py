@@ -3,28 +3,30 @@
 ``letter_cda(letter_id)`` is the one door the publication flow uses: the signed letter's
 frozen content (records), the patient's STP/ENI code when there is no codice fiscale
 (patients), the ATC of each antineoplastic given (drugs), the hospital's identity
-(settings), the laboratory codes the hospital maps to LOINC and the UCUM units
-(``data/``). Like every read offered to another module's service it checks no permission
+(settings), the laboratory codes the hospital maps to LOINC (interop's code table) and the
+UCUM units (``data/``). Like every read offered to another module's service it checks no permission
 and writes no access log: the caller (the publication service) does both.
 """
 
 from __future__ import annotations
-
-import csv
-from functools import cache
-from pathlib import Path
 
 from django.conf import settings
 
 from corsia.core.domain.errors import ConflictError
 from corsia.drugs.selectors import ingredient_atc_codes
 from corsia.fse.domain.cda import build_cda
-from corsia.fse.domain.cda.model import CdaInput, Clinician, DocumentVersion, Hospital
-from corsia.fse.terminology import gateway_dictionaries
-from corsia.patients.selectors import patient_record
+from corsia.fse.domain.cda.model import (
+    CdaInput,
+    Clinician,
+    DocumentVersion,
+    Hospital,
+    visit_of,
+)
+from corsia.fse.terminology import LOINC, gateway_dictionaries
+from corsia.interop.selectors import analyte_loinc_codes
+from corsia.patients.selectors import patient_record, seen_before_on_ward
 from corsia.records.selectors_letters import letter_for_publication
 
-DATA = Path(__file__).resolve().parent / "data"
 UCUM = "2.16.840.1.113883.1.11.12839"
 
 # The demo hospital. A real one sets CORSIA_FSE_HOSPITAL in its settings (the HSP.11 code of
@@ -46,12 +48,15 @@ def hospital() -> Hospital:
     return Hospital(**configured)
 
 
-@cache
 def lab_loinc() -> dict[str, str]:
-    """The chart's analytes the hospital maps to LOINC (``data/lab_loinc.csv``, the same
-    codes as the laboratory interface's initial table)."""
-    with (DATA / "lab_loinc.csv").open(encoding="utf-8", newline="") as handle:
-        return {row["analyte"]: row["loinc"] for row in csv.DictReader(handle)}
+    """The chart's analytes the hospital maps to LOINC: the laboratory interface's code
+    table (``interop.selectors.analyte_loinc_codes``, the one source), less the codes the
+    LOINC dictionary does not hold — the gateway would refuse the whole letter for one of
+    them (``TERM-CODE``); such a result goes in the document as text, uncoded, like an
+    analyte with no code at all."""
+    known = gateway_dictionaries().by_system.get(LOINC)
+    accepted = (known.codes("") or frozenset()) if known else frozenset()
+    return {analyte: code for analyte, code in analyte_loinc_codes().items() if code in accepted}
 
 
 def ucum_units() -> frozenset[str]:
@@ -98,5 +103,9 @@ def letter_cda(letter_id: int, *, confidentiality: str = "N") -> bytes:
             ingredient_atc={k: v for k, v in ingredient_atc_codes(codes).items() if v},
             lab_loinc=lab_loinc(),
             ucum_units=ucum_units(),
+            visit=visit_of(
+                seen_before=letter.encounter_id is not None
+                and seen_before_on_ward(encounter_id=letter.encounter_id)
+            ),
         )
     )

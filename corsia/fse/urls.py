@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.document_list, name="documents"),
     path("<int:document_id>/", views.document_detail, name="document"),
     path("<int:document_id>/retry/", views.document_retry, name="retry"),
+    path("letters/<int:letter_id>/send/", views.letter_resend, name="letter_resend"),
 ]

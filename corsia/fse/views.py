@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import json
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from corsia.core.access import require_perm
-from corsia.core.refusals import refusals_as_messages
+from corsia.core.refusals import act_with_reason
 from corsia.core.web import request_actor, request_workstation
 from corsia.fse import selectors, services
 from corsia.fse.domain.states import STATE_LABELS_IT, FseState
@@ -32,6 +31,10 @@ def document_list(request: HttpRequest) -> HttpResponse:
             "rows": list(selectors.documents_list(user=user, filters=filters)),
             "filters": filters,
             "states": [(s.value, STATE_LABELS_IT[s], counts.get(s.value, 0)) for s in FseState],
+            "letters_not_sent": selectors.letters_not_sent(
+                user=user, workstation=request_workstation(request)
+            ),
+            "may_resend": request.user.has_perm(services.MANAGE),
         },
     )
 
@@ -61,12 +64,22 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
 @require_perm(services.MANAGE)
 @require_POST
 def document_retry(request: HttpRequest, document_id: int) -> HttpResponse:
-    with refusals_as_messages(request):
-        services.fse_document_retry(
-            actor=request_actor(request),
-            workstation=request_workstation(request),
-            document_id=document_id,
-            reason=request.POST.get("reason", ""),
-        )
-        messages.success(request, _("Documento rimesso in coda per il FSE."))
+    act_with_reason(
+        request,
+        services.fse_document_retry,
+        done=_("Documento rimesso in coda per il FSE."),
+        document_id=document_id,
+    )
     return redirect("fse:document", document_id=document_id)
+
+
+@require_perm(services.MANAGE)
+@require_POST
+def letter_resend(request: HttpRequest, letter_id: int) -> HttpResponse:
+    act_with_reason(
+        request,
+        services.fse_letter_resend,
+        done=_("Lettera messa in coda per il FSE."),
+        letter_id=letter_id,
+    )
+    return redirect("fse:documents")

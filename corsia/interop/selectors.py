@@ -13,7 +13,13 @@ from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import NotFound, ValidationFailed
 from corsia.interop.domain.outbound import OutboundState
 from corsia.interop.domain.states import MessageState
-from corsia.interop.models import InboundMessage, OutboundMessage, ReceivedResult, Subscriber
+from corsia.interop.models import (
+    InboundMessage,
+    LabCodeMapping,
+    OutboundMessage,
+    ReceivedResult,
+    Subscriber,
+)
 from corsia.interop.services.account import VIEW
 
 PAGE_LIMIT = 200
@@ -177,3 +183,17 @@ def subscriber_get(*, user: User, subscriber_id: int) -> Subscriber:
     if row is None:
         raise NotFound("Destinatario non trovato.", code="subscriber_not_found")
     return row
+
+
+def analyte_loinc_codes() -> dict[str, str]:
+    """The chart's analytes the hospital maps to LOINC: analyte → LOINC code, from the
+    laboratory code table (``LabCodeMapping``, system ``LN``; its first rows are the
+    common analytes' codes, migration ``0002_loinc_codes``, and the hospital adds more). The
+    one table of which LOINC code means which analyte, read by the FSE documents; an analyte
+    given two LOINC codes answers the first entered. Checks no permission: no patient data."""
+    codes: dict[str, str] = {}
+    for analyte, code in (
+        LabCodeMapping.objects.filter(system="LN").order_by("pk").values_list("analyte", "code")
+    ):
+        codes.setdefault(analyte, code)
+    return codes

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from corsia.core.access import require_perm
-from corsia.core.refusals import form_refusals, refusals_as_messages
+from corsia.core.refusals import act_with_reason, form_refusals, refusals_as_messages
 from corsia.core.web import request_actor, request_workstation
 from corsia.interop import selectors, services
 from corsia.interop.domain.outbound import DEAD_LETTERS, OUTBOUND_STATE_LABELS_IT, OutboundState
@@ -139,14 +139,12 @@ def outbound_detail(request: HttpRequest, message_id: int) -> HttpResponse:
 @require_perm(services.REPLAY)
 @require_POST
 def outbound_resend(request: HttpRequest, message_id: int) -> HttpResponse:
-    with refusals_as_messages(request):
-        services.outbound_resend(
-            actor=request_actor(request),
-            workstation=request_workstation(request),
-            message_id=message_id,
-            reason=request.POST.get("reason", ""),
-        )
-        messages.success(request, _("Messaggio rimesso in coda di invio."))
+    act_with_reason(
+        request,
+        services.outbound_resend,
+        done=_("Messaggio rimesso in coda di invio."),
+        message_id=message_id,
+    )
     return redirect("interop:outbound", message_id=message_id)
 
 

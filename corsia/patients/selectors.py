@@ -426,6 +426,25 @@ def encounter_record(*, encounter_id: int) -> Encounter | None:
     return Encounter.objects.filter(pk=encounter_id).select_related("ward", "place").first()
 
 
+def seen_before_on_ward(*, encounter_id: int) -> bool:
+    """Whether the patient — or a registration merged into them — had an encounter on the
+    same ward that began before this one (a cancelled one does not count): this is then a
+    visit after the first, a control visit. ``False`` for an unknown encounter. For another
+    module's service (the FSE's outpatient report)."""
+    found = Encounter.objects.filter(pk=encounter_id).first()
+    if found is None:
+        return False
+    return (
+        Encounter.objects.filter(
+            patient_id__in=patient_and_merged_ids(patient_id=found.patient_id),
+            ward_id=found.ward_id,
+            admitted_at__lt=found.admitted_at,
+        )
+        .exclude(state=EncounterState.CANCELLED.value)
+        .exists()
+    )
+
+
 def latest_discharged_encounter(*, patient_id: int) -> Encounter | None:
     """The patient's last discharged encounter (the one a cancelled discharge reopens)."""
     return (

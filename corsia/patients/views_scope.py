@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.selectors import users_in_role
 from corsia.core.access import require_perm
-from corsia.core.refusals import form_refusals, refusals_as_messages
+from corsia.core.refusals import act_with_reason, form_refusals
 from corsia.core.web import acting, request_actor
 from corsia.core.web import request_workstation as _ws
 from corsia.patients import selectors, services
@@ -84,13 +84,12 @@ def ward_staff(request: HttpRequest) -> HttpResponse:
 @require_perm(ASSIGN)
 @require_POST
 def ward_staff_end(request: HttpRequest, assignment_id: int) -> HttpResponse:
-    with refusals_as_messages(request):
-        services.ward_staff_end(
-            **acting(request),
-            assignment_id=assignment_id,
-            reason=request.POST.get("reason", ""),
-        )
-        messages.success(request, _("Assegnazione terminata."))
+    act_with_reason(
+        request,
+        services.ward_staff_end,
+        done=_("Assegnazione terminata."),
+        assignment_id=assignment_id,
+    )
     return redirect("patients:ward_staff")
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from corsia.accounts.selectors import user_by_username
 from corsia.core.access import require_perm
-from corsia.core.refusals import form_refusals, refusals_as_messages
+from corsia.core.refusals import act_with_reason, form_refusals, refusals_as_messages
 from corsia.core.web import request_actor, request_workstation
 from corsia.regimens import selectors, services
 from corsia.regimens.forms import EnrolForm, MonitorForm, TrialForm
@@ -139,15 +139,13 @@ def trial_enrol(request: HttpRequest, pk: int) -> HttpResponse:
 @require_perm(MANAGE_TRIAL)
 @require_POST
 def trial_withdraw(request: HttpRequest, pk: int, enrolment_id: int) -> HttpResponse:
-    with refusals_as_messages(request):
-        services.trial_enrolment_withdraw(
-            actor=request_actor(request),
-            workstation=request_workstation(request),
-            trial_id=pk,
-            enrolment_id=enrolment_id,
-            reason=request.POST.get("reason", ""),
-        )
-        messages.success(request, _("Paziente ritirato dallo studio."))
+    act_with_reason(
+        request,
+        services.trial_enrolment_withdraw,
+        done=_("Paziente ritirato dallo studio."),
+        trial_id=pk,
+        enrolment_id=enrolment_id,
+    )
     return redirect("regimens:trial_detail", pk=pk)
 
 
@@ -169,13 +167,11 @@ def trial_monitor_assign(request: HttpRequest, pk: int) -> HttpResponse:
 @require_perm(MANAGE_TRIAL)
 @require_POST
 def trial_monitor_revoke(request: HttpRequest, pk: int, assignment_id: int) -> HttpResponse:
-    with refusals_as_messages(request):
-        services.trial_monitor_revoke(
-            actor=request_actor(request),
-            workstation=request_workstation(request),
-            trial_id=pk,
-            assignment_id=assignment_id,
-            reason=request.POST.get("reason", ""),
-        )
-        messages.success(request, _("Assegnazione del monitor revocata."))
+    act_with_reason(
+        request,
+        services.trial_monitor_revoke,
+        done=_("Assegnazione del monitor revocata."),
+        trial_id=pk,
+        assignment_id=assignment_id,
+    )
     return redirect("regimens:trial_detail", pk=pk)

@@ -3,10 +3,23 @@ pages that exist."""
 
 from __future__ import annotations
 
+from types import ModuleType
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import get_resolver
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
-from corsia.core.help import GENERAL, MODULES, NOT_PAGES, PAGES, help_for
+from corsia.core.help import (
+    GENERAL,
+    MODULES,
+    NOT_PAGES,
+    PAGES,
+    PageHelp,
+    help_for,
+    help_registry,
+)
 
 
 def _url_names() -> set[str]:
@@ -56,3 +69,20 @@ def test_the_help_is_italian_and_has_its_english_translation() -> None:
     with translation.override("en"):
         assert str(page.title) == "Patients"
         assert str(page.text).startswith("Type surname and name, codice fiscale")
+
+
+def test_each_area_brings_its_own_file_and_a_name_given_twice_stops_the_start_up() -> None:
+    # the agenda's texts come from its own file, found without being named anywhere
+    assert "agenda:day" in PAGES and "agenda:book" in NOT_PAGES and "agenda" in MODULES
+    text = PageHelp(_("Reparto"), _("Il reparto."))
+    first, second = ModuleType("first"), ModuleType("second")
+    first.PAGES = {"nursing:ward": text}  # type: ignore[attr-defined]  # an area's globals
+    second.NOT_PAGES = frozenset({"nursing:ward"})  # type: ignore[attr-defined]
+    with pytest.raises(ImproperlyConfigured, match="'nursing:ward' is given by both first and"):
+        help_registry([first, second])
+    second.NOT_PAGES = frozenset({"healthz"})  # type: ignore[attr-defined]
+    with pytest.raises(ImproperlyConfigured, match="'healthz'"):
+        help_registry([second])
+    modules, pages, not_pages = help_registry([first])
+    assert (modules, pages["nursing:ward"]) == ({}, text)
+    assert not_pages == {"healthz", "set_language"}

@@ -13,9 +13,9 @@ from lxml import etree
 
 from corsia.core.domain.errors import ValidationFailed
 from corsia.fse.domain.cda import build_cda
-from corsia.fse.domain.cda.model import Clinician, DocumentVersion, HomeMedication
+from corsia.fse.domain.cda.model import Clinician, DocumentVersion, HomeMedication, visit_of
 from corsia.fse.domain.findings import Stage
-from corsia.fse.sources import lab_loinc, ucum_units
+from corsia.fse.sources import ucum_units
 from corsia.fse.validation import validate_cda
 from corsia.records.domain import letter_facts as lf
 from corsia.testing import fse as t
@@ -46,7 +46,7 @@ def _codes(root: etree._Element, system: str) -> set[str]:
 
 
 def _input(letter: dict[str, Any], **fields: Any) -> Any:
-    return t.cda_input(letter, lab_loinc=lab_loinc(), ucum_units=ucum_units(), **fields)
+    return t.cda_input(letter, ucum_units=ucum_units(), **fields)
 
 
 def test_a_discharge_after_induction_chemotherapy_with_complications() -> None:
@@ -109,6 +109,13 @@ def test_an_outpatient_report_with_home_therapy() -> None:
     visit = one(root, ".//h:section[h:code/@code='62387-6']/h:entry/h:act/h:code")
     assert (visit.get("code"), visit.get("codeSystem")) == ("89.7", "2.16.840.1.113883.6.103")
     assert one(root, "h:componentOf/h:encompassingEncounter/h:id") is None  # no stay
+    # a control visit: ICD-9-CM 89.01, valid by the same official rules
+    control = _valid(build_cda(_input(letter, visit=visit_of(seen_before=True))), "RSA")
+    visit = one(control, ".//h:section[h:code/@code='62387-6']/h:entry/h:act/h:code")
+    assert (visit.get("code"), visit.get("displayName")) == (
+        "89.01",
+        "Anamnesi e valutazione, definite brevi",
+    )
 
 
 def test_a_patient_with_stp_instead_of_codice_fiscale() -> None:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from corsia.core.domain.errors import ValidationFailed
 from corsia.fse.domain.cda import build_cda
-from corsia.fse.sources import lab_loinc, ucum_units
+from corsia.fse.sources import ucum_units
 from corsia.fse.validation import validate_cda
 from corsia.records.domain import letter_facts as lf
 from corsia.records.domain.letters import LetterKind, content
@@ -187,7 +187,6 @@ def test_any_letter_gives_a_valid_cda_or_a_clear_refusal(letter: dict[str, Any],
             t.cda_input(
                 letter,
                 stp_eni_code=stp,
-                lab_loinc=lab_loinc(),
                 ucum_units=ucum_units(),
                 signed_at=datetime.fromisoformat(letter["period"]["end"]) + timedelta(hours=1),
             )

@@ -15,8 +15,10 @@ from lxml import etree
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
 from corsia.core.domain.errors import ConflictError, ValidationFailed
-from corsia.fse.sources import letter_cda
+from corsia.fse.sources import lab_loinc, letter_cda
 from corsia.fse.validation import validate_cda
+from corsia.interop.models import LabCodeMapping
+from corsia.interop.selectors import analyte_loinc_codes
 from corsia.patients import services as patient_services
 from corsia.patients.models import Patient, Ward
 from corsia.records import services
@@ -154,3 +156,81 @@ def test_a_draft_or_a_signer_without_codice_fiscale_is_refused(
     with pytest.raises(ValidationFailed) as refused_signer:
         letter_cda(signed.pk)
     assert refused_signer.value.code == "fse_signer_tax_code_missing"
+
+
+def test_lab_loinc_is_the_interfaces_table_less_codes_the_gateway_refuses() -> None:
+    # the laboratory interface's code table is the one source (its first rows come from
+    # interop's migration 0002; written here too, so that the test does not depend on a
+    # flushed database keeping them): loinc.org 718-7 Hemoglobin [Mass/volume] in Blood,
+    # 751-8 Neutrophils [#/volume] in Blood by Automated count, 10334-1 Cancer Ag 125
+    for code, analyte in (("718-7", "Emoglobina"), ("751-8", "Neutrofili"), ("10334-1", "CA 125")):
+        LabCodeMapping.objects.get_or_create(system="LN", code=code, defaults={"analyte": analyte})
+    codes = lab_loinc()
+    assert (codes["Emoglobina"], codes["Neutrofili"], codes["CA 125"]) == (
+        "718-7",
+        "751-8",
+        "10334-1",
+    )
+    # a code the hospital adds is read at once; an analyte given a second code keeps the first
+    LabCodeMapping.objects.create(system="LN", code="2947-0", analyte="Sodio")
+    LabCodeMapping.objects.create(system="LN", code="30313-1", analyte="Emoglobina")
+    # a code the gateway's LOINC dictionary lacks would make it refuse the whole letter:
+    # the result goes as text instead (2947-0 is not in Corsia's curated LOINC subset)
+    assert analyte_loinc_codes()["Sodio"] == "2947-0"
+    codes = lab_loinc()
+    assert "Sodio" not in codes and codes["Emoglobina"] == "718-7"
+    # a laboratory's own code is not a LOINC
+    LabCodeMapping.objects.create(system="99LAB", code="HB", analyte="Ferritina")
+    assert "Ferritina" not in analyte_loinc_codes()
+
+
+def _outpatient_visit(
+    physician: User, coordinator: User, patient: Patient, ward: Ward, days_ago: int
+) -> etree._Element:
+    """An outpatient encounter on ``ward`` ``days_ago`` days ago, its report signed, the
+    RSA built and validated by the official rules (schema, schematron RSA 8.3, terminology:
+    zero errors), its "Prestazioni" entry returned."""
+    visit = patient_services.encounter_admit(
+        actor=coordinator, workstation=None, patient_id=patient.pk, kind="outpatient",
+        ward_id=ward.pk, admitted_at=timezone.now() - timedelta(days=days_ago),
+    )  # fmt: skip
+    patient_services.encounter_discharge(
+        actor=coordinator, workstation=None, encounter_id=visit.pk, expected_version=visit.version
+    )
+    draft = services.letter_draft_create(
+        actor=physician, workstation=None, patient_id=patient.pk, kind="outpatient_report",
+        encounter_id=visit.pk, texts=OUTPATIENT,
+    )  # fmt: skip
+    xml = letter_cda(_signed(physician, draft).pk)
+    report = validate_cda(xml)
+    assert report.document_type == "RSA" and report.errors == (), report.errors
+    (section,) = etree.fromstring(xml).xpath(".//h:section[h:code/@code='62387-6']", namespaces=NS)
+    return section
+
+
+def test_the_rsa_visit_is_the_first_visit_then_a_control_visit_on_the_same_clinic(
+    physician: User, coordinator: User, icd9cm_reference: None
+) -> None:
+    patient = _diagnosed(physician, patient_registered(coordinator))
+    clinic = Ward.objects.create(code="AMB-EMA", name="Ambulatorio ematologia", kind="outpatient")
+    other = Ward.objects.create(code="AMB-CAR", name="Ambulatorio cardiologia", kind="outpatient")
+
+    def visit(section: etree._Element) -> tuple[str | None, str | None, str]:
+        code = section.find("h:entry/h:act/h:code", NS)
+        return (
+            code.get("code"),
+            code.get("codeSystem"),
+            "".join(section.find("h:text", NS).itertext()),
+        )
+
+    # the clinic sees the patient for the first time: 89.7 "Visita generale" (ICD-9-CM 2007)
+    code, system, text = visit(_outpatient_visit(physician, coordinator, patient, clinic, 40))
+    assert (code, system) == ("89.7", "2.16.840.1.113883.6.103")
+    assert "Prima visita: Visita generale (ICD-9-CM 89.7)" in text
+    # a visit on another clinic is that clinic's first
+    assert visit(_outpatient_visit(physician, coordinator, patient, other, 30))[0] == "89.7"
+    # back to the first clinic: a visit after the first, 89.01 "Anamnesi e valutazione,
+    # definite brevi" (the Nomenclatore's "visita successiva alla prima")
+    code, system, text = visit(_outpatient_visit(physician, coordinator, patient, clinic, 10))
+    assert (code, system) == ("89.01", "2.16.840.1.113883.6.103")
+    assert "Visita di controllo: Anamnesi e valutazione, definite brevi (ICD-9-CM 89.01)" in text

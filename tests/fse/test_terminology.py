@@ -117,7 +117,9 @@ def test_the_rules_without_files() -> None:
 def test_the_shipped_dictionaries() -> None:
     loaded = gateway_dictionaries().by_system
     # ICD-9-CM is the records module's file, read in place: diagnoses and procedures
-    assert {"205.00", "99.25", "89.7"} <= (loaded["2.16.840.1.113883.6.103"].codes("") or set())
+    assert {"205.00", "99.25", "89.7", "89.01"} <= (
+        loaded["2.16.840.1.113883.6.103"].codes("") or set()
+    )
     # the full AIFA ATC, not only the antineoplastics
     assert {"L01BC01", "C08CA01", "A04AA01"} <= (
         loaded["2.16.840.1.113883.6.73"].codes("") or set()

@@ -132,9 +132,12 @@ def test_an_ended_assignment_ends_the_reading(
             actor=coordinator, workstation=None, assignment_id=assignment.pk, reason=" "
         )
     assert refused.value.code == "reason_required"
-    services.ward_staff_end(
-        actor=coordinator, workstation=None, assignment_id=assignment.pk, reason="trasferito"
-    )
+    # the page's button: refused without a reason (nothing ends), done with one
+    page = logged_in(coordinator)
+    url = f"/patients/wards/staff/{assignment.pk}/end/"
+    assert page.post(url, {"reason": " "}).status_code == 302
+    assert _reads(physician, patient)
+    assert page.post(url, {"reason": "trasferito"}).status_code == 302
     assert not _reads(physician, patient)
     assert AuditEvent.objects.filter(event_type="patients.ward_staff_ended").count() == 1
 

@@ -253,12 +253,14 @@ def test_a_merge_moves_every_modules_rows_and_its_undoing_brings_back_exactly_th
         "documents",
         "inventory",
         "regimens",
+        "fse",
     }
     # and audited per module: who, the workstation, the reason naming the merge
     moved = AuditEvent.objects.filter(event_type="patients.merge_rows_moved")
     assert sorted((e.after or {})["module"] for e in moved) == [
         "administration",
         "documents",
+        "fse",
         "inventory",
         "prescribing",
         "records",
@@ -307,7 +309,7 @@ def test_a_merge_moves_every_modules_rows_and_its_undoing_brings_back_exactly_th
         ("patients.patient_unmerge_received", pair.survivor.pk),
         ("patients.patient_unmerged", pair.duplicate.pk),
     ]
-    assert AuditEvent.objects.filter(event_type="patients.merge_rows_returned").count() == 7
+    assert AuditEvent.objects.filter(event_type="patients.merge_rows_returned").count() == 8
 
     # and it cannot be undone twice
     with pytest.raises(ConflictError) as twice:

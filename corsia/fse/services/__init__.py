@@ -1,5 +1,5 @@
 """Writes of the FSE module, one file per act: ``submit`` (a document handed to the FSE,
-the letter hook), ``send`` (the worker's attempts at the gateway), ``manage`` (retry,
+the letter hook, a refused letter sent again), ``send`` (the worker's attempts at the gateway), ``manage`` (retry,
 obscure, delete)."""
 
 from corsia.fse.services.common import MANAGE, OBSCURE, PUBLISH, VIEW
@@ -13,6 +13,7 @@ from corsia.fse.services.submit import (
     CdaRefused,
     fse_consent,
     fse_document_submit,
+    fse_letter_resend,
     fse_letter_submit,
 )
 
@@ -29,6 +30,7 @@ __all__ = [
     "fse_document_send",
     "fse_document_submit",
     "fse_due",
+    "fse_letter_resend",
     "fse_letter_submit",
     "fse_status_poll",
 ]

@@ -16,12 +16,18 @@ from corsia.core.domain.errors import CorsiaError, ValidationFailed
 from corsia.fse import audit_events as events
 from corsia.fse.attachment import cda_facts, cda_title
 from corsia.fse.models import FseDocument, PendingAction
-from corsia.fse.services.common import PUBLISH, defer_on_commit, record_event, snapshot
+from corsia.fse.services.common import (
+    MANAGE,
+    PUBLISH,
+    defer_on_commit,
+    record_event,
+    snapshot,
+)
 from corsia.fse.sources import letter_cda
 from corsia.fse.validation import validate_cda
 from corsia.patients.selectors import patient_record, visible_consents
 from corsia.records.letter_hooks import SignedLetter
-from corsia.records.selectors_letters import letter_get
+from corsia.records.selectors_letters import letter_for_publication, letter_get
 
 FSE_CONSENT = "fse"  # patients' ConsentKind.FSE: consent to feed the FSE
 
@@ -85,6 +91,30 @@ def fse_document_submit(
     """Validate ``cda`` offline, check the consent to feed the FSE, store it and queue it
     for the gateway (validation → PAdES signature → publication, by the worker)."""
     require_permission(actor, PUBLISH)
+    return _queued(
+        actor=actor,
+        workstation=workstation,
+        patient_id=patient_id,
+        cda=cda,
+        letter_id=letter_id,
+        obscured=obscured,
+        practice_setting=practice_setting,
+        replaces_id=replaces_id,
+    )
+
+
+def _queued(
+    *,
+    actor: User,
+    workstation: Workstation,
+    patient_id: int,
+    cda: bytes,
+    letter_id: int | None,
+    obscured: bool = False,
+    practice_setting: str = "",
+    replaces_id: int | None = None,
+) -> FseDocument:
+    """``fse_document_submit`` once its caller's permission is checked."""
     _consented(patient_id)
     document_type, digest, code = _checked(cda, patient_id)
     facts = cda_facts(cda)
@@ -165,6 +195,79 @@ def fse_letter_submit(*, actor: User, workstation: Workstation, letter_id: int) 
 FSE_LETTER_KINDS = frozenset({"discharge_letter", "outpatient_report"})
 
 
+def fse_letter_resend(
+    *, actor: User, workstation: Workstation, letter_id: int, reason: str
+) -> FseDocument:
+    """IT staff send again a signed letter that did not go to the FSE
+    (``fse.letter_not_sent``), once its cause is mended — the patient's consent recorded, the
+    signer's codice fiscale added. The CDA is built again from the letter as signed; its
+    author stays the physician who signed it. Refused again: the new refusal is audited like
+    the first (the list shows the latest reason) and raised; nothing is queued."""
+    require_permission(actor, MANAGE)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed("Indica il motivo.", code="reason_required", field="reason")
+    letter = letter_for_publication(letter_id=letter_id)
+    if letter.kind not in FSE_LETTER_KINDS:
+        raise ValidationFailed(
+            "Al FSE vanno solo la lettera di dimissione e il referto ambulatoriale.",
+            code="fse_letter_kind_unsupported",
+        )
+    try:
+        with transaction.atomic():
+            _consented(letter.patient_id)
+            row = _queued(
+                actor=actor,
+                workstation=workstation,
+                patient_id=letter.patient_id,
+                cda=letter_cda(letter_id),
+                letter_id=letter_id,
+            )
+            audit_record(
+                event=events.LETTER_RESENT,
+                actor=actor,
+                workstation=workstation,
+                target=row,
+                patient_id=letter.patient_id,
+                after={"letter_id": letter_id, "version": letter.number, "document_id": row.pk},
+                reason=reason,
+            )
+    except CorsiaError as refusal:
+        _not_sent(
+            patient_id=letter.patient_id,
+            letter_id=letter_id,
+            version=letter.number,
+            refusal=refusal,
+            actor=actor,
+            workstation=workstation,
+        )
+        raise
+    return row
+
+
+def _not_sent(
+    *,
+    patient_id: int,
+    letter_id: int,
+    version: int,
+    refusal: CorsiaError,
+    actor: User,
+    workstation: Workstation,
+) -> None:
+    audit_record(
+        event=events.LETTER_NOT_SENT,
+        actor=actor,
+        workstation=workstation,
+        patient_id=patient_id,
+        after={
+            "letter_id": letter_id,
+            "version": version,
+            "code": refusal.code,
+            "message": str(refusal)[:2000],
+        },
+    )
+
+
 def letter_signed(letter: SignedLetter, actor: User, workstation: Workstation) -> None:
     """records' hook (``letter_hooks``), run after the signature commits: the letter goes
     to the FSE at once. What stops it — no consent to feed the FSE, a CDA the gateway's
@@ -176,15 +279,11 @@ def letter_signed(letter: SignedLetter, actor: User, workstation: Workstation) -
         with transaction.atomic():
             fse_letter_submit(actor=actor, workstation=workstation, letter_id=letter.letter_id)
     except CorsiaError as refusal:
-        audit_record(
-            event=events.LETTER_NOT_SENT,
+        _not_sent(
+            patient_id=letter.patient_id,
+            letter_id=letter.letter_id,
+            version=letter.version,
+            refusal=refusal,
             actor=actor,
             workstation=workstation,
-            patient_id=letter.patient_id,
-            after={
-                "letter_id": letter.letter_id,
-                "version": letter.version,
-                "code": refusal.code,
-                "message": str(refusal)[:2000],
-            },
         )

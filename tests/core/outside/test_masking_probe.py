@@ -58,6 +58,7 @@ PATIENT_LISTS: dict[str, list[dict[str, str]]] = {
     "/api/v1/orders": [{"day": "{day}", "days_ahead": "30"}],
     "/api/v1/documents/mine": [{}],
     "/api/v1/fse/documents": [{}],
+    "/api/v1/fse/letters-not-sent": [{}],
     "/api/v1/compounding/workplan": [{"day": "{day}"}],
     "/api/v1/administration/bedside/session": [{}],
     "/api/v1/inventory/requirements": [{"days": "14"}],

@@ -69,6 +69,28 @@ class DocumentVersion:
 
 
 @dataclass(frozen=True)
+class Visit:
+    """The RSA's visit, the mandatory entry of its "Prestazioni": an ICD-9-CM 2007
+    procedure as the outpatient Nomenclatore uses it (DM 22/07/1996 and its regional
+    catalogues), the gateway's ICD-9-CM dictionary holding both codes."""
+
+    code: str
+    display: str  # the ICD-9-CM description (the dictionary's)
+    label: str  # what the narrative calls it
+
+
+# The first visit of a patient by the clinic, and a visit after the first ("visita
+# successiva alla prima", the Nomenclatore's 89.01 "anamnesi e valutazione, definite brevi").
+FIRST_VISIT = Visit("89.7", "Visita generale", "Prima visita")
+CONTROL_VISIT = Visit("89.01", "Anamnesi e valutazione, definite brevi", "Visita di controllo")
+
+
+def visit_of(*, seen_before: bool) -> Visit:
+    """The control visit when the clinic has seen the patient before, else the first."""
+    return CONTROL_VISIT if seen_before else FIRST_VISIT
+
+
+@dataclass(frozen=True)
 class CdaInput:
     content: Mapping[str, Any]  # ClinicalLetter.content, frozen when the letter was signed
     version: DocumentVersion
@@ -82,7 +104,7 @@ class CdaInput:
     lab_loinc: Mapping[str, str] = field(default_factory=dict)  # chart analyte -> LOINC
     ucum_units: frozenset[str] = frozenset()  # units a PQ may carry
     home_therapy: tuple[HomeMedication, ...] = ()
-    visit_code: tuple[str, str] = ("89.7", "Visita generale")  # ICD-9-CM procedure (RSA)
+    visit: Visit = FIRST_VISIT  # the RSA's "Prestazioni" (``visit_of``)
 
 
 def refuse(message: str, code: str, field_name: str = "") -> ValidationFailed:

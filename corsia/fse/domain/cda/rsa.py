@@ -93,10 +93,14 @@ def build_rsa(data: CdaInput) -> etree._Element:
 
     therapies = chart.get("therapies")
     node, text = section(body, "62387-6", "Interventi", "Prestazioni")
-    code, display = data.visit_code
-    el(text, "paragraph", f"{display} (ICD-9-CM {code})" + (f", {ward}" if ward else ""))
+    visit = data.visit
+    el(
+        text,
+        "paragraph",
+        f"{visit.label}: {visit.display} (ICD-9-CM {visit.code})" + (f", {ward}" if ward else ""),
+    )
     act = el(entry(node), "act", classCode="ACT", moodCode="EVN")
-    coded(act, "code", code, ICD9CM, display)
+    coded(act, "code", visit.code, ICD9CM, visit.display)
     el(act, "statusCode", code="completed")
     el(act, "effectiveTime", value=ts(period["start"]))
     given = {

@@ -6,8 +6,38 @@ from django.utils.translation import gettext_lazy as _
 
 from corsia.core.help_text import PageHelp
 
-LOOP_PAGES: dict[str, PageHelp] = {
-    # prescribing
+MODULES: dict[str, PageHelp] = {
+    "prescribing": PageHelp(
+        _("Prescrizione"),
+        _(
+            "Le terapie si prescrivono dalla pagina «Terapie» del paziente, scegliendo uno "
+            "schema validato; la prescrizione firmata va in farmacia."
+        ),
+    ),
+    "compounding": PageHelp(
+        _("Allestimento UFA"),
+        _(
+            "Dal piano di lavoro si apre ogni preparazione: scansione dei flaconi, pesata, "
+            "rilascio del farmacista, check-out nel sacchetto del paziente."
+        ),
+    ),
+    "administration": PageHelp(
+        _("Somministrazione"),
+        _(
+            "Al letto si scansionano braccialetto, badge e sacca: Corsia confronta paziente, "
+            "farmaco e orario prima di permettere l'infusione."
+        ),
+    ),
+    "requirements": PageHelp(
+        _("Fabbisogno UFA"),
+        _(
+            "Quanto serve per le preparazioni dei prossimi giorni, confrontato con le "
+            "giacenze: la lista di prelievo si stampa da qui."
+        ),
+    ),
+}
+
+PAGES: dict[str, PageHelp] = {
     "prescribing:worklist": PageHelp(
         _("Prescrizioni"),
         _(
@@ -36,7 +66,6 @@ LOOP_PAGES: dict[str, PageHelp] = {
             "prenderla in carico e validarla."
         ),
     ),
-    # compounding
     "compounding:workplan": PageHelp(
         _("Piano di lavoro UFA"),
         _(
@@ -94,7 +123,6 @@ LOOP_PAGES: dict[str, PageHelp] = {
             "affidalo al trasporto."
         ),
     ),
-    # requirements
     "requirements:page": PageHelp(
         _("Fabbisogno UFA"),
         _(
@@ -102,7 +130,6 @@ LOOP_PAGES: dict[str, PageHelp] = {
             "confrontato con le giacenze: la lista di prelievo si stampa da qui."
         ),
     ),
-    # administration
     "administration:worklist": PageHelp(
         _("Somministrazioni"),
         _(
@@ -134,3 +161,38 @@ LOOP_PAGES: dict[str, PageHelp] = {
         _("Lo stato delle pompe collegate e i loro allarmi, aggiornati di continuo."),
     ),
 }
+
+NOT_PAGES: frozenset[str] = frozenset(
+    {
+        "prescribing:measure",
+        "prescribing:diagnosis_add",
+        "prescribing:prior_dose_add",
+        "prescribing:order_new",
+        "prescribing:transition",
+        "prescribing:reduce_all",
+        "prescribing:recalculate",
+        "prescribing:duplicate",
+        "prescribing:general",
+        "prescribing:sign",
+        "prescribing:move_day",
+        "prescribing:adjust",
+        "prescribing:status",
+        "prescribing:choose_product",
+        "prescribing:reduction_preview",
+        "compounding:workplan_rows",
+        "compounding:scan_label",
+        "compounding:session_open",
+        "compounding:order_action",
+        "compounding:preparation_action",
+        "compounding:label_pdf",
+        "compounding:label_zpl",
+        "compounding:worksheet",
+        "compounding:bag_label",
+        "administration:pump_board",
+        "administration:appointment",
+        "administration:end",
+        "administration:interrupt",
+        "administration:pump",
+        "administration:ward_label",
+    }
+)

@@ -1,4 +1,4 @@
-"""Help of the patient's pages: registry and medical record."""
+"""Help of the patient's pages: registry, medical record, toxicities, emergency access."""
 
 from __future__ import annotations
 
@@ -6,8 +6,63 @@ from django.utils.translation import gettext_lazy as _
 
 from corsia.core.help_text import PageHelp
 
-CHART_PAGES: dict[str, PageHelp] = {
-    # patients
+MODULES: dict[str, PageHelp] = {
+    "privacy": PageHelp(
+        _("Accessi di emergenza"),
+        _("La revisione degli accessi di emergenza (break-the-glass) ai pazienti."),
+    ),
+    "patients": PageHelp(
+        _("Anagrafe pazienti"),
+        _(
+            "Cerca il paziente per cognome, codice fiscale, MRN o braccialetto; dalla sua "
+            "pagina si aprono cartella, terapie e documenti."
+        ),
+    ),
+    "records": PageHelp(
+        _("Cartella clinica"),
+        _(
+            "La cartella raccoglie diario, parametri vitali, anamnesi, diagnosi ed esami. "
+            "Un'annotazione firmata non si modifica: si corregge con una nuova versione."
+        ),
+    ),
+    "toxicity": PageHelp(
+        _("Tossicità"),
+        _(
+            "Le tossicità si registrano con i termini e i gradi NCI CTCAE v5.0; una "
+            "registrazione errata si corregge o si annulla indicando il motivo."
+        ),
+    ),
+}
+
+PAGES: dict[str, PageHelp] = {
+    "toxicity:patient": PageHelp(
+        _("Tossicità"),
+        _(
+            "Cerca il termine CTCAE, scegli il grado e la data di inizio, indica i farmaci "
+            "sospetti. La tossicità compare nella cartella e in farmacia."
+        ),
+    ),
+    "toxicity:correct": PageHelp(
+        _("Correzione della tossicità"),
+        _(
+            "Correggi la registrazione indicando il motivo, oppure annullala come inserita "
+            "per errore: la versione precedente resta nella storia."
+        ),
+    ),
+    "toxicity:extravasation_record": PageHelp(
+        _("Stravaso"),
+        _(
+            "Registra uno stravaso: il farmaco, la sede e le azioni fatte; la procedura del "
+            "farmaco è mostrata accanto."
+        ),
+    ),
+    "toxicity:extravasation": PageHelp(
+        _("Procedura di stravaso"),
+        _(
+            "Cosa fare subito per uno stravaso di questo farmaco, con l'antidoto o la misura "
+            "specifica e la fonte; da qui si registra lo stravaso."
+        ),
+    ),
     "patients:search": PageHelp(
         _("Pazienti"),
         _(
@@ -66,7 +121,6 @@ CHART_PAGES: dict[str, PageHelp] = {
             "Rivedi ciascuno: giustificato o no, con una nota che resta nel registro."
         ),
     ),
-    # records
     "records:search": PageHelp(
         _("Cartella clinica"),
         _("Cerca il paziente per aprire la sua cartella clinica."),
@@ -182,3 +236,45 @@ CHART_PAGES: dict[str, PageHelp] = {
         ),
     ),
 }
+
+NOT_PAGES: frozenset[str] = frozenset(
+    {
+        "patients:mask",
+        "patients:unmask",
+        "patients:wristband_pdf",
+        "patients:wristband_zpl",
+        "patients:admit",
+        "patients:encounter_discharge",
+        "patients:encounter_transfer",
+        "patients:encounter_cancel",
+        "patients:consent_add",
+        "patients:consent_revoke",
+        "patients:allergy_add",
+        "patients:no_known_allergies",
+        "patients:allergy_refute",
+        "patients:allergy_inactivate",
+        "records:diary_sign",
+        "records:ward_round",
+        "records:vitals_record",
+        "records:anamnesis_note",
+        "records:performance_status",
+        "records:line_start",
+        "records:line_close",
+        "records:line_orders",
+        "records:plan_item",
+        "records:home_therapy",
+        "records:home_therapy_stop",
+        "records:appointment",
+        "records:appointment_cancel",
+        "records:letter_sign",
+        "records:letter_correct",
+        "records:board_sign",
+        "toxicity:terms",
+        "toxicity:term_grades",
+        "toxicity:error",
+        "patients:break_glass",
+        "patients:ward_staff_end",
+        "patients:unmerge",
+        "privacy:break_glass_review",
+    }
+)

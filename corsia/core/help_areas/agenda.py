@@ -1,0 +1,74 @@
+"""Help of the agenda's pages: day hospital and outpatient agendas, the day planner, call-ins."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from corsia.core.help_text import PageHelp
+
+MODULES: dict[str, PageHelp] = {
+    "agenda": PageHelp(
+        _("Agenda"),
+        _(
+            "Le agende del day hospital e degli ambulatori: la giornata per poltrona e letto, "
+            "la settimana, le convocazioni. Ogni spostamento chiede il motivo."
+        ),
+    ),
+}
+
+PAGES: dict[str, PageHelp] = {
+    "agenda:index": PageHelp(
+        _("Agende"),
+        _("Le agende dei reparti: scegli quella del tuo day hospital o ambulatorio."),
+    ),
+    "agenda:day": PageHelp(
+        _("Giornata dell'agenda"),
+        _(
+            "Ogni riga è una poltrona o un letto, ogni blocco un accesso. Con Tab raggiungi un "
+            "accesso; le frecce lo spostano di uno slot o di un posto e chiedono il motivo; "
+            "Invio apre le azioni (conferma, arrivo, inizio, fine, annulla, blocca). Due "
+            "pazienti sullo stesso posto alla stessa ora non sono mai accettati."
+        ),
+    ),
+    "agenda:plan": PageHelp(
+        _("Ottimizza la giornata"),
+        _(
+            "L'ottimizzatore propone posto, convocazione e inizio di ogni accesso che si può "
+            "spostare, per chiudere la giornata prima e far attendere meno i pazienti; gli "
+            "accessi iniziati o bloccati restano dove sono. Nulla cambia finché non premi "
+            "«Applica» con il motivo: tutte le prenotazioni si spostano insieme o nessuna; se "
+            "qualcuno ha cambiato la giornata nel frattempo, o il piano lascia fuori un "
+            "paziente, il piano non si applica."
+        ),
+    ),
+    "agenda:week": PageHelp(
+        _("Settimana dell'agenda"),
+        _("Gli accessi di ogni giorno della settimana, la capienza e gli infermieri in servizio."),
+    ),
+    "agenda:call_in": PageHelp(
+        _("Convocazioni"),
+        _(
+            "L'elenco dei pazienti da convocare con l'ora di arrivo (prelievo compreso): si "
+            "stampa o si esporta in CSV."
+        ),
+    ),
+    "agenda:organisation": PageHelp(
+        _("Organizzazione dell'agenda"),
+        _(
+            "Orari e turni per giorno della settimana, giorni di chiusura (con motivo) e "
+            "infermieri in servizio. Un giorno con prenotazioni non si chiude: spostale prima."
+        ),
+    ),
+}
+
+NOT_PAGES: frozenset[str] = frozenset(
+    {
+        "agenda:call_in_csv",
+        "agenda:reminders",
+        "agenda:book",
+        "agenda:move",
+        "agenda:transition",
+        "agenda:lock",
+        "agenda:plan_apply",
+    }
+)

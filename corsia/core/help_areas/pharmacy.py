@@ -1,0 +1,161 @@
+"""Help of the pharmacy's reference pages: drug archive, stock, therapy regimens and trials."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from corsia.core.help_text import PageHelp
+
+MODULES: dict[str, PageHelp] = {
+    "regimens": PageHelp(
+        _("Schemi di terapia"),
+        _(
+            "Ogni schema ha versioni; solo una versione validata da due medici diversi "
+            "dall'autore si può prescrivere."
+        ),
+    ),
+    "drugs": PageHelp(
+        _("Archivio farmaci"),
+        _(
+            "Principi attivi, specialità e confezioni (AIC, ATC) con stabilità, flaconi e "
+            "interazioni. Le importazioni aggiornano l'archivio per intero."
+        ),
+    ),
+    "inventory": PageHelp(
+        _("Magazzino"),
+        _(
+            "Giacenze per lotto e scadenza, carichi e movimenti. Ogni flacone usato in UFA "
+            "scarica il suo lotto."
+        ),
+    ),
+}
+
+PAGES: dict[str, PageHelp] = {
+    "regimens:browse": PageHelp(
+        _("Schemi di terapia"),
+        _(
+            "La libreria degli schemi con le loro versioni. Solo le versioni validate si "
+            "possono prescrivere."
+        ),
+    ),
+    "regimens:queue": PageHelp(
+        _("Validazione schemi"),
+        _(
+            "Le versioni in attesa della tua validazione: controlla le differenze con la "
+            "versione precedente prima di approvare."
+        ),
+    ),
+    "regimens:new": PageHelp(
+        _("Editor dello schema"),
+        _(
+            "Farmaci in sequenza con dose, via, diluente e giorni del ciclo. Una modifica crea "
+            "una nuova versione da validare."
+        ),
+    ),
+    "regimens:detail": PageHelp(
+        _("Schema di terapia"),
+        _(
+            "Farmaci, dosi e giorni della versione, con il suo stato e chi l'ha validata; "
+            "«Modifica» crea una nuova versione."
+        ),
+    ),
+    "regimens:edit": PageHelp(
+        _("Modifica dello schema"),
+        _(
+            "Ogni modifica crea una nuova versione, che va validata da due medici diversi "
+            "dall'autore prima di poterla prescrivere."
+        ),
+    ),
+    "regimens:diff": PageHelp(
+        _("Differenze tra versioni"),
+        _("Cosa cambia tra due versioni dello schema, campo per campo, prima e dopo."),
+    ),
+    "regimens:trials": PageHelp(
+        _("Studi clinici"),
+        _(
+            "Gli studi clinici che puoi vedere, con gli schemi dei bracci e l'arruolamento. "
+            "Il monitor vede solo i pazienti arruolati."
+        ),
+    ),
+    "regimens:trial_new": PageHelp(
+        _("Nuovo studio clinico"),
+        _("Codice, titolo, promotore e gli schemi validati che lo studio usa come bracci."),
+    ),
+    "regimens:trial_detail": PageHelp(
+        _("Studio clinico"),
+        _(
+            "Arruola un paziente con il codice soggetto, il braccio e la data del consenso "
+            "informato; un ritiro chiede il motivo. Qui si assegnano anche i monitor."
+        ),
+    ),
+    "drugs:search": PageHelp(
+        _("Archivio farmaci"),
+        _("Cerca per principio attivo, specialità, AIC o ATC."),
+    ),
+    "drugs:interactions": PageHelp(
+        _("Interazioni"),
+        _("Scegli due o più principi attivi per vedere le interazioni note e la loro gravità."),
+    ),
+    "drugs:ingredient": PageHelp(
+        _("Principio attivo"),
+        _(
+            "Classe, rischio emetogeno, classe di stravaso, dosi massime (singola e "
+            "cumulativa) e registri AIFA del principio attivo, con le sue specialità."
+        ),
+    ),
+    "drugs:product": PageHelp(
+        _("Specialità"),
+        _(
+            "Forma, dosaggio, ricostituzione, diluenti compatibili e stabilità della "
+            "specialità, con le sue confezioni (AIC)."
+        ),
+    ),
+    "drugs:import": PageHelp(
+        _("Importazione dell'archivio"),
+        _(
+            "Carica il file dell'archivio farmaci: Corsia dice quante voci ha creato, "
+            "aggiornato o lasciato invariate, e gli errori riga per riga."
+        ),
+    ),
+    "inventory:stock": PageHelp(
+        _("Magazzino"),
+        _("Le giacenze per farmaco, lotto e scadenza."),
+    ),
+    "inventory:load": PageHelp(
+        _("Carico di magazzino"),
+        _("Scansiona la confezione o scrivi AIC, lotto, scadenza e quantità ricevuta."),
+    ),
+    "inventory:expiring": PageHelp(
+        _("Lotti in scadenza"),
+        _("I lotti che scadono entro i giorni scelti, con ubicazione e unità, da usare prima."),
+    ),
+    "inventory:movements": PageHelp(
+        _("Movimenti di magazzino"),
+        _("Carichi, scarichi e rese, filtrabili per medicinale, lotto, tipo e periodo."),
+    ),
+    "inventory:procurement": PageHelp(
+        _("Consegne dal sistema acquisti"),
+        _(
+            "Carica il file CSV delle consegne (DDT) del sistema acquisti: ogni riga è "
+            "abbinata a una confezione o segnalata; nulla entra in magazzino finché non "
+            "confermi il carico. Un DDT già caricato è rifiutato."
+        ),
+    ),
+    "inventory:consumption": PageHelp(
+        _("Consumi"),
+        _("Le unità scaricate e rese nel mese, con il loro valore, per centro di costo."),
+    ),
+}
+
+NOT_PAGES: frozenset[str] = frozenset(
+    {
+        "inventory:consumption_export",  # a CSV or JSON file for accounting
+        "regimens:editor_check",
+        "regimens:approve",
+        "regimens:export",
+        "regimens:trial_enrol",
+        "regimens:trial_withdraw",
+        "regimens:trial_monitor_assign",
+        "regimens:trial_monitor_revoke",
+    }
+)
