@@ -165,8 +165,9 @@ class Bounds:
 def shift_cover(problem: DayProblem) -> list[bool]:
     cover = [False] * (2 * DAY_MINUTES + 1)
     for nurse in problem.nurses:
-        for minute in range(nurse.shift_start, nurse.shift_end):
-            cover[minute] = True
+        for start, end in nurse.available:
+            for minute in range(start, end):
+                cover[minute] = True
     return cover
 
 
@@ -233,10 +234,6 @@ def static_refusal(problem: DayProblem, visit: Visit, bounds: Bounds) -> Unplace
     return None
 
 
-def nurse_can_start(nurse: Nurse, minute: int) -> bool:
-    return nurse.shift_start <= minute < nurse.shift_end
-
-
 class Timeline:
     """Busy intervals of one resource, kept sorted: [start, end) pairs."""
 
@@ -266,7 +263,7 @@ class Timeline:
 
 class NurseLoad:
     """Nurse starts so far, to keep every nurse within the cap in any 30 minutes (the rule
-    ``check_plan`` applies) and within the shift. ``spacing``: the solver's stricter model
+    ``check_plan`` applies), within the shift and out of the breaks. ``spacing``: the solver's stricter model
     instead (two starts of one nurse at least ``⌈30 / cap⌉`` minutes apart), for plans
     that start its search."""
 
@@ -277,7 +274,7 @@ class NurseLoad:
         self.spacing = problem.nurse_window if spacing else 0
 
     def fits(self, nurse: Nurse, minute: int) -> bool:
-        if not nurse_can_start(nurse, minute):
+        if not nurse.can_start(minute):
             return False
         times = self.times[nurse.id]
         if self.spacing:
