@@ -67,6 +67,8 @@ class DayModel:
     left_out_terms: list[cp_model.LinearExprT] = field(default_factory=list)
     wait_terms: list[cp_model.LinearExprT] = field(default_factory=list)
     early_terms: list[cp_model.LinearExprT] = field(default_factory=list)
+    waits: dict[str, cp_model.IntVar] = field(default_factory=dict)
+    earlies: dict[str, cp_model.IntVar] = field(default_factory=dict)
     place_groups: list[Group] = field(default_factory=list)
     nurse_groups: list[Group] = field(default_factory=list)
 
@@ -195,10 +197,12 @@ def _add_free(problem: DayProblem, dm: DayModel, visit_id: str, b: Bounds) -> No
     model.add(wait == s - visit.results_after - arrival).only_enforce_if(lit_p)
     model.add(wait == 0).only_enforce_if(~lit_p)
     dm.wait_terms.append(visit.priority * wait)  # an urgent patient waits less
+    dm.waits[visit_id] = wait
     early = model.new_int_var(0, DAY_MINUTES, f"e_{visit_id}")
     model.add(early == s - b.earliest).only_enforce_if(lit_p)
     model.add(early == 0).only_enforce_if(~lit_p)
     dm.early_terms.append(early)
+    dm.earlies[visit_id] = early
     dm.left_out_terms.append(visit.priority * (1 - lit_p))
     model.add(dm.makespan >= s + visit.span_minutes - problem.opens).only_enforce_if(lit_p)
     length = visit.chair_minutes + problem.turnover_minutes
@@ -238,27 +242,47 @@ def _add_free(problem: DayProblem, dm: DayModel, visit_id: str, b: Bounds) -> No
 
 
 def add_plan_hint(
-    problem: DayProblem, dm: DayModel, hint: DayPlan, free: Mapping[str, Bounds]
+    problem: DayProblem,
+    dm: DayModel,
+    hint: DayPlan,
+    free: Mapping[str, Bounds],
+    pinned: tuple[Assignment, ...],
 ) -> None:
-    """A complete hint from a plan: presence, starts, call-ins, place and nurse groups."""
+    """A complete hint from a plan: presence, starts, call-ins, place and nurse groups, the
+    waits and the makespan (so that the solver need not complete it)."""
     model = dm.model
     hinted = {a.visit_id: a for a in hint.assignments}
+    ends = [a.start + problem.visit(a.visit_id).span_minutes for a in pinned]
     for visit_id, s in dm.starts.items():
         present = dm.present[visit_id]
         previous = hinted.get(visit_id)
         if previous is None:
             model.add_hint(present, 0)
+            model.add_hint(dm.waits[visit_id], 0)
+            model.add_hint(dm.earlies[visit_id], 0)
+            choices = [lit for _gi, lit in dm.place_choice[visit_id]] + [
+                lit
+                for k in range(len(problem.visit(visit_id).nurse_offsets))
+                for _gi, lit in dm.event_choice.get((visit_id, k), [])
+            ]
+            for lit in choices:
+                if lit is not present:
+                    model.add_hint(lit, 0)
             continue
+        visit = problem.visit(visit_id)
+        b = free[visit_id]
+        arrival = min(b.arrival_hi, max(b.arrival_lo, previous.arrival))
         model.add_hint(present, 1)
         model.add_hint(s, previous.start)
+        model.add_hint(dm.arrivals[visit_id], arrival)
+        model.add_hint(dm.waits[visit_id], max(0, previous.start - visit.results_after - arrival))
+        model.add_hint(dm.earlies[visit_id], max(0, previous.start - b.earliest))
+        ends.append(previous.start + visit.span_minutes)
         for gi, lit in dm.place_choice[visit_id]:
             if lit is not present:
                 model.add_hint(lit, int(previous.place_id in dm.place_groups[gi].members))
-        for k, (_m, who) in enumerate(starts_of(problem.visit(visit_id), previous)):
+        for k, (_m, who) in enumerate(starts_of(visit, previous)):
             for gi, lit in dm.event_choice.get((visit_id, k), []):
                 if lit is not present:
                     model.add_hint(lit, int(who in dm.nurse_groups[gi].members))
-        b = free[visit_id]
-        model.add_hint(
-            dm.arrivals[visit_id], min(b.arrival_hi, max(b.arrival_lo, previous.arrival))
-        )
+    model.add_hint(dm.makespan, max(0, max(ends, default=problem.opens) - problem.opens))

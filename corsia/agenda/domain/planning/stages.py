@@ -1,10 +1,15 @@
-"""The solve stages (README, "Objectives"), lexicographic, on one model and one deadline:
+"""The solve stages (README, "Objectives"), lexicographic, on one model and one deadline,
+each stage's best value held as a constraint in the next and its solution the next hint:
 
-1. the fewest visits left out (weighted by priority), then the smallest makespan, from the
-   list schedule's complete hint;
-2. with (1) held as a constraint, the least total patient waiting (minutes between the
-   blood-test results and the therapy start, weighted by priority), then the earliest
-   starts, from (1)'s solution.
+1. the fewest visits left out (weighted by priority) — done when the list schedule's hint
+   already places every visit;
+2. the smallest makespan;
+3. the least total patient waiting (minutes between the blood-test results and the therapy
+   start, weighted by priority), then the earliest starts.
+
+A stage proven optimal early leaves its time to the next ones. The hint (a list schedule
+kept to the model) is checked first with every variable fixed to it: when it fits, no
+stage may end worse than it, so the solver's plan is never worse than its hint.
 """
 
 from __future__ import annotations
@@ -15,12 +20,13 @@ from collections.abc import Mapping
 from ortools.sat.python import cp_model
 
 from corsia.agenda.domain.planning.build import Bounds
-from corsia.agenda.domain.planning.cpmodel import add_plan_hint, build_model
-from corsia.agenda.domain.planning.decode import decode, read_values
+from corsia.agenda.domain.planning.cpmodel import DayModel, add_plan_hint, build_model
+from corsia.agenda.domain.planning.decode import Values, decode, read_values
 from corsia.agenda.domain.planning.plan import Assignment, DayPlan
 from corsia.agenda.domain.planning.problem import DAY_MINUTES, DayProblem
 
-FIRST_SHARE = 0.6  # of the solver's time, for stage 1
+# the share of the time left that each stage may take (the last: all that is left)
+SHARES = (0.3, 0.7, 1.0)
 
 
 def solve_stages(
@@ -31,46 +37,66 @@ def solve_stages(
     time_limit_s: float,
     hint: DayPlan,
 ) -> tuple[list[Assignment], bool] | None:
-    """The assignments found and whether both stages were proven optimal (for the model);
+    """The assignments found and whether every stage was proven optimal (for the model);
     None when the model has no solution in time."""
     deadline = time.perf_counter() + time_limit_s
     dm = build_model(problem, pinned=pinned, free=free)
     if dm is None:
         return None
     model = dm.model
-    add_plan_hint(problem, dm, hint, free)
-    first = cp_model.LinearExpr.sum(dm.left_out_terms) * dm.big + dm.makespan
-    model.minimize(first)
+    add_plan_hint(problem, dm, hint, free, pinned)
+    left_out = cp_model.LinearExpr.sum(dm.left_out_terms)
+    scale = len(dm.early_terms) * DAY_MINUTES + 1
+    waiting = cp_model.LinearExpr.sum(dm.wait_terms) * scale + cp_model.LinearExpr.sum(
+        dm.early_terms
+    )
+    first = left_out * dm.big + dm.makespan
+    objectives: list[cp_model.LinearExprT] = [left_out, dm.makespan, waiting]
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = problem.workers
     solver.parameters.random_seed = 0
-    solver.parameters.max_time_in_seconds = max(0.02, time_limit_s * FIRST_SHARE)
-    status = solver.solve(model)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    optimal = status == cp_model.OPTIMAL
-    values = read_values(solver, dm)
-    best_first = round(solver.objective_value)
-    remaining = deadline - time.perf_counter()
-    if remaining > 0.02:
-        model.add(first <= best_first)
-        model.clear_hints()  # type: ignore[no-untyped-call]  # ortools leaves it unannotated
-        for visit_id, s in dm.starts.items():
-            model.add_hint(s, values.starts[visit_id])
-            model.add_hint(dm.arrivals[visit_id], values.arrivals[visit_id])
-            model.add_hint(dm.present[visit_id], values.present[visit_id])
-        scale = len(dm.early_terms) * DAY_MINUTES + 1
-        model.minimize(
-            cp_model.LinearExpr.sum(dm.wait_terms) * scale + cp_model.LinearExpr.sum(dm.early_terms)
-        )
-        solver.parameters.max_time_in_seconds = remaining
-        status = solver.solve(model)
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            values = read_values(solver, dm)
-            optimal = optimal and status == cp_model.OPTIMAL
-        else:
+    values: Values | None = None
+    optimal = True
+    # the hint checked first (every variable fixed to it: a few milliseconds): when it fits
+    # the model, it is the incumbent and no stage may end worse than it
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    solver.parameters.max_time_in_seconds = max(0.02, 0.1 * time_limit_s)
+    if solver.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        values = read_values(solver, dm)
+        model.add(first <= round(solver.value(first)))
+        if not solver.value(left_out):
+            objectives = [first, waiting]  # every visit placed: stage 1 is done
+    solver.parameters.fix_variables_to_their_hinted_value = False
+    for i, objective in enumerate(objectives):
+        remaining = deadline - time.perf_counter()
+        if remaining <= 0.02 and values is not None:
             optimal = False
+            break
+        share = SHARES[i + len(SHARES) - len(objectives)]
+        model.minimize(objective)
+        solver.parameters.max_time_in_seconds = max(0.02, remaining * share)
+        status = solver.solve(model)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            if values is None:
+                return None
+            optimal = False
+            break
+        values = read_values(solver, dm)
+        optimal = optimal and status == cp_model.OPTIMAL
+        model.add(objective <= round(solver.objective_value))
+        _hint_values(dm, values)
+    assert values is not None
     placed = decode(problem, dm, pinned=pinned, free=free, values=values)
     if placed is None:
         return None
     return placed, optimal
+
+
+def _hint_values(dm: DayModel, values: Values) -> None:
+    """The next stage starts from this stage's solution."""
+    model = dm.model
+    model.clear_hints()  # type: ignore[no-untyped-call]  # ortools leaves it unannotated
+    for visit_id, s in dm.starts.items():
+        model.add_hint(s, values.starts[visit_id])
+        model.add_hint(dm.arrivals[visit_id], values.arrivals[visit_id])
+        model.add_hint(dm.present[visit_id], values.present[visit_id])
