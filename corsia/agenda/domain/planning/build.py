@@ -278,23 +278,18 @@ class Timeline:
 
 class NurseLoad:
     """Nurse starts so far, to keep every nurse within the cap in any 30 minutes (the rule
-    ``check_plan`` applies), within the shift and out of the breaks. ``spacing``: the solver's stricter model
-    instead (two starts of one nurse at least ``⌈30 / cap⌉`` minutes apart), for plans
-    that start its search."""
+    ``check_plan`` applies, and the solver's model), within the shift and out of the
+    breaks."""
 
-    def __init__(self, problem: DayProblem, *, spacing: bool = False) -> None:
+    def __init__(self, problem: DayProblem) -> None:
         self.cap = problem.starts_per_half_hour
         self.nurses = problem.nurses
         self.times: dict[str, list[int]] = {n.id: [] for n in problem.nurses}
-        self.spacing = problem.nurse_window if spacing else 0
 
     def fits(self, nurse: Nurse, minute: int) -> bool:
         if not nurse.can_start(minute):
             return False
         times = self.times[nurse.id]
-        if self.spacing:
-            i = bisect.bisect_right(times, minute - self.spacing)
-            return i >= len(times) or times[i] >= minute + self.spacing
         lo = bisect.bisect_right(times, minute - 30)
         hi = bisect.bisect_left(times, minute + 30)
         window = sorted([*times[lo:hi], minute])

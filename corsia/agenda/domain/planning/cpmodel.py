@@ -7,9 +7,12 @@ results ≤ S_v``, a presence literal (a visit is left out only when the day can
 Interchangeable places form a group: each visit holds one place of a compatible group from
 ``S_v`` for its chair minutes plus the turnover, and a cumulative of the group's size keeps
 the places from ever being double-booked (``decode`` gives the places by colouring). Nurses
-alike: each start reserves its nurse for ``⌈30 / cap⌉`` minutes, which keeps every nurse
-within ``cap`` starts in any 30 minutes, in a group of nurses with the same stretches of
-availability (shift less breaks); a start in a group falls in one of its stretches. A
+alike: each start is an interval of 30 minutes, in a cumulative of ``cap × the group's
+size`` per group of nurses with the same stretches of availability (shift less breaks): at
+any minute ``t`` the starts of ``(t − 30, t]`` are within the group's caps, which is the
+rule exactly (``decode`` colours the starts onto ``cap`` slots per nurse, exact on interval
+graphs, so no nurse has more than ``cap`` in any 30 minutes); a start in a group falls in
+one of its stretches. A
 place or nurse with a fixed assignment later than some free visit could start becomes a
 group of its own, so that colouring stays exact.
 """
@@ -28,6 +31,7 @@ from corsia.agenda.domain.planning.plan import Assignment, DayPlan
 from corsia.agenda.domain.planning.problem import DAY_MINUTES, DayProblem, Nurse, PlaceKind
 
 Options = list[tuple[int, cp_model.IntVar]]  # (group index, literal)
+NURSE_WINDOW = 30  # a start counts against its nurse's cap for the next 30 minutes
 
 
 @dataclass
@@ -127,20 +131,22 @@ def build_model(
         return None
     for visit_id, b in free.items():
         _add_free(problem, dm, visit_id, b)
-    for g in [*dm.place_groups, *dm.nurse_groups]:
-        if not g.intervals:
-            continue
+    for g in dm.place_groups:
         if len(g.members) == 1:
             model.add_no_overlap(g.intervals)
-        else:
+        elif g.intervals:
             model.add_cumulative(g.intervals, [1] * len(g.intervals), len(g.members))
+    cap = problem.starts_per_half_hour
+    for g in dm.nurse_groups:
+        if g.intervals:
+            model.add_cumulative(g.intervals, [1] * len(g.intervals), cap * len(g.members))
     return dm
 
 
 def _add_pinned(problem: DayProblem, dm: DayModel, a: Assignment) -> bool:
     """A fixed visit: constant intervals in its place's and nurses' groups, a choice of
     nurse group for each start it leaves open."""
-    model, window = dm.model, problem.nurse_window
+    model, window = dm.model, NURSE_WINDOW
     visit = problem.visit(a.visit_id)
     g = dm.place_groups[group_of(dm.place_groups, a.place_id)]
     g.intervals.append(
@@ -150,20 +156,12 @@ def _add_pinned(problem: DayProblem, dm: DayModel, a: Assignment) -> bool:
     )
     model.add(dm.makespan >= a.start + visit.span_minutes - problem.opens)
     needed = starts_of(visit, a)
-    by_nurse: dict[str, list[int]] = defaultdict(list)
-    for m, n in needed:
+    for k, (m, n) in enumerate(needed):
         if n is not None:
-            by_nurse[n].append(m)
-    for n, minutes in by_nurse.items():
-        minutes.sort()
-        ng = dm.nurse_groups[group_of(dm.nurse_groups, n)]
-        for i, m in enumerate(minutes):
-            # pinned starts of one nurse may be closer than the window (set by hand)
-            length = window if i + 1 == len(minutes) else min(window, minutes[i + 1] - m)
-            if length > 0:
-                ng.intervals.append(
-                    model.new_fixed_size_interval_var(m, length, f"pinn_{a.visit_id}_{m}")
-                )
+            ng = dm.nurse_groups[group_of(dm.nurse_groups, n)]
+            ng.intervals.append(
+                model.new_fixed_size_interval_var(m, window, f"pinn_{a.visit_id}_{k}")
+            )
     for k, (m, n) in enumerate(needed):
         if n is not None:
             continue
@@ -185,7 +183,7 @@ def _add_pinned(problem: DayProblem, dm: DayModel, a: Assignment) -> bool:
 
 
 def _add_free(problem: DayProblem, dm: DayModel, visit_id: str, b: Bounds) -> None:
-    model, window = dm.model, problem.nurse_window
+    model, window = dm.model, NURSE_WINDOW
     visit = problem.visit(visit_id)
     domain = sorted_interval_list.Domain.from_intervals([list(r) for r in b.starts])
     s = model.new_int_var_from_domain(domain, f"s_{visit_id}")

@@ -1,6 +1,7 @@
 """From the solver's values to assignments: the solution read, then the places and the
-nurses given group by group by interval colouring in start order (exact on identical
-resources, ``place_on_identical``), each item to the least busy free member."""
+nurses given group by group by interval colouring in start order (exact on interval
+graphs, ``place_on_identical``), each item to the least busy free member (a nurse: one of
+its ``cap`` slots)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from corsia.agenda.domain.planning.build import (
     starts_of,
     with_nurses,
 )
-from corsia.agenda.domain.planning.cpmodel import DayModel, Options
+from corsia.agenda.domain.planning.cpmodel import NURSE_WINDOW, DayModel, Options
 from corsia.agenda.domain.planning.plan import Assignment
 from corsia.agenda.domain.planning.problem import DayProblem
 
@@ -118,7 +119,11 @@ def _nurses(
     placed_ids: list[str],
     values: Values,
 ) -> dict[tuple[str, int], str] | None:
-    window = problem.nurse_window
+    """Each group's starts (30-minute intervals) coloured onto ``cap`` slots per nurse: the
+    starts of one slot never overlap, so no nurse has more than ``cap`` in any 30 minutes.
+    A start fixed to a nurse first takes a free slot of that nurse (fixed starts come no
+    later than the free ones in a group of several nurses, ``cpmodel``)."""
+    cap = problem.starts_per_half_hour
     nurse_of: dict[tuple[str, int], str] = {}
     for gi, g in enumerate(dm.nurse_groups):
         events: list[tuple[str, int, int]] = []
@@ -127,24 +132,50 @@ def _nurses(
         for a in pinned:
             for k, (m, n) in enumerate(starts_of(problem.visit(a.visit_id), a)):
                 key = f"{a.visit_id}#{k}"
-                if n is not None and n in g.members:
-                    events.append((key, m, m + window))
-                    fixed_nurse[key] = n
-                elif n is None and values.event_group.get((a.visit_id, k)) == gi:
-                    events.append((key, m, m + window))
-                keys[key] = (a.visit_id, k)
+                if (n is not None and n in g.members) or (
+                    n is None and values.event_group.get((a.visit_id, k)) == gi
+                ):
+                    events.append((key, m, m + NURSE_WINDOW))
+                    keys[key] = (a.visit_id, k)
+                    if n is not None:
+                        fixed_nurse[key] = n
         for v in placed_ids:
             for k, offset in enumerate(problem.visit(v).nurse_offsets):
                 if values.event_group[(v, k)] == gi:
                     key = f"{v}#{k}"
                     m = values.starts[v] + offset
-                    events.append((key, m, m + window))
+                    events.append((key, m, m + NURSE_WINDOW))
                     keys[key] = (v, k)
-        # pinned starts of one nurse may be closer than the window (set by hand): they keep
-        # their nurse whatever the colouring's spacing says
-        got = place_on_identical(events, g.members, fixed_nurse, {}, {})
+        slots = [f"{n}#{j}" for n in g.members for j in range(cap)]
+        # one nurse alone: any of its slots is its own
+        pins = _slots_of_fixed(events, fixed_nurse, cap) if len(g.members) > 1 else {}
+        if pins is None:
+            return None
+        got = place_on_identical(events, slots, pins, {}, {})
         if got is None:
             return None
-        for key, nurse in got.items():
-            nurse_of[keys[key]] = nurse
+        for key, slot in got.items():
+            nurse_of[keys[key]] = slot.rsplit("#", 1)[0]
     return nurse_of
+
+
+def _slots_of_fixed(
+    events: list[tuple[str, int, int]], fixed_nurse: Mapping[str, str], cap: int
+) -> dict[str, str] | None:
+    """A slot of its own nurse for each start fixed to a nurse, in start order (the fixed
+    starts keep the cap, ``check_plan`` said so before the solve)."""
+    free_at: dict[str, int] = {}
+    out: dict[str, str] = {}
+    for key, start, end in sorted(events, key=lambda e: (e[1], e[0])):
+        nurse = fixed_nurse.get(key)
+        if nurse is None:
+            continue
+        slot = next(
+            (f"{nurse}#{j}" for j in range(cap) if free_at.get(f"{nurse}#{j}", -1) <= start),
+            None,
+        )
+        if slot is None:
+            return None
+        free_at[slot] = end
+        out[key] = slot
+    return out

@@ -1,12 +1,12 @@
 """List schedules: the solver's starting points (its hint) and its fallback.
 
 A list schedule places the visits one by one in a given order, each as early as a place
-and a nurse allow (``fcfs_assign``). For a new day: first-come-first-served (the baseline)
-and list schedules with the nurses kept to the solver's spacing, in arrival order, least
-slack first and longest stay first per hour of arrival; the best spaced one is the
-solver's complete hint, the best of all the fallback. For a re-plan: one insertion
-schedule after what started, the urgent first, then the others in the previous plan's
-order.
+and a nurse allow (``fcfs_assign``; the nurses' rule is the solver's). For a new day:
+first-come-first-served (the baseline) and list schedules each patient called for the
+start found, in arrival order, least slack first and longest stay first per hour of
+arrival; the best is the solver's complete hint and its fallback. For a re-plan: one
+insertion schedule after what started, the urgent first, then the others in the previous
+plan's order.
 """
 
 from __future__ import annotations
@@ -41,12 +41,10 @@ def list_plan(
     order: Order | None,
     call_at_start: bool,
     name: str,
-    spacing: bool = False,
 ) -> DayPlan:
     """One list schedule (``fcfs_assign`` with this order) as a plan named ``name``."""
     placed, unplaced = fcfs_assign(
         problem,
-        spacing=spacing,
         now=now,
         pinned=pinned,
         arrivals=dict(arrivals),
@@ -94,9 +92,8 @@ def starting_points(
     arrivals: Mapping[str, int],
     previous: DayPlan | None,
 ) -> tuple[DayPlan, DayPlan]:
-    """(fallback, hint). A new day: the best of FCFS and the list schedules is the
-    fallback, the best schedule kept to the solver's (stricter) nurse model its hint. A
-    re-plan (``previous``): one insertion schedule, both (the time is the solver's)."""
+    """(fallback, hint): the best of FCFS and the list schedules, both. A re-plan
+    (``previous``): one insertion schedule (the time is the solver's)."""
     if previous is not None:
         plan = insertion(
             problem, bound=bound, now=now, pinned=pinned, arrivals=arrivals, previous=previous
@@ -112,7 +109,6 @@ def starting_points(
             order=order,
             call_at_start=name != "fcfs",
             name=name,
-            spacing=name != "fcfs",
         )
         for name, order in {
             "fcfs": None,
@@ -120,9 +116,8 @@ def starting_points(
             **_orders(problem, now),
         }.items()
     ]
-    baseline = min(candidates, key=lambda c: rank(problem, c))
-    hint = min(candidates[1:], key=lambda c: rank(problem, c))
-    return baseline, hint
+    best = min(candidates, key=lambda c: rank(problem, c))
+    return best, best
 
 
 def insertion(
@@ -150,5 +145,4 @@ def insertion(
         ),
         call_at_start=True,
         name="insertion",
-        spacing=True,
     )

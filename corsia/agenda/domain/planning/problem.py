@@ -455,9 +455,3 @@ class DayProblem:
 
     def visit(self, visit_id: str) -> Visit:
         return self._by_id[visit_id]
-
-    @property
-    def nurse_window(self) -> int:
-        """The minutes a start reserves its nurse in the solver's model: 30 / cap (rounded
-        up), so that no nurse has more than the cap in any 30 minutes."""
-        return -(-30 // self.starts_per_half_hour)

@@ -218,8 +218,8 @@ def _solve(
         ):
             chosen = candidate
     if chosen.solver != "cp-sat" and check_plan(problem, chosen):
-        # a list schedule under the solver's spacing may fail a started visit's fixed start:
-        # first come first served under the rule itself, else no valid plan exists
+        # a list schedule that fails what started: first come first served, else no valid
+        # plan exists
         plain = list_plan(
             problem,
             bound=bound,

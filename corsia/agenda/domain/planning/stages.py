@@ -1,15 +1,18 @@
 """The solve stages (README, "Objectives"), lexicographic, on one model and one deadline,
-each stage's best value held as a constraint in the next and its solution the next hint:
+each stage's best value held as a constraint in the next and its solution the next
+(complete) hint:
 
-1. the fewest visits left out (weighted by priority) — done when the list schedule's hint
-   already places every visit;
-2. the smallest makespan;
-3. the least total patient waiting (minutes between the blood-test results and the therapy
+1. the fewest visits left out (weighted by priority), then the smallest makespan: one
+   objective, ``left out × (horizon + 1) + makespan``;
+2. the least total patient waiting (minutes between the blood-test results and the therapy
    start, weighted by priority), then the earliest starts.
 
-A stage proven optimal early leaves its time to the next ones. The hint (a list schedule
-kept to the model) is checked first with every variable fixed to it: when it fits, no
-stage may end worse than it, so the solver's plan is never worse than its hint.
+The hint (the best list schedule, which keeps the model's rules) is checked first with
+every variable fixed to it: when it fits, it is the incumbent and stage 1 may not end
+worse, so the solver's plan is never worse than its hint. A stage proven optimal early
+leaves its time to the next; a stage that finds nothing better in its time passes the
+incumbent on. (A separate stage for the visits left out alone was tried: on the M days it
+often ended without a solution in its share of the time.)
 """
 
 from __future__ import annotations
@@ -20,13 +23,13 @@ from collections.abc import Mapping
 from ortools.sat.python import cp_model
 
 from corsia.agenda.domain.planning.build import Bounds
-from corsia.agenda.domain.planning.cpmodel import DayModel, add_plan_hint, build_model
+from corsia.agenda.domain.planning.cpmodel import add_plan_hint, build_model
 from corsia.agenda.domain.planning.decode import Values, decode, read_values
 from corsia.agenda.domain.planning.plan import Assignment, DayPlan
 from corsia.agenda.domain.planning.problem import DAY_MINUTES, DayProblem
 
 # the share of the time left that each stage may take (the last: all that is left)
-SHARES = (0.3, 0.7, 1.0)
+SHARES = (0.6, 1.0)
 
 
 def solve_stages(
@@ -51,10 +54,13 @@ def solve_stages(
         dm.early_terms
     )
     first = left_out * dm.big + dm.makespan
-    objectives: list[cp_model.LinearExprT] = [left_out, dm.makespan, waiting]
+    objectives: list[cp_model.LinearExprT] = [first, waiting]
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = problem.workers
     solver.parameters.random_seed = 0
+    # one presolve pass: on the M centre's days the full presolve took most of the first
+    # stage's time and found fewer visits placed (docs/benchmarks.md, "Day planner")
+    solver.parameters.max_presolve_iterations = 1
     values: Values | None = None
     optimal = True
     # the hint checked first (every variable fixed to it: a few milliseconds): when it fits
@@ -63,16 +69,14 @@ def solve_stages(
     solver.parameters.max_time_in_seconds = max(0.02, 0.1 * time_limit_s)
     if solver.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         values = read_values(solver, dm)
+        _hint_solution(model, solver)
         model.add(first <= round(solver.value(first)))
-        if not solver.value(left_out):
-            objectives = [first, waiting]  # every visit placed: stage 1 is done
     solver.parameters.fix_variables_to_their_hinted_value = False
-    for i, objective in enumerate(objectives):
+    for share, objective in zip(SHARES, objectives, strict=True):
         remaining = deadline - time.perf_counter()
         if remaining <= 0.02 and values is not None:
             optimal = False
             break
-        share = SHARES[i + len(SHARES) - len(objectives)]
         model.minimize(objective)
         solver.parameters.max_time_in_seconds = max(0.02, remaining * share)
         status = solver.solve(model)
@@ -80,11 +84,11 @@ def solve_stages(
             if values is None:
                 return None
             optimal = False
-            break
+            continue  # the next stage from the incumbent (the hint), with the time left
         values = read_values(solver, dm)
         optimal = optimal and status == cp_model.OPTIMAL
         model.add(objective <= round(solver.objective_value))
-        _hint_values(dm, values)
+        _hint_solution(model, solver)
     assert values is not None
     placed = decode(problem, dm, pinned=pinned, free=free, values=values)
     if placed is None:
@@ -92,11 +96,9 @@ def solve_stages(
     return placed, optimal
 
 
-def _hint_values(dm: DayModel, values: Values) -> None:
-    """The next stage starts from this stage's solution."""
-    model = dm.model
+def _hint_solution(model: cp_model.CpModel, solver: cp_model.CpSolver) -> None:
+    """The next stage starts from this stage's solution, every variable of it."""
     model.clear_hints()  # type: ignore[no-untyped-call]  # ortools leaves it unannotated
-    for visit_id, s in dm.starts.items():
-        model.add_hint(s, values.starts[visit_id])
-        model.add_hint(dm.arrivals[visit_id], values.arrivals[visit_id])
-        model.add_hint(dm.present[visit_id], values.present[visit_id])
+    for index in range(len(model.proto.variables)):
+        var = model.get_int_var_from_proto_index(index)
+        model.add_hint(var, solver.value(var))
