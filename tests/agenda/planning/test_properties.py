@@ -166,6 +166,8 @@ def test_the_plan_never_contradicts_itself(problem: DayProblem) -> None:
     assert all(u.code and u.message for u in plan.unplaced)
     if not plan.unplaced:
         assert plan.makespan >= lower_bound(problem)
+    # the bound of what the plan holds holds for it, whoever it leaves out
+    assert plan.makespan >= lower_bound(problem, only=placed)
     # the baseline is valid too, and never leaves out less (weighted) than the plan
     base = fcfs_plan(problem)
     assert check_plan(problem, base) == ()
