@@ -1,8 +1,11 @@
-"""Invariants over random days (Hypothesis): the plan never contradicts itself, fixed
-assignments never move when re-planning, the makespan is never below the lower bound."""
+"""Invariants over random days (Hypothesis), nurses with and without breaks: the plan never
+contradicts itself (read from the plan directly, and by ``check_plan``), fixed assignments
+and what started never move when re-planning, the makespan is never below the lower
+bound."""
 
 from __future__ import annotations
 
+import itertools
 import os
 from dataclasses import replace
 
@@ -10,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from corsia.agenda.domain.planning import (
+    DayPlan,
     DayProblem,
     Fixed,
     Nurse,
@@ -72,7 +76,14 @@ def days(draw: st.DrawFn) -> DayProblem:
     nurses = []
     for i in range(draw(st.integers(1, 3))):
         start = draw(st.integers(OPENS - 60, OPENS + 240))
-        nurses.append(Nurse(f"N{i}", start, min(1440, start + draw(st.integers(240, 600)))))
+        end = min(1440, start + draw(st.integers(240, 600)))
+        breaks: tuple[tuple[int, int], ...] = ()
+        if draw(st.booleans()):  # a meal break somewhere inside the shift
+            at = draw(st.integers(start, end - 30))
+            breaks = (
+                (at, at + draw(st.sampled_from([15, 30, 60])) if at + 60 <= end else at + 15),
+            )
+        nurses.append(Nurse(f"N{i}", start, end, breaks=breaks))
     visits = []
     for i in range(draw(st.integers(1, 9))):
         earliest = draw(st.integers(OPENS - 30, OPENS + 360))
@@ -104,10 +115,48 @@ def days(draw: st.DrawFn) -> DayProblem:
     )
 
 
+def _keeps_every_rule(problem: DayProblem, plan: DayPlan) -> None:
+    """The rules read off the plan on their own (not through ``check_plan``): no two visits
+    on one place at once (turnover included), every nurse start by a nurse on shift and off
+    a break, within the cap in any 30 minutes, nothing before the patient's results or a
+    drug before it is ready, every time inside the opening hours."""
+    nurses = {n.id: n for n in problem.nurses}
+    by_place: dict[str, list[tuple[int, int]]] = {}
+    by_nurse: dict[str, list[int]] = {}
+    for a in plan.assignments:
+        visit = problem.visit(a.visit_id)
+        by_place.setdefault(a.place_id, []).append((a.start, a.end + problem.turnover_minutes))
+        assert problem.opens <= a.arrival and a.start >= a.arrival + visit.results_after
+        assert visit.arrival_earliest <= a.arrival <= visit.arrival_latest
+        for phase, timed in zip(visit.phases, a.phases, strict=True):
+            assert phase.ready_at is None or timed.start >= phase.ready_at
+        starts = [t.start for t, ph in zip(a.phases, visit.phases, strict=True) if ph.nurse_start]
+        who = [t.nurse for t, ph in zip(a.phases, visit.phases, strict=True) if ph.nurse_start]
+        if a.detach_at is not None:
+            starts.append(a.detach_at)
+            who.append(a.detach_nurse)
+        for minute, nurse_id in zip(starts, who, strict=True):
+            assert nurse_id is not None
+            nurse = nurses[nurse_id]
+            assert nurse.shift_start <= minute < nurse.shift_end
+            assert all(not lo <= minute < hi for lo, hi in nurse.breaks)
+            by_nurse.setdefault(nurse_id, []).append(minute)
+        last = max(a.end, (a.detach_at or 0) + visit.phases[-1].detach_minutes)
+        assert last <= problem.closes
+    for stays in by_place.values():
+        stays.sort()
+        assert all(e1 <= s2 for (_s1, e1), (s2, _e2) in itertools.pairwise(stays))
+    for minutes in by_nurse.values():
+        minutes.sort()
+        cap = problem.starts_per_half_hour
+        assert all(minutes[i + cap] >= minutes[i] + 30 for i in range(len(minutes) - cap))
+
+
 @SETTINGS
 @given(days())
 def test_the_plan_never_contradicts_itself(problem: DayProblem) -> None:
     plan = plan_day(problem)
+    _keeps_every_rule(problem, plan)
     assert check_plan(problem, plan) == ()
     placed = {a.visit_id for a in plan.assignments}
     left = {u.visit_id for u in plan.unplaced}
@@ -117,6 +166,8 @@ def test_the_plan_never_contradicts_itself(problem: DayProblem) -> None:
     assert all(u.code and u.message for u in plan.unplaced)
     if not plan.unplaced:
         assert plan.makespan >= lower_bound(problem)
+    # the bound of what the plan holds holds for it, whoever it leaves out
+    assert plan.makespan >= lower_bound(problem, only=placed)
     # the baseline is valid too, and never leaves out less (weighted) than the plan
     base = fcfs_plan(problem)
     assert check_plan(problem, base) == ()
@@ -133,6 +184,7 @@ def test_the_plan_never_contradicts_itself(problem: DayProblem) -> None:
 def test_replan_never_moves_what_started(problem: DayProblem, now: int) -> None:
     plan = plan_day(problem)
     again = replan(problem, plan, now, time_limit_s=0.5)
+    _keeps_every_rule(problem, again)
     assert check_plan(problem, again) == ()
     for a in plan.assignments:
         if a.start < now:
@@ -162,6 +214,7 @@ def test_fixed_assignments_never_move(problem: DayProblem, data: st.DataObject) 
     fixed = Fixed(chosen.visit_id, chosen.place_id, chosen.start, chosen.arrival)
     pinned = replace(problem, fixed=(fixed,))
     plan = plan_day(pinned)
+    _keeps_every_rule(pinned, plan)
     assert check_plan(pinned, plan) == ()
     got = plan.assignment(chosen.visit_id)
     assert got is not None

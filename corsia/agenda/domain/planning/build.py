@@ -11,7 +11,6 @@ from typing import Protocol
 
 from corsia.agenda.domain.planning.plan import Assignment, PhaseTime, Unplaced
 from corsia.agenda.domain.planning.problem import (
-    DAY_MINUTES,
     PLACE_LABEL,
     DayProblem,
     Nurse,
@@ -162,12 +161,33 @@ class Bounds:
     starts: tuple[tuple[int, int], ...]
 
 
-def shift_cover(problem: DayProblem) -> list[bool]:
-    cover = [False] * (2 * DAY_MINUTES + 1)
-    for nurse in problem.nurses:
-        for minute in range(nurse.shift_start, nurse.shift_end):
-            cover[minute] = True
-    return cover
+Stretches = tuple[tuple[int, int], ...]  # [start, end) minutes, sorted, disjoint
+
+
+def shift_cover(problem: DayProblem) -> Stretches:
+    """The minutes in which some nurse can start (on shift, off a break), merged."""
+    merged: list[tuple[int, int]] = []
+    for lo, hi in sorted(s for n in problem.nurses for s in n.available):
+        if merged and lo <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], hi))
+        else:
+            merged.append((lo, hi))
+    return tuple(merged)
+
+
+def _intersect(a: Sequence[tuple[int, int]], b: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Intersection of two sorted lists of disjoint inclusive intervals."""
+    out = []
+    i = j = 0
+    while i < len(a) and j < len(b):
+        lo, hi = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
+        if lo <= hi:
+            out.append((lo, hi))
+        if a[i][1] < b[j][1]:
+            i += 1
+        else:
+            j += 1
+    return out
 
 
 def visit_bounds(
@@ -175,7 +195,7 @@ def visit_bounds(
     visit: Visit,
     *,
     now: int,
-    cover: Sequence[bool],
+    cover: Stretches,
     arrival: int | None = None,
 ) -> Bounds:
     """The call-in and start bounds of ``visit`` (``arrival``: already fixed)."""
@@ -186,14 +206,10 @@ def visit_bounds(
         lo = hi = arrival
     earliest = max(lo + visit.results_after, visit.ready_offset_start, now, problem.opens)
     latest = problem.closes - visit.span_minutes
-    offsets = visit.nurse_offsets
-    runs: list[tuple[int, int]] = []
-    for s in range(earliest, latest + 1):
-        if all(cover[s + o] for o in offsets):
-            if runs and runs[-1][1] == s - 1:
-                runs[-1] = (runs[-1][0], s)
-            else:
-                runs.append((s, s))
+    # the starts S with every nurse start S + offset in some nurse's stretch
+    runs = [(earliest, latest)] if earliest <= latest else []
+    for offset in visit.nurse_offsets:
+        runs = _intersect(runs, [(a - offset, z - 1 - offset) for a, z in cover])
     return Bounds(lo, hi, earliest, latest, tuple(runs))
 
 
@@ -233,10 +249,6 @@ def static_refusal(problem: DayProblem, visit: Visit, bounds: Bounds) -> Unplace
     return None
 
 
-def nurse_can_start(nurse: Nurse, minute: int) -> bool:
-    return nurse.shift_start <= minute < nurse.shift_end
-
-
 class Timeline:
     """Busy intervals of one resource, kept sorted: [start, end) pairs."""
 
@@ -266,23 +278,18 @@ class Timeline:
 
 class NurseLoad:
     """Nurse starts so far, to keep every nurse within the cap in any 30 minutes (the rule
-    ``check_plan`` applies) and within the shift. ``spacing``: the solver's stricter model
-    instead (two starts of one nurse at least ``⌈30 / cap⌉`` minutes apart), for plans
-    that start its search."""
+    ``check_plan`` applies, and the solver's model), within the shift and out of the
+    breaks."""
 
-    def __init__(self, problem: DayProblem, *, spacing: bool = False) -> None:
+    def __init__(self, problem: DayProblem) -> None:
         self.cap = problem.starts_per_half_hour
         self.nurses = problem.nurses
         self.times: dict[str, list[int]] = {n.id: [] for n in problem.nurses}
-        self.spacing = problem.nurse_window if spacing else 0
 
     def fits(self, nurse: Nurse, minute: int) -> bool:
-        if not nurse_can_start(nurse, minute):
+        if not nurse.can_start(minute):
             return False
         times = self.times[nurse.id]
-        if self.spacing:
-            i = bisect.bisect_right(times, minute - self.spacing)
-            return i >= len(times) or times[i] >= minute + self.spacing
         lo = bisect.bisect_right(times, minute - 30)
         hi = bisect.bisect_left(times, minute + 30)
         window = sorted([*times[lo:hi], minute])

@@ -18,7 +18,7 @@ def check_plan(problem: DayProblem, plan: DayPlan) -> tuple[Conflict, ...]:
     ``place_incompatible``, ``phase_sequence``, ``outside_opening_hours``,
     ``arrival_outside_window``, ``before_arrival``, ``blood_test_gap``,
     ``before_preparation_ready``, ``nurse_missing``, ``unknown_nurse``, ``nurse_off_shift``,
-    ``nurse_cap``, ``place_overlap``, ``fixed_moved``."""
+    ``nurse_on_break``, ``nurse_cap``, ``place_overlap``, ``fixed_moved``."""
     out: list[Conflict] = []
     places = {p.id: p for p in problem.places}
     nurses = {n.id: n for n in problem.nurses}
@@ -201,6 +201,18 @@ def _nurses(problem: DayProblem, a: Assignment, nurses: dict) -> list[Conflict]:
                         "nurse_off_shift",
                         f"L'infermiere {nurse_id} non è in turno alle {hhmm(minute)} "
                         f"(turno {hhmm(nurse.shift_start)}–{hhmm(nurse.shift_end)}).",
+                        (visit.id,),
+                        nurse_id=nurse_id,
+                        minute=minute,
+                    )
+                )
+            elif not nurse.can_start(minute):
+                start, end = next((s, e) for s, e in nurse.breaks if s <= minute < e)
+                out.append(
+                    Conflict(
+                        "nurse_on_break",
+                        f"L'infermiere {nurse_id} è in pausa alle {hhmm(minute)} "
+                        f"(pausa {hhmm(start)}–{hhmm(end)}).",
                         (visit.id,),
                         nurse_id=nurse_id,
                         minute=minute,

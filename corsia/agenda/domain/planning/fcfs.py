@@ -55,17 +55,15 @@ def fcfs_assign(
     arrivals: dict[str, int] | None = None,
     order: Callable[[Visit], tuple[int | str, ...]] | None = None,
     call_at_start: bool = False,
-    spacing: bool = False,
 ) -> tuple[list[Assignment], list[Unplaced]]:
     """First come, first served after ``pinned`` (kept as they are, nurses included);
     ``arrivals``: call-ins already made (replanning). The solver also uses it as a list
     scheduler for its starting point: another ``order`` (default: arrival, then id), and
-    ``call_at_start``: each patient called for the start found (within the window);
-    ``spacing``: nurses kept to the solver's model (``NurseLoad``)."""
+    ``call_at_start``: each patient called for the start found (within the window)."""
     arrivals = arrivals or {}
     turnover = problem.turnover_minutes
     timelines = {p.id: Timeline() for p in problem.places}
-    nurses = NurseLoad(problem, spacing=spacing)
+    nurses = NurseLoad(problem)
     placed: list[Assignment] = []
     done = set()
     # the pins: their nurses first, then a nurse for each start they leave open
@@ -80,12 +78,6 @@ def fcfs_assign(
         for k, (minute, nurse) in enumerate(own):
             if nurse is None:
                 picked = nurses.choose([minute])
-                if picked is None and nurses.spacing:
-                    # a started visit's next start cannot move: the rule itself, not the
-                    # solver's stricter spacing, decides whether a nurse can take it
-                    window, nurses.spacing = nurses.spacing, 0
-                    picked = nurses.choose([minute])
-                    nurses.spacing = window
                 own[k] = (minute, picked[0] if picked else None)
         placed.append(with_nurses(problem, a, [n for _, n in own]))
         done.add(a.visit_id)

@@ -14,18 +14,23 @@ All figures in minutes from the opening; the bound is the largest of three:
    start before ``t`` need Σ (chair minutes + turnover) of place time, less one turnover per
    place (the last patient of a place needs no remaking), shared by at most ``|P|`` places,
    so the last of them ends at least at ``t + ⌈(Σ − |P|·turnover) / |P|⌉``.
-3. **The nurses' starts.** In any 30 minutes ``N`` nurses make at most ``N × cap`` starts
-   (``N``: the nurses still on duty after ``t``). For a threshold ``t``, the ``E`` starts that
-   cannot come before ``t`` need ``⌈E / (N·cap)⌉`` windows of 30 minutes, so the last of them
-   is at ``t + 30·(⌈E / (N·cap)⌉ − 1)`` at the earliest, and its visit still stays at least
-   the shortest remaining span of those starts' visits after it.
+3. **The nurses' starts.** One nurse makes at most ``cap`` starts in any 30 minutes, and only
+   when on shift and not on a break: in ``L`` minutes of one stretch of availability at
+   most ``cap·⌈L / 30⌉``. For a threshold ``t`` on the starts' earliest times and ``τ`` on
+   what remains of their visit after them, the ``E`` starts that cannot come before ``t``
+   and leave at least ``τ`` of their visit: if the nurses' capacity over ``[t, T)`` is
+   below ``E``, one of them is at ``T`` or later, and its visit ends at ``T + τ`` at the
+   earliest.
 
 Visits that can never be placed today (``static_refusal``) are left out: the bound is for
-the visits a plan can hold. A plan that leaves a visit out because the day is full can end
-earlier than the bound, which is for the whole day's list.
+the visits a plan can hold. ``only``: the bound of those visits alone (with the fixed
+ones), e.g. the visits a plan placed when the day could not hold them all — a plan that
+leaves visits out can end earlier than the whole day's bound, never earlier than its own.
 """
 
 from __future__ import annotations
+
+from collections.abc import Collection
 
 from corsia.agenda.domain.planning.build import (
     compatible,
@@ -37,7 +42,7 @@ from corsia.agenda.domain.planning.build import (
 from corsia.agenda.domain.planning.problem import DayProblem, Place, Visit
 
 
-def lower_bound(problem: DayProblem) -> int:
+def lower_bound(problem: DayProblem, only: Collection[str] | None = None) -> int:
     """The makespan lower bound of the module docstring, in minutes from the opening."""
     cover = shift_cover(problem)
     fixed = {f.visit_id: f.start for f in problem.fixed}
@@ -46,14 +51,20 @@ def lower_bound(problem: DayProblem) -> int:
         if visit.id in fixed:
             jobs.append((fixed[visit.id], visit))
             continue
+        if only is not None and visit.id not in only:
+            continue
         bounds = visit_bounds(problem, visit, now=problem.opens, cover=cover)
         if static_refusal(problem, visit, bounds) is None:
             jobs.append((bounds.starts[0][0], visit))
     if not jobs:
         return 0
-    typed = jobs
-    single = max(est + v.span_minutes for est, v in typed)
-    best = single
+    single = max(est + v.span_minutes for est, v in jobs)
+    best = max(single, _places_energy(problem, jobs), _nurse_starts(problem, jobs))
+    return max(0, best - problem.opens)
+
+
+def _places_energy(problem: DayProblem, jobs: list[tuple[int, Visit]]) -> int:
+    best = 0
     groups = place_groups(problem)
     sets: list[tuple[Place, ...]] = [*groups, problem.places] if len(groups) > 1 else groups
     turnover = problem.turnover_minutes
@@ -61,7 +72,7 @@ def lower_bound(problem: DayProblem) -> int:
         ids = {p.id for p in places}
         mine = [
             (est, v.chair_minutes + turnover)
-            for est, v in typed
+            for est, v in jobs
             if all(p.id in ids for p in problem.places if compatible(p, v))
         ]
         if not mine:
@@ -72,19 +83,40 @@ def lower_bound(problem: DayProblem) -> int:
         for est, length in mine:  # thresholds from the latest earliest start down
             total += length
             best = max(best, est + -(-(total - m * turnover) // m))
+    return best
+
+
+def _nurse_starts(problem: DayProblem, jobs: list[tuple[int, Visit]]) -> int:
+    """Item 3 of the module docstring. From ``t``, each stretch of availability opens a
+    block of 30 minutes (at most ``cap`` starts) at ``max(lo, t)``, 30 minutes later, …:
+    the ``E`` starts need ``⌈E / cap⌉`` blocks, so one of them is at the opening of the
+    ``⌈E / cap⌉``-th block in time order or later."""
     cap = problem.starts_per_half_hour
+    stretches = [s for n in problem.nurses for s in n.available]
     events = sorted(
-        ((est + o, v.span_minutes - o) for est, v in typed for o in v.nurse_offsets),
+        ((est + o, v.span_minutes - o) for est, v in jobs for o in v.nurse_offsets),
         reverse=True,
     )
-    count = 0
-    shortest_tail = None
-    for t, tail in events:
-        count += 1
-        shortest_tail = tail if shortest_tail is None else min(shortest_tail, tail)
-        on_duty = sum(1 for n in problem.nurses if n.shift_end > t)
-        if on_duty == 0:
+    if not stretches or not events:
+        return 0
+    tails = sorted({tail for _e, tail in events})
+    at_least = [0] * len(tails)  # starts so far (from t on) leaving at least tails[i]
+    best = 0
+    i = 0
+    while i < len(events):
+        t = events[i][0]
+        while i < len(events) and events[i][0] == t:
+            rank = tails.index(events[i][1])
+            for j in range(rank + 1):
+                at_least[j] += 1
+            i += 1
+        blocks = sorted(b for lo, hi in stretches if hi > t for b in range(max(lo, t), hi, 30))
+        if not blocks:
             continue
-        windows = -(-count // (on_duty * cap))
-        best = max(best, t + 30 * (windows - 1) + shortest_tail)
-    return max(0, best - problem.opens)
+        for tau, count in zip(tails, at_least, strict=True):
+            if count:
+                k = -(-count // cap)
+                # more than every block holds: no plan has them all; the last block is a
+                # valid (weak) figure for the plans that do not exist
+                best = max(best, blocks[min(k, len(blocks)) - 1] + tau)
+    return best

@@ -8,6 +8,7 @@ before they start, a day without places and more visits than any day hospital se
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -114,17 +115,70 @@ class Place:
 
 @dataclass(frozen=True)
 class Nurse:
-    """A nurse on duty from ``shift_start`` to ``shift_end`` (minutes of the day)."""
+    """A nurse on duty from ``shift_start`` to ``shift_end`` (minutes of the day), away
+    during ``breaks`` (``(start, end)`` pairs inside the shift, e.g. lunch ``((780, 840),)``):
+    no start of this nurse in ``[start, end)`` of a break. Kept sorted."""
 
     id: str
     shift_start: int
     shift_end: int
+    breaks: tuple[tuple[int, int], ...] = ()
 
     def __post_init__(self) -> None:
         _identifier(self.id, "nurse.id")
         _minute(self.shift_start, "nurse.shift_start")
         _minute(self.shift_end, "nurse.shift_end")
         _window(self.shift_start, self.shift_end, f"turno di {self.id}")
+        if not isinstance(self.breaks, tuple) or any(
+            not isinstance(b, tuple) or len(b) != 2 for b in self.breaks
+        ):
+            raise _refuse(
+                "bad_break", f"{self.id}: pause attese come coppie (inizio, fine).", "breaks"
+            )
+        if len(self.breaks) > 10:
+            raise _refuse("too_many_breaks", f"{self.id}: troppe pause nel turno.", "breaks")
+        for start, end in self.breaks:
+            _minute(start, f"pausa di {self.id}: inizio")
+            _minute(end, f"pausa di {self.id}: fine")
+            _window(start, end, f"pausa di {self.id}")
+            if start == end:
+                raise _refuse("empty_break", f"{self.id}: pausa di durata nulla.", "breaks")
+            if start < self.shift_start or end > self.shift_end:
+                raise _refuse(
+                    "break_outside_shift",
+                    f"{self.id}: la pausa {hhmm(start)}–{hhmm(end)} è fuori dal turno "
+                    f"{hhmm(self.shift_start)}–{hhmm(self.shift_end)}.",
+                    "breaks",
+                )
+        ordered = tuple(sorted(self.breaks))
+        for (_s1, e1), (s2, e2) in itertools.pairwise(ordered):
+            if s2 < e1:
+                raise _refuse(
+                    "overlapping_breaks",
+                    f"{self.id}: la pausa {hhmm(s2)}–{hhmm(e2)} si sovrappone a un'altra.",
+                    "breaks",
+                )
+        object.__setattr__(self, "breaks", ordered)
+
+    @cached_property
+    def available(self) -> tuple[tuple[int, int], ...]:
+        """The ``[start, end)`` stretches of the shift in which this nurse can start a drug:
+        the shift less its breaks (empty stretches dropped)."""
+        out = []
+        t = self.shift_start
+        for start, end in self.breaks:
+            if start > t:
+                out.append((t, start))
+            t = max(t, end)
+        if self.shift_end > t:
+            out.append((t, self.shift_end))
+        return tuple(out)
+
+    def can_start(self, minute: int) -> bool:
+        """On shift at ``minute`` and not on a break."""
+        return self.shift_start <= minute < self.shift_end and not any(
+            start <= minute < end for start, end in self.breaks
+        )
 
 
 @dataclass(frozen=True)
@@ -401,9 +455,3 @@ class DayProblem:
 
     def visit(self, visit_id: str) -> Visit:
         return self._by_id[visit_id]
-
-    @property
-    def nurse_window(self) -> int:
-        """The minutes a start reserves its nurse in the solver's model: 30 / cap (rounded
-        up), so that no nurse has more than the cap in any 30 minutes."""
-        return -(-30 // self.starts_per_half_hour)
