@@ -96,6 +96,14 @@ MODULES: dict[str, PageHelp] = {
             "la settimana, le convocazioni. Ogni spostamento chiede il motivo."
         ),
     ),
+    # --- issue 16, transfusion therapy (s12/transfusion) ---
+    "transfusion": PageHelp(
+        _("Trasfusioni"),
+        _(
+            "Richieste di emocomponenti, gruppo del paziente, controllo al letto con due "
+            "operatori e lettura dei codici ISBT 128 della sacca, parametri vitali e reazioni."
+        ),
+    ),
     "toxicity": PageHelp(
         _("Tossicità"),
         _(
@@ -248,6 +256,37 @@ PAGES: dict[str, PageHelp] = {
     ),
     **LOOP_PAGES,
     **CHART_PAGES,
+    # --- issue 16, transfusion therapy (s12/transfusion) ---
+    "transfusion:worklist": PageHelp(
+        _("Trasfusioni programmate"),
+        _(
+            "Le richieste aperte di emocomponenti da ieri a domani: apri una richiesta per il "
+            "controllo al letto."
+        ),
+    ),
+    "transfusion:patient": PageHelp(
+        _("Terapia trasfusionale del paziente"),
+        _(
+            "Il gruppo è confermato da due determinazioni concordi su prelievi diversi. "
+            "Richiedi emocomponenti con i trattamenti (irradiato, lavato, leucodepleto, CMV "
+            "negativo) e la premedicazione."
+        ),
+    ),
+    "transfusion:request": PageHelp(
+        _("Richiesta e controllo al letto"),
+        _(
+            "Due operatori: leggi il braccialetto e i quattro codici della sacca (DIN, "
+            "prodotto, gruppo, scadenza); il secondo operatore inserisce le proprie "
+            "credenziali. Una sacca sbagliata è rifiutata e non cambia nulla."
+        ),
+    ),
+    "transfusion:transfusion": PageHelp(
+        _("Trasfusione"),
+        _(
+            "Parametri vitali prima, a 15 minuti e dopo; inizio, fine e volume; le reazioni "
+            "con categoria di emovigilanza, gravità e imputabilità."
+        ),
+    ),
     # toxicity
     "toxicity:patient": PageHelp(
         _("Tossicità"),
@@ -596,6 +635,17 @@ NOT_PAGES: frozenset[str] = frozenset(
         "patients:ward_staff_end",
         "patients:unmerge",
         "privacy:break_glass_review",
+        # --- issue 16, transfusion therapy (s12/transfusion): form posts ---
+        "transfusion:determination",
+        "transfusion:request_create",
+        "transfusion:issue",
+        "transfusion:check",
+        "transfusion:cancel",
+        "transfusion:start",
+        "transfusion:end",
+        "transfusion:stop",
+        "transfusion:vitals",
+        "transfusion:reaction",
     }
 )
 

@@ -62,6 +62,9 @@ class BloodGroupDetermination(_Grouped):
         ]
         triggers = [read_only_movable()]
 
+    def __str__(self) -> str:
+        return f"{self.group.short()} ({self.sample})"
+
 
 @pghistory.track()
 class TransfusionRequest(VersionedModel):
@@ -121,6 +124,9 @@ class IssuedBag(_Grouped):
             models.UniqueConstraint(fields=["din", "product_code"], name="tf_bag_unique")
         ]
         triggers = [read_only_movable()]
+
+    def __str__(self) -> str:
+        return f"{self.din} {self.product_code}"
 
 
 @pghistory.track()
@@ -190,6 +196,9 @@ class TransfusionVitals(models.Model):
         verbose_name_plural = _("parametri vitali delle trasfusioni")
         triggers = [read_only_movable()]
 
+    def __str__(self) -> str:
+        return f"{self.phase} {self.measured_at:%d/%m/%Y %H:%M}"
+
 
 @pghistory.track()
 class TransfusionReaction(models.Model):
@@ -215,3 +224,6 @@ class TransfusionReaction(models.Model):
         verbose_name = _("reazione trasfusionale")
         verbose_name_plural = _("reazioni trasfusionali")
         triggers = [read_only_movable()]
+
+    def __str__(self) -> str:
+        return f"{self.category} {self.onset_at:%d/%m/%Y %H:%M}"

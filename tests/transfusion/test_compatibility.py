@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from hypothesis import given
@@ -118,7 +118,7 @@ def test_identical_group_always_allowed(a: BloodGroup, b: BloodGroup) -> None:
 
 # --- the patient's group on record -------------------------------------------------------------
 
-T0 = datetime(2026, 12, 1, 8, 0)
+T0 = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 
 
 def test_group_confirmed_by_two_concordant_samples_at_different_times() -> None:
@@ -146,7 +146,7 @@ def test_same_sample_or_same_moment_refused_as_confirmation() -> None:
 
 # --- the bedside check, pure --------------------------------------------------------------------
 
-NOW = datetime(2026, 12, 3, 10, 0)
+NOW = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)
 RBC_IRR = ProductEntry("E9001", Component.RED_CELLS, frozenset({Treatment.IRRADIATED}), "")
 
 

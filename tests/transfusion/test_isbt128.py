@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, time
 
 import pytest
 from hypothesis import given
@@ -106,11 +106,11 @@ def test_product_code() -> None:
 
 def test_expiry_date_and_time() -> None:
     # 2026: January 31 + February 28 + March 31 + April 30 = 120 days; day 123 is May 3.
-    assert parse_scan("&>0261232359") == Expiry(datetime(2026, 5, 3, 23, 59), with_time=True)
+    assert parse_scan("&>0261232359") == Expiry(date(2026, 5, 3), time(23, 59), with_time=True)
     # 2028 is a leap year: day 060 is February 29.
-    assert parse_scan("&>0280600830") == Expiry(datetime(2028, 2, 29, 8, 30), with_time=True)
+    assert parse_scan("&>0280600830") == Expiry(date(2028, 2, 29), time(8, 30), with_time=True)
     # A date without a time expires at the end of the day.
-    assert parse_scan("=>019031") == Expiry(datetime(2019, 1, 31, 23, 59), with_time=False)
+    assert parse_scan("=>019031") == Expiry(date(2019, 1, 31), time(23, 59), with_time=False)
 
 
 @pytest.mark.parametrize(

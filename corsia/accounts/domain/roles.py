@@ -356,11 +356,11 @@ PERMISSIONS = (
         "transfusion", "record_blood_group", "Registrare le determinazioni del gruppo sanguigno"
     ),
     PermissionSpec(
-        "transfusion", "issue_blood_bag", "Assegnare sacche a una richiesta (servizio trasfusionale)"
+        "transfusion",
+        "issue_blood_bag",
+        "Assegnare sacche a una richiesta (servizio trasfusionale)",
     ),
-    PermissionSpec(
-        "transfusion", "transfuse", "Eseguire il controllo al letto e la trasfusione"
-    ),
+    PermissionSpec("transfusion", "transfuse", "Eseguire il controllo al letto e la trasfusione"),
 )
 for _role in (Role.PHYSICIAN, Role.NURSE, Role.COORDINATOR):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"transfusion.view_transfusion"}

@@ -8,14 +8,14 @@ the structure):
 ======  =========================================  ====  ==========================
 number  data structure                             id    data content
 ======  =========================================  ====  ==========================
-001     Donation Identification Number (DIN)       ``=`` + α  ``αppppyynnnnnnff`` (16)
+001     Donation Identification Number (DIN)       ``=`` + a  ``appppyynnnnnnff`` (16)
 002     Blood Groups [ABO and RhD]                 ``=%``     ``ggre`` (4)
-003     Product Code                               ``=<``     ``αooootds`` (8)
+003     Product Code                               ``=<``     ``aooootds`` (8)
 004     Expiration Date                            ``=>``     ``cyyjjj`` (6)
 005     Expiration Date and Time                   ``&>``     ``cyyjjjhhmm`` (10)
 ======  =========================================  ====  ==========================
 
-* DIN: ``αpppp`` the collection facility (FIN), ``yy`` the year, ``nnnnnn`` the sequence
+* DIN: ``apppp`` the collection facility (FIN), ``yy`` the year, ``nnnnnn`` the sequence
   number: these 13 characters identify the donation. ``ff`` are flag characters; flags
   60–96 (type 3) carry the ISO/IEC 7064 MOD 37-2 check of the 13 characters (60 + the
   check value), checked when present. The *keyboard entry check character* printed in a
@@ -27,7 +27,7 @@ number  data structure                             id    data content
   specified" ones are read; the others — special messages, Rh phenotypes — are refused
   as unknown: the bag is checked by eye, not by a guess), ``r`` type of donation, ``e``
   Kell/Miltenberger (not used here).
-* Product code: ``αoooo`` the product description code (ICCBBA's licensed database says
+* Product code: ``aoooo`` the product description code (ICCBBA's licensed database says
   what it means; Corsia reads it through the hospital's own table, ``products.py``),
   ``t`` the type of donation or collection, ``ds`` the division (``00`` not divided).
 * Expiry: ``c`` the century digit (``0`` = 2000–2099, the only one read), ``yy`` the year,
@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 
 MOD37_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ*"
@@ -147,15 +147,19 @@ class GroupLabel:
 @dataclass(frozen=True)
 class Product:
     code: str  # the whole 8 characters: description code, donation type, division
-    description_code: str  # αoooo, looked up in the hospital's table
+    description_code: str  # aoooo, looked up in the hospital's table
     donation_type: str
     division: str
 
 
 @dataclass(frozen=True)
 class Expiry:
-    at: datetime  # naive, the hospital's local time
+    day: date
+    clock: time  # the hospital's local time (23:59 for a date alone)
     with_time: bool
+
+    def at(self, tz: tzinfo) -> datetime:
+        return datetime.combine(self.day, self.clock, tzinfo=tz)
 
 
 Scan = Donation | GroupLabel | Product | Expiry
@@ -216,11 +220,11 @@ def _expiry(content: str, *, with_time: bool) -> Expiry:
         raise Isbt128Error("expiry_malformed", "Giorno dell'anno della scadenza non valido.")
     when = date(year, 1, 1) + timedelta(days=day - 1)
     if not with_time:
-        return Expiry(at=datetime.combine(when, time(23, 59)), with_time=False)
+        return Expiry(day=when, clock=time(23, 59), with_time=False)
     hour, minute = int(content[6:8]), int(content[8:10])
     if hour > 23 or minute > 59:
         raise Isbt128Error("expiry_malformed", "Ora della scadenza non valida.")
-    return Expiry(at=datetime.combine(when, time(hour, minute)), with_time=True)
+    return Expiry(day=when, clock=time(hour, minute), with_time=True)
 
 
 def parse_scan(raw: str) -> Scan:

@@ -35,7 +35,7 @@ class Treatment(LabelledCode):
 
 @dataclass(frozen=True)
 class ProductEntry:
-    code: str  # the product description code, αoooo
+    code: str  # the product description code, aoooo
     component: Component
     treatments: frozenset[Treatment]
     description: str
