@@ -70,6 +70,8 @@ def read_product_table(text: str) -> dict[str, ProductEntry]:
     return table
 
 
-def merged(shipped: dict[str, ProductEntry], hospital: dict[str, ProductEntry]) -> dict:
+def merged(
+    shipped: dict[str, ProductEntry], hospital: dict[str, ProductEntry]
+) -> dict[str, ProductEntry]:
     """The hospital's rows over the shipped ones."""
     return {**shipped, **hospital}
