@@ -199,13 +199,16 @@ def transfusion_page(request: HttpRequest, transfusion_id: int) -> HttpResponse:
 @require_perm(services.TRANSFUSE)
 def act(request: HttpRequest, transfusion_id: int, action: str) -> HttpResponse:
     """Start, end or stop the bag's transfusion."""
-    common = {**acting(request), "transfusion_id": transfusion_id}
+    who = acting(request)
     if action == "start":
-        services.transfusion_start(**common, expected_version=_version(request))
+        services.transfusion_start(
+            **who, transfusion_id=transfusion_id, expected_version=_version(request)
+        )
         messages.success(request, _("Trasfusione iniziata."))
     elif action == "end":
         services.transfusion_end(
-            **common,
+            **who,
+            transfusion_id=transfusion_id,
             expected_version=_version(request),
             volume_ml=posted_int(
                 request.POST.get("volume_ml"), 0, "volume_ml", _("Volume non valido.")
@@ -215,7 +218,8 @@ def act(request: HttpRequest, transfusion_id: int, action: str) -> HttpResponse:
     else:
         raw = request.POST.get("volume_ml", "")
         services.transfusion_stop(
-            **common,
+            **who,
+            transfusion_id=transfusion_id,
             expected_version=_version(request),
             reason=request.POST.get("reason", ""),
             volume_ml=posted_int(raw, 0, "volume_ml", _("Volume non valido.")) if raw else None,

@@ -4,17 +4,20 @@ through two operators, vital signs, start and end; everything audited."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
 
 from corsia.accounts.domain.roles import Role
+from corsia.accounts.models import User
 from corsia.audit.models import AuditEvent
 from corsia.core.domain.errors import ConflictError, CorsiaError, ValidationFailed
 from corsia.records.services import VitalsInput
 from corsia.testing.accounts import MakeUser
 from corsia.testing.patients import ANNA_BIANCHI, patient_registered
 from corsia.testing.transfusion import (
+    Scenario,
     bag_barcodes,
     group_confirmed,
     red_cells_requested,
@@ -26,7 +29,14 @@ from corsia.transfusion.models import Transfusion, TransfusionVitals
 pytestmark = pytest.mark.django_db
 
 
-def _check(s, codes, *, wristband=None, second=None, actor=None):  # type: ignore[no-untyped-def]
+def _check(
+    s: Scenario,
+    codes: list[str],
+    *,
+    wristband: str | None = None,
+    second: User | None = None,
+    actor: User | None = None,
+) -> Transfusion:
     return services.transfusion_check(
         actor=actor or s.nurse,
         workstation=None,
@@ -37,7 +47,7 @@ def _check(s, codes, *, wristband=None, second=None, actor=None):  # type: ignor
     )
 
 
-def _refused(s, codes, **kw) -> str:  # type: ignore[no-untyped-def]
+def _refused(s: Scenario, codes: list[str], **kw: Any) -> str:
     transfusions = Transfusion.objects.count()
     with pytest.raises(CorsiaError) as refusal:
         _check(s, codes, **kw)
