@@ -55,8 +55,8 @@ def _scans(request: HttpRequest) -> list[str]:
     return [request.POST.get(name, "") for name in SCAN_FIELDS]
 
 
-@require_GET
 @require_perm(services.VIEW)
+@require_GET
 def worklist(request: HttpRequest) -> HttpResponse:
     rows = selectors.open_requests(
         user=request_actor(request), workstation=request_workstation(request)
@@ -64,8 +64,8 @@ def worklist(request: HttpRequest) -> HttpResponse:
     return render(request, "transfusion/worklist.html", {"rows": rows})
 
 
-@require_GET
 @require_perm(services.VIEW)
+@require_GET
 def patient_page(request: HttpRequest, patient_id: int) -> HttpResponse:
     view = selectors.patient_transfusions(
         user=request_actor(request), patient_id=patient_id, workstation=request_workstation(request)
@@ -82,8 +82,8 @@ def patient_page(request: HttpRequest, patient_id: int) -> HttpResponse:
     )
 
 
-@require_POST
 @require_perm(services.RECORD_GROUP)
+@require_POST
 def determination(request: HttpRequest, patient_id: int) -> HttpResponse:
     services.blood_group_record(
         **acting(request),
@@ -97,8 +97,8 @@ def determination(request: HttpRequest, patient_id: int) -> HttpResponse:
     return redirect("transfusion:patient", patient_id)
 
 
-@require_POST
 @require_perm(services.REQUEST)
+@require_POST
 def request_create(request: HttpRequest, patient_id: int) -> HttpResponse:
     row = services.transfusion_request_create(
         **acting(request),
@@ -116,8 +116,8 @@ def request_create(request: HttpRequest, patient_id: int) -> HttpResponse:
     return redirect("transfusion:request", row.pk)
 
 
-@require_GET
 @require_perm(services.VIEW)
+@require_GET
 def request_page(request: HttpRequest, request_id: int) -> HttpResponse:
     detail = selectors.request_detail(
         user=request_actor(request), request_id=request_id, workstation=request_workstation(request)
@@ -135,16 +135,16 @@ def request_page(request: HttpRequest, request_id: int) -> HttpResponse:
     )
 
 
-@require_POST
 @require_perm(services.ISSUE)
+@require_POST
 def issue(request: HttpRequest, request_id: int) -> HttpResponse:
     services.bag_issue(**acting(request), request_id=request_id, scans=_scans(request))
     messages.success(request, _("Sacca assegnata alla richiesta."))
     return redirect("transfusion:request", request_id)
 
 
-@require_POST
 @require_perm(services.TRANSFUSE)
+@require_POST
 def check(request: HttpRequest, request_id: int) -> HttpResponse:
     second = second_operator(
         request, request.POST.get("second_username", ""), request.POST.get("second_password", "")
@@ -160,8 +160,8 @@ def check(request: HttpRequest, request_id: int) -> HttpResponse:
     return redirect("transfusion:transfusion", row.pk)
 
 
-@require_POST
 @require_perm(services.REQUEST)
+@require_POST
 def cancel(request: HttpRequest, request_id: int) -> HttpResponse:
     services.transfusion_request_cancel(
         **acting(request),
@@ -173,8 +173,8 @@ def cancel(request: HttpRequest, request_id: int) -> HttpResponse:
     return redirect("transfusion:request", request_id)
 
 
-@require_GET
 @require_perm(services.VIEW)
+@require_GET
 def transfusion_page(request: HttpRequest, transfusion_id: int) -> HttpResponse:
     row = selectors.transfusion_detail(
         user=request_actor(request),
@@ -195,8 +195,8 @@ def transfusion_page(request: HttpRequest, transfusion_id: int) -> HttpResponse:
     )
 
 
-@require_POST
 @require_perm(services.TRANSFUSE)
+@require_POST
 def act(request: HttpRequest, transfusion_id: int, action: str) -> HttpResponse:
     """Start, end or stop the bag's transfusion."""
     who = acting(request)
@@ -228,8 +228,8 @@ def act(request: HttpRequest, transfusion_id: int, action: str) -> HttpResponse:
     return redirect("transfusion:transfusion", transfusion_id)
 
 
-@require_POST
 @require_perm(services.TRANSFUSE)
+@require_POST
 def vitals(request: HttpRequest, transfusion_id: int) -> HttpResponse:
     services.transfusion_vitals_record(
         **acting(request),
@@ -248,8 +248,8 @@ def vitals(request: HttpRequest, transfusion_id: int) -> HttpResponse:
     return redirect("transfusion:transfusion", transfusion_id)
 
 
-@require_POST
 @require_perm(services.TRANSFUSE)
+@require_POST
 def reaction(request: HttpRequest, transfusion_id: int) -> HttpResponse:
     services.transfusion_reaction_record(
         **acting(request),
