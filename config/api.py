@@ -50,6 +50,11 @@ from corsia.regimens.api import trials_router
 from corsia.toxicity.api import ctcae_router
 from corsia.toxicity.api import router as toxicity_router
 
+# --- issue 16, transfusion therapy (s12/transfusion) ---
+from corsia.transfusion.api import router as transfusion_router
+
+# --- end of issue 16, transfusion therapy ---
+
 logger = logging.getLogger(__name__)
 
 
@@ -277,6 +282,8 @@ api.add_router("/icd9cm", icd9_router)
 api.add_router("/audit", audit_router)
 api.add_router("/documents", documents_router)
 api.add_router("/toxicities", toxicity_router)
+# --- issue 16, transfusion therapy (s12/transfusion) ---
+api.add_router("/transfusion", transfusion_router)
 api.add_router("/ctcae", ctcae_router)
 api.add_router("/interop", interop_router)
 api.add_router("/fse", fse_router)

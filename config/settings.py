@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "corsia.interop",
     "corsia.fse",
     "corsia.demo",
+    # --- issue 16, transfusion therapy (s12/transfusion) ---
+    "corsia.transfusion",
 ]
 
 MIDDLEWARE = [

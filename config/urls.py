@@ -25,6 +25,8 @@ urlpatterns = [
     path("inventory/requirements/", include("corsia.compounding.requirements_urls")),
     path("inventory/", include("corsia.inventory.urls")),
     path("toxicity/", include("corsia.toxicity.urls")),
+    # --- issue 16, transfusion therapy (s12/transfusion) ---
+    path("transfusion/", include("corsia.transfusion.urls")),
     path("records/", include("corsia.records.urls")),
     path("interop/", include("corsia.interop.urls")),
     path("fse/", include("corsia.fse.urls")),

@@ -42,6 +42,8 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("documents:templates", _("Modelli di stampa"), "documents.manage_templates"),
     NavItem("inventory:stock", _("Magazzino"), "inventory.view_stock"),
     NavItem("requirements:page", _("Fabbisogno UFA"), "inventory.view_requirements"),
+    # --- issue 16, transfusion therapy (s12/transfusion) ---
+    NavItem("transfusion:worklist", _("Trasfusioni"), "transfusion.view_transfusion"),
 )
 
 

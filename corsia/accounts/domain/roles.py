@@ -347,6 +347,32 @@ for _role in (Role.NURSE, Role.COORDINATOR):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"agenda.send_reminders"}
 
 
+# --- issue 16, transfusion therapy (corsia.transfusion, s12/transfusion) ---
+PERMISSIONS = (
+    *PERMISSIONS,
+    PermissionSpec("transfusion", "view_transfusion", "Consultare richieste e trasfusioni"),
+    PermissionSpec("transfusion", "request_transfusion", "Richiedere emocomponenti"),
+    PermissionSpec(
+        "transfusion", "record_blood_group", "Registrare le determinazioni del gruppo sanguigno"
+    ),
+    PermissionSpec(
+        "transfusion",
+        "issue_blood_bag",
+        "Assegnare sacche a una richiesta (servizio trasfusionale)",
+    ),
+    PermissionSpec("transfusion", "transfuse", "Eseguire il controllo al letto e la trasfusione"),
+)
+for _role in (Role.PHYSICIAN, Role.NURSE, Role.COORDINATOR):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"transfusion.view_transfusion"}
+ROLE_PERMISSIONS[Role.PHYSICIAN] = ROLE_PERMISSIONS[Role.PHYSICIAN] | {
+    "transfusion.request_transfusion",
+    "transfusion.record_blood_group",
+    "transfusion.issue_blood_bag",
+}
+for _role in (Role.PHYSICIAN, Role.NURSE):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"transfusion.transfuse"}
+# --- end of issue 16, transfusion therapy ---
+
 # Where each role lands after login: a URL name (its worklist).
 ROLE_LANDING: dict[Role, str] = {
     Role.PHYSICIAN: "prescribing:worklist",

@@ -76,6 +76,9 @@ PATIENT_LISTS: dict[str, list[dict[str, str]]] = {
     "/api/v1/audit/accesses/fhir": [{"patient_id": "{patient_id}"}],
     # break-the-glass grants, for the privacy officer's review (names the patients)
     "/api/v1/patients/break-the-glass": [{}, {"pending": "true"}],
+    # --- issue 16, transfusion therapy (s12/transfusion) ---
+    # the open requests planned from yesterday to tomorrow, every patient (the ward's list)
+    "/api/v1/transfusion/requests": [{}],
 }
 ACCESS_LOG = {"/api/v1/audit/accesses", "/api/v1/audit/accesses/fhir"}
 
@@ -139,6 +142,9 @@ NOT_PATIENT_DATA: dict[str, str] = {
     "/api/v1/inventory/consumption": "consumption by cost centre and product, no patient",
     "/api/v1/patients/{patient_id}/tumour-boards/{board_id}": "no tumour board in the "
     "scenario: a board is not linked to an encounter",
+    # --- issue 16, transfusion therapy (s12/transfusion) ---
+    "/api/v1/transfusion/requests/{request_id}": "no transfusion request in the scenario; one "
+    "written during a hidden stay is 404 (selectors.request_detail, tests/transfusion)",
 }
 
 # The path parameters the scenario fills; a masked one must answer 404.

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class TransfusionConfig(AppConfig):
+    name = "corsia.transfusion"
+    label = "transfusion"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from corsia.patients.merging import merge_hook_register
+        from corsia.transfusion import audit_events  # noqa: F401  # registers the event types
+
+        # A patient merge re-points this module's rows (corsia.patients.merging).
+        from corsia.transfusion import merge as _merge
+
+        merge_hook_register(module="transfusion", move=_merge.move, move_back=_merge.move_back)

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from corsia.transfusion import views
+
+app_name = "transfusion"
+
+urlpatterns = [
+    path("", views.worklist, name="worklist"),
+    path("patient/<int:patient_id>/", views.patient_page, name="patient"),
+    path("patient/<int:patient_id>/group/", views.determination, name="determination"),
+    path("patient/<int:patient_id>/request/", views.request_create, name="request_create"),
+    path("request/<int:request_id>/", views.request_page, name="request"),
+    path("request/<int:request_id>/issue/", views.issue, name="issue"),
+    path("request/<int:request_id>/check/", views.check, name="check"),
+    path("request/<int:request_id>/cancel/", views.cancel, name="cancel"),
+    path("bag/<int:transfusion_id>/", views.transfusion_page, name="transfusion"),
+    path("bag/<int:transfusion_id>/start/", views.act, {"action": "start"}, name="start"),
+    path("bag/<int:transfusion_id>/end/", views.act, {"action": "end"}, name="end"),
+    path("bag/<int:transfusion_id>/stop/", views.act, {"action": "stop"}, name="stop"),
+    path("bag/<int:transfusion_id>/vitals/", views.vitals, name="vitals"),
+    path("bag/<int:transfusion_id>/reaction/", views.reaction, name="reaction"),
+]

@@ -1,0 +1,266 @@
+"""Pages of the transfusion module (Italian, tablet and scanner first): the worklist, the
+patient's group and requests, a request with its bags and the bedside check, one bag's
+transfusion. Thin: each POST calls the service the API calls; a refusal (``CorsiaError``)
+goes back to the page with its Italian message (``PageRefusalMiddleware``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from corsia.core.access import require_perm
+from corsia.core.domain.errors import ValidationFailed
+from corsia.core.web import acting, posted_int, posted_version, request_actor, request_workstation
+from corsia.records.services import VitalsInput
+from corsia.transfusion import selectors, services
+from corsia.transfusion.api import second_operator
+from corsia.transfusion.domain.products import Component, Treatment
+from corsia.transfusion.domain.reactions import Imputability, ReactionCategory, Severity
+from corsia.transfusion.domain.states import VitalsPhase
+
+SCAN_FIELDS = ("scan1", "scan2", "scan3", "scan4")
+
+
+def _moment(raw: str | None, field: str) -> datetime | None:
+    """A date and time as the datetime-local input posts it, in the hospital's time zone."""
+    text = (raw or "").strip()
+    if not text:
+        return None
+    try:
+        parsed = parse_datetime(text)
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise ValidationFailed(_("Data e ora non leggibili."), code="datetime_invalid", field=field)
+    return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+
+
+def _version(request: HttpRequest) -> int:
+    version = posted_version(request)
+    if version is None:
+        raise ValidationFailed(
+            _("Versione mancante: ricaricare la pagina."), code="version_missing"
+        )
+    return version
+
+
+def _scans(request: HttpRequest) -> list[str]:
+    return [request.POST.get(name, "") for name in SCAN_FIELDS]
+
+
+@require_perm(services.VIEW)
+@require_GET
+def worklist(request: HttpRequest) -> HttpResponse:
+    rows = selectors.open_requests(
+        user=request_actor(request), workstation=request_workstation(request)
+    )
+    return render(request, "transfusion/worklist.html", {"rows": rows})
+
+
+@require_perm(services.VIEW)
+@require_GET
+def patient_page(request: HttpRequest, patient_id: int) -> HttpResponse:
+    view = selectors.patient_transfusions(
+        user=request_actor(request), patient_id=patient_id, workstation=request_workstation(request)
+    )
+    return render(
+        request,
+        "transfusion/patient.html",
+        {
+            "view": view,
+            "patient": view.patient,
+            "components": Component.labels_it(),
+            "treatments": Treatment.labels_it(),
+        },
+    )
+
+
+@require_perm(services.RECORD_GROUP)
+@require_POST
+def determination(request: HttpRequest, patient_id: int) -> HttpResponse:
+    services.blood_group_record(
+        **acting(request),
+        patient_id=patient_id,
+        abo=request.POST.get("abo", ""),
+        rhd=request.POST.get("rhd", ""),
+        sample=request.POST.get("sample", ""),
+        collected_at=_moment(request.POST.get("collected_at"), "collected_at"),
+    )
+    messages.success(request, _("Determinazione del gruppo registrata."))
+    return redirect("transfusion:patient", patient_id)
+
+
+@require_perm(services.REQUEST)
+@require_POST
+def request_create(request: HttpRequest, patient_id: int) -> HttpResponse:
+    row = services.transfusion_request_create(
+        **acting(request),
+        patient_id=patient_id,
+        data=services.RequestInput(
+            component=request.POST.get("component", ""),
+            units=posted_int(request.POST.get("units"), 0, "units", _("Unità non valide.")),
+            indication=request.POST.get("indication", ""),
+            planned_at=_moment(request.POST.get("planned_at"), "planned_at"),
+            treatments=tuple(request.POST.getlist("treatments")),
+            premedication=request.POST.get("premedication", ""),
+        ),
+    )
+    messages.success(request, _("Richiesta registrata."))
+    return redirect("transfusion:request", row.pk)
+
+
+@require_perm(services.VIEW)
+@require_GET
+def request_page(request: HttpRequest, request_id: int) -> HttpResponse:
+    detail = selectors.request_detail(
+        user=request_actor(request), request_id=request_id, workstation=request_workstation(request)
+    )
+    return render(
+        request,
+        "transfusion/request.html",
+        {
+            "detail": detail,
+            "req": detail.request,
+            "patient": detail.request.patient,
+            "treatment_labels": Treatment.labels_it(),
+            "scan_fields": SCAN_FIELDS,
+        },
+    )
+
+
+@require_perm(services.ISSUE)
+@require_POST
+def issue(request: HttpRequest, request_id: int) -> HttpResponse:
+    services.bag_issue(**acting(request), request_id=request_id, scans=_scans(request))
+    messages.success(request, _("Sacca assegnata alla richiesta."))
+    return redirect("transfusion:request", request_id)
+
+
+@require_perm(services.TRANSFUSE)
+@require_POST
+def check(request: HttpRequest, request_id: int) -> HttpResponse:
+    second = second_operator(
+        request, request.POST.get("second_username", ""), request.POST.get("second_password", "")
+    )
+    row = services.transfusion_check(
+        **acting(request),
+        request_id=request_id,
+        second_operator=second,  # type: ignore[arg-type]  # authenticate() answers our User
+        wristband=request.POST.get("wristband", ""),
+        scans=_scans(request),
+    )
+    messages.success(request, _("Controllo pre-trasfusionale superato: sacca corretta."))
+    return redirect("transfusion:transfusion", row.pk)
+
+
+@require_perm(services.REQUEST)
+@require_POST
+def cancel(request: HttpRequest, request_id: int) -> HttpResponse:
+    services.transfusion_request_cancel(
+        **acting(request),
+        request_id=request_id,
+        expected_version=_version(request),
+        reason=request.POST.get("reason", ""),
+    )
+    messages.success(request, _("Richiesta annullata."))
+    return redirect("transfusion:request", request_id)
+
+
+@require_perm(services.VIEW)
+@require_GET
+def transfusion_page(request: HttpRequest, transfusion_id: int) -> HttpResponse:
+    row = selectors.transfusion_detail(
+        user=request_actor(request),
+        transfusion_id=transfusion_id,
+        workstation=request_workstation(request),
+    )
+    return render(
+        request,
+        "transfusion/transfusion.html",
+        {
+            "t": row,
+            "patient": row.request.patient,
+            "phases": VitalsPhase.labels_it(),
+            "categories": ReactionCategory.labels_it(),
+            "severities": Severity.labels_it(),
+            "imputabilities": Imputability.labels_it(),
+        },
+    )
+
+
+@require_perm(services.TRANSFUSE)
+@require_POST
+def act(request: HttpRequest, transfusion_id: int, action: str) -> HttpResponse:
+    """Start, end or stop the bag's transfusion."""
+    who = acting(request)
+    if action == "start":
+        services.transfusion_start(
+            **who, transfusion_id=transfusion_id, expected_version=_version(request)
+        )
+        messages.success(request, _("Trasfusione iniziata."))
+    elif action == "end":
+        services.transfusion_end(
+            **who,
+            transfusion_id=transfusion_id,
+            expected_version=_version(request),
+            volume_ml=posted_int(
+                request.POST.get("volume_ml"), 0, "volume_ml", _("Volume non valido.")
+            ),
+        )
+        messages.success(request, _("Trasfusione conclusa."))
+    else:
+        raw = request.POST.get("volume_ml", "")
+        services.transfusion_stop(
+            **who,
+            transfusion_id=transfusion_id,
+            expected_version=_version(request),
+            reason=request.POST.get("reason", ""),
+            volume_ml=posted_int(raw, 0, "volume_ml", _("Volume non valido.")) if raw else None,
+        )
+        messages.success(request, _("Trasfusione interrotta."))
+    return redirect("transfusion:transfusion", transfusion_id)
+
+
+@require_perm(services.TRANSFUSE)
+@require_POST
+def vitals(request: HttpRequest, transfusion_id: int) -> HttpResponse:
+    services.transfusion_vitals_record(
+        **acting(request),
+        transfusion_id=transfusion_id,
+        phase=request.POST.get("phase", ""),
+        data=VitalsInput(
+            systolic_bp=request.POST.get("systolic_bp", ""),
+            diastolic_bp=request.POST.get("diastolic_bp", ""),
+            heart_rate=request.POST.get("heart_rate", ""),
+            temperature_c=request.POST.get("temperature_c", ""),
+            respiratory_rate=request.POST.get("respiratory_rate", ""),
+            spo2=request.POST.get("spo2", ""),
+        ),
+    )
+    messages.success(request, _("Parametri vitali registrati."))
+    return redirect("transfusion:transfusion", transfusion_id)
+
+
+@require_perm(services.TRANSFUSE)
+@require_POST
+def reaction(request: HttpRequest, transfusion_id: int) -> HttpResponse:
+    services.transfusion_reaction_record(
+        **acting(request),
+        transfusion_id=transfusion_id,
+        data=services.ReactionInput(
+            category=request.POST.get("category", ""),
+            severity=request.POST.get("severity", ""),
+            imputability=request.POST.get("imputability", ""),
+            onset_at=_moment(request.POST.get("onset_at"), "onset_at"),
+            description=request.POST.get("description", ""),
+        ),
+    )
+    messages.success(request, _("Reazione registrata."))
+    return redirect("transfusion:transfusion", transfusion_id)
