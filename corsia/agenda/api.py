@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from django.http import HttpRequest
@@ -32,13 +33,13 @@ from corsia.agenda.schemas import (
     OrganisationOut,
     PlaceIn,
     PlanApplyIn,
-    PlanRowOut,
     PostponeIn,
     ProgrammeIn,
     ProgrammeOut,
     TransitionIn,
     WindowOut,
     booking_out,
+    plan_row_out,
 )
 from corsia.agenda.tasks import reminders_defer
 from corsia.core.access import api_perm
@@ -258,7 +259,7 @@ def _plan_out(p: services.DayPlanPreview) -> DayPlanOut:
         agenda_id=p.agenda_id,
         day=p.day,
         status=p.status,
-        rows=[PlanRowOut(**{**r.__dict__, "moves": r.moves}) for r in p.rows],
+        rows=[plan_row_out(r) for r in p.rows],
         left_out=[LeftOutOut(**o.__dict__) for o in p.left_out],
         makespan_before=p.makespan_before,
         makespan_after=p.makespan_after,
@@ -372,40 +373,39 @@ def booking_get(request: HttpRequest, booking_id: int) -> BookingOut:
     return _booking(request, booking_id)
 
 
-@router.post("/bookings/{booking_id}/move", response=BookingOut)
-@api_perm(BOOK)
-def booking_move(request: HttpRequest, booking_id: int, payload: MoveIn) -> BookingOut:
-    services.booking_move(
+def _acted(
+    request: HttpRequest,
+    booking_id: int,
+    act: Callable[..., object],
+    payload: MoveIn | TransitionIn | LockIn,
+) -> BookingOut:
+    """One act on a booking (move, state change, lock): the service with the payload's
+    fields, then the booking as it now is."""
+    act(
         actor=request_actor(request),
         workstation=request_workstation(request),
         booking_id=booking_id,
         **payload.dict(),
     )
     return _booking(request, booking_id)
+
+
+@router.post("/bookings/{booking_id}/move", response=BookingOut)
+@api_perm(BOOK)
+def booking_move(request: HttpRequest, booking_id: int, payload: MoveIn) -> BookingOut:
+    return _acted(request, booking_id, services.booking_move, payload)
 
 
 @router.post("/bookings/{booking_id}/transition", response=BookingOut)
 @api_perm(BOOK)
 def booking_transition(request: HttpRequest, booking_id: int, payload: TransitionIn) -> BookingOut:
-    services.booking_transition(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
-        booking_id=booking_id,
-        **payload.dict(),
-    )
-    return _booking(request, booking_id)
+    return _acted(request, booking_id, services.booking_transition, payload)
 
 
 @router.post("/bookings/{booking_id}/lock", response=BookingOut)
 @api_perm(BOOK)
 def booking_lock(request: HttpRequest, booking_id: int, payload: LockIn) -> BookingOut:
-    services.booking_lock_set(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
-        booking_id=booking_id,
-        **payload.dict(),
-    )
-    return _booking(request, booking_id)
+    return _acted(request, booking_id, services.booking_lock_set, payload)
 
 
 # --- the therapy programme -------------------------------------------------------------------

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import time
-from typing import Annotated
+from typing import Annotated, Any, get_type_hints
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, create_model
 
 from corsia.agenda.models import Booking
+from corsia.agenda.services.optimise import PlanRow
 from corsia.core.schemas import BoundedInt, IsoDate, IsoDatetime, Reason, RecordId
 
 Minutes = Annotated[int, Field(ge=0, le=1440)]
@@ -280,20 +282,19 @@ class PlanApplyIn(Schema):
     plan_token: Annotated[str, Field(max_length=64)] = ""
 
 
-class PlanRowOut(Schema):
-    booking_id: int
-    version: int
-    patient: str
-    fixed: bool
-    moves: bool
-    current_place: str
-    current_arrival: str
-    current_start: str
-    proposed_place: str
-    proposed_arrival: str
-    proposed_start: str
-    wait_before: int
-    wait_after: int
+def _schema_of(row: type, name: str, **extra: Any) -> type[Schema]:
+    """A schema with a frozen dataclass's fields (and ``extra`` ones: its properties), so
+    the API's shape is the service's and never drifts from it."""
+    hints = get_type_hints(row)
+    fields: dict[str, Any] = {f.name: (hints[f.name], ...) for f in dataclasses.fields(row)}
+    return create_model(name, __base__=Schema, **fields, **extra)
+
+
+PlanRowOut = _schema_of(PlanRow, "PlanRowOut", moves=(bool, ...))
+
+
+def plan_row_out(row: PlanRow) -> Schema:
+    return PlanRowOut.model_validate({**dataclasses.asdict(row), "moves": row.moves})
 
 
 class LeftOutOut(Schema):
@@ -307,7 +308,7 @@ class DayPlanOut(Schema):
     agenda_id: int
     day: IsoDate
     status: str
-    rows: list[PlanRowOut]
+    rows: list[PlanRowOut]  # type: ignore[valid-type]  # built from PlanRow above
     left_out: list[LeftOutOut]
     makespan_before: int
     makespan_after: int

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +22,6 @@ from corsia.agenda.models import Booking
 from corsia.agenda.permissions import BOOK, MANAGE, REMIND, VIEW
 from corsia.agenda.tasks import reminders_defer
 from corsia.core.access import require_perm
-from corsia.core.actors import User, Workstation
 from corsia.core.domain.errors import ValidationFailed
 from corsia.core.refusals import refusals_as_messages
 from corsia.core.web import (
@@ -283,18 +282,30 @@ def _day_posted(request: HttpRequest) -> date:
         return timezone.localdate()
 
 
+BookingAct = Callable[..., Booking]
+
+
 def _on_booking(
     request: HttpRequest,
     booking_id: int,
-    act: Callable[[User, Workstation, int], Booking],
+    act: BookingAct,
+    fields: Callable[[QueryDict], dict[str, object]],
     done: str,
 ) -> HttpResponse:
-    """A button or form of the booking's dialog: the service, its refusal as a message,
-    and back to the booking's day with the focus on it."""
+    """A button or form of the booking's dialog: the service (``act``, called with the
+    posted ``fields``), its refusal as a message, and back to the booking's day with the
+    focus on it. The fields are read inside the refusal guard: an unreadable time is a
+    message, not a 500."""
     actor, workstation = request_actor(request), request_workstation(request)
     booking = selectors.booking_get(user=actor, booking_id=booking_id, workstation=workstation)
     with refusals_as_messages(request):
-        booking = act(actor, workstation, posted_version(request) or 0)
+        booking = act(
+            actor=actor,
+            workstation=workstation,
+            booking_id=booking_id,
+            expected_version=posted_version(request) or 0,
+            **fields(request.POST),
+        )
         if done:
             messages.success(request, done)
     return _back(request, booking.agenda_id, booking.day, f"b{booking_id}")
@@ -307,18 +318,39 @@ def move(request: HttpRequest, booking_id: int) -> HttpResponse:
     return _on_booking(
         request,
         booking_id,
-        lambda actor, workstation, version: services.booking_move(
-            actor=actor,
-            workstation=workstation,
-            booking_id=booking_id,
-            expected_version=version,
-            reason=request.POST.get("reason", ""),
-            day=posted_date(request.POST.get("day"), "day"),
-            start=_time(request.POST.get("start"), "start"),
-            place_id=parse_id(request.POST.get("place")),
-            unplace=request.POST.get("unplace") == "1",
-        ),
+        services.booking_move,
+        lambda post: {
+            "reason": post.get("reason", ""),
+            "day": posted_date(post.get("day"), "day"),
+            "start": _time(post.get("start"), "start"),
+            "place_id": parse_id(post.get("place")),
+            "unplace": post.get("unplace") == "1",
+        },
         _("Prenotazione spostata."),
+    )
+
+
+@require_perm(BOOK)
+@require_POST
+def transition(request: HttpRequest, booking_id: int) -> HttpResponse:
+    return _on_booking(
+        request,
+        booking_id,
+        services.booking_transition,
+        lambda post: {"event": post.get("event", ""), "reason": post.get("reason", "")},
+        _("Stato della prenotazione aggiornato."),
+    )
+
+
+@require_perm(BOOK)
+@require_POST
+def lock(request: HttpRequest, booking_id: int) -> HttpResponse:
+    return _on_booking(
+        request,
+        booking_id,
+        services.booking_lock_set,
+        lambda post: {"locked": post.get("locked") == "1"},
+        "",
     )
 
 
@@ -370,41 +402,6 @@ def plan_apply(request: HttpRequest, agenda_id: int) -> HttpResponse:
         messages.success(request, _("Piano della giornata applicato."))
         return _back(request, agenda_id, day)
     return redirect(reverse("agenda:plan", args=[agenda_id]) + f"?day={day.isoformat()}")
-
-
-@require_perm(BOOK)
-@require_POST
-def transition(request: HttpRequest, booking_id: int) -> HttpResponse:
-    return _on_booking(
-        request,
-        booking_id,
-        lambda actor, workstation, version: services.booking_transition(
-            actor=actor,
-            workstation=workstation,
-            booking_id=booking_id,
-            expected_version=version,
-            event=request.POST.get("event", ""),
-            reason=request.POST.get("reason", ""),
-        ),
-        _("Stato della prenotazione aggiornato."),
-    )
-
-
-@require_perm(BOOK)
-@require_POST
-def lock(request: HttpRequest, booking_id: int) -> HttpResponse:
-    return _on_booking(
-        request,
-        booking_id,
-        lambda actor, workstation, version: services.booking_lock_set(
-            actor=actor,
-            workstation=workstation,
-            booking_id=booking_id,
-            expected_version=version,
-            locked=request.POST.get("locked") == "1",
-        ),
-        "",
-    )
 
 
 @require_perm(MANAGE)
