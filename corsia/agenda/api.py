@@ -22,6 +22,8 @@ from corsia.agenda.schemas import (
     CallInOut,
     ClosedDayIn,
     ConfirmIn,
+    CupMappingIn,
+    CupMappingOut,
     CycleOut,
     DayOut,
     DayPlanOut,
@@ -39,6 +41,7 @@ from corsia.agenda.schemas import (
     TransitionIn,
     WindowOut,
     booking_out,
+    cup_mapping_out,
     plan_row_out,
 )
 from corsia.agenda.tasks import reminders_defer
@@ -152,7 +155,39 @@ def organisation(request: HttpRequest, agenda_id: int) -> OrganisationOut:
             for w in org.windows
         ],
         closed_days=[c.day for c in org.closed_days],
+        cup_mappings=[cup_mapping_out(m) for m in org.cup_mappings if m.is_active],
     )
+
+
+@router.post("/agendas/{agenda_id}/cup-mappings", response={201: CupMappingOut})
+@api_perm(MANAGE)
+def cup_mapping_set(
+    request: HttpRequest, agenda_id: int, payload: CupMappingIn
+) -> Status[CupMappingOut]:
+    """A CUP service → a booking type of this agenda (``replaces_id``: an edit, the old
+    row deactivated)."""
+    data = payload.dict()
+    replaces = data.pop("replaces_id")
+    row = services.cup_mapping_set(
+        actor=request_actor(request),
+        workstation=request_workstation(request),
+        agenda_id=agenda_id,
+        data=services.CupMappingInput(**data),
+        replaces_id=replaces,
+    )
+    return Status(201, cup_mapping_out(row))
+
+
+@router.post("/agendas/{agenda_id}/cup-mappings/{mapping_id}/deactivate", response=CupMappingOut)
+@api_perm(MANAGE)
+def cup_mapping_deactivate(request: HttpRequest, agenda_id: int, mapping_id: int) -> CupMappingOut:
+    row = services.cup_mapping_deactivate(
+        actor=request_actor(request),
+        workstation=request_workstation(request),
+        agenda_id=agenda_id,
+        mapping_id=mapping_id,
+    )
+    return cup_mapping_out(row)
 
 
 @router.post("/agendas/{agenda_id}/places", response=dict[str, int | bool])

@@ -9,7 +9,7 @@ from typing import Annotated, Any, get_type_hints
 from ninja import Schema
 from pydantic import Field, create_model
 
-from corsia.agenda.models import Booking
+from corsia.agenda.models import Booking, CupServiceMapping
 from corsia.agenda.services.optimise import PlanRow
 from corsia.core.schemas import BoundedInt, IsoDate, IsoDatetime, Reason, RecordId
 
@@ -110,12 +110,41 @@ class NurseIn(Schema):
     on_duty: bool = True
 
 
+class CupMappingIn(Schema):
+    service_code: Annotated[str, Field(max_length=40)]
+    booking_type_id: RecordId
+    system: Annotated[str, Field(max_length=80)] = ""
+    location_code: Annotated[str, Field(max_length=40)] = ""
+    replaces_id: RecordId | None = None
+
+
+class CupMappingOut(Schema):
+    id: int
+    service_code: str
+    location_code: str
+    system: str
+    booking_type_id: int
+    is_active: bool
+
+
+def cup_mapping_out(m: CupServiceMapping) -> CupMappingOut:
+    return CupMappingOut(
+        id=m.pk,
+        service_code=m.service_code,
+        location_code=m.location_code,
+        system=m.system,
+        booking_type_id=m.booking_type_id,
+        is_active=m.is_active,
+    )
+
+
 class OrganisationOut(Schema):
     agenda: AgendaOut
     place_ids: list[int]
     booking_types: list[BookingTypeOut]
     windows: list[WindowOut]
     closed_days: list[IsoDate]
+    cup_mappings: list[CupMappingOut]
 
 
 class BookingIn(Schema):
@@ -180,6 +209,9 @@ class BookingOut(Schema):
     programme_cycle_id: int | None
     day_of_cycle: int | None
     notes: str
+    # a booking the CUP made (SIU): its sender and appointment id; empty otherwise
+    external_system: str
+    external_id: str
     version: int
 
 
@@ -209,6 +241,8 @@ def booking_out(b: Booking) -> BookingOut:
         programme_cycle_id=b.programme_cycle_id,
         day_of_cycle=b.day_of_cycle,
         notes=b.notes,
+        external_system=b.external_system,
+        external_id=b.external_id,
         version=b.version,
     )
 
