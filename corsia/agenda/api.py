@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import TypeVar
 
 from django.http import HttpRequest
-from ninja import Router, Status
+from ninja import Router, Schema, Status
 
 from corsia.agenda import selectors, services
 from corsia.agenda.models import Agenda, BookingType, Programme
@@ -50,6 +51,7 @@ from corsia.core.schemas import IsoDate
 from corsia.core.web import request_actor, request_workstation
 
 router = Router(tags=["agenda"])
+R = TypeVar("R")
 
 
 def _agenda_out(a: Agenda) -> AgendaOut:
@@ -110,6 +112,28 @@ def _programme_out(p: Programme) -> ProgrammeOut:
 # --- organisation -------------------------------------------------------------------------
 
 
+def _row_set(
+    request: HttpRequest,
+    agenda_id: int,
+    *,
+    act: Callable[..., R],
+    make: Callable[..., object],
+    payload: Schema,
+    aside: str,
+) -> R:
+    """An organisation row set by its service: the payload's fields as the service's input
+    (``make``), but for ``aside`` (the version read, the row replaced) passed beside it."""
+    data = payload.dict()
+    extra = {aside: data.pop(aside)}
+    return act(
+        actor=request_actor(request),
+        workstation=request_workstation(request),
+        agenda_id=agenda_id,
+        data=make(**data),
+        **extra,
+    )
+
+
 @router.get("/agendas", response=list[AgendaOut])
 @api_perm(VIEW)
 def agendas(request: HttpRequest) -> list[AgendaOut]:
@@ -166,14 +190,13 @@ def cup_mapping_set(
 ) -> Status[CupMappingOut]:
     """A CUP service → a booking type of this agenda (``replaces_id``: an edit, the old
     row deactivated)."""
-    data = payload.dict()
-    replaces = data.pop("replaces_id")
-    row = services.cup_mapping_set(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
-        agenda_id=agenda_id,
-        data=services.CupMappingInput(**data),
-        replaces_id=replaces,
+    row = _row_set(
+        request,
+        agenda_id,
+        act=services.cup_mapping_set,
+        make=services.CupMappingInput,
+        payload=payload,
+        aside="replaces_id",
     )
     return Status(201, cup_mapping_out(row))
 
@@ -208,14 +231,13 @@ def place_set(request: HttpRequest, agenda_id: int, payload: PlaceIn) -> dict[st
 def booking_type_set(
     request: HttpRequest, agenda_id: int, payload: BookingTypeIn
 ) -> BookingTypeOut:
-    data = payload.dict()
-    version = data.pop("expected_version")
-    row = services.booking_type_set(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
-        agenda_id=agenda_id,
-        data=services.BookingTypeInput(**data),
-        expected_version=version,
+    row = _row_set(
+        request,
+        agenda_id,
+        act=services.booking_type_set,
+        make=services.BookingTypeInput,
+        payload=payload,
+        aside="expected_version",
     )
     return _type_out(row)
 

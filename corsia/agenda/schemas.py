@@ -128,14 +128,7 @@ class CupMappingOut(Schema):
 
 
 def cup_mapping_out(m: CupServiceMapping) -> CupMappingOut:
-    return CupMappingOut(
-        id=m.pk,
-        service_code=m.service_code,
-        location_code=m.location_code,
-        system=m.system,
-        booking_type_id=m.booking_type_id,
-        is_active=m.is_active,
-    )
+    return CupMappingOut.model_validate(m, from_attributes=True)
 
 
 class OrganisationOut(Schema):

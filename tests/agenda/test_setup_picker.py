@@ -6,7 +6,6 @@ manual move checked against closed days and opening hours."""
 from __future__ import annotations
 
 import html as html_text
-
 from datetime import time, timedelta
 from typing import Any
 
@@ -31,7 +30,7 @@ def dh(make_user: MakeUser) -> DayHospital:
 
 
 def _text(response: Any) -> str:
-    return html_text.unescape(response.content.decode())
+    return html_text.unescape(str(response.content.decode()))
 
 
 def _type_post(**fields: str) -> dict[str, str]:

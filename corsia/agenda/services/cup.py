@@ -33,7 +33,7 @@ from corsia.agenda.services.bookings import (
     booking_move,
     booking_transition,
 )
-from corsia.agenda.services.organisation import ONLY_COORDINATORS
+from corsia.agenda.services.organisation import ONLY_COORDINATORS, _text
 from corsia.audit.services import audit_record
 from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import ConflictError, NotFound, ValidationFailed
@@ -240,12 +240,11 @@ class CupMappingInput:
 
 
 def _code(value: str, *, field: str, label: str, max_length: int, required: bool) -> str:
-    value = value.strip()
-    if required and not value:
-        raise ValidationFailed(f"Indicare {label}.", code=f"{field}_required", field=field)
-    if len(value) > max_length or any(ord(c) < 32 for c in value):
+    """A code as the CUP sends it: the organisation's text rule, and printable."""
+    value = _text(value, field=field, label=label, max_length=max_length, required=required)
+    if any(ord(c) < 32 for c in value):
         raise ValidationFailed(
-            f"{label[0].upper()}{label[1:]}: al massimo {max_length} caratteri stampabili.",
+            f"{label[0].upper()}{label[1:]}: solo caratteri stampabili.",
             code=f"{field}_invalid",
             field=field,
         )
