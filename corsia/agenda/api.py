@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import TypeVar
 
 from django.http import HttpRequest
-from ninja import Router, Status
+from ninja import Router, Schema, Status
 
 from corsia.agenda import selectors, services
 from corsia.agenda.models import Agenda, BookingType, Programme
@@ -21,6 +23,8 @@ from corsia.agenda.schemas import (
     CallInOut,
     ClosedDayIn,
     ConfirmIn,
+    CupMappingIn,
+    CupMappingOut,
     CycleOut,
     DayOut,
     DayPlanOut,
@@ -32,13 +36,14 @@ from corsia.agenda.schemas import (
     OrganisationOut,
     PlaceIn,
     PlanApplyIn,
-    PlanRowOut,
     PostponeIn,
     ProgrammeIn,
     ProgrammeOut,
     TransitionIn,
     WindowOut,
     booking_out,
+    cup_mapping_out,
+    plan_row_out,
 )
 from corsia.agenda.tasks import reminders_defer
 from corsia.core.access import api_perm
@@ -46,6 +51,7 @@ from corsia.core.schemas import IsoDate
 from corsia.core.web import request_actor, request_workstation
 
 router = Router(tags=["agenda"])
+R = TypeVar("R")
 
 
 def _agenda_out(a: Agenda) -> AgendaOut:
@@ -106,6 +112,28 @@ def _programme_out(p: Programme) -> ProgrammeOut:
 # --- organisation -------------------------------------------------------------------------
 
 
+def _row_set(
+    request: HttpRequest,
+    agenda_id: int,
+    *,
+    act: Callable[..., R],
+    make: Callable[..., object],
+    payload: Schema,
+    aside: str,
+) -> R:
+    """An organisation row set by its service: the payload's fields as the service's input
+    (``make``), but for ``aside`` (the version read, the row replaced) passed beside it."""
+    data = payload.dict()
+    extra = {aside: data.pop(aside)}
+    return act(
+        actor=request_actor(request),
+        workstation=request_workstation(request),
+        agenda_id=agenda_id,
+        data=make(**data),
+        **extra,
+    )
+
+
 @router.get("/agendas", response=list[AgendaOut])
 @api_perm(VIEW)
 def agendas(request: HttpRequest) -> list[AgendaOut]:
@@ -151,7 +179,38 @@ def organisation(request: HttpRequest, agenda_id: int) -> OrganisationOut:
             for w in org.windows
         ],
         closed_days=[c.day for c in org.closed_days],
+        cup_mappings=[cup_mapping_out(m) for m in org.cup_mappings if m.is_active],
     )
+
+
+@router.post("/agendas/{agenda_id}/cup-mappings", response={201: CupMappingOut})
+@api_perm(MANAGE)
+def cup_mapping_set(
+    request: HttpRequest, agenda_id: int, payload: CupMappingIn
+) -> Status[CupMappingOut]:
+    """A CUP service → a booking type of this agenda (``replaces_id``: an edit, the old
+    row deactivated)."""
+    row = _row_set(
+        request,
+        agenda_id,
+        act=services.cup_mapping_set,
+        make=services.CupMappingInput,
+        payload=payload,
+        aside="replaces_id",
+    )
+    return Status(201, cup_mapping_out(row))
+
+
+@router.post("/agendas/{agenda_id}/cup-mappings/{mapping_id}/deactivate", response=CupMappingOut)
+@api_perm(MANAGE)
+def cup_mapping_deactivate(request: HttpRequest, agenda_id: int, mapping_id: int) -> CupMappingOut:
+    row = services.cup_mapping_deactivate(
+        actor=request_actor(request),
+        workstation=request_workstation(request),
+        agenda_id=agenda_id,
+        mapping_id=mapping_id,
+    )
+    return cup_mapping_out(row)
 
 
 @router.post("/agendas/{agenda_id}/places", response=dict[str, int | bool])
@@ -172,14 +231,13 @@ def place_set(request: HttpRequest, agenda_id: int, payload: PlaceIn) -> dict[st
 def booking_type_set(
     request: HttpRequest, agenda_id: int, payload: BookingTypeIn
 ) -> BookingTypeOut:
-    data = payload.dict()
-    version = data.pop("expected_version")
-    row = services.booking_type_set(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
-        agenda_id=agenda_id,
-        data=services.BookingTypeInput(**data),
-        expected_version=version,
+    row = _row_set(
+        request,
+        agenda_id,
+        act=services.booking_type_set,
+        make=services.BookingTypeInput,
+        payload=payload,
+        aside="expected_version",
     )
     return _type_out(row)
 
@@ -258,7 +316,7 @@ def _plan_out(p: services.DayPlanPreview) -> DayPlanOut:
         agenda_id=p.agenda_id,
         day=p.day,
         status=p.status,
-        rows=[PlanRowOut(**{**r.__dict__, "moves": r.moves}) for r in p.rows],
+        rows=[plan_row_out(r) for r in p.rows],
         left_out=[LeftOutOut(**o.__dict__) for o in p.left_out],
         makespan_before=p.makespan_before,
         makespan_after=p.makespan_after,
@@ -372,40 +430,39 @@ def booking_get(request: HttpRequest, booking_id: int) -> BookingOut:
     return _booking(request, booking_id)
 
 
-@router.post("/bookings/{booking_id}/move", response=BookingOut)
-@api_perm(BOOK)
-def booking_move(request: HttpRequest, booking_id: int, payload: MoveIn) -> BookingOut:
-    services.booking_move(
+def _acted(
+    request: HttpRequest,
+    booking_id: int,
+    act: Callable[..., object],
+    payload: MoveIn | TransitionIn | LockIn,
+) -> BookingOut:
+    """One act on a booking (move, state change, lock): the service with the payload's
+    fields, then the booking as it now is."""
+    act(
         actor=request_actor(request),
         workstation=request_workstation(request),
         booking_id=booking_id,
         **payload.dict(),
     )
     return _booking(request, booking_id)
+
+
+@router.post("/bookings/{booking_id}/move", response=BookingOut)
+@api_perm(BOOK)
+def booking_move(request: HttpRequest, booking_id: int, payload: MoveIn) -> BookingOut:
+    return _acted(request, booking_id, services.booking_move, payload)
 
 
 @router.post("/bookings/{booking_id}/transition", response=BookingOut)
 @api_perm(BOOK)
 def booking_transition(request: HttpRequest, booking_id: int, payload: TransitionIn) -> BookingOut:
-    services.booking_transition(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
-        booking_id=booking_id,
-        **payload.dict(),
-    )
-    return _booking(request, booking_id)
+    return _acted(request, booking_id, services.booking_transition, payload)
 
 
 @router.post("/bookings/{booking_id}/lock", response=BookingOut)
 @api_perm(BOOK)
 def booking_lock(request: HttpRequest, booking_id: int, payload: LockIn) -> BookingOut:
-    services.booking_lock_set(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
-        booking_id=booking_id,
-        **payload.dict(),
-    )
-    return _booking(request, booking_id)
+    return _acted(request, booking_id, services.booking_lock_set, payload)
 
 
 # --- the therapy programme -------------------------------------------------------------------

@@ -28,3 +28,9 @@ REMINDER_SENT = register("agenda.reminder_sent", "Promemoria inviato al paziente
 DAY_PLAN_APPLIED = register(
     "agenda.day_plan_applied", "Piano della giornata applicato", reason_required=True
 )
+CUP_MAPPING_SET = register(
+    "agenda.cup_mapping_set", "Corrispondenza prestazione CUP → tipo di prenotazione"
+)
+CUP_MAPPING_DEACTIVATED = register(
+    "agenda.cup_mapping_deactivated", "Corrispondenza prestazione CUP disattivata"
+)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import time
-from typing import Annotated
+from typing import Annotated, Any, get_type_hints
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, create_model
 
-from corsia.agenda.models import Booking
+from corsia.agenda.models import Booking, CupServiceMapping
+from corsia.agenda.services.optimise import PlanRow
 from corsia.core.schemas import BoundedInt, IsoDate, IsoDatetime, Reason, RecordId
 
 Minutes = Annotated[int, Field(ge=0, le=1440)]
@@ -108,12 +110,34 @@ class NurseIn(Schema):
     on_duty: bool = True
 
 
+class CupMappingIn(Schema):
+    service_code: Annotated[str, Field(max_length=40)]
+    booking_type_id: RecordId
+    system: Annotated[str, Field(max_length=80)] = ""
+    location_code: Annotated[str, Field(max_length=40)] = ""
+    replaces_id: RecordId | None = None
+
+
+class CupMappingOut(Schema):
+    id: int
+    service_code: str
+    location_code: str
+    system: str
+    booking_type_id: int
+    is_active: bool
+
+
+def cup_mapping_out(m: CupServiceMapping) -> CupMappingOut:
+    return CupMappingOut.model_validate(m, from_attributes=True)
+
+
 class OrganisationOut(Schema):
     agenda: AgendaOut
     place_ids: list[int]
     booking_types: list[BookingTypeOut]
     windows: list[WindowOut]
     closed_days: list[IsoDate]
+    cup_mappings: list[CupMappingOut]
 
 
 class BookingIn(Schema):
@@ -178,6 +202,9 @@ class BookingOut(Schema):
     programme_cycle_id: int | None
     day_of_cycle: int | None
     notes: str
+    # a booking the CUP made (SIU): its sender and appointment id; empty otherwise
+    external_system: str
+    external_id: str
     version: int
 
 
@@ -207,6 +234,8 @@ def booking_out(b: Booking) -> BookingOut:
         programme_cycle_id=b.programme_cycle_id,
         day_of_cycle=b.day_of_cycle,
         notes=b.notes,
+        external_system=b.external_system,
+        external_id=b.external_id,
         version=b.version,
     )
 
@@ -280,20 +309,19 @@ class PlanApplyIn(Schema):
     plan_token: Annotated[str, Field(max_length=64)] = ""
 
 
-class PlanRowOut(Schema):
-    booking_id: int
-    version: int
-    patient: str
-    fixed: bool
-    moves: bool
-    current_place: str
-    current_arrival: str
-    current_start: str
-    proposed_place: str
-    proposed_arrival: str
-    proposed_start: str
-    wait_before: int
-    wait_after: int
+def _schema_of(row: type, name: str, **extra: Any) -> type[Schema]:
+    """A schema with a frozen dataclass's fields (and ``extra`` ones: its properties), so
+    the API's shape is the service's and never drifts from it."""
+    hints = get_type_hints(row)
+    fields: dict[str, Any] = {f.name: (hints[f.name], ...) for f in dataclasses.fields(row)}
+    return create_model(name, __base__=Schema, **fields, **extra)
+
+
+PlanRowOut = _schema_of(PlanRow, "PlanRowOut", moves=(bool, ...))
+
+
+def plan_row_out(row: PlanRow) -> Schema:
+    return PlanRowOut.model_validate({**dataclasses.asdict(row), "moves": row.moves})
 
 
 class LeftOutOut(Schema):
@@ -307,7 +335,7 @@ class DayPlanOut(Schema):
     agenda_id: int
     day: IsoDate
     status: str
-    rows: list[PlanRowOut]
+    rows: list[PlanRowOut]  # type: ignore[valid-type]  # built from PlanRow above
     left_out: list[LeftOutOut]
     makespan_before: int
     makespan_after: int

@@ -27,6 +27,7 @@ from corsia.agenda.models import (
     Booking,
     BookingType,
     ClosedDay,
+    CupServiceMapping,
     NurseOnDuty,
     OpeningWindow,
     Programme,
@@ -92,6 +93,8 @@ class Organisation:
     booking_types: list[BookingType]
     windows: list[OpeningWindow]
     closed_days: list[ClosedDay]
+    # the CUP's services landing here (active first; the inactive kept as history)
+    cup_mappings: list[CupServiceMapping]
 
 
 def agenda_organisation(*, user: User, agenda_id: int) -> Organisation:
@@ -114,6 +117,11 @@ def agenda_organisation(*, user: User, agenda_id: int) -> Organisation:
             agenda.closed_days.filter(is_active=True, day__gte=timezone.localdate()).order_by(
                 "day"
             )[:60]
+        ),
+        cup_mappings=list(
+            CupServiceMapping.objects.filter(booking_type__agenda=agenda)
+            .select_related("booking_type")
+            .order_by("-is_active", "service_code", "location_code", "system", "-pk")[:500]
         ),
     )
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:agenda_id>/reminders/", views.reminders, name="reminders"),
     path("<int:agenda_id>/book/", views.book, name="book"),
     path("<int:agenda_id>/organisation/", views.organisation_page, name="organisation"),
+    path("<int:agenda_id>/setup/", views.setup_page, name="setup"),
     path("booking/<int:booking_id>/move/", views.move, name="move"),
     path("booking/<int:booking_id>/transition/", views.transition, name="transition"),
     path("booking/<int:booking_id>/lock/", views.lock, name="lock"),

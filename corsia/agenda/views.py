@@ -7,9 +7,10 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,13 +19,14 @@ from django.views.decorators.http import require_POST
 
 from corsia.agenda import selectors, services
 from corsia.agenda.domain.calendar import WEEKDAYS_IT
-from corsia.agenda.models import Booking
+from corsia.agenda.forms import BookingTypeForm, CupMappingForm
+from corsia.agenda.models import Booking, BookingType
 from corsia.agenda.permissions import BOOK, MANAGE, REMIND, VIEW
 from corsia.agenda.tasks import reminders_defer
 from corsia.core.access import require_perm
 from corsia.core.actors import User, Workstation
 from corsia.core.domain.errors import ValidationFailed
-from corsia.core.refusals import refusals_as_messages
+from corsia.core.refusals import form_refusals, refusals_as_messages
 from corsia.core.web import (
     parse_id,
     posted_date,
@@ -32,7 +34,7 @@ from corsia.core.web import (
     request_actor,
     request_workstation,
 )
-from corsia.patients.selectors import patient_by_mrn
+from corsia.patients.selectors import patient_by_mrn, patient_search, places
 
 TIME_UNREADABLE = "Orario non valido (hh:mm)."
 
@@ -136,8 +138,27 @@ def day_page(request: HttpRequest, agenda_id: int) -> HttpResponse:
             "weekday": WEEKDAYS_IT[day.weekday()],
             "may_book": request.user.has_perm(BOOK),
             "booking_types": view.agenda.booking_types.filter(is_active=True).order_by("name"),
+            **_picker(request),
         },
     )
+
+
+def _picker(request: HttpRequest) -> dict[str, object]:
+    """The booking form's patient picker, a plain search step (no script needed): the
+    text searched (name, MRN, codice fiscale) through the registry's own search, which
+    logs the read of each patient found and keeps to the user's scope."""
+    text = request.GET.get("patient_q", "").strip()[:80]
+    if not text or not request.user.has_perm(BOOK):
+        return {"patient_q": text, "found": None}
+    found = patient_search(
+        user=request_actor(request), text=text, workstation=request_workstation(request)
+    )
+    return {"patient_q": text, "found": found[:20]}
+
+
+def ward_places(ward_id: int) -> list[Any]:
+    """The beds and chairs of the agenda's ward (patients' public read)."""
+    return [p for p in places() if p.ward_id == ward_id]
 
 
 @require_perm(VIEW)
@@ -251,17 +272,22 @@ def _csv_safe(text: str) -> str:
 def book(request: HttpRequest, agenda_id: int) -> HttpResponse:
     day = _day_posted(request)
     with refusals_as_messages(request, not_found_is_404=False):
-        mrn = request.POST.get("mrn", "").strip()
-        patient = patient_by_mrn(mrn) if mrn else None
-        if patient is None:
-            raise ValidationFailed("Paziente non trovato (nosologico).", code="patient_not_found")
+        patient_id = parse_id(request.POST.get("patient"))
+        mrn = request.POST.get("mrn", "").strip()  # a scanned wristband or a typed MRN
+        patient = patient_by_mrn(mrn) if mrn and patient_id is None else None
+        if patient_id is None and patient is None:
+            raise ValidationFailed(
+                "Scegliere il paziente tra quelli trovati dalla ricerca.",
+                code="patient_not_found",
+                field="patient",
+            )
         booking = services.booking_create(
             actor=request_actor(request),
             workstation=request_workstation(request),
             data=services.BookingInput(
                 agenda_id=agenda_id,
                 booking_type_id=parse_id(request.POST.get("booking_type")) or 0,
-                patient_id=patient.pk,
+                patient_id=patient_id or (patient.pk if patient else 0),
                 day=day,
                 start=_time(request.POST.get("start"), "start") or time(8),
                 place_id=parse_id(request.POST.get("place")),
@@ -283,18 +309,30 @@ def _day_posted(request: HttpRequest) -> date:
         return timezone.localdate()
 
 
+BookingAct = Callable[..., Booking]
+
+
 def _on_booking(
     request: HttpRequest,
     booking_id: int,
-    act: Callable[[User, Workstation, int], Booking],
+    act: BookingAct,
+    fields: Callable[[QueryDict], dict[str, object]],
     done: str,
 ) -> HttpResponse:
-    """A button or form of the booking's dialog: the service, its refusal as a message,
-    and back to the booking's day with the focus on it."""
+    """A button or form of the booking's dialog: the service (``act``, called with the
+    posted ``fields``), its refusal as a message, and back to the booking's day with the
+    focus on it. The fields are read inside the refusal guard: an unreadable time is a
+    message, not a 500."""
     actor, workstation = request_actor(request), request_workstation(request)
     booking = selectors.booking_get(user=actor, booking_id=booking_id, workstation=workstation)
     with refusals_as_messages(request):
-        booking = act(actor, workstation, posted_version(request) or 0)
+        booking = act(
+            actor=actor,
+            workstation=workstation,
+            booking_id=booking_id,
+            expected_version=posted_version(request) or 0,
+            **fields(request.POST),
+        )
         if done:
             messages.success(request, done)
     return _back(request, booking.agenda_id, booking.day, f"b{booking_id}")
@@ -307,18 +345,39 @@ def move(request: HttpRequest, booking_id: int) -> HttpResponse:
     return _on_booking(
         request,
         booking_id,
-        lambda actor, workstation, version: services.booking_move(
-            actor=actor,
-            workstation=workstation,
-            booking_id=booking_id,
-            expected_version=version,
-            reason=request.POST.get("reason", ""),
-            day=posted_date(request.POST.get("day"), "day"),
-            start=_time(request.POST.get("start"), "start"),
-            place_id=parse_id(request.POST.get("place")),
-            unplace=request.POST.get("unplace") == "1",
-        ),
+        services.booking_move,
+        lambda post: {
+            "reason": post.get("reason", ""),
+            "day": posted_date(post.get("day"), "day"),
+            "start": _time(post.get("start"), "start"),
+            "place_id": parse_id(post.get("place")),
+            "unplace": post.get("unplace") == "1",
+        },
         _("Prenotazione spostata."),
+    )
+
+
+@require_perm(BOOK)
+@require_POST
+def transition(request: HttpRequest, booking_id: int) -> HttpResponse:
+    return _on_booking(
+        request,
+        booking_id,
+        services.booking_transition,
+        lambda post: {"event": post.get("event", ""), "reason": post.get("reason", "")},
+        _("Stato della prenotazione aggiornato."),
+    )
+
+
+@require_perm(BOOK)
+@require_POST
+def lock(request: HttpRequest, booking_id: int) -> HttpResponse:
+    return _on_booking(
+        request,
+        booking_id,
+        services.booking_lock_set,
+        lambda post: {"locked": post.get("locked") == "1"},
+        "",
     )
 
 
@@ -370,41 +429,6 @@ def plan_apply(request: HttpRequest, agenda_id: int) -> HttpResponse:
         messages.success(request, _("Piano della giornata applicato."))
         return _back(request, agenda_id, day)
     return redirect(reverse("agenda:plan", args=[agenda_id]) + f"?day={day.isoformat()}")
-
-
-@require_perm(BOOK)
-@require_POST
-def transition(request: HttpRequest, booking_id: int) -> HttpResponse:
-    return _on_booking(
-        request,
-        booking_id,
-        lambda actor, workstation, version: services.booking_transition(
-            actor=actor,
-            workstation=workstation,
-            booking_id=booking_id,
-            expected_version=version,
-            event=request.POST.get("event", ""),
-            reason=request.POST.get("reason", ""),
-        ),
-        _("Stato della prenotazione aggiornato."),
-    )
-
-
-@require_perm(BOOK)
-@require_POST
-def lock(request: HttpRequest, booking_id: int) -> HttpResponse:
-    return _on_booking(
-        request,
-        booking_id,
-        lambda actor, workstation, version: services.booking_lock_set(
-            actor=actor,
-            workstation=workstation,
-            booking_id=booking_id,
-            expected_version=version,
-            locked=request.POST.get("locked") == "1",
-        ),
-        "",
-    )
 
 
 @require_perm(MANAGE)
@@ -460,6 +484,129 @@ def _organise(request: HttpRequest, agenda_id: int) -> None:
             nurse_id=parse_id(request.POST.get("nurse")) or 0,
             shift=request.POST.get("shift", ""),
             on_duty=request.POST.get("on_duty", "1") == "1",
+        )
+    else:
+        raise ValidationFailed("Azione sconosciuta.", code="action_unknown")
+
+
+# --- the set-up: booking types, places, the CUP's services (coordinators) -------------------
+
+
+def _type_initial(t: BookingType) -> dict[str, Any]:
+    return {
+        **{f: getattr(t, f) for f in BookingTypeForm.base_fields if f != "expected_version"},
+        "expected_version": t.version,
+    }
+
+
+@require_perm(MANAGE)
+def setup_page(request: HttpRequest, agenda_id: int) -> HttpResponse:
+    """Booking types (create, edit, deactivate), the ward's places on or off the agenda and
+    the CUP's services → booking types: an agenda configured without the Django admin."""
+    actor, workstation = request_actor(request), request_workstation(request)
+    org = selectors.agenda_organisation(user=actor, agenda_id=agenda_id)
+    editing = next(
+        (t for t in org.booking_types if t.pk == parse_id(request.GET.get("type"))), None
+    )
+    type_form = BookingTypeForm(
+        request.POST if request.POST.get("action") == "type" else None,
+        initial=_type_initial(editing) if editing else None,
+    )
+    types = [(t.pk, f"{t.name} ({t.code})") for t in org.booking_types if t.is_active]
+    cup_form = CupMappingForm(
+        request.POST if request.POST.get("action") == "cup" else None, types=types
+    )
+    if request.method == "POST":
+        action = request.POST.get("action")
+        form = type_form if action == "type" else cup_form if action == "cup" else None
+        if form is None:
+            with refusals_as_messages(request):
+                _set_up(request, agenda_id)
+                messages.success(request, _("Configurazione aggiornata."))
+            return redirect("agenda:setup", agenda_id=agenda_id)
+        if form.is_valid():
+            with form_refusals(form, rename={"booking_type_id": "booking_type"}):
+                _set_up_form(actor, workstation, agenda_id, action or "", form.cleaned_data)
+                messages.success(request, _("Configurazione aggiornata."))
+                return redirect("agenda:setup", agenda_id=agenda_id)
+    on_agenda = {p.place_id for p in org.places}
+    return render(
+        request,
+        "agenda/setup.html",
+        {
+            "org": org,
+            "agenda": org.agenda,
+            "type_form": type_form,
+            "editing": editing,
+            "cup_form": cup_form,
+            "ward_places": [(p, p.pk in on_agenda) for p in ward_places(org.agenda.ward_id)],
+        },
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+def _set_up_form(
+    actor: User, workstation: Workstation, agenda_id: int, action: str, data: dict[str, Any]
+) -> None:
+    if action == "type":
+        values = {k: v for k, v in data.items() if k != "expected_version"}
+        services.booking_type_set(
+            actor=actor,
+            workstation=workstation,
+            agenda_id=agenda_id,
+            data=services.BookingTypeInput(**values),
+            expected_version=data["expected_version"],
+        )
+    else:
+        services.cup_mapping_set(
+            actor=actor,
+            workstation=workstation,
+            agenda_id=agenda_id,
+            data=services.CupMappingInput(
+                service_code=data["service_code"],
+                booking_type_id=data["booking_type"],
+                system=data["system"],
+                location_code=data["location_code"],
+            ),
+            replaces_id=data["replaces"],
+        )
+
+
+def _set_up(request: HttpRequest, agenda_id: int) -> None:
+    """The page's buttons: a booking type on or off, a place on or off, a CUP service off."""
+    actor, workstation = request_actor(request), request_workstation(request)
+    action = request.POST.get("action")
+    if action == "type_active":
+        org = selectors.agenda_organisation(user=actor, agenda_id=agenda_id)
+        row = next((t for t in org.booking_types if t.pk == parse_id(request.POST.get("id"))), None)
+        if row is None:
+            raise ValidationFailed(
+                "Tipo di prenotazione inesistente.", code="booking_type_not_found"
+            )
+        values = {k: v for k, v in _type_initial(row).items() if k != "expected_version"}
+        services.booking_type_set(
+            actor=actor,
+            workstation=workstation,
+            agenda_id=agenda_id,
+            data=services.BookingTypeInput(
+                **{**values, "is_active": request.POST.get("on") == "1"}
+            ),
+            expected_version=posted_version(request) or 0,
+        )
+    elif action == "place":
+        services.agenda_place_set(
+            actor=actor,
+            workstation=workstation,
+            agenda_id=agenda_id,
+            place_id=parse_id(request.POST.get("place")) or 0,
+            active=request.POST.get("on") == "1",
+        )
+    elif action == "cup_off":
+        services.cup_mapping_deactivate(
+            actor=actor,
+            workstation=workstation,
+            agenda_id=agenda_id,
+            mapping_id=parse_id(request.POST.get("id")) or 0,
         )
     else:
         raise ValidationFailed("Azione sconosciuta.", code="action_unknown")

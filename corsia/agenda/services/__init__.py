@@ -16,11 +16,14 @@ from corsia.agenda.services.bookings import (
 )
 from corsia.agenda.services.cup import (
     CupAppointment,
+    CupMappingInput,
     CupResult,
     cup_booking_book,
     cup_booking_cancel,
     cup_booking_change,
     cup_booking_type,
+    cup_mapping_deactivate,
+    cup_mapping_set,
 )
 from corsia.agenda.services.optimise import (
     DayPlanPreview,
@@ -54,6 +57,7 @@ __all__ = [
     "BookingInput",
     "BookingTypeInput",
     "CupAppointment",
+    "CupMappingInput",
     "CupResult",
     "DayPlanPreview",
     "ExternalRef",
@@ -71,6 +75,8 @@ __all__ = [
     "cup_booking_cancel",
     "cup_booking_change",
     "cup_booking_type",
+    "cup_mapping_deactivate",
+    "cup_mapping_set",
     "day_plan_apply",
     "day_plan_preview",
     "hours_set",

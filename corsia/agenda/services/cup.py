@@ -19,10 +19,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, time
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
+from corsia.agenda import audit_events as events
 from corsia.agenda.domain.states import BookingEvent, BookingState
 from corsia.agenda.models import Booking, BookingType, CupServiceMapping
+from corsia.agenda.permissions import MANAGE
+from corsia.agenda.selectors import agenda_for_update
 from corsia.agenda.services.bookings import (
     BookingInput,
     ExternalRef,
@@ -30,8 +33,10 @@ from corsia.agenda.services.bookings import (
     booking_move,
     booking_transition,
 )
-from corsia.core.actors import User, Workstation
-from corsia.core.domain.errors import ConflictError, NotFound
+from corsia.agenda.services.organisation import ONLY_COORDINATORS, _text
+from corsia.audit.services import audit_record
+from corsia.core.actors import User, Workstation, require_permission
+from corsia.core.domain.errors import ConflictError, NotFound, ValidationFailed
 
 
 @dataclass(frozen=True)
@@ -221,3 +226,161 @@ def cup_booking_cancel(
             reason=reason,
         )
     return CupResult("cancelled", booking.pk, booking.agenda_id)
+
+
+# --- the mapping of the CUP's services (coordinators: ``agenda.manage_agenda``) -----------
+
+
+@dataclass(frozen=True)
+class CupMappingInput:
+    service_code: str  # AIS-3.1
+    booking_type_id: int  # a booking type of the agenda
+    system: str = ""  # the sender (MSH-4:MSH-3); empty: any
+    location_code: str = ""  # AIL-3.1; empty: any
+
+
+def _code(value: str, *, field: str, label: str, max_length: int, required: bool) -> str:
+    """A code as the CUP sends it: the organisation's text rule, and printable."""
+    value = _text(value, field=field, label=label, max_length=max_length, required=required)
+    if any(ord(c) < 32 for c in value):
+        raise ValidationFailed(
+            f"{label[0].upper()}{label[1:]}: solo caratteri stampabili.",
+            code=f"{field}_invalid",
+            field=field,
+        )
+    return value
+
+
+def _mapping_taken(row: CupServiceMapping) -> ConflictError:
+    return ConflictError(
+        f"La prestazione «{row.service_code}»"
+        + (f" (sede «{row.location_code}»)" if row.location_code else "")
+        + (f" di {row.system}" if row.system else "")
+        + f" corrisponde già al tipo «{row.booking_type.name}»: disattivare prima quella.",
+        code="cup_mapping_exists",
+        field="service_code",
+    )
+
+
+def cup_mapping_set(
+    *,
+    actor: User,
+    workstation: Workstation,
+    agenda_id: int,
+    data: CupMappingInput,
+    replaces_id: int | None = None,
+) -> CupServiceMapping:
+    """A CUP service (for a sender and a location, or any) → a booking type of this
+    agenda. A row is never changed: an edit (``replaces_id``) deactivates the row it
+    replaces and adds the new one, in one transaction; the replaced row must still be
+    active (someone else changed it meanwhile: ``cup_mapping_changed``)."""
+    require_permission(actor, MANAGE, ONLY_COORDINATORS)
+    service_code = _code(
+        data.service_code,
+        field="service_code",
+        label="il codice della prestazione",
+        max_length=40,
+        required=True,
+    )
+    system = _code(data.system, field="system", label="il mittente", max_length=80, required=False)
+    location = _code(
+        data.location_code, field="location_code", label="la sede", max_length=40, required=False
+    )
+    with transaction.atomic():
+        agenda = agenda_for_update(agenda_id)
+        booking_type = BookingType.objects.filter(
+            pk=data.booking_type_id, agenda=agenda, is_active=True
+        ).first()
+        if booking_type is None:
+            raise ValidationFailed(
+                "Tipo di prenotazione inesistente o non attivo in questa agenda.",
+                code="booking_type_not_found",
+                field="booking_type_id",
+            )
+        replaced = None
+        if replaces_id is not None:
+            replaced = (
+                CupServiceMapping.objects.select_for_update()
+                .filter(pk=replaces_id, booking_type__agenda=agenda)
+                .first()
+            )
+            if replaced is None:
+                raise NotFound("Corrispondenza CUP inesistente.", code="cup_mapping_not_found")
+            if not replaced.is_active:
+                raise ConflictError(
+                    "La corrispondenza è stata cambiata da un altro utente: ricaricare la pagina.",
+                    code="cup_mapping_changed",
+                )
+            replaced.is_active = False
+            replaced.save(update_fields=["is_active", "updated_at"])
+        taken = (
+            CupServiceMapping.objects.filter(
+                is_active=True, system=system, service_code=service_code, location_code=location
+            )
+            .select_related("booking_type")
+            .first()
+        )
+        if taken is not None:
+            raise _mapping_taken(taken)
+        try:
+            with transaction.atomic():
+                row = CupServiceMapping.objects.create(
+                    system=system,
+                    service_code=service_code,
+                    location_code=location,
+                    booking_type=booking_type,
+                )
+        except IntegrityError as error:  # a concurrent writer's same key
+            raise ConflictError(
+                f"La prestazione «{service_code}» ha già una corrispondenza attiva.",
+                code="cup_mapping_exists",
+                field="service_code",
+            ) from error
+        audit_record(
+            event=events.CUP_MAPPING_SET,
+            actor=actor,
+            workstation=workstation,
+            target=row,
+            before=None if replaced is None else _mapping_facts(replaced),
+            after=_mapping_facts(row),
+        )
+    return row
+
+
+def _mapping_facts(row: CupServiceMapping) -> dict[str, object]:
+    return {
+        "system": row.system,
+        "service_code": row.service_code,
+        "location_code": row.location_code,
+        "booking_type": row.booking_type.code,
+        "active": row.is_active,
+    }
+
+
+def cup_mapping_deactivate(
+    *, actor: User, workstation: Workstation, agenda_id: int, mapping_id: int
+) -> CupServiceMapping:
+    """The CUP's service no longer lands in this agenda (its later bookings are refused:
+    ``cup_service_unmapped``); the row stays, inactive. Inactive already: unchanged."""
+    require_permission(actor, MANAGE, ONLY_COORDINATORS)
+    with transaction.atomic():
+        agenda = agenda_for_update(agenda_id)
+        row = (
+            CupServiceMapping.objects.select_for_update()
+            .filter(pk=mapping_id, booking_type__agenda=agenda)
+            .select_related("booking_type")
+            .first()
+        )
+        if row is None:
+            raise NotFound("Corrispondenza CUP inesistente.", code="cup_mapping_not_found")
+        if row.is_active:
+            row.is_active = False
+            row.save(update_fields=["is_active", "updated_at"])
+            audit_record(
+                event=events.CUP_MAPPING_DEACTIVATED,
+                actor=actor,
+                workstation=workstation,
+                target=row,
+                after=_mapping_facts(row),
+            )
+    return row

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, time
 
 from django.db import transaction
+from django.utils import timezone
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.selectors import users_in_role
@@ -169,6 +170,8 @@ def agenda_place_set(
                 field="place_id",
             )
         row, _ = AgendaPlace.objects.get_or_create(agenda=agenda, place=place)
+        if not active:
+            _no_bookings_ahead(agenda, place.pk, place.code)
         if row.is_active != active:
             row.is_active = active
             row.save(update_fields=["is_active", "updated_at"])
@@ -180,6 +183,21 @@ def agenda_place_set(
             after={"place": place.code, "active": active},
         )
     return row
+
+
+def _no_bookings_ahead(agenda: Agenda, place_id: int, code: str) -> None:
+    """A place taken off the agenda would hide the bookings it holds from today on: they
+    are moved first."""
+    held = agenda.bookings.filter(
+        place_id=place_id, day__gte=timezone.localdate(), state__in=occupying()
+    ).count()
+    if held:
+        raise ConflictError(
+            f"Il posto {code} ha {held} prenotazioni da oggi in poi: spostarle prima di "
+            "toglierlo dall'agenda.",
+            code="place_has_bookings",
+            details={"bookings": held},
+        )
 
 
 @dataclass(frozen=True)

@@ -24,10 +24,20 @@ PAGES: dict[str, PageHelp] = {
     "agenda:day": PageHelp(
         _("Giornata dell'agenda"),
         _(
-            "Ogni riga è una poltrona o un letto, ogni blocco un accesso. Con Tab raggiungi un "
-            "accesso; le frecce lo spostano di uno slot o di un posto e chiedono il motivo; "
-            "Invio apre le azioni (conferma, arrivo, inizio, fine, annulla, blocca). Due "
-            "pazienti sullo stesso posto alla stessa ora non sono mai accettati."
+            "Ogni riga è una poltrona o un letto, ogni blocco un accesso (CUP: prenotato dal "
+            "CUP regionale). Con Tab raggiungi un accesso; le frecce lo spostano di uno slot o "
+            "di un posto e chiedono il motivo; Invio apre le azioni (conferma, arrivo, inizio, "
+            "fine, annulla, blocca). Due pazienti sullo stesso posto alla stessa ora non sono "
+            "mai accettati. Per prenotare cerca il paziente per nome, nosologico o codice "
+            "fiscale e sceglilo tra i trovati."
+        ),
+    ),
+    "agenda:setup": PageHelp(
+        _("Tipi di accesso, posti e CUP"),
+        _(
+            "I tipi di accesso (durata, esami prima, osservazione), i letti e le poltrone del "
+            "reparto che l'agenda prenota e le prestazioni del CUP che arrivano qui. Nulla si "
+            "cancella: si disattiva. Un posto con prenotazioni future non si toglie."
         ),
     ),
     "agenda:plan": PageHelp(

@@ -89,7 +89,7 @@ NOT_PATIENT_DATA: dict[str, str] = {
     "scenario: its bookings within a masked stay are left out (outside_hidden_stays), "
     "tests/agenda/test_pages_api.py",
     "/api/v1/agenda/agendas/{agenda_id}/call-in": "as above",
-    "/api/v1/agenda/agendas/{agenda_id}/organisation": "hours, places, booking types, no patient",
+    "/api/v1/agenda/agendas/{agenda_id}/organisation": "hours, places, booking types, CUP services, no patient",
     "/api/v1/agenda/bookings/{booking_id}": "no booking in the scenario (a booking is hidden "
     "with a masked stay it falls in: selectors.booking_get)",
     "/api/v1/agenda/programmes/{programme_id}": "no programme in the scenario; dates and "
