@@ -274,6 +274,10 @@ def _bands(raw: Any, *, reachable: frozenset[int], higher_is_worse: bool) -> tup
     uncovered = sorted(t for t in reachable if not any(b.holds(t) for b in bands))
     if uncovered:
         raise _refuse(f"Le fasce devono coprire ogni punteggio possibile: manca {uncovered[0]}.")
+    if bands[0].minimum < min(reachable) or bands[-1].maximum > max(reachable):
+        raise _refuse(
+            f"Le fasce vanno oltre i punteggi possibili (da {min(reachable)} a {max(reachable)})."
+        )
     for band in bands:
         if not any(band.holds(t) for t in reachable):
             raise _refuse(f"Nessun punteggio possibile cade nella fascia «{band.label}».")
