@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "corsia.fse",
     "corsia.demo",
 ]
+# Nursing record (issue 16, §20): scales, assessments, the nursing process.
+INSTALLED_APPS += ["corsia.nursing"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from corsia.core.help_chart import CHART_PAGES
 from corsia.core.help_loop import LOOP_PAGES
+from corsia.core.help_nursing import NURSING_MODULE, NURSING_NOT_PAGES, NURSING_PAGES
 from corsia.core.help_text import PageHelp
 
 __all__ = ["GENERAL", "MODULES", "NOT_PAGES", "PAGES", "PageHelp", "help_for"]
@@ -598,6 +599,11 @@ NOT_PAGES: frozenset[str] = frozenset(
         "privacy:break_glass_review",
     }
 )
+
+# Nursing record (issue 16, §20).
+MODULES["nursing"] = NURSING_MODULE
+PAGES.update(NURSING_PAGES)
+NOT_PAGES = NOT_PAGES | NURSING_NOT_PAGES
 
 
 def help_for(view_name: str | None) -> PageHelp:
