@@ -169,3 +169,9 @@ def assessment_get(
 def assessment_corrected_by(*, assessment: Assessment) -> Assessment | None:
     """The correction of an assessment already read (no new access-log row)."""
     return Assessment.objects.filter(supersedes=assessment).first()
+
+
+def patient_has_assessments(*, patient_id: int) -> bool:
+    """Whether any assessment names the patient (a yes or no, no clinical data: for the
+    demo's idempotent load)."""
+    return Assessment.objects.filter(patient_id=patient_id).exists()
