@@ -36,6 +36,13 @@ NURSING_PAGES: dict[str, PageHelp] = {
             "originale resta nella storia."
         ),
     ),
+    "nursing:anamnesis": PageHelp(
+        _("Anamnesi infermieristica"),
+        _(
+            "Motivo dell'ingresso e una nota per ciascun modello funzionale di Gordon. Ogni "
+            "aggiornamento è una nuova versione con il motivo; le precedenti restano."
+        ),
+    ),
     "nursing:scales": PageHelp(
         _("Scale di valutazione"),
         _(
@@ -49,4 +56,6 @@ NURSING_PAGES: dict[str, PageHelp] = {
     ),
 }
 
-NURSING_NOT_PAGES: frozenset[str] = frozenset({"nursing:scale_activation"})
+NURSING_NOT_PAGES: frozenset[str] = frozenset(
+    {"nursing:scale_activation", "nursing:note_write", "nursing:monitoring"}
+)

@@ -12,7 +12,13 @@ from corsia.core.access import api_perm
 from corsia.core.schemas import AwareDatetime, IsoDatetime
 from corsia.core.web import request_actor, request_workstation
 from corsia.nursing import selectors, services
-from corsia.nursing.models import Assessment, Scale
+from corsia.nursing.models import (
+    Assessment,
+    MonitoringEntry,
+    NursingAnamnesis,
+    NursingNote,
+    Scale,
+)
 
 router = Router(tags=["nursing"])
 VIEW = "nursing.view_nursing"
@@ -197,3 +203,176 @@ def correct(
         assessed_at=payload.assessed_at,
     )
     return Status(201, _out(created))
+
+
+# --- anamnesis, care diary, monitoring ------------------------------------------------------
+
+
+class NoteOut(Schema):
+    id: int
+    kind: str
+    text: str
+    written_at: IsoDatetime
+    author: str
+    supersedes_id: int | None
+    correction_reason: str
+
+
+class MonitoringOut(Schema):
+    id: int
+    parameter: str
+    value: str  # a decimal, as text
+    note: str
+    measured_at: IsoDatetime
+    author: str
+    supersedes_id: int | None
+    correction_reason: str
+
+
+class AnamnesisOut(Schema):
+    id: int
+    admission_reason: str
+    patterns: dict[str, str]  # Gordon pattern code -> text (domain/gordon.py)
+    caregiver: str
+    aids: str
+    written_at: IsoDatetime
+    author: str
+    supersedes_id: int | None
+
+
+class WrittenRecordOut(Schema):
+    anamnesis: AnamnesisOut | None
+    notes: list[NoteOut]
+    monitoring: list[MonitoringOut]
+
+
+class NoteIn(Schema):
+    text: str
+    kind: str = "diary"
+    written_at: AwareDatetime | None = None
+
+
+class MonitoringIn(Schema):
+    parameter: str
+    value: str  # a decimal, as text ("1250", "36.5")
+    measured_at: AwareDatetime | None = None
+    note: str = ""
+
+
+class AnamnesisIn(Schema):
+    admission_reason: str
+    patterns: dict[str, str] = {}
+    caregiver: str = ""
+    aids: str = ""
+    expected_latest_id: int | None = None  # the version edited (none: the first)
+    reason: str = ""  # required for a new version
+
+
+def _note_out(n: NursingNote) -> NoteOut:
+    return NoteOut(
+        id=n.pk,
+        kind=n.kind,
+        text=n.text,
+        written_at=n.written_at,
+        author=n.author.username,
+        supersedes_id=n.supersedes_id,
+        correction_reason=n.correction_reason,
+    )
+
+
+def _monitoring_out(m: MonitoringEntry) -> MonitoringOut:
+    return MonitoringOut(
+        id=m.pk,
+        parameter=m.parameter,
+        value=str(m.value),
+        note=m.note,
+        measured_at=m.written_at,
+        author=m.author.username,
+        supersedes_id=m.supersedes_id,
+        correction_reason=m.correction_reason,
+    )
+
+
+def _anamnesis_out(a: NursingAnamnesis) -> AnamnesisOut:
+    return AnamnesisOut(
+        id=a.pk,
+        admission_reason=a.admission_reason,
+        patterns=a.patterns,
+        caregiver=a.caregiver,
+        aids=a.aids,
+        written_at=a.written_at,
+        author=a.author.username,
+        supersedes_id=a.supersedes_id,
+    )
+
+
+@router.get("/patients/{patient_id}/record", response=WrittenRecordOut)
+@api_perm(VIEW)
+def written_record(
+    request: HttpRequest, patient_id: int, history: bool = False
+) -> WrittenRecordOut:
+    """The anamnesis in force, the care diary and the monitoring, newest first."""
+    record = selectors.patient_written_record(
+        user=request_actor(request),
+        patient_id=patient_id,
+        include_history=history,
+        workstation=request_workstation(request),
+        channel="api",
+    )
+    return WrittenRecordOut(
+        anamnesis=_anamnesis_out(record.anamnesis) if record.anamnesis else None,
+        notes=[_note_out(n) for n in record.notes],
+        monitoring=[_monitoring_out(m) for m in record.monitoring],
+    )
+
+
+@router.post("/patients/{patient_id}/notes", response={201: NoteOut})
+@api_perm(RECORD)
+def write_note(request: HttpRequest, patient_id: int, payload: NoteIn) -> Status[NoteOut]:
+    note = services.note_write(
+        actor=request_actor(request),
+        workstation=request_workstation(request),
+        patient_id=patient_id,
+        text=payload.text,
+        kind=payload.kind,
+        written_at=payload.written_at,
+    )
+    return Status(201, _note_out(note))
+
+
+@router.post("/patients/{patient_id}/monitoring", response={201: MonitoringOut})
+@api_perm(RECORD)
+def record_monitoring(
+    request: HttpRequest, patient_id: int, payload: MonitoringIn
+) -> Status[MonitoringOut]:
+    entry = services.monitoring_record(
+        actor=request_actor(request),
+        workstation=request_workstation(request),
+        patient_id=patient_id,
+        parameter=payload.parameter,
+        value=payload.value,
+        measured_at=payload.measured_at,
+        note=payload.note,
+    )
+    return Status(201, _monitoring_out(entry))
+
+
+@router.post("/patients/{patient_id}/anamnesis", response={201: AnamnesisOut})
+@api_perm(RECORD)
+def write_anamnesis(
+    request: HttpRequest, patient_id: int, payload: AnamnesisIn
+) -> Status[AnamnesisOut]:
+    row = services.anamnesis_write(
+        actor=request_actor(request),
+        workstation=request_workstation(request),
+        patient_id=patient_id,
+        data=services.AnamnesisInput(
+            admission_reason=payload.admission_reason,
+            patterns=payload.patterns,
+            caregiver=payload.caregiver,
+            aids=payload.aids,
+        ),
+        expected_latest_id=payload.expected_latest_id,
+        reason=payload.reason,
+    )
+    return Status(201, _anamnesis_out(row))

@@ -17,3 +17,15 @@ ASSESSMENT_CORRECTED = register(
     "Valutazione con scala corretta (nuova versione)",
     reason_required=True,
 )
+ANAMNESIS_WRITTEN = register("nursing.anamnesis_written", "Anamnesi infermieristica scritta")
+ANAMNESIS_REVISED = register(
+    "nursing.anamnesis_revised", "Anamnesi infermieristica aggiornata", reason_required=True
+)
+NOTE_WRITTEN = register("nursing.note_written", "Nota del diario assistenziale scritta")
+NOTE_CORRECTED = register(
+    "nursing.note_corrected", "Nota del diario assistenziale corretta", reason_required=True
+)
+MONITORING_RECORDED = register("nursing.monitoring_recorded", "Monitoraggio registrato")
+MONITORING_CORRECTED = register(
+    "nursing.monitoring_corrected", "Monitoraggio corretto", reason_required=True
+)

@@ -8,7 +8,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from corsia.nursing.domain import gordon, monitoring
 from corsia.nursing.domain.scales import ScaleDefinition
+from corsia.nursing.models import NoteKind
 
 
 def item_field(code: str) -> str:
@@ -102,3 +104,57 @@ class ScaleDefinitionForm(forms.Form):
 
 class ActivationForm(forms.Form):
     reason = forms.CharField(label=_("Motivo"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class NoteForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Tipo"), choices=NoteKind.choices, initial=NoteKind.DIARY)
+    text = forms.CharField(label=_("Nota"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class MonitoringForm(forms.Form):
+    parameter = forms.ChoiceField(
+        label=_("Parametro"),
+        choices=[(p.code, f"{p.label} ({p.unit})") for p in monitoring.PARAMETERS],
+    )
+    value = forms.CharField(
+        label=_("Valore"), widget=forms.TextInput(attrs={"type": "text", "inputmode": "decimal"})
+    )
+    note = forms.CharField(
+        label=_("Nota"), required=False, widget=forms.TextInput(attrs={"type": "text"})
+    )
+
+
+class AnamnesisForm(forms.Form):
+    admission_reason = forms.CharField(
+        label=_("Motivo dell'ingresso"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    caregiver = forms.CharField(
+        label=_("Persona di riferimento"),
+        required=False,
+        widget=forms.TextInput(attrs={"type": "text"}),
+    )
+    aids = forms.CharField(
+        label=_("Protesi e ausili"), required=False, widget=forms.TextInput(attrs={"type": "text"})
+    )
+    reason = forms.CharField(
+        label=_("Motivo dell'aggiornamento"),
+        required=False,
+        widget=forms.TextInput(attrs={"type": "text"}),
+    )
+    expected_latest_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for p in gordon.PATTERNS:
+            self.fields[f"pattern_{p.code}"] = forms.CharField(
+                label=p.label,
+                help_text=p.prompt,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def pattern_fields(self) -> list[forms.BoundField]:
+        return [self[f"pattern_{p.code}"] for p in gordon.PATTERNS]
+
+    def patterns(self) -> dict[str, str]:
+        return {p.code: self.cleaned_data.get(f"pattern_{p.code}") or "" for p in gordon.PATTERNS}

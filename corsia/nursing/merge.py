@@ -3,7 +3,9 @@ assessments (every version) to the survivor; its undoing moves them back."""
 
 from __future__ import annotations
 
-from corsia.nursing.models import Assessment
+from corsia.nursing.models import Assessment, MonitoringEntry, NursingAnamnesis, NursingNote
 from corsia.patients.merging import simple_hook
 
-move, move_back = simple_hook("nursing", (Assessment,))
+move, move_back = simple_hook(
+    "nursing", (Assessment, NursingAnamnesis, NursingNote, MonitoringEntry)
+)

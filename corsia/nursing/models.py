@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from corsia.core.models import TimeStampedModel
 from corsia.core.triggers import read_only_movable
+from corsia.nursing.domain import monitoring
 from corsia.nursing.domain.scales import ScaleDefinition, definition_from_dict
 
 
@@ -119,3 +120,111 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scale.name} {self.total} ({self.assessed_at:%d/%m/%Y %H:%M})"
+
+
+class _Written(models.Model):
+    """What every written-once row of the nursing record carries: the patient, who wrote it,
+    where, when, and the version it corrects (with the reason)."""
+
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
+    written_at = models.DateTimeField(_("scritto il"), default=timezone.now)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    workstation = models.CharField(_("postazione"), max_length=120, blank=True)
+    supersedes = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="superseded_by",
+        verbose_name=_("corregge"),
+    )
+    correction_reason = models.TextField(_("motivo della correzione"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.written_at:%d/%m/%Y %H:%M}"
+
+
+@pghistory.track()
+class NursingAnamnesis(_Written):
+    """The nursing admission and entry anamnesis, one text per Gordon pattern
+    (``domain/gordon.py``); a new version supersedes the one before (reason required)."""
+
+    admission_reason = models.TextField(_("motivo dell'ingresso"))
+    patterns = models.JSONField(_("modelli funzionali"), default=dict)
+    caregiver = models.CharField(_("persona di riferimento"), max_length=300, blank=True)
+    aids = models.CharField(_("protesi e ausili"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("anamnesi infermieristica")
+        verbose_name_plural = _("anamnesi infermieristiche")
+        default_permissions = ()
+        indexes = [
+            models.Index(name="nursing_anamnesis_patient", fields=["patient", "-written_at"])
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(supersedes__isnull=True) | ~Q(correction_reason=""),
+                name="nursing_anamnesis_correction_has_reason",
+            ),
+        ]
+        triggers = [read_only_movable()]
+
+
+class NoteKind(models.TextChoices):
+    DIARY = "diary", _("Diario assistenziale")
+    HANDOVER = "handover", _("Consegna di turno")
+    EVENT = "event", _("Evento")
+
+
+@pghistory.track()
+class NursingNote(_Written):
+    """One entry of the care diary (diario assistenziale), written once."""
+
+    kind = models.CharField(_("tipo"), max_length=12, choices=NoteKind.choices)
+    text = models.TextField(_("testo"))
+
+    class Meta:
+        verbose_name = _("nota del diario assistenziale")
+        verbose_name_plural = _("note del diario assistenziale")
+        default_permissions = ()
+        indexes = [models.Index(name="nursing_note_patient", fields=["patient", "-written_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(supersedes__isnull=True) | ~Q(correction_reason=""),
+                name="nursing_note_correction_has_reason",
+            ),
+        ]
+        triggers = [read_only_movable()]
+
+
+@pghistory.track()
+class MonitoringEntry(_Written):
+    """One monitored value (``domain/monitoring.py``: fluid balance, elimination, glycaemia),
+    written once; ``written_at`` is when it was measured."""
+
+    parameter = models.CharField(_("parametro"), max_length=30)
+    value = models.DecimalField(_("valore"), max_digits=8, decimal_places=1)
+    note = models.CharField(_("nota"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("monitoraggio")
+        verbose_name_plural = _("monitoraggi")
+        default_permissions = ()
+        indexes = [
+            models.Index(name="nursing_monitoring_patient", fields=["patient", "-written_at"])
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(supersedes__isnull=True) | ~Q(correction_reason=""),
+                name="nursing_monitoring_correction_has_reason",
+            ),
+        ]
+        triggers = [read_only_movable()]
+
+    @property
+    def parameter_label(self) -> str:
+        spec = monitoring.parameter(self.parameter)
+        return f"{spec.label} ({spec.unit})" if spec is not None else self.parameter

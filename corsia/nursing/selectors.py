@@ -4,19 +4,27 @@ what was recorded during a masked stay hidden from the reader is left out."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.db.models import QuerySet
 
 from corsia.audit.services import access_log_record
 from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import NotFound
-from corsia.nursing.domain import trend
+from corsia.nursing.domain import gordon, trend
 from corsia.nursing.domain.scales import ScaleDefinition
-from corsia.nursing.models import Assessment, Scale
+from corsia.nursing.models import (
+    Assessment,
+    MonitoringEntry,
+    NursingAnamnesis,
+    NursingNote,
+    Scale,
+)
 from corsia.patients.scope import ensure_patient_in_scope
 from corsia.patients.selectors import in_hidden_stay, outside_hidden_stays, patient_get
 
 VIEW = "nursing.view_nursing"
+_M = TypeVar("_M", NursingAnamnesis, NursingNote, MonitoringEntry)
 TREND_LIMIT = 500
 
 
@@ -175,3 +183,56 @@ def patient_has_assessments(*, patient_id: int) -> bool:
     """Whether any assessment names the patient (a yes or no, no clinical data: for the
     demo's idempotent load)."""
     return Assessment.objects.filter(patient_id=patient_id).exists()
+
+
+# --- anamnesis, care diary, monitoring ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WrittenRecord:
+    """The anamnesis in force, the care diary and the monitoring of a patient."""
+
+    anamnesis: NursingAnamnesis | None
+    notes: list[NursingNote]
+    monitoring: list[MonitoringEntry]
+
+    @property
+    def anamnesis_patterns(self) -> list[tuple[gordon.Pattern, str]]:
+        texts = self.anamnesis.patterns if self.anamnesis is not None else {}
+        return [(p, texts.get(p.code, "")) for p in gordon.PATTERNS]
+
+
+def _written(model: type[_M], patient_id: int, user: User) -> QuerySet[_M]:
+    rows = model.objects.filter(patient_id=patient_id)
+    return (
+        outside_hidden_stays(rows, user=user, field="written_at", patient_id=patient_id)
+        .select_related("author")
+        .order_by("-written_at", "-pk")
+    )
+
+
+def patient_written_record(
+    *,
+    user: User,
+    patient_id: int,
+    include_history: bool = False,
+    workstation: Workstation = None,
+    channel: str = "web",
+) -> WrittenRecord:
+    """The anamnesis in force, the care-diary entries and the monitoring (newest first;
+    current versions unless ``include_history``)."""
+    require_permission(user, VIEW)
+    patient = patient_get(user=user, patient_id=patient_id)
+    anamnesis = (
+        _written(NursingAnamnesis, patient.pk, user).filter(superseded_by__isnull=True).first()
+    )
+    notes = _written(NursingNote, patient.pk, user)
+    entries = _written(MonitoringEntry, patient.pk, user)
+    if not include_history:
+        notes = notes.filter(superseded_by__isnull=True)
+        entries = entries.filter(superseded_by__isnull=True)
+    record = WrittenRecord(
+        anamnesis=anamnesis, notes=list(notes[:TREND_LIMIT]), monitoring=list(entries[:TREND_LIMIT])
+    )
+    _log(user, patient.pk, "anamnesi, diario e monitoraggi (infermieristica)", workstation, channel)
+    return record

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,7 +20,16 @@ from corsia.core.refusals import form_refusals, refusals_as_messages
 from corsia.core.web import request_actor
 from corsia.core.web import request_workstation as _ws
 from corsia.nursing import selectors, services
-from corsia.nursing.forms import ActivationForm, CorrectionForm, ScaleDefinitionForm, ScaleForm
+from corsia.nursing.domain import monitoring
+from corsia.nursing.forms import (
+    ActivationForm,
+    AnamnesisForm,
+    CorrectionForm,
+    MonitoringForm,
+    NoteForm,
+    ScaleDefinitionForm,
+    ScaleForm,
+)
 from corsia.nursing.models import Scale
 from corsia.patients.selectors import patient_get
 from corsia.records.selectors import patient_vitals
@@ -55,8 +65,15 @@ def patient_page(request: HttpRequest, patient_id: int) -> HttpResponse:
         if request.user.has_perm(CHART)
         else None
     )
+    written = selectors.patient_written_record(
+        user=actor, patient_id=patient.pk, include_history=show_history, workstation=_ws(request)
+    )
     context = {
         "patient": patient,
+        "written": written,
+        "parameters": {p.code: p for p in monitoring.PARAMETERS},
+        "note_form": NoteForm(),
+        "monitoring_form": MonitoringForm(),
         "trends": trends,
         "scales": selectors.scales_in_use(user=actor),
         "show_history": show_history,
@@ -217,3 +234,90 @@ def scale_activation(request: HttpRequest, scale_id: int) -> HttpResponse:
         )
         messages.success(request, _("Scala aggiornata."))
     return redirect("nursing:scale", scale_id=scale_id)
+
+
+# --- anamnesis, care diary, monitoring ------------------------------------------------------
+
+
+@require_perm(VIEW)
+def anamnesis_page(request: HttpRequest, patient_id: int) -> HttpResponse:
+    actor = request_actor(request)
+    patient = patient_get(user=actor, patient_id=patient_id)
+    record = selectors.patient_written_record(
+        user=actor, patient_id=patient.pk, workstation=_ws(request)
+    )
+    current = record.anamnesis
+    may_write = request.user.has_perm(RECORD)
+    status = 200
+    if request.method == "POST":
+        if not may_write:
+            raise PermissionDenied(RECORD)
+        form = AnamnesisForm(request.POST)
+        if form.is_valid():
+            with form_refusals(form):
+                services.anamnesis_write(
+                    actor=actor,
+                    workstation=_ws(request),
+                    patient_id=patient.pk,
+                    data=services.AnamnesisInput(
+                        admission_reason=form.cleaned_data["admission_reason"],
+                        patterns=form.patterns(),
+                        caregiver=form.cleaned_data["caregiver"],
+                        aids=form.cleaned_data["aids"],
+                    ),
+                    expected_latest_id=form.cleaned_data["expected_latest_id"],
+                    reason=form.cleaned_data["reason"],
+                )
+                messages.success(request, _("Anamnesi infermieristica registrata."))
+                return redirect("nursing:patient", patient_id=patient.pk)
+        status = 422
+    else:
+        initial: dict[str, Any] = {"expected_latest_id": current.pk if current else None}
+        if current is not None:
+            initial |= {
+                "admission_reason": current.admission_reason,
+                "caregiver": current.caregiver,
+                "aids": current.aids,
+                **{f"pattern_{k}": v for k, v in current.patterns.items()},
+            }
+        form = AnamnesisForm(initial=initial)
+    context = {
+        "patient": patient,
+        "current": current,
+        "form": form if may_write else None,
+        "patterns": record.anamnesis_patterns,
+    }
+    return render(request, "nursing/anamnesis.html", context, status=status)
+
+
+@require_POST
+@require_perm(RECORD)
+def note_write(request: HttpRequest, patient_id: int) -> HttpResponse:
+    form = NoteForm(request.POST)
+    with refusals_as_messages(request):
+        services.note_write(
+            actor=request_actor(request),
+            workstation=_ws(request),
+            patient_id=patient_id,
+            text=form.data.get("text", ""),
+            kind=form.data.get("kind", "diary"),
+        )
+        messages.success(request, _("Nota registrata nel diario assistenziale."))
+    return redirect(reverse("nursing:patient", args=[patient_id]) + "#notes-heading")
+
+
+@require_POST
+@require_perm(RECORD)
+def monitoring_record(request: HttpRequest, patient_id: int) -> HttpResponse:
+    form = MonitoringForm(request.POST)
+    with refusals_as_messages(request):
+        services.monitoring_record(
+            actor=request_actor(request),
+            workstation=_ws(request),
+            patient_id=patient_id,
+            parameter=form.data.get("parameter", ""),
+            value=form.data.get("value", ""),
+            note=form.data.get("note", ""),
+        )
+        messages.success(request, _("Monitoraggio registrato."))
+    return redirect(reverse("nursing:patient", args=[patient_id]) + "#monitoring-heading")

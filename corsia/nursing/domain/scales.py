@@ -206,7 +206,7 @@ def _whole(value: Any, what: str) -> int:
         raise _refuse(f"{what} deve essere un numero intero.")
     if abs(value) > MAX_POINTS:
         raise _refuse(f"{what} deve essere tra -{MAX_POINTS} e {MAX_POINTS}.")
-    return value
+    return int(value)
 
 
 def _item(raw: Any, n: int) -> Item:
