@@ -178,7 +178,7 @@ def test_api_refuses_a_nul_before_anything(scales: None, nurse: User, patient: P
 def test_api_scales_and_a_ward_scale(scales: None, coordinator: User, nurse: User) -> None:
     listed = api_client(nurse).get("/api/v1/nursing/scales")
     assert listed.status_code == 200
-    assert len(listed.json()) == 12
+    assert len(listed.json()) == 13
     denied, _ = post_json(api_client(nurse), "/api/v1/nursing/scales", {"definition": {}})
     assert denied == 403
     status, body = post_json(

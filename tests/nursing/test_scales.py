@@ -335,6 +335,14 @@ def test_lansky_fifty() -> None:
     assert (result.total, result.band.label) == (50, "Limitazione moderata")
 
 
+def test_vip_two_signs_mean_early_phlebitis_and_resiting() -> None:
+    # Jackson 1998: two of pain, erythema, swelling → score 2, early phlebitis, resite
+    result = score(_scale("vip"), {"site": "2"})
+    assert (result.total, result.band.label) == (2, "Flebite iniziale: rimuovere e riposizionare")
+    assert score(_scale("vip"), {"site": "0"}).band.level == 0
+    assert score(_scale("vip"), {"site": "5"}).band.label.startswith("Tromboflebite avanzata")
+
+
 # --- bad answers ------------------------------------------------------------------------------
 
 
@@ -481,6 +489,7 @@ def test_every_shipped_scale_cites_its_source_and_round_trips() -> None:
         "who_mucositis",
         "karnofsky",
         "lansky",
+        "vip",
     ]
     for definition in catalogue.shipped():
         assert definition.source and definition.purpose

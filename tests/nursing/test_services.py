@@ -30,10 +30,10 @@ def _braden(actor: User, patient: Patient, answers: dict[str, str], **kw: object
     )
 
 
-def test_the_twelve_scales_load_once(db: None) -> None:
-    assert services.scales_reference_load() == 12
+def test_the_thirteen_scales_load_once(db: None) -> None:
+    assert services.scales_reference_load() == 13
     assert services.scales_reference_load() == 0
-    assert Scale.objects.filter(shipped=True, active=True).count() == 12
+    assert Scale.objects.filter(shipped=True, active=True).count() == 13
     assert AuditEvent.objects.filter(event_type="nursing.scales_loaded").count() == 1
 
 

@@ -606,6 +606,49 @@ LANSKY: dict[str, Any] = {
     ],
 }
 
+VIP: dict[str, Any] = {
+    "code": "vip",
+    "name": "VIP – flebite da accesso venoso periferico",
+    "version": "1",
+    "purpose": "Valutazione quotidiana della sede dell'accesso venoso periferico",
+    "population": "Adulti e bambini con catetere venoso periferico",
+    "source": (
+        "Jackson A. Infection control: a battle in vein – infusion phlebitis. Nursing Times "
+        "1998;94(4):68-71 (Visual Infusion Phlebitis score, 0-5, con l'azione per ogni stadio)."
+    ),
+    "higher_is_worse": True,
+    "items": [
+        _choice(
+            "site",
+            "Aspetto della sede del catetere",
+            ("0", "0 – sede in ordine, nessun segno", 0),
+            ("1", "1 – uno tra: lieve dolore o lieve arrossamento vicino alla sede", 1),
+            ("2", "2 – due tra: dolore, arrossamento, gonfiore alla sede", 2),
+            ("3", "3 – tutti: dolore lungo il decorso, arrossamento, indurimento", 3),
+            (
+                "4",
+                "4 – tutti: dolore lungo il decorso, arrossamento, indurimento, cordone venoso "
+                "palpabile",
+                4,
+            ),
+            (
+                "5",
+                "5 – tutti: dolore lungo il decorso, arrossamento, indurimento, cordone venoso "
+                "palpabile, febbre",
+                5,
+            ),
+        )
+    ],
+    "bands": [
+        _band(0, 0, "Nessun segno di flebite: osservare", 0),
+        _band(1, 1, "Possibili primi segni: osservare", 1),
+        _band(2, 2, "Flebite iniziale: rimuovere e riposizionare", 2),
+        _band(3, 3, "Flebite di stadio medio: riposizionare, valutare un trattamento", 3),
+        _band(4, 4, "Flebite avanzata o iniziale tromboflebite: riposizionare, trattare", 4),
+        _band(5, 5, "Tromboflebite avanzata: iniziare il trattamento, riposizionare", 5),
+    ],
+}
+
 SHIPPED: tuple[dict[str, Any], ...] = (
     BRADEN,
     NORTON,
@@ -619,6 +662,7 @@ SHIPPED: tuple[dict[str, Any], ...] = (
     WHO_MUCOSITIS,
     KARNOFSKY,
     LANSKY,
+    VIP,
 )
 
 
