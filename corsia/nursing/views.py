@@ -220,8 +220,8 @@ def scale_page(request: HttpRequest, scale_id: int) -> HttpResponse:
     return render(request, "nursing/scale.html", context)
 
 
-@require_POST
 @require_perm(MANAGE)
+@require_POST
 def scale_activation(request: HttpRequest, scale_id: int) -> HttpResponse:
     form = ActivationForm(request.POST)
     with refusals_as_messages(request):
@@ -290,8 +290,8 @@ def anamnesis_page(request: HttpRequest, patient_id: int) -> HttpResponse:
     return render(request, "nursing/anamnesis.html", context, status=status)
 
 
-@require_POST
 @require_perm(RECORD)
+@require_POST
 def note_write(request: HttpRequest, patient_id: int) -> HttpResponse:
     form = NoteForm(request.POST)
     with refusals_as_messages(request):
@@ -306,8 +306,8 @@ def note_write(request: HttpRequest, patient_id: int) -> HttpResponse:
     return redirect(reverse("nursing:patient", args=[patient_id]) + "#notes-heading")
 
 
-@require_POST
 @require_perm(RECORD)
+@require_POST
 def monitoring_record(request: HttpRequest, patient_id: int) -> HttpResponse:
     form = MonitoringForm(request.POST)
     with refusals_as_messages(request):
