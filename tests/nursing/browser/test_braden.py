@@ -43,7 +43,8 @@ def test_a_nurse_scores_a_braden(page: Page, demo_users: str) -> None:
     assert_accessible_basics(page)
     # and answers every item but nutrition
     for legend, answer in BRADEN:
-        page.get_by_role("group", name=legend, exact=True).get_by_label(answer).check()
+        # Bootstrap Italia draws the radio in its label: the label is what a finger taps
+        page.get_by_role("group", name=legend, exact=True).locator("label", has_text=answer).click()
     step(page, "braden-form")
     page.get_by_role("button", name="Registra la valutazione").click()
     page.wait_for_load_state("load")
@@ -55,9 +56,9 @@ def test_a_nurse_scores_a_braden(page: Page, demo_users: str) -> None:
     step(page, "braden-missing-item")
     # when the nurse answers it (the other answers kept)
     expect(page.get_by_label("Sempre a letto")).to_be_checked()
-    page.get_by_role("group", name="Alimentazione", exact=True).get_by_label(
-        "Probabilmente insufficiente"
-    ).check()
+    page.get_by_role("group", name="Alimentazione", exact=True).locator(
+        "label", has_text="Probabilmente insufficiente"
+    ).click()
     page.get_by_role("button", name="Registra la valutazione").click()
     page.wait_for_load_state("load")
     # then the score and the band are shown and the trend lists it
