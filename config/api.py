@@ -290,3 +290,8 @@ api.add_router("/fse", fse_router)
 api.add_router("/compounding", compounding_router)
 api.add_router("/inventory", inventory_router)
 api.add_router("/inventory", requirements_router)  # compounding's, at its old address
+
+# Nursing record (issue 16, §20): scales and assessments.
+from corsia.nursing.api import router as nursing_router  # noqa: E402
+
+api.add_router("/nursing", nursing_router)

@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     # --- issue 16, transfusion therapy (s12/transfusion) ---
     "corsia.transfusion",
 ]
+# Nursing record (issue 16, §20): scales, assessments, the nursing process.
+INSTALLED_APPS += ["corsia.nursing"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -32,3 +32,5 @@ urlpatterns = [
     path("fse/", include("corsia.fse.urls")),
     path("", include("corsia.accounts.urls")),
 ]
+# Nursing record (issue 16, §20).
+urlpatterns.insert(-1, path("nursing/", include("corsia.nursing.urls")))

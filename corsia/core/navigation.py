@@ -66,3 +66,11 @@ def nav_for(request: HttpRequest) -> list[dict[str, object]]:
     if matching:
         max(matching, key=lambda i: len(str(i["url"])))["active"] = True
     return items
+
+
+# Nursing record (issue 16, §20): the catalogue of scales, for who defines the ward's own
+# (the patient's nursing page opens from the chart).
+NAV_ITEMS = (
+    *NAV_ITEMS,
+    NavItem("nursing:scales", _("Scale di valutazione"), "nursing.manage_scales"),
+)

@@ -45,6 +45,10 @@ def reference_data() -> Iterator[str]:
 
     icd9 = icd9cm_reference_load()
     yield f"ICD-9-CM codes: {icd9.created} created, {icd9.updated} updated, {icd9.unchanged} unchanged"
+    # Nursing record (issue 16, §20): the shipped scales.
+    from corsia.nursing.services import scales_reference_load
+
+    yield f"nursing scales: {scales_reference_load()} created"
 
 
 def demo_hospital() -> Iterator[str]:
@@ -94,3 +98,7 @@ def demo_hospital() -> Iterator[str]:
     staff = demo_integration.ensure_ward_staff(actor=coordinator)
     yield f"demo ward staff (care scope): {staff} assignments created"
     yield f"demo HL7 morning from the ADT and the laboratory: {demo_integration.ensure_demo_messages()}"
+    # Nursing record (issue 16, §20): one patient's scales over three days.
+    from corsia.demo.nursing import ensure_demo_nursing
+
+    yield f"demo nursing assessments: {ensure_demo_nursing(nurse=_user('infermiere'))} created"

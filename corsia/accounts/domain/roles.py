@@ -393,3 +393,24 @@ def landing_for(roles: set[Role]) -> str | None:
         if role in roles:
             return ROLE_LANDING[role]
     return None
+
+
+# Nursing record (corsia.nursing, issue 16 §20): the care team reads it; nurses and
+# physicians assess with the scales and write it; the ward's coordinator and the
+# administrators define the ward's own scales and care-plan templates.
+PERMISSIONS = (
+    *PERMISSIONS,
+    PermissionSpec("nursing", "view_nursing", "Consultare la cartella infermieristica"),
+    PermissionSpec(
+        "nursing", "record_nursing", "Scrivere la cartella infermieristica e valutare con le scale"
+    ),
+    PermissionSpec(
+        "nursing", "manage_scales", "Definire le scale e i modelli di piano assistenziale"
+    ),
+)
+for _role in (Role.PHYSICIAN, Role.NURSE, Role.PHARMACIST, Role.COORDINATOR):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"nursing.view_nursing"}
+for _role in (Role.PHYSICIAN, Role.NURSE):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"nursing.record_nursing"}
+for _role in (Role.COORDINATOR, Role.ADMINISTRATOR):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"nursing.manage_scales"}

@@ -147,6 +147,14 @@ NOT_PATIENT_DATA: dict[str, str] = {
     "written during a hidden stay is 404 (selectors.request_detail, tests/transfusion)",
 }
 
+# Nursing record (issue 16, §20).
+NOT_PATIENT_DATA |= {
+    "/api/v1/nursing/scales": "catalogue (the scales as data)",
+    "/api/v1/nursing/assessments/{assessment_id}": "no assessment in the scenario; one made "
+    "during a masked stay hidden from the reader is 404 like the list leaves it out "
+    "(tests/nursing/test_pages_api.py)",
+}
+
 # The path parameters the scenario fills; a masked one must answer 404.
 MASKED_ID_PARAMS = {"letter_id": "letter", "document_id": "document"}
 VISIBLE_ID_PARAMS = {"patient_id", "order_id"}

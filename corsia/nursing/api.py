@@ -1,0 +1,378 @@
+"""JSON API of the nursing record: /api/v1/nursing/scales and /api/v1/nursing/assessments.
+Same services and permissions as the pages; refusals are problem+json (config/api.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+
+from corsia.core.access import api_perm
+from corsia.core.schemas import AwareDatetime, IsoDatetime
+from corsia.core.web import request_actor, request_workstation
+from corsia.nursing import selectors, services
+from corsia.nursing.models import (
+    Assessment,
+    MonitoringEntry,
+    NursingAnamnesis,
+    NursingNote,
+    Scale,
+)
+
+router = Router(tags=["nursing"])
+VIEW = "nursing.view_nursing"
+RECORD = "nursing.record_nursing"
+MANAGE = "nursing.manage_scales"
+
+
+class ScaleOut(Schema):
+    id: int
+    code: str
+    version: str
+    name: str
+    shipped: bool
+    active: bool
+    definition: dict[str, Any]  # items, options and points, bands (domain/scales.py)
+
+
+class ScaleIn(Schema):
+    definition: dict[str, Any]
+
+
+class AssessmentItemOut(Schema):
+    item: str
+    label: str
+    answer: str
+    answer_label: str
+    points: int
+
+
+class AssessmentOut(Schema):
+    id: int
+    patient_id: int
+    scale: str
+    scale_version: str
+    scale_name: str
+    answers: dict[str, str]
+    items: list[AssessmentItemOut]
+    total: int
+    band: str
+    band_level: int
+    assessed_at: IsoDatetime
+    notes: str
+    recorded_by: str
+    recorded_at: IsoDatetime
+    supersedes_id: int | None
+    correction_reason: str
+
+
+class AssessmentIn(Schema):
+    patient_id: int
+    scale: str
+    # item code -> option code, or the number of a numeric item: checked by the domain
+    # (a boolean, a fraction, an unknown option are refused there, with the item named)
+    answers: dict[str, Any]
+    assessed_at: AwareDatetime | None = None
+    notes: str = ""
+
+
+class CorrectionIn(Schema):
+    answers: dict[str, str | int]
+    reason: str
+    assessed_at: IsoDatetime | None = None
+    notes: str = ""
+
+
+def _scale_out(scale: Scale) -> ScaleOut:
+    return ScaleOut(
+        id=scale.pk,
+        code=scale.code,
+        version=scale.version,
+        name=scale.name,
+        shipped=scale.shipped,
+        active=scale.active,
+        definition=scale.definition,
+    )
+
+
+def _out(a: Assessment) -> AssessmentOut:
+    return AssessmentOut(
+        id=a.pk,
+        patient_id=a.patient_id,
+        scale=a.scale.code,
+        scale_version=a.scale.version,
+        scale_name=a.scale.name,
+        answers={str(k): str(v) for k, v in a.answers.items()},
+        items=[AssessmentItemOut(**i) for i in a.items],
+        total=a.total,
+        band=a.band_label,
+        band_level=a.band_level,
+        assessed_at=a.assessed_at,
+        notes=a.notes,
+        recorded_by=a.recorded_by.username,
+        recorded_at=a.recorded_at,
+        supersedes_id=a.supersedes_id,
+        correction_reason=a.correction_reason,
+    )
+
+
+@router.get("/scales", response=list[ScaleOut])
+@api_perm(VIEW)
+def scales(request: HttpRequest, all_versions: bool = False) -> list[ScaleOut]:
+    """The scales in use (``all_versions=true``: withdrawn versions too)."""
+    actor = request_actor(request)
+    rows = selectors.scales_all(user=actor) if all_versions else selectors.scales_in_use(user=actor)
+    return [_scale_out(s) for s in rows]
+
+
+@router.post("/scales", response={201: ScaleOut})
+@api_perm(MANAGE)
+def define_scale(request: HttpRequest, payload: ScaleIn) -> Status[ScaleOut]:
+    """A scale of the hospital's own, or a new version of one (put in use)."""
+    scale = services.scale_define(
+        actor=request_actor(request),
+        workstation=request_workstation(request),
+        definition=payload.definition,
+    )
+    return Status(201, _scale_out(scale))
+
+
+@router.get("/assessments", response=list[AssessmentOut])
+@api_perm(VIEW)
+def assessments(
+    request: HttpRequest, patient_id: int, scale: str = "", history: bool = False
+) -> list[AssessmentOut]:
+    """A patient's assessments, newest first (current versions; ``history=true`` adds the
+    corrected ones); of one scale with ``scale`` (its code): the trend."""
+    rows = selectors.patient_assessments(
+        user=request_actor(request),
+        patient_id=patient_id,
+        scale_code=scale or None,
+        include_history=history,
+        workstation=request_workstation(request),
+        channel="api",
+    )
+    return [_out(a) for a in rows]
+
+
+@router.get("/assessments/{assessment_id}", response=AssessmentOut)
+@api_perm(VIEW)
+def assessment(request: HttpRequest, assessment_id: int) -> AssessmentOut:
+    return _out(
+        selectors.assessment_get(
+            user=request_actor(request),
+            assessment_id=assessment_id,
+            workstation=request_workstation(request),
+            channel="api",
+        )
+    )
+
+
+@router.post("/assessments", response={201: AssessmentOut})
+@api_perm(RECORD)
+def record(request: HttpRequest, payload: AssessmentIn) -> Status[AssessmentOut]:
+    """Score the answers with the scale in use (its code) and record them."""
+    created = services.assessment_record(
+        actor=request_actor(request),
+        workstation=request_workstation(request),
+        patient_id=payload.patient_id,
+        data=services.AssessmentInput(
+            scale_code=payload.scale,
+            answers=payload.answers,
+            assessed_at=payload.assessed_at,
+            notes=payload.notes,
+        ),
+    )
+    return Status(201, _out(created))
+
+
+@router.post("/assessments/{assessment_id}/corrections", response={201: AssessmentOut})
+@api_perm(RECORD)
+def correct(
+    request: HttpRequest, assessment_id: int, payload: CorrectionIn
+) -> Status[AssessmentOut]:
+    """A correction: a new assessment superseding this one (which stays), with a reason."""
+    created = services.assessment_correct(
+        actor=request_actor(request),
+        workstation=request_workstation(request),
+        assessment_id=assessment_id,
+        answers=payload.answers,
+        reason=payload.reason,
+        notes=payload.notes,
+        assessed_at=payload.assessed_at,
+    )
+    return Status(201, _out(created))
+
+
+# --- anamnesis, care diary, monitoring ------------------------------------------------------
+
+
+class NoteOut(Schema):
+    id: int
+    kind: str
+    text: str
+    written_at: IsoDatetime
+    author: str
+    supersedes_id: int | None
+    correction_reason: str
+
+
+class MonitoringOut(Schema):
+    id: int
+    parameter: str
+    value: str  # a decimal, as text
+    note: str
+    measured_at: IsoDatetime
+    author: str
+    supersedes_id: int | None
+    correction_reason: str
+
+
+class AnamnesisOut(Schema):
+    id: int
+    admission_reason: str
+    patterns: dict[str, str]  # Gordon pattern code -> text (domain/gordon.py)
+    caregiver: str
+    aids: str
+    written_at: IsoDatetime
+    author: str
+    supersedes_id: int | None
+
+
+class WrittenRecordOut(Schema):
+    anamnesis: AnamnesisOut | None
+    notes: list[NoteOut]
+    monitoring: list[MonitoringOut]
+
+
+class NoteIn(Schema):
+    text: str
+    kind: str = "diary"
+    written_at: AwareDatetime | None = None
+
+
+class MonitoringIn(Schema):
+    parameter: str
+    value: str  # a decimal, as text ("1250", "36.5")
+    measured_at: AwareDatetime | None = None
+    note: str = ""
+
+
+class AnamnesisIn(Schema):
+    admission_reason: str
+    patterns: dict[str, str] = {}
+    caregiver: str = ""
+    aids: str = ""
+    expected_latest_id: int | None = None  # the version edited (none: the first)
+    reason: str = ""  # required for a new version
+
+
+def _note_out(n: NursingNote) -> NoteOut:
+    return NoteOut(
+        id=n.pk,
+        kind=n.kind,
+        text=n.text,
+        written_at=n.written_at,
+        author=n.author.username,
+        supersedes_id=n.supersedes_id,
+        correction_reason=n.correction_reason,
+    )
+
+
+def _monitoring_out(m: MonitoringEntry) -> MonitoringOut:
+    return MonitoringOut(
+        id=m.pk,
+        parameter=m.parameter,
+        value=str(m.value),
+        note=m.note,
+        measured_at=m.written_at,
+        author=m.author.username,
+        supersedes_id=m.supersedes_id,
+        correction_reason=m.correction_reason,
+    )
+
+
+def _anamnesis_out(a: NursingAnamnesis) -> AnamnesisOut:
+    return AnamnesisOut(
+        id=a.pk,
+        admission_reason=a.admission_reason,
+        patterns=a.patterns,
+        caregiver=a.caregiver,
+        aids=a.aids,
+        written_at=a.written_at,
+        author=a.author.username,
+        supersedes_id=a.supersedes_id,
+    )
+
+
+@router.get("/patients/{patient_id}/record", response=WrittenRecordOut)
+@api_perm(VIEW)
+def written_record(
+    request: HttpRequest, patient_id: int, history: bool = False
+) -> WrittenRecordOut:
+    """The anamnesis in force, the care diary and the monitoring, newest first."""
+    record = selectors.patient_written_record(
+        user=request_actor(request),
+        patient_id=patient_id,
+        include_history=history,
+        workstation=request_workstation(request),
+        channel="api",
+    )
+    return WrittenRecordOut(
+        anamnesis=_anamnesis_out(record.anamnesis) if record.anamnesis else None,
+        notes=[_note_out(n) for n in record.notes],
+        monitoring=[_monitoring_out(m) for m in record.monitoring],
+    )
+
+
+@router.post("/patients/{patient_id}/notes", response={201: NoteOut})
+@api_perm(RECORD)
+def write_note(request: HttpRequest, patient_id: int, payload: NoteIn) -> Status[NoteOut]:
+    note = services.note_write(
+        actor=request_actor(request),
+        workstation=request_workstation(request),
+        patient_id=patient_id,
+        text=payload.text,
+        kind=payload.kind,
+        written_at=payload.written_at,
+    )
+    return Status(201, _note_out(note))
+
+
+@router.post("/patients/{patient_id}/monitoring", response={201: MonitoringOut})
+@api_perm(RECORD)
+def record_monitoring(
+    request: HttpRequest, patient_id: int, payload: MonitoringIn
+) -> Status[MonitoringOut]:
+    entry = services.monitoring_record(
+        actor=request_actor(request),
+        workstation=request_workstation(request),
+        patient_id=patient_id,
+        parameter=payload.parameter,
+        value=payload.value,
+        measured_at=payload.measured_at,
+        note=payload.note,
+    )
+    return Status(201, _monitoring_out(entry))
+
+
+@router.post("/patients/{patient_id}/anamnesis", response={201: AnamnesisOut})
+@api_perm(RECORD)
+def write_anamnesis(
+    request: HttpRequest, patient_id: int, payload: AnamnesisIn
+) -> Status[AnamnesisOut]:
+    row = services.anamnesis_write(
+        actor=request_actor(request),
+        workstation=request_workstation(request),
+        patient_id=patient_id,
+        data=services.AnamnesisInput(
+            admission_reason=payload.admission_reason,
+            patterns=payload.patterns,
+            caregiver=payload.caregiver,
+            aids=payload.aids,
+        ),
+        expected_latest_id=payload.expected_latest_id,
+        reason=payload.reason,
+    )
+    return Status(201, _anamnesis_out(row))
