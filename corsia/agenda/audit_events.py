@@ -28,3 +28,4 @@ REMINDER_SENT = register("agenda.reminder_sent", "Promemoria inviato al paziente
 DAY_PLAN_APPLIED = register(
     "agenda.day_plan_applied", "Piano della giornata applicato", reason_required=True
 )
+DAY_PLAN_REQUESTED = register("agenda.day_plan_requested", "Piano della giornata richiesto")
