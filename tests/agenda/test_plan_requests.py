@@ -107,9 +107,9 @@ def _apply(dh: DayHospital, view: services.PlanRequestView) -> PlanRequest:
     )
 
 
-def test_the_request_is_recorded_the_job_computes_and_the_apply_moves(
+def test_the_request_is_recorded_the_job_computes_and_the_apply_moves(  # type: ignore[no-untyped-def]  # pytest-django fixture
     make_user: MakeUser, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]  # pytest-django fixture
+) -> None:
     """One chair. As booked: A 09:00–11:00 (called 08:00), B 11:30–13:30 (called 10:30).
     A's window: slot 08:00 ± 60' → from the 07:30 opening: called 07:30, the chair
     08:30–10:30; B's: 09:30–11:44, called 09:30, the chair 10:30–12:30 (the gap closed)."""
