@@ -413,8 +413,9 @@ def _booked(visit_id: str) -> bool:
 def _token(plan: DayPlan) -> str:
     text = ";".join(
         f"{a.visit_id}:{a.place_id}:{a.arrival}:{a.start}"
-        for a in sorted(plan.assignments, key=lambda a: int(a.visit_id))
-        if _booked(a.visit_id)
+        for a in sorted(
+            (a for a in plan.assignments if _booked(a.visit_id)), key=lambda a: int(a.visit_id)
+        )
     )
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
