@@ -36,6 +36,8 @@ from corsia.agenda.schemas import (
     OrganisationOut,
     PlaceIn,
     PlanApplyIn,
+    PlanRequestApplyIn,
+    PlanRequestOut,
     PostponeIn,
     ProgrammeIn,
     ProgrammeOut,
@@ -283,6 +285,10 @@ def nurse_set(request: HttpRequest, agenda_id: int, payload: NurseIn) -> dict[st
         nurse_id=payload.nurse_id,
         shift=payload.shift,
         on_duty=payload.on_duty,
+        starts_at=payload.starts_at,
+        ends_at=payload.ends_at,
+        break_start=payload.break_start,
+        break_end=payload.break_end,
     )
     return {"on_duty": payload.on_duty}
 
@@ -514,3 +520,66 @@ def programme_postpone(
         **payload.dict(),
     )
     return _programme_out(programme)
+
+
+# --- «Ottimizza la giornata» as a job: request, status, apply (services/plan_requests.py) ---
+
+
+def _request_out(request: HttpRequest, request_id: int) -> PlanRequestOut:
+    view = services.plan_request_view(
+        actor=request_actor(request),
+        request_id=request_id,
+        workstation=request_workstation(request),
+        channel="api",
+    )
+    return PlanRequestOut(
+        id=view.request_id,
+        agenda_id=view.agenda_id,
+        day=view.day,
+        state=view.state,
+        requested_by=view.requested_by,
+        requested_at=view.requested_at,
+        finished_at=view.finished_at,
+        error_code=view.error_code,
+        error_message=view.error_message,
+        stale=view.stale,
+        plan=_plan_out(view.preview) if view.preview is not None else None,
+    )
+
+
+@router.post("/agendas/{agenda_id}/plan-requests", response={202: PlanRequestOut})
+@api_perm(BOOK)
+def plan_request_create(
+    request: HttpRequest, agenda_id: int, day: IsoDate
+) -> Status[PlanRequestOut]:
+    """Ask for the day's plan: recorded now (202), computed by the worker; poll its status."""
+    asked = services.day_plan_request(
+        actor=request_actor(request),
+        agenda_id=agenda_id,
+        day=day,
+        workstation=request_workstation(request),
+        channel="api",
+    )
+    return Status(202, _request_out(request, asked.pk))
+
+
+@router.get("/plan-requests/{request_id}", response=PlanRequestOut)
+@api_perm(BOOK)
+def plan_request_status(request: HttpRequest, request_id: int) -> PlanRequestOut:
+    """The request's state; once ready, the plan against the day as it is now."""
+    return _request_out(request, request_id)
+
+
+@router.post("/plan-requests/{request_id}/apply", response=PlanRequestOut)
+@api_perm(BOOK)
+def plan_request_apply(
+    request: HttpRequest, request_id: int, payload: PlanRequestApplyIn
+) -> PlanRequestOut:
+    """Apply the computed plan: all its moves or none (``plan_stale`` when a booking changed)."""
+    services.day_plan_request_apply(
+        actor=request_actor(request),
+        workstation=request_workstation(request),
+        request_id=request_id,
+        reason=payload.reason,
+    )
+    return _request_out(request, request_id)

@@ -34,3 +34,4 @@ CUP_MAPPING_SET = register(
 CUP_MAPPING_DEACTIVATED = register(
     "agenda.cup_mapping_deactivated", "Corrispondenza prestazione CUP disattivata"
 )
+DAY_PLAN_REQUESTED = register("agenda.day_plan_requested", "Piano della giornata richiesto")

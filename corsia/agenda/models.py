@@ -172,6 +172,11 @@ class NurseOnDuty(TimeStampedModel):
     day = models.DateField(_("giorno"))
     nurse = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     shift = models.CharField(_("turno"), max_length=40, blank=True)
+    # The real shift (None: the whole opening) and its optional break (both or neither).
+    starts_at = models.TimeField(_("inizio turno"), null=True, blank=True)
+    ends_at = models.TimeField(_("fine turno"), null=True, blank=True)
+    break_start = models.TimeField(_("inizio pausa"), null=True, blank=True)
+    break_end = models.TimeField(_("fine pausa"), null=True, blank=True)
     is_active = models.BooleanField(default=True)
 
     class Meta:
@@ -181,7 +186,21 @@ class NurseOnDuty(TimeStampedModel):
                 fields=["agenda", "day", "nurse"],
                 condition=Q(is_active=True),
                 name="nurse_on_duty_once",
-            )
+            ),
+            models.CheckConstraint(
+                condition=(Q(starts_at__isnull=True) & Q(ends_at__isnull=True))
+                | Q(starts_at__lt=models.F("ends_at")),
+                name="nurse_shift_ordered",
+            ),
+            models.CheckConstraint(
+                condition=(Q(break_start__isnull=True) & Q(break_end__isnull=True))
+                | (
+                    Q(starts_at__lt=models.F("break_start"))
+                    & Q(break_start__lt=models.F("break_end"))
+                    & Q(break_end__lt=models.F("ends_at"))
+                ),
+                name="nurse_break_inside_shift",
+            ),
         ]
 
 
@@ -404,3 +423,50 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.booking_id} {self.channel} {self.state}"
+
+
+class PlanRequestState(models.TextChoices):
+    QUEUED = "queued", _("In coda")
+    RUNNING = "running", _("In calcolo")
+    READY = "ready", _("Pronto")
+    FAILED = "failed", _("Non riuscito")
+    APPLIED = "applied", _("Applicato")
+
+
+class PlanRequest(models.Model):
+    """One «Ottimizza la giornata»: who asked, when, from where, for which agenda and day,
+    the movable bookings' versions read then; the job's plan (``plan``: the planner's
+    assignments, figures and who was left out, JSON) and the versions it was computed on
+    (``versions``: what the apply expects). Rows are never deleted."""
+
+    agenda = models.ForeignKey(Agenda, on_delete=models.PROTECT, related_name="plan_requests")
+    day = models.DateField(_("giorno"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("richiesto il"))
+    workstation = models.CharField(max_length=120, blank=True)
+    channel = models.CharField(max_length=10, default="web")
+    read_versions = models.JSONField(default=dict)  # {booking id: version} at the request
+    versions = models.JSONField(default=dict)  # {booking id: version} the plan was computed on
+    state = models.CharField(
+        max_length=10, choices=PlanRequestState.choices, default=PlanRequestState.QUEUED
+    )
+    plan = models.JSONField(null=True, blank=True)
+    warnings = models.JSONField(default=list)
+    error_code = models.CharField(max_length=60, blank=True)
+    error_message = models.CharField(max_length=500, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        default_permissions = ()
+        indexes = [models.Index(fields=["agenda", "day", "-requested_at"], name="plan_req_day")]
+        triggers = [pgtrigger.Protect(name="never_deleted", operation=pgtrigger.Delete)]
+
+    def __str__(self) -> str:
+        return f"plan {self.agenda_id} {self.day} {self.state}"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import time
+from datetime import datetime, time
 from typing import Annotated, Any, get_type_hints
 
 from ninja import Schema
@@ -108,6 +108,10 @@ class NurseIn(Schema):
     nurse_id: RecordId
     shift: Annotated[str, Field(max_length=40)] = ""
     on_duty: bool = True
+    starts_at: time | None = None  # the real shift (none: the whole opening)
+    ends_at: time | None = None
+    break_start: time | None = None  # the break, inside the shift
+    break_end: time | None = None
 
 
 class CupMappingIn(Schema):
@@ -344,3 +348,24 @@ class DayPlanOut(Schema):
     warnings: list[str]
     versions: dict[int, int]
     plan_token: str
+
+
+# --- «Ottimizza la giornata» as a job (plan requests) -----------------------------------
+
+
+class PlanRequestApplyIn(Schema):
+    reason: Reason
+
+
+class PlanRequestOut(Schema):
+    id: int
+    agenda_id: int
+    day: IsoDate
+    state: str  # queued | running | ready | failed | applied
+    requested_by: str
+    requested_at: datetime
+    finished_at: datetime | None
+    error_code: str
+    error_message: str
+    stale: bool  # a booking changed since the plan was computed: the apply would refuse
+    plan: DayPlanOut | None  # once computed

@@ -8,6 +8,7 @@ from django.utils import timezone
 from procrastinate.contrib.django import app
 from procrastinate.exceptions import AlreadyEnqueued
 
+from corsia.agenda.services.plan_requests import COMPUTE_TASK, day_plan_compute
 from corsia.agenda.services.reminders import bookings_to_remind, reminder_send
 
 
@@ -37,3 +38,10 @@ def reminders_due_task(timestamp: int) -> None:
     """Every afternoon at 15:00: tomorrow's bookings without a sent reminder get one."""
     tomorrow = timezone.localdate() + timedelta(days=1)
     reminders_defer(bookings_to_remind(day=tomorrow))
+
+
+@app.task(name=COMPUTE_TASK, queue="agenda")
+def day_plan_compute_task(request_id: int) -> None:
+    """One «Ottimizza la giornata»: the plan of a queued request computed and stored (up to
+    the planner's time limit; ``services/plan_requests.py``)."""
+    day_plan_compute(request_id=request_id)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from corsia.agenda import views
+from corsia.agenda import views, views_plan
 
 app_name = "agenda"
 
@@ -8,8 +8,10 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("<int:agenda_id>/", views.day_page, name="day"),
     path("<int:agenda_id>/week/", views.week_page, name="week"),
-    path("<int:agenda_id>/plan/", views.plan_page, name="plan"),
-    path("<int:agenda_id>/plan/apply/", views.plan_apply, name="plan_apply"),
+    path("<int:agenda_id>/plan/", views_plan.plan_page, name="plan"),
+    path("<int:agenda_id>/plan/request/", views_plan.plan_request, name="plan_request"),
+    path("plan/<int:request_id>/", views_plan.plan_status, name="plan_status"),
+    path("plan/<int:request_id>/apply/", views_plan.plan_apply, name="plan_apply"),
     path("<int:agenda_id>/call-in/", views.call_in_page, name="call_in"),
     path("<int:agenda_id>/call-in.csv", views.call_in_csv, name="call_in_csv"),
     path("<int:agenda_id>/reminders/", views.reminders, name="reminders"),

@@ -381,56 +381,6 @@ def lock(request: HttpRequest, booking_id: int) -> HttpResponse:
     )
 
 
-@require_perm(BOOK)
-def plan_page(request: HttpRequest, agenda_id: int) -> HttpResponse:
-    """«Ottimizza la giornata»: the optimiser's plan beside the day as booked; nothing is
-    written until «Applica»."""
-    day = _day(request)
-    preview = services.day_plan_preview(
-        actor=request_actor(request),
-        agenda_id=agenda_id,
-        day=day,
-        workstation=request_workstation(request),
-    )
-    return render(
-        request,
-        "agenda/plan.html",
-        {
-            "plan": preview,
-            "agenda": selectors.agenda_get(user=request_actor(request), agenda_id=agenda_id),
-            "day": day,
-            "moved": sum(1 for r in preview.rows if r.moves and not r.fixed),
-            "weekday": WEEKDAYS_IT[day.weekday()],
-        },
-    )
-
-
-@require_perm(BOOK)
-@require_POST
-def plan_apply(request: HttpRequest, agenda_id: int) -> HttpResponse:
-    """«Applica»: every move of the plan or none; refused: back to the preview, said why."""
-    day = timezone.localdate()
-    versions = {
-        booking_id: parse_id(request.POST.get(key)) or 0
-        for key in request.POST
-        if key.startswith("v_") and (booking_id := parse_id(key[2:])) is not None
-    }
-    with refusals_as_messages(request):
-        day = posted_date(request.POST.get("day"), "day") or day
-        services.day_plan_apply(
-            actor=request_actor(request),
-            workstation=request_workstation(request),
-            agenda_id=agenda_id,
-            day=day,
-            expected_versions=versions,
-            reason=request.POST.get("reason", ""),
-            plan_token=request.POST.get("plan_token", "")[:64],
-        )
-        messages.success(request, _("Piano della giornata applicato."))
-        return _back(request, agenda_id, day)
-    return redirect(reverse("agenda:plan", args=[agenda_id]) + f"?day={day.isoformat()}")
-
-
 @require_perm(MANAGE)
 def organisation_page(request: HttpRequest, agenda_id: int) -> HttpResponse:
     org = selectors.agenda_organisation(user=request_actor(request), agenda_id=agenda_id)

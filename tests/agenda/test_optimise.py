@@ -17,7 +17,7 @@ from corsia.agenda import services
 from corsia.agenda.models import Booking
 from corsia.audit.models import AuditEvent
 from corsia.core.domain.errors import ConflictError, NotFound, ValidationFailed
-from corsia.testing.accounts import MakeUser, api_client, logged_in, post_json
+from corsia.testing.accounts import MakeUser, api_client, post_json
 from corsia.testing.agenda import WORKSTATION, DayHospital, day_hospital, next_weekday
 from corsia.testing.patients import patient_registered
 
@@ -290,23 +290,3 @@ def test_the_api_previews_and_applies_with_problem_codes(make_user: MakeUser) ->
     assert _times(a)[2] == time(8, 30)
     outsider = api_client(make_user(Role.PHARMACIST))
     assert outsider.post(f"{base}?day={MONDAY.isoformat()}").status_code == 403
-
-
-def test_the_page_shows_the_plan_and_applies_it(make_user: MakeUser) -> None:
-    dh = _hospital(make_user, {"P01"})
-    a = _book(dh, "Ardito", time(9), 120)
-    b = _book(dh, "Bassi", time(11, 30), 120)
-    client = logged_in(dh.nurse)
-    day_page = client.get(f"/agenda/{dh.agenda.pk}/?day={MONDAY.isoformat()}").content.decode()
-    assert "Ottimizza la giornata" in day_page
-    page = client.get(f"/agenda/{dh.agenda.pk}/plan/?day={MONDAY.isoformat()}")
-    html = page.content.decode()
-    assert page.status_code == 200 and "ARDITO" in html and "09:00 → 08:30" in html
-    form = {"day": MONDAY.isoformat(), f"v_{a.pk}": str(a.version), f"v_{b.pk}": str(b.version)}
-    url = f"/agenda/{dh.agenda.pk}/plan/apply/"
-    refused = client.post(url, {**form, "reason": ""}, follow=True)
-    assert "Indicare il motivo" in refused.content.decode()
-    assert _times(a)[2] == time(9)
-    done = client.post(url, {**form, "reason": REASON}, follow=True)
-    assert "Piano della giornata applicato" in done.content.decode()
-    assert _times(b) == ("P01", time(9, 30), time(10, 30), time(12, 30))

@@ -1,6 +1,7 @@
 """The agenda's writes, by act: ``organisation`` (agendas, places, booking types, hours,
 closed days, nurses on duty), ``bookings`` (book, move, state, lock), ``programme`` (a
-line's cycles proposed, confirmed, postponed), ``reminders`` (the call-in reminders).
+line's cycles proposed, confirmed, postponed), ``reminders`` (the call-in reminders), ``optimise`` and ``plan_requests`` (the day plan,
+computed by a job).
 Callers import this package; the names below are its public surface."""
 
 from corsia.agenda.services.bookings import (
@@ -41,6 +42,14 @@ from corsia.agenda.services.organisation import (
     hours_set,
     nurse_on_duty_set,
 )
+from corsia.agenda.services.plan_requests import (
+    PlanRequestView,
+    day_plan_compute,
+    day_plan_request,
+    day_plan_request_apply,
+    day_plan_requests,
+    plan_request_view,
+)
 from corsia.agenda.services.programme import (
     programme_confirm,
     programme_postpone_cycle,
@@ -61,6 +70,7 @@ __all__ = [
     "CupResult",
     "DayPlanPreview",
     "ExternalRef",
+    "PlanRequestView",
     "agenda_create",
     "agenda_place_set",
     "agenda_update",
@@ -78,10 +88,15 @@ __all__ = [
     "cup_mapping_deactivate",
     "cup_mapping_set",
     "day_plan_apply",
+    "day_plan_compute",
     "day_plan_preview",
+    "day_plan_request",
+    "day_plan_request_apply",
+    "day_plan_requests",
     "hours_set",
     "nurse_on_duty_set",
     "order_steps",
+    "plan_request_view",
     "programme_confirm",
     "programme_postpone_cycle",
     "programme_propose",

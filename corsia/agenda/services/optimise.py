@@ -30,8 +30,10 @@ each move audited with the reason, plus one audit row for the plan.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from itertools import pairwise
+from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -40,20 +42,26 @@ from corsia.agenda import audit_events as events
 from corsia.agenda.domain.phases import Phase as BookingPhase
 from corsia.agenda.domain.phases import PhaseKind
 from corsia.agenda.domain.planning import (
+    Assignment,
     DayPlan,
     DayProblem,
     Fixed,
     Nurse,
     Phase,
+    PhaseTime,
     Place,
     PlaceKind,
+    PlanStatus,
+    Unplaced,
     Visit,
     check_plan,
     plan_day,
 )
+from corsia.agenda.domain.shifts import NurseShift
 from corsia.agenda.domain.states import MOVABLE, BookingState
 from corsia.agenda.models import Agenda, Booking
 from corsia.agenda.permissions import BOOK
+from corsia.agenda.pharmacy import Readiness, order_day_readiness
 from corsia.agenda.selectors import (
     agenda_calendar,
     agenda_for_update,
@@ -77,6 +85,10 @@ PLAN_TIME_LIMIT_S = 8.0
 NURSE_STARTS = frozenset({PhaseKind.THERAPY, PhaseKind.PUMP_CONNECTION, PhaseKind.PUMP_DETACHMENT})
 CONSTRAINTS = "booking_place_no_overlap, booking_patient_no_overlap"
 HIDDEN = "Accesso riservato"
+# A preparation already in the pharmacy's work (validated, at a hood, being made, weighed):
+# ready this many minutes from now (compounding, the gravimetric check, the release).
+IN_WORK_MINUTES = 30
+CLOSURE = "chiusura"  # the planner's id prefix of a closure between two shifts (not a booking)
 
 
 def _minute(at: datetime) -> int:
@@ -100,8 +112,34 @@ def _lead(booking: Booking) -> int:
     return booking.booking_type.blood_test_lead_minutes
 
 
+def _ready_at(booking: Booking, not_before: int | None) -> tuple[int | None, ...]:
+    """Each drug's ``ready_at`` from the pharmacy (README, «Le preparazioni della
+    farmacia»): only for today (``not_before``: now); a released preparation is ready, one in
+    the pharmacy's work is ready in ``IN_WORK_MINUTES``, one not started (or no order) in the
+    booking type's lead. Another day: the visit's own lead (call-in to the place) holds."""
+    if not_before is None or booking.order_id is None or booking.day_of_cycle is None:
+        return ()
+    lead = {
+        Readiness.READY: None,
+        Readiness.IN_WORK: IN_WORK_MINUTES,
+        Readiness.NOT_STARTED: _lead(booking),
+    }
+    return tuple(
+        None if lead[r] is None else min(DAY_END, not_before + (lead[r] or 0))
+        for r in order_day_readiness(order_id=booking.order_id, day_of_cycle=booking.day_of_cycle)
+    )
+
+
+DAY_END = 24 * 60
+DRUG_KINDS = frozenset({PhaseKind.THERAPY, PhaseKind.PUMP_CONNECTION})
+
+
 def _visit(
-    booking: Booking, window: tuple[int, int], needs: PlaceKind, nurses: bool
+    booking: Booking,
+    window: tuple[int, int],
+    needs: PlaceKind,
+    nurses: bool,
+    ready: tuple[int | None, ...] = (),
 ) -> Visit | None:
     """The booking as the planner's visit: its on-place phases in sequence (the waits
     between them kept), the observation after the last; None when it has none."""
@@ -120,6 +158,10 @@ def _visit(
     ]
     if not steps:
         return None
+    drugs = [i for i, (kind, _s, _e) in enumerate(steps) if kind in DRUG_KINDS]
+    # the order's lines in sequence are the booking's drug phases (bookings.order_steps);
+    # a booking whose drugs no longer match its order's lines gets no ready time
+    ready_of = dict(zip(drugs, ready, strict=True)) if len(drugs) == len(ready) else {}
     phases = []
     for i, (kind, s, e) in enumerate(steps):
         following = steps[i + 1][1] if i + 1 < len(steps) else e
@@ -128,6 +170,7 @@ def _visit(
                 drug=f"f{i + 1}",
                 minutes=max(1, e - s),
                 wait_after=max(0, following - e),
+                ready_at=ready_of.get(i),
                 nurse_start=nurses and kind in NURSE_STARTS,
             )
         )
@@ -158,26 +201,88 @@ class _Day:
     bookings: dict[int, Booking]  # those in the problem
     free: frozenset[int]
     warnings: tuple[str, ...]
+    windows: tuple[tuple[int, int], ...] = ()  # the day's shifts (minutes), in order
+
+
+def _nurses(agenda: Agenda, day: date, opens: int, closes: int) -> tuple[list[Nurse], list[str]]:
+    """The nurses on duty as the planner's: each for her shift (the whole opening when none
+    is recorded), her break as the planner's ``Nurse.breaks``, so no start of hers falls in
+    it and her cap of starts per half hour is counted across it."""
+    nurses: list[Nurse] = []
+    warnings: list[str] = []
+    for row in day_nurses(agenda, day):
+        shift = NurseShift(row.starts_at, row.ends_at, row.break_start, row.break_end)
+        spans = shift.working_spans(opens, closes)
+        if not spans:
+            warnings.append(
+                f"Il turno di {row.nurse} non cade nell'orario di apertura: non conta nel piano."
+            )
+            continue
+        nurses.append(
+            Nurse(
+                id=str(row.nurse_id),
+                shift_start=spans[0][0],
+                shift_end=spans[-1][1],
+                breaks=tuple((a[1], b[0]) for a, b in pairwise(spans)),
+            )
+        )
+    return nurses, warnings
+
+
+def _closures(
+    windows: tuple[tuple[int, int], ...], places: list[Any]
+) -> tuple[list[Visit], list[Fixed]]:
+    """Each closure between two shifts (a lunch gap) held on every place by a fixed,
+    nurse-free stand-in: no access is on a place while the unit is closed."""
+    visits: list[Visit] = []
+    fixed: list[Fixed] = []
+    for i, ((_o, gap_start), (gap_end, _c)) in enumerate(pairwise(windows)):
+        if gap_end <= gap_start:
+            continue
+        for p in places:
+            visit_id = f"{CLOSURE}-{i}-{p.place_id}"
+            visits.append(
+                Visit(
+                    id=visit_id,
+                    patient=visit_id,
+                    arrival_earliest=gap_start,
+                    arrival_latest=gap_start,
+                    phases=(Phase(drug=CLOSURE, minutes=gap_end - gap_start, nurse_start=False),),
+                    needs=PlaceKind(p.place.kind),
+                )
+            )
+            fixed.append(
+                Fixed(
+                    visit_id=visit_id, place_id=str(p.place_id), start=gap_start, arrival=gap_start
+                )
+            )
+    return visits, fixed
+
+
+def _shift_of(windows: tuple[tuple[int, int], ...], minute: int) -> tuple[int, int] | None:
+    return next((w for w in windows if w[0] <= minute <= w[1]), None)
 
 
 def _problem(agenda: Agenda, day: date, bookings: list[Booking]) -> _Day:
-    windows = agenda_calendar(agenda, day, day).windows_on(day)
+    windows = tuple(
+        (w.opens.hour * 60 + w.opens.minute, w.closes.hour * 60 + w.closes.minute)
+        for w in agenda_calendar(agenda, day, day).windows_on(day)
+    )
     closed = day_is_closed(agenda, day) or not windows
-    opens = min((w.opens.hour * 60 + w.opens.minute for w in windows), default=0)
-    closes = max((w.closes.hour * 60 + w.closes.minute for w in windows), default=0)
+    opens = min((w[0] for w in windows), default=0)
+    closes = max((w[1] for w in windows), default=0)
     places = day_places(agenda)
     kinds = {p.place_id: p.place.kind for p in places}
-    nurses = day_nurses(agenda, day)
-    warnings: list[str] = []
+    nurses, warnings = _nurses(agenda, day, opens, closes)
     if not nurses:
         warnings.append(
             "Nessun infermiere in servizio registrato: il piano non limita gli avvii per "
             "infermiere."
         )
     now = timezone.localtime()
-    not_before = now.hour * 60 + now.minute + 1 if day == now.date() else 0
-    visits: list[Visit] = []
-    fixed: list[Fixed] = []
+    today = day == now.date()
+    not_before = now.hour * 60 + now.minute + 1 if today else 0
+    visits, fixed = _closures(windows, places)
     used: dict[int, Booking] = {}
     free: set[int] = set()
     for booking in bookings:
@@ -186,15 +291,18 @@ def _problem(agenda: Agenda, day: date, bookings: list[Booking]) -> _Day:
         arrival = _minute(booking.arrival_at)
         needs = PlaceKind.BED if kinds.get(booking.place_id or 0) == "bed" else PlaceKind.CHAIR
         if _free(booking):
+            # with a closure between shifts, the access stays in the shift of its call-in
+            shift = _shift_of(windows, arrival) if len(windows) > 1 else None
+            low, high = shift or (opens, closes)
             if booking.state == BookingState.ARRIVED:
                 window = (arrival, arrival)
             elif booking.place_id is None:
-                window = (max(opens, not_before), closes)
+                window = (max(low, not_before), high)
             else:
                 slot = arrival - arrival % agenda.slot_minutes
                 window = (
-                    max(opens, not_before, slot - ARRIVAL_TOLERANCE_MINUTES),
-                    min(closes, slot + agenda.slot_minutes - 1 + ARRIVAL_TOLERANCE_MINUTES),
+                    max(low, not_before, slot - ARRIVAL_TOLERANCE_MINUTES),
+                    min(high, slot + agenda.slot_minutes - 1 + ARRIVAL_TOLERANCE_MINUTES),
                 )
             if window[0] > window[1]:  # the window has passed: the planner leaves it out
                 window = (window[0], window[0])
@@ -202,7 +310,8 @@ def _problem(agenda: Agenda, day: date, bookings: list[Booking]) -> _Day:
             window = (arrival, arrival)
         else:
             continue  # fixed outside the agenda's places: holds none of them
-        visit = _visit(booking, window, needs, bool(nurses))
+        ready = _ready_at(booking, not_before if today else None) if _free(booking) else ()
+        visit = _visit(booking, window, needs, bool(nurses), ready)
         if visit is None:
             continue
         visits.append(visit)
@@ -219,7 +328,7 @@ def _problem(agenda: Agenda, day: date, bookings: list[Booking]) -> _Day:
                 )
             )
     problem = None
-    if visits and places:
+    if used and places:
         problem = DayProblem(
             opens=opens,
             closes=max(opens, closes),
@@ -233,16 +342,14 @@ def _problem(agenda: Agenda, day: date, bookings: list[Booking]) -> _Day:
                 )
                 for p in places
             ),
-            nurses=tuple(
-                Nurse(id=str(n.nurse_id), shift_start=opens, shift_end=closes) for n in nurses
-            ),
+            nurses=tuple(nurses),
             visits=tuple(visits),
             fixed=tuple(fixed),
             time_limit_s=PLAN_TIME_LIMIT_S,
             closed=closed,
             workers=1,  # deterministic: the apply recomputes the plan the preview showed
         )
-    return _Day(agenda, day, problem, used, frozenset(free), tuple(warnings))
+    return _Day(agenda, day, problem, used, frozenset(free), tuple(warnings), windows)
 
 
 @dataclass(frozen=True)
@@ -304,16 +411,108 @@ def _wait(booking: Booking) -> int:
     return max(0, _minute(booking.start_at) - _minute(booking.arrival_at) - _lead(booking))
 
 
+def _booked(visit_id: str) -> bool:
+    """A visit of a booking (not a closure's stand-in)."""
+    return visit_id.isdigit()
+
+
 def _token(plan: DayPlan) -> str:
     text = ";".join(
         f"{a.visit_id}:{a.place_id}:{a.arrival}:{a.start}"
-        for a in sorted(plan.assignments, key=lambda a: int(a.visit_id))
+        for a in sorted(
+            (a for a in plan.assignments if _booked(a.visit_id)), key=lambda a: int(a.visit_id)
+        )
     )
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+def _within_shifts(state: _Day, plan: DayPlan) -> DayPlan:
+    """An access the plan spreads over a closure between shifts (called in before it, on
+    the place after it) is left out with its reason: the calendar wants each access inside
+    one shift, and the planner has no per-visit deadline to keep it there."""
+    if len(state.windows) < 2 or state.problem is None:
+        return plan
+    crossing: list[Unplaced] = []
+    for a in plan.assignments:
+        if not _booked(a.visit_id) or int(a.visit_id) not in state.free:
+            continue
+        end = a.start + state.problem.visit(a.visit_id).span_minutes
+        if _shift_of(state.windows, a.arrival) != _shift_of(state.windows, end):
+            crossing.append(
+                Unplaced(
+                    a.visit_id,
+                    "crosses_closure",
+                    f"convocazione alle {_hhmm(a.arrival)} e fine alle {_hhmm(end)}: l'accesso "
+                    "attraverserebbe la chiusura tra due turni.",
+                )
+            )
+    if not crossing:
+        return plan
+    out = {u.visit_id for u in crossing}
+    return replace(
+        plan,
+        assignments=tuple(a for a in plan.assignments if a.visit_id not in out),
+        unplaced=(*plan.unplaced, *crossing),
+    )
+
+
 def _plan(state: _Day) -> DayPlan | None:
-    return plan_day(state.problem) if state.problem is not None else None
+    if state.problem is None:
+        return None
+    return _within_shifts(state, plan_day(state.problem))
+
+
+def plan_json(plan: DayPlan) -> dict[str, Any]:
+    """The plan as stored in a ``PlanRequest`` (``plan_from_json`` reads it back)."""
+    return {
+        "assignments": [
+            {
+                "visit_id": a.visit_id,
+                "place_id": a.place_id,
+                "arrival": a.arrival,
+                "start": a.start,
+                "end": a.end,
+                "phases": [[p.drug, p.start, p.end, p.nurse] for p in a.phases],
+                "detach_at": a.detach_at,
+                "detach_nurse": a.detach_nurse,
+            }
+            for a in plan.assignments
+        ],
+        "makespan": plan.makespan,
+        "total_wait": plan.total_wait,
+        "chair_balance": plan.chair_balance,
+        "status": plan.status.value,
+        "unplaced": [[u.visit_id, u.code, u.message] for u in plan.unplaced],
+        "lower_bound": plan.lower_bound,
+        "solver": plan.solver,
+        "wall_s": plan.wall_s,
+    }
+
+
+def plan_from_json(data: dict[str, Any]) -> DayPlan:
+    return DayPlan(
+        assignments=tuple(
+            Assignment(
+                visit_id=a["visit_id"],
+                place_id=a["place_id"],
+                arrival=a["arrival"],
+                start=a["start"],
+                end=a["end"],
+                phases=tuple(PhaseTime(*p) for p in a["phases"]),
+                detach_at=a["detach_at"],
+                detach_nurse=a["detach_nurse"],
+            )
+            for a in data["assignments"]
+        ),
+        makespan=data["makespan"],
+        total_wait=data["total_wait"],
+        chair_balance=data["chair_balance"],
+        status=PlanStatus(data["status"]),
+        unplaced=tuple(Unplaced(*u) for u in data["unplaced"]),
+        lower_bound=data["lower_bound"],
+        solver=data["solver"],
+        wall_s=data["wall_s"],
+    )
 
 
 def _preview(user: User, state: _Day, plan: DayPlan | None) -> DayPlanPreview:
@@ -360,6 +559,7 @@ def _preview(user: User, state: _Day, plan: DayPlan | None) -> DayPlanPreview:
             message=u.message,
         )
         for u in (plan.unplaced if plan else ())
+        if _booked(u.visit_id)
     )
     rows.sort(key=lambda r: (r.proposed_start, r.proposed_place))
     return DayPlanPreview(
@@ -419,12 +619,13 @@ def _new_phases(booking: Booking, arrival: int, start: int) -> tuple[BookingPhas
 
 def _names(user: User, state: _Day, plan: DayPlan) -> str:
     """Who is left out, by name (a masked stay's patient only for those inside it)."""
-    left = [state.bookings[int(u.visit_id)] for u in plan.unplaced]
+    unplaced = [u for u in plan.unplaced if _booked(u.visit_id)]
+    left = [state.bookings[int(u.visit_id)] for u in unplaced]
     shown = visible_booking_ids(user, left)
     return "; ".join(
         (f"{b.patient.surname.upper()} {b.patient.given_names}" if b.pk in shown else HIDDEN)
         + f": {u.message}"
-        for b, u in zip(left, plan.unplaced, strict=True)
+        for b, u in zip(left, unplaced, strict=True)
     )
 
 
@@ -464,74 +665,86 @@ def day_plan_apply(
                 "Il piano ricalcolato differisce dall'anteprima: rivederlo prima di applicarlo.",
                 code="plan_changed",
             )
-        if plan.unplaced:
-            raise ConflictError(
-                f"Il piano lascia fuori {len(plan.unplaced)} pazienti: {_names(actor, state, plan)}.",
-                code="plan_leaves_out",
-                details={"booking_ids": [int(u.visit_id) for u in plan.unplaced]},
-            )
-        assert state.problem is not None  # a plan exists
-        conflicts = check_plan(state.problem, plan)
-        if conflicts:
-            raise ConflictError(
-                "Il piano non è valido: " + " ".join(c.message for c in conflicts),
-                code="plan_conflict",
-            )
-        moves = []
-        for pk in sorted(state.free):
-            booking, a = state.bookings[pk], plan.assignment(str(pk))
-            assert a is not None  # nobody left out
-            place_id = int(a.place_id)
-            if (booking.place_id, _minute(booking.start_at), _minute(booking.arrival_at)) != (
-                place_id,
-                a.start,
-                a.arrival,
-            ):
-                moves.append((booking, place_id, a))
-        moving = frozenset(b.pk for b, _p, _a in moves)
-        with connection.cursor() as cursor:
-            cursor.execute(f"SET CONSTRAINTS {CONSTRAINTS} DEFERRED")
-        for booking, place_id, a in moves:
-            check_movable(booking)
-            move_write(
-                actor=actor,
-                workstation=workstation,
-                agenda=agenda,
-                booking=booking,
-                day=day,
-                phases=_new_phases(booking, a.arrival, a.start),
-                place_id=place_id,
-                reason=reason,
-                moving=moving,
-            )
-        for booking, _place, _a in moves:
-            if arrivals_in_slot(agenda, booking.arrival_at) > agenda.slot_capacity:
-                raise ConflictError(
-                    f"Lo slot delle {timezone.localtime(booking.arrival_at):%H:%M} avrebbe più "
-                    f"di {agenda.slot_capacity} arrivi: il piano non si applica.",
-                    code="slot_full",
-                )
-        try:
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(f"SET CONSTRAINTS {CONSTRAINTS} IMMEDIATE")
-        except IntegrityError as error:
-            raise ConflictError(
-                "Il piano sovrapporrebbe due prenotazioni: nulla è stato spostato.",
-                code="plan_conflict",
-            ) from error
-        audit_record(
-            event=events.DAY_PLAN_APPLIED,
+        write_plan(actor=actor, workstation=workstation, state=state, plan=plan, reason=reason)
+    return _preview(actor, _problem(agenda, day, day_bookings_for_plan(agenda, day)), plan)
+
+
+def write_plan(
+    *, actor: User, workstation: Workstation, state: _Day, plan: DayPlan, reason: str
+) -> None:
+    """Write a plan of the day ``state`` holds locked (inside the caller's transaction):
+    refused whole if it leaves someone out or ``check_plan`` faults it; every move with the
+    checks and audit row of a manual move; the plan's own audit row."""
+    agenda, day = state.agenda, state.day
+    if plan.unplaced:
+        raise ConflictError(
+            f"Il piano lascia fuori {len(plan.unplaced)} pazienti: {_names(actor, state, plan)}.",
+            code="plan_leaves_out",
+            details={
+                "booking_ids": [int(u.visit_id) for u in plan.unplaced if _booked(u.visit_id)]
+            },
+        )
+    assert state.problem is not None  # a plan exists
+    conflicts = check_plan(state.problem, plan)
+    if conflicts:
+        raise ConflictError(
+            "Il piano non è valido: " + " ".join(c.message for c in conflicts),
+            code="plan_conflict",
+        )
+    moves = []
+    for pk in sorted(state.free):
+        booking, a = state.bookings[pk], plan.assignment(str(pk))
+        assert a is not None  # nobody left out
+        place_id = int(a.place_id)
+        if (booking.place_id, _minute(booking.start_at), _minute(booking.arrival_at)) != (
+            place_id,
+            a.start,
+            a.arrival,
+        ):
+            moves.append((booking, place_id, a))
+    moving = frozenset(b.pk for b, _p, _a in moves)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET CONSTRAINTS {CONSTRAINTS} DEFERRED")
+    for booking, place_id, a in moves:
+        check_movable(booking)
+        move_write(
             actor=actor,
             workstation=workstation,
-            target=agenda,
-            after={
-                "day": day.isoformat(),
-                "moved": sorted(moving),
-                "makespan": plan.makespan,
-                "total_wait": plan.total_wait,
-                "status": plan.status.value,
-                "solver": plan.solver,
-            },
+            agenda=agenda,
+            booking=booking,
+            day=day,
+            phases=_new_phases(booking, a.arrival, a.start),
+            place_id=place_id,
             reason=reason,
+            moving=moving,
         )
-    return _preview(actor, _problem(agenda, day, day_bookings_for_plan(agenda, day)), plan)
+    for booking, _place, _a in moves:
+        if arrivals_in_slot(agenda, booking.arrival_at) > agenda.slot_capacity:
+            raise ConflictError(
+                f"Lo slot delle {timezone.localtime(booking.arrival_at):%H:%M} avrebbe più "
+                f"di {agenda.slot_capacity} arrivi: il piano non si applica.",
+                code="slot_full",
+            )
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"SET CONSTRAINTS {CONSTRAINTS} IMMEDIATE")
+    except IntegrityError as error:
+        raise ConflictError(
+            "Il piano sovrapporrebbe due prenotazioni: nulla è stato spostato.",
+            code="plan_conflict",
+        ) from error
+    audit_record(
+        event=events.DAY_PLAN_APPLIED,
+        actor=actor,
+        workstation=workstation,
+        target=agenda,
+        after={
+            "day": day.isoformat(),
+            "moved": sorted(moving),
+            "makespan": plan.makespan,
+            "total_wait": plan.total_wait,
+            "status": plan.status.value,
+            "solver": plan.solver,
+        },
+        reason=reason,
+    )

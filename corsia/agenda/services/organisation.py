@@ -13,6 +13,7 @@ from corsia.accounts.domain.roles import Role
 from corsia.accounts.selectors import users_in_role
 from corsia.agenda import audit_events as events
 from corsia.agenda.domain.calendar import Window, window_refusal, windows_overlap
+from corsia.agenda.domain.shifts import NurseShift
 from corsia.agenda.models import (
     Agenda,
     AgendaKind,
@@ -396,9 +397,17 @@ def nurse_on_duty_set(
     nurse_id: int,
     shift: str = "",
     on_duty: bool = True,
+    starts_at: time | None = None,
+    ends_at: time | None = None,
+    break_start: time | None = None,
+    break_end: time | None = None,
 ) -> NurseOnDuty | None:
+    """A nurse on duty (or no longer) on the agenda's day; with ``starts_at``/``ends_at``
+    her real shift and an optional break inside it (``domain/shifts.py`` refuses the rest).
+    Setting the times again for a nurse already on duty replaces them."""
     require_permission(actor, MANAGE, ONLY_COORDINATORS)
     day_in_range(day)
+    times = NurseShift(starts_at, ends_at, break_start, break_end)
     nurse = next((u for u in users_in_role(role=Role.NURSE) if u.pk == nurse_id), None)
     if nurse is None:
         raise ValidationFailed(
@@ -407,13 +416,24 @@ def nurse_on_duty_set(
             field="nurse_id",
         )
     shift = _text(shift, field="shift", label="il turno", max_length=40, required=False)
+    fields = {
+        "shift": shift,
+        "starts_at": times.start,
+        "ends_at": times.end,
+        "break_start": times.break_start,
+        "break_end": times.break_end,
+    }
     with transaction.atomic():
         agenda = agenda_for_update(agenda_id)
         row = NurseOnDuty.objects.filter(
             agenda=agenda, day=day, nurse=nurse, is_active=True
         ).first()
         if on_duty and row is None:
-            row = NurseOnDuty.objects.create(agenda=agenda, day=day, nurse=nurse, shift=shift)
+            row = NurseOnDuty.objects.create(agenda=agenda, day=day, nurse=nurse, **fields)
+        elif on_duty and row is not None:
+            for name, value in fields.items():
+                setattr(row, name, value)
+            row.save(update_fields=[*fields, "updated_at"])
         elif not on_duty and row is not None:
             row.is_active = False
             row.save(update_fields=["is_active", "updated_at"])
@@ -423,6 +443,11 @@ def nurse_on_duty_set(
             actor=actor,
             workstation=workstation,
             target=agenda,
-            after={"day": day.isoformat(), "nurse": nurse.username, "on_duty": on_duty},
+            after={
+                "day": day.isoformat(),
+                "nurse": nurse.username,
+                "on_duty": on_duty,
+                **{k: (v.isoformat() if isinstance(v, time) else v) for k, v in fields.items()},
+            },
         )
     return row

@@ -45,10 +45,21 @@ PAGES: dict[str, PageHelp] = {
         _(
             "L'ottimizzatore propone posto, convocazione e inizio di ogni accesso che si può "
             "spostare, per chiudere la giornata prima e far attendere meno i pazienti; gli "
-            "accessi iniziati o bloccati restano dove sono. Nulla cambia finché non premi "
-            "«Applica» con il motivo: tutte le prenotazioni si spostano insieme o nessuna; se "
-            "qualcuno ha cambiato la giornata nel frattempo, o il piano lascia fuori un "
-            "paziente, il piano non si applica."
+            "accessi iniziati o bloccati restano dove sono. «Calcola il piano» lo fa calcolare "
+            "in background; qui trovi i piani richiesti per il giorno. Nulla cambia finché non "
+            "premi «Applica» con il motivo: tutte le prenotazioni si spostano insieme o "
+            "nessuna."
+        ),
+    ),
+    "agenda:plan_status": PageHelp(
+        _("Piano della giornata"),
+        _(
+            "Il piano richiesto: «in calcolo» finché il servizio in background lo calcola (la "
+            "pagina si aggiorna da sola), poi posto, convocazione e inizio proposti per ogni "
+            "accesso. Turni e pause degli infermieri, la chiusura a pranzo e le preparazioni "
+            "della farmacia sono rispettati; gli accessi iniziati o bloccati non si spostano. "
+            "«Applica» con il motivo sposta tutto o nulla; se una prenotazione è cambiata dopo "
+            "il calcolo il piano non si applica: ricalcolarlo."
         ),
     ),
     "agenda:week": PageHelp(
@@ -80,5 +91,6 @@ NOT_PAGES: frozenset[str] = frozenset(
         "agenda:transition",
         "agenda:lock",
         "agenda:plan_apply",
+        "agenda:plan_request",
     }
 )

@@ -94,6 +94,9 @@ NOT_PATIENT_DATA: dict[str, str] = {
     "with a masked stay it falls in: selectors.booking_get)",
     "/api/v1/agenda/programmes/{programme_id}": "no programme in the scenario; dates and "
     "order ids of one patient's cycles",
+    "/api/v1/agenda/plan-requests/{request_id}": "no plan request in the scenario; its rows name "
+    "a masked stay's patient «Accesso riservato» to those outside it (optimise._preview), "
+    "tests/agenda/test_plan_requests.py",
     "/api/v1/auth/me": "the caller's own account",
     "/api/v1/patients/ward-staff": "users assigned to wards, no patient",
     "/api/v1/auth/tokens": "API tokens (accounts)",
