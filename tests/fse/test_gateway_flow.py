@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 import requests
@@ -140,7 +141,7 @@ def test_a_publication_whose_answer_was_lost_is_confirmed_not_failed(
     assert done is not None and done.state == "published" and done.attempts == 2
     assert [call[:2] for call in _calls(gateway)[-2:]] == [
         ("POST", "/v1/documents"),  # answered 409: the simulator logs no status for problems
-        ("GET", f"/v1/status/{done.workflow_instance_id}"),
+        ("GET", f"/v1/status/{quote(done.workflow_instance_id, safe='')}"),
     ]
     assert done.http_status == 409
     accepted = done.steps.get(event="accepted")
