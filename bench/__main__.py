@@ -358,6 +358,13 @@ def machine() -> dict[str, Any]:
     }
 
 
+def _goal_line(name: str, goal: dict[str, Any]) -> str:
+    """One goal as the table prints it, with its note when the figure could not be shown."""
+    verdict = "met" if goal["met"] else "NOT MET"
+    note = f" ({goal['note']})" if goal.get("note") else ""
+    return f"goal {name:<24} {goal['goal']:<8} {verdict}{note}"
+
+
 def agenda_lines(agenda: dict[str, Any]) -> list[str]:
     """The day planner's figures (``bench.agenda``) for the table."""
     lines: list[str] = []
@@ -373,7 +380,7 @@ def agenda_lines(agenda: dict[str, Any]) -> list[str]:
             f"(FCFS {figures['fcfs_patients_left_out']})"
         )
         for name, goal in figures["goals"].items():
-            lines.append(f"goal {name:<24} {goal['goal']:<8} {'met' if goal['met'] else 'NOT MET'}")
+            lines.append(_goal_line(name, goal))
     return lines
 
 
@@ -394,7 +401,7 @@ def table(result: dict[str, Any]) -> str:
         f"{mix['p50_ms']:>9}{mix['p95_ms']:>9}{mix['p99_ms']:>9}"
     )
     for name, goal in web["goals"].items():
-        lines.append(f"goal {name:<24} {goal['goal']:<8} {'met' if goal['met'] else 'NOT MET'}")
+        lines.append(_goal_line(name, goal))
     lines.append(f"server worker peak RSS: {web['server_worker_peak_rss_mb']} MiB")
     path = web["critical_path"]
     if "total_ms" in path:
@@ -443,7 +450,7 @@ def table(result: dict[str, Any]) -> str:
             f"{inbound['p95_ms']} ms, p99 {inbound['p99_ms']} ms, {inbound['errors']} errors"
         )
         for name, goal in inbound["goals"].items():
-            lines.append(f"goal {name:<24} {goal['goal']:<8} {'met' if goal['met'] else 'NOT MET'}")
+            lines.append(_goal_line(name, goal))
         lines.append(
             f"HL7 outbound ({outbound['messages']} RAS^O17): {outbound['messages_per_s']} msg/s, "
             f"p95 {outbound['p95_ms']} ms, {outbound['errors']} errors"
