@@ -283,3 +283,8 @@ api.add_router("/fse", fse_router)
 api.add_router("/compounding", compounding_router)
 api.add_router("/inventory", inventory_router)
 api.add_router("/inventory", requirements_router)  # compounding's, at its old address
+
+# --- ward therapy (corsia.therapy, issue 16 §13): its own block for an easy merge ---
+from corsia.therapy.api import router as therapy_router  # noqa: E402
+
+api.add_router("/therapy", therapy_router)

@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "corsia.fse",
     "corsia.demo",
 ]
+# --- ward therapy (issue 16, §13): its own block for an easy merge ---
+INSTALLED_APPS += ["corsia.therapy"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

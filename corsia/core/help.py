@@ -608,3 +608,15 @@ def help_for(view_name: str | None) -> PageHelp:
     if view_name in PAGES:
         return PAGES[view_name]
     return MODULES.get(view_name.split(":", 1)[0], GENERAL)
+
+
+# --- ward therapy (corsia.therapy, issue 16 §13): its own block for an easy merge ---
+from corsia.core.help_therapy import (  # noqa: E402
+    THERAPY_MODULE,
+    THERAPY_NOT_PAGES,
+    THERAPY_PAGES,
+)
+
+MODULES["therapy"] = THERAPY_MODULE
+PAGES.update(THERAPY_PAGES)
+NOT_PAGES = NOT_PAGES | THERAPY_NOT_PAGES

@@ -64,3 +64,7 @@ def nav_for(request: HttpRequest) -> list[dict[str, object]]:
     if matching:
         max(matching, key=lambda i: len(str(i["url"])))["active"] = True
     return items
+
+
+# --- ward therapy (corsia.therapy, issue 16 §13): its own block for an easy merge ---
+NAV_ITEMS = (*NAV_ITEMS, NavItem("therapy:index", _("Terapia di reparto"), "therapy.view_therapy"))

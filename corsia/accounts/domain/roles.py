@@ -367,3 +367,22 @@ def landing_for(roles: set[Role]) -> str | None:
         if role in roles:
             return ROLE_LANDING[role]
     return None
+
+
+# --- Ward therapy (corsia.therapy, issue 16 §13): its own block for an easy merge ---------
+# The care team and the pharmacy read the ward's therapy; physicians prescribe it (signed
+# as written); nurses record each dose of the round.
+PERMISSIONS = (
+    *PERMISSIONS,
+    PermissionSpec("therapy", "view_therapy", "Consultare la terapia di reparto e il giro"),
+    PermissionSpec(
+        "therapy", "prescribe", "Prescrivere, sospendere e sostituire la terapia di reparto"
+    ),
+    PermissionSpec(
+        "therapy", "administer", "Registrare le somministrazioni della terapia di reparto"
+    ),
+)
+for _role in (Role.PHYSICIAN, Role.NURSE, Role.PHARMACIST, Role.COORDINATOR):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"therapy.view_therapy"}
+ROLE_PERMISSIONS[Role.PHYSICIAN] = ROLE_PERMISSIONS[Role.PHYSICIAN] | {"therapy.prescribe"}
+ROLE_PERMISSIONS[Role.NURSE] = ROLE_PERMISSIONS[Role.NURSE] | {"therapy.administer"}
