@@ -104,6 +104,7 @@ def _ensure_due(p: WardPrescription, due_at: datetime | None, *, now: datetime) 
             and (last is None or day <= last)
             and f"{local:%H:%M}" in p.times
             and local.second == 0
+            and due_at >= p.signed_at.replace(second=0, microsecond=0)
         )
     if not due:
         raise ValidationFailed(
