@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+import itertools
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -14,7 +15,6 @@ from corsia.prescribing.domain.quantity import AmountUnit, Quantity
 from corsia.therapy.domain import limits, schedule
 from corsia.therapy.domain.schedule import Frequency, Plan
 
-UTC = timezone.utc
 G = AmountUnit.G
 MG = AmountUnit.MG
 
@@ -142,7 +142,7 @@ def test_what_is_allowed_never_breaks_the_interval_nor_the_maximum(
         except ConflictError:
             continue
         given_at.append(now)
-    for a, b in zip(given_at, given_at[1:], strict=False):
+    for a, b in itertools.pairwise(given_at):
         assert b - a >= timedelta(hours=interval)
     for moment in given_at:
         window = [t for t in given_at if moment - timedelta(hours=24) < t <= moment]
@@ -163,9 +163,7 @@ def test_an_as_needed_drug_needs_indication_interval_and_maximum(
     indication: str, hours: Decimal, most: int | None, code: str
 ) -> None:
     with pytest.raises(ValidationFailed) as refused:
-        schedule.ensure_prn_rules(
-            indication=indication, min_interval_hours=hours, max_per_day=most
-        )
+        schedule.ensure_prn_rules(indication=indication, min_interval_hours=hours, max_per_day=most)
     assert refused.value.code == code
 
 

@@ -85,7 +85,7 @@ def snapshot(p: WardPrescription) -> dict[str, Any]:
         "id": p.pk,
         "ingredient": p.ingredient.code,
         "product_id": p.product_id,
-        "dose": str(p.dose),
+        "dose": format(p.dose.normalize(), "f"),
         "dose_unit": p.dose_unit,
         "route": p.route,
         "frequency": p.frequency,

@@ -167,13 +167,15 @@ def dose_record(
             raise conflict
         if given and p.frequency == Frequency.PRN:
             assert p.prn_min_interval_hours is not None and p.prn_max_per_day is not None
+            # local times: the refusal says the hours the ward reads on its clock
             ensure_prn_dose_allowed(
-                given_at=list(
-                    DoseRecord.objects.filter(
+                given_at=[
+                    timezone.localtime(t)
+                    for t in DoseRecord.objects.filter(
                         prescription=p, outcome=DoseOutcome.GIVEN
                     ).values_list("recorded_at", flat=True)
-                ),
-                now=now,
+                ],
+                now=timezone.localtime(now),
                 min_interval_hours=p.prn_min_interval_hours,
                 max_per_day=p.prn_max_per_day,
                 drug=p.ingredient.name_it,
