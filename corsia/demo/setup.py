@@ -94,3 +94,15 @@ def demo_hospital() -> Iterator[str]:
     staff = demo_integration.ensure_ward_staff(actor=coordinator)
     yield f"demo ward staff (care scope): {staff} assignments created"
     yield f"demo HL7 morning from the ADT and the laboratory: {demo_integration.ensure_demo_messages()}"
+
+
+# --- ward therapy (corsia.therapy, issue 16 §13): its own block for an easy merge ---
+from corsia.therapy.demo import ensure_demo_ward_therapy  # noqa: E402
+
+_demo_hospital_before_therapy = demo_hospital
+
+
+def demo_hospital() -> Iterator[str]:  # type: ignore[no-redef]  # extended, not replaced
+    yield from _demo_hospital_before_therapy()
+    therapy = ensure_demo_ward_therapy(physician=_user("medico"))
+    yield f"demo ward therapy: {therapy} prescriptions created"

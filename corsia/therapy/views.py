@@ -29,6 +29,47 @@ from corsia.therapy.models import NotGivenReason, Route
 from corsia.therapy.permissions import ADMINISTER, PRESCRIBE, VIEW
 
 REASONS = NotGivenReason.choices
+FIELDS = (
+    "ingredient_id", "dose", "dose_unit", "route", "frequency", "times", "start_date", "days",
+    "single_at", "prn_indication", "prn_min_interval_hours", "prn_max_per_day", "notes",
+    "override_reason", "reason",
+)  # fmt: skip
+NO_REFUSAL = {
+    "message": "",
+    "code": "",
+    "field": "",
+    "needs_reason": False,
+    "needs_ack": False,
+    "form": "",
+}
+
+
+def _values(request: HttpRequest, p: Any = None) -> dict[str, str]:
+    """What the prescription form shows: what was posted, else the prescription replaced,
+    else the defaults (every key present: the templates read them all)."""
+    if request.method == "POST":
+        return {name: request.POST.get(name, "")[:2000] for name in FIELDS}
+    values = dict.fromkeys(FIELDS, "")
+    values.update(
+        frequency="scheduled", dose_unit="mg", start_date=f"{timezone.localdate():%Y-%m-%d}"
+    )
+    if p is not None:
+        values.update(
+            dose=format(p.dose.normalize(), "f"),
+            dose_unit=p.dose_unit,
+            route=p.route,
+            frequency=p.frequency,
+            times=", ".join(p.times),
+            prn_indication=p.prn_indication,
+            prn_min_interval_hours=(
+                format(p.prn_min_interval_hours.normalize(), "f")
+                if p.prn_min_interval_hours
+                else ""
+            ),
+            prn_max_per_day=str(p.prn_max_per_day or ""),
+            notes=p.notes,
+        )
+    return values
 
 
 def _day(request: HttpRequest) -> date:
@@ -192,7 +233,8 @@ def _patient_context(request: HttpRequest, patient_id: int) -> dict[str, Any]:
         "units": ("mg", "g", "mcg", "UI", "mL"),
         "today": timezone.localdate(),
         "may_prescribe": request.user.has_perm(PRESCRIBE),
-        "posted": request.POST,
+        "values": _values(request),
+        "refused": NO_REFUSAL,
     }
 
 
@@ -206,6 +248,7 @@ def patient_page(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 def _refused_context(error: CorsiaError) -> dict[str, Any]:
     return {
+        **NO_REFUSAL,
         "message": error.message,
         "code": error.code,
         "field": error.field or "",
@@ -245,7 +288,9 @@ def _prescription_context(request: HttpRequest, prescription_id: int) -> dict[st
         "routes": Route.choices,
         "units": ("mg", "g", "mcg", "UI", "mL"),
         "today": timezone.localdate(),
-        "posted": request.POST,
+        "values": _values(request, p),
+        "refused": NO_REFUSAL,
+        "no_refusal": NO_REFUSAL,
     }
 
 

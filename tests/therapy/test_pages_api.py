@@ -62,12 +62,13 @@ def test_the_api_prescribes_refuses_with_stable_codes_and_suspends(ward: Ward12)
     assert status == 422
     assert problem["code"] == "daily_max_exceeded"
     assert WardPrescription.objects.count() == 1
-    for bad, code in [
+    cases: list[tuple[dict[str, object], str]] = [
         ({"dose": "0"}, "dose_invalid"),
         ({"times": ["25:00"]}, "time_invalid"),
         ({"route": "xx"}, "route_invalid"),
         ({"ingredient_id": 999999}, "ingredient_not_found"),
-    ]:
+    ]
+    for bad, code in cases:
         status, problem = post_json(client, url, _body(drug.ingredient.pk, **bad))
         assert (status, problem["code"]) == (422, code), bad
     assert WardPrescription.objects.count() == 1
@@ -124,8 +125,9 @@ def test_the_api_records_doses_and_refuses_the_wrong_pack_and_the_second_nurse(
         answer = nurse.get("/api/v1/therapy/wards/MED2/round", {"day": "2026-03-10"}).json()
     assert DoseRecord.objects.count() == 1
     assert [(r["drug"], r["place"], r["dose_record"] is not None) for r in answer["rows"]] == [
-        ("Paracetamolo", "12", True),
-        ("Paracetamolo", "12", False),
+        ("Paracetamolo", "12", True),  # 08:00
+        ("Paracetamolo", "12", False),  # 14:00
+        ("Paracetamolo", "12", False),  # 20:00
     ]
 
 
@@ -179,7 +181,7 @@ def test_the_patient_page_finds_a_drug_by_brand_and_prescribes(ward: Ward12) -> 
          "frequency": "prn", "prn_indication": "", "prn_min_interval_hours": "8", "prn_max_per_day": "2"},
     )  # fmt: skip
     assert refused.status_code == 422
-    assert "Indica l'indicazione" in refused.content.decode()
+    assert "indicazione della terapia al bisogno" in refused.content.decode()
     done = client.post(
         f"/therapy/patient/{ward.patient.pk}/prescribe/",
         {"ingredient_id": drug.ingredient.pk, "dose": "8", "dose_unit": "mg", "route": "ev",

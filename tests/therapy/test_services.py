@@ -59,6 +59,7 @@ def test_a_scheduled_prescription_is_signed_and_audited(ward: Ward12) -> None:
     assert p.times == ["08:00", "14:00", "20:00"]
     assert p.ward == ward.ward
     event = AuditEvent.objects.get(event_type="therapy.prescription_signed")
+    assert event.after is not None
     assert (event.after["dose"], event.after["dose_unit"]) == ("1", "g")
     assert event.after["ingredient"] == "paracetamol"
 

@@ -115,9 +115,10 @@ def prescription_checks(
     others = (
         WardPrescription.objects.filter(patient_id=patient_id)
         .filter(_active_by(last))
-        .exclude(pk=replacing_id)
         .select_related("ingredient")
     )
+    if replacing_id is not None:
+        others = others.exclude(pk=replacing_id)
     # maximum single dose (the archive)
     single = limits.max_single_block(dose, _max_single(ingredient), drug=drug)
     if single is not None:
