@@ -134,8 +134,8 @@ def ward_round_print(request: HttpRequest, ward_code: str) -> HttpResponse:
     return render(request, "therapy/round_print.html", context)
 
 
-@require_POST
 @require_perm(ADMINISTER)
+@require_POST
 def dose_record(request: HttpRequest, prescription_id: int) -> HttpResponse:
     """One dose of the round: given (with the pack's scan) or not (with the reason). A
     refusal re-renders the round with the message beside the dose (422, or 409 when
@@ -257,8 +257,8 @@ def _refused_context(error: CorsiaError) -> dict[str, Any]:
     }
 
 
-@require_POST
 @require_perm(PRESCRIBE)
+@require_POST
 def prescribe(request: HttpRequest, patient_id: int) -> HttpResponse:
     with refusal_kept() as kept:
         created = services.prescription_create(
@@ -318,8 +318,8 @@ def _refused_prescription(
     return render(request, "therapy/prescription.html", context, status=error.status)
 
 
-@require_POST
 @require_perm(PRESCRIBE)
+@require_POST
 def suspend(request: HttpRequest, prescription_id: int) -> HttpResponse:
     with refusal_kept() as kept:
         services.prescription_suspend(
@@ -334,8 +334,8 @@ def suspend(request: HttpRequest, prescription_id: int) -> HttpResponse:
     return _refused_prescription(request, prescription_id, kept.error, "suspend")
 
 
-@require_POST
 @require_perm(PRESCRIBE)
+@require_POST
 def replace(request: HttpRequest, prescription_id: int) -> HttpResponse:
     with refusal_kept() as kept:
         new = services.prescription_replace(
