@@ -295,3 +295,8 @@ api.add_router("/inventory", requirements_router)  # compounding's, at its old a
 from corsia.nursing.api import router as nursing_router  # noqa: E402
 
 api.add_router("/nursing", nursing_router)
+
+# Ward therapy (corsia.therapy, issue 16 §13).
+from corsia.therapy.api import router as therapy_router  # noqa: E402
+
+api.add_router("/therapy", therapy_router)

@@ -79,6 +79,9 @@ INSTALLED_APPS = [
 # Nursing record (issue 16, §20): scales, assessments, the nursing process.
 INSTALLED_APPS += ["corsia.nursing"]
 
+# Ward therapy (issue 16, §13).
+INSTALLED_APPS += ["corsia.therapy"]
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Static files, fingerprinted and precompressed (brotli, gzip) by collectstatic, served

@@ -30,6 +30,7 @@ urlpatterns = [
     path("records/", include("corsia.records.urls")),
     path("interop/", include("corsia.interop.urls")),
     path("fse/", include("corsia.fse.urls")),
+    path("therapy/", include("corsia.therapy.urls")),  # ward therapy (issue 16, §13)
     path("", include("corsia.accounts.urls")),
 ]
 # Nursing record (issue 16, §20).

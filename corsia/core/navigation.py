@@ -74,3 +74,6 @@ NAV_ITEMS = (
     *NAV_ITEMS,
     NavItem("nursing:scales", _("Scale di valutazione"), "nursing.manage_scales"),
 )
+
+# Ward therapy (corsia.therapy, issue 16 §13).
+NAV_ITEMS = (*NAV_ITEMS, NavItem("therapy:index", _("Terapia di reparto"), "therapy.view_therapy"))

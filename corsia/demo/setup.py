@@ -19,10 +19,13 @@ from corsia.demo import stays as demo_stays
 from corsia.demo import toxicities as demo_toxicities
 from corsia.demo import trials as demo_trials
 from corsia.demo import users
+from corsia.demo.nursing import ensure_demo_nursing
 from corsia.drugs.services import drugs_reference_load
 from corsia.inventory import demo as demo_inventory
+from corsia.nursing.services import scales_reference_load
 from corsia.prescribing.demo import ensure_demo_clinical
 from corsia.regimens import library as regimen_library
+from corsia.therapy.demo import ensure_demo_ward_therapy
 from corsia.toxicity.services import ctcae_reference_load
 
 if TYPE_CHECKING:
@@ -46,8 +49,6 @@ def reference_data() -> Iterator[str]:
     icd9 = icd9cm_reference_load()
     yield f"ICD-9-CM codes: {icd9.created} created, {icd9.updated} updated, {icd9.unchanged} unchanged"
     # Nursing record (issue 16, §20): the shipped scales.
-    from corsia.nursing.services import scales_reference_load
-
     yield f"nursing scales: {scales_reference_load()} created"
 
 
@@ -99,6 +100,7 @@ def demo_hospital() -> Iterator[str]:
     yield f"demo ward staff (care scope): {staff} assignments created"
     yield f"demo HL7 morning from the ADT and the laboratory: {demo_integration.ensure_demo_messages()}"
     # Nursing record (issue 16, §20): one patient's scales over three days.
-    from corsia.demo.nursing import ensure_demo_nursing
-
     yield f"demo nursing assessments: {ensure_demo_nursing(nurse=_user('infermiere'))} created"
+    # Ward therapy (issue 16, §13): a few prescriptions for the first inpatients.
+    therapy = ensure_demo_ward_therapy(physician=_user("medico"))
+    yield f"demo ward therapy: {therapy} prescriptions created"

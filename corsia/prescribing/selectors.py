@@ -354,3 +354,25 @@ def order_day_lines(*, order_id: int, day_of_cycle: int) -> list[OrderItem]:
             "ingredient"
         )
     )
+
+
+# --- for the ward therapy's interaction check (corsia.therapy) -----------------------------------
+
+
+def patient_ingredient_codes_between(
+    *, patient_id: int, first_day: date, last_day: date
+) -> dict[str, str]:
+    """The archive code and Italian name of every drug of the patient's active order lines
+    given from ``first_day`` to ``last_day`` (orders not cancelled): what the ward
+    prescription's interaction check counts as active in its period."""
+    rows = (
+        OrderItem.objects.filter(
+            order__patient_id=patient_id,
+            status="active",
+            scheduled_date__gte=first_day,
+            scheduled_date__lte=last_day,
+        )
+        .exclude(order__state__in=[S.CANCELLED.value])
+        .values_list("ingredient__code", "ingredient__name_it")
+    )
+    return dict(rows)

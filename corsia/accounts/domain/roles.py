@@ -414,3 +414,21 @@ for _role in (Role.PHYSICIAN, Role.NURSE):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"nursing.record_nursing"}
 for _role in (Role.COORDINATOR, Role.ADMINISTRATOR):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"nursing.manage_scales"}
+
+# Ward therapy (corsia.therapy, issue 16 §13).
+# The care team and the pharmacy read the ward's therapy; physicians prescribe it (signed
+# as written); nurses record each dose of the round.
+PERMISSIONS = (
+    *PERMISSIONS,
+    PermissionSpec("therapy", "view_therapy", "Consultare la terapia di reparto e il giro"),
+    PermissionSpec(
+        "therapy", "prescribe", "Prescrivere, sospendere e sostituire la terapia di reparto"
+    ),
+    PermissionSpec(
+        "therapy", "administer", "Registrare le somministrazioni della terapia di reparto"
+    ),
+)
+for _role in (Role.PHYSICIAN, Role.NURSE, Role.PHARMACIST, Role.COORDINATOR):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"therapy.view_therapy"}
+ROLE_PERMISSIONS[Role.PHYSICIAN] = ROLE_PERMISSIONS[Role.PHYSICIAN] | {"therapy.prescribe"}
+ROLE_PERMISSIONS[Role.NURSE] = ROLE_PERMISSIONS[Role.NURSE] | {"therapy.administer"}

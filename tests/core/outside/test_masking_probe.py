@@ -158,6 +158,19 @@ NOT_PATIENT_DATA |= {
     "(tests/nursing/test_pages_api.py)",
 }
 
+# --- ward therapy (corsia.therapy, issue 16 §13): its own block for an easy merge ---
+NOT_PATIENT_DATA.update(
+    {
+        "/api/v1/therapy/prescriptions/{prescription_id}": "no ward prescription in the "
+        "scenario; one signed during a masked stay hidden from the reader is 404 like the "
+        "patient's list leaves it out (tests/therapy/test_pages_api.py)",
+        "/api/v1/therapy/prescriptions/{prescription_id}/doses": "as above",
+        "/api/v1/therapy/wards/{ward_code}/round": "lists a ward's inpatients through "
+        "patients.ward_inpatients, which places nobody in a masked stay; no ward code in the "
+        "scenario's parameters (tests/therapy/test_pages_api.py)",
+    }
+)
+
 # The path parameters the scenario fills; a masked one must answer 404.
 MASKED_ID_PARAMS = {"letter_id": "letter", "document_id": "document"}
 VISIBLE_ID_PARAMS = {"patient_id", "order_id"}

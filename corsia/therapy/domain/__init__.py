@@ -1,0 +1,1 @@
+"""The ward's non-antiblastic therapy, pure: schedules, as-needed rules, dose limits."""

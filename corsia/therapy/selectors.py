@@ -1,0 +1,303 @@
+"""Reads of the ward therapy: a patient's prescriptions, one prescription, the ward's drug
+round of a day (this module's doses and the chemotherapy of the day, read through
+administration's worklist). Every read of patient data writes the access log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from corsia.administration.bedside.selectors import ward_worklist
+from corsia.administration.permissions import VIEW_WORKLIST
+from corsia.audit.services import access_log_record, access_log_record_many
+from corsia.core.actors import User, Workstation, require_permission
+from corsia.core.domain.errors import NotFound
+from corsia.drugs.selectors import drug_search
+from corsia.patients.selectors import (
+    allergy_summary,
+    care_wards,
+    current_places,
+    outside_hidden_stays,
+    patient_get,
+    ward_inpatients,
+)
+from corsia.therapy.domain.schedule import Frequency, Plan
+from corsia.therapy.models import DoseOutcome, DoseRecord, PrescriptionStatus, WardPrescription
+from corsia.therapy.permissions import VIEW
+
+if TYPE_CHECKING:
+    from corsia.patients.models import Patient, Ward
+
+NOT_VIEWED = "Non hai accesso alla terapia di reparto."
+
+
+def _require(user: User) -> None:
+    require_permission(user, VIEW, message=NOT_VIEWED)
+
+
+def _readable(user: User) -> QuerySet[WardPrescription]:
+    """Prescriptions signed during a masked stay hidden from ``user`` are left out."""
+    rows = WardPrescription.objects.select_related(
+        "ingredient", "product", "prescriber", "patient", "replaces", "status_changed_by"
+    )
+    return outside_hidden_stays(rows, user=user, field="signed_at")
+
+
+def patient_prescriptions(
+    *, user: User, patient_id: int, workstation: Workstation, channel: str = "web"
+) -> list[WardPrescription]:
+    """The patient's ward prescriptions, active first, newest first (logged)."""
+    _require(user)
+    patient = patient_get(user=user, patient_id=patient_id)
+    access_log_record(
+        user=user,
+        patient_id=patient.pk,
+        what="terapia di reparto",
+        workstation=workstation,
+        channel=channel,
+    )
+    rows = _readable(user).filter(patient_id=patient.pk)
+    return sorted(rows, key=lambda p: (p.status != PrescriptionStatus.ACTIVE, -p.pk))
+
+
+def prescription_get(
+    *, user: User, prescription_id: int, workstation: Workstation, channel: str = "web"
+) -> WardPrescription:
+    """One prescription (logged); one the user may not read is not found."""
+    _require(user)
+    found = _readable(user).filter(pk=prescription_id).first()
+    if found is None:
+        raise NotFound("Prescrizione di reparto inesistente.", code="prescription_not_found")
+    patient_get(user=user, patient_id=found.patient_id)  # the patient scope
+    access_log_record(
+        user=user,
+        patient_id=found.patient_id,
+        what=f"prescrizione di reparto n. {found.pk}",
+        workstation=workstation,
+        channel=channel,
+    )
+    return found
+
+
+def prescription_doses(prescription: WardPrescription) -> list[DoseRecord]:
+    """The doses recorded for a prescription the caller has read (by time)."""
+    return list(prescription.doses.select_related("nurse").order_by("recorded_at", "pk"))
+
+
+def drug_choices(*, user: User, text: str) -> list[dict[str, Any]]:
+    """Archive drugs (not antiblastic) matching an ingredient, a brand or a pack's AIC /
+    barcode: each ingredient once, with the products found for it."""
+    _require(user)
+    found = drug_search(text=text[:100])
+    rows: dict[int, dict[str, Any]] = {}
+    for ingredient in found.ingredients:
+        if not ingredient.is_antineoplastic:
+            rows.setdefault(ingredient.pk, {"ingredient": ingredient, "products": []})
+    for product in [*found.products, *(p.product for p in found.packs)]:
+        if product.ingredient.is_antineoplastic:
+            continue
+        row = rows.setdefault(
+            product.ingredient_id, {"ingredient": product.ingredient, "products": []}
+        )
+        if product not in row["products"]:
+            row["products"].append(product)
+    return list(rows.values())[:30]
+
+
+def wards() -> list[Ward]:
+    return care_wards()
+
+
+# --- the drug round ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RoundRow:
+    """One dose due on the day: of a ward prescription, or a chemotherapy drug."""
+
+    at: datetime | None  # None: chemotherapy not yet planned at an hour
+    kind: str  # "ward" | "chemo"
+    patient: Patient
+    place: str
+    drug: str
+    dose: str
+    route: str
+    prescription: WardPrescription | None = None
+    record: DoseRecord | None = None
+    chemo_status: str = ""
+    chemo_order_id: int | None = None
+    allergies: str = ""
+
+    @property
+    def done(self) -> bool:
+        return self.record is not None or self.chemo_status == "somministrata"
+
+
+@dataclass
+class PrnRow:
+    prescription: WardPrescription
+    patient: Patient
+    place: str
+    given_24h: list[DoseRecord] = field(default_factory=list)
+    allergies: str = ""
+
+    @property
+    def last_given(self) -> DoseRecord | None:
+        return self.given_24h[-1] if self.given_24h else None
+
+
+@dataclass(frozen=True)
+class WardRound:
+    ward_code: str
+    day: date
+    rows: list[RoundRow]
+    prn: list[PrnRow]
+    patients: list[Patient]
+    allergies: dict[int, str]
+    chemo_shown: bool  # False: the user may not read the chemotherapy worklist
+
+
+def _aware(day: date, moment: time) -> datetime:
+    return timezone.make_aware(datetime.combine(day, moment))
+
+
+def _dose_text(p: WardPrescription) -> str:
+    value = format(p.dose.normalize(), "f").replace(".", ",")
+    return f"{value} {p.dose_unit}"
+
+
+def due_times(p: WardPrescription, day: date) -> list[datetime]:
+    """The times a prescription's doses are due on ``day``: not before it was signed, not
+    after it was stopped."""
+    if p.frequency == Frequency.SINGLE:
+        moments = [p.single_at] if p.single_at and timezone.localdate(p.single_at) == day else []
+    elif p.frequency == Frequency.SCHEDULED:
+        plan = Plan(
+            frequency=Frequency.SCHEDULED,
+            start_date=p.start_date,
+            times=tuple(time.fromisoformat(t) for t in p.times),
+            days=p.days,
+        )
+        moments = [_aware(day, t) for t in plan.times_on(day)]
+    else:
+        return []
+    signed = p.signed_at.replace(second=0, microsecond=0)
+    stopped = p.status_changed_at if p.status != PrescriptionStatus.ACTIVE else None
+    return [m for m in moments if m >= signed and (stopped is None or m < stopped)]
+
+
+def ward_round(
+    *, user: User, ward_code: str, day: date, workstation: Workstation, channel: str = "web"
+) -> WardRound:
+    """Every patient of the ward with every dose due on ``day`` — the ward's prescriptions
+    and the chemotherapy — by time, then bed; the as-needed drugs apart (logged: one row
+    per patient shown)."""
+    _require(user)
+    patients = ward_inpatients(user=user, ward_code=ward_code)
+    places = {
+        pid: f"{p.code}" for pid, p in current_places([p.pk for p in patients], user=user).items()
+    }
+    by_id = {p.pk: p for p in patients}
+    start = _aware(day, time(0))
+    end = start + timedelta(days=1)
+    prescriptions = list(
+        _readable(user)
+        .filter(patient_id__in=list(by_id), start_date__lte=day)
+        .filter(Q(status=PrescriptionStatus.ACTIVE) | Q(status_changed_at__gte=start))
+    )
+    records = {
+        (r.prescription_id, r.due_at): r
+        for r in DoseRecord.objects.filter(
+            prescription__in=prescriptions, due_at__gte=start, due_at__lt=end
+        ).select_related("nurse")
+    }
+    rows: list[RoundRow] = []
+    prn: list[PrnRow] = []
+    for p in prescriptions:
+        patient = by_id[p.patient_id]
+        if p.frequency == Frequency.PRN:
+            if p.status == PrescriptionStatus.ACTIVE:
+                prn.append(
+                    PrnRow(prescription=p, patient=patient, place=places.get(p.patient_id, ""))
+                )
+            continue
+        for at in due_times(p, day):
+            rows.append(
+                RoundRow(
+                    at=at,
+                    kind="ward",
+                    patient=patient,
+                    place=places.get(p.patient_id, ""),
+                    drug=p.ingredient.name_it,
+                    dose=_dose_text(p),
+                    route=p.get_route_display(),
+                    prescription=p,
+                    record=records.get((p.pk, at)),
+                )
+            )
+    if prn:
+        since = timezone.now() - timedelta(hours=24)
+        given: dict[int, list[DoseRecord]] = {}
+        for r in (
+            DoseRecord.objects.filter(
+                prescription__in=[row.prescription for row in prn],
+                outcome=DoseOutcome.GIVEN,
+                recorded_at__gte=since,
+            )
+            .select_related("nurse")
+            .order_by("recorded_at")
+        ):
+            given.setdefault(r.prescription_id, []).append(r)
+        for row in prn:
+            row.given_24h = given.get(row.prescription.pk, [])
+    chemo_shown = user.has_perm(VIEW_WORKLIST)
+    if chemo_shown:
+        for patient_day in ward_worklist(user=user, day=day, ward_code=ward_code):
+            patient = patient_day.patient
+            by_id.setdefault(patient.pk, patient)
+            for item in patient_day.items:
+                view = item.view
+                rows.append(
+                    RoundRow(
+                        at=view.planned_start or patient_day.planned_start,
+                        kind="chemo",
+                        patient=patient,
+                        place=places.get(patient.pk, "") or patient_day.place,
+                        drug=view.ingredient_name,
+                        dose=f"{format(view.dose.normalize(), 'f').replace('.', ',')} {view.dose_unit}",
+                        route=view.route,
+                        chemo_status=item.progress_label,
+                        chemo_order_id=view.order_id,
+                    )
+                )
+    rows.sort(
+        key=lambda r: (r.at is None, r.at or start, r.place == "", r.place, r.patient.surname)
+    )
+    prn.sort(key=lambda r: (r.place == "", r.place, r.patient.surname))
+    shown = sorted(
+        by_id.values(), key=lambda p: (places.get(p.pk, "") == "", places.get(p.pk, ""), p.surname)
+    )
+    if shown:
+        access_log_record_many(
+            user=user,
+            patient_ids=[p.pk for p in shown],
+            what=f"terapia del reparto {ward_code} del {day:%d/%m/%Y}",
+            workstation=workstation,
+            channel=channel,
+        )
+    allergies = {p.pk: allergy_summary(patient_id=p.pk).text for p in shown}
+    for row in prn:
+        row.allergies = allergies.get(row.patient.pk, "")
+    return WardRound(
+        ward_code=ward_code,
+        day=day,
+        rows=[replace(r, allergies=allergies.get(r.patient.pk, "")) for r in rows],
+        prn=prn,
+        patients=shown,
+        allergies=allergies,
+        chemo_shown=chemo_shown,
+    )
