@@ -7,4 +7,10 @@ class TherapyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from corsia.patients.merging import merge_hook_register
         from corsia.therapy import audit_events  # noqa: F401  # registers the event types
+
+        # A patient merge re-points this module's rows (corsia.patients.merging).
+        from corsia.therapy import merge as _merge
+
+        merge_hook_register(module="therapy", move=_merge.move, move_back=_merge.move_back)
