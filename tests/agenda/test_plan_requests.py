@@ -183,11 +183,20 @@ def test_a_booking_changed_after_the_computation_refuses_the_apply(make_user: Ma
 
 def test_a_day_without_places_computes_nothing_to_apply(make_user: MakeUser) -> None:
     dh = _hospital(make_user, {"P01"})
-    _book(dh, "Ardito", time(9), 120)
+    booked = _book(dh, "Ardito", time(9), 120)
     asked = services.day_plan_request(
         actor=dh.nurse, agenda_id=dh.agenda.pk, day=MONDAY, workstation=WORKSTATION
     )
-    # every place taken away after the request: the problem has no place
+    # after the request the booking is cancelled and every place taken off (a place with
+    # bookings to come is never taken off): the problem has no place
+    services.booking_transition(
+        actor=dh.nurse,
+        workstation=WORKSTATION,
+        booking_id=booked.pk,
+        expected_version=booked.version,
+        event="cancel",
+        reason="Neutropenia",
+    )
     services.agenda_place_set(
         actor=dh.coordinator,
         workstation=WORKSTATION,

@@ -254,6 +254,9 @@ def test_a_merge_moves_every_modules_rows_and_its_undoing_brings_back_exactly_th
         "inventory",
         "regimens",
         "fse",
+        "nursing",
+        "transfusion",
+        "therapy",
     }
     # and audited per module: who, the workstation, the reason naming the merge
     moved = AuditEvent.objects.filter(event_type="patients.merge_rows_moved")
@@ -262,10 +265,13 @@ def test_a_merge_moves_every_modules_rows_and_its_undoing_brings_back_exactly_th
         "documents",
         "fse",
         "inventory",
+        "nursing",
         "prescribing",
         "records",
         "regimens",
+        "therapy",
         "toxicity",
+        "transfusion",
     ]
     assert {e.reason for e in moved} == {f"Unione n. {merge.pk}: {REASON}"}
     assert {(e.actor_id, e.workstation, e.patient_id) for e in moved} == {
@@ -309,7 +315,9 @@ def test_a_merge_moves_every_modules_rows_and_its_undoing_brings_back_exactly_th
         ("patients.patient_unmerge_received", pair.survivor.pk),
         ("patients.patient_unmerged", pair.duplicate.pk),
     ]
-    assert AuditEvent.objects.filter(event_type="patients.merge_rows_returned").count() == 8
+    assert (
+        AuditEvent.objects.filter(event_type="patients.merge_rows_returned").count() == 11
+    )  # one per module that moved rows
 
     # and it cannot be undone twice
     with pytest.raises(ConflictError) as twice:
