@@ -103,3 +103,18 @@ def day_hospital(
         coordinator=coordinator,
         nurse=make_user(Role.NURSE),
     )
+
+
+def day_hospital_with(make_user: MakeUser, keep: set[str]) -> DayHospital:
+    """The day hospital (4 patients per slot) with only the places ``keep`` on its agenda."""
+    dh = day_hospital(make_user, slot_capacity=4)
+    for code, place_id in dh.place_ids.items():
+        if code not in keep:
+            services.agenda_place_set(
+                actor=dh.coordinator,
+                workstation=WORKSTATION,
+                agenda_id=dh.agenda.pk,
+                place_id=place_id,
+                active=False,
+            )
+    return dh

@@ -18,26 +18,12 @@ from corsia.agenda.models import Booking
 from corsia.audit.models import AuditEvent
 from corsia.core.domain.errors import ConflictError, NotFound, ValidationFailed
 from corsia.testing.accounts import MakeUser, api_client, post_json
-from corsia.testing.agenda import WORKSTATION, DayHospital, day_hospital, next_weekday
+from corsia.testing.agenda import WORKSTATION, DayHospital, day_hospital_with, next_weekday
 from corsia.testing.patients import patient_registered
 
 pytestmark = pytest.mark.django_db
 MONDAY = next_weekday(timezone.localdate())
 REASON = "Giornata ottimizzata dal coordinatore"
-
-
-def _hospital(make_user: MakeUser, keep: set[str]) -> DayHospital:
-    dh = day_hospital(make_user, slot_capacity=4)
-    for code, place_id in dh.place_ids.items():
-        if code not in keep:
-            services.agenda_place_set(
-                actor=dh.coordinator,
-                workstation=WORKSTATION,
-                agenda_id=dh.agenda.pk,
-                place_id=place_id,
-                active=False,
-            )
-    return dh
 
 
 def _book(
@@ -124,7 +110,7 @@ def test_the_gap_left_on_one_chair_is_closed(make_user: MakeUser) -> None:
     call-in 07:30, the blood test's 60' → the chair at 08:30–10:30. B's window: slot 10:30
     ± 60' → 09:30–11:44; called 09:30, the chair at 10:30 (free from 10:30) → 12:30. The day
     ends at 12:30: 300'. Nobody waits (called exactly 60' before the chair)."""
-    dh = _hospital(make_user, {"P01"})
+    dh = day_hospital_with(make_user, {"P01"})
     a = _book(dh, "Ardito", time(9), 120)
     b = _book(dh, "Bassi", time(11, 30), 120)
     preview = _preview(dh)
@@ -159,7 +145,7 @@ def test_a_swap_of_two_patients_is_applied_without_a_transient_conflict(
     (A 08:30–10:30 on P02, B 09:00–11:30) at 11:30. So B goes to P02, A to P01: each into the
     other's old place at overlapping times — one at a time through the ordinary move, the
     first would hit the second's old booking."""
-    dh = _hospital(make_user, {"P01", "P02"})
+    dh = day_hospital_with(make_user, {"P01", "P02"})
     locked = _book(dh, "Lenti", time(8, 30), 30)
     _lock(dh, locked)
     b = _book(dh, "Bruni", time(9), 150, "P01")
@@ -173,7 +159,7 @@ def test_a_swap_of_two_patients_is_applied_without_a_transient_conflict(
 
 
 def test_a_move_between_preview_and_apply_refuses_the_plan(make_user: MakeUser) -> None:
-    dh = _hospital(make_user, {"P01"})
+    dh = day_hospital_with(make_user, {"P01"})
     a = _book(dh, "Ardito", time(9), 120)
     b = _book(dh, "Bassi", time(11, 30), 120)
     preview = _preview(dh)
@@ -201,7 +187,7 @@ def test_a_move_between_preview_and_apply_refuses_the_plan(make_user: MakeUser) 
 def test_a_started_booking_never_moves(make_user: MakeUser) -> None:
     """A started 09:00–11:00 on the only chair stays; B (slot 10:30, window 09:30–11:44)
     follows it at 11:00, called at 10:00."""
-    dh = _hospital(make_user, {"P01"})
+    dh = day_hospital_with(make_user, {"P01"})
     a = _book(dh, "Ardito", time(9), 120)
     b = _book(dh, "Bassi", time(11, 30), 120)
     _start(dh, a)
@@ -217,7 +203,7 @@ def test_a_plan_leaving_someone_out_is_refused_with_the_name(make_user: MakeUser
     """One chair, A locked 09:00–11:00. Rossi, to be placed, holds a place for 600': from
     08:30 (the earliest, after the blood test) it would run into A; from 11:00 it would end
     at 21:00, after the 19:00 closing. Left out."""
-    dh = _hospital(make_user, {"P01"})
+    dh = day_hospital_with(make_user, {"P01"})
     a = _book(dh, "Ardito", time(9), 120)
     _lock(dh, a)
     rossi = _book(dh, "Rossi", time(8, 30), 600, place=None)
@@ -231,7 +217,7 @@ def test_a_plan_leaving_someone_out_is_refused_with_the_name(make_user: MakeUser
 
 
 def test_bad_input_is_refused_and_nothing_changes(make_user: MakeUser) -> None:
-    dh = _hospital(make_user, {"P01"})
+    dh = day_hospital_with(make_user, {"P01"})
     a = _book(dh, "Ardito", time(9), 120)
     with pytest.raises(ValidationFailed) as far:
         _preview(dh, MONDAY + timedelta(days=3 * 366))
@@ -252,7 +238,7 @@ def test_bad_input_is_refused_and_nothing_changes(make_user: MakeUser) -> None:
 
 
 def test_the_api_previews_and_applies_with_problem_codes(make_user: MakeUser) -> None:
-    dh = _hospital(make_user, {"P01"})
+    dh = day_hospital_with(make_user, {"P01"})
     a = _book(dh, "Ardito", time(9), 120)
     b = _book(dh, "Bassi", time(11, 30), 120)
     client = api_client(dh.nurse)

@@ -23,26 +23,12 @@ from corsia.agenda.models import Booking, PlanRequest
 from corsia.audit.models import AuditEvent
 from corsia.core.domain.errors import ConflictError, NotFound, ValidationFailed
 from corsia.testing.accounts import MakeUser, api_client, logged_in, post_json
-from corsia.testing.agenda import WORKSTATION, DayHospital, day_hospital, next_weekday
+from corsia.testing.agenda import WORKSTATION, DayHospital, day_hospital_with, next_weekday
 from corsia.testing.patients import patient_registered
 
 pytestmark = pytest.mark.django_db
 MONDAY = next_weekday(timezone.localdate())
 REASON = "Giornata ottimizzata dal coordinatore"
-
-
-def _hospital(make_user: MakeUser, keep: set[str]) -> DayHospital:
-    dh = day_hospital(make_user, slot_capacity=4)
-    for code, place_id in dh.place_ids.items():
-        if code not in keep:
-            services.agenda_place_set(
-                actor=dh.coordinator,
-                workstation=WORKSTATION,
-                agenda_id=dh.agenda.pk,
-                place_id=place_id,
-                active=False,
-            )
-    return dh
 
 
 def _book(
@@ -113,7 +99,7 @@ def test_the_request_is_recorded_the_job_computes_and_the_apply_moves(  # type: 
     """One chair. As booked: A 09:00–11:00 (called 08:00), B 11:30–13:30 (called 10:30).
     A's window: slot 08:00 ± 60' → from the 07:30 opening: called 07:30, the chair
     08:30–10:30; B's: 09:30–11:44, called 09:30, the chair 10:30–12:30 (the gap closed)."""
-    dh = _hospital(make_user, {"P01"})
+    dh = day_hospital_with(make_user, {"P01"})
     a = _book(dh, "Ardito", time(9), 120)
     b = _book(dh, "Bassi", time(11, 30), 120)
     with django_capture_on_commit_callbacks(execute=True):
@@ -154,7 +140,7 @@ def test_the_request_is_recorded_the_job_computes_and_the_apply_moves(  # type: 
 
 
 def test_a_booking_changed_after_the_computation_refuses_the_apply(make_user: MakeUser) -> None:
-    dh = _hospital(make_user, {"P01", "P02"})
+    dh = day_hospital_with(make_user, {"P01", "P02"})
     a = _book(dh, "Ardito", time(9), 120)
     b = _book(dh, "Bassi", time(11, 30), 120)
     view = _computed(dh)
@@ -182,7 +168,7 @@ def test_a_booking_changed_after_the_computation_refuses_the_apply(make_user: Ma
 
 
 def test_a_day_without_places_computes_nothing_to_apply(make_user: MakeUser) -> None:
-    dh = _hospital(make_user, {"P01"})
+    dh = day_hospital_with(make_user, {"P01"})
     booked = _book(dh, "Ardito", time(9), 120)
     asked = services.day_plan_request(
         actor=dh.nurse, agenda_id=dh.agenda.pk, day=MONDAY, workstation=WORKSTATION
@@ -218,7 +204,7 @@ def test_a_nurse_starts_no_therapy_in_her_break(make_user: MakeUser) -> None:
     observation) booked at 09:00 (called 08:00): window 07:30–09:14. Without the break:
     called 07:30, the drug at 08:30. With it the nurse can start it at 07:30–07:59 (before
     the results) or from 10:00: called 09:00, the drug at 10:00, no wait."""
-    dh = _hospital(make_user, {"P01"})
+    dh = day_hospital_with(make_user, {"P01"})
     a = _book(dh, "Ardito", time(9), steps=[DrugStep("Paclitaxel", 60)])
     services.nurse_on_duty_set(
         actor=dh.coordinator,
@@ -260,7 +246,7 @@ def test_a_nurse_starts_no_therapy_in_her_break(make_user: MakeUser) -> None:
 def test_a_bad_shift_is_refused_in_italian_and_nothing_written(
     make_user: MakeUser, times: tuple[time | None, ...], code: str, text: str
 ) -> None:
-    dh = _hospital(make_user, {"P01"})
+    dh = day_hospital_with(make_user, {"P01"})
     start, end, pause, resume = times
     with pytest.raises(ValidationFailed) as refused:
         services.nurse_on_duty_set(
@@ -279,7 +265,7 @@ def test_a_bad_shift_is_refused_in_italian_and_nothing_written(
 
 
 def test_the_nurses_api_takes_a_shift_and_refuses_a_break_outside_it(make_user: MakeUser) -> None:
-    dh = _hospital(make_user, {"P01"})
+    dh = day_hospital_with(make_user, {"P01"})
     client = api_client(dh.coordinator)
     url = f"/api/v1/agenda/agendas/{dh.agenda.pk}/nurses"
     shift = {"day": MONDAY.isoformat(), "nurse_id": dh.nurse.pk, "starts_at": "08:00"}
@@ -320,7 +306,7 @@ def test_no_place_is_booked_across_the_lunch_closure(make_user: MakeUser) -> Non
     = 15:30 crosses the closure, and the afternoon is not M's shift: M is left out (the
     plan is not applied) rather than left on the chair over lunch. The same day with a
     second chair: M called 07:30, on P02 08:30–12:30, inside the morning."""
-    dh = _hospital(make_user, {"P01"})
+    dh = day_hospital_with(make_user, {"P01"})
     _lunch(dh)
     p = _book(dh, "Presti", time(8, 30), 180)
     services.booking_lock_set(
@@ -359,7 +345,7 @@ def test_a_replan_of_a_changed_day_never_moves_what_has_started(make_user: MakeU
     """Two chairs. A 09:00–11:00 on P01, started; B 11:30–13:30 on P01, then cancelled; U
     an urgent addition (60', to be placed, whole opening). The re-plan: A stays 09:00 on
     P01 (fixed), B is gone, U called 07:30 on the free P02 at 08:30–09:30."""
-    dh = _hospital(make_user, {"P01", "P02"})
+    dh = day_hospital_with(make_user, {"P01", "P02"})
     a = _book(dh, "Ardito", time(9), 120)
     b = _book(dh, "Bassi", time(11, 30), 120)
     for event in ("arrive", "start"):
@@ -394,7 +380,7 @@ def test_a_replan_of_a_changed_day_never_moves_what_has_started(make_user: MakeU
 
 
 def test_the_api_requests_polls_and_applies_with_problem_codes(make_user: MakeUser) -> None:
-    dh = _hospital(make_user, {"P01"})
+    dh = day_hospital_with(make_user, {"P01"})
     a = _book(dh, "Ardito", time(9), 120)
     _book(dh, "Bassi", time(11, 30), 120)
     client = api_client(dh.nurse)
@@ -424,7 +410,7 @@ def test_the_api_requests_polls_and_applies_with_problem_codes(make_user: MakeUs
 
 
 def test_the_page_shows_in_calcolo_then_the_plan_and_applies_it(make_user: MakeUser) -> None:
-    dh = _hospital(make_user, {"P01"})
+    dh = day_hospital_with(make_user, {"P01"})
     a = _book(dh, "Ardito", time(9), 120)
     b = _book(dh, "Bassi", time(11, 30), 120)
     client = logged_in(dh.nurse)
