@@ -5,6 +5,7 @@ survivor, their signed content untouched, and its undoing moves exactly those ba
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -61,7 +62,7 @@ def test_a_merge_moves_the_ward_therapy_and_its_undoing_brings_it_back(
     rx.refresh_from_db()
     dose.refresh_from_db()
     assert (rx.patient_id, dose.patient_id) == (survivor.pk, survivor.pk)
-    assert (rx.dose, rx.dose_unit, rx.signed_at) == (1, "g", MORNING)
+    assert (rx.dose, rx.dose_unit, rx.signed_at) == (Decimal(1), "g", MORNING)
     merge = PatientMerge.objects.get(duplicate=ward.patient, state="merged")
     moved = {
         m.model: m.row_ids for m in PatientMergeMove.objects.filter(merge=merge, module="therapy")
