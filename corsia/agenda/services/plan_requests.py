@@ -36,11 +36,11 @@ from corsia.agenda.selectors import (
     log_plan_read,
 )
 from corsia.agenda.services.bookings import ONLY_BOOKERS, _reason
+from corsia.agenda.services.day_problem import _problem
 from corsia.agenda.services.optimise import (
     DayPlanPreview,
     _plan,
     _preview,
-    _problem,
     plan_from_json,
     plan_json,
     write_plan,
