@@ -16,13 +16,14 @@ APP_DB_URL = $${DATABASE_URL:-$$($(PY) tools/devdb.py url --role app)}
 OWNER_DB_URL = $${DATABASE_OWNER_URL:-$${DATABASE_URL:-$$($(PY) tools/devdb.py url --role owner)}}
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 
-.PHONY: help install system-deps static run test test-outside test-fast test-long lint typecheck bench stop-db migrate demo worker messages
+.PHONY: help install system-deps static run test test-outside test-fast test-long test-schema lint typecheck bench stop-db migrate demo worker messages
 
 help:
 	@echo "make run    install, start PostgreSQL, migrate, load reference + demo data, serve on http://$(HOST):$(PORT)"
 	@echo "make test   install and run the whole suite (lint, types, import contracts, tests)"
 	@echo "make test-fast  only the tests without a browser, LDAP or the bench smoke run (no lint/types)"
 	@echo "make test-long  durability: PostgreSQL killed under concurrent writes, 20 times (many minutes)"
+	@echo "make test-schema  rebuild the test database snapshot after adding a migration (then commit it)"
 	@echo "make bench  build a synthetic hospital and print the benchmark figures"
 
 $(VENV)/.installed: pyproject.toml uv.lock
@@ -79,6 +80,7 @@ lint: install
 	@$(VENV)/bin/ruff format --check .
 	@$(VENV)/bin/lint-imports --no-cache
 	@CORSIA_TESTING=1 DATABASE_URL="$(DB_URL)" $(PY) manage.py makemigrations --check --dry-run -v1
+	@CORSIA_TESTING=1 DATABASE_URL="$(DB_URL)" $(PY) tools/test_schema.py --check
 
 typecheck: install
 	@CORSIA_TESTING=1 DATABASE_URL="$(DB_URL)" $(VENV)/bin/mypy .
@@ -101,6 +103,12 @@ FAST_MARKERS := not browser and not ldap and not bench and not outside and not l
 test-fast: install
 	@export CORSIA_TESTING=1 DATABASE_URL="$(DB_URL)"; \
 	  $(PY) -m pytest -n 2 --dist loadgroup -q -m "$(FAST_MARKERS)" $(PYTEST_ARGS)
+
+# The test databases are cloned from a template built from the committed snapshot of what
+# the migrations build (corsia/testing/dbtemplate.py); after adding a migration, rebuild
+# the snapshot (a few minutes: the real migrate, from nothing) and commit it.
+test-schema: install
+	@CORSIA_TESTING=1 DATABASE_URL="$(DB_URL)" $(PY) tools/test_schema.py
 
 # Durability (docs/security.md §17): a PostgreSQL of its own under var/, killed with SIGKILL
 # under concurrent audited writes 20 times (CORSIA_DURABILITY_CYCLES); every acknowledged

@@ -26,6 +26,29 @@ def pytest_configure(config: pytest.Config) -> None:
 pytest_plugins = ["corsia.testing.reference"]
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None,
+    django_db_keepdb: bool,
+    django_db_createdb: bool,
+    django_db_use_migrations: bool,
+) -> None:
+    """Each worker's test database cloned from the migrations' template, built once
+    (corsia/testing/dbtemplate.py), instead of migrated from nothing per worker."""
+    from django.conf import settings
+
+    from corsia.testing.dbtemplate import database_exists, template_ready
+
+    if not django_db_use_migrations:
+        return
+    default = settings.DATABASES["default"]
+    name = default.get("TEST", {}).get("NAME") or "test_" + default["NAME"]
+    keep = django_db_keepdb and not django_db_createdb
+    if keep and database_exists(name):
+        return  # --reuse-db: the database is kept, migrate brings it up to date
+    default.setdefault("TEST", {})["TEMPLATE"] = template_ready()
+
+
 @pytest.fixture
 def roles(roles_reference: None) -> None:
     """The roles and their permissions (``roles_sync``), loaded once for a run of tests

