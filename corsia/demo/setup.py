@@ -26,8 +26,8 @@ from corsia.nursing.services import scales_reference_load
 from corsia.prescribing.demo import ensure_demo_clinical
 from corsia.regimens import library as regimen_library
 from corsia.therapy.demo import ensure_demo_ward_therapy
-from corsia.transfusion.demo import ensure_demo_transfusion
 from corsia.toxicity.services import ctcae_reference_load
+from corsia.transfusion.demo import ensure_demo_transfusion
 
 if TYPE_CHECKING:
     from corsia.core.actors import User
