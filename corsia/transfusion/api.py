@@ -304,7 +304,11 @@ def haemovigilance(request: HttpRequest, reaction_id: RecordId) -> dict[str, obj
 @api_perm(services.VIEW)
 def haemovigilance_csv(request: HttpRequest, reaction_id: RecordId) -> HttpResponse:
     """The same data set as CSV, one row per unit involved."""
-    notification = _notification(request, reaction_id)
+    return csv_download(_notification(request, reaction_id))
+
+
+def csv_download(notification: Notification) -> HttpResponse:
+    """The notification's CSV as a download (the API's and the page's)."""
     response = HttpResponse(as_csv(notification), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="emovigilanza-reazione-{notification.reaction_id}.csv"'

@@ -7,6 +7,7 @@ a request is left alone. The bags' barcodes (to type or scan at the check) are r
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.utils import timezone
 
@@ -40,7 +41,7 @@ def ensure_demo_transfusion(*, physician: User) -> str:
     if TransfusionRequest.objects.filter(patient_id=patient.pk).exists():
         return "already there"
     now = timezone.now()
-    who = {"actor": physician, "workstation": "demo"}
+    who: dict[str, Any] = {"actor": physician, "workstation": "demo"}
     for sample, days in ((f"DEMO-GS-{patient.pk}-1", 3), (f"DEMO-GS-{patient.pk}-2", 1)):
         services.blood_group_record(
             **who, patient_id=patient.pk, abo="A", rhd="pos", sample=sample,

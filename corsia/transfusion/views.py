@@ -20,10 +20,10 @@ from corsia.core.domain.errors import ValidationFailed
 from corsia.core.web import acting, posted_int, posted_version, request_actor, request_workstation
 from corsia.records.services import VitalsInput
 from corsia.transfusion import selectors, services
-from corsia.transfusion.api import second_operator
+from corsia.transfusion.api import csv_download, second_operator
 from corsia.transfusion.domain.crossmatch import CrossmatchMethod, CrossmatchResult
 from corsia.transfusion.domain.emergency import RhdPolicy
-from corsia.transfusion.domain.haemovigilance import FORM, Notification, as_csv
+from corsia.transfusion.domain.haemovigilance import FORM, Notification
 from corsia.transfusion.domain.products import Component, Treatment
 from corsia.transfusion.domain.reactions import Imputability, ReactionCategory, Severity
 from corsia.transfusion.domain.states import VitalsPhase
@@ -330,9 +330,4 @@ def haemovigilance(request: HttpRequest, reaction_id: int) -> HttpResponse:
 @require_perm(services.VIEW)
 @require_GET
 def haemovigilance_csv(request: HttpRequest, reaction_id: int) -> HttpResponse:
-    notification = _notification(request, reaction_id)
-    response = HttpResponse(as_csv(notification), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="emovigilanza-reazione-{notification.reaction_id}.csv"'
-    )
-    return response
+    return csv_download(_notification(request, reaction_id))

@@ -4,6 +4,7 @@ the services and the API: refusals change nothing, acceptances are audited."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -20,7 +21,13 @@ from corsia.testing.transfusion import (
     transfusion_ready,
 )
 from corsia.transfusion import services
-from corsia.transfusion.models import Crossmatch, EmergencyRelease, IssuedBag, Transfusion
+from corsia.transfusion.models import (
+    Crossmatch,
+    EmergencyRelease,
+    IssuedBag,
+    Transfusion,
+    TransfusionReaction,
+)
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "Pw-test-12345"  # make_user's
@@ -52,7 +59,7 @@ def test_emergency_release_group_not_confirmed(make_user: MakeUser) -> None:
     patient = patient_registered(physician)  # no determination: group unknown
     request = red_cells_requested(physician, patient)
     o_neg = bag_barcodes("A999926000025", group="O-")
-    issue = {"actor": physician, "workstation": None, "request_id": request.pk}
+    issue: dict[str, Any] = {"actor": physician, "workstation": None, "request_id": request.pk}
     # before the urgency is declared: refused, nothing issued
     assert _refused(services.bag_issue, **issue, scans=o_neg) == "group_not_confirmed"
     _declare(physician, request)
@@ -130,7 +137,7 @@ def test_o_positive_only_for_an_eligible_patient(make_user: MakeUser) -> None:
 
 def test_crossmatch_required_expired_or_incompatible_refused(make_user: MakeUser) -> None:
     s = transfusion_ready(make_user)  # compatible crossmatch recorded
-    check = {
+    check: dict[str, Any] = {
         "actor": s.nurse,
         "workstation": None,
         "request_id": s.request.pk,
@@ -145,33 +152,17 @@ def test_crossmatch_required_expired_or_incompatible_refused(make_user: MakeUser
     assert _refused(services.transfusion_check, **check, scans=codes) == "crossmatch_missing"
     crossmatched(s.physician, second_bag, result="incompatible")
     assert _refused(services.transfusion_check, **check, scans=codes) == "crossmatch_incompatible"
-    # a crossmatch on a sample older than 72 h is refused at recording
-    assert (
-        _refused(
-            services.crossmatch_record,
-            actor=s.physician,
-            workstation=None,
-            bag_id=second_bag.pk,
-            result="compatible",
-            method="iat",
-            sample="XM-9",
-            sample_collected_at=timezone.now() - timedelta(hours=73),
-        )
-        == "sample_expired"
-    )
-    assert (
-        _refused(
-            services.crossmatch_record,
-            actor=s.physician,
-            workstation=None,
-            bag_id=second_bag.pk,
-            result="maybe",
-            method="iat",
-            sample="XM-9",
-            sample_collected_at=timezone.now(),
-        )
-        == "crossmatch_invalid"
-    )
+    # a sample older than 72 h, or an unknown result: refused at recording
+    for hours, result, code in (
+        (73, "compatible", "sample_expired"),
+        (1, "maybe", "crossmatch_invalid"),
+    ):
+        record = {"result": result, "method": "iat", "sample": "XM-9"}
+        taken = timezone.now() - timedelta(hours=hours)
+        assert _refused(
+            services.crossmatch_record, actor=s.physician, workstation=None,
+            bag_id=second_bag.pk, sample_collected_at=taken, **record,
+        ) == code  # fmt: skip
     assert Crossmatch.objects.filter(bag=second_bag).count() == 1
     assert not Transfusion.objects.exists()
     assert services.transfusion_check(**check, scans=s.codes).state == "checked"
@@ -192,7 +183,7 @@ def test_special_testing_or_typed_attribute_satisfies_the_request(make_user: Mak
             treatments=("irradiated", "cmv_negative"),
         ),
     )
-    issue = {"actor": physician, "workstation": None, "request_id": request.pk}
+    issue: dict[str, Any] = {"actor": physician, "workstation": None, "request_id": request.pk}
     codes = bag_barcodes("A999926000066")  # E9002: leukodepleted, irradiated; not CMV-neg.
     assert _refused(services.bag_issue, **issue, scans=codes) == "treatment_missing"
     assert _refused(services.bag_issue, **issue, scans=[*codes, "&(Z0000"]) == (
@@ -252,19 +243,15 @@ def test_haemovigilance_report_api_csv_and_page(make_user: MakeUser) -> None:
         wristband=f"PZ{s.patient.mrn}",
         scans=s.codes,
     )
-    reaction = services.transfusion_reaction_record(
-        actor=s.nurse,
-        workstation=None,
-        transfusion_id=row.pk,
-        data=services.ReactionInput(
-            category="fnhtr",
-            severity="1",
-            imputability="probable",
-            onset_at=timezone.now(),
-            description="Brivido, T 38,6 °C",
-        ),
-    )
     client = api_client(s.nurse)
+    status, answer = post_json(
+        client,
+        f"/api/v1/transfusion/transfusions/{row.pk}/reactions",
+        {"category": "fnhtr", "severity": "1", "imputability": "probable",
+         "onset_at": timezone.now().isoformat(), "description": "Brivido, T 38,6 °C"},
+    )  # fmt: skip
+    assert status == 201
+    reaction = TransfusionReaction.objects.get(pk=answer["id"])
     answer = client.get(f"/api/v1/transfusion/reactions/{reaction.pk}/haemovigilance").json()
     assert answer["patient_initials"] == "MR" and answer["category"] == "fnhtr"
     assert answer["units"][0]["din"] == s.bag.din and answer["severity"] == "1"
