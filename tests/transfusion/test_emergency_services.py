@@ -244,9 +244,13 @@ def test_haemovigilance_report_api_csv_and_page(make_user: MakeUser) -> None:
         scans=s.codes,
     )
     client = api_client(s.nurse)
+    base = f"/api/v1/transfusion/transfusions/{row.pk}"
+    vitals = {"phase": "before", "systolic_bp": "125", "diastolic_bp": "75", "heart_rate": "80"}
+    assert post_json(client, f"{base}/vitals", vitals)[0] == 201
+    assert post_json(client, f"{base}/start", {"expected_version": row.version})[0] == 200
     status, answer = post_json(
         client,
-        f"/api/v1/transfusion/transfusions/{row.pk}/reactions",
+        f"{base}/reactions",
         {"category": "fnhtr", "severity": "1", "imputability": "probable",
          "onset_at": timezone.now().isoformat(), "description": "Brivido, T 38,6 °C"},
     )  # fmt: skip
