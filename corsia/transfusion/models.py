@@ -208,8 +208,21 @@ class TransfusionVitals(models.Model):
         return f"{self.phase} {self.measured_at:%d/%m/%Y %H:%M}"
 
 
+class _Recorded(models.Model):
+    """Who wrote the row, when, from which workstation (a row written once)."""
+
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    workstation = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        abstract = True
+
+
 @pghistory.track()
-class TransfusionReaction(models.Model):
+class TransfusionReaction(_Recorded):
     patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
     transfusion = models.ForeignKey(Transfusion, on_delete=models.PROTECT, related_name="reactions")
     category = models.CharField(
@@ -221,11 +234,6 @@ class TransfusionReaction(models.Model):
     )
     onset_at = models.DateTimeField()
     description = models.TextField()
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_at = models.DateTimeField(default=timezone.now)
-    workstation = models.CharField(max_length=120, blank=True)
 
     class Meta:
         default_permissions = ()
@@ -267,7 +275,7 @@ class EmergencyRelease(models.Model):
 
 
 @pghistory.track()
-class Crossmatch(models.Model):
+class Crossmatch(_Recorded):
     """The transfusion service's compatibility test of one unit against a patient sample;
     the latest one recorded for the bag counts. Written once."""
 
@@ -282,11 +290,6 @@ class Crossmatch(models.Model):
     sample = models.CharField(_("provetta"), max_length=40)
     sample_collected_at = models.DateTimeField(_("prelievo del campione"))
     valid_until = models.DateTimeField(_("valido fino a"))
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_at = models.DateTimeField(default=timezone.now)
-    workstation = models.CharField(max_length=120, blank=True)
 
     class Meta:
         default_permissions = ()
