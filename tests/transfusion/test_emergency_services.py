@@ -267,3 +267,28 @@ def test_haemovigilance_report_api_csv_and_page(make_user: MakeUser) -> None:
     assert page.status_code == 200 and s.bag.din in page.content.decode()
     request_page = logged_in(s.physician).get(f"/transfusion/request/{s.request.pk}/")
     assert "Registra crossmatch" in request_page.content.decode()
+
+
+def test_pages_bad_input_is_an_italian_message_nothing_changed(make_user: MakeUser) -> None:
+    physician = make_user(Role.PHYSICIAN)
+    patient = patient_registered(physician)
+    request = red_cells_requested(physician, patient)
+    page = logged_in(physician)
+    url = f"/transfusion/request/{request.pk}/emergency/"
+    for version, reason, policy, message in (
+        (str(request.version), "Emorragia\x00", "negative_only", ""),  # core's NUL guard
+        ("1e308", "Emorragia", "negative_only", "Versione mancante"),
+        (str(request.version), "Emorragia", "positive_always", "Politica RhD non valida"),
+    ):
+        response = page.post(url, {"version": version, "reason": reason, "rhd_policy": policy})
+        assert 400 <= response.status_code < 500, (version, reason, policy)
+        assert message in response.content.decode()
+    assert not EmergencyRelease.objects.exists()
+    bag_url = f"/transfusion/request/{request.pk}/issue/"
+    expired = bag_barcodes("A999926000025", group="O-", expires=timezone.now() - timedelta(hours=1))
+    scans = dict(zip(("scan1", "scan2", "scan3", "scan4"), expired, strict=True))
+    response = page.post(bag_url, scans)
+    assert response.status_code == 422 and "La sacca è scaduta" in response.content.decode()
+    assert not IssuedBag.objects.exists()
+    shown = page.get(f"/transfusion/request/{request.pk}/").content.decode()
+    assert "non confermato" in shown
