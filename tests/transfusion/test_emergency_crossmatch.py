@@ -207,3 +207,22 @@ def test_haemovigilance_csv_one_row_per_unit_and_no_formula() -> None:
     assert len(lines) == 3  # the header and the two units
     assert lines[1].startswith("7,MR,M,1960-05-01,100001,fnhtr,1,probable,")
     assert "'=HYPERLINK(1)" in lines[1]
+
+
+def test_emergency_with_the_group_confirmed_keeps_the_group_rule() -> None:
+    # declared urgency, group A+ confirmed: group-compatible uncrossmatched units go (with
+    # the emergency warning); an incompatible group is still refused by the ABO table
+    confirmed = group_on_record(
+        [
+            Determination(g("A+"), "P1", NOW - timedelta(days=2)),
+            Determination(g("A+"), "P2", NOW - timedelta(hours=1)),
+        ]
+    )
+    later = NOW + timedelta(days=3)
+    a_pos = IssuedBag(1, g("A+"), later, False, emergency=True)
+    decision = bag_check(facts(patient_group=confirmed, issued=a_pos, scanned_group=g("A+")))
+    assert decision.accepted and any("emergenza" in w for w in decision.warnings)
+    b_pos = IssuedBag(1, g("B+"), later, False, emergency=True)
+    assert codes(patient_group=confirmed, issued=b_pos, scanned_group=g("B+")) == [
+        "group_incompatible"
+    ]
