@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from corsia.accounts.domain.roles import Role
@@ -292,3 +293,18 @@ def test_pages_bad_input_is_an_italian_message_nothing_changed(make_user: MakeUs
     assert not IssuedBag.objects.exists()
     shown = page.get(f"/transfusion/request/{request.pk}/").content.decode()
     assert "non confermato" in shown
+
+
+def test_crossmatch_expired_at_the_bedside_72_hours_after_the_sample(make_user: MakeUser) -> None:
+    s = transfusion_ready(make_user)  # crossmatch on a sample taken 2 hours ago
+    check: dict[str, Any] = {
+        "actor": s.nurse,
+        "workstation": None,
+        "request_id": s.request.pk,
+        "second_operator": s.second_nurse,
+        "wristband": f"PZ{s.patient.mrn}",
+        "scans": s.codes,
+    }
+    with time_machine.travel(timezone.now() + timedelta(hours=70, minutes=1)):
+        assert _refused(services.transfusion_check, **check) == "crossmatch_expired"
+    assert not Transfusion.objects.exists()
