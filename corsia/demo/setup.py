@@ -27,6 +27,7 @@ from corsia.prescribing.demo import ensure_demo_clinical
 from corsia.regimens import library as regimen_library
 from corsia.therapy.demo import ensure_demo_ward_therapy
 from corsia.toxicity.services import ctcae_reference_load
+from corsia.transfusion.demo import ensure_demo_transfusion
 
 if TYPE_CHECKING:
     from corsia.core.actors import User
@@ -104,3 +105,5 @@ def demo_hospital() -> Iterator[str]:
     # Ward therapy (issue 16, §13): a few prescriptions for the first inpatients.
     therapy = ensure_demo_ward_therapy(physician=_user("medico"))
     yield f"demo ward therapy: {therapy} prescriptions created"
+    # Transfusion therapy (issue 16, §15): a request with its bags ready at the bedside.
+    yield f"demo transfusion: {ensure_demo_transfusion(physician=_user('medico'))}"

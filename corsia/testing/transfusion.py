@@ -74,15 +74,29 @@ def red_cells_requested(physician: User, patient: Patient, *, units: int = 2) ->
     )
 
 
+def crossmatched(physician: User, bag: IssuedBag, *, result: str = "compatible") -> None:
+    """The SIMT's crossmatch of ``bag`` on a sample taken two hours ago (valid 70 h more)."""
+    services.crossmatch_record(
+        actor=physician,
+        workstation=None,
+        bag_id=bag.pk,
+        result=result,
+        method="iat",
+        sample="XM-001",
+        sample_collected_at=timezone.now() - timedelta(hours=2),
+    )
+
+
 def transfusion_ready(make_user: MakeUser, *, din: str = "A999926000017") -> Scenario:
     """A patient of group A+ (confirmed), two irradiated red cell units requested, one
-    A+ irradiated bag issued (its barcodes in ``codes``)."""
+    A+ irradiated bag issued (its barcodes in ``codes``) with a compatible crossmatch."""
     physician = make_user(Role.PHYSICIAN)
     patient = patient_registered(physician)
     group_confirmed(physician, patient)
     request = red_cells_requested(physician, patient)
     codes = bag_barcodes(din)
     bag = services.bag_issue(actor=physician, workstation=None, request_id=request.pk, scans=codes)
+    crossmatched(physician, bag)
     return Scenario(
         physician=physician,
         nurse=make_user(Role.NURSE),

@@ -4,214 +4,53 @@ permissions as the pages; refusals as problem+json with stable codes (``bag_expi
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib.auth import authenticate
-from django.http import HttpRequest
-from ninja import Router, Schema, Status
-from pydantic import Field
+from django.http import HttpRequest, HttpResponse
+from ninja import Router, Status
 
 from corsia.core.access import api_perm
-from corsia.core.schemas import AwareDatetime, BoundedInt, IsoDatetime, RecordId
+from corsia.core.schemas import RecordId
 from corsia.core.web import acting, request_actor, request_workstation
 from corsia.records.services import VitalsInput
 from corsia.transfusion import selectors, services
-from corsia.transfusion.models import (
-    BloodGroupDetermination,
-    IssuedBag,
-    Transfusion,
-    TransfusionRequest,
+from corsia.transfusion.domain.haemovigilance import Notification, as_csv, as_json
+from corsia.transfusion.models import Transfusion, TransfusionRequest
+from corsia.transfusion.schemas import (
+    BagOut,
+    CancelIn,
+    CheckIn,
+    CrossmatchIn,
+    CrossmatchOut,
+    DeterminationIn,
+    DeterminationOut,
+    EmergencyIn,
+    EmergencyOut,
+    EndIn,
+    IssueIn,
+    PatientOut,
+    ReactionIn,
+    RequestIn,
+    RequestOut,
+    StopIn,
+    TransfusionOut,
+    VersionIn,
+    VitalsIn,
+    bag_out,
+    crossmatch_out,
+    determination_out,
+    emergency_out,
+    request_out,
+    transfusion_out,
 )
 
 router = Router(tags=["transfusion"])
-Scans = list[str]
-
-
-class DeterminationIn(Schema):
-    patient_id: RecordId
-    abo: str = Field(max_length=2)
-    rhd: str = Field(max_length=3)
-    sample: str = Field(max_length=40)
-    collected_at: AwareDatetime
-
-
-class DeterminationOut(Schema):
-    id: int
-    group: str
-    sample: str
-    collected_at: IsoDatetime
-    recorded_by: str
-
-
-class RequestIn(Schema):
-    patient_id: RecordId
-    component: str = Field(max_length=12)
-    units: BoundedInt
-    indication: str = Field(max_length=4000)
-    treatments: list[str] = Field(default=[], max_length=4)
-    premedication: str = Field(default="", max_length=4000)
-    planned_at: AwareDatetime
-
-
-class BagOut(Schema):
-    id: int
-    din: str
-    product_code: str
-    group: str
-    expires_at: IsoDatetime
-
-
-class TransfusionOut(Schema):
-    id: int
-    request_id: int
-    din: str
-    product_code: str
-    state: str
-    version: int
-    first_operator: str
-    second_operator: str
-    verdict: str
-    warnings: list[str]
-    started_at: IsoDatetime | None
-    ended_at: IsoDatetime | None
-    volume_ml: int | None
-    vitals: list[dict[str, object]]
-    reactions: list[dict[str, object]]
-
-
-class RequestOut(Schema):
-    id: int
-    patient_id: int
-    component: str
-    units: int
-    indication: str
-    treatments: list[str]
-    premedication: str
-    planned_at: IsoDatetime
-    state: str
-    version: int
-    bags: list[BagOut]
-    transfusions: list[TransfusionOut]
-
-
-class PatientOut(Schema):
-    patient_id: int
-    group_status: str
-    group: str | None
-    determinations: list[DeterminationOut]
-    requests: list[RequestOut]
-
-
-class IssueIn(Schema):
-    scans: Scans = Field(max_length=8)
-
-
-class CheckIn(Schema):
-    second_username: str = Field(max_length=150)
-    second_password: str = Field(max_length=256)
-    wristband: str = Field(max_length=64)
-    scans: Scans = Field(max_length=8)
-
-
-class VersionIn(Schema):
-    expected_version: RecordId
-
-
-class EndIn(VersionIn):
-    volume_ml: BoundedInt
-
-
-class StopIn(VersionIn):
-    reason: str = Field(max_length=2000)
-    volume_ml: BoundedInt | None = None
-
-
-class VitalsIn(Schema):
-    phase: str = Field(max_length=8)
-    systolic_bp: str = Field(default="", max_length=8)
-    diastolic_bp: str = Field(default="", max_length=8)
-    heart_rate: str = Field(default="", max_length=8)
-    temperature_c: str = Field(default="", max_length=8)
-    respiratory_rate: str = Field(default="", max_length=8)
-    spo2: str = Field(default="", max_length=8)
-
-
-class ReactionIn(Schema):
-    category: str = Field(max_length=16)
-    severity: str = Field(max_length=1)
-    imputability: str = Field(max_length=16)
-    onset_at: AwareDatetime
-    description: str = Field(max_length=4000)
-
-
-class CancelIn(VersionIn):
-    reason: str = Field(max_length=2000)
-
-
-def _determination(row: BloodGroupDetermination) -> DeterminationOut:
-    return DeterminationOut(
-        id=row.pk,
-        group=row.group.short(),
-        sample=row.sample,
-        collected_at=row.collected_at,
-        recorded_by=row.recorded_by.username,
-    )
-
-
-def _bag(row: IssuedBag) -> BagOut:
-    return BagOut(
-        id=row.pk,
-        din=row.din,
-        product_code=row.product_code,
-        group=row.group.short(),
-        expires_at=row.expires_at,
-    )
-
-
-def _transfusion(row: Transfusion) -> TransfusionOut:
-    return TransfusionOut(
-        id=row.pk,
-        request_id=row.request_id,
-        din=row.bag.din,
-        product_code=row.bag.product_code,
-        state=row.state,
-        version=row.version,
-        first_operator=row.first_operator.username,
-        second_operator=row.second_operator.username,
-        verdict=row.verdict,
-        warnings=list(row.warnings),
-        started_at=row.started_at,
-        ended_at=row.ended_at,
-        volume_ml=row.volume_ml,
-        vitals=[
-            {"phase": v.phase, "vital_signs_id": v.vital_signs_id, "at": v.measured_at.isoformat()}
-            for v in row.vitals.all()
-        ],
-        reactions=[
-            {
-                "category": r.category,
-                "severity": r.severity,
-                "imputability": r.imputability,
-                "onset_at": r.onset_at.isoformat(),
-            }
-            for r in row.reactions.all()
-        ],
-    )
 
 
 def _request(row: TransfusionRequest) -> RequestOut:
-    return RequestOut(
-        id=row.pk,
-        patient_id=row.patient_id,
-        component=row.component,
-        units=row.units,
-        indication=row.indication,
-        treatments=list(row.treatments),
-        premedication=row.premedication,
-        planned_at=row.planned_at,
-        state=row.state,
-        version=row.version,
-        bags=[_bag(b) for b in row.bags.all()],
-        transfusions=[_transfusion(t) for t in row.transfusions.all()],
-    )
+    detail = selectors.request_extras(row)
+    return request_out(row, detail.emergency, [b.pk for b in detail.pending])
 
 
 @router.get("/patients/{patient_id}", response=PatientOut)
@@ -228,7 +67,7 @@ def patient(request: HttpRequest, patient_id: RecordId) -> PatientOut:
         patient_id=view.patient.pk,
         group_status=view.group.status.value,
         group=view.group.group.short() if view.group.group else None,
-        determinations=[_determination(d) for d in view.determinations],
+        determinations=[determination_out(d) for d in view.determinations],
         requests=[_request(r) for r in view.requests],
     )
 
@@ -266,7 +105,7 @@ def determination(request: HttpRequest, payload: DeterminationIn) -> Status[Dete
         sample=payload.sample,
         collected_at=payload.collected_at,
     )
-    return Status(201, _determination(row))
+    return Status(201, determination_out(row))
 
 
 @router.post("/requests", response={201: RequestOut})
@@ -302,8 +141,48 @@ def request_cancel(request: HttpRequest, request_id: RecordId, payload: CancelIn
 @router.post("/requests/{request_id}/bags", response={201: BagOut})
 @api_perm(services.ISSUE)
 def bag_issue(request: HttpRequest, request_id: RecordId, payload: IssueIn) -> Status[BagOut]:
-    row = services.bag_issue(**acting(request), request_id=request_id, scans=payload.scans)
-    return Status(201, _bag(row))
+    row = services.bag_issue(
+        **acting(request),
+        request_id=request_id,
+        scans=payload.scans,
+        typed_treatments=tuple(payload.typed_treatments),
+    )
+    return Status(201, bag_out(row))
+
+
+@router.post("/requests/{request_id}/emergency", response={201: EmergencyOut})
+@api_perm(services.REQUEST)
+def emergency(
+    request: HttpRequest, request_id: RecordId, payload: EmergencyIn
+) -> Status[EmergencyOut]:
+    """The physician declares the urgency: components released before the group is
+    confirmed (O RhD-negative red cells, O RhD-positive where declared and allowed, AB
+    plasma), crossmatch to follow."""
+    row = services.emergency_declare(
+        **acting(request),
+        request_id=request_id,
+        expected_version=payload.expected_version,
+        reason=payload.reason,
+        rhd_policy=payload.rhd_policy,
+    )
+    return Status(201, emergency_out(row))
+
+
+@router.post("/bags/{bag_id}/crossmatch", response={201: CrossmatchOut})
+@api_perm(services.ISSUE)
+def crossmatch(
+    request: HttpRequest, bag_id: RecordId, payload: CrossmatchIn
+) -> Status[CrossmatchOut]:
+    """The SIMT's compatibility test of one red-cell unit (valid 72 h from the sample)."""
+    row = services.crossmatch_record(
+        **acting(request),
+        bag_id=bag_id,
+        result=payload.result,
+        method=payload.method,
+        sample=payload.sample,
+        sample_collected_at=payload.sample_collected_at,
+    )
+    return Status(201, crossmatch_out(row))
 
 
 def second_operator(request: HttpRequest, username: str, password: str) -> object:
@@ -327,41 +206,50 @@ def check(request: HttpRequest, request_id: RecordId, payload: CheckIn) -> Statu
         wristband=payload.wristband,
         scans=payload.scans,
     )
-    return Status(201, _transfusion(row))
+    return Status(201, transfusion_out(row))
+
+
+def _transition(
+    request: HttpRequest,
+    transfusion_id: int,
+    payload: VersionIn,
+    service: Callable[..., Transfusion],
+    **extra: object,
+) -> TransfusionOut:
+    row = service(
+        **acting(request),
+        transfusion_id=transfusion_id,
+        expected_version=payload.expected_version,
+        **extra,
+    )
+    return transfusion_out(row)
 
 
 @router.post("/transfusions/{transfusion_id}/start", response=TransfusionOut)
 @api_perm(services.TRANSFUSE)
 def start(request: HttpRequest, transfusion_id: RecordId, payload: VersionIn) -> TransfusionOut:
-    row = services.transfusion_start(
-        **acting(request), transfusion_id=transfusion_id, expected_version=payload.expected_version
-    )
-    return _transfusion(row)
+    return _transition(request, transfusion_id, payload, services.transfusion_start)
 
 
 @router.post("/transfusions/{transfusion_id}/end", response=TransfusionOut)
 @api_perm(services.TRANSFUSE)
 def end(request: HttpRequest, transfusion_id: RecordId, payload: EndIn) -> TransfusionOut:
-    row = services.transfusion_end(
-        **acting(request),
-        transfusion_id=transfusion_id,
-        expected_version=payload.expected_version,
-        volume_ml=payload.volume_ml,
+    return _transition(
+        request, transfusion_id, payload, services.transfusion_end, volume_ml=payload.volume_ml
     )
-    return _transfusion(row)
 
 
 @router.post("/transfusions/{transfusion_id}/stop", response=TransfusionOut)
 @api_perm(services.TRANSFUSE)
 def stop(request: HttpRequest, transfusion_id: RecordId, payload: StopIn) -> TransfusionOut:
-    row = services.transfusion_stop(
-        **acting(request),
-        transfusion_id=transfusion_id,
-        expected_version=payload.expected_version,
+    return _transition(
+        request,
+        transfusion_id,
+        payload,
+        services.transfusion_stop,
         reason=payload.reason,
         volume_ml=payload.volume_ml,
     )
-    return _transfusion(row)
 
 
 @router.post("/transfusions/{transfusion_id}/vitals", response={201: dict[str, object]})
@@ -402,3 +290,36 @@ def reaction(
         ),
     )
     return Status(201, {"id": row.pk, "category": row.category, "severity": row.severity})
+
+
+@router.get("/reactions/{reaction_id}/haemovigilance", response=dict[str, object])
+@api_perm(services.VIEW)
+def haemovigilance(request: HttpRequest, reaction_id: RecordId) -> dict[str, object]:
+    """The SISTRA notification data set of one reaction, for the SIMT to enter in SISTRA
+    (which has no public API)."""
+    return as_json(_notification(request, reaction_id))
+
+
+@router.get("/reactions/{reaction_id}/haemovigilance.csv")
+@api_perm(services.VIEW)
+def haemovigilance_csv(request: HttpRequest, reaction_id: RecordId) -> HttpResponse:
+    """The same data set as CSV, one row per unit involved."""
+    return csv_download(_notification(request, reaction_id))
+
+
+def csv_download(notification: Notification) -> HttpResponse:
+    """The notification's CSV as a download (the API's and the page's)."""
+    response = HttpResponse(as_csv(notification), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="emovigilanza-reazione-{notification.reaction_id}.csv"'
+    )
+    return response
+
+
+def _notification(request: HttpRequest, reaction_id: int) -> Notification:
+    return selectors.haemovigilance_notification(
+        user=request_actor(request),
+        reaction_id=reaction_id,
+        workstation=request_workstation(request),
+        channel="api",
+    )

@@ -23,3 +23,11 @@ TRANSFUSION_STOPPED = register(
 )
 VITALS_RECORDED = register("transfusion.vitals_recorded", "Parametri vitali della trasfusione")
 REACTION_RECORDED = register("transfusion.reaction_recorded", "Reazione trasfusionale registrata")
+EMERGENCY_DECLARED = register(
+    "transfusion.emergency_declared",
+    "Urgenza dichiarata: rilascio di emocomponenti senza gruppo confermato",
+    reason_required=True,
+)
+CROSSMATCH_RECORDED = register(
+    "transfusion.crossmatch_recorded", "Prova di compatibilità (crossmatch) registrata"
+)

@@ -1,5 +1,6 @@
 """Transfusion's merge hook (``corsia.patients.merging``): a merge moves the duplicate's
-group determinations, requests, transfusions, vital-signs links and reactions to the
+group determinations, requests, emergency declarations, crossmatches, transfusions,
+vital-signs links and reactions to the
 survivor; its undoing moves them back."""
 
 from __future__ import annotations
@@ -7,6 +8,8 @@ from __future__ import annotations
 from corsia.patients.merging import simple_hook
 from corsia.transfusion.models import (
     BloodGroupDetermination,
+    Crossmatch,
+    EmergencyRelease,
     Transfusion,
     TransfusionReaction,
     TransfusionRequest,
@@ -18,6 +21,8 @@ move, move_back = simple_hook(
     (
         BloodGroupDetermination,
         TransfusionRequest,
+        EmergencyRelease,
+        Crossmatch,
         Transfusion,
         TransfusionVitals,
         TransfusionReaction,

@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from corsia.core.models import VersionedModel
 from corsia.core.triggers import read_only_movable
+from corsia.transfusion.domain.crossmatch import CrossmatchMethod, CrossmatchResult
+from corsia.transfusion.domain.emergency import RhdPolicy
 from corsia.transfusion.domain.isbt128 import Abo, BloodGroup
 from corsia.transfusion.domain.products import Component
 from corsia.transfusion.domain.reactions import Imputability, ReactionCategory, Severity
@@ -114,6 +116,12 @@ class IssuedBag(_Grouped):
     )
     issued_at = models.DateTimeField(default=timezone.now)
     workstation = models.CharField(max_length=120, blank=True)
+    # released under the request's emergency declaration, before any crossmatch
+    emergency = models.BooleanField(_("rilasciata in emergenza"), default=False)
+    # treatments attested by the label beyond the product code: read from the special
+    # testing barcode (012) or typed once by the transfusion service at reception
+    treatments = models.JSONField(_("trattamenti attestati"), default=list)
+    treatments_typed = models.JSONField(_("trattamenti digitati dall'etichetta"), default=list)
 
     class Meta:
         default_permissions = ()
@@ -200,8 +208,21 @@ class TransfusionVitals(models.Model):
         return f"{self.phase} {self.measured_at:%d/%m/%Y %H:%M}"
 
 
+class _Recorded(models.Model):
+    """Who wrote the row, when, from which workstation (a row written once)."""
+
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    workstation = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        abstract = True
+
+
 @pghistory.track()
-class TransfusionReaction(models.Model):
+class TransfusionReaction(_Recorded):
     patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
     transfusion = models.ForeignKey(Transfusion, on_delete=models.PROTECT, related_name="reactions")
     category = models.CharField(
@@ -213,11 +234,6 @@ class TransfusionReaction(models.Model):
     )
     onset_at = models.DateTimeField()
     description = models.TextField()
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_at = models.DateTimeField(default=timezone.now)
-    workstation = models.CharField(max_length=120, blank=True)
 
     class Meta:
         default_permissions = ()
@@ -227,3 +243,59 @@ class TransfusionReaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category} {self.onset_at:%d/%m/%Y %H:%M}"
+
+
+@pghistory.track()
+class EmergencyRelease(models.Model):
+    """The physician's declaration of urgency on a request: components released before the
+    group is confirmed and without crossmatch (``domain/emergency.py``). Written once."""
+
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
+    request = models.OneToOneField(
+        TransfusionRequest, on_delete=models.PROTECT, related_name="emergency"
+    )
+    reason = models.TextField(_("motivo dell'urgenza"))
+    rhd_policy = models.CharField(
+        _("politica RhD"), max_length=20, choices=[(p.value, p.label_it) for p in RhdPolicy]
+    )
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    declared_at = models.DateTimeField(default=timezone.now)
+    workstation = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        default_permissions = ()
+        verbose_name = _("rilascio in emergenza")
+        verbose_name_plural = _("rilasci in emergenza")
+        triggers = [read_only_movable()]
+
+    def __str__(self) -> str:
+        return f"{self.rhd_policy} {self.declared_at:%d/%m/%Y %H:%M}"
+
+
+@pghistory.track()
+class Crossmatch(_Recorded):
+    """The transfusion service's compatibility test of one unit against a patient sample;
+    the latest one recorded for the bag counts. Written once."""
+
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
+    bag = models.ForeignKey(IssuedBag, on_delete=models.PROTECT, related_name="crossmatches")
+    result = models.CharField(
+        _("esito"), max_length=12, choices=[(r.value, r.label_it) for r in CrossmatchResult]
+    )
+    method = models.CharField(
+        _("metodo"), max_length=16, choices=[(m.value, m.label_it) for m in CrossmatchMethod]
+    )
+    sample = models.CharField(_("provetta"), max_length=40)
+    sample_collected_at = models.DateTimeField(_("prelievo del campione"))
+    valid_until = models.DateTimeField(_("valido fino a"))
+
+    class Meta:
+        default_permissions = ()
+        verbose_name = _("prova di compatibilità")
+        verbose_name_plural = _("prove di compatibilità")
+        triggers = [read_only_movable()]
+
+    def __str__(self) -> str:
+        return f"{self.result} {self.sample}"

@@ -14,11 +14,24 @@ from corsia.audit.services import access_log_record, access_log_record_many
 from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import NotFound, PermissionRefused
 from corsia.patients.selectors import outside_hidden_stays, patient_get
-from corsia.transfusion.domain.groups import GroupOnRecord, group_on_record
+from corsia.transfusion.domain.crossmatch import CrossmatchResult
+from corsia.transfusion.domain.groups import GroupOnRecord, GroupStatus, group_on_record
+from corsia.transfusion.domain.haemovigilance import Notification, UnitLine, initials
+from corsia.transfusion.domain.products import Component
+from corsia.transfusion.domain.reactions import (
+    REPORT_AT_ONCE,
+    Imputability,
+    ReactionCategory,
+    Severity,
+)
 from corsia.transfusion.domain.states import RequestState
 from corsia.transfusion.models import (
     BloodGroupDetermination,
+    Crossmatch,
+    EmergencyRelease,
+    IssuedBag,
     Transfusion,
+    TransfusionReaction,
     TransfusionRequest,
 )
 from corsia.transfusion.services._common import VIEW
@@ -30,7 +43,7 @@ if TYPE_CHECKING:
 
 def _requests() -> QuerySet[TransfusionRequest]:
     return TransfusionRequest.objects.select_related("requested_by", "patient").prefetch_related(
-        "bags",
+        Prefetch("bags", queryset=IssuedBag.objects.prefetch_related("crossmatches")),
         Prefetch(
             "transfusions",
             queryset=Transfusion.objects.select_related(
@@ -82,9 +95,49 @@ def patient_transfusions(
 
 
 @dataclass(frozen=True)
+class BagLine:
+    """A bag issued for the request with its latest crossmatch and whether its
+    regularisation is pending (released in emergency, no compatible crossmatch yet)."""
+
+    bag: IssuedBag
+    crossmatch: Crossmatch | None
+    pending: bool
+
+
+@dataclass(frozen=True)
 class RequestDetail:
     request: TransfusionRequest
     group: GroupOnRecord
+    emergency: EmergencyRelease | None = None
+    bags: tuple[BagLine, ...] = ()
+
+    @property
+    def pending(self) -> list[IssuedBag]:
+        return [line.bag for line in self.bags if line.pending]
+
+
+def request_extras(request: TransfusionRequest) -> RequestDetail:
+    """A request's emergency declaration and bag lines, without the access log (for a
+    request already read and logged by the caller's selector)."""
+    return RequestDetail(
+        request=request,
+        group=GroupOnRecord(GroupStatus.NONE, None),
+        emergency=EmergencyRelease.objects.filter(request_id=request.pk)
+        .select_related("declared_by")
+        .first(),
+        bags=bag_lines(request),
+    )
+
+
+def bag_lines(request: TransfusionRequest) -> tuple[BagLine, ...]:
+    lines = []
+    for bag in request.bags.all():
+        tests = sorted(bag.crossmatches.all(), key=lambda c: (c.recorded_at, c.pk))
+        latest = tests[-1] if tests else None
+        compatible = latest is not None and latest.result == CrossmatchResult.COMPATIBLE.value
+        red_cells = request.component == Component.RED_CELLS.value
+        lines.append(BagLine(bag, latest, bag.emergency and red_cells and not compatible))
+    return tuple(lines)
 
 
 def request_detail(
@@ -110,7 +163,13 @@ def request_detail(
         workstation=workstation,
         channel=channel,
     )
-    return RequestDetail(request=request, group=group_on_record(determinations_of(patient.pk)))
+    extras = request_extras(request)
+    return RequestDetail(
+        request=request,
+        group=group_on_record(determinations_of(patient.pk)),
+        emergency=extras.emergency,
+        bags=extras.bags,
+    )
 
 
 def transfusion_detail(
@@ -161,3 +220,63 @@ def open_requests(
             channel=channel,
         )
     return visible
+
+
+def haemovigilance_notification(
+    *, user: User, reaction_id: int, workstation: Workstation, channel: str = "web"
+) -> Notification:
+    """The SISTRA data set of one reaction: the reaction, the patient's minimum, and every
+    unit of the request started before the reaction's onset (the one it occurred with
+    first)."""
+    require_permission(user, VIEW)
+    reaction = (
+        TransfusionReaction.objects.select_related("transfusion", "recorded_by")
+        .filter(pk=reaction_id)
+        .first()
+    )
+    if reaction is None:
+        raise NotFound("Reazione non trovata.", code="reaction_not_found")
+    detail = request_detail(
+        user=user,
+        request_id=reaction.transfusion.request_id,
+        workstation=workstation,
+        channel=channel,
+    )
+    request, patient = detail.request, detail.request.patient
+    given = [t for t in request.transfusions.all() if t.pk != reaction.transfusion_id]
+    given = [t for t in given if t.started_at is not None and t.started_at <= reaction.onset_at]
+    involved = [next(t for t in request.transfusions.all() if t.pk == reaction.transfusion_id)]
+    category = ReactionCategory(reaction.category)
+    return Notification(
+        reaction_id=reaction.pk,
+        patient_initials=initials(patient.given_names, patient.surname),
+        patient_sex=patient.sex,
+        patient_birth_date=patient.date_of_birth,
+        patient_mrn=patient.mrn,
+        indication=request.indication,
+        category=category.value,
+        category_label=category.label_it,
+        severity=reaction.severity,
+        severity_label=Severity(reaction.severity).label_it,
+        imputability=reaction.imputability,
+        imputability_label=Imputability(reaction.imputability).label_it,
+        onset_at=reaction.onset_at,
+        description=reaction.description,
+        report_at_once=category in REPORT_AT_ONCE,
+        recorded_by=reaction.recorded_by.get_full_name() or reaction.recorded_by.username,
+        recorded_at=reaction.recorded_at,
+        units=tuple(_unit(t, request.get_component_display()) for t in involved + given),
+    )
+
+
+def _unit(row: Transfusion, component: str) -> UnitLine:
+    return UnitLine(
+        din=row.bag.din,
+        product_code=row.bag.product_code,
+        component=component,
+        group=row.bag.group.short(),
+        released_in_emergency=row.bag.emergency,
+        started_at=row.started_at,
+        ended_at=row.ended_at,
+        volume_ml=row.volume_ml,
+    )

@@ -13,6 +13,22 @@ urlpatterns = [
     path("request/<int:request_id>/issue/", views.issue, name="issue"),
     path("request/<int:request_id>/check/", views.check, name="check"),
     path("request/<int:request_id>/cancel/", views.cancel, name="cancel"),
+    path("request/<int:request_id>/emergency/", views.emergency, name="emergency"),
+    path(
+        "request/<int:request_id>/bag/<int:bag_id>/crossmatch/",
+        views.crossmatch,
+        name="crossmatch",
+    ),
+    path(
+        "reaction/<int:reaction_id>/haemovigilance/",
+        views.haemovigilance,
+        name="haemovigilance",
+    ),
+    path(
+        "reaction/<int:reaction_id>/haemovigilance.csv",
+        views.haemovigilance_csv,
+        name="haemovigilance_csv",
+    ),
     path("bag/<int:transfusion_id>/", views.transfusion_page, name="transfusion"),
     path("bag/<int:transfusion_id>/start/", views.act, {"action": "start"}, name="start"),
     path("bag/<int:transfusion_id>/end/", views.act, {"action": "end"}, name="end"),

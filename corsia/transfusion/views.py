@@ -20,12 +20,16 @@ from corsia.core.domain.errors import ValidationFailed
 from corsia.core.web import acting, posted_int, posted_version, request_actor, request_workstation
 from corsia.records.services import VitalsInput
 from corsia.transfusion import selectors, services
-from corsia.transfusion.api import second_operator
+from corsia.transfusion.api import csv_download, second_operator
+from corsia.transfusion.domain.crossmatch import CrossmatchMethod, CrossmatchResult
+from corsia.transfusion.domain.emergency import RhdPolicy
+from corsia.transfusion.domain.haemovigilance import FORM, Notification
 from corsia.transfusion.domain.products import Component, Treatment
 from corsia.transfusion.domain.reactions import Imputability, ReactionCategory, Severity
 from corsia.transfusion.domain.states import VitalsPhase
 
 SCAN_FIELDS = ("scan1", "scan2", "scan3", "scan4")
+SPECIAL_FIELD = "scan5"  # optional: the special-testing barcode (ISBT 128 012)
 
 
 def _moment(raw: str | None, field: str) -> datetime | None:
@@ -52,7 +56,7 @@ def _version(request: HttpRequest) -> int:
 
 
 def _scans(request: HttpRequest) -> list[str]:
-    return [request.POST.get(name, "") for name in SCAN_FIELDS]
+    return [request.POST.get(name, "") for name in (*SCAN_FIELDS, SPECIAL_FIELD)]
 
 
 @require_perm(services.VIEW)
@@ -131,6 +135,10 @@ def request_page(request: HttpRequest, request_id: int) -> HttpResponse:
             "patient": detail.request.patient,
             "treatment_labels": Treatment.labels_it(),
             "scan_fields": SCAN_FIELDS,
+            "special_field": SPECIAL_FIELD,
+            "rhd_policies": RhdPolicy.labels_it(),
+            "crossmatch_results": CrossmatchResult.labels_it(),
+            "crossmatch_methods": CrossmatchMethod.labels_it(),
         },
     )
 
@@ -138,8 +146,42 @@ def request_page(request: HttpRequest, request_id: int) -> HttpResponse:
 @require_perm(services.ISSUE)
 @require_POST
 def issue(request: HttpRequest, request_id: int) -> HttpResponse:
-    services.bag_issue(**acting(request), request_id=request_id, scans=_scans(request))
+    services.bag_issue(
+        **acting(request),
+        request_id=request_id,
+        scans=_scans(request),
+        typed_treatments=tuple(request.POST.getlist("typed_treatments")),
+    )
     messages.success(request, _("Sacca assegnata alla richiesta."))
+    return redirect("transfusion:request", request_id)
+
+
+@require_perm(services.REQUEST)
+@require_POST
+def emergency(request: HttpRequest, request_id: int) -> HttpResponse:
+    services.emergency_declare(
+        **acting(request),
+        request_id=request_id,
+        expected_version=_version(request),
+        reason=request.POST.get("reason", ""),
+        rhd_policy=request.POST.get("rhd_policy", ""),
+    )
+    messages.warning(request, _("Urgenza dichiarata: rilascio in emergenza autorizzato."))
+    return redirect("transfusion:request", request_id)
+
+
+@require_perm(services.ISSUE)
+@require_POST
+def crossmatch(request: HttpRequest, request_id: int, bag_id: int) -> HttpResponse:
+    services.crossmatch_record(
+        **acting(request),
+        bag_id=bag_id,
+        result=request.POST.get("result", ""),
+        method=request.POST.get("method", ""),
+        sample=request.POST.get("sample", ""),
+        sample_collected_at=_moment(request.POST.get("sample_collected_at"), "sample_collected_at"),
+    )
+    messages.success(request, _("Prova di compatibilità registrata."))
     return redirect("transfusion:request", request_id)
 
 
@@ -264,3 +306,28 @@ def reaction(request: HttpRequest, transfusion_id: int) -> HttpResponse:
     )
     messages.success(request, _("Reazione registrata."))
     return redirect("transfusion:transfusion", transfusion_id)
+
+
+def _notification(request: HttpRequest, reaction_id: int) -> Notification:
+    return selectors.haemovigilance_notification(
+        user=request_actor(request),
+        reaction_id=reaction_id,
+        workstation=request_workstation(request),
+    )
+
+
+@require_perm(services.VIEW)
+@require_GET
+def haemovigilance(request: HttpRequest, reaction_id: int) -> HttpResponse:
+    """The printable notification of a reaction, for the SIMT to enter in SISTRA."""
+    return render(
+        request,
+        "transfusion/haemovigilance.html",
+        {"n": _notification(request, reaction_id), "form_name": FORM},
+    )
+
+
+@require_perm(services.VIEW)
+@require_GET
+def haemovigilance_csv(request: HttpRequest, reaction_id: int) -> HttpResponse:
+    return csv_download(_notification(request, reaction_id))

@@ -35,6 +35,9 @@ def test_reference_and_demo_data_load_and_a_second_run_changes_nothing() -> None
         assert codicefiscale.is_valid(code), code
     assert "demo wards, beds and chairs: 0 created" in second
     assert "demo patients: 0 created" in second
+    # and a transfusion request with its bags crossmatched, ready at the bedside, made once
+    assert any(line.startswith("demo transfusion: request ") for line in first)
+    assert "demo transfusion: already there" in second
     # and the day hospital's agenda: a week of bookings, made once
     booked = next(line for line in first if line.startswith("demo day hospital agenda: "))
     assert int(booked.split(": ")[1].split()[0]) >= 3 * 18  # three open days or more

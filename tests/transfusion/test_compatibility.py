@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from corsia.transfusion.domain.checks import BagFacts, IssuedBag, bag_check
 from corsia.transfusion.domain.compatibility import Verdict, compatibility
+from corsia.transfusion.domain.crossmatch import CrossmatchFacts, CrossmatchResult
 from corsia.transfusion.domain.groups import (
     Determination,
     GroupStatus,
@@ -164,6 +165,7 @@ def facts(**changes: object) -> BagFacts:
         "scanned_expiry": NOW + timedelta(days=3),
         "product": RBC_IRR,
         "now": NOW,
+        "crossmatch": CrossmatchFacts(CrossmatchResult.COMPATIBLE, NOW + timedelta(hours=48)),
     }
     base.update(changes)
     return BagFacts(**base)  # type: ignore[arg-type]

@@ -47,6 +47,14 @@ PAGES: dict[str, PageHelp] = {
             "con categoria di emovigilanza, gravità e imputabilità."
         ),
     ),
+    "transfusion:haemovigilance": PageHelp(
+        _("Notifica di emovigilanza"),
+        _(
+            "I dati della reazione per la scheda nazionale di notifica: categoria, gravità, "
+            "imputabilità, unità coinvolte, dati minimi del ricevente. Il servizio "
+            "trasfusionale li inserisce in SISTRA (stampa o CSV)."
+        ),
+    ),
 }
 
 # form posts: each answers with the page it came from
@@ -62,5 +70,8 @@ NOT_PAGES: frozenset[str] = frozenset(
         "transfusion:stop",
         "transfusion:vitals",
         "transfusion:reaction",
+        "transfusion:emergency",
+        "transfusion:crossmatch",
+        "transfusion:haemovigilance_csv",  # a download
     }
 )

@@ -4,7 +4,9 @@ Two operators at the patient: the wristband is read, then the bag's four ISBT 12
 barcodes (DIN, product, blood group, expiry). The bag must be one the transfusion service
 issued for *this* request, never given before, not expired, of the requested component
 with every treatment the request asks for, and ABO/RhD compatible with the patient's
-*confirmed* group. Every refusal found is returned (the first is the one shown); nothing
+*confirmed* group — or, released in emergency before the group is confirmed, one that
+``emergency.py`` allows; a red-cell unit needs a valid compatible crossmatch unless
+released in emergency. Every refusal found is returned (the first is the one shown); nothing
 here touches the database or the clock.
 """
 
@@ -13,7 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from corsia.transfusion.domain.compatibility import Compatibility, compatibility
+from corsia.transfusion.domain.compatibility import Compatibility, Verdict, compatibility
+from corsia.transfusion.domain.crossmatch import CrossmatchFacts, crossmatch_refusal
+from corsia.transfusion.domain.emergency import RhdPolicy, emergency_refusal
 from corsia.transfusion.domain.groups import GroupOnRecord, GroupStatus
 from corsia.transfusion.domain.isbt128 import BloodGroup
 from corsia.transfusion.domain.products import Component, ProductEntry, Treatment
@@ -33,6 +37,14 @@ class IssuedBag:
     group: BloodGroup
     expires_at: datetime
     transfused: bool  # a transfusion of this bag already began
+    emergency: bool = False  # released under the request's emergency declaration
+    treatments: frozenset[Treatment] = frozenset()  # attested at issue beyond the product
+
+
+EMERGENCY_WARNING = (
+    "Unità rilasciata in emergenza senza prova di compatibilità: crossmatch e conferma del "
+    "gruppo a seguire (regolarizzazione pendente)."
+)
 
 
 @dataclass(frozen=True)
@@ -47,6 +59,13 @@ class BagFacts:
     scanned_expiry: datetime
     product: ProductEntry | None  # None: a code the hospital's table does not know
     now: datetime
+    emergency: RhdPolicy | None = None  # the request's emergency declaration, if any
+    crossmatch: CrossmatchFacts | None = None  # the latest one recorded for this bag
+    label_treatments: frozenset[Treatment] = frozenset()  # read from special testing (012)
+
+    @property
+    def released_in_emergency(self) -> bool:
+        return self.emergency is not None and self.issued is not None and self.issued.emergency
 
 
 @dataclass(frozen=True)
@@ -115,7 +134,10 @@ def _product_refusals(facts: BagFacts) -> list[Refusal]:
                 f"{facts.component.label_it.lower()}.",
             )
         )
-    missing = facts.treatments_required - product.treatments
+    attested = product.treatments | facts.label_treatments
+    if facts.issued is not None:
+        attested |= facts.issued.treatments
+    missing = facts.treatments_required - attested
     if missing:
         names = ", ".join(t.label_it.lower() for t in Treatment if t in missing)
         found.append(
@@ -140,18 +162,41 @@ def bag_check(facts: BagFacts) -> BagDecision:
     if facts.scanned_expiry <= facts.now:
         found.append(Refusal("bag_expired", "La sacca è scaduta: non trasfondere."))
     found += _product_refusals(facts)
-    verdict: Compatibility | None = None
+    verdict, refusal = _group_verdict(facts)
+    if refusal is not None:
+        found.append(refusal)
+    found += _crossmatch_refusals(facts)
+    return BagDecision(tuple(found), verdict)
+
+
+def _group_verdict(facts: BagFacts) -> tuple[Compatibility | None, Refusal | None]:
     record = facts.patient_group
-    if record.status is not GroupStatus.CONFIRMED or record.group is None:
-        found.append(
-            Refusal(
-                "group_not_confirmed",
-                "Il gruppo del paziente non è confermato (servono due determinazioni "
-                "concordi su prelievi diversi).",
-            )
-        )
-    elif facts.product is not None:
+    if facts.product is None:
+        return None, None
+    if record.status is GroupStatus.CONFIRMED and record.group is not None:
         verdict = compatibility(facts.product.component, record.group, facts.scanned_group)
         if not verdict.allowed:
-            found.append(Refusal("group_incompatible", verdict.reason))
-    return BagDecision(tuple(found), verdict)
+            return verdict, Refusal("group_incompatible", verdict.reason)
+        if facts.released_in_emergency:
+            warnings = (*verdict.warnings, EMERGENCY_WARNING)
+            return Compatibility(Verdict.ACCEPTABLE, "", warnings), None
+        return verdict, None
+    if facts.released_in_emergency and facts.emergency is not None:
+        why = emergency_refusal(facts.product.component, facts.scanned_group, facts.emergency)
+        if why is not None:
+            return None, Refusal("emergency_group_not_allowed", why)
+        return Compatibility(Verdict.ACCEPTABLE, "", (EMERGENCY_WARNING,)), None
+    return None, Refusal(
+        "group_not_confirmed",
+        "Il gruppo del paziente non è confermato (servono due determinazioni concordi su "
+        "prelievi diversi) e la sacca non è rilasciata in emergenza.",
+    )
+
+
+def _crossmatch_refusals(facts: BagFacts) -> list[Refusal]:
+    if facts.product is None or facts.product.component is not Component.RED_CELLS:
+        return []
+    if facts.released_in_emergency:
+        return []
+    problem = crossmatch_refusal(facts.crossmatch, facts.now)
+    return [] if problem is None else [Refusal(*problem)]

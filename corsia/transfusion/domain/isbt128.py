@@ -13,6 +13,7 @@ number  data structure                             id    data content
 003     Product Code                               ``=<``     ``aooootds`` (8)
 004     Expiration Date                            ``=>``     ``cyyjjj`` (6)
 005     Expiration Date and Time                   ``&>``     ``cyyjjjhhmm`` (10)
+012     Special Testing: General                   ``&(``     ``zzzzz`` (5)
 ======  =========================================  ====  ==========================
 
 * DIN: ``apppp`` the collection facility (FIN), ``yy`` the year, ``nnnnnn`` the sequence
@@ -30,6 +31,10 @@ number  data structure                             id    data content
 * Product code: ``aoooo`` the product description code (ICCBBA's licensed database says
   what it means; Corsia reads it through the hospital's own table, ``products.py``),
   ``t`` the type of donation or collection, ``ds`` the division (``00`` not divided).
+* Special testing: general (012): ``zzzzz`` a code of ICCBBA's Special Testing table (for
+  example a CMV-negative attestation). That table, like the product descriptions, is in
+  ICCBBA's licensed database: the structure is read here, its meaning through the
+  hospital's own table (``products.read_special_table``), never guessed.
 * Expiry: ``c`` the century digit (``0`` = 2000–2099, the only one read), ``yy`` the year,
   ``jjj`` the day of the year (ordinal, 001–366), ``hhmm`` the time. A date without a
   time expires at the end of that day (23:59), as the standard states.
@@ -61,6 +66,7 @@ class Structure(StrEnum):
     PRODUCT = "003"
     EXPIRY_DATE = "004"
     EXPIRY_DATETIME = "005"
+    SPECIAL_TESTING = "012"
 
 
 # --- ISO/IEC 7064 MOD 37-2 ---------------------------------------------------------------------
@@ -162,11 +168,17 @@ class Expiry:
         return datetime.combine(self.day, self.clock, tzinfo=tz)
 
 
-Scan = Donation | GroupLabel | Product | Expiry
+@dataclass(frozen=True)
+class SpecialTesting:
+    code: str  # zzzzz, looked up in the hospital's table
+
+
+Scan = Donation | GroupLabel | Product | Expiry | SpecialTesting
 
 _DIN_FIRST = "ABCDEFGHIJKLMNPQRSTUVWXYZ123456789"
 _DIN = re.compile(r"[A-NP-Z1-9][A-Z0-9]{4}[0-9]{2}[0-9]{6}")
 _PRODUCT = re.compile(r"[A-Z][0-9]{4}[A-Z0-9][A-Z0-9]{2}")
+_SPECIAL = re.compile(r"[A-Z0-9]{5}")
 
 
 def _din(content: str) -> Donation:
@@ -243,6 +255,10 @@ def parse_scan(raw: str) -> Scan:
         return _expiry(content, with_time=False)
     if prefix == "&>":
         return _expiry(content, with_time=True)
+    if prefix == "&(":
+        if not _SPECIAL.fullmatch(content):
+            raise Isbt128Error("special_malformed", "Il codice dei test speciali non è leggibile.")
+        return SpecialTesting(content)
     if text[0] == "=" and len(text) > 1 and text[1] in _DIN_FIRST:
         return _din(text[1:])
     raise Isbt128Error(

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from corsia.core.domain.codes import LabelledCode
@@ -46,28 +47,49 @@ class ProductTableError(ValueError):
 
 
 _CODE = re.compile(r"[A-Z][0-9]{4}")
+_SPECIAL_CODE = re.compile(r"[A-Z0-9]{5}")
 
 
-def read_product_table(text: str) -> dict[str, ProductEntry]:
-    """The CSV (columns ``code,component,treatments,description``; treatments separated by
-    ``|``) as a table; any bad row refuses the whole file, naming its line."""
-    table: dict[str, ProductEntry] = {}
+def _rows(
+    text: str, *, special: bool = False
+) -> Iterator[tuple[int, str, frozenset[Treatment], dict[str, str]]]:
+    """Each row's line, code and treatments (separated by ``|``); a bad one names its line."""
+    seen: set[str] = set()
     for line, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
         code = (row.get("code") or "").strip().upper()
-        if not _CODE.fullmatch(code):
-            raise ProductTableError(f"line {line}: product description code {code!r}")
+        if not (_SPECIAL_CODE if special else _CODE).fullmatch(code):
+            raise ProductTableError(f"line {line}: code {code!r}")
+        if code in seen:
+            raise ProductTableError(f"line {line}: {code} twice")
+        seen.add(code)
+        names = [t.strip() for t in (row.get("treatments") or "").split("|") if t.strip()]
         try:
-            component = Component((row.get("component") or "").strip())
-            names = [t.strip() for t in (row.get("treatments") or "").split("|") if t.strip()]
             treatments = frozenset(Treatment(t) for t in names)
         except ValueError as error:
             raise ProductTableError(f"line {line}: {error}") from None
-        if code in table:
-            raise ProductTableError(f"line {line}: {code} twice")
+        yield line, code, treatments, row
+
+
+def read_product_table(text: str) -> dict[str, ProductEntry]:
+    """The CSV (columns ``code,component,treatments,description``) as a table; any bad row
+    refuses the whole file, naming its line."""
+    table: dict[str, ProductEntry] = {}
+    for line, code, treatments, row in _rows(text):
+        try:
+            component = Component((row.get("component") or "").strip())
+        except ValueError as error:
+            raise ProductTableError(f"line {line}: {error}") from None
         table[code] = ProductEntry(
             code, component, treatments, (row.get("description") or "").strip()
         )
     return table
+
+
+def read_special_table(text: str) -> dict[str, frozenset[Treatment]]:
+    """The hospital's table of ISBT 128 *Special Testing: General* codes (data structure
+    012, columns ``code,treatments,description``): what each code attests (e.g.
+    ``cmv_negative``). Codes are five letters or digits."""
+    return {code: treatments for _line, code, treatments, _row in _rows(text, special=True)}
 
 
 def merged(

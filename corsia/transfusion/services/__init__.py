@@ -18,9 +18,10 @@ from corsia.transfusion.services.bedside import (
     transfusion_stop,
     transfusion_vitals_record,
 )
+from corsia.transfusion.services.emergency import emergency_declare
+from corsia.transfusion.services.issue import bag_issue, crossmatch_record
 from corsia.transfusion.services.requests import (
     RequestInput,
-    bag_issue,
     blood_group_record,
     transfusion_request_cancel,
     transfusion_request_create,
@@ -37,6 +38,8 @@ __all__ = [
     "RequestInput",
     "bag_issue",
     "blood_group_record",
+    "crossmatch_record",
+    "emergency_declare",
     "product_table",
     "transfusion_check",
     "transfusion_end",

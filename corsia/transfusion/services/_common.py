@@ -14,7 +14,13 @@ from django.utils import timezone
 from corsia.core.actors import Workstation, workstation_label
 from corsia.core.domain.errors import ValidationFailed
 from corsia.transfusion.domain import isbt128
-from corsia.transfusion.domain.products import ProductEntry, merged, read_product_table
+from corsia.transfusion.domain.products import (
+    ProductEntry,
+    Treatment,
+    merged,
+    read_product_table,
+    read_special_table,
+)
 
 VIEW = "transfusion.view_transfusion"
 REQUEST = "transfusion.request_transfusion"
@@ -23,6 +29,7 @@ ISSUE = "transfusion.issue_blood_bag"
 TRANSFUSE = "transfusion.transfuse"
 
 SHIPPED_TABLE = Path(__file__).resolve().parent.parent / "data" / "product_codes.csv"
+SHIPPED_SPECIAL = SHIPPED_TABLE.with_name("special_testing.csv")
 MAX_TEXT = 4000
 
 
@@ -44,15 +51,44 @@ def product_table() -> dict[str, ProductEntry]:
     return _table(str(getattr(settings, "CORSIA_TRANSFUSION_PRODUCT_CODES", "") or ""))
 
 
+@cache
+def _special(hospital_path: str) -> dict[str, frozenset[Treatment]]:
+    shipped = read_special_table(SHIPPED_SPECIAL.read_text(encoding="utf-8"))
+    if not hospital_path:
+        return shipped
+    return {**shipped, **read_special_table(Path(hospital_path).read_text(encoding="utf-8"))}
+
+
+def special_table() -> dict[str, frozenset[Treatment]]:
+    """ISBT 128 special-testing codes (012) → treatments they attest: the shipped example
+    rows with the hospital's own (``CORSIA_TRANSFUSION_SPECIAL_TESTING_CODES``)."""
+    return _special(str(getattr(settings, "CORSIA_TRANSFUSION_SPECIAL_TESTING_CODES", "") or ""))
+
+
 @dataclass(frozen=True)
 class BagScans:
     donation: isbt128.Donation
     product: isbt128.Product
     group: isbt128.GroupLabel
     expiry: isbt128.Expiry
+    special: tuple[str, ...] = ()  # special testing codes (012) read, if any
 
     def expires_at(self) -> Any:
         return self.expiry.at(timezone.get_default_timezone())
+
+    def label_treatments(self) -> frozenset[Treatment]:
+        """What the special-testing barcodes attest; a code the table does not know is
+        refused (never guessed)."""
+        table = special_table()
+        unknown = [code for code in self.special if code not in table]
+        if unknown:
+            raise ValidationFailed(
+                f"Codice di test speciali {unknown[0]} non presente nella tabella "
+                "dell'ospedale: verificare con il servizio trasfusionale.",
+                code="special_testing_unknown",
+                field="scans",
+            )
+        return frozenset().union(*(table[code] for code in self.special))
 
 
 _KINDS: dict[type, str] = {
@@ -64,8 +100,10 @@ _KINDS: dict[type, str] = {
 
 
 def bag_scans(scans: list[str]) -> BagScans:
-    """The bag's four barcodes, read in any order; each exactly once."""
+    """The bag's four barcodes, read in any order, each exactly once; special-testing
+    barcodes (012) besides, if the label carries them."""
     found: dict[type, Any] = {}
+    special: list[str] = []
     for raw in scans:
         if not str(raw).strip():
             continue
@@ -73,6 +111,9 @@ def bag_scans(scans: list[str]) -> BagScans:
             scan = isbt128.parse_scan(str(raw))
         except isbt128.Isbt128Error as error:
             raise ValidationFailed(error.message, code=error.code, field="scans") from None
+        if isinstance(scan, isbt128.SpecialTesting):
+            special.append(scan.code)
+            continue
         kind = type(scan)
         if kind in found and found[kind] != scan:
             raise ValidationFailed(
@@ -93,6 +134,7 @@ def bag_scans(scans: list[str]) -> BagScans:
         found[isbt128.Product],
         found[isbt128.GroupLabel],
         found[isbt128.Expiry],
+        tuple(sorted(set(special))),
     )
 
 

@@ -27,6 +27,7 @@ from corsia.records.services import VitalsInput, vital_signs_record
 from corsia.transfusion import audit_events as events
 from corsia.transfusion.domain.checks import BagFacts, bag_check
 from corsia.transfusion.domain.checks import IssuedBag as IssuedFacts
+from corsia.transfusion.domain.crossmatch import CrossmatchFacts, CrossmatchResult
 from corsia.transfusion.domain.groups import group_on_record
 from corsia.transfusion.domain.products import Component, Treatment
 from corsia.transfusion.domain.reactions import Imputability, ReactionCategory, Severity
@@ -51,7 +52,15 @@ from corsia.transfusion.services._common import (
     label120,
     product_table,
 )
+from corsia.transfusion.services.issue import emergency_of
 from corsia.transfusion.services.requests import determinations_of, request_for_update
+
+
+def latest_crossmatch(bag: IssuedBag | None) -> CrossmatchFacts | None:
+    row = None if bag is None else bag.crossmatches.order_by("-recorded_at", "-pk").first()
+    if row is None:
+        return None
+    return CrossmatchFacts(CrossmatchResult(row.result), row.valid_until)
 
 
 class BagRefused(CorsiaError):
@@ -132,11 +141,16 @@ def transfusion_check(
                 group=issued.group,
                 expires_at=issued.expires_at,
                 transfused=Transfusion.objects.filter(bag=issued).exists(),
+                emergency=issued.emergency,
+                treatments=frozenset(Treatment(t) for t in issued.treatments),
             ),
             scanned_group=bag.group.group,
             scanned_expiry=bag.expires_at(),
             product=product_table().get(bag.product.description_code),
             now=timezone.now(),
+            emergency=emergency_of(request),
+            crossmatch=latest_crossmatch(issued),
+            label_treatments=bag.label_treatments(),
         )
         decision = bag_check(facts)
         if decision.accepted and issued is not None:

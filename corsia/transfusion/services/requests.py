@@ -1,12 +1,11 @@
-"""The patient's blood group on record, the request of blood components, and the bags the
-transfusion service issues for it."""
+"""The patient's blood group on record and the request of blood components."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from corsia.audit.services import audit_record
@@ -14,7 +13,6 @@ from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import ConflictError, NotFound, ValidationFailed
 from corsia.patients.selectors import patient_get, patient_record
 from corsia.transfusion import audit_events as events
-from corsia.transfusion.domain.compatibility import compatibility
 from corsia.transfusion.domain.groups import (
     Determination,
     group_on_record,
@@ -23,16 +21,8 @@ from corsia.transfusion.domain.groups import (
 from corsia.transfusion.domain.isbt128 import Abo, BloodGroup
 from corsia.transfusion.domain.products import Component, Treatment
 from corsia.transfusion.domain.states import RequestState
-from corsia.transfusion.models import BloodGroupDetermination, IssuedBag, TransfusionRequest
-from corsia.transfusion.services._common import (
-    ISSUE,
-    RECORD_GROUP,
-    REQUEST,
-    bag_scans,
-    clean_text,
-    label120,
-    product_table,
-)
+from corsia.transfusion.models import BloodGroupDetermination, TransfusionRequest
+from corsia.transfusion.services._common import RECORD_GROUP, REQUEST, clean_text, label120
 
 ABO_BY_TEXT = {a.value: a for a in Abo}
 RHD_BY_TEXT = {"pos": True, "neg": False}
@@ -197,81 +187,5 @@ def transfusion_request_cancel(
             before={"state": RequestState.OPEN.value},
             after={"state": row.state},
             reason=why,
-        )
-    return row
-
-
-def bag_issue(
-    *, actor: User, workstation: Workstation, request_id: int, scans: list[str]
-) -> IssuedBag:
-    """The transfusion service assigns a bag to the request: the bag's four barcodes are
-    read; it must be of the requested component with its treatments, compatible with the
-    patient's confirmed group, not expired, never issued before."""
-    require_permission(actor, ISSUE)
-    bag = bag_scans(scans)
-    expires_at = bag.expires_at()
-    with transaction.atomic():
-        request = request_for_update(user=actor, request_id=request_id)
-        if request.state != RequestState.OPEN.value:
-            raise ConflictError("La richiesta non è aperta.", code="request_not_open")
-        if request.bags.count() >= request.units:
-            raise ConflictError(
-                "Sono già state assegnate tutte le unità richieste.", code="units_all_issued"
-            )
-        entry = product_table().get(bag.product.description_code)
-        if entry is None:
-            raise ValidationFailed(
-                "Codice prodotto non presente nella tabella dell'ospedale.",
-                code="product_unknown",
-            )
-        if entry.component.value != request.component:
-            raise ValidationFailed(
-                "La sacca non è dell'emocomponente richiesto.", code="wrong_component"
-            )
-        if not {Treatment(t) for t in request.treatments} <= entry.treatments:
-            raise ValidationFailed(
-                "La sacca non ha tutti i trattamenti richiesti.", code="treatment_missing"
-            )
-        if expires_at <= timezone.now():
-            raise ValidationFailed("La sacca è scaduta.", code="bag_expired")
-        record = group_on_record(determinations_of(request.patient_id))
-        if not record.confirmed or record.group is None:
-            raise ConflictError(
-                "Il gruppo del paziente non è confermato: servono due determinazioni concordi.",
-                code="group_not_confirmed",
-            )
-        verdict = compatibility(entry.component, record.group, bag.group.group)
-        if not verdict.allowed:
-            raise ValidationFailed(verdict.reason, code="group_incompatible")
-        try:
-            with transaction.atomic():
-                row = IssuedBag.objects.create(
-                    request=request,
-                    din=bag.donation.din,
-                    product_code=bag.product.code,
-                    abo=bag.group.group.abo.value,
-                    rhd_positive=bag.group.group.rhd_positive,
-                    expires_at=expires_at,
-                    issued_by=actor,
-                    workstation=label120(workstation),
-                )
-        except IntegrityError:
-            raise ConflictError(
-                "Questa sacca è già stata assegnata.", code="bag_already_issued"
-            ) from None
-        audit_record(
-            event=events.BAG_ISSUED,
-            actor=actor,
-            workstation=workstation,
-            target=row,
-            patient_id=request.patient_id,
-            after={
-                "request": request.pk,
-                "din": row.din,
-                "product_code": row.product_code,
-                "group": bag.group.group.short(),
-                "expires_at": expires_at.isoformat(),
-                "verdict": verdict.verdict.value,
-            },
         )
     return row

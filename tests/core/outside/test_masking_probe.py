@@ -148,6 +148,10 @@ NOT_PATIENT_DATA: dict[str, str] = {
     # --- issue 16, transfusion therapy (s12/transfusion) ---
     "/api/v1/transfusion/requests/{request_id}": "no transfusion request in the scenario; one "
     "written during a hidden stay is 404 (selectors.request_detail, tests/transfusion)",
+    "/api/v1/transfusion/reactions/{reaction_id}/haemovigilance": "no transfusion reaction in "
+    "the scenario; read through selectors.request_detail, so one of a hidden stay is 404",
+    "/api/v1/transfusion/reactions/{reaction_id}/haemovigilance.csv": "the same data set as "
+    "CSV, read through the same selector (404 for a hidden stay)",
 }
 
 # Nursing record (issue 16, §20).

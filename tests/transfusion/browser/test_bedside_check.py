@@ -11,7 +11,12 @@ from playwright.sync_api import Page, expect
 from corsia.accounts.models import User
 from corsia.testing.browser import assert_accessible_basics, log_in, step
 from corsia.testing.patients import ANNA_BIANCHI, patient_registered
-from corsia.testing.transfusion import bag_barcodes, group_confirmed, red_cells_requested
+from corsia.testing.transfusion import (
+    bag_barcodes,
+    crossmatched,
+    group_confirmed,
+    red_cells_requested,
+)
 from corsia.transfusion import services
 from corsia.transfusion.models import Transfusion
 
@@ -36,7 +41,8 @@ def test_wrong_bag_refused_right_bag_transfused(page: Page, demo_users: str) -> 
     group_confirmed(physician, patient)
     request = red_cells_requested(physician, patient)
     right = bag_barcodes("A999926000017")
-    services.bag_issue(actor=physician, workstation=None, request_id=request.pk, scans=right)
+    bag = services.bag_issue(actor=physician, workstation=None, request_id=request.pk, scans=right)
+    crossmatched(physician, bag)  # the SIMT's compatibility test, valid 72 h
     other = patient_registered(physician, **ANNA_BIANCHI)
     group_confirmed(physician, other, group="B+")
     other_request = red_cells_requested(physician, other)
