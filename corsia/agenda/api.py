@@ -35,7 +35,6 @@ from corsia.agenda.schemas import (
     NurseIn,
     OrganisationOut,
     PlaceIn,
-    PlanApplyIn,
     PlanRequestApplyIn,
     PlanRequestOut,
     PostponeIn,
@@ -331,37 +330,6 @@ def _plan_out(p: services.DayPlanPreview) -> DayPlanOut:
         warnings=list(p.warnings),
         versions=p.versions,
         plan_token=p.plan_token,
-    )
-
-
-@router.post("/agendas/{agenda_id}/plan", response=DayPlanOut)
-@api_perm(BOOK)
-def day_plan(request: HttpRequest, agenda_id: int, day: IsoDate) -> DayPlanOut:
-    """The optimiser's plan of the day, nothing written (POST: it computes, up to seconds)."""
-    return _plan_out(
-        services.day_plan_preview(
-            actor=request_actor(request),
-            agenda_id=agenda_id,
-            day=day,
-            workstation=request_workstation(request),
-            channel="api",
-        )
-    )
-
-
-@router.post("/agendas/{agenda_id}/plan/apply", response=DayPlanOut)
-@api_perm(BOOK)
-def day_plan_apply(request: HttpRequest, agenda_id: int, payload: PlanApplyIn) -> DayPlanOut:
-    return _plan_out(
-        services.day_plan_apply(
-            actor=request_actor(request),
-            workstation=request_workstation(request),
-            agenda_id=agenda_id,
-            day=payload.day,
-            expected_versions=dict(payload.versions),
-            reason=payload.reason,
-            plan_token=payload.plan_token,
-        )
     )
 
 

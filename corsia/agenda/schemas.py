@@ -306,13 +306,6 @@ class ProgrammeOut(Schema):
     version: int
 
 
-class PlanApplyIn(Schema):
-    day: IsoDate
-    versions: Annotated[dict[RecordId, BoundedInt], Field(max_length=1000)]
-    reason: Reason
-    plan_token: Annotated[str, Field(max_length=64)] = ""
-
-
 def _schema_of(row: type, name: str, **extra: Any) -> type[Schema]:
     """A schema with a frozen dataclass's fields (and ``extra`` ones: its properties), so
     the API's shape is the service's and never drifts from it."""

@@ -26,11 +26,7 @@ from corsia.agenda.services.cup import (
     cup_mapping_deactivate,
     cup_mapping_set,
 )
-from corsia.agenda.services.optimise import (
-    DayPlanPreview,
-    day_plan_apply,
-    day_plan_preview,
-)
+from corsia.agenda.services.optimise import DayPlanPreview
 from corsia.agenda.services.organisation import (
     AgendaInput,
     BookingTypeInput,
@@ -87,9 +83,7 @@ __all__ = [
     "cup_booking_type",
     "cup_mapping_deactivate",
     "cup_mapping_set",
-    "day_plan_apply",
     "day_plan_compute",
-    "day_plan_preview",
     "day_plan_request",
     "day_plan_request_apply",
     "day_plan_requests",
