@@ -288,6 +288,7 @@ def nurse_set(request: HttpRequest, agenda_id: int, payload: NurseIn) -> dict[st
         ends_at=payload.ends_at,
         break_start=payload.break_start,
         break_end=payload.break_end,
+        breaks=[(b.start, b.end) for b in payload.breaks],
     )
     return {"on_duty": payload.on_duty}
 

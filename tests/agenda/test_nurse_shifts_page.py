@@ -1,0 +1,132 @@
+"""Nurses' shifts and breaks on the organisation page (and the API's several breaks):
+stored, listed, refused in Italian with nothing written; the planner's working spans."""
+
+from __future__ import annotations
+
+from datetime import time
+
+import pytest
+from django.utils import timezone
+
+from corsia.agenda.domain.shifts import NurseShift
+from corsia.audit.models import AuditEvent
+from corsia.core.domain.errors import ValidationFailed
+from corsia.testing.accounts import MakeUser, api_client, logged_in, post_json
+from corsia.testing.agenda import day_hospital_with, next_weekday
+
+pytestmark = pytest.mark.django_db
+MONDAY = next_weekday(timezone.localdate())
+
+
+def _form(dh: object, **times: str) -> dict[str, str]:
+    return {
+        "action": "nurse",
+        "day": MONDAY.isoformat(),
+        "nurse": str(dh.nurse.pk),  # type: ignore[attr-defined]  # a DayHospital
+        "shift": "Mattina",
+        "on_duty": "1",
+        **times,
+    }
+
+
+def test_the_page_sets_a_shift_with_two_breaks_and_lists_it(make_user: MakeUser) -> None:
+    dh = day_hospital_with(make_user, {"P01"})
+    client = logged_in(dh.coordinator)
+    url = f"/agenda/{dh.agenda.pk}/organisation/"
+    page = client.get(url).content.decode()
+    for label in ("Inizio turno", "Fine turno", "Inizio pausa", 'for="n-bs_2"'):
+        assert label in page
+    done = client.post(
+        url,
+        _form(
+            dh,
+            starts_at="07:30",
+            ends_at="14:00",
+            break_start="12:00",
+            break_end="12:30",
+            break_start_2="09:30",
+            break_end_2="09:45",
+        ),
+        follow=True,
+    )
+    html = done.content.decode()
+    assert "Organizzazione aggiornata" in html
+    row = dh.agenda.nurses.get()
+    assert (row.starts_at, row.ends_at) == (time(7, 30), time(14))
+    assert row.breaks == [["09:30", "09:45"], ["12:00", "12:30"]]  # kept sorted
+    assert "07:30–14:00" in html and "09:30–09:45, 12:00–12:30" in html
+    audit = AuditEvent.objects.filter(event_type="agenda.nurse_on_duty_set").latest("pk")
+    assert audit.after["breaks"] == row.breaks
+    # set again without breaks: replaced
+    client.post(url, _form(dh, starts_at="08:00", ends_at="13:00"))
+    row.refresh_from_db()
+    assert (row.starts_at, row.breaks) == (time(8), [])
+
+
+@pytest.mark.parametrize(
+    ("times", "text"),
+    [
+        ({"starts_at": "14:00", "ends_at": "08:00"}, "La fine del turno (08:00) deve seguire"),
+        (
+            {
+                "starts_at": "08:00",
+                "ends_at": "14:00",
+                "break_start": "13:30",
+                "break_end": "14:30",
+            },
+            "deve cadere dentro il turno (08:00–14:00)",
+        ),
+        (
+            {
+                "starts_at": "08:00",
+                "ends_at": "14:00",
+                "break_start": "10:00",
+                "break_end": "10:30",
+                "break_start_2": "10:15",
+                "break_end_2": "11:00",
+            },
+            "Le pause 10:00–10:30 e 10:15–11:00 si sovrappongono",
+        ),
+        ({"starts_at": "08:00", "ends_at": "14:00", "break_start": "11:00"}, "sia la fine"),
+        ({"starts_at": "25:99", "ends_at": "14:00"}, "Orario non valido"),
+        ({"starts_at": "ab", "ends_at": "1e308"}, "Orario non valido"),
+        ({"break_start": "11:00", "break_end": "11:30"}, "richiede l'orario del turno"),
+    ],
+)
+def test_the_page_refuses_a_bad_shift_in_italian_and_writes_nothing(
+    make_user: MakeUser, times: dict[str, str], text: str
+) -> None:
+    dh = day_hospital_with(make_user, {"P01"})
+    client = logged_in(dh.coordinator)
+    response = client.post(f"/agenda/{dh.agenda.pk}/organisation/", _form(dh, **times), follow=True)
+    assert response.status_code == 200
+    assert text in response.content.decode()
+    assert not dh.agenda.nurses.exists()
+
+
+def test_the_api_takes_several_breaks_and_refuses_overlapping_ones(make_user: MakeUser) -> None:
+    dh = day_hospital_with(make_user, {"P01"})
+    client = api_client(dh.coordinator)
+    url = f"/api/v1/agenda/agendas/{dh.agenda.pk}/nurses"
+    shift = {"day": MONDAY.isoformat(), "nurse_id": dh.nurse.pk, "starts_at": "08:00"}
+    overlapping = [{"start": "10:00", "end": "10:30"}, {"start": "10:20", "end": "10:40"}]
+    status, refused = post_json(client, url, {**shift, "ends_at": "14:00", "breaks": overlapping})
+    assert status == 422 and refused["code"] == "breaks_overlap"
+    status, refused = post_json(client, url, {**shift, "ends_at": "14:00", "breaks": [{}]})
+    assert 400 <= status < 500
+    assert not dh.agenda.nurses.exists()
+    two = [{"start": "12:00", "end": "12:30"}, {"start": "10:00", "end": "10:15"}]
+    status, _body = post_json(client, url, {**shift, "ends_at": "14:00", "breaks": two})
+    assert status == 200
+    assert dh.agenda.nurses.get().breaks == [["10:00", "10:15"], ["12:00", "12:30"]]
+
+
+def test_working_spans_with_two_breaks() -> None:
+    """Opening 07:30 (450)–19:00 (1140); shift 07:00–14:00, breaks 09:30–09:45 and
+    12:00–12:30 → 450–570, 585–720, 750–840."""
+    shift = NurseShift(time(7), time(14), ((time(12), time(12, 30)), (time(9, 30), time(9, 45))))
+    assert shift.working_spans(450, 1140) == ((450, 570), (585, 720), (750, 840))
+    assert NurseShift(time(7), time(14), ((None, None),)).breaks == ()
+    with pytest.raises(ValidationFailed) as refused:
+        NurseShift(time(7), time(14), ((time(8), time(9)),) * 5)
+    assert refused.value.code == "too_many_breaks"
