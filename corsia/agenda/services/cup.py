@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date, time
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from corsia.agenda import audit_events as events
 from corsia.agenda.domain.states import BookingEvent, BookingState
@@ -204,9 +205,10 @@ def cup_booking_cancel(
     external_id: str,
     patient_id: int,
     reason: str,
+    deleted: bool = False,
 ) -> CupResult:
-    """A CUP appointment cancelled (S15), with the message as reason; cancelled already:
-    nothing to do."""
+    """A CUP appointment cancelled (S15) or deleted (S17, ``deleted``): the booking
+    cancelled with the message as reason, never deleted; cancelled already: nothing to do."""
     with transaction.atomic():
         booking = _active(system, external_id)
         if booking is None:
@@ -225,7 +227,56 @@ def cup_booking_cancel(
             event=BookingEvent.CANCEL.value,
             reason=reason,
         )
-    return CupResult("cancelled", booking.pk, booking.agenda_id)
+    return CupResult("deleted" if deleted else "cancelled", booking.pk, booking.agenda_id)
+
+
+def cup_booking_no_show(
+    *,
+    actor: User,
+    workstation: Workstation,
+    system: str,
+    external_id: str,
+    patient_id: int,
+    reason: str,
+) -> CupResult:
+    """The CUP says the patient did not come (S26): ``booking_transition(no_show)`` with the
+    message as reason. A no-show already: nothing to do. Refused, nothing written: an
+    unknown appointment (``cup_appointment_unknown``), a cancelled one
+    (``cup_appointment_cancelled``), another patient's, a day still to come
+    (``no_show_before_day``), a patient already arrived or treated (the agenda's own
+    ``invalid_transition``)."""
+    with transaction.atomic():
+        booking = _active(system, external_id)
+        if booking is None:
+            if not Booking.objects.filter(
+                external_system=system[:80], external_id=external_id[:80]
+            ).exists():
+                raise _unknown(external_id)
+            raise ConflictError(
+                f"L'appuntamento {external_id} del CUP è annullato: non può risultare "
+                "«non presentato».",
+                code="cup_appointment_cancelled",
+                field="external_id",
+            )
+        _same_patient(booking, patient_id)
+        if booking.state == BookingState.NO_SHOW.value:
+            return CupResult("already_no_show", booking.pk, booking.agenda_id)
+        if booking.day > timezone.localdate():
+            raise ConflictError(
+                f"L'appuntamento {external_id} è del {booking.day:%d/%m/%Y}: un paziente non "
+                "risulta «non presentato» prima del giorno.",
+                code="no_show_before_day",
+                field="external_id",
+            )
+        booking_transition(
+            actor=actor,
+            workstation=workstation,
+            booking_id=booking.pk,
+            expected_version=booking.version,
+            event=BookingEvent.NO_SHOW.value,
+            reason=reason,
+        )
+    return CupResult("no_show", booking.pk, booking.agenda_id)
 
 
 # --- the mapping of the CUP's services (coordinators: ``agenda.manage_agenda``) -----------
