@@ -68,18 +68,18 @@ def siu_apply(msg: Appointment, ctx: Context) -> Outcome:
         "": msg.start_location,
     }
     with refusal_at(locations):
-        ref = {
-            "actor": ctx.actor,
-            "workstation": ctx.workstation,
-            "system": _system(ctx),
-            "external_id": msg.filler_id,
-            "patient_id": patient.pk,
-            "reason": ctx.reason,
-        }
-        if msg.trigger in ("S15", "S17"):
-            result = cup_booking_cancel(**ref, deleted=msg.trigger == "S17")
-        elif msg.trigger == "S26":
-            result = cup_booking_no_show(**ref)
+        if msg.trigger in ("S15", "S17", "S26"):
+            act_on = cup_booking_no_show if msg.trigger == "S26" else cup_booking_cancel
+            extra = {"deleted": True} if msg.trigger == "S17" else {}
+            result = act_on(
+                actor=ctx.actor,
+                workstation=ctx.workstation,
+                system=_system(ctx),
+                external_id=msg.filler_id,
+                patient_id=patient.pk,
+                reason=ctx.reason,
+                **extra,
+            )
         else:
             assert msg.start is not None  # read_siu requires it for S12–S14
             local = timezone.localtime(msg.start)
