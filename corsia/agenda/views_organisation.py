@@ -217,20 +217,20 @@ def _set_up(request: HttpRequest, agenda_id: int) -> None:
             ),
             expected_version=posted_version(request) or 0,
         )
-    elif action == "place":
-        services.agenda_place_set(
-            actor=actor,
-            workstation=workstation,
-            agenda_id=agenda_id,
-            place_id=parse_id(request.POST.get("place")) or 0,
-            active=request.POST.get("on") == "1",
-        )
-    elif action == "cup_off":
-        services.cup_mapping_deactivate(
-            actor=actor,
-            workstation=workstation,
-            agenda_id=agenda_id,
-            mapping_id=parse_id(request.POST.get("id")) or 0,
-        )
+    elif action in ("place", "cup_off"):
+        row_id = parse_id(request.POST.get("place" if action == "place" else "id")) or 0
+        if action == "place":
+            on = request.POST.get("on") == "1"
+            services.agenda_place_set(
+                actor=actor,
+                workstation=workstation,
+                agenda_id=agenda_id,
+                place_id=row_id,
+                active=on,
+            )
+        else:
+            services.cup_mapping_deactivate(
+                actor=actor, workstation=workstation, agenda_id=agenda_id, mapping_id=row_id
+            )
     else:
         raise ValidationFailed("Azione sconosciuta.", code="action_unknown")

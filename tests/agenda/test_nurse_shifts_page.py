@@ -1,4 +1,5 @@
-"""Nurses' shifts and breaks on the organisation page (and the API's several breaks):
+"""Nurses' shifts and breaks on the organisation page (the API's several breaks:
+``test_plan_requests.py``):
 stored, listed, refused in Italian with nothing written; the planner's working spans."""
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from django.utils import timezone
 from corsia.agenda.domain.shifts import NurseShift
 from corsia.audit.models import AuditEvent
 from corsia.core.domain.errors import ValidationFailed
-from corsia.testing.accounts import MakeUser, api_client, logged_in, post_json
+from corsia.testing.accounts import MakeUser, logged_in
 from corsia.testing.agenda import day_hospital_with, next_weekday
 
 pytestmark = pytest.mark.django_db
@@ -37,19 +38,10 @@ def test_the_page_sets_a_shift_with_two_breaks_and_lists_it(make_user: MakeUser)
     page = client.get(url).content.decode()
     for label in ("Inizio turno", "Fine turno", "Inizio pausa", 'for="n-bs_2"'):
         assert label in page
-    done = client.post(
-        url,
-        _form(
-            dh,
-            starts_at="07:30",
-            ends_at="14:00",
-            break_start="12:00",
-            break_end="12:30",
-            break_start_2="09:30",
-            break_end_2="09:45",
-        ),
-        follow=True,
-    )
+    shift = {"starts_at": "07:30", "ends_at": "14:00"}
+    breaks = {"break_start": "12:00", "break_end": "12:30"}
+    later = {"break_start_2": "09:30", "break_end_2": "09:45"}
+    done = client.post(url, _form(dh, **shift, **breaks, **later), follow=True)
     page_text = done.content.decode()
     assert "Organizzazione aggiornata" in page_text
     row = dh.agenda.nurses.get()
@@ -103,23 +95,6 @@ def test_the_page_refuses_a_bad_shift_in_italian_and_writes_nothing(
     assert response.status_code == 200
     assert text in html.unescape(response.content.decode())
     assert not dh.agenda.nurses.exists()
-
-
-def test_the_api_takes_several_breaks_and_refuses_overlapping_ones(make_user: MakeUser) -> None:
-    dh = day_hospital_with(make_user, {"P01"})
-    client = api_client(dh.coordinator)
-    url = f"/api/v1/agenda/agendas/{dh.agenda.pk}/nurses"
-    shift = {"day": MONDAY.isoformat(), "nurse_id": dh.nurse.pk, "starts_at": "08:00"}
-    overlapping = [{"start": "10:00", "end": "10:30"}, {"start": "10:20", "end": "10:40"}]
-    status, refused = post_json(client, url, {**shift, "ends_at": "14:00", "breaks": overlapping})
-    assert status == 422 and refused["code"] == "breaks_overlap"
-    status, refused = post_json(client, url, {**shift, "ends_at": "14:00", "breaks": [{}]})
-    assert 400 <= status < 500
-    assert not dh.agenda.nurses.exists()
-    two = [{"start": "12:00", "end": "12:30"}, {"start": "10:00", "end": "10:15"}]
-    status, _body = post_json(client, url, {**shift, "ends_at": "14:00", "breaks": two})
-    assert status == 200
-    assert dh.agenda.nurses.get().breaks == [["10:00", "10:15"], ["12:00", "12:30"]]
 
 
 def test_working_spans_with_two_breaks() -> None:

@@ -18,6 +18,7 @@ from corsia.agenda.services.bookings import (
 from corsia.agenda.services.cup import (
     CupAppointment,
     CupMappingInput,
+    CupReference,
     CupResult,
     cup_booking_book,
     cup_booking_cancel,
@@ -64,6 +65,7 @@ __all__ = [
     "BookingTypeInput",
     "CupAppointment",
     "CupMappingInput",
+    "CupReference",
     "CupResult",
     "DayPlanPreview",
     "ExternalRef",

@@ -18,6 +18,7 @@ from corsia.administration.domain.hl7_pcd import Hl7Error
 from corsia.administration.domain.hl7_pcd.terms import refused
 from corsia.agenda.services import (
     CupAppointment,
+    CupReference,
     cup_booking_book,
     cup_booking_cancel,
     cup_booking_change,
@@ -68,17 +69,22 @@ def siu_apply(msg: Appointment, ctx: Context) -> Outcome:
         "": msg.start_location,
     }
     with refusal_at(locations):
-        if msg.trigger in ("S15", "S17", "S26"):
-            act_on = cup_booking_no_show if msg.trigger == "S26" else cup_booking_cancel
-            extra = {"deleted": True} if msg.trigger == "S17" else {}
-            result = act_on(
+        if msg.trigger == "S26":
+            result = cup_booking_no_show(
+                actor=ctx.actor,
+                workstation=ctx.workstation,
+                ref=CupReference(_system(ctx), msg.filler_id, patient.pk),
+                reason=ctx.reason,
+            )
+        elif msg.trigger in ("S15", "S17"):
+            result = cup_booking_cancel(
                 actor=ctx.actor,
                 workstation=ctx.workstation,
                 system=_system(ctx),
                 external_id=msg.filler_id,
                 patient_id=patient.pk,
                 reason=ctx.reason,
-                **extra,
+                deleted=msg.trigger == "S17",
             )
         else:
             assert msg.start is not None  # read_siu requires it for S12–S14
