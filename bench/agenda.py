@@ -6,8 +6,8 @@ first-come-first-served, one urgent addition re-planned.
 
 The days (``bench/agenda_days.py``): the centre of each scale is ``SCALES`` (patients
 asked, chairs, beds, nurses half on a morning and half on an afternoon shift, each with a
-30-minute meal break; opening hours). At most 3 starts per nurse per half hour; 10 minutes to remake a place; beds also take
-chair patients. Each patient has one regimen of ``REGIMENS`` (common day-hospital regimens
+30-minute meal break; opening hours). At most 3 starts per nurse per half hour; 10
+minutes to remake a place; beds also take chair patients. Each patient has one regimen of ``REGIMENS`` (common day-hospital regimens
 with their usual infusion times, waits and observation; FOLFOX/FOLFIRI leave on a portable
 pump); 70 % have a blood test at arrival with 60–90 minutes to the results; 70 % ask for
 the morning (window from the opening to an hour after, 2–4 hours wide), the rest for the
