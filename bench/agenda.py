@@ -4,17 +4,17 @@ first-come-first-served, one urgent addition re-planned.
 
     python -m bench.agenda [--days 10] [--scales S,M] [--seed 1] [--time-limit 8] [--cap 3]
 
-The days (``bench/agenda_days.py``): the centre of each scale is ``SCALES`` (patients
-asked, chairs, beds, nurses half on a morning and half on an afternoon shift, each with a
-30-minute meal break; opening hours). At most 3 starts per nurse per half hour; 10
-minutes to remake a place; beds also take chair patients. Each patient has one regimen of ``REGIMENS`` (common day-hospital regimens
-with their usual infusion times, waits and observation; FOLFOX/FOLFIRI leave on a portable
-pump); 70 % have a blood test at arrival with 60–90 minutes to the results; 70 % ask for
-the morning (window from the opening to an hour after, 2–4 hours wide), the rest for the
-afternoon; the pharmacy's preparation of each cytotoxic is ready 0–60 minutes after the
-patient's earliest results. The booking office (``BookingOffice``) takes the requests in
-order while the day's nurse starts and places allow, offering a later slot when one is
-full. Nothing in the generator looks at a plan.
+The days (``bench/agenda_days.py``): the centre of each scale is ``SCALES`` (patients asked,
+chairs, beds, nurses half on a morning and half on an afternoon shift, each with a 30-minute
+meal break; opening hours). At most 3 starts per nurse per half hour; 10 minutes to remake a
+place; beds also take chair patients. Each patient has one regimen of ``REGIMENS`` (common
+day-hospital regimens with their usual infusion times, waits and observation; FOLFOX/FOLFIRI
+leave on a portable pump); 70 % have a blood test at arrival with 60–90 minutes to the
+results; 70 % ask for the morning (window from the opening to an hour after, 2–4 hours
+wide), the rest for the afternoon; the pharmacy's preparation of each cytotoxic is ready
+0–60 minutes after the patient's earliest results. The booking office (``BookingOffice``)
+takes the requests in order while the day's nurse starts and places allow, offering a later
+slot when one is full. Nothing in the generator looks at a plan.
 
 A day is *saturated* when its place demand (Σ chair minutes + turnover) or its nurse starts
 reach 85 % of the capacity over the opening hours. Figures per scale: the wall time to plan
