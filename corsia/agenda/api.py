@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from corsia.agenda import selectors, services
+from corsia.agenda.api_plan import router as plan_router
 from corsia.agenda.models import Agenda, BookingType, Programme
 from corsia.agenda.permissions import BOOK, MANAGE, PROGRAMME, REMIND, VIEW
 from corsia.agenda.schemas import (
@@ -27,17 +28,12 @@ from corsia.agenda.schemas import (
     CupMappingOut,
     CycleOut,
     DayOut,
-    DayPlanOut,
     HoursIn,
-    LeftOutOut,
     LockIn,
     MoveIn,
     NurseIn,
     OrganisationOut,
     PlaceIn,
-    PlanApplyIn,
-    PlanRequestApplyIn,
-    PlanRequestOut,
     PostponeIn,
     ProgrammeIn,
     ProgrammeOut,
@@ -45,7 +41,6 @@ from corsia.agenda.schemas import (
     WindowOut,
     booking_out,
     cup_mapping_out,
-    plan_row_out,
 )
 from corsia.agenda.tasks import reminders_defer
 from corsia.core.access import api_perm
@@ -53,6 +48,7 @@ from corsia.core.schemas import IsoDate
 from corsia.core.web import request_actor, request_workstation
 
 router = Router(tags=["agenda"])
+router.add_router("", plan_router)  # «Ottimizza la giornata» as a job: api_plan.py
 R = TypeVar("R")
 
 
@@ -289,6 +285,7 @@ def nurse_set(request: HttpRequest, agenda_id: int, payload: NurseIn) -> dict[st
         ends_at=payload.ends_at,
         break_start=payload.break_start,
         break_end=payload.break_end,
+        breaks=[(b.start, b.end) for b in payload.breaks],
     )
     return {"on_duty": payload.on_duty}
 
@@ -314,54 +311,6 @@ def day(request: HttpRequest, agenda_id: int, day: IsoDate) -> DayOut:
         closed_reason=view.closed_reason,
         nurse_ids=[n.nurse_id for n in view.nurses],
         bookings=[booking_out(b) for b in view.bookings],
-    )
-
-
-def _plan_out(p: services.DayPlanPreview) -> DayPlanOut:
-    return DayPlanOut(
-        agenda_id=p.agenda_id,
-        day=p.day,
-        status=p.status,
-        rows=[plan_row_out(r) for r in p.rows],
-        left_out=[LeftOutOut(**o.__dict__) for o in p.left_out],
-        makespan_before=p.makespan_before,
-        makespan_after=p.makespan_after,
-        wait_before=p.wait_before,
-        wait_after=p.wait_after,
-        warnings=list(p.warnings),
-        versions=p.versions,
-        plan_token=p.plan_token,
-    )
-
-
-@router.post("/agendas/{agenda_id}/plan", response=DayPlanOut)
-@api_perm(BOOK)
-def day_plan(request: HttpRequest, agenda_id: int, day: IsoDate) -> DayPlanOut:
-    """The optimiser's plan of the day, nothing written (POST: it computes, up to seconds)."""
-    return _plan_out(
-        services.day_plan_preview(
-            actor=request_actor(request),
-            agenda_id=agenda_id,
-            day=day,
-            workstation=request_workstation(request),
-            channel="api",
-        )
-    )
-
-
-@router.post("/agendas/{agenda_id}/plan/apply", response=DayPlanOut)
-@api_perm(BOOK)
-def day_plan_apply(request: HttpRequest, agenda_id: int, payload: PlanApplyIn) -> DayPlanOut:
-    return _plan_out(
-        services.day_plan_apply(
-            actor=request_actor(request),
-            workstation=request_workstation(request),
-            agenda_id=agenda_id,
-            day=payload.day,
-            expected_versions=dict(payload.versions),
-            reason=payload.reason,
-            plan_token=payload.plan_token,
-        )
     )
 
 
@@ -520,66 +469,3 @@ def programme_postpone(
         **payload.dict(),
     )
     return _programme_out(programme)
-
-
-# --- «Ottimizza la giornata» as a job: request, status, apply (services/plan_requests.py) ---
-
-
-def _request_out(request: HttpRequest, request_id: int) -> PlanRequestOut:
-    view = services.plan_request_view(
-        actor=request_actor(request),
-        request_id=request_id,
-        workstation=request_workstation(request),
-        channel="api",
-    )
-    return PlanRequestOut(
-        id=view.request_id,
-        agenda_id=view.agenda_id,
-        day=view.day,
-        state=view.state,
-        requested_by=view.requested_by,
-        requested_at=view.requested_at,
-        finished_at=view.finished_at,
-        error_code=view.error_code,
-        error_message=view.error_message,
-        stale=view.stale,
-        plan=_plan_out(view.preview) if view.preview is not None else None,
-    )
-
-
-@router.post("/agendas/{agenda_id}/plan-requests", response={202: PlanRequestOut})
-@api_perm(BOOK)
-def plan_request_create(
-    request: HttpRequest, agenda_id: int, day: IsoDate
-) -> Status[PlanRequestOut]:
-    """Ask for the day's plan: recorded now (202), computed by the worker; poll its status."""
-    asked = services.day_plan_request(
-        actor=request_actor(request),
-        agenda_id=agenda_id,
-        day=day,
-        workstation=request_workstation(request),
-        channel="api",
-    )
-    return Status(202, _request_out(request, asked.pk))
-
-
-@router.get("/plan-requests/{request_id}", response=PlanRequestOut)
-@api_perm(BOOK)
-def plan_request_status(request: HttpRequest, request_id: int) -> PlanRequestOut:
-    """The request's state; once ready, the plan against the day as it is now."""
-    return _request_out(request, request_id)
-
-
-@router.post("/plan-requests/{request_id}/apply", response=PlanRequestOut)
-@api_perm(BOOK)
-def plan_request_apply(
-    request: HttpRequest, request_id: int, payload: PlanRequestApplyIn
-) -> PlanRequestOut:
-    """Apply the computed plan: all its moves or none (``plan_stale`` when a booking changed)."""
-    services.day_plan_request_apply(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
-        request_id=request_id,
-        reason=payload.reason,
-    )
-    return _request_out(request, request_id)

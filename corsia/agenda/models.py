@@ -172,11 +172,11 @@ class NurseOnDuty(TimeStampedModel):
     day = models.DateField(_("giorno"))
     nurse = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     shift = models.CharField(_("turno"), max_length=40, blank=True)
-    # The real shift (None: the whole opening) and its optional break (both or neither).
+    # The real shift (None: the whole opening) and its breaks inside it, [["HH:MM", "HH:MM"]]
+    # sorted, never overlapping (``domain/shifts.py`` checks them).
     starts_at = models.TimeField(_("inizio turno"), null=True, blank=True)
     ends_at = models.TimeField(_("fine turno"), null=True, blank=True)
-    break_start = models.TimeField(_("inizio pausa"), null=True, blank=True)
-    break_end = models.TimeField(_("fine pausa"), null=True, blank=True)
+    breaks = models.JSONField(_("pause"), default=list, blank=True)
     is_active = models.BooleanField(default=True)
 
     class Meta:
@@ -193,13 +193,8 @@ class NurseOnDuty(TimeStampedModel):
                 name="nurse_shift_ordered",
             ),
             models.CheckConstraint(
-                condition=(Q(break_start__isnull=True) & Q(break_end__isnull=True))
-                | (
-                    Q(starts_at__lt=models.F("break_start"))
-                    & Q(break_start__lt=models.F("break_end"))
-                    & Q(break_end__lt=models.F("ends_at"))
-                ),
-                name="nurse_break_inside_shift",
+                condition=Q(breaks=[]) | Q(starts_at__isnull=False),
+                name="nurse_breaks_need_shift",
             ),
         ]
 

@@ -103,6 +103,11 @@ class ClosedDayIn(Schema):
     closed: bool = True
 
 
+class BreakIn(Schema):
+    start: time
+    end: time
+
+
 class NurseIn(Schema):
     day: IsoDate
     nurse_id: RecordId
@@ -110,8 +115,9 @@ class NurseIn(Schema):
     on_duty: bool = True
     starts_at: time | None = None  # the real shift (none: the whole opening)
     ends_at: time | None = None
-    break_start: time | None = None  # the break, inside the shift
+    break_start: time | None = None  # the (first) break, inside the shift
     break_end: time | None = None
+    breaks: Annotated[list[BreakIn], Field(max_length=4)] = []  # the other breaks
 
 
 class CupMappingIn(Schema):
@@ -304,13 +310,6 @@ class ProgrammeOut(Schema):
     cycle_length_days: int
     cycles: list[CycleOut]
     version: int
-
-
-class PlanApplyIn(Schema):
-    day: IsoDate
-    versions: Annotated[dict[RecordId, BoundedInt], Field(max_length=1000)]
-    reason: Reason
-    plan_token: Annotated[str, Field(max_length=64)] = ""
 
 
 def _schema_of(row: type, name: str, **extra: Any) -> type[Schema]:

@@ -451,6 +451,15 @@ def visible_booking_ids(user: User, bookings: list[Booking]) -> set[int]:
     return set(_visible(user, rows).values_list("pk", flat=True))
 
 
+def nurses_on_duty_between(agenda: Agenda, first: date, last: date) -> list[NurseOnDuty]:
+    """The nurses on duty from ``first`` to ``last``, by day, with their shift and breaks."""
+    return list(
+        NurseOnDuty.objects.filter(agenda=agenda, day__range=(first, last), is_active=True)
+        .select_related("nurse")
+        .order_by("day", "starts_at", "nurse_id")
+    )
+
+
 def day_nurses(agenda: Agenda, day: date) -> list[NurseOnDuty]:
     return list(
         NurseOnDuty.objects.filter(agenda=agenda, day=day, is_active=True).order_by("nurse_id")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from corsia.agenda import views, views_plan
+from corsia.agenda import views, views_organisation, views_plan
 
 app_name = "agenda"
 
@@ -16,8 +16,10 @@ urlpatterns = [
     path("<int:agenda_id>/call-in.csv", views.call_in_csv, name="call_in_csv"),
     path("<int:agenda_id>/reminders/", views.reminders, name="reminders"),
     path("<int:agenda_id>/book/", views.book, name="book"),
-    path("<int:agenda_id>/organisation/", views.organisation_page, name="organisation"),
-    path("<int:agenda_id>/setup/", views.setup_page, name="setup"),
+    path(
+        "<int:agenda_id>/organisation/", views_organisation.organisation_page, name="organisation"
+    ),
+    path("<int:agenda_id>/setup/", views_organisation.setup_page, name="setup"),
     path("booking/<int:booking_id>/move/", views.move, name="move"),
     path("booking/<int:booking_id>/transition/", views.transition, name="transition"),
     path("booking/<int:booking_id>/lock/", views.lock, name="lock"),

@@ -1,4 +1,4 @@
-"""«Ottimizza la giornata»: the preview built from the day, the apply all-or-nothing.
+"""«Ottimizza la giornata»: the plan computed by the job, its preview, the apply all-or-nothing.
 
 Every day here is the test day hospital (07:30–19:00, therapy type: blood test 60' before
 the place), with only the chairs a test keeps; a booking without drugs holds its place for
@@ -61,24 +61,24 @@ def _times(booking: Booking) -> tuple[str, time, time, time]:
     )
 
 
-def _preview(dh: DayHospital, day: date = MONDAY) -> services.DayPlanPreview:
-    return services.day_plan_preview(
+def _preview(dh: DayHospital, day: date = MONDAY) -> services.PlanRequestView:
+    """The plan as the job computes it (run here synchronously, as the worker would)."""
+    asked = services.day_plan_request(
         actor=dh.nurse, agenda_id=dh.agenda.pk, day=day, workstation=WORKSTATION
     )
+    services.day_plan_compute(request_id=asked.pk)
+    return services.plan_request_view(actor=dh.nurse, request_id=asked.pk, workstation=WORKSTATION)
 
 
-def _apply(dh: DayHospital, preview: services.DayPlanPreview, **kw: object) -> object:
-    args: dict[str, object] = {
-        "actor": dh.nurse,
-        "workstation": WORKSTATION,
-        "agenda_id": dh.agenda.pk,
-        "day": MONDAY,
-        "expected_versions": preview.versions,
-        "reason": REASON,
-        "plan_token": preview.plan_token,
-        **kw,
-    }
-    return services.day_plan_apply(**args)  # type: ignore[arg-type]  # test arguments
+def _shown(view: services.PlanRequestView) -> services.DayPlanPreview:
+    assert view.preview is not None, view.error_message
+    return view.preview
+
+
+def _apply(dh: DayHospital, view: services.PlanRequestView, reason: str = REASON) -> object:
+    return services.day_plan_request_apply(
+        actor=dh.nurse, workstation=WORKSTATION, request_id=view.request_id, reason=reason
+    )
 
 
 def _lock(dh: DayHospital, booking: Booking) -> None:
@@ -113,7 +113,8 @@ def test_the_gap_left_on_one_chair_is_closed(make_user: MakeUser) -> None:
     dh = day_hospital_with(make_user, {"P01"})
     a = _book(dh, "Ardito", time(9), 120)
     b = _book(dh, "Bassi", time(11, 30), 120)
-    preview = _preview(dh)
+    view = _preview(dh)
+    preview = _shown(view)
     assert (preview.makespan_before, preview.makespan_after) == (360, 300)
     assert (preview.wait_before, preview.wait_after) == (0, 0)
     assert not preview.left_out
@@ -123,7 +124,7 @@ def test_the_gap_left_on_one_chair_is_closed(make_user: MakeUser) -> None:
     assert (rows[b.pk].current_start, rows[b.pk].proposed_start) == ("11:30", "10:30")
     assert rows[a.pk].patient.startswith("ARDITO")
     assert preview.warnings  # no nurse on duty recorded: said
-    _apply(dh, preview)
+    _apply(dh, view)
     assert _times(a) == ("P01", time(7, 30), time(8, 30), time(10, 30))
     assert _times(b) == ("P01", time(9, 30), time(10, 30), time(12, 30))
     moved = AuditEvent.objects.filter(event_type="agenda.booking_moved", reason=REASON)
@@ -150,9 +151,9 @@ def test_a_swap_of_two_patients_is_applied_without_a_transient_conflict(
     _lock(dh, locked)
     b = _book(dh, "Bruni", time(9), 150, "P01")
     a = _book(dh, "Alberti", time(9), 120, "P02")
-    preview = _preview(dh)
-    assert preview.makespan_after == 11 * 60 - (7 * 60 + 30)
-    _apply(dh, preview)
+    view = _preview(dh)
+    assert _shown(view).makespan_after == 11 * 60 - (7 * 60 + 30)
+    _apply(dh, view)
     assert _times(b) == ("P02", time(7, 30), time(8, 30), time(11))
     assert _times(a) == ("P01", time(8), time(9), time(11))
     assert _times(locked) == ("P01", time(7, 30), time(8, 30), time(9))
@@ -162,7 +163,7 @@ def test_a_move_between_preview_and_apply_refuses_the_plan(make_user: MakeUser) 
     dh = day_hospital_with(make_user, {"P01"})
     a = _book(dh, "Ardito", time(9), 120)
     b = _book(dh, "Bassi", time(11, 30), 120)
-    preview = _preview(dh)
+    view = _preview(dh)
     services.booking_move(
         actor=dh.nurse,
         workstation=WORKSTATION,
@@ -173,15 +174,17 @@ def test_a_move_between_preview_and_apply_refuses_the_plan(make_user: MakeUser) 
     )
     before = (_times(a), _times(b))
     with pytest.raises(ConflictError) as refused:
-        _apply(dh, preview)
-    assert refused.value.code == "stale_version"
+        _apply(dh, view)
+    assert refused.value.code == "plan_stale" and refused.value.details["changed"] == [b.pk]
     assert (_times(a), _times(b)) == before
     assert not AuditEvent.objects.filter(event_type="agenda.day_plan_applied").exists()
+    again_view = _preview(dh)
     added = _book(dh, "Cirillo", time(15), 60)
     with pytest.raises(ConflictError) as again:
-        _apply(dh, preview)
-    assert again.value.code in {"plan_stale", "stale_version"}
-    assert added.pk not in preview.versions
+        _apply(dh, again_view)
+    assert again.value.code == "plan_stale"
+    assert added.pk not in _shown(again_view).versions
+    assert (_times(a), _times(b)) == before
 
 
 def test_a_started_booking_never_moves(make_user: MakeUser) -> None:
@@ -191,10 +194,10 @@ def test_a_started_booking_never_moves(make_user: MakeUser) -> None:
     a = _book(dh, "Ardito", time(9), 120)
     b = _book(dh, "Bassi", time(11, 30), 120)
     _start(dh, a)
-    preview = _preview(dh)
-    assert set(preview.versions) == {b.pk}
-    assert next(r for r in preview.rows if r.booking_id == a.pk).fixed
-    _apply(dh, preview)
+    view = _preview(dh)
+    assert set(_shown(view).versions) == {b.pk}
+    assert next(r for r in _shown(view).rows if r.booking_id == a.pk).fixed
+    _apply(dh, view)
     assert _times(a) == ("P01", time(8), time(9), time(11))
     assert _times(b) == ("P01", time(10), time(11), time(13))
 
@@ -207,11 +210,11 @@ def test_a_plan_leaving_someone_out_is_refused_with_the_name(make_user: MakeUser
     a = _book(dh, "Ardito", time(9), 120)
     _lock(dh, a)
     rossi = _book(dh, "Rossi", time(8, 30), 600, place=None)
-    preview = _preview(dh)
-    assert [o.booking_id for o in preview.left_out] == [rossi.pk]
-    assert preview.left_out[0].patient.startswith("ROSSI")
+    view = _preview(dh)
+    assert [o.booking_id for o in _shown(view).left_out] == [rossi.pk]
+    assert _shown(view).left_out[0].patient.startswith("ROSSI")
     with pytest.raises(ConflictError) as refused:
-        _apply(dh, preview)
+        _apply(dh, view)
     assert refused.value.code == "plan_leaves_out" and "ROSSI" in refused.value.message
     assert _times(rossi)[0] == ""
 
@@ -223,56 +226,41 @@ def test_bad_input_is_refused_and_nothing_changes(make_user: MakeUser) -> None:
         _preview(dh, MONDAY + timedelta(days=3 * 366))
     assert far.value.code == "day_out_of_range"
     with pytest.raises(NotFound) as unknown:
-        services.day_plan_preview(
+        services.day_plan_request(
             actor=dh.nurse, agenda_id=987654, day=MONDAY, workstation=WORKSTATION
         )
     assert unknown.value.code == "agenda_not_found"
-    preview = _preview(dh)
+    view = _preview(dh)
     with pytest.raises(ValidationFailed) as no_reason:
-        _apply(dh, preview, reason="   ")
+        _apply(dh, view, reason="   ")
     assert no_reason.value.code == "reason_required"
-    with pytest.raises(ConflictError) as wrong:
-        _apply(dh, preview, expected_versions={a.pk: a.version + 7})
-    assert wrong.value.code == "stale_version"
     assert _times(a) == ("P01", time(8), time(9), time(11))
 
 
-def test_the_api_previews_and_applies_with_problem_codes(make_user: MakeUser) -> None:
+def test_the_old_in_request_endpoints_are_gone_and_the_job_api_refuses_bad_input(
+    make_user: MakeUser,
+) -> None:
+    """The plan is the job's only (``/plan-requests``); malformed days, an unknown agenda,
+    a NUL byte in the reason, an outsider: refused with problem+json, nothing changed."""
     dh = day_hospital_with(make_user, {"P01"})
     a = _book(dh, "Ardito", time(9), 120)
-    b = _book(dh, "Bassi", time(11, 30), 120)
     client = api_client(dh.nurse)
-    base = f"/api/v1/agenda/agendas/{dh.agenda.pk}/plan"
-    status, body = post_json(client, f"{base}?day={MONDAY.isoformat()}")
-    assert status == 200, body
-    assert (body["makespan_before"], body["makespan_after"]) == (360, 300)
-    versions = body["versions"]
-    assert set(versions) == {str(a.pk), str(b.pk)}
-    for query, code in (
-        ("day=0001-01-01", "day_out_of_range"),
-        ("day=2026-02-30", None),
-        ("day=abc", None),
-    ):
+    old = f"/api/v1/agenda/agendas/{dh.agenda.pk}/plan"
+    assert post_json(client, f"{old}?day={MONDAY.isoformat()}")[0] in {404, 405}
+    assert post_json(client, f"{old}/apply", {"day": MONDAY.isoformat()})[0] in {404, 405}
+    base = f"/api/v1/agenda/agendas/{dh.agenda.pk}/plan-requests"
+    for query in ("day=2026-02-30", "day=abc", "day=0001-01-01"):
         status, refused = post_json(client, f"{base}?{query}")
-        assert 400 <= status < 500 and (code is None or refused["code"] == code), refused
-    status, refused = post_json(client, f"/api/v1/agenda/agendas/987654/plan?day={MONDAY}")
+        assert 400 <= status < 500 and refused["code"], refused
+    status, refused = post_json(client, f"/api/v1/agenda/agendas/987654/plan-requests?day={MONDAY}")
     assert (status, refused["code"]) == (404, "agenda_not_found")
-    good = {"day": MONDAY.isoformat(), "versions": versions, "reason": REASON}
-    for bad, code in (
-        ({"reason": ""}, "reason_required"),
-        ({"reason": "a\x00b"}, None),
-        ({"versions": {str(a.pk): 99, str(b.pk): 1}}, "stale_version"),
-        ({"versions": {str(a.pk): versions[str(a.pk)]}}, "plan_stale"),
-        ({"day": "9999-12-31"}, "day_out_of_range"),
-        ({"versions": {"x": 1}}, None),
-    ):
-        status, refused = post_json(client, f"{base}/apply", {**good, **bad})
-        assert 400 <= status < 500, (bad, status, refused)
-        if code:
-            assert refused["code"] == code, (bad, refused)
+    status, body = post_json(client, f"{base}?day={MONDAY.isoformat()}")
+    assert status == 202, body
+    services.day_plan_compute(request_id=body["id"])
+    status, refused = post_json(
+        client, f"/api/v1/agenda/plan-requests/{body['id']}/apply", {"reason": "a\x00b"}
+    )
+    assert 400 <= status < 500, refused
     assert _times(a) == ("P01", time(8), time(9), time(11))
-    status, body = post_json(client, f"{base}/apply", {**good, "plan_token": body["plan_token"]})
-    assert status == 200, body
-    assert _times(a)[2] == time(8, 30)
     outsider = api_client(make_user(Role.PHARMACIST))
-    assert outsider.post(f"{base}?day={MONDAY.isoformat()}").status_code == 403
+    assert post_json(outsider, f"{base}?day={MONDAY.isoformat()}")[0] == 403

@@ -278,14 +278,27 @@ def test_the_nurses_api_takes_a_shift_and_refuses_a_break_outside_it(make_user: 
         client, url, {**shift, "ends_at": "14:00", "break_start": "11:00", "break_end": "11:30"}
     )
     row = dh.agenda.nurses.get()
-    assert status == 200 and (row.starts_at, row.break_start) == (time(8), time(11))
+    assert status == 200 and (row.starts_at, row.breaks) == (time(8), [["11:00", "11:30"]])
+    # several breaks (``breaks``): kept sorted; overlapping ones refused, nothing changed
+    more = {**shift, "ends_at": "14:00", "break_start": "11:00", "break_end": "11:30"}
+    late = [{"start": "12:00", "end": "12:30"}, {"start": "09:00", "end": "09:15"}]
+    assert post_json(client, url, {**more, "breaks": late})[0] == 200
+    row.refresh_from_db()
+    assert row.breaks == [["09:00", "09:15"], ["11:00", "11:30"], ["12:00", "12:30"]]
+    status, refused = post_json(
+        client, url, {**more, "breaks": [{"start": "11:15", "end": "12:00"}]}
+    )
+    assert status == 422 and refused["code"] == "breaks_overlap"
+    assert post_json(client, url, {**more, "breaks": [{}]})[0] == 422
+    row.refresh_from_db()
+    assert len(row.breaks) == 3
 
 
 def test_working_spans_are_the_shift_less_its_break_inside_the_opening() -> None:
     """Opening 07:30 (450)–19:00 (1140). No shift: the whole opening; 07:00–13:00 with a
     break 10:00–10:30: 450–600 and 630–780; a shift wholly outside the opening: nothing."""
     assert NurseShift().working_spans(450, 1140) == ((450, 1140),)
-    shift = NurseShift(time(7), time(13), time(10), time(10, 30))
+    shift = NurseShift(time(7), time(13), ((time(10), time(10, 30)),))
     assert shift.working_spans(450, 1140) == ((450, 600), (630, 780))
     assert NurseShift(time(19, 30), time(23)).working_spans(450, 1140) == ()
 

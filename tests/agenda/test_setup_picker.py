@@ -171,6 +171,13 @@ def test_the_booking_form_picks_the_patient_by_a_search_step(dh: DayHospital) ->
         assert f'id="book-p{rossi.pk}" value="{rossi.pk}"' in html, text
     nobody = client.get(f"{day_url}&patient_q=Nessuno").content.decode()
     assert "Nessun paziente trovato" in nobody
+    # the as-you-type enhancement: the box wired for picker.js, which asks the registry's
+    # search the nurse may use (the same search; a choice loads the form by MRN, above)
+    page = client.get(day_url).content.decode()
+    assert 'data-picker-url="/api/v1/patients/search"' in page and "agenda/picker.js" in page
+    assert 'name="patient_q"' in page and 'role="search"' in page  # works without JS
+    found = api_client(dh.nurse).get("/api/v1/patients/search", {"q": "ross"}).json()
+    assert [p["mrn"] for p in found] == [rossi.mrn]
     # booked with the patient chosen
     client.post(
         f"/agenda/{dh.agenda.pk}/book/",

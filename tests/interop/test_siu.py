@@ -1,13 +1,14 @@
-"""The CUP's bookings (SIU^S12–S15) through the entry point the MLLP listener uses
+"""The CUP's bookings (SIU^S12–S15, S17 deletion, S26 no-show) through the entry point the MLLP listener uses
 (``message_receive``): the agenda's bookings and the ACKs asserted; refusals change
 nothing; the same appointment twice is one booking."""
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from corsia.administration.pumps.mllp import mllp_exchange_sync
@@ -221,7 +222,7 @@ def test_malformed_segments_and_a_nul_byte_are_refused(dh: DayHospital, monday: 
     )
     ack = message_receive(raw=no_sch)
     assert _err(ack)[5] == "segment_missing" and _err(ack)[2] == "SCH"
-    unknown_event = siu("S12", "CUP0093", start=_at(monday, "1000")).replace("SIU^S12", "SIU^S26")
+    unknown_event = siu("S12", "CUP0093", start=_at(monday, "1000")).replace("SIU^S12", "SIU^S24")
     ack = message_receive(raw=unknown_event)
     assert _msa(ack)[1] == "AR" and _err(ack)[5] == "unsupported_event"
     assert not Booking.objects.exists()
@@ -247,3 +248,64 @@ def test_a_cup_day_over_a_real_mllp_socket(
     booking = Booking.objects.get()
     assert booking.state == "cancelled"
     assert timezone.localtime(booking.start_at).time() == time(9, 30)
+
+
+def _code(ack: str) -> str:
+    return _err(ack)[5]
+
+
+def _booked(monday: date) -> Booking:
+    ack = message_receive(raw=siu("S12", "CUP1000", start=f"{monday:%Y%m%d}1000"))
+    assert _msa(ack)[1] == "AA", ack
+    return Booking.objects.get()
+
+
+def test_s17_cancels_the_booking_with_the_message_as_reason_and_keeps_it(
+    dh: DayHospital, monday: date
+) -> None:
+    booking = _booked(monday)
+    unknown = message_receive(raw=siu("S17", "CUP1001", appointment="NOPE9"))
+    assert (_msa(unknown)[1], _code(unknown)) == ("AE", "cup_appointment_unknown")
+    booking.refresh_from_db()
+    assert booking.state == "planned"
+    ack = message_receive(raw=siu("S17", "CUP1002"))
+    assert _msa(ack)[1:3] == ["AA", "CUP1002"]
+    booking.refresh_from_db()
+    assert booking.state == "cancelled" and "SIU^S17" in booking.state_reason
+    assert "CUP1002" in booking.state_reason
+    row = InboundMessage.objects.get(control_id="CUP1002")
+    assert row.state == "processed" and "eliminato dal CUP" in row.outcome
+    audit = AuditEvent.objects.filter(event_type="agenda.booking_cancelled").latest("pk")
+    assert audit.actor is not None and audit.actor.username == "hl7-interface"
+    again = message_receive(raw=siu("S17", "CUP1003"))
+    assert _msa(again)[1] == "AA"
+    assert InboundMessage.objects.get(control_id="CUP1003").state == "ignored"
+    assert Booking.objects.count() == 1  # never deleted
+
+
+def test_s26_marks_the_no_show_on_the_day_and_refuses_otherwise(
+    dh: DayHospital, monday: date
+) -> None:
+    booking = _booked(monday)
+    early = message_receive(raw=siu("S26", "CUP1101"))
+    assert (_msa(early)[1], _code(early)) == ("AE", "no_show_before_day")
+    unknown = message_receive(raw=siu("S26", "CUP1102", appointment="NOPE9"))
+    assert (_msa(unknown)[1], _code(unknown)) == ("AE", "cup_appointment_unknown")
+    booking.refresh_from_db()
+    assert booking.state == "planned"
+    noon = timezone.make_aware(datetime.combine(monday, time(12)))
+    with time_machine.travel(noon, tick=False):
+        ack = message_receive(raw=siu("S26", "CUP1103"))
+        assert _msa(ack)[1] == "AA", ack
+        booking.refresh_from_db()
+        assert booking.state == "no_show" and "SIU^S26" in booking.state_reason
+        row = InboundMessage.objects.get(control_id="CUP1103")
+        assert row.state == "processed" and "non presentato" in row.outcome
+        again = message_receive(raw=siu("S26", "CUP1104"))
+        assert _msa(again)[1] == "AA"
+        assert InboundMessage.objects.get(control_id="CUP1104").state == "ignored"
+        # a cancelled appointment is no no-show
+        message_receive(raw=siu("S12", "CUP1105", appointment="APP2", start=f"{monday:%Y%m%d}1500"))
+        message_receive(raw=siu("S15", "CUP1106", appointment="APP2"))
+        cancelled = message_receive(raw=siu("S26", "CUP1107", appointment="APP2"))
+        assert (_msa(cancelled)[1], _code(cancelled)) == ("AE", "cup_appointment_cancelled")

@@ -18,19 +18,17 @@ from corsia.agenda.services.bookings import (
 from corsia.agenda.services.cup import (
     CupAppointment,
     CupMappingInput,
+    CupReference,
     CupResult,
     cup_booking_book,
     cup_booking_cancel,
     cup_booking_change,
+    cup_booking_no_show,
     cup_booking_type,
     cup_mapping_deactivate,
     cup_mapping_set,
 )
-from corsia.agenda.services.optimise import (
-    DayPlanPreview,
-    day_plan_apply,
-    day_plan_preview,
-)
+from corsia.agenda.services.optimise import DayPlanPreview
 from corsia.agenda.services.organisation import (
     AgendaInput,
     BookingTypeInput,
@@ -67,6 +65,7 @@ __all__ = [
     "BookingTypeInput",
     "CupAppointment",
     "CupMappingInput",
+    "CupReference",
     "CupResult",
     "DayPlanPreview",
     "ExternalRef",
@@ -84,12 +83,11 @@ __all__ = [
     "cup_booking_book",
     "cup_booking_cancel",
     "cup_booking_change",
+    "cup_booking_no_show",
     "cup_booking_type",
     "cup_mapping_deactivate",
     "cup_mapping_set",
-    "day_plan_apply",
     "day_plan_compute",
-    "day_plan_preview",
     "day_plan_request",
     "day_plan_request_apply",
     "day_plan_requests",

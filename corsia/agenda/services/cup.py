@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date, time
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from corsia.agenda import audit_events as events
 from corsia.agenda.domain.states import BookingEvent, BookingState
@@ -204,28 +205,84 @@ def cup_booking_cancel(
     external_id: str,
     patient_id: int,
     reason: str,
+    deleted: bool = False,
 ) -> CupResult:
-    """A CUP appointment cancelled (S15), with the message as reason; cancelled already:
-    nothing to do."""
+    """A CUP appointment cancelled (S15) or deleted (S17, ``deleted``): the booking
+    cancelled with the message as reason, never deleted; cancelled already: nothing to do."""
     with transaction.atomic():
         booking = _active(system, external_id)
         if booking is None:
-            gone = Booking.objects.filter(
-                external_system=system[:80], external_id=external_id[:80]
-            ).last()
+            gone = _any(system, external_id)
             if gone is None:
                 raise _unknown(external_id)
             return CupResult("already_cancelled", gone.pk, gone.agenda_id)
         _same_patient(booking, patient_id)
-        booking_transition(
-            actor=actor,
-            workstation=workstation,
-            booking_id=booking.pk,
-            expected_version=booking.version,
-            event=BookingEvent.CANCEL.value,
-            reason=reason,
-        )
-    return CupResult("cancelled", booking.pk, booking.agenda_id)
+        _transition(actor, workstation, booking, BookingEvent.CANCEL, reason)
+    return CupResult("deleted" if deleted else "cancelled", booking.pk, booking.agenda_id)
+
+
+def _any(system: str, external_id: str) -> Booking | None:
+    """The appointment's last booking, cancelled ones included."""
+    rows = Booking.objects.filter(external_system=system[:80], external_id=external_id[:80])
+    return rows.last()
+
+
+def _transition(
+    actor: User, workstation: Workstation, booking: Booking, event: BookingEvent, reason: str
+) -> None:
+    booking_transition(
+        actor=actor,
+        workstation=workstation,
+        booking_id=booking.pk,
+        expected_version=booking.version,
+        event=event.value,
+        reason=reason,
+    )
+
+
+@dataclass(frozen=True)
+class CupReference:
+    """One CUP appointment as a message names it: the sender, SCH-2, the patient."""
+
+    system: str
+    external_id: str
+    patient_id: int
+
+
+def cup_booking_no_show(
+    *, actor: User, workstation: Workstation, ref: CupReference, reason: str
+) -> CupResult:
+    """The CUP says the patient did not come (S26): ``booking_transition(no_show)`` with the
+    message as reason. A no-show already: nothing to do. Refused, nothing written: an
+    unknown appointment (``cup_appointment_unknown``), a cancelled one
+    (``cup_appointment_cancelled``), another patient's, a day still to come
+    (``no_show_before_day``), a patient already arrived or treated (the agenda's own
+    ``invalid_transition``)."""
+    with transaction.atomic():
+        system, external_id = ref.system, ref.external_id
+        booking = _active(system, external_id)
+        if booking is None:
+            if _any(system, external_id) is None:
+                raise _unknown(external_id)
+            raise ConflictError(
+                f"L'appuntamento {external_id} del CUP è annullato: non può risultare "
+                "«non presentato».",
+                code="cup_appointment_cancelled",
+                field="external_id",
+            )
+        _same_patient(booking, ref.patient_id)
+        if booking.state == BookingState.NO_SHOW.value:
+            return CupResult("already_no_show", booking.pk, booking.agenda_id)
+        if booking.day > timezone.localdate():
+            when = f"{booking.day:%d/%m/%Y}"
+            raise ConflictError(
+                f"L'appuntamento {external_id} è del {when}: un paziente non risulta «non "
+                "presentato» prima del giorno.",
+                code="no_show_before_day",
+                field="external_id",
+            )
+        _transition(actor, workstation, booking, BookingEvent.NO_SHOW, reason)
+    return CupResult("no_show", booking.pk, booking.agenda_id)
 
 
 # --- the mapping of the CUP's services (coordinators: ``agenda.manage_agenda``) -----------

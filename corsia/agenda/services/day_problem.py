@@ -159,12 +159,12 @@ class _Day:
 
 def _nurses(agenda: Agenda, day: date, opens: int, closes: int) -> tuple[list[Nurse], list[str]]:
     """The nurses on duty as the planner's: each for her shift (the whole opening when none
-    is recorded), her break as the planner's ``Nurse.breaks``, so no start of hers falls in
+    is recorded), her breaks as the planner's ``Nurse.breaks``, so no start of hers falls in
     it and her cap of starts per half hour is counted across it."""
     nurses: list[Nurse] = []
     warnings: list[str] = []
     for row in day_nurses(agenda, day):
-        shift = NurseShift(row.starts_at, row.ends_at, row.break_start, row.break_end)
+        shift = NurseShift.from_stored(row.starts_at, row.ends_at, row.breaks)
         spans = shift.working_spans(opens, closes)
         if not spans:
             warnings.append(
@@ -202,6 +202,7 @@ def _closures(
                     arrival_latest=gap_start,
                     phases=(Phase(drug=CLOSURE, minutes=gap_end - gap_start, nurse_start=False),),
                     needs=PlaceKind(p.place.kind),
+                    counts_arrival=False,  # not a patient: no call-in of the slot
                 )
             )
             fixed.append(
@@ -300,6 +301,8 @@ def _problem(agenda: Agenda, day: date, bookings: list[Booking]) -> _Day:
             fixed=tuple(fixed),
             time_limit_s=PLAN_TIME_LIMIT_S,
             closed=closed,
-            workers=1,  # deterministic: the apply recomputes the plan the preview showed
+            workers=1,  # deterministic: one plan for one day
+            slot_minutes=agenda.slot_minutes,
+            arrivals_per_slot=agenda.slot_capacity,  # the call-ins per slot, as booked
         )
     return _Day(agenda, day, problem, used, frozenset(free), tuple(warnings), windows)

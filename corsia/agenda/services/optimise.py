@@ -1,12 +1,11 @@
-"""«Ottimizza la giornata»: the day's bookings planned by the CP-SAT planner
-(``domain/planning``), shown as a preview, applied in one transaction.
+"""«Ottimizza la giornata»: the preview of a computed plan against the day, and the writer
+that applies it in one transaction (``write_plan``). The plan is computed by the job
+(``plan_requests.py``); the in-request preview and apply are gone.
 
 The problem of one agenda's day: ``day_problem.py`` (places, nurses with their shifts and
 breaks, closures between shifts, the pharmacy's ready times; the README's table).
 
-The apply recomputes the plan from the same day (every moved booking's version checked,
-and the preview's ``plan_token`` when given: a different plan is refused, never applied
-silently), refuses a plan that leaves someone out (by name) or that ``check_plan``
+``write_plan`` refuses a plan that leaves someone out (by name) or that ``check_plan``
 faults, then moves every booking with the exclusion constraints deferred to the end of the
 transaction (a swap of two patients passes through a moment where both hold one place),
 each move audited with the reason, plus one audit row for the plan.
@@ -35,18 +34,12 @@ from corsia.agenda.domain.planning import (
     plan_day,
 )
 from corsia.agenda.models import Booking
-from corsia.agenda.permissions import BOOK
 from corsia.agenda.selectors import (
-    agenda_for_update,
-    agenda_get,
     arrivals_in_slot,
-    day_bookings_for_plan,
-    day_in_range,
     day_places,
-    log_plan_read,
     visible_booking_ids,
 )
-from corsia.agenda.services.bookings import ONLY_BOOKERS, _reason, check_movable, move_write
+from corsia.agenda.services.bookings import check_movable, move_write
 from corsia.agenda.services.day_problem import (
     CONSTRAINTS,
     HIDDEN,
@@ -55,11 +48,10 @@ from corsia.agenda.services.day_problem import (
     _hhmm,
     _lead,
     _minute,
-    _problem,
     _shift_of,
 )
 from corsia.audit.services import audit_record
-from corsia.core.actors import User, Workstation, require_permission
+from corsia.core.actors import User, Workstation
 from corsia.core.domain.errors import ConflictError
 
 
@@ -292,20 +284,6 @@ def _preview(user: User, state: _Day, plan: DayPlan | None) -> DayPlanPreview:
     )
 
 
-def day_plan_preview(
-    *, actor: User, agenda_id: int, day: date, workstation: Workstation, channel: str = "web"
-) -> DayPlanPreview:
-    """The plan the optimiser proposes for the day, nothing written (the read is logged)."""
-    require_permission(actor, BOOK, ONLY_BOOKERS)
-    day = day_in_range(day)
-    agenda = agenda_get(user=actor, agenda_id=agenda_id)
-    bookings = day_bookings_for_plan(agenda, day)
-    state = _problem(agenda, day, bookings)
-    preview = _preview(actor, state, _plan(state))
-    log_plan_read(actor, list(state.bookings.values()), workstation, channel)
-    return preview
-
-
 def _new_phases(booking: Booking, arrival: int, start: int) -> tuple[BookingPhase, ...]:
     """The booking's phases at the plan's times: the blood test at the call-in, a wait until
     the place, the place's phases shifted together."""
@@ -338,46 +316,6 @@ def _names(user: User, state: _Day, plan: DayPlan) -> str:
         + f": {u.message}"
         for b, u in zip(left, unplaced, strict=True)
     )
-
-
-def day_plan_apply(
-    *,
-    actor: User,
-    workstation: Workstation,
-    agenda_id: int,
-    day: date,
-    expected_versions: dict[int, int],
-    reason: str,
-    plan_token: str = "",
-) -> DayPlanPreview:
-    """Apply the day's plan: all moves or none (see the module's text)."""
-    require_permission(actor, BOOK, ONLY_BOOKERS)
-    reason = _reason(reason, required=True)
-    day = day_in_range(day)
-    with transaction.atomic():
-        agenda = agenda_for_update(agenda_id)
-        agenda_get(user=actor, agenda_id=agenda_id)
-        bookings = day_bookings_for_plan(agenda, day, lock=True)
-        state = _problem(agenda, day, bookings)
-        expected = {int(k): v for k, v in expected_versions.items()}
-        if set(expected) != set(state.free):
-            raise ConflictError(
-                "La giornata è cambiata dall'anteprima (prenotazioni aggiunte, tolte o "
-                "bloccate): ricalcolare il piano.",
-                code="plan_stale",
-            )
-        for pk in sorted(state.free):
-            state.bookings[pk].check_version(expected[pk])
-        plan = _plan(state)
-        if plan is None:
-            raise ConflictError("Nessuna prenotazione da pianificare.", code="plan_empty")
-        if plan_token and plan_token != _token(plan):
-            raise ConflictError(
-                "Il piano ricalcolato differisce dall'anteprima: rivederlo prima di applicarlo.",
-                code="plan_changed",
-            )
-        write_plan(actor=actor, workstation=workstation, state=state, plan=plan, reason=reason)
-    return _preview(actor, _problem(agenda, day, day_bookings_for_plan(agenda, day)), plan)
 
 
 def write_plan(

@@ -3,6 +3,7 @@ shifts, closed days and the nurses on duty. Coordinators (``agenda.manage_agenda
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, time
 
@@ -13,7 +14,7 @@ from corsia.accounts.domain.roles import Role
 from corsia.accounts.selectors import users_in_role
 from corsia.agenda import audit_events as events
 from corsia.agenda.domain.calendar import Window, window_refusal, windows_overlap
-from corsia.agenda.domain.shifts import NurseShift
+from corsia.agenda.domain.shifts import Break, NurseShift
 from corsia.agenda.models import (
     Agenda,
     AgendaKind,
@@ -401,13 +402,15 @@ def nurse_on_duty_set(
     ends_at: time | None = None,
     break_start: time | None = None,
     break_end: time | None = None,
+    breaks: Sequence[Break] = (),
 ) -> NurseOnDuty | None:
     """A nurse on duty (or no longer) on the agenda's day; with ``starts_at``/``ends_at``
-    her real shift and an optional break inside it (``domain/shifts.py`` refuses the rest).
-    Setting the times again for a nurse already on duty replaces them."""
+    her real shift and its breaks inside it (``break_start``/``break_end``: the first,
+    ``breaks`` the others; ``domain/shifts.py`` refuses the rest). Setting the times again
+    for a nurse already on duty replaces them."""
     require_permission(actor, MANAGE, ONLY_COORDINATORS)
     day_in_range(day)
-    times = NurseShift(starts_at, ends_at, break_start, break_end)
+    times = NurseShift(starts_at, ends_at, ((break_start, break_end), *breaks))
     nurse = next((u for u in users_in_role(role=Role.NURSE) if u.pk == nurse_id), None)
     if nurse is None:
         raise ValidationFailed(
@@ -420,8 +423,7 @@ def nurse_on_duty_set(
         "shift": shift,
         "starts_at": times.start,
         "ends_at": times.end,
-        "break_start": times.break_start,
-        "break_end": times.break_end,
+        "breaks": times.stored_breaks,
     }
     with transaction.atomic():
         agenda = agenda_for_update(agenda_id)

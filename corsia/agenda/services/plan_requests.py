@@ -12,8 +12,8 @@
   them; the read of every patient shown is logged); ``stale`` when a booking changed since.
 - ``day_plan_request_apply``: the agenda and the day locked, every movable booking at the
   version the plan was computed on (else ``plan_stale``, nothing changed), the stored plan
-  checked against the day as it is now (``check_plan``) and written like
-  ``day_plan_apply``'s (``optimise.write_plan``); the request marked applied.
+  checked against the day as it is now (``check_plan``) and written by
+  ``optimise.write_plan``; the request marked applied.
 """
 
 from __future__ import annotations

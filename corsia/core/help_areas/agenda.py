@@ -77,7 +77,9 @@ PAGES: dict[str, PageHelp] = {
         _("Organizzazione dell'agenda"),
         _(
             "Orari e turni per giorno della settimana, giorni di chiusura (con motivo) e "
-            "infermieri in servizio. Un giorno con prenotazioni non si chiude: spostale prima."
+            "infermieri in servizio con l'orario del turno e le pause: durante una pausa il "
+            "piano non assegna avvii di terapia a quell'infermiere. Un giorno con "
+            "prenotazioni non si chiude: spostale prima."
         ),
     ),
 }

@@ -1,5 +1,5 @@
 """What a CUP's scheduling message says (SIU^S12 new, S13 rescheduled, S14 modified, S15
-cancelled; HL7 v2.5 chapter 10): the appointment (SCH), the patient (PID), the service
+cancelled, S17 deleted, S26 patient did not show up; HL7 v2.5 chapter 10): the appointment (SCH), the patient (PID), the service
 (RGS/AIS), the location (AIL) and the personnel (AIP).
 
 * the appointment: SCH-2 filler appointment id (the CUP's, required), SCH-1 the placer's;
@@ -22,7 +22,8 @@ from corsia.administration.domain.hl7_pcd.terms import refused
 from corsia.interop.domain.adt import Identity, identity
 from corsia.interop.domain.er7 import Message, Segment, read_datetime, read_decimal
 
-SIU_EVENTS = frozenset({"S12", "S13", "S14", "S15"})
+SIU_EVENTS = frozenset({"S12", "S13", "S14", "S15", "S17", "S26"})
+TIMED_EVENTS = frozenset({"S12", "S13", "S14"})  # those that book a time: a start needed
 MAX_MINUTES = 720
 _UNIT_MINUTES = {
     "MIN": 1,
@@ -42,7 +43,7 @@ class Appointment:
     identity: Identity
     filler_id: str  # SCH-2.1
     placer_id: str  # SCH-1.1
-    start: datetime | None  # None only for S15
+    start: datetime | None  # None only for S15, S17, S26
     start_location: str  # where the start was read (ERR-2 of a refusal about it)
     minutes: int | None
     service_code: str  # AIS-3.1
@@ -108,7 +109,7 @@ def read_siu(message: Message, *, tz: tzinfo, mrn_authorities: frozenset[str]) -
     trigger = message.header.trigger
     if trigger not in SIU_EVENTS:
         raise refused(
-            f"Evento SIU {trigger} non gestito (si accettano S12, S13, S14, S15).",
+            f"Evento SIU {trigger} non gestito (si accettano S12, S13, S14, S15, S17, S26).",
             "unsupported_event",
             Hl7Error.UNSUPPORTED_EVENT,
             "MSH^1^9",
@@ -127,7 +128,7 @@ def read_siu(message: Message, *, tz: tzinfo, mrn_authorities: frozenset[str]) -
         )
     start, start_location = _start(sch, tq1, ais, tz)
     service_code = ais.part(3, 1) if ais is not None else ""
-    if trigger != "S15":
+    if trigger in TIMED_EVENTS:
         if start is None:
             raise refused(
                 "Manca l'ora dell'appuntamento (TQ1-7, SCH-11 o AIS-4).",
@@ -154,7 +155,7 @@ def read_siu(message: Message, *, tz: tzinfo, mrn_authorities: frozenset[str]) -
         placer_id=sch.part(1, 1)[:80],
         start=start,
         start_location=start_location,
-        minutes=_duration(sch, tq1, ais) if trigger != "S15" else None,
+        minutes=_duration(sch, tq1, ais) if trigger in TIMED_EVENTS else None,
         service_code=service_code[:40],
         service_text=(ais.part(3, 2) if ais is not None else "")[:120],
         location_code=(ail.part(3, 1) if ail is not None else "")[:40],

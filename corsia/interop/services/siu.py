@@ -1,6 +1,8 @@
-"""A CUP's scheduling message (SIU^S12–S15) applied to the agenda through its own services
-(``corsia.agenda.services.cup_booking_*``): the booking made, moved, re-made or cancelled
-by the interface's account, the message named as the reason of every change.
+"""A CUP's scheduling message (SIU^S12–S15, S17, S26) applied to the agenda through its own
+services (``corsia.agenda.services.cup_booking_*``): the booking made, moved, re-made,
+cancelled (S15; S17, the appointment deleted by the CUP: cancelled too, never deleted) or
+marked as a no-show (S26) by the interface's account, the message named as the reason of
+every change.
 
 Unlike ADT and ORU, a SIU naming an unknown patient is **refused** (AE), not parked: the
 CUP books people the hospital's registry (the ADT) already knows; a booking the agenda
@@ -16,9 +18,11 @@ from corsia.administration.domain.hl7_pcd import Hl7Error
 from corsia.administration.domain.hl7_pcd.terms import refused
 from corsia.agenda.services import (
     CupAppointment,
+    CupReference,
     cup_booking_book,
     cup_booking_cancel,
     cup_booking_change,
+    cup_booking_no_show,
 )
 from corsia.interop.domain.siu import Appointment
 from corsia.interop.domain.states import MessageState
@@ -35,6 +39,9 @@ _DONE = {
     "moved": "spostato",
     "rebooked": "modificato (prenotazione annullata e rifatta)",
     "cancelled": "annullato",
+    "deleted": "eliminato dal CUP (prenotazione annullata, conservata)",
+    "no_show": "segnato come paziente non presentato",
+    "already_no_show": "già segnato come non presentato, nulla da fare",
     "unchanged": "già in agenda così, nulla da fare",
     "already_cancelled": "già annullato, nulla da fare",
 }
@@ -62,7 +69,14 @@ def siu_apply(msg: Appointment, ctx: Context) -> Outcome:
         "": msg.start_location,
     }
     with refusal_at(locations):
-        if msg.trigger == "S15":
+        if msg.trigger == "S26":
+            result = cup_booking_no_show(
+                actor=ctx.actor,
+                workstation=ctx.workstation,
+                ref=CupReference(_system(ctx), msg.filler_id, patient.pk),
+                reason=ctx.reason,
+            )
+        elif msg.trigger in ("S15", "S17"):
             result = cup_booking_cancel(
                 actor=ctx.actor,
                 workstation=ctx.workstation,
@@ -70,9 +84,10 @@ def siu_apply(msg: Appointment, ctx: Context) -> Outcome:
                 external_id=msg.filler_id,
                 patient_id=patient.pk,
                 reason=ctx.reason,
+                deleted=msg.trigger == "S17",
             )
         else:
-            assert msg.start is not None  # read_siu requires it but for S15
+            assert msg.start is not None  # read_siu requires it for S12–S14
             local = timezone.localtime(msg.start)
             data = CupAppointment(
                 system=_system(ctx),
@@ -95,7 +110,7 @@ def siu_apply(msg: Appointment, ctx: Context) -> Outcome:
         text += f" Personale indicato dal CUP: {msg.personnel}."
     state = (
         MessageState.IGNORED
-        if result.action in ("unchanged", "already_cancelled")
+        if result.action in ("unchanged", "already_cancelled", "already_no_show")
         else MessageState.PROCESSED
     )
     return Outcome(state, text, patient_id=patient.pk)

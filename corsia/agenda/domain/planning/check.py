@@ -18,7 +18,7 @@ def check_plan(problem: DayProblem, plan: DayPlan) -> tuple[Conflict, ...]:
     ``place_incompatible``, ``phase_sequence``, ``outside_opening_hours``,
     ``arrival_outside_window``, ``before_arrival``, ``blood_test_gap``,
     ``before_preparation_ready``, ``nurse_missing``, ``unknown_nurse``, ``nurse_off_shift``,
-    ``nurse_on_break``, ``nurse_cap``, ``place_overlap``, ``fixed_moved``."""
+    ``nurse_on_break``, ``nurse_cap``, ``place_overlap``, ``fixed_moved``, ``slot_full``."""
     out: list[Conflict] = []
     places = {p.id: p for p in problem.places}
     nurses = {n.id: n for n in problem.nurses}
@@ -72,6 +72,7 @@ def check_plan(problem: DayProblem, plan: DayPlan) -> tuple[Conflict, ...]:
         valid.append(a)
     out.extend(_overlaps(problem, valid))
     out.extend(_nurse_cap(problem, valid))
+    out.extend(_slots(problem, valid))
     out.extend(_fixed(problem, {a.visit_id: a for a in valid}))
     return tuple(out)
 
@@ -300,3 +301,26 @@ def _fixed(problem: DayProblem, placed: dict[str, Assignment]) -> list[Conflict]
                 )
             )
     return out
+
+
+def _slots(problem: DayProblem, assignments: list[Assignment]) -> list[Conflict]:
+    """The agenda's capacity per slot: no slot with more call-ins than it allows, unless
+    all of them are fixed (what is fixed is as it is: the planner adds nobody there)."""
+    cap = problem.arrivals_per_slot
+    if not cap:
+        return []
+    fixed = {f.visit_id for f in problem.fixed}
+    by_slot: dict[int, list[str]] = defaultdict(list)
+    for a in assignments:
+        if problem.visit(a.visit_id).counts_arrival:
+            by_slot[problem.slot_of(a.arrival)].append(a.visit_id)
+    return [
+        Conflict(
+            "slot_full",
+            f"Lo slot delle {hhmm(slot * problem.slot_minutes)} ha {len(ids)} arrivi: al "
+            f"massimo {cap}.",
+            tuple(ids),
+        )
+        for slot, ids in sorted(by_slot.items())
+        if len(ids) > cap and not set(ids) <= fixed
+    ]

@@ -15,6 +15,13 @@ graphs, so no nurse has more than ``cap`` in any 30 minutes); a start in a group
 one of its stretches. A
 place or nurse with a fixed assignment later than some free visit could start becomes a
 group of its own, so that colouring stays exact.
+
+The agenda's capacity per slot (``arrivals_per_slot``): each counted call-in ``A_v`` lies in
+a slot ``q_v`` (``slot·q_v ≤ A_v < slot·(q_v + 1)``) and holds the interval
+``[slot·q_v, slot·(q_v + 1))``; these intervals are aligned, so two overlap exactly when
+they are the same slot, and one cumulative of the capacity keeps every slot within it. A
+fixed call-in holds its slot's interval too (a slot already over the capacity by what is
+fixed: capped, so the model stays feasible and nobody free is added there).
 """
 
 from __future__ import annotations
@@ -75,6 +82,8 @@ class DayModel:
     earlies: dict[str, cp_model.IntVar] = field(default_factory=dict)
     place_groups: list[Group] = field(default_factory=list)
     nurse_groups: list[Group] = field(default_factory=list)
+    slot_intervals: list[cp_model.IntervalVar] = field(default_factory=list)
+    slots: dict[str, cp_model.IntVar] = field(default_factory=dict)  # each call-in's slot
 
 
 def group_of(groups: Sequence[Group], member: str) -> int:
@@ -140,7 +149,42 @@ def build_model(
     for g in dm.nurse_groups:
         if g.intervals:
             model.add_cumulative(g.intervals, [1] * len(g.intervals), cap * len(g.members))
+    _slot_capacity(problem, dm, pinned, free)
     return dm
+
+
+def _slot_capacity(
+    problem: DayProblem, dm: DayModel, pinned: tuple[Assignment, ...], free: Mapping[str, Bounds]
+) -> None:
+    """At most ``arrivals_per_slot`` call-ins per slot (module docstring)."""
+    cap, width = problem.arrivals_per_slot, problem.slot_minutes
+    if not cap:
+        return
+    model = dm.model
+    taken: dict[int, int] = defaultdict(int)
+    for a in pinned:
+        if problem.visit(a.visit_id).counts_arrival:
+            taken[problem.slot_of(a.arrival)] += 1
+    for slot, count in taken.items():
+        for k in range(min(count, cap)):
+            dm.slot_intervals.append(
+                model.new_fixed_size_interval_var(slot * width, width, f"slot_{slot}_{k}")
+            )
+    for visit_id, arrival in dm.arrivals.items():
+        if not problem.visit(visit_id).counts_arrival:
+            continue
+        b = free[visit_id]
+        q = model.new_int_var(b.arrival_lo // width, b.arrival_hi // width, f"q_{visit_id}")
+        dm.slots[visit_id] = q
+        model.add(arrival >= width * q)
+        model.add(arrival <= width * q + width - 1)
+        dm.slot_intervals.append(
+            model.new_optional_fixed_size_interval_var(
+                width * q, width, dm.present[visit_id], f"sl_{visit_id}"
+            )
+        )
+    if dm.slot_intervals:
+        model.add_cumulative(dm.slot_intervals, [1] * len(dm.slot_intervals), cap)
 
 
 def _add_pinned(problem: DayProblem, dm: DayModel, a: Assignment) -> bool:
@@ -273,6 +317,8 @@ def add_plan_hint(
         model.add_hint(present, 1)
         model.add_hint(s, previous.start)
         model.add_hint(dm.arrivals[visit_id], arrival)
+        if visit_id in dm.slots:
+            model.add_hint(dm.slots[visit_id], problem.slot_of(arrival))
         model.add_hint(dm.waits[visit_id], max(0, previous.start - visit.results_after - arrival))
         model.add_hint(dm.earlies[visit_id], max(0, previous.start - b.earliest))
         ends.append(previous.start + visit.span_minutes)

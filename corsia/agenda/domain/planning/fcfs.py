@@ -29,6 +29,42 @@ from corsia.agenda.domain.planning.plan import Assignment, DayPlan, PlanStatus, 
 from corsia.agenda.domain.planning.problem import DayProblem, Visit, hhmm
 
 
+class SlotLoad:
+    """The call-ins per slot (the agenda's capacity per slot; 0: not limited)."""
+
+    def __init__(self, problem: DayProblem, pinned: tuple[Assignment, ...]) -> None:
+        self.problem = problem
+        self.count: dict[int, int] = {}
+        for a in pinned:
+            self.add(a)
+
+    def has_room(self, minute: int) -> bool:
+        cap = self.problem.arrivals_per_slot
+        return not cap or self.count.get(self.problem.slot_of(minute), 0) < cap
+
+    def call_in(self, lo: int, hi: int, *, latest_first: bool) -> int | None:
+        """A call-in in ``[lo, hi]`` in a slot with room: the earliest, or the latest."""
+        width = self.problem.slot_minutes
+        if latest_first:
+            t = hi
+            while t >= lo:
+                if self.has_room(t):
+                    return t
+                t = t - t % width - 1  # the previous slot's last minute
+            return None
+        t = lo
+        while t <= hi:
+            if self.has_room(t):
+                return t
+            t = t - t % width + width  # the next slot's first minute
+        return None
+
+    def add(self, a: Assignment) -> None:
+        if self.problem.visit(a.visit_id).counts_arrival:
+            slot = self.problem.slot_of(a.arrival)
+            self.count[slot] = self.count.get(slot, 0) + 1
+
+
 def fcfs_plan(problem: DayProblem) -> DayPlan:
     """The baseline plan (module docstring); always valid, never optimised."""
     started = time.perf_counter()
@@ -64,6 +100,7 @@ def fcfs_assign(
     turnover = problem.turnover_minutes
     timelines = {p.id: Timeline() for p in problem.places}
     nurses = NurseLoad(problem)
+    slots = SlotLoad(problem, pinned)
     placed: list[Assignment] = []
     done = set()
     # the pins: their nurses first, then a nurse for each start they leave open
@@ -94,9 +131,16 @@ def fcfs_assign(
             unplaced.append(refusal)
             continue
         arrival = bounds.arrival_lo
+        called = visit.id in arrivals or not visit.counts_arrival
+        if not called:
+            first = slots.call_in(bounds.arrival_lo, bounds.arrival_hi, latest_first=False)
+            if first is None:
+                unplaced.append(_slots_full(visit, bounds.arrival_lo, bounds.arrival_hi))
+                continue
+            arrival = first
         places = [p for p in problem.places if compatible(p, visit)]
         length = visit.chair_minutes + turnover
-        t = bounds.earliest
+        t = max(bounds.earliest, arrival + visit.results_after)
         result = None
         offsets = visit.nurse_offsets
         fits = [timelines[p.id].earliest_fit(t, length) for p in places]
@@ -113,8 +157,10 @@ def fcfs_assign(
             if chosen is None:
                 t += 1
                 continue
-            if call_at_start and visit.id not in arrivals:
-                arrival = min(bounds.arrival_hi, max(bounds.arrival_lo, t - visit.results_after))
+            if call_at_start and not called:
+                latest = min(bounds.arrival_hi, max(bounds.arrival_lo, t - visit.results_after))
+                at = slots.call_in(bounds.arrival_lo, latest, latest_first=True)
+                arrival = arrival if at is None else at  # else the first call-in with room
             result = assignment_for(
                 problem,
                 visit.id,
@@ -135,5 +181,15 @@ def fcfs_assign(
             )
             continue
         timelines[result.place_id].add(result.start, result.end + turnover)
+        slots.add(result)
         placed.append(result)
     return placed, unplaced
+
+
+def _slots_full(visit: Visit, lo: int, hi: int) -> Unplaced:
+    return Unplaced(
+        visit.id,
+        "slot_full",
+        f"Ogni slot di convocazione tra le {hhmm(lo)} e le {hhmm(hi)} è al completo "
+        "(capacità per slot dell'agenda).",
+    )

@@ -239,6 +239,7 @@ class Visit:
     blood_test_gap: int = 0
     observation_minutes: int = 0
     priority: int = 1
+    counts_arrival: bool = True  # a patient's call-in (a closure's stand-in is not)
 
     def __post_init__(self) -> None:
         _identifier(self.id, "visit.id")
@@ -368,7 +369,9 @@ class DayProblem:
 
     ``starts_per_half_hour``: the most starts one nurse makes in any 30 minutes;
     ``turnover_minutes``: cleaning and remaking a place between two patients;
-    ``closed``: a closed day (holiday, unit shut): nothing can be planned."""
+    ``closed``: a closed day (holiday, unit shut): nothing can be planned;
+    ``arrivals_per_slot``: the agenda's capacity per slot, the most call-ins in one slot of
+    ``slot_minutes`` (slots from midnight: 08:00–08:14 with 15'); 0: not limited."""
 
     opens: int
     closes: int
@@ -381,6 +384,8 @@ class DayProblem:
     time_limit_s: float = 10.0
     closed: bool = False
     workers: int = 2
+    slot_minutes: int = 15
+    arrivals_per_slot: int = 0
     _by_id: dict[str, Visit] = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
@@ -414,6 +419,8 @@ class DayProblem:
         _minute(self.starts_per_half_hour, "avvii per mezz'ora", low=1, high=30)
         _minute(self.turnover_minutes, "riassetto del posto", high=240)
         _minute(self.workers, "worker", low=1, high=64)
+        _minute(self.slot_minutes, "durata dello slot", low=1, high=240)
+        _minute(self.arrivals_per_slot, "arrivi per slot", high=MAX_VISITS)
         limit = self.time_limit_s
         if isinstance(limit, bool) or not isinstance(limit, int | float):
             raise _refuse("bad_time_limit", "Tempo limite non numerico.", "time_limit_s")
@@ -455,3 +462,7 @@ class DayProblem:
 
     def visit(self, visit_id: str) -> Visit:
         return self._by_id[visit_id]
+
+    def slot_of(self, minute: int) -> int:
+        """The slot of a call-in (its index from midnight)."""
+        return minute // self.slot_minutes

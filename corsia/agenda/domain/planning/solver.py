@@ -143,7 +143,7 @@ def _solve(
     conflicts = [
         c
         for c in check_plan(problem, DayPlan(pinned, 0, 0, 0, PlanStatus.FEASIBLE))
-        if c.code not in ("nurse_missing", "fixed_moved")
+        if c.code not in ("nurse_missing", "fixed_moved", "slot_full")
     ]
     if conflicts:
         reason = " ".join(dict.fromkeys(c.message for c in conflicts))
