@@ -27,6 +27,7 @@ from corsia.prescribing.demo import ensure_demo_clinical
 from corsia.regimens import library as regimen_library
 from corsia.therapy.demo import ensure_demo_ward_therapy
 from corsia.toxicity.services import ctcae_reference_load
+from corsia.vascular.demo import ensure_demo_vascular
 
 if TYPE_CHECKING:
     from corsia.core.actors import User
@@ -104,3 +105,5 @@ def demo_hospital() -> Iterator[str]:
     # Ward therapy (issue 16, §13): a few prescriptions for the first inpatients.
     therapy = ensure_demo_ward_therapy(physician=_user("medico"))
     yield f"demo ward therapy: {therapy} prescriptions created"
+    # Venous access register (issues 16 and 17): PICCs and cannulas of the first inpatients.
+    yield f"demo venous accesses: {ensure_demo_vascular(nurse=_user('infermiere'))} created"

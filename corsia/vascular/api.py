@@ -73,9 +73,7 @@ def insert(request: HttpRequest, patient_id: int, payload: InsertionIn) -> Statu
 
 @router.post("/patients/{patient_id}/requests", response={201: DeviceOut})
 @api_perm(RECORD)
-def request_device(
-    request: HttpRequest, patient_id: int, payload: RequestIn
-) -> Status[DeviceOut]:
+def request_device(request: HttpRequest, patient_id: int, payload: RequestIn) -> Status[DeviceOut]:
     """A device requested (planned insertion)."""
     device = services.device_request(
         **acting(request),
@@ -126,9 +124,7 @@ def device_history(request: HttpRequest, device_id: int) -> list[EventOut]:
 
 @router.post("/devices/{device_id}/insertion", response=DeviceOut)
 @api_perm(RECORD)
-def insert_planned(
-    request: HttpRequest, device_id: int, payload: PlannedInsertionIn
-) -> DeviceOut:
+def insert_planned(request: HttpRequest, device_id: int, payload: PlannedInsertionIn) -> DeviceOut:
     """The insertion of a requested device (its ``version`` as read: ``stale_version``)."""
     services.device_insert(
         **acting(request),
@@ -176,9 +172,7 @@ def care(request: HttpRequest, device_id: int, payload: CareIn) -> Status[EventO
 
 @router.post("/devices/{device_id}/complications", response={201: EventOut})
 @api_perm(RECORD)
-def complication(
-    request: HttpRequest, device_id: int, payload: ComplicationIn
-) -> Status[EventOut]:
+def complication(request: HttpRequest, device_id: int, payload: ComplicationIn) -> Status[EventOut]:
     event = services.complication_record(
         **acting(request),
         device_id=device_id,

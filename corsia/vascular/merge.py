@@ -5,6 +5,6 @@ exactly those back."""
 from __future__ import annotations
 
 from corsia.patients.merging import simple_hook
-from corsia.vascular.models import Device, AccessEvent
+from corsia.vascular.models import AccessEvent, Device
 
 move, move_back = simple_hook("vascular", (Device, AccessEvent))

@@ -50,9 +50,7 @@ class Device(VersionedModel):
         "patients.Patient", on_delete=models.PROTECT, related_name="vascular_devices"
     )
     state = models.CharField(_("stato"), max_length=12, choices=DeviceState.choices)
-    device_type = models.CharField(
-        _("tipo"), max_length=16, choices=_choices(codes.DeviceType)
-    )
+    device_type = models.CharField(_("tipo"), max_length=16, choices=_choices(codes.DeviceType))
     indication = models.CharField(
         _("indicazione"), max_length=16, choices=_choices(codes.Indication)
     )

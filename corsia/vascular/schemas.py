@@ -11,7 +11,7 @@ from pydantic import Field
 from corsia.core.schemas import Amount, AwareDatetime, BoundedInt, IsoDatetime, Reason
 from corsia.vascular import services
 from corsia.vascular.domain.stats import GroupFigures
-from corsia.vascular.models import Device, AccessEvent
+from corsia.vascular.models import AccessEvent, Device
 from corsia.vascular.selectors import DeviceView, Statistics, type_label
 
 Code = str  # a code of the register's lists (validated by the service)

@@ -22,7 +22,7 @@ from corsia.patients.selectors import (
 )
 from corsia.vascular.domain import codes, stats
 from corsia.vascular.domain.status import CareFact, Status, status
-from corsia.vascular.models import Device, AccessEvent, DeviceState, EventCategory
+from corsia.vascular.models import AccessEvent, Device, DeviceState, EventCategory
 from corsia.vascular.permissions import VIEW
 
 MAX_PERIOD_DAYS = 3660
@@ -74,16 +74,12 @@ def _view(device: Device, today: date) -> DeviceView:
             for e in events
             if e.category == EventCategory.CARE
         ]
-        current = status(
-            inserted_on=timezone.localdate(device.inserted_at), today=today, care=care
-        )
+        current = status(inserted_on=timezone.localdate(device.inserted_at), today=today, care=care)
     return DeviceView(device=device, events=events, status=current)
 
 
 def _devices(user: User) -> QuerySet[Device]:
-    return Device.objects.select_related("operator", "patient").prefetch_related(
-        _current_events()
-    )
+    return Device.objects.select_related("operator", "patient").prefetch_related(_current_events())
 
 
 def patient_devices(

@@ -74,12 +74,16 @@ def _render_refused(
     context: dict[str, Any],
     error: CorsiaError,
     form: str,
+    *,
     event_id: int | None = None,
 ) -> HttpResponse:
     if error.status == 404:
         raise Http404
     context["refused"] = {
-        "form": form, "message": error.message, "code": error.code, "event": event_id
+        "form": form,
+        "message": error.message,
+        "code": error.code,
+        "event": event_id,
     }
     context["values"] = {k: v[:2000] for k, v in request.POST.items()}
     return render(request, template, context, status=error.status)
@@ -223,6 +227,7 @@ def _device_act(
     form: str,
     act: Callable[[], object],
     done: str,
+    *,
     event_id: int | None = None,
 ) -> HttpResponse:
     with refusal_kept() as kept:
@@ -233,7 +238,9 @@ def _device_act(
     if kept.error.code == "device_not_found":
         raise Http404
     context = _device_context(request, device_id)
-    return _render_refused(request, "vascular/device.html", context, kept.error, form, event_id)
+    return _render_refused(
+        request, "vascular/device.html", context, kept.error, form, event_id=event_id
+    )
 
 
 @require_perm(RECORD)
@@ -337,7 +344,7 @@ def correct(request: HttpRequest, event_id: int) -> HttpResponse:
             entered_in_error=post.get("entered_in_error") == "1",
         ),
         _("Correzione registrata."),
-        event_id,
+        event_id=event_id,
     )  # fmt: skip
 
 

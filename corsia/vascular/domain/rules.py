@@ -23,7 +23,10 @@ MAX_LENGTH_CM = Decimal(100)
 MAX_DWELL_DAYS = 3650
 # The sizes a device of each unit comes in: 14-26 G for cannulas and Midlines, 2-16 Fr for
 # PICCs, CVCs and ports (a 16 Fr dialysis catheter is the largest central line kept here).
-SIZE_RANGES = {SizeUnit.GAUGE: (Decimal(14), Decimal(26)), SizeUnit.FRENCH: (Decimal(2), Decimal(16))}
+SIZE_RANGES = {
+    SizeUnit.GAUGE: (Decimal(14), Decimal(26)),
+    SizeUnit.FRENCH: (Decimal(2), Decimal(16)),
+}
 
 
 def _refuse(message: str, code: str, field: str) -> ValidationFailed:
@@ -47,12 +50,12 @@ def check_device(
         raise _refuse(f"Numero di lumi tra 1 e {MAX_LUMENS}.", "lumens_out_of_range", "lumens")
     if device_type == DeviceType.PIV and lumens != 1:
         raise _refuse("Un catetere periferico ha un solo lume.", "lumens_out_of_range", "lumens")
-    if not size.is_finite() or not (
-        SIZE_RANGES[size_unit][0] <= size <= SIZE_RANGES[size_unit][1]
-    ):
+    if not size.is_finite() or not (SIZE_RANGES[size_unit][0] <= size <= SIZE_RANGES[size_unit][1]):
         low, high = SIZE_RANGES[size_unit]
         raise _refuse(
-            f"Calibro fuori intervallo: {low}-{high} {size_unit.value}.", "size_out_of_range", "size"
+            f"Calibro fuori intervallo: {low}-{high} {size_unit.value}.",
+            "size_out_of_range",
+            "size",
         )
     if device_type in (DeviceType.PIV, DeviceType.MIDLINE) and size_unit != SizeUnit.GAUGE:
         raise _refuse(
@@ -69,9 +72,7 @@ def check_device(
     if length_cm is not None and (
         not length_cm.is_finite() or not Decimal(0) < length_cm <= MAX_LENGTH_CM
     ):
-        raise _refuse(
-            f"Lunghezza tra 0 e {MAX_LENGTH_CM} cm.", "length_out_of_range", "length_cm"
-        )
+        raise _refuse(f"Lunghezza tra 0 e {MAX_LENGTH_CM} cm.", "length_out_of_range", "length_cm")
     if device_type in CENTRAL and tip_location == TipLocation.NONE:
         raise _refuse(
             "Per un accesso centrale indica il metodo di verifica della punta.",

@@ -19,7 +19,7 @@ from corsia.core.domain.errors import ConflictError, ValidationFailed
 from corsia.nursing.services import AssessmentInput, assessment_record
 from corsia.vascular import audit_events as events
 from corsia.vascular.domain import codes, rules
-from corsia.vascular.models import Device, AccessEvent, DeviceState, EventCategory
+from corsia.vascular.models import AccessEvent, Device, DeviceState, EventCategory
 from corsia.vascular.permissions import RECORD
 from corsia.vascular.services.common import aware, clean_text, code_of, device_for_update
 

@@ -66,7 +66,9 @@ def device_request(
     """A device asked for (the PICC team's worklist): planned until inserted."""
     require_permission(actor, RECORD)
     patient = patient_get(user=actor, patient_id=patient_id)
-    kind = code_of(codes.DeviceType, data.device_type, "device_type", "Tipo di accesso sconosciuto.")
+    kind = code_of(
+        codes.DeviceType, data.device_type, "device_type", "Tipo di accesso sconosciuto."
+    )
     why = code_of(codes.Indication, data.indication, "indication", "Indicazione sconosciuta.")
     dwell = data.planned_dwell_days
     if dwell is not None and not 1 <= dwell <= rules.MAX_DWELL_DAYS:
@@ -149,7 +151,9 @@ def _operator(actor: User, username: str) -> User:
 
 
 def _fill(device: Device, data: InsertionInput, actor: User, now: datetime) -> None:
-    kind = code_of(codes.DeviceType, data.device_type, "device_type", "Tipo di accesso sconosciuto.")
+    kind = code_of(
+        codes.DeviceType, data.device_type, "device_type", "Tipo di accesso sconosciuto."
+    )
     unit = code_of(codes.SizeUnit, data.size_unit, "size_unit", "Unità del calibro sconosciuta.")
     tip = code_of(
         codes.TipLocation, data.tip_location, "tip_location", "Metodo di verifica sconosciuto."
@@ -192,7 +196,10 @@ def _fill(device: Device, data: InsertionInput, actor: User, now: datetime) -> N
     device.attempts = data.attempts
     device.operator = _operator(actor, data.operator)
     device.incidents = sorted(
-        {code_of(codes.Incident, i, "incidents", "Incidente sconosciuto.").value for i in data.incidents}
+        {
+            code_of(codes.Incident, i, "incidents", "Incidente sconosciuto.").value
+            for i in data.incidents
+        }
     )
     device.incident_note = clean_text(data.incident_note, "incident_note")
     if data.planned_dwell_days is not None:

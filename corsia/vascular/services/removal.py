@@ -14,7 +14,7 @@ from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import ValidationFailed
 from corsia.vascular import audit_events as events
 from corsia.vascular.domain import codes, rules
-from corsia.vascular.models import Device, AccessEvent, DeviceState
+from corsia.vascular.models import AccessEvent, Device, DeviceState
 from corsia.vascular.permissions import RECORD
 from corsia.vascular.services.care import ensure_in_place
 from corsia.vascular.services.common import (
