@@ -20,6 +20,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from corsia.core.domain.codes import LabelledCode
 from corsia.core.models import VersionedModel
 from corsia.core.triggers import frozen_when_movable, read_only_movable
 from corsia.vascular.domain import codes
@@ -31,7 +32,7 @@ _INSERTION = (
 )  # fmt: skip
 
 
-def _choices(code: type[codes.LabelledCode]) -> list[tuple[str, str]]:
+def _choices(code: type[LabelledCode]) -> list[tuple[str, str]]:
     return [(member.value, member.label_it) for member in code]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Literal
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
@@ -50,7 +51,10 @@ def _valid(event: AccessEvent) -> bool:
     return not event.details.get("entered_in_error")
 
 
-def _current_events() -> Prefetch[AccessEvent]:
+CurrentEvents = Prefetch[Literal["access_events"], QuerySet[AccessEvent], Literal["current_events"]]
+
+
+def _current_events() -> CurrentEvents:
     return Prefetch(
         "access_events",
         queryset=AccessEvent.objects.filter(superseded_by__isnull=True)

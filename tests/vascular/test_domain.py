@@ -52,7 +52,7 @@ def _row(f: stats.GroupFigures) -> tuple[object, ...]:
     )  # fmt: skip
 
 
-def D(text: str) -> Decimal:
+def D(text: str | int) -> Decimal:
     return Decimal(text)
 
 

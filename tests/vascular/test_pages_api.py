@@ -12,8 +12,9 @@ from django.utils import timezone
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
 from corsia.audit.models import AccessLogEntry
-from corsia.patients.models import Patient
+from corsia.patients.models import Patient, Ward
 from corsia.testing.accounts import MakeUser, api_client, logged_in, post_json
+from corsia.testing.patients import masked_stay_admitted
 from corsia.testing.vascular import PICC, inserted
 from corsia.vascular.models import AccessEvent, Device
 
@@ -81,7 +82,7 @@ def test_a_removal_before_insertion_is_refused_in_italian_on_the_page(
     nurse: User, patient: Patient
 ) -> None:
     device = inserted(nurse, patient.pk, at=timezone.now() - timedelta(days=2))
-    before = timezone.localtime(device.inserted_at) - timedelta(days=1)  # type: ignore[arg-type]
+    before = timezone.localtime(device.inserted_at) - timedelta(days=1)
     response = logged_in(nurse).post(
         f"/vascular/devices/{device.pk}/removal/",
         {"version": "1", "reason": "end_of_therapy", "removed_at": f"{before:%Y-%m-%dT%H:%M}"},
@@ -132,3 +133,22 @@ def test_statistics_api(nurse: User, patient: Patient) -> None:
     inserted(nurse, patient.pk, at=timezone.now() - timedelta(days=3))
     body = api_client(nurse).get(f"{API}/statistics").json()
     assert (body["total"]["devices"], body["by_type"][0]["label"]) == (1, "PICC")
+
+
+def test_a_device_of_a_masked_stay_is_hidden_from_an_outsider(
+    make_user: MakeUser, nurse: User, patient: Patient
+) -> None:
+    # a masked stay in progress: a device put in now is of the masked stay
+    coordinator = make_user(Role.COORDINATOR)
+    ward = Ward.objects.create(code="ZZ", name="Altro", kind="inpatient")
+    masked_stay_admitted(
+        coordinator, patient, ward.pk, admitted_at=timezone.now() - timedelta(hours=1)
+    )
+    device = inserted(nurse, patient.pk)
+    outsider = api_client(make_user(Role.NURSE))
+    assert outsider.get(f"{API}/devices/{device.pk}").status_code == 404
+    assert outsider.get(f"{API}/patients/{patient.pk}/devices").json() == []
+    assert outsider.get(f"{API}/devices").json() == []
+    assert (
+        logged_in(make_user(Role.NURSE)).get(f"/vascular/devices/{device.pk}/").status_code == 404
+    )
