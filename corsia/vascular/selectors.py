@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import Literal, TypeAlias
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
@@ -51,7 +51,9 @@ def _valid(event: AccessEvent) -> bool:
     return not event.details.get("entered_in_error")
 
 
-CurrentEvents = Prefetch[Literal["access_events"], QuerySet[AccessEvent], Literal["current_events"]]
+CurrentEvents: TypeAlias = (
+    "Prefetch[Literal['access_events'], QuerySet[AccessEvent], Literal['current_events']]"
+)
 
 
 def _current_events() -> CurrentEvents:
