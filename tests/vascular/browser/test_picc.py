@@ -55,7 +55,7 @@ def test_a_picc_from_insertion_to_removal(page: Page, demo_users: str) -> None:
     expect(page.get_by_test_id("events")).to_contain_text("Cambio della medicazione")
     # and records a suspected CRBSI
     complication = page.get_by_test_id("complication-form")
-    complication.get_by_label("Complicanza").select_option("crbsi")
+    complication.get_by_label("Complicanza", exact=True).select_option("crbsi")
     complication.get_by_label("Certezza").select_option("suspected")
     complication.get_by_role("button", name="Registra la complicanza").click()
     page.wait_for_load_state("load")
