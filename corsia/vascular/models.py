@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from corsia.core.domain.codes import LabelledCode
-from corsia.core.models import VersionedModel
+from corsia.core.models import VersionedModel, WrittenOnceModel
 from corsia.core.triggers import frozen_when_movable, read_only_movable
 from corsia.vascular.domain import codes
 
@@ -166,7 +166,7 @@ class EventCategory(models.TextChoices):
 
 
 @pghistory.track()
-class AccessEvent(models.Model):
+class AccessEvent(WrittenOnceModel):
     """A care act (site assessment, dressing, flush, lock, connector change) or a
     complication of a device, written once. ``details``: the dressing and when it is due,
     the flush solution, the VIP score (with nursing's assessment id), the complication's
@@ -179,18 +179,7 @@ class AccessEvent(models.Model):
     occurred_at = models.DateTimeField(_("avvenuto il"))
     details = models.JSONField(_("dettagli"), default=dict)
     note = models.TextField(_("nota"), blank=True)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    workstation = models.CharField(_("postazione"), max_length=120, blank=True)
     recorded_at = models.DateTimeField(_("registrato il"), default=timezone.now)
-    supersedes = models.OneToOneField(
-        "self",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="superseded_by",
-        verbose_name=_("corregge"),
-    )
-    correction_reason = models.TextField(_("motivo della correzione"), blank=True)
 
     class Meta:
         verbose_name = _("evento dell'accesso vascolare")

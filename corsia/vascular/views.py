@@ -381,6 +381,11 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
     return render(request, "vascular/statistics.html", context)
 
 
+def _blank(value: Decimal | None) -> object:
+    """An empty cell for a figure that cannot be computed (no catheter-day); 0 stays 0."""
+    return "" if value is None else value
+
+
 @require_perm(VIEW)
 def statistics_csv(request: HttpRequest) -> HttpResponse:
     start, end = _period(request)
@@ -399,8 +404,8 @@ def statistics_csv(request: HttpRequest) -> HttpResponse:
     rows += [("materiale", f) for f in stats.by_brand]
     for group, f in rows:
         writer.writerow([
-            group, f.key, f.devices, f.catheter_days, f.complications, f.rate or "",
-            f.crbsi_confirmed, f.crbsi_suspected, f.crbsi_rate or "", f.removed,
-            f.median_dwell_days if f.median_dwell_days is not None else "",
+            group, f.key, f.devices, f.catheter_days, f.complications, _blank(f.rate),
+            f.crbsi_confirmed, f.crbsi_suspected, _blank(f.crbsi_rate), f.removed,
+            _blank(f.median_dwell_days),
         ])  # fmt: skip
     return response

@@ -108,7 +108,8 @@ def test_the_pages_render_and_the_care_form_records(nurse: User, patient: Patien
     page = client.get(f"/vascular/devices/{device.pk}/").content.decode()
     assert "Pellicola trasparente" in page or "pellicola trasparente" in page
     csv_text = client.get("/vascular/statistics/csv/").content.decode()
-    assert csv_text.splitlines()[1].startswith("totale;total;1;")
+    # one PICC in place 9 days, no complication: a rate of 0.00, not an empty cell
+    assert csv_text.splitlines()[1].startswith("totale;total;1;10;0;0.00;0;0;0.00;0;")
 
 
 def test_permissions_are_the_same_on_pages_and_api(
