@@ -18,8 +18,11 @@ from corsia.core.domain.concurrency import StaleVersion
 from corsia.core.domain.errors import ConflictError, ValidationFailed
 from corsia.nursing.models import Assessment
 from corsia.patients.models import Patient
+from corsia.testing.accounts import MakeUser
+from corsia.testing.therapy import inpatient_in_bed
 from corsia.testing.vascular import PICC, PIV, inserted
 from corsia.vascular import selectors, services
+from corsia.vascular.demo import ensure_demo_vascular
 from corsia.vascular.models import AccessEvent, Device
 
 pytestmark = pytest.mark.django_db
@@ -188,3 +191,15 @@ def test_statistics_of_real_rows(nurse: User, patient: Patient) -> None:
     assert [f.key for f in figures.by_brand] == ["Altro 4Fr", "Groshong 5Fr"]
     with pytest.raises(ValidationFailed):
         selectors.register_statistics(user=nurse, start=today, end=date(2000, 1, 1))
+
+
+def test_the_demo_fills_the_ward_once(scales: None, make_user: MakeUser, nurse: User) -> None:
+    ward = inpatient_in_bed(make_user, ward_code="ONC")
+    assert ensure_demo_vascular(nurse=nurse) == 3
+    assert ensure_demo_vascular(nurse=nurse) == 0  # idempotent
+    in_place = selectors.ward_devices(user=nurse, ward_code="ONC")
+    # the cannula with VIP 2 first (resite), then the PICC; the old PICC removed
+    assert [v.device.device_type for v in in_place] == ["piv", "picc"]
+    assert in_place[0].status is not None and in_place[0].status.vip_flagged
+    assert selectors.ward_devices(user=nurse, ward_code="XX") == []
+    assert Device.objects.filter(patient=ward.patient, state="removed").count() == 1
