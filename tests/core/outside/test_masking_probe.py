@@ -386,6 +386,7 @@ def test_under_the_care_scope_the_lists_show_nobody_outside_the_care_nor_a_maske
     found = client.get("/api/v1/patients/search", {"q": m.patient.mrn}).json()
     assert [p["id"] for p in found] == [m.patient.pk]
 
+
 # --- venous access register (corsia.vascular, issues 16 and 17): its own block ---
 PATIENT_LISTS["/api/v1/vascular/devices"] = [{}, {"state": "planned"}]
 NOT_PATIENT_DATA.update(
