@@ -153,3 +153,35 @@ def test_a_device_of_a_masked_stay_is_hidden_from_an_outsider(
     assert (
         logged_in(make_user(Role.NURSE)).get(f"/vascular/devices/{device.pk}/").status_code == 404
     )
+
+
+def test_request_then_insertion_with_its_version_and_a_correction(
+    nurse: User, patient: Patient
+) -> None:
+    client = api_client(nurse)
+    status, planned = post_json(
+        client, f"{API}/patients/{patient.pk}/requests",
+        {"device_type": "picc", "indication": "pn", "planned_dwell_days": 90},
+    )  # fmt: skip
+    assert (status, planned["state"], planned["version"]) == (201, "planned", 1)
+    assert [d["id"] for d in client.get(f"{API}/devices", {"state": "planned"}).json()] == [
+        planned["id"]
+    ]
+    url = f"{API}/devices/{planned['id']}/insertion"
+    status, stale = post_json(client, url, {**PICC_JSON, "expected_version": 0})
+    assert (status, stale["code"]) == (409, "stale_version")
+    status, device = post_json(client, url, {**PICC_JSON, "expected_version": 1})
+    assert (status, device["state"], device["version"]) == (200, "in_place", 2)
+    status, event = post_json(
+        client, f"{API}/devices/{device['id']}/complications",
+        {"kind": "crbsi", "certainty": "suspected"},
+    )  # fmt: skip
+    status, fixed = post_json(
+        client, f"{API}/events/{event['id']}/corrections",
+        {"reason": "emocoltura positiva", "certainty": "confirmed"},
+    )  # fmt: skip
+    assert (status, fixed["details"]["certainty"], fixed["supersedes_id"]) == (
+        201, "confirmed", event["id"],
+    )  # fmt: skip
+    history = client.get(f"{API}/devices/{device['id']}/history").json()
+    assert [e["id"] for e in history] == [fixed["id"], event["id"]]
