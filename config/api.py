@@ -300,3 +300,8 @@ api.add_router("/nursing", nursing_router)
 from corsia.therapy.api import router as therapy_router  # noqa: E402
 
 api.add_router("/therapy", therapy_router)
+
+# Venous access register (corsia.vascular, issues 16 and 17).
+from corsia.vascular.api import router as vascular_router  # noqa: E402
+
+api.add_router("/vascular", vascular_router)

@@ -82,6 +82,9 @@ INSTALLED_APPS += ["corsia.nursing"]
 # Ward therapy (issue 16, §13).
 INSTALLED_APPS += ["corsia.therapy"]
 
+# Venous access register (issues 16 and 17): peripheral and central devices.
+INSTALLED_APPS += ["corsia.vascular"]
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Static files, fingerprinted and precompressed (brotli, gzip) by collectstatic, served

@@ -35,3 +35,5 @@ urlpatterns = [
 ]
 # Nursing record (issue 16, §20).
 urlpatterns.insert(-1, path("nursing/", include("corsia.nursing.urls")))
+# Venous access register (issues 16 and 17).
+urlpatterns.insert(-1, path("vascular/", include("corsia.vascular.urls")))

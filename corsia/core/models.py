@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from corsia.core.domain.concurrency import LastChange, ensure_current
 
@@ -51,3 +52,24 @@ class VersionedModel(TimeStampedModel):
         self.updated_at = timezone.now()
         self.updated_by = by
         return ["version", "updated_at", "updated_by"]
+
+
+class WrittenOnceModel(models.Model):
+    """What a written-once clinical row carries (its table append-only by a trigger the
+    concrete model declares): who wrote it, where, and the version it corrects with the
+    reason (the concrete model adds the check constraint that a correction has one)."""
+
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    workstation = models.CharField(_("postazione"), max_length=120, blank=True)
+    supersedes = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="superseded_by",
+        verbose_name=_("corregge"),
+    )
+    correction_reason = models.TextField(_("motivo della correzione"), blank=True)
+
+    class Meta:
+        abstract = True

@@ -77,3 +77,9 @@ NAV_ITEMS = (
 
 # Ward therapy (corsia.therapy, issue 16 §13).
 NAV_ITEMS = (*NAV_ITEMS, NavItem("therapy:index", _("Terapia di reparto"), "therapy.view_therapy"))
+
+# Venous access register (corsia.vascular, issues 16 and 17): the ward's devices in place.
+NAV_ITEMS = (
+    *NAV_ITEMS,
+    NavItem("vascular:list", _("Accessi vascolari"), "vascular.view_vascular"),
+)

@@ -28,6 +28,7 @@ from corsia.regimens import library as regimen_library
 from corsia.therapy.demo import ensure_demo_ward_therapy
 from corsia.toxicity.services import ctcae_reference_load
 from corsia.transfusion.demo import ensure_demo_transfusion
+from corsia.vascular.demo import ensure_demo_vascular
 
 if TYPE_CHECKING:
     from corsia.core.actors import User
@@ -107,3 +108,5 @@ def demo_hospital() -> Iterator[str]:
     yield f"demo ward therapy: {therapy} prescriptions created"
     # Transfusion therapy (issue 16, §15): a request with its bags ready at the bedside.
     yield f"demo transfusion: {ensure_demo_transfusion(physician=_user('medico'))}"
+    # Venous access register (issues 16 and 17): PICCs and cannulas of the first inpatients.
+    yield f"demo venous accesses: {ensure_demo_vascular(nurse=_user('infermiere'))} created"

@@ -257,6 +257,7 @@ def test_a_merge_moves_every_modules_rows_and_its_undoing_brings_back_exactly_th
         "nursing",
         "transfusion",
         "therapy",
+        "vascular",
     }
     # and audited per module: who, the workstation, the reason naming the merge
     moved = AuditEvent.objects.filter(event_type="patients.merge_rows_moved")
@@ -272,6 +273,7 @@ def test_a_merge_moves_every_modules_rows_and_its_undoing_brings_back_exactly_th
         "therapy",
         "toxicity",
         "transfusion",
+        "vascular",
     ]
     assert {e.reason for e in moved} == {f"Unione n. {merge.pk}: {REASON}"}
     assert {(e.actor_id, e.workstation, e.patient_id) for e in moved} == {
@@ -316,7 +318,7 @@ def test_a_merge_moves_every_modules_rows_and_its_undoing_brings_back_exactly_th
         ("patients.patient_unmerged", pair.duplicate.pk),
     ]
     assert (
-        AuditEvent.objects.filter(event_type="patients.merge_rows_returned").count() == 11
+        AuditEvent.objects.filter(event_type="patients.merge_rows_returned").count() == 12
     )  # one per module that moved rows
 
     # and it cannot be undone twice

@@ -432,3 +432,17 @@ for _role in (Role.PHYSICIAN, Role.NURSE, Role.PHARMACIST, Role.COORDINATOR):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"therapy.view_therapy"}
 ROLE_PERMISSIONS[Role.PHYSICIAN] = ROLE_PERMISSIONS[Role.PHYSICIAN] | {"therapy.prescribe"}
 ROLE_PERMISSIONS[Role.NURSE] = ROLE_PERMISSIONS[Role.NURSE] | {"therapy.administer"}
+
+# Venous access register (corsia.vascular, issues 16 and 17): the care team reads it;
+# nurses and physicians (the PICC team among them) record insertions, care and removals.
+PERMISSIONS = (
+    *PERMISSIONS,
+    PermissionSpec("vascular", "view_vascular", "Consultare il registro degli accessi vascolari"),
+    PermissionSpec(
+        "vascular", "record_vascular", "Registrare impianti, gestione e rimozioni degli accessi"
+    ),
+)
+for _role in (Role.PHYSICIAN, Role.NURSE, Role.COORDINATOR):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"vascular.view_vascular"}
+for _role in (Role.PHYSICIAN, Role.NURSE):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"vascular.record_vascular"}

@@ -389,3 +389,16 @@ def test_under_the_care_scope_the_lists_show_nobody_outside_the_care_nor_a_maske
     # a control: in the care, the search does find the patient
     found = client.get("/api/v1/patients/search", {"q": m.patient.mrn}).json()
     assert [p["id"] for p in found] == [m.patient.pk]
+
+
+# --- venous access register (corsia.vascular, issues 16 and 17): its own block ---
+PATIENT_LISTS["/api/v1/vascular/devices"] = [{}, {"state": "planned"}]
+NOT_PATIENT_DATA.update(
+    {
+        "/api/v1/vascular/devices/{device_id}": "no device in the scenario; one inserted "
+        "during a masked stay hidden from the reader is 404 like the patient's list leaves it "
+        "out (tests/vascular/test_pages_api.py)",
+        "/api/v1/vascular/devices/{device_id}/history": "as above",
+        "/api/v1/vascular/statistics": "counts by device type, operator and brand: no patient",
+    }
+)

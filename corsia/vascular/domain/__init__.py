@@ -1,0 +1,1 @@
+"""The venous access register's pure rules: device codes, dates, dressings, statistics."""
