@@ -321,3 +321,33 @@ def ward_round(
         allergies=allergies,
         chemo_shown=chemo_shown,
     )
+
+
+# --- for the FHIR server (corsia.fhir) -----------------------------------------------------------
+
+
+def patient_dose_records(*, user: User, patient_id: int) -> list[DoseRecord]:
+    """Every dose record of the patient's readable prescriptions (the caller has read the
+    prescriptions, logged), newest first: the superseded ones too, not the entries in error
+    (they are a correction's mark, not a dose)."""
+    _require(user)
+    return list(
+        DoseRecord.objects.filter(prescription__in=_readable(user).filter(patient_id=patient_id))
+        .exclude(outcome=DoseOutcome.IN_ERROR)
+        .select_related("nurse", "corrected_by", "prescription__ingredient")
+        .order_by("-recorded_at", "-pk")
+    )
+
+
+def prescription_patient_id(*, prescription_id: int) -> int | None:
+    """Whose prescription it is (the id only, nothing else read)."""
+    return (
+        WardPrescription.objects.filter(pk=prescription_id)
+        .values_list("patient_id", flat=True)
+        .first()
+    )
+
+
+def dose_patient_id(*, record_id: int) -> int | None:
+    """Whose dose record it is (the id only)."""
+    return DoseRecord.objects.filter(pk=record_id).values_list("patient_id", flat=True).first()

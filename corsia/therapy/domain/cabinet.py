@@ -14,6 +14,7 @@ from decimal import ROUND_CEILING, Decimal, InvalidOperation
 
 MASS_IN_MG = {"g": Decimal(1000), "mg": Decimal(1), "mcg": Decimal("0.001")}
 IU = "IU"
+MAX_UNITS = 1000
 
 # UI per mg of the ingredients whose doses are written either way (archive code → UI/mg)
 IU_PER_MG = {"enoxaparin": Decimal(100)}
@@ -36,7 +37,8 @@ def units_for_dose(
     iu_per_mg: Decimal | None = None,
 ) -> int | None:
     """Units of the product one dose takes (at least 1), or ``None`` when the dose's unit
-    cannot be set against the product's strength (or either is missing or not positive)."""
+    cannot be set against the product's strength (either missing or not positive, or more
+    than ``MAX_UNITS`` units)."""
     try:
         if not strength or strength <= 0 or dose <= 0 or not dose.is_finite():
             return None
@@ -50,5 +52,7 @@ def units_for_dose(
             ratio = have / per_unit
         units = ratio.quantize(Decimal("1e-6")).to_integral_value(rounding=ROUND_CEILING)
     except InvalidOperation:
+        return None
+    if units > MAX_UNITS:  # no dose takes a cabinet's worth: a unit misread, not a count
         return None
     return max(int(units), 1)
