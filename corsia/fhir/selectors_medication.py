@@ -83,6 +83,14 @@ def _medication_requests(
     return found
 
 
+# the ward prescription's columns its FHIR facts take as they are
+_AS_WRITTEN = (
+    "dose", "dose_unit", "route", "frequency", "start_date", "days", "single_at",
+    "prn_indication", "prn_min_interval_hours", "prn_max_per_day", "status", "status_reason",
+    "replaces_id", "signed_at",
+)  # fmt: skip
+
+
 def _ward_requests(
     user: User,
     patient: Patient,
@@ -101,27 +109,14 @@ def _ward_requests(
     ):
         resource = ward_fhir.ward_medication_request(
             ward_fhir.WardPrescriptionFacts(
+                **{name: getattr(p, name) for name in _AS_WRITTEN},
                 id=p.pk,
                 patient_id=patient.pk,
                 ingredient_code=p.ingredient.code,
                 ingredient_name=p.ingredient.name_it,
-                dose=p.dose,
-                dose_unit=p.dose_unit,
-                route=p.route,
                 route_label=p.get_route_display(),
-                frequency=p.frequency,
                 times=tuple(p.times),
-                start_date=p.start_date,
-                days=p.days,
-                single_at=p.single_at,
-                prn_indication=p.prn_indication,
-                prn_min_interval_hours=p.prn_min_interval_hours,
-                prn_max_per_day=p.prn_max_per_day,
-                status=p.status,
-                status_reason=p.status_reason,
-                replaces_id=p.replaces_id,
                 prescriber_name=p.prescriber.get_full_name() or p.prescriber.username,
-                signed_at=p.signed_at,
                 today=today,
             )
         )

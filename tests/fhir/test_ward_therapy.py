@@ -139,9 +139,7 @@ def test_the_server_answers_the_ward_therapy_and_a_corrected_dose(make_user: Mak
         actor=ward.nurse,
         workstation=None,
         prescription_id=p.pk,
-        data=services.DoseInput(
-            outcome="given", due_at=datetime(2026, 3, 10, 8, 0, tzinfo=ROME)
-        ),
+        data=services.DoseInput(outcome="given", due_at=datetime(2026, 3, 10, 8, 0, tzinfo=ROME)),
     )
     fix = services.dose_correct(
         actor=ward.nurse,

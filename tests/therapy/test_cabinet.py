@@ -41,42 +41,39 @@ EIGHT = datetime(2026, 3, 10, 8, 0, tzinfo=ROME)
 
 
 @pytest.mark.parametrize(
-    ("dose", "unit", "strength", "strength_unit", "iu_per_mg", "units"),
+    ("dose", "strength", "iu_per_mg", "units"),
     [
         # 1 g = 1000 mg; 1000 mg / 500 mg per tablet = 2 tablets
-        ("1", "g", "500", "mg", None, 2),
+        ("1 g", "500 mg", None, 2),
         # 40 mg × 100 UI/mg = 4000 UI; 4000 UI / 4000 UI per syringe = 1 syringe
-        ("40", "mg", "4000", "IU", "100", 1),
+        ("40 mg", "4000 IU", "100", 1),
         # 60 mg × 100 = 6000 UI; 6000 / 4000 = 1.5 → 2 syringes (a partial one is opened)
-        ("60", "mg", "4000", "IU", "100", 2),
+        ("60 mg", "4000 IU", "100", 2),
         # 4 mg from an 8 mg vial: half a vial, counted as the one vial opened
-        ("4", "mg", "8", "mg", None, 1),
+        ("4 mg", "8 mg", None, 1),
         # 500 mcg = 0.5 mg; 0.5 mg / 0.25 mg = 2
-        ("500", "mcg", "0.25", "mg", None, 2),
+        ("500 mcg", "0.25 mg", None, 2),
         # 4000 UI against a product in mg without the ingredient's equivalence: no count
-        ("4000", "IU", "40", "mg", None, None),
+        ("4000 IU", "40 mg", None, None),
         # a volume does not convert to a mass
-        ("10", "mL", "500", "mg", None, None),
+        ("10 mL", "500 mg", None, None),
         # a product with no strength, a zero dose, a negative dose, an absurd dose
-        ("1", "g", None, "mg", None, None),
-        ("0", "mg", "500", "mg", None, None),
-        ("-1", "mg", "500", "mg", None, None),
-        ("1e308", "mg", "500", "mg", None, None),
+        ("1 g", None, None, None),
+        ("0 mg", "500 mg", None, None),
+        ("-1 mg", "500 mg", None, None),
+        ("1e308 mg", "500 mg", None, None),
     ],
 )
 def test_units_of_a_dose_worked_out_by_hand(
-    dose: str,
-    unit: str,
-    strength: str | None,
-    strength_unit: str,
-    iu_per_mg: str | None,
-    units: int | None,
+    dose: str, strength: str | None, iu_per_mg: str | None, units: int | None
 ) -> None:
+    amount, unit = dose.split()
+    per_unit, strength_unit = strength.split() if strength else (None, "mg")
     assert (
         units_for_dose(
-            dose=Decimal(dose),
+            dose=Decimal(amount),
             dose_unit=unit,
-            strength=Decimal(strength) if strength else None,
+            strength=Decimal(per_unit) if per_unit else None,
             strength_unit=strength_unit,
             iu_per_mg=Decimal(iu_per_mg) if iu_per_mg else None,
         )

@@ -188,6 +188,12 @@ def test_the_api_corrects_once_and_answers_the_refusals_with_their_codes(
     status, again = post_json(client, url, {**body, "not_given_reason": "refused"})
     assert (status, again["code"]) == (409, "dose_already_corrected")
     assert post_json(client, "/api/v1/therapy/doses/999999/correct", body)[0] == 404
+    status, forged = post_json(  # an entry in error is only ever a correction
+        client,
+        f"/api/v1/therapy/prescriptions/{record.prescription_id}/doses",
+        {"outcome": "in_error", "due_at": EIGHT.isoformat()},
+    )
+    assert (status, forged["code"]) == (422, "outcome_invalid")
     doses = client.get(f"/api/v1/therapy/prescriptions/{record.prescription_id}/doses").json()
     assert [d["corrected_by_id"] for d in doses] == [fixed["id"], None]
 

@@ -22,15 +22,19 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from corsia.fhir.domain.datatypes import INGREDIENT, SNOMED, UCUM, _coding, _instant, _number, _ref
+from corsia.fhir.domain.datatypes import SNOMED, UCUM, _coding, _instant, _number, _ref
+from corsia.fhir.domain.medication import ROUTES as CHEMO_ROUTES
+from corsia.fhir.domain.medication import _medication
 from corsia.fhir.domain.outcome import Resource
 
 WARD = "ward-"
+# the ward's route codes (``therapy.models.Route``) in SNOMED CT: the chemotherapy's where
+# they are the same route
 ROUTES = {
-    "os": ("26643006", "Oral route"),
-    "ev": ("47625008", "Intravenous route"),
-    "sc": ("34206005", "Subcutaneous route"),
-    "im": ("78421000", "Intramuscular route"),
+    "os": CHEMO_ROUTES["po"],
+    "ev": CHEMO_ROUTES["iv"],
+    "sc": CHEMO_ROUTES["sc"],
+    "im": CHEMO_ROUTES["im"],
     "sl": ("37839007", "Sublingual route"),
     "rettale": ("37161004", "Rectal route"),
     "transdermica": ("45890007", "Transdermal route"),
@@ -156,10 +160,7 @@ def ward_medication_request(facts: WardPrescriptionFacts) -> Resource:
         "status": ward_request_status(facts),
         "intent": "order",
         "category": [{"text": "terapia di reparto"}],
-        "medicationCodeableConcept": {
-            "coding": [_coding(INGREDIENT, facts.ingredient_code, facts.ingredient_name)],
-            "text": facts.ingredient_name,
-        },
+        "medicationCodeableConcept": _medication(facts.ingredient_code, facts.ingredient_name),
         "subject": _ref("Patient", facts.patient_id),
         "authoredOn": _instant(facts.signed_at),
         "requester": {"display": facts.prescriber_name},
@@ -205,10 +206,7 @@ def ward_medication_administration(facts: WardDoseFacts) -> Resource:
         "resourceType": "MedicationAdministration",
         "id": ward_id(facts.id),
         "status": ward_administration_status(facts),
-        "medicationCodeableConcept": {
-            "coding": [_coding(INGREDIENT, facts.ingredient_code, facts.ingredient_name)],
-            "text": facts.ingredient_name,
-        },
+        "medicationCodeableConcept": _medication(facts.ingredient_code, facts.ingredient_name),
         "subject": _ref("Patient", facts.patient_id),
         "effectiveDateTime": _instant(facts.at),
         "performer": [{"actor": {"display": facts.nurse_name}}],

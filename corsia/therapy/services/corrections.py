@@ -23,11 +23,11 @@ from corsia.core.domain.errors import ConflictError, NotFound, PermissionRefused
 from corsia.patients.selectors import patient_get
 from corsia.therapy import audit_events as events
 from corsia.therapy.domain.schedule import Frequency
-from corsia.therapy.models import CabinetMoveKind, DoseOutcome, DoseRecord, NotGivenReason
+from corsia.therapy.models import CabinetMoveKind, DoseOutcome, DoseRecord
 from corsia.therapy.permissions import ADMINISTER, CORRECT
 from corsia.therapy.services.cabinet import cabinet_reverse, cabinet_unload
 from corsia.therapy.services.common import label120, prescription_for_update, required_reason
-from corsia.therapy.services.doses import already_recorded, ensure_due, next_slot
+from corsia.therapy.services.doses import already_recorded, checked_outcome, ensure_due, next_slot
 
 IN_ERROR = "in_error"
 AMEND = "amend"
@@ -117,19 +117,12 @@ def _amended(record: DoseRecord, data: CorrectionInput, now: datetime) -> dict[s
     """The corrected values (the original's where the correction says nothing)."""
     p = record.prescription
     outcome = data.outcome or record.outcome
-    if outcome not in (DoseOutcome.GIVEN, DoseOutcome.NOT_GIVEN):
-        raise ValidationFailed(
-            "Indica se la dose è stata somministrata.", code="outcome_invalid", field="outcome"
-        )
-    given = outcome == DoseOutcome.GIVEN
-    reason = "" if given else (data.not_given_reason or record.reason)
-    note = record.note if data.note is None else " ".join(data.note.split())[:300]
-    if not given and reason not in NotGivenReason.values:
-        raise ValidationFailed(
-            "Indica perché la dose non è stata somministrata.",
-            code="not_given_reason_required",
-            field="not_given_reason",
-        )
+    given, reason, note = checked_outcome(
+        outcome,
+        data.not_given_reason or record.reason,
+        record.note if data.note is None else data.note,
+        reason_field="not_given_reason",
+    )
     due_at = record.due_at
     if data.due_at is not None and p.frequency != Frequency.PRN:
         due_at = data.due_at

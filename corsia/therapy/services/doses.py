@@ -123,6 +123,31 @@ def ensure_due(p: WardPrescription, due_at: datetime | None, *, now: datetime) -
         )
 
 
+def checked_outcome(
+    outcome: str, reason: str, note: str, *, reason_field: str = "reason"
+) -> tuple[bool, str, str]:
+    """Given or not given (an entry in error is a correction's, never recorded), the reason
+    of a dose not given, the note (required with «Altro»): (given, reason, note)."""
+    if outcome not in (DoseOutcome.GIVEN, DoseOutcome.NOT_GIVEN):
+        raise ValidationFailed(
+            "Indica se la dose è stata somministrata.", code="outcome_invalid", field="outcome"
+        )
+    given = outcome == DoseOutcome.GIVEN
+    reason = "" if given else reason
+    note = " ".join((note or "").split())[:300]
+    if not given and reason not in NotGivenReason.values:
+        raise ValidationFailed(
+            "Indica perché la dose non è stata somministrata.",
+            code="not_given_reason_required",
+            field=reason_field,
+        )
+    if reason == NotGivenReason.OTHER and not note:
+        raise ValidationFailed(
+            "Specifica il motivo nella nota.", code="not_given_note_required", field="note"
+        )
+    return given, reason, note
+
+
 def already_recorded(p: WardPrescription, due_at: datetime) -> ConflictError | None:
     """The refusal of a second record of a due dose (``None``: it is open)."""
     found = (
@@ -149,23 +174,7 @@ def dose_record(
 ) -> DoseRecord:
     """Record one dose of the round (given or not, with its reason)."""
     require_permission(actor, ADMINISTER, message="Solo l'infermiere registra la somministrazione.")
-    if data.outcome not in DoseOutcome.values:
-        raise ValidationFailed(
-            "Indica se la dose è stata somministrata.", code="outcome_invalid", field="outcome"
-        )
-    given = data.outcome == DoseOutcome.GIVEN
-    reason = "" if given else data.reason
-    note = " ".join((data.note or "").split())[:300]
-    if not given and reason not in NotGivenReason.values:
-        raise ValidationFailed(
-            "Indica perché la dose non è stata somministrata.",
-            code="not_given_reason_required",
-            field="reason",
-        )
-    if reason == NotGivenReason.OTHER and not note:
-        raise ValidationFailed(
-            "Specifica il motivo nella nota.", code="not_given_note_required", field="note"
-        )
+    given, reason, note = checked_outcome(data.outcome, data.reason, data.note)
     now = timezone.now()
     with transaction.atomic():
         p = prescription_for_update(prescription_id)
