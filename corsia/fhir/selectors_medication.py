@@ -78,7 +78,7 @@ def _medication_requests(
                 continue
             if _within(_at_start_of(item.scheduled_date), scheduled, whole_day=True):
                 found.append(fhir.with_last_updated(resource, order.updated_at))
-    found += _ward_requests(user, patient, statuses, scheduled, workstation)
+    found += _ward_requests(user, patient, statuses, scheduled)
     _log(user, patient.pk, "MedicationRequest", workstation)
     return found
 
@@ -96,7 +96,6 @@ def _ward_requests(
     patient: Patient,
     statuses: set[str] | None,
     scheduled: Interval,
-    workstation: Workstation,
 ) -> list[Resource]:
     """The ward's prescriptions (``ward-<n>``), for who reads the ward therapy; ``date``:
     the day it starts (R4's ``timing.event``, the first of its timing)."""
@@ -104,9 +103,7 @@ def _ward_requests(
         return []
     today = timezone.localdate()
     found = []
-    for p in therapy.patient_prescriptions(
-        user=user, patient_id=patient.pk, workstation=workstation, channel="fhir"
-    ):
+    for p in therapy.readable_prescriptions(user=user, patient_id=patient.pk):
         resource = ward_fhir.ward_medication_request(
             ward_fhir.WardPrescriptionFacts(
                 **{name: getattr(p, name) for name in _AS_WRITTEN},

@@ -326,6 +326,14 @@ def ward_round(
 # --- for the FHIR server (corsia.fhir) -----------------------------------------------------------
 
 
+def readable_prescriptions(*, user: User, patient_id: int) -> list[WardPrescription]:
+    """The patient's ward prescriptions the user may read, newest first, NOT logged: for
+    a caller that writes the access log itself (the FHIR server, channel ``fhir``)."""
+    _require(user)
+    patient = patient_get(user=user, patient_id=patient_id)
+    return list(_readable(user).filter(patient_id=patient.pk).order_by("-pk"))
+
+
 def patient_dose_records(*, user: User, patient_id: int) -> list[DoseRecord]:
     """Every dose record of the patient's readable prescriptions (the caller has read the
     prescriptions, logged), newest first: the superseded ones too, not the entries in error
