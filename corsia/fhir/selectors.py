@@ -31,6 +31,7 @@ from corsia.fhir.domain.search import (
     resource_id,
     token_of,
 )
+from corsia.fhir.domain.ward_medication import ward_pk
 from corsia.fhir.selectors_clinical import (
     OBSERVATION_CATEGORIES,
     _allergies,
@@ -72,6 +73,7 @@ from corsia.patients.selectors import (
 )
 from corsia.prescribing.selectors import line_find, order_find
 from corsia.records.selectors import chart_record_patient_id
+from corsia.therapy.selectors import dose_patient_id, prescription_patient_id
 
 # Moved to the sibling modules by concern; still importable from here.
 __all__ = [
@@ -285,12 +287,16 @@ def _observation_owner(raw: str) -> int | None:
 
 
 def _order_line_owner(raw: str) -> int | None:
+    if (ward := ward_pk(raw)) is not None:
+        return prescription_patient_id(prescription_id=ward)
     found = resource_id(raw)
     line = line_find(found) if found is not None else None
     return line.order.patient_id if line is not None else None
 
 
 def _administration_owner(raw: str) -> int | None:
+    if (ward := ward_pk(raw)) is not None:
+        return dose_patient_id(record_id=ward)
     found = resource_id(raw)
     return administration_patient_id(administration_id=found) if found is not None else None
 

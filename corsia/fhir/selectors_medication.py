@@ -6,10 +6,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from django.utils import timezone
+
 from corsia.administration.given import administrations_of_patient
 from corsia.core.actors import User, Workstation
 from corsia.fhir.domain import orders as fhir_orders
 from corsia.fhir.domain import resources as fhir
+from corsia.fhir.domain import ward_medication as ward_fhir
 from corsia.fhir.domain.outcome import Resource
 from corsia.fhir.domain.search import (
     Interval,
@@ -24,6 +27,8 @@ from corsia.fhir.selectors_common import (
     hospital_zone,
 )
 from corsia.prescribing.selectors import patient_orders
+from corsia.therapy import selectors as therapy
+from corsia.therapy.permissions import VIEW as VIEW_WARD_THERAPY
 
 if TYPE_CHECKING:
     from corsia.patients.models import Patient
@@ -73,7 +78,85 @@ def _medication_requests(
                 continue
             if _within(_at_start_of(item.scheduled_date), scheduled, whole_day=True):
                 found.append(fhir.with_last_updated(resource, order.updated_at))
+    found += _ward_requests(user, patient, statuses, scheduled)
     _log(user, patient.pk, "MedicationRequest", workstation)
+    return found
+
+
+# the ward prescription's columns its FHIR facts take as they are
+_AS_WRITTEN = (
+    "dose", "dose_unit", "route", "frequency", "start_date", "days", "single_at",
+    "prn_indication", "prn_min_interval_hours", "prn_max_per_day", "status", "status_reason",
+    "replaces_id", "signed_at",
+)  # fmt: skip
+
+
+def _ward_requests(
+    user: User,
+    patient: Patient,
+    statuses: set[str] | None,
+    scheduled: Interval,
+) -> list[Resource]:
+    """The ward's prescriptions (``ward-<n>``), for who reads the ward therapy; ``date``:
+    the day it starts (R4's ``timing.event``, the first of its timing)."""
+    if not user.has_perm(VIEW_WARD_THERAPY):
+        return []
+    today = timezone.localdate()
+    found = []
+    for p in therapy.readable_prescriptions(user=user, patient_id=patient.pk):
+        resource = ward_fhir.ward_medication_request(
+            ward_fhir.WardPrescriptionFacts(
+                **{name: getattr(p, name) for name in _AS_WRITTEN},
+                id=p.pk,
+                patient_id=patient.pk,
+                ingredient_code=p.ingredient.code,
+                ingredient_name=p.ingredient.name_it,
+                route_label=p.get_route_display(),
+                times=tuple(p.times),
+                prescriber_name=p.prescriber.get_full_name() or p.prescriber.username,
+                today=today,
+            )
+        )
+        start = timezone.localdate(p.single_at) if p.single_at else p.start_date
+        if statuses is not None and resource["status"] not in statuses:
+            continue
+        if _within(_at_start_of(start), scheduled, whole_day=True):
+            found.append(fhir.with_last_updated(resource, p.updated_at))
+    return found
+
+
+def _ward_administrations(user: User, patient: Patient, interval: Interval) -> list[Resource]:
+    """The doses recorded on the ward's round (``ward-<n>``), for who reads the ward
+    therapy: a record superseded by its correction is ``entered-in-error``."""
+    if not user.has_perm(VIEW_WARD_THERAPY):
+        return []
+    found = []
+    for d in therapy.patient_dose_records(user=user, patient_id=patient.pk):
+        p = d.prescription
+        if not _within(d.at, interval):
+            continue
+        resource = ward_fhir.ward_medication_administration(
+            ward_fhir.WardDoseFacts(
+                id=d.pk,
+                patient_id=patient.pk,
+                prescription_id=p.pk,
+                ingredient_code=p.ingredient.code,
+                ingredient_name=p.ingredient.name_it,
+                outcome=d.outcome,
+                reason_label=d.get_reason_display() if d.reason else "",
+                superseded=d.superseded,
+                correction_reason=d.correction_reason,
+                at=d.at,
+                amount=d.amount if d.amount is not None else p.dose,
+                dose_unit=p.dose_unit,
+                route=p.route,
+                route_label=p.get_route_display(),
+                nurse_name=d.nurse.get_full_name() or d.nurse.username,
+                lot=d.lot,
+            )
+        )
+        moment = d.corrected_by.recorded_at if d.superseded else d.recorded_at
+        found.append(fhir.with_last_updated(resource, moment))
     return found
 
 
@@ -113,6 +196,7 @@ def _medication_administrations(
         )
         for r in records
     ]
+    found += _ward_administrations(user, patient, interval)
     found = [r for r in found if statuses is None or r["status"] in statuses]
     _log(user, patient.pk, "MedicationAdministration", workstation)
     return found

@@ -106,6 +106,19 @@ def ward_cost_center(*, ward_id: int | None) -> CostCenter | None:
     return CostCenter.objects.filter(ward_id=ward_id).order_by("code").first()
 
 
+def ward_cabinet(*, ward_id: int | None) -> StorageLocation | None:
+    """The ward's cabinet (the first active one by code; ``None`` when it has none)."""
+    if ward_id is None:
+        return None
+    return (
+        StorageLocation.objects.filter(
+            ward_id=ward_id, kind=LocationKind.WARD_CABINET, is_active=True, parent=None
+        )
+        .order_by("code")
+        .first()
+    )
+
+
 def lot_location(*, product_id: int, lot: str) -> StorageLocation | None:
     """The first place, in walking order, holding units of the product's lot (``None``
     when no place holds any)."""

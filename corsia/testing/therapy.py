@@ -5,13 +5,18 @@ service."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
+
+from django.utils import timezone
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
 from corsia.drugs.domain.aic import aic_check_digit
 from corsia.drugs.models import ActiveIngredient, MedicinalProduct, Pack
+from corsia.inventory import services as stock
+from corsia.inventory.models import StorageLocation
 from corsia.patients.models import BedOrChair, Patient, Ward
 from corsia.patients.services import encounter_admit
 from corsia.testing.accounts import MakeUser
@@ -37,14 +42,24 @@ class WardDrug:
         return f"A{self.pack.aic}"
 
 
-def ward_drug(code: str, name_it: str, atc: str, aic8: str, **fields: Any) -> WardDrug:
+def ward_drug(
+    code: str,
+    name_it: str,
+    atc: str,
+    aic8: str,
+    product_fields: dict[str, Any] | None = None,
+    **fields: Any,
+) -> WardDrug:
     ingredient = ActiveIngredient.objects.filter(code=code).first()
     if ingredient is None:
         ingredient = ActiveIngredient.objects.create(
             code=code, name_en=code, name_it=name_it, atc_code=atc, **fields
         )
     product = MedicinalProduct.objects.create(
-        code=f"{code}-{aic8}", ingredient=ingredient, name=f"{name_it} generico {aic8[-2:]}"
+        code=f"{code}-{aic8}",
+        ingredient=ingredient,
+        name=f"{name_it} generico {aic8[-2:]}",
+        **(product_fields or {}),
     )
     pack = Pack.objects.create(code=f"{code}-{aic8}-1", product=product, aic=aic(aic8))
     return WardDrug(ingredient, product, pack)
@@ -104,4 +119,65 @@ def prescribed(
         patient_id=patient.pk,
         data=services.PrescriptionInput(**data),
         decision=services.Decision(override_reason=reason),
+    )
+
+
+def paracetamol_500mg_tablets() -> WardDrug:
+    return ward_drug(
+        "paracetamol", "Paracetamolo", "N02BE01", "90100003", {"strength": Decimal(500)}
+    )
+
+
+def enoxaparin_4000iu_syringes() -> WardDrug:
+    return ward_drug(
+        "enoxaparin",
+        "Enoxaparina",
+        "B01AB05",
+        "90100004",
+        {"strength": Decimal(4000), "strength_unit": "IU"},
+    )
+
+
+def ward_cabinet(pharmacist: User, ward: Ward, *, code: str = "ARM-MED2") -> StorageLocation:
+    """The ward's cabinet and its cost centre (made by the pharmacy, as in the hospital)."""
+    stock.cost_center_save(
+        actor=pharmacist, workstation="test", code=f"CC-{ward.code}", name=ward.name, ward=ward
+    )
+    return stock.location_save(
+        actor=pharmacist,
+        workstation="test",
+        code=code,
+        name=f"Armadio {ward.name}",
+        kind="ward_cabinet",
+        ward=ward,
+    )
+
+
+def cabinet_stocked(
+    pharmacist: User,
+    cabinet: StorageLocation,
+    product: MedicinalProduct,
+    quantity: int,
+    *,
+    lot: str = "L1",
+) -> None:
+    """``quantity`` units of ``product`` loaded into the cabinet (expiring in a year)."""
+    now = timezone.now()
+    stock.stock_load(
+        actor=pharmacist,
+        workstation="test",
+        supplier="Farmacia",
+        document_number=f"TRASF-{lot}",
+        document_date=timezone.localdate(),
+        lines=[
+            stock.LoadLine(
+                product=product,
+                lot=lot,
+                expiry=timezone.localdate() + timedelta(days=365),
+                quantity=quantity,
+                unit_cost=Decimal("0.10"),
+            )
+        ],
+        location=cabinet,
+        now=now,
     )

@@ -16,7 +16,8 @@ from corsia.core.schemas import Amount, AwareDatetime, IsoDate, IsoDatetime, Rea
 from corsia.core.web import request_actor, request_workstation
 from corsia.therapy import selectors, services
 from corsia.therapy.models import DoseRecord, WardPrescription
-from corsia.therapy.permissions import ADMINISTER, PRESCRIBE, VIEW
+from corsia.therapy.permissions import ADMINISTER, MANAGE_CABINET, PRESCRIBE, VIEW
+from corsia.therapy.selectors_cabinet import ward_cabinet_stock
 
 router = Router(tags=["therapy"])
 
@@ -70,6 +71,55 @@ class DoseOut(Schema):
     pack_aic: str
     lot: str
     expiry: IsoDate | None
+    given_at: IsoDatetime | None = None  # a correction's time given (None: recorded_at)
+    amount: Decimal | None = None  # a correction's amount given (None: as prescribed)
+    corrects_id: int | None = None  # this record is the correction of that one
+    corrected_by_id: int | None = None  # superseded by that correction
+    correction_reason: str = ""
+    changes: dict[str, list[object]] = {}
+
+
+class CorrectionIn(Schema):
+    ward_code: str = Field(max_length=20)
+    kind: str = Field(max_length=10)
+    reason: Reason
+    outcome: str | None = Field(default=None, max_length=12)
+    not_given_reason: str | None = Field(default=None, max_length=12)
+    note: str | None = Field(default=None, max_length=300)
+    due_at: AwareDatetime | None = None
+    given_at: AwareDatetime | None = None
+    amount: Amount | None = None
+
+
+class CabinetLineOut(Schema):
+    product_id: int
+    product: str
+    on_hand: int
+    unloaded_today: int
+    reorder_level: int | None
+    below_reorder_level: bool
+
+
+class FlaggedOut(Schema):
+    dose_record_id: int
+    kind: str
+    product_id: int | None
+    quantity: int | None
+    problem: str
+    message: str
+    at: IsoDatetime
+
+
+class CabinetOut(Schema):
+    ward: str
+    day: IsoDate
+    location: str
+    lines: list[CabinetLineOut]
+    flagged: list[FlaggedOut]
+
+
+class LevelIn(Schema):
+    reorder_level: int = Field(ge=-(2**31), le=2**31 - 1)
 
 
 class PrescriptionOut(Schema):
@@ -142,6 +192,12 @@ def _dose_out(d: DoseRecord) -> DoseOut:
         pack_aic=d.pack_aic,
         lot=d.lot,
         expiry=d.expiry,
+        given_at=d.given_at,
+        amount=d.amount,
+        corrects_id=d.corrects_id,
+        corrected_by_id=d.corrected_by.pk if d.superseded else None,
+        correction_reason=d.correction_reason,
+        changes=d.changes,
     )
 
 
@@ -309,6 +365,70 @@ def dose_record(request: HttpRequest, prescription_id: int, payload: DoseIn) -> 
     return Status(201, _dose_out(record))
 
 
+@router.post("/doses/{record_id}/correct", response={201: DoseOut})
+@api_perm(VIEW)
+def dose_correct(request: HttpRequest, record_id: int, payload: CorrectionIn) -> Status[DoseOut]:
+    """Correct a dose record entered in error: ``kind`` ``in_error`` (it counts for nothing)
+    or ``amend`` (outcome, reason, which dose, time given, amount). Refusals:
+    ``reason_required``, ``correction_not_allowed`` (403), ``dose_other_ward`` (403),
+    ``dose_already_corrected`` (409), ``correction_no_change``, ``amount_invalid``,
+    ``given_at_invalid``, ``dose_not_found`` (404)."""
+    record = services.dose_correct(
+        actor=request_actor(request),
+        workstation=request_workstation(request),
+        record_id=record_id,
+        data=services.CorrectionInput(**payload.dict()),
+    )
+    return Status(201, _dose_out(record))
+
+
+@router.get("/wards/{ward_code}/cabinet", response=CabinetOut)
+@api_perm(VIEW)
+def ward_cabinet(request: HttpRequest, ward_code: str, day: date | None = None) -> CabinetOut:
+    """The ward cabinet: units on hand, unloaded by the day's doses, reorder levels, the
+    unloads flagged for the pharmacy (no patient data)."""
+    found = ward_cabinet_stock(user=request_actor(request), ward_code=ward_code[:20], day=day)
+    return CabinetOut(
+        ward=found.ward_code,
+        day=found.day,
+        location=found.location_code,
+        lines=[
+            CabinetLineOut(**{**vars(line), "below_reorder_level": line.below})
+            for line in found.lines
+        ],
+        flagged=[
+            FlaggedOut(
+                dose_record_id=m.dose_id,
+                kind=m.kind,
+                product_id=m.product_id,
+                quantity=m.quantity,
+                problem=m.problem,
+                message=m.message,
+                at=m.at,
+            )
+            for m in found.flagged
+        ],
+    )
+
+
+@router.put("/wards/{ward_code}/cabinet/levels/{product_id}", response=CabinetLineOut)
+@api_perm(MANAGE_CABINET)
+def cabinet_level(
+    request: HttpRequest, ward_code: str, product_id: int, payload: LevelIn
+) -> CabinetLineOut:
+    """Set a product's reorder level in the ward cabinet (``reorder_level_invalid``)."""
+    services.cabinet_level_set(
+        actor=request_actor(request),
+        workstation=request_workstation(request),
+        ward_code=ward_code[:20],
+        product_id=product_id,
+        level=payload.reorder_level,
+    )
+    found = ward_cabinet_stock(user=request_actor(request), ward_code=ward_code[:20])
+    line = next(line for line in found.lines if line.product_id == product_id)
+    return CabinetLineOut(**{**vars(line), "below_reorder_level": line.below})
+
+
 @router.get("/wards/{ward_code}/round", response=RoundOut)
 @api_perm(VIEW)
 def ward_round(request: HttpRequest, ward_code: str, day: date | None = None) -> RoundOut:
@@ -345,7 +465,7 @@ def ward_round(request: HttpRequest, ward_code: str, day: date | None = None) ->
             PrnOut(
                 prescription=_out(row.prescription),
                 place=row.place,
-                given_in_24h=[g.recorded_at for g in row.given_24h],
+                given_in_24h=[g.at for g in row.given_24h],
             )
             for row in result.prn
         ],

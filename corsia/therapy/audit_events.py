@@ -34,3 +34,15 @@ DOSE_GIVEN = register("therapy.dose_given", "Dose di terapia di reparto somminis
 DOSE_NOT_GIVEN = register(
     "therapy.dose_not_given", "Dose di terapia di reparto non somministrata", reason_required=True
 )
+DOSE_CORRECTED = register(
+    "therapy.dose_corrected",
+    "Somministrazione di terapia di reparto corretta (registrata per errore)",
+    reason_required=True,
+)
+CABINET_UNLOAD_FLAGGED = register(
+    "therapy.cabinet_unload_flagged",
+    "Scarico dall'armadio di reparto non eseguito: segnalato alla farmacia",
+)
+CABINET_LEVEL_SET = register(
+    "therapy.cabinet_level_set", "Scorta minima dell'armadio di reparto impostata"
+)

@@ -11,6 +11,8 @@ record is written once (``append_only``). Nothing is deleted.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pghistory
 import pgtrigger
 from django.conf import settings
@@ -133,6 +135,9 @@ class WardPrescription(VersionedModel):
 class DoseOutcome(models.TextChoices):
     GIVEN = "given", _("Somministrata")
     NOT_GIVEN = "not_given", _("Non somministrata")
+    # only on a correction: the record it supersedes was entered in error (wrong line,
+    # patient or time) and counts for nothing; the dose is open again
+    IN_ERROR = "in_error", _("Registrata per errore")
 
 
 class NotGivenReason(models.TextChoices):
@@ -167,15 +172,97 @@ class DoseRecord(TimeStampedModel):
     expiry = models.DateField(null=True, blank=True)
     nurse = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     workstation = models.CharField(max_length=120, blank=True)
+    # the dose actually given, in the prescription's unit, when a correction says it was
+    # not the prescribed one (None: as prescribed); the time it was given, when a
+    # correction moves it (None: ``recorded_at``)
+    amount = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    given_at = models.DateTimeField(null=True, blank=True)
+    # a correction: the record it supersedes (one correction per record: one-to-one), why,
+    # and what it changed ({field: [before, after]}); ``nurse`` is who corrected
+    corrects = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrected_by"
+    )
+    correction_reason = models.TextField(blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    # the records of one due dose in order (0 the first; a correction or a new record after
+    # an entry in error takes the next): the unique constraint keeps one writer per slot
+    slot = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         default_permissions = ()
         ordering = ["recorded_at", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["prescription", "due_at"],
+                fields=["prescription", "due_at", "slot"],
                 condition=Q(due_at__isnull=False),
-                name="therapy_one_record_per_due_dose",
+                name="therapy_one_record_per_due_slot",
             )
         ]
         triggers = [read_only_movable("append_only")]  # the merge re-points patient_id
+
+    @classmethod
+    def current(cls) -> models.QuerySet[DoseRecord]:
+        """The records that count: not superseded by a correction, not an entry in error."""
+        return cls.objects.filter(corrected_by__isnull=True).exclude(outcome=DoseOutcome.IN_ERROR)
+
+    @property
+    def superseded(self) -> bool:
+        return hasattr(self, "corrected_by")
+
+    @property
+    def at(self) -> datetime:
+        """When the dose was given (or not): a correction's time, else the record's."""
+        return self.given_at or self.recorded_at
+
+
+class CabinetMoveKind(models.TextChoices):
+    UNLOAD = "unload", _("Scarico")
+    REVERSAL = "reversal", _("Storno")
+
+
+@pghistory.track()
+class CabinetMove(TimeStampedModel):
+    """What a dose took from (or a correction gave back to) the ward cabinet: the product,
+    the units, the lots the inventory moved; or, when it could not (no cabinet, no stock,
+    a unit that does not convert), the problem flagged for the pharmacy. The dose is
+    recorded all the same. Written once."""
+
+    dose = models.ForeignKey(DoseRecord, on_delete=models.PROTECT, related_name="cabinet_moves")
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
+    ward = models.ForeignKey(
+        "patients.Ward", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    product = models.ForeignKey(
+        "drugs.MedicinalProduct", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(max_length=10, choices=CabinetMoveKind.choices)
+    quantity = models.PositiveIntegerField(null=True, blank=True)
+    lots = models.JSONField(default=list, blank=True)  # [{"lot": ..., "quantity": ...}]
+    flagged = models.BooleanField(default=False)
+    problem = models.CharField(max_length=40, blank=True)  # a stable code
+    message = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        default_permissions = ()
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["ward", "at"], name="therapy_cabinet_ward_at")]
+        triggers = [read_only_movable("append_only")]
+
+
+class CabinetLevel(TimeStampedModel):
+    """The reorder level of a product in a ward's cabinet (units): below it, the cabinet's
+    page says so."""
+
+    ward = models.ForeignKey("patients.Ward", on_delete=models.PROTECT, related_name="+")
+    product = models.ForeignKey(
+        "drugs.MedicinalProduct", on_delete=models.PROTECT, related_name="+"
+    )
+    reorder_level = models.PositiveIntegerField()
+
+    class Meta:
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(fields=["ward", "product"], name="therapy_one_level")
+        ]

@@ -6,3 +6,5 @@ from __future__ import annotations
 VIEW = "therapy.view_therapy"
 PRESCRIBE = "therapy.prescribe"
 ADMINISTER = "therapy.administer"
+CORRECT = "therapy.correct_dose"
+MANAGE_CABINET = "therapy.manage_cabinet"

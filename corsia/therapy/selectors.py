@@ -84,8 +84,13 @@ def prescription_get(
 
 
 def prescription_doses(prescription: WardPrescription) -> list[DoseRecord]:
-    """The doses recorded for a prescription the caller has read (by time)."""
-    return list(prescription.doses.select_related("nurse").order_by("recorded_at", "pk"))
+    """Every record of a prescription the caller has read, by time: the corrections and
+    the records they superseded too (``superseded``, ``corrects``)."""
+    return list(
+        prescription.doses.select_related("nurse", "corrected_by__nurse").order_by(
+            "recorded_at", "pk"
+        )
+    )
 
 
 def drug_choices(*, user: User, text: str) -> list[dict[str, Any]]:
@@ -127,7 +132,8 @@ class RoundRow:
     dose: str
     route: str
     prescription: WardPrescription | None = None
-    record: DoseRecord | None = None
+    record: DoseRecord | None = None  # the one that counts (a correction's, if corrected)
+    history: tuple[DoseRecord, ...] = ()  # every record of the dose, the superseded too
     chemo_status: str = ""
     chemo_order_id: int | None = None
     allergies: str = ""
@@ -190,6 +196,14 @@ def due_times(p: WardPrescription, day: date) -> list[datetime]:
     return [m for m in moments if m >= signed and (stopped is None or m < stopped)]
 
 
+def _current(rows: list[DoseRecord]) -> DoseRecord | None:
+    """Of one dose's records, the one that counts (None: none, or entered in error)."""
+    for r in rows:
+        if not r.superseded and r.outcome != DoseOutcome.IN_ERROR:
+            return r
+    return None
+
+
 def ward_round(
     *, user: User, ward_code: str, day: date, workstation: Workstation, channel: str = "web"
 ) -> WardRound:
@@ -209,11 +223,15 @@ def ward_round(
         .filter(patient_id__in=list(by_id), start_date__lte=day)
         .filter(Q(status=PrescriptionStatus.ACTIVE) | Q(status_changed_at__gte=start))
     )
+    history: dict[tuple[int, datetime | None], list[DoseRecord]] = {}
+    for r in (
+        DoseRecord.objects.filter(prescription__in=prescriptions, due_at__gte=start, due_at__lt=end)
+        .select_related("nurse", "corrected_by")
+        .order_by("slot", "pk")
+    ):
+        history.setdefault((r.prescription_id, r.due_at), []).append(r)
     records = {
-        (r.prescription_id, r.due_at): r
-        for r in DoseRecord.objects.filter(
-            prescription__in=prescriptions, due_at__gte=start, due_at__lt=end
-        ).select_related("nurse")
+        key: current for key, rows in history.items() if (current := _current(rows)) is not None
     }
     rows: list[RoundRow] = []
     prn: list[PrnRow] = []
@@ -237,19 +255,21 @@ def ward_round(
                     route=p.get_route_display(),
                     prescription=p,
                     record=records.get((p.pk, at)),
+                    history=tuple(history.get((p.pk, at), ())),
                 )
             )
     if prn:
         since = timezone.now() - timedelta(hours=24)
         given: dict[int, list[DoseRecord]] = {}
-        for r in (
-            DoseRecord.objects.filter(
+        for r in sorted(
+            DoseRecord.current()
+            .filter(
                 prescription__in=[row.prescription for row in prn],
                 outcome=DoseOutcome.GIVEN,
-                recorded_at__gte=since,
             )
-            .select_related("nurse")
-            .order_by("recorded_at")
+            .filter(Q(given_at__gte=since) | Q(given_at__isnull=True, recorded_at__gte=since))
+            .select_related("nurse", "corrects"),
+            key=lambda r: r.at,
         ):
             given.setdefault(r.prescription_id, []).append(r)
         for row in prn:
@@ -301,3 +321,41 @@ def ward_round(
         allergies=allergies,
         chemo_shown=chemo_shown,
     )
+
+
+# --- for the FHIR server (corsia.fhir) -----------------------------------------------------------
+
+
+def readable_prescriptions(*, user: User, patient_id: int) -> list[WardPrescription]:
+    """The patient's ward prescriptions the user may read, newest first, NOT logged: for
+    a caller that writes the access log itself (the FHIR server, channel ``fhir``)."""
+    _require(user)
+    patient = patient_get(user=user, patient_id=patient_id)
+    return list(_readable(user).filter(patient_id=patient.pk).order_by("-pk"))
+
+
+def patient_dose_records(*, user: User, patient_id: int) -> list[DoseRecord]:
+    """Every dose record of the patient's readable prescriptions (the caller has read the
+    prescriptions, logged), newest first: the superseded ones too, not the entries in error
+    (they are a correction's mark, not a dose)."""
+    _require(user)
+    return list(
+        DoseRecord.objects.filter(prescription__in=_readable(user).filter(patient_id=patient_id))
+        .exclude(outcome=DoseOutcome.IN_ERROR)
+        .select_related("nurse", "corrected_by", "prescription__ingredient")
+        .order_by("-recorded_at", "-pk")
+    )
+
+
+def prescription_patient_id(*, prescription_id: int) -> int | None:
+    """Whose prescription it is (the id only, nothing else read)."""
+    return (
+        WardPrescription.objects.filter(pk=prescription_id)
+        .values_list("patient_id", flat=True)
+        .first()
+    )
+
+
+def dose_patient_id(*, record_id: int) -> int | None:
+    """Whose dose record it is (the id only)."""
+    return DoseRecord.objects.filter(pk=record_id).values_list("patient_id", flat=True).first()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from corsia.therapy import views
+from corsia.therapy import views, views_cabinet
 
 app_name = "therapy"
 
@@ -19,4 +19,6 @@ urlpatterns = [
     path("prescriptions/<int:prescription_id>/suspend/", views.suspend, name="suspend"),
     path("prescriptions/<int:prescription_id>/replace/", views.replace, name="replace"),
     path("prescriptions/<int:prescription_id>/dose/", views.dose_record, name="dose"),
+    path("doses/<int:record_id>/correct/", views.dose_correct, name="dose_correct"),
+    path("ward/<str:ward_code>/cabinet/", views_cabinet.cabinet, name="cabinet"),
 ]

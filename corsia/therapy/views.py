@@ -5,7 +5,7 @@ Thin: parse, call the service or selector, render."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from django.contrib import messages
@@ -170,6 +170,57 @@ def dose_record(request: HttpRequest, prescription_id: int) -> HttpResponse:
         "code": error.code,
         "barcode": request.POST.get("barcode", "")[:200],
     }
+    return render(request, "therapy/round.html", context, status=error.status)
+
+
+def _given_at(raw: str, day: date) -> datetime | None:
+    """«HH:MM» on the round's day (the time a dose was actually given)."""
+    text = raw.strip()
+    if not text:
+        return None
+    try:
+        moment = time.fromisoformat(text) if len(text) == 5 else None
+    except ValueError:
+        moment = None
+    if moment is None:
+        raise ValidationFailed(
+            "Ora non valida: scrivi HH:MM.", code="given_at_invalid", field="given_at"
+        )
+    return timezone.make_aware(datetime.combine(day, moment))
+
+
+@require_perm(VIEW)
+@require_POST
+def dose_correct(request: HttpRequest, record_id: int) -> HttpResponse:
+    """Correct a dose record entered in error (the recorder, or the ward's physician or
+    coordinator: the service decides). A refusal re-renders the round with the message
+    beside the record."""
+    ward_code = request.POST.get("ward", "")[:20]
+    day = _day(request)
+    post = request.POST
+    with refusal_kept() as kept:
+        services.dose_correct(
+            **acting(request),
+            record_id=record_id,
+            data=services.CorrectionInput(
+                ward_code=ward_code,
+                kind=post.get("kind", ""),
+                reason=post.get("reason", "")[:1000],
+                outcome=post.get("outcome") or None,
+                not_given_reason=post.get("not_given_reason") or None,
+                given_at=_given_at(post.get("given_time", "")[:5], day),
+                amount=posted_decimal(post.get("amount"), "amount"),
+            ),
+        )
+        messages.success(request, _("Correzione registrata."))
+        target = reverse("therapy:round", kwargs={"ward_code": ward_code})
+        return redirect(f"{target}?day={day:%Y-%m-%d}")
+    error = kept.error
+    assert error is not None
+    if error.code == "dose_not_found":
+        raise Http404
+    context = _round_context(request, ward_code, day)
+    context["error"] = {"record_id": record_id, "message": error.message, "code": error.code}
     return render(request, "therapy/round.html", context, status=error.status)
 
 

@@ -18,7 +18,7 @@ from corsia.testing.accounts import MakeUser
 from corsia.testing.patients import patient_registered
 from corsia.testing.therapy import inpatient_in_bed, paracetamol, prescribed
 from corsia.therapy import services
-from corsia.therapy.models import DoseRecord, WardPrescription
+from corsia.therapy.models import CabinetMove, DoseRecord, WardPrescription
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +67,13 @@ def test_a_merge_moves_the_ward_therapy_and_its_undoing_brings_it_back(
     moved = {
         m.model: m.row_ids for m in PatientMergeMove.objects.filter(merge=merge, module="therapy")
     }
-    assert moved == {"therapy.WardPrescription": [rx.pk], "therapy.DoseRecord": [dose.pk]}
+    # the dose given in a ward without a cabinet: its unload flagged, moved along
+    flagged = CabinetMove.objects.get(dose=dose)
+    assert moved == {
+        "therapy.WardPrescription": [rx.pk],
+        "therapy.DoseRecord": [dose.pk],
+        "therapy.CabinetMove": [flagged.pk],
+    }
 
     # and undoing the merge gives them back to the ward's registration
     patient_unmerge(

@@ -446,3 +446,21 @@ for _role in (Role.PHYSICIAN, Role.NURSE, Role.COORDINATOR):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"vascular.view_vascular"}
 for _role in (Role.PHYSICIAN, Role.NURSE):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"vascular.record_vascular"}
+
+# Correcting a dose record entered in error: its recorder (``administer``) or the ward's
+# physician and coordinator; the ward's care team unloads its cabinet dose by dose; the
+# pharmacy and the coordinator set the cabinet's reorder levels.
+PERMISSIONS = (
+    *PERMISSIONS,
+    PermissionSpec(
+        "therapy", "correct_dose", "Correggere una somministrazione registrata per errore"
+    ),
+    PermissionSpec("therapy", "manage_cabinet", "Impostare le scorte minime dell'armadio"),
+    PermissionSpec("inventory", "move_ward_cabinet", "Scaricare e ricaricare l'armadio di reparto"),
+)
+for _role in (Role.PHYSICIAN, Role.COORDINATOR):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"therapy.correct_dose"}
+for _role in (Role.PHARMACIST, Role.COORDINATOR):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"therapy.manage_cabinet"}
+for _role in (Role.NURSE, Role.PHYSICIAN, Role.COORDINATOR):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"inventory.move_ward_cabinet"}

@@ -26,7 +26,8 @@ PAGES: dict[str, PageHelp] = {
             "Ogni dose del giorno per ora e letto, chemioterapia compresa. Scansiona la "
             "confezione e premi «Somministrata»: un farmaco diverso da quello prescritto è "
             "rifiutato. Se non la dai, indica il motivo. Le dosi al bisogno rispettano "
-            "l'intervallo minimo e il massimo nelle 24 ore."
+            "l'intervallo minimo e il massimo nelle 24 ore. Una registrazione sbagliata si "
+            "corregge con il motivo: resta visibile nella storia della dose."
         ),
     ),
     "therapy:round_print": PageHelp(
@@ -47,11 +48,25 @@ PAGES: dict[str, PageHelp] = {
             "nuova, con il motivo. Qui anche le dosi registrate."
         ),
     ),
+    "therapy:cabinet": PageHelp(
+        _("Armadio di reparto"),
+        _(
+            "Le giacenze dell'armadio del reparto: ogni dose somministrata scarica le sue "
+            "unità, una correzione le restituisce. In evidenza i medicinali sotto la scorta "
+            "minima e gli scarichi che non si sono potuti fare, da verificare in farmacia."
+        ),
+    ),
     "therapy:prescription_print": PageHelp(
         _("Stampa della prescrizione"), _("La prescrizione e le sue somministrazioni.")
     ),
 }
 
 NOT_PAGES: frozenset[str] = frozenset(
-    {"therapy:prescribe", "therapy:suspend", "therapy:replace", "therapy:dose"}
+    {
+        "therapy:prescribe",
+        "therapy:suspend",
+        "therapy:replace",
+        "therapy:dose",
+        "therapy:dose_correct",
+    }
 )

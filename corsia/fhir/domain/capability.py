@@ -80,20 +80,31 @@ SUPPORTED: tuple[ResourceSupport, ...] = (
         "MedicationRequest",
         (
             _PATIENT,
-            SearchParam("status", "token", "draft | active | on-hold | cancelled | completed"),
             SearchParam(
-                "date", "date", "the day the line is scheduled (timing.event); " + _DATE_HELP
+                "status", "token", "draft | active | on-hold | cancelled | completed | stopped"
+            ),
+            SearchParam(
+                "date",
+                "date",
+                "the day the line is scheduled (timing.event), a ward prescription's first "
+                "day; " + _DATE_HELP,
             ),
         ),
-        documentation="One per order line; the order as groupIdentifier.",
+        documentation="One per order line; the order as groupIdentifier. The ward's "
+        "non-antiblastic prescriptions as ward-<n>.",
     ),
     ResourceSupport(
         "MedicationAdministration",
         (
             _PATIENT,
             SearchParam("date", "date", "when the administration started; " + _DATE_HELP),
-            SearchParam("status", "token", "in-progress | completed | stopped"),
+            SearchParam(
+                "status",
+                "token",
+                "in-progress | completed | stopped | not-done | entered-in-error",
+            ),
         ),
+        documentation="The bedside administrations; the ward round's doses as ward-<n>.",
     ),
     ResourceSupport(
         "RequestGroup",

@@ -13,11 +13,11 @@ from django.utils import timezone
 
 from corsia.audit.domain.events import EventType
 from corsia.audit.services import audit_record
-from corsia.core.actors import User, Workstation, workstation_label
+from corsia.core.actors import User, Workstation, require_permission, workstation_label
 from corsia.core.domain.errors import NotFound, ValidationFailed
 from corsia.inventory.domain import stock as stock_domain
 from corsia.inventory.domain.stock import Take
-from corsia.inventory.models import StockLot, StockMovement, StorageLocation
+from corsia.inventory.models import LocationKind, StockLot, StockMovement, StorageLocation
 from corsia.inventory.selectors import lot_stock
 
 if TYPE_CHECKING:
@@ -27,6 +27,16 @@ VIEW = "inventory.view_stock"
 MANAGE = "inventory.manage_stock"
 EXPORT_FILE_F = "inventory.export_file_f"
 STOCK_REFUSED = "Non hai il permesso di movimentare il magazzino."
+# the ward's own cabinet: the care team unloads what it gives (and a correction puts it
+# back); the pharmacy's places stay the pharmacy's
+MOVE_WARD_CABINET = "inventory.move_ward_cabinet"
+
+
+def require_move(actor: User, location: StorageLocation) -> None:
+    """``manage_stock``, or ``move_ward_cabinet`` when ``location`` is a ward cabinet."""
+    if location.kind == LocationKind.WARD_CABINET and actor.has_perm(MOVE_WARD_CABINET):
+        return
+    require_permission(actor, MANAGE, STOCK_REFUSED)
 
 
 def workstation_text(workstation: Workstation) -> str:

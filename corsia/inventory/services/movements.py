@@ -35,6 +35,7 @@ from corsia.inventory.services.lots import (
     movements_audit,
     named_lot,
     reason_required,
+    require_move,
     weighted_cost,
     workstation_text,
 )
@@ -63,8 +64,9 @@ def stock_unload(
     taken alone. Refused with ``lot_expired`` (named lot past its expiry),
     ``stock_insufficient`` (not enough usable units; nothing is taken), ``lot_not_found``,
     ``quantity_invalid``. ``patient`` (optional) makes the unload reportable in File F.
+    A ward cabinet: ``move_ward_cabinet`` is enough (the care team unloads its doses).
     """
-    require_permission(actor, MANAGE, STOCK_REFUSED)
+    require_move(actor, location)
     stock_domain.require_positive(quantity)
     with transaction.atomic():
         rows = locked_lots(product, location)
@@ -182,8 +184,9 @@ def stock_return(
 ) -> StockMovement:
     """Units come back into stock (from a ward cabinet, or unused from the ward). The lot
     must be known and not expired (an expired unit is waste). A ``cost_center`` is credited
-    in the consumption report."""
-    require_permission(actor, MANAGE, STOCK_REFUSED)
+    in the consumption report. Into a ward cabinet: ``move_ward_cabinet`` is enough (a
+    dose recorded in error gives its units back)."""
+    require_move(actor, to_location)
     stock_domain.require_positive(quantity)
     reason = reason_required(reason)
     lot = lot.strip()

@@ -22,6 +22,7 @@ from corsia.therapy import audit_events as events
 from corsia.therapy.domain.schedule import Frequency, ensure_prn_dose_allowed
 from corsia.therapy.models import DoseOutcome, DoseRecord, NotGivenReason, WardPrescription
 from corsia.therapy.permissions import ADMINISTER
+from corsia.therapy.services.cabinet import cabinet_unload
 from corsia.therapy.services.common import ensure_active, label120, prescription_for_update
 
 # a due dose is recorded from two hours before its time (the round starts early)
@@ -73,6 +74,7 @@ def _scan(p: WardPrescription, raw: str, *, today: datetime) -> dict[str, object
             field="barcode",
         )
     return {
+        "product_id": product.pk,
         "pack_aic": pack.aic or "",
         "pack_gtin": pack.gtin or "",
         "lot": str(scan.get("lot") or "")[:40],
@@ -80,7 +82,7 @@ def _scan(p: WardPrescription, raw: str, *, today: datetime) -> dict[str, object
     }
 
 
-def _ensure_due(p: WardPrescription, due_at: datetime | None, *, now: datetime) -> None:
+def ensure_due(p: WardPrescription, due_at: datetime | None, *, now: datetime) -> None:
     if p.frequency == Frequency.PRN:
         if due_at is not None:
             raise ValidationFailed(
@@ -121,8 +123,40 @@ def _ensure_due(p: WardPrescription, due_at: datetime | None, *, now: datetime) 
         )
 
 
-def _already(p: WardPrescription, due_at: datetime) -> ConflictError | None:
-    found = DoseRecord.objects.filter(prescription=p, due_at=due_at).select_related("nurse").first()
+def checked_outcome(
+    outcome: str, reason: str, note: str, *, reason_field: str = "reason"
+) -> tuple[bool, str, str]:
+    """Given or not given (an entry in error is a correction's, never recorded), the reason
+    of a dose not given, the note (required with «Altro»): (given, reason, note)."""
+    if outcome not in (DoseOutcome.GIVEN, DoseOutcome.NOT_GIVEN):
+        raise ValidationFailed(
+            "Indica se la dose è stata somministrata.", code="outcome_invalid", field="outcome"
+        )
+    given = outcome == DoseOutcome.GIVEN
+    reason = "" if given else reason
+    note = " ".join((note or "").split())[:300]
+    if not given and reason not in NotGivenReason.values:
+        raise ValidationFailed(
+            "Indica perché la dose non è stata somministrata.",
+            code="not_given_reason_required",
+            field=reason_field,
+        )
+    if reason == NotGivenReason.OTHER and not note:
+        raise ValidationFailed(
+            "Specifica il motivo nella nota.", code="not_given_note_required", field="note"
+        )
+    return given, reason, note
+
+
+def already_recorded(p: WardPrescription, due_at: datetime) -> ConflictError | None:
+    """The refusal of a second record of a due dose (``None``: it is open)."""
+    found = (
+        DoseRecord.current()
+        .filter(prescription=p, due_at=due_at)
+        .select_related("nurse")
+        .order_by("-pk")
+        .first()
+    )
     if found is None:
         return None
     who = found.nurse.get_full_name() or found.nurse.get_username()
@@ -140,53 +174,35 @@ def dose_record(
 ) -> DoseRecord:
     """Record one dose of the round (given or not, with its reason)."""
     require_permission(actor, ADMINISTER, message="Solo l'infermiere registra la somministrazione.")
-    if data.outcome not in DoseOutcome.values:
-        raise ValidationFailed(
-            "Indica se la dose è stata somministrata.", code="outcome_invalid", field="outcome"
-        )
-    given = data.outcome == DoseOutcome.GIVEN
-    reason = "" if given else data.reason
-    note = " ".join((data.note or "").split())[:300]
-    if not given and reason not in NotGivenReason.values:
-        raise ValidationFailed(
-            "Indica perché la dose non è stata somministrata.",
-            code="not_given_reason_required",
-            field="reason",
-        )
-    if reason == NotGivenReason.OTHER and not note:
-        raise ValidationFailed(
-            "Specifica il motivo nella nota.", code="not_given_note_required", field="note"
-        )
+    given, reason, note = checked_outcome(data.outcome, data.reason, data.note)
     now = timezone.now()
     with transaction.atomic():
         p = prescription_for_update(prescription_id)
         patient_get(user=actor, patient_id=p.patient_id)
         ensure_active(p)
-        _ensure_due(p, data.due_at, now=now)
-        if data.due_at is not None and (conflict := _already(p, data.due_at)) is not None:
+        ensure_due(p, data.due_at, now=now)
+        if data.due_at is not None and (conflict := already_recorded(p, data.due_at)) is not None:
             raise conflict
         if given and p.frequency == Frequency.PRN:
             assert p.prn_min_interval_hours is not None and p.prn_max_per_day is not None
             # local times: the refusal says the hours the ward reads on its clock
             ensure_prn_dose_allowed(
-                given_at=[
-                    timezone.localtime(t)
-                    for t in DoseRecord.objects.filter(
-                        prescription=p, outcome=DoseOutcome.GIVEN
-                    ).values_list("recorded_at", flat=True)
-                ],
+                given_at=prn_given_times(p),
                 now=timezone.localtime(now),
                 min_interval_hours=p.prn_min_interval_hours,
                 max_per_day=p.prn_max_per_day,
                 drug=p.ingredient.name_it,
             )
         pack = _scan(p, data.barcode, today=timezone.localtime(now)) if given else {}
+        scanned = pack.pop("product_id", None)
+        product_id = scanned if isinstance(scanned, int) else p.product_id
         try:
             with transaction.atomic():
                 record = DoseRecord.objects.create(
                     prescription=p,
                     patient_id=p.patient_id,
                     due_at=data.due_at,
+                    slot=next_slot(p, data.due_at),
                     outcome=data.outcome,
                     reason=reason,
                     note=note,
@@ -217,4 +233,23 @@ def dose_record(
             },
             reason="" if given else f"{NotGivenReason(reason).label}{': ' + note if note else ''}",
         )
+        if given:
+            cabinet_unload(
+                actor=actor, workstation=workstation, record=record, product_id=product_id
+            )
     return record
+
+
+def next_slot(p: WardPrescription, due_at: datetime | None) -> int:
+    """The next free slot of a due dose (its records so far); 0 for an as-needed one."""
+    if due_at is None:
+        return 0
+    return DoseRecord.objects.filter(prescription=p, due_at=due_at).count()
+
+
+def prn_given_times(p: WardPrescription) -> list[datetime]:
+    """When the as-needed doses that count were given, on the ward's clock."""
+    return [
+        timezone.localtime(r.at)
+        for r in DoseRecord.current().filter(prescription=p, outcome=DoseOutcome.GIVEN)
+    ]

@@ -172,6 +172,8 @@ NOT_PATIENT_DATA.update(
         "/api/v1/therapy/wards/{ward_code}/round": "lists a ward's inpatients through "
         "patients.ward_inpatients, which places nobody in a masked stay; no ward code in the "
         "scenario's parameters (tests/therapy/test_pages_api.py)",
+        "/api/v1/therapy/wards/{ward_code}/cabinet": "the ward cabinet's stock by product and "
+        "the unloads flagged for the pharmacy by dose number: no patient named",
     }
 )
 

@@ -1,6 +1,6 @@
 """The morning drug round on a tablet: the nurse opens the ward's round, scans the wrong
-pack (refused beside the dose, nothing recorded), then the right one (recorded), and
-prints the day's therapy."""
+pack (refused beside the dose, nothing recorded), then the right one (recorded), corrects
+it as entered in error, looks at the ward cabinet, and prints the day's therapy."""
 
 from __future__ import annotations
 
@@ -76,6 +76,22 @@ def test_the_nurse_records_a_dose_and_a_wrong_pack_is_refused(page: Page, demo_u
         assert (record.pack_aic, record.nurse.username) == (drug.pack.aic, "infermiere")
         expect(page.get_by_test_id("prn")).to_contain_text("nausea o vomito")
         step(page, "registrata")
+        # when the nurse sees it was the wrong bed and corrects it, with the reason
+        page.get_by_text("Correggi la registrazione…").first.click()
+        page.get_by_label("Motivo della correzione (obbligatorio)").first.fill("letto sbagliato")
+        page.get_by_role("button", name="Registra la correzione").first.click()
+        page.wait_for_load_state("load")
+        # then the record stays, marked, in the dose's history; the dose is open again
+        expect(page.get_by_test_id("corrected").first).to_contain_text("Registrazione annullata")
+        expect(page.get_by_test_id("dose-history").first).to_contain_text("letto sbagliato")
+        assert DoseRecord.objects.count() == 2
+        step(page, "corretta")
+        # and the ward cabinet flags the unload for the pharmacy (a product without strength)
+        page.get_by_role("link", name="Armadio di reparto").click()
+        page.wait_for_load_state("load")
+        expect(page.get_by_test_id("flagged")).to_contain_text("non si converte")
+        step(page, "armadio")
+        page.go_back()
         # and the day's therapy prints
         page.get_by_role("link", name="Stampa la terapia del giorno").click()
         page.wait_for_load_state("load")
