@@ -3,14 +3,15 @@ Same services and permissions as the pages; refusals are problem+json (config/ap
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from corsia.core.access import api_perm
 from corsia.core.schemas import AwareDatetime, IsoDatetime
-from corsia.core.web import request_actor, request_workstation
+from corsia.core.web import acting, request_actor, request_workstation
 from corsia.nursing import selectors, services
 from corsia.nursing.models import (
     Assessment,
@@ -24,6 +25,16 @@ router = Router(tags=["nursing"])
 VIEW = "nursing.view_nursing"
 RECORD = "nursing.record_nursing"
 MANAGE = "nursing.manage_scales"
+_T = TypeVar("_T")
+_O = TypeVar("_O")
+
+
+def _created(
+    request: HttpRequest, act: Callable[..., _T], out: Callable[[_T], _O], /, **arguments: Any
+) -> Status[_O]:
+    """One act by the request's user at its workstation (the same service as the page),
+    answered 201 with what it wrote."""
+    return Status(201, out(act(**acting(request), **arguments)))
 
 
 class ScaleOut(Schema):
@@ -130,12 +141,7 @@ def scales(request: HttpRequest, all_versions: bool = False) -> list[ScaleOut]:
 @api_perm(MANAGE)
 def define_scale(request: HttpRequest, payload: ScaleIn) -> Status[ScaleOut]:
     """A scale of the hospital's own, or a new version of one (put in use)."""
-    scale = services.scale_define(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
-        definition=payload.definition,
-    )
-    return Status(201, _scale_out(scale))
+    return _created(request, services.scale_define, _scale_out, **payload.model_dump())
 
 
 @router.get("/assessments", response=list[AssessmentOut])
@@ -174,8 +180,7 @@ def assessment(request: HttpRequest, assessment_id: int) -> AssessmentOut:
 def record(request: HttpRequest, payload: AssessmentIn) -> Status[AssessmentOut]:
     """Score the answers with the scale in use (its code) and record them."""
     created = services.assessment_record(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         patient_id=payload.patient_id,
         data=services.AssessmentInput(
             scale_code=payload.scale,
@@ -193,16 +198,13 @@ def correct(
     request: HttpRequest, assessment_id: int, payload: CorrectionIn
 ) -> Status[AssessmentOut]:
     """A correction: a new assessment superseding this one (which stays), with a reason."""
-    created = services.assessment_correct(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+    return _created(
+        request,
+        services.assessment_correct,
+        _out,
         assessment_id=assessment_id,
-        answers=payload.answers,
-        reason=payload.reason,
-        notes=payload.notes,
-        assessed_at=payload.assessed_at,
+        **payload.model_dump(),
     )
-    return Status(201, _out(created))
 
 
 # --- anamnesis, care diary, monitoring ------------------------------------------------------
@@ -238,6 +240,7 @@ class AnamnesisOut(Schema):
     written_at: IsoDatetime
     author: str
     supersedes_id: int | None
+    correction_reason: str
 
 
 class WrittenRecordOut(Schema):
@@ -268,41 +271,35 @@ class AnamnesisIn(Schema):
     reason: str = ""  # required for a new version
 
 
+def _written(row: NursingNote | MonitoringEntry | NursingAnamnesis) -> dict[str, Any]:
+    """What every written-once row answers: its id, author, the version it corrects."""
+    return {
+        "id": row.pk,
+        "author": row.author.username,
+        "supersedes_id": row.supersedes_id,
+        "correction_reason": row.correction_reason,
+    }
+
+
 def _note_out(n: NursingNote) -> NoteOut:
-    return NoteOut(
-        id=n.pk,
-        kind=n.kind,
-        text=n.text,
-        written_at=n.written_at,
-        author=n.author.username,
-        supersedes_id=n.supersedes_id,
-        correction_reason=n.correction_reason,
-    )
+    return NoteOut(**_written(n), kind=n.kind, text=n.text, written_at=n.written_at)
 
 
 def _monitoring_out(m: MonitoringEntry) -> MonitoringOut:
+    value = str(m.value)
     return MonitoringOut(
-        id=m.pk,
-        parameter=m.parameter,
-        value=str(m.value),
-        note=m.note,
-        measured_at=m.written_at,
-        author=m.author.username,
-        supersedes_id=m.supersedes_id,
-        correction_reason=m.correction_reason,
+        **_written(m), parameter=m.parameter, value=value, note=m.note, measured_at=m.written_at
     )
 
 
 def _anamnesis_out(a: NursingAnamnesis) -> AnamnesisOut:
     return AnamnesisOut(
-        id=a.pk,
+        **_written(a),
         admission_reason=a.admission_reason,
         patterns=a.patterns,
         caregiver=a.caregiver,
         aids=a.aids,
         written_at=a.written_at,
-        author=a.author.username,
-        supersedes_id=a.supersedes_id,
     )
 
 
@@ -329,15 +326,9 @@ def written_record(
 @router.post("/patients/{patient_id}/notes", response={201: NoteOut})
 @api_perm(RECORD)
 def write_note(request: HttpRequest, patient_id: int, payload: NoteIn) -> Status[NoteOut]:
-    note = services.note_write(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
-        patient_id=patient_id,
-        text=payload.text,
-        kind=payload.kind,
-        written_at=payload.written_at,
+    return _created(
+        request, services.note_write, _note_out, patient_id=patient_id, **payload.model_dump()
     )
-    return Status(201, _note_out(note))
 
 
 @router.post("/patients/{patient_id}/monitoring", response={201: MonitoringOut})
@@ -345,16 +336,13 @@ def write_note(request: HttpRequest, patient_id: int, payload: NoteIn) -> Status
 def record_monitoring(
     request: HttpRequest, patient_id: int, payload: MonitoringIn
 ) -> Status[MonitoringOut]:
-    entry = services.monitoring_record(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+    return _created(
+        request,
+        services.monitoring_record,
+        _monitoring_out,
         patient_id=patient_id,
-        parameter=payload.parameter,
-        value=payload.value,
-        measured_at=payload.measured_at,
-        note=payload.note,
+        **payload.model_dump(),
     )
-    return Status(201, _monitoring_out(entry))
 
 
 @router.post("/patients/{patient_id}/anamnesis", response={201: AnamnesisOut})
@@ -363,8 +351,7 @@ def write_anamnesis(
     request: HttpRequest, patient_id: int, payload: AnamnesisIn
 ) -> Status[AnamnesisOut]:
     row = services.anamnesis_write(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         patient_id=patient_id,
         data=services.AnamnesisInput(
             admission_reason=payload.admission_reason,
