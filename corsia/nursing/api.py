@@ -3,8 +3,7 @@ Same services and permissions as the pages; refusals are problem+json (config/ap
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
@@ -13,6 +12,9 @@ from corsia.core.access import api_perm
 from corsia.core.schemas import AwareDatetime, IsoDatetime
 from corsia.core.web import acting, request_actor, request_workstation
 from corsia.nursing import selectors, services
+from corsia.nursing.api_care import router as care_router
+from corsia.nursing.api_common import RECORD, VIEW
+from corsia.nursing.api_common import created as _created
 from corsia.nursing.models import (
     Assessment,
     MonitoringEntry,
@@ -22,19 +24,7 @@ from corsia.nursing.models import (
 )
 
 router = Router(tags=["nursing"])
-VIEW = "nursing.view_nursing"
-RECORD = "nursing.record_nursing"
 MANAGE = "nursing.manage_scales"
-_T = TypeVar("_T")
-_O = TypeVar("_O")
-
-
-def _created(
-    request: HttpRequest, act: Callable[..., _T], out: Callable[[_T], _O], /, **arguments: Any
-) -> Status[_O]:
-    """One act by the request's user at its workstation (the same service as the page),
-    answered 201 with what it wrote."""
-    return Status(201, out(act(**acting(request), **arguments)))
 
 
 class ScaleOut(Schema):
@@ -363,3 +353,40 @@ def write_anamnesis(
         reason=payload.reason,
     )
     return Status(201, _anamnesis_out(row))
+
+
+class NoteCorrectionIn(Schema):
+    text: str
+    reason: str
+
+
+class MonitoringCorrectionIn(Schema):
+    value: str  # a decimal, as text
+    reason: str
+
+
+@router.post("/notes/{note_id}/corrections", response={201: NoteOut})
+@api_perm(RECORD)
+def correct_note(request: HttpRequest, note_id: int, payload: NoteCorrectionIn) -> Status[NoteOut]:
+    """A diary note corrected: a new version superseding it (which stays), with a reason."""
+    return _created(
+        request, services.note_correct, _note_out, note_id=note_id, **payload.model_dump()
+    )
+
+
+@router.post("/monitoring/{entry_id}/corrections", response={201: MonitoringOut})
+@api_perm(RECORD)
+def correct_monitoring(
+    request: HttpRequest, entry_id: int, payload: MonitoringCorrectionIn
+) -> Status[MonitoringOut]:
+    """A monitored value corrected (same parameter and time), with a reason."""
+    return _created(
+        request,
+        services.monitoring_correct,
+        _monitoring_out,
+        entry_id=entry_id,
+        **payload.model_dump(),
+    )
+
+
+router.add_router("", care_router)

@@ -228,3 +228,38 @@ class MonitoringEntry(_Written):
     def parameter_label(self) -> str:
         spec = monitoring.parameter(self.parameter)
         return f"{spec.label} ({spec.unit})" if spec is not None else self.parameter
+
+
+from corsia.nursing.models_care import (  # noqa: E402  (the nursing process's tables)
+    CareEvaluation,
+    CareGoal,
+    CareIntervention,
+    CareProblem,
+    CareTemplate,
+    Decision,
+    GoalStatus,
+    InterventionRecord,
+    NursingDischarge,
+    Outcome,
+    ProblemStatus,
+)
+
+__all__ = [
+    "Assessment",
+    "CareEvaluation",
+    "CareGoal",
+    "CareIntervention",
+    "CareProblem",
+    "CareTemplate",
+    "Decision",
+    "GoalStatus",
+    "InterventionRecord",
+    "MonitoringEntry",
+    "NoteKind",
+    "NursingAnamnesis",
+    "NursingDischarge",
+    "NursingNote",
+    "Outcome",
+    "ProblemStatus",
+    "Scale",
+]

@@ -55,7 +55,8 @@ def _reason(reason: str) -> str:
     )
 
 
-def _when(value: datetime | None, *, field_name: str) -> datetime:
+def when_recorded(value: datetime | None, *, field_name: str) -> datetime:
+    """When a nurse says it happened: empty is now; not in the future, at most 7 days ago."""
     now = timezone.now()
     if value is None:
         return now
@@ -307,7 +308,7 @@ def note_write(
     patient = patient_get(user=actor, patient_id=patient_id)
     body = _text(text, field_name="text", label="Testo", required=True)
     kind_clean = _kind(kind)
-    when = _when(written_at, field_name="written_at")
+    when = when_recorded(written_at, field_name="written_at")
     return _write(
         NursingNote,
         patient.pk,
@@ -357,7 +358,7 @@ def monitoring_record(
     require_permission(actor, RECORD)
     patient = patient_get(user=actor, patient_id=patient_id)
     spec, clean = monitoring.ensure_value(parameter, value)
-    when = _when(measured_at, field_name="measured_at")
+    when = when_recorded(measured_at, field_name="measured_at")
     note_clean = _text(note, field_name="note", label="Nota", required=False, limit=300)
     return _write(
         MonitoringEntry,
