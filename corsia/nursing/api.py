@@ -13,8 +13,7 @@ from corsia.core.schemas import AwareDatetime, IsoDatetime
 from corsia.core.web import acting, request_actor, request_workstation
 from corsia.nursing import selectors, services
 from corsia.nursing.api_care import router as care_router
-from corsia.nursing.api_common import RECORD, VIEW
-from corsia.nursing.api_common import created as _created
+from corsia.nursing.api_common import RECORD, VIEW, act_operation
 from corsia.nursing.models import (
     Assessment,
     MonitoringEntry,
@@ -127,13 +126,6 @@ def scales(request: HttpRequest, all_versions: bool = False) -> list[ScaleOut]:
     return [_scale_out(s) for s in rows]
 
 
-@router.post("/scales", response={201: ScaleOut})
-@api_perm(MANAGE)
-def define_scale(request: HttpRequest, payload: ScaleIn) -> Status[ScaleOut]:
-    """A scale of the hospital's own, or a new version of one (put in use)."""
-    return _created(request, services.scale_define, _scale_out, **payload.model_dump())
-
-
 @router.get("/assessments", response=list[AssessmentOut])
 @api_perm(VIEW)
 def assessments(
@@ -180,21 +172,6 @@ def record(request: HttpRequest, payload: AssessmentIn) -> Status[AssessmentOut]
         ),
     )
     return Status(201, _out(created))
-
-
-@router.post("/assessments/{assessment_id}/corrections", response={201: AssessmentOut})
-@api_perm(RECORD)
-def correct(
-    request: HttpRequest, assessment_id: int, payload: CorrectionIn
-) -> Status[AssessmentOut]:
-    """A correction: a new assessment superseding this one (which stays), with a reason."""
-    return _created(
-        request,
-        services.assessment_correct,
-        _out,
-        assessment_id=assessment_id,
-        **payload.model_dump(),
-    )
 
 
 # --- anamnesis, care diary, monitoring ------------------------------------------------------
@@ -313,28 +290,6 @@ def written_record(
     )
 
 
-@router.post("/patients/{patient_id}/notes", response={201: NoteOut})
-@api_perm(RECORD)
-def write_note(request: HttpRequest, patient_id: int, payload: NoteIn) -> Status[NoteOut]:
-    return _created(
-        request, services.note_write, _note_out, patient_id=patient_id, **payload.model_dump()
-    )
-
-
-@router.post("/patients/{patient_id}/monitoring", response={201: MonitoringOut})
-@api_perm(RECORD)
-def record_monitoring(
-    request: HttpRequest, patient_id: int, payload: MonitoringIn
-) -> Status[MonitoringOut]:
-    return _created(
-        request,
-        services.monitoring_record,
-        _monitoring_out,
-        patient_id=patient_id,
-        **payload.model_dump(),
-    )
-
-
 @router.post("/patients/{patient_id}/anamnesis", response={201: AnamnesisOut})
 @api_perm(RECORD)
 def write_anamnesis(
@@ -365,28 +320,81 @@ class MonitoringCorrectionIn(Schema):
     reason: str
 
 
-@router.post("/notes/{note_id}/corrections", response={201: NoteOut})
-@api_perm(RECORD)
-def correct_note(request: HttpRequest, note_id: int, payload: NoteCorrectionIn) -> Status[NoteOut]:
-    """A diary note corrected: a new version superseding it (which stays), with a reason."""
-    return _created(
-        request, services.note_correct, _note_out, note_id=note_id, **payload.model_dump()
-    )
-
-
-@router.post("/monitoring/{entry_id}/corrections", response={201: MonitoringOut})
-@api_perm(RECORD)
-def correct_monitoring(
-    request: HttpRequest, entry_id: int, payload: MonitoringCorrectionIn
-) -> Status[MonitoringOut]:
-    """A monitored value corrected (same parameter and time), with a reason."""
-    return _created(
-        request,
+# path, operation name, payload, service, answer, its schema, what it does, permission
+ACTS: tuple[tuple[str, str, type[Schema], Any, Any, type[Schema], str, str], ...] = (
+    (
+        "/scales",
+        "define_scale",
+        ScaleIn,
+        services.scale_define,
+        _scale_out,
+        ScaleOut,
+        "A scale of the hospital's own, or a new version of one (put in use).",
+        MANAGE,
+    ),
+    (
+        "/assessments/{assessment_id}/corrections",
+        "correct",
+        CorrectionIn,
+        services.assessment_correct,
+        _out,
+        AssessmentOut,
+        "A correction: a new assessment superseding this one (which stays), with a reason.",
+        RECORD,
+    ),
+    (
+        "/patients/{patient_id}/notes",
+        "write_note",
+        NoteIn,
+        services.note_write,
+        _note_out,
+        NoteOut,
+        "A care-diary entry (diary, shift handover, event).",
+        RECORD,
+    ),
+    (
+        "/patients/{patient_id}/monitoring",
+        "record_monitoring",
+        MonitoringIn,
+        services.monitoring_record,
+        _monitoring_out,
+        MonitoringOut,
+        "A monitored value, refused outside its hard limits.",
+        RECORD,
+    ),
+    (
+        "/notes/{note_id}/corrections",
+        "correct_note",
+        NoteCorrectionIn,
+        services.note_correct,
+        _note_out,
+        NoteOut,
+        "A diary note corrected: a new version superseding it (which stays), with a reason.",
+        RECORD,
+    ),
+    (
+        "/monitoring/{entry_id}/corrections",
+        "correct_monitoring",
+        MonitoringCorrectionIn,
         services.monitoring_correct,
         _monitoring_out,
-        entry_id=entry_id,
-        **payload.model_dump(),
-    )
+        MonitoringOut,
+        "A monitored value corrected (same parameter and time), with a reason.",
+        RECORD,
+    ),
+)
 
+for path, name, payload, act, answer, schema, doc, permission in ACTS:
+    act_operation(
+        router,
+        path,
+        name=name,
+        payload=payload,
+        act=act,
+        answer=answer,
+        answer_schema=schema,
+        doc=doc,
+        permission=permission,
+    )
 
 router.add_router("", care_router)

@@ -15,7 +15,7 @@ from corsia.core.access import api_perm
 from corsia.core.schemas import AwareDatetime, IsoDatetime
 from corsia.core.web import request_actor, request_workstation
 from corsia.nursing import selectors_care, services
-from corsia.nursing.api_common import RECORD, VIEW, created
+from corsia.nursing.api_common import RECORD, VIEW, act_operation, created
 from corsia.nursing.models import (
     CareEvaluation,
     CareGoal,
@@ -319,100 +319,90 @@ def open_problem(request: HttpRequest, patient_id: int, payload: ProblemIn) -> S
     )
 
 
-@router.post("/problems/{problem_id}/status", response={201: ProblemOut})
-@api_perm(RECORD)
-def end_problem(request: HttpRequest, problem_id: int, payload: StatusIn) -> Status[ProblemOut]:
-    """Resolved, closed or entered in error, with the reason (never deleted)."""
-    return created(
-        request,
+# path, operation name, payload, service, answer, its schema, what it does
+ACTS: tuple[tuple[str, str, type[Schema], Any, Any, type[Schema], str], ...] = (
+    (
+        "/problems/{problem_id}/status",
+        "end_problem",
+        StatusIn,
         services.care_problem_set_status,
         _problem_out,
-        problem_id=problem_id,
-        **payload.model_dump(),
-    )
-
-
-@router.post("/problems/{problem_id}/goals", response={201: GoalOut})
-@api_perm(RECORD)
-def add_goal(request: HttpRequest, problem_id: int, payload: GoalAddIn) -> Status[GoalOut]:
-    return created(
-        request, services.care_goal_add, _goal_out, problem_id=problem_id, **payload.model_dump()
-    )
-
-
-@router.post("/goals/{goal_id}/revisions", response={201: GoalOut})
-@api_perm(RECORD)
-def revise_goal(request: HttpRequest, goal_id: int, payload: GoalReviseIn) -> Status[GoalOut]:
-    return created(
-        request, services.care_goal_revise, _goal_out, goal_id=goal_id, **payload.model_dump()
-    )
-
-
-@router.post("/problems/{problem_id}/interventions", response={201: InterventionOut})
-@api_perm(RECORD)
-def add_intervention(
-    request: HttpRequest, problem_id: int, payload: InterventionAddIn
-) -> Status[InterventionOut]:
-    return created(
-        request,
+        ProblemOut,
+        "Resolved, closed or entered in error, with the reason (never deleted).",
+    ),
+    (
+        "/problems/{problem_id}/goals",
+        "add_goal",
+        GoalAddIn,
+        services.care_goal_add,
+        _goal_out,
+        GoalOut,
+        "A goal added (target date not before the plan's start).",
+    ),
+    (
+        "/goals/{goal_id}/revisions",
+        "revise_goal",
+        GoalReviseIn,
+        services.care_goal_revise,
+        _goal_out,
+        GoalOut,
+        "A goal's wording or date revised, or the goal withdrawn, with a reason.",
+    ),
+    (
+        "/problems/{problem_id}/interventions",
+        "add_intervention",
+        InterventionAddIn,
         services.care_intervention_add,
         _intervention_out,
-        problem_id=problem_id,
-        **payload.model_dump(),
-    )
-
-
-@router.post("/interventions/{intervention_id}/revisions", response={201: InterventionOut})
-@api_perm(RECORD)
-def revise_intervention(
-    request: HttpRequest, intervention_id: int, payload: InterventionReviseIn
-) -> Status[InterventionOut]:
-    return created(
-        request,
+        InterventionOut,
+        "An intervention planned at the times of the day (none: when needed).",
+    ),
+    (
+        "/interventions/{intervention_id}/revisions",
+        "revise_intervention",
+        InterventionReviseIn,
         services.care_intervention_revise,
         _intervention_out,
-        intervention_id=intervention_id,
-        **payload.model_dump(),
-    )
-
-
-@router.post("/interventions/{intervention_id}/records", response={201: RecordOut})
-@api_perm(RECORD)
-def record_intervention(
-    request: HttpRequest, intervention_id: int, payload: RecordIn
-) -> Status[RecordOut]:
-    """Done, or not done with the reason; who, when and where are the request's."""
-    return created(
-        request,
+        InterventionOut,
+        "An intervention's wording or times revised, or it stopped, with a reason.",
+    ),
+    (
+        "/interventions/{intervention_id}/records",
+        "record_intervention",
+        RecordIn,
         services.care_intervention_record,
         _record_out,
-        intervention_id=intervention_id,
-        **payload.model_dump(),
-    )
-
-
-@router.post("/goals/{goal_id}/evaluations", response={201: EvaluationOut})
-@api_perm(RECORD)
-def evaluate_goal(
-    request: HttpRequest, goal_id: int, payload: EvaluationIn
-) -> Status[EvaluationOut]:
-    return created(
-        request,
+        RecordOut,
+        "Done, or not done with the reason; who, when and where are the request's.",
+    ),
+    (
+        "/goals/{goal_id}/evaluations",
+        "evaluate_goal",
+        EvaluationIn,
         services.care_goal_evaluate,
         _evaluation_out,
-        goal_id=goal_id,
-        **payload.model_dump(),
-    )
-
-
-@router.post("/patients/{patient_id}/discharge", response={201: DischargeOut})
-@api_perm(RECORD)
-def discharge(request: HttpRequest, patient_id: int, payload: DischargeIn) -> Status[DischargeOut]:
-    """The nursing discharge: the open problems handed on (and closed on this plan)."""
-    return created(
-        request,
+        EvaluationOut,
+        "Met, partly or not met, the note, the decision (resolve closes the problem).",
+    ),
+    (
+        "/patients/{patient_id}/discharge",
+        "discharge",
+        DischargeIn,
         services.nursing_discharge_write,
         _discharge_out,
-        patient_id=patient_id,
-        **payload.model_dump(),
+        DischargeOut,
+        "The nursing discharge: the open problems handed on (and closed on this plan).",
+    ),
+)
+
+for path, name, payload, act, answer, schema, doc in ACTS:
+    act_operation(
+        router,
+        path,
+        name=name,
+        payload=payload,
+        act=act,
+        answer=answer,
+        answer_schema=schema,
+        doc=doc,
     )

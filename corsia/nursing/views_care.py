@@ -9,6 +9,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
@@ -209,11 +210,20 @@ def discharge_page(request: HttpRequest, patient_id: int) -> HttpResponse:
     return render(request, "nursing/discharge.html", context, status=status)
 
 
-@require_perm(VIEW)
-def care_templates_page(request: HttpRequest) -> HttpResponse:
-    actor = request_actor(request)
-    may_manage = request.user.has_perm(MANAGE)
-    form = TemplateDefinitionForm(request.POST or None) if may_manage else None
+def definition_page(
+    request: HttpRequest,
+    form_class: type[forms.Form],
+    *,
+    act: Callable[..., Any],
+    done: str,
+    then: Callable[[Any], HttpResponse],
+    template: str,
+    context: Callable[[], dict[str, Any]],
+) -> HttpResponse:
+    """A catalogue page where the ward defines its own (a scale, a care-plan template) in
+    JSON: the form for ``nursing.manage_scales``; unreadable JSON or a definition the
+    service refuses is said on the form, nothing written."""
+    form = form_class(request.POST or None) if request.user.has_perm(MANAGE) else None
     status = 200
     if request.method == "POST":
         if form is None:
@@ -225,19 +235,26 @@ def care_templates_page(request: HttpRequest) -> HttpResponse:
                 form.add_error("definition", _("Il testo non è JSON valido."))
             else:
                 with form_refusals(form, whole_form=True):
-                    services.care_template_define(**acting(request), definition=raw)
-                    messages.success(request, _("Modello di piano definito e messo in uso."))
-                    return redirect("nursing:care_templates")
+                    row = act(**acting(request), definition=raw)
+                    messages.success(request, done)
+                    return then(row)
         status = 422
+    return render(request, template, {**context(), "form": form}, status=status)
+
+
+@require_perm(VIEW)
+def care_templates_page(request: HttpRequest) -> HttpResponse:
     labels = {p.code: p.label for p in gordon.PATTERNS}
-    context = {
-        "templates": [
-            (t, labels.get(t.pattern, t.pattern))
-            for t in selectors_care.care_templates_all(user=actor)
-        ],
-        "form": form,
-    }
-    return render(request, "nursing/care_templates.html", context, status=status)
+    rows = selectors_care.care_templates_all(user=request_actor(request))
+    return definition_page(
+        request,
+        TemplateDefinitionForm,
+        act=services.care_template_define,
+        done=_("Modello di piano definito e messo in uso."),
+        then=lambda _row: redirect("nursing:care_templates"),
+        template="nursing/care_templates.html",
+        context=lambda: {"templates": [(t, labels.get(t.pattern, t.pattern)) for t in rows]},
+    )
 
 
 CORRECTIONS: dict[str, tuple[Callable[..., Any], str, str, str]] = {

@@ -3,6 +3,7 @@ version the nurse saw (optimistic locking), a problem still open, the audit reco
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any, TypeVar
 
@@ -96,3 +97,30 @@ def audit(
 
 def today() -> date:
     return timezone.localdate()
+
+
+_D = TypeVar("_D", bound=models.Model)
+
+
+def new_version_of(
+    model: type[_D], code: str, version: str, *, refusal: str, what: str
+) -> list[_D]:
+    """Before a new version of a scale or a template is written: the code's versions locked,
+    the same version number refused (``refusal``), the ones in use withdrawn (returned)."""
+    same_code = list(model.objects.select_for_update().filter(code=code))
+    if any(row.version == version for row in same_code):
+        raise ConflictError(
+            f"{what} «{code}» ha già una versione {version}: indica un nuovo numero di versione.",
+            code=refusal,
+            field="version",
+        )
+    withdraw(row for row in same_code if row.active)
+    return same_code
+
+
+def withdraw(rows: Iterable[models.Model]) -> None:
+    now = timezone.now()
+    for row in rows:
+        row.active = False  # type: ignore[attr-defined]
+        row.updated_at = now  # type: ignore[attr-defined]
+        row.save(update_fields=["active", "updated_at"])

@@ -10,14 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from corsia.audit.services import audit_record
 from corsia.core.actors import User, Workstation, require_permission, workstation_label
-from corsia.core.domain.errors import ConflictError
 from corsia.nursing import audit_events as events
 from corsia.nursing.domain.care_plans import CareTemplateDefinition, template_from_dict
 from corsia.nursing.models import CareTemplate
+from corsia.nursing.services.care_common import new_version_of
 
 MANAGE = "nursing.manage_scales"
 SHIPPED = Path(__file__).resolve().parent.parent / "data" / "care_templates.json"
@@ -63,20 +62,13 @@ def care_template_define(*, actor: User, workstation: Workstation, definition: A
     require_permission(actor, MANAGE)
     parsed = template_from_dict(definition)
     with transaction.atomic():
-        same_code = list(CareTemplate.objects.select_for_update().filter(code=parsed.code))
-        if any(t.version == parsed.version for t in same_code):
-            raise ConflictError(
-                f"Il modello «{parsed.code}» ha già una versione {parsed.version}: "
-                "indica un nuovo numero di versione.",
-                code="template_version_exists",
-                field="definition",
-            )
-        now = timezone.now()
-        for older in same_code:
-            if older.active:
-                older.active = False
-                older.updated_at = now
-                older.save(update_fields=["active", "updated_at"])
+        new_version_of(
+            CareTemplate,
+            parsed.code,
+            parsed.version,
+            refusal="template_version_exists",
+            what="Il modello",
+        )
         row = _row(parsed, defined_by=actor, workstation=workstation_label(workstation)[:120])
         audit_record(
             event=events.CARE_TEMPLATE_DEFINED,

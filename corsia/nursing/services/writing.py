@@ -14,13 +14,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from corsia.audit.domain.events import EventType
-from corsia.audit.services import audit_record
 from corsia.core.actors import User, Workstation, require_permission, workstation_label
 from corsia.core.domain.errors import ConflictError, NotFound, ValidationFailed
 from corsia.core.domain.text import has_unsafe_characters
 from corsia.nursing import audit_events as events
 from corsia.nursing.domain import gordon, monitoring
 from corsia.nursing.models import MonitoringEntry, NoteKind, NursingAnamnesis, NursingNote
+from corsia.nursing.services.care_common import audit
 from corsia.patients.selectors import patient_get
 
 RECORD = "nursing.record_nursing"
@@ -86,26 +86,8 @@ def _latest_for_update(model: type[_W], pk: int, what: str) -> _W:
     return row
 
 
-def _audit(
-    event: EventType,
-    row: Any,
-    *,
-    actor: User,
-    workstation: Workstation,
-    after: dict[str, Any],
-    before: dict[str, Any] | None = None,
-    reason: str = "",
-) -> None:
-    audit_record(
-        event=event,
-        actor=actor,
-        workstation=workstation,
-        target=row,
-        patient_id=row.patient_id,
-        before=before,
-        after=after,
-        reason=reason,
-    )
+def _audit(event: EventType, row: Any, **fields: Any) -> None:
+    audit(event, row, patient_id=row.patient_id, **fields)
 
 
 def _write(
