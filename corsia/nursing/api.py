@@ -13,7 +13,7 @@ from corsia.core.schemas import AwareDatetime, IsoDatetime
 from corsia.core.web import acting, request_actor, request_workstation
 from corsia.nursing import selectors, services
 from corsia.nursing.api_care import router as care_router
-from corsia.nursing.api_common import RECORD, VIEW, act_operation
+from corsia.nursing.api_common import RECORD, VIEW, act_operations
 from corsia.nursing.models import (
     Assessment,
     MonitoringEntry,
@@ -384,17 +384,6 @@ ACTS: tuple[tuple[str, str, type[Schema], Any, Any, type[Schema], str, str], ...
     ),
 )
 
-for path, name, payload, act, answer, schema, doc, permission in ACTS:
-    act_operation(
-        router,
-        path,
-        name=name,
-        payload=payload,
-        act=act,
-        answer=answer,
-        answer_schema=schema,
-        doc=doc,
-        permission=permission,
-    )
+act_operations(router, ACTS)
 
 router.add_router("", care_router)

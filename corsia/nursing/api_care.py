@@ -15,7 +15,7 @@ from corsia.core.access import api_perm
 from corsia.core.schemas import AwareDatetime, IsoDatetime
 from corsia.core.web import request_actor, request_workstation
 from corsia.nursing import selectors_care, services
-from corsia.nursing.api_common import RECORD, VIEW, act_operation, created
+from corsia.nursing.api_common import RECORD, VIEW, act_operations, created
 from corsia.nursing.models import (
     CareEvaluation,
     CareGoal,
@@ -76,34 +76,35 @@ class ProblemOut(Schema):
     interventions: list[InterventionOut]
 
 
-class RecordOut(Schema):
+class _ByOut(Schema):
+    author: str  # who wrote it (the username)
+
+
+class RecordOut(_ByOut):
     id: int
     intervention_id: int
     done: bool
     reason_not_done: str
     due_at: IsoDatetime | None
     performed_at: IsoDatetime
-    author: str
     workstation: str
 
 
-class EvaluationOut(Schema):
+class EvaluationOut(_ByOut):
     id: int
     goal_id: int
     outcome: str
     decision: str
     note: str
-    author: str
     recorded_at: IsoDatetime
 
 
-class DischargeOut(Schema):
+class DischargeOut(_ByOut):
     id: int
     destination: str
     devices: str
     notes: str
     summary: dict[str, Any]
-    author: str
     recorded_at: IsoDatetime
 
 
@@ -216,41 +217,30 @@ def _problem_out(p: CareProblem) -> ProblemOut:
     )
 
 
+def _by(row: InterventionRecord | CareEvaluation | NursingDischarge) -> dict[str, Any]:
+    fields = {f: getattr(row, f) for f in ("id", "recorded_at", "workstation")}
+    return fields | {"author": row.author.username}
+
+
 def _record_out(r: InterventionRecord) -> RecordOut:
     return RecordOut(
-        id=r.pk,
+        **_by(r),
         intervention_id=r.intervention_id,
         done=r.done,
         reason_not_done=r.reason_not_done,
         due_at=r.due_at,
         performed_at=r.performed_at,
-        author=r.author.username,
-        workstation=r.workstation,
     )
 
 
 def _evaluation_out(e: CareEvaluation) -> EvaluationOut:
-    return EvaluationOut(
-        id=e.pk,
-        goal_id=e.goal_id,
-        outcome=e.outcome,
-        decision=e.decision,
-        note=e.note,
-        author=e.author.username,
-        recorded_at=e.recorded_at,
-    )
+    fields = {"goal_id": e.goal_id, "outcome": e.outcome, "decision": e.decision, "note": e.note}
+    return EvaluationOut(**_by(e), **fields)
 
 
 def _discharge_out(d: NursingDischarge) -> DischargeOut:
-    return DischargeOut(
-        id=d.pk,
-        destination=d.destination,
-        devices=d.devices,
-        notes=d.notes,
-        summary=d.summary,
-        author=d.author.username,
-        recorded_at=d.recorded_at,
-    )
+    fields = {"destination": d.destination, "devices": d.devices, "notes": d.notes}
+    return DischargeOut(**_by(d), **fields, summary=d.summary)
 
 
 @router.get("/care-templates", response=list[TemplateOut])
@@ -395,14 +385,4 @@ ACTS: tuple[tuple[str, str, type[Schema], Any, Any, type[Schema], str], ...] = (
     ),
 )
 
-for path, name, payload, act, answer, schema, doc in ACTS:
-    act_operation(
-        router,
-        path,
-        name=name,
-        payload=payload,
-        act=act,
-        answer=answer,
-        answer_schema=schema,
-        doc=doc,
-    )
+act_operations(router, ACTS)

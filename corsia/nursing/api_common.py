@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from django.http import HttpRequest
@@ -62,3 +62,20 @@ def act_operation(
     operation.__name__ = operation.__qualname__ = name
     operation.__doc__ = doc
     router.post(path, response={201: answer_schema})(api_perm(permission)(operation))
+
+
+def act_operations(router: Router, acts: Iterable[tuple[Any, ...]]) -> None:
+    """``act_operation`` for each (path, name, payload, act, answer, answer schema, doc[,
+    permission]) of a module's table of acts."""
+    for path, name, payload, act, answer, schema, doc, *permission in acts:
+        act_operation(
+            router,
+            path,
+            name=name,
+            payload=payload,
+            act=act,
+            answer=answer,
+            answer_schema=schema,
+            doc=doc,
+            permission=permission[0] if permission else RECORD,
+        )

@@ -6,6 +6,7 @@ nursing discharge; bad input refused with nothing written."""
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 
 import pytest
 from django.db import DatabaseError, transaction
@@ -182,43 +183,29 @@ def test_stale_version_and_entered_in_error(templates: None, nurse: User, patien
     problem = _apply(nurse, patient, "nausea_vomito")
     goal = problem.goals.first()
     assert goal is not None
-    services.care_goal_revise(
+    revise = partial(
+        services.care_goal_revise,
         actor=nurse,
         workstation=WS,
         goal_id=goal.pk,
-        text="Nessun vomito nelle 24 ore e nausea NRS 3 o meno",
         target_date=goal.target_date,
-        reason="Adattato al paziente",
         expected_version=1,
     )
+    revise(text="Nessun vomito nelle 24 ore e nausea NRS 3 o meno", reason="Adattato")
     with pytest.raises(ConflictError) as stale:
-        services.care_goal_revise(
-            actor=nurse,
-            workstation=WS,
-            goal_id=goal.pk,
-            text="altro",
-            target_date=goal.target_date,
-            reason="x",
-            expected_version=1,
-        )
+        revise(text="altro", reason="x")
     assert stale.value.code == "version_conflict"
-    with pytest.raises(ValidationFailed):
-        services.care_problem_set_status(
-            actor=nurse,
-            workstation=WS,
-            problem_id=problem.pk,
-            status="error",
-            reason="  ",
-            expected_version=problem.version,
-        )
-    services.care_problem_set_status(
+    end = partial(
+        services.care_problem_set_status,
         actor=nurse,
         workstation=WS,
         problem_id=problem.pk,
         status="error",
-        reason="Paziente sbagliato",
         expected_version=problem.version,
     )
+    with pytest.raises(ValidationFailed):
+        end(reason="  ")
+    end(reason="Paziente sbagliato")
     problem.refresh_from_db()
     assert problem.status == "error"
     assert CareGoal.objects.get(pk=goal.pk).status == "withdrawn"
