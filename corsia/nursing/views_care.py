@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from corsia.core.access import require_perm
@@ -83,8 +84,8 @@ def _open(post: QueryDict, _: int) -> dict[str, Any]:
 
 
 # action -> (service, the keyword arguments from the form and the item's id, success message)
-ACTIONS: dict[str, tuple[Callable[..., Any], Callable[[QueryDict, int], dict[str, Any]], str]] = {
-    "open": (services.care_problem_open, _open, "Problema aggiunto al piano."),
+ACTIONS: dict[str, tuple[Callable[..., Any], Callable[[QueryDict, int], dict[str, Any]], Any]] = {
+    "open": (services.care_problem_open, _open, gettext_lazy("Problema aggiunto al piano.")),
     "status": (
         services.care_problem_set_status,
         lambda p, i: {
@@ -93,7 +94,7 @@ ACTIONS: dict[str, tuple[Callable[..., Any], Callable[[QueryDict, int], dict[str
             "reason": p.get("reason", ""),
             "expected_version": _version(p),
         },
-        "Problema chiuso.",
+        gettext_lazy("Problema chiuso."),
     ),
     "goal": (
         services.care_goal_add,
@@ -103,7 +104,7 @@ ACTIONS: dict[str, tuple[Callable[..., Any], Callable[[QueryDict, int], dict[str
             "target_date": posted_date(p.get("target_date"), "target_date"),
             "expected_version": _version(p),
         },
-        "Obiettivo aggiunto.",
+        gettext_lazy("Obiettivo aggiunto."),
     ),
     "goal-revise": (
         services.care_goal_revise,
@@ -115,7 +116,7 @@ ACTIONS: dict[str, tuple[Callable[..., Any], Callable[[QueryDict, int], dict[str
             "expected_version": _version(p),
             "withdraw": p.get("withdraw") == "1",
         },
-        "Obiettivo aggiornato.",
+        gettext_lazy("Obiettivo aggiornato."),
     ),
     "intervention": (
         services.care_intervention_add,
@@ -125,7 +126,7 @@ ACTIONS: dict[str, tuple[Callable[..., Any], Callable[[QueryDict, int], dict[str
             "times": p.get("times", ""),
             "expected_version": _version(p),
         },
-        "Intervento pianificato.",
+        gettext_lazy("Intervento pianificato."),
     ),
     "intervention-revise": (
         services.care_intervention_revise,
@@ -137,7 +138,7 @@ ACTIONS: dict[str, tuple[Callable[..., Any], Callable[[QueryDict, int], dict[str
             "expected_version": _version(p),
             "stop": p.get("stop") == "1",
         },
-        "Intervento aggiornato.",
+        gettext_lazy("Intervento aggiornato."),
     ),
     "record": (
         services.care_intervention_record,
@@ -148,7 +149,7 @@ ACTIONS: dict[str, tuple[Callable[..., Any], Callable[[QueryDict, int], dict[str
             "due_at": _due(p),
             "note": p.get("note", ""),
         },
-        "Intervento registrato.",
+        gettext_lazy("Intervento registrato."),
     ),
     "evaluate": (
         services.care_goal_evaluate,
@@ -159,7 +160,7 @@ ACTIONS: dict[str, tuple[Callable[..., Any], Callable[[QueryDict, int], dict[str
             "note": p.get("note", ""),
             "expected_version": _version(p),
         },
-        "Valutazione registrata.",
+        gettext_lazy("Valutazione registrata."),
     ),
 }
 
@@ -174,7 +175,7 @@ def plan_action(request: HttpRequest, patient_id: int, action: str, item_id: int
     with refusals_as_messages(request):
         extra = {"patient_id": patient_id} if action == "open" else {}
         act(**acting(request), **extra, **arguments(request.POST, item_id))
-        messages.success(request, _(done))
+        messages.success(request, str(done))
     anchor = f"#problem-{request.POST.get('problem', '')}" if request.POST.get("problem") else ""
     return redirect(reverse("nursing:plan", args=[patient_id]) + anchor)
 
