@@ -234,12 +234,17 @@ def _record_out(r: InterventionRecord) -> RecordOut:
 
 
 def _evaluation_out(e: CareEvaluation) -> EvaluationOut:
-    fields = {"goal_id": e.goal_id, "outcome": e.outcome, "decision": e.decision, "note": e.note}
+    fields: dict[str, Any] = {
+        "goal_id": e.goal_id,
+        "outcome": e.outcome,
+        "decision": e.decision,
+        "note": e.note,
+    }
     return EvaluationOut(**_by(e), **fields)
 
 
 def _discharge_out(d: NursingDischarge) -> DischargeOut:
-    fields = {"destination": d.destination, "devices": d.devices, "notes": d.notes}
+    fields: dict[str, Any] = {"destination": d.destination, "devices": d.devices, "notes": d.notes}
     return DischargeOut(**_by(d), **fields, summary=d.summary)
 
 

@@ -15,7 +15,14 @@ from corsia.audit.services import audit_record
 from corsia.core.actors import User, Workstation
 from corsia.core.domain.errors import ConflictError, NotFound, ValidationFailed
 from corsia.nursing.domain.care_plans import MAX_GOAL_DAYS, wording
-from corsia.nursing.models import CareGoal, CareIntervention, CareProblem, ProblemStatus
+from corsia.nursing.models import (
+    CareGoal,
+    CareIntervention,
+    CareProblem,
+    CareTemplate,
+    ProblemStatus,
+    Scale,
+)
 
 RECORD = "nursing.record_nursing"
 _V = TypeVar("_V", CareProblem, CareGoal, CareIntervention)
@@ -99,7 +106,7 @@ def today() -> date:
     return timezone.localdate()
 
 
-_D = TypeVar("_D", bound=models.Model)
+_D = TypeVar("_D", CareTemplate, Scale)
 
 
 def new_version_of(

@@ -43,7 +43,7 @@ MAX_ITEMS = 20
 @dataclass(frozen=True)
 class GoalInput:
     text: str
-    target_date: date
+    target_date: date | None  # none or not a date: refused (date_invalid)
 
 
 @dataclass(frozen=True)
