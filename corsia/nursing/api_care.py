@@ -141,19 +141,20 @@ class ProblemIn(Schema):
     plan_start: date | None = None
 
 
-class StatusIn(Schema):
-    status: str  # resolved | closed | error
+class _Revision(Schema):
     reason: str
-    expected_version: int
+    expected_version: int  # the version read: another change meanwhile is a 409
+
+
+class StatusIn(_Revision):
+    status: str  # resolved | closed | error
 
 
 class GoalAddIn(GoalIn):
     expected_version: int  # the problem's
 
 
-class GoalReviseIn(GoalIn):
-    reason: str
-    expected_version: int
+class GoalReviseIn(GoalIn, _Revision):
     withdraw: bool = False
 
 
@@ -161,9 +162,7 @@ class InterventionAddIn(InterventionIn):
     expected_version: int  # the problem's
 
 
-class InterventionReviseIn(InterventionIn):
-    reason: str
-    expected_version: int
+class InterventionReviseIn(InterventionIn, _Revision):
     stop: bool = False
 
 

@@ -45,6 +45,15 @@ def _apply(nurse: User, patient: Patient, code: str) -> CareProblem:
     )
 
 
+def _braden_11(nurse: User, patient: Patient) -> None:
+    services.assessment_record(
+        actor=nurse,
+        workstation=WS,
+        patient_id=patient.pk,
+        data=services.AssessmentInput(scale_code="braden", answers=BRADEN_11),
+    )
+
+
 # --- pure rules -----------------------------------------------------------------------------
 
 
@@ -240,12 +249,7 @@ def test_template_versions_frozen_and_a_changed_one_refused(
 def test_scales_suggest_never_apply(
     scales: None, templates: None, nurse: User, patient: Patient
 ) -> None:
-    services.assessment_record(
-        actor=nurse,
-        workstation=WS,
-        patient_id=patient.pk,
-        data=services.AssessmentInput(scale_code="braden", answers=BRADEN_11),
-    )
+    _braden_11(nurse, patient)
     plan = selectors_care.patient_care_plan(user=nurse, patient_id=patient.pk)
     assert [t.code for t, _ in plan.suggestions] == ["rischio_lesioni_pressione"]
     assert "Rischio alto" in plan.suggestions[0][1]
@@ -255,12 +259,7 @@ def test_scales_suggest_never_apply(
 def test_discharge_hands_on_open_problems(
     scales: None, templates: None, nurse: User, patient: Patient
 ) -> None:
-    services.assessment_record(
-        actor=nurse,
-        workstation=WS,
-        patient_id=patient.pk,
-        data=services.AssessmentInput(scale_code="braden", answers=BRADEN_11),
-    )
+    _braden_11(nurse, patient)
     problem = _apply(nurse, patient, "rischio_lesioni_pressione")
     with pytest.raises(ValidationFailed):
         services.nursing_discharge_write(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import TypeVar
 
 from django.db import transaction
 
@@ -29,6 +30,19 @@ def _problem(actor: User, problem_id: int, expected_version: int | None) -> Care
     problem = open_problem(locked(CareProblem, problem_id, expected_version, "Il problema"))
     patient_get(user=actor, patient_id=problem.patient_id)
     return problem
+
+
+_I = TypeVar("_I", CareGoal, CareIntervention)
+
+
+def _item(
+    actor: User, model: type[_I], pk: int, expected_version: int | None, what: str
+) -> tuple[_I, CareProblem]:
+    """A goal or an intervention locked at the version read, of an open problem."""
+    row = locked(model, pk, expected_version, what)
+    problem = open_problem(row.problem)
+    patient_get(user=actor, patient_id=problem.patient_id)
+    return row, problem
 
 
 def care_goal_add(
@@ -78,9 +92,7 @@ def care_goal_revise(
     why = reason_of(reason)
     clean = wording(text, label="Obiettivo", field="text")
     with transaction.atomic():
-        goal = locked(CareGoal, goal_id, expected_version, "L'obiettivo")
-        problem = open_problem(goal.problem)
-        patient_get(user=actor, patient_id=problem.patient_id)
+        goal, problem = _item(actor, CareGoal, goal_id, expected_version, "L'obiettivo")
         before = {"text": goal.text, "target_date": goal.target_date.isoformat()}
         goal.text, goal.target_date = clean, _target(target_date, problem)
         if withdraw:
@@ -147,9 +159,9 @@ def care_intervention_revise(
     clean = wording(text, label="Intervento", field="text")
     slots = times_of_day(times)
     with transaction.atomic():
-        row = locked(CareIntervention, intervention_id, expected_version, "L'intervento")
-        problem = open_problem(row.problem)
-        patient_get(user=actor, patient_id=problem.patient_id)
+        row, problem = _item(
+            actor, CareIntervention, intervention_id, expected_version, "L'intervento"
+        )
         before = {"text": row.text, "times": row.times, "active": row.active}
         row.text, row.times, row.active = clean, list(slots), row.active and not stop
         bump(row, "text", "times", "active")
