@@ -21,22 +21,32 @@ def _no_delete() -> pgtrigger.Protect:
     return pgtrigger.Protect(name="no_delete", operation=pgtrigger.Delete)
 
 
-@pghistory.track()
-class CareTemplate(TimeStampedModel):
-    """One version of a ward's care-plan template (``domain/care_plans.py``). A version is
-    never changed (trigger): a new wording is a new version; ``active``: offered."""
+class CatalogueVersion(TimeStampedModel):
+    """What a version of the ward's catalogue (a scale, a care-plan template) carries: its
+    code and version, the definition as data, whether it is offered, who defined it where
+    (none: shipped with Corsia)."""
 
     code = models.CharField(_("codice"), max_length=40)
     version = models.CharField(_("versione"), max_length=20)
-    problem = models.CharField(_("problema"), max_length=500)
-    pattern = models.CharField(_("modello funzionale"), max_length=40)
     definition = models.JSONField(_("definizione"))
-    shipped = models.BooleanField(_("fornito con Corsia"), default=False)
     active = models.BooleanField(_("in uso"), default=True)
     defined_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     workstation = models.CharField(_("postazione"), max_length=120, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+@pghistory.track()
+class CareTemplate(CatalogueVersion):
+    """One version of a ward's care-plan template (``domain/care_plans.py``). A version is
+    never changed (trigger): a new wording is a new version; ``active``: offered."""
+
+    problem = models.CharField(_("problema"), max_length=500)
+    pattern = models.CharField(_("modello funzionale"), max_length=40)
+    shipped = models.BooleanField(_("fornito con Corsia"), default=False)
 
     class Meta:
         verbose_name = _("modello di piano assistenziale")

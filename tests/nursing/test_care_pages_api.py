@@ -4,6 +4,7 @@ diary note and a monitored value (page action and API)."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -205,3 +206,22 @@ def test_plan_page_actions(templates: None, nurse: User, patient: Patient) -> No
     problem.refresh_from_db()
     assert problem.status == "closed"
     assert page.get("/nursing/care-templates/").status_code == 200
+
+
+def test_templates_page_defines_a_new_version(
+    templates: None, coordinator: User, nurse: User
+) -> None:
+    page = logged_in(coordinator)
+    bad = page.post("/nursing/care-templates/", {"definition": "{"})
+    assert bad.status_code == 422
+    assert "Il testo non è JSON valido." in bad.content.decode()
+    old = CareTemplate.objects.get(code="rischio_cadute")
+    raw = old.definition | {"version": "2", "problem": "Rischio di caduta (protocollo 2027)"}
+    assert page.post("/nursing/care-templates/", {"definition": json.dumps(raw)}).status_code == 302
+    again = page.post("/nursing/care-templates/", {"definition": json.dumps(raw)})
+    assert again.status_code == 422
+    assert "ha già una versione 2" in again.content.decode()
+    assert CareTemplate.objects.filter(code="rischio_cadute").count() == 2
+    assert (
+        logged_in(nurse).post("/nursing/care-templates/", {"definition": "{}"}).status_code == 403
+    )
