@@ -5,16 +5,17 @@ nursing discharge; bad input refused with nothing written."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import partial
 
 import pytest
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
 from corsia.audit.models import AccessLogEntry, AuditEvent
-from corsia.core.domain.errors import ConflictError, NotFound, ValidationFailed
+from corsia.core.domain.errors import ConflictError, NotFound, PermissionRefused, ValidationFailed
 from corsia.nursing import selectors_care, services
 from corsia.nursing.domain import care_plans
 from corsia.nursing.models import (
@@ -24,8 +25,11 @@ from corsia.nursing.models import (
     InterventionRecord,
     NursingDischarge,
 )
-from corsia.patients.models import Patient
+from corsia.patients.models import Patient, PatientMerge, PatientMergeMove
+from corsia.patients.services import patient_merge, patient_unmerge
+from corsia.testing.accounts import MakeUser
 from corsia.testing.nursing import BRADEN_11
+from corsia.testing.patients import patient_registered
 
 WS = "tablet-3"
 
@@ -280,10 +284,7 @@ def test_discharge_hands_on_open_problems(
         NursingDischarge.objects.filter(pk=row.pk).update(destination="altro")
 
 
-def test_physician_pharmacist_permissions(templates: None, make_user, patient: Patient) -> None:  # type: ignore[no-untyped-def]
-    from corsia.accounts.domain.roles import Role
-    from corsia.core.domain.errors import PermissionRefused
-
+def test_pharmacist_may_not_plan(templates: None, make_user: MakeUser, patient: Patient) -> None:
     pharmacist = make_user(Role.PHARMACIST)
     template = CareTemplate.objects.get(code="rischio_cadute")
     with pytest.raises(PermissionRefused):
@@ -297,3 +298,39 @@ def test_physician_pharmacist_permissions(templates: None, make_user, patient: P
         services.care_intervention_record(
             actor=make_user(Role.NURSE), workstation=WS, intervention_id=999999, done=True
         )
+
+
+def test_a_merge_moves_the_care_plan_and_its_undoing_brings_it_back(
+    templates: None, nurse: User, coordinator: User, patient: Patient
+) -> None:
+    problem = _apply(nurse, patient, "rischio_cadute")
+    bell = problem.interventions.get(text__startswith="Campanello")
+    record = services.care_intervention_record(
+        actor=nurse, workstation=WS, intervention_id=bell.pk, done=True
+    )
+    survivor = patient_registered(
+        coordinator,
+        surname="Rossi",
+        given_names="Mario Secondo",
+        date_of_birth=date(1950, 1, 1),
+        codice_fiscale="",
+        stp_eni_code="STP1200001234567",
+    )
+    patient_merge(
+        actor=coordinator,
+        workstation="ANAG-PC02",
+        survivor_id=survivor.pk,
+        duplicate_id=patient.pk,
+        reason="Stessa persona registrata due volte",
+    )
+    problem.refresh_from_db()
+    record.refresh_from_db()
+    assert (problem.patient_id, record.patient_id) == (survivor.pk, survivor.pk)
+    merge = PatientMerge.objects.get(duplicate=patient, state="merged")
+    moved = {m.model for m in PatientMergeMove.objects.filter(merge=merge, module="nursing")}
+    assert {"nursing.CareProblem", "nursing.InterventionRecord"} <= moved
+    patient_unmerge(
+        actor=coordinator, workstation="ANAG-PC02", merge_id=merge.pk, reason="Due persone"
+    )
+    problem.refresh_from_db()
+    assert problem.patient_id == patient.pk
