@@ -42,7 +42,7 @@ def care_templates_all(*, user: User) -> list[CareTemplate]:
 
 def care_template_get(*, user: User, template_id: int) -> CareTemplate:
     require_permission(user, VIEW)
-    row = CareTemplate.objects.filter(pk=template_id).first()
+    row = CareTemplate.objects.filter(pk=template_id).first() if 0 < template_id < 2**31 else None
     if row is None:
         raise NotFound("Modello di piano non trovato.", code="template_not_found")
     return row

@@ -60,7 +60,12 @@ def _version(post: QueryDict) -> int | None:
 
 def _due(post: QueryDict) -> Any:
     raw = (post.get("due_at") or "").strip()
-    return parse_datetime(raw) if raw else None
+    if not raw:
+        return None
+    try:
+        return parse_datetime(raw) or raw  # unreadable: the service refuses it
+    except ValueError:  # well formed but impossible (30 February)
+        return raw
 
 
 def _open(post: QueryDict, _: int) -> dict[str, Any]:

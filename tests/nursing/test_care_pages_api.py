@@ -225,3 +225,40 @@ def test_templates_page_defines_a_new_version(
     assert (
         logged_in(nurse).post("/nursing/care-templates/", {"definition": "{}"}).status_code == 403
     )
+
+
+@pytest.mark.parametrize("due", ["2026-02-30T10:00:00+01:00", "domani", "2026-12-03T10:00:00"])
+def test_an_unreadable_slot_is_refused_on_the_page(
+    templates: None, nurse: User, patient: Patient, due: str
+) -> None:
+    page = logged_in(nurse)
+    template = CareTemplate.objects.get(code="rischio_cadute")
+    base = f"/nursing/patients/{patient.pk}/plan/"
+    page.post(f"{base}open/0/", {"template_id": template.pk})
+    bell = CareProblem.objects.get().interventions.get(text__startswith="Campanello")
+    answer = page.post(f"{base}record/{bell.pk}/", {"done": "1", "due_at": due}, follow=True)
+    assert answer.status_code == 200
+    assert "Orario previsto non valido." in answer.content.decode()
+    assert not InterventionRecord.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("interventions/99999999999/records", {"done": True}),
+        (
+            "goals/99999999999/evaluations",
+            {"outcome": "met", "decision": "continue", "expected_version": 1},
+        ),
+        (
+            "problems/99999999999/goals",
+            {"text": "x", "target_date": "2026-12-31", "expected_version": 1},
+        ),
+        ("notes/99999999999/corrections", {"text": "x", "reason": "y"}),
+    ],
+)
+def test_an_id_no_column_holds_is_not_found(
+    nurse: User, path: str, body: dict[str, object]
+) -> None:
+    status, answer = post_json(api_client(nurse), f"{API}/{path}", body)
+    assert status == 404, answer

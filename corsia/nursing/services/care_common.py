@@ -34,12 +34,19 @@ def reason_of(reason: str) -> str:
     return wording(reason, label="Motivo", field="reason", limit=2000)
 
 
+INT_MAX = 2**31 - 1  # what an id column holds: a larger id names nothing
+
+
+def fits(pk: object) -> bool:
+    return isinstance(pk, int) and not isinstance(pk, bool) and 0 < pk <= INT_MAX
+
+
 def locked(model: type[_V], pk: int, expected_version: object, what: str) -> _V:
     """The row locked, refused when another user changed it since the nurse read it."""
-    row = model.objects.select_for_update(of=("self",)).filter(pk=pk).first()
+    row = model.objects.select_for_update(of=("self",)).filter(pk=pk).first() if fits(pk) else None
     if row is None:
         raise NotFound(f"{what} non trovato.", code="not_found")
-    if isinstance(expected_version, bool) or expected_version != row.version:
+    if not fits(expected_version) or expected_version != row.version:
         raise ConflictError(
             f"{what} è stato modificato da un altro utente: ricarica la pagina.",
             code="version_conflict",

@@ -6,13 +6,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
+from django.utils import timezone
 
 from corsia.core.actors import User, Workstation, require_permission, workstation_label
 from corsia.core.domain.errors import ConflictError, NotFound, ValidationFailed
 from corsia.nursing import audit_events as events
 from corsia.nursing.domain.care_plans import wording
 from corsia.nursing.models import CareIntervention, InterventionRecord, ProblemStatus
-from corsia.nursing.services.care_common import RECORD, audit
+from corsia.nursing.services.care_common import RECORD, audit, fits
 from corsia.nursing.services.writing import when_recorded
 from corsia.patients.selectors import patient_get
 
@@ -36,7 +37,7 @@ def care_intervention_record(
     why = "" if done else wording(reason_not_done, label="Motivo", field="reason_not_done")
     note_clean = wording(note, label="Nota", field="note") if (note or "").strip() else ""
     when = when_recorded(performed_at, field_name="performed_at")
-    if due_at is not None and not isinstance(due_at, datetime):
+    if due_at is not None and (not isinstance(due_at, datetime) or timezone.is_naive(due_at)):
         raise ValidationFailed(
             "Orario previsto non valido.", code="datetime_invalid", field="due_at"
         )
@@ -46,6 +47,8 @@ def care_intervention_record(
             .select_related("problem")
             .filter(pk=intervention_id)
             .first()
+            if fits(intervention_id)
+            else None
         )
         if intervention is None:
             raise NotFound("Intervento non trovato.", code="not_found")

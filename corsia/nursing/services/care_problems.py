@@ -29,6 +29,7 @@ from corsia.nursing.services.care_common import (
     RECORD,
     audit,
     bump,
+    fits,
     locked,
     open_problem,
     reason_of,
@@ -66,7 +67,7 @@ class ProblemInput:
 
 
 def _template(template_id: int) -> CareTemplate:
-    template = CareTemplate.objects.filter(pk=template_id).first()
+    template = CareTemplate.objects.filter(pk=template_id).first() if fits(template_id) else None
     if template is None:
         raise NotFound("Modello di piano non trovato.", code="template_not_found")
     if not template.active:

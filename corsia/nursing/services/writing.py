@@ -20,7 +20,7 @@ from corsia.core.domain.text import has_unsafe_characters
 from corsia.nursing import audit_events as events
 from corsia.nursing.domain import gordon, monitoring
 from corsia.nursing.models import MonitoringEntry, NoteKind, NursingAnamnesis, NursingNote
-from corsia.nursing.services.care_common import audit
+from corsia.nursing.services.care_common import audit, fits
 from corsia.patients.selectors import patient_get
 
 RECORD = "nursing.record_nursing"
@@ -76,7 +76,7 @@ def when_recorded(value: datetime | None, *, field_name: str) -> datetime:
 
 
 def _latest_for_update(model: type[_W], pk: int, what: str) -> _W:
-    row = model.objects.select_for_update(of=("self",)).filter(pk=pk).first()
+    row = model.objects.select_for_update(of=("self",)).filter(pk=pk).first() if fits(pk) else None
     if row is None:
         raise NotFound(f"{what} non trovata.", code="not_found")
     if model.objects.filter(supersedes=row).exists():
