@@ -73,6 +73,7 @@ def nav_for(request: HttpRequest) -> list[dict[str, object]]:
 NAV_ITEMS = (
     *NAV_ITEMS,
     NavItem("nursing:scales", _("Scale di valutazione"), "nursing.manage_scales"),
+    NavItem("nursing:care_templates", _("Modelli di piano assistenziale"), "nursing.manage_scales"),
 )
 
 # Ward therapy (corsia.therapy, issue 16 §13).

@@ -22,7 +22,7 @@ from corsia.demo import users
 from corsia.demo.nursing import ensure_demo_nursing
 from corsia.drugs.services import drugs_reference_load
 from corsia.inventory import demo as demo_inventory
-from corsia.nursing.services import scales_reference_load
+from corsia.nursing.services import care_templates_reference_load, scales_reference_load
 from corsia.prescribing.demo import ensure_demo_clinical
 from corsia.regimens import library as regimen_library
 from corsia.therapy.demo import ensure_demo_ward_therapy
@@ -52,6 +52,7 @@ def reference_data() -> Iterator[str]:
     yield f"ICD-9-CM codes: {icd9.created} created, {icd9.updated} updated, {icd9.unchanged} unchanged"
     # Nursing record (issue 16, §20): the shipped scales.
     yield f"nursing scales: {scales_reference_load()} created"
+    yield f"nursing care-plan templates: {care_templates_reference_load()} created"
 
 
 def demo_hospital() -> Iterator[str]:

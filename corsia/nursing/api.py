@@ -10,8 +10,10 @@ from ninja import Router, Schema, Status
 
 from corsia.core.access import api_perm
 from corsia.core.schemas import AwareDatetime, IsoDatetime
-from corsia.core.web import request_actor, request_workstation
+from corsia.core.web import acting, request_actor, request_workstation
 from corsia.nursing import selectors, services
+from corsia.nursing.api_care import router as care_router
+from corsia.nursing.api_common import RECORD, VIEW, act_operations
 from corsia.nursing.models import (
     Assessment,
     MonitoringEntry,
@@ -21,8 +23,6 @@ from corsia.nursing.models import (
 )
 
 router = Router(tags=["nursing"])
-VIEW = "nursing.view_nursing"
-RECORD = "nursing.record_nursing"
 MANAGE = "nursing.manage_scales"
 
 
@@ -126,18 +126,6 @@ def scales(request: HttpRequest, all_versions: bool = False) -> list[ScaleOut]:
     return [_scale_out(s) for s in rows]
 
 
-@router.post("/scales", response={201: ScaleOut})
-@api_perm(MANAGE)
-def define_scale(request: HttpRequest, payload: ScaleIn) -> Status[ScaleOut]:
-    """A scale of the hospital's own, or a new version of one (put in use)."""
-    scale = services.scale_define(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
-        definition=payload.definition,
-    )
-    return Status(201, _scale_out(scale))
-
-
 @router.get("/assessments", response=list[AssessmentOut])
 @api_perm(VIEW)
 def assessments(
@@ -174,8 +162,7 @@ def assessment(request: HttpRequest, assessment_id: int) -> AssessmentOut:
 def record(request: HttpRequest, payload: AssessmentIn) -> Status[AssessmentOut]:
     """Score the answers with the scale in use (its code) and record them."""
     created = services.assessment_record(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         patient_id=payload.patient_id,
         data=services.AssessmentInput(
             scale_code=payload.scale,
@@ -183,24 +170,6 @@ def record(request: HttpRequest, payload: AssessmentIn) -> Status[AssessmentOut]
             assessed_at=payload.assessed_at,
             notes=payload.notes,
         ),
-    )
-    return Status(201, _out(created))
-
-
-@router.post("/assessments/{assessment_id}/corrections", response={201: AssessmentOut})
-@api_perm(RECORD)
-def correct(
-    request: HttpRequest, assessment_id: int, payload: CorrectionIn
-) -> Status[AssessmentOut]:
-    """A correction: a new assessment superseding this one (which stays), with a reason."""
-    created = services.assessment_correct(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
-        assessment_id=assessment_id,
-        answers=payload.answers,
-        reason=payload.reason,
-        notes=payload.notes,
-        assessed_at=payload.assessed_at,
     )
     return Status(201, _out(created))
 
@@ -238,6 +207,7 @@ class AnamnesisOut(Schema):
     written_at: IsoDatetime
     author: str
     supersedes_id: int | None
+    correction_reason: str
 
 
 class WrittenRecordOut(Schema):
@@ -268,41 +238,35 @@ class AnamnesisIn(Schema):
     reason: str = ""  # required for a new version
 
 
+def _written(row: NursingNote | MonitoringEntry | NursingAnamnesis) -> dict[str, Any]:
+    """What every written-once row answers: its id, author, the version it corrects."""
+    return {
+        "id": row.pk,
+        "author": row.author.username,
+        "supersedes_id": row.supersedes_id,
+        "correction_reason": row.correction_reason,
+    }
+
+
 def _note_out(n: NursingNote) -> NoteOut:
-    return NoteOut(
-        id=n.pk,
-        kind=n.kind,
-        text=n.text,
-        written_at=n.written_at,
-        author=n.author.username,
-        supersedes_id=n.supersedes_id,
-        correction_reason=n.correction_reason,
-    )
+    return NoteOut(**_written(n), kind=n.kind, text=n.text, written_at=n.written_at)
 
 
 def _monitoring_out(m: MonitoringEntry) -> MonitoringOut:
+    value = str(m.value)
     return MonitoringOut(
-        id=m.pk,
-        parameter=m.parameter,
-        value=str(m.value),
-        note=m.note,
-        measured_at=m.written_at,
-        author=m.author.username,
-        supersedes_id=m.supersedes_id,
-        correction_reason=m.correction_reason,
+        **_written(m), parameter=m.parameter, value=value, note=m.note, measured_at=m.written_at
     )
 
 
 def _anamnesis_out(a: NursingAnamnesis) -> AnamnesisOut:
     return AnamnesisOut(
-        id=a.pk,
+        **_written(a),
         admission_reason=a.admission_reason,
         patterns=a.patterns,
         caregiver=a.caregiver,
         aids=a.aids,
         written_at=a.written_at,
-        author=a.author.username,
-        supersedes_id=a.supersedes_id,
     )
 
 
@@ -326,45 +290,13 @@ def written_record(
     )
 
 
-@router.post("/patients/{patient_id}/notes", response={201: NoteOut})
-@api_perm(RECORD)
-def write_note(request: HttpRequest, patient_id: int, payload: NoteIn) -> Status[NoteOut]:
-    note = services.note_write(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
-        patient_id=patient_id,
-        text=payload.text,
-        kind=payload.kind,
-        written_at=payload.written_at,
-    )
-    return Status(201, _note_out(note))
-
-
-@router.post("/patients/{patient_id}/monitoring", response={201: MonitoringOut})
-@api_perm(RECORD)
-def record_monitoring(
-    request: HttpRequest, patient_id: int, payload: MonitoringIn
-) -> Status[MonitoringOut]:
-    entry = services.monitoring_record(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
-        patient_id=patient_id,
-        parameter=payload.parameter,
-        value=payload.value,
-        measured_at=payload.measured_at,
-        note=payload.note,
-    )
-    return Status(201, _monitoring_out(entry))
-
-
 @router.post("/patients/{patient_id}/anamnesis", response={201: AnamnesisOut})
 @api_perm(RECORD)
 def write_anamnesis(
     request: HttpRequest, patient_id: int, payload: AnamnesisIn
 ) -> Status[AnamnesisOut]:
     row = services.anamnesis_write(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         patient_id=patient_id,
         data=services.AnamnesisInput(
             admission_reason=payload.admission_reason,
@@ -376,3 +308,82 @@ def write_anamnesis(
         reason=payload.reason,
     )
     return Status(201, _anamnesis_out(row))
+
+
+class NoteCorrectionIn(Schema):
+    text: str
+    reason: str
+
+
+class MonitoringCorrectionIn(Schema):
+    value: str  # a decimal, as text
+    reason: str
+
+
+# path, operation name, payload, service, answer, its schema, what it does, permission
+ACTS: tuple[tuple[str, str, type[Schema], Any, Any, type[Schema], str, str], ...] = (
+    (
+        "/scales",
+        "define_scale",
+        ScaleIn,
+        services.scale_define,
+        _scale_out,
+        ScaleOut,
+        "A scale of the hospital's own, or a new version of one (put in use).",
+        MANAGE,
+    ),
+    (
+        "/assessments/{assessment_id}/corrections",
+        "correct",
+        CorrectionIn,
+        services.assessment_correct,
+        _out,
+        AssessmentOut,
+        "A correction: a new assessment superseding this one (which stays), with a reason.",
+        RECORD,
+    ),
+    (
+        "/patients/{patient_id}/notes",
+        "write_note",
+        NoteIn,
+        services.note_write,
+        _note_out,
+        NoteOut,
+        "A care-diary entry (diary, shift handover, event).",
+        RECORD,
+    ),
+    (
+        "/patients/{patient_id}/monitoring",
+        "record_monitoring",
+        MonitoringIn,
+        services.monitoring_record,
+        _monitoring_out,
+        MonitoringOut,
+        "A monitored value, refused outside its hard limits.",
+        RECORD,
+    ),
+    (
+        "/notes/{note_id}/corrections",
+        "correct_note",
+        NoteCorrectionIn,
+        services.note_correct,
+        _note_out,
+        NoteOut,
+        "A diary note corrected: a new version superseding it (which stays), with a reason.",
+        RECORD,
+    ),
+    (
+        "/monitoring/{entry_id}/corrections",
+        "correct_monitoring",
+        MonitoringCorrectionIn,
+        services.monitoring_correct,
+        _monitoring_out,
+        MonitoringOut,
+        "A monitored value corrected (same parameter and time), with a reason.",
+        RECORD,
+    ),
+)
+
+act_operations(router, ACTS)
+
+router.add_router("", care_router)

@@ -29,3 +29,36 @@ MONITORING_RECORDED = register("nursing.monitoring_recorded", "Monitoraggio regi
 MONITORING_CORRECTED = register(
     "nursing.monitoring_corrected", "Monitoraggio corretto", reason_required=True
 )
+
+# --- the nursing process ---------------------------------------------------------------------
+CARE_TEMPLATES_LOADED = register(
+    "nursing.care_templates_loaded", "Modelli di piano assistenziale forniti caricati"
+)
+CARE_TEMPLATE_DEFINED = register(
+    "nursing.care_template_defined", "Modello di piano assistenziale definito dal reparto"
+)
+CARE_PROBLEM_OPENED = register("nursing.care_problem_opened", "Problema assistenziale aperto")
+CARE_PROBLEM_STATUS_CHANGED = register(
+    "nursing.care_problem_status_changed",
+    "Problema assistenziale risolto, chiuso o inserito per errore",
+    reason_required=True,
+)
+CARE_GOAL_ADDED = register("nursing.care_goal_added", "Obiettivo assistenziale aggiunto")
+CARE_GOAL_REVISED = register(
+    "nursing.care_goal_revised", "Obiettivo assistenziale rivisto", reason_required=True
+)
+CARE_INTERVENTION_ADDED = register(
+    "nursing.care_intervention_added", "Intervento assistenziale pianificato"
+)
+CARE_INTERVENTION_REVISED = register(
+    "nursing.care_intervention_revised",
+    "Intervento assistenziale modificato o sospeso",
+    reason_required=True,
+)
+CARE_INTERVENTION_RECORDED = register(
+    "nursing.care_intervention_recorded", "Intervento assistenziale eseguito o non eseguito"
+)
+CARE_GOAL_EVALUATED = register("nursing.care_goal_evaluated", "Obiettivo assistenziale valutato")
+NURSING_DISCHARGE_WRITTEN = register(
+    "nursing.discharge_written", "Dimissione infermieristica scritta"
+)

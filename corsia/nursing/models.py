@@ -20,29 +20,21 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from corsia.core.models import TimeStampedModel
 from corsia.core.triggers import read_only_movable
 from corsia.nursing.domain import monitoring
 from corsia.nursing.domain.scales import ScaleDefinition, definition_from_dict
+from corsia.nursing.models_care import CatalogueVersion
 
 
 @pghistory.track()
-class Scale(TimeStampedModel):
+class Scale(CatalogueVersion):
     """One version of an assessment scale: the definition as data (``domain/scales.py``).
 
     ``shipped``: one of Corsia's own (``domain/catalogue.py``); else defined by the
     hospital. ``active``: offered for new assessments (an old version stays readable)."""
 
-    code = models.CharField(_("codice"), max_length=40)
-    version = models.CharField(_("versione"), max_length=20)
     name = models.CharField(_("nome"), max_length=300)
-    definition = models.JSONField(_("definizione"))
     shipped = models.BooleanField(_("fornita con Corsia"), default=False)
-    active = models.BooleanField(_("in uso"), default=True)
-    defined_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    workstation = models.CharField(_("postazione"), max_length=120, blank=True)
 
     class Meta:
         verbose_name = _("scala di valutazione")
@@ -228,3 +220,38 @@ class MonitoringEntry(_Written):
     def parameter_label(self) -> str:
         spec = monitoring.parameter(self.parameter)
         return f"{spec.label} ({spec.unit})" if spec is not None else self.parameter
+
+
+from corsia.nursing.models_care import (  # noqa: E402  (the nursing process's tables)
+    CareEvaluation,
+    CareGoal,
+    CareIntervention,
+    CareProblem,
+    CareTemplate,
+    Decision,
+    GoalStatus,
+    InterventionRecord,
+    NursingDischarge,
+    Outcome,
+    ProblemStatus,
+)
+
+__all__ = [
+    "Assessment",
+    "CareEvaluation",
+    "CareGoal",
+    "CareIntervention",
+    "CareProblem",
+    "CareTemplate",
+    "Decision",
+    "GoalStatus",
+    "InterventionRecord",
+    "MonitoringEntry",
+    "NoteKind",
+    "NursingAnamnesis",
+    "NursingDischarge",
+    "NursingNote",
+    "Outcome",
+    "ProblemStatus",
+    "Scale",
+]

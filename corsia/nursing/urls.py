@@ -1,6 +1,6 @@
 from django.urls import path
 
-from corsia.nursing import views
+from corsia.nursing import views, views_care
 
 app_name = "nursing"
 
@@ -14,4 +14,17 @@ urlpatterns = [
     path("scales/", views.scales_page, name="scales"),
     path("scales/<int:scale_id>/", views.scale_page, name="scale"),
     path("scales/<int:scale_id>/activation/", views.scale_activation, name="scale_activation"),
+    path("patients/<int:patient_id>/plan/", views_care.plan_page, name="plan"),
+    path(
+        "patients/<int:patient_id>/plan/<slug:action>/<int:item_id>/",
+        views_care.plan_action,
+        name="plan_action",
+    ),
+    path("patients/<int:patient_id>/discharge/", views_care.discharge_page, name="discharge"),
+    path(
+        "patients/<int:patient_id>/corrections/<slug:kind>/<int:row_id>/",
+        views_care.correct_written,
+        name="correct_written",
+    ),
+    path("care-templates/", views_care.care_templates_page, name="care_templates"),
 ]

@@ -31,6 +31,7 @@ from corsia.nursing.forms import (
     ScaleForm,
 )
 from corsia.nursing.models import Scale
+from corsia.nursing.views_care import definition_page
 from corsia.patients.selectors import patient_get
 from corsia.records.selectors import patient_vitals
 
@@ -184,27 +185,15 @@ def assessment_page(request: HttpRequest, assessment_id: int) -> HttpResponse:
 @require_perm(VIEW)
 def scales_page(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    may_manage = request.user.has_perm(MANAGE)
-    form = ScaleDefinitionForm(request.POST or None) if may_manage else None
-    status = 200
-    if request.method == "POST":
-        if form is None:
-            raise PermissionDenied(MANAGE)
-        if form.is_valid():
-            try:
-                raw = json.loads(form.cleaned_data["definition"])
-            except (ValueError, RecursionError):
-                form.add_error("definition", _("Il testo non è JSON valido."))
-            else:
-                with form_refusals(form, whole_form=True):
-                    scale = services.scale_define(
-                        actor=actor, workstation=_ws(request), definition=raw
-                    )
-                    messages.success(request, _("Scala definita e messa in uso."))
-                    return redirect("nursing:scale", scale_id=scale.pk)
-        status = 422
-    context = {"scales": selectors.scales_all(user=actor), "form": form}
-    return render(request, "nursing/scales.html", context, status=status)
+    return definition_page(
+        request,
+        ScaleDefinitionForm,
+        act=services.scale_define,
+        done=_("Scala definita e messa in uso."),
+        then=lambda scale: redirect("nursing:scale", scale_id=scale.pk),
+        template="nursing/scales.html",
+        context=lambda: {"scales": selectors.scales_all(user=actor)},
+    )
 
 
 @require_perm(VIEW)

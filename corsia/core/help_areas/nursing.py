@@ -45,6 +45,28 @@ PAGES: dict[str, PageHelp] = {
             "aggiornamento è una nuova versione con il motivo; le precedenti restano."
         ),
     ),
+    "nursing:plan": PageHelp(
+        _("Piano assistenziale"),
+        _(
+            "I problemi del paziente con obiettivi misurabili e interventi pianificati. Applica "
+            "un modello del reparto e adattalo; registra ogni intervento (eseguito o no, con il "
+            "motivo); valuta gli obiettivi per continuare, rivedere o chiudere il problema."
+        ),
+    ),
+    "nursing:discharge": PageHelp(
+        _("Dimissione infermieristica"),
+        _(
+            "La sintesi per il setting successivo: problemi aperti, dispositivi e ultimi valori "
+            "delle scale. Registrandola, i problemi aperti si chiudono su questo piano."
+        ),
+    ),
+    "nursing:care_templates": PageHelp(
+        _("Modelli di piano assistenziale"),
+        _(
+            "I modelli del reparto (problema, obiettivi, interventi). Una nuova formulazione è "
+            "una nuova versione: i piani che usano la precedente non cambiano."
+        ),
+    ),
     "nursing:scales": PageHelp(
         _("Scale di valutazione"),
         _(
@@ -59,5 +81,11 @@ PAGES: dict[str, PageHelp] = {
 }
 
 NOT_PAGES: frozenset[str] = frozenset(
-    {"nursing:scale_activation", "nursing:note_write", "nursing:monitoring"}
+    {
+        "nursing:scale_activation",
+        "nursing:note_write",
+        "nursing:monitoring",
+        "nursing:plan_action",
+        "nursing:correct_written",
+    }
 )

@@ -11,11 +11,12 @@ from django.utils import timezone
 
 from corsia.audit.services import audit_record
 from corsia.core.actors import User, Workstation, require_permission, workstation_label
-from corsia.core.domain.errors import ConflictError, NotFound, ValidationFailed
+from corsia.core.domain.errors import NotFound, ValidationFailed
 from corsia.nursing import audit_events as events
 from corsia.nursing.domain import catalogue
 from corsia.nursing.domain.scales import definition_from_dict
 from corsia.nursing.models import Scale
+from corsia.nursing.services.care_common import new_version_of, withdraw
 
 MANAGE = "nursing.manage_scales"
 
@@ -51,20 +52,9 @@ def scale_define(*, actor: User, workstation: Workstation, definition: Any) -> S
     require_permission(actor, MANAGE)
     parsed = definition_from_dict(definition)
     with transaction.atomic():
-        same_code = list(Scale.objects.select_for_update().filter(code=parsed.code))
-        if any(s.version == parsed.version for s in same_code):
-            raise ConflictError(
-                f"La scala «{parsed.code}» ha già una versione {parsed.version}: "
-                "indica un nuovo numero di versione.",
-                code="scale_version_exists",
-                field="version",
-            )
-        now = timezone.now()
-        for older in same_code:
-            if older.active:
-                older.active = False
-                older.updated_at = now
-                older.save(update_fields=["active", "updated_at"])
+        same_code = new_version_of(
+            Scale, parsed.code, parsed.version, refusal="scale_version_exists", what="La scala"
+        )
         scale = Scale.objects.create(
             code=parsed.code,
             version=parsed.version,
@@ -103,14 +93,10 @@ def scale_set_active(
             raise NotFound("Scala non trovata.", code="scale_not_found")
         if scale.active == active:
             return scale
-        now = timezone.now()
         if active:
-            for other in Scale.objects.select_for_update().filter(code=scale.code, active=True):
-                other.active = False
-                other.updated_at = now
-                other.save(update_fields=["active", "updated_at"])
+            withdraw(Scale.objects.select_for_update().filter(code=scale.code, active=True))
         scale.active = active
-        scale.updated_at = now
+        scale.updated_at = timezone.now()
         scale.save(update_fields=["active", "updated_at"])
         audit_record(
             event=events.SCALE_ACTIVATION_CHANGED,

@@ -5,7 +5,7 @@ new row that supersedes the latest one, with a reason."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
@@ -14,13 +14,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from corsia.audit.domain.events import EventType
-from corsia.audit.services import audit_record
 from corsia.core.actors import User, Workstation, require_permission, workstation_label
 from corsia.core.domain.errors import ConflictError, NotFound, ValidationFailed
 from corsia.core.domain.text import has_unsafe_characters
 from corsia.nursing import audit_events as events
 from corsia.nursing.domain import gordon, monitoring
 from corsia.nursing.models import MonitoringEntry, NoteKind, NursingAnamnesis, NursingNote
+from corsia.nursing.services.care_common import audit, fits
 from corsia.patients.selectors import patient_get
 
 RECORD = "nursing.record_nursing"
@@ -29,6 +29,7 @@ LATEST_BACKDATING = timedelta(days=7)
 FUTURE_SKEW = timedelta(minutes=5)
 
 _W = TypeVar("_W", NursingAnamnesis, NursingNote, MonitoringEntry)
+_Row = TypeVar("_Row", NursingNote, MonitoringEntry)
 
 
 def _text(value: str, *, field_name: str, label: str, required: bool, limit: int = MAX_TEXT) -> str:
@@ -54,7 +55,8 @@ def _reason(reason: str) -> str:
     )
 
 
-def _when(value: datetime | None, *, field_name: str) -> datetime:
+def when_recorded(value: datetime | None, *, field_name: str) -> datetime:
+    """When a nurse says it happened: empty is now; not in the future, at most 7 days ago."""
     now = timezone.now()
     if value is None:
         return now
@@ -74,7 +76,7 @@ def _when(value: datetime | None, *, field_name: str) -> datetime:
 
 
 def _latest_for_update(model: type[_W], pk: int, what: str) -> _W:
-    row = model.objects.select_for_update(of=("self",)).filter(pk=pk).first()
+    row = model.objects.select_for_update(of=("self",)).filter(pk=pk).first() if fits(pk) else None
     if row is None:
         raise NotFound(f"{what} non trovata.", code="not_found")
     if model.objects.filter(supersedes=row).exists():
@@ -84,26 +86,74 @@ def _latest_for_update(model: type[_W], pk: int, what: str) -> _W:
     return row
 
 
-def _audit(
-    event: EventType,
-    row: Any,
+def _audit(event: EventType, row: Any, **fields: Any) -> None:
+    audit(event, row, patient_id=row.patient_id, **fields)
+
+
+def _write(
+    model: type[_Row],
+    patient_id: int,
+    when: datetime,
     *,
     actor: User,
     workstation: Workstation,
-    after: dict[str, Any],
-    before: dict[str, Any] | None = None,
-    reason: str = "",
-) -> None:
-    audit_record(
-        event=event,
-        actor=actor,
-        workstation=workstation,
-        target=row,
-        patient_id=row.patient_id,
-        before=before,
-        after=after,
-        reason=reason,
-    )
+    event: EventType,
+    values: dict[str, Any],
+    audited: dict[str, Any],
+) -> _Row:
+    """A first version of a diary note or a monitored value, written and audited."""
+    with transaction.atomic():
+        row = model.objects.create(
+            patient_id=patient_id,
+            written_at=when,
+            author=actor,
+            workstation=workstation_label(workstation)[:120],
+            **values,
+        )
+        _audit(event, row, actor=actor, workstation=workstation, after=audited)
+    return row
+
+
+def _supersede(
+    model: type[_Row],
+    row_id: int,
+    what: str,
+    *,
+    actor: User,
+    workstation: Workstation,
+    reason: str,
+    event: EventType,
+    values: Callable[[_Row], dict[str, Any]],
+    audited: str,
+) -> _Row:
+    """The one way a diary note or a monitored value is corrected: the latest version only
+    (locked), a new row with ``values(old)`` at the same time, superseding it with the
+    reason, audited with the ``audited`` field before and after."""
+    require_permission(actor, RECORD)
+    why = _reason(reason)
+    with transaction.atomic():
+        old = _latest_for_update(model, row_id, what)
+        patient_get(user=actor, patient_id=old.patient_id)
+        fields = values(old)
+        row = model.objects.create(
+            patient_id=old.patient_id,
+            written_at=old.written_at,
+            author=actor,
+            workstation=workstation_label(workstation)[:120],
+            supersedes=old,
+            correction_reason=why,
+            **fields,
+        )
+        _audit(
+            event,
+            row,
+            actor=actor,
+            workstation=workstation,
+            before={"id": old.pk, audited: str(getattr(old, audited))},
+            after={audited: str(fields[audited])},
+            reason=why,
+        )
+    return row
 
 
 # --- anamnesis ------------------------------------------------------------------------------
@@ -240,55 +290,37 @@ def note_write(
     patient = patient_get(user=actor, patient_id=patient_id)
     body = _text(text, field_name="text", label="Testo", required=True)
     kind_clean = _kind(kind)
-    when = _when(written_at, field_name="written_at")
-    with transaction.atomic():
-        row = NursingNote.objects.create(
-            patient_id=patient.pk,
-            kind=kind_clean,
-            text=body,
-            written_at=when,
-            author=actor,
-            workstation=workstation_label(workstation)[:120],
-        )
-        _audit(
-            events.NOTE_WRITTEN,
-            row,
-            actor=actor,
-            workstation=workstation,
-            after={"kind": kind_clean, "text": body},
-        )
-    return row
+    when = when_recorded(written_at, field_name="written_at")
+    return _write(
+        NursingNote,
+        patient.pk,
+        when,
+        actor=actor,
+        workstation=workstation,
+        event=events.NOTE_WRITTEN,
+        values={"kind": kind_clean, "text": body},
+        audited={"kind": kind_clean, "text": body},
+    )
 
 
 def note_correct(
     *, actor: User, workstation: Workstation, note_id: int, text: str, reason: str
 ) -> NursingNote:
-    require_permission(actor, RECORD)
-    why = _reason(reason)
-    body = _text(text, field_name="text", label="Testo", required=True)
-    with transaction.atomic():
-        old = _latest_for_update(NursingNote, note_id, "La nota")
-        patient_get(user=actor, patient_id=old.patient_id)
-        row = NursingNote.objects.create(
-            patient_id=old.patient_id,
-            kind=old.kind,
-            text=body,
-            written_at=old.written_at,
-            author=actor,
-            workstation=workstation_label(workstation)[:120],
-            supersedes=old,
-            correction_reason=why,
-        )
-        _audit(
-            events.NOTE_CORRECTED,
-            row,
-            actor=actor,
-            workstation=workstation,
-            before={"id": old.pk, "text": old.text},
-            after={"text": body},
-            reason=why,
-        )
-    return row
+    """A correction of a diary entry: a new row with the text, superseding it (reason)."""
+    return _supersede(
+        NursingNote,
+        note_id,
+        "La nota",
+        actor=actor,
+        workstation=workstation,
+        reason=reason,
+        event=events.NOTE_CORRECTED,
+        values=lambda old: {
+            "kind": old.kind,
+            "text": _text(text, field_name="text", label="Testo", required=True),
+        },
+        audited="text",
+    )
 
 
 # --- monitoring -----------------------------------------------------------------------------
@@ -308,55 +340,37 @@ def monitoring_record(
     require_permission(actor, RECORD)
     patient = patient_get(user=actor, patient_id=patient_id)
     spec, clean = monitoring.ensure_value(parameter, value)
-    when = _when(measured_at, field_name="measured_at")
+    when = when_recorded(measured_at, field_name="measured_at")
     note_clean = _text(note, field_name="note", label="Nota", required=False, limit=300)
-    with transaction.atomic():
-        row = MonitoringEntry.objects.create(
-            patient_id=patient.pk,
-            parameter=spec.code,
-            value=clean,
-            note=note_clean,
-            written_at=when,
-            author=actor,
-            workstation=workstation_label(workstation)[:120],
-        )
-        _audit(
-            events.MONITORING_RECORDED,
-            row,
-            actor=actor,
-            workstation=workstation,
-            after={"parameter": spec.code, "value": str(clean), "measured_at": when.isoformat()},
-        )
-    return row
+    return _write(
+        MonitoringEntry,
+        patient.pk,
+        when,
+        actor=actor,
+        workstation=workstation,
+        event=events.MONITORING_RECORDED,
+        values={"parameter": spec.code, "value": clean, "note": note_clean},
+        audited={"parameter": spec.code, "value": str(clean), "measured_at": when.isoformat()},
+    )
 
 
 def monitoring_correct(
     *, actor: User, workstation: Workstation, entry_id: int, value: object, reason: str
 ) -> MonitoringEntry:
-    require_permission(actor, RECORD)
-    why = _reason(reason)
-    with transaction.atomic():
-        old = _latest_for_update(MonitoringEntry, entry_id, "La rilevazione")
-        patient_get(user=actor, patient_id=old.patient_id)
+    """A correction of a monitored value (same parameter, same time), with a reason."""
+
+    def values(old: MonitoringEntry) -> dict[str, Any]:
         spec, clean = monitoring.ensure_value(old.parameter, value)
-        row = MonitoringEntry.objects.create(
-            patient_id=old.patient_id,
-            parameter=spec.code,
-            value=clean,
-            note=old.note,
-            written_at=old.written_at,
-            author=actor,
-            workstation=workstation_label(workstation)[:120],
-            supersedes=old,
-            correction_reason=why,
-        )
-        _audit(
-            events.MONITORING_CORRECTED,
-            row,
-            actor=actor,
-            workstation=workstation,
-            before={"id": old.pk, "value": str(old.value)},
-            after={"value": str(clean)},
-            reason=why,
-        )
-    return row
+        return {"parameter": spec.code, "value": clean, "note": old.note}
+
+    return _supersede(
+        MonitoringEntry,
+        entry_id,
+        "La rilevazione",
+        actor=actor,
+        workstation=workstation,
+        reason=reason,
+        event=events.MONITORING_CORRECTED,
+        values=values,
+        audited="value",
+    )

@@ -157,6 +157,7 @@ NOT_PATIENT_DATA: dict[str, str] = {
 # Nursing record (issue 16, §20).
 NOT_PATIENT_DATA |= {
     "/api/v1/nursing/scales": "catalogue (the scales as data)",
+    "/api/v1/nursing/care-templates": "catalogue (the ward's care-plan templates)",
     "/api/v1/nursing/assessments/{assessment_id}": "no assessment in the scenario; one made "
     "during a masked stay hidden from the reader is 404 like the list leaves it out "
     "(tests/nursing/test_pages_api.py)",
