@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import random
 
-from bench.agenda import GOALS, SCALES, agenda_benchmark, saturation, synthetic_day
+from bench.agenda import GOALS, agenda_benchmark
+from bench.agenda_days import SCALES, saturation, synthetic_day
 from corsia.agenda.domain.planning import lower_bound
 
 
