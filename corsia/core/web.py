@@ -3,12 +3,13 @@ actor and the workstation (``acting``: the first two arguments of every service)
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import TypedDict
 
 from django.http import HttpRequest
-from django.utils.dateparse import parse_date
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 
 from corsia.core.actors import PERMISSION_REFUSED, User, Workstation
 from corsia.core.domain.errors import PermissionRefused, ValidationFailed
@@ -71,6 +72,24 @@ def posted_date(raw: str | None, field: str, invalid: str = DATE_UNREADABLE) -> 
     if parsed is None:
         raise ValidationFailed(invalid, code="date_invalid", field=field)
     return parsed
+
+
+MOMENT_UNREADABLE = "Data e ora non valide."
+
+
+def posted_moment(raw: str | None, field: str, invalid: str = MOMENT_UNREADABLE) -> datetime | None:
+    """A date and time as the datetime-local input posts it, in the hospital's time zone:
+    ``None`` when empty; an impossible or unreadable one refused with ``invalid``."""
+    text = (raw or "").strip()
+    if not text:
+        return None
+    try:
+        parsed = parse_datetime(text)
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise ValidationFailed(invalid, code="datetime_invalid", field=field)
+    return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
 
 
 def posted_int(raw: str | None, default: int, field: str, invalid: str) -> int:

@@ -20,6 +20,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from corsia.core.models import WrittenOnceModel
 from corsia.core.triggers import read_only_movable
 from corsia.nursing.domain import monitoring
 from corsia.nursing.domain.scales import ScaleDefinition, definition_from_dict
@@ -114,23 +115,13 @@ class Assessment(models.Model):
         return f"{self.scale.name} {self.total} ({self.assessed_at:%d/%m/%Y %H:%M})"
 
 
-class _Written(models.Model):
-    """What every written-once row of the nursing record carries: the patient, who wrote it,
-    where, when, and the version it corrects (with the reason)."""
+class _Written(WrittenOnceModel):
+    """What every written-once row of the nursing record carries: the patient and when it
+    was written, besides who wrote it, where, and the version it corrects with the reason
+    (``corsia.core.models.WrittenOnceModel``)."""
 
     patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
     written_at = models.DateTimeField(_("scritto il"), default=timezone.now)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    workstation = models.CharField(_("postazione"), max_length=120, blank=True)
-    supersedes = models.OneToOneField(
-        "self",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="superseded_by",
-        verbose_name=_("corregge"),
-    )
-    correction_reason = models.TextField(_("motivo della correzione"), blank=True)
 
     class Meta:
         abstract = True

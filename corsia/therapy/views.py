@@ -13,14 +13,20 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from corsia.core.access import require_perm
 from corsia.core.domain.errors import CorsiaError, ValidationFailed
 from corsia.core.refusals import refusal_kept
-from corsia.core.web import acting, parse_id, posted_date, posted_decimal, posted_version
+from corsia.core.web import (
+    acting,
+    parse_id,
+    posted_date,
+    posted_decimal,
+    posted_moment,
+    posted_version,
+)
 from corsia.core.web import request_actor as _actor
 from corsia.core.web import request_workstation as _ws
 from corsia.patients.selectors import patient_get
@@ -79,19 +85,6 @@ def _day(request: HttpRequest) -> date:
         return timezone.localdate()
 
 
-def _moment(raw: str | None, field: str) -> datetime | None:
-    text = (raw or "").strip()
-    if not text:
-        return None
-    try:
-        parsed = parse_datetime(text)
-    except ValueError:
-        parsed = None
-    if parsed is None:
-        raise ValidationFailed("Data e ora non valide.", code="datetime_invalid", field=field)
-    return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
-
-
 # --- the drug round ------------------------------------------------------------------------------
 
 
@@ -143,7 +136,7 @@ def dose_record(request: HttpRequest, prescription_id: int) -> HttpResponse:
     ward_code = request.POST.get("ward", "")[:20]
     day = _day(request)
     with refusal_kept() as kept:
-        due_at = _moment(request.POST.get("due_at"), "due_at")
+        due_at = posted_moment(request.POST.get("due_at"), "due_at")
         services.dose_record(
             **acting(request),
             prescription_id=prescription_id,
@@ -250,7 +243,7 @@ def _posted_input(request: HttpRequest) -> services.PrescriptionInput:
         times=tuple(t[:10] for t in post.get("times", "").replace(";", ",").split(","))[:30],
         start_date=posted_date(post.get("start_date"), "start_date"),
         days=days,
-        single_at=_moment(post.get("single_at"), "single_at"),
+        single_at=posted_moment(post.get("single_at"), "single_at"),
         prn_indication=post.get("prn_indication", "")[:200],
         prn_min_interval_hours=posted_decimal(
             post.get("prn_min_interval_hours"), "prn_min_interval_hours"

@@ -10,14 +10,19 @@ from datetime import datetime
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from corsia.core.access import require_perm
 from corsia.core.domain.errors import ValidationFailed
-from corsia.core.web import acting, posted_int, posted_version, request_actor, request_workstation
+from corsia.core.web import (
+    acting,
+    posted_int,
+    posted_moment,
+    posted_version,
+    request_actor,
+    request_workstation,
+)
 from corsia.records.services import VitalsInput
 from corsia.transfusion import selectors, services
 from corsia.transfusion.api import csv_download, second_operator
@@ -33,17 +38,8 @@ SPECIAL_FIELD = "scan5"  # optional: the special-testing barcode (ISBT 128 012)
 
 
 def _moment(raw: str | None, field: str) -> datetime | None:
-    """A date and time as the datetime-local input posts it, in the hospital's time zone."""
-    text = (raw or "").strip()
-    if not text:
-        return None
-    try:
-        parsed = parse_datetime(text)
-    except ValueError:
-        parsed = None
-    if parsed is None:
-        raise ValidationFailed(_("Data e ora non leggibili."), code="datetime_invalid", field=field)
-    return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+    """A date and time as the datetime-local input posts it (``posted_moment``)."""
+    return posted_moment(raw, field, _("Data e ora non leggibili."))
 
 
 def _version(request: HttpRequest) -> int:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -16,14 +16,20 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from corsia.core.access import require_perm
 from corsia.core.domain.errors import CorsiaError, ValidationFailed
 from corsia.core.refusals import refusal_kept
-from corsia.core.web import acting, posted_date, posted_decimal, posted_int, posted_version
+from corsia.core.web import (
+    acting,
+    posted_date,
+    posted_decimal,
+    posted_int,
+    posted_moment,
+    posted_version,
+)
 from corsia.core.web import request_actor as _actor
 from corsia.core.web import request_workstation as _ws
 from corsia.patients.selectors import care_wards, patient_get
@@ -33,19 +39,6 @@ from corsia.vascular.domain import codes
 from corsia.vascular.permissions import RECORD, VIEW
 
 NUMBER = "Valore numerico non valido."
-
-
-def _moment(raw: str | None, field: str) -> datetime | None:
-    text = (raw or "").strip()
-    if not text:
-        return None
-    try:
-        parsed = parse_datetime(text)
-    except ValueError:
-        parsed = None
-    if parsed is None:
-        raise ValidationFailed("Data e ora non valide.", code="datetime_invalid", field=field)
-    return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
 
 
 def _optional_int(raw: str | None, field: str) -> int | None:
@@ -157,7 +150,7 @@ def _insertion(request: HttpRequest) -> services.InsertionInput:
         incidents=tuple(i[:40] for i in post.getlist("incidents")[:10]),
         incident_note=post.get("incident_note", "")[:4000],
         planned_dwell_days=_optional_int(post.get("planned_dwell_days"), "planned_dwell_days"),
-        inserted_at=_moment(post.get("inserted_at"), "inserted_at"),
+        inserted_at=posted_moment(post.get("inserted_at"), "inserted_at"),
     )
 
 
@@ -280,7 +273,7 @@ def care(request: HttpRequest, device_id: int) -> HttpResponse:
             device_id=device_id,
             data=services.CareInput(
                 kind=post.get("kind", "")[:20],
-                occurred_at=_moment(post.get("occurred_at"), "occurred_at"),
+                occurred_at=posted_moment(post.get("occurred_at"), "occurred_at"),
                 vip=_optional_int(post.get("vip"), "vip"),
                 dressing=post.get("dressing", "")[:20],
                 solution=post.get("solution", "")[:100],
@@ -302,7 +295,7 @@ def complication(request: HttpRequest, device_id: int) -> HttpResponse:
             **acting(request), device_id=device_id,
             data=services.ComplicationInput(
                 kind=post.get("kind", "")[:20],
-                occurred_at=_moment(post.get("occurred_at"), "occurred_at"),
+                occurred_at=posted_moment(post.get("occurred_at"), "occurred_at"),
                 certainty=post.get("certainty", "confirmed")[:20],
                 note=post.get("note", "")[:4000],
             ),
@@ -321,7 +314,7 @@ def removal(request: HttpRequest, device_id: int) -> HttpResponse:
             **acting(request), device_id=device_id, expected_version=posted_version(request),
             data=services.RemovalInput(
                 reason=post.get("reason", "")[:30],
-                removed_at=_moment(post.get("removed_at"), "removed_at"),
+                removed_at=posted_moment(post.get("removed_at"), "removed_at"),
                 note=post.get("note", "")[:4000],
                 tip_culture_sent=post.get("tip_culture_sent") == "1",
             ),
@@ -339,7 +332,7 @@ def correct(request: HttpRequest, event_id: int) -> HttpResponse:
         request, device_id, "correct",
         lambda: services.event_correct(
             **acting(request), event_id=event_id, reason=post.get("reason", "")[:2000],
-            occurred_at=_moment(post.get("occurred_at"), "occurred_at"),
+            occurred_at=posted_moment(post.get("occurred_at"), "occurred_at"),
             certainty=post.get("certainty", "")[:20],
             entered_in_error=post.get("entered_in_error") == "1",
         ),
