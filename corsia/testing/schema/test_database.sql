@@ -1,4 +1,4 @@
--- Corsia test database snapshot, migration key 5a8329d9d03b461c
+-- Corsia test database snapshot, migration key fa8afa26ea67e066
 --
 -- PostgreSQL database dump
 --
@@ -634,6 +634,27 @@ CREATE FUNCTION public.pgtrigger_append_only_2d5e8() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_append_only_2eead(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_append_only_2eead() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_append_only_33d19(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -781,6 +802,27 @@ CREATE FUNCTION public.pgtrigger_append_only_44d7b() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_append_only_48286(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_append_only_48286() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_append_only_484c2(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -827,6 +869,27 @@ CREATE FUNCTION public.pgtrigger_append_only_499b8() RETURNS trigger
 --
 
 CREATE FUNCTION public.pgtrigger_append_only_4a3bd() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_append_only_4a874(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_append_only_4a874() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
                 
@@ -970,6 +1033,27 @@ CREATE FUNCTION public.pgtrigger_append_only_58fed() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_append_only_5a646(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_append_only_5a646() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_append_only_5fdcc(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -1075,6 +1159,27 @@ CREATE FUNCTION public.pgtrigger_append_only_63dc5() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_append_only_64171(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_append_only_64171() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_append_only_667b2(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -1100,6 +1205,27 @@ CREATE FUNCTION public.pgtrigger_append_only_667b2() RETURNS trigger
 --
 
 CREATE FUNCTION public.pgtrigger_append_only_69f4f() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_append_only_6b7d6(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_append_only_6b7d6() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
                 
@@ -1222,6 +1348,27 @@ CREATE FUNCTION public.pgtrigger_append_only_76697() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_append_only_7693a(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_append_only_7693a() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    IF TG_OP = 'UPDATE' THEN IF patient_move_allowed(OLD.patient_id, NEW.patient_id) AND (to_jsonb(OLD) - 'patient_id') = (to_jsonb(NEW) - 'patient_id') THEN RETURN NEW; END IF; END IF; RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_append_only_773ec(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -1247,6 +1394,27 @@ CREATE FUNCTION public.pgtrigger_append_only_773ec() RETURNS trigger
 --
 
 CREATE FUNCTION public.pgtrigger_append_only_78012() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_append_only_78beb(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_append_only_78beb() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
                 
@@ -1621,6 +1789,27 @@ CREATE FUNCTION public.pgtrigger_append_only_9f994() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_append_only_a2563(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_append_only_a2563() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_append_only_a6359(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -1646,6 +1835,27 @@ CREATE FUNCTION public.pgtrigger_append_only_a6359() RETURNS trigger
 --
 
 CREATE FUNCTION public.pgtrigger_append_only_a76f3() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_append_only_a7929(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_append_only_a7929() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
                 
@@ -1789,6 +1999,27 @@ CREATE FUNCTION public.pgtrigger_append_only_bf057() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_append_only_c249f(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_append_only_c249f() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_append_only_c2f26(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -1835,6 +2066,27 @@ CREATE FUNCTION public.pgtrigger_append_only_c52b3() RETURNS trigger
 --
 
 CREATE FUNCTION public.pgtrigger_append_only_c67e6() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_append_only_c8bf5(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_append_only_c8bf5() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
                 
@@ -2251,6 +2503,27 @@ CREATE FUNCTION public.pgtrigger_append_only_e63bf() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_append_only_ea0e5(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_append_only_ea0e5() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_append_only_eca0c(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -2608,6 +2881,69 @@ CREATE FUNCTION public.pgtrigger_closed_line_read_only_cd2a7() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_device_closed_frozen_85387(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_device_closed_frozen_85387() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    IF TG_OP = 'UPDATE' THEN IF patient_move_allowed(OLD.patient_id, NEW.patient_id) AND (to_jsonb(OLD) - 'patient_id') = (to_jsonb(NEW) - 'patient_id') THEN RETURN NEW; END IF; END IF; RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_device_insertion_frozen_0363e(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_device_insertion_frozen_0363e() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    IF TG_OP = 'UPDATE' THEN IF patient_move_allowed(OLD.patient_id, NEW.patient_id) AND (to_jsonb(OLD) - 'patient_id') = (to_jsonb(NEW) - 'patient_id') THEN RETURN NEW; END IF; END IF; RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_device_no_delete_e054b(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_device_no_delete_e054b() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_document_no_delete_0398f(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -2776,6 +3112,27 @@ CREATE FUNCTION public.pgtrigger_insert_insert_09063() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_insert_insert_0aa3c(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_insert_insert_0aa3c() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "therapy_cabinetmoveevent" ("at", "by_id", "created_at", "dose_id", "flagged", "id", "kind", "lots", "message", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "problem", "product_id", "quantity", "updated_at", "ward_id") VALUES (NEW."at", NEW."by_id", NEW."created_at", NEW."dose_id", NEW."flagged", NEW."id", NEW."kind", NEW."lots", NEW."message", NEW."patient_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."problem", NEW."product_id", NEW."quantity", NEW."updated_at", NEW."ward_id"); RETURN NULL;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_insert_insert_0dc18(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -2834,6 +3191,27 @@ CREATE FUNCTION public.pgtrigger_insert_insert_1005c() RETURNS trigger
                         END IF;
                     END IF;
                     INSERT INTO "patients_patientmergeevent" ("created_at", "duplicate_id", "earlier_duplicates", "id", "merged_at", "merged_by_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reason", "state", "survivor_id", "unmerge_reason", "unmerge_workstation", "unmerged_at", "unmerged_by_id", "updated_at", "workstation") VALUES (NEW."created_at", NEW."duplicate_id", NEW."earlier_duplicates", NEW."id", NEW."merged_at", NEW."merged_by_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."reason", NEW."state", NEW."survivor_id", NEW."unmerge_reason", NEW."unmerge_workstation", NEW."unmerged_at", NEW."unmerged_by_id", NEW."updated_at", NEW."workstation"); RETURN NULL;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_insert_insert_12130(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_insert_insert_12130() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "nursing_interventionrecordevent" ("author_id", "done", "due_at", "id", "intervention_id", "note", "patient_id", "performed_at", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reason_not_done", "recorded_at", "workstation") VALUES (NEW."author_id", NEW."done", NEW."due_at", NEW."id", NEW."intervention_id", NEW."note", NEW."patient_id", NEW."performed_at", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."reason_not_done", NEW."recorded_at", NEW."workstation"); RETURN NULL;
                 END;
             $$;
 
@@ -2981,6 +3359,27 @@ CREATE FUNCTION public.pgtrigger_insert_insert_1968c() RETURNS trigger
                         END IF;
                     END IF;
                     INSERT INTO "regimens_regimenversionevent" ("author_id", "bibliography", "change_note", "created_at", "cycle_length_days", "description", "dose_decimals", "dosing", "id", "intent", "is_standard", "max_cycles", "mg_kg_below_bsa_m2", "mg_kg_below_weight_kg", "min_weight_kg", "name", "notes", "number", "paediatric", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "regimen_id", "source", "status", "therapy_type", "updated_at", "validated_at") VALUES (NEW."author_id", NEW."bibliography", NEW."change_note", NEW."created_at", NEW."cycle_length_days", NEW."description", NEW."dose_decimals", NEW."dosing", NEW."id", NEW."intent", NEW."is_standard", NEW."max_cycles", NEW."mg_kg_below_bsa_m2", NEW."mg_kg_below_weight_kg", NEW."min_weight_kg", NEW."name", NEW."notes", NEW."number", NEW."paediatric", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."regimen_id", NEW."source", NEW."status", NEW."therapy_type", NEW."updated_at", NEW."validated_at"); RETURN NULL;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_insert_insert_1adb5(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_insert_insert_1adb5() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "transfusion_emergencyreleaseevent" ("declared_at", "declared_by_id", "id", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reason", "request_id", "rhd_policy", "workstation") VALUES (NEW."declared_at", NEW."declared_by_id", NEW."id", NEW."patient_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."reason", NEW."request_id", NEW."rhd_policy", NEW."workstation"); RETURN NULL;
                 END;
             $$;
 
@@ -3148,7 +3547,7 @@ CREATE FUNCTION public.pgtrigger_insert_insert_2d96d() RETURNS trigger
                             RETURN NEW;
                         END IF;
                     END IF;
-                    INSERT INTO "agenda_nurseondutyevent" ("agenda_id", "break_end", "break_start", "created_at", "day", "ends_at", "id", "is_active", "nurse_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "shift", "starts_at", "updated_at") VALUES (NEW."agenda_id", NEW."break_end", NEW."break_start", NEW."created_at", NEW."day", NEW."ends_at", NEW."id", NEW."is_active", NEW."nurse_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."shift", NEW."starts_at", NEW."updated_at"); RETURN NULL;
+                    INSERT INTO "agenda_nurseondutyevent" ("agenda_id", "breaks", "created_at", "day", "ends_at", "id", "is_active", "nurse_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "shift", "starts_at", "updated_at") VALUES (NEW."agenda_id", NEW."breaks", NEW."created_at", NEW."day", NEW."ends_at", NEW."id", NEW."is_active", NEW."nurse_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."shift", NEW."starts_at", NEW."updated_at"); RETURN NULL;
                 END;
             $$;
 
@@ -3401,6 +3800,27 @@ CREATE FUNCTION public.pgtrigger_insert_insert_4ebfb() RETURNS trigger
                         END IF;
                     END IF;
                     INSERT INTO "documents_documenttemplateevent" ("active", "body", "body_sha256", "code", "created_at", "created_by_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "title", "version") VALUES (NEW."active", NEW."body", NEW."body_sha256", NEW."code", NEW."created_at", NEW."created_by_id", NEW."id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."title", NEW."version"); RETURN NULL;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_insert_insert_4f99c(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_insert_insert_4f99c() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "nursing_careproblemevent" ("closed_at", "encounter_id", "id", "opened_at", "opened_by_id", "patient_id", "pattern", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "plan_start", "status", "status_reason", "template_id", "version", "wording", "workstation") VALUES (NEW."closed_at", NEW."encounter_id", NEW."id", NEW."opened_at", NEW."opened_by_id", NEW."patient_id", NEW."pattern", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."plan_start", NEW."status", NEW."status_reason", NEW."template_id", NEW."version", NEW."wording", NEW."workstation"); RETURN NULL;
                 END;
             $$;
 
@@ -3679,6 +4099,27 @@ CREATE FUNCTION public.pgtrigger_insert_insert_63f96() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_insert_insert_64e2b(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_insert_insert_64e2b() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "nursing_caretemplateevent" ("active", "code", "created_at", "defined_by_id", "definition", "id", "pattern", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "problem", "shipped", "updated_at", "version", "workstation") VALUES (NEW."active", NEW."code", NEW."created_at", NEW."defined_by_id", NEW."definition", NEW."id", NEW."pattern", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."problem", NEW."shipped", NEW."updated_at", NEW."version", NEW."workstation"); RETURN NULL;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_insert_insert_6a788(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -3779,6 +4220,48 @@ CREATE FUNCTION public.pgtrigger_insert_insert_7654e() RETURNS trigger
                         END IF;
                     END IF;
                     INSERT INTO "interop_inboundmessageevent" ("ack", "ack_code", "attempts", "control_id", "error_code", "error_location", "error_text", "id", "message_type", "outcome", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "processed_at", "raw", "received_at", "sending_application", "sending_facility", "state", "waiting_for") VALUES (NEW."ack", NEW."ack_code", NEW."attempts", NEW."control_id", NEW."error_code", NEW."error_location", NEW."error_text", NEW."id", NEW."message_type", NEW."outcome", NEW."patient_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."processed_at", NEW."raw", NEW."received_at", NEW."sending_application", NEW."sending_facility", NEW."state", NEW."waiting_for"); RETURN NULL;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_insert_insert_7b01f(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_insert_insert_7b01f() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "vascular_accesseventevent" ("author_id", "category", "correction_reason", "details", "device_id", "id", "kind", "note", "occurred_at", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "supersedes_id", "workstation") VALUES (NEW."author_id", NEW."category", NEW."correction_reason", NEW."details", NEW."device_id", NEW."id", NEW."kind", NEW."note", NEW."occurred_at", NEW."patient_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."recorded_at", NEW."supersedes_id", NEW."workstation"); RETURN NULL;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_insert_insert_7b508(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_insert_insert_7b508() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "nursing_careevaluationevent" ("author_id", "decision", "goal_id", "id", "note", "outcome", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "problem_id", "recorded_at", "workstation") VALUES (NEW."author_id", NEW."decision", NEW."goal_id", NEW."id", NEW."note", NEW."outcome", NEW."patient_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."problem_id", NEW."recorded_at", NEW."workstation"); RETURN NULL;
                 END;
             $$;
 
@@ -3968,6 +4451,27 @@ CREATE FUNCTION public.pgtrigger_insert_insert_a4131() RETURNS trigger
                         END IF;
                     END IF;
                     INSERT INTO "interop_outboundmessageevent" ("ack", "ack_code", "attempts", "control_id", "created_at", "error_text", "event_key", "id", "last_attempt_at", "message_type", "next_attempt_at", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "raw", "sent_at", "state", "subscriber_id") VALUES (NEW."ack", NEW."ack_code", NEW."attempts", NEW."control_id", NEW."created_at", NEW."error_text", NEW."event_key", NEW."id", NEW."last_attempt_at", NEW."message_type", NEW."next_attempt_at", NEW."patient_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."raw", NEW."sent_at", NEW."state", NEW."subscriber_id"); RETURN NULL;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_insert_insert_a5ae0(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_insert_insert_a5ae0() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "nursing_careinterventionevent" ("active", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "problem_id", "text", "times", "version") VALUES (NEW."active", NEW."id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."problem_id", NEW."text", NEW."times", NEW."version"); RETURN NULL;
                 END;
             $$;
 
@@ -4183,6 +4687,27 @@ CREATE FUNCTION public.pgtrigger_insert_insert_be524() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_insert_insert_c0b2b(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_insert_insert_c0b2b() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "nursing_nursingdischargeevent" ("author_id", "destination", "devices", "encounter_id", "id", "notes", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "summary", "workstation") VALUES (NEW."author_id", NEW."destination", NEW."devices", NEW."encounter_id", NEW."id", NEW."notes", NEW."patient_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."recorded_at", NEW."summary", NEW."workstation"); RETURN NULL;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_insert_insert_c7fc3(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -4240,7 +4765,28 @@ CREATE FUNCTION public.pgtrigger_insert_insert_c9297() RETURNS trigger
                             RETURN NEW;
                         END IF;
                     END IF;
-                    INSERT INTO "therapy_doserecordevent" ("created_at", "due_at", "expiry", "id", "lot", "note", "nurse_id", "outcome", "pack_aic", "pack_gtin", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "prescription_id", "reason", "recorded_at", "updated_at", "workstation") VALUES (NEW."created_at", NEW."due_at", NEW."expiry", NEW."id", NEW."lot", NEW."note", NEW."nurse_id", NEW."outcome", NEW."pack_aic", NEW."pack_gtin", NEW."patient_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."prescription_id", NEW."reason", NEW."recorded_at", NEW."updated_at", NEW."workstation"); RETURN NULL;
+                    INSERT INTO "therapy_doserecordevent" ("amount", "changes", "correction_reason", "corrects_id", "created_at", "due_at", "expiry", "given_at", "id", "lot", "note", "nurse_id", "outcome", "pack_aic", "pack_gtin", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "prescription_id", "reason", "recorded_at", "slot", "updated_at", "workstation") VALUES (NEW."amount", NEW."changes", NEW."correction_reason", NEW."corrects_id", NEW."created_at", NEW."due_at", NEW."expiry", NEW."given_at", NEW."id", NEW."lot", NEW."note", NEW."nurse_id", NEW."outcome", NEW."pack_aic", NEW."pack_gtin", NEW."patient_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."prescription_id", NEW."reason", NEW."recorded_at", NEW."slot", NEW."updated_at", NEW."workstation"); RETURN NULL;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_insert_insert_c99a0(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_insert_insert_c99a0() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "vascular_deviceevent" ("attempts", "brand", "cancel_reason", "created_at", "device_type", "id", "incident_note", "incidents", "indication", "inserted_at", "length_cm", "lot", "lumens", "operator_id", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "planned_dwell_days", "recorded_by_id", "removal_note", "removal_reason", "removed_at", "removed_by_id", "request_note", "requested_at", "requested_by_id", "side", "size", "size_unit", "state", "tip_confirmed", "tip_culture_sent", "tip_location", "ultrasound_guided", "updated_at", "updated_by_id", "vein", "version", "workstation") VALUES (NEW."attempts", NEW."brand", NEW."cancel_reason", NEW."created_at", NEW."device_type", NEW."id", NEW."incident_note", NEW."incidents", NEW."indication", NEW."inserted_at", NEW."length_cm", NEW."lot", NEW."lumens", NEW."operator_id", NEW."patient_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."planned_dwell_days", NEW."recorded_by_id", NEW."removal_note", NEW."removal_reason", NEW."removed_at", NEW."removed_by_id", NEW."request_note", NEW."requested_at", NEW."requested_by_id", NEW."side", NEW."size", NEW."size_unit", NEW."state", NEW."tip_confirmed", NEW."tip_culture_sent", NEW."tip_location", NEW."ultrasound_guided", NEW."updated_at", NEW."updated_by_id", NEW."vein", NEW."version", NEW."workstation"); RETURN NULL;
                 END;
             $$;
 
@@ -4456,6 +5002,27 @@ CREATE FUNCTION public.pgtrigger_insert_insert_df92c() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_insert_insert_e0fda(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_insert_insert_e0fda() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "transfusion_crossmatchevent" ("bag_id", "id", "method", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "recorded_by_id", "result", "sample", "sample_collected_at", "valid_until", "workstation") VALUES (NEW."bag_id", NEW."id", NEW."method", NEW."patient_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."recorded_at", NEW."recorded_by_id", NEW."result", NEW."sample", NEW."sample_collected_at", NEW."valid_until", NEW."workstation"); RETURN NULL;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_insert_insert_e35a8(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -4534,7 +5101,7 @@ CREATE FUNCTION public.pgtrigger_insert_insert_e73b7() RETURNS trigger
                             RETURN NEW;
                         END IF;
                     END IF;
-                    INSERT INTO "transfusion_issuedbagevent" ("abo", "din", "expires_at", "id", "issued_at", "issued_by_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "product_code", "request_id", "rhd_positive", "workstation") VALUES (NEW."abo", NEW."din", NEW."expires_at", NEW."id", NEW."issued_at", NEW."issued_by_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."product_code", NEW."request_id", NEW."rhd_positive", NEW."workstation"); RETURN NULL;
+                    INSERT INTO "transfusion_issuedbagevent" ("abo", "din", "emergency", "expires_at", "id", "issued_at", "issued_by_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "product_code", "request_id", "rhd_positive", "treatments", "treatments_typed", "workstation") VALUES (NEW."abo", NEW."din", NEW."emergency", NEW."expires_at", NEW."id", NEW."issued_at", NEW."issued_by_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."product_code", NEW."request_id", NEW."rhd_positive", NEW."treatments", NEW."treatments_typed", NEW."workstation"); RETURN NULL;
                 END;
             $$;
 
@@ -4724,6 +5291,27 @@ CREATE FUNCTION public.pgtrigger_insert_insert_fa266() RETURNS trigger
                         END IF;
                     END IF;
                     INSERT INTO "agenda_agendaevent" ("code", "created_at", "daily_capacity", "id", "is_active", "kind", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "slot_capacity", "slot_minutes", "updated_at", "updated_by_id", "version", "ward_id") VALUES (NEW."code", NEW."created_at", NEW."daily_capacity", NEW."id", NEW."is_active", NEW."kind", NEW."name", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."slot_capacity", NEW."slot_minutes", NEW."updated_at", NEW."updated_by_id", NEW."version", NEW."ward_id"); RETURN NULL;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_insert_insert_fdacd(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_insert_insert_fdacd() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "nursing_caregoalevent" ("id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "problem_id", "status", "target_date", "text", "version") VALUES (NEW."id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."problem_id", NEW."status", NEW."target_date", NEW."text", NEW."version"); RETURN NULL;
                 END;
             $$;
 
@@ -5023,6 +5611,27 @@ CREATE FUNCTION public.pgtrigger_never_deleted_d75dd() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_no_delete_37fe2(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_no_delete_37fe2() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_no_delete_528eb(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -5044,10 +5653,73 @@ CREATE FUNCTION public.pgtrigger_no_delete_528eb() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_no_delete_5f004(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_no_delete_5f004() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_no_delete_a017f(); Type: FUNCTION; Schema: public; Owner: -
 --
 
 CREATE FUNCTION public.pgtrigger_no_delete_a017f() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_no_delete_c7e41(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_no_delete_c7e41() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_no_delete_cad70(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_no_delete_cad70() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
                 
@@ -5191,6 +5863,27 @@ CREATE FUNCTION public.pgtrigger_read_only_385e9() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_read_only_3a7dc(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_read_only_3a7dc() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    IF TG_OP = 'UPDATE' THEN IF patient_move_allowed(OLD.patient_id, NEW.patient_id) AND (to_jsonb(OLD) - 'patient_id') = (to_jsonb(NEW) - 'patient_id') THEN RETURN NEW; END IF; END IF; RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_read_only_3b266(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -5317,6 +6010,27 @@ CREATE FUNCTION public.pgtrigger_read_only_5b353() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_read_only_63aaf(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_read_only_63aaf() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    IF TG_OP = 'UPDATE' THEN IF patient_move_allowed(OLD.patient_id, NEW.patient_id) AND (to_jsonb(OLD) - 'patient_id') = (to_jsonb(NEW) - 'patient_id') THEN RETURN NEW; END IF; END IF; RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_read_only_65c38(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -5359,6 +6073,27 @@ CREATE FUNCTION public.pgtrigger_read_only_66e7d() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_read_only_68f12(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_read_only_68f12() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    IF TG_OP = 'UPDATE' THEN IF patient_move_allowed(OLD.patient_id, NEW.patient_id) AND (to_jsonb(OLD) - 'patient_id') = (to_jsonb(NEW) - 'patient_id') THEN RETURN NEW; END IF; END IF; RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_read_only_7ed44(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -5384,6 +6119,27 @@ CREATE FUNCTION public.pgtrigger_read_only_7ed44() RETURNS trigger
 --
 
 CREATE FUNCTION public.pgtrigger_read_only_8238f() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    IF TG_OP = 'UPDATE' THEN IF patient_move_allowed(OLD.patient_id, NEW.patient_id) AND (to_jsonb(OLD) - 'patient_id') = (to_jsonb(NEW) - 'patient_id') THEN RETURN NEW; END IF; END IF; RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_read_only_904d0(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_read_only_904d0() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
                 
@@ -5489,6 +6245,48 @@ CREATE FUNCTION public.pgtrigger_read_only_bdae3() RETURNS trigger
 --
 
 CREATE FUNCTION public.pgtrigger_read_only_c826b() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    IF TG_OP = 'UPDATE' THEN IF patient_move_allowed(OLD.patient_id, NEW.patient_id) AND (to_jsonb(OLD) - 'patient_id') = (to_jsonb(NEW) - 'patient_id') THEN RETURN NEW; END IF; END IF; RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_read_only_c8ab4(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_read_only_c8ab4() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    IF TG_OP = 'UPDATE' THEN IF patient_move_allowed(OLD.patient_id, NEW.patient_id) AND (to_jsonb(OLD) - 'patient_id') = (to_jsonb(NEW) - 'patient_id') THEN RETURN NEW; END IF; END IF; RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_read_only_d1088(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_read_only_d1088() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
                 
@@ -5678,6 +6476,27 @@ CREATE FUNCTION public.pgtrigger_signed_frozen_b8751() RETURNS trigger
 --
 
 CREATE FUNCTION public.pgtrigger_template_body_frozen_da2c1() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_template_frozen_543ca(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_template_frozen_543ca() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
                 
@@ -5942,6 +6761,27 @@ CREATE FUNCTION public.pgtrigger_update_update_1433b() RETURNS trigger
                         END IF;
                     END IF;
                     INSERT INTO "transfusion_bloodgroupdeterminationevent" ("abo", "collected_at", "id", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "recorded_by_id", "rhd_positive", "sample", "workstation") VALUES (NEW."abo", NEW."collected_at", NEW."id", NEW."patient_id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."recorded_at", NEW."recorded_by_id", NEW."rhd_positive", NEW."sample", NEW."workstation"); RETURN NULL;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_update_update_165fc(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_update_update_165fc() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "vascular_accesseventevent" ("author_id", "category", "correction_reason", "details", "device_id", "id", "kind", "note", "occurred_at", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "supersedes_id", "workstation") VALUES (NEW."author_id", NEW."category", NEW."correction_reason", NEW."details", NEW."device_id", NEW."id", NEW."kind", NEW."note", NEW."occurred_at", NEW."patient_id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."recorded_at", NEW."supersedes_id", NEW."workstation"); RETURN NULL;
                 END;
             $$;
 
@@ -6487,7 +7327,7 @@ CREATE FUNCTION public.pgtrigger_update_update_41de9() RETURNS trigger
                             RETURN NEW;
                         END IF;
                     END IF;
-                    INSERT INTO "agenda_nurseondutyevent" ("agenda_id", "break_end", "break_start", "created_at", "day", "ends_at", "id", "is_active", "nurse_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "shift", "starts_at", "updated_at") VALUES (NEW."agenda_id", NEW."break_end", NEW."break_start", NEW."created_at", NEW."day", NEW."ends_at", NEW."id", NEW."is_active", NEW."nurse_id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."shift", NEW."starts_at", NEW."updated_at"); RETURN NULL;
+                    INSERT INTO "agenda_nurseondutyevent" ("agenda_id", "breaks", "created_at", "day", "ends_at", "id", "is_active", "nurse_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "shift", "starts_at", "updated_at") VALUES (NEW."agenda_id", NEW."breaks", NEW."created_at", NEW."day", NEW."ends_at", NEW."id", NEW."is_active", NEW."nurse_id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."shift", NEW."starts_at", NEW."updated_at"); RETURN NULL;
                 END;
             $$;
 
@@ -6598,6 +7438,27 @@ CREATE FUNCTION public.pgtrigger_update_update_4f197() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_update_update_53981(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_update_update_53981() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "nursing_interventionrecordevent" ("author_id", "done", "due_at", "id", "intervention_id", "note", "patient_id", "performed_at", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reason_not_done", "recorded_at", "workstation") VALUES (NEW."author_id", NEW."done", NEW."due_at", NEW."id", NEW."intervention_id", NEW."note", NEW."patient_id", NEW."performed_at", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."reason_not_done", NEW."recorded_at", NEW."workstation"); RETURN NULL;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_update_update_546ce(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -6614,6 +7475,27 @@ CREATE FUNCTION public.pgtrigger_update_update_546ce() RETURNS trigger
                         END IF;
                     END IF;
                     INSERT INTO "patients_patientevent" ("address", "codice_fiscale", "created_at", "date_of_birth", "email", "given_names", "id", "is_active", "merged_into_id", "mrn", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "phone", "place_of_birth", "search_text", "sex", "stp_eni_code", "surname", "updated_at", "updated_by_id", "version") VALUES (NEW."address", NEW."codice_fiscale", NEW."created_at", NEW."date_of_birth", NEW."email", NEW."given_names", NEW."id", NEW."is_active", NEW."merged_into_id", NEW."mrn", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."phone", NEW."place_of_birth", NEW."search_text", NEW."sex", NEW."stp_eni_code", NEW."surname", NEW."updated_at", NEW."updated_by_id", NEW."version"); RETURN NULL;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_update_update_591a6(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_update_update_591a6() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "transfusion_emergencyreleaseevent" ("declared_at", "declared_by_id", "id", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reason", "request_id", "rhd_policy", "workstation") VALUES (NEW."declared_at", NEW."declared_by_id", NEW."id", NEW."patient_id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."reason", NEW."request_id", NEW."rhd_policy", NEW."workstation"); RETURN NULL;
                 END;
             $$;
 
@@ -6829,6 +7711,27 @@ CREATE FUNCTION public.pgtrigger_update_update_6aef0() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_update_update_6b034(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_update_update_6b034() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "vascular_deviceevent" ("attempts", "brand", "cancel_reason", "created_at", "device_type", "id", "incident_note", "incidents", "indication", "inserted_at", "length_cm", "lot", "lumens", "operator_id", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "planned_dwell_days", "recorded_by_id", "removal_note", "removal_reason", "removed_at", "removed_by_id", "request_note", "requested_at", "requested_by_id", "side", "size", "size_unit", "state", "tip_confirmed", "tip_culture_sent", "tip_location", "ultrasound_guided", "updated_at", "updated_by_id", "vein", "version", "workstation") VALUES (NEW."attempts", NEW."brand", NEW."cancel_reason", NEW."created_at", NEW."device_type", NEW."id", NEW."incident_note", NEW."incidents", NEW."indication", NEW."inserted_at", NEW."length_cm", NEW."lot", NEW."lumens", NEW."operator_id", NEW."patient_id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."planned_dwell_days", NEW."recorded_by_id", NEW."removal_note", NEW."removal_reason", NEW."removed_at", NEW."removed_by_id", NEW."request_note", NEW."requested_at", NEW."requested_by_id", NEW."side", NEW."size", NEW."size_unit", NEW."state", NEW."tip_confirmed", NEW."tip_culture_sent", NEW."tip_location", NEW."ultrasound_guided", NEW."updated_at", NEW."updated_by_id", NEW."vein", NEW."version", NEW."workstation"); RETURN NULL;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_update_update_6b208(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -6845,6 +7748,27 @@ CREATE FUNCTION public.pgtrigger_update_update_6b208() RETURNS trigger
                         END IF;
                     END IF;
                     INSERT INTO "regimens_regimenversionevent" ("author_id", "bibliography", "change_note", "created_at", "cycle_length_days", "description", "dose_decimals", "dosing", "id", "intent", "is_standard", "max_cycles", "mg_kg_below_bsa_m2", "mg_kg_below_weight_kg", "min_weight_kg", "name", "notes", "number", "paediatric", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "regimen_id", "source", "status", "therapy_type", "updated_at", "validated_at") VALUES (NEW."author_id", NEW."bibliography", NEW."change_note", NEW."created_at", NEW."cycle_length_days", NEW."description", NEW."dose_decimals", NEW."dosing", NEW."id", NEW."intent", NEW."is_standard", NEW."max_cycles", NEW."mg_kg_below_bsa_m2", NEW."mg_kg_below_weight_kg", NEW."min_weight_kg", NEW."name", NEW."notes", NEW."number", NEW."paediatric", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."regimen_id", NEW."source", NEW."status", NEW."therapy_type", NEW."updated_at", NEW."validated_at"); RETURN NULL;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_update_update_6bb83(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_update_update_6bb83() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "nursing_careproblemevent" ("closed_at", "encounter_id", "id", "opened_at", "opened_by_id", "patient_id", "pattern", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "plan_start", "status", "status_reason", "template_id", "version", "wording", "workstation") VALUES (NEW."closed_at", NEW."encounter_id", NEW."id", NEW."opened_at", NEW."opened_by_id", NEW."patient_id", NEW."pattern", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."plan_start", NEW."status", NEW."status_reason", NEW."template_id", NEW."version", NEW."wording", NEW."workstation"); RETURN NULL;
                 END;
             $$;
 
@@ -6928,7 +7852,7 @@ CREATE FUNCTION public.pgtrigger_update_update_7b752() RETURNS trigger
                             RETURN NEW;
                         END IF;
                     END IF;
-                    INSERT INTO "transfusion_issuedbagevent" ("abo", "din", "expires_at", "id", "issued_at", "issued_by_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "product_code", "request_id", "rhd_positive", "workstation") VALUES (NEW."abo", NEW."din", NEW."expires_at", NEW."id", NEW."issued_at", NEW."issued_by_id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."product_code", NEW."request_id", NEW."rhd_positive", NEW."workstation"); RETURN NULL;
+                    INSERT INTO "transfusion_issuedbagevent" ("abo", "din", "emergency", "expires_at", "id", "issued_at", "issued_by_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "product_code", "request_id", "rhd_positive", "treatments", "treatments_typed", "workstation") VALUES (NEW."abo", NEW."din", NEW."emergency", NEW."expires_at", NEW."id", NEW."issued_at", NEW."issued_by_id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."product_code", NEW."request_id", NEW."rhd_positive", NEW."treatments", NEW."treatments_typed", NEW."workstation"); RETURN NULL;
                 END;
             $$;
 
@@ -7018,6 +7942,27 @@ CREATE FUNCTION public.pgtrigger_update_update_8a4e0() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_update_update_8b739(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_update_update_8b739() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "therapy_cabinetmoveevent" ("at", "by_id", "created_at", "dose_id", "flagged", "id", "kind", "lots", "message", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "problem", "product_id", "quantity", "updated_at", "ward_id") VALUES (NEW."at", NEW."by_id", NEW."created_at", NEW."dose_id", NEW."flagged", NEW."id", NEW."kind", NEW."lots", NEW."message", NEW."patient_id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."problem", NEW."product_id", NEW."quantity", NEW."updated_at", NEW."ward_id"); RETURN NULL;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_update_update_90879(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -7034,6 +7979,27 @@ CREATE FUNCTION public.pgtrigger_update_update_90879() RETURNS trigger
                         END IF;
                     END IF;
                     INSERT INTO "regimens_regimenapprovalevent" ("approved_at", "approver_id", "comment", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "version_id") VALUES (NEW."approved_at", NEW."approver_id", NEW."comment", NEW."id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."version_id"); RETURN NULL;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_update_update_91af9(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_update_update_91af9() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "nursing_caregoalevent" ("id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "problem_id", "status", "target_date", "text", "version") VALUES (NEW."id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."problem_id", NEW."status", NEW."target_date", NEW."text", NEW."version"); RETURN NULL;
                 END;
             $$;
 
@@ -7270,6 +8236,48 @@ CREATE FUNCTION public.pgtrigger_update_update_aed73() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_update_update_b58f5(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_update_update_b58f5() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "transfusion_crossmatchevent" ("bag_id", "id", "method", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "recorded_by_id", "result", "sample", "sample_collected_at", "valid_until", "workstation") VALUES (NEW."bag_id", NEW."id", NEW."method", NEW."patient_id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."recorded_at", NEW."recorded_by_id", NEW."result", NEW."sample", NEW."sample_collected_at", NEW."valid_until", NEW."workstation"); RETURN NULL;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_update_update_b7052(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_update_update_b7052() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "nursing_careevaluationevent" ("author_id", "decision", "goal_id", "id", "note", "outcome", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "problem_id", "recorded_at", "workstation") VALUES (NEW."author_id", NEW."decision", NEW."goal_id", NEW."id", NEW."note", NEW."outcome", NEW."patient_id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."problem_id", NEW."recorded_at", NEW."workstation"); RETURN NULL;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_update_update_b839e(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -7348,7 +8356,7 @@ CREATE FUNCTION public.pgtrigger_update_update_c69a1() RETURNS trigger
                             RETURN NEW;
                         END IF;
                     END IF;
-                    INSERT INTO "therapy_doserecordevent" ("created_at", "due_at", "expiry", "id", "lot", "note", "nurse_id", "outcome", "pack_aic", "pack_gtin", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "prescription_id", "reason", "recorded_at", "updated_at", "workstation") VALUES (NEW."created_at", NEW."due_at", NEW."expiry", NEW."id", NEW."lot", NEW."note", NEW."nurse_id", NEW."outcome", NEW."pack_aic", NEW."pack_gtin", NEW."patient_id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."prescription_id", NEW."reason", NEW."recorded_at", NEW."updated_at", NEW."workstation"); RETURN NULL;
+                    INSERT INTO "therapy_doserecordevent" ("amount", "changes", "correction_reason", "corrects_id", "created_at", "due_at", "expiry", "given_at", "id", "lot", "note", "nurse_id", "outcome", "pack_aic", "pack_gtin", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "prescription_id", "reason", "recorded_at", "slot", "updated_at", "workstation") VALUES (NEW."amount", NEW."changes", NEW."correction_reason", NEW."corrects_id", NEW."created_at", NEW."due_at", NEW."expiry", NEW."given_at", NEW."id", NEW."lot", NEW."note", NEW."nurse_id", NEW."outcome", NEW."pack_aic", NEW."pack_gtin", NEW."patient_id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."prescription_id", NEW."reason", NEW."recorded_at", NEW."slot", NEW."updated_at", NEW."workstation"); RETURN NULL;
                 END;
             $$;
 
@@ -7454,6 +8462,27 @@ CREATE FUNCTION public.pgtrigger_update_update_d1297() RETURNS trigger
                         END IF;
                     END IF;
                     INSERT INTO "regimens_regimencomponentevent" ("age_bands", "calculation", "competence", "concentration_mg_ml", "cycle_from", "cycle_to", "days", "dose", "dose_description", "dose_unit", "duration_minutes", "form", "formulation", "id", "infusion_conditions", "infusion_type", "ingredient_id", "interval_after_minutes", "law_648", "max_dose", "notes", "observation_minutes", "off_label", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "preparation", "preparation_mode", "role", "route", "sequence", "version_id") VALUES (NEW."age_bands", NEW."calculation", NEW."competence", NEW."concentration_mg_ml", NEW."cycle_from", NEW."cycle_to", NEW."days", NEW."dose", NEW."dose_description", NEW."dose_unit", NEW."duration_minutes", NEW."form", NEW."formulation", NEW."id", NEW."infusion_conditions", NEW."infusion_type", NEW."ingredient_id", NEW."interval_after_minutes", NEW."law_648", NEW."max_dose", NEW."notes", NEW."observation_minutes", NEW."off_label", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."preparation", NEW."preparation_mode", NEW."role", NEW."route", NEW."sequence", NEW."version_id"); RETURN NULL;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_update_update_d3087(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_update_update_d3087() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "nursing_careinterventionevent" ("active", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "problem_id", "text", "times", "version") VALUES (NEW."active", NEW."id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."problem_id", NEW."text", NEW."times", NEW."version"); RETURN NULL;
                 END;
             $$;
 
@@ -7790,6 +8819,48 @@ CREATE FUNCTION public.pgtrigger_update_update_f445e() RETURNS trigger
                         END IF;
                     END IF;
                     INSERT INTO "agenda_agendaplaceevent" ("agenda_id", "created_at", "id", "is_active", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "place_id", "updated_at") VALUES (NEW."agenda_id", NEW."created_at", NEW."id", NEW."is_active", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."place_id", NEW."updated_at"); RETURN NULL;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_update_update_f5f78(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_update_update_f5f78() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "nursing_caretemplateevent" ("active", "code", "created_at", "defined_by_id", "definition", "id", "pattern", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "problem", "shipped", "updated_at", "version", "workstation") VALUES (NEW."active", NEW."code", NEW."created_at", NEW."defined_by_id", NEW."definition", NEW."id", NEW."pattern", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."problem", NEW."shipped", NEW."updated_at", NEW."version", NEW."workstation"); RETURN NULL;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_update_update_fc518(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_update_update_fc518() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "nursing_nursingdischargeevent" ("author_id", "destination", "devices", "encounter_id", "id", "notes", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "summary", "workstation") VALUES (NEW."author_id", NEW."destination", NEW."devices", NEW."encounter_id", NEW."id", NEW."notes", NEW."patient_id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."recorded_at", NEW."summary", NEW."workstation"); RETURN NULL;
                 END;
             $$;
 
@@ -9619,11 +10690,10 @@ CREATE TABLE public.agenda_nurseonduty (
     is_active boolean NOT NULL,
     agenda_id bigint NOT NULL,
     nurse_id bigint NOT NULL,
-    break_end time without time zone,
-    break_start time without time zone,
     ends_at time without time zone,
     starts_at time without time zone,
-    CONSTRAINT nurse_break_inside_shift CHECK ((((break_start IS NULL) AND (break_end IS NULL)) OR ((starts_at < break_start) AND (break_start < break_end) AND (break_end < ends_at)))),
+    breaks jsonb NOT NULL,
+    CONSTRAINT nurse_breaks_need_shift CHECK (((breaks = '[]'::jsonb) OR (starts_at IS NOT NULL))),
     CONSTRAINT nurse_shift_ordered CHECK ((((starts_at IS NULL) AND (ends_at IS NULL)) OR (starts_at < ends_at)))
 );
 
@@ -9660,10 +10730,9 @@ CREATE TABLE public.agenda_nurseondutyevent (
     nurse_id bigint NOT NULL,
     pgh_context_id uuid,
     pgh_obj_id bigint NOT NULL,
-    break_end time without time zone,
-    break_start time without time zone,
     ends_at time without time zone,
-    starts_at time without time zone
+    starts_at time without time zone,
+    breaks jsonb NOT NULL
 );
 
 
@@ -12708,6 +13777,426 @@ ALTER TABLE public.nursing_assessmentevent ALTER COLUMN pgh_id ADD GENERATED BY 
 
 
 --
+-- Name: nursing_careevaluation; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.nursing_careevaluation (
+    id bigint NOT NULL,
+    workstation character varying(120) NOT NULL,
+    recorded_at timestamp with time zone NOT NULL,
+    outcome character varying(10) NOT NULL,
+    decision character varying(10) NOT NULL,
+    note text NOT NULL,
+    author_id bigint NOT NULL,
+    patient_id bigint NOT NULL,
+    goal_id bigint NOT NULL,
+    problem_id bigint NOT NULL
+);
+
+
+--
+-- Name: nursing_careevaluation_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.nursing_careevaluation ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.nursing_careevaluation_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: nursing_careevaluationevent; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.nursing_careevaluationevent (
+    pgh_id integer NOT NULL,
+    pgh_created_at timestamp with time zone NOT NULL,
+    pgh_label text NOT NULL,
+    id bigint NOT NULL,
+    workstation character varying(120) NOT NULL,
+    recorded_at timestamp with time zone NOT NULL,
+    outcome character varying(10) NOT NULL,
+    decision character varying(10) NOT NULL,
+    note text NOT NULL,
+    author_id bigint NOT NULL,
+    patient_id bigint NOT NULL,
+    pgh_context_id uuid,
+    pgh_obj_id bigint NOT NULL,
+    goal_id bigint NOT NULL,
+    problem_id bigint NOT NULL
+);
+
+
+--
+-- Name: nursing_careevaluationevent_pgh_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.nursing_careevaluationevent ALTER COLUMN pgh_id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.nursing_careevaluationevent_pgh_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: nursing_caregoal; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.nursing_caregoal (
+    id bigint NOT NULL,
+    text character varying(500) NOT NULL,
+    target_date date NOT NULL,
+    status character varying(10) NOT NULL,
+    version integer NOT NULL,
+    problem_id bigint NOT NULL,
+    CONSTRAINT nursing_caregoal_version_check CHECK ((version >= 0))
+);
+
+
+--
+-- Name: nursing_caregoal_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.nursing_caregoal ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.nursing_caregoal_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: nursing_caregoalevent; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.nursing_caregoalevent (
+    pgh_id integer NOT NULL,
+    pgh_created_at timestamp with time zone NOT NULL,
+    pgh_label text NOT NULL,
+    id bigint NOT NULL,
+    text character varying(500) NOT NULL,
+    target_date date NOT NULL,
+    status character varying(10) NOT NULL,
+    version integer NOT NULL,
+    pgh_context_id uuid,
+    pgh_obj_id bigint NOT NULL,
+    problem_id bigint NOT NULL,
+    CONSTRAINT nursing_caregoalevent_version_check CHECK ((version >= 0))
+);
+
+
+--
+-- Name: nursing_caregoalevent_pgh_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.nursing_caregoalevent ALTER COLUMN pgh_id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.nursing_caregoalevent_pgh_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: nursing_careintervention; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.nursing_careintervention (
+    id bigint NOT NULL,
+    text character varying(500) NOT NULL,
+    times jsonb NOT NULL,
+    active boolean NOT NULL,
+    version integer NOT NULL,
+    problem_id bigint NOT NULL,
+    CONSTRAINT nursing_careintervention_version_check CHECK ((version >= 0))
+);
+
+
+--
+-- Name: nursing_careintervention_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.nursing_careintervention ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.nursing_careintervention_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: nursing_careinterventionevent; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.nursing_careinterventionevent (
+    pgh_id integer NOT NULL,
+    pgh_created_at timestamp with time zone NOT NULL,
+    pgh_label text NOT NULL,
+    id bigint NOT NULL,
+    text character varying(500) NOT NULL,
+    times jsonb NOT NULL,
+    active boolean NOT NULL,
+    version integer NOT NULL,
+    pgh_context_id uuid,
+    pgh_obj_id bigint NOT NULL,
+    problem_id bigint NOT NULL,
+    CONSTRAINT nursing_careinterventionevent_version_check CHECK ((version >= 0))
+);
+
+
+--
+-- Name: nursing_careinterventionevent_pgh_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.nursing_careinterventionevent ALTER COLUMN pgh_id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.nursing_careinterventionevent_pgh_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: nursing_careproblem; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.nursing_careproblem (
+    id bigint NOT NULL,
+    encounter_id integer,
+    pattern character varying(40) NOT NULL,
+    wording character varying(500) NOT NULL,
+    status character varying(10) NOT NULL,
+    status_reason text NOT NULL,
+    plan_start date NOT NULL,
+    opened_at timestamp with time zone NOT NULL,
+    workstation character varying(120) NOT NULL,
+    closed_at timestamp with time zone,
+    version integer NOT NULL,
+    opened_by_id bigint NOT NULL,
+    patient_id bigint NOT NULL,
+    template_id bigint,
+    CONSTRAINT nursing_careproblem_version_check CHECK ((version >= 0)),
+    CONSTRAINT nursing_problem_closed_has_reason CHECK ((((status)::text = 'open'::text) OR (NOT (status_reason = ''::text))))
+);
+
+
+--
+-- Name: nursing_careproblem_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.nursing_careproblem ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.nursing_careproblem_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: nursing_careproblemevent; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.nursing_careproblemevent (
+    pgh_id integer NOT NULL,
+    pgh_created_at timestamp with time zone NOT NULL,
+    pgh_label text NOT NULL,
+    id bigint NOT NULL,
+    encounter_id integer,
+    pattern character varying(40) NOT NULL,
+    wording character varying(500) NOT NULL,
+    status character varying(10) NOT NULL,
+    status_reason text NOT NULL,
+    plan_start date NOT NULL,
+    opened_at timestamp with time zone NOT NULL,
+    workstation character varying(120) NOT NULL,
+    closed_at timestamp with time zone,
+    version integer NOT NULL,
+    opened_by_id bigint NOT NULL,
+    patient_id bigint NOT NULL,
+    pgh_context_id uuid,
+    pgh_obj_id bigint NOT NULL,
+    template_id bigint,
+    CONSTRAINT nursing_careproblemevent_version_check CHECK ((version >= 0))
+);
+
+
+--
+-- Name: nursing_careproblemevent_pgh_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.nursing_careproblemevent ALTER COLUMN pgh_id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.nursing_careproblemevent_pgh_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: nursing_caretemplate; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.nursing_caretemplate (
+    id bigint NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    code character varying(40) NOT NULL,
+    version character varying(20) NOT NULL,
+    problem character varying(500) NOT NULL,
+    pattern character varying(40) NOT NULL,
+    definition jsonb NOT NULL,
+    shipped boolean NOT NULL,
+    active boolean NOT NULL,
+    workstation character varying(120) NOT NULL,
+    defined_by_id bigint
+);
+
+
+--
+-- Name: nursing_caretemplate_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.nursing_caretemplate ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.nursing_caretemplate_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: nursing_caretemplateevent; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.nursing_caretemplateevent (
+    pgh_id integer NOT NULL,
+    pgh_created_at timestamp with time zone NOT NULL,
+    pgh_label text NOT NULL,
+    id bigint NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    code character varying(40) NOT NULL,
+    version character varying(20) NOT NULL,
+    problem character varying(500) NOT NULL,
+    pattern character varying(40) NOT NULL,
+    definition jsonb NOT NULL,
+    shipped boolean NOT NULL,
+    active boolean NOT NULL,
+    workstation character varying(120) NOT NULL,
+    defined_by_id bigint,
+    pgh_context_id uuid,
+    pgh_obj_id bigint NOT NULL
+);
+
+
+--
+-- Name: nursing_caretemplateevent_pgh_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.nursing_caretemplateevent ALTER COLUMN pgh_id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.nursing_caretemplateevent_pgh_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: nursing_interventionrecord; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.nursing_interventionrecord (
+    id bigint NOT NULL,
+    workstation character varying(120) NOT NULL,
+    recorded_at timestamp with time zone NOT NULL,
+    due_at timestamp with time zone,
+    performed_at timestamp with time zone NOT NULL,
+    done boolean NOT NULL,
+    reason_not_done character varying(500) NOT NULL,
+    note character varying(500) NOT NULL,
+    author_id bigint NOT NULL,
+    intervention_id bigint NOT NULL,
+    patient_id bigint NOT NULL,
+    CONSTRAINT nursing_intervention_not_done_has_reason CHECK ((done OR (NOT ((reason_not_done)::text = ''::text))))
+);
+
+
+--
+-- Name: nursing_interventionrecord_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.nursing_interventionrecord ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.nursing_interventionrecord_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: nursing_interventionrecordevent; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.nursing_interventionrecordevent (
+    pgh_id integer NOT NULL,
+    pgh_created_at timestamp with time zone NOT NULL,
+    pgh_label text NOT NULL,
+    id bigint NOT NULL,
+    workstation character varying(120) NOT NULL,
+    recorded_at timestamp with time zone NOT NULL,
+    due_at timestamp with time zone,
+    performed_at timestamp with time zone NOT NULL,
+    done boolean NOT NULL,
+    reason_not_done character varying(500) NOT NULL,
+    note character varying(500) NOT NULL,
+    author_id bigint NOT NULL,
+    intervention_id bigint NOT NULL,
+    patient_id bigint NOT NULL,
+    pgh_context_id uuid,
+    pgh_obj_id bigint NOT NULL
+);
+
+
+--
+-- Name: nursing_interventionrecordevent_pgh_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.nursing_interventionrecordevent ALTER COLUMN pgh_id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.nursing_interventionrecordevent_pgh_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
 -- Name: nursing_monitoringentry; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -12841,6 +14330,75 @@ CREATE TABLE public.nursing_nursinganamnesisevent (
 
 ALTER TABLE public.nursing_nursinganamnesisevent ALTER COLUMN pgh_id ADD GENERATED BY DEFAULT AS IDENTITY (
     SEQUENCE NAME public.nursing_nursinganamnesisevent_pgh_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: nursing_nursingdischarge; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.nursing_nursingdischarge (
+    id bigint NOT NULL,
+    workstation character varying(120) NOT NULL,
+    recorded_at timestamp with time zone NOT NULL,
+    encounter_id integer,
+    destination character varying(300) NOT NULL,
+    devices text NOT NULL,
+    notes text NOT NULL,
+    summary jsonb NOT NULL,
+    author_id bigint NOT NULL,
+    patient_id bigint NOT NULL
+);
+
+
+--
+-- Name: nursing_nursingdischarge_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.nursing_nursingdischarge ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.nursing_nursingdischarge_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: nursing_nursingdischargeevent; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.nursing_nursingdischargeevent (
+    pgh_id integer NOT NULL,
+    pgh_created_at timestamp with time zone NOT NULL,
+    pgh_label text NOT NULL,
+    id bigint NOT NULL,
+    workstation character varying(120) NOT NULL,
+    recorded_at timestamp with time zone NOT NULL,
+    encounter_id integer,
+    destination character varying(300) NOT NULL,
+    devices text NOT NULL,
+    notes text NOT NULL,
+    summary jsonb NOT NULL,
+    author_id bigint NOT NULL,
+    patient_id bigint NOT NULL,
+    pgh_context_id uuid,
+    pgh_obj_id bigint NOT NULL
+);
+
+
+--
+-- Name: nursing_nursingdischargeevent_pgh_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.nursing_nursingdischargeevent ALTER COLUMN pgh_id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.nursing_nursingdischargeevent_pgh_id_seq
     START WITH 1
     INCREMENT BY 1
     NO MINVALUE
@@ -16701,6 +18259,116 @@ ALTER TABLE public.regimens_trialmonitorassignmentevent ALTER COLUMN pgh_id ADD 
 
 
 --
+-- Name: therapy_cabinetlevel; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.therapy_cabinetlevel (
+    id bigint NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    reorder_level integer NOT NULL,
+    product_id bigint NOT NULL,
+    ward_id bigint NOT NULL,
+    CONSTRAINT therapy_cabinetlevel_reorder_level_check CHECK ((reorder_level >= 0))
+);
+
+
+--
+-- Name: therapy_cabinetlevel_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.therapy_cabinetlevel ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.therapy_cabinetlevel_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: therapy_cabinetmove; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.therapy_cabinetmove (
+    id bigint NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    kind character varying(10) NOT NULL,
+    quantity integer,
+    lots jsonb NOT NULL,
+    flagged boolean NOT NULL,
+    problem character varying(40) NOT NULL,
+    message character varying(300) NOT NULL,
+    at timestamp with time zone NOT NULL,
+    by_id bigint NOT NULL,
+    dose_id bigint NOT NULL,
+    patient_id bigint NOT NULL,
+    product_id bigint,
+    ward_id bigint,
+    CONSTRAINT therapy_cabinetmove_quantity_check CHECK ((quantity >= 0))
+);
+
+
+--
+-- Name: therapy_cabinetmove_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.therapy_cabinetmove ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.therapy_cabinetmove_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: therapy_cabinetmoveevent; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.therapy_cabinetmoveevent (
+    pgh_id integer NOT NULL,
+    pgh_created_at timestamp with time zone NOT NULL,
+    pgh_label text NOT NULL,
+    id bigint NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    kind character varying(10) NOT NULL,
+    quantity integer,
+    lots jsonb NOT NULL,
+    flagged boolean NOT NULL,
+    problem character varying(40) NOT NULL,
+    message character varying(300) NOT NULL,
+    at timestamp with time zone NOT NULL,
+    by_id bigint NOT NULL,
+    dose_id bigint NOT NULL,
+    patient_id bigint NOT NULL,
+    pgh_context_id uuid,
+    pgh_obj_id bigint NOT NULL,
+    product_id bigint,
+    ward_id bigint,
+    CONSTRAINT therapy_cabinetmoveevent_quantity_check CHECK ((quantity >= 0))
+);
+
+
+--
+-- Name: therapy_cabinetmoveevent_pgh_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.therapy_cabinetmoveevent ALTER COLUMN pgh_id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.therapy_cabinetmoveevent_pgh_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
 -- Name: therapy_doserecord; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -16720,7 +18388,14 @@ CREATE TABLE public.therapy_doserecord (
     workstation character varying(120) NOT NULL,
     nurse_id bigint NOT NULL,
     patient_id bigint NOT NULL,
-    prescription_id bigint NOT NULL
+    prescription_id bigint NOT NULL,
+    amount numeric(14,4),
+    changes jsonb NOT NULL,
+    correction_reason text NOT NULL,
+    corrects_id bigint,
+    given_at timestamp with time zone,
+    slot smallint NOT NULL,
+    CONSTRAINT therapy_doserecord_slot_check CHECK ((slot >= 0))
 );
 
 
@@ -16763,7 +18438,14 @@ CREATE TABLE public.therapy_doserecordevent (
     patient_id bigint NOT NULL,
     pgh_context_id uuid,
     pgh_obj_id bigint NOT NULL,
-    prescription_id bigint NOT NULL
+    prescription_id bigint NOT NULL,
+    amount numeric(14,4),
+    changes jsonb NOT NULL,
+    correction_reason text NOT NULL,
+    corrects_id bigint,
+    given_at timestamp with time zone,
+    slot smallint NOT NULL,
+    CONSTRAINT therapy_doserecordevent_slot_check CHECK ((slot >= 0))
 );
 
 
@@ -17262,6 +18944,142 @@ ALTER TABLE public.transfusion_bloodgroupdeterminationevent ALTER COLUMN pgh_id 
 
 
 --
+-- Name: transfusion_crossmatch; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.transfusion_crossmatch (
+    id bigint NOT NULL,
+    result character varying(12) NOT NULL,
+    method character varying(16) NOT NULL,
+    sample character varying(40) NOT NULL,
+    sample_collected_at timestamp with time zone NOT NULL,
+    valid_until timestamp with time zone NOT NULL,
+    recorded_at timestamp with time zone NOT NULL,
+    workstation character varying(120) NOT NULL,
+    bag_id bigint NOT NULL,
+    patient_id bigint NOT NULL,
+    recorded_by_id bigint NOT NULL
+);
+
+
+--
+-- Name: transfusion_crossmatch_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.transfusion_crossmatch ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.transfusion_crossmatch_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: transfusion_crossmatchevent; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.transfusion_crossmatchevent (
+    pgh_id integer NOT NULL,
+    pgh_created_at timestamp with time zone NOT NULL,
+    pgh_label text NOT NULL,
+    id bigint NOT NULL,
+    result character varying(12) NOT NULL,
+    method character varying(16) NOT NULL,
+    sample character varying(40) NOT NULL,
+    sample_collected_at timestamp with time zone NOT NULL,
+    valid_until timestamp with time zone NOT NULL,
+    recorded_at timestamp with time zone NOT NULL,
+    workstation character varying(120) NOT NULL,
+    bag_id bigint NOT NULL,
+    patient_id bigint NOT NULL,
+    pgh_context_id uuid,
+    pgh_obj_id bigint NOT NULL,
+    recorded_by_id bigint NOT NULL
+);
+
+
+--
+-- Name: transfusion_crossmatchevent_pgh_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.transfusion_crossmatchevent ALTER COLUMN pgh_id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.transfusion_crossmatchevent_pgh_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: transfusion_emergencyrelease; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.transfusion_emergencyrelease (
+    id bigint NOT NULL,
+    reason text NOT NULL,
+    rhd_policy character varying(20) NOT NULL,
+    declared_at timestamp with time zone NOT NULL,
+    workstation character varying(120) NOT NULL,
+    declared_by_id bigint NOT NULL,
+    patient_id bigint NOT NULL,
+    request_id bigint NOT NULL
+);
+
+
+--
+-- Name: transfusion_emergencyrelease_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.transfusion_emergencyrelease ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.transfusion_emergencyrelease_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: transfusion_emergencyreleaseevent; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.transfusion_emergencyreleaseevent (
+    pgh_id integer NOT NULL,
+    pgh_created_at timestamp with time zone NOT NULL,
+    pgh_label text NOT NULL,
+    id bigint NOT NULL,
+    reason text NOT NULL,
+    rhd_policy character varying(20) NOT NULL,
+    declared_at timestamp with time zone NOT NULL,
+    workstation character varying(120) NOT NULL,
+    declared_by_id bigint NOT NULL,
+    patient_id bigint NOT NULL,
+    pgh_context_id uuid,
+    pgh_obj_id bigint NOT NULL,
+    request_id bigint NOT NULL
+);
+
+
+--
+-- Name: transfusion_emergencyreleaseevent_pgh_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.transfusion_emergencyreleaseevent ALTER COLUMN pgh_id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.transfusion_emergencyreleaseevent_pgh_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
 -- Name: transfusion_issuedbag; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -17275,7 +19093,10 @@ CREATE TABLE public.transfusion_issuedbag (
     issued_at timestamp with time zone NOT NULL,
     workstation character varying(120) NOT NULL,
     issued_by_id bigint NOT NULL,
-    request_id bigint NOT NULL
+    request_id bigint NOT NULL,
+    emergency boolean NOT NULL,
+    treatments jsonb NOT NULL,
+    treatments_typed jsonb NOT NULL
 );
 
 
@@ -17312,7 +19133,10 @@ CREATE TABLE public.transfusion_issuedbagevent (
     issued_by_id bigint NOT NULL,
     pgh_context_id uuid,
     pgh_obj_id bigint NOT NULL,
-    request_id bigint NOT NULL
+    request_id bigint NOT NULL,
+    emergency boolean NOT NULL,
+    treatments jsonb NOT NULL,
+    treatments_typed jsonb NOT NULL
 );
 
 
@@ -17644,6 +19468,217 @@ ALTER TABLE public.transfusion_transfusionvitalsevent ALTER COLUMN pgh_id ADD GE
 
 
 --
+-- Name: vascular_accessevent; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.vascular_accessevent (
+    id bigint NOT NULL,
+    category character varying(12) NOT NULL,
+    kind character varying(16) NOT NULL,
+    occurred_at timestamp with time zone NOT NULL,
+    details jsonb NOT NULL,
+    note text NOT NULL,
+    workstation character varying(120) NOT NULL,
+    recorded_at timestamp with time zone NOT NULL,
+    correction_reason text NOT NULL,
+    author_id bigint NOT NULL,
+    patient_id bigint NOT NULL,
+    supersedes_id bigint,
+    device_id bigint NOT NULL,
+    CONSTRAINT vascular_event_correction_has_reason CHECK (((supersedes_id IS NULL) OR (NOT (correction_reason = ''::text)))),
+    CONSTRAINT vascular_event_not_self_superseding CHECK ((NOT ((supersedes_id = id) AND (supersedes_id IS NOT NULL))))
+);
+
+
+--
+-- Name: vascular_accessevent_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.vascular_accessevent ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.vascular_accessevent_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: vascular_accesseventevent; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.vascular_accesseventevent (
+    pgh_id integer NOT NULL,
+    pgh_created_at timestamp with time zone NOT NULL,
+    pgh_label text NOT NULL,
+    id bigint NOT NULL,
+    category character varying(12) NOT NULL,
+    kind character varying(16) NOT NULL,
+    occurred_at timestamp with time zone NOT NULL,
+    details jsonb NOT NULL,
+    note text NOT NULL,
+    workstation character varying(120) NOT NULL,
+    recorded_at timestamp with time zone NOT NULL,
+    correction_reason text NOT NULL,
+    author_id bigint NOT NULL,
+    patient_id bigint NOT NULL,
+    pgh_context_id uuid,
+    pgh_obj_id bigint NOT NULL,
+    supersedes_id bigint,
+    device_id bigint NOT NULL
+);
+
+
+--
+-- Name: vascular_accesseventevent_pgh_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.vascular_accesseventevent ALTER COLUMN pgh_id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.vascular_accesseventevent_pgh_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: vascular_device; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.vascular_device (
+    id bigint NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    version integer NOT NULL,
+    state character varying(12) NOT NULL,
+    device_type character varying(16) NOT NULL,
+    indication character varying(16) NOT NULL,
+    planned_dwell_days integer,
+    requested_at timestamp with time zone,
+    request_note text NOT NULL,
+    lumens smallint,
+    size numeric(4,1),
+    size_unit character varying(2) NOT NULL,
+    length_cm numeric(5,1),
+    brand character varying(120) NOT NULL,
+    lot character varying(60) NOT NULL,
+    vein character varying(16) NOT NULL,
+    side character varying(5) NOT NULL,
+    ultrasound_guided boolean NOT NULL,
+    tip_location character varying(12) NOT NULL,
+    tip_confirmed boolean NOT NULL,
+    attempts smallint,
+    incidents jsonb NOT NULL,
+    incident_note text NOT NULL,
+    inserted_at timestamp with time zone,
+    workstation character varying(120) NOT NULL,
+    removed_at timestamp with time zone,
+    removal_reason character varying(20) NOT NULL,
+    removal_note text NOT NULL,
+    tip_culture_sent boolean NOT NULL,
+    cancel_reason text NOT NULL,
+    operator_id bigint,
+    patient_id bigint NOT NULL,
+    recorded_by_id bigint,
+    removed_by_id bigint,
+    requested_by_id bigint,
+    updated_by_id bigint,
+    CONSTRAINT vascular_device_attempts_check CHECK ((attempts >= 0)),
+    CONSTRAINT vascular_device_lumens_check CHECK ((lumens >= 0)),
+    CONSTRAINT vascular_device_planned_dwell_days_check CHECK ((planned_dwell_days >= 0)),
+    CONSTRAINT vascular_device_version_check CHECK ((version >= 0)),
+    CONSTRAINT vascular_in_place_inserted CHECK (((NOT ((state)::text = 'in_place'::text)) OR (inserted_at IS NOT NULL))),
+    CONSTRAINT vascular_removal_after_insertion CHECK (((removed_at IS NULL) OR (removed_at >= inserted_at))),
+    CONSTRAINT vascular_removed_has_date CHECK (((NOT ((state)::text = 'removed'::text)) OR (removed_at IS NOT NULL)))
+);
+
+
+--
+-- Name: vascular_device_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.vascular_device ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.vascular_device_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: vascular_deviceevent; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.vascular_deviceevent (
+    pgh_id integer NOT NULL,
+    pgh_created_at timestamp with time zone NOT NULL,
+    pgh_label text NOT NULL,
+    id bigint NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    version integer NOT NULL,
+    state character varying(12) NOT NULL,
+    device_type character varying(16) NOT NULL,
+    indication character varying(16) NOT NULL,
+    planned_dwell_days integer,
+    requested_at timestamp with time zone,
+    request_note text NOT NULL,
+    lumens smallint,
+    size numeric(4,1),
+    size_unit character varying(2) NOT NULL,
+    length_cm numeric(5,1),
+    brand character varying(120) NOT NULL,
+    lot character varying(60) NOT NULL,
+    vein character varying(16) NOT NULL,
+    side character varying(5) NOT NULL,
+    ultrasound_guided boolean NOT NULL,
+    tip_location character varying(12) NOT NULL,
+    tip_confirmed boolean NOT NULL,
+    attempts smallint,
+    incidents jsonb NOT NULL,
+    incident_note text NOT NULL,
+    inserted_at timestamp with time zone,
+    workstation character varying(120) NOT NULL,
+    removed_at timestamp with time zone,
+    removal_reason character varying(20) NOT NULL,
+    removal_note text NOT NULL,
+    tip_culture_sent boolean NOT NULL,
+    cancel_reason text NOT NULL,
+    operator_id bigint,
+    patient_id bigint NOT NULL,
+    pgh_context_id uuid,
+    pgh_obj_id bigint NOT NULL,
+    recorded_by_id bigint,
+    removed_by_id bigint,
+    requested_by_id bigint,
+    updated_by_id bigint,
+    CONSTRAINT vascular_deviceevent_attempts_check CHECK ((attempts >= 0)),
+    CONSTRAINT vascular_deviceevent_lumens_check CHECK ((lumens >= 0)),
+    CONSTRAINT vascular_deviceevent_planned_dwell_days_check CHECK ((planned_dwell_days >= 0)),
+    CONSTRAINT vascular_deviceevent_version_check CHECK ((version >= 0))
+);
+
+
+--
+-- Name: vascular_deviceevent_pgh_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.vascular_deviceevent ALTER COLUMN pgh_id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.vascular_deviceevent_pgh_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
 -- Name: procrastinate_events id; Type: DEFAULT; Schema: public; Owner: -
 --
 
@@ -17932,7 +19967,7 @@ COPY public.agenda_cupservicemappingevent (pgh_id, pgh_created_at, pgh_label, id
 -- Data for Name: agenda_nurseonduty; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-COPY public.agenda_nurseonduty (id, created_at, updated_at, day, shift, is_active, agenda_id, nurse_id, break_end, break_start, ends_at, starts_at) FROM stdin;
+COPY public.agenda_nurseonduty (id, created_at, updated_at, day, shift, is_active, agenda_id, nurse_id, ends_at, starts_at, breaks) FROM stdin;
 \.
 
 
@@ -17940,7 +19975,7 @@ COPY public.agenda_nurseonduty (id, created_at, updated_at, day, shift, is_activ
 -- Data for Name: agenda_nurseondutyevent; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-COPY public.agenda_nurseondutyevent (pgh_id, pgh_created_at, pgh_label, id, created_at, updated_at, day, shift, is_active, agenda_id, nurse_id, pgh_context_id, pgh_obj_id, break_end, break_start, ends_at, starts_at) FROM stdin;
+COPY public.agenda_nurseondutyevent (pgh_id, pgh_created_at, pgh_label, id, created_at, updated_at, day, shift, is_active, agenda_id, nurse_id, pgh_context_id, pgh_obj_id, ends_at, starts_at, breaks) FROM stdin;
 \.
 
 
@@ -18545,34 +20580,82 @@ COPY public.auth_permission (id, name, content_type_id, codename) FROM stdin;
 498	Can change transfusion vitals event	220	change_transfusionvitalsevent
 499	Can delete transfusion vitals event	220	delete_transfusionvitalsevent
 500	Can view transfusion vitals event	220	view_transfusionvitalsevent
-501	Can add assessment event	223	add_assessmentevent
-502	Can change assessment event	223	change_assessmentevent
-503	Can delete assessment event	223	delete_assessmentevent
-504	Can view assessment event	223	view_assessmentevent
-505	Can add scale event	224	add_scaleevent
-506	Can change scale event	224	change_scaleevent
-507	Can delete scale event	224	delete_scaleevent
-508	Can view scale event	224	view_scaleevent
-509	Can add monitoring entry event	226	add_monitoringentryevent
-510	Can change monitoring entry event	226	change_monitoringentryevent
-511	Can delete monitoring entry event	226	delete_monitoringentryevent
-512	Can view monitoring entry event	226	view_monitoringentryevent
-513	Can add nursing anamnesis event	228	add_nursinganamnesisevent
-514	Can change nursing anamnesis event	228	change_nursinganamnesisevent
-515	Can delete nursing anamnesis event	228	delete_nursinganamnesisevent
-516	Can view nursing anamnesis event	228	view_nursinganamnesisevent
-517	Can add nursing note event	230	add_nursingnoteevent
-518	Can change nursing note event	230	change_nursingnoteevent
-519	Can delete nursing note event	230	delete_nursingnoteevent
-520	Can view nursing note event	230	view_nursingnoteevent
-521	Can add dose record event	233	add_doserecordevent
-522	Can change dose record event	233	change_doserecordevent
-523	Can delete dose record event	233	delete_doserecordevent
-524	Can view dose record event	233	view_doserecordevent
-525	Can add ward prescription event	234	add_wardprescriptionevent
-526	Can change ward prescription event	234	change_wardprescriptionevent
-527	Can delete ward prescription event	234	delete_wardprescriptionevent
-528	Can view ward prescription event	234	view_wardprescriptionevent
+501	Can add crossmatch event	222	add_crossmatchevent
+502	Can change crossmatch event	222	change_crossmatchevent
+503	Can delete crossmatch event	222	delete_crossmatchevent
+504	Can view crossmatch event	222	view_crossmatchevent
+505	Can add emergency release event	224	add_emergencyreleaseevent
+506	Can change emergency release event	224	change_emergencyreleaseevent
+507	Can delete emergency release event	224	delete_emergencyreleaseevent
+508	Can view emergency release event	224	view_emergencyreleaseevent
+509	Can add assessment event	227	add_assessmentevent
+510	Can change assessment event	227	change_assessmentevent
+511	Can delete assessment event	227	delete_assessmentevent
+512	Can view assessment event	227	view_assessmentevent
+513	Can add scale event	228	add_scaleevent
+514	Can change scale event	228	change_scaleevent
+515	Can delete scale event	228	delete_scaleevent
+516	Can view scale event	228	view_scaleevent
+517	Can add monitoring entry event	230	add_monitoringentryevent
+518	Can change monitoring entry event	230	change_monitoringentryevent
+519	Can delete monitoring entry event	230	delete_monitoringentryevent
+520	Can view monitoring entry event	230	view_monitoringentryevent
+521	Can add nursing anamnesis event	232	add_nursinganamnesisevent
+522	Can change nursing anamnesis event	232	change_nursinganamnesisevent
+523	Can delete nursing anamnesis event	232	delete_nursinganamnesisevent
+524	Can view nursing anamnesis event	232	view_nursinganamnesisevent
+525	Can add nursing note event	234	add_nursingnoteevent
+526	Can change nursing note event	234	change_nursingnoteevent
+527	Can delete nursing note event	234	delete_nursingnoteevent
+528	Can view nursing note event	234	view_nursingnoteevent
+529	Can add care intervention event	239	add_careinterventionevent
+530	Can change care intervention event	239	change_careinterventionevent
+531	Can delete care intervention event	239	delete_careinterventionevent
+532	Can view care intervention event	239	view_careinterventionevent
+533	Can add care goal event	240	add_caregoalevent
+534	Can change care goal event	240	change_caregoalevent
+535	Can delete care goal event	240	delete_caregoalevent
+536	Can view care goal event	240	view_caregoalevent
+537	Can add care evaluation event	241	add_careevaluationevent
+538	Can change care evaluation event	241	change_careevaluationevent
+539	Can delete care evaluation event	241	delete_careevaluationevent
+540	Can view care evaluation event	241	view_careevaluationevent
+541	Can add care problem event	243	add_careproblemevent
+542	Can change care problem event	243	change_careproblemevent
+543	Can delete care problem event	243	delete_careproblemevent
+544	Can view care problem event	243	view_careproblemevent
+545	Can add care template event	244	add_caretemplateevent
+546	Can change care template event	244	change_caretemplateevent
+547	Can delete care template event	244	delete_caretemplateevent
+548	Can view care template event	244	view_caretemplateevent
+549	Can add intervention record event	246	add_interventionrecordevent
+550	Can change intervention record event	246	change_interventionrecordevent
+551	Can delete intervention record event	246	delete_interventionrecordevent
+552	Can view intervention record event	246	view_interventionrecordevent
+553	Can add nursing discharge event	248	add_nursingdischargeevent
+554	Can change nursing discharge event	248	change_nursingdischargeevent
+555	Can delete nursing discharge event	248	delete_nursingdischargeevent
+556	Can view nursing discharge event	248	view_nursingdischargeevent
+557	Can add dose record event	251	add_doserecordevent
+558	Can change dose record event	251	change_doserecordevent
+559	Can delete dose record event	251	delete_doserecordevent
+560	Can view dose record event	251	view_doserecordevent
+561	Can add ward prescription event	252	add_wardprescriptionevent
+562	Can change ward prescription event	252	change_wardprescriptionevent
+563	Can delete ward prescription event	252	delete_wardprescriptionevent
+564	Can view ward prescription event	252	view_wardprescriptionevent
+565	Can add cabinet move event	255	add_cabinetmoveevent
+566	Can change cabinet move event	255	change_cabinetmoveevent
+567	Can delete cabinet move event	255	delete_cabinetmoveevent
+568	Can view cabinet move event	255	view_cabinetmoveevent
+569	Can add access event event	258	add_accesseventevent
+570	Can change access event event	258	change_accesseventevent
+571	Can delete access event event	258	delete_accesseventevent
+572	Can view access event event	258	view_accesseventevent
+573	Can add device event	259	add_deviceevent
+574	Can change device event	259	change_deviceevent
+575	Can delete device event	259	delete_deviceevent
+576	Can view device event	259	view_deviceevent
 \.
 
 
@@ -18993,20 +21076,45 @@ COPY public.django_content_type (id, app_label, model) FROM stdin;
 218	transfusion	transfusionrequestevent
 219	transfusion	transfusionvitals
 220	transfusion	transfusionvitalsevent
-221	nursing	assessment
-222	nursing	scale
-223	nursing	assessmentevent
-224	nursing	scaleevent
-225	nursing	monitoringentry
-226	nursing	monitoringentryevent
-227	nursing	nursinganamnesis
-228	nursing	nursinganamnesisevent
-229	nursing	nursingnote
-230	nursing	nursingnoteevent
-231	therapy	doserecord
-232	therapy	wardprescription
-233	therapy	doserecordevent
-234	therapy	wardprescriptionevent
+221	transfusion	crossmatch
+222	transfusion	crossmatchevent
+223	transfusion	emergencyrelease
+224	transfusion	emergencyreleaseevent
+225	nursing	assessment
+226	nursing	scale
+227	nursing	assessmentevent
+228	nursing	scaleevent
+229	nursing	monitoringentry
+230	nursing	monitoringentryevent
+231	nursing	nursinganamnesis
+232	nursing	nursinganamnesisevent
+233	nursing	nursingnote
+234	nursing	nursingnoteevent
+235	nursing	caregoal
+236	nursing	careintervention
+237	nursing	careevaluation
+238	nursing	careproblem
+239	nursing	careinterventionevent
+240	nursing	caregoalevent
+241	nursing	careevaluationevent
+242	nursing	caretemplate
+243	nursing	careproblemevent
+244	nursing	caretemplateevent
+245	nursing	interventionrecord
+246	nursing	interventionrecordevent
+247	nursing	nursingdischarge
+248	nursing	nursingdischargeevent
+249	therapy	doserecord
+250	therapy	wardprescription
+251	therapy	doserecordevent
+252	therapy	wardprescriptionevent
+253	therapy	cabinetlevel
+254	therapy	cabinetmove
+255	therapy	cabinetmoveevent
+256	vascular	accessevent
+257	vascular	device
+258	vascular	accesseventevent
+259	vascular	deviceevent
 \.
 
 
@@ -19073,102 +21181,107 @@ COPY public.django_migrations (id, app, name, applied) FROM stdin;
 56	agenda	0002_cup_bookings	2000-01-01 00:00:00+00
 57	agenda	0003_deferrable_no_overlap	2000-01-01 00:00:00+00
 58	agenda	0004_shifts_plan_requests	2000-01-01 00:00:00+00
-59	audit	0001_initial	2000-01-01 00:00:00+00
-60	audit	0002_accesslogentry_append_only_auditevent_append_only	2000-01-01 00:00:00+00
-61	audit	0003_truncate_refused	2000-01-01 00:00:00+00
-62	axes	0001_initial	2000-01-01 00:00:00+00
-63	axes	0002_auto_20151217_2044	2000-01-01 00:00:00+00
-64	axes	0003_auto_20160322_0929	2000-01-01 00:00:00+00
-65	axes	0004_auto_20181024_1538	2000-01-01 00:00:00+00
-66	axes	0005_remove_accessattempt_trusted	2000-01-01 00:00:00+00
-67	axes	0006_remove_accesslog_trusted	2000-01-01 00:00:00+00
-68	axes	0007_alter_accessattempt_unique_together	2000-01-01 00:00:00+00
-69	axes	0008_accessfailurelog	2000-01-01 00:00:00+00
-70	axes	0009_add_session_hash	2000-01-01 00:00:00+00
-71	axes	0010_accessattemptexpiration	2000-01-01 00:00:00+00
-72	compounding	0001_initial	2000-01-01 00:00:00+00
-73	compounding	0002_intrathecal_bag_route_unit_transport_release	2000-01-01 00:00:00+00
-74	compounding	0003_formulation_drug_mass_scale	2000-01-01 00:00:00+00
-75	compounding	0004_history_triggers_after_safety_merge	2000-01-01 00:00:00+00
-76	compounding	0005_raw_sql_defaults	2000-01-01 00:00:00+00
-77	compounding	0006_hood_vial_serial_leftover_volume	2000-01-01 00:00:00+00
-78	compounding	0007_device_results_transport_time	2000-01-01 00:00:00+00
-79	documents	0001_initial	2000-01-01 00:00:00+00
-80	documents	0002_merge_movable	2000-01-01 00:00:00+00
-81	fse	0001_initial	2000-01-01 00:00:00+00
-82	records	0001_diary	2000-01-01 00:00:00+00
-83	records	0002_vital_signs	2000-01-01 00:00:00+00
-84	records	0003_anamnesis	2000-01-01 00:00:00+00
-85	records	0004_diagnosis_and_performance_status	2000-01-01 00:00:00+00
-86	records	0005_lab_results	2000-01-01 00:00:00+00
-87	records	0006_staging_and_scores	2000-01-01 00:00:00+00
-88	prescribing	0006_order_life_validation_schedule	2000-01-01 00:00:00+00
-89	prescribing	0007_prior_dose_elsewhere	2000-01-01 00:00:00+00
-90	prescribing	0008_item_limit_blocks_and_overrides	2000-01-01 00:00:00+00
-91	prescribing	0009_orderitem_history_triggers	2000-01-01 00:00:00+00
-92	prescribing	0010_order_measure_dates	2000-01-01 00:00:00+00
-93	prescribing	0011_therapyorder_history_triggers	2000-01-01 00:00:00+00
-94	prescribing	0012_raw_sql_defaults	2000-01-01 00:00:00+00
-95	prescribing	0013_order_allergy_overrides	2000-01-01 00:00:00+00
-96	records	0007_treatment_course	2000-01-01 00:00:00+00
-97	records	0008_letters_and_boards	2000-01-01 00:00:00+00
-98	records	0009_clinical_reports	2000-01-01 00:00:00+00
-99	interop	0001_inbound_messages	2000-01-01 00:00:00+00
-100	interop	0002_loinc_codes	2000-01-01 00:00:00+00
-101	interop	0003_outbound	2000-01-01 00:00:00+00
-102	inventory	0001_initial	2000-01-01 00:00:00+00
-103	inventory	0002_merge_movable	2000-01-01 00:00:00+00
-104	nursing	0001_initial	2000-01-01 00:00:00+00
-105	nursing	0002_monitoringentry_monitoringentryevent_and_more	2000-01-01 00:00:00+00
-106	prescribing	0014_order_item_unrounded_dose	2000-01-01 00:00:00+00
-107	prescribing	0015_merge_movable	2000-01-01 00:00:00+00
-108	procrastinate	0001_initial	2000-01-01 00:00:00+00
-109	procrastinate	0002_drop_started_at_column	2000-01-01 00:00:00+00
-110	procrastinate	0003_drop_started_at_column	2000-01-01 00:00:00+00
-111	procrastinate	0004_drop_procrastinate_version_table	2000-01-01 00:00:00+00
-112	procrastinate	0005_fix_procrastinate_fetch_job	2000-01-01 00:00:00+00
-113	procrastinate	0006_fix_trigger_status_events_insert	2000-01-01 00:00:00+00
-114	procrastinate	0007_add_queueing_lock_column	2000-01-01 00:00:00+00
-115	procrastinate	0008_close_fetch_job_race_condition	2000-01-01 00:00:00+00
-116	procrastinate	0009_add_defer_job_function	2000-01-01 00:00:00+00
-117	procrastinate	0010_add_procrastinate_periodic_defers	2000-01-01 00:00:00+00
-118	procrastinate	0011_add_foreign_key_index	2000-01-01 00:00:00+00
-119	procrastinate	0012_add_locks_to_periodic_defer	2000-01-01 00:00:00+00
-120	procrastinate	0013_fix_procrastinate_defer_periodic_job	2000-01-01 00:00:00+00
-121	procrastinate	0014_add_finish_job_and_retry_job_functions	2000-01-01 00:00:00+00
-122	procrastinate	0015_add_trigger_on_job_deletion	2000-01-01 00:00:00+00
-123	procrastinate	0016_delete_finished_jobs	2000-01-01 00:00:00+00
-124	procrastinate	0017_add_checks_to_finish_job	2000-01-01 00:00:00+00
-125	procrastinate	0018_add_checks_to_retry_job	2000-01-01 00:00:00+00
-126	procrastinate	0019_fix_finish_job_compat_issue	2000-01-01 00:00:00+00
-127	procrastinate	0020_add_index_on_procrastinate_jobs	2000-01-01 00:00:00+00
-128	procrastinate	0021_add_kwargs_to_defer_periodic_job	2000-01-01 00:00:00+00
-129	procrastinate	0022_null_locks_excluded	2000-01-01 00:00:00+00
-130	procrastinate	0023_remove_old_finish_job_function	2000-01-01 00:00:00+00
-131	procrastinate	0024_job_id_bigint	2000-01-01 00:00:00+00
-132	procrastinate	0025_add_models	2000-01-01 00:00:00+00
-133	procrastinate	0026_add_job_priority	2000-01-01 00:00:00+00
-134	procrastinate	0027_add_periodic_job_priority	2000-01-01 00:00:00+00
-135	procrastinate	0028_add_cancel_states	2000-01-01 00:00:00+00
-136	procrastinate	0029_add_additional_params_to_retry_job	2000-01-01 00:00:00+00
-137	procrastinate	0030_alter_procrastinateevent_options	2000-01-01 00:00:00+00
-138	procrastinate	0031_add_indexes_for_fetch_job	2000-01-01 00:00:00+00
-139	procrastinate	0032_pre_cancel_notification	2000-01-01 00:00:00+00
-140	procrastinate	0033_post_cancel_notification	2000-01-01 00:00:00+00
-141	procrastinate	0034_pre_add_heartbeat	2000-01-01 00:00:00+00
-142	procrastinate	0035_post_add_heartbeat	2000-01-01 00:00:00+00
-143	procrastinate	0036_add_worker_model	2000-01-01 00:00:00+00
-144	procrastinate	0037_pre_batch_defer_jobs	2000-01-01 00:00:00+00
-145	procrastinate	0038_post_batch_defer_jobs	2000-01-01 00:00:00+00
-146	procrastinate	0039_pre_priority_lock_fetch_job	2000-01-01 00:00:00+00
-147	procrastinate	0040_pre_retry_failed_job	2000-01-01 00:00:00+00
-148	procrastinate	0041_post_retry_failed_job	2000-01-01 00:00:00+00
-149	records	0010_merge_movable	2000-01-01 00:00:00+00
-150	sessions	0001_initial	2000-01-01 00:00:00+00
-151	therapy	0001_initial	2000-01-01 00:00:00+00
-152	toxicity	0001_initial	2000-01-01 00:00:00+00
-153	toxicity	0002_ctcae_italian_labels	2000-01-01 00:00:00+00
-154	transfusion	0001_initial	2000-01-01 00:00:00+00
+59	agenda	0005_nurse_breaks	2000-01-01 00:00:00+00
+60	audit	0001_initial	2000-01-01 00:00:00+00
+61	audit	0002_accesslogentry_append_only_auditevent_append_only	2000-01-01 00:00:00+00
+62	audit	0003_truncate_refused	2000-01-01 00:00:00+00
+63	axes	0001_initial	2000-01-01 00:00:00+00
+64	axes	0002_auto_20151217_2044	2000-01-01 00:00:00+00
+65	axes	0003_auto_20160322_0929	2000-01-01 00:00:00+00
+66	axes	0004_auto_20181024_1538	2000-01-01 00:00:00+00
+67	axes	0005_remove_accessattempt_trusted	2000-01-01 00:00:00+00
+68	axes	0006_remove_accesslog_trusted	2000-01-01 00:00:00+00
+69	axes	0007_alter_accessattempt_unique_together	2000-01-01 00:00:00+00
+70	axes	0008_accessfailurelog	2000-01-01 00:00:00+00
+71	axes	0009_add_session_hash	2000-01-01 00:00:00+00
+72	axes	0010_accessattemptexpiration	2000-01-01 00:00:00+00
+73	compounding	0001_initial	2000-01-01 00:00:00+00
+74	compounding	0002_intrathecal_bag_route_unit_transport_release	2000-01-01 00:00:00+00
+75	compounding	0003_formulation_drug_mass_scale	2000-01-01 00:00:00+00
+76	compounding	0004_history_triggers_after_safety_merge	2000-01-01 00:00:00+00
+77	compounding	0005_raw_sql_defaults	2000-01-01 00:00:00+00
+78	compounding	0006_hood_vial_serial_leftover_volume	2000-01-01 00:00:00+00
+79	compounding	0007_device_results_transport_time	2000-01-01 00:00:00+00
+80	documents	0001_initial	2000-01-01 00:00:00+00
+81	documents	0002_merge_movable	2000-01-01 00:00:00+00
+82	fse	0001_initial	2000-01-01 00:00:00+00
+83	records	0001_diary	2000-01-01 00:00:00+00
+84	records	0002_vital_signs	2000-01-01 00:00:00+00
+85	records	0003_anamnesis	2000-01-01 00:00:00+00
+86	records	0004_diagnosis_and_performance_status	2000-01-01 00:00:00+00
+87	records	0005_lab_results	2000-01-01 00:00:00+00
+88	records	0006_staging_and_scores	2000-01-01 00:00:00+00
+89	prescribing	0006_order_life_validation_schedule	2000-01-01 00:00:00+00
+90	prescribing	0007_prior_dose_elsewhere	2000-01-01 00:00:00+00
+91	prescribing	0008_item_limit_blocks_and_overrides	2000-01-01 00:00:00+00
+92	prescribing	0009_orderitem_history_triggers	2000-01-01 00:00:00+00
+93	prescribing	0010_order_measure_dates	2000-01-01 00:00:00+00
+94	prescribing	0011_therapyorder_history_triggers	2000-01-01 00:00:00+00
+95	prescribing	0012_raw_sql_defaults	2000-01-01 00:00:00+00
+96	prescribing	0013_order_allergy_overrides	2000-01-01 00:00:00+00
+97	records	0007_treatment_course	2000-01-01 00:00:00+00
+98	records	0008_letters_and_boards	2000-01-01 00:00:00+00
+99	records	0009_clinical_reports	2000-01-01 00:00:00+00
+100	interop	0001_inbound_messages	2000-01-01 00:00:00+00
+101	interop	0002_loinc_codes	2000-01-01 00:00:00+00
+102	interop	0003_outbound	2000-01-01 00:00:00+00
+103	inventory	0001_initial	2000-01-01 00:00:00+00
+104	inventory	0002_merge_movable	2000-01-01 00:00:00+00
+105	nursing	0001_initial	2000-01-01 00:00:00+00
+106	nursing	0002_monitoringentry_monitoringentryevent_and_more	2000-01-01 00:00:00+00
+107	nursing	0003_care_process	2000-01-01 00:00:00+00
+108	prescribing	0014_order_item_unrounded_dose	2000-01-01 00:00:00+00
+109	prescribing	0015_merge_movable	2000-01-01 00:00:00+00
+110	procrastinate	0001_initial	2000-01-01 00:00:00+00
+111	procrastinate	0002_drop_started_at_column	2000-01-01 00:00:00+00
+112	procrastinate	0003_drop_started_at_column	2000-01-01 00:00:00+00
+113	procrastinate	0004_drop_procrastinate_version_table	2000-01-01 00:00:00+00
+114	procrastinate	0005_fix_procrastinate_fetch_job	2000-01-01 00:00:00+00
+115	procrastinate	0006_fix_trigger_status_events_insert	2000-01-01 00:00:00+00
+116	procrastinate	0007_add_queueing_lock_column	2000-01-01 00:00:00+00
+117	procrastinate	0008_close_fetch_job_race_condition	2000-01-01 00:00:00+00
+118	procrastinate	0009_add_defer_job_function	2000-01-01 00:00:00+00
+119	procrastinate	0010_add_procrastinate_periodic_defers	2000-01-01 00:00:00+00
+120	procrastinate	0011_add_foreign_key_index	2000-01-01 00:00:00+00
+121	procrastinate	0012_add_locks_to_periodic_defer	2000-01-01 00:00:00+00
+122	procrastinate	0013_fix_procrastinate_defer_periodic_job	2000-01-01 00:00:00+00
+123	procrastinate	0014_add_finish_job_and_retry_job_functions	2000-01-01 00:00:00+00
+124	procrastinate	0015_add_trigger_on_job_deletion	2000-01-01 00:00:00+00
+125	procrastinate	0016_delete_finished_jobs	2000-01-01 00:00:00+00
+126	procrastinate	0017_add_checks_to_finish_job	2000-01-01 00:00:00+00
+127	procrastinate	0018_add_checks_to_retry_job	2000-01-01 00:00:00+00
+128	procrastinate	0019_fix_finish_job_compat_issue	2000-01-01 00:00:00+00
+129	procrastinate	0020_add_index_on_procrastinate_jobs	2000-01-01 00:00:00+00
+130	procrastinate	0021_add_kwargs_to_defer_periodic_job	2000-01-01 00:00:00+00
+131	procrastinate	0022_null_locks_excluded	2000-01-01 00:00:00+00
+132	procrastinate	0023_remove_old_finish_job_function	2000-01-01 00:00:00+00
+133	procrastinate	0024_job_id_bigint	2000-01-01 00:00:00+00
+134	procrastinate	0025_add_models	2000-01-01 00:00:00+00
+135	procrastinate	0026_add_job_priority	2000-01-01 00:00:00+00
+136	procrastinate	0027_add_periodic_job_priority	2000-01-01 00:00:00+00
+137	procrastinate	0028_add_cancel_states	2000-01-01 00:00:00+00
+138	procrastinate	0029_add_additional_params_to_retry_job	2000-01-01 00:00:00+00
+139	procrastinate	0030_alter_procrastinateevent_options	2000-01-01 00:00:00+00
+140	procrastinate	0031_add_indexes_for_fetch_job	2000-01-01 00:00:00+00
+141	procrastinate	0032_pre_cancel_notification	2000-01-01 00:00:00+00
+142	procrastinate	0033_post_cancel_notification	2000-01-01 00:00:00+00
+143	procrastinate	0034_pre_add_heartbeat	2000-01-01 00:00:00+00
+144	procrastinate	0035_post_add_heartbeat	2000-01-01 00:00:00+00
+145	procrastinate	0036_add_worker_model	2000-01-01 00:00:00+00
+146	procrastinate	0037_pre_batch_defer_jobs	2000-01-01 00:00:00+00
+147	procrastinate	0038_post_batch_defer_jobs	2000-01-01 00:00:00+00
+148	procrastinate	0039_pre_priority_lock_fetch_job	2000-01-01 00:00:00+00
+149	procrastinate	0040_pre_retry_failed_job	2000-01-01 00:00:00+00
+150	procrastinate	0041_post_retry_failed_job	2000-01-01 00:00:00+00
+151	records	0010_merge_movable	2000-01-01 00:00:00+00
+152	sessions	0001_initial	2000-01-01 00:00:00+00
+153	therapy	0001_initial	2000-01-01 00:00:00+00
+154	therapy	0002_dose_corrections_cabinet	2000-01-01 00:00:00+00
+155	toxicity	0001_initial	2000-01-01 00:00:00+00
+156	toxicity	0002_ctcae_italian_labels	2000-01-01 00:00:00+00
+157	transfusion	0001_initial	2000-01-01 00:00:00+00
+158	transfusion	0002_emergency_crossmatch	2000-01-01 00:00:00+00
+159	vascular	0001_initial	2000-01-01 00:00:00+00
 \.
 
 
@@ -19367,20 +21480,20 @@ COPY public.interop_labcodemapping (id, system, code, analyte, updated_by_id) FR
 --
 
 COPY public.interop_labcodemappingevent (pgh_id, pgh_created_at, pgh_label, id, system, code, analyte, pgh_context_id, pgh_obj_id, updated_by_id) FROM stdin;
-1	2026-12-03 16:57:07.263103+00	insert	1	LN	718-7	Emoglobina	\N	1	\N
-2	2026-12-03 16:57:07.263103+00	insert	2	LN	6690-2	Leucociti	\N	2	\N
-3	2026-12-03 16:57:07.263103+00	insert	3	LN	751-8	Neutrofili	\N	3	\N
-4	2026-12-03 16:57:07.263103+00	insert	4	LN	777-3	Piastrine	\N	4	\N
-5	2026-12-03 16:57:07.263103+00	insert	5	LN	2160-0	Creatinina	\N	5	\N
-6	2026-12-03 16:57:07.263103+00	insert	6	LN	1742-6	ALT	\N	6	\N
-7	2026-12-03 16:57:07.263103+00	insert	7	LN	1920-8	AST	\N	7	\N
-8	2026-12-03 16:57:07.263103+00	insert	8	LN	1975-2	Bilirubina totale	\N	8	\N
-9	2026-12-03 16:57:07.263103+00	insert	9	LN	2532-0	LDH	\N	9	\N
-10	2026-12-03 16:57:07.263103+00	insert	10	LN	2039-6	CEA	\N	10	\N
-11	2026-12-03 16:57:07.263103+00	insert	11	LN	6875-9	CA 15-3	\N	11	\N
-12	2026-12-03 16:57:07.263103+00	insert	12	LN	24108-3	CA 19-9	\N	12	\N
-13	2026-12-03 16:57:07.263103+00	insert	13	LN	10334-1	CA 125	\N	13	\N
-14	2026-12-03 16:57:07.263103+00	insert	14	LN	2857-1	PSA	\N	14	\N
+1	2026-12-03 17:20:21.827508+00	insert	1	LN	718-7	Emoglobina	\N	1	\N
+2	2026-12-03 17:20:21.827508+00	insert	2	LN	6690-2	Leucociti	\N	2	\N
+3	2026-12-03 17:20:21.827508+00	insert	3	LN	751-8	Neutrofili	\N	3	\N
+4	2026-12-03 17:20:21.827508+00	insert	4	LN	777-3	Piastrine	\N	4	\N
+5	2026-12-03 17:20:21.827508+00	insert	5	LN	2160-0	Creatinina	\N	5	\N
+6	2026-12-03 17:20:21.827508+00	insert	6	LN	1742-6	ALT	\N	6	\N
+7	2026-12-03 17:20:21.827508+00	insert	7	LN	1920-8	AST	\N	7	\N
+8	2026-12-03 17:20:21.827508+00	insert	8	LN	1975-2	Bilirubina totale	\N	8	\N
+9	2026-12-03 17:20:21.827508+00	insert	9	LN	2532-0	LDH	\N	9	\N
+10	2026-12-03 17:20:21.827508+00	insert	10	LN	2039-6	CEA	\N	10	\N
+11	2026-12-03 17:20:21.827508+00	insert	11	LN	6875-9	CA 15-3	\N	11	\N
+12	2026-12-03 17:20:21.827508+00	insert	12	LN	24108-3	CA 19-9	\N	12	\N
+13	2026-12-03 17:20:21.827508+00	insert	13	LN	10334-1	CA 125	\N	13	\N
+14	2026-12-03 17:20:21.827508+00	insert	14	LN	2857-1	PSA	\N	14	\N
 \.
 
 
@@ -19513,6 +21626,102 @@ COPY public.nursing_assessmentevent (pgh_id, pgh_created_at, pgh_label, id, answ
 
 
 --
+-- Data for Name: nursing_careevaluation; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.nursing_careevaluation (id, workstation, recorded_at, outcome, decision, note, author_id, patient_id, goal_id, problem_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: nursing_careevaluationevent; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.nursing_careevaluationevent (pgh_id, pgh_created_at, pgh_label, id, workstation, recorded_at, outcome, decision, note, author_id, patient_id, pgh_context_id, pgh_obj_id, goal_id, problem_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: nursing_caregoal; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.nursing_caregoal (id, text, target_date, status, version, problem_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: nursing_caregoalevent; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.nursing_caregoalevent (pgh_id, pgh_created_at, pgh_label, id, text, target_date, status, version, pgh_context_id, pgh_obj_id, problem_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: nursing_careintervention; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.nursing_careintervention (id, text, times, active, version, problem_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: nursing_careinterventionevent; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.nursing_careinterventionevent (pgh_id, pgh_created_at, pgh_label, id, text, times, active, version, pgh_context_id, pgh_obj_id, problem_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: nursing_careproblem; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.nursing_careproblem (id, encounter_id, pattern, wording, status, status_reason, plan_start, opened_at, workstation, closed_at, version, opened_by_id, patient_id, template_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: nursing_careproblemevent; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.nursing_careproblemevent (pgh_id, pgh_created_at, pgh_label, id, encounter_id, pattern, wording, status, status_reason, plan_start, opened_at, workstation, closed_at, version, opened_by_id, patient_id, pgh_context_id, pgh_obj_id, template_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: nursing_caretemplate; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.nursing_caretemplate (id, created_at, updated_at, code, version, problem, pattern, definition, shipped, active, workstation, defined_by_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: nursing_caretemplateevent; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.nursing_caretemplateevent (pgh_id, pgh_created_at, pgh_label, id, created_at, updated_at, code, version, problem, pattern, definition, shipped, active, workstation, defined_by_id, pgh_context_id, pgh_obj_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: nursing_interventionrecord; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.nursing_interventionrecord (id, workstation, recorded_at, due_at, performed_at, done, reason_not_done, note, author_id, intervention_id, patient_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: nursing_interventionrecordevent; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.nursing_interventionrecordevent (pgh_id, pgh_created_at, pgh_label, id, workstation, recorded_at, due_at, performed_at, done, reason_not_done, note, author_id, intervention_id, patient_id, pgh_context_id, pgh_obj_id) FROM stdin;
+\.
+
+
+--
 -- Data for Name: nursing_monitoringentry; Type: TABLE DATA; Schema: public; Owner: -
 --
 
@@ -19541,6 +21750,22 @@ COPY public.nursing_nursinganamnesis (id, written_at, workstation, correction_re
 --
 
 COPY public.nursing_nursinganamnesisevent (pgh_id, pgh_created_at, pgh_label, id, written_at, workstation, correction_reason, admission_reason, patterns, caregiver, aids, author_id, patient_id, pgh_context_id, pgh_obj_id, supersedes_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: nursing_nursingdischarge; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.nursing_nursingdischarge (id, workstation, recorded_at, encounter_id, destination, devices, notes, summary, author_id, patient_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: nursing_nursingdischargeevent; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.nursing_nursingdischargeevent (pgh_id, pgh_created_at, pgh_label, id, workstation, recorded_at, encounter_id, destination, devices, notes, summary, author_id, patient_id, pgh_context_id, pgh_obj_id) FROM stdin;
 \.
 
 
@@ -20329,10 +22554,34 @@ COPY public.regimens_trialmonitorassignmentevent (pgh_id, pgh_created_at, pgh_la
 
 
 --
+-- Data for Name: therapy_cabinetlevel; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.therapy_cabinetlevel (id, created_at, updated_at, reorder_level, product_id, ward_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: therapy_cabinetmove; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.therapy_cabinetmove (id, created_at, updated_at, kind, quantity, lots, flagged, problem, message, at, by_id, dose_id, patient_id, product_id, ward_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: therapy_cabinetmoveevent; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.therapy_cabinetmoveevent (pgh_id, pgh_created_at, pgh_label, id, created_at, updated_at, kind, quantity, lots, flagged, problem, message, at, by_id, dose_id, patient_id, pgh_context_id, pgh_obj_id, product_id, ward_id) FROM stdin;
+\.
+
+
+--
 -- Data for Name: therapy_doserecord; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-COPY public.therapy_doserecord (id, created_at, updated_at, due_at, outcome, reason, note, recorded_at, pack_aic, pack_gtin, lot, expiry, workstation, nurse_id, patient_id, prescription_id) FROM stdin;
+COPY public.therapy_doserecord (id, created_at, updated_at, due_at, outcome, reason, note, recorded_at, pack_aic, pack_gtin, lot, expiry, workstation, nurse_id, patient_id, prescription_id, amount, changes, correction_reason, corrects_id, given_at, slot) FROM stdin;
 \.
 
 
@@ -20340,7 +22589,7 @@ COPY public.therapy_doserecord (id, created_at, updated_at, due_at, outcome, rea
 -- Data for Name: therapy_doserecordevent; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-COPY public.therapy_doserecordevent (pgh_id, pgh_created_at, pgh_label, id, created_at, updated_at, due_at, outcome, reason, note, recorded_at, pack_aic, pack_gtin, lot, expiry, workstation, nurse_id, patient_id, pgh_context_id, pgh_obj_id, prescription_id) FROM stdin;
+COPY public.therapy_doserecordevent (pgh_id, pgh_created_at, pgh_label, id, created_at, updated_at, due_at, outcome, reason, note, recorded_at, pack_aic, pack_gtin, lot, expiry, workstation, nurse_id, patient_id, pgh_context_id, pgh_obj_id, prescription_id, amount, changes, correction_reason, corrects_id, given_at, slot) FROM stdin;
 \.
 
 
@@ -20433,10 +22682,42 @@ COPY public.transfusion_bloodgroupdeterminationevent (pgh_id, pgh_created_at, pg
 
 
 --
+-- Data for Name: transfusion_crossmatch; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.transfusion_crossmatch (id, result, method, sample, sample_collected_at, valid_until, recorded_at, workstation, bag_id, patient_id, recorded_by_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: transfusion_crossmatchevent; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.transfusion_crossmatchevent (pgh_id, pgh_created_at, pgh_label, id, result, method, sample, sample_collected_at, valid_until, recorded_at, workstation, bag_id, patient_id, pgh_context_id, pgh_obj_id, recorded_by_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: transfusion_emergencyrelease; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.transfusion_emergencyrelease (id, reason, rhd_policy, declared_at, workstation, declared_by_id, patient_id, request_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: transfusion_emergencyreleaseevent; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.transfusion_emergencyreleaseevent (pgh_id, pgh_created_at, pgh_label, id, reason, rhd_policy, declared_at, workstation, declared_by_id, patient_id, pgh_context_id, pgh_obj_id, request_id) FROM stdin;
+\.
+
+
+--
 -- Data for Name: transfusion_issuedbag; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-COPY public.transfusion_issuedbag (id, abo, rhd_positive, din, product_code, expires_at, issued_at, workstation, issued_by_id, request_id) FROM stdin;
+COPY public.transfusion_issuedbag (id, abo, rhd_positive, din, product_code, expires_at, issued_at, workstation, issued_by_id, request_id, emergency, treatments, treatments_typed) FROM stdin;
 \.
 
 
@@ -20444,7 +22725,7 @@ COPY public.transfusion_issuedbag (id, abo, rhd_positive, din, product_code, exp
 -- Data for Name: transfusion_issuedbagevent; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-COPY public.transfusion_issuedbagevent (pgh_id, pgh_created_at, pgh_label, id, abo, rhd_positive, din, product_code, expires_at, issued_at, workstation, issued_by_id, pgh_context_id, pgh_obj_id, request_id) FROM stdin;
+COPY public.transfusion_issuedbagevent (pgh_id, pgh_created_at, pgh_label, id, abo, rhd_positive, din, product_code, expires_at, issued_at, workstation, issued_by_id, pgh_context_id, pgh_obj_id, request_id, emergency, treatments, treatments_typed) FROM stdin;
 \.
 
 
@@ -20509,6 +22790,38 @@ COPY public.transfusion_transfusionvitals (id, phase, vital_signs_id, measured_a
 --
 
 COPY public.transfusion_transfusionvitalsevent (pgh_id, pgh_created_at, pgh_label, id, phase, vital_signs_id, measured_at, patient_id, pgh_context_id, pgh_obj_id, recorded_by_id, transfusion_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: vascular_accessevent; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.vascular_accessevent (id, category, kind, occurred_at, details, note, workstation, recorded_at, correction_reason, author_id, patient_id, supersedes_id, device_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: vascular_accesseventevent; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.vascular_accesseventevent (pgh_id, pgh_created_at, pgh_label, id, category, kind, occurred_at, details, note, workstation, recorded_at, correction_reason, author_id, patient_id, pgh_context_id, pgh_obj_id, supersedes_id, device_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: vascular_device; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.vascular_device (id, created_at, updated_at, version, state, device_type, indication, planned_dwell_days, requested_at, request_note, lumens, size, size_unit, length_cm, brand, lot, vein, side, ultrasound_guided, tip_location, tip_confirmed, attempts, incidents, incident_note, inserted_at, workstation, removed_at, removal_reason, removal_note, tip_culture_sent, cancel_reason, operator_id, patient_id, recorded_by_id, removed_by_id, requested_by_id, updated_by_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: vascular_deviceevent; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.vascular_deviceevent (pgh_id, pgh_created_at, pgh_label, id, created_at, updated_at, version, state, device_type, indication, planned_dwell_days, requested_at, request_note, lumens, size, size_unit, length_cm, brand, lot, vein, side, ultrasound_guided, tip_location, tip_confirmed, attempts, incidents, incident_note, inserted_at, workstation, removed_at, removal_reason, removal_note, tip_culture_sent, cancel_reason, operator_id, patient_id, pgh_context_id, pgh_obj_id, recorded_by_id, removed_by_id, requested_by_id, updated_by_id) FROM stdin;
 \.
 
 
@@ -20845,7 +23158,7 @@ SELECT pg_catalog.setval('public.auth_group_permissions_id_seq', 1, false);
 -- Name: auth_permission_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
-SELECT pg_catalog.setval('public.auth_permission_id_seq', 528, true);
+SELECT pg_catalog.setval('public.auth_permission_id_seq', 576, true);
 
 
 --
@@ -21013,14 +23326,14 @@ SELECT pg_catalog.setval('public.compounding_worksessionevent_pgh_id_seq', 1, fa
 -- Name: django_content_type_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
-SELECT pg_catalog.setval('public.django_content_type_id_seq', 234, true);
+SELECT pg_catalog.setval('public.django_content_type_id_seq', 259, true);
 
 
 --
 -- Name: django_migrations_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
-SELECT pg_catalog.setval('public.django_migrations_id_seq', 154, true);
+SELECT pg_catalog.setval('public.django_migrations_id_seq', 159, true);
 
 
 --
@@ -21290,6 +23603,90 @@ SELECT pg_catalog.setval('public.nursing_assessmentevent_pgh_id_seq', 1, false);
 
 
 --
+-- Name: nursing_careevaluation_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.nursing_careevaluation_id_seq', 1, false);
+
+
+--
+-- Name: nursing_careevaluationevent_pgh_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.nursing_careevaluationevent_pgh_id_seq', 1, false);
+
+
+--
+-- Name: nursing_caregoal_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.nursing_caregoal_id_seq', 1, false);
+
+
+--
+-- Name: nursing_caregoalevent_pgh_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.nursing_caregoalevent_pgh_id_seq', 1, false);
+
+
+--
+-- Name: nursing_careintervention_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.nursing_careintervention_id_seq', 1, false);
+
+
+--
+-- Name: nursing_careinterventionevent_pgh_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.nursing_careinterventionevent_pgh_id_seq', 1, false);
+
+
+--
+-- Name: nursing_careproblem_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.nursing_careproblem_id_seq', 1, false);
+
+
+--
+-- Name: nursing_careproblemevent_pgh_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.nursing_careproblemevent_pgh_id_seq', 1, false);
+
+
+--
+-- Name: nursing_caretemplate_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.nursing_caretemplate_id_seq', 1, false);
+
+
+--
+-- Name: nursing_caretemplateevent_pgh_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.nursing_caretemplateevent_pgh_id_seq', 1, false);
+
+
+--
+-- Name: nursing_interventionrecord_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.nursing_interventionrecord_id_seq', 1, false);
+
+
+--
+-- Name: nursing_interventionrecordevent_pgh_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.nursing_interventionrecordevent_pgh_id_seq', 1, false);
+
+
+--
 -- Name: nursing_monitoringentry_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
@@ -21315,6 +23712,20 @@ SELECT pg_catalog.setval('public.nursing_nursinganamnesis_id_seq', 1, false);
 --
 
 SELECT pg_catalog.setval('public.nursing_nursinganamnesisevent_pgh_id_seq', 1, false);
+
+
+--
+-- Name: nursing_nursingdischarge_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.nursing_nursingdischarge_id_seq', 1, false);
+
+
+--
+-- Name: nursing_nursingdischargeevent_pgh_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.nursing_nursingdischargeevent_pgh_id_seq', 1, false);
 
 
 --
@@ -22004,6 +24415,27 @@ SELECT pg_catalog.setval('public.regimens_trialmonitorassignmentevent_pgh_id_seq
 
 
 --
+-- Name: therapy_cabinetlevel_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.therapy_cabinetlevel_id_seq', 1, false);
+
+
+--
+-- Name: therapy_cabinetmove_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.therapy_cabinetmove_id_seq', 1, false);
+
+
+--
+-- Name: therapy_cabinetmoveevent_pgh_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.therapy_cabinetmoveevent_pgh_id_seq', 1, false);
+
+
+--
 -- Name: therapy_doserecord_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
@@ -22095,6 +24527,34 @@ SELECT pg_catalog.setval('public.transfusion_bloodgroupdeterminationevent_pgh_id
 
 
 --
+-- Name: transfusion_crossmatch_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.transfusion_crossmatch_id_seq', 1, false);
+
+
+--
+-- Name: transfusion_crossmatchevent_pgh_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.transfusion_crossmatchevent_pgh_id_seq', 1, false);
+
+
+--
+-- Name: transfusion_emergencyrelease_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.transfusion_emergencyrelease_id_seq', 1, false);
+
+
+--
+-- Name: transfusion_emergencyreleaseevent_pgh_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.transfusion_emergencyreleaseevent_pgh_id_seq', 1, false);
+
+
+--
 -- Name: transfusion_issuedbag_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
@@ -22162,6 +24622,34 @@ SELECT pg_catalog.setval('public.transfusion_transfusionvitals_id_seq', 1, false
 --
 
 SELECT pg_catalog.setval('public.transfusion_transfusionvitalsevent_pgh_id_seq', 1, false);
+
+
+--
+-- Name: vascular_accessevent_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.vascular_accessevent_id_seq', 1, false);
+
+
+--
+-- Name: vascular_accesseventevent_pgh_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.vascular_accesseventevent_pgh_id_seq', 1, false);
+
+
+--
+-- Name: vascular_device_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.vascular_device_id_seq', 1, false);
+
+
+--
+-- Name: vascular_deviceevent_pgh_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.vascular_deviceevent_pgh_id_seq', 1, false);
 
 
 --
@@ -23445,6 +25933,102 @@ ALTER TABLE ONLY public.nursing_assessmentevent
 
 
 --
+-- Name: nursing_careevaluation nursing_careevaluation_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.nursing_careevaluation
+    ADD CONSTRAINT nursing_careevaluation_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: nursing_careevaluationevent nursing_careevaluationevent_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.nursing_careevaluationevent
+    ADD CONSTRAINT nursing_careevaluationevent_pkey PRIMARY KEY (pgh_id);
+
+
+--
+-- Name: nursing_caregoal nursing_caregoal_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.nursing_caregoal
+    ADD CONSTRAINT nursing_caregoal_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: nursing_caregoalevent nursing_caregoalevent_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.nursing_caregoalevent
+    ADD CONSTRAINT nursing_caregoalevent_pkey PRIMARY KEY (pgh_id);
+
+
+--
+-- Name: nursing_careintervention nursing_careintervention_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.nursing_careintervention
+    ADD CONSTRAINT nursing_careintervention_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: nursing_careinterventionevent nursing_careinterventionevent_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.nursing_careinterventionevent
+    ADD CONSTRAINT nursing_careinterventionevent_pkey PRIMARY KEY (pgh_id);
+
+
+--
+-- Name: nursing_careproblem nursing_careproblem_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.nursing_careproblem
+    ADD CONSTRAINT nursing_careproblem_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: nursing_careproblemevent nursing_careproblemevent_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.nursing_careproblemevent
+    ADD CONSTRAINT nursing_careproblemevent_pkey PRIMARY KEY (pgh_id);
+
+
+--
+-- Name: nursing_caretemplate nursing_caretemplate_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.nursing_caretemplate
+    ADD CONSTRAINT nursing_caretemplate_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: nursing_caretemplateevent nursing_caretemplateevent_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.nursing_caretemplateevent
+    ADD CONSTRAINT nursing_caretemplateevent_pkey PRIMARY KEY (pgh_id);
+
+
+--
+-- Name: nursing_interventionrecord nursing_interventionrecord_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.nursing_interventionrecord
+    ADD CONSTRAINT nursing_interventionrecord_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: nursing_interventionrecordevent nursing_interventionrecordevent_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.nursing_interventionrecordevent
+    ADD CONSTRAINT nursing_interventionrecordevent_pkey PRIMARY KEY (pgh_id);
+
+
+--
 -- Name: nursing_monitoringentry nursing_monitoringentry_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -23493,6 +26077,22 @@ ALTER TABLE ONLY public.nursing_nursinganamnesisevent
 
 
 --
+-- Name: nursing_nursingdischarge nursing_nursingdischarge_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.nursing_nursingdischarge
+    ADD CONSTRAINT nursing_nursingdischarge_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: nursing_nursingdischargeevent nursing_nursingdischargeevent_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.nursing_nursingdischargeevent
+    ADD CONSTRAINT nursing_nursingdischargeevent_pkey PRIMARY KEY (pgh_id);
+
+
+--
 -- Name: nursing_nursingnote nursing_nursingnote_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -23538,6 +26138,14 @@ ALTER TABLE ONLY public.nursing_scale
 
 ALTER TABLE ONLY public.nursing_scaleevent
     ADD CONSTRAINT nursing_scaleevent_pkey PRIMARY KEY (pgh_id);
+
+
+--
+-- Name: nursing_caretemplate nursing_template_version; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.nursing_caretemplate
+    ADD CONSTRAINT nursing_template_version UNIQUE (code, version);
 
 
 --
@@ -24469,6 +27077,38 @@ ALTER TABLE ONLY public.transfusion_bloodgroupdetermination
 
 
 --
+-- Name: therapy_cabinetlevel therapy_cabinetlevel_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.therapy_cabinetlevel
+    ADD CONSTRAINT therapy_cabinetlevel_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: therapy_cabinetmove therapy_cabinetmove_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.therapy_cabinetmove
+    ADD CONSTRAINT therapy_cabinetmove_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: therapy_cabinetmoveevent therapy_cabinetmoveevent_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.therapy_cabinetmoveevent
+    ADD CONSTRAINT therapy_cabinetmoveevent_pkey PRIMARY KEY (pgh_id);
+
+
+--
+-- Name: therapy_doserecord therapy_doserecord_corrects_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.therapy_doserecord
+    ADD CONSTRAINT therapy_doserecord_corrects_id_key UNIQUE (corrects_id);
+
+
+--
 -- Name: therapy_doserecord therapy_doserecord_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -24482,6 +27122,14 @@ ALTER TABLE ONLY public.therapy_doserecord
 
 ALTER TABLE ONLY public.therapy_doserecordevent
     ADD CONSTRAINT therapy_doserecordevent_pkey PRIMARY KEY (pgh_id);
+
+
+--
+-- Name: therapy_cabinetlevel therapy_one_level; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.therapy_cabinetlevel
+    ADD CONSTRAINT therapy_one_level UNIQUE (ward_id, product_id);
 
 
 --
@@ -24605,6 +27253,46 @@ ALTER TABLE ONLY public.transfusion_bloodgroupdeterminationevent
 
 
 --
+-- Name: transfusion_crossmatch transfusion_crossmatch_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transfusion_crossmatch
+    ADD CONSTRAINT transfusion_crossmatch_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: transfusion_crossmatchevent transfusion_crossmatchevent_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transfusion_crossmatchevent
+    ADD CONSTRAINT transfusion_crossmatchevent_pkey PRIMARY KEY (pgh_id);
+
+
+--
+-- Name: transfusion_emergencyrelease transfusion_emergencyrelease_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transfusion_emergencyrelease
+    ADD CONSTRAINT transfusion_emergencyrelease_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: transfusion_emergencyrelease transfusion_emergencyrelease_request_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transfusion_emergencyrelease
+    ADD CONSTRAINT transfusion_emergencyrelease_request_id_key UNIQUE (request_id);
+
+
+--
+-- Name: transfusion_emergencyreleaseevent transfusion_emergencyreleaseevent_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transfusion_emergencyreleaseevent
+    ADD CONSTRAINT transfusion_emergencyreleaseevent_pkey PRIMARY KEY (pgh_id);
+
+
+--
 -- Name: transfusion_issuedbag transfusion_issuedbag_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -24706,6 +27394,46 @@ ALTER TABLE ONLY public.regimens_trialenrollment
 
 ALTER TABLE ONLY public.regimens_trialenrollment
     ADD CONSTRAINT trial_subject_unique UNIQUE (trial_id, subject_code);
+
+
+--
+-- Name: vascular_accessevent vascular_accessevent_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.vascular_accessevent
+    ADD CONSTRAINT vascular_accessevent_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: vascular_accessevent vascular_accessevent_supersedes_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.vascular_accessevent
+    ADD CONSTRAINT vascular_accessevent_supersedes_id_key UNIQUE (supersedes_id);
+
+
+--
+-- Name: vascular_accesseventevent vascular_accesseventevent_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.vascular_accesseventevent
+    ADD CONSTRAINT vascular_accesseventevent_pkey PRIMARY KEY (pgh_id);
+
+
+--
+-- Name: vascular_device vascular_device_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.vascular_device
+    ADD CONSTRAINT vascular_device_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: vascular_deviceevent vascular_deviceevent_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.vascular_deviceevent
+    ADD CONSTRAINT vascular_deviceevent_pkey PRIMARY KEY (pgh_id);
 
 
 --
@@ -27986,6 +30714,272 @@ CREATE INDEX nursing_assessmentevent_supersedes_id_4a7f0490 ON public.nursing_as
 
 
 --
+-- Name: nursing_careevaluation_author_id_c8e01459; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nursing_careevaluation_author_id_c8e01459 ON public.nursing_careevaluation USING btree (author_id);
+
+
+--
+-- Name: nursing_careevaluation_goal_id_89463e6f; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nursing_careevaluation_goal_id_89463e6f ON public.nursing_careevaluation USING btree (goal_id);
+
+
+--
+-- Name: nursing_careevaluation_patient_id_6c5c49a2; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nursing_careevaluation_patient_id_6c5c49a2 ON public.nursing_careevaluation USING btree (patient_id);
+
+
+--
+-- Name: nursing_careevaluation_problem_id_36028e48; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nursing_careevaluation_problem_id_36028e48 ON public.nursing_careevaluation USING btree (problem_id);
+
+
+--
+-- Name: nursing_careevaluationevent_author_id_e9e044df; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nursing_careevaluationevent_author_id_e9e044df ON public.nursing_careevaluationevent USING btree (author_id);
+
+
+--
+-- Name: nursing_careevaluationevent_goal_id_190f406f; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nursing_careevaluationevent_goal_id_190f406f ON public.nursing_careevaluationevent USING btree (goal_id);
+
+
+--
+-- Name: nursing_careevaluationevent_patient_id_351fcf8f; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nursing_careevaluationevent_patient_id_351fcf8f ON public.nursing_careevaluationevent USING btree (patient_id);
+
+
+--
+-- Name: nursing_careevaluationevent_pgh_context_id_52712c70; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nursing_careevaluationevent_pgh_context_id_52712c70 ON public.nursing_careevaluationevent USING btree (pgh_context_id);
+
+
+--
+-- Name: nursing_careevaluationevent_pgh_obj_id_9159a814; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nursing_careevaluationevent_pgh_obj_id_9159a814 ON public.nursing_careevaluationevent USING btree (pgh_obj_id);
+
+
+--
+-- Name: nursing_careevaluationevent_problem_id_7f1c28ab; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nursing_careevaluationevent_problem_id_7f1c28ab ON public.nursing_careevaluationevent USING btree (problem_id);
+
+
+--
+-- Name: nursing_caregoal_problem_id_fcfdd9dd; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nursing_caregoal_problem_id_fcfdd9dd ON public.nursing_caregoal USING btree (problem_id);
+
+
+--
+-- Name: nursing_caregoalevent_pgh_context_id_32a5f92d; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nursing_caregoalevent_pgh_context_id_32a5f92d ON public.nursing_caregoalevent USING btree (pgh_context_id);
+
+
+--
+-- Name: nursing_caregoalevent_pgh_obj_id_41824c62; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nursing_caregoalevent_pgh_obj_id_41824c62 ON public.nursing_caregoalevent USING btree (pgh_obj_id);
+
+
+--
+-- Name: nursing_caregoalevent_problem_id_a1478b42; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nursing_caregoalevent_problem_id_a1478b42 ON public.nursing_caregoalevent USING btree (problem_id);
+
+
+--
+-- Name: nursing_careintervention_problem_id_782bbaab; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nursing_careintervention_problem_id_782bbaab ON public.nursing_careintervention USING btree (problem_id);
+
+
+--
+-- Name: nursing_careinterventionevent_pgh_context_id_befec7bc; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nursing_careinterventionevent_pgh_context_id_befec7bc ON public.nursing_careinterventionevent USING btree (pgh_context_id);
+
+
+--
+-- Name: nursing_careinterventionevent_pgh_obj_id_c75ca207; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nursing_careinterventionevent_pgh_obj_id_c75ca207 ON public.nursing_careinterventionevent USING btree (pgh_obj_id);
+
+
+--
+-- Name: nursing_careinterventionevent_problem_id_f639ea70; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nursing_careinterventionevent_problem_id_f639ea70 ON public.nursing_careinterventionevent USING btree (problem_id);
+
+
+--
+-- Name: nursing_careproblem_opened_by_id_216374c0; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nursing_careproblem_opened_by_id_216374c0 ON public.nursing_careproblem USING btree (opened_by_id);
+
+
+--
+-- Name: nursing_careproblem_patient_id_21688f60; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nursing_careproblem_patient_id_21688f60 ON public.nursing_careproblem USING btree (patient_id);
+
+
+--
+-- Name: nursing_careproblem_template_id_9b536589; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nursing_careproblem_template_id_9b536589 ON public.nursing_careproblem USING btree (template_id);
+
+
+--
+-- Name: nursing_careproblemevent_opened_by_id_c7cc7b6a; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nursing_careproblemevent_opened_by_id_c7cc7b6a ON public.nursing_careproblemevent USING btree (opened_by_id);
+
+
+--
+-- Name: nursing_careproblemevent_patient_id_d4157786; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nursing_careproblemevent_patient_id_d4157786 ON public.nursing_careproblemevent USING btree (patient_id);
+
+
+--
+-- Name: nursing_careproblemevent_pgh_context_id_6de0e10e; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nursing_careproblemevent_pgh_context_id_6de0e10e ON public.nursing_careproblemevent USING btree (pgh_context_id);
+
+
+--
+-- Name: nursing_careproblemevent_pgh_obj_id_114286c5; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nursing_careproblemevent_pgh_obj_id_114286c5 ON public.nursing_careproblemevent USING btree (pgh_obj_id);
+
+
+--
+-- Name: nursing_careproblemevent_template_id_655c99c5; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nursing_careproblemevent_template_id_655c99c5 ON public.nursing_careproblemevent USING btree (template_id);
+
+
+--
+-- Name: nursing_caretemplate_defined_by_id_062b6308; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nursing_caretemplate_defined_by_id_062b6308 ON public.nursing_caretemplate USING btree (defined_by_id);
+
+
+--
+-- Name: nursing_caretemplateevent_defined_by_id_fa3f53a8; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nursing_caretemplateevent_defined_by_id_fa3f53a8 ON public.nursing_caretemplateevent USING btree (defined_by_id);
+
+
+--
+-- Name: nursing_caretemplateevent_pgh_context_id_fd8452e8; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nursing_caretemplateevent_pgh_context_id_fd8452e8 ON public.nursing_caretemplateevent USING btree (pgh_context_id);
+
+
+--
+-- Name: nursing_caretemplateevent_pgh_obj_id_27f79947; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nursing_caretemplateevent_pgh_obj_id_27f79947 ON public.nursing_caretemplateevent USING btree (pgh_obj_id);
+
+
+--
+-- Name: nursing_interventionrecord_author_id_6fabd512; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nursing_interventionrecord_author_id_6fabd512 ON public.nursing_interventionrecord USING btree (author_id);
+
+
+--
+-- Name: nursing_interventionrecord_intervention_id_4709259c; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nursing_interventionrecord_intervention_id_4709259c ON public.nursing_interventionrecord USING btree (intervention_id);
+
+
+--
+-- Name: nursing_interventionrecord_patient_id_d93ad5ac; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nursing_interventionrecord_patient_id_d93ad5ac ON public.nursing_interventionrecord USING btree (patient_id);
+
+
+--
+-- Name: nursing_interventionrecordevent_author_id_a1071e35; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nursing_interventionrecordevent_author_id_a1071e35 ON public.nursing_interventionrecordevent USING btree (author_id);
+
+
+--
+-- Name: nursing_interventionrecordevent_intervention_id_56f1c63f; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nursing_interventionrecordevent_intervention_id_56f1c63f ON public.nursing_interventionrecordevent USING btree (intervention_id);
+
+
+--
+-- Name: nursing_interventionrecordevent_patient_id_a5f2745e; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nursing_interventionrecordevent_patient_id_a5f2745e ON public.nursing_interventionrecordevent USING btree (patient_id);
+
+
+--
+-- Name: nursing_interventionrecordevent_pgh_context_id_ea585262; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nursing_interventionrecordevent_pgh_context_id_ea585262 ON public.nursing_interventionrecordevent USING btree (pgh_context_id);
+
+
+--
+-- Name: nursing_interventionrecordevent_pgh_obj_id_31c49717; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nursing_interventionrecordevent_pgh_obj_id_31c49717 ON public.nursing_interventionrecordevent USING btree (pgh_obj_id);
+
+
+--
 -- Name: nursing_monitoring_patient; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -28098,6 +31092,48 @@ CREATE INDEX nursing_nursinganamnesisevent_supersedes_id_359f8a4a ON public.nurs
 
 
 --
+-- Name: nursing_nursingdischarge_author_id_2d0597b7; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nursing_nursingdischarge_author_id_2d0597b7 ON public.nursing_nursingdischarge USING btree (author_id);
+
+
+--
+-- Name: nursing_nursingdischarge_patient_id_c4c0d583; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nursing_nursingdischarge_patient_id_c4c0d583 ON public.nursing_nursingdischarge USING btree (patient_id);
+
+
+--
+-- Name: nursing_nursingdischargeevent_author_id_64e68a9a; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nursing_nursingdischargeevent_author_id_64e68a9a ON public.nursing_nursingdischargeevent USING btree (author_id);
+
+
+--
+-- Name: nursing_nursingdischargeevent_patient_id_52b344ea; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nursing_nursingdischargeevent_patient_id_52b344ea ON public.nursing_nursingdischargeevent USING btree (patient_id);
+
+
+--
+-- Name: nursing_nursingdischargeevent_pgh_context_id_a4b7b380; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nursing_nursingdischargeevent_pgh_context_id_a4b7b380 ON public.nursing_nursingdischargeevent USING btree (pgh_context_id);
+
+
+--
+-- Name: nursing_nursingdischargeevent_pgh_obj_id_2a73af31; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nursing_nursingdischargeevent_pgh_obj_id_2a73af31 ON public.nursing_nursingdischargeevent USING btree (pgh_obj_id);
+
+
+--
 -- Name: nursing_nursingnote_author_id_6f244407; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -28144,6 +31180,13 @@ CREATE INDEX nursing_nursingnoteevent_pgh_obj_id_9bde0175 ON public.nursing_nurs
 --
 
 CREATE INDEX nursing_nursingnoteevent_supersedes_id_1e800cff ON public.nursing_nursingnoteevent USING btree (supersedes_id);
+
+
+--
+-- Name: nursing_problem_patient; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nursing_problem_patient ON public.nursing_careproblem USING btree (patient_id, status);
 
 
 --
@@ -30926,6 +33969,111 @@ CREATE INDEX tf_request_by_patient ON public.transfusion_transfusionrequest USIN
 
 
 --
+-- Name: therapy_cabinet_ward_at; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX therapy_cabinet_ward_at ON public.therapy_cabinetmove USING btree (ward_id, at);
+
+
+--
+-- Name: therapy_cabinetlevel_product_id_e4e7306e; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX therapy_cabinetlevel_product_id_e4e7306e ON public.therapy_cabinetlevel USING btree (product_id);
+
+
+--
+-- Name: therapy_cabinetlevel_ward_id_f456058a; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX therapy_cabinetlevel_ward_id_f456058a ON public.therapy_cabinetlevel USING btree (ward_id);
+
+
+--
+-- Name: therapy_cabinetmove_by_id_a845660f; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX therapy_cabinetmove_by_id_a845660f ON public.therapy_cabinetmove USING btree (by_id);
+
+
+--
+-- Name: therapy_cabinetmove_dose_id_50a92532; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX therapy_cabinetmove_dose_id_50a92532 ON public.therapy_cabinetmove USING btree (dose_id);
+
+
+--
+-- Name: therapy_cabinetmove_patient_id_e989793c; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX therapy_cabinetmove_patient_id_e989793c ON public.therapy_cabinetmove USING btree (patient_id);
+
+
+--
+-- Name: therapy_cabinetmove_product_id_28580b25; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX therapy_cabinetmove_product_id_28580b25 ON public.therapy_cabinetmove USING btree (product_id);
+
+
+--
+-- Name: therapy_cabinetmove_ward_id_462814ee; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX therapy_cabinetmove_ward_id_462814ee ON public.therapy_cabinetmove USING btree (ward_id);
+
+
+--
+-- Name: therapy_cabinetmoveevent_by_id_5256a16c; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX therapy_cabinetmoveevent_by_id_5256a16c ON public.therapy_cabinetmoveevent USING btree (by_id);
+
+
+--
+-- Name: therapy_cabinetmoveevent_dose_id_ef399404; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX therapy_cabinetmoveevent_dose_id_ef399404 ON public.therapy_cabinetmoveevent USING btree (dose_id);
+
+
+--
+-- Name: therapy_cabinetmoveevent_patient_id_6fc8d648; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX therapy_cabinetmoveevent_patient_id_6fc8d648 ON public.therapy_cabinetmoveevent USING btree (patient_id);
+
+
+--
+-- Name: therapy_cabinetmoveevent_pgh_context_id_5f26b308; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX therapy_cabinetmoveevent_pgh_context_id_5f26b308 ON public.therapy_cabinetmoveevent USING btree (pgh_context_id);
+
+
+--
+-- Name: therapy_cabinetmoveevent_pgh_obj_id_d21f61b9; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX therapy_cabinetmoveevent_pgh_obj_id_d21f61b9 ON public.therapy_cabinetmoveevent USING btree (pgh_obj_id);
+
+
+--
+-- Name: therapy_cabinetmoveevent_product_id_85658d54; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX therapy_cabinetmoveevent_product_id_85658d54 ON public.therapy_cabinetmoveevent USING btree (product_id);
+
+
+--
+-- Name: therapy_cabinetmoveevent_ward_id_f4377c9c; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX therapy_cabinetmoveevent_ward_id_f4377c9c ON public.therapy_cabinetmoveevent USING btree (ward_id);
+
+
+--
 -- Name: therapy_doserecord_nurse_id_f75d9828; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -30944,6 +34092,13 @@ CREATE INDEX therapy_doserecord_patient_id_9c82db89 ON public.therapy_doserecord
 --
 
 CREATE INDEX therapy_doserecord_prescription_id_98399ebe ON public.therapy_doserecord USING btree (prescription_id);
+
+
+--
+-- Name: therapy_doserecordevent_corrects_id_3fd5d64f; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX therapy_doserecordevent_corrects_id_3fd5d64f ON public.therapy_doserecordevent USING btree (corrects_id);
 
 
 --
@@ -30982,10 +34137,10 @@ CREATE INDEX therapy_doserecordevent_prescription_id_0ec9ca51 ON public.therapy_
 
 
 --
--- Name: therapy_one_record_per_due_dose; Type: INDEX; Schema: public; Owner: -
+-- Name: therapy_one_record_per_due_slot; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE UNIQUE INDEX therapy_one_record_per_due_dose ON public.therapy_doserecord USING btree (prescription_id, due_at) WHERE (due_at IS NOT NULL);
+CREATE UNIQUE INDEX therapy_one_record_per_due_slot ON public.therapy_doserecord USING btree (prescription_id, due_at, slot) WHERE (due_at IS NOT NULL);
 
 
 --
@@ -31339,6 +34494,111 @@ CREATE INDEX transfusion_bloodgroupdeterminationevent_pgh_obj_id_2fca7ea2 ON pub
 
 
 --
+-- Name: transfusion_crossmatch_bag_id_53eda8dc; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transfusion_crossmatch_bag_id_53eda8dc ON public.transfusion_crossmatch USING btree (bag_id);
+
+
+--
+-- Name: transfusion_crossmatch_patient_id_79215d02; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transfusion_crossmatch_patient_id_79215d02 ON public.transfusion_crossmatch USING btree (patient_id);
+
+
+--
+-- Name: transfusion_crossmatch_recorded_by_id_b18059c5; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transfusion_crossmatch_recorded_by_id_b18059c5 ON public.transfusion_crossmatch USING btree (recorded_by_id);
+
+
+--
+-- Name: transfusion_crossmatchevent_bag_id_7c95c91e; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transfusion_crossmatchevent_bag_id_7c95c91e ON public.transfusion_crossmatchevent USING btree (bag_id);
+
+
+--
+-- Name: transfusion_crossmatchevent_patient_id_6b9a3891; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transfusion_crossmatchevent_patient_id_6b9a3891 ON public.transfusion_crossmatchevent USING btree (patient_id);
+
+
+--
+-- Name: transfusion_crossmatchevent_pgh_context_id_28b41880; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transfusion_crossmatchevent_pgh_context_id_28b41880 ON public.transfusion_crossmatchevent USING btree (pgh_context_id);
+
+
+--
+-- Name: transfusion_crossmatchevent_pgh_obj_id_3d8f3b50; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transfusion_crossmatchevent_pgh_obj_id_3d8f3b50 ON public.transfusion_crossmatchevent USING btree (pgh_obj_id);
+
+
+--
+-- Name: transfusion_crossmatchevent_recorded_by_id_fc8a8529; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transfusion_crossmatchevent_recorded_by_id_fc8a8529 ON public.transfusion_crossmatchevent USING btree (recorded_by_id);
+
+
+--
+-- Name: transfusion_emergencyrelease_declared_by_id_88c534cb; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transfusion_emergencyrelease_declared_by_id_88c534cb ON public.transfusion_emergencyrelease USING btree (declared_by_id);
+
+
+--
+-- Name: transfusion_emergencyrelease_patient_id_06872e7f; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transfusion_emergencyrelease_patient_id_06872e7f ON public.transfusion_emergencyrelease USING btree (patient_id);
+
+
+--
+-- Name: transfusion_emergencyreleaseevent_declared_by_id_c21050d4; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transfusion_emergencyreleaseevent_declared_by_id_c21050d4 ON public.transfusion_emergencyreleaseevent USING btree (declared_by_id);
+
+
+--
+-- Name: transfusion_emergencyreleaseevent_patient_id_12e95c54; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transfusion_emergencyreleaseevent_patient_id_12e95c54 ON public.transfusion_emergencyreleaseevent USING btree (patient_id);
+
+
+--
+-- Name: transfusion_emergencyreleaseevent_pgh_context_id_4cadc7a8; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transfusion_emergencyreleaseevent_pgh_context_id_4cadc7a8 ON public.transfusion_emergencyreleaseevent USING btree (pgh_context_id);
+
+
+--
+-- Name: transfusion_emergencyreleaseevent_pgh_obj_id_6e931d5e; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transfusion_emergencyreleaseevent_pgh_obj_id_6e931d5e ON public.transfusion_emergencyreleaseevent USING btree (pgh_obj_id);
+
+
+--
+-- Name: transfusion_emergencyreleaseevent_request_id_4351efae; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transfusion_emergencyreleaseevent_request_id_4351efae ON public.transfusion_emergencyreleaseevent USING btree (request_id);
+
+
+--
 -- Name: transfusion_issuedbag_issued_by_id_75a00bad; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -31644,6 +34904,188 @@ CREATE INDEX transfusion_transfusionvitalsevent_transfusion_id_fd91cdeb ON publi
 --
 
 CREATE UNIQUE INDEX trial_monitor_once_active ON public.regimens_trialmonitorassignment USING btree (trial_id, user_id) WHERE (revoked_at IS NULL);
+
+
+--
+-- Name: vascular_accessevent_author_id_1bf6761c; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX vascular_accessevent_author_id_1bf6761c ON public.vascular_accessevent USING btree (author_id);
+
+
+--
+-- Name: vascular_accessevent_device_id_2c9fe699; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX vascular_accessevent_device_id_2c9fe699 ON public.vascular_accessevent USING btree (device_id);
+
+
+--
+-- Name: vascular_accessevent_patient_id_406809a7; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX vascular_accessevent_patient_id_406809a7 ON public.vascular_accessevent USING btree (patient_id);
+
+
+--
+-- Name: vascular_accesseventevent_author_id_0c564fee; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX vascular_accesseventevent_author_id_0c564fee ON public.vascular_accesseventevent USING btree (author_id);
+
+
+--
+-- Name: vascular_accesseventevent_device_id_d791bf6c; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX vascular_accesseventevent_device_id_d791bf6c ON public.vascular_accesseventevent USING btree (device_id);
+
+
+--
+-- Name: vascular_accesseventevent_patient_id_d22f0034; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX vascular_accesseventevent_patient_id_d22f0034 ON public.vascular_accesseventevent USING btree (patient_id);
+
+
+--
+-- Name: vascular_accesseventevent_pgh_context_id_e48839d0; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX vascular_accesseventevent_pgh_context_id_e48839d0 ON public.vascular_accesseventevent USING btree (pgh_context_id);
+
+
+--
+-- Name: vascular_accesseventevent_pgh_obj_id_b230a9b1; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX vascular_accesseventevent_pgh_obj_id_b230a9b1 ON public.vascular_accesseventevent USING btree (pgh_obj_id);
+
+
+--
+-- Name: vascular_accesseventevent_supersedes_id_86a7dc17; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX vascular_accesseventevent_supersedes_id_86a7dc17 ON public.vascular_accesseventevent USING btree (supersedes_id);
+
+
+--
+-- Name: vascular_device_inserted; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX vascular_device_inserted ON public.vascular_device USING btree (inserted_at);
+
+
+--
+-- Name: vascular_device_operator_id_3226aa72; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX vascular_device_operator_id_3226aa72 ON public.vascular_device USING btree (operator_id);
+
+
+--
+-- Name: vascular_device_patient; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX vascular_device_patient ON public.vascular_device USING btree (patient_id, state);
+
+
+--
+-- Name: vascular_device_patient_id_fbe86200; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX vascular_device_patient_id_fbe86200 ON public.vascular_device USING btree (patient_id);
+
+
+--
+-- Name: vascular_device_recorded_by_id_17eea58e; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX vascular_device_recorded_by_id_17eea58e ON public.vascular_device USING btree (recorded_by_id);
+
+
+--
+-- Name: vascular_device_removed_by_id_e0c528ac; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX vascular_device_removed_by_id_e0c528ac ON public.vascular_device USING btree (removed_by_id);
+
+
+--
+-- Name: vascular_device_requested_by_id_8e822a38; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX vascular_device_requested_by_id_8e822a38 ON public.vascular_device USING btree (requested_by_id);
+
+
+--
+-- Name: vascular_device_updated_by_id_27cbc6cc; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX vascular_device_updated_by_id_27cbc6cc ON public.vascular_device USING btree (updated_by_id);
+
+
+--
+-- Name: vascular_deviceevent_operator_id_dfe40483; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX vascular_deviceevent_operator_id_dfe40483 ON public.vascular_deviceevent USING btree (operator_id);
+
+
+--
+-- Name: vascular_deviceevent_patient_id_7e3f890c; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX vascular_deviceevent_patient_id_7e3f890c ON public.vascular_deviceevent USING btree (patient_id);
+
+
+--
+-- Name: vascular_deviceevent_pgh_context_id_f54568b7; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX vascular_deviceevent_pgh_context_id_f54568b7 ON public.vascular_deviceevent USING btree (pgh_context_id);
+
+
+--
+-- Name: vascular_deviceevent_pgh_obj_id_0201f384; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX vascular_deviceevent_pgh_obj_id_0201f384 ON public.vascular_deviceevent USING btree (pgh_obj_id);
+
+
+--
+-- Name: vascular_deviceevent_recorded_by_id_ae70a64f; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX vascular_deviceevent_recorded_by_id_ae70a64f ON public.vascular_deviceevent USING btree (recorded_by_id);
+
+
+--
+-- Name: vascular_deviceevent_removed_by_id_dbe74ae4; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX vascular_deviceevent_removed_by_id_dbe74ae4 ON public.vascular_deviceevent USING btree (removed_by_id);
+
+
+--
+-- Name: vascular_deviceevent_requested_by_id_ef2e4dc7; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX vascular_deviceevent_requested_by_id_ef2e4dc7 ON public.vascular_deviceevent USING btree (requested_by_id);
+
+
+--
+-- Name: vascular_deviceevent_updated_by_id_ea4ebfc6; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX vascular_deviceevent_updated_by_id_ea4ebfc6 ON public.vascular_deviceevent USING btree (updated_by_id);
+
+
+--
+-- Name: vascular_event_device; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX vascular_event_device ON public.vascular_accessevent USING btree (device_id, occurred_at DESC);
 
 
 --
@@ -31969,6 +35411,20 @@ COMMENT ON TRIGGER pgtrigger_append_only_2d5e8 ON public.nursing_nursingnoteeven
 
 
 --
+-- Name: nursing_careproblemevent pgtrigger_append_only_2eead; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_append_only_2eead BEFORE DELETE OR UPDATE ON public.nursing_careproblemevent FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_append_only_2eead();
+
+
+--
+-- Name: TRIGGER pgtrigger_append_only_2eead ON nursing_careproblemevent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_append_only_2eead ON public.nursing_careproblemevent IS 'f9d09216807aa0a5ff5eb66190e62bc05677906c';
+
+
+--
 -- Name: administration_administrationscan pgtrigger_append_only_33d19; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -32067,6 +35523,20 @@ COMMENT ON TRIGGER pgtrigger_append_only_44d7b ON public.compounding_preparation
 
 
 --
+-- Name: nursing_caregoalevent pgtrigger_append_only_48286; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_append_only_48286 BEFORE DELETE OR UPDATE ON public.nursing_caregoalevent FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_append_only_48286();
+
+
+--
+-- Name: TRIGGER pgtrigger_append_only_48286 ON nursing_caregoalevent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_append_only_48286 ON public.nursing_caregoalevent IS '4dcf525c2ed2d1f1e3714ebc4e6b69a7353b564a';
+
+
+--
 -- Name: therapy_wardprescriptionevent pgtrigger_append_only_484c2; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -32106,6 +35576,20 @@ CREATE TRIGGER pgtrigger_append_only_4a3bd BEFORE DELETE OR UPDATE ON public.inv
 --
 
 COMMENT ON TRIGGER pgtrigger_append_only_4a3bd ON public.inventory_storagelocationevent IS '425af6ba6fc22e8301f7b99ec0063235157cc551';
+
+
+--
+-- Name: nursing_careevaluationevent pgtrigger_append_only_4a874; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_append_only_4a874 BEFORE DELETE OR UPDATE ON public.nursing_careevaluationevent FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_append_only_4a874();
+
+
+--
+-- Name: TRIGGER pgtrigger_append_only_4a874 ON nursing_careevaluationevent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_append_only_4a874 ON public.nursing_careevaluationevent IS '4582773d7fc7fcb909e7799c09319dcdd191da3e';
 
 
 --
@@ -32193,6 +35677,20 @@ COMMENT ON TRIGGER pgtrigger_append_only_58fed ON public.agenda_cupservicemappin
 
 
 --
+-- Name: vascular_accesseventevent pgtrigger_append_only_5a646; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_append_only_5a646 BEFORE DELETE OR UPDATE ON public.vascular_accesseventevent FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_append_only_5a646();
+
+
+--
+-- Name: TRIGGER pgtrigger_append_only_5a646 ON vascular_accesseventevent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_append_only_5a646 ON public.vascular_accesseventevent IS 'b86d18f463352b8b890ff051b3a01921b39f749e';
+
+
+--
 -- Name: records_treatmentlineorderevent pgtrigger_append_only_5fdcc; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -32263,6 +35761,20 @@ COMMENT ON TRIGGER pgtrigger_append_only_63dc5 ON public.compounding_exposurerec
 
 
 --
+-- Name: nursing_caretemplateevent pgtrigger_append_only_64171; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_append_only_64171 BEFORE DELETE OR UPDATE ON public.nursing_caretemplateevent FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_append_only_64171();
+
+
+--
+-- Name: TRIGGER pgtrigger_append_only_64171 ON nursing_caretemplateevent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_append_only_64171 ON public.nursing_caretemplateevent IS '3cb8ff6d4e42648a03858d4155cfc819db739a56';
+
+
+--
 -- Name: compounding_leftoverevent pgtrigger_append_only_667b2; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -32288,6 +35800,20 @@ CREATE TRIGGER pgtrigger_append_only_69f4f BEFORE DELETE OR UPDATE ON public.com
 --
 
 COMMENT ON TRIGGER pgtrigger_append_only_69f4f ON public.compounding_preparationevent IS 'e705111648f7b0861021e642a836dca284656012';
+
+
+--
+-- Name: nursing_careinterventionevent pgtrigger_append_only_6b7d6; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_append_only_6b7d6 BEFORE DELETE OR UPDATE ON public.nursing_careinterventionevent FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_append_only_6b7d6();
+
+
+--
+-- Name: TRIGGER pgtrigger_append_only_6b7d6 ON nursing_careinterventionevent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_append_only_6b7d6 ON public.nursing_careinterventionevent IS 'ac7fc389db5aa912cf1ccf31b66b19e739c91aba';
 
 
 --
@@ -32361,6 +35887,20 @@ COMMENT ON TRIGGER pgtrigger_append_only_76697 ON public.patients_consentevent I
 
 
 --
+-- Name: therapy_cabinetmove pgtrigger_append_only_7693a; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_append_only_7693a BEFORE DELETE OR UPDATE ON public.therapy_cabinetmove FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_append_only_7693a();
+
+
+--
+-- Name: TRIGGER pgtrigger_append_only_7693a ON therapy_cabinetmove; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_append_only_7693a ON public.therapy_cabinetmove IS 'aa321d1b081864b7de90d77f2126bc10901eced7';
+
+
+--
 -- Name: regimens_regimenversionevent pgtrigger_append_only_773ec; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -32386,6 +35926,20 @@ CREATE TRIGGER pgtrigger_append_only_78012 BEFORE DELETE OR UPDATE ON public.dru
 --
 
 COMMENT ON TRIGGER pgtrigger_append_only_78012 ON public.drugs_activeingredientevent IS '130d544fc71f30ee9fba4532f0a0c0a28f9c36fe';
+
+
+--
+-- Name: therapy_cabinetmoveevent pgtrigger_append_only_78beb; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_append_only_78beb BEFORE DELETE OR UPDATE ON public.therapy_cabinetmoveevent FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_append_only_78beb();
+
+
+--
+-- Name: TRIGGER pgtrigger_append_only_78beb ON therapy_cabinetmoveevent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_append_only_78beb ON public.therapy_cabinetmoveevent IS '081867b69c58914956428c2caf4f455ecd6af5e4';
 
 
 --
@@ -32627,6 +36181,20 @@ COMMENT ON TRIGGER pgtrigger_append_only_9f994 ON public.patients_wardassignment
 
 
 --
+-- Name: transfusion_crossmatchevent pgtrigger_append_only_a2563; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_append_only_a2563 BEFORE DELETE OR UPDATE ON public.transfusion_crossmatchevent FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_append_only_a2563();
+
+
+--
+-- Name: TRIGGER pgtrigger_append_only_a2563 ON transfusion_crossmatchevent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_append_only_a2563 ON public.transfusion_crossmatchevent IS '757c7c5e9d06b83b19f8a891c9adce8b2539722d';
+
+
+--
 -- Name: patients_wardevent pgtrigger_append_only_a6359; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -32652,6 +36220,20 @@ CREATE TRIGGER pgtrigger_append_only_a76f3 BEFORE DELETE OR UPDATE ON public.rec
 --
 
 COMMENT ON TRIGGER pgtrigger_append_only_a76f3 ON public.records_icd9codeevent IS 'a3150057b38b2c925bc63635d9e2a067dcd6945a';
+
+
+--
+-- Name: nursing_interventionrecordevent pgtrigger_append_only_a7929; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_append_only_a7929 BEFORE DELETE OR UPDATE ON public.nursing_interventionrecordevent FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_append_only_a7929();
+
+
+--
+-- Name: TRIGGER pgtrigger_append_only_a7929 ON nursing_interventionrecordevent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_append_only_a7929 ON public.nursing_interventionrecordevent IS 'db7d73e093d5a8a632310601c93b40647f236c40';
 
 
 --
@@ -32739,6 +36321,20 @@ COMMENT ON TRIGGER pgtrigger_append_only_bf057 ON public.patients_bedorchaireven
 
 
 --
+-- Name: nursing_nursingdischargeevent pgtrigger_append_only_c249f; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_append_only_c249f BEFORE DELETE OR UPDATE ON public.nursing_nursingdischargeevent FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_append_only_c249f();
+
+
+--
+-- Name: TRIGGER pgtrigger_append_only_c249f ON nursing_nursingdischargeevent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_append_only_c249f ON public.nursing_nursingdischargeevent IS '42d3e61aa288499abfc73a79d1c20f28c6cf4201';
+
+
+--
 -- Name: regimens_regimenevent pgtrigger_append_only_c2f26; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -32778,6 +36374,20 @@ CREATE TRIGGER pgtrigger_append_only_c67e6 BEFORE DELETE OR UPDATE ON public.the
 --
 
 COMMENT ON TRIGGER pgtrigger_append_only_c67e6 ON public.therapy_doserecordevent IS '1a8b6cb1343db87f71dcf875d6f1b5bb32f2b3ad';
+
+
+--
+-- Name: transfusion_emergencyreleaseevent pgtrigger_append_only_c8bf5; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_append_only_c8bf5 BEFORE DELETE OR UPDATE ON public.transfusion_emergencyreleaseevent FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_append_only_c8bf5();
+
+
+--
+-- Name: TRIGGER pgtrigger_append_only_c8bf5 ON transfusion_emergencyreleaseevent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_append_only_c8bf5 ON public.transfusion_emergencyreleaseevent IS '9e56f7c428ce0eaa0bd98d33bcf6ceb8455fae34';
 
 
 --
@@ -33047,6 +36657,20 @@ COMMENT ON TRIGGER pgtrigger_append_only_e63bf ON public.agenda_openingwindoweve
 
 
 --
+-- Name: vascular_deviceevent pgtrigger_append_only_ea0e5; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_append_only_ea0e5 BEFORE DELETE OR UPDATE ON public.vascular_deviceevent FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_append_only_ea0e5();
+
+
+--
+-- Name: TRIGGER pgtrigger_append_only_ea0e5 ON vascular_deviceevent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_append_only_ea0e5 ON public.vascular_deviceevent IS 'ea454c54ed80a0c946444d9a8bf5dd6447f70020';
+
+
+--
 -- Name: drugs_medicinalproductevent pgtrigger_append_only_eca0c; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -33285,6 +36909,48 @@ COMMENT ON TRIGGER pgtrigger_closed_line_read_only_cd2a7 ON public.records_treat
 
 
 --
+-- Name: vascular_device pgtrigger_device_closed_frozen_85387; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_device_closed_frozen_85387 BEFORE UPDATE ON public.vascular_device FOR EACH ROW WHEN (((old.state)::text = ANY ((ARRAY['removed'::character varying, 'cancelled'::character varying])::text[]))) EXECUTE FUNCTION public.pgtrigger_device_closed_frozen_85387();
+
+
+--
+-- Name: TRIGGER pgtrigger_device_closed_frozen_85387 ON vascular_device; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_device_closed_frozen_85387 ON public.vascular_device IS '7d816474704041181d25a462ee8e076c149adad5';
+
+
+--
+-- Name: vascular_device pgtrigger_device_insertion_frozen_0363e; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_device_insertion_frozen_0363e BEFORE UPDATE ON public.vascular_device FOR EACH ROW WHEN ((((old.state)::text = 'in_place'::text) AND (((old.device_type)::text IS DISTINCT FROM (new.device_type)::text) OR (old.lumens IS DISTINCT FROM new.lumens) OR (old.size IS DISTINCT FROM new.size) OR ((old.size_unit)::text IS DISTINCT FROM (new.size_unit)::text) OR (old.length_cm IS DISTINCT FROM new.length_cm) OR ((old.brand)::text IS DISTINCT FROM (new.brand)::text) OR ((old.lot)::text IS DISTINCT FROM (new.lot)::text) OR ((old.vein)::text IS DISTINCT FROM (new.vein)::text) OR ((old.side)::text IS DISTINCT FROM (new.side)::text) OR (old.ultrasound_guided IS DISTINCT FROM new.ultrasound_guided) OR ((old.tip_location)::text IS DISTINCT FROM (new.tip_location)::text) OR (old.tip_confirmed IS DISTINCT FROM new.tip_confirmed) OR (old.attempts IS DISTINCT FROM new.attempts) OR (old.operator_id IS DISTINCT FROM new.operator_id) OR (old.incidents IS DISTINCT FROM new.incidents) OR (old.inserted_at IS DISTINCT FROM new.inserted_at)))) EXECUTE FUNCTION public.pgtrigger_device_insertion_frozen_0363e();
+
+
+--
+-- Name: TRIGGER pgtrigger_device_insertion_frozen_0363e ON vascular_device; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_device_insertion_frozen_0363e ON public.vascular_device IS '2632479bf78c66db5d183eb028ad8e5eb94c8788';
+
+
+--
+-- Name: vascular_device pgtrigger_device_no_delete_e054b; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_device_no_delete_e054b BEFORE DELETE ON public.vascular_device FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_device_no_delete_e054b();
+
+
+--
+-- Name: TRIGGER pgtrigger_device_no_delete_e054b ON vascular_device; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_device_no_delete_e054b ON public.vascular_device IS '0a256cd110bdb80cf2b59b6225b9a8d5131b9e7a';
+
+
+--
 -- Name: documents_document pgtrigger_document_no_delete_0398f; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -33397,6 +37063,20 @@ COMMENT ON TRIGGER pgtrigger_insert_insert_09063 ON public.patients_allergy IS '
 
 
 --
+-- Name: therapy_cabinetmove pgtrigger_insert_insert_0aa3c; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_insert_insert_0aa3c AFTER INSERT ON public.therapy_cabinetmove FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_insert_insert_0aa3c();
+
+
+--
+-- Name: TRIGGER pgtrigger_insert_insert_0aa3c ON therapy_cabinetmove; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_insert_insert_0aa3c ON public.therapy_cabinetmove IS '386767a439948ac8b758a38d43ebb732e0aeaf31';
+
+
+--
 -- Name: records_vitalsigns pgtrigger_insert_insert_0dc18; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -33436,6 +37116,20 @@ CREATE TRIGGER pgtrigger_insert_insert_1005c AFTER INSERT ON public.patients_pat
 --
 
 COMMENT ON TRIGGER pgtrigger_insert_insert_1005c ON public.patients_patientmerge IS '04b36012e4c2634b3b2c316df04b9109af1a0026';
+
+
+--
+-- Name: nursing_interventionrecord pgtrigger_insert_insert_12130; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_insert_insert_12130 AFTER INSERT ON public.nursing_interventionrecord FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_insert_insert_12130();
+
+
+--
+-- Name: TRIGGER pgtrigger_insert_insert_12130 ON nursing_interventionrecord; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_insert_insert_12130 ON public.nursing_interventionrecord IS '99cce023ca7b42004a12d0207107ba37c402f9df';
 
 
 --
@@ -33534,6 +37228,20 @@ CREATE TRIGGER pgtrigger_insert_insert_1968c AFTER INSERT ON public.regimens_reg
 --
 
 COMMENT ON TRIGGER pgtrigger_insert_insert_1968c ON public.regimens_regimenversion IS 'd7152ef2d0c828028254ba9089e3b4bf9b627eda';
+
+
+--
+-- Name: transfusion_emergencyrelease pgtrigger_insert_insert_1adb5; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_insert_insert_1adb5 AFTER INSERT ON public.transfusion_emergencyrelease FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_insert_insert_1adb5();
+
+
+--
+-- Name: TRIGGER pgtrigger_insert_insert_1adb5 ON transfusion_emergencyrelease; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_insert_insert_1adb5 ON public.transfusion_emergencyrelease IS '4b59d73ae3c68c58566ed2468f380c33686ba9fd';
 
 
 --
@@ -33645,7 +37353,7 @@ CREATE TRIGGER pgtrigger_insert_insert_2d96d AFTER INSERT ON public.agenda_nurse
 -- Name: TRIGGER pgtrigger_insert_insert_2d96d ON agenda_nurseonduty; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON TRIGGER pgtrigger_insert_insert_2d96d ON public.agenda_nurseonduty IS '6397cfa76af50dbdfe4a061678ec896deb735283';
+COMMENT ON TRIGGER pgtrigger_insert_insert_2d96d ON public.agenda_nurseonduty IS 'ac87942f056378f43dbb0ab94da7275955e8fb8f';
 
 
 --
@@ -33814,6 +37522,20 @@ CREATE TRIGGER pgtrigger_insert_insert_4ebfb AFTER INSERT ON public.documents_do
 --
 
 COMMENT ON TRIGGER pgtrigger_insert_insert_4ebfb ON public.documents_documenttemplate IS '10a66ee6531fecb497ff17663e67c0225cca8f0a';
+
+
+--
+-- Name: nursing_careproblem pgtrigger_insert_insert_4f99c; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_insert_insert_4f99c AFTER INSERT ON public.nursing_careproblem FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_insert_insert_4f99c();
+
+
+--
+-- Name: TRIGGER pgtrigger_insert_insert_4f99c ON nursing_careproblem; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_insert_insert_4f99c ON public.nursing_careproblem IS '2c2ad35c3723008ce563c1913712203a8b761803';
 
 
 --
@@ -33999,6 +37721,20 @@ COMMENT ON TRIGGER pgtrigger_insert_insert_63f96 ON public.patients_ward IS 'd18
 
 
 --
+-- Name: nursing_caretemplate pgtrigger_insert_insert_64e2b; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_insert_insert_64e2b AFTER INSERT ON public.nursing_caretemplate FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_insert_insert_64e2b();
+
+
+--
+-- Name: TRIGGER pgtrigger_insert_insert_64e2b ON nursing_caretemplate; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_insert_insert_64e2b ON public.nursing_caretemplate IS 'fc67631be5f6b18989ecad3f97e68cfcac15d79f';
+
+
+--
 -- Name: drugs_pharmacogenomicmarker pgtrigger_insert_insert_6a788; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -34066,6 +37802,34 @@ CREATE TRIGGER pgtrigger_insert_insert_7654e AFTER INSERT ON public.interop_inbo
 --
 
 COMMENT ON TRIGGER pgtrigger_insert_insert_7654e ON public.interop_inboundmessage IS 'c190adda23f0d34fbd6d5a49fab1771c6a6af5ce';
+
+
+--
+-- Name: vascular_accessevent pgtrigger_insert_insert_7b01f; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_insert_insert_7b01f AFTER INSERT ON public.vascular_accessevent FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_insert_insert_7b01f();
+
+
+--
+-- Name: TRIGGER pgtrigger_insert_insert_7b01f ON vascular_accessevent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_insert_insert_7b01f ON public.vascular_accessevent IS 'bc76df3e45e1c03f6f3fba7831a75e0daa197eaf';
+
+
+--
+-- Name: nursing_careevaluation pgtrigger_insert_insert_7b508; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_insert_insert_7b508 AFTER INSERT ON public.nursing_careevaluation FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_insert_insert_7b508();
+
+
+--
+-- Name: TRIGGER pgtrigger_insert_insert_7b508 ON nursing_careevaluation; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_insert_insert_7b508 ON public.nursing_careevaluation IS '00818699c19947f084bc61a61f89960137fb3302';
 
 
 --
@@ -34192,6 +37956,20 @@ CREATE TRIGGER pgtrigger_insert_insert_a4131 AFTER INSERT ON public.interop_outb
 --
 
 COMMENT ON TRIGGER pgtrigger_insert_insert_a4131 ON public.interop_outboundmessage IS '2c77efd6b45a3a949f4d64109446686acbf7cbce';
+
+
+--
+-- Name: nursing_careintervention pgtrigger_insert_insert_a5ae0; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_insert_insert_a5ae0 AFTER INSERT ON public.nursing_careintervention FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_insert_insert_a5ae0();
+
+
+--
+-- Name: TRIGGER pgtrigger_insert_insert_a5ae0 ON nursing_careintervention; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_insert_insert_a5ae0 ON public.nursing_careintervention IS 'e35ee63db0db3b131118cc80fc59c1f14f546c37';
 
 
 --
@@ -34335,6 +38113,20 @@ COMMENT ON TRIGGER pgtrigger_insert_insert_be524 ON public.documents_document IS
 
 
 --
+-- Name: nursing_nursingdischarge pgtrigger_insert_insert_c0b2b; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_insert_insert_c0b2b AFTER INSERT ON public.nursing_nursingdischarge FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_insert_insert_c0b2b();
+
+
+--
+-- Name: TRIGGER pgtrigger_insert_insert_c0b2b ON nursing_nursingdischarge; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_insert_insert_c0b2b ON public.nursing_nursingdischarge IS '2cdb79505a5e22d384b89b492fc69541ac186bff';
+
+
+--
 -- Name: regimens_clinicaltrial pgtrigger_insert_insert_c7fc3; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -34373,7 +38165,21 @@ CREATE TRIGGER pgtrigger_insert_insert_c9297 AFTER INSERT ON public.therapy_dose
 -- Name: TRIGGER pgtrigger_insert_insert_c9297 ON therapy_doserecord; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON TRIGGER pgtrigger_insert_insert_c9297 ON public.therapy_doserecord IS 'd2bfa022c6b5b9fc18223e7061f1b930a8553c80';
+COMMENT ON TRIGGER pgtrigger_insert_insert_c9297 ON public.therapy_doserecord IS '0fb529b0c0bb73fee9b3216a98e12ed140b37041';
+
+
+--
+-- Name: vascular_device pgtrigger_insert_insert_c99a0; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_insert_insert_c99a0 AFTER INSERT ON public.vascular_device FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_insert_insert_c99a0();
+
+
+--
+-- Name: TRIGGER pgtrigger_insert_insert_c99a0 ON vascular_device; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_insert_insert_c99a0 ON public.vascular_device IS '22a59ffa572f061c9baa794f27b8b90805263938';
 
 
 --
@@ -34517,6 +38323,20 @@ COMMENT ON TRIGGER pgtrigger_insert_insert_df92c ON public.agenda_closedday IS '
 
 
 --
+-- Name: transfusion_crossmatch pgtrigger_insert_insert_e0fda; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_insert_insert_e0fda AFTER INSERT ON public.transfusion_crossmatch FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_insert_insert_e0fda();
+
+
+--
+-- Name: TRIGGER pgtrigger_insert_insert_e0fda ON transfusion_crossmatch; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_insert_insert_e0fda ON public.transfusion_crossmatch IS '918dfd9ce30b380ca89890f4d22d8e4074348aad';
+
+
+--
 -- Name: transfusion_transfusionreaction pgtrigger_insert_insert_e35a8; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -34569,7 +38389,7 @@ CREATE TRIGGER pgtrigger_insert_insert_e73b7 AFTER INSERT ON public.transfusion_
 -- Name: TRIGGER pgtrigger_insert_insert_e73b7 ON transfusion_issuedbag; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON TRIGGER pgtrigger_insert_insert_e73b7 ON public.transfusion_issuedbag IS 'f604b8bfa8cbefd4d09b23b2d059bab7ccf6113e';
+COMMENT ON TRIGGER pgtrigger_insert_insert_e73b7 ON public.transfusion_issuedbag IS 'a216bcd25f0494b870f89c5707b267940e8f45ec';
 
 
 --
@@ -34696,6 +38516,20 @@ CREATE TRIGGER pgtrigger_insert_insert_fa266 AFTER INSERT ON public.agenda_agend
 --
 
 COMMENT ON TRIGGER pgtrigger_insert_insert_fa266 ON public.agenda_agenda IS '2d9632d2307fe116d7414aef4502e6fd6adc2048';
+
+
+--
+-- Name: nursing_caregoal pgtrigger_insert_insert_fdacd; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_insert_insert_fdacd AFTER INSERT ON public.nursing_caregoal FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_insert_insert_fdacd();
+
+
+--
+-- Name: TRIGGER pgtrigger_insert_insert_fdacd ON nursing_caregoal; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_insert_insert_fdacd ON public.nursing_caregoal IS '32593d23a3c5a792ebcfa58ff5bce43d4bb32c2b';
 
 
 --
@@ -34895,6 +38729,20 @@ COMMENT ON TRIGGER pgtrigger_never_deleted_d75dd ON public.agenda_programmecycle
 
 
 --
+-- Name: nursing_caretemplate pgtrigger_no_delete_37fe2; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_no_delete_37fe2 BEFORE DELETE ON public.nursing_caretemplate FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_no_delete_37fe2();
+
+
+--
+-- Name: TRIGGER pgtrigger_no_delete_37fe2 ON nursing_caretemplate; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_no_delete_37fe2 ON public.nursing_caretemplate IS 'c9f899b6749dedaeb090976e51a3bea6e87ca358';
+
+
+--
 -- Name: records_clinicalletter pgtrigger_no_delete_528eb; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -34909,6 +38757,20 @@ COMMENT ON TRIGGER pgtrigger_no_delete_528eb ON public.records_clinicalletter IS
 
 
 --
+-- Name: nursing_caregoal pgtrigger_no_delete_5f004; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_no_delete_5f004 BEFORE DELETE ON public.nursing_caregoal FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_no_delete_5f004();
+
+
+--
+-- Name: TRIGGER pgtrigger_no_delete_5f004 ON nursing_caregoal; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_no_delete_5f004 ON public.nursing_caregoal IS 'b273c401cfac4544f8166b3d5b7837e2e6af2dc0';
+
+
+--
 -- Name: records_tumourboard pgtrigger_no_delete_a017f; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -34920,6 +38782,34 @@ CREATE TRIGGER pgtrigger_no_delete_a017f BEFORE DELETE ON public.records_tumourb
 --
 
 COMMENT ON TRIGGER pgtrigger_no_delete_a017f ON public.records_tumourboard IS 'ffb0fdf64a5387e2201ee9d4289287a5d6e095ac';
+
+
+--
+-- Name: nursing_careproblem pgtrigger_no_delete_c7e41; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_no_delete_c7e41 BEFORE DELETE ON public.nursing_careproblem FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_no_delete_c7e41();
+
+
+--
+-- Name: TRIGGER pgtrigger_no_delete_c7e41 ON nursing_careproblem; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_no_delete_c7e41 ON public.nursing_careproblem IS '814ea029adc589a10f67f4e21115fd030d820e61';
+
+
+--
+-- Name: nursing_careintervention pgtrigger_no_delete_cad70; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_no_delete_cad70 BEFORE DELETE ON public.nursing_careintervention FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_no_delete_cad70();
+
+
+--
+-- Name: TRIGGER pgtrigger_no_delete_cad70 ON nursing_careintervention; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_no_delete_cad70 ON public.nursing_careintervention IS '1b5cc5370a51ec8ad0ce88a103a56ca52a2abeb5';
 
 
 --
@@ -35007,6 +38897,20 @@ COMMENT ON TRIGGER pgtrigger_read_only_385e9 ON public.nursing_nursinganamnesis 
 
 
 --
+-- Name: nursing_nursingdischarge pgtrigger_read_only_3a7dc; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_read_only_3a7dc BEFORE DELETE OR UPDATE ON public.nursing_nursingdischarge FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_read_only_3a7dc();
+
+
+--
+-- Name: TRIGGER pgtrigger_read_only_3a7dc ON nursing_nursingdischarge; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_read_only_3a7dc ON public.nursing_nursingdischarge IS '75191d008acc34d8c72b27a49f0010febcd835bf';
+
+
+--
 -- Name: records_vitalsigns pgtrigger_read_only_3b266; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -35091,6 +38995,20 @@ COMMENT ON TRIGGER pgtrigger_read_only_5b353 ON public.records_anamnesisversion 
 
 
 --
+-- Name: vascular_accessevent pgtrigger_read_only_63aaf; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_read_only_63aaf BEFORE DELETE OR UPDATE ON public.vascular_accessevent FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_read_only_63aaf();
+
+
+--
+-- Name: TRIGGER pgtrigger_read_only_63aaf ON vascular_accessevent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_read_only_63aaf ON public.vascular_accessevent IS '07c6a2470813a3f7f417f294e7577a4b13f48b22';
+
+
+--
 -- Name: records_labresult pgtrigger_read_only_65c38; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -35119,6 +39037,20 @@ COMMENT ON TRIGGER pgtrigger_read_only_66e7d ON public.records_prognosticassessm
 
 
 --
+-- Name: transfusion_emergencyrelease pgtrigger_read_only_68f12; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_read_only_68f12 BEFORE DELETE OR UPDATE ON public.transfusion_emergencyrelease FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_read_only_68f12();
+
+
+--
+-- Name: TRIGGER pgtrigger_read_only_68f12 ON transfusion_emergencyrelease; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_read_only_68f12 ON public.transfusion_emergencyrelease IS 'f9c60f282825eff1281c0560ef910dda6de90649';
+
+
+--
 -- Name: transfusion_issuedbag pgtrigger_read_only_7ed44; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -35144,6 +39076,20 @@ CREATE TRIGGER pgtrigger_read_only_8238f BEFORE DELETE OR UPDATE ON public.trans
 --
 
 COMMENT ON TRIGGER pgtrigger_read_only_8238f ON public.transfusion_bloodgroupdetermination IS 'f17b12e1f8d1c90c32ffc3b85fc8e0cc691ac203';
+
+
+--
+-- Name: nursing_interventionrecord pgtrigger_read_only_904d0; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_read_only_904d0 BEFORE DELETE OR UPDATE ON public.nursing_interventionrecord FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_read_only_904d0();
+
+
+--
+-- Name: TRIGGER pgtrigger_read_only_904d0 ON nursing_interventionrecord; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_read_only_904d0 ON public.nursing_interventionrecord IS 'dfaad478ff2a07852379aaec0c40ec2706b594d4';
 
 
 --
@@ -35214,6 +39160,34 @@ CREATE TRIGGER pgtrigger_read_only_c826b BEFORE DELETE OR UPDATE ON public.nursi
 --
 
 COMMENT ON TRIGGER pgtrigger_read_only_c826b ON public.nursing_monitoringentry IS '2d1a22ab243f7ae972a3a0371e165497464e13fd';
+
+
+--
+-- Name: nursing_careevaluation pgtrigger_read_only_c8ab4; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_read_only_c8ab4 BEFORE DELETE OR UPDATE ON public.nursing_careevaluation FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_read_only_c8ab4();
+
+
+--
+-- Name: TRIGGER pgtrigger_read_only_c8ab4 ON nursing_careevaluation; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_read_only_c8ab4 ON public.nursing_careevaluation IS '0fe6ba4b2db9a6c8bf2399eee183d6d7cd9fa9c8';
+
+
+--
+-- Name: transfusion_crossmatch pgtrigger_read_only_d1088; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_read_only_d1088 BEFORE DELETE OR UPDATE ON public.transfusion_crossmatch FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_read_only_d1088();
+
+
+--
+-- Name: TRIGGER pgtrigger_read_only_d1088 ON transfusion_crossmatch; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_read_only_d1088 ON public.transfusion_crossmatch IS '978948aeaf8f78c9ef3d235c4033fb6e1a6ab304';
 
 
 --
@@ -35340,6 +39314,20 @@ CREATE TRIGGER pgtrigger_template_body_frozen_da2c1 BEFORE UPDATE ON public.docu
 --
 
 COMMENT ON TRIGGER pgtrigger_template_body_frozen_da2c1 ON public.documents_documenttemplate IS '3a6fb54778ae8a0cfe51dcc19a78bd3bdfccff95';
+
+
+--
+-- Name: nursing_caretemplate pgtrigger_template_frozen_543ca; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_template_frozen_543ca BEFORE UPDATE ON public.nursing_caretemplate FOR EACH ROW WHEN ((((old.code)::text IS DISTINCT FROM (new.code)::text) OR (old.definition IS DISTINCT FROM new.definition) OR ((old.pattern)::text IS DISTINCT FROM (new.pattern)::text) OR ((old.problem)::text IS DISTINCT FROM (new.problem)::text) OR (old.shipped IS DISTINCT FROM new.shipped) OR ((old.version)::text IS DISTINCT FROM (new.version)::text))) EXECUTE FUNCTION public.pgtrigger_template_frozen_543ca();
+
+
+--
+-- Name: TRIGGER pgtrigger_template_frozen_543ca ON nursing_caretemplate; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_template_frozen_543ca ON public.nursing_caretemplate IS 'e225eafe8e9056367125d1a8db14dc4e82e3036e';
 
 
 --
@@ -35508,6 +39496,20 @@ CREATE TRIGGER pgtrigger_update_update_1433b AFTER UPDATE ON public.transfusion_
 --
 
 COMMENT ON TRIGGER pgtrigger_update_update_1433b ON public.transfusion_bloodgroupdetermination IS 'adb4fc76a17378314e93929c50ae44a83a5d47d7';
+
+
+--
+-- Name: vascular_accessevent pgtrigger_update_update_165fc; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_update_update_165fc AFTER UPDATE ON public.vascular_accessevent FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION public.pgtrigger_update_update_165fc();
+
+
+--
+-- Name: TRIGGER pgtrigger_update_update_165fc ON vascular_accessevent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_update_update_165fc ON public.vascular_accessevent IS '9c1d5e887ea7b1fc5a882eae69b8ae86a080aa10';
 
 
 --
@@ -35871,7 +39873,7 @@ CREATE TRIGGER pgtrigger_update_update_41de9 AFTER UPDATE ON public.agenda_nurse
 -- Name: TRIGGER pgtrigger_update_update_41de9 ON agenda_nurseonduty; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON TRIGGER pgtrigger_update_update_41de9 ON public.agenda_nurseonduty IS 'b22dd380ebde3759b82858d455a42f95fc4b6569';
+COMMENT ON TRIGGER pgtrigger_update_update_41de9 ON public.agenda_nurseonduty IS '2d0a0dcd1488dc0c6cf577d7ba00cfb83205d8dc';
 
 
 --
@@ -35945,6 +39947,20 @@ COMMENT ON TRIGGER pgtrigger_update_update_4f197 ON public.prescribing_orderitem
 
 
 --
+-- Name: nursing_interventionrecord pgtrigger_update_update_53981; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_update_update_53981 AFTER UPDATE ON public.nursing_interventionrecord FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION public.pgtrigger_update_update_53981();
+
+
+--
+-- Name: TRIGGER pgtrigger_update_update_53981 ON nursing_interventionrecord; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_update_update_53981 ON public.nursing_interventionrecord IS '89e2114e6ec183f7a339ebc680b21447941bfaef';
+
+
+--
 -- Name: patients_patient pgtrigger_update_update_546ce; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -35956,6 +39972,20 @@ CREATE TRIGGER pgtrigger_update_update_546ce AFTER UPDATE ON public.patients_pat
 --
 
 COMMENT ON TRIGGER pgtrigger_update_update_546ce ON public.patients_patient IS 'ade0719bca584fc1045bf59f258c363ee030bb16';
+
+
+--
+-- Name: transfusion_emergencyrelease pgtrigger_update_update_591a6; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_update_update_591a6 AFTER UPDATE ON public.transfusion_emergencyrelease FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION public.pgtrigger_update_update_591a6();
+
+
+--
+-- Name: TRIGGER pgtrigger_update_update_591a6 ON transfusion_emergencyrelease; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_update_update_591a6 ON public.transfusion_emergencyrelease IS '3a064ece4536c35616402e1c80344f2124e4b6ca';
 
 
 --
@@ -36099,6 +40129,20 @@ COMMENT ON TRIGGER pgtrigger_update_update_6aef0 ON public.interop_subscriber IS
 
 
 --
+-- Name: vascular_device pgtrigger_update_update_6b034; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_update_update_6b034 AFTER UPDATE ON public.vascular_device FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION public.pgtrigger_update_update_6b034();
+
+
+--
+-- Name: TRIGGER pgtrigger_update_update_6b034 ON vascular_device; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_update_update_6b034 ON public.vascular_device IS '486e2b9b2de73ae55666ddd56fc7f010208d104c';
+
+
+--
 -- Name: regimens_regimenversion pgtrigger_update_update_6b208; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -36110,6 +40154,20 @@ CREATE TRIGGER pgtrigger_update_update_6b208 AFTER UPDATE ON public.regimens_reg
 --
 
 COMMENT ON TRIGGER pgtrigger_update_update_6b208 ON public.regimens_regimenversion IS '92e8bbea1f0e17bc4a6565c12728adbb1d872e6e';
+
+
+--
+-- Name: nursing_careproblem pgtrigger_update_update_6bb83; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_update_update_6bb83 AFTER UPDATE ON public.nursing_careproblem FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION public.pgtrigger_update_update_6bb83();
+
+
+--
+-- Name: TRIGGER pgtrigger_update_update_6bb83 ON nursing_careproblem; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_update_update_6bb83 ON public.nursing_careproblem IS '8eaae9c1dddf350643f658fac38681096f266a3f';
 
 
 --
@@ -36165,7 +40223,7 @@ CREATE TRIGGER pgtrigger_update_update_7b752 AFTER UPDATE ON public.transfusion_
 -- Name: TRIGGER pgtrigger_update_update_7b752 ON transfusion_issuedbag; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON TRIGGER pgtrigger_update_update_7b752 ON public.transfusion_issuedbag IS '7b046546fab370012f59a4c64223d2df1e365660';
+COMMENT ON TRIGGER pgtrigger_update_update_7b752 ON public.transfusion_issuedbag IS '42da57b70cd596c7af013dafb5a82ea152d9647f';
 
 
 --
@@ -36225,6 +40283,20 @@ COMMENT ON TRIGGER pgtrigger_update_update_8a4e0 ON public.interop_visitlink IS 
 
 
 --
+-- Name: therapy_cabinetmove pgtrigger_update_update_8b739; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_update_update_8b739 AFTER UPDATE ON public.therapy_cabinetmove FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION public.pgtrigger_update_update_8b739();
+
+
+--
+-- Name: TRIGGER pgtrigger_update_update_8b739 ON therapy_cabinetmove; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_update_update_8b739 ON public.therapy_cabinetmove IS 'e98d473e9f28275253df788c543c233260604bfa';
+
+
+--
 -- Name: regimens_regimenapproval pgtrigger_update_update_90879; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -36236,6 +40308,20 @@ CREATE TRIGGER pgtrigger_update_update_90879 AFTER UPDATE ON public.regimens_reg
 --
 
 COMMENT ON TRIGGER pgtrigger_update_update_90879 ON public.regimens_regimenapproval IS 'dd34171ddfda13928e82f0ef0475a1592cf7e870';
+
+
+--
+-- Name: nursing_caregoal pgtrigger_update_update_91af9; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_update_update_91af9 AFTER UPDATE ON public.nursing_caregoal FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION public.pgtrigger_update_update_91af9();
+
+
+--
+-- Name: TRIGGER pgtrigger_update_update_91af9 ON nursing_caregoal; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_update_update_91af9 ON public.nursing_caregoal IS 'ced0abf6c4be600b23f79de6d6282259632e17ec';
 
 
 --
@@ -36393,6 +40479,34 @@ COMMENT ON TRIGGER pgtrigger_update_update_aed73 ON public.drugs_pack IS 'd45843
 
 
 --
+-- Name: transfusion_crossmatch pgtrigger_update_update_b58f5; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_update_update_b58f5 AFTER UPDATE ON public.transfusion_crossmatch FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION public.pgtrigger_update_update_b58f5();
+
+
+--
+-- Name: TRIGGER pgtrigger_update_update_b58f5 ON transfusion_crossmatch; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_update_update_b58f5 ON public.transfusion_crossmatch IS '64a669d1d41c049a61d823312ef4baae0b14d0e7';
+
+
+--
+-- Name: nursing_careevaluation pgtrigger_update_update_b7052; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_update_update_b7052 AFTER UPDATE ON public.nursing_careevaluation FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION public.pgtrigger_update_update_b7052();
+
+
+--
+-- Name: TRIGGER pgtrigger_update_update_b7052 ON nursing_careevaluation; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_update_update_b7052 ON public.nursing_careevaluation IS 'fe4053d570a712bd4fca861ff4e4f73e7c7e851f';
+
+
+--
 -- Name: drugs_interaction pgtrigger_update_update_b839e; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -36445,7 +40559,7 @@ CREATE TRIGGER pgtrigger_update_update_c69a1 AFTER UPDATE ON public.therapy_dose
 -- Name: TRIGGER pgtrigger_update_update_c69a1 ON therapy_doserecord; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON TRIGGER pgtrigger_update_update_c69a1 ON public.therapy_doserecord IS 'a7de33d9a6da929af7c299626a19a8642960dca7';
+COMMENT ON TRIGGER pgtrigger_update_update_c69a1 ON public.therapy_doserecord IS 'ace5bdc797719886c44c75116a2d359750d0f800';
 
 
 --
@@ -36516,6 +40630,20 @@ CREATE TRIGGER pgtrigger_update_update_d1297 AFTER UPDATE ON public.regimens_reg
 --
 
 COMMENT ON TRIGGER pgtrigger_update_update_d1297 ON public.regimens_regimencomponent IS 'a64271f2d07b0dc84e887b02df534612073aba05';
+
+
+--
+-- Name: nursing_careintervention pgtrigger_update_update_d3087; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_update_update_d3087 AFTER UPDATE ON public.nursing_careintervention FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION public.pgtrigger_update_update_d3087();
+
+
+--
+-- Name: TRIGGER pgtrigger_update_update_d3087 ON nursing_careintervention; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_update_update_d3087 ON public.nursing_careintervention IS '9e1b0a197c6aa239815bad3d1008c1d89d0981ed';
 
 
 --
@@ -36740,6 +40868,34 @@ CREATE TRIGGER pgtrigger_update_update_f445e AFTER UPDATE ON public.agenda_agend
 --
 
 COMMENT ON TRIGGER pgtrigger_update_update_f445e ON public.agenda_agendaplace IS 'be200b764d3e9bb6bc4cceca77dd1d211c808503';
+
+
+--
+-- Name: nursing_caretemplate pgtrigger_update_update_f5f78; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_update_update_f5f78 AFTER UPDATE ON public.nursing_caretemplate FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION public.pgtrigger_update_update_f5f78();
+
+
+--
+-- Name: TRIGGER pgtrigger_update_update_f5f78 ON nursing_caretemplate; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_update_update_f5f78 ON public.nursing_caretemplate IS '3881b8317475ed754748749f6c132dc7b510184d';
+
+
+--
+-- Name: nursing_nursingdischarge pgtrigger_update_update_fc518; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_update_update_fc518 AFTER UPDATE ON public.nursing_nursingdischarge FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION public.pgtrigger_update_update_fc518();
+
+
+--
+-- Name: TRIGGER pgtrigger_update_update_fc518 ON nursing_nursingdischarge; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_update_update_fc518 ON public.nursing_nursingdischarge IS '4c0a21f0eefb52f00ca60806be5c7257fc53917a';
 
 
 --
@@ -38078,6 +42234,110 @@ ALTER TABLE ONLY public.nursing_assessment
 
 
 --
+-- Name: nursing_careevaluation nursing_careevaluati_patient_id_6c5c49a2_fk_patients_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.nursing_careevaluation
+    ADD CONSTRAINT nursing_careevaluati_patient_id_6c5c49a2_fk_patients_ FOREIGN KEY (patient_id) REFERENCES public.patients_patient(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: nursing_careevaluation nursing_careevaluati_problem_id_36028e48_fk_nursing_c; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.nursing_careevaluation
+    ADD CONSTRAINT nursing_careevaluati_problem_id_36028e48_fk_nursing_c FOREIGN KEY (problem_id) REFERENCES public.nursing_careproblem(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: nursing_careevaluation nursing_careevaluation_author_id_c8e01459_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.nursing_careevaluation
+    ADD CONSTRAINT nursing_careevaluation_author_id_c8e01459_fk_accounts_user_id FOREIGN KEY (author_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: nursing_careevaluation nursing_careevaluation_goal_id_89463e6f_fk_nursing_caregoal_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.nursing_careevaluation
+    ADD CONSTRAINT nursing_careevaluation_goal_id_89463e6f_fk_nursing_caregoal_id FOREIGN KEY (goal_id) REFERENCES public.nursing_caregoal(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: nursing_caregoal nursing_caregoal_problem_id_fcfdd9dd_fk_nursing_careproblem_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.nursing_caregoal
+    ADD CONSTRAINT nursing_caregoal_problem_id_fcfdd9dd_fk_nursing_careproblem_id FOREIGN KEY (problem_id) REFERENCES public.nursing_careproblem(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: nursing_careintervention nursing_careinterven_problem_id_782bbaab_fk_nursing_c; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.nursing_careintervention
+    ADD CONSTRAINT nursing_careinterven_problem_id_782bbaab_fk_nursing_c FOREIGN KEY (problem_id) REFERENCES public.nursing_careproblem(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: nursing_careproblem nursing_careproblem_opened_by_id_216374c0_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.nursing_careproblem
+    ADD CONSTRAINT nursing_careproblem_opened_by_id_216374c0_fk_accounts_user_id FOREIGN KEY (opened_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: nursing_careproblem nursing_careproblem_patient_id_21688f60_fk_patients_patient_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.nursing_careproblem
+    ADD CONSTRAINT nursing_careproblem_patient_id_21688f60_fk_patients_patient_id FOREIGN KEY (patient_id) REFERENCES public.patients_patient(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: nursing_careproblem nursing_careproblem_template_id_9b536589_fk_nursing_c; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.nursing_careproblem
+    ADD CONSTRAINT nursing_careproblem_template_id_9b536589_fk_nursing_c FOREIGN KEY (template_id) REFERENCES public.nursing_caretemplate(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: nursing_caretemplate nursing_caretemplate_defined_by_id_062b6308_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.nursing_caretemplate
+    ADD CONSTRAINT nursing_caretemplate_defined_by_id_062b6308_fk_accounts_user_id FOREIGN KEY (defined_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: nursing_interventionrecord nursing_intervention_author_id_6fabd512_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.nursing_interventionrecord
+    ADD CONSTRAINT nursing_intervention_author_id_6fabd512_fk_accounts_ FOREIGN KEY (author_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: nursing_interventionrecord nursing_intervention_intervention_id_4709259c_fk_nursing_c; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.nursing_interventionrecord
+    ADD CONSTRAINT nursing_intervention_intervention_id_4709259c_fk_nursing_c FOREIGN KEY (intervention_id) REFERENCES public.nursing_careintervention(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: nursing_interventionrecord nursing_intervention_patient_id_d93ad5ac_fk_patients_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.nursing_interventionrecord
+    ADD CONSTRAINT nursing_intervention_patient_id_d93ad5ac_fk_patients_ FOREIGN KEY (patient_id) REFERENCES public.patients_patient(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
 -- Name: nursing_monitoringentry nursing_monitoringen_patient_id_add77d6d_fk_patients_; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -38123,6 +42383,22 @@ ALTER TABLE ONLY public.nursing_nursinganamnesis
 
 ALTER TABLE ONLY public.nursing_nursinganamnesis
     ADD CONSTRAINT nursing_nursinganamnesis_author_id_afd4ff26_fk_accounts_user_id FOREIGN KEY (author_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: nursing_nursingdischarge nursing_nursingdisch_patient_id_c4c0d583_fk_patients_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.nursing_nursingdischarge
+    ADD CONSTRAINT nursing_nursingdisch_patient_id_c4c0d583_fk_patients_ FOREIGN KEY (patient_id) REFERENCES public.patients_patient(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: nursing_nursingdischarge nursing_nursingdischarge_author_id_2d0597b7_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.nursing_nursingdischarge
+    ADD CONSTRAINT nursing_nursingdischarge_author_id_2d0597b7_fk_accounts_user_id FOREIGN KEY (author_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
 
 
 --
@@ -39318,6 +43594,70 @@ ALTER TABLE ONLY public.regimens_trialmonitorassignment
 
 
 --
+-- Name: therapy_cabinetlevel therapy_cabinetlevel_product_id_e4e7306e_fk_drugs_med; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.therapy_cabinetlevel
+    ADD CONSTRAINT therapy_cabinetlevel_product_id_e4e7306e_fk_drugs_med FOREIGN KEY (product_id) REFERENCES public.drugs_medicinalproduct(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: therapy_cabinetlevel therapy_cabinetlevel_ward_id_f456058a_fk_patients_ward_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.therapy_cabinetlevel
+    ADD CONSTRAINT therapy_cabinetlevel_ward_id_f456058a_fk_patients_ward_id FOREIGN KEY (ward_id) REFERENCES public.patients_ward(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: therapy_cabinetmove therapy_cabinetmove_by_id_a845660f_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.therapy_cabinetmove
+    ADD CONSTRAINT therapy_cabinetmove_by_id_a845660f_fk_accounts_user_id FOREIGN KEY (by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: therapy_cabinetmove therapy_cabinetmove_dose_id_50a92532_fk_therapy_doserecord_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.therapy_cabinetmove
+    ADD CONSTRAINT therapy_cabinetmove_dose_id_50a92532_fk_therapy_doserecord_id FOREIGN KEY (dose_id) REFERENCES public.therapy_doserecord(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: therapy_cabinetmove therapy_cabinetmove_patient_id_e989793c_fk_patients_patient_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.therapy_cabinetmove
+    ADD CONSTRAINT therapy_cabinetmove_patient_id_e989793c_fk_patients_patient_id FOREIGN KEY (patient_id) REFERENCES public.patients_patient(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: therapy_cabinetmove therapy_cabinetmove_product_id_28580b25_fk_drugs_med; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.therapy_cabinetmove
+    ADD CONSTRAINT therapy_cabinetmove_product_id_28580b25_fk_drugs_med FOREIGN KEY (product_id) REFERENCES public.drugs_medicinalproduct(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: therapy_cabinetmove therapy_cabinetmove_ward_id_462814ee_fk_patients_ward_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.therapy_cabinetmove
+    ADD CONSTRAINT therapy_cabinetmove_ward_id_462814ee_fk_patients_ward_id FOREIGN KEY (ward_id) REFERENCES public.patients_ward(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: therapy_doserecord therapy_doserecord_corrects_id_08226467_fk_therapy_d; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.therapy_doserecord
+    ADD CONSTRAINT therapy_doserecord_corrects_id_08226467_fk_therapy_d FOREIGN KEY (corrects_id) REFERENCES public.therapy_doserecord(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
 -- Name: therapy_doserecord therapy_doserecord_nurse_id_f75d9828_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -39502,6 +43842,54 @@ ALTER TABLE ONLY public.transfusion_bloodgroupdetermination
 
 
 --
+-- Name: transfusion_crossmatch transfusion_crossmat_bag_id_53eda8dc_fk_transfusi; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transfusion_crossmatch
+    ADD CONSTRAINT transfusion_crossmat_bag_id_53eda8dc_fk_transfusi FOREIGN KEY (bag_id) REFERENCES public.transfusion_issuedbag(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transfusion_crossmatch transfusion_crossmat_patient_id_79215d02_fk_patients_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transfusion_crossmatch
+    ADD CONSTRAINT transfusion_crossmat_patient_id_79215d02_fk_patients_ FOREIGN KEY (patient_id) REFERENCES public.patients_patient(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transfusion_crossmatch transfusion_crossmat_recorded_by_id_b18059c5_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transfusion_crossmatch
+    ADD CONSTRAINT transfusion_crossmat_recorded_by_id_b18059c5_fk_accounts_ FOREIGN KEY (recorded_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transfusion_emergencyrelease transfusion_emergenc_declared_by_id_88c534cb_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transfusion_emergencyrelease
+    ADD CONSTRAINT transfusion_emergenc_declared_by_id_88c534cb_fk_accounts_ FOREIGN KEY (declared_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transfusion_emergencyrelease transfusion_emergenc_patient_id_06872e7f_fk_patients_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transfusion_emergencyrelease
+    ADD CONSTRAINT transfusion_emergenc_patient_id_06872e7f_fk_patients_ FOREIGN KEY (patient_id) REFERENCES public.patients_patient(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transfusion_emergencyrelease transfusion_emergenc_request_id_f0402cdd_fk_transfusi; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transfusion_emergencyrelease
+    ADD CONSTRAINT transfusion_emergenc_request_id_f0402cdd_fk_transfusi FOREIGN KEY (request_id) REFERENCES public.transfusion_transfusionrequest(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
 -- Name: transfusion_issuedbag transfusion_issuedba_request_id_df2a2698_fk_transfusi; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -39635,6 +44023,86 @@ ALTER TABLE ONLY public.transfusion_transfusionrequest
 
 ALTER TABLE ONLY public.transfusion_transfusion
     ADD CONSTRAINT transfusion_transfus_updated_by_id_d343b68c_fk_accounts_ FOREIGN KEY (updated_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: vascular_accessevent vascular_accessevent_author_id_1bf6761c_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.vascular_accessevent
+    ADD CONSTRAINT vascular_accessevent_author_id_1bf6761c_fk_accounts_user_id FOREIGN KEY (author_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: vascular_accessevent vascular_accessevent_device_id_2c9fe699_fk_vascular_device_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.vascular_accessevent
+    ADD CONSTRAINT vascular_accessevent_device_id_2c9fe699_fk_vascular_device_id FOREIGN KEY (device_id) REFERENCES public.vascular_device(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: vascular_accessevent vascular_accessevent_patient_id_406809a7_fk_patients_patient_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.vascular_accessevent
+    ADD CONSTRAINT vascular_accessevent_patient_id_406809a7_fk_patients_patient_id FOREIGN KEY (patient_id) REFERENCES public.patients_patient(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: vascular_accessevent vascular_accessevent_supersedes_id_53b51f68_fk_vascular_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.vascular_accessevent
+    ADD CONSTRAINT vascular_accessevent_supersedes_id_53b51f68_fk_vascular_ FOREIGN KEY (supersedes_id) REFERENCES public.vascular_accessevent(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: vascular_device vascular_device_operator_id_3226aa72_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.vascular_device
+    ADD CONSTRAINT vascular_device_operator_id_3226aa72_fk_accounts_user_id FOREIGN KEY (operator_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: vascular_device vascular_device_patient_id_fbe86200_fk_patients_patient_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.vascular_device
+    ADD CONSTRAINT vascular_device_patient_id_fbe86200_fk_patients_patient_id FOREIGN KEY (patient_id) REFERENCES public.patients_patient(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: vascular_device vascular_device_recorded_by_id_17eea58e_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.vascular_device
+    ADD CONSTRAINT vascular_device_recorded_by_id_17eea58e_fk_accounts_user_id FOREIGN KEY (recorded_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: vascular_device vascular_device_removed_by_id_e0c528ac_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.vascular_device
+    ADD CONSTRAINT vascular_device_removed_by_id_e0c528ac_fk_accounts_user_id FOREIGN KEY (removed_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: vascular_device vascular_device_requested_by_id_8e822a38_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.vascular_device
+    ADD CONSTRAINT vascular_device_requested_by_id_8e822a38_fk_accounts_user_id FOREIGN KEY (requested_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: vascular_device vascular_device_updated_by_id_27cbc6cc_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.vascular_device
+    ADD CONSTRAINT vascular_device_updated_by_id_27cbc6cc_fk_accounts_user_id FOREIGN KEY (updated_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
 
 
 --
