@@ -263,7 +263,7 @@ def test_inconsistent_skin_is_refused(kwargs: dict[str, object], code: str) -> N
 @pytest.mark.parametrize(
     ("value", "unit", "code"),
     [
-        (D(-0.1), "mg/dL", "bilirubin_negative"),
+        (D("-0.1"), "mg/dL", "bilirubin_negative"),
         (D(81), "mg/dL", "bilirubin_out_of_range"),
         (D(2000), "µmol/L", "bilirubin_out_of_range"),
         (D(2), "g/L", "bilirubin_unit_invalid"),

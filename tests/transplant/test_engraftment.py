@@ -106,12 +106,12 @@ def test_platelet_run_of_seven_days() -> None:
     [
         (lambda: neutrophil_engraftment({3: D(-1)}), "anc_negative"),
         (lambda: neutrophil_engraftment({3: D("NaN")}), "anc_invalid"),
-        (lambda: neutrophil_engraftment({3: 0.5}), "anc_invalid"),
-        (lambda: neutrophil_engraftment({"3": D(1)}), "count_day_invalid"),
-        (lambda: platelet_engraftment({3: D(1e6)}), "platelets_out_of_range"),
+        (lambda: neutrophil_engraftment({3: 0.5}), "anc_invalid"),  # type: ignore[dict-item]  # a float on purpose
+        (lambda: neutrophil_engraftment({"3": D(1)}), "count_day_invalid"),  # type: ignore[dict-item]  # bad day on purpose
+        (lambda: platelet_engraftment({3: D("1e6")}), "platelets_out_of_range"),
         (lambda: platelet_engraftment({3: D(10)}, run_days=5), "platelet_run_invalid"),
         (
-            lambda: platelet_engraftment({3: D(10)}, transfusion_days=[None]),
+            lambda: platelet_engraftment({3: D(10)}, transfusion_days=[None]),  # type: ignore[list-item]  # bad day on purpose
             "transfusion_day_invalid",
         ),
     ],
