@@ -137,11 +137,9 @@ def liver_stage(bilirubin: Decimal, unit: str = "mg/dL") -> int:
     A value in µmol/L is compared with the thresholds × 17.1 (34.2, 51.3, 102.6, 256.5),
     exact in decimal, so no rounding moves a value across a boundary.
     """
-    mg = bilirubin_mg_dl(bilirubin, unit)
-    if unit != "mg/dL":
-        umol = bilirubin
-        return sum(1 for top in _LIVER_MG_DL if umol > top * BILIRUBIN_UMOL_PER_MG_DL)
-    return sum(1 for top in _LIVER_MG_DL if mg > top)
+    bilirubin_mg_dl(bilirubin, unit)  # refuses a bad value or unit
+    factor = Decimal(1) if unit == "mg/dL" else BILIRUBIN_UMOL_PER_MG_DL
+    return sum(1 for top in _LIVER_MG_DL if bilirubin > top * factor)
 
 
 def upper_gi_stage(*, persistent_nausea_vomiting_anorexia: bool) -> int:
