@@ -158,6 +158,38 @@ def test_lower_gi_child_episodes(n: int, stage: int) -> None:
     assert got == stage
 
 
+def test_a_child_over_50_kg_is_staged_on_adult_values() -> None:
+    # 1200 mL/day: a 60 kg child -> adult table, stage 2 (20 mL/kg would also be 2);
+    # 900 mL/day: 60 kg -> adult stage 1 (15 mL/kg), 45 kg -> 20 mL/kg, child stage 2
+    def stage(ml: int, kg: int) -> int:
+        return lower_gi_stage(
+            stool_ml_per_day=D(ml),
+            episodes_per_day=None,
+            severe_pain_or_ileus=False,
+            grossly_bloody_stool=False,
+            paediatric=True,
+            weight_kg=D(kg),
+        )
+
+    assert stage(1200, 60) == 2
+    assert stage(900, 60) == 1
+    assert stage(900, 45) == 2
+
+    def by_episodes(n: int, kg: int) -> int:
+        return lower_gi_stage(
+            stool_ml_per_day=None,
+            episodes_per_day=n,
+            severe_pain_or_ileus=False,
+            grossly_bloody_stool=False,
+            paediatric=True,
+            weight_kg=D(kg),
+        )
+
+    # 3 episodes: child table (50 kg) stage 0, adult table (51 kg) stage 1
+    assert by_episodes(3, 50) == 0
+    assert by_episodes(3, 51) == 1
+
+
 def test_lower_gi_stage_4_whatever_the_volume_and_higher_criterion_wins() -> None:
     assert (
         lower_gi_stage(

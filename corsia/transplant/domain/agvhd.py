@@ -27,6 +27,7 @@ MAX_STOOL_ML_DAY = Decimal(20000)
 MAX_EPISODES_DAY = 50
 MIN_WEIGHT_KG = Decimal("0.3")
 MAX_WEIGHT_KG = Decimal(300)
+ADULT_VALUES_ABOVE_KG = Decimal(50)  # a child over 50 kg is staged on the adult stool values
 
 # Upper bounds (included) of stages 0, 1, 2, 3; above the last is the next stage.
 _LIVER_MG_DL = (Decimal(2), Decimal(3), Decimal(6), Decimal(15))
@@ -168,9 +169,11 @@ def lower_gi_stage(
 
     Adults: 0 < 500 mL or < 3 episodes; 1 500–999 mL or 3–4; 2 1000–1500 mL or 5–7;
     3 > 1500 mL or > 7. Children (``paediatric``, volume per kg of ``weight_kg``):
-    0 < 10 mL/kg or < 4 episodes; 1 10–19.9 or 4–6; 2 20–30 or 7–10; 3 > 30 or > 10.
+    0 < 10 mL/kg or < 4 episodes; 1 10–19.9 or 4–6; 2 20–30 or 7–10; 3 > 30 or > 10;
+    a child weighing more than 50 kg is staged on the adult values (MAGIC's footnote).
     Stage 4 (any age): severe abdominal pain with or without ileus, or grossly bloody
     stool, whatever the volume. With both volume and episodes the higher stage counts.
+    The volume is the caller's 3-day average (MAGIC), stool alone.
     """
     if stool_ml_per_day is None and episodes_per_day is None:
         raise ValidationFailed(
@@ -178,6 +181,16 @@ def lower_gi_stage(
             code="stool_output_missing",
             field="stool_ml_per_day",
         )
+    kg = None
+    if weight_kg is not None:
+        kg = ensure_decimal(
+            weight_kg,
+            field="weight",
+            label="Peso (kg)",
+            minimum=MIN_WEIGHT_KG,
+            maximum=MAX_WEIGHT_KG,
+        )
+    child = paediatric and (kg is None or kg <= ADULT_VALUES_ABOVE_KG)
     stages = [4 if severe_pain_or_ileus or grossly_bloody_stool else 0]
     if stool_ml_per_day is not None:
         ml = ensure_decimal(
@@ -186,23 +199,16 @@ def lower_gi_stage(
             label="Volume feci (mL/die)",
             maximum=MAX_STOOL_ML_DAY,
         )
-        if paediatric:
-            if weight_kg is None:
-                raise ValidationFailed(
-                    "Per un paziente pediatrico il peso serve a riportare il volume in mL/kg/die.",
-                    code="weight_missing",
-                    field="weight_kg",
-                )
-            kg = ensure_decimal(
-                weight_kg,
-                field="weight",
-                label="Peso (kg)",
-                minimum=MIN_WEIGHT_KG,
-                maximum=MAX_WEIGHT_KG,
-            )
-            stages.append(_volume_stage(ml / kg, _CHILD_ML_KG_DAY))
-        else:
+        if not child:
             stages.append(_volume_stage(ml, _ADULT_ML_DAY))
+        elif kg is None:
+            raise ValidationFailed(
+                "Per un paziente pediatrico il peso serve a riportare il volume in mL/kg/die.",
+                code="weight_missing",
+                field="weight_kg",
+            )
+        else:
+            stages.append(_volume_stage(ml / kg, _CHILD_ML_KG_DAY))
     if episodes_per_day is not None:
         n = ensure_int(
             episodes_per_day,
@@ -210,7 +216,7 @@ def lower_gi_stage(
             label="Scariche al giorno",
             maximum=MAX_EPISODES_DAY,
         )
-        thresholds = _CHILD_EPISODES if paediatric else _ADULT_EPISODES
+        thresholds = _CHILD_EPISODES if child else _ADULT_EPISODES
         stages.append(sum(1 for least in thresholds if n >= least))
     return max(stages)
 
