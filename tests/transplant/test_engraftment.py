@@ -138,8 +138,8 @@ def test_an_engraftment_day_is_the_start_of_a_qualifying_run(anc: dict[int, D]) 
         assert result.day is None
 
 
-@given(counts, st.integers(0, 40))
-def test_dropping_the_counts_after_engraftment_changes_nothing(anc: dict[int, D], cut: int) -> None:
+@given(counts)
+def test_dropping_the_counts_after_engraftment_changes_nothing(anc: dict[int, D]) -> None:
     result = neutrophil_engraftment(anc)
     if result.status is Status.ENGRAFTED and result.day is not None:
         kept = {d: v for d, v in anc.items() if d <= result.day + 2}
@@ -158,3 +158,4 @@ def test_no_transfusion_in_the_week_before_or_during_the_run(
     result = platelet_engraftment(plt, transfusion_days=transfused)
     if result.day is not None:
         assert not any(result.day - 7 <= t <= result.day + 2 for t in transfused)
+        assert all(plt.get(result.day + i, D(-1)) >= 20 for i in range(3))
