@@ -27,4 +27,9 @@ urlpatterns = [
         name="correct_written",
     ),
     path("care-templates/", views_care.care_templates_page, name="care_templates"),
+    path(
+        "care-templates/<int:template_id>/activation/",
+        views_care.care_template_activation,
+        name="care_template_activation",
+    ),
 ]

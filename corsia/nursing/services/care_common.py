@@ -138,3 +138,41 @@ def withdraw(rows: Iterable[models.Model]) -> None:
         row.active = False  # type: ignore[attr-defined]
         row.updated_at = now  # type: ignore[attr-defined]
         row.save(update_fields=["active", "updated_at"])
+
+
+def set_active(
+    model: type[models.Model],
+    *,
+    actor: User,
+    workstation: Workstation,
+    pk: int,
+    active: bool,
+    reason: str,
+    event: EventType,
+    missing: NotFound,
+) -> Any:
+    """A catalogue version (a scale, a care-plan template) put in use — the code's other
+    versions withdrawn — or withdrawn, with its reason, audited; the rows that used it keep
+    it. The caller checks the permission."""
+    why = reason_of(reason)
+    rows = model.objects.select_for_update()  # type: ignore[attr-defined]
+    row = rows.filter(pk=pk).first() if fits(pk) else None
+    if row is None:
+        raise missing
+    if row.active == active:
+        return row
+    if active:
+        withdraw(rows.filter(code=row.code, active=True))
+    row.active = active
+    row.updated_at = timezone.now()
+    row.save(update_fields=["active", "updated_at"])
+    audit_record(
+        event=event,
+        actor=actor,
+        workstation=workstation,
+        target=row,
+        before={"active": not active},
+        after={"active": active},
+        reason=why,
+    )
+    return row
