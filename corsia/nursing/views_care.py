@@ -281,18 +281,31 @@ def care_templates_page(request: HttpRequest) -> HttpResponse:
     )
 
 
+ACTIVATIONS: dict[str, tuple[Callable[..., Any], str, Any, Callable[[int], str]]] = {
+    "scale": (
+        services.scale_set_active,
+        "scale_id",
+        gettext_lazy("Scala aggiornata."),
+        lambda pk: reverse("nursing:scale", args=[pk]),
+    ),
+    "template": (
+        services.care_template_set_active,
+        "template_id",
+        gettext_lazy("Modello di piano aggiornato."),
+        lambda pk: reverse("nursing:care_templates") + f"#template-{pk}",
+    ),
+}
+
+
 @require_perm(MANAGE)
 @require_POST
-def care_template_activation(request: HttpRequest, template_id: int) -> HttpResponse:
-    """A template version withdrawn or put back in use, with the reason typed beside it."""
-    act_with_reason(
-        request,
-        services.care_template_set_active,
-        done=_("Modello di piano aggiornato."),
-        template_id=template_id,
-        active=request.POST.get("active") == "1",
-    )
-    return redirect(reverse("nursing:care_templates") + f"#template-{template_id}")
+def activation(request: HttpRequest, kind: str, item_id: int) -> HttpResponse:
+    """A scale or care-plan template version withdrawn or put back in use (``active``:
+    "1"), with the reason typed beside it."""
+    act, id_name, done, back = ACTIVATIONS[kind]
+    target = {id_name: item_id, "active": request.POST.get("active") == "1"}
+    act_with_reason(request, act, done=str(done), **target)
+    return redirect(back(item_id))
 
 
 CORRECTIONS: dict[str, tuple[Callable[..., Any], str, str, str]] = {

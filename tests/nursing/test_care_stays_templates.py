@@ -13,8 +13,9 @@ from corsia.core.domain.errors import NotFound, PermissionRefused, ValidationFai
 from corsia.nursing import selectors_care, services
 from corsia.nursing.models import CareProblem, CareTemplate
 from corsia.patients import services as patient_services
-from corsia.patients.models import Patient, Ward
+from corsia.patients.models import Patient
 from corsia.testing.accounts import MakeUser, api_client, logged_in, post_json
+from corsia.testing.records import admit
 
 API = "/api/v1/nursing"
 
@@ -37,24 +38,12 @@ def two_stays(
     templates: None, make_user: MakeUser, nurse: User, patient: Patient
 ) -> tuple[int, int]:
     """A first stay (falls risk), discharged; a second in progress (neutropenia)."""
-    coordinator = make_user(Role.COORDINATOR)
-    ward = Ward.objects.create(code="EMA", name="Ematologia", kind="inpatient")
-
-    def admit() -> int:
-        return patient_services.encounter_admit(
-            actor=coordinator,
-            workstation=None,
-            patient_id=patient.pk,
-            kind="inpatient",
-            ward_id=ward.pk,
-        ).pk
-
-    first = admit()
+    first = admit(make_user, patient)
     _problem(nurse, patient, "rischio_cadute")
     patient_services.encounter_discharge(
-        actor=coordinator, workstation=None, encounter_id=first, expected_version=1
+        actor=make_user(Role.COORDINATOR), workstation=None, encounter_id=first, expected_version=1
     )
-    second = admit()
+    second = admit(make_user, patient)
     _problem(nurse, patient, "infezione_neutropenia")
     return first, second
 
@@ -137,15 +126,14 @@ def test_the_template_activation_on_the_page_and_in_the_api(
     falls = CareTemplate.objects.get(code="rischio_cadute")
     page = logged_in(coordinator)
     listing = page.get("/nursing/care-templates/").content.decode()
-    assert f'data-testid="template-activation-{falls.pk}"' in listing
+    assert 'data-testid="template-activation-rischio_cadute-1"' in listing
     url = f"/nursing/care-templates/{falls.pk}/activation/"
     empty = page.post(url, {"active": "0", "reason": ""}, follow=True)
     assert "Indica il motivo." in empty.content.decode()
     falls.refresh_from_db()
     assert falls.active
     assert page.post(url, {"active": "0", "reason": "Nuovo protocollo"}).status_code == 302
-    falls.refresh_from_db()
-    assert not falls.active
+    assert not CareTemplate.objects.get(pk=falls.pk).active
     assert logged_in(nurse).post(url, {"active": "1", "reason": "x"}).status_code == 403
     status, body = post_json(
         api_client(nurse),

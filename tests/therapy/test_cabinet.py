@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -220,11 +221,16 @@ def test_a_bad_reorder_level_is_refused_by_the_api(
     assert response.json()["code"] in {"reorder_level_invalid", "validation_failed"}
 
 
+def _three_tablets(ward: Ward12, pharmacist: User) -> Any:
+    """Paracetamol 500 mg tablets, three in the ward's cabinet."""
+    drug = paracetamol_500mg_tablets()
+    cabinet_stocked(pharmacist, ward_cabinet(pharmacist, ward.ward), drug.product, 3)
+    return drug
+
+
 @time_machine.travel(MORNING, tick=False)
 def test_the_cabinet_api_and_the_reorder_level(ward: Ward12, pharmacist: User) -> None:
-    drug = paracetamol_500mg_tablets()
-    cabinet = ward_cabinet(pharmacist, ward.ward)
-    cabinet_stocked(pharmacist, cabinet, drug.product, 3)
+    drug = _three_tablets(ward, pharmacist)
     client = logged_in(pharmacist)
     url = f"/api/v1/therapy/wards/MED2/cabinet/levels/{drug.product.pk}"
     put = client.put(url, {"reorder_level": 5}, content_type="application/json")
@@ -239,9 +245,7 @@ def test_the_cabinet_api_and_the_reorder_level(ward: Ward12, pharmacist: User) -
 
 @time_machine.travel(MORNING, tick=False)
 def test_the_reorder_level_set_on_the_cabinet_page(ward: Ward12, pharmacist: User) -> None:
-    drug = paracetamol_500mg_tablets()
-    cabinet = ward_cabinet(pharmacist, ward.ward)
-    cabinet_stocked(pharmacist, cabinet, drug.product, 3)
+    drug = _three_tablets(ward, pharmacist)
     page = logged_in(pharmacist)
     listing = page.get("/therapy/ward/MED2/cabinet/").content.decode()
     assert f'data-testid="level-form-{drug.product.pk}"' in listing

@@ -5,14 +5,16 @@ problem+json with its stable code and nothing written; the second operator re-au
 from __future__ import annotations
 
 import pytest
-from django.utils import timezone
 
 from corsia.accounts.domain.roles import Role
 from corsia.audit.models import AccessLogEntry
-from corsia.records.services import VitalsInput
 from corsia.testing.accounts import MakeUser, api_client, logged_in, post_json
-from corsia.testing.transfusion import bag_barcodes, transfusion_ready
-from corsia.transfusion import services
+from corsia.testing.transfusion import (
+    bag_barcodes,
+    fnhtr_recorded,
+    transfusion_ready,
+    transfusion_started,
+)
 from corsia.transfusion.models import Transfusion
 
 pytestmark = pytest.mark.django_db
@@ -83,36 +85,7 @@ def test_the_request_print_with_units_crossmatches_checks_and_reactions(
     make_user: MakeUser,
 ) -> None:
     s = transfusion_ready(make_user)
-    row = services.transfusion_check(
-        actor=s.nurse,
-        workstation="letto-4",
-        request_id=s.request.pk,
-        second_operator=s.second_nurse,
-        wristband=f"PZ{s.patient.mrn}",
-        scans=s.codes,
-    )
-    services.transfusion_vitals_record(
-        actor=s.nurse,
-        workstation=None,
-        transfusion_id=row.pk,
-        phase="before",
-        data=VitalsInput(systolic_bp="125", diastolic_bp="75", heart_rate="80"),
-    )
-    row = services.transfusion_start(
-        actor=s.nurse, workstation=None, transfusion_id=row.pk, expected_version=row.version
-    )
-    reaction = services.transfusion_reaction_record(
-        actor=s.nurse,
-        workstation=None,
-        transfusion_id=row.pk,
-        data=services.ReactionInput(
-            category="fnhtr",
-            severity="1",
-            imputability="probable",
-            onset_at=timezone.now(),
-            description="Brivido a 20 minuti",
-        ),
-    )
+    reaction = fnhtr_recorded(s.nurse, transfusion_started(s).pk, "Brivido a 20 minuti")
     nurse = logged_in(s.nurse)
     assert (
         'data-testid="request-print-link"'

@@ -13,11 +13,10 @@ from django.db import transaction
 
 from corsia.audit.services import audit_record
 from corsia.core.actors import User, Workstation, require_permission, workstation_label
-from corsia.core.domain.errors import NotFound
 from corsia.nursing import audit_events as events
 from corsia.nursing.domain.care_plans import CareTemplateDefinition, template_from_dict
 from corsia.nursing.models import CareTemplate
-from corsia.nursing.services.care_common import new_version_of, set_active
+from corsia.nursing.services.care_common import Activation, new_version_of, set_active
 
 MANAGE = "nursing.manage_scales"
 SHIPPED = Path(__file__).resolve().parent.parent / "data" / "care_templates.json"
@@ -81,21 +80,18 @@ def care_template_define(*, actor: User, workstation: Workstation, definition: A
     return row
 
 
-def care_template_set_active(
-    *, actor: User, workstation: Workstation, template_id: int, active: bool, reason: str
-) -> CareTemplate:
-    """Withdraw a template version (no longer offered nor suggested) or put it back in use
-    (the code's other versions withdrawn). The plans that used it keep it as it was."""
-    require_permission(actor, MANAGE)
-    with transaction.atomic():
-        row: CareTemplate = set_active(
-            CareTemplate,
-            actor=actor,
-            workstation=workstation,
-            pk=template_id,
-            active=active,
-            reason=reason,
-            event=events.CARE_TEMPLATE_ACTIVATION_CHANGED,
-            missing=NotFound("Modello di piano non trovato.", code="care_template_not_found"),
-        )
+TEMPLATE_ACTIVATION = Activation(
+    CareTemplate,
+    MANAGE,
+    events.CARE_TEMPLATE_ACTIVATION_CHANGED,
+    "Modello di piano non trovato.",
+    "care_template_not_found",
+)
+
+
+def care_template_set_active(*, template_id: int, **act: Any) -> CareTemplate:
+    """Withdraw a template version (no longer offered nor suggested) or put it back in use,
+    the code's other versions withdrawn (``actor``, ``workstation``, ``active``,
+    ``reason``). The plans that used it keep it as it was."""
+    row: CareTemplate = set_active(TEMPLATE_ACTIVATION, pk=template_id, **act)
     return row

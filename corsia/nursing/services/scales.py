@@ -10,12 +10,11 @@ from django.db import transaction
 
 from corsia.audit.services import audit_record
 from corsia.core.actors import User, Workstation, require_permission, workstation_label
-from corsia.core.domain.errors import NotFound
 from corsia.nursing import audit_events as events
 from corsia.nursing.domain import catalogue
 from corsia.nursing.domain.scales import definition_from_dict
 from corsia.nursing.models import Scale
-from corsia.nursing.services.care_common import new_version_of, set_active
+from corsia.nursing.services.care_common import Activation, new_version_of, set_active
 
 MANAGE = "nursing.manage_scales"
 
@@ -77,21 +76,13 @@ def scale_define(*, actor: User, workstation: Workstation, definition: Any) -> S
     return scale
 
 
-def scale_set_active(
-    *, actor: User, workstation: Workstation, scale_id: int, active: bool, reason: str
-) -> Scale:
-    """Put a scale version in use (the code's other versions are withdrawn) or withdraw it.
-    Its past assessments stay as they were."""
-    require_permission(actor, MANAGE)
-    with transaction.atomic():
-        scale: Scale = set_active(
-            Scale,
-            actor=actor,
-            workstation=workstation,
-            pk=scale_id,
-            active=active,
-            reason=reason,
-            event=events.SCALE_ACTIVATION_CHANGED,
-            missing=NotFound("Scala non trovata.", code="scale_not_found"),
-        )
+SCALE_ACTIVATION = Activation(
+    Scale, MANAGE, events.SCALE_ACTIVATION_CHANGED, "Scala non trovata.", "scale_not_found"
+)
+
+
+def scale_set_active(*, scale_id: int, **act: Any) -> Scale:
+    """Put a scale version in use (the code's other versions are withdrawn) or withdraw it
+    (``actor``, ``workstation``, ``active``, ``reason``). Its past assessments stay."""
+    scale: Scale = set_active(SCALE_ACTIVATION, pk=scale_id, **act)
     return scale
