@@ -114,7 +114,15 @@ class SuggestionOut(Schema):
     because: str
 
 
+class StayOut(Schema):
+    id: int  # 0: outside any stay
+    label: str
+    current: bool
+
+
 class PlanOut(Schema):
+    stay: int
+    stays: list[StayOut]
     problems: list[ProblemOut]
     ended: list[ProblemOut]
     suggestions: list[SuggestionOut]
@@ -179,6 +187,11 @@ class EvaluationIn(Schema):
     decision: str  # continue | revise | resolve
     note: str = ""
     expected_version: int  # the goal's
+
+
+class ActivationIn(Schema):
+    active: bool  # true: put back in use (the code's other versions withdrawn)
+    reason: str
 
 
 class DischargeIn(Schema):
@@ -269,13 +282,16 @@ def define_template(request: HttpRequest, payload: TemplateIn) -> Status[Templat
 
 @router.get("/patients/{patient_id}/care-plan", response=PlanOut)
 @api_perm(VIEW)
-def care_plan(request: HttpRequest, patient_id: int) -> PlanOut:
-    """Open and ended problems, today's recorded interventions, the scales' suggestions."""
+def care_plan(request: HttpRequest, patient_id: int, stay: int | None = None) -> PlanOut:
+    """Open and ended problems of one stay (``stay``: an id of ``stays``, 0 outside any
+    stay; none: the current one, else the latest), today's recorded interventions, the
+    scales' suggestions."""
     plan = selectors_care.patient_care_plan(
         user=request_actor(request),
         patient_id=patient_id,
         workstation=request_workstation(request),
         channel="api",
+        stay=stay,
     )
     records = [
         r
@@ -284,6 +300,8 @@ def care_plan(request: HttpRequest, patient_id: int) -> PlanOut:
         for r in [*(s.record for s in i.slots if s.record), *i.others]
     ]
     return PlanOut(
+        stay=plan.stay,
+        stays=[StayOut(id=c.id, label=c.label, current=c.current) for c in plan.stays],
         problems=[_problem_out(v.problem) for v in plan.open],
         ended=[_problem_out(p) for p in plan.ended],
         suggestions=[
@@ -314,7 +332,17 @@ def open_problem(request: HttpRequest, patient_id: int, payload: ProblemIn) -> S
 
 
 # path, operation name, payload, service, answer, its schema, what it does
-ACTS: tuple[tuple[str, str, type[Schema], Any, Any, type[Schema], str], ...] = (
+ACTS: tuple[tuple[Any, ...], ...] = (
+    (
+        "/care-templates/{template_id}/activation",
+        "care_template_activation",
+        ActivationIn,
+        services.care_template_set_active,
+        _template_out,
+        TemplateOut,
+        "A template version withdrawn or put back in use, with the reason.",
+        MANAGE,
+    ),
     (
         "/problems/{problem_id}/status",
         "end_problem",

@@ -37,6 +37,11 @@ CARE_TEMPLATES_LOADED = register(
 CARE_TEMPLATE_DEFINED = register(
     "nursing.care_template_defined", "Modello di piano assistenziale definito dal reparto"
 )
+CARE_TEMPLATE_ACTIVATION_CHANGED = register(
+    "nursing.care_template_activation_changed",
+    "Modello di piano assistenziale ritirato o rimesso in uso",
+    reason_required=True,
+)
 CARE_PROBLEM_OPENED = register("nursing.care_problem_opened", "Problema assistenziale aperto")
 CARE_PROBLEM_STATUS_CHANGED = register(
     "nursing.care_problem_status_changed",

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import NotFound
@@ -27,7 +28,7 @@ from corsia.nursing.models import (
     ProblemStatus,
 )
 from corsia.nursing.selectors import VIEW, _log
-from corsia.patients.selectors import outside_hidden_stays, patient_get
+from corsia.patients.selectors import outside_hidden_stays, patient_get, visible_encounters
 
 
 def care_templates_in_use(*, user: User) -> list[CareTemplate]:
@@ -77,6 +78,49 @@ class CarePlan:
     suggestions: list[tuple[CareTemplate, str]]  # template, why (the scale's band)
     templates: list[CareTemplate]
     discharges: list[NursingDischarge]
+    stay: int  # the stay shown (0: problems opened with no stay in progress)
+    stays: list[StayChoice] = field(default_factory=list)  # the stays one can choose
+
+
+@dataclass(frozen=True)
+class StayChoice:
+    id: int  # 0: outside any stay
+    label: str
+    current: bool
+
+
+def _stays(patient: Any, user: User, problems: Any) -> list[StayChoice]:
+    """The patient's stays the reader may see (newest first), then "outside a stay" when a
+    problem was opened with no stay in progress."""
+    tz = timezone.get_current_timezone()
+    rows = [
+        StayChoice(
+            e.pk,
+            f"{e.ward} · {e.admitted_at.astimezone(tz):%d/%m/%Y}"
+            + (f"–{e.discharged_at.astimezone(tz):%d/%m/%Y}" if e.discharged_at else ""),
+            e.state == "active",
+        )
+        for e in visible_encounters(patient, user)
+        .exclude(state="cancelled")
+        .order_by("-admitted_at")
+    ]
+    if problems.filter(encounter_id__isnull=True).exists():
+        rows.append(StayChoice(0, gettext("Fuori ricovero"), False))
+    return rows
+
+
+def _stay_shown(stay: int | None, stays: list[StayChoice], problems: Any) -> int:
+    """The stay asked for (one of ``stays``), else the current one, else the stay of the
+    latest problem, else 0."""
+    if stay is not None:
+        if stay not in {c.id for c in stays}:
+            raise NotFound("Ricovero non trovato.", code="stay_not_found")
+        return stay
+    current = next((c.id for c in stays if c.current), None)
+    if current is not None:
+        return current
+    latest = problems.order_by("-opened_at").values_list("encounter_id", flat=True).first()
+    return latest or 0
 
 
 def _latest_levels(patient_id: int, user: User) -> dict[str, tuple[int, str]]:
@@ -115,20 +159,29 @@ def _problem_view(
 
 
 def patient_care_plan(
-    *, user: User, patient_id: int, workstation: Workstation = None, channel: str = "web"
+    *,
+    user: User,
+    patient_id: int,
+    workstation: Workstation = None,
+    channel: str = "web",
+    stay: int | None = None,
 ) -> CarePlan:
-    """The plan of the patient: open problems with today's interventions, the ended ones,
-    the templates suggested by the scales' latest bands (a suggestion, never applied)."""
+    """The plan of the patient in one stay (``stay``; none: the current one, else the
+    latest): open problems with today's interventions, the ended ones, the templates
+    suggested by the scales' latest bands (a suggestion, never applied)."""
     require_permission(user, VIEW)
     patient = patient_get(user=user, patient_id=patient_id)
     day = timezone.localdate()
+    every = outside_hidden_stays(
+        CareProblem.objects.filter(patient_id=patient.pk),
+        user=user,
+        field="opened_at",
+        patient_id=patient.pk,
+    )
+    stays = _stays(patient, user, every)
+    shown = _stay_shown(stay, stays, every)
     problems = (
-        outside_hidden_stays(
-            CareProblem.objects.filter(patient_id=patient.pk),
-            user=user,
-            field="opened_at",
-            patient_id=patient.pk,
-        )
+        every.filter(**{"encounter_id": shown} if shown else {"encounter_id__isnull": True})
         .prefetch_related("goals", "interventions")
         .select_related("template", "opened_by")
     )
@@ -164,6 +217,8 @@ def patient_care_plan(
         suggestions=suggestions,
         templates=templates,
         discharges=discharges,
+        stay=shown,
+        stays=stays,
     )
     _log(user, patient.pk, "piano assistenziale (infermieristica)", workstation, channel)
     return plan

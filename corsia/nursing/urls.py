@@ -13,7 +13,12 @@ urlpatterns = [
     path("assessments/<int:assessment_id>/", views.assessment_page, name="assessment"),
     path("scales/", views.scales_page, name="scales"),
     path("scales/<int:scale_id>/", views.scale_page, name="scale"),
-    path("scales/<int:scale_id>/activation/", views.scale_activation, name="scale_activation"),
+    path(
+        "scales/<int:item_id>/activation/",
+        views_care.activation,
+        {"kind": "scale"},
+        name="scale_activation",
+    ),
     path("patients/<int:patient_id>/plan/", views_care.plan_page, name="plan"),
     path(
         "patients/<int:patient_id>/plan/<slug:action>/<int:item_id>/",
@@ -27,4 +32,10 @@ urlpatterns = [
         name="correct_written",
     ),
     path("care-templates/", views_care.care_templates_page, name="care_templates"),
+    path(
+        "care-templates/<int:item_id>/activation/",
+        views_care.activation,
+        {"kind": "template"},
+        name="care_template_activation",
+    ),
 ]

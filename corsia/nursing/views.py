@@ -209,22 +209,6 @@ def scale_page(request: HttpRequest, scale_id: int) -> HttpResponse:
     return render(request, "nursing/scale.html", context)
 
 
-@require_perm(MANAGE)
-@require_POST
-def scale_activation(request: HttpRequest, scale_id: int) -> HttpResponse:
-    form = ActivationForm(request.POST)
-    with refusals_as_messages(request):
-        services.scale_set_active(
-            actor=request_actor(request),
-            workstation=_ws(request),
-            scale_id=scale_id,
-            active=request.POST.get("active") == "1",
-            reason=form.data.get("reason", ""),
-        )
-        messages.success(request, _("Scala aggiornata."))
-    return redirect("nursing:scale", scale_id=scale_id)
-
-
 # --- anamnesis, care diary, monitoring ------------------------------------------------------
 
 

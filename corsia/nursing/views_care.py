@@ -21,7 +21,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from corsia.core.access import require_perm
-from corsia.core.refusals import form_refusals, refusals_as_messages
+from corsia.core.refusals import (
+    act_with_reason,
+    form_refusals,
+    refusal_kept,
+    refusals_as_messages,
+)
 from corsia.core.web import acting, parse_id, posted_date, request_actor
 from corsia.core.web import request_workstation as _ws
 from corsia.nursing import selectors_care, services
@@ -39,9 +44,19 @@ MANAGE = "nursing.manage_scales"
 def plan_page(request: HttpRequest, patient_id: int) -> HttpResponse:
     actor = request_actor(request)
     patient = patient_get(user=actor, patient_id=patient_id)
-    plan = selectors_care.patient_care_plan(
-        user=actor, patient_id=patient.pk, workstation=_ws(request)
-    )
+    raw = request.GET.get("stay", "")
+    stay = parse_id(raw) if raw else None
+    plan = None
+    if not raw or stay is not None:
+        with refusal_kept():
+            plan = selectors_care.patient_care_plan(
+                user=actor, patient_id=patient.pk, workstation=_ws(request), stay=stay
+            )
+    if plan is None:  # an unreadable or unknown stay: said, and the current one shown
+        messages.error(request, _("Ricovero non trovato."))
+        plan = selectors_care.patient_care_plan(
+            user=actor, patient_id=patient.pk, workstation=_ws(request)
+        )
     context = {
         "patient": patient,
         "plan": plan,
@@ -259,8 +274,38 @@ def care_templates_page(request: HttpRequest) -> HttpResponse:
         done=_("Modello di piano definito e messo in uso."),
         then=lambda _row: redirect("nursing:care_templates"),
         template="nursing/care_templates.html",
-        context=lambda: {"templates": [(t, labels.get(t.pattern, t.pattern)) for t in rows]},
+        context=lambda: {
+            "templates": [(t, labels.get(t.pattern, t.pattern)) for t in rows],
+            "can_manage": request.user.has_perm(MANAGE),
+        },
     )
+
+
+ACTIVATIONS: dict[str, tuple[Callable[..., Any], str, Any, Callable[[int], str]]] = {
+    "scale": (
+        services.scale_set_active,
+        "scale_id",
+        gettext_lazy("Scala aggiornata."),
+        lambda pk: reverse("nursing:scale", args=[pk]),
+    ),
+    "template": (
+        services.care_template_set_active,
+        "template_id",
+        gettext_lazy("Modello di piano aggiornato."),
+        lambda pk: reverse("nursing:care_templates") + f"#template-{pk}",
+    ),
+}
+
+
+@require_perm(MANAGE)
+@require_POST
+def activation(request: HttpRequest, kind: str, item_id: int) -> HttpResponse:
+    """A scale or care-plan template version withdrawn or put back in use (``active``:
+    "1"), with the reason typed beside it."""
+    act, id_name, done, back = ACTIVATIONS[kind]
+    target = {id_name: item_id, "active": request.POST.get("active") == "1"}
+    act_with_reason(request, act, done=str(done), **target)
+    return redirect(back(item_id))
 
 
 CORRECTIONS: dict[str, tuple[Callable[..., Any], str, str, str]] = {

@@ -18,8 +18,11 @@ def signed_in(user: User) -> Client:
 
 
 def admit(make_user: MakeUser, patient: Patient, *, kind: str = "inpatient") -> int:
-    """Admit the patient to a new "Oncologia" ward (by a coordinator); the encounter id."""
-    ward = Ward.objects.create(code="ONC", name="Oncologia", kind="inpatient")
+    """Admit the patient to the "Oncologia" ward (made the first time; by a coordinator);
+    the encounter id."""
+    ward, _ = Ward.objects.get_or_create(
+        code="ONC", defaults={"name": "Oncologia", "kind": "inpatient"}
+    )
     encounter = patient_services.encounter_admit(
         actor=make_user(Role.COORDINATOR),
         workstation=None,

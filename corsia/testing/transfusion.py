@@ -11,10 +11,16 @@ from django.utils import timezone
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
 from corsia.patients.models import Patient
+from corsia.records.services import VitalsInput
 from corsia.testing.accounts import MakeUser
 from corsia.testing.patients import patient_registered
 from corsia.transfusion import services
-from corsia.transfusion.models import IssuedBag, TransfusionRequest
+from corsia.transfusion.models import (
+    IssuedBag,
+    Transfusion,
+    TransfusionReaction,
+    TransfusionRequest,
+)
 
 GROUP_CODES = {"O-": "95", "O+": "51", "A-": "06", "A+": "62", "B-": "17", "B+": "73"}
 
@@ -105,4 +111,38 @@ def transfusion_ready(make_user: MakeUser, *, din: str = "A999926000017") -> Sce
         request=request,
         bag=bag,
         codes=codes,
+    )
+
+
+def transfusion_started(s: Scenario) -> Transfusion:
+    """The scenario's bag checked at the bedside by its two nurses, the vital signs before
+    recorded, the transfusion started."""
+    row = services.transfusion_check(
+        actor=s.nurse,
+        workstation="letto-4",
+        request_id=s.request.pk,
+        second_operator=s.second_nurse,
+        wristband=f"PZ{s.patient.mrn}",
+        scans=s.codes,
+    )
+    before = VitalsInput(systolic_bp="125", diastolic_bp="75", heart_rate="80")
+    services.transfusion_vitals_record(
+        actor=s.nurse, workstation=None, transfusion_id=row.pk, phase="before", data=before
+    )
+    return services.transfusion_start(
+        actor=s.nurse, workstation=None, transfusion_id=row.pk, expected_version=row.version
+    )
+
+
+def fnhtr_recorded(nurse: User, transfusion_id: int, description: str) -> TransfusionReaction:
+    """A febrile non-haemolytic reaction (grade 1, probable) recorded now."""
+    reaction = services.ReactionInput(
+        category="fnhtr",
+        severity="1",
+        imputability="probable",
+        onset_at=timezone.now(),
+        description=description,
+    )
+    return services.transfusion_reaction_record(
+        actor=nurse, workstation=None, transfusion_id=transfusion_id, data=reaction
     )

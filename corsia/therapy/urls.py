@@ -21,4 +21,9 @@ urlpatterns = [
     path("prescriptions/<int:prescription_id>/dose/", views.dose_record, name="dose"),
     path("doses/<int:record_id>/correct/", views.dose_correct, name="dose_correct"),
     path("ward/<str:ward_code>/cabinet/", views_cabinet.cabinet, name="cabinet"),
+    path(
+        "ward/<str:ward_code>/cabinet/levels/<int:product_id>/",
+        views_cabinet.cabinet_level,
+        name="cabinet_level",
+    ),
 ]

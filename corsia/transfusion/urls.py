@@ -10,6 +10,7 @@ urlpatterns = [
     path("patient/<int:patient_id>/group/", views.determination, name="determination"),
     path("patient/<int:patient_id>/request/", views.request_create, name="request_create"),
     path("request/<int:request_id>/", views.request_page, name="request"),
+    path("request/<int:request_id>/print/", views.request_print, name="request_print"),
     path("request/<int:request_id>/issue/", views.issue, name="issue"),
     path("request/<int:request_id>/check/", views.check, name="check"),
     path("request/<int:request_id>/cancel/", views.cancel, name="cancel"),

@@ -10,6 +10,7 @@ from datetime import datetime
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -137,6 +138,21 @@ def request_page(request: HttpRequest, request_id: int) -> HttpResponse:
             "crossmatch_methods": CrossmatchMethod.labels_it(),
         },
     )
+
+
+@require_perm(services.VIEW)
+@require_GET
+def request_print(request: HttpRequest, request_id: int) -> HttpResponse:
+    """The request on paper: its units with every crossmatch, the bedside checks and the
+    transfusions, the reactions (the same read, and access log, as the request's page)."""
+    detail = selectors.request_detail(
+        user=request_actor(request), request_id=request_id, workstation=request_workstation(request)
+    )
+    context = {"detail": detail, "req": detail.request, "patient": detail.request.patient}
+    reactions = [r for t in detail.request.transfusions.all() for r in t.reactions.all()]
+    context |= {"treatment_labels": Treatment.labels_it(), "printed_at": timezone.now()}
+    context |= {"reactions": reactions}
+    return render(request, "transfusion/request_print.html", context)
 
 
 @require_perm(services.ISSUE)

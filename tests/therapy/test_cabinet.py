@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,6 +17,7 @@ from hypothesis import strategies as st
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
+from corsia.audit.models import AuditEvent
 from corsia.inventory.selectors import stock_levels
 from corsia.testing.accounts import MakeUser, logged_in
 from corsia.testing.therapy import (
@@ -29,7 +31,7 @@ from corsia.testing.therapy import (
 )
 from corsia.therapy import services
 from corsia.therapy.domain.cabinet import units_for_dose
-from corsia.therapy.models import CabinetMove, DoseRecord, WardPrescription
+from corsia.therapy.models import CabinetLevel, CabinetMove, DoseRecord, WardPrescription
 from corsia.therapy.selectors_cabinet import ward_cabinet_stock
 
 ROME = ZoneInfo("Europe/Rome")
@@ -219,11 +221,16 @@ def test_a_bad_reorder_level_is_refused_by_the_api(
     assert response.json()["code"] in {"reorder_level_invalid", "validation_failed"}
 
 
+def _three_tablets(ward: Ward12, pharmacist: User) -> Any:
+    """Paracetamol 500 mg tablets, three in the ward's cabinet."""
+    drug = paracetamol_500mg_tablets()
+    cabinet_stocked(pharmacist, ward_cabinet(pharmacist, ward.ward), drug.product, 3)
+    return drug
+
+
 @time_machine.travel(MORNING, tick=False)
 def test_the_cabinet_api_and_the_reorder_level(ward: Ward12, pharmacist: User) -> None:
-    drug = paracetamol_500mg_tablets()
-    cabinet = ward_cabinet(pharmacist, ward.ward)
-    cabinet_stocked(pharmacist, cabinet, drug.product, 3)
+    drug = _three_tablets(ward, pharmacist)
     client = logged_in(pharmacist)
     url = f"/api/v1/therapy/wards/MED2/cabinet/levels/{drug.product.pk}"
     put = client.put(url, {"reorder_level": 5}, content_type="application/json")
@@ -234,3 +241,31 @@ def test_the_cabinet_api_and_the_reorder_level(ward: Ward12, pharmacist: User) -
     assert [(x["on_hand"], x["reorder_level"]) for x in got["lines"]] == [(3, 5)]
     nurse = logged_in(ward.nurse).put(url, {"reorder_level": 1}, content_type="application/json")
     assert nurse.status_code == 403
+
+
+@time_machine.travel(MORNING, tick=False)
+def test_the_reorder_level_set_on_the_cabinet_page(ward: Ward12, pharmacist: User) -> None:
+    drug = _three_tablets(ward, pharmacist)
+    page = logged_in(pharmacist)
+    listing = page.get("/therapy/ward/MED2/cabinet/").content.decode()
+    assert f'data-testid="level-form-{drug.product.pk}"' in listing
+    url = f"/therapy/ward/MED2/cabinet/levels/{drug.product.pk}/"
+    for bad in ["-1", "1e308", "dieci", "100001", ""]:
+        refused = page.post(url, {"reorder_level": bad}, follow=True)
+        assert "La scorta minima è un numero intero di unità da 0 a 100.000." in (
+            refused.content.decode()
+        )
+    nul = page.post(url, {"reorder_level": "4\x00"})
+    assert nul.status_code == 400  # the bad-input middleware's Italian page
+    assert not CabinetLevel.objects.exists()
+    assert page.post(url, {"reorder_level": "4"}).status_code == 302
+    assert CabinetLevel.objects.get().reorder_level == 4
+    assert AuditEvent.objects.filter(event_type="therapy.cabinet_level_set").count() == 1
+    assert "Sotto scorta: da riordinare" in page.get("/therapy/ward/MED2/cabinet/").content.decode()
+    nurse = logged_in(ward.nurse)
+    assert (
+        f'data-testid="level-form-{drug.product.pk}"'
+        not in nurse.get("/therapy/ward/MED2/cabinet/").content.decode()
+    )
+    assert nurse.post(url, {"reorder_level": "1"}).status_code == 403
+    assert CabinetLevel.objects.get().reorder_level == 4

@@ -14,7 +14,7 @@ import time_machine
 from django.db import DatabaseError, transaction
 
 from corsia.accounts.domain.roles import Role
-from corsia.audit.models import AuditEvent
+from corsia.audit.models import AccessLogEntry, AuditEvent
 from corsia.core.domain.errors import ConflictError, PermissionRefused, ValidationFailed
 from corsia.testing.accounts import MakeUser, logged_in, post_json
 from corsia.testing.therapy import Ward12, inpatient_in_bed, paracetamol, prescribed
@@ -212,3 +212,17 @@ def test_the_page_correction_and_its_refusal_beside_the_record(
     assert done.status_code == 302
     page = client.get("/therapy/ward/MED2/?day=2026-03-10").content.decode()
     assert "Registrazione annullata" in page and "riga sbagliata" in page
+
+
+@time_machine.travel(MORNING, tick=False)
+def test_the_prescription_print_shows_the_correction_and_its_reason(
+    ward: Ward12, rx: WardPrescription, record: DoseRecord
+) -> None:
+    fix = correct(
+        ward.nurse, record.pk, kind="amend", reason="dato alle 08:30", amount=Decimal("0.5")
+    )
+    printed = logged_in(ward.nurse).get(f"/therapy/prescriptions/{rx.pk}/print/")
+    html = printed.content.decode()
+    assert f'data-testid="correction-{fix.pk}"' in html and "dato alle 08:30" in html
+    assert "sostituita da una correzione" in html  # the first record, kept and marked
+    assert AccessLogEntry.objects.filter(user=ward.nurse, patient_id=rx.patient_id).exists()

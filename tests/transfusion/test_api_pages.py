@@ -7,8 +7,14 @@ from __future__ import annotations
 import pytest
 
 from corsia.accounts.domain.roles import Role
+from corsia.audit.models import AccessLogEntry
 from corsia.testing.accounts import MakeUser, api_client, logged_in, post_json
-from corsia.testing.transfusion import bag_barcodes, transfusion_ready
+from corsia.testing.transfusion import (
+    bag_barcodes,
+    fnhtr_recorded,
+    transfusion_ready,
+    transfusion_started,
+)
 from corsia.transfusion.models import Transfusion
 
 pytestmark = pytest.mark.django_db
@@ -73,3 +79,30 @@ def test_pages_render_and_coordinator_cannot_transfuse(make_user: MakeUser) -> N
     response = coordinator.post(f"/transfusion/request/{s.request.pk}/check/", {"wristband": "x"})
     assert response.status_code == 403
     assert not Transfusion.objects.exists()
+
+
+def test_the_request_print_with_units_crossmatches_checks_and_reactions(
+    make_user: MakeUser,
+) -> None:
+    s = transfusion_ready(make_user)
+    reaction = fnhtr_recorded(s.nurse, transfusion_started(s).pk, "Brivido a 20 minuti")
+    nurse = logged_in(s.nurse)
+    assert (
+        'data-testid="request-print-link"'
+        in nurse.get(f"/transfusion/request/{s.request.pk}/").content.decode()
+    )
+    before = AccessLogEntry.objects.filter(user=s.nurse, patient_id=s.patient.pk).count()
+    printed = nurse.get(f"/transfusion/request/{s.request.pk}/print/")
+    assert printed.status_code == 200
+    html = printed.content.decode()
+    crossmatch = s.bag.crossmatches.get()
+    assert "A999926000017" in html and f'data-testid="print-crossmatch-{crossmatch.pk}"' in html
+    assert "XM-001" in html  # the crossmatch's sample
+    assert s.second_nurse.username in html or s.second_nurse.get_full_name() in html
+    assert f'data-testid="print-reaction-{reaction.pk}"' in html and "Brivido a 20 minuti" in html
+    assert AccessLogEntry.objects.filter(user=s.nurse, patient_id=s.patient.pk).count() == (
+        before + 1
+    )
+    assert nurse.get("/transfusion/request/99999999999/print/").status_code == 404
+    outsider = logged_in(make_user(Role.PHARMACIST))
+    assert outsider.get(f"/transfusion/request/{s.request.pk}/print/").status_code == 403

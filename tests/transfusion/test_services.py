@@ -19,6 +19,7 @@ from corsia.testing.patients import ANNA_BIANCHI, patient_registered
 from corsia.testing.transfusion import (
     Scenario,
     bag_barcodes,
+    fnhtr_recorded,
     group_confirmed,
     red_cells_requested,
     transfusion_ready,
@@ -153,18 +154,7 @@ def test_the_right_bag_transfused_then_never_again(make_user: MakeUser) -> None:
         phase="during",
         data=VitalsInput(temperature_c="37.9", heart_rate="96"),
     )
-    reaction = services.transfusion_reaction_record(
-        actor=s.nurse,
-        workstation=None,
-        transfusion_id=row.pk,
-        data=services.ReactionInput(
-            category="fnhtr",
-            severity="1",
-            imputability="probable",
-            onset_at=timezone.now(),
-            description="Brivido e febbre 37,9 °C a 20 minuti",
-        ),
-    )
+    reaction = fnhtr_recorded(s.nurse, row.pk, "Brivido e febbre 37,9 °C a 20 minuti")
     assert reaction.get_category_display() == "Reazione febbrile non emolitica (FNHTR)"
     row = services.transfusion_end(
         actor=s.nurse,

@@ -64,7 +64,8 @@ PAGES: dict[str, PageHelp] = {
         _("Modelli di piano assistenziale"),
         _(
             "I modelli del reparto (problema, obiettivi, interventi). Una nuova formulazione è "
-            "una nuova versione: i piani che usano la precedente non cambiano."
+            "una nuova versione: i piani che usano la precedente non cambiano. Un modello si "
+            "ritira o si rimette in uso con il motivo."
         ),
     ),
     "nursing:scales": PageHelp(
@@ -83,6 +84,7 @@ PAGES: dict[str, PageHelp] = {
 NOT_PAGES: frozenset[str] = frozenset(
     {
         "nursing:scale_activation",
+        "nursing:care_template_activation",
         "nursing:note_write",
         "nursing:monitoring",
         "nursing:plan_action",

@@ -68,5 +68,6 @@ NOT_PAGES: frozenset[str] = frozenset(
         "therapy:replace",
         "therapy:dose",
         "therapy:dose_correct",
+        "therapy:cabinet_level",
     }
 )

@@ -40,6 +40,13 @@ PAGES: dict[str, PageHelp] = {
             "credenziali. Una sacca sbagliata è rifiutata e non cambia nulla."
         ),
     ),
+    "transfusion:request_print": PageHelp(
+        _("Stampa della richiesta di emocomponenti"),
+        _(
+            "La richiesta su carta: le unità assegnate con ogni prova di compatibilità, i "
+            "controlli al letto con i due operatori, le trasfusioni e le reazioni."
+        ),
+    ),
     "transfusion:transfusion": PageHelp(
         _("Trasfusione"),
         _(

@@ -25,6 +25,7 @@ from corsia.nursing.services.care_problems import (
 )
 from corsia.nursing.services.care_templates import (
     care_template_define,
+    care_template_set_active,
     care_templates_reference_load,
     shipped_templates,
 )
@@ -56,6 +57,7 @@ __all__ = [
     "care_problem_open",
     "care_problem_set_status",
     "care_template_define",
+    "care_template_set_active",
     "care_templates_reference_load",
     "monitoring_correct",
     "monitoring_record",

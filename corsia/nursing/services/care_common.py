@@ -4,15 +4,16 @@ version the nurse saw (optimistic locking), a problem still open, the audit reco
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
 from corsia.audit.domain.events import EventType
 from corsia.audit.services import audit_record
-from corsia.core.actors import User, Workstation
+from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import ConflictError, NotFound, ValidationFailed
 from corsia.nursing.domain.care_plans import MAX_GOAL_DAYS, wording
 from corsia.nursing.models import (
@@ -92,8 +93,8 @@ def audit(
     *,
     actor: User,
     workstation: Workstation,
-    patient_id: int,
     after: dict[str, Any],
+    patient_id: int | None = None,
     before: dict[str, Any] | None = None,
     reason: str = "",
 ) -> None:
@@ -138,3 +139,40 @@ def withdraw(rows: Iterable[models.Model]) -> None:
         row.active = False  # type: ignore[attr-defined]
         row.updated_at = now  # type: ignore[attr-defined]
         row.save(update_fields=["active", "updated_at"])
+
+
+@dataclass(frozen=True)
+class Activation:
+    """What putting a catalogue version in use or withdrawing it needs: its rows, the
+    permission, the audit event, the refusal when the id names nothing."""
+
+    model: type[models.Model]
+    permission: str
+    event: EventType
+    missing: str
+    missing_code: str
+
+
+def set_active(
+    what: Activation, *, actor: User, workstation: Workstation, pk: int, active: bool, reason: str
+) -> Any:
+    """A catalogue version (a scale, a care-plan template) put in use — the code's other
+    versions withdrawn — or withdrawn, with its reason, audited; the rows that used it keep
+    it."""
+    require_permission(actor, what.permission)
+    why = reason_of(reason)
+    with transaction.atomic():
+        rows = what.model.objects.select_for_update()  # type: ignore[attr-defined]
+        row = rows.filter(pk=pk).first() if fits(pk) else None
+        if row is None:
+            raise NotFound(what.missing, code=what.missing_code)
+        if row.active == active:
+            return row
+        if active:
+            withdraw(rows.filter(code=row.code, active=True))
+        row.active = active
+        row.updated_at = timezone.now()
+        row.save(update_fields=["active", "updated_at"])
+        change: dict[str, Any] = {"before": {"active": not active}, "after": {"active": active}}
+        audit(what.event, row, actor=actor, workstation=workstation, reason=why, **change)
+    return row

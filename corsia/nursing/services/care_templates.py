@@ -16,7 +16,7 @@ from corsia.core.actors import User, Workstation, require_permission, workstatio
 from corsia.nursing import audit_events as events
 from corsia.nursing.domain.care_plans import CareTemplateDefinition, template_from_dict
 from corsia.nursing.models import CareTemplate
-from corsia.nursing.services.care_common import new_version_of
+from corsia.nursing.services.care_common import Activation, new_version_of, set_active
 
 MANAGE = "nursing.manage_scales"
 SHIPPED = Path(__file__).resolve().parent.parent / "data" / "care_templates.json"
@@ -77,4 +77,21 @@ def care_template_define(*, actor: User, workstation: Workstation, definition: A
             target=row,
             after={"code": parsed.code, "version": parsed.version, "problem": parsed.problem},
         )
+    return row
+
+
+TEMPLATE_ACTIVATION = Activation(
+    CareTemplate,
+    MANAGE,
+    events.CARE_TEMPLATE_ACTIVATION_CHANGED,
+    "Modello di piano non trovato.",
+    "care_template_not_found",
+)
+
+
+def care_template_set_active(*, template_id: int, **act: Any) -> CareTemplate:
+    """Withdraw a template version (no longer offered nor suggested) or put it back in use,
+    the code's other versions withdrawn (``actor``, ``workstation``, ``active``,
+    ``reason``). The plans that used it keep it as it was."""
+    row: CareTemplate = set_active(TEMPLATE_ACTIVATION, pk=template_id, **act)
     return row

@@ -7,16 +7,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from corsia.audit.services import audit_record
 from corsia.core.actors import User, Workstation, require_permission, workstation_label
-from corsia.core.domain.errors import NotFound, ValidationFailed
 from corsia.nursing import audit_events as events
 from corsia.nursing.domain import catalogue
 from corsia.nursing.domain.scales import definition_from_dict
 from corsia.nursing.models import Scale
-from corsia.nursing.services.care_common import new_version_of, withdraw
+from corsia.nursing.services.care_common import Activation, new_version_of, set_active
 
 MANAGE = "nursing.manage_scales"
 
@@ -78,33 +76,13 @@ def scale_define(*, actor: User, workstation: Workstation, definition: Any) -> S
     return scale
 
 
-def scale_set_active(
-    *, actor: User, workstation: Workstation, scale_id: int, active: bool, reason: str
-) -> Scale:
-    """Put a scale version in use (the code's other versions are withdrawn) or withdraw it.
-    Its past assessments stay as they were."""
-    require_permission(actor, MANAGE)
-    why = " ".join((reason or "").split())
-    if not why:
-        raise ValidationFailed("Indica il motivo.", code="reason_required", field="reason")
-    with transaction.atomic():
-        scale = Scale.objects.select_for_update().filter(pk=scale_id).first()
-        if scale is None:
-            raise NotFound("Scala non trovata.", code="scale_not_found")
-        if scale.active == active:
-            return scale
-        if active:
-            withdraw(Scale.objects.select_for_update().filter(code=scale.code, active=True))
-        scale.active = active
-        scale.updated_at = timezone.now()
-        scale.save(update_fields=["active", "updated_at"])
-        audit_record(
-            event=events.SCALE_ACTIVATION_CHANGED,
-            actor=actor,
-            workstation=workstation,
-            target=scale,
-            before={"active": not active},
-            after={"active": active},
-            reason=why,
-        )
+SCALE_ACTIVATION = Activation(
+    Scale, MANAGE, events.SCALE_ACTIVATION_CHANGED, "Scala non trovata.", "scale_not_found"
+)
+
+
+def scale_set_active(*, scale_id: int, **act: Any) -> Scale:
+    """Put a scale version in use (the code's other versions are withdrawn) or withdraw it
+    (``actor``, ``workstation``, ``active``, ``reason``). Its past assessments stay."""
+    scale: Scale = set_active(SCALE_ACTIVATION, pk=scale_id, **act)
     return scale
