@@ -92,8 +92,12 @@ def test_the_page_refuses_a_bad_shift_in_italian_and_writes_nothing(
     dh = day_hospital_with(make_user, {"P01"})
     client = logged_in(dh.coordinator)
     response = client.post(f"/agenda/{dh.agenda.pk}/organisation/", _form(dh, **times), follow=True)
-    assert response.status_code == 200
-    assert text in html.unescape(response.content.decode())
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert text in html.unescape(body)
+    for typed in times.values():  # the form comes back as typed, nothing to type again
+        assert f'value="{typed}"' in body
+    assert f'value="{dh.nurse.pk}" selected' in body
     assert not dh.agenda.nurses.exists()
 
 

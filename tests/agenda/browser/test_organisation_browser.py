@@ -1,7 +1,7 @@
 """The organisation page's nurses on duty in a real browser, by keyboard only after the
 day: the field order is the reading order (Tab from the nurse to the shift, its
 start and end, the breaks), Enter saves, the row is listed; a break outside the shift is
-refused with its Italian message and nothing written; axe-core finds no WCAG 2.1 A/AA
+refused with its Italian message, nothing written and the form kept as typed; axe-core finds no WCAG 2.1 A/AA
 violation (``step`` checks each screen)."""
 
 from __future__ import annotations
@@ -70,6 +70,8 @@ def test_coordinator_sets_a_nurse_shift_and_breaks_by_keyboard(
     expect(page.locator(".alert-danger, [role=alert]").first).to_contain_text(
         "deve cadere dentro il turno (07:30–14:00)"
     )
+    expect(page.get_by_label("Inizio turno")).to_have_value("07:30")  # kept as typed
+    expect(page.get_by_label("Inizio pausa").first).to_have_value("13:30")
     step(page, "pausa-rifiutata")
     row.refresh_from_db()
     assert row.breaks == [["12:00", "12:30"]]
