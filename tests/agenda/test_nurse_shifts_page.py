@@ -48,6 +48,8 @@ def test_the_page_sets_a_shift_with_two_breaks_and_lists_it(make_user: MakeUser)
     assert (row.starts_at, row.ends_at) == (time(7, 30), time(14))
     assert row.breaks == [["09:30", "09:45"], ["12:00", "12:30"]]  # kept sorted
     assert "07:30–14:00" in page_text and "09:30–09:45, 12:00–12:30" in page_text
+    day_page = client.get(f"/agenda/{dh.agenda.pk}/?day={MONDAY.isoformat()}").content.decode()
+    assert "07:30–14:00 (pausa 09:30–09:45, 12:00–12:30)" in day_page  # the day shows it too
     audit = AuditEvent.objects.filter(event_type="agenda.nurse_on_duty_set").latest("pk")
     assert audit.after is not None and audit.after["breaks"] == row.breaks
     # set again without breaks: replaced
