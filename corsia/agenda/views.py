@@ -215,11 +215,15 @@ def call_in_csv(request: HttpRequest, agenda_id: int) -> HttpResponse:
     writer = csv.writer(response, delimiter=";")
     writer.writerow(
         [
-            _("Arrivo"),
+            _("Data"),
+            _("Ora di arrivo"),
             _("Cognome"),
             _("Nome"),
+            _("Codice fiscale o STP/ENI"),
             _("Nosologico"),
-            _("Accesso"),
+            _("Telefono"),
+            _("Tipo di prenotazione"),
+            _("Agenda"),
             _("Posto"),
             _("Inizio terapia"),
             _("Esami prima dell'accesso"),
@@ -230,11 +234,15 @@ def call_in_csv(request: HttpRequest, agenda_id: int) -> HttpResponse:
         b = r.booking
         writer.writerow(
             [
+                f"{day:%d/%m/%Y}",
                 f"{timezone.localtime(r.arrival):%H:%M}",
                 _csv_safe(b.patient.surname),
                 _csv_safe(b.patient.given_names),
+                b.patient.codice_fiscale or b.patient.stp_eni_code,
                 b.patient.mrn,
+                _csv_safe(b.patient.phone),
                 _csv_safe(b.booking_type.name),
+                _csv_safe(agenda.name),
                 b.place.code if b.place else "",
                 f"{timezone.localtime(b.start_at):%H:%M}",
                 _csv_safe(r.blood_tests),

@@ -39,11 +39,16 @@ BREAKS_ON_THE_PAGE = 2  # the form's break rows (the API takes up to four)
 @require_perm(MANAGE)
 def organisation_page(request: HttpRequest, agenda_id: int) -> HttpResponse:
     org = selectors.agenda_organisation(user=request_actor(request), agenda_id=agenda_id)
+    done = False
     if request.method == "POST":
         with refusals_as_messages(request):
             _organise(request, agenda_id)
             messages.success(request, _("Organizzazione aggiornata."))
-        return redirect("agenda:organisation", agenda_id=agenda_id)
+            done = True
+        if done or request.POST.get("action") != "nurse":
+            return redirect("agenda:organisation", agenda_id=agenda_id)
+    # a refused nurse form comes back with what was typed (nothing to type again)
+    posted = request.POST if request.method == "POST" else {}
     today = timezone.localdate()
     return render(
         request,
@@ -55,8 +60,18 @@ def organisation_page(request: HttpRequest, agenda_id: int) -> HttpResponse:
             "on_duty": selectors.nurses_on_duty_between(
                 org.agenda, today, today + timedelta(days=13)
             ),
-            "break_rows": [("", 1), ("_2", 2)][:BREAKS_ON_THE_PAGE],
+            "posted": posted,
+            "break_rows": [
+                (
+                    suffix,
+                    n,
+                    posted.get(f"break_start{suffix}", ""),
+                    posted.get(f"break_end{suffix}", ""),
+                )
+                for suffix, n in [("", 1), ("_2", 2)][:BREAKS_ON_THE_PAGE]
+            ],
         },
+        status=422 if posted else 200,
     )
 
 

@@ -48,6 +48,8 @@ def test_the_page_sets_a_shift_with_two_breaks_and_lists_it(make_user: MakeUser)
     assert (row.starts_at, row.ends_at) == (time(7, 30), time(14))
     assert row.breaks == [["09:30", "09:45"], ["12:00", "12:30"]]  # kept sorted
     assert "07:30–14:00" in page_text and "09:30–09:45, 12:00–12:30" in page_text
+    day_page = client.get(f"/agenda/{dh.agenda.pk}/?day={MONDAY.isoformat()}").content.decode()
+    assert "07:30–14:00 (pausa 09:30–09:45, 12:00–12:30)" in day_page  # the day shows it too
     audit = AuditEvent.objects.filter(event_type="agenda.nurse_on_duty_set").latest("pk")
     assert audit.after is not None and audit.after["breaks"] == row.breaks
     # set again without breaks: replaced
@@ -92,8 +94,12 @@ def test_the_page_refuses_a_bad_shift_in_italian_and_writes_nothing(
     dh = day_hospital_with(make_user, {"P01"})
     client = logged_in(dh.coordinator)
     response = client.post(f"/agenda/{dh.agenda.pk}/organisation/", _form(dh, **times), follow=True)
-    assert response.status_code == 200
-    assert text in html.unescape(response.content.decode())
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert text in html.unescape(body)
+    for typed in times.values():  # the form comes back as typed, nothing to type again
+        assert f'value="{typed}"' in body
+    assert f'value="{dh.nurse.pk}" selected' in body
     assert not dh.agenda.nurses.exists()
 
 

@@ -174,7 +174,7 @@ def test_call_in_list_csv_and_reminders_sent_once(dh: DayHospital, settings) -> 
     assert "08:00" in html and "Emocromo, creatinina" in html
     csv = client.get(f"/agenda/{dh.agenda.pk}/call-in.csv?day={MONDAY.isoformat()}")
     lines = csv.content.decode("utf-8-sig").splitlines()
-    assert lines[1].startswith("08:00;Paziente0;Mario;")
+    assert lines[1].startswith(f"{MONDAY:%d/%m/%Y};08:00;Paziente0;Mario;STP1300000000000;")
     # the job, run twice for each booking: one email each, one sent row each
     from django.core import mail
 
@@ -194,6 +194,24 @@ def test_call_in_list_csv_and_reminders_sent_once(dh: DayHospital, settings) -> 
         )
         == []
     )
+
+
+def test_the_call_in_csv_carries_what_the_front_desk_needs(dh: DayHospital) -> None:
+    """A CUP desk calls the patient in: day, time to arrive, who (name, codice fiscale),
+    the phone when known, the booking type, where (agenda and place)."""
+    rossi = patient_registered(dh.coordinator, phone="+39 333 1234567")
+    book(dh, rossi.pk, day=MONDAY, start=time(10), place="P02")
+    csv = logged_in(dh.nurse).get(f"/agenda/{dh.agenda.pk}/call-in.csv?day={MONDAY.isoformat()}")
+    header, row = (line.split(";") for line in csv.content.decode("utf-8-sig").splitlines())
+    got = dict(zip(header, row, strict=True))
+    assert got["Data"] == f"{MONDAY:%d/%m/%Y}"
+    assert got["Ora di arrivo"] == "09:00"  # the blood test, 60' before the chair at 10:00
+    assert (got["Cognome"], got["Nome"]) == ("Rossi", "Mario")
+    assert got["Codice fiscale o STP/ENI"] == "RSSMRA85T10A562S"
+    assert got["Telefono"] == "'+39 333 1234567"  # never read as a formula by a spreadsheet
+    assert got["Tipo di prenotazione"] == "Terapia"
+    assert (got["Agenda"], got["Posto"]) == ("Day hospital oncologico", "P02")
+    assert got["Inizio terapia"] == "10:00"
 
 
 def test_a_booking_within_a_masked_stay_is_left_out_for_outsiders(dh: DayHospital) -> None:
