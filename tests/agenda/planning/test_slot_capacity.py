@@ -21,7 +21,7 @@ from corsia.agenda.domain.planning import (
     plan_day,
 )
 from corsia.testing.planning import chairs, day, visit
-from tests.agenda.planning.test_properties import SETTINGS, days
+from corsia.testing.planning_days import SETTINGS, days
 
 
 def _three(cap: int) -> DayProblem:
