@@ -126,8 +126,23 @@ def migrate_into(name: str) -> None:
         env=env,
         check=True,
     )
+    # The moments a migration ran at are the only thing two runs write differently: when
+    # each migration was applied, and when the data migrations' rows were recorded in their
+    # history tables (pghistory's pgh_created_at). Set to one moment, a dump is the same
+    # from one run to the next (the history tables refuse UPDATE by trigger: replica mode,
+    # the superuser's, skips them for this one session).
     with psycopg.connect(database_url(name), autocommit=True) as conn:
+        conn.execute("SET session_replication_role = replica")
         conn.execute("UPDATE django_migrations SET applied = %s", (_APPLIED,))
+        history = conn.execute(
+            "SELECT table_name FROM information_schema.columns"
+            " WHERE table_schema = 'public' AND column_name = 'pgh_created_at'"
+        ).fetchall()
+        for (table,) in history:
+            conn.execute(
+                sql.SQL("UPDATE {} SET pgh_created_at = %s").format(sql.Identifier(table)),
+                (_APPLIED,),
+            )
 
 
 def dump(name: str, key: str) -> str:

@@ -21480,20 +21480,20 @@ COPY public.interop_labcodemapping (id, system, code, analyte, updated_by_id) FR
 --
 
 COPY public.interop_labcodemappingevent (pgh_id, pgh_created_at, pgh_label, id, system, code, analyte, pgh_context_id, pgh_obj_id, updated_by_id) FROM stdin;
-1	2026-12-03 17:20:21.827508+00	insert	1	LN	718-7	Emoglobina	\N	1	\N
-2	2026-12-03 17:20:21.827508+00	insert	2	LN	6690-2	Leucociti	\N	2	\N
-3	2026-12-03 17:20:21.827508+00	insert	3	LN	751-8	Neutrofili	\N	3	\N
-4	2026-12-03 17:20:21.827508+00	insert	4	LN	777-3	Piastrine	\N	4	\N
-5	2026-12-03 17:20:21.827508+00	insert	5	LN	2160-0	Creatinina	\N	5	\N
-6	2026-12-03 17:20:21.827508+00	insert	6	LN	1742-6	ALT	\N	6	\N
-7	2026-12-03 17:20:21.827508+00	insert	7	LN	1920-8	AST	\N	7	\N
-8	2026-12-03 17:20:21.827508+00	insert	8	LN	1975-2	Bilirubina totale	\N	8	\N
-9	2026-12-03 17:20:21.827508+00	insert	9	LN	2532-0	LDH	\N	9	\N
-10	2026-12-03 17:20:21.827508+00	insert	10	LN	2039-6	CEA	\N	10	\N
-11	2026-12-03 17:20:21.827508+00	insert	11	LN	6875-9	CA 15-3	\N	11	\N
-12	2026-12-03 17:20:21.827508+00	insert	12	LN	24108-3	CA 19-9	\N	12	\N
-13	2026-12-03 17:20:21.827508+00	insert	13	LN	10334-1	CA 125	\N	13	\N
-14	2026-12-03 17:20:21.827508+00	insert	14	LN	2857-1	PSA	\N	14	\N
+1	2000-01-01 00:00:00+00	insert	1	LN	718-7	Emoglobina	\N	1	\N
+2	2000-01-01 00:00:00+00	insert	2	LN	6690-2	Leucociti	\N	2	\N
+3	2000-01-01 00:00:00+00	insert	3	LN	751-8	Neutrofili	\N	3	\N
+4	2000-01-01 00:00:00+00	insert	4	LN	777-3	Piastrine	\N	4	\N
+5	2000-01-01 00:00:00+00	insert	5	LN	2160-0	Creatinina	\N	5	\N
+6	2000-01-01 00:00:00+00	insert	6	LN	1742-6	ALT	\N	6	\N
+7	2000-01-01 00:00:00+00	insert	7	LN	1920-8	AST	\N	7	\N
+8	2000-01-01 00:00:00+00	insert	8	LN	1975-2	Bilirubina totale	\N	8	\N
+9	2000-01-01 00:00:00+00	insert	9	LN	2532-0	LDH	\N	9	\N
+10	2000-01-01 00:00:00+00	insert	10	LN	2039-6	CEA	\N	10	\N
+11	2000-01-01 00:00:00+00	insert	11	LN	6875-9	CA 15-3	\N	11	\N
+12	2000-01-01 00:00:00+00	insert	12	LN	24108-3	CA 19-9	\N	12	\N
+13	2000-01-01 00:00:00+00	insert	13	LN	10334-1	CA 125	\N	13	\N
+14	2000-01-01 00:00:00+00	insert	14	LN	2857-1	PSA	\N	14	\N
 \.
 
 
