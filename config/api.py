@@ -305,3 +305,8 @@ api.add_router("/therapy", therapy_router)
 from corsia.vascular.api import router as vascular_router  # noqa: E402
 
 api.add_router("/vascular", vascular_router)
+
+# Parenteral nutrition (corsia.nutrition, issue 18).
+from corsia.nutrition.api import router as nutrition_router  # noqa: E402
+
+api.add_router("/nutrition", nutrition_router)

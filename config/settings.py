@@ -85,6 +85,12 @@ INSTALLED_APPS += ["corsia.therapy"]
 # Venous access register (issues 16 and 17): peripheral and central devices.
 INSTALLED_APPS += ["corsia.vascular"]
 
+# Parenteral nutrition (issue 18): the peripheral route's osmolarity limit (mOsm/L) and how
+# old a weight may be, in days, for a bag to be computed on it.
+INSTALLED_APPS += ["corsia.nutrition"]
+CORSIA_NUTRITION_PERIPHERAL_MAX_MOSM_L = env_int("CORSIA_NUTRITION_PERIPHERAL_MAX_MOSM_L", 900)
+CORSIA_NUTRITION_WEIGHT_MAX_AGE_DAYS = env_int("CORSIA_NUTRITION_WEIGHT_MAX_AGE_DAYS", 7)
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Static files, fingerprinted and precompressed (brotli, gzip) by collectstatic, served

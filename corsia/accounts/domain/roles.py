@@ -464,3 +464,14 @@ for _role in (Role.PHARMACIST, Role.COORDINATOR):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"therapy.manage_cabinet"}
 for _role in (Role.NURSE, Role.PHYSICIAN, Role.COORDINATOR):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"inventory.move_ward_cabinet"}
+
+# Parenteral nutrition (corsia.nutrition, issue 18): prescribers and pharmacists compute a
+# bag (the preview saves nothing).
+PERMISSIONS = (
+    *PERMISSIONS,
+    PermissionSpec(
+        "nutrition", "preview_nutrition", "Calcolare la composizione di una nutrizione parenterale"
+    ),
+)
+for _role in (Role.PHYSICIAN, Role.PHARMACIST):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"nutrition.preview_nutrition"}
