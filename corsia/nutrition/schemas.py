@@ -5,7 +5,7 @@ numbers rounded half-up to 4 decimals.
 No ``from __future__ import annotations`` (ninja resolves annotations at runtime)."""
 
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
 from pydantic import Field, PlainSerializer
@@ -41,6 +41,35 @@ FORMULAS = {
 }
 
 
+# The OpenAPI examples (the tests compute them by hand).
+ADULT_EXAMPLE: dict[str, Any] = {
+    "patient": {"weight_kg": 70, "age_years": 50, "route": "central"},
+    "infusion_hours": 24,
+    "components": [
+        {"code": "AA_AMINOVEN_10", "amount": 1000, "unit": "mL"},
+        {"code": "GLU_50", "amount": 500, "unit": "mL"},
+        {"code": "LIP_SMOFLIPID_20", "amount": 250, "unit": "mL"},
+        {"code": "NA_CL_2", "amount": 80, "unit": "mmol"},
+        {"code": "K_CL_2", "amount": 60, "unit": "mEq"},
+        {"code": "P_GLYCOPHOS", "amount": 15, "unit": "mmol"},
+        {"code": "CA_GLUC_10", "amount": 4.5, "unit": "mmol"},
+        {"code": "MG_SO4_10", "amount": 20, "unit": "mL"},
+        {"code": "TE_ADDAVEN", "amount": 1, "unit": "unit"},
+        {"code": "VIT_SOLUVIT_N", "amount": 1, "unit": "unit"},
+    ],
+}
+NEONATE_EXAMPLE: dict[str, Any] = {
+    "patient": {"weight_kg": 1.2, "age_days": 5, "preterm": True, "route": "peripheral"},
+    "components": [
+        {"code": "AA_PRIMENE_10", "amount": 3, "unit": "g/kg"},
+        {"code": "GLU_20", "amount": 11.52, "unit": "g/kg"},
+        {"code": "LIP_SMOFLIPID_20", "amount": 3, "unit": "g/kg"},
+        {"code": "P_GLYCOPHOS", "amount": 1.5, "unit": "mmol/kg"},
+        {"code": "CA_GLUC_10", "amount": 3, "unit": "mEq/kg"},
+    ],
+}
+
+
 class PatientIn(Schema):
     weight_kg: Amount | None = None
     age_days: Amount | None = None
@@ -61,43 +90,7 @@ class PreviewIn(Schema):
     infusion_hours: Amount = Decimal(24)
     components: list[ComponentIn] = Field(max_length=40)
 
-    model_config = {
-        "json_schema_extra": {
-            "examples": [
-                {
-                    "patient": {"weight_kg": 70, "age_years": 50, "route": "central"},
-                    "infusion_hours": 24,
-                    "components": [
-                        {"code": "AA_AMINOVEN_10", "amount": 1000, "unit": "mL"},
-                        {"code": "GLU_50", "amount": 500, "unit": "mL"},
-                        {"code": "LIP_SMOFLIPID_20", "amount": 250, "unit": "mL"},
-                        {"code": "NA_CL_2", "amount": 80, "unit": "mmol"},
-                        {"code": "K_CL_2", "amount": 60, "unit": "mEq"},
-                        {"code": "P_GLYCOPHOS", "amount": 15, "unit": "mmol"},
-                        {"code": "CA_GLUC_10", "amount": 4.5, "unit": "mmol"},
-                        {"code": "MG_SO4_10", "amount": 20, "unit": "mL"},
-                        {"code": "TE_ADDAVEN", "amount": 1, "unit": "unit"},
-                        {"code": "VIT_SOLUVIT_N", "amount": 1, "unit": "unit"},
-                    ],
-                },
-                {
-                    "patient": {
-                        "weight_kg": 1.2,
-                        "age_days": 5,
-                        "preterm": True,
-                        "route": "peripheral",
-                    },
-                    "components": [
-                        {"code": "AA_PRIMENE_10", "amount": 3, "unit": "g/kg"},
-                        {"code": "GLU_20", "amount": 11.52, "unit": "g/kg"},
-                        {"code": "LIP_SMOFLIPID_20", "amount": 3, "unit": "g/kg"},
-                        {"code": "P_GLYCOPHOS", "amount": 1.5, "unit": "mmol/kg"},
-                        {"code": "CA_GLUC_10", "amount": 3, "unit": "mEq/kg"},
-                    ],
-                },
-            ]
-        }
-    }
+    model_config = {"json_schema_extra": {"examples": [ADULT_EXAMPLE, NEONATE_EXAMPLE]}}
 
 
 class ComponentOut(Schema):

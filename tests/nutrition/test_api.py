@@ -20,11 +20,11 @@ from django.apps import apps
 from django.test import Client
 
 from corsia.accounts.domain.roles import Role
-from corsia.nutrition.schemas import PreviewIn
+from corsia.nutrition.schemas import ADULT_EXAMPLE, NEONATE_EXAMPLE
 
 ClientFor = Callable[[Role], Client]
 URL = "/api/v1/nutrition/preview"
-EXAMPLE: dict[str, Any] = PreviewIn.model_config["json_schema_extra"]["examples"][0]  # type: ignore[index]  # a dict literal in schemas.py
+EXAMPLE = ADULT_EXAMPLE
 
 
 def _row_counts() -> dict[str, int]:
@@ -72,7 +72,7 @@ def test_peripheral_route_blocks_with_its_code(client_for: ClientFor) -> None:
 
 
 def test_the_neonatal_example_per_kg(client_for: ClientFor) -> None:
-    body = PreviewIn.model_config["json_schema_extra"]["examples"][1]  # type: ignore[index]  # a dict literal in schemas.py
+    body = NEONATE_EXAMPLE
     data = _post(client_for(Role.PHYSICIAN), body).json()
     # 1.2 kg x 3 g/kg = 3.6 g of 10% = 36 mL; GIR 11.52 g/kg/day = 8 mg/kg/min
     assert data["components"][0]["volume_ml"] == 36
