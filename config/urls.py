@@ -37,3 +37,4 @@ urlpatterns = [
 urlpatterns.insert(-1, path("nursing/", include("corsia.nursing.urls")))
 # Venous access register (issues 16 and 17).
 urlpatterns.insert(-1, path("vascular/", include("corsia.vascular.urls")))
+urlpatterns.insert(-1, path("nutrition/", include("corsia.nutrition.urls")))

@@ -84,3 +84,9 @@ NAV_ITEMS = (
     *NAV_ITEMS,
     NavItem("vascular:list", _("Accessi vascolari"), "vascular.view_vascular"),
 )
+
+# Parenteral nutrition (corsia.nutrition, issue 18): the calculator of a bag.
+NAV_ITEMS = (
+    *NAV_ITEMS,
+    NavItem("nutrition:calculator", _("Nutrizione parenterale"), "nutrition.preview_nutrition"),
+)

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from corsia.nutrition import views
+
+app_name = "nutrition"
+
+urlpatterns = [
+    path("", views.calculator, name="calculator"),
+]
