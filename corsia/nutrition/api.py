@@ -4,12 +4,13 @@ with a stable ``code``.
 
 No ``from __future__ import annotations`` (ninja resolves annotations at runtime)."""
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
 from corsia.core.access import api_perm
 from corsia.core.web import request_actor
 from corsia.nutrition import selectors
+from corsia.nutrition.domain.sheet import compounder_csv, compounding_sequence
 from corsia.nutrition.permissions import PREVIEW
 from corsia.nutrition.schemas import PreviewIn, PreviewOut, items_of, patient_of, preview_out
 
@@ -41,3 +42,34 @@ def preview(request: HttpRequest, payload: PreviewIn) -> PreviewOut:
         infusion_hours=payload.infusion_hours,
     )
     return preview_out(assessment)
+
+
+@router.post("/preview/compounder.csv", response={200: str})
+@api_perm(PREVIEW)
+def preview_compounder_csv(
+    request: HttpRequest, payload: PreviewIn, bag_id: str = "NPT"
+) -> HttpResponse:
+    """The same body as ``/preview``: the additions in compounding order as the CSV an
+    automated compounder's software imports (columns in the module README). A bag with a
+    blocking check is refused (422 ``bag_blocked``)."""
+    assessment = selectors.nutrition_preview(
+        user=request_actor(request),
+        patient=patient_of(payload.patient),
+        items=items_of(payload.components),
+        infusion_hours=payload.infusion_hours,
+    )
+    text = compounder_csv(
+        bag_id=_bag_id(bag_id),
+        steps=compounding_sequence(assessment.composition.parts),
+        blocked=assessment.blocked,
+    )
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="npt-compounder.csv"'
+    return response
+
+
+def _bag_id(raw: str) -> str:
+    """A bag identifier of letters, digits and dashes (at most 40), so the CSV's first column
+    is never a formula or a separator."""
+    cleaned = "".join(ch for ch in raw if ch.isascii() and (ch.isalnum() or ch == "-"))[:40]
+    return cleaned or "NPT"

@@ -14,6 +14,7 @@ from corsia.core.schemas import Amount, IsoDate
 from corsia.nutrition.domain.checks import Assessment, Finding, Patient, Route
 from corsia.nutrition.domain.composition import Item, Unit
 from corsia.nutrition.domain.limits import BAND_LABELS
+from corsia.nutrition.domain.sheet import compounding_sequence
 
 _FOUR_PLACES = Decimal("0.0001")
 
@@ -101,6 +102,14 @@ class ComponentOut(Schema):
     volume_ml: Number
 
 
+class StepOut(Schema):
+    sequence: int
+    code: str
+    name: str
+    volume_ml: Number
+    stage: str
+
+
 class CalciumPhosphateOut(Schema):
     verdict: Literal["not_applicable", "compatible", "precipitation", "no_curve"]
     calcium_mmol_l: Number
@@ -142,6 +151,7 @@ class PreviewOut(Schema):
     components: list[ComponentOut]
     findings: list[FindingOut]
     blocked: bool
+    compounding_sequence: list[StepOut]
     formulas: dict[str, str]
 
 
@@ -213,5 +223,15 @@ def preview_out(assessment: Assessment) -> PreviewOut:
         ],
         findings=[_finding_out(f) for f in assessment.findings],
         blocked=assessment.blocked,
+        compounding_sequence=[
+            StepOut(
+                sequence=step.sequence,
+                code=step.part.component.code,
+                name=step.part.component.name,
+                volume_ml=step.part.volume_ml,
+                stage=step.stage,
+            )
+            for step in compounding_sequence(c.parts)
+        ],
         formulas=FORMULAS,
     )

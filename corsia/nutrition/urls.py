@@ -6,4 +6,5 @@ app_name = "nutrition"
 
 urlpatterns = [
     path("", views.calculator, name="calculator"),
+    path("compounder.csv", views.compounder_csv_download, name="compounder_csv"),
 ]

@@ -11,6 +11,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from corsia.core.access import require_perm
 from corsia.core.domain.errors import ValidationFailed
@@ -18,9 +19,10 @@ from corsia.core.refusals import refusal_kept
 from corsia.core.web import posted_date, posted_decimal, request_actor
 from corsia.nutrition import reference, selectors
 from corsia.nutrition.domain.catalogue import Kind
-from corsia.nutrition.domain.checks import Patient, Route
+from corsia.nutrition.domain.checks import Assessment, Patient, Route
 from corsia.nutrition.domain.composition import Item, Unit
 from corsia.nutrition.domain.limits import BAND_LABELS, PARAMETERS
+from corsia.nutrition.domain.sheet import compounder_csv, compounding_sequence
 from corsia.nutrition.permissions import PREVIEW
 from corsia.nutrition.schemas import FORMULAS
 
@@ -108,6 +110,16 @@ def _patient(request: HttpRequest) -> Patient:
     )
 
 
+def _assessment(request: HttpRequest, rows: list[dict[str, str]]) -> Assessment:
+    return selectors.nutrition_preview(
+        user=request_actor(request),
+        patient=_patient(request),
+        items=_items(rows),
+        infusion_hours=posted_decimal(request.POST.get("infusion_hours"), "infusion_hours")
+        or Decimal(24),
+    )
+
+
 @require_perm(PREVIEW)
 def calculator(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
@@ -121,13 +133,7 @@ def calculator(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         with refusal_kept() as kept:
-            assessment = selectors.nutrition_preview(
-                user=request_actor(request),
-                patient=_patient(request),
-                items=_items(context["rows"]),
-                infusion_hours=posted_decimal(request.POST.get("infusion_hours"), "infusion_hours")
-                or Decimal(24),
-            )
+            assessment = _assessment(request, context["rows"])
             c = assessment.composition
             context |= {
                 "assessment": assessment,
@@ -136,8 +142,37 @@ def calculator(request: HttpRequest) -> HttpResponse:
                     (NUTRIENT_LABELS[k], v) for k, v in c.nutrients.items() if k in NUTRIENT_LABELS
                 ],
                 "per_kg": [(PARAMETERS[k], v) for k, v in c.per_kg.items()],
+                "steps": compounding_sequence(c.parts),
             }
         if kept.error is not None:
             context["error"] = kept.error
             status = kept.error.status
+    return render(request, "nutrition/calculator.html", context, status=status)
+
+
+@require_perm(PREVIEW)
+@require_POST
+def compounder_csv_download(request: HttpRequest) -> HttpResponse:
+    """The calculator's bag as the compounder's CSV (the API's
+    ``/preview/compounder.csv``); a refusal or a blocked bag goes back to the page."""
+    rows = _rows(request)
+    with refusal_kept() as kept:
+        assessment = _assessment(request, rows)
+        text = compounder_csv(
+            bag_id="NPT",
+            steps=compounding_sequence(assessment.composition.parts),
+            blocked=assessment.blocked,
+        )
+        response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="npt-compounder.csv"'
+        return response
+    context: dict[str, Any] = {
+        "groups": _catalogue_groups(),
+        "units": [u.value for u in Unit],
+        "formulas": FORMULAS,
+        "values": request.POST,
+        "rows": rows,
+        "error": kept.error,
+    }
+    status = kept.error.status if kept.error is not None else 422
     return render(request, "nutrition/calculator.html", context, status=status)

@@ -57,6 +57,12 @@ def test_contract_example_as_a_physician(client_for: ClientFor) -> None:
     ]
     assert data["blocked"] is False
     assert "osmolarity_mosm_l" in data["formulas"]
+    # the order of additions: base, phosphate, electrolytes, trace elements, calcium,
+    # water-soluble vitamins, lipids last
+    assert [s["code"] for s in data["compounding_sequence"]] == [
+        "AA_AMINOVEN_10", "GLU_50", "P_GLYCOPHOS", "NA_CL_2", "K_CL_2", "MG_SO4_10",
+        "TE_ADDAVEN", "CA_GLUC_10", "VIT_SOLUVIT_N", "LIP_SMOFLIPID_20",
+    ]  # fmt: skip
     assert _row_counts() == before
 
 
@@ -177,3 +183,30 @@ def test_openapi_documents_the_preview_with_its_example(client_for: ClientFor) -
     assert "422" in operation["responses"]
     preview_in = json.dumps(document["components"]["schemas"]["PreviewIn"])
     assert "AA_AMINOVEN_10" in preview_in and "g/kg" in preview_in
+
+
+def test_the_compounder_csv_of_the_example(client_for: ClientFor) -> None:
+    response = client_for(Role.PHARMACIST).post(
+        "/api/v1/nutrition/preview/compounder.csv?bag_id=NPT-12;=x",
+        json.dumps(EXAMPLE),
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    lines = response.content.decode().splitlines()
+    assert lines[0] == "bag_id,sequence,component_code,component_name,volume_ml,kind"
+    assert lines[3] == "NPT-12x,3,P_GLYCOPHOS,Glycophos (sodio glicerofosfato),15.000,electrolyte"
+    assert len(lines) == 11
+
+
+def test_the_compounder_csv_of_a_blocked_bag_is_refused(client_for: ClientFor) -> None:
+    response = _post_csv(client_for(Role.PHARMACIST), _with("patient.route", "peripheral"))
+    assert response.status_code == 422
+    assert response.json()["code"] == "bag_blocked"
+
+
+def _post_csv(client: Client, body: Any) -> Any:
+    return client.post(
+        "/api/v1/nutrition/preview/compounder.csv",
+        json.dumps(body),
+        content_type="application/json",
+    )

@@ -84,3 +84,24 @@ def test_refusals_re_render_the_form_with_the_message(
 def test_roles_without_the_permission_get_403(client_for: ClientFor, role: Role) -> None:
     assert client_for(role).get(URL).status_code == 403
     assert client_for(role).post(URL, ADULT).status_code == 403
+
+
+def test_the_compounding_sheet_and_its_csv(client_for: ClientFor) -> None:
+    client = client_for(Role.PHARMACIST)
+    text = client.post(URL, ADULT).content.decode()
+    assert 'data-testid="sequence"' in text and "Fosfato, prima del calcio" in text
+    download = client.post("/nutrition/compounder.csv", ADULT)
+    assert download.status_code == 200
+    assert download["Content-Type"] == "text/csv; charset=utf-8"
+    lines = download.content.decode().splitlines()
+    assert lines[0] == "bag_id,sequence,component_code,component_name,volume_ml,kind"
+    assert lines[1] == "NPT,1,AA_AMINOVEN_10,Aminoven 10%,1000.000,amino_acids"
+    assert lines[-1] == "NPT,10,LIP_SMOFLIPID_20,SMOFlipid 20%,250.000,lipid"
+
+
+def test_a_blocked_bag_is_not_exported_from_the_page(client_for: ClientFor) -> None:
+    page = client_for(Role.PHARMACIST).post(
+        "/nutrition/compounder.csv", {**ADULT, "route": "peripheral"}
+    )
+    assert page.status_code == 422
+    assert "(bag_blocked)" in page.content.decode()

@@ -29,4 +29,4 @@ PAGES: dict[str, PageHelp] = {
     ),
 }
 
-NOT_PAGES: frozenset[str] = frozenset()
+NOT_PAGES: frozenset[str] = frozenset({"nutrition:compounder_csv"})  # a CSV download
