@@ -34,6 +34,7 @@ def test_a_neonatal_bag_then_a_blocked_peripheral_one(page: Page, demo_users: st
     _component(page, 3, "LIP_SMOFLIPID_20", "3", "g/kg")
     _component(page, 4, "P_GLYCOPHOS", "1,5", "mmol/kg")
     _component(page, 5, "CA_GLUC_10", "3", "mEq/kg")
+    page.get_by_role("button", name="Calcola").focus()  # the filled field left, as a user tabs on
     step(page, "neonato")
     page.get_by_role("button", name="Calcola").click()
     page.wait_for_load_state("load")
