@@ -6,12 +6,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from corsia.core.domain.errors import ValidationFailed
 from corsia.nutrition import reference
+from corsia.nutrition.domain.calcium_phosphate import curves_from_rows
+from corsia.nutrition.domain.catalogue import catalogue_from_rows
 from corsia.nutrition.domain.composition import Composition, Item, Unit, compose
-from corsia.nutrition.domain.limits import PARAMETERS, Band
+from corsia.nutrition.domain.limits import PARAMETERS, Band, limits_from_rows
 
 CODES = sorted(reference.catalogue())
 NOT_GLUCOSE = [c for c in CODES if reference.catalogue()[c].kind not in ("glucose", "water")]
@@ -125,3 +129,56 @@ def test_the_shipped_limits_cover_every_band_with_sources() -> None:
         assert set(band_limits) <= set(PARAMETERS)
         assert all(limit.source for limit in band_limits.values())
     assert all(curve.source for curve in reference.curves().values())
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"code": ""}, "no code"),
+        ({"kind": "powder"}, "unknown kind"),
+        ({"reference_ml": "0"}, "no reference volume"),
+        ({"glucose_g": "-1"}, "negative content"),
+        ({"glucose_g": "ten"}, "not a number"),
+        ({"primary": "sugar_g"}, "unknown primary nutrient"),
+        ({"primary": "lipid_g"}, "primary nutrient without content"),
+        ({"calcium_salt": "citrate"}, "unknown salt"),
+    ],
+)
+def test_an_invalid_catalogue_row_is_refused(change: dict[str, str], reason: str) -> None:
+    row = {"code": "G", "name": "G", "kind": "glucose", "primary": "glucose_g",
+           "reference_ml": "100", "glucose_g": "10", "osmolarity_mosm_l": "555"}  # fmt: skip
+    catalogue_from_rows([row])  # the row as given is valid
+    with pytest.raises(ValidationFailed) as error:
+        catalogue_from_rows([{**row, **change}])
+    assert error.value.code == "catalogue_invalid", reason
+
+
+def test_a_duplicate_code_is_refused() -> None:
+    row = {"code": "W", "kind": "water", "reference_ml": "1", "osmolarity_mosm_l": "0"}
+    with pytest.raises(ValidationFailed):
+        catalogue_from_rows([row, row])
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        {"band": "elderly", "parameter": "lipid_g_kg", "maximum": "1", "action": "warn"},
+        {"band": "adult", "parameter": "fibre_g_kg", "maximum": "1", "action": "warn"},
+        {"band": "adult", "parameter": "lipid_g_kg", "maximum": "1", "action": "shout"},
+        {"band": "adult", "parameter": "lipid_g_kg", "minimum": "2", "maximum": "1",
+         "action": "warn"},
+    ],
+)  # fmt: skip
+def test_an_invalid_limit_row_is_refused(row: dict[str, str]) -> None:
+    with pytest.raises(ValidationFailed) as error:
+        limits_from_rows([row])
+    assert error.value.code == "limits_invalid"
+
+
+def test_an_invalid_curve_row_is_refused() -> None:
+    with pytest.raises(ValidationFailed) as error:
+        curves_from_rows(
+            [{"phosphate_salt": "organic", "calcium_salt": "gluconate",
+              "phosphate_mmol_l": "x", "max_calcium_mmol_l": "1"}]
+        )  # fmt: skip
+    assert error.value.code == "curves_invalid"

@@ -145,6 +145,11 @@ def _salts(composition: Composition) -> SaltPair | None:
     return (p_salt, ca_salt)
 
 
+def _it(value: Decimal, places: int) -> str:
+    """A number as an Italian message writes it (decimal comma)."""
+    return f"{value:.{places}f}".replace(".", ",")
+
+
 def _limit_findings(composition: Composition, band: Band, limits: Limits) -> list[Finding]:
     band_limits = limits.get(band)
     if not band_limits:
@@ -167,7 +172,7 @@ def _limit_findings(composition: Composition, band: Band, limits: Limits) -> lis
                 Finding(
                     "per_kg_above_maximum",
                     severity,
-                    f"{label}: {value:.2f} oltre il massimo di {limit.maximum}.",
+                    f"{label}: {_it(value, 2)} oltre il massimo di {_it(limit.maximum, 2)}.",
                     parameter,
                     value,
                     limit.maximum,
@@ -178,7 +183,7 @@ def _limit_findings(composition: Composition, band: Band, limits: Limits) -> lis
                 Finding(
                     "per_kg_below_minimum",
                     severity,
-                    f"{label}: {value:.2f} sotto il minimo di {limit.minimum}.",
+                    f"{label}: {_it(value, 2)} sotto il minimo di {_it(limit.minimum, 2)}.",
                     parameter,
                     value,
                     limit.minimum,
@@ -239,8 +244,8 @@ def assess(
             Finding(
                 "calcium_phosphate_precipitation",
                 Severity.BLOCK,
-                f"Calcio {ca_p.calcium_mmol_l:.1f} mmol/L con fosfato "
-                f"{ca_p.phosphate_mmol_l:.1f} mmol/L: oltre la curva di solubilità "
+                f"Calcio {_it(ca_p.calcium_mmol_l, 1)} mmol/L con fosfato "
+                f"{_it(ca_p.phosphate_mmol_l, 1)} mmol/L: oltre la curva di solubilità "
                 "(rischio di precipitato).",
                 "calcium_mmol_l",
                 ca_p.calcium_mmol_l,
