@@ -26,6 +26,7 @@ from corsia.core.access import require_perm
 from corsia.core.domain.errors import ValidationFailed
 from corsia.core.refusals import refusals_as_messages
 from corsia.core.web import (
+    acting,
     parse_id,
     posted_date,
     posted_version,
@@ -257,12 +258,7 @@ def call_in_csv(request: HttpRequest, agenda_id: int) -> HttpResponse:
 def reminders(request: HttpRequest, agenda_id: int) -> HttpResponse:
     day = _day_posted(request)
     with refusals_as_messages(request):
-        ids = services.reminders_request(
-            actor=request_actor(request),
-            workstation=request_workstation(request),
-            agenda_id=agenda_id,
-            day=day,
-        )
+        ids = services.reminders_request(**acting(request), agenda_id=agenda_id, day=day)
         queued = reminders_defer(ids)
         messages.success(request, _("Promemoria in invio: %(n)d.") % {"n": queued})
     return redirect(reverse("agenda:call_in", args=[agenda_id]) + f"?day={day.isoformat()}")
@@ -288,8 +284,7 @@ def book(request: HttpRequest, agenda_id: int) -> HttpResponse:
                 field="patient",
             )
         booking = services.booking_create(
-            actor=request_actor(request),
-            workstation=request_workstation(request),
+            **acting(request),
             data=services.BookingInput(
                 agenda_id=agenda_id,
                 booking_type_id=parse_id(request.POST.get("booking_type")) or 0,

@@ -30,7 +30,7 @@ from corsia.core.actors import require_permission
 from corsia.core.domain.errors import ValidationFailed
 from corsia.core.domain.files import ensure_file_size
 from corsia.core.refusals import refusal_kept, refusals_as_messages
-from corsia.core.web import parse_id, posted_decimal, request_actor, request_workstation
+from corsia.core.web import acting, parse_id, posted_decimal, request_actor, request_workstation
 from corsia.prescribing.pharmacist_review import pharmacist_review
 
 
@@ -190,8 +190,7 @@ def preparation_page(request: HttpRequest, preparation_id: int) -> HttpResponse:
 def _scan(request: HttpRequest, preparation_id: int) -> None:
     leftover = request.POST.get("leftover_id", "").strip()
     vial = services.preparation_scan(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         preparation_id=preparation_id,
         barcode=request.POST.get("barcode", ""),
         lot=request.POST.get("lot", ""),
@@ -211,8 +210,7 @@ def _leftover(request: HttpRequest) -> None:
     """The volume left in a part-used vial, kept for reuse or thrown away."""
     waste = request.POST.get("waste") == "1"
     leftover = services.leftover_volume_record(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         leftover_id=parse_id(request.POST.get("leftover_id")) or 0,
         volume_ml=None if waste else posted_decimal(request.POST.get("volume_ml"), "volume_ml"),
         waste=waste,
@@ -455,8 +453,7 @@ def checkout_done(request: HttpRequest, checkout_id: int) -> HttpResponse:
         with refusals_as_messages(request, not_found_is_404=False):
             upload = request.FILES.get("csv")
             log = services.transport_import(
-                actor=request_actor(request),
-                workstation=request_workstation(request),
+                **acting(request),
                 checkout_id=checkout.pk,
                 file_name=(upload.name if upload is not None else "") or "trasporto.csv",
                 content=_csv_bytes(upload),

@@ -130,3 +130,22 @@ def acting(request: HttpRequest) -> Acting:
     """The signed-in user and the request's workstation, as a service's keyword arguments:
     ``services.diary_sign(**acting(request), patient_id=...)``."""
     return {"actor": request_actor(request), "workstation": request_workstation(request)}
+
+
+class Reading(TypedDict):
+    """Who reads, from where and through which channel: what every patient-data selector
+    logs in the access log."""
+
+    user: User
+    workstation: Workstation
+    channel: str
+
+
+def reading(request: HttpRequest) -> Reading:
+    """The signed-in user and the request's workstation reading through the API, as a
+    selector's keyword arguments: ``selectors.device_get(**reading(request), device_id=...)``."""
+    return {
+        "user": request_actor(request),
+        "workstation": request_workstation(request),
+        "channel": "api",
+    }

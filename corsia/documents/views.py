@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from corsia.core.access import require_perm
 from corsia.core.refusals import form_refusals, refusals_as_messages
-from corsia.core.web import request_actor
+from corsia.core.web import acting, request_actor
 from corsia.core.web import request_workstation as _ws
 from corsia.documents import selectors, services
 from corsia.documents.forms import ActivationForm, TemplateForm
@@ -87,8 +87,7 @@ def template_edit(request: HttpRequest, code: str) -> HttpResponse:
                 response["Content-Disposition"] = f'inline; filename="anteprima-{code}.pdf"'
                 return response
             saved = services.template_update(
-                actor=request_actor(request),
-                workstation=_ws(request),
+                **acting(request),
                 code=code,
                 title=data["title"],
                 body=data["body"],
@@ -116,8 +115,7 @@ def template_activation(request: HttpRequest, code: str, template_id: int) -> Ht
         return redirect("documents:template_edit", code=code)
     with refusals_as_messages(request):
         services.template_set_active(
-            actor=request_actor(request),
-            workstation=_ws(request),
+            **acting(request),
             template_id=template_id,
             active=form.cleaned_data["active"],
             reason=form.cleaned_data["reason"],

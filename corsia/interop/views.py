@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from corsia.core.access import require_perm
 from corsia.core.refusals import act_with_reason, form_refusals, refusals_as_messages
-from corsia.core.web import request_actor, request_workstation
+from corsia.core.web import acting, request_actor, request_workstation
 from corsia.interop import selectors, services
 from corsia.interop.domain.outbound import DEAD_LETTERS, OUTBOUND_STATE_LABELS_IT, OutboundState
 from corsia.interop.domain.states import RETRIABLE, STATE_LABELS_IT, MessageState
@@ -74,8 +74,7 @@ def message_detail(request: HttpRequest, message_id: int) -> HttpResponse:
 def message_replay(request: HttpRequest, message_id: int) -> HttpResponse:
     with refusals_as_messages(request):
         row = services.message_replay(
-            actor=request_actor(request),
-            workstation=request_workstation(request),
+            **acting(request),
             message_id=message_id,
             reason=request.POST.get("reason", ""),
         )

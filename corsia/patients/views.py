@@ -62,9 +62,7 @@ def create(request: HttpRequest) -> HttpResponse:
     form = PatientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with form_refusals(form):
-            patient = services.patient_create(
-                actor=request_actor(request), workstation=_ws(request), data=form.to_input()
-            )
+            patient = services.patient_create(**acting(request), data=form.to_input())
             messages.success(request, _("Paziente registrato con MRN %s.") % patient.mrn)
             return redirect("patients:detail", pk=patient.pk)
     status = 422 if form.errors else 200
@@ -394,8 +392,6 @@ def no_known_allergies(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         pk,
-        lambda: services.no_known_allergies_state(
-            actor=request_actor(request), workstation=_ws(request), patient_id=pk
-        ),
+        lambda: services.no_known_allergies_state(**acting(request), patient_id=pk),
         _("Registrato: nessuna allergia nota."),
     )

@@ -97,11 +97,7 @@ def act_with_form(
     the signed-in user at this workstation."""
 
     def save(form: InputForm) -> object:
-        return act(
-            **acting(request),
-            patient_id=patient_id,
-            data=form.to_input(),
-        )
+        return act(**acting(request), patient_id=patient_id, data=form.to_input())
 
     return save
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from corsia.core.access import require_perm
 from corsia.core.domain.errors import NotFound
 from corsia.core.refusals import form_refusals, refusals_as_messages
-from corsia.core.web import parse_id, request_actor
+from corsia.core.web import acting, parse_id, request_actor
 from corsia.core.web import request_workstation as _ws
 from corsia.drugs.selectors import ingredient_ids_by_word, ingredients_by_id
 from corsia.patients.selectors import patient_get, patient_search
@@ -138,8 +138,7 @@ def patient_page(request: HttpRequest, patient_id: int) -> HttpResponse:
         else:
             with form_refusals(form, rename=_FORM_FIELDS):
                 services.toxicity_record(
-                    actor=request_actor(request),
-                    workstation=_ws(request),
+                    **acting(request),
                     patient_id=patient_id,
                     data=form.to_input(ids),
                 )
@@ -215,8 +214,7 @@ def correct(request: HttpRequest, record_id: int) -> HttpResponse:
             else:
                 with form_refusals(form, rename=_FORM_FIELDS, not_found_is_404=False):
                     services.toxicity_correct(
-                        actor=request_actor(request),
-                        workstation=_ws(request),
+                        **acting(request),
                         record_id=record.pk,
                         data=form.to_input(ids),
                         reason=form.cleaned_data["reason"],
@@ -246,8 +244,7 @@ def entered_in_error(request: HttpRequest, record_id: int) -> HttpResponse:
     form = ReasonForm(request.POST)
     with refusals_as_messages(request, not_found_is_404=False):
         services.toxicity_mark_entered_in_error(
-            actor=request_actor(request),
-            workstation=_ws(request),
+            **acting(request),
             record_id=record.pk,
             reason=form.data.get("reason", ""),
         )
@@ -315,8 +312,7 @@ def extravasation_record(request: HttpRequest) -> HttpResponse:
                 not_found_field="patient_id",
             ):
                 services.extravasation_record(
-                    actor=request_actor(request),
-                    workstation=_ws(request),
+                    **acting(request),
                     patient_id=form.cleaned_data["patient_id"],
                     data=form.to_input(),
                 )

@@ -23,7 +23,7 @@ from corsia.administration.permissions import ADMINISTER, VIEW_WORKLIST
 from corsia.core.access import require_perm
 from corsia.core.domain.errors import ValidationFailed
 from corsia.core.refusals import refusal_kept, refusals_as_messages
-from corsia.core.web import parse_id
+from corsia.core.web import acting, parse_id
 from corsia.core.web import posted_decimal as _decimal
 from corsia.core.web import posted_version as _version
 from corsia.core.web import request_actor as _actor
@@ -165,8 +165,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def end(request: HttpRequest, pk: int) -> HttpResponse:
     with refusals_as_messages(request, not_found_is_404=False):
         infusion.administration_end(
-            actor=_actor(request),
-            workstation=_ws(request),
+            **acting(request),
             administration_id=pk,
             volume_given_ml=_decimal(request.POST.get("volume_given_ml"), "volume_given_ml"),
             reason=request.POST.get("reason", ""),
@@ -188,8 +187,7 @@ def interrupt(request: HttpRequest, pk: int) -> HttpResponse:
                 field="volume_given_ml",
             )
         infusion.administration_interrupt(
-            actor=_actor(request),
-            workstation=_ws(request),
+            **acting(request),
             administration_id=pk,
             volume_given_ml=volume,
             reason=request.POST.get("reason", ""),
@@ -204,8 +202,7 @@ def interrupt(request: HttpRequest, pk: int) -> HttpResponse:
 def pump(request: HttpRequest, pk: int) -> HttpResponse:
     with refusals_as_messages(request, not_found_is_404=False):
         program = infusion.administration_pump_program(
-            actor=_actor(request),
-            workstation=_ws(request),
+            **acting(request),
             administration_id=pk,
             pump_serial=request.POST.get("pump", ""),
         )
