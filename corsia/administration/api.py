@@ -338,9 +338,7 @@ def bedside_session_no_badge(request: HttpRequest, payload: NoBadgeIn) -> Sessio
 @api_perm(ADMINISTER)
 def bedside_session_close(request: HttpRequest) -> SessionOut | None:
     """The nurse is done with this patient (``null``: no session was open)."""
-    closed = bedside_session.bedside_session_close(
-        **acting(request),
-    )
+    closed = bedside_session.bedside_session_close(**acting(request))
     return _session(closed) if closed else None
 
 

@@ -32,6 +32,7 @@ from corsia.core.web import (
     posted_version,
     request_actor,
     request_workstation,
+    viewing,
 )
 from corsia.patients.selectors import patient_by_mrn, patient_search, places
 
@@ -119,12 +120,7 @@ def _grid(view: selectors.DayView) -> dict[str, object]:
 @require_perm(VIEW)
 def day_page(request: HttpRequest, agenda_id: int) -> HttpResponse:
     day = _day(request)
-    view = selectors.day_view(
-        user=request_actor(request),
-        agenda_id=agenda_id,
-        day=day,
-        workstation=request_workstation(request),
-    )
+    view = selectors.day_view(**viewing(request), agenda_id=agenda_id, day=day)
     return render(
         request,
         "agenda/day.html",
@@ -150,7 +146,8 @@ def _picker(request: HttpRequest) -> dict[str, object]:
     if not text or not request.user.has_perm(BOOK):
         return {"patient_q": text, "found": None}
     found = patient_search(
-        user=request_actor(request), text=text, workstation=request_workstation(request)
+        **viewing(request),
+        text=text,
     )
     return {"patient_q": text, "found": found[:20]}
 
@@ -164,12 +161,7 @@ def ward_places(ward_id: int) -> list[Any]:
 def week_page(request: HttpRequest, agenda_id: int) -> HttpResponse:
     day = _day(request)
     monday = day - timedelta(days=day.weekday())
-    days = selectors.week_view(
-        user=request_actor(request),
-        agenda_id=agenda_id,
-        first=monday,
-        workstation=request_workstation(request),
-    )
+    days = selectors.week_view(**viewing(request), agenda_id=agenda_id, first=monday)
     return render(
         request,
         "agenda/week.html",
@@ -185,12 +177,7 @@ def week_page(request: HttpRequest, agenda_id: int) -> HttpResponse:
 @require_perm(VIEW)
 def call_in_page(request: HttpRequest, agenda_id: int) -> HttpResponse:
     day = _day(request)
-    agenda, rows = selectors.call_in_list(
-        user=request_actor(request),
-        agenda_id=agenda_id,
-        day=day,
-        workstation=request_workstation(request),
-    )
+    agenda, rows = selectors.call_in_list(**viewing(request), agenda_id=agenda_id, day=day)
     return render(
         request,
         "agenda/call_in.html",

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from corsia.core.access import require_perm
 from corsia.core.domain.errors import ValidationFailed
 from corsia.core.refusals import refusals_as_messages
-from corsia.core.web import acting, parse_id, posted_date, posted_int, request_actor
+from corsia.core.web import acting, parse_id, posted_date, posted_int, request_actor, viewing
 from corsia.core.web import posted_decimal as _decimal
 from corsia.core.web import request_workstation as _ws
 from corsia.patients import selectors as patient_selectors
@@ -46,12 +46,7 @@ def _today(request: HttpRequest) -> date:
 def worklist(request: HttpRequest) -> HttpResponse:
     day = _today(request)
     mine = request.GET.get("mine") == "1"
-    rows = selectors.physician_worklist(
-        user=request_actor(request),
-        day=day,
-        mine_only=mine,
-        workstation=_ws(request),
-    )
+    rows = selectors.physician_worklist(**viewing(request), day=day, mine_only=mine)
     return render(
         request,
         "prescribing/worklist.html",
