@@ -23,11 +23,10 @@ from corsia.compounding.domain.scan import (
     ExpectedVial,
     ResolvedPack,
     ScanRefused,
-    match_scanned_pack,
 )
-from corsia.drugs.domain.barcodes import parse_pack_barcode
 from corsia.drugs.domain.formulation import Formulation
 from corsia.testing import compounding as products
+from corsia.testing.compounding import scan_refusal
 
 NOW = datetime(2027, 1, 15, 10, 0, tzinfo=UTC)
 AIC = "044155024"
@@ -46,19 +45,18 @@ def test_H_formulation_pegylated_liposomal_pack_for_conventional_doxorubicin_is_
         Decimal(50),
         formulation=Formulation.PEGYLATED_LIPOSOMAL,
     )
-    with pytest.raises(ScanRefused) as refused:
-        match_scanned_pack(
-            expected=expected,
-            scanned=parse_pack_barcode(AIC),
-            packs={AIC: caelyx},
-            now=NOW,
-            lot="L1",
-            expiry=date(2027, 12, 31),
-        )
+    refused = scan_refusal(
+        expected=expected,
+        scanned=AIC,
+        packs={AIC: caelyx},
+        now=NOW,
+        lot="L1",
+        expiry=date(2027, 12, 31),
+    )
     # then it is refused as another formulation, naming both
-    assert refused.value.code == "wrong_formulation"
-    assert "convenzionale" in refused.value.message
-    assert "liposomiale pegilata" in refused.value.message
+    assert refused.code == "wrong_formulation"
+    assert "convenzionale" in refused.message
+    assert "liposomiale pegilata" in refused.message
 
 
 def test_H_formulation_conventional_paclitaxel_for_nab_paclitaxel_is_refused() -> None:
@@ -66,16 +64,15 @@ def test_H_formulation_conventional_paclitaxel_for_nab_paclitaxel_is_refused() -
         "paclitaxel", "Paclitaxel", Decimal(100), formulation=Formulation.ALBUMIN_BOUND
     )
     generic = ResolvedPack("paclitaxel_100mg", "paclitaxel", "Paclitaxel", Decimal(100))
-    with pytest.raises(ScanRefused) as refused:
-        match_scanned_pack(
-            expected=expected,
-            scanned=parse_pack_barcode(AIC),
-            packs={AIC: generic},
-            now=NOW,
-            lot="L1",
-            expiry=date(2027, 12, 31),
-        )
-    assert refused.value.code == "wrong_formulation"
+    refused = scan_refusal(
+        expected=expected,
+        scanned=AIC,
+        packs={AIC: generic},
+        now=NOW,
+        lot="L1",
+        expiry=date(2027, 12, 31),
+    )
+    assert refused.code == "wrong_formulation"
 
 
 def test_H_formulation_subcutaneous_and_intravenous_never_share_a_leftover() -> None:
@@ -88,16 +85,15 @@ def test_H_formulation_subcutaneous_and_intravenous_never_share_a_leftover() -> 
 def test_H_units_a_bleomycin_pack_in_iu_is_not_taken_for_mg() -> None:
     expected = ExpectedVial("bleomycin", "Bleomicina", Decimal(15000), strength_unit="IU")
     in_mg = ResolvedPack("bleo_mg", "bleomycin", "Bleomicina", Decimal(15000), strength_unit="mg")
-    with pytest.raises(ScanRefused) as refused:
-        match_scanned_pack(
-            expected=expected,
-            scanned=parse_pack_barcode(AIC),
-            packs={AIC: in_mg},
-            now=NOW,
-            lot="L1",
-            expiry=date(2027, 12, 31),
-        )
-    assert refused.value.code == "wrong_strength"
+    refused = scan_refusal(
+        expected=expected,
+        scanned=AIC,
+        packs={AIC: in_mg},
+        now=NOW,
+        lot="L1",
+        expiry=date(2027, 12, 31),
+    )
+    assert refused.code == "wrong_strength"
 
 
 # ---------------------------------------------------------------- the drug's own mass
