@@ -21,72 +21,14 @@ in bulk the same rows take seconds. ``pgh_created_at`` is the generation time.
 
 Everything random comes from ``random.Random(seed)`` and the chosen ``today``: the same
 seed, scale and day give the same centre.
+
+By concern: ``library`` (regimens, staff, proportions), ``courses`` (patients' measures and
+courses), ``days`` (an order's lines, days and transitions), ``history`` (access log chain,
+pghistory rows in bulk), ``orders`` (:func:`generate_orders`, COPY by COPY).
 """
 
-from bench.centre.courses import Scale, plan_courses
-from bench.centre.days import (
-    ACCESS_COLUMNS,
-    DIAGNOSIS_COLUMNS,
-    ITEM_COLUMNS,
-    MEASUREMENT_COLUMNS,
-    ORDER_COLUMNS,
-    TRANSITION_COLUMNS,
-    UNIT_STATES,
-    Tables,
-    chair_minutes,
-    line_dose,
-    plan_days,
-)
-from bench.centre.history import TRACKED, AccessChain
-from bench.centre.library import (
-    ADULT_AGE,
-    HORIZON_DAYS,
-    ORDER_PATH,
-    PAST_CANCELLED,
-    PAST_SUSPENDED,
-    PATH_STATES,
-    REDUCTION_SHARE,
-    REGIMEN_WEIGHTS,
-    WARM_UP_DAYS,
-    Component,
-    Course,
-    Patient,
-    Version,
-    load_library,
-    load_staff,
-)
+from bench.centre.courses import Scale
+from bench.centre.days import line_dose
 from bench.centre.orders import generate_orders
 
-__all__ = [
-    "ACCESS_COLUMNS",
-    "ADULT_AGE",
-    "DIAGNOSIS_COLUMNS",
-    "HORIZON_DAYS",
-    "ITEM_COLUMNS",
-    "MEASUREMENT_COLUMNS",
-    "ORDER_COLUMNS",
-    "ORDER_PATH",
-    "PAST_CANCELLED",
-    "PAST_SUSPENDED",
-    "PATH_STATES",
-    "REDUCTION_SHARE",
-    "REGIMEN_WEIGHTS",
-    "TRACKED",
-    "TRANSITION_COLUMNS",
-    "UNIT_STATES",
-    "WARM_UP_DAYS",
-    "AccessChain",
-    "Component",
-    "Course",
-    "Patient",
-    "Scale",
-    "Tables",
-    "Version",
-    "chair_minutes",
-    "generate_orders",
-    "line_dose",
-    "load_library",
-    "load_staff",
-    "plan_courses",
-    "plan_days",
-]
+__all__ = ["Scale", "generate_orders", "line_dose"]

@@ -36,85 +36,14 @@ complete or weigh such a preparation until the pharmacist fills the archive. In 
 database only, :func:`prepare_unit` fills those gaps with marked placeholder values
 (1.0 g/mL; 24 h at 2-8 °C; sodium chloride 0.9 %) — not clinical data — so that the
 history can hold the preparations a real unit made.
+
+By concern: ``constants`` (sizes, rates, COPY columns), ``setup`` (:func:`prepare_unit`),
+``archive`` (the products), ``stock`` (lots, FEFO), ``preps`` (a preparation's rows),
+``generate`` (:func:`generate_unit`, the two passes).
 """
 
-from bench.unit.archive import Archive, Product, load_archive
-from bench.unit.constants import (
-    ADMIN_COLUMNS,
-    ADMIN_INTERRUPTED,
-    ADMIN_PARTIAL,
-    ATTRIBUTIONS,
-    BENCH_ARCHIVE_NOTE,
-    BENCH_DENSITY_SOURCE,
-    CHECKOUT_COLUMNS,
-    EXPOSURE_COLUMNS,
-    GRADE_WEIGHTS,
-    INTERRUPTIONS,
-    LEFTOVER_COLUMNS,
-    LOT_COLUMNS,
-    MG,
-    ML,
-    MOVEMENT_COLUMNS,
-    PARTIALS,
-    PREP_COLUMNS,
-    SCAN_COLUMNS,
-    SESSION_COLUMNS,
-    TOXICITY_COLUMNS,
-    TOXICITY_PER_CYCLE,
-    TOXICITY_SECOND,
-    TOXICITY_TERMS,
-    UNIT_SEQUENCES,
-    UNIT_SIZES,
-    UNIT_TRACKED,
-    VIAL_COLUMNS,
-    WEIGHING_COLUMNS,
-    WEIGHING_REDONE,
-    G,
-)
+from bench.unit.constants import UNIT_SEQUENCES, UNIT_SIZES, UNIT_TRACKED
 from bench.unit.generate import generate_unit
-from bench.unit.preps import Leftover, Prep, item_validated
 from bench.unit.setup import prepare_unit
-from bench.unit.stock import Lot, Stock
 
-__all__ = [
-    "ADMIN_COLUMNS",
-    "ADMIN_INTERRUPTED",
-    "ADMIN_PARTIAL",
-    "ATTRIBUTIONS",
-    "BENCH_ARCHIVE_NOTE",
-    "BENCH_DENSITY_SOURCE",
-    "CHECKOUT_COLUMNS",
-    "EXPOSURE_COLUMNS",
-    "GRADE_WEIGHTS",
-    "INTERRUPTIONS",
-    "LEFTOVER_COLUMNS",
-    "LOT_COLUMNS",
-    "MG",
-    "ML",
-    "MOVEMENT_COLUMNS",
-    "PARTIALS",
-    "PREP_COLUMNS",
-    "SCAN_COLUMNS",
-    "SESSION_COLUMNS",
-    "TOXICITY_COLUMNS",
-    "TOXICITY_PER_CYCLE",
-    "TOXICITY_SECOND",
-    "TOXICITY_TERMS",
-    "UNIT_SEQUENCES",
-    "UNIT_SIZES",
-    "UNIT_TRACKED",
-    "VIAL_COLUMNS",
-    "WEIGHING_COLUMNS",
-    "WEIGHING_REDONE",
-    "Archive",
-    "G",
-    "Leftover",
-    "Lot",
-    "Prep",
-    "Product",
-    "Stock",
-    "generate_unit",
-    "item_validated",
-    "load_archive",
-    "prepare_unit",
-]
+__all__ = ["UNIT_SEQUENCES", "UNIT_SIZES", "UNIT_TRACKED", "generate_unit", "prepare_unit"]

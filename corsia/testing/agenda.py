@@ -43,9 +43,17 @@ class DayHospital:
 
 
 def book(
-    dh: DayHospital, patient_id: int, *, day: date, start: time, place: str = "P01"
+    dh: DayHospital,
+    patient_id: int,
+    *,
+    day: date,
+    start: time,
+    place: str | None = "P01",
+    minutes: int | None = None,
+    steps: Sequence[DrugStep] | None = None,
 ) -> Booking:
-    """A therapy booked by the agenda's nurse on ``place`` (a code) at ``start``."""
+    """A therapy booked by the agenda's nurse on ``place`` (a code; ``None``: no place yet)
+    at ``start``."""
     return services.booking_create(
         actor=dh.nurse,
         workstation=WORKSTATION,
@@ -55,8 +63,10 @@ def book(
             patient_id=patient_id,
             day=day,
             start=start,
-            place_id=dh.place_ids[place],
+            minutes=minutes,
+            place_id=dh.place_ids[place] if place else None,
         ),
+        steps=steps,
     )
 
 
@@ -70,28 +80,14 @@ def book_new_patient(
     place: str | None = "P01",
     steps: Sequence[DrugStep] | None = None,
 ) -> Booking:
-    """A new patient (a temporary STP code from ``surname``) booked by the agenda's nurse
-    for a therapy on ``day`` at ``start``, on ``place`` (a code; ``None``: no place yet)."""
+    """A new patient (a temporary STP code from ``surname``) booked as :func:`book` does."""
     patient = patient_registered(
         dh.coordinator,
         codice_fiscale="",
         stp_eni_code=f"STP14000000{abs(hash(surname)) % 10**5:05d}",
         surname=surname,
     )
-    return services.booking_create(
-        actor=dh.nurse,
-        workstation=WORKSTATION,
-        data=services.BookingInput(
-            agenda_id=dh.agenda.pk,
-            booking_type_id=dh.therapy.pk,
-            patient_id=patient.pk,
-            day=day,
-            start=start,
-            minutes=minutes,
-            place_id=dh.place_ids[place] if place else None,
-        ),
-        steps=steps,
-    )
+    return book(dh, patient.pk, day=day, start=start, place=place, minutes=minutes, steps=steps)
 
 
 def booking_times(booking: Booking) -> tuple[str, time, time, time]:

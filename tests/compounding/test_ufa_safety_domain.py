@@ -34,6 +34,18 @@ AIC = "044155024"
 # ---------------------------------------------------------------- formulation at the scan
 
 
+def _scan_refusal(expected: ExpectedVial, pack: ResolvedPack) -> ScanRefused:
+    """The refusal of ``pack`` read by its AIC stamp, lot L1 typed, expiring 31/12/2027."""
+    return scan_refusal(
+        expected=expected,
+        scanned=AIC,
+        packs={AIC: pack},
+        now=NOW,
+        lot="L1",
+        expiry=date(2027, 12, 31),
+    )
+
+
 def test_H_formulation_pegylated_liposomal_pack_for_conventional_doxorubicin_is_refused() -> None:
     # given a worksheet for conventional doxorubicin 50 mg (Adriblastina)
     expected = ExpectedVial("doxorubicin", "Doxorubicina", Decimal(50))
@@ -45,14 +57,7 @@ def test_H_formulation_pegylated_liposomal_pack_for_conventional_doxorubicin_is_
         Decimal(50),
         formulation=Formulation.PEGYLATED_LIPOSOMAL,
     )
-    refused = scan_refusal(
-        expected=expected,
-        scanned=AIC,
-        packs={AIC: caelyx},
-        now=NOW,
-        lot="L1",
-        expiry=date(2027, 12, 31),
-    )
+    refused = _scan_refusal(expected, caelyx)
     # then it is refused as another formulation, naming both
     assert refused.code == "wrong_formulation"
     assert "convenzionale" in refused.message
@@ -64,14 +69,7 @@ def test_H_formulation_conventional_paclitaxel_for_nab_paclitaxel_is_refused() -
         "paclitaxel", "Paclitaxel", Decimal(100), formulation=Formulation.ALBUMIN_BOUND
     )
     generic = ResolvedPack("paclitaxel_100mg", "paclitaxel", "Paclitaxel", Decimal(100))
-    refused = scan_refusal(
-        expected=expected,
-        scanned=AIC,
-        packs={AIC: generic},
-        now=NOW,
-        lot="L1",
-        expiry=date(2027, 12, 31),
-    )
+    refused = _scan_refusal(expected, generic)
     assert refused.code == "wrong_formulation"
 
 
@@ -85,14 +83,7 @@ def test_H_formulation_subcutaneous_and_intravenous_never_share_a_leftover() -> 
 def test_H_units_a_bleomycin_pack_in_iu_is_not_taken_for_mg() -> None:
     expected = ExpectedVial("bleomycin", "Bleomicina", Decimal(15000), strength_unit="IU")
     in_mg = ResolvedPack("bleo_mg", "bleomycin", "Bleomicina", Decimal(15000), strength_unit="mg")
-    refused = scan_refusal(
-        expected=expected,
-        scanned=AIC,
-        packs={AIC: in_mg},
-        now=NOW,
-        lot="L1",
-        expiry=date(2027, 12, 31),
-    )
+    refused = _scan_refusal(expected, in_mg)
     assert refused.code == "wrong_strength"
 
 
