@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from corsia.core.access import require_perm
 from corsia.core.domain.errors import CorsiaError
 from corsia.core.refusals import refusal_kept
-from corsia.core.web import viewing
+from corsia.core.web import request_actor, request_workstation
 from corsia.drugs import selectors, services
 from corsia.drugs.domain.interactions import SEVERITY_LABELS_IT, Severity
 from corsia.drugs.models import ImportRun
@@ -85,14 +85,16 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                         content=content,
                         file_name=upload.name,
                         source=form.cleaned_data["source"] or f"caricamento {upload.name}",
-                        **viewing(request),
+                        user=request_actor(request),
+                        workstation=request_workstation(request),
                     )
                 else:
                     run = services.aifa_list_import(
                         content=content,
                         file_name=upload.name,
                         reimbursement_class="A" if kind == "aifa_a" else "H",
-                        **viewing(request),
+                        user=request_actor(request),
+                        workstation=request_workstation(request),
                     )
             error = kept.error
     recent = ImportRun.objects.all()[:10]
