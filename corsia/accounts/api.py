@@ -11,7 +11,7 @@ from corsia.accounts.passwords import user_password_expired
 from corsia.core.access import AUTHENTICATED, api_perm, public
 from corsia.core.domain.errors import CorsiaError, PermissionRefused
 from corsia.core.schemas import IsoDatetime
-from corsia.core.web import request_actor, request_workstation
+from corsia.core.web import acting, request_workstation
 
 router = Router(tags=["auth"])
 
@@ -191,11 +191,10 @@ def _request_out(request: RoleRequest) -> RoleRequestOut:
 def user_roles_set(request: HttpRequest, user_id: int, payload: RolesIn) -> RolesOut:
     """Set a user's roles: removals apply at once, a grant waits for another's approval."""
     pending = services.user_set_roles(
-        actor=request_actor(request),
+        **acting(request),
         user_id=user_id,
         roles=payload.roles,
         reason=payload.reason,
-        workstation=request_workstation(request),
     )
     user = User.objects.get(pk=user_id)
     return RolesOut(
@@ -217,11 +216,7 @@ def role_requests_list(request: HttpRequest) -> list[RoleRequestOut]:
 @api_perm("accounts.approve_roles")
 def role_request_approve(request: HttpRequest, request_id: int) -> RoleRequestOut:
     """Approve another user manager's request (never one's own, nor for oneself)."""
-    approved = role_requests.role_request_approve(
-        actor=request_actor(request),
-        request_id=request_id,
-        workstation=request_workstation(request),
-    )
+    approved = role_requests.role_request_approve(**acting(request), request_id=request_id)
     return _request_out(approved)
 
 
@@ -229,9 +224,8 @@ def role_request_approve(request: HttpRequest, request_id: int) -> RoleRequestOu
 @api_perm("accounts.approve_roles")
 def role_request_reject(request: HttpRequest, request_id: int, payload: ReasonIn) -> RoleRequestOut:
     rejected = role_requests.role_request_reject(
-        actor=request_actor(request),
+        **acting(request),
         request_id=request_id,
         reason=payload.reason,
-        workstation=request_workstation(request),
     )
     return _request_out(rejected)

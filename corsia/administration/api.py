@@ -19,6 +19,7 @@ from corsia.administration.permissions import ADMINISTER, VIEW_PUMPS, VIEW_WORKL
 from corsia.administration.pumps import selectors as pump_selectors
 from corsia.core.access import api_perm
 from corsia.core.schemas import Amount, BoundedInt, IsoDatetime, Reason, RecordId
+from corsia.core.web import acting
 from corsia.core.web import request_actor as _actor
 from corsia.core.web import request_workstation as _ws
 
@@ -161,8 +162,7 @@ def bedside_verify(request: HttpRequest, payload: VerifyIn) -> Status[VerifyOut]
     administration starts (201). Refused: 200 with the refusals; the three scans are
     recorded either way (the scan log keeps refusals too)."""
     result = bedside_services.bedside_verify(
-        actor=_actor(request),
-        workstation=_ws(request),
+        **acting(request),
         wristband=payload.wristband,
         badge=payload.badge,
         label=payload.label,
@@ -309,8 +309,7 @@ def bedside_scan(request: HttpRequest, payload: ScanIn) -> ScanOut:
     an empty, over-long or unprintable code is a 422 problem."""
     return _scan(
         bedside_session.bedside_scan(
-            actor=_actor(request),
-            workstation=_ws(request),
+            **acting(request),
             code=payload.code,
             overrides=payload.overrides,
         )
@@ -331,9 +330,7 @@ def bedside_session_get(request: HttpRequest) -> SessionOut | None:
 def bedside_session_no_badge(request: HttpRequest, payload: NoBadgeIn) -> SessionOut:
     """The nurse has no badge with them: the reason is recorded for the session."""
     return _session(
-        bedside_session.bedside_session_no_badge(
-            actor=_actor(request), workstation=_ws(request), reason=payload.reason
-        )
+        bedside_session.bedside_session_no_badge(**acting(request), reason=payload.reason)
     )
 
 
@@ -341,7 +338,7 @@ def bedside_session_no_badge(request: HttpRequest, payload: NoBadgeIn) -> Sessio
 @api_perm(ADMINISTER)
 def bedside_session_close(request: HttpRequest) -> SessionOut | None:
     """The nurse is done with this patient (``null``: no session was open)."""
-    closed = bedside_session.bedside_session_close(actor=_actor(request), workstation=_ws(request))
+    closed = bedside_session.bedside_session_close(**acting(request))
     return _session(closed) if closed else None
 
 
@@ -361,8 +358,7 @@ def administration_end(
 ) -> AdministrationOut:
     """End: completed (the whole bag) or partial (less than the bag, with a reason)."""
     admin = infusion.administration_end(
-        actor=_actor(request),
-        workstation=_ws(request),
+        **acting(request),
         administration_id=administration_id,
         volume_given_ml=payload.volume_given_ml,
         reason=payload.reason,
@@ -378,8 +374,7 @@ def administration_interrupt(
 ) -> AdministrationOut:
     """Stop before the end (reaction, extravasation, occlusion…): volume given and reason."""
     admin = infusion.administration_interrupt(
-        actor=_actor(request),
-        workstation=_ws(request),
+        **acting(request),
         administration_id=administration_id,
         volume_given_ml=payload.volume_given_ml,
         reason=payload.reason,

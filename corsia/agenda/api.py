@@ -45,7 +45,7 @@ from corsia.agenda.schemas import (
 from corsia.agenda.tasks import reminders_defer
 from corsia.core.access import api_perm
 from corsia.core.schemas import IsoDate
-from corsia.core.web import request_actor, request_workstation
+from corsia.core.web import acting, reading, request_actor, request_workstation
 
 router = Router(tags=["agenda"])
 router.add_router("", plan_router)  # «Ottimizza la giornata» as a job: api_plan.py
@@ -141,11 +141,7 @@ def agendas(request: HttpRequest) -> list[AgendaOut]:
 @router.post("/agendas", response={201: AgendaOut})
 @api_perm(MANAGE)
 def agenda_create(request: HttpRequest, payload: AgendaIn) -> Status[AgendaOut]:
-    agenda = services.agenda_create(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
-        data=services.AgendaInput(**payload.dict()),
-    )
+    agenda = services.agenda_create(**acting(request), data=services.AgendaInput(**payload.dict()))
     return Status(201, _agenda_out(agenda))
 
 
@@ -155,8 +151,7 @@ def agenda_update(request: HttpRequest, agenda_id: int, payload: AgendaUpdateIn)
     data = payload.dict()
     version = data.pop("expected_version")
     agenda = services.agenda_update(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         agenda_id=agenda_id,
         expected_version=version,
         data=services.AgendaInput(**data),
@@ -203,8 +198,7 @@ def cup_mapping_set(
 @api_perm(MANAGE)
 def cup_mapping_deactivate(request: HttpRequest, agenda_id: int, mapping_id: int) -> CupMappingOut:
     row = services.cup_mapping_deactivate(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         agenda_id=agenda_id,
         mapping_id=mapping_id,
     )
@@ -215,8 +209,7 @@ def cup_mapping_deactivate(request: HttpRequest, agenda_id: int, mapping_id: int
 @api_perm(MANAGE)
 def place_set(request: HttpRequest, agenda_id: int, payload: PlaceIn) -> dict[str, int | bool]:
     row = services.agenda_place_set(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         agenda_id=agenda_id,
         place_id=payload.place_id,
         active=payload.active,
@@ -244,8 +237,7 @@ def booking_type_set(
 @api_perm(MANAGE)
 def hours_set(request: HttpRequest, agenda_id: int, payload: HoursIn) -> list[WindowOut]:
     rows = services.hours_set(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         agenda_id=agenda_id,
         weekday=payload.weekday,
         shifts=[(s.opens, s.closes, s.shift) for s in payload.shifts],
@@ -260,8 +252,7 @@ def hours_set(request: HttpRequest, agenda_id: int, payload: HoursIn) -> list[Wi
 @api_perm(MANAGE)
 def closed_day_set(request: HttpRequest, agenda_id: int, payload: ClosedDayIn) -> dict[str, bool]:
     services.closed_day_set(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         agenda_id=agenda_id,
         day=payload.day,
         reason=payload.reason,
@@ -274,8 +265,7 @@ def closed_day_set(request: HttpRequest, agenda_id: int, payload: ClosedDayIn) -
 @api_perm(MANAGE)
 def nurse_set(request: HttpRequest, agenda_id: int, payload: NurseIn) -> dict[str, bool]:
     services.nurse_on_duty_set(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         agenda_id=agenda_id,
         day=payload.day,
         nurse_id=payload.nurse_id,
@@ -297,11 +287,9 @@ def nurse_set(request: HttpRequest, agenda_id: int, payload: NurseIn) -> dict[st
 @api_perm(VIEW)
 def day(request: HttpRequest, agenda_id: int, day: IsoDate) -> DayOut:
     view = selectors.day_view(
-        user=request_actor(request),
+        **reading(request),
         agenda_id=agenda_id,
         day=selectors.day_in_range(day),
-        workstation=request_workstation(request),
-        channel="api",
     )
     return DayOut(
         agenda_id=view.agenda.pk,
@@ -318,11 +306,9 @@ def day(request: HttpRequest, agenda_id: int, day: IsoDate) -> DayOut:
 @api_perm(VIEW)
 def call_in(request: HttpRequest, agenda_id: int, day: IsoDate) -> list[CallInOut]:
     _agenda, rows = selectors.call_in_list(
-        user=request_actor(request),
+        **reading(request),
         agenda_id=agenda_id,
         day=selectors.day_in_range(day),
-        workstation=request_workstation(request),
-        channel="api",
     )
     return [
         CallInOut(
@@ -344,12 +330,7 @@ def call_in(request: HttpRequest, agenda_id: int, day: IsoDate) -> list[CallInOu
 @api_perm(REMIND)
 def reminders(request: HttpRequest, agenda_id: int, day: IsoDate) -> dict[str, list[int]]:
     """Queue the day's reminders (never twice): the ids of the bookings queued."""
-    ids = services.reminders_request(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
-        agenda_id=agenda_id,
-        day=day,
-    )
+    ids = services.reminders_request(**acting(request), agenda_id=agenda_id, day=day)
     reminders_defer(ids)
     return {"booking_ids": ids}
 
@@ -361,22 +342,14 @@ def reminders(request: HttpRequest, agenda_id: int, day: IsoDate) -> dict[str, l
 @api_perm(BOOK)
 def booking_create(request: HttpRequest, agenda_id: int, payload: BookingIn) -> Status[BookingOut]:
     booking = services.booking_create(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         data=services.BookingInput(agenda_id=agenda_id, **payload.dict()),
     )
     return Status(201, _booking(request, booking.pk))
 
 
 def _booking(request: HttpRequest, booking_id: int) -> BookingOut:
-    return booking_out(
-        selectors.booking_get(
-            user=request_actor(request),
-            booking_id=booking_id,
-            workstation=request_workstation(request),
-            channel="api",
-        )
-    )
+    return booking_out(selectors.booking_get(**reading(request), booking_id=booking_id))
 
 
 @router.get("/bookings/{booking_id}", response=BookingOut)

@@ -18,7 +18,7 @@ from corsia.agenda.schemas import (
 )
 from corsia.core.access import api_perm
 from corsia.core.schemas import IsoDate
-from corsia.core.web import request_actor, request_workstation
+from corsia.core.web import acting
 
 router = Router(tags=["agenda"])
 
@@ -41,12 +41,7 @@ def _plan_out(p: services.DayPlanPreview) -> DayPlanOut:
 
 
 def _request_out(request: HttpRequest, request_id: int) -> PlanRequestOut:
-    view = services.plan_request_view(
-        actor=request_actor(request),
-        request_id=request_id,
-        workstation=request_workstation(request),
-        channel="api",
-    )
+    view = services.plan_request_view(**acting(request), request_id=request_id, channel="api")
     return PlanRequestOut(
         id=view.request_id,
         agenda_id=view.agenda_id,
@@ -69,10 +64,9 @@ def plan_request_create(
 ) -> Status[PlanRequestOut]:
     """Ask for the day's plan: recorded now (202), computed by the worker; poll its status."""
     asked = services.day_plan_request(
-        actor=request_actor(request),
+        **acting(request),
         agenda_id=agenda_id,
         day=day,
-        workstation=request_workstation(request),
         channel="api",
     )
     return Status(202, _request_out(request, asked.pk))
@@ -91,10 +85,5 @@ def plan_request_apply(
     request: HttpRequest, request_id: int, payload: PlanRequestApplyIn
 ) -> PlanRequestOut:
     """Apply the computed plan: all its moves or none (``plan_stale`` when a booking changed)."""
-    services.day_plan_request_apply(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
-        request_id=request_id,
-        reason=payload.reason,
-    )
+    services.day_plan_request_apply(**acting(request), request_id=request_id, reason=payload.reason)
     return _request_out(request, request_id)

@@ -26,11 +26,13 @@ from corsia.core.access import require_perm
 from corsia.core.domain.errors import ValidationFailed
 from corsia.core.refusals import refusals_as_messages
 from corsia.core.web import (
+    acting,
     parse_id,
     posted_date,
     posted_version,
     request_actor,
     request_workstation,
+    viewing,
 )
 from corsia.patients.selectors import patient_by_mrn, patient_search, places
 
@@ -118,12 +120,7 @@ def _grid(view: selectors.DayView) -> dict[str, object]:
 @require_perm(VIEW)
 def day_page(request: HttpRequest, agenda_id: int) -> HttpResponse:
     day = _day(request)
-    view = selectors.day_view(
-        user=request_actor(request),
-        agenda_id=agenda_id,
-        day=day,
-        workstation=request_workstation(request),
-    )
+    view = selectors.day_view(**viewing(request), agenda_id=agenda_id, day=day)
     return render(
         request,
         "agenda/day.html",
@@ -149,7 +146,8 @@ def _picker(request: HttpRequest) -> dict[str, object]:
     if not text or not request.user.has_perm(BOOK):
         return {"patient_q": text, "found": None}
     found = patient_search(
-        user=request_actor(request), text=text, workstation=request_workstation(request)
+        **viewing(request),
+        text=text,
     )
     return {"patient_q": text, "found": found[:20]}
 
@@ -163,12 +161,7 @@ def ward_places(ward_id: int) -> list[Any]:
 def week_page(request: HttpRequest, agenda_id: int) -> HttpResponse:
     day = _day(request)
     monday = day - timedelta(days=day.weekday())
-    days = selectors.week_view(
-        user=request_actor(request),
-        agenda_id=agenda_id,
-        first=monday,
-        workstation=request_workstation(request),
-    )
+    days = selectors.week_view(**viewing(request), agenda_id=agenda_id, first=monday)
     return render(
         request,
         "agenda/week.html",
@@ -184,12 +177,7 @@ def week_page(request: HttpRequest, agenda_id: int) -> HttpResponse:
 @require_perm(VIEW)
 def call_in_page(request: HttpRequest, agenda_id: int) -> HttpResponse:
     day = _day(request)
-    agenda, rows = selectors.call_in_list(
-        user=request_actor(request),
-        agenda_id=agenda_id,
-        day=day,
-        workstation=request_workstation(request),
-    )
+    agenda, rows = selectors.call_in_list(**viewing(request), agenda_id=agenda_id, day=day)
     return render(
         request,
         "agenda/call_in.html",
@@ -257,12 +245,7 @@ def call_in_csv(request: HttpRequest, agenda_id: int) -> HttpResponse:
 def reminders(request: HttpRequest, agenda_id: int) -> HttpResponse:
     day = _day_posted(request)
     with refusals_as_messages(request):
-        ids = services.reminders_request(
-            actor=request_actor(request),
-            workstation=request_workstation(request),
-            agenda_id=agenda_id,
-            day=day,
-        )
+        ids = services.reminders_request(**acting(request), agenda_id=agenda_id, day=day)
         queued = reminders_defer(ids)
         messages.success(request, _("Promemoria in invio: %(n)d.") % {"n": queued})
     return redirect(reverse("agenda:call_in", args=[agenda_id]) + f"?day={day.isoformat()}")
@@ -288,8 +271,7 @@ def book(request: HttpRequest, agenda_id: int) -> HttpResponse:
                 field="patient",
             )
         booking = services.booking_create(
-            actor=request_actor(request),
-            workstation=request_workstation(request),
+            **acting(request),
             data=services.BookingInput(
                 agenda_id=agenda_id,
                 booking_type_id=parse_id(request.POST.get("booking_type")) or 0,

@@ -18,7 +18,7 @@ from corsia.agenda.permissions import BOOK
 from corsia.core.access import require_perm
 from corsia.core.domain.errors import ValidationFailed
 from corsia.core.refusals import refusals_as_messages
-from corsia.core.web import posted_date, request_actor, request_workstation
+from corsia.core.web import acting, posted_date, request_actor
 
 
 @require_perm(BOOK)
@@ -53,12 +53,7 @@ def plan_request(request: HttpRequest, agenda_id: int) -> HttpResponse:
     with refusals_as_messages(request):
         day = posted_date(request.POST.get("day"), "day") or timezone.localdate()
         back += f"?day={day.isoformat()}"
-        asked = services.day_plan_request(
-            actor=request_actor(request),
-            agenda_id=agenda_id,
-            day=day,
-            workstation=request_workstation(request),
-        )
+        asked = services.day_plan_request(**acting(request), agenda_id=agenda_id, day=day)
         return redirect("agenda:plan_status", request_id=asked.pk)
     return redirect(back)
 
@@ -67,11 +62,7 @@ def plan_request(request: HttpRequest, agenda_id: int) -> HttpResponse:
 def plan_status(request: HttpRequest, request_id: int) -> HttpResponse:
     """One request: «in calcolo» (the page asks again every few seconds), then the preview
     and «Applica»."""
-    view = services.plan_request_view(
-        actor=request_actor(request),
-        request_id=request_id,
-        workstation=request_workstation(request),
-    )
+    view = services.plan_request_view(**acting(request), request_id=request_id)
     preview = view.preview
     return render(
         request,
@@ -93,8 +84,7 @@ def plan_apply(request: HttpRequest, request_id: int) -> HttpResponse:
     """«Applica»: every move of the plan or none; refused: back to the plan, said why."""
     with refusals_as_messages(request):
         done = services.day_plan_request_apply(
-            actor=request_actor(request),
-            workstation=request_workstation(request),
+            **acting(request),
             request_id=request_id,
             reason=request.POST.get("reason", ""),
         )

@@ -18,7 +18,7 @@ from ninja import Router, Schema
 from corsia.compounding import requirements as planning
 from corsia.compounding.domain.requirements import Tray
 from corsia.core.access import api_perm
-from corsia.core.web import request_actor, request_workstation
+from corsia.core.web import reading
 
 router = Router(tags=["inventory"])
 
@@ -90,12 +90,10 @@ def requirements(
     """Vials per product and day for the planned orders from today, what the stock covers,
     what to order, and the pick list with the patients' trays (see the requirements page)."""
     result = planning.planned_requirements(
-        user=request_actor(request),
+        **reading(request),
         today=timezone.localdate(),
         days=days,
         location_code=location,
-        workstation=request_workstation(request),
-        channel="api",
     )
 
     def per_day(values: tuple[int, ...]) -> list[dict[str, Any]]:

@@ -17,7 +17,7 @@ from corsia.compounding import requirements as planning
 from corsia.compounding.requirements import PlannedRequirements
 from corsia.core.access import require_perm
 from corsia.core.refusals import refusal_kept
-from corsia.core.web import query_int, request_actor, request_workstation
+from corsia.core.web import query_int, viewing
 from corsia.inventory.selectors import location_options, stock_locations
 
 
@@ -34,11 +34,10 @@ def requirements_page(request: HttpRequest) -> HttpResponse:
     if unknown.error is not None:
         location = ""
     result = planning.planned_requirements(
-        user=request_actor(request),
+        **viewing(request),
         today=today,
         days=days,
         location_code=location,
-        workstation=request_workstation(request),
     )
     export = request.GET.get("export", "")
     if export in ("requirements", "picks"):

@@ -30,7 +30,14 @@ from corsia.core.actors import require_permission
 from corsia.core.domain.errors import ValidationFailed
 from corsia.core.domain.files import ensure_file_size
 from corsia.core.refusals import refusal_kept, refusals_as_messages
-from corsia.core.web import parse_id, posted_decimal, request_actor, request_workstation
+from corsia.core.web import (
+    acting,
+    parse_id,
+    posted_decimal,
+    request_actor,
+    request_workstation,
+    viewing,
+)
 from corsia.prescribing.pharmacist_review import pharmacist_review
 
 
@@ -99,7 +106,8 @@ def scan_label(request: HttpRequest) -> HttpResponse:
 @require_perm(VIEW)
 def order_page(request: HttpRequest, order_id: int) -> HttpResponse:
     order = selectors.order_for_pharmacy(
-        user=request_actor(request), order_id=order_id, workstation=request_workstation(request)
+        **viewing(request),
+        order_id=order_id,
     )
     actor = request_actor(request)
     preparations = list(selectors.order_preparations(order))
@@ -159,11 +167,7 @@ def order_action(request: HttpRequest, order_id: int) -> HttpResponse:
 def preparation_page(request: HttpRequest, preparation_id: int) -> HttpResponse:
     """The hood page. ``?codice=`` keeps a scanned code that lacks lot or expiry (a Code
     39 stamp) until they are typed: a scan is never lost."""
-    prep = selectors.preparation_view(
-        user=request_actor(request),
-        preparation_id=preparation_id,
-        workstation=request_workstation(request),
-    )
+    prep = selectors.preparation_view(**viewing(request), preparation_id=preparation_id)
     pending = request.GET.get("codice", "")[:120].replace("\x00", "")
     return render(
         request,
@@ -190,8 +194,7 @@ def preparation_page(request: HttpRequest, preparation_id: int) -> HttpResponse:
 def _scan(request: HttpRequest, preparation_id: int) -> None:
     leftover = request.POST.get("leftover_id", "").strip()
     vial = services.preparation_scan(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         preparation_id=preparation_id,
         barcode=request.POST.get("barcode", ""),
         lot=request.POST.get("lot", ""),
@@ -211,8 +214,7 @@ def _leftover(request: HttpRequest) -> None:
     """The volume left in a part-used vial, kept for reuse or thrown away."""
     waste = request.POST.get("waste") == "1"
     leftover = services.leftover_volume_record(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         leftover_id=parse_id(request.POST.get("leftover_id")) or 0,
         volume_ml=None if waste else posted_decimal(request.POST.get("volume_ml"), "volume_ml"),
         waste=waste,
@@ -319,11 +321,7 @@ def _preparation_file(
 ) -> HttpResponse:
     """A print of the preparation (``name`` formatted with its label code), read with the
     access log like the preparation page."""
-    prep = selectors.preparation_view(
-        user=request_actor(request),
-        preparation_id=preparation_id,
-        workstation=request_workstation(request),
-    )
+    prep = selectors.preparation_view(**viewing(request), preparation_id=preparation_id)
     return _file(render_file(prep), content_type, name.format(code=prep.label_code))
 
 
@@ -363,7 +361,8 @@ def vial_plan(request: HttpRequest) -> HttpResponse:
     rows = [
         r
         for r in selectors.workplan_view(
-            user=request_actor(request), day=day, workstation=request_workstation(request)
+            **viewing(request),
+            day=day,
         )
         if r.preparation is not None
     ]
@@ -436,7 +435,8 @@ def checkout_page(request: HttpRequest, order_id: int) -> HttpResponse:
             messages.success(request, "Sacchetto paziente completo: consegnato al reparto.")
             return redirect("compounding:checkout_done", checkout_id=checkout.pk)
     order = selectors.order_for_pharmacy(
-        user=request_actor(request), order_id=order_id, workstation=request_workstation(request)
+        **viewing(request),
+        order_id=order_id,
     )
     preps = [p for p in selectors.order_preparations(order) if p.scheduled_date == day]
     return render(
@@ -455,8 +455,7 @@ def checkout_done(request: HttpRequest, checkout_id: int) -> HttpResponse:
         with refusals_as_messages(request, not_found_is_404=False):
             upload = request.FILES.get("csv")
             log = services.transport_import(
-                actor=request_actor(request),
-                workstation=request_workstation(request),
+                **acting(request),
                 checkout_id=checkout.pk,
                 file_name=(upload.name if upload is not None else "") or "trasporto.csv",
                 content=_csv_bytes(upload),
@@ -469,10 +468,9 @@ def checkout_done(request: HttpRequest, checkout_id: int) -> HttpResponse:
             )
         return redirect("compounding:checkout_done", checkout_id=checkout.pk)
     checkout = selectors.checkout_view(
-        user=request_actor(request),
+        **viewing(request),
         checkout_id=checkout_id,
         what="check-out",
-        workstation=request_workstation(request),
     )
     return render(
         request,
@@ -488,10 +486,9 @@ def checkout_done(request: HttpRequest, checkout_id: int) -> HttpResponse:
 @require_perm(VIEW)
 def bag_label_pdf(request: HttpRequest, checkout_id: int) -> HttpResponse:
     checkout = selectors.checkout_view(
-        user=request_actor(request),
+        **viewing(request),
         checkout_id=checkout_id,
         what="etichetta del sacchetto del check-out",
-        workstation=request_workstation(request),
     )
     return _file(
         documents.bag_label_pdf(checkout), "application/pdf", f"sacchetto-{checkout.pk}.pdf"

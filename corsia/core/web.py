@@ -130,3 +130,29 @@ def acting(request: HttpRequest) -> Acting:
     """The signed-in user and the request's workstation, as a service's keyword arguments:
     ``services.diary_sign(**acting(request), patient_id=...)``."""
     return {"actor": request_actor(request), "workstation": request_workstation(request)}
+
+
+class Viewing(TypedDict):
+    """Who reads and from where: what every patient-data selector logs in the access log
+    (a page's read: the selector's own channel, ``web``)."""
+
+    user: User
+    workstation: Workstation
+
+
+def viewing(request: HttpRequest) -> Viewing:
+    """The signed-in user and the request's workstation reading through a page, as a
+    selector's keyword arguments: ``selectors.device_get(**viewing(request), device_id=...)``."""
+    return {"user": request_actor(request), "workstation": request_workstation(request)}
+
+
+class Reading(Viewing):
+    """A read through the API: who, from where, and the channel ``api``."""
+
+    channel: str
+
+
+def reading(request: HttpRequest) -> Reading:
+    """The signed-in user and the request's workstation reading through the API, as a
+    selector's keyword arguments: ``selectors.device_get(**reading(request), device_id=...)``."""
+    return {**viewing(request), "channel": "api"}

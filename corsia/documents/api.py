@@ -9,7 +9,7 @@ from ninja import Router, Schema
 
 from corsia.core.access import api_perm
 from corsia.core.schemas import IsoDatetime
-from corsia.core.web import request_actor, request_workstation
+from corsia.core.web import reading
 from corsia.documents import selectors
 
 router = Router(tags=["documents"])
@@ -84,11 +84,7 @@ class DocumentSummaryOut(Schema):
 def my_recent_documents(request: HttpRequest) -> list[DocumentSummaryOut]:
     """The documents the caller created or signed in the last 30 days (the archive's front
     page); naming their patients is logged as a read of each."""
-    documents = selectors.my_recent_documents(
-        user=request_actor(request),
-        workstation=getattr(request, "workstation", None),
-        channel="api",
-    )
+    documents = selectors.my_recent_documents(**reading(request))
     superseded = selectors.superseded_ids(documents)
     return [
         DocumentSummaryOut(
@@ -108,12 +104,7 @@ def my_recent_documents(request: HttpRequest) -> list[DocumentSummaryOut]:
 @router.get("/{document_id}", response=DocumentOut)
 @api_perm(VIEW)
 def document_detail(request: HttpRequest, document_id: int) -> DocumentOut:
-    view = selectors.document_view(
-        user=request_actor(request),
-        document_id=document_id,
-        workstation=request_workstation(request),
-        channel="api",
-    )
+    view = selectors.document_view(**reading(request), document_id=document_id)
     d, report = view.document, view.signature
     following = next((v for v in view.versions if v.supersedes_id == d.pk), None)
     return DocumentOut(

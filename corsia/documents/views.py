@@ -11,8 +11,7 @@ from django.views.decorators.http import require_POST
 
 from corsia.core.access import require_perm
 from corsia.core.refusals import form_refusals, refusals_as_messages
-from corsia.core.web import request_actor
-from corsia.core.web import request_workstation as _ws
+from corsia.core.web import acting, request_actor, viewing
 from corsia.documents import selectors, services
 from corsia.documents.forms import ActivationForm, TemplateForm
 from corsia.patients import selectors as patient_selectors
@@ -23,7 +22,9 @@ MANAGE = "documents.manage_templates"
 
 @require_perm(VIEW)
 def index(request: HttpRequest) -> HttpResponse:
-    documents = selectors.my_recent_documents(user=request_actor(request), workstation=_ws(request))
+    documents = selectors.my_recent_documents(
+        **viewing(request),
+    )
     context = {
         "documents": documents,
         "superseded": selectors.superseded_ids(documents),
@@ -35,7 +36,8 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_perm(VIEW)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     view = selectors.document_view(
-        user=request_actor(request), document_id=pk, workstation=_ws(request)
+        **viewing(request),
+        document_id=pk,
     )
     return render(request, "documents/detail.html", {"v": view, "d": view.document})
 
@@ -43,7 +45,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_perm(VIEW)
 def pdf(request: HttpRequest, pk: int) -> HttpResponse:
     document, content = selectors.document_content(
-        user=request_actor(request), document_id=pk, workstation=_ws(request)
+        **viewing(request),
+        document_id=pk,
     )
     response = HttpResponse(content, content_type=document.mime_type)
     response["Content-Disposition"] = f'inline; filename="{selectors.filename_of(document)}"'
@@ -55,7 +58,8 @@ def pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def patient_list(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_selectors.patient_get(user=request_actor(request), patient_id=patient_id)
     documents = selectors.patient_documents(
-        user=request_actor(request), patient_id=patient.pk, workstation=_ws(request)
+        **viewing(request),
+        patient_id=patient.pk,
     )
     context = {
         "patient": patient,
@@ -87,8 +91,7 @@ def template_edit(request: HttpRequest, code: str) -> HttpResponse:
                 response["Content-Disposition"] = f'inline; filename="anteprima-{code}.pdf"'
                 return response
             saved = services.template_update(
-                actor=request_actor(request),
-                workstation=_ws(request),
+                **acting(request),
                 code=code,
                 title=data["title"],
                 body=data["body"],
@@ -116,8 +119,7 @@ def template_activation(request: HttpRequest, code: str, template_id: int) -> Ht
         return redirect("documents:template_edit", code=code)
     with refusals_as_messages(request):
         services.template_set_active(
-            actor=request_actor(request),
-            workstation=_ws(request),
+            **acting(request),
             template_id=template_id,
             active=form.cleaned_data["active"],
             reason=form.cleaned_data["reason"],

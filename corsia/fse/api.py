@@ -9,7 +9,7 @@ from ninja import Router, Schema
 
 from corsia.core.access import api_perm
 from corsia.core.schemas import IsoDatetime, Reason
-from corsia.core.web import request_actor, request_workstation
+from corsia.core.web import acting, reading, request_actor
 from corsia.fse import selectors, services
 from corsia.fse.models import FseDocument
 from corsia.fse.selectors import DocumentFilter, LetterNotSent
@@ -81,12 +81,7 @@ def documents(request: HttpRequest, state: str = "") -> list[dict[str, Any]]:
 @router.get("/documents/{document_id}", response=DocumentDetailOut)
 @api_perm(services.VIEW)
 def document(request: HttpRequest, document_id: int) -> dict[str, Any]:
-    detail = selectors.document_detail(
-        user=request_actor(request),
-        document_id=document_id,
-        workstation=request_workstation(request),
-        channel="api",
-    )
+    detail = selectors.document_detail(**reading(request), document_id=document_id)
     return _out(detail.document) | {
         "events": [
             {
@@ -106,8 +101,7 @@ def document(request: HttpRequest, document_id: int) -> dict[str, Any]:
 @api_perm(services.MANAGE)
 def retry(request: HttpRequest, document_id: int, payload: RetryIn) -> dict[str, Any]:
     row = services.fse_document_retry(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         document_id=document_id,
         reason=payload.reason,
         expected_version=payload.expected_version,
@@ -118,11 +112,7 @@ def retry(request: HttpRequest, document_id: int, payload: RetryIn) -> dict[str,
 @router.get("/letters-not-sent", response=list[LetterNotSent])  # the selector's own rows
 @api_perm(services.VIEW)
 def letters_not_sent(request: HttpRequest) -> list[LetterNotSent]:
-    return list(
-        selectors.letters_not_sent(
-            user=request_actor(request), workstation=request_workstation(request), channel="api"
-        )
-    )
+    return list(selectors.letters_not_sent(**reading(request)))
 
 
 @router.post("/letters/{letter_id}/send", response={201: DocumentOut})
@@ -130,10 +120,5 @@ def letters_not_sent(request: HttpRequest) -> list[LetterNotSent]:
 def letter_resend(
     request: HttpRequest, letter_id: int, payload: ResendIn
 ) -> tuple[int, dict[str, Any]]:
-    row = services.fse_letter_resend(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
-        letter_id=letter_id,
-        reason=payload.reason,
-    )
+    row = services.fse_letter_resend(**acting(request), letter_id=letter_id, reason=payload.reason)
     return 201, _out(row)

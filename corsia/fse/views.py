@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from corsia.core.access import require_perm
 from corsia.core.refusals import act_with_reason
-from corsia.core.web import request_actor, request_workstation
+from corsia.core.web import request_actor, request_workstation, viewing
 from corsia.fse import selectors, services
 from corsia.fse.domain.states import STATE_LABELS_IT, FseState
 from corsia.fse.selectors import DocumentFilter
@@ -41,11 +41,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
 
 @require_perm(services.VIEW)
 def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
-    detail = selectors.document_detail(
-        user=request_actor(request),
-        document_id=document_id,
-        workstation=request_workstation(request),
-    )
+    detail = selectors.document_detail(**viewing(request), document_id=document_id)
     row = detail.document
     return render(
         request,

@@ -8,7 +8,7 @@ from ninja import Router, Schema, Status
 
 from corsia.core.access import api_perm
 from corsia.core.schemas import IsoDatetime, Reason
-from corsia.core.web import request_actor, request_workstation
+from corsia.core.web import acting, reading, request_actor
 from corsia.interop import selectors, services
 from corsia.interop.models import InboundMessage, OutboundMessage, Subscriber
 from corsia.interop.selectors import MessageFilter, OutboundFilter
@@ -86,12 +86,7 @@ def messages(
 
 
 def _detail(request: HttpRequest, message_id: int) -> MessageDetailOut:
-    detail = selectors.message_detail(
-        user=request_actor(request),
-        message_id=message_id,
-        workstation=request_workstation(request),
-        channel="api",
-    )
+    detail = selectors.message_detail(**reading(request), message_id=message_id)
     row = detail.message
     return MessageDetailOut(
         **_out(row).dict(),
@@ -123,12 +118,7 @@ def message(request: HttpRequest, message_id: int) -> MessageDetailOut:
 @api_perm(services.REPLAY)
 def replay(request: HttpRequest, message_id: int, payload: ReplayIn) -> MessageOut:
     """Apply a message in error or parked again, with a reason (audited)."""
-    row = services.message_replay(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
-        message_id=message_id,
-        reason=payload.reason,
-    )
+    row = services.message_replay(**acting(request), message_id=message_id, reason=payload.reason)
     return _out(row)
 
 
@@ -244,12 +234,7 @@ def outbound_messages(
 @api_perm(services.VIEW)
 def outbound_message(request: HttpRequest, message_id: int) -> OutboundDetailOut:
     """One outgoing message: its text, the ACK received (access-logged: it names a patient)."""
-    row = selectors.outbound_detail(
-        user=request_actor(request),
-        message_id=message_id,
-        workstation=request_workstation(request),
-        channel="api",
-    )
+    row = selectors.outbound_detail(**reading(request), message_id=message_id)
     return OutboundDetailOut(
         **_outbound(row).dict(), raw=row.raw, ack=row.ack, patient_id=row.patient_id
     )
@@ -259,12 +244,7 @@ def outbound_message(request: HttpRequest, message_id: int) -> OutboundDetailOut
 @api_perm(services.REPLAY)
 def outbound_resend(request: HttpRequest, message_id: int, payload: ResendIn) -> OutboundOut:
     """Send a refused or unanswered message again (same text, same MSH-10), with a reason."""
-    row = services.outbound_resend(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
-        message_id=message_id,
-        reason=payload.reason,
-    )
+    row = services.outbound_resend(**acting(request), message_id=message_id, reason=payload.reason)
     return _outbound(row)
 
 
@@ -291,11 +271,7 @@ def _input(payload: SubscriberIn) -> services.SubscriberInput:
 @api_perm(services.MANAGE_SUBSCRIBERS)
 def subscriber_create(request: HttpRequest, payload: SubscriberIn) -> Status[SubscriberOut]:
     """Add a subscriber: ``message_types`` among ``RAS^O17``, ``RDS^O13``."""
-    row = services.subscriber_save(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
-        data=_input(payload),
-    )
+    row = services.subscriber_save(**acting(request), data=_input(payload))
     return Status(201, _subscriber(row))
 
 
@@ -306,8 +282,7 @@ def subscriber_update(
 ) -> SubscriberOut:
     """Change a subscriber (``expected_version``: the version read; 409 if changed since)."""
     row = services.subscriber_save(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         data=_input(payload),
         subscriber_id=subscriber_id,
         expected_version=payload.expected_version,

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from corsia.core.access import require_perm
 from corsia.core.refusals import act_with_reason, form_refusals, refusals_as_messages
-from corsia.core.web import request_actor, request_workstation
+from corsia.core.web import acting, request_actor, request_workstation, viewing
 from corsia.interop import selectors, services
 from corsia.interop.domain.outbound import DEAD_LETTERS, OUTBOUND_STATE_LABELS_IT, OutboundState
 from corsia.interop.domain.states import RETRIABLE, STATE_LABELS_IT, MessageState
@@ -49,11 +49,7 @@ def message_list(request: HttpRequest) -> HttpResponse:
 
 @require_perm(services.VIEW)
 def message_detail(request: HttpRequest, message_id: int) -> HttpResponse:
-    detail = selectors.message_detail(
-        user=request_actor(request),
-        message_id=message_id,
-        workstation=request_workstation(request),
-    )
+    detail = selectors.message_detail(**viewing(request), message_id=message_id)
     row = detail.message
     return render(
         request,
@@ -74,8 +70,7 @@ def message_detail(request: HttpRequest, message_id: int) -> HttpResponse:
 def message_replay(request: HttpRequest, message_id: int) -> HttpResponse:
     with refusals_as_messages(request):
         row = services.message_replay(
-            actor=request_actor(request),
-            workstation=request_workstation(request),
+            **acting(request),
             message_id=message_id,
             reason=request.POST.get("reason", ""),
         )
@@ -118,11 +113,7 @@ def _outbound_list(request: HttpRequest) -> HttpResponse:
 
 @require_perm(services.VIEW)
 def outbound_detail(request: HttpRequest, message_id: int) -> HttpResponse:
-    row = selectors.outbound_detail(
-        user=request_actor(request),
-        message_id=message_id,
-        workstation=request_workstation(request),
-    )
+    row = selectors.outbound_detail(**viewing(request), message_id=message_id)
     return render(
         request,
         "interop/outbound_message.html",

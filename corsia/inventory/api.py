@@ -21,7 +21,7 @@ from pydantic import Field
 from corsia.core.access import api_perm
 from corsia.core.domain.errors import ValidationFailed
 from corsia.core.schemas import Amount, BoundedInt, IsoDate, IsoDatetime
-from corsia.core.web import request_actor, request_workstation
+from corsia.core.web import acting, request_actor
 from corsia.drugs import selectors as drugs
 from corsia.inventory import selectors, services
 from corsia.inventory.domain.accounting import consumption_json
@@ -271,8 +271,7 @@ def load(request: HttpRequest, payload: LoadIn) -> Status[list[dict[str, Any]]]:
             details={"errors": errors},
         )
     movements = services.stock_load(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         supplier=payload.supplier,
         document_number=payload.document_number,
         document_date=payload.document_date,
@@ -362,8 +361,7 @@ def procurement_import(request: HttpRequest, location: str) -> Status[list[dict[
             f"Ubicazione «{location[:30]}» sconosciuta.", code="location_unknown", field="location"
         )
     movements = services.procurement_import(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         content=request.body,
         file_name="api",
         location=place,
@@ -396,10 +394,5 @@ class ConsumptionOut(Schema):
 def consumption(request: HttpRequest, since: date, until: date) -> dict[str, Any]:
     """Net consumption per cost centre and product over [since, until] (JSON; the CSV is
     ``/inventory/consumption/export/?format=csv``)."""
-    export = services.consumption_export(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
-        since=since,
-        until=until,
-    )
+    export = services.consumption_export(**acting(request), since=since, until=until)
     return consumption_json(export.lines, since=since, until=until)

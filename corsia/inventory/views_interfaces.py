@@ -18,7 +18,7 @@ from corsia.core.access import require_perm
 from corsia.core.domain.errors import CorsiaError, ValidationFailed
 from corsia.core.domain.files import ensure_file_size
 from corsia.core.refusals import refusal_kept
-from corsia.core.web import request_actor, request_workstation
+from corsia.core.web import acting, request_actor
 from corsia.inventory import selectors, services
 from corsia.inventory.domain.accounting import consumption_json
 from corsia.inventory.domain.procurement import MAX_FILE_BYTES
@@ -59,8 +59,7 @@ def procurement_page(request: HttpRequest) -> HttpResponse:
             content, file_name = _posted_content(request)
             if action == "confirm":
                 services.procurement_import(
-                    actor=request_actor(request),
-                    workstation=request_workstation(request),
+                    **acting(request),
                     content=content,
                     file_name=file_name,
                     location=location,
@@ -96,12 +95,7 @@ def consumption_export_page(request: HttpRequest) -> HttpResponse:
     with refusal_kept() as kept:
         since = _day(request.GET.get("since"), today.replace(day=1))
         until = _day(request.GET.get("until"), today)
-        export = services.consumption_export(
-            actor=request_actor(request),
-            workstation=request_workstation(request),
-            since=since,
-            until=until,
-        )
+        export = services.consumption_export(**acting(request), since=since, until=until)
         name = f"consumi-{since:%Y%m%d}-{until:%Y%m%d}"
         if fmt == "json":
             body = json.dumps(

@@ -10,7 +10,7 @@ from ninja import Router, Schema, Status
 
 from corsia.core.access import api_perm
 from corsia.core.schemas import AwareDatetime, IsoDatetime
-from corsia.core.web import acting, request_actor, request_workstation
+from corsia.core.web import acting, reading, request_actor
 from corsia.nursing import selectors, services
 from corsia.nursing.api_care import router as care_router
 from corsia.nursing.api_common import RECORD, VIEW, act_operations
@@ -134,12 +134,10 @@ def assessments(
     """A patient's assessments, newest first (current versions; ``history=true`` adds the
     corrected ones); of one scale with ``scale`` (its code): the trend."""
     rows = selectors.patient_assessments(
-        user=request_actor(request),
+        **reading(request),
         patient_id=patient_id,
         scale_code=scale or None,
         include_history=history,
-        workstation=request_workstation(request),
-        channel="api",
     )
     return [_out(a) for a in rows]
 
@@ -147,14 +145,7 @@ def assessments(
 @router.get("/assessments/{assessment_id}", response=AssessmentOut)
 @api_perm(VIEW)
 def assessment(request: HttpRequest, assessment_id: int) -> AssessmentOut:
-    return _out(
-        selectors.assessment_get(
-            user=request_actor(request),
-            assessment_id=assessment_id,
-            workstation=request_workstation(request),
-            channel="api",
-        )
-    )
+    return _out(selectors.assessment_get(**reading(request), assessment_id=assessment_id))
 
 
 @router.post("/assessments", response={201: AssessmentOut})
@@ -277,11 +268,9 @@ def written_record(
 ) -> WrittenRecordOut:
     """The anamnesis in force, the care diary and the monitoring, newest first."""
     record = selectors.patient_written_record(
-        user=request_actor(request),
+        **reading(request),
         patient_id=patient_id,
         include_history=history,
-        workstation=request_workstation(request),
-        channel="api",
     )
     return WrittenRecordOut(
         anamnesis=_anamnesis_out(record.anamnesis) if record.anamnesis else None,

@@ -13,7 +13,7 @@ from ninja import Router, Schema, Status
 
 from corsia.core.access import api_perm
 from corsia.core.schemas import AwareDatetime, IsoDatetime
-from corsia.core.web import request_actor, request_workstation
+from corsia.core.web import reading, request_actor
 from corsia.nursing import selectors_care, services
 from corsia.nursing.api_common import RECORD, VIEW, act_operations, created
 from corsia.nursing.models import (
@@ -286,13 +286,7 @@ def care_plan(request: HttpRequest, patient_id: int, stay: int | None = None) ->
     """Open and ended problems of one stay (``stay``: an id of ``stays``, 0 outside any
     stay; none: the current one, else the latest), today's recorded interventions, the
     scales' suggestions."""
-    plan = selectors_care.patient_care_plan(
-        user=request_actor(request),
-        patient_id=patient_id,
-        workstation=request_workstation(request),
-        channel="api",
-        stay=stay,
-    )
+    plan = selectors_care.patient_care_plan(**reading(request), patient_id=patient_id, stay=stay)
     records = [
         r
         for view in plan.open

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from corsia.core.access import require_perm
 from corsia.core.refusals import form_refusals, refusals_as_messages
-from corsia.core.web import request_actor
+from corsia.core.web import acting, request_actor
 from corsia.core.web import request_workstation as _ws
 from corsia.nursing import selectors, services
 from corsia.nursing.domain import monitoring
@@ -269,8 +269,7 @@ def note_write(request: HttpRequest, patient_id: int) -> HttpResponse:
     form = NoteForm(request.POST)
     with refusals_as_messages(request):
         services.note_write(
-            actor=request_actor(request),
-            workstation=_ws(request),
+            **acting(request),
             patient_id=patient_id,
             text=form.data.get("text", ""),
             kind=form.data.get("kind", "diary"),
@@ -285,8 +284,7 @@ def monitoring_record(request: HttpRequest, patient_id: int) -> HttpResponse:
     form = MonitoringForm(request.POST)
     with refusals_as_messages(request):
         services.monitoring_record(
-            actor=request_actor(request),
-            workstation=_ws(request),
+            **acting(request),
             patient_id=patient_id,
             parameter=form.data.get("parameter", ""),
             value=form.data.get("value", ""),

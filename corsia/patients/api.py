@@ -9,7 +9,7 @@ from ninja import Field, Router, Schema, Status
 
 from corsia.core.access import api_perm
 from corsia.core.schemas import BoundedInt, EncounterTime, IsoDate, IsoDatetime, Reason, RecordId
-from corsia.core.web import acting, request_actor, request_workstation
+from corsia.core.web import acting, reading
 from corsia.patients import selectors, services
 from corsia.patients.models import Allergy, Encounter, Patient
 
@@ -98,12 +98,7 @@ def _input(payload: PatientIn) -> services.PatientInput:
 @api_perm(VIEW)
 def search(request: HttpRequest, q: str = "") -> list[PatientOut]:
     """By name (any word order), codice fiscale, STP/ENI, MRN or wristband payload."""
-    found = selectors.patient_search(
-        user=request_actor(request),
-        text=q,
-        workstation=request_workstation(request),
-        channel="api",
-    )
+    found = selectors.patient_search(**reading(request), text=q)
     return [_out(p) for p in found]
 
 
@@ -140,11 +135,9 @@ def wards(request: HttpRequest) -> list[WardOut]:
 @api_perm(VIEW)
 def detail(request: HttpRequest, patient_id: int) -> PatientDetailOut:
     view = selectors.patient_view(
-        user=request_actor(request),
+        **reading(request),
         patient_id=patient_id,
         what="scheda paziente (API)",
-        workstation=request_workstation(request),
-        channel="api",
     )
     base = _out(view.patient).model_dump()
     return PatientDetailOut(
@@ -174,10 +167,7 @@ def detail(request: HttpRequest, patient_id: int) -> PatientDetailOut:
 @router.post("", response={201: PatientOut})
 @api_perm(CHANGE)
 def create(request: HttpRequest, payload: PatientIn) -> Status[PatientOut]:
-    patient = services.patient_create(
-        **acting(request),
-        data=_input(payload),
-    )
+    patient = services.patient_create(**acting(request), data=_input(payload))
     return Status(201, _out(patient))
 
 
@@ -449,12 +439,7 @@ def _allergy(allergy: Allergy) -> AllergyOut:
 def allergy_list(request: HttpRequest, patient_id: int) -> AllergyListOut:
     """Every allergy of the patient (refuted and inactive ones too, with their reason) and
     whether the patient was asked: ``listed``, ``none_known`` (dated) or ``not_asked``."""
-    overview = selectors.allergy_overview(
-        user=request_actor(request),
-        patient_id=patient_id,
-        workstation=getattr(request, "workstation", None),
-        channel="api",
-    )
+    overview = selectors.allergy_overview(**reading(request), patient_id=patient_id)
     return AllergyListOut(
         patient_id=overview.patient.pk,
         state=overview.summary.state.value,
@@ -468,8 +453,7 @@ def allergy_list(request: HttpRequest, patient_id: int) -> AllergyListOut:
 @api_perm(RECORD_ALLERGY)
 def allergy_record(request: HttpRequest, patient_id: int, payload: AllergyIn) -> Status[AllergyOut]:
     allergy = services.allergy_record(
-        actor=request_actor(request),
-        workstation=getattr(request, "workstation", None),
+        **acting(request),
         patient_id=patient_id,
         data=services.AllergyInput(**payload.model_dump()),
     )
@@ -480,8 +464,7 @@ def _close(
     request: HttpRequest, patient_id: int, allergy_id: int, payload: AllergyCloseIn, status: str
 ) -> AllergyOut:
     allergy = services.allergy_close(
-        actor=request_actor(request),
-        workstation=getattr(request, "workstation", None),
+        **acting(request),
         patient_id=patient_id,
         allergy_id=allergy_id,
         expected_version=payload.version,
@@ -516,8 +499,7 @@ def no_known_allergies(
 ) -> Status[NoKnownAllergiesOut]:
     """The patient was asked: no known allergies (refused while an allergy is active)."""
     statement = services.no_known_allergies_state(
-        actor=request_actor(request),
-        workstation=getattr(request, "workstation", None),
+        **acting(request),
         patient_id=patient_id,
         stated_on=payload.stated_on,
     )

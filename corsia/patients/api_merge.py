@@ -9,7 +9,7 @@ from ninja import Router, Schema
 from corsia.core.access import api_perm
 from corsia.core.domain.errors import NotFound
 from corsia.core.schemas import Reason
-from corsia.core.web import acting, request_actor, request_workstation
+from corsia.core.web import acting, reading
 from corsia.patients import selectors_merge, services
 from corsia.patients.selectors_merge import MergeInfoRow
 
@@ -26,12 +26,7 @@ class UnmergeIn(Schema):
 @api_perm(UNMERGE)
 def merges(request: HttpRequest, state: str = "") -> list[MergeInfoRow]:
     """The latest merges (``state``: merged / unmerged), with what each module moved."""
-    rows = selectors_merge.merges_list(
-        user=request_actor(request),
-        state=state,
-        workstation=request_workstation(request),
-        channel="api",
-    )
+    rows = selectors_merge.merges_list(**reading(request), state=state)
     return rows
 
 
@@ -39,11 +34,7 @@ def merges(request: HttpRequest, state: str = "") -> list[MergeInfoRow]:
 @api_perm(UNMERGE)
 def unmerge(request: HttpRequest, merge_id: int, payload: UnmergeIn) -> MergeInfoRow:
     """Undo a merge: exactly the rows it moved go back to the duplicate, active again."""
-    merge = services.patient_unmerge(
-        **acting(request),
-        merge_id=merge_id,
-        reason=payload.reason,
-    )
+    merge = services.patient_unmerge(**acting(request), merge_id=merge_id, reason=payload.reason)
     row = selectors_merge.merge_find(merge_id=merge.pk)
     if row is None:  # pragma: no cover - the service just wrote it
         raise NotFound("Unione non trovata.", code="merge_not_found")

@@ -9,7 +9,7 @@ from ninja import Field, Router, Schema, Status
 from corsia.core.access import api_perm, refuse_before_input
 from corsia.core.domain.errors import PermissionRefused
 from corsia.core.schemas import IsoDatetime, Reason, RecordId
-from corsia.core.web import acting, request_actor, request_workstation
+from corsia.core.web import acting, reading, request_actor
 from corsia.patients import selectors, services
 from corsia.patients.models import BreakGlassGrant, WardAssignment
 from corsia.patients.scope import is_scoped
@@ -148,12 +148,7 @@ def break_glass(request: HttpRequest, payload: BreakGlassIn) -> Status[BreakGlas
 @api_perm(REVIEW)
 def break_glass_list(request: HttpRequest, pending: bool = False) -> list[BreakGlassOut]:
     """Every emergency access, newest first (``pending``: not yet reviewed)."""
-    grants = selectors.break_glass_grants(
-        user=request_actor(request),
-        pending_only=pending,
-        workstation=request_workstation(request),
-        channel="api",
-    )
+    grants = selectors.break_glass_grants(**reading(request), pending_only=pending)
     return [_grant(g) for g in grants]
 
 

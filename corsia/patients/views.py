@@ -16,7 +16,7 @@ from corsia.core.access import require_perm
 from corsia.core.domain.concurrency import StaleVersion
 from corsia.core.domain.errors import ValidationFailed
 from corsia.core.refusals import form_refusals, refusals_as_messages
-from corsia.core.web import acting, parse_id, posted_date, posted_version, request_actor
+from corsia.core.web import acting, parse_id, posted_date, posted_version, request_actor, viewing
 from corsia.core.web import request_workstation as _ws
 from corsia.drugs.selectors import ingredient_choices
 from corsia.patients import selectors, services, wristband
@@ -38,7 +38,10 @@ VIEW = "patients.view_patient"
 def search(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "").strip()
     found = (
-        selectors.patient_search(user=request_actor(request), text=text, workstation=_ws(request))
+        selectors.patient_search(
+            **viewing(request),
+            text=text,
+        )
         if text
         else None
     )
@@ -62,9 +65,7 @@ def create(request: HttpRequest) -> HttpResponse:
     form = PatientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with form_refusals(form):
-            patient = services.patient_create(
-                actor=request_actor(request), workstation=_ws(request), data=form.to_input()
-            )
+            patient = services.patient_create(**acting(request), data=form.to_input())
             messages.success(request, _("Paziente registrato con MRN %s.") % patient.mrn)
             return redirect("patients:detail", pk=patient.pk)
     status = 422 if form.errors else 200
@@ -89,12 +90,7 @@ def _birthplace_label(code: str) -> str:
 def _detail(
     request: HttpRequest, pk: int, *, form: VersionedPatientForm | None = None, status: int = 200
 ) -> HttpResponse:
-    view = selectors.patient_view(
-        user=request_actor(request),
-        patient_id=pk,
-        what="scheda paziente",
-        workstation=_ws(request),
-    )
+    view = selectors.patient_view(**viewing(request), patient_id=pk, what="scheda paziente")
     if view.patient.pk != pk:
         messages.info(
             request,
@@ -175,9 +171,8 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
     form = MergeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         candidates = selectors.patient_search(
-            user=request_actor(request),
+            **viewing(request),
             text=form.cleaned_data["duplicate"],
-            workstation=_ws(request),
         )
         found = [p for p in candidates if p.pk != survivor.pk]
         if len(found) != 1:
@@ -200,7 +195,9 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _printable(request: HttpRequest, pk: int, what: str) -> Patient:
     return wristband.wristband_for(
-        user=request_actor(request), patient_id=pk, what=what, workstation=_ws(request)
+        **viewing(request),
+        patient_id=pk,
+        what=what,
     )
 
 
@@ -394,8 +391,6 @@ def no_known_allergies(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         pk,
-        lambda: services.no_known_allergies_state(
-            actor=request_actor(request), workstation=_ws(request), patient_id=pk
-        ),
+        lambda: services.no_known_allergies_state(**acting(request), patient_id=pk),
         _("Registrato: nessuna allergia nota."),
     )

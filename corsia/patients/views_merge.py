@@ -10,8 +10,7 @@ from django.views.decorators.http import require_POST
 
 from corsia.core.access import require_perm
 from corsia.core.refusals import act_with_reason
-from corsia.core.web import request_actor
-from corsia.core.web import request_workstation as _ws
+from corsia.core.web import viewing
 from corsia.patients import selectors_merge, services
 
 UNMERGE = "patients.unmerge_patient"
@@ -21,7 +20,8 @@ UNMERGE = "patients.unmerge_patient"
 def merges(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("stato", "")
     rows = selectors_merge.merges_list(
-        user=request_actor(request), state=state, workstation=_ws(request)
+        **viewing(request),
+        state=state,
     )
     return render(request, "patients/merges.html", {"rows": rows, "state": state})
 

@@ -13,8 +13,7 @@ from corsia.accounts.domain.roles import Role
 from corsia.accounts.selectors import users_in_role
 from corsia.core.access import require_perm
 from corsia.core.refusals import act_with_reason, form_refusals
-from corsia.core.web import acting, request_actor
-from corsia.core.web import request_workstation as _ws
+from corsia.core.web import acting, request_actor, viewing
 from corsia.patients import selectors, services
 from corsia.patients.forms import BreakGlassForm, BreakGlassReviewForm, ReasonForm, WardStaffForm
 
@@ -98,7 +97,8 @@ def _review_page(
 ) -> HttpResponse:
     pending = request.GET.get("tutti") != "1"
     grants = selectors.break_glass_grants(
-        user=request_actor(request), pending_only=pending, workstation=_ws(request)
+        **viewing(request),
+        pending_only=pending,
     )
     return render(
         request,

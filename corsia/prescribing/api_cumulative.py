@@ -13,7 +13,7 @@ from pydantic import Field
 
 from corsia.core.access import api_perm
 from corsia.core.schemas import Amount, IsoDate, IsoDatetime, Reason, RecordId
-from corsia.core.web import request_actor, request_workstation
+from corsia.core.web import acting, reading
 from corsia.prescribing import cumulative
 from corsia.prescribing.domain.cumulative import BASIS_DISPLAY, Source, Tally
 from corsia.prescribing.models import PriorDose
@@ -112,12 +112,7 @@ def _prior(row: PriorDose) -> PriorDoseOut:
 @api_perm(cumulative.VIEW)
 def patient_cumulative(request: HttpRequest, patient_id: int) -> CumulativeOut:
     """The patient's lifetime totals (administered, committed, elsewhere) per limit."""
-    view = cumulative.patient_cumulative_view(
-        user=request_actor(request),
-        patient_id=patient_id,
-        workstation=request_workstation(request),
-        channel="api",
-    )
+    view = cumulative.patient_cumulative_view(**reading(request), patient_id=patient_id)
     return CumulativeOut(
         patient_id=patient_id,
         tallies=[_tally(t) for t in view.tallies],
@@ -133,8 +128,7 @@ def prior_dose_create(
     """Record a dose given elsewhere, or correct a record (``corrects_id``; amount 0
     withdraws it). Records are never changed or deleted."""
     row = cumulative.prior_dose_record(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         patient_id=patient_id,
         ingredient_id=payload.ingredient_id,
         amount=payload.amount,

@@ -26,7 +26,7 @@ from corsia.core.schemas import (
     RecordId,
     TherapyStartDate,
 )
-from corsia.core.web import request_actor, request_workstation
+from corsia.core.web import acting, reading, request_actor
 from corsia.prescribing import selectors, services
 from corsia.prescribing.models import OrderItem, TherapyOrder
 
@@ -162,12 +162,7 @@ def _order(order: TherapyOrder) -> OrderOut:
 
 
 def _read(request: HttpRequest, order_id: int) -> OrderOut:
-    order = selectors.order_view(
-        user=request_actor(request),
-        order_id=order_id,
-        workstation=request_workstation(request),
-        channel="api",
-    )
+    order = selectors.order_view(**reading(request), order_id=order_id)
     return _order(order)
 
 
@@ -234,13 +229,7 @@ class MeasurementOut(Schema):
 @api_perm(services.VIEW)
 def order_list(request: HttpRequest, day: date, days_ahead: DayCount = 0) -> list[OrderSummaryOut]:
     """Open orders with a drug scheduled between ``day`` and ``day + days_ahead``."""
-    rows = selectors.physician_worklist(
-        user=request_actor(request),
-        day=day,
-        days_ahead=days_ahead,
-        workstation=request_workstation(request),
-        channel="api",
-    )
+    rows = selectors.physician_worklist(**reading(request), day=day, days_ahead=days_ahead)
     return [
         OrderSummaryOut(
             id=r.order.pk,
@@ -259,8 +248,7 @@ def order_list(request: HttpRequest, day: date, days_ahead: DayCount = 0) -> lis
 @api_perm(services.PRESCRIBE)
 def order_create(request: HttpRequest, payload: OrderIn) -> Status[OrderOut]:
     order = services.order_create(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         patient_id=payload.patient_id,
         regimen_version_id=payload.regimen_version_id,
         start_date=payload.start_date,
@@ -281,8 +269,7 @@ def order_sign(request: HttpRequest, order_id: int, payload: SignIn) -> OrderOut
     """Sign the therapy sheet (PAdES) and archive it; the patient's allergies are checked
     again against the order's drugs (same refusals and overrides as at creation)."""
     services.order_sign(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         order_id=order_id,
         reason=payload.reason,
         allergy_override_reason=payload.allergy_override_reason,
@@ -316,8 +303,7 @@ def order_transition(request: HttpRequest, order_id: int, payload: TransitionIn)
     (start/complete_preparation, deliver, administer) are refused with 409
     ``transition_not_allowed_here``: the UFA and bedside services record them."""
     services.order_transition(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         order_id=order_id,
         event=payload.event,
         expected_version=payload.expected_version,
@@ -330,8 +316,7 @@ def order_transition(request: HttpRequest, order_id: int, payload: TransitionIn)
 @api_perm(services.PRESCRIBE)
 def item_adjust(request: HttpRequest, order_id: int, item_id: int, payload: AdjustIn) -> OrderOut:
     services.order_item_adjust(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         order_id=order_id,
         item_id=item_id,
         reason=payload.reason,
@@ -348,8 +333,7 @@ def item_adjust(request: HttpRequest, order_id: int, item_id: int, payload: Adju
 @api_perm(services.PRESCRIBE)
 def order_recalculate(request: HttpRequest, order_id: int, payload: VersionIn) -> OrderOut:
     services.order_recalculate(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         order_id=order_id,
         expected_version=payload.expected_version,
     )
@@ -360,8 +344,7 @@ def order_recalculate(request: HttpRequest, order_id: int, payload: VersionIn) -
 @api_perm(services.RECORD_MEASUREMENT)
 def measurement_create(request: HttpRequest, payload: MeasurementIn) -> Status[MeasurementOut]:
     row = services.measurement_record(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         patient_id=payload.patient_id,
         kind=payload.kind,
         value=payload.value,

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from corsia.core.access import require_perm
 from corsia.core.domain.errors import ValidationFailed
 from corsia.core.refusals import refusals_as_messages
-from corsia.core.web import parse_id, posted_date, posted_int, request_actor
+from corsia.core.web import acting, parse_id, posted_date, posted_int, request_actor, viewing
 from corsia.core.web import posted_decimal as _decimal
 from corsia.core.web import request_workstation as _ws
 from corsia.patients import selectors as patient_selectors
@@ -46,12 +46,7 @@ def _today(request: HttpRequest) -> date:
 def worklist(request: HttpRequest) -> HttpResponse:
     day = _today(request)
     mine = request.GET.get("mine") == "1"
-    rows = selectors.physician_worklist(
-        user=request_actor(request),
-        day=day,
-        mine_only=mine,
-        workstation=_ws(request),
-    )
+    rows = selectors.physician_worklist(**viewing(request), day=day, mine_only=mine)
     return render(
         request,
         "prescribing/worklist.html",
@@ -151,8 +146,7 @@ def prior_dose_add(request: HttpRequest, patient_id: int) -> HttpResponse:
             )
         corrects = post.get("corrects_id", "")
         cumulative.prior_dose_record(
-            actor=request_actor(request),
-            workstation=_ws(request),
+            **acting(request),
             patient_id=patient_id,
             ingredient_id=posted_int(
                 post.get("ingredient_id"), 0, "ingredient_id", _PRIOR_DOSE_UNREADABLE
@@ -180,8 +174,7 @@ def measure(request: HttpRequest, patient_id: int) -> HttpResponse:
             value = _decimal(request.POST.get(kind), kind)
             if value is not None:
                 services.measurement_record(
-                    actor=request_actor(request),
-                    workstation=_ws(request),
+                    **acting(request),
                     patient_id=patient_id,
                     kind=kind,
                     value=value,
@@ -198,8 +191,7 @@ def measure(request: HttpRequest, patient_id: int) -> HttpResponse:
 def diagnosis_add(request: HttpRequest, patient_id: int) -> HttpResponse:
     with refusals_as_messages(request, not_found_is_404=False):
         services.diagnosis_record(
-            actor=request_actor(request),
-            workstation=_ws(request),
+            **acting(request),
             patient_id=patient_id,
             code=request.POST.get("code", ""),
             label=request.POST.get("label", ""),
@@ -225,8 +217,7 @@ def order_new(request: HttpRequest, patient_id: int) -> HttpResponse:
             )
         diagnosis = post.get("diagnosis", "")
         order = services.order_create(
-            actor=request_actor(request),
-            workstation=_ws(request),
+            **acting(request),
             patient_id=patient_id,
             regimen_version_id=version_id,
             start_date=start,

@@ -23,7 +23,7 @@ from corsia.core.access import require_perm
 from corsia.core.domain.clinical_format import dose_text, lang_of
 from corsia.core.domain.errors import NotFound, ValidationFailed
 from corsia.core.refusals import refusal_kept, refusals_as_messages
-from corsia.core.web import parse_id, posted_date, request_actor
+from corsia.core.web import acting, parse_id, posted_date, request_actor
 from corsia.core.web import posted_decimal as _decimal
 from corsia.core.web import posted_version as _version
 from corsia.core.web import request_workstation as _ws
@@ -161,8 +161,7 @@ def _order_page(
 def order_transition(request: HttpRequest, order_id: int) -> HttpResponse:
     with refusals_as_messages(request, not_found_is_404=False):
         order = services.order_transition(
-            actor=request_actor(request),
-            workstation=_ws(request),
+            **acting(request),
             order_id=order_id,
             event=request.POST.get("event", ""),
             expected_version=_version(request),
@@ -190,8 +189,7 @@ def item_adjust(request: HttpRequest, order_id: int, item_id: int) -> HttpRespon
             # overriding the block of the dose as it stands: the value shown on the page
             final = _decimal(post.get("override_value"), "final_dose")
         services.order_item_adjust(
-            actor=request_actor(request),
-            workstation=_ws(request),
+            **acting(request),
             order_id=order_id,
             item_id=item_id,
             reason=post.get("reason", ""),
@@ -227,8 +225,7 @@ def reduce_all(request: HttpRequest, order_id: int) -> HttpResponse:
         if percent is None:
             raise ValidationFailed("Indicare la percentuale.", code="reduction_required")
         services.order_reduce_all(
-            actor=request_actor(request),
-            workstation=_ws(request),
+            **acting(request),
             order_id=order_id,
             reduction_percent=percent,
             reason=request.POST.get("reason", ""),
@@ -243,8 +240,7 @@ def reduce_all(request: HttpRequest, order_id: int) -> HttpResponse:
 def item_status(request: HttpRequest, order_id: int, item_id: int) -> HttpResponse:
     with refusals_as_messages(request, not_found_is_404=False):
         services.order_item_set_status(
-            actor=request_actor(request),
-            workstation=_ws(request),
+            **acting(request),
             order_id=order_id,
             item_id=item_id,
             status=request.POST.get("status", ""),
@@ -260,8 +256,7 @@ def item_status(request: HttpRequest, order_id: int, item_id: int) -> HttpRespon
 def recalculate(request: HttpRequest, order_id: int) -> HttpResponse:
     with refusals_as_messages(request, not_found_is_404=False):
         services.order_recalculate(
-            actor=request_actor(request),
-            workstation=_ws(request),
+            **acting(request),
             order_id=order_id,
             expected_version=_version(request),
         )
@@ -277,8 +272,7 @@ def duplicate(request: HttpRequest, order_id: int) -> HttpResponse:
         if start is None:
             raise ValidationFailed("Indicare la data di inizio.", code="start_required")
         order = services.order_duplicate(
-            actor=request_actor(request),
-            workstation=_ws(request),
+            **acting(request),
             order_id=order_id,
             start_date=start,
             schedule_reason=request.POST.get("schedule_reason", ""),
@@ -322,8 +316,7 @@ def move_day(request: HttpRequest, order_id: int, day: int) -> HttpResponse:
                 "Indicare la nuova data.", code="date_required", field="new_date"
             )
         services.order_day_move(
-            actor=request_actor(request),
-            workstation=_ws(request),
+            **acting(request),
             order_id=order_id,
             day_of_cycle=day,
             new_date=new_date,
@@ -339,8 +332,7 @@ def move_day(request: HttpRequest, order_id: int, day: int) -> HttpResponse:
 def general(request: HttpRequest, order_id: int) -> HttpResponse:
     with refusals_as_messages(request, not_found_is_404=False):
         services.order_update_general(
-            actor=request_actor(request),
-            workstation=_ws(request),
+            **acting(request),
             order_id=order_id,
             aifa_registry_code=request.POST.get("aifa_registry_code"),
             notes=request.POST.get("notes"),
@@ -356,8 +348,7 @@ def choose_product(request: HttpRequest, order_id: int, item_id: int) -> HttpRes
     raw = request.POST.get("product", "")
     with refusals_as_messages(request, not_found_is_404=False):
         services.order_item_choose_product(
-            actor=request_actor(request),
-            workstation=_ws(request),
+            **acting(request),
             order_id=order_id,
             item_id=item_id,
             product_id=parse_id(raw),
@@ -373,8 +364,7 @@ def sign(request: HttpRequest, order_id: int) -> HttpResponse:
     with refusals_as_messages(request, not_found_is_404=False):
         # a draft is confirmed and signed in one act ("Conferma e firma"), at its version
         services.order_confirm_and_sign(
-            actor=request_actor(request),
-            workstation=_ws(request),
+            **acting(request),
             order_id=order_id,
             expected_version=_version(request),
             allergy_override_reason=request.POST.get("allergy_override_reason", ""),

@@ -10,8 +10,7 @@ from pydantic import Field
 
 from corsia.core.access import api_perm
 from corsia.core.domain.errors import NotFound
-from corsia.core.web import acting, request_actor
-from corsia.core.web import request_workstation as _ws
+from corsia.core.web import acting, reading, request_actor
 from corsia.records import selectors, services
 from corsia.records.schemas import (
     AnamnesisIn,
@@ -61,9 +60,7 @@ RECORD_LAB = "records.record_lab"
 @api_perm(VIEW)
 def chart(request: HttpRequest, patient_id: int) -> ChartOut:
     """The patient's chart: header and timeline (newest first). Written to the access log."""
-    found = selectors.chart_view(
-        user=request_actor(request), patient_id=patient_id, workstation=_ws(request), channel="api"
-    )
+    found = selectors.chart_view(**reading(request), patient_id=patient_id)
     h = found.header
     return ChartOut(
         header=HeaderOut(
@@ -103,11 +100,9 @@ def chart(request: HttpRequest, patient_id: int) -> ChartOut:
 def diary(request: HttpRequest, patient_id: int, history: bool = False) -> list[DiaryOut]:
     """The diary, newest first (``history=true``: corrected versions too)."""
     entries = selectors.patient_diary(
-        user=request_actor(request),
+        **reading(request),
         patient_id=patient_id,
         include_history=history,
-        workstation=_ws(request),
-        channel="api",
     )
     return [diary_out(e) for e in entries]
 
@@ -147,9 +142,7 @@ def diary_correct(
 @api_perm(VIEW)
 def vital_signs(request: HttpRequest, patient_id: int) -> list[VitalsOut]:
     """The vital signs, newest first, with their soft flags."""
-    found = selectors.patient_vitals(
-        user=request_actor(request), patient_id=patient_id, workstation=_ws(request), channel="api"
-    )
+    found = selectors.patient_vitals(**reading(request), patient_id=patient_id)
     return [vitals_out(row.signs) for row in found.rows]
 
 
@@ -189,9 +182,7 @@ def ward_round(request: HttpRequest, patient_id: int, payload: WardRoundIn) -> S
 @api_perm(VIEW)
 def anamnesis(request: HttpRequest, patient_id: int) -> AnamnesisViewOut:
     """The current anamnesis and the raccordi anamnestici (newest first)."""
-    view = selectors.anamnesis_view(
-        user=request_actor(request), patient_id=patient_id, workstation=_ws(request), channel="api"
-    )
+    view = selectors.anamnesis_view(**reading(request), patient_id=patient_id)
     current = anamnesis_out(view.current) if view.current is not None else None
     return AnamnesisViewOut(current=current, notes=[note_out(n) for n in view.notes])
 
@@ -245,9 +236,7 @@ def icd9cm(request: HttpRequest, q: Annotated[str, Field(max_length=100)] = "") 
 @router.get("/{patient_id}/diagnoses", response=list[DiagnosisOut])
 @api_perm(VIEW)
 def diagnoses(request: HttpRequest, patient_id: int) -> list[DiagnosisOut]:
-    view = selectors.diagnosis_view(
-        user=request_actor(request), patient_id=patient_id, workstation=_ws(request), channel="api"
-    )
+    view = selectors.diagnosis_view(**reading(request), patient_id=patient_id)
     return [diagnosis_out(d) for d in view.diagnoses]
 
 
@@ -271,9 +260,7 @@ def diagnosis_update(
     request: HttpRequest, patient_id: int, diagnosis_id: int, payload: DiagnosisUpdateIn
 ) -> DiagnosisOut:
     """Change a diagnosis read at ``version`` (changed since: 409 ``stale_version``)."""
-    found = selectors.diagnosis_view(
-        user=request_actor(request), patient_id=patient_id, workstation=_ws(request), channel="api"
-    )
+    found = selectors.diagnosis_view(**reading(request), patient_id=patient_id)
     if diagnosis_id not in {d.pk for d in found.diagnoses}:
         raise NotFound("Diagnosi non trovata.", code="diagnosis_not_found")
     updated = services.diagnosis_update(
@@ -288,9 +275,7 @@ def diagnosis_update(
 @router.get("/{patient_id}/performance-status", response=list[PerformanceStatusOut])
 @api_perm(VIEW)
 def performance_statuses(request: HttpRequest, patient_id: int) -> list[PerformanceStatusOut]:
-    view = selectors.diagnosis_view(
-        user=request_actor(request), patient_id=patient_id, workstation=_ws(request), channel="api"
-    )
+    view = selectors.diagnosis_view(**reading(request), patient_id=patient_id)
     return [ps_out(ps) for ps in view.performance_statuses]
 
 
@@ -317,9 +302,7 @@ def performance_status_record(
 @api_perm(VIEW)
 def lab_results(request: HttpRequest, patient_id: int) -> list[LabOut]:
     """The laboratory results, newest first, with their H/L flags."""
-    view = selectors.lab_view(
-        user=request_actor(request), patient_id=patient_id, workstation=_ws(request), channel="api"
-    )
+    view = selectors.lab_view(**reading(request), patient_id=patient_id)
     return [lab_out(r) for r in view.results]
 
 

@@ -13,8 +13,7 @@ from ninja import Router, Status
 
 from corsia.core.access import api_perm
 from corsia.core.domain.errors import NotFound
-from corsia.core.web import acting, request_actor
-from corsia.core.web import request_workstation as _ws
+from corsia.core.web import acting, reading, request_actor
 from corsia.records import selectors_course, services
 from corsia.records.schemas_course import (
     AppointmentCancelIn,
@@ -45,9 +44,7 @@ WRITE = "records.write_diary"
 
 
 def _course(request: HttpRequest, patient_id: int) -> CourseView:
-    return selectors_course.course_view(
-        user=request_actor(request), patient_id=patient_id, workstation=_ws(request), channel="api"
-    )
+    return selectors_course.course_view(**reading(request), patient_id=patient_id)
 
 
 def _line(request: HttpRequest, patient_id: int, line_id: int) -> LineOut:

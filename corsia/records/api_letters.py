@@ -7,8 +7,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 
 from corsia.core.access import api_perm
-from corsia.core.web import acting, request_actor
-from corsia.core.web import request_workstation as _ws
+from corsia.core.web import acting, reading
 from corsia.records import selectors_letters as selectors
 from corsia.records import services
 from corsia.records.models import ClinicalLetter, TumourBoard
@@ -34,22 +33,14 @@ SIGN = "records.sign_letter"
 
 def _letter(request: HttpRequest, patient_id: int, letter_id: int) -> ClinicalLetter:
     """The patient's letter (another patient's id in the path: not found). Access-logged."""
-    return selectors.letter_get(
-        user=request_actor(request),
-        letter_id=letter_id,
-        patient_id=patient_id,
-        workstation=_ws(request),
-        channel="api",
-    )
+    return selectors.letter_get(**reading(request), letter_id=letter_id, patient_id=patient_id)
 
 
 @router.get("/{patient_id}/letters", response=list[LetterOut])
 @api_perm(VIEW)
 def letters(request: HttpRequest, patient_id: int) -> list[LetterOut]:
     """Every letter (drafts, signed versions, corrections), newest first."""
-    found = selectors.patient_letters(
-        user=request_actor(request), patient_id=patient_id, workstation=_ws(request), channel="api"
-    )
+    found = selectors.patient_letters(**reading(request), patient_id=patient_id)
     return [letter_out(x) for x in found]
 
 
@@ -119,11 +110,7 @@ def letter_correct(
 ) -> Status[LetterOut]:
     """Start the correction of a signed letter: a new draft version with the reason."""
     found = _letter(request, patient_id, letter_id)
-    created = services.letter_correct(
-        **acting(request),
-        letter_id=found.pk,
-        reason=payload.reason,
-    )
+    created = services.letter_correct(**acting(request), letter_id=found.pk, reason=payload.reason)
     return Status(201, letter_out(created))
 
 
@@ -131,21 +118,13 @@ def letter_correct(
 
 
 def _board(request: HttpRequest, patient_id: int, board_id: int) -> TumourBoard:
-    return selectors.board_get(
-        user=request_actor(request),
-        board_id=board_id,
-        patient_id=patient_id,
-        workstation=_ws(request),
-        channel="api",
-    )
+    return selectors.board_get(**reading(request), board_id=board_id, patient_id=patient_id)
 
 
 @router.get("/{patient_id}/tumour-boards", response=list[BoardOut])
 @api_perm(VIEW)
 def boards(request: HttpRequest, patient_id: int) -> list[BoardOut]:
-    found = selectors.patient_boards(
-        user=request_actor(request), patient_id=patient_id, workstation=_ws(request), channel="api"
-    )
+    found = selectors.patient_boards(**reading(request), patient_id=patient_id)
     return [board_out(b) for b in found]
 
 

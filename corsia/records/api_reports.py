@@ -8,8 +8,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 
 from corsia.core.access import api_perm
-from corsia.core.web import acting, request_actor
-from corsia.core.web import request_workstation as _ws
+from corsia.core.web import acting, reading
 from corsia.records import selectors_reports as selectors
 from corsia.records import services
 from corsia.records.domain.reports import report_kind
@@ -33,11 +32,9 @@ def reports(request: HttpRequest, patient_id: int, kind: str | None = None) -> l
     ``kind`` (pathology, imaging, consultation, other) keeps one kind. Those about a masked
     encounter are left out."""
     found = selectors.patient_reports(
-        user=request_actor(request),
+        **reading(request),
         patient_id=patient_id,
         kind=report_kind(kind[:40]) if kind else None,
-        workstation=_ws(request),
-        channel="api",
     )
     return [report_out(row.report, superseded=row.superseded) for row in found.rows]
 

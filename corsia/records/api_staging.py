@@ -9,8 +9,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 
 from corsia.core.access import api_perm
-from corsia.core.web import acting, request_actor
-from corsia.core.web import request_workstation as _ws
+from corsia.core.web import acting, reading
 from corsia.records import selectors_staging, services
 from corsia.records.domain.prognosis.catalogue import SCORES
 from corsia.records.domain.staging.catalogue import SYSTEMS
@@ -35,9 +34,7 @@ WRITE = "records.write_diary"
 @api_perm(VIEW)
 def stagings(request: HttpRequest, patient_id: int) -> list[StagingOut]:
     """Every staging of the patient's diagnoses, newest version first. Access-logged."""
-    view = selectors_staging.staging_view(
-        user=request_actor(request), patient_id=patient_id, workstation=_ws(request), channel="api"
-    )
+    view = selectors_staging.staging_view(**reading(request), patient_id=patient_id)
     found = [s for d in view.diagnoses for s in d.stagings]
     return [staging_out(s) for s in sorted(found, key=lambda s: s.signed_at, reverse=True)]
 
@@ -68,9 +65,7 @@ def staging_sign(request: HttpRequest, patient_id: int, payload: StagingIn) -> S
 @api_perm(VIEW)
 def prognostic_scores(request: HttpRequest, patient_id: int) -> list[ScoreOut]:
     """The patient's prognostic assessments, newest first. Access-logged."""
-    view = selectors_staging.scores_view(
-        user=request_actor(request), patient_id=patient_id, workstation=_ws(request), channel="api"
-    )
+    view = selectors_staging.scores_view(**reading(request), patient_id=patient_id)
     return [score_out(a) for a in view.assessments]
 
 

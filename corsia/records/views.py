@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from corsia.core.access import require_perm
 from corsia.core.actors import User, Workstation
 from corsia.core.refusals import form_refusals
-from corsia.core.web import acting, posted_version, request_actor
+from corsia.core.web import acting, posted_version, request_actor, viewing
 from corsia.core.web import request_workstation as _ws
 from corsia.patients.selectors import patient_search
 from corsia.records import selectors, selectors_course, services
@@ -97,11 +97,7 @@ def act_with_form(
     the signed-in user at this workstation."""
 
     def save(form: InputForm) -> object:
-        return act(
-            **acting(request),
-            patient_id=patient_id,
-            data=form.to_input(),
-        )
+        return act(**acting(request), patient_id=patient_id, data=form.to_input())
 
     return save
 
@@ -114,7 +110,8 @@ def _chart_page(
     status: int = 200,
 ) -> HttpResponse:
     chart = selectors.chart_view(
-        user=request_actor(request), patient_id=patient_id, workstation=_ws(request)
+        **viewing(request),
+        patient_id=patient_id,
     )
     if chart.header.patient.pk != patient_id:  # a merged duplicate: its survivor's chart
         return redirect("records:chart", patient_id=chart.header.patient.pk)
@@ -136,7 +133,10 @@ def search(request: HttpRequest) -> HttpResponse:
     """The way into a chart: find the patient (name, codice fiscale, MRN, wristband)."""
     text = request.GET.get("q", "").strip()[:200]
     found = (
-        patient_search(user=request_actor(request), text=text, workstation=_ws(request))
+        patient_search(
+            **viewing(request),
+            text=text,
+        )
         if text
         else None
     )
@@ -206,7 +206,8 @@ def vitals_record(request: HttpRequest, patient_id: int) -> HttpResponse:
 @require_perm(WRITE)
 def diary_correct(request: HttpRequest, entry_id: int) -> HttpResponse:
     entry = selectors.diary_entry_get(
-        user=request_actor(request), entry_id=entry_id, workstation=_ws(request)
+        **viewing(request),
+        entry_id=entry_id,
     )
     status = 200
     if request.method == "POST":
@@ -396,7 +397,8 @@ def lab_results(request: HttpRequest, patient_id: int) -> HttpResponse:
                 return redirect("records:labs", patient_id=patient_id)
         status = 422
     view = selectors.lab_view(
-        user=request_actor(request), patient_id=patient_id, workstation=_ws(request)
+        **viewing(request),
+        patient_id=patient_id,
     )
     if view.patient.pk != patient_id:
         return redirect("records:labs", patient_id=view.patient.pk)
@@ -429,7 +431,8 @@ def diagnosis_edit(request: HttpRequest, diagnosis_id: int) -> HttpResponse:
     """Change a diagnosis; the form carries the version it was built from (a change made
     meanwhile by someone else: refused, 409, with who and when)."""
     found = selectors.diagnosis_get(
-        user=request_actor(request), diagnosis_id=diagnosis_id, workstation=_ws(request)
+        **viewing(request),
+        diagnosis_id=diagnosis_id,
     )
     status = 200
     version = found.version

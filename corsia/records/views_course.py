@@ -18,8 +18,7 @@ from django.views.decorators.http import require_POST
 
 from corsia.core.access import require_perm
 from corsia.core.refusals import form_refusals, refusals_as_messages
-from corsia.core.web import acting, posted_version, request_actor
-from corsia.core.web import request_workstation as _ws
+from corsia.core.web import acting, posted_version, request_actor, viewing
 from corsia.records import selectors_course, services
 from corsia.records.domain import course as rules
 from corsia.records.forms_course import (
@@ -54,7 +53,8 @@ def _course_page(
     request: HttpRequest, patient_id: int, *, forms: dict[str, Any] | None = None, status: int = 200
 ) -> HttpResponse:
     view = selectors_course.course_view(
-        user=request_actor(request), patient_id=patient_id, workstation=_ws(request)
+        **viewing(request),
+        patient_id=patient_id,
     )
     if view.patient.pk != patient_id:  # a merged duplicate: its survivor's course
         return redirect("records:course", patient_id=view.patient.pk)
@@ -277,7 +277,8 @@ def evaluation(request: HttpRequest, patient_id: int, line_id: int) -> HttpRespo
     if request.method == "POST" and not request.user.has_perm(WRITE):
         raise PermissionDenied(WRITE)
     view = selectors_course.course_view(
-        user=request_actor(request), patient_id=patient_id, workstation=_ws(request)
+        **viewing(request),
+        patient_id=patient_id,
     )
     found = next((v for v in view.lines if v.line.pk == line_id), None)
     if found is None or view.patient.pk != patient_id:

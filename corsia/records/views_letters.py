@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from corsia.core.access import require_perm
 from corsia.core.refusals import form_refusals
-from corsia.core.web import acting, request_actor
+from corsia.core.web import acting, request_actor, viewing
 from corsia.core.web import request_workstation as _ws
 from corsia.patients.selectors import patient_get, visible_encounters
 from corsia.records import selectors_letters as selectors
@@ -164,7 +164,8 @@ def letter(request: HttpRequest, letter_id: int) -> HttpResponse:
     """The letter: every datum with its source; a draft's free text is edited here (POST:
     save, or ``refresh`` to gather the chart's data again)."""
     found = selectors.letter_get(
-        user=request_actor(request), letter_id=letter_id, workstation=_ws(request)
+        **viewing(request),
+        letter_id=letter_id,
     )
     if request.method != "POST":
         return _letter_page(request, found)
@@ -214,7 +215,8 @@ def letter_sign(request: HttpRequest, letter_id: int) -> HttpResponse:
 @require_POST
 def letter_correct(request: HttpRequest, letter_id: int) -> HttpResponse:
     found = selectors.letter_get(
-        user=request_actor(request), letter_id=letter_id, workstation=_ws(request)
+        **viewing(request),
+        letter_id=letter_id,
     )
     form = CorrectionForm(request.POST)
     status = 422
@@ -296,7 +298,8 @@ def _board_page(
 @require_perm(VIEW)
 def board(request: HttpRequest, board_id: int) -> HttpResponse:
     found = selectors.board_get(
-        user=request_actor(request), board_id=board_id, workstation=_ws(request)
+        **viewing(request),
+        board_id=board_id,
     )
     if request.method != "POST":
         return _board_page(request, found)

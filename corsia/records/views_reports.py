@@ -14,8 +14,7 @@ from django.utils.translation import gettext as _
 
 from corsia.core.access import require_perm
 from corsia.core.refusals import form_refusals
-from corsia.core.web import acting, request_actor
-from corsia.core.web import request_workstation as _ws
+from corsia.core.web import acting, request_actor, viewing
 from corsia.patients.selectors import patient_get, visible_encounters
 from corsia.records import selectors_reports as selectors
 from corsia.records import services
@@ -80,7 +79,9 @@ def reports(request: HttpRequest, patient_id: int) -> HttpResponse:
         status = 422
     kind = _kind_filter(request.GET.get("kind"))
     view = selectors.patient_reports(
-        user=request_actor(request), patient_id=patient_id, kind=kind, workstation=_ws(request)
+        **viewing(request),
+        patient_id=patient_id,
+        kind=kind,
     )
     if view.patient.pk != patient_id:  # a merged duplicate: its survivor's reports
         return redirect("records:reports", patient_id=view.patient.pk)
@@ -122,12 +123,7 @@ def _initial(row: ReportRow) -> dict[str, Any]:
 @require_perm(WRITE)
 def report_correct(request: HttpRequest, patient_id: int, report_id: int) -> HttpResponse:
     """The correction of a report: a new signed report that replaces it, with a reason."""
-    row = selectors.report_get(
-        user=request_actor(request),
-        patient_id=patient_id,
-        report_id=report_id,
-        workstation=_ws(request),
-    )
+    row = selectors.report_get(**viewing(request), patient_id=patient_id, report_id=report_id)
     status = 200
     if request.method == "POST":
         form = ReportCorrectionForm(request.POST)

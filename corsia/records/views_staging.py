@@ -18,8 +18,7 @@ from django.utils.translation import gettext as _
 
 from corsia.core.access import require_perm
 from corsia.core.refusals import form_refusals
-from corsia.core.web import acting, parse_id, posted_version, request_actor
-from corsia.core.web import request_workstation as _ws
+from corsia.core.web import acting, parse_id, posted_version, viewing
 from corsia.records import selectors_staging, services
 from corsia.records.domain.prognosis.catalogue import SCORES, Score
 from corsia.records.domain.staging.catalogue import SYSTEMS, StagingSystem
@@ -83,7 +82,8 @@ def staging(request: HttpRequest, patient_id: int) -> HttpResponse:
                 return redirect("records:staging", patient_id=patient_id)
             status = _refusal_status(refused.error)
     view = selectors_staging.staging_view(
-        user=request_actor(request), patient_id=patient_id, workstation=_ws(request)
+        **viewing(request),
+        patient_id=patient_id,
     )
     if view.patient.pk != patient_id:
         return redirect("records:staging", patient_id=view.patient.pk)
@@ -130,7 +130,8 @@ def scores(request: HttpRequest, patient_id: int) -> HttpResponse:
     form: ScoreForm | None = None
     status = 200
     view = selectors_staging.scores_view(
-        user=request_actor(request), patient_id=patient_id, workstation=_ws(request)
+        **viewing(request),
+        patient_id=patient_id,
     )
     if view.patient.pk != patient_id:
         return redirect("records:scores", patient_id=view.patient.pk)

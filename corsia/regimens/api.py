@@ -12,7 +12,7 @@ from ninja import Router, Schema, Status
 
 from corsia.core.access import api_perm
 from corsia.core.domain.errors import NotFound
-from corsia.core.web import request_actor, request_workstation
+from corsia.core.web import acting
 from corsia.regimens import selectors, services
 from corsia.regimens.api_trials import trials_router
 from corsia.regimens.domain.spec_codec import spec_to_dict
@@ -119,9 +119,8 @@ def regimen_list(
 @api_perm("regimens.manage_regimen")
 def regimen_import(request: HttpRequest, code: str = "") -> Status[ImportOut]:
     version = services.regimen_import_plan_definition(
-        actor=request_actor(request),
+        **acting(request),
         document=request.body,
-        workstation=request_workstation(request),
         code=code or None,
     )
     return Status(
@@ -170,9 +169,8 @@ def regimen_export(request: HttpRequest, code: str, number: int) -> HttpResponse
 def regimen_approve(request: HttpRequest, code: str, number: int, payload: ApproveIn) -> ApproveOut:
     version = _version(code, number)
     version = services.regimen_approve(
-        actor=request_actor(request),
+        **acting(request),
         version_id=version.pk,
-        workstation=request_workstation(request),
         comment=payload.comment,
     )
     return ApproveOut(

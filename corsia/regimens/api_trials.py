@@ -14,7 +14,7 @@ from pydantic import Field
 from corsia.accounts.selectors import user_by_username
 from corsia.core.access import api_perm
 from corsia.core.schemas import IsoDate, IsoDatetime, Reason, RecordId
-from corsia.core.web import request_actor, request_workstation
+from corsia.core.web import acting, reading, request_actor, request_workstation
 from corsia.regimens import selectors, services
 from corsia.regimens.models import ClinicalTrial, TrialEnrollment, TrialMonitorAssignment
 
@@ -147,8 +147,7 @@ def trial_list(request: HttpRequest) -> list[TrialRow]:
 @api_perm(MANAGE_TRIAL)
 def trial_create(request: HttpRequest, payload: TrialIn) -> Status[TrialRow]:
     trial = services.trial_create(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         code=payload.code,
         title=payload.title,
         eudract_number=payload.eudract_number,
@@ -173,12 +172,7 @@ def enrolment_list(request: HttpRequest, trial_id: int) -> list[EnrolmentOut]:
 
 
 def _enrolment_out(request: HttpRequest, enrolment: TrialEnrollment) -> EnrolmentOut:
-    row = selectors.enrolment_row(
-        user=request_actor(request),
-        enrolment=enrolment,
-        workstation=request_workstation(request),
-        channel="api",
-    )
+    row = selectors.enrolment_row(**reading(request), enrolment=enrolment)
     return _enrolment(row)
 
 
@@ -188,8 +182,7 @@ def enrolment_create(
     request: HttpRequest, trial_id: int, payload: EnrolmentIn
 ) -> Status[EnrolmentOut]:
     enrolment = services.trial_enrol_patient(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         trial_id=trial_id,
         patient_id=payload.patient_id,
         subject_code=payload.subject_code,
@@ -206,8 +199,7 @@ def enrolment_withdraw(
 ) -> EnrolmentOut:
     """Withdraw the patient (reason required); the enrolment is kept, never deleted."""
     enrolment = services.trial_enrolment_withdraw(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         trial_id=trial_id,
         enrolment_id=enrolment_id,
         reason=payload.reason,
@@ -227,8 +219,7 @@ def monitor_list(request: HttpRequest, trial_id: int) -> list[MonitorOut]:
 @api_perm(MANAGE_TRIAL)
 def monitor_assign(request: HttpRequest, trial_id: int, payload: MonitorIn) -> Status[MonitorOut]:
     assignment = services.trial_monitor_assign(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         trial_id=trial_id,
         monitor=user_by_username(username=payload.username),
     )
@@ -242,8 +233,7 @@ def monitor_revoke(
 ) -> MonitorOut:
     """End the monitor's access (reason required); the assignment is kept, never deleted."""
     assignment = services.trial_monitor_revoke(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         trial_id=trial_id,
         assignment_id=assignment_id,
         reason=payload.reason,

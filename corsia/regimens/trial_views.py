@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from corsia.accounts.selectors import user_by_username
 from corsia.core.access import require_perm
 from corsia.core.refusals import act_with_reason, form_refusals, refusals_as_messages
-from corsia.core.web import request_actor, request_workstation
+from corsia.core.web import acting, request_actor, request_workstation
 from corsia.regimens import selectors, services
 from corsia.regimens.forms import EnrolForm, MonitorForm, TrialForm
 from corsia.regimens.models import ClinicalTrial
@@ -45,8 +45,7 @@ def trial_new(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         with form_refusals(form):
             trial = services.trial_create(
-                actor=request_actor(request),
-                workstation=request_workstation(request),
+                **acting(request),
                 code=data["code"],
                 title=data["title"],
                 eudract_number=data["eudract_number"],
@@ -154,12 +153,7 @@ def trial_withdraw(request: HttpRequest, pk: int, enrolment_id: int) -> HttpResp
 def trial_monitor_assign(request: HttpRequest, pk: int) -> HttpResponse:
     with refusals_as_messages(request, not_found_is_404=False):
         monitor = user_by_username(username=request.POST.get("monitor", ""))
-        services.trial_monitor_assign(
-            actor=request_actor(request),
-            workstation=request_workstation(request),
-            trial_id=pk,
-            monitor=monitor,
-        )
+        services.trial_monitor_assign(**acting(request), trial_id=pk, monitor=monitor)
         messages.success(request, _("Monitor assegnato allo studio."))
     return redirect("regimens:trial_detail", pk=pk)
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from corsia.core.access import require_perm
 from corsia.core.domain.errors import CorsiaError
 from corsia.core.refusals import refusal_kept, refusals_as_messages
-from corsia.core.web import parse_id, request_actor, request_workstation
+from corsia.core.web import acting, parse_id
 from corsia.drugs import selectors as drug_selectors
 from corsia.regimens import selectors, services
 from corsia.regimens.domain.approval import STATUS_LABELS_IT, VersionStatus
@@ -186,10 +186,9 @@ def editor(request: HttpRequest, code: str | None = None) -> HttpResponse:
                 # a missing or garbled version is a stale one (409), never a 500
                 expected = (parse_id(request.POST.get("regimen_version")) or 0) if regimen else None
                 version = services.regimen_save(
-                    actor=request_actor(request),
+                    **acting(request),
                     spec=spec,
                     expected_version=expected,
-                    workstation=request_workstation(request),
                     change_note=request.POST.get("change_note", ""),
                 )
                 messages.success(
@@ -232,9 +231,8 @@ def approve(request: HttpRequest, code: str, number: int) -> HttpResponse:
     version = _version_or_404(code, number)
     with refusals_as_messages(request, not_found_is_404=False):
         version = services.regimen_approve(
-            actor=request_actor(request),
+            **acting(request),
             version_id=version.pk,
-            workstation=request_workstation(request),
             comment=request.POST.get("comment", ""),
         )
         if version.status == VersionStatus.VALIDATED.value:

@@ -3,19 +3,33 @@ open Monday to Friday 07:30–19:00, a therapy type (blood test 60' before) and 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, time, timedelta
+
+from django.utils import timezone
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
 from corsia.agenda import services
 from corsia.agenda.demo import WORKSTATION, weekday_agenda
+from corsia.agenda.domain.phases import DrugStep
 from corsia.agenda.models import Agenda, Booking, BookingType
 from corsia.patients.selectors import care_wards
 from corsia.patients.services import ward_ensure
 from corsia.testing.accounts import MakeUser
+from corsia.testing.patients import patient_registered
 
-__all__ = ["WORKSTATION", "DayHospital", "book", "day_hospital", "next_weekday"]
+__all__ = [
+    "WORKSTATION",
+    "DayHospital",
+    "book",
+    "book_new_patient",
+    "booking_times",
+    "day_hospital",
+    "next_weekday",
+    "plan_computed",
+]
 
 
 @dataclass(frozen=True)
@@ -29,9 +43,17 @@ class DayHospital:
 
 
 def book(
-    dh: DayHospital, patient_id: int, *, day: date, start: time, place: str = "P01"
+    dh: DayHospital,
+    patient_id: int,
+    *,
+    day: date,
+    start: time,
+    place: str | None = "P01",
+    minutes: int | None = None,
+    steps: Sequence[DrugStep] | None = None,
 ) -> Booking:
-    """A therapy booked by the agenda's nurse on ``place`` (a code) at ``start``."""
+    """A therapy booked by the agenda's nurse on ``place`` (a code; ``None``: no place yet)
+    at ``start``."""
     return services.booking_create(
         actor=dh.nurse,
         workstation=WORKSTATION,
@@ -41,9 +63,53 @@ def book(
             patient_id=patient_id,
             day=day,
             start=start,
-            place_id=dh.place_ids[place],
+            minutes=minutes,
+            place_id=dh.place_ids[place] if place else None,
         ),
+        steps=steps,
     )
+
+
+def book_new_patient(
+    dh: DayHospital,
+    surname: str,
+    *,
+    day: date,
+    start: time,
+    minutes: int | None = None,
+    place: str | None = "P01",
+    steps: Sequence[DrugStep] | None = None,
+) -> Booking:
+    """A new patient (a temporary STP code from ``surname``) booked as :func:`book` does."""
+    patient = patient_registered(
+        dh.coordinator,
+        codice_fiscale="",
+        stp_eni_code=f"STP14000000{abs(hash(surname)) % 10**5:05d}",
+        surname=surname,
+    )
+    return book(dh, patient.pk, day=day, start=start, place=place, minutes=minutes, steps=steps)
+
+
+def booking_times(booking: Booking) -> tuple[str, time, time, time]:
+    """The booking as stored now: its place's code, arrival, start and end (local times)."""
+    booking.refresh_from_db()
+    local = timezone.localtime
+    return (
+        booking.place.code if booking.place else "",
+        local(booking.arrival_at).time(),
+        local(booking.start_at).time(),
+        local(booking.end_at).time(),
+    )
+
+
+def plan_computed(dh: DayHospital, day: date) -> services.PlanRequestView:
+    """The day's plan requested by the nurse, its job run here synchronously (as the worker
+    would), then read."""
+    asked = services.day_plan_request(
+        actor=dh.nurse, agenda_id=dh.agenda.pk, day=day, workstation=WORKSTATION
+    )
+    services.day_plan_compute(request_id=asked.pk)
+    return services.plan_request_view(actor=dh.nurse, request_id=asked.pk, workstation=WORKSTATION)
 
 
 def next_weekday(after: date, weekday: int = 0) -> date:

@@ -74,6 +74,10 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    # The browser's own language, not only the page's Accept-Language: Chromium draws date
+    # inputs in it (gg/mm/aaaa as an Italian nurse sees them, not mm/dd/yyyy). It needs the
+    # browser's Italian locale pack (Debian: chromium-l10n); without it Chromium stays en-US.
+    "--lang=it-IT",
 ]
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"

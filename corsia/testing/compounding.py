@@ -19,9 +19,10 @@ import os
 import threading
 import tty
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+import pytest
 from django.utils import timezone
 
 from corsia.accounts.models import User
@@ -34,7 +35,14 @@ from corsia.compounding.domain.product import (
     Stability,
     StorageTemperature,
 )
+from corsia.compounding.domain.scan import (
+    ExpectedVial,
+    ResolvedPack,
+    ScanRefused,
+    match_scanned_pack,
+)
 from corsia.compounding.models import Preparation
+from corsia.drugs.domain.barcodes import parse_pack_barcode
 from corsia.drugs.models import MedicinalProduct
 from corsia.patients.models import Patient
 from corsia.prescribing.models import TherapyOrder
@@ -262,3 +270,26 @@ class PtyBalance:
         self._thread.join(timeout=2)
         os.close(self.master)
         os.close(self._slave)
+
+
+def scan_refusal(
+    *,
+    expected: ExpectedVial,
+    scanned: str,
+    packs: dict[str, ResolvedPack],
+    now: datetime,
+    lot: str = "",
+    expiry: date | None = None,
+) -> ScanRefused:
+    """The refusal of the pack read at the hood from the barcode text ``scanned`` (the
+    archive resolving ``packs``), for a worksheet expecting ``expected``."""
+    with pytest.raises(ScanRefused) as refused:
+        match_scanned_pack(
+            expected=expected,
+            scanned=parse_pack_barcode(scanned),
+            packs=packs,
+            now=now,
+            lot=lot,
+            expiry=expiry,
+        )
+    return refused.value

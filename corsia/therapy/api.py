@@ -13,7 +13,7 @@ from pydantic import Field
 
 from corsia.core.access import api_perm
 from corsia.core.schemas import Amount, AwareDatetime, IsoDate, IsoDatetime, Reason, RecordId
-from corsia.core.web import request_actor, request_workstation
+from corsia.core.web import acting, reading, request_actor
 from corsia.therapy import selectors, services
 from corsia.therapy.models import DoseRecord, WardPrescription
 from corsia.therapy.permissions import ADMINISTER, MANAGE_CABINET, PRESCRIBE, VIEW
@@ -260,12 +260,7 @@ def _decision(payload: PrescriptionIn) -> services.Decision:
 @api_perm(VIEW)
 def prescriptions(request: HttpRequest, patient_id: int) -> list[PrescriptionOut]:
     """A patient's ward prescriptions, active first (logged)."""
-    rows = selectors.patient_prescriptions(
-        user=request_actor(request),
-        patient_id=patient_id,
-        workstation=request_workstation(request),
-        channel="api",
-    )
+    rows = selectors.patient_prescriptions(**reading(request), patient_id=patient_id)
     return [_out(p) for p in rows]
 
 
@@ -278,8 +273,7 @@ def prescribe(
     ``interaction_contraindicated`` (until ``override_reason``), ``allergy_contraindicated``,
     ``allergy_warning_unacknowledged``, and the input's codes."""
     created = services.prescription_create(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         patient_id=patient_id,
         data=_input(payload),
         decision=_decision(payload),
@@ -290,25 +284,13 @@ def prescribe(
 @router.get("/prescriptions/{prescription_id}", response=PrescriptionOut)
 @api_perm(VIEW)
 def prescription(request: HttpRequest, prescription_id: int) -> PrescriptionOut:
-    return _out(
-        selectors.prescription_get(
-            user=request_actor(request),
-            prescription_id=prescription_id,
-            workstation=request_workstation(request),
-            channel="api",
-        )
-    )
+    return _out(selectors.prescription_get(**reading(request), prescription_id=prescription_id))
 
 
 @router.get("/prescriptions/{prescription_id}/doses", response=list[DoseOut])
 @api_perm(VIEW)
 def doses(request: HttpRequest, prescription_id: int) -> list[DoseOut]:
-    p = selectors.prescription_get(
-        user=request_actor(request),
-        prescription_id=prescription_id,
-        workstation=request_workstation(request),
-        channel="api",
-    )
+    p = selectors.prescription_get(**reading(request), prescription_id=prescription_id)
     return [_dose_out(d) for d in selectors.prescription_doses(p)]
 
 
@@ -317,8 +299,7 @@ def doses(request: HttpRequest, prescription_id: int) -> list[DoseOut]:
 def suspend(request: HttpRequest, prescription_id: int, payload: SuspendIn) -> PrescriptionOut:
     return _out(
         services.prescription_suspend(
-            actor=request_actor(request),
-            workstation=request_workstation(request),
+            **acting(request),
             prescription_id=prescription_id,
             expected_version=payload.expected_version,
             reason=payload.reason,
@@ -333,8 +314,7 @@ def replace(
 ) -> Status[PrescriptionOut]:
     """A new prescription that replaces this one (``replaces_id``), with the reason."""
     new = services.prescription_replace(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         prescription_id=prescription_id,
         expected_version=payload.expected_version,
         reason=payload.reason,
@@ -351,8 +331,7 @@ def dose_record(request: HttpRequest, prescription_id: int, payload: DoseIn) -> 
     ``barcode_unreadable``, ``prn_interval_not_elapsed``, ``prn_daily_max_reached``,
     ``dose_already_recorded`` (409), ``dose_not_due``, ``prescription_not_active``."""
     record = services.dose_record(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         prescription_id=prescription_id,
         data=services.DoseInput(
             outcome=payload.outcome,
@@ -374,8 +353,7 @@ def dose_correct(request: HttpRequest, record_id: int, payload: CorrectionIn) ->
     ``dose_already_corrected`` (409), ``correction_no_change``, ``amount_invalid``,
     ``given_at_invalid``, ``dose_not_found`` (404)."""
     record = services.dose_correct(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         record_id=record_id,
         data=services.CorrectionInput(**payload.dict()),
     )
@@ -418,8 +396,7 @@ def cabinet_level(
 ) -> CabinetLineOut:
     """Set a product's reorder level in the ward cabinet (``reorder_level_invalid``)."""
     services.cabinet_level_set(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         ward_code=ward_code[:20],
         product_id=product_id,
         level=payload.reorder_level,
@@ -435,11 +412,9 @@ def ward_round(request: HttpRequest, ward_code: str, day: date | None = None) ->
     """Every dose due on ``day`` (today) in the ward: ward prescriptions and chemotherapy,
     by time and bed; the as-needed drugs apart (logged per patient)."""
     result = selectors.ward_round(
-        user=request_actor(request),
+        **reading(request),
         ward_code=ward_code[:20],
         day=day or timezone.localdate(),
-        workstation=request_workstation(request),
-        channel="api",
     )
     return RoundOut(
         ward=result.ward_code,

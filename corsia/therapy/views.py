@@ -26,9 +26,9 @@ from corsia.core.web import (
     posted_decimal,
     posted_moment,
     posted_version,
+    viewing,
 )
 from corsia.core.web import request_actor as _actor
-from corsia.core.web import request_workstation as _ws
 from corsia.patients.selectors import patient_get
 from corsia.therapy import selectors, services
 from corsia.therapy.models import NotGivenReason, Route
@@ -99,7 +99,9 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def _round_context(request: HttpRequest, ward_code: str, day: date) -> dict[str, Any]:
     ward_round = selectors.ward_round(
-        user=_actor(request), ward_code=ward_code, day=day, workstation=_ws(request)
+        **viewing(request),
+        ward_code=ward_code,
+        day=day,
     )
     ward = next((w for w in selectors.wards() if w.code == ward_code), None)
     if ward is None:
@@ -268,7 +270,8 @@ def _patient_context(request: HttpRequest, patient_id: int) -> dict[str, Any]:
     return {
         "patient": patient,
         "prescriptions": selectors.patient_prescriptions(
-            user=_actor(request), patient_id=patient.pk, workstation=_ws(request)
+            **viewing(request),
+            patient_id=patient.pk,
         ),
         "query": query,
         "choices": choices,
@@ -323,7 +326,8 @@ def prescribe(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 def _prescription_context(request: HttpRequest, prescription_id: int) -> dict[str, Any]:
     p = selectors.prescription_get(
-        user=_actor(request), prescription_id=prescription_id, workstation=_ws(request)
+        **viewing(request),
+        prescription_id=prescription_id,
     )
     return {
         "p": p,

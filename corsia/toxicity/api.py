@@ -9,7 +9,7 @@ from ninja import Router, Schema, Status
 
 from corsia.core.access import api_perm
 from corsia.core.schemas import IsoDate, IsoDatetime
-from corsia.core.web import request_actor, request_workstation
+from corsia.core.web import acting, reading, request_actor
 from corsia.toxicity import selectors, services
 from corsia.toxicity.models import CtcaeTerm, ToxicityRecord
 
@@ -118,12 +118,10 @@ def toxicities(
 ) -> list[ToxicityOut]:
     """A patient's toxicities (current versions; ``history=true`` adds superseded ones)."""
     records = selectors.patient_toxicities(
-        user=request_actor(request),
+        **reading(request),
         patient_id=patient_id,
         since=since,
         include_history=history,
-        workstation=request_workstation(request),
-        channel="api",
     )
     return [_out(r) for r in records]
 
@@ -132,8 +130,7 @@ def toxicities(
 @api_perm(RECORD)
 def record(request: HttpRequest, payload: ToxicityIn) -> Status[ToxicityOut]:
     created = services.toxicity_record(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         patient_id=payload.patient_id,
         data=services.ToxicityInput(
             term_id=payload.term_id,

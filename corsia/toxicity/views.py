@@ -17,8 +17,7 @@ from django.views.decorators.http import require_POST
 from corsia.core.access import require_perm
 from corsia.core.domain.errors import NotFound
 from corsia.core.refusals import form_refusals, refusals_as_messages
-from corsia.core.web import parse_id, request_actor
-from corsia.core.web import request_workstation as _ws
+from corsia.core.web import acting, parse_id, request_actor, viewing
 from corsia.drugs.selectors import ingredient_ids_by_word, ingredients_by_id
 from corsia.patients.selectors import patient_get, patient_search
 from corsia.toxicity import selectors, services
@@ -87,13 +86,13 @@ def _patient_page(
         return redirect("toxicity:patient", patient_id=patient.pk)
     show_history = request.GET.get("history") == "1"
     records = selectors.patient_toxicities(
-        user=request_actor(request),
+        **viewing(request),
         patient_id=patient.pk,
         include_history=show_history,
-        workstation=_ws(request),
     )
     extravasations = selectors.patient_extravasations(
-        user=request_actor(request), patient_id=patient.pk, workstation=_ws(request)
+        **viewing(request),
+        patient_id=patient.pk,
     )
     may_record = request.user.has_perm(RECORD)
     query = request.GET.get("q", "").strip()
@@ -138,8 +137,7 @@ def patient_page(request: HttpRequest, patient_id: int) -> HttpResponse:
         else:
             with form_refusals(form, rename=_FORM_FIELDS):
                 services.toxicity_record(
-                    actor=request_actor(request),
-                    workstation=_ws(request),
+                    **acting(request),
                     patient_id=patient_id,
                     data=form.to_input(ids),
                 )
@@ -171,7 +169,8 @@ def term_grades(request: HttpRequest, term_id: int) -> HttpResponse:
 
 def _record_or_404(request: HttpRequest, record_id: int) -> ToxicityRecord:
     return selectors.toxicity_get(
-        user=request_actor(request), record_id=record_id, workstation=_ws(request)
+        **viewing(request),
+        record_id=record_id,
     )
 
 
@@ -215,8 +214,7 @@ def correct(request: HttpRequest, record_id: int) -> HttpResponse:
             else:
                 with form_refusals(form, rename=_FORM_FIELDS, not_found_is_404=False):
                     services.toxicity_correct(
-                        actor=request_actor(request),
-                        workstation=_ws(request),
+                        **acting(request),
                         record_id=record.pk,
                         data=form.to_input(ids),
                         reason=form.cleaned_data["reason"],
@@ -246,8 +244,7 @@ def entered_in_error(request: HttpRequest, record_id: int) -> HttpResponse:
     form = ReasonForm(request.POST)
     with refusals_as_messages(request, not_found_is_404=False):
         services.toxicity_mark_entered_in_error(
-            actor=request_actor(request),
-            workstation=_ws(request),
+            **acting(request),
             record_id=record.pk,
             reason=form.data.get("reason", ""),
         )
@@ -293,7 +290,8 @@ def extravasation_record(request: HttpRequest) -> HttpResponse:
     patient_code_error = ""
     if patient is None and patient_code:
         found = patient_search(
-            user=request_actor(request), text=patient_code, workstation=_ws(request)
+            **viewing(request),
+            text=patient_code,
         )
         if len(found) == 1:
             patient = found[0]
@@ -315,8 +313,7 @@ def extravasation_record(request: HttpRequest) -> HttpResponse:
                 not_found_field="patient_id",
             ):
                 services.extravasation_record(
-                    actor=request_actor(request),
-                    workstation=_ws(request),
+                    **acting(request),
                     patient_id=form.cleaned_data["patient_id"],
                     data=form.to_input(),
                 )

@@ -12,7 +12,7 @@ from ninja import Router, Status
 
 from corsia.core.access import api_perm
 from corsia.core.schemas import RecordId
-from corsia.core.web import acting, request_actor, request_workstation
+from corsia.core.web import acting, reading
 from corsia.records.services import VitalsInput
 from corsia.transfusion import selectors, services
 from corsia.transfusion.domain.haemovigilance import Notification, as_csv, as_json
@@ -57,12 +57,7 @@ def _request(row: TransfusionRequest) -> RequestOut:
 @api_perm(services.VIEW)
 def patient(request: HttpRequest, patient_id: RecordId) -> PatientOut:
     """The patient's blood group on record and every request with its bags and transfusions."""
-    view = selectors.patient_transfusions(
-        user=request_actor(request),
-        patient_id=patient_id,
-        workstation=request_workstation(request),
-        channel="api",
-    )
+    view = selectors.patient_transfusions(**reading(request), patient_id=patient_id)
     return PatientOut(
         patient_id=view.patient.pk,
         group_status=view.group.status.value,
@@ -76,21 +71,14 @@ def patient(request: HttpRequest, patient_id: RecordId) -> PatientOut:
 @api_perm(services.VIEW)
 def worklist(request: HttpRequest) -> list[RequestOut]:
     """Open requests planned from yesterday to tomorrow (masked stays left out)."""
-    rows = selectors.open_requests(
-        user=request_actor(request), workstation=request_workstation(request), channel="api"
-    )
+    rows = selectors.open_requests(**reading(request))
     return [_request(r) for r in rows]
 
 
 @router.get("/requests/{request_id}", response=RequestOut)
 @api_perm(services.VIEW)
 def request_get(request: HttpRequest, request_id: RecordId) -> RequestOut:
-    detail = selectors.request_detail(
-        user=request_actor(request),
-        request_id=request_id,
-        workstation=request_workstation(request),
-        channel="api",
-    )
+    detail = selectors.request_detail(**reading(request), request_id=request_id)
     return _request(detail.request)
 
 
@@ -317,9 +305,4 @@ def csv_download(notification: Notification) -> HttpResponse:
 
 
 def _notification(request: HttpRequest, reaction_id: int) -> Notification:
-    return selectors.haemovigilance_notification(
-        user=request_actor(request),
-        reaction_id=reaction_id,
-        workstation=request_workstation(request),
-        channel="api",
-    )
+    return selectors.haemovigilance_notification(**reading(request), reaction_id=reaction_id)

@@ -21,8 +21,7 @@ from corsia.core.web import (
     posted_int,
     posted_moment,
     posted_version,
-    request_actor,
-    request_workstation,
+    viewing,
 )
 from corsia.records.services import VitalsInput
 from corsia.transfusion import selectors, services
@@ -59,9 +58,7 @@ def _scans(request: HttpRequest) -> list[str]:
 @require_perm(services.VIEW)
 @require_GET
 def worklist(request: HttpRequest) -> HttpResponse:
-    rows = selectors.open_requests(
-        user=request_actor(request), workstation=request_workstation(request)
-    )
+    rows = selectors.open_requests(**viewing(request))
     return render(request, "transfusion/worklist.html", {"rows": rows})
 
 
@@ -69,7 +66,8 @@ def worklist(request: HttpRequest) -> HttpResponse:
 @require_GET
 def patient_page(request: HttpRequest, patient_id: int) -> HttpResponse:
     view = selectors.patient_transfusions(
-        user=request_actor(request), patient_id=patient_id, workstation=request_workstation(request)
+        **viewing(request),
+        patient_id=patient_id,
     )
     return render(
         request,
@@ -121,7 +119,8 @@ def request_create(request: HttpRequest, patient_id: int) -> HttpResponse:
 @require_GET
 def request_page(request: HttpRequest, request_id: int) -> HttpResponse:
     detail = selectors.request_detail(
-        user=request_actor(request), request_id=request_id, workstation=request_workstation(request)
+        **viewing(request),
+        request_id=request_id,
     )
     return render(
         request,
@@ -146,7 +145,8 @@ def request_print(request: HttpRequest, request_id: int) -> HttpResponse:
     """The request on paper: its units with every crossmatch, the bedside checks and the
     transfusions, the reactions (the same read, and access log, as the request's page)."""
     detail = selectors.request_detail(
-        user=request_actor(request), request_id=request_id, workstation=request_workstation(request)
+        **viewing(request),
+        request_id=request_id,
     )
     context = {"detail": detail, "req": detail.request, "patient": detail.request.patient}
     reactions = [r for t in detail.request.transfusions.all() for r in t.reactions.all()]
@@ -230,11 +230,7 @@ def cancel(request: HttpRequest, request_id: int) -> HttpResponse:
 @require_perm(services.VIEW)
 @require_GET
 def transfusion_page(request: HttpRequest, transfusion_id: int) -> HttpResponse:
-    row = selectors.transfusion_detail(
-        user=request_actor(request),
-        transfusion_id=transfusion_id,
-        workstation=request_workstation(request),
-    )
+    row = selectors.transfusion_detail(**viewing(request), transfusion_id=transfusion_id)
     return render(
         request,
         "transfusion/transfusion.html",
@@ -321,11 +317,7 @@ def reaction(request: HttpRequest, transfusion_id: int) -> HttpResponse:
 
 
 def _notification(request: HttpRequest, reaction_id: int) -> Notification:
-    return selectors.haemovigilance_notification(
-        user=request_actor(request),
-        reaction_id=reaction_id,
-        workstation=request_workstation(request),
-    )
+    return selectors.haemovigilance_notification(**viewing(request), reaction_id=reaction_id)
 
 
 @require_perm(services.VIEW)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from ninja import Router, Status
 
 from corsia.core.access import api_perm
-from corsia.core.web import acting, request_actor, request_workstation
+from corsia.core.web import acting, reading, request_actor
 from corsia.vascular import selectors, services
 from corsia.vascular.permissions import RECORD, VIEW
 from corsia.vascular.schemas import (
@@ -36,26 +36,14 @@ router = Router(tags=["vascular"])
 
 
 def _device(request: HttpRequest, device_id: int) -> DeviceOut:
-    return device_out(
-        selectors.device_get(
-            user=request_actor(request),
-            device_id=device_id,
-            workstation=request_workstation(request),
-            channel="api",
-        )
-    )
+    return device_out(selectors.device_get(**reading(request), device_id=device_id))
 
 
 @router.get("/patients/{patient_id}/devices", response=list[DeviceOut])
 @api_perm(VIEW)
 def patient_devices(request: HttpRequest, patient_id: int) -> list[DeviceOut]:
     """The patient's devices: in place, planned, removed; each with its current events."""
-    views = selectors.patient_devices(
-        user=request_actor(request),
-        patient_id=patient_id,
-        workstation=request_workstation(request),
-        channel="api",
-    )
+    views = selectors.patient_devices(**reading(request), patient_id=patient_id)
     return [device_out(v) for v in views]
 
 
@@ -94,11 +82,9 @@ def ward_devices(request: HttpRequest, ward: str = "", state: str = "in_place") 
     """The devices in place (``state=planned``: the requests waiting), of one ward's
     inpatients with ``ward``; what needs doing first."""
     views = selectors.ward_devices(
-        user=request_actor(request),
+        **reading(request),
         ward_code=ward[:20],
         state="planned" if state == "planned" else "in_place",
-        workstation=request_workstation(request),
-        channel="api",
     )
     return [device_out(v) for v in views]
 
@@ -113,12 +99,7 @@ def device(request: HttpRequest, device_id: int) -> DeviceOut:
 @api_perm(VIEW)
 def device_history(request: HttpRequest, device_id: int) -> list[EventOut]:
     """Every version of the device's events, corrected ones included (newest first)."""
-    view = selectors.device_get(
-        user=request_actor(request),
-        device_id=device_id,
-        workstation=request_workstation(request),
-        channel="api",
-    )
+    view = selectors.device_get(**reading(request), device_id=device_id)
     return [event_out(e) for e in selectors.device_history(device=view.device)]
 
 

@@ -29,6 +29,7 @@ from corsia.core.web import (
     posted_int,
     posted_moment,
     posted_version,
+    viewing,
 )
 from corsia.core.web import request_actor as _actor
 from corsia.core.web import request_workstation as _ws
@@ -112,7 +113,8 @@ def _patient_context(request: HttpRequest, patient_id: int) -> dict[str, Any]:
     return {
         "patient": patient,
         "devices": selectors.patient_devices(
-            user=_actor(request), patient_id=patient.pk, workstation=_ws(request)
+            **viewing(request),
+            patient_id=patient.pk,
         ),
         "may_record": request.user.has_perm(RECORD),
         "values": {},
@@ -196,7 +198,10 @@ def request_device(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 
 def _device_context(request: HttpRequest, device_id: int) -> dict[str, Any]:
-    view = selectors.device_get(user=_actor(request), device_id=device_id, workstation=_ws(request))
+    view = selectors.device_get(
+        **viewing(request),
+        device_id=device_id,
+    )
     return {
         "view": view,
         "device": view.device,

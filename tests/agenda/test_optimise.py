@@ -18,8 +18,15 @@ from corsia.agenda.models import Booking
 from corsia.audit.models import AuditEvent
 from corsia.core.domain.errors import ConflictError, NotFound, ValidationFailed
 from corsia.testing.accounts import MakeUser, api_client, post_json
-from corsia.testing.agenda import WORKSTATION, DayHospital, day_hospital_with, next_weekday
-from corsia.testing.patients import patient_registered
+from corsia.testing.agenda import (
+    WORKSTATION,
+    DayHospital,
+    book_new_patient,
+    booking_times,
+    day_hospital_with,
+    next_weekday,
+    plan_computed,
+)
 
 pytestmark = pytest.mark.django_db
 MONDAY = next_weekday(timezone.localdate())
@@ -29,45 +36,12 @@ REASON = "Giornata ottimizzata dal coordinatore"
 def _book(
     dh: DayHospital, surname: str, start: time, minutes: int, place: str | None = "P01"
 ) -> Booking:
-    patient = patient_registered(
-        dh.coordinator,
-        codice_fiscale="",
-        stp_eni_code=f"STP14000000{abs(hash(surname)) % 10**5:05d}",
-        surname=surname,
-    )
-    return services.booking_create(
-        actor=dh.nurse,
-        workstation=WORKSTATION,
-        data=services.BookingInput(
-            agenda_id=dh.agenda.pk,
-            booking_type_id=dh.therapy.pk,
-            patient_id=patient.pk,
-            day=MONDAY,
-            start=start,
-            minutes=minutes,
-            place_id=dh.place_ids[place] if place else None,
-        ),
-    )
-
-
-def _times(booking: Booking) -> tuple[str, time, time, time]:
-    booking.refresh_from_db()
-    local = timezone.localtime
-    return (
-        booking.place.code if booking.place else "",
-        local(booking.arrival_at).time(),
-        local(booking.start_at).time(),
-        local(booking.end_at).time(),
-    )
+    return book_new_patient(dh, surname, day=MONDAY, start=start, minutes=minutes, place=place)
 
 
 def _preview(dh: DayHospital, day: date = MONDAY) -> services.PlanRequestView:
     """The plan as the job computes it (run here synchronously, as the worker would)."""
-    asked = services.day_plan_request(
-        actor=dh.nurse, agenda_id=dh.agenda.pk, day=day, workstation=WORKSTATION
-    )
-    services.day_plan_compute(request_id=asked.pk)
-    return services.plan_request_view(actor=dh.nurse, request_id=asked.pk, workstation=WORKSTATION)
+    return plan_computed(dh, day)
 
 
 def _shown(view: services.PlanRequestView) -> services.DayPlanPreview:
@@ -125,8 +99,8 @@ def test_the_gap_left_on_one_chair_is_closed(make_user: MakeUser) -> None:
     assert rows[a.pk].patient.startswith("ARDITO")
     assert preview.warnings  # no nurse on duty recorded: said
     _apply(dh, view)
-    assert _times(a) == ("P01", time(7, 30), time(8, 30), time(10, 30))
-    assert _times(b) == ("P01", time(9, 30), time(10, 30), time(12, 30))
+    assert booking_times(a) == ("P01", time(7, 30), time(8, 30), time(10, 30))
+    assert booking_times(b) == ("P01", time(9, 30), time(10, 30), time(12, 30))
     moved = AuditEvent.objects.filter(event_type="agenda.booking_moved", reason=REASON)
     assert sorted(p or 0 for p in moved.values_list("patient_id", flat=True)) == sorted(
         [a.patient_id, b.patient_id]
@@ -154,9 +128,9 @@ def test_a_swap_of_two_patients_is_applied_without_a_transient_conflict(
     view = _preview(dh)
     assert _shown(view).makespan_after == 11 * 60 - (7 * 60 + 30)
     _apply(dh, view)
-    assert _times(b) == ("P02", time(7, 30), time(8, 30), time(11))
-    assert _times(a) == ("P01", time(8), time(9), time(11))
-    assert _times(locked) == ("P01", time(7, 30), time(8, 30), time(9))
+    assert booking_times(b) == ("P02", time(7, 30), time(8, 30), time(11))
+    assert booking_times(a) == ("P01", time(8), time(9), time(11))
+    assert booking_times(locked) == ("P01", time(7, 30), time(8, 30), time(9))
 
 
 def test_a_move_between_preview_and_apply_refuses_the_plan(make_user: MakeUser) -> None:
@@ -172,11 +146,11 @@ def test_a_move_between_preview_and_apply_refuses_the_plan(make_user: MakeUser) 
         reason="Il paziente chiede più tardi",
         start=time(12),
     )
-    before = (_times(a), _times(b))
+    before = (booking_times(a), booking_times(b))
     with pytest.raises(ConflictError) as refused:
         _apply(dh, view)
     assert refused.value.code == "plan_stale" and refused.value.details["changed"] == [b.pk]
-    assert (_times(a), _times(b)) == before
+    assert (booking_times(a), booking_times(b)) == before
     assert not AuditEvent.objects.filter(event_type="agenda.day_plan_applied").exists()
     again_view = _preview(dh)
     added = _book(dh, "Cirillo", time(15), 60)
@@ -184,7 +158,7 @@ def test_a_move_between_preview_and_apply_refuses_the_plan(make_user: MakeUser) 
         _apply(dh, again_view)
     assert again.value.code == "plan_stale"
     assert added.pk not in _shown(again_view).versions
-    assert (_times(a), _times(b)) == before
+    assert (booking_times(a), booking_times(b)) == before
 
 
 def test_a_started_booking_never_moves(make_user: MakeUser) -> None:
@@ -198,8 +172,8 @@ def test_a_started_booking_never_moves(make_user: MakeUser) -> None:
     assert set(_shown(view).versions) == {b.pk}
     assert next(r for r in _shown(view).rows if r.booking_id == a.pk).fixed
     _apply(dh, view)
-    assert _times(a) == ("P01", time(8), time(9), time(11))
-    assert _times(b) == ("P01", time(10), time(11), time(13))
+    assert booking_times(a) == ("P01", time(8), time(9), time(11))
+    assert booking_times(b) == ("P01", time(10), time(11), time(13))
 
 
 def test_a_plan_leaving_someone_out_is_refused_with_the_name(make_user: MakeUser) -> None:
@@ -216,7 +190,7 @@ def test_a_plan_leaving_someone_out_is_refused_with_the_name(make_user: MakeUser
     with pytest.raises(ConflictError) as refused:
         _apply(dh, view)
     assert refused.value.code == "plan_leaves_out" and "ROSSI" in refused.value.message
-    assert _times(rossi)[0] == ""
+    assert booking_times(rossi)[0] == ""
 
 
 def test_bad_input_is_refused_and_nothing_changes(make_user: MakeUser) -> None:
@@ -234,7 +208,7 @@ def test_bad_input_is_refused_and_nothing_changes(make_user: MakeUser) -> None:
     with pytest.raises(ValidationFailed) as no_reason:
         _apply(dh, view, reason="   ")
     assert no_reason.value.code == "reason_required"
-    assert _times(a) == ("P01", time(8), time(9), time(11))
+    assert booking_times(a) == ("P01", time(8), time(9), time(11))
 
 
 def test_the_old_in_request_endpoints_are_gone_and_the_job_api_refuses_bad_input(
@@ -261,6 +235,6 @@ def test_the_old_in_request_endpoints_are_gone_and_the_job_api_refuses_bad_input
         client, f"/api/v1/agenda/plan-requests/{body['id']}/apply", {"reason": "a\x00b"}
     )
     assert 400 <= status < 500, refused
-    assert _times(a) == ("P01", time(8), time(9), time(11))
+    assert booking_times(a) == ("P01", time(8), time(9), time(11))
     outsider = api_client(make_user(Role.PHARMACIST))
     assert post_json(outsider, f"{base}?day={MONDAY.isoformat()}")[0] == 403

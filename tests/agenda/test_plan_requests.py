@@ -23,8 +23,15 @@ from corsia.agenda.models import Booking, PlanRequest
 from corsia.audit.models import AuditEvent
 from corsia.core.domain.errors import ConflictError, NotFound, ValidationFailed
 from corsia.testing.accounts import MakeUser, api_client, logged_in, post_json
-from corsia.testing.agenda import WORKSTATION, DayHospital, day_hospital_with, next_weekday
-from corsia.testing.patients import patient_registered
+from corsia.testing.agenda import (
+    WORKSTATION,
+    DayHospital,
+    book_new_patient,
+    booking_times,
+    day_hospital_with,
+    next_weekday,
+    plan_computed,
+)
 
 pytestmark = pytest.mark.django_db
 MONDAY = next_weekday(timezone.localdate())
@@ -40,46 +47,35 @@ def _book(
     place: str | None = "P01",
     steps: list[DrugStep] | None = None,
 ) -> Booking:
-    patient = patient_registered(
-        dh.coordinator,
-        codice_fiscale="",
-        stp_eni_code=f"STP14000000{abs(hash(surname)) % 10**5:05d}",
-        surname=surname,
-    )
-    return services.booking_create(
-        actor=dh.nurse,
-        workstation=WORKSTATION,
-        data=services.BookingInput(
-            agenda_id=dh.agenda.pk,
-            booking_type_id=dh.therapy.pk,
-            patient_id=patient.pk,
-            day=MONDAY,
-            start=start,
-            minutes=minutes,
-            place_id=dh.place_ids[place] if place else None,
-        ),
-        steps=steps,
-    )
-
-
-def _times(booking: Booking) -> tuple[str, time, time, time]:
-    booking.refresh_from_db()
-    local = timezone.localtime
-    return (
-        booking.place.code if booking.place else "",
-        local(booking.arrival_at).time(),
-        local(booking.start_at).time(),
-        local(booking.end_at).time(),
+    return book_new_patient(
+        dh, surname, day=MONDAY, start=start, minutes=minutes, place=place, steps=steps
     )
 
 
 def _computed(dh: DayHospital) -> services.PlanRequestView:
     """Request the plan, run its job (synchronously, as the worker would), read it."""
-    asked = services.day_plan_request(
-        actor=dh.nurse, agenda_id=dh.agenda.pk, day=MONDAY, workstation=WORKSTATION
+    return plan_computed(dh, MONDAY)
+
+
+def _on_duty(
+    dh: DayHospital,
+    starts_at: time | None,
+    ends_at: time | None,
+    break_start: time | None = None,
+    break_end: time | None = None,
+) -> None:
+    """The agenda's nurse on duty on MONDAY (set by the coordinator), with a break or not."""
+    services.nurse_on_duty_set(
+        actor=dh.coordinator,
+        workstation=WORKSTATION,
+        agenda_id=dh.agenda.pk,
+        day=MONDAY,
+        nurse_id=dh.nurse.pk,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        break_start=break_start,
+        break_end=break_end,
     )
-    services.day_plan_compute(request_id=asked.pk)
-    return services.plan_request_view(actor=dh.nurse, request_id=asked.pk, workstation=WORKSTATION)
 
 
 def _row(view: services.PlanRequestView, booking: Booking) -> services.optimise.PlanRow:
@@ -127,11 +123,11 @@ def test_the_request_is_recorded_the_job_computes_and_the_apply_moves(  # type: 
     ra, rb = _row(view, a), _row(view, b)
     assert (ra.proposed_arrival, ra.proposed_start) == ("07:30", "08:30")
     assert (rb.proposed_arrival, rb.proposed_start) == ("09:30", "10:30")
-    assert _times(a)[2] == time(9)  # nothing written by the job
+    assert booking_times(a)[2] == time(9)  # nothing written by the job
     done = _apply(dh, view)
     assert done.state == "applied" and done.applied_by == dh.nurse
-    assert _times(a) == ("P01", time(7, 30), time(8, 30), time(10, 30))
-    assert _times(b) == ("P01", time(9, 30), time(10, 30), time(12, 30))
+    assert booking_times(a) == ("P01", time(7, 30), time(8, 30), time(10, 30))
+    assert booking_times(b) == ("P01", time(9, 30), time(10, 30), time(12, 30))
     assert AuditEvent.objects.filter(event_type="agenda.day_plan_requested").count() == 1
     assert AuditEvent.objects.filter(event_type="agenda.day_plan_applied").count() == 1
     with pytest.raises(ConflictError) as again:
@@ -152,7 +148,7 @@ def test_a_booking_changed_after_the_computation_refuses_the_apply(make_user: Ma
         reason="Il paziente chiede un altro posto",
         place_id=dh.place_ids["P02"],
     )
-    before = (_times(a), _times(b))
+    before = (booking_times(a), booking_times(b))
     stale = services.plan_request_view(
         actor=dh.nurse, request_id=view.request_id, workstation=WORKSTATION
     )
@@ -162,7 +158,7 @@ def test_a_booking_changed_after_the_computation_refuses_the_apply(make_user: Ma
     assert refused.value.code == "plan_stale"
     assert "ricalcolare il piano" in refused.value.message
     assert refused.value.details == {"changed": [b.pk]}
-    assert (_times(a), _times(b)) == before
+    assert (booking_times(a), booking_times(b)) == before
     assert PlanRequest.objects.get(pk=view.request_id).state == "ready"
     assert not AuditEvent.objects.filter(event_type="agenda.day_plan_applied").exists()
 
@@ -206,28 +202,10 @@ def test_a_nurse_starts_no_therapy_in_her_break(make_user: MakeUser) -> None:
     the results) or from 10:00: called 09:00, the drug at 10:00, no wait."""
     dh = day_hospital_with(make_user, {"P01"})
     a = _book(dh, "Ardito", time(9), steps=[DrugStep("Paclitaxel", 60)])
-    services.nurse_on_duty_set(
-        actor=dh.coordinator,
-        workstation=WORKSTATION,
-        agenda_id=dh.agenda.pk,
-        day=MONDAY,
-        nurse_id=dh.nurse.pk,
-        starts_at=time(7, 30),
-        ends_at=time(19),
-    )
+    _on_duty(dh, time(7, 30), time(19))
     row = _row(_computed(dh), a)
     assert (row.proposed_arrival, row.proposed_start) == ("07:30", "08:30")
-    services.nurse_on_duty_set(
-        actor=dh.coordinator,
-        workstation=WORKSTATION,
-        agenda_id=dh.agenda.pk,
-        day=MONDAY,
-        nurse_id=dh.nurse.pk,
-        starts_at=time(7, 30),
-        ends_at=time(19),
-        break_start=time(8),
-        break_end=time(10),
-    )
+    _on_duty(dh, time(7, 30), time(19), time(8), time(10))
     row = _row(_computed(dh), a)
     assert (row.proposed_arrival, row.proposed_start) == ("09:00", "10:00")
 
@@ -249,17 +227,7 @@ def test_a_bad_shift_is_refused_in_italian_and_nothing_written(
     dh = day_hospital_with(make_user, {"P01"})
     start, end, pause, resume = times
     with pytest.raises(ValidationFailed) as refused:
-        services.nurse_on_duty_set(
-            actor=dh.coordinator,
-            workstation=WORKSTATION,
-            agenda_id=dh.agenda.pk,
-            day=MONDAY,
-            nurse_id=dh.nurse.pk,
-            starts_at=start,
-            ends_at=end,
-            break_start=pause,
-            break_end=resume,
-        )
+        _on_duty(dh, start, end, pause, resume)
     assert refused.value.code == code and text in refused.value.message
     assert not dh.agenda.nurses.exists()
 
@@ -351,7 +319,7 @@ def test_no_place_is_booked_across_the_lunch_closure(make_user: MakeUser) -> Non
         "08:30",
     )
     _apply(dh, view)
-    assert _times(m) == ("P02", time(7, 30), time(8, 30), time(12, 30))
+    assert booking_times(m) == ("P02", time(7, 30), time(8, 30), time(12, 30))
 
 
 def test_a_replan_of_a_changed_day_never_moves_what_has_started(make_user: MakeUser) -> None:
@@ -380,7 +348,7 @@ def test_a_replan_of_a_changed_day_never_moves_what_has_started(make_user: MakeU
         reason="Terapia sospesa dal medico",
     )
     u = _book(dh, "Urgenti", time(10), 60, place=None)
-    before = _times(a)
+    before = booking_times(a)
     view = _computed(dh)
     assert view.preview is not None
     assert {r.booking_id for r in view.preview.rows} == {a.pk, u.pk}
@@ -388,8 +356,8 @@ def test_a_replan_of_a_changed_day_never_moves_what_has_started(make_user: MakeU
     assert ra.fixed and not ra.moves and (ra.proposed_place, ra.proposed_start) == ("P01", "09:00")
     assert (ru.proposed_arrival, ru.proposed_start) == ("07:30", "08:30")
     _apply(dh, view)
-    assert _times(a) == before
-    assert _times(u)[2:] == (time(8, 30), time(9, 30))
+    assert booking_times(a) == before
+    assert booking_times(u)[2:] == (time(8, 30), time(9, 30))
 
 
 def test_the_api_requests_polls_and_applies_with_problem_codes(make_user: MakeUser) -> None:
@@ -414,10 +382,10 @@ def test_the_api_requests_polls_and_applies_with_problem_codes(make_user: MakeUs
     outsider = api_client(make_user(Role.PHARMACIST))
     assert outsider.get(url).status_code == 403
     assert post_json(outsider, f"{url}/apply", {"reason": REASON})[0] == 403
-    assert _times(a)[2] == time(9)
+    assert booking_times(a)[2] == time(9)
     status, body = post_json(client, f"{url}/apply", {"reason": REASON})
     assert status == 200 and body["state"] == "applied"
-    assert _times(a)[2] == time(8, 30)
+    assert booking_times(a)[2] == time(8, 30)
     status, refused = post_json(client, f"{url}/apply", {"reason": REASON})
     assert status == 409 and refused["code"] == "plan_applied"
 
@@ -443,9 +411,9 @@ def test_the_page_shows_in_calcolo_then_the_plan_and_applies_it(make_user: MakeU
     url = f"/agenda/plan/{request.pk}/apply/"
     refused = client.post(url, {"reason": ""}, follow=True)
     assert "Indicare il motivo" in refused.content.decode()
-    assert _times(a)[2] == time(9)
+    assert booking_times(a)[2] == time(9)
     done = client.post(url, {"reason": REASON}, follow=True)
     assert "Piano della giornata applicato" in done.content.decode()
-    assert _times(b) == ("P01", time(9, 30), time(10, 30), time(12, 30))
+    assert booking_times(b) == ("P01", time(9, 30), time(10, 30), time(12, 30))
     with pytest.raises(NotFound):
         services.plan_request_view(actor=dh.nurse, request_id=987654, workstation=WORKSTATION)

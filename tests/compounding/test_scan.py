@@ -15,6 +15,7 @@ from corsia.compounding.domain.scan import (
     match_scanned_pack,
 )
 from corsia.drugs.domain.barcodes import parse_pack_barcode
+from corsia.testing.compounding import scan_refusal
 
 # GS1's example GTIN (check digit verified in tests/drugs/test_barcodes.py) and an
 # AIC with a valid check digit, resolved as the archive would.
@@ -28,6 +29,21 @@ NOW = datetime(2027, 1, 15, 10, 0, tzinfo=UTC)
 DATAMATRIX = f"]d2(01){GTIN}(17)270131(10)LOT42(21)SN1"
 
 
+def _refusal(
+    scanned: str,
+    packs: dict[str, ResolvedPack],
+    *,
+    now: datetime = NOW,
+    expected: ExpectedVial = EXPECTED,
+    lot: str = "",
+    expiry: date | None = None,
+) -> ScanRefused:
+    """The refusal of the pack read from ``scanned`` (the archive resolving ``packs``)."""
+    return scan_refusal(
+        expected=expected, scanned=scanned, packs=packs, now=now, lot=lot, expiry=expiry
+    )
+
+
 def test_right_pack_with_datamatrix_is_accepted() -> None:
     accepted = match_scanned_pack(
         expected=EXPECTED,
@@ -39,44 +55,26 @@ def test_right_pack_with_datamatrix_is_accepted() -> None:
 
 
 def test_other_active_ingredient_is_refused_with_both_names() -> None:
-    with pytest.raises(ScanRefused) as error:
-        match_scanned_pack(
-            expected=EXPECTED,
-            scanned=parse_pack_barcode(f"A{AIC}"),
-            packs={AIC: FLUOROURACIL},
-            now=NOW,
-        )
-    assert error.value.code == "wrong_drug"
-    assert error.value.message == (
+    error = _refusal(f"A{AIC}", {AIC: FLUOROURACIL})
+    assert error.code == "wrong_drug"
+    assert error.message == (
         "Flacone di un altro principio attivo: atteso oxaliplatino, letto fluorouracile."
     )
 
 
 def test_other_strength_is_refused() -> None:
-    with pytest.raises(ScanRefused) as error:
-        match_scanned_pack(
-            expected=EXPECTED,
-            scanned=parse_pack_barcode(DATAMATRIX),
-            packs={GTIN: OXALIPLATIN_50},
-            now=NOW,
-        )
-    assert error.value.code == "wrong_strength"
-    assert error.value.message == (
+    error = _refusal(DATAMATRIX, {GTIN: OXALIPLATIN_50})
+    assert error.code == "wrong_strength"
+    assert error.message == (
         "Flacone di un altro dosaggio: atteso oxaliplatino 100 mg, letto 50 mg."
     )
 
 
 def test_expired_lot_is_refused_the_day_after_expiry() -> None:
     after = datetime(2027, 2, 1, 0, 5, tzinfo=UTC)
-    with pytest.raises(ScanRefused) as error:
-        match_scanned_pack(
-            expected=EXPECTED,
-            scanned=parse_pack_barcode(DATAMATRIX),
-            packs={GTIN: OXALIPLATIN_100},
-            now=after,
-        )
-    assert error.value.code == "expired_lot"
-    assert error.value.message == "Lotto LOT42 scaduto il 31/01/2027: non si può usare."
+    error = _refusal(DATAMATRIX, {GTIN: OXALIPLATIN_100}, now=after)
+    assert error.code == "expired_lot"
+    assert error.message == "Lotto LOT42 scaduto il 31/01/2027: non si può usare."
 
 
 def test_pack_is_usable_on_its_expiry_day() -> None:
@@ -113,24 +111,13 @@ def test_stamp_without_lot_requires_lot_and_expiry() -> None:
 
 
 def test_typed_expiry_in_the_past_is_refused() -> None:
-    with pytest.raises(ScanRefused) as error:
-        match_scanned_pack(
-            expected=EXPECTED,
-            scanned=parse_pack_barcode(f"A{AIC}"),
-            packs={AIC: OXALIPLATIN_100},
-            now=NOW,
-            lot="L1",
-            expiry=date(2026, 12, 31),
-        )
-    assert error.value.code == "expired_lot"
+    error = _refusal(f"A{AIC}", {AIC: OXALIPLATIN_100}, lot="L1", expiry=date(2026, 12, 31))
+    assert error.code == "expired_lot"
 
 
 def test_unknown_pack_is_refused() -> None:
-    with pytest.raises(ScanRefused) as error:
-        match_scanned_pack(
-            expected=EXPECTED, scanned=parse_pack_barcode(DATAMATRIX), packs={}, now=NOW
-        )
-    assert error.value.code == "unknown_pack"
+    error = _refusal(DATAMATRIX, {})
+    assert error.code == "unknown_pack"
 
 
 def test_biosimilar_instead_of_the_planned_originator_is_refused() -> None:
@@ -138,11 +125,5 @@ def test_biosimilar_instead_of_the_planned_originator_is_refused() -> None:
         "trastuzumab", "trastuzumab", Decimal(150), frozenset({"trastuzumab_herceptin"})
     )
     biosimilar = ResolvedPack("trastuzumab_ontruzant", "trastuzumab", "trastuzumab", Decimal(150))
-    with pytest.raises(ScanRefused) as error:
-        match_scanned_pack(
-            expected=expected,
-            scanned=parse_pack_barcode(DATAMATRIX),
-            packs={GTIN: biosimilar},
-            now=NOW,
-        )
-    assert error.value.code == "wrong_product"
+    error = _refusal(DATAMATRIX, {GTIN: biosimilar}, expected=expected)
+    assert error.code == "wrong_product"

@@ -23,16 +23,27 @@ from corsia.compounding.domain.scan import (
     ExpectedVial,
     ResolvedPack,
     ScanRefused,
-    match_scanned_pack,
 )
-from corsia.drugs.domain.barcodes import parse_pack_barcode
 from corsia.drugs.domain.formulation import Formulation
 from corsia.testing import compounding as products
+from corsia.testing.compounding import scan_refusal
 
 NOW = datetime(2027, 1, 15, 10, 0, tzinfo=UTC)
 AIC = "044155024"
 
 # ---------------------------------------------------------------- formulation at the scan
+
+
+def _scan_refusal(expected: ExpectedVial, pack: ResolvedPack) -> ScanRefused:
+    """The refusal of ``pack`` read by its AIC stamp, lot L1 typed, expiring 31/12/2027."""
+    return scan_refusal(
+        expected=expected,
+        scanned=AIC,
+        packs={AIC: pack},
+        now=NOW,
+        lot="L1",
+        expiry=date(2027, 12, 31),
+    )
 
 
 def test_H_formulation_pegylated_liposomal_pack_for_conventional_doxorubicin_is_refused() -> None:
@@ -46,19 +57,11 @@ def test_H_formulation_pegylated_liposomal_pack_for_conventional_doxorubicin_is_
         Decimal(50),
         formulation=Formulation.PEGYLATED_LIPOSOMAL,
     )
-    with pytest.raises(ScanRefused) as refused:
-        match_scanned_pack(
-            expected=expected,
-            scanned=parse_pack_barcode(AIC),
-            packs={AIC: caelyx},
-            now=NOW,
-            lot="L1",
-            expiry=date(2027, 12, 31),
-        )
+    refused = _scan_refusal(expected, caelyx)
     # then it is refused as another formulation, naming both
-    assert refused.value.code == "wrong_formulation"
-    assert "convenzionale" in refused.value.message
-    assert "liposomiale pegilata" in refused.value.message
+    assert refused.code == "wrong_formulation"
+    assert "convenzionale" in refused.message
+    assert "liposomiale pegilata" in refused.message
 
 
 def test_H_formulation_conventional_paclitaxel_for_nab_paclitaxel_is_refused() -> None:
@@ -66,16 +69,8 @@ def test_H_formulation_conventional_paclitaxel_for_nab_paclitaxel_is_refused() -
         "paclitaxel", "Paclitaxel", Decimal(100), formulation=Formulation.ALBUMIN_BOUND
     )
     generic = ResolvedPack("paclitaxel_100mg", "paclitaxel", "Paclitaxel", Decimal(100))
-    with pytest.raises(ScanRefused) as refused:
-        match_scanned_pack(
-            expected=expected,
-            scanned=parse_pack_barcode(AIC),
-            packs={AIC: generic},
-            now=NOW,
-            lot="L1",
-            expiry=date(2027, 12, 31),
-        )
-    assert refused.value.code == "wrong_formulation"
+    refused = _scan_refusal(expected, generic)
+    assert refused.code == "wrong_formulation"
 
 
 def test_H_formulation_subcutaneous_and_intravenous_never_share_a_leftover() -> None:
@@ -88,16 +83,8 @@ def test_H_formulation_subcutaneous_and_intravenous_never_share_a_leftover() -> 
 def test_H_units_a_bleomycin_pack_in_iu_is_not_taken_for_mg() -> None:
     expected = ExpectedVial("bleomycin", "Bleomicina", Decimal(15000), strength_unit="IU")
     in_mg = ResolvedPack("bleo_mg", "bleomycin", "Bleomicina", Decimal(15000), strength_unit="mg")
-    with pytest.raises(ScanRefused) as refused:
-        match_scanned_pack(
-            expected=expected,
-            scanned=parse_pack_barcode(AIC),
-            packs={AIC: in_mg},
-            now=NOW,
-            lot="L1",
-            expiry=date(2027, 12, 31),
-        )
-    assert refused.value.code == "wrong_strength"
+    refused = _scan_refusal(expected, in_mg)
+    assert refused.code == "wrong_strength"
 
 
 # ---------------------------------------------------------------- the drug's own mass

@@ -49,6 +49,28 @@ def _line(order: TherapyOrder, code: str) -> OrderItem:
     return item
 
 
+def _typed(
+    physician: User,
+    order: TherapyOrder,
+    item: OrderItem,
+    dose: Decimal,
+    reason: str,
+    *,
+    override_reason: str = "",
+) -> None:
+    """The physician types ``dose`` as the line's final dose, with ``reason`` (and an
+    ``override_reason`` for a blocking check, when given)."""
+    services.order_item_adjust(
+        actor=physician,
+        workstation=None,
+        order_id=order.pk,
+        item_id=item.pk,
+        reason=reason,
+        final_dose=dose,
+        override_reason=override_reason,
+    )
+
+
 def test_H_unit_va_wilms_dactinomycin_is_capped_at_2_mg_not_left_at_2_93_mg(
     make_user: MakeUser, physician: User
 ) -> None:
@@ -113,29 +135,14 @@ def test_H_typed_final_dose_above_maximum_is_blocked_until_overridden_for_that_v
 
     # typed 20 mg (+900 %) with a reason but no override: refused, nothing saved
     with pytest.raises(MaxSingleDoseExceeded) as refused:
-        services.order_item_adjust(
-            actor=physician,
-            workstation=None,
-            order_id=order.pk,
-            item_id=vincristine.pk,
-            reason="aggiustamento",
-            final_dose=Decimal(20),
-        )
+        _typed(physician, order, vincristine, Decimal(20), "aggiustamento")
     assert refused.value.code == "max_dose_exceeded"
     assert refused.value.details["checks"] == ["max_dose_exceeded"]
     vincristine.refresh_from_db()
     assert (vincristine.final_dose, vincristine.overrides) == (Decimal(2), [])
 
     # with an override: recorded for this check, this value, this physician
-    services.order_item_adjust(
-        actor=physician,
-        workstation=None,
-        order_id=order.pk,
-        item_id=vincristine.pk,
-        reason="aggiustamento",
-        final_dose=Decimal(20),
-        override_reason="prova",
-    )
+    _typed(physician, order, vincristine, Decimal(20), "aggiustamento", override_reason="prova")
     vincristine.refresh_from_db()
     assert vincristine.final_dose == Decimal(20)
     assert [b["code"] for b in vincristine.blocks] == ["max_dose_exceeded"]
@@ -154,14 +161,7 @@ def test_H_typed_final_dose_above_maximum_is_blocked_until_overridden_for_that_v
 
     # a lower value still above the maximum: accepted, but the 20 mg override does not
     # cover 15 mg, and confirmation refuses
-    services.order_item_adjust(
-        actor=physician,
-        workstation=None,
-        order_id=order.pk,
-        item_id=vincristine.pk,
-        reason="aggiustamento",
-        final_dose=Decimal(15),
-    )
+    _typed(physician, order, vincristine, Decimal(15), "aggiustamento")
     vincristine = OrderItem.objects.select_related("ingredient").get(pk=vincristine.pk)
     assert vincristine.is_blocked
     assert vincristine.overrides[0]["void"] is True
@@ -174,24 +174,10 @@ def test_H_typed_final_dose_above_maximum_is_blocked_until_overridden_for_that_v
 
     # going back to 20 mg needs a new override: the old one was for the value before
     with pytest.raises(MaxSingleDoseExceeded):
-        services.order_item_adjust(
-            actor=physician,
-            workstation=None,
-            order_id=order.pk,
-            item_id=vincristine.pk,
-            reason="aggiustamento",
-            final_dose=Decimal(20),
-        )
+        _typed(physician, order, vincristine, Decimal(20), "aggiustamento")
 
     # a value within the maximum clears the block itself: 1.8 mg <= 2 mg
-    services.order_item_adjust(
-        actor=physician,
-        workstation=None,
-        order_id=order.pk,
-        item_id=vincristine.pk,
-        reason="neuropatia",
-        final_dose=Decimal("1.8"),
-    )
+    _typed(physician, order, vincristine, Decimal("1.8"), "neuropatia")
     vincristine.refresh_from_db()
     assert (vincristine.blocks, vincristine.block_code, vincristine.is_blocked) == ([], "", False)
     confirmed = services.order_transition(

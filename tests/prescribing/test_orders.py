@@ -21,7 +21,7 @@ from corsia.core.domain.errors import InvalidTransition, PermissionRefused, Vali
 from corsia.patients.models import Patient
 from corsia.prescribing import services
 from corsia.prescribing.domain.states import OrderFrozen
-from corsia.prescribing.models import Measurement, OrderTransition, TherapyOrder
+from corsia.prescribing.models import Measurement, OrderItem, OrderTransition, TherapyOrder
 from corsia.regimens.models import RegimenVersion
 from corsia.testing.accounts import MakeUser
 from corsia.testing.prescribing import aprepitant_added, library_version, measured_patient
@@ -38,6 +38,18 @@ def _order(physician: User, patient: Patient, folfox: RegimenVersion, **kw: obje
         regimen_version_id=folfox.pk,
         start_date=START,
         **kw,  # type: ignore[arg-type]  # test passthrough of keyword options
+    )
+
+
+def _reduce(actor: User, order: TherapyOrder, item: OrderItem, percent: int, reason: str) -> None:
+    """``actor`` reduces one line of ``order`` by ``percent`` %, giving ``reason``."""
+    services.order_item_adjust(
+        actor=actor,
+        workstation=None,
+        order_id=order.pk,
+        item_id=item.pk,
+        reason=reason,
+        reduction_percent=Decimal(percent),
     )
 
 
@@ -109,26 +121,12 @@ def test_reduction_needs_a_reason_and_applies_to_every_day(
     oxali = order.items.get(ingredient__code="oxaliplatin")
 
     with pytest.raises(ValidationFailed) as error:
-        services.order_item_adjust(
-            actor=physician,
-            workstation=None,
-            order_id=order.pk,
-            item_id=oxali.pk,
-            reason=" ",
-            reduction_percent=Decimal(20),
-        )
+        _reduce(physician, order, oxali, 20, " ")
     assert error.value.code == "reason_required"
     oxali.refresh_from_db()
     assert oxali.final_dose == Decimal(170)
 
-    services.order_item_adjust(
-        actor=physician,
-        workstation=None,
-        order_id=order.pk,
-        item_id=oxali.pk,
-        reason="Neuropatia periferica G2",
-        reduction_percent=Decimal(20),
-    )
+    _reduce(physician, order, oxali, 20, "Neuropatia periferica G2")
     oxali.refresh_from_db()
     assert oxali.final_dose == Decimal("136.0000")  # 170 x 0.80
     assert oxali.calculated_dose == Decimal("170.0000")
@@ -187,14 +185,7 @@ def test_confirm_send_validate_take_charge(
 
     oxali = order.items.get(ingredient__code="oxaliplatin")
     with pytest.raises(OrderFrozen) as frozen:
-        services.order_item_adjust(
-            actor=physician,
-            workstation=None,
-            order_id=order.pk,
-            item_id=oxali.pk,
-            reason="ripensamento",
-            reduction_percent=Decimal(10),
-        )
+        _reduce(physician, order, oxali, 10, "ripensamento")
     assert "presa in carico" in frozen.value.message
     oxali.refresh_from_db()
     assert oxali.final_dose == Decimal(170)
@@ -249,14 +240,7 @@ def test_return_to_prescriber_unfreezes_and_needs_a_reason(
         reason="Creatinina da ricontrollare",
     )
     oxali = order.items.get(ingredient__code="oxaliplatin")
-    services.order_item_adjust(
-        actor=physician,
-        workstation=None,
-        order_id=order.pk,
-        item_id=oxali.pk,
-        reason="Funzione renale ridotta",
-        reduction_percent=Decimal(10),
-    )
+    _reduce(physician, order, oxali, 10, "Funzione renale ridotta")
     oxali.refresh_from_db()
     assert oxali.final_dose == Decimal("153.0000")
 
@@ -372,14 +356,7 @@ def test_duplicate_carries_reductions_and_recomputes(
 ) -> None:
     order = _order(physician, patient, folfox)
     oxali = order.items.get(ingredient__code="oxaliplatin")
-    services.order_item_adjust(
-        actor=physician,
-        workstation=None,
-        order_id=order.pk,
-        item_id=oxali.pk,
-        reason="Neuropatia G2",
-        reduction_percent=Decimal(20),
-    )
+    _reduce(physician, order, oxali, 20, "Neuropatia G2")
     services.order_transition(actor=physician, workstation=None, order_id=order.pk, event="confirm")
     services.measurement_record(
         actor=physician,
@@ -524,14 +501,7 @@ def test_therapy_sheet_context_carries_doses_formulas_and_reasons(
 
     order = _order(physician, patient, folfox)
     oxali = order.items.get(ingredient__code="oxaliplatin")
-    services.order_item_adjust(
-        actor=physician,
-        workstation=None,
-        order_id=order.pk,
-        item_id=oxali.pk,
-        reason="Neuropatia G2",
-        reduction_percent=Decimal(20),
-    )
+    _reduce(physician, order, oxali, 20, "Neuropatia G2")
     order.refresh_from_db()
     context = sheet_context(order)
     sections = {s["heading"]: s for s in context["sections"]}
@@ -569,14 +539,7 @@ def test_signed_order_is_read_only_and_its_sheet_verifies(
     )
     oxali = order.items.get(ingredient__code="oxaliplatin")
     with pytest.raises(ValidationFailed) as signed:
-        services.order_item_adjust(
-            actor=physician,
-            workstation=None,
-            order_id=order.pk,
-            item_id=oxali.pk,
-            reason="dopo la firma",
-            reduction_percent=Decimal(10),
-        )
+        _reduce(physician, order, oxali, 10, "dopo la firma")
     assert signed.value.code == "order_signed"
     oxali.refresh_from_db()
     assert oxali.final_dose == Decimal(170)

@@ -23,7 +23,7 @@ from corsia.administration.permissions import ADMINISTER, VIEW_WORKLIST
 from corsia.core.access import require_perm
 from corsia.core.domain.errors import ValidationFailed
 from corsia.core.refusals import refusal_kept, refusals_as_messages
-from corsia.core.web import parse_id
+from corsia.core.web import acting, parse_id, viewing
 from corsia.core.web import posted_decimal as _decimal
 from corsia.core.web import posted_version as _version
 from corsia.core.web import request_actor as _actor
@@ -59,12 +59,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
 @require_perm(VIEW_WORKLIST)
 @require_GET
 def patient_today(request: HttpRequest, patient_id: int) -> HttpResponse:
-    day = selectors.patient_day(
-        user=_actor(request),
-        patient_id=patient_id,
-        day=timezone.localdate(),
-        workstation=_ws(request),
-    )
+    day = selectors.patient_day(**viewing(request), patient_id=patient_id, day=timezone.localdate())
     return render(request, "administration/patient_day.html", {"pd": day})
 
 
@@ -130,7 +125,9 @@ def bedside(request: HttpRequest) -> HttpResponse:
             answer, notice = _bedside_action(request)
         if kept.error is not None:
             error = kept.error.message
-    view = selectors.bedside_session_view(user=_actor(request), workstation=_ws(request))
+    view = selectors.bedside_session_view(
+        **viewing(request),
+    )
     result = answer.result if answer else None
     context = {
         "view": view,
@@ -155,7 +152,8 @@ def bedside(request: HttpRequest) -> HttpResponse:
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     admin = selectors.administration_get(
-        user=_actor(request), administration_id=pk, workstation=_ws(request)
+        **viewing(request),
+        administration_id=pk,
     )
     return render(request, "administration/detail.html", {"a": admin})
 
@@ -165,8 +163,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def end(request: HttpRequest, pk: int) -> HttpResponse:
     with refusals_as_messages(request, not_found_is_404=False):
         infusion.administration_end(
-            actor=_actor(request),
-            workstation=_ws(request),
+            **acting(request),
             administration_id=pk,
             volume_given_ml=_decimal(request.POST.get("volume_given_ml"), "volume_given_ml"),
             reason=request.POST.get("reason", ""),
@@ -188,8 +185,7 @@ def interrupt(request: HttpRequest, pk: int) -> HttpResponse:
                 field="volume_given_ml",
             )
         infusion.administration_interrupt(
-            actor=_actor(request),
-            workstation=_ws(request),
+            **acting(request),
             administration_id=pk,
             volume_given_ml=volume,
             reason=request.POST.get("reason", ""),
@@ -204,8 +200,7 @@ def interrupt(request: HttpRequest, pk: int) -> HttpResponse:
 def pump(request: HttpRequest, pk: int) -> HttpResponse:
     with refusals_as_messages(request, not_found_is_404=False):
         program = infusion.administration_pump_program(
-            actor=_actor(request),
-            workstation=_ws(request),
+            **acting(request),
             administration_id=pk,
             pump_serial=request.POST.get("pump", ""),
         )
@@ -223,7 +218,8 @@ def pump(request: HttpRequest, pk: int) -> HttpResponse:
 def ward_label_pdf(request: HttpRequest, item_id: int) -> HttpResponse:
     with refusals_as_messages(request):  # not of ward competence: back to the worklist
         item = selectors.ward_label_item(
-            user=_actor(request), item_id=item_id, workstation=_ws(request)
+            **viewing(request),
+            item_id=item_id,
         )
         return _ward_label_pdf(item)
     return redirect("administration:worklist")

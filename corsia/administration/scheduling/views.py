@@ -18,9 +18,7 @@ from corsia.administration.permissions import SCHEDULE
 from corsia.administration.scheduling import services
 from corsia.core.access import require_perm
 from corsia.core.refusals import refusals_as_messages
-from corsia.core.web import parse_id
-from corsia.core.web import request_actor as _actor
-from corsia.core.web import request_workstation as _ws
+from corsia.core.web import acting, parse_id
 
 
 @require_perm(SCHEDULE)
@@ -35,8 +33,7 @@ def appointment(request: HttpRequest) -> HttpResponse:
     place = request.POST.get("place", "")
     with refusals_as_messages(request, not_found_is_404=False):
         services.appointment_set(
-            actor=_actor(request),
-            workstation=_ws(request),
+            **acting(request),
             order_id=parse_id(request.POST.get("order")) or 0,
             day=day,
             start=start,

@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 
+from corsia.core.domain.codes import LabelledCode
 from corsia.core.domain.errors import ValidationFailed
 
 # A drug without a stated duration in the regimen: a short infusion; a bolus or a push.
@@ -29,25 +29,17 @@ PUMP_CONNECTION_MINUTES = 15
 MAX_MINUTES = 24 * 60
 
 
-class PhaseKind(StrEnum):
-    BLOOD_TEST = "blood_test"
-    WAIT = "wait"
-    VISIT = "visit"
-    THERAPY = "therapy"
-    OBSERVATION = "observation"
-    PUMP_CONNECTION = "pump_connection"
-    PUMP_DETACHMENT = "pump_detachment"
+class PhaseKind(LabelledCode):
+    BLOOD_TEST = "blood_test", "Prelievo"
+    WAIT = "wait", "Attesa"
+    VISIT = "visit", "Visita"
+    THERAPY = "therapy", "Terapia"
+    OBSERVATION = "observation", "Osservazione"
+    PUMP_CONNECTION = "pump_connection", "Collegamento pompa portatile"
+    PUMP_DETACHMENT = "pump_detachment", "Stacco pompa"
 
 
-PHASE_LABELS_IT: dict[PhaseKind, str] = {
-    PhaseKind.BLOOD_TEST: "Prelievo",
-    PhaseKind.WAIT: "Attesa",
-    PhaseKind.VISIT: "Visita",
-    PhaseKind.THERAPY: "Terapia",
-    PhaseKind.OBSERVATION: "Osservazione",
-    PhaseKind.PUMP_CONNECTION: "Collegamento pompa portatile",
-    PhaseKind.PUMP_DETACHMENT: "Stacco pompa",
-}
+PHASE_LABELS_IT: dict[PhaseKind, str] = PhaseKind.labels_it()
 
 ON_PLACE: frozenset[PhaseKind] = frozenset(
     {

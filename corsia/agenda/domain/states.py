@@ -15,48 +15,32 @@ them (nor a re-plan); ``locked`` on the booking fixes a planned one too.
 
 from __future__ import annotations
 
-from enum import StrEnum
-
+from corsia.core.domain.codes import LabelledCode
 from corsia.core.domain.errors import InvalidTransition
 
 
-class BookingState(StrEnum):
-    PLANNED = "planned"
-    CONFIRMED = "confirmed"
-    ARRIVED = "arrived"
-    STARTED = "started"
-    DONE = "done"
-    CANCELLED = "cancelled"
-    NO_SHOW = "no_show"
+class BookingState(LabelledCode):
+    PLANNED = "planned", "Pianificato"
+    CONFIRMED = "confirmed", "Confermato"
+    ARRIVED = "arrived", "Arrivato"
+    STARTED = "started", "In corso"
+    DONE = "done", "Concluso"
+    CANCELLED = "cancelled", "Annullato"
+    NO_SHOW = "no_show", "Non presentato"
 
 
-class BookingEvent(StrEnum):
-    CONFIRM = "confirm"
-    ARRIVE = "arrive"
-    START = "start"
-    FINISH = "finish"
-    CANCEL = "cancel"
-    NO_SHOW = "no_show"
+class BookingEvent(LabelledCode):
+    CONFIRM = "confirm", "Conferma"
+    ARRIVE = "arrive", "Arrivo"
+    START = "start", "Inizio"
+    FINISH = "finish", "Fine"
+    CANCEL = "cancel", "Annulla"
+    NO_SHOW = "no_show", "Non presentato"
 
 
-STATE_LABELS_IT: dict[BookingState, str] = {
-    BookingState.PLANNED: "Pianificato",
-    BookingState.CONFIRMED: "Confermato",
-    BookingState.ARRIVED: "Arrivato",
-    BookingState.STARTED: "In corso",
-    BookingState.DONE: "Concluso",
-    BookingState.CANCELLED: "Annullato",
-    BookingState.NO_SHOW: "Non presentato",
-}
+STATE_LABELS_IT: dict[BookingState, str] = BookingState.labels_it()
 
-EVENT_LABELS_IT: dict[BookingEvent, str] = {
-    BookingEvent.CONFIRM: "Conferma",
-    BookingEvent.ARRIVE: "Arrivo",
-    BookingEvent.START: "Inizio",
-    BookingEvent.FINISH: "Fine",
-    BookingEvent.CANCEL: "Annulla",
-    BookingEvent.NO_SHOW: "Non presentato",
-}
+EVENT_LABELS_IT: dict[BookingEvent, str] = BookingEvent.labels_it()
 
 TRANSITIONS: dict[tuple[BookingState, BookingEvent], BookingState] = {
     (BookingState.PLANNED, BookingEvent.CONFIRM): BookingState.CONFIRMED,

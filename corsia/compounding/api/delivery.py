@@ -20,7 +20,7 @@ from corsia.compounding.api.schemas import (
 from corsia.compounding.models import CheckOut
 from corsia.compounding.services import PREPARE, RELEASE
 from corsia.core.access import api_perm
-from corsia.core.web import request_actor, request_workstation
+from corsia.core.web import acting
 
 router = Router(tags=["compounding"])
 
@@ -31,8 +31,7 @@ def order_checkout(request: HttpRequest, order_id: int, payload: CheckoutIn) -> 
     """The day's released preparations of the order into the patient bag (every label
     scanned, reconciled against the order: an incomplete bag records nothing)."""
     checkout: CheckOut = services.checkout_record(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         order_id=order_id,
         day=payload.day or timezone.localdate(),
         label_codes=payload.label_codes,
@@ -63,8 +62,7 @@ def checkout_transport(
     """The transport temperature of a patient bag (min/max); outside the storage range of
     its preparations the bedside blocks them until a pharmacist releases the bag."""
     log = services.transport_record(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         checkout_id=checkout_id,
         minimum_c=payload.minimum_c,
         maximum_c=payload.maximum_c,
@@ -79,8 +77,7 @@ def transport_release(
 ) -> TransportOut:
     """The pharmacist's reasoned release after a transport temperature excursion."""
     log = services.transport_excursion_release(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         transport_id=transport_id,
         reason=payload.reason,
     )
@@ -95,8 +92,7 @@ def transport_reject(
     """The pharmacist's reasoned rejection of a bag after a transport excursion (final:
     the bedside keeps refusing its preparations)."""
     log = services.transport_excursion_reject(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         transport_id=transport_id,
         reason=payload.reason,
     )
@@ -110,8 +106,7 @@ def checkout_transport_log(request: HttpRequest, checkout_id: int) -> Status[Tra
     module README, *Transport data loggers*): minimum, maximum and minutes outside the bag's
     storage range; an excursion waits for the pharmacist's release or rejection."""
     log = services.transport_import(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         checkout_id=checkout_id,
         file_name=request.headers.get("X-File-Name", "")[:200] or "logger.csv",
         content=request.body,

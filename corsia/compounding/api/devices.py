@@ -14,7 +14,7 @@ from corsia.compounding import services
 from corsia.compounding.domain.device_result import DeviceResultInvalid
 from corsia.compounding.services import PREPARE
 from corsia.core.access import api_perm
-from corsia.core.web import request_actor, request_workstation
+from corsia.core.web import acting
 
 router = Router(tags=["compounding"])
 
@@ -48,11 +48,7 @@ def preparation_device_push(request: HttpRequest, preparation_id: int) -> PushOu
     """Send the preparation document (``corsia.compounding.robot/1``) to the configured
     robot or smart hood (file drop or HTTP); ``device_not_configured``,
     ``device_unreachable`` (502), ``preparation_not_open``."""
-    receipt = services.preparation_device_push(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
-        preparation_id=preparation_id,
-    )
+    receipt = services.preparation_device_push(**acting(request), preparation_id=preparation_id)
     return PushOut(adapter=receipt.adapter, target=receipt.target, status=receipt.status)
 
 
@@ -82,8 +78,7 @@ def preparation_device_result(request: HttpRequest, preparation_id: int) -> Stat
     ``device_result_preparation_released`` / ``_cancelled`` / ``_weighed`` / ``_started``,
     and the hood's own (``wrong_drug``, ``expired_lot``, ``dose_not_drawn``…)."""
     result = services.preparation_device_result_record(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         preparation_id=preparation_id,
         document=_document(request),
     )

@@ -33,7 +33,7 @@ from corsia.compounding.models import Weighing
 from corsia.compounding.robot import robot_document
 from corsia.compounding.services import PREPARE, RELEASE
 from corsia.core.access import api_perm
-from corsia.core.web import request_actor, request_workstation
+from corsia.core.web import acting, reading, request_actor, request_workstation
 
 router = Router(tags=["compounding"])
 
@@ -41,12 +41,7 @@ router = Router(tags=["compounding"])
 @router.get("/preparations/{preparation_id}/robot", response=dict[str, Any])
 @api_perm(PREPARE)
 def preparation_robot(request: HttpRequest, preparation_id: int) -> dict[str, Any]:
-    prep = selectors.preparation_view(
-        user=request_actor(request),
-        preparation_id=preparation_id,
-        workstation=request_workstation(request),
-        channel="api",
-    )
+    prep = selectors.preparation_view(**reading(request), preparation_id=preparation_id)
     return robot_document(prep)
 
 
@@ -58,8 +53,7 @@ def preparation_scan(request: HttpRequest, preparation_id: int, payload: ScanIn)
     again (GS1 serial) draws from its open leftover. A refusal (wrong drug, strength,
     product, expired lot, ``gs1_separator_missing``…) records nothing."""
     vial = services.preparation_scan(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         preparation_id=preparation_id,
         barcode=payload.barcode,
         lot=payload.lot,
@@ -98,8 +92,7 @@ def leftover_volume(
     """The volume left in a part-used vial, kept for reuse within its stability (at most
     the computed volume) or thrown away (``waste`` or 0 mL); once per leftover."""
     leftover = services.leftover_volume_record(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         leftover_id=leftover_id,
         volume_ml=payload.volume_ml,
         waste=payload.waste,
@@ -116,8 +109,7 @@ def preparation_weigh(
     the bag weighed before it, ``/bag-before``): a failure is recorded too (201,
     ``passed`` false) and keeps the preparation in progress."""
     weighing: Weighing = services.preparation_weigh(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         preparation_id=preparation_id,
         measured_g=payload.measured_g,
         read_scale=payload.read_scale,
@@ -155,8 +147,7 @@ def preparation_weigh_before(
 ) -> Status[BagBeforeOut]:
     """The bag weighed before the drug is added: the reference of the drug-mass check."""
     prep = services.preparation_weigh_before(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         preparation_id=preparation_id,
         measured_g=payload.measured_g,
         read_scale=payload.read_scale,
@@ -179,11 +170,7 @@ def preparation_weigh_before(
 @router.post("/preparations/{preparation_id}/release", response=PreparationOut)
 @api_perm(RELEASE)
 def preparation_release(request: HttpRequest, preparation_id: int) -> PreparationOut:
-    prep = services.preparation_release(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
-        preparation_id=preparation_id,
-    )
+    prep = services.preparation_release(**acting(request), preparation_id=preparation_id)
     return preparation_out(prep)
 
 
@@ -193,8 +180,7 @@ def preparation_reject(
     request: HttpRequest, preparation_id: int, payload: RejectIn
 ) -> PreparationOut:
     prep = services.preparation_reject(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         preparation_id=preparation_id,
         reason=payload.reason,
     )

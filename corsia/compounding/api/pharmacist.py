@@ -31,7 +31,7 @@ from corsia.compounding.services import VALIDATE, VIEW
 from corsia.core.access import api_perm
 from corsia.core.actors import User
 from corsia.core.domain.errors import ValidationFailed
-from corsia.core.web import request_actor, request_workstation
+from corsia.core.web import acting, reading, request_actor, request_workstation
 
 router = Router(tags=["compounding"])
 
@@ -39,12 +39,7 @@ router = Router(tags=["compounding"])
 @router.get("/workplan", response=list[WorkRowOut])
 @api_perm(VIEW)
 def workplan(request: HttpRequest, day: date | None = None) -> list[dict[str, Any]]:
-    rows = selectors.workplan_view(
-        user=request_actor(request),
-        day=day or timezone.localdate(),
-        workstation=request_workstation(request),
-        channel="api",
-    )
+    rows = selectors.workplan_view(**reading(request), day=day or timezone.localdate())
     return [
         {
             "order_id": r.order.pk,
@@ -66,8 +61,7 @@ def workplan(request: HttpRequest, day: date | None = None) -> list[dict[str, An
 def order_validate(request: HttpRequest, order_id: int, payload: ValidateIn) -> OrderStateOut:
     """Validate some drugs (``item_ids``) or all; the order is validated with the last."""
     order = services.order_item_validate(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         order_id=order_id,
         item_ids=payload.item_ids,
     )
@@ -80,9 +74,7 @@ def order_validate(request: HttpRequest, order_id: int, payload: ValidateIn) -> 
 @api_perm(VALIDATE)
 def order_take_charge(request: HttpRequest, order_id: int) -> Status[list[PreparationOut]]:
     """Take the validated order in charge: its preparations are created and completed."""
-    created = services.order_take_charge(
-        actor=request_actor(request), workstation=request_workstation(request), order_id=order_id
-    )
+    created = services.order_take_charge(**acting(request), order_id=order_id)
     return Status(201, [preparation_out(p) for p in created])
 
 
@@ -102,8 +94,7 @@ def preparation_complete(
 ) -> PreparationOut:
     """Complete a pending preparation with another product, diluent or bag."""
     prep = services.preparation_complete(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         preparation_id=preparation_id,
         product_id=payload.product_id,
         diluent=payload.diluent,
@@ -170,8 +161,7 @@ def session_assign(
     request: HttpRequest, session_id: int, payload: AssignIn
 ) -> list[PreparationOut]:
     assigned = services.preparation_assign(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         preparation_ids=payload.preparation_ids,
         session_id=session_id,
     )
@@ -183,8 +173,7 @@ def session_assign(
 def vials_plan(request: HttpRequest, payload: PlanIn) -> dict[str, Any]:
     """Plan the vials of the day's preparations not yet started (of one session, if given)."""
     summary = services.vials_plan(
-        actor=request_actor(request),
-        workstation=request_workstation(request),
+        **acting(request),
         day=payload.day or timezone.localdate(),
         session_id=payload.session_id,
     )

@@ -14,28 +14,18 @@ of another formulation.
 
 from __future__ import annotations
 
-from enum import StrEnum
+from corsia.core.domain.codes import LabelledCode
 
 
-class Formulation(StrEnum):
-    CONVENTIONAL = "conventional"
-    LIPOSOMAL = "liposomal"
-    PEGYLATED_LIPOSOMAL = "pegylated_liposomal"
-    ALBUMIN_BOUND = "albumin_bound"
-    SUBCUTANEOUS = "subcutaneous"
-
-    @property
-    def label_it(self) -> str:
-        return FORMULATION_LABELS_IT[self]
+class Formulation(LabelledCode):
+    CONVENTIONAL = "conventional", "convenzionale"
+    LIPOSOMAL = "liposomal", "liposomiale (non pegilata)"
+    PEGYLATED_LIPOSOMAL = "pegylated_liposomal", "liposomiale pegilata"
+    ALBUMIN_BOUND = "albumin_bound", "legata all'albumina (nab)"
+    SUBCUTANEOUS = "subcutaneous", "sottocutanea (con ialuronidasi / dose fissa)"
 
 
-FORMULATION_LABELS_IT: dict[Formulation, str] = {
-    Formulation.CONVENTIONAL: "convenzionale",
-    Formulation.LIPOSOMAL: "liposomiale (non pegilata)",
-    Formulation.PEGYLATED_LIPOSOMAL: "liposomiale pegilata",
-    Formulation.ALBUMIN_BOUND: "legata all'albumina (nab)",
-    Formulation.SUBCUTANEOUS: "sottocutanea (con ialuronidasi / dose fissa)",
-}
+FORMULATION_LABELS_IT: dict[Formulation, str] = Formulation.labels_it()
 
 
 def formulation_of(code: str) -> Formulation:

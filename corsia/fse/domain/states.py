@@ -16,16 +16,21 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from corsia.core.domain.codes import LabelledCode
 
-class FseState(StrEnum):
-    QUEUED = "queued"  # stored, offline-valid; waiting for the gateway's validation
-    VALIDATED = "validated"  # the gateway validated it (workflowInstanceId)
-    SIGNED = "signed"  # the PDF with cda.xml signed PAdES
-    PUBLISHING = "publishing"  # a publication call is out (claimed by one worker)
-    PUBLISHED = "published"  # the gateway took it in charge (201)
-    FAILED = "failed"  # refused (4xx or a local check) or out of attempts
-    REPLACED = "replaced"  # a later version replaced it on the FSE
-    DELETED = "deleted"  # deleted from the FSE
+
+class FseState(LabelledCode):
+    QUEUED = "queued", "in coda"  # stored, offline-valid; waiting for the gateway's validation
+    VALIDATED = "validated", "validato dal gateway"  # the gateway validated it (workflowInstanceId)
+    SIGNED = "signed", "firmato"  # the PDF with cda.xml signed PAdES
+    PUBLISHING = (
+        "publishing",
+        "pubblicazione in corso",
+    )  # a publication call is out (claimed by one worker)
+    PUBLISHED = "published", "pubblicato"  # the gateway took it in charge (201)
+    FAILED = "failed", "in errore"  # refused (4xx or a local check) or out of attempts
+    REPLACED = "replaced", "sostituito"  # a later version replaced it on the FSE
+    DELETED = "deleted", "eliminato"  # deleted from the FSE
 
 
 class FseEvent(StrEnum):
@@ -61,16 +66,7 @@ TRANSITIONS: dict[tuple[FseState, FseEvent], FseState] = {
     (S.PUBLISHED, E.DELETE): S.DELETED,
 }
 
-STATE_LABELS_IT: dict[FseState, str] = {
-    S.QUEUED: "in coda",
-    S.VALIDATED: "validato dal gateway",
-    S.SIGNED: "firmato",
-    S.PUBLISHING: "pubblicazione in corso",
-    S.PUBLISHED: "pubblicato",
-    S.FAILED: "in errore",
-    S.REPLACED: "sostituito",
-    S.DELETED: "eliminato",
-}
+STATE_LABELS_IT: dict[FseState, str] = FseState.labels_it()
 
 IN_FLIGHT = frozenset({S.QUEUED, S.VALIDATED, S.SIGNED, S.PUBLISHING})
 

@@ -17,6 +17,7 @@ from enum import StrEnum
 
 from corsia.administration.domain.hl7_pcd import AckCode, escape
 from corsia.administration.domain.hl7_pcd.terms import hl7_datetime
+from corsia.core.domain.codes import LabelledCode
 from corsia.core.domain.errors import InvalidTransition
 from corsia.interop.domain.ack import CORSIA_APPLICATION
 from corsia.interop.domain.adt import CODICE_FISCALE_OID, CODICE_FISCALE_TYPE
@@ -383,19 +384,14 @@ def read_ack(answer: str, *, control_id: str) -> AckRead:
 # ---------------------------------------------------------------------------- the states
 
 
-class OutboundState(StrEnum):
-    PENDING = "pending"  # waiting for its (next) attempt
-    SENT = "sent"  # AA
-    FAILED = "failed"  # AE / AR: the subscriber refused it
-    EXPIRED = "expired"  # no answer after every attempt
+class OutboundState(LabelledCode):
+    PENDING = "pending", "da inviare"  # waiting for its (next) attempt
+    SENT = "sent", "inviato"  # AA
+    FAILED = "failed", "rifiutato"  # AE / AR: the subscriber refused it
+    EXPIRED = "expired", "senza risposta"  # no answer after every attempt
 
 
-OUTBOUND_STATE_LABELS_IT = {
-    OutboundState.PENDING: "da inviare",
-    OutboundState.SENT: "inviato",
-    OutboundState.FAILED: "rifiutato",
-    OutboundState.EXPIRED: "senza risposta",
-}
+OUTBOUND_STATE_LABELS_IT: dict[OutboundState, str] = OutboundState.labels_it()
 DEAD_LETTERS = frozenset({OutboundState.FAILED, OutboundState.EXPIRED})
 
 

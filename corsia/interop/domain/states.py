@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
+from corsia.core.domain.codes import LabelledCode
 from corsia.core.domain.errors import InvalidTransition
 
 
-class MessageState(StrEnum):
-    RECEIVED = "received"  # stored, not yet applied (inside the transaction only)
-    PROCESSED = "processed"  # applied: AA
-    ERROR = "error"  # refused (AE or AR): nothing applied
-    PARKED = "parked"  # waits for a patient or an encounter not known yet (AA, retried)
-    IGNORED = "ignored"  # nothing to do (already true: a merge already made, ...): AA
+class MessageState(LabelledCode):
+    RECEIVED = "received", "ricevuto"  # stored, not yet applied (inside the transaction only)
+    PROCESSED = "processed", "elaborato"  # applied: AA
+    ERROR = "error", "in errore"  # refused (AE or AR): nothing applied
+    PARKED = "parked", "sospeso"  # waits for a patient or an encounter not known yet (AA, retried)
+    IGNORED = "ignored", "ignorato"  # nothing to do (already true: a merge already made, ...): AA
 
 
-STATE_LABELS_IT = {
-    MessageState.RECEIVED: "ricevuto",
-    MessageState.PROCESSED: "elaborato",
-    MessageState.ERROR: "in errore",
-    MessageState.PARKED: "sospeso",
-    MessageState.IGNORED: "ignorato",
-}
+STATE_LABELS_IT: dict[MessageState, str] = MessageState.labels_it()
 
 # A message once applied or ignored is final; one in error or parked may be retried (by
 # the retry of parked messages, or a replay by IT staff) and end in any outcome.

@@ -16,8 +16,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from enum import StrEnum
 
+from corsia.core.domain.codes import LabelledCode
 from corsia.core.domain.errors import ConflictError, ValidationFailed
 
 MAX_TIMES_PER_DAY = 24
@@ -30,17 +30,13 @@ PRN_WINDOW = timedelta(hours=24)  # "maximum per day": any 24 hours, not the cal
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 
 
-class Frequency(StrEnum):
-    SCHEDULED = "scheduled"
-    SINGLE = "single"
-    PRN = "prn"
+class Frequency(LabelledCode):
+    SCHEDULED = "scheduled", "a orari fissi"
+    SINGLE = "single", "dose singola"
+    PRN = "prn", "al bisogno"
 
 
-FREQUENCY_LABELS_IT: dict[Frequency, str] = {
-    Frequency.SCHEDULED: "a orari fissi",
-    Frequency.SINGLE: "dose singola",
-    Frequency.PRN: "al bisogno",
-}
+FREQUENCY_LABELS_IT: dict[Frequency, str] = Frequency.labels_it()
 
 
 def parse_times(texts: Iterable[str]) -> tuple[time, ...]:
