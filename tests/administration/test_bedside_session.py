@@ -5,7 +5,7 @@ at once; an idle session ends; the patient's allergies checked again at the bag;
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -26,7 +26,7 @@ from corsia.drugs.models import ActiveIngredient
 from corsia.patients import services as patient_services
 from corsia.prescribing.models import OrderItem
 from corsia.testing.accounts import MakeUser, logged_in, post_json
-from corsia.testing.administration import Folfox, session_scan
+from corsia.testing.administration import Folfox, MakeFolfox, session_scan
 from corsia.testing.patients import allergy_input
 
 pytestmark = pytest.mark.django_db
@@ -235,9 +235,14 @@ def test_an_idle_session_ends_at_the_next_scan(f: Folfox, settings: Any) -> None
     assert not Administration.objects.exists()
 
 
-def test_within_the_idle_time_the_session_goes_on(f: Folfox) -> None:
-    _identified(f)
-    with time_machine.travel(timezone.now() + timedelta(minutes=29), tick=False):
+def test_within_the_idle_time_the_session_goes_on(make_folfox: MakeFolfox) -> None:
+    # a fixed local morning: 29 minutes later is still the order's day (run at 23:45, the
+    # wall clock would carry the bag past midnight and refuse it for the wrong reason)
+    morning = timezone.make_aware(datetime.combine(date(2026, 3, 11), time(10, 0)))
+    with time_machine.travel(morning, tick=False):
+        f = make_folfox()
+        _identified(f)
+    with time_machine.travel(morning + timedelta(minutes=29), tick=False):
         assert session_scan(f, "ondansetron").code == "administration_started"
 
 
