@@ -37,9 +37,11 @@ PAGES: dict[str, PageHelp] = {
     "transplant:case": PageHelp(
         _("Trapianto"),
         _(
-            "Il percorso del trapianto dalla presa in carico all'attecchimento: i dati del "
-            "caso, le tappe fino al giorno 0, i giorni di attecchimento calcolati dalle conte. "
-            "Ogni modifica usa la versione letta: se qualcun altro ha salvato prima, ricarica."
+            "Il percorso del trapianto dalla presa in carico all'attecchimento: tipizzazione "
+            "HLA del ricevente e dei donatori (compatibilità calcolata per locus, GVH e HvG), "
+            "idoneità e scelta del donatore, raccolta con la dose di CD34+/kg calcolata e la "
+            "catena di custodia, condizionamento e giorno 0, infusione con lettura della sacca "
+            "e del braccialetto, conte quotidiane e giorni di attecchimento calcolati."
         ),
     ),
 }

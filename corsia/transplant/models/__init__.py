@@ -7,5 +7,12 @@ Persistence only. Access is governed by the named permissions of
 deleted."""
 
 from corsia.transplant.models.case import Transplant
+from corsia.transplant.models.pretransplant import (
+    CustodyEvent,
+    DailyCount,
+    Donor,
+    Infusion,
+    Product,
+)
 
-__all__ = ["Transplant"]
+__all__ = ["CustodyEvent", "DailyCount", "Donor", "Infusion", "Product", "Transplant"]

@@ -63,6 +63,20 @@ class Transplant(VersionedModel):
     workstation = models.CharField(_("postazione"), max_length=120, blank=True)
     note = models.TextField(_("note"), blank=True)
     cancel_reason = models.TextField(_("motivo dell'annullamento"), blank=True)
+    # the pre-transplant path (migration 0002_pretransplant)
+    recipient_abo = models.CharField(_("gruppo ABO del ricevente"), max_length=2, blank=True)
+    recipient_cmv = models.CharField(
+        _("CMV del ricevente"), max_length=10, choices=choices(codes.Serostatus),
+        default=codes.Serostatus.UNKNOWN.value,
+    )  # fmt: skip
+    recipient_hla = models.JSONField(_("tipizzazione HLA del ricevente"), default=dict)
+    conditioning_regimen_version_id = models.IntegerField(null=True, blank=True)
+    conditioning_regimen = models.CharField(_("condizionamento"), max_length=240, blank=True)
+    conditioning_intensity = models.CharField(
+        _("intensità del condizionamento"), max_length=3, choices=choices(codes.Intensity),
+        blank=True,
+    )  # fmt: skip
+    conditioning_start = models.DateField(_("inizio del condizionamento"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("trapianto")
