@@ -46,4 +46,19 @@ PAGES: dict[str, PageHelp] = {
     ),
 }
 
-NOT_PAGES: frozenset[str] = frozenset({"transplant:open", "transplant:update", "transplant:cancel"})
+NOT_PAGES: frozenset[str] = frozenset(
+    {
+        "transplant:open",
+        "transplant:update",
+        "transplant:cancel",
+        # the case page's forms of the pre-transplant path (answered with a redirect)
+        "transplant:recipient_typing",
+        "transplant:donor_add",
+        "transplant:donor_decide",
+        "transplant:collect",
+        "transplant:custody",
+        "transplant:conditioning",
+        "transplant:infusion",
+        "transplant:count",
+    }
+)

@@ -23,6 +23,15 @@ class CaseState(LabelledCode):
 
 
 OPEN_STATES = frozenset(CaseState) - {CaseState.CLOSED, CaseState.CANCELLED}
+BEFORE_INFUSION = frozenset(
+    {
+        CaseState.TAKEN_IN_CHARGE,
+        CaseState.DONOR_SEARCH,
+        CaseState.DONOR_CHOSEN,
+        CaseState.COLLECTED,
+        CaseState.CONDITIONING,
+    }
+)
 
 
 class TransplantType(LabelledCode):

@@ -119,3 +119,8 @@ class Transplant(VersionedModel):
     @property
     def is_open(self) -> bool:
         return self.state in codes.OPEN_STATES
+
+    @property
+    def cancellable(self) -> bool:
+        """Before the infusion the pathway may be cancelled; after it, it is closed."""
+        return self.state in codes.BEFORE_INFUSION

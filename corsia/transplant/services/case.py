@@ -197,11 +197,7 @@ def transplant_cancel(
         case = case_for_update(actor=actor, transplant_id=transplant_id)
         ensure_open(case)
         case.check_version(expected_version if expected_version is not None else -1)
-        if case.state not in (
-            codes.CaseState.TAKEN_IN_CHARGE, codes.CaseState.DONOR_SEARCH,
-            codes.CaseState.DONOR_CHOSEN, codes.CaseState.COLLECTED,
-            codes.CaseState.CONDITIONING,
-        ):  # fmt: skip
+        if not case.cancellable:
             raise ConflictError(
                 "Dopo l'infusione il percorso non si annulla: si chiude nel follow-up.",
                 code="transplant_already_infused",

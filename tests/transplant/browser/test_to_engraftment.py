@@ -80,7 +80,7 @@ def test_an_allogeneic_transplant_to_day_zero(page: Page, demo_users: str) -> No
     donors.get_by_role("button", name="Scegli").click()
     page.wait_for_load_state("load")
     expect(page.get_by_test_id("case-state")).to_have_text("Donatore scelto")
-    # and records the apheresis: 480 CD34+/µL in 250 mL for 64 kg -> 1.88 × 10^6/kg
+    # and records the apheresis: 480 CD34+/µL in 250 mL for 64 kg -> 1,88 × 10^6/kg
     page.get_by_text("Registra una raccolta").click()
     form = page.get_by_test_id("collection-form")
     form.get_by_label("Data della raccolta").fill(today.isoformat())
@@ -89,9 +89,10 @@ def test_an_allogeneic_transplant_to_day_zero(page: Page, demo_users: str) -> No
     form.get_by_label("CD34+ (cellule/µL)").fill("480")
     form.get_by_label("Peso del ricevente (kg)").fill("64")
     _submit(page, form, "Registra la raccolta")
-    expect(page.get_by_test_id("cd34-dose")).to_contain_text("1.88")
-    for _kind in ("received", "issued"):
+    expect(page.get_by_test_id("cd34-dose")).to_contain_text("1,88")
+    for kind in ("received", "issued"):  # a fresh product: not cryopreserved
         products = page.get_by_test_id("products")
+        products.get_by_label("Passaggio successivo").select_option(kind)
         products.get_by_role("button", name="Registra").click()
         page.wait_for_load_state("load")
     expect(page.get_by_test_id("products")).to_contain_text("Rilasciato per l'infusione")
