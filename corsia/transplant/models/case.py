@@ -121,6 +121,12 @@ class Transplant(VersionedModel):
         return self.state in codes.OPEN_STATES
 
     @property
+    def recipient_hla_rows(self) -> list[list[str]]:
+        """The recipient's alleles locus by locus in the usual order (A, B, C, DRB1, DQB1)."""
+        order = ("A", "B", "C", "DRB1", "DQB1")
+        return [self.recipient_hla[lo] for lo in order if lo in (self.recipient_hla or {})]
+
+    @property
     def cancellable(self) -> bool:
         """Before the infusion the pathway may be cancelled; after it, it is closed."""
         return self.state in codes.BEFORE_INFUSION

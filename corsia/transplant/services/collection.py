@@ -6,7 +6,7 @@ its date, volume and CD34+ content, the dose per kg of the recipient computed
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -41,6 +41,15 @@ def din_of(raw: str, field: str = "din") -> str:
         return din_typed(text).din
     except Isbt128Error as error:
         raise ValidationFailed(error.message, code=error.code, field=field) from None
+
+
+def _collected_at(on: date) -> datetime:
+    """The collection's moment in the chain of custody: now when collected today, else
+    midday of the day it was collected (the form records the day)."""
+    now = timezone.now()
+    if on >= timezone.localdate(now):
+        return now
+    return timezone.make_aware(datetime.combine(on, time(12, 0)))
 
 
 @dataclass(frozen=True)
@@ -150,7 +159,8 @@ def product_collect(
             ) from None
         CustodyEvent.objects.create(
             product=product, patient_id=case.patient_id, kind=codes.CustodyKind.COLLECTED.value,
-            occurred_at=timezone.now(), author=actor, workstation=workstation_label(workstation),
+            occurred_at=_collected_at(data.collected_on), author=actor,
+            workstation=workstation_label(workstation),
         )  # fmt: skip
         if case.state in (
             codes.CaseState.TAKEN_IN_CHARGE, codes.CaseState.DONOR_SEARCH,
