@@ -112,6 +112,7 @@ def demo_hospital() -> Iterator[str]:
     yield f"demo transfusion: {ensure_demo_transfusion(physician=_user('medico'))}"
     # Venous access register (issues 16 and 17): PICCs and cannulas of the first inpatients.
     yield f"demo venous accesses: {ensure_demo_vascular(nurse=_user('infermiere'))} created"
-    # Stem-cell transplant pathway (issue 17): an allogeneic transplant at day +16.
-    transplant = ensure_demo_transplant(physician=_user("medico"), nurse=_user("infermiere"))
+    # Stem-cell transplant pathway (issue 17): an allogeneic transplant at day +16 (EMA:
+    # medico2 is its physician).
+    transplant = ensure_demo_transplant(physician=_user("medico2"), nurse=_user("infermiere"))
     yield f"demo transplant: {transplant}"
