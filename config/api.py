@@ -310,3 +310,7 @@ api.add_router("/vascular", vascular_router)
 from corsia.nutrition.api import router as nutrition_router  # noqa: E402
 
 api.add_router("/nutrition", nutrition_router)
+# Stem-cell transplant pathway (corsia.transplant, issue 17).
+from corsia.transplant.api import router as transplant_router  # noqa: E402
+
+api.add_router("/transplant", transplant_router)

@@ -90,6 +90,8 @@ INSTALLED_APPS += ["corsia.vascular"]
 INSTALLED_APPS += ["corsia.nutrition"]
 CORSIA_NUTRITION_PERIPHERAL_MAX_MOSM_L = env_int("CORSIA_NUTRITION_PERIPHERAL_MAX_MOSM_L", 900)
 CORSIA_NUTRITION_WEIGHT_MAX_AGE_DAYS = env_int("CORSIA_NUTRITION_WEIGHT_MAX_AGE_DAYS", 7)
+# Stem-cell transplant pathway (issue 17): the case, the donors, collection, day 0, follow-up.
+INSTALLED_APPS += ["corsia.transplant"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

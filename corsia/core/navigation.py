@@ -90,3 +90,9 @@ NAV_ITEMS = (
     *NAV_ITEMS,
     NavItem("nutrition:calculator", _("Nutrizione parenterale"), "nutrition.preview_nutrition"),
 )
+
+# Stem-cell transplant pathway (corsia.transplant, issue 17): the unit's transplants.
+NAV_ITEMS = (
+    *NAV_ITEMS,
+    NavItem("transplant:list", _("Trapianti"), "transplant.view_transplant"),
+)

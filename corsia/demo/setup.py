@@ -28,6 +28,7 @@ from corsia.regimens import library as regimen_library
 from corsia.therapy.demo import ensure_demo_ward_therapy
 from corsia.toxicity.services import ctcae_reference_load
 from corsia.transfusion.demo import ensure_demo_transfusion
+from corsia.transplant.demo import ensure_demo_transplant
 from corsia.vascular.demo import ensure_demo_vascular
 
 if TYPE_CHECKING:
@@ -111,3 +112,7 @@ def demo_hospital() -> Iterator[str]:
     yield f"demo transfusion: {ensure_demo_transfusion(physician=_user('medico'))}"
     # Venous access register (issues 16 and 17): PICCs and cannulas of the first inpatients.
     yield f"demo venous accesses: {ensure_demo_vascular(nurse=_user('infermiere'))} created"
+    # Stem-cell transplant pathway (issue 17): an allogeneic transplant at day +16 (EMA:
+    # medico2 is its physician).
+    transplant = ensure_demo_transplant(physician=_user("medico2"), nurse=_user("infermiere"))
+    yield f"demo transplant: {transplant}"
