@@ -42,6 +42,7 @@ class DonorType(StrEnum):
     HAPLOIDENTICAL_RELATIVE = "haploidentical_relative"
     OTHER_RELATIVE = "other_relative"
     UNRELATED = "unrelated"
+    UNKNOWN = "unknown"  # allogeneic, the donor not (yet) recorded
 
 
 class TimePoint(StrEnum):
@@ -141,7 +142,8 @@ class MedATransplant:
                     code=f"{field}_invalid",
                     field=field,
                 )
-        if (self.hsct_type is HsctType.AUTOLOGOUS) != (self.donor is DonorType.NONE):
+        autologous = self.hsct_type is HsctType.AUTOLOGOUS
+        if autologous != (self.donor is DonorType.NONE):
             raise ValidationFailed(
                 "Il trapianto autologo non ha donatore; l'allogenico sì.",
                 code="donor_inconsistent",
