@@ -305,3 +305,8 @@ api.add_router("/therapy", therapy_router)
 from corsia.vascular.api import router as vascular_router  # noqa: E402
 
 api.add_router("/vascular", vascular_router)
+
+# Stem-cell transplant pathway (corsia.transplant, issue 17).
+from corsia.transplant.api import router as transplant_router  # noqa: E402
+
+api.add_router("/transplant", transplant_router)

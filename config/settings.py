@@ -85,6 +85,9 @@ INSTALLED_APPS += ["corsia.therapy"]
 # Venous access register (issues 16 and 17): peripheral and central devices.
 INSTALLED_APPS += ["corsia.vascular"]
 
+# Stem-cell transplant pathway (issue 17): the case, the donors, collection, day 0, follow-up.
+INSTALLED_APPS += ["corsia.transplant"]
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Static files, fingerprinted and precompressed (brotli, gzip) by collectstatic, served

@@ -37,3 +37,5 @@ urlpatterns = [
 urlpatterns.insert(-1, path("nursing/", include("corsia.nursing.urls")))
 # Venous access register (issues 16 and 17).
 urlpatterns.insert(-1, path("vascular/", include("corsia.vascular.urls")))
+# Stem-cell transplant pathway (issue 17).
+urlpatterns.insert(-1, path("transplant/", include("corsia.transplant.urls")))

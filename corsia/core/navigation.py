@@ -84,3 +84,9 @@ NAV_ITEMS = (
     *NAV_ITEMS,
     NavItem("vascular:list", _("Accessi vascolari"), "vascular.view_vascular"),
 )
+
+# Stem-cell transplant pathway (corsia.transplant, issue 17): the unit's transplants.
+NAV_ITEMS = (
+    *NAV_ITEMS,
+    NavItem("transplant:list", _("Trapianti"), "transplant.view_transplant"),
+)

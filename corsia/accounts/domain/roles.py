@@ -447,6 +447,30 @@ for _role in (Role.PHYSICIAN, Role.NURSE, Role.COORDINATOR):
 for _role in (Role.PHYSICIAN, Role.NURSE):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"vascular.record_vascular"}
 
+# Stem-cell transplant pathway (corsia.transplant, issue 17): the care team (the transplant
+# coordinator among the nurses and coordinators) reads it; physicians and nurses record
+# what was done (typing, collection, chain of custody, infusion, counts); physicians take
+# the clinical decisions (taking in charge, the donor chosen, the conditioning).
+PERMISSIONS = (
+    *PERMISSIONS,
+    PermissionSpec("transplant", "view_transplant", "Consultare il percorso di trapianto"),
+    PermissionSpec(
+        "transplant", "record_transplant",
+        "Registrare tipizzazioni, raccolte, infusione e conte del trapianto",
+    ),
+    PermissionSpec(
+        "transplant", "decide_transplant",
+        "Prendere in carico per trapianto, scegliere il donatore e il condizionamento",
+    ),
+)  # fmt: skip
+for _role in (Role.PHYSICIAN, Role.NURSE, Role.COORDINATOR):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"transplant.view_transplant"}
+for _role in (Role.PHYSICIAN, Role.NURSE):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"transplant.record_transplant"}
+ROLE_PERMISSIONS[Role.PHYSICIAN] = ROLE_PERMISSIONS[Role.PHYSICIAN] | {
+    "transplant.decide_transplant"
+}
+
 # Correcting a dose record entered in error: its recorder (``administer``) or the ward's
 # physician and coordinator; the ward's care team unloads its cabinet dose by dose; the
 # pharmacy and the coordinator set the cabinet's reorder levels.

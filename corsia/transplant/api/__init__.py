@@ -1,0 +1,9 @@
+"""JSON API of the transplant pathway: /api/v1/transplant/... — one router per part,
+included here (one line per part); refusals are problem+json with a stable ``code``."""
+
+from ninja import Router
+
+from corsia.transplant.api import case
+
+router = Router(tags=["transplant"])
+router.add_router("", case.router)

@@ -1,0 +1,11 @@
+"""The transplant pathway's tables, one file per part (re-exported here so that
+``corsia.transplant.models.Transplant`` and the migrations find every model).
+
+Persistence only. Access is governed by the named permissions of
+``corsia.accounts.domain.roles`` (``transplant.*``), so every model has
+``default_permissions = ()``. Every table is tracked by django-pghistory; nothing is
+deleted."""
+
+from corsia.transplant.models.case import Transplant
+
+__all__ = ["Transplant"]

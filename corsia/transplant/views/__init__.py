@@ -1,0 +1,2 @@
+"""Pages of the transplant pathway, one file per part (``views/case.py``, ...); their
+addresses in ``urls/``."""
