@@ -3,7 +3,8 @@ included here (one line per part); refusals are problem+json with a stable ``cod
 
 from ninja import Router
 
-from corsia.transplant.api import case
+from corsia.transplant.api import case, followup
 
 router = Router(tags=["transplant"])
 router.add_router("", case.router)
+router.add_router("", followup.router)

@@ -7,5 +7,6 @@ Persistence only. Access is governed by the named permissions of
 deleted."""
 
 from corsia.transplant.models.case import Transplant
+from corsia.transplant.models.followup import *  # noqa: F403  # the follow-up's models
 
 __all__ = ["Transplant"]

@@ -7,4 +7,5 @@ app_name = "transplant"
 
 urlpatterns = [
     path("", include("corsia.transplant.urls.case")),
+    path("", include("corsia.transplant.urls.followup")),
 ]

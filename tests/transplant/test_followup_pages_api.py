@@ -1,0 +1,129 @@
+"""The follow-up's pages and API: the same acts with the same permissions, Italian
+refusals on the page, problem+json from the API, nothing saved when refused, the MED-A
+download."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.test import Client
+
+from corsia.accounts.models import User
+from corsia.audit.models import AccessLogEntry
+from corsia.patients.models import Patient
+from corsia.testing.accounts import api_client, logged_in, post_json
+from corsia.testing.transplant_followup import case_in_follow_up, day
+from corsia.transplant.models.followup import AgvhdAssessment, ViralLoad
+
+pytestmark = pytest.mark.django_db
+API = "/api/v1/transplant"
+
+
+def test_agvhd_through_the_api(physician: User, recipient: Patient) -> None:
+    case = case_in_follow_up(physician, recipient.pk)
+    client = api_client(physician)
+    status, body = post_json(
+        client, f"{API}/cases/{case.pk}/followup/agvhd",
+        {"assessed_on": day(case, 20).isoformat(), "rash_bsa": "60", "bullae": True,
+         "desquamation_bsa": "10", "bilirubin": "1", "stool_episodes": 2},
+    )  # fmt: skip
+    # rash > 50 % with bullae and desquamation > 5 %: skin stage 4, grade IV
+    assert status == 201, body
+    assert (body["skin_stage"], body["grade"]) == (4, "IV")
+    listed = client.get(f"{API}/cases/{case.pk}/followup").json()
+    assert [a["grade"] for a in listed["agvhd"]] == ["IV"]
+    assert AccessLogEntry.objects.filter(patient_id=recipient.pk, channel="api").exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        ({"rash_bsa": "1e308"}, None),  # the schema refuses it (422)
+        ({"note": "a\u0000b"}, None),
+        ({"rash_bsa": "0", "bullae": True}, "skin_bullae_without_rash"),
+        ({"assessed_on": "1990-01-01"}, "assessed_on_before_day_zero"),
+    ],
+)
+def test_agvhd_api_refusals(
+    physician: User, recipient: Patient, change: dict[str, object], code: str | None
+) -> None:
+    case = case_in_follow_up(physician, recipient.pk)
+    body = {
+        "assessed_on": day(case, 5).isoformat(),
+        "bilirubin": "1",
+        "stool_episodes": 0,
+        **change,
+    }
+    status, problem = post_json(
+        api_client(physician), f"{API}/cases/{case.pk}/followup/agvhd", body
+    )
+    assert status == (400 if "note" in change else 422), problem  # NUL: refused at the door
+    if code:
+        assert problem["code"] == code
+    assert not AgvhdAssessment.objects.exists()
+
+
+def test_api_needs_permissions(coordinator: User, physician: User, recipient: Patient) -> None:
+    case = case_in_follow_up(physician, recipient.pk)
+    assert Client().get(f"{API}/cases/{case.pk}/followup").status_code == 401
+    # the coordinator reads the follow-up but records no assessment
+    client = api_client(coordinator)
+    assert client.get(f"{API}/cases/{case.pk}/followup").status_code == 200
+    body = {"assessed_on": day(case, 5).isoformat(), "bilirubin": "1", "stool_episodes": 0}
+    status, _ = post_json(client, f"{API}/cases/{case.pk}/followup/agvhd", body)
+    assert status == 403
+    assert not AgvhdAssessment.objects.exists()
+
+
+def test_page_shows_the_follow_up_and_refuses_in_italian(
+    physician: User, recipient: Patient
+) -> None:
+    case = case_in_follow_up(physician, recipient.pk)
+    client = logged_in(physician)
+    page = client.get(f"/transplant/cases/{case.pk}/followup/")
+    assert page.status_code == 200
+    assert "GVHD acuta (criteri MAGIC)" in page.content.decode()
+    # the preview computes without saving
+    url = f"/transplant/cases/{case.pk}/followup/agvhd/"
+    form = {"assessed_on": day(case, 12).isoformat(), "rash_bsa": "20", "bilirubin": "3.5",
+            "stool_episodes": "0"}  # fmt: skip
+    preview = client.post(url, {**form, "action": "preview"})
+    assert preview.status_code == 200
+    text = preview.content.decode()
+    assert "grado III" in text  # skin 1 (20 %), liver 2 (3.5 mg/dL): MAGIC grade III
+    assert not AgvhdAssessment.objects.exists()
+    # an inconsistent skin: refused in Italian, nothing saved
+    refused = client.post(url, {**form, "rash_bsa": "0", "bullae": "on", "action": "record"})
+    assert refused.status_code == 422
+    assert "Bolle o desquamazione indicate senza rash" in refused.content.decode()
+    assert not AgvhdAssessment.objects.exists()
+    # recorded: skin 1 (20 %), liver 2 (3.5 mg/dL) → grade III
+    done = client.post(url, {**form, "action": "record"})
+    assert done.status_code == 302
+    assert AgvhdAssessment.objects.get().grade == 3
+
+
+def test_viral_load_page_and_meda_download(physician: User, recipient: Patient) -> None:
+    case = case_in_follow_up(physician, recipient.pk, days_ago=100)
+    client = logged_in(physician)
+    base = f"/transplant/cases/{case.pk}/followup"
+    bad = client.post(f"{base}/viral-loads/", {"virus": "cmv", "sampled_on": day(case, 7).isoformat(),
+                                               "kind": "quantified", "value": "1e308"})  # fmt: skip
+    assert bad.status_code == 422
+    assert not ViralLoad.objects.exists()
+    ok = client.post(f"{base}/viral-loads/", {"virus": "cmv", "sampled_on": day(case, 7).isoformat(),
+                                              "kind": "quantified", "value": "1500", "unit": "IU/mL"})  # fmt: skip
+    assert ok.status_code == 302
+    assert "1500" in client.get(f"{base}/").content.decode()
+    outcome = client.post(f"{base}/outcomes/", {"time_point": "day_100", "outcome_on": day(case, 100).isoformat(),
+                                                "survival": "alive"})  # fmt: skip
+    assert outcome.status_code == 302
+    csv_body = client.get(f"{base}/med-a.csv").content.decode()
+    header, row = csv_body.strip().splitlines()
+    assert header.startswith("centre_code,patient_upn,hsct_number,hsct_date")
+    assert ",day_100," in row
+    rows = json.loads(client.get(f"{base}/med-a.json").content)
+    assert rows[0]["survival_status"] == "alive"
+    api_rows = api_client(physician).get(f"{API}/cases/{case.pk}/followup/meda").json()
+    assert api_rows == rows
