@@ -127,3 +127,75 @@ def test_viral_load_page_and_meda_download(physician: User, recipient: Patient) 
     assert rows[0]["survival_status"] == "alive"
     api_rows = api_client(physician).get(f"{API}/cases/{case.pk}/followup/meda").json()
     assert api_rows == rows
+
+
+def test_visit_lifecycle_and_jacie_records_through_the_api(
+    physician: User, nurse: User, recipient: Patient
+) -> None:
+    case = case_in_follow_up(physician, recipient.pk)
+    base = f"{API}/cases/{case.pk}/followup"
+    nurse_client, doctor = api_client(nurse), api_client(physician)
+    today = day(case, 30).isoformat()
+    status, visit = post_json(
+        nurse_client, f"{base}/visits", {"visit_on": today, "conclusions": "Stabile"}
+    )
+    assert (status, visit["state"], visit["day"]) == (201, "draft", 30)
+    # two edits from the same version: the second is refused (409), nothing overwritten
+    edit = {"visit_on": today, "conclusions": "Migliorato", "expected_version": 1}
+    assert (
+        nurse_client.put(
+            f"{API}/followup/visits/{visit['id']}", edit, content_type="application/json"
+        ).status_code
+        == 200
+    )
+    stale = nurse_client.put(
+        f"{API}/followup/visits/{visit['id']}",
+        {**edit, "conclusions": "Altro"},
+        content_type="application/json",
+    )
+    assert stale.status_code == 409
+    # the nurse may not sign; the physician signs; a signed visit is corrected with a reason
+    assert (
+        post_json(
+            nurse_client, f"{API}/followup/visits/{visit['id']}/sign", {"expected_version": 2}
+        )[0]
+        == 403
+    )
+    status, signed = post_json(
+        doctor, f"{API}/followup/visits/{visit['id']}/sign", {"expected_version": 2}
+    )
+    assert (status, signed["state"]) == (200, "signed")
+    status, problem = post_json(
+        doctor, f"{API}/followup/visits/{visit['id']}/correct", {"visit_on": today, "reason": ""}
+    )
+    assert (status, problem["code"]) == (422, "reason_required")
+    status, new = post_json(
+        doctor,
+        f"{API}/followup/visits/{visit['id']}/correct",
+        {"visit_on": today, "conclusions": "Corretta", "reason": "data errata"},
+    )
+    assert (status, new["supersedes_id"]) == (201, visit["id"])
+    # JACIE: a consent and a serious adverse event
+    status, _ = post_json(
+        nurse_client,
+        f"{base}/consents",
+        {"kind": "registry", "given_on": today, "document_version": "v3 2025"},
+    )
+    assert status == 201
+    bad = {
+        "occurred_on": today,
+        "term": "Neutropenia febbrile",
+        "ctcae_grade": 6,
+        "severity": "serious",
+        "relation": "procedure",
+    }
+    assert (
+        post_json(nurse_client, f"{base}/adverse-events", bad)[1]["code"] == "ctcae_grade_invalid"
+    )
+    status, _ = post_json(nurse_client, f"{base}/adverse-events", {**bad, "ctcae_grade": 3})
+    assert status == 201
+    # cGVHD with a missing organ: refused
+    status, problem = post_json(
+        doctor, f"{base}/cgvhd", {"assessed_on": today, "measures": {"skin": {"bsa_percent": "5"}}}
+    )
+    assert (status, problem["code"]) == (422, "measures_missing")
