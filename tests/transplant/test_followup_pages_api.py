@@ -199,3 +199,6 @@ def test_visit_lifecycle_and_jacie_records_through_the_api(
         doctor, f"{base}/cgvhd", {"assessed_on": today, "measures": {"skin": {"bsa_percent": "5"}}}
     )
     assert (status, problem["code"]) == (422, "measures_missing")
+    # and the page lists them
+    page = logged_in(physician).get(f"/transplant/cases/{case.pk}/followup/").content.decode()
+    assert "Neutropenia febbrile" in page and "Trasmissione dati al registro EBMT" in page
