@@ -14,7 +14,7 @@ from corsia.audit.models import AccessLogEntry
 from corsia.patients.models import Patient
 from corsia.testing.accounts import api_client, logged_in, post_json
 from corsia.testing.transplant_followup import case_in_follow_up, day
-from corsia.transplant.models.followup import AgvhdAssessment, ViralLoad
+from corsia.transplant.models.followup import AgvhdAssessment, CgvhdAssessment, ViralLoad
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/transplant"
@@ -202,3 +202,34 @@ def test_visit_lifecycle_and_jacie_records_through_the_api(
     # and the page lists them
     page = logged_in(physician).get(f"/transplant/cases/{case.pk}/followup/").content.decode()
     assert "Neutropenia febbrile" in page and "Trasmissione dati al registro EBMT" in page
+
+
+def test_cgvhd_form_computes_the_nih_scores(physician: User, recipient: Patient) -> None:
+    case = case_in_follow_up(physician, recipient.pk, days_ago=200)
+    client = logged_in(physician)
+    url = f"/transplant/cases/{case.pk}/followup/cgvhd/"
+    form = {
+        "cgvhd_on": day(case, 180).isoformat(),
+        "skin__bsa_percent": "25",  # 19-50 %: 2
+        "mouth__symptoms": "1", "mouth__intake_limitation": "0",  # 1
+        "eyes__dry_eye_symptoms": "on", "eyes__drops_per_day": "2",  # 1
+        "liver__bilirubin": "1", "liver__bilirubin_uln": "1.2", "liver__alt": "30",
+        "liver__alt_uln": "40", "liver__alp": "100", "liver__alp_uln": "120",  # 0
+        "lungs__fev1_percent": "55", "lungs__symptom_score": "0",  # 40-59 %: 2
+    }  # fmt: skip
+    # without the liver tests: refused in Italian, nothing saved
+    missing = client.post(url, {k: v for k, v in form.items() if not k.startswith("liver")})
+    assert missing.status_code == 422
+    assert "fegato" in missing.content.decode()
+    assert not CgvhdAssessment.objects.exists()
+    done = client.post(url, form)
+    assert done.status_code == 302
+    row = CgvhdAssessment.objects.get()
+    assert (row.scores["skin"], row.scores["mouth"], row.scores["eyes"], row.scores["lungs"]) == (
+        2,
+        1,
+        1,
+        2,
+    )
+    assert row.severity == "severe"  # lung score 2 (NIH 2014 Table 6)
+    assert "grave" in client.get(f"/transplant/cases/{case.pk}/followup/").content.decode()

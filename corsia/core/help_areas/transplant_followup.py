@@ -26,6 +26,7 @@ PAGES: dict[str, PageHelp] = {
 NOT_PAGES = frozenset(
     {
         "transplant:agvhd_assess",
+        "transplant:cgvhd_assess",
         "transplant:visit_record",
         "transplant:visit_sign",
         "transplant:viral_load_record",

@@ -142,6 +142,13 @@ _SCORERS: dict[str, Any] = {
 }
 
 
+ORGAN_IT = {
+    "skin": "cute", "mouth": "cavo orale", "eyes": "occhi", "gi": "tratto gastrointestinale",
+    "liver": "fegato", "lungs": "polmoni", "joints_fascia": "articolazioni e fasce",
+    "genital": "tratto genitale",
+}  # fmt: skip
+
+
 @dataclass(frozen=True)
 class CgvhdInput:
     """``measures``: per organ, the keyword arguments of its scoring function (numbers as
@@ -171,7 +178,9 @@ _FLAGS_AND_GRADES = {
 def _kwargs(organ: str, raw: object) -> dict[str, Any]:
     if not isinstance(raw, dict) or len(raw) > 12:
         raise ValidationFailed(
-            f"Misure dell'organo «{organ}» non valide.", code="measures_invalid", field=organ
+            f"Misure dell'organo «{ORGAN_IT.get(organ, organ)}» non valide.",
+            code="measures_invalid",
+            field=organ,
         )
     out: dict[str, Any] = {}
     for key, value in raw.items():
@@ -181,7 +190,7 @@ def _kwargs(organ: str, raw: object) -> dict[str, Any]:
             out[key] = value
         else:
             raise ValidationFailed(
-                f"Misura «{str(key)[:30]}» non prevista per l'organo «{organ}».",
+                f"Misura «{str(key)[:30]}» non prevista per l'organo «{ORGAN_IT.get(organ, organ)}».",
                 code="measure_unknown",
                 field=organ,
             )
@@ -206,7 +215,9 @@ def cgvhd_scores(data: CgvhdInput) -> tuple[cgvhd.OrganScores, dict[str, dict[st
                 scores[organ] = None
                 continue
             raise ValidationFailed(
-                f"Mancano le misure dell'organo «{organ}».", code="measures_missing", field=organ
+                f"Mancano le misure dell'organo «{ORGAN_IT[organ]}».",
+                code="measures_missing",
+                field=organ,
             )
         kwargs = _kwargs(organ, raw)
         try:
@@ -218,7 +229,7 @@ def cgvhd_scores(data: CgvhdInput) -> tuple[cgvhd.OrganScores, dict[str, dict[st
                 scores[organ] = scorer(**kwargs)
         except TypeError:
             raise ValidationFailed(
-                f"Misure dell'organo «{organ}» incomplete o non previste.",
+                f"Misure dell'organo «{ORGAN_IT[organ]}» incomplete o non previste.",
                 code="measures_invalid",
                 field=organ,
             ) from None

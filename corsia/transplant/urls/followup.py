@@ -5,6 +5,7 @@ from corsia.transplant.views import followup as views
 urlpatterns = [
     path("cases/<int:transplant_id>/followup/", views.followup_page, name="followup"),
     path("cases/<int:transplant_id>/followup/agvhd/", views.agvhd_assess, name="agvhd_assess"),
+    path("cases/<int:transplant_id>/followup/cgvhd/", views.cgvhd_assess, name="cgvhd_assess"),
     path("cases/<int:transplant_id>/followup/visits/", views.visit_record, name="visit_record"),
     path(
         "cases/<int:transplant_id>/followup/visits/<int:visit_id>/sign/",

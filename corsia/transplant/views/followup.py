@@ -56,6 +56,7 @@ def _context(request: HttpRequest, transplant_id: int) -> dict[str, Any]:
         "values": {},
         "refused": {},
         "preview": None,
+        "severity_it": SEVERITY_IT,
     }
 
 
@@ -247,3 +248,71 @@ def meda_download(request: HttpRequest, transplant_id: int, fmt: str) -> HttpRes
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response
+
+
+# The cGVHD form's fields: (organ, measure, kind) with kind "dec" (a decimal typed), "int"
+# (a whole number or a 0-3 grade chosen) or "flag" (a checkbox).
+CGVHD_FIELDS = (
+    ("skin", "bsa_percent", "dec"), ("skin", "superficial_sclerosis", "flag"),
+    ("skin", "deep_sclerosis", "flag"),
+    ("skin", "impaired_mobility_ulceration_or_severe_pruritus", "flag"),
+    ("mouth", "symptoms", "int"), ("mouth", "intake_limitation", "int"),
+    ("eyes", "dry_eye_symptoms", "flag"), ("eyes", "drops_per_day", "int"),
+    ("eyes", "punctal_plugs", "flag"), ("eyes", "special_eyewear_for_pain", "flag"),
+    ("eyes", "unable_to_work", "flag"), ("eyes", "vision_loss_from_kcs", "flag"),
+    ("eyes", "schirmer_mm", "int"),
+    ("gi", "symptoms", "flag"), ("gi", "weight_loss_percent", "dec"), ("gi", "diarrhoea", "int"),
+    ("gi", "supplement_for_most_calories", "flag"), ("gi", "oesophageal_dilation", "flag"),
+    ("liver", "bilirubin", "dec"), ("liver", "bilirubin_uln", "dec"), ("liver", "alt", "dec"),
+    ("liver", "alt_uln", "dec"), ("liver", "alp", "dec"), ("liver", "alp_uln", "dec"),
+    ("liver", "bilirubin_mg_dl", "dec"),
+    ("lungs", "fev1_percent", "dec"), ("lungs", "symptom_score", "int"),
+    ("joints_fascia", "symptoms", "flag"), ("joints_fascia", "rom_decrease", "int"),
+    ("joints_fascia", "adl_limitation", "int"), ("joints_fascia", "contractures", "flag"),
+    ("joints_fascia", "fasciitis_erythema", "flag"),
+    ("genital", "signs", "int"),
+)  # fmt: skip
+
+
+def _cgvhd_input(request: HttpRequest) -> gvhd.CgvhdInput:
+    post = request.POST
+    measures: dict[str, dict[str, Any]] = {}
+    for organ, name, kind in CGVHD_FIELDS:
+        raw = post.get(f"{organ}__{name}", "")[:30].strip()
+        organ_measures = measures.setdefault(organ, {})
+        if kind == "flag":
+            organ_measures[name] = raw == "on"
+        elif raw:
+            organ_measures[name] = raw if kind == "dec" else _post_int(raw, f"{organ}_{name}")
+    if post.get("genital__examined") != "on":
+        measures.pop("genital", None)
+    if not measures["lungs"]:
+        measures["lungs"] = {"symptom_score": 0}
+    for organ, defaults in (("skin", {"bsa_percent": "0"}), ("mouth", {"symptoms": 0})):
+        measures[organ] = {**defaults, **measures[organ]}
+    return gvhd.CgvhdInput(
+        assessed_on=_date(post, "cgvhd_on"),
+        measures=measures,
+        explained_by_other_cause=[o for o in post.getlist("explained")[:8] if len(o) < 20],
+        note=post.get("cgvhd_note", "")[:4000],
+    )
+
+
+@require_perm(RECORD)
+@require_POST
+def cgvhd_assess(request: HttpRequest, transplant_id: int) -> HttpResponse:
+    """Record a cGVHD assessment: the NIH scores and the global severity computed."""
+    with refusal_kept() as kept:
+        row = gvhd.cgvhd_assess(
+            **acting(request), transplant_id=transplant_id, data=_cgvhd_input(request)
+        )
+        messages.success(
+            request, _("GVHD cronica registrata: gravità «%(severity)s» (NIH 2014).")
+            % {"severity": SEVERITY_IT.get(row.severity, row.severity)},
+        )  # fmt: skip
+        return redirect("transplant:followup", transplant_id=transplant_id)
+    assert kept.error is not None
+    return render_refused(request, TEMPLATE, _context(request, transplant_id), kept.error, "cgvhd")
+
+
+SEVERITY_IT = {"none": "assente", "mild": "lieve", "moderate": "moderata", "severe": "grave"}
