@@ -16,6 +16,7 @@ from corsia.audit.models import AuditEvent
 from corsia.core.domain.errors import ConflictError, PermissionRefused, ValidationFailed
 from corsia.patients.models import Patient
 from corsia.testing.transplant_followup import case_in_follow_up, day
+from corsia.transplant.models import Transplant
 from corsia.transplant.models.followup import (
     AgvhdAssessment,
     CgvhdAssessment,
@@ -248,3 +249,23 @@ def test_meda_rows_from_the_records(physician: User, recipient: Patient) -> None
                                       survival="dead"),
         )  # fmt: skip
     assert err.value.code == "death_details_missing"
+
+
+def test_a_cancelled_case_or_one_without_day_zero_takes_no_follow_up(
+    physician: User, recipient: Patient
+) -> None:
+    case = case_in_follow_up(physician, recipient.pk)
+    data = records.ViralLoadInput(virus="ebv", sampled_on=day(case, 3), kind="not_detected")
+    Transplant.objects.filter(pk=case.pk).update(day_zero=None, state="conditioning")
+    with pytest.raises(ConflictError) as err:
+        records.viral_load_record(
+            actor=physician, workstation=None, transplant_id=case.pk, data=data
+        )
+    assert err.value.code == "day_zero_missing"
+    Transplant.objects.filter(pk=case.pk).update(state="cancelled", cancel_reason="errore")
+    with pytest.raises(ConflictError) as err:
+        records.viral_load_record(
+            actor=physician, workstation=None, transplant_id=case.pk, data=data
+        )
+    assert err.value.code == "transplant_closed"
+    assert not ViralLoad.objects.exists()

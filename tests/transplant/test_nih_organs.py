@@ -6,6 +6,8 @@ from __future__ import annotations
 from decimal import Decimal as D
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from corsia.core.domain.errors import ValidationFailed
 from corsia.transplant.domain.cgvhd import OrganScores, Severity, global_severity, lung_score
@@ -169,3 +171,17 @@ def test_a_worked_patient() -> None:
     )
     assert (scores.skin, scores.mouth, scores.eyes, scores.liver, scores.lungs) == (1, 1, 2, 1, 0)
     assert global_severity(scores) is Severity.MODERATE
+
+
+@given(
+    st.decimals(min_value=0, max_value=100, places=1),
+    st.decimals(min_value=0, max_value=100, places=1),
+)
+def test_skin_score_never_falls_as_the_skin_involved_grows(a: D, b: D) -> None:
+    low, high = sorted((a, b))
+    assert skin_score(bsa_percent=low) <= skin_score(bsa_percent=high)
+
+
+@given(st.decimals(min_value=0, max_value=999, places=2))
+def test_liver_score_never_falls_as_a_test_rises(multiple: D) -> None:
+    assert liver(alt=str(multiple)) <= liver(alt=str(multiple + 1))

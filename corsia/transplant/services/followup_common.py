@@ -70,8 +70,11 @@ def followup_case(*, actor: User, transplant_id: int) -> Transplant:
     if case is None:
         raise NotFound("Trapianto non trovato.", code="transplant_not_found")
     patient_get(user=actor, patient_id=case.patient_id)
-    if case.state == "cancelled":
-        raise ConflictError("Il percorso di trapianto è annullato.", code="transplant_closed")
+    if not case.is_open:
+        raise ConflictError(
+            f"Il percorso di trapianto è «{case.state_label.lower()}»: non si può modificare.",
+            code="transplant_closed",
+        )
     if case.day_zero is None:
         raise ConflictError(
             "Il giorno 0 del trapianto non è registrato: il follow-up inizia dall'infusione.",

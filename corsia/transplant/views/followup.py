@@ -37,7 +37,7 @@ def _context(request: HttpRequest, transplant_id: int) -> dict[str, Any]:
     follow = sel.followup_get(
         user=_actor(request), transplant_id=transplant_id, workstation=_ws(request)
     )
-    is_open = follow.case.state != "cancelled" and follow.case.day_zero is not None
+    is_open = follow.case.is_open and follow.case.day_zero is not None
     return {
         "follow": follow,
         "case": follow.case,
