@@ -7,6 +7,18 @@ Persistence only. Access is governed by the named permissions of
 deleted."""
 
 from corsia.transplant.models.case import Transplant
+from corsia.transplant.models.followup import (
+    AdverseEvent,
+    AgvhdAssessment,
+    CgvhdAssessment,
+    Consent,
+    FollowUpVisit,
+    Outcome,
+    ResponseAssessment,
+    TroughTarget,
+    ViralLoad,
+    ViralThreshold,
+)
 from corsia.transplant.models.pretransplant import (
     CustodyEvent,
     DailyCount,
@@ -15,4 +27,8 @@ from corsia.transplant.models.pretransplant import (
     Product,
 )
 
-__all__ = ["CustodyEvent", "DailyCount", "Donor", "Infusion", "Product", "Transplant"]
+__all__ = [
+    "AdverseEvent", "AgvhdAssessment", "CgvhdAssessment", "Consent", "CustodyEvent",
+    "DailyCount", "Donor", "FollowUpVisit", "Infusion", "Outcome", "Product",
+    "ResponseAssessment", "Transplant", "TroughTarget", "ViralLoad", "ViralThreshold",
+]  # fmt: skip

@@ -8,4 +8,5 @@ app_name = "transplant"
 urlpatterns = [
     path("", include("corsia.transplant.urls.case")),
     path("", include("corsia.transplant.urls.pretransplant")),
+    path("", include("corsia.transplant.urls.followup")),
 ]

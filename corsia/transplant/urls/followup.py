@@ -1,0 +1,28 @@
+from django.urls import path
+
+from corsia.transplant.views import followup as views
+
+urlpatterns = [
+    path("cases/<int:transplant_id>/followup/", views.followup_page, name="followup"),
+    path("cases/<int:transplant_id>/followup/agvhd/", views.agvhd_assess, name="agvhd_assess"),
+    path("cases/<int:transplant_id>/followup/cgvhd/", views.cgvhd_assess, name="cgvhd_assess"),
+    path("cases/<int:transplant_id>/followup/visits/", views.visit_record, name="visit_record"),
+    path(
+        "cases/<int:transplant_id>/followup/visits/<int:visit_id>/sign/",
+        views.visit_sign,
+        name="visit_sign",
+    ),
+    path(
+        "cases/<int:transplant_id>/followup/viral-loads/",
+        views.viral_load_record,
+        name="viral_load_record",
+    ),
+    path(
+        "cases/<int:transplant_id>/followup/outcomes/", views.outcome_record, name="outcome_record"
+    ),
+    path(
+        "cases/<int:transplant_id>/followup/med-a.<str:fmt>",
+        views.meda_download,
+        name="meda_download",
+    ),
+]
