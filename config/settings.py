@@ -92,6 +92,8 @@ CORSIA_NUTRITION_PERIPHERAL_MAX_MOSM_L = env_int("CORSIA_NUTRITION_PERIPHERAL_MA
 CORSIA_NUTRITION_WEIGHT_MAX_AGE_DAYS = env_int("CORSIA_NUTRITION_WEIGHT_MAX_AGE_DAYS", 7)
 # Stem-cell transplant pathway (issue 17): the case, the donors, collection, day 0, follow-up.
 INSTALLED_APPS += ["corsia.transplant"]
+# The centre's EBMT CIC (centre identification code) for the MED-A export; empty: "N/D".
+CORSIA_TRANSPLANT_EBMT_CIC = env_str("CORSIA_TRANSPLANT_EBMT_CIC", "")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

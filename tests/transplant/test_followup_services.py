@@ -15,8 +15,10 @@ from corsia.accounts.models import User
 from corsia.audit.models import AuditEvent
 from corsia.core.domain.errors import ConflictError, PermissionRefused, ValidationFailed
 from corsia.patients.models import Patient
+from corsia.testing.transplant import case_opened
 from corsia.testing.transplant_followup import case_in_follow_up, day
-from corsia.transplant.models import Transplant
+from corsia.testing.transplant_path import sibling_chosen
+from corsia.transplant.models import DailyCount, Transplant
 from corsia.transplant.models.followup import (
     AgvhdAssessment,
     CgvhdAssessment,
@@ -269,3 +271,54 @@ def test_a_cancelled_case_or_one_without_day_zero_takes_no_follow_up(
         )
     assert err.value.code == "transplant_closed"
     assert not ViralLoad.objects.exists()
+
+
+def test_meda_rows_take_the_chosen_donor_and_the_engraftment_from_the_counts(
+    physician: User, recipient: Patient
+) -> None:
+    # given an HLA-identical sibling chosen, then day 0 100 days ago
+    case = case_opened(physician, recipient.pk)
+    sibling_chosen(physician, case)
+    day_zero = timezone.localdate() - timedelta(days=100)
+    Transplant.objects.filter(pk=case.pk).update(day_zero=day_zero, state="follow_up")
+    case.refresh_from_db()
+    # daily counts, days 0..30 (hand-made): ANC 0.2 until day 15, then 0.6 from day 16;
+    # platelets 15 until day 19 with a transfusion on day 10, then 25 from day 20
+    DailyCount.objects.bulk_create(
+        DailyCount(
+            transplant=case, patient_id=recipient.pk, on=day(case, n), author=physician,
+            anc=D("0.6") if n >= 16 else D("0.2"),
+            platelets=D(25) if n >= 20 else D(15), platelet_transfusion=n == 10,
+        )
+        for n in range(31)
+    )  # fmt: skip
+    records.outcome_record(
+        actor=physician, workstation=None, transplant_id=case.pk,
+        data=records.OutcomeInput(time_point="day_100", assessed_on=day(case, 100),
+                                  survival="alive"),
+    )  # fmt: skip
+    (row,) = meda_rows(user=physician, transplant_id=case.pk)
+    record = row.as_dict()
+    # then: neutrophils on day 16 (first of three days ≥ 0.5), platelets on day 20 (first of
+    # three days ≥ 20, the transfusion ten days earlier is outside the 7-day window)
+    assert record["donor_type"] == "hla_identical_sibling"
+    assert (record["anc_recovery"], record["anc_recovery_date"]) == (
+        "yes",
+        day(case, 16).isoformat(),
+    )
+    assert (record["platelet_recovery"], record["platelet_recovery_date"]) == (
+        "yes",
+        day(case, 20).isoformat(),
+    )
+
+
+def test_meda_rows_without_counts_say_recovery_unknown(physician: User, recipient: Patient) -> None:
+    case = case_in_follow_up(physician, recipient.pk, days_ago=100)
+    records.outcome_record(
+        actor=physician, workstation=None, transplant_id=case.pk,
+        data=records.OutcomeInput(time_point="day_100", assessed_on=day(case, 100),
+                                  survival="alive"),
+    )  # fmt: skip
+    record = meda_rows(user=physician, transplant_id=case.pk)[0].as_dict()
+    assert (record["anc_recovery"], record["anc_recovery_date"]) == ("unknown", "")
+    assert record["donor_type"] == "unknown"  # allogeneic, no donor chosen yet

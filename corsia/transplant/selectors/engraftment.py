@@ -9,6 +9,7 @@ from datetime import date
 
 from corsia.transplant.domain import days
 from corsia.transplant.domain.engraftment import (
+    Engraftment,
     Status,
     neutrophil_engraftment,
     platelet_engraftment,
@@ -65,3 +66,22 @@ def engraftment_of(case: Transplant) -> EngraftmentView:
         platelet_day=platelets.day,
         platelet_date=on(platelets.day),
     )
+
+
+def engraftment_until(case: Transplant, until: date) -> tuple[Engraftment, Engraftment] | None:
+    """Neutrophil and platelet engraftment from the counts up to ``until`` (a follow-up
+    report's date): None without day 0 or without a count after it by then."""
+    if case.day_zero is None:
+        return None
+    day_zero = case.day_zero
+    rows = list(
+        DailyCount.objects.filter(transplant=case, on__gte=day_zero, on__lte=until).order_by("on")
+    )
+    anc = {days.transplant_day(day_zero, r.on): r.anc for r in rows if r.anc is not None}
+    plt = {
+        days.transplant_day(day_zero, r.on): r.platelets for r in rows if r.platelets is not None
+    }
+    if not anc or not plt:
+        return None
+    transfused = [days.transplant_day(day_zero, r.on) for r in rows if r.platelet_transfusion]
+    return neutrophil_engraftment(anc), platelet_engraftment(plt, transfusion_days=transfused)

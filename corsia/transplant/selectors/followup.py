@@ -15,9 +15,11 @@ from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import NotFound
 from corsia.patients.scope import ensure_patient_in_scope
 from corsia.patients.selectors import patient_get
+from corsia.transplant.domain import days, meda, viral
 from corsia.transplant.domain import followup_codes as codes
-from corsia.transplant.domain import meda, viral
-from corsia.transplant.models import Transplant
+from corsia.transplant.domain.codes import DonorKind, DonorState
+from corsia.transplant.domain.engraftment import Engraftment, Status
+from corsia.transplant.models import Donor, Transplant
 from corsia.transplant.models.followup import (
     AdverseEvent,
     AgvhdAssessment,
@@ -30,6 +32,7 @@ from corsia.transplant.models.followup import (
     ViralThreshold,
 )
 from corsia.transplant.permissions import VIEW
+from corsia.transplant.selectors.engraftment import engraftment_until
 
 _SOURCE = {"pb": meda.StemCellSource.PERIPHERAL_BLOOD, "bm": meda.StemCellSource.BONE_MARROW,
            "cb": meda.StemCellSource.CORD_BLOOD}  # fmt: skip
@@ -140,6 +143,34 @@ def visit_get(
     return visit
 
 
+_DONOR = {
+    DonorKind.SIBLING: meda.DonorType.HLA_IDENTICAL_SIBLING,
+    DonorKind.HAPLO: meda.DonorType.HAPLOIDENTICAL_RELATIVE,
+    DonorKind.UNRELATED: meda.DonorType.UNRELATED,
+    DonorKind.CORD: meda.DonorType.UNRELATED,  # a banked unit: the source says cord blood
+}
+_RECOVERY = {
+    Status.ENGRAFTED: meda.Recovery.YES,
+    Status.NOT_YET: meda.Recovery.NO,
+    Status.NEVER_BELOW: meda.Recovery.NEVER_BELOW,
+}
+
+
+def _donor_type(case: Transplant) -> meda.DonorType:
+    """The chosen donor's relation (unknown until one is chosen); none when autologous."""
+    if case.transplant_type != "allogeneic":
+        return meda.DonorType.NONE
+    chosen = Donor.objects.filter(transplant=case, state=DonorState.CHOSEN).first()
+    return _DONOR[DonorKind(chosen.kind)] if chosen is not None else meda.DonorType.UNKNOWN
+
+
+def _recovery(found: Engraftment | None, day_zero: date) -> tuple[meda.Recovery, date | None]:
+    if found is None:
+        return meda.Recovery.UNKNOWN, None
+    on = days.date_of_day(day_zero, found.day) if found.day is not None else None
+    return _RECOVERY[found.status], on
+
+
 def _first(rows: list[Any], when: str) -> date | None:
     return getattr(rows[0], when) if rows else None
 
@@ -164,12 +195,12 @@ def meda_rows(
     )  # fmt: skip
     allogeneic = case.transplant_type == "allogeneic"
     head = meda.MedATransplant(
-        centre_code=str(getattr(settings, "TRANSPLANT_EBMT_CIC", "") or "N/D"),
+        centre_code=settings.CORSIA_TRANSPLANT_EBMT_CIC or "N/D",
         patient_upn=str(case.patient_id),
         hsct_date=case.day_zero,
         hsct_type=meda.HsctType.ALLOGENEIC if allogeneic else meda.HsctType.AUTOLOGOUS,
         source=_SOURCE.get(case.source, meda.StemCellSource.OTHER),
-        donor=meda.DonorType.UNKNOWN if allogeneic else meda.DonorType.NONE,
+        donor=_donor_type(case),
         hsct_number=earlier.count() + 1,
     )
     records = []
@@ -184,10 +215,17 @@ def meda_rows(
         best = min((_BEST.index(codes.Response(r.response)) for r in responses), default=None)
         second = later if later is not None and later.day_zero and later.day_zero <= until else None
         max_grade = max((a.grade for a in agvhd), default=None)
+        counted = engraftment_until(case, until)
+        neutrophils = _recovery(counted[0] if counted else None, case.day_zero)
+        platelets = _recovery(counted[1] if counted else None, case.day_zero)
         records.append(meda.meda_record(head, meda.MedAFollowUp(
             time_point=meda.TimePoint(outcome.time_point),
             assessed_on=until,
             survival=meda.Survival(outcome.survival),
+            neutrophil_recovery=neutrophils[0],
+            neutrophil_date=neutrophils[1],
+            platelet_recovery=platelets[0],
+            platelet_date=platelets[1],
             agvhd_max_grade=(
                 meda.AgvhdGrade.UNKNOWN if max_grade is None
                 else list(meda.AgvhdGrade)[max_grade]
