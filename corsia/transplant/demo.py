@@ -2,8 +2,7 @@
 peripheral-blood transplant in progress — acute myeloid leukaemia in first remission, the
 recipient typed, an HLA-identical brother chosen (10/10) over an unrelated IBMDR donor
 (9/10, a C mismatch), PBSC collected by apheresis on day -1 (CD34+ dose computed) and
-issued, a conditioning from the regimen library (its one conditioning regimen, MEL200,
-myeloablative: the library has no allogeneic conditioning yet), the infusion on day 0
+issued, the myeloablative FLU-BU4 conditioning from the regimen library, the infusion on day 0
 sixteen days ago, the daily counts since: neutrophils engrafted on day +13, platelets not
 yet. Through the services; idempotent: a patient with a transplant is left alone."""
 
@@ -52,7 +51,11 @@ def ensure_demo_transplant(*, physician: User, nurse: User) -> str:
     if Transplant.objects.filter(patient_id=patient.pk).exists():
         return "already there"
     versions = prescribable_versions()
-    conditioning = next((v for v in versions if v.therapy_type == "conditioning"), None)
+    conditionings = [v for v in versions if v.therapy_type == "conditioning"]
+    conditioning = next(
+        (v for v in conditionings if v.regimen.code == "FLU-BU4"),
+        conditionings[0] if conditionings else None,
+    )
     if conditioning is None:
         return "no validated conditioning regimen"
     doctor: Acting = {"actor": physician, "workstation": "demo"}

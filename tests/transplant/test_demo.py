@@ -21,7 +21,9 @@ def test_the_demo_makes_one_allogeneic_case_in_progress(
     make_user: MakeUser, physician: User, nurse: User
 ) -> None:
     inpatient_in_bed(make_user, ward_code="EMA")
-    library_version("MEL200", approvers=(make_user(Role.PHYSICIAN), make_user(Role.PHARMACIST)))
+    approvers = (make_user(Role.PHYSICIAN), make_user(Role.PHARMACIST))
+    library_version("MEL200", approvers=approvers)
+    library_version("FLU-BU4", approvers=approvers)
     assert ensure_demo_transplant(physician=physician, nurse=nurse).startswith("an allogeneic")
     assert ensure_demo_transplant(physician=physician, nurse=nurse) == "already there"
     case = Transplant.objects.get()
@@ -30,3 +32,5 @@ def test_the_demo_makes_one_allogeneic_case_in_progress(
     # ANC 0.3 on day 0, 0.05 on +1..+12, then 0.6, 0.9, 1.2, 1.6: the run starts on +13
     assert (engraftment.neutrophil_day, engraftment.platelet_day) == (13, None)
     assert [d.state for d in case.donors.order_by("pk")] == ["chosen", "candidate"]
+    # the allogeneic conditioning, not the autologous MEL200 that sorts first
+    assert case.conditioning_regimen.startswith("FLU-BU4"), case.conditioning_regimen
