@@ -310,3 +310,8 @@ api.add_router("/vascular", vascular_router)
 from corsia.nutrition.api import router as nutrition_router  # noqa: E402
 
 api.add_router("/nutrition", nutrition_router)
+
+# Galenic preparations (corsia.galenics, issue 18).
+from corsia.galenics.api import router as galenics_router  # noqa: E402
+
+api.add_router("/galenics", galenics_router)

@@ -38,3 +38,5 @@ urlpatterns.insert(-1, path("nursing/", include("corsia.nursing.urls")))
 # Venous access register (issues 16 and 17).
 urlpatterns.insert(-1, path("vascular/", include("corsia.vascular.urls")))
 urlpatterns.insert(-1, path("nutrition/", include("corsia.nutrition.urls")))
+# Galenic preparations (issue 18).
+urlpatterns.insert(-1, path("galenics/", include("corsia.galenics.urls")))

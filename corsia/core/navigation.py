@@ -90,3 +90,9 @@ NAV_ITEMS = (
     *NAV_ITEMS,
     NavItem("nutrition:calculator", _("Nutrizione parenterale"), "nutrition.preview_nutrition"),
 )
+
+# Galenic preparations (corsia.galenics, issue 18): the formulary and the batches.
+NAV_ITEMS = (
+    *NAV_ITEMS,
+    NavItem("galenics:index", _("Laboratorio galenico"), "galenics.view_galenics"),
+)
