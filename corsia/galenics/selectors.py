@@ -144,7 +144,8 @@ def batch_view(
     if batch is None:
         raise NotFound("Lotto galenico non trovato.", code="batch_not_found")
     dispensings = list(batch.dispensings.select_related("patient", "ward", "dispensed_by"))
-    for patient_id in sorted({batch.patient_id, *(d.patient_id for d in dispensings)} - {None}):
+    seen = {batch.patient_id, *(d.patient_id for d in dispensings)}
+    for patient_id in sorted(p for p in seen if p is not None):
         access_log_record(
             user=user,
             patient_id=patient_id,
