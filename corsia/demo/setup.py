@@ -28,6 +28,7 @@ from corsia.regimens import library as regimen_library
 from corsia.therapy.demo import ensure_demo_ward_therapy
 from corsia.toxicity.services import ctcae_reference_load
 from corsia.transfusion.demo import ensure_demo_transfusion
+from corsia.galenics.demo import ensure_demo_galenics
 from corsia.vascular.demo import ensure_demo_vascular
 
 if TYPE_CHECKING:
@@ -111,3 +112,8 @@ def demo_hospital() -> Iterator[str]:
     yield f"demo transfusion: {ensure_demo_transfusion(physician=_user('medico'))}"
     # Venous access register (issues 16 and 17): PICCs and cannulas of the first inpatients.
     yield f"demo venous accesses: {ensure_demo_vascular(nurse=_user('infermiere'))} created"
+    # Galenic preparations (issue 18): two formulas published, one ointment batch released.
+    galenics = ensure_demo_galenics(
+        pharmacist=_user("farmacista"), releaser=_user("farmacista2"), technician=_user("tecnico")
+    )
+    yield f"demo galenic formulas: {galenics} published"

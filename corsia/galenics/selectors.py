@@ -14,7 +14,7 @@ from django.utils import timezone
 from corsia.audit.services import access_log_record
 from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import NotFound
-from corsia.galenics.domain.batch import QcGap, QualityControl, deviation_percent, qc_gaps
+from corsia.galenics.domain.batch import QcGap, control_label, deviation_percent, qc_gaps
 from corsia.galenics.domain.label import Label, LabelComponent, LabelInput, label_for
 from corsia.galenics.domain.units import Quantity, Unit, decimal_text, quantity_text, readable
 from corsia.galenics.models import (
@@ -30,10 +30,6 @@ from corsia.galenics.permissions import VIEW
 from corsia.galenics.services import dispensed_quantity, last_results
 
 REFUSED = "Non hai il permesso di consultare il laboratorio galenico."
-
-
-def control_label(code: str) -> str:
-    return QualityControl(code).label_it if code in QualityControl else code
 
 
 def formulas(*, user: User) -> QuerySet[Formula]:

@@ -19,7 +19,7 @@ from corsia.core.web import acting, parse_id, posted_decimal, posted_int, posted
 from corsia.core.web import request_actor as _actor
 from corsia.drugs.selectors import product_choices
 from corsia.galenics import selectors, services
-from corsia.galenics.domain.batch import QualityControl
+from corsia.galenics.domain.batch import QualityControl, control_label
 from corsia.galenics.domain.units import Unit
 from corsia.galenics.models import FormulaKind
 from corsia.galenics.permissions import DISPENSE, FORMULARY, PREPARE, RELEASE, VIEW
@@ -108,7 +108,7 @@ def formula_page(request: HttpRequest, formula_id: int) -> HttpResponse:
         {
             "formula": formula,
             "ingredients": formula.ingredients.select_related("product"),
-            "controls": [selectors.control_label(c) for c in formula.quality_controls],
+            "controls": [control_label(c) for c in formula.quality_controls],
             "versions": selectors.formula_versions(formula),
             "cost_centers": cost_center_options(),
             "may_edit": request.user.has_perm(FORMULARY),

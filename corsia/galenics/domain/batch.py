@@ -24,6 +24,14 @@ class QualityControl(LabelledCode):
     LABEL = "label", "Conformità dell'etichetta"
 
 
+CONTROL_CODES = frozenset(c.value for c in QualityControl)
+
+
+def control_label(code: str) -> str:
+    """The control's Italian label (the code itself when unknown)."""
+    return QualityControl(code).label_it if code in CONTROL_CODES else code
+
+
 def deviation_percent(required: Decimal, weighed: Decimal) -> Decimal:
     """How far the weighed amount is from the required one, in % of the required."""
     return (weighed - required) / required * 100
@@ -46,7 +54,7 @@ def qc_gaps(required: Iterable[str], results: Mapping[str, bool]) -> list[QcGap]
     (``failed``); empty when the batch may be released."""
     gaps = []
     for code in required:
-        label = QualityControl(code).label_it if code in QualityControl else code
+        label = control_label(code)
         if code not in results:
             gaps.append(QcGap(code, label, "missing"))
         elif not results[code]:

@@ -18,7 +18,7 @@ from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import ConflictError, NotFound, PermissionRefused, ValidationFailed
 from corsia.galenics import audit_events as events
 from corsia.galenics.domain.batch import (
-    QualityControl,
+    CONTROL_CODES,
     beyond_use_date,
     deviation_percent,
     qc_gaps,
@@ -219,7 +219,7 @@ def qc_record(
     """A quality control's result (the last one of a control counts). Refusals:
     ``quality_control_unknown``, ``batch_released``."""
     require_permission(actor, PREPARE, PREPARE_REFUSED)
-    if control not in QualityControl:
+    if control not in CONTROL_CODES:
         raise ValidationFailed(
             "Controllo di qualità sconosciuto.", code="quality_control_unknown", field="control"
         )

@@ -17,7 +17,7 @@ from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import ConflictError, ValidationFailed
 from corsia.drugs.selectors import products_by_code
 from corsia.galenics import audit_events as events
-from corsia.galenics.domain.batch import QualityControl
+from corsia.galenics.domain.batch import CONTROL_CODES
 from corsia.galenics.domain.units import checked_amount, convert, unit_of
 from corsia.galenics.models import Formula, FormulaIngredient, FormulaKind, FormulaState
 from corsia.galenics.permissions import FORMULARY
@@ -76,7 +76,7 @@ def _checked(data: FormulaInput) -> tuple[dict[str, object], list[FormulaIngredi
         )
     controls = list(dict.fromkeys(data.quality_controls))
     for control in controls:
-        if control not in QualityControl:
+        if control not in CONTROL_CODES:
             raise ValidationFailed(
                 f"Controllo di qualità sconosciuto: «{str(control)[:30]}».",
                 code="quality_control_unknown",
