@@ -37,7 +37,7 @@ def _load(
     actor: User, shelf: StorageLocation, product: MedicinalProduct, lot: str, *, expiry: date,
     units: int, on: date,
 ) -> None:  # fmt: skip
-    moment = timezone.make_aware(datetime(on.year, on.month, on.day, 9, 0))
+    moment = datetime(on.year, on.month, on.day, 9, 0, tzinfo=timezone.get_current_timezone())
     stock.stock_load(
         actor=actor,
         workstation="test",
