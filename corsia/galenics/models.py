@@ -17,6 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from corsia.core.models import TimeStampedModel, VersionedModel
+from corsia.galenics.domain.batch import control_label
 from corsia.galenics.domain.units import Unit
 
 _USER = settings.AUTH_USER_MODEL
@@ -184,6 +185,13 @@ class QcResult(TimeStampedModel):
     class Meta:
         default_permissions = ()
         ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.control}: {self.passed}"
+
+    @property
+    def control_label(self) -> str:
+        return control_label(self.control)
 
 
 @pghistory.track()

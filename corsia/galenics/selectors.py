@@ -87,7 +87,7 @@ def _line_view(line: BatchLine) -> LineView:
     return LineView(
         line=line,
         required_text=quantity_text(readable(Quantity(line.required, unit))),
-        weighed_text=quantity_text(Quantity(line.weighed, unit)) if line.weighed else "",
+        weighed_text=quantity_text(readable(Quantity(line.weighed, unit))) if line.weighed else "",
         deviation_percent=deviation,
     )
 
