@@ -45,3 +45,18 @@ PAGES: dict[str, PageHelp] = {
         ),
     ),
 }
+
+# The form posts of the pages above (each answers with a redirect to its page).
+NOT_PAGES: frozenset[str] = frozenset(
+    {
+        "galenics:formula_create",
+        "galenics:formula_publish",
+        "galenics:formula_version",
+        "galenics:batch_open",
+        "galenics:weigh",
+        "galenics:qc",
+        "galenics:prepared",
+        "galenics:release",
+        "galenics:dispense",
+    }
+)
