@@ -21,6 +21,7 @@ from corsia.demo import trials as demo_trials
 from corsia.demo import users
 from corsia.demo.nursing import ensure_demo_nursing
 from corsia.drugs.services import drugs_reference_load
+from corsia.galenics.demo import ensure_demo_galenics
 from corsia.inventory import demo as demo_inventory
 from corsia.nursing.services import care_templates_reference_load, scales_reference_load
 from corsia.prescribing.demo import ensure_demo_clinical
@@ -28,7 +29,6 @@ from corsia.regimens import library as regimen_library
 from corsia.therapy.demo import ensure_demo_ward_therapy
 from corsia.toxicity.services import ctcae_reference_load
 from corsia.transfusion.demo import ensure_demo_transfusion
-from corsia.galenics.demo import ensure_demo_galenics
 from corsia.vascular.demo import ensure_demo_vascular
 
 if TYPE_CHECKING:
