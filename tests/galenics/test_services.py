@@ -12,12 +12,14 @@ import pytest
 from django.db import close_old_connections
 from django.utils import timezone
 
+from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
 from corsia.audit.models import AuditEvent
 from corsia.core.domain.errors import CorsiaError
 from corsia.galenics import services
 from corsia.galenics.models import Batch, BatchState, Formula, FormulaState
 from corsia.inventory.models import StockLot
+from corsia.testing.accounts import MakeUser
 from corsia.testing.galenics import (
     EXPIRED_LOT,
     OINTMENT,
@@ -414,3 +416,23 @@ def test_concurrent_releases_unload_once(
         thread.join()
     assert sorted(outcomes) == ["batch_released", "released"]
     assert _held(lab, "zinc_oxide_raw_g") == before - 10
+
+
+def test_dispensing_to_a_patient_writes_the_access_log_on_read(
+    lab: Lab, technician: User, releaser: User, make_user: MakeUser
+) -> None:
+    from corsia.audit.models import AccessLogEntry
+    from corsia.galenics import selectors
+    from corsia.testing.patients import patient_registered
+
+    patient = patient_registered(make_user(Role.COORDINATOR))
+    formula = published(lab.pharmacist, OINTMENT)
+    batch = batch_prepared(lab, technician, formula, D(100))
+    services.batch_release(actor=releaser, workstation="t", batch_id=batch.pk)
+    row = services.batch_dispense(
+        actor=releaser, workstation="t", batch_id=batch.pk, quantity=D(30), patient_id=patient.pk
+    )
+    assert row.patient_id == patient.pk
+    view = selectors.batch_view(user=releaser, workstation="t", batch_id=batch.pk)
+    assert view.left == D(70)
+    assert AccessLogEntry.objects.filter(patient_id=patient.pk, user=releaser).exists()
