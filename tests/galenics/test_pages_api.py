@@ -165,3 +165,20 @@ def test_pages(lab: Lab, suspension: Formula, technician: User, releaser: User) 
         f"/galenics/formulas/{suspension.pk}/batch/", {"quantity": "\x00", "cost_center": "CC-GAL"}
     )
     assert refused.status_code in {302, 400, 422}
+
+
+def test_a_magistral_batch_for_a_patient_from_the_page(
+    lab: Lab, suspension: Formula, technician: User, make_user: MakeUser
+) -> None:
+    from corsia.testing.patients import patient_registered
+
+    patient = patient_registered(make_user(Role.COORDINATOR))
+    page = logged_in(technician)
+    html = page.get(f"/galenics/formulas/{suspension.pk}/").content.decode()
+    assert 'name="patient_id"' in html
+    answer = page.post(
+        f"/galenics/formulas/{suspension.pk}/batch/",
+        {"quantity": "100", "cost_center": "CC-GAL", "patient_id": str(patient.pk)},
+    )
+    assert answer.status_code == 302
+    assert Batch.objects.get().patient_id == patient.pk
