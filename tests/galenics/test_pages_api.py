@@ -182,3 +182,31 @@ def test_a_magistral_batch_for_a_patient_from_the_page(
     )
     assert answer.status_code == 302
     assert Batch.objects.get().patient_id == patient.pk
+
+
+def test_a_formula_written_published_and_versioned_from_the_pages(lab: Lab) -> None:
+    page = logged_in(lab.pharmacist)
+    answer = page.post(
+        "/galenics/formulas/new/",
+        {
+            "code": "zinco-pagina", "name": "Pasta all'ossido di zinco", "kind": "officinal",
+            "pharmaceutical_form": "pasta", "batch_unit": "g", "method": "Incorporare.",
+            "stability_days": "90", "storage": "Sotto 25 °C", "quality_controls": ["appearance"],
+            "product_1": "zinc_oxide_raw_g", "quantity_1": "0,25", "unit_1": "g",
+            "stock_amount_1": "1", "stock_unit_1": "",
+            "product_2": "white_soft_paraffin_raw_g", "quantity_2": "0,75", "unit_2": "g",
+            "excipient_2": "1",
+        },
+    )  # fmt: skip
+    assert answer.status_code == 302
+    formula = Formula.objects.get(code="zinco-pagina")
+    assert [(i.quantity, i.excipient) for i in formula.ingredients.all()] == [
+        (Decimal("0.25"), False),
+        (Decimal("0.75"), True),
+    ]
+    page.post(f"/galenics/formulas/{formula.pk}/publish/", {"version": str(formula.version)})
+    page.post(f"/galenics/formulas/{formula.pk}/version/")
+    assert sorted(Formula.objects.filter(code="zinco-pagina").values_list("number", "state")) == [
+        (1, "published"),
+        (2, "draft"),
+    ]
