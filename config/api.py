@@ -314,3 +314,8 @@ api.add_router("/nutrition", nutrition_router)
 from corsia.transplant.api import router as transplant_router  # noqa: E402
 
 api.add_router("/transplant", transplant_router)
+
+# Galenic preparations (corsia.galenics, issue 18).
+from corsia.galenics.api import router as galenics_router  # noqa: E402
+
+api.add_router("/galenics", galenics_router)

@@ -85,6 +85,12 @@ INSTALLED_APPS += ["corsia.therapy"]
 # Venous access register (issues 16 and 17): peripheral and central devices.
 INSTALLED_APPS += ["corsia.vascular"]
 
+# Galenic preparations (issue 18): magistral and officinal batches, the weighing tolerance
+# (± %, inclusive) on each ingredient's amount and the pharmacy named on the label.
+INSTALLED_APPS += ["corsia.galenics"]
+CORSIA_GALENICS_TOLERANCE_PERCENT = env_str("CORSIA_GALENICS_TOLERANCE_PERCENT", "5")
+CORSIA_GALENICS_PHARMACY_NAME = env_str("CORSIA_GALENICS_PHARMACY_NAME", "Farmacia ospedaliera")
+
 # Parenteral nutrition (issue 18): the peripheral route's osmolarity limit (mOsm/L) and how
 # old a weight may be, in days, for a bag to be computed on it.
 INSTALLED_APPS += ["corsia.nutrition"]

@@ -40,3 +40,5 @@ urlpatterns.insert(-1, path("vascular/", include("corsia.vascular.urls")))
 urlpatterns.insert(-1, path("nutrition/", include("corsia.nutrition.urls")))
 # Stem-cell transplant pathway (issue 17).
 urlpatterns.insert(-1, path("transplant/", include("corsia.transplant.urls")))
+# Galenic preparations (issue 18).
+urlpatterns.insert(-1, path("galenics/", include("corsia.galenics.urls")))

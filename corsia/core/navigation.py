@@ -96,3 +96,9 @@ NAV_ITEMS = (
     *NAV_ITEMS,
     NavItem("transplant:list", _("Trapianti"), "transplant.view_transplant"),
 )
+
+# Galenic preparations (corsia.galenics, issue 18): the formulary and the batches.
+NAV_ITEMS = (
+    *NAV_ITEMS,
+    NavItem("galenics:index", _("Laboratorio galenico"), "galenics.view_galenics"),
+)

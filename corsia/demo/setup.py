@@ -21,6 +21,7 @@ from corsia.demo import trials as demo_trials
 from corsia.demo import users
 from corsia.demo.nursing import ensure_demo_nursing
 from corsia.drugs.services import drugs_reference_load
+from corsia.galenics.demo import ensure_demo_galenics
 from corsia.inventory import demo as demo_inventory
 from corsia.nursing.services import care_templates_reference_load, scales_reference_load
 from corsia.prescribing.demo import ensure_demo_clinical
@@ -116,3 +117,8 @@ def demo_hospital() -> Iterator[str]:
     # medico2 is its physician).
     transplant = ensure_demo_transplant(physician=_user("medico2"), nurse=_user("infermiere"))
     yield f"demo transplant: {transplant}"
+    # Galenic preparations (issue 18): two formulas published, one ointment batch released.
+    galenics = ensure_demo_galenics(
+        pharmacist=_user("farmacista"), releaser=_user("farmacista2"), technician=_user("tecnico")
+    )
+    yield f"demo galenic formulas: {galenics} published"

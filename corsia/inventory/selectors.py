@@ -519,3 +519,11 @@ def consumption_lines(*, since: date, until: date) -> list[ConsumptionLine]:
             )
         )
     return sorted(lines, key=lambda r: (r.cost_center_code, r.product_name, r.product_code))
+
+
+def lots_named(*, lot: str) -> list[LotStock]:
+    """Every lot in stock (units above zero) with this lot number, whatever the product
+    (a scanned lot checked against the product it should be: galenics' weighing)."""
+    layout = layouts()
+    rows = StockLot.objects.select_related("location").filter(lot=lot.strip(), quantity__gt=0)
+    return [lot_stock(row, layout) for row in rows.order_by("expiry", "pk")]

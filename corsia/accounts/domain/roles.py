@@ -499,3 +499,25 @@ PERMISSIONS = (
 )
 for _role in (Role.PHYSICIAN, Role.PHARMACIST):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"nutrition.preview_nutrition"}
+
+# Galenic preparations (corsia.galenics, issue 18): the pharmacist keeps the formulary and
+# checks and releases a batch (never one they prepared); technicians and pharmacists prepare
+# and dispense.
+PERMISSIONS = (
+    *PERMISSIONS,
+    PermissionSpec("galenics", "view_galenics", "Consultare formulario e lotti galenici"),
+    PermissionSpec("galenics", "manage_formulary", "Gestire il formulario galenico"),
+    PermissionSpec("galenics", "prepare_galenics", "Preparare i lotti galenici"),
+    PermissionSpec("galenics", "release_galenics", "Controllare e rilasciare i lotti galenici"),
+    PermissionSpec("galenics", "dispense_galenics", "Dispensare le preparazioni galeniche"),
+)
+for _role in (Role.PHARMACIST, Role.TECHNICIAN):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {
+        "galenics.view_galenics",
+        "galenics.prepare_galenics",
+        "galenics.dispense_galenics",
+    }
+ROLE_PERMISSIONS[Role.PHARMACIST] = ROLE_PERMISSIONS[Role.PHARMACIST] | {
+    "galenics.manage_formulary",
+    "galenics.release_galenics",
+}

@@ -1,0 +1,163 @@
+"""Reads of the galenic laboratory: the formulary, a formula with its versions, the
+batches, one batch with its worksheet, controls, label and dispensings. A batch made for
+a patient (or dispensed to one) is patient data: its read is written in the access log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from corsia.audit.services import access_log_record
+from corsia.core.actors import User, Workstation, require_permission
+from corsia.core.domain.errors import NotFound
+from corsia.galenics.domain.batch import QcGap, control_label, deviation_percent, qc_gaps
+from corsia.galenics.domain.label import Label, LabelComponent, LabelInput, label_for
+from corsia.galenics.domain.units import Quantity, Unit, decimal_text, quantity_text, readable
+from corsia.galenics.models import (
+    Batch,
+    BatchLine,
+    BatchState,
+    Dispensing,
+    Formula,
+    FormulaState,
+    QcResult,
+)
+from corsia.galenics.permissions import VIEW
+from corsia.galenics.services import dispensed_quantity, last_results
+
+REFUSED = "Non hai il permesso di consultare il laboratorio galenico."
+
+
+def formulas(*, user: User) -> QuerySet[Formula]:
+    """Every formula version in force or in draft, by name (superseded ones on their
+    formula's page)."""
+    require_permission(user, VIEW, REFUSED)
+    return Formula.objects.exclude(state=FormulaState.SUPERSEDED).order_by("name", "number")
+
+
+def formula_get(*, user: User, formula_id: int) -> Formula:
+    require_permission(user, VIEW, REFUSED)
+    formula = Formula.objects.filter(pk=formula_id).first()
+    if formula is None:
+        raise NotFound("Formula non trovata.", code="formula_not_found")
+    return formula
+
+
+def formula_versions(formula: Formula) -> QuerySet[Formula]:
+    return Formula.objects.filter(code=formula.code).order_by("-number")
+
+
+def recent_batches(*, user: User, limit: int = 50) -> QuerySet[Batch]:
+    require_permission(user, VIEW, REFUSED)
+    return Batch.objects.select_related("formula").order_by("-created_at", "-pk")[:limit]
+
+
+@dataclass(frozen=True)
+class LineView:
+    line: BatchLine
+    required_text: str
+    weighed_text: str
+    deviation_percent: Decimal | None
+
+
+@dataclass(frozen=True)
+class BatchView:
+    batch: Batch
+    lines: list[LineView]
+    required_controls: list[tuple[str, str]]
+    qc_results: list[QcResult]
+    qc_gaps: list[QcGap]
+    label: Label | None
+    dispensings: list[Dispensing]
+    left: Decimal
+    left_text: str
+
+
+def _line_view(line: BatchLine) -> LineView:
+    unit = Unit(line.unit)
+    deviation = (
+        deviation_percent(line.required, line.weighed).quantize(Decimal("0.01"))
+        if line.weighed is not None
+        else None
+    )
+    return LineView(
+        line=line,
+        required_text=quantity_text(readable(Quantity(line.required, unit))),
+        weighed_text=quantity_text(readable(Quantity(line.weighed, unit))) if line.weighed else "",
+        deviation_percent=deviation,
+    )
+
+
+def batch_label(batch: Batch) -> Label | None:
+    """The label of a released batch (``None`` before the release)."""
+    if batch.state != BatchState.RELEASED or batch.beyond_use is None:
+        return None
+    formula = batch.formula
+    return label_for(
+        LabelInput(
+            pharmacy=str(settings.CORSIA_GALENICS_PHARMACY_NAME),
+            name=formula.name,
+            kind=formula.kind,
+            pharmaceutical_form=formula.pharmaceutical_form,
+            batch_unit=formula.batch_unit,
+            batch_quantity_text=f"{decimal_text(batch.quantity)} {formula.batch_unit}",
+            components=[
+                LabelComponent(
+                    name=item.product.ingredient.name_it or item.product.name,
+                    per_unit=Quantity(item.quantity, Unit(item.unit)),
+                    excipient=item.excipient,
+                )
+                for item in formula.ingredients.select_related("product__ingredient")
+            ],
+            batch_number=batch.number,
+            prepared_on=timezone.localtime(batch.prepared_at or batch.created_at).date(),
+            beyond_use=batch.beyond_use,
+            storage=formula.storage,
+            patient=(
+                f"{batch.patient.surname.upper()} {batch.patient.given_names}"
+                if batch.patient
+                else ""
+            ),
+        )
+    )
+
+
+def batch_view(
+    *, user: User, workstation: Workstation, batch_id: int, channel: str = "web"
+) -> BatchView:
+    require_permission(user, VIEW, REFUSED)
+    batch = (
+        Batch.objects.select_related(
+            "formula", "patient", "cost_center", "prepared_by", "released_by"
+        )
+        .filter(pk=batch_id)
+        .first()
+    )
+    if batch is None:
+        raise NotFound("Lotto galenico non trovato.", code="batch_not_found")
+    dispensings = list(batch.dispensings.select_related("patient", "ward", "dispensed_by"))
+    seen = {batch.patient_id, *(d.patient_id for d in dispensings)}
+    for patient_id in sorted(p for p in seen if p is not None):
+        access_log_record(
+            user=user,
+            patient_id=patient_id,
+            what=f"galenics.batch:{batch.pk}",
+            workstation=workstation,
+            channel=channel,
+        )
+    left = batch.quantity - dispensed_quantity(batch)
+    return BatchView(
+        batch=batch,
+        lines=[_line_view(line) for line in batch.lines.select_related("product", "weighed_by")],
+        required_controls=[(c, control_label(c)) for c in batch.formula.quality_controls],
+        qc_results=list(batch.qc_results.select_related("recorded_by")),
+        qc_gaps=qc_gaps(batch.formula.quality_controls, last_results(batch)),
+        label=batch_label(batch),
+        dispensings=dispensings,
+        left=left,
+        left_text=f"{decimal_text(left)} {batch.formula.batch_unit}",
+    )

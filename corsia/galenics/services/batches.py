@@ -1,0 +1,383 @@
+"""A batch from its worksheet to its release: opened from a published formula version
+(the worksheet scaled to the batch), each ingredient weighed or measured from a lot in
+stock, the quality controls recorded, the preparation declared complete by its preparer,
+and the release by a second person, a pharmacist, who unloads the lots from the stock in
+the same transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from corsia.audit.services import audit_record
+from corsia.core.actors import User, Workstation, require_permission
+from corsia.core.domain.errors import ConflictError, NotFound, PermissionRefused, ValidationFailed
+from corsia.galenics import audit_events as events
+from corsia.galenics.domain.batch import (
+    CONTROL_CODES,
+    beyond_use_date,
+    deviation_percent,
+    qc_gaps,
+    within_tolerance,
+)
+from corsia.galenics.domain.units import (
+    Quantity,
+    Unit,
+    checked_amount,
+    convert,
+    scale,
+    stock_units,
+    unit_of,
+)
+from corsia.galenics.models import Batch, BatchLine, BatchState, Formula, FormulaState, QcResult
+from corsia.galenics.permissions import PREPARE, RELEASE
+from corsia.galenics.services.common import batch_for_update, clean_text, clock, tolerance_percent
+from corsia.inventory.selectors import cost_center_options, lot_location, lots_named
+from corsia.inventory.services import stock_unload
+from corsia.patients.selectors import patient_get
+
+PREPARE_REFUSED = "Non hai il permesso di preparare i lotti galenici."
+RELEASE_REFUSED = "Non hai il permesso di rilasciare i lotti galenici."
+
+
+def _number(moment: datetime) -> str:
+    year = timezone.localtime(moment).year
+    count = Batch.objects.filter(number__startswith=f"G{year}-").count()
+    return f"G{year}-{count + 1:04d}"
+
+
+def batch_open(
+    *,
+    actor: User,
+    workstation: Workstation,
+    formula_id: int,
+    quantity: Decimal,
+    cost_center_code: str,
+    patient_id: int | None = None,
+    now: datetime | None = None,
+) -> Batch:
+    """A batch of ``quantity`` batch units of a published formula version, its worksheet
+    lines scaled. Refusals: ``formula_not_published``, ``quantity_invalid``,
+    ``quantity_too_large``, ``cost_center_unknown``; a magistral preparation may name its
+    patient (within the actor's reach)."""
+    require_permission(actor, PREPARE, PREPARE_REFUSED)
+    units = checked_amount(quantity, "quantity")
+    center = cost_center_options().filter(code=str(cost_center_code)[:20]).first()
+    if center is None:
+        raise ValidationFailed(
+            "Centro di costo sconosciuto.", code="cost_center_unknown", field="cost_center"
+        )
+    patient = patient_get(user=actor, patient_id=patient_id) if patient_id else None
+    moment = clock(now)
+    with transaction.atomic():
+        formula = (
+            Formula.objects.select_for_update().filter(pk=formula_id).first()
+            if formula_id
+            else None
+        )
+        if formula is None:
+            raise NotFound("Formula non trovata.", code="formula_not_found")
+        if formula.state != FormulaState.PUBLISHED:
+            raise ConflictError(
+                "Si prepara solo dalla versione pubblicata della formula.",
+                code="formula_not_published",
+            )
+        batch = Batch.objects.create(
+            formula=formula,
+            number=_number(moment),
+            quantity=units,
+            cost_center=center,
+            patient=patient,
+            created_by=actor,
+            updated_by=actor,
+            tolerance_percent=tolerance_percent(),
+        )
+        for item in formula.ingredients.all():
+            needed = scale(Quantity(item.quantity, Unit(item.unit)), units)
+            BatchLine.objects.create(
+                batch=batch,
+                ingredient=item,
+                product_id=item.product_id,
+                required=checked_amount(needed.amount.quantize(Decimal("0.000001"))),
+                unit=item.unit,
+            )
+        audit_record(
+            event=events.BATCH_OPENED,
+            actor=actor,
+            workstation=workstation,
+            target=batch,
+            patient_id=batch.patient_id,
+            after={"number": batch.number, "formula": formula.pk, "quantity": f"{units}"},
+        )
+    return batch
+
+
+def _open_batch_line(line_id: int) -> tuple[Batch, BatchLine]:
+    line = BatchLine.objects.filter(pk=line_id).only("batch_id").first()
+    if line is None:
+        raise NotFound("Componente del lotto non trovato.", code="line_not_found")
+    batch = batch_for_update(line.batch_id)
+    if batch.state != BatchState.OPEN:
+        raise ConflictError(
+            "Il lotto non è più in preparazione.",
+            code="batch_not_open",
+            details={"state": batch.state},
+        )
+    return batch, BatchLine.objects.select_for_update().get(pk=line_id)
+
+
+def _checked_lot(line: BatchLine, lot: str, today: date) -> date:
+    held = lots_named(lot=lot)
+    mine = [held_lot for held_lot in held if held_lot.product_id == line.product_id]
+    if not mine:
+        if held:
+            raise ValidationFailed(
+                f"Il lotto {lot} è di un'altra materia prima.",
+                code="lot_wrong_product",
+                field="lot",
+            )
+        raise ValidationFailed(
+            f"Il lotto {lot} non è in giacenza.", code="lot_not_in_stock", field="lot"
+        )
+    expiry = min(held_lot.expiry for held_lot in mine)
+    if expiry < today:
+        raise ValidationFailed(
+            f"Il lotto {lot} è scaduto il {expiry:%d/%m/%Y}.", code="lot_expired", field="lot"
+        )
+    return expiry
+
+
+@dataclass(frozen=True)
+class Weighing:
+    line: BatchLine
+    deviation_percent: Decimal
+    within_tolerance: bool
+
+
+def line_weigh(
+    *,
+    actor: User,
+    workstation: Workstation,
+    line_id: int,
+    quantity: Decimal,
+    unit: str = "",
+    lot: str,
+    now: datetime | None = None,
+) -> Weighing:
+    """What was weighed or measured for a worksheet line and from which lot (scanned or
+    typed). Refusals: ``lot_required``, ``lot_not_in_stock``, ``lot_wrong_product``,
+    ``lot_expired``, ``quantity_invalid``, ``quantity_too_large``, ``unit_unknown``,
+    ``unit_incompatible``, ``batch_not_open``. A weighing outside the tolerance is kept
+    (``within_tolerance`` false) and blocks the release until weighed again."""
+    require_permission(actor, PREPARE, PREPARE_REFUSED)
+    amount = checked_amount(quantity, "quantity")
+    lot_text = clean_text(lot, "lot", limit=40, required="Indica o scansiona il lotto.")
+    moment = clock(now)
+    with transaction.atomic():
+        batch, line = _open_batch_line(line_id)
+        weighed_unit = unit_of(unit) if unit else Unit(line.unit)
+        in_line_unit = checked_amount(convert(amount, weighed_unit, Unit(line.unit)))
+        expiry = _checked_lot(line, lot_text, timezone.localtime(moment).date())
+        deviation = deviation_percent(line.required, in_line_unit)
+        passed = within_tolerance(line.required, in_line_unit, batch.tolerance_percent)
+        line.weighed, line.lot, line.lot_expiry = in_line_unit, lot_text, expiry
+        line.within_tolerance, line.weighed_by, line.weighed_at = passed, actor, moment
+        line.save()
+        audit_record(
+            event=events.LINE_WEIGHED,
+            actor=actor,
+            workstation=workstation,
+            target=line,
+            patient_id=batch.patient_id,
+            after={
+                "batch": batch.number,
+                "product": line.product_id,
+                "required": f"{line.required}",
+                "weighed": f"{in_line_unit}",
+                "unit": line.unit,
+                "lot": lot_text,
+                "deviation_percent": f"{deviation:.2f}",
+                "within_tolerance": passed,
+            },
+        )
+    return Weighing(line, deviation, passed)
+
+
+def qc_record(
+    *,
+    actor: User,
+    workstation: Workstation,
+    batch_id: int,
+    control: str,
+    passed: bool,
+    value: str = "",
+) -> QcResult:
+    """A quality control's result (the last one of a control counts). Refusals:
+    ``quality_control_unknown``, ``batch_released``."""
+    require_permission(actor, PREPARE, PREPARE_REFUSED)
+    if control not in CONTROL_CODES:
+        raise ValidationFailed(
+            "Controllo di qualità sconosciuto.", code="quality_control_unknown", field="control"
+        )
+    text = clean_text(value, "value")
+    with transaction.atomic():
+        batch = batch_for_update(batch_id)
+        if batch.state == BatchState.RELEASED:
+            raise ConflictError("Il lotto è già rilasciato.", code="batch_released")
+        result = QcResult.objects.create(
+            batch=batch, control=control, passed=bool(passed), value=text, recorded_by=actor
+        )
+        audit_record(
+            event=events.QC_RECORDED,
+            actor=actor,
+            workstation=workstation,
+            target=batch,
+            patient_id=batch.patient_id,
+            after={
+                "batch": batch.number,
+                "control": control,
+                "passed": bool(passed),
+                "value": text,
+            },
+        )
+    return result
+
+
+def _ensure_weighed(batch: Batch) -> list[BatchLine]:
+    lines = list(batch.lines.select_related("product"))
+    missing = [line.product.name for line in lines if line.weighed is None]
+    if missing:
+        raise ConflictError(
+            "Componenti non ancora pesati: " + ", ".join(missing) + ".",
+            code="weighing_missing",
+            details={"products": missing},
+        )
+    outside = [line.product.name for line in lines if not line.within_tolerance]
+    if outside:
+        raise ConflictError(
+            "Pesate fuori tolleranza (ripesare): " + ", ".join(outside) + ".",
+            code="weighing_out_of_tolerance",
+            details={"products": outside},
+        )
+    return lines
+
+
+def batch_prepared(
+    *, actor: User, workstation: Workstation, batch_id: int, now: datetime | None = None
+) -> Batch:
+    """The preparer declares the preparation complete (every line weighed within the
+    tolerance): the batch waits for the pharmacist's check and release."""
+    require_permission(actor, PREPARE, PREPARE_REFUSED)
+    moment = clock(now)
+    with transaction.atomic():
+        batch = batch_for_update(batch_id)
+        if batch.state != BatchState.OPEN:
+            raise ConflictError("Il lotto non è più in preparazione.", code="batch_not_open")
+        _ensure_weighed(batch)
+        batch.state, batch.prepared_by, batch.prepared_at = BatchState.PREPARED, actor, moment
+        batch.save(update_fields=["state", "prepared_by", "prepared_at", *batch.bump(by=actor)])
+        audit_record(
+            event=events.BATCH_PREPARED,
+            actor=actor,
+            workstation=workstation,
+            target=batch,
+            patient_id=batch.patient_id,
+            after={"batch": batch.number},
+        )
+    return batch
+
+
+def last_results(batch: Batch) -> dict[str, bool]:
+    return {r.control: r.passed for r in batch.qc_results.order_by("created_at", "pk")}
+
+
+def _unload(batch: Batch, lines: list[BatchLine], actor: User, workstation: Workstation) -> None:
+    for line in lines:
+        assert line.weighed is not None
+        item = line.ingredient
+        units = stock_units(
+            Quantity(line.weighed, Unit(line.unit)),
+            Quantity(item.stock_amount, Unit(item.stock_unit)),
+        )
+        location = lot_location(product_id=line.product_id, lot=line.lot)
+        if location is None:
+            raise ConflictError(
+                f"Il lotto {line.lot} di {line.product.name} non è più in giacenza.",
+                code="lot_not_in_stock",
+            )
+        stock_unload(
+            actor=actor,
+            workstation=workstation,
+            product=line.product,
+            quantity=units,
+            location=location,
+            cost_center=batch.cost_center,
+            reference=f"galenic:{batch.number}",
+            lot=line.lot,
+            now=batch.released_at or timezone.now(),
+            patient=batch.patient,
+        )
+
+
+def batch_release(
+    *, actor: User, workstation: Workstation, batch_id: int, now: datetime | None = None
+) -> Batch:
+    """The pharmacist's check and release: not by whoever prepared or weighed it
+    (``release_by_preparer``); every required control recorded and passed
+    (``qc_missing``, ``qc_failed``); the beyond-use date the earlier of the formula's
+    stability and the earliest lot expiry; the lots unloaded from the stock in the same
+    transaction (``stock_insufficient``, ``lot_expired``, ``lot_not_in_stock``: nothing
+    released)."""
+    require_permission(actor, RELEASE, RELEASE_REFUSED)
+    moment = clock(now)
+    with transaction.atomic():
+        batch = batch_for_update(batch_id)
+        if batch.state == BatchState.RELEASED:
+            raise ConflictError("Il lotto è già rilasciato.", code="batch_released")
+        if batch.state != BatchState.PREPARED:
+            raise ConflictError(
+                "Il lotto non è ancora dichiarato preparato.", code="batch_not_prepared"
+            )
+        lines = _ensure_weighed(batch)
+        preparers = {batch.prepared_by_id, *(line.weighed_by_id for line in lines)}
+        if actor.pk in preparers:
+            raise PermissionRefused(
+                "Hai preparato o pesato questo lotto: il controllo e il rilascio spettano a "
+                "un altro farmacista.",
+                code="release_by_preparer",
+            )
+        gaps = qc_gaps(batch.formula.quality_controls, last_results(batch))
+        if gaps:
+            failed = [g for g in gaps if g.problem == "failed"]
+            raise ConflictError(
+                ("Controlli non conformi: " if failed else "Controlli mancanti: ")
+                + ", ".join(g.label for g in (failed or gaps))
+                + ".",
+                code="qc_failed" if failed else "qc_missing",
+                details={"controls": [g.control for g in gaps]},
+            )
+        batch.state, batch.released_by, batch.released_at = BatchState.RELEASED, actor, moment
+        batch.beyond_use = beyond_use_date(
+            timezone.localtime(batch.prepared_at or moment).date(),
+            batch.formula.stability_days,
+            [line.lot_expiry for line in lines if line.lot_expiry is not None],
+        )
+        batch.save(
+            update_fields=[
+                "state", "released_by", "released_at", "beyond_use", *batch.bump(by=actor)
+            ]
+        )  # fmt: skip
+        _unload(batch, lines, actor, workstation)
+        audit_record(
+            event=events.BATCH_RELEASED,
+            actor=actor,
+            workstation=workstation,
+            target=batch,
+            patient_id=batch.patient_id,
+            after={"batch": batch.number, "beyond_use": batch.beyond_use.isoformat()},
+        )
+    return batch
