@@ -258,6 +258,7 @@ def test_a_merge_moves_every_modules_rows_and_its_undoing_brings_back_exactly_th
         "transfusion",
         "therapy",
         "vascular",
+        "transplant",
     }
     # and audited per module: who, the workstation, the reason naming the merge
     moved = AuditEvent.objects.filter(event_type="patients.merge_rows_moved")
@@ -273,6 +274,7 @@ def test_a_merge_moves_every_modules_rows_and_its_undoing_brings_back_exactly_th
         "therapy",
         "toxicity",
         "transfusion",
+        "transplant",
         "vascular",
     ]
     assert {e.reason for e in moved} == {f"Unione n. {merge.pk}: {REASON}"}
@@ -318,7 +320,7 @@ def test_a_merge_moves_every_modules_rows_and_its_undoing_brings_back_exactly_th
         ("patients.patient_unmerged", pair.duplicate.pk),
     ]
     assert (
-        AuditEvent.objects.filter(event_type="patients.merge_rows_returned").count() == 12
+        AuditEvent.objects.filter(event_type="patients.merge_rows_returned").count() == 13
     )  # one per module that moved rows
 
     # and it cannot be undone twice

@@ -247,7 +247,8 @@ def test_the_infusion_refuses_the_wrong_bag_or_patient(
         "wristband_required": (scanned(product.din + "X"), "", {}),
         "din_malformed": (scanned(product.din + "X")[:8], band, {}),
         "infusion_not_day_zero": (
-            scanned(product.din + "X"), band, {"started_at": at_day(timezone.localdate())},
+            # today at midnight: never in the future, whatever the hour the test runs
+            scanned(product.din + "X"), band, {"started_at": at_day(timezone.localdate(), hour=0)},
         ),
         "volume_ml_zero": (scanned(product.din + "X"), band, {"volume_ml": Decimal(0)}),
     }  # fmt: skip
