@@ -90,6 +90,8 @@ INSTALLED_APPS += ["corsia.vascular"]
 INSTALLED_APPS += ["corsia.nutrition"]
 CORSIA_NUTRITION_PERIPHERAL_MAX_MOSM_L = env_int("CORSIA_NUTRITION_PERIPHERAL_MAX_MOSM_L", 900)
 CORSIA_NUTRITION_WEIGHT_MAX_AGE_DAYS = env_int("CORSIA_NUTRITION_WEIGHT_MAX_AGE_DAYS", 7)
+# Hours from compounding to a bag's expiry on its label (the pharmacy's stability data).
+CORSIA_NUTRITION_STABILITY_HOURS = env_int("CORSIA_NUTRITION_STABILITY_HOURS", 24)
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -89,4 +89,5 @@ NAV_ITEMS = (
 NAV_ITEMS = (
     *NAV_ITEMS,
     NavItem("nutrition:calculator", _("Nutrizione parenterale"), "nutrition.preview_nutrition"),
+    NavItem("nutrition:work_plan", _("Piano di lavoro NPT"), "nutrition.validate_nutrition"),
 )
