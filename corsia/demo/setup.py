@@ -23,6 +23,7 @@ from corsia.demo.nursing import ensure_demo_nursing
 from corsia.drugs.services import drugs_reference_load
 from corsia.inventory import demo as demo_inventory
 from corsia.nursing.services import care_templates_reference_load, scales_reference_load
+from corsia.nutrition.demo import ensure_demo_nutrition
 from corsia.prescribing.demo import ensure_demo_clinical
 from corsia.regimens import library as regimen_library
 from corsia.therapy.demo import ensure_demo_ward_therapy
@@ -111,3 +112,9 @@ def demo_hospital() -> Iterator[str]:
     yield f"demo transfusion: {ensure_demo_transfusion(physician=_user('medico'))}"
     # Venous access register (issues 16 and 17): PICCs and cannulas of the first inpatients.
     yield f"demo venous accesses: {ensure_demo_vascular(nurse=_user('infermiere'))} created"
+    # Parenteral nutrition (issue 18): a preterm neonate's signed bag, an adult's validated one.
+    nutrition = ensure_demo_nutrition(
+        physician=_user("medico"), pharmacist=_user("farmacista"), nurse=_user("infermiere"),
+        coordinator=coordinator,
+    )  # fmt: skip
+    yield f"demo parenteral nutrition: {nutrition} orders created"

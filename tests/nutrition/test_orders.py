@@ -310,3 +310,18 @@ def test_two_signatures_at_once_sign_once(make_user: MakeUser) -> None:
     assert sorted(map(str, outcomes)) == ["nutrition_order_wrong_state", "signed"]
     assert NutritionOrder.objects.get(pk=order.pk).version == 2
     assert _events().count("nutrition.order_signed") == 1
+
+
+def test_the_demo_orders_are_made_once(
+    physician: User, pharmacist: User, nurse: User, make_user: MakeUser
+) -> None:
+    from corsia.nutrition.demo import ensure_demo_nutrition
+
+    people = {
+        "physician": physician, "pharmacist": pharmacist, "nurse": nurse,
+        "coordinator": make_user(Role.COORDINATOR),
+    }  # fmt: skip
+    assert ensure_demo_nutrition(**people) >= 1
+    neonatal = NutritionOrder.objects.get(age_group="neonatal")
+    assert (neonatal.state, neonatal.results["band"]) == ("signed", "neonate_preterm")
+    assert ensure_demo_nutrition(**people) == 0
