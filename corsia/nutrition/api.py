@@ -128,89 +128,89 @@ def order_create(request: HttpRequest, patient_id: int, payload: OrderIn) -> Sta
     return Status(201, _order(request, order.pk))
 
 
-@router.get("/orders/{order_id}", response=OrderOut)
+@router.get("/orders/{nutrition_order_id}", response=OrderOut)
 @api_perm(VIEW_ORDER)
-def order_get(request: HttpRequest, order_id: int) -> OrderOut:
+def order_get(request: HttpRequest, nutrition_order_id: int) -> OrderOut:
     """One order with its lines and its results (computed at drafting, fixed at signing)."""
-    return _order(request, order_id)
+    return _order(request, nutrition_order_id)
 
 
-@router.post("/orders/{order_id}/sign", response=OrderOut)
+@router.post("/orders/{nutrition_order_id}/sign", response=OrderOut)
 @api_perm(PRESCRIBE)
-def order_sign(request: HttpRequest, order_id: int, payload: SignIn) -> OrderOut:
+def order_sign(request: HttpRequest, nutrition_order_id: int, payload: SignIn) -> OrderOut:
     """Sign a draft: the checks run again on the chart's current weight. Refusals: 422
     ``nutrition_order_blocked`` (``details.blocks``), ``warning_reason_required``
     (``details.warnings``), ``weight_stale``, ``weight_missing``; 409
     ``nutrition_order_wrong_state``, ``stale_version``."""
     services.order_sign(
-        **acting(request), order_id=order_id, expected_version=payload.expected_version,
+        **acting(request), order_id=nutrition_order_id, expected_version=payload.expected_version,
         warning_reason=payload.warning_reason,
     )  # fmt: skip
-    return _order(request, order_id)
+    return _order(request, nutrition_order_id)
 
 
-@router.post("/orders/{order_id}/validate", response=OrderOut)
+@router.post("/orders/{nutrition_order_id}/validate", response=OrderOut)
 @api_perm(VALIDATE)
-def order_validate(request: HttpRequest, order_id: int, payload: ActIn) -> OrderOut:
+def order_validate(request: HttpRequest, nutrition_order_id: int, payload: ActIn) -> OrderOut:
     """A pharmacist validates a signed order. Refusals: 403 ``self_validation_refused``
     (the prescriber), 422 ``nutrition_order_blocked``, 409 ``nutrition_order_wrong_state``."""
     services.order_validate(
-        **acting(request), order_id=order_id, expected_version=payload.expected_version,
+        **acting(request), order_id=nutrition_order_id, expected_version=payload.expected_version,
         note=payload.note,
     )  # fmt: skip
-    return _order(request, order_id)
+    return _order(request, nutrition_order_id)
 
 
-@router.post("/orders/{order_id}/reject", response=OrderOut)
+@router.post("/orders/{nutrition_order_id}/reject", response=OrderOut)
 @api_perm(VALIDATE)
-def order_reject(request: HttpRequest, order_id: int, payload: ReasonIn) -> OrderOut:
+def order_reject(request: HttpRequest, nutrition_order_id: int, payload: ReasonIn) -> OrderOut:
     """A pharmacist rejects a signed order with a reason (422 ``reason_required``; 403
     ``self_validation_refused``)."""
     services.order_reject(
-        **acting(request), order_id=order_id, expected_version=payload.expected_version,
+        **acting(request), order_id=nutrition_order_id, expected_version=payload.expected_version,
         reason=payload.reason,
     )  # fmt: skip
-    return _order(request, order_id)
+    return _order(request, nutrition_order_id)
 
 
-@router.post("/orders/{order_id}/prepare", response=OrderOut)
+@router.post("/orders/{nutrition_order_id}/prepare", response=OrderOut)
 @api_perm(PREPARE)
-def order_prepare(request: HttpRequest, order_id: int, payload: ActIn) -> OrderOut:
+def order_prepare(request: HttpRequest, nutrition_order_id: int, payload: ActIn) -> OrderOut:
     """The bag of a validated order compounded."""
     services.order_prepare(
-        **acting(request), order_id=order_id, expected_version=payload.expected_version
+        **acting(request), order_id=nutrition_order_id, expected_version=payload.expected_version
     )
-    return _order(request, order_id)
+    return _order(request, nutrition_order_id)
 
 
-@router.post("/orders/{order_id}/administer", response=OrderOut)
+@router.post("/orders/{nutrition_order_id}/administer", response=OrderOut)
 @api_perm(ADMINISTER)
-def order_administer(request: HttpRequest, order_id: int, payload: ActIn) -> OrderOut:
+def order_administer(request: HttpRequest, nutrition_order_id: int, payload: ActIn) -> OrderOut:
     """The compounded bag started at the bedside."""
     services.order_administer(
-        **acting(request), order_id=order_id, expected_version=payload.expected_version
+        **acting(request), order_id=nutrition_order_id, expected_version=payload.expected_version
     )
-    return _order(request, order_id)
+    return _order(request, nutrition_order_id)
 
 
-@router.post("/orders/{order_id}/cancel", response=OrderOut)
+@router.post("/orders/{nutrition_order_id}/cancel", response=OrderOut)
 @api_perm(PRESCRIBE)
-def order_cancel(request: HttpRequest, order_id: int, payload: ReasonIn) -> OrderOut:
+def order_cancel(request: HttpRequest, nutrition_order_id: int, payload: ReasonIn) -> OrderOut:
     """Cancel an order not yet at the bedside, with a reason (422 ``reason_required``)."""
     services.order_cancel(
-        **acting(request), order_id=order_id, expected_version=payload.expected_version,
+        **acting(request), order_id=nutrition_order_id, expected_version=payload.expected_version,
         reason=payload.reason,
     )  # fmt: skip
-    return _order(request, order_id)
+    return _order(request, nutrition_order_id)
 
 
-@router.get("/orders/{order_id}/compounder.csv", response={200: str})
+@router.get("/orders/{nutrition_order_id}/compounder.csv", response={200: str})
 @api_perm(VIEW_ORDER)
-def order_compounder_csv(request: HttpRequest, order_id: int) -> HttpResponse:
+def order_compounder_csv(request: HttpRequest, nutrition_order_id: int) -> HttpResponse:
     """The compounder's CSV of a validated order (409 ``nutrition_order_not_validated``)."""
-    text = selectors.order_compounder_csv(**reading(request), order_id=order_id)
+    text = selectors.order_compounder_csv(**reading(request), order_id=nutrition_order_id)
     response = HttpResponse(text, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="npt-{order_id}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="npt-{nutrition_order_id}.csv"'
     return response
 
 
