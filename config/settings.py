@@ -100,6 +100,8 @@ CORSIA_NUTRITION_WEIGHT_MAX_AGE_DAYS = env_int("CORSIA_NUTRITION_WEIGHT_MAX_AGE_
 INSTALLED_APPS += ["corsia.transplant"]
 # The centre's EBMT CIC (centre identification code) for the MED-A export; empty: "N/D".
 CORSIA_TRANSPLANT_EBMT_CIC = env_str("CORSIA_TRANSPLANT_EBMT_CIC", "")
+# Hours from compounding to a bag's expiry on its label (the pharmacy's stability data).
+CORSIA_NUTRITION_STABILITY_HOURS = env_int("CORSIA_NUTRITION_STABILITY_HOURS", 24)
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -89,6 +89,7 @@ NAV_ITEMS = (
 NAV_ITEMS = (
     *NAV_ITEMS,
     NavItem("nutrition:calculator", _("Nutrizione parenterale"), "nutrition.preview_nutrition"),
+    NavItem("nutrition:work_plan", _("Piano di lavoro NPT"), "nutrition.validate_nutrition"),
 )
 
 # Stem-cell transplant pathway (corsia.transplant, issue 17): the unit's transplants.

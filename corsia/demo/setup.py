@@ -24,6 +24,7 @@ from corsia.drugs.services import drugs_reference_load
 from corsia.galenics.demo import ensure_demo_galenics
 from corsia.inventory import demo as demo_inventory
 from corsia.nursing.services import care_templates_reference_load, scales_reference_load
+from corsia.nutrition.demo import ensure_demo_nutrition
 from corsia.prescribing.demo import ensure_demo_clinical
 from corsia.regimens import library as regimen_library
 from corsia.therapy.demo import ensure_demo_ward_therapy
@@ -122,3 +123,9 @@ def demo_hospital() -> Iterator[str]:
         pharmacist=_user("farmacista"), releaser=_user("farmacista2"), technician=_user("tecnico")
     )
     yield f"demo galenic formulas: {galenics} published"
+    # Parenteral nutrition (issue 18): a preterm neonate's signed bag, an adult's validated one.
+    nutrition = ensure_demo_nutrition(
+        physician=_user("medico"), pharmacist=_user("farmacista"), nurse=_user("infermiere"),
+        coordinator=coordinator,
+    )  # fmt: skip
+    yield f"demo parenteral nutrition: {nutrition} orders created"

@@ -5,14 +5,38 @@ with a stable ``code``.
 No ``from __future__ import annotations`` (ninja resolves annotations at runtime)."""
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router
+from django.utils import timezone
+from ninja import Router, Status
 
 from corsia.core.access import api_perm
-from corsia.core.web import request_actor
-from corsia.nutrition import selectors
+from corsia.core.schemas import IsoDate
+from corsia.core.web import acting, reading, request_actor
+from corsia.nutrition import selectors, services
 from corsia.nutrition.domain.sheet import compounder_csv, compounding_sequence
-from corsia.nutrition.permissions import PREVIEW
+from corsia.nutrition.permissions import (
+    ADMINISTER,
+    PREPARE,
+    PRESCRIBE,
+    PREVIEW,
+    VALIDATE,
+    VIEW_ORDER,
+)
 from corsia.nutrition.schemas import PreviewIn, PreviewOut, items_of, patient_of, preview_out
+from corsia.nutrition.schemas_orders import (
+    ActIn,
+    OrderIn,
+    OrderOut,
+    PlanEntryOut,
+    ReasonIn,
+    SignIn,
+    TemplateIn,
+    TemplateOut,
+    order_input,
+    order_out,
+    plan_entry_out,
+    template_input,
+    template_out,
+)
 
 router = Router(tags=["nutrition"])
 
@@ -73,3 +97,143 @@ def _bag_id(raw: str) -> str:
     is never a formula or a separator."""
     cleaned = "".join(ch for ch in raw if ch.isascii() and (ch.isalnum() or ch == "-"))[:40]
     return cleaned or "NPT"
+
+
+# --- the saved orders, the wards' templates, the day's work plan ---------------------------
+
+
+def _order(request: HttpRequest, order_id: int) -> OrderOut:
+    return order_out(selectors.order_get(**reading(request), order_id=order_id))
+
+
+@router.get("/patients/{patient_id}/orders", response=list[OrderOut])
+@api_perm(VIEW_ORDER)
+def patient_orders(request: HttpRequest, patient_id: int) -> list[OrderOut]:
+    """The patient's orders, newest first (a logged read)."""
+    orders = selectors.patient_orders(**reading(request), patient_id=patient_id)
+    return [order_out(o) for o in orders]
+
+
+@router.post("/patients/{patient_id}/orders", response={201: OrderOut})
+@api_perm(PRESCRIBE)
+def order_create(request: HttpRequest, patient_id: int, payload: OrderIn) -> Status[OrderOut]:
+    """A draft on the chart's newest weight: its components, or a ward template's
+    (``template_id``). Refusals (422): ``weight_missing``, ``weight_stale``,
+    ``component_unknown``, ``unit_not_applicable``, ``amount_not_positive``,
+    ``amount_out_of_range``, ``infusion_hours_out_of_range``, ``components_required``,
+    ``route_unknown``, ``for_date_out_of_range``; 404 ``nutrition_template_not_found``."""
+    order = services.order_create(
+        **acting(request), patient_id=patient_id, data=order_input(payload)
+    )
+    return Status(201, _order(request, order.pk))
+
+
+@router.get("/orders/{nutrition_order_id}", response=OrderOut)
+@api_perm(VIEW_ORDER)
+def order_get(request: HttpRequest, nutrition_order_id: int) -> OrderOut:
+    """One order with its lines and its results (computed at drafting, fixed at signing)."""
+    return _order(request, nutrition_order_id)
+
+
+@router.post("/orders/{nutrition_order_id}/sign", response=OrderOut)
+@api_perm(PRESCRIBE)
+def order_sign(request: HttpRequest, nutrition_order_id: int, payload: SignIn) -> OrderOut:
+    """Sign a draft: the checks run again on the chart's current weight. Refusals: 422
+    ``nutrition_order_blocked`` (``details.blocks``), ``warning_reason_required``
+    (``details.warnings``), ``weight_stale``, ``weight_missing``; 409
+    ``nutrition_order_wrong_state``, ``stale_version``."""
+    services.order_sign(
+        **acting(request), order_id=nutrition_order_id, expected_version=payload.expected_version,
+        warning_reason=payload.warning_reason,
+    )  # fmt: skip
+    return _order(request, nutrition_order_id)
+
+
+@router.post("/orders/{nutrition_order_id}/validate", response=OrderOut)
+@api_perm(VALIDATE)
+def order_validate(request: HttpRequest, nutrition_order_id: int, payload: ActIn) -> OrderOut:
+    """A pharmacist validates a signed order. Refusals: 403 ``self_validation_refused``
+    (the prescriber), 422 ``nutrition_order_blocked``, 409 ``nutrition_order_wrong_state``."""
+    services.order_validate(
+        **acting(request), order_id=nutrition_order_id, expected_version=payload.expected_version,
+        note=payload.note,
+    )  # fmt: skip
+    return _order(request, nutrition_order_id)
+
+
+@router.post("/orders/{nutrition_order_id}/reject", response=OrderOut)
+@api_perm(VALIDATE)
+def order_reject(request: HttpRequest, nutrition_order_id: int, payload: ReasonIn) -> OrderOut:
+    """A pharmacist rejects a signed order with a reason (422 ``reason_required``; 403
+    ``self_validation_refused``)."""
+    services.order_reject(
+        **acting(request), order_id=nutrition_order_id, expected_version=payload.expected_version,
+        reason=payload.reason,
+    )  # fmt: skip
+    return _order(request, nutrition_order_id)
+
+
+@router.post("/orders/{nutrition_order_id}/prepare", response=OrderOut)
+@api_perm(PREPARE)
+def order_prepare(request: HttpRequest, nutrition_order_id: int, payload: ActIn) -> OrderOut:
+    """The bag of a validated order compounded."""
+    services.order_prepare(
+        **acting(request), order_id=nutrition_order_id, expected_version=payload.expected_version
+    )
+    return _order(request, nutrition_order_id)
+
+
+@router.post("/orders/{nutrition_order_id}/administer", response=OrderOut)
+@api_perm(ADMINISTER)
+def order_administer(request: HttpRequest, nutrition_order_id: int, payload: ActIn) -> OrderOut:
+    """The compounded bag started at the bedside."""
+    services.order_administer(
+        **acting(request), order_id=nutrition_order_id, expected_version=payload.expected_version
+    )
+    return _order(request, nutrition_order_id)
+
+
+@router.post("/orders/{nutrition_order_id}/cancel", response=OrderOut)
+@api_perm(PRESCRIBE)
+def order_cancel(request: HttpRequest, nutrition_order_id: int, payload: ReasonIn) -> OrderOut:
+    """Cancel an order not yet at the bedside, with a reason (422 ``reason_required``)."""
+    services.order_cancel(
+        **acting(request), order_id=nutrition_order_id, expected_version=payload.expected_version,
+        reason=payload.reason,
+    )  # fmt: skip
+    return _order(request, nutrition_order_id)
+
+
+@router.get("/orders/{nutrition_order_id}/compounder.csv", response={200: str})
+@api_perm(VIEW_ORDER)
+def order_compounder_csv(request: HttpRequest, nutrition_order_id: int) -> HttpResponse:
+    """The compounder's CSV of a validated order (409 ``nutrition_order_not_validated``)."""
+    text = selectors.order_compounder_csv(**reading(request), order_id=nutrition_order_id)
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="npt-{nutrition_order_id}.csv"'
+    return response
+
+
+@router.get("/work-plan", response=list[PlanEntryOut])
+@api_perm(VIEW_ORDER)
+def work_plan(request: HttpRequest, day: IsoDate | None = None) -> list[PlanEntryOut]:
+    """The pharmacy's NPT work of ``day`` (today by default): the validated and compounded
+    orders, each with its compounding sequence (phosphate before calcium, lipids last) and
+    its compounder CSV."""
+    entries = selectors.work_plan(**reading(request), day=day or timezone.localdate())
+    return [plan_entry_out(e) for e in entries]
+
+
+@router.get("/templates", response=list[TemplateOut])
+@api_perm(VIEW_ORDER)
+def templates(request: HttpRequest) -> list[TemplateOut]:
+    """The wards' active templates."""
+    return [template_out(t) for t in selectors.ward_templates(user=request_actor(request))]
+
+
+@router.post("/templates", response={201: TemplateOut})
+@api_perm(PRESCRIBE)
+def template_save(request: HttpRequest, payload: TemplateIn) -> Status[TemplateOut]:
+    """Save a ward's template (by ward and name: saving again replaces its content)."""
+    template = services.template_save(**acting(request), data=template_input(payload))
+    return Status(201, template_out(template))

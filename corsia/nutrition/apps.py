@@ -6,3 +6,11 @@ class NutritionConfig(AppConfig):
     label = "nutrition"
     verbose_name = "Nutrizione parenterale"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # A patient merge re-points this module's orders (corsia.patients.merging).
+        from corsia.nutrition import audit_events  # noqa: F401  # registers the event types
+        from corsia.nutrition import merge as _merge
+        from corsia.patients.merging import merge_hook_register
+
+        merge_hook_register(module="nutrition", move=_merge.move, move_back=_merge.move_back)

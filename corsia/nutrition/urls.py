@@ -1,10 +1,23 @@
 from django.urls import path
 
-from corsia.nutrition import views
+from corsia.nutrition import views, views_orders
 
 app_name = "nutrition"
 
 urlpatterns = [
     path("", views.calculator, name="calculator"),
     path("compounder.csv", views.compounder_csv_download, name="compounder_csv"),
+    path("patients/<int:patient_id>/", views_orders.patient_page, name="patient"),
+    path("patients/<int:patient_id>/new/", views_orders.order_new, name="order_new"),
+    path("orders/<int:order_id>/", views_orders.order_page, name="order"),
+    path("orders/<int:order_id>/sign/", views_orders.order_sign, name="order_sign"),
+    path("orders/<int:order_id>/validate/", views_orders.order_validate, name="order_validate"),
+    path("orders/<int:order_id>/reject/", views_orders.order_reject, name="order_reject"),
+    path("orders/<int:order_id>/prepare/", views_orders.order_prepare, name="order_prepare"),
+    path(
+        "orders/<int:order_id>/administer/", views_orders.order_administer, name="order_administer"
+    ),
+    path("orders/<int:order_id>/cancel/", views_orders.order_cancel, name="order_cancel"),
+    path("orders/<int:order_id>/compounder.csv", views_orders.order_csv, name="order_csv"),
+    path("work-plan/", views_orders.work_plan_page, name="work_plan"),
 ]

@@ -255,6 +255,7 @@ def test_a_merge_moves_every_modules_rows_and_its_undoing_brings_back_exactly_th
         "regimens",
         "fse",
         "nursing",
+        "nutrition",
         "transfusion",
         "therapy",
         "vascular",
@@ -268,6 +269,7 @@ def test_a_merge_moves_every_modules_rows_and_its_undoing_brings_back_exactly_th
         "fse",
         "inventory",
         "nursing",
+        "nutrition",
         "prescribing",
         "records",
         "regimens",
@@ -320,7 +322,7 @@ def test_a_merge_moves_every_modules_rows_and_its_undoing_brings_back_exactly_th
         ("patients.patient_unmerged", pair.duplicate.pk),
     ]
     assert (
-        AuditEvent.objects.filter(event_type="patients.merge_rows_returned").count() == 13
+        AuditEvent.objects.filter(event_type="patients.merge_rows_returned").count() == 14
     )  # one per module that moved rows
 
     # and it cannot be undone twice

@@ -521,3 +521,25 @@ ROLE_PERMISSIONS[Role.PHARMACIST] = ROLE_PERMISSIONS[Role.PHARMACIST] | {
     "galenics.manage_formulary",
     "galenics.release_galenics",
 }
+# Saved nutrition orders: physicians prescribe and sign, pharmacists validate (never their
+# own) and compound, nurses start the bag; the care team and the pharmacy read them.
+PERMISSIONS = (
+    *PERMISSIONS,
+    PermissionSpec(
+        "nutrition", "view_nutrition_order", "Consultare le nutrizioni parenterali prescritte"
+    ),
+    PermissionSpec("nutrition", "prescribe_nutrition", "Prescrivere una nutrizione parenterale"),
+    PermissionSpec("nutrition", "validate_nutrition", "Validare una nutrizione parenterale"),
+    PermissionSpec("nutrition", "prepare_nutrition", "Registrare l'allestimento di una NPT"),
+    PermissionSpec("nutrition", "administer_nutrition", "Registrare l'avvio di una NPT"),
+)
+for _role in (Role.PHYSICIAN, Role.PHARMACIST, Role.NURSE):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"nutrition.view_nutrition_order"}
+ROLE_PERMISSIONS[Role.PHYSICIAN] = ROLE_PERMISSIONS[Role.PHYSICIAN] | {
+    "nutrition.prescribe_nutrition"
+}
+ROLE_PERMISSIONS[Role.PHARMACIST] = ROLE_PERMISSIONS[Role.PHARMACIST] | {
+    "nutrition.validate_nutrition",
+    "nutrition.prepare_nutrition",
+}
+ROLE_PERMISSIONS[Role.NURSE] = ROLE_PERMISSIONS[Role.NURSE] | {"nutrition.administer_nutrition"}

@@ -29,4 +29,48 @@ PAGES: dict[str, PageHelp] = {
     ),
 }
 
-NOT_PAGES: frozenset[str] = frozenset({"nutrition:compounder_csv"})  # a CSV download
+PAGES |= {
+    "nutrition:patient": PageHelp(
+        _("Nutrizione parenterale del paziente"),
+        _(
+            "Le prescrizioni di nutrizione parenterale del paziente e una nuova bozza: i "
+            "componenti (o uno schema di reparto), la via, le ore di infusione e il giorno. Il "
+            "peso è il più recente della cartella: se manca o è più vecchio del limite "
+            "impostato la bozza è rifiutata."
+        ),
+    ),
+    "nutrition:order": PageHelp(
+        _("Prescrizione di nutrizione parenterale"),
+        _(
+            "La sacca con i valori calcolati e i controlli. Il medico firma (i blocchi "
+            "impediscono la firma, gli avvisi chiedono un motivo); un farmacista diverso dal "
+            "prescrittore valida o respinge con un motivo; poi l'allestimento, con la scheda "
+            "delle aggiunte, il CSV per il compounder e l'etichetta, e l'avvio al letto. Dopo "
+            "la firma la prescrizione non si modifica più: si annulla con un motivo."
+        ),
+    ),
+    "nutrition:work_plan": PageHelp(
+        _("Piano di lavoro NPT"),
+        _(
+            "Le nutrizioni parenterali validate del giorno, ciascuna con la scheda di "
+            "allestimento (fosfato prima del calcio, lipidi per ultimi), il CSV per il "
+            "compounder e il contenuto dell'etichetta (composizione, velocità in mL/h, "
+            "scadenza)."
+        ),
+    ),
+}
+
+NOT_PAGES: frozenset[str] = frozenset(
+    {
+        "nutrition:compounder_csv",  # a CSV download
+        "nutrition:order_csv",
+        # the acts: forms posted from the order's page (its help covers them)
+        "nutrition:order_new",
+        "nutrition:order_sign",
+        "nutrition:order_validate",
+        "nutrition:order_reject",
+        "nutrition:order_prepare",
+        "nutrition:order_administer",
+        "nutrition:order_cancel",
+    }
+)

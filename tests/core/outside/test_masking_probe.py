@@ -405,3 +405,14 @@ NOT_PATIENT_DATA.update(
         "/api/v1/vascular/statistics": "counts by device type, operator and brand: no patient",
     }
 )
+
+# --- issue 18, parenteral nutrition orders: the patient's list is probed by patient_id ---
+PATIENT_LISTS["/api/v1/nutrition/work-plan"] = [{}]
+NOT_PATIENT_DATA.update(
+    {
+        "/api/v1/nutrition/orders/{nutrition_order_id}": "no nutrition order in the scenario; "
+        "one of a patient out of scope is 404 (tests/nutrition/test_orders.py)",
+        "/api/v1/nutrition/orders/{nutrition_order_id}/compounder.csv": "as above",
+        "/api/v1/nutrition/templates": "the wards' templates: per-kg needs, no patient",
+    }
+)

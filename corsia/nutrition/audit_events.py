@@ -1,0 +1,21 @@
+"""Audit events of parenteral nutrition orders (declared once)."""
+
+from __future__ import annotations
+
+from corsia.audit.domain.events import register
+
+ORDER_DRAFTED = register("nutrition.order_drafted", "Nutrizione parenterale prescritta (bozza)")
+ORDER_SIGNED = register("nutrition.order_signed", "Nutrizione parenterale firmata")
+ORDER_VALIDATED = register("nutrition.order_validated", "Nutrizione parenterale validata")
+ORDER_REJECTED = register(
+    "nutrition.order_rejected", "Nutrizione parenterale respinta dal farmacista",
+    reason_required=True,
+)  # fmt: skip
+ORDER_PREPARED = register("nutrition.order_prepared", "Nutrizione parenterale allestita")
+ORDER_ADMINISTERED = register(
+    "nutrition.order_administered", "Nutrizione parenterale somministrata"
+)
+ORDER_CANCELLED = register(
+    "nutrition.order_cancelled", "Nutrizione parenterale annullata", reason_required=True
+)
+TEMPLATE_SAVED = register("nutrition.template_saved", "Schema di reparto per NPT salvato")
