@@ -112,6 +112,32 @@ def plan_computed(dh: DayHospital, day: date) -> services.PlanRequestView:
     return services.plan_request_view(actor=dh.nurse, request_id=asked.pk, workstation=WORKSTATION)
 
 
+def booking_locked(dh: DayHospital, booking: Booking) -> None:
+    """The nurse locks ``booking`` on its place and time (the optimiser leaves it there)."""
+    services.booking_lock_set(
+        actor=dh.nurse,
+        workstation=WORKSTATION,
+        booking_id=booking.pk,
+        expected_version=booking.version,
+        locked=True,
+    )
+
+
+def booking_through(dh: DayHospital, booking: Booking, *events: str, reason: str = "") -> None:
+    """The nurse takes ``booking`` through ``events`` in turn, each from the version it is
+    at (``reason`` for a cancel or a no-show)."""
+    for event in events:
+        booking.refresh_from_db()
+        services.booking_transition(
+            actor=dh.nurse,
+            workstation=WORKSTATION,
+            booking_id=booking.pk,
+            expected_version=booking.version,
+            event=event,
+            reason=reason,
+        )
+
+
 def next_weekday(after: date, weekday: int = 0) -> date:
     """The first ``weekday`` (0 Monday) strictly after ``after``."""
     ahead = (weekday - after.weekday()) % 7 or 7
