@@ -72,15 +72,14 @@ class UnitRun:
 
 def load_run(
     cur: psycopg.Cursor[Any],
-    *,
     orders: list[UnitOrder],
     staff: Staff,
     rng: random.Random,
-    today: date,
-    now: datetime,
+    clock: tuple[date, datetime],
 ) -> UnitRun:
     """The archive, the tables' next ids and the centre's hoods, chairs, cost centres, MRNs
-    and CTCAE terms."""
+    and CTCAE terms; ``clock``: the run's day and moment."""
+    today, now = clock
     archive = load_archive(cur)
     ids = {t: _next(cur, t) for t in UNIT_TRACKED}
     hoods = [

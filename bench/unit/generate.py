@@ -60,7 +60,7 @@ def generate_unit(
     now: datetime,
 ) -> tuple[dict[str, int], list[Read]]:
     """COPY the unit's rows for ``orders``; returns the counts and the reads to log."""
-    run = load_run(cur, orders=orders, staff=staff, rng=rng, today=today, now=now)
+    run = load_run(cur, orders, staff, rng, (today, now))
     # pass 1: every preparation with its times; check-outs; administrations
     preps: list[Prep] = []
     prep_of_item: dict[int, Prep] = {}

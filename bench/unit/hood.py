@@ -47,9 +47,9 @@ class Draws:
         self,
         run: UnitRun,
         prep: Prep,
-        *,
         vial: Product,
         lot: Lot,
+        *,
         mg: Decimal,
         ml: Decimal,
         leftover: Leftover | None = None,
@@ -93,16 +93,8 @@ def _from_leftovers(
         left.ml = max(Decimal(0), left.ml - ml)
         left.updated_at = draws.at
         draws.oldest_open = min(draws.oldest_open or left.opened_at, left.opened_at)
-        draws.record(
-            run,
-            prep,
-            vial=left.product,
-            lot=left.lot,
-            mg=mg,
-            ml=ml,
-            leftover=left,
-            plan={"leftover_id": left.id},
-        )
+        plan = {"leftover_id": left.id}
+        draws.record(run, prep, left.product, left.lot, mg=mg, ml=ml, leftover=left, plan=plan)
         run.counts["leftover_draws"] += 1
 
 
@@ -139,7 +131,7 @@ def _from_new_vials(
                 label=preparation_label_code(prep.id),
             )
         plan = {"vial": f"V{n + 1}", "strength_mg": str(size.strength_mg)}
-        draws.record(run, prep, vial=vial, lot=lot, mg=mg, ml=ml, plan=plan)
+        draws.record(run, prep, vial, lot, mg=mg, ml=ml, plan=plan)
         run.counts["vials_new"] += 1
         excess = size.strength_mg - mg
         if excess > 0:
