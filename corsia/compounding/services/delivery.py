@@ -8,6 +8,7 @@ reasoned release."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -359,39 +360,57 @@ def _decision_reason(reason: str) -> str:
     return reason.strip()
 
 
+@dataclass(frozen=True)
+class _Decision:
+    """A pharmacist's decision on a bag after a temperature excursion: the fields it is
+    written in (``<done>_by``, ``<done>_at``, its reason), the refusal and the event."""
+
+    done: str
+    reason_field: str
+    refused: str
+    event: EventType
+    with_minutes: bool = False
+
+
+_RELEASE = _Decision(
+    "released",
+    "release_reason",
+    "Non hai il permesso di rilasciare dopo un'escursione di temperatura.",
+    events.TRANSPORT_EXCURSION_RELEASED,
+)
+_REJECT = _Decision(
+    "rejected",
+    "reject_reason",
+    "Non hai il permesso di respingere dopo un'escursione di temperatura.",
+    events.TRANSPORT_EXCURSION_REJECTED,
+    with_minutes=True,
+)
+
+
 def _excursion_decide(
-    *,
-    actor: User,
-    workstation: Workstation,
-    transport_id: int,
-    reason: str,
-    decision: str,
-    reason_field: str,
-    refused: str,
-    event: EventType,
-    with_minutes: bool = False,
+    decision: _Decision, *, actor: User, workstation: Workstation, transport_id: int, reason: str
 ) -> TransportLog:
-    """The pharmacist's decision on a bag after a temperature excursion (``released`` or
-    ``rejected``): who, when and why on the transport log, audited with the range seen."""
-    require_permission(actor, RELEASE, refused)
+    """Who, when and why on the transport log, audited with the range seen."""
+    require_permission(actor, RELEASE, decision.refused)
     text = _decision_reason(reason)
+    done = decision.done
     with transaction.atomic():
         log = _locked_excursion(transport_id)
-        setattr(log, f"{decision}_by", actor)
-        setattr(log, f"{decision}_at", timezone.now())
-        setattr(log, reason_field, text)
-        log.save(update_fields=[f"{decision}_by", f"{decision}_at", reason_field])
+        setattr(log, f"{done}_by", actor)
+        setattr(log, f"{done}_at", timezone.now())
+        setattr(log, decision.reason_field, text)
+        log.save(update_fields=[f"{done}_by", f"{done}_at", decision.reason_field])
         seen: dict[str, object] = {"min": str(log.minimum_c), "max": str(log.maximum_c)}
-        if with_minutes:
+        if decision.with_minutes:
             seen["minutes_outside"] = log.minutes_outside
         audit_record(
-            event=event,
+            event=decision.event,
             actor=actor,
             workstation=workstation,
             target=log,
             patient_id=log.checkout.order.patient_id,
-            before={decision: False},
-            after={decision: True, **seen},
+            before={done: False},
+            after={done: True, **seen},
             reason=text,
         )
     return log
@@ -404,14 +423,7 @@ def transport_excursion_release(
     drugs' stability data allow it), with the reason: the only way the bedside accepts
     those preparations again. Audited; a record in range needs no release."""
     return _excursion_decide(
-        actor=actor,
-        workstation=workstation,
-        transport_id=transport_id,
-        reason=reason,
-        decision="released",
-        reason_field="release_reason",
-        refused="Non hai il permesso di rilasciare dopo un'escursione di temperatura.",
-        event=events.TRANSPORT_EXCURSION_RELEASED,
+        _RELEASE, actor=actor, workstation=workstation, transport_id=transport_id, reason=reason
     )
 
 
@@ -423,13 +435,5 @@ def transport_excursion_reject(
     keeps refusing its preparations (the excursion is never released), which are made
     again. Final: a rejected bag cannot be released afterwards."""
     return _excursion_decide(
-        actor=actor,
-        workstation=workstation,
-        transport_id=transport_id,
-        reason=reason,
-        decision="rejected",
-        reason_field="reject_reason",
-        refused="Non hai il permesso di respingere dopo un'escursione di temperatura.",
-        event=events.TRANSPORT_EXCURSION_REJECTED,
-        with_minutes=True,
+        _REJECT, actor=actor, workstation=workstation, transport_id=transport_id, reason=reason
     )
