@@ -39,7 +39,9 @@ history can hold the preparations a real unit made.
 
 By concern: ``constants`` (sizes, rates, COPY columns), ``setup`` (:func:`prepare_unit`),
 ``archive`` (the products), ``stock`` (lots, FEFO), ``preps`` (a preparation's rows),
-``generate`` (:func:`generate_unit`, the two passes).
+``context`` (what the passes share, the hood sessions), ``chair`` (the day hospital's
+administrations and scans), ``hood`` (leftovers, new vials, weighings), ``generate``
+(:func:`generate_unit`, the two passes and the COPY).
 """
 
 from bench.unit.constants import UNIT_SEQUENCES, UNIT_SIZES, UNIT_TRACKED

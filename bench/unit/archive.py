@@ -136,34 +136,26 @@ class Archive:
         from corsia.compounding.services import requested_bag  # the regimen's bag text
 
         diluent, volume = requested_bag(item.preparation)
-        result: tuple[Completion | None, str]
-        try:
-            result = (
-                complete_preparation(
+
+        def attempt(
+            diluent: str | None = None, bag_volume_ml: Decimal | None = None
+        ) -> tuple[Completion | None, str]:
+            try:
+                done = complete_preparation(
                     dose_mg=item.final_dose,
                     product=product.data,
                     prepared_at=at,
                     opened_at=opened_at,
                     diluent=diluent,
-                    bag_volume_ml=volume,
-                ),
-                "",
-            )
-        except CorsiaError as refused:
-            result = (None, refused.message)
-            if diluent is not None:  # the regimen's bag does not fit: the archive chooses
-                try:
-                    result = (
-                        complete_preparation(
-                            dose_mg=item.final_dose,
-                            product=product.data,
-                            prepared_at=at,
-                            opened_at=opened_at,
-                        ),
-                        "",
-                    )
-                except CorsiaError as again:
-                    result = (None, again.message)
+                    bag_volume_ml=bag_volume_ml,
+                )
+            except CorsiaError as refused:
+                return None, refused.message
+            return done, ""
+
+        result = attempt(diluent=diluent, bag_volume_ml=volume)
+        if result[0] is None and diluent is not None:
+            result = attempt()  # the regimen's bag does not fit: the archive chooses
         if opened_at is None:
             self.completions[key] = result
         return result

@@ -19,7 +19,7 @@ from corsia.administration.permissions import ADMINISTER, VIEW_PUMPS, VIEW_WORKL
 from corsia.administration.pumps import selectors as pump_selectors
 from corsia.core.access import api_perm
 from corsia.core.schemas import Amount, BoundedInt, IsoDatetime, Reason, RecordId
-from corsia.core.web import acting
+from corsia.core.web import acting, reading
 from corsia.core.web import request_actor as _actor
 from corsia.core.web import request_workstation as _ws
 
@@ -346,7 +346,7 @@ def bedside_session_close(request: HttpRequest) -> SessionOut | None:
 @api_perm(VIEW_WORKLIST)
 def administration_get(request: HttpRequest, administration_id: int) -> AdministrationOut:
     admin = bedside_selectors.administration_get(
-        user=_actor(request), administration_id=administration_id, workstation=_ws(request)
+        **reading(request), administration_id=administration_id
     )
     return _administration(admin)
 

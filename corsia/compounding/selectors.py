@@ -189,7 +189,9 @@ def preparation_view(
     return prep
 
 
-def order_for_pharmacy(*, user: User, order_id: int, workstation: Workstation) -> TherapyOrder:
+def order_for_pharmacy(
+    *, user: User, order_id: int, workstation: Workstation, channel: str = "web"
+) -> TherapyOrder:
     reader = require_permission(user, VIEW, WORKPLAN_REFUSED)
     order = order_find(order_id)
     if order is None:
@@ -199,6 +201,7 @@ def order_for_pharmacy(*, user: User, order_id: int, workstation: Workstation) -
         patient_id=order.patient_id,
         what=f"prescrizione {order.pk} (UFA)",
         workstation=workstation,
+        channel=channel,
     )
     return order
 

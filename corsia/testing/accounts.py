@@ -7,11 +7,23 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from django.test import Client
 
+from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
 
 MakeUser = Callable[..., User]
+
+
+def role_user(role: Role, username: str) -> Any:
+    """A fixture, named by the conftest name it is assigned to: the user of ``role`` called
+    ``username`` (``physician = role_user(Role.PHYSICIAN, "dr_verdi")``)."""
+
+    def user(make_user: MakeUser) -> User:
+        return make_user(role, username=username)
+
+    return pytest.fixture(user)
 
 
 def logged_in(user: User) -> Client:

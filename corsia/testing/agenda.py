@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, time, timedelta
+from typing import Any
 
 from django.utils import timezone
 
@@ -110,6 +111,29 @@ def plan_computed(dh: DayHospital, day: date) -> services.PlanRequestView:
     )
     services.day_plan_compute(request_id=asked.pk)
     return services.plan_request_view(actor=dh.nurse, request_id=asked.pk, workstation=WORKSTATION)
+
+
+def _on_booking(dh: DayHospital, booking: Booking) -> dict[str, Any]:
+    """The nurse acting on ``booking`` at the version it is at, as service keywords."""
+    return {
+        "actor": dh.nurse,
+        "workstation": WORKSTATION,
+        "booking_id": booking.pk,
+        "expected_version": booking.version,
+    }
+
+
+def booking_locked(dh: DayHospital, booking: Booking) -> None:
+    """The nurse locks ``booking`` on its place and time (the optimiser leaves it there)."""
+    services.booking_lock_set(**_on_booking(dh, booking), locked=True)
+
+
+def booking_through(dh: DayHospital, booking: Booking, *events: str, reason: str = "") -> None:
+    """The nurse takes ``booking`` through ``events`` in turn, each from the version it is
+    at (``reason`` for a cancel or a no-show)."""
+    for event in events:
+        booking.refresh_from_db()
+        services.booking_transition(**_on_booking(dh, booking), event=event, reason=reason)
 
 
 def next_weekday(after: date, weekday: int = 0) -> date:

@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 
 from corsia.administration.models import Administration, AdministrationScan
+from corsia.audit.models import AccessLogEntry
 from corsia.testing.accounts import logged_in, post_json
 from corsia.testing.administration import Folfox
 
@@ -115,3 +116,21 @@ def test_interrupt_needs_volume_and_reason_and_a_partial_end_a_reason(folfox: Fo
         {"volume_given_ml": "200", "reason": "Sospesa dal medico", "expected_version": version},
     )
     assert (status, partial["state"]) == (200, "partial")
+
+
+def test_reading_an_administration_through_the_api_is_logged_on_the_api_channel(
+    folfox: Folfox,
+) -> None:
+    nurse = logged_in(folfox.nurse)
+    _, started = _verify(nurse, folfox, "ondansetron")
+    admin_id = started["administration"]["id"]
+    before = AccessLogEntry.objects.count()
+    assert nurse.get(f"{API}/administrations/{admin_id}").status_code == 200
+    entry = AccessLogEntry.objects.order_by("id").last()
+    assert AccessLogEntry.objects.count() == before + 1
+    assert entry is not None
+    assert (entry.patient_id, entry.what, entry.channel) == (
+        folfox.patient.pk,
+        f"somministrazione {admin_id}",
+        "api",
+    )

@@ -22,6 +22,8 @@ from corsia.testing.agenda import (
     WORKSTATION,
     DayHospital,
     book_new_patient,
+    booking_locked,
+    booking_through,
     booking_times,
     day_hospital_with,
     next_weekday,
@@ -53,28 +55,6 @@ def _apply(dh: DayHospital, view: services.PlanRequestView, reason: str = REASON
     return services.day_plan_request_apply(
         actor=dh.nurse, workstation=WORKSTATION, request_id=view.request_id, reason=reason
     )
-
-
-def _lock(dh: DayHospital, booking: Booking) -> None:
-    services.booking_lock_set(
-        actor=dh.nurse,
-        workstation=WORKSTATION,
-        booking_id=booking.pk,
-        expected_version=booking.version,
-        locked=True,
-    )
-
-
-def _start(dh: DayHospital, booking: Booking) -> None:
-    for event in ("arrive", "start"):
-        booking.refresh_from_db()
-        services.booking_transition(
-            actor=dh.nurse,
-            workstation=WORKSTATION,
-            booking_id=booking.pk,
-            expected_version=booking.version,
-            event=event,
-        )
 
 
 def test_the_gap_left_on_one_chair_is_closed(make_user: MakeUser) -> None:
@@ -122,7 +102,7 @@ def test_a_swap_of_two_patients_is_applied_without_a_transient_conflict(
     first would hit the second's old booking."""
     dh = day_hospital_with(make_user, {"P01", "P02"})
     locked = _book(dh, "Lenti", time(8, 30), 30)
-    _lock(dh, locked)
+    booking_locked(dh, locked)
     b = _book(dh, "Bruni", time(9), 150, "P01")
     a = _book(dh, "Alberti", time(9), 120, "P02")
     view = _preview(dh)
@@ -167,7 +147,7 @@ def test_a_started_booking_never_moves(make_user: MakeUser) -> None:
     dh = day_hospital_with(make_user, {"P01"})
     a = _book(dh, "Ardito", time(9), 120)
     b = _book(dh, "Bassi", time(11, 30), 120)
-    _start(dh, a)
+    booking_through(dh, a, "arrive", "start")
     view = _preview(dh)
     assert set(_shown(view).versions) == {b.pk}
     assert next(r for r in _shown(view).rows if r.booking_id == a.pk).fixed
@@ -182,7 +162,7 @@ def test_a_plan_leaving_someone_out_is_refused_with_the_name(make_user: MakeUser
     at 21:00, after the 19:00 closing. Left out."""
     dh = day_hospital_with(make_user, {"P01"})
     a = _book(dh, "Ardito", time(9), 120)
-    _lock(dh, a)
+    booking_locked(dh, a)
     rossi = _book(dh, "Rossi", time(8, 30), 600, place=None)
     view = _preview(dh)
     assert [o.booking_id for o in _shown(view).left_out] == [rossi.pk]

@@ -27,6 +27,8 @@ from corsia.testing.agenda import (
     WORKSTATION,
     DayHospital,
     book_new_patient,
+    booking_locked,
+    booking_through,
     booking_times,
     day_hospital_with,
     next_weekday,
@@ -290,13 +292,7 @@ def test_no_place_is_booked_across_the_lunch_closure(make_user: MakeUser) -> Non
     dh = day_hospital_with(make_user, {"P01"})
     _lunch(dh)
     p = _book(dh, "Presti", time(8, 30), 180)
-    services.booking_lock_set(
-        actor=dh.nurse,
-        workstation=WORKSTATION,
-        booking_id=p.pk,
-        expected_version=p.version,
-        locked=True,
-    )
+    booking_locked(dh, p)
     m = _book(dh, "Marini", time(8, 30), 240, place=None)
     view = _computed(dh)
     assert view.preview is not None
@@ -329,24 +325,8 @@ def test_a_replan_of_a_changed_day_never_moves_what_has_started(make_user: MakeU
     dh = day_hospital_with(make_user, {"P01", "P02"})
     a = _book(dh, "Ardito", time(9), 120)
     b = _book(dh, "Bassi", time(11, 30), 120)
-    for event in ("arrive", "start"):
-        a.refresh_from_db()
-        services.booking_transition(
-            actor=dh.nurse,
-            workstation=WORKSTATION,
-            booking_id=a.pk,
-            expected_version=a.version,
-            event=event,
-        )
-    b.refresh_from_db()
-    services.booking_transition(
-        actor=dh.nurse,
-        workstation=WORKSTATION,
-        booking_id=b.pk,
-        expected_version=b.version,
-        event="cancel",
-        reason="Terapia sospesa dal medico",
-    )
+    booking_through(dh, a, "arrive", "start")
+    booking_through(dh, b, "cancel", reason="Terapia sospesa dal medico")
     u = _book(dh, "Urgenti", time(10), 60, place=None)
     before = booking_times(a)
     view = _computed(dh)

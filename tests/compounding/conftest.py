@@ -7,23 +7,12 @@ from django.utils import timezone
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
-from corsia.testing.accounts import MakeUser
+from corsia.testing.accounts import MakeUser, role_user
 from corsia.testing.compounding import Folfox, folfox_sent_to_pharmacy
 
-
-@pytest.fixture
-def physician(make_user: MakeUser) -> User:
-    return make_user(Role.PHYSICIAN, username="dr_prescrittore")
-
-
-@pytest.fixture
-def pharmacist(make_user: MakeUser) -> User:
-    return make_user(Role.PHARMACIST, username="farm_ufa")
-
-
-@pytest.fixture
-def technician(make_user: MakeUser) -> User:
-    return make_user(Role.TECHNICIAN, username="tec_cappa")
+physician = role_user(Role.PHYSICIAN, "dr_prescrittore")
+pharmacist = role_user(Role.PHARMACIST, "farm_ufa")
+technician = role_user(Role.TECHNICIAN, "tec_cappa")
 
 
 @pytest.fixture

@@ -89,3 +89,16 @@ def test_checkout_page_and_bag_label_are_in_the_access_log(
         (folfox.patient.pk, "web", f"check-out {checkout.pk}"),
         (folfox.patient.pk, "web", f"etichetta del sacchetto del check-out {checkout.pk}"),
     ]
+
+
+def test_an_orders_preparations_read_through_the_api_is_logged_on_the_api_channel(
+    folfox: Folfox, pharmacist: User
+) -> None:
+    key, _ = token_issue(user=pharmacist)
+    client = Client(headers={"Authorization": f"Bearer {key}"})
+    assert (
+        client.get(f"/api/v1/compounding/orders/{folfox.order.pk}/preparations").status_code == 200
+    )
+    assert _logged(pharmacist) == [
+        (folfox.patient.pk, "api", f"prescrizione {folfox.order.pk} (UFA)")
+    ]

@@ -16,7 +16,7 @@ from corsia.fse.keys import signing_key
 from corsia.fse.simulator import GatewayServer, serve
 from corsia.patients.models import Patient
 from corsia.patients.services import consent_record
-from corsia.testing.accounts import MakeUser
+from corsia.testing.accounts import role_user
 from corsia.testing.patients import patient_registered
 
 EXAMPLES = Path(__file__).parent / "examples"
@@ -37,19 +37,9 @@ def gateway() -> Iterator[GatewayServer]:
     server.server_close()
 
 
-@pytest.fixture
-def it_staff(make_user: MakeUser) -> User:
-    return make_user(Role.IT_STAFF, username="si_fse")
-
-
-@pytest.fixture
-def physician(make_user: MakeUser) -> User:
-    return make_user(Role.PHYSICIAN, username="dr_silviani")
-
-
-@pytest.fixture
-def coordinator(make_user: MakeUser) -> User:
-    return make_user(Role.COORDINATOR, username="coord_fse")
+it_staff = role_user(Role.IT_STAFF, "si_fse")
+physician = role_user(Role.PHYSICIAN, "dr_silviani")
+coordinator = role_user(Role.COORDINATOR, "coord_fse")
 
 
 @pytest.fixture

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from corsia.accounts.domain.roles import Role
-from corsia.accounts.models import User
-from corsia.testing.accounts import MakeUser
+from corsia.testing.accounts import role_user
 from corsia.testing.interop import wards_ready
 
 
@@ -15,14 +14,8 @@ def wards(roles: None) -> None:
     wards_ready()
 
 
-@pytest.fixture
-def it_staff(make_user: MakeUser) -> User:
-    return make_user(Role.IT_STAFF, username="si_gialli")
-
-
-@pytest.fixture
-def physician(make_user: MakeUser) -> User:
-    return make_user(Role.PHYSICIAN, username="dr_verdi")
+it_staff = role_user(Role.IT_STAFF, "si_gialli")
+physician = role_user(Role.PHYSICIAN, "dr_verdi")
 
 
 # FOLFOX-4 at the bedside (corsia.testing.administration): the outgoing messages' tests

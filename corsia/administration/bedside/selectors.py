@@ -220,7 +220,7 @@ def patient_day(*, user: User, patient_id: int, day: date, workstation: Workstat
 
 
 def administration_get(
-    *, user: User, administration_id: int, workstation: Workstation
+    *, user: User, administration_id: int, workstation: Workstation, channel: str = "web"
 ) -> Administration:
     """One administration with its scans, pump programmes and alarms (logged)."""
     _require(user)
@@ -241,6 +241,7 @@ def administration_get(
         patient_id=admin.patient_id,
         what=f"somministrazione {admin.pk}",
         workstation=workstation,
+        channel=channel,
     )
     return admin
 

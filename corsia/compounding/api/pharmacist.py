@@ -81,9 +81,7 @@ def order_take_charge(request: HttpRequest, order_id: int) -> Status[list[Prepar
 @router.get("/orders/{order_id}/preparations", response=list[PreparationOut])
 @api_perm(VIEW)
 def order_preparations(request: HttpRequest, order_id: int) -> list[PreparationOut]:
-    order = selectors.order_for_pharmacy(
-        user=request_actor(request), order_id=order_id, workstation=request_workstation(request)
-    )
+    order = selectors.order_for_pharmacy(**reading(request), order_id=order_id)
     return [preparation_out(p) for p in selectors.order_preparations(order)]
 
 

@@ -8,12 +8,14 @@ reasoned release."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
+from corsia.audit.domain.events import EventType
 from corsia.audit.services import audit_record
 from corsia.compounding import audit_events as events
 from corsia.compounding.dispensed import dispensing_announce
@@ -358,33 +360,71 @@ def _decision_reason(reason: str) -> str:
     return reason.strip()
 
 
+@dataclass(frozen=True)
+class _Decision:
+    """A pharmacist's decision on a bag after a temperature excursion: the fields it is
+    written in (``<done>_by``, ``<done>_at``, its reason), the refusal and the event."""
+
+    done: str
+    reason_field: str
+    refused: str
+    event: EventType
+    with_minutes: bool = False
+
+
+_RELEASE = _Decision(
+    "released",
+    "release_reason",
+    "Non hai il permesso di rilasciare dopo un'escursione di temperatura.",
+    events.TRANSPORT_EXCURSION_RELEASED,
+)
+_REJECT = _Decision(
+    "rejected",
+    "reject_reason",
+    "Non hai il permesso di respingere dopo un'escursione di temperatura.",
+    events.TRANSPORT_EXCURSION_REJECTED,
+    with_minutes=True,
+)
+
+
+def _excursion_decide(
+    decision: _Decision, *, actor: User, workstation: Workstation, transport_id: int, reason: str
+) -> TransportLog:
+    """Who, when and why on the transport log, audited with the range seen."""
+    require_permission(actor, RELEASE, decision.refused)
+    text = _decision_reason(reason)
+    done = decision.done
+    with transaction.atomic():
+        log = _locked_excursion(transport_id)
+        setattr(log, f"{done}_by", actor)
+        setattr(log, f"{done}_at", timezone.now())
+        setattr(log, decision.reason_field, text)
+        log.save(update_fields=[f"{done}_by", f"{done}_at", decision.reason_field])
+        seen: dict[str, object] = {"min": str(log.minimum_c), "max": str(log.maximum_c)}
+        if decision.with_minutes:
+            seen["minutes_outside"] = log.minutes_outside
+        audit_record(
+            event=decision.event,
+            actor=actor,
+            workstation=workstation,
+            target=log,
+            patient_id=log.checkout.order.patient_id,
+            before={done: False},
+            after={done: True, **seen},
+            reason=text,
+        )
+    return log
+
+
 def transport_excursion_release(
     *, actor: User, workstation: Workstation, transport_id: int, reason: str
 ) -> TransportLog:
     """The pharmacist releases a patient bag after a transport temperature excursion (the
     drugs' stability data allow it), with the reason: the only way the bedside accepts
     those preparations again. Audited; a record in range needs no release."""
-    require_permission(
-        actor, RELEASE, "Non hai il permesso di rilasciare dopo un'escursione di temperatura."
+    return _excursion_decide(
+        _RELEASE, actor=actor, workstation=workstation, transport_id=transport_id, reason=reason
     )
-    text = _decision_reason(reason)
-    with transaction.atomic():
-        log = _locked_excursion(transport_id)
-        log.released_by = actor
-        log.released_at = timezone.now()
-        log.release_reason = text
-        log.save(update_fields=["released_by", "released_at", "release_reason"])
-        audit_record(
-            event=events.TRANSPORT_EXCURSION_RELEASED,
-            actor=actor,
-            workstation=workstation,
-            target=log,
-            patient_id=log.checkout.order.patient_id,
-            before={"released": False},
-            after={"released": True, "min": str(log.minimum_c), "max": str(log.maximum_c)},
-            reason=log.release_reason,
-        )
-    return log
 
 
 def transport_excursion_reject(
@@ -394,29 +434,6 @@ def transport_excursion_reject(
     stability data do not cover it): recorded with the reason and audited; the bedside
     keeps refusing its preparations (the excursion is never released), which are made
     again. Final: a rejected bag cannot be released afterwards."""
-    require_permission(
-        actor, RELEASE, "Non hai il permesso di respingere dopo un'escursione di temperatura."
+    return _excursion_decide(
+        _REJECT, actor=actor, workstation=workstation, transport_id=transport_id, reason=reason
     )
-    text = _decision_reason(reason)
-    with transaction.atomic():
-        log = _locked_excursion(transport_id)
-        log.rejected_by = actor
-        log.rejected_at = timezone.now()
-        log.reject_reason = text
-        log.save(update_fields=["rejected_by", "rejected_at", "reject_reason"])
-        audit_record(
-            event=events.TRANSPORT_EXCURSION_REJECTED,
-            actor=actor,
-            workstation=workstation,
-            target=log,
-            patient_id=log.checkout.order.patient_id,
-            before={"rejected": False},
-            after={
-                "rejected": True,
-                "min": str(log.minimum_c),
-                "max": str(log.maximum_c),
-                "minutes_outside": log.minutes_outside,
-            },
-            reason=text,
-        )
-    return log

@@ -167,28 +167,22 @@ def _limit_findings(composition: Composition, band: Band, limits: Limits) -> lis
             continue
         severity = Severity.BLOCK if limit.action is Action.BLOCK else Severity.WARN
         label = PARAMETERS[parameter]
-        if limit.maximum is not None and value > limit.maximum:
-            findings.append(
-                Finding(
-                    "per_kg_above_maximum",
-                    severity,
-                    f"{label}: {_it(value, 2)} oltre il massimo di {_it(limit.maximum, 2)}.",
-                    parameter,
-                    value,
-                    limit.maximum,
+        # the side of the bound that is beyond it: +1 above the maximum, -1 below the minimum
+        for code, bound, side, words in (
+            ("per_kg_above_maximum", limit.maximum, 1, "oltre il massimo"),
+            ("per_kg_below_minimum", limit.minimum, -1, "sotto il minimo"),
+        ):
+            if bound is not None and side * (value - bound) > 0:
+                findings.append(
+                    Finding(
+                        code,
+                        severity,
+                        f"{label}: {_it(value, 2)} {words} di {_it(bound, 2)}.",
+                        parameter,
+                        value,
+                        bound,
+                    )
                 )
-            )
-        if limit.minimum is not None and value < limit.minimum:
-            findings.append(
-                Finding(
-                    "per_kg_below_minimum",
-                    severity,
-                    f"{label}: {_it(value, 2)} sotto il minimo di {_it(limit.minimum, 2)}.",
-                    parameter,
-                    value,
-                    limit.minimum,
-                )
-            )
     return findings
 
 
