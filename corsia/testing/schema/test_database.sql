@@ -1,4 +1,4 @@
--- Corsia test database snapshot, migration key fa8afa26ea67e066
+-- Corsia test database snapshot, migration key 5e530bbb9959259e
 --
 -- PostgreSQL database dump
 --
@@ -214,6 +214,27 @@ CREATE FUNCTION public.pgtrigger_append_only_02af9() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_append_only_034a1(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_append_only_034a1() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_append_only_03d10(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -277,6 +298,27 @@ CREATE FUNCTION public.pgtrigger_append_only_072b5() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_append_only_08e04(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_append_only_08e04() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_append_only_0994b(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -302,6 +344,48 @@ CREATE FUNCTION public.pgtrigger_append_only_0994b() RETURNS trigger
 --
 
 CREATE FUNCTION public.pgtrigger_append_only_0b215() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_append_only_0c915(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_append_only_0c915() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_append_only_0ef7e(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_append_only_0ef7e() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
                 
@@ -634,10 +718,52 @@ CREATE FUNCTION public.pgtrigger_append_only_2d5e8() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_append_only_2eb5c(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_append_only_2eb5c() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_append_only_2eead(); Type: FUNCTION; Schema: public; Owner: -
 --
 
 CREATE FUNCTION public.pgtrigger_append_only_2eead() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_append_only_2f9f2(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_append_only_2f9f2() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
                 
@@ -764,6 +890,48 @@ CREATE FUNCTION public.pgtrigger_append_only_39150() RETURNS trigger
 --
 
 CREATE FUNCTION public.pgtrigger_append_only_3e1fc() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_append_only_438a3(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_append_only_438a3() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_append_only_43e2e(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_append_only_43e2e() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
                 
@@ -1012,6 +1180,27 @@ CREATE FUNCTION public.pgtrigger_append_only_539c8() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_append_only_56543(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_append_only_56543() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_append_only_58fed(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -1033,10 +1222,52 @@ CREATE FUNCTION public.pgtrigger_append_only_58fed() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_append_only_5a0a7(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_append_only_5a0a7() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_append_only_5a646(); Type: FUNCTION; Schema: public; Owner: -
 --
 
 CREATE FUNCTION public.pgtrigger_append_only_5a646() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_append_only_5e2cf(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_append_only_5e2cf() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
                 
@@ -1121,6 +1352,27 @@ CREATE FUNCTION public.pgtrigger_append_only_60bd3() RETURNS trigger
 --
 
 CREATE FUNCTION public.pgtrigger_append_only_61c1f() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_append_only_638c3(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_append_only_638c3() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
                 
@@ -1516,6 +1768,48 @@ CREATE FUNCTION public.pgtrigger_append_only_7bf53() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_append_only_7d4e5(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_append_only_7d4e5() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_append_only_7f166(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_append_only_7f166() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_append_only_7fdc9(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -1642,10 +1936,73 @@ CREATE FUNCTION public.pgtrigger_append_only_895c2() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_append_only_8a12a(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_append_only_8a12a() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_append_only_900b1(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_append_only_900b1() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_append_only_93362(); Type: FUNCTION; Schema: public; Owner: -
 --
 
 CREATE FUNCTION public.pgtrigger_append_only_93362() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_append_only_9a7d4(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_append_only_9a7d4() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
                 
@@ -1936,6 +2293,27 @@ CREATE FUNCTION public.pgtrigger_append_only_ade9e() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_append_only_b5bfa(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_append_only_b5bfa() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_append_only_b70d6(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -1978,10 +2356,52 @@ CREATE FUNCTION public.pgtrigger_append_only_b8a69() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_append_only_bc051(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_append_only_bc051() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_append_only_bf057(); Type: FUNCTION; Schema: public; Owner: -
 --
 
 CREATE FUNCTION public.pgtrigger_append_only_bf057() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_append_only_bfefe(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_append_only_bfefe() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
                 
@@ -2167,6 +2587,27 @@ CREATE FUNCTION public.pgtrigger_append_only_cc1e8() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_append_only_cd3bd(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_append_only_cd3bd() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_append_only_cee62(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -2188,10 +2629,52 @@ CREATE FUNCTION public.pgtrigger_append_only_cee62() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_append_only_cf85c(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_append_only_cf85c() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_append_only_d2720(); Type: FUNCTION; Schema: public; Owner: -
 --
 
 CREATE FUNCTION public.pgtrigger_append_only_d2720() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_append_only_d2928(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_append_only_d2928() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
                 
@@ -2339,6 +2822,27 @@ CREATE FUNCTION public.pgtrigger_append_only_d70eb() RETURNS trigger
 --
 
 CREATE FUNCTION public.pgtrigger_append_only_d9fb7() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_append_only_da808(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_append_only_da808() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
                 
@@ -2507,6 +3011,27 @@ CREATE FUNCTION public.pgtrigger_append_only_e63bf() RETURNS trigger
 --
 
 CREATE FUNCTION public.pgtrigger_append_only_ea0e5() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_append_only_ec351(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_append_only_ec351() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
                 
@@ -2965,6 +3490,27 @@ CREATE FUNCTION public.pgtrigger_document_no_delete_0398f() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_donor_no_delete_ff1e3(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_donor_no_delete_ff1e3() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_home_therapy_no_delete_6cd1c(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -3028,6 +3574,27 @@ CREATE FUNCTION public.pgtrigger_insert_insert_026a3() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_insert_insert_02d74(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_insert_insert_02d74() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "nutrition_nutritionorderlineevent" ("amount", "code", "id", "order_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "position", "unit") VALUES (NEW."amount", NEW."code", NEW."id", NEW."order_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."position", NEW."unit"); RETURN NULL;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_insert_insert_05d96(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -3065,6 +3632,27 @@ CREATE FUNCTION public.pgtrigger_insert_insert_06885() RETURNS trigger
                         END IF;
                     END IF;
                     INSERT INTO "transfusion_bloodgroupdeterminationevent" ("abo", "collected_at", "id", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "recorded_by_id", "rhd_positive", "sample", "workstation") VALUES (NEW."abo", NEW."collected_at", NEW."id", NEW."patient_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."recorded_at", NEW."recorded_by_id", NEW."rhd_positive", NEW."sample", NEW."workstation"); RETURN NULL;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_insert_insert_084f5(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_insert_insert_084f5() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "transplant_custodyeventevent" ("author_id", "id", "kind", "note", "occurred_at", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "product_id", "recorded_at", "workstation") VALUES (NEW."author_id", NEW."id", NEW."kind", NEW."note", NEW."occurred_at", NEW."patient_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."product_id", NEW."recorded_at", NEW."workstation"); RETURN NULL;
                 END;
             $$;
 
@@ -3191,6 +3779,27 @@ CREATE FUNCTION public.pgtrigger_insert_insert_1005c() RETURNS trigger
                         END IF;
                     END IF;
                     INSERT INTO "patients_patientmergeevent" ("created_at", "duplicate_id", "earlier_duplicates", "id", "merged_at", "merged_by_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reason", "state", "survivor_id", "unmerge_reason", "unmerge_workstation", "unmerged_at", "unmerged_by_id", "updated_at", "workstation") VALUES (NEW."created_at", NEW."duplicate_id", NEW."earlier_duplicates", NEW."id", NEW."merged_at", NEW."merged_by_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."reason", NEW."state", NEW."survivor_id", NEW."unmerge_reason", NEW."unmerge_workstation", NEW."unmerged_at", NEW."unmerged_by_id", NEW."updated_at", NEW."workstation"); RETURN NULL;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_insert_insert_1121f(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_insert_insert_1121f() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "transplant_followupvisitevent" ("author_id", "conclusions", "consultations", "correction_reason", "created_at", "current_status", "day", "day_hospital_therapy", "examination", "home_therapy", "id", "immunosuppressant", "immunosuppressant_dose", "instrumental_tests", "level_band", "level_next_dose_at", "level_ng_ml", "level_sampled_at", "next_follow_up_on", "patient_id", "performance_scale", "performance_score", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "signed_at", "signed_by_id", "state", "supersedes_id", "transplant_id", "updated_at", "updated_by_id", "version", "visit_on", "workstation") VALUES (NEW."author_id", NEW."conclusions", NEW."consultations", NEW."correction_reason", NEW."created_at", NEW."current_status", NEW."day", NEW."day_hospital_therapy", NEW."examination", NEW."home_therapy", NEW."id", NEW."immunosuppressant", NEW."immunosuppressant_dose", NEW."instrumental_tests", NEW."level_band", NEW."level_next_dose_at", NEW."level_ng_ml", NEW."level_sampled_at", NEW."next_follow_up_on", NEW."patient_id", NEW."performance_scale", NEW."performance_score", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."signed_at", NEW."signed_by_id", NEW."state", NEW."supersedes_id", NEW."transplant_id", NEW."updated_at", NEW."updated_by_id", NEW."version", NEW."visit_on", NEW."workstation"); RETURN NULL;
                 END;
             $$;
 
@@ -3338,6 +3947,27 @@ CREATE FUNCTION public.pgtrigger_insert_insert_179bb() RETURNS trigger
                         END IF;
                     END IF;
                     INSERT INTO "compounding_transportlogevent" ("checkout_id", "excursions", "file_name", "id", "imported_at", "imported_by_id", "maximum_c", "minimum_c", "minutes_outside", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "readings", "reject_reason", "rejected_at", "rejected_by_id", "release_reason", "released_at", "released_by_id", "storage") VALUES (NEW."checkout_id", NEW."excursions", NEW."file_name", NEW."id", NEW."imported_at", NEW."imported_by_id", NEW."maximum_c", NEW."minimum_c", NEW."minutes_outside", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."readings", NEW."reject_reason", NEW."rejected_at", NEW."rejected_by_id", NEW."release_reason", NEW."released_at", NEW."released_by_id", NEW."storage"); RETURN NULL;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_insert_insert_17e79(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_insert_insert_17e79() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "transplant_outcomeevent" ("assessed_on", "author_id", "correction_reason", "day", "death_cause", "death_date", "hsct_related_cause", "id", "note", "patient_id", "performance_scale", "performance_score", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "supersedes_id", "survival", "time_point", "transplant_id", "workstation") VALUES (NEW."assessed_on", NEW."author_id", NEW."correction_reason", NEW."day", NEW."death_cause", NEW."death_date", NEW."hsct_related_cause", NEW."id", NEW."note", NEW."patient_id", NEW."performance_scale", NEW."performance_score", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."recorded_at", NEW."supersedes_id", NEW."survival", NEW."time_point", NEW."transplant_id", NEW."workstation"); RETURN NULL;
                 END;
             $$;
 
@@ -3553,6 +4183,48 @@ CREATE FUNCTION public.pgtrigger_insert_insert_2d96d() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_insert_insert_2de9d(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_insert_insert_2de9d() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "galenics_formulaingredientevent" ("excipient", "formula_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "position", "product_id", "quantity", "stock_amount", "stock_unit", "unit") VALUES (NEW."excipient", NEW."formula_id", NEW."id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."position", NEW."product_id", NEW."quantity", NEW."stock_amount", NEW."stock_unit", NEW."unit"); RETURN NULL;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_insert_insert_2f092(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_insert_insert_2f092() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "galenics_batchevent" ("beyond_use", "cost_center_id", "created_at", "created_by_id", "formula_id", "id", "number", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "prepared_at", "prepared_by_id", "quantity", "released_at", "released_by_id", "state", "tolerance_percent", "updated_at", "updated_by_id", "version") VALUES (NEW."beyond_use", NEW."cost_center_id", NEW."created_at", NEW."created_by_id", NEW."formula_id", NEW."id", NEW."number", NEW."patient_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."prepared_at", NEW."prepared_by_id", NEW."quantity", NEW."released_at", NEW."released_by_id", NEW."state", NEW."tolerance_percent", NEW."updated_at", NEW."updated_by_id", NEW."version"); RETURN NULL;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_insert_insert_37891(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -3700,6 +4372,27 @@ CREATE FUNCTION public.pgtrigger_insert_insert_3fd96() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_insert_insert_3ffbb(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_insert_insert_3ffbb() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "transplant_viralthresholdevent" ("id", "label", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "unit", "value", "virus") VALUES (NEW."id", NEW."label", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."unit", NEW."value", NEW."virus"); RETURN NULL;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_insert_insert_4452d(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -3716,6 +4409,48 @@ CREATE FUNCTION public.pgtrigger_insert_insert_4452d() RETURNS trigger
                         END IF;
                     END IF;
                     INSERT INTO "patients_bedorchairevent" ("code", "created_at", "id", "kind", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "updated_at", "ward_id") VALUES (NEW."code", NEW."created_at", NEW."id", NEW."kind", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."updated_at", NEW."ward_id"); RETURN NULL;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_insert_insert_47d4a(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_insert_insert_47d4a() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "nutrition_nutritionorderevent" ("administered_at", "administered_by_id", "age_days", "age_group", "blocked", "cancel_reason", "created_at", "for_date", "id", "infusion_hours", "mode", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "prepared_at", "prepared_by_id", "prescriber_id", "preterm", "rejection_reason", "results", "route", "signed_at", "signed_by_id", "state", "template_id", "updated_at", "updated_by_id", "validated_at", "validated_by_id", "validation_note", "version", "warning_reason", "weight_kg", "weight_measured_at", "workstation") VALUES (NEW."administered_at", NEW."administered_by_id", NEW."age_days", NEW."age_group", NEW."blocked", NEW."cancel_reason", NEW."created_at", NEW."for_date", NEW."id", NEW."infusion_hours", NEW."mode", NEW."patient_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."prepared_at", NEW."prepared_by_id", NEW."prescriber_id", NEW."preterm", NEW."rejection_reason", NEW."results", NEW."route", NEW."signed_at", NEW."signed_by_id", NEW."state", NEW."template_id", NEW."updated_at", NEW."updated_by_id", NEW."validated_at", NEW."validated_by_id", NEW."validation_note", NEW."version", NEW."warning_reason", NEW."weight_kg", NEW."weight_measured_at", NEW."workstation"); RETURN NULL;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_insert_insert_48e32(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_insert_insert_48e32() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "transplant_donorevent" ("abo", "born_on", "choice_reason", "chosen_at", "chosen_by_id", "cmv", "consent", "consent_on", "created_at", "eligibility_reasons", "eligible", "exception_reason", "exclusion_reason", "hla", "id", "kind", "markers", "match", "name", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_by_id", "registry_id", "relation", "rh_positive", "sex", "state", "transplant_id", "updated_at", "updated_by_id", "version") VALUES (NEW."abo", NEW."born_on", NEW."choice_reason", NEW."chosen_at", NEW."chosen_by_id", NEW."cmv", NEW."consent", NEW."consent_on", NEW."created_at", NEW."eligibility_reasons", NEW."eligible", NEW."exception_reason", NEW."exclusion_reason", NEW."hla", NEW."id", NEW."kind", NEW."markers", NEW."match", NEW."name", NEW."patient_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."recorded_by_id", NEW."registry_id", NEW."relation", NEW."rh_positive", NEW."sex", NEW."state", NEW."transplant_id", NEW."updated_at", NEW."updated_by_id", NEW."version"); RETURN NULL;
                 END;
             $$;
 
@@ -3847,6 +4582,27 @@ CREATE FUNCTION public.pgtrigger_insert_insert_5132c() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_insert_insert_51cce(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_insert_insert_51cce() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "galenics_batchlineevent" ("batch_id", "id", "ingredient_id", "lot", "lot_expiry", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "product_id", "required", "unit", "weighed", "weighed_at", "weighed_by_id", "within_tolerance") VALUES (NEW."batch_id", NEW."id", NEW."ingredient_id", NEW."lot", NEW."lot_expiry", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."product_id", NEW."required", NEW."unit", NEW."weighed", NEW."weighed_at", NEW."weighed_by_id", NEW."within_tolerance"); RETURN NULL;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_insert_insert_56667(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -3884,6 +4640,27 @@ CREATE FUNCTION public.pgtrigger_insert_insert_56961() RETURNS trigger
                         END IF;
                     END IF;
                     INSERT INTO "administration_pumpmessageevent" ("ack_code", "ack_error", "ack_text", "control_id", "device_id", "direction", "id", "message_type", "parsed", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "pump_id", "raw", "received_at", "sent_at") VALUES (NEW."ack_code", NEW."ack_error", NEW."ack_text", NEW."control_id", NEW."device_id", NEW."direction", NEW."id", NEW."message_type", NEW."parsed", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."pump_id", NEW."raw", NEW."received_at", NEW."sent_at"); RETURN NULL;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_insert_insert_582b8(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_insert_insert_582b8() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "transplant_cgvhdassessmentevent" ("assessed_on", "author_id", "correction_reason", "day", "explained_by_other_cause", "id", "measures", "note", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "scores", "severity", "supersedes_id", "transplant_id", "workstation") VALUES (NEW."assessed_on", NEW."author_id", NEW."correction_reason", NEW."day", NEW."explained_by_other_cause", NEW."id", NEW."measures", NEW."note", NEW."patient_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."recorded_at", NEW."scores", NEW."severity", NEW."supersedes_id", NEW."transplant_id", NEW."workstation"); RETURN NULL;
                 END;
             $$;
 
@@ -3989,6 +4766,27 @@ CREATE FUNCTION public.pgtrigger_insert_insert_5f7b1() RETURNS trigger
                         END IF;
                     END IF;
                     INSERT INTO "records_diaryentryevent" ("author_id", "correction_reason", "encounter_id", "id", "kind", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "signed_at", "supersedes_id", "text", "workstation", "written_at") VALUES (NEW."author_id", NEW."correction_reason", NEW."encounter_id", NEW."id", NEW."kind", NEW."patient_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."signed_at", NEW."supersedes_id", NEW."text", NEW."workstation", NEW."written_at"); RETURN NULL;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_insert_insert_60435(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_insert_insert_60435() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "transplant_viralloadevent" ("author_id", "correction_reason", "day", "entered_in_error", "id", "iu_per_copy", "kind", "lloq", "note", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "sampled_on", "supersedes_id", "transplant_id", "unit", "value", "virus", "workstation") VALUES (NEW."author_id", NEW."correction_reason", NEW."day", NEW."entered_in_error", NEW."id", NEW."iu_per_copy", NEW."kind", NEW."lloq", NEW."note", NEW."patient_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."recorded_at", NEW."sampled_on", NEW."supersedes_id", NEW."transplant_id", NEW."unit", NEW."value", NEW."virus", NEW."workstation"); RETURN NULL;
                 END;
             $$;
 
@@ -4183,6 +4981,27 @@ CREATE FUNCTION public.pgtrigger_insert_insert_70599() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_insert_insert_73aeb(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_insert_insert_73aeb() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "transplant_productevent" ("cd34_dose", "cd34_per_ul", "cd34_total", "collected_on", "created_at", "custody", "din", "donor_id", "expires_at", "id", "method", "note", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recipient_weight_kg", "recorded_by_id", "transplant_id", "updated_at", "updated_by_id", "version", "volume_ml") VALUES (NEW."cd34_dose", NEW."cd34_per_ul", NEW."cd34_total", NEW."collected_on", NEW."created_at", NEW."custody", NEW."din", NEW."donor_id", NEW."expires_at", NEW."id", NEW."method", NEW."note", NEW."patient_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."recipient_weight_kg", NEW."recorded_by_id", NEW."transplant_id", NEW."updated_at", NEW."updated_by_id", NEW."version", NEW."volume_ml"); RETURN NULL;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_insert_insert_7475c(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -4220,6 +5039,27 @@ CREATE FUNCTION public.pgtrigger_insert_insert_7654e() RETURNS trigger
                         END IF;
                     END IF;
                     INSERT INTO "interop_inboundmessageevent" ("ack", "ack_code", "attempts", "control_id", "error_code", "error_location", "error_text", "id", "message_type", "outcome", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "processed_at", "raw", "received_at", "sending_application", "sending_facility", "state", "waiting_for") VALUES (NEW."ack", NEW."ack_code", NEW."attempts", NEW."control_id", NEW."error_code", NEW."error_location", NEW."error_text", NEW."id", NEW."message_type", NEW."outcome", NEW."patient_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."processed_at", NEW."raw", NEW."received_at", NEW."sending_application", NEW."sending_facility", NEW."state", NEW."waiting_for"); RETURN NULL;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_insert_insert_78916(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_insert_insert_78916() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "galenics_dispensingevent" ("batch_id", "created_at", "dispensed_by_id", "id", "note", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "quantity", "updated_at", "ward_id") VALUES (NEW."batch_id", NEW."created_at", NEW."dispensed_by_id", NEW."id", NEW."note", NEW."patient_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."quantity", NEW."updated_at", NEW."ward_id"); RETURN NULL;
                 END;
             $$;
 
@@ -4330,6 +5170,69 @@ CREATE FUNCTION public.pgtrigger_insert_insert_7f722() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_insert_insert_81afa(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_insert_insert_81afa() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "transplant_dailycountevent" ("anc", "author_id", "id", "on", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "platelet_transfusion", "platelets", "recorded_at", "transplant_id", "workstation") VALUES (NEW."anc", NEW."author_id", NEW."id", NEW."on", NEW."patient_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."platelet_transfusion", NEW."platelets", NEW."recorded_at", NEW."transplant_id", NEW."workstation"); RETURN NULL;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_insert_insert_8508a(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_insert_insert_8508a() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "transplant_transplantevent" ("cancel_reason", "conditioning_intensity", "conditioning_regimen", "conditioning_regimen_version_id", "conditioning_start", "coordinator_id", "created_at", "day_zero", "diagnosis_code", "disease_status", "id", "indication", "note", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recipient_abo", "recipient_cmv", "recipient_hla", "source", "state", "taken_in_charge_by_id", "taken_in_charge_on", "transplant_type", "updated_at", "updated_by_id", "version", "workstation") VALUES (NEW."cancel_reason", NEW."conditioning_intensity", NEW."conditioning_regimen", NEW."conditioning_regimen_version_id", NEW."conditioning_start", NEW."coordinator_id", NEW."created_at", NEW."day_zero", NEW."diagnosis_code", NEW."disease_status", NEW."id", NEW."indication", NEW."note", NEW."patient_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."recipient_abo", NEW."recipient_cmv", NEW."recipient_hla", NEW."source", NEW."state", NEW."taken_in_charge_by_id", NEW."taken_in_charge_on", NEW."transplant_type", NEW."updated_at", NEW."updated_by_id", NEW."version", NEW."workstation"); RETURN NULL;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_insert_insert_876b5(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_insert_insert_876b5() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "transplant_responseassessmentevent" ("assessed_on", "author_id", "correction_reason", "day", "id", "note", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "response", "supersedes_id", "transplant_id", "workstation") VALUES (NEW."assessed_on", NEW."author_id", NEW."correction_reason", NEW."day", NEW."id", NEW."note", NEW."patient_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."recorded_at", NEW."response", NEW."supersedes_id", NEW."transplant_id", NEW."workstation"); RETURN NULL;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_insert_insert_8aa94(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -4346,6 +5249,27 @@ CREATE FUNCTION public.pgtrigger_insert_insert_8aa94() RETURNS trigger
                         END IF;
                     END IF;
                     INSERT INTO "toxicity_extravasationeventevent" ("actions_taken", "created_at", "estimated_volume_ml", "extravasation_class", "id", "ingredient_id", "occurred_at", "order_id", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "procedure_code", "recorded_at", "recorded_by_id", "site", "steps_done", "symptoms", "updated_at", "workstation") VALUES (NEW."actions_taken", NEW."created_at", NEW."estimated_volume_ml", NEW."extravasation_class", NEW."id", NEW."ingredient_id", NEW."occurred_at", NEW."order_id", NEW."patient_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."procedure_code", NEW."recorded_at", NEW."recorded_by_id", NEW."site", NEW."steps_done", NEW."symptoms", NEW."updated_at", NEW."workstation"); RETURN NULL;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_insert_insert_97970(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_insert_insert_97970() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "transplant_infusionevent" ("author_id", "din_scanned", "id", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "product_id", "reactions", "recorded_at", "started_at", "transplant_id", "volume_ml", "workstation", "wristband_scanned") VALUES (NEW."author_id", NEW."din_scanned", NEW."id", NEW."patient_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."product_id", NEW."reactions", NEW."recorded_at", NEW."started_at", NEW."transplant_id", NEW."volume_ml", NEW."workstation", NEW."wristband_scanned"); RETURN NULL;
                 END;
             $$;
 
@@ -4645,6 +5569,27 @@ CREATE FUNCTION public.pgtrigger_insert_insert_ba068() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_insert_insert_ba199(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_insert_insert_ba199() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "transplant_adverseeventevent" ("author_id", "correction_reason", "ctcae_grade", "day", "id", "note", "occurred_on", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "relation", "reported_on", "severity", "supersedes_id", "term", "transplant_id", "workstation") VALUES (NEW."author_id", NEW."correction_reason", NEW."ctcae_grade", NEW."day", NEW."id", NEW."note", NEW."occurred_on", NEW."patient_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."recorded_at", NEW."relation", NEW."reported_on", NEW."severity", NEW."supersedes_id", NEW."term", NEW."transplant_id", NEW."workstation"); RETURN NULL;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_insert_insert_ba7c0(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -4687,6 +5632,27 @@ CREATE FUNCTION public.pgtrigger_insert_insert_be524() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_insert_insert_c0243(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_insert_insert_c0243() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "transplant_agvhdassessmentevent" ("assessed_on", "author_id", "bilirubin", "bilirubin_unit", "bullae", "correction_reason", "day", "desquamation_bsa", "grade", "grossly_bloody_stool", "id", "liver_stage", "lower_gi_stage", "note", "paediatric", "patient_id", "persistent_upper_gi", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "rash_bsa", "recorded_at", "severe_pain_or_ileus", "skin_stage", "stool_episodes", "stool_ml_per_day", "supersedes_id", "transplant_id", "upper_gi_stage", "weight_kg", "workstation") VALUES (NEW."assessed_on", NEW."author_id", NEW."bilirubin", NEW."bilirubin_unit", NEW."bullae", NEW."correction_reason", NEW."day", NEW."desquamation_bsa", NEW."grade", NEW."grossly_bloody_stool", NEW."id", NEW."liver_stage", NEW."lower_gi_stage", NEW."note", NEW."paediatric", NEW."patient_id", NEW."persistent_upper_gi", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."rash_bsa", NEW."recorded_at", NEW."severe_pain_or_ileus", NEW."skin_stage", NEW."stool_episodes", NEW."stool_ml_per_day", NEW."supersedes_id", NEW."transplant_id", NEW."upper_gi_stage", NEW."weight_kg", NEW."workstation"); RETURN NULL;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_insert_insert_c0b2b(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -4703,6 +5669,27 @@ CREATE FUNCTION public.pgtrigger_insert_insert_c0b2b() RETURNS trigger
                         END IF;
                     END IF;
                     INSERT INTO "nursing_nursingdischargeevent" ("author_id", "destination", "devices", "encounter_id", "id", "notes", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "summary", "workstation") VALUES (NEW."author_id", NEW."destination", NEW."devices", NEW."encounter_id", NEW."id", NEW."notes", NEW."patient_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."recorded_at", NEW."summary", NEW."workstation"); RETURN NULL;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_insert_insert_c4568(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_insert_insert_c4568() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "galenics_formulaevent" ("batch_unit", "code", "created_at", "created_by_id", "id", "kind", "method", "name", "number", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "pharmaceutical_form", "published_at", "published_by_id", "quality_controls", "stability_days", "state", "storage", "updated_at", "updated_by_id", "version") VALUES (NEW."batch_unit", NEW."code", NEW."created_at", NEW."created_by_id", NEW."id", NEW."kind", NEW."method", NEW."name", NEW."number", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."pharmaceutical_form", NEW."published_at", NEW."published_by_id", NEW."quality_controls", NEW."stability_days", NEW."state", NEW."storage", NEW."updated_at", NEW."updated_by_id", NEW."version"); RETURN NULL;
                 END;
             $$;
 
@@ -4787,6 +5774,27 @@ CREATE FUNCTION public.pgtrigger_insert_insert_c99a0() RETURNS trigger
                         END IF;
                     END IF;
                     INSERT INTO "vascular_deviceevent" ("attempts", "brand", "cancel_reason", "created_at", "device_type", "id", "incident_note", "incidents", "indication", "inserted_at", "length_cm", "lot", "lumens", "operator_id", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "planned_dwell_days", "recorded_by_id", "removal_note", "removal_reason", "removed_at", "removed_by_id", "request_note", "requested_at", "requested_by_id", "side", "size", "size_unit", "state", "tip_confirmed", "tip_culture_sent", "tip_location", "ultrasound_guided", "updated_at", "updated_by_id", "vein", "version", "workstation") VALUES (NEW."attempts", NEW."brand", NEW."cancel_reason", NEW."created_at", NEW."device_type", NEW."id", NEW."incident_note", NEW."incidents", NEW."indication", NEW."inserted_at", NEW."length_cm", NEW."lot", NEW."lumens", NEW."operator_id", NEW."patient_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."planned_dwell_days", NEW."recorded_by_id", NEW."removal_note", NEW."removal_reason", NEW."removed_at", NEW."removed_by_id", NEW."request_note", NEW."requested_at", NEW."requested_by_id", NEW."side", NEW."size", NEW."size_unit", NEW."state", NEW."tip_confirmed", NEW."tip_culture_sent", NEW."tip_location", NEW."ultrasound_guided", NEW."updated_at", NEW."updated_by_id", NEW."vein", NEW."version", NEW."workstation"); RETURN NULL;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_insert_insert_c9c9c(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_insert_insert_c9c9c() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "galenics_qcresultevent" ("batch_id", "control", "created_at", "id", "passed", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_by_id", "updated_at", "value") VALUES (NEW."batch_id", NEW."control", NEW."created_at", NEW."id", NEW."passed", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."recorded_by_id", NEW."updated_at", NEW."value"); RETURN NULL;
                 END;
             $$;
 
@@ -4918,6 +5926,27 @@ CREATE FUNCTION public.pgtrigger_insert_insert_ccee2() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_insert_insert_cfdb0(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_insert_insert_cfdb0() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "transplant_consentevent" ("author_id", "correction_reason", "day", "document_version", "given_on", "granted", "id", "kind", "note", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "supersedes_id", "transplant_id", "workstation") VALUES (NEW."author_id", NEW."correction_reason", NEW."day", NEW."document_version", NEW."given_on", NEW."granted", NEW."id", NEW."kind", NEW."note", NEW."patient_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."recorded_at", NEW."supersedes_id", NEW."transplant_id", NEW."workstation"); RETURN NULL;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_insert_insert_d3696(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -5039,6 +6068,27 @@ CREATE FUNCTION public.pgtrigger_insert_insert_e35a8() RETURNS trigger
                         END IF;
                     END IF;
                     INSERT INTO "transfusion_transfusionreactionevent" ("category", "description", "id", "imputability", "onset_at", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "recorded_by_id", "severity", "transfusion_id", "workstation") VALUES (NEW."category", NEW."description", NEW."id", NEW."imputability", NEW."onset_at", NEW."patient_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."recorded_at", NEW."recorded_by_id", NEW."severity", NEW."transfusion_id", NEW."workstation"); RETURN NULL;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_insert_insert_e3a2f(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_insert_insert_e3a2f() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "nutrition_wardtemplateevent" ("active", "age_group", "created_at", "created_by_id", "id", "infusion_hours", "lines", "mode", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "route", "updated_at", "updated_by_id", "version", "ward") VALUES (NEW."active", NEW."age_group", NEW."created_at", NEW."created_by_id", NEW."id", NEW."infusion_hours", NEW."lines", NEW."mode", NEW."name", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."route", NEW."updated_at", NEW."updated_by_id", NEW."version", NEW."ward"); RETURN NULL;
                 END;
             $$;
 
@@ -5212,6 +6262,27 @@ CREATE FUNCTION public.pgtrigger_insert_insert_f1adb() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_insert_insert_f2594(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_insert_insert_f2594() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "transplant_troughtargetevent" ("drug", "from_day", "high", "id", "low", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "to_day", "window_minutes") VALUES (NEW."drug", NEW."from_day", NEW."high", NEW."id", NEW."low", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."to_day", NEW."window_minutes"); RETURN NULL;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_insert_insert_f2bc1(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -5354,6 +6425,27 @@ CREATE FUNCTION public.pgtrigger_line_no_delete_ad245() RETURNS trigger
                         END IF;
                     END IF;
                     RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_line_written_once_67649(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_line_written_once_67649() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
                 END;
             $$;
 
@@ -5779,6 +6871,69 @@ CREATE FUNCTION public.pgtrigger_no_truncate_c220f() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_order_closed_frozen_657c4(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_order_closed_frozen_657c4() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    IF TG_OP = 'UPDATE' THEN IF patient_move_allowed(OLD.patient_id, NEW.patient_id) AND (to_jsonb(OLD) - 'patient_id') = (to_jsonb(NEW) - 'patient_id') THEN RETURN NEW; END IF; END IF; RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_order_no_delete_18d2d(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_order_no_delete_18d2d() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_order_signed_content_frozen_d222f(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_order_signed_content_frozen_d222f() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    IF TG_OP = 'UPDATE' THEN IF patient_move_allowed(OLD.patient_id, NEW.patient_id) AND (to_jsonb(OLD) - 'patient_id') = (to_jsonb(NEW) - 'patient_id') THEN RETURN NEW; END IF; END IF; RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_outbound_never_deleted_bb4af(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -5795,6 +6950,48 @@ CREATE FUNCTION public.pgtrigger_outbound_never_deleted_bb4af() RETURNS trigger
                         END IF;
                     END IF;
                     RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_product_no_delete_ef31a(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_product_no_delete_ef31a() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_read_only_208d8(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_read_only_208d8() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    IF TG_OP = 'UPDATE' THEN IF patient_move_allowed(OLD.patient_id, NEW.patient_id) AND (to_jsonb(OLD) - 'patient_id') = (to_jsonb(NEW) - 'patient_id') THEN RETURN NEW; END IF; END IF; RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
                 END;
             $$;
 
@@ -5825,6 +7022,27 @@ CREATE FUNCTION public.pgtrigger_read_only_22415() RETURNS trigger
 --
 
 CREATE FUNCTION public.pgtrigger_read_only_34090() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    IF TG_OP = 'UPDATE' THEN IF patient_move_allowed(OLD.patient_id, NEW.patient_id) AND (to_jsonb(OLD) - 'patient_id') = (to_jsonb(NEW) - 'patient_id') THEN RETURN NEW; END IF; END IF; RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_read_only_357e2(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_read_only_357e2() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
                 
@@ -5926,6 +7144,27 @@ CREATE FUNCTION public.pgtrigger_read_only_3ba66() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_read_only_46377(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_read_only_46377() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    IF TG_OP = 'UPDATE' THEN IF patient_move_allowed(OLD.patient_id, NEW.patient_id) AND (to_jsonb(OLD) - 'patient_id') = (to_jsonb(NEW) - 'patient_id') THEN RETURN NEW; END IF; END IF; RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_read_only_47a5d(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -5972,6 +7211,27 @@ CREATE FUNCTION public.pgtrigger_read_only_510b0() RETURNS trigger
 --
 
 CREATE FUNCTION public.pgtrigger_read_only_51a11() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    IF TG_OP = 'UPDATE' THEN IF patient_move_allowed(OLD.patient_id, NEW.patient_id) AND (to_jsonb(OLD) - 'patient_id') = (to_jsonb(NEW) - 'patient_id') THEN RETURN NEW; END IF; END IF; RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_read_only_53b3d(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_read_only_53b3d() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
                 
@@ -6094,6 +7354,48 @@ CREATE FUNCTION public.pgtrigger_read_only_68f12() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_read_only_6a57c(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_read_only_6a57c() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    IF TG_OP = 'UPDATE' THEN IF patient_move_allowed(OLD.patient_id, NEW.patient_id) AND (to_jsonb(OLD) - 'patient_id') = (to_jsonb(NEW) - 'patient_id') THEN RETURN NEW; END IF; END IF; RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_read_only_7b10f(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_read_only_7b10f() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    IF TG_OP = 'UPDATE' THEN IF patient_move_allowed(OLD.patient_id, NEW.patient_id) AND (to_jsonb(OLD) - 'patient_id') = (to_jsonb(NEW) - 'patient_id') THEN RETURN NEW; END IF; END IF; RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_read_only_7ed44(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -6119,6 +7421,27 @@ CREATE FUNCTION public.pgtrigger_read_only_7ed44() RETURNS trigger
 --
 
 CREATE FUNCTION public.pgtrigger_read_only_8238f() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    IF TG_OP = 'UPDATE' THEN IF patient_move_allowed(OLD.patient_id, NEW.patient_id) AND (to_jsonb(OLD) - 'patient_id') = (to_jsonb(NEW) - 'patient_id') THEN RETURN NEW; END IF; END IF; RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_read_only_8e94a(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_read_only_8e94a() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
                 
@@ -6178,10 +7501,52 @@ CREATE FUNCTION public.pgtrigger_read_only_a96c6() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_read_only_abaad(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_read_only_abaad() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    IF TG_OP = 'UPDATE' THEN IF patient_move_allowed(OLD.patient_id, NEW.patient_id) AND (to_jsonb(OLD) - 'patient_id') = (to_jsonb(NEW) - 'patient_id') THEN RETURN NEW; END IF; END IF; RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_read_only_ac74f(); Type: FUNCTION; Schema: public; Owner: -
 --
 
 CREATE FUNCTION public.pgtrigger_read_only_ac74f() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    IF TG_OP = 'UPDATE' THEN IF patient_move_allowed(OLD.patient_id, NEW.patient_id) AND (to_jsonb(OLD) - 'patient_id') = (to_jsonb(NEW) - 'patient_id') THEN RETURN NEW; END IF; END IF; RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_read_only_ad07e(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_read_only_ad07e() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
                 
@@ -6329,6 +7694,27 @@ CREATE FUNCTION public.pgtrigger_read_only_d6cf4() RETURNS trigger
 --
 
 CREATE FUNCTION public.pgtrigger_read_only_e45fc() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    IF TG_OP = 'UPDATE' THEN IF patient_move_allowed(OLD.patient_id, NEW.patient_id) AND (to_jsonb(OLD) - 'patient_id') = (to_jsonb(NEW) - 'patient_id') THEN RETURN NEW; END IF; END IF; RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_read_only_e9a6c(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_read_only_e9a6c() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
                 
@@ -6535,6 +7921,132 @@ CREATE FUNCTION public.pgtrigger_template_no_delete_6bb7e() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_template_no_delete_d89e0(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_template_no_delete_d89e0() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_transplant_closed_frozen_a05c2(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_transplant_closed_frozen_a05c2() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    IF TG_OP = 'UPDATE' THEN IF patient_move_allowed(OLD.patient_id, NEW.patient_id) AND (to_jsonb(OLD) - 'patient_id') = (to_jsonb(NEW) - 'patient_id') THEN RETURN NEW; END IF; END IF; RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_transplant_no_delete_7879b(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_transplant_no_delete_7879b() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_tx_visit_no_delete_3ac2f(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_tx_visit_no_delete_3ac2f() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_tx_visit_signed_frozen_41722(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_tx_visit_signed_frozen_41722() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    IF TG_OP = 'UPDATE' THEN IF patient_move_allowed(OLD.patient_id, NEW.patient_id) AND (to_jsonb(OLD) - 'patient_id') = (to_jsonb(NEW) - 'patient_id') THEN RETURN NEW; END IF; END IF; RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_update_update_025c9(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_update_update_025c9() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "galenics_formulaevent" ("batch_unit", "code", "created_at", "created_by_id", "id", "kind", "method", "name", "number", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "pharmaceutical_form", "published_at", "published_by_id", "quality_controls", "stability_days", "state", "storage", "updated_at", "updated_by_id", "version") VALUES (NEW."batch_unit", NEW."code", NEW."created_at", NEW."created_by_id", NEW."id", NEW."kind", NEW."method", NEW."name", NEW."number", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."pharmaceutical_form", NEW."published_at", NEW."published_by_id", NEW."quality_controls", NEW."stability_days", NEW."state", NEW."storage", NEW."updated_at", NEW."updated_by_id", NEW."version"); RETURN NULL;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_update_update_02bc5(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -6640,6 +8152,27 @@ CREATE FUNCTION public.pgtrigger_update_update_092a1() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_update_update_0a596(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_update_update_0a596() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "transplant_agvhdassessmentevent" ("assessed_on", "author_id", "bilirubin", "bilirubin_unit", "bullae", "correction_reason", "day", "desquamation_bsa", "grade", "grossly_bloody_stool", "id", "liver_stage", "lower_gi_stage", "note", "paediatric", "patient_id", "persistent_upper_gi", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "rash_bsa", "recorded_at", "severe_pain_or_ileus", "skin_stage", "stool_episodes", "stool_ml_per_day", "supersedes_id", "transplant_id", "upper_gi_stage", "weight_kg", "workstation") VALUES (NEW."assessed_on", NEW."author_id", NEW."bilirubin", NEW."bilirubin_unit", NEW."bullae", NEW."correction_reason", NEW."day", NEW."desquamation_bsa", NEW."grade", NEW."grossly_bloody_stool", NEW."id", NEW."liver_stage", NEW."lower_gi_stage", NEW."note", NEW."paediatric", NEW."patient_id", NEW."persistent_upper_gi", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."rash_bsa", NEW."recorded_at", NEW."severe_pain_or_ileus", NEW."skin_stage", NEW."stool_episodes", NEW."stool_ml_per_day", NEW."supersedes_id", NEW."transplant_id", NEW."upper_gi_stage", NEW."weight_kg", NEW."workstation"); RETURN NULL;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_update_update_0cd34(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -6677,6 +8210,27 @@ CREATE FUNCTION public.pgtrigger_update_update_0ce64() RETURNS trigger
                         END IF;
                     END IF;
                     INSERT INTO "compounding_leftoverevent" ("concentration_mg_ml", "created_at", "expires_at", "from_preparation_id", "hood_id", "id", "lot", "lot_expiry", "opened_at", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "product_id", "protected_from_light", "serial", "state", "storage", "updated_at", "volume_ml", "volume_recorded_at", "volume_recorded_by_id") VALUES (NEW."concentration_mg_ml", NEW."created_at", NEW."expires_at", NEW."from_preparation_id", NEW."hood_id", NEW."id", NEW."lot", NEW."lot_expiry", NEW."opened_at", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."product_id", NEW."protected_from_light", NEW."serial", NEW."state", NEW."storage", NEW."updated_at", NEW."volume_ml", NEW."volume_recorded_at", NEW."volume_recorded_by_id"); RETURN NULL;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_update_update_0e711(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_update_update_0e711() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "galenics_formulaingredientevent" ("excipient", "formula_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "position", "product_id", "quantity", "stock_amount", "stock_unit", "unit") VALUES (NEW."excipient", NEW."formula_id", NEW."id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."position", NEW."product_id", NEW."quantity", NEW."stock_amount", NEW."stock_unit", NEW."unit"); RETURN NULL;
                 END;
             $$;
 
@@ -6934,6 +8488,27 @@ CREATE FUNCTION public.pgtrigger_update_update_1ab2d() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_update_update_1bf51(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_update_update_1bf51() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "galenics_dispensingevent" ("batch_id", "created_at", "dispensed_by_id", "id", "note", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "quantity", "updated_at", "ward_id") VALUES (NEW."batch_id", NEW."created_at", NEW."dispensed_by_id", NEW."id", NEW."note", NEW."patient_id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."quantity", NEW."updated_at", NEW."ward_id"); RETURN NULL;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_update_update_1c34e(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -7039,6 +8614,27 @@ CREATE FUNCTION public.pgtrigger_update_update_25144() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_update_update_25e3c(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_update_update_25e3c() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "transplant_infusionevent" ("author_id", "din_scanned", "id", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "product_id", "reactions", "recorded_at", "started_at", "transplant_id", "volume_ml", "workstation", "wristband_scanned") VALUES (NEW."author_id", NEW."din_scanned", NEW."id", NEW."patient_id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."product_id", NEW."reactions", NEW."recorded_at", NEW."started_at", NEW."transplant_id", NEW."volume_ml", NEW."workstation", NEW."wristband_scanned"); RETURN NULL;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_update_update_25ff3(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -7076,6 +8672,27 @@ CREATE FUNCTION public.pgtrigger_update_update_2718f() RETURNS trigger
                         END IF;
                     END IF;
                     INSERT INTO "compounding_transportlogevent" ("checkout_id", "excursions", "file_name", "id", "imported_at", "imported_by_id", "maximum_c", "minimum_c", "minutes_outside", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "readings", "reject_reason", "rejected_at", "rejected_by_id", "release_reason", "released_at", "released_by_id", "storage") VALUES (NEW."checkout_id", NEW."excursions", NEW."file_name", NEW."id", NEW."imported_at", NEW."imported_by_id", NEW."maximum_c", NEW."minimum_c", NEW."minutes_outside", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."readings", NEW."reject_reason", NEW."rejected_at", NEW."rejected_by_id", NEW."release_reason", NEW."released_at", NEW."released_by_id", NEW."storage"); RETURN NULL;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_update_update_28c5f(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_update_update_28c5f() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "galenics_qcresultevent" ("batch_id", "control", "created_at", "id", "passed", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_by_id", "updated_at", "value") VALUES (NEW."batch_id", NEW."control", NEW."created_at", NEW."id", NEW."passed", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."recorded_by_id", NEW."updated_at", NEW."value"); RETURN NULL;
                 END;
             $$;
 
@@ -7249,6 +8866,27 @@ CREATE FUNCTION public.pgtrigger_update_update_33207() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_update_update_348fc(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_update_update_348fc() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "transplant_transplantevent" ("cancel_reason", "conditioning_intensity", "conditioning_regimen", "conditioning_regimen_version_id", "conditioning_start", "coordinator_id", "created_at", "day_zero", "diagnosis_code", "disease_status", "id", "indication", "note", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recipient_abo", "recipient_cmv", "recipient_hla", "source", "state", "taken_in_charge_by_id", "taken_in_charge_on", "transplant_type", "updated_at", "updated_by_id", "version", "workstation") VALUES (NEW."cancel_reason", NEW."conditioning_intensity", NEW."conditioning_regimen", NEW."conditioning_regimen_version_id", NEW."conditioning_start", NEW."coordinator_id", NEW."created_at", NEW."day_zero", NEW."diagnosis_code", NEW."disease_status", NEW."id", NEW."indication", NEW."note", NEW."patient_id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."recipient_abo", NEW."recipient_cmv", NEW."recipient_hla", NEW."source", NEW."state", NEW."taken_in_charge_by_id", NEW."taken_in_charge_on", NEW."transplant_type", NEW."updated_at", NEW."updated_by_id", NEW."version", NEW."workstation"); RETURN NULL;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_update_update_38215(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -7333,6 +8971,27 @@ CREATE FUNCTION public.pgtrigger_update_update_41de9() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_update_update_429ef(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_update_update_429ef() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "galenics_batchlineevent" ("batch_id", "id", "ingredient_id", "lot", "lot_expiry", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "product_id", "required", "unit", "weighed", "weighed_at", "weighed_by_id", "within_tolerance") VALUES (NEW."batch_id", NEW."id", NEW."ingredient_id", NEW."lot", NEW."lot_expiry", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."product_id", NEW."required", NEW."unit", NEW."weighed", NEW."weighed_at", NEW."weighed_by_id", NEW."within_tolerance"); RETURN NULL;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_update_update_47351(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -7349,6 +9008,27 @@ CREATE FUNCTION public.pgtrigger_update_update_47351() RETURNS trigger
                         END IF;
                     END IF;
                     INSERT INTO "nursing_monitoringentryevent" ("author_id", "correction_reason", "id", "note", "parameter", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "supersedes_id", "value", "workstation", "written_at") VALUES (NEW."author_id", NEW."correction_reason", NEW."id", NEW."note", NEW."parameter", NEW."patient_id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."supersedes_id", NEW."value", NEW."workstation", NEW."written_at"); RETURN NULL;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_update_update_4b33e(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_update_update_4b33e() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "nutrition_wardtemplateevent" ("active", "age_group", "created_at", "created_by_id", "id", "infusion_hours", "lines", "mode", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "route", "updated_at", "updated_by_id", "version", "ward") VALUES (NEW."active", NEW."age_group", NEW."created_at", NEW."created_by_id", NEW."id", NEW."infusion_hours", NEW."lines", NEW."mode", NEW."name", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."route", NEW."updated_at", NEW."updated_by_id", NEW."version", NEW."ward"); RETURN NULL;
                 END;
             $$;
 
@@ -7391,6 +9071,27 @@ CREATE FUNCTION public.pgtrigger_update_update_4d6da() RETURNS trigger
                         END IF;
                     END IF;
                     INSERT INTO "inventory_stocklotevent" ("created_at", "expiry", "id", "location_id", "lot", "pack_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "product_id", "quantity", "unit_cost", "updated_at") VALUES (NEW."created_at", NEW."expiry", NEW."id", NEW."location_id", NEW."lot", NEW."pack_id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."product_id", NEW."quantity", NEW."unit_cost", NEW."updated_at"); RETURN NULL;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_update_update_4de3b(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_update_update_4de3b() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "transplant_productevent" ("cd34_dose", "cd34_per_ul", "cd34_total", "collected_on", "created_at", "custody", "din", "donor_id", "expires_at", "id", "method", "note", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recipient_weight_kg", "recorded_by_id", "transplant_id", "updated_at", "updated_by_id", "version", "volume_ml") VALUES (NEW."cd34_dose", NEW."cd34_per_ul", NEW."cd34_total", NEW."collected_on", NEW."created_at", NEW."custody", NEW."din", NEW."donor_id", NEW."expires_at", NEW."id", NEW."method", NEW."note", NEW."patient_id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."recipient_weight_kg", NEW."recorded_by_id", NEW."transplant_id", NEW."updated_at", NEW."updated_by_id", NEW."version", NEW."volume_ml"); RETURN NULL;
                 END;
             $$;
 
@@ -7480,6 +9181,27 @@ CREATE FUNCTION public.pgtrigger_update_update_546ce() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_update_update_585aa(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_update_update_585aa() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "transplant_responseassessmentevent" ("assessed_on", "author_id", "correction_reason", "day", "id", "note", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "response", "supersedes_id", "transplant_id", "workstation") VALUES (NEW."assessed_on", NEW."author_id", NEW."correction_reason", NEW."day", NEW."id", NEW."note", NEW."patient_id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."recorded_at", NEW."response", NEW."supersedes_id", NEW."transplant_id", NEW."workstation"); RETURN NULL;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_update_update_591a6(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -7517,6 +9239,48 @@ CREATE FUNCTION public.pgtrigger_update_update_5ae5f() RETURNS trigger
                         END IF;
                     END IF;
                     INSERT INTO "administration_administrationevent" ("badge_verified", "cosigned_by_id", "created_at", "dose", "dose_unit", "duration_minutes", "ended_at", "ended_by_id", "id", "ingredient_code", "ingredient_name", "label_kind", "nurse_id", "order_id", "order_item_id", "overridden_checks", "override_reason", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "preparation_ref", "pump_id", "rate_ml_h", "reason", "route", "started_at", "state", "updated_at", "updated_by_id", "version", "volume_given_ml", "volume_ml", "workstation") VALUES (NEW."badge_verified", NEW."cosigned_by_id", NEW."created_at", NEW."dose", NEW."dose_unit", NEW."duration_minutes", NEW."ended_at", NEW."ended_by_id", NEW."id", NEW."ingredient_code", NEW."ingredient_name", NEW."label_kind", NEW."nurse_id", NEW."order_id", NEW."order_item_id", NEW."overridden_checks", NEW."override_reason", NEW."patient_id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."preparation_ref", NEW."pump_id", NEW."rate_ml_h", NEW."reason", NEW."route", NEW."started_at", NEW."state", NEW."updated_at", NEW."updated_by_id", NEW."version", NEW."volume_given_ml", NEW."volume_ml", NEW."workstation"); RETURN NULL;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_update_update_5c5ec(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_update_update_5c5ec() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "transplant_donorevent" ("abo", "born_on", "choice_reason", "chosen_at", "chosen_by_id", "cmv", "consent", "consent_on", "created_at", "eligibility_reasons", "eligible", "exception_reason", "exclusion_reason", "hla", "id", "kind", "markers", "match", "name", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_by_id", "registry_id", "relation", "rh_positive", "sex", "state", "transplant_id", "updated_at", "updated_by_id", "version") VALUES (NEW."abo", NEW."born_on", NEW."choice_reason", NEW."chosen_at", NEW."chosen_by_id", NEW."cmv", NEW."consent", NEW."consent_on", NEW."created_at", NEW."eligibility_reasons", NEW."eligible", NEW."exception_reason", NEW."exclusion_reason", NEW."hla", NEW."id", NEW."kind", NEW."markers", NEW."match", NEW."name", NEW."patient_id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."recorded_by_id", NEW."registry_id", NEW."relation", NEW."rh_positive", NEW."sex", NEW."state", NEW."transplant_id", NEW."updated_at", NEW."updated_by_id", NEW."version"); RETURN NULL;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_update_update_5d39e(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_update_update_5d39e() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "transplant_viralthresholdevent" ("id", "label", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "unit", "value", "virus") VALUES (NEW."id", NEW."label", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."unit", NEW."value", NEW."virus"); RETURN NULL;
                 END;
             $$;
 
@@ -7816,6 +9580,48 @@ CREATE FUNCTION public.pgtrigger_update_update_6d084() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_update_update_70cef(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_update_update_70cef() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "galenics_batchevent" ("beyond_use", "cost_center_id", "created_at", "created_by_id", "formula_id", "id", "number", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "prepared_at", "prepared_by_id", "quantity", "released_at", "released_by_id", "state", "tolerance_percent", "updated_at", "updated_by_id", "version") VALUES (NEW."beyond_use", NEW."cost_center_id", NEW."created_at", NEW."created_by_id", NEW."formula_id", NEW."id", NEW."number", NEW."patient_id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."prepared_at", NEW."prepared_by_id", NEW."quantity", NEW."released_at", NEW."released_by_id", NEW."state", NEW."tolerance_percent", NEW."updated_at", NEW."updated_by_id", NEW."version"); RETURN NULL;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_update_update_75ee4(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_update_update_75ee4() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "transplant_viralloadevent" ("author_id", "correction_reason", "day", "entered_in_error", "id", "iu_per_copy", "kind", "lloq", "note", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "sampled_on", "supersedes_id", "transplant_id", "unit", "value", "virus", "workstation") VALUES (NEW."author_id", NEW."correction_reason", NEW."day", NEW."entered_in_error", NEW."id", NEW."iu_per_copy", NEW."kind", NEW."lloq", NEW."note", NEW."patient_id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."recorded_at", NEW."sampled_on", NEW."supersedes_id", NEW."transplant_id", NEW."unit", NEW."value", NEW."virus", NEW."workstation"); RETURN NULL;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_update_update_76036(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -7979,6 +9785,27 @@ CREATE FUNCTION public.pgtrigger_update_update_90879() RETURNS trigger
                         END IF;
                     END IF;
                     INSERT INTO "regimens_regimenapprovalevent" ("approved_at", "approver_id", "comment", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "version_id") VALUES (NEW."approved_at", NEW."approver_id", NEW."comment", NEW."id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."version_id"); RETURN NULL;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_update_update_90c7d(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_update_update_90c7d() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "transplant_outcomeevent" ("assessed_on", "author_id", "correction_reason", "day", "death_cause", "death_date", "hsct_related_cause", "id", "note", "patient_id", "performance_scale", "performance_score", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "supersedes_id", "survival", "time_point", "transplant_id", "workstation") VALUES (NEW."assessed_on", NEW."author_id", NEW."correction_reason", NEW."day", NEW."death_cause", NEW."death_date", NEW."hsct_related_cause", NEW."id", NEW."note", NEW."patient_id", NEW."performance_scale", NEW."performance_score", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."recorded_at", NEW."supersedes_id", NEW."survival", NEW."time_point", NEW."transplant_id", NEW."workstation"); RETURN NULL;
                 END;
             $$;
 
@@ -8446,6 +10273,27 @@ CREATE FUNCTION public.pgtrigger_update_update_cf986() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_update_update_d036a(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_update_update_d036a() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "transplant_consentevent" ("author_id", "correction_reason", "day", "document_version", "given_on", "granted", "id", "kind", "note", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "supersedes_id", "transplant_id", "workstation") VALUES (NEW."author_id", NEW."correction_reason", NEW."day", NEW."document_version", NEW."given_on", NEW."granted", NEW."id", NEW."kind", NEW."note", NEW."patient_id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."recorded_at", NEW."supersedes_id", NEW."transplant_id", NEW."workstation"); RETURN NULL;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_update_update_d1297(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -8698,6 +10546,27 @@ CREATE FUNCTION public.pgtrigger_update_update_e1aec() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_update_update_e32f9(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_update_update_e32f9() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "nutrition_nutritionorderlineevent" ("amount", "code", "id", "order_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "position", "unit") VALUES (NEW."amount", NEW."code", NEW."id", NEW."order_id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."position", NEW."unit"); RETURN NULL;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_update_update_e578c(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -8761,6 +10630,27 @@ CREATE FUNCTION public.pgtrigger_update_update_e839b() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_update_update_ef88f(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_update_update_ef88f() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "transplant_cgvhdassessmentevent" ("assessed_on", "author_id", "correction_reason", "day", "explained_by_other_cause", "id", "measures", "note", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "scores", "severity", "supersedes_id", "transplant_id", "workstation") VALUES (NEW."assessed_on", NEW."author_id", NEW."correction_reason", NEW."day", NEW."explained_by_other_cause", NEW."id", NEW."measures", NEW."note", NEW."patient_id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."recorded_at", NEW."scores", NEW."severity", NEW."supersedes_id", NEW."transplant_id", NEW."workstation"); RETURN NULL;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_update_update_f0536(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -8798,6 +10688,27 @@ CREATE FUNCTION public.pgtrigger_update_update_f187e() RETURNS trigger
                         END IF;
                     END IF;
                     INSERT INTO "records_icd9codeevent" ("code", "created_at", "description_it", "id", "kind", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "updated_at") VALUES (NEW."code", NEW."created_at", NEW."description_it", NEW."id", NEW."kind", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."updated_at"); RETURN NULL;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_update_update_f3bbb(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_update_update_f3bbb() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "transplant_dailycountevent" ("anc", "author_id", "id", "on", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "platelet_transfusion", "platelets", "recorded_at", "transplant_id", "workstation") VALUES (NEW."anc", NEW."author_id", NEW."id", NEW."on", NEW."patient_id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."platelet_transfusion", NEW."platelets", NEW."recorded_at", NEW."transplant_id", NEW."workstation"); RETURN NULL;
                 END;
             $$;
 
@@ -8845,6 +10756,69 @@ CREATE FUNCTION public.pgtrigger_update_update_f5f78() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_update_update_f6610(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_update_update_f6610() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "transplant_followupvisitevent" ("author_id", "conclusions", "consultations", "correction_reason", "created_at", "current_status", "day", "day_hospital_therapy", "examination", "home_therapy", "id", "immunosuppressant", "immunosuppressant_dose", "instrumental_tests", "level_band", "level_next_dose_at", "level_ng_ml", "level_sampled_at", "next_follow_up_on", "patient_id", "performance_scale", "performance_score", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "signed_at", "signed_by_id", "state", "supersedes_id", "transplant_id", "updated_at", "updated_by_id", "version", "visit_on", "workstation") VALUES (NEW."author_id", NEW."conclusions", NEW."consultations", NEW."correction_reason", NEW."created_at", NEW."current_status", NEW."day", NEW."day_hospital_therapy", NEW."examination", NEW."home_therapy", NEW."id", NEW."immunosuppressant", NEW."immunosuppressant_dose", NEW."instrumental_tests", NEW."level_band", NEW."level_next_dose_at", NEW."level_ng_ml", NEW."level_sampled_at", NEW."next_follow_up_on", NEW."patient_id", NEW."performance_scale", NEW."performance_score", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."signed_at", NEW."signed_by_id", NEW."state", NEW."supersedes_id", NEW."transplant_id", NEW."updated_at", NEW."updated_by_id", NEW."version", NEW."visit_on", NEW."workstation"); RETURN NULL;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_update_update_fa898(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_update_update_fa898() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "transplant_custodyeventevent" ("author_id", "id", "kind", "note", "occurred_at", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "product_id", "recorded_at", "workstation") VALUES (NEW."author_id", NEW."id", NEW."kind", NEW."note", NEW."occurred_at", NEW."patient_id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."product_id", NEW."recorded_at", NEW."workstation"); RETURN NULL;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_update_update_fae0e(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_update_update_fae0e() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "transplant_adverseeventevent" ("author_id", "correction_reason", "ctcae_grade", "day", "id", "note", "occurred_on", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "relation", "reported_on", "severity", "supersedes_id", "term", "transplant_id", "workstation") VALUES (NEW."author_id", NEW."correction_reason", NEW."ctcae_grade", NEW."day", NEW."id", NEW."note", NEW."occurred_on", NEW."patient_id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."recorded_at", NEW."relation", NEW."reported_on", NEW."severity", NEW."supersedes_id", NEW."term", NEW."transplant_id", NEW."workstation"); RETURN NULL;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_update_update_fc518(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -8861,6 +10835,48 @@ CREATE FUNCTION public.pgtrigger_update_update_fc518() RETURNS trigger
                         END IF;
                     END IF;
                     INSERT INTO "nursing_nursingdischargeevent" ("author_id", "destination", "devices", "encounter_id", "id", "notes", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "summary", "workstation") VALUES (NEW."author_id", NEW."destination", NEW."devices", NEW."encounter_id", NEW."id", NEW."notes", NEW."patient_id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."recorded_at", NEW."summary", NEW."workstation"); RETURN NULL;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_update_update_fdfde(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_update_update_fdfde() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "transplant_troughtargetevent" ("drug", "from_day", "high", "id", "low", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "to_day", "window_minutes") VALUES (NEW."drug", NEW."from_day", NEW."high", NEW."id", NEW."low", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."to_day", NEW."window_minutes"); RETURN NULL;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_update_update_fe78e(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_update_update_fe78e() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "nutrition_nutritionorderevent" ("administered_at", "administered_by_id", "age_days", "age_group", "blocked", "cancel_reason", "created_at", "for_date", "id", "infusion_hours", "mode", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "prepared_at", "prepared_by_id", "prescriber_id", "preterm", "rejection_reason", "results", "route", "signed_at", "signed_by_id", "state", "template_id", "updated_at", "updated_by_id", "validated_at", "validated_by_id", "validation_note", "version", "warning_reason", "weight_kg", "weight_measured_at", "workstation") VALUES (NEW."administered_at", NEW."administered_by_id", NEW."age_days", NEW."age_group", NEW."blocked", NEW."cancel_reason", NEW."created_at", NEW."for_date", NEW."id", NEW."infusion_hours", NEW."mode", NEW."patient_id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."prepared_at", NEW."prepared_by_id", NEW."prescriber_id", NEW."preterm", NEW."rejection_reason", NEW."results", NEW."route", NEW."signed_at", NEW."signed_by_id", NEW."state", NEW."template_id", NEW."updated_at", NEW."updated_by_id", NEW."validated_at", NEW."validated_by_id", NEW."validation_note", NEW."version", NEW."warning_reason", NEW."weight_kg", NEW."weight_measured_at", NEW."workstation"); RETURN NULL;
                 END;
             $$;
 
@@ -13040,6 +15056,461 @@ ALTER TABLE public.fse_fsedocumentstep ALTER COLUMN id ADD GENERATED BY DEFAULT 
 
 
 --
+-- Name: galenics_batch; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.galenics_batch (
+    id bigint NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    version integer NOT NULL,
+    number character varying(30) NOT NULL,
+    quantity numeric(18,6) NOT NULL,
+    state character varying(12) NOT NULL,
+    prepared_at timestamp with time zone,
+    released_at timestamp with time zone,
+    beyond_use date,
+    tolerance_percent numeric(5,2) NOT NULL,
+    cost_center_id bigint NOT NULL,
+    created_by_id bigint NOT NULL,
+    patient_id bigint,
+    prepared_by_id bigint,
+    released_by_id bigint,
+    updated_by_id bigint,
+    formula_id bigint NOT NULL,
+    CONSTRAINT galenics_batch_version_check CHECK ((version >= 0))
+);
+
+
+--
+-- Name: galenics_batch_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.galenics_batch ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.galenics_batch_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: galenics_batchevent; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.galenics_batchevent (
+    pgh_id integer NOT NULL,
+    pgh_created_at timestamp with time zone NOT NULL,
+    pgh_label text NOT NULL,
+    id bigint NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    version integer NOT NULL,
+    number character varying(30) NOT NULL,
+    quantity numeric(18,6) NOT NULL,
+    state character varying(12) NOT NULL,
+    prepared_at timestamp with time zone,
+    released_at timestamp with time zone,
+    beyond_use date,
+    tolerance_percent numeric(5,2) NOT NULL,
+    cost_center_id bigint NOT NULL,
+    created_by_id bigint NOT NULL,
+    patient_id bigint,
+    pgh_context_id uuid,
+    pgh_obj_id bigint NOT NULL,
+    prepared_by_id bigint,
+    released_by_id bigint,
+    updated_by_id bigint,
+    formula_id bigint NOT NULL,
+    CONSTRAINT galenics_batchevent_version_check CHECK ((version >= 0))
+);
+
+
+--
+-- Name: galenics_batchevent_pgh_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.galenics_batchevent ALTER COLUMN pgh_id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.galenics_batchevent_pgh_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: galenics_batchline; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.galenics_batchline (
+    id bigint NOT NULL,
+    required numeric(18,6) NOT NULL,
+    unit character varying(8) NOT NULL,
+    weighed numeric(18,6),
+    lot character varying(40) NOT NULL,
+    lot_expiry date,
+    within_tolerance boolean NOT NULL,
+    weighed_at timestamp with time zone,
+    batch_id bigint NOT NULL,
+    product_id bigint NOT NULL,
+    weighed_by_id bigint,
+    ingredient_id bigint NOT NULL
+);
+
+
+--
+-- Name: galenics_batchline_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.galenics_batchline ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.galenics_batchline_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: galenics_batchlineevent; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.galenics_batchlineevent (
+    pgh_id integer NOT NULL,
+    pgh_created_at timestamp with time zone NOT NULL,
+    pgh_label text NOT NULL,
+    id bigint NOT NULL,
+    required numeric(18,6) NOT NULL,
+    unit character varying(8) NOT NULL,
+    weighed numeric(18,6),
+    lot character varying(40) NOT NULL,
+    lot_expiry date,
+    within_tolerance boolean NOT NULL,
+    weighed_at timestamp with time zone,
+    batch_id bigint NOT NULL,
+    pgh_context_id uuid,
+    pgh_obj_id bigint NOT NULL,
+    product_id bigint NOT NULL,
+    weighed_by_id bigint,
+    ingredient_id bigint NOT NULL
+);
+
+
+--
+-- Name: galenics_batchlineevent_pgh_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.galenics_batchlineevent ALTER COLUMN pgh_id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.galenics_batchlineevent_pgh_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: galenics_dispensing; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.galenics_dispensing (
+    id bigint NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    quantity numeric(18,6) NOT NULL,
+    note character varying(500) NOT NULL,
+    batch_id bigint NOT NULL,
+    dispensed_by_id bigint NOT NULL,
+    patient_id bigint,
+    ward_id bigint,
+    CONSTRAINT galenics_dispensing_recipient CHECK (((patient_id IS NOT NULL) OR (ward_id IS NOT NULL)))
+);
+
+
+--
+-- Name: galenics_dispensing_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.galenics_dispensing ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.galenics_dispensing_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: galenics_dispensingevent; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.galenics_dispensingevent (
+    pgh_id integer NOT NULL,
+    pgh_created_at timestamp with time zone NOT NULL,
+    pgh_label text NOT NULL,
+    id bigint NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    quantity numeric(18,6) NOT NULL,
+    note character varying(500) NOT NULL,
+    batch_id bigint NOT NULL,
+    dispensed_by_id bigint NOT NULL,
+    patient_id bigint,
+    pgh_context_id uuid,
+    pgh_obj_id bigint NOT NULL,
+    ward_id bigint
+);
+
+
+--
+-- Name: galenics_dispensingevent_pgh_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.galenics_dispensingevent ALTER COLUMN pgh_id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.galenics_dispensingevent_pgh_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: galenics_formula; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.galenics_formula (
+    id bigint NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    version integer NOT NULL,
+    code character varying(60) NOT NULL,
+    number integer NOT NULL,
+    state character varying(12) NOT NULL,
+    name character varying(200) NOT NULL,
+    kind character varying(12) NOT NULL,
+    pharmaceutical_form character varying(120) NOT NULL,
+    batch_unit character varying(20) NOT NULL,
+    method text NOT NULL,
+    quality_controls jsonb NOT NULL,
+    stability_days integer NOT NULL,
+    storage character varying(200) NOT NULL,
+    published_at timestamp with time zone,
+    created_by_id bigint NOT NULL,
+    published_by_id bigint,
+    updated_by_id bigint,
+    CONSTRAINT galenics_formula_number_check CHECK ((number >= 0)),
+    CONSTRAINT galenics_formula_stability_days_check CHECK ((stability_days >= 0)),
+    CONSTRAINT galenics_formula_version_check CHECK ((version >= 0))
+);
+
+
+--
+-- Name: galenics_formula_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.galenics_formula ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.galenics_formula_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: galenics_formulaevent; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.galenics_formulaevent (
+    pgh_id integer NOT NULL,
+    pgh_created_at timestamp with time zone NOT NULL,
+    pgh_label text NOT NULL,
+    id bigint NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    version integer NOT NULL,
+    code character varying(60) NOT NULL,
+    number integer NOT NULL,
+    state character varying(12) NOT NULL,
+    name character varying(200) NOT NULL,
+    kind character varying(12) NOT NULL,
+    pharmaceutical_form character varying(120) NOT NULL,
+    batch_unit character varying(20) NOT NULL,
+    method text NOT NULL,
+    quality_controls jsonb NOT NULL,
+    stability_days integer NOT NULL,
+    storage character varying(200) NOT NULL,
+    published_at timestamp with time zone,
+    created_by_id bigint NOT NULL,
+    pgh_context_id uuid,
+    pgh_obj_id bigint NOT NULL,
+    published_by_id bigint,
+    updated_by_id bigint,
+    CONSTRAINT galenics_formulaevent_number_check CHECK ((number >= 0)),
+    CONSTRAINT galenics_formulaevent_stability_days_check CHECK ((stability_days >= 0)),
+    CONSTRAINT galenics_formulaevent_version_check CHECK ((version >= 0))
+);
+
+
+--
+-- Name: galenics_formulaevent_pgh_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.galenics_formulaevent ALTER COLUMN pgh_id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.galenics_formulaevent_pgh_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: galenics_formulaingredient; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.galenics_formulaingredient (
+    id bigint NOT NULL,
+    "position" smallint NOT NULL,
+    excipient boolean NOT NULL,
+    quantity numeric(18,6) NOT NULL,
+    unit character varying(8) NOT NULL,
+    stock_amount numeric(18,6) NOT NULL,
+    stock_unit character varying(8) NOT NULL,
+    formula_id bigint NOT NULL,
+    product_id bigint NOT NULL,
+    CONSTRAINT galenics_formulaingredient_position_check CHECK (("position" >= 0))
+);
+
+
+--
+-- Name: galenics_formulaingredient_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.galenics_formulaingredient ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.galenics_formulaingredient_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: galenics_formulaingredientevent; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.galenics_formulaingredientevent (
+    pgh_id integer NOT NULL,
+    pgh_created_at timestamp with time zone NOT NULL,
+    pgh_label text NOT NULL,
+    id bigint NOT NULL,
+    "position" smallint NOT NULL,
+    excipient boolean NOT NULL,
+    quantity numeric(18,6) NOT NULL,
+    unit character varying(8) NOT NULL,
+    stock_amount numeric(18,6) NOT NULL,
+    stock_unit character varying(8) NOT NULL,
+    formula_id bigint NOT NULL,
+    pgh_context_id uuid,
+    pgh_obj_id bigint NOT NULL,
+    product_id bigint NOT NULL,
+    CONSTRAINT galenics_formulaingredientevent_position_check CHECK (("position" >= 0))
+);
+
+
+--
+-- Name: galenics_formulaingredientevent_pgh_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.galenics_formulaingredientevent ALTER COLUMN pgh_id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.galenics_formulaingredientevent_pgh_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: galenics_qcresult; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.galenics_qcresult (
+    id bigint NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    control character varying(30) NOT NULL,
+    passed boolean NOT NULL,
+    value character varying(200) NOT NULL,
+    batch_id bigint NOT NULL,
+    recorded_by_id bigint NOT NULL
+);
+
+
+--
+-- Name: galenics_qcresult_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.galenics_qcresult ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.galenics_qcresult_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: galenics_qcresultevent; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.galenics_qcresultevent (
+    pgh_id integer NOT NULL,
+    pgh_created_at timestamp with time zone NOT NULL,
+    pgh_label text NOT NULL,
+    id bigint NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    control character varying(30) NOT NULL,
+    passed boolean NOT NULL,
+    value character varying(200) NOT NULL,
+    batch_id bigint NOT NULL,
+    pgh_context_id uuid,
+    pgh_obj_id bigint NOT NULL,
+    recorded_by_id bigint NOT NULL
+);
+
+
+--
+-- Name: galenics_qcresultevent_pgh_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.galenics_qcresultevent ALTER COLUMN pgh_id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.galenics_qcresultevent_pgh_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
 -- Name: interop_inboundmessage; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -14538,6 +17009,270 @@ CREATE TABLE public.nursing_scaleevent (
 
 ALTER TABLE public.nursing_scaleevent ALTER COLUMN pgh_id ADD GENERATED BY DEFAULT AS IDENTITY (
     SEQUENCE NAME public.nursing_scaleevent_pgh_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: nutrition_nutritionorder; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.nutrition_nutritionorder (
+    id bigint NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    version integer NOT NULL,
+    state character varying(14) NOT NULL,
+    age_group character varying(12) NOT NULL,
+    mode character varying(8) NOT NULL,
+    route character varying(12) NOT NULL,
+    infusion_hours numeric(4,2) NOT NULL,
+    preterm boolean NOT NULL,
+    for_date date NOT NULL,
+    workstation character varying(120) NOT NULL,
+    weight_kg numeric(7,3),
+    weight_measured_at timestamp with time zone,
+    age_days numeric(9,2),
+    results jsonb NOT NULL,
+    blocked boolean NOT NULL,
+    warning_reason text NOT NULL,
+    signed_at timestamp with time zone,
+    validated_at timestamp with time zone,
+    validation_note text NOT NULL,
+    rejection_reason text NOT NULL,
+    prepared_at timestamp with time zone,
+    administered_at timestamp with time zone,
+    cancel_reason text NOT NULL,
+    administered_by_id bigint,
+    patient_id bigint NOT NULL,
+    prepared_by_id bigint,
+    prescriber_id bigint NOT NULL,
+    signed_by_id bigint,
+    updated_by_id bigint,
+    validated_by_id bigint,
+    template_id bigint,
+    CONSTRAINT nutrition_nutritionorder_version_check CHECK ((version >= 0)),
+    CONSTRAINT nutrition_order_cancelled_has_reason CHECK (((NOT ((state)::text = 'cancelled'::text)) OR (NOT (cancel_reason = ''::text)))),
+    CONSTRAINT nutrition_order_not_self_validated CHECK (((validated_by_id IS NULL) OR (NOT ((validated_by_id = prescriber_id) AND (validated_by_id IS NOT NULL))))),
+    CONSTRAINT nutrition_order_rejected_has_reason CHECK (((NOT ((state)::text = 'rejected'::text)) OR (NOT (rejection_reason = ''::text)))),
+    CONSTRAINT nutrition_order_signed_not_blocked CHECK ((((state)::text = 'draft'::text) OR ((signed_at IS NULL) AND ((state)::text = 'cancelled'::text)) OR ((NOT blocked) AND (signed_at IS NOT NULL))))
+);
+
+
+--
+-- Name: nutrition_nutritionorder_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.nutrition_nutritionorder ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.nutrition_nutritionorder_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: nutrition_nutritionorderevent; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.nutrition_nutritionorderevent (
+    pgh_id integer NOT NULL,
+    pgh_created_at timestamp with time zone NOT NULL,
+    pgh_label text NOT NULL,
+    id bigint NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    version integer NOT NULL,
+    state character varying(14) NOT NULL,
+    age_group character varying(12) NOT NULL,
+    mode character varying(8) NOT NULL,
+    route character varying(12) NOT NULL,
+    infusion_hours numeric(4,2) NOT NULL,
+    preterm boolean NOT NULL,
+    for_date date NOT NULL,
+    workstation character varying(120) NOT NULL,
+    weight_kg numeric(7,3),
+    weight_measured_at timestamp with time zone,
+    age_days numeric(9,2),
+    results jsonb NOT NULL,
+    blocked boolean NOT NULL,
+    warning_reason text NOT NULL,
+    signed_at timestamp with time zone,
+    validated_at timestamp with time zone,
+    validation_note text NOT NULL,
+    rejection_reason text NOT NULL,
+    prepared_at timestamp with time zone,
+    administered_at timestamp with time zone,
+    cancel_reason text NOT NULL,
+    administered_by_id bigint,
+    patient_id bigint NOT NULL,
+    pgh_context_id uuid,
+    pgh_obj_id bigint NOT NULL,
+    prepared_by_id bigint,
+    prescriber_id bigint NOT NULL,
+    signed_by_id bigint,
+    updated_by_id bigint,
+    validated_by_id bigint,
+    template_id bigint,
+    CONSTRAINT nutrition_nutritionorderevent_version_check CHECK ((version >= 0))
+);
+
+
+--
+-- Name: nutrition_nutritionorderevent_pgh_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.nutrition_nutritionorderevent ALTER COLUMN pgh_id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.nutrition_nutritionorderevent_pgh_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: nutrition_nutritionorderline; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.nutrition_nutritionorderline (
+    id bigint NOT NULL,
+    "position" smallint NOT NULL,
+    code character varying(40) NOT NULL,
+    amount numeric(12,4) NOT NULL,
+    unit character varying(8) NOT NULL,
+    order_id bigint NOT NULL,
+    CONSTRAINT nutrition_line_positive CHECK ((amount > (0)::numeric)),
+    CONSTRAINT nutrition_nutritionorderline_position_check CHECK (("position" >= 0))
+);
+
+
+--
+-- Name: nutrition_nutritionorderline_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.nutrition_nutritionorderline ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.nutrition_nutritionorderline_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: nutrition_nutritionorderlineevent; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.nutrition_nutritionorderlineevent (
+    pgh_id integer NOT NULL,
+    pgh_created_at timestamp with time zone NOT NULL,
+    pgh_label text NOT NULL,
+    id bigint NOT NULL,
+    "position" smallint NOT NULL,
+    code character varying(40) NOT NULL,
+    amount numeric(12,4) NOT NULL,
+    unit character varying(8) NOT NULL,
+    order_id bigint NOT NULL,
+    pgh_context_id uuid,
+    pgh_obj_id bigint NOT NULL,
+    CONSTRAINT nutrition_nutritionorderlineevent_position_check CHECK (("position" >= 0))
+);
+
+
+--
+-- Name: nutrition_nutritionorderlineevent_pgh_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.nutrition_nutritionorderlineevent ALTER COLUMN pgh_id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.nutrition_nutritionorderlineevent_pgh_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: nutrition_wardtemplate; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.nutrition_wardtemplate (
+    id bigint NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    version integer NOT NULL,
+    name character varying(120) NOT NULL,
+    ward character varying(120) NOT NULL,
+    age_group character varying(12) NOT NULL,
+    mode character varying(8) NOT NULL,
+    route character varying(12) NOT NULL,
+    infusion_hours numeric(4,2) NOT NULL,
+    lines jsonb NOT NULL,
+    active boolean NOT NULL,
+    created_by_id bigint NOT NULL,
+    updated_by_id bigint,
+    CONSTRAINT nutrition_wardtemplate_version_check CHECK ((version >= 0))
+);
+
+
+--
+-- Name: nutrition_wardtemplate_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.nutrition_wardtemplate ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.nutrition_wardtemplate_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: nutrition_wardtemplateevent; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.nutrition_wardtemplateevent (
+    pgh_id integer NOT NULL,
+    pgh_created_at timestamp with time zone NOT NULL,
+    pgh_label text NOT NULL,
+    id bigint NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    version integer NOT NULL,
+    name character varying(120) NOT NULL,
+    ward character varying(120) NOT NULL,
+    age_group character varying(12) NOT NULL,
+    mode character varying(8) NOT NULL,
+    route character varying(12) NOT NULL,
+    infusion_hours numeric(4,2) NOT NULL,
+    lines jsonb NOT NULL,
+    active boolean NOT NULL,
+    created_by_id bigint NOT NULL,
+    pgh_context_id uuid,
+    pgh_obj_id bigint NOT NULL,
+    updated_by_id bigint,
+    CONSTRAINT nutrition_wardtemplateevent_version_check CHECK ((version >= 0))
+);
+
+
+--
+-- Name: nutrition_wardtemplateevent_pgh_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.nutrition_wardtemplateevent ALTER COLUMN pgh_id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.nutrition_wardtemplateevent_pgh_id_seq
     START WITH 1
     INCREMENT BY 1
     NO MINVALUE
@@ -19468,6 +22203,1389 @@ ALTER TABLE public.transfusion_transfusionvitalsevent ALTER COLUMN pgh_id ADD GE
 
 
 --
+-- Name: transplant_adverseevent; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.transplant_adverseevent (
+    id bigint NOT NULL,
+    workstation character varying(120) NOT NULL,
+    correction_reason text NOT NULL,
+    day integer,
+    recorded_at timestamp with time zone NOT NULL,
+    note text NOT NULL,
+    occurred_on date NOT NULL,
+    term character varying(200) NOT NULL,
+    ctcae_grade smallint NOT NULL,
+    severity character varying(12) NOT NULL,
+    relation character varying(10) NOT NULL,
+    reported_on date,
+    author_id bigint NOT NULL,
+    patient_id bigint NOT NULL,
+    supersedes_id bigint,
+    transplant_id bigint NOT NULL,
+    CONSTRAINT transplant_adverseevent_ctcae_grade_check CHECK ((ctcae_grade >= 0)),
+    CONSTRAINT tx_adverse_correction_has_reason CHECK (((supersedes_id IS NULL) OR (NOT (correction_reason = ''::text)))),
+    CONSTRAINT tx_adverse_grade_range CHECK (((ctcae_grade >= 1) AND (ctcae_grade <= 5))),
+    CONSTRAINT tx_adverse_not_self_superseding CHECK ((NOT ((supersedes_id = id) AND (supersedes_id IS NOT NULL))))
+);
+
+
+--
+-- Name: transplant_adverseevent_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.transplant_adverseevent ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.transplant_adverseevent_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: transplant_adverseeventevent; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.transplant_adverseeventevent (
+    pgh_id integer NOT NULL,
+    pgh_created_at timestamp with time zone NOT NULL,
+    pgh_label text NOT NULL,
+    id bigint NOT NULL,
+    workstation character varying(120) NOT NULL,
+    correction_reason text NOT NULL,
+    day integer,
+    recorded_at timestamp with time zone NOT NULL,
+    note text NOT NULL,
+    occurred_on date NOT NULL,
+    term character varying(200) NOT NULL,
+    ctcae_grade smallint NOT NULL,
+    severity character varying(12) NOT NULL,
+    relation character varying(10) NOT NULL,
+    reported_on date,
+    author_id bigint NOT NULL,
+    patient_id bigint NOT NULL,
+    pgh_context_id uuid,
+    pgh_obj_id bigint NOT NULL,
+    supersedes_id bigint,
+    transplant_id bigint NOT NULL,
+    CONSTRAINT transplant_adverseeventevent_ctcae_grade_check CHECK ((ctcae_grade >= 0))
+);
+
+
+--
+-- Name: transplant_adverseeventevent_pgh_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.transplant_adverseeventevent ALTER COLUMN pgh_id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.transplant_adverseeventevent_pgh_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: transplant_agvhdassessment; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.transplant_agvhdassessment (
+    id bigint NOT NULL,
+    workstation character varying(120) NOT NULL,
+    correction_reason text NOT NULL,
+    day integer,
+    recorded_at timestamp with time zone NOT NULL,
+    note text NOT NULL,
+    assessed_on date NOT NULL,
+    rash_bsa numeric(5,2) NOT NULL,
+    bullae boolean NOT NULL,
+    desquamation_bsa numeric(5,2) NOT NULL,
+    bilirubin numeric(8,2) NOT NULL,
+    bilirubin_unit character varying(8) NOT NULL,
+    persistent_upper_gi boolean NOT NULL,
+    stool_ml_per_day numeric(7,1),
+    stool_episodes smallint,
+    severe_pain_or_ileus boolean NOT NULL,
+    grossly_bloody_stool boolean NOT NULL,
+    paediatric boolean NOT NULL,
+    weight_kg numeric(6,2),
+    skin_stage smallint NOT NULL,
+    liver_stage smallint NOT NULL,
+    upper_gi_stage smallint NOT NULL,
+    lower_gi_stage smallint NOT NULL,
+    grade smallint NOT NULL,
+    author_id bigint NOT NULL,
+    patient_id bigint NOT NULL,
+    supersedes_id bigint,
+    transplant_id bigint NOT NULL,
+    CONSTRAINT transplant_agvhdassessment_grade_check CHECK ((grade >= 0)),
+    CONSTRAINT transplant_agvhdassessment_liver_stage_check CHECK ((liver_stage >= 0)),
+    CONSTRAINT transplant_agvhdassessment_lower_gi_stage_check CHECK ((lower_gi_stage >= 0)),
+    CONSTRAINT transplant_agvhdassessment_skin_stage_check CHECK ((skin_stage >= 0)),
+    CONSTRAINT transplant_agvhdassessment_stool_episodes_check CHECK ((stool_episodes >= 0)),
+    CONSTRAINT transplant_agvhdassessment_upper_gi_stage_check CHECK ((upper_gi_stage >= 0)),
+    CONSTRAINT tx_agvhd_correction_has_reason CHECK (((supersedes_id IS NULL) OR (NOT (correction_reason = ''::text)))),
+    CONSTRAINT tx_agvhd_grade_range CHECK ((grade <= 4)),
+    CONSTRAINT tx_agvhd_not_self_superseding CHECK ((NOT ((supersedes_id = id) AND (supersedes_id IS NOT NULL))))
+);
+
+
+--
+-- Name: transplant_agvhdassessment_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.transplant_agvhdassessment ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.transplant_agvhdassessment_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: transplant_agvhdassessmentevent; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.transplant_agvhdassessmentevent (
+    pgh_id integer NOT NULL,
+    pgh_created_at timestamp with time zone NOT NULL,
+    pgh_label text NOT NULL,
+    id bigint NOT NULL,
+    workstation character varying(120) NOT NULL,
+    correction_reason text NOT NULL,
+    day integer,
+    recorded_at timestamp with time zone NOT NULL,
+    note text NOT NULL,
+    assessed_on date NOT NULL,
+    rash_bsa numeric(5,2) NOT NULL,
+    bullae boolean NOT NULL,
+    desquamation_bsa numeric(5,2) NOT NULL,
+    bilirubin numeric(8,2) NOT NULL,
+    bilirubin_unit character varying(8) NOT NULL,
+    persistent_upper_gi boolean NOT NULL,
+    stool_ml_per_day numeric(7,1),
+    stool_episodes smallint,
+    severe_pain_or_ileus boolean NOT NULL,
+    grossly_bloody_stool boolean NOT NULL,
+    paediatric boolean NOT NULL,
+    weight_kg numeric(6,2),
+    skin_stage smallint NOT NULL,
+    liver_stage smallint NOT NULL,
+    upper_gi_stage smallint NOT NULL,
+    lower_gi_stage smallint NOT NULL,
+    grade smallint NOT NULL,
+    author_id bigint NOT NULL,
+    patient_id bigint NOT NULL,
+    pgh_context_id uuid,
+    pgh_obj_id bigint NOT NULL,
+    supersedes_id bigint,
+    transplant_id bigint NOT NULL,
+    CONSTRAINT transplant_agvhdassessmentevent_grade_check CHECK ((grade >= 0)),
+    CONSTRAINT transplant_agvhdassessmentevent_liver_stage_check CHECK ((liver_stage >= 0)),
+    CONSTRAINT transplant_agvhdassessmentevent_lower_gi_stage_check CHECK ((lower_gi_stage >= 0)),
+    CONSTRAINT transplant_agvhdassessmentevent_skin_stage_check CHECK ((skin_stage >= 0)),
+    CONSTRAINT transplant_agvhdassessmentevent_stool_episodes_check CHECK ((stool_episodes >= 0)),
+    CONSTRAINT transplant_agvhdassessmentevent_upper_gi_stage_check CHECK ((upper_gi_stage >= 0))
+);
+
+
+--
+-- Name: transplant_agvhdassessmentevent_pgh_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.transplant_agvhdassessmentevent ALTER COLUMN pgh_id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.transplant_agvhdassessmentevent_pgh_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: transplant_cgvhdassessment; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.transplant_cgvhdassessment (
+    id bigint NOT NULL,
+    workstation character varying(120) NOT NULL,
+    correction_reason text NOT NULL,
+    day integer,
+    recorded_at timestamp with time zone NOT NULL,
+    note text NOT NULL,
+    assessed_on date NOT NULL,
+    measures jsonb NOT NULL,
+    scores jsonb NOT NULL,
+    explained_by_other_cause jsonb NOT NULL,
+    severity character varying(10) NOT NULL,
+    author_id bigint NOT NULL,
+    patient_id bigint NOT NULL,
+    supersedes_id bigint,
+    transplant_id bigint NOT NULL,
+    CONSTRAINT tx_cgvhd_correction_has_reason CHECK (((supersedes_id IS NULL) OR (NOT (correction_reason = ''::text)))),
+    CONSTRAINT tx_cgvhd_not_self_superseding CHECK ((NOT ((supersedes_id = id) AND (supersedes_id IS NOT NULL))))
+);
+
+
+--
+-- Name: transplant_cgvhdassessment_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.transplant_cgvhdassessment ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.transplant_cgvhdassessment_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: transplant_cgvhdassessmentevent; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.transplant_cgvhdassessmentevent (
+    pgh_id integer NOT NULL,
+    pgh_created_at timestamp with time zone NOT NULL,
+    pgh_label text NOT NULL,
+    id bigint NOT NULL,
+    workstation character varying(120) NOT NULL,
+    correction_reason text NOT NULL,
+    day integer,
+    recorded_at timestamp with time zone NOT NULL,
+    note text NOT NULL,
+    assessed_on date NOT NULL,
+    measures jsonb NOT NULL,
+    scores jsonb NOT NULL,
+    explained_by_other_cause jsonb CONSTRAINT transplant_cgvhdassessmenteve_explained_by_other_cause_not_null NOT NULL,
+    severity character varying(10) NOT NULL,
+    author_id bigint NOT NULL,
+    patient_id bigint NOT NULL,
+    pgh_context_id uuid,
+    pgh_obj_id bigint NOT NULL,
+    supersedes_id bigint,
+    transplant_id bigint NOT NULL
+);
+
+
+--
+-- Name: transplant_cgvhdassessmentevent_pgh_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.transplant_cgvhdassessmentevent ALTER COLUMN pgh_id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.transplant_cgvhdassessmentevent_pgh_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: transplant_consent; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.transplant_consent (
+    id bigint NOT NULL,
+    workstation character varying(120) NOT NULL,
+    correction_reason text NOT NULL,
+    day integer,
+    recorded_at timestamp with time zone NOT NULL,
+    note text NOT NULL,
+    kind character varying(10) NOT NULL,
+    given_on date NOT NULL,
+    granted boolean NOT NULL,
+    document_version character varying(40) NOT NULL,
+    author_id bigint NOT NULL,
+    patient_id bigint NOT NULL,
+    supersedes_id bigint,
+    transplant_id bigint NOT NULL,
+    CONSTRAINT tx_consent_correction_has_reason CHECK (((supersedes_id IS NULL) OR (NOT (correction_reason = ''::text)))),
+    CONSTRAINT tx_consent_not_self_superseding CHECK ((NOT ((supersedes_id = id) AND (supersedes_id IS NOT NULL))))
+);
+
+
+--
+-- Name: transplant_consent_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.transplant_consent ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.transplant_consent_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: transplant_consentevent; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.transplant_consentevent (
+    pgh_id integer NOT NULL,
+    pgh_created_at timestamp with time zone NOT NULL,
+    pgh_label text NOT NULL,
+    id bigint NOT NULL,
+    workstation character varying(120) NOT NULL,
+    correction_reason text NOT NULL,
+    day integer,
+    recorded_at timestamp with time zone NOT NULL,
+    note text NOT NULL,
+    kind character varying(10) NOT NULL,
+    given_on date NOT NULL,
+    granted boolean NOT NULL,
+    document_version character varying(40) NOT NULL,
+    author_id bigint NOT NULL,
+    patient_id bigint NOT NULL,
+    pgh_context_id uuid,
+    pgh_obj_id bigint NOT NULL,
+    supersedes_id bigint,
+    transplant_id bigint NOT NULL
+);
+
+
+--
+-- Name: transplant_consentevent_pgh_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.transplant_consentevent ALTER COLUMN pgh_id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.transplant_consentevent_pgh_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: transplant_custodyevent; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.transplant_custodyevent (
+    id bigint NOT NULL,
+    kind character varying(16) NOT NULL,
+    occurred_at timestamp with time zone NOT NULL,
+    workstation character varying(120) NOT NULL,
+    note text NOT NULL,
+    recorded_at timestamp with time zone NOT NULL,
+    author_id bigint NOT NULL,
+    patient_id bigint NOT NULL,
+    product_id bigint NOT NULL
+);
+
+
+--
+-- Name: transplant_custodyevent_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.transplant_custodyevent ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.transplant_custodyevent_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: transplant_custodyeventevent; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.transplant_custodyeventevent (
+    pgh_id integer NOT NULL,
+    pgh_created_at timestamp with time zone NOT NULL,
+    pgh_label text NOT NULL,
+    id bigint NOT NULL,
+    kind character varying(16) NOT NULL,
+    occurred_at timestamp with time zone NOT NULL,
+    workstation character varying(120) NOT NULL,
+    note text NOT NULL,
+    recorded_at timestamp with time zone NOT NULL,
+    author_id bigint NOT NULL,
+    patient_id bigint NOT NULL,
+    pgh_context_id uuid,
+    pgh_obj_id bigint NOT NULL,
+    product_id bigint NOT NULL
+);
+
+
+--
+-- Name: transplant_custodyeventevent_pgh_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.transplant_custodyeventevent ALTER COLUMN pgh_id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.transplant_custodyeventevent_pgh_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: transplant_dailycount; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.transplant_dailycount (
+    id bigint NOT NULL,
+    "on" date NOT NULL,
+    anc numeric(6,2),
+    platelets numeric(6,1),
+    platelet_transfusion boolean NOT NULL,
+    workstation character varying(120) NOT NULL,
+    recorded_at timestamp with time zone NOT NULL,
+    author_id bigint NOT NULL,
+    patient_id bigint NOT NULL,
+    transplant_id bigint NOT NULL,
+    CONSTRAINT transplant_count_has_a_value CHECK (((anc IS NOT NULL) OR (platelets IS NOT NULL)))
+);
+
+
+--
+-- Name: transplant_dailycount_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.transplant_dailycount ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.transplant_dailycount_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: transplant_dailycountevent; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.transplant_dailycountevent (
+    pgh_id integer NOT NULL,
+    pgh_created_at timestamp with time zone NOT NULL,
+    pgh_label text NOT NULL,
+    id bigint NOT NULL,
+    "on" date NOT NULL,
+    anc numeric(6,2),
+    platelets numeric(6,1),
+    platelet_transfusion boolean NOT NULL,
+    workstation character varying(120) NOT NULL,
+    recorded_at timestamp with time zone NOT NULL,
+    author_id bigint NOT NULL,
+    patient_id bigint NOT NULL,
+    pgh_context_id uuid,
+    pgh_obj_id bigint NOT NULL,
+    transplant_id bigint NOT NULL
+);
+
+
+--
+-- Name: transplant_dailycountevent_pgh_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.transplant_dailycountevent ALTER COLUMN pgh_id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.transplant_dailycountevent_pgh_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: transplant_donor; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.transplant_donor (
+    id bigint NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    version integer NOT NULL,
+    kind character varying(12) NOT NULL,
+    state character varying(12) NOT NULL,
+    name character varying(120) NOT NULL,
+    registry_id character varying(40) NOT NULL,
+    relation character varying(60) NOT NULL,
+    sex character varying(1) NOT NULL,
+    born_on date,
+    abo character varying(2) NOT NULL,
+    rh_positive boolean,
+    cmv character varying(10) NOT NULL,
+    hla jsonb NOT NULL,
+    match jsonb NOT NULL,
+    markers jsonb NOT NULL,
+    consent boolean NOT NULL,
+    consent_on date,
+    exception_reason text NOT NULL,
+    eligible boolean NOT NULL,
+    eligibility_reasons jsonb NOT NULL,
+    choice_reason text NOT NULL,
+    chosen_at timestamp with time zone,
+    exclusion_reason text NOT NULL,
+    chosen_by_id bigint,
+    patient_id bigint NOT NULL,
+    recorded_by_id bigint NOT NULL,
+    transplant_id bigint NOT NULL,
+    updated_by_id bigint,
+    CONSTRAINT transplant_donor_choice_has_reason CHECK (((NOT ((state)::text = 'chosen'::text)) OR (NOT (choice_reason = ''::text)))),
+    CONSTRAINT transplant_donor_version_check CHECK ((version >= 0))
+);
+
+
+--
+-- Name: transplant_donor_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.transplant_donor ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.transplant_donor_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: transplant_donorevent; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.transplant_donorevent (
+    pgh_id integer NOT NULL,
+    pgh_created_at timestamp with time zone NOT NULL,
+    pgh_label text NOT NULL,
+    id bigint NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    version integer NOT NULL,
+    kind character varying(12) NOT NULL,
+    state character varying(12) NOT NULL,
+    name character varying(120) NOT NULL,
+    registry_id character varying(40) NOT NULL,
+    relation character varying(60) NOT NULL,
+    sex character varying(1) NOT NULL,
+    born_on date,
+    abo character varying(2) NOT NULL,
+    rh_positive boolean,
+    cmv character varying(10) NOT NULL,
+    hla jsonb NOT NULL,
+    match jsonb NOT NULL,
+    markers jsonb NOT NULL,
+    consent boolean NOT NULL,
+    consent_on date,
+    exception_reason text NOT NULL,
+    eligible boolean NOT NULL,
+    eligibility_reasons jsonb NOT NULL,
+    choice_reason text NOT NULL,
+    chosen_at timestamp with time zone,
+    exclusion_reason text NOT NULL,
+    chosen_by_id bigint,
+    patient_id bigint NOT NULL,
+    pgh_context_id uuid,
+    pgh_obj_id bigint NOT NULL,
+    recorded_by_id bigint NOT NULL,
+    transplant_id bigint NOT NULL,
+    updated_by_id bigint,
+    CONSTRAINT transplant_donorevent_version_check CHECK ((version >= 0))
+);
+
+
+--
+-- Name: transplant_donorevent_pgh_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.transplant_donorevent ALTER COLUMN pgh_id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.transplant_donorevent_pgh_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: transplant_followupvisit; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.transplant_followupvisit (
+    id bigint NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    version integer NOT NULL,
+    state character varying(8) NOT NULL,
+    visit_on date NOT NULL,
+    day integer,
+    current_status text NOT NULL,
+    examination text NOT NULL,
+    instrumental_tests text NOT NULL,
+    consultations text NOT NULL,
+    conclusions text NOT NULL,
+    immunosuppressant character varying(12) NOT NULL,
+    immunosuppressant_dose character varying(200) NOT NULL,
+    level_ng_ml numeric(7,2),
+    level_sampled_at timestamp with time zone,
+    level_next_dose_at timestamp with time zone,
+    level_band character varying(14) NOT NULL,
+    day_hospital_therapy text NOT NULL,
+    home_therapy text NOT NULL,
+    next_follow_up_on date,
+    performance_scale character varying(10) NOT NULL,
+    performance_score smallint,
+    workstation character varying(120) NOT NULL,
+    signed_at timestamp with time zone,
+    correction_reason text NOT NULL,
+    author_id bigint NOT NULL,
+    patient_id bigint NOT NULL,
+    signed_by_id bigint,
+    supersedes_id bigint,
+    transplant_id bigint NOT NULL,
+    updated_by_id bigint,
+    CONSTRAINT transplant_followupvisit_performance_score_check CHECK ((performance_score >= 0)),
+    CONSTRAINT transplant_followupvisit_version_check CHECK ((version >= 0)),
+    CONSTRAINT tx_visit_correction_has_reason CHECK (((supersedes_id IS NULL) OR (NOT (correction_reason = ''::text)))),
+    CONSTRAINT tx_visit_not_self_superseding CHECK ((NOT ((supersedes_id = id) AND (supersedes_id IS NOT NULL)))),
+    CONSTRAINT tx_visit_signed_has_time CHECK (((NOT ((state)::text = 'signed'::text)) OR (signed_at IS NOT NULL)))
+);
+
+
+--
+-- Name: transplant_followupvisit_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.transplant_followupvisit ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.transplant_followupvisit_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: transplant_followupvisitevent; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.transplant_followupvisitevent (
+    pgh_id integer NOT NULL,
+    pgh_created_at timestamp with time zone NOT NULL,
+    pgh_label text NOT NULL,
+    id bigint NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    version integer NOT NULL,
+    state character varying(8) NOT NULL,
+    visit_on date NOT NULL,
+    day integer,
+    current_status text NOT NULL,
+    examination text NOT NULL,
+    instrumental_tests text NOT NULL,
+    consultations text NOT NULL,
+    conclusions text NOT NULL,
+    immunosuppressant character varying(12) NOT NULL,
+    immunosuppressant_dose character varying(200) NOT NULL,
+    level_ng_ml numeric(7,2),
+    level_sampled_at timestamp with time zone,
+    level_next_dose_at timestamp with time zone,
+    level_band character varying(14) NOT NULL,
+    day_hospital_therapy text NOT NULL,
+    home_therapy text NOT NULL,
+    next_follow_up_on date,
+    performance_scale character varying(10) NOT NULL,
+    performance_score smallint,
+    workstation character varying(120) NOT NULL,
+    signed_at timestamp with time zone,
+    correction_reason text NOT NULL,
+    author_id bigint NOT NULL,
+    patient_id bigint NOT NULL,
+    pgh_context_id uuid,
+    pgh_obj_id bigint NOT NULL,
+    signed_by_id bigint,
+    supersedes_id bigint,
+    transplant_id bigint NOT NULL,
+    updated_by_id bigint,
+    CONSTRAINT transplant_followupvisitevent_performance_score_check CHECK ((performance_score >= 0)),
+    CONSTRAINT transplant_followupvisitevent_version_check CHECK ((version >= 0))
+);
+
+
+--
+-- Name: transplant_followupvisitevent_pgh_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.transplant_followupvisitevent ALTER COLUMN pgh_id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.transplant_followupvisitevent_pgh_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: transplant_infusion; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.transplant_infusion (
+    id bigint NOT NULL,
+    started_at timestamp with time zone NOT NULL,
+    volume_ml numeric(7,1) NOT NULL,
+    reactions text NOT NULL,
+    din_scanned character varying(40) NOT NULL,
+    wristband_scanned character varying(40) NOT NULL,
+    workstation character varying(120) NOT NULL,
+    recorded_at timestamp with time zone NOT NULL,
+    author_id bigint NOT NULL,
+    patient_id bigint NOT NULL,
+    transplant_id bigint NOT NULL,
+    product_id bigint NOT NULL
+);
+
+
+--
+-- Name: transplant_infusion_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.transplant_infusion ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.transplant_infusion_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: transplant_infusionevent; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.transplant_infusionevent (
+    pgh_id integer NOT NULL,
+    pgh_created_at timestamp with time zone NOT NULL,
+    pgh_label text NOT NULL,
+    id bigint NOT NULL,
+    started_at timestamp with time zone NOT NULL,
+    volume_ml numeric(7,1) NOT NULL,
+    reactions text NOT NULL,
+    din_scanned character varying(40) NOT NULL,
+    wristband_scanned character varying(40) NOT NULL,
+    workstation character varying(120) NOT NULL,
+    recorded_at timestamp with time zone NOT NULL,
+    author_id bigint NOT NULL,
+    patient_id bigint NOT NULL,
+    pgh_context_id uuid,
+    pgh_obj_id bigint NOT NULL,
+    transplant_id bigint NOT NULL,
+    product_id bigint NOT NULL
+);
+
+
+--
+-- Name: transplant_infusionevent_pgh_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.transplant_infusionevent ALTER COLUMN pgh_id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.transplant_infusionevent_pgh_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: transplant_outcome; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.transplant_outcome (
+    id bigint NOT NULL,
+    workstation character varying(120) NOT NULL,
+    correction_reason text NOT NULL,
+    day integer,
+    recorded_at timestamp with time zone NOT NULL,
+    note text NOT NULL,
+    time_point character varying(10) NOT NULL,
+    assessed_on date NOT NULL,
+    survival character varying(18) NOT NULL,
+    death_date date,
+    death_cause character varying(24) NOT NULL,
+    hsct_related_cause character varying(28) NOT NULL,
+    performance_scale character varying(10) NOT NULL,
+    performance_score smallint,
+    author_id bigint NOT NULL,
+    patient_id bigint NOT NULL,
+    supersedes_id bigint,
+    transplant_id bigint NOT NULL,
+    CONSTRAINT transplant_outcome_performance_score_check CHECK ((performance_score >= 0)),
+    CONSTRAINT tx_outcome_correction_has_reason CHECK (((supersedes_id IS NULL) OR (NOT (correction_reason = ''::text)))),
+    CONSTRAINT tx_outcome_not_self_superseding CHECK ((NOT ((supersedes_id = id) AND (supersedes_id IS NOT NULL))))
+);
+
+
+--
+-- Name: transplant_outcome_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.transplant_outcome ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.transplant_outcome_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: transplant_outcomeevent; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.transplant_outcomeevent (
+    pgh_id integer NOT NULL,
+    pgh_created_at timestamp with time zone NOT NULL,
+    pgh_label text NOT NULL,
+    id bigint NOT NULL,
+    workstation character varying(120) NOT NULL,
+    correction_reason text NOT NULL,
+    day integer,
+    recorded_at timestamp with time zone NOT NULL,
+    note text NOT NULL,
+    time_point character varying(10) NOT NULL,
+    assessed_on date NOT NULL,
+    survival character varying(18) NOT NULL,
+    death_date date,
+    death_cause character varying(24) NOT NULL,
+    hsct_related_cause character varying(28) NOT NULL,
+    performance_scale character varying(10) NOT NULL,
+    performance_score smallint,
+    author_id bigint NOT NULL,
+    patient_id bigint NOT NULL,
+    pgh_context_id uuid,
+    pgh_obj_id bigint NOT NULL,
+    supersedes_id bigint,
+    transplant_id bigint NOT NULL,
+    CONSTRAINT transplant_outcomeevent_performance_score_check CHECK ((performance_score >= 0))
+);
+
+
+--
+-- Name: transplant_outcomeevent_pgh_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.transplant_outcomeevent ALTER COLUMN pgh_id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.transplant_outcomeevent_pgh_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: transplant_product; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.transplant_product (
+    id bigint NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    version integer NOT NULL,
+    method character varying(12) NOT NULL,
+    collected_on date NOT NULL,
+    din character varying(13) NOT NULL,
+    volume_ml numeric(7,1) NOT NULL,
+    cd34_per_ul numeric(9,1),
+    cd34_total numeric(10,2) NOT NULL,
+    recipient_weight_kg numeric(5,1) NOT NULL,
+    cd34_dose numeric(8,2) NOT NULL,
+    expires_at timestamp with time zone,
+    custody character varying(16) NOT NULL,
+    note text NOT NULL,
+    donor_id bigint,
+    patient_id bigint NOT NULL,
+    recorded_by_id bigint NOT NULL,
+    transplant_id bigint NOT NULL,
+    updated_by_id bigint,
+    CONSTRAINT transplant_product_version_check CHECK ((version >= 0)),
+    CONSTRAINT transplant_product_volume CHECK ((volume_ml > (0)::numeric)),
+    CONSTRAINT transplant_product_weight CHECK ((recipient_weight_kg > (0)::numeric))
+);
+
+
+--
+-- Name: transplant_product_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.transplant_product ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.transplant_product_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: transplant_productevent; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.transplant_productevent (
+    pgh_id integer NOT NULL,
+    pgh_created_at timestamp with time zone NOT NULL,
+    pgh_label text NOT NULL,
+    id bigint NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    version integer NOT NULL,
+    method character varying(12) NOT NULL,
+    collected_on date NOT NULL,
+    din character varying(13) NOT NULL,
+    volume_ml numeric(7,1) NOT NULL,
+    cd34_per_ul numeric(9,1),
+    cd34_total numeric(10,2) NOT NULL,
+    recipient_weight_kg numeric(5,1) NOT NULL,
+    cd34_dose numeric(8,2) NOT NULL,
+    expires_at timestamp with time zone,
+    custody character varying(16) NOT NULL,
+    note text NOT NULL,
+    donor_id bigint,
+    patient_id bigint NOT NULL,
+    pgh_context_id uuid,
+    pgh_obj_id bigint NOT NULL,
+    recorded_by_id bigint NOT NULL,
+    transplant_id bigint NOT NULL,
+    updated_by_id bigint,
+    CONSTRAINT transplant_productevent_version_check CHECK ((version >= 0))
+);
+
+
+--
+-- Name: transplant_productevent_pgh_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.transplant_productevent ALTER COLUMN pgh_id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.transplant_productevent_pgh_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: transplant_responseassessment; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.transplant_responseassessment (
+    id bigint NOT NULL,
+    workstation character varying(120) NOT NULL,
+    correction_reason text NOT NULL,
+    day integer,
+    recorded_at timestamp with time zone NOT NULL,
+    note text NOT NULL,
+    assessed_on date NOT NULL,
+    response character varying(20) NOT NULL,
+    author_id bigint NOT NULL,
+    patient_id bigint NOT NULL,
+    supersedes_id bigint,
+    transplant_id bigint NOT NULL,
+    CONSTRAINT tx_response_correction_has_reason CHECK (((supersedes_id IS NULL) OR (NOT (correction_reason = ''::text)))),
+    CONSTRAINT tx_response_not_self_superseding CHECK ((NOT ((supersedes_id = id) AND (supersedes_id IS NOT NULL))))
+);
+
+
+--
+-- Name: transplant_responseassessment_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.transplant_responseassessment ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.transplant_responseassessment_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: transplant_responseassessmentevent; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.transplant_responseassessmentevent (
+    pgh_id integer NOT NULL,
+    pgh_created_at timestamp with time zone NOT NULL,
+    pgh_label text NOT NULL,
+    id bigint NOT NULL,
+    workstation character varying(120) NOT NULL,
+    correction_reason text NOT NULL,
+    day integer,
+    recorded_at timestamp with time zone NOT NULL,
+    note text NOT NULL,
+    assessed_on date NOT NULL,
+    response character varying(20) NOT NULL,
+    author_id bigint NOT NULL,
+    patient_id bigint NOT NULL,
+    pgh_context_id uuid,
+    pgh_obj_id bigint NOT NULL,
+    supersedes_id bigint,
+    transplant_id bigint NOT NULL
+);
+
+
+--
+-- Name: transplant_responseassessmentevent_pgh_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.transplant_responseassessmentevent ALTER COLUMN pgh_id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.transplant_responseassessmentevent_pgh_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: transplant_transplant; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.transplant_transplant (
+    id bigint NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    version integer NOT NULL,
+    state character varying(20) NOT NULL,
+    transplant_type character varying(12) NOT NULL,
+    source character varying(4) NOT NULL,
+    diagnosis_code character varying(10) NOT NULL,
+    indication text NOT NULL,
+    disease_status character varying(120) NOT NULL,
+    day_zero date,
+    taken_in_charge_on date NOT NULL,
+    workstation character varying(120) NOT NULL,
+    note text NOT NULL,
+    cancel_reason text NOT NULL,
+    coordinator_id bigint,
+    patient_id bigint NOT NULL,
+    taken_in_charge_by_id bigint NOT NULL,
+    updated_by_id bigint,
+    conditioning_intensity character varying(3) NOT NULL,
+    conditioning_regimen character varying(240) NOT NULL,
+    conditioning_regimen_version_id integer,
+    conditioning_start date,
+    recipient_abo character varying(2) NOT NULL,
+    recipient_cmv character varying(10) NOT NULL,
+    recipient_hla jsonb NOT NULL,
+    CONSTRAINT transplant_autologous_not_cord CHECK (((NOT ((transplant_type)::text = 'autologous'::text)) OR (NOT ((source)::text = 'cb'::text)))),
+    CONSTRAINT transplant_cancel_has_reason CHECK (((NOT ((state)::text = 'cancelled'::text)) OR (NOT (cancel_reason = ''::text)))),
+    CONSTRAINT transplant_transplant_version_check CHECK ((version >= 0))
+);
+
+
+--
+-- Name: transplant_transplant_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.transplant_transplant ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.transplant_transplant_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: transplant_transplantevent; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.transplant_transplantevent (
+    pgh_id integer NOT NULL,
+    pgh_created_at timestamp with time zone NOT NULL,
+    pgh_label text NOT NULL,
+    id bigint NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    version integer NOT NULL,
+    state character varying(20) NOT NULL,
+    transplant_type character varying(12) NOT NULL,
+    source character varying(4) NOT NULL,
+    diagnosis_code character varying(10) NOT NULL,
+    indication text NOT NULL,
+    disease_status character varying(120) NOT NULL,
+    day_zero date,
+    taken_in_charge_on date NOT NULL,
+    workstation character varying(120) NOT NULL,
+    note text NOT NULL,
+    cancel_reason text NOT NULL,
+    coordinator_id bigint,
+    patient_id bigint NOT NULL,
+    pgh_context_id uuid,
+    pgh_obj_id bigint NOT NULL,
+    taken_in_charge_by_id bigint NOT NULL,
+    updated_by_id bigint,
+    conditioning_intensity character varying(3) NOT NULL,
+    conditioning_regimen character varying(240) NOT NULL,
+    conditioning_regimen_version_id integer,
+    conditioning_start date,
+    recipient_abo character varying(2) NOT NULL,
+    recipient_cmv character varying(10) NOT NULL,
+    recipient_hla jsonb NOT NULL,
+    CONSTRAINT transplant_transplantevent_version_check CHECK ((version >= 0))
+);
+
+
+--
+-- Name: transplant_transplantevent_pgh_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.transplant_transplantevent ALTER COLUMN pgh_id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.transplant_transplantevent_pgh_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: transplant_troughtarget; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.transplant_troughtarget (
+    id bigint NOT NULL,
+    drug character varying(12) NOT NULL,
+    from_day integer NOT NULL,
+    to_day integer NOT NULL,
+    low numeric(7,2) NOT NULL,
+    high numeric(7,2) NOT NULL,
+    window_minutes smallint NOT NULL,
+    CONSTRAINT transplant_troughtarget_window_minutes_check CHECK ((window_minutes >= 0)),
+    CONSTRAINT tx_trough_period_order CHECK ((to_day >= from_day)),
+    CONSTRAINT tx_trough_range_order CHECK ((high > low))
+);
+
+
+--
+-- Name: transplant_troughtarget_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.transplant_troughtarget ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.transplant_troughtarget_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: transplant_troughtargetevent; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.transplant_troughtargetevent (
+    pgh_id integer NOT NULL,
+    pgh_created_at timestamp with time zone NOT NULL,
+    pgh_label text NOT NULL,
+    id bigint NOT NULL,
+    drug character varying(12) NOT NULL,
+    from_day integer NOT NULL,
+    to_day integer NOT NULL,
+    low numeric(7,2) NOT NULL,
+    high numeric(7,2) NOT NULL,
+    window_minutes smallint NOT NULL,
+    pgh_context_id uuid,
+    pgh_obj_id bigint NOT NULL,
+    CONSTRAINT transplant_troughtargetevent_window_minutes_check CHECK ((window_minutes >= 0))
+);
+
+
+--
+-- Name: transplant_troughtargetevent_pgh_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.transplant_troughtargetevent ALTER COLUMN pgh_id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.transplant_troughtargetevent_pgh_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: transplant_viralload; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.transplant_viralload (
+    id bigint NOT NULL,
+    workstation character varying(120) NOT NULL,
+    correction_reason text NOT NULL,
+    day integer,
+    recorded_at timestamp with time zone NOT NULL,
+    note text NOT NULL,
+    virus character varying(4) NOT NULL,
+    sampled_on date NOT NULL,
+    kind character varying(14) NOT NULL,
+    unit character varying(10) NOT NULL,
+    value numeric(16,2),
+    lloq numeric(16,2),
+    iu_per_copy numeric(10,4),
+    entered_in_error boolean NOT NULL,
+    author_id bigint NOT NULL,
+    patient_id bigint NOT NULL,
+    supersedes_id bigint,
+    transplant_id bigint NOT NULL,
+    CONSTRAINT tx_viral_correction_has_reason CHECK (((supersedes_id IS NULL) OR (NOT (correction_reason = ''::text)))),
+    CONSTRAINT tx_viral_not_self_superseding CHECK ((NOT ((supersedes_id = id) AND (supersedes_id IS NOT NULL))))
+);
+
+
+--
+-- Name: transplant_viralload_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.transplant_viralload ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.transplant_viralload_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: transplant_viralloadevent; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.transplant_viralloadevent (
+    pgh_id integer NOT NULL,
+    pgh_created_at timestamp with time zone NOT NULL,
+    pgh_label text NOT NULL,
+    id bigint NOT NULL,
+    workstation character varying(120) NOT NULL,
+    correction_reason text NOT NULL,
+    day integer,
+    recorded_at timestamp with time zone NOT NULL,
+    note text NOT NULL,
+    virus character varying(4) NOT NULL,
+    sampled_on date NOT NULL,
+    kind character varying(14) NOT NULL,
+    unit character varying(10) NOT NULL,
+    value numeric(16,2),
+    lloq numeric(16,2),
+    iu_per_copy numeric(10,4),
+    entered_in_error boolean NOT NULL,
+    author_id bigint NOT NULL,
+    patient_id bigint NOT NULL,
+    pgh_context_id uuid,
+    pgh_obj_id bigint NOT NULL,
+    supersedes_id bigint,
+    transplant_id bigint NOT NULL
+);
+
+
+--
+-- Name: transplant_viralloadevent_pgh_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.transplant_viralloadevent ALTER COLUMN pgh_id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.transplant_viralloadevent_pgh_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: transplant_viralthreshold; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.transplant_viralthreshold (
+    id bigint NOT NULL,
+    virus character varying(4) NOT NULL,
+    value numeric(16,2) NOT NULL,
+    unit character varying(10) NOT NULL,
+    label character varying(200) NOT NULL
+);
+
+
+--
+-- Name: transplant_viralthreshold_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.transplant_viralthreshold ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.transplant_viralthreshold_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: transplant_viralthresholdevent; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.transplant_viralthresholdevent (
+    pgh_id integer NOT NULL,
+    pgh_created_at timestamp with time zone NOT NULL,
+    pgh_label text NOT NULL,
+    id bigint NOT NULL,
+    virus character varying(4) NOT NULL,
+    value numeric(16,2) NOT NULL,
+    unit character varying(10) NOT NULL,
+    label character varying(200) NOT NULL,
+    pgh_context_id uuid,
+    pgh_obj_id bigint NOT NULL
+);
+
+
+--
+-- Name: transplant_viralthresholdevent_pgh_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.transplant_viralthresholdevent ALTER COLUMN pgh_id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.transplant_viralthresholdevent_pgh_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
 -- Name: vascular_accessevent; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -20656,6 +24774,106 @@ COPY public.auth_permission (id, name, content_type_id, codename) FROM stdin;
 574	Can change device event	259	change_deviceevent
 575	Can delete device event	259	delete_deviceevent
 576	Can view device event	259	view_deviceevent
+577	Can add dispensing event	263	add_dispensingevent
+578	Can change dispensing event	263	change_dispensingevent
+579	Can delete dispensing event	263	delete_dispensingevent
+580	Can view dispensing event	263	view_dispensingevent
+581	Can add batch event	265	add_batchevent
+582	Can change batch event	265	change_batchevent
+583	Can delete batch event	265	delete_batchevent
+584	Can view batch event	265	view_batchevent
+585	Can add formula event	266	add_formulaevent
+586	Can change formula event	266	change_formulaevent
+587	Can delete formula event	266	delete_formulaevent
+588	Can view formula event	266	view_formulaevent
+589	Can add batch line event	268	add_batchlineevent
+590	Can change batch line event	268	change_batchlineevent
+591	Can delete batch line event	268	delete_batchlineevent
+592	Can view batch line event	268	view_batchlineevent
+593	Can add formula ingredient event	269	add_formulaingredientevent
+594	Can change formula ingredient event	269	change_formulaingredientevent
+595	Can delete formula ingredient event	269	delete_formulaingredientevent
+596	Can view formula ingredient event	269	view_formulaingredientevent
+597	Can add qc result event	271	add_qcresultevent
+598	Can change qc result event	271	change_qcresultevent
+599	Can delete qc result event	271	delete_qcresultevent
+600	Can view qc result event	271	view_qcresultevent
+601	Can add nutrition order line event	274	add_nutritionorderlineevent
+602	Can change nutrition order line event	274	change_nutritionorderlineevent
+603	Can delete nutrition order line event	274	delete_nutritionorderlineevent
+604	Can view nutrition order line event	274	view_nutritionorderlineevent
+605	Can add nutrition order event	276	add_nutritionorderevent
+606	Can change nutrition order event	276	change_nutritionorderevent
+607	Can delete nutrition order event	276	delete_nutritionorderevent
+608	Can view nutrition order event	276	view_nutritionorderevent
+609	Can add ward template event	277	add_wardtemplateevent
+610	Can change ward template event	277	change_wardtemplateevent
+611	Can delete ward template event	277	delete_wardtemplateevent
+612	Can view ward template event	277	view_wardtemplateevent
+613	Can add transplant event	279	add_transplantevent
+614	Can change transplant event	279	change_transplantevent
+615	Can delete transplant event	279	delete_transplantevent
+616	Can view transplant event	279	view_transplantevent
+617	Can add custody event event	281	add_custodyeventevent
+618	Can change custody event event	281	change_custodyeventevent
+619	Can delete custody event event	281	delete_custodyeventevent
+620	Can view custody event event	281	view_custodyeventevent
+621	Can add daily count event	283	add_dailycountevent
+622	Can change daily count event	283	change_dailycountevent
+623	Can delete daily count event	283	delete_dailycountevent
+624	Can view daily count event	283	view_dailycountevent
+625	Can add donor event	285	add_donorevent
+626	Can change donor event	285	change_donorevent
+627	Can delete donor event	285	delete_donorevent
+628	Can view donor event	285	view_donorevent
+629	Can add infusion event	287	add_infusionevent
+630	Can change infusion event	287	change_infusionevent
+631	Can delete infusion event	287	delete_infusionevent
+632	Can view infusion event	287	view_infusionevent
+633	Can add product event	289	add_productevent
+634	Can change product event	289	change_productevent
+635	Can delete product event	289	delete_productevent
+636	Can view product event	289	view_productevent
+637	Can add trough target event	290	add_troughtargetevent
+638	Can change trough target event	290	change_troughtargetevent
+639	Can delete trough target event	290	delete_troughtargetevent
+640	Can view trough target event	290	view_troughtargetevent
+641	Can add viral load event	292	add_viralloadevent
+642	Can change viral load event	292	change_viralloadevent
+643	Can delete viral load event	292	delete_viralloadevent
+644	Can view viral load event	292	view_viralloadevent
+645	Can add viral threshold event	294	add_viralthresholdevent
+646	Can change viral threshold event	294	change_viralthresholdevent
+647	Can delete viral threshold event	294	delete_viralthresholdevent
+648	Can view viral threshold event	294	view_viralthresholdevent
+649	Can add adverse event event	296	add_adverseeventevent
+650	Can change adverse event event	296	change_adverseeventevent
+651	Can delete adverse event event	296	delete_adverseeventevent
+652	Can view adverse event event	296	view_adverseeventevent
+653	Can add agvhd assessment event	298	add_agvhdassessmentevent
+654	Can change agvhd assessment event	298	change_agvhdassessmentevent
+655	Can delete agvhd assessment event	298	delete_agvhdassessmentevent
+656	Can view agvhd assessment event	298	view_agvhdassessmentevent
+657	Can add cgvhd assessment event	300	add_cgvhdassessmentevent
+658	Can change cgvhd assessment event	300	change_cgvhdassessmentevent
+659	Can delete cgvhd assessment event	300	delete_cgvhdassessmentevent
+660	Can view cgvhd assessment event	300	view_cgvhdassessmentevent
+661	Can add consent event	302	add_consentevent
+662	Can change consent event	302	change_consentevent
+663	Can delete consent event	302	delete_consentevent
+664	Can view consent event	302	view_consentevent
+665	Can add follow up visit event	304	add_followupvisitevent
+666	Can change follow up visit event	304	change_followupvisitevent
+667	Can delete follow up visit event	304	delete_followupvisitevent
+668	Can view follow up visit event	304	view_followupvisitevent
+669	Can add outcome event	306	add_outcomeevent
+670	Can change outcome event	306	change_outcomeevent
+671	Can delete outcome event	306	delete_outcomeevent
+672	Can view outcome event	306	view_outcomeevent
+673	Can add response assessment event	308	add_responseassessmentevent
+674	Can change response assessment event	308	change_responseassessmentevent
+675	Can delete response assessment event	308	delete_responseassessmentevent
+676	Can view response assessment event	308	view_responseassessmentevent
 \.
 
 
@@ -21115,6 +25333,56 @@ COPY public.django_content_type (id, app_label, model) FROM stdin;
 257	vascular	device
 258	vascular	accesseventevent
 259	vascular	deviceevent
+260	galenics	batch
+261	galenics	batchline
+262	galenics	dispensing
+263	galenics	dispensingevent
+264	galenics	formula
+265	galenics	batchevent
+266	galenics	formulaevent
+267	galenics	formulaingredient
+268	galenics	batchlineevent
+269	galenics	formulaingredientevent
+270	galenics	qcresult
+271	galenics	qcresultevent
+272	nutrition	nutritionorder
+273	nutrition	nutritionorderline
+274	nutrition	nutritionorderlineevent
+275	nutrition	wardtemplate
+276	nutrition	nutritionorderevent
+277	nutrition	wardtemplateevent
+278	transplant	transplant
+279	transplant	transplantevent
+280	transplant	custodyevent
+281	transplant	custodyeventevent
+282	transplant	dailycount
+283	transplant	dailycountevent
+284	transplant	donor
+285	transplant	donorevent
+286	transplant	infusion
+287	transplant	infusionevent
+288	transplant	product
+289	transplant	productevent
+290	transplant	troughtargetevent
+291	transplant	viralload
+292	transplant	viralloadevent
+293	transplant	viralthreshold
+294	transplant	viralthresholdevent
+295	transplant	adverseevent
+296	transplant	adverseeventevent
+297	transplant	agvhdassessment
+298	transplant	agvhdassessmentevent
+299	transplant	cgvhdassessment
+300	transplant	cgvhdassessmentevent
+301	transplant	consent
+302	transplant	consentevent
+303	transplant	followupvisit
+304	transplant	followupvisitevent
+305	transplant	outcome
+306	transplant	outcomeevent
+307	transplant	responseassessment
+308	transplant	responseassessmentevent
+309	transplant	troughtarget
 \.
 
 
@@ -21205,83 +25473,89 @@ COPY public.django_migrations (id, app, name, applied) FROM stdin;
 80	documents	0001_initial	2000-01-01 00:00:00+00
 81	documents	0002_merge_movable	2000-01-01 00:00:00+00
 82	fse	0001_initial	2000-01-01 00:00:00+00
-83	records	0001_diary	2000-01-01 00:00:00+00
-84	records	0002_vital_signs	2000-01-01 00:00:00+00
-85	records	0003_anamnesis	2000-01-01 00:00:00+00
-86	records	0004_diagnosis_and_performance_status	2000-01-01 00:00:00+00
-87	records	0005_lab_results	2000-01-01 00:00:00+00
-88	records	0006_staging_and_scores	2000-01-01 00:00:00+00
-89	prescribing	0006_order_life_validation_schedule	2000-01-01 00:00:00+00
-90	prescribing	0007_prior_dose_elsewhere	2000-01-01 00:00:00+00
-91	prescribing	0008_item_limit_blocks_and_overrides	2000-01-01 00:00:00+00
-92	prescribing	0009_orderitem_history_triggers	2000-01-01 00:00:00+00
-93	prescribing	0010_order_measure_dates	2000-01-01 00:00:00+00
-94	prescribing	0011_therapyorder_history_triggers	2000-01-01 00:00:00+00
-95	prescribing	0012_raw_sql_defaults	2000-01-01 00:00:00+00
-96	prescribing	0013_order_allergy_overrides	2000-01-01 00:00:00+00
-97	records	0007_treatment_course	2000-01-01 00:00:00+00
-98	records	0008_letters_and_boards	2000-01-01 00:00:00+00
-99	records	0009_clinical_reports	2000-01-01 00:00:00+00
-100	interop	0001_inbound_messages	2000-01-01 00:00:00+00
-101	interop	0002_loinc_codes	2000-01-01 00:00:00+00
-102	interop	0003_outbound	2000-01-01 00:00:00+00
-103	inventory	0001_initial	2000-01-01 00:00:00+00
-104	inventory	0002_merge_movable	2000-01-01 00:00:00+00
-105	nursing	0001_initial	2000-01-01 00:00:00+00
-106	nursing	0002_monitoringentry_monitoringentryevent_and_more	2000-01-01 00:00:00+00
-107	nursing	0003_care_process	2000-01-01 00:00:00+00
-108	prescribing	0014_order_item_unrounded_dose	2000-01-01 00:00:00+00
-109	prescribing	0015_merge_movable	2000-01-01 00:00:00+00
-110	procrastinate	0001_initial	2000-01-01 00:00:00+00
-111	procrastinate	0002_drop_started_at_column	2000-01-01 00:00:00+00
-112	procrastinate	0003_drop_started_at_column	2000-01-01 00:00:00+00
-113	procrastinate	0004_drop_procrastinate_version_table	2000-01-01 00:00:00+00
-114	procrastinate	0005_fix_procrastinate_fetch_job	2000-01-01 00:00:00+00
-115	procrastinate	0006_fix_trigger_status_events_insert	2000-01-01 00:00:00+00
-116	procrastinate	0007_add_queueing_lock_column	2000-01-01 00:00:00+00
-117	procrastinate	0008_close_fetch_job_race_condition	2000-01-01 00:00:00+00
-118	procrastinate	0009_add_defer_job_function	2000-01-01 00:00:00+00
-119	procrastinate	0010_add_procrastinate_periodic_defers	2000-01-01 00:00:00+00
-120	procrastinate	0011_add_foreign_key_index	2000-01-01 00:00:00+00
-121	procrastinate	0012_add_locks_to_periodic_defer	2000-01-01 00:00:00+00
-122	procrastinate	0013_fix_procrastinate_defer_periodic_job	2000-01-01 00:00:00+00
-123	procrastinate	0014_add_finish_job_and_retry_job_functions	2000-01-01 00:00:00+00
-124	procrastinate	0015_add_trigger_on_job_deletion	2000-01-01 00:00:00+00
-125	procrastinate	0016_delete_finished_jobs	2000-01-01 00:00:00+00
-126	procrastinate	0017_add_checks_to_finish_job	2000-01-01 00:00:00+00
-127	procrastinate	0018_add_checks_to_retry_job	2000-01-01 00:00:00+00
-128	procrastinate	0019_fix_finish_job_compat_issue	2000-01-01 00:00:00+00
-129	procrastinate	0020_add_index_on_procrastinate_jobs	2000-01-01 00:00:00+00
-130	procrastinate	0021_add_kwargs_to_defer_periodic_job	2000-01-01 00:00:00+00
-131	procrastinate	0022_null_locks_excluded	2000-01-01 00:00:00+00
-132	procrastinate	0023_remove_old_finish_job_function	2000-01-01 00:00:00+00
-133	procrastinate	0024_job_id_bigint	2000-01-01 00:00:00+00
-134	procrastinate	0025_add_models	2000-01-01 00:00:00+00
-135	procrastinate	0026_add_job_priority	2000-01-01 00:00:00+00
-136	procrastinate	0027_add_periodic_job_priority	2000-01-01 00:00:00+00
-137	procrastinate	0028_add_cancel_states	2000-01-01 00:00:00+00
-138	procrastinate	0029_add_additional_params_to_retry_job	2000-01-01 00:00:00+00
-139	procrastinate	0030_alter_procrastinateevent_options	2000-01-01 00:00:00+00
-140	procrastinate	0031_add_indexes_for_fetch_job	2000-01-01 00:00:00+00
-141	procrastinate	0032_pre_cancel_notification	2000-01-01 00:00:00+00
-142	procrastinate	0033_post_cancel_notification	2000-01-01 00:00:00+00
-143	procrastinate	0034_pre_add_heartbeat	2000-01-01 00:00:00+00
-144	procrastinate	0035_post_add_heartbeat	2000-01-01 00:00:00+00
-145	procrastinate	0036_add_worker_model	2000-01-01 00:00:00+00
-146	procrastinate	0037_pre_batch_defer_jobs	2000-01-01 00:00:00+00
-147	procrastinate	0038_post_batch_defer_jobs	2000-01-01 00:00:00+00
-148	procrastinate	0039_pre_priority_lock_fetch_job	2000-01-01 00:00:00+00
-149	procrastinate	0040_pre_retry_failed_job	2000-01-01 00:00:00+00
-150	procrastinate	0041_post_retry_failed_job	2000-01-01 00:00:00+00
-151	records	0010_merge_movable	2000-01-01 00:00:00+00
-152	sessions	0001_initial	2000-01-01 00:00:00+00
-153	therapy	0001_initial	2000-01-01 00:00:00+00
-154	therapy	0002_dose_corrections_cabinet	2000-01-01 00:00:00+00
-155	toxicity	0001_initial	2000-01-01 00:00:00+00
-156	toxicity	0002_ctcae_italian_labels	2000-01-01 00:00:00+00
-157	transfusion	0001_initial	2000-01-01 00:00:00+00
-158	transfusion	0002_emergency_crossmatch	2000-01-01 00:00:00+00
-159	vascular	0001_initial	2000-01-01 00:00:00+00
+83	inventory	0001_initial	2000-01-01 00:00:00+00
+84	inventory	0002_merge_movable	2000-01-01 00:00:00+00
+85	galenics	0001_initial	2000-01-01 00:00:00+00
+86	records	0001_diary	2000-01-01 00:00:00+00
+87	records	0002_vital_signs	2000-01-01 00:00:00+00
+88	records	0003_anamnesis	2000-01-01 00:00:00+00
+89	records	0004_diagnosis_and_performance_status	2000-01-01 00:00:00+00
+90	records	0005_lab_results	2000-01-01 00:00:00+00
+91	records	0006_staging_and_scores	2000-01-01 00:00:00+00
+92	prescribing	0006_order_life_validation_schedule	2000-01-01 00:00:00+00
+93	prescribing	0007_prior_dose_elsewhere	2000-01-01 00:00:00+00
+94	prescribing	0008_item_limit_blocks_and_overrides	2000-01-01 00:00:00+00
+95	prescribing	0009_orderitem_history_triggers	2000-01-01 00:00:00+00
+96	prescribing	0010_order_measure_dates	2000-01-01 00:00:00+00
+97	prescribing	0011_therapyorder_history_triggers	2000-01-01 00:00:00+00
+98	prescribing	0012_raw_sql_defaults	2000-01-01 00:00:00+00
+99	prescribing	0013_order_allergy_overrides	2000-01-01 00:00:00+00
+100	records	0007_treatment_course	2000-01-01 00:00:00+00
+101	records	0008_letters_and_boards	2000-01-01 00:00:00+00
+102	records	0009_clinical_reports	2000-01-01 00:00:00+00
+103	interop	0001_inbound_messages	2000-01-01 00:00:00+00
+104	interop	0002_loinc_codes	2000-01-01 00:00:00+00
+105	interop	0003_outbound	2000-01-01 00:00:00+00
+106	nursing	0001_initial	2000-01-01 00:00:00+00
+107	nursing	0002_monitoringentry_monitoringentryevent_and_more	2000-01-01 00:00:00+00
+108	nursing	0003_care_process	2000-01-01 00:00:00+00
+109	nutrition	0001_initial	2000-01-01 00:00:00+00
+110	prescribing	0014_order_item_unrounded_dose	2000-01-01 00:00:00+00
+111	prescribing	0015_merge_movable	2000-01-01 00:00:00+00
+112	procrastinate	0001_initial	2000-01-01 00:00:00+00
+113	procrastinate	0002_drop_started_at_column	2000-01-01 00:00:00+00
+114	procrastinate	0003_drop_started_at_column	2000-01-01 00:00:00+00
+115	procrastinate	0004_drop_procrastinate_version_table	2000-01-01 00:00:00+00
+116	procrastinate	0005_fix_procrastinate_fetch_job	2000-01-01 00:00:00+00
+117	procrastinate	0006_fix_trigger_status_events_insert	2000-01-01 00:00:00+00
+118	procrastinate	0007_add_queueing_lock_column	2000-01-01 00:00:00+00
+119	procrastinate	0008_close_fetch_job_race_condition	2000-01-01 00:00:00+00
+120	procrastinate	0009_add_defer_job_function	2000-01-01 00:00:00+00
+121	procrastinate	0010_add_procrastinate_periodic_defers	2000-01-01 00:00:00+00
+122	procrastinate	0011_add_foreign_key_index	2000-01-01 00:00:00+00
+123	procrastinate	0012_add_locks_to_periodic_defer	2000-01-01 00:00:00+00
+124	procrastinate	0013_fix_procrastinate_defer_periodic_job	2000-01-01 00:00:00+00
+125	procrastinate	0014_add_finish_job_and_retry_job_functions	2000-01-01 00:00:00+00
+126	procrastinate	0015_add_trigger_on_job_deletion	2000-01-01 00:00:00+00
+127	procrastinate	0016_delete_finished_jobs	2000-01-01 00:00:00+00
+128	procrastinate	0017_add_checks_to_finish_job	2000-01-01 00:00:00+00
+129	procrastinate	0018_add_checks_to_retry_job	2000-01-01 00:00:00+00
+130	procrastinate	0019_fix_finish_job_compat_issue	2000-01-01 00:00:00+00
+131	procrastinate	0020_add_index_on_procrastinate_jobs	2000-01-01 00:00:00+00
+132	procrastinate	0021_add_kwargs_to_defer_periodic_job	2000-01-01 00:00:00+00
+133	procrastinate	0022_null_locks_excluded	2000-01-01 00:00:00+00
+134	procrastinate	0023_remove_old_finish_job_function	2000-01-01 00:00:00+00
+135	procrastinate	0024_job_id_bigint	2000-01-01 00:00:00+00
+136	procrastinate	0025_add_models	2000-01-01 00:00:00+00
+137	procrastinate	0026_add_job_priority	2000-01-01 00:00:00+00
+138	procrastinate	0027_add_periodic_job_priority	2000-01-01 00:00:00+00
+139	procrastinate	0028_add_cancel_states	2000-01-01 00:00:00+00
+140	procrastinate	0029_add_additional_params_to_retry_job	2000-01-01 00:00:00+00
+141	procrastinate	0030_alter_procrastinateevent_options	2000-01-01 00:00:00+00
+142	procrastinate	0031_add_indexes_for_fetch_job	2000-01-01 00:00:00+00
+143	procrastinate	0032_pre_cancel_notification	2000-01-01 00:00:00+00
+144	procrastinate	0033_post_cancel_notification	2000-01-01 00:00:00+00
+145	procrastinate	0034_pre_add_heartbeat	2000-01-01 00:00:00+00
+146	procrastinate	0035_post_add_heartbeat	2000-01-01 00:00:00+00
+147	procrastinate	0036_add_worker_model	2000-01-01 00:00:00+00
+148	procrastinate	0037_pre_batch_defer_jobs	2000-01-01 00:00:00+00
+149	procrastinate	0038_post_batch_defer_jobs	2000-01-01 00:00:00+00
+150	procrastinate	0039_pre_priority_lock_fetch_job	2000-01-01 00:00:00+00
+151	procrastinate	0040_pre_retry_failed_job	2000-01-01 00:00:00+00
+152	procrastinate	0041_post_retry_failed_job	2000-01-01 00:00:00+00
+153	records	0010_merge_movable	2000-01-01 00:00:00+00
+154	sessions	0001_initial	2000-01-01 00:00:00+00
+155	therapy	0001_initial	2000-01-01 00:00:00+00
+156	therapy	0002_dose_corrections_cabinet	2000-01-01 00:00:00+00
+157	toxicity	0001_initial	2000-01-01 00:00:00+00
+158	toxicity	0002_ctcae_italian_labels	2000-01-01 00:00:00+00
+159	transfusion	0001_initial	2000-01-01 00:00:00+00
+160	transfusion	0002_emergency_crossmatch	2000-01-01 00:00:00+00
+161	transplant	0001_initial	2000-01-01 00:00:00+00
+162	transplant	0002_pretransplant	2000-01-01 00:00:00+00
+163	transplant	0002_followup	2000-01-01 00:00:00+00
+164	transplant	0003_merge_0002_followup_0002_pretransplant	2000-01-01 00:00:00+00
+165	vascular	0001_initial	2000-01-01 00:00:00+00
 \.
 
 
@@ -21434,6 +25708,102 @@ COPY public.fse_fsedocumentevent (pgh_id, pgh_created_at, pgh_label, id, created
 --
 
 COPY public.fse_fsedocumentstep (id, at, event, state_before, state_after, workstation, http_status, detail, actor_id, document_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: galenics_batch; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.galenics_batch (id, created_at, updated_at, version, number, quantity, state, prepared_at, released_at, beyond_use, tolerance_percent, cost_center_id, created_by_id, patient_id, prepared_by_id, released_by_id, updated_by_id, formula_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: galenics_batchevent; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.galenics_batchevent (pgh_id, pgh_created_at, pgh_label, id, created_at, updated_at, version, number, quantity, state, prepared_at, released_at, beyond_use, tolerance_percent, cost_center_id, created_by_id, patient_id, pgh_context_id, pgh_obj_id, prepared_by_id, released_by_id, updated_by_id, formula_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: galenics_batchline; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.galenics_batchline (id, required, unit, weighed, lot, lot_expiry, within_tolerance, weighed_at, batch_id, product_id, weighed_by_id, ingredient_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: galenics_batchlineevent; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.galenics_batchlineevent (pgh_id, pgh_created_at, pgh_label, id, required, unit, weighed, lot, lot_expiry, within_tolerance, weighed_at, batch_id, pgh_context_id, pgh_obj_id, product_id, weighed_by_id, ingredient_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: galenics_dispensing; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.galenics_dispensing (id, created_at, updated_at, quantity, note, batch_id, dispensed_by_id, patient_id, ward_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: galenics_dispensingevent; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.galenics_dispensingevent (pgh_id, pgh_created_at, pgh_label, id, created_at, updated_at, quantity, note, batch_id, dispensed_by_id, patient_id, pgh_context_id, pgh_obj_id, ward_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: galenics_formula; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.galenics_formula (id, created_at, updated_at, version, code, number, state, name, kind, pharmaceutical_form, batch_unit, method, quality_controls, stability_days, storage, published_at, created_by_id, published_by_id, updated_by_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: galenics_formulaevent; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.galenics_formulaevent (pgh_id, pgh_created_at, pgh_label, id, created_at, updated_at, version, code, number, state, name, kind, pharmaceutical_form, batch_unit, method, quality_controls, stability_days, storage, published_at, created_by_id, pgh_context_id, pgh_obj_id, published_by_id, updated_by_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: galenics_formulaingredient; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.galenics_formulaingredient (id, "position", excipient, quantity, unit, stock_amount, stock_unit, formula_id, product_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: galenics_formulaingredientevent; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.galenics_formulaingredientevent (pgh_id, pgh_created_at, pgh_label, id, "position", excipient, quantity, unit, stock_amount, stock_unit, formula_id, pgh_context_id, pgh_obj_id, product_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: galenics_qcresult; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.galenics_qcresult (id, created_at, updated_at, control, passed, value, batch_id, recorded_by_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: galenics_qcresultevent; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.galenics_qcresultevent (pgh_id, pgh_created_at, pgh_label, id, created_at, updated_at, control, passed, value, batch_id, pgh_context_id, pgh_obj_id, recorded_by_id) FROM stdin;
 \.
 
 
@@ -21798,6 +26168,54 @@ COPY public.nursing_scale (id, created_at, updated_at, code, version, name, defi
 --
 
 COPY public.nursing_scaleevent (pgh_id, pgh_created_at, pgh_label, id, created_at, updated_at, code, version, name, definition, shipped, active, workstation, defined_by_id, pgh_context_id, pgh_obj_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: nutrition_nutritionorder; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.nutrition_nutritionorder (id, created_at, updated_at, version, state, age_group, mode, route, infusion_hours, preterm, for_date, workstation, weight_kg, weight_measured_at, age_days, results, blocked, warning_reason, signed_at, validated_at, validation_note, rejection_reason, prepared_at, administered_at, cancel_reason, administered_by_id, patient_id, prepared_by_id, prescriber_id, signed_by_id, updated_by_id, validated_by_id, template_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: nutrition_nutritionorderevent; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.nutrition_nutritionorderevent (pgh_id, pgh_created_at, pgh_label, id, created_at, updated_at, version, state, age_group, mode, route, infusion_hours, preterm, for_date, workstation, weight_kg, weight_measured_at, age_days, results, blocked, warning_reason, signed_at, validated_at, validation_note, rejection_reason, prepared_at, administered_at, cancel_reason, administered_by_id, patient_id, pgh_context_id, pgh_obj_id, prepared_by_id, prescriber_id, signed_by_id, updated_by_id, validated_by_id, template_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: nutrition_nutritionorderline; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.nutrition_nutritionorderline (id, "position", code, amount, unit, order_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: nutrition_nutritionorderlineevent; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.nutrition_nutritionorderlineevent (pgh_id, pgh_created_at, pgh_label, id, "position", code, amount, unit, order_id, pgh_context_id, pgh_obj_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: nutrition_wardtemplate; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.nutrition_wardtemplate (id, created_at, updated_at, version, name, ward, age_group, mode, route, infusion_hours, lines, active, created_by_id, updated_by_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: nutrition_wardtemplateevent; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.nutrition_wardtemplateevent (pgh_id, pgh_created_at, pgh_label, id, created_at, updated_at, version, name, ward, age_group, mode, route, infusion_hours, lines, active, created_by_id, pgh_context_id, pgh_obj_id, updated_by_id) FROM stdin;
 \.
 
 
@@ -22794,6 +27212,262 @@ COPY public.transfusion_transfusionvitalsevent (pgh_id, pgh_created_at, pgh_labe
 
 
 --
+-- Data for Name: transplant_adverseevent; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.transplant_adverseevent (id, workstation, correction_reason, day, recorded_at, note, occurred_on, term, ctcae_grade, severity, relation, reported_on, author_id, patient_id, supersedes_id, transplant_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: transplant_adverseeventevent; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.transplant_adverseeventevent (pgh_id, pgh_created_at, pgh_label, id, workstation, correction_reason, day, recorded_at, note, occurred_on, term, ctcae_grade, severity, relation, reported_on, author_id, patient_id, pgh_context_id, pgh_obj_id, supersedes_id, transplant_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: transplant_agvhdassessment; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.transplant_agvhdassessment (id, workstation, correction_reason, day, recorded_at, note, assessed_on, rash_bsa, bullae, desquamation_bsa, bilirubin, bilirubin_unit, persistent_upper_gi, stool_ml_per_day, stool_episodes, severe_pain_or_ileus, grossly_bloody_stool, paediatric, weight_kg, skin_stage, liver_stage, upper_gi_stage, lower_gi_stage, grade, author_id, patient_id, supersedes_id, transplant_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: transplant_agvhdassessmentevent; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.transplant_agvhdassessmentevent (pgh_id, pgh_created_at, pgh_label, id, workstation, correction_reason, day, recorded_at, note, assessed_on, rash_bsa, bullae, desquamation_bsa, bilirubin, bilirubin_unit, persistent_upper_gi, stool_ml_per_day, stool_episodes, severe_pain_or_ileus, grossly_bloody_stool, paediatric, weight_kg, skin_stage, liver_stage, upper_gi_stage, lower_gi_stage, grade, author_id, patient_id, pgh_context_id, pgh_obj_id, supersedes_id, transplant_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: transplant_cgvhdassessment; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.transplant_cgvhdassessment (id, workstation, correction_reason, day, recorded_at, note, assessed_on, measures, scores, explained_by_other_cause, severity, author_id, patient_id, supersedes_id, transplant_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: transplant_cgvhdassessmentevent; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.transplant_cgvhdassessmentevent (pgh_id, pgh_created_at, pgh_label, id, workstation, correction_reason, day, recorded_at, note, assessed_on, measures, scores, explained_by_other_cause, severity, author_id, patient_id, pgh_context_id, pgh_obj_id, supersedes_id, transplant_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: transplant_consent; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.transplant_consent (id, workstation, correction_reason, day, recorded_at, note, kind, given_on, granted, document_version, author_id, patient_id, supersedes_id, transplant_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: transplant_consentevent; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.transplant_consentevent (pgh_id, pgh_created_at, pgh_label, id, workstation, correction_reason, day, recorded_at, note, kind, given_on, granted, document_version, author_id, patient_id, pgh_context_id, pgh_obj_id, supersedes_id, transplant_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: transplant_custodyevent; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.transplant_custodyevent (id, kind, occurred_at, workstation, note, recorded_at, author_id, patient_id, product_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: transplant_custodyeventevent; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.transplant_custodyeventevent (pgh_id, pgh_created_at, pgh_label, id, kind, occurred_at, workstation, note, recorded_at, author_id, patient_id, pgh_context_id, pgh_obj_id, product_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: transplant_dailycount; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.transplant_dailycount (id, "on", anc, platelets, platelet_transfusion, workstation, recorded_at, author_id, patient_id, transplant_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: transplant_dailycountevent; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.transplant_dailycountevent (pgh_id, pgh_created_at, pgh_label, id, "on", anc, platelets, platelet_transfusion, workstation, recorded_at, author_id, patient_id, pgh_context_id, pgh_obj_id, transplant_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: transplant_donor; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.transplant_donor (id, created_at, updated_at, version, kind, state, name, registry_id, relation, sex, born_on, abo, rh_positive, cmv, hla, match, markers, consent, consent_on, exception_reason, eligible, eligibility_reasons, choice_reason, chosen_at, exclusion_reason, chosen_by_id, patient_id, recorded_by_id, transplant_id, updated_by_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: transplant_donorevent; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.transplant_donorevent (pgh_id, pgh_created_at, pgh_label, id, created_at, updated_at, version, kind, state, name, registry_id, relation, sex, born_on, abo, rh_positive, cmv, hla, match, markers, consent, consent_on, exception_reason, eligible, eligibility_reasons, choice_reason, chosen_at, exclusion_reason, chosen_by_id, patient_id, pgh_context_id, pgh_obj_id, recorded_by_id, transplant_id, updated_by_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: transplant_followupvisit; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.transplant_followupvisit (id, created_at, updated_at, version, state, visit_on, day, current_status, examination, instrumental_tests, consultations, conclusions, immunosuppressant, immunosuppressant_dose, level_ng_ml, level_sampled_at, level_next_dose_at, level_band, day_hospital_therapy, home_therapy, next_follow_up_on, performance_scale, performance_score, workstation, signed_at, correction_reason, author_id, patient_id, signed_by_id, supersedes_id, transplant_id, updated_by_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: transplant_followupvisitevent; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.transplant_followupvisitevent (pgh_id, pgh_created_at, pgh_label, id, created_at, updated_at, version, state, visit_on, day, current_status, examination, instrumental_tests, consultations, conclusions, immunosuppressant, immunosuppressant_dose, level_ng_ml, level_sampled_at, level_next_dose_at, level_band, day_hospital_therapy, home_therapy, next_follow_up_on, performance_scale, performance_score, workstation, signed_at, correction_reason, author_id, patient_id, pgh_context_id, pgh_obj_id, signed_by_id, supersedes_id, transplant_id, updated_by_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: transplant_infusion; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.transplant_infusion (id, started_at, volume_ml, reactions, din_scanned, wristband_scanned, workstation, recorded_at, author_id, patient_id, transplant_id, product_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: transplant_infusionevent; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.transplant_infusionevent (pgh_id, pgh_created_at, pgh_label, id, started_at, volume_ml, reactions, din_scanned, wristband_scanned, workstation, recorded_at, author_id, patient_id, pgh_context_id, pgh_obj_id, transplant_id, product_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: transplant_outcome; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.transplant_outcome (id, workstation, correction_reason, day, recorded_at, note, time_point, assessed_on, survival, death_date, death_cause, hsct_related_cause, performance_scale, performance_score, author_id, patient_id, supersedes_id, transplant_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: transplant_outcomeevent; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.transplant_outcomeevent (pgh_id, pgh_created_at, pgh_label, id, workstation, correction_reason, day, recorded_at, note, time_point, assessed_on, survival, death_date, death_cause, hsct_related_cause, performance_scale, performance_score, author_id, patient_id, pgh_context_id, pgh_obj_id, supersedes_id, transplant_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: transplant_product; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.transplant_product (id, created_at, updated_at, version, method, collected_on, din, volume_ml, cd34_per_ul, cd34_total, recipient_weight_kg, cd34_dose, expires_at, custody, note, donor_id, patient_id, recorded_by_id, transplant_id, updated_by_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: transplant_productevent; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.transplant_productevent (pgh_id, pgh_created_at, pgh_label, id, created_at, updated_at, version, method, collected_on, din, volume_ml, cd34_per_ul, cd34_total, recipient_weight_kg, cd34_dose, expires_at, custody, note, donor_id, patient_id, pgh_context_id, pgh_obj_id, recorded_by_id, transplant_id, updated_by_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: transplant_responseassessment; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.transplant_responseassessment (id, workstation, correction_reason, day, recorded_at, note, assessed_on, response, author_id, patient_id, supersedes_id, transplant_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: transplant_responseassessmentevent; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.transplant_responseassessmentevent (pgh_id, pgh_created_at, pgh_label, id, workstation, correction_reason, day, recorded_at, note, assessed_on, response, author_id, patient_id, pgh_context_id, pgh_obj_id, supersedes_id, transplant_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: transplant_transplant; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.transplant_transplant (id, created_at, updated_at, version, state, transplant_type, source, diagnosis_code, indication, disease_status, day_zero, taken_in_charge_on, workstation, note, cancel_reason, coordinator_id, patient_id, taken_in_charge_by_id, updated_by_id, conditioning_intensity, conditioning_regimen, conditioning_regimen_version_id, conditioning_start, recipient_abo, recipient_cmv, recipient_hla) FROM stdin;
+\.
+
+
+--
+-- Data for Name: transplant_transplantevent; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.transplant_transplantevent (pgh_id, pgh_created_at, pgh_label, id, created_at, updated_at, version, state, transplant_type, source, diagnosis_code, indication, disease_status, day_zero, taken_in_charge_on, workstation, note, cancel_reason, coordinator_id, patient_id, pgh_context_id, pgh_obj_id, taken_in_charge_by_id, updated_by_id, conditioning_intensity, conditioning_regimen, conditioning_regimen_version_id, conditioning_start, recipient_abo, recipient_cmv, recipient_hla) FROM stdin;
+\.
+
+
+--
+-- Data for Name: transplant_troughtarget; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.transplant_troughtarget (id, drug, from_day, to_day, low, high, window_minutes) FROM stdin;
+\.
+
+
+--
+-- Data for Name: transplant_troughtargetevent; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.transplant_troughtargetevent (pgh_id, pgh_created_at, pgh_label, id, drug, from_day, to_day, low, high, window_minutes, pgh_context_id, pgh_obj_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: transplant_viralload; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.transplant_viralload (id, workstation, correction_reason, day, recorded_at, note, virus, sampled_on, kind, unit, value, lloq, iu_per_copy, entered_in_error, author_id, patient_id, supersedes_id, transplant_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: transplant_viralloadevent; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.transplant_viralloadevent (pgh_id, pgh_created_at, pgh_label, id, workstation, correction_reason, day, recorded_at, note, virus, sampled_on, kind, unit, value, lloq, iu_per_copy, entered_in_error, author_id, patient_id, pgh_context_id, pgh_obj_id, supersedes_id, transplant_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: transplant_viralthreshold; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.transplant_viralthreshold (id, virus, value, unit, label) FROM stdin;
+\.
+
+
+--
+-- Data for Name: transplant_viralthresholdevent; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.transplant_viralthresholdevent (pgh_id, pgh_created_at, pgh_label, id, virus, value, unit, label, pgh_context_id, pgh_obj_id) FROM stdin;
+\.
+
+
+--
 -- Data for Name: vascular_accessevent; Type: TABLE DATA; Schema: public; Owner: -
 --
 
@@ -23158,7 +27832,7 @@ SELECT pg_catalog.setval('public.auth_group_permissions_id_seq', 1, false);
 -- Name: auth_permission_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
-SELECT pg_catalog.setval('public.auth_permission_id_seq', 576, true);
+SELECT pg_catalog.setval('public.auth_permission_id_seq', 676, true);
 
 
 --
@@ -23326,14 +28000,14 @@ SELECT pg_catalog.setval('public.compounding_worksessionevent_pgh_id_seq', 1, fa
 -- Name: django_content_type_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
-SELECT pg_catalog.setval('public.django_content_type_id_seq', 259, true);
+SELECT pg_catalog.setval('public.django_content_type_id_seq', 309, true);
 
 
 --
 -- Name: django_migrations_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
-SELECT pg_catalog.setval('public.django_migrations_id_seq', 159, true);
+SELECT pg_catalog.setval('public.django_migrations_id_seq', 165, true);
 
 
 --
@@ -23460,6 +28134,90 @@ SELECT pg_catalog.setval('public.fse_fsedocumentevent_pgh_id_seq', 1, false);
 --
 
 SELECT pg_catalog.setval('public.fse_fsedocumentstep_id_seq', 1, false);
+
+
+--
+-- Name: galenics_batch_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.galenics_batch_id_seq', 1, false);
+
+
+--
+-- Name: galenics_batchevent_pgh_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.galenics_batchevent_pgh_id_seq', 1, false);
+
+
+--
+-- Name: galenics_batchline_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.galenics_batchline_id_seq', 1, false);
+
+
+--
+-- Name: galenics_batchlineevent_pgh_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.galenics_batchlineevent_pgh_id_seq', 1, false);
+
+
+--
+-- Name: galenics_dispensing_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.galenics_dispensing_id_seq', 1, false);
+
+
+--
+-- Name: galenics_dispensingevent_pgh_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.galenics_dispensingevent_pgh_id_seq', 1, false);
+
+
+--
+-- Name: galenics_formula_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.galenics_formula_id_seq', 1, false);
+
+
+--
+-- Name: galenics_formulaevent_pgh_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.galenics_formulaevent_pgh_id_seq', 1, false);
+
+
+--
+-- Name: galenics_formulaingredient_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.galenics_formulaingredient_id_seq', 1, false);
+
+
+--
+-- Name: galenics_formulaingredientevent_pgh_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.galenics_formulaingredientevent_pgh_id_seq', 1, false);
+
+
+--
+-- Name: galenics_qcresult_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.galenics_qcresult_id_seq', 1, false);
+
+
+--
+-- Name: galenics_qcresultevent_pgh_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.galenics_qcresultevent_pgh_id_seq', 1, false);
 
 
 --
@@ -23754,6 +28512,48 @@ SELECT pg_catalog.setval('public.nursing_scale_id_seq', 1, false);
 --
 
 SELECT pg_catalog.setval('public.nursing_scaleevent_pgh_id_seq', 1, false);
+
+
+--
+-- Name: nutrition_nutritionorder_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.nutrition_nutritionorder_id_seq', 1, false);
+
+
+--
+-- Name: nutrition_nutritionorderevent_pgh_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.nutrition_nutritionorderevent_pgh_id_seq', 1, false);
+
+
+--
+-- Name: nutrition_nutritionorderline_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.nutrition_nutritionorderline_id_seq', 1, false);
+
+
+--
+-- Name: nutrition_nutritionorderlineevent_pgh_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.nutrition_nutritionorderlineevent_pgh_id_seq', 1, false);
+
+
+--
+-- Name: nutrition_wardtemplate_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.nutrition_wardtemplate_id_seq', 1, false);
+
+
+--
+-- Name: nutrition_wardtemplateevent_pgh_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.nutrition_wardtemplateevent_pgh_id_seq', 1, false);
 
 
 --
@@ -24622,6 +29422,230 @@ SELECT pg_catalog.setval('public.transfusion_transfusionvitals_id_seq', 1, false
 --
 
 SELECT pg_catalog.setval('public.transfusion_transfusionvitalsevent_pgh_id_seq', 1, false);
+
+
+--
+-- Name: transplant_adverseevent_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.transplant_adverseevent_id_seq', 1, false);
+
+
+--
+-- Name: transplant_adverseeventevent_pgh_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.transplant_adverseeventevent_pgh_id_seq', 1, false);
+
+
+--
+-- Name: transplant_agvhdassessment_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.transplant_agvhdassessment_id_seq', 1, false);
+
+
+--
+-- Name: transplant_agvhdassessmentevent_pgh_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.transplant_agvhdassessmentevent_pgh_id_seq', 1, false);
+
+
+--
+-- Name: transplant_cgvhdassessment_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.transplant_cgvhdassessment_id_seq', 1, false);
+
+
+--
+-- Name: transplant_cgvhdassessmentevent_pgh_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.transplant_cgvhdassessmentevent_pgh_id_seq', 1, false);
+
+
+--
+-- Name: transplant_consent_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.transplant_consent_id_seq', 1, false);
+
+
+--
+-- Name: transplant_consentevent_pgh_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.transplant_consentevent_pgh_id_seq', 1, false);
+
+
+--
+-- Name: transplant_custodyevent_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.transplant_custodyevent_id_seq', 1, false);
+
+
+--
+-- Name: transplant_custodyeventevent_pgh_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.transplant_custodyeventevent_pgh_id_seq', 1, false);
+
+
+--
+-- Name: transplant_dailycount_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.transplant_dailycount_id_seq', 1, false);
+
+
+--
+-- Name: transplant_dailycountevent_pgh_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.transplant_dailycountevent_pgh_id_seq', 1, false);
+
+
+--
+-- Name: transplant_donor_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.transplant_donor_id_seq', 1, false);
+
+
+--
+-- Name: transplant_donorevent_pgh_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.transplant_donorevent_pgh_id_seq', 1, false);
+
+
+--
+-- Name: transplant_followupvisit_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.transplant_followupvisit_id_seq', 1, false);
+
+
+--
+-- Name: transplant_followupvisitevent_pgh_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.transplant_followupvisitevent_pgh_id_seq', 1, false);
+
+
+--
+-- Name: transplant_infusion_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.transplant_infusion_id_seq', 1, false);
+
+
+--
+-- Name: transplant_infusionevent_pgh_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.transplant_infusionevent_pgh_id_seq', 1, false);
+
+
+--
+-- Name: transplant_outcome_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.transplant_outcome_id_seq', 1, false);
+
+
+--
+-- Name: transplant_outcomeevent_pgh_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.transplant_outcomeevent_pgh_id_seq', 1, false);
+
+
+--
+-- Name: transplant_product_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.transplant_product_id_seq', 1, false);
+
+
+--
+-- Name: transplant_productevent_pgh_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.transplant_productevent_pgh_id_seq', 1, false);
+
+
+--
+-- Name: transplant_responseassessment_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.transplant_responseassessment_id_seq', 1, false);
+
+
+--
+-- Name: transplant_responseassessmentevent_pgh_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.transplant_responseassessmentevent_pgh_id_seq', 1, false);
+
+
+--
+-- Name: transplant_transplant_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.transplant_transplant_id_seq', 1, false);
+
+
+--
+-- Name: transplant_transplantevent_pgh_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.transplant_transplantevent_pgh_id_seq', 1, false);
+
+
+--
+-- Name: transplant_troughtarget_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.transplant_troughtarget_id_seq', 1, false);
+
+
+--
+-- Name: transplant_troughtargetevent_pgh_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.transplant_troughtargetevent_pgh_id_seq', 1, false);
+
+
+--
+-- Name: transplant_viralload_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.transplant_viralload_id_seq', 1, false);
+
+
+--
+-- Name: transplant_viralloadevent_pgh_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.transplant_viralloadevent_pgh_id_seq', 1, false);
+
+
+--
+-- Name: transplant_viralthreshold_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.transplant_viralthreshold_id_seq', 1, false);
+
+
+--
+-- Name: transplant_viralthresholdevent_pgh_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.transplant_viralthresholdevent_pgh_id_seq', 1, false);
 
 
 --
@@ -25701,6 +30725,118 @@ ALTER TABLE ONLY public.fse_fsedocumentstep
 
 
 --
+-- Name: galenics_batch galenics_batch_number_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.galenics_batch
+    ADD CONSTRAINT galenics_batch_number_key UNIQUE (number);
+
+
+--
+-- Name: galenics_batch galenics_batch_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.galenics_batch
+    ADD CONSTRAINT galenics_batch_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: galenics_batchevent galenics_batchevent_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.galenics_batchevent
+    ADD CONSTRAINT galenics_batchevent_pkey PRIMARY KEY (pgh_id);
+
+
+--
+-- Name: galenics_batchline galenics_batchline_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.galenics_batchline
+    ADD CONSTRAINT galenics_batchline_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: galenics_batchlineevent galenics_batchlineevent_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.galenics_batchlineevent
+    ADD CONSTRAINT galenics_batchlineevent_pkey PRIMARY KEY (pgh_id);
+
+
+--
+-- Name: galenics_dispensing galenics_dispensing_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.galenics_dispensing
+    ADD CONSTRAINT galenics_dispensing_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: galenics_dispensingevent galenics_dispensingevent_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.galenics_dispensingevent
+    ADD CONSTRAINT galenics_dispensingevent_pkey PRIMARY KEY (pgh_id);
+
+
+--
+-- Name: galenics_formula galenics_formula_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.galenics_formula
+    ADD CONSTRAINT galenics_formula_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: galenics_formula galenics_formula_version; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.galenics_formula
+    ADD CONSTRAINT galenics_formula_version UNIQUE (code, number);
+
+
+--
+-- Name: galenics_formulaevent galenics_formulaevent_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.galenics_formulaevent
+    ADD CONSTRAINT galenics_formulaevent_pkey PRIMARY KEY (pgh_id);
+
+
+--
+-- Name: galenics_formulaingredient galenics_formulaingredient_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.galenics_formulaingredient
+    ADD CONSTRAINT galenics_formulaingredient_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: galenics_formulaingredientevent galenics_formulaingredientevent_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.galenics_formulaingredientevent
+    ADD CONSTRAINT galenics_formulaingredientevent_pkey PRIMARY KEY (pgh_id);
+
+
+--
+-- Name: galenics_qcresult galenics_qcresult_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.galenics_qcresult
+    ADD CONSTRAINT galenics_qcresult_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: galenics_qcresultevent galenics_qcresultevent_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.galenics_qcresultevent
+    ADD CONSTRAINT galenics_qcresultevent_pkey PRIMARY KEY (pgh_id);
+
+
+--
 -- Name: interop_inboundmessage interop_inboundmessage_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -26146,6 +31282,70 @@ ALTER TABLE ONLY public.nursing_scaleevent
 
 ALTER TABLE ONLY public.nursing_caretemplate
     ADD CONSTRAINT nursing_template_version UNIQUE (code, version);
+
+
+--
+-- Name: nutrition_nutritionorderline nutrition_line_position; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.nutrition_nutritionorderline
+    ADD CONSTRAINT nutrition_line_position UNIQUE (order_id, "position");
+
+
+--
+-- Name: nutrition_nutritionorder nutrition_nutritionorder_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.nutrition_nutritionorder
+    ADD CONSTRAINT nutrition_nutritionorder_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: nutrition_nutritionorderevent nutrition_nutritionorderevent_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.nutrition_nutritionorderevent
+    ADD CONSTRAINT nutrition_nutritionorderevent_pkey PRIMARY KEY (pgh_id);
+
+
+--
+-- Name: nutrition_nutritionorderline nutrition_nutritionorderline_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.nutrition_nutritionorderline
+    ADD CONSTRAINT nutrition_nutritionorderline_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: nutrition_nutritionorderlineevent nutrition_nutritionorderlineevent_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.nutrition_nutritionorderlineevent
+    ADD CONSTRAINT nutrition_nutritionorderlineevent_pkey PRIMARY KEY (pgh_id);
+
+
+--
+-- Name: nutrition_wardtemplate nutrition_template_unique; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.nutrition_wardtemplate
+    ADD CONSTRAINT nutrition_template_unique UNIQUE (ward, name);
+
+
+--
+-- Name: nutrition_wardtemplate nutrition_wardtemplate_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.nutrition_wardtemplate
+    ADD CONSTRAINT nutrition_wardtemplate_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: nutrition_wardtemplateevent nutrition_wardtemplateevent_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.nutrition_wardtemplateevent
+    ADD CONSTRAINT nutrition_wardtemplateevent_pkey PRIMARY KEY (pgh_id);
 
 
 --
@@ -27378,6 +32578,358 @@ ALTER TABLE ONLY public.transfusion_transfusionvitals
 
 ALTER TABLE ONLY public.transfusion_transfusionvitalsevent
     ADD CONSTRAINT transfusion_transfusionvitalsevent_pkey PRIMARY KEY (pgh_id);
+
+
+--
+-- Name: transplant_adverseevent transplant_adverseevent_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_adverseevent
+    ADD CONSTRAINT transplant_adverseevent_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: transplant_adverseevent transplant_adverseevent_supersedes_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_adverseevent
+    ADD CONSTRAINT transplant_adverseevent_supersedes_id_key UNIQUE (supersedes_id);
+
+
+--
+-- Name: transplant_adverseeventevent transplant_adverseeventevent_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_adverseeventevent
+    ADD CONSTRAINT transplant_adverseeventevent_pkey PRIMARY KEY (pgh_id);
+
+
+--
+-- Name: transplant_agvhdassessment transplant_agvhdassessment_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_agvhdassessment
+    ADD CONSTRAINT transplant_agvhdassessment_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: transplant_agvhdassessment transplant_agvhdassessment_supersedes_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_agvhdassessment
+    ADD CONSTRAINT transplant_agvhdassessment_supersedes_id_key UNIQUE (supersedes_id);
+
+
+--
+-- Name: transplant_agvhdassessmentevent transplant_agvhdassessmentevent_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_agvhdassessmentevent
+    ADD CONSTRAINT transplant_agvhdassessmentevent_pkey PRIMARY KEY (pgh_id);
+
+
+--
+-- Name: transplant_cgvhdassessment transplant_cgvhdassessment_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_cgvhdassessment
+    ADD CONSTRAINT transplant_cgvhdassessment_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: transplant_cgvhdassessment transplant_cgvhdassessment_supersedes_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_cgvhdassessment
+    ADD CONSTRAINT transplant_cgvhdassessment_supersedes_id_key UNIQUE (supersedes_id);
+
+
+--
+-- Name: transplant_cgvhdassessmentevent transplant_cgvhdassessmentevent_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_cgvhdassessmentevent
+    ADD CONSTRAINT transplant_cgvhdassessmentevent_pkey PRIMARY KEY (pgh_id);
+
+
+--
+-- Name: transplant_consent transplant_consent_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_consent
+    ADD CONSTRAINT transplant_consent_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: transplant_consent transplant_consent_supersedes_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_consent
+    ADD CONSTRAINT transplant_consent_supersedes_id_key UNIQUE (supersedes_id);
+
+
+--
+-- Name: transplant_consentevent transplant_consentevent_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_consentevent
+    ADD CONSTRAINT transplant_consentevent_pkey PRIMARY KEY (pgh_id);
+
+
+--
+-- Name: transplant_custodyevent transplant_custodyevent_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_custodyevent
+    ADD CONSTRAINT transplant_custodyevent_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: transplant_custodyeventevent transplant_custodyeventevent_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_custodyeventevent
+    ADD CONSTRAINT transplant_custodyeventevent_pkey PRIMARY KEY (pgh_id);
+
+
+--
+-- Name: transplant_dailycount transplant_dailycount_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_dailycount
+    ADD CONSTRAINT transplant_dailycount_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: transplant_dailycountevent transplant_dailycountevent_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_dailycountevent
+    ADD CONSTRAINT transplant_dailycountevent_pkey PRIMARY KEY (pgh_id);
+
+
+--
+-- Name: transplant_donor transplant_donor_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_donor
+    ADD CONSTRAINT transplant_donor_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: transplant_donorevent transplant_donorevent_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_donorevent
+    ADD CONSTRAINT transplant_donorevent_pkey PRIMARY KEY (pgh_id);
+
+
+--
+-- Name: transplant_followupvisit transplant_followupvisit_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_followupvisit
+    ADD CONSTRAINT transplant_followupvisit_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: transplant_followupvisit transplant_followupvisit_supersedes_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_followupvisit
+    ADD CONSTRAINT transplant_followupvisit_supersedes_id_key UNIQUE (supersedes_id);
+
+
+--
+-- Name: transplant_followupvisitevent transplant_followupvisitevent_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_followupvisitevent
+    ADD CONSTRAINT transplant_followupvisitevent_pkey PRIMARY KEY (pgh_id);
+
+
+--
+-- Name: transplant_infusion transplant_infusion_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_infusion
+    ADD CONSTRAINT transplant_infusion_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: transplant_infusion transplant_infusion_product_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_infusion
+    ADD CONSTRAINT transplant_infusion_product_id_key UNIQUE (product_id);
+
+
+--
+-- Name: transplant_infusionevent transplant_infusionevent_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_infusionevent
+    ADD CONSTRAINT transplant_infusionevent_pkey PRIMARY KEY (pgh_id);
+
+
+--
+-- Name: transplant_dailycount transplant_one_count_a_day; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_dailycount
+    ADD CONSTRAINT transplant_one_count_a_day UNIQUE (transplant_id, "on");
+
+
+--
+-- Name: transplant_outcome transplant_outcome_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_outcome
+    ADD CONSTRAINT transplant_outcome_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: transplant_outcome transplant_outcome_supersedes_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_outcome
+    ADD CONSTRAINT transplant_outcome_supersedes_id_key UNIQUE (supersedes_id);
+
+
+--
+-- Name: transplant_outcomeevent transplant_outcomeevent_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_outcomeevent
+    ADD CONSTRAINT transplant_outcomeevent_pkey PRIMARY KEY (pgh_id);
+
+
+--
+-- Name: transplant_product transplant_product_din_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_product
+    ADD CONSTRAINT transplant_product_din_key UNIQUE (din);
+
+
+--
+-- Name: transplant_product transplant_product_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_product
+    ADD CONSTRAINT transplant_product_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: transplant_productevent transplant_productevent_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_productevent
+    ADD CONSTRAINT transplant_productevent_pkey PRIMARY KEY (pgh_id);
+
+
+--
+-- Name: transplant_responseassessment transplant_responseassessment_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_responseassessment
+    ADD CONSTRAINT transplant_responseassessment_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: transplant_responseassessment transplant_responseassessment_supersedes_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_responseassessment
+    ADD CONSTRAINT transplant_responseassessment_supersedes_id_key UNIQUE (supersedes_id);
+
+
+--
+-- Name: transplant_responseassessmentevent transplant_responseassessmentevent_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_responseassessmentevent
+    ADD CONSTRAINT transplant_responseassessmentevent_pkey PRIMARY KEY (pgh_id);
+
+
+--
+-- Name: transplant_transplant transplant_transplant_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_transplant
+    ADD CONSTRAINT transplant_transplant_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: transplant_transplantevent transplant_transplantevent_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_transplantevent
+    ADD CONSTRAINT transplant_transplantevent_pkey PRIMARY KEY (pgh_id);
+
+
+--
+-- Name: transplant_troughtarget transplant_troughtarget_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_troughtarget
+    ADD CONSTRAINT transplant_troughtarget_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: transplant_troughtargetevent transplant_troughtargetevent_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_troughtargetevent
+    ADD CONSTRAINT transplant_troughtargetevent_pkey PRIMARY KEY (pgh_id);
+
+
+--
+-- Name: transplant_viralload transplant_viralload_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_viralload
+    ADD CONSTRAINT transplant_viralload_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: transplant_viralload transplant_viralload_supersedes_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_viralload
+    ADD CONSTRAINT transplant_viralload_supersedes_id_key UNIQUE (supersedes_id);
+
+
+--
+-- Name: transplant_viralloadevent transplant_viralloadevent_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_viralloadevent
+    ADD CONSTRAINT transplant_viralloadevent_pkey PRIMARY KEY (pgh_id);
+
+
+--
+-- Name: transplant_viralthreshold transplant_viralthreshold_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_viralthreshold
+    ADD CONSTRAINT transplant_viralthreshold_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: transplant_viralthreshold transplant_viralthreshold_virus_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_viralthreshold
+    ADD CONSTRAINT transplant_viralthreshold_virus_key UNIQUE (virus);
+
+
+--
+-- Name: transplant_viralthresholdevent transplant_viralthresholdevent_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_viralthresholdevent
+    ADD CONSTRAINT transplant_viralthresholdevent_pkey PRIMARY KEY (pgh_id);
 
 
 --
@@ -30105,6 +35657,426 @@ CREATE UNIQUE INDEX fse_one_live_per_letter ON public.fse_fsedocument USING btre
 
 
 --
+-- Name: galenics_batch_cost_center_id_6447459f; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_batch_cost_center_id_6447459f ON public.galenics_batch USING btree (cost_center_id);
+
+
+--
+-- Name: galenics_batch_created_by_id_e94da38e; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_batch_created_by_id_e94da38e ON public.galenics_batch USING btree (created_by_id);
+
+
+--
+-- Name: galenics_batch_formula_id_365e3289; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_batch_formula_id_365e3289 ON public.galenics_batch USING btree (formula_id);
+
+
+--
+-- Name: galenics_batch_number_fd0298b6_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_batch_number_fd0298b6_like ON public.galenics_batch USING btree (number varchar_pattern_ops);
+
+
+--
+-- Name: galenics_batch_patient_id_f276a843; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_batch_patient_id_f276a843 ON public.galenics_batch USING btree (patient_id);
+
+
+--
+-- Name: galenics_batch_prepared_by_id_ffeadf54; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_batch_prepared_by_id_ffeadf54 ON public.galenics_batch USING btree (prepared_by_id);
+
+
+--
+-- Name: galenics_batch_released_by_id_9bcceade; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_batch_released_by_id_9bcceade ON public.galenics_batch USING btree (released_by_id);
+
+
+--
+-- Name: galenics_batch_updated_by_id_1741db20; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_batch_updated_by_id_1741db20 ON public.galenics_batch USING btree (updated_by_id);
+
+
+--
+-- Name: galenics_batchevent_cost_center_id_4bd8ad06; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_batchevent_cost_center_id_4bd8ad06 ON public.galenics_batchevent USING btree (cost_center_id);
+
+
+--
+-- Name: galenics_batchevent_created_by_id_ad0d5efa; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_batchevent_created_by_id_ad0d5efa ON public.galenics_batchevent USING btree (created_by_id);
+
+
+--
+-- Name: galenics_batchevent_formula_id_d5adbb72; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_batchevent_formula_id_d5adbb72 ON public.galenics_batchevent USING btree (formula_id);
+
+
+--
+-- Name: galenics_batchevent_patient_id_b156bf25; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_batchevent_patient_id_b156bf25 ON public.galenics_batchevent USING btree (patient_id);
+
+
+--
+-- Name: galenics_batchevent_pgh_context_id_8105a850; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_batchevent_pgh_context_id_8105a850 ON public.galenics_batchevent USING btree (pgh_context_id);
+
+
+--
+-- Name: galenics_batchevent_pgh_obj_id_822b296e; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_batchevent_pgh_obj_id_822b296e ON public.galenics_batchevent USING btree (pgh_obj_id);
+
+
+--
+-- Name: galenics_batchevent_prepared_by_id_0a4cc75b; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_batchevent_prepared_by_id_0a4cc75b ON public.galenics_batchevent USING btree (prepared_by_id);
+
+
+--
+-- Name: galenics_batchevent_released_by_id_b55d8fb5; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_batchevent_released_by_id_b55d8fb5 ON public.galenics_batchevent USING btree (released_by_id);
+
+
+--
+-- Name: galenics_batchevent_updated_by_id_54fda385; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_batchevent_updated_by_id_54fda385 ON public.galenics_batchevent USING btree (updated_by_id);
+
+
+--
+-- Name: galenics_batchline_batch_id_c538ec91; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_batchline_batch_id_c538ec91 ON public.galenics_batchline USING btree (batch_id);
+
+
+--
+-- Name: galenics_batchline_ingredient_id_698a23a7; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_batchline_ingredient_id_698a23a7 ON public.galenics_batchline USING btree (ingredient_id);
+
+
+--
+-- Name: galenics_batchline_product_id_ec693130; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_batchline_product_id_ec693130 ON public.galenics_batchline USING btree (product_id);
+
+
+--
+-- Name: galenics_batchline_weighed_by_id_2e8b5cdd; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_batchline_weighed_by_id_2e8b5cdd ON public.galenics_batchline USING btree (weighed_by_id);
+
+
+--
+-- Name: galenics_batchlineevent_batch_id_dbac9ea2; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_batchlineevent_batch_id_dbac9ea2 ON public.galenics_batchlineevent USING btree (batch_id);
+
+
+--
+-- Name: galenics_batchlineevent_ingredient_id_77ea14e3; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_batchlineevent_ingredient_id_77ea14e3 ON public.galenics_batchlineevent USING btree (ingredient_id);
+
+
+--
+-- Name: galenics_batchlineevent_pgh_context_id_6aa691ff; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_batchlineevent_pgh_context_id_6aa691ff ON public.galenics_batchlineevent USING btree (pgh_context_id);
+
+
+--
+-- Name: galenics_batchlineevent_pgh_obj_id_35aa6235; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_batchlineevent_pgh_obj_id_35aa6235 ON public.galenics_batchlineevent USING btree (pgh_obj_id);
+
+
+--
+-- Name: galenics_batchlineevent_product_id_a558490e; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_batchlineevent_product_id_a558490e ON public.galenics_batchlineevent USING btree (product_id);
+
+
+--
+-- Name: galenics_batchlineevent_weighed_by_id_d0cee2e0; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_batchlineevent_weighed_by_id_d0cee2e0 ON public.galenics_batchlineevent USING btree (weighed_by_id);
+
+
+--
+-- Name: galenics_dispensing_batch_id_c2828f65; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_dispensing_batch_id_c2828f65 ON public.galenics_dispensing USING btree (batch_id);
+
+
+--
+-- Name: galenics_dispensing_dispensed_by_id_7dc356f5; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_dispensing_dispensed_by_id_7dc356f5 ON public.galenics_dispensing USING btree (dispensed_by_id);
+
+
+--
+-- Name: galenics_dispensing_patient_id_40806606; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_dispensing_patient_id_40806606 ON public.galenics_dispensing USING btree (patient_id);
+
+
+--
+-- Name: galenics_dispensing_ward_id_73dcb9a6; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_dispensing_ward_id_73dcb9a6 ON public.galenics_dispensing USING btree (ward_id);
+
+
+--
+-- Name: galenics_dispensingevent_batch_id_3dfb99ae; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_dispensingevent_batch_id_3dfb99ae ON public.galenics_dispensingevent USING btree (batch_id);
+
+
+--
+-- Name: galenics_dispensingevent_dispensed_by_id_7dfa717b; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_dispensingevent_dispensed_by_id_7dfa717b ON public.galenics_dispensingevent USING btree (dispensed_by_id);
+
+
+--
+-- Name: galenics_dispensingevent_patient_id_3190aeff; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_dispensingevent_patient_id_3190aeff ON public.galenics_dispensingevent USING btree (patient_id);
+
+
+--
+-- Name: galenics_dispensingevent_pgh_context_id_833f5e29; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_dispensingevent_pgh_context_id_833f5e29 ON public.galenics_dispensingevent USING btree (pgh_context_id);
+
+
+--
+-- Name: galenics_dispensingevent_pgh_obj_id_0a9071f2; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_dispensingevent_pgh_obj_id_0a9071f2 ON public.galenics_dispensingevent USING btree (pgh_obj_id);
+
+
+--
+-- Name: galenics_dispensingevent_ward_id_acb70492; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_dispensingevent_ward_id_acb70492 ON public.galenics_dispensingevent USING btree (ward_id);
+
+
+--
+-- Name: galenics_formula_code_b6e5a746; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_formula_code_b6e5a746 ON public.galenics_formula USING btree (code);
+
+
+--
+-- Name: galenics_formula_code_b6e5a746_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_formula_code_b6e5a746_like ON public.galenics_formula USING btree (code varchar_pattern_ops);
+
+
+--
+-- Name: galenics_formula_created_by_id_b6262c04; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_formula_created_by_id_b6262c04 ON public.galenics_formula USING btree (created_by_id);
+
+
+--
+-- Name: galenics_formula_published_by_id_61647838; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_formula_published_by_id_61647838 ON public.galenics_formula USING btree (published_by_id);
+
+
+--
+-- Name: galenics_formula_updated_by_id_7aa30850; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_formula_updated_by_id_7aa30850 ON public.galenics_formula USING btree (updated_by_id);
+
+
+--
+-- Name: galenics_formulaevent_created_by_id_813fab53; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_formulaevent_created_by_id_813fab53 ON public.galenics_formulaevent USING btree (created_by_id);
+
+
+--
+-- Name: galenics_formulaevent_pgh_context_id_b716cd99; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_formulaevent_pgh_context_id_b716cd99 ON public.galenics_formulaevent USING btree (pgh_context_id);
+
+
+--
+-- Name: galenics_formulaevent_pgh_obj_id_ffcec2c8; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_formulaevent_pgh_obj_id_ffcec2c8 ON public.galenics_formulaevent USING btree (pgh_obj_id);
+
+
+--
+-- Name: galenics_formulaevent_published_by_id_31cad64b; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_formulaevent_published_by_id_31cad64b ON public.galenics_formulaevent USING btree (published_by_id);
+
+
+--
+-- Name: galenics_formulaevent_updated_by_id_4a5e1d00; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_formulaevent_updated_by_id_4a5e1d00 ON public.galenics_formulaevent USING btree (updated_by_id);
+
+
+--
+-- Name: galenics_formulaingredient_formula_id_b49c9dc5; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_formulaingredient_formula_id_b49c9dc5 ON public.galenics_formulaingredient USING btree (formula_id);
+
+
+--
+-- Name: galenics_formulaingredient_product_id_effed640; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_formulaingredient_product_id_effed640 ON public.galenics_formulaingredient USING btree (product_id);
+
+
+--
+-- Name: galenics_formulaingredientevent_formula_id_2e3eeeaf; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_formulaingredientevent_formula_id_2e3eeeaf ON public.galenics_formulaingredientevent USING btree (formula_id);
+
+
+--
+-- Name: galenics_formulaingredientevent_pgh_context_id_630d1974; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_formulaingredientevent_pgh_context_id_630d1974 ON public.galenics_formulaingredientevent USING btree (pgh_context_id);
+
+
+--
+-- Name: galenics_formulaingredientevent_pgh_obj_id_75026056; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_formulaingredientevent_pgh_obj_id_75026056 ON public.galenics_formulaingredientevent USING btree (pgh_obj_id);
+
+
+--
+-- Name: galenics_formulaingredientevent_product_id_ff40937e; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_formulaingredientevent_product_id_ff40937e ON public.galenics_formulaingredientevent USING btree (product_id);
+
+
+--
+-- Name: galenics_one_published_version; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX galenics_one_published_version ON public.galenics_formula USING btree (code) WHERE ((state)::text = 'published'::text);
+
+
+--
+-- Name: galenics_qcresult_batch_id_5a6f87a7; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_qcresult_batch_id_5a6f87a7 ON public.galenics_qcresult USING btree (batch_id);
+
+
+--
+-- Name: galenics_qcresult_recorded_by_id_53daedae; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_qcresult_recorded_by_id_53daedae ON public.galenics_qcresult USING btree (recorded_by_id);
+
+
+--
+-- Name: galenics_qcresultevent_batch_id_938b6eed; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_qcresultevent_batch_id_938b6eed ON public.galenics_qcresultevent USING btree (batch_id);
+
+
+--
+-- Name: galenics_qcresultevent_pgh_context_id_f2cfdbda; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_qcresultevent_pgh_context_id_f2cfdbda ON public.galenics_qcresultevent USING btree (pgh_context_id);
+
+
+--
+-- Name: galenics_qcresultevent_pgh_obj_id_1b881135; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_qcresultevent_pgh_obj_id_1b881135 ON public.galenics_qcresultevent USING btree (pgh_obj_id);
+
+
+--
+-- Name: galenics_qcresultevent_recorded_by_id_f178756c; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_qcresultevent_recorded_by_id_f178756c ON public.galenics_qcresultevent USING btree (recorded_by_id);
+
+
+--
 -- Name: home_therapy_by_patient; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -31215,6 +37187,216 @@ CREATE INDEX nursing_scaleevent_pgh_context_id_db520705 ON public.nursing_scalee
 --
 
 CREATE INDEX nursing_scaleevent_pgh_obj_id_75ee9fda ON public.nursing_scaleevent USING btree (pgh_obj_id);
+
+
+--
+-- Name: nutrition_nutritionorder_administered_by_id_fdcbebec; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nutrition_nutritionorder_administered_by_id_fdcbebec ON public.nutrition_nutritionorder USING btree (administered_by_id);
+
+
+--
+-- Name: nutrition_nutritionorder_patient_id_ca4d26b4; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nutrition_nutritionorder_patient_id_ca4d26b4 ON public.nutrition_nutritionorder USING btree (patient_id);
+
+
+--
+-- Name: nutrition_nutritionorder_prepared_by_id_9769d2f0; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nutrition_nutritionorder_prepared_by_id_9769d2f0 ON public.nutrition_nutritionorder USING btree (prepared_by_id);
+
+
+--
+-- Name: nutrition_nutritionorder_prescriber_id_8b9828c9; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nutrition_nutritionorder_prescriber_id_8b9828c9 ON public.nutrition_nutritionorder USING btree (prescriber_id);
+
+
+--
+-- Name: nutrition_nutritionorder_signed_by_id_b52162a0; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nutrition_nutritionorder_signed_by_id_b52162a0 ON public.nutrition_nutritionorder USING btree (signed_by_id);
+
+
+--
+-- Name: nutrition_nutritionorder_template_id_c4d246cd; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nutrition_nutritionorder_template_id_c4d246cd ON public.nutrition_nutritionorder USING btree (template_id);
+
+
+--
+-- Name: nutrition_nutritionorder_updated_by_id_3126067b; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nutrition_nutritionorder_updated_by_id_3126067b ON public.nutrition_nutritionorder USING btree (updated_by_id);
+
+
+--
+-- Name: nutrition_nutritionorder_validated_by_id_ed3bbff0; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nutrition_nutritionorder_validated_by_id_ed3bbff0 ON public.nutrition_nutritionorder USING btree (validated_by_id);
+
+
+--
+-- Name: nutrition_nutritionorderevent_administered_by_id_df7fd542; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nutrition_nutritionorderevent_administered_by_id_df7fd542 ON public.nutrition_nutritionorderevent USING btree (administered_by_id);
+
+
+--
+-- Name: nutrition_nutritionorderevent_patient_id_a2040403; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nutrition_nutritionorderevent_patient_id_a2040403 ON public.nutrition_nutritionorderevent USING btree (patient_id);
+
+
+--
+-- Name: nutrition_nutritionorderevent_pgh_context_id_1d5e23bf; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nutrition_nutritionorderevent_pgh_context_id_1d5e23bf ON public.nutrition_nutritionorderevent USING btree (pgh_context_id);
+
+
+--
+-- Name: nutrition_nutritionorderevent_pgh_obj_id_204f86b4; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nutrition_nutritionorderevent_pgh_obj_id_204f86b4 ON public.nutrition_nutritionorderevent USING btree (pgh_obj_id);
+
+
+--
+-- Name: nutrition_nutritionorderevent_prepared_by_id_1699429d; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nutrition_nutritionorderevent_prepared_by_id_1699429d ON public.nutrition_nutritionorderevent USING btree (prepared_by_id);
+
+
+--
+-- Name: nutrition_nutritionorderevent_prescriber_id_6e561872; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nutrition_nutritionorderevent_prescriber_id_6e561872 ON public.nutrition_nutritionorderevent USING btree (prescriber_id);
+
+
+--
+-- Name: nutrition_nutritionorderevent_signed_by_id_b93c88cd; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nutrition_nutritionorderevent_signed_by_id_b93c88cd ON public.nutrition_nutritionorderevent USING btree (signed_by_id);
+
+
+--
+-- Name: nutrition_nutritionorderevent_template_id_eb7b7a30; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nutrition_nutritionorderevent_template_id_eb7b7a30 ON public.nutrition_nutritionorderevent USING btree (template_id);
+
+
+--
+-- Name: nutrition_nutritionorderevent_updated_by_id_b68c624c; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nutrition_nutritionorderevent_updated_by_id_b68c624c ON public.nutrition_nutritionorderevent USING btree (updated_by_id);
+
+
+--
+-- Name: nutrition_nutritionorderevent_validated_by_id_83681aa3; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nutrition_nutritionorderevent_validated_by_id_83681aa3 ON public.nutrition_nutritionorderevent USING btree (validated_by_id);
+
+
+--
+-- Name: nutrition_nutritionorderline_order_id_61fe2aa7; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nutrition_nutritionorderline_order_id_61fe2aa7 ON public.nutrition_nutritionorderline USING btree (order_id);
+
+
+--
+-- Name: nutrition_nutritionorderlineevent_order_id_5c215d7b; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nutrition_nutritionorderlineevent_order_id_5c215d7b ON public.nutrition_nutritionorderlineevent USING btree (order_id);
+
+
+--
+-- Name: nutrition_nutritionorderlineevent_pgh_context_id_31e7ff74; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nutrition_nutritionorderlineevent_pgh_context_id_31e7ff74 ON public.nutrition_nutritionorderlineevent USING btree (pgh_context_id);
+
+
+--
+-- Name: nutrition_nutritionorderlineevent_pgh_obj_id_f6b38fdd; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nutrition_nutritionorderlineevent_pgh_obj_id_f6b38fdd ON public.nutrition_nutritionorderlineevent USING btree (pgh_obj_id);
+
+
+--
+-- Name: nutrition_order_day; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nutrition_order_day ON public.nutrition_nutritionorder USING btree (for_date, state);
+
+
+--
+-- Name: nutrition_order_patient; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nutrition_order_patient ON public.nutrition_nutritionorder USING btree (patient_id, for_date DESC);
+
+
+--
+-- Name: nutrition_wardtemplate_created_by_id_dd26064d; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nutrition_wardtemplate_created_by_id_dd26064d ON public.nutrition_wardtemplate USING btree (created_by_id);
+
+
+--
+-- Name: nutrition_wardtemplate_updated_by_id_3e3f87e7; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nutrition_wardtemplate_updated_by_id_3e3f87e7 ON public.nutrition_wardtemplate USING btree (updated_by_id);
+
+
+--
+-- Name: nutrition_wardtemplateevent_created_by_id_71f85ddf; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nutrition_wardtemplateevent_created_by_id_71f85ddf ON public.nutrition_wardtemplateevent USING btree (created_by_id);
+
+
+--
+-- Name: nutrition_wardtemplateevent_pgh_context_id_41aab854; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nutrition_wardtemplateevent_pgh_context_id_41aab854 ON public.nutrition_wardtemplateevent USING btree (pgh_context_id);
+
+
+--
+-- Name: nutrition_wardtemplateevent_pgh_obj_id_42496d4c; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nutrition_wardtemplateevent_pgh_obj_id_42496d4c ON public.nutrition_wardtemplateevent USING btree (pgh_obj_id);
+
+
+--
+-- Name: nutrition_wardtemplateevent_updated_by_id_eba1c42d; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nutrition_wardtemplateevent_updated_by_id_eba1c42d ON public.nutrition_wardtemplateevent USING btree (updated_by_id);
 
 
 --
@@ -34900,10 +41082,1046 @@ CREATE INDEX transfusion_transfusionvitalsevent_transfusion_id_fd91cdeb ON publi
 
 
 --
+-- Name: transplant_adverseevent_author_id_610ad43e; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_adverseevent_author_id_610ad43e ON public.transplant_adverseevent USING btree (author_id);
+
+
+--
+-- Name: transplant_adverseevent_patient_id_4296e5ec; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_adverseevent_patient_id_4296e5ec ON public.transplant_adverseevent USING btree (patient_id);
+
+
+--
+-- Name: transplant_adverseevent_transplant_id_679e9c6d; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_adverseevent_transplant_id_679e9c6d ON public.transplant_adverseevent USING btree (transplant_id);
+
+
+--
+-- Name: transplant_adverseeventevent_author_id_589b0d4e; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_adverseeventevent_author_id_589b0d4e ON public.transplant_adverseeventevent USING btree (author_id);
+
+
+--
+-- Name: transplant_adverseeventevent_patient_id_b272fa91; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_adverseeventevent_patient_id_b272fa91 ON public.transplant_adverseeventevent USING btree (patient_id);
+
+
+--
+-- Name: transplant_adverseeventevent_pgh_context_id_116431d9; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_adverseeventevent_pgh_context_id_116431d9 ON public.transplant_adverseeventevent USING btree (pgh_context_id);
+
+
+--
+-- Name: transplant_adverseeventevent_pgh_obj_id_b9c18c3f; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_adverseeventevent_pgh_obj_id_b9c18c3f ON public.transplant_adverseeventevent USING btree (pgh_obj_id);
+
+
+--
+-- Name: transplant_adverseeventevent_supersedes_id_dac5c4cf; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_adverseeventevent_supersedes_id_dac5c4cf ON public.transplant_adverseeventevent USING btree (supersedes_id);
+
+
+--
+-- Name: transplant_adverseeventevent_transplant_id_40f7a76d; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_adverseeventevent_transplant_id_40f7a76d ON public.transplant_adverseeventevent USING btree (transplant_id);
+
+
+--
+-- Name: transplant_agvhdassessment_author_id_e59939e9; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_agvhdassessment_author_id_e59939e9 ON public.transplant_agvhdassessment USING btree (author_id);
+
+
+--
+-- Name: transplant_agvhdassessment_patient_id_3eb22c55; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_agvhdassessment_patient_id_3eb22c55 ON public.transplant_agvhdassessment USING btree (patient_id);
+
+
+--
+-- Name: transplant_agvhdassessment_transplant_id_13fe4f8e; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_agvhdassessment_transplant_id_13fe4f8e ON public.transplant_agvhdassessment USING btree (transplant_id);
+
+
+--
+-- Name: transplant_agvhdassessmentevent_author_id_701da521; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_agvhdassessmentevent_author_id_701da521 ON public.transplant_agvhdassessmentevent USING btree (author_id);
+
+
+--
+-- Name: transplant_agvhdassessmentevent_patient_id_011c706c; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_agvhdassessmentevent_patient_id_011c706c ON public.transplant_agvhdassessmentevent USING btree (patient_id);
+
+
+--
+-- Name: transplant_agvhdassessmentevent_pgh_context_id_3bd18f78; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_agvhdassessmentevent_pgh_context_id_3bd18f78 ON public.transplant_agvhdassessmentevent USING btree (pgh_context_id);
+
+
+--
+-- Name: transplant_agvhdassessmentevent_pgh_obj_id_d2cc78db; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_agvhdassessmentevent_pgh_obj_id_d2cc78db ON public.transplant_agvhdassessmentevent USING btree (pgh_obj_id);
+
+
+--
+-- Name: transplant_agvhdassessmentevent_supersedes_id_4d6121b3; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_agvhdassessmentevent_supersedes_id_4d6121b3 ON public.transplant_agvhdassessmentevent USING btree (supersedes_id);
+
+
+--
+-- Name: transplant_agvhdassessmentevent_transplant_id_190595e8; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_agvhdassessmentevent_transplant_id_190595e8 ON public.transplant_agvhdassessmentevent USING btree (transplant_id);
+
+
+--
+-- Name: transplant_cgvhdassessment_author_id_d11482e0; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_cgvhdassessment_author_id_d11482e0 ON public.transplant_cgvhdassessment USING btree (author_id);
+
+
+--
+-- Name: transplant_cgvhdassessment_patient_id_a6b43d28; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_cgvhdassessment_patient_id_a6b43d28 ON public.transplant_cgvhdassessment USING btree (patient_id);
+
+
+--
+-- Name: transplant_cgvhdassessment_transplant_id_525c2439; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_cgvhdassessment_transplant_id_525c2439 ON public.transplant_cgvhdassessment USING btree (transplant_id);
+
+
+--
+-- Name: transplant_cgvhdassessmentevent_author_id_5a19f160; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_cgvhdassessmentevent_author_id_5a19f160 ON public.transplant_cgvhdassessmentevent USING btree (author_id);
+
+
+--
+-- Name: transplant_cgvhdassessmentevent_patient_id_325671da; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_cgvhdassessmentevent_patient_id_325671da ON public.transplant_cgvhdassessmentevent USING btree (patient_id);
+
+
+--
+-- Name: transplant_cgvhdassessmentevent_pgh_context_id_9564cd30; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_cgvhdassessmentevent_pgh_context_id_9564cd30 ON public.transplant_cgvhdassessmentevent USING btree (pgh_context_id);
+
+
+--
+-- Name: transplant_cgvhdassessmentevent_pgh_obj_id_470c9a72; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_cgvhdassessmentevent_pgh_obj_id_470c9a72 ON public.transplant_cgvhdassessmentevent USING btree (pgh_obj_id);
+
+
+--
+-- Name: transplant_cgvhdassessmentevent_supersedes_id_8ece7212; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_cgvhdassessmentevent_supersedes_id_8ece7212 ON public.transplant_cgvhdassessmentevent USING btree (supersedes_id);
+
+
+--
+-- Name: transplant_cgvhdassessmentevent_transplant_id_6fdce292; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_cgvhdassessmentevent_transplant_id_6fdce292 ON public.transplant_cgvhdassessmentevent USING btree (transplant_id);
+
+
+--
+-- Name: transplant_consent_author_id_e6b15ecc; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_consent_author_id_e6b15ecc ON public.transplant_consent USING btree (author_id);
+
+
+--
+-- Name: transplant_consent_patient_id_7fe7a32e; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_consent_patient_id_7fe7a32e ON public.transplant_consent USING btree (patient_id);
+
+
+--
+-- Name: transplant_consent_transplant_id_3c510ea9; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_consent_transplant_id_3c510ea9 ON public.transplant_consent USING btree (transplant_id);
+
+
+--
+-- Name: transplant_consentevent_author_id_de139238; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_consentevent_author_id_de139238 ON public.transplant_consentevent USING btree (author_id);
+
+
+--
+-- Name: transplant_consentevent_patient_id_95944352; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_consentevent_patient_id_95944352 ON public.transplant_consentevent USING btree (patient_id);
+
+
+--
+-- Name: transplant_consentevent_pgh_context_id_083dcaa9; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_consentevent_pgh_context_id_083dcaa9 ON public.transplant_consentevent USING btree (pgh_context_id);
+
+
+--
+-- Name: transplant_consentevent_pgh_obj_id_936cc426; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_consentevent_pgh_obj_id_936cc426 ON public.transplant_consentevent USING btree (pgh_obj_id);
+
+
+--
+-- Name: transplant_consentevent_supersedes_id_483b4d64; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_consentevent_supersedes_id_483b4d64 ON public.transplant_consentevent USING btree (supersedes_id);
+
+
+--
+-- Name: transplant_consentevent_transplant_id_3a503948; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_consentevent_transplant_id_3a503948 ON public.transplant_consentevent USING btree (transplant_id);
+
+
+--
+-- Name: transplant_custodyevent_author_id_843a4d59; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_custodyevent_author_id_843a4d59 ON public.transplant_custodyevent USING btree (author_id);
+
+
+--
+-- Name: transplant_custodyevent_patient_id_5558487e; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_custodyevent_patient_id_5558487e ON public.transplant_custodyevent USING btree (patient_id);
+
+
+--
+-- Name: transplant_custodyevent_product_id_bb05f3d4; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_custodyevent_product_id_bb05f3d4 ON public.transplant_custodyevent USING btree (product_id);
+
+
+--
+-- Name: transplant_custodyeventevent_author_id_17f12f27; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_custodyeventevent_author_id_17f12f27 ON public.transplant_custodyeventevent USING btree (author_id);
+
+
+--
+-- Name: transplant_custodyeventevent_patient_id_ad37792a; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_custodyeventevent_patient_id_ad37792a ON public.transplant_custodyeventevent USING btree (patient_id);
+
+
+--
+-- Name: transplant_custodyeventevent_pgh_context_id_5b317666; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_custodyeventevent_pgh_context_id_5b317666 ON public.transplant_custodyeventevent USING btree (pgh_context_id);
+
+
+--
+-- Name: transplant_custodyeventevent_pgh_obj_id_12a8def1; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_custodyeventevent_pgh_obj_id_12a8def1 ON public.transplant_custodyeventevent USING btree (pgh_obj_id);
+
+
+--
+-- Name: transplant_custodyeventevent_product_id_7d26200e; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_custodyeventevent_product_id_7d26200e ON public.transplant_custodyeventevent USING btree (product_id);
+
+
+--
+-- Name: transplant_dailycount_author_id_30f4ad37; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_dailycount_author_id_30f4ad37 ON public.transplant_dailycount USING btree (author_id);
+
+
+--
+-- Name: transplant_dailycount_patient_id_9cc39bed; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_dailycount_patient_id_9cc39bed ON public.transplant_dailycount USING btree (patient_id);
+
+
+--
+-- Name: transplant_dailycount_transplant_id_3f7f6e50; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_dailycount_transplant_id_3f7f6e50 ON public.transplant_dailycount USING btree (transplant_id);
+
+
+--
+-- Name: transplant_dailycountevent_author_id_889c4bbd; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_dailycountevent_author_id_889c4bbd ON public.transplant_dailycountevent USING btree (author_id);
+
+
+--
+-- Name: transplant_dailycountevent_patient_id_df4a7675; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_dailycountevent_patient_id_df4a7675 ON public.transplant_dailycountevent USING btree (patient_id);
+
+
+--
+-- Name: transplant_dailycountevent_pgh_context_id_e9753fde; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_dailycountevent_pgh_context_id_e9753fde ON public.transplant_dailycountevent USING btree (pgh_context_id);
+
+
+--
+-- Name: transplant_dailycountevent_pgh_obj_id_cc92d912; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_dailycountevent_pgh_obj_id_cc92d912 ON public.transplant_dailycountevent USING btree (pgh_obj_id);
+
+
+--
+-- Name: transplant_dailycountevent_transplant_id_65cd884e; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_dailycountevent_transplant_id_65cd884e ON public.transplant_dailycountevent USING btree (transplant_id);
+
+
+--
+-- Name: transplant_day_zero; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_day_zero ON public.transplant_transplant USING btree (day_zero);
+
+
+--
+-- Name: transplant_donor_chosen_by_id_57d03bd3; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_donor_chosen_by_id_57d03bd3 ON public.transplant_donor USING btree (chosen_by_id);
+
+
+--
+-- Name: transplant_donor_patient_id_2793e3e7; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_donor_patient_id_2793e3e7 ON public.transplant_donor USING btree (patient_id);
+
+
+--
+-- Name: transplant_donor_recorded_by_id_b4ed6775; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_donor_recorded_by_id_b4ed6775 ON public.transplant_donor USING btree (recorded_by_id);
+
+
+--
+-- Name: transplant_donor_transplant_id_d871992f; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_donor_transplant_id_d871992f ON public.transplant_donor USING btree (transplant_id);
+
+
+--
+-- Name: transplant_donor_updated_by_id_07b05db8; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_donor_updated_by_id_07b05db8 ON public.transplant_donor USING btree (updated_by_id);
+
+
+--
+-- Name: transplant_donorevent_chosen_by_id_1aa3abac; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_donorevent_chosen_by_id_1aa3abac ON public.transplant_donorevent USING btree (chosen_by_id);
+
+
+--
+-- Name: transplant_donorevent_patient_id_34628063; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_donorevent_patient_id_34628063 ON public.transplant_donorevent USING btree (patient_id);
+
+
+--
+-- Name: transplant_donorevent_pgh_context_id_ca4a2dde; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_donorevent_pgh_context_id_ca4a2dde ON public.transplant_donorevent USING btree (pgh_context_id);
+
+
+--
+-- Name: transplant_donorevent_pgh_obj_id_e8e057c9; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_donorevent_pgh_obj_id_e8e057c9 ON public.transplant_donorevent USING btree (pgh_obj_id);
+
+
+--
+-- Name: transplant_donorevent_recorded_by_id_28ebf48f; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_donorevent_recorded_by_id_28ebf48f ON public.transplant_donorevent USING btree (recorded_by_id);
+
+
+--
+-- Name: transplant_donorevent_transplant_id_9db97187; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_donorevent_transplant_id_9db97187 ON public.transplant_donorevent USING btree (transplant_id);
+
+
+--
+-- Name: transplant_donorevent_updated_by_id_0cbf4ec2; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_donorevent_updated_by_id_0cbf4ec2 ON public.transplant_donorevent USING btree (updated_by_id);
+
+
+--
+-- Name: transplant_followupvisit_author_id_4ed6d232; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_followupvisit_author_id_4ed6d232 ON public.transplant_followupvisit USING btree (author_id);
+
+
+--
+-- Name: transplant_followupvisit_patient_id_70ff30af; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_followupvisit_patient_id_70ff30af ON public.transplant_followupvisit USING btree (patient_id);
+
+
+--
+-- Name: transplant_followupvisit_signed_by_id_1934f259; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_followupvisit_signed_by_id_1934f259 ON public.transplant_followupvisit USING btree (signed_by_id);
+
+
+--
+-- Name: transplant_followupvisit_transplant_id_f9013615; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_followupvisit_transplant_id_f9013615 ON public.transplant_followupvisit USING btree (transplant_id);
+
+
+--
+-- Name: transplant_followupvisit_updated_by_id_8d3011ff; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_followupvisit_updated_by_id_8d3011ff ON public.transplant_followupvisit USING btree (updated_by_id);
+
+
+--
+-- Name: transplant_followupvisitevent_author_id_698b4165; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_followupvisitevent_author_id_698b4165 ON public.transplant_followupvisitevent USING btree (author_id);
+
+
+--
+-- Name: transplant_followupvisitevent_patient_id_82a5ae46; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_followupvisitevent_patient_id_82a5ae46 ON public.transplant_followupvisitevent USING btree (patient_id);
+
+
+--
+-- Name: transplant_followupvisitevent_pgh_context_id_497ad4d6; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_followupvisitevent_pgh_context_id_497ad4d6 ON public.transplant_followupvisitevent USING btree (pgh_context_id);
+
+
+--
+-- Name: transplant_followupvisitevent_pgh_obj_id_dfb0545d; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_followupvisitevent_pgh_obj_id_dfb0545d ON public.transplant_followupvisitevent USING btree (pgh_obj_id);
+
+
+--
+-- Name: transplant_followupvisitevent_signed_by_id_ffea64f3; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_followupvisitevent_signed_by_id_ffea64f3 ON public.transplant_followupvisitevent USING btree (signed_by_id);
+
+
+--
+-- Name: transplant_followupvisitevent_supersedes_id_4a4eb09e; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_followupvisitevent_supersedes_id_4a4eb09e ON public.transplant_followupvisitevent USING btree (supersedes_id);
+
+
+--
+-- Name: transplant_followupvisitevent_transplant_id_f9bdf9f4; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_followupvisitevent_transplant_id_f9bdf9f4 ON public.transplant_followupvisitevent USING btree (transplant_id);
+
+
+--
+-- Name: transplant_followupvisitevent_updated_by_id_80ce49e8; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_followupvisitevent_updated_by_id_80ce49e8 ON public.transplant_followupvisitevent USING btree (updated_by_id);
+
+
+--
+-- Name: transplant_infusion_author_id_daceaa52; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_infusion_author_id_daceaa52 ON public.transplant_infusion USING btree (author_id);
+
+
+--
+-- Name: transplant_infusion_patient_id_4ccc45fd; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_infusion_patient_id_4ccc45fd ON public.transplant_infusion USING btree (patient_id);
+
+
+--
+-- Name: transplant_infusion_transplant_id_24fe848e; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_infusion_transplant_id_24fe848e ON public.transplant_infusion USING btree (transplant_id);
+
+
+--
+-- Name: transplant_infusionevent_author_id_4284fc24; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_infusionevent_author_id_4284fc24 ON public.transplant_infusionevent USING btree (author_id);
+
+
+--
+-- Name: transplant_infusionevent_patient_id_9ea1173e; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_infusionevent_patient_id_9ea1173e ON public.transplant_infusionevent USING btree (patient_id);
+
+
+--
+-- Name: transplant_infusionevent_pgh_context_id_1ef07e76; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_infusionevent_pgh_context_id_1ef07e76 ON public.transplant_infusionevent USING btree (pgh_context_id);
+
+
+--
+-- Name: transplant_infusionevent_pgh_obj_id_a4f15db6; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_infusionevent_pgh_obj_id_a4f15db6 ON public.transplant_infusionevent USING btree (pgh_obj_id);
+
+
+--
+-- Name: transplant_infusionevent_product_id_83f78a81; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_infusionevent_product_id_83f78a81 ON public.transplant_infusionevent USING btree (product_id);
+
+
+--
+-- Name: transplant_infusionevent_transplant_id_f98d47fb; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_infusionevent_transplant_id_f98d47fb ON public.transplant_infusionevent USING btree (transplant_id);
+
+
+--
+-- Name: transplant_one_chosen_donor; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX transplant_one_chosen_donor ON public.transplant_donor USING btree (transplant_id) WHERE ((state)::text = 'chosen'::text);
+
+
+--
+-- Name: transplant_outcome_author_id_99ad4f7d; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_outcome_author_id_99ad4f7d ON public.transplant_outcome USING btree (author_id);
+
+
+--
+-- Name: transplant_outcome_patient_id_6d95b3f8; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_outcome_patient_id_6d95b3f8 ON public.transplant_outcome USING btree (patient_id);
+
+
+--
+-- Name: transplant_outcome_transplant_id_87480543; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_outcome_transplant_id_87480543 ON public.transplant_outcome USING btree (transplant_id);
+
+
+--
+-- Name: transplant_outcomeevent_author_id_8f039518; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_outcomeevent_author_id_8f039518 ON public.transplant_outcomeevent USING btree (author_id);
+
+
+--
+-- Name: transplant_outcomeevent_patient_id_8573a137; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_outcomeevent_patient_id_8573a137 ON public.transplant_outcomeevent USING btree (patient_id);
+
+
+--
+-- Name: transplant_outcomeevent_pgh_context_id_c52a7633; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_outcomeevent_pgh_context_id_c52a7633 ON public.transplant_outcomeevent USING btree (pgh_context_id);
+
+
+--
+-- Name: transplant_outcomeevent_pgh_obj_id_6dc1b268; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_outcomeevent_pgh_obj_id_6dc1b268 ON public.transplant_outcomeevent USING btree (pgh_obj_id);
+
+
+--
+-- Name: transplant_outcomeevent_supersedes_id_a3007487; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_outcomeevent_supersedes_id_a3007487 ON public.transplant_outcomeevent USING btree (supersedes_id);
+
+
+--
+-- Name: transplant_outcomeevent_transplant_id_f3d41d15; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_outcomeevent_transplant_id_f3d41d15 ON public.transplant_outcomeevent USING btree (transplant_id);
+
+
+--
+-- Name: transplant_patient; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_patient ON public.transplant_transplant USING btree (patient_id, state);
+
+
+--
+-- Name: transplant_product_din_51d0be7d_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_product_din_51d0be7d_like ON public.transplant_product USING btree (din varchar_pattern_ops);
+
+
+--
+-- Name: transplant_product_donor_id_b65adfad; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_product_donor_id_b65adfad ON public.transplant_product USING btree (donor_id);
+
+
+--
+-- Name: transplant_product_patient_id_77fed8d6; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_product_patient_id_77fed8d6 ON public.transplant_product USING btree (patient_id);
+
+
+--
+-- Name: transplant_product_recorded_by_id_a0c87e0b; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_product_recorded_by_id_a0c87e0b ON public.transplant_product USING btree (recorded_by_id);
+
+
+--
+-- Name: transplant_product_transplant_id_c7e61d12; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_product_transplant_id_c7e61d12 ON public.transplant_product USING btree (transplant_id);
+
+
+--
+-- Name: transplant_product_updated_by_id_c1faa533; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_product_updated_by_id_c1faa533 ON public.transplant_product USING btree (updated_by_id);
+
+
+--
+-- Name: transplant_productevent_donor_id_bf37d974; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_productevent_donor_id_bf37d974 ON public.transplant_productevent USING btree (donor_id);
+
+
+--
+-- Name: transplant_productevent_patient_id_db8196c0; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_productevent_patient_id_db8196c0 ON public.transplant_productevent USING btree (patient_id);
+
+
+--
+-- Name: transplant_productevent_pgh_context_id_c3bd013d; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_productevent_pgh_context_id_c3bd013d ON public.transplant_productevent USING btree (pgh_context_id);
+
+
+--
+-- Name: transplant_productevent_pgh_obj_id_f98ff45f; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_productevent_pgh_obj_id_f98ff45f ON public.transplant_productevent USING btree (pgh_obj_id);
+
+
+--
+-- Name: transplant_productevent_recorded_by_id_59f05c6b; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_productevent_recorded_by_id_59f05c6b ON public.transplant_productevent USING btree (recorded_by_id);
+
+
+--
+-- Name: transplant_productevent_transplant_id_78c1d68c; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_productevent_transplant_id_78c1d68c ON public.transplant_productevent USING btree (transplant_id);
+
+
+--
+-- Name: transplant_productevent_updated_by_id_70f8c970; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_productevent_updated_by_id_70f8c970 ON public.transplant_productevent USING btree (updated_by_id);
+
+
+--
+-- Name: transplant_responseassessment_author_id_c309c148; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_responseassessment_author_id_c309c148 ON public.transplant_responseassessment USING btree (author_id);
+
+
+--
+-- Name: transplant_responseassessment_patient_id_fc8e6d15; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_responseassessment_patient_id_fc8e6d15 ON public.transplant_responseassessment USING btree (patient_id);
+
+
+--
+-- Name: transplant_responseassessment_transplant_id_7b09cb14; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_responseassessment_transplant_id_7b09cb14 ON public.transplant_responseassessment USING btree (transplant_id);
+
+
+--
+-- Name: transplant_responseassessmentevent_author_id_8498d4f4; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_responseassessmentevent_author_id_8498d4f4 ON public.transplant_responseassessmentevent USING btree (author_id);
+
+
+--
+-- Name: transplant_responseassessmentevent_patient_id_609090e6; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_responseassessmentevent_patient_id_609090e6 ON public.transplant_responseassessmentevent USING btree (patient_id);
+
+
+--
+-- Name: transplant_responseassessmentevent_pgh_context_id_5279e6ab; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_responseassessmentevent_pgh_context_id_5279e6ab ON public.transplant_responseassessmentevent USING btree (pgh_context_id);
+
+
+--
+-- Name: transplant_responseassessmentevent_pgh_obj_id_ab8e4e5b; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_responseassessmentevent_pgh_obj_id_ab8e4e5b ON public.transplant_responseassessmentevent USING btree (pgh_obj_id);
+
+
+--
+-- Name: transplant_responseassessmentevent_supersedes_id_83e398ec; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_responseassessmentevent_supersedes_id_83e398ec ON public.transplant_responseassessmentevent USING btree (supersedes_id);
+
+
+--
+-- Name: transplant_responseassessmentevent_transplant_id_7ba7992d; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_responseassessmentevent_transplant_id_7ba7992d ON public.transplant_responseassessmentevent USING btree (transplant_id);
+
+
+--
+-- Name: transplant_transplant_coordinator_id_9740612e; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_transplant_coordinator_id_9740612e ON public.transplant_transplant USING btree (coordinator_id);
+
+
+--
+-- Name: transplant_transplant_patient_id_2b494479; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_transplant_patient_id_2b494479 ON public.transplant_transplant USING btree (patient_id);
+
+
+--
+-- Name: transplant_transplant_taken_in_charge_by_id_24d1d6fe; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_transplant_taken_in_charge_by_id_24d1d6fe ON public.transplant_transplant USING btree (taken_in_charge_by_id);
+
+
+--
+-- Name: transplant_transplant_updated_by_id_33824683; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_transplant_updated_by_id_33824683 ON public.transplant_transplant USING btree (updated_by_id);
+
+
+--
+-- Name: transplant_transplantevent_coordinator_id_156240e5; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_transplantevent_coordinator_id_156240e5 ON public.transplant_transplantevent USING btree (coordinator_id);
+
+
+--
+-- Name: transplant_transplantevent_patient_id_373929ab; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_transplantevent_patient_id_373929ab ON public.transplant_transplantevent USING btree (patient_id);
+
+
+--
+-- Name: transplant_transplantevent_pgh_context_id_339198b1; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_transplantevent_pgh_context_id_339198b1 ON public.transplant_transplantevent USING btree (pgh_context_id);
+
+
+--
+-- Name: transplant_transplantevent_pgh_obj_id_b1b17534; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_transplantevent_pgh_obj_id_b1b17534 ON public.transplant_transplantevent USING btree (pgh_obj_id);
+
+
+--
+-- Name: transplant_transplantevent_taken_in_charge_by_id_35b0a37e; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_transplantevent_taken_in_charge_by_id_35b0a37e ON public.transplant_transplantevent USING btree (taken_in_charge_by_id);
+
+
+--
+-- Name: transplant_transplantevent_updated_by_id_9076da1a; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_transplantevent_updated_by_id_9076da1a ON public.transplant_transplantevent USING btree (updated_by_id);
+
+
+--
+-- Name: transplant_troughtargetevent_pgh_context_id_bfd38b0b; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_troughtargetevent_pgh_context_id_bfd38b0b ON public.transplant_troughtargetevent USING btree (pgh_context_id);
+
+
+--
+-- Name: transplant_troughtargetevent_pgh_obj_id_642bc39f; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_troughtargetevent_pgh_obj_id_642bc39f ON public.transplant_troughtargetevent USING btree (pgh_obj_id);
+
+
+--
+-- Name: transplant_viralload_author_id_0c2a053c; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_viralload_author_id_0c2a053c ON public.transplant_viralload USING btree (author_id);
+
+
+--
+-- Name: transplant_viralload_patient_id_447011f8; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_viralload_patient_id_447011f8 ON public.transplant_viralload USING btree (patient_id);
+
+
+--
+-- Name: transplant_viralload_transplant_id_2b7062bf; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_viralload_transplant_id_2b7062bf ON public.transplant_viralload USING btree (transplant_id);
+
+
+--
+-- Name: transplant_viralloadevent_author_id_bdc875bd; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_viralloadevent_author_id_bdc875bd ON public.transplant_viralloadevent USING btree (author_id);
+
+
+--
+-- Name: transplant_viralloadevent_patient_id_2cfc194c; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_viralloadevent_patient_id_2cfc194c ON public.transplant_viralloadevent USING btree (patient_id);
+
+
+--
+-- Name: transplant_viralloadevent_pgh_context_id_ec4a7f26; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_viralloadevent_pgh_context_id_ec4a7f26 ON public.transplant_viralloadevent USING btree (pgh_context_id);
+
+
+--
+-- Name: transplant_viralloadevent_pgh_obj_id_cd2f15aa; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_viralloadevent_pgh_obj_id_cd2f15aa ON public.transplant_viralloadevent USING btree (pgh_obj_id);
+
+
+--
+-- Name: transplant_viralloadevent_supersedes_id_6c179c14; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_viralloadevent_supersedes_id_6c179c14 ON public.transplant_viralloadevent USING btree (supersedes_id);
+
+
+--
+-- Name: transplant_viralloadevent_transplant_id_21ddda19; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_viralloadevent_transplant_id_21ddda19 ON public.transplant_viralloadevent USING btree (transplant_id);
+
+
+--
+-- Name: transplant_viralthreshold_virus_179a1433_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_viralthreshold_virus_179a1433_like ON public.transplant_viralthreshold USING btree (virus varchar_pattern_ops);
+
+
+--
+-- Name: transplant_viralthresholdevent_pgh_context_id_37aeeac4; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_viralthresholdevent_pgh_context_id_37aeeac4 ON public.transplant_viralthresholdevent USING btree (pgh_context_id);
+
+
+--
+-- Name: transplant_viralthresholdevent_pgh_obj_id_e5e5536a; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_viralthresholdevent_pgh_obj_id_e5e5536a ON public.transplant_viralthresholdevent USING btree (pgh_obj_id);
+
+
+--
 -- Name: trial_monitor_once_active; Type: INDEX; Schema: public; Owner: -
 --
 
 CREATE UNIQUE INDEX trial_monitor_once_active ON public.regimens_trialmonitorassignment USING btree (trial_id, user_id) WHERE (revoked_at IS NULL);
+
+
+--
+-- Name: tx_agvhd_case; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX tx_agvhd_case ON public.transplant_agvhdassessment USING btree (transplant_id, assessed_on);
+
+
+--
+-- Name: tx_cgvhd_case; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX tx_cgvhd_case ON public.transplant_cgvhdassessment USING btree (transplant_id, assessed_on);
+
+
+--
+-- Name: tx_viral_case; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX tx_viral_case ON public.transplant_viralload USING btree (transplant_id, virus, sampled_on);
+
+
+--
+-- Name: tx_visit_case; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX tx_visit_case ON public.transplant_followupvisit USING btree (transplant_id, visit_on DESC);
 
 
 --
@@ -35131,6 +42349,20 @@ COMMENT ON TRIGGER pgtrigger_append_only_02af9 ON public.transfusion_transfusion
 
 
 --
+-- Name: transplant_productevent pgtrigger_append_only_034a1; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_append_only_034a1 BEFORE DELETE OR UPDATE ON public.transplant_productevent FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_append_only_034a1();
+
+
+--
+-- Name: TRIGGER pgtrigger_append_only_034a1 ON transplant_productevent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_append_only_034a1 ON public.transplant_productevent IS 'b0f2717e4a071f26c77188eb491e5e67db3930c6';
+
+
+--
 -- Name: nursing_monitoringentryevent pgtrigger_append_only_03d10; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -35173,6 +42405,20 @@ COMMENT ON TRIGGER pgtrigger_append_only_072b5 ON public.records_tumourboardeven
 
 
 --
+-- Name: transplant_transplantevent pgtrigger_append_only_08e04; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_append_only_08e04 BEFORE DELETE OR UPDATE ON public.transplant_transplantevent FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_append_only_08e04();
+
+
+--
+-- Name: TRIGGER pgtrigger_append_only_08e04 ON transplant_transplantevent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_append_only_08e04 ON public.transplant_transplantevent IS '1b3831b3258932e13fdf5d8aee51d62661a2ab2d';
+
+
+--
 -- Name: patients_maskingevent pgtrigger_append_only_0994b; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -35198,6 +42444,34 @@ CREATE TRIGGER pgtrigger_append_only_0b215 BEFORE DELETE OR UPDATE ON public.pre
 --
 
 COMMENT ON TRIGGER pgtrigger_append_only_0b215 ON public.prescribing_ordertransition IS 'cd9a681fa9160f57cd741b2ccef3a05bbc388936';
+
+
+--
+-- Name: transplant_followupvisitevent pgtrigger_append_only_0c915; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_append_only_0c915 BEFORE DELETE OR UPDATE ON public.transplant_followupvisitevent FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_append_only_0c915();
+
+
+--
+-- Name: TRIGGER pgtrigger_append_only_0c915 ON transplant_followupvisitevent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_append_only_0c915 ON public.transplant_followupvisitevent IS '29133ad14e87df46169659278bc15aa5e87a098c';
+
+
+--
+-- Name: transplant_viralthresholdevent pgtrigger_append_only_0ef7e; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_append_only_0ef7e BEFORE DELETE OR UPDATE ON public.transplant_viralthresholdevent FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_append_only_0ef7e();
+
+
+--
+-- Name: TRIGGER pgtrigger_append_only_0ef7e ON transplant_viralthresholdevent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_append_only_0ef7e ON public.transplant_viralthresholdevent IS '49a6bb983871b208cadae9423ec5bfd3fd28924f';
 
 
 --
@@ -35411,6 +42685,20 @@ COMMENT ON TRIGGER pgtrigger_append_only_2d5e8 ON public.nursing_nursingnoteeven
 
 
 --
+-- Name: galenics_formulaevent pgtrigger_append_only_2eb5c; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_append_only_2eb5c BEFORE DELETE OR UPDATE ON public.galenics_formulaevent FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_append_only_2eb5c();
+
+
+--
+-- Name: TRIGGER pgtrigger_append_only_2eb5c ON galenics_formulaevent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_append_only_2eb5c ON public.galenics_formulaevent IS 'aa8d10fff7d86b40ec1d720226a0581f99e8d43e';
+
+
+--
 -- Name: nursing_careproblemevent pgtrigger_append_only_2eead; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -35422,6 +42710,20 @@ CREATE TRIGGER pgtrigger_append_only_2eead BEFORE DELETE OR UPDATE ON public.nur
 --
 
 COMMENT ON TRIGGER pgtrigger_append_only_2eead ON public.nursing_careproblemevent IS 'f9d09216807aa0a5ff5eb66190e62bc05677906c';
+
+
+--
+-- Name: transplant_viralloadevent pgtrigger_append_only_2f9f2; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_append_only_2f9f2 BEFORE DELETE OR UPDATE ON public.transplant_viralloadevent FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_append_only_2f9f2();
+
+
+--
+-- Name: TRIGGER pgtrigger_append_only_2f9f2 ON transplant_viralloadevent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_append_only_2f9f2 ON public.transplant_viralloadevent IS 'b2aa73e7e20bce60c89e1e895da1d3a03a887ae2';
 
 
 --
@@ -35506,6 +42808,34 @@ CREATE TRIGGER pgtrigger_append_only_3e1fc BEFORE DELETE OR UPDATE ON public.aud
 --
 
 COMMENT ON TRIGGER pgtrigger_append_only_3e1fc ON public.audit_accesslogentry IS '264bf024e04a8bdc784aef768247981a9633b8bf';
+
+
+--
+-- Name: galenics_qcresultevent pgtrigger_append_only_438a3; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_append_only_438a3 BEFORE DELETE OR UPDATE ON public.galenics_qcresultevent FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_append_only_438a3();
+
+
+--
+-- Name: TRIGGER pgtrigger_append_only_438a3 ON galenics_qcresultevent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_append_only_438a3 ON public.galenics_qcresultevent IS 'c3db9379d34565031a0271c706c36d7781397ac5';
+
+
+--
+-- Name: transplant_responseassessmentevent pgtrigger_append_only_43e2e; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_append_only_43e2e BEFORE DELETE OR UPDATE ON public.transplant_responseassessmentevent FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_append_only_43e2e();
+
+
+--
+-- Name: TRIGGER pgtrigger_append_only_43e2e ON transplant_responseassessmentevent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_append_only_43e2e ON public.transplant_responseassessmentevent IS '1399e99dd24c3b7fad6760f34ddc462df2b34c80';
 
 
 --
@@ -35663,6 +42993,20 @@ COMMENT ON TRIGGER pgtrigger_append_only_539c8 ON public.patients_allergyevent I
 
 
 --
+-- Name: transplant_custodyeventevent pgtrigger_append_only_56543; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_append_only_56543 BEFORE DELETE OR UPDATE ON public.transplant_custodyeventevent FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_append_only_56543();
+
+
+--
+-- Name: TRIGGER pgtrigger_append_only_56543 ON transplant_custodyeventevent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_append_only_56543 ON public.transplant_custodyeventevent IS '9c66563b49692b53b5990dd3dd968583811508e0';
+
+
+--
 -- Name: agenda_cupservicemappingevent pgtrigger_append_only_58fed; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -35677,6 +43021,20 @@ COMMENT ON TRIGGER pgtrigger_append_only_58fed ON public.agenda_cupservicemappin
 
 
 --
+-- Name: transplant_outcomeevent pgtrigger_append_only_5a0a7; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_append_only_5a0a7 BEFORE DELETE OR UPDATE ON public.transplant_outcomeevent FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_append_only_5a0a7();
+
+
+--
+-- Name: TRIGGER pgtrigger_append_only_5a0a7 ON transplant_outcomeevent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_append_only_5a0a7 ON public.transplant_outcomeevent IS '3739453524af5c12f3c29c02a68e3509f936ce03';
+
+
+--
 -- Name: vascular_accesseventevent pgtrigger_append_only_5a646; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -35688,6 +43046,20 @@ CREATE TRIGGER pgtrigger_append_only_5a646 BEFORE DELETE OR UPDATE ON public.vas
 --
 
 COMMENT ON TRIGGER pgtrigger_append_only_5a646 ON public.vascular_accesseventevent IS 'b86d18f463352b8b890ff051b3a01921b39f749e';
+
+
+--
+-- Name: transplant_adverseeventevent pgtrigger_append_only_5e2cf; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_append_only_5e2cf BEFORE DELETE OR UPDATE ON public.transplant_adverseeventevent FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_append_only_5e2cf();
+
+
+--
+-- Name: TRIGGER pgtrigger_append_only_5e2cf ON transplant_adverseeventevent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_append_only_5e2cf ON public.transplant_adverseeventevent IS 'b34955ea2e719c154876ee6341c4fb18eff00abb';
 
 
 --
@@ -35744,6 +43116,20 @@ CREATE TRIGGER pgtrigger_append_only_61c1f BEFORE DELETE OR UPDATE ON public.com
 --
 
 COMMENT ON TRIGGER pgtrigger_append_only_61c1f ON public.compounding_deviceresultevent IS '57f64fa681cd33c1ead64225ff3e2a426dc64541';
+
+
+--
+-- Name: transplant_consentevent pgtrigger_append_only_638c3; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_append_only_638c3 BEFORE DELETE OR UPDATE ON public.transplant_consentevent FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_append_only_638c3();
+
+
+--
+-- Name: TRIGGER pgtrigger_append_only_638c3 ON transplant_consentevent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_append_only_638c3 ON public.transplant_consentevent IS '4a924be56bd1510d72295ac31e13eb6a31799c58';
 
 
 --
@@ -35999,6 +43385,34 @@ COMMENT ON TRIGGER pgtrigger_append_only_7bf53 ON public.compounding_checkouteve
 
 
 --
+-- Name: nutrition_wardtemplateevent pgtrigger_append_only_7d4e5; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_append_only_7d4e5 BEFORE DELETE OR UPDATE ON public.nutrition_wardtemplateevent FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_append_only_7d4e5();
+
+
+--
+-- Name: TRIGGER pgtrigger_append_only_7d4e5 ON nutrition_wardtemplateevent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_append_only_7d4e5 ON public.nutrition_wardtemplateevent IS 'c79cea57c48fe069f5fa49d8cdd9ee6d7e328703';
+
+
+--
+-- Name: transplant_troughtargetevent pgtrigger_append_only_7f166; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_append_only_7f166 BEFORE DELETE OR UPDATE ON public.transplant_troughtargetevent FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_append_only_7f166();
+
+
+--
+-- Name: TRIGGER pgtrigger_append_only_7f166 ON transplant_troughtargetevent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_append_only_7f166 ON public.transplant_troughtargetevent IS 'b1e26cd1ac970ad622df6709cfebd99c1c4afe00';
+
+
+--
 -- Name: compounding_worksessionevent pgtrigger_append_only_7fdc9; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -36083,6 +43497,34 @@ COMMENT ON TRIGGER pgtrigger_append_only_895c2 ON public.regimens_trialenrollmen
 
 
 --
+-- Name: galenics_formulaingredientevent pgtrigger_append_only_8a12a; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_append_only_8a12a BEFORE DELETE OR UPDATE ON public.galenics_formulaingredientevent FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_append_only_8a12a();
+
+
+--
+-- Name: TRIGGER pgtrigger_append_only_8a12a ON galenics_formulaingredientevent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_append_only_8a12a ON public.galenics_formulaingredientevent IS 'cc3984250685b8ba0af86bec8bf7a87813fbc400';
+
+
+--
+-- Name: transplant_dailycountevent pgtrigger_append_only_900b1; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_append_only_900b1 BEFORE DELETE OR UPDATE ON public.transplant_dailycountevent FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_append_only_900b1();
+
+
+--
+-- Name: TRIGGER pgtrigger_append_only_900b1 ON transplant_dailycountevent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_append_only_900b1 ON public.transplant_dailycountevent IS 'ecc6079ff944b94cde2394edad69d5b60e6eaf60';
+
+
+--
 -- Name: regimens_regimencomponentevent pgtrigger_append_only_93362; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -36094,6 +43536,20 @@ CREATE TRIGGER pgtrigger_append_only_93362 BEFORE DELETE OR UPDATE ON public.reg
 --
 
 COMMENT ON TRIGGER pgtrigger_append_only_93362 ON public.regimens_regimencomponentevent IS 'b442ffe626c72253e83184704d83034d645e54f6';
+
+
+--
+-- Name: transplant_agvhdassessmentevent pgtrigger_append_only_9a7d4; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_append_only_9a7d4 BEFORE DELETE OR UPDATE ON public.transplant_agvhdassessmentevent FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_append_only_9a7d4();
+
+
+--
+-- Name: TRIGGER pgtrigger_append_only_9a7d4 ON transplant_agvhdassessmentevent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_append_only_9a7d4 ON public.transplant_agvhdassessmentevent IS 'abbd2d2879727f74840ccc1e5357e481655a45b7';
 
 
 --
@@ -36279,6 +43735,20 @@ COMMENT ON TRIGGER pgtrigger_append_only_ade9e ON public.patients_patientevent I
 
 
 --
+-- Name: galenics_dispensingevent pgtrigger_append_only_b5bfa; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_append_only_b5bfa BEFORE DELETE OR UPDATE ON public.galenics_dispensingevent FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_append_only_b5bfa();
+
+
+--
+-- Name: TRIGGER pgtrigger_append_only_b5bfa ON galenics_dispensingevent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_append_only_b5bfa ON public.galenics_dispensingevent IS '1b15a98c4d4d9fac35f41c75d8751b6a3bda17e2';
+
+
+--
 -- Name: drugs_pharmacogenomicmarkerevent pgtrigger_append_only_b70d6; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -36307,6 +43777,20 @@ COMMENT ON TRIGGER pgtrigger_append_only_b8a69 ON public.prescribing_therapyorde
 
 
 --
+-- Name: transplant_cgvhdassessmentevent pgtrigger_append_only_bc051; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_append_only_bc051 BEFORE DELETE OR UPDATE ON public.transplant_cgvhdassessmentevent FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_append_only_bc051();
+
+
+--
+-- Name: TRIGGER pgtrigger_append_only_bc051 ON transplant_cgvhdassessmentevent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_append_only_bc051 ON public.transplant_cgvhdassessmentevent IS 'eafe9bab5769bb4d71569606f789b46ca5b6dce7';
+
+
+--
 -- Name: patients_bedorchairevent pgtrigger_append_only_bf057; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -36318,6 +43802,20 @@ CREATE TRIGGER pgtrigger_append_only_bf057 BEFORE DELETE OR UPDATE ON public.pat
 --
 
 COMMENT ON TRIGGER pgtrigger_append_only_bf057 ON public.patients_bedorchairevent IS 'ce5b940b70535fca042cffab60f499026242f91e';
+
+
+--
+-- Name: nutrition_nutritionorderlineevent pgtrigger_append_only_bfefe; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_append_only_bfefe BEFORE DELETE OR UPDATE ON public.nutrition_nutritionorderlineevent FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_append_only_bfefe();
+
+
+--
+-- Name: TRIGGER pgtrigger_append_only_bfefe ON nutrition_nutritionorderlineevent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_append_only_bfefe ON public.nutrition_nutritionorderlineevent IS '9dec361281bb4098467da69819bf24805cc5d0bf';
 
 
 --
@@ -36433,6 +43931,20 @@ COMMENT ON TRIGGER pgtrigger_append_only_cc1e8 ON public.drugs_interactionevent 
 
 
 --
+-- Name: galenics_batchevent pgtrigger_append_only_cd3bd; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_append_only_cd3bd BEFORE DELETE OR UPDATE ON public.galenics_batchevent FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_append_only_cd3bd();
+
+
+--
+-- Name: TRIGGER pgtrigger_append_only_cd3bd ON galenics_batchevent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_append_only_cd3bd ON public.galenics_batchevent IS 'bf0a9c454f6e586ae58bf3f27f51a1114f8c6938';
+
+
+--
 -- Name: records_diagnosisevent pgtrigger_append_only_cee62; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -36447,6 +43959,20 @@ COMMENT ON TRIGGER pgtrigger_append_only_cee62 ON public.records_diagnosisevent 
 
 
 --
+-- Name: nutrition_nutritionorderevent pgtrigger_append_only_cf85c; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_append_only_cf85c BEFORE DELETE OR UPDATE ON public.nutrition_nutritionorderevent FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_append_only_cf85c();
+
+
+--
+-- Name: TRIGGER pgtrigger_append_only_cf85c ON nutrition_nutritionorderevent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_append_only_cf85c ON public.nutrition_nutritionorderevent IS '6d9dff017a6f7a32937eb86b9362956b413e9b57';
+
+
+--
 -- Name: records_prognosticassessmentevent pgtrigger_append_only_d2720; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -36458,6 +43984,20 @@ CREATE TRIGGER pgtrigger_append_only_d2720 BEFORE DELETE OR UPDATE ON public.rec
 --
 
 COMMENT ON TRIGGER pgtrigger_append_only_d2720 ON public.records_prognosticassessmentevent IS '8b4f4695ddebe8ded4c5ac8593ea7e809f789c81';
+
+
+--
+-- Name: transplant_donorevent pgtrigger_append_only_d2928; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_append_only_d2928 BEFORE DELETE OR UPDATE ON public.transplant_donorevent FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_append_only_d2928();
+
+
+--
+-- Name: TRIGGER pgtrigger_append_only_d2928 ON transplant_donorevent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_append_only_d2928 ON public.transplant_donorevent IS '57de5ca19d3c6deaaa690f13334204a31ee478b5';
 
 
 --
@@ -36556,6 +44096,20 @@ CREATE TRIGGER pgtrigger_append_only_d9fb7 BEFORE DELETE OR UPDATE ON public.nur
 --
 
 COMMENT ON TRIGGER pgtrigger_append_only_d9fb7 ON public.nursing_scaleevent IS 'f2e1a0ec7fe2b24e4b98e16220e3d7df29e37ead';
+
+
+--
+-- Name: galenics_batchlineevent pgtrigger_append_only_da808; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_append_only_da808 BEFORE DELETE OR UPDATE ON public.galenics_batchlineevent FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_append_only_da808();
+
+
+--
+-- Name: TRIGGER pgtrigger_append_only_da808 ON galenics_batchlineevent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_append_only_da808 ON public.galenics_batchlineevent IS '8477219189ce38ebee3c9fb2572aa78b4ef1d415';
 
 
 --
@@ -36668,6 +44222,20 @@ CREATE TRIGGER pgtrigger_append_only_ea0e5 BEFORE DELETE OR UPDATE ON public.vas
 --
 
 COMMENT ON TRIGGER pgtrigger_append_only_ea0e5 ON public.vascular_deviceevent IS 'ea454c54ed80a0c946444d9a8bf5dd6447f70020';
+
+
+--
+-- Name: transplant_infusionevent pgtrigger_append_only_ec351; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_append_only_ec351 BEFORE DELETE OR UPDATE ON public.transplant_infusionevent FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_append_only_ec351();
+
+
+--
+-- Name: TRIGGER pgtrigger_append_only_ec351 ON transplant_infusionevent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_append_only_ec351 ON public.transplant_infusionevent IS '62c8f074112271d32e4e84769eebbb19d7603b3d';
 
 
 --
@@ -36965,6 +44533,20 @@ COMMENT ON TRIGGER pgtrigger_document_no_delete_0398f ON public.documents_docume
 
 
 --
+-- Name: transplant_donor pgtrigger_donor_no_delete_ff1e3; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_donor_no_delete_ff1e3 BEFORE DELETE ON public.transplant_donor FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_donor_no_delete_ff1e3();
+
+
+--
+-- Name: TRIGGER pgtrigger_donor_no_delete_ff1e3 ON transplant_donor; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_donor_no_delete_ff1e3 ON public.transplant_donor IS 'cf4eec430c9aa12b73fd0758adedb6132f16b798';
+
+
+--
 -- Name: records_hometherapy pgtrigger_home_therapy_no_delete_6cd1c; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -37007,6 +44589,20 @@ COMMENT ON TRIGGER pgtrigger_insert_insert_026a3 ON public.records_treatmentline
 
 
 --
+-- Name: nutrition_nutritionorderline pgtrigger_insert_insert_02d74; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_insert_insert_02d74 AFTER INSERT ON public.nutrition_nutritionorderline FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_insert_insert_02d74();
+
+
+--
+-- Name: TRIGGER pgtrigger_insert_insert_02d74 ON nutrition_nutritionorderline; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_insert_insert_02d74 ON public.nutrition_nutritionorderline IS 'ddb0582af1d0e16f2b362138a81609847b2be3de';
+
+
+--
 -- Name: agenda_agendaplace pgtrigger_insert_insert_05d96; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -37032,6 +44628,20 @@ CREATE TRIGGER pgtrigger_insert_insert_06885 AFTER INSERT ON public.transfusion_
 --
 
 COMMENT ON TRIGGER pgtrigger_insert_insert_06885 ON public.transfusion_bloodgroupdetermination IS '555f9cfcbc78f0ade00313cedca91d9f0660fa10';
+
+
+--
+-- Name: transplant_custodyevent pgtrigger_insert_insert_084f5; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_insert_insert_084f5 AFTER INSERT ON public.transplant_custodyevent FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_insert_insert_084f5();
+
+
+--
+-- Name: TRIGGER pgtrigger_insert_insert_084f5 ON transplant_custodyevent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_insert_insert_084f5 ON public.transplant_custodyevent IS 'baed1bbed81d6d5232946c195ad8a1e7e54849b9';
 
 
 --
@@ -37116,6 +44726,20 @@ CREATE TRIGGER pgtrigger_insert_insert_1005c AFTER INSERT ON public.patients_pat
 --
 
 COMMENT ON TRIGGER pgtrigger_insert_insert_1005c ON public.patients_patientmerge IS '04b36012e4c2634b3b2c316df04b9109af1a0026';
+
+
+--
+-- Name: transplant_followupvisit pgtrigger_insert_insert_1121f; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_insert_insert_1121f AFTER INSERT ON public.transplant_followupvisit FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_insert_insert_1121f();
+
+
+--
+-- Name: TRIGGER pgtrigger_insert_insert_1121f ON transplant_followupvisit; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_insert_insert_1121f ON public.transplant_followupvisit IS '1539b42a1155db6cccd36dc0f1488d17dfe141c2';
 
 
 --
@@ -37214,6 +44838,20 @@ CREATE TRIGGER pgtrigger_insert_insert_179bb AFTER INSERT ON public.compounding_
 --
 
 COMMENT ON TRIGGER pgtrigger_insert_insert_179bb ON public.compounding_transportlog IS '2f87c3dfd3b1565a79fca5ce1475554249ace140';
+
+
+--
+-- Name: transplant_outcome pgtrigger_insert_insert_17e79; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_insert_insert_17e79 AFTER INSERT ON public.transplant_outcome FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_insert_insert_17e79();
+
+
+--
+-- Name: TRIGGER pgtrigger_insert_insert_17e79 ON transplant_outcome; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_insert_insert_17e79 ON public.transplant_outcome IS '4c8a6b2a88f08b69651e4cc881af7666c8d862e5';
 
 
 --
@@ -37357,6 +44995,34 @@ COMMENT ON TRIGGER pgtrigger_insert_insert_2d96d ON public.agenda_nurseonduty IS
 
 
 --
+-- Name: galenics_formulaingredient pgtrigger_insert_insert_2de9d; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_insert_insert_2de9d AFTER INSERT ON public.galenics_formulaingredient FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_insert_insert_2de9d();
+
+
+--
+-- Name: TRIGGER pgtrigger_insert_insert_2de9d ON galenics_formulaingredient; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_insert_insert_2de9d ON public.galenics_formulaingredient IS 'fa45f0304bbb5ec98044621f006eae0d00aa79dc';
+
+
+--
+-- Name: galenics_batch pgtrigger_insert_insert_2f092; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_insert_insert_2f092 AFTER INSERT ON public.galenics_batch FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_insert_insert_2f092();
+
+
+--
+-- Name: TRIGGER pgtrigger_insert_insert_2f092 ON galenics_batch; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_insert_insert_2f092 ON public.galenics_batch IS '81e524d5b88eebc09c739a7bd1f4d6bb395bd7e3';
+
+
+--
 -- Name: patients_wardassignment pgtrigger_insert_insert_37891; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -37455,6 +45121,20 @@ COMMENT ON TRIGGER pgtrigger_insert_insert_3fd96 ON public.records_clinicallette
 
 
 --
+-- Name: transplant_viralthreshold pgtrigger_insert_insert_3ffbb; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_insert_insert_3ffbb AFTER INSERT ON public.transplant_viralthreshold FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_insert_insert_3ffbb();
+
+
+--
+-- Name: TRIGGER pgtrigger_insert_insert_3ffbb ON transplant_viralthreshold; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_insert_insert_3ffbb ON public.transplant_viralthreshold IS 'd03725d908cfbb4a89ec28560c11742d89269962';
+
+
+--
 -- Name: patients_bedorchair pgtrigger_insert_insert_4452d; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -37466,6 +45146,34 @@ CREATE TRIGGER pgtrigger_insert_insert_4452d AFTER INSERT ON public.patients_bed
 --
 
 COMMENT ON TRIGGER pgtrigger_insert_insert_4452d ON public.patients_bedorchair IS '7f73b47a613064b3ef7a3ec03fa157fcfcbb1aca';
+
+
+--
+-- Name: nutrition_nutritionorder pgtrigger_insert_insert_47d4a; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_insert_insert_47d4a AFTER INSERT ON public.nutrition_nutritionorder FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_insert_insert_47d4a();
+
+
+--
+-- Name: TRIGGER pgtrigger_insert_insert_47d4a ON nutrition_nutritionorder; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_insert_insert_47d4a ON public.nutrition_nutritionorder IS 'cc6c42938160676d1725b5423cdb4f98b1722823';
+
+
+--
+-- Name: transplant_donor pgtrigger_insert_insert_48e32; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_insert_insert_48e32 AFTER INSERT ON public.transplant_donor FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_insert_insert_48e32();
+
+
+--
+-- Name: TRIGGER pgtrigger_insert_insert_48e32 ON transplant_donor; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_insert_insert_48e32 ON public.transplant_donor IS 'fd1ec14fc3eb66c75c68f56ecb7e5afd858ac555';
 
 
 --
@@ -37553,6 +45261,20 @@ COMMENT ON TRIGGER pgtrigger_insert_insert_5132c ON public.fse_fsedocument IS '1
 
 
 --
+-- Name: galenics_batchline pgtrigger_insert_insert_51cce; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_insert_insert_51cce AFTER INSERT ON public.galenics_batchline FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_insert_insert_51cce();
+
+
+--
+-- Name: TRIGGER pgtrigger_insert_insert_51cce ON galenics_batchline; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_insert_insert_51cce ON public.galenics_batchline IS '2ab9a4d05efd07b1aa75012ad1b1686575642fcd';
+
+
+--
 -- Name: nursing_assessment pgtrigger_insert_insert_56667; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -37578,6 +45300,20 @@ CREATE TRIGGER pgtrigger_insert_insert_56961 AFTER INSERT ON public.administrati
 --
 
 COMMENT ON TRIGGER pgtrigger_insert_insert_56961 ON public.administration_pumpmessage IS 'f8e243edfb3dd0d8848e539908e0b9665d1c7ef2';
+
+
+--
+-- Name: transplant_cgvhdassessment pgtrigger_insert_insert_582b8; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_insert_insert_582b8 AFTER INSERT ON public.transplant_cgvhdassessment FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_insert_insert_582b8();
+
+
+--
+-- Name: TRIGGER pgtrigger_insert_insert_582b8 ON transplant_cgvhdassessment; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_insert_insert_582b8 ON public.transplant_cgvhdassessment IS '81ac845e6e7156414a83750d70df5770184648dd';
 
 
 --
@@ -37648,6 +45384,20 @@ CREATE TRIGGER pgtrigger_insert_insert_5f7b1 AFTER INSERT ON public.records_diar
 --
 
 COMMENT ON TRIGGER pgtrigger_insert_insert_5f7b1 ON public.records_diaryentry IS '4ad59ec106bc0045b5c7551d922605cc21ba663c';
+
+
+--
+-- Name: transplant_viralload pgtrigger_insert_insert_60435; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_insert_insert_60435 AFTER INSERT ON public.transplant_viralload FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_insert_insert_60435();
+
+
+--
+-- Name: TRIGGER pgtrigger_insert_insert_60435 ON transplant_viralload; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_insert_insert_60435 ON public.transplant_viralload IS '4af20d7feb993c76e9ffe17842632c5e14960458';
 
 
 --
@@ -37777,6 +45527,20 @@ COMMENT ON TRIGGER pgtrigger_insert_insert_70599 ON public.administration_admini
 
 
 --
+-- Name: transplant_product pgtrigger_insert_insert_73aeb; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_insert_insert_73aeb AFTER INSERT ON public.transplant_product FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_insert_insert_73aeb();
+
+
+--
+-- Name: TRIGGER pgtrigger_insert_insert_73aeb ON transplant_product; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_insert_insert_73aeb ON public.transplant_product IS '9af8677924a05c1c35749aea28c29273773ac530';
+
+
+--
 -- Name: agenda_cupservicemapping pgtrigger_insert_insert_7475c; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -37802,6 +45566,20 @@ CREATE TRIGGER pgtrigger_insert_insert_7654e AFTER INSERT ON public.interop_inbo
 --
 
 COMMENT ON TRIGGER pgtrigger_insert_insert_7654e ON public.interop_inboundmessage IS 'c190adda23f0d34fbd6d5a49fab1771c6a6af5ce';
+
+
+--
+-- Name: galenics_dispensing pgtrigger_insert_insert_78916; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_insert_insert_78916 AFTER INSERT ON public.galenics_dispensing FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_insert_insert_78916();
+
+
+--
+-- Name: TRIGGER pgtrigger_insert_insert_78916 ON galenics_dispensing; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_insert_insert_78916 ON public.galenics_dispensing IS '1490225e7e61d95996f240eaa4c45343d97d19c7';
 
 
 --
@@ -37875,6 +45653,48 @@ COMMENT ON TRIGGER pgtrigger_insert_insert_7f722 ON public.drugs_medicinalproduc
 
 
 --
+-- Name: transplant_dailycount pgtrigger_insert_insert_81afa; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_insert_insert_81afa AFTER INSERT ON public.transplant_dailycount FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_insert_insert_81afa();
+
+
+--
+-- Name: TRIGGER pgtrigger_insert_insert_81afa ON transplant_dailycount; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_insert_insert_81afa ON public.transplant_dailycount IS '7f41dc8c0c0e982abeba4b3ceed2171a5c6a0dd3';
+
+
+--
+-- Name: transplant_transplant pgtrigger_insert_insert_8508a; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_insert_insert_8508a AFTER INSERT ON public.transplant_transplant FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_insert_insert_8508a();
+
+
+--
+-- Name: TRIGGER pgtrigger_insert_insert_8508a ON transplant_transplant; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_insert_insert_8508a ON public.transplant_transplant IS '9723f1e1aa8a809cab59441616af0202c55befbb';
+
+
+--
+-- Name: transplant_responseassessment pgtrigger_insert_insert_876b5; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_insert_insert_876b5 AFTER INSERT ON public.transplant_responseassessment FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_insert_insert_876b5();
+
+
+--
+-- Name: TRIGGER pgtrigger_insert_insert_876b5 ON transplant_responseassessment; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_insert_insert_876b5 ON public.transplant_responseassessment IS 'c9e88395f34ed0f470c05ba359cbada169e6aca9';
+
+
+--
 -- Name: toxicity_extravasationevent pgtrigger_insert_insert_8aa94; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -37886,6 +45706,20 @@ CREATE TRIGGER pgtrigger_insert_insert_8aa94 AFTER INSERT ON public.toxicity_ext
 --
 
 COMMENT ON TRIGGER pgtrigger_insert_insert_8aa94 ON public.toxicity_extravasationevent IS '05f5061215f3973618c662b95e039b8f59359b80';
+
+
+--
+-- Name: transplant_infusion pgtrigger_insert_insert_97970; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_insert_insert_97970 AFTER INSERT ON public.transplant_infusion FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_insert_insert_97970();
+
+
+--
+-- Name: TRIGGER pgtrigger_insert_insert_97970 ON transplant_infusion; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_insert_insert_97970 ON public.transplant_infusion IS 'abfef2317b15932f06137c3acd81a90f1c214aec';
 
 
 --
@@ -38085,6 +45919,20 @@ COMMENT ON TRIGGER pgtrigger_insert_insert_ba068 ON public.nursing_nursingnote I
 
 
 --
+-- Name: transplant_adverseevent pgtrigger_insert_insert_ba199; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_insert_insert_ba199 AFTER INSERT ON public.transplant_adverseevent FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_insert_insert_ba199();
+
+
+--
+-- Name: TRIGGER pgtrigger_insert_insert_ba199 ON transplant_adverseevent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_insert_insert_ba199 ON public.transplant_adverseevent IS '4f5b6fc94d8d6dd62fa27e7f581d87050c013344';
+
+
+--
 -- Name: toxicity_ctcaeterm pgtrigger_insert_insert_ba7c0; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -38113,6 +45961,20 @@ COMMENT ON TRIGGER pgtrigger_insert_insert_be524 ON public.documents_document IS
 
 
 --
+-- Name: transplant_agvhdassessment pgtrigger_insert_insert_c0243; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_insert_insert_c0243 AFTER INSERT ON public.transplant_agvhdassessment FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_insert_insert_c0243();
+
+
+--
+-- Name: TRIGGER pgtrigger_insert_insert_c0243 ON transplant_agvhdassessment; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_insert_insert_c0243 ON public.transplant_agvhdassessment IS '112de5d06453668e0e5c1f48581ee9b0b2888414';
+
+
+--
 -- Name: nursing_nursingdischarge pgtrigger_insert_insert_c0b2b; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -38124,6 +45986,20 @@ CREATE TRIGGER pgtrigger_insert_insert_c0b2b AFTER INSERT ON public.nursing_nurs
 --
 
 COMMENT ON TRIGGER pgtrigger_insert_insert_c0b2b ON public.nursing_nursingdischarge IS '2cdb79505a5e22d384b89b492fc69541ac186bff';
+
+
+--
+-- Name: galenics_formula pgtrigger_insert_insert_c4568; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_insert_insert_c4568 AFTER INSERT ON public.galenics_formula FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_insert_insert_c4568();
+
+
+--
+-- Name: TRIGGER pgtrigger_insert_insert_c4568 ON galenics_formula; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_insert_insert_c4568 ON public.galenics_formula IS '5ab7aa034f1e1d87376be3e2c9309fe93a1994e8';
 
 
 --
@@ -38180,6 +46056,20 @@ CREATE TRIGGER pgtrigger_insert_insert_c99a0 AFTER INSERT ON public.vascular_dev
 --
 
 COMMENT ON TRIGGER pgtrigger_insert_insert_c99a0 ON public.vascular_device IS '22a59ffa572f061c9baa794f27b8b90805263938';
+
+
+--
+-- Name: galenics_qcresult pgtrigger_insert_insert_c9c9c; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_insert_insert_c9c9c AFTER INSERT ON public.galenics_qcresult FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_insert_insert_c9c9c();
+
+
+--
+-- Name: TRIGGER pgtrigger_insert_insert_c9c9c ON galenics_qcresult; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_insert_insert_c9c9c ON public.galenics_qcresult IS '2e457442be3962b4b67c5348d66c95b1fddea5d9';
 
 
 --
@@ -38267,6 +46157,20 @@ COMMENT ON TRIGGER pgtrigger_insert_insert_ccee2 ON public.regimens_regimenappro
 
 
 --
+-- Name: transplant_consent pgtrigger_insert_insert_cfdb0; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_insert_insert_cfdb0 AFTER INSERT ON public.transplant_consent FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_insert_insert_cfdb0();
+
+
+--
+-- Name: TRIGGER pgtrigger_insert_insert_cfdb0 ON transplant_consent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_insert_insert_cfdb0 ON public.transplant_consent IS '3be9d399177adf95329a02fb2985de20a7234925';
+
+
+--
 -- Name: transfusion_transfusionrequest pgtrigger_insert_insert_d3696; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -38348,6 +46252,20 @@ CREATE TRIGGER pgtrigger_insert_insert_e35a8 AFTER INSERT ON public.transfusion_
 --
 
 COMMENT ON TRIGGER pgtrigger_insert_insert_e35a8 ON public.transfusion_transfusionreaction IS '07ec3facbe016fb6d9bd56417a98dc08bbfd54cb';
+
+
+--
+-- Name: nutrition_wardtemplate pgtrigger_insert_insert_e3a2f; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_insert_insert_e3a2f AFTER INSERT ON public.nutrition_wardtemplate FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_insert_insert_e3a2f();
+
+
+--
+-- Name: TRIGGER pgtrigger_insert_insert_e3a2f ON nutrition_wardtemplate; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_insert_insert_e3a2f ON public.nutrition_wardtemplate IS '551216fa1ea3b02820573212ea514c894cb622bd';
 
 
 --
@@ -38463,6 +46381,20 @@ COMMENT ON TRIGGER pgtrigger_insert_insert_f1adb ON public.regimens_trialmonitor
 
 
 --
+-- Name: transplant_troughtarget pgtrigger_insert_insert_f2594; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_insert_insert_f2594 AFTER INSERT ON public.transplant_troughtarget FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_insert_insert_f2594();
+
+
+--
+-- Name: TRIGGER pgtrigger_insert_insert_f2594 ON transplant_troughtarget; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_insert_insert_f2594 ON public.transplant_troughtarget IS '630fb60bbff98e81e9e3ff10e9cc94c1bf933634';
+
+
+--
 -- Name: compounding_checkout pgtrigger_insert_insert_f2bc1; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -38558,6 +46490,20 @@ CREATE TRIGGER pgtrigger_line_no_delete_ad245 BEFORE DELETE ON public.records_tr
 --
 
 COMMENT ON TRIGGER pgtrigger_line_no_delete_ad245 ON public.records_treatmentline IS '14407d527e20b1f681c7cb1405efaa44629051b5';
+
+
+--
+-- Name: nutrition_nutritionorderline pgtrigger_line_written_once_67649; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_line_written_once_67649 BEFORE DELETE OR UPDATE ON public.nutrition_nutritionorderline FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_line_written_once_67649();
+
+
+--
+-- Name: TRIGGER pgtrigger_line_written_once_67649 ON nutrition_nutritionorderline; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_line_written_once_67649 ON public.nutrition_nutritionorderline IS '33a5f990d74d2c0ef44a3e33db574a311ad1e2d0';
 
 
 --
@@ -38841,6 +46787,48 @@ COMMENT ON TRIGGER pgtrigger_no_truncate_c220f ON public.audit_auditevent IS 'aa
 
 
 --
+-- Name: nutrition_nutritionorder pgtrigger_order_closed_frozen_657c4; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_order_closed_frozen_657c4 BEFORE UPDATE ON public.nutrition_nutritionorder FOR EACH ROW WHEN (((old.state)::text = ANY ((ARRAY['rejected'::character varying, 'administered'::character varying, 'cancelled'::character varying])::text[]))) EXECUTE FUNCTION public.pgtrigger_order_closed_frozen_657c4();
+
+
+--
+-- Name: TRIGGER pgtrigger_order_closed_frozen_657c4 ON nutrition_nutritionorder; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_order_closed_frozen_657c4 ON public.nutrition_nutritionorder IS 'bdf7b0cd35ed169a2c7a9274c3dba1414643d845';
+
+
+--
+-- Name: nutrition_nutritionorder pgtrigger_order_no_delete_18d2d; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_order_no_delete_18d2d BEFORE DELETE ON public.nutrition_nutritionorder FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_order_no_delete_18d2d();
+
+
+--
+-- Name: TRIGGER pgtrigger_order_no_delete_18d2d ON nutrition_nutritionorder; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_order_no_delete_18d2d ON public.nutrition_nutritionorder IS 'fa75a0e670cb93c2fe451a2e19dab3cb5e27ea21';
+
+
+--
+-- Name: nutrition_nutritionorder pgtrigger_order_signed_content_frozen_d222f; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_order_signed_content_frozen_d222f BEFORE UPDATE ON public.nutrition_nutritionorder FOR EACH ROW WHEN ((((old.state)::text <> 'draft'::text) AND ((old.patient_id IS DISTINCT FROM new.patient_id) OR ((old.age_group)::text IS DISTINCT FROM (new.age_group)::text) OR ((old.mode)::text IS DISTINCT FROM (new.mode)::text) OR ((old.route)::text IS DISTINCT FROM (new.route)::text) OR (old.infusion_hours IS DISTINCT FROM new.infusion_hours) OR (old.preterm IS DISTINCT FROM new.preterm) OR (old.for_date IS DISTINCT FROM new.for_date) OR (old.prescriber_id IS DISTINCT FROM new.prescriber_id) OR (old.weight_kg IS DISTINCT FROM new.weight_kg) OR (old.weight_measured_at IS DISTINCT FROM new.weight_measured_at) OR (old.age_days IS DISTINCT FROM new.age_days) OR (old.results IS DISTINCT FROM new.results) OR (old.blocked IS DISTINCT FROM new.blocked) OR (old.warning_reason IS DISTINCT FROM new.warning_reason) OR (old.signed_at IS DISTINCT FROM new.signed_at) OR (old.signed_by_id IS DISTINCT FROM new.signed_by_id)))) EXECUTE FUNCTION public.pgtrigger_order_signed_content_frozen_d222f();
+
+
+--
+-- Name: TRIGGER pgtrigger_order_signed_content_frozen_d222f ON nutrition_nutritionorder; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_order_signed_content_frozen_d222f ON public.nutrition_nutritionorder IS '91869889168e732607dc5e2c33c20489ecae3739';
+
+
+--
 -- Name: interop_outboundmessage pgtrigger_outbound_never_deleted_bb4af; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -38852,6 +46840,34 @@ CREATE TRIGGER pgtrigger_outbound_never_deleted_bb4af BEFORE DELETE ON public.in
 --
 
 COMMENT ON TRIGGER pgtrigger_outbound_never_deleted_bb4af ON public.interop_outboundmessage IS 'a63a152a394b189ad3d89edf4c6e018ff4f45a0c';
+
+
+--
+-- Name: transplant_product pgtrigger_product_no_delete_ef31a; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_product_no_delete_ef31a BEFORE DELETE ON public.transplant_product FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_product_no_delete_ef31a();
+
+
+--
+-- Name: TRIGGER pgtrigger_product_no_delete_ef31a ON transplant_product; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_product_no_delete_ef31a ON public.transplant_product IS '53004dcc5bf1e10d150499fa1fd0757d21957d94';
+
+
+--
+-- Name: transplant_cgvhdassessment pgtrigger_read_only_208d8; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_read_only_208d8 BEFORE DELETE OR UPDATE ON public.transplant_cgvhdassessment FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_read_only_208d8();
+
+
+--
+-- Name: TRIGGER pgtrigger_read_only_208d8 ON transplant_cgvhdassessment; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_read_only_208d8 ON public.transplant_cgvhdassessment IS 'f6c9c38df7ded2a230df2560a7548b0f92802de7';
 
 
 --
@@ -38880,6 +46896,20 @@ CREATE TRIGGER pgtrigger_read_only_34090 BEFORE DELETE OR UPDATE ON public.recor
 --
 
 COMMENT ON TRIGGER pgtrigger_read_only_34090 ON public.records_diaryentry IS '2c83be2dd8e8b99c3da98c9ad58eaa833e265045';
+
+
+--
+-- Name: transplant_dailycount pgtrigger_read_only_357e2; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_read_only_357e2 BEFORE DELETE OR UPDATE ON public.transplant_dailycount FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_read_only_357e2();
+
+
+--
+-- Name: TRIGGER pgtrigger_read_only_357e2 ON transplant_dailycount; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_read_only_357e2 ON public.transplant_dailycount IS '3a35f0b5280d3b8d75d104aba41d0ed85cd17981';
 
 
 --
@@ -38939,6 +46969,20 @@ COMMENT ON TRIGGER pgtrigger_read_only_3ba66 ON public.records_treatmentlineorde
 
 
 --
+-- Name: transplant_custodyevent pgtrigger_read_only_46377; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_read_only_46377 BEFORE DELETE OR UPDATE ON public.transplant_custodyevent FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_read_only_46377();
+
+
+--
+-- Name: TRIGGER pgtrigger_read_only_46377 ON transplant_custodyevent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_read_only_46377 ON public.transplant_custodyevent IS '8d1af8d94e8b2dbd56b12d86325ed036b8a4a4ac';
+
+
+--
 -- Name: records_anamnesisnote pgtrigger_read_only_47a5d; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -38978,6 +47022,20 @@ CREATE TRIGGER pgtrigger_read_only_51a11 BEFORE DELETE OR UPDATE ON public.trans
 --
 
 COMMENT ON TRIGGER pgtrigger_read_only_51a11 ON public.transfusion_transfusionreaction IS 'bcc0a234108eb581eb514590bdbec631eefa5a17';
+
+
+--
+-- Name: transplant_consent pgtrigger_read_only_53b3d; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_read_only_53b3d BEFORE DELETE OR UPDATE ON public.transplant_consent FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_read_only_53b3d();
+
+
+--
+-- Name: TRIGGER pgtrigger_read_only_53b3d ON transplant_consent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_read_only_53b3d ON public.transplant_consent IS '67a013c5b425103ad2be776a8efdd3092ef4a246';
 
 
 --
@@ -39051,6 +47109,34 @@ COMMENT ON TRIGGER pgtrigger_read_only_68f12 ON public.transfusion_emergencyrele
 
 
 --
+-- Name: transplant_infusion pgtrigger_read_only_6a57c; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_read_only_6a57c BEFORE DELETE OR UPDATE ON public.transplant_infusion FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_read_only_6a57c();
+
+
+--
+-- Name: TRIGGER pgtrigger_read_only_6a57c ON transplant_infusion; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_read_only_6a57c ON public.transplant_infusion IS 'fa3d9f574e349539a118daa6bb531cae5a287a83';
+
+
+--
+-- Name: transplant_agvhdassessment pgtrigger_read_only_7b10f; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_read_only_7b10f BEFORE DELETE OR UPDATE ON public.transplant_agvhdassessment FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_read_only_7b10f();
+
+
+--
+-- Name: TRIGGER pgtrigger_read_only_7b10f ON transplant_agvhdassessment; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_read_only_7b10f ON public.transplant_agvhdassessment IS 'f7893380ffe3c3c262662bd884977de4856d94e6';
+
+
+--
 -- Name: transfusion_issuedbag pgtrigger_read_only_7ed44; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -39076,6 +47162,20 @@ CREATE TRIGGER pgtrigger_read_only_8238f BEFORE DELETE OR UPDATE ON public.trans
 --
 
 COMMENT ON TRIGGER pgtrigger_read_only_8238f ON public.transfusion_bloodgroupdetermination IS 'f17b12e1f8d1c90c32ffc3b85fc8e0cc691ac203';
+
+
+--
+-- Name: transplant_outcome pgtrigger_read_only_8e94a; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_read_only_8e94a BEFORE DELETE OR UPDATE ON public.transplant_outcome FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_read_only_8e94a();
+
+
+--
+-- Name: TRIGGER pgtrigger_read_only_8e94a ON transplant_outcome; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_read_only_8e94a ON public.transplant_outcome IS '65d2461644019cd9d3ec94011b9dc84c451ff2e7';
 
 
 --
@@ -39107,6 +47207,20 @@ COMMENT ON TRIGGER pgtrigger_read_only_a96c6 ON public.records_performancestatus
 
 
 --
+-- Name: transplant_responseassessment pgtrigger_read_only_abaad; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_read_only_abaad BEFORE DELETE OR UPDATE ON public.transplant_responseassessment FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_read_only_abaad();
+
+
+--
+-- Name: TRIGGER pgtrigger_read_only_abaad ON transplant_responseassessment; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_read_only_abaad ON public.transplant_responseassessment IS 'e56ca6b889c7b5fd4fe0be3d6df6958037b9ddb6';
+
+
+--
 -- Name: records_treatmentplanitem pgtrigger_read_only_ac74f; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -39118,6 +47232,20 @@ CREATE TRIGGER pgtrigger_read_only_ac74f BEFORE DELETE OR UPDATE ON public.recor
 --
 
 COMMENT ON TRIGGER pgtrigger_read_only_ac74f ON public.records_treatmentplanitem IS '4d44bcff81a3451ea42382132fec085989d7fed0';
+
+
+--
+-- Name: transplant_viralload pgtrigger_read_only_ad07e; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_read_only_ad07e BEFORE DELETE OR UPDATE ON public.transplant_viralload FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_read_only_ad07e();
+
+
+--
+-- Name: TRIGGER pgtrigger_read_only_ad07e ON transplant_viralload; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_read_only_ad07e ON public.transplant_viralload IS 'f73264b3e84cb5e8608cb48372d6136be256fba6';
 
 
 --
@@ -39216,6 +47344,20 @@ CREATE TRIGGER pgtrigger_read_only_e45fc BEFORE DELETE OR UPDATE ON public.recor
 --
 
 COMMENT ON TRIGGER pgtrigger_read_only_e45fc ON public.records_diagnosisstaging IS '319c7fb9b41ebf237d4ddfdd9c851f9f49e2111c';
+
+
+--
+-- Name: transplant_adverseevent pgtrigger_read_only_e9a6c; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_read_only_e9a6c BEFORE DELETE OR UPDATE ON public.transplant_adverseevent FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_read_only_e9a6c();
+
+
+--
+-- Name: TRIGGER pgtrigger_read_only_e9a6c ON transplant_adverseevent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_read_only_e9a6c ON public.transplant_adverseevent IS '4e2d46413a397feea574bb77c211dc160c80ed7d';
 
 
 --
@@ -39345,6 +47487,90 @@ COMMENT ON TRIGGER pgtrigger_template_no_delete_6bb7e ON public.documents_docume
 
 
 --
+-- Name: nutrition_wardtemplate pgtrigger_template_no_delete_d89e0; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_template_no_delete_d89e0 BEFORE DELETE ON public.nutrition_wardtemplate FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_template_no_delete_d89e0();
+
+
+--
+-- Name: TRIGGER pgtrigger_template_no_delete_d89e0 ON nutrition_wardtemplate; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_template_no_delete_d89e0 ON public.nutrition_wardtemplate IS 'a956de2e193b110d862b1af13c85cc6c18f0bd88';
+
+
+--
+-- Name: transplant_transplant pgtrigger_transplant_closed_frozen_a05c2; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_transplant_closed_frozen_a05c2 BEFORE UPDATE ON public.transplant_transplant FOR EACH ROW WHEN (((old.state)::text = ANY ((ARRAY['closed'::character varying, 'cancelled'::character varying])::text[]))) EXECUTE FUNCTION public.pgtrigger_transplant_closed_frozen_a05c2();
+
+
+--
+-- Name: TRIGGER pgtrigger_transplant_closed_frozen_a05c2 ON transplant_transplant; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_transplant_closed_frozen_a05c2 ON public.transplant_transplant IS '7203320a2f6a00bba60a663d8b6d4eea26cf8788';
+
+
+--
+-- Name: transplant_transplant pgtrigger_transplant_no_delete_7879b; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_transplant_no_delete_7879b BEFORE DELETE ON public.transplant_transplant FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_transplant_no_delete_7879b();
+
+
+--
+-- Name: TRIGGER pgtrigger_transplant_no_delete_7879b ON transplant_transplant; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_transplant_no_delete_7879b ON public.transplant_transplant IS 'e120ece7b66e712d6ebb4cca62bffaadcc014e77';
+
+
+--
+-- Name: transplant_followupvisit pgtrigger_tx_visit_no_delete_3ac2f; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_tx_visit_no_delete_3ac2f BEFORE DELETE ON public.transplant_followupvisit FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_tx_visit_no_delete_3ac2f();
+
+
+--
+-- Name: TRIGGER pgtrigger_tx_visit_no_delete_3ac2f ON transplant_followupvisit; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_tx_visit_no_delete_3ac2f ON public.transplant_followupvisit IS 'd67758551ca9a0ccf58057cc95991b83bf9f64fa';
+
+
+--
+-- Name: transplant_followupvisit pgtrigger_tx_visit_signed_frozen_41722; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_tx_visit_signed_frozen_41722 BEFORE UPDATE ON public.transplant_followupvisit FOR EACH ROW WHEN (((old.state)::text = 'signed'::text)) EXECUTE FUNCTION public.pgtrigger_tx_visit_signed_frozen_41722();
+
+
+--
+-- Name: TRIGGER pgtrigger_tx_visit_signed_frozen_41722 ON transplant_followupvisit; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_tx_visit_signed_frozen_41722 ON public.transplant_followupvisit IS 'aa3777dbfbadf2b6a76656e834c6c6ebdd9f2790';
+
+
+--
+-- Name: galenics_formula pgtrigger_update_update_025c9; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_update_update_025c9 AFTER UPDATE ON public.galenics_formula FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION public.pgtrigger_update_update_025c9();
+
+
+--
+-- Name: TRIGGER pgtrigger_update_update_025c9 ON galenics_formula; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_update_update_025c9 ON public.galenics_formula IS '5073df7aca3cb49ef09400ad4dda8328d44c3587';
+
+
+--
 -- Name: patients_ward pgtrigger_update_update_02bc5; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -39415,6 +47641,20 @@ COMMENT ON TRIGGER pgtrigger_update_update_092a1 ON public.drugs_medicinalproduc
 
 
 --
+-- Name: transplant_agvhdassessment pgtrigger_update_update_0a596; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_update_update_0a596 AFTER UPDATE ON public.transplant_agvhdassessment FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION public.pgtrigger_update_update_0a596();
+
+
+--
+-- Name: TRIGGER pgtrigger_update_update_0a596 ON transplant_agvhdassessment; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_update_update_0a596 ON public.transplant_agvhdassessment IS 'bb893ec3d89d29ee832971a398ad9f12d59a227c';
+
+
+--
 -- Name: toxicity_ctcaeterm pgtrigger_update_update_0cd34; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -39440,6 +47680,20 @@ CREATE TRIGGER pgtrigger_update_update_0ce64 AFTER UPDATE ON public.compounding_
 --
 
 COMMENT ON TRIGGER pgtrigger_update_update_0ce64 ON public.compounding_leftover IS '1ab2b21df0ac320bb85eff6dc1fbb1d81bab3422';
+
+
+--
+-- Name: galenics_formulaingredient pgtrigger_update_update_0e711; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_update_update_0e711 AFTER UPDATE ON public.galenics_formulaingredient FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION public.pgtrigger_update_update_0e711();
+
+
+--
+-- Name: TRIGGER pgtrigger_update_update_0e711 ON galenics_formulaingredient; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_update_update_0e711 ON public.galenics_formulaingredient IS '56a461b5bfe8daced374e40da38e9f3eeb8f093b';
 
 
 --
@@ -39611,6 +47865,20 @@ COMMENT ON TRIGGER pgtrigger_update_update_1ab2d ON public.agenda_cupservicemapp
 
 
 --
+-- Name: galenics_dispensing pgtrigger_update_update_1bf51; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_update_update_1bf51 AFTER UPDATE ON public.galenics_dispensing FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION public.pgtrigger_update_update_1bf51();
+
+
+--
+-- Name: TRIGGER pgtrigger_update_update_1bf51 ON galenics_dispensing; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_update_update_1bf51 ON public.galenics_dispensing IS '402b3139034499968107c4f90d9c0939f13fcd67';
+
+
+--
 -- Name: agenda_programmecycle pgtrigger_update_update_1c34e; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -39681,6 +47949,20 @@ COMMENT ON TRIGGER pgtrigger_update_update_25144 ON public.regimens_trialenrollm
 
 
 --
+-- Name: transplant_infusion pgtrigger_update_update_25e3c; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_update_update_25e3c AFTER UPDATE ON public.transplant_infusion FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION public.pgtrigger_update_update_25e3c();
+
+
+--
+-- Name: TRIGGER pgtrigger_update_update_25e3c ON transplant_infusion; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_update_update_25e3c ON public.transplant_infusion IS '5b7088f1538290e9dfe1dae323aa85a5ac9b6345';
+
+
+--
 -- Name: compounding_worksession pgtrigger_update_update_25ff3; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -39706,6 +47988,20 @@ CREATE TRIGGER pgtrigger_update_update_2718f AFTER UPDATE ON public.compounding_
 --
 
 COMMENT ON TRIGGER pgtrigger_update_update_2718f ON public.compounding_transportlog IS '29fa2b00e2404a3e6a1dd7e1db671d03da1ec69c';
+
+
+--
+-- Name: galenics_qcresult pgtrigger_update_update_28c5f; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_update_update_28c5f AFTER UPDATE ON public.galenics_qcresult FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION public.pgtrigger_update_update_28c5f();
+
+
+--
+-- Name: TRIGGER pgtrigger_update_update_28c5f ON galenics_qcresult; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_update_update_28c5f ON public.galenics_qcresult IS '601584d453b3f8f53ccc884a48d8be4d9ba242bf';
 
 
 --
@@ -39821,6 +48117,20 @@ COMMENT ON TRIGGER pgtrigger_update_update_33207 ON public.patients_encounter IS
 
 
 --
+-- Name: transplant_transplant pgtrigger_update_update_348fc; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_update_update_348fc AFTER UPDATE ON public.transplant_transplant FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION public.pgtrigger_update_update_348fc();
+
+
+--
+-- Name: TRIGGER pgtrigger_update_update_348fc ON transplant_transplant; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_update_update_348fc ON public.transplant_transplant IS 'b45e208147118b7f23f677e85fde49cb202b2f23';
+
+
+--
 -- Name: prescribing_therapyorder pgtrigger_update_update_38215; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -39877,6 +48187,20 @@ COMMENT ON TRIGGER pgtrigger_update_update_41de9 ON public.agenda_nurseonduty IS
 
 
 --
+-- Name: galenics_batchline pgtrigger_update_update_429ef; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_update_update_429ef AFTER UPDATE ON public.galenics_batchline FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION public.pgtrigger_update_update_429ef();
+
+
+--
+-- Name: TRIGGER pgtrigger_update_update_429ef ON galenics_batchline; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_update_update_429ef ON public.galenics_batchline IS 'e92c163e6970e7738e240574af1fc8068c96de92';
+
+
+--
 -- Name: nursing_monitoringentry pgtrigger_update_update_47351; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -39888,6 +48212,20 @@ CREATE TRIGGER pgtrigger_update_update_47351 AFTER UPDATE ON public.nursing_moni
 --
 
 COMMENT ON TRIGGER pgtrigger_update_update_47351 ON public.nursing_monitoringentry IS '4ead10c6adcd876918ce0fee848c3c42e51ccd60';
+
+
+--
+-- Name: nutrition_wardtemplate pgtrigger_update_update_4b33e; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_update_update_4b33e AFTER UPDATE ON public.nutrition_wardtemplate FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION public.pgtrigger_update_update_4b33e();
+
+
+--
+-- Name: TRIGGER pgtrigger_update_update_4b33e ON nutrition_wardtemplate; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_update_update_4b33e ON public.nutrition_wardtemplate IS '6711a17fc633e540058de29470b90c851add3b7e';
 
 
 --
@@ -39916,6 +48254,20 @@ CREATE TRIGGER pgtrigger_update_update_4d6da AFTER UPDATE ON public.inventory_st
 --
 
 COMMENT ON TRIGGER pgtrigger_update_update_4d6da ON public.inventory_stocklot IS '12e1d675628b3a15cfe54390688442f9a71aa869';
+
+
+--
+-- Name: transplant_product pgtrigger_update_update_4de3b; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_update_update_4de3b AFTER UPDATE ON public.transplant_product FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION public.pgtrigger_update_update_4de3b();
+
+
+--
+-- Name: TRIGGER pgtrigger_update_update_4de3b ON transplant_product; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_update_update_4de3b ON public.transplant_product IS '164ef5b0d558cbebffbfeff9c25318ab48ed73ec';
 
 
 --
@@ -39975,6 +48327,20 @@ COMMENT ON TRIGGER pgtrigger_update_update_546ce ON public.patients_patient IS '
 
 
 --
+-- Name: transplant_responseassessment pgtrigger_update_update_585aa; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_update_update_585aa AFTER UPDATE ON public.transplant_responseassessment FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION public.pgtrigger_update_update_585aa();
+
+
+--
+-- Name: TRIGGER pgtrigger_update_update_585aa ON transplant_responseassessment; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_update_update_585aa ON public.transplant_responseassessment IS 'aa06462706e4cab2c9fbe6e6074d2b2b1fc1fa60';
+
+
+--
 -- Name: transfusion_emergencyrelease pgtrigger_update_update_591a6; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -40000,6 +48366,34 @@ CREATE TRIGGER pgtrigger_update_update_5ae5f AFTER UPDATE ON public.administrati
 --
 
 COMMENT ON TRIGGER pgtrigger_update_update_5ae5f ON public.administration_administration IS '78fcd4ba49273b6738b93e9b12fa4bec3dbddaf5';
+
+
+--
+-- Name: transplant_donor pgtrigger_update_update_5c5ec; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_update_update_5c5ec AFTER UPDATE ON public.transplant_donor FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION public.pgtrigger_update_update_5c5ec();
+
+
+--
+-- Name: TRIGGER pgtrigger_update_update_5c5ec ON transplant_donor; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_update_update_5c5ec ON public.transplant_donor IS '524d6056db601822c73b6c94ed0d8b908c10abe5';
+
+
+--
+-- Name: transplant_viralthreshold pgtrigger_update_update_5d39e; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_update_update_5d39e AFTER UPDATE ON public.transplant_viralthreshold FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION public.pgtrigger_update_update_5d39e();
+
+
+--
+-- Name: TRIGGER pgtrigger_update_update_5d39e ON transplant_viralthreshold; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_update_update_5d39e ON public.transplant_viralthreshold IS 'e130f7bd78909a8ab188d7d70607666ff2031336';
 
 
 --
@@ -40199,6 +48593,34 @@ COMMENT ON TRIGGER pgtrigger_update_update_6d084 ON public.compounding_deviceres
 
 
 --
+-- Name: galenics_batch pgtrigger_update_update_70cef; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_update_update_70cef AFTER UPDATE ON public.galenics_batch FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION public.pgtrigger_update_update_70cef();
+
+
+--
+-- Name: TRIGGER pgtrigger_update_update_70cef ON galenics_batch; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_update_update_70cef ON public.galenics_batch IS 'bc9640ec0f59ba0f37c8bdba783030cc0b08ad1a';
+
+
+--
+-- Name: transplant_viralload pgtrigger_update_update_75ee4; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_update_update_75ee4 AFTER UPDATE ON public.transplant_viralload FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION public.pgtrigger_update_update_75ee4();
+
+
+--
+-- Name: TRIGGER pgtrigger_update_update_75ee4 ON transplant_viralload; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_update_update_75ee4 ON public.transplant_viralload IS '38f9be840c65140912cbc8f083e6fbe2742984bf';
+
+
+--
 -- Name: regimens_clinicaltrial pgtrigger_update_update_76036; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -40308,6 +48730,20 @@ CREATE TRIGGER pgtrigger_update_update_90879 AFTER UPDATE ON public.regimens_reg
 --
 
 COMMENT ON TRIGGER pgtrigger_update_update_90879 ON public.regimens_regimenapproval IS 'dd34171ddfda13928e82f0ef0475a1592cf7e870';
+
+
+--
+-- Name: transplant_outcome pgtrigger_update_update_90c7d; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_update_update_90c7d AFTER UPDATE ON public.transplant_outcome FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION public.pgtrigger_update_update_90c7d();
+
+
+--
+-- Name: TRIGGER pgtrigger_update_update_90c7d ON transplant_outcome; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_update_update_90c7d ON public.transplant_outcome IS 'de57171ac94e93912ee1b8dd8315f6a431e5c904';
 
 
 --
@@ -40619,6 +49055,20 @@ COMMENT ON TRIGGER pgtrigger_update_update_cf986 ON public.records_treatmentline
 
 
 --
+-- Name: transplant_consent pgtrigger_update_update_d036a; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_update_update_d036a AFTER UPDATE ON public.transplant_consent FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION public.pgtrigger_update_update_d036a();
+
+
+--
+-- Name: TRIGGER pgtrigger_update_update_d036a ON transplant_consent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_update_update_d036a ON public.transplant_consent IS '592fc3a0863a802314edf7875718d1000340ef0e';
+
+
+--
 -- Name: regimens_regimencomponent pgtrigger_update_update_d1297; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -40787,6 +49237,20 @@ COMMENT ON TRIGGER pgtrigger_update_update_e1aec ON public.inventory_costcenter 
 
 
 --
+-- Name: nutrition_nutritionorderline pgtrigger_update_update_e32f9; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_update_update_e32f9 AFTER UPDATE ON public.nutrition_nutritionorderline FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION public.pgtrigger_update_update_e32f9();
+
+
+--
+-- Name: TRIGGER pgtrigger_update_update_e32f9 ON nutrition_nutritionorderline; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_update_update_e32f9 ON public.nutrition_nutritionorderline IS '83b9d30092bb8b24c0ca6dd516011fc63e741f98';
+
+
+--
 -- Name: records_performancestatus pgtrigger_update_update_e578c; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -40829,6 +49293,20 @@ COMMENT ON TRIGGER pgtrigger_update_update_e839b ON public.transfusion_transfusi
 
 
 --
+-- Name: transplant_cgvhdassessment pgtrigger_update_update_ef88f; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_update_update_ef88f AFTER UPDATE ON public.transplant_cgvhdassessment FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION public.pgtrigger_update_update_ef88f();
+
+
+--
+-- Name: TRIGGER pgtrigger_update_update_ef88f ON transplant_cgvhdassessment; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_update_update_ef88f ON public.transplant_cgvhdassessment IS '22dde028d89a307c0b23457790706d60b979af37';
+
+
+--
 -- Name: records_labresult pgtrigger_update_update_f0536; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -40854,6 +49332,20 @@ CREATE TRIGGER pgtrigger_update_update_f187e AFTER UPDATE ON public.records_icd9
 --
 
 COMMENT ON TRIGGER pgtrigger_update_update_f187e ON public.records_icd9code IS '188342c88c7e200d3e0afe7d120dabe0034ddc35';
+
+
+--
+-- Name: transplant_dailycount pgtrigger_update_update_f3bbb; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_update_update_f3bbb AFTER UPDATE ON public.transplant_dailycount FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION public.pgtrigger_update_update_f3bbb();
+
+
+--
+-- Name: TRIGGER pgtrigger_update_update_f3bbb ON transplant_dailycount; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_update_update_f3bbb ON public.transplant_dailycount IS 'b5dfed81e40baf1094f46003909a497205e2b9ae';
 
 
 --
@@ -40885,6 +49377,48 @@ COMMENT ON TRIGGER pgtrigger_update_update_f5f78 ON public.nursing_caretemplate 
 
 
 --
+-- Name: transplant_followupvisit pgtrigger_update_update_f6610; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_update_update_f6610 AFTER UPDATE ON public.transplant_followupvisit FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION public.pgtrigger_update_update_f6610();
+
+
+--
+-- Name: TRIGGER pgtrigger_update_update_f6610 ON transplant_followupvisit; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_update_update_f6610 ON public.transplant_followupvisit IS '16fac551f36a48141ee4f784dd1b42eb8f8ad7aa';
+
+
+--
+-- Name: transplant_custodyevent pgtrigger_update_update_fa898; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_update_update_fa898 AFTER UPDATE ON public.transplant_custodyevent FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION public.pgtrigger_update_update_fa898();
+
+
+--
+-- Name: TRIGGER pgtrigger_update_update_fa898 ON transplant_custodyevent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_update_update_fa898 ON public.transplant_custodyevent IS '1e9c99cea26514a069b3dfcbf8340caebfdbf6a6';
+
+
+--
+-- Name: transplant_adverseevent pgtrigger_update_update_fae0e; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_update_update_fae0e AFTER UPDATE ON public.transplant_adverseevent FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION public.pgtrigger_update_update_fae0e();
+
+
+--
+-- Name: TRIGGER pgtrigger_update_update_fae0e ON transplant_adverseevent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_update_update_fae0e ON public.transplant_adverseevent IS 'ea2d8fbf9dd88e0b81f51c9f86b6703a98d42771';
+
+
+--
 -- Name: nursing_nursingdischarge pgtrigger_update_update_fc518; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -40896,6 +49430,34 @@ CREATE TRIGGER pgtrigger_update_update_fc518 AFTER UPDATE ON public.nursing_nurs
 --
 
 COMMENT ON TRIGGER pgtrigger_update_update_fc518 ON public.nursing_nursingdischarge IS '4c0a21f0eefb52f00ca60806be5c7257fc53917a';
+
+
+--
+-- Name: transplant_troughtarget pgtrigger_update_update_fdfde; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_update_update_fdfde AFTER UPDATE ON public.transplant_troughtarget FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION public.pgtrigger_update_update_fdfde();
+
+
+--
+-- Name: TRIGGER pgtrigger_update_update_fdfde ON transplant_troughtarget; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_update_update_fdfde ON public.transplant_troughtarget IS '8d980c95d9a607b8cdd1a423bf38249ee0d32e01';
+
+
+--
+-- Name: nutrition_nutritionorder pgtrigger_update_update_fe78e; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_update_update_fe78e AFTER UPDATE ON public.nutrition_nutritionorder FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION public.pgtrigger_update_update_fe78e();
+
+
+--
+-- Name: TRIGGER pgtrigger_update_update_fe78e ON nutrition_nutritionorder; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_update_update_fe78e ON public.nutrition_nutritionorder IS 'd685f839c40dbc6e91d029d5d7ef4361252fbad9';
 
 
 --
@@ -42026,6 +50588,182 @@ ALTER TABLE ONLY public.fse_fsedocumentstep
 
 
 --
+-- Name: galenics_batch galenics_batch_cost_center_id_6447459f_fk_inventory; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.galenics_batch
+    ADD CONSTRAINT galenics_batch_cost_center_id_6447459f_fk_inventory FOREIGN KEY (cost_center_id) REFERENCES public.inventory_costcenter(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: galenics_batch galenics_batch_created_by_id_e94da38e_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.galenics_batch
+    ADD CONSTRAINT galenics_batch_created_by_id_e94da38e_fk_accounts_user_id FOREIGN KEY (created_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: galenics_batch galenics_batch_formula_id_365e3289_fk_galenics_formula_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.galenics_batch
+    ADD CONSTRAINT galenics_batch_formula_id_365e3289_fk_galenics_formula_id FOREIGN KEY (formula_id) REFERENCES public.galenics_formula(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: galenics_batch galenics_batch_patient_id_f276a843_fk_patients_patient_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.galenics_batch
+    ADD CONSTRAINT galenics_batch_patient_id_f276a843_fk_patients_patient_id FOREIGN KEY (patient_id) REFERENCES public.patients_patient(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: galenics_batch galenics_batch_prepared_by_id_ffeadf54_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.galenics_batch
+    ADD CONSTRAINT galenics_batch_prepared_by_id_ffeadf54_fk_accounts_user_id FOREIGN KEY (prepared_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: galenics_batch galenics_batch_released_by_id_9bcceade_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.galenics_batch
+    ADD CONSTRAINT galenics_batch_released_by_id_9bcceade_fk_accounts_user_id FOREIGN KEY (released_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: galenics_batch galenics_batch_updated_by_id_1741db20_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.galenics_batch
+    ADD CONSTRAINT galenics_batch_updated_by_id_1741db20_fk_accounts_user_id FOREIGN KEY (updated_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: galenics_batchline galenics_batchline_batch_id_c538ec91_fk_galenics_batch_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.galenics_batchline
+    ADD CONSTRAINT galenics_batchline_batch_id_c538ec91_fk_galenics_batch_id FOREIGN KEY (batch_id) REFERENCES public.galenics_batch(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: galenics_batchline galenics_batchline_ingredient_id_698a23a7_fk_galenics_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.galenics_batchline
+    ADD CONSTRAINT galenics_batchline_ingredient_id_698a23a7_fk_galenics_ FOREIGN KEY (ingredient_id) REFERENCES public.galenics_formulaingredient(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: galenics_batchline galenics_batchline_product_id_ec693130_fk_drugs_med; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.galenics_batchline
+    ADD CONSTRAINT galenics_batchline_product_id_ec693130_fk_drugs_med FOREIGN KEY (product_id) REFERENCES public.drugs_medicinalproduct(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: galenics_batchline galenics_batchline_weighed_by_id_2e8b5cdd_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.galenics_batchline
+    ADD CONSTRAINT galenics_batchline_weighed_by_id_2e8b5cdd_fk_accounts_user_id FOREIGN KEY (weighed_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: galenics_dispensing galenics_dispensing_batch_id_c2828f65_fk_galenics_batch_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.galenics_dispensing
+    ADD CONSTRAINT galenics_dispensing_batch_id_c2828f65_fk_galenics_batch_id FOREIGN KEY (batch_id) REFERENCES public.galenics_batch(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: galenics_dispensing galenics_dispensing_dispensed_by_id_7dc356f5_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.galenics_dispensing
+    ADD CONSTRAINT galenics_dispensing_dispensed_by_id_7dc356f5_fk_accounts_ FOREIGN KEY (dispensed_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: galenics_dispensing galenics_dispensing_patient_id_40806606_fk_patients_patient_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.galenics_dispensing
+    ADD CONSTRAINT galenics_dispensing_patient_id_40806606_fk_patients_patient_id FOREIGN KEY (patient_id) REFERENCES public.patients_patient(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: galenics_dispensing galenics_dispensing_ward_id_73dcb9a6_fk_patients_ward_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.galenics_dispensing
+    ADD CONSTRAINT galenics_dispensing_ward_id_73dcb9a6_fk_patients_ward_id FOREIGN KEY (ward_id) REFERENCES public.patients_ward(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: galenics_formula galenics_formula_created_by_id_b6262c04_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.galenics_formula
+    ADD CONSTRAINT galenics_formula_created_by_id_b6262c04_fk_accounts_user_id FOREIGN KEY (created_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: galenics_formula galenics_formula_published_by_id_61647838_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.galenics_formula
+    ADD CONSTRAINT galenics_formula_published_by_id_61647838_fk_accounts_user_id FOREIGN KEY (published_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: galenics_formula galenics_formula_updated_by_id_7aa30850_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.galenics_formula
+    ADD CONSTRAINT galenics_formula_updated_by_id_7aa30850_fk_accounts_user_id FOREIGN KEY (updated_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: galenics_formulaingredient galenics_formulaingr_formula_id_b49c9dc5_fk_galenics_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.galenics_formulaingredient
+    ADD CONSTRAINT galenics_formulaingr_formula_id_b49c9dc5_fk_galenics_ FOREIGN KEY (formula_id) REFERENCES public.galenics_formula(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: galenics_formulaingredient galenics_formulaingr_product_id_effed640_fk_drugs_med; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.galenics_formulaingredient
+    ADD CONSTRAINT galenics_formulaingr_product_id_effed640_fk_drugs_med FOREIGN KEY (product_id) REFERENCES public.drugs_medicinalproduct(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: galenics_qcresult galenics_qcresult_batch_id_5a6f87a7_fk_galenics_batch_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.galenics_qcresult
+    ADD CONSTRAINT galenics_qcresult_batch_id_5a6f87a7_fk_galenics_batch_id FOREIGN KEY (batch_id) REFERENCES public.galenics_batch(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: galenics_qcresult galenics_qcresult_recorded_by_id_53daedae_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.galenics_qcresult
+    ADD CONSTRAINT galenics_qcresult_recorded_by_id_53daedae_fk_accounts_user_id FOREIGN KEY (recorded_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
 -- Name: interop_inboundmessage interop_inboundmessa_patient_id_1796d796_fk_patients_; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -42431,6 +51169,94 @@ ALTER TABLE ONLY public.nursing_nursingnote
 
 ALTER TABLE ONLY public.nursing_scale
     ADD CONSTRAINT nursing_scale_defined_by_id_083a9cc3_fk_accounts_user_id FOREIGN KEY (defined_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: nutrition_nutritionorder nutrition_nutritiono_administered_by_id_fdcbebec_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.nutrition_nutritionorder
+    ADD CONSTRAINT nutrition_nutritiono_administered_by_id_fdcbebec_fk_accounts_ FOREIGN KEY (administered_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: nutrition_nutritionorderline nutrition_nutritiono_order_id_61fe2aa7_fk_nutrition; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.nutrition_nutritionorderline
+    ADD CONSTRAINT nutrition_nutritiono_order_id_61fe2aa7_fk_nutrition FOREIGN KEY (order_id) REFERENCES public.nutrition_nutritionorder(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: nutrition_nutritionorder nutrition_nutritiono_patient_id_ca4d26b4_fk_patients_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.nutrition_nutritionorder
+    ADD CONSTRAINT nutrition_nutritiono_patient_id_ca4d26b4_fk_patients_ FOREIGN KEY (patient_id) REFERENCES public.patients_patient(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: nutrition_nutritionorder nutrition_nutritiono_prepared_by_id_9769d2f0_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.nutrition_nutritionorder
+    ADD CONSTRAINT nutrition_nutritiono_prepared_by_id_9769d2f0_fk_accounts_ FOREIGN KEY (prepared_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: nutrition_nutritionorder nutrition_nutritiono_prescriber_id_8b9828c9_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.nutrition_nutritionorder
+    ADD CONSTRAINT nutrition_nutritiono_prescriber_id_8b9828c9_fk_accounts_ FOREIGN KEY (prescriber_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: nutrition_nutritionorder nutrition_nutritiono_signed_by_id_b52162a0_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.nutrition_nutritionorder
+    ADD CONSTRAINT nutrition_nutritiono_signed_by_id_b52162a0_fk_accounts_ FOREIGN KEY (signed_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: nutrition_nutritionorder nutrition_nutritiono_template_id_c4d246cd_fk_nutrition; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.nutrition_nutritionorder
+    ADD CONSTRAINT nutrition_nutritiono_template_id_c4d246cd_fk_nutrition FOREIGN KEY (template_id) REFERENCES public.nutrition_wardtemplate(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: nutrition_nutritionorder nutrition_nutritiono_updated_by_id_3126067b_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.nutrition_nutritionorder
+    ADD CONSTRAINT nutrition_nutritiono_updated_by_id_3126067b_fk_accounts_ FOREIGN KEY (updated_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: nutrition_nutritionorder nutrition_nutritiono_validated_by_id_ed3bbff0_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.nutrition_nutritionorder
+    ADD CONSTRAINT nutrition_nutritiono_validated_by_id_ed3bbff0_fk_accounts_ FOREIGN KEY (validated_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: nutrition_wardtemplate nutrition_wardtempla_created_by_id_dd26064d_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.nutrition_wardtemplate
+    ADD CONSTRAINT nutrition_wardtempla_created_by_id_dd26064d_fk_accounts_ FOREIGN KEY (created_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: nutrition_wardtemplate nutrition_wardtempla_updated_by_id_3e3f87e7_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.nutrition_wardtemplate
+    ADD CONSTRAINT nutrition_wardtempla_updated_by_id_3e3f87e7_fk_accounts_ FOREIGN KEY (updated_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
 
 
 --
@@ -44023,6 +52849,470 @@ ALTER TABLE ONLY public.transfusion_transfusionrequest
 
 ALTER TABLE ONLY public.transfusion_transfusion
     ADD CONSTRAINT transfusion_transfus_updated_by_id_d343b68c_fk_accounts_ FOREIGN KEY (updated_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transplant_adverseevent transplant_adverseev_patient_id_4296e5ec_fk_patients_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_adverseevent
+    ADD CONSTRAINT transplant_adverseev_patient_id_4296e5ec_fk_patients_ FOREIGN KEY (patient_id) REFERENCES public.patients_patient(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transplant_adverseevent transplant_adverseev_supersedes_id_b59e2b01_fk_transplan; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_adverseevent
+    ADD CONSTRAINT transplant_adverseev_supersedes_id_b59e2b01_fk_transplan FOREIGN KEY (supersedes_id) REFERENCES public.transplant_adverseevent(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transplant_adverseevent transplant_adverseev_transplant_id_679e9c6d_fk_transplan; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_adverseevent
+    ADD CONSTRAINT transplant_adverseev_transplant_id_679e9c6d_fk_transplan FOREIGN KEY (transplant_id) REFERENCES public.transplant_transplant(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transplant_adverseevent transplant_adverseevent_author_id_610ad43e_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_adverseevent
+    ADD CONSTRAINT transplant_adverseevent_author_id_610ad43e_fk_accounts_user_id FOREIGN KEY (author_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transplant_agvhdassessment transplant_agvhdasse_author_id_e59939e9_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_agvhdassessment
+    ADD CONSTRAINT transplant_agvhdasse_author_id_e59939e9_fk_accounts_ FOREIGN KEY (author_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transplant_agvhdassessment transplant_agvhdasse_patient_id_3eb22c55_fk_patients_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_agvhdassessment
+    ADD CONSTRAINT transplant_agvhdasse_patient_id_3eb22c55_fk_patients_ FOREIGN KEY (patient_id) REFERENCES public.patients_patient(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transplant_agvhdassessment transplant_agvhdasse_supersedes_id_a1b28a1d_fk_transplan; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_agvhdassessment
+    ADD CONSTRAINT transplant_agvhdasse_supersedes_id_a1b28a1d_fk_transplan FOREIGN KEY (supersedes_id) REFERENCES public.transplant_agvhdassessment(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transplant_agvhdassessment transplant_agvhdasse_transplant_id_13fe4f8e_fk_transplan; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_agvhdassessment
+    ADD CONSTRAINT transplant_agvhdasse_transplant_id_13fe4f8e_fk_transplan FOREIGN KEY (transplant_id) REFERENCES public.transplant_transplant(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transplant_cgvhdassessment transplant_cgvhdasse_author_id_d11482e0_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_cgvhdassessment
+    ADD CONSTRAINT transplant_cgvhdasse_author_id_d11482e0_fk_accounts_ FOREIGN KEY (author_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transplant_cgvhdassessment transplant_cgvhdasse_patient_id_a6b43d28_fk_patients_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_cgvhdassessment
+    ADD CONSTRAINT transplant_cgvhdasse_patient_id_a6b43d28_fk_patients_ FOREIGN KEY (patient_id) REFERENCES public.patients_patient(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transplant_cgvhdassessment transplant_cgvhdasse_supersedes_id_2ed51ac8_fk_transplan; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_cgvhdassessment
+    ADD CONSTRAINT transplant_cgvhdasse_supersedes_id_2ed51ac8_fk_transplan FOREIGN KEY (supersedes_id) REFERENCES public.transplant_cgvhdassessment(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transplant_cgvhdassessment transplant_cgvhdasse_transplant_id_525c2439_fk_transplan; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_cgvhdassessment
+    ADD CONSTRAINT transplant_cgvhdasse_transplant_id_525c2439_fk_transplan FOREIGN KEY (transplant_id) REFERENCES public.transplant_transplant(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transplant_consent transplant_consent_author_id_e6b15ecc_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_consent
+    ADD CONSTRAINT transplant_consent_author_id_e6b15ecc_fk_accounts_user_id FOREIGN KEY (author_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transplant_consent transplant_consent_patient_id_7fe7a32e_fk_patients_patient_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_consent
+    ADD CONSTRAINT transplant_consent_patient_id_7fe7a32e_fk_patients_patient_id FOREIGN KEY (patient_id) REFERENCES public.patients_patient(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transplant_consent transplant_consent_supersedes_id_d2aa8598_fk_transplan; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_consent
+    ADD CONSTRAINT transplant_consent_supersedes_id_d2aa8598_fk_transplan FOREIGN KEY (supersedes_id) REFERENCES public.transplant_consent(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transplant_consent transplant_consent_transplant_id_3c510ea9_fk_transplan; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_consent
+    ADD CONSTRAINT transplant_consent_transplant_id_3c510ea9_fk_transplan FOREIGN KEY (transplant_id) REFERENCES public.transplant_transplant(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transplant_custodyevent transplant_custodyev_patient_id_5558487e_fk_patients_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_custodyevent
+    ADD CONSTRAINT transplant_custodyev_patient_id_5558487e_fk_patients_ FOREIGN KEY (patient_id) REFERENCES public.patients_patient(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transplant_custodyevent transplant_custodyev_product_id_bb05f3d4_fk_transplan; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_custodyevent
+    ADD CONSTRAINT transplant_custodyev_product_id_bb05f3d4_fk_transplan FOREIGN KEY (product_id) REFERENCES public.transplant_product(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transplant_custodyevent transplant_custodyevent_author_id_843a4d59_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_custodyevent
+    ADD CONSTRAINT transplant_custodyevent_author_id_843a4d59_fk_accounts_user_id FOREIGN KEY (author_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transplant_dailycount transplant_dailycoun_patient_id_9cc39bed_fk_patients_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_dailycount
+    ADD CONSTRAINT transplant_dailycoun_patient_id_9cc39bed_fk_patients_ FOREIGN KEY (patient_id) REFERENCES public.patients_patient(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transplant_dailycount transplant_dailycoun_transplant_id_3f7f6e50_fk_transplan; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_dailycount
+    ADD CONSTRAINT transplant_dailycoun_transplant_id_3f7f6e50_fk_transplan FOREIGN KEY (transplant_id) REFERENCES public.transplant_transplant(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transplant_dailycount transplant_dailycount_author_id_30f4ad37_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_dailycount
+    ADD CONSTRAINT transplant_dailycount_author_id_30f4ad37_fk_accounts_user_id FOREIGN KEY (author_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transplant_donor transplant_donor_chosen_by_id_57d03bd3_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_donor
+    ADD CONSTRAINT transplant_donor_chosen_by_id_57d03bd3_fk_accounts_user_id FOREIGN KEY (chosen_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transplant_donor transplant_donor_patient_id_2793e3e7_fk_patients_patient_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_donor
+    ADD CONSTRAINT transplant_donor_patient_id_2793e3e7_fk_patients_patient_id FOREIGN KEY (patient_id) REFERENCES public.patients_patient(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transplant_donor transplant_donor_recorded_by_id_b4ed6775_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_donor
+    ADD CONSTRAINT transplant_donor_recorded_by_id_b4ed6775_fk_accounts_user_id FOREIGN KEY (recorded_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transplant_donor transplant_donor_transplant_id_d871992f_fk_transplan; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_donor
+    ADD CONSTRAINT transplant_donor_transplant_id_d871992f_fk_transplan FOREIGN KEY (transplant_id) REFERENCES public.transplant_transplant(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transplant_donor transplant_donor_updated_by_id_07b05db8_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_donor
+    ADD CONSTRAINT transplant_donor_updated_by_id_07b05db8_fk_accounts_user_id FOREIGN KEY (updated_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transplant_followupvisit transplant_followupv_patient_id_70ff30af_fk_patients_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_followupvisit
+    ADD CONSTRAINT transplant_followupv_patient_id_70ff30af_fk_patients_ FOREIGN KEY (patient_id) REFERENCES public.patients_patient(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transplant_followupvisit transplant_followupv_signed_by_id_1934f259_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_followupvisit
+    ADD CONSTRAINT transplant_followupv_signed_by_id_1934f259_fk_accounts_ FOREIGN KEY (signed_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transplant_followupvisit transplant_followupv_supersedes_id_e23738bd_fk_transplan; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_followupvisit
+    ADD CONSTRAINT transplant_followupv_supersedes_id_e23738bd_fk_transplan FOREIGN KEY (supersedes_id) REFERENCES public.transplant_followupvisit(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transplant_followupvisit transplant_followupv_transplant_id_f9013615_fk_transplan; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_followupvisit
+    ADD CONSTRAINT transplant_followupv_transplant_id_f9013615_fk_transplan FOREIGN KEY (transplant_id) REFERENCES public.transplant_transplant(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transplant_followupvisit transplant_followupv_updated_by_id_8d3011ff_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_followupvisit
+    ADD CONSTRAINT transplant_followupv_updated_by_id_8d3011ff_fk_accounts_ FOREIGN KEY (updated_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transplant_followupvisit transplant_followupvisit_author_id_4ed6d232_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_followupvisit
+    ADD CONSTRAINT transplant_followupvisit_author_id_4ed6d232_fk_accounts_user_id FOREIGN KEY (author_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transplant_infusion transplant_infusion_author_id_daceaa52_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_infusion
+    ADD CONSTRAINT transplant_infusion_author_id_daceaa52_fk_accounts_user_id FOREIGN KEY (author_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transplant_infusion transplant_infusion_patient_id_4ccc45fd_fk_patients_patient_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_infusion
+    ADD CONSTRAINT transplant_infusion_patient_id_4ccc45fd_fk_patients_patient_id FOREIGN KEY (patient_id) REFERENCES public.patients_patient(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transplant_infusion transplant_infusion_product_id_78f19d2e_fk_transplan; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_infusion
+    ADD CONSTRAINT transplant_infusion_product_id_78f19d2e_fk_transplan FOREIGN KEY (product_id) REFERENCES public.transplant_product(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transplant_infusion transplant_infusion_transplant_id_24fe848e_fk_transplan; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_infusion
+    ADD CONSTRAINT transplant_infusion_transplant_id_24fe848e_fk_transplan FOREIGN KEY (transplant_id) REFERENCES public.transplant_transplant(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transplant_outcome transplant_outcome_author_id_99ad4f7d_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_outcome
+    ADD CONSTRAINT transplant_outcome_author_id_99ad4f7d_fk_accounts_user_id FOREIGN KEY (author_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transplant_outcome transplant_outcome_patient_id_6d95b3f8_fk_patients_patient_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_outcome
+    ADD CONSTRAINT transplant_outcome_patient_id_6d95b3f8_fk_patients_patient_id FOREIGN KEY (patient_id) REFERENCES public.patients_patient(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transplant_outcome transplant_outcome_supersedes_id_45c66106_fk_transplan; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_outcome
+    ADD CONSTRAINT transplant_outcome_supersedes_id_45c66106_fk_transplan FOREIGN KEY (supersedes_id) REFERENCES public.transplant_outcome(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transplant_outcome transplant_outcome_transplant_id_87480543_fk_transplan; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_outcome
+    ADD CONSTRAINT transplant_outcome_transplant_id_87480543_fk_transplan FOREIGN KEY (transplant_id) REFERENCES public.transplant_transplant(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transplant_product transplant_product_donor_id_b65adfad_fk_transplant_donor_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_product
+    ADD CONSTRAINT transplant_product_donor_id_b65adfad_fk_transplant_donor_id FOREIGN KEY (donor_id) REFERENCES public.transplant_donor(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transplant_product transplant_product_patient_id_77fed8d6_fk_patients_patient_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_product
+    ADD CONSTRAINT transplant_product_patient_id_77fed8d6_fk_patients_patient_id FOREIGN KEY (patient_id) REFERENCES public.patients_patient(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transplant_product transplant_product_recorded_by_id_a0c87e0b_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_product
+    ADD CONSTRAINT transplant_product_recorded_by_id_a0c87e0b_fk_accounts_user_id FOREIGN KEY (recorded_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transplant_product transplant_product_transplant_id_c7e61d12_fk_transplan; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_product
+    ADD CONSTRAINT transplant_product_transplant_id_c7e61d12_fk_transplan FOREIGN KEY (transplant_id) REFERENCES public.transplant_transplant(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transplant_product transplant_product_updated_by_id_c1faa533_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_product
+    ADD CONSTRAINT transplant_product_updated_by_id_c1faa533_fk_accounts_user_id FOREIGN KEY (updated_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transplant_responseassessment transplant_responsea_author_id_c309c148_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_responseassessment
+    ADD CONSTRAINT transplant_responsea_author_id_c309c148_fk_accounts_ FOREIGN KEY (author_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transplant_responseassessment transplant_responsea_patient_id_fc8e6d15_fk_patients_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_responseassessment
+    ADD CONSTRAINT transplant_responsea_patient_id_fc8e6d15_fk_patients_ FOREIGN KEY (patient_id) REFERENCES public.patients_patient(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transplant_responseassessment transplant_responsea_supersedes_id_8ed919a5_fk_transplan; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_responseassessment
+    ADD CONSTRAINT transplant_responsea_supersedes_id_8ed919a5_fk_transplan FOREIGN KEY (supersedes_id) REFERENCES public.transplant_responseassessment(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transplant_responseassessment transplant_responsea_transplant_id_7b09cb14_fk_transplan; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_responseassessment
+    ADD CONSTRAINT transplant_responsea_transplant_id_7b09cb14_fk_transplan FOREIGN KEY (transplant_id) REFERENCES public.transplant_transplant(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transplant_transplant transplant_transplan_coordinator_id_9740612e_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_transplant
+    ADD CONSTRAINT transplant_transplan_coordinator_id_9740612e_fk_accounts_ FOREIGN KEY (coordinator_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transplant_transplant transplant_transplan_patient_id_2b494479_fk_patients_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_transplant
+    ADD CONSTRAINT transplant_transplan_patient_id_2b494479_fk_patients_ FOREIGN KEY (patient_id) REFERENCES public.patients_patient(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transplant_transplant transplant_transplan_taken_in_charge_by_i_24d1d6fe_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_transplant
+    ADD CONSTRAINT transplant_transplan_taken_in_charge_by_i_24d1d6fe_fk_accounts_ FOREIGN KEY (taken_in_charge_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transplant_transplant transplant_transplan_updated_by_id_33824683_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_transplant
+    ADD CONSTRAINT transplant_transplan_updated_by_id_33824683_fk_accounts_ FOREIGN KEY (updated_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transplant_viralload transplant_viralload_author_id_0c2a053c_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_viralload
+    ADD CONSTRAINT transplant_viralload_author_id_0c2a053c_fk_accounts_user_id FOREIGN KEY (author_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transplant_viralload transplant_viralload_patient_id_447011f8_fk_patients_patient_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_viralload
+    ADD CONSTRAINT transplant_viralload_patient_id_447011f8_fk_patients_patient_id FOREIGN KEY (patient_id) REFERENCES public.patients_patient(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transplant_viralload transplant_viralload_supersedes_id_e11f676f_fk_transplan; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_viralload
+    ADD CONSTRAINT transplant_viralload_supersedes_id_e11f676f_fk_transplan FOREIGN KEY (supersedes_id) REFERENCES public.transplant_viralload(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: transplant_viralload transplant_viralload_transplant_id_2b7062bf_fk_transplan; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transplant_viralload
+    ADD CONSTRAINT transplant_viralload_transplant_id_2b7062bf_fk_transplan FOREIGN KEY (transplant_id) REFERENCES public.transplant_transplant(id) DEFERRABLE INITIALLY DEFERRED;
 
 
 --
