@@ -76,8 +76,8 @@ def _ingredients(request: HttpRequest) -> list[services.IngredientInput]:
     return rows
 
 
-@require_POST
 @require_perm(FORMULARY)
+@require_POST
 def formula_create(request: HttpRequest) -> HttpResponse:
     post = request.POST
     formula = services.formula_create(
@@ -117,8 +117,8 @@ def formula_page(request: HttpRequest, formula_id: int) -> HttpResponse:
     )
 
 
-@require_POST
 @require_perm(FORMULARY)
+@require_POST
 def formula_publish(request: HttpRequest, formula_id: int) -> HttpResponse:
     services.formula_publish(
         **acting(request), formula_id=formula_id, expected_version=posted_version(request) or 0
@@ -127,16 +127,16 @@ def formula_publish(request: HttpRequest, formula_id: int) -> HttpResponse:
     return redirect("galenics:formula", formula_id=formula_id)
 
 
-@require_POST
 @require_perm(FORMULARY)
+@require_POST
 def formula_new_version(request: HttpRequest, formula_id: int) -> HttpResponse:
     draft = services.formula_new_version(**acting(request), formula_id=formula_id)
     messages.success(request, _("Nuova versione aperta in bozza."))
     return redirect("galenics:formula", formula_id=draft.pk)
 
 
-@require_POST
 @require_perm(PREPARE)
+@require_POST
 def batch_open(request: HttpRequest, formula_id: int) -> HttpResponse:
     batch = services.batch_open(
         **acting(request),
@@ -168,8 +168,8 @@ def batch_page(request: HttpRequest, batch_id: int) -> HttpResponse:
     )
 
 
-@require_POST
 @require_perm(PREPARE)
+@require_POST
 def line_weigh(request: HttpRequest, line_id: int) -> HttpResponse:
     result = services.line_weigh(
         **acting(request),
@@ -185,8 +185,8 @@ def line_weigh(request: HttpRequest, line_id: int) -> HttpResponse:
     return redirect("galenics:batch", batch_id=result.line.batch_id)
 
 
-@require_POST
 @require_perm(PREPARE)
+@require_POST
 def qc_record(request: HttpRequest, batch_id: int) -> HttpResponse:
     services.qc_record(
         **acting(request),
@@ -199,24 +199,24 @@ def qc_record(request: HttpRequest, batch_id: int) -> HttpResponse:
     return redirect("galenics:batch", batch_id=batch_id)
 
 
-@require_POST
 @require_perm(PREPARE)
+@require_POST
 def batch_prepared(request: HttpRequest, batch_id: int) -> HttpResponse:
     services.batch_prepared(**acting(request), batch_id=batch_id)
     messages.success(request, _("Lotto dichiarato preparato: attende il rilascio."))
     return redirect("galenics:batch", batch_id=batch_id)
 
 
-@require_POST
 @require_perm(RELEASE)
+@require_POST
 def batch_release(request: HttpRequest, batch_id: int) -> HttpResponse:
     services.batch_release(**acting(request), batch_id=batch_id)
     messages.success(request, _("Lotto rilasciato: materie prime scaricate dal magazzino."))
     return redirect("galenics:batch", batch_id=batch_id)
 
 
-@require_POST
 @require_perm(DISPENSE)
+@require_POST
 def batch_dispense(request: HttpRequest, batch_id: int) -> HttpResponse:
     services.batch_dispense(
         **acting(request),
