@@ -79,3 +79,13 @@ def test_a_nurse_reads_without_the_prescribing_form(nurse: User, adult: Patient)
     assert page.status_code == 200
     assert b'data-testid="order-form"' not in page.content
     assert logged_in(nurse).post(f"/nutrition/patients/{adult.pk}/new/", _form()).status_code == 403
+
+
+def test_amounts_show_without_trailing_zeros(physician: User, adult: Patient) -> None:
+    # a trailing zero is a known cause of tenfold errors (4,500 read as 4500): calcium
+    # gluconate 4.5 mmol reads "4,5 mmol", sodium chloride 80 mmol "80 mmol"
+    logged_in(physician).post(f"/nutrition/patients/{adult.pk}/new/", _form())
+    order = NutritionOrder.objects.get()
+    text = logged_in(physician).get(f"/nutrition/orders/{order.pk}/").content.decode()
+    assert "<td>4,5 mmol</td>" in text and "<td>80 mmol</td>" in text
+    assert "4,500" not in text and "80,000" not in text
