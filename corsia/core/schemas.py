@@ -128,3 +128,15 @@ TherapyStartDate = Annotated[
 MeasuredAt = Annotated[_AwareDatetime, BeforeValidator(_iso_datetime_text), _within(MEASUREMENT)]
 # When an admission or a discharge happened.
 EncounterTime = Annotated[_AwareDatetime, BeforeValidator(_iso_datetime_text), _within(ENCOUNTER)]
+
+
+# The ``openapi_extra`` of an operation whose 200 is a CSV download, not JSON: an
+# integrator's client must expect ``text/csv``.
+CSV_ANSWER = {
+    "responses": {
+        200: {
+            "description": "CSV (UTF-8)",
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+        }
+    }
+}

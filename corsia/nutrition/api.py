@@ -9,7 +9,7 @@ from django.utils import timezone
 from ninja import Router, Status
 
 from corsia.core.access import api_perm
-from corsia.core.schemas import IsoDate
+from corsia.core.schemas import CSV_ANSWER, IsoDate
 from corsia.core.web import acting, reading, request_actor
 from corsia.nutrition import selectors, services
 from corsia.nutrition.domain.sheet import compounder_csv, compounding_sequence
@@ -68,7 +68,7 @@ def preview(request: HttpRequest, payload: PreviewIn) -> PreviewOut:
     return preview_out(assessment)
 
 
-@router.post("/preview/compounder.csv", response={200: str})
+@router.post("/preview/compounder.csv", openapi_extra=CSV_ANSWER)
 @api_perm(PREVIEW)
 def preview_compounder_csv(
     request: HttpRequest, payload: PreviewIn, bag_id: str = "NPT"
@@ -204,7 +204,7 @@ def order_cancel(request: HttpRequest, nutrition_order_id: int, payload: ReasonI
     return _order(request, nutrition_order_id)
 
 
-@router.get("/orders/{nutrition_order_id}/compounder.csv", response={200: str})
+@router.get("/orders/{nutrition_order_id}/compounder.csv", openapi_extra=CSV_ANSWER)
 @api_perm(VIEW_ORDER)
 def order_compounder_csv(request: HttpRequest, nutrition_order_id: int) -> HttpResponse:
     """The compounder's CSV of a validated order (409 ``nutrition_order_not_validated``)."""

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 
 from corsia.core.access import api_perm
-from corsia.core.schemas import RecordId
+from corsia.core.schemas import CSV_ANSWER, RecordId
 from corsia.core.web import acting, reading
 from corsia.records.services import VitalsInput
 from corsia.transfusion import selectors, services
@@ -288,7 +288,7 @@ def haemovigilance(request: HttpRequest, reaction_id: RecordId) -> dict[str, obj
     return as_json(_notification(request, reaction_id))
 
 
-@router.get("/reactions/{reaction_id}/haemovigilance.csv")
+@router.get("/reactions/{reaction_id}/haemovigilance.csv", openapi_extra=CSV_ANSWER)
 @api_perm(services.VIEW)
 def haemovigilance_csv(request: HttpRequest, reaction_id: RecordId) -> HttpResponse:
     """The same data set as CSV, one row per unit involved."""

@@ -416,3 +416,27 @@ NOT_PATIENT_DATA.update(
         "/api/v1/nutrition/templates": "the wards' templates: per-kg needs, no patient",
     }
 )
+
+# --- issue 17, transplant pathway: the cases list is probed; a case is the patient's ---
+PATIENT_LISTS["/api/v1/transplant/cases"] = [{}, {"all": "true"}]
+NOT_PATIENT_DATA.update(
+    {
+        "/api/v1/transplant/cases/{transplant_id}": "no transplant case in the scenario; one of "
+        "a patient out of the reader's scope is 404 (selectors/case.py, tests/transplant)",
+        "/api/v1/transplant/cases/{transplant_id}/path": "as above",
+        "/api/v1/transplant/cases/{transplant_id}/followup": "as above",
+        "/api/v1/transplant/cases/{transplant_id}/followup/meda": "as above",
+    }
+)
+
+# --- issue 18, galenic preparations: the pharmacy's formulary and batch records ---
+NOT_PATIENT_DATA.update(
+    {
+        "/api/v1/galenics/formulas": "the formulary, no patient",
+        "/api/v1/galenics/formulas/{formula_id}": "one formula, no patient",
+        "/api/v1/galenics/batches/{batch_id}": "no batch in the scenario; a batch is not "
+        "linked to an encounter, names at most the patient it was made or dispensed for, and "
+        "each read is written in the access log (galenics.selectors.batch_view)",
+        "/api/v1/galenics/batches/{batch_id}/label": "as above",
+    }
+)
