@@ -3,9 +3,10 @@ included here (one line per part); refusals are problem+json with a stable ``cod
 
 from ninja import Router
 
-from corsia.transplant.api import case, followup, pretransplant
+from corsia.transplant.api import case, followup, pretransplant, settings
 
 router = Router(tags=["transplant"])
 router.add_router("", case.router)
 router.add_router("", pretransplant.router)
 router.add_router("", followup.router)
+router.add_router("", settings.router)

@@ -30,7 +30,7 @@ from corsia.transplant.services.followup_common import (
     text,
 )
 
-_TEXTS = (
+TEXTS = (
     "current_status", "examination", "instrumental_tests", "consultations", "conclusions",
     "day_hospital_therapy", "home_therapy",
 )  # fmt: skip
@@ -72,7 +72,7 @@ def _window(drug: str, day: int) -> int:
 
 def _values(case: Transplant, data: VisitInput) -> dict[str, Any]:
     """The visit's columns from the input, checked; the level classified."""
-    values: dict[str, Any] = {name: text(getattr(data, name), name) for name in _TEXTS}
+    values: dict[str, Any] = {name: text(getattr(data, name), name) for name in TEXTS}
     day = day_of(case, data.visit_on, field="visit_on", what="Visita di follow-up")
     drug = code_of(codes.Immunosuppressant, data.immunosuppressant, "immunosuppressant",
                    "Immunosoppressore non previsto.")  # fmt: skip

@@ -1,6 +1,8 @@
 from django.urls import path
 
 from corsia.transplant.views import followup as views
+from corsia.transplant.views import followup_acts as acts
+from corsia.transplant.views import followup_settings as hospital
 
 urlpatterns = [
     path("cases/<int:transplant_id>/followup/", views.followup_page, name="followup"),
@@ -24,5 +26,36 @@ urlpatterns = [
         "cases/<int:transplant_id>/followup/med-a.<str:fmt>",
         views.meda_download,
         name="meda_download",
+    ),
+]
+
+urlpatterns += [
+    path(
+        "cases/<int:transplant_id>/followup/visits/<int:visit_id>/correct/",
+        acts.visit_correct,
+        name="visit_correct",
+    ),
+    path(
+        "cases/<int:transplant_id>/followup/responses/",
+        acts.response_record,
+        name="response_record",
+    ),
+    path(
+        "cases/<int:transplant_id>/followup/consents/", acts.consent_record, name="consent_record"
+    ),
+    path(
+        "cases/<int:transplant_id>/followup/adverse-events/",
+        acts.adverse_event_record,
+        name="adverse_event_record",
+    ),
+    path(
+        "cases/<int:transplant_id>/followup/settings/viral-threshold/",
+        hospital.viral_threshold_set,
+        name="viral_threshold_set",
+    ),
+    path(
+        "cases/<int:transplant_id>/followup/settings/trough-targets/",
+        hospital.trough_target_add,
+        name="trough_target_add",
     ),
 ]

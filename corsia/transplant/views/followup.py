@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,8 +24,10 @@ from corsia.core.web import request_actor as _actor
 from corsia.core.web import request_workstation as _ws
 from corsia.transplant.domain import followup_codes as codes
 from corsia.transplant.domain.meda import COLUMNS
+from corsia.transplant.models.followup import FollowUpVisit
 from corsia.transplant.permissions import DECIDE, RECORD, VIEW
 from corsia.transplant.selectors import followup as sel
+from corsia.transplant.selectors.settings import hospital_settings
 from corsia.transplant.services import followup_gvhd as gvhd
 from corsia.transplant.services import followup_records as records
 from corsia.transplant.services import followup_visits as visits
@@ -33,7 +36,7 @@ from corsia.transplant.views.common import render_refused
 TEMPLATE = "transplant/followup.html"
 
 
-def _context(request: HttpRequest, transplant_id: int) -> dict[str, Any]:
+def followup_context(request: HttpRequest, transplant_id: int) -> dict[str, Any]:
     follow = sel.followup_get(
         user=_actor(request), transplant_id=transplant_id, workstation=_ws(request)
     )
@@ -53,6 +56,21 @@ def _context(request: HttpRequest, transplant_id: int) -> dict[str, Any]:
         "death_causes": codes.DeathCause.labels_it().items(),
         "hsct_causes": codes.HsctRelatedCause.labels_it().items(),
         "changes": dict(codes.Change.labels_it()),
+        "responses": codes.Response.labels_it().items(),
+        "consent_kinds": codes.ConsentKind.labels_it().items(),
+        "adverse_severities": codes.AdverseSeverity.labels_it().items(),
+        "adverse_relations": codes.AdverseRelation.labels_it().items(),
+        "ctcae_grades": range(1, 6),
+        "trough_drugs": [
+            (c, label) for c, label in codes.Immunosuppressant.labels_it().items() if c != "none"
+        ],
+        "hospital": hospital_settings(user=_actor(request)),
+        "may_set": request.user.has_perm(DECIDE),
+        "corrections": (
+            [correction_of(v) for v in follow.visits if v.state == "signed"]
+            if request.user.has_perm(RECORD) and is_open
+            else []
+        ),
         "values": {},
         "refused": {},
         "preview": None,
@@ -62,10 +80,10 @@ def _context(request: HttpRequest, transplant_id: int) -> dict[str, Any]:
 
 @require_perm(VIEW)
 def followup_page(request: HttpRequest, transplant_id: int) -> HttpResponse:
-    return render(request, TEMPLATE, _context(request, transplant_id))
+    return render(request, TEMPLATE, followup_context(request, transplant_id))
 
 
-def _post_int(raw: str | None, field: str) -> int | None:
+def post_int(raw: str | None, field: str) -> int | None:
     text = (raw or "").strip()
     if not text:
         return None
@@ -74,7 +92,7 @@ def _post_int(raw: str | None, field: str) -> int | None:
     return int(text)
 
 
-def _date(post: Any, field: str) -> Any:
+def required_date(post: Any, field: str) -> Any:
     value = posted_date(post.get(field), field)
     if value is None:
         raise ValidationFailed("Indica la data.", code=f"{field}_required", field=field)
@@ -84,7 +102,7 @@ def _date(post: Any, field: str) -> Any:
 def _agvhd_input(request: HttpRequest) -> gvhd.AgvhdInput:
     post = request.POST
     return gvhd.AgvhdInput(
-        assessed_on=_date(post, "assessed_on"),
+        assessed_on=required_date(post, "assessed_on"),
         rash_bsa=post.get("rash_bsa", "0")[:30] or "0",
         bullae=post.get("bullae") == "on",
         desquamation_bsa=post.get("desquamation_bsa", "0")[:30] or "0",
@@ -92,7 +110,7 @@ def _agvhd_input(request: HttpRequest) -> gvhd.AgvhdInput:
         bilirubin_unit=post.get("bilirubin_unit", "mg/dL")[:8],
         persistent_upper_gi=post.get("persistent_upper_gi") == "on",
         stool_ml_per_day=post.get("stool_ml_per_day", "")[:30] or None,
-        stool_episodes=_post_int(post.get("stool_episodes"), "stool_episodes"),
+        stool_episodes=post_int(post.get("stool_episodes"), "stool_episodes"),
         severe_pain_or_ileus=post.get("severe_pain_or_ileus") == "on",
         grossly_bloody_stool=post.get("grossly_bloody_stool") == "on",
         paediatric=post.get("paediatric") == "on",
@@ -110,7 +128,7 @@ def agvhd_assess(request: HttpRequest, transplant_id: int) -> HttpResponse:
         data = _agvhd_input(request)
         if preview:
             computed = gvhd.agvhd_compute(data)
-            context = _context(request, transplant_id)
+            context = followup_context(request, transplant_id)
             context["preview"] = computed
             context["values"] = {k: v[:200] for k, v in request.POST.items()}
             return render(request, TEMPLATE, context)
@@ -121,37 +139,67 @@ def agvhd_assess(request: HttpRequest, transplant_id: int) -> HttpResponse:
         )  # fmt: skip
         return redirect("transplant:followup", transplant_id=transplant_id)
     assert kept.error is not None
-    return render_refused(request, TEMPLATE, _context(request, transplant_id), kept.error, "agvhd")
+    return render_refused(
+        request, TEMPLATE, followup_context(request, transplant_id), kept.error, "agvhd"
+    )
+
+
+def visit_input(post: Any) -> visits.VisitInput:
+    """The visit form's fields (a new visit, or the correction of a signed one)."""
+    return visits.VisitInput(
+        visit_on=required_date(post, "visit_on"),
+        current_status=post.get("current_status", "")[:8000],
+        examination=post.get("examination", "")[:8000],
+        instrumental_tests=post.get("instrumental_tests", "")[:8000],
+        consultations=post.get("consultations", "")[:8000],
+        conclusions=post.get("conclusions", "")[:8000],
+        immunosuppressant=post.get("immunosuppressant", "none")[:20],
+        immunosuppressant_dose=post.get("immunosuppressant_dose", "")[:200],
+        level_ng_ml=post.get("level_ng_ml", "")[:30] or None,
+        level_sampled_at=posted_moment(post.get("level_sampled_at"), "level_sampled_at"),
+        level_next_dose_at=posted_moment(post.get("level_next_dose_at"), "level_next_dose_at"),
+        day_hospital_therapy=post.get("day_hospital_therapy", "")[:8000],
+        home_therapy=post.get("home_therapy", "")[:8000],
+        next_follow_up_on=posted_date(post.get("next_follow_up_on"), "next_follow_up_on"),
+        performance_scale=post.get("performance_scale", "")[:10],
+        performance_score=post_int(post.get("performance_score"), "performance_score"),
+    )
+
+
+def correction_of(visit: FollowUpVisit) -> dict[str, Any]:
+    """A signed visit's correction form, filled with what the visit says."""
+    local = {
+        name: timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M") if moment else ""
+        for name, moment in (("level_sampled_at", visit.level_sampled_at),
+                             ("level_next_dose_at", visit.level_next_dose_at))
+    }  # fmt: skip
+    values = {name: getattr(visit, name) for name in visits.TEXTS}
+    values.update(
+        visit_on=visit.visit_on.isoformat(),
+        immunosuppressant=visit.immunosuppressant,
+        immunosuppressant_dose=visit.immunosuppressant_dose,
+        level_ng_ml="" if visit.level_ng_ml is None else str(visit.level_ng_ml),
+        next_follow_up_on=visit.next_follow_up_on.isoformat() if visit.next_follow_up_on else "",
+        performance_scale=visit.performance_scale,
+        performance_score="" if visit.performance_score is None else str(visit.performance_score),
+        **local,
+    )
+    return {"visit": visit, "form": f"correct-{visit.pk}", "prefix": f"c{visit.pk}",
+            "values": values}  # fmt: skip
 
 
 @require_perm(RECORD)
 @require_POST
 def visit_record(request: HttpRequest, transplant_id: int) -> HttpResponse:
-    post = request.POST
     with refusal_kept() as kept:
-        data = visits.VisitInput(
-            visit_on=_date(post, "visit_on"),
-            current_status=post.get("current_status", "")[:8000],
-            examination=post.get("examination", "")[:8000],
-            instrumental_tests=post.get("instrumental_tests", "")[:8000],
-            consultations=post.get("consultations", "")[:8000],
-            conclusions=post.get("conclusions", "")[:8000],
-            immunosuppressant=post.get("immunosuppressant", "none")[:20],
-            immunosuppressant_dose=post.get("immunosuppressant_dose", "")[:200],
-            level_ng_ml=post.get("level_ng_ml", "")[:30] or None,
-            level_sampled_at=posted_moment(post.get("level_sampled_at"), "level_sampled_at"),
-            level_next_dose_at=posted_moment(post.get("level_next_dose_at"), "level_next_dose_at"),
-            day_hospital_therapy=post.get("day_hospital_therapy", "")[:8000],
-            home_therapy=post.get("home_therapy", "")[:8000],
-            next_follow_up_on=posted_date(post.get("next_follow_up_on"), "next_follow_up_on"),
-            performance_scale=post.get("performance_scale", "")[:10],
-            performance_score=_post_int(post.get("performance_score"), "performance_score"),
-        )
+        data = visit_input(request.POST)
         visits.visit_record(**acting(request), transplant_id=transplant_id, data=data)
         messages.success(request, _("Visita di follow-up registrata (bozza)."))
         return redirect("transplant:followup", transplant_id=transplant_id)
     assert kept.error is not None
-    return render_refused(request, TEMPLATE, _context(request, transplant_id), kept.error, "visit")
+    return render_refused(
+        request, TEMPLATE, followup_context(request, transplant_id), kept.error, "visit"
+    )
 
 
 @require_perm(DECIDE)
@@ -164,7 +212,9 @@ def visit_sign(request: HttpRequest, transplant_id: int, visit_id: int) -> HttpR
         messages.success(request, _("Visita firmata."))
         return redirect("transplant:followup", transplant_id=transplant_id)
     assert kept.error is not None
-    return render_refused(request, TEMPLATE, _context(request, transplant_id), kept.error, "visits")
+    return render_refused(
+        request, TEMPLATE, followup_context(request, transplant_id), kept.error, "visits"
+    )
 
 
 @require_perm(RECORD)
@@ -177,7 +227,7 @@ def viral_load_record(request: HttpRequest, transplant_id: int) -> HttpResponse:
             transplant_id=transplant_id,
             data=records.ViralLoadInput(
                 virus=post.get("virus", "")[:4],
-                sampled_on=_date(post, "sampled_on"),
+                sampled_on=required_date(post, "sampled_on"),
                 kind=post.get("kind", "")[:14],
                 unit=post.get("unit", "IU/mL")[:10],
                 value=post.get("value", "")[:30] or None,
@@ -189,7 +239,9 @@ def viral_load_record(request: HttpRequest, transplant_id: int) -> HttpResponse:
         messages.success(request, _("Carica virale registrata."))
         return redirect("transplant:followup", transplant_id=transplant_id)
     assert kept.error is not None
-    return render_refused(request, TEMPLATE, _context(request, transplant_id), kept.error, "viral")
+    return render_refused(
+        request, TEMPLATE, followup_context(request, transplant_id), kept.error, "viral"
+    )
 
 
 @require_perm(DECIDE)
@@ -202,13 +254,13 @@ def outcome_record(request: HttpRequest, transplant_id: int) -> HttpResponse:
             transplant_id=transplant_id,
             data=records.OutcomeInput(
                 time_point=post.get("time_point", "")[:10],
-                assessed_on=_date(post, "outcome_on"),
+                assessed_on=required_date(post, "outcome_on"),
                 survival=post.get("survival", "")[:20],
                 death_date=posted_date(post.get("death_date"), "death_date"),
                 death_cause=post.get("death_cause", "")[:30],
                 hsct_related_cause=post.get("hsct_related_cause", "")[:30],
                 performance_scale=post.get("outcome_scale", "")[:10],
-                performance_score=_post_int(post.get("outcome_score"), "performance_score"),
+                performance_score=post_int(post.get("outcome_score"), "performance_score"),
                 note=post.get("note", "")[:4000],
             ),
         )
@@ -216,7 +268,7 @@ def outcome_record(request: HttpRequest, transplant_id: int) -> HttpResponse:
         return redirect("transplant:followup", transplant_id=transplant_id)
     assert kept.error is not None
     return render_refused(
-        request, TEMPLATE, _context(request, transplant_id), kept.error, "outcome"
+        request, TEMPLATE, followup_context(request, transplant_id), kept.error, "outcome"
     )
 
 
@@ -283,7 +335,7 @@ def _cgvhd_input(request: HttpRequest) -> gvhd.CgvhdInput:
         if kind == "flag":
             organ_measures[name] = raw == "on"
         elif raw:
-            organ_measures[name] = raw if kind == "dec" else _post_int(raw, f"{organ}_{name}")
+            organ_measures[name] = raw if kind == "dec" else post_int(raw, f"{organ}_{name}")
     if post.get("genital__examined") != "on":
         measures.pop("genital", None)
     if not measures["lungs"]:
@@ -291,7 +343,7 @@ def _cgvhd_input(request: HttpRequest) -> gvhd.CgvhdInput:
     for organ, defaults in (("skin", {"bsa_percent": "0"}), ("mouth", {"symptoms": 0})):
         measures[organ] = {**defaults, **measures[organ]}
     return gvhd.CgvhdInput(
-        assessed_on=_date(post, "cgvhd_on"),
+        assessed_on=required_date(post, "cgvhd_on"),
         measures=measures,
         explained_by_other_cause=[o for o in post.getlist("explained")[:8] if len(o) < 20],
         note=post.get("cgvhd_note", "")[:4000],
@@ -312,7 +364,9 @@ def cgvhd_assess(request: HttpRequest, transplant_id: int) -> HttpResponse:
         )  # fmt: skip
         return redirect("transplant:followup", transplant_id=transplant_id)
     assert kept.error is not None
-    return render_refused(request, TEMPLATE, _context(request, transplant_id), kept.error, "cgvhd")
+    return render_refused(
+        request, TEMPLATE, followup_context(request, transplant_id), kept.error, "cgvhd"
+    )
 
 
 SEVERITY_IT = {"none": "assente", "mild": "lieve", "moderate": "moderata", "severe": "grave"}
