@@ -13,11 +13,15 @@ PAGES: dict[str, PageHelp] = {
             "Le visite di follow-up (stato e diario, esame obiettivo, esami, consulenze, "
             "conclusioni, immunosoppressore con il livello confrontato con l'intervallo "
             "bersaglio dell'ospedale, terapia, prossimo controllo), firmate dal medico e poi "
-            "non modificabili; la GVHD acuta: si registrano le misure, stadi d'organo e grado "
+            "non modificabili (una visita firmata si corregge con una nuova bozza che la "
+            "sostituisce, indicando il motivo); la GVHD acuta: si registrano le misure, stadi d'organo e grado "
             "MAGIC sono calcolati (si possono vedere prima di registrare); la GVHD cronica "
             "(NIH 2014); le cariche virali CMV ed EBV con la variazione in log10 (significativa "
             "da 0,5) e la soglia per la terapia pre-emptive; gli esiti a 100 giorni e a un "
-            "anno e l'esportazione MED-A per il registro EBMT (CSV o JSON)."
+            "anno e l'esportazione MED-A per il registro EBMT (CSV o JSON); la risposta della "
+            "malattia, i consensi e gli eventi avversi (JACIE); le soglie della carica virale "
+            "e gli intervalli bersaglio degli immunosoppressori dell'ospedale, che il medico "
+            "modifica indicando il motivo."
         ),
     ),
 }
@@ -32,5 +36,11 @@ NOT_PAGES = frozenset(
         "transplant:viral_load_record",
         "transplant:outcome_record",
         "transplant:meda_download",
+        "transplant:visit_correct",
+        "transplant:response_record",
+        "transplant:consent_record",
+        "transplant:adverse_event_record",
+        "transplant:viral_threshold_set",
+        "transplant:trough_target_add",
     }
 )
