@@ -53,10 +53,11 @@ def visit_correct(request: HttpRequest, transplant_id: int, visit_id: int) -> Ht
         return _back(transplant_id)
     assert kept.error is not None
     context = followup_context(request, transplant_id)
-    form = f"correct-{visit_id}"
+    form = "visits"  # a visit with no correction form (a draft, corrected already): the list
     for correction in context["corrections"]:  # the typed values back in the refused form
-        if correction["form"] == form:
+        if correction["form"] == f"correct-{visit_id}":
             correction["values"] = {k: v[:8000] for k, v in request.POST.items()}
+            form = correction["form"]
     return render_refused(request, TEMPLATE, context, kept.error, form)
 
 
