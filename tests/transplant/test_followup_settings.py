@@ -139,10 +139,10 @@ def test_a_nurse_may_not_change_the_settings(
 ) -> None:
     case = case_in_follow_up(physician, recipient.pk)
     client = logged_in(nurse)
+    events = AuditEvent.objects.count()
     data = {"threshold_virus": "cmv", "threshold_value": "1000", "drug": "tacrolimus",
             "from_day": "0", "to_day": "100", "target_low": "5", "target_high": "15",
             "reason": "protocollo"}  # fmt: skip
-    events = AuditEvent.objects.count()
     assert (
         client.post(f"/transplant/cases/{case.pk}/followup/settings/{form}/", data).status_code
         == 403
