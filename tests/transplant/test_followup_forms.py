@@ -35,7 +35,7 @@ def _base(case: Transplant) -> str:
 
 
 def _text(response: Any) -> str:
-    return html.unescape(response.content.decode())
+    return html.unescape(str(response.content.decode()))
 
 
 def _signed_visit(physician: User, case: Transplant) -> FollowUpVisit:
@@ -241,6 +241,7 @@ def test_a_signed_visit_is_corrected_from_the_page(physician: User, recipient: P
     assert (event.actor, event.reason, event.patient_id) == (
         physician, "GVHD cutanea omessa", recipient.pk,
     )  # fmt: skip
+    assert event.before is not None and event.after is not None
     assert event.before["id"] == signed.pk and event.after["id"] == new.pk
     # corrected once: the page shows the correction, a second correction is refused
     assert "Correzione: GVHD cutanea omessa" in _text(client.get(f"{_base(case)}/"))

@@ -25,7 +25,7 @@ SETTINGS_CHANGED = "transplant.followup_settings_changed"
 
 
 def _text(response: Any) -> str:
-    return html.unescape(response.content.decode())
+    return html.unescape(str(response.content.decode()))
 
 
 def test_a_physician_sets_the_cmv_threshold_on_the_page(
