@@ -7,7 +7,7 @@ No ``from __future__ import annotations`` (ninja resolves annotations at runtime
 from decimal import Decimal
 
 from django.http import HttpRequest
-from ninja import Router, Status
+from ninja import Query, Router, Status
 
 from corsia.core.access import api_perm
 from corsia.core.domain.errors import ConflictError
@@ -22,7 +22,9 @@ from corsia.galenics.schemas import (
     FormulaOut,
     FormulaUpdateIn,
     LabelOut,
+    PatientBatchesOut,
     QcIn,
+    RejectIn,
     VersionIn,
     WeighingIn,
     WeighingOut,
@@ -30,6 +32,7 @@ from corsia.galenics.schemas import (
     formula_input,
     formula_out,
     line_out,
+    patient_batches_out,
 )
 
 router = Router(tags=["galenics"])
@@ -114,6 +117,16 @@ def batch_open(request: HttpRequest, formula_id: int, payload: BatchIn) -> Statu
     return Status(201, _batch(request, batch.pk))
 
 
+@router.get("/batches", response=list[PatientBatchesOut])
+@api_perm(VIEW)
+def batches_by_patient(request: HttpRequest, patient: Query[str]) -> list[PatientBatchesOut]:
+    """The pharmacist's look-up: the patients a name, codice fiscale, STP/ENI or MRN finds
+    (within the user's reach), each with the batches made for or dispensed to them. Each
+    patient found is written in the access log."""
+    found = selectors.batches_by_patient(**reading(request), text=patient)
+    return [patient_batches_out(row) for row in found]
+
+
 @router.get("/batches/{batch_id}", response=BatchOut)
 @api_perm(VIEW)
 def batch(request: HttpRequest, batch_id: int) -> BatchOut:
@@ -133,10 +146,13 @@ def line_weigh(request: HttpRequest, line_id: int, payload: WeighingIn) -> Weigh
         unit=payload.unit,
         lot=payload.lot,
     )
+    deviation = (
+        result.deviation_percent.quantize(_CENT) if result.deviation_percent is not None else None
+    )
     return WeighingOut(
-        line=line_out(result.line, result.deviation_percent.quantize(_CENT)),
+        line=line_out(result.line, deviation),
         within_tolerance=result.within_tolerance,
-        deviation_percent=result.deviation_percent.quantize(_CENT),
+        deviation_percent=deviation,
     )
 
 
@@ -167,8 +183,19 @@ def batch_prepared(request: HttpRequest, batch_id: int) -> BatchOut:
 def batch_release(request: HttpRequest, batch_id: int) -> BatchOut:
     """The pharmacist's release, the lots unloaded from the stock: ``release_by_preparer``
     (403), ``qc_missing``, ``qc_failed``, ``batch_not_prepared``, ``batch_released``,
-    ``stock_insufficient``."""
+    ``stock_insufficient``, ``batch_rejected``."""
     services.batch_release(**acting(request), batch_id=batch_id)
+    return _batch(request, batch_id)
+
+
+@router.post("/batches/{batch_id}/rejection", response=BatchOut)
+@api_perm(RELEASE)
+def batch_reject(request: HttpRequest, batch_id: int, payload: RejectIn) -> BatchOut:
+    """The pharmacist rejects the batch (a control failed, or another reason): read-only
+    from now on, never released or dispensed, no label; the raw materials already weighed
+    unloaded from the stock as waste. Refusals: ``reason_required``,
+    ``batch_already_released``, ``batch_rejected`` (already rejected)."""
+    services.batch_reject(**acting(request), batch_id=batch_id, reason=payload.reason)
     return _batch(request, batch_id)
 
 
