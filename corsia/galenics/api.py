@@ -7,7 +7,7 @@ No ``from __future__ import annotations`` (ninja resolves annotations at runtime
 from decimal import Decimal
 
 from django.http import HttpRequest
-from ninja import Query, Router, Status
+from ninja import Router, Status
 
 from corsia.core.access import api_perm
 from corsia.core.domain.errors import ConflictError
@@ -119,7 +119,7 @@ def batch_open(request: HttpRequest, formula_id: int, payload: BatchIn) -> Statu
 
 @router.get("/batches", response=list[PatientBatchesOut])
 @api_perm(VIEW)
-def batches_by_patient(request: HttpRequest, patient: Query[str]) -> list[PatientBatchesOut]:
+def batches_by_patient(request: HttpRequest, patient: str) -> list[PatientBatchesOut]:
     """The pharmacist's look-up: the patients a name, codice fiscale, STP/ENI or MRN finds
     (within the user's reach), each with the batches made for or dispensed to them. Each
     patient found is written in the access log."""
