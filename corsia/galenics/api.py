@@ -138,7 +138,8 @@ def batch(request: HttpRequest, batch_id: int) -> BatchOut:
 @api_perm(PREPARE)
 def line_weigh(request: HttpRequest, line_id: int, payload: WeighingIn) -> WeighingOut:
     """What was weighed and from which lot: ``lot_not_in_stock``, ``lot_wrong_product``,
-    ``lot_expired``, ``unit_incompatible``, ``quantity_invalid``, ``batch_not_open``."""
+    ``lot_expired``, ``unit_incompatible``, ``quantity_invalid``, ``batch_not_open``,
+    ``batch_rejected``. A vehicle q.b. has no tolerance: ``deviation_percent`` null."""
     result = services.line_weigh(
         **acting(request),
         line_id=line_id,
@@ -159,7 +160,8 @@ def line_weigh(request: HttpRequest, line_id: int, payload: WeighingIn) -> Weigh
 @router.post("/batches/{batch_id}/qc", response={201: BatchOut})
 @api_perm(PREPARE)
 def qc_record(request: HttpRequest, batch_id: int, payload: QcIn) -> Status[BatchOut]:
-    """A quality control's result (``quality_control_unknown``, ``batch_released``)."""
+    """A quality control's result (``quality_control_unknown``, ``batch_released``,
+    ``batch_rejected``)."""
     services.qc_record(
         **acting(request),
         batch_id=batch_id,
@@ -213,7 +215,7 @@ def batch_label(request: HttpRequest, batch_id: int) -> LabelOut:
 @api_perm(DISPENSE)
 def batch_dispense(request: HttpRequest, batch_id: int, payload: DispenseIn) -> Status[BatchOut]:
     """Units dispensed to a patient (``patient_id``) or a ward (``ward`` code):
-    ``batch_not_released``, ``batch_expired``, ``dispense_exceeds_batch``,
+    ``batch_not_released``, ``batch_rejected``, ``batch_expired``, ``dispense_exceeds_batch``,
     ``recipient_required``, ``ward_unknown``."""
     services.batch_dispense(
         **acting(request),
