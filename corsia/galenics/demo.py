@@ -162,7 +162,7 @@ def ensure_demo_galenics(*, pharmacist: User, releaser: User, technician: User) 
             actor=technician,
             workstation="demo",
             line_id=line.pk,
-            quantity=line.required,
+            quantity=line.required or Decimal(0),  # the ointment has no vehicle q.b.
             lot=lots[line.product.code],
         )
     for control in OINTMENT.quality_controls:
