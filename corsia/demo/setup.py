@@ -118,7 +118,7 @@ def demo_hospital() -> Iterator[str]:
     # medico2 is its physician).
     transplant = ensure_demo_transplant(physician=_user("medico2"), nurse=_user("infermiere"))
     yield f"demo transplant: {transplant}"
-    # Galenic preparations (issue 18): two formulas published, one ointment batch released.
+    # Galenic preparations (issue 18): three formulas published, one ointment batch released.
     galenics = ensure_demo_galenics(
         pharmacist=_user("farmacista"), releaser=_user("farmacista2"), technician=_user("tecnico")
     )

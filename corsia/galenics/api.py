@@ -22,7 +22,9 @@ from corsia.galenics.schemas import (
     FormulaOut,
     FormulaUpdateIn,
     LabelOut,
+    PatientBatchesOut,
     QcIn,
+    RejectIn,
     VersionIn,
     WeighingIn,
     WeighingOut,
@@ -30,6 +32,7 @@ from corsia.galenics.schemas import (
     formula_input,
     formula_out,
     line_out,
+    patient_batches_out,
 )
 
 router = Router(tags=["galenics"])
@@ -114,6 +117,16 @@ def batch_open(request: HttpRequest, formula_id: int, payload: BatchIn) -> Statu
     return Status(201, _batch(request, batch.pk))
 
 
+@router.get("/batches", response=list[PatientBatchesOut])
+@api_perm(VIEW)
+def batches_by_patient(request: HttpRequest, patient: str) -> list[PatientBatchesOut]:
+    """The pharmacist's look-up: the patients a name, codice fiscale, STP/ENI or MRN finds
+    (within the user's reach), each with the batches made for or dispensed to them. Each
+    patient found is written in the access log."""
+    found = selectors.batches_by_patient(**reading(request), text=patient)
+    return [patient_batches_out(row) for row in found]
+
+
 @router.get("/batches/{batch_id}", response=BatchOut)
 @api_perm(VIEW)
 def batch(request: HttpRequest, batch_id: int) -> BatchOut:
@@ -125,7 +138,8 @@ def batch(request: HttpRequest, batch_id: int) -> BatchOut:
 @api_perm(PREPARE)
 def line_weigh(request: HttpRequest, line_id: int, payload: WeighingIn) -> WeighingOut:
     """What was weighed and from which lot: ``lot_not_in_stock``, ``lot_wrong_product``,
-    ``lot_expired``, ``unit_incompatible``, ``quantity_invalid``, ``batch_not_open``."""
+    ``lot_expired``, ``unit_incompatible``, ``quantity_invalid``, ``batch_not_open``,
+    ``batch_rejected``. A vehicle q.b. has no tolerance: ``deviation_percent`` null."""
     result = services.line_weigh(
         **acting(request),
         line_id=line_id,
@@ -133,17 +147,21 @@ def line_weigh(request: HttpRequest, line_id: int, payload: WeighingIn) -> Weigh
         unit=payload.unit,
         lot=payload.lot,
     )
+    deviation = (
+        result.deviation_percent.quantize(_CENT) if result.deviation_percent is not None else None
+    )
     return WeighingOut(
-        line=line_out(result.line, result.deviation_percent.quantize(_CENT)),
+        line=line_out(result.line, deviation),
         within_tolerance=result.within_tolerance,
-        deviation_percent=result.deviation_percent.quantize(_CENT),
+        deviation_percent=deviation,
     )
 
 
 @router.post("/batches/{batch_id}/qc", response={201: BatchOut})
 @api_perm(PREPARE)
 def qc_record(request: HttpRequest, batch_id: int, payload: QcIn) -> Status[BatchOut]:
-    """A quality control's result (``quality_control_unknown``, ``batch_released``)."""
+    """A quality control's result (``quality_control_unknown``, ``batch_released``,
+    ``batch_rejected``)."""
     services.qc_record(
         **acting(request),
         batch_id=batch_id,
@@ -167,8 +185,19 @@ def batch_prepared(request: HttpRequest, batch_id: int) -> BatchOut:
 def batch_release(request: HttpRequest, batch_id: int) -> BatchOut:
     """The pharmacist's release, the lots unloaded from the stock: ``release_by_preparer``
     (403), ``qc_missing``, ``qc_failed``, ``batch_not_prepared``, ``batch_released``,
-    ``stock_insufficient``."""
+    ``stock_insufficient``, ``batch_rejected``."""
     services.batch_release(**acting(request), batch_id=batch_id)
+    return _batch(request, batch_id)
+
+
+@router.post("/batches/{batch_id}/rejection", response=BatchOut)
+@api_perm(RELEASE)
+def batch_reject(request: HttpRequest, batch_id: int, payload: RejectIn) -> BatchOut:
+    """The pharmacist rejects the batch (a control failed, or another reason): read-only
+    from now on, never released or dispensed, no label; the raw materials already weighed
+    unloaded from the stock as waste. Refusals: ``reason_required``,
+    ``batch_already_released``, ``batch_rejected`` (already rejected)."""
+    services.batch_reject(**acting(request), batch_id=batch_id, reason=payload.reason)
     return _batch(request, batch_id)
 
 
@@ -186,7 +215,7 @@ def batch_label(request: HttpRequest, batch_id: int) -> LabelOut:
 @api_perm(DISPENSE)
 def batch_dispense(request: HttpRequest, batch_id: int, payload: DispenseIn) -> Status[BatchOut]:
     """Units dispensed to a patient (``patient_id``) or a ward (``ward`` code):
-    ``batch_not_released``, ``batch_expired``, ``dispense_exceeds_batch``,
+    ``batch_not_released``, ``batch_rejected``, ``batch_expired``, ``dispense_exceeds_batch``,
     ``recipient_required``, ``ward_unknown``."""
     services.batch_dispense(
         **acting(request),

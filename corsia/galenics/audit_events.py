@@ -15,4 +15,9 @@ LINE_WEIGHED = register("galenics.line_weighed", "Componente del lotto galenico 
 QC_RECORDED = register("galenics.qc_recorded", "Controllo di qualità del lotto registrato")
 BATCH_PREPARED = register("galenics.batch_prepared", "Lotto galenico preparato")
 BATCH_RELEASED = register("galenics.batch_released", "Lotto galenico rilasciato")
+BATCH_REJECTED = register(
+    "galenics.batch_rejected",
+    "Lotto galenico respinto (materie prime a scarto)",
+    reason_required=True,
+)
 BATCH_DISPENSED = register("galenics.batch_dispensed", "Preparazione galenica dispensata")

@@ -1,7 +1,8 @@
 """Demo galenic laboratory: the raw materials (``data/raw_materials.jsonl``, imported
 into the drug archive), their lots loaded into the pharmacy, two published formulas — a
 magistral oral suspension for a child (omeprazole 2 mg/mL in sodium bicarbonate 8,4%) and
-an officinal ointment (zinc oxide 10% in white soft paraffin) — and one batch of the
+an officinal ointment (zinc oxide 10% in white soft paraffin), a zinc oxide paste 25% with
+its base quanto basta — and one batch of the
 ointment prepared by the technician and released by a second pharmacist. Through the
 services; idempotent: nothing is done when the formulas exist."""
 
@@ -67,6 +68,27 @@ OINTMENT = services.FormulaInput(
         ),
     ),
 )
+PASTE = services.FormulaInput(
+    code="zinco-ossido-pasta-25",
+    name="Pasta all'ossido di zinco 25%",
+    kind="officinal",
+    pharmaceutical_form="pasta",
+    batch_unit="g",
+    method=(
+        "Setacciare lo zinco ossido, impastarlo con poca vaselina bianca fino a pasta liscia, "
+        "incorporare la vaselina quanto basta al peso finale, per diluizioni successive. "
+        "Ripartire in vasetti."
+    ),
+    stability_days=180,
+    storage="A temperatura inferiore a 25 °C",
+    quality_controls=("appearance", "mass_uniformity", "label"),
+    ingredients=(
+        services.IngredientInput("zinc_oxide_raw_g", Decimal("0.25"), "g", Decimal(1), "g"),
+        services.IngredientInput(
+            "white_soft_paraffin_raw_g", None, "g", Decimal(1), "g", quantum_satis=True
+        ),
+    ),
+)
 LOTS = (
     ("omeprazole_raw_g", "OME-2611", 400, 25),
     ("sodium_bicarbonate_raw_g", "BIC-2610", 500, 2),
@@ -106,7 +128,8 @@ def _stock(pharmacist: User) -> None:
 
 
 def ensure_demo_galenics(*, pharmacist: User, releaser: User, technician: User) -> int:
-    """The formulas published and one batch released (0 when already there)."""
+    """The formulas published (their number) and one batch released (0 when already
+    there)."""
     if Formula.objects.filter(code=SUSPENSION.code).exists():
         return 0
     raw_materials_load()
@@ -116,7 +139,7 @@ def ensure_demo_galenics(*, pharmacist: User, releaser: User, technician: User) 
         )
     _stock(pharmacist)
     published = []
-    for data in (SUSPENSION, OINTMENT):
+    for data in (SUSPENSION, OINTMENT, PASTE):
         draft = services.formula_create(actor=pharmacist, workstation="demo", data=data)
         published.append(
             services.formula_publish(
@@ -139,7 +162,7 @@ def ensure_demo_galenics(*, pharmacist: User, releaser: User, technician: User) 
             actor=technician,
             workstation="demo",
             line_id=line.pk,
-            quantity=line.required,
+            quantity=line.required or Decimal(0),  # the ointment has no vehicle q.b.
             lot=lots[line.product.code],
         )
     for control in OINTMENT.quality_controls:
@@ -148,4 +171,4 @@ def ensure_demo_galenics(*, pharmacist: User, releaser: User, technician: User) 
         )
     services.batch_prepared(actor=technician, workstation="demo", batch_id=batch.pk)
     services.batch_release(actor=releaser, workstation="demo", batch_id=batch.pk)
-    return 2
+    return len(published)

@@ -5,8 +5,8 @@ what was weighed and from which lot, the quality controls) and what was dispense
 Persistence only. Access is governed by the named permissions of
 ``corsia.accounts.domain.roles`` (``galenics.*``), so every model has
 ``default_permissions = ()``. A published formula is read-only (a change is a new
-version); a released batch is frozen but for its dispensings. Nothing is deleted; every
-table is tracked by django-pghistory.
+version); a released batch is frozen but for its dispensings, a rejected one entirely.
+Nothing is deleted; every table is tracked by django-pghistory.
 """
 
 from __future__ import annotations
@@ -78,7 +78,9 @@ class Formula(VersionedModel):
 @pghistory.track()
 class FormulaIngredient(models.Model):
     """An ingredient of a formula version: how much per batch unit, and how the stock
-    counts it (``stock_amount`` ``stock_unit`` per stock unit of the product)."""
+    counts it (``stock_amount`` ``stock_unit`` per stock unit of the product). A vehicle
+    *quanto basta* (``quantum_satis``, "acqua depurata q.b. a 100 mL") has no amount: it
+    brings the batch to its final quantity, and what was used is weighed and recorded."""
 
     formula = models.ForeignKey(Formula, on_delete=models.PROTECT, related_name="ingredients")
     position = models.PositiveSmallIntegerField(default=1)
@@ -86,7 +88,10 @@ class FormulaIngredient(models.Model):
         "drugs.MedicinalProduct", on_delete=models.PROTECT, related_name="+"
     )
     excipient = models.BooleanField(_("eccipiente"), default=False)
-    quantity = models.DecimalField(_("quantità per unità"), max_digits=18, decimal_places=6)
+    quantity = models.DecimalField(
+        _("quantità per unità"), max_digits=18, decimal_places=6, null=True, blank=True
+    )
+    quantum_satis = models.BooleanField(_("quanto basta (q.b.)"), default=False)
     unit = models.CharField(_("unità"), max_length=8, choices=UNIT_CHOICES)
     stock_amount = models.DecimalField(
         _("quantità per unità di magazzino"), max_digits=18, decimal_places=6
@@ -96,15 +101,24 @@ class FormulaIngredient(models.Model):
     class Meta:
         default_permissions = ()
         ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantum_satis=True, quantity__isnull=True)
+                | models.Q(quantum_satis=False, quantity__isnull=False),
+                name="galenics_ingredient_amount_or_qs",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.quantity} {self.unit} ({self.product_id})"
+        amount = "q.b." if self.quantum_satis else f"{self.quantity}"
+        return f"{amount} {self.unit} ({self.product_id})"
 
 
 class BatchState(models.TextChoices):
     OPEN = "open", _("In preparazione")
     PREPARED = "prepared", _("Preparato, da controllare")
     RELEASED = "released", _("Rilasciato")
+    REJECTED = "rejected", _("Respinto")
 
 
 @pghistory.track()
@@ -134,6 +148,11 @@ class Batch(VersionedModel):
     released_at = models.DateTimeField(_("rilasciato il"), null=True, blank=True)
     beyond_use = models.DateField(_("da usare entro il"), null=True, blank=True)
     tolerance_percent = models.DecimalField(max_digits=5, decimal_places=2)
+    rejected_by = models.ForeignKey(
+        _USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    rejected_at = models.DateTimeField(_("respinto il"), null=True, blank=True)
+    rejection_reason = models.TextField(_("motivo del rifiuto"), blank=True)
 
     class Meta:
         verbose_name = _("lotto galenico")
@@ -143,15 +162,19 @@ class Batch(VersionedModel):
 
 @pghistory.track()
 class BatchLine(models.Model):
-    """A worksheet line: an ingredient's amount for the batch, and what was weighed or
-    measured from which lot (re-weighing replaces it until the release)."""
+    """A worksheet line: an ingredient's amount for the batch (none for a vehicle q.b.),
+    and what was weighed or measured from which lot (re-weighing replaces it until the
+    release). A rejected batch's weighed lines are unloaded as waste: ``wasted_units``
+    stock units, or ``waste_refusal`` the stock's refusal code when they could not be."""
 
     batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="lines")
     ingredient = models.ForeignKey(FormulaIngredient, on_delete=models.PROTECT, related_name="+")
     product = models.ForeignKey(
         "drugs.MedicinalProduct", on_delete=models.PROTECT, related_name="+"
     )
-    required = models.DecimalField(_("quantità richiesta"), max_digits=18, decimal_places=6)
+    required = models.DecimalField(
+        _("quantità richiesta"), max_digits=18, decimal_places=6, null=True, blank=True
+    )
     unit = models.CharField(_("unità"), max_length=8, choices=UNIT_CHOICES)
     weighed = models.DecimalField(
         _("quantità pesata"), max_digits=18, decimal_places=6, null=True, blank=True
@@ -163,13 +186,21 @@ class BatchLine(models.Model):
         _USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     weighed_at = models.DateTimeField(null=True, blank=True)
+    wasted_units = models.PositiveIntegerField(_("unità scaricate a scarto"), null=True, blank=True)
+    waste_refusal = models.CharField(max_length=40, blank=True)
 
     class Meta:
         default_permissions = ()
         ordering = ["pk"]
 
     def __str__(self) -> str:
-        return f"{self.required} {self.unit} ({self.product_id})"
+        amount = "q.b." if self.required is None else f"{self.required}"
+        return f"{amount} {self.unit} ({self.product_id})"
+
+    @property
+    def quantum_satis(self) -> bool:
+        """A vehicle q.b.: nothing computed, what was used is weighed and recorded."""
+        return self.required is None
 
 
 @pghistory.track()

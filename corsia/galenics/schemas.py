@@ -13,7 +13,7 @@ from corsia.core.schemas import Amount, BoundedInt, RecordId
 from corsia.galenics import services
 from corsia.galenics.domain.label import Label
 from corsia.galenics.models import Batch, BatchLine, Dispensing, Formula, QcResult
-from corsia.galenics.selectors import BatchView
+from corsia.galenics.selectors import BatchView, PatientBatches
 
 Text = str
 
@@ -37,12 +37,16 @@ SUSPENSION_EXAMPLE: dict[str, Any] = {
 
 
 class IngredientIn(Schema):
+    """An ingredient per batch unit; ``quantum_satis``: a vehicle q.b. to the batch's
+    final quantity (no ``quantity``)."""
+
     product_code: Text = Field(max_length=120)
-    quantity: Amount
+    quantity: Amount | None = None
     unit: Text = Field(max_length=8)
     stock_amount: Amount = Decimal(1)
     stock_unit: Text = Field(default="", max_length=8)
     excipient: bool = False
+    quantum_satis: bool = False
 
 
 class FormulaIn(Schema):
@@ -71,7 +75,8 @@ class VersionIn(Schema):
 class IngredientOut(Schema):
     product_code: str
     product_name: str
-    quantity: Decimal
+    quantity: Decimal | None
+    quantum_satis: bool
     unit: str
     stock_amount: Decimal
     stock_unit: str
@@ -141,13 +146,16 @@ class LineOut(Schema):
     id: int
     product_code: str
     product_name: str
-    required: Decimal
+    required: Decimal | None
+    quantum_satis: bool
     unit: str
     weighed: Decimal | None
     lot: str
     lot_expiry: date | None
     within_tolerance: bool
     deviation_percent: Decimal | None
+    wasted_units: int | None
+    waste_refusal: str
 
 
 class QcOut(Schema):
@@ -165,6 +173,16 @@ class DispensingOut(Schema):
     at: datetime
 
 
+class RejectIn(Schema):
+    reason: Text = Field(max_length=1000)
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [{"reason": "Risospendibilità non conforme: sedimento compatto."}]
+        }
+    }
+
+
 class LabelOut(Schema):
     lines: list[str]
 
@@ -180,6 +198,8 @@ class BatchOut(Schema):
     batch_unit: str
     tolerance_percent: Decimal
     beyond_use: date | None
+    rejected_at: datetime | None
+    rejection_reason: str
     lines: list[LineOut]
     qc_results: list[QcOut]
     qc_missing_or_failed: list[str]
@@ -188,10 +208,29 @@ class BatchOut(Schema):
     left: Decimal
 
 
+class BatchSummaryOut(Schema):
+    id: int
+    number: str
+    state: str
+    formula_name: str
+    quantity: Decimal
+    batch_unit: str
+    beyond_use: date | None
+    made_for_patient: bool
+
+
+class PatientBatchesOut(Schema):
+    patient_id: int
+    surname: str
+    given_names: str
+    date_of_birth: date
+    batches: list[BatchSummaryOut]
+
+
 class WeighingOut(Schema):
     line: LineOut
     within_tolerance: bool
-    deviation_percent: Decimal
+    deviation_percent: Decimal | None
 
 
 def formula_out(formula: Formula) -> FormulaOut:
@@ -214,6 +253,7 @@ def formula_out(formula: Formula) -> FormulaOut:
                 product_code=i.product.code,
                 product_name=i.product.name,
                 quantity=i.quantity,
+                quantum_satis=i.quantum_satis,
                 unit=i.unit,
                 stock_amount=i.stock_amount,
                 stock_unit=i.stock_unit,
@@ -244,6 +284,7 @@ def formula_input(payload: FormulaIn) -> services.FormulaInput:
                 stock_amount=i.stock_amount,
                 stock_unit=i.stock_unit,
                 excipient=i.excipient,
+                quantum_satis=i.quantum_satis,
             )
             for i in payload.ingredients
         ),
@@ -276,12 +317,15 @@ def line_out(line: BatchLine, deviation: Decimal | None) -> LineOut:
         product_code=line.product.code,
         product_name=line.product.name,
         required=line.required,
+        quantum_satis=line.quantum_satis,
         unit=line.unit,
         weighed=line.weighed,
         lot=line.lot,
         lot_expiry=line.lot_expiry,
         within_tolerance=line.within_tolerance,
         deviation_percent=deviation,
+        wasted_units=line.wasted_units,
+        waste_refusal=line.waste_refusal,
     )
 
 
@@ -298,10 +342,35 @@ def batch_out(view: BatchView) -> BatchOut:
         batch_unit=batch.formula.batch_unit,
         tolerance_percent=batch.tolerance_percent,
         beyond_use=batch.beyond_use,
+        rejected_at=batch.rejected_at,
+        rejection_reason=batch.rejection_reason,
         lines=[line_out(v.line, v.deviation_percent) for v in view.lines],
         qc_results=[_qc_out(r) for r in view.qc_results],
         qc_missing_or_failed=[g.control for g in view.qc_gaps],
         label=_label_out(view.label),
         dispensings=[_dispensing_out(d) for d in view.dispensings],
         left=view.left,
+    )
+
+
+def patient_batches_out(row: PatientBatches) -> PatientBatchesOut:
+    patient = row.patient
+    return PatientBatchesOut(
+        patient_id=patient.pk,
+        surname=patient.surname,
+        given_names=patient.given_names,
+        date_of_birth=patient.date_of_birth,
+        batches=[
+            BatchSummaryOut(
+                id=b.pk,
+                number=b.number,
+                state=b.state,
+                formula_name=b.formula.name,
+                quantity=b.quantity,
+                batch_unit=b.formula.batch_unit,
+                beyond_use=b.beyond_use,
+                made_for_patient=b.patient_id in row.patient_ids,
+            )
+            for b in row.batches
+        ],
     )

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from corsia.audit.services import access_log_record
@@ -28,6 +29,10 @@ from corsia.galenics.models import (
 )
 from corsia.galenics.permissions import VIEW
 from corsia.galenics.services import dispensed_quantity, last_results
+from corsia.patients.selectors import patient_and_merged_ids, patient_search
+
+if TYPE_CHECKING:
+    from corsia.patients.models import Patient
 
 REFUSED = "Non hai il permesso di consultare il laboratorio galenico."
 
@@ -57,6 +62,48 @@ def recent_batches(*, user: User, limit: int = 50) -> QuerySet[Batch]:
 
 
 @dataclass(frozen=True)
+class PatientBatches:
+    """A patient found by the pharmacist's look-up and the batches made for them or
+    dispensed to them, the most recent first."""
+
+    patient: Patient
+    batches: list[Batch]
+    patient_ids: tuple[int, ...]  # the patient and the registrations merged into them
+
+
+def batches_by_patient(
+    *, user: User, text: str, workstation: Workstation = None, channel: str = "web"
+) -> list[PatientBatches]:
+    """The pharmacist's look-up: the patients a name, codice fiscale, STP/ENI or MRN finds
+    (``patients.selectors.patient_search``, within the user's reach; each found patient
+    written in the access log there), each with the batches made for them or dispensed to
+    them (a merged registration's included). The patients with batches are written in the
+    access log once more, as a read of the galenic laboratory."""
+    require_permission(user, VIEW, REFUSED)
+    found = []
+    for patient in patient_search(
+        user=user, text=text[:100], workstation=workstation, channel=channel
+    ):
+        ids = patient_and_merged_ids(patient_id=patient.pk)
+        batches = list(
+            Batch.objects.select_related("formula")
+            .filter(Q(patient_id__in=ids) | Q(dispensings__patient_id__in=ids))
+            .distinct()
+            .order_by("-created_at", "-pk")[:100]
+        )
+        if batches:
+            access_log_record(
+                user=user,
+                patient_id=patient.pk,
+                what="galenics.batches_by_patient",
+                workstation=workstation,
+                channel=channel,
+            )
+        found.append(PatientBatches(patient=patient, batches=batches, patient_ids=ids))
+    return found
+
+
+@dataclass(frozen=True)
 class LineView:
     line: BatchLine
     required_text: str
@@ -77,16 +124,20 @@ class BatchView:
     left_text: str
 
 
-def _line_view(line: BatchLine) -> LineView:
+def _line_view(line: BatchLine, batch_quantity_text: str) -> LineView:
     unit = Unit(line.unit)
     deviation = (
         deviation_percent(line.required, line.weighed).quantize(Decimal("0.01"))
-        if line.weighed is not None
+        if line.weighed is not None and line.required is not None
         else None
     )
     return LineView(
         line=line,
-        required_text=quantity_text(readable(Quantity(line.required, unit))),
+        required_text=(
+            f"q.b. a {batch_quantity_text}"
+            if line.required is None
+            else quantity_text(readable(Quantity(line.required, unit)))
+        ),
         weighed_text=quantity_text(readable(Quantity(line.weighed, unit))) if line.weighed else "",
         deviation_percent=deviation,
     )
@@ -108,7 +159,11 @@ def batch_label(batch: Batch) -> Label | None:
             components=[
                 LabelComponent(
                     name=item.product.ingredient.name_it or item.product.name,
-                    per_unit=Quantity(item.quantity, Unit(item.unit)),
+                    per_unit=(
+                        None
+                        if item.quantity is None or item.quantum_satis
+                        else Quantity(item.quantity, Unit(item.unit))
+                    ),
                     excipient=item.excipient,
                 )
                 for item in formula.ingredients.select_related("product__ingredient")
@@ -132,7 +187,7 @@ def batch_view(
     require_permission(user, VIEW, REFUSED)
     batch = (
         Batch.objects.select_related(
-            "formula", "patient", "cost_center", "prepared_by", "released_by"
+            "formula", "patient", "cost_center", "prepared_by", "released_by", "rejected_by"
         )
         .filter(pk=batch_id)
         .first()
@@ -150,9 +205,13 @@ def batch_view(
             channel=channel,
         )
     left = batch.quantity - dispensed_quantity(batch)
+    batch_text = f"{decimal_text(batch.quantity)} {batch.formula.batch_unit}"
     return BatchView(
         batch=batch,
-        lines=[_line_view(line) for line in batch.lines.select_related("product", "weighed_by")],
+        lines=[
+            _line_view(line, batch_text)
+            for line in batch.lines.select_related("product", "weighed_by")
+        ],
         required_controls=[(c, control_label(c)) for c in batch.formula.quality_controls],
         qc_results=list(batch.qc_results.select_related("recorded_by")),
         qc_gaps=qc_gaps(batch.formula.quality_controls, last_results(batch)),

@@ -16,5 +16,6 @@ urlpatterns = [
     path("batches/<int:batch_id>/qc/", views.qc_record, name="qc"),
     path("batches/<int:batch_id>/prepared/", views.batch_prepared, name="prepared"),
     path("batches/<int:batch_id>/release/", views.batch_release, name="release"),
+    path("batches/<int:batch_id>/reject/", views.batch_reject, name="reject"),
     path("batches/<int:batch_id>/dispense/", views.batch_dispense, name="dispense"),
 ]

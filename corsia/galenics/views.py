@@ -1,7 +1,8 @@
 """Pages of the galenic laboratory: the formulary (with the new formula's form), a
 formula with its versions and the batch form, a batch with its worksheet, weighings,
-controls, release, label and dispensings. Thin: parse, call the service or selector,
-render or redirect; a refusal comes back as the page's message (``PageRefusalMiddleware``)."""
+controls, release or rejection, label and dispensings. Thin: parse, call the service or
+selector, render or redirect; a refusal comes back as the page's message
+(``PageRefusalMiddleware``)."""
 
 from __future__ import annotations
 
@@ -40,12 +41,19 @@ def _amount(request: HttpRequest, name: str) -> Decimal:
 @require_perm(VIEW)
 def index(request: HttpRequest) -> HttpResponse:
     user = _actor(request)
+    patient_text = request.GET.get("patient", "").strip()[:100]
     return render(
         request,
         "galenics/index.html",
         {
             "formulas": selectors.formulas(user=user),
             "batches": selectors.recent_batches(user=user),
+            "patient_text": patient_text,
+            "by_patient": (
+                selectors.batches_by_patient(**viewing(request), text=patient_text)
+                if patient_text
+                else None
+            ),
             "may_edit": request.user.has_perm(FORMULARY),
             "kinds": FormulaKind.choices,
             "units": [(u.value, u.label_it) for u in Unit],
@@ -63,10 +71,12 @@ def _ingredients(request: HttpRequest) -> list[services.IngredientInput]:
         if not code:
             continue
         stock = posted_decimal(request.POST.get(f"stock_amount_{n}", "")[:60], f"stock_amount_{n}")
+        qs = request.POST.get(f"qs_{n}") == "1"
         rows.append(
             services.IngredientInput(
                 product_code=code,
-                quantity=_amount(request, f"quantity_{n}"),
+                quantity=None if qs else _amount(request, f"quantity_{n}"),
+                quantum_satis=qs,
                 unit=request.POST.get(f"unit_{n}", "")[:8],
                 stock_amount=stock if stock is not None else Decimal(1),
                 stock_unit=request.POST.get(f"stock_unit_{n}", "")[:8],
@@ -212,6 +222,16 @@ def batch_prepared(request: HttpRequest, batch_id: int) -> HttpResponse:
 def batch_release(request: HttpRequest, batch_id: int) -> HttpResponse:
     services.batch_release(**acting(request), batch_id=batch_id)
     messages.success(request, _("Lotto rilasciato: materie prime scaricate dal magazzino."))
+    return redirect("galenics:batch", batch_id=batch_id)
+
+
+@require_perm(RELEASE)
+@require_POST
+def batch_reject(request: HttpRequest, batch_id: int) -> HttpResponse:
+    services.batch_reject(
+        **acting(request), batch_id=batch_id, reason=request.POST.get("reason", "")[:1000]
+    )
+    messages.warning(request, _("Lotto respinto: materie prime pesate scaricate a scarto."))
     return redirect("galenics:batch", batch_id=batch_id)
 
 

@@ -4,7 +4,7 @@ published, and a batch taken to any step through the services."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -91,8 +91,25 @@ def published(actor: User, data: services.FormulaInput = SUSPENSION) -> Formula:
     )
 
 
-def batch_weighed(lab: Lab, preparer: User, formula: Formula, quantity: Decimal) -> Batch:
-    """A batch with every line weighed exactly, from the lab's lots."""
+# The officinal ointment with its base quanto basta: zinc oxide 0,1 g per g, white soft
+# paraffin q.b. to the batch's weight.
+OINTMENT_QS = replace(
+    OINTMENT,
+    code="zinco-ossido-unguento-10-qb",
+    ingredients=(
+        OINTMENT.ingredients[0],
+        services.IngredientInput(
+            "white_soft_paraffin_raw_g", None, "g", Decimal(1), "g", quantum_satis=True
+        ),
+    ),
+)
+
+
+def batch_weighed(
+    lab: Lab, preparer: User, formula: Formula, quantity: Decimal, *, vehicle: Decimal | None = None
+) -> Batch:
+    """A batch with every line weighed exactly, from the lab's lots; a vehicle q.b. weighed
+    ``vehicle`` (required when the formula has one)."""
     batch = services.batch_open(
         actor=preparer,
         workstation="test",
@@ -105,15 +122,25 @@ def batch_weighed(lab: Lab, preparer: User, formula: Formula, quantity: Decimal)
             actor=preparer,
             workstation="test",
             line_id=line.pk,
-            quantity=line.required,
+            quantity=_amount(line.required, vehicle),
             lot=lab.lots[line.product.code],
         )
     return batch
 
 
-def batch_prepared(lab: Lab, preparer: User, formula: Formula, quantity: Decimal) -> Batch:
+def _amount(required: Decimal | None, vehicle: Decimal | None) -> Decimal:
+    if required is not None:
+        return required
+    if vehicle is None:
+        raise ValueError("a vehicle q.b. needs the amount weighed (vehicle=)")
+    return vehicle
+
+
+def batch_prepared(
+    lab: Lab, preparer: User, formula: Formula, quantity: Decimal, *, vehicle: Decimal | None = None
+) -> Batch:
     """Weighed, every required control passed, declared prepared."""
-    batch = batch_weighed(lab, preparer, formula, quantity)
+    batch = batch_weighed(lab, preparer, formula, quantity, vehicle=vehicle)
     for control in formula.quality_controls:
         services.qc_record(
             actor=preparer, workstation="test", batch_id=batch.pk, control=control, passed=True
@@ -121,4 +148,12 @@ def batch_prepared(lab: Lab, preparer: User, formula: Formula, quantity: Decimal
     return services.batch_prepared(actor=preparer, workstation="test", batch_id=batch.pk)
 
 
-__all__ = ["OINTMENT", "SUSPENSION", "Lab", "batch_prepared", "batch_weighed", "lab_ready"]
+__all__ = [
+    "OINTMENT",
+    "OINTMENT_QS",
+    "SUSPENSION",
+    "Lab",
+    "batch_prepared",
+    "batch_weighed",
+    "lab_ready",
+]

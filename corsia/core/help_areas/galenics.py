@@ -21,9 +21,12 @@ PAGES: dict[str, PageHelp] = {
     "galenics:index": PageHelp(
         _("Formulario e lotti"),
         _(
-            "Le formule in vigore e le bozze, i lotti recenti. Il farmacista crea una "
-            "formula in bozza e la pubblica: pubblicata non si modifica più, ogni "
-            "cambiamento è una nuova versione."
+            "Le formule in vigore e le bozze, i lotti recenti e la ricerca dei lotti di un "
+            "paziente (per cognome e nome, codice fiscale o MRN: preparati per lui o a lui "
+            "dispensati). Il farmacista crea una formula in bozza e la pubblica: pubblicata "
+            "non si modifica più, ogni cambiamento è una nuova versione. Un veicolo può "
+            "essere «q.b.» (quanto basta) al volume o peso finale: non ha quantità, si pesa "
+            "e si registra quanto usato."
         ),
     ),
     "galenics:formula": PageHelp(
@@ -41,7 +44,10 @@ PAGES: dict[str, PageHelp] = {
             "scaduto, della materia prima giusta); fuori tolleranza si ripesa. Registrati i "
             "controlli, chi ha preparato dichiara il lotto preparato; un altro farmacista lo "
             "rilascia: le materie prime sono scaricate dal magazzino e l'etichetta riporta "
-            "la data limite d'uso (la minore fra stabilità e scadenze dei lotti)."
+            "la data limite d'uso (la minore fra stabilità e scadenze dei lotti). Un "
+            "controllo non conforme, o un altro motivo scritto, porta il farmacista a "
+            "respingere il lotto: non si modifica più, non si rilascia né si dispensa, e le "
+            "materie prime già pesate sono scaricate dal magazzino a scarto."
         ),
     ),
 }
@@ -57,6 +63,7 @@ NOT_PAGES: frozenset[str] = frozenset(
         "galenics:qc",
         "galenics:prepared",
         "galenics:release",
+        "galenics:reject",
         "galenics:dispense",
     }
 )

@@ -42,6 +42,19 @@ def within_tolerance(required: Decimal, weighed: Decimal, tolerance_percent: Dec
     return abs(deviation_percent(required, weighed)) <= tolerance_percent
 
 
+def weighing_check(
+    required: Decimal | None, weighed: Decimal, tolerance_percent: Decimal
+) -> tuple[Decimal | None, bool]:
+    """A weighing's deviation (% of the required amount) and whether it is within the
+    tolerance. A vehicle q.b. (``required`` ``None``) has nothing to compare with: no
+    deviation, always accepted (what was used is recorded)."""
+    if required is None:
+        return None, True
+    return deviation_percent(required, weighed), within_tolerance(
+        required, weighed, tolerance_percent
+    )
+
+
 @dataclass(frozen=True)
 class QcGap:
     control: str

@@ -12,8 +12,11 @@ from corsia.galenics.domain.units import Quantity, quantity_text
 
 @dataclass(frozen=True)
 class LabelComponent:
+    """A component per batch unit; ``per_unit`` ``None``: a vehicle *quanto basta*, which
+    the label writes "q.b. a" the batch's quantity (acqua depurata q.b. a 100 mL)."""
+
     name: str
-    per_unit: Quantity
+    per_unit: Quantity | None
     excipient: bool = False
 
 
@@ -65,19 +68,23 @@ def _day(value: date) -> str:
     return value.strftime("%d/%m/%Y")
 
 
+def _amount(component: LabelComponent, data: LabelInput) -> str:
+    if component.per_unit is None:
+        return f"q.b. a {data.batch_quantity_text}"
+    return quantity_text(component.per_unit)
+
+
 def label_for(data: LabelInput) -> Label:
     """The label: the pharmacy, the name and form, the composition per batch unit (active
-    ingredients, then excipients), the quantity, the batch number, the preparation and
-    beyond-use dates, the storage."""
+    ingredients, then excipients; a vehicle q.b. "q.b. a" the batch's quantity), the
+    quantity, the batch number, the preparation and beyond-use dates, the storage."""
     per = f"per {data.batch_unit}" if data.batch_unit else ""
     composition = tuple(
-        f"{c.name} {quantity_text(c.per_unit)} {per}".strip()
+        f"{c.name} {_amount(c, data)}" + (f" {per}" if c.per_unit is not None and per else "")
         for c in data.components
         if not c.excipient
     )
-    excipients = tuple(
-        f"{c.name} {quantity_text(c.per_unit)}" for c in data.components if c.excipient
-    )
+    excipients = tuple(f"{c.name} {_amount(c, data)}" for c in data.components if c.excipient)
     return Label(
         pharmacy=data.pharmacy,
         title=f"{data.name} — {data.pharmaceutical_form}",

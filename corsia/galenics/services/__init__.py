@@ -18,6 +18,7 @@ from corsia.galenics.services.formulary import (
     formula_publish,
     formula_update,
 )
+from corsia.galenics.services.rejection import batch_reject
 
 __all__ = [
     "FormulaInput",
@@ -26,6 +27,7 @@ __all__ = [
     "batch_dispense",
     "batch_open",
     "batch_prepared",
+    "batch_reject",
     "batch_release",
     "dispensed_quantity",
     "formula_create",

@@ -20,9 +20,8 @@ from corsia.galenics import audit_events as events
 from corsia.galenics.domain.batch import (
     CONTROL_CODES,
     beyond_use_date,
-    deviation_percent,
     qc_gaps,
-    within_tolerance,
+    weighing_check,
 )
 from corsia.galenics.domain.units import (
     Quantity,
@@ -42,6 +41,7 @@ from corsia.patients.selectors import patient_get
 
 PREPARE_REFUSED = "Non hai il permesso di preparare i lotti galenici."
 RELEASE_REFUSED = "Non hai il permesso di rilasciare i lotti galenici."
+REJECTED_TEXT = "Il lotto è stato respinto: non si modifica, non si rilascia, non si dispensa."
 
 
 def _number(moment: datetime) -> str:
@@ -97,12 +97,15 @@ def batch_open(
             tolerance_percent=tolerance_percent(),
         )
         for item in formula.ingredients.all():
-            needed = scale(Quantity(item.quantity, Unit(item.unit)), units)
+            required = None  # a vehicle q.b.: nothing computed, what is used is weighed
+            if item.quantity is not None and not item.quantum_satis:
+                needed = scale(Quantity(item.quantity, Unit(item.unit)), units)
+                required = checked_amount(needed.amount.quantize(Decimal("0.000001")))
             BatchLine.objects.create(
                 batch=batch,
                 ingredient=item,
                 product_id=item.product_id,
-                required=checked_amount(needed.amount.quantize(Decimal("0.000001"))),
+                required=required,
                 unit=item.unit,
             )
         audit_record(
@@ -121,6 +124,8 @@ def _open_batch_line(line_id: int) -> tuple[Batch, BatchLine]:
     if line is None:
         raise NotFound("Componente del lotto non trovato.", code="line_not_found")
     batch = batch_for_update(line.batch_id)
+    if batch.state == BatchState.REJECTED:
+        raise ConflictError(REJECTED_TEXT, code="batch_rejected")
     if batch.state != BatchState.OPEN:
         raise ConflictError(
             "Il lotto non è più in preparazione.",
@@ -154,7 +159,7 @@ def _checked_lot(line: BatchLine, lot: str, today: date) -> date:
 @dataclass(frozen=True)
 class Weighing:
     line: BatchLine
-    deviation_percent: Decimal
+    deviation_percent: Decimal | None  # None: a vehicle q.b. (nothing to compare with)
     within_tolerance: bool
 
 
@@ -172,7 +177,8 @@ def line_weigh(
     typed). Refusals: ``lot_required``, ``lot_not_in_stock``, ``lot_wrong_product``,
     ``lot_expired``, ``quantity_invalid``, ``quantity_too_large``, ``unit_unknown``,
     ``unit_incompatible``, ``batch_not_open``. A weighing outside the tolerance is kept
-    (``within_tolerance`` false) and blocks the release until weighed again."""
+    (``within_tolerance`` false) and blocks the release until weighed again; a vehicle
+    q.b. has no tolerance (what was used is recorded)."""
     require_permission(actor, PREPARE, PREPARE_REFUSED)
     amount = checked_amount(quantity, "quantity")
     lot_text = clean_text(lot, "lot", limit=40, required="Indica o scansiona il lotto.")
@@ -182,8 +188,7 @@ def line_weigh(
         weighed_unit = unit_of(unit) if unit else Unit(line.unit)
         in_line_unit = checked_amount(convert(amount, weighed_unit, Unit(line.unit)))
         expiry = _checked_lot(line, lot_text, timezone.localtime(moment).date())
-        deviation = deviation_percent(line.required, in_line_unit)
-        passed = within_tolerance(line.required, in_line_unit, batch.tolerance_percent)
+        deviation, passed = weighing_check(line.required, in_line_unit, batch.tolerance_percent)
         line.weighed, line.lot, line.lot_expiry = in_line_unit, lot_text, expiry
         line.within_tolerance, line.weighed_by, line.weighed_at = passed, actor, moment
         line.save()
@@ -196,11 +201,11 @@ def line_weigh(
             after={
                 "batch": batch.number,
                 "product": line.product_id,
-                "required": f"{line.required}",
+                "required": "q.b." if line.required is None else f"{line.required}",
                 "weighed": f"{in_line_unit}",
                 "unit": line.unit,
                 "lot": lot_text,
-                "deviation_percent": f"{deviation:.2f}",
+                "deviation_percent": "" if deviation is None else f"{deviation:.2f}",
                 "within_tolerance": passed,
             },
         )
@@ -217,7 +222,7 @@ def qc_record(
     value: str = "",
 ) -> QcResult:
     """A quality control's result (the last one of a control counts). Refusals:
-    ``quality_control_unknown``, ``batch_released``."""
+    ``quality_control_unknown``, ``batch_released``, ``batch_rejected``."""
     require_permission(actor, PREPARE, PREPARE_REFUSED)
     if control not in CONTROL_CODES:
         raise ValidationFailed(
@@ -228,6 +233,8 @@ def qc_record(
         batch = batch_for_update(batch_id)
         if batch.state == BatchState.RELEASED:
             raise ConflictError("Il lotto è già rilasciato.", code="batch_released")
+        if batch.state == BatchState.REJECTED:
+            raise ConflictError(REJECTED_TEXT, code="batch_rejected")
         result = QcResult.objects.create(
             batch=batch, control=control, passed=bool(passed), value=text, recorded_by=actor
         )
@@ -275,6 +282,8 @@ def batch_prepared(
     moment = clock(now)
     with transaction.atomic():
         batch = batch_for_update(batch_id)
+        if batch.state == BatchState.REJECTED:
+            raise ConflictError(REJECTED_TEXT, code="batch_rejected")
         if batch.state != BatchState.OPEN:
             raise ConflictError("Il lotto non è più in preparazione.", code="batch_not_open")
         _ensure_weighed(batch)
@@ -331,13 +340,15 @@ def batch_release(
     (``qc_missing``, ``qc_failed``); the beyond-use date the earlier of the formula's
     stability and the earliest lot expiry; the lots unloaded from the stock in the same
     transaction (``stock_insufficient``, ``lot_expired``, ``lot_not_in_stock``: nothing
-    released)."""
+    released). A rejected batch is never released (``batch_rejected``)."""
     require_permission(actor, RELEASE, RELEASE_REFUSED)
     moment = clock(now)
     with transaction.atomic():
         batch = batch_for_update(batch_id)
         if batch.state == BatchState.RELEASED:
             raise ConflictError("Il lotto è già rilasciato.", code="batch_released")
+        if batch.state == BatchState.REJECTED:
+            raise ConflictError(REJECTED_TEXT, code="batch_rejected")
         if batch.state != BatchState.PREPARED:
             raise ConflictError(
                 "Il lotto non è ancora dichiarato preparato.", code="batch_not_prepared"

@@ -71,7 +71,7 @@ def formula_snapshot(formula: Formula) -> dict[str, Any]:
         "ingredients": [
             {
                 "product": i.product_id,
-                "quantity": f"{i.quantity}",
+                "quantity": "q.b." if i.quantum_satis else f"{i.quantity}",
                 "unit": i.unit,
                 "excipient": i.excipient,
             }

@@ -37,7 +37,7 @@ def batch_dispense(
     now: datetime | None = None,
 ) -> Dispensing:
     """Dispense ``quantity`` batch units to a patient or a ward. Refusals:
-    ``batch_not_released``, ``batch_expired`` (past its beyond-use date),
+    ``batch_not_released``, ``batch_rejected``, ``batch_expired`` (past its beyond-use date),
     ``recipient_required``, ``ward_unknown``, ``quantity_invalid``,
     ``dispense_exceeds_batch``."""
     require_permission(actor, DISPENSE, "Non hai il permesso di dispensare i galenici.")
@@ -56,6 +56,10 @@ def batch_dispense(
     moment = clock(now)
     with transaction.atomic():
         batch = batch_for_update(batch_id)
+        if batch.state == BatchState.REJECTED:
+            raise ConflictError(
+                "Il lotto è stato respinto: non si dispensa.", code="batch_rejected"
+            )
         if batch.state != BatchState.RELEASED:
             raise ConflictError("Il lotto non è rilasciato.", code="batch_not_released")
         if batch.beyond_use is not None and timezone.localtime(moment).date() > batch.beyond_use:

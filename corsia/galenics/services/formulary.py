@@ -35,12 +35,16 @@ _CODE = re.compile(r"^[a-z0-9][a-z0-9-]{1,59}$")
 
 @dataclass(frozen=True)
 class IngredientInput:
+    """An ingredient per batch unit; ``quantum_satis``: a vehicle q.b. to the batch's
+    final quantity (its ``quantity`` ignored, ``None`` allowed; an excipient)."""
+
     product_code: str
-    quantity: Decimal
+    quantity: Decimal | None
     unit: str
     stock_amount: Decimal = Decimal(1)
     stock_unit: str = ""  # empty: the ingredient's unit
     excipient: bool = False
+    quantum_satis: bool = False
 
 
 @dataclass(frozen=True)
@@ -92,6 +96,12 @@ def _checked(data: FormulaInput) -> tuple[dict[str, object], list[FormulaIngredi
         raise ValidationFailed(
             "Al massimo 30 componenti.", code="too_many_ingredients", field="ingredients"
         )
+    if sum(1 for i in data.ingredients if i.quantum_satis) > 1:
+        raise ValidationFailed(
+            "Un solo componente può essere quanto basta (q.b.) al volume o peso finale.",
+            code="quantum_satis_twice",
+            field="ingredients",
+        )
     products = products_by_code(clean_text(i.product_code, "product") for i in data.ingredients)
     rows = []
     for position, item in enumerate(data.ingredients, start=1):
@@ -105,12 +115,14 @@ def _checked(data: FormulaInput) -> tuple[dict[str, object], list[FormulaIngredi
         unit = unit_of(item.unit)
         stock_unit = unit_of(item.stock_unit) if item.stock_unit else unit
         convert(Decimal(1), unit, stock_unit)  # same dimension, else unit_incompatible
+        qs = bool(item.quantum_satis)
         rows.append(
             FormulaIngredient(
                 position=position,
                 product=product,
-                excipient=bool(item.excipient),
-                quantity=checked_amount(item.quantity),
+                excipient=bool(item.excipient) or qs,
+                quantity=None if qs else checked_amount(item.quantity),
+                quantum_satis=qs,
                 unit=unit.value,
                 stock_amount=checked_amount(item.stock_amount, "stock_amount"),
                 stock_unit=stock_unit.value,
@@ -153,7 +165,8 @@ def formula_create(
     """A new formula (version 1, draft). Refusals: ``code_invalid``, ``code_taken``,
     ``kind_unknown``, ``stability_invalid``, ``quality_control_unknown``,
     ``ingredients_required``, ``product_unknown``, ``unit_unknown``, ``unit_incompatible``,
-    ``quantity_invalid``, ``quantity_too_large``, ``invalid_characters``."""
+    ``quantity_invalid``, ``quantity_too_large``, ``quantum_satis_twice``,
+    ``invalid_characters``."""
     require_permission(actor, FORMULARY, REFUSED)
     fields, rows = _checked(data)
     with transaction.atomic():

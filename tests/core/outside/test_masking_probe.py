@@ -440,3 +440,11 @@ NOT_PATIENT_DATA.update(
         "/api/v1/galenics/batches/{batch_id}/label": "as above",
     }
 )
+# the pharmacist's look-up of a patient's batches: through patients.patient_search (the
+# reader's reach), batches are not linked to an encounter
+PATIENT_LISTS["/api/v1/galenics/batches"] = [
+    {"patient": "{surname}"},
+    {"patient": "{mrn}"},
+    {"patient": "{codice_fiscale}"},
+    {"patient": MASKED_TEXTS["ward"]},
+]
