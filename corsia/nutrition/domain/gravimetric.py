@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from corsia.compounding.domain.gravimetric import (
     Component as WeighedComponent,
@@ -34,6 +34,7 @@ from corsia.core.domain.errors import ValidationFailed
 TO_VERIFY = "da verificare"
 SOURCED = "fonte"
 MAX_GRAMS = Decimal(20000)
+GRAM_STEP = Decimal("0.01")  # weights are recorded to the hundredth of a gram
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,7 @@ def _grams(value: Decimal, field: str, *, zero_ok: bool) -> Decimal:
             code="weight_g_out_of_range",
             field=field,
         )
-    return value
+    return value.quantize(GRAM_STEP, ROUND_HALF_UP)
 
 
 def bag_weighing(
