@@ -209,8 +209,12 @@ class BagWeighing(models.Model):
     measured_net_g = models.DecimalField(_("peso netto (g)"), max_digits=9, decimal_places=2)
     expected_net_g = models.DecimalField(_("peso netto atteso (g)"), max_digits=9, decimal_places=2)
     deviation_g = models.DecimalField(_("scostamento (g)"), max_digits=9, decimal_places=2)
-    deviation_percent = models.DecimalField(_("scostamento (%)"), max_digits=12, decimal_places=2)
-    tolerance_percent = models.DecimalField(_("tolleranza (%)"), max_digits=5, decimal_places=2)
+    deviation_percent = models.DecimalField(
+        _("scostamento percentuale"), max_digits=12, decimal_places=2
+    )
+    tolerance_percent = models.DecimalField(
+        _("tolleranza percentuale"), max_digits=5, decimal_places=2
+    )
     passed = models.BooleanField(_("entro tolleranza"))
     # the components whose density is still an estimate ("da verificare")
     densities_to_verify = models.JSONField(_("densità da verificare"), default=list)
