@@ -157,6 +157,9 @@ def _order_context(request: HttpRequest, order_id: int) -> dict[str, Any]:
         "barcode": label_barcode(order) if entry is not None else "",
         "weighings": list(order.weighings.all()),
         "tolerance_percent": services.tolerance_percent(),
+        "expected_net_g": (
+            services.bag_expected_net_g(order) if order.state == OrderState.VALIDATED else None
+        ),
         "may_prescribe": user.has_perm(PRESCRIBE),
         "may_validate": user.has_perm(VALIDATE) and user.pk != order.prescriber_id,
         "may_prepare": user.has_perm(PREPARE),

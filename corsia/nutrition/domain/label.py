@@ -72,7 +72,5 @@ def bag_label(
             )
             for s in steps
         ),
-        expires_at=(
-            bag_expiry(prepared_at, stability_hours) if prepared_at is not None else None
-        ),
+        expires_at=(bag_expiry(prepared_at, stability_hours) if prepared_at is not None else None),
     )

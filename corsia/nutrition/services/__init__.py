@@ -4,6 +4,7 @@ and its audit event (``corsia.nutrition.audit_events``)."""
 from __future__ import annotations
 
 from corsia.nutrition.services.bag import (
+    bag_expected_net_g,
     bag_parts,
     order_administer,
     order_check_out,
@@ -19,6 +20,7 @@ __all__ = [
     "LineInput",
     "OrderInput",
     "TemplateInput",
+    "bag_expected_net_g",
     "bag_parts",
     "order_administer",
     "order_cancel",

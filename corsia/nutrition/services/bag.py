@@ -9,7 +9,7 @@ refusal writes nothing."""
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
@@ -23,7 +23,12 @@ from corsia.core.domain.text import has_unsafe_characters
 from corsia.nutrition import audit_events as events
 from corsia.nutrition import reference
 from corsia.nutrition.domain.bag_scan import order_id_from_payload
-from corsia.nutrition.domain.gravimetric import BagPart, BagWeighing, bag_weighing
+from corsia.nutrition.domain.gravimetric import (
+    BagPart,
+    BagWeighing,
+    bag_weighing,
+    expected_net_weight,
+)
 from corsia.nutrition.domain.label import bag_expiry
 from corsia.nutrition.models import BagWeighing as WeighingRow
 from corsia.nutrition.models import NutritionOrder, OrderState
@@ -53,6 +58,16 @@ def bag_parts(order: NutritionOrder) -> list[BagPart]:
         BagPart(p.component.code, p.component.name, p.volume_ml)
         for p in order_assessment(order).composition.parts
     ]
+
+
+def bag_expected_net_g(order: NutritionOrder) -> Decimal | None:
+    """The bag's expected net weight (g, to the hundredth) on the pharmacy's densities, for
+    the weighing form; None when a component has no density (the weighing will say so)."""
+    try:
+        net = expected_net_weight(bag_parts(order), reference.densities())
+    except ValidationFailed:
+        return None
+    return net.quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
 def _weighing_record(weighing: BagWeighing) -> dict[str, Any]:
