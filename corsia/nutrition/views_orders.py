@@ -290,12 +290,12 @@ def work_plan_render(request: HttpRequest, *, refusal: CorsiaError | None = None
     if kept.error is not None:
         error = kept.error
     entries = selectors.work_plan(**viewing(request), day=day)
+    shown = refusal or error
     context = {
         "day": day,
         "rows": [(e, label_of(e.order, e), label_barcode(e.order)) for e in entries],
-        "error": refusal or error,
+        "error": shown,
         "may_check_out": request_actor(request).has_perm(PREPARE),
-        "scan_error": refusal,
     }
-    status = (refusal or error).status if (refusal or error) else 200
+    status = shown.status if shown is not None else 200
     return render(request, "nutrition/work_plan.html", context, status=status)
