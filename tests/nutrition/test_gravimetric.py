@@ -194,6 +194,8 @@ def test_the_density_table_refuses_malformed_rows() -> None:
 def test_the_pharmacys_file_covers_the_catalogue_with_a_source_each() -> None:
     densities = reference.densities()
     assert set(densities) == set(reference.catalogue())
+    # four fields a row: a comma in a source would cut it (the rest under no column)
+    assert all(len(row) == 4 for row in reference.data_rows("densities.csv"))
     assert all(d.source for d in densities.values())
     # water is sourced; the estimates say so
     assert not densities["WFI"].to_verify
