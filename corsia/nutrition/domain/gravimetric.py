@@ -29,6 +29,7 @@ from corsia.compounding.domain.gravimetric import (
     GravimetricResult,
     gravimetric_check,
 )
+from corsia.compounding.domain.product import it_number
 from corsia.core.domain.errors import ValidationFailed
 
 TO_VERIFY = "da verificare"
@@ -98,9 +99,10 @@ class BagWeighing:
     def message(self) -> str:
         verdict = "entro" if self.passed else "FUORI"
         text = (
-            f"Peso netto {self.measured_net_g} g (lordo {self.gross_g} − tara {self.tare_g}), "
-            f"atteso {self.expected_net_g} g: scostamento {self.deviation_percent} %, "
-            f"{verdict} tolleranza ±{self.tolerance_percent} %."
+            f"Peso netto {it_number(self.measured_net_g)} g (lordo {it_number(self.gross_g)} − "
+            f"tara {it_number(self.tare_g)}), atteso {it_number(self.expected_net_g)} g: "
+            f"scostamento {it_number(self.deviation_percent)} %, {verdict} tolleranza "
+            f"±{it_number(self.tolerance_percent)} %."
         )
         if self.to_verify:
             text += f" Densità da verificare: {', '.join(self.to_verify)}."
