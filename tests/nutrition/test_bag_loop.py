@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.db import DatabaseError, transaction
@@ -41,10 +42,8 @@ def _events() -> list[str]:
     return list(AuditEvent.objects.order_by("id").values_list("event_type", flat=True))
 
 
-def _start(
-    nurse: User, patient: Patient, order: NutritionOrder, **fields: object
-) -> NutritionOrder:
-    data: dict[str, object] = {
+def _start(nurse: User, patient: Patient, order: NutritionOrder, **fields: Any) -> NutritionOrder:
+    data: dict[str, Any] = {
         "wristband": wristband_payload(patient.mrn), "label": order.bag_id,
         "rate_ml_h": Decimal("79"), **fields,
     }  # fmt: skip
@@ -52,7 +51,7 @@ def _start(
         actor=nurse,
         workstation="letto 4",
         patient_id=patient.pk,
-        **data,  # type: ignore[arg-type]
+        **data,
     )
 
 
