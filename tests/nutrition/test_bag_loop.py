@@ -77,7 +77,7 @@ def test_a_bag_within_tolerance_is_compounded_with_its_weighing(
     assert (weighing.weighed_by_id, weighing.workstation) == (pharmacist.pk, "farmacia")
     assert "GLU_50" in weighing.densities_to_verify
     event = AuditEvent.objects.filter(event_type="nutrition.order_prepared").get()
-    assert event.after["weighing"]["passed"] is True
+    assert event.after is not None and event.after["weighing"]["passed"] is True
 
 
 def test_a_bag_out_of_tolerance_is_refused_and_its_weighing_kept(
@@ -185,7 +185,8 @@ def test_the_bag_is_started_after_the_two_scans(
     )  # fmt: skip
     assert (order.wristband_scan, order.label_scan) == (f"PZ{adult.mrn}", order.bag_id)
     event = AuditEvent.objects.filter(event_type="nutrition.order_administered").get()
-    assert event.after["rate_ml_h"] == "79.0" and event.workstation == "letto 4"
+    assert event.after is not None and event.after["rate_ml_h"] == "79.0"
+    assert event.workstation == "letto 4"
     with pytest.raises(CorsiaError) as again:
         _start(nurse, adult, order)
     assert again.value.code == "bag_not_prepared"
