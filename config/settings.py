@@ -102,6 +102,11 @@ INSTALLED_APPS += ["corsia.transplant"]
 CORSIA_TRANSPLANT_EBMT_CIC = env_str("CORSIA_TRANSPLANT_EBMT_CIC", "")
 # Hours from compounding to a bag's expiry on its label (the pharmacy's stability data).
 CORSIA_NUTRITION_STABILITY_HOURS = env_int("CORSIA_NUTRITION_STABILITY_HOURS", 24)
+# The gravimetric check of a compounded NPT bag: tolerance (± %, inclusive) on the expected
+# net weight (Σ volume × density of its components).
+CORSIA_NUTRITION_GRAVIMETRIC_TOLERANCE_PERCENT = env_str(
+    "CORSIA_NUTRITION_GRAVIMETRIC_TOLERANCE_PERCENT", "5"
+)
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -24,9 +24,12 @@ from corsia.nutrition.permissions import (
 from corsia.nutrition.schemas import PreviewIn, PreviewOut, items_of, patient_of, preview_out
 from corsia.nutrition.schemas_orders import (
     ActIn,
+    BedsideIn,
+    CheckOutIn,
     OrderIn,
     OrderOut,
     PlanEntryOut,
+    PrepareIn,
     ReasonIn,
     SignIn,
     TemplateIn,
@@ -175,21 +178,58 @@ def order_reject(request: HttpRequest, nutrition_order_id: int, payload: ReasonI
 
 @router.post("/orders/{nutrition_order_id}/prepare", response=OrderOut)
 @api_perm(PREPARE)
-def order_prepare(request: HttpRequest, nutrition_order_id: int, payload: ActIn) -> OrderOut:
-    """The bag of a validated order compounded."""
+def order_prepare(request: HttpRequest, nutrition_order_id: int, payload: PrepareIn) -> OrderOut:
+    """The validated bag compounded and weighed: ``gross_g`` the filled bag, ``tare_g`` the
+    empty bag (g). Expected net weight = Σ component volume × density (the pharmacy's
+    ``densities.csv``); within ± ``CORSIA_NUTRITION_GRAVIMETRIC_TOLERANCE_PERCENT`` the bag
+    is compounded. Refusals: 422 ``gravimetric_out_of_tolerance`` (the weighing is kept,
+    ``details`` carries it; the bag stays validated), ``weight_g_out_of_range``,
+    ``tare_not_below_gross``, ``density_unknown``; 409 ``nutrition_order_wrong_state``."""
     services.order_prepare(
-        **acting(request), order_id=nutrition_order_id, expected_version=payload.expected_version
-    )
+        **acting(request), order_id=nutrition_order_id, expected_version=payload.expected_version,
+        gross_g=payload.gross_g, tare_g=payload.tare_g,
+    )  # fmt: skip
     return _order(request, nutrition_order_id)
+
+
+@router.post("/check-out", response=OrderOut)
+@api_perm(PREPARE)
+def check_out(request: HttpRequest, payload: CheckOutIn) -> OrderOut:
+    """The compounded bag leaves the pharmacy for the ward: its label's barcode
+    (``NPT-<id>``) scanned. Refusals: 422 ``scan_malformed``, ``label_unreadable``,
+    ``bag_unknown``, ``bag_not_prepared``, ``bag_expired``; 409 ``bag_already_checked_out``."""
+    order = services.order_check_out(**acting(request), label=payload.label)
+    return _order(request, order.pk)
+
+
+@router.post("/patients/{patient_id}/bedside", response=OrderOut)
+@api_perm(ADMINISTER)
+def bedside_start(request: HttpRequest, patient_id: int, payload: BedsideIn) -> OrderOut:
+    """The bag started at the bedside of ``patient_id``: the patient's wristband
+    (``PZ<MRN>``) and the bag's label (``NPT-<id>``) scanned, the pump's rate (mL/h).
+    Refusals (422, nothing written): ``scan_malformed``, ``wristband_unreadable``,
+    ``wristband_wrong_patient``, ``label_unreadable``, ``bag_unknown``,
+    ``bag_wrong_patient``, ``bag_not_prepared``, ``bag_not_checked_out``, ``bag_expired``,
+    ``rate_out_of_range``; 403 without the permission to administer."""
+    order = services.order_administer(
+        **acting(request), patient_id=patient_id, wristband=payload.wristband,
+        label=payload.label, rate_ml_h=payload.rate_ml_h,
+        expected_version=payload.expected_version,
+    )  # fmt: skip
+    return _order(request, order.pk)
 
 
 @router.post("/orders/{nutrition_order_id}/administer", response=OrderOut)
 @api_perm(ADMINISTER)
-def order_administer(request: HttpRequest, nutrition_order_id: int, payload: ActIn) -> OrderOut:
-    """The compounded bag started at the bedside."""
+def order_administer(request: HttpRequest, nutrition_order_id: int, payload: BedsideIn) -> OrderOut:
+    """This bag started at the bedside, with the same scans as
+    ``/patients/{patient_id}/bedside`` (a label of another bag: 422 ``bag_wrong_order``)."""
+    order = selectors.order_get(**reading(request), order_id=nutrition_order_id)
     services.order_administer(
-        **acting(request), order_id=nutrition_order_id, expected_version=payload.expected_version
-    )
+        **acting(request), patient_id=order.patient_id, wristband=payload.wristband,
+        label=payload.label, rate_ml_h=payload.rate_ml_h, order_id=nutrition_order_id,
+        expected_version=payload.expected_version,
+    )  # fmt: skip
     return _order(request, nutrition_order_id)
 
 

@@ -19,3 +19,9 @@ ORDER_CANCELLED = register(
     "nutrition.order_cancelled", "Nutrizione parenterale annullata", reason_required=True
 )
 TEMPLATE_SAVED = register("nutrition.template_saved", "Schema di reparto per NPT salvato")
+BAG_WEIGHING_FAILED = register(
+    "nutrition.bag_weighing_failed", "Controllo gravimetrico della sacca NPT fuori tolleranza"
+)
+BAG_CHECKED_OUT = register(
+    "nutrition.bag_checked_out", "Sacca NPT consegnata dalla Farmacia al reparto"
+)

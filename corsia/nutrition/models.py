@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from corsia.core.models import VersionedModel
 from corsia.core.triggers import frozen_when_movable
+from corsia.nutrition.domain.bag_scan import bag_payload
 
 # what signing fixes: none of these changes after the draft
 _SIGNED_CONTENT = (
@@ -129,10 +130,22 @@ class NutritionOrder(VersionedModel):
     prepared_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
+    checked_out_at = models.DateTimeField(_("consegnata al reparto il"), null=True)
+    checked_out_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     administered_at = models.DateTimeField(_("somministrata il"), null=True)
     administered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
+    # the bedside start: the scans that matched and the pump's rate
+    rate_ml_h = models.DecimalField(
+        _("velocità impostata (mL/h)"), max_digits=6, decimal_places=1, null=True
+    )
+    wristband_scan = models.CharField(
+        _("braccialetto letto"), max_length=64, blank=True, db_default=""
+    )
+    label_scan = models.CharField(_("etichetta letta"), max_length=64, blank=True, db_default="")
     cancel_reason = models.TextField(_("motivo dell'annullamento"), blank=True)
 
     class Meta:
@@ -181,7 +194,49 @@ class NutritionOrder(VersionedModel):
 
     @property
     def bag_id(self) -> str:
-        return f"NPT-{self.pk}"
+        """The bag's label barcode payload (``NPT-<id>``)."""
+        return bag_payload(self.pk) if self.pk else ""
+
+
+class BagWeighing(models.Model):
+    """One gravimetric check of a compounded bag, passed or failed: who weighed it, when,
+    where, what was measured and expected. Written once (a failed weighing is kept; the bag
+    stays unprepared until a weighing passes)."""
+
+    order = models.ForeignKey(NutritionOrder, on_delete=models.PROTECT, related_name="weighings")
+    gross_g = models.DecimalField(_("peso lordo (g)"), max_digits=9, decimal_places=2)
+    tare_g = models.DecimalField(_("tara (g)"), max_digits=9, decimal_places=2)
+    measured_net_g = models.DecimalField(_("peso netto (g)"), max_digits=9, decimal_places=2)
+    expected_net_g = models.DecimalField(_("peso netto atteso (g)"), max_digits=9, decimal_places=2)
+    deviation_g = models.DecimalField(_("scostamento (g)"), max_digits=9, decimal_places=2)
+    deviation_percent = models.DecimalField(
+        _("scostamento percentuale"), max_digits=12, decimal_places=2
+    )
+    tolerance_percent = models.DecimalField(
+        _("tolleranza percentuale"), max_digits=5, decimal_places=2
+    )
+    passed = models.BooleanField(_("entro tolleranza"))
+    # the components whose density is still an estimate ("da verificare")
+    densities_to_verify = models.JSONField(_("densità da verificare"), default=list)
+    weighed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    weighed_at = models.DateTimeField(_("pesata il"))
+    workstation = models.CharField(_("postazione"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("controllo gravimetrico della sacca NPT")
+        verbose_name_plural = _("controlli gravimetrici delle sacche NPT")
+        default_permissions = ()
+        ordering = ["order", "weighed_at", "id"]
+        triggers = [
+            pgtrigger.Protect(
+                name="weighing_written_once", operation=pgtrigger.Update | pgtrigger.Delete
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.measured_net_g} g / {self.expected_net_g} g"
 
 
 @pghistory.track()

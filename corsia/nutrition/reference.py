@@ -1,6 +1,7 @@
 """The pharmacy's data files (``corsia/nutrition/data/*.csv``), read once and parsed by the
-pure domain: the component catalogue, the per-kg limits by age band and the
-calcium-phosphate solubility curves. Lines starting with ``#`` are comments."""
+pure domain: the component catalogue, the per-kg limits by age band, the
+calcium-phosphate solubility curves and the densities for the gravimetric check. Lines
+starting with ``#`` are comments."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 
 from corsia.nutrition.domain.calcium_phosphate import Curve, SaltPair, curves_from_rows
 from corsia.nutrition.domain.catalogue import Component, catalogue_from_rows
+from corsia.nutrition.domain.gravimetric import Density, densities_from_rows
 from corsia.nutrition.domain.limits import Band, Limit, limits_from_rows
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -33,3 +35,8 @@ def limits() -> dict[Band, dict[str, Limit]]:
 @cache
 def curves() -> dict[SaltPair, Curve]:
     return curves_from_rows(data_rows("calcium_phosphate.csv"))
+
+
+@cache
+def densities() -> dict[str, Density]:
+    return densities_from_rows(data_rows("densities.csv"))

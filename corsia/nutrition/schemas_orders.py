@@ -99,6 +99,52 @@ class LineOut(Schema):
     unit: str
 
 
+class PrepareIn(Schema):
+    expected_version: int | None = None
+    gross_g: Amount
+    tare_g: Amount
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [{"expected_version": 3, "gross_g": 2061.5, "tare_g": 35}]
+        }
+    }
+
+
+class CheckOutIn(Schema):
+    label: str = Field(max_length=200)
+
+    model_config = {"json_schema_extra": {"examples": [{"label": "NPT-12"}]}}
+
+
+class BedsideIn(Schema):
+    wristband: str = Field(max_length=200)
+    label: str = Field(max_length=200)
+    rate_ml_h: Amount | None = None
+    expected_version: int | None = None
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [{"wristband": "PZ00001234", "label": "NPT-12", "rate_ml_h": 79}]
+        }
+    }
+
+
+class WeighingOut(Schema):
+    gross_g: Decimal
+    tare_g: Decimal
+    measured_net_g: Decimal
+    expected_net_g: Decimal
+    deviation_g: Decimal
+    deviation_percent: Decimal
+    tolerance_percent: Decimal
+    passed: bool
+    densities_to_verify: list[str]
+    weighed_by: str
+    weighed_at: datetime
+    workstation: str
+
+
 class OrderOut(Schema):
     id: int
     bag_id: str
@@ -120,9 +166,14 @@ class OrderOut(Schema):
     validated_by: str | None
     rejection_reason: str
     cancel_reason: str
+    prepared_at: datetime | None
+    checked_out_at: datetime | None
+    administered_at: datetime | None
+    rate_ml_h: Decimal | None
     version: int
     lines: list[LineOut]
     results: dict[str, Any]
+    weighings: list[WeighingOut]
 
 
 class StepOut(Schema):
@@ -166,12 +217,25 @@ def order_out(order: NutritionOrder) -> OrderOut:
         warning_reason=order.warning_reason, signed_at=order.signed_at,
         validated_at=order.validated_at, validated_by=_name(order.validated_by),
         rejection_reason=order.rejection_reason, cancel_reason=order.cancel_reason,
+        prepared_at=order.prepared_at, checked_out_at=order.checked_out_at,
+        administered_at=order.administered_at, rate_ml_h=order.rate_ml_h,
         version=order.version,
         lines=[
             LineOut(position=ln.position, code=ln.code, amount=ln.amount, unit=ln.unit)
             for ln in order.lines.all()
         ],
         results=order.results,
+        weighings=[
+            WeighingOut(
+                gross_g=w.gross_g, tare_g=w.tare_g, measured_net_g=w.measured_net_g,
+                expected_net_g=w.expected_net_g, deviation_g=w.deviation_g,
+                deviation_percent=w.deviation_percent, tolerance_percent=w.tolerance_percent,
+                passed=w.passed, densities_to_verify=list(w.densities_to_verify),
+                weighed_by=_name(w.weighed_by) or "", weighed_at=w.weighed_at,
+                workstation=w.workstation,
+            )
+            for w in order.weighings.all()
+        ],
     )  # fmt: skip
 
 

@@ -68,7 +68,7 @@ class PlanEntry:
 def _orders() -> QuerySet[NutritionOrder]:
     return NutritionOrder.objects.select_related(
         "patient", "prescriber", "signed_by", "validated_by", "template"
-    ).prefetch_related("lines")
+    ).prefetch_related("lines", "weighings__weighed_by")
 
 
 def order_get(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from corsia.nutrition import views, views_orders
+from corsia.nutrition import views, views_bedside, views_orders
 
 app_name = "nutrition"
 
@@ -14,10 +14,14 @@ urlpatterns = [
     path("orders/<int:order_id>/validate/", views_orders.order_validate, name="order_validate"),
     path("orders/<int:order_id>/reject/", views_orders.order_reject, name="order_reject"),
     path("orders/<int:order_id>/prepare/", views_orders.order_prepare, name="order_prepare"),
-    path(
-        "orders/<int:order_id>/administer/", views_orders.order_administer, name="order_administer"
-    ),
     path("orders/<int:order_id>/cancel/", views_orders.order_cancel, name="order_cancel"),
     path("orders/<int:order_id>/compounder.csv", views_orders.order_csv, name="order_csv"),
     path("work-plan/", views_orders.work_plan_page, name="work_plan"),
+    path("check-out/", views_bedside.check_out, name="check_out"),
+    path("patients/<int:patient_id>/bedside/", views_bedside.bedside_page, name="bedside"),
+    path(
+        "patients/<int:patient_id>/bedside/start/",
+        views_bedside.bedside_start,
+        name="bedside_start",
+    ),
 ]

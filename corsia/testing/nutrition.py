@@ -11,7 +11,8 @@ from typing import Any
 from django.utils import timezone
 
 from corsia.core.actors import User
-from corsia.nutrition import services
+from corsia.nutrition import reference, services
+from corsia.nutrition.domain.gravimetric import expected_net_weight
 from corsia.nutrition.models import NutritionOrder
 from corsia.nutrition.schemas import ADULT_EXAMPLE, NEONATE_EXAMPLE
 from corsia.patients.models import Patient
@@ -82,3 +83,52 @@ def drafted(
     return services.order_create(
         actor=physician, workstation=None, patient_id=patient_id, data=services.OrderInput(**data)
     )
+
+
+WARNING_REASON = "Soluvit senza osmolarità in etichetta: contributo trascurabile"
+TARE_G = Decimal(35)
+
+
+def validated(
+    physician: User,
+    pharmacist: User,
+    patient_id: int,
+    lines: tuple[services.LineInput, ...] = ADULT_LINES,
+    **fields: Any,
+) -> NutritionOrder:
+    """A draft signed (any warning with a reason) and validated by the pharmacist."""
+    order = drafted(physician, patient_id, lines, **fields)
+    services.order_sign(
+        actor=physician, workstation=None, order_id=order.pk, expected_version=None,
+        warning_reason=WARNING_REASON,
+    )  # fmt: skip
+    return services.order_validate(
+        actor=pharmacist, workstation="farmacia", order_id=order.pk, expected_version=None
+    )
+
+
+def exact_gross_g(order: NutritionOrder) -> Decimal:
+    """The filled bag's gross weight on the pharmacy's densities, with ``TARE_G``."""
+    net = expected_net_weight(services.bag_parts(order), reference.densities())
+    return net.quantize(Decimal("0.01")) + TARE_G
+
+
+def prepared(pharmacist: User, order: NutritionOrder) -> NutritionOrder:
+    """The validated bag weighed at exactly its expected weight (compounded)."""
+    return services.order_prepare(
+        actor=pharmacist, workstation="farmacia", order_id=order.pk, expected_version=None,
+        gross_g=exact_gross_g(order), tare_g=TARE_G,
+    )  # fmt: skip
+
+
+def checked_out(pharmacist: User, order: NutritionOrder) -> NutritionOrder:
+    """The compounded bag's label scanned out of the pharmacy."""
+    return services.order_check_out(actor=pharmacist, workstation="farmacia", label=order.bag_id)
+
+
+def ready_at_bedside(
+    physician: User, pharmacist: User, patient_id: int, **fields: Any
+) -> NutritionOrder:
+    """An adult bag validated, compounded and checked out to the ward."""
+    order = validated(physician, pharmacist, patient_id, **fields)
+    return checked_out(pharmacist, prepared(pharmacist, order))

@@ -24,12 +24,16 @@ from corsia.core.domain.errors import (
 )
 from corsia.nutrition import selectors, services
 from corsia.nutrition.models import NutritionOrder, NutritionOrderLine
+from corsia.patients.domain.wristband import wristband_payload
 from corsia.patients.models import Patient
 from corsia.testing.accounts import MakeUser
 from corsia.testing.nutrition import (
     NEONATE_LINES,
+    TARE_G,
     adult_patient,
+    checked_out,
     drafted,
+    exact_gross_g,
     stp,
     weighed,
 )
@@ -71,15 +75,19 @@ def test_an_adult_order_from_draft_to_the_bedside(
         actor=pharmacist, workstation="farmacia", order_id=order.pk, expected_version=2
     )
     order = services.order_prepare(
-        actor=pharmacist, workstation="farmacia", order_id=order.pk, expected_version=3
-    )
+        actor=pharmacist, workstation="farmacia", order_id=order.pk, expected_version=3,
+        gross_g=exact_gross_g(order), tare_g=TARE_G,
+    )  # fmt: skip
+    order = checked_out(pharmacist, order)
     order = services.order_administer(
-        actor=nurse, workstation="letto 4", order_id=order.pk, expected_version=4
-    )
+        actor=nurse, workstation="letto 4", patient_id=adult.pk,
+        wristband=wristband_payload(adult.mrn), label=order.bag_id, rate_ml_h=Decimal(79),
+        expected_version=5,
+    )  # fmt: skip
     assert order.state == "administered"
-    assert _events() [-5:] == [
+    assert _events() [-6:] == [
         "nutrition.order_drafted", "nutrition.order_signed", "nutrition.order_validated",
-        "nutrition.order_prepared", "nutrition.order_administered",
+        "nutrition.order_prepared", "nutrition.bag_checked_out", "nutrition.order_administered",
     ]  # fmt: skip
 
 

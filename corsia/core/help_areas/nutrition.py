@@ -45,7 +45,11 @@ PAGES |= {
             "La sacca con i valori calcolati e i controlli. Il medico firma (i blocchi "
             "impediscono la firma, gli avvisi chiedono un motivo); un farmacista diverso dal "
             "prescrittore valida o respinge con un motivo; poi l'allestimento, con la scheda "
-            "delle aggiunte, il CSV per il compounder e l'etichetta, e l'avvio al letto. Dopo "
+            "delle aggiunte, il CSV per il compounder e l'etichetta con il codice a barre "
+            "della sacca. L'allestimento si registra con il controllo gravimetrico: peso lordo "
+            "della sacca piena e tara della sacca vuota; il peso netto si confronta con la "
+            "somma di volume × densità dei componenti (densità della Farmacia) e fuori "
+            "tolleranza la sacca non risulta allestita, ma la pesata resta registrata. Dopo "
             "la firma la prescrizione non si modifica più: si annulla con un motivo."
         ),
     ),
@@ -55,7 +59,18 @@ PAGES |= {
             "Le nutrizioni parenterali validate del giorno, ciascuna con la scheda di "
             "allestimento (fosfato prima del calcio, lipidi per ultimi), il CSV per il "
             "compounder e il contenuto dell'etichetta (composizione, velocità in mL/h, "
-            "scadenza)."
+            "scadenza, codice a barre). La sacca allestita si consegna al reparto "
+            "scansionandone l'etichetta: una sacca scaduta o non allestita è rifiutata."
+        ),
+    ),
+    "nutrition:bedside": PageHelp(
+        _("Avvio della nutrizione parenterale al letto"),
+        _(
+            "Le sacche allestite del paziente. Scansiona il braccialetto del paziente e "
+            "l'etichetta della sacca e indica la velocità impostata sulla pompa: l'avvio è "
+            "rifiutato, senza registrare nulla, se il braccialetto o la sacca sono di un altro "
+            "paziente, se la lettura non è valida, se la sacca non è allestita, non è stata "
+            "consegnata dalla Farmacia o è scaduta."
         ),
     ),
 }
@@ -70,7 +85,8 @@ NOT_PAGES: frozenset[str] = frozenset(
         "nutrition:order_validate",
         "nutrition:order_reject",
         "nutrition:order_prepare",
-        "nutrition:order_administer",
+        "nutrition:bedside_start",  # posted from the bedside page
+        "nutrition:check_out",  # posted from the work plan
         "nutrition:order_cancel",
     }
 )

@@ -35,6 +35,11 @@ class Label:
     expires_at: datetime | None  # None: not compounded yet
 
 
+def bag_expiry(prepared_at: datetime, stability_hours: int) -> datetime:
+    """The label's expiry: compounding time plus the pharmacy's stability."""
+    return prepared_at + timedelta(hours=stability_hours)
+
+
 def _one(value: Decimal) -> Decimal:
     return value.quantize(_ONE, rounding=ROUND_HALF_UP)
 
@@ -67,7 +72,5 @@ def bag_label(
             )
             for s in steps
         ),
-        expires_at=(
-            prepared_at + timedelta(hours=stability_hours) if prepared_at is not None else None
-        ),
+        expires_at=(bag_expiry(prepared_at, stability_hours) if prepared_at is not None else None),
     )

@@ -3,26 +3,33 @@ and its audit event (``corsia.nutrition.audit_events``)."""
 
 from __future__ import annotations
 
+from corsia.nutrition.services.bag import (
+    bag_expected_net_g,
+    bag_parts,
+    order_administer,
+    order_check_out,
+    order_prepare,
+    tolerance_percent,
+)
 from corsia.nutrition.services.common import LineInput
 from corsia.nutrition.services.orders import OrderInput, order_cancel, order_create, order_sign
-from corsia.nutrition.services.pharmacy import (
-    order_administer,
-    order_prepare,
-    order_reject,
-    order_validate,
-)
+from corsia.nutrition.services.pharmacy import order_reject, order_validate
 from corsia.nutrition.services.templates import TemplateInput, template_save
 
 __all__ = [
     "LineInput",
     "OrderInput",
     "TemplateInput",
+    "bag_expected_net_g",
+    "bag_parts",
     "order_administer",
     "order_cancel",
+    "order_check_out",
     "order_create",
     "order_prepare",
     "order_reject",
     "order_sign",
     "order_validate",
     "template_save",
+    "tolerance_percent",
 ]

@@ -1,6 +1,6 @@
-"""The pharmacy's and the ward's acts after signing: a pharmacist who is not the
-prescriber validates (the checks run again on the signed weight: a bag that blocks now is
-refused) or rejects with a reason; the bag compounded; the bag started at the bedside."""
+"""The pharmacist's acts after signing: a pharmacist who is not the prescriber validates
+(the checks run again on the signed weight: a bag that blocks now is refused) or rejects
+with a reason. The bag's compounding, check-out and bedside start are in ``bag.py``."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import PermissionRefused, ValidationFailed
 from corsia.nutrition import audit_events as events
 from corsia.nutrition.models import NutritionOrder, OrderState
-from corsia.nutrition.permissions import ADMINISTER, PREPARE, VALIDATE
+from corsia.nutrition.permissions import VALIDATE
 from corsia.nutrition.services.common import (
     ChartWeight,
     clean_text,
@@ -108,44 +108,6 @@ def order_reject(
             ]
         )  # fmt: skip
         _audit(events.ORDER_REJECTED, actor, workstation, order, before, reason=text)
-    return order
-
-
-def order_prepare(
-    *, actor: User, workstation: Workstation, order_id: int, expected_version: int | None
-) -> NutritionOrder:
-    require_permission(actor, PREPARE)
-    with transaction.atomic():
-        order = order_for_update(actor=actor, order_id=order_id)
-        ensure_state(order, OrderState.VALIDATED)
-        if expected_version is not None:
-            order.check_version(expected_version)
-        before = snapshot(order)
-        order.state = OrderState.PREPARED
-        order.prepared_at = timezone.now()
-        order.prepared_by = actor
-        order.save(update_fields=["state", "prepared_at", "prepared_by", *order.bump(by=actor)])
-        _audit(events.ORDER_PREPARED, actor, workstation, order, before)
-    return order
-
-
-def order_administer(
-    *, actor: User, workstation: Workstation, order_id: int, expected_version: int | None
-) -> NutritionOrder:
-    require_permission(actor, ADMINISTER)
-    with transaction.atomic():
-        order = order_for_update(actor=actor, order_id=order_id)
-        ensure_state(order, OrderState.PREPARED)
-        if expected_version is not None:
-            order.check_version(expected_version)
-        before = snapshot(order)
-        order.state = OrderState.ADMINISTERED
-        order.administered_at = timezone.now()
-        order.administered_by = actor
-        order.save(
-            update_fields=["state", "administered_at", "administered_by", *order.bump(by=actor)]
-        )
-        _audit(events.ORDER_ADMINISTERED, actor, workstation, order, before)
     return order
 
 

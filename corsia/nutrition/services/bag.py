@@ -1,0 +1,321 @@
+"""The bag's closed loop after validation: compounded and weighed in the pharmacy (the
+gravimetric check), checked out to the ward (its label scanned), started at the bedside
+(the patient's wristband and the bag's label scanned, the pump's rate recorded).
+
+A weighing out of tolerance is kept (who, when, where, measured, expected, deviation)
+and then refused (``gravimetric_out_of_tolerance``): the bag stays unprepared. Every other
+refusal writes nothing."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from corsia.audit.services import audit_record
+from corsia.core.actors import User, Workstation, require_permission, workstation_label
+from corsia.core.domain.errors import ConflictError, NotFound, ValidationFailed
+from corsia.core.domain.text import has_unsafe_characters
+from corsia.nutrition import audit_events as events
+from corsia.nutrition import reference
+from corsia.nutrition.domain.bag_scan import order_id_from_payload
+from corsia.nutrition.domain.gravimetric import (
+    BagPart,
+    BagWeighing,
+    bag_weighing,
+    expected_net_weight,
+)
+from corsia.nutrition.domain.label import bag_expiry
+from corsia.nutrition.models import BagWeighing as WeighingRow
+from corsia.nutrition.models import NutritionOrder, OrderState
+from corsia.nutrition.permissions import ADMINISTER, PREPARE
+from corsia.nutrition.selectors import order_assessment
+from corsia.nutrition.services.common import ensure_state, order_for_update, snapshot
+from corsia.patients.domain.wristband import mrn_from_payload
+from corsia.patients.selectors import patient_by_mrn, patient_get
+
+MAX_SCAN = 64
+MAX_RATE_ML_H = Decimal("999.9")
+
+
+def tolerance_percent() -> Decimal:
+    """± % (inclusive) on the expected net weight:
+    ``CORSIA_NUTRITION_GRAVIMETRIC_TOLERANCE_PERCENT``."""
+    return Decimal(str(getattr(settings, "CORSIA_NUTRITION_GRAVIMETRIC_TOLERANCE_PERCENT", "5")))
+
+
+def stability_hours() -> int:
+    return int(getattr(settings, "CORSIA_NUTRITION_STABILITY_HOURS", 24))
+
+
+def bag_parts(order: NutritionOrder) -> list[BagPart]:
+    """The bag's components and their volumes, as on its compounding sheet."""
+    return [
+        BagPart(p.component.code, p.component.name, p.volume_ml)
+        for p in order_assessment(order).composition.parts
+    ]
+
+
+def bag_expected_net_g(order: NutritionOrder) -> Decimal | None:
+    """The bag's expected net weight (g, to the hundredth) on the pharmacy's densities, for
+    the weighing form; None when a component has no density (the weighing will say so)."""
+    try:
+        net = expected_net_weight(bag_parts(order), reference.densities())
+    except ValidationFailed:
+        return None
+    return net.quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def _weighing_record(weighing: BagWeighing) -> dict[str, Any]:
+    return {
+        "gross_g": f"{weighing.gross_g}",
+        "tare_g": f"{weighing.tare_g}",
+        "measured_net_g": f"{weighing.measured_net_g}",
+        "expected_net_g": f"{weighing.expected_net_g}",
+        "deviation_g": f"{weighing.deviation_g}",
+        "deviation_percent": f"{weighing.deviation_percent}",
+        "tolerance_percent": f"{weighing.tolerance_percent}",
+        "passed": weighing.passed,
+        "densities_to_verify": list(weighing.to_verify),
+    }
+
+
+def order_prepare(
+    *,
+    actor: User,
+    workstation: Workstation,
+    order_id: int,
+    expected_version: int | None,
+    gross_g: Decimal,
+    tare_g: Decimal,
+) -> NutritionOrder:
+    """The validated bag weighed: within tolerance it is marked compounded; outside, the
+    weighing is kept and the act refused (``gravimetric_out_of_tolerance``, 422)."""
+    require_permission(actor, PREPARE)
+    failed: BagWeighing | None = None
+    with transaction.atomic():
+        order = order_for_update(actor=actor, order_id=order_id)
+        ensure_state(order, OrderState.VALIDATED)
+        if expected_version is not None:
+            order.check_version(expected_version)
+        weighing = bag_weighing(
+            parts=bag_parts(order), densities=reference.densities(), gross_g=gross_g,
+            tare_g=tare_g, tolerance_percent=tolerance_percent(),
+        )  # fmt: skip
+        now = timezone.now()
+        WeighingRow.objects.create(
+            order=order, gross_g=weighing.gross_g, tare_g=weighing.tare_g,
+            measured_net_g=weighing.measured_net_g, expected_net_g=weighing.expected_net_g,
+            deviation_g=weighing.deviation_g, deviation_percent=weighing.deviation_percent,
+            tolerance_percent=weighing.tolerance_percent, passed=weighing.passed,
+            densities_to_verify=list(weighing.to_verify), weighed_by=actor, weighed_at=now,
+            workstation=workstation_label(workstation)[:120],
+        )  # fmt: skip
+        record = _weighing_record(weighing)
+        if not weighing.passed:
+            audit_record(
+                event=events.BAG_WEIGHING_FAILED, actor=actor, workstation=workstation,
+                target=order, patient_id=order.patient_id, after=record,
+            )  # fmt: skip
+            failed = weighing
+        else:
+            before = snapshot(order)
+            order.state = OrderState.PREPARED
+            order.prepared_at = now
+            order.prepared_by = actor
+            order.save(update_fields=["state", "prepared_at", "prepared_by", *order.bump(by=actor)])
+            audit_record(
+                event=events.ORDER_PREPARED, actor=actor, workstation=workstation, target=order,
+                patient_id=order.patient_id, before=before,
+                after=snapshot(order) | {"weighing": record},
+            )  # fmt: skip
+    if failed is not None:
+        raise ValidationFailed(
+            "Controllo gravimetrico fuori tolleranza: la sacca non è registrata come allestita. "
+            + failed.message,
+            code="gravimetric_out_of_tolerance",
+            field="gross_g",
+            details=_weighing_record(failed),
+        )
+    return order
+
+
+# --- scans ---------------------------------------------------------------------------------
+
+
+def _scan(raw: str, field: str) -> str:
+    text = (raw or "").strip()
+    if not text or has_unsafe_characters(text) or len(text) > MAX_SCAN:
+        raise ValidationFailed(
+            "Lettura non valida: ripeti la scansione.", code="scan_malformed", field=field
+        )
+    return text
+
+
+def _bag(actor: User, raw: str) -> NutritionOrder:
+    """The order a scanned label names, locked; refusals name the label."""
+    order_id = order_id_from_payload(_scan(raw, "label"))
+    if order_id is None:
+        raise ValidationFailed(
+            "L'etichetta letta non è di una sacca NPT.", code="label_unreadable", field="label"
+        )
+    try:
+        return order_for_update(actor=actor, order_id=order_id)
+    except NotFound:
+        raise ValidationFailed(
+            "Nessuna sacca NPT con questa etichetta.", code="bag_unknown", field="label"
+        ) from None
+
+
+def _expiry_checked(order: NutritionOrder, now: datetime) -> None:
+    assert order.prepared_at is not None
+    expires = bag_expiry(order.prepared_at, stability_hours())
+    if now > expires:
+        raise ValidationFailed(
+            f"Sacca scaduta il {timezone.localtime(expires):%d/%m/%Y %H:%M}: non si usa.",
+            code="bag_expired",
+            field="label",
+            details={"expired_at": expires.isoformat()},
+        )
+
+
+def _prepared(order: NutritionOrder) -> None:
+    if order.state != OrderState.PREPARED:
+        raise ValidationFailed(
+            f"La sacca è «{OrderState(order.state).label}»: non è una sacca allestita da avviare.",
+            code="bag_not_prepared",
+            field="label",
+            details={"state": order.state},
+        )
+
+
+def order_check_out(*, actor: User, workstation: Workstation, label: str) -> NutritionOrder:
+    """The compounded bag leaves the pharmacy for the ward: its label scanned."""
+    require_permission(actor, PREPARE)
+    with transaction.atomic():
+        order = _bag(actor, label)
+        _prepared(order)
+        if order.checked_out_at is not None:
+            raise ConflictError(
+                "La sacca è già stata consegnata al reparto.",
+                code="bag_already_checked_out",
+            )
+        now = timezone.now()
+        _expiry_checked(order, now)
+        before = snapshot(order)
+        order.checked_out_at = now
+        order.checked_out_by = actor
+        order.save(update_fields=["checked_out_at", "checked_out_by", *order.bump(by=actor)])
+        audit_record(
+            event=events.BAG_CHECKED_OUT, actor=actor, workstation=workstation, target=order,
+            patient_id=order.patient_id, before=before,
+            after=snapshot(order) | {"checked_out_at": now.isoformat()},
+        )  # fmt: skip
+    return order
+
+
+def _rate(value: Decimal | None) -> Decimal:
+    try:
+        rate = Decimal(value) if value is not None else Decimal(0)
+    except (InvalidOperation, TypeError, ValueError):
+        rate = Decimal(0)
+    if not rate.is_finite() or not Decimal(0) < rate <= MAX_RATE_ML_H:
+        raise ValidationFailed(
+            "Indica la velocità impostata sulla pompa (mL/h, fino a 999,9).",
+            code="rate_out_of_range",
+            field="rate_ml_h",
+        )
+    return rate.quantize(Decimal("0.1"))
+
+
+def _wristband_checked(actor: User, patient_id: int, raw: str) -> str:
+    """The wristband scanned must be this patient's (a merged duplicate's names the
+    survivor)."""
+    text = _scan(raw, "wristband")
+    mrn = mrn_from_payload(text)
+    if mrn is None:
+        raise ValidationFailed(
+            "Il codice letto non è un braccialetto paziente.",
+            code="wristband_unreadable",
+            field="wristband",
+        )
+    patient = patient_get(user=actor, patient_id=patient_id)
+    found = patient_by_mrn(mrn)
+    if found is not None and found.merged_into is not None:
+        found = found.merged_into
+    if found is None or found.pk != patient.pk:
+        raise ValidationFailed(
+            "Il braccialetto letto non è di questo paziente: fermati e verifica l'identità.",
+            code="wristband_wrong_patient",
+            field="wristband",
+        )
+    return text.upper()
+
+
+def order_administer(
+    *,
+    actor: User,
+    workstation: Workstation,
+    patient_id: int,
+    wristband: str,
+    label: str,
+    rate_ml_h: Decimal | None,
+    order_id: int | None = None,
+    expected_version: int | None = None,
+) -> NutritionOrder:
+    """The bag started at the bedside after the two scans: the patient's wristband and the
+    bag's label. ``order_id``: the bag the nurse opened, when started from its page.
+    Refusals (422, nothing written): ``scan_malformed``, ``wristband_unreadable``,
+    ``wristband_wrong_patient``, ``label_unreadable``, ``bag_unknown``, ``bag_wrong_order``,
+    ``bag_wrong_patient``, ``bag_not_prepared``, ``bag_not_checked_out``, ``bag_expired``,
+    ``rate_out_of_range``."""
+    require_permission(actor, ADMINISTER)
+    with transaction.atomic():
+        scanned_wristband = _wristband_checked(actor, patient_id, wristband)
+        order = _bag(actor, label)
+        if order_id is not None and order.pk != order_id:
+            raise ValidationFailed(
+                "L'etichetta letta è di un'altra sacca.", code="bag_wrong_order", field="label"
+            )
+        if order.patient_id != patient_get(user=actor, patient_id=patient_id).pk:
+            raise ValidationFailed(
+                "La sacca letta è di un altro paziente: non avviarla.",
+                code="bag_wrong_patient",
+                field="label",
+            )
+        _prepared(order)
+        if order.checked_out_at is None:
+            raise ValidationFailed(
+                "La sacca non risulta consegnata dalla Farmacia al reparto.",
+                code="bag_not_checked_out",
+                field="label",
+            )
+        now = timezone.now()
+        _expiry_checked(order, now)
+        rate = _rate(rate_ml_h)
+        if expected_version is not None:
+            order.check_version(expected_version)
+        before = snapshot(order)
+        order.state = OrderState.ADMINISTERED
+        order.administered_at = now
+        order.administered_by = actor
+        order.rate_ml_h = rate
+        order.wristband_scan = scanned_wristband
+        order.label_scan = order.bag_id
+        order.save(
+            update_fields=[
+                "state", "administered_at", "administered_by", "rate_ml_h", "wristband_scan",
+                "label_scan", *order.bump(by=actor),
+            ]
+        )  # fmt: skip
+        audit_record(
+            event=events.ORDER_ADMINISTERED, actor=actor, workstation=workstation, target=order,
+            patient_id=order.patient_id, before=before,
+            after=snapshot(order) | {"rate_ml_h": f"{rate}", "wristband": scanned_wristband,
+                                     "label": order.bag_id},
+        )  # fmt: skip
+    return order
