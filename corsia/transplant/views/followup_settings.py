@@ -14,8 +14,9 @@ from django.views.decorators.http import require_POST
 from corsia.core.access import require_perm
 from corsia.core.domain.errors import ValidationFailed
 from corsia.core.refusals import refusal_kept
-from corsia.core.web import acting
+from corsia.core.web import acting, request_actor, request_workstation
 from corsia.transplant.permissions import DECIDE
+from corsia.transplant.selectors import transplant_get
 from corsia.transplant.services import followup_records as records
 from corsia.transplant.views.common import render_refused
 from corsia.transplant.views.followup import TEMPLATE, followup_context
@@ -34,9 +35,19 @@ def whole_number(raw: str | None, field: str, label: str, *, default: int | None
     return int(text)
 
 
+def _case_in_reach(request: HttpRequest, transplant_id: int) -> None:
+    """The settings are the hospital's, but the form is posted from a case's page: a case
+    that does not exist or is out of the reader's reach is 404 before anything is saved."""
+    transplant_get(
+        user=request_actor(request), transplant_id=transplant_id,
+        workstation=request_workstation(request),
+    )  # fmt: skip
+
+
 @require_perm(DECIDE)
 @require_POST
 def viral_threshold_set(request: HttpRequest, transplant_id: int) -> HttpResponse:
+    _case_in_reach(request, transplant_id)
     post = request.POST
     with refusal_kept() as kept:
         row = records.viral_threshold_set(
@@ -59,6 +70,7 @@ def viral_threshold_set(request: HttpRequest, transplant_id: int) -> HttpRespons
 @require_perm(DECIDE)
 @require_POST
 def trough_target_add(request: HttpRequest, transplant_id: int) -> HttpResponse:
+    _case_in_reach(request, transplant_id)
     post = request.POST
     with refusal_kept() as kept:
         records.trough_target_add(

@@ -448,3 +448,6 @@ PATIENT_LISTS["/api/v1/galenics/batches"] = [
     {"patient": "{codice_fiscale}"},
     {"patient": MASKED_TEXTS["ward"]},
 ]
+NOT_PATIENT_DATA["/api/v1/transplant/settings"] = (
+    "the hospital's viral-load thresholds and trough ranges, no patient"
+)
