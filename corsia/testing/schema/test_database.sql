@@ -1,4 +1,4 @@
--- Corsia test database snapshot, migration key 5e530bbb9959259e
+-- Corsia test database snapshot, migration key 955a9dd5809bd85e
 --
 -- PostgreSQL database dump
 --
@@ -4198,7 +4198,7 @@ CREATE FUNCTION public.pgtrigger_insert_insert_2de9d() RETURNS trigger
                             RETURN NEW;
                         END IF;
                     END IF;
-                    INSERT INTO "galenics_formulaingredientevent" ("excipient", "formula_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "position", "product_id", "quantity", "stock_amount", "stock_unit", "unit") VALUES (NEW."excipient", NEW."formula_id", NEW."id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."position", NEW."product_id", NEW."quantity", NEW."stock_amount", NEW."stock_unit", NEW."unit"); RETURN NULL;
+                    INSERT INTO "galenics_formulaingredientevent" ("excipient", "formula_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "position", "product_id", "quantity", "quantum_satis", "stock_amount", "stock_unit", "unit") VALUES (NEW."excipient", NEW."formula_id", NEW."id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."position", NEW."product_id", NEW."quantity", NEW."quantum_satis", NEW."stock_amount", NEW."stock_unit", NEW."unit"); RETURN NULL;
                 END;
             $$;
 
@@ -4219,7 +4219,7 @@ CREATE FUNCTION public.pgtrigger_insert_insert_2f092() RETURNS trigger
                             RETURN NEW;
                         END IF;
                     END IF;
-                    INSERT INTO "galenics_batchevent" ("beyond_use", "cost_center_id", "created_at", "created_by_id", "formula_id", "id", "number", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "prepared_at", "prepared_by_id", "quantity", "released_at", "released_by_id", "state", "tolerance_percent", "updated_at", "updated_by_id", "version") VALUES (NEW."beyond_use", NEW."cost_center_id", NEW."created_at", NEW."created_by_id", NEW."formula_id", NEW."id", NEW."number", NEW."patient_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."prepared_at", NEW."prepared_by_id", NEW."quantity", NEW."released_at", NEW."released_by_id", NEW."state", NEW."tolerance_percent", NEW."updated_at", NEW."updated_by_id", NEW."version"); RETURN NULL;
+                    INSERT INTO "galenics_batchevent" ("beyond_use", "cost_center_id", "created_at", "created_by_id", "formula_id", "id", "number", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "prepared_at", "prepared_by_id", "quantity", "rejected_at", "rejected_by_id", "rejection_reason", "released_at", "released_by_id", "state", "tolerance_percent", "updated_at", "updated_by_id", "version") VALUES (NEW."beyond_use", NEW."cost_center_id", NEW."created_at", NEW."created_by_id", NEW."formula_id", NEW."id", NEW."number", NEW."patient_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."prepared_at", NEW."prepared_by_id", NEW."quantity", NEW."rejected_at", NEW."rejected_by_id", NEW."rejection_reason", NEW."released_at", NEW."released_by_id", NEW."state", NEW."tolerance_percent", NEW."updated_at", NEW."updated_by_id", NEW."version"); RETURN NULL;
                 END;
             $$;
 
@@ -4429,7 +4429,7 @@ CREATE FUNCTION public.pgtrigger_insert_insert_47d4a() RETURNS trigger
                             RETURN NEW;
                         END IF;
                     END IF;
-                    INSERT INTO "nutrition_nutritionorderevent" ("administered_at", "administered_by_id", "age_days", "age_group", "blocked", "cancel_reason", "created_at", "for_date", "id", "infusion_hours", "mode", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "prepared_at", "prepared_by_id", "prescriber_id", "preterm", "rejection_reason", "results", "route", "signed_at", "signed_by_id", "state", "template_id", "updated_at", "updated_by_id", "validated_at", "validated_by_id", "validation_note", "version", "warning_reason", "weight_kg", "weight_measured_at", "workstation") VALUES (NEW."administered_at", NEW."administered_by_id", NEW."age_days", NEW."age_group", NEW."blocked", NEW."cancel_reason", NEW."created_at", NEW."for_date", NEW."id", NEW."infusion_hours", NEW."mode", NEW."patient_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."prepared_at", NEW."prepared_by_id", NEW."prescriber_id", NEW."preterm", NEW."rejection_reason", NEW."results", NEW."route", NEW."signed_at", NEW."signed_by_id", NEW."state", NEW."template_id", NEW."updated_at", NEW."updated_by_id", NEW."validated_at", NEW."validated_by_id", NEW."validation_note", NEW."version", NEW."warning_reason", NEW."weight_kg", NEW."weight_measured_at", NEW."workstation"); RETURN NULL;
+                    INSERT INTO "nutrition_nutritionorderevent" ("administered_at", "administered_by_id", "age_days", "age_group", "blocked", "cancel_reason", "checked_out_at", "checked_out_by_id", "created_at", "for_date", "id", "infusion_hours", "label_scan", "mode", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "prepared_at", "prepared_by_id", "prescriber_id", "preterm", "rate_ml_h", "rejection_reason", "results", "route", "signed_at", "signed_by_id", "state", "template_id", "updated_at", "updated_by_id", "validated_at", "validated_by_id", "validation_note", "version", "warning_reason", "weight_kg", "weight_measured_at", "workstation", "wristband_scan") VALUES (NEW."administered_at", NEW."administered_by_id", NEW."age_days", NEW."age_group", NEW."blocked", NEW."cancel_reason", NEW."checked_out_at", NEW."checked_out_by_id", NEW."created_at", NEW."for_date", NEW."id", NEW."infusion_hours", NEW."label_scan", NEW."mode", NEW."patient_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."prepared_at", NEW."prepared_by_id", NEW."prescriber_id", NEW."preterm", NEW."rate_ml_h", NEW."rejection_reason", NEW."results", NEW."route", NEW."signed_at", NEW."signed_by_id", NEW."state", NEW."template_id", NEW."updated_at", NEW."updated_by_id", NEW."validated_at", NEW."validated_by_id", NEW."validation_note", NEW."version", NEW."warning_reason", NEW."weight_kg", NEW."weight_measured_at", NEW."workstation", NEW."wristband_scan"); RETURN NULL;
                 END;
             $$;
 
@@ -4597,7 +4597,7 @@ CREATE FUNCTION public.pgtrigger_insert_insert_51cce() RETURNS trigger
                             RETURN NEW;
                         END IF;
                     END IF;
-                    INSERT INTO "galenics_batchlineevent" ("batch_id", "id", "ingredient_id", "lot", "lot_expiry", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "product_id", "required", "unit", "weighed", "weighed_at", "weighed_by_id", "within_tolerance") VALUES (NEW."batch_id", NEW."id", NEW."ingredient_id", NEW."lot", NEW."lot_expiry", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."product_id", NEW."required", NEW."unit", NEW."weighed", NEW."weighed_at", NEW."weighed_by_id", NEW."within_tolerance"); RETURN NULL;
+                    INSERT INTO "galenics_batchlineevent" ("batch_id", "id", "ingredient_id", "lot", "lot_expiry", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "product_id", "required", "unit", "waste_refusal", "wasted_units", "weighed", "weighed_at", "weighed_by_id", "within_tolerance") VALUES (NEW."batch_id", NEW."id", NEW."ingredient_id", NEW."lot", NEW."lot_expiry", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."product_id", NEW."required", NEW."unit", NEW."waste_refusal", NEW."wasted_units", NEW."weighed", NEW."weighed_at", NEW."weighed_by_id", NEW."within_tolerance"); RETURN NULL;
                 END;
             $$;
 
@@ -8230,7 +8230,7 @@ CREATE FUNCTION public.pgtrigger_update_update_0e711() RETURNS trigger
                             RETURN NEW;
                         END IF;
                     END IF;
-                    INSERT INTO "galenics_formulaingredientevent" ("excipient", "formula_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "position", "product_id", "quantity", "stock_amount", "stock_unit", "unit") VALUES (NEW."excipient", NEW."formula_id", NEW."id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."position", NEW."product_id", NEW."quantity", NEW."stock_amount", NEW."stock_unit", NEW."unit"); RETURN NULL;
+                    INSERT INTO "galenics_formulaingredientevent" ("excipient", "formula_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "position", "product_id", "quantity", "quantum_satis", "stock_amount", "stock_unit", "unit") VALUES (NEW."excipient", NEW."formula_id", NEW."id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."position", NEW."product_id", NEW."quantity", NEW."quantum_satis", NEW."stock_amount", NEW."stock_unit", NEW."unit"); RETURN NULL;
                 END;
             $$;
 
@@ -8986,7 +8986,7 @@ CREATE FUNCTION public.pgtrigger_update_update_429ef() RETURNS trigger
                             RETURN NEW;
                         END IF;
                     END IF;
-                    INSERT INTO "galenics_batchlineevent" ("batch_id", "id", "ingredient_id", "lot", "lot_expiry", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "product_id", "required", "unit", "weighed", "weighed_at", "weighed_by_id", "within_tolerance") VALUES (NEW."batch_id", NEW."id", NEW."ingredient_id", NEW."lot", NEW."lot_expiry", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."product_id", NEW."required", NEW."unit", NEW."weighed", NEW."weighed_at", NEW."weighed_by_id", NEW."within_tolerance"); RETURN NULL;
+                    INSERT INTO "galenics_batchlineevent" ("batch_id", "id", "ingredient_id", "lot", "lot_expiry", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "product_id", "required", "unit", "waste_refusal", "wasted_units", "weighed", "weighed_at", "weighed_by_id", "within_tolerance") VALUES (NEW."batch_id", NEW."id", NEW."ingredient_id", NEW."lot", NEW."lot_expiry", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."product_id", NEW."required", NEW."unit", NEW."waste_refusal", NEW."wasted_units", NEW."weighed", NEW."weighed_at", NEW."weighed_by_id", NEW."within_tolerance"); RETURN NULL;
                 END;
             $$;
 
@@ -9595,7 +9595,7 @@ CREATE FUNCTION public.pgtrigger_update_update_70cef() RETURNS trigger
                             RETURN NEW;
                         END IF;
                     END IF;
-                    INSERT INTO "galenics_batchevent" ("beyond_use", "cost_center_id", "created_at", "created_by_id", "formula_id", "id", "number", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "prepared_at", "prepared_by_id", "quantity", "released_at", "released_by_id", "state", "tolerance_percent", "updated_at", "updated_by_id", "version") VALUES (NEW."beyond_use", NEW."cost_center_id", NEW."created_at", NEW."created_by_id", NEW."formula_id", NEW."id", NEW."number", NEW."patient_id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."prepared_at", NEW."prepared_by_id", NEW."quantity", NEW."released_at", NEW."released_by_id", NEW."state", NEW."tolerance_percent", NEW."updated_at", NEW."updated_by_id", NEW."version"); RETURN NULL;
+                    INSERT INTO "galenics_batchevent" ("beyond_use", "cost_center_id", "created_at", "created_by_id", "formula_id", "id", "number", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "prepared_at", "prepared_by_id", "quantity", "rejected_at", "rejected_by_id", "rejection_reason", "released_at", "released_by_id", "state", "tolerance_percent", "updated_at", "updated_by_id", "version") VALUES (NEW."beyond_use", NEW."cost_center_id", NEW."created_at", NEW."created_by_id", NEW."formula_id", NEW."id", NEW."number", NEW."patient_id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."prepared_at", NEW."prepared_by_id", NEW."quantity", NEW."rejected_at", NEW."rejected_by_id", NEW."rejection_reason", NEW."released_at", NEW."released_by_id", NEW."state", NEW."tolerance_percent", NEW."updated_at", NEW."updated_by_id", NEW."version"); RETURN NULL;
                 END;
             $$;
 
@@ -10876,7 +10876,7 @@ CREATE FUNCTION public.pgtrigger_update_update_fe78e() RETURNS trigger
                             RETURN NEW;
                         END IF;
                     END IF;
-                    INSERT INTO "nutrition_nutritionorderevent" ("administered_at", "administered_by_id", "age_days", "age_group", "blocked", "cancel_reason", "created_at", "for_date", "id", "infusion_hours", "mode", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "prepared_at", "prepared_by_id", "prescriber_id", "preterm", "rejection_reason", "results", "route", "signed_at", "signed_by_id", "state", "template_id", "updated_at", "updated_by_id", "validated_at", "validated_by_id", "validation_note", "version", "warning_reason", "weight_kg", "weight_measured_at", "workstation") VALUES (NEW."administered_at", NEW."administered_by_id", NEW."age_days", NEW."age_group", NEW."blocked", NEW."cancel_reason", NEW."created_at", NEW."for_date", NEW."id", NEW."infusion_hours", NEW."mode", NEW."patient_id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."prepared_at", NEW."prepared_by_id", NEW."prescriber_id", NEW."preterm", NEW."rejection_reason", NEW."results", NEW."route", NEW."signed_at", NEW."signed_by_id", NEW."state", NEW."template_id", NEW."updated_at", NEW."updated_by_id", NEW."validated_at", NEW."validated_by_id", NEW."validation_note", NEW."version", NEW."warning_reason", NEW."weight_kg", NEW."weight_measured_at", NEW."workstation"); RETURN NULL;
+                    INSERT INTO "nutrition_nutritionorderevent" ("administered_at", "administered_by_id", "age_days", "age_group", "blocked", "cancel_reason", "checked_out_at", "checked_out_by_id", "created_at", "for_date", "id", "infusion_hours", "label_scan", "mode", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "prepared_at", "prepared_by_id", "prescriber_id", "preterm", "rate_ml_h", "rejection_reason", "results", "route", "signed_at", "signed_by_id", "state", "template_id", "updated_at", "updated_by_id", "validated_at", "validated_by_id", "validation_note", "version", "warning_reason", "weight_kg", "weight_measured_at", "workstation", "wristband_scan") VALUES (NEW."administered_at", NEW."administered_by_id", NEW."age_days", NEW."age_group", NEW."blocked", NEW."cancel_reason", NEW."checked_out_at", NEW."checked_out_by_id", NEW."created_at", NEW."for_date", NEW."id", NEW."infusion_hours", NEW."label_scan", NEW."mode", NEW."patient_id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."prepared_at", NEW."prepared_by_id", NEW."prescriber_id", NEW."preterm", NEW."rate_ml_h", NEW."rejection_reason", NEW."results", NEW."route", NEW."signed_at", NEW."signed_by_id", NEW."state", NEW."template_id", NEW."updated_at", NEW."updated_by_id", NEW."validated_at", NEW."validated_by_id", NEW."validation_note", NEW."version", NEW."warning_reason", NEW."weight_kg", NEW."weight_measured_at", NEW."workstation", NEW."wristband_scan"); RETURN NULL;
                 END;
             $$;
 
@@ -10898,6 +10898,27 @@ CREATE FUNCTION public.pgtrigger_update_update_fe890() RETURNS trigger
                         END IF;
                     END IF;
                     INSERT INTO "nursing_nursingnoteevent" ("author_id", "correction_reason", "id", "kind", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "supersedes_id", "text", "workstation", "written_at") VALUES (NEW."author_id", NEW."correction_reason", NEW."id", NEW."kind", NEW."patient_id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."supersedes_id", NEW."text", NEW."workstation", NEW."written_at"); RETURN NULL;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_weighing_written_once_435fb(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_weighing_written_once_435fb() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
                 END;
             $$;
 
@@ -15078,6 +15099,9 @@ CREATE TABLE public.galenics_batch (
     released_by_id bigint,
     updated_by_id bigint,
     formula_id bigint NOT NULL,
+    rejected_at timestamp with time zone,
+    rejected_by_id bigint,
+    rejection_reason text NOT NULL,
     CONSTRAINT galenics_batch_version_check CHECK ((version >= 0))
 );
 
@@ -15124,6 +15148,9 @@ CREATE TABLE public.galenics_batchevent (
     released_by_id bigint,
     updated_by_id bigint,
     formula_id bigint NOT NULL,
+    rejected_at timestamp with time zone,
+    rejected_by_id bigint,
+    rejection_reason text NOT NULL,
     CONSTRAINT galenics_batchevent_version_check CHECK ((version >= 0))
 );
 
@@ -15148,7 +15175,7 @@ ALTER TABLE public.galenics_batchevent ALTER COLUMN pgh_id ADD GENERATED BY DEFA
 
 CREATE TABLE public.galenics_batchline (
     id bigint NOT NULL,
-    required numeric(18,6) NOT NULL,
+    required numeric(18,6),
     unit character varying(8) NOT NULL,
     weighed numeric(18,6),
     lot character varying(40) NOT NULL,
@@ -15158,7 +15185,10 @@ CREATE TABLE public.galenics_batchline (
     batch_id bigint NOT NULL,
     product_id bigint NOT NULL,
     weighed_by_id bigint,
-    ingredient_id bigint NOT NULL
+    ingredient_id bigint NOT NULL,
+    waste_refusal character varying(40) NOT NULL,
+    wasted_units integer,
+    CONSTRAINT galenics_batchline_wasted_units_check CHECK ((wasted_units >= 0))
 );
 
 
@@ -15185,7 +15215,7 @@ CREATE TABLE public.galenics_batchlineevent (
     pgh_created_at timestamp with time zone NOT NULL,
     pgh_label text NOT NULL,
     id bigint NOT NULL,
-    required numeric(18,6) NOT NULL,
+    required numeric(18,6),
     unit character varying(8) NOT NULL,
     weighed numeric(18,6),
     lot character varying(40) NOT NULL,
@@ -15197,7 +15227,10 @@ CREATE TABLE public.galenics_batchlineevent (
     pgh_obj_id bigint NOT NULL,
     product_id bigint NOT NULL,
     weighed_by_id bigint,
-    ingredient_id bigint NOT NULL
+    ingredient_id bigint NOT NULL,
+    waste_refusal character varying(40) NOT NULL,
+    wasted_units integer,
+    CONSTRAINT galenics_batchlineevent_wasted_units_check CHECK ((wasted_units >= 0))
 );
 
 
@@ -15384,13 +15417,15 @@ CREATE TABLE public.galenics_formulaingredient (
     id bigint NOT NULL,
     "position" smallint NOT NULL,
     excipient boolean NOT NULL,
-    quantity numeric(18,6) NOT NULL,
+    quantity numeric(18,6),
     unit character varying(8) NOT NULL,
     stock_amount numeric(18,6) NOT NULL,
     stock_unit character varying(8) NOT NULL,
     formula_id bigint NOT NULL,
     product_id bigint NOT NULL,
-    CONSTRAINT galenics_formulaingredient_position_check CHECK (("position" >= 0))
+    quantum_satis boolean NOT NULL,
+    CONSTRAINT galenics_formulaingredient_position_check CHECK (("position" >= 0)),
+    CONSTRAINT galenics_ingredient_amount_or_qs CHECK ((((quantity IS NULL) AND quantum_satis) OR ((quantity IS NOT NULL) AND (NOT quantum_satis))))
 );
 
 
@@ -15419,7 +15454,7 @@ CREATE TABLE public.galenics_formulaingredientevent (
     id bigint NOT NULL,
     "position" smallint NOT NULL,
     excipient boolean NOT NULL,
-    quantity numeric(18,6) NOT NULL,
+    quantity numeric(18,6),
     unit character varying(8) NOT NULL,
     stock_amount numeric(18,6) NOT NULL,
     stock_unit character varying(8) NOT NULL,
@@ -15427,6 +15462,7 @@ CREATE TABLE public.galenics_formulaingredientevent (
     pgh_context_id uuid,
     pgh_obj_id bigint NOT NULL,
     product_id bigint NOT NULL,
+    quantum_satis boolean NOT NULL,
     CONSTRAINT galenics_formulaingredientevent_position_check CHECK (("position" >= 0))
 );
 
@@ -17018,6 +17054,42 @@ ALTER TABLE public.nursing_scaleevent ALTER COLUMN pgh_id ADD GENERATED BY DEFAU
 
 
 --
+-- Name: nutrition_bagweighing; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.nutrition_bagweighing (
+    id bigint NOT NULL,
+    gross_g numeric(9,2) NOT NULL,
+    tare_g numeric(9,2) NOT NULL,
+    measured_net_g numeric(9,2) NOT NULL,
+    expected_net_g numeric(9,2) NOT NULL,
+    deviation_g numeric(9,2) NOT NULL,
+    deviation_percent numeric(12,2) NOT NULL,
+    tolerance_percent numeric(5,2) NOT NULL,
+    passed boolean NOT NULL,
+    densities_to_verify jsonb NOT NULL,
+    weighed_at timestamp with time zone NOT NULL,
+    workstation character varying(120) NOT NULL,
+    order_id bigint NOT NULL,
+    weighed_by_id bigint NOT NULL
+);
+
+
+--
+-- Name: nutrition_bagweighing_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.nutrition_bagweighing ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.nutrition_bagweighing_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
 -- Name: nutrition_nutritionorder; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -17055,6 +17127,11 @@ CREATE TABLE public.nutrition_nutritionorder (
     updated_by_id bigint,
     validated_by_id bigint,
     template_id bigint,
+    checked_out_at timestamp with time zone,
+    checked_out_by_id bigint,
+    label_scan character varying(64) DEFAULT ''::character varying NOT NULL,
+    rate_ml_h numeric(6,1),
+    wristband_scan character varying(64) DEFAULT ''::character varying NOT NULL,
     CONSTRAINT nutrition_nutritionorder_version_check CHECK ((version >= 0)),
     CONSTRAINT nutrition_order_cancelled_has_reason CHECK (((NOT ((state)::text = 'cancelled'::text)) OR (NOT (cancel_reason = ''::text)))),
     CONSTRAINT nutrition_order_not_self_validated CHECK (((validated_by_id IS NULL) OR (NOT ((validated_by_id = prescriber_id) AND (validated_by_id IS NOT NULL))))),
@@ -17120,6 +17197,11 @@ CREATE TABLE public.nutrition_nutritionorderevent (
     updated_by_id bigint,
     validated_by_id bigint,
     template_id bigint,
+    checked_out_at timestamp with time zone,
+    checked_out_by_id bigint,
+    label_scan character varying(64) DEFAULT ''::character varying NOT NULL,
+    rate_ml_h numeric(6,1),
+    wristband_scan character varying(64) DEFAULT ''::character varying NOT NULL,
     CONSTRAINT nutrition_nutritionorderevent_version_check CHECK ((version >= 0))
 );
 
@@ -24810,70 +24892,70 @@ COPY public.auth_permission (id, name, content_type_id, codename) FROM stdin;
 610	Can change ward template event	277	change_wardtemplateevent
 611	Can delete ward template event	277	delete_wardtemplateevent
 612	Can view ward template event	277	view_wardtemplateevent
-613	Can add transplant event	279	add_transplantevent
-614	Can change transplant event	279	change_transplantevent
-615	Can delete transplant event	279	delete_transplantevent
-616	Can view transplant event	279	view_transplantevent
-617	Can add custody event event	281	add_custodyeventevent
-618	Can change custody event event	281	change_custodyeventevent
-619	Can delete custody event event	281	delete_custodyeventevent
-620	Can view custody event event	281	view_custodyeventevent
-621	Can add daily count event	283	add_dailycountevent
-622	Can change daily count event	283	change_dailycountevent
-623	Can delete daily count event	283	delete_dailycountevent
-624	Can view daily count event	283	view_dailycountevent
-625	Can add donor event	285	add_donorevent
-626	Can change donor event	285	change_donorevent
-627	Can delete donor event	285	delete_donorevent
-628	Can view donor event	285	view_donorevent
-629	Can add infusion event	287	add_infusionevent
-630	Can change infusion event	287	change_infusionevent
-631	Can delete infusion event	287	delete_infusionevent
-632	Can view infusion event	287	view_infusionevent
-633	Can add product event	289	add_productevent
-634	Can change product event	289	change_productevent
-635	Can delete product event	289	delete_productevent
-636	Can view product event	289	view_productevent
-637	Can add trough target event	290	add_troughtargetevent
-638	Can change trough target event	290	change_troughtargetevent
-639	Can delete trough target event	290	delete_troughtargetevent
-640	Can view trough target event	290	view_troughtargetevent
-641	Can add viral load event	292	add_viralloadevent
-642	Can change viral load event	292	change_viralloadevent
-643	Can delete viral load event	292	delete_viralloadevent
-644	Can view viral load event	292	view_viralloadevent
-645	Can add viral threshold event	294	add_viralthresholdevent
-646	Can change viral threshold event	294	change_viralthresholdevent
-647	Can delete viral threshold event	294	delete_viralthresholdevent
-648	Can view viral threshold event	294	view_viralthresholdevent
-649	Can add adverse event event	296	add_adverseeventevent
-650	Can change adverse event event	296	change_adverseeventevent
-651	Can delete adverse event event	296	delete_adverseeventevent
-652	Can view adverse event event	296	view_adverseeventevent
-653	Can add agvhd assessment event	298	add_agvhdassessmentevent
-654	Can change agvhd assessment event	298	change_agvhdassessmentevent
-655	Can delete agvhd assessment event	298	delete_agvhdassessmentevent
-656	Can view agvhd assessment event	298	view_agvhdassessmentevent
-657	Can add cgvhd assessment event	300	add_cgvhdassessmentevent
-658	Can change cgvhd assessment event	300	change_cgvhdassessmentevent
-659	Can delete cgvhd assessment event	300	delete_cgvhdassessmentevent
-660	Can view cgvhd assessment event	300	view_cgvhdassessmentevent
-661	Can add consent event	302	add_consentevent
-662	Can change consent event	302	change_consentevent
-663	Can delete consent event	302	delete_consentevent
-664	Can view consent event	302	view_consentevent
-665	Can add follow up visit event	304	add_followupvisitevent
-666	Can change follow up visit event	304	change_followupvisitevent
-667	Can delete follow up visit event	304	delete_followupvisitevent
-668	Can view follow up visit event	304	view_followupvisitevent
-669	Can add outcome event	306	add_outcomeevent
-670	Can change outcome event	306	change_outcomeevent
-671	Can delete outcome event	306	delete_outcomeevent
-672	Can view outcome event	306	view_outcomeevent
-673	Can add response assessment event	308	add_responseassessmentevent
-674	Can change response assessment event	308	change_responseassessmentevent
-675	Can delete response assessment event	308	delete_responseassessmentevent
-676	Can view response assessment event	308	view_responseassessmentevent
+613	Can add transplant event	280	add_transplantevent
+614	Can change transplant event	280	change_transplantevent
+615	Can delete transplant event	280	delete_transplantevent
+616	Can view transplant event	280	view_transplantevent
+617	Can add custody event event	282	add_custodyeventevent
+618	Can change custody event event	282	change_custodyeventevent
+619	Can delete custody event event	282	delete_custodyeventevent
+620	Can view custody event event	282	view_custodyeventevent
+621	Can add daily count event	284	add_dailycountevent
+622	Can change daily count event	284	change_dailycountevent
+623	Can delete daily count event	284	delete_dailycountevent
+624	Can view daily count event	284	view_dailycountevent
+625	Can add donor event	286	add_donorevent
+626	Can change donor event	286	change_donorevent
+627	Can delete donor event	286	delete_donorevent
+628	Can view donor event	286	view_donorevent
+629	Can add infusion event	288	add_infusionevent
+630	Can change infusion event	288	change_infusionevent
+631	Can delete infusion event	288	delete_infusionevent
+632	Can view infusion event	288	view_infusionevent
+633	Can add product event	290	add_productevent
+634	Can change product event	290	change_productevent
+635	Can delete product event	290	delete_productevent
+636	Can view product event	290	view_productevent
+637	Can add trough target event	291	add_troughtargetevent
+638	Can change trough target event	291	change_troughtargetevent
+639	Can delete trough target event	291	delete_troughtargetevent
+640	Can view trough target event	291	view_troughtargetevent
+641	Can add viral load event	293	add_viralloadevent
+642	Can change viral load event	293	change_viralloadevent
+643	Can delete viral load event	293	delete_viralloadevent
+644	Can view viral load event	293	view_viralloadevent
+645	Can add viral threshold event	295	add_viralthresholdevent
+646	Can change viral threshold event	295	change_viralthresholdevent
+647	Can delete viral threshold event	295	delete_viralthresholdevent
+648	Can view viral threshold event	295	view_viralthresholdevent
+649	Can add adverse event event	297	add_adverseeventevent
+650	Can change adverse event event	297	change_adverseeventevent
+651	Can delete adverse event event	297	delete_adverseeventevent
+652	Can view adverse event event	297	view_adverseeventevent
+653	Can add agvhd assessment event	299	add_agvhdassessmentevent
+654	Can change agvhd assessment event	299	change_agvhdassessmentevent
+655	Can delete agvhd assessment event	299	delete_agvhdassessmentevent
+656	Can view agvhd assessment event	299	view_agvhdassessmentevent
+657	Can add cgvhd assessment event	301	add_cgvhdassessmentevent
+658	Can change cgvhd assessment event	301	change_cgvhdassessmentevent
+659	Can delete cgvhd assessment event	301	delete_cgvhdassessmentevent
+660	Can view cgvhd assessment event	301	view_cgvhdassessmentevent
+661	Can add consent event	303	add_consentevent
+662	Can change consent event	303	change_consentevent
+663	Can delete consent event	303	delete_consentevent
+664	Can view consent event	303	view_consentevent
+665	Can add follow up visit event	305	add_followupvisitevent
+666	Can change follow up visit event	305	change_followupvisitevent
+667	Can delete follow up visit event	305	delete_followupvisitevent
+668	Can view follow up visit event	305	view_followupvisitevent
+669	Can add outcome event	307	add_outcomeevent
+670	Can change outcome event	307	change_outcomeevent
+671	Can delete outcome event	307	delete_outcomeevent
+672	Can view outcome event	307	view_outcomeevent
+673	Can add response assessment event	309	add_responseassessmentevent
+674	Can change response assessment event	309	change_responseassessmentevent
+675	Can delete response assessment event	309	delete_responseassessmentevent
+676	Can view response assessment event	309	view_responseassessmentevent
 \.
 
 
@@ -25351,38 +25433,39 @@ COPY public.django_content_type (id, app_label, model) FROM stdin;
 275	nutrition	wardtemplate
 276	nutrition	nutritionorderevent
 277	nutrition	wardtemplateevent
-278	transplant	transplant
-279	transplant	transplantevent
-280	transplant	custodyevent
-281	transplant	custodyeventevent
-282	transplant	dailycount
-283	transplant	dailycountevent
-284	transplant	donor
-285	transplant	donorevent
-286	transplant	infusion
-287	transplant	infusionevent
-288	transplant	product
-289	transplant	productevent
-290	transplant	troughtargetevent
-291	transplant	viralload
-292	transplant	viralloadevent
-293	transplant	viralthreshold
-294	transplant	viralthresholdevent
-295	transplant	adverseevent
-296	transplant	adverseeventevent
-297	transplant	agvhdassessment
-298	transplant	agvhdassessmentevent
-299	transplant	cgvhdassessment
-300	transplant	cgvhdassessmentevent
-301	transplant	consent
-302	transplant	consentevent
-303	transplant	followupvisit
-304	transplant	followupvisitevent
-305	transplant	outcome
-306	transplant	outcomeevent
-307	transplant	responseassessment
-308	transplant	responseassessmentevent
-309	transplant	troughtarget
+278	nutrition	bagweighing
+279	transplant	transplant
+280	transplant	transplantevent
+281	transplant	custodyevent
+282	transplant	custodyeventevent
+283	transplant	dailycount
+284	transplant	dailycountevent
+285	transplant	donor
+286	transplant	donorevent
+287	transplant	infusion
+288	transplant	infusionevent
+289	transplant	product
+290	transplant	productevent
+291	transplant	troughtargetevent
+292	transplant	viralload
+293	transplant	viralloadevent
+294	transplant	viralthreshold
+295	transplant	viralthresholdevent
+296	transplant	adverseevent
+297	transplant	adverseeventevent
+298	transplant	agvhdassessment
+299	transplant	agvhdassessmentevent
+300	transplant	cgvhdassessment
+301	transplant	cgvhdassessmentevent
+302	transplant	consent
+303	transplant	consentevent
+304	transplant	followupvisit
+305	transplant	followupvisitevent
+306	transplant	outcome
+307	transplant	outcomeevent
+308	transplant	responseassessment
+309	transplant	responseassessmentevent
+310	transplant	troughtarget
 \.
 
 
@@ -25476,86 +25559,88 @@ COPY public.django_migrations (id, app, name, applied) FROM stdin;
 83	inventory	0001_initial	2000-01-01 00:00:00+00
 84	inventory	0002_merge_movable	2000-01-01 00:00:00+00
 85	galenics	0001_initial	2000-01-01 00:00:00+00
-86	records	0001_diary	2000-01-01 00:00:00+00
-87	records	0002_vital_signs	2000-01-01 00:00:00+00
-88	records	0003_anamnesis	2000-01-01 00:00:00+00
-89	records	0004_diagnosis_and_performance_status	2000-01-01 00:00:00+00
-90	records	0005_lab_results	2000-01-01 00:00:00+00
-91	records	0006_staging_and_scores	2000-01-01 00:00:00+00
-92	prescribing	0006_order_life_validation_schedule	2000-01-01 00:00:00+00
-93	prescribing	0007_prior_dose_elsewhere	2000-01-01 00:00:00+00
-94	prescribing	0008_item_limit_blocks_and_overrides	2000-01-01 00:00:00+00
-95	prescribing	0009_orderitem_history_triggers	2000-01-01 00:00:00+00
-96	prescribing	0010_order_measure_dates	2000-01-01 00:00:00+00
-97	prescribing	0011_therapyorder_history_triggers	2000-01-01 00:00:00+00
-98	prescribing	0012_raw_sql_defaults	2000-01-01 00:00:00+00
-99	prescribing	0013_order_allergy_overrides	2000-01-01 00:00:00+00
-100	records	0007_treatment_course	2000-01-01 00:00:00+00
-101	records	0008_letters_and_boards	2000-01-01 00:00:00+00
-102	records	0009_clinical_reports	2000-01-01 00:00:00+00
-103	interop	0001_inbound_messages	2000-01-01 00:00:00+00
-104	interop	0002_loinc_codes	2000-01-01 00:00:00+00
-105	interop	0003_outbound	2000-01-01 00:00:00+00
-106	nursing	0001_initial	2000-01-01 00:00:00+00
-107	nursing	0002_monitoringentry_monitoringentryevent_and_more	2000-01-01 00:00:00+00
-108	nursing	0003_care_process	2000-01-01 00:00:00+00
-109	nutrition	0001_initial	2000-01-01 00:00:00+00
-110	prescribing	0014_order_item_unrounded_dose	2000-01-01 00:00:00+00
-111	prescribing	0015_merge_movable	2000-01-01 00:00:00+00
-112	procrastinate	0001_initial	2000-01-01 00:00:00+00
-113	procrastinate	0002_drop_started_at_column	2000-01-01 00:00:00+00
-114	procrastinate	0003_drop_started_at_column	2000-01-01 00:00:00+00
-115	procrastinate	0004_drop_procrastinate_version_table	2000-01-01 00:00:00+00
-116	procrastinate	0005_fix_procrastinate_fetch_job	2000-01-01 00:00:00+00
-117	procrastinate	0006_fix_trigger_status_events_insert	2000-01-01 00:00:00+00
-118	procrastinate	0007_add_queueing_lock_column	2000-01-01 00:00:00+00
-119	procrastinate	0008_close_fetch_job_race_condition	2000-01-01 00:00:00+00
-120	procrastinate	0009_add_defer_job_function	2000-01-01 00:00:00+00
-121	procrastinate	0010_add_procrastinate_periodic_defers	2000-01-01 00:00:00+00
-122	procrastinate	0011_add_foreign_key_index	2000-01-01 00:00:00+00
-123	procrastinate	0012_add_locks_to_periodic_defer	2000-01-01 00:00:00+00
-124	procrastinate	0013_fix_procrastinate_defer_periodic_job	2000-01-01 00:00:00+00
-125	procrastinate	0014_add_finish_job_and_retry_job_functions	2000-01-01 00:00:00+00
-126	procrastinate	0015_add_trigger_on_job_deletion	2000-01-01 00:00:00+00
-127	procrastinate	0016_delete_finished_jobs	2000-01-01 00:00:00+00
-128	procrastinate	0017_add_checks_to_finish_job	2000-01-01 00:00:00+00
-129	procrastinate	0018_add_checks_to_retry_job	2000-01-01 00:00:00+00
-130	procrastinate	0019_fix_finish_job_compat_issue	2000-01-01 00:00:00+00
-131	procrastinate	0020_add_index_on_procrastinate_jobs	2000-01-01 00:00:00+00
-132	procrastinate	0021_add_kwargs_to_defer_periodic_job	2000-01-01 00:00:00+00
-133	procrastinate	0022_null_locks_excluded	2000-01-01 00:00:00+00
-134	procrastinate	0023_remove_old_finish_job_function	2000-01-01 00:00:00+00
-135	procrastinate	0024_job_id_bigint	2000-01-01 00:00:00+00
-136	procrastinate	0025_add_models	2000-01-01 00:00:00+00
-137	procrastinate	0026_add_job_priority	2000-01-01 00:00:00+00
-138	procrastinate	0027_add_periodic_job_priority	2000-01-01 00:00:00+00
-139	procrastinate	0028_add_cancel_states	2000-01-01 00:00:00+00
-140	procrastinate	0029_add_additional_params_to_retry_job	2000-01-01 00:00:00+00
-141	procrastinate	0030_alter_procrastinateevent_options	2000-01-01 00:00:00+00
-142	procrastinate	0031_add_indexes_for_fetch_job	2000-01-01 00:00:00+00
-143	procrastinate	0032_pre_cancel_notification	2000-01-01 00:00:00+00
-144	procrastinate	0033_post_cancel_notification	2000-01-01 00:00:00+00
-145	procrastinate	0034_pre_add_heartbeat	2000-01-01 00:00:00+00
-146	procrastinate	0035_post_add_heartbeat	2000-01-01 00:00:00+00
-147	procrastinate	0036_add_worker_model	2000-01-01 00:00:00+00
-148	procrastinate	0037_pre_batch_defer_jobs	2000-01-01 00:00:00+00
-149	procrastinate	0038_post_batch_defer_jobs	2000-01-01 00:00:00+00
-150	procrastinate	0039_pre_priority_lock_fetch_job	2000-01-01 00:00:00+00
-151	procrastinate	0040_pre_retry_failed_job	2000-01-01 00:00:00+00
-152	procrastinate	0041_post_retry_failed_job	2000-01-01 00:00:00+00
-153	records	0010_merge_movable	2000-01-01 00:00:00+00
-154	sessions	0001_initial	2000-01-01 00:00:00+00
-155	therapy	0001_initial	2000-01-01 00:00:00+00
-156	therapy	0002_dose_corrections_cabinet	2000-01-01 00:00:00+00
-157	toxicity	0001_initial	2000-01-01 00:00:00+00
-158	toxicity	0002_ctcae_italian_labels	2000-01-01 00:00:00+00
-159	transfusion	0001_initial	2000-01-01 00:00:00+00
-160	transfusion	0002_emergency_crossmatch	2000-01-01 00:00:00+00
-161	transplant	0001_initial	2000-01-01 00:00:00+00
-162	transplant	0002_pretransplant	2000-01-01 00:00:00+00
-163	transplant	0002_followup	2000-01-01 00:00:00+00
-164	transplant	0003_merge_0002_followup_0002_pretransplant	2000-01-01 00:00:00+00
-165	vascular	0001_initial	2000-01-01 00:00:00+00
+86	galenics	0002_batch_rejection_and_quantum_satis	2000-01-01 00:00:00+00
+87	records	0001_diary	2000-01-01 00:00:00+00
+88	records	0002_vital_signs	2000-01-01 00:00:00+00
+89	records	0003_anamnesis	2000-01-01 00:00:00+00
+90	records	0004_diagnosis_and_performance_status	2000-01-01 00:00:00+00
+91	records	0005_lab_results	2000-01-01 00:00:00+00
+92	records	0006_staging_and_scores	2000-01-01 00:00:00+00
+93	prescribing	0006_order_life_validation_schedule	2000-01-01 00:00:00+00
+94	prescribing	0007_prior_dose_elsewhere	2000-01-01 00:00:00+00
+95	prescribing	0008_item_limit_blocks_and_overrides	2000-01-01 00:00:00+00
+96	prescribing	0009_orderitem_history_triggers	2000-01-01 00:00:00+00
+97	prescribing	0010_order_measure_dates	2000-01-01 00:00:00+00
+98	prescribing	0011_therapyorder_history_triggers	2000-01-01 00:00:00+00
+99	prescribing	0012_raw_sql_defaults	2000-01-01 00:00:00+00
+100	prescribing	0013_order_allergy_overrides	2000-01-01 00:00:00+00
+101	records	0007_treatment_course	2000-01-01 00:00:00+00
+102	records	0008_letters_and_boards	2000-01-01 00:00:00+00
+103	records	0009_clinical_reports	2000-01-01 00:00:00+00
+104	interop	0001_inbound_messages	2000-01-01 00:00:00+00
+105	interop	0002_loinc_codes	2000-01-01 00:00:00+00
+106	interop	0003_outbound	2000-01-01 00:00:00+00
+107	nursing	0001_initial	2000-01-01 00:00:00+00
+108	nursing	0002_monitoringentry_monitoringentryevent_and_more	2000-01-01 00:00:00+00
+109	nursing	0003_care_process	2000-01-01 00:00:00+00
+110	nutrition	0001_initial	2000-01-01 00:00:00+00
+111	nutrition	0002_bag_weighing_bedside	2000-01-01 00:00:00+00
+112	prescribing	0014_order_item_unrounded_dose	2000-01-01 00:00:00+00
+113	prescribing	0015_merge_movable	2000-01-01 00:00:00+00
+114	procrastinate	0001_initial	2000-01-01 00:00:00+00
+115	procrastinate	0002_drop_started_at_column	2000-01-01 00:00:00+00
+116	procrastinate	0003_drop_started_at_column	2000-01-01 00:00:00+00
+117	procrastinate	0004_drop_procrastinate_version_table	2000-01-01 00:00:00+00
+118	procrastinate	0005_fix_procrastinate_fetch_job	2000-01-01 00:00:00+00
+119	procrastinate	0006_fix_trigger_status_events_insert	2000-01-01 00:00:00+00
+120	procrastinate	0007_add_queueing_lock_column	2000-01-01 00:00:00+00
+121	procrastinate	0008_close_fetch_job_race_condition	2000-01-01 00:00:00+00
+122	procrastinate	0009_add_defer_job_function	2000-01-01 00:00:00+00
+123	procrastinate	0010_add_procrastinate_periodic_defers	2000-01-01 00:00:00+00
+124	procrastinate	0011_add_foreign_key_index	2000-01-01 00:00:00+00
+125	procrastinate	0012_add_locks_to_periodic_defer	2000-01-01 00:00:00+00
+126	procrastinate	0013_fix_procrastinate_defer_periodic_job	2000-01-01 00:00:00+00
+127	procrastinate	0014_add_finish_job_and_retry_job_functions	2000-01-01 00:00:00+00
+128	procrastinate	0015_add_trigger_on_job_deletion	2000-01-01 00:00:00+00
+129	procrastinate	0016_delete_finished_jobs	2000-01-01 00:00:00+00
+130	procrastinate	0017_add_checks_to_finish_job	2000-01-01 00:00:00+00
+131	procrastinate	0018_add_checks_to_retry_job	2000-01-01 00:00:00+00
+132	procrastinate	0019_fix_finish_job_compat_issue	2000-01-01 00:00:00+00
+133	procrastinate	0020_add_index_on_procrastinate_jobs	2000-01-01 00:00:00+00
+134	procrastinate	0021_add_kwargs_to_defer_periodic_job	2000-01-01 00:00:00+00
+135	procrastinate	0022_null_locks_excluded	2000-01-01 00:00:00+00
+136	procrastinate	0023_remove_old_finish_job_function	2000-01-01 00:00:00+00
+137	procrastinate	0024_job_id_bigint	2000-01-01 00:00:00+00
+138	procrastinate	0025_add_models	2000-01-01 00:00:00+00
+139	procrastinate	0026_add_job_priority	2000-01-01 00:00:00+00
+140	procrastinate	0027_add_periodic_job_priority	2000-01-01 00:00:00+00
+141	procrastinate	0028_add_cancel_states	2000-01-01 00:00:00+00
+142	procrastinate	0029_add_additional_params_to_retry_job	2000-01-01 00:00:00+00
+143	procrastinate	0030_alter_procrastinateevent_options	2000-01-01 00:00:00+00
+144	procrastinate	0031_add_indexes_for_fetch_job	2000-01-01 00:00:00+00
+145	procrastinate	0032_pre_cancel_notification	2000-01-01 00:00:00+00
+146	procrastinate	0033_post_cancel_notification	2000-01-01 00:00:00+00
+147	procrastinate	0034_pre_add_heartbeat	2000-01-01 00:00:00+00
+148	procrastinate	0035_post_add_heartbeat	2000-01-01 00:00:00+00
+149	procrastinate	0036_add_worker_model	2000-01-01 00:00:00+00
+150	procrastinate	0037_pre_batch_defer_jobs	2000-01-01 00:00:00+00
+151	procrastinate	0038_post_batch_defer_jobs	2000-01-01 00:00:00+00
+152	procrastinate	0039_pre_priority_lock_fetch_job	2000-01-01 00:00:00+00
+153	procrastinate	0040_pre_retry_failed_job	2000-01-01 00:00:00+00
+154	procrastinate	0041_post_retry_failed_job	2000-01-01 00:00:00+00
+155	records	0010_merge_movable	2000-01-01 00:00:00+00
+156	sessions	0001_initial	2000-01-01 00:00:00+00
+157	therapy	0001_initial	2000-01-01 00:00:00+00
+158	therapy	0002_dose_corrections_cabinet	2000-01-01 00:00:00+00
+159	toxicity	0001_initial	2000-01-01 00:00:00+00
+160	toxicity	0002_ctcae_italian_labels	2000-01-01 00:00:00+00
+161	transfusion	0001_initial	2000-01-01 00:00:00+00
+162	transfusion	0002_emergency_crossmatch	2000-01-01 00:00:00+00
+163	transplant	0001_initial	2000-01-01 00:00:00+00
+164	transplant	0002_pretransplant	2000-01-01 00:00:00+00
+165	transplant	0002_followup	2000-01-01 00:00:00+00
+166	transplant	0003_merge_0002_followup_0002_pretransplant	2000-01-01 00:00:00+00
+167	vascular	0001_initial	2000-01-01 00:00:00+00
 \.
 
 
@@ -25715,7 +25800,7 @@ COPY public.fse_fsedocumentstep (id, at, event, state_before, state_after, works
 -- Data for Name: galenics_batch; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-COPY public.galenics_batch (id, created_at, updated_at, version, number, quantity, state, prepared_at, released_at, beyond_use, tolerance_percent, cost_center_id, created_by_id, patient_id, prepared_by_id, released_by_id, updated_by_id, formula_id) FROM stdin;
+COPY public.galenics_batch (id, created_at, updated_at, version, number, quantity, state, prepared_at, released_at, beyond_use, tolerance_percent, cost_center_id, created_by_id, patient_id, prepared_by_id, released_by_id, updated_by_id, formula_id, rejected_at, rejected_by_id, rejection_reason) FROM stdin;
 \.
 
 
@@ -25723,7 +25808,7 @@ COPY public.galenics_batch (id, created_at, updated_at, version, number, quantit
 -- Data for Name: galenics_batchevent; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-COPY public.galenics_batchevent (pgh_id, pgh_created_at, pgh_label, id, created_at, updated_at, version, number, quantity, state, prepared_at, released_at, beyond_use, tolerance_percent, cost_center_id, created_by_id, patient_id, pgh_context_id, pgh_obj_id, prepared_by_id, released_by_id, updated_by_id, formula_id) FROM stdin;
+COPY public.galenics_batchevent (pgh_id, pgh_created_at, pgh_label, id, created_at, updated_at, version, number, quantity, state, prepared_at, released_at, beyond_use, tolerance_percent, cost_center_id, created_by_id, patient_id, pgh_context_id, pgh_obj_id, prepared_by_id, released_by_id, updated_by_id, formula_id, rejected_at, rejected_by_id, rejection_reason) FROM stdin;
 \.
 
 
@@ -25731,7 +25816,7 @@ COPY public.galenics_batchevent (pgh_id, pgh_created_at, pgh_label, id, created_
 -- Data for Name: galenics_batchline; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-COPY public.galenics_batchline (id, required, unit, weighed, lot, lot_expiry, within_tolerance, weighed_at, batch_id, product_id, weighed_by_id, ingredient_id) FROM stdin;
+COPY public.galenics_batchline (id, required, unit, weighed, lot, lot_expiry, within_tolerance, weighed_at, batch_id, product_id, weighed_by_id, ingredient_id, waste_refusal, wasted_units) FROM stdin;
 \.
 
 
@@ -25739,7 +25824,7 @@ COPY public.galenics_batchline (id, required, unit, weighed, lot, lot_expiry, wi
 -- Data for Name: galenics_batchlineevent; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-COPY public.galenics_batchlineevent (pgh_id, pgh_created_at, pgh_label, id, required, unit, weighed, lot, lot_expiry, within_tolerance, weighed_at, batch_id, pgh_context_id, pgh_obj_id, product_id, weighed_by_id, ingredient_id) FROM stdin;
+COPY public.galenics_batchlineevent (pgh_id, pgh_created_at, pgh_label, id, required, unit, weighed, lot, lot_expiry, within_tolerance, weighed_at, batch_id, pgh_context_id, pgh_obj_id, product_id, weighed_by_id, ingredient_id, waste_refusal, wasted_units) FROM stdin;
 \.
 
 
@@ -25779,7 +25864,7 @@ COPY public.galenics_formulaevent (pgh_id, pgh_created_at, pgh_label, id, create
 -- Data for Name: galenics_formulaingredient; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-COPY public.galenics_formulaingredient (id, "position", excipient, quantity, unit, stock_amount, stock_unit, formula_id, product_id) FROM stdin;
+COPY public.galenics_formulaingredient (id, "position", excipient, quantity, unit, stock_amount, stock_unit, formula_id, product_id, quantum_satis) FROM stdin;
 \.
 
 
@@ -25787,7 +25872,7 @@ COPY public.galenics_formulaingredient (id, "position", excipient, quantity, uni
 -- Data for Name: galenics_formulaingredientevent; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-COPY public.galenics_formulaingredientevent (pgh_id, pgh_created_at, pgh_label, id, "position", excipient, quantity, unit, stock_amount, stock_unit, formula_id, pgh_context_id, pgh_obj_id, product_id) FROM stdin;
+COPY public.galenics_formulaingredientevent (pgh_id, pgh_created_at, pgh_label, id, "position", excipient, quantity, unit, stock_amount, stock_unit, formula_id, pgh_context_id, pgh_obj_id, product_id, quantum_satis) FROM stdin;
 \.
 
 
@@ -26172,10 +26257,18 @@ COPY public.nursing_scaleevent (pgh_id, pgh_created_at, pgh_label, id, created_a
 
 
 --
+-- Data for Name: nutrition_bagweighing; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.nutrition_bagweighing (id, gross_g, tare_g, measured_net_g, expected_net_g, deviation_g, deviation_percent, tolerance_percent, passed, densities_to_verify, weighed_at, workstation, order_id, weighed_by_id) FROM stdin;
+\.
+
+
+--
 -- Data for Name: nutrition_nutritionorder; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-COPY public.nutrition_nutritionorder (id, created_at, updated_at, version, state, age_group, mode, route, infusion_hours, preterm, for_date, workstation, weight_kg, weight_measured_at, age_days, results, blocked, warning_reason, signed_at, validated_at, validation_note, rejection_reason, prepared_at, administered_at, cancel_reason, administered_by_id, patient_id, prepared_by_id, prescriber_id, signed_by_id, updated_by_id, validated_by_id, template_id) FROM stdin;
+COPY public.nutrition_nutritionorder (id, created_at, updated_at, version, state, age_group, mode, route, infusion_hours, preterm, for_date, workstation, weight_kg, weight_measured_at, age_days, results, blocked, warning_reason, signed_at, validated_at, validation_note, rejection_reason, prepared_at, administered_at, cancel_reason, administered_by_id, patient_id, prepared_by_id, prescriber_id, signed_by_id, updated_by_id, validated_by_id, template_id, checked_out_at, checked_out_by_id, label_scan, rate_ml_h, wristband_scan) FROM stdin;
 \.
 
 
@@ -26183,7 +26276,7 @@ COPY public.nutrition_nutritionorder (id, created_at, updated_at, version, state
 -- Data for Name: nutrition_nutritionorderevent; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-COPY public.nutrition_nutritionorderevent (pgh_id, pgh_created_at, pgh_label, id, created_at, updated_at, version, state, age_group, mode, route, infusion_hours, preterm, for_date, workstation, weight_kg, weight_measured_at, age_days, results, blocked, warning_reason, signed_at, validated_at, validation_note, rejection_reason, prepared_at, administered_at, cancel_reason, administered_by_id, patient_id, pgh_context_id, pgh_obj_id, prepared_by_id, prescriber_id, signed_by_id, updated_by_id, validated_by_id, template_id) FROM stdin;
+COPY public.nutrition_nutritionorderevent (pgh_id, pgh_created_at, pgh_label, id, created_at, updated_at, version, state, age_group, mode, route, infusion_hours, preterm, for_date, workstation, weight_kg, weight_measured_at, age_days, results, blocked, warning_reason, signed_at, validated_at, validation_note, rejection_reason, prepared_at, administered_at, cancel_reason, administered_by_id, patient_id, pgh_context_id, pgh_obj_id, prepared_by_id, prescriber_id, signed_by_id, updated_by_id, validated_by_id, template_id, checked_out_at, checked_out_by_id, label_scan, rate_ml_h, wristband_scan) FROM stdin;
 \.
 
 
@@ -28000,14 +28093,14 @@ SELECT pg_catalog.setval('public.compounding_worksessionevent_pgh_id_seq', 1, fa
 -- Name: django_content_type_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
-SELECT pg_catalog.setval('public.django_content_type_id_seq', 309, true);
+SELECT pg_catalog.setval('public.django_content_type_id_seq', 310, true);
 
 
 --
 -- Name: django_migrations_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
-SELECT pg_catalog.setval('public.django_migrations_id_seq', 165, true);
+SELECT pg_catalog.setval('public.django_migrations_id_seq', 167, true);
 
 
 --
@@ -28512,6 +28605,13 @@ SELECT pg_catalog.setval('public.nursing_scale_id_seq', 1, false);
 --
 
 SELECT pg_catalog.setval('public.nursing_scaleevent_pgh_id_seq', 1, false);
+
+
+--
+-- Name: nutrition_bagweighing_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.nutrition_bagweighing_id_seq', 1, false);
 
 
 --
@@ -31282,6 +31382,14 @@ ALTER TABLE ONLY public.nursing_scaleevent
 
 ALTER TABLE ONLY public.nursing_caretemplate
     ADD CONSTRAINT nursing_template_version UNIQUE (code, version);
+
+
+--
+-- Name: nutrition_bagweighing nutrition_bagweighing_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.nutrition_bagweighing
+    ADD CONSTRAINT nutrition_bagweighing_pkey PRIMARY KEY (id);
 
 
 --
@@ -35699,6 +35807,13 @@ CREATE INDEX galenics_batch_prepared_by_id_ffeadf54 ON public.galenics_batch USI
 
 
 --
+-- Name: galenics_batch_rejected_by_id_2ad6f9be; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_batch_rejected_by_id_2ad6f9be ON public.galenics_batch USING btree (rejected_by_id);
+
+
+--
 -- Name: galenics_batch_released_by_id_9bcceade; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -35759,6 +35874,13 @@ CREATE INDEX galenics_batchevent_pgh_obj_id_822b296e ON public.galenics_batcheve
 --
 
 CREATE INDEX galenics_batchevent_prepared_by_id_0a4cc75b ON public.galenics_batchevent USING btree (prepared_by_id);
+
+
+--
+-- Name: galenics_batchevent_rejected_by_id_38f75052; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_batchevent_rejected_by_id_38f75052 ON public.galenics_batchevent USING btree (rejected_by_id);
 
 
 --
@@ -37190,10 +37312,31 @@ CREATE INDEX nursing_scaleevent_pgh_obj_id_75ee9fda ON public.nursing_scaleevent
 
 
 --
+-- Name: nutrition_bagweighing_order_id_a95d8371; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nutrition_bagweighing_order_id_a95d8371 ON public.nutrition_bagweighing USING btree (order_id);
+
+
+--
+-- Name: nutrition_bagweighing_weighed_by_id_0492ecb4; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nutrition_bagweighing_weighed_by_id_0492ecb4 ON public.nutrition_bagweighing USING btree (weighed_by_id);
+
+
+--
 -- Name: nutrition_nutritionorder_administered_by_id_fdcbebec; Type: INDEX; Schema: public; Owner: -
 --
 
 CREATE INDEX nutrition_nutritionorder_administered_by_id_fdcbebec ON public.nutrition_nutritionorder USING btree (administered_by_id);
+
+
+--
+-- Name: nutrition_nutritionorder_checked_out_by_id_63523e04; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nutrition_nutritionorder_checked_out_by_id_63523e04 ON public.nutrition_nutritionorder USING btree (checked_out_by_id);
 
 
 --
@@ -37250,6 +37393,13 @@ CREATE INDEX nutrition_nutritionorder_validated_by_id_ed3bbff0 ON public.nutriti
 --
 
 CREATE INDEX nutrition_nutritionorderevent_administered_by_id_df7fd542 ON public.nutrition_nutritionorderevent USING btree (administered_by_id);
+
+
+--
+-- Name: nutrition_nutritionorderevent_checked_out_by_id_d8af6a8f; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nutrition_nutritionorderevent_checked_out_by_id_d8af6a8f ON public.nutrition_nutritionorderevent USING btree (checked_out_by_id);
 
 
 --
@@ -45005,7 +45155,7 @@ CREATE TRIGGER pgtrigger_insert_insert_2de9d AFTER INSERT ON public.galenics_for
 -- Name: TRIGGER pgtrigger_insert_insert_2de9d ON galenics_formulaingredient; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON TRIGGER pgtrigger_insert_insert_2de9d ON public.galenics_formulaingredient IS 'fa45f0304bbb5ec98044621f006eae0d00aa79dc';
+COMMENT ON TRIGGER pgtrigger_insert_insert_2de9d ON public.galenics_formulaingredient IS 'd47a56f7bb1ed08c9a049a81b70fbea865bf2c1a';
 
 
 --
@@ -45019,7 +45169,7 @@ CREATE TRIGGER pgtrigger_insert_insert_2f092 AFTER INSERT ON public.galenics_bat
 -- Name: TRIGGER pgtrigger_insert_insert_2f092 ON galenics_batch; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON TRIGGER pgtrigger_insert_insert_2f092 ON public.galenics_batch IS '81e524d5b88eebc09c739a7bd1f4d6bb395bd7e3';
+COMMENT ON TRIGGER pgtrigger_insert_insert_2f092 ON public.galenics_batch IS '39f2ca183503236563fcc0cec6ec3cc54e682421';
 
 
 --
@@ -45159,7 +45309,7 @@ CREATE TRIGGER pgtrigger_insert_insert_47d4a AFTER INSERT ON public.nutrition_nu
 -- Name: TRIGGER pgtrigger_insert_insert_47d4a ON nutrition_nutritionorder; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON TRIGGER pgtrigger_insert_insert_47d4a ON public.nutrition_nutritionorder IS 'cc6c42938160676d1725b5423cdb4f98b1722823';
+COMMENT ON TRIGGER pgtrigger_insert_insert_47d4a ON public.nutrition_nutritionorder IS '8865927b77720fe8a6e70d3c6ebf396ada32a84a';
 
 
 --
@@ -45271,7 +45421,7 @@ CREATE TRIGGER pgtrigger_insert_insert_51cce AFTER INSERT ON public.galenics_bat
 -- Name: TRIGGER pgtrigger_insert_insert_51cce ON galenics_batchline; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON TRIGGER pgtrigger_insert_insert_51cce ON public.galenics_batchline IS '2ab9a4d05efd07b1aa75012ad1b1686575642fcd';
+COMMENT ON TRIGGER pgtrigger_insert_insert_51cce ON public.galenics_batchline IS 'e8aba0d310193b9d210ed899be73b44941c6f10e';
 
 
 --
@@ -47693,7 +47843,7 @@ CREATE TRIGGER pgtrigger_update_update_0e711 AFTER UPDATE ON public.galenics_for
 -- Name: TRIGGER pgtrigger_update_update_0e711 ON galenics_formulaingredient; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON TRIGGER pgtrigger_update_update_0e711 ON public.galenics_formulaingredient IS '56a461b5bfe8daced374e40da38e9f3eeb8f093b';
+COMMENT ON TRIGGER pgtrigger_update_update_0e711 ON public.galenics_formulaingredient IS '4303d92425942ce9f9e182bd1419058945fd9ce9';
 
 
 --
@@ -48197,7 +48347,7 @@ CREATE TRIGGER pgtrigger_update_update_429ef AFTER UPDATE ON public.galenics_bat
 -- Name: TRIGGER pgtrigger_update_update_429ef ON galenics_batchline; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON TRIGGER pgtrigger_update_update_429ef ON public.galenics_batchline IS 'e92c163e6970e7738e240574af1fc8068c96de92';
+COMMENT ON TRIGGER pgtrigger_update_update_429ef ON public.galenics_batchline IS '8d48b9516445439abde1df28c70907722e17fb51';
 
 
 --
@@ -48603,7 +48753,7 @@ CREATE TRIGGER pgtrigger_update_update_70cef AFTER UPDATE ON public.galenics_bat
 -- Name: TRIGGER pgtrigger_update_update_70cef ON galenics_batch; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON TRIGGER pgtrigger_update_update_70cef ON public.galenics_batch IS 'bc9640ec0f59ba0f37c8bdba783030cc0b08ad1a';
+COMMENT ON TRIGGER pgtrigger_update_update_70cef ON public.galenics_batch IS 'b8c452704c1254646da56eabbeba7feae96bbb74';
 
 
 --
@@ -49457,7 +49607,7 @@ CREATE TRIGGER pgtrigger_update_update_fe78e AFTER UPDATE ON public.nutrition_nu
 -- Name: TRIGGER pgtrigger_update_update_fe78e ON nutrition_nutritionorder; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON TRIGGER pgtrigger_update_update_fe78e ON public.nutrition_nutritionorder IS 'd685f839c40dbc6e91d029d5d7ef4361252fbad9';
+COMMENT ON TRIGGER pgtrigger_update_update_fe78e ON public.nutrition_nutritionorder IS 'f63b138cbf6d64151fa720e9f0fcfe94c27261bc';
 
 
 --
@@ -49472,6 +49622,20 @@ CREATE TRIGGER pgtrigger_update_update_fe890 AFTER UPDATE ON public.nursing_nurs
 --
 
 COMMENT ON TRIGGER pgtrigger_update_update_fe890 ON public.nursing_nursingnote IS 'e067e9ec8cc5bafac0ef2f939a9daf0249ca2456';
+
+
+--
+-- Name: nutrition_bagweighing pgtrigger_weighing_written_once_435fb; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_weighing_written_once_435fb BEFORE DELETE OR UPDATE ON public.nutrition_bagweighing FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_weighing_written_once_435fb();
+
+
+--
+-- Name: TRIGGER pgtrigger_weighing_written_once_435fb ON nutrition_bagweighing; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_weighing_written_once_435fb ON public.nutrition_bagweighing IS 'b4876f9858a37b80cf9d85c8838a5913d3556998';
 
 
 --
@@ -50628,6 +50792,14 @@ ALTER TABLE ONLY public.galenics_batch
 
 
 --
+-- Name: galenics_batch galenics_batch_rejected_by_id_2ad6f9be_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.galenics_batch
+    ADD CONSTRAINT galenics_batch_rejected_by_id_2ad6f9be_fk_accounts_user_id FOREIGN KEY (rejected_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
 -- Name: galenics_batch galenics_batch_released_by_id_9bcceade_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -51172,11 +51344,35 @@ ALTER TABLE ONLY public.nursing_scale
 
 
 --
+-- Name: nutrition_bagweighing nutrition_bagweighin_order_id_a95d8371_fk_nutrition; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.nutrition_bagweighing
+    ADD CONSTRAINT nutrition_bagweighin_order_id_a95d8371_fk_nutrition FOREIGN KEY (order_id) REFERENCES public.nutrition_nutritionorder(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: nutrition_bagweighing nutrition_bagweighin_weighed_by_id_0492ecb4_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.nutrition_bagweighing
+    ADD CONSTRAINT nutrition_bagweighin_weighed_by_id_0492ecb4_fk_accounts_ FOREIGN KEY (weighed_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
 -- Name: nutrition_nutritionorder nutrition_nutritiono_administered_by_id_fdcbebec_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
 ALTER TABLE ONLY public.nutrition_nutritionorder
     ADD CONSTRAINT nutrition_nutritiono_administered_by_id_fdcbebec_fk_accounts_ FOREIGN KEY (administered_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: nutrition_nutritionorder nutrition_nutritiono_checked_out_by_id_63523e04_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.nutrition_nutritionorder
+    ADD CONSTRAINT nutrition_nutritiono_checked_out_by_id_63523e04_fk_accounts_ FOREIGN KEY (checked_out_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
 
 
 --
