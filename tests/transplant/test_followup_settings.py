@@ -190,11 +190,12 @@ def test_a_form_posted_from_a_case_that_does_not_exist_saves_nothing(
 ) -> None:
     """The settings are the hospital's, but the forms live on a case's page: from a case
     that does not exist the answer is 404 and nothing is saved."""
-    events = AuditEvent.objects.count()
+    client = logged_in(physician)
+    events = AuditEvent.objects.count()  # after signing in (the sign-in is an event)
     data = {"threshold_virus": "cmv", "threshold_value": "1000", "drug": "tacrolimus",
             "from_day": "0", "to_day": "100", "target_low": "5", "target_high": "15",
             "reason": "protocollo"}  # fmt: skip
-    answer = logged_in(physician).post(f"/transplant/cases/999999/followup/settings/{form}/", data)
+    answer = client.post(f"/transplant/cases/999999/followup/settings/{form}/", data)
     assert answer.status_code == 404
     assert not ViralThreshold.objects.exists() and not TroughTarget.objects.exists()
     assert AuditEvent.objects.count() == events
