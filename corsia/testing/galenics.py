@@ -4,20 +4,31 @@ published, and a batch taken to any step through the services."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+import pytest
 from django.utils import timezone
 
 from corsia.core.actors import User
+from corsia.core.domain.errors import CorsiaError
 from corsia.drugs.models import MedicinalProduct
 from corsia.drugs.selectors import products_by_code
 from corsia.galenics import services
 from corsia.galenics.demo import LOTS, OINTMENT, SUSPENSION, raw_materials_load
 from corsia.galenics.models import Batch, Formula
 from corsia.inventory import services as stock
-from corsia.inventory.models import CostCenter, StorageLocation
+from corsia.inventory.models import CostCenter, StockLot, StorageLocation
+
+
+def refusal_code(call: Callable[[], object]) -> str:
+    """The stable code of the ``CorsiaError`` that ``call`` raises (fails if it raises none)."""
+    with pytest.raises(CorsiaError) as refused:
+        call()
+    return refused.value.code
+
 
 COST_CENTER = "CC-GAL"
 EXPIRED_LOT = "OME-OLD"
@@ -31,6 +42,10 @@ class Lab:
     products: dict[str, MedicinalProduct]
     lots: dict[str, str]  # product code -> lot in stock
     expiries: dict[str, date]
+
+    def held(self, code: str) -> int:
+        """Units of ``code``'s lot still on the shelf."""
+        return StockLot.objects.get(product=self.products[code], lot=self.lots[code]).quantity
 
 
 def _load(

@@ -16,7 +16,7 @@ from corsia.core.domain.errors import CorsiaError
 from corsia.galenics import selectors, services
 from corsia.galenics.models import Batch, BatchState, Formula
 from corsia.inventory import services as stock
-from corsia.inventory.models import MovementKind, StockLot, StockMovement
+from corsia.inventory.models import MovementKind, StockMovement
 from corsia.patients.models import Ward
 from corsia.testing.galenics import (
     OINTMENT,
@@ -25,21 +25,11 @@ from corsia.testing.galenics import (
     batch_weighed,
     lab_ready,
     published,
+    refusal_code,
 )
 
 pytestmark = pytest.mark.django_db
 D = Decimal
-
-
-def _code(call: object) -> str:
-    assert callable(call)
-    with pytest.raises(CorsiaError) as refused:
-        call()
-    return refused.value.code
-
-
-def _held(lab: Lab, code: str) -> int:
-    return StockLot.objects.get(product=lab.products[code], lot=lab.lots[code]).quantity
 
 
 def _wasted(batch: Batch) -> list[tuple[str, int]]:
@@ -52,7 +42,7 @@ def _wasted(batch: Batch) -> list[tuple[str, int]]:
 def test_a_batch_whose_control_failed_is_rejected_and_its_weighings_are_waste(
     lab: Lab, suspension: Formula, technician: User, releaser: User
 ) -> None:
-    before = {code: _held(lab, code) for code in ("omeprazole_raw_g", "sodium_bicarbonate_raw_g")}
+    before = {code: lab.held(code) for code in ("omeprazole_raw_g", "sodium_bicarbonate_raw_g")}
     batch = batch_weighed(lab, technician, suspension, D(150))
     services.qc_record(
         actor=technician,
@@ -74,8 +64,8 @@ def test_a_batch_whose_control_failed_is_rejected_and_its_weighings_are_waste(
     # Weighed 300 mg of omeprazole (stocked by the gram: 1 unit) and 12 600 mg of
     # bicarbonate (13 units): out of the stock as waste, charged to the batch's centre.
     assert _wasted(batch) == [("omeprazole_raw_g", 1), ("sodium_bicarbonate_raw_g", 13)]
-    assert _held(lab, "omeprazole_raw_g") == before["omeprazole_raw_g"] - 1
-    assert _held(lab, "sodium_bicarbonate_raw_g") == before["sodium_bicarbonate_raw_g"] - 13
+    assert lab.held("omeprazole_raw_g") == before["omeprazole_raw_g"] - 1
+    assert lab.held("sodium_bicarbonate_raw_g") == before["sodium_bicarbonate_raw_g"] - 13
     assert sorted(u or 0 for u in batch.lines.values_list("wasted_units", flat=True)) == [1, 13]
     assert set(
         StockMovement.objects.filter(kind=MovementKind.WASTE).values_list("cost_center", flat=True)
@@ -88,7 +78,7 @@ def test_a_batch_whose_control_failed_is_rejected_and_its_weighings_are_waste(
     line = batch.lines.first()
     assert line is not None
     assert (
-        _code(
+        refusal_code(
             lambda: services.line_weigh(
                 actor=technician, workstation="t", line_id=line.pk, quantity=D(300), lot="OME-2611"
             )
@@ -96,7 +86,7 @@ def test_a_batch_whose_control_failed_is_rejected_and_its_weighings_are_waste(
         == "batch_rejected"
     )
     assert (
-        _code(
+        refusal_code(
             lambda: services.qc_record(
                 actor=technician,
                 workstation="t",
@@ -108,12 +98,14 @@ def test_a_batch_whose_control_failed_is_rejected_and_its_weighings_are_waste(
         == "batch_rejected"
     )
     assert (
-        _code(lambda: services.batch_release(actor=releaser, workstation="t", batch_id=batch.pk))
+        refusal_code(
+            lambda: services.batch_release(actor=releaser, workstation="t", batch_id=batch.pk)
+        )
         == "batch_rejected"
     )
     ward = Ward.objects.create(code="PED", name="Pediatria", kind="ward")
     assert (
-        _code(
+        refusal_code(
             lambda: services.batch_dispense(
                 actor=releaser,
                 workstation="t",
@@ -125,7 +117,7 @@ def test_a_batch_whose_control_failed_is_rejected_and_its_weighings_are_waste(
         == "batch_rejected"
     )
     assert (
-        _code(
+        refusal_code(
             lambda: services.batch_reject(
                 actor=releaser, workstation="t", batch_id=batch.pk, reason="di nuovo"
             )
@@ -146,7 +138,7 @@ def test_a_reason_is_required(
         ("a\x00b", "invalid_characters"),
     ]:
         assert (
-            _code(
+            refusal_code(
                 lambda reason=reason: services.batch_reject(
                     actor=releaser, workstation="t", batch_id=batch.pk, reason=reason
                 )
@@ -162,7 +154,7 @@ def test_only_a_pharmacist_rejects_and_never_a_released_batch(
     formula = published(lab.pharmacist, OINTMENT)
     batch = batch_prepared(lab, technician, formula, D(100))
     assert (
-        _code(
+        refusal_code(
             lambda: services.batch_reject(
                 actor=technician, workstation="t", batch_id=batch.pk, reason="contaminato"
             )
@@ -171,7 +163,7 @@ def test_only_a_pharmacist_rejects_and_never_a_released_batch(
     )
     services.batch_release(actor=releaser, workstation="t", batch_id=batch.pk)
     assert (
-        _code(
+        refusal_code(
             lambda: services.batch_reject(
                 actor=lab.pharmacist, workstation="t", batch_id=batch.pk, reason="ripensamento"
             )
@@ -216,7 +208,7 @@ def test_a_lot_the_stock_cannot_give_does_not_stop_the_rejection(
         workstation="t",
         product=zinc,
         lot=lab.lots["zinc_oxide_raw_g"],
-        quantity=_held(lab, "zinc_oxide_raw_g"),
+        quantity=lab.held("zinc_oxide_raw_g"),
         location=lab.shelf,
         reason="Confezione rotta",
         now=batch.created_at,
@@ -236,7 +228,7 @@ def test_a_release_and_a_rejection_at_once_one_wins(
     lab = lab_ready(pharmacist)
     formula = published(pharmacist, OINTMENT)
     batch = batch_prepared(lab, technician, formula, D(100))
-    before = _held(lab, "zinc_oxide_raw_g")
+    before = lab.held("zinc_oxide_raw_g")
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
 
@@ -281,7 +273,7 @@ def test_a_release_and_a_rejection_at_once_one_wins(
     assert state == (BatchState.RELEASED if "released" in outcomes else BatchState.REJECTED)
     # 10 g of zinc oxide leave the stock once: unloaded by the release or wasted by the
     # rejection, never both
-    assert _held(lab, "zinc_oxide_raw_g") == before - 10
+    assert lab.held("zinc_oxide_raw_g") == before - 10
     assert (
         StockMovement.objects.filter(product=lab.products["zinc_oxide_raw_g"])
         .exclude(kind=MovementKind.LOAD)

@@ -18,7 +18,6 @@ from corsia.audit.models import AuditEvent
 from corsia.core.domain.errors import CorsiaError
 from corsia.galenics import services
 from corsia.galenics.models import Batch, BatchState, Formula, FormulaState
-from corsia.inventory.models import StockLot
 from corsia.testing.accounts import MakeUser
 from corsia.testing.galenics import (
     EXPIRED_LOT,
@@ -29,22 +28,11 @@ from corsia.testing.galenics import (
     batch_weighed,
     lab_ready,
     published,
+    refusal_code,
 )
 
 pytestmark = pytest.mark.django_db
 D = Decimal
-
-
-def _code(call: object) -> str:
-    assert callable(call)
-    with pytest.raises(CorsiaError) as refused:
-        call()
-    return refused.value.code
-
-
-def _held(lab: Lab, code: str) -> int:
-    row = StockLot.objects.get(product=lab.products[code], lot=lab.lots[code])
-    return row.quantity
 
 
 # --- formulary ---------------------------------------------------------------------------------
@@ -54,7 +42,7 @@ def test_published_formula_is_read_only_and_changes_as_a_new_version(lab: Lab) -
     formula = published(lab.pharmacist)
     assert formula.state == FormulaState.PUBLISHED
     assert [i.quantity for i in formula.ingredients.all()] == [D(2), D(84)]
-    refused = _code(
+    refused = refusal_code(
         lambda: services.formula_update(
             actor=lab.pharmacist,
             workstation="t",
@@ -69,7 +57,7 @@ def test_published_formula_is_read_only_and_changes_as_a_new_version(lab: Lab) -
     )
     assert (draft.number, draft.state, draft.ingredients.count()) == (2, FormulaState.DRAFT, 2)
     assert (
-        _code(
+        refusal_code(
             lambda: services.formula_new_version(
                 actor=lab.pharmacist, workstation="t", formula_id=formula.pk
             )
@@ -108,7 +96,9 @@ def test_published_formula_is_read_only_and_changes_as_a_new_version(lab: Lab) -
 def test_bad_formulas_refused(lab: Lab, change: dict[str, object], code: str) -> None:
     data = replace(SUSPENSION, **change)  # type: ignore[arg-type]
     assert (
-        _code(lambda: services.formula_create(actor=lab.pharmacist, workstation="t", data=data))
+        refusal_code(
+            lambda: services.formula_create(actor=lab.pharmacist, workstation="t", data=data)
+        )
         == code
     )
 
@@ -126,14 +116,18 @@ def test_bad_formulas_refused(lab: Lab, change: dict[str, object], code: str) ->
 def test_bad_ingredients_refused(lab: Lab, ingredient: services.IngredientInput, code: str) -> None:
     data = replace(SUSPENSION, ingredients=(ingredient,))
     assert (
-        _code(lambda: services.formula_create(actor=lab.pharmacist, workstation="t", data=data))
+        refusal_code(
+            lambda: services.formula_create(actor=lab.pharmacist, workstation="t", data=data)
+        )
         == code
     )
 
 
 def test_technician_cannot_write_the_formulary(lab: Lab, technician: User) -> None:
     assert (
-        _code(lambda: services.formula_create(actor=technician, workstation="t", data=SUSPENSION))
+        refusal_code(
+            lambda: services.formula_create(actor=technician, workstation="t", data=SUSPENSION)
+        )
         == "permission_denied"
     )
 
@@ -144,7 +138,7 @@ def test_technician_cannot_write_the_formulary(lab: Lab, technician: User) -> No
 def test_worksheet_scaled_and_draft_not_prepared(lab: Lab, technician: User) -> None:
     draft = services.formula_create(actor=lab.pharmacist, workstation="t", data=OINTMENT)
     assert (
-        _code(
+        refusal_code(
             lambda: services.batch_open(
                 actor=technician,
                 workstation="t",
@@ -171,7 +165,7 @@ def test_worksheet_scaled_and_draft_not_prepared(lab: Lab, technician: User) -> 
     assert batch.number.startswith(f"G{timezone.localdate().year}-")
     for bad, code in [(D(0), "quantity_invalid"), (D("1e308"), "quantity_too_large")]:
         assert (
-            _code(
+            refusal_code(
                 lambda bad=bad: services.batch_open(
                     actor=technician,
                     workstation="t",
@@ -183,7 +177,7 @@ def test_worksheet_scaled_and_draft_not_prepared(lab: Lab, technician: User) -> 
             == code
         )
     assert (
-        _code(
+        refusal_code(
             lambda: services.batch_open(
                 actor=technician,
                 workstation="t",
@@ -218,18 +212,20 @@ def test_weighing_checks_the_lot_and_the_tolerance(
             lot=lot,
         )
 
-    assert _code(lambda: weigh(D(300), EXPIRED_LOT)) == "lot_expired"
-    assert _code(lambda: weigh(D(300), lab.lots["zinc_oxide_raw_g"])) == "lot_wrong_product"
-    assert _code(lambda: weigh(D(300), "NOWHERE")) == "lot_not_in_stock"
-    assert _code(lambda: weigh(D(300), "")) == "lot_required"
-    assert _code(lambda: weigh(D(0), "OME-2611")) == "quantity_invalid"
-    assert _code(lambda: weigh(D("1e308"), "OME-2611")) == "quantity_too_large"
-    assert _code(lambda: weigh(D(300), "OME-2611", "mL")) == "unit_incompatible"
-    assert _code(lambda: weigh(D(300), "OME\x002611")) == "invalid_characters"
+    assert refusal_code(lambda: weigh(D(300), EXPIRED_LOT)) == "lot_expired"
+    assert refusal_code(lambda: weigh(D(300), lab.lots["zinc_oxide_raw_g"])) == "lot_wrong_product"
+    assert refusal_code(lambda: weigh(D(300), "NOWHERE")) == "lot_not_in_stock"
+    assert refusal_code(lambda: weigh(D(300), "")) == "lot_required"
+    assert refusal_code(lambda: weigh(D(0), "OME-2611")) == "quantity_invalid"
+    assert refusal_code(lambda: weigh(D("1e308"), "OME-2611")) == "quantity_too_large"
+    assert refusal_code(lambda: weigh(D(300), "OME-2611", "mL")) == "unit_incompatible"
+    assert refusal_code(lambda: weigh(D(300), "OME\x002611")) == "invalid_characters"
     # 316 mg is +5,33%: kept, out of tolerance; 0,314 g is +4,67%: in.
     assert not weigh(D(316), "OME-2611").within_tolerance
     assert (
-        _code(lambda: services.batch_prepared(actor=technician, workstation="t", batch_id=batch.pk))
+        refusal_code(
+            lambda: services.batch_prepared(actor=technician, workstation="t", batch_id=batch.pk)
+        )
         == "weighing_missing"
     )
     result = weigh(D("0.314"), "OME-2611", "g")
@@ -240,10 +236,12 @@ def test_weighing_checks_the_lot_and_the_tolerance(
 def test_release_unloads_the_stock_and_sets_the_beyond_use_date(
     lab: Lab, suspension: Formula, technician: User, releaser: User
 ) -> None:
-    before = {code: _held(lab, code) for code in ("omeprazole_raw_g", "sodium_bicarbonate_raw_g")}
+    before = {code: lab.held(code) for code in ("omeprazole_raw_g", "sodium_bicarbonate_raw_g")}
     batch = batch_weighed(lab, technician, suspension, D(150))
     assert (
-        _code(lambda: services.batch_release(actor=releaser, workstation="t", batch_id=batch.pk))
+        refusal_code(
+            lambda: services.batch_release(actor=releaser, workstation="t", batch_id=batch.pk)
+        )
         == "batch_not_prepared"
     )
     services.qc_record(
@@ -259,7 +257,9 @@ def test_release_unloads_the_stock_and_sets_the_beyond_use_date(
     )
     services.batch_prepared(actor=technician, workstation="t", batch_id=batch.pk)
     assert (
-        _code(lambda: services.batch_release(actor=releaser, workstation="t", batch_id=batch.pk))
+        refusal_code(
+            lambda: services.batch_release(actor=releaser, workstation="t", batch_id=batch.pk)
+        )
         == "qc_failed"
     )
     for control in ("volume", "resuspension", "label"):
@@ -267,18 +267,22 @@ def test_release_unloads_the_stock_and_sets_the_beyond_use_date(
             actor=technician, workstation="t", batch_id=batch.pk, control=control, passed=True
         )
     assert (
-        _code(lambda: services.batch_release(actor=technician, workstation="t", batch_id=batch.pk))
+        refusal_code(
+            lambda: services.batch_release(actor=technician, workstation="t", batch_id=batch.pk)
+        )
         == "permission_denied"
     )
     released = services.batch_release(actor=releaser, workstation="t", batch_id=batch.pk)
     assert released.state == BatchState.RELEASED
     # 300 mg of omeprazole by the gram: 1 unit; 12 600 mg of bicarbonate: 13 units.
-    assert _held(lab, "omeprazole_raw_g") == before["omeprazole_raw_g"] - 1
-    assert _held(lab, "sodium_bicarbonate_raw_g") == before["sodium_bicarbonate_raw_g"] - 13
+    assert lab.held("omeprazole_raw_g") == before["omeprazole_raw_g"] - 1
+    assert lab.held("sodium_bicarbonate_raw_g") == before["sodium_bicarbonate_raw_g"] - 13
     # Stable 30 days, lots expiring in 200+ days: the stability decides.
     assert released.beyond_use == timezone.localdate() + timedelta(days=30)
     assert (
-        _code(lambda: services.batch_release(actor=releaser, workstation="t", batch_id=batch.pk))
+        refusal_code(
+            lambda: services.batch_release(actor=releaser, workstation="t", batch_id=batch.pk)
+        )
         == "batch_released"
     )
 
@@ -289,11 +293,15 @@ def test_missing_control_and_preparer_refused(
     batch = batch_weighed(lab, pharmacist, suspension, D(100))
     services.batch_prepared(actor=pharmacist, workstation="t", batch_id=batch.pk)
     assert (
-        _code(lambda: services.batch_release(actor=pharmacist, workstation="t", batch_id=batch.pk))
+        refusal_code(
+            lambda: services.batch_release(actor=pharmacist, workstation="t", batch_id=batch.pk)
+        )
         == "release_by_preparer"
     )
     assert (
-        _code(lambda: services.batch_release(actor=releaser, workstation="t", batch_id=batch.pk))
+        refusal_code(
+            lambda: services.batch_release(actor=releaser, workstation="t", batch_id=batch.pk)
+        )
         == "qc_missing"
     )
 
@@ -314,18 +322,20 @@ def test_release_refused_when_the_stock_is_short_nothing_taken(
     formula = published(pharmacist, OINTMENT)
     batch = batch_prepared(lab, technician, formula, D(100))  # 90 g of paraffin: 90 units
     assert (
-        _code(lambda: services.batch_release(actor=releaser, workstation="t", batch_id=batch.pk))
+        refusal_code(
+            lambda: services.batch_release(actor=releaser, workstation="t", batch_id=batch.pk)
+        )
         == "stock_insufficient"
     )
     assert Batch.objects.get(pk=batch.pk).state == BatchState.PREPARED
-    assert _held(lab, "zinc_oxide_raw_g") == 5
+    assert lab.held("zinc_oxide_raw_g") == 5
 
 
 def test_dispensing(lab: Lab, technician: User, releaser: User) -> None:
     formula = published(lab.pharmacist, OINTMENT)
     batch = batch_prepared(lab, technician, formula, D(100))
     assert (
-        _code(
+        refusal_code(
             lambda: services.batch_dispense(
                 actor=technician, workstation="t", batch_id=batch.pk, quantity=D(10), ward_code="X"
             )
@@ -336,7 +346,7 @@ def test_dispensing(lab: Lab, technician: User, releaser: User) -> None:
 
     ward = Ward.objects.create(code="DERM", name="Dermatologia", kind="ward")
     assert (
-        _code(
+        refusal_code(
             lambda: services.batch_dispense(
                 actor=technician,
                 workstation="t",
@@ -353,7 +363,7 @@ def test_dispensing(lab: Lab, technician: User, releaser: User) -> None:
     )
     assert row.ward_id == ward.pk
     assert (
-        _code(
+        refusal_code(
             lambda: services.batch_dispense(
                 actor=technician,
                 workstation="t",
@@ -365,7 +375,7 @@ def test_dispensing(lab: Lab, technician: User, releaser: User) -> None:
         == "dispense_exceeds_batch"
     )
     assert (
-        _code(
+        refusal_code(
             lambda: services.batch_dispense(
                 actor=technician, workstation="t", batch_id=batch.pk, quantity=D(1)
             )
@@ -374,7 +384,7 @@ def test_dispensing(lab: Lab, technician: User, releaser: User) -> None:
     )
     later = timezone.now() + timedelta(days=400)
     assert (
-        _code(
+        refusal_code(
             lambda: services.batch_dispense(
                 actor=technician,
                 workstation="t",
@@ -395,7 +405,7 @@ def test_concurrent_releases_unload_once(
     lab = lab_ready(pharmacist)
     formula = published(pharmacist, OINTMENT)
     batch = batch_prepared(lab, technician, formula, D(100))
-    before = _held(lab, "zinc_oxide_raw_g")
+    before = lab.held("zinc_oxide_raw_g")
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
 
@@ -415,7 +425,7 @@ def test_concurrent_releases_unload_once(
     for thread in threads:
         thread.join()
     assert sorted(outcomes) == ["batch_released", "released"]
-    assert _held(lab, "zinc_oxide_raw_g") == before - 10
+    assert lab.held("zinc_oxide_raw_g") == before - 10
 
 
 def test_dispensing_to_a_patient_writes_the_access_log_on_read(
