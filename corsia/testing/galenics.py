@@ -23,7 +23,7 @@ from corsia.inventory import services as stock
 from corsia.inventory.models import CostCenter, StockLot, StorageLocation
 
 
-def refusal_code(call: Callable[[], object]) -> str:
+def refusal_code(call: Callable[..., object]) -> str:
     """The stable code of the ``CorsiaError`` that ``call`` raises (fails if it raises none)."""
     with pytest.raises(CorsiaError) as refused:
         call()
