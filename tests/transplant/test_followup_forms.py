@@ -161,6 +161,7 @@ _FORMS: dict[str, tuple[type[models.Model], dict[str, object]]] = {
         ("consents", {"granted": ""}, "Indica se il consenso è stato accordato o negato."),
         ("consents", {"kind": "marketing"}, "Consenso non previsto."),
         ("consents", {"given_on": "ieri"}, "La data non è valida"),
+        ("consents", {"given_on": "2999-01-01"}, "Consenso: la data è nel futuro."),
         ("adverse-events", {"ctcae_grade": "6"}, "Grado CTCAE tra 1 e 5."),
         ("adverse-events", {"ctcae_grade": "1e308"}, "Indica un numero intero."),
         ("adverse-events", {"ctcae_grade": ""}, "Indica il grado CTCAE (da 1 a 5)."),

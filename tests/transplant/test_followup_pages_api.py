@@ -175,7 +175,13 @@ def test_visit_lifecycle_and_jacie_records_through_the_api(
         {"visit_on": today, "conclusions": "Corretta", "reason": "data errata"},
     )
     assert (status, new["supersedes_id"]) == (201, visit["id"])
-    # JACIE: a consent and a serious adverse event
+    # JACIE: a consent and a serious adverse event; a consent dated ahead is refused
+    status, problem = post_json(
+        nurse_client,
+        f"{base}/consents",
+        {"kind": "registry", "given_on": "2999-01-01", "document_version": "v3 2025"},
+    )
+    assert (status, problem["code"]) == (422, "date_in_future")
     status, _ = post_json(
         nurse_client,
         f"{base}/consents",

@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from corsia.audit.services import audit_record
 from corsia.core.actors import User, Workstation, require_permission, workstation_label
@@ -189,6 +190,15 @@ def consent_record(
     version = text(document_version, "document_version", limit=40,
                    required="Indica la versione del modulo informativo.")  # fmt: skip
     clean = text(note, "note")
+    if not isinstance(given_on, date):
+        raise ValidationFailed(
+            "Consenso: indica una data valida.", code="given_on_invalid", field="given_on"
+        )
+    if given_on > timezone.localdate():
+        # A consent is recorded once the patient has given or refused it, never ahead.
+        raise ValidationFailed(
+            "Consenso: la data è nel futuro.", code="date_in_future", field="given_on"
+        )
     with transaction.atomic():
         case = followup_case(actor=actor, transplant_id=transplant_id)
         row = Consent.objects.create(
