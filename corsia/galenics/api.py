@@ -29,6 +29,7 @@ from corsia.galenics.schemas import (
     WeighingIn,
     WeighingOut,
     batch_out,
+    discarded_out,
     formula_input,
     formula_out,
     line_out,
@@ -139,13 +140,17 @@ def batch(request: HttpRequest, batch_id: int) -> BatchOut:
 def line_weigh(request: HttpRequest, line_id: int, payload: WeighingIn) -> WeighingOut:
     """What was weighed and from which lot: ``lot_not_in_stock``, ``lot_wrong_product``,
     ``lot_expired``, ``unit_incompatible``, ``quantity_invalid``, ``batch_not_open``,
-    ``batch_rejected``. A vehicle q.b. has no tolerance: ``deviation_percent`` null."""
+    ``batch_rejected``. A vehicle q.b. has no tolerance: ``deviation_percent`` null.
+    Weighed again: ``previous`` says whether the earlier material was ``discarded`` (out of
+    the stock as waste, answered in ``discarded``) or ``adjusted`` (same lot only):
+    ``previous_fate_required``, ``previous_fate_unknown``, ``lot_changed_discard_previous``."""
     result = services.line_weigh(
         **acting(request),
         line_id=line_id,
         quantity=payload.quantity,
         unit=payload.unit,
         lot=payload.lot,
+        previous=payload.previous,
     )
     deviation = (
         result.deviation_percent.quantize(_CENT) if result.deviation_percent is not None else None
@@ -154,6 +159,7 @@ def line_weigh(request: HttpRequest, line_id: int, payload: WeighingIn) -> Weigh
         line=line_out(result.line, deviation),
         within_tolerance=result.within_tolerance,
         deviation_percent=deviation,
+        discarded=discarded_out(result.discarded) if result.discarded is not None else None,
     )
 
 

@@ -17,6 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from corsia.core.models import TimeStampedModel, VersionedModel
+from corsia.core.triggers import read_only_movable
 from corsia.galenics.domain.batch import control_label
 from corsia.galenics.domain.units import Unit
 
@@ -164,7 +165,8 @@ class Batch(VersionedModel):
 class BatchLine(models.Model):
     """A worksheet line: an ingredient's amount for the batch (none for a vehicle q.b.),
     and what was weighed or measured from which lot (re-weighing replaces it until the
-    release). A rejected batch's weighed lines are unloaded as waste: ``wasted_units``
+    release; a weighing whose material was thrown away is kept as a ``DiscardedWeighing``
+    and unloaded as waste at once). A rejected batch's weighed lines are unloaded as waste: ``wasted_units``
     stock units, or ``waste_refusal`` the stock's refusal code when they could not be."""
 
     batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="lines")
@@ -201,6 +203,41 @@ class BatchLine(models.Model):
     def quantum_satis(self) -> bool:
         """A vehicle q.b.: nothing computed, what was used is weighed and recorded."""
         return self.required is None
+
+
+class PreviousFate(models.TextChoices):
+    """What became of the material of a line weighed again."""
+
+    DISCARDED = "discarded", _("scartato (a scarto di magazzino)")
+    ADJUSTED = "adjusted", _("corretto sullo stesso materiale")
+
+
+@pghistory.track()
+class DiscardedWeighing(models.Model):
+    """A weighing replaced by a new one whose material was thrown away (a spill, an
+    overshoot that cannot go back to the container): written once, when the line is weighed
+    again, with the stock units unloaded as waste from its lot (``wasted_units``) or the
+    stock's refusal code (``waste_refusal``) when they could not be."""
+
+    line = models.ForeignKey(BatchLine, on_delete=models.PROTECT, related_name="discarded")
+    weighed = models.DecimalField(_("quantità pesata"), max_digits=18, decimal_places=6)
+    unit = models.CharField(_("unità"), max_length=8, choices=UNIT_CHOICES)
+    lot = models.CharField(_("lotto"), max_length=40)
+    within_tolerance = models.BooleanField()
+    weighed_by = models.ForeignKey(_USER, on_delete=models.PROTECT, related_name="+")
+    weighed_at = models.DateTimeField()
+    discarded_by = models.ForeignKey(_USER, on_delete=models.PROTECT, related_name="+")
+    discarded_at = models.DateTimeField()
+    wasted_units = models.PositiveIntegerField(_("unità scaricate a scarto"), null=True)
+    waste_refusal = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        default_permissions = ()
+        ordering = ["pk"]
+        triggers = [read_only_movable()]
+
+    def __str__(self) -> str:
+        return f"{self.weighed} {self.unit} {self.lot} (scartato)"
 
 
 @pghistory.track()

@@ -12,7 +12,14 @@ from pydantic import Field
 from corsia.core.schemas import Amount, BoundedInt, RecordId
 from corsia.galenics import services
 from corsia.galenics.domain.label import Label
-from corsia.galenics.models import Batch, BatchLine, Dispensing, Formula, QcResult
+from corsia.galenics.models import (
+    Batch,
+    BatchLine,
+    DiscardedWeighing,
+    Dispensing,
+    Formula,
+    QcResult,
+)
 from corsia.galenics.selectors import BatchView, PatientBatches
 
 Text = str
@@ -115,6 +122,13 @@ class WeighingIn(Schema):
     quantity: Amount
     unit: Text = Field(default="", max_length=8)
     lot: Text = Field(max_length=60)
+    previous: Text = Field(
+        default="",
+        max_length=10,
+        description="Weighed again: what became of the earlier material, `discarded` (out of "
+        "the stock as waste now) or `adjusted` (corrected on the same material, same lot). "
+        "Required when the line is already weighed (`previous_fate_required`).",
+    )
 
     model_config = {
         "json_schema_extra": {"examples": [{"quantity": "301.5", "unit": "mg", "lot": "OME-2611"}]}
@@ -142,6 +156,19 @@ class DispenseIn(Schema):
     model_config = {"json_schema_extra": {"examples": [{"quantity": "50", "ward": "PED"}]}}
 
 
+class DiscardedOut(Schema):
+    weighed: Decimal
+    unit: str
+    lot: str
+    within_tolerance: bool
+    weighed_by_id: int
+    weighed_at: datetime
+    discarded_by_id: int
+    discarded_at: datetime
+    wasted_units: int | None
+    waste_refusal: str
+
+
 class LineOut(Schema):
     id: int
     product_code: str
@@ -156,6 +183,7 @@ class LineOut(Schema):
     deviation_percent: Decimal | None
     wasted_units: int | None
     waste_refusal: str
+    discarded: list[DiscardedOut]
 
 
 class QcOut(Schema):
@@ -231,6 +259,7 @@ class WeighingOut(Schema):
     line: LineOut
     within_tolerance: bool
     deviation_percent: Decimal | None
+    discarded: DiscardedOut | None
 
 
 def formula_out(formula: Formula) -> FormulaOut:
@@ -326,7 +355,17 @@ def line_out(line: BatchLine, deviation: Decimal | None) -> LineOut:
         deviation_percent=deviation,
         wasted_units=line.wasted_units,
         waste_refusal=line.waste_refusal,
+        discarded=[discarded_out(row) for row in line.discarded.all()],
     )
+
+
+def discarded_out(row: DiscardedWeighing) -> DiscardedOut:
+    return DiscardedOut(
+        weighed=row.weighed, unit=row.unit, lot=row.lot, within_tolerance=row.within_tolerance,
+        weighed_by_id=row.weighed_by_id, weighed_at=row.weighed_at,
+        discarded_by_id=row.discarded_by_id, discarded_at=row.discarded_at,
+        wasted_units=row.wasted_units, waste_refusal=row.waste_refusal,
+    )  # fmt: skip
 
 
 def batch_out(view: BatchView) -> BatchOut:

@@ -210,7 +210,9 @@ def batch_view(
         batch=batch,
         lines=[
             _line_view(line, batch_text)
-            for line in batch.lines.select_related("product", "weighed_by")
+            for line in batch.lines.select_related("product", "weighed_by").prefetch_related(
+                "discarded__weighed_by", "discarded__discarded_by"
+            )
         ],
         required_controls=[(c, control_label(c)) for c in batch.formula.quality_controls],
         qc_results=list(batch.qc_results.select_related("recorded_by")),

@@ -22,7 +22,7 @@ from corsia.drugs.selectors import product_choices
 from corsia.galenics import selectors, services
 from corsia.galenics.domain.batch import QualityControl, control_label
 from corsia.galenics.domain.units import Unit
-from corsia.galenics.models import FormulaKind
+from corsia.galenics.models import FormulaKind, PreviousFate
 from corsia.galenics.permissions import DISPENSE, FORMULARY, PREPARE, RELEASE, VIEW
 from corsia.inventory.selectors import cost_center_options
 from corsia.patients.selectors import care_wards
@@ -170,6 +170,7 @@ def batch_page(request: HttpRequest, batch_id: int) -> HttpResponse:
             "batch": view.batch,
             "units": [(u.value, u.label_it) for u in Unit],
             "controls": QualityControl.labels_it().items(),
+            "previous_fates": PreviousFate.choices,
             "wards": care_wards(),
             "may_prepare": request.user.has_perm(PREPARE),
             "may_release": request.user.has_perm(RELEASE),
@@ -187,7 +188,14 @@ def line_weigh(request: HttpRequest, line_id: int) -> HttpResponse:
         quantity=_amount(request, "quantity"),
         unit=request.POST.get("unit", "")[:8],
         lot=request.POST.get("lot", "")[:60],
+        previous=request.POST.get("previous", "")[:10],
     )
+    if result.discarded is not None and result.discarded.waste_refusal:
+        messages.warning(
+            request,
+            _("Materiale della pesata precedente non scaricato dal magazzino (%(code)s): "
+              "avvisare il magazzino.") % {"code": result.discarded.waste_refusal},
+        )  # fmt: skip
     if result.within_tolerance:
         messages.success(request, _("Pesata registrata."))
     else:

@@ -202,7 +202,7 @@ def test_weighing_checks_the_lot_and_the_tolerance(
     )
     line = batch.lines.get(product=lab.products["omeprazole_raw_g"])
 
-    def weigh(quantity: Decimal, lot: str, unit: str = "") -> services.Weighing:
+    def weigh(quantity: Decimal, lot: str, unit: str = "", previous: str = "") -> services.Weighing:
         return services.line_weigh(
             actor=technician,
             workstation="t",
@@ -210,6 +210,7 @@ def test_weighing_checks_the_lot_and_the_tolerance(
             quantity=quantity,
             unit=unit,
             lot=lot,
+            previous=previous,
         )
 
     assert refusal_code(lambda: weigh(D(300), EXPIRED_LOT)) == "lot_expired"
@@ -228,7 +229,7 @@ def test_weighing_checks_the_lot_and_the_tolerance(
         )
         == "weighing_missing"
     )
-    result = weigh(D("0.314"), "OME-2611", "g")
+    result = weigh(D("0.314"), "OME-2611", "g", "adjusted")
     assert result.within_tolerance
     assert result.line.weighed == D(314)
 

@@ -32,9 +32,19 @@ from corsia.galenics.domain.units import (
     stock_units,
     unit_of,
 )
-from corsia.galenics.models import Batch, BatchLine, BatchState, Formula, FormulaState, QcResult
+from corsia.galenics.models import (
+    Batch,
+    BatchLine,
+    BatchState,
+    DiscardedWeighing,
+    Formula,
+    FormulaState,
+    PreviousFate,
+    QcResult,
+)
 from corsia.galenics.permissions import PREPARE, RELEASE
 from corsia.galenics.services.common import batch_for_update, clean_text, clock, tolerance_percent
+from corsia.galenics.services.waste import weighed_to_waste
 from corsia.inventory.selectors import cost_center_options, lot_location, lots_named
 from corsia.inventory.services import stock_unload
 from corsia.patients.selectors import patient_get
@@ -161,6 +171,56 @@ class Weighing:
     line: BatchLine
     deviation_percent: Decimal | None  # None: a vehicle q.b. (nothing to compare with)
     within_tolerance: bool
+    discarded: DiscardedWeighing | None = None  # the earlier weighing thrown away, if any
+
+
+def _previous_fate(line: BatchLine, previous: str, lot: str) -> PreviousFate | None:
+    """What became of the material of a line already weighed: said by whoever weighs again
+    (``previous_fate_required``, ``previous_fate_unknown``); nothing to say the first time.
+    Corrected on the same material only from the same lot (``lot_changed_discard_previous``):
+    two lots in one weighing would leave the batch record naming only one."""
+    if line.weighed is None:
+        return None
+    if not previous:
+        raise ValidationFailed(
+            "Il componente è già stato pesato: indica se il materiale della pesata precedente "
+            "è stato scartato o corretto.",
+            code="previous_fate_required",
+            field="previous",
+        )
+    if previous not in PreviousFate.values:
+        raise ValidationFailed(
+            "Esito della pesata precedente non previsto (scartato o corretto).",
+            code="previous_fate_unknown",
+            field="previous",
+        )
+    fate = PreviousFate(previous)
+    if fate is PreviousFate.ADJUSTED and lot != line.lot:
+        raise ValidationFailed(
+            f"La pesata precedente è del lotto {line.lot}: con un altro lotto il materiale "
+            "precedente va scartato.",
+            code="lot_changed_discard_previous",
+            field="previous",
+        )
+    return fate
+
+
+def _discard(
+    batch: Batch, line: BatchLine, *, actor: User, workstation: Workstation, moment: datetime
+) -> DiscardedWeighing:
+    """The line's current weighing thrown away: out of the stock as waste, kept on record."""
+    assert line.weighed is not None and line.weighed_by_id is not None and line.weighed_at
+    wasted = weighed_to_waste(
+        batch=batch, line=line, weighed=line.weighed, unit=line.unit, lot=line.lot,
+        reason=f"Lotto galenico {batch.number}: pesata ripetuta, materiale scartato",
+        moment=moment, actor=actor, workstation=workstation,
+    )  # fmt: skip
+    return DiscardedWeighing.objects.create(
+        line=line, weighed=line.weighed, unit=line.unit, lot=line.lot,
+        within_tolerance=line.within_tolerance, weighed_by_id=line.weighed_by_id,
+        weighed_at=line.weighed_at, discarded_by=actor, discarded_at=moment,
+        wasted_units=wasted.units if wasted.done else None, waste_refusal=wasted.refusal,
+    )  # fmt: skip
 
 
 def line_weigh(
@@ -171,6 +231,7 @@ def line_weigh(
     quantity: Decimal,
     unit: str = "",
     lot: str,
+    previous: str = "",
     now: datetime | None = None,
 ) -> Weighing:
     """What was weighed or measured for a worksheet line and from which lot (scanned or
@@ -178,7 +239,12 @@ def line_weigh(
     ``lot_expired``, ``quantity_invalid``, ``quantity_too_large``, ``unit_unknown``,
     ``unit_incompatible``, ``batch_not_open``. A weighing outside the tolerance is kept
     (``within_tolerance`` false) and blocks the release until weighed again; a vehicle
-    q.b. has no tolerance (what was used is recorded)."""
+    q.b. has no tolerance (what was used is recorded).
+
+    Weighed again, ``previous`` says what became of the earlier material: ``adjusted``
+    (corrected on the same material, same lot: the new figure is the whole amount used) or
+    ``discarded`` (thrown away: unloaded from its lot as waste now, kept as a
+    ``DiscardedWeighing``), so the stock loses what the laboratory really used."""
     require_permission(actor, PREPARE, PREPARE_REFUSED)
     amount = checked_amount(quantity, "quantity")
     lot_text = clean_text(lot, "lot", limit=40, required="Indica o scansiona il lotto.")
@@ -188,6 +254,17 @@ def line_weigh(
         weighed_unit = unit_of(unit) if unit else Unit(line.unit)
         in_line_unit = checked_amount(convert(amount, weighed_unit, Unit(line.unit)))
         expiry = _checked_lot(line, lot_text, timezone.localtime(moment).date())
+        fate = _previous_fate(line, previous, lot_text)
+        before = (
+            {"weighed": f"{line.weighed}", "lot": line.lot, "previous": fate.value}
+            if fate is not None
+            else None
+        )
+        discarded = (
+            _discard(batch, line, actor=actor, workstation=workstation, moment=moment)
+            if fate is PreviousFate.DISCARDED
+            else None
+        )
         deviation, passed = weighing_check(line.required, in_line_unit, batch.tolerance_percent)
         line.weighed, line.lot, line.lot_expiry = in_line_unit, lot_text, expiry
         line.within_tolerance, line.weighed_by, line.weighed_at = passed, actor, moment
@@ -198,6 +275,7 @@ def line_weigh(
             workstation=workstation,
             target=line,
             patient_id=batch.patient_id,
+            before=before,
             after={
                 "batch": batch.number,
                 "product": line.product_id,
@@ -207,9 +285,17 @@ def line_weigh(
                 "lot": lot_text,
                 "deviation_percent": "" if deviation is None else f"{deviation:.2f}",
                 "within_tolerance": passed,
+                **(
+                    {
+                        "discarded_units": discarded.wasted_units,
+                        "waste_refusal": discarded.waste_refusal,
+                    }
+                    if discarded is not None
+                    else {}
+                ),
             },
         )
-    return Weighing(line, deviation, passed)
+    return Weighing(line, deviation, passed, discarded)
 
 
 def qc_record(

@@ -3,10 +3,10 @@
 A rejected batch is read-only: never released, never dispensed, no label. The stock is
 unloaded only at the release, so a batch rejected before it still holds, in the ledger,
 the raw materials its preparer has already weighed and used: the rejection takes them
-out of the stock as **waste** (``inventory.services.stock_waste``, the lot weighed, the
-units rounded up as the release does, charged to the batch's cost centre, the reason the
-rejection's). A line the stock cannot give (the lot no longer there, too few units, no
-stock permission) is still rejected: the line records the stock's refusal code and the
+out of the stock as **waste** (``services/waste.py``: the lot weighed, the units rounded
+up as the release does, charged to the batch's cost centre, the reason the rejection's).
+A line the stock cannot give (the lot no longer there, too few units, no stock
+permission) is still rejected: the line records the stock's refusal code and the
 storekeeper corrects the count; the rejection itself never fails on the stock.
 
 The batch is locked (``select_for_update``) as the release locks it: a release and a
@@ -22,16 +22,14 @@ from django.db import transaction
 
 from corsia.audit.services import audit_record
 from corsia.core.actors import User, Workstation, require_permission
-from corsia.core.domain.errors import ConflictError, CorsiaError
+from corsia.core.domain.errors import ConflictError
 from corsia.galenics import audit_events as events
 from corsia.galenics.domain.batch import qc_gaps
-from corsia.galenics.domain.units import Quantity, Unit, stock_units
 from corsia.galenics.models import Batch, BatchLine, BatchState
 from corsia.galenics.permissions import RELEASE
 from corsia.galenics.services.batches import last_results
 from corsia.galenics.services.common import batch_for_update, clean_text, clock
-from corsia.inventory.selectors import lot_location
-from corsia.inventory.services import stock_waste
+from corsia.galenics.services.waste import weighed_to_waste
 
 REJECT_REFUSED = "Non hai il permesso di respingere i lotti galenici."
 REASON_LIMIT = 1000
@@ -40,39 +38,20 @@ REASON_LIMIT = 1000
 def _waste(
     batch: Batch, line: BatchLine, reason: str, actor: User, workstation: Workstation
 ) -> dict[str, Any]:
-    """The weighed amount of ``line`` out of the stock as waste (in a savepoint: a refusal
-    of the stock leaves the rest of the rejection standing)."""
+    """The weighed amount of ``line`` out of the stock as waste (a refusal of the stock
+    leaves the rest of the rejection standing)."""
     assert line.weighed is not None and batch.rejected_at is not None
-    item = line.ingredient
-    units = stock_units(
-        Quantity(line.weighed, Unit(line.unit)),
-        Quantity(item.stock_amount, Unit(item.stock_unit)),
-    )
-    outcome: dict[str, Any] = {"product": line.product_id, "lot": line.lot, "units": units}
-    try:
-        with transaction.atomic():
-            location = lot_location(product_id=line.product_id, lot=line.lot)
-            if location is None:
-                raise ConflictError(
-                    f"Il lotto {line.lot} non è più in giacenza.", code="lot_not_in_stock"
-                )
-            stock_waste(
-                actor=actor,
-                workstation=workstation,
-                product=line.product,
-                lot=line.lot,
-                quantity=units,
-                location=location,
-                reason=f"Lotto galenico {batch.number} respinto: {reason}"[:500],
-                now=batch.rejected_at,
-                cost_center=batch.cost_center,
-                reference=f"galenic:{batch.number}",
-            )
-    except CorsiaError as refusal:
-        line.waste_refusal = refusal.code[:40]
+    wasted = weighed_to_waste(
+        batch=batch, line=line, weighed=line.weighed, unit=line.unit, lot=line.lot,
+        reason=f"Lotto galenico {batch.number} respinto: {reason}", moment=batch.rejected_at,
+        actor=actor, workstation=workstation,
+    )  # fmt: skip
+    outcome: dict[str, Any] = {"product": line.product_id, "lot": line.lot, "units": wasted.units}
+    if not wasted.done:
+        line.waste_refusal = wasted.refusal
         line.save(update_fields=["waste_refusal"])
-        return {**outcome, "wasted": False, "refusal": refusal.code}
-    line.wasted_units = units
+        return {**outcome, "wasted": False, "refusal": wasted.refusal}
+    line.wasted_units = wasted.units
     line.save(update_fields=["wasted_units"])
     return {**outcome, "wasted": True}
 
