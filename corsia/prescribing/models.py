@@ -257,6 +257,14 @@ class OrderItem(models.Model):
     # the calculated dose before the regimen's rounding or banding, to 0.0001 (None: not
     # rounded, or computed before this was kept)
     unrounded_dose = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
+    # the weight a per-kg line's dose used, as the physician, the pharmacist and the label
+    # see it: the basis applied ("actual" | "ideal" | "adjusted"; "" when not per kg),
+    # the kg value and the adjusted weight's factor (regimen line's own, else the order's)
+    weight_basis = models.CharField(max_length=8, blank=True, default="", db_default="")
+    dosing_weight_kg = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    adjusted_weight_factor = models.DecimalField(
+        max_digits=4, decimal_places=3, null=True, blank=True
+    )
     uncapped_dose = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True)
     capped = models.BooleanField(default=False)
     reduction_percent = models.DecimalField(max_digits=5, decimal_places=2, default=0)
