@@ -68,7 +68,7 @@ class RegimenVersion(TimeStampedModel):
         help_text="None for the preloaded library.",
     )
     validated_at = models.DateTimeField(null=True, blank=True)
-    source = models.CharField(max_length=20, default="editor")  # editor | library | fhir
+    source = models.CharField(max_length=20, default="editor")  # editor | library | fhir | api
     change_note = models.TextField(blank=True)
 
     name = models.CharField(_("nome"), max_length=200)
