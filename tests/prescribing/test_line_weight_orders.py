@@ -12,8 +12,10 @@ Patient: M, born 1961-05-04 (65 years on 2026-12-01), 175 cm, 110 kg (BMI 35.92)
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -101,3 +103,49 @@ def test_a_non_obese_patient_gets_the_actual_weight_on_the_busulfan_line(
             Decimal("80.00"),
             None,
         )
+
+
+PREVIEW = "/api/v1/dosing/preview"
+
+
+def _preview_body(**busulfan: Any) -> dict[str, Any]:
+    return {
+        "patient": {"sex": "M", "age_years": 50, "height_cm": 175, "weight_kg": 110},
+        "components": [
+            {"drug": "fludarabina", "dose": 40, "unit": "mg/m2"},
+            {"drug": "busulfano", "dose": "3.2", "unit": "mg/kg", **busulfan},
+        ],
+    }
+
+
+def test_preview_api_takes_and_shows_the_line_weight(client_for: Any) -> None:
+    client = client_for(Role.PHYSICIAN)
+    response = client.post(
+        PREVIEW,
+        json.dumps(_preview_body(obese_weight_basis="adjusted", adjusted_weight_factor="0.25")),
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    fludarabine, busulfan = response.json()["components"]
+    # 3.2 × 80.348225 = 257.11432 mg (no rounding asked); AdjBW 80.348225 kg, factor 0.25
+    assert round(busulfan["calculated_dose"], 4) == 257.1143
+    assert busulfan["weight_basis"] == "adjusted"
+    assert round(busulfan["dosing_weight_kg"], 4) == 80.3482
+    assert busulfan["adjusted_weight_factor"] == 0.25
+    assert fludarabine["weight_basis"] is None
+    assert response.json()["weight_basis"] == "actual"
+
+
+@pytest.mark.parametrize("factor", ["0", "1", "-0.25", "1e308", "NaN", "un quarto"])
+def test_preview_api_refuses_a_bad_factor(client_for: Any, factor: str) -> None:
+    client = client_for(Role.PHYSICIAN)
+    response = client.post(
+        PREVIEW,
+        json.dumps(_preview_body(obese_weight_basis="adjusted", adjusted_weight_factor=factor)),
+        content_type="application/json",
+    )
+    assert response.status_code == 422, response.content
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert "adjusted_weight_factor" in response.json().get("field", "") or any(
+        "adjusted_weight_factor" in json.dumps(e) for e in response.json().get("errors", [])
+    )

@@ -45,6 +45,9 @@ def test_api_saves_and_reads_the_line_weight_basis(client_for) -> None:  # type:
         "0.25",
     )
     assert detail["latest"]["components"][0]["obese_weight_basis"] is None
+    page = pharmacist.get("/regimens/FLU-BU-T/")
+    assert page.status_code == 200
+    assert "peso corretto (fattore 0,25)" in page.content.decode()
     # a new version changing only the factor: saved, and the diff of the page shows it
     regimen = Regimen.objects.get(code="FLU-BU-T")
     again = pharmacist.post(
