@@ -21,7 +21,7 @@ from corsia.testing.regimens import FLU_BU_INGREDIENTS, flu_bu_spec, make_ingred
 
 
 def _document(**busulfan: Any) -> dict[str, Any]:
-    doc = json.loads(json.dumps(spec_to_dict(flu_bu_spec())))
+    doc: dict[str, Any] = json.loads(json.dumps(spec_to_dict(flu_bu_spec())))
     doc["components"][1].update(busulfan)
     return doc
 

@@ -258,7 +258,7 @@ def test_busulfan_of_flu_bu4_for_an_obese_man_on_the_smpc_adjusted_weight() -> N
             busulfan.ingredient,
             busulfan.dose,
             DoseUnit(busulfan.dose_unit),
-            weight_basis=WeightBasis(busulfan.obese_weight_basis),
+            weight_basis=WeightBasis(busulfan.obese_weight_basis or "actual"),
             adjusted_weight_factor=busulfan.adjusted_weight_factor,
         ),
         body,
