@@ -24,6 +24,7 @@ from corsia.prescribing.domain.order_lines import (
     engine_unit,
     regimen_maximum,
 )
+from corsia.prescribing.domain.policy import WeightBasis
 from corsia.prescribing.domain.quantity import AmountUnit, Quantity
 from corsia.prescribing.domain.rounding import RoundingRule
 
@@ -96,6 +97,8 @@ def line_dose(
         max_dose_action=MaxDoseAction.CAP if maximum is not None else MaxDoseAction.BLOCK,
         rounding=RoundingRule(decimals=decimals),
         cumulative_limit=limit,
+        weight_basis=WeightBasis(c.obese_weight_basis) if c.obese_weight_basis else None,
+        adjusted_weight_factor=c.adjusted_weight_factor,
     )
     return engine_dose(component, body, mapping, previous_cumulative=previous if limit else None)
 

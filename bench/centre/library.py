@@ -99,6 +99,9 @@ class Component:
     cycle_to: int | None
     archive_max: Decimal | None
     cumulative: CumulativeLimit | None
+    # the line's own weight for an obese patient ("": the order's) and its adjusted factor
+    obese_weight_basis: str = ""
+    adjusted_weight_factor: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -187,7 +190,7 @@ def load_library(conn: psycopg.Connection[Any]) -> list[Version]:
                   c.competence, c.infusion_type, c.duration_minutes, c.interval_after_minutes,
                   c.preparation, c.infusion_conditions, c.cycle_from, c.cycle_to,
                   i.max_single_dose, i.max_single_dose_unit, i.cumulative_limit,
-                  i.cumulative_limit_unit
+                  i.cumulative_limit_unit, c.obese_weight_basis, c.adjusted_weight_factor
            FROM regimens_regimencomponent c JOIN drugs_activeingredient i ON i.id = c.ingredient_id
            ORDER BY c.version_id, c.sequence, c.id"""
     ):
@@ -222,6 +225,8 @@ def load_library(conn: psycopg.Connection[Any]) -> list[Version]:
                 cycle_to=row[18],
                 archive_max=archive_max,
                 cumulative=cumulative,
+                obese_weight_basis=row[23] or "",
+                adjusted_weight_factor=row[24],
             )
         )
     return [

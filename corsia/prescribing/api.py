@@ -101,6 +101,10 @@ class ComponentIn(Schema):
     max_dose_action: Literal["cap", "block"] = "cap"
     rounding: RoundingIn | None = None
     concentration_mg_per_ml: Amount | None = None
+    # the line's own weight for an obese patient's per-kg dose (None: the policy's), and the
+    # adjusted weight's factor (0 < f < 1; None: 0.4), e.g. busulfan "adjusted", 0.25
+    obese_weight_basis: Literal["actual", "ideal", "adjusted"] | None = None
+    adjusted_weight_factor: Amount | None = None
 
 
 class PaediatricIn(Schema):
@@ -146,6 +150,10 @@ class ComponentOut(Schema):
     uncapped_dose_mg: Number | None
     unrounded_dose_mg: Number | None
     paediatric_rule_applied: bool
+    # the weight a per-kg dose used (null: not dosed on a weight)
+    weight_basis: str | None = None
+    dosing_weight_kg: Number | None = None
+    adjusted_weight_factor: Number | None = None
     warnings: list[WarningOut]
     provenance: str
 
@@ -246,6 +254,8 @@ def _component(item: ComponentIn) -> DoseComponent:
         max_dose_action=MaxDoseAction(item.max_dose_action),
         rounding=rounding,
         concentration_mg_per_ml=item.concentration_mg_per_ml,
+        weight_basis=WeightBasis(item.obese_weight_basis) if item.obese_weight_basis else None,
+        adjusted_weight_factor=item.adjusted_weight_factor,
     )
 
 
@@ -268,6 +278,9 @@ def _component_out(result: DoseResult) -> ComponentOut:
         uncapped_dose_mg=uncapped if in_mg else None,
         unrounded_dose_mg=result.calculated if in_mg else None,
         paediatric_rule_applied=result.paediatric_rule_applied,
+        weight_basis=result.weight.basis.value if result.weight is not None else None,
+        dosing_weight_kg=result.weight.kg if result.weight is not None else None,
+        adjusted_weight_factor=result.weight.factor if result.weight is not None else None,
         warnings=_warnings(result.warnings),
         provenance=result.render(),
     )

@@ -23,6 +23,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from corsia.core.domain.clinical_format import number_text, quantity_text
 from corsia.core.models import TimeStampedModel, VersionedModel
 from corsia.core.triggers import read_only_movable
 from corsia.prescribing.domain.limits import (
@@ -257,6 +258,24 @@ class OrderItem(models.Model):
     # the calculated dose before the regimen's rounding or banding, to 0.0001 (None: not
     # rounded, or computed before this was kept)
     unrounded_dose = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
+    # the weight a per-kg line's dose used, as the physician, the pharmacist and the label
+    # see it: the basis applied ("actual" | "ideal" | "adjusted"; "" when not per kg),
+    # the kg value and the adjusted weight's factor (regimen line's own, else the order's)
+    weight_basis = models.CharField(
+        max_length=8,
+        choices=[
+            ("actual", _("peso reale")),
+            ("ideal", _("peso ideale")),
+            ("adjusted", _("peso corretto")),
+        ],
+        blank=True,
+        default="",
+        db_default="",
+    )
+    dosing_weight_kg = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    adjusted_weight_factor = models.DecimalField(
+        max_digits=4, decimal_places=3, null=True, blank=True
+    )
     uncapped_dose = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True)
     capped = models.BooleanField(default=False)
     reduction_percent = models.DecimalField(max_digits=5, decimal_places=2, default=0)
@@ -344,6 +363,18 @@ class OrderItem(models.Model):
     @property
     def is_blocked(self) -> bool:
         return bool(self.pending_blocks)
+
+    @property
+    def weight_used_text(self) -> str:
+        """The weight of a per-kg line as the printed order shows it (Italian), e.g.
+        «peso corretto (fattore 0.25) 80.35 kg»; "" for a line not dosed on a weight."""
+        if not self.weight_basis or self.dosing_weight_kg is None:
+            return ""
+        label = {"actual": "peso reale", "ideal": "peso ideale", "adjusted": "peso corretto"}
+        text = label.get(self.weight_basis, self.weight_basis)
+        if self.adjusted_weight_factor is not None:
+            text += f" (fattore {number_text(self.adjusted_weight_factor)})"
+        return f"{text} {quantity_text(self.dosing_weight_kg, 'kg')}"
 
     @property
     def is_deviation(self) -> bool:

@@ -102,7 +102,8 @@ def sheet_context(order: TherapyOrder) -> dict[str, Any]:
                 f"G{item.day_of_cycle} {item.scheduled_date:%d/%m}",
                 str(item.sequence),
                 item.ingredient.name_it,
-                f"{_num(item.dose, 4)} {display_unit(item.dose_unit)}",
+                f"{_num(item.dose, 4)} {display_unit(item.dose_unit)}"
+                + (f" — {item.weight_used_text}" if item.weight_used_text else ""),
                 dose_text(item.calculated_dose, item.amount_unit, unrounded=item.unrounded_dose),
                 dose_text(item.final_dose, item.amount_unit),
                 _label(ROUTE_LABELS_IT, Route, item.route) + _infusion(item),

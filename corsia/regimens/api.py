@@ -15,7 +15,7 @@ from corsia.core.domain.errors import NotFound
 from corsia.core.web import acting
 from corsia.regimens import selectors, services
 from corsia.regimens.api_trials import trials_router
-from corsia.regimens.domain.spec_codec import spec_to_dict
+from corsia.regimens.domain.spec_codec import spec_from_dict, spec_to_dict
 from corsia.regimens.models import RegimenVersion
 
 __all__ = ["router", "trials_router"]
@@ -74,6 +74,68 @@ class ImportOut(Schema):
     status: str
 
 
+class SaveIn(Schema):
+    """A regimen as the editor's JSON document (``spec_codec``: decimals as text), saved as
+    a new version "in test". Each component may carry its own weight for an obese patient's
+    per-kg dose: ``obese_weight_basis`` (``actual`` | ``ideal`` | ``adjusted``; null: the
+    regimen's / hospital's rule) and ``adjusted_weight_factor`` (text, 0 < f < 1, only with
+    ``adjusted``; null: 0.4), e.g. busulfan ``"adjusted"``, ``"0.25"`` (Busilvex SmPC 4.2)."""
+
+    document: dict[str, Any]
+    # the regimen's optimistic version the document was built from; null: a new regimen
+    expected_version: int | None = None
+    change_note: str = ""
+
+    model_config = {
+        "json_schema_extra": {
+            "example": {
+                "document": {
+                    "code": "FLU-BU4",
+                    "name": "Fludarabina-busulfano",
+                    "therapy_type": "conditioning",
+                    "intent": "curative",
+                    "cycle_length_days": 6,
+                    "max_cycles": 1,
+                    "bibliography": [
+                        {
+                            "authors": "Rambaldi A",
+                            "title": "...",
+                            "journal": "Lancet Oncol",
+                            "year": 2015,
+                        }
+                    ],
+                    "components": [
+                        {
+                            "sequence": 1,
+                            "ingredient": "fludarabine",
+                            "days": [1, 2, 3, 4],
+                            "dose": "40",
+                            "dose_unit": "mg/m2",
+                            "calculation": "bsa",
+                            "infusion_type": "infusion",
+                            "duration_minutes": 60,
+                        },
+                        {
+                            "sequence": 2,
+                            "ingredient": "busulfan",
+                            "days": [2, 3, 4, 5],
+                            "dose": "3.2",
+                            "dose_unit": "mg/kg",
+                            "calculation": "weight",
+                            "infusion_type": "infusion",
+                            "duration_minutes": 180,
+                            "obese_weight_basis": "adjusted",
+                            "adjusted_weight_factor": "0.25",
+                        },
+                    ],
+                },
+                "expected_version": None,
+                "change_note": "Busulfano sul peso corretto 0,25 (RCP 4.2)",
+            }
+        }
+    }
+
+
 def _version(code: str, number: int) -> RegimenVersion:
     version = (
         RegimenVersion.objects.select_related("regimen")
@@ -113,6 +175,24 @@ def regimen_list(
         )
         for v in rows
     ]
+
+
+@router.post("/", response={201: ImportOut})
+@api_perm("regimens.manage_regimen")
+def regimen_save(request: HttpRequest, payload: SaveIn) -> Status[ImportOut]:
+    """Create a regimen or a new version of it, as the editor page does: a malformed or
+    implausible document (e.g. an adjusted weight factor of 0, 1 or 1e308) is a 422
+    problem+json and nothing is saved."""
+    version = services.regimen_save(
+        **acting(request),
+        spec=spec_from_dict(payload.document),
+        expected_version=payload.expected_version,
+        change_note=payload.change_note,
+        source="api",
+    )
+    return Status(
+        201, ImportOut(code=version.regimen.code, version=version.number, status=version.status)
+    )
 
 
 @router.post("/import", response={201: ImportOut})

@@ -68,7 +68,7 @@ class RegimenVersion(TimeStampedModel):
         help_text="None for the preloaded library.",
     )
     validated_at = models.DateTimeField(null=True, blank=True)
-    source = models.CharField(max_length=20, default="editor")  # editor | library | fhir
+    source = models.CharField(max_length=20, default="editor")  # editor | library | fhir | api
     change_note = models.TextField(blank=True)
 
     name = models.CharField(_("nome"), max_length=200)
@@ -157,6 +157,19 @@ class RegimenComponent(models.Model):
     age_bands = models.JSONField(
         _("dosi per fascia di età"), default=list, blank=True, db_default=[]
     )
+    # this line's own weight for a per-kg dose in an obese patient ("": the regimen's rule)
+    obese_weight_basis = models.CharField(
+        _("peso per l'obeso (riga)"),
+        max_length=8,
+        choices=[("actual", "peso reale"), ("ideal", "peso ideale"), ("adjusted", "peso corretto")],
+        blank=True,
+        default="",
+        db_default="",
+    )
+    # f in IBW + f × (actual − IBW); null: the default 0.4
+    adjusted_weight_factor = models.DecimalField(
+        _("fattore del peso corretto"), max_digits=4, decimal_places=3, null=True, blank=True
+    )
 
     class Meta:
         ordering = ["version", "sequence"]
@@ -166,6 +179,11 @@ class RegimenComponent(models.Model):
                 fields=["version", "sequence"], name="regimen_component_sequence_unique"
             ),
             models.CheckConstraint(condition=models.Q(dose__gt=0), name="regimen_dose_positive"),
+            models.CheckConstraint(
+                condition=models.Q(adjusted_weight_factor__isnull=True)
+                | models.Q(adjusted_weight_factor__gt=0, adjusted_weight_factor__lt=1),
+                name="regimen_adjusted_weight_factor_range",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -75,6 +75,10 @@ def _component(row: RegimenComponent) -> Component:
         cycle_from=row.cycle_from,
         cycle_to=row.cycle_to,
         age_bands=age_bands_from_list(row.age_bands or [], "age_bands"),
+        obese_weight_basis=row.obese_weight_basis or None,
+        adjusted_weight_factor=(
+            None if row.adjusted_weight_factor is None else row.adjusted_weight_factor.normalize()
+        ),
     )
 
 

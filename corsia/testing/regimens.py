@@ -88,3 +88,53 @@ def abvd_spec(code: str = "ABVD-T", *, doxorubicin: str = "25") -> RegimenSpec:
 
 
 ABVD_INGREDIENTS = ("doxorubicin", "bleomycin", "vinblastine", "dacarbazine", "ondansetron")
+
+
+FLU_BU_INGREDIENTS = ("fludarabine", "busulfan")
+
+
+def flu_bu_spec(
+    code: str = "FLU-BU-T",
+    *,
+    busulfan_basis: str | None = "adjusted",
+    busulfan_factor: str | None = "0.25",
+) -> RegimenSpec:
+    """Fludarabine 40 mg/m² days 1-4 and busulfan 3.2 mg/kg days 2-5 (a 6-day cycle), the
+    busulfan line with its own obese weight basis (default: SmPC 4.2, adjusted 0.25)."""
+    return RegimenSpec(
+        code=code,
+        name="Fludarabina-busulfano di prova",
+        therapy_type=TherapyType.CONDITIONING,
+        intent=Intent.CURATIVE,
+        cycle_length_days=6,
+        max_cycles=1,
+        components=(
+            Component(
+                sequence=1,
+                ingredient="fludarabine",
+                days=(1, 2, 3, 4),
+                dose=Decimal(40),
+                dose_unit="mg/m2",
+                calculation=Calculation.BSA,
+                infusion_type=InfusionType.INFUSION,
+                duration_minutes=60,
+            ),
+            Component(
+                sequence=2,
+                ingredient="busulfan",
+                days=(2, 3, 4, 5),
+                dose=Decimal("3.2"),
+                dose_unit="mg/kg",
+                calculation=Calculation.WEIGHT,
+                infusion_type=InfusionType.INFUSION,
+                duration_minutes=180,
+                obese_weight_basis=busulfan_basis,
+                adjusted_weight_factor=(
+                    None if busulfan_factor is None else Decimal(busulfan_factor)
+                ),
+            ),
+        ),
+        bibliography=(
+            Reference("Rambaldi A, et al.", "Busulfan plus fludarabine", "Lancet Oncol", 2015),
+        ),
+    )

@@ -22,7 +22,7 @@ from corsia.regimens.domain.spec import Calculation, RegimenSpec
 from corsia.regimens.domain.spec_codec import spec_from_dict, spec_to_dict
 from corsia.regimens.domain.structure import ensure_valid_structure, validate_structure
 from corsia.regimens.domain.trials import check_trial_numbers
-from corsia.testing.regimens import abvd_spec
+from corsia.testing.regimens import abvd_spec, flu_bu_spec
 
 
 def _codes(spec: RegimenSpec) -> list[tuple[str, str]]:
@@ -200,3 +200,66 @@ def test_trial_numbers(eudract, ctis, code) -> None:  # type: ignore[no-untyped-
         check_trial_numbers(eudract_number=eudract, ctis_number=ctis)
     assert error.value.code == code
     check_trial_numbers(eudract_number="2004-001234-12", ctis_number="2023-512345-12-00")
+
+
+# --- a line's own obese weight basis (busulfan: SmPC 4.2, IBW + 0.25 × (actual − IBW)) ----
+
+
+def test_line_weight_basis_round_trips_in_the_plain_document() -> None:
+    spec = flu_bu_spec()
+    doc = spec_to_dict(spec)
+    assert doc["components"][1]["obese_weight_basis"] == "adjusted"
+    assert doc["components"][1]["adjusted_weight_factor"] == "0.25"
+    assert doc["components"][0]["obese_weight_basis"] is None
+    assert spec_from_dict(doc) == spec
+    assert validate_structure(spec) == []
+
+
+@pytest.mark.parametrize("basis", ["obese", "ADJUSTED", 3])
+def test_an_unknown_line_weight_basis_is_refused_naming_its_field(basis: object) -> None:
+    doc = spec_to_dict(flu_bu_spec())
+    doc["components"][1]["obese_weight_basis"] = basis
+    with pytest.raises(ValidationFailed) as error:
+        spec_from_dict(doc)
+    assert error.value.field == "components[1].obese_weight_basis"
+
+
+@pytest.mark.parametrize("factor", ["0", "1", "-0.25", "1e308", "1.5"])
+def test_an_adjusted_weight_factor_outside_0_1_is_a_structure_problem(factor: str) -> None:
+    spec = flu_bu_spec(busulfan_factor=factor)
+    assert _codes(spec) == [("components[1].adjusted_weight_factor", "out_of_range")]
+
+
+@pytest.mark.parametrize("factor", [0.25, "NaN", "Infinity", "un quarto"])
+def test_a_factor_that_is_not_a_finite_decimal_text_is_refused(factor: object) -> None:
+    doc = spec_to_dict(flu_bu_spec())
+    doc["components"][1]["adjusted_weight_factor"] = factor
+    with pytest.raises(ValidationFailed) as error:
+        spec_from_dict(doc)
+    assert error.value.field == "components[1].adjusted_weight_factor"
+
+
+def test_a_factor_needs_the_adjusted_basis_and_a_basis_needs_a_per_kg_dose() -> None:
+    assert _codes(flu_bu_spec(busulfan_basis="ideal")) == [
+        ("components[1].adjusted_weight_factor", "factor_without_adjusted_basis")
+    ]
+    assert _codes(flu_bu_spec(busulfan_basis=None)) == [
+        ("components[1].adjusted_weight_factor", "factor_without_adjusted_basis")
+    ]
+    spec = flu_bu_spec()
+    per_m2 = dataclasses.replace(spec.components[0], obese_weight_basis="ideal")
+    spec = dataclasses.replace(spec, components=(per_m2, spec.components[1]))
+    assert _codes(spec) == [("components[0].obese_weight_basis", "weight_basis_not_per_kg")]
+
+
+def test_a_change_of_line_basis_or_factor_shows_in_the_diff() -> None:
+    old = flu_bu_spec(busulfan_basis=None, busulfan_factor=None)
+    new = flu_bu_spec()
+    assert [(c.path, c.before, c.after) for c in diff_specs(old, new)] == [
+        ("components[2].obese_weight_basis", None, "adjusted"),
+        ("components[2].adjusted_weight_factor", None, "0.25"),
+    ]
+    newer = flu_bu_spec(busulfan_factor="0.4")
+    assert [(c.path, c.before, c.after) for c in diff_specs(new, newer)] == [
+        ("components[2].adjusted_weight_factor", "0.25", "0.4")
+    ]

@@ -14,7 +14,7 @@ import pytest
 from corsia.prescribing.domain.assessment import assess_patient
 from corsia.prescribing.domain.dose import DoseComponent, DoseUnit, compute_dose
 from corsia.prescribing.domain.patient import PatientMeasures, Sex
-from corsia.prescribing.domain.policy import DosingPolicy
+from corsia.prescribing.domain.policy import DosingPolicy, WeightBasis
 from corsia.regimens import data
 from corsia.regimens.data import loader
 from corsia.regimens.domain.spec import Component, ComponentRole, RegimenSpec, TherapyType
@@ -229,8 +229,38 @@ def test_busulfan_per_kg_uses_the_actual_weight_and_names_the_obese_rule() -> No
     daily = _dose_mg(busulfan, light)
     assert daily == Decimal("192.00")
     assert daily * len(busulfan.days) == Decimal("12.8") * 60
-    # The SmPC's adjusted ideal weight for obese patients (IBW + 0.25 × (actual − IBW)) is not
-    # computed per drug by the model: every busulfan component says so to the pharmacist.
+    # The SmPC's adjusted ideal weight for obese patients (IBW + 0.25 × (actual − IBW)) is the
+    # busulfan line's own basis; the fludarabine of the same regimen keeps the regimen's rule.
     for code in ("FLU-BU4", "FLU-BU2", "BU-CY", "TBF"):
         (component,) = _antineoplastic(SPECS[code], "busulfan")
-        assert "IBW + 0,25" in component.notes, code
+        assert component.obese_weight_basis == "adjusted", code
+        assert component.adjusted_weight_factor == Decimal("0.25"), code
+        assert "verificare la dose" not in component.notes, code
+        for other in SPECS[code].components:
+            if other.ingredient != "busulfan":
+                assert other.obese_weight_basis is None, (code, other.ingredient)
+    # no regimen of the library asks the pharmacist to recompute a dose by hand
+    for spec in SPECS.values():
+        for c in spec.components:
+            assert "verificare la dose" not in c.notes.lower(), (spec.code, c.ingredient)
+
+
+def test_busulfan_of_flu_bu4_for_an_obese_man_on_the_smpc_adjusted_weight() -> None:
+    # male 50 y, 175 cm, 110 kg (BMI 35.92): IBW = 50 + 0.9055 × (175 − 152.4) = 70.4643 kg;
+    # AdjBW = 70.4643 + 0.25 × (110 − 70.4643) = 80.348225 kg; 3.2 × 80.348225 = 257.11432 mg
+    obese = PatientMeasures(
+        sex=Sex.MALE, age_years=Decimal(50), height_cm=Decimal(175), weight_kg=Decimal(110)
+    )
+    (busulfan,) = _antineoplastic(SPECS["FLU-BU4"], "busulfan")
+    body = assess_patient(obese, DosingPolicy())
+    result = compute_dose(
+        DoseComponent(
+            busulfan.ingredient,
+            busulfan.dose,
+            DoseUnit(busulfan.dose_unit),
+            weight_basis=WeightBasis(busulfan.obese_weight_basis or "actual"),
+            adjusted_weight_factor=busulfan.adjusted_weight_factor,
+        ),
+        body,
+    )
+    assert result.dose.quantize(Decimal("0.01")) == Decimal("257.11")

@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from corsia.core.domain.errors import ValidationFailed
 from corsia.prescribing.domain.body_size import (
+    ADJUSTED_WEIGHT_FACTOR,
     adjusted_body_weight,
     bmi,
     bsa,
@@ -48,6 +49,7 @@ class BodyAssessment:
     ideal_weight: Step | None = None  # Devine, adults only (None for children)
     # the newest renal value, found too old to dose from: AUC doses are refused with it
     stale_renal: StaleMeasure | None = None
+    obese: bool = False  # BMI ≥ the policy's threshold
 
     @property
     def is_child(self) -> bool:
@@ -73,6 +75,13 @@ class BodyAssessment:
         return "\n".join(step.render() for step in steps)
 
 
+_IDEAL_WEIGHT_CHILD = DoseWarning(
+    "ideal_weight_child",
+    "Peso ideale (Devine) non applicabile sotto i 18 anni: dosaggio sul peso "
+    "reale; verificare il peso da usare secondo il protocollo pediatrico.",
+)
+
+
 def _ideal_weight(patient: PatientMeasures) -> tuple[Step | None, DoseWarning | None]:
     """Devine's ideal weight for an adult; None (and why) for a child, for whom Devine
     does not apply, or for an adult too short for it to give a positive weight."""
@@ -85,7 +94,12 @@ def _ideal_weight(patient: PatientMeasures) -> tuple[Step | None, DoseWarning | 
 
 
 def _weight_for(
-    basis: WeightBasis, patient: PatientMeasures, *, obese: bool, ideal: Step | None
+    basis: WeightBasis,
+    patient: PatientMeasures,
+    *,
+    obese: bool,
+    ideal: Step | None,
+    factor: Decimal = ADJUSTED_WEIGHT_FACTOR,
 ) -> tuple[Step, WeightBasis]:
     """The weight under ``basis`` for an obese patient; the actual weight otherwise, when
     there is no ideal weight (children) or the actual weight does not exceed it."""
@@ -102,7 +116,7 @@ def _weight_for(
         return actual, WeightBasis.ACTUAL
     if basis is WeightBasis.IDEAL:
         return ideal, basis
-    return adjusted_body_weight(weight_kg=patient.weight_kg, ideal=ideal), basis
+    return adjusted_body_weight(weight_kg=patient.weight_kg, ideal=ideal, factor=factor), basis
 
 
 def assess_patient(
@@ -125,14 +139,7 @@ def assess_patient(
         or policy.obese_crcl_weight_basis is not WeightBasis.ACTUAL
     )
     if wants_ideal and ideal is None:
-        warnings.append(
-            ideal_warning
-            or DoseWarning(
-                "ideal_weight_child",
-                "Peso ideale (Devine) non applicabile sotto i 18 anni: dosaggio sul peso "
-                "reale; verificare il peso da usare secondo il protocollo pediatrico.",
-            )
-        )
+        warnings.append(ideal_warning or _IDEAL_WEIGHT_CHILD)
 
     weight, applied_basis = _weight_for(
         policy.obese_weight_basis, patient, obese=obese, ideal=ideal
@@ -269,4 +276,80 @@ def assess_patient(
         warnings=tuple(warnings),
         ideal_weight=ideal,
         stale_renal=stale_renal,
+        obese=obese,
+    )
+
+
+@dataclass(frozen=True)
+class LineWeight:
+    """The weight one line's per-kg dose uses: the order's dosing weight, or the line's
+    own obese basis (regimen component) when it has one."""
+
+    step: Step
+    basis: WeightBasis  # the basis actually applied (actual when not obese)
+    factor: Decimal | None  # the adjusted weight's factor, when ``basis`` is adjusted
+    own: bool  # the line's own basis, not the order's (regimen's / hospital's)
+    warnings: tuple[DoseWarning, ...] = ()
+
+    @property
+    def kg(self) -> Decimal:
+        return self.step.value
+
+
+def line_weight(
+    body: BodyAssessment,
+    *,
+    basis: WeightBasis | None = None,
+    factor: Decimal | None = None,
+    drug: str = "",
+) -> LineWeight:
+    """The weight of a per-kg dose. ``basis``/``factor`` are the line's own (None: the
+    policy's, i.e. the order's dosing weight). The same rule as the order's: the basis is
+    applied only to an obese patient (BMI ≥ threshold) whose actual weight exceeds the
+    ideal one; a child (no Devine ideal weight) is dosed on the actual weight, with the
+    warning ``ideal_weight_child`` (or ``ideal_weight_undefined``) on the line."""
+    if basis is None and factor is None:
+        applied = body.weight_basis
+        return LineWeight(
+            step=body.dosing_weight,
+            basis=applied,
+            factor=ADJUSTED_WEIGHT_FACTOR if applied is WeightBasis.ADJUSTED else None,
+            own=False,
+        )
+    requested = basis or body.policy.obese_weight_basis
+    used_factor = factor if factor is not None else ADJUSTED_WEIGHT_FACTOR
+    patient = body.patient
+    warnings: list[DoseWarning] = []
+    ideal, ideal_warning = _ideal_weight(patient)
+    if body.obese and requested is not WeightBasis.ACTUAL and ideal is None:
+        cause = ideal_warning or _IDEAL_WEIGHT_CHILD
+        warnings.append(
+            DoseWarning(cause.code, f"{drug}: {cause.message}" if drug else cause.message)
+        )
+    weight, applied = _weight_for(
+        requested, patient, obese=body.obese, ideal=ideal, factor=used_factor
+    )
+    label = WEIGHT_BASIS_LABELS[applied]
+    shown_factor = used_factor if applied is WeightBasis.ADJUSTED else None
+    if shown_factor is not None:
+        label = f"{label} (fattore {format_input(shown_factor)})"
+    step = Step(
+        label="Peso per il dosaggio",
+        formula="secondo lo schema (riga)",
+        expression=label,
+        value=weight.value,
+        unit="kg",
+        children=(weight,) if applied is not WeightBasis.ACTUAL else (),
+    )
+    if applied is not WeightBasis.ACTUAL:
+        warnings.append(
+            DoseWarning(
+                "line_weight_basis_applied",
+                f"{drug + ': ' if drug else ''}BMI {body.bmi.display_value} ≥ "
+                f"{body.policy.obesity_bmi_threshold}: dose per kg sul {label} "
+                f"({step.display_value} kg) come da schema.",
+            )
+        )
+    return LineWeight(
+        step=step, basis=applied, factor=shown_factor, own=True, warnings=tuple(warnings)
     )

@@ -128,13 +128,23 @@ def ideal_body_weight(*, sex: Sex, height_cm: Decimal) -> Step:
 ADJUSTED_WEIGHT_FACTOR = Decimal("0.4")
 
 
-def adjusted_body_weight(*, weight_kg: Decimal, ideal: Step) -> Step:
-    """IBW + 0.4 × (actual − IBW)."""
-    value = ideal.value + ADJUSTED_WEIGHT_FACTOR * (weight_kg - ideal.value)
+def adjusted_body_weight(
+    *, weight_kg: Decimal, ideal: Step, factor: Decimal = ADJUSTED_WEIGHT_FACTOR
+) -> Step:
+    """IBW + f × (actual − IBW); f is 0.4 unless the regimen line says otherwise
+    (busulfan: 0.25, Busilvex SmPC 4.2). 0 < f < 1 (f = 0 is the ideal weight, 1 the actual)."""
+    if not (factor.is_finite() and 0 < factor < 1):
+        raise ValidationFailed(
+            "Fattore del peso corretto non valido: ammesso maggiore di 0 e minore di 1.",
+            code="adjusted_weight_factor_out_of_range",
+            field="adjusted_weight_factor",
+        )
+    value = ideal.value + factor * (weight_kg - ideal.value)
+    shown = format_input(factor)
     return Step(
         label="Peso corretto",
-        formula="peso_ideale + 0.4 × (peso_reale − peso_ideale)",
-        expression=(f"{ideal.operand} + 0.4 × ({format_input(weight_kg)} − {ideal.operand})"),
+        formula=f"peso_ideale + {shown} × (peso_reale − peso_ideale)",
+        expression=(f"{ideal.operand} + {shown} × ({format_input(weight_kg)} − {ideal.operand})"),
         value=value,
         unit="kg",
         inputs=(StepInput("peso", weight_kg, "kg"),),

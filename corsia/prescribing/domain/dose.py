@@ -2,8 +2,10 @@
 
 Order of operations, each step recorded in the provenance tree:
 
-1. the per-unit dose times the basis (BSA, dosing weight, Calvert GFR, or flat);
-   under the paediatric rule a per-m² dose becomes (dose ÷ divisor) per kg;
+1. the per-unit dose times the basis (BSA, dosing weight, Calvert GFR, or flat); a
+   per-kg dose uses the component's own obese weight basis when it has one
+   (``assessment.line_weight``), else the order's dosing weight; under the paediatric
+   rule a per-m² dose becomes (dose ÷ divisor) per kg;
 2. dose banding when a table is given, else rounding (the paediatric rounding
    replaces the drug's rounding when the paediatric rule applies);
 3. the maximum single dose: capped (with a warning) or blocked, as the component says;
@@ -18,7 +20,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from corsia.core.domain.errors import ValidationFailed
-from corsia.prescribing.domain.assessment import BodyAssessment
+from corsia.prescribing.domain.assessment import BodyAssessment, LineWeight, line_weight
 from corsia.prescribing.domain.checks import (
     CumulativeBasis,
     CumulativeCheck,
@@ -26,7 +28,7 @@ from corsia.prescribing.domain.checks import (
     cumulative_dose_check,
 )
 from corsia.prescribing.domain.errors import MaxSingleDoseExceeded, RenalFunctionMissing
-from corsia.prescribing.domain.policy import ChildAucFormula
+from corsia.prescribing.domain.policy import ChildAucFormula, WeightBasis
 from corsia.prescribing.domain.provenance import Step, StepInput, format_input, format_result
 from corsia.prescribing.domain.quantity import AmountUnit, Quantity, conversion_factor, is_mass
 from corsia.prescribing.domain.renal import calvert, capped_gfr, newell
@@ -115,6 +117,10 @@ class DoseComponent:
     banding: DoseBanding | None = None
     concentration_mg_per_ml: Decimal | None = None  # for rounding to a volume step
     cumulative_limit: CumulativeLimit | None = None
+    # the line's own weight for an obese patient (None: the order's dosing weight) and the
+    # adjusted weight's factor (None: 0.4)
+    weight_basis: WeightBasis | None = None
+    adjusted_weight_factor: Decimal | None = None
 
     @property
     def amount_unit(self) -> AmountUnit:
@@ -124,6 +130,13 @@ class DoseComponent:
     def __post_init__(self) -> None:
         if not isinstance(self.unit, DoseUnit):
             raise TypeError(f"DoseComponent.unit must be a DoseUnit, not {self.unit!r}")
+        factor = self.adjusted_weight_factor
+        if factor is not None and not (factor.is_finite() and 0 < factor < 1):
+            raise ValidationFailed(
+                f"Fattore del peso corretto di {self.drug} non valido: ammesso tra 0 e 1 esclusi.",
+                code="adjusted_weight_factor_out_of_range",
+                field="adjusted_weight_factor",
+            )
         if self.max_dose is not None and not isinstance(self.max_dose, Quantity):
             # a bare number in an unknown unit must never reach a comparison
             raise TypeError("DoseComponent.max_dose must be a Quantity (value and unit)")
@@ -176,6 +189,7 @@ class DoseResult:
     cumulative: CumulativeCheck | None
     warnings: tuple[DoseWarning, ...]
     provenance: Step
+    weight: LineWeight | None = None  # the weight a per-kg dose used (None: none)
 
     @property
     def amount_unit(self) -> AmountUnit:
@@ -190,8 +204,17 @@ class DoseResult:
         return self.provenance.render()
 
 
-def _base_dose(component: DoseComponent, body: BodyAssessment) -> tuple[Step, bool]:
-    """Step 1: the dose before rounding and limits; and whether the paediatric rule applied."""
+def _base_dose(
+    component: DoseComponent, body: BodyAssessment
+) -> tuple[Step, bool, LineWeight | None]:
+    """Step 1: the dose before rounding and limits; whether the paediatric rule applied;
+    the weight used, if any (the line's own obese basis, else the order's)."""
+    weight = line_weight(
+        body,
+        basis=component.weight_basis,
+        factor=component.adjusted_weight_factor,
+        drug=component.drug,
+    )
     label = f"Dose {component.drug}"
     per_unit = f"{format_input(component.dose)} {component.unit.display}"
     unit = component.amount_unit.value
@@ -212,14 +235,15 @@ def _base_dose(component: DoseComponent, body: BodyAssessment) -> tuple[Step, bo
                     formula=f"dose/m² ÷ {format_input(rule.divisor)} × peso_kg",
                     expression=(
                         f"{per_unit} ÷ {format_input(rule.divisor)}{factor_text} × "
-                        f"{body.dosing_weight.operand} kg"
+                        f"{weight.step.operand} kg"
                     ),
-                    value=per_kg * factor * body.dosing_weight_kg,
+                    value=per_kg * factor * weight.kg,
                     unit=unit,
-                    children=(body.dosing_weight, body.bsa),
+                    children=(weight.step, body.bsa),
                     note=f"regola pediatrica {component.unit.display} → {numerator.value}/kg",
                 ),
                 True,
+                weight,
             )
         return (
             Step(
@@ -231,18 +255,20 @@ def _base_dose(component: DoseComponent, body: BodyAssessment) -> tuple[Step, bo
                 children=(body.bsa,),
             ),
             False,
+            None,
         )
     if component.unit.basis is DoseBasis.PER_KG:
         return (
             Step(
                 label=label,
                 formula="dose/kg × peso_kg",
-                expression=f"{per_unit}{factor_text} × {body.dosing_weight.operand} kg",
-                value=component.dose * factor * body.dosing_weight_kg,
+                expression=f"{per_unit}{factor_text} × {weight.step.operand} kg",
+                value=component.dose * factor * weight.kg,
                 unit=unit,
-                children=(body.dosing_weight,),
+                children=(weight.step,),
             ),
             False,
+            weight,
         )
     if component.unit.basis is DoseBasis.FLAT:
         return (
@@ -254,8 +280,9 @@ def _base_dose(component: DoseComponent, body: BodyAssessment) -> tuple[Step, bo
                 unit=unit,
             ),
             False,
+            None,
         )
-    return _auc_dose(component, body, label=label, unit=unit), False
+    return _auc_dose(component, body, label=label, unit=unit), False, None
 
 
 def _auc_dose(component: DoseComponent, body: BodyAssessment, *, label: str, unit: str) -> Step:
@@ -305,8 +332,8 @@ def compute_dose(
     previous_cumulative: Decimal | None = None,
 ) -> DoseResult:
     """The dose of ``component`` for the assessed patient. Raises on a blocked dose."""
-    warnings: list[DoseWarning] = []
-    step, paediatric = _base_dose(component, body)
+    step, paediatric, weight = _base_dose(component, body)
+    warnings: list[DoseWarning] = list(weight.warnings) if weight is not None else []
     calculated = step.value
     if component.unit is DoseUnit.AUC and body.renal_function is not None:
         cap = body.policy.gfr_cap_ml_min
@@ -443,6 +470,7 @@ def compute_dose(
         cumulative=cumulative,
         warnings=tuple(warnings),
         provenance=step,
+        weight=weight,
     )
 
 

@@ -58,6 +58,10 @@ class EngineDose:
     block_message: str
     # the dose before the regimen's rounding or banding (None: none was applied)
     unrounded: Decimal | None = None
+    # the weight a per-kg line used: basis applied ("" when no weight), kg, adjusted factor
+    weight_basis: str = ""
+    dosing_weight_kg: Decimal | None = None
+    adjusted_weight_factor: Decimal | None = None
 
 
 def engine_dose(
@@ -78,6 +82,8 @@ def engine_dose(
             dose=component.dose,
             unit=component.unit,
             rounding=component.rounding,
+            weight_basis=component.weight_basis,
+            adjusted_weight_factor=component.adjusted_weight_factor,
         )
         result = compute_dose(relaxed, body)
     warnings = [{"code": w.code, "message": w.message} for w in result.warnings]
@@ -93,6 +99,13 @@ def engine_dose(
         block_code=block_code,
         block_message=block_message,
         unrounded=result.calculated if (result.rounded or result.banded is not None) else None,
+        weight_basis=result.weight.basis.value if result.weight is not None else "",
+        dosing_weight_kg=(
+            result.weight.kg.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+            if result.weight is not None
+            else None
+        ),
+        adjusted_weight_factor=result.weight.factor if result.weight is not None else None,
     )
 
 

@@ -25,6 +25,7 @@ from corsia.prescribing.domain.order_lines import (
     tablets_for,
 )
 from corsia.prescribing.domain.patient import PatientMeasures, Sex
+from corsia.prescribing.domain.policy import WeightBasis
 from corsia.prescribing.domain.provenance import format_input
 from corsia.prescribing.domain.quantity import AmountUnit, Quantity, amount_unit, convertible
 from corsia.prescribing.domain.rounding import RoundingRule
@@ -62,6 +63,10 @@ class RegimenLine(Protocol):
     def dose_unit(self) -> str: ...
     @property
     def age_bands(self) -> list[dict[str, Any]] | None: ...
+    @property
+    def obese_weight_basis(self) -> str: ...
+    @property
+    def adjusted_weight_factor(self) -> Decimal | None: ...
 
 
 # ---------------------------------------------------------------- dose of one line
@@ -109,12 +114,17 @@ def line_dose(
     patient_id: int,
     exclude_order_id: int | None,
     decimals: int,
+    weight_basis: str = "",
+    adjusted_weight_factor: Decimal | None = None,
 ) -> LineDose:
     """The dose of one line, through the engine. A hard limit exceeded does not raise:
     the line is kept (uncapped) with its block, which only an override releases.
 
     ``max_dose`` is the regimen component's, in ``ABSOLUTE_UNIT[dose_unit]`` (mcg for a
     mcg/kg dose, g for a g/m² dose); the engine converts it before comparing.
+
+    ``weight_basis`` / ``adjusted_weight_factor``: the regimen component's own weight for
+    an obese patient ("" / None: the order's dosing weight), used by a per-kg dose.
 
     The lifetime cumulative dose is not checked here, line by line: it is checked for
     the whole cycle by ``cumulative.order_cumulative_refresh`` once the lines are saved."""
@@ -127,8 +137,33 @@ def line_dose(
         max_dose=maximum,
         max_dose_action=action,
         rounding=RoundingRule(decimals=decimals),
+        weight_basis=_weight_basis(weight_basis),
+        adjusted_weight_factor=adjusted_weight_factor,
     )
     return LineDose(**vars(engine_dose(component, body, mapping)), maximum=maximum)
+
+
+def _weight_basis(value: str) -> WeightBasis | None:
+    if not value:
+        return None
+    try:
+        return WeightBasis(value)
+    except ValueError:
+        raise ValidationFailed(
+            f"Peso per l'obeso della riga sconosciuto: «{value}».",
+            code="dosing_setting_invalid",
+            field="obese_weight_basis",
+        ) from None
+
+
+def component_weight(component: RegimenLine | None) -> dict[str, Any]:
+    """The keyword arguments of :func:`line_dose` for a regimen component's own weight."""
+    if component is None:
+        return {}
+    return {
+        "weight_basis": component.obese_weight_basis,
+        "adjusted_weight_factor": component.adjusted_weight_factor,
+    }
 
 
 # ---------------------------------------------------------------- the lines of an order
@@ -275,6 +310,9 @@ def apply_line(item: OrderItem, dose: LineDose) -> None:
     item.warnings = dose.warnings
     item.block_code = dose.block_code
     item.block_message = dose.block_message
+    item.weight_basis = dose.weight_basis
+    item.dosing_weight_kg = dose.dosing_weight_kg
+    item.adjusted_weight_factor = dose.adjusted_weight_factor
     if item.reduction_percent:
         item.final_dose = reduced_dose(
             dose.calculated,

@@ -79,6 +79,8 @@ COMPONENT_KEYS = {
     "competence": "competence",
     "concentration": "concentration_mg_ml",
     "age_bands": "age_bands",
+    "obese_weight": "obese_weight_basis",
+    "adjusted_factor": "adjusted_weight_factor",
 }
 DECIMAL_KEYS = {"dose", "max_dose", "concentration"}
 INT_KEYS = {"minutes", "interval_after", "observation"}
@@ -223,6 +225,11 @@ def _component(raw: Any, where: _Where, what: str) -> Doc:
         "cycle_from": _integer(cycles[0], where, f"{label}: first cycle"),
         "cycle_to": _integer(cycles[1], where, f"{label}: last cycle"),
         "age_bands": [_age_band(band, where, label) for band in bands],
+        "obese_weight_basis": _text(c.get("obese_weight", ""), where, f"{label}: obese_weight")
+        or None,
+        "adjusted_weight_factor": _decimal_text(
+            c.get("adjusted_factor"), where, f"{label}: adjusted_factor"
+        ),
     }
 
 

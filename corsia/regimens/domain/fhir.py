@@ -222,7 +222,7 @@ def spec_to_plan_definition(
             _value_ext(
                 f"component-{name}",
                 value,
-                decimal=name == "concentration_mg_ml",
+                decimal=name in ("concentration_mg_ml", "adjusted_weight_factor"),
             )
             for name, value in data.items()
             if name not in _NATIVE_COMPONENT_FIELDS

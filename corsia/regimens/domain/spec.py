@@ -260,6 +260,14 @@ class Component:
     cycle_from: int = 1
     cycle_to: int | None = None
     age_bands: tuple[AgeBand, ...] = ()  # flat doses by age (replace ``dose`` when given)
+    # The weight of THIS line's per-kg dose in an obese patient (actual | ideal | adjusted);
+    # None: the regimen's ``DosingSettings.obese_weight_basis``, else the hospital's. E.g.
+    # busulfan on IBW + 0.25 × (actual − IBW) (Busilvex SmPC 4.2) while fludarabine of
+    # the same regimen is per m². Only for a weight (per-kg) calculation.
+    obese_weight_basis: str | None = None
+    # The adjusted weight's factor f in IBW + f × (actual − IBW), 0 < f < 1; None: 0.4.
+    # Only with ``obese_weight_basis="adjusted"``.
+    adjusted_weight_factor: Decimal | None = None
 
     def band_for(self, age_years: int) -> AgeBand | None:
         return next((b for b in self.age_bands if b.contains(age_years)), None)

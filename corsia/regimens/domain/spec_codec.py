@@ -17,6 +17,7 @@ from corsia.regimens.domain.spec import (
     DOSING_CHOICE_FIELDS,
     DOSING_DECIMAL_FIELDS,
     DOSING_INT_FIELDS,
+    WEIGHT_BASES,
     AgeBand,
     Calculation,
     Competence,
@@ -69,6 +70,8 @@ def component_to_dict(c: Component) -> dict[str, Any]:
         "cycle_from": c.cycle_from,
         "cycle_to": c.cycle_to,
         "age_bands": age_bands_to_list(c.age_bands),
+        "obese_weight_basis": c.obese_weight_basis,
+        "adjusted_weight_factor": _dec(c.adjusted_weight_factor),
     }
 
 
@@ -240,7 +243,16 @@ def component_from_dict(data: Any, path: str) -> Component:
         cycle_from=r.integer("cycle_from", 1),
         cycle_to=r.integer("cycle_to", None),
         age_bands=age_bands_from_list(r.items("age_bands"), f"{path}.age_bands"),
+        obese_weight_basis=_weight_basis(r, "obese_weight_basis"),
+        adjusted_weight_factor=r.decimal("adjusted_weight_factor", None),
     )
+
+
+def _weight_basis(r: _Reader, key: str) -> str | None:
+    value = r.text(key, "") or None
+    if value is not None and value not in WEIGHT_BASES:
+        raise r._fail(key, f"«{value}» non ammesso (valori: {', '.join(WEIGHT_BASES)})")
+    return value
 
 
 def age_bands_from_list(items: list[Any], path: str) -> tuple[AgeBand, ...]:

@@ -184,6 +184,7 @@ def validate_structure(spec: RegimenSpec) -> list[Problem]:
             )
         if c.age_bands:
             _check_age_bands(c, path, add)
+        _check_weight_basis(c, path, add)
     _check_dosing(spec, add)
     return problems
 
@@ -217,6 +218,39 @@ def _check_age_bands(c: Component, path: str, add: Callable[[str, str, str], Non
         if last:
             add(f"{where}.to_years", "age_bands_open", "L'ultima fascia deve essere aperta.")
         expected_from = band.to_years
+
+
+def _check_weight_basis(c: Component, path: str, add: Callable[[str, str, str], None]) -> None:
+    """A line's own obese weight basis: only for a per-kg dose; its adjusted weight factor
+    only with the adjusted basis, and 0 < f < 1 (f = 1 is the actual weight, 0 the ideal)."""
+    if c.obese_weight_basis is not None and c.calculation is not Calculation.WEIGHT:
+        add(
+            f"{path}.obese_weight_basis",
+            "weight_basis_not_per_kg",
+            "Il peso per l'obeso della riga vale solo per una dose per kg "
+            "(la dose per m² usa la superficie corporea dello schema).",
+        )
+    factor = c.adjusted_weight_factor
+    if factor is None:
+        return
+    if c.obese_weight_basis != "adjusted":
+        add(
+            f"{path}.adjusted_weight_factor",
+            "factor_without_adjusted_basis",
+            "Il fattore del peso corretto richiede il peso corretto come peso per l'obeso.",
+        )
+    if not (factor.is_finite() and 0 < factor < 1):
+        add(
+            f"{path}.adjusted_weight_factor",
+            "out_of_range",
+            "Fattore del peso corretto ammesso: maggiore di 0 e minore di 1 (es. 0,25 o 0,4).",
+        )
+    elif factor != factor.quantize(Decimal("0.001")):
+        add(
+            f"{path}.adjusted_weight_factor",
+            "too_many_decimals",
+            "Fattore del peso corretto: al massimo 3 decimali.",
+        )
 
 
 def _check_dosing(spec: RegimenSpec, add: Callable[[str, str, str], None]) -> None:

@@ -132,6 +132,8 @@ def _persist_version(
                 cycle_from=c.cycle_from,
                 cycle_to=c.cycle_to,
                 age_bands=age_bands_to_list(c.age_bands),
+                obese_weight_basis=c.obese_weight_basis or "",
+                adjusted_weight_factor=c.adjusted_weight_factor,
             )
             for c in spec.components
         ]
