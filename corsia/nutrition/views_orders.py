@@ -259,8 +259,13 @@ def order_edit(request: HttpRequest, order_id: int) -> HttpResponse:
         messages.success(request, _("Bozza modificata: controlla i risultati e firma."))
         return redirect("nutrition:order", order_id=order_id)
     assert kept.error is not None
-    posted = {k: v[:2000] for k, v in request.POST.items()}
-    context |= {"rows": rows, "values": values | posted, "error": kept.error}
+    posted: dict[str, Any] = {k: v[:2000] for k, v in request.POST.items()}
+    posted["preterm"] = posted.get("preterm") == "on"
+    try:
+        posted["for_date"] = date.fromisoformat(posted.get("for_date", ""))
+    except ValueError:
+        posted["for_date"] = values["for_date"]
+    context |= {"rows": rows, "values": posted, "error": kept.error}
     return render(request, "nutrition/order_edit.html", context, status=kept.error.status)
 
 

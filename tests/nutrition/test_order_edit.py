@@ -5,7 +5,6 @@ input is refused and nothing changes."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -18,7 +17,7 @@ from corsia.nutrition import services
 from corsia.nutrition.models import NutritionOrder, NutritionOrderLine, WardTemplate
 from corsia.patients.models import Patient
 from corsia.testing.accounts import logged_in
-from corsia.testing.nutrition import ADULT_LINES, WARNING_REASON, drafted, weighed
+from corsia.testing.nutrition import ADULT_LINES, WARNING_REASON, drafted
 
 pytestmark = pytest.mark.django_db
 
@@ -142,16 +141,15 @@ def test_bad_input_is_refused_and_changes_nothing(
     assert _state(order) == before
 
 
-def test_a_weight_of_zero_or_too_old_refuses_the_edit(
-    physician: User, nurse: User, adult: Patient
+def test_a_stale_chart_weight_refuses_the_edit(
+    physician: User, adult: Patient, settings: object
 ) -> None:
     order = drafted(physician, adult.pk)
     before = _state(order)
-    weighed(nurse, adult.pk, "0.001")  # the chart's newest weight: out of range
+    setattr(settings, "CORSIA_NUTRITION_WEIGHT_MAX_AGE_DAYS", -1)  # noqa: B010  # every weight stale
     with pytest.raises(ValidationFailed) as refusal:
         _edit(physician, order)
-    assert refusal.value.code == "weight_out_of_range"
-    weighed(nurse, adult.pk, "70", at=timezone.now() - timedelta(days=30))
+    assert refusal.value.code == "weight_stale"
     assert _state(order) == before
 
 
@@ -306,7 +304,9 @@ def test_templates_page_creates_uses_and_retires(physician: User, adult: Patient
     )  # fmt: skip
     assert (again.status_code, again.json()["code"]) == (409, "nutrition_template_retired")
     listed = client.get("/api/v1/nutrition/templates?retired=true").json()
-    assert [(t["name"], t["active"]) for t in listed] == [("Adulto standard", False)]
+    assert [t["active"] for t in listed if t["name"] == "Adulto standard"] == [False]
+    active = client.get("/api/v1/nutrition/templates").json()
+    assert "Adulto standard" not in [t["name"] for t in active]
 
 
 def test_a_nurse_reads_templates_but_cannot_retire(
