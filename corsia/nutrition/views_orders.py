@@ -229,8 +229,8 @@ def order_edit(request: HttpRequest, order_id: int) -> HttpResponse:
     if kept.error is not None:
         if kept.error.status == 404:
             raise Http404
-        context = _order_context(request, order_id) | {"error": kept.error}
-        return render(request, "nutrition/order.html", context, status=kept.error.status)
+        refused = _order_context(request, order_id) | {"error": kept.error}
+        return render(request, "nutrition/order.html", refused, status=kept.error.status)
     values, rows = _draft_values(order)
     context: dict[str, Any] = {
         "order": order, "patient": order.patient, "edit_order": order, "values": values,

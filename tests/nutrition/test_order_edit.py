@@ -67,9 +67,10 @@ def test_an_edit_recomputes_the_draft_and_keeps_the_earlier_lines(
     event = AuditEvent.objects.order_by("-id").first()
     assert AuditEvent.objects.count() == events + 1
     assert event is not None and event.event_type == "nutrition.order_edited"
-    assert "GLU_50 500.0000 mL" in event.before["lines"]
-    assert "GLU_50 250.0000 mL" in event.after["lines"]
-    assert event.after["version"] == 2
+    before, after = event.before or {}, event.after or {}
+    assert "GLU_50 500.0000 mL" in before["lines"]
+    assert "GLU_50 250.0000 mL" in after["lines"]
+    assert after["version"] == 2
     # the edited draft signs with its new content
     signed = services.order_sign(
         actor=physician, workstation=None, order_id=order.pk, expected_version=2,
