@@ -26,6 +26,7 @@ from corsia.nutrition.schemas_orders import (
     ActIn,
     BedsideIn,
     CheckOutIn,
+    OrderEditIn,
     OrderIn,
     OrderOut,
     PlanEntryOut,
@@ -135,6 +136,22 @@ def order_create(request: HttpRequest, patient_id: int, payload: OrderIn) -> Sta
 @api_perm(VIEW_ORDER)
 def order_get(request: HttpRequest, nutrition_order_id: int) -> OrderOut:
     """One order with its lines and its results (computed at drafting, fixed at signing)."""
+    return _order(request, nutrition_order_id)
+
+
+@router.put("/orders/{nutrition_order_id}", response=OrderOut)
+@api_perm(PRESCRIBE)
+def order_edit(request: HttpRequest, nutrition_order_id: int, payload: OrderEditIn) -> OrderOut:
+    """Edit a draft: the create body (its components replace the draft's) and the
+    ``version`` it was read at. Everything is computed and checked again as at drafting, on
+    the chart's newest weight. Refusals: 409 ``nutrition_order_not_editable`` (signed or
+    later), ``stale_version`` (changed meanwhile: nothing is written); 422 as the create
+    (``weight_missing``, ``weight_stale``, ``component_unknown``, ``amount_out_of_range``,
+    …); 404 ``nutrition_order_not_found``."""
+    services.order_edit(
+        **acting(request), order_id=nutrition_order_id, version=payload.version,
+        data=order_input(payload),
+    )  # fmt: skip
     return _order(request, nutrition_order_id)
 
 
@@ -266,9 +283,10 @@ def work_plan(request: HttpRequest, day: IsoDate | None = None) -> list[PlanEntr
 
 @router.get("/templates", response=list[TemplateOut])
 @api_perm(VIEW_ORDER)
-def templates(request: HttpRequest) -> list[TemplateOut]:
-    """The wards' active templates."""
-    return [template_out(t) for t in selectors.ward_templates(user=request_actor(request))]
+def templates(request: HttpRequest, retired: bool = False) -> list[TemplateOut]:
+    """The wards' active templates by ward and name (``retired=true``: the retired too)."""
+    rows = selectors.ward_templates(user=request_actor(request), retired=retired)
+    return [template_out(t) for t in rows]
 
 
 @router.post("/templates", response={201: TemplateOut})
@@ -277,3 +295,17 @@ def template_save(request: HttpRequest, payload: TemplateIn) -> Status[TemplateO
     """Save a ward's template (by ward and name: saving again replaces its content)."""
     template = services.template_save(**acting(request), data=template_input(payload))
     return Status(201, template_out(template))
+
+
+@router.post("/templates/{template_id}/retire", response=TemplateOut)
+@api_perm(PRESCRIBE)
+def template_retire(request: HttpRequest, template_id: int, payload: ReasonIn) -> TemplateOut:
+    """Withdraw a template from use, with a reason; nothing is deleted (``active`` false,
+    saving it again by ward and name brings it back). Refusals: 404
+    ``nutrition_template_not_found``, 409 ``nutrition_template_retired``, ``stale_version``;
+    422 ``reason_required``."""
+    template = services.template_retire(
+        **acting(request), template_id=template_id, reason=payload.reason,
+        expected_version=payload.expected_version,
+    )  # fmt: skip
+    return template_out(template)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from corsia.audit.domain.events import register
 
 ORDER_DRAFTED = register("nutrition.order_drafted", "Nutrizione parenterale prescritta (bozza)")
+ORDER_EDITED = register("nutrition.order_edited", "Bozza di nutrizione parenterale modificata")
 ORDER_SIGNED = register("nutrition.order_signed", "Nutrizione parenterale firmata")
 ORDER_VALIDATED = register("nutrition.order_validated", "Nutrizione parenterale validata")
 ORDER_REJECTED = register(
@@ -19,6 +20,9 @@ ORDER_CANCELLED = register(
     "nutrition.order_cancelled", "Nutrizione parenterale annullata", reason_required=True
 )
 TEMPLATE_SAVED = register("nutrition.template_saved", "Schema di reparto per NPT salvato")
+TEMPLATE_RETIRED = register(
+    "nutrition.template_retired", "Schema di reparto per NPT ritirato", reason_required=True
+)
 BAG_WEIGHING_FAILED = register(
     "nutrition.bag_weighing_failed", "Controllo gravimetrico della sacca NPT fuori tolleranza"
 )

@@ -26,7 +26,7 @@ from corsia.nutrition.domain.bag_scan import bag_payload
 _SIGNED_CONTENT = (
     "patient_id", "age_group", "mode", "route", "infusion_hours", "preterm", "for_date",
     "prescriber_id", "weight_kg", "weight_measured_at", "age_days", "results", "blocked",
-    "warning_reason", "signed_at", "signed_by_id",
+    "warning_reason", "signed_at", "signed_by_id", "lines_revision",
 )  # fmt: skip
 
 
@@ -147,6 +147,11 @@ class NutritionOrder(VersionedModel):
     )
     label_scan = models.CharField(_("etichetta letta"), max_length=64, blank=True, db_default="")
     cancel_reason = models.TextField(_("motivo dell'annullamento"), blank=True)
+    # the revision of the lines in force: editing a draft writes its lines again under the
+    # next revision (lines are written once; the earlier revisions stay, superseded)
+    lines_revision = models.PositiveSmallIntegerField(
+        _("revisione dei componenti"), default=1, db_default=1
+    )
 
     class Meta:
         verbose_name = _("nutrizione parenterale")
@@ -239,24 +244,39 @@ class BagWeighing(models.Model):
         return f"{self.order_id}: {self.measured_net_g} g / {self.expected_net_g} g"
 
 
+class CurrentLines(models.Manager["NutritionOrderLine"]):
+    """The lines of the order's revision in force (``order.lines`` reads through it, being
+    the default manager); ``NutritionOrderLine.every_revision`` reads them all."""
+
+    def get_queryset(self) -> models.QuerySet[NutritionOrderLine]:
+        return super().get_queryset().filter(revision=models.F("order__lines_revision"))
+
+
 @pghistory.track()
 class NutritionOrderLine(models.Model):
     """One component of an order: a code of the pharmacy's catalogue and its amount with
-    the unit as prescribed, written once with its draft."""
+    the unit as prescribed, written once with its draft (or with a revision of the draft:
+    an edit writes the lines again under the order's next ``lines_revision``)."""
 
     order = models.ForeignKey(NutritionOrder, on_delete=models.PROTECT, related_name="lines")
     position = models.PositiveSmallIntegerField(_("posizione"))
     code = models.CharField(_("componente"), max_length=40)
     amount = models.DecimalField(_("quantità"), max_digits=12, decimal_places=4)
     unit = models.CharField(_("unità"), max_length=8)
+    revision = models.PositiveSmallIntegerField(_("revisione"), default=1, db_default=1)
+
+    objects = CurrentLines()  # the first, the default: what ``order.lines`` reads
+    every_revision = models.Manager()  # noqa: DJ012 - a manager, after the default one
 
     class Meta:
         verbose_name = _("componente della nutrizione parenterale")
         verbose_name_plural = _("componenti della nutrizione parenterale")
         default_permissions = ()
-        ordering = ["order", "position"]
+        ordering = ["order", "revision", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["order", "position"], name="nutrition_line_position"),
+            models.UniqueConstraint(
+                fields=["order", "revision", "position"], name="nutrition_line_position"
+            ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="nutrition_line_positive"),
         ]
         triggers = [

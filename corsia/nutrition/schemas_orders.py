@@ -53,6 +53,14 @@ class OrderIn(Schema):
     model_config = {"json_schema_extra": {"examples": [ORDER_EXAMPLE, NEONATE_ORDER_EXAMPLE]}}
 
 
+class OrderEditIn(OrderIn):
+    """The create body and the ``version`` the form was built on (optimistic locking)."""
+
+    version: int = Field(ge=1)
+
+    model_config = {"json_schema_extra": {"examples": [ORDER_EXAMPLE | {"version": 1}]}}
+
+
 class SignIn(Schema):
     expected_version: int | None = None
     warning_reason: Reason = ""
@@ -201,6 +209,8 @@ class TemplateOut(Schema):
     route: str
     infusion_hours: Decimal
     components: list[dict[str, str]]
+    active: bool
+    version: int
 
 
 def _name(user: Any) -> str | None:
@@ -262,7 +272,7 @@ def template_out(template: WardTemplate) -> TemplateOut:
     return TemplateOut(
         id=template.pk, name=template.name, ward=template.ward, age_group=template.age_group,
         mode=template.mode, route=template.route, infusion_hours=template.infusion_hours,
-        components=list(template.lines),
+        components=list(template.lines), active=template.active, version=template.version,
     )  # fmt: skip
 
 

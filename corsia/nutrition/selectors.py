@@ -160,6 +160,17 @@ def order_compounder_csv(
     return plan_entry(order).csv
 
 
-def ward_templates(*, user: User) -> list[WardTemplate]:
+def ward_templates(*, user: User, retired: bool = False) -> list[WardTemplate]:
+    """The wards' active templates by ward and name (``retired``: the retired ones too)."""
     require_permission(user, VIEW_ORDER)
-    return list(WardTemplate.objects.filter(active=True).order_by("ward", "name"))
+    rows = WardTemplate.objects.all() if retired else WardTemplate.objects.filter(active=True)
+    return list(rows.order_by("ward", "name"))
+
+
+def ward_template(*, user: User, template_id: int) -> WardTemplate:
+    """One active template (retired or unknown: not found)."""
+    require_permission(user, VIEW_ORDER)
+    template = WardTemplate.objects.filter(pk=template_id, active=True).first()
+    if template is None:
+        raise NotFound("Schema di reparto non trovato.", code="nutrition_template_not_found")
+    return template

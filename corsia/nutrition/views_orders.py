@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -20,8 +21,10 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from corsia.core.access import require_perm
@@ -114,9 +117,35 @@ def _patient_context(request: HttpRequest, patient_id: int) -> dict[str, Any]:
     }
 
 
+def _template_prefill(request: HttpRequest) -> dict[str, Any]:
+    """``?template=<id>``: the new-order form filled with an active ward template's route,
+    hours and lines (a retired or unknown one: 404)."""
+    template_id = parse_id(request.GET.get("template"))
+    if template_id is None:
+        return {}
+    with refusal_kept() as kept:
+        template = selectors.ward_template(user=request_actor(request), template_id=template_id)
+    if kept.error is not None:
+        raise Http404
+    lines = [{"code": r["code"], "amount": r["amount"], "unit": r["unit"]} for r in template.lines]
+    return {
+        "template": template,
+        "rows": _padded(lines),
+        "values": {
+            "template_id": str(template.pk), "route": template.route,
+            "infusion_hours": f"{template.infusion_hours.normalize():f}",
+        },
+    }  # fmt: skip
+
+
+def _padded(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    return rows + [{"code": "", "amount": "", "unit": "mL"}] * max(0, ROWS - len(rows))
+
+
 @require_perm(VIEW_ORDER)
 def patient_page(request: HttpRequest, patient_id: int) -> HttpResponse:
-    return render(request, "nutrition/patient_orders.html", _patient_context(request, patient_id))
+    context = _patient_context(request, patient_id) | _template_prefill(request)
+    return render(request, "nutrition/patient_orders.html", context)
 
 
 @require_perm(PRESCRIBE)
@@ -174,6 +203,72 @@ def order_page(request: HttpRequest, order_id: int) -> HttpResponse:
     return render(request, "nutrition/order.html", _order_context(request, order_id))
 
 
+def _draft_values(order: NutritionOrder) -> tuple[dict[str, Any], list[dict[str, str]]]:
+    values = {
+        "route": order.route,
+        "infusion_hours": f"{order.infusion_hours.normalize():f}",
+        "for_date": order.for_date,
+        "preterm": order.preterm,
+    }
+    rows = [
+        {"code": ln.code, "amount": f"{ln.amount.normalize():f}", "unit": ln.unit}
+        for ln in order.lines.all()
+    ]
+    return values, _padded(rows)
+
+
+@require_perm(PRESCRIBE)
+def order_edit(request: HttpRequest, order_id: int) -> HttpResponse:
+    """«Modifica» of a draft: the new-order form filled with the draft (GET), saved with the
+    version it was built on (POST); everything is computed and checked again. A signed or
+    later order: its page with the refusal (409)."""
+    user = request_actor(request)
+    with refusal_kept() as kept:
+        order = selectors.order_get(**viewing(request), order_id=order_id)
+        services.ensure_editable(order)
+    if kept.error is not None:
+        if kept.error.status == 404:
+            raise Http404
+        refused = _order_context(request, order_id) | {"error": kept.error}
+        return render(request, "nutrition/order.html", refused, status=kept.error.status)
+    values, rows = _draft_values(order)
+    context: dict[str, Any] = {
+        "order": order, "patient": order.patient, "edit_order": order, "values": values,
+        "rows": rows, "groups": _catalogue_groups(), "units": [u.value for u in Unit],
+        "templates": [], "today": timezone.localdate(), "error": None,
+        "may_prescribe": user.has_perm(PRESCRIBE),
+    }  # fmt: skip
+    if request.method != "POST":
+        return render(request, "nutrition/order_edit.html", context)
+    rows = _rows(request)
+    with refusal_kept() as kept:
+        version = posted_version(request)
+        if version is None:
+            raise ValidationFailed(
+                _("Versione del modulo mancante: ricarica la pagina."),
+                code="version_required", field="version",
+            )  # fmt: skip
+        data = services.OrderInput(
+            route=request.POST.get("route", "")[:12],
+            infusion_hours=posted_decimal(request.POST.get("infusion_hours"), "infusion_hours"),
+            for_date=posted_date(request.POST.get("for_date"), "for_date"),
+            preterm=request.POST.get("preterm") == "on",
+            lines=_lines(rows),
+        )
+        services.order_edit(**acting(request), order_id=order_id, version=version, data=data)
+        messages.success(request, _("Bozza modificata: controlla i risultati e firma."))
+        return redirect("nutrition:order", order_id=order_id)
+    assert kept.error is not None
+    posted: dict[str, Any] = {k: v[:2000] for k, v in request.POST.items()}
+    posted["preterm"] = posted.get("preterm") == "on"
+    try:
+        posted["for_date"] = date.fromisoformat(posted.get("for_date", ""))
+    except ValueError:
+        posted["for_date"] = values["for_date"]
+    context |= {"rows": rows, "values": posted, "error": kept.error}
+    return render(request, "nutrition/order_edit.html", context, status=kept.error.status)
+
+
 def _act(request: HttpRequest, order_id: int, act: Callable[[], object], done: str) -> HttpResponse:
     with refusal_kept() as kept:
         act()
@@ -188,45 +283,6 @@ def _act(request: HttpRequest, order_id: int, act: Callable[[], object], done: s
     return render(request, "nutrition/order.html", context, status=error.status)
 
 
-@require_perm(PRESCRIBE)
-@require_POST
-def order_sign(request: HttpRequest, order_id: int) -> HttpResponse:
-    return _act(
-        request, order_id,
-        lambda: services.order_sign(
-            **acting(request), order_id=order_id, expected_version=posted_version(request),
-            warning_reason=request.POST.get("warning_reason", ""),
-        ),
-        _("Nutrizione parenterale firmata."),
-    )  # fmt: skip
-
-
-@require_perm(VALIDATE)
-@require_POST
-def order_validate(request: HttpRequest, order_id: int) -> HttpResponse:
-    return _act(
-        request, order_id,
-        lambda: services.order_validate(
-            **acting(request), order_id=order_id, expected_version=posted_version(request),
-            note=request.POST.get("note", ""),
-        ),
-        _("Nutrizione parenterale validata."),
-    )  # fmt: skip
-
-
-@require_perm(VALIDATE)
-@require_POST
-def order_reject(request: HttpRequest, order_id: int) -> HttpResponse:
-    return _act(
-        request, order_id,
-        lambda: services.order_reject(
-            **acting(request), order_id=order_id, expected_version=posted_version(request),
-            reason=request.POST.get("reason", ""),
-        ),
-        _("Nutrizione parenterale respinta."),
-    )  # fmt: skip
-
-
 def _grams(request: HttpRequest, field: str) -> Decimal:
     value = posted_decimal(request.POST.get(field), field)
     if value is None:
@@ -236,30 +292,68 @@ def _grams(request: HttpRequest, field: str) -> Decimal:
     return value
 
 
-@require_perm(PREPARE)
-@require_POST
-def order_prepare(request: HttpRequest, order_id: int) -> HttpResponse:
-    return _act(
-        request, order_id,
-        lambda: services.order_prepare(
-            **acting(request), order_id=order_id, expected_version=posted_version(request),
-            gross_g=_grams(request, "gross_g"), tare_g=_grams(request, "tare_g"),
-        ),
-        _("Controllo gravimetrico superato: allestimento registrato."),
-    )  # fmt: skip
+@dataclass(frozen=True)
+class _OrderAct:
+    """One act on an order from its page: the permission, the service of
+    ``corsia.nutrition.services`` (called with the actor, the order, the form's version and
+    ``arguments(request)``) and the message once done."""
+
+    permission: str
+    service: str
+    arguments: Callable[[HttpRequest], dict[str, Any]]
+    done: str | Promise
 
 
-@require_perm(PRESCRIBE)
-@require_POST
-def order_cancel(request: HttpRequest, order_id: int) -> HttpResponse:
-    return _act(
-        request, order_id,
-        lambda: services.order_cancel(
-            **acting(request), order_id=order_id, expected_version=posted_version(request),
-            reason=request.POST.get("reason", ""),
-        ),
-        _("Nutrizione parenterale annullata."),
-    )  # fmt: skip
+_ACTS: dict[str, _OrderAct] = {
+    "sign": _OrderAct(
+        PRESCRIBE, "order_sign",
+        lambda r: {"warning_reason": r.POST.get("warning_reason", "")},
+        gettext_lazy("Nutrizione parenterale firmata."),
+    ),
+    "validate": _OrderAct(
+        VALIDATE, "order_validate", lambda r: {"note": r.POST.get("note", "")},
+        gettext_lazy("Nutrizione parenterale validata."),
+    ),
+    "reject": _OrderAct(
+        VALIDATE, "order_reject", lambda r: {"reason": r.POST.get("reason", "")},
+        gettext_lazy("Nutrizione parenterale respinta."),
+    ),
+    "prepare": _OrderAct(
+        PREPARE, "order_prepare",
+        lambda r: {"gross_g": _grams(r, "gross_g"), "tare_g": _grams(r, "tare_g")},
+        gettext_lazy("Controllo gravimetrico superato: allestimento registrato."),
+    ),
+    "cancel": _OrderAct(
+        PRESCRIBE, "order_cancel", lambda r: {"reason": r.POST.get("reason", "")},
+        gettext_lazy("Nutrizione parenterale annullata."),
+    ),
+}  # fmt: skip
+
+
+def _order_act_view(name: str) -> Callable[[HttpRequest, int], HttpResponse]:
+    """The page view of ``_ACTS[name]`` (POST only, the act's permission)."""
+    act = _ACTS[name]
+
+    def view(request: HttpRequest, order_id: int) -> HttpResponse:
+        return _act(
+            request, order_id,
+            lambda: getattr(services, act.service)(
+                **acting(request), order_id=order_id, expected_version=posted_version(request),
+                **act.arguments(request),
+            ),
+            str(act.done),
+        )  # fmt: skip
+
+    view.__name__ = view.__qualname__ = f"order_{name}"
+    view.__module__ = __name__
+    return require_perm(act.permission)(require_POST(view))
+
+
+order_sign = _order_act_view("sign")
+order_validate = _order_act_view("validate")
+order_reject = _order_act_view("reject")
+order_prepare = _order_act_view("prepare")
+order_cancel = _order_act_view("cancel")
 
 
 @require_perm(VIEW_ORDER)

@@ -12,9 +12,16 @@ from corsia.nutrition.services.bag import (
     tolerance_percent,
 )
 from corsia.nutrition.services.common import LineInput
-from corsia.nutrition.services.orders import OrderInput, order_cancel, order_create, order_sign
+from corsia.nutrition.services.orders import (
+    OrderInput,
+    ensure_editable,
+    order_cancel,
+    order_create,
+    order_edit,
+    order_sign,
+)
 from corsia.nutrition.services.pharmacy import order_reject, order_validate
-from corsia.nutrition.services.templates import TemplateInput, template_save
+from corsia.nutrition.services.templates import TemplateInput, template_retire, template_save
 
 __all__ = [
     "LineInput",
@@ -22,14 +29,17 @@ __all__ = [
     "TemplateInput",
     "bag_expected_net_g",
     "bag_parts",
+    "ensure_editable",
     "order_administer",
     "order_cancel",
     "order_check_out",
     "order_create",
+    "order_edit",
     "order_prepare",
     "order_reject",
     "order_sign",
     "order_validate",
+    "template_retire",
     "template_save",
     "tolerance_percent",
 ]

@@ -1,5 +1,6 @@
-"""The prescriber's acts: a draft (its lines, or a ward template's), signed after the checks
-run again on the chart's current weight, or cancelled with a reason.
+"""The prescriber's acts: a draft (its lines, or a ward template's), edited while still a
+draft (everything computed and checked again as at drafting), signed after the checks run
+again on the chart's current weight, or cancelled with a reason.
 
 Signing: any blocking check refuses (``nutrition_order_blocked``) and nothing is written;
 warnings need the prescriber's typed reason (``warning_reason_required``); the results are
@@ -17,8 +18,9 @@ from django.utils import timezone
 
 from corsia.audit.services import audit_record
 from corsia.core.actors import User, Workstation, require_permission, workstation_label
-from corsia.core.domain.errors import NotFound, ValidationFailed
+from corsia.core.domain.errors import ConflictError, NotFound, ValidationFailed
 from corsia.nutrition import audit_events as events
+from corsia.nutrition.domain.composition import Item
 from corsia.nutrition.domain.results import results_of, warnings_of
 from corsia.nutrition.models import (
     NutritionOrder,
@@ -82,12 +84,19 @@ def _from_template(data: OrderInput) -> OrderInput:
     )
 
 
-def order_create(
-    *, actor: User, workstation: Workstation, patient_id: int, data: OrderInput
-) -> NutritionOrder:
-    """A draft for the patient, computed on the chart's weight (missing or stale: refused);
-    a draft may still hold blocking checks (it cannot be signed so)."""
-    require_permission(actor, PRESCRIBE)
+@dataclass(frozen=True)
+class _Prepared:
+    """An order's input checked before anything is locked or written."""
+
+    data: OrderInput
+    route: str
+    mode: str
+    hours: Decimal
+    for_date: date
+    items: list[Item]
+
+
+def _prepared(data: OrderInput) -> _Prepared:
     data = _from_template(data)
     route = _choice(RouteChoice, data.route, "route")
     mode = _choice(OrderMode, data.mode or OrderMode.NEEDS.value, "mode")
@@ -100,25 +109,49 @@ def order_create(
             code="for_date_out_of_range",
             field="for_date",
         )
-    items = items_of(data.lines)
+    return _Prepared(data, route, mode, hours, for_date, items_of(data.lines))
+
+
+def _write_lines(order: NutritionOrder, items: Sequence[Item]) -> None:
+    NutritionOrderLine.objects.bulk_create(
+        NutritionOrderLine(
+            order=order, position=n, code=item.code, amount=item.amount, unit=item.unit,
+            revision=order.lines_revision,
+        )
+        for n, item in enumerate(items, start=1)
+    )  # fmt: skip
+
+
+def _lines_summary(order: NutritionOrder) -> list[str]:
+    return [f"{line.code} {line.amount} {line.unit}" for line in order.lines.all()]
+
+
+def order_create(
+    *, actor: User, workstation: Workstation, patient_id: int, data: OrderInput
+) -> NutritionOrder:
+    """A draft for the patient, computed on the chart's weight (missing or stale: refused);
+    a draft may still hold blocking checks (it cannot be signed so)."""
+    require_permission(actor, PRESCRIBE)
+    ready = _prepared(data)
     with transaction.atomic():
         patient = patient_get(user=actor, patient_id=patient_id)
+        today = timezone.localdate()
         age_days = age_days_on(patient.date_of_birth, today)
         weight = chart_weight(patient.pk)
         assessment = compute(
-            weight=weight, age_days=age_days, route=route, preterm=bool(data.preterm),
-            items=items, infusion_hours=hours,
+            weight=weight, age_days=age_days, route=ready.route, preterm=bool(ready.data.preterm),
+            items=ready.items, infusion_hours=ready.hours,
         )  # fmt: skip
         order = NutritionOrder.objects.create(
             patient=patient,
             state=OrderState.DRAFT,
             age_group=age_group_of(age_days),
-            mode=mode,
-            route=route,
+            mode=ready.mode,
+            route=ready.route,
             infusion_hours=assessment.composition.infusion_hours,
-            preterm=bool(data.preterm),
-            for_date=for_date,
-            template_id=data.template_id,
+            preterm=bool(ready.data.preterm),
+            for_date=ready.for_date,
+            template_id=ready.data.template_id,
             prescriber=actor,
             workstation=workstation_label(workstation)[:120],
             weight_kg=weight.weight_kg,
@@ -128,15 +161,74 @@ def order_create(
             blocked=assessment.blocked,
             updated_by=actor,
         )
-        NutritionOrderLine.objects.bulk_create(
-            NutritionOrderLine(
-                order=order, position=n, code=item.code, amount=item.amount, unit=item.unit
-            )
-            for n, item in enumerate(items, start=1)
-        )
+        _write_lines(order, ready.items)
         audit_record(
             event=events.ORDER_DRAFTED, actor=actor, workstation=workstation, target=order,
             patient_id=order.patient_id, after=snapshot(order),
+        )  # fmt: skip
+    return order
+
+
+def ensure_editable(order: NutritionOrder) -> None:
+    """Only a draft is edited (409 ``nutrition_order_not_editable``)."""
+    if order.state != OrderState.DRAFT:
+        raise ConflictError(
+            f"La nutrizione parenterale è «{OrderState(order.state).label}»: "
+            "si modifica solo una bozza (annullala e prescrivine una nuova).",
+            code="nutrition_order_not_editable",
+            details={"state": order.state},
+        )
+
+
+def order_edit(
+    *, actor: User, workstation: Workstation, order_id: int, version: int, data: OrderInput
+) -> NutritionOrder:
+    """A draft edited: its lines, route, infusion hours, date, preterm flag replaced, and
+    everything computed and checked again on the chart's weight of now, exactly as at
+    drafting (missing or stale weight refused). Only a draft (409
+    ``nutrition_order_not_editable``), only from the version the form was built on (409
+    ``stale_version``). The earlier lines stay, superseded (``lines_revision``)."""
+    require_permission(actor, PRESCRIBE)
+    ready = _prepared(data)
+    with transaction.atomic():
+        order = order_for_update(actor=actor, order_id=order_id)
+        ensure_editable(order)
+        order.check_version(version)
+        today = timezone.localdate()
+        age_days = age_days_on(order.patient.date_of_birth, today)
+        weight = chart_weight(order.patient_id)
+        assessment = compute(
+            weight=weight, age_days=age_days, route=ready.route, preterm=bool(ready.data.preterm),
+            items=ready.items, infusion_hours=ready.hours,
+        )  # fmt: skip
+        before = snapshot(order) | {"lines": _lines_summary(order)}
+        order.age_group = age_group_of(age_days)
+        order.mode = ready.mode
+        order.route = ready.route
+        order.infusion_hours = assessment.composition.infusion_hours
+        order.preterm = bool(ready.data.preterm)
+        order.for_date = ready.for_date
+        order.template_id = ready.data.template_id or order.template_id
+        order.prescriber = actor
+        order.workstation = workstation_label(workstation)[:120]
+        order.weight_kg = weight.weight_kg
+        order.weight_measured_at = weight.measured_at
+        order.age_days = age_days
+        order.results = results_of(assessment)
+        order.blocked = assessment.blocked
+        order.lines_revision += 1
+        order.save(
+            update_fields=[
+                "age_group", "mode", "route", "infusion_hours", "preterm", "for_date",
+                "template", "prescriber", "workstation", "weight_kg", "weight_measured_at",
+                "age_days", "results", "blocked", "lines_revision", *order.bump(by=actor),
+            ]
+        )  # fmt: skip
+        _write_lines(order, ready.items)
+        audit_record(
+            event=events.ORDER_EDITED, actor=actor, workstation=workstation, target=order,
+            patient_id=order.patient_id, before=before,
+            after=snapshot(order) | {"lines": _lines_summary(order)},
         )  # fmt: skip
     return order
 

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from corsia.audit.services import audit_record
 from corsia.core.actors import User, Workstation, require_permission
-from corsia.core.domain.errors import ValidationFailed
+from corsia.core.domain.errors import ConflictError, NotFound, ValidationFailed
 from corsia.nutrition import audit_events as events
 from corsia.nutrition.domain.limits import DAYS_PER_YEAR
 from corsia.nutrition.models import AgeGroup, OrderMode, RouteChoice, WardTemplate
@@ -71,5 +71,39 @@ def template_save(*, actor: User, workstation: Workstation, data: TemplateInput)
         audit_record(
             event=events.TEMPLATE_SAVED, actor=actor, workstation=workstation, target=template,
             after={"ward": ward, "name": name, "age_group": data.age_group, "lines": lines},
+        )  # fmt: skip
+    return template
+
+
+def template_retire(
+    *,
+    actor: User,
+    workstation: Workstation,
+    template_id: int,
+    reason: str,
+    expected_version: int | None = None,
+) -> WardTemplate:
+    """A template withdrawn from use, with a reason: nothing is deleted (``active`` false;
+    the orders drafted from it keep their link). Saving it again by ward and name brings it
+    back. Already retired: 409 ``nutrition_template_retired``."""
+    require_permission(actor, PRESCRIBE)
+    text = clean_text(reason, "reason", required="Indica il motivo del ritiro.")
+    with transaction.atomic():
+        template = WardTemplate.objects.select_for_update().filter(pk=template_id).first()
+        if template is None:
+            raise NotFound("Schema di reparto non trovato.", code="nutrition_template_not_found")
+        if not template.active:
+            raise ConflictError(
+                "Lo schema di reparto è già ritirato.", code="nutrition_template_retired"
+            )
+        if expected_version is not None:
+            template.check_version(expected_version)
+        template.active = False
+        template.save(update_fields=["active", *template.bump(by=actor)])
+        audit_record(
+            event=events.TEMPLATE_RETIRED, actor=actor, workstation=workstation,
+            target=template, before={"ward": template.ward, "name": template.name,
+            "active": True}, after={"active": False, "version": template.version},
+            reason=text,
         )  # fmt: skip
     return template
