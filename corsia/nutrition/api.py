@@ -11,7 +11,7 @@ from ninja import Router, Status
 from corsia.core.access import api_perm
 from corsia.core.schemas import CSV_ANSWER, IsoDate
 from corsia.core.web import acting, reading, request_actor
-from corsia.nutrition import selectors, services
+from corsia.nutrition import documents, selectors, services
 from corsia.nutrition.domain.sheet import compounder_csv, compounding_sequence
 from corsia.nutrition.permissions import (
     ADMINISTER,
@@ -252,6 +252,42 @@ def order_compounder_csv(request: HttpRequest, nutrition_order_id: int) -> HttpR
     response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="npt-{nutrition_order_id}.csv"'
     return response
+
+
+PDF_ANSWER = {
+    "responses": {200: {"description": "The bag's label.", "content": {"application/pdf": {}}}}
+}
+ZPL_ANSWER = {
+    "responses": {200: {"description": "The bag's label in ZPL II.", "content": {"text/plain": {}}}}
+}
+
+
+def _label_answer(content: bytes | str, content_type: str, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
+
+
+@router.get("/orders/{nutrition_order_id}/label.pdf", openapi_extra=PDF_ANSWER)
+@api_perm(VIEW_ORDER)
+def order_label_pdf(request: HttpRequest, nutrition_order_id: int) -> HttpResponse:
+    """The compounded bag's label as PDF (100 x 150 mm): patient, route, composition in
+    compounding order, volume, hours and rate, compounding time, expiry, Code 128
+    ``NPT-<id>``. Not compounded yet, cancelled or rejected: 409
+    ``nutrition_label_not_ready``; unknown or out of scope: 404."""
+    entry = selectors.order_labelled(**reading(request), order_id=nutrition_order_id)
+    return _label_answer(documents.label_pdf(entry), "application/pdf", f"{entry.order.bag_id}.pdf")
+
+
+@router.get("/orders/{nutrition_order_id}/label.zpl", openapi_extra=ZPL_ANSWER)
+@api_perm(VIEW_ORDER)
+def order_label_zpl(request: HttpRequest, nutrition_order_id: int) -> HttpResponse:
+    """The same label in ZPL II for a 4 x 6 inch thermal label at 203 dpi (``^BC`` Code 128
+    of ``NPT-<id>``); the same refusals as the PDF."""
+    entry = selectors.order_labelled(**reading(request), order_id=nutrition_order_id)
+    return _label_answer(
+        documents.label_zpl_text(entry), "text/plain; charset=utf-8", f"{entry.order.bag_id}.zpl"
+    )
 
 
 @router.get("/work-plan", response=list[PlanEntryOut])

@@ -163,3 +163,23 @@ def order_compounder_csv(
 def ward_templates(*, user: User) -> list[WardTemplate]:
     require_permission(user, VIEW_ORDER)
     return list(WardTemplate.objects.filter(active=True).order_by("ward", "name"))
+
+
+LABELLED_STATES = (OrderState.PREPARED, OrderState.ADMINISTERED)
+"""The states whose bag carries its printed label: compounded (the expiry is the
+compounding time plus the stability), then started at the bedside (a reprint)."""
+
+
+def order_labelled(
+    *, user: User, order_id: int, workstation: Workstation, channel: str = "web"
+) -> PlanEntry:
+    """The order whose label is printed (a logged read); not yet compounded, cancelled or
+    rejected: 409 ``nutrition_label_not_ready`` (a label without its expiry is never
+    printed)."""
+    order = order_get(user=user, order_id=order_id, workstation=workstation, channel=channel)
+    if order.state not in LABELLED_STATES:
+        raise ConflictError(
+            "L'etichetta si stampa solo per una sacca allestita (con la sua scadenza).",
+            code="nutrition_label_not_ready",
+        )
+    return plan_entry(order)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from corsia.nutrition import views, views_bedside, views_orders
+from corsia.nutrition import views, views_bedside, views_labels, views_orders
 
 app_name = "nutrition"
 
@@ -16,6 +16,8 @@ urlpatterns = [
     path("orders/<int:order_id>/prepare/", views_orders.order_prepare, name="order_prepare"),
     path("orders/<int:order_id>/cancel/", views_orders.order_cancel, name="order_cancel"),
     path("orders/<int:order_id>/compounder.csv", views_orders.order_csv, name="order_csv"),
+    path("orders/<int:order_id>/label.pdf", views_labels.label_pdf, name="label_pdf"),
+    path("orders/<int:order_id>/label.zpl", views_labels.label_zpl, name="label_zpl"),
     path("work-plan/", views_orders.work_plan_page, name="work_plan"),
     path("check-out/", views_bedside.check_out, name="check_out"),
     path("patients/<int:patient_id>/bedside/", views_bedside.bedside_page, name="bedside"),
