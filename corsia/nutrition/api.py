@@ -26,6 +26,7 @@ from corsia.nutrition.schemas_orders import (
     ActIn,
     BedsideIn,
     CheckOutIn,
+    EndIn,
     OrderIn,
     OrderOut,
     PlanEntryOut,
@@ -207,10 +208,14 @@ def check_out(request: HttpRequest, payload: CheckOutIn) -> OrderOut:
 def bedside_start(request: HttpRequest, patient_id: int, payload: BedsideIn) -> OrderOut:
     """The bag started at the bedside of ``patient_id``: the patient's wristband
     (``PZ<MRN>``) and the bag's label (``NPT-<id>``) scanned, the pump's rate (mL/h).
-    Refusals (422, nothing written): ``scan_malformed``, ``wristband_unreadable``,
-    ``wristband_wrong_patient``, ``label_unreadable``, ``bag_unknown``,
-    ``bag_wrong_patient``, ``bag_not_prepared``, ``bag_not_checked_out``, ``bag_expired``,
-    ``rate_out_of_range``; 403 without the permission to administer."""
+    The rate must be the label's within ``CORSIA_NUTRITION_PUMP_RATE_TOLERANCE_PERCENT``
+    (5 %). Refusals (422; nothing changes but the two scans kept as refused, with the
+    code, and the audit event ``nutrition.bedside_refused``): ``scan_malformed``,
+    ``wristband_unreadable``, ``wristband_wrong_patient``, ``label_unreadable``,
+    ``bag_unknown``, ``bag_wrong_patient``, ``bag_not_prepared``, ``bag_not_checked_out``,
+    ``bag_expired``, ``rate_out_of_range``, ``pump_rate_mismatch`` (no override; the
+    label's rate and the allowance in ``details``); 403 without the permission to
+    administer."""
     order = services.order_administer(
         **acting(request), patient_id=patient_id, wristband=payload.wristband,
         label=payload.label, rate_ml_h=payload.rate_ml_h,
@@ -228,6 +233,22 @@ def order_administer(request: HttpRequest, nutrition_order_id: int, payload: Bed
     services.order_administer(
         **acting(request), patient_id=order.patient_id, wristband=payload.wristband,
         label=payload.label, rate_ml_h=payload.rate_ml_h, order_id=nutrition_order_id,
+        expected_version=payload.expected_version,
+    )  # fmt: skip
+    return _order(request, nutrition_order_id)
+
+
+@router.post("/orders/{nutrition_order_id}/end", response=OrderOut)
+@api_perm(ADMINISTER)
+def order_end(request: HttpRequest, nutrition_order_id: int, payload: EndIn) -> OrderOut:
+    """The end of a started bag's infusion, once (nurses): when (never before the start nor
+    in the future), the volume infused and, below the bag's volume minus the tolerance,
+    the reason it was stopped early. 409 ``nutrition_order_wrong_state`` (not started),
+    ``infusion_already_ended``; 422 ``end_before_start``, ``end_in_future``,
+    ``infused_volume_out_of_range``, ``infused_volume_above_bag``, ``end_reason_required``."""
+    services.order_end(
+        **acting(request), order_id=nutrition_order_id, ended_at=payload.ended_at,
+        infused_ml=payload.infused_ml, reason=payload.reason,
         expected_version=payload.expected_version,
     )  # fmt: skip
     return _order(request, nutrition_order_id)

@@ -26,4 +26,9 @@ urlpatterns = [
         views_bedside.bedside_start,
         name="bedside_start",
     ),
+    path(
+        "patients/<int:patient_id>/bedside/end/<int:order_id>/",
+        views_bedside.bedside_end,
+        name="bedside_end",
+    ),
 ]

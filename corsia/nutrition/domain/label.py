@@ -46,6 +46,11 @@ def _one(value: Decimal) -> Decimal:
     return value.quantize(_ONE, rounding=ROUND_HALF_UP)
 
 
+def label_rate(steps: Sequence[Step], infusion_hours: Decimal) -> Decimal:
+    """The label's rate: the total volume over the infusion hours, to 0.1 mL/h half up."""
+    return _one(sum((s.part.volume_ml for s in steps), Decimal(0)) / infusion_hours)
+
+
 def bag_label(
     *,
     bag_id: str,
@@ -65,7 +70,7 @@ def bag_label(
         patient=patient,
         route=route,
         volume_ml=_one(volume),
-        rate_ml_h=_one(volume / infusion_hours),
+        rate_ml_h=label_rate(steps, infusion_hours),
         infusion_hours=infusion_hours,
         lines=tuple(
             LabelLine(

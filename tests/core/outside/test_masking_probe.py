@@ -441,6 +441,8 @@ NOT_PATIENT_DATA.update(
         "linked to an encounter, names at most the patient it was made or dispensed for, and "
         "each read is written in the access log (galenics.selectors.batch_view)",
         "/api/v1/galenics/batches/{batch_id}/label": "as above",
+        "/api/v1/galenics/batches/{batch_id}/label.pdf": "as above (batch_label_view reads "
+        "through batch_view)",
     }
 )
 # the pharmacist's look-up of a patient's batches: through patients.patient_search (the
