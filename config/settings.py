@@ -107,6 +107,11 @@ CORSIA_NUTRITION_STABILITY_HOURS = env_int("CORSIA_NUTRITION_STABILITY_HOURS", 2
 CORSIA_NUTRITION_GRAVIMETRIC_TOLERANCE_PERCENT = env_str(
     "CORSIA_NUTRITION_GRAVIMETRIC_TOLERANCE_PERCENT", "5"
 )
+# The bedside start: the pump's rate against the label's (± %, inclusive; no override), and
+# the end: the volume infused against the bag's (below: stopped early, a reason required).
+CORSIA_NUTRITION_PUMP_RATE_TOLERANCE_PERCENT = env_str(
+    "CORSIA_NUTRITION_PUMP_RATE_TOLERANCE_PERCENT", "5"
+)
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from corsia.audit.services import access_log_record
 from corsia.core.actors import User, Workstation, require_permission
-from corsia.core.domain.errors import NotFound
+from corsia.core.domain.errors import ConflictError, NotFound
 from corsia.galenics.domain.batch import QcGap, control_label, deviation_percent, qc_gaps
 from corsia.galenics.domain.label import Label, LabelComponent, LabelInput, label_for
 from corsia.galenics.domain.units import Quantity, Unit, decimal_text, quantity_text, readable
@@ -222,3 +222,14 @@ def batch_view(
         left=left,
         left_text=f"{decimal_text(left)} {batch.formula.batch_unit}",
     )
+
+
+def batch_label_view(
+    *, user: User, workstation: Workstation, batch_id: int, channel: str = "web"
+) -> tuple[Batch, Label]:
+    """The released batch and its label, for printing (a logged read like the batch page);
+    before the release, or rejected: 409 ``batch_not_released``."""
+    view = batch_view(user=user, workstation=workstation, batch_id=batch_id, channel=channel)
+    if view.label is None:
+        raise ConflictError("Il lotto non è rilasciato.", code="batch_not_released")
+    return view.batch, view.label

@@ -17,5 +17,6 @@ urlpatterns = [
     path("batches/<int:batch_id>/prepared/", views.batch_prepared, name="prepared"),
     path("batches/<int:batch_id>/release/", views.batch_release, name="release"),
     path("batches/<int:batch_id>/reject/", views.batch_reject, name="reject"),
+    path("batches/<int:batch_id>/label.pdf", views.batch_label_pdf, name="label_pdf"),
     path("batches/<int:batch_id>/dispense/", views.batch_dispense, name="dispense"),
 ]

@@ -19,7 +19,7 @@ from corsia.core.domain.errors import ValidationFailed
 from corsia.core.web import acting, parse_id, posted_decimal, posted_int, posted_version, viewing
 from corsia.core.web import request_actor as _actor
 from corsia.drugs.selectors import product_choices
-from corsia.galenics import selectors, services
+from corsia.galenics import documents, selectors, services
 from corsia.galenics.domain.batch import QualityControl, control_label
 from corsia.galenics.domain.units import Unit
 from corsia.galenics.models import FormulaKind, PreviousFate
@@ -256,3 +256,12 @@ def batch_dispense(request: HttpRequest, batch_id: int) -> HttpResponse:
     )
     messages.success(request, _("Dispensazione registrata."))
     return redirect("galenics:batch", batch_id=batch_id)
+
+
+@require_perm(VIEW)
+def batch_label_pdf(request: HttpRequest, batch_id: int) -> HttpResponse:
+    """The released batch's label as PDF (before the release: 409 ``batch_not_released``)."""
+    batch, label = selectors.batch_label_view(**viewing(request), batch_id=batch_id)
+    response = HttpResponse(documents.label_pdf(batch, label), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="lotto-{batch.number}.pdf"'
+    return response

@@ -11,7 +11,7 @@ from ninja import Router, Status
 from corsia.core.access import api_perm
 from corsia.core.schemas import CSV_ANSWER, IsoDate
 from corsia.core.web import acting, reading, request_actor
-from corsia.nutrition import selectors, services
+from corsia.nutrition import documents, selectors, services
 from corsia.nutrition.domain.sheet import compounder_csv, compounding_sequence
 from corsia.nutrition.permissions import (
     ADMINISTER,
@@ -26,6 +26,7 @@ from corsia.nutrition.schemas_orders import (
     ActIn,
     BedsideIn,
     CheckOutIn,
+    EndIn,
     OrderEditIn,
     OrderIn,
     OrderOut,
@@ -224,10 +225,14 @@ def check_out(request: HttpRequest, payload: CheckOutIn) -> OrderOut:
 def bedside_start(request: HttpRequest, patient_id: int, payload: BedsideIn) -> OrderOut:
     """The bag started at the bedside of ``patient_id``: the patient's wristband
     (``PZ<MRN>``) and the bag's label (``NPT-<id>``) scanned, the pump's rate (mL/h).
-    Refusals (422, nothing written): ``scan_malformed``, ``wristband_unreadable``,
-    ``wristband_wrong_patient``, ``label_unreadable``, ``bag_unknown``,
-    ``bag_wrong_patient``, ``bag_not_prepared``, ``bag_not_checked_out``, ``bag_expired``,
-    ``rate_out_of_range``; 403 without the permission to administer."""
+    The rate must be the label's within ``CORSIA_NUTRITION_PUMP_RATE_TOLERANCE_PERCENT``
+    (5 %). Refusals (422; nothing changes but the two scans kept as refused, with the
+    code, and the audit event ``nutrition.bedside_refused``): ``scan_malformed``,
+    ``wristband_unreadable``, ``wristband_wrong_patient``, ``label_unreadable``,
+    ``bag_unknown``, ``bag_wrong_patient``, ``bag_not_prepared``, ``bag_not_checked_out``,
+    ``bag_expired``, ``rate_out_of_range``, ``pump_rate_mismatch`` (no override; the
+    label's rate and the allowance in ``details``); 403 without the permission to
+    administer."""
     order = services.order_administer(
         **acting(request), patient_id=patient_id, wristband=payload.wristband,
         label=payload.label, rate_ml_h=payload.rate_ml_h,
@@ -245,6 +250,22 @@ def order_administer(request: HttpRequest, nutrition_order_id: int, payload: Bed
     services.order_administer(
         **acting(request), patient_id=order.patient_id, wristband=payload.wristband,
         label=payload.label, rate_ml_h=payload.rate_ml_h, order_id=nutrition_order_id,
+        expected_version=payload.expected_version,
+    )  # fmt: skip
+    return _order(request, nutrition_order_id)
+
+
+@router.post("/orders/{nutrition_order_id}/end", response=OrderOut)
+@api_perm(ADMINISTER)
+def order_end(request: HttpRequest, nutrition_order_id: int, payload: EndIn) -> OrderOut:
+    """The end of a started bag's infusion, once (nurses): when (never before the start nor
+    in the future), the volume infused and, below the bag's volume minus the tolerance,
+    the reason it was stopped early. 409 ``nutrition_order_wrong_state`` (not started),
+    ``infusion_already_ended``; 422 ``end_before_start``, ``end_in_future``,
+    ``infused_volume_out_of_range``, ``infused_volume_above_bag``, ``end_reason_required``."""
+    services.order_end(
+        **acting(request), order_id=nutrition_order_id, ended_at=payload.ended_at,
+        infused_ml=payload.infused_ml, reason=payload.reason,
         expected_version=payload.expected_version,
     )  # fmt: skip
     return _order(request, nutrition_order_id)
@@ -269,6 +290,42 @@ def order_compounder_csv(request: HttpRequest, nutrition_order_id: int) -> HttpR
     response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="npt-{nutrition_order_id}.csv"'
     return response
+
+
+PDF_ANSWER = {
+    "responses": {200: {"description": "The bag's label.", "content": {"application/pdf": {}}}}
+}
+ZPL_ANSWER = {
+    "responses": {200: {"description": "The bag's label in ZPL II.", "content": {"text/plain": {}}}}
+}
+
+
+def _label_answer(content: bytes | str, content_type: str, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
+
+
+@router.get("/orders/{nutrition_order_id}/label.pdf", openapi_extra=PDF_ANSWER)
+@api_perm(VIEW_ORDER)
+def order_label_pdf(request: HttpRequest, nutrition_order_id: int) -> HttpResponse:
+    """The compounded bag's label as PDF (100 x 150 mm): patient, route, composition in
+    compounding order, volume, hours and rate, compounding time, expiry, Code 128
+    ``NPT-<id>``. Not compounded yet, cancelled or rejected: 409
+    ``nutrition_label_not_ready``; unknown or out of scope: 404."""
+    entry = selectors.order_labelled(**reading(request), order_id=nutrition_order_id)
+    return _label_answer(documents.label_pdf(entry), "application/pdf", f"{entry.order.bag_id}.pdf")
+
+
+@router.get("/orders/{nutrition_order_id}/label.zpl", openapi_extra=ZPL_ANSWER)
+@api_perm(VIEW_ORDER)
+def order_label_zpl(request: HttpRequest, nutrition_order_id: int) -> HttpResponse:
+    """The same label in ZPL II for a 4 x 6 inch thermal label at 203 dpi (``^BC`` Code 128
+    of ``NPT-<id>``); the same refusals as the PDF."""
+    entry = selectors.order_labelled(**reading(request), order_id=nutrition_order_id)
+    return _label_answer(
+        documents.label_zpl_text(entry), "text/plain; charset=utf-8", f"{entry.order.bag_id}.zpl"
+    )
 
 
 @router.get("/work-plan", response=list[PlanEntryOut])

@@ -29,3 +29,7 @@ BAG_WEIGHING_FAILED = register(
 BAG_CHECKED_OUT = register(
     "nutrition.bag_checked_out", "Sacca NPT consegnata dalla Farmacia al reparto"
 )
+BEDSIDE_REFUSED = register(
+    "nutrition.bedside_refused", "Avvio della sacca NPT rifiutato dai controlli al letto"
+)
+INFUSION_ENDED = register("nutrition.infusion_ended", "Fine dell'infusione della sacca NPT")

@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from corsia.core.models import VersionedModel
-from corsia.core.triggers import frozen_when_movable
+from corsia.core.triggers import frozen_when_movable, read_only_movable
 from corsia.nutrition.domain.bag_scan import bag_payload
 
 # what signing fixes: none of these changes after the draft
@@ -146,6 +146,17 @@ class NutritionOrder(VersionedModel):
         _("braccialetto letto"), max_length=64, blank=True, db_default=""
     )
     label_scan = models.CharField(_("etichetta letta"), max_length=64, blank=True, db_default="")
+    # the end of the infusion, recorded once by the nurse
+    ended_at = models.DateTimeField(_("infusione terminata il"), null=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    infused_ml = models.DecimalField(
+        _("volume infuso (mL)"), max_digits=7, decimal_places=1, null=True
+    )
+    end_reason = models.TextField(
+        _("motivo dell'interruzione anticipata"), blank=True, db_default=""
+    )
     cancel_reason = models.TextField(_("motivo dell'annullamento"), blank=True)
     # the revision of the lines in force: editing a draft writes its lines again under the
     # next revision (lines are written once; the earlier revisions stay, superseded)
@@ -179,12 +190,27 @@ class NutritionOrder(VersionedModel):
                 condition=Q(validated_by__isnull=True) | ~Q(validated_by=models.F("prescriber")),
                 name="nutrition_order_not_self_validated",
             ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(
+                    state="administered", administered_at__isnull=False,
+                    ended_at__gte=models.F("administered_at"), ended_by__isnull=False,
+                    infused_ml__isnull=False,
+                ),
+                name="nutrition_order_ended_after_start",
+            ),
         ]  # fmt: skip
         triggers = [
             pgtrigger.Protect(name="order_no_delete", operation=pgtrigger.Delete),
+            # a started bag changes once more: its end recorded (then nothing at all)
             frozen_when_movable(
                 "order_closed_frozen",
-                "OLD.state IN ('rejected', 'administered', 'cancelled')",
+                "OLD.state IN ('rejected', 'cancelled') OR (OLD.state = 'administered' AND ("
+                "OLD.ended_at IS NOT NULL OR NEW.ended_at IS NULL"
+                " OR NEW.state IS DISTINCT FROM OLD.state"
+                " OR NEW.administered_at IS DISTINCT FROM OLD.administered_at"
+                " OR NEW.rate_ml_h IS DISTINCT FROM OLD.rate_ml_h"
+                " OR NEW.wristband_scan IS DISTINCT FROM OLD.wristband_scan"
+                " OR NEW.label_scan IS DISTINCT FROM OLD.label_scan))",
             ),
             frozen_when_movable(
                 "order_signed_content_frozen",
@@ -201,6 +227,49 @@ class NutritionOrder(VersionedModel):
     def bag_id(self) -> str:
         """The bag's label barcode payload (``NPT-<id>``)."""
         return bag_payload(self.pk) if self.pk else ""
+
+
+class ScanKind(models.TextChoices):
+    WRISTBAND = "wristband", _("braccialetto")
+    LABEL = "label", _("etichetta")
+
+
+class ScanOutcome(models.TextChoices):
+    ACCEPTED = "accepted", _("accettata")
+    REFUSED = "refused", _("rifiutata")
+
+
+class BedsideScan(models.Model):
+    """Every scan of a bedside start, accepted or refused (as chemotherapy's bedside keeps
+    its scans): what was read, the pump's rate typed with it, the outcome and the refusal's
+    code, the nurse, when and where. Append-only (a merge re-points the patient)."""
+
+    kind = models.CharField(_("tipo"), max_length=10, choices=ScanKind.choices)
+    raw = models.CharField(_("codice letto"), max_length=64)
+    outcome = models.CharField(_("esito"), max_length=10, choices=ScanOutcome.choices)
+    code = models.CharField(_("codice del rifiuto"), max_length=60, blank=True)
+    message = models.TextField(_("messaggio"), blank=True)
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
+    order = models.ForeignKey(
+        NutritionOrder, null=True, on_delete=models.PROTECT, related_name="bedside_scans"
+    )
+    rate_ml_h = models.DecimalField(
+        _("velocità indicata (mL/h)"), max_digits=12, decimal_places=1, null=True
+    )
+    nurse = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    workstation = models.CharField(_("postazione"), max_length=120, blank=True)
+    scanned_at = models.DateTimeField(_("letta il"))
+
+    class Meta:
+        verbose_name = _("lettura al letto (NPT)")
+        verbose_name_plural = _("letture al letto (NPT)")
+        default_permissions = ()
+        ordering = ["-scanned_at", "-id"]
+        indexes = [models.Index(name="nutrition_scan_patient", fields=["patient", "-scanned_at"])]
+        triggers = [read_only_movable("bedside_scan_read_only")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.outcome} {self.scanned_at:%d/%m/%Y %H:%M}"
 
 
 class BagWeighing(models.Model):

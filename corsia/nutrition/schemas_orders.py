@@ -10,7 +10,7 @@ from typing import Any, Literal
 from ninja import Schema
 from pydantic import Field
 
-from corsia.core.schemas import Amount, IsoDate, Reason, RecordId
+from corsia.core.schemas import Amount, AwareDatetime, IsoDate, Reason, RecordId
 from corsia.nutrition.models import NutritionOrder, WardTemplate
 from corsia.nutrition.schemas import ADULT_EXAMPLE, UnitName
 from corsia.nutrition.selectors import PlanEntry
@@ -138,6 +138,29 @@ class BedsideIn(Schema):
     }
 
 
+class EndIn(Schema):
+    """The end of a started bag's infusion: ``ended_at`` (now when omitted; ISO 8601 with
+    its offset), the volume infused (mL), the reason when stopped early."""
+
+    ended_at: AwareDatetime | None = None
+    infused_ml: Amount
+    reason: Reason = ""
+    expected_version: int | None = None
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {"infused_ml": 1895},
+                {
+                    "ended_at": "2026-12-04T06:30:00+01:00",
+                    "infused_ml": 1200,
+                    "reason": "Catetere venoso centrale occluso: sacca sospesa",
+                },
+            ]
+        }
+    }
+
+
 class WeighingOut(Schema):
     gross_g: Decimal
     tare_g: Decimal
@@ -178,6 +201,9 @@ class OrderOut(Schema):
     checked_out_at: datetime | None
     administered_at: datetime | None
     rate_ml_h: Decimal | None
+    ended_at: datetime | None
+    infused_ml: Decimal | None
+    end_reason: str
     version: int
     lines: list[LineOut]
     results: dict[str, Any]
@@ -229,6 +255,7 @@ def order_out(order: NutritionOrder) -> OrderOut:
         rejection_reason=order.rejection_reason, cancel_reason=order.cancel_reason,
         prepared_at=order.prepared_at, checked_out_at=order.checked_out_at,
         administered_at=order.administered_at, rate_ml_h=order.rate_ml_h,
+        ended_at=order.ended_at, infused_ml=order.infused_ml, end_reason=order.end_reason,
         version=order.version,
         lines=[
             LineOut(position=ln.position, code=ln.code, amount=ln.amount, unit=ln.unit)

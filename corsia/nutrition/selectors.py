@@ -174,3 +174,23 @@ def ward_template(*, user: User, template_id: int) -> WardTemplate:
     if template is None:
         raise NotFound("Schema di reparto non trovato.", code="nutrition_template_not_found")
     return template
+
+
+LABELLED_STATES = (OrderState.PREPARED, OrderState.ADMINISTERED)
+"""The states whose bag carries its printed label: compounded (the expiry is the
+compounding time plus the stability), then started at the bedside (a reprint)."""
+
+
+def order_labelled(
+    *, user: User, order_id: int, workstation: Workstation, channel: str = "web"
+) -> PlanEntry:
+    """The order whose label is printed (a logged read); not yet compounded, cancelled or
+    rejected: 409 ``nutrition_label_not_ready`` (a label without its expiry is never
+    printed)."""
+    order = order_get(user=user, order_id=order_id, workstation=workstation, channel=channel)
+    if order.state not in LABELLED_STATES:
+        raise ConflictError(
+            "L'etichetta si stampa solo per una sacca allestita (con la sua scadenza).",
+            code="nutrition_label_not_ready",
+        )
+    return plan_entry(order)

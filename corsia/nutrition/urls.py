@@ -1,6 +1,6 @@
 from django.urls import path
 
-from corsia.nutrition import views, views_bedside, views_orders, views_templates
+from corsia.nutrition import views, views_bedside, views_labels, views_orders, views_templates
 
 app_name = "nutrition"
 
@@ -24,6 +24,8 @@ urlpatterns = [
         views_templates.template_retire,
         name="template_retire",
     ),
+    path("orders/<int:order_id>/label.pdf", views_labels.label_pdf, name="label_pdf"),
+    path("orders/<int:order_id>/label.zpl", views_labels.label_zpl, name="label_zpl"),
     path("work-plan/", views_orders.work_plan_page, name="work_plan"),
     path("check-out/", views_bedside.check_out, name="check_out"),
     path("patients/<int:patient_id>/bedside/", views_bedside.bedside_page, name="bedside"),
@@ -31,5 +33,10 @@ urlpatterns = [
         "patients/<int:patient_id>/bedside/start/",
         views_bedside.bedside_start,
         name="bedside_start",
+    ),
+    path(
+        "patients/<int:patient_id>/bedside/end/<int:order_id>/",
+        views_bedside.bedside_end,
+        name="bedside_end",
     ),
 ]

@@ -1,6 +1,7 @@
 """The bag's pages after compounding: the check-out from the pharmacy (the label scanned,
-from the work plan) and the bedside start (the patient's wristband and the bag's label
-scanned, the pump's rate) — the API's services with the same permissions. A refusal
+from the work plan), the bedside start (the patient's wristband and the bag's label
+scanned, the pump's rate checked against the label's) and the end of the infusion — the
+API's services with the same permissions. A refusal
 re-renders the page with the Italian message, its code and the HTTP status."""
 
 from __future__ import annotations
@@ -18,7 +19,14 @@ from django.views.decorators.http import require_POST
 
 from corsia.core.access import require_perm
 from corsia.core.refusals import refusal_kept
-from corsia.core.web import acting, posted_decimal, request_actor, viewing
+from corsia.core.web import (
+    acting,
+    posted_decimal,
+    posted_moment,
+    posted_version,
+    request_actor,
+    viewing,
+)
 from corsia.nutrition import selectors, services
 from corsia.nutrition.domain.label import bag_expiry
 from corsia.nutrition.models import NutritionOrder, OrderState
@@ -38,10 +46,16 @@ def _bedside_context(request: HttpRequest, patient_id: int) -> dict[str, Any]:
     return {
         "patient": patient_get(user=request_actor(request), patient_id=patient_id),
         "bags": [
-            (o, _expiry(o), o.results.get("rate_ml_h"))
+            (o, _expiry(o), services.bag_label_rate(o))
             for o in orders
             if o.state == OrderState.PREPARED
         ],
+        "running": [
+            (o, services.bag_label_rate(o))
+            for o in orders
+            if o.state == OrderState.ADMINISTERED and o.ended_at is None
+        ],
+        "tolerance_percent": services.rate_tolerance_percent(),
         "values": {},
         "error": None,
     }
@@ -70,6 +84,35 @@ def bedside_start(request: HttpRequest, patient_id: int) -> HttpResponse:
         raise Http404
     context = _bedside_context(request, patient_id)
     context |= {"error": error, "values": {k: v[:200] for k, v in request.POST.items()}}
+    return render(request, "nutrition/bedside.html", context, status=error.status)
+
+
+@require_perm(ADMINISTER)
+@require_POST
+def bedside_end(request: HttpRequest, patient_id: int, order_id: int) -> HttpResponse:
+    """The end of a running bag's infusion, from the patient's bedside page."""
+    with refusal_kept() as kept:
+        order = selectors.order_get(**viewing(request), order_id=order_id)
+        if order.patient_id != patient_id:
+            raise Http404
+        services.order_end(
+            **acting(request), order_id=order_id,
+            ended_at=posted_moment(request.POST.get("ended_at"), "ended_at"),
+            infused_ml=posted_decimal(request.POST.get("infused_ml"), "infused_ml"),
+            reason=request.POST.get("reason", ""), expected_version=posted_version(request),
+        )  # fmt: skip
+        messages.success(request, _("Fine dell'infusione registrata."))
+        return redirect("nutrition:bedside", patient_id=patient_id)
+    error = kept.error
+    assert error is not None
+    if error.status == 404:
+        raise Http404
+    context = _bedside_context(request, patient_id)
+    context |= {
+        "error": error,
+        "ending": order_id,
+        "values": {k: v[:2000] for k, v in request.POST.items()},
+    }
     return render(request, "nutrition/bedside.html", context, status=error.status)
 
 

@@ -16,7 +16,6 @@ from typing import Any
 
 from barcode import Code128
 from barcode.writer import SVGWriter
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -39,10 +38,10 @@ from corsia.core.web import (
     request_actor,
     viewing,
 )
-from corsia.nutrition import selectors, services
+from corsia.nutrition import documents, selectors, services
 from corsia.nutrition.domain.composition import Unit
-from corsia.nutrition.domain.label import Label, bag_label
-from corsia.nutrition.models import NutritionOrder, OrderState, RouteChoice
+from corsia.nutrition.domain.label import Label
+from corsia.nutrition.models import NutritionOrder, OrderState
 from corsia.nutrition.permissions import (
     ADMINISTER,
     PREPARE,
@@ -71,16 +70,8 @@ def _lines(rows: list[dict[str, str]]) -> tuple[services.LineInput, ...]:
 
 
 def label_of(order: NutritionOrder, entry: selectors.PlanEntry) -> Label:
-    patient = order.patient
-    return bag_label(
-        bag_id=order.bag_id,
-        patient=f"{patient.surname} {patient.given_names} ({patient.date_of_birth:%d/%m/%Y})",
-        route=str(RouteChoice(order.route).label),
-        steps=entry.steps,
-        infusion_hours=order.infusion_hours,
-        prepared_at=order.prepared_at,
-        stability_hours=settings.CORSIA_NUTRITION_STABILITY_HOURS,
-    )
+    """The label the page shows: the printed label's content (``documents.order_label``)."""
+    return documents.order_label(order, entry)
 
 
 _STYLE_FILL = re.compile(r'style="fill:\s*(white|black);?"')

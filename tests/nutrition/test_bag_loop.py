@@ -1,6 +1,7 @@
 """The bag's closed loop against the database: weighed at compounding (a failed weighing
 kept, the bag not compounded), checked out by its label, started at the bedside after the
-wristband and label scans — every other refusal writes nothing."""
+wristband and label scans — a refused start keeps its two scans (``BedsideScan``) and its
+audit event, every other refusal writes nothing."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from corsia.accounts.models import User
 from corsia.audit.models import AuditEvent
 from corsia.core.domain.errors import ConflictError, CorsiaError, PermissionRefused
 from corsia.nutrition import services
-from corsia.nutrition.models import BagWeighing, NutritionOrder
+from corsia.nutrition.models import BagWeighing, BedsideScan, NutritionOrder
 from corsia.patients.domain.wristband import wristband_payload
 from corsia.patients.models import Patient
 from corsia.testing.nutrition import (
@@ -214,7 +215,13 @@ def test_a_bad_scan_starts_nothing(
         _start(nurse, adult, order, **fields)
     assert (refused.value.code, refused.value.status) == (code, 422)
     order.refresh_from_db()
-    assert order.state == "prepared" and order.rate_ml_h is None and _events() == before
+    assert order.state == "prepared" and order.rate_ml_h is None
+    # the refused start: its two scans kept with the code, and one audit event
+    assert _events() == [*before, "nutrition.bedside_refused"]
+    kept = BedsideScan.objects.filter(patient=adult).order_by("kind")
+    assert [(s.kind, s.outcome, s.code) for s in kept] == [
+        ("label", "refused", code), ("wristband", "refused", code),
+    ]  # fmt: skip
 
 
 def test_another_patients_wristband_or_bag_starts_nothing(

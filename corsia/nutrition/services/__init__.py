@@ -6,10 +6,15 @@ from __future__ import annotations
 from corsia.nutrition.services.bag import (
     bag_expected_net_g,
     bag_parts,
-    order_administer,
     order_check_out,
     order_prepare,
     tolerance_percent,
+)
+from corsia.nutrition.services.bedside import (
+    bag_label_rate,
+    order_administer,
+    order_end,
+    rate_tolerance_percent,
 )
 from corsia.nutrition.services.common import LineInput
 from corsia.nutrition.services.orders import (
@@ -28,6 +33,7 @@ __all__ = [
     "OrderInput",
     "TemplateInput",
     "bag_expected_net_g",
+    "bag_label_rate",
     "bag_parts",
     "ensure_editable",
     "order_administer",
@@ -35,10 +41,12 @@ __all__ = [
     "order_check_out",
     "order_create",
     "order_edit",
+    "order_end",
     "order_prepare",
     "order_reject",
     "order_sign",
     "order_validate",
+    "rate_tolerance_percent",
     "template_retire",
     "template_save",
     "tolerance_percent",

@@ -1,6 +1,6 @@
 """The bag's closed loop after validation: compounded and weighed in the pharmacy (the
-gravimetric check), checked out to the ward (its label scanned), started at the bedside
-(the patient's wristband and the bag's label scanned, the pump's rate recorded).
+gravimetric check), checked out to the ward (its label scanned); the bedside start and
+end are in ``bedside.py``, which shares the label's scan checks here.
 
 A weighing out of tolerance is kept (who, when, where, measured, expected, deviation)
 and then refused (``gravimetric_out_of_tolerance``): the bag stays unprepared. Every other
@@ -9,7 +9,7 @@ refusal writes nothing."""
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
@@ -32,14 +32,11 @@ from corsia.nutrition.domain.gravimetric import (
 from corsia.nutrition.domain.label import bag_expiry
 from corsia.nutrition.models import BagWeighing as WeighingRow
 from corsia.nutrition.models import NutritionOrder, OrderState
-from corsia.nutrition.permissions import ADMINISTER, PREPARE
+from corsia.nutrition.permissions import PREPARE
 from corsia.nutrition.selectors import order_assessment
 from corsia.nutrition.services.common import ensure_state, order_for_update, snapshot
-from corsia.patients.domain.wristband import mrn_from_payload
-from corsia.patients.selectors import patient_by_mrn, patient_get
 
 MAX_SCAN = 64
-MAX_RATE_ML_H = Decimal("999.9")
 
 
 def tolerance_percent() -> Decimal:
@@ -214,108 +211,5 @@ def order_check_out(*, actor: User, workstation: Workstation, label: str) -> Nut
             event=events.BAG_CHECKED_OUT, actor=actor, workstation=workstation, target=order,
             patient_id=order.patient_id, before=before,
             after=snapshot(order) | {"checked_out_at": now.isoformat()},
-        )  # fmt: skip
-    return order
-
-
-def _rate(value: Decimal | None) -> Decimal:
-    try:
-        rate = Decimal(value) if value is not None else Decimal(0)
-    except (InvalidOperation, TypeError, ValueError):
-        rate = Decimal(0)
-    if not rate.is_finite() or not Decimal(0) < rate <= MAX_RATE_ML_H:
-        raise ValidationFailed(
-            "Indica la velocità impostata sulla pompa (mL/h, fino a 999,9).",
-            code="rate_out_of_range",
-            field="rate_ml_h",
-        )
-    return rate.quantize(Decimal("0.1"))
-
-
-def _wristband_checked(actor: User, patient_id: int, raw: str) -> str:
-    """The wristband scanned must be this patient's (a merged duplicate's names the
-    survivor)."""
-    text = _scan(raw, "wristband")
-    mrn = mrn_from_payload(text)
-    if mrn is None:
-        raise ValidationFailed(
-            "Il codice letto non è un braccialetto paziente.",
-            code="wristband_unreadable",
-            field="wristband",
-        )
-    patient = patient_get(user=actor, patient_id=patient_id)
-    found = patient_by_mrn(mrn)
-    if found is not None and found.merged_into is not None:
-        found = found.merged_into
-    if found is None or found.pk != patient.pk:
-        raise ValidationFailed(
-            "Il braccialetto letto non è di questo paziente: fermati e verifica l'identità.",
-            code="wristband_wrong_patient",
-            field="wristband",
-        )
-    return text.upper()
-
-
-def order_administer(
-    *,
-    actor: User,
-    workstation: Workstation,
-    patient_id: int,
-    wristband: str,
-    label: str,
-    rate_ml_h: Decimal | None,
-    order_id: int | None = None,
-    expected_version: int | None = None,
-) -> NutritionOrder:
-    """The bag started at the bedside after the two scans: the patient's wristband and the
-    bag's label. ``order_id``: the bag the nurse opened, when started from its page.
-    Refusals (422, nothing written): ``scan_malformed``, ``wristband_unreadable``,
-    ``wristband_wrong_patient``, ``label_unreadable``, ``bag_unknown``, ``bag_wrong_order``,
-    ``bag_wrong_patient``, ``bag_not_prepared``, ``bag_not_checked_out``, ``bag_expired``,
-    ``rate_out_of_range``."""
-    require_permission(actor, ADMINISTER)
-    with transaction.atomic():
-        scanned_wristband = _wristband_checked(actor, patient_id, wristband)
-        order = _bag(actor, label)
-        if order_id is not None and order.pk != order_id:
-            raise ValidationFailed(
-                "L'etichetta letta è di un'altra sacca.", code="bag_wrong_order", field="label"
-            )
-        if order.patient_id != patient_get(user=actor, patient_id=patient_id).pk:
-            raise ValidationFailed(
-                "La sacca letta è di un altro paziente: non avviarla.",
-                code="bag_wrong_patient",
-                field="label",
-            )
-        _prepared(order)
-        if order.checked_out_at is None:
-            raise ValidationFailed(
-                "La sacca non risulta consegnata dalla Farmacia al reparto.",
-                code="bag_not_checked_out",
-                field="label",
-            )
-        now = timezone.now()
-        _expiry_checked(order, now)
-        rate = _rate(rate_ml_h)
-        if expected_version is not None:
-            order.check_version(expected_version)
-        before = snapshot(order)
-        order.state = OrderState.ADMINISTERED
-        order.administered_at = now
-        order.administered_by = actor
-        order.rate_ml_h = rate
-        order.wristband_scan = scanned_wristband
-        order.label_scan = order.bag_id
-        order.save(
-            update_fields=[
-                "state", "administered_at", "administered_by", "rate_ml_h", "wristband_scan",
-                "label_scan", *order.bump(by=actor),
-            ]
-        )  # fmt: skip
-        audit_record(
-            event=events.ORDER_ADMINISTERED, actor=actor, workstation=workstation, target=order,
-            patient_id=order.patient_id, before=before,
-            after=snapshot(order) | {"rate_ml_h": f"{rate}", "wristband": scanned_wristband,
-                                     "label": order.bag_id},
         )  # fmt: skip
     return order

@@ -413,6 +413,9 @@ NOT_PATIENT_DATA.update(
         "/api/v1/nutrition/orders/{nutrition_order_id}": "no nutrition order in the scenario; "
         "one of a patient out of scope is 404 (tests/nutrition/test_orders.py)",
         "/api/v1/nutrition/orders/{nutrition_order_id}/compounder.csv": "as above",
+        "/api/v1/nutrition/orders/{nutrition_order_id}/label.pdf": "as above (the order's "
+        "selector; tests/nutrition/test_label_print.py)",
+        "/api/v1/nutrition/orders/{nutrition_order_id}/label.zpl": "as above",
         "/api/v1/nutrition/templates": "the wards' templates: per-kg needs, no patient",
     }
 )
@@ -438,6 +441,8 @@ NOT_PATIENT_DATA.update(
         "linked to an encounter, names at most the patient it was made or dispensed for, and "
         "each read is written in the access log (galenics.selectors.batch_view)",
         "/api/v1/galenics/batches/{batch_id}/label": "as above",
+        "/api/v1/galenics/batches/{batch_id}/label.pdf": "as above (batch_label_view reads "
+        "through batch_view)",
     }
 )
 # the pharmacist's look-up of a patient's batches: through patients.patient_search (the
