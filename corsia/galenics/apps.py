@@ -8,3 +8,9 @@ class GalenicsConfig(AppConfig):
 
     def ready(self) -> None:
         from corsia.galenics import audit_events  # noqa: F401  # registers the event types
+
+        # The care scope (corsia.patients.scope): the patients of named batches.
+        from corsia.galenics.care import galenics_pharmacy_patient_ids
+        from corsia.patients.scope import pharmacy_reader_register
+
+        pharmacy_reader_register("galenics.batches", galenics_pharmacy_patient_ids)

@@ -14,3 +14,13 @@ class NutritionConfig(AppConfig):
         from corsia.patients.merging import merge_hook_register
 
         merge_hook_register(module="nutrition", move=_merge.move, move_back=_merge.move_back)
+        # The care scope (corsia.patients.scope) reads, from here, whom a user cared for
+        # through an NPT order and the patients the pharmacy compounds a bag for.
+        from corsia.nutrition.care import (
+            nutrition_care_patient_ids,
+            nutrition_pharmacy_patient_ids,
+        )
+        from corsia.patients.scope import care_reader_register, pharmacy_reader_register
+
+        care_reader_register("nutrition.orders", nutrition_care_patient_ids)
+        pharmacy_reader_register("nutrition.orders", nutrition_pharmacy_patient_ids)

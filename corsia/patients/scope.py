@@ -25,8 +25,9 @@ page, the chart, the orders, the documents, the toxicities). Two narrowings:
 
   Pharmacy roles (holders of ``compounding.prepare``: pharmacist, technician) validate,
   compound and dispense for every ward: they read, hospital-wide, the patients with a
-  chemotherapy order still open or changed within the window (everything a work plan, a
-  validation queue, a return or a cumulative-dose check can show; prescribing registers the
+  chemotherapy or parenteral-nutrition order, or a named galenic batch, still open or
+  changed within the window (everything a work plan, a validation queue, a return or a
+  cumulative-dose check can show; prescribing, nutrition and galenics each register their
   reader, ``pharmacy_reader_register``); any other patient through break-the-glass. The
   auditor (``audit.view_accesslog``, the privacy officer's role) is not narrowed: they
   investigate accesses hospital-wide and read demographics only, every read logged.
@@ -76,7 +77,7 @@ class PharmacyReader(Protocol):
 
 _reader: list[ScopedPatientsReader] = []
 _care_readers: dict[str, CareReader] = {}
-_pharmacy_reader: list[PharmacyReader] = []
+_pharmacy_readers: dict[str, PharmacyReader] = {}
 
 
 def scoped_patients_reader_register(reader: ScopedPatientsReader) -> None:
@@ -89,9 +90,9 @@ def care_reader_register(name: str, reader: CareReader) -> None:
     _care_readers[name] = reader
 
 
-def pharmacy_reader_register(reader: PharmacyReader) -> None:
-    """Called once by the module that keeps the orders (idempotent)."""
-    _pharmacy_reader[:] = [reader]
+def pharmacy_reader_register(name: str, reader: PharmacyReader) -> None:
+    """Called by each module whose orders the pharmacy works on (idempotent per ``name``)."""
+    _pharmacy_readers[name] = reader
 
 
 VIEW_ASSIGNED_TRIALS = "regimens.view_trial"
@@ -171,9 +172,12 @@ def assigned_ward_ids(user_id: int) -> set[int]:
 def pharmacy_patient_ids(user: User, since: datetime) -> set[int]:
     """For a pharmacy role (``compounding.prepare``): the patients with an order still open
     or changed since ``since``, whom the pharmacy works for; nobody for anyone else."""
-    if not _pharmacy_reader or not user.has_perm(PHARMACY):
+    if not _pharmacy_readers or not user.has_perm(PHARMACY):
         return set()
-    return set(_pharmacy_reader[0](since=since))
+    ids: set[int] = set()
+    for reader in _pharmacy_readers.values():
+        ids.update(reader(since=since))
+    return ids
 
 
 def _care_scope(user: User) -> frozenset[int]:

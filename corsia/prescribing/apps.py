@@ -13,7 +13,7 @@ class PrescribingConfig(AppConfig):
         from corsia.prescribing.care import order_care_patient_ids, pharmacy_patient_ids
 
         care_reader_register("prescribing.orders", order_care_patient_ids)
-        pharmacy_reader_register(pharmacy_patient_ids)
+        pharmacy_reader_register("prescribing.orders", pharmacy_patient_ids)
         # A patient merge re-points this module's rows (corsia.patients.merging).
         from corsia.patients.merging import merge_hook_register
         from corsia.prescribing import merge as _merge

@@ -1,4 +1,4 @@
--- Corsia test database snapshot, migration key 955a9dd5809bd85e
+-- Corsia test database snapshot, migration key 331b8177de00b17e
 --
 -- PostgreSQL database dump
 --
@@ -2986,6 +2986,27 @@ CREATE FUNCTION public.pgtrigger_append_only_e5d7a() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_append_only_e5e78(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_append_only_e5e78() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_append_only_e63bf(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -3364,6 +3385,27 @@ CREATE FUNCTION public.pgtrigger_appointment_no_delete_0bf59() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_bedside_scan_read_only_eaefa(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_bedside_scan_read_only_eaefa() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    IF TG_OP = 'UPDATE' THEN IF patient_move_allowed(OLD.patient_id, NEW.patient_id) AND (to_jsonb(OLD) - 'patient_id') = (to_jsonb(NEW) - 'patient_id') THEN RETURN NEW; END IF; END IF; RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_cancelled_appointment_read_only_65859(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -3589,7 +3631,7 @@ CREATE FUNCTION public.pgtrigger_insert_insert_02d74() RETURNS trigger
                             RETURN NEW;
                         END IF;
                     END IF;
-                    INSERT INTO "nutrition_nutritionorderlineevent" ("amount", "code", "id", "order_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "position", "unit") VALUES (NEW."amount", NEW."code", NEW."id", NEW."order_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."position", NEW."unit"); RETURN NULL;
+                    INSERT INTO "nutrition_nutritionorderlineevent" ("amount", "code", "id", "order_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "position", "revision", "unit") VALUES (NEW."amount", NEW."code", NEW."id", NEW."order_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."position", NEW."revision", NEW."unit"); RETURN NULL;
                 END;
             $$;
 
@@ -4303,7 +4345,7 @@ CREATE FUNCTION public.pgtrigger_insert_insert_3c942() RETURNS trigger
                             RETURN NEW;
                         END IF;
                     END IF;
-                    INSERT INTO "regimens_regimencomponentevent" ("age_bands", "calculation", "competence", "concentration_mg_ml", "cycle_from", "cycle_to", "days", "dose", "dose_description", "dose_unit", "duration_minutes", "form", "formulation", "id", "infusion_conditions", "infusion_type", "ingredient_id", "interval_after_minutes", "law_648", "max_dose", "notes", "observation_minutes", "off_label", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "preparation", "preparation_mode", "role", "route", "sequence", "version_id") VALUES (NEW."age_bands", NEW."calculation", NEW."competence", NEW."concentration_mg_ml", NEW."cycle_from", NEW."cycle_to", NEW."days", NEW."dose", NEW."dose_description", NEW."dose_unit", NEW."duration_minutes", NEW."form", NEW."formulation", NEW."id", NEW."infusion_conditions", NEW."infusion_type", NEW."ingredient_id", NEW."interval_after_minutes", NEW."law_648", NEW."max_dose", NEW."notes", NEW."observation_minutes", NEW."off_label", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."preparation", NEW."preparation_mode", NEW."role", NEW."route", NEW."sequence", NEW."version_id"); RETURN NULL;
+                    INSERT INTO "regimens_regimencomponentevent" ("adjusted_weight_factor", "age_bands", "calculation", "competence", "concentration_mg_ml", "cycle_from", "cycle_to", "days", "dose", "dose_description", "dose_unit", "duration_minutes", "form", "formulation", "id", "infusion_conditions", "infusion_type", "ingredient_id", "interval_after_minutes", "law_648", "max_dose", "notes", "obese_weight_basis", "observation_minutes", "off_label", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "preparation", "preparation_mode", "role", "route", "sequence", "version_id") VALUES (NEW."adjusted_weight_factor", NEW."age_bands", NEW."calculation", NEW."competence", NEW."concentration_mg_ml", NEW."cycle_from", NEW."cycle_to", NEW."days", NEW."dose", NEW."dose_description", NEW."dose_unit", NEW."duration_minutes", NEW."form", NEW."formulation", NEW."id", NEW."infusion_conditions", NEW."infusion_type", NEW."ingredient_id", NEW."interval_after_minutes", NEW."law_648", NEW."max_dose", NEW."notes", NEW."obese_weight_basis", NEW."observation_minutes", NEW."off_label", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."preparation", NEW."preparation_mode", NEW."role", NEW."route", NEW."sequence", NEW."version_id"); RETURN NULL;
                 END;
             $$;
 
@@ -4429,7 +4471,7 @@ CREATE FUNCTION public.pgtrigger_insert_insert_47d4a() RETURNS trigger
                             RETURN NEW;
                         END IF;
                     END IF;
-                    INSERT INTO "nutrition_nutritionorderevent" ("administered_at", "administered_by_id", "age_days", "age_group", "blocked", "cancel_reason", "checked_out_at", "checked_out_by_id", "created_at", "for_date", "id", "infusion_hours", "label_scan", "mode", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "prepared_at", "prepared_by_id", "prescriber_id", "preterm", "rate_ml_h", "rejection_reason", "results", "route", "signed_at", "signed_by_id", "state", "template_id", "updated_at", "updated_by_id", "validated_at", "validated_by_id", "validation_note", "version", "warning_reason", "weight_kg", "weight_measured_at", "workstation", "wristband_scan") VALUES (NEW."administered_at", NEW."administered_by_id", NEW."age_days", NEW."age_group", NEW."blocked", NEW."cancel_reason", NEW."checked_out_at", NEW."checked_out_by_id", NEW."created_at", NEW."for_date", NEW."id", NEW."infusion_hours", NEW."label_scan", NEW."mode", NEW."patient_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."prepared_at", NEW."prepared_by_id", NEW."prescriber_id", NEW."preterm", NEW."rate_ml_h", NEW."rejection_reason", NEW."results", NEW."route", NEW."signed_at", NEW."signed_by_id", NEW."state", NEW."template_id", NEW."updated_at", NEW."updated_by_id", NEW."validated_at", NEW."validated_by_id", NEW."validation_note", NEW."version", NEW."warning_reason", NEW."weight_kg", NEW."weight_measured_at", NEW."workstation", NEW."wristband_scan"); RETURN NULL;
+                    INSERT INTO "nutrition_nutritionorderevent" ("administered_at", "administered_by_id", "age_days", "age_group", "blocked", "cancel_reason", "checked_out_at", "checked_out_by_id", "created_at", "end_reason", "ended_at", "ended_by_id", "for_date", "id", "infused_ml", "infusion_hours", "label_scan", "lines_revision", "mode", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "prepared_at", "prepared_by_id", "prescriber_id", "preterm", "rate_ml_h", "rejection_reason", "results", "route", "signed_at", "signed_by_id", "state", "template_id", "updated_at", "updated_by_id", "validated_at", "validated_by_id", "validation_note", "version", "warning_reason", "weight_kg", "weight_measured_at", "workstation", "wristband_scan") VALUES (NEW."administered_at", NEW."administered_by_id", NEW."age_days", NEW."age_group", NEW."blocked", NEW."cancel_reason", NEW."checked_out_at", NEW."checked_out_by_id", NEW."created_at", NEW."end_reason", NEW."ended_at", NEW."ended_by_id", NEW."for_date", NEW."id", NEW."infused_ml", NEW."infusion_hours", NEW."label_scan", NEW."lines_revision", NEW."mode", NEW."patient_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."prepared_at", NEW."prepared_by_id", NEW."prescriber_id", NEW."preterm", NEW."rate_ml_h", NEW."rejection_reason", NEW."results", NEW."route", NEW."signed_at", NEW."signed_by_id", NEW."state", NEW."template_id", NEW."updated_at", NEW."updated_by_id", NEW."validated_at", NEW."validated_by_id", NEW."validation_note", NEW."version", NEW."warning_reason", NEW."weight_kg", NEW."weight_measured_at", NEW."workstation", NEW."wristband_scan"); RETURN NULL;
                 END;
             $$;
 
@@ -5947,6 +5989,27 @@ CREATE FUNCTION public.pgtrigger_insert_insert_cfdb0() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_insert_insert_d1a8a(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_insert_insert_d1a8a() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "galenics_discardedweighingevent" ("discarded_at", "discarded_by_id", "id", "line_id", "lot", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "unit", "waste_refusal", "wasted_units", "weighed", "weighed_at", "weighed_by_id", "within_tolerance") VALUES (NEW."discarded_at", NEW."discarded_by_id", NEW."id", NEW."line_id", NEW."lot", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."unit", NEW."waste_refusal", NEW."wasted_units", NEW."weighed", NEW."weighed_at", NEW."weighed_by_id", NEW."within_tolerance"); RETURN NULL;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_insert_insert_d3696(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -5983,7 +6046,7 @@ CREATE FUNCTION public.pgtrigger_insert_insert_d5ed1() RETURNS trigger
                             RETURN NEW;
                         END IF;
                     END IF;
-                    INSERT INTO "prescribing_orderitemevent" ("added", "amount_unit", "block_code", "block_message", "blocks", "calculated_dose", "capped", "competence", "day_of_cycle", "deviation_reason", "dose", "dose_unit", "duration_minutes", "final_dose", "id", "infusion_conditions", "infusion_type", "ingredient_id", "interval_after_minutes", "order_id", "override_reason", "overrides", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "preparation", "product_id", "provenance", "reduction_percent", "regimen_component_id", "role", "route", "scheduled_date", "sequence", "status", "status_reason", "tablets", "uncapped_dose", "unrounded_dose", "validated_at", "validated_by_id", "validated_fingerprint", "warnings") VALUES (NEW."added", NEW."amount_unit", NEW."block_code", NEW."block_message", NEW."blocks", NEW."calculated_dose", NEW."capped", NEW."competence", NEW."day_of_cycle", NEW."deviation_reason", NEW."dose", NEW."dose_unit", NEW."duration_minutes", NEW."final_dose", NEW."id", NEW."infusion_conditions", NEW."infusion_type", NEW."ingredient_id", NEW."interval_after_minutes", NEW."order_id", NEW."override_reason", NEW."overrides", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."preparation", NEW."product_id", NEW."provenance", NEW."reduction_percent", NEW."regimen_component_id", NEW."role", NEW."route", NEW."scheduled_date", NEW."sequence", NEW."status", NEW."status_reason", NEW."tablets", NEW."uncapped_dose", NEW."unrounded_dose", NEW."validated_at", NEW."validated_by_id", NEW."validated_fingerprint", NEW."warnings"); RETURN NULL;
+                    INSERT INTO "prescribing_orderitemevent" ("added", "adjusted_weight_factor", "amount_unit", "block_code", "block_message", "blocks", "calculated_dose", "capped", "competence", "day_of_cycle", "deviation_reason", "dose", "dose_unit", "dosing_weight_kg", "duration_minutes", "final_dose", "id", "infusion_conditions", "infusion_type", "ingredient_id", "interval_after_minutes", "order_id", "override_reason", "overrides", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "preparation", "product_id", "provenance", "reduction_percent", "regimen_component_id", "role", "route", "scheduled_date", "sequence", "status", "status_reason", "tablets", "uncapped_dose", "unrounded_dose", "validated_at", "validated_by_id", "validated_fingerprint", "warnings", "weight_basis") VALUES (NEW."added", NEW."adjusted_weight_factor", NEW."amount_unit", NEW."block_code", NEW."block_message", NEW."blocks", NEW."calculated_dose", NEW."capped", NEW."competence", NEW."day_of_cycle", NEW."deviation_reason", NEW."dose", NEW."dose_unit", NEW."dosing_weight_kg", NEW."duration_minutes", NEW."final_dose", NEW."id", NEW."infusion_conditions", NEW."infusion_type", NEW."ingredient_id", NEW."interval_after_minutes", NEW."order_id", NEW."override_reason", NEW."overrides", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."preparation", NEW."product_id", NEW."provenance", NEW."reduction_percent", NEW."regimen_component_id", NEW."role", NEW."route", NEW."scheduled_date", NEW."sequence", NEW."status", NEW."status_reason", NEW."tablets", NEW."uncapped_dose", NEW."unrounded_dose", NEW."validated_at", NEW."validated_by_id", NEW."validated_fingerprint", NEW."warnings", NEW."weight_basis"); RETURN NULL;
                 END;
             $$;
 
@@ -6971,6 +7034,27 @@ CREATE FUNCTION public.pgtrigger_product_no_delete_ef31a() RETURNS trigger
                         END IF;
                     END IF;
                     RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_read_only_0f2fa(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_read_only_0f2fa() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
                 END;
             $$;
 
@@ -9133,7 +9217,7 @@ CREATE FUNCTION public.pgtrigger_update_update_4f197() RETURNS trigger
                             RETURN NEW;
                         END IF;
                     END IF;
-                    INSERT INTO "prescribing_orderitemevent" ("added", "amount_unit", "block_code", "block_message", "blocks", "calculated_dose", "capped", "competence", "day_of_cycle", "deviation_reason", "dose", "dose_unit", "duration_minutes", "final_dose", "id", "infusion_conditions", "infusion_type", "ingredient_id", "interval_after_minutes", "order_id", "override_reason", "overrides", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "preparation", "product_id", "provenance", "reduction_percent", "regimen_component_id", "role", "route", "scheduled_date", "sequence", "status", "status_reason", "tablets", "uncapped_dose", "unrounded_dose", "validated_at", "validated_by_id", "validated_fingerprint", "warnings") VALUES (NEW."added", NEW."amount_unit", NEW."block_code", NEW."block_message", NEW."blocks", NEW."calculated_dose", NEW."capped", NEW."competence", NEW."day_of_cycle", NEW."deviation_reason", NEW."dose", NEW."dose_unit", NEW."duration_minutes", NEW."final_dose", NEW."id", NEW."infusion_conditions", NEW."infusion_type", NEW."ingredient_id", NEW."interval_after_minutes", NEW."order_id", NEW."override_reason", NEW."overrides", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."preparation", NEW."product_id", NEW."provenance", NEW."reduction_percent", NEW."regimen_component_id", NEW."role", NEW."route", NEW."scheduled_date", NEW."sequence", NEW."status", NEW."status_reason", NEW."tablets", NEW."uncapped_dose", NEW."unrounded_dose", NEW."validated_at", NEW."validated_by_id", NEW."validated_fingerprint", NEW."warnings"); RETURN NULL;
+                    INSERT INTO "prescribing_orderitemevent" ("added", "adjusted_weight_factor", "amount_unit", "block_code", "block_message", "blocks", "calculated_dose", "capped", "competence", "day_of_cycle", "deviation_reason", "dose", "dose_unit", "dosing_weight_kg", "duration_minutes", "final_dose", "id", "infusion_conditions", "infusion_type", "ingredient_id", "interval_after_minutes", "order_id", "override_reason", "overrides", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "preparation", "product_id", "provenance", "reduction_percent", "regimen_component_id", "role", "route", "scheduled_date", "sequence", "status", "status_reason", "tablets", "uncapped_dose", "unrounded_dose", "validated_at", "validated_by_id", "validated_fingerprint", "warnings", "weight_basis") VALUES (NEW."added", NEW."adjusted_weight_factor", NEW."amount_unit", NEW."block_code", NEW."block_message", NEW."blocks", NEW."calculated_dose", NEW."capped", NEW."competence", NEW."day_of_cycle", NEW."deviation_reason", NEW."dose", NEW."dose_unit", NEW."dosing_weight_kg", NEW."duration_minutes", NEW."final_dose", NEW."id", NEW."infusion_conditions", NEW."infusion_type", NEW."ingredient_id", NEW."interval_after_minutes", NEW."order_id", NEW."override_reason", NEW."overrides", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."preparation", NEW."product_id", NEW."provenance", NEW."reduction_percent", NEW."regimen_component_id", NEW."role", NEW."route", NEW."scheduled_date", NEW."sequence", NEW."status", NEW."status_reason", NEW."tablets", NEW."uncapped_dose", NEW."unrounded_dose", NEW."validated_at", NEW."validated_by_id", NEW."validated_fingerprint", NEW."warnings", NEW."weight_basis"); RETURN NULL;
                 END;
             $$;
 
@@ -10309,7 +10393,7 @@ CREATE FUNCTION public.pgtrigger_update_update_d1297() RETURNS trigger
                             RETURN NEW;
                         END IF;
                     END IF;
-                    INSERT INTO "regimens_regimencomponentevent" ("age_bands", "calculation", "competence", "concentration_mg_ml", "cycle_from", "cycle_to", "days", "dose", "dose_description", "dose_unit", "duration_minutes", "form", "formulation", "id", "infusion_conditions", "infusion_type", "ingredient_id", "interval_after_minutes", "law_648", "max_dose", "notes", "observation_minutes", "off_label", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "preparation", "preparation_mode", "role", "route", "sequence", "version_id") VALUES (NEW."age_bands", NEW."calculation", NEW."competence", NEW."concentration_mg_ml", NEW."cycle_from", NEW."cycle_to", NEW."days", NEW."dose", NEW."dose_description", NEW."dose_unit", NEW."duration_minutes", NEW."form", NEW."formulation", NEW."id", NEW."infusion_conditions", NEW."infusion_type", NEW."ingredient_id", NEW."interval_after_minutes", NEW."law_648", NEW."max_dose", NEW."notes", NEW."observation_minutes", NEW."off_label", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."preparation", NEW."preparation_mode", NEW."role", NEW."route", NEW."sequence", NEW."version_id"); RETURN NULL;
+                    INSERT INTO "regimens_regimencomponentevent" ("adjusted_weight_factor", "age_bands", "calculation", "competence", "concentration_mg_ml", "cycle_from", "cycle_to", "days", "dose", "dose_description", "dose_unit", "duration_minutes", "form", "formulation", "id", "infusion_conditions", "infusion_type", "ingredient_id", "interval_after_minutes", "law_648", "max_dose", "notes", "obese_weight_basis", "observation_minutes", "off_label", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "preparation", "preparation_mode", "role", "route", "sequence", "version_id") VALUES (NEW."adjusted_weight_factor", NEW."age_bands", NEW."calculation", NEW."competence", NEW."concentration_mg_ml", NEW."cycle_from", NEW."cycle_to", NEW."days", NEW."dose", NEW."dose_description", NEW."dose_unit", NEW."duration_minutes", NEW."form", NEW."formulation", NEW."id", NEW."infusion_conditions", NEW."infusion_type", NEW."ingredient_id", NEW."interval_after_minutes", NEW."law_648", NEW."max_dose", NEW."notes", NEW."obese_weight_basis", NEW."observation_minutes", NEW."off_label", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."preparation", NEW."preparation_mode", NEW."role", NEW."route", NEW."sequence", NEW."version_id"); RETURN NULL;
                 END;
             $$;
 
@@ -10561,7 +10645,7 @@ CREATE FUNCTION public.pgtrigger_update_update_e32f9() RETURNS trigger
                             RETURN NEW;
                         END IF;
                     END IF;
-                    INSERT INTO "nutrition_nutritionorderlineevent" ("amount", "code", "id", "order_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "position", "unit") VALUES (NEW."amount", NEW."code", NEW."id", NEW."order_id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."position", NEW."unit"); RETURN NULL;
+                    INSERT INTO "nutrition_nutritionorderlineevent" ("amount", "code", "id", "order_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "position", "revision", "unit") VALUES (NEW."amount", NEW."code", NEW."id", NEW."order_id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."position", NEW."revision", NEW."unit"); RETURN NULL;
                 END;
             $$;
 
@@ -10777,6 +10861,27 @@ CREATE FUNCTION public.pgtrigger_update_update_f6610() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_update_update_f6ee8(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_update_update_f6ee8() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "galenics_discardedweighingevent" ("discarded_at", "discarded_by_id", "id", "line_id", "lot", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "unit", "waste_refusal", "wasted_units", "weighed", "weighed_at", "weighed_by_id", "within_tolerance") VALUES (NEW."discarded_at", NEW."discarded_by_id", NEW."id", NEW."line_id", NEW."lot", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."unit", NEW."waste_refusal", NEW."wasted_units", NEW."weighed", NEW."weighed_at", NEW."weighed_by_id", NEW."within_tolerance"); RETURN NULL;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_update_update_fa898(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -10876,7 +10981,7 @@ CREATE FUNCTION public.pgtrigger_update_update_fe78e() RETURNS trigger
                             RETURN NEW;
                         END IF;
                     END IF;
-                    INSERT INTO "nutrition_nutritionorderevent" ("administered_at", "administered_by_id", "age_days", "age_group", "blocked", "cancel_reason", "checked_out_at", "checked_out_by_id", "created_at", "for_date", "id", "infusion_hours", "label_scan", "mode", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "prepared_at", "prepared_by_id", "prescriber_id", "preterm", "rate_ml_h", "rejection_reason", "results", "route", "signed_at", "signed_by_id", "state", "template_id", "updated_at", "updated_by_id", "validated_at", "validated_by_id", "validation_note", "version", "warning_reason", "weight_kg", "weight_measured_at", "workstation", "wristband_scan") VALUES (NEW."administered_at", NEW."administered_by_id", NEW."age_days", NEW."age_group", NEW."blocked", NEW."cancel_reason", NEW."checked_out_at", NEW."checked_out_by_id", NEW."created_at", NEW."for_date", NEW."id", NEW."infusion_hours", NEW."label_scan", NEW."mode", NEW."patient_id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."prepared_at", NEW."prepared_by_id", NEW."prescriber_id", NEW."preterm", NEW."rate_ml_h", NEW."rejection_reason", NEW."results", NEW."route", NEW."signed_at", NEW."signed_by_id", NEW."state", NEW."template_id", NEW."updated_at", NEW."updated_by_id", NEW."validated_at", NEW."validated_by_id", NEW."validation_note", NEW."version", NEW."warning_reason", NEW."weight_kg", NEW."weight_measured_at", NEW."workstation", NEW."wristband_scan"); RETURN NULL;
+                    INSERT INTO "nutrition_nutritionorderevent" ("administered_at", "administered_by_id", "age_days", "age_group", "blocked", "cancel_reason", "checked_out_at", "checked_out_by_id", "created_at", "end_reason", "ended_at", "ended_by_id", "for_date", "id", "infused_ml", "infusion_hours", "label_scan", "lines_revision", "mode", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "prepared_at", "prepared_by_id", "prescriber_id", "preterm", "rate_ml_h", "rejection_reason", "results", "route", "signed_at", "signed_by_id", "state", "template_id", "updated_at", "updated_by_id", "validated_at", "validated_by_id", "validation_note", "version", "warning_reason", "weight_kg", "weight_measured_at", "workstation", "wristband_scan") VALUES (NEW."administered_at", NEW."administered_by_id", NEW."age_days", NEW."age_group", NEW."blocked", NEW."cancel_reason", NEW."checked_out_at", NEW."checked_out_by_id", NEW."created_at", NEW."end_reason", NEW."ended_at", NEW."ended_by_id", NEW."for_date", NEW."id", NEW."infused_ml", NEW."infusion_hours", NEW."label_scan", NEW."lines_revision", NEW."mode", NEW."patient_id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."prepared_at", NEW."prepared_by_id", NEW."prescriber_id", NEW."preterm", NEW."rate_ml_h", NEW."rejection_reason", NEW."results", NEW."route", NEW."signed_at", NEW."signed_by_id", NEW."state", NEW."template_id", NEW."updated_at", NEW."updated_by_id", NEW."validated_at", NEW."validated_by_id", NEW."validation_note", NEW."version", NEW."warning_reason", NEW."weight_kg", NEW."weight_measured_at", NEW."workstation", NEW."wristband_scan"); RETURN NULL;
                 END;
             $$;
 
@@ -15249,6 +15354,81 @@ ALTER TABLE public.galenics_batchlineevent ALTER COLUMN pgh_id ADD GENERATED BY 
 
 
 --
+-- Name: galenics_discardedweighing; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.galenics_discardedweighing (
+    id bigint NOT NULL,
+    weighed numeric(18,6) NOT NULL,
+    unit character varying(8) NOT NULL,
+    lot character varying(40) NOT NULL,
+    within_tolerance boolean NOT NULL,
+    weighed_at timestamp with time zone NOT NULL,
+    discarded_at timestamp with time zone NOT NULL,
+    wasted_units integer,
+    waste_refusal character varying(40) NOT NULL,
+    discarded_by_id bigint NOT NULL,
+    line_id bigint NOT NULL,
+    weighed_by_id bigint NOT NULL,
+    CONSTRAINT galenics_discardedweighing_wasted_units_check CHECK ((wasted_units >= 0))
+);
+
+
+--
+-- Name: galenics_discardedweighing_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.galenics_discardedweighing ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.galenics_discardedweighing_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: galenics_discardedweighingevent; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.galenics_discardedweighingevent (
+    pgh_id integer NOT NULL,
+    pgh_created_at timestamp with time zone NOT NULL,
+    pgh_label text NOT NULL,
+    id bigint NOT NULL,
+    weighed numeric(18,6) NOT NULL,
+    unit character varying(8) NOT NULL,
+    lot character varying(40) NOT NULL,
+    within_tolerance boolean NOT NULL,
+    weighed_at timestamp with time zone NOT NULL,
+    discarded_at timestamp with time zone NOT NULL,
+    wasted_units integer,
+    waste_refusal character varying(40) NOT NULL,
+    discarded_by_id bigint NOT NULL,
+    line_id bigint NOT NULL,
+    pgh_context_id uuid,
+    pgh_obj_id bigint NOT NULL,
+    weighed_by_id bigint NOT NULL,
+    CONSTRAINT galenics_discardedweighingevent_wasted_units_check CHECK ((wasted_units >= 0))
+);
+
+
+--
+-- Name: galenics_discardedweighingevent_pgh_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.galenics_discardedweighingevent ALTER COLUMN pgh_id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.galenics_discardedweighingevent_pgh_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
 -- Name: galenics_dispensing; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -17090,6 +17270,40 @@ ALTER TABLE public.nutrition_bagweighing ALTER COLUMN id ADD GENERATED BY DEFAUL
 
 
 --
+-- Name: nutrition_bedsidescan; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.nutrition_bedsidescan (
+    id bigint NOT NULL,
+    kind character varying(10) NOT NULL,
+    raw character varying(64) NOT NULL,
+    outcome character varying(10) NOT NULL,
+    code character varying(60) NOT NULL,
+    message text NOT NULL,
+    rate_ml_h numeric(12,1),
+    workstation character varying(120) NOT NULL,
+    scanned_at timestamp with time zone NOT NULL,
+    nurse_id bigint NOT NULL,
+    order_id bigint,
+    patient_id bigint NOT NULL
+);
+
+
+--
+-- Name: nutrition_bedsidescan_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.nutrition_bedsidescan ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.nutrition_bedsidescan_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
 -- Name: nutrition_nutritionorder; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -17132,8 +17346,15 @@ CREATE TABLE public.nutrition_nutritionorder (
     label_scan character varying(64) DEFAULT ''::character varying NOT NULL,
     rate_ml_h numeric(6,1),
     wristband_scan character varying(64) DEFAULT ''::character varying NOT NULL,
+    lines_revision smallint DEFAULT 1 NOT NULL,
+    end_reason text DEFAULT ''::text NOT NULL,
+    ended_at timestamp with time zone,
+    ended_by_id bigint,
+    infused_ml numeric(7,1),
+    CONSTRAINT nutrition_nutritionorder_lines_revision_check CHECK ((lines_revision >= 0)),
     CONSTRAINT nutrition_nutritionorder_version_check CHECK ((version >= 0)),
     CONSTRAINT nutrition_order_cancelled_has_reason CHECK (((NOT ((state)::text = 'cancelled'::text)) OR (NOT (cancel_reason = ''::text)))),
+    CONSTRAINT nutrition_order_ended_after_start CHECK (((ended_at IS NULL) OR ((administered_at IS NOT NULL) AND (ended_at >= administered_at) AND (ended_by_id IS NOT NULL) AND (infused_ml IS NOT NULL) AND ((state)::text = 'administered'::text)))),
     CONSTRAINT nutrition_order_not_self_validated CHECK (((validated_by_id IS NULL) OR (NOT ((validated_by_id = prescriber_id) AND (validated_by_id IS NOT NULL))))),
     CONSTRAINT nutrition_order_rejected_has_reason CHECK (((NOT ((state)::text = 'rejected'::text)) OR (NOT (rejection_reason = ''::text)))),
     CONSTRAINT nutrition_order_signed_not_blocked CHECK ((((state)::text = 'draft'::text) OR ((signed_at IS NULL) AND ((state)::text = 'cancelled'::text)) OR ((NOT blocked) AND (signed_at IS NOT NULL))))
@@ -17202,6 +17423,12 @@ CREATE TABLE public.nutrition_nutritionorderevent (
     label_scan character varying(64) DEFAULT ''::character varying NOT NULL,
     rate_ml_h numeric(6,1),
     wristband_scan character varying(64) DEFAULT ''::character varying NOT NULL,
+    lines_revision smallint DEFAULT 1 NOT NULL,
+    end_reason text DEFAULT ''::text NOT NULL,
+    ended_at timestamp with time zone,
+    ended_by_id bigint,
+    infused_ml numeric(7,1),
+    CONSTRAINT nutrition_nutritionorderevent_lines_revision_check CHECK ((lines_revision >= 0)),
     CONSTRAINT nutrition_nutritionorderevent_version_check CHECK ((version >= 0))
 );
 
@@ -17231,8 +17458,10 @@ CREATE TABLE public.nutrition_nutritionorderline (
     amount numeric(12,4) NOT NULL,
     unit character varying(8) NOT NULL,
     order_id bigint NOT NULL,
+    revision smallint DEFAULT 1 NOT NULL,
     CONSTRAINT nutrition_line_positive CHECK ((amount > (0)::numeric)),
-    CONSTRAINT nutrition_nutritionorderline_position_check CHECK (("position" >= 0))
+    CONSTRAINT nutrition_nutritionorderline_position_check CHECK (("position" >= 0)),
+    CONSTRAINT nutrition_nutritionorderline_revision_check CHECK ((revision >= 0))
 );
 
 
@@ -17266,7 +17495,9 @@ CREATE TABLE public.nutrition_nutritionorderlineevent (
     order_id bigint NOT NULL,
     pgh_context_id uuid,
     pgh_obj_id bigint NOT NULL,
-    CONSTRAINT nutrition_nutritionorderlineevent_position_check CHECK (("position" >= 0))
+    revision smallint DEFAULT 1 NOT NULL,
+    CONSTRAINT nutrition_nutritionorderlineevent_position_check CHECK (("position" >= 0)),
+    CONSTRAINT nutrition_nutritionorderlineevent_revision_check CHECK ((revision >= 0))
 );
 
 
@@ -18373,6 +18604,9 @@ CREATE TABLE public.prescribing_orderitem (
     blocks jsonb DEFAULT '[]'::jsonb NOT NULL,
     overrides jsonb DEFAULT '[]'::jsonb NOT NULL,
     unrounded_dose numeric(16,4),
+    adjusted_weight_factor numeric(4,3),
+    dosing_weight_kg numeric(7,2),
+    weight_basis character varying(8) DEFAULT ''::character varying NOT NULL,
     CONSTRAINT item_final_pos CHECK ((final_dose > (0)::numeric)),
     CONSTRAINT item_reduction_range CHECK (((reduction_percent >= (0)::numeric) AND (reduction_percent < (100)::numeric))),
     CONSTRAINT prescribing_orderitem_day_of_cycle_check CHECK ((day_of_cycle >= 0)),
@@ -18446,6 +18680,9 @@ CREATE TABLE public.prescribing_orderitemevent (
     blocks jsonb DEFAULT '[]'::jsonb NOT NULL,
     overrides jsonb DEFAULT '[]'::jsonb NOT NULL,
     unrounded_dose numeric(16,4),
+    adjusted_weight_factor numeric(4,3),
+    dosing_weight_kg numeric(7,2),
+    weight_basis character varying(8) DEFAULT ''::character varying NOT NULL,
     CONSTRAINT prescribing_orderitemevent_day_of_cycle_check CHECK ((day_of_cycle >= 0)),
     CONSTRAINT prescribing_orderitemevent_duration_minutes_check CHECK ((duration_minutes >= 0)),
     CONSTRAINT prescribing_orderitemevent_interval_after_minutes_check CHECK ((interval_after_minutes >= 0)),
@@ -20641,6 +20878,9 @@ CREATE TABLE public.regimens_regimencomponent (
     version_id bigint NOT NULL,
     age_bands jsonb DEFAULT '[]'::jsonb NOT NULL,
     formulation character varying(24) DEFAULT 'conventional'::character varying NOT NULL,
+    adjusted_weight_factor numeric(4,3),
+    obese_weight_basis character varying(8) DEFAULT ''::character varying NOT NULL,
+    CONSTRAINT regimen_adjusted_weight_factor_range CHECK (((adjusted_weight_factor IS NULL) OR ((adjusted_weight_factor > (0)::numeric) AND (adjusted_weight_factor < (1)::numeric)))),
     CONSTRAINT regimen_dose_positive CHECK ((dose > (0)::numeric)),
     CONSTRAINT regimens_regimencomponent_cycle_from_check CHECK ((cycle_from >= 0)),
     CONSTRAINT regimens_regimencomponent_cycle_to_check CHECK ((cycle_to >= 0)),
@@ -20704,6 +20944,8 @@ CREATE TABLE public.regimens_regimencomponentevent (
     version_id bigint NOT NULL,
     age_bands jsonb DEFAULT '[]'::jsonb NOT NULL,
     formulation character varying(24) DEFAULT 'conventional'::character varying NOT NULL,
+    adjusted_weight_factor numeric(4,3),
+    obese_weight_basis character varying(8) DEFAULT ''::character varying NOT NULL,
     CONSTRAINT regimens_regimencomponentevent_cycle_from_check CHECK ((cycle_from >= 0)),
     CONSTRAINT regimens_regimencomponentevent_cycle_to_check CHECK ((cycle_to >= 0)),
     CONSTRAINT regimens_regimencomponentevent_duration_minutes_check CHECK ((duration_minutes >= 0)),
@@ -24880,82 +25122,86 @@ COPY public.auth_permission (id, name, content_type_id, codename) FROM stdin;
 598	Can change qc result event	271	change_qcresultevent
 599	Can delete qc result event	271	delete_qcresultevent
 600	Can view qc result event	271	view_qcresultevent
-601	Can add nutrition order line event	274	add_nutritionorderlineevent
-602	Can change nutrition order line event	274	change_nutritionorderlineevent
-603	Can delete nutrition order line event	274	delete_nutritionorderlineevent
-604	Can view nutrition order line event	274	view_nutritionorderlineevent
-605	Can add nutrition order event	276	add_nutritionorderevent
-606	Can change nutrition order event	276	change_nutritionorderevent
-607	Can delete nutrition order event	276	delete_nutritionorderevent
-608	Can view nutrition order event	276	view_nutritionorderevent
-609	Can add ward template event	277	add_wardtemplateevent
-610	Can change ward template event	277	change_wardtemplateevent
-611	Can delete ward template event	277	delete_wardtemplateevent
-612	Can view ward template event	277	view_wardtemplateevent
-613	Can add transplant event	280	add_transplantevent
-614	Can change transplant event	280	change_transplantevent
-615	Can delete transplant event	280	delete_transplantevent
-616	Can view transplant event	280	view_transplantevent
-617	Can add custody event event	282	add_custodyeventevent
-618	Can change custody event event	282	change_custodyeventevent
-619	Can delete custody event event	282	delete_custodyeventevent
-620	Can view custody event event	282	view_custodyeventevent
-621	Can add daily count event	284	add_dailycountevent
-622	Can change daily count event	284	change_dailycountevent
-623	Can delete daily count event	284	delete_dailycountevent
-624	Can view daily count event	284	view_dailycountevent
-625	Can add donor event	286	add_donorevent
-626	Can change donor event	286	change_donorevent
-627	Can delete donor event	286	delete_donorevent
-628	Can view donor event	286	view_donorevent
-629	Can add infusion event	288	add_infusionevent
-630	Can change infusion event	288	change_infusionevent
-631	Can delete infusion event	288	delete_infusionevent
-632	Can view infusion event	288	view_infusionevent
-633	Can add product event	290	add_productevent
-634	Can change product event	290	change_productevent
-635	Can delete product event	290	delete_productevent
-636	Can view product event	290	view_productevent
-637	Can add trough target event	291	add_troughtargetevent
-638	Can change trough target event	291	change_troughtargetevent
-639	Can delete trough target event	291	delete_troughtargetevent
-640	Can view trough target event	291	view_troughtargetevent
-641	Can add viral load event	293	add_viralloadevent
-642	Can change viral load event	293	change_viralloadevent
-643	Can delete viral load event	293	delete_viralloadevent
-644	Can view viral load event	293	view_viralloadevent
-645	Can add viral threshold event	295	add_viralthresholdevent
-646	Can change viral threshold event	295	change_viralthresholdevent
-647	Can delete viral threshold event	295	delete_viralthresholdevent
-648	Can view viral threshold event	295	view_viralthresholdevent
-649	Can add adverse event event	297	add_adverseeventevent
-650	Can change adverse event event	297	change_adverseeventevent
-651	Can delete adverse event event	297	delete_adverseeventevent
-652	Can view adverse event event	297	view_adverseeventevent
-653	Can add agvhd assessment event	299	add_agvhdassessmentevent
-654	Can change agvhd assessment event	299	change_agvhdassessmentevent
-655	Can delete agvhd assessment event	299	delete_agvhdassessmentevent
-656	Can view agvhd assessment event	299	view_agvhdassessmentevent
-657	Can add cgvhd assessment event	301	add_cgvhdassessmentevent
-658	Can change cgvhd assessment event	301	change_cgvhdassessmentevent
-659	Can delete cgvhd assessment event	301	delete_cgvhdassessmentevent
-660	Can view cgvhd assessment event	301	view_cgvhdassessmentevent
-661	Can add consent event	303	add_consentevent
-662	Can change consent event	303	change_consentevent
-663	Can delete consent event	303	delete_consentevent
-664	Can view consent event	303	view_consentevent
-665	Can add follow up visit event	305	add_followupvisitevent
-666	Can change follow up visit event	305	change_followupvisitevent
-667	Can delete follow up visit event	305	delete_followupvisitevent
-668	Can view follow up visit event	305	view_followupvisitevent
-669	Can add outcome event	307	add_outcomeevent
-670	Can change outcome event	307	change_outcomeevent
-671	Can delete outcome event	307	delete_outcomeevent
-672	Can view outcome event	307	view_outcomeevent
-673	Can add response assessment event	309	add_responseassessmentevent
-674	Can change response assessment event	309	change_responseassessmentevent
-675	Can delete response assessment event	309	delete_responseassessmentevent
-676	Can view response assessment event	309	view_responseassessmentevent
+601	Can add discarded weighing event	273	add_discardedweighingevent
+602	Can change discarded weighing event	273	change_discardedweighingevent
+603	Can delete discarded weighing event	273	delete_discardedweighingevent
+604	Can view discarded weighing event	273	view_discardedweighingevent
+605	Can add nutrition order line event	276	add_nutritionorderlineevent
+606	Can change nutrition order line event	276	change_nutritionorderlineevent
+607	Can delete nutrition order line event	276	delete_nutritionorderlineevent
+608	Can view nutrition order line event	276	view_nutritionorderlineevent
+609	Can add nutrition order event	278	add_nutritionorderevent
+610	Can change nutrition order event	278	change_nutritionorderevent
+611	Can delete nutrition order event	278	delete_nutritionorderevent
+612	Can view nutrition order event	278	view_nutritionorderevent
+613	Can add ward template event	279	add_wardtemplateevent
+614	Can change ward template event	279	change_wardtemplateevent
+615	Can delete ward template event	279	delete_wardtemplateevent
+616	Can view ward template event	279	view_wardtemplateevent
+617	Can add transplant event	283	add_transplantevent
+618	Can change transplant event	283	change_transplantevent
+619	Can delete transplant event	283	delete_transplantevent
+620	Can view transplant event	283	view_transplantevent
+621	Can add custody event event	285	add_custodyeventevent
+622	Can change custody event event	285	change_custodyeventevent
+623	Can delete custody event event	285	delete_custodyeventevent
+624	Can view custody event event	285	view_custodyeventevent
+625	Can add daily count event	287	add_dailycountevent
+626	Can change daily count event	287	change_dailycountevent
+627	Can delete daily count event	287	delete_dailycountevent
+628	Can view daily count event	287	view_dailycountevent
+629	Can add donor event	289	add_donorevent
+630	Can change donor event	289	change_donorevent
+631	Can delete donor event	289	delete_donorevent
+632	Can view donor event	289	view_donorevent
+633	Can add infusion event	291	add_infusionevent
+634	Can change infusion event	291	change_infusionevent
+635	Can delete infusion event	291	delete_infusionevent
+636	Can view infusion event	291	view_infusionevent
+637	Can add product event	293	add_productevent
+638	Can change product event	293	change_productevent
+639	Can delete product event	293	delete_productevent
+640	Can view product event	293	view_productevent
+641	Can add trough target event	294	add_troughtargetevent
+642	Can change trough target event	294	change_troughtargetevent
+643	Can delete trough target event	294	delete_troughtargetevent
+644	Can view trough target event	294	view_troughtargetevent
+645	Can add viral load event	296	add_viralloadevent
+646	Can change viral load event	296	change_viralloadevent
+647	Can delete viral load event	296	delete_viralloadevent
+648	Can view viral load event	296	view_viralloadevent
+649	Can add viral threshold event	298	add_viralthresholdevent
+650	Can change viral threshold event	298	change_viralthresholdevent
+651	Can delete viral threshold event	298	delete_viralthresholdevent
+652	Can view viral threshold event	298	view_viralthresholdevent
+653	Can add adverse event event	300	add_adverseeventevent
+654	Can change adverse event event	300	change_adverseeventevent
+655	Can delete adverse event event	300	delete_adverseeventevent
+656	Can view adverse event event	300	view_adverseeventevent
+657	Can add agvhd assessment event	302	add_agvhdassessmentevent
+658	Can change agvhd assessment event	302	change_agvhdassessmentevent
+659	Can delete agvhd assessment event	302	delete_agvhdassessmentevent
+660	Can view agvhd assessment event	302	view_agvhdassessmentevent
+661	Can add cgvhd assessment event	304	add_cgvhdassessmentevent
+662	Can change cgvhd assessment event	304	change_cgvhdassessmentevent
+663	Can delete cgvhd assessment event	304	delete_cgvhdassessmentevent
+664	Can view cgvhd assessment event	304	view_cgvhdassessmentevent
+665	Can add consent event	306	add_consentevent
+666	Can change consent event	306	change_consentevent
+667	Can delete consent event	306	delete_consentevent
+668	Can view consent event	306	view_consentevent
+669	Can add follow up visit event	308	add_followupvisitevent
+670	Can change follow up visit event	308	change_followupvisitevent
+671	Can delete follow up visit event	308	delete_followupvisitevent
+672	Can view follow up visit event	308	view_followupvisitevent
+673	Can add outcome event	310	add_outcomeevent
+674	Can change outcome event	310	change_outcomeevent
+675	Can delete outcome event	310	delete_outcomeevent
+676	Can view outcome event	310	view_outcomeevent
+677	Can add response assessment event	312	add_responseassessmentevent
+678	Can change response assessment event	312	change_responseassessmentevent
+679	Can delete response assessment event	312	delete_responseassessmentevent
+680	Can view response assessment event	312	view_responseassessmentevent
 \.
 
 
@@ -25427,45 +25673,48 @@ COPY public.django_content_type (id, app_label, model) FROM stdin;
 269	galenics	formulaingredientevent
 270	galenics	qcresult
 271	galenics	qcresultevent
-272	nutrition	nutritionorder
-273	nutrition	nutritionorderline
-274	nutrition	nutritionorderlineevent
-275	nutrition	wardtemplate
-276	nutrition	nutritionorderevent
-277	nutrition	wardtemplateevent
-278	nutrition	bagweighing
-279	transplant	transplant
-280	transplant	transplantevent
-281	transplant	custodyevent
-282	transplant	custodyeventevent
-283	transplant	dailycount
-284	transplant	dailycountevent
-285	transplant	donor
-286	transplant	donorevent
-287	transplant	infusion
-288	transplant	infusionevent
-289	transplant	product
-290	transplant	productevent
-291	transplant	troughtargetevent
-292	transplant	viralload
-293	transplant	viralloadevent
-294	transplant	viralthreshold
-295	transplant	viralthresholdevent
-296	transplant	adverseevent
-297	transplant	adverseeventevent
-298	transplant	agvhdassessment
-299	transplant	agvhdassessmentevent
-300	transplant	cgvhdassessment
-301	transplant	cgvhdassessmentevent
-302	transplant	consent
-303	transplant	consentevent
-304	transplant	followupvisit
-305	transplant	followupvisitevent
-306	transplant	outcome
-307	transplant	outcomeevent
-308	transplant	responseassessment
-309	transplant	responseassessmentevent
-310	transplant	troughtarget
+272	galenics	discardedweighing
+273	galenics	discardedweighingevent
+274	nutrition	nutritionorder
+275	nutrition	nutritionorderline
+276	nutrition	nutritionorderlineevent
+277	nutrition	wardtemplate
+278	nutrition	nutritionorderevent
+279	nutrition	wardtemplateevent
+280	nutrition	bagweighing
+281	nutrition	bedsidescan
+282	transplant	transplant
+283	transplant	transplantevent
+284	transplant	custodyevent
+285	transplant	custodyeventevent
+286	transplant	dailycount
+287	transplant	dailycountevent
+288	transplant	donor
+289	transplant	donorevent
+290	transplant	infusion
+291	transplant	infusionevent
+292	transplant	product
+293	transplant	productevent
+294	transplant	troughtargetevent
+295	transplant	viralload
+296	transplant	viralloadevent
+297	transplant	viralthreshold
+298	transplant	viralthresholdevent
+299	transplant	adverseevent
+300	transplant	adverseeventevent
+301	transplant	agvhdassessment
+302	transplant	agvhdassessmentevent
+303	transplant	cgvhdassessment
+304	transplant	cgvhdassessmentevent
+305	transplant	consent
+306	transplant	consentevent
+307	transplant	followupvisit
+308	transplant	followupvisitevent
+309	transplant	outcome
+310	transplant	outcomeevent
+311	transplant	responseassessment
+312	transplant	responseassessmentevent
+313	transplant	troughtarget
 \.
 
 
@@ -25560,87 +25809,92 @@ COPY public.django_migrations (id, app, name, applied) FROM stdin;
 84	inventory	0002_merge_movable	2000-01-01 00:00:00+00
 85	galenics	0001_initial	2000-01-01 00:00:00+00
 86	galenics	0002_batch_rejection_and_quantum_satis	2000-01-01 00:00:00+00
-87	records	0001_diary	2000-01-01 00:00:00+00
-88	records	0002_vital_signs	2000-01-01 00:00:00+00
-89	records	0003_anamnesis	2000-01-01 00:00:00+00
-90	records	0004_diagnosis_and_performance_status	2000-01-01 00:00:00+00
-91	records	0005_lab_results	2000-01-01 00:00:00+00
-92	records	0006_staging_and_scores	2000-01-01 00:00:00+00
-93	prescribing	0006_order_life_validation_schedule	2000-01-01 00:00:00+00
-94	prescribing	0007_prior_dose_elsewhere	2000-01-01 00:00:00+00
-95	prescribing	0008_item_limit_blocks_and_overrides	2000-01-01 00:00:00+00
-96	prescribing	0009_orderitem_history_triggers	2000-01-01 00:00:00+00
-97	prescribing	0010_order_measure_dates	2000-01-01 00:00:00+00
-98	prescribing	0011_therapyorder_history_triggers	2000-01-01 00:00:00+00
-99	prescribing	0012_raw_sql_defaults	2000-01-01 00:00:00+00
-100	prescribing	0013_order_allergy_overrides	2000-01-01 00:00:00+00
-101	records	0007_treatment_course	2000-01-01 00:00:00+00
-102	records	0008_letters_and_boards	2000-01-01 00:00:00+00
-103	records	0009_clinical_reports	2000-01-01 00:00:00+00
-104	interop	0001_inbound_messages	2000-01-01 00:00:00+00
-105	interop	0002_loinc_codes	2000-01-01 00:00:00+00
-106	interop	0003_outbound	2000-01-01 00:00:00+00
-107	nursing	0001_initial	2000-01-01 00:00:00+00
-108	nursing	0002_monitoringentry_monitoringentryevent_and_more	2000-01-01 00:00:00+00
-109	nursing	0003_care_process	2000-01-01 00:00:00+00
-110	nutrition	0001_initial	2000-01-01 00:00:00+00
-111	nutrition	0002_bag_weighing_bedside	2000-01-01 00:00:00+00
-112	prescribing	0014_order_item_unrounded_dose	2000-01-01 00:00:00+00
-113	prescribing	0015_merge_movable	2000-01-01 00:00:00+00
-114	procrastinate	0001_initial	2000-01-01 00:00:00+00
-115	procrastinate	0002_drop_started_at_column	2000-01-01 00:00:00+00
-116	procrastinate	0003_drop_started_at_column	2000-01-01 00:00:00+00
-117	procrastinate	0004_drop_procrastinate_version_table	2000-01-01 00:00:00+00
-118	procrastinate	0005_fix_procrastinate_fetch_job	2000-01-01 00:00:00+00
-119	procrastinate	0006_fix_trigger_status_events_insert	2000-01-01 00:00:00+00
-120	procrastinate	0007_add_queueing_lock_column	2000-01-01 00:00:00+00
-121	procrastinate	0008_close_fetch_job_race_condition	2000-01-01 00:00:00+00
-122	procrastinate	0009_add_defer_job_function	2000-01-01 00:00:00+00
-123	procrastinate	0010_add_procrastinate_periodic_defers	2000-01-01 00:00:00+00
-124	procrastinate	0011_add_foreign_key_index	2000-01-01 00:00:00+00
-125	procrastinate	0012_add_locks_to_periodic_defer	2000-01-01 00:00:00+00
-126	procrastinate	0013_fix_procrastinate_defer_periodic_job	2000-01-01 00:00:00+00
-127	procrastinate	0014_add_finish_job_and_retry_job_functions	2000-01-01 00:00:00+00
-128	procrastinate	0015_add_trigger_on_job_deletion	2000-01-01 00:00:00+00
-129	procrastinate	0016_delete_finished_jobs	2000-01-01 00:00:00+00
-130	procrastinate	0017_add_checks_to_finish_job	2000-01-01 00:00:00+00
-131	procrastinate	0018_add_checks_to_retry_job	2000-01-01 00:00:00+00
-132	procrastinate	0019_fix_finish_job_compat_issue	2000-01-01 00:00:00+00
-133	procrastinate	0020_add_index_on_procrastinate_jobs	2000-01-01 00:00:00+00
-134	procrastinate	0021_add_kwargs_to_defer_periodic_job	2000-01-01 00:00:00+00
-135	procrastinate	0022_null_locks_excluded	2000-01-01 00:00:00+00
-136	procrastinate	0023_remove_old_finish_job_function	2000-01-01 00:00:00+00
-137	procrastinate	0024_job_id_bigint	2000-01-01 00:00:00+00
-138	procrastinate	0025_add_models	2000-01-01 00:00:00+00
-139	procrastinate	0026_add_job_priority	2000-01-01 00:00:00+00
-140	procrastinate	0027_add_periodic_job_priority	2000-01-01 00:00:00+00
-141	procrastinate	0028_add_cancel_states	2000-01-01 00:00:00+00
-142	procrastinate	0029_add_additional_params_to_retry_job	2000-01-01 00:00:00+00
-143	procrastinate	0030_alter_procrastinateevent_options	2000-01-01 00:00:00+00
-144	procrastinate	0031_add_indexes_for_fetch_job	2000-01-01 00:00:00+00
-145	procrastinate	0032_pre_cancel_notification	2000-01-01 00:00:00+00
-146	procrastinate	0033_post_cancel_notification	2000-01-01 00:00:00+00
-147	procrastinate	0034_pre_add_heartbeat	2000-01-01 00:00:00+00
-148	procrastinate	0035_post_add_heartbeat	2000-01-01 00:00:00+00
-149	procrastinate	0036_add_worker_model	2000-01-01 00:00:00+00
-150	procrastinate	0037_pre_batch_defer_jobs	2000-01-01 00:00:00+00
-151	procrastinate	0038_post_batch_defer_jobs	2000-01-01 00:00:00+00
-152	procrastinate	0039_pre_priority_lock_fetch_job	2000-01-01 00:00:00+00
-153	procrastinate	0040_pre_retry_failed_job	2000-01-01 00:00:00+00
-154	procrastinate	0041_post_retry_failed_job	2000-01-01 00:00:00+00
-155	records	0010_merge_movable	2000-01-01 00:00:00+00
-156	sessions	0001_initial	2000-01-01 00:00:00+00
-157	therapy	0001_initial	2000-01-01 00:00:00+00
-158	therapy	0002_dose_corrections_cabinet	2000-01-01 00:00:00+00
-159	toxicity	0001_initial	2000-01-01 00:00:00+00
-160	toxicity	0002_ctcae_italian_labels	2000-01-01 00:00:00+00
-161	transfusion	0001_initial	2000-01-01 00:00:00+00
-162	transfusion	0002_emergency_crossmatch	2000-01-01 00:00:00+00
-163	transplant	0001_initial	2000-01-01 00:00:00+00
-164	transplant	0002_pretransplant	2000-01-01 00:00:00+00
-165	transplant	0002_followup	2000-01-01 00:00:00+00
-166	transplant	0003_merge_0002_followup_0002_pretransplant	2000-01-01 00:00:00+00
-167	vascular	0001_initial	2000-01-01 00:00:00+00
+87	galenics	0003_discarded_weighings	2000-01-01 00:00:00+00
+88	records	0001_diary	2000-01-01 00:00:00+00
+89	records	0002_vital_signs	2000-01-01 00:00:00+00
+90	records	0003_anamnesis	2000-01-01 00:00:00+00
+91	records	0004_diagnosis_and_performance_status	2000-01-01 00:00:00+00
+92	records	0005_lab_results	2000-01-01 00:00:00+00
+93	records	0006_staging_and_scores	2000-01-01 00:00:00+00
+94	prescribing	0006_order_life_validation_schedule	2000-01-01 00:00:00+00
+95	prescribing	0007_prior_dose_elsewhere	2000-01-01 00:00:00+00
+96	prescribing	0008_item_limit_blocks_and_overrides	2000-01-01 00:00:00+00
+97	prescribing	0009_orderitem_history_triggers	2000-01-01 00:00:00+00
+98	prescribing	0010_order_measure_dates	2000-01-01 00:00:00+00
+99	prescribing	0011_therapyorder_history_triggers	2000-01-01 00:00:00+00
+100	prescribing	0012_raw_sql_defaults	2000-01-01 00:00:00+00
+101	prescribing	0013_order_allergy_overrides	2000-01-01 00:00:00+00
+102	records	0007_treatment_course	2000-01-01 00:00:00+00
+103	records	0008_letters_and_boards	2000-01-01 00:00:00+00
+104	records	0009_clinical_reports	2000-01-01 00:00:00+00
+105	interop	0001_inbound_messages	2000-01-01 00:00:00+00
+106	interop	0002_loinc_codes	2000-01-01 00:00:00+00
+107	interop	0003_outbound	2000-01-01 00:00:00+00
+108	nursing	0001_initial	2000-01-01 00:00:00+00
+109	nursing	0002_monitoringentry_monitoringentryevent_and_more	2000-01-01 00:00:00+00
+110	nursing	0003_care_process	2000-01-01 00:00:00+00
+111	nutrition	0001_initial	2000-01-01 00:00:00+00
+112	nutrition	0002_bag_weighing_bedside	2000-01-01 00:00:00+00
+113	nutrition	0003_draft_edit_line_revisions	2000-01-01 00:00:00+00
+114	nutrition	0004_bedside_scans_infusion_end	2000-01-01 00:00:00+00
+115	prescribing	0014_order_item_unrounded_dose	2000-01-01 00:00:00+00
+116	prescribing	0015_merge_movable	2000-01-01 00:00:00+00
+117	prescribing	0016_order_item_line_weight	2000-01-01 00:00:00+00
+118	procrastinate	0001_initial	2000-01-01 00:00:00+00
+119	procrastinate	0002_drop_started_at_column	2000-01-01 00:00:00+00
+120	procrastinate	0003_drop_started_at_column	2000-01-01 00:00:00+00
+121	procrastinate	0004_drop_procrastinate_version_table	2000-01-01 00:00:00+00
+122	procrastinate	0005_fix_procrastinate_fetch_job	2000-01-01 00:00:00+00
+123	procrastinate	0006_fix_trigger_status_events_insert	2000-01-01 00:00:00+00
+124	procrastinate	0007_add_queueing_lock_column	2000-01-01 00:00:00+00
+125	procrastinate	0008_close_fetch_job_race_condition	2000-01-01 00:00:00+00
+126	procrastinate	0009_add_defer_job_function	2000-01-01 00:00:00+00
+127	procrastinate	0010_add_procrastinate_periodic_defers	2000-01-01 00:00:00+00
+128	procrastinate	0011_add_foreign_key_index	2000-01-01 00:00:00+00
+129	procrastinate	0012_add_locks_to_periodic_defer	2000-01-01 00:00:00+00
+130	procrastinate	0013_fix_procrastinate_defer_periodic_job	2000-01-01 00:00:00+00
+131	procrastinate	0014_add_finish_job_and_retry_job_functions	2000-01-01 00:00:00+00
+132	procrastinate	0015_add_trigger_on_job_deletion	2000-01-01 00:00:00+00
+133	procrastinate	0016_delete_finished_jobs	2000-01-01 00:00:00+00
+134	procrastinate	0017_add_checks_to_finish_job	2000-01-01 00:00:00+00
+135	procrastinate	0018_add_checks_to_retry_job	2000-01-01 00:00:00+00
+136	procrastinate	0019_fix_finish_job_compat_issue	2000-01-01 00:00:00+00
+137	procrastinate	0020_add_index_on_procrastinate_jobs	2000-01-01 00:00:00+00
+138	procrastinate	0021_add_kwargs_to_defer_periodic_job	2000-01-01 00:00:00+00
+139	procrastinate	0022_null_locks_excluded	2000-01-01 00:00:00+00
+140	procrastinate	0023_remove_old_finish_job_function	2000-01-01 00:00:00+00
+141	procrastinate	0024_job_id_bigint	2000-01-01 00:00:00+00
+142	procrastinate	0025_add_models	2000-01-01 00:00:00+00
+143	procrastinate	0026_add_job_priority	2000-01-01 00:00:00+00
+144	procrastinate	0027_add_periodic_job_priority	2000-01-01 00:00:00+00
+145	procrastinate	0028_add_cancel_states	2000-01-01 00:00:00+00
+146	procrastinate	0029_add_additional_params_to_retry_job	2000-01-01 00:00:00+00
+147	procrastinate	0030_alter_procrastinateevent_options	2000-01-01 00:00:00+00
+148	procrastinate	0031_add_indexes_for_fetch_job	2000-01-01 00:00:00+00
+149	procrastinate	0032_pre_cancel_notification	2000-01-01 00:00:00+00
+150	procrastinate	0033_post_cancel_notification	2000-01-01 00:00:00+00
+151	procrastinate	0034_pre_add_heartbeat	2000-01-01 00:00:00+00
+152	procrastinate	0035_post_add_heartbeat	2000-01-01 00:00:00+00
+153	procrastinate	0036_add_worker_model	2000-01-01 00:00:00+00
+154	procrastinate	0037_pre_batch_defer_jobs	2000-01-01 00:00:00+00
+155	procrastinate	0038_post_batch_defer_jobs	2000-01-01 00:00:00+00
+156	procrastinate	0039_pre_priority_lock_fetch_job	2000-01-01 00:00:00+00
+157	procrastinate	0040_pre_retry_failed_job	2000-01-01 00:00:00+00
+158	procrastinate	0041_post_retry_failed_job	2000-01-01 00:00:00+00
+159	records	0010_merge_movable	2000-01-01 00:00:00+00
+160	regimens	0008_component_obese_weight_basis	2000-01-01 00:00:00+00
+161	sessions	0001_initial	2000-01-01 00:00:00+00
+162	therapy	0001_initial	2000-01-01 00:00:00+00
+163	therapy	0002_dose_corrections_cabinet	2000-01-01 00:00:00+00
+164	toxicity	0001_initial	2000-01-01 00:00:00+00
+165	toxicity	0002_ctcae_italian_labels	2000-01-01 00:00:00+00
+166	transfusion	0001_initial	2000-01-01 00:00:00+00
+167	transfusion	0002_emergency_crossmatch	2000-01-01 00:00:00+00
+168	transplant	0001_initial	2000-01-01 00:00:00+00
+169	transplant	0002_pretransplant	2000-01-01 00:00:00+00
+170	transplant	0002_followup	2000-01-01 00:00:00+00
+171	transplant	0003_merge_0002_followup_0002_pretransplant	2000-01-01 00:00:00+00
+172	vascular	0001_initial	2000-01-01 00:00:00+00
 \.
 
 
@@ -25825,6 +26079,22 @@ COPY public.galenics_batchline (id, required, unit, weighed, lot, lot_expiry, wi
 --
 
 COPY public.galenics_batchlineevent (pgh_id, pgh_created_at, pgh_label, id, required, unit, weighed, lot, lot_expiry, within_tolerance, weighed_at, batch_id, pgh_context_id, pgh_obj_id, product_id, weighed_by_id, ingredient_id, waste_refusal, wasted_units) FROM stdin;
+\.
+
+
+--
+-- Data for Name: galenics_discardedweighing; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.galenics_discardedweighing (id, weighed, unit, lot, within_tolerance, weighed_at, discarded_at, wasted_units, waste_refusal, discarded_by_id, line_id, weighed_by_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: galenics_discardedweighingevent; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.galenics_discardedweighingevent (pgh_id, pgh_created_at, pgh_label, id, weighed, unit, lot, within_tolerance, weighed_at, discarded_at, wasted_units, waste_refusal, discarded_by_id, line_id, pgh_context_id, pgh_obj_id, weighed_by_id) FROM stdin;
 \.
 
 
@@ -26265,10 +26535,18 @@ COPY public.nutrition_bagweighing (id, gross_g, tare_g, measured_net_g, expected
 
 
 --
+-- Data for Name: nutrition_bedsidescan; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.nutrition_bedsidescan (id, kind, raw, outcome, code, message, rate_ml_h, workstation, scanned_at, nurse_id, order_id, patient_id) FROM stdin;
+\.
+
+
+--
 -- Data for Name: nutrition_nutritionorder; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-COPY public.nutrition_nutritionorder (id, created_at, updated_at, version, state, age_group, mode, route, infusion_hours, preterm, for_date, workstation, weight_kg, weight_measured_at, age_days, results, blocked, warning_reason, signed_at, validated_at, validation_note, rejection_reason, prepared_at, administered_at, cancel_reason, administered_by_id, patient_id, prepared_by_id, prescriber_id, signed_by_id, updated_by_id, validated_by_id, template_id, checked_out_at, checked_out_by_id, label_scan, rate_ml_h, wristband_scan) FROM stdin;
+COPY public.nutrition_nutritionorder (id, created_at, updated_at, version, state, age_group, mode, route, infusion_hours, preterm, for_date, workstation, weight_kg, weight_measured_at, age_days, results, blocked, warning_reason, signed_at, validated_at, validation_note, rejection_reason, prepared_at, administered_at, cancel_reason, administered_by_id, patient_id, prepared_by_id, prescriber_id, signed_by_id, updated_by_id, validated_by_id, template_id, checked_out_at, checked_out_by_id, label_scan, rate_ml_h, wristband_scan, lines_revision, end_reason, ended_at, ended_by_id, infused_ml) FROM stdin;
 \.
 
 
@@ -26276,7 +26554,7 @@ COPY public.nutrition_nutritionorder (id, created_at, updated_at, version, state
 -- Data for Name: nutrition_nutritionorderevent; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-COPY public.nutrition_nutritionorderevent (pgh_id, pgh_created_at, pgh_label, id, created_at, updated_at, version, state, age_group, mode, route, infusion_hours, preterm, for_date, workstation, weight_kg, weight_measured_at, age_days, results, blocked, warning_reason, signed_at, validated_at, validation_note, rejection_reason, prepared_at, administered_at, cancel_reason, administered_by_id, patient_id, pgh_context_id, pgh_obj_id, prepared_by_id, prescriber_id, signed_by_id, updated_by_id, validated_by_id, template_id, checked_out_at, checked_out_by_id, label_scan, rate_ml_h, wristband_scan) FROM stdin;
+COPY public.nutrition_nutritionorderevent (pgh_id, pgh_created_at, pgh_label, id, created_at, updated_at, version, state, age_group, mode, route, infusion_hours, preterm, for_date, workstation, weight_kg, weight_measured_at, age_days, results, blocked, warning_reason, signed_at, validated_at, validation_note, rejection_reason, prepared_at, administered_at, cancel_reason, administered_by_id, patient_id, pgh_context_id, pgh_obj_id, prepared_by_id, prescriber_id, signed_by_id, updated_by_id, validated_by_id, template_id, checked_out_at, checked_out_by_id, label_scan, rate_ml_h, wristband_scan, lines_revision, end_reason, ended_at, ended_by_id, infused_ml) FROM stdin;
 \.
 
 
@@ -26284,7 +26562,7 @@ COPY public.nutrition_nutritionorderevent (pgh_id, pgh_created_at, pgh_label, id
 -- Data for Name: nutrition_nutritionorderline; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-COPY public.nutrition_nutritionorderline (id, "position", code, amount, unit, order_id) FROM stdin;
+COPY public.nutrition_nutritionorderline (id, "position", code, amount, unit, order_id, revision) FROM stdin;
 \.
 
 
@@ -26292,7 +26570,7 @@ COPY public.nutrition_nutritionorderline (id, "position", code, amount, unit, or
 -- Data for Name: nutrition_nutritionorderlineevent; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-COPY public.nutrition_nutritionorderlineevent (pgh_id, pgh_created_at, pgh_label, id, "position", code, amount, unit, order_id, pgh_context_id, pgh_obj_id) FROM stdin;
+COPY public.nutrition_nutritionorderlineevent (pgh_id, pgh_created_at, pgh_label, id, "position", code, amount, unit, order_id, pgh_context_id, pgh_obj_id, revision) FROM stdin;
 \.
 
 
@@ -26532,7 +26810,7 @@ COPY public.prescribing_measurement (id, kind, value, measured_at, workstation, 
 -- Data for Name: prescribing_orderitem; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-COPY public.prescribing_orderitem (id, sequence, day_of_cycle, scheduled_date, role, route, competence, infusion_type, duration_minutes, interval_after_minutes, preparation, infusion_conditions, dose, dose_unit, amount_unit, calculated_dose, uncapped_dose, capped, reduction_percent, final_dose, deviation_reason, status, status_reason, added, provenance, warnings, tablets, validated_at, ingredient_id, regimen_component_id, validated_by_id, order_id, block_code, block_message, override_reason, product_id, validated_fingerprint, blocks, overrides, unrounded_dose) FROM stdin;
+COPY public.prescribing_orderitem (id, sequence, day_of_cycle, scheduled_date, role, route, competence, infusion_type, duration_minutes, interval_after_minutes, preparation, infusion_conditions, dose, dose_unit, amount_unit, calculated_dose, uncapped_dose, capped, reduction_percent, final_dose, deviation_reason, status, status_reason, added, provenance, warnings, tablets, validated_at, ingredient_id, regimen_component_id, validated_by_id, order_id, block_code, block_message, override_reason, product_id, validated_fingerprint, blocks, overrides, unrounded_dose, adjusted_weight_factor, dosing_weight_kg, weight_basis) FROM stdin;
 \.
 
 
@@ -26540,7 +26818,7 @@ COPY public.prescribing_orderitem (id, sequence, day_of_cycle, scheduled_date, r
 -- Data for Name: prescribing_orderitemevent; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-COPY public.prescribing_orderitemevent (pgh_id, pgh_created_at, pgh_label, id, sequence, day_of_cycle, scheduled_date, role, route, competence, infusion_type, duration_minutes, interval_after_minutes, preparation, infusion_conditions, dose, dose_unit, amount_unit, calculated_dose, uncapped_dose, capped, reduction_percent, final_dose, deviation_reason, status, status_reason, added, provenance, warnings, tablets, validated_at, ingredient_id, pgh_context_id, pgh_obj_id, regimen_component_id, validated_by_id, order_id, block_code, block_message, override_reason, product_id, validated_fingerprint, blocks, overrides, unrounded_dose) FROM stdin;
+COPY public.prescribing_orderitemevent (pgh_id, pgh_created_at, pgh_label, id, sequence, day_of_cycle, scheduled_date, role, route, competence, infusion_type, duration_minutes, interval_after_minutes, preparation, infusion_conditions, dose, dose_unit, amount_unit, calculated_dose, uncapped_dose, capped, reduction_percent, final_dose, deviation_reason, status, status_reason, added, provenance, warnings, tablets, validated_at, ingredient_id, pgh_context_id, pgh_obj_id, regimen_component_id, validated_by_id, order_id, block_code, block_message, override_reason, product_id, validated_fingerprint, blocks, overrides, unrounded_dose, adjusted_weight_factor, dosing_weight_kg, weight_basis) FROM stdin;
 \.
 
 
@@ -26980,7 +27258,7 @@ COPY public.regimens_regimenapprovalevent (pgh_id, pgh_created_at, pgh_label, id
 -- Data for Name: regimens_regimencomponent; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-COPY public.regimens_regimencomponent (id, sequence, role, days, dose, dose_unit, calculation, dose_description, max_dose, route, competence, notes, preparation, form, infusion_type, duration_minutes, interval_after_minutes, infusion_conditions, off_label, observation_minutes, concentration_mg_ml, law_648, preparation_mode, cycle_from, cycle_to, ingredient_id, version_id, age_bands, formulation) FROM stdin;
+COPY public.regimens_regimencomponent (id, sequence, role, days, dose, dose_unit, calculation, dose_description, max_dose, route, competence, notes, preparation, form, infusion_type, duration_minutes, interval_after_minutes, infusion_conditions, off_label, observation_minutes, concentration_mg_ml, law_648, preparation_mode, cycle_from, cycle_to, ingredient_id, version_id, age_bands, formulation, adjusted_weight_factor, obese_weight_basis) FROM stdin;
 \.
 
 
@@ -26988,7 +27266,7 @@ COPY public.regimens_regimencomponent (id, sequence, role, days, dose, dose_unit
 -- Data for Name: regimens_regimencomponentevent; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-COPY public.regimens_regimencomponentevent (pgh_id, pgh_created_at, pgh_label, id, sequence, role, days, dose, dose_unit, calculation, dose_description, max_dose, route, competence, notes, preparation, form, infusion_type, duration_minutes, interval_after_minutes, infusion_conditions, off_label, observation_minutes, concentration_mg_ml, law_648, preparation_mode, cycle_from, cycle_to, ingredient_id, pgh_context_id, pgh_obj_id, version_id, age_bands, formulation) FROM stdin;
+COPY public.regimens_regimencomponentevent (pgh_id, pgh_created_at, pgh_label, id, sequence, role, days, dose, dose_unit, calculation, dose_description, max_dose, route, competence, notes, preparation, form, infusion_type, duration_minutes, interval_after_minutes, infusion_conditions, off_label, observation_minutes, concentration_mg_ml, law_648, preparation_mode, cycle_from, cycle_to, ingredient_id, pgh_context_id, pgh_obj_id, version_id, age_bands, formulation, adjusted_weight_factor, obese_weight_basis) FROM stdin;
 \.
 
 
@@ -27925,7 +28203,7 @@ SELECT pg_catalog.setval('public.auth_group_permissions_id_seq', 1, false);
 -- Name: auth_permission_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
-SELECT pg_catalog.setval('public.auth_permission_id_seq', 676, true);
+SELECT pg_catalog.setval('public.auth_permission_id_seq', 680, true);
 
 
 --
@@ -28093,14 +28371,14 @@ SELECT pg_catalog.setval('public.compounding_worksessionevent_pgh_id_seq', 1, fa
 -- Name: django_content_type_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
-SELECT pg_catalog.setval('public.django_content_type_id_seq', 310, true);
+SELECT pg_catalog.setval('public.django_content_type_id_seq', 313, true);
 
 
 --
 -- Name: django_migrations_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
-SELECT pg_catalog.setval('public.django_migrations_id_seq', 167, true);
+SELECT pg_catalog.setval('public.django_migrations_id_seq', 172, true);
 
 
 --
@@ -28255,6 +28533,20 @@ SELECT pg_catalog.setval('public.galenics_batchline_id_seq', 1, false);
 --
 
 SELECT pg_catalog.setval('public.galenics_batchlineevent_pgh_id_seq', 1, false);
+
+
+--
+-- Name: galenics_discardedweighing_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.galenics_discardedweighing_id_seq', 1, false);
+
+
+--
+-- Name: galenics_discardedweighingevent_pgh_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.galenics_discardedweighingevent_pgh_id_seq', 1, false);
 
 
 --
@@ -28612,6 +28904,13 @@ SELECT pg_catalog.setval('public.nursing_scaleevent_pgh_id_seq', 1, false);
 --
 
 SELECT pg_catalog.setval('public.nutrition_bagweighing_id_seq', 1, false);
+
+
+--
+-- Name: nutrition_bedsidescan_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.nutrition_bedsidescan_id_seq', 1, false);
 
 
 --
@@ -30865,6 +31164,22 @@ ALTER TABLE ONLY public.galenics_batchlineevent
 
 
 --
+-- Name: galenics_discardedweighing galenics_discardedweighing_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.galenics_discardedweighing
+    ADD CONSTRAINT galenics_discardedweighing_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: galenics_discardedweighingevent galenics_discardedweighingevent_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.galenics_discardedweighingevent
+    ADD CONSTRAINT galenics_discardedweighingevent_pkey PRIMARY KEY (pgh_id);
+
+
+--
 -- Name: galenics_dispensing galenics_dispensing_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -31393,11 +31708,19 @@ ALTER TABLE ONLY public.nutrition_bagweighing
 
 
 --
+-- Name: nutrition_bedsidescan nutrition_bedsidescan_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.nutrition_bedsidescan
+    ADD CONSTRAINT nutrition_bedsidescan_pkey PRIMARY KEY (id);
+
+
+--
 -- Name: nutrition_nutritionorderline nutrition_line_position; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
 ALTER TABLE ONLY public.nutrition_nutritionorderline
-    ADD CONSTRAINT nutrition_line_position UNIQUE (order_id, "position");
+    ADD CONSTRAINT nutrition_line_position UNIQUE (order_id, revision, "position");
 
 
 --
@@ -35968,6 +36291,62 @@ CREATE INDEX galenics_batchlineevent_weighed_by_id_d0cee2e0 ON public.galenics_b
 
 
 --
+-- Name: galenics_discardedweighing_discarded_by_id_f095e91e; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_discardedweighing_discarded_by_id_f095e91e ON public.galenics_discardedweighing USING btree (discarded_by_id);
+
+
+--
+-- Name: galenics_discardedweighing_line_id_e8e62b9c; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_discardedweighing_line_id_e8e62b9c ON public.galenics_discardedweighing USING btree (line_id);
+
+
+--
+-- Name: galenics_discardedweighing_weighed_by_id_aded3cac; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_discardedweighing_weighed_by_id_aded3cac ON public.galenics_discardedweighing USING btree (weighed_by_id);
+
+
+--
+-- Name: galenics_discardedweighingevent_discarded_by_id_f547c65c; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_discardedweighingevent_discarded_by_id_f547c65c ON public.galenics_discardedweighingevent USING btree (discarded_by_id);
+
+
+--
+-- Name: galenics_discardedweighingevent_line_id_1f0afb24; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_discardedweighingevent_line_id_1f0afb24 ON public.galenics_discardedweighingevent USING btree (line_id);
+
+
+--
+-- Name: galenics_discardedweighingevent_pgh_context_id_6552d3c0; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_discardedweighingevent_pgh_context_id_6552d3c0 ON public.galenics_discardedweighingevent USING btree (pgh_context_id);
+
+
+--
+-- Name: galenics_discardedweighingevent_pgh_obj_id_ae3f2fa3; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_discardedweighingevent_pgh_obj_id_ae3f2fa3 ON public.galenics_discardedweighingevent USING btree (pgh_obj_id);
+
+
+--
+-- Name: galenics_discardedweighingevent_weighed_by_id_d1ce09a3; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX galenics_discardedweighingevent_weighed_by_id_d1ce09a3 ON public.galenics_discardedweighingevent USING btree (weighed_by_id);
+
+
+--
 -- Name: galenics_dispensing_batch_id_c2828f65; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -37326,6 +37705,27 @@ CREATE INDEX nutrition_bagweighing_weighed_by_id_0492ecb4 ON public.nutrition_ba
 
 
 --
+-- Name: nutrition_bedsidescan_nurse_id_ef82061d; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nutrition_bedsidescan_nurse_id_ef82061d ON public.nutrition_bedsidescan USING btree (nurse_id);
+
+
+--
+-- Name: nutrition_bedsidescan_order_id_2017e8d6; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nutrition_bedsidescan_order_id_2017e8d6 ON public.nutrition_bedsidescan USING btree (order_id);
+
+
+--
+-- Name: nutrition_bedsidescan_patient_id_4362fc8c; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nutrition_bedsidescan_patient_id_4362fc8c ON public.nutrition_bedsidescan USING btree (patient_id);
+
+
+--
 -- Name: nutrition_nutritionorder_administered_by_id_fdcbebec; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -37337,6 +37737,13 @@ CREATE INDEX nutrition_nutritionorder_administered_by_id_fdcbebec ON public.nutr
 --
 
 CREATE INDEX nutrition_nutritionorder_checked_out_by_id_63523e04 ON public.nutrition_nutritionorder USING btree (checked_out_by_id);
+
+
+--
+-- Name: nutrition_nutritionorder_ended_by_id_18c5f8a0; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nutrition_nutritionorder_ended_by_id_18c5f8a0 ON public.nutrition_nutritionorder USING btree (ended_by_id);
 
 
 --
@@ -37400,6 +37807,13 @@ CREATE INDEX nutrition_nutritionorderevent_administered_by_id_df7fd542 ON public
 --
 
 CREATE INDEX nutrition_nutritionorderevent_checked_out_by_id_d8af6a8f ON public.nutrition_nutritionorderevent USING btree (checked_out_by_id);
+
+
+--
+-- Name: nutrition_nutritionorderevent_ended_by_id_d292220f; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nutrition_nutritionorderevent_ended_by_id_d292220f ON public.nutrition_nutritionorderevent USING btree (ended_by_id);
 
 
 --
@@ -37505,6 +37919,13 @@ CREATE INDEX nutrition_order_day ON public.nutrition_nutritionorder USING btree 
 --
 
 CREATE INDEX nutrition_order_patient ON public.nutrition_nutritionorder USING btree (patient_id, for_date DESC);
+
+
+--
+-- Name: nutrition_scan_patient; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX nutrition_scan_patient ON public.nutrition_bedsidescan USING btree (patient_id, scanned_at DESC);
 
 
 --
@@ -44347,6 +44768,20 @@ COMMENT ON TRIGGER pgtrigger_append_only_e5d7a ON public.prescribing_patientdiag
 
 
 --
+-- Name: galenics_discardedweighingevent pgtrigger_append_only_e5e78; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_append_only_e5e78 BEFORE DELETE OR UPDATE ON public.galenics_discardedweighingevent FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_append_only_e5e78();
+
+
+--
+-- Name: TRIGGER pgtrigger_append_only_e5e78 ON galenics_discardedweighingevent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_append_only_e5e78 ON public.galenics_discardedweighingevent IS '220da840f1b09408192a5d8e09ad46dc738b30e0';
+
+
+--
 -- Name: agenda_openingwindowevent pgtrigger_append_only_e63bf; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -44599,6 +45034,20 @@ COMMENT ON TRIGGER pgtrigger_appointment_no_delete_0bf59 ON public.records_appoi
 
 
 --
+-- Name: nutrition_bedsidescan pgtrigger_bedside_scan_read_only_eaefa; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_bedside_scan_read_only_eaefa BEFORE DELETE OR UPDATE ON public.nutrition_bedsidescan FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_bedside_scan_read_only_eaefa();
+
+
+--
+-- Name: TRIGGER pgtrigger_bedside_scan_read_only_eaefa ON nutrition_bedsidescan; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_bedside_scan_read_only_eaefa ON public.nutrition_bedsidescan IS 'b3c14bfaef475bda05ce1de2d80c7dc69740229d';
+
+
+--
 -- Name: records_appointment pgtrigger_cancelled_appointment_read_only_65859; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -44749,7 +45198,7 @@ CREATE TRIGGER pgtrigger_insert_insert_02d74 AFTER INSERT ON public.nutrition_nu
 -- Name: TRIGGER pgtrigger_insert_insert_02d74 ON nutrition_nutritionorderline; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON TRIGGER pgtrigger_insert_insert_02d74 ON public.nutrition_nutritionorderline IS 'ddb0582af1d0e16f2b362138a81609847b2be3de';
+COMMENT ON TRIGGER pgtrigger_insert_insert_02d74 ON public.nutrition_nutritionorderline IS 'c3d1a404754d9e74bd128ba1ddfd39a46968b950';
 
 
 --
@@ -45225,7 +45674,7 @@ CREATE TRIGGER pgtrigger_insert_insert_3c942 AFTER INSERT ON public.regimens_reg
 -- Name: TRIGGER pgtrigger_insert_insert_3c942 ON regimens_regimencomponent; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON TRIGGER pgtrigger_insert_insert_3c942 ON public.regimens_regimencomponent IS '15b4c4bb8dd20dcb136f4794cbdb140aad86d3cd';
+COMMENT ON TRIGGER pgtrigger_insert_insert_3c942 ON public.regimens_regimencomponent IS 'b33284e8fe6f0c2453307bec4ea42598ac17c23f';
 
 
 --
@@ -45309,7 +45758,7 @@ CREATE TRIGGER pgtrigger_insert_insert_47d4a AFTER INSERT ON public.nutrition_nu
 -- Name: TRIGGER pgtrigger_insert_insert_47d4a ON nutrition_nutritionorder; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON TRIGGER pgtrigger_insert_insert_47d4a ON public.nutrition_nutritionorder IS '8865927b77720fe8a6e70d3c6ebf396ada32a84a';
+COMMENT ON TRIGGER pgtrigger_insert_insert_47d4a ON public.nutrition_nutritionorder IS '7f0b82dd5e1b2416c2a0e884a6107ac302b2121c';
 
 
 --
@@ -46321,6 +46770,20 @@ COMMENT ON TRIGGER pgtrigger_insert_insert_cfdb0 ON public.transplant_consent IS
 
 
 --
+-- Name: galenics_discardedweighing pgtrigger_insert_insert_d1a8a; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_insert_insert_d1a8a AFTER INSERT ON public.galenics_discardedweighing FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_insert_insert_d1a8a();
+
+
+--
+-- Name: TRIGGER pgtrigger_insert_insert_d1a8a ON galenics_discardedweighing; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_insert_insert_d1a8a ON public.galenics_discardedweighing IS '5321bb0bf1338ad5256fb99f17a669a232ddcf32';
+
+
+--
 -- Name: transfusion_transfusionrequest pgtrigger_insert_insert_d3696; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -46345,7 +46808,7 @@ CREATE TRIGGER pgtrigger_insert_insert_d5ed1 AFTER INSERT ON public.prescribing_
 -- Name: TRIGGER pgtrigger_insert_insert_d5ed1 ON prescribing_orderitem; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON TRIGGER pgtrigger_insert_insert_d5ed1 ON public.prescribing_orderitem IS '26c4ac373466e61d163019949e014690dcef6ae6';
+COMMENT ON TRIGGER pgtrigger_insert_insert_d5ed1 ON public.prescribing_orderitem IS '20f8a42150d36d6a731484612756f42eb30e3ea9';
 
 
 --
@@ -46940,14 +47403,14 @@ COMMENT ON TRIGGER pgtrigger_no_truncate_c220f ON public.audit_auditevent IS 'aa
 -- Name: nutrition_nutritionorder pgtrigger_order_closed_frozen_657c4; Type: TRIGGER; Schema: public; Owner: -
 --
 
-CREATE TRIGGER pgtrigger_order_closed_frozen_657c4 BEFORE UPDATE ON public.nutrition_nutritionorder FOR EACH ROW WHEN (((old.state)::text = ANY ((ARRAY['rejected'::character varying, 'administered'::character varying, 'cancelled'::character varying])::text[]))) EXECUTE FUNCTION public.pgtrigger_order_closed_frozen_657c4();
+CREATE TRIGGER pgtrigger_order_closed_frozen_657c4 BEFORE UPDATE ON public.nutrition_nutritionorder FOR EACH ROW WHEN ((((old.state)::text = ANY ((ARRAY['rejected'::character varying, 'cancelled'::character varying])::text[])) OR (((old.state)::text = 'administered'::text) AND ((old.ended_at IS NOT NULL) OR (new.ended_at IS NULL) OR ((new.state)::text IS DISTINCT FROM (old.state)::text) OR (new.administered_at IS DISTINCT FROM old.administered_at) OR (new.rate_ml_h IS DISTINCT FROM old.rate_ml_h) OR ((new.wristband_scan)::text IS DISTINCT FROM (old.wristband_scan)::text) OR ((new.label_scan)::text IS DISTINCT FROM (old.label_scan)::text))))) EXECUTE FUNCTION public.pgtrigger_order_closed_frozen_657c4();
 
 
 --
 -- Name: TRIGGER pgtrigger_order_closed_frozen_657c4 ON nutrition_nutritionorder; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON TRIGGER pgtrigger_order_closed_frozen_657c4 ON public.nutrition_nutritionorder IS 'bdf7b0cd35ed169a2c7a9274c3dba1414643d845';
+COMMENT ON TRIGGER pgtrigger_order_closed_frozen_657c4 ON public.nutrition_nutritionorder IS '6151ea29670716edda4d7110c45fd33428b440ff';
 
 
 --
@@ -46968,14 +47431,14 @@ COMMENT ON TRIGGER pgtrigger_order_no_delete_18d2d ON public.nutrition_nutrition
 -- Name: nutrition_nutritionorder pgtrigger_order_signed_content_frozen_d222f; Type: TRIGGER; Schema: public; Owner: -
 --
 
-CREATE TRIGGER pgtrigger_order_signed_content_frozen_d222f BEFORE UPDATE ON public.nutrition_nutritionorder FOR EACH ROW WHEN ((((old.state)::text <> 'draft'::text) AND ((old.patient_id IS DISTINCT FROM new.patient_id) OR ((old.age_group)::text IS DISTINCT FROM (new.age_group)::text) OR ((old.mode)::text IS DISTINCT FROM (new.mode)::text) OR ((old.route)::text IS DISTINCT FROM (new.route)::text) OR (old.infusion_hours IS DISTINCT FROM new.infusion_hours) OR (old.preterm IS DISTINCT FROM new.preterm) OR (old.for_date IS DISTINCT FROM new.for_date) OR (old.prescriber_id IS DISTINCT FROM new.prescriber_id) OR (old.weight_kg IS DISTINCT FROM new.weight_kg) OR (old.weight_measured_at IS DISTINCT FROM new.weight_measured_at) OR (old.age_days IS DISTINCT FROM new.age_days) OR (old.results IS DISTINCT FROM new.results) OR (old.blocked IS DISTINCT FROM new.blocked) OR (old.warning_reason IS DISTINCT FROM new.warning_reason) OR (old.signed_at IS DISTINCT FROM new.signed_at) OR (old.signed_by_id IS DISTINCT FROM new.signed_by_id)))) EXECUTE FUNCTION public.pgtrigger_order_signed_content_frozen_d222f();
+CREATE TRIGGER pgtrigger_order_signed_content_frozen_d222f BEFORE UPDATE ON public.nutrition_nutritionorder FOR EACH ROW WHEN ((((old.state)::text <> 'draft'::text) AND ((old.patient_id IS DISTINCT FROM new.patient_id) OR ((old.age_group)::text IS DISTINCT FROM (new.age_group)::text) OR ((old.mode)::text IS DISTINCT FROM (new.mode)::text) OR ((old.route)::text IS DISTINCT FROM (new.route)::text) OR (old.infusion_hours IS DISTINCT FROM new.infusion_hours) OR (old.preterm IS DISTINCT FROM new.preterm) OR (old.for_date IS DISTINCT FROM new.for_date) OR (old.prescriber_id IS DISTINCT FROM new.prescriber_id) OR (old.weight_kg IS DISTINCT FROM new.weight_kg) OR (old.weight_measured_at IS DISTINCT FROM new.weight_measured_at) OR (old.age_days IS DISTINCT FROM new.age_days) OR (old.results IS DISTINCT FROM new.results) OR (old.blocked IS DISTINCT FROM new.blocked) OR (old.warning_reason IS DISTINCT FROM new.warning_reason) OR (old.signed_at IS DISTINCT FROM new.signed_at) OR (old.signed_by_id IS DISTINCT FROM new.signed_by_id) OR (old.lines_revision IS DISTINCT FROM new.lines_revision)))) EXECUTE FUNCTION public.pgtrigger_order_signed_content_frozen_d222f();
 
 
 --
 -- Name: TRIGGER pgtrigger_order_signed_content_frozen_d222f ON nutrition_nutritionorder; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON TRIGGER pgtrigger_order_signed_content_frozen_d222f ON public.nutrition_nutritionorder IS '91869889168e732607dc5e2c33c20489ecae3739';
+COMMENT ON TRIGGER pgtrigger_order_signed_content_frozen_d222f ON public.nutrition_nutritionorder IS 'a4f9c0ad9f85a510194dedba9a85cdbaef433c22';
 
 
 --
@@ -47004,6 +47467,20 @@ CREATE TRIGGER pgtrigger_product_no_delete_ef31a BEFORE DELETE ON public.transpl
 --
 
 COMMENT ON TRIGGER pgtrigger_product_no_delete_ef31a ON public.transplant_product IS '53004dcc5bf1e10d150499fa1fd0757d21957d94';
+
+
+--
+-- Name: galenics_discardedweighing pgtrigger_read_only_0f2fa; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_read_only_0f2fa BEFORE DELETE OR UPDATE ON public.galenics_discardedweighing FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_read_only_0f2fa();
+
+
+--
+-- Name: TRIGGER pgtrigger_read_only_0f2fa ON galenics_discardedweighing; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_read_only_0f2fa ON public.galenics_discardedweighing IS '8fcf6eb17f482caaa37c8b17d64711337c98d023';
 
 
 --
@@ -48445,7 +48922,7 @@ CREATE TRIGGER pgtrigger_update_update_4f197 AFTER UPDATE ON public.prescribing_
 -- Name: TRIGGER pgtrigger_update_update_4f197 ON prescribing_orderitem; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON TRIGGER pgtrigger_update_update_4f197 ON public.prescribing_orderitem IS '702b8683c8f2b24133b0f6ba043907e5815d104f';
+COMMENT ON TRIGGER pgtrigger_update_update_4f197 ON public.prescribing_orderitem IS '69518895d90f96622cb5cb13c9fd503fb5745960';
 
 
 --
@@ -49229,7 +49706,7 @@ CREATE TRIGGER pgtrigger_update_update_d1297 AFTER UPDATE ON public.regimens_reg
 -- Name: TRIGGER pgtrigger_update_update_d1297 ON regimens_regimencomponent; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON TRIGGER pgtrigger_update_update_d1297 ON public.regimens_regimencomponent IS 'a64271f2d07b0dc84e887b02df534612073aba05';
+COMMENT ON TRIGGER pgtrigger_update_update_d1297 ON public.regimens_regimencomponent IS '96290807f63aa69fe2896a37c8c1ce922476f560';
 
 
 --
@@ -49397,7 +49874,7 @@ CREATE TRIGGER pgtrigger_update_update_e32f9 AFTER UPDATE ON public.nutrition_nu
 -- Name: TRIGGER pgtrigger_update_update_e32f9 ON nutrition_nutritionorderline; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON TRIGGER pgtrigger_update_update_e32f9 ON public.nutrition_nutritionorderline IS '83b9d30092bb8b24c0ca6dd516011fc63e741f98';
+COMMENT ON TRIGGER pgtrigger_update_update_e32f9 ON public.nutrition_nutritionorderline IS 'ce261e78cfff81871677377eef0e77d906c8222f';
 
 
 --
@@ -49541,6 +50018,20 @@ COMMENT ON TRIGGER pgtrigger_update_update_f6610 ON public.transplant_followupvi
 
 
 --
+-- Name: galenics_discardedweighing pgtrigger_update_update_f6ee8; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_update_update_f6ee8 AFTER UPDATE ON public.galenics_discardedweighing FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION public.pgtrigger_update_update_f6ee8();
+
+
+--
+-- Name: TRIGGER pgtrigger_update_update_f6ee8 ON galenics_discardedweighing; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_update_update_f6ee8 ON public.galenics_discardedweighing IS '7be25068caf55b69b70d6e885dbaee4837039516';
+
+
+--
 -- Name: transplant_custodyevent pgtrigger_update_update_fa898; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -49607,7 +50098,7 @@ CREATE TRIGGER pgtrigger_update_update_fe78e AFTER UPDATE ON public.nutrition_nu
 -- Name: TRIGGER pgtrigger_update_update_fe78e ON nutrition_nutritionorder; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON TRIGGER pgtrigger_update_update_fe78e ON public.nutrition_nutritionorder IS 'f63b138cbf6d64151fa720e9f0fcfe94c27261bc';
+COMMENT ON TRIGGER pgtrigger_update_update_fe78e ON public.nutrition_nutritionorder IS '256afffe0bac483316c08b671537c30894b813c3';
 
 
 --
@@ -50848,6 +51339,30 @@ ALTER TABLE ONLY public.galenics_batchline
 
 
 --
+-- Name: galenics_discardedweighing galenics_discardedwe_discarded_by_id_f095e91e_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.galenics_discardedweighing
+    ADD CONSTRAINT galenics_discardedwe_discarded_by_id_f095e91e_fk_accounts_ FOREIGN KEY (discarded_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: galenics_discardedweighing galenics_discardedwe_line_id_e8e62b9c_fk_galenics_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.galenics_discardedweighing
+    ADD CONSTRAINT galenics_discardedwe_line_id_e8e62b9c_fk_galenics_ FOREIGN KEY (line_id) REFERENCES public.galenics_batchline(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: galenics_discardedweighing galenics_discardedwe_weighed_by_id_aded3cac_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.galenics_discardedweighing
+    ADD CONSTRAINT galenics_discardedwe_weighed_by_id_aded3cac_fk_accounts_ FOREIGN KEY (weighed_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
 -- Name: galenics_dispensing galenics_dispensing_batch_id_c2828f65_fk_galenics_batch_id; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -51360,6 +51875,30 @@ ALTER TABLE ONLY public.nutrition_bagweighing
 
 
 --
+-- Name: nutrition_bedsidescan nutrition_bedsidesca_order_id_2017e8d6_fk_nutrition; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.nutrition_bedsidescan
+    ADD CONSTRAINT nutrition_bedsidesca_order_id_2017e8d6_fk_nutrition FOREIGN KEY (order_id) REFERENCES public.nutrition_nutritionorder(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: nutrition_bedsidescan nutrition_bedsidesca_patient_id_4362fc8c_fk_patients_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.nutrition_bedsidescan
+    ADD CONSTRAINT nutrition_bedsidesca_patient_id_4362fc8c_fk_patients_ FOREIGN KEY (patient_id) REFERENCES public.patients_patient(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: nutrition_bedsidescan nutrition_bedsidescan_nurse_id_ef82061d_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.nutrition_bedsidescan
+    ADD CONSTRAINT nutrition_bedsidescan_nurse_id_ef82061d_fk_accounts_user_id FOREIGN KEY (nurse_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
 -- Name: nutrition_nutritionorder nutrition_nutritiono_administered_by_id_fdcbebec_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -51373,6 +51912,14 @@ ALTER TABLE ONLY public.nutrition_nutritionorder
 
 ALTER TABLE ONLY public.nutrition_nutritionorder
     ADD CONSTRAINT nutrition_nutritiono_checked_out_by_id_63523e04_fk_accounts_ FOREIGN KEY (checked_out_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: nutrition_nutritionorder nutrition_nutritiono_ended_by_id_18c5f8a0_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.nutrition_nutritionorder
+    ADD CONSTRAINT nutrition_nutritiono_ended_by_id_18c5f8a0_fk_accounts_ FOREIGN KEY (ended_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
 
 
 --
