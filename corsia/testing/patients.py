@@ -8,11 +8,23 @@ from datetime import date, datetime
 from typing import Any
 
 from corsia.accounts.models import User
-from corsia.patients import services
+from corsia.core.domain.errors import NotFound
+from corsia.patients import selectors, services
 from corsia.patients.models import Allergy, Encounter, Patient
 from corsia.patients.services import AllergyInput, allergy_close
 
 MakePatient = Callable[..., Patient]
+
+
+def reads_patient(user: User, patient: Patient) -> bool:
+    """Whether ``user`` may read ``patient`` (out of scope: answered as an id that does not
+    exist, ``patient_not_found``)."""
+    try:
+        selectors.patient_get(user=user, patient_id=patient.pk)
+    except NotFound as refusal:
+        assert refusal.code == "patient_not_found"
+        return False
+    return True
 
 
 def mario_rossi(**fields: Any) -> services.PatientInput:

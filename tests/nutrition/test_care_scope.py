@@ -11,62 +11,54 @@ import pytest
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
-from corsia.core.domain.errors import NotFound
 from corsia.galenics import services as galenics
 from corsia.nutrition import services
-from corsia.patients import selectors
 from corsia.patients.models import Patient
 from corsia.testing.accounts import MakeUser
 from corsia.testing.galenics import COST_CENTER, lab_ready, published
 from corsia.testing.nutrition import WARNING_REASON, drafted, prepared, validated
+from corsia.testing.patients import reads_patient
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def care(settings: Any) -> Any:
-    settings.CORSIA_PATIENT_SCOPE = "care"
-    return settings
-
-
-def _reads(user: User, patient: Patient) -> bool:
-    try:
-        selectors.patient_get(user=user, patient_id=patient.pk)
-    except NotFound as refusal:
-        assert refusal.code == "patient_not_found"
-        return False
-    return True
+# Each test builds its orders under the hospital scope (the default), then turns the care
+# scope on: who reads the patient then depends only on the orders.
 
 
 def test_the_pharmacy_reads_the_patient_of_a_signed_bag_not_of_a_draft(
-    care: Any, make_user: MakeUser, physician: User, adult: Patient
+    settings: Any, make_user: MakeUser, physician: User, adult: Patient
 ) -> None:
     pharmacist, technician = make_user(Role.PHARMACIST), make_user(Role.TECHNICIAN)
     order = drafted(physician, adult.pk)
-    assert _reads(physician, adult)  # drafted it
-    assert not _reads(make_user(Role.PHYSICIAN), adult)  # a colleague with no relationship
-    assert not _reads(pharmacist, adult)  # a draft is nothing the pharmacy works on yet
+    settings.CORSIA_PATIENT_SCOPE = "care"
+    assert reads_patient(physician, adult)  # drafted it
+    assert not reads_patient(make_user(Role.PHYSICIAN), adult)  # a colleague with no relationship
+    assert not reads_patient(pharmacist, adult)  # a draft is nothing the pharmacy works on yet
     services.order_sign(
         actor=physician, workstation=None, order_id=order.pk, expected_version=None,
         warning_reason=WARNING_REASON,
     )  # fmt: skip
-    assert _reads(pharmacist, adult) and _reads(technician, adult)  # to validate, compound
-    assert not _reads(make_user(Role.NURSE), adult)
+    assert reads_patient(pharmacist, adult) and reads_patient(
+        technician, adult
+    )  # to validate, compound
+    assert not reads_patient(make_user(Role.NURSE), adult)
 
 
 def test_whoever_compounded_a_bag_reads_its_patient_and_a_closed_one_leaves_the_pharmacy(
-    care: Any, make_user: MakeUser, physician: User, pharmacist: User, adult: Patient
+    settings: Any, make_user: MakeUser, physician: User, pharmacist: User, adult: Patient
 ) -> None:
     order = prepared(pharmacist, validated(physician, pharmacist, adult.pk))
-    assert _reads(pharmacist, adult)
+    settings.CORSIA_PATIENT_SCOPE = "care"
+    assert reads_patient(pharmacist, adult)
     services.order_cancel(
         actor=physician, workstation=None, order_id=order.pk, expected_version=None,
         reason="Paziente dimesso",
     )  # fmt: skip
-    assert _reads(make_user(Role.PHARMACIST), adult)  # closed, but changed in the window
-    care.CORSIA_CARE_WINDOW_DAYS = 0  # the window over: closed and not changed since
-    assert not _reads(make_user(Role.PHARMACIST), adult)
-    assert not _reads(pharmacist, adult)
+    assert reads_patient(make_user(Role.PHARMACIST), adult)  # closed, but changed in the window
+    settings.CORSIA_CARE_WINDOW_DAYS = 0  # the window over: closed and not changed since
+    assert not reads_patient(make_user(Role.PHARMACIST), adult)
+    assert not reads_patient(pharmacist, adult)
 
 
 def test_the_pharmacy_reads_the_patient_of_a_named_galenic_batch(
@@ -79,5 +71,5 @@ def test_the_pharmacy_reads_the_patient_of_a_named_galenic_batch(
         quantity=Decimal(150), cost_center_code=COST_CENTER, patient_id=adult.pk,
     )  # fmt: skip
     settings.CORSIA_PATIENT_SCOPE = "care"
-    assert _reads(make_user(Role.PHARMACIST), adult)
-    assert not _reads(make_user(Role.PHYSICIAN), adult)
+    assert reads_patient(make_user(Role.PHARMACIST), adult)
+    assert not reads_patient(make_user(Role.PHYSICIAN), adult)

@@ -18,7 +18,7 @@ from corsia.patients import selectors, services
 from corsia.patients.models import BreakGlassGrant, Encounter, Patient, Ward
 from corsia.prescribing.models import TherapyOrder
 from corsia.testing.accounts import MakeUser, api_client, logged_in, post_json
-from corsia.testing.patients import MakePatient
+from corsia.testing.patients import MakePatient, reads_patient
 
 pytestmark = pytest.mark.django_db
 
@@ -52,19 +52,10 @@ def _assign(user: User, ward: Ward, coordinator: User) -> None:
     )
 
 
-def _reads(user: User, patient: Patient) -> bool:
-    try:
-        selectors.patient_get(user=user, patient_id=patient.pk)
-    except NotFound as refusal:
-        assert refusal.code == "patient_not_found"
-        return False
-    return True
-
-
 def test_hospital_scope_is_the_default_and_narrows_nobody(
     patient: Patient, physician: User
 ) -> None:
-    assert _reads(physician, patient)
+    assert reads_patient(physician, patient)
     assert selectors.patient_search(user=physician, text="rossi mario") == [patient]
 
 
@@ -72,7 +63,7 @@ def test_care_scope_hides_a_patient_of_another_ward_like_one_that_does_not_exist
     care: Any, patient: Patient, physician: User, ward: Ward, coordinator: User
 ) -> None:
     _admit(patient, ward, coordinator)
-    assert not _reads(physician, patient)
+    assert not reads_patient(physician, patient)
     assert selectors.patient_search(user=physician, text="rossi mario") == []
     assert selectors.patient_search(user=physician, text=CF) == []
     assert selectors.ward_inpatients(user=physician, ward_code=ward.code) == []
@@ -96,7 +87,7 @@ def test_ward_staff_read_the_wards_patients_in_the_window(
 ) -> None:
     encounter = _admit(patient, ward, coordinator)
     _assign(physician, ward, coordinator)
-    assert _reads(physician, patient)
+    assert reads_patient(physician, patient)
     assert selectors.patient_search(user=physician, text="rossi") == [patient]
     assert selectors.ward_inpatients(user=physician, ward_code=ward.code) == [patient]
     # discharged 10 days ago: still in the 30-day window
@@ -110,15 +101,15 @@ def test_ward_staff_read_the_wards_patients_in_the_window(
         admitted_at=timezone.now() - timedelta(days=12),
         discharged_at=timezone.now() - timedelta(days=10),
     )
-    assert _reads(physician, patient)
+    assert reads_patient(physician, patient)
     # 40 days ago: out, unless the hospital sets a longer window
     Encounter.objects.filter(pk=encounter.pk).update(
         admitted_at=timezone.now() - timedelta(days=42),
         discharged_at=timezone.now() - timedelta(days=40),
     )
-    assert not _reads(physician, patient)
+    assert not reads_patient(physician, patient)
     care.CORSIA_CARE_WINDOW_DAYS = 60
-    assert _reads(physician, patient)
+    assert reads_patient(physician, patient)
 
 
 def test_an_ended_assignment_ends_the_reading(
@@ -136,9 +127,9 @@ def test_an_ended_assignment_ends_the_reading(
     page = logged_in(coordinator)
     url = f"/patients/wards/staff/{assignment.pk}/end/"
     assert page.post(url, {"reason": " "}).status_code == 302
-    assert _reads(physician, patient)
+    assert reads_patient(physician, patient)
     assert page.post(url, {"reason": "trasferito"}).status_code == 302
-    assert not _reads(physician, patient)
+    assert not reads_patient(physician, patient)
     assert AuditEvent.objects.filter(event_type="patients.ward_staff_ended").count() == 1
 
 
@@ -165,20 +156,20 @@ def test_a_care_relationship_through_an_order_opens_the_patient(
     prescriber = make_user(Role.PHYSICIAN)
     order = folfox_today(prescriber, events=("confirm",))
     patient = Patient.objects.get(pk=order.patient_id)
-    assert _reads(prescriber, patient)  # prescribed and confirmed it
-    assert not _reads(make_user(Role.PHYSICIAN), patient)  # a colleague with no relationship
-    assert not _reads(make_user(Role.NURSE), patient)
+    assert reads_patient(prescriber, patient)  # prescribed and confirmed it
+    assert not reads_patient(make_user(Role.PHYSICIAN), patient)  # a colleague with no relationship
+    assert not reads_patient(make_user(Role.NURSE), patient)
     # the pharmacy reads every patient with an order still open, whatever the ward
-    assert _reads(make_user(Role.PHARMACIST), patient)
-    assert _reads(make_user(Role.TECHNICIAN), patient)
+    assert reads_patient(make_user(Role.PHARMACIST), patient)
+    assert reads_patient(make_user(Role.TECHNICIAN), patient)
 
 
 def test_pharmacy_does_not_read_a_patient_without_orders(
     care: Any, patient: Patient, make_user: MakeUser
 ) -> None:
-    assert not _reads(make_user(Role.PHARMACIST), patient)
+    assert not reads_patient(make_user(Role.PHARMACIST), patient)
     # the auditor (privacy officer) investigates hospital-wide
-    assert _reads(make_user(Role.AUDITOR), patient)
+    assert reads_patient(make_user(Role.AUDITOR), patient)
 
 
 def test_search_by_exact_code_tells_that_a_patient_exists_outside_the_care_never_by_name(
@@ -206,7 +197,7 @@ def test_break_the_glass_opens_the_patient_for_hours_audited_and_logged(
         category="emergency",
         reason="Arresto cardiaco in pronto soccorso",
     )
-    assert _reads(physician, patient)
+    assert reads_patient(physician, patient)
     assert grant.expires_at - grant.granted_at == timedelta(hours=4)
     event = AuditEvent.objects.get(event_type="patients.break_glass_granted")
     assert event.reason == "Arresto cardiaco in pronto soccorso"
@@ -218,7 +209,7 @@ def test_break_the_glass_opens_the_patient_for_hours_audited_and_logged(
         granted_at=timezone.now() - timedelta(hours=5),
         expires_at=timezone.now() - timedelta(hours=1),
     )
-    assert not _reads(physician, patient)
+    assert not reads_patient(physician, patient)
 
 
 @pytest.mark.parametrize(

@@ -91,13 +91,19 @@ def bag_label_rate(order: NutritionOrder) -> Decimal:
     return label_rate(plan_entry(order).steps, order.infusion_hours)
 
 
+def _comma(value: Decimal) -> str:
+    """Italian decimal comma in the message: 79.0 → 79,0."""
+    return f"{value:f}".replace(".", ",")
+
+
 def _rate_checked(order: NutritionOrder, rate: Decimal) -> Decimal:
     label = bag_label_rate(order)
     tolerance = rate_tolerance_percent()
     if not rate_matches(pump_ml_h=rate, label_rate_ml_h=label, tolerance_percent=tolerance):
         raise ValidationFailed(
-            f"La velocità impostata sulla pompa ({rate} mL/h) non è quella dell'etichetta "
-            f"({label} mL/h, tolleranza ±{tolerance.normalize():f} %): correggi la pompa "
+            f"La velocità impostata sulla pompa ({_comma(rate)} mL/h) non è quella "
+            f"dell'etichetta ({_comma(label)} mL/h, tolleranza ±{_comma(tolerance.normalize())} %): "
+            "correggi la pompa "
             "prima di avviare la sacca.",
             code="pump_rate_mismatch",
             field="rate_ml_h",
