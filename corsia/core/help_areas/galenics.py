@@ -65,5 +65,6 @@ NOT_PAGES: frozenset[str] = frozenset(
         "galenics:release",
         "galenics:reject",
         "galenics:dispense",
+        "galenics:label_pdf",  # the released batch's label, a PDF download
     }
 )

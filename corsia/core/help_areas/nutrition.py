@@ -67,16 +67,46 @@ PAGES |= {
         _("Avvio della nutrizione parenterale al letto"),
         _(
             "Le sacche allestite del paziente. Scansiona il braccialetto del paziente e "
-            "l'etichetta della sacca e indica la velocità impostata sulla pompa: l'avvio è "
-            "rifiutato, senza registrare nulla, se il braccialetto o la sacca sono di un altro "
-            "paziente, se la lettura non è valida, se la sacca non è allestita, non è stata "
-            "consegnata dalla Farmacia o è scaduta."
+            "l'etichetta della sacca e indica la velocità impostata sulla pompa, che deve "
+            "essere quella dell'etichetta (entro la tolleranza): l'avvio è rifiutato se il "
+            "braccialetto o la sacca sono di un altro paziente, se la lettura non è valida, se "
+            "la sacca non è allestita, non è stata consegnata dalla Farmacia o è scaduta, o se "
+            "la velocità della pompa non è quella dell'etichetta; le scansioni restano "
+            "registrate anche quando l'avvio è rifiutato. A fine infusione registra l'ora, il "
+            "volume infuso e, se la sacca è stata interrotta prima, il motivo."
+        ),
+    ),
+}
+
+PAGES |= {
+    "nutrition:order_edit": PageHelp(
+        _("Modifica della bozza di nutrizione parenterale"),
+        _(
+            "La bozza con i suoi componenti, la via, le ore di infusione e il giorno: "
+            "salvando, calcoli e controlli si ripetono come per una nuova bozza e il peso è "
+            "di nuovo quello più recente della cartella. Solo una bozza si modifica: dopo la "
+            "firma si annulla con un motivo. Se un altro l'ha cambiata nel frattempo, la "
+            "modifica è rifiutata e nulla è salvato."
+        ),
+    ),
+    "nutrition:templates": PageHelp(
+        _("Schemi di reparto della nutrizione parenterale"),
+        _(
+            "Gli schemi di nutrizione parenterale di ogni reparto: un nuovo schema (stesso "
+            "reparto e stesso nome: lo schema si aggiorna), il ritiro di uno schema con un "
+            "motivo (resta nello storico, non si usa più). Dalla pagina del paziente uno "
+            "schema attivo precompila una nuova bozza."
         ),
     ),
 }
 
 NOT_PAGES: frozenset[str] = frozenset(
     {
+        "nutrition:label_pdf",  # the bag's label, a PDF download
+        "nutrition:label_zpl",  # the same label for a thermal printer
+        "nutrition:template_new",  # posted from the templates page
+        "nutrition:template_retire",
+        "nutrition:bedside_end",  # posted from the bedside page
         "nutrition:compounder_csv",  # a CSV download
         "nutrition:order_csv",
         # the acts: forms posted from the order's page (its help covers them)
