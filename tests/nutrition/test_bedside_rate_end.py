@@ -84,7 +84,7 @@ def test_a_pump_rate_off_the_label_is_refused_and_its_scans_kept(
     assert (refused.value.code, refused.value.status) == ("pump_rate_mismatch", 422)
     assert refused.value.details["label_rate_ml_h"] == "79.0"
     assert Decimal(refused.value.details["allowed_ml_h"]) == Decimal("3.95")  # 79.0 × 5 / 100
-    assert "79.0 mL/h" in refused.value.message
+    assert "(79,0 mL/h, tolleranza ±5 %)" in refused.value.message  # Italian decimals
     order.refresh_from_db()
     assert order.state == "prepared" and order.rate_ml_h is None
     scans = list(BedsideScan.objects.filter(patient=adult).order_by("id"))
