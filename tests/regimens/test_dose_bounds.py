@@ -12,26 +12,19 @@ import pytest
 
 from corsia.accounts.domain.roles import Role
 from corsia.audit.models import AuditEvent
-from corsia.regimens.domain.spec import DOSE_CEILING
-from corsia.regimens.domain.spec_codec import spec_from_dict, spec_to_dict
+from corsia.regimens.domain.spec import DOSE_CEILING, DOSE_UNITS
+from corsia.regimens.domain.spec_codec import spec_from_dict
 from corsia.regimens.domain.structure import validate_structure
-from corsia.regimens.models import Regimen, RegimenVersion
-from corsia.testing.regimens import FLU_BU_INGREDIENTS, flu_bu_spec, make_ingredients
+from corsia.testing.regimens import (
+    FLU_BU_INGREDIENTS,
+    flu_bu_document,
+    make_ingredients,
+    no_regimen_written,
+    regimen_save_refused,
+)
 
 # flu_bu_spec(): components[0] fludarabine 40 mg/m2, components[1] busulfan 3.2 mg/kg
 FLUDARABINE, BUSULFAN = 0, 1
-
-
-def _document(line: int = BUSULFAN, **changes: Any) -> dict[str, Any]:
-    doc: dict[str, Any] = json.loads(json.dumps(spec_to_dict(flu_bu_spec())))
-    doc["components"][line].update(changes)
-    return doc
-
-
-def _nothing_written(audits: int) -> None:
-    assert not Regimen.objects.exists()
-    assert not RegimenVersion.objects.exists()
-    assert AuditEvent.objects.count() == audits
 
 
 BUSULFAN_DOSE = "components[1].dose"
@@ -81,19 +74,14 @@ def test_api_refuses_an_impossible_dose_with_422_and_writes_nothing(  # type: ig
     make_ingredients(FLU_BU_INGREDIENTS)
     pharmacist = client_for(Role.PHARMACIST)
     audits = AuditEvent.objects.count()  # after signing in
-    refused = pharmacist.post(
-        "/api/v1/regimens/", {"document": _document(**changes)}, content_type="application/json"
-    )
-    assert refused.status_code == 422, refused.content
-    assert refused["Content-Type"].startswith("application/problem+json")
-    body = refused.json()
+    body = regimen_save_refused(pharmacist, flu_bu_document(**changes))
     assert (body["code"], body["field"]) == (code, field)
     assert body["detail"].startswith(("Lo schema contiene", f"{field}:"))  # Italian, names it
     if problem is not None:
         assert {"path": field, "code": problem} == {
             k: body["details"]["problems"][0][k] for k in ("path", "code")
         }
-    _nothing_written(audits)
+    no_regimen_written(audits)
 
 
 def test_api_refuses_a_nul_byte_before_the_document_is_read(client_for) -> None:  # type: ignore[no-untyped-def]
@@ -102,7 +90,7 @@ def test_api_refuses_a_nul_byte_before_the_document_is_read(client_for) -> None:
     make_ingredients(FLU_BU_INGREDIENTS)
     pharmacist = client_for(Role.PHARMACIST)
     audits = AuditEvent.objects.count()
-    document = _document()
+    document = flu_bu_document()
     document["name"] = "Fludarabina\x00busulfano"
     refused = pharmacist.post(
         "/api/v1/regimens/", {"document": document}, content_type="application/json"
@@ -112,7 +100,7 @@ def test_api_refuses_a_nul_byte_before_the_document_is_read(client_for) -> None:
         "invalid_characters",
         "document.name",
     )
-    _nothing_written(audits)
+    no_regimen_written(audits)
 
 
 EDITOR_CASES = [
@@ -141,7 +129,7 @@ def test_editor_refuses_an_impossible_dose_with_422_and_writes_nothing(  # type:
     make_ingredients(FLU_BU_INGREDIENTS)
     pharmacist = client_for(Role.PHARMACIST)
     audits = AuditEvent.objects.count()
-    document = _document()
+    document = flu_bu_document()
     change(document)
     text = json.dumps(document)  # ensure_ascii: a NUL is written "\u0000"
     refused = pharmacist.post("/regimens/new/", {"document": text})
@@ -149,52 +137,52 @@ def test_editor_refuses_an_impossible_dose_with_422_and_writes_nothing(  # type:
     assert {"path": field, "code": code} in [
         {"path": p["path"], "code": p["code"]} for p in refused.context["problems"]
     ]
-    _nothing_written(audits)
+    no_regimen_written(audits)
 
 
-@pytest.mark.parametrize(
-    ("unit", "calculation", "ceiling"),
-    [
-        # treosulfan 14 g/m² a day, methotrexate 12 g/m²: 20000 mg/m² stays above both
-        ("mg/m2", "bsa", "20000"),
-        ("g/m2", "bsa", "20"),
-        # immunoglobulin 2 g/kg
-        ("mg/kg", "weight", "2000"),
-        # plerixafor 240 mcg/kg
-        ("mcg/kg", "weight", "1000"),
-        # aldesleukin 720000 UI/kg
-        ("UI/kg", "weight", "1000000"),
-        # 100 g flat
-        ("mg", "flat", "100000"),
-        ("mL", "flat", "10000"),
-    ],
-)
-def test_the_ceiling_itself_is_accepted_and_above_it_refused(
-    unit: str, calculation: str, ceiling: str
-) -> None:
+# the ceilings, by hand, above the largest published doses of their unit
+HAND_CEILINGS = {
+    "mg/m2": "20000",  # treosulfan 14 g/m² a day, methotrexate 12 g/m²
+    "g/m2": "20",
+    "mg/kg": "2000",  # immunoglobulin 2 g/kg
+    "mcg/kg": "1000",  # plerixafor 240 mcg/kg
+    "UI/kg": "1000000",  # aldesleukin 720000 UI/kg
+    "mg": "100000",  # 100 g flat
+    "mL": "10000",  # 10 L
+}
+
+
+@pytest.mark.parametrize(("unit", "ceiling"), HAND_CEILINGS.items())
+def test_the_ceiling_itself_is_accepted_and_above_it_refused(unit: str, ceiling: str) -> None:
     assert DOSE_CEILING[unit] == Decimal(ceiling)
-    spec = flu_bu_spec()
-    doc = spec_to_dict(spec)
-    line = doc["components"][BUSULFAN]
-    line.update(dose_unit=unit, calculation=calculation, obese_weight_basis=None)
-    line.update(adjusted_weight_factor=None)
-    line["dose"] = ceiling
-    assert validate_structure(spec_from_dict(doc)) == []
-    line["dose"] = str(Decimal(ceiling) + Decimal("0.0001"))
-    assert [(p.path, p.code) for p in validate_structure(spec_from_dict(doc))] == [
+    calculation = DOSE_UNITS[unit].value
+    assert _problems(_busulfan_in(unit, calculation, dose=ceiling)) == []
+    above = str(Decimal(ceiling) + Decimal("0.0001"))
+    assert _problems(_busulfan_in(unit, calculation, dose=above)) == [
         (BUSULFAN_DOSE, "dose_out_of_range")
     ]
 
 
 def test_an_age_band_dose_has_its_line_unit_ceiling() -> None:
-    doc = spec_to_dict(flu_bu_spec())
-    line = doc["components"][BUSULFAN]
-    line.update(dose_unit="mg", calculation="flat", obese_weight_basis=None)
-    line.update(adjusted_weight_factor=None, dose="12")
-    line["age_bands"] = [
+    bands = [
         {"from_years": 0, "to_years": 1, "dose": "6"},
         {"from_years": 1, "to_years": None, "dose": "1e308"},
     ]
-    assert [(p.path, p.code) for p in validate_structure(spec_from_dict(doc))] == [
+    assert _problems(_busulfan_in("mg", "flat", dose="12", age_bands=bands)) == [
         ("components[1].age_bands[1].dose", "dose_out_of_range")
     ]
+
+
+def _busulfan_in(unit: str, calculation: str, **changes: Any) -> dict[str, Any]:
+    """The busulfan line in another unit, without its own obese weight (per kg only)."""
+    return flu_bu_document(
+        dose_unit=unit,
+        calculation=calculation,
+        obese_weight_basis=None,
+        adjusted_weight_factor=None,
+        **changes,
+    )
+
+
+def _problems(document: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(p.path, p.code) for p in validate_structure(spec_from_dict(document))]
