@@ -16,9 +16,10 @@ from corsia.accounts.models import User
 MakeUser = Callable[..., User]
 
 
-def role_user(role: Role, username: str) -> Any:
+def role_user(role: Role, username: str | None = None) -> Any:
     """A fixture, named by the conftest name it is assigned to: the user of ``role`` called
-    ``username`` (``physician = role_user(Role.PHYSICIAN, "dr_verdi")``)."""
+    ``username`` (``physician = role_user(Role.PHYSICIAN, "dr_verdi")``; None: the
+    factory's ``user<n>``)."""
 
     def user(make_user: MakeUser) -> User:
         return make_user(role, username=username)
