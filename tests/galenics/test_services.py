@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -294,68 +294,31 @@ def test_release_refused_when_the_stock_is_short_nothing_taken(
 def test_dispensing(lab: Lab, technician: User, releaser: User) -> None:
     formula = published(lab.pharmacist, OINTMENT)
     batch = batch_prepared(lab, technician, formula, D(100))
-    assert (
-        refusal_code(
-            lambda: services.batch_dispense(
-                actor=technician, workstation="t", batch_id=batch.pk, quantity=D(10), ward_code="X"
-            )
+
+    def dispense(quantity: Decimal, ward_code: str = "", now: datetime | None = None) -> object:
+        return services.batch_dispense(
+            actor=technician,
+            workstation="t",
+            batch_id=batch.pk,
+            quantity=quantity,
+            ward_code=ward_code,
+            now=now,
         )
-        == "ward_unknown"
-    )
+
+    assert refusal_code(lambda: dispense(D(10), ward_code="X")) == "ward_unknown"
     from corsia.patients.models import Ward
 
     ward = Ward.objects.create(code="DERM", name="Dermatologia", kind="ward")
-    assert (
-        refusal_code(
-            lambda: services.batch_dispense(
-                actor=technician,
-                workstation="t",
-                batch_id=batch.pk,
-                quantity=D(10),
-                ward_code="DERM",
-            )
-        )
-        == "batch_not_released"
-    )
+    assert refusal_code(lambda: dispense(D(10), ward_code="DERM")) == "batch_not_released"
     services.batch_release(actor=releaser, workstation="t", batch_id=batch.pk)
     row = services.batch_dispense(
         actor=technician, workstation="t", batch_id=batch.pk, quantity=D(60), ward_code=ward.code
     )
     assert row.ward_id == ward.pk
-    assert (
-        refusal_code(
-            lambda: services.batch_dispense(
-                actor=technician,
-                workstation="t",
-                batch_id=batch.pk,
-                quantity=D(41),
-                ward_code="DERM",
-            )
-        )
-        == "dispense_exceeds_batch"
-    )
-    assert (
-        refusal_code(
-            lambda: services.batch_dispense(
-                actor=technician, workstation="t", batch_id=batch.pk, quantity=D(1)
-            )
-        )
-        == "recipient_required"
-    )
+    assert refusal_code(lambda: dispense(D(41), ward_code="DERM")) == "dispense_exceeds_batch"
+    assert refusal_code(lambda: dispense(D(1))) == "recipient_required"
     later = timezone.now() + timedelta(days=400)
-    assert (
-        refusal_code(
-            lambda: services.batch_dispense(
-                actor=technician,
-                workstation="t",
-                batch_id=batch.pk,
-                quantity=D(1),
-                ward_code="DERM",
-                now=later,
-            )
-        )
-        == "batch_expired"
-    )
+    assert refusal_code(lambda: dispense(D(1), ward_code="DERM", now=later)) == "batch_expired"
 
 
 @pytest.mark.django_db(transaction=True)
