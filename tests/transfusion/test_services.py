@@ -85,32 +85,28 @@ def test_same_person_as_second_operator_refused(make_user: MakeUser) -> None:
     assert _refused(s, s.codes, second=clerk) == "second_operator_not_allowed"
 
 
-def test_incompatible_group_refused_at_issue(make_user: MakeUser) -> None:
+@pytest.mark.parametrize(
+    ("scanned", "code"),
+    [
+        ({"group": "B+"}, "group_incompatible"),  # the request is for an A+ patient
+        ({"expires": timedelta(hours=-1)}, "bag_expired"),  # an hour ago
+        ({"product": "E9001V00"}, "treatment_missing"),  # not irradiated
+    ],
+)
+def test_a_wrong_bag_is_refused_at_issue(
+    make_user: MakeUser, scanned: dict[str, Any], code: str
+) -> None:
     s = transfusion_ready(make_user)
+    if "expires" in scanned:
+        scanned = {"expires": timezone.now() + scanned["expires"]}
     with pytest.raises(ValidationFailed) as refusal:
         services.bag_issue(
             actor=s.physician,
             workstation=None,
             request_id=s.request.pk,
-            scans=bag_barcodes("A999926000041", group="B+"),
+            scans=bag_barcodes("A999926000041", **scanned),
         )
-    assert refusal.value.code == "group_incompatible"
-    with pytest.raises(ValidationFailed) as expired:
-        services.bag_issue(
-            actor=s.physician,
-            workstation=None,
-            request_id=s.request.pk,
-            scans=bag_barcodes("A999926000041", expires=timezone.now() - timedelta(hours=1)),
-        )
-    assert expired.value.code == "bag_expired"
-    with pytest.raises(ValidationFailed) as untreated:
-        services.bag_issue(
-            actor=s.physician,
-            workstation=None,
-            request_id=s.request.pk,
-            scans=bag_barcodes("A999926000041", product="E9001V00"),
-        )
-    assert untreated.value.code == "treatment_missing"
+    assert refusal.value.code == code
 
 
 def test_the_right_bag_transfused_then_never_again(make_user: MakeUser) -> None:
