@@ -51,13 +51,19 @@ def test_bearer_header_does_not_borrow_the_session(make_user: MakeUser, header: 
     assert _is_problem(response, 401, "not_authenticated")
 
 
-def test_bearer_header_does_not_skip_the_inactivity_timeout(
-    make_user: MakeUser, settings: Settings
-) -> None:
+def _idle_nurse(make_user: MakeUser, settings: Settings) -> Client:
+    """A nurse's page session idle for 601 s under a 600 s inactivity timeout."""
     settings.CORSIA_INACTIVITY_TIMEOUT_SECONDS = 600
     client = _session(make_user(Role.NURSE))
     client.get("/password/")
     _idle(client, 601)
+    return client
+
+
+def test_bearer_header_does_not_skip_the_inactivity_timeout(
+    make_user: MakeUser, settings: Settings
+) -> None:
+    client = _idle_nurse(make_user, settings)
     # a page with a bearer header is a session request: the idle session is logged out
     page = client.get("/password/", headers={"Authorization": "Bearer x"})
     assert (page.status_code, page["Location"]) == (302, "/login/?next=/password/")
@@ -67,10 +73,7 @@ def test_bearer_header_does_not_skip_the_inactivity_timeout(
 def test_bearer_header_does_not_skip_the_inactivity_timeout_on_the_api(
     make_user: MakeUser, settings: Settings
 ) -> None:
-    settings.CORSIA_INACTIVITY_TIMEOUT_SECONDS = 600
-    client = _session(make_user(Role.NURSE))
-    client.get("/password/")
-    _idle(client, 601)
+    client = _idle_nurse(make_user, settings)
     response = client.get("/api/v1/patients/wards", headers={"Authorization": "Bearer x"})
     assert _is_problem(response, 401, "not_authenticated")
 
