@@ -78,13 +78,17 @@ def test_bearer_header_does_not_skip_the_inactivity_timeout_on_the_api(
     assert _is_problem(response, 401, "not_authenticated")
 
 
+def _password_expired(user: User, settings: Settings) -> User:
+    """``user``'s password changed 91 days ago, under a 90-day maximum age."""
+    settings.CORSIA_PASSWORD_MAX_AGE_DAYS = 90
+    User.objects.filter(pk=user.pk).update(password_changed_at=timezone.now() - timedelta(days=91))
+    return user
+
+
 def test_bearer_header_does_not_skip_password_expiry(
     make_user: MakeUser, settings: Settings
 ) -> None:
-    settings.CORSIA_PASSWORD_MAX_AGE_DAYS = 90
-    user = make_user(Role.PHYSICIAN)
-    User.objects.filter(pk=user.pk).update(password_changed_at=timezone.now() - timedelta(days=91))
-    client = _session(user)
+    client = _session(_password_expired(make_user(Role.PHYSICIAN), settings))
     page = client.get("/patients/", headers={"Authorization": "Bearer x"})
     assert (page.status_code, page["Location"]) == (302, "/password/")
     api = client.get("/api/v1/patients/wards", headers={"Authorization": "Bearer x"})
@@ -94,10 +98,9 @@ def test_bearer_header_does_not_skip_password_expiry(
 def test_token_of_a_user_whose_password_expired_is_refused(
     make_user: MakeUser, settings: Settings
 ) -> None:
-    settings.CORSIA_PASSWORD_MAX_AGE_DAYS = 90
     user = make_user(Role.PHYSICIAN)
     key, _ = services.token_issue(user=user)
-    User.objects.filter(pk=user.pk).update(password_changed_at=timezone.now() - timedelta(days=91))
+    _password_expired(user, settings)
     response = Client().get("/api/v1/auth/me", headers={"Authorization": f"Bearer {key}"})
     assert _is_problem(response, 401, "not_authenticated")
 

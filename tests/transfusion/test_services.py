@@ -181,25 +181,21 @@ def test_group_needs_two_samples(make_user: MakeUser) -> None:
     physician = make_user(Role.PHYSICIAN)
     patient = patient_registered(physician)
     now = timezone.now()
-    services.blood_group_record(
-        actor=physician,
-        workstation=None,
-        patient_id=patient.pk,
-        abo="O",
-        rhd="neg",
-        sample="T1",
-        collected_at=now - timedelta(hours=3),
-    )
-    with pytest.raises(ValidationFailed) as same:
-        services.blood_group_record(
+
+    def typed(sample: str, hours_ago: int) -> object:
+        return services.blood_group_record(
             actor=physician,
             workstation=None,
             patient_id=patient.pk,
             abo="O",
             rhd="neg",
-            sample="T1",
-            collected_at=now - timedelta(hours=1),
+            sample=sample,
+            collected_at=now - timedelta(hours=hours_ago),
         )
+
+    typed("T1", 3)
+    with pytest.raises(ValidationFailed) as same:
+        typed("T1", 1)  # the same sample again: no second determination
     assert same.value.code == "same_sample"
     request = red_cells_requested(physician, patient)
     with pytest.raises(ConflictError) as unconfirmed:
