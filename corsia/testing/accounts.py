@@ -48,3 +48,11 @@ def api_client(user: User) -> Client:
 
     key, _ = token_issue(user=user)
     return Client(headers={"Authorization": f"Bearer {key}"})
+
+
+def assert_permission_refused(response: Any) -> None:
+    """An API answer refusing the act for want of its permission: 403 problem+json,
+    ``permission_denied``."""
+    assert response.status_code == 403, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["code"] == "permission_denied"

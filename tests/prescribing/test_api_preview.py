@@ -18,6 +18,7 @@ from django.test import Client
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
+from corsia.testing.accounts import assert_permission_refused
 from corsia.testing.bad_input_corpus import MISSING, body_with
 
 ClientFor = Callable[[Role], Client]
@@ -116,11 +117,8 @@ def test_a_role_without_the_permission_gets_403_and_nothing_is_written(
     client_for: ClientFor, role: Role
 ) -> None:
     client = client_for(role)
-    before = _row_counts()
-    response = _post(client, EXAMPLE)
-    assert response.status_code == 403
-    assert response["Content-Type"] == "application/problem+json"
-    assert response.json()["code"] == "permission_denied"
+    before = _row_counts()  # after signing in
+    assert_permission_refused(_post(client, EXAMPLE))
     assert _row_counts() == before
 
 
