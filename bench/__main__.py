@@ -463,6 +463,9 @@ def table(result: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # as manage.py does: the generated history is sealed with the audit key of Django's
+    # settings, read in this process (a run without the variable failed half-way)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--scale", default="M", choices=["tiny", "S", "M", "L"])
     parser.add_argument("--seconds", type=float, default=None)

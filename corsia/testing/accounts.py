@@ -16,9 +16,10 @@ from corsia.accounts.models import User
 MakeUser = Callable[..., User]
 
 
-def role_user(role: Role, username: str) -> Any:
+def role_user(role: Role, username: str | None = None) -> Any:
     """A fixture, named by the conftest name it is assigned to: the user of ``role`` called
-    ``username`` (``physician = role_user(Role.PHYSICIAN, "dr_verdi")``)."""
+    ``username`` (``physician = role_user(Role.PHYSICIAN, "dr_verdi")``; None: the
+    factory's ``user<n>``)."""
 
     def user(make_user: MakeUser) -> User:
         return make_user(role, username=username)
@@ -47,3 +48,11 @@ def api_client(user: User) -> Client:
 
     key, _ = token_issue(user=user)
     return Client(headers={"Authorization": f"Bearer {key}"})
+
+
+def assert_permission_refused(response: Any) -> None:
+    """An API answer refusing the act for want of its permission: 403 problem+json,
+    ``permission_denied``."""
+    assert response.status_code == 403, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["code"] == "permission_denied"

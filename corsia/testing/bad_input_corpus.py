@@ -15,6 +15,7 @@ run repeats itself and the whole corpus is spread over the fields.
 
 from __future__ import annotations
 
+import copy
 import json
 import random
 import zlib
@@ -344,3 +345,27 @@ def nested_body(field: str) -> str:
 def huge_body(field: str, size: int) -> str:
     """``{"field": "AAAA…"}`` of ``size`` bytes and more."""
     return json.dumps({field: "A" * size})
+
+
+class _Missing:
+    def __repr__(self) -> str:  # the parametrised test's id
+        return "<missing>"
+
+
+MISSING = _Missing()  # ``body_with``'s value: the key is removed
+
+
+def body_with(body: Mapping[str, Any], path: str, value: Any) -> dict[str, Any]:
+    """A deep copy of the JSON ``body`` with ``value`` at the dotted ``path`` (a number
+    indexes a list: ``"components.3.code"``); ``MISSING`` removes the key."""
+    changed = copy.deepcopy(dict(body))
+    target: Any = changed
+    keys = path.split(".")
+    for key in keys[:-1]:
+        target = target[int(key)] if key.isdigit() else target[key]
+    last = keys[-1]
+    if value is MISSING:
+        del target[last]
+    else:
+        target[int(last) if last.isdigit() else last] = value
+    return changed

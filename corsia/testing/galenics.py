@@ -120,18 +120,26 @@ OINTMENT_QS = replace(
 )
 
 
+def batch_opened(
+    preparer: User, formula: Formula, quantity: Decimal, *, cost_center_code: str = COST_CENTER
+) -> Batch:
+    """``services.batch_open`` of ``quantity`` of ``formula``, charged to the lab's cost
+    centre (or ``cost_center_code``)."""
+    return services.batch_open(
+        actor=preparer,
+        workstation="test",
+        formula_id=formula.pk,
+        quantity=quantity,
+        cost_center_code=cost_center_code,
+    )
+
+
 def batch_weighed(
     lab: Lab, preparer: User, formula: Formula, quantity: Decimal, *, vehicle: Decimal | None = None
 ) -> Batch:
     """A batch with every line weighed exactly, from the lab's lots; a vehicle q.b. weighed
     ``vehicle`` (required when the formula has one)."""
-    batch = services.batch_open(
-        actor=preparer,
-        workstation="test",
-        formula_id=formula.pk,
-        quantity=quantity,
-        cost_center_code=COST_CENTER,
-    )
+    batch = batch_opened(preparer, formula, quantity)
     for line in batch.lines.select_related("product"):
         services.line_weigh(
             actor=preparer,
@@ -168,6 +176,7 @@ __all__ = [
     "OINTMENT_QS",
     "SUSPENSION",
     "Lab",
+    "batch_opened",
     "batch_prepared",
     "batch_weighed",
     "lab_ready",

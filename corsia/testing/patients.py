@@ -7,6 +7,9 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
+import pytest
+
+from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
 from corsia.core.domain.errors import NotFound
 from corsia.patients import selectors, services
@@ -54,6 +57,16 @@ ANNA_BIANCHI: dict[str, Any] = {
 def patient_registered(actor: User, **fields: Any) -> Patient:
     """The reference patient (``mario_rossi``) registered by ``actor``, at no workstation."""
     return services.patient_create(actor=actor, workstation=None, data=mario_rossi(**fields))
+
+
+def registered_patient() -> Any:
+    """A fixture, named by the conftest name it is assigned to: the reference patient
+    (``mario_rossi``) registered by a coordinator (``patient = registered_patient()``)."""
+
+    def patient(make_user: Callable[..., User]) -> Patient:
+        return patient_registered(make_user(Role.COORDINATOR))
+
+    return pytest.fixture(patient)
 
 
 def allergy_input(**fields: Any) -> AllergyInput:

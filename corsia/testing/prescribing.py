@@ -4,13 +4,15 @@ tests."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from django.utils import timezone
 
+from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
 from corsia.demo.patients import DemoPerson
 from corsia.drugs.models import ActiveIngredient
@@ -82,6 +84,17 @@ def measured_patient(
                 measured_at=when,
             )
     return patient
+
+
+def measured_patient_fixture() -> Any:
+    """A fixture, named by the conftest name it is assigned to: ``measured_patient``
+    registered by a coordinator and measured by the ``physician`` fixture (M, born
+    1961-05-04, 180 cm, 80 kg: BSA 2.00 m²)."""
+
+    def patient(make_user: Callable[..., User], physician: User) -> Patient:
+        return measured_patient(registrar=make_user(Role.COORDINATOR), physician=physician)
+
+    return pytest.fixture(patient)
 
 
 def demo_colon_patient_for_folfox() -> Patient:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
+from django.test import Client
+
+from corsia.audit.models import AuditEvent
 from corsia.drugs.models import ActiveIngredient
 from corsia.regimens.domain.spec import (
     Calculation,
@@ -19,6 +24,8 @@ from corsia.regimens.domain.spec import (
     Route,
     TherapyType,
 )
+from corsia.regimens.domain.spec_codec import spec_to_dict
+from corsia.regimens.models import Regimen, RegimenVersion
 
 
 def make_ingredients(codes: Iterable[str]) -> None:
@@ -138,3 +145,30 @@ def flu_bu_spec(
             Reference("Rambaldi A, et al.", "Busulfan plus fludarabine", "Lancet Oncol", 2015),
         ),
     )
+
+
+def flu_bu_document(line: int = 1, **changes: Any) -> dict[str, Any]:
+    """``flu_bu_spec()`` as the editor's / API's JSON document, with ``changes`` on its line
+    ``line`` (0: fludarabine 40 mg/m², 1: busulfan 3.2 mg/kg)."""
+    document: dict[str, Any] = json.loads(json.dumps(spec_to_dict(flu_bu_spec())))
+    document["components"][line].update(changes)
+    return document
+
+
+def regimen_save_refused(client: Client, document: dict[str, Any]) -> dict[str, Any]:
+    """POST ``document`` to ``/api/v1/regimens/``: it must be a 422 problem+json, whose
+    body is returned."""
+    refused = client.post(
+        "/api/v1/regimens/", {"document": document}, content_type="application/json"
+    )
+    assert refused.status_code == 422, refused.content
+    assert refused["Content-Type"].startswith("application/problem+json")
+    body: dict[str, Any] = refused.json()
+    return body
+
+
+def no_regimen_written(audits: int) -> None:
+    """No regimen, no version, and ``audits`` audit rows still (counted after signing in)."""
+    assert not Regimen.objects.exists()
+    assert not RegimenVersion.objects.exists()
+    assert AuditEvent.objects.count() == audits

@@ -51,13 +51,19 @@ def test_bearer_header_does_not_borrow_the_session(make_user: MakeUser, header: 
     assert _is_problem(response, 401, "not_authenticated")
 
 
-def test_bearer_header_does_not_skip_the_inactivity_timeout(
-    make_user: MakeUser, settings: Settings
-) -> None:
+def _idle_nurse(make_user: MakeUser, settings: Settings) -> Client:
+    """A nurse's page session idle for 601 s under a 600 s inactivity timeout."""
     settings.CORSIA_INACTIVITY_TIMEOUT_SECONDS = 600
     client = _session(make_user(Role.NURSE))
     client.get("/password/")
     _idle(client, 601)
+    return client
+
+
+def test_bearer_header_does_not_skip_the_inactivity_timeout(
+    make_user: MakeUser, settings: Settings
+) -> None:
+    client = _idle_nurse(make_user, settings)
     # a page with a bearer header is a session request: the idle session is logged out
     page = client.get("/password/", headers={"Authorization": "Bearer x"})
     assert (page.status_code, page["Location"]) == (302, "/login/?next=/password/")
@@ -67,21 +73,22 @@ def test_bearer_header_does_not_skip_the_inactivity_timeout(
 def test_bearer_header_does_not_skip_the_inactivity_timeout_on_the_api(
     make_user: MakeUser, settings: Settings
 ) -> None:
-    settings.CORSIA_INACTIVITY_TIMEOUT_SECONDS = 600
-    client = _session(make_user(Role.NURSE))
-    client.get("/password/")
-    _idle(client, 601)
+    client = _idle_nurse(make_user, settings)
     response = client.get("/api/v1/patients/wards", headers={"Authorization": "Bearer x"})
     assert _is_problem(response, 401, "not_authenticated")
+
+
+def _password_expired(user: User, settings: Settings) -> User:
+    """``user``'s password changed 91 days ago, under a 90-day maximum age."""
+    settings.CORSIA_PASSWORD_MAX_AGE_DAYS = 90
+    User.objects.filter(pk=user.pk).update(password_changed_at=timezone.now() - timedelta(days=91))
+    return user
 
 
 def test_bearer_header_does_not_skip_password_expiry(
     make_user: MakeUser, settings: Settings
 ) -> None:
-    settings.CORSIA_PASSWORD_MAX_AGE_DAYS = 90
-    user = make_user(Role.PHYSICIAN)
-    User.objects.filter(pk=user.pk).update(password_changed_at=timezone.now() - timedelta(days=91))
-    client = _session(user)
+    client = _session(_password_expired(make_user(Role.PHYSICIAN), settings))
     page = client.get("/patients/", headers={"Authorization": "Bearer x"})
     assert (page.status_code, page["Location"]) == (302, "/password/")
     api = client.get("/api/v1/patients/wards", headers={"Authorization": "Bearer x"})
@@ -91,10 +98,9 @@ def test_bearer_header_does_not_skip_password_expiry(
 def test_token_of_a_user_whose_password_expired_is_refused(
     make_user: MakeUser, settings: Settings
 ) -> None:
-    settings.CORSIA_PASSWORD_MAX_AGE_DAYS = 90
     user = make_user(Role.PHYSICIAN)
     key, _ = services.token_issue(user=user)
-    User.objects.filter(pk=user.pk).update(password_changed_at=timezone.now() - timedelta(days=91))
+    _password_expired(user, settings)
     response = Client().get("/api/v1/auth/me", headers={"Authorization": f"Bearer {key}"})
     assert _is_problem(response, 401, "not_authenticated")
 

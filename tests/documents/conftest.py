@@ -11,9 +11,9 @@ from corsia.accounts.models import User
 from corsia.documents import services
 from corsia.documents.models import Document
 from corsia.patients.models import Patient
-from corsia.testing.accounts import MakeUser
+from corsia.testing.accounts import MakeUser, role_user
 from corsia.testing.documents import MakeDocument, sheet
-from corsia.testing.patients import patient_registered
+from corsia.testing.patients import registered_patient
 
 
 @pytest.fixture
@@ -24,14 +24,9 @@ def physician(make_user: MakeUser) -> User:
     return user
 
 
-@pytest.fixture
-def pharmacist(make_user: MakeUser) -> User:
-    return make_user(Role.PHARMACIST, username="farm.verdi")
+pharmacist = role_user(Role.PHARMACIST, "farm.verdi")
 
-
-@pytest.fixture
-def patient(make_user: MakeUser) -> Patient:
-    return patient_registered(make_user(Role.COORDINATOR))
+patient = registered_patient()
 
 
 @pytest.fixture

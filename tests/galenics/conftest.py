@@ -7,23 +7,12 @@ import pytest
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
 from corsia.galenics.models import Formula
-from corsia.testing.accounts import MakeUser
+from corsia.testing.accounts import role_user
 from corsia.testing.galenics import SUSPENSION, Lab, lab_ready, published
 
-
-@pytest.fixture
-def pharmacist(make_user: MakeUser) -> User:
-    return make_user(Role.PHARMACIST)
-
-
-@pytest.fixture
-def releaser(make_user: MakeUser) -> User:
-    return make_user(Role.PHARMACIST)
-
-
-@pytest.fixture
-def technician(make_user: MakeUser) -> User:
-    return make_user(Role.TECHNICIAN)
+pharmacist = role_user(Role.PHARMACIST)
+releaser = role_user(Role.PHARMACIST)
+technician = role_user(Role.TECHNICIAN)
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from corsia.patients.models import Ward
 from corsia.testing.galenics import (
     OINTMENT,
     Lab,
+    batch_opened,
     batch_prepared,
     batch_weighed,
     lab_ready,
@@ -177,13 +178,7 @@ def test_only_a_pharmacist_rejects_and_never_a_released_batch(
 def test_an_open_batch_wastes_only_what_was_weighed(
     lab: Lab, suspension: Formula, technician: User, releaser: User
 ) -> None:
-    batch = services.batch_open(
-        actor=technician,
-        workstation="t",
-        formula_id=suspension.pk,
-        quantity=D(150),
-        cost_center_code="CC-GAL",
-    )
+    batch = batch_opened(technician, suspension, D(150))
     omeprazole = batch.lines.get(product=lab.products["omeprazole_raw_g"])
     services.line_weigh(
         actor=technician, workstation="t", line_id=omeprazole.pk, quantity=D(300), lot="OME-2611"

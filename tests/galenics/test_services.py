@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -24,6 +24,7 @@ from corsia.testing.galenics import (
     OINTMENT,
     SUSPENSION,
     Lab,
+    batch_opened,
     batch_prepared,
     batch_weighed,
     lab_ready,
@@ -137,26 +138,9 @@ def test_technician_cannot_write_the_formulary(lab: Lab, technician: User) -> No
 
 def test_worksheet_scaled_and_draft_not_prepared(lab: Lab, technician: User) -> None:
     draft = services.formula_create(actor=lab.pharmacist, workstation="t", data=OINTMENT)
-    assert (
-        refusal_code(
-            lambda: services.batch_open(
-                actor=technician,
-                workstation="t",
-                formula_id=draft.pk,
-                quantity=D(10),
-                cost_center_code="CC-GAL",
-            )
-        )
-        == "formula_not_published"
-    )
+    assert refusal_code(lambda: batch_opened(technician, draft, D(10))) == "formula_not_published"
     formula = published(lab.pharmacist, SUSPENSION)
-    batch = services.batch_open(
-        actor=technician,
-        workstation="t",
-        formula_id=formula.pk,
-        quantity=D(150),
-        cost_center_code="CC-GAL",
-    )
+    batch = batch_opened(technician, formula, D(150))
     # 150 mL: omeprazole 2 mg/mL → 300 mg; bicarbonate 84 mg/mL → 12 600 mg.
     assert [(line.required, line.unit) for line in batch.lines.all()] == [
         (D(300), "mg"),
@@ -164,28 +148,9 @@ def test_worksheet_scaled_and_draft_not_prepared(lab: Lab, technician: User) -> 
     ]
     assert batch.number.startswith(f"G{timezone.localdate().year}-")
     for bad, code in [(D(0), "quantity_invalid"), (D("1e308"), "quantity_too_large")]:
-        assert (
-            refusal_code(
-                lambda bad=bad: services.batch_open(
-                    actor=technician,
-                    workstation="t",
-                    formula_id=formula.pk,
-                    quantity=bad,
-                    cost_center_code="CC-GAL",
-                )
-            )
-            == code
-        )
+        assert refusal_code(lambda bad=bad: batch_opened(technician, formula, bad)) == code
     assert (
-        refusal_code(
-            lambda: services.batch_open(
-                actor=technician,
-                workstation="t",
-                formula_id=formula.pk,
-                quantity=D(1),
-                cost_center_code="NOPE",
-            )
-        )
+        refusal_code(lambda: batch_opened(technician, formula, D(1), cost_center_code="NOPE"))
         == "cost_center_unknown"
     )
 
@@ -193,13 +158,7 @@ def test_worksheet_scaled_and_draft_not_prepared(lab: Lab, technician: User) -> 
 def test_weighing_checks_the_lot_and_the_tolerance(
     lab: Lab, suspension: Formula, technician: User
 ) -> None:
-    batch = services.batch_open(
-        actor=technician,
-        workstation="t",
-        formula_id=suspension.pk,
-        quantity=D(150),
-        cost_center_code="CC-GAL",
-    )
+    batch = batch_opened(technician, suspension, D(150))
     line = batch.lines.get(product=lab.products["omeprazole_raw_g"])
 
     def weigh(quantity: Decimal, lot: str, unit: str = "", previous: str = "") -> services.Weighing:
@@ -335,68 +294,31 @@ def test_release_refused_when_the_stock_is_short_nothing_taken(
 def test_dispensing(lab: Lab, technician: User, releaser: User) -> None:
     formula = published(lab.pharmacist, OINTMENT)
     batch = batch_prepared(lab, technician, formula, D(100))
-    assert (
-        refusal_code(
-            lambda: services.batch_dispense(
-                actor=technician, workstation="t", batch_id=batch.pk, quantity=D(10), ward_code="X"
-            )
+
+    def dispense(quantity: Decimal, ward_code: str = "", now: datetime | None = None) -> object:
+        return services.batch_dispense(
+            actor=technician,
+            workstation="t",
+            batch_id=batch.pk,
+            quantity=quantity,
+            ward_code=ward_code,
+            now=now,
         )
-        == "ward_unknown"
-    )
+
+    assert refusal_code(lambda: dispense(D(10), ward_code="X")) == "ward_unknown"
     from corsia.patients.models import Ward
 
     ward = Ward.objects.create(code="DERM", name="Dermatologia", kind="ward")
-    assert (
-        refusal_code(
-            lambda: services.batch_dispense(
-                actor=technician,
-                workstation="t",
-                batch_id=batch.pk,
-                quantity=D(10),
-                ward_code="DERM",
-            )
-        )
-        == "batch_not_released"
-    )
+    assert refusal_code(lambda: dispense(D(10), ward_code="DERM")) == "batch_not_released"
     services.batch_release(actor=releaser, workstation="t", batch_id=batch.pk)
     row = services.batch_dispense(
         actor=technician, workstation="t", batch_id=batch.pk, quantity=D(60), ward_code=ward.code
     )
     assert row.ward_id == ward.pk
-    assert (
-        refusal_code(
-            lambda: services.batch_dispense(
-                actor=technician,
-                workstation="t",
-                batch_id=batch.pk,
-                quantity=D(41),
-                ward_code="DERM",
-            )
-        )
-        == "dispense_exceeds_batch"
-    )
-    assert (
-        refusal_code(
-            lambda: services.batch_dispense(
-                actor=technician, workstation="t", batch_id=batch.pk, quantity=D(1)
-            )
-        )
-        == "recipient_required"
-    )
+    assert refusal_code(lambda: dispense(D(41), ward_code="DERM")) == "dispense_exceeds_batch"
+    assert refusal_code(lambda: dispense(D(1))) == "recipient_required"
     later = timezone.now() + timedelta(days=400)
-    assert (
-        refusal_code(
-            lambda: services.batch_dispense(
-                actor=technician,
-                workstation="t",
-                batch_id=batch.pk,
-                quantity=D(1),
-                ward_code="DERM",
-                now=later,
-            )
-        )
-        == "batch_expired"
-    )
+    assert refusal_code(lambda: dispense(D(1), ward_code="DERM", now=later)) == "batch_expired"
 
 
 @pytest.mark.django_db(transaction=True)

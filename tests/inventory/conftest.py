@@ -11,13 +11,10 @@ from corsia.drugs.models import ActiveIngredient, MedicinalProduct, Pack
 from corsia.inventory import services
 from corsia.inventory.models import CostCenter, StorageLocation
 from corsia.patients.models import Patient, Ward
-from corsia.testing.accounts import MakeUser
+from corsia.testing.accounts import role_user
 from corsia.testing.inventory import NOW, Load
 
-
-@pytest.fixture
-def pharmacist(make_user: MakeUser) -> User:
-    return make_user(Role.PHARMACIST)
+pharmacist = role_user(Role.PHARMACIST)
 
 
 @pytest.fixture

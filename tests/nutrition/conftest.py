@@ -8,23 +8,12 @@ import pytest
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
 from corsia.patients.models import Patient
-from corsia.testing.accounts import MakeUser
+from corsia.testing.accounts import MakeUser, role_user
 from corsia.testing.nutrition import adult_patient, neonate_patient
 
-
-@pytest.fixture
-def physician(make_user: MakeUser) -> User:
-    return make_user(Role.PHYSICIAN)
-
-
-@pytest.fixture
-def pharmacist(make_user: MakeUser) -> User:
-    return make_user(Role.PHARMACIST)
-
-
-@pytest.fixture
-def nurse(make_user: MakeUser) -> User:
-    return make_user(Role.NURSE)
+physician = role_user(Role.PHYSICIAN)
+pharmacist = role_user(Role.PHARMACIST)
+nurse = role_user(Role.NURSE)
 
 
 @pytest.fixture

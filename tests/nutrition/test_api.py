@@ -21,6 +21,8 @@ from django.test import Client
 
 from corsia.accounts.domain.roles import Role
 from corsia.nutrition.schemas import ADULT_EXAMPLE, NEONATE_EXAMPLE
+from corsia.testing.accounts import assert_permission_refused
+from corsia.testing.bad_input_corpus import MISSING, body_with
 
 ClientFor = Callable[[Role], Client]
 URL = "/api/v1/nutrition/preview"
@@ -87,20 +89,7 @@ def test_the_neonatal_example_per_kg(client_for: ClientFor) -> None:
 
 
 def _with(path: str, value: Any) -> dict[str, Any]:
-    body = copy.deepcopy(EXAMPLE)
-    target: Any = body
-    keys = path.split(".")
-    for key in keys[:-1]:
-        target = target[int(key)] if key.isdigit() else target[key]
-    last = keys[-1]
-    if value is _DROP:
-        del target[last]
-    else:
-        target[int(last) if last.isdigit() else last] = value
-    return body
-
-
-_DROP = object()
+    return body_with(EXAMPLE, path, value)
 
 
 @pytest.mark.parametrize(
@@ -108,9 +97,9 @@ _DROP = object()
     [
         ("patient.weight_kg", 0, "weight_out_of_range"),
         ("patient.weight_kg", -70, "weight_out_of_range"),
-        ("patient.weight_kg", _DROP, "weight_missing"),
+        ("patient.weight_kg", MISSING, "weight_missing"),
         ("patient.weight_kg", 1e308, "validation_failed"),
-        ("patient.age_years", _DROP, "age_missing"),
+        ("patient.age_years", MISSING, "age_missing"),
         ("patient.age_days", 10, "age_ambiguous"),
         ("patient.route", "intraosseous", "validation_failed"),
         ("patient.weight_measured_on", "2000-01-01", "weight_stale"),
@@ -162,10 +151,8 @@ def test_a_role_without_the_permission_gets_403_and_nothing_is_written(
     client_for: ClientFor, role: Role
 ) -> None:
     client = client_for(role)
-    before = _row_counts()
-    response = _post(client, EXAMPLE)
-    assert response.status_code == 403
-    assert response.json()["code"] == "permission_denied"
+    before = _row_counts()  # after signing in
+    assert_permission_refused(_post(client, EXAMPLE))
     assert _row_counts() == before
 
 

@@ -12,19 +12,12 @@ from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
 from corsia.patients.models import BedOrChair, Patient, Ward
 from corsia.prescribing.models import TherapyOrder
-from corsia.testing.accounts import MakeUser
+from corsia.testing.accounts import MakeUser, role_user
 from corsia.testing.patients import MakePatient, patient_registered
 from corsia.testing.prescribing import library_order
 
-
-@pytest.fixture
-def coordinator(make_user: MakeUser) -> User:
-    return make_user(Role.COORDINATOR)
-
-
-@pytest.fixture
-def physician(make_user: MakeUser) -> User:
-    return make_user(Role.PHYSICIAN)
+coordinator = role_user(Role.COORDINATOR)
+physician = role_user(Role.PHYSICIAN)
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ vincristine 1.4 × 1.791182 = 2.5077 mg, capped at 2 mg.
 
 from __future__ import annotations
 
-import copy
 import json
 from collections.abc import Callable
 from typing import Any
@@ -19,6 +18,8 @@ from django.test import Client
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
+from corsia.testing.accounts import assert_permission_refused
+from corsia.testing.bad_input_corpus import MISSING, body_with
 
 ClientFor = Callable[[Role], Client]
 
@@ -116,11 +117,8 @@ def test_a_role_without_the_permission_gets_403_and_nothing_is_written(
     client_for: ClientFor, role: Role
 ) -> None:
     client = client_for(role)
-    before = _row_counts()
-    response = _post(client, EXAMPLE)
-    assert response.status_code == 403
-    assert response["Content-Type"] == "application/problem+json"
-    assert response.json()["code"] == "permission_denied"
+    before = _row_counts()  # after signing in
+    assert_permission_refused(_post(client, EXAMPLE))
     assert _row_counts() == before
 
 
@@ -131,27 +129,8 @@ def test_anonymous_gets_401() -> None:
 
 
 def _with(path: str, value: Any) -> dict[str, Any]:
-    body = copy.deepcopy(EXAMPLE)
-    target: Any = body
-    parts = path.split(".")
-    for part in parts[:-1]:
-        target = target[int(part)] if part.isdigit() else target[part]
-    last = parts[-1]
-    if value is _DELETE:
-        del target[last]
-    elif last.isdigit():
-        target[int(last)] = value
-    else:
-        target[last] = value
-    return body
+    return body_with(EXAMPLE, path, value)
 
-
-class _Missing:
-    def __repr__(self) -> str:
-        return "<missing>"
-
-
-_DELETE = _Missing()
 
 # (what is changed, new value, field named in the problem, code)
 INVALID = [
@@ -178,7 +157,7 @@ INVALID = [
     # an AUC dose without renal function
     (
         "patient.serum_creatinine_mg_dl",
-        _DELETE,
+        MISSING,
         "patient.serum_creatinine_mg_dl",
         "renal_function_required",
     ),
@@ -191,7 +170,7 @@ INVALID = [
     # refused by the schema (pydantic) before the domain
     ("patient.sex", "X", "patient.sex", "validation_failed"),
     ("patient.weight_kg", "settanta", "patient.weight_kg", "validation_failed"),
-    ("patient.height_cm", _DELETE, "patient.height_cm", "validation_failed"),
+    ("patient.height_cm", MISSING, "patient.height_cm", "validation_failed"),
     ("bsa_formula", "boyd", "bsa_formula", "validation_failed"),
     ("components.0.unit", "mg/m²", "components.0.unit", "validation_failed"),
     ("components.0.drug", "", "components.0.drug", "validation_failed"),

@@ -53,6 +53,12 @@ def _reduce(actor: User, order: TherapyOrder, item: OrderItem, percent: int, rea
     )
 
 
+def _confirm(actor: User, order: TherapyOrder) -> TherapyOrder:
+    return services.order_transition(
+        actor=actor, workstation=None, order_id=order.pk, event="confirm"
+    )
+
+
 def _doses(order: TherapyOrder) -> list[tuple[int, str, Decimal]]:
     return [
         (i.day_of_cycle, i.ingredient.code, i.final_dose)
@@ -196,9 +202,7 @@ def test_a_nurse_cannot_confirm(
 ) -> None:
     order = _order(physician, patient, folfox)
     with pytest.raises(PermissionRefused):
-        services.order_transition(
-            actor=make_user(Role.NURSE), workstation=None, order_id=order.pk, event="confirm"
-        )
+        _confirm(make_user(Role.NURSE), order)
     order.refresh_from_db()
     assert order.state == "draft"
     assert not OrderTransition.objects.exists()
@@ -208,7 +212,7 @@ def test_the_prescriber_cannot_validate_their_own_order(
     physician: User, patient: Patient, folfox: RegimenVersion
 ) -> None:
     order = _order(physician, patient, folfox)
-    services.order_transition(actor=physician, workstation=None, order_id=order.pk, event="confirm")
+    _confirm(physician, order)
     services.order_transition(actor=physician, workstation=None, order_id=order.pk, event="send")
     with pytest.raises(PermissionRefused) as error:
         services.order_transition(
@@ -259,7 +263,7 @@ def test_stale_version_is_refused(
     physician: User, patient: Patient, folfox: RegimenVersion
 ) -> None:
     order = _order(physician, patient, folfox)
-    services.order_transition(actor=physician, workstation=None, order_id=order.pk, event="confirm")
+    _confirm(physician, order)
     with pytest.raises(StaleVersion):
         services.order_transition(
             actor=physician,
@@ -282,18 +286,14 @@ def test_weight_change_after_calculation_forces_recalculation(
         value=Decimal(71),
     )  # 80 -> 71 kg = -11.25 %
     with pytest.raises(ValidationFailed) as error:
-        services.order_transition(
-            actor=physician, workstation=None, order_id=order.pk, event="confirm"
-        )
+        _confirm(physician, order)
     assert error.value.code == "weight_changed_recalculate"
 
     order = services.order_recalculate(actor=physician, workstation=None, order_id=order.pk)
     # BSA = sqrt(180 x 71 / 3600) = sqrt(3.55) = 1.884144; oxaliplatin 85 x 1.884144 = 160.15
     assert order.bsa_m2 == Decimal("1.8841")
     assert order.items.get(ingredient__code="oxaliplatin").final_dose == Decimal("160.15")
-    order = services.order_transition(
-        actor=physician, workstation=None, order_id=order.pk, event="confirm"
-    )
+    order = _confirm(physician, order)
     assert order.state == "confirmed"
 
 
@@ -323,17 +323,13 @@ def test_cumulative_dose_blocks_until_overridden(
         blocked = order.items.filter(ingredient__code="doxorubicin", block_code__gt="")
         if cycle < 10:
             assert not blocked.exists(), cycle
-            services.order_transition(
-                actor=physician, workstation=None, order_id=order.pk, event="confirm"
-            )
+            _confirm(physician, order)
     last = orders[-1]
     blocked_item = last.items.filter(ingredient__code="doxorubicin").first()
     assert blocked_item is not None
     assert blocked_item.block_code == "cumulative_dose_exceeded"
     with pytest.raises(ValidationFailed) as error:
-        services.order_transition(
-            actor=physician, workstation=None, order_id=last.pk, event="confirm"
-        )
+        _confirm(physician, last)
     assert error.value.code == "order_blocked_by_limit"
 
     services.order_item_adjust(
@@ -345,9 +341,7 @@ def test_cumulative_dose_blocks_until_overridden(
         final_dose=blocked_item.calculated_dose,
         override_reason="FEVI conservata, cardioprotezione con dexrazoxano",
     )
-    last = services.order_transition(
-        actor=physician, workstation=None, order_id=last.pk, event="confirm"
-    )
+    last = _confirm(physician, last)
     assert last.state == "confirmed"
 
 
@@ -357,7 +351,7 @@ def test_duplicate_carries_reductions_and_recomputes(
     order = _order(physician, patient, folfox)
     oxali = order.items.get(ingredient__code="oxaliplatin")
     _reduce(physician, order, oxali, 20, "Neuropatia G2")
-    services.order_transition(actor=physician, workstation=None, order_id=order.pk, event="confirm")
+    _confirm(physician, order)
     services.measurement_record(
         actor=physician,
         workstation=None,
@@ -526,7 +520,7 @@ def test_signed_order_is_read_only_and_its_sheet_verifies(
     assert draft.value.code == "order_not_confirmed"
     assert not Document.objects.exists()
 
-    services.order_transition(actor=physician, workstation=None, order_id=order.pk, event="confirm")
+    _confirm(physician, order)
     order = services.order_sign(actor=physician, workstation=None, order_id=order.pk)
     assert order.signed_document_id is not None
     document = Document.objects.get(pk=order.signed_document_id)

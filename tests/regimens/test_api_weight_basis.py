@@ -4,7 +4,6 @@ fields are read and written; bad input is a 422 problem+json and nothing is save
 from __future__ import annotations
 
 import dataclasses
-import json
 from decimal import Decimal
 from typing import Any
 
@@ -14,16 +13,16 @@ from corsia.accounts.domain.roles import Role
 from corsia.audit.models import AuditEvent
 from corsia.regimens import selectors, services
 from corsia.regimens.domain.fhir import spec_to_plan_definition
-from corsia.regimens.domain.spec_codec import spec_to_dict
 from corsia.regimens.fhir_io import plan_definition_json
-from corsia.regimens.models import Regimen, RegimenComponent, RegimenVersion
-from corsia.testing.regimens import FLU_BU_INGREDIENTS, flu_bu_spec, make_ingredients
-
-
-def _document(**busulfan: Any) -> dict[str, Any]:
-    doc: dict[str, Any] = json.loads(json.dumps(spec_to_dict(flu_bu_spec())))
-    doc["components"][1].update(busulfan)
-    return doc
+from corsia.regimens.models import Regimen, RegimenComponent
+from corsia.testing.regimens import (
+    FLU_BU_INGREDIENTS,
+    flu_bu_document,
+    flu_bu_spec,
+    make_ingredients,
+    no_regimen_written,
+    regimen_save_refused,
+)
 
 
 def test_api_saves_and_reads_the_line_weight_basis(client_for) -> None:  # type: ignore[no-untyped-def]
@@ -31,7 +30,7 @@ def test_api_saves_and_reads_the_line_weight_basis(client_for) -> None:  # type:
     pharmacist = client_for(Role.PHARMACIST)
     saved = pharmacist.post(
         "/api/v1/regimens/",
-        {"document": _document(), "change_note": "busulfano RCP 4.2"},
+        {"document": flu_bu_document(), "change_note": "busulfano RCP 4.2"},
         content_type="application/json",
     )
     assert saved.status_code == 201, saved.content
@@ -53,7 +52,7 @@ def test_api_saves_and_reads_the_line_weight_basis(client_for) -> None:  # type:
     again = pharmacist.post(
         "/api/v1/regimens/",
         {
-            "document": _document(adjusted_weight_factor="0.4"),
+            "document": flu_bu_document(adjusted_weight_factor="0.4"),
             "expected_version": regimen.version,
             "change_note": "protocollo del centro",
         },
@@ -89,22 +88,16 @@ def test_api_bad_weight_basis_input_is_422_and_nothing_is_saved(  # type: ignore
     make_ingredients(FLU_BU_INGREDIENTS)
     pharmacist = client_for(Role.PHARMACIST)
     audits = AuditEvent.objects.count()  # after signing in
-    refused = pharmacist.post(
-        "/api/v1/regimens/", {"document": _document(**changes)}, content_type="application/json"
-    )
-    assert refused.status_code == 422, refused.content
-    assert refused["Content-Type"].startswith("application/problem+json")
-    assert refused.json()["field"] == field
-    assert not Regimen.objects.exists()
-    assert not RegimenVersion.objects.exists()
-    assert AuditEvent.objects.count() == audits
+    refused = regimen_save_refused(pharmacist, flu_bu_document(**changes))
+    assert refused["field"] == field
+    no_regimen_written(audits)
 
 
 def test_api_save_needs_the_manage_permission(client_for) -> None:  # type: ignore[no-untyped-def]
     make_ingredients(FLU_BU_INGREDIENTS)
     nurse = client_for(Role.NURSE)
     refused = nurse.post(
-        "/api/v1/regimens/", {"document": _document()}, content_type="application/json"
+        "/api/v1/regimens/", {"document": flu_bu_document()}, content_type="application/json"
     )
     assert refused.status_code == 403
     assert not Regimen.objects.exists()

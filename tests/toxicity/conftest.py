@@ -5,11 +5,9 @@ from __future__ import annotations
 import pytest
 
 from corsia.accounts.domain.roles import Role
-from corsia.accounts.models import User
 from corsia.drugs.models import ActiveIngredient
-from corsia.patients.models import Patient
-from corsia.testing.accounts import MakeUser
-from corsia.testing.patients import patient_registered
+from corsia.testing.accounts import role_user
+from corsia.testing.patients import registered_patient
 
 
 @pytest.fixture
@@ -18,19 +16,9 @@ def ctcae_terms(ctcae_reference: None) -> None:
     corsia.testing.reference)."""
 
 
-@pytest.fixture
-def physician(make_user: MakeUser) -> User:
-    return make_user(Role.PHYSICIAN)
-
-
-@pytest.fixture
-def nurse(make_user: MakeUser) -> User:
-    return make_user(Role.NURSE)
-
-
-@pytest.fixture
-def patient(make_user: MakeUser) -> Patient:
-    return patient_registered(make_user(Role.COORDINATOR))
+physician = role_user(Role.PHYSICIAN)
+nurse = role_user(Role.NURSE)
+patient = registered_patient()
 
 
 @pytest.fixture

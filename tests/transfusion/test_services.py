@@ -85,32 +85,28 @@ def test_same_person_as_second_operator_refused(make_user: MakeUser) -> None:
     assert _refused(s, s.codes, second=clerk) == "second_operator_not_allowed"
 
 
-def test_incompatible_group_refused_at_issue(make_user: MakeUser) -> None:
+@pytest.mark.parametrize(
+    ("scanned", "code"),
+    [
+        ({"group": "B+"}, "group_incompatible"),  # the request is for an A+ patient
+        ({"expires": timedelta(hours=-1)}, "bag_expired"),  # an hour ago
+        ({"product": "E9001V00"}, "treatment_missing"),  # not irradiated
+    ],
+)
+def test_a_wrong_bag_is_refused_at_issue(
+    make_user: MakeUser, scanned: dict[str, Any], code: str
+) -> None:
     s = transfusion_ready(make_user)
+    if "expires" in scanned:
+        scanned = {"expires": timezone.now() + scanned["expires"]}
     with pytest.raises(ValidationFailed) as refusal:
         services.bag_issue(
             actor=s.physician,
             workstation=None,
             request_id=s.request.pk,
-            scans=bag_barcodes("A999926000041", group="B+"),
+            scans=bag_barcodes("A999926000041", **scanned),
         )
-    assert refusal.value.code == "group_incompatible"
-    with pytest.raises(ValidationFailed) as expired:
-        services.bag_issue(
-            actor=s.physician,
-            workstation=None,
-            request_id=s.request.pk,
-            scans=bag_barcodes("A999926000041", expires=timezone.now() - timedelta(hours=1)),
-        )
-    assert expired.value.code == "bag_expired"
-    with pytest.raises(ValidationFailed) as untreated:
-        services.bag_issue(
-            actor=s.physician,
-            workstation=None,
-            request_id=s.request.pk,
-            scans=bag_barcodes("A999926000041", product="E9001V00"),
-        )
-    assert untreated.value.code == "treatment_missing"
+    assert refusal.value.code == code
 
 
 def test_the_right_bag_transfused_then_never_again(make_user: MakeUser) -> None:
@@ -185,25 +181,21 @@ def test_group_needs_two_samples(make_user: MakeUser) -> None:
     physician = make_user(Role.PHYSICIAN)
     patient = patient_registered(physician)
     now = timezone.now()
-    services.blood_group_record(
-        actor=physician,
-        workstation=None,
-        patient_id=patient.pk,
-        abo="O",
-        rhd="neg",
-        sample="T1",
-        collected_at=now - timedelta(hours=3),
-    )
-    with pytest.raises(ValidationFailed) as same:
-        services.blood_group_record(
+
+    def typed(sample: str, hours_ago: int) -> object:
+        return services.blood_group_record(
             actor=physician,
             workstation=None,
             patient_id=patient.pk,
             abo="O",
             rhd="neg",
-            sample="T1",
-            collected_at=now - timedelta(hours=1),
+            sample=sample,
+            collected_at=now - timedelta(hours=hours_ago),
         )
+
+    typed("T1", 3)
+    with pytest.raises(ValidationFailed) as same:
+        typed("T1", 1)  # the same sample again: no second determination
     assert same.value.code == "same_sample"
     request = red_cells_requested(physician, patient)
     with pytest.raises(ConflictError) as unconfirmed:

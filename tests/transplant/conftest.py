@@ -7,23 +7,12 @@ import pytest
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
 from corsia.patients.models import Patient
-from corsia.testing.accounts import MakeUser
+from corsia.testing.accounts import role_user
 from corsia.testing.patients import patient_registered
 
-
-@pytest.fixture
-def physician(make_user: MakeUser) -> User:
-    return make_user(Role.PHYSICIAN)
-
-
-@pytest.fixture
-def nurse(make_user: MakeUser) -> User:
-    return make_user(Role.NURSE)
-
-
-@pytest.fixture
-def coordinator(make_user: MakeUser) -> User:
-    return make_user(Role.COORDINATOR)
+physician = role_user(Role.PHYSICIAN)
+nurse = role_user(Role.NURSE)
+coordinator = role_user(Role.COORDINATOR)
 
 
 @pytest.fixture

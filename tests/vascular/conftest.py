@@ -2,26 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
-
 from corsia.accounts.domain.roles import Role
-from corsia.accounts.models import User
-from corsia.nursing.services import scales_reference_load
-from corsia.patients.models import Patient
-from corsia.testing.accounts import MakeUser
-from corsia.testing.patients import patient_registered
+from corsia.testing.accounts import role_user
+from corsia.testing.nursing import shipped_scales
+from corsia.testing.patients import registered_patient
 
-
-@pytest.fixture
-def scales(db: None) -> None:
-    scales_reference_load()
-
-
-@pytest.fixture
-def nurse(make_user: MakeUser) -> User:
-    return make_user(Role.NURSE)
-
-
-@pytest.fixture
-def patient(make_user: MakeUser) -> Patient:
-    return patient_registered(make_user(Role.COORDINATOR))
+scales = shipped_scales()
+nurse = role_user(Role.NURSE)
+patient = registered_patient()

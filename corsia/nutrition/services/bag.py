@@ -1,6 +1,6 @@
 """The bag's closed loop after validation: compounded and weighed in the pharmacy (the
 gravimetric check), checked out to the ward (its label scanned); the bedside start and
-end are in ``bedside.py``, which shares the label's scan checks here.
+end are in ``bedside.py``; the label's scan checks both use are in ``common.py``.
 
 A weighing out of tolerance is kept (who, when, where, measured, expected, deviation)
 and then refused (``gravimetric_out_of_tolerance``): the bag stays unprepared. Every other
@@ -8,7 +8,6 @@ refusal writes nothing."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -18,35 +17,33 @@ from django.utils import timezone
 
 from corsia.audit.services import audit_record
 from corsia.core.actors import User, Workstation, require_permission, workstation_label
-from corsia.core.domain.errors import ConflictError, NotFound, ValidationFailed
-from corsia.core.domain.text import has_unsafe_characters
+from corsia.core.domain.errors import ConflictError, ValidationFailed
 from corsia.nutrition import audit_events as events
 from corsia.nutrition import reference
-from corsia.nutrition.domain.bag_scan import order_id_from_payload
 from corsia.nutrition.domain.gravimetric import (
     BagPart,
     BagWeighing,
     bag_weighing,
     expected_net_weight,
 )
-from corsia.nutrition.domain.label import bag_expiry
 from corsia.nutrition.models import BagWeighing as WeighingRow
 from corsia.nutrition.models import NutritionOrder, OrderState
 from corsia.nutrition.permissions import PREPARE
 from corsia.nutrition.selectors import order_assessment
-from corsia.nutrition.services.common import ensure_state, order_for_update, snapshot
-
-MAX_SCAN = 64
+from corsia.nutrition.services.common import (
+    bag_expiry_checked,
+    bag_prepared_checked,
+    ensure_state,
+    order_for_update,
+    scanned_bag,
+    snapshot,
+)
 
 
 def tolerance_percent() -> Decimal:
     """± % (inclusive) on the expected net weight:
     ``CORSIA_NUTRITION_GRAVIMETRIC_TOLERANCE_PERCENT``."""
     return Decimal(str(getattr(settings, "CORSIA_NUTRITION_GRAVIMETRIC_TOLERANCE_PERCENT", "5")))
-
-
-def stability_hours() -> int:
-    return int(getattr(settings, "CORSIA_NUTRITION_STABILITY_HOURS", 24))
 
 
 def bag_parts(order: NutritionOrder) -> list[BagPart]:
@@ -141,68 +138,19 @@ def order_prepare(
     return order
 
 
-# --- scans ---------------------------------------------------------------------------------
-
-
-def _scan(raw: str, field: str) -> str:
-    text = (raw or "").strip()
-    if not text or has_unsafe_characters(text) or len(text) > MAX_SCAN:
-        raise ValidationFailed(
-            "Lettura non valida: ripeti la scansione.", code="scan_malformed", field=field
-        )
-    return text
-
-
-def _bag(actor: User, raw: str) -> NutritionOrder:
-    """The order a scanned label names, locked; refusals name the label."""
-    order_id = order_id_from_payload(_scan(raw, "label"))
-    if order_id is None:
-        raise ValidationFailed(
-            "L'etichetta letta non è di una sacca NPT.", code="label_unreadable", field="label"
-        )
-    try:
-        return order_for_update(actor=actor, order_id=order_id)
-    except NotFound:
-        raise ValidationFailed(
-            "Nessuna sacca NPT con questa etichetta.", code="bag_unknown", field="label"
-        ) from None
-
-
-def _expiry_checked(order: NutritionOrder, now: datetime) -> None:
-    assert order.prepared_at is not None
-    expires = bag_expiry(order.prepared_at, stability_hours())
-    if now > expires:
-        raise ValidationFailed(
-            f"Sacca scaduta il {timezone.localtime(expires):%d/%m/%Y %H:%M}: non si usa.",
-            code="bag_expired",
-            field="label",
-            details={"expired_at": expires.isoformat()},
-        )
-
-
-def _prepared(order: NutritionOrder) -> None:
-    if order.state != OrderState.PREPARED:
-        raise ValidationFailed(
-            f"La sacca è «{OrderState(order.state).label}»: non è una sacca allestita da avviare.",
-            code="bag_not_prepared",
-            field="label",
-            details={"state": order.state},
-        )
-
-
 def order_check_out(*, actor: User, workstation: Workstation, label: str) -> NutritionOrder:
     """The compounded bag leaves the pharmacy for the ward: its label scanned."""
     require_permission(actor, PREPARE)
     with transaction.atomic():
-        order = _bag(actor, label)
-        _prepared(order)
+        order = scanned_bag(actor, label)
+        bag_prepared_checked(order)
         if order.checked_out_at is not None:
             raise ConflictError(
                 "La sacca è già stata consegnata al reparto.",
                 code="bag_already_checked_out",
             )
         now = timezone.now()
-        _expiry_checked(order, now)
+        bag_expiry_checked(order, now)
         before = snapshot(order)
         order.checked_out_at = now
         order.checked_out_by = actor

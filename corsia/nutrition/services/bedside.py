@@ -29,8 +29,16 @@ from corsia.nutrition.domain.label import label_rate
 from corsia.nutrition.models import BedsideScan, NutritionOrder, OrderState, ScanKind, ScanOutcome
 from corsia.nutrition.permissions import ADMINISTER
 from corsia.nutrition.selectors import plan_entry
-from corsia.nutrition.services.bag import MAX_SCAN, _bag, _expiry_checked, _prepared
-from corsia.nutrition.services.common import ensure_state, order_for_update, snapshot
+from corsia.nutrition.services.common import (
+    MAX_SCAN,
+    bag_expiry_checked,
+    bag_prepared_checked,
+    ensure_state,
+    order_for_update,
+    scan_text,
+    scanned_bag,
+    snapshot,
+)
 from corsia.patients.domain.wristband import mrn_from_payload
 from corsia.patients.selectors import patient_by_mrn, patient_get
 
@@ -61,11 +69,7 @@ def _rate(value: Decimal | None) -> Decimal:
 def _wristband_checked(actor: User, patient_id: int, raw: str) -> str:
     """The wristband scanned must be this patient's (a merged duplicate's names the
     survivor)."""
-    text = (raw or "").strip()
-    if not text or has_unsafe_characters(text) or len(text) > MAX_SCAN:
-        raise ValidationFailed(
-            "Lettura non valida: ripeti la scansione.", code="scan_malformed", field="wristband"
-        )
+    text = scan_text(raw, "wristband")
     mrn = mrn_from_payload(text)
     if mrn is None:
         raise ValidationFailed(
@@ -229,7 +233,7 @@ def _administer(
 ) -> NutritionOrder:
     with transaction.atomic():
         scanned_wristband = _wristband_checked(actor, start.patient_id, start.wristband)
-        order = _bag(actor, start.label)
+        order = scanned_bag(actor, start.label)
         if order_id is not None and order.pk != order_id:
             raise ValidationFailed(
                 "L'etichetta letta è di un'altra sacca.", code="bag_wrong_order", field="label"
@@ -240,7 +244,7 @@ def _administer(
                 code="bag_wrong_patient",
                 field="label",
             )
-        _prepared(order)
+        bag_prepared_checked(order)
         if order.checked_out_at is None:
             raise ValidationFailed(
                 "La sacca non risulta consegnata dalla Farmacia al reparto.",
@@ -248,7 +252,7 @@ def _administer(
                 field="label",
             )
         now = timezone.now()
-        _expiry_checked(order, now)
+        bag_expiry_checked(order, now)
         rate = _rate(start.rate_ml_h)
         label_rate_ml_h = _rate_checked(order, rate)
         if expected_version is not None:

@@ -1,6 +1,6 @@
 """What every act on an order shares: the order locked for the act, clean text, the
 patient's weight and age from the chart, the bag computed from the lines, the snapshot
-written in the audit trail."""
+written in the audit trail, a bag's label scanned and checked (prepared, not expired)."""
 
 from __future__ import annotations
 
@@ -10,14 +10,17 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 
 from corsia.core.actors import User
 from corsia.core.domain.errors import ConflictError, NotFound, ValidationFailed
 from corsia.core.domain.text import has_unsafe_characters
 from corsia.nutrition import reference
+from corsia.nutrition.domain.bag_scan import order_id_from_payload
 from corsia.nutrition.domain.checks import Assessment, Patient, Route, assess
 from corsia.nutrition.domain.composition import Item, Unit
+from corsia.nutrition.domain.label import bag_expiry
 from corsia.nutrition.domain.limits import NEONATAL_DAYS
 from corsia.nutrition.models import AgeGroup, NutritionOrder, OrderState
 from corsia.nutrition.selectors import nutrition_settings
@@ -26,6 +29,7 @@ from corsia.prescribing.dosing_basis import latest_measures
 
 MAX_TEXT = 2000
 MAX_LINES = 40
+MAX_SCAN = 64  # characters of a scanner read (a label or a wristband)
 ADULT_DAYS = Decimal(18) * Decimal("365.25")
 
 
@@ -179,3 +183,60 @@ def snapshot(order: NutritionOrder) -> dict[str, Any]:
         "blocked": order.blocked,
         "version": order.version,
     }
+
+
+# --- a bag's label scanned (the pharmacy's check-out, the bedside start) -----------------
+
+
+def stability_hours() -> int:
+    return int(getattr(settings, "CORSIA_NUTRITION_STABILITY_HOURS", 24))
+
+
+def scan_text(raw: str, field: str) -> str:
+    """A scanner's read, trimmed: empty, with control characters or over ``MAX_SCAN``
+    characters is refused (``scan_malformed``, on ``field``)."""
+    text = (raw or "").strip()
+    if not text or has_unsafe_characters(text) or len(text) > MAX_SCAN:
+        raise ValidationFailed(
+            "Lettura non valida: ripeti la scansione.", code="scan_malformed", field=field
+        )
+    return text
+
+
+def scanned_bag(actor: User, raw: str) -> NutritionOrder:
+    """The order a scanned label names, locked; refusals name the label."""
+    order_id = order_id_from_payload(scan_text(raw, "label"))
+    if order_id is None:
+        raise ValidationFailed(
+            "L'etichetta letta non è di una sacca NPT.", code="label_unreadable", field="label"
+        )
+    try:
+        return order_for_update(actor=actor, order_id=order_id)
+    except NotFound:
+        raise ValidationFailed(
+            "Nessuna sacca NPT con questa etichetta.", code="bag_unknown", field="label"
+        ) from None
+
+
+def bag_expiry_checked(order: NutritionOrder, now: datetime) -> None:
+    """A bag past its stability (from its preparation) is refused: ``bag_expired``."""
+    assert order.prepared_at is not None
+    expires = bag_expiry(order.prepared_at, stability_hours())
+    if now > expires:
+        raise ValidationFailed(
+            f"Sacca scaduta il {timezone.localtime(expires):%d/%m/%Y %H:%M}: non si usa.",
+            code="bag_expired",
+            field="label",
+            details={"expired_at": expires.isoformat()},
+        )
+
+
+def bag_prepared_checked(order: NutritionOrder) -> None:
+    """Only a compounded (prepared) bag leaves the pharmacy or starts: ``bag_not_prepared``."""
+    if order.state != OrderState.PREPARED:
+        raise ValidationFailed(
+            f"La sacca è «{OrderState(order.state).label}»: non è una sacca allestita da avviare.",
+            code="bag_not_prepared",
+            field="label",
+            details={"state": order.state},
+        )

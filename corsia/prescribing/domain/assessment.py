@@ -119,6 +119,37 @@ def _weight_for(
     return adjusted_body_weight(weight_kg=patient.weight_kg, ideal=ideal, factor=factor), basis
 
 
+def _dosing_weight(
+    weight: Step,
+    applied: WeightBasis,
+    *,
+    formula: str,
+    expression: str,
+    code: str,
+    because: str,
+    dosed: str,
+    source: str,
+) -> tuple[Step, DoseWarning | None]:
+    """The "Peso per il dosaggio" step over ``weight`` (its child when a basis other
+    than the actual weight was applied) and, then, the warning that says so:
+    "<because>: <dosed> sul <expression> (<kg> kg) come da <source>." Shared by the
+    order's dosing weight (the policy's basis) and a line's own basis (the regimen's)."""
+    step = Step(
+        label="Peso per il dosaggio",
+        formula=formula,
+        expression=expression,
+        value=weight.value,
+        unit="kg",
+        children=(weight,) if applied is not WeightBasis.ACTUAL else (),
+    )
+    if applied is WeightBasis.ACTUAL:
+        return step, None
+    return step, DoseWarning(
+        code,
+        f"{because}: {dosed} sul {expression} ({step.display_value} kg) come da {source}.",
+    )
+
+
 def assess_patient(
     patient: PatientMeasures,
     policy: DosingPolicy,
@@ -144,23 +175,18 @@ def assess_patient(
     weight, applied_basis = _weight_for(
         policy.obese_weight_basis, patient, obese=obese, ideal=ideal
     )
-    dosing_weight = Step(
-        label="Peso per il dosaggio",
+    dosing_weight, applied_warning = _dosing_weight(
+        weight,
+        applied_basis,
         formula="secondo la politica di dosaggio",
         expression=WEIGHT_BASIS_LABELS[applied_basis],
-        value=weight.value,
-        unit="kg",
-        children=(weight,) if applied_basis is not WeightBasis.ACTUAL else (),
+        code="obese_weight_applied",
+        because=f"BMI {bmi_step.display_value} ≥ {policy.obesity_bmi_threshold}",
+        dosed="dosaggio",
+        source="politica",
     )
-    if applied_basis is not WeightBasis.ACTUAL:
-        warnings.append(
-            DoseWarning(
-                "obese_weight_applied",
-                f"BMI {bmi_step.display_value} ≥ {policy.obesity_bmi_threshold}: dosaggio sul "
-                f"{WEIGHT_BASIS_LABELS[applied_basis]} ({dosing_weight.display_value} kg) "
-                "come da politica.",
-            )
-        )
+    if applied_warning is not None:
+        warnings.append(applied_warning)
 
     bsa_step = bsa(policy.bsa_formula, height_cm=patient.height_cm, weight_kg=weight.value)
     if policy.bsa_decimals is not None:
@@ -333,23 +359,21 @@ def line_weight(
     shown_factor = used_factor if applied is WeightBasis.ADJUSTED else None
     if shown_factor is not None:
         label = f"{label} (fattore {format_input(shown_factor)})"
-    step = Step(
-        label="Peso per il dosaggio",
+    step, applied_warning = _dosing_weight(
+        weight,
+        applied,
         formula="secondo lo schema (riga)",
         expression=label,
-        value=weight.value,
-        unit="kg",
-        children=(weight,) if applied is not WeightBasis.ACTUAL else (),
+        code="line_weight_basis_applied",
+        because=(
+            f"{drug + ': ' if drug else ''}BMI {body.bmi.display_value} ≥ "
+            f"{body.policy.obesity_bmi_threshold}"
+        ),
+        dosed="dose per kg",
+        source="schema",
     )
-    if applied is not WeightBasis.ACTUAL:
-        warnings.append(
-            DoseWarning(
-                "line_weight_basis_applied",
-                f"{drug + ': ' if drug else ''}BMI {body.bmi.display_value} ≥ "
-                f"{body.policy.obesity_bmi_threshold}: dose per kg sul {label} "
-                f"({step.display_value} kg) come da schema.",
-            )
-        )
+    if applied_warning is not None:
+        warnings.append(applied_warning)
     return LineWeight(
         step=step, basis=applied, factor=shown_factor, own=True, warnings=tuple(warnings)
     )

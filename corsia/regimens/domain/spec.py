@@ -92,6 +92,47 @@ ABSOLUTE_UNIT: dict[str, str] = {
 }
 
 
+# The largest dose a regimen line may carry, per dose unit (age-band doses included). Not a
+# clinical limit (a drug's own limits are checked when prescribing: ``max_dose``, the drug
+# archive): a ceiling above every published dose, with margin, so that a slip of orders of
+# magnitude (1e308, a mg dose typed as mcg) is refused, naming the field, when the regimen
+# is written, and never reaches the database's columns (12 digits, 4 decimals). The largest
+# doses each one covers:
+DOSE_CEILING: dict[str, Decimal] = {
+    # treosulfan 14 g/m² a day (FLU-TREO), methotrexate 12 g/m² (MAP): the largest per m²
+    "mg/m2": Decimal(20000),
+    "g/m2": Decimal(20),
+    # small doses by nature: dactinomycin 1500 mcg/m²; 20000 mcg/m² = 20 mg/m²
+    "mcg/m2": Decimal(20000),
+    # interferon alfa-2b 20 MUI/m² (high-dose adjuvant); asparaginase 5000-25000 UI/m²
+    "UI/m2": Decimal(30_000_000),
+    "U/m2": Decimal(30_000_000),
+    # immunoglobulin up to 2 g/kg; cyclophosphamide 60 mg/kg (BU-CY)
+    "mg/kg": Decimal(2000),
+    # plerixafor 240 mcg/kg; dactinomycin 45 mcg/kg
+    "mcg/kg": Decimal(1000),
+    # aldesleukin high-dose 600000-720000 UI/kg
+    "UI/kg": Decimal(1_000_000),
+    # 100 g: a day of immunoglobulin 1 g/kg for a 100 kg adult; no flat dose is larger
+    "mg": Decimal(100_000),
+    "g": Decimal(100),
+    # filgrastim 480 mcg; 100000 mcg = 100 mg, a dose written in mg
+    "mcg": Decimal(100_000),
+    # interferon / aldesleukin in millions of units (18 MUI), heparin 25000 UI
+    "UI": Decimal(50_000_000),
+    "U": Decimal(50_000_000),
+    # 10 L in one line: hyperhydration is 3000 mL a day (MAP)
+    "mL": Decimal(10_000),
+    # carboplatin AUC 4-7.5; high-dose (transplant) carboplatin AUC 7-8 a day
+    "AUC": Decimal(30),
+}
+# The decimals the database keeps of a dose, a maximum dose and a concentration: a value
+# with more would be rounded silently (1e-308 to 0), so it is refused instead.
+DOSE_DECIMALS = 4
+# mg/mL of a line's final concentration: more than 1 g in each mL is no solution.
+CONCENTRATION_CEILING_MG_ML = Decimal(1000)
+
+
 class ComponentRole(LabelledCode):
     ANTINEOPLASTIC = "antineoplastic", "Antiblastico"
     PREMEDICATION = "premedication", "Premedicazione"
@@ -303,6 +344,9 @@ class RegimenSpec:
 
 __all__ = [
     "ABSOLUTE_UNIT",
+    "CONCENTRATION_CEILING_MG_ML",
+    "DOSE_CEILING",
+    "DOSE_DECIMALS",
     "DOSE_UNITS",
     "AgeBand",
     "Calculation",

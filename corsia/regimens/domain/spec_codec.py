@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from corsia.core.domain.errors import ValidationFailed
+from corsia.core.domain.text import has_unsafe_characters
 from corsia.drugs.domain.formulation import Formulation
 from corsia.regimens.domain.spec import (
     DOSING_CHOICE_FIELDS,
@@ -160,6 +161,14 @@ class _Reader:
         value = self.raw(key, default)
         if not isinstance(value, str):
             raise self._fail(key, "atteso un testo")
+        if has_unsafe_characters(value):
+            # a NUL byte (PostgreSQL keeps none in text) or a lone surrogate, e.g. the
+            # editor's JSON "\u0000", which no check of the raw form field sees
+            raise ValidationFailed(
+                f"{self._field(key)}: il testo contiene caratteri non ammessi.",
+                code="invalid_characters",
+                field=self._field(key),
+            )
         return value.strip()
 
     def integer(self, key: str, default: Any = ...) -> Any:

@@ -12,6 +12,10 @@ from decimal import Decimal
 
 from corsia.core.domain.errors import ValidationFailed
 from corsia.regimens.domain.spec import (
+    ABSOLUTE_UNIT,
+    CONCENTRATION_CEILING_MG_ML,
+    DOSE_CEILING,
+    DOSE_DECIMALS,
     DOSE_UNITS,
     Calculation,
     Component,
@@ -150,10 +154,19 @@ def validate_structure(spec: RegimenSpec) -> list[Problem]:
                 "auc_not_carboplatin",
                 "Il dosaggio per AUC (formula di Calvert) vale solo per il carboplatino.",
             )
+        _check_amount(f"{path}.dose", c.dose, c.dose_unit, add)
         if c.max_dose is not None and c.max_dose <= 0:
             add(f"{path}.max_dose", "not_positive", "La dose massima deve essere > 0.")
+        _check_amount(f"{path}.max_dose", c.max_dose, ABSOLUTE_UNIT.get(c.dose_unit), add)
         if c.concentration_mg_ml is not None and c.concentration_mg_ml <= 0:
             add(f"{path}.concentration_mg_ml", "not_positive", "La concentrazione deve essere > 0.")
+        _check_amount(
+            f"{path}.concentration_mg_ml",
+            c.concentration_mg_ml,
+            "mg/mL",
+            add,
+            ceiling=CONCENTRATION_CEILING_MG_ML,
+        )
         for name in ("duration_minutes", "interval_after_minutes", "observation_minutes"):
             value = getattr(c, name)
             if value is not None and value < 0:
@@ -189,6 +202,36 @@ def validate_structure(spec: RegimenSpec) -> list[Problem]:
     return problems
 
 
+def _thousands(value: Decimal) -> str:
+    """20000 → 20.000 (Italian thousands separator)."""
+    return f"{value:,f}".replace(",", ".")
+
+
+def _check_amount(
+    path: str,
+    value: Decimal | None,
+    unit: str | None,
+    add: Callable[[str, str, str], None],
+    *,
+    ceiling: Decimal | None = None,
+) -> None:
+    """A dose (or maximum dose, or concentration) within its unit's ceiling
+    (``DOSE_CEILING``: ``dose_out_of_range``) and with at most ``DOSE_DECIMALS`` decimals
+    (``too_many_decimals``). Not positive and unknown units are other problems."""
+    if value is None or not value.is_finite() or value <= 0:
+        return
+    top = ceiling if ceiling is not None else DOSE_CEILING.get(unit or "")
+    if top is not None and value > top:
+        add(
+            path,
+            "dose_out_of_range",
+            f"Valore oltre il massimo ammesso per {unit} ({_thousands(top)}): "
+            "controlla unità e zeri.",
+        )
+    elif value != value.quantize(Decimal(1).scaleb(-DOSE_DECIMALS)):
+        add(path, "too_many_decimals", f"Al massimo {DOSE_DECIMALS} decimali.")
+
+
 def _check_age_bands(c: Component, path: str, add: Callable[[str, str, str], None]) -> None:
     """Age bands: flat doses, from 0 years, contiguous, the last one open-ended."""
     if c.calculation is not Calculation.FLAT:
@@ -208,6 +251,7 @@ def _check_age_bands(c: Component, path: str, add: Callable[[str, str, str], Non
             )
         if not _positive(band.dose):
             add(f"{where}.dose", "not_positive", "La dose deve essere > 0.")
+        _check_amount(f"{where}.dose", band.dose, c.dose_unit, add)
         last = index == len(c.age_bands) - 1
         if band.to_years is None:
             if not last:
