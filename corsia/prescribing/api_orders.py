@@ -63,6 +63,10 @@ class ItemOut(Schema):
     duration_minutes: int | None
     validated: bool
     warnings: list[dict[str, str]]
+    # times a day the final dose (per administration) is taken: oral lines (else 1)
+    administrations_per_day: int
+    # an oral line's tablets per administration: [{"strength_mg", "count"}] (empty: none)
+    tablets_per_dose: list[dict[str, Any]]
 
 
 class OrderOut(Schema):
@@ -130,6 +134,8 @@ def _item(item: OrderItem) -> ItemOut:
         duration_minutes=item.duration_minutes,
         validated=services.order_item_is_validated(item),
         warnings=item.warnings,
+        administrations_per_day=item.administrations_per_day,
+        tablets_per_dose=list((item.tablets or {}).get("per_dose", [])),
     )
 
 
@@ -282,6 +288,45 @@ def order_sign(request: HttpRequest, order_id: int, payload: SignIn) -> OrderOut
 @api_perm(services.VIEW)
 def order_get(request: HttpRequest, order_id: int) -> OrderOut:
     return _read(request, order_id)
+
+
+class TabletSupplyOut(Schema):
+    ingredient: str
+    strength_mg: Decimal
+    tablets: int = Field(description="tablets of this strength for the whole cycle")
+    first_day: IsoDate
+    last_day: IsoDate
+    days: int
+    most_per_day: int
+
+
+class OralSupplyOut(Schema):
+    order_id: int
+    patient_id: int
+    state: str
+    cycle_number: int
+    supply: list[TabletSupplyOut]
+    without_tablets: list[str] = Field(
+        description="oral drugs with no tablet or capsule strength in the archive"
+    )
+
+
+@router.get("/{order_id}/oral-supply", response=OralSupplyOut)
+@api_perm(services.VIEW)
+def order_oral_supply(request: HttpRequest, order_id: int) -> OralSupplyOut:
+    """The tablets the order's oral lines need over the cycle, per drug and strength
+    (tablets per administration × administrations a day × days): what the pharmacy
+    dispenses. E.g. capecitabine 2,500 mg twice a day, days 1-14, as 5 × 500 mg:
+    140 tablets of 500 mg."""
+    supply = selectors.order_oral_supply(**reading(request), order_id=order_id)
+    return OralSupplyOut(
+        order_id=supply.order_id,
+        patient_id=supply.patient_id,
+        state=supply.state,
+        cycle_number=supply.cycle_number,
+        supply=[TabletSupplyOut(**vars(s)) for s in supply.supply],
+        without_tablets=list(supply.without_tablets),
+    )
 
 
 def _takes_order_decisions(request: HttpRequest) -> None:

@@ -232,7 +232,7 @@ def patient_dose_events(
     if order is not None:
         committed = committed.exclude(order_id=order.pk)
     for item in committed:
-        amount = remainder(item, item.final_dose)
+        amount = remainder(item, item.final_dose * item.administrations_per_day)
         if amount:
             result.append(_line_event(item.order, item, amount, Source.COMMITTED))
     for prior in current_prior_doses(patient_id=patient_id).filter(ingredient__code__in=codes):
@@ -251,7 +251,8 @@ def patient_dose_events(
         for item in order.items.filter(
             status=ItemStatus.ACTIVE, ingredient__code__in=codes
         ).select_related("ingredient"):
-            amount = remainder(item, proposed.get(item.pk, item.final_dose))
+            per_day = item.administrations_per_day
+            amount = remainder(item, proposed.get(item.pk, item.final_dose) * per_day)
             if amount:
                 result.append(_line_event(order, item, amount, Source.THIS_ORDER))
     return result

@@ -298,6 +298,12 @@ class OrderItem(models.Model):
     provenance = models.TextField(blank=True)
     warnings = models.JSONField(default=list)
     tablets = models.JSONField(default=dict, blank=True)
+    # times a day the final dose (per administration) is taken, from the regimen line: an
+    # oral line only (regimens' spec.Component); the tablets of a cycle and the cumulative
+    # dose count each administration
+    administrations_per_day = models.PositiveSmallIntegerField(
+        _("somministrazioni al giorno"), default=1, db_default=1
+    )
     # the physician's choice among originator and biosimilars (None: the pharmacy chooses)
     product = models.ForeignKey(
         "drugs.MedicinalProduct",
@@ -319,6 +325,10 @@ class OrderItem(models.Model):
         default_permissions = ()
         constraints = [
             models.CheckConstraint(condition=models.Q(final_dose__gt=0), name="item_final_pos"),
+            models.CheckConstraint(
+                condition=models.Q(administrations_per_day__gte=1, administrations_per_day__lte=6),
+                name="item_administrations_per_day_range",
+            ),
             models.CheckConstraint(
                 condition=models.Q(reduction_percent__gte=0, reduction_percent__lt=100),
                 name="item_reduction_range",

@@ -22,6 +22,7 @@ from corsia.patients.scope import PHARMACY as PHARMACY_ROLE
 from corsia.patients.scope import scoped_to_patients
 from corsia.patients.selectors import hidden_stays_q
 from corsia.prescribing.domain.infusion import carrier_of
+from corsia.prescribing.domain.oral_supply import OralLine, TabletSupply, cycle_supply
 from corsia.prescribing.domain.states import OrderState
 from corsia.prescribing.models import ItemStatus, OrderItem, OrderTransition, TherapyOrder
 from corsia.prescribing.services import VIEW
@@ -98,6 +99,53 @@ def order_view(
         channel=channel,
     )
     return order
+
+
+@dataclass(frozen=True)
+class OralSupply:
+    """What an order's oral lines need for the whole cycle (the dispensing's quantities)."""
+
+    order_id: int
+    patient_id: int
+    state: str
+    cycle_number: int
+    supply: tuple[TabletSupply, ...]
+    # oral lines in mg whose drug has no tablet or capsule strength in the archive (the
+    # pharmacist dispenses them by hand): ingredient codes
+    without_tablets: tuple[str, ...]
+
+
+def order_oral_supply(
+    *, user: User, order_id: int, workstation: Workstation, channel: str = "web"
+) -> OralSupply:
+    """The tablets each strength of the order's active oral lines needs over the cycle
+    (``domain/oral_supply.py``); a read of the patient's data, logged."""
+    order = order_view(user=user, order_id=order_id, workstation=workstation, channel=channel)
+    lines = []
+    without = set()
+    for item in order.items.all():
+        if item.route != "po" or item.status != ItemStatus.ACTIVE:
+            continue
+        per_dose = (item.tablets or {}).get("per_dose", [])
+        if not per_dose:
+            without.add(item.ingredient.code)
+            continue
+        lines.append(
+            OralLine(
+                ingredient=item.ingredient.code,
+                day=item.scheduled_date,
+                per_day=item.administrations_per_day,
+                per_dose=tuple((Decimal(t["strength_mg"]), int(t["count"])) for t in per_dose),
+            )
+        )
+    return OralSupply(
+        order_id=order.pk,
+        patient_id=order.patient_id,
+        state=order.state,
+        cycle_number=order.cycle_number,
+        supply=tuple(cycle_supply(lines)),
+        without_tablets=tuple(sorted(without)),
+    )
 
 
 def order_state(order_id: int) -> OrderState | None:

@@ -170,6 +170,10 @@ class RegimenComponent(models.Model):
     adjusted_weight_factor = models.DecimalField(
         _("fattore del peso corretto"), max_digits=4, decimal_places=3, null=True, blank=True
     )
+    # times a day the (per-administration) dose is taken: oral lines, 1-6 (spec.Component)
+    administrations_per_day = models.PositiveSmallIntegerField(
+        _("somministrazioni al giorno"), default=1, db_default=1
+    )
 
     class Meta:
         ordering = ["version", "sequence"]
@@ -183,6 +187,10 @@ class RegimenComponent(models.Model):
                 condition=models.Q(adjusted_weight_factor__isnull=True)
                 | models.Q(adjusted_weight_factor__gt=0, adjusted_weight_factor__lt=1),
                 name="regimen_adjusted_weight_factor_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(administrations_per_day__gte=1, administrations_per_day__lte=6),
+                name="regimen_administrations_per_day_range",
             ),
         ]
 

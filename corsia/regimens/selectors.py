@@ -79,6 +79,7 @@ def _component(row: RegimenComponent) -> Component:
         adjusted_weight_factor=(
             None if row.adjusted_weight_factor is None else row.adjusted_weight_factor.normalize()
         ),
+        administrations_per_day=row.administrations_per_day,
     )
 
 

@@ -156,6 +156,7 @@ def order_create(
                     infusion_conditions=component.infusion_conditions,
                     dose=per_unit,
                     dose_unit=unit,
+                    administrations_per_day=component.administrations_per_day,
                 )
                 apply_line(item, dose)
                 items.append(item)

@@ -81,6 +81,7 @@ COMPONENT_KEYS = {
     "age_bands": "age_bands",
     "obese_weight": "obese_weight_basis",
     "adjusted_factor": "adjusted_weight_factor",
+    "per_day": "administrations_per_day",
 }
 DECIMAL_KEYS = {"dose", "max_dose", "concentration"}
 INT_KEYS = {"minutes", "interval_after", "observation"}
@@ -230,6 +231,7 @@ def _component(raw: Any, where: _Where, what: str) -> Doc:
         "adjusted_weight_factor": _decimal_text(
             c.get("adjusted_factor"), where, f"{label}: adjusted_factor"
         ),
+        "administrations_per_day": _integer(c.get("per_day", 1), where, f"{label}: per_day") or 0,
     }
 
 

@@ -210,6 +210,10 @@ def spec_to_plan_definition(
         }
         if c.dose_description:
             dosage["text"] = c.dose_description
+        if c.administrations_per_day > 1:
+            dosage["timing"] = {
+                "repeat": {"frequency": c.administrations_per_day, "period": 1, "periodUnit": "d"}
+            }
         if c.max_dose is not None:
             dosage["maxDosePerAdministration"] = {
                 "value": c.max_dose,

@@ -309,6 +309,12 @@ class Component:
     # The adjusted weight's factor f in IBW + f × (actual − IBW), 0 < f < 1; None: 0.4.
     # Only with ``obese_weight_basis="adjusted"``.
     adjusted_weight_factor: Decimal | None = None
+    # How many times a day the line's dose is taken (the dose is PER ADMINISTRATION): an
+    # oral line only, 1-6. Capecitabine 1,250 mg/m² twice a day is dose 1,250 mg/m² and 2,
+    # never a daily 2,500 mg/m² nor 1,250 mg/m² dispensed once; the tablets dispensed for a
+    # cycle and the cumulative dose count every administration. A parenteral line given
+    # twice a day is two lines (each bag is prepared, checked and given on its own).
+    administrations_per_day: int = 1
 
     def band_for(self, age_years: int) -> AgeBand | None:
         return next((b for b in self.age_bands if b.contains(age_years)), None)

@@ -73,6 +73,7 @@ def component_to_dict(c: Component) -> dict[str, Any]:
         "age_bands": age_bands_to_list(c.age_bands),
         "obese_weight_basis": c.obese_weight_basis,
         "adjusted_weight_factor": _dec(c.adjusted_weight_factor),
+        "administrations_per_day": c.administrations_per_day,
     }
 
 
@@ -254,6 +255,7 @@ def component_from_dict(data: Any, path: str) -> Component:
         age_bands=age_bands_from_list(r.items("age_bands"), f"{path}.age_bands"),
         obese_weight_basis=_weight_basis(r, "obese_weight_basis"),
         adjusted_weight_factor=r.decimal("adjusted_weight_factor", None),
+        administrations_per_day=r.integer("administrations_per_day", 1) or 0,
     )
 
 

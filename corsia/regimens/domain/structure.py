@@ -198,6 +198,7 @@ def validate_structure(spec: RegimenSpec) -> list[Problem]:
         if c.age_bands:
             _check_age_bands(c, path, add)
         _check_weight_basis(c, path, add)
+        _check_per_day(c, path, add)
     _check_dosing(spec, add)
     return problems
 
@@ -294,6 +295,28 @@ def _check_weight_basis(c: Component, path: str, add: Callable[[str, str, str], 
             f"{path}.adjusted_weight_factor",
             "too_many_decimals",
             "Fattore del peso corretto: al massimo 3 decimali.",
+        )
+
+
+MAX_ADMINISTRATIONS_PER_DAY = 6  # every 4 hours: beyond it a typing error, not a schedule
+
+
+def _check_per_day(c: Component, path: str, add: Callable[[str, str, str], None]) -> None:
+    """Administrations a day: 1 to 6, more than 1 only on an oral line (a parenteral dose
+    given twice a day is two lines: each bag is prepared, checked and given on its own)."""
+    n = c.administrations_per_day
+    if not 1 <= n <= MAX_ADMINISTRATIONS_PER_DAY:
+        add(
+            f"{path}.administrations_per_day",
+            "out_of_range",
+            f"Somministrazioni al giorno ammesse: da 1 a {MAX_ADMINISTRATIONS_PER_DAY}.",
+        )
+    elif n > 1 and c.route is not Route.PO:
+        add(
+            f"{path}.administrations_per_day",
+            "per_day_not_oral",
+            "Più somministrazioni al giorno valgono solo per una riga per via orale: "
+            "per le altre vie ogni somministrazione è una riga dello schema.",
         )
 
 

@@ -134,6 +134,7 @@ def _persist_version(
                 age_bands=age_bands_to_list(c.age_bands),
                 obese_weight_basis=c.obese_weight_basis or "",
                 adjusted_weight_factor=c.adjusted_weight_factor,
+                administrations_per_day=c.administrations_per_day,
             )
             for c in spec.components
         ]
