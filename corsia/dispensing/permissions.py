@@ -1,0 +1,7 @@
+"""The permissions of direct distribution, named once (labels and roles in
+``corsia/accounts/domain/roles.py``)."""
+
+from __future__ import annotations
+
+DISPENSE = "dispensing.dispense"
+VIEW = "dispensing.view_dispensing"
