@@ -182,7 +182,8 @@ class Dispensing(models.Model):
 
 
 class DispensingLine(models.Model):
-    """Units of one lot of one pack, unloaded by one stock movement."""
+    """Units of one lot of one pack, unloaded by one stock movement (the packs scanned of a
+    lot named by its barcode; FEFO when the barcode carries no lot, one line per lot)."""
 
     dispensing = models.ForeignKey(Dispensing, on_delete=models.PROTECT, related_name="lines")
     product = models.ForeignKey(
@@ -192,7 +193,6 @@ class DispensingLine(models.Model):
     aic = models.CharField(_("codice AIC"), max_length=9, blank=True)
     lot = models.CharField(_("lotto"), max_length=40)
     expiry = models.DateField(_("scadenza"))
-    packs = models.PositiveIntegerField(_("confezioni"))
     units = models.PositiveIntegerField(_("unità"))
     cost_center = models.ForeignKey(
         "inventory.CostCenter", on_delete=models.PROTECT, related_name="+"
