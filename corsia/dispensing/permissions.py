@@ -5,3 +5,4 @@ from __future__ import annotations
 
 DISPENSE = "dispensing.dispense"
 VIEW = "dispensing.view_dispensing"
+EXPORT_FILE_F = "inventory.export_file_f"  # the File F is extracted by whoever extracts the UFA's

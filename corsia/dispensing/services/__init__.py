@@ -6,6 +6,7 @@ from corsia.dispensing.services.dispensings import (
     dispensing_record,
     dispensing_reference,
 )
+from corsia.dispensing.services.file_f import dispensing_file_f_export
 from corsia.dispensing.services.plans import PlanInput, plan_record
 
 __all__ = [
@@ -13,6 +14,7 @@ __all__ = [
     "DispensingInput",
     "PlanInput",
     "delegation_record",
+    "dispensing_file_f_export",
     "dispensing_record",
     "dispensing_reference",
     "plan_record",
