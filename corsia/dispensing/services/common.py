@@ -118,4 +118,4 @@ def lock_patient(patient_id: int) -> None:
 
 
 def discharge_max_days() -> int:
-    return int(getattr(settings, "CORSIA_DISPENSING_DISCHARGE_MAX_DAYS", 30))
+    return int(settings.CORSIA_DISPENSING_DISCHARGE_MAX_DAYS)
