@@ -14,3 +14,13 @@ class DispensingConfig(AppConfig):
 
         # A patient merge re-points this module's plans, delegations and dispensings.
         merge_hook_register(module="dispensing", move=_merge.move, move_back=_merge.move_back)
+        # The care scope (corsia.patients.scope) reads, from here, whom a user cared for at
+        # the desk and the patients the pharmacy follows through it.
+        from corsia.dispensing.care import (
+            dispensing_care_patient_ids,
+            dispensing_pharmacy_patient_ids,
+        )
+        from corsia.patients.scope import care_reader_register, pharmacy_reader_register
+
+        care_reader_register("dispensing", dispensing_care_patient_ids)
+        pharmacy_reader_register("dispensing", dispensing_pharmacy_patient_ids)

@@ -1,13 +1,14 @@
-"""A patient merge moves the duplicate's plans, delegations and dispensings to the
+"""The care scope's readers name the desk's patients; a patient merge moves the duplicate's plans, delegations and dispensings to the
 survivor (the rows are read-only but for that), and its undoing moves them back."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from corsia.accounts.domain.roles import Role
 from corsia.dispensing import services
+from corsia.dispensing.care import dispensing_care_patient_ids, dispensing_pharmacy_patient_ids
 from corsia.dispensing.models import Delegation, Dispensing, TherapyPlan
 from corsia.patients import services as patients
 from corsia.patients.models import PatientMerge
@@ -63,3 +64,19 @@ def test_a_merge_moves_the_desk_rows_and_its_undoing_brings_them_back(
         Delegation.objects.get(pk=delegation.pk).patient_id,
         Dispensing.objects.get(pk=dispensing.pk).patient_id,
     } == {duplicate.pk}
+
+
+def test_the_care_scope_readers_name_the_desk_patients(desk: Desk) -> None:
+    desk.load(desk.capecitabine, "L-1", date(2027, 6, 30), 120)
+    services.dispensing_record(
+        actor=desk.technician, workstation="t", patient_id=desk.patient.pk, now=NOW,
+        data=dispensing_input(desk, [pack_code(desk.packs["cape"])]),
+    )  # fmt: skip
+    since = NOW - timedelta(days=30)
+    assert dispensing_care_patient_ids(user_id=desk.technician.pk, since=since) == [desk.patient.pk]
+    assert dispensing_care_patient_ids(user_id=desk.physician.pk, since=since) == [
+        desk.patient.pk
+    ]  # the prescriber
+    assert dispensing_care_patient_ids(user_id=desk.pharmacist.pk, since=since) == []
+    assert dispensing_pharmacy_patient_ids(since=since) == [desk.patient.pk]
+    assert dispensing_pharmacy_patient_ids(since=NOW + timedelta(days=1)) == []
