@@ -319,3 +319,8 @@ api.add_router("/transplant", transplant_router)
 from corsia.galenics.api import router as galenics_router  # noqa: E402
 
 api.add_router("/galenics", galenics_router)
+
+# Direct distribution (corsia.dispensing, issue 19).
+from corsia.dispensing.api import router as dispensing_router  # noqa: E402
+
+api.add_router("/dispensing", dispensing_router)

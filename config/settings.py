@@ -96,6 +96,10 @@ CORSIA_GALENICS_PHARMACY_NAME = env_str("CORSIA_GALENICS_PHARMACY_NAME", "Farmac
 INSTALLED_APPS += ["corsia.nutrition"]
 CORSIA_NUTRITION_PERIPHERAL_MAX_MOSM_L = env_int("CORSIA_NUTRITION_PERIPHERAL_MAX_MOSM_L", 900)
 CORSIA_NUTRITION_WEIGHT_MAX_AGE_DAYS = env_int("CORSIA_NUTRITION_WEIGHT_MAX_AGE_DAYS", 7)
+# Direct distribution (issue 19): the pharmacy's desk dispensing to outpatients.
+INSTALLED_APPS += ["corsia.dispensing"]
+# A first cycle at discharge (law 405/2001) covers at most this many days (a regional rule).
+CORSIA_DISPENSING_DISCHARGE_MAX_DAYS = env_int("CORSIA_DISPENSING_DISCHARGE_MAX_DAYS", 30)
 # Stem-cell transplant pathway (issue 17): the case, the donors, collection, day 0, follow-up.
 INSTALLED_APPS += ["corsia.transplant"]
 # The centre's EBMT CIC (centre identification code) for the MED-A export; empty: "N/D".

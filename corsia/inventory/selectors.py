@@ -416,7 +416,8 @@ def _aic_for(movement: StockMovement, single_aic: Mapping[int, str]) -> str:
 
 
 def file_f_dispensations(*, year: int, month: int) -> list[file_f.Dispensation]:
-    """Unloads of the month made for a patient and charged to a cost centre."""
+    """Unloads of the month made for a patient and charged to a cost centre, but the direct
+    distribution desk's (``file_f.DIRECT_DISTRIBUTION_REFERENCE``: their own File F)."""
     start, end = month_bounds(year, month)
     moves = list(
         StockMovement.objects.select_related(
@@ -429,6 +430,7 @@ def file_f_dispensations(*, year: int, month: int) -> list[file_f.Dispensation]:
             patient__isnull=False,
             cost_center__isnull=False,
         )
+        .exclude(reference__startswith=file_f.DIRECT_DISTRIBUTION_REFERENCE)
         .order_by("at", "id")
     )
     aics: dict[int, set[str]] = defaultdict(set)

@@ -245,6 +245,7 @@ def test_a_merge_moves_every_modules_rows_and_its_undoing_brings_back_exactly_th
     assert recorded["prescribing.TherapyOrder"] == [pair.order.pk]
     assert len(recorded["prescribing.Measurement"]) == 3
     assert set(PatientMergeMove.objects.filter(merge=merge).values_list("module", flat=True)) == {
+        "dispensing",
         "patients",
         "prescribing",
         "administration",
@@ -265,6 +266,7 @@ def test_a_merge_moves_every_modules_rows_and_its_undoing_brings_back_exactly_th
     moved = AuditEvent.objects.filter(event_type="patients.merge_rows_moved")
     assert sorted((e.after or {})["module"] for e in moved) == [
         "administration",
+        "dispensing",
         "documents",
         "fse",
         "inventory",

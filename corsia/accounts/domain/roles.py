@@ -543,3 +543,14 @@ ROLE_PERMISSIONS[Role.PHARMACIST] = ROLE_PERMISSIONS[Role.PHARMACIST] | {
     "nutrition.prepare_nutrition",
 }
 ROLE_PERMISSIONS[Role.NURSE] = ROLE_PERMISSIONS[Role.NURSE] | {"nutrition.administer_nutrition"}
+# Direct distribution (corsia.dispensing, issue 19): the pharmacy's desk (pharmacists and
+# technicians) records plans, delegations and dispensings; physicians read them.
+PERMISSIONS = (
+    *PERMISSIONS,
+    PermissionSpec("dispensing", "view_dispensing", "Consultare la distribuzione diretta"),
+    PermissionSpec("dispensing", "dispense", "Dispensare farmaci in distribuzione diretta"),
+)
+for _role in (Role.PHARMACIST, Role.TECHNICIAN, Role.PHYSICIAN):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"dispensing.view_dispensing"}
+for _role in (Role.PHARMACIST, Role.TECHNICIAN):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"dispensing.dispense"}

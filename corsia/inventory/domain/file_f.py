@@ -21,6 +21,11 @@ from corsia.core.domain.errors import ValidationFailed
 
 LAYOUT_VERSION = "corsia-filef-sicilia-0.1"
 
+# The reference of the stock unloads made at the direct-distribution desk
+# (corsia.dispensing): they go in the direct distribution's own File F (type D), never in
+# the UFA's (type S).
+DIRECT_DISTRIBUTION_REFERENCE = "DD-"
+
 
 class FileFInvalid(ValidationFailed):
     code = "file_f_invalid"

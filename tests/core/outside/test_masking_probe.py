@@ -456,3 +456,17 @@ PATIENT_LISTS["/api/v1/galenics/batches"] = [
 NOT_PATIENT_DATA["/api/v1/transplant/settings"] = (
     "the hospital's viral-load thresholds and trough ranges, no patient"
 )
+
+# --- issue 19, direct distribution: the patient's plans, delegations and dispensings are
+# probed by patient_id (none is linked to an encounter) ---
+NOT_PATIENT_DATA.update(
+    {
+        "/api/v1/dispensing/dispensings/{dispensing_id}": "no dispensing in the scenario; one "
+        "of a patient out of the reader's scope is 404 (dispensing_get reads through "
+        "patient_get, tests/dispensing/test_api.py)",
+        "/api/v1/dispensing/patients/{patient_id}/adherence": "needs a product code the "
+        "scenario has not; counts of days covered of one product, no text, the patient read "
+        "through patient_get as the probed dispensings' list",
+        "/api/v1/dispensing/lots": "the FEFO lots of a product in stock: no patient",
+    }
+)

@@ -1,0 +1,14 @@
+"""Audit events of direct distribution (declared once)."""
+
+from __future__ import annotations
+
+from corsia.audit.domain.events import register
+
+PLAN_RECORDED = register("dispensing.plan_recorded", "Piano terapeutico registrato")
+DELEGATION_RECORDED = register("dispensing.delegation_recorded", "Delega al ritiro registrata")
+DISPENSING_RECORDED = register(
+    "dispensing.dispensing_recorded", "Farmaco dispensato in distribuzione diretta"
+)
+FILE_F_EXPORTED = register(
+    "dispensing.file_f_exported", "File F della distribuzione diretta estratto"
+)

@@ -1,0 +1,222 @@
+"""Reads of direct distribution: a patient's plans (with what each still covers),
+delegations, dispensings and adherence (PDC); the FEFO lots suggested for a product; the
+month's dispensings for the direct distribution's File F. Every read of a patient's data
+writes the access log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Sum
+from django.utils import timezone
+
+from corsia.audit.services import access_log_record
+from corsia.core.actors import User, Workstation, require_permission
+from corsia.core.domain.errors import NotFound, ValidationFailed
+from corsia.dispensing.domain.coverage import Adherence, Fill, proportion_of_days_covered
+from corsia.dispensing.domain.plans import PlanTerms, plan_ceiling, remaining_units
+from corsia.dispensing.models import Delegation, Dispensing, TherapyPlan
+from corsia.dispensing.permissions import DISPENSE, VIEW
+from corsia.drugs.selectors import packs_of_products, product_get
+from corsia.inventory import selectors as stock
+from corsia.inventory.domain.file_f import Dispensation, DispensationType
+from corsia.patients.selectors import patient_get
+
+READ_REFUSED = "Non hai il permesso di consultare la distribuzione diretta."
+MAX_WINDOW_DAYS = 3660
+
+
+def _patient(user: User, patient_id: int, what: str, workstation: Workstation, channel: str) -> int:
+    require_permission(user, VIEW, READ_REFUSED)
+    patient = patient_get(user=user, patient_id=patient_id)
+    access_log_record(
+        user=user, patient_id=patient.pk, what=what, workstation=workstation, channel=channel
+    )
+    return patient.pk
+
+
+@dataclass(frozen=True)
+class PlanView:
+    plan: TherapyPlan
+    ceiling: int
+    dispensed_units: int
+    remaining_units: int
+    valid_today: bool
+
+
+def plan_view(plan: TherapyPlan, today: date) -> PlanView:
+    dispensed = int(plan.dispensings.aggregate(total=Sum("units"))["total"] or 0)
+    terms = PlanTerms(plan.daily_units, plan.valid_from, plan.valid_to, plan.max_units)
+    return PlanView(
+        plan=plan,
+        ceiling=plan_ceiling(terms),
+        dispensed_units=dispensed,
+        remaining_units=remaining_units(terms, dispensed),
+        valid_today=plan.valid_from <= today <= plan.valid_to,
+    )
+
+
+def patient_plans(
+    *, user: User, workstation: Workstation, patient_id: int, channel: str = "web"
+) -> list[PlanView]:
+    """The patient's therapy plans, newest first, with what each still covers."""
+    pk = _patient(user, patient_id, "Piani terapeutici", workstation, channel)
+    today = timezone.localdate()
+    plans = TherapyPlan.objects.filter(patient_id=pk).select_related("product", "prescriber")
+    return [plan_view(plan, today) for plan in plans]
+
+
+def patient_delegations(
+    *, user: User, workstation: Workstation, patient_id: int, channel: str = "web"
+) -> list[Delegation]:
+    pk = _patient(user, patient_id, "Deleghe al ritiro", workstation, channel)
+    return list(Delegation.objects.filter(patient_id=pk))
+
+
+def dispensing_get(
+    *, user: User, workstation: Workstation, dispensing_id: int, channel: str = "web"
+) -> Dispensing:
+    require_permission(user, VIEW, READ_REFUSED)
+    found = Dispensing.objects.filter(pk=dispensing_id).values_list("patient_id", flat=True).first()
+    if found is None:
+        raise NotFound("Dispensazione non trovata.", code="dispensing_not_found")
+    try:
+        _patient(user, found, f"Dispensazione {dispensing_id}", workstation, channel)
+    except NotFound:
+        raise NotFound("Dispensazione non trovata.", code="dispensing_not_found") from None
+    return (
+        Dispensing.objects.select_related(
+            "product", "prescriber", "dispensed_by", "cost_center", "location", "delegation"
+        )
+        .prefetch_related("lines")
+        .get(pk=dispensing_id)
+    )
+
+
+def patient_dispensings(
+    *,
+    user: User,
+    workstation: Workstation,
+    patient_id: int,
+    product_code: str = "",
+    channel: str = "web",
+) -> list[Dispensing]:
+    """The patient's dispensings, newest first (``product_code``: of that product only)."""
+    pk = _patient(user, patient_id, "Dispensazioni", workstation, channel)
+    rows = Dispensing.objects.filter(patient_id=pk)
+    if product_code:
+        rows = rows.filter(product=product_get(code=product_code))
+    return list(
+        rows.select_related(
+            "product", "prescriber", "dispensed_by", "cost_center", "location"
+        ).prefetch_related("lines")
+    )
+
+
+@dataclass(frozen=True)
+class AdherenceView:
+    product_code: str
+    since: date
+    until: date
+    adherence: Adherence
+    dispensings: int
+
+
+def patient_adherence(
+    *,
+    user: User,
+    workstation: Workstation,
+    patient_id: int,
+    product_code: str,
+    since: date | None = None,
+    until: date | None = None,
+    channel: str = "web",
+) -> AdherenceView:
+    """PDC of one product over ``[since, until]``: by default from the first dispensing to
+    today."""
+    pk = _patient(user, patient_id, "Aderenza (PDC)", workstation, channel)
+    product = product_get(code=product_code)
+    rows = list(
+        Dispensing.objects.filter(patient_id=pk, product=product).values_list(
+            "dispensed_at", "days_covered"
+        )
+    )
+    fills = [Fill(timezone.localdate(at), days) for at, days in rows]
+    end = until or timezone.localdate()
+    start = since or min((f.day for f in fills), default=end)
+    if end < start or (end - start) > timedelta(days=MAX_WINDOW_DAYS):
+        raise ValidationFailed(
+            f"Periodo non valido (al massimo {MAX_WINDOW_DAYS} giorni, la fine dopo l'inizio).",
+            code="date_range_invalid",
+            field="until",
+        )
+    return AdherenceView(
+        product_code=product.code,
+        since=start,
+        until=end,
+        adherence=proportion_of_days_covered(fills, start, end),
+        dispensings=len(fills),
+    )
+
+
+@dataclass(frozen=True)
+class LotSuggestion:
+    lot: str
+    expiry: date
+    units: int
+    location: str
+
+
+def lot_suggestion(
+    *, user: User, product_code: str, units: int, location_code: str = ""
+) -> tuple[list[LotSuggestion], int]:
+    """The lots to hand over for ``units`` of the product, FEFO (usable today), and the
+    units the stock cannot give. No patient data."""
+    require_permission(user, DISPENSE, READ_REFUSED)
+    product = product_get(code=product_code)
+    if isinstance(units, bool) or not isinstance(units, int) or not 0 < units <= 100_000:
+        raise ValidationFailed(
+            "Le unità devono essere un numero intero da 1 a 100000.",
+            code="units_invalid",
+            field="units",
+        )
+    picks = stock.pick_list(
+        [(product.pk, units)], stock.stock_locations(location_code), today=timezone.localdate()
+    )
+    lines = [
+        LotSuggestion(lot=t.lot, expiry=t.expiry, units=t.quantity, location=t.location_label)
+        for t in picks.lines
+    ]
+    return lines, int(picks.shortages.get(product.pk, 0))
+
+
+def file_f_dispensations(*, year: int, month: int) -> list[Dispensation]:
+    """The month's desk dispensings as File F lines of type D (one per lot unloaded, at the
+    movement's own unit cost); the caller logs whose data it read."""
+    start, end = stock.month_bounds(year, month)
+    rows = (
+        Dispensing.objects.filter(dispensed_at__gte=start, dispensed_at__lt=end)
+        .select_related("patient", "product__ingredient")
+        .prefetch_related("lines__movement", "lines__cost_center")
+        .order_by("dispensed_at", "id")
+    )
+    aics = {p.pk: p.aic for p in packs_of_products({r.product_id for r in rows})}
+    result = []
+    for dispensing in rows:
+        for line in dispensing.lines.all():
+            result.append(
+                Dispensation(
+                    patient_fiscal_code=dispensing.patient.codice_fiscale,
+                    day=timezone.localdate(dispensing.dispensed_at),
+                    aic=line.aic or aics.get(line.pack_id, ""),
+                    atc=dispensing.product.ingredient.atc_code,
+                    quantity=line.units,
+                    unit_cost=line.movement.unit_cost,
+                    cost_center=line.cost_center.code,
+                    dispensation_type=DispensationType.DIRECT,
+                    source=f"dispensazione {dispensing.pk} (lotto {line.lot})",
+                    patient_id=dispensing.patient_id,
+                )
+            )
+    return result

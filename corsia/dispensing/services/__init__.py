@@ -1,0 +1,21 @@
+"""Direct distribution's acts (one module each), re-exported."""
+
+from corsia.dispensing.services.delegations import DelegationInput, delegation_record
+from corsia.dispensing.services.dispensings import (
+    DispensingInput,
+    dispensing_record,
+    dispensing_reference,
+)
+from corsia.dispensing.services.file_f import dispensing_file_f_export
+from corsia.dispensing.services.plans import PlanInput, plan_record
+
+__all__ = [
+    "DelegationInput",
+    "DispensingInput",
+    "PlanInput",
+    "delegation_record",
+    "dispensing_file_f_export",
+    "dispensing_record",
+    "dispensing_reference",
+    "plan_record",
+]
