@@ -12,7 +12,7 @@ from corsia.inventory import services
 from corsia.inventory.models import CostCenter, StorageLocation
 from corsia.patients.models import Patient, Ward
 from corsia.testing.accounts import MakeUser
-from corsia.testing.inventory import NOW, Load
+from corsia.testing.inventory import FU_GTIN, NOW, OXALI_GTIN, Load
 
 
 @pytest.fixture
@@ -121,3 +121,32 @@ def patient(db: None) -> Patient:
         sex="M",
         date_of_birth=date(1985, 12, 10),
     )
+
+
+# --- ward requests ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def nurse(make_user: MakeUser) -> User:
+    return make_user(Role.NURSE, username="inf_bianchi")
+
+
+@pytest.fixture
+def technician(make_user: MakeUser) -> User:
+    return make_user(Role.TECHNICIAN, username="tec_neri")
+
+
+@pytest.fixture
+def cabinet(pharmacist: User, ward: Ward) -> StorageLocation:
+    return services.location_save(
+        actor=pharmacist, workstation="test", code="ARM-DH", name="Armadio Day Hospital",
+        kind="ward_cabinet", ward=ward,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def scannable(oxaliplatin: MedicinalProduct, fluorouracil: MedicinalProduct) -> None:
+    """The two products' packs carry a GS1 DataMatrix (oxaliplatin: 1 vial a pack;
+    fluorouracil: 10 vials a pack)."""
+    Pack.objects.filter(product=oxaliplatin).update(gtin=OXALI_GTIN)
+    Pack.objects.filter(product=fluorouracil).update(gtin=FU_GTIN)

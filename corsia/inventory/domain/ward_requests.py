@@ -312,7 +312,6 @@ def check_close_pick(lines: Sequence[PickLine], reason: str) -> str:
 class DiscrepancyKind(StrEnum):
     MISSING = "missing"  # fewer units arrived
     EXCESS = "excess"  # more arrived
-    DAMAGED = "damaged"  # arrived broken / unusable
 
 
 @dataclass(frozen=True)
