@@ -105,7 +105,8 @@ test-fast: install
 	  $(PY) -m pytest -n 2 --dist loadgroup -q -m "$(FAST_MARKERS)" $(PYTEST_ARGS)
 
 # The test databases are cloned from a template built from the committed snapshot of what
-# the migrations build (corsia/testing/dbtemplate.py); after adding a migration, rebuild
+# the migrations build (corsia/testing/dbtemplate.py); a branch that only adds migrations
+# gets the snapshot with them applied (seconds). Before committing a migration, rebuild
 # the snapshot (a few minutes: the real migrate, from nothing) and commit it.
 test-schema: install
 	@CORSIA_TESTING=1 DATABASE_URL="$(DB_URL)" $(PY) tools/test_schema.py

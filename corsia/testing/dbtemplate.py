@@ -15,6 +15,12 @@ set of migrations:
   when the snapshot's key is the current one (seconds), otherwise by running the real
   ``manage.py migrate`` into it (minutes: correct, only slow; the fresh dump is written
   to ``var/test-database/`` and ``make test-schema`` puts it in the snapshot);
+- when the snapshot is stale only because migrations were *added* (every input it lists
+  under its second line, ``FILES_LINE``, is unchanged), the template is the snapshot
+  restored and then migrated: only the new migrations run (seconds, not minutes: a
+  branch that adds a migration tests at once). Any other change (an edited or removed
+  migration, another library version) is a migrate from nothing, and so is an incremental
+  build that ``migrate`` refuses. The snapshot CI checks is always the one from nothing;
 - Django then runs ``migrate`` on each clone as before: nothing left to apply, the
   post-migrate steps (content types, permissions, the application role's grants) run.
 
@@ -30,6 +36,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import json
 import os
 import subprocess
 import sys
@@ -47,6 +54,7 @@ SNAPSHOT = Path(__file__).resolve().parent / "schema" / "test_database.sql"
 FRESH_DIR = ROOT / "var" / "test-database"
 TEMPLATE_PREFIX = "corsia_template_"
 KEY_LINE = "-- Corsia test database snapshot, migration key "
+FILES_LINE = "-- Corsia test database snapshot, migration inputs "
 # the libraries whose migration operations write the SQL
 _LIBRARIES = ("django", "django-pgtrigger", "django-pghistory", "procrastinate", "django-axes")
 # Corsia's own additions to what migrate leaves in the database
@@ -57,9 +65,22 @@ _APPLIED = "2000-01-01 00:00:00+00"  # django_migrations.applied in the snapshot
 
 def migration_key() -> str:
     """The digest of everything that decides what ``migrate`` builds (Django set up)."""
+    digest = hashlib.sha256()
+    for _, content in _inputs():
+        digest.update(content)
+    return digest.hexdigest()[:16]
+
+
+def migration_inputs() -> dict[str, str]:
+    """Each input of the key with a digest of its own: ``app/file.py``, ``library``, or
+    ``+path`` (an addition), so a stale snapshot can tell added migrations from changed
+    ones."""
+    return {name: hashlib.sha256(content).hexdigest()[:16] for name, content in _inputs()}
+
+
+def _inputs() -> Iterator[tuple[str, bytes]]:
     from django.apps import apps
 
-    digest = hashlib.sha256()
     for app in sorted(apps.get_app_configs(), key=lambda a: a.label):
         try:
             package = importlib.import_module(f"{app.name}.migrations")
@@ -67,16 +88,26 @@ def migration_key() -> str:
             continue
         folder = Path(package.__file__ or "").parent
         for path in sorted(folder.glob("*.py")):
-            digest.update(f"{app.label}/{path.name}\0".encode())
-            digest.update(path.read_bytes())
+            name = f"{app.label}/{path.name}"
+            yield name, f"{name}\0".encode() + path.read_bytes()
     for name in _LIBRARIES:
         try:
-            digest.update(f"{name}=={metadata.version(name)}\0".encode())
+            yield name, f"{name}=={metadata.version(name)}\0".encode()
         except metadata.PackageNotFoundError:
             continue
     for relative in _MIGRATE_ADDITIONS:
-        digest.update((ROOT / relative).read_bytes())
-    return digest.hexdigest()[:16]
+        yield "+" + relative, (ROOT / relative).read_bytes()
+
+
+def only_added(snapshot: dict[str, str], current: dict[str, str]) -> bool:
+    """Whether ``current`` differs from ``snapshot`` only by added migration files: every
+    input the snapshot was built from is still there, unchanged, and each new one is a
+    migration (not a library or an addition to ``migrate``)."""
+    if not snapshot:
+        return False
+    if any(current.get(name) != digest for name, digest in snapshot.items()):
+        return False
+    return all("/" in name and not name.startswith("+") for name in current.keys() - snapshot)
 
 
 def snapshot_key(path: Path = SNAPSHOT) -> str | None:
@@ -86,6 +117,19 @@ def snapshot_key(path: Path = SNAPSHOT) -> str | None:
     with path.open(encoding="utf-8") as handle:
         first = handle.readline().strip()
     return first.removeprefix(KEY_LINE) if first.startswith(KEY_LINE) else None
+
+
+def snapshot_inputs(path: Path = SNAPSHOT) -> dict[str, str]:
+    """The inputs listed on the snapshot's second line (empty: none listed)."""
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8") as handle:
+        handle.readline()
+        second = handle.readline().strip()
+    if not second.startswith(FILES_LINE):
+        return {}
+    listed = json.loads(second.removeprefix(FILES_LINE))
+    return {str(name): str(digest) for name, digest in listed.items()}
 
 
 def database_url(name: str) -> str:
@@ -155,7 +199,8 @@ def dump(name: str, key: str) -> str:
     ).stdout
     # the dump's header names the server's exact version: not part of the schema
     lines = [line for line in out.splitlines() if not line.startswith("-- Dumped ")]
-    return KEY_LINE + key + "\n" + "\n".join(lines) + "\n"
+    inputs = json.dumps(migration_inputs(), sort_keys=True, separators=(",", ":"))
+    return KEY_LINE + key + "\n" + FILES_LINE + inputs + "\n" + "\n".join(lines) + "\n"
 
 
 def _restore(name: str, path: Path) -> None:
@@ -193,6 +238,12 @@ def _build(conn: psycopg.Connection, template: str, key: str) -> None:
     if snapshot_key() == key:
         _create_empty(conn, building)
         _restore(building, SNAPSHOT)
+    elif only_added(snapshot_inputs(), migration_inputs()) and _built_incrementally(conn, building):
+        sys.stderr.write(
+            f"\nThe test database snapshot is not the current migrations' ({key}): the template "
+            "is the snapshot with the added migrations applied. Run `make test-schema` and "
+            f"commit {SNAPSHOT.relative_to(ROOT)}.\n"
+        )
     else:
         text = build_fresh(building, key)
         FRESH_DIR.mkdir(parents=True, exist_ok=True)
@@ -216,6 +267,22 @@ def _build(conn: psycopg.Connection, template: str, key: str) -> None:
         conn.execute(
             sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
         )
+
+
+def _built_incrementally(conn: psycopg.Connection, name: str) -> bool:
+    """The snapshot restored into ``name`` and the added migrations applied; False (and
+    ``name`` dropped) when ``migrate`` refuses, e.g. a migration added before one the
+    snapshot had applied."""
+    _create_empty(conn, name)
+    _restore(name, SNAPSHOT)
+    try:
+        migrate_into(name)
+    except subprocess.CalledProcessError:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+        return False
+    return True
 
 
 def database_exists(name: str) -> bool:
