@@ -4,8 +4,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
+
+if TYPE_CHECKING:
+    from corsia.accounts.models import User
+    from corsia.drugs.models import MedicinalProduct
+    from corsia.inventory.models import StorageLocation
 
 ROME = ZoneInfo("Europe/Rome")
 # "Now" in every service test: 15 October 2026, 10:00 in Rome.
@@ -59,3 +66,19 @@ def gtin_for(body: str) -> str:
 # (10 vials) packs of ``tests/inventory/conftest.py``
 OXALI_GTIN = gtin_for("0801234500001")
 FU_GTIN = gtin_for("0801234500002")
+
+
+@dataclass(frozen=True)
+class WardScene:
+    """The people and places of a ward request test: the day hospital's nurse, the
+    pharmacist, the technician, the ward's cabinet, the pharmacy's shelf A1, the two
+    products (packs scannable by GS1) and the ``load`` of lots into the shelf."""
+
+    nurse: User
+    pharmacist: User
+    technician: User
+    cabinet: StorageLocation
+    shelf: StorageLocation
+    oxaliplatin: MedicinalProduct
+    fluorouracil: MedicinalProduct
+    load: Load

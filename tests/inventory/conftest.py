@@ -12,7 +12,7 @@ from corsia.inventory import services
 from corsia.inventory.models import CostCenter, StorageLocation
 from corsia.patients.models import Patient, Ward
 from corsia.testing.accounts import MakeUser
-from corsia.testing.inventory import FU_GTIN, NOW, OXALI_GTIN, Load
+from corsia.testing.inventory import FU_GTIN, NOW, OXALI_GTIN, Load, WardScene
 
 
 @pytest.fixture
@@ -150,3 +150,20 @@ def scannable(oxaliplatin: MedicinalProduct, fluorouracil: MedicinalProduct) -> 
     fluorouracil: 10 vials a pack)."""
     Pack.objects.filter(product=oxaliplatin).update(gtin=OXALI_GTIN)
     Pack.objects.filter(product=fluorouracil).update(gtin=FU_GTIN)
+
+
+@pytest.fixture
+def scene(
+    nurse: User, technician: User, cabinet: StorageLocation, scannable: None,
+    request: pytest.FixtureRequest,
+) -> WardScene:  # fmt: skip
+    return WardScene(
+        nurse=nurse,
+        pharmacist=request.getfixturevalue("pharmacist"),
+        technician=technician,
+        cabinet=cabinet,
+        shelf=request.getfixturevalue("shelf"),
+        oxaliplatin=request.getfixturevalue("oxaliplatin"),
+        fluorouracil=request.getfixturevalue("fluorouracil"),
+        load=request.getfixturevalue("load"),
+    )
