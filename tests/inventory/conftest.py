@@ -147,8 +147,9 @@ def cabinet(pharmacist: User, ward: Ward) -> StorageLocation:
 @pytest.fixture
 def scannable(oxaliplatin: MedicinalProduct, fluorouracil: MedicinalProduct) -> None:
     """The two products' packs carry a GS1 DataMatrix (oxaliplatin: 1 vial a pack;
-    fluorouracil: 10 vials a pack)."""
-    Pack.objects.filter(product=oxaliplatin).update(gtin=OXALI_GTIN)
+    fluorouracil: 10 vials a pack); oxaliplatin's stamp a valid AIC (012345676: digits in
+    odd places 0+2+4+6 = 12, in even places doubled 2+6+1+5 = 14, 26 mod 10 = 6)."""
+    Pack.objects.filter(product=oxaliplatin).update(gtin=OXALI_GTIN, aic="012345676")
     Pack.objects.filter(product=fluorouracil).update(gtin=FU_GTIN)
 
 
