@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
@@ -16,7 +16,6 @@ from corsia.core.actors import User, Workstation, workstation_label
 from corsia.core.domain.errors import ConflictError, NotFound, ValidationFailed
 from corsia.drugs.domain.aic import InvalidAic
 from corsia.drugs.domain.barcodes import BarcodeUnreadable
-from corsia.drugs.models import Pack
 from corsia.drugs.selectors import pack_find_by_barcode
 from corsia.inventory.domain.ward_requests import (
     STATE_LABELS,
@@ -26,6 +25,9 @@ from corsia.inventory.domain.ward_requests import (
     require_state,
 )
 from corsia.inventory.models import WardRequest, WardRequestStep
+
+if TYPE_CHECKING:
+    from corsia.drugs.models import Pack
 
 VIEW_REQUESTS = "inventory.view_ward_requests"
 REQUEST = "inventory.request_ward_supplies"

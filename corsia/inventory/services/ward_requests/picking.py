@@ -18,7 +18,7 @@ from django.db.models import Sum
 
 from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import ConflictError, ValidationFailed
-from corsia.drugs.models import MedicinalProduct
+from corsia.drugs.selectors import products_by_id
 from corsia.inventory import audit_events as events
 from corsia.inventory.domain import ward_requests as domain
 from corsia.inventory.domain.ward_requests import PickLine, RequestAction, RequestState
@@ -254,7 +254,7 @@ def ward_request_deliver(
         for scan in WardRequestScan.objects.filter(line__request=request, act=ScanAct.PICK):
             assert scan.location_id is not None  # a pick scan names its place (constraint)
             moving[(scan.product_id, scan.lot, scan.location_id)] += scan.units
-        products = MedicinalProduct.objects.in_bulk({p for p, _l, _c in moving})
+        products = products_by_id({p for p, _l, _c in moving})
         places = StorageLocation.objects.in_bulk({c for _p, _l, c in moving})
         movements: list[StockMovement] = []
         for (product_id, lot, place_id), units in sorted(moving.items()):
