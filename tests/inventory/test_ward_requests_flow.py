@@ -5,10 +5,15 @@ movements."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
 
+from corsia.accounts.domain.roles import Role
+from corsia.accounts.models import User
 from corsia.audit.models import AuditEvent
 from corsia.core.domain.errors import CorsiaError, ValidationFailed
 from corsia.drugs.models import MedicinalProduct
@@ -26,6 +31,7 @@ from corsia.inventory.models import (
 )
 from corsia.inventory.services import ward_requests as wr
 from corsia.patients.models import Patient
+from corsia.testing.accounts import MakeUser
 from corsia.testing.inventory import (
     FU_GTIN,
     NOW,
@@ -300,4 +306,66 @@ def test_returns_give_usable_units_back_and_waste_the_expired(scene: WardScene) 
             lot="OX1", quantity=1, to_location=s.shelf, reason="x", now=NOW,
         )  # fmt: skip
     assert nurse_refused.value.code == "permission_denied"
+    assert_stock_matches_movements()
+
+
+def _race(*acts: Callable[[], object]) -> list[str]:
+    """Run the acts at the same moment in two connections: each one's outcome (``done``
+    or the refusal's code)."""
+    barrier = threading.Barrier(len(acts))
+    outcomes: list[str] = []
+
+    def run(act: Callable[[], object]) -> None:
+        try:
+            barrier.wait(timeout=10)
+            act()
+            outcomes.append("done")
+        except CorsiaError as refused:
+            outcomes.append(refused.code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(act,)) for act in acts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return sorted(outcomes)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_pharmacists_evaluating_and_picking_at_once_one_wins(
+    scene: WardScene, make_user: MakeUser
+) -> None:
+    s = scene
+    s.load(s.oxaliplatin, "OX1", OX_EXPIRY, 10)
+    request = _request(s, (s.oxaliplatin, 4))
+    line = request.lines.get()
+    other = make_user(Role.PHARMACIST, username="farm_gialli")
+
+    def evaluate(actor: User, decision: LineDecision) -> Callable[[], object]:
+        return lambda: wr.ward_request_evaluate(
+            actor=actor, workstation="t", request_id=request.pk, now=NOW,
+            decisions={line.pk: decision},
+        )  # fmt: skip
+
+    outcomes = _race(
+        evaluate(s.pharmacist, LineDecision(Decision.APPROVE)),
+        evaluate(other, LineDecision(Decision.MODIFY, units=2, reason="consumo basso")),
+    )
+    assert outcomes == ["done", "request_state_invalid"]
+    line.refresh_from_db()
+    # exactly one decision stands, and one evaluation step
+    assert (line.decision, line.units_approved) in {("approve", 4), ("modify", 2)}
+    assert request.steps.filter(action="evaluate").count() == 1
+    # two people scanning the same request's packs at once: one pick, one refusal
+    second_tech = make_user(Role.TECHNICIAN, username="tec_rosa")
+
+    def scan(actor: User) -> Callable[[], object]:
+        return lambda: wr.ward_request_pick_scan(
+            actor=actor, workstation="t", request_id=request.pk, now=NOW, barcode=OX1
+        )
+
+    assert _race(scan(s.technician), scan(second_tech)) == ["done", "pick_in_progress"]
+    assert WardRequestScan.objects.count() == 1
     assert_stock_matches_movements()

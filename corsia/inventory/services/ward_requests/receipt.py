@@ -10,7 +10,7 @@ inventory count (``stock_adjust``) when the units are not found, never silently 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -124,14 +124,18 @@ def ward_request_receive_scan(
     return row
 
 
-def _lot_expiry(request: WardRequest, key: tuple[int, str]) -> object:
-    return (
+def _lot_expiry(request: WardRequest, key: tuple[int, str]) -> date:
+    """The expiry the pick recorded for the product and lot (the pack scanned at the
+    receipt matched one of those scans)."""
+    found = (
         WardRequestScan.objects.filter(
             line__request=request, act=ScanAct.PICK, product_id=key[0], lot=key[1]
         )
         .values_list("expiry", flat=True)
         .first()
     )
+    assert found is not None
+    return found
 
 
 def _scanned_units(request: WardRequest) -> dict[int, int]:
@@ -193,17 +197,17 @@ def ward_request_receive(
             receipt.append(ReceiptLine(ln.pk, ln.units_picked, received))
         found = domain.receipt_discrepancies(receipt)
         by_id = {ln.pk: ln for ln in lines}
-        for item in found:
-            line = by_id[item.line_id]
+        for gap in found:
+            line = by_id[gap.line_id]
             reason = domain.reason_text(
-                reasons.get(item.line_id, ""),
-                field=f"reasons[{item.line_id}]",
+                reasons.get(gap.line_id, ""),
+                field=f"reasons[{gap.line_id}]",
                 what=f"il motivo della differenza alla riga {line.position}",
             )
             WardRequestDiscrepancy.objects.create(
                 line=line,
-                kind=item.kind.value,
-                units=item.units,
+                kind=gap.kind.value,
+                units=gap.units,
                 reason=reason,
                 actor=actor,
                 workstation=text120(workstation),

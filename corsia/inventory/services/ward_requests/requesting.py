@@ -95,6 +95,7 @@ def ward_request_create(
     ``patient_not_expected``, ``line_duplicate``, a patient out of the user's scope."""
     require_permission(actor, REQUEST, REQUEST_REFUSED)
     ward_cabinet_check(cabinet)
+    assert cabinet.ward_id is not None  # a ward cabinet names its ward (checked above)
     kind = _choice(kind, RequestKind, "kind", "Tipo di richiesta")
     urgency = _choice(urgency, domain.Urgency, "urgency", "Grado di urgenza")
     note = (note or "").strip()
