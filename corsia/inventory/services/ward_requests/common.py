@@ -51,7 +51,7 @@ def locked_request(request_id: int, version: int | None = None) -> WardRequest:
     """The request, locked until the end of the transaction; ``version``: the one the
     user's screen showed (someone else changed it since: a conflict naming who)."""
     found = (
-        WardRequest.objects.select_for_update()
+        WardRequest.objects.select_for_update(of=("self",))  # not the ward, nor the cabinet
         .select_related("cabinet", "ward")
         .filter(pk=request_id)
         .first()
