@@ -291,6 +291,11 @@ api.add_router("/compounding", compounding_router)
 api.add_router("/inventory", inventory_router)
 api.add_router("/inventory", requirements_router)  # compounding's, at its old address
 
+# Ward and clinic requests to the pharmacy (corsia.inventory, issue 19).
+from corsia.inventory.api_requests import router as ward_requests_router  # noqa: E402
+
+api.add_router("/requests", ward_requests_router)
+
 # Nursing record (issue 16, §20): scales and assessments.
 from corsia.nursing.api import router as nursing_router  # noqa: E402
 

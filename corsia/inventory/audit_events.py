@@ -25,3 +25,33 @@ PROCUREMENT_IMPORTED = register(
 CONSUMPTION_EXPORTED = register(
     "inventory.consumption_exported", "Esportazione dei consumi per centro di costo"
 )
+
+# Ward and clinic requests to the pharmacy (issue 19)
+WARD_REQUEST_CREATED = register("inventory.ward_request_created", "Richiesta di reparto compilata")
+WARD_REQUEST_SUBMITTED = register(
+    "inventory.ward_request_submitted", "Richiesta di reparto inviata alla farmacia"
+)
+WARD_REQUEST_CANCELLED = register(
+    "inventory.ward_request_cancelled", "Richiesta di reparto annullata", reason_required=True
+)
+WARD_REQUEST_EVALUATED = register(
+    "inventory.ward_request_evaluated", "Richiesta di reparto valutata dal farmacista"
+)
+WARD_REQUEST_PACK_PICKED = register(
+    "inventory.ward_request_pack_picked", "Confezione prelevata per una richiesta di reparto"
+)
+WARD_REQUEST_PICKED = register(
+    "inventory.ward_request_picked", "Prelievo della richiesta di reparto concluso"
+)
+WARD_REQUEST_DELIVERED = register(
+    "inventory.ward_request_delivered", "Richiesta di reparto consegnata all'armadio di reparto"
+)
+WARD_REQUEST_PACK_RECEIVED = register(
+    "inventory.ward_request_pack_received", "Confezione letta al ricevimento in reparto"
+)
+WARD_REQUEST_RECEIVED = register(
+    "inventory.ward_request_received", "Richiesta di reparto ricevuta in reparto"
+)
+PAR_LEVEL_SAVED = register(
+    "inventory.par_level_saved", "Livello di scorta dell'armadio di reparto registrato"
+)

@@ -11,8 +11,8 @@ from corsia.drugs.models import ActiveIngredient, MedicinalProduct, Pack
 from corsia.inventory import services
 from corsia.inventory.models import CostCenter, StorageLocation
 from corsia.patients.models import Patient, Ward
-from corsia.testing.accounts import role_user
-from corsia.testing.inventory import NOW, Load
+from corsia.testing.accounts import MakeUser, role_user
+from corsia.testing.inventory import FU_GTIN, NOW, OXALI_GTIN, Load, WardScene
 
 pharmacist = role_user(Role.PHARMACIST)
 
@@ -117,4 +117,51 @@ def patient(db: None) -> Patient:
         given_names="Mario",
         sex="M",
         date_of_birth=date(1985, 12, 10),
+    )
+
+
+# --- ward requests ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def nurse(make_user: MakeUser) -> User:
+    return make_user(Role.NURSE, username="inf_bianchi")
+
+
+@pytest.fixture
+def technician(make_user: MakeUser) -> User:
+    return make_user(Role.TECHNICIAN, username="tec_neri")
+
+
+@pytest.fixture
+def cabinet(pharmacist: User, ward: Ward) -> StorageLocation:
+    return services.location_save(
+        actor=pharmacist, workstation="test", code="ARM-DH", name="Armadio Day Hospital",
+        kind="ward_cabinet", ward=ward,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def scannable(oxaliplatin: MedicinalProduct, fluorouracil: MedicinalProduct) -> None:
+    """The two products' packs carry a GS1 DataMatrix (oxaliplatin: 1 vial a pack;
+    fluorouracil: 10 vials a pack); oxaliplatin's stamp a valid AIC (012345676: digits in
+    odd places 0+2+4+6 = 12, in even places doubled 2+6+1+5 = 14, 26 mod 10 = 6)."""
+    Pack.objects.filter(product=oxaliplatin).update(gtin=OXALI_GTIN, aic="012345676")
+    Pack.objects.filter(product=fluorouracil).update(gtin=FU_GTIN)
+
+
+@pytest.fixture
+def scene(
+    nurse: User, technician: User, cabinet: StorageLocation, scannable: None,
+    request: pytest.FixtureRequest,
+) -> WardScene:  # fmt: skip
+    return WardScene(
+        nurse=nurse,
+        pharmacist=request.getfixturevalue("pharmacist"),
+        technician=technician,
+        cabinet=cabinet,
+        shelf=request.getfixturevalue("shelf"),
+        oxaliplatin=request.getfixturevalue("oxaliplatin"),
+        fluorouracil=request.getfixturevalue("fluorouracil"),
+        load=request.getfixturevalue("load"),
     )

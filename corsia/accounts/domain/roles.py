@@ -247,6 +247,34 @@ for _role in (Role.PHARMACIST, Role.COORDINATOR):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"inventory.export_file_f"}
 for _role in (Role.PHARMACIST, Role.TECHNICIAN):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"inventory.view_requirements"}
+# Ward and clinic requests to the pharmacy (corsia.inventory, issue 19): the ward's care
+# team requests and receives; the pharmacist evaluates; pharmacist and technician pick and
+# deliver; the pharmacy and the coordinator set the cabinets' par levels.
+PERMISSIONS = (
+    *PERMISSIONS,
+    PermissionSpec("inventory", "view_ward_requests", "Consultare le richieste dei reparti"),
+    PermissionSpec(
+        "inventory", "request_ward_supplies", "Richiedere farmaci alla farmacia e riceverli"
+    ),
+    PermissionSpec("inventory", "evaluate_ward_request", "Valutare le richieste dei reparti"),
+    PermissionSpec(
+        "inventory", "pick_ward_request", "Prelevare e consegnare le richieste dei reparti"
+    ),
+    PermissionSpec(
+        "inventory", "manage_par_levels", "Impostare i livelli di scorta degli armadi di reparto"
+    ),
+)
+for _role in (Role.NURSE, Role.COORDINATOR, Role.PHYSICIAN, Role.PHARMACIST, Role.TECHNICIAN):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"inventory.view_ward_requests"}
+for _role in (Role.NURSE, Role.COORDINATOR, Role.PHYSICIAN):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"inventory.request_ward_supplies"}
+ROLE_PERMISSIONS[Role.PHARMACIST] = ROLE_PERMISSIONS[Role.PHARMACIST] | {
+    "inventory.evaluate_ward_request"
+}
+for _role in (Role.PHARMACIST, Role.TECHNICIAN):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"inventory.pick_ward_request"}
+for _role in (Role.PHARMACIST, Role.COORDINATOR):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"inventory.manage_par_levels"}
 # Toxicity (corsia.toxicity): the care team reads it; physicians and nurses record it.
 for _role in (Role.PHYSICIAN, Role.NURSE, Role.PHARMACIST, Role.COORDINATOR):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"toxicity.view_toxicity"}

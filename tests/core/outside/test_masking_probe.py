@@ -178,6 +178,22 @@ NOT_PATIENT_DATA.update(
     }
 )
 
+# --- ward requests to the pharmacy (corsia.inventory, issue 19): its own block ---
+NOT_PATIENT_DATA.update(
+    {
+        "/api/v1/requests/": "the requests' summaries (ward, cabinet, state, who asked): "
+        "no patient named",
+        "/api/v1/requests/ward-stock": "every ward cabinet's stock by product: no patient",
+        "/api/v1/requests/restock-proposal": "units to bring a cabinet back to its par "
+        "levels: no patient",
+        "/api/v1/requests/{request_id}": "no ward request in the scenario; a named request "
+        "names its patients (the read is access-logged per patient); a drug request is not "
+        "written during a stay, so masking a stay does not hide it "
+        "(tests/inventory/test_ward_requests_api.py)",
+        "/api/v1/requests/{request_id}/pick-list": "lots and shelves to pick: no patient",
+    }
+)
+
 # The path parameters the scenario fills; a masked one must answer 404.
 MASKED_ID_PARAMS = {"letter_id": "letter", "document_id": "document"}
 VISIBLE_ID_PARAMS = {"patient_id", "order_id"}

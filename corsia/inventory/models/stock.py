@@ -1,4 +1,4 @@
-"""Stock of the hospital pharmacy (UFA) and of the ward cabinets.
+"""Stock of the hospital pharmacy (UFA) and of the ward cabinets: places, lots, movements.
 
 Persistence only. Every change goes through ``services``; nothing is deleted (locations
 and cost centres are deactivated; a movement is corrected by another movement).
