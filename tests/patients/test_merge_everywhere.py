@@ -324,7 +324,7 @@ def test_a_merge_moves_every_modules_rows_and_its_undoing_brings_back_exactly_th
         ("patients.patient_unmerged", pair.duplicate.pk),
     ]
     assert (
-        AuditEvent.objects.filter(event_type="patients.merge_rows_returned").count() == 14
+        AuditEvent.objects.filter(event_type="patients.merge_rows_returned").count() == 15
     )  # one per module that moved rows
 
     # and it cannot be undone twice
