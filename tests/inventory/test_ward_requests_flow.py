@@ -30,7 +30,8 @@ from corsia.inventory.models import (
     WardRequestScan,
 )
 from corsia.inventory.services import ward_requests as wr
-from corsia.patients.models import Patient
+from corsia.patients.models import Patient, PatientMerge
+from corsia.patients.services import patient_merge, patient_unmerge
 from corsia.testing.accounts import MakeUser
 from corsia.testing.inventory import (
     FU_GTIN,
@@ -40,6 +41,7 @@ from corsia.testing.inventory import (
     assert_stock_matches_movements,
     gs1_pack,
 )
+from corsia.testing.patients import patient_registered
 
 OX_EXPIRY = date(2027, 6, 30)
 FU_EXPIRY = date(2027, 3, 31)
@@ -369,3 +371,33 @@ def test_two_pharmacists_evaluating_and_picking_at_once_one_wins(
     assert _race(scan(s.technician), scan(second_tech)) == ["done", "pick_in_progress"]
     assert WardRequestScan.objects.count() == 1
     assert_stock_matches_movements()
+
+
+def test_a_patient_merge_moves_the_named_lines_and_its_undoing_brings_them_back(
+    scene: WardScene, patient: Patient, make_user: MakeUser
+) -> None:
+    s = scene
+    request = wr.ward_request_create(
+        actor=s.nurse, workstation="t", cabinet=s.cabinet, kind="named_patient",
+        urgency="routine", lines=[wr.RequestLineInput(s.oxaliplatin, 2, patient_id=patient.pk)],
+        now=NOW,
+    )  # fmt: skip
+    coordinator = make_user(Role.COORDINATOR)
+    survivor = patient_registered(
+        coordinator, surname="Rossi", given_names="Mario Secondo",
+        date_of_birth=date(1985, 12, 10), codice_fiscale="", stp_eni_code="STP1200001234567",
+    )  # fmt: skip
+    patient_merge(
+        actor=coordinator, workstation="ANAG", survivor_id=survivor.pk, duplicate_id=patient.pk,
+        reason="Stessa persona registrata due volte",
+    )  # fmt: skip
+    line = request.lines.get()
+    assert line.patient_id == survivor.pk
+    patient_unmerge(
+        actor=coordinator,
+        workstation="ANAG",
+        merge_id=PatientMerge.objects.get().pk,
+        reason="Due persone diverse",
+    )
+    line.refresh_from_db()
+    assert line.patient_id == patient.pk
