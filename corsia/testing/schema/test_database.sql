@@ -1,5 +1,5 @@
--- Corsia test database snapshot, migration key 331b8177de00b17e
--- Corsia test database snapshot, migration inputs {"+corsia/core/dbroles.py":"077a908a45001165","+corsia/core/management/commands/migrate.py":"e0cb2b0ff8dbbe5c","accounts/0001_initial.py":"ec73c0af789532ea","accounts/0002_user_must_change_password_and_role_requests.py":"1691eb14bc7bbcd0","accounts/0003_api_token_scopes.py":"a87034352d58a6c0","accounts/__init__.py":"c757652ceb2c4cf7","administration/0001_initial.py":"efaf0c759bd6da03","administration/0002_pumpalarmevent_append_only_pumpevent_append_only_and_more.py":"5811b856b1ce6466","administration/0003_bedside.py":"22a33f3c48bd5058","administration/0004_appointment.py":"176256cd690ffff0","administration/0005_administration_route_cosigner.py":"0db59994cf45e50f","administration/0006_raw_sql_defaults.py":"de62b75d754321de","administration/0007_bedside_session.py":"ea7f19bddcc90244","administration/0008_merge_movable.py":"bb8d11e23fb585c4","administration/__init__.py":"e7cc02249633bef9","agenda/0001_initial.py":"eee59310dfa72878","agenda/0002_cup_bookings.py":"50673ce25c3b3c18","agenda/0003_deferrable_no_overlap.py":"5be12b06c5a9a7e2","agenda/0004_shifts_plan_requests.py":"c6145afb6d09a8c2","agenda/0005_nurse_breaks.py":"dc1c8ee459bbeb94","agenda/__init__.py":"5816929dfaf3df05","audit/0001_initial.py":"2621b3b86476978f","audit/0002_accesslogentry_append_only_auditevent_append_only.py":"962a26f7c3230e0c","audit/0003_truncate_refused.py":"e8de211e435210a2","audit/__init__.py":"9d2821f171726ce0","auth/0001_initial.py":"aa8dac2a7ac4b5e0","auth/0002_alter_permission_name_max_length.py":"caf6f5aaee22f183","auth/0003_alter_user_email_max_length.py":"e74c70eae5a017fd","auth/0004_alter_user_username_opts.py":"d9991f371cee8732","auth/0005_alter_user_last_login_null.py":"0ed1db0d89d48c62","auth/0006_require_contenttypes_0002.py":"2999510b65063b0e","auth/0007_alter_validators_add_error_messages.py":"939d756ecab38e72","auth/0008_alter_user_username_max_length.py":"7fdbf5f3ab790563","auth/0009_alter_user_last_name_max_length.py":"74649d2b9a803182","auth/0010_alter_group_name_max_length.py":"bf4206be0cd1a689","auth/0011_update_proxy_permissions.py":"1fe167cee6e4d1f1","auth/0012_alter_user_first_name_max_length.py":"b93a6f99107bf5cd","auth/__init__.py":"567cec921a731087","axes/0001_initial.py":"f1d888aaab654d07","axes/0002_auto_20151217_2044.py":"92aef4352d57596f","axes/0003_auto_20160322_0929.py":"63ebd23e4bc71385","axes/0004_auto_20181024_1538.py":"ea07010686d9093d","axes/0005_remove_accessattempt_trusted.py":"da4d4e65e3a2d1e1","axes/0006_remove_accesslog_trusted.py":"fdf7024173f68997","axes/0007_alter_accessattempt_unique_together.py":"74f6b3d2ebcc6271","axes/0008_accessfailurelog.py":"987692c12daf7828","axes/0009_add_session_hash.py":"3444f4d60f37cdc4","axes/0010_accessattemptexpiration.py":"1efca6d986d7e86c","axes/__init__.py":"422d46ad6b2b6ab1","compounding/0001_initial.py":"700b94849b6318b6","compounding/0002_intrathecal_bag_route_unit_transport_release.py":"42fc9bf4fe3b4247","compounding/0003_formulation_drug_mass_scale.py":"e1dc8b5f32f43202","compounding/0004_history_triggers_after_safety_merge.py":"803ef9c3d8d882a2","compounding/0005_raw_sql_defaults.py":"e2be464199fb2e01","compounding/0006_hood_vial_serial_leftover_volume.py":"d9fbe2d242ab4cfe","compounding/0007_device_results_transport_time.py":"223e075bbda3f1d2","compounding/__init__.py":"1827eb6e423d2af0","contenttypes/0001_initial.py":"43724654b8aaf9af","contenttypes/0002_remove_content_type_name.py":"98e30fe59ddfcdd5","contenttypes/__init__.py":"bdf71112a5089ab4","core/__init__.py":"c914fd8092115883","django":"60dee5badb52c6b0","django-axes":"d1bdb0061abee0f7","django-pghistory":"8dd7f3fb9cd1a6fd","django-pgtrigger":"b3a06e247d5df51b","documents/0001_initial.py":"d296753486a2d474","documents/0002_merge_movable.py":"1b89fd4af21b7fa2","documents/__init__.py":"2423b7b7e9adee91","drugs/0001_initial.py":"c4c6896105601f81","drugs/0002_archive.py":"c2725c1b1f9f1ffc","drugs/0003_activeingredientevent_append_only_and_more.py":"fec104428e9f86cd","drugs/0004_product_formulation.py":"d3d904f8502c406d","drugs/0005_raw_sql_defaults.py":"a75341a40b36f549","drugs/__init__.py":"44b13f97c3bcadd0","fse/0001_initial.py":"f0e1d5af1c69fbf6","fse/__init__.py":"9cb8e0e432e813fb","galenics/0001_initial.py":"8729b57918702fdf","galenics/0002_batch_rejection_and_quantum_satis.py":"6a004282420e866d","galenics/0003_discarded_weighings.py":"057502a09a9ea23f","galenics/__init__.py":"6cf6bbb4ca17f8f6","interop/0001_inbound_messages.py":"36f2467fcf79fc7b","interop/0002_loinc_codes.py":"bc9b9013792d28de","interop/0003_outbound.py":"f4423a2162a52f4f","interop/__init__.py":"414cc86b9fc754d5","inventory/0001_initial.py":"34370e1704ebf1c6","inventory/0002_merge_movable.py":"3505659c50a6e397","inventory/__init__.py":"81a94d4567e2af0c","nursing/0001_initial.py":"b1046e51f3f9125f","nursing/0002_monitoringentry_monitoringentryevent_and_more.py":"ade27bdeb6909d2b","nursing/0003_care_process.py":"0c0cbf4cda9eb8f7","nursing/__init__.py":"ede7b8d3bfae79ff","nutrition/0001_initial.py":"52c1c9449b7807ec","nutrition/0002_bag_weighing_bedside.py":"89eb9b84abefbcd1","nutrition/0003_draft_edit_line_revisions.py":"a88b85eaea63ad32","nutrition/0004_bedside_scans_infusion_end.py":"5d921332e7b9c286","nutrition/__init__.py":"731042e6868d2f28","patients/0001_initial.py":"0260b9e0b6cfd58d","patients/0002_bedorchairevent_append_only_consentevent_append_only_and_more.py":"3f701122875c3871","patients/0003_allergies.py":"f61e43a0b3e1a51b","patients/0004_ward_staff_break_glass.py":"bb5e9bef2522971b","patients/0005_patient_merge.py":"0a4c350ae347cdb0","patients/__init__.py":"770fcd65ef04429f","pghistory/0001_initial.py":"e22b97cdb98524ce","pghistory/0002_aggregateevent.py":"cc9d1576763d70a4","pghistory/0003_auto_20201023_1636.py":"0d428579eb03f2f8","pghistory/0004_auto_20220906_1625.py":"f8b2ca62cad3b5fb","pghistory/0005_events_middlewareevents.py":"2d93bfdccd0efe70","pghistory/0006_delete_aggregateevent.py":"f9b79fef23163859","pghistory/0007_auto_20250421_0444.py":"9a97eef154437c74","pghistory/__init__.py":"b3d5f0c7d5b0ae99","pgtrigger/__init__.py":"5a6acfeaa17d2943","pgtrigger/apps.py":"92267341ab444edf","pgtrigger/compiler.py":"b4f094732ec262e1","pgtrigger/contrib.py":"413e50605c2a73a7","pgtrigger/core.py":"d6ba4f9d12b76835","pgtrigger/features.py":"2fcf739d59340cd3","pgtrigger/installation.py":"bd090a67d86e655f","pgtrigger/migrations.py":"62a57372fc00d548","pgtrigger/models.py":"944624a22122d225","pgtrigger/registry.py":"91e6f0c6f174e4d2","pgtrigger/runtime.py":"3639979e83f4300d","pgtrigger/utils.py":"e068681b9c76bb4e","pgtrigger/version.py":"6a622cf9c5db4c94","prescribing/0001_initial.py":"ef5f975def735ee0","prescribing/0002_item_blocks.py":"0001a49a1173f86b","prescribing/0003_item_role_choices.py":"c7b5ff4ff4d4fdd6","prescribing/0004_item_tablets.py":"81748fde0efc184e","prescribing/0005_item_product.py":"e6ad837cd3331152","prescribing/0006_order_life_validation_schedule.py":"4b27cead8bb67133","prescribing/0007_prior_dose_elsewhere.py":"0a1043526d8c52f7","prescribing/0008_item_limit_blocks_and_overrides.py":"c3b847579a418b39","prescribing/0009_orderitem_history_triggers.py":"25e0094c391c8eca","prescribing/0010_order_measure_dates.py":"d749a8240ad1752a","prescribing/0011_therapyorder_history_triggers.py":"b35faebea697b23e","prescribing/0012_raw_sql_defaults.py":"fa95706a869e1ca0","prescribing/0013_order_allergy_overrides.py":"f597f340b80ef954","prescribing/0014_order_item_unrounded_dose.py":"96485f95851f6844","prescribing/0015_merge_movable.py":"9efe27d513bb5ab8","prescribing/0016_order_item_line_weight.py":"19e49f79e55635ac","prescribing/__init__.py":"09fe115ff5036ca9","procrastinate":"fea14e95b4a3b0eb","procrastinate/0001_initial.py":"619190a6fa33b40c","procrastinate/0002_drop_started_at_column.py":"c15b320aa440735b","procrastinate/0003_drop_started_at_column.py":"4572f815a6c8bb95","procrastinate/0004_drop_procrastinate_version_table.py":"2d1da1cd314c77e8","procrastinate/0005_fix_procrastinate_fetch_job.py":"d673fb30835bad24","procrastinate/0006_fix_trigger_status_events_insert.py":"870b5a9be1c512dc","procrastinate/0007_add_queueing_lock_column.py":"8efd3af9a6157901","procrastinate/0008_close_fetch_job_race_condition.py":"1ee711c7bd50e124","procrastinate/0009_add_defer_job_function.py":"158424487e4ce3db","procrastinate/0010_add_procrastinate_periodic_defers.py":"5d11954559e1a8f2","procrastinate/0011_add_foreign_key_index.py":"01df41f93d3f2eee","procrastinate/0012_add_locks_to_periodic_defer.py":"bb756080f26a81bc","procrastinate/0013_fix_procrastinate_defer_periodic_job.py":"7bab8825e74b298c","procrastinate/0014_add_finish_job_and_retry_job_functions.py":"4bebd8c9f71e76e0","procrastinate/0015_add_trigger_on_job_deletion.py":"75b150b25a2b2b45","procrastinate/0016_delete_finished_jobs.py":"da844a64e7017d1a","procrastinate/0017_add_checks_to_finish_job.py":"a6707f1224ef00e0","procrastinate/0018_add_checks_to_retry_job.py":"ba123900b2c96087","procrastinate/0019_fix_finish_job_compat_issue.py":"48234a1718449c9e","procrastinate/0020_add_index_on_procrastinate_jobs.py":"26855adecb0eba7c","procrastinate/0021_add_kwargs_to_defer_periodic_job.py":"56d43e3083890823","procrastinate/0022_null_locks_excluded.py":"e1e40932e5390a2e","procrastinate/0023_remove_old_finish_job_function.py":"95a172bcc84ba53e","procrastinate/0024_job_id_bigint.py":"15b773b6b38a69c8","procrastinate/0025_add_models.py":"bfa4c2164b8df4ea","procrastinate/0026_add_job_priority.py":"4f2f1b911fc9aa51","procrastinate/0027_add_periodic_job_priority.py":"b84dd399ac935a73","procrastinate/0028_add_cancel_states.py":"21d20d4aeadb5c96","procrastinate/0029_add_additional_params_to_retry_job.py":"ed76127f7f35e5af","procrastinate/0030_alter_procrastinateevent_options.py":"8c020dd75e3fae48","procrastinate/0031_add_indexes_for_fetch_job.py":"d67ddb3f2beb81c1","procrastinate/0032_pre_cancel_notification.py":"141c999606264fe9","procrastinate/0033_post_cancel_notification.py":"2b3e9a6ab11926b2","procrastinate/0034_pre_add_heartbeat.py":"4c32d5cf522390e6","procrastinate/0035_post_add_heartbeat.py":"ac0664f4a033dcb1","procrastinate/0036_add_worker_model.py":"96c71290b9a145f5","procrastinate/0037_pre_batch_defer_jobs.py":"3a8494b1858e2cc2","procrastinate/0038_post_batch_defer_jobs.py":"175961a922561b05","procrastinate/0039_pre_priority_lock_fetch_job.py":"3ef9917417189a2b","procrastinate/0040_pre_retry_failed_job.py":"26e62e6a7a63ee25","procrastinate/0041_post_retry_failed_job.py":"13f5a300b3086ef2","procrastinate/__init__.py":"88567a3a7ce1b848","records/0001_diary.py":"7c32cc9945350ed3","records/0002_vital_signs.py":"eb14f7c665e4b08b","records/0003_anamnesis.py":"ce67e4bc495f57b0","records/0004_diagnosis_and_performance_status.py":"c6585efc77734c6e","records/0005_lab_results.py":"dc050ff32fa10934","records/0006_staging_and_scores.py":"64f68f41506ed5f6","records/0007_treatment_course.py":"14f9bd8e51e089d9","records/0008_letters_and_boards.py":"a61c4016992917cc","records/0009_clinical_reports.py":"fbebf8a38eccaeed","records/0010_merge_movable.py":"ec38f9c79fb5a9a2","records/__init__.py":"75a7f6ab6d981f61","regimens/0001_initial.py":"47ef3be7448b8b37","regimens/0002_clinicaltrialevent_append_only_and_more.py":"62b9934ede05b60f","regimens/0003_regimen_dosing_settings_and_age_bands.py":"28ca2fd1827b9c13","regimens/0004_component_formulation.py":"867aaff6a4eb3639","regimens/0005_history_triggers_after_safety_merge.py":"983d67c5f8b28a36","regimens/0006_raw_sql_defaults.py":"2675246019bb1bcd","regimens/0007_trial_withdrawal_and_monitor_revocation.py":"8540fe6ba3846170","regimens/0008_component_obese_weight_basis.py":"30526b4d30d93e96","regimens/__init__.py":"4bc5e429043aabb9","sessions/0001_initial.py":"760c6041ac2451b5","sessions/__init__.py":"c64c3d6a1b2533b3","therapy/0001_initial.py":"ef02219e25d3febf","therapy/0002_dose_corrections_cabinet.py":"0457a7b7d6b8dd99","therapy/__init__.py":"ac1a6dd125d48f5e","toxicity/0001_initial.py":"0af9145f881c0f37","toxicity/0002_ctcae_italian_labels.py":"3af19c3f5ea4d9e8","toxicity/__init__.py":"0937d4298f9011ca","transfusion/0001_initial.py":"ff1731bd6a31b7d2","transfusion/0002_emergency_crossmatch.py":"f2c6a36c49fc9230","transfusion/__init__.py":"0f468119c82fb0ed","transplant/0001_initial.py":"fa8b93f5438dc10c","transplant/0002_followup.py":"7bacf9ab1917ba6b","transplant/0002_pretransplant.py":"033ecfbd0dcfd2fb","transplant/0003_merge_0002_followup_0002_pretransplant.py":"e42fba5966fff36e","transplant/__init__.py":"428a94c33eee38e8","vascular/0001_initial.py":"d91cafd32d8b4fbd","vascular/__init__.py":"504692a14d6a257e"}
+-- Corsia test database snapshot, migration key 82cd14eb9367a3c9
+-- Corsia test database snapshot, migration inputs {"+corsia/core/dbroles.py":"077a908a45001165","+corsia/core/management/commands/migrate.py":"e0cb2b0ff8dbbe5c","accounts/0001_initial.py":"ec73c0af789532ea","accounts/0002_user_must_change_password_and_role_requests.py":"1691eb14bc7bbcd0","accounts/0003_api_token_scopes.py":"a87034352d58a6c0","accounts/__init__.py":"c757652ceb2c4cf7","administration/0001_initial.py":"efaf0c759bd6da03","administration/0002_pumpalarmevent_append_only_pumpevent_append_only_and_more.py":"5811b856b1ce6466","administration/0003_bedside.py":"22a33f3c48bd5058","administration/0004_appointment.py":"176256cd690ffff0","administration/0005_administration_route_cosigner.py":"0db59994cf45e50f","administration/0006_raw_sql_defaults.py":"de62b75d754321de","administration/0007_bedside_session.py":"ea7f19bddcc90244","administration/0008_merge_movable.py":"bb8d11e23fb585c4","administration/__init__.py":"e7cc02249633bef9","agenda/0001_initial.py":"eee59310dfa72878","agenda/0002_cup_bookings.py":"50673ce25c3b3c18","agenda/0003_deferrable_no_overlap.py":"5be12b06c5a9a7e2","agenda/0004_shifts_plan_requests.py":"c6145afb6d09a8c2","agenda/0005_nurse_breaks.py":"dc1c8ee459bbeb94","agenda/__init__.py":"5816929dfaf3df05","audit/0001_initial.py":"2621b3b86476978f","audit/0002_accesslogentry_append_only_auditevent_append_only.py":"962a26f7c3230e0c","audit/0003_truncate_refused.py":"e8de211e435210a2","audit/__init__.py":"9d2821f171726ce0","auth/0001_initial.py":"aa8dac2a7ac4b5e0","auth/0002_alter_permission_name_max_length.py":"caf6f5aaee22f183","auth/0003_alter_user_email_max_length.py":"e74c70eae5a017fd","auth/0004_alter_user_username_opts.py":"d9991f371cee8732","auth/0005_alter_user_last_login_null.py":"0ed1db0d89d48c62","auth/0006_require_contenttypes_0002.py":"2999510b65063b0e","auth/0007_alter_validators_add_error_messages.py":"939d756ecab38e72","auth/0008_alter_user_username_max_length.py":"7fdbf5f3ab790563","auth/0009_alter_user_last_name_max_length.py":"74649d2b9a803182","auth/0010_alter_group_name_max_length.py":"bf4206be0cd1a689","auth/0011_update_proxy_permissions.py":"1fe167cee6e4d1f1","auth/0012_alter_user_first_name_max_length.py":"b93a6f99107bf5cd","auth/__init__.py":"567cec921a731087","axes/0001_initial.py":"f1d888aaab654d07","axes/0002_auto_20151217_2044.py":"92aef4352d57596f","axes/0003_auto_20160322_0929.py":"63ebd23e4bc71385","axes/0004_auto_20181024_1538.py":"ea07010686d9093d","axes/0005_remove_accessattempt_trusted.py":"da4d4e65e3a2d1e1","axes/0006_remove_accesslog_trusted.py":"fdf7024173f68997","axes/0007_alter_accessattempt_unique_together.py":"74f6b3d2ebcc6271","axes/0008_accessfailurelog.py":"987692c12daf7828","axes/0009_add_session_hash.py":"3444f4d60f37cdc4","axes/0010_accessattemptexpiration.py":"1efca6d986d7e86c","axes/__init__.py":"422d46ad6b2b6ab1","compounding/0001_initial.py":"700b94849b6318b6","compounding/0002_intrathecal_bag_route_unit_transport_release.py":"42fc9bf4fe3b4247","compounding/0003_formulation_drug_mass_scale.py":"e1dc8b5f32f43202","compounding/0004_history_triggers_after_safety_merge.py":"803ef9c3d8d882a2","compounding/0005_raw_sql_defaults.py":"e2be464199fb2e01","compounding/0006_hood_vial_serial_leftover_volume.py":"d9fbe2d242ab4cfe","compounding/0007_device_results_transport_time.py":"223e075bbda3f1d2","compounding/__init__.py":"1827eb6e423d2af0","contenttypes/0001_initial.py":"43724654b8aaf9af","contenttypes/0002_remove_content_type_name.py":"98e30fe59ddfcdd5","contenttypes/__init__.py":"bdf71112a5089ab4","core/__init__.py":"c914fd8092115883","dispensing/0001_direct_distribution.py":"0b400a1bdbca11f0","dispensing/__init__.py":"efdd3d119ebf17be","django":"60dee5badb52c6b0","django-axes":"d1bdb0061abee0f7","django-pghistory":"8dd7f3fb9cd1a6fd","django-pgtrigger":"b3a06e247d5df51b","documents/0001_initial.py":"d296753486a2d474","documents/0002_merge_movable.py":"1b89fd4af21b7fa2","documents/__init__.py":"2423b7b7e9adee91","drugs/0001_initial.py":"c4c6896105601f81","drugs/0002_archive.py":"c2725c1b1f9f1ffc","drugs/0003_activeingredientevent_append_only_and_more.py":"fec104428e9f86cd","drugs/0004_product_formulation.py":"d3d904f8502c406d","drugs/0005_raw_sql_defaults.py":"a75341a40b36f549","drugs/__init__.py":"44b13f97c3bcadd0","fse/0001_initial.py":"f0e1d5af1c69fbf6","fse/__init__.py":"9cb8e0e432e813fb","galenics/0001_initial.py":"8729b57918702fdf","galenics/0002_batch_rejection_and_quantum_satis.py":"6a004282420e866d","galenics/0003_discarded_weighings.py":"057502a09a9ea23f","galenics/__init__.py":"6cf6bbb4ca17f8f6","interop/0001_inbound_messages.py":"36f2467fcf79fc7b","interop/0002_loinc_codes.py":"bc9b9013792d28de","interop/0003_outbound.py":"f4423a2162a52f4f","interop/__init__.py":"414cc86b9fc754d5","inventory/0001_initial.py":"34370e1704ebf1c6","inventory/0002_merge_movable.py":"3505659c50a6e397","inventory/0003_ward_requests.py":"b20036db73dcb377","inventory/__init__.py":"81a94d4567e2af0c","nursing/0001_initial.py":"b1046e51f3f9125f","nursing/0002_monitoringentry_monitoringentryevent_and_more.py":"ade27bdeb6909d2b","nursing/0003_care_process.py":"0c0cbf4cda9eb8f7","nursing/__init__.py":"ede7b8d3bfae79ff","nutrition/0001_initial.py":"52c1c9449b7807ec","nutrition/0002_bag_weighing_bedside.py":"89eb9b84abefbcd1","nutrition/0003_draft_edit_line_revisions.py":"a88b85eaea63ad32","nutrition/0004_bedside_scans_infusion_end.py":"5d921332e7b9c286","nutrition/__init__.py":"731042e6868d2f28","patients/0001_initial.py":"0260b9e0b6cfd58d","patients/0002_bedorchairevent_append_only_consentevent_append_only_and_more.py":"3f701122875c3871","patients/0003_allergies.py":"f61e43a0b3e1a51b","patients/0004_ward_staff_break_glass.py":"bb5e9bef2522971b","patients/0005_patient_merge.py":"0a4c350ae347cdb0","patients/__init__.py":"770fcd65ef04429f","pghistory/0001_initial.py":"e22b97cdb98524ce","pghistory/0002_aggregateevent.py":"cc9d1576763d70a4","pghistory/0003_auto_20201023_1636.py":"0d428579eb03f2f8","pghistory/0004_auto_20220906_1625.py":"f8b2ca62cad3b5fb","pghistory/0005_events_middlewareevents.py":"2d93bfdccd0efe70","pghistory/0006_delete_aggregateevent.py":"f9b79fef23163859","pghistory/0007_auto_20250421_0444.py":"9a97eef154437c74","pghistory/__init__.py":"b3d5f0c7d5b0ae99","pgtrigger/__init__.py":"5a6acfeaa17d2943","pgtrigger/apps.py":"92267341ab444edf","pgtrigger/compiler.py":"b4f094732ec262e1","pgtrigger/contrib.py":"413e50605c2a73a7","pgtrigger/core.py":"d6ba4f9d12b76835","pgtrigger/features.py":"2fcf739d59340cd3","pgtrigger/installation.py":"bd090a67d86e655f","pgtrigger/migrations.py":"62a57372fc00d548","pgtrigger/models.py":"944624a22122d225","pgtrigger/registry.py":"91e6f0c6f174e4d2","pgtrigger/runtime.py":"3639979e83f4300d","pgtrigger/utils.py":"e068681b9c76bb4e","pgtrigger/version.py":"6a622cf9c5db4c94","prescribing/0001_initial.py":"ef5f975def735ee0","prescribing/0002_item_blocks.py":"0001a49a1173f86b","prescribing/0003_item_role_choices.py":"c7b5ff4ff4d4fdd6","prescribing/0004_item_tablets.py":"81748fde0efc184e","prescribing/0005_item_product.py":"e6ad837cd3331152","prescribing/0006_order_life_validation_schedule.py":"4b27cead8bb67133","prescribing/0007_prior_dose_elsewhere.py":"0a1043526d8c52f7","prescribing/0008_item_limit_blocks_and_overrides.py":"c3b847579a418b39","prescribing/0009_orderitem_history_triggers.py":"25e0094c391c8eca","prescribing/0010_order_measure_dates.py":"d749a8240ad1752a","prescribing/0011_therapyorder_history_triggers.py":"b35faebea697b23e","prescribing/0012_raw_sql_defaults.py":"fa95706a869e1ca0","prescribing/0013_order_allergy_overrides.py":"f597f340b80ef954","prescribing/0014_order_item_unrounded_dose.py":"96485f95851f6844","prescribing/0015_merge_movable.py":"9efe27d513bb5ab8","prescribing/0016_order_item_line_weight.py":"19e49f79e55635ac","prescribing/0017_order_item_administrations_per_day.py":"9eb6193bd86e38d8","prescribing/__init__.py":"09fe115ff5036ca9","procrastinate":"fea14e95b4a3b0eb","procrastinate/0001_initial.py":"619190a6fa33b40c","procrastinate/0002_drop_started_at_column.py":"c15b320aa440735b","procrastinate/0003_drop_started_at_column.py":"4572f815a6c8bb95","procrastinate/0004_drop_procrastinate_version_table.py":"2d1da1cd314c77e8","procrastinate/0005_fix_procrastinate_fetch_job.py":"d673fb30835bad24","procrastinate/0006_fix_trigger_status_events_insert.py":"870b5a9be1c512dc","procrastinate/0007_add_queueing_lock_column.py":"8efd3af9a6157901","procrastinate/0008_close_fetch_job_race_condition.py":"1ee711c7bd50e124","procrastinate/0009_add_defer_job_function.py":"158424487e4ce3db","procrastinate/0010_add_procrastinate_periodic_defers.py":"5d11954559e1a8f2","procrastinate/0011_add_foreign_key_index.py":"01df41f93d3f2eee","procrastinate/0012_add_locks_to_periodic_defer.py":"bb756080f26a81bc","procrastinate/0013_fix_procrastinate_defer_periodic_job.py":"7bab8825e74b298c","procrastinate/0014_add_finish_job_and_retry_job_functions.py":"4bebd8c9f71e76e0","procrastinate/0015_add_trigger_on_job_deletion.py":"75b150b25a2b2b45","procrastinate/0016_delete_finished_jobs.py":"da844a64e7017d1a","procrastinate/0017_add_checks_to_finish_job.py":"a6707f1224ef00e0","procrastinate/0018_add_checks_to_retry_job.py":"ba123900b2c96087","procrastinate/0019_fix_finish_job_compat_issue.py":"48234a1718449c9e","procrastinate/0020_add_index_on_procrastinate_jobs.py":"26855adecb0eba7c","procrastinate/0021_add_kwargs_to_defer_periodic_job.py":"56d43e3083890823","procrastinate/0022_null_locks_excluded.py":"e1e40932e5390a2e","procrastinate/0023_remove_old_finish_job_function.py":"95a172bcc84ba53e","procrastinate/0024_job_id_bigint.py":"15b773b6b38a69c8","procrastinate/0025_add_models.py":"bfa4c2164b8df4ea","procrastinate/0026_add_job_priority.py":"4f2f1b911fc9aa51","procrastinate/0027_add_periodic_job_priority.py":"b84dd399ac935a73","procrastinate/0028_add_cancel_states.py":"21d20d4aeadb5c96","procrastinate/0029_add_additional_params_to_retry_job.py":"ed76127f7f35e5af","procrastinate/0030_alter_procrastinateevent_options.py":"8c020dd75e3fae48","procrastinate/0031_add_indexes_for_fetch_job.py":"d67ddb3f2beb81c1","procrastinate/0032_pre_cancel_notification.py":"141c999606264fe9","procrastinate/0033_post_cancel_notification.py":"2b3e9a6ab11926b2","procrastinate/0034_pre_add_heartbeat.py":"4c32d5cf522390e6","procrastinate/0035_post_add_heartbeat.py":"ac0664f4a033dcb1","procrastinate/0036_add_worker_model.py":"96c71290b9a145f5","procrastinate/0037_pre_batch_defer_jobs.py":"3a8494b1858e2cc2","procrastinate/0038_post_batch_defer_jobs.py":"175961a922561b05","procrastinate/0039_pre_priority_lock_fetch_job.py":"3ef9917417189a2b","procrastinate/0040_pre_retry_failed_job.py":"26e62e6a7a63ee25","procrastinate/0041_post_retry_failed_job.py":"13f5a300b3086ef2","procrastinate/__init__.py":"88567a3a7ce1b848","records/0001_diary.py":"7c32cc9945350ed3","records/0002_vital_signs.py":"eb14f7c665e4b08b","records/0003_anamnesis.py":"ce67e4bc495f57b0","records/0004_diagnosis_and_performance_status.py":"c6585efc77734c6e","records/0005_lab_results.py":"dc050ff32fa10934","records/0006_staging_and_scores.py":"64f68f41506ed5f6","records/0007_treatment_course.py":"14f9bd8e51e089d9","records/0008_letters_and_boards.py":"a61c4016992917cc","records/0009_clinical_reports.py":"fbebf8a38eccaeed","records/0010_merge_movable.py":"ec38f9c79fb5a9a2","records/__init__.py":"75a7f6ab6d981f61","regimens/0001_initial.py":"47ef3be7448b8b37","regimens/0002_clinicaltrialevent_append_only_and_more.py":"62b9934ede05b60f","regimens/0003_regimen_dosing_settings_and_age_bands.py":"28ca2fd1827b9c13","regimens/0004_component_formulation.py":"867aaff6a4eb3639","regimens/0005_history_triggers_after_safety_merge.py":"983d67c5f8b28a36","regimens/0006_raw_sql_defaults.py":"2675246019bb1bcd","regimens/0007_trial_withdrawal_and_monitor_revocation.py":"8540fe6ba3846170","regimens/0008_component_obese_weight_basis.py":"30526b4d30d93e96","regimens/0009_component_administrations_per_day.py":"35b62637421af6f5","regimens/__init__.py":"4bc5e429043aabb9","sessions/0001_initial.py":"760c6041ac2451b5","sessions/__init__.py":"c64c3d6a1b2533b3","therapy/0001_initial.py":"ef02219e25d3febf","therapy/0002_dose_corrections_cabinet.py":"0457a7b7d6b8dd99","therapy/__init__.py":"ac1a6dd125d48f5e","toxicity/0001_initial.py":"0af9145f881c0f37","toxicity/0002_ctcae_italian_labels.py":"3af19c3f5ea4d9e8","toxicity/__init__.py":"0937d4298f9011ca","transfusion/0001_initial.py":"ff1731bd6a31b7d2","transfusion/0002_emergency_crossmatch.py":"f2c6a36c49fc9230","transfusion/__init__.py":"0f468119c82fb0ed","transplant/0001_initial.py":"fa8b93f5438dc10c","transplant/0002_followup.py":"7bacf9ab1917ba6b","transplant/0002_pretransplant.py":"033ecfbd0dcfd2fb","transplant/0003_merge_0002_followup_0002_pretransplant.py":"e42fba5966fff36e","transplant/__init__.py":"428a94c33eee38e8","vascular/0001_initial.py":"d91cafd32d8b4fbd","vascular/__init__.py":"504692a14d6a257e"}
 --
 -- PostgreSQL database dump
 --
@@ -177,6 +177,27 @@ $$;
 --
 
 CREATE FUNCTION public.pgtrigger_append_only_00dfa() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_append_only_02818(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_append_only_02818() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
                 
@@ -761,6 +782,27 @@ CREATE FUNCTION public.pgtrigger_append_only_2eead() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_append_only_2f018(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_append_only_2f018() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_append_only_2f9f2(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -1265,6 +1307,27 @@ CREATE FUNCTION public.pgtrigger_append_only_5a646() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_append_only_5c98d(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_append_only_5c98d() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_append_only_5e2cf(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -1416,6 +1479,27 @@ CREATE FUNCTION public.pgtrigger_append_only_63dc5() RETURNS trigger
 --
 
 CREATE FUNCTION public.pgtrigger_append_only_64171() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_append_only_66741(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_append_only_66741() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
                 
@@ -3197,6 +3281,48 @@ CREATE FUNCTION public.pgtrigger_append_only_f24ad() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_append_only_f2e08(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_append_only_f2e08() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_append_only_f36a9(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_append_only_f36a9() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_append_only_f6377(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -3449,6 +3575,27 @@ CREATE FUNCTION public.pgtrigger_closed_line_read_only_cd2a7() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_delegation_read_only_3d3d3(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_delegation_read_only_3d3d3() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    IF TG_OP = 'UPDATE' THEN IF patient_move_allowed(OLD.patient_id, NEW.patient_id) AND (to_jsonb(OLD) - 'patient_id') = (to_jsonb(NEW) - 'patient_id') THEN RETURN NEW; END IF; END IF; RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_device_closed_frozen_85387(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -3507,6 +3654,48 @@ CREATE FUNCTION public.pgtrigger_device_no_delete_e054b() RETURNS trigger
                         END IF;
                     END IF;
                     RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_dispensing_line_read_only_0b854(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_dispensing_line_read_only_0b854() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_dispensing_read_only_f9369(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_dispensing_read_only_f9369() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    IF TG_OP = 'UPDATE' THEN IF patient_move_allowed(OLD.patient_id, NEW.patient_id) AND (to_jsonb(OLD) - 'patient_id') = (to_jsonb(NEW) - 'patient_id') THEN RETURN NEW; END IF; END IF; RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
                 END;
             $$;
 
@@ -4142,6 +4331,27 @@ CREATE FUNCTION public.pgtrigger_insert_insert_24b85() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_insert_insert_25dc8(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_insert_insert_25dc8() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "inventory_wardrequestevent" ("cabinet_id", "created_at", "delivery_number", "id", "kind", "note", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "picker_id", "requested_at", "requested_by_id", "requested_workstation", "state", "updated_at", "updated_by_id", "urgency", "version", "ward_id") VALUES (NEW."cabinet_id", NEW."created_at", NEW."delivery_number", NEW."id", NEW."kind", NEW."note", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."picker_id", NEW."requested_at", NEW."requested_by_id", NEW."requested_workstation", NEW."state", NEW."updated_at", NEW."updated_by_id", NEW."urgency", NEW."version", NEW."ward_id"); RETURN NULL;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_insert_insert_27b84(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -4346,7 +4556,7 @@ CREATE FUNCTION public.pgtrigger_insert_insert_3c942() RETURNS trigger
                             RETURN NEW;
                         END IF;
                     END IF;
-                    INSERT INTO "regimens_regimencomponentevent" ("adjusted_weight_factor", "age_bands", "calculation", "competence", "concentration_mg_ml", "cycle_from", "cycle_to", "days", "dose", "dose_description", "dose_unit", "duration_minutes", "form", "formulation", "id", "infusion_conditions", "infusion_type", "ingredient_id", "interval_after_minutes", "law_648", "max_dose", "notes", "obese_weight_basis", "observation_minutes", "off_label", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "preparation", "preparation_mode", "role", "route", "sequence", "version_id") VALUES (NEW."adjusted_weight_factor", NEW."age_bands", NEW."calculation", NEW."competence", NEW."concentration_mg_ml", NEW."cycle_from", NEW."cycle_to", NEW."days", NEW."dose", NEW."dose_description", NEW."dose_unit", NEW."duration_minutes", NEW."form", NEW."formulation", NEW."id", NEW."infusion_conditions", NEW."infusion_type", NEW."ingredient_id", NEW."interval_after_minutes", NEW."law_648", NEW."max_dose", NEW."notes", NEW."obese_weight_basis", NEW."observation_minutes", NEW."off_label", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."preparation", NEW."preparation_mode", NEW."role", NEW."route", NEW."sequence", NEW."version_id"); RETURN NULL;
+                    INSERT INTO "regimens_regimencomponentevent" ("adjusted_weight_factor", "administrations_per_day", "age_bands", "calculation", "competence", "concentration_mg_ml", "cycle_from", "cycle_to", "days", "dose", "dose_description", "dose_unit", "duration_minutes", "form", "formulation", "id", "infusion_conditions", "infusion_type", "ingredient_id", "interval_after_minutes", "law_648", "max_dose", "notes", "obese_weight_basis", "observation_minutes", "off_label", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "preparation", "preparation_mode", "role", "route", "sequence", "version_id") VALUES (NEW."adjusted_weight_factor", NEW."administrations_per_day", NEW."age_bands", NEW."calculation", NEW."competence", NEW."concentration_mg_ml", NEW."cycle_from", NEW."cycle_to", NEW."days", NEW."dose", NEW."dose_description", NEW."dose_unit", NEW."duration_minutes", NEW."form", NEW."formulation", NEW."id", NEW."infusion_conditions", NEW."infusion_type", NEW."ingredient_id", NEW."interval_after_minutes", NEW."law_648", NEW."max_dose", NEW."notes", NEW."obese_weight_basis", NEW."observation_minutes", NEW."off_label", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."preparation", NEW."preparation_mode", NEW."role", NEW."route", NEW."sequence", NEW."version_id"); RETURN NULL;
                 END;
             $$;
 
@@ -4772,6 +4982,27 @@ CREATE FUNCTION public.pgtrigger_insert_insert_5e342() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_insert_insert_5e65c(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_insert_insert_5e65c() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "inventory_parlevelevent" ("cabinet_id", "created_at", "id", "is_active", "par", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "product_id", "reorder_point", "updated_at", "updated_by_id") VALUES (NEW."cabinet_id", NEW."created_at", NEW."id", NEW."is_active", NEW."par", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."product_id", NEW."reorder_point", NEW."updated_at", NEW."updated_by_id"); RETURN NULL;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_insert_insert_5f331(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -5082,6 +5313,27 @@ CREATE FUNCTION public.pgtrigger_insert_insert_7654e() RETURNS trigger
                         END IF;
                     END IF;
                     INSERT INTO "interop_inboundmessageevent" ("ack", "ack_code", "attempts", "control_id", "error_code", "error_location", "error_text", "id", "message_type", "outcome", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "processed_at", "raw", "received_at", "sending_application", "sending_facility", "state", "waiting_for") VALUES (NEW."ack", NEW."ack_code", NEW."attempts", NEW."control_id", NEW."error_code", NEW."error_location", NEW."error_text", NEW."id", NEW."message_type", NEW."outcome", NEW."patient_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."processed_at", NEW."raw", NEW."received_at", NEW."sending_application", NEW."sending_facility", NEW."state", NEW."waiting_for"); RETURN NULL;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_insert_insert_76cd1(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_insert_insert_76cd1() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "inventory_wardrequestlineevent" ("created_at", "decision", "decision_reason", "id", "note", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "position", "product_id", "request_id", "substitute_id", "units_approved", "units_picked", "units_received", "units_requested", "updated_at", "updated_by_id", "version") VALUES (NEW."created_at", NEW."decision", NEW."decision_reason", NEW."id", NEW."note", NEW."patient_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."position", NEW."product_id", NEW."request_id", NEW."substitute_id", NEW."units_approved", NEW."units_picked", NEW."units_received", NEW."units_requested", NEW."updated_at", NEW."updated_by_id", NEW."version"); RETURN NULL;
                 END;
             $$;
 
@@ -6047,7 +6299,7 @@ CREATE FUNCTION public.pgtrigger_insert_insert_d5ed1() RETURNS trigger
                             RETURN NEW;
                         END IF;
                     END IF;
-                    INSERT INTO "prescribing_orderitemevent" ("added", "adjusted_weight_factor", "amount_unit", "block_code", "block_message", "blocks", "calculated_dose", "capped", "competence", "day_of_cycle", "deviation_reason", "dose", "dose_unit", "dosing_weight_kg", "duration_minutes", "final_dose", "id", "infusion_conditions", "infusion_type", "ingredient_id", "interval_after_minutes", "order_id", "override_reason", "overrides", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "preparation", "product_id", "provenance", "reduction_percent", "regimen_component_id", "role", "route", "scheduled_date", "sequence", "status", "status_reason", "tablets", "uncapped_dose", "unrounded_dose", "validated_at", "validated_by_id", "validated_fingerprint", "warnings", "weight_basis") VALUES (NEW."added", NEW."adjusted_weight_factor", NEW."amount_unit", NEW."block_code", NEW."block_message", NEW."blocks", NEW."calculated_dose", NEW."capped", NEW."competence", NEW."day_of_cycle", NEW."deviation_reason", NEW."dose", NEW."dose_unit", NEW."dosing_weight_kg", NEW."duration_minutes", NEW."final_dose", NEW."id", NEW."infusion_conditions", NEW."infusion_type", NEW."ingredient_id", NEW."interval_after_minutes", NEW."order_id", NEW."override_reason", NEW."overrides", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."preparation", NEW."product_id", NEW."provenance", NEW."reduction_percent", NEW."regimen_component_id", NEW."role", NEW."route", NEW."scheduled_date", NEW."sequence", NEW."status", NEW."status_reason", NEW."tablets", NEW."uncapped_dose", NEW."unrounded_dose", NEW."validated_at", NEW."validated_by_id", NEW."validated_fingerprint", NEW."warnings", NEW."weight_basis"); RETURN NULL;
+                    INSERT INTO "prescribing_orderitemevent" ("added", "adjusted_weight_factor", "administrations_per_day", "amount_unit", "block_code", "block_message", "blocks", "calculated_dose", "capped", "competence", "day_of_cycle", "deviation_reason", "dose", "dose_unit", "dosing_weight_kg", "duration_minutes", "final_dose", "id", "infusion_conditions", "infusion_type", "ingredient_id", "interval_after_minutes", "order_id", "override_reason", "overrides", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "preparation", "product_id", "provenance", "reduction_percent", "regimen_component_id", "role", "route", "scheduled_date", "sequence", "status", "status_reason", "tablets", "uncapped_dose", "unrounded_dose", "validated_at", "validated_by_id", "validated_fingerprint", "warnings", "weight_basis") VALUES (NEW."added", NEW."adjusted_weight_factor", NEW."administrations_per_day", NEW."amount_unit", NEW."block_code", NEW."block_message", NEW."blocks", NEW."calculated_dose", NEW."capped", NEW."competence", NEW."day_of_cycle", NEW."deviation_reason", NEW."dose", NEW."dose_unit", NEW."dosing_weight_kg", NEW."duration_minutes", NEW."final_dose", NEW."id", NEW."infusion_conditions", NEW."infusion_type", NEW."ingredient_id", NEW."interval_after_minutes", NEW."order_id", NEW."override_reason", NEW."overrides", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."preparation", NEW."product_id", NEW."provenance", NEW."reduction_percent", NEW."regimen_component_id", NEW."role", NEW."route", NEW."scheduled_date", NEW."sequence", NEW."status", NEW."status_reason", NEW."tablets", NEW."uncapped_dose", NEW."unrounded_dose", NEW."validated_at", NEW."validated_by_id", NEW."validated_fingerprint", NEW."warnings", NEW."weight_basis"); RETURN NULL;
                 END;
             $$;
 
@@ -7014,6 +7266,27 @@ CREATE FUNCTION public.pgtrigger_outbound_never_deleted_bb4af() RETURNS trigger
                         END IF;
                     END IF;
                     RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_plan_read_only_4494c(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_plan_read_only_4494c() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    IF TG_OP = 'UPDATE' THEN IF patient_move_allowed(OLD.patient_id, NEW.patient_id) AND (to_jsonb(OLD) - 'patient_id') = (to_jsonb(NEW) - 'patient_id') THEN RETURN NEW; END IF; END IF; RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
                 END;
             $$;
 
@@ -9218,7 +9491,7 @@ CREATE FUNCTION public.pgtrigger_update_update_4f197() RETURNS trigger
                             RETURN NEW;
                         END IF;
                     END IF;
-                    INSERT INTO "prescribing_orderitemevent" ("added", "adjusted_weight_factor", "amount_unit", "block_code", "block_message", "blocks", "calculated_dose", "capped", "competence", "day_of_cycle", "deviation_reason", "dose", "dose_unit", "dosing_weight_kg", "duration_minutes", "final_dose", "id", "infusion_conditions", "infusion_type", "ingredient_id", "interval_after_minutes", "order_id", "override_reason", "overrides", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "preparation", "product_id", "provenance", "reduction_percent", "regimen_component_id", "role", "route", "scheduled_date", "sequence", "status", "status_reason", "tablets", "uncapped_dose", "unrounded_dose", "validated_at", "validated_by_id", "validated_fingerprint", "warnings", "weight_basis") VALUES (NEW."added", NEW."adjusted_weight_factor", NEW."amount_unit", NEW."block_code", NEW."block_message", NEW."blocks", NEW."calculated_dose", NEW."capped", NEW."competence", NEW."day_of_cycle", NEW."deviation_reason", NEW."dose", NEW."dose_unit", NEW."dosing_weight_kg", NEW."duration_minutes", NEW."final_dose", NEW."id", NEW."infusion_conditions", NEW."infusion_type", NEW."ingredient_id", NEW."interval_after_minutes", NEW."order_id", NEW."override_reason", NEW."overrides", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."preparation", NEW."product_id", NEW."provenance", NEW."reduction_percent", NEW."regimen_component_id", NEW."role", NEW."route", NEW."scheduled_date", NEW."sequence", NEW."status", NEW."status_reason", NEW."tablets", NEW."uncapped_dose", NEW."unrounded_dose", NEW."validated_at", NEW."validated_by_id", NEW."validated_fingerprint", NEW."warnings", NEW."weight_basis"); RETURN NULL;
+                    INSERT INTO "prescribing_orderitemevent" ("added", "adjusted_weight_factor", "administrations_per_day", "amount_unit", "block_code", "block_message", "blocks", "calculated_dose", "capped", "competence", "day_of_cycle", "deviation_reason", "dose", "dose_unit", "dosing_weight_kg", "duration_minutes", "final_dose", "id", "infusion_conditions", "infusion_type", "ingredient_id", "interval_after_minutes", "order_id", "override_reason", "overrides", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "preparation", "product_id", "provenance", "reduction_percent", "regimen_component_id", "role", "route", "scheduled_date", "sequence", "status", "status_reason", "tablets", "uncapped_dose", "unrounded_dose", "validated_at", "validated_by_id", "validated_fingerprint", "warnings", "weight_basis") VALUES (NEW."added", NEW."adjusted_weight_factor", NEW."administrations_per_day", NEW."amount_unit", NEW."block_code", NEW."block_message", NEW."blocks", NEW."calculated_dose", NEW."capped", NEW."competence", NEW."day_of_cycle", NEW."deviation_reason", NEW."dose", NEW."dose_unit", NEW."dosing_weight_kg", NEW."duration_minutes", NEW."final_dose", NEW."id", NEW."infusion_conditions", NEW."infusion_type", NEW."ingredient_id", NEW."interval_after_minutes", NEW."order_id", NEW."override_reason", NEW."overrides", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."preparation", NEW."product_id", NEW."provenance", NEW."reduction_percent", NEW."regimen_component_id", NEW."role", NEW."route", NEW."scheduled_date", NEW."sequence", NEW."status", NEW."status_reason", NEW."tablets", NEW."uncapped_dose", NEW."unrounded_dose", NEW."validated_at", NEW."validated_by_id", NEW."validated_fingerprint", NEW."warnings", NEW."weight_basis"); RETURN NULL;
                 END;
             $$;
 
@@ -9854,6 +10127,27 @@ CREATE FUNCTION public.pgtrigger_update_update_8b739() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_update_update_8dcbb(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_update_update_8dcbb() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "inventory_wardrequestevent" ("cabinet_id", "created_at", "delivery_number", "id", "kind", "note", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "picker_id", "requested_at", "requested_by_id", "requested_workstation", "state", "updated_at", "updated_by_id", "urgency", "version", "ward_id") VALUES (NEW."cabinet_id", NEW."created_at", NEW."delivery_number", NEW."id", NEW."kind", NEW."note", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."picker_id", NEW."requested_at", NEW."requested_by_id", NEW."requested_workstation", NEW."state", NEW."updated_at", NEW."updated_by_id", NEW."urgency", NEW."version", NEW."ward_id"); RETURN NULL;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_update_update_90879(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -10394,7 +10688,7 @@ CREATE FUNCTION public.pgtrigger_update_update_d1297() RETURNS trigger
                             RETURN NEW;
                         END IF;
                     END IF;
-                    INSERT INTO "regimens_regimencomponentevent" ("adjusted_weight_factor", "age_bands", "calculation", "competence", "concentration_mg_ml", "cycle_from", "cycle_to", "days", "dose", "dose_description", "dose_unit", "duration_minutes", "form", "formulation", "id", "infusion_conditions", "infusion_type", "ingredient_id", "interval_after_minutes", "law_648", "max_dose", "notes", "obese_weight_basis", "observation_minutes", "off_label", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "preparation", "preparation_mode", "role", "route", "sequence", "version_id") VALUES (NEW."adjusted_weight_factor", NEW."age_bands", NEW."calculation", NEW."competence", NEW."concentration_mg_ml", NEW."cycle_from", NEW."cycle_to", NEW."days", NEW."dose", NEW."dose_description", NEW."dose_unit", NEW."duration_minutes", NEW."form", NEW."formulation", NEW."id", NEW."infusion_conditions", NEW."infusion_type", NEW."ingredient_id", NEW."interval_after_minutes", NEW."law_648", NEW."max_dose", NEW."notes", NEW."obese_weight_basis", NEW."observation_minutes", NEW."off_label", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."preparation", NEW."preparation_mode", NEW."role", NEW."route", NEW."sequence", NEW."version_id"); RETURN NULL;
+                    INSERT INTO "regimens_regimencomponentevent" ("adjusted_weight_factor", "administrations_per_day", "age_bands", "calculation", "competence", "concentration_mg_ml", "cycle_from", "cycle_to", "days", "dose", "dose_description", "dose_unit", "duration_minutes", "form", "formulation", "id", "infusion_conditions", "infusion_type", "ingredient_id", "interval_after_minutes", "law_648", "max_dose", "notes", "obese_weight_basis", "observation_minutes", "off_label", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "preparation", "preparation_mode", "role", "route", "sequence", "version_id") VALUES (NEW."adjusted_weight_factor", NEW."administrations_per_day", NEW."age_bands", NEW."calculation", NEW."competence", NEW."concentration_mg_ml", NEW."cycle_from", NEW."cycle_to", NEW."days", NEW."dose", NEW."dose_description", NEW."dose_unit", NEW."duration_minutes", NEW."form", NEW."formulation", NEW."id", NEW."infusion_conditions", NEW."infusion_type", NEW."ingredient_id", NEW."interval_after_minutes", NEW."law_648", NEW."max_dose", NEW."notes", NEW."obese_weight_basis", NEW."observation_minutes", NEW."off_label", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."preparation", NEW."preparation_mode", NEW."role", NEW."route", NEW."sequence", NEW."version_id"); RETURN NULL;
                 END;
             $$;
 
@@ -10458,6 +10752,27 @@ CREATE FUNCTION public.pgtrigger_update_update_d4785() RETURNS trigger
                         END IF;
                     END IF;
                     INSERT INTO "transfusion_transfusionrequestevent" ("cancel_reason", "component", "created_at", "id", "indication", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "planned_at", "premedication", "requested_by_id", "state", "treatments", "units", "updated_at", "updated_by_id", "version", "workstation") VALUES (NEW."cancel_reason", NEW."component", NEW."created_at", NEW."id", NEW."indication", NEW."patient_id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."planned_at", NEW."premedication", NEW."requested_by_id", NEW."state", NEW."treatments", NEW."units", NEW."updated_at", NEW."updated_by_id", NEW."version", NEW."workstation"); RETURN NULL;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_update_update_d4d91(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_update_update_d4d91() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "inventory_parlevelevent" ("cabinet_id", "created_at", "id", "is_active", "par", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "product_id", "reorder_point", "updated_at", "updated_by_id") VALUES (NEW."cabinet_id", NEW."created_at", NEW."id", NEW."is_active", NEW."par", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."product_id", NEW."reorder_point", NEW."updated_at", NEW."updated_by_id"); RETURN NULL;
                 END;
             $$;
 
@@ -10815,6 +11130,27 @@ CREATE FUNCTION public.pgtrigger_update_update_f445e() RETURNS trigger
                         END IF;
                     END IF;
                     INSERT INTO "agenda_agendaplaceevent" ("agenda_id", "created_at", "id", "is_active", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "place_id", "updated_at") VALUES (NEW."agenda_id", NEW."created_at", NEW."id", NEW."is_active", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."place_id", NEW."updated_at"); RETURN NULL;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_update_update_f515b(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_update_update_f515b() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "inventory_wardrequestlineevent" ("created_at", "decision", "decision_reason", "id", "note", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "position", "product_id", "request_id", "substitute_id", "units_approved", "units_picked", "units_received", "units_requested", "updated_at", "updated_by_id", "version") VALUES (NEW."created_at", NEW."decision", NEW."decision_reason", NEW."id", NEW."note", NEW."patient_id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."position", NEW."product_id", NEW."request_id", NEW."substitute_id", NEW."units_approved", NEW."units_picked", NEW."units_received", NEW."units_requested", NEW."updated_at", NEW."updated_by_id", NEW."version"); RETURN NULL;
                 END;
             $$;
 
@@ -14271,6 +14607,158 @@ ALTER TABLE public.compounding_worksessionevent ALTER COLUMN pgh_id ADD GENERATE
 
 
 --
+-- Name: dispensing_delegation; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.dispensing_delegation (
+    id bigint NOT NULL,
+    delegate_name character varying(160) NOT NULL,
+    delegate_fiscal_code character varying(16) NOT NULL,
+    identity_document character varying(120) NOT NULL,
+    valid_from date NOT NULL,
+    valid_to date NOT NULL,
+    recorded_at timestamp with time zone NOT NULL,
+    workstation character varying(120) NOT NULL,
+    patient_id bigint NOT NULL,
+    recorded_by_id bigint NOT NULL,
+    CONSTRAINT delegation_dates_ordered CHECK ((valid_to >= valid_from))
+);
+
+
+--
+-- Name: dispensing_delegation_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.dispensing_delegation ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.dispensing_delegation_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: dispensing_dispensing; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.dispensing_dispensing (
+    id bigint NOT NULL,
+    kind character varying(12) NOT NULL,
+    units integer NOT NULL,
+    daily_units numeric(8,3) NOT NULL,
+    days_covered integer NOT NULL,
+    next_due_date date NOT NULL,
+    collected_by character varying(10) NOT NULL,
+    registry_record character varying(60) NOT NULL,
+    dispensed_at timestamp with time zone NOT NULL,
+    workstation character varying(120) NOT NULL,
+    cost_center_id bigint NOT NULL,
+    delegation_id bigint,
+    dispensed_by_id bigint NOT NULL,
+    location_id bigint NOT NULL,
+    patient_id bigint NOT NULL,
+    prescriber_id bigint NOT NULL,
+    product_id bigint NOT NULL,
+    plan_id bigint,
+    CONSTRAINT dispensing_daily_units_positive CHECK ((daily_units > (0)::numeric)),
+    CONSTRAINT dispensing_delegation_iff_delegate CHECK (((((collected_by)::text = 'delegate'::text) AND (delegation_id IS NOT NULL)) OR (((collected_by)::text = 'patient'::text) AND (delegation_id IS NULL)))),
+    CONSTRAINT dispensing_dispensing_days_covered_check CHECK ((days_covered >= 0)),
+    CONSTRAINT dispensing_dispensing_units_check CHECK ((units >= 0)),
+    CONSTRAINT dispensing_plan_iff_kind_plan CHECK (((((kind)::text = 'plan'::text) AND (plan_id IS NOT NULL)) OR ((NOT ((kind)::text = 'plan'::text)) AND (plan_id IS NULL)))),
+    CONSTRAINT dispensing_units_positive CHECK ((units > 0))
+);
+
+
+--
+-- Name: dispensing_dispensing_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.dispensing_dispensing ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.dispensing_dispensing_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: dispensing_dispensingline; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.dispensing_dispensingline (
+    id bigint NOT NULL,
+    aic character varying(9) NOT NULL,
+    lot character varying(40) NOT NULL,
+    expiry date NOT NULL,
+    units integer NOT NULL,
+    cost_center_id bigint NOT NULL,
+    dispensing_id bigint NOT NULL,
+    movement_id bigint NOT NULL,
+    pack_id bigint NOT NULL,
+    product_id bigint NOT NULL,
+    CONSTRAINT dispensing_dispensingline_units_check CHECK ((units >= 0)),
+    CONSTRAINT dispensing_line_units_positive CHECK ((units > 0))
+);
+
+
+--
+-- Name: dispensing_dispensingline_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.dispensing_dispensingline ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.dispensing_dispensingline_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: dispensing_therapyplan; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.dispensing_therapyplan (
+    id bigint NOT NULL,
+    daily_units numeric(8,3) NOT NULL,
+    valid_from date NOT NULL,
+    valid_to date NOT NULL,
+    max_units integer,
+    aifa_registry boolean NOT NULL,
+    plan_number character varying(60) NOT NULL,
+    recorded_at timestamp with time zone NOT NULL,
+    workstation character varying(120) NOT NULL,
+    patient_id bigint NOT NULL,
+    prescriber_id bigint NOT NULL,
+    product_id bigint NOT NULL,
+    recorded_by_id bigint NOT NULL,
+    CONSTRAINT dispensing_therapyplan_max_units_check CHECK ((max_units >= 0)),
+    CONSTRAINT plan_daily_units_positive CHECK ((daily_units > (0)::numeric)),
+    CONSTRAINT plan_dates_ordered CHECK ((valid_to >= valid_from)),
+    CONSTRAINT plan_max_units_positive CHECK (((max_units IS NULL) OR (max_units > 0)))
+);
+
+
+--
+-- Name: dispensing_therapyplan_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.dispensing_therapyplan ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.dispensing_therapyplan_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
 -- Name: django_content_type; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -16189,6 +16677,78 @@ ALTER TABLE public.inventory_costcenterevent ALTER COLUMN pgh_id ADD GENERATED B
 
 
 --
+-- Name: inventory_parlevel; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.inventory_parlevel (
+    id bigint NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    par integer NOT NULL,
+    reorder_point integer NOT NULL,
+    is_active boolean NOT NULL,
+    cabinet_id bigint NOT NULL,
+    product_id bigint NOT NULL,
+    updated_by_id bigint NOT NULL,
+    CONSTRAINT inventory_parlevel_par_check CHECK ((par >= 0)),
+    CONSTRAINT inventory_parlevel_point_below_par CHECK (((par > 0) AND (reorder_point < par))),
+    CONSTRAINT inventory_parlevel_reorder_point_check CHECK ((reorder_point >= 0))
+);
+
+
+--
+-- Name: inventory_parlevel_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.inventory_parlevel ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.inventory_parlevel_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: inventory_parlevelevent; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.inventory_parlevelevent (
+    pgh_id integer NOT NULL,
+    pgh_created_at timestamp with time zone NOT NULL,
+    pgh_label text NOT NULL,
+    id bigint NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    par integer NOT NULL,
+    reorder_point integer NOT NULL,
+    is_active boolean NOT NULL,
+    cabinet_id bigint NOT NULL,
+    pgh_context_id uuid,
+    pgh_obj_id bigint NOT NULL,
+    product_id bigint NOT NULL,
+    updated_by_id bigint NOT NULL,
+    CONSTRAINT inventory_parlevelevent_par_check CHECK ((par >= 0)),
+    CONSTRAINT inventory_parlevelevent_reorder_point_check CHECK ((reorder_point >= 0))
+);
+
+
+--
+-- Name: inventory_parlevelevent_pgh_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.inventory_parlevelevent ALTER COLUMN pgh_id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.inventory_parlevelevent_pgh_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
 -- Name: inventory_stocklot; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -16373,6 +16933,289 @@ CREATE TABLE public.inventory_storagelocationevent (
 
 ALTER TABLE public.inventory_storagelocationevent ALTER COLUMN pgh_id ADD GENERATED BY DEFAULT AS IDENTITY (
     SEQUENCE NAME public.inventory_storagelocationevent_pgh_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: inventory_wardrequest; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.inventory_wardrequest (
+    id bigint NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    version integer NOT NULL,
+    kind character varying(20) NOT NULL,
+    urgency character varying(10) NOT NULL,
+    state character varying(12) NOT NULL,
+    note text NOT NULL,
+    requested_at timestamp with time zone NOT NULL,
+    requested_workstation character varying(120) NOT NULL,
+    delivery_number character varying(30) NOT NULL,
+    cabinet_id bigint NOT NULL,
+    picker_id bigint,
+    requested_by_id bigint NOT NULL,
+    updated_by_id bigint,
+    ward_id bigint NOT NULL,
+    CONSTRAINT inventory_wardrequest_version_check CHECK ((version >= 0))
+);
+
+
+--
+-- Name: inventory_wardrequest_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.inventory_wardrequest ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.inventory_wardrequest_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: inventory_wardrequestdiscrepancy; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.inventory_wardrequestdiscrepancy (
+    id bigint NOT NULL,
+    kind character varying(10) NOT NULL,
+    units integer NOT NULL,
+    reason text NOT NULL,
+    workstation character varying(120) NOT NULL,
+    at timestamp with time zone NOT NULL,
+    actor_id bigint NOT NULL,
+    line_id bigint NOT NULL,
+    CONSTRAINT inventory_warddiscr_reason CHECK ((NOT (reason = ''::text))),
+    CONSTRAINT inventory_warddiscr_units CHECK ((units > 0)),
+    CONSTRAINT inventory_wardrequestdiscrepancy_units_check CHECK ((units >= 0))
+);
+
+
+--
+-- Name: inventory_wardrequestdiscrepancy_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.inventory_wardrequestdiscrepancy ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.inventory_wardrequestdiscrepancy_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: inventory_wardrequestevent; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.inventory_wardrequestevent (
+    pgh_id integer NOT NULL,
+    pgh_created_at timestamp with time zone NOT NULL,
+    pgh_label text NOT NULL,
+    id bigint NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    version integer NOT NULL,
+    kind character varying(20) NOT NULL,
+    urgency character varying(10) NOT NULL,
+    state character varying(12) NOT NULL,
+    note text NOT NULL,
+    requested_at timestamp with time zone NOT NULL,
+    requested_workstation character varying(120) NOT NULL,
+    delivery_number character varying(30) NOT NULL,
+    cabinet_id bigint NOT NULL,
+    pgh_context_id uuid,
+    pgh_obj_id bigint NOT NULL,
+    picker_id bigint,
+    requested_by_id bigint NOT NULL,
+    updated_by_id bigint,
+    ward_id bigint NOT NULL,
+    CONSTRAINT inventory_wardrequestevent_version_check CHECK ((version >= 0))
+);
+
+
+--
+-- Name: inventory_wardrequestevent_pgh_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.inventory_wardrequestevent ALTER COLUMN pgh_id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.inventory_wardrequestevent_pgh_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: inventory_wardrequestline; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.inventory_wardrequestline (
+    id bigint NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    version integer NOT NULL,
+    "position" integer NOT NULL,
+    units_requested integer NOT NULL,
+    note character varying(200) NOT NULL,
+    decision character varying(12) NOT NULL,
+    decision_reason text NOT NULL,
+    units_approved integer,
+    units_picked integer NOT NULL,
+    units_received integer,
+    patient_id bigint,
+    product_id bigint NOT NULL,
+    request_id bigint NOT NULL,
+    substitute_id bigint,
+    updated_by_id bigint,
+    CONSTRAINT inventory_wardreqline_picked_le_approved CHECK (((units_approved IS NULL) OR (units_picked <= units_approved))),
+    CONSTRAINT inventory_wardreqline_reason CHECK (((NOT ((decision)::text = ANY ((ARRAY['modify'::character varying, 'refuse'::character varying, 'substitute'::character varying])::text[]))) OR (NOT (decision_reason = ''::text)))),
+    CONSTRAINT inventory_wardreqline_requested CHECK ((units_requested > 0)),
+    CONSTRAINT inventory_wardreqline_substitute CHECK (((NOT ((decision)::text = 'substitute'::text)) OR (substitute_id IS NOT NULL))),
+    CONSTRAINT inventory_wardrequestline_position_check CHECK (("position" >= 0)),
+    CONSTRAINT inventory_wardrequestline_units_approved_check CHECK ((units_approved >= 0)),
+    CONSTRAINT inventory_wardrequestline_units_picked_check CHECK ((units_picked >= 0)),
+    CONSTRAINT inventory_wardrequestline_units_received_check CHECK ((units_received >= 0)),
+    CONSTRAINT inventory_wardrequestline_units_requested_check CHECK ((units_requested >= 0)),
+    CONSTRAINT inventory_wardrequestline_version_check CHECK ((version >= 0))
+);
+
+
+--
+-- Name: inventory_wardrequestline_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.inventory_wardrequestline ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.inventory_wardrequestline_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: inventory_wardrequestlineevent; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.inventory_wardrequestlineevent (
+    pgh_id integer NOT NULL,
+    pgh_created_at timestamp with time zone NOT NULL,
+    pgh_label text NOT NULL,
+    id bigint NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    version integer NOT NULL,
+    "position" integer NOT NULL,
+    units_requested integer NOT NULL,
+    note character varying(200) NOT NULL,
+    decision character varying(12) NOT NULL,
+    decision_reason text NOT NULL,
+    units_approved integer,
+    units_picked integer NOT NULL,
+    units_received integer,
+    patient_id bigint,
+    pgh_context_id uuid,
+    pgh_obj_id bigint NOT NULL,
+    product_id bigint NOT NULL,
+    request_id bigint NOT NULL,
+    substitute_id bigint,
+    updated_by_id bigint,
+    CONSTRAINT inventory_wardrequestlineevent_position_check CHECK (("position" >= 0)),
+    CONSTRAINT inventory_wardrequestlineevent_units_approved_check CHECK ((units_approved >= 0)),
+    CONSTRAINT inventory_wardrequestlineevent_units_picked_check CHECK ((units_picked >= 0)),
+    CONSTRAINT inventory_wardrequestlineevent_units_received_check CHECK ((units_received >= 0)),
+    CONSTRAINT inventory_wardrequestlineevent_units_requested_check CHECK ((units_requested >= 0)),
+    CONSTRAINT inventory_wardrequestlineevent_version_check CHECK ((version >= 0))
+);
+
+
+--
+-- Name: inventory_wardrequestlineevent_pgh_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.inventory_wardrequestlineevent ALTER COLUMN pgh_id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.inventory_wardrequestlineevent_pgh_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: inventory_wardrequestscan; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.inventory_wardrequestscan (
+    id bigint NOT NULL,
+    act character varying(10) NOT NULL,
+    barcode character varying(200) NOT NULL,
+    lot character varying(40) NOT NULL,
+    expiry date NOT NULL,
+    units integer NOT NULL,
+    workstation character varying(120) NOT NULL,
+    at timestamp with time zone NOT NULL,
+    actor_id bigint NOT NULL,
+    line_id bigint NOT NULL,
+    location_id bigint,
+    pack_id bigint NOT NULL,
+    product_id bigint NOT NULL,
+    CONSTRAINT inventory_wardrequestscan_units_check CHECK ((units >= 0)),
+    CONSTRAINT inventory_wardscan_pick_location CHECK (((NOT ((act)::text = 'pick'::text)) OR (location_id IS NOT NULL))),
+    CONSTRAINT inventory_wardscan_units CHECK ((units > 0))
+);
+
+
+--
+-- Name: inventory_wardrequestscan_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.inventory_wardrequestscan ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.inventory_wardrequestscan_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: inventory_wardrequeststep; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.inventory_wardrequeststep (
+    id bigint NOT NULL,
+    action character varying(20) NOT NULL,
+    state character varying(12) NOT NULL,
+    reason text NOT NULL,
+    workstation character varying(120) NOT NULL,
+    at timestamp with time zone NOT NULL,
+    actor_id bigint NOT NULL,
+    request_id bigint NOT NULL
+);
+
+
+--
+-- Name: inventory_wardrequeststep_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.inventory_wardrequeststep ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.inventory_wardrequeststep_id_seq
     START WITH 1
     INCREMENT BY 1
     NO MINVALUE
@@ -18608,8 +19451,11 @@ CREATE TABLE public.prescribing_orderitem (
     adjusted_weight_factor numeric(4,3),
     dosing_weight_kg numeric(7,2),
     weight_basis character varying(8) DEFAULT ''::character varying NOT NULL,
+    administrations_per_day smallint DEFAULT 1 NOT NULL,
+    CONSTRAINT item_administrations_per_day_range CHECK (((administrations_per_day >= 1) AND (administrations_per_day <= 6))),
     CONSTRAINT item_final_pos CHECK ((final_dose > (0)::numeric)),
     CONSTRAINT item_reduction_range CHECK (((reduction_percent >= (0)::numeric) AND (reduction_percent < (100)::numeric))),
+    CONSTRAINT prescribing_orderitem_administrations_per_day_check CHECK ((administrations_per_day >= 0)),
     CONSTRAINT prescribing_orderitem_day_of_cycle_check CHECK ((day_of_cycle >= 0)),
     CONSTRAINT prescribing_orderitem_duration_minutes_check CHECK ((duration_minutes >= 0)),
     CONSTRAINT prescribing_orderitem_interval_after_minutes_check CHECK ((interval_after_minutes >= 0)),
@@ -18684,6 +19530,8 @@ CREATE TABLE public.prescribing_orderitemevent (
     adjusted_weight_factor numeric(4,3),
     dosing_weight_kg numeric(7,2),
     weight_basis character varying(8) DEFAULT ''::character varying NOT NULL,
+    administrations_per_day smallint DEFAULT 1 NOT NULL,
+    CONSTRAINT prescribing_orderitemevent_administrations_per_day_check CHECK ((administrations_per_day >= 0)),
     CONSTRAINT prescribing_orderitemevent_day_of_cycle_check CHECK ((day_of_cycle >= 0)),
     CONSTRAINT prescribing_orderitemevent_duration_minutes_check CHECK ((duration_minutes >= 0)),
     CONSTRAINT prescribing_orderitemevent_interval_after_minutes_check CHECK ((interval_after_minutes >= 0)),
@@ -20881,8 +21729,11 @@ CREATE TABLE public.regimens_regimencomponent (
     formulation character varying(24) DEFAULT 'conventional'::character varying NOT NULL,
     adjusted_weight_factor numeric(4,3),
     obese_weight_basis character varying(8) DEFAULT ''::character varying NOT NULL,
+    administrations_per_day smallint DEFAULT 1 NOT NULL,
     CONSTRAINT regimen_adjusted_weight_factor_range CHECK (((adjusted_weight_factor IS NULL) OR ((adjusted_weight_factor > (0)::numeric) AND (adjusted_weight_factor < (1)::numeric)))),
+    CONSTRAINT regimen_administrations_per_day_range CHECK (((administrations_per_day >= 1) AND (administrations_per_day <= 6))),
     CONSTRAINT regimen_dose_positive CHECK ((dose > (0)::numeric)),
+    CONSTRAINT regimens_regimencomponent_administrations_per_day_check CHECK ((administrations_per_day >= 0)),
     CONSTRAINT regimens_regimencomponent_cycle_from_check CHECK ((cycle_from >= 0)),
     CONSTRAINT regimens_regimencomponent_cycle_to_check CHECK ((cycle_to >= 0)),
     CONSTRAINT regimens_regimencomponent_duration_minutes_check CHECK ((duration_minutes >= 0)),
@@ -20947,6 +21798,8 @@ CREATE TABLE public.regimens_regimencomponentevent (
     formulation character varying(24) DEFAULT 'conventional'::character varying NOT NULL,
     adjusted_weight_factor numeric(4,3),
     obese_weight_basis character varying(8) DEFAULT ''::character varying NOT NULL,
+    administrations_per_day smallint DEFAULT 1 NOT NULL,
+    CONSTRAINT regimens_regimencomponentevent_administrations_per_day_check CHECK ((administrations_per_day >= 0)),
     CONSTRAINT regimens_regimencomponentevent_cycle_from_check CHECK ((cycle_from >= 0)),
     CONSTRAINT regimens_regimencomponentevent_cycle_to_check CHECK ((cycle_to >= 0)),
     CONSTRAINT regimens_regimencomponentevent_duration_minutes_check CHECK ((duration_minutes >= 0)),
@@ -24847,362 +25700,374 @@ COPY public.auth_permission (id, name, content_type_id, codename) FROM stdin;
 322	Can change storage location event	128	change_storagelocationevent
 323	Can delete storage location event	128	delete_storagelocationevent
 324	Can view storage location event	128	view_storagelocationevent
-325	Can add ctcae term event	129	add_ctcaetermevent
-326	Can change ctcae term event	129	change_ctcaetermevent
-327	Can delete ctcae term event	129	delete_ctcaetermevent
-328	Can view ctcae term event	129	view_ctcaetermevent
-329	Can add extravasation event event	131	add_extravasationeventevent
-330	Can change extravasation event event	131	change_extravasationeventevent
-331	Can delete extravasation event event	131	delete_extravasationeventevent
-332	Can view extravasation event event	131	view_extravasationeventevent
-333	Can add toxicity record event	133	add_toxicityrecordevent
-334	Can change toxicity record event	133	change_toxicityrecordevent
-335	Can delete toxicity record event	133	delete_toxicityrecordevent
-336	Can view toxicity record event	133	view_toxicityrecordevent
-337	Can add diary entry event	136	add_diaryentryevent
-338	Can change diary entry event	136	change_diaryentryevent
-339	Can delete diary entry event	136	delete_diaryentryevent
-340	Can view diary entry event	136	view_diaryentryevent
-341	Can add vital signs event	138	add_vitalsignsevent
-342	Can change vital signs event	138	change_vitalsignsevent
-343	Can delete vital signs event	138	delete_vitalsignsevent
-344	Can view vital signs event	138	view_vitalsignsevent
-345	Can add anamnesis note event	140	add_anamnesisnoteevent
-346	Can change anamnesis note event	140	change_anamnesisnoteevent
-347	Can delete anamnesis note event	140	delete_anamnesisnoteevent
-348	Can view anamnesis note event	140	view_anamnesisnoteevent
-349	Can add anamnesis version event	142	add_anamnesisversionevent
-350	Can change anamnesis version event	142	change_anamnesisversionevent
-351	Can delete anamnesis version event	142	delete_anamnesisversionevent
-352	Can view anamnesis version event	142	view_anamnesisversionevent
-353	Can add icd9 code event	144	add_icd9codeevent
-354	Can change icd9 code event	144	change_icd9codeevent
-355	Can delete icd9 code event	144	delete_icd9codeevent
-356	Can view icd9 code event	144	view_icd9codeevent
-357	Can add performance status event	146	add_performancestatusevent
-358	Can change performance status event	146	change_performancestatusevent
-359	Can delete performance status event	146	delete_performancestatusevent
-360	Can view performance status event	146	view_performancestatusevent
-361	Can add diagnosis event	148	add_diagnosisevent
-362	Can change diagnosis event	148	change_diagnosisevent
-363	Can delete diagnosis event	148	delete_diagnosisevent
-364	Can view diagnosis event	148	view_diagnosisevent
-365	Can add lab result event	150	add_labresultevent
-366	Can change lab result event	150	change_labresultevent
-367	Can delete lab result event	150	delete_labresultevent
-368	Can view lab result event	150	view_labresultevent
-369	Can add diagnosis staging event	152	add_diagnosisstagingevent
-370	Can change diagnosis staging event	152	change_diagnosisstagingevent
-371	Can delete diagnosis staging event	152	delete_diagnosisstagingevent
-372	Can view diagnosis staging event	152	view_diagnosisstagingevent
-373	Can add prognostic assessment event	154	add_prognosticassessmentevent
-374	Can change prognostic assessment event	154	change_prognosticassessmentevent
-375	Can delete prognostic assessment event	154	delete_prognosticassessmentevent
-376	Can view prognostic assessment event	154	view_prognosticassessmentevent
-377	Can add appointment event	156	add_appointmentevent
-378	Can change appointment event	156	change_appointmentevent
-379	Can delete appointment event	156	delete_appointmentevent
-380	Can view appointment event	156	view_appointmentevent
-381	Can add home therapy event	158	add_hometherapyevent
-382	Can change home therapy event	158	change_hometherapyevent
-383	Can delete home therapy event	158	delete_hometherapyevent
-384	Can view home therapy event	158	view_hometherapyevent
-385	Can add response evaluation event	161	add_responseevaluationevent
-386	Can change response evaluation event	161	change_responseevaluationevent
-387	Can delete response evaluation event	161	delete_responseevaluationevent
-388	Can view response evaluation event	161	view_responseevaluationevent
-389	Can add treatment line event	162	add_treatmentlineevent
-390	Can change treatment line event	162	change_treatmentlineevent
-391	Can delete treatment line event	162	delete_treatmentlineevent
-392	Can view treatment line event	162	view_treatmentlineevent
-393	Can add treatment line order event	164	add_treatmentlineorderevent
-394	Can change treatment line order event	164	change_treatmentlineorderevent
-395	Can delete treatment line order event	164	delete_treatmentlineorderevent
-396	Can view treatment line order event	164	view_treatmentlineorderevent
-397	Can add treatment plan item event	166	add_treatmentplanitemevent
-398	Can change treatment plan item event	166	change_treatmentplanitemevent
-399	Can delete treatment plan item event	166	delete_treatmentplanitemevent
-400	Can view treatment plan item event	166	view_treatmentplanitemevent
-401	Can add clinical letter event	168	add_clinicalletterevent
-402	Can change clinical letter event	168	change_clinicalletterevent
-403	Can delete clinical letter event	168	delete_clinicalletterevent
-404	Can view clinical letter event	168	view_clinicalletterevent
-405	Can add tumour board event	170	add_tumourboardevent
-406	Can change tumour board event	170	change_tumourboardevent
-407	Can delete tumour board event	170	delete_tumourboardevent
-408	Can view tumour board event	170	view_tumourboardevent
-409	Can add clinical report event	172	add_clinicalreportevent
-410	Can change clinical report event	172	change_clinicalreportevent
-411	Can delete clinical report event	172	delete_clinicalreportevent
-412	Can view clinical report event	172	view_clinicalreportevent
-413	Can add agenda event	174	add_agendaevent
-414	Can change agenda event	174	change_agendaevent
-415	Can delete agenda event	174	delete_agendaevent
-416	Can view agenda event	174	view_agendaevent
-417	Can add agenda place event	176	add_agendaplaceevent
-418	Can change agenda place event	176	change_agendaplaceevent
-419	Can delete agenda place event	176	delete_agendaplaceevent
-420	Can view agenda place event	176	view_agendaplaceevent
-421	Can add booking type event	179	add_bookingtypeevent
-422	Can change booking type event	179	change_bookingtypeevent
-423	Can delete booking type event	179	delete_bookingtypeevent
-424	Can view booking type event	179	view_bookingtypeevent
-425	Can add closed day event	181	add_closeddayevent
-426	Can change closed day event	181	change_closeddayevent
-427	Can delete closed day event	181	delete_closeddayevent
-428	Can view closed day event	181	view_closeddayevent
-429	Can add nurse on duty event	183	add_nurseondutyevent
-430	Can change nurse on duty event	183	change_nurseondutyevent
-431	Can delete nurse on duty event	183	delete_nurseondutyevent
-432	Can view nurse on duty event	183	view_nurseondutyevent
-433	Can add opening window event	185	add_openingwindowevent
-434	Can change opening window event	185	change_openingwindowevent
-435	Can delete opening window event	185	delete_openingwindowevent
-436	Can view opening window event	185	view_openingwindowevent
-437	Can add booking event	188	add_bookingevent
-438	Can change booking event	188	change_bookingevent
-439	Can delete booking event	188	delete_bookingevent
-440	Can view booking event	188	view_bookingevent
-441	Can add programme cycle event	189	add_programmecycleevent
-442	Can change programme cycle event	189	change_programmecycleevent
-443	Can delete programme cycle event	189	delete_programmecycleevent
-444	Can view programme cycle event	189	view_programmecycleevent
-445	Can add programme event	190	add_programmeevent
-446	Can change programme event	190	change_programmeevent
-447	Can delete programme event	190	delete_programmeevent
-448	Can view programme event	190	view_programmeevent
-449	Can add cup service mapping event	193	add_cupservicemappingevent
-450	Can change cup service mapping event	193	change_cupservicemappingevent
-451	Can delete cup service mapping event	193	delete_cupservicemappingevent
-452	Can view cup service mapping event	193	view_cupservicemappingevent
-453	Can add inbound message event	196	add_inboundmessageevent
-454	Can change inbound message event	196	change_inboundmessageevent
-455	Can delete inbound message event	196	delete_inboundmessageevent
-456	Can view inbound message event	196	view_inboundmessageevent
-457	Can add lab code mapping event	198	add_labcodemappingevent
-458	Can change lab code mapping event	198	change_labcodemappingevent
-459	Can delete lab code mapping event	198	delete_labcodemappingevent
-460	Can view lab code mapping event	198	view_labcodemappingevent
-461	Can add visit link event	201	add_visitlinkevent
-462	Can change visit link event	201	change_visitlinkevent
-463	Can delete visit link event	201	delete_visitlinkevent
-464	Can view visit link event	201	view_visitlinkevent
-465	Can add outbound message event	204	add_outboundmessageevent
-466	Can change outbound message event	204	change_outboundmessageevent
-467	Can delete outbound message event	204	delete_outboundmessageevent
-468	Can view outbound message event	204	view_outboundmessageevent
-469	Can add subscriber event	205	add_subscriberevent
-470	Can change subscriber event	205	change_subscriberevent
-471	Can delete subscriber event	205	delete_subscriberevent
-472	Can view subscriber event	205	view_subscriberevent
-473	Can add fse document event	207	add_fsedocumentevent
-474	Can change fse document event	207	change_fsedocumentevent
-475	Can delete fse document event	207	delete_fsedocumentevent
-476	Can view fse document event	207	view_fsedocumentevent
-477	Can add blood group determination event	210	add_bloodgroupdeterminationevent
-478	Can change blood group determination event	210	change_bloodgroupdeterminationevent
-479	Can delete blood group determination event	210	delete_bloodgroupdeterminationevent
-480	Can view blood group determination event	210	view_bloodgroupdeterminationevent
-481	Can add transfusion reaction event	214	add_transfusionreactionevent
-482	Can change transfusion reaction event	214	change_transfusionreactionevent
-483	Can delete transfusion reaction event	214	delete_transfusionreactionevent
-484	Can view transfusion reaction event	214	view_transfusionreactionevent
-485	Can add transfusion event	216	add_transfusionevent
-486	Can change transfusion event	216	change_transfusionevent
-487	Can delete transfusion event	216	delete_transfusionevent
-488	Can view transfusion event	216	view_transfusionevent
-489	Can add issued bag event	217	add_issuedbagevent
-490	Can change issued bag event	217	change_issuedbagevent
-491	Can delete issued bag event	217	delete_issuedbagevent
-492	Can view issued bag event	217	view_issuedbagevent
-493	Can add transfusion request event	218	add_transfusionrequestevent
-494	Can change transfusion request event	218	change_transfusionrequestevent
-495	Can delete transfusion request event	218	delete_transfusionrequestevent
-496	Can view transfusion request event	218	view_transfusionrequestevent
-497	Can add transfusion vitals event	220	add_transfusionvitalsevent
-498	Can change transfusion vitals event	220	change_transfusionvitalsevent
-499	Can delete transfusion vitals event	220	delete_transfusionvitalsevent
-500	Can view transfusion vitals event	220	view_transfusionvitalsevent
-501	Can add crossmatch event	222	add_crossmatchevent
-502	Can change crossmatch event	222	change_crossmatchevent
-503	Can delete crossmatch event	222	delete_crossmatchevent
-504	Can view crossmatch event	222	view_crossmatchevent
-505	Can add emergency release event	224	add_emergencyreleaseevent
-506	Can change emergency release event	224	change_emergencyreleaseevent
-507	Can delete emergency release event	224	delete_emergencyreleaseevent
-508	Can view emergency release event	224	view_emergencyreleaseevent
-509	Can add assessment event	227	add_assessmentevent
-510	Can change assessment event	227	change_assessmentevent
-511	Can delete assessment event	227	delete_assessmentevent
-512	Can view assessment event	227	view_assessmentevent
-513	Can add scale event	228	add_scaleevent
-514	Can change scale event	228	change_scaleevent
-515	Can delete scale event	228	delete_scaleevent
-516	Can view scale event	228	view_scaleevent
-517	Can add monitoring entry event	230	add_monitoringentryevent
-518	Can change monitoring entry event	230	change_monitoringentryevent
-519	Can delete monitoring entry event	230	delete_monitoringentryevent
-520	Can view monitoring entry event	230	view_monitoringentryevent
-521	Can add nursing anamnesis event	232	add_nursinganamnesisevent
-522	Can change nursing anamnesis event	232	change_nursinganamnesisevent
-523	Can delete nursing anamnesis event	232	delete_nursinganamnesisevent
-524	Can view nursing anamnesis event	232	view_nursinganamnesisevent
-525	Can add nursing note event	234	add_nursingnoteevent
-526	Can change nursing note event	234	change_nursingnoteevent
-527	Can delete nursing note event	234	delete_nursingnoteevent
-528	Can view nursing note event	234	view_nursingnoteevent
-529	Can add care intervention event	239	add_careinterventionevent
-530	Can change care intervention event	239	change_careinterventionevent
-531	Can delete care intervention event	239	delete_careinterventionevent
-532	Can view care intervention event	239	view_careinterventionevent
-533	Can add care goal event	240	add_caregoalevent
-534	Can change care goal event	240	change_caregoalevent
-535	Can delete care goal event	240	delete_caregoalevent
-536	Can view care goal event	240	view_caregoalevent
-537	Can add care evaluation event	241	add_careevaluationevent
-538	Can change care evaluation event	241	change_careevaluationevent
-539	Can delete care evaluation event	241	delete_careevaluationevent
-540	Can view care evaluation event	241	view_careevaluationevent
-541	Can add care problem event	243	add_careproblemevent
-542	Can change care problem event	243	change_careproblemevent
-543	Can delete care problem event	243	delete_careproblemevent
-544	Can view care problem event	243	view_careproblemevent
-545	Can add care template event	244	add_caretemplateevent
-546	Can change care template event	244	change_caretemplateevent
-547	Can delete care template event	244	delete_caretemplateevent
-548	Can view care template event	244	view_caretemplateevent
-549	Can add intervention record event	246	add_interventionrecordevent
-550	Can change intervention record event	246	change_interventionrecordevent
-551	Can delete intervention record event	246	delete_interventionrecordevent
-552	Can view intervention record event	246	view_interventionrecordevent
-553	Can add nursing discharge event	248	add_nursingdischargeevent
-554	Can change nursing discharge event	248	change_nursingdischargeevent
-555	Can delete nursing discharge event	248	delete_nursingdischargeevent
-556	Can view nursing discharge event	248	view_nursingdischargeevent
-557	Can add dose record event	251	add_doserecordevent
-558	Can change dose record event	251	change_doserecordevent
-559	Can delete dose record event	251	delete_doserecordevent
-560	Can view dose record event	251	view_doserecordevent
-561	Can add ward prescription event	252	add_wardprescriptionevent
-562	Can change ward prescription event	252	change_wardprescriptionevent
-563	Can delete ward prescription event	252	delete_wardprescriptionevent
-564	Can view ward prescription event	252	view_wardprescriptionevent
-565	Can add cabinet move event	255	add_cabinetmoveevent
-566	Can change cabinet move event	255	change_cabinetmoveevent
-567	Can delete cabinet move event	255	delete_cabinetmoveevent
-568	Can view cabinet move event	255	view_cabinetmoveevent
-569	Can add access event event	258	add_accesseventevent
-570	Can change access event event	258	change_accesseventevent
-571	Can delete access event event	258	delete_accesseventevent
-572	Can view access event event	258	view_accesseventevent
-573	Can add device event	259	add_deviceevent
-574	Can change device event	259	change_deviceevent
-575	Can delete device event	259	delete_deviceevent
-576	Can view device event	259	view_deviceevent
-577	Can add dispensing event	263	add_dispensingevent
-578	Can change dispensing event	263	change_dispensingevent
-579	Can delete dispensing event	263	delete_dispensingevent
-580	Can view dispensing event	263	view_dispensingevent
-581	Can add batch event	265	add_batchevent
-582	Can change batch event	265	change_batchevent
-583	Can delete batch event	265	delete_batchevent
-584	Can view batch event	265	view_batchevent
-585	Can add formula event	266	add_formulaevent
-586	Can change formula event	266	change_formulaevent
-587	Can delete formula event	266	delete_formulaevent
-588	Can view formula event	266	view_formulaevent
-589	Can add batch line event	268	add_batchlineevent
-590	Can change batch line event	268	change_batchlineevent
-591	Can delete batch line event	268	delete_batchlineevent
-592	Can view batch line event	268	view_batchlineevent
-593	Can add formula ingredient event	269	add_formulaingredientevent
-594	Can change formula ingredient event	269	change_formulaingredientevent
-595	Can delete formula ingredient event	269	delete_formulaingredientevent
-596	Can view formula ingredient event	269	view_formulaingredientevent
-597	Can add qc result event	271	add_qcresultevent
-598	Can change qc result event	271	change_qcresultevent
-599	Can delete qc result event	271	delete_qcresultevent
-600	Can view qc result event	271	view_qcresultevent
-601	Can add discarded weighing event	273	add_discardedweighingevent
-602	Can change discarded weighing event	273	change_discardedweighingevent
-603	Can delete discarded weighing event	273	delete_discardedweighingevent
-604	Can view discarded weighing event	273	view_discardedweighingevent
-605	Can add nutrition order line event	276	add_nutritionorderlineevent
-606	Can change nutrition order line event	276	change_nutritionorderlineevent
-607	Can delete nutrition order line event	276	delete_nutritionorderlineevent
-608	Can view nutrition order line event	276	view_nutritionorderlineevent
-609	Can add nutrition order event	278	add_nutritionorderevent
-610	Can change nutrition order event	278	change_nutritionorderevent
-611	Can delete nutrition order event	278	delete_nutritionorderevent
-612	Can view nutrition order event	278	view_nutritionorderevent
-613	Can add ward template event	279	add_wardtemplateevent
-614	Can change ward template event	279	change_wardtemplateevent
-615	Can delete ward template event	279	delete_wardtemplateevent
-616	Can view ward template event	279	view_wardtemplateevent
-617	Can add transplant event	283	add_transplantevent
-618	Can change transplant event	283	change_transplantevent
-619	Can delete transplant event	283	delete_transplantevent
-620	Can view transplant event	283	view_transplantevent
-621	Can add custody event event	285	add_custodyeventevent
-622	Can change custody event event	285	change_custodyeventevent
-623	Can delete custody event event	285	delete_custodyeventevent
-624	Can view custody event event	285	view_custodyeventevent
-625	Can add daily count event	287	add_dailycountevent
-626	Can change daily count event	287	change_dailycountevent
-627	Can delete daily count event	287	delete_dailycountevent
-628	Can view daily count event	287	view_dailycountevent
-629	Can add donor event	289	add_donorevent
-630	Can change donor event	289	change_donorevent
-631	Can delete donor event	289	delete_donorevent
-632	Can view donor event	289	view_donorevent
-633	Can add infusion event	291	add_infusionevent
-634	Can change infusion event	291	change_infusionevent
-635	Can delete infusion event	291	delete_infusionevent
-636	Can view infusion event	291	view_infusionevent
-637	Can add product event	293	add_productevent
-638	Can change product event	293	change_productevent
-639	Can delete product event	293	delete_productevent
-640	Can view product event	293	view_productevent
-641	Can add trough target event	294	add_troughtargetevent
-642	Can change trough target event	294	change_troughtargetevent
-643	Can delete trough target event	294	delete_troughtargetevent
-644	Can view trough target event	294	view_troughtargetevent
-645	Can add viral load event	296	add_viralloadevent
-646	Can change viral load event	296	change_viralloadevent
-647	Can delete viral load event	296	delete_viralloadevent
-648	Can view viral load event	296	view_viralloadevent
-649	Can add viral threshold event	298	add_viralthresholdevent
-650	Can change viral threshold event	298	change_viralthresholdevent
-651	Can delete viral threshold event	298	delete_viralthresholdevent
-652	Can view viral threshold event	298	view_viralthresholdevent
-653	Can add adverse event event	300	add_adverseeventevent
-654	Can change adverse event event	300	change_adverseeventevent
-655	Can delete adverse event event	300	delete_adverseeventevent
-656	Can view adverse event event	300	view_adverseeventevent
-657	Can add agvhd assessment event	302	add_agvhdassessmentevent
-658	Can change agvhd assessment event	302	change_agvhdassessmentevent
-659	Can delete agvhd assessment event	302	delete_agvhdassessmentevent
-660	Can view agvhd assessment event	302	view_agvhdassessmentevent
-661	Can add cgvhd assessment event	304	add_cgvhdassessmentevent
-662	Can change cgvhd assessment event	304	change_cgvhdassessmentevent
-663	Can delete cgvhd assessment event	304	delete_cgvhdassessmentevent
-664	Can view cgvhd assessment event	304	view_cgvhdassessmentevent
-665	Can add consent event	306	add_consentevent
-666	Can change consent event	306	change_consentevent
-667	Can delete consent event	306	delete_consentevent
-668	Can view consent event	306	view_consentevent
-669	Can add follow up visit event	308	add_followupvisitevent
-670	Can change follow up visit event	308	change_followupvisitevent
-671	Can delete follow up visit event	308	delete_followupvisitevent
-672	Can view follow up visit event	308	view_followupvisitevent
-673	Can add outcome event	310	add_outcomeevent
-674	Can change outcome event	310	change_outcomeevent
-675	Can delete outcome event	310	delete_outcomeevent
-676	Can view outcome event	310	view_outcomeevent
-677	Can add response assessment event	312	add_responseassessmentevent
-678	Can change response assessment event	312	change_responseassessmentevent
-679	Can delete response assessment event	312	delete_responseassessmentevent
-680	Can view response assessment event	312	view_responseassessmentevent
+325	Can add par level event	130	add_parlevelevent
+326	Can change par level event	130	change_parlevelevent
+327	Can delete par level event	130	delete_parlevelevent
+328	Can view par level event	130	view_parlevelevent
+329	Can add ward request event	132	add_wardrequestevent
+330	Can change ward request event	132	change_wardrequestevent
+331	Can delete ward request event	132	delete_wardrequestevent
+332	Can view ward request event	132	view_wardrequestevent
+333	Can add ward request line event	135	add_wardrequestlineevent
+334	Can change ward request line event	135	change_wardrequestlineevent
+335	Can delete ward request line event	135	delete_wardrequestlineevent
+336	Can view ward request line event	135	view_wardrequestlineevent
+337	Can add ctcae term event	138	add_ctcaetermevent
+338	Can change ctcae term event	138	change_ctcaetermevent
+339	Can delete ctcae term event	138	delete_ctcaetermevent
+340	Can view ctcae term event	138	view_ctcaetermevent
+341	Can add extravasation event event	140	add_extravasationeventevent
+342	Can change extravasation event event	140	change_extravasationeventevent
+343	Can delete extravasation event event	140	delete_extravasationeventevent
+344	Can view extravasation event event	140	view_extravasationeventevent
+345	Can add toxicity record event	142	add_toxicityrecordevent
+346	Can change toxicity record event	142	change_toxicityrecordevent
+347	Can delete toxicity record event	142	delete_toxicityrecordevent
+348	Can view toxicity record event	142	view_toxicityrecordevent
+349	Can add diary entry event	145	add_diaryentryevent
+350	Can change diary entry event	145	change_diaryentryevent
+351	Can delete diary entry event	145	delete_diaryentryevent
+352	Can view diary entry event	145	view_diaryentryevent
+353	Can add vital signs event	147	add_vitalsignsevent
+354	Can change vital signs event	147	change_vitalsignsevent
+355	Can delete vital signs event	147	delete_vitalsignsevent
+356	Can view vital signs event	147	view_vitalsignsevent
+357	Can add anamnesis note event	149	add_anamnesisnoteevent
+358	Can change anamnesis note event	149	change_anamnesisnoteevent
+359	Can delete anamnesis note event	149	delete_anamnesisnoteevent
+360	Can view anamnesis note event	149	view_anamnesisnoteevent
+361	Can add anamnesis version event	151	add_anamnesisversionevent
+362	Can change anamnesis version event	151	change_anamnesisversionevent
+363	Can delete anamnesis version event	151	delete_anamnesisversionevent
+364	Can view anamnesis version event	151	view_anamnesisversionevent
+365	Can add icd9 code event	153	add_icd9codeevent
+366	Can change icd9 code event	153	change_icd9codeevent
+367	Can delete icd9 code event	153	delete_icd9codeevent
+368	Can view icd9 code event	153	view_icd9codeevent
+369	Can add performance status event	155	add_performancestatusevent
+370	Can change performance status event	155	change_performancestatusevent
+371	Can delete performance status event	155	delete_performancestatusevent
+372	Can view performance status event	155	view_performancestatusevent
+373	Can add diagnosis event	157	add_diagnosisevent
+374	Can change diagnosis event	157	change_diagnosisevent
+375	Can delete diagnosis event	157	delete_diagnosisevent
+376	Can view diagnosis event	157	view_diagnosisevent
+377	Can add lab result event	159	add_labresultevent
+378	Can change lab result event	159	change_labresultevent
+379	Can delete lab result event	159	delete_labresultevent
+380	Can view lab result event	159	view_labresultevent
+381	Can add diagnosis staging event	161	add_diagnosisstagingevent
+382	Can change diagnosis staging event	161	change_diagnosisstagingevent
+383	Can delete diagnosis staging event	161	delete_diagnosisstagingevent
+384	Can view diagnosis staging event	161	view_diagnosisstagingevent
+385	Can add prognostic assessment event	163	add_prognosticassessmentevent
+386	Can change prognostic assessment event	163	change_prognosticassessmentevent
+387	Can delete prognostic assessment event	163	delete_prognosticassessmentevent
+388	Can view prognostic assessment event	163	view_prognosticassessmentevent
+389	Can add appointment event	165	add_appointmentevent
+390	Can change appointment event	165	change_appointmentevent
+391	Can delete appointment event	165	delete_appointmentevent
+392	Can view appointment event	165	view_appointmentevent
+393	Can add home therapy event	167	add_hometherapyevent
+394	Can change home therapy event	167	change_hometherapyevent
+395	Can delete home therapy event	167	delete_hometherapyevent
+396	Can view home therapy event	167	view_hometherapyevent
+397	Can add response evaluation event	170	add_responseevaluationevent
+398	Can change response evaluation event	170	change_responseevaluationevent
+399	Can delete response evaluation event	170	delete_responseevaluationevent
+400	Can view response evaluation event	170	view_responseevaluationevent
+401	Can add treatment line event	171	add_treatmentlineevent
+402	Can change treatment line event	171	change_treatmentlineevent
+403	Can delete treatment line event	171	delete_treatmentlineevent
+404	Can view treatment line event	171	view_treatmentlineevent
+405	Can add treatment line order event	173	add_treatmentlineorderevent
+406	Can change treatment line order event	173	change_treatmentlineorderevent
+407	Can delete treatment line order event	173	delete_treatmentlineorderevent
+408	Can view treatment line order event	173	view_treatmentlineorderevent
+409	Can add treatment plan item event	175	add_treatmentplanitemevent
+410	Can change treatment plan item event	175	change_treatmentplanitemevent
+411	Can delete treatment plan item event	175	delete_treatmentplanitemevent
+412	Can view treatment plan item event	175	view_treatmentplanitemevent
+413	Can add clinical letter event	177	add_clinicalletterevent
+414	Can change clinical letter event	177	change_clinicalletterevent
+415	Can delete clinical letter event	177	delete_clinicalletterevent
+416	Can view clinical letter event	177	view_clinicalletterevent
+417	Can add tumour board event	179	add_tumourboardevent
+418	Can change tumour board event	179	change_tumourboardevent
+419	Can delete tumour board event	179	delete_tumourboardevent
+420	Can view tumour board event	179	view_tumourboardevent
+421	Can add clinical report event	181	add_clinicalreportevent
+422	Can change clinical report event	181	change_clinicalreportevent
+423	Can delete clinical report event	181	delete_clinicalreportevent
+424	Can view clinical report event	181	view_clinicalreportevent
+425	Can add agenda event	183	add_agendaevent
+426	Can change agenda event	183	change_agendaevent
+427	Can delete agenda event	183	delete_agendaevent
+428	Can view agenda event	183	view_agendaevent
+429	Can add agenda place event	185	add_agendaplaceevent
+430	Can change agenda place event	185	change_agendaplaceevent
+431	Can delete agenda place event	185	delete_agendaplaceevent
+432	Can view agenda place event	185	view_agendaplaceevent
+433	Can add booking type event	188	add_bookingtypeevent
+434	Can change booking type event	188	change_bookingtypeevent
+435	Can delete booking type event	188	delete_bookingtypeevent
+436	Can view booking type event	188	view_bookingtypeevent
+437	Can add closed day event	190	add_closeddayevent
+438	Can change closed day event	190	change_closeddayevent
+439	Can delete closed day event	190	delete_closeddayevent
+440	Can view closed day event	190	view_closeddayevent
+441	Can add nurse on duty event	192	add_nurseondutyevent
+442	Can change nurse on duty event	192	change_nurseondutyevent
+443	Can delete nurse on duty event	192	delete_nurseondutyevent
+444	Can view nurse on duty event	192	view_nurseondutyevent
+445	Can add opening window event	194	add_openingwindowevent
+446	Can change opening window event	194	change_openingwindowevent
+447	Can delete opening window event	194	delete_openingwindowevent
+448	Can view opening window event	194	view_openingwindowevent
+449	Can add booking event	197	add_bookingevent
+450	Can change booking event	197	change_bookingevent
+451	Can delete booking event	197	delete_bookingevent
+452	Can view booking event	197	view_bookingevent
+453	Can add programme cycle event	198	add_programmecycleevent
+454	Can change programme cycle event	198	change_programmecycleevent
+455	Can delete programme cycle event	198	delete_programmecycleevent
+456	Can view programme cycle event	198	view_programmecycleevent
+457	Can add programme event	199	add_programmeevent
+458	Can change programme event	199	change_programmeevent
+459	Can delete programme event	199	delete_programmeevent
+460	Can view programme event	199	view_programmeevent
+461	Can add cup service mapping event	202	add_cupservicemappingevent
+462	Can change cup service mapping event	202	change_cupservicemappingevent
+463	Can delete cup service mapping event	202	delete_cupservicemappingevent
+464	Can view cup service mapping event	202	view_cupservicemappingevent
+465	Can add inbound message event	205	add_inboundmessageevent
+466	Can change inbound message event	205	change_inboundmessageevent
+467	Can delete inbound message event	205	delete_inboundmessageevent
+468	Can view inbound message event	205	view_inboundmessageevent
+469	Can add lab code mapping event	207	add_labcodemappingevent
+470	Can change lab code mapping event	207	change_labcodemappingevent
+471	Can delete lab code mapping event	207	delete_labcodemappingevent
+472	Can view lab code mapping event	207	view_labcodemappingevent
+473	Can add visit link event	210	add_visitlinkevent
+474	Can change visit link event	210	change_visitlinkevent
+475	Can delete visit link event	210	delete_visitlinkevent
+476	Can view visit link event	210	view_visitlinkevent
+477	Can add outbound message event	213	add_outboundmessageevent
+478	Can change outbound message event	213	change_outboundmessageevent
+479	Can delete outbound message event	213	delete_outboundmessageevent
+480	Can view outbound message event	213	view_outboundmessageevent
+481	Can add subscriber event	214	add_subscriberevent
+482	Can change subscriber event	214	change_subscriberevent
+483	Can delete subscriber event	214	delete_subscriberevent
+484	Can view subscriber event	214	view_subscriberevent
+485	Can add fse document event	216	add_fsedocumentevent
+486	Can change fse document event	216	change_fsedocumentevent
+487	Can delete fse document event	216	delete_fsedocumentevent
+488	Can view fse document event	216	view_fsedocumentevent
+489	Can add blood group determination event	219	add_bloodgroupdeterminationevent
+490	Can change blood group determination event	219	change_bloodgroupdeterminationevent
+491	Can delete blood group determination event	219	delete_bloodgroupdeterminationevent
+492	Can view blood group determination event	219	view_bloodgroupdeterminationevent
+493	Can add transfusion reaction event	223	add_transfusionreactionevent
+494	Can change transfusion reaction event	223	change_transfusionreactionevent
+495	Can delete transfusion reaction event	223	delete_transfusionreactionevent
+496	Can view transfusion reaction event	223	view_transfusionreactionevent
+497	Can add transfusion event	225	add_transfusionevent
+498	Can change transfusion event	225	change_transfusionevent
+499	Can delete transfusion event	225	delete_transfusionevent
+500	Can view transfusion event	225	view_transfusionevent
+501	Can add issued bag event	226	add_issuedbagevent
+502	Can change issued bag event	226	change_issuedbagevent
+503	Can delete issued bag event	226	delete_issuedbagevent
+504	Can view issued bag event	226	view_issuedbagevent
+505	Can add transfusion request event	227	add_transfusionrequestevent
+506	Can change transfusion request event	227	change_transfusionrequestevent
+507	Can delete transfusion request event	227	delete_transfusionrequestevent
+508	Can view transfusion request event	227	view_transfusionrequestevent
+509	Can add transfusion vitals event	229	add_transfusionvitalsevent
+510	Can change transfusion vitals event	229	change_transfusionvitalsevent
+511	Can delete transfusion vitals event	229	delete_transfusionvitalsevent
+512	Can view transfusion vitals event	229	view_transfusionvitalsevent
+513	Can add crossmatch event	231	add_crossmatchevent
+514	Can change crossmatch event	231	change_crossmatchevent
+515	Can delete crossmatch event	231	delete_crossmatchevent
+516	Can view crossmatch event	231	view_crossmatchevent
+517	Can add emergency release event	233	add_emergencyreleaseevent
+518	Can change emergency release event	233	change_emergencyreleaseevent
+519	Can delete emergency release event	233	delete_emergencyreleaseevent
+520	Can view emergency release event	233	view_emergencyreleaseevent
+521	Can add assessment event	236	add_assessmentevent
+522	Can change assessment event	236	change_assessmentevent
+523	Can delete assessment event	236	delete_assessmentevent
+524	Can view assessment event	236	view_assessmentevent
+525	Can add scale event	237	add_scaleevent
+526	Can change scale event	237	change_scaleevent
+527	Can delete scale event	237	delete_scaleevent
+528	Can view scale event	237	view_scaleevent
+529	Can add monitoring entry event	239	add_monitoringentryevent
+530	Can change monitoring entry event	239	change_monitoringentryevent
+531	Can delete monitoring entry event	239	delete_monitoringentryevent
+532	Can view monitoring entry event	239	view_monitoringentryevent
+533	Can add nursing anamnesis event	241	add_nursinganamnesisevent
+534	Can change nursing anamnesis event	241	change_nursinganamnesisevent
+535	Can delete nursing anamnesis event	241	delete_nursinganamnesisevent
+536	Can view nursing anamnesis event	241	view_nursinganamnesisevent
+537	Can add nursing note event	243	add_nursingnoteevent
+538	Can change nursing note event	243	change_nursingnoteevent
+539	Can delete nursing note event	243	delete_nursingnoteevent
+540	Can view nursing note event	243	view_nursingnoteevent
+541	Can add care intervention event	248	add_careinterventionevent
+542	Can change care intervention event	248	change_careinterventionevent
+543	Can delete care intervention event	248	delete_careinterventionevent
+544	Can view care intervention event	248	view_careinterventionevent
+545	Can add care goal event	249	add_caregoalevent
+546	Can change care goal event	249	change_caregoalevent
+547	Can delete care goal event	249	delete_caregoalevent
+548	Can view care goal event	249	view_caregoalevent
+549	Can add care evaluation event	250	add_careevaluationevent
+550	Can change care evaluation event	250	change_careevaluationevent
+551	Can delete care evaluation event	250	delete_careevaluationevent
+552	Can view care evaluation event	250	view_careevaluationevent
+553	Can add care problem event	252	add_careproblemevent
+554	Can change care problem event	252	change_careproblemevent
+555	Can delete care problem event	252	delete_careproblemevent
+556	Can view care problem event	252	view_careproblemevent
+557	Can add care template event	253	add_caretemplateevent
+558	Can change care template event	253	change_caretemplateevent
+559	Can delete care template event	253	delete_caretemplateevent
+560	Can view care template event	253	view_caretemplateevent
+561	Can add intervention record event	255	add_interventionrecordevent
+562	Can change intervention record event	255	change_interventionrecordevent
+563	Can delete intervention record event	255	delete_interventionrecordevent
+564	Can view intervention record event	255	view_interventionrecordevent
+565	Can add nursing discharge event	257	add_nursingdischargeevent
+566	Can change nursing discharge event	257	change_nursingdischargeevent
+567	Can delete nursing discharge event	257	delete_nursingdischargeevent
+568	Can view nursing discharge event	257	view_nursingdischargeevent
+569	Can add dose record event	260	add_doserecordevent
+570	Can change dose record event	260	change_doserecordevent
+571	Can delete dose record event	260	delete_doserecordevent
+572	Can view dose record event	260	view_doserecordevent
+573	Can add ward prescription event	261	add_wardprescriptionevent
+574	Can change ward prescription event	261	change_wardprescriptionevent
+575	Can delete ward prescription event	261	delete_wardprescriptionevent
+576	Can view ward prescription event	261	view_wardprescriptionevent
+577	Can add cabinet move event	264	add_cabinetmoveevent
+578	Can change cabinet move event	264	change_cabinetmoveevent
+579	Can delete cabinet move event	264	delete_cabinetmoveevent
+580	Can view cabinet move event	264	view_cabinetmoveevent
+581	Can add access event event	267	add_accesseventevent
+582	Can change access event event	267	change_accesseventevent
+583	Can delete access event event	267	delete_accesseventevent
+584	Can view access event event	267	view_accesseventevent
+585	Can add device event	268	add_deviceevent
+586	Can change device event	268	change_deviceevent
+587	Can delete device event	268	delete_deviceevent
+588	Can view device event	268	view_deviceevent
+589	Can add dispensing event	272	add_dispensingevent
+590	Can change dispensing event	272	change_dispensingevent
+591	Can delete dispensing event	272	delete_dispensingevent
+592	Can view dispensing event	272	view_dispensingevent
+593	Can add batch event	274	add_batchevent
+594	Can change batch event	274	change_batchevent
+595	Can delete batch event	274	delete_batchevent
+596	Can view batch event	274	view_batchevent
+597	Can add formula event	275	add_formulaevent
+598	Can change formula event	275	change_formulaevent
+599	Can delete formula event	275	delete_formulaevent
+600	Can view formula event	275	view_formulaevent
+601	Can add batch line event	277	add_batchlineevent
+602	Can change batch line event	277	change_batchlineevent
+603	Can delete batch line event	277	delete_batchlineevent
+604	Can view batch line event	277	view_batchlineevent
+605	Can add formula ingredient event	278	add_formulaingredientevent
+606	Can change formula ingredient event	278	change_formulaingredientevent
+607	Can delete formula ingredient event	278	delete_formulaingredientevent
+608	Can view formula ingredient event	278	view_formulaingredientevent
+609	Can add qc result event	280	add_qcresultevent
+610	Can change qc result event	280	change_qcresultevent
+611	Can delete qc result event	280	delete_qcresultevent
+612	Can view qc result event	280	view_qcresultevent
+613	Can add discarded weighing event	282	add_discardedweighingevent
+614	Can change discarded weighing event	282	change_discardedweighingevent
+615	Can delete discarded weighing event	282	delete_discardedweighingevent
+616	Can view discarded weighing event	282	view_discardedweighingevent
+617	Can add nutrition order line event	285	add_nutritionorderlineevent
+618	Can change nutrition order line event	285	change_nutritionorderlineevent
+619	Can delete nutrition order line event	285	delete_nutritionorderlineevent
+620	Can view nutrition order line event	285	view_nutritionorderlineevent
+621	Can add nutrition order event	287	add_nutritionorderevent
+622	Can change nutrition order event	287	change_nutritionorderevent
+623	Can delete nutrition order event	287	delete_nutritionorderevent
+624	Can view nutrition order event	287	view_nutritionorderevent
+625	Can add ward template event	288	add_wardtemplateevent
+626	Can change ward template event	288	change_wardtemplateevent
+627	Can delete ward template event	288	delete_wardtemplateevent
+628	Can view ward template event	288	view_wardtemplateevent
+629	Can add transplant event	296	add_transplantevent
+630	Can change transplant event	296	change_transplantevent
+631	Can delete transplant event	296	delete_transplantevent
+632	Can view transplant event	296	view_transplantevent
+633	Can add custody event event	298	add_custodyeventevent
+634	Can change custody event event	298	change_custodyeventevent
+635	Can delete custody event event	298	delete_custodyeventevent
+636	Can view custody event event	298	view_custodyeventevent
+637	Can add daily count event	300	add_dailycountevent
+638	Can change daily count event	300	change_dailycountevent
+639	Can delete daily count event	300	delete_dailycountevent
+640	Can view daily count event	300	view_dailycountevent
+641	Can add donor event	302	add_donorevent
+642	Can change donor event	302	change_donorevent
+643	Can delete donor event	302	delete_donorevent
+644	Can view donor event	302	view_donorevent
+645	Can add infusion event	304	add_infusionevent
+646	Can change infusion event	304	change_infusionevent
+647	Can delete infusion event	304	delete_infusionevent
+648	Can view infusion event	304	view_infusionevent
+649	Can add product event	306	add_productevent
+650	Can change product event	306	change_productevent
+651	Can delete product event	306	delete_productevent
+652	Can view product event	306	view_productevent
+653	Can add trough target event	307	add_troughtargetevent
+654	Can change trough target event	307	change_troughtargetevent
+655	Can delete trough target event	307	delete_troughtargetevent
+656	Can view trough target event	307	view_troughtargetevent
+657	Can add viral load event	309	add_viralloadevent
+658	Can change viral load event	309	change_viralloadevent
+659	Can delete viral load event	309	delete_viralloadevent
+660	Can view viral load event	309	view_viralloadevent
+661	Can add viral threshold event	311	add_viralthresholdevent
+662	Can change viral threshold event	311	change_viralthresholdevent
+663	Can delete viral threshold event	311	delete_viralthresholdevent
+664	Can view viral threshold event	311	view_viralthresholdevent
+665	Can add adverse event event	313	add_adverseeventevent
+666	Can change adverse event event	313	change_adverseeventevent
+667	Can delete adverse event event	313	delete_adverseeventevent
+668	Can view adverse event event	313	view_adverseeventevent
+669	Can add agvhd assessment event	315	add_agvhdassessmentevent
+670	Can change agvhd assessment event	315	change_agvhdassessmentevent
+671	Can delete agvhd assessment event	315	delete_agvhdassessmentevent
+672	Can view agvhd assessment event	315	view_agvhdassessmentevent
+673	Can add cgvhd assessment event	317	add_cgvhdassessmentevent
+674	Can change cgvhd assessment event	317	change_cgvhdassessmentevent
+675	Can delete cgvhd assessment event	317	delete_cgvhdassessmentevent
+676	Can view cgvhd assessment event	317	view_cgvhdassessmentevent
+677	Can add consent event	319	add_consentevent
+678	Can change consent event	319	change_consentevent
+679	Can delete consent event	319	delete_consentevent
+680	Can view consent event	319	view_consentevent
+681	Can add follow up visit event	321	add_followupvisitevent
+682	Can change follow up visit event	321	change_followupvisitevent
+683	Can delete follow up visit event	321	delete_followupvisitevent
+684	Can view follow up visit event	321	view_followupvisitevent
+685	Can add outcome event	323	add_outcomeevent
+686	Can change outcome event	323	change_outcomeevent
+687	Can delete outcome event	323	delete_outcomeevent
+688	Can view outcome event	323	view_outcomeevent
+689	Can add response assessment event	325	add_responseassessmentevent
+690	Can change response assessment event	325	change_responseassessmentevent
+691	Can delete response assessment event	325	delete_responseassessmentevent
+692	Can view response assessment event	325	view_responseassessmentevent
 \.
 
 
@@ -25399,6 +26264,38 @@ COPY public.compounding_worksessionevent (pgh_id, pgh_created_at, pgh_label, id,
 
 
 --
+-- Data for Name: dispensing_delegation; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.dispensing_delegation (id, delegate_name, delegate_fiscal_code, identity_document, valid_from, valid_to, recorded_at, workstation, patient_id, recorded_by_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: dispensing_dispensing; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.dispensing_dispensing (id, kind, units, daily_units, days_covered, next_due_date, collected_by, registry_record, dispensed_at, workstation, cost_center_id, delegation_id, dispensed_by_id, location_id, patient_id, prescriber_id, product_id, plan_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: dispensing_dispensingline; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.dispensing_dispensingline (id, aic, lot, expiry, units, cost_center_id, dispensing_id, movement_id, pack_id, product_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: dispensing_therapyplan; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.dispensing_therapyplan (id, daily_units, valid_from, valid_to, max_units, aifa_registry, plan_number, recorded_at, workstation, patient_id, prescriber_id, product_id, recorded_by_id) FROM stdin;
+\.
+
+
+--
 -- Data for Name: django_content_type; Type: TABLE DATA; Schema: public; Owner: -
 --
 
@@ -25531,191 +26428,204 @@ COPY public.django_content_type (id, app_label, model) FROM stdin;
 126	inventory	stockmovement
 127	inventory	stocklotevent
 128	inventory	storagelocationevent
-129	toxicity	ctcaetermevent
-130	toxicity	extravasationevent
-131	toxicity	extravasationeventevent
-132	toxicity	toxicityrecord
-133	toxicity	toxicityrecordevent
-134	toxicity	ctcaeterm
-135	records	diaryentry
-136	records	diaryentryevent
-137	records	vitalsigns
-138	records	vitalsignsevent
-139	records	anamnesisnote
-140	records	anamnesisnoteevent
-141	records	anamnesisversion
-142	records	anamnesisversionevent
-143	records	icd9code
-144	records	icd9codeevent
-145	records	performancestatus
-146	records	performancestatusevent
-147	records	diagnosis
-148	records	diagnosisevent
-149	records	labresult
-150	records	labresultevent
-151	records	diagnosisstaging
-152	records	diagnosisstagingevent
-153	records	prognosticassessment
-154	records	prognosticassessmentevent
-155	records	appointment
-156	records	appointmentevent
-157	records	hometherapy
-158	records	hometherapyevent
-159	records	responseevaluation
-160	records	treatmentline
-161	records	responseevaluationevent
-162	records	treatmentlineevent
-163	records	treatmentlineorder
-164	records	treatmentlineorderevent
-165	records	treatmentplanitem
-166	records	treatmentplanitemevent
-167	records	clinicalletter
-168	records	clinicalletterevent
-169	records	tumourboard
-170	records	tumourboardevent
-171	records	clinicalreport
-172	records	clinicalreportevent
-173	agenda	agenda
-174	agenda	agendaevent
-175	agenda	agendaplace
-176	agenda	agendaplaceevent
-177	agenda	bookingtype
-178	agenda	booking
-179	agenda	bookingtypeevent
-180	agenda	closedday
-181	agenda	closeddayevent
-182	agenda	nurseonduty
-183	agenda	nurseondutyevent
-184	agenda	openingwindow
-185	agenda	openingwindowevent
-186	agenda	programme
-187	agenda	programmecycle
-188	agenda	bookingevent
-189	agenda	programmecycleevent
-190	agenda	programmeevent
-191	agenda	reminder
-192	agenda	cupservicemapping
-193	agenda	cupservicemappingevent
-194	agenda	planrequest
-195	interop	inboundmessage
-196	interop	inboundmessageevent
-197	interop	labcodemapping
-198	interop	labcodemappingevent
-199	interop	receivedresult
-200	interop	visitlink
-201	interop	visitlinkevent
-202	interop	outboundmessage
-203	interop	subscriber
-204	interop	outboundmessageevent
-205	interop	subscriberevent
-206	fse	fsedocument
-207	fse	fsedocumentevent
-208	fse	fsedocumentstep
-209	transfusion	bloodgroupdetermination
-210	transfusion	bloodgroupdeterminationevent
-211	transfusion	issuedbag
-212	transfusion	transfusion
-213	transfusion	transfusionreaction
-214	transfusion	transfusionreactionevent
-215	transfusion	transfusionrequest
-216	transfusion	transfusionevent
-217	transfusion	issuedbagevent
-218	transfusion	transfusionrequestevent
-219	transfusion	transfusionvitals
-220	transfusion	transfusionvitalsevent
-221	transfusion	crossmatch
-222	transfusion	crossmatchevent
-223	transfusion	emergencyrelease
-224	transfusion	emergencyreleaseevent
-225	nursing	assessment
-226	nursing	scale
-227	nursing	assessmentevent
-228	nursing	scaleevent
-229	nursing	monitoringentry
-230	nursing	monitoringentryevent
-231	nursing	nursinganamnesis
-232	nursing	nursinganamnesisevent
-233	nursing	nursingnote
-234	nursing	nursingnoteevent
-235	nursing	caregoal
-236	nursing	careintervention
-237	nursing	careevaluation
-238	nursing	careproblem
-239	nursing	careinterventionevent
-240	nursing	caregoalevent
-241	nursing	careevaluationevent
-242	nursing	caretemplate
-243	nursing	careproblemevent
-244	nursing	caretemplateevent
-245	nursing	interventionrecord
-246	nursing	interventionrecordevent
-247	nursing	nursingdischarge
-248	nursing	nursingdischargeevent
-249	therapy	doserecord
-250	therapy	wardprescription
-251	therapy	doserecordevent
-252	therapy	wardprescriptionevent
-253	therapy	cabinetlevel
-254	therapy	cabinetmove
-255	therapy	cabinetmoveevent
-256	vascular	accessevent
-257	vascular	device
-258	vascular	accesseventevent
-259	vascular	deviceevent
-260	galenics	batch
-261	galenics	batchline
-262	galenics	dispensing
-263	galenics	dispensingevent
-264	galenics	formula
-265	galenics	batchevent
-266	galenics	formulaevent
-267	galenics	formulaingredient
-268	galenics	batchlineevent
-269	galenics	formulaingredientevent
-270	galenics	qcresult
-271	galenics	qcresultevent
-272	galenics	discardedweighing
-273	galenics	discardedweighingevent
-274	nutrition	nutritionorder
-275	nutrition	nutritionorderline
-276	nutrition	nutritionorderlineevent
-277	nutrition	wardtemplate
-278	nutrition	nutritionorderevent
-279	nutrition	wardtemplateevent
-280	nutrition	bagweighing
-281	nutrition	bedsidescan
-282	transplant	transplant
-283	transplant	transplantevent
-284	transplant	custodyevent
-285	transplant	custodyeventevent
-286	transplant	dailycount
-287	transplant	dailycountevent
-288	transplant	donor
-289	transplant	donorevent
-290	transplant	infusion
-291	transplant	infusionevent
-292	transplant	product
-293	transplant	productevent
-294	transplant	troughtargetevent
-295	transplant	viralload
-296	transplant	viralloadevent
-297	transplant	viralthreshold
-298	transplant	viralthresholdevent
-299	transplant	adverseevent
-300	transplant	adverseeventevent
-301	transplant	agvhdassessment
-302	transplant	agvhdassessmentevent
-303	transplant	cgvhdassessment
-304	transplant	cgvhdassessmentevent
-305	transplant	consent
-306	transplant	consentevent
-307	transplant	followupvisit
-308	transplant	followupvisitevent
-309	transplant	outcome
-310	transplant	outcomeevent
-311	transplant	responseassessment
-312	transplant	responseassessmentevent
-313	transplant	troughtarget
+129	inventory	parlevel
+130	inventory	parlevelevent
+131	inventory	wardrequest
+132	inventory	wardrequestevent
+133	inventory	wardrequestline
+134	inventory	wardrequestdiscrepancy
+135	inventory	wardrequestlineevent
+136	inventory	wardrequestscan
+137	inventory	wardrequeststep
+138	toxicity	ctcaetermevent
+139	toxicity	extravasationevent
+140	toxicity	extravasationeventevent
+141	toxicity	toxicityrecord
+142	toxicity	toxicityrecordevent
+143	toxicity	ctcaeterm
+144	records	diaryentry
+145	records	diaryentryevent
+146	records	vitalsigns
+147	records	vitalsignsevent
+148	records	anamnesisnote
+149	records	anamnesisnoteevent
+150	records	anamnesisversion
+151	records	anamnesisversionevent
+152	records	icd9code
+153	records	icd9codeevent
+154	records	performancestatus
+155	records	performancestatusevent
+156	records	diagnosis
+157	records	diagnosisevent
+158	records	labresult
+159	records	labresultevent
+160	records	diagnosisstaging
+161	records	diagnosisstagingevent
+162	records	prognosticassessment
+163	records	prognosticassessmentevent
+164	records	appointment
+165	records	appointmentevent
+166	records	hometherapy
+167	records	hometherapyevent
+168	records	responseevaluation
+169	records	treatmentline
+170	records	responseevaluationevent
+171	records	treatmentlineevent
+172	records	treatmentlineorder
+173	records	treatmentlineorderevent
+174	records	treatmentplanitem
+175	records	treatmentplanitemevent
+176	records	clinicalletter
+177	records	clinicalletterevent
+178	records	tumourboard
+179	records	tumourboardevent
+180	records	clinicalreport
+181	records	clinicalreportevent
+182	agenda	agenda
+183	agenda	agendaevent
+184	agenda	agendaplace
+185	agenda	agendaplaceevent
+186	agenda	bookingtype
+187	agenda	booking
+188	agenda	bookingtypeevent
+189	agenda	closedday
+190	agenda	closeddayevent
+191	agenda	nurseonduty
+192	agenda	nurseondutyevent
+193	agenda	openingwindow
+194	agenda	openingwindowevent
+195	agenda	programme
+196	agenda	programmecycle
+197	agenda	bookingevent
+198	agenda	programmecycleevent
+199	agenda	programmeevent
+200	agenda	reminder
+201	agenda	cupservicemapping
+202	agenda	cupservicemappingevent
+203	agenda	planrequest
+204	interop	inboundmessage
+205	interop	inboundmessageevent
+206	interop	labcodemapping
+207	interop	labcodemappingevent
+208	interop	receivedresult
+209	interop	visitlink
+210	interop	visitlinkevent
+211	interop	outboundmessage
+212	interop	subscriber
+213	interop	outboundmessageevent
+214	interop	subscriberevent
+215	fse	fsedocument
+216	fse	fsedocumentevent
+217	fse	fsedocumentstep
+218	transfusion	bloodgroupdetermination
+219	transfusion	bloodgroupdeterminationevent
+220	transfusion	issuedbag
+221	transfusion	transfusion
+222	transfusion	transfusionreaction
+223	transfusion	transfusionreactionevent
+224	transfusion	transfusionrequest
+225	transfusion	transfusionevent
+226	transfusion	issuedbagevent
+227	transfusion	transfusionrequestevent
+228	transfusion	transfusionvitals
+229	transfusion	transfusionvitalsevent
+230	transfusion	crossmatch
+231	transfusion	crossmatchevent
+232	transfusion	emergencyrelease
+233	transfusion	emergencyreleaseevent
+234	nursing	assessment
+235	nursing	scale
+236	nursing	assessmentevent
+237	nursing	scaleevent
+238	nursing	monitoringentry
+239	nursing	monitoringentryevent
+240	nursing	nursinganamnesis
+241	nursing	nursinganamnesisevent
+242	nursing	nursingnote
+243	nursing	nursingnoteevent
+244	nursing	caregoal
+245	nursing	careintervention
+246	nursing	careevaluation
+247	nursing	careproblem
+248	nursing	careinterventionevent
+249	nursing	caregoalevent
+250	nursing	careevaluationevent
+251	nursing	caretemplate
+252	nursing	careproblemevent
+253	nursing	caretemplateevent
+254	nursing	interventionrecord
+255	nursing	interventionrecordevent
+256	nursing	nursingdischarge
+257	nursing	nursingdischargeevent
+258	therapy	doserecord
+259	therapy	wardprescription
+260	therapy	doserecordevent
+261	therapy	wardprescriptionevent
+262	therapy	cabinetlevel
+263	therapy	cabinetmove
+264	therapy	cabinetmoveevent
+265	vascular	accessevent
+266	vascular	device
+267	vascular	accesseventevent
+268	vascular	deviceevent
+269	galenics	batch
+270	galenics	batchline
+271	galenics	dispensing
+272	galenics	dispensingevent
+273	galenics	formula
+274	galenics	batchevent
+275	galenics	formulaevent
+276	galenics	formulaingredient
+277	galenics	batchlineevent
+278	galenics	formulaingredientevent
+279	galenics	qcresult
+280	galenics	qcresultevent
+281	galenics	discardedweighing
+282	galenics	discardedweighingevent
+283	nutrition	nutritionorder
+284	nutrition	nutritionorderline
+285	nutrition	nutritionorderlineevent
+286	nutrition	wardtemplate
+287	nutrition	nutritionorderevent
+288	nutrition	wardtemplateevent
+289	nutrition	bagweighing
+290	nutrition	bedsidescan
+291	dispensing	delegation
+292	dispensing	dispensing
+293	dispensing	dispensingline
+294	dispensing	therapyplan
+295	transplant	transplant
+296	transplant	transplantevent
+297	transplant	custodyevent
+298	transplant	custodyeventevent
+299	transplant	dailycount
+300	transplant	dailycountevent
+301	transplant	donor
+302	transplant	donorevent
+303	transplant	infusion
+304	transplant	infusionevent
+305	transplant	product
+306	transplant	productevent
+307	transplant	troughtargetevent
+308	transplant	viralload
+309	transplant	viralloadevent
+310	transplant	viralthreshold
+311	transplant	viralthresholdevent
+312	transplant	adverseevent
+313	transplant	adverseeventevent
+314	transplant	agvhdassessment
+315	transplant	agvhdassessmentevent
+316	transplant	cgvhdassessment
+317	transplant	cgvhdassessmentevent
+318	transplant	consent
+319	transplant	consentevent
+320	transplant	followupvisit
+321	transplant	followupvisitevent
+322	transplant	outcome
+323	transplant	outcomeevent
+324	transplant	responseassessment
+325	transplant	responseassessmentevent
+326	transplant	troughtarget
 \.
 
 
@@ -25803,99 +26713,103 @@ COPY public.django_migrations (id, app, name, applied) FROM stdin;
 77	compounding	0005_raw_sql_defaults	2000-01-01 00:00:00+00
 78	compounding	0006_hood_vial_serial_leftover_volume	2000-01-01 00:00:00+00
 79	compounding	0007_device_results_transport_time	2000-01-01 00:00:00+00
-80	documents	0001_initial	2000-01-01 00:00:00+00
-81	documents	0002_merge_movable	2000-01-01 00:00:00+00
-82	fse	0001_initial	2000-01-01 00:00:00+00
-83	inventory	0001_initial	2000-01-01 00:00:00+00
-84	inventory	0002_merge_movable	2000-01-01 00:00:00+00
-85	galenics	0001_initial	2000-01-01 00:00:00+00
-86	galenics	0002_batch_rejection_and_quantum_satis	2000-01-01 00:00:00+00
-87	galenics	0003_discarded_weighings	2000-01-01 00:00:00+00
-88	records	0001_diary	2000-01-01 00:00:00+00
-89	records	0002_vital_signs	2000-01-01 00:00:00+00
-90	records	0003_anamnesis	2000-01-01 00:00:00+00
-91	records	0004_diagnosis_and_performance_status	2000-01-01 00:00:00+00
-92	records	0005_lab_results	2000-01-01 00:00:00+00
-93	records	0006_staging_and_scores	2000-01-01 00:00:00+00
-94	prescribing	0006_order_life_validation_schedule	2000-01-01 00:00:00+00
-95	prescribing	0007_prior_dose_elsewhere	2000-01-01 00:00:00+00
-96	prescribing	0008_item_limit_blocks_and_overrides	2000-01-01 00:00:00+00
-97	prescribing	0009_orderitem_history_triggers	2000-01-01 00:00:00+00
-98	prescribing	0010_order_measure_dates	2000-01-01 00:00:00+00
-99	prescribing	0011_therapyorder_history_triggers	2000-01-01 00:00:00+00
-100	prescribing	0012_raw_sql_defaults	2000-01-01 00:00:00+00
-101	prescribing	0013_order_allergy_overrides	2000-01-01 00:00:00+00
-102	records	0007_treatment_course	2000-01-01 00:00:00+00
-103	records	0008_letters_and_boards	2000-01-01 00:00:00+00
-104	records	0009_clinical_reports	2000-01-01 00:00:00+00
-105	interop	0001_inbound_messages	2000-01-01 00:00:00+00
-106	interop	0002_loinc_codes	2000-01-01 00:00:00+00
-107	interop	0003_outbound	2000-01-01 00:00:00+00
-108	nursing	0001_initial	2000-01-01 00:00:00+00
-109	nursing	0002_monitoringentry_monitoringentryevent_and_more	2000-01-01 00:00:00+00
-110	nursing	0003_care_process	2000-01-01 00:00:00+00
-111	nutrition	0001_initial	2000-01-01 00:00:00+00
-112	nutrition	0002_bag_weighing_bedside	2000-01-01 00:00:00+00
-113	nutrition	0003_draft_edit_line_revisions	2000-01-01 00:00:00+00
-114	nutrition	0004_bedside_scans_infusion_end	2000-01-01 00:00:00+00
-115	prescribing	0014_order_item_unrounded_dose	2000-01-01 00:00:00+00
-116	prescribing	0015_merge_movable	2000-01-01 00:00:00+00
-117	prescribing	0016_order_item_line_weight	2000-01-01 00:00:00+00
-118	procrastinate	0001_initial	2000-01-01 00:00:00+00
-119	procrastinate	0002_drop_started_at_column	2000-01-01 00:00:00+00
-120	procrastinate	0003_drop_started_at_column	2000-01-01 00:00:00+00
-121	procrastinate	0004_drop_procrastinate_version_table	2000-01-01 00:00:00+00
-122	procrastinate	0005_fix_procrastinate_fetch_job	2000-01-01 00:00:00+00
-123	procrastinate	0006_fix_trigger_status_events_insert	2000-01-01 00:00:00+00
-124	procrastinate	0007_add_queueing_lock_column	2000-01-01 00:00:00+00
-125	procrastinate	0008_close_fetch_job_race_condition	2000-01-01 00:00:00+00
-126	procrastinate	0009_add_defer_job_function	2000-01-01 00:00:00+00
-127	procrastinate	0010_add_procrastinate_periodic_defers	2000-01-01 00:00:00+00
-128	procrastinate	0011_add_foreign_key_index	2000-01-01 00:00:00+00
-129	procrastinate	0012_add_locks_to_periodic_defer	2000-01-01 00:00:00+00
-130	procrastinate	0013_fix_procrastinate_defer_periodic_job	2000-01-01 00:00:00+00
-131	procrastinate	0014_add_finish_job_and_retry_job_functions	2000-01-01 00:00:00+00
-132	procrastinate	0015_add_trigger_on_job_deletion	2000-01-01 00:00:00+00
-133	procrastinate	0016_delete_finished_jobs	2000-01-01 00:00:00+00
-134	procrastinate	0017_add_checks_to_finish_job	2000-01-01 00:00:00+00
-135	procrastinate	0018_add_checks_to_retry_job	2000-01-01 00:00:00+00
-136	procrastinate	0019_fix_finish_job_compat_issue	2000-01-01 00:00:00+00
-137	procrastinate	0020_add_index_on_procrastinate_jobs	2000-01-01 00:00:00+00
-138	procrastinate	0021_add_kwargs_to_defer_periodic_job	2000-01-01 00:00:00+00
-139	procrastinate	0022_null_locks_excluded	2000-01-01 00:00:00+00
-140	procrastinate	0023_remove_old_finish_job_function	2000-01-01 00:00:00+00
-141	procrastinate	0024_job_id_bigint	2000-01-01 00:00:00+00
-142	procrastinate	0025_add_models	2000-01-01 00:00:00+00
-143	procrastinate	0026_add_job_priority	2000-01-01 00:00:00+00
-144	procrastinate	0027_add_periodic_job_priority	2000-01-01 00:00:00+00
-145	procrastinate	0028_add_cancel_states	2000-01-01 00:00:00+00
-146	procrastinate	0029_add_additional_params_to_retry_job	2000-01-01 00:00:00+00
-147	procrastinate	0030_alter_procrastinateevent_options	2000-01-01 00:00:00+00
-148	procrastinate	0031_add_indexes_for_fetch_job	2000-01-01 00:00:00+00
-149	procrastinate	0032_pre_cancel_notification	2000-01-01 00:00:00+00
-150	procrastinate	0033_post_cancel_notification	2000-01-01 00:00:00+00
-151	procrastinate	0034_pre_add_heartbeat	2000-01-01 00:00:00+00
-152	procrastinate	0035_post_add_heartbeat	2000-01-01 00:00:00+00
-153	procrastinate	0036_add_worker_model	2000-01-01 00:00:00+00
-154	procrastinate	0037_pre_batch_defer_jobs	2000-01-01 00:00:00+00
-155	procrastinate	0038_post_batch_defer_jobs	2000-01-01 00:00:00+00
-156	procrastinate	0039_pre_priority_lock_fetch_job	2000-01-01 00:00:00+00
-157	procrastinate	0040_pre_retry_failed_job	2000-01-01 00:00:00+00
-158	procrastinate	0041_post_retry_failed_job	2000-01-01 00:00:00+00
-159	records	0010_merge_movable	2000-01-01 00:00:00+00
-160	regimens	0008_component_obese_weight_basis	2000-01-01 00:00:00+00
-161	sessions	0001_initial	2000-01-01 00:00:00+00
-162	therapy	0001_initial	2000-01-01 00:00:00+00
-163	therapy	0002_dose_corrections_cabinet	2000-01-01 00:00:00+00
-164	toxicity	0001_initial	2000-01-01 00:00:00+00
-165	toxicity	0002_ctcae_italian_labels	2000-01-01 00:00:00+00
-166	transfusion	0001_initial	2000-01-01 00:00:00+00
-167	transfusion	0002_emergency_crossmatch	2000-01-01 00:00:00+00
-168	transplant	0001_initial	2000-01-01 00:00:00+00
-169	transplant	0002_pretransplant	2000-01-01 00:00:00+00
-170	transplant	0002_followup	2000-01-01 00:00:00+00
-171	transplant	0003_merge_0002_followup_0002_pretransplant	2000-01-01 00:00:00+00
-172	vascular	0001_initial	2000-01-01 00:00:00+00
+80	inventory	0001_initial	2000-01-01 00:00:00+00
+81	inventory	0002_merge_movable	2000-01-01 00:00:00+00
+82	dispensing	0001_direct_distribution	2000-01-01 00:00:00+00
+83	documents	0001_initial	2000-01-01 00:00:00+00
+84	documents	0002_merge_movable	2000-01-01 00:00:00+00
+85	fse	0001_initial	2000-01-01 00:00:00+00
+86	galenics	0001_initial	2000-01-01 00:00:00+00
+87	galenics	0002_batch_rejection_and_quantum_satis	2000-01-01 00:00:00+00
+88	galenics	0003_discarded_weighings	2000-01-01 00:00:00+00
+89	records	0001_diary	2000-01-01 00:00:00+00
+90	records	0002_vital_signs	2000-01-01 00:00:00+00
+91	records	0003_anamnesis	2000-01-01 00:00:00+00
+92	records	0004_diagnosis_and_performance_status	2000-01-01 00:00:00+00
+93	records	0005_lab_results	2000-01-01 00:00:00+00
+94	records	0006_staging_and_scores	2000-01-01 00:00:00+00
+95	prescribing	0006_order_life_validation_schedule	2000-01-01 00:00:00+00
+96	prescribing	0007_prior_dose_elsewhere	2000-01-01 00:00:00+00
+97	prescribing	0008_item_limit_blocks_and_overrides	2000-01-01 00:00:00+00
+98	prescribing	0009_orderitem_history_triggers	2000-01-01 00:00:00+00
+99	prescribing	0010_order_measure_dates	2000-01-01 00:00:00+00
+100	prescribing	0011_therapyorder_history_triggers	2000-01-01 00:00:00+00
+101	prescribing	0012_raw_sql_defaults	2000-01-01 00:00:00+00
+102	prescribing	0013_order_allergy_overrides	2000-01-01 00:00:00+00
+103	records	0007_treatment_course	2000-01-01 00:00:00+00
+104	records	0008_letters_and_boards	2000-01-01 00:00:00+00
+105	records	0009_clinical_reports	2000-01-01 00:00:00+00
+106	interop	0001_inbound_messages	2000-01-01 00:00:00+00
+107	interop	0002_loinc_codes	2000-01-01 00:00:00+00
+108	interop	0003_outbound	2000-01-01 00:00:00+00
+109	inventory	0003_ward_requests	2000-01-01 00:00:00+00
+110	nursing	0001_initial	2000-01-01 00:00:00+00
+111	nursing	0002_monitoringentry_monitoringentryevent_and_more	2000-01-01 00:00:00+00
+112	nursing	0003_care_process	2000-01-01 00:00:00+00
+113	nutrition	0001_initial	2000-01-01 00:00:00+00
+114	nutrition	0002_bag_weighing_bedside	2000-01-01 00:00:00+00
+115	nutrition	0003_draft_edit_line_revisions	2000-01-01 00:00:00+00
+116	nutrition	0004_bedside_scans_infusion_end	2000-01-01 00:00:00+00
+117	regimens	0008_component_obese_weight_basis	2000-01-01 00:00:00+00
+118	regimens	0009_component_administrations_per_day	2000-01-01 00:00:00+00
+119	prescribing	0014_order_item_unrounded_dose	2000-01-01 00:00:00+00
+120	prescribing	0015_merge_movable	2000-01-01 00:00:00+00
+121	prescribing	0016_order_item_line_weight	2000-01-01 00:00:00+00
+122	prescribing	0017_order_item_administrations_per_day	2000-01-01 00:00:00+00
+123	procrastinate	0001_initial	2000-01-01 00:00:00+00
+124	procrastinate	0002_drop_started_at_column	2000-01-01 00:00:00+00
+125	procrastinate	0003_drop_started_at_column	2000-01-01 00:00:00+00
+126	procrastinate	0004_drop_procrastinate_version_table	2000-01-01 00:00:00+00
+127	procrastinate	0005_fix_procrastinate_fetch_job	2000-01-01 00:00:00+00
+128	procrastinate	0006_fix_trigger_status_events_insert	2000-01-01 00:00:00+00
+129	procrastinate	0007_add_queueing_lock_column	2000-01-01 00:00:00+00
+130	procrastinate	0008_close_fetch_job_race_condition	2000-01-01 00:00:00+00
+131	procrastinate	0009_add_defer_job_function	2000-01-01 00:00:00+00
+132	procrastinate	0010_add_procrastinate_periodic_defers	2000-01-01 00:00:00+00
+133	procrastinate	0011_add_foreign_key_index	2000-01-01 00:00:00+00
+134	procrastinate	0012_add_locks_to_periodic_defer	2000-01-01 00:00:00+00
+135	procrastinate	0013_fix_procrastinate_defer_periodic_job	2000-01-01 00:00:00+00
+136	procrastinate	0014_add_finish_job_and_retry_job_functions	2000-01-01 00:00:00+00
+137	procrastinate	0015_add_trigger_on_job_deletion	2000-01-01 00:00:00+00
+138	procrastinate	0016_delete_finished_jobs	2000-01-01 00:00:00+00
+139	procrastinate	0017_add_checks_to_finish_job	2000-01-01 00:00:00+00
+140	procrastinate	0018_add_checks_to_retry_job	2000-01-01 00:00:00+00
+141	procrastinate	0019_fix_finish_job_compat_issue	2000-01-01 00:00:00+00
+142	procrastinate	0020_add_index_on_procrastinate_jobs	2000-01-01 00:00:00+00
+143	procrastinate	0021_add_kwargs_to_defer_periodic_job	2000-01-01 00:00:00+00
+144	procrastinate	0022_null_locks_excluded	2000-01-01 00:00:00+00
+145	procrastinate	0023_remove_old_finish_job_function	2000-01-01 00:00:00+00
+146	procrastinate	0024_job_id_bigint	2000-01-01 00:00:00+00
+147	procrastinate	0025_add_models	2000-01-01 00:00:00+00
+148	procrastinate	0026_add_job_priority	2000-01-01 00:00:00+00
+149	procrastinate	0027_add_periodic_job_priority	2000-01-01 00:00:00+00
+150	procrastinate	0028_add_cancel_states	2000-01-01 00:00:00+00
+151	procrastinate	0029_add_additional_params_to_retry_job	2000-01-01 00:00:00+00
+152	procrastinate	0030_alter_procrastinateevent_options	2000-01-01 00:00:00+00
+153	procrastinate	0031_add_indexes_for_fetch_job	2000-01-01 00:00:00+00
+154	procrastinate	0032_pre_cancel_notification	2000-01-01 00:00:00+00
+155	procrastinate	0033_post_cancel_notification	2000-01-01 00:00:00+00
+156	procrastinate	0034_pre_add_heartbeat	2000-01-01 00:00:00+00
+157	procrastinate	0035_post_add_heartbeat	2000-01-01 00:00:00+00
+158	procrastinate	0036_add_worker_model	2000-01-01 00:00:00+00
+159	procrastinate	0037_pre_batch_defer_jobs	2000-01-01 00:00:00+00
+160	procrastinate	0038_post_batch_defer_jobs	2000-01-01 00:00:00+00
+161	procrastinate	0039_pre_priority_lock_fetch_job	2000-01-01 00:00:00+00
+162	procrastinate	0040_pre_retry_failed_job	2000-01-01 00:00:00+00
+163	procrastinate	0041_post_retry_failed_job	2000-01-01 00:00:00+00
+164	records	0010_merge_movable	2000-01-01 00:00:00+00
+165	sessions	0001_initial	2000-01-01 00:00:00+00
+166	therapy	0001_initial	2000-01-01 00:00:00+00
+167	therapy	0002_dose_corrections_cabinet	2000-01-01 00:00:00+00
+168	toxicity	0001_initial	2000-01-01 00:00:00+00
+169	toxicity	0002_ctcae_italian_labels	2000-01-01 00:00:00+00
+170	transfusion	0001_initial	2000-01-01 00:00:00+00
+171	transfusion	0002_emergency_crossmatch	2000-01-01 00:00:00+00
+172	transplant	0001_initial	2000-01-01 00:00:00+00
+173	transplant	0002_pretransplant	2000-01-01 00:00:00+00
+174	transplant	0002_followup	2000-01-01 00:00:00+00
+175	transplant	0003_merge_0002_followup_0002_pretransplant	2000-01-01 00:00:00+00
+176	vascular	0001_initial	2000-01-01 00:00:00+00
 \.
 
 
@@ -26296,6 +27210,22 @@ COPY public.inventory_costcenterevent (pgh_id, pgh_created_at, pgh_label, id, cr
 
 
 --
+-- Data for Name: inventory_parlevel; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.inventory_parlevel (id, created_at, updated_at, par, reorder_point, is_active, cabinet_id, product_id, updated_by_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: inventory_parlevelevent; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.inventory_parlevelevent (pgh_id, pgh_created_at, pgh_label, id, created_at, updated_at, par, reorder_point, is_active, cabinet_id, pgh_context_id, pgh_obj_id, product_id, updated_by_id) FROM stdin;
+\.
+
+
+--
 -- Data for Name: inventory_stocklot; Type: TABLE DATA; Schema: public; Owner: -
 --
 
@@ -26332,6 +27262,62 @@ COPY public.inventory_storagelocation (id, created_at, updated_at, code, name, k
 --
 
 COPY public.inventory_storagelocationevent (pgh_id, pgh_created_at, pgh_label, id, created_at, updated_at, code, name, kind, pick_order, is_active, parent_id, pgh_context_id, pgh_obj_id, ward_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: inventory_wardrequest; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.inventory_wardrequest (id, created_at, updated_at, version, kind, urgency, state, note, requested_at, requested_workstation, delivery_number, cabinet_id, picker_id, requested_by_id, updated_by_id, ward_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: inventory_wardrequestdiscrepancy; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.inventory_wardrequestdiscrepancy (id, kind, units, reason, workstation, at, actor_id, line_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: inventory_wardrequestevent; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.inventory_wardrequestevent (pgh_id, pgh_created_at, pgh_label, id, created_at, updated_at, version, kind, urgency, state, note, requested_at, requested_workstation, delivery_number, cabinet_id, pgh_context_id, pgh_obj_id, picker_id, requested_by_id, updated_by_id, ward_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: inventory_wardrequestline; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.inventory_wardrequestline (id, created_at, updated_at, version, "position", units_requested, note, decision, decision_reason, units_approved, units_picked, units_received, patient_id, product_id, request_id, substitute_id, updated_by_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: inventory_wardrequestlineevent; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.inventory_wardrequestlineevent (pgh_id, pgh_created_at, pgh_label, id, created_at, updated_at, version, "position", units_requested, note, decision, decision_reason, units_approved, units_picked, units_received, patient_id, pgh_context_id, pgh_obj_id, product_id, request_id, substitute_id, updated_by_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: inventory_wardrequestscan; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.inventory_wardrequestscan (id, act, barcode, lot, expiry, units, workstation, at, actor_id, line_id, location_id, pack_id, product_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: inventory_wardrequeststep; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.inventory_wardrequeststep (id, action, state, reason, workstation, at, actor_id, request_id) FROM stdin;
 \.
 
 
@@ -26811,7 +27797,7 @@ COPY public.prescribing_measurement (id, kind, value, measured_at, workstation, 
 -- Data for Name: prescribing_orderitem; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-COPY public.prescribing_orderitem (id, sequence, day_of_cycle, scheduled_date, role, route, competence, infusion_type, duration_minutes, interval_after_minutes, preparation, infusion_conditions, dose, dose_unit, amount_unit, calculated_dose, uncapped_dose, capped, reduction_percent, final_dose, deviation_reason, status, status_reason, added, provenance, warnings, tablets, validated_at, ingredient_id, regimen_component_id, validated_by_id, order_id, block_code, block_message, override_reason, product_id, validated_fingerprint, blocks, overrides, unrounded_dose, adjusted_weight_factor, dosing_weight_kg, weight_basis) FROM stdin;
+COPY public.prescribing_orderitem (id, sequence, day_of_cycle, scheduled_date, role, route, competence, infusion_type, duration_minutes, interval_after_minutes, preparation, infusion_conditions, dose, dose_unit, amount_unit, calculated_dose, uncapped_dose, capped, reduction_percent, final_dose, deviation_reason, status, status_reason, added, provenance, warnings, tablets, validated_at, ingredient_id, regimen_component_id, validated_by_id, order_id, block_code, block_message, override_reason, product_id, validated_fingerprint, blocks, overrides, unrounded_dose, adjusted_weight_factor, dosing_weight_kg, weight_basis, administrations_per_day) FROM stdin;
 \.
 
 
@@ -26819,7 +27805,7 @@ COPY public.prescribing_orderitem (id, sequence, day_of_cycle, scheduled_date, r
 -- Data for Name: prescribing_orderitemevent; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-COPY public.prescribing_orderitemevent (pgh_id, pgh_created_at, pgh_label, id, sequence, day_of_cycle, scheduled_date, role, route, competence, infusion_type, duration_minutes, interval_after_minutes, preparation, infusion_conditions, dose, dose_unit, amount_unit, calculated_dose, uncapped_dose, capped, reduction_percent, final_dose, deviation_reason, status, status_reason, added, provenance, warnings, tablets, validated_at, ingredient_id, pgh_context_id, pgh_obj_id, regimen_component_id, validated_by_id, order_id, block_code, block_message, override_reason, product_id, validated_fingerprint, blocks, overrides, unrounded_dose, adjusted_weight_factor, dosing_weight_kg, weight_basis) FROM stdin;
+COPY public.prescribing_orderitemevent (pgh_id, pgh_created_at, pgh_label, id, sequence, day_of_cycle, scheduled_date, role, route, competence, infusion_type, duration_minutes, interval_after_minutes, preparation, infusion_conditions, dose, dose_unit, amount_unit, calculated_dose, uncapped_dose, capped, reduction_percent, final_dose, deviation_reason, status, status_reason, added, provenance, warnings, tablets, validated_at, ingredient_id, pgh_context_id, pgh_obj_id, regimen_component_id, validated_by_id, order_id, block_code, block_message, override_reason, product_id, validated_fingerprint, blocks, overrides, unrounded_dose, adjusted_weight_factor, dosing_weight_kg, weight_basis, administrations_per_day) FROM stdin;
 \.
 
 
@@ -27259,7 +28245,7 @@ COPY public.regimens_regimenapprovalevent (pgh_id, pgh_created_at, pgh_label, id
 -- Data for Name: regimens_regimencomponent; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-COPY public.regimens_regimencomponent (id, sequence, role, days, dose, dose_unit, calculation, dose_description, max_dose, route, competence, notes, preparation, form, infusion_type, duration_minutes, interval_after_minutes, infusion_conditions, off_label, observation_minutes, concentration_mg_ml, law_648, preparation_mode, cycle_from, cycle_to, ingredient_id, version_id, age_bands, formulation, adjusted_weight_factor, obese_weight_basis) FROM stdin;
+COPY public.regimens_regimencomponent (id, sequence, role, days, dose, dose_unit, calculation, dose_description, max_dose, route, competence, notes, preparation, form, infusion_type, duration_minutes, interval_after_minutes, infusion_conditions, off_label, observation_minutes, concentration_mg_ml, law_648, preparation_mode, cycle_from, cycle_to, ingredient_id, version_id, age_bands, formulation, adjusted_weight_factor, obese_weight_basis, administrations_per_day) FROM stdin;
 \.
 
 
@@ -27267,7 +28253,7 @@ COPY public.regimens_regimencomponent (id, sequence, role, days, dose, dose_unit
 -- Data for Name: regimens_regimencomponentevent; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-COPY public.regimens_regimencomponentevent (pgh_id, pgh_created_at, pgh_label, id, sequence, role, days, dose, dose_unit, calculation, dose_description, max_dose, route, competence, notes, preparation, form, infusion_type, duration_minutes, interval_after_minutes, infusion_conditions, off_label, observation_minutes, concentration_mg_ml, law_648, preparation_mode, cycle_from, cycle_to, ingredient_id, pgh_context_id, pgh_obj_id, version_id, age_bands, formulation, adjusted_weight_factor, obese_weight_basis) FROM stdin;
+COPY public.regimens_regimencomponentevent (pgh_id, pgh_created_at, pgh_label, id, sequence, role, days, dose, dose_unit, calculation, dose_description, max_dose, route, competence, notes, preparation, form, infusion_type, duration_minutes, interval_after_minutes, infusion_conditions, off_label, observation_minutes, concentration_mg_ml, law_648, preparation_mode, cycle_from, cycle_to, ingredient_id, pgh_context_id, pgh_obj_id, version_id, age_bands, formulation, adjusted_weight_factor, obese_weight_basis, administrations_per_day) FROM stdin;
 \.
 
 
@@ -28204,7 +29190,7 @@ SELECT pg_catalog.setval('public.auth_group_permissions_id_seq', 1, false);
 -- Name: auth_permission_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
-SELECT pg_catalog.setval('public.auth_permission_id_seq', 680, true);
+SELECT pg_catalog.setval('public.auth_permission_id_seq', 692, true);
 
 
 --
@@ -28369,17 +29355,45 @@ SELECT pg_catalog.setval('public.compounding_worksessionevent_pgh_id_seq', 1, fa
 
 
 --
+-- Name: dispensing_delegation_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.dispensing_delegation_id_seq', 1, false);
+
+
+--
+-- Name: dispensing_dispensing_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.dispensing_dispensing_id_seq', 1, false);
+
+
+--
+-- Name: dispensing_dispensingline_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.dispensing_dispensingline_id_seq', 1, false);
+
+
+--
+-- Name: dispensing_therapyplan_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.dispensing_therapyplan_id_seq', 1, false);
+
+
+--
 -- Name: django_content_type_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
-SELECT pg_catalog.setval('public.django_content_type_id_seq', 313, true);
+SELECT pg_catalog.setval('public.django_content_type_id_seq', 326, true);
 
 
 --
 -- Name: django_migrations_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
-SELECT pg_catalog.setval('public.django_migrations_id_seq', 172, true);
+SELECT pg_catalog.setval('public.django_migrations_id_seq', 176, true);
 
 
 --
@@ -28698,6 +29712,20 @@ SELECT pg_catalog.setval('public.inventory_costcenterevent_pgh_id_seq', 1, false
 
 
 --
+-- Name: inventory_parlevel_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.inventory_parlevel_id_seq', 1, false);
+
+
+--
+-- Name: inventory_parlevelevent_pgh_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.inventory_parlevelevent_pgh_id_seq', 1, false);
+
+
+--
 -- Name: inventory_stocklot_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
@@ -28730,6 +29758,55 @@ SELECT pg_catalog.setval('public.inventory_storagelocation_id_seq', 1, false);
 --
 
 SELECT pg_catalog.setval('public.inventory_storagelocationevent_pgh_id_seq', 1, false);
+
+
+--
+-- Name: inventory_wardrequest_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.inventory_wardrequest_id_seq', 1, false);
+
+
+--
+-- Name: inventory_wardrequestdiscrepancy_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.inventory_wardrequestdiscrepancy_id_seq', 1, false);
+
+
+--
+-- Name: inventory_wardrequestevent_pgh_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.inventory_wardrequestevent_pgh_id_seq', 1, false);
+
+
+--
+-- Name: inventory_wardrequestline_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.inventory_wardrequestline_id_seq', 1, false);
+
+
+--
+-- Name: inventory_wardrequestlineevent_pgh_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.inventory_wardrequestlineevent_pgh_id_seq', 1, false);
+
+
+--
+-- Name: inventory_wardrequestscan_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.inventory_wardrequestscan_id_seq', 1, false);
+
+
+--
+-- Name: inventory_wardrequeststep_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.inventory_wardrequeststep_id_seq', 1, false);
 
 
 --
@@ -30861,6 +31938,38 @@ ALTER TABLE ONLY public.compounding_deviceresult
 
 
 --
+-- Name: dispensing_delegation dispensing_delegation_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.dispensing_delegation
+    ADD CONSTRAINT dispensing_delegation_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: dispensing_dispensing dispensing_dispensing_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.dispensing_dispensing
+    ADD CONSTRAINT dispensing_dispensing_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: dispensing_dispensingline dispensing_dispensingline_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.dispensing_dispensingline
+    ADD CONSTRAINT dispensing_dispensingline_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: dispensing_therapyplan dispensing_therapyplan_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.dispensing_therapyplan
+    ADD CONSTRAINT dispensing_therapyplan_pkey PRIMARY KEY (id);
+
+
+--
 -- Name: django_content_type django_content_type_app_label_model_76bd3d3b_uniq; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -31381,6 +32490,30 @@ ALTER TABLE ONLY public.inventory_costcenterevent
 
 
 --
+-- Name: inventory_parlevel inventory_parlevel_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.inventory_parlevel
+    ADD CONSTRAINT inventory_parlevel_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: inventory_parlevel inventory_parlevel_unique; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.inventory_parlevel
+    ADD CONSTRAINT inventory_parlevel_unique UNIQUE (cabinet_id, product_id);
+
+
+--
+-- Name: inventory_parlevelevent inventory_parlevelevent_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.inventory_parlevelevent
+    ADD CONSTRAINT inventory_parlevelevent_pkey PRIMARY KEY (pgh_id);
+
+
+--
 -- Name: inventory_stocklot inventory_stocklot_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -31434,6 +32567,70 @@ ALTER TABLE ONLY public.inventory_storagelocation
 
 ALTER TABLE ONLY public.inventory_storagelocationevent
     ADD CONSTRAINT inventory_storagelocationevent_pkey PRIMARY KEY (pgh_id);
+
+
+--
+-- Name: inventory_wardrequestline inventory_wardreqline_position; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.inventory_wardrequestline
+    ADD CONSTRAINT inventory_wardreqline_position UNIQUE (request_id, "position");
+
+
+--
+-- Name: inventory_wardrequest inventory_wardrequest_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.inventory_wardrequest
+    ADD CONSTRAINT inventory_wardrequest_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: inventory_wardrequestdiscrepancy inventory_wardrequestdiscrepancy_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.inventory_wardrequestdiscrepancy
+    ADD CONSTRAINT inventory_wardrequestdiscrepancy_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: inventory_wardrequestevent inventory_wardrequestevent_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.inventory_wardrequestevent
+    ADD CONSTRAINT inventory_wardrequestevent_pkey PRIMARY KEY (pgh_id);
+
+
+--
+-- Name: inventory_wardrequestline inventory_wardrequestline_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.inventory_wardrequestline
+    ADD CONSTRAINT inventory_wardrequestline_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: inventory_wardrequestlineevent inventory_wardrequestlineevent_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.inventory_wardrequestlineevent
+    ADD CONSTRAINT inventory_wardrequestlineevent_pkey PRIMARY KEY (pgh_id);
+
+
+--
+-- Name: inventory_wardrequestscan inventory_wardrequestscan_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.inventory_wardrequestscan
+    ADD CONSTRAINT inventory_wardrequestscan_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: inventory_wardrequeststep inventory_wardrequeststep_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.inventory_wardrequeststep
+    ADD CONSTRAINT inventory_wardrequeststep_pkey PRIMARY KEY (id);
 
 
 --
@@ -35536,6 +36733,167 @@ CREATE INDEX diary_by_patient ON public.records_diaryentry USING btree (patient_
 
 
 --
+-- Name: dispensing_at; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX dispensing_at ON public.dispensing_dispensing USING btree (dispensed_at);
+
+
+--
+-- Name: dispensing_deleg_patient; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX dispensing_deleg_patient ON public.dispensing_delegation USING btree (patient_id, valid_from DESC);
+
+
+--
+-- Name: dispensing_delegation_patient_id_6e7563be; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX dispensing_delegation_patient_id_6e7563be ON public.dispensing_delegation USING btree (patient_id);
+
+
+--
+-- Name: dispensing_delegation_recorded_by_id_3f0723f8; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX dispensing_delegation_recorded_by_id_3f0723f8 ON public.dispensing_delegation USING btree (recorded_by_id);
+
+
+--
+-- Name: dispensing_dispensing_cost_center_id_a2a71b9f; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX dispensing_dispensing_cost_center_id_a2a71b9f ON public.dispensing_dispensing USING btree (cost_center_id);
+
+
+--
+-- Name: dispensing_dispensing_delegation_id_c4c611c0; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX dispensing_dispensing_delegation_id_c4c611c0 ON public.dispensing_dispensing USING btree (delegation_id);
+
+
+--
+-- Name: dispensing_dispensing_dispensed_by_id_8897ad5d; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX dispensing_dispensing_dispensed_by_id_8897ad5d ON public.dispensing_dispensing USING btree (dispensed_by_id);
+
+
+--
+-- Name: dispensing_dispensing_location_id_8fccd104; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX dispensing_dispensing_location_id_8fccd104 ON public.dispensing_dispensing USING btree (location_id);
+
+
+--
+-- Name: dispensing_dispensing_patient_id_df05875c; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX dispensing_dispensing_patient_id_df05875c ON public.dispensing_dispensing USING btree (patient_id);
+
+
+--
+-- Name: dispensing_dispensing_plan_id_6e8ff595; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX dispensing_dispensing_plan_id_6e8ff595 ON public.dispensing_dispensing USING btree (plan_id);
+
+
+--
+-- Name: dispensing_dispensing_prescriber_id_3a833aea; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX dispensing_dispensing_prescriber_id_3a833aea ON public.dispensing_dispensing USING btree (prescriber_id);
+
+
+--
+-- Name: dispensing_dispensing_product_id_0a40d2a1; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX dispensing_dispensing_product_id_0a40d2a1 ON public.dispensing_dispensing USING btree (product_id);
+
+
+--
+-- Name: dispensing_dispensingline_cost_center_id_039dca4c; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX dispensing_dispensingline_cost_center_id_039dca4c ON public.dispensing_dispensingline USING btree (cost_center_id);
+
+
+--
+-- Name: dispensing_dispensingline_dispensing_id_8d911931; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX dispensing_dispensingline_dispensing_id_8d911931 ON public.dispensing_dispensingline USING btree (dispensing_id);
+
+
+--
+-- Name: dispensing_dispensingline_movement_id_71be0112; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX dispensing_dispensingline_movement_id_71be0112 ON public.dispensing_dispensingline USING btree (movement_id);
+
+
+--
+-- Name: dispensing_dispensingline_pack_id_dc8d79f7; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX dispensing_dispensingline_pack_id_dc8d79f7 ON public.dispensing_dispensingline USING btree (pack_id);
+
+
+--
+-- Name: dispensing_dispensingline_product_id_2ea6c47d; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX dispensing_dispensingline_product_id_2ea6c47d ON public.dispensing_dispensingline USING btree (product_id);
+
+
+--
+-- Name: dispensing_patient_at; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX dispensing_patient_at ON public.dispensing_dispensing USING btree (patient_id, product_id, dispensed_at DESC);
+
+
+--
+-- Name: dispensing_plan_patient; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX dispensing_plan_patient ON public.dispensing_therapyplan USING btree (patient_id, valid_from DESC);
+
+
+--
+-- Name: dispensing_therapyplan_patient_id_9a9acbeb; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX dispensing_therapyplan_patient_id_9a9acbeb ON public.dispensing_therapyplan USING btree (patient_id);
+
+
+--
+-- Name: dispensing_therapyplan_prescriber_id_b473039e; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX dispensing_therapyplan_prescriber_id_b473039e ON public.dispensing_therapyplan USING btree (prescriber_id);
+
+
+--
+-- Name: dispensing_therapyplan_product_id_47404782; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX dispensing_therapyplan_product_id_47404782 ON public.dispensing_therapyplan USING btree (product_id);
+
+
+--
+-- Name: dispensing_therapyplan_recorded_by_id_bbb8f8b0; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX dispensing_therapyplan_recorded_by_id_bbb8f8b0 ON public.dispensing_therapyplan USING btree (recorded_by_id);
+
+
+--
 -- Name: django_session_expire_date_a5c62663; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -36894,6 +38252,62 @@ CREATE INDEX inventory_move_product_lot ON public.inventory_stockmovement USING 
 
 
 --
+-- Name: inventory_parlevel_cabinet_id_31b3414e; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX inventory_parlevel_cabinet_id_31b3414e ON public.inventory_parlevel USING btree (cabinet_id);
+
+
+--
+-- Name: inventory_parlevel_product_id_a48a4cda; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX inventory_parlevel_product_id_a48a4cda ON public.inventory_parlevel USING btree (product_id);
+
+
+--
+-- Name: inventory_parlevel_updated_by_id_06db96ae; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX inventory_parlevel_updated_by_id_06db96ae ON public.inventory_parlevel USING btree (updated_by_id);
+
+
+--
+-- Name: inventory_parlevelevent_cabinet_id_3fc3351b; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX inventory_parlevelevent_cabinet_id_3fc3351b ON public.inventory_parlevelevent USING btree (cabinet_id);
+
+
+--
+-- Name: inventory_parlevelevent_pgh_context_id_b96549a7; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX inventory_parlevelevent_pgh_context_id_b96549a7 ON public.inventory_parlevelevent USING btree (pgh_context_id);
+
+
+--
+-- Name: inventory_parlevelevent_pgh_obj_id_1fbef9b3; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX inventory_parlevelevent_pgh_obj_id_1fbef9b3 ON public.inventory_parlevelevent USING btree (pgh_obj_id);
+
+
+--
+-- Name: inventory_parlevelevent_product_id_5083c639; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX inventory_parlevelevent_product_id_5083c639 ON public.inventory_parlevelevent USING btree (product_id);
+
+
+--
+-- Name: inventory_parlevelevent_updated_by_id_45ac054b; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX inventory_parlevelevent_updated_by_id_45ac054b ON public.inventory_parlevelevent USING btree (updated_by_id);
+
+
+--
 -- Name: inventory_stocklot_location_id_0e0b4440; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -37045,6 +38459,251 @@ CREATE INDEX inventory_storagelocationevent_pgh_obj_id_7949e9da ON public.invent
 --
 
 CREATE INDEX inventory_storagelocationevent_ward_id_6cc1b083 ON public.inventory_storagelocationevent USING btree (ward_id);
+
+
+--
+-- Name: inventory_wardreq_delivery_unique; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX inventory_wardreq_delivery_unique ON public.inventory_wardrequest USING btree (delivery_number) WHERE (NOT ((delivery_number)::text = ''::text));
+
+
+--
+-- Name: inventory_wardreq_state; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX inventory_wardreq_state ON public.inventory_wardrequest USING btree (state, urgency);
+
+
+--
+-- Name: inventory_wardrequest_cabinet_id_4afdd455; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX inventory_wardrequest_cabinet_id_4afdd455 ON public.inventory_wardrequest USING btree (cabinet_id);
+
+
+--
+-- Name: inventory_wardrequest_picker_id_93a29d08; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX inventory_wardrequest_picker_id_93a29d08 ON public.inventory_wardrequest USING btree (picker_id);
+
+
+--
+-- Name: inventory_wardrequest_requested_by_id_c0250d2a; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX inventory_wardrequest_requested_by_id_c0250d2a ON public.inventory_wardrequest USING btree (requested_by_id);
+
+
+--
+-- Name: inventory_wardrequest_updated_by_id_4e50fa61; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX inventory_wardrequest_updated_by_id_4e50fa61 ON public.inventory_wardrequest USING btree (updated_by_id);
+
+
+--
+-- Name: inventory_wardrequest_ward_id_fec6fcce; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX inventory_wardrequest_ward_id_fec6fcce ON public.inventory_wardrequest USING btree (ward_id);
+
+
+--
+-- Name: inventory_wardrequestdiscrepancy_actor_id_8060c951; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX inventory_wardrequestdiscrepancy_actor_id_8060c951 ON public.inventory_wardrequestdiscrepancy USING btree (actor_id);
+
+
+--
+-- Name: inventory_wardrequestdiscrepancy_line_id_80b20696; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX inventory_wardrequestdiscrepancy_line_id_80b20696 ON public.inventory_wardrequestdiscrepancy USING btree (line_id);
+
+
+--
+-- Name: inventory_wardrequestevent_cabinet_id_f3d3099e; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX inventory_wardrequestevent_cabinet_id_f3d3099e ON public.inventory_wardrequestevent USING btree (cabinet_id);
+
+
+--
+-- Name: inventory_wardrequestevent_pgh_context_id_fe24f949; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX inventory_wardrequestevent_pgh_context_id_fe24f949 ON public.inventory_wardrequestevent USING btree (pgh_context_id);
+
+
+--
+-- Name: inventory_wardrequestevent_pgh_obj_id_68338f5e; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX inventory_wardrequestevent_pgh_obj_id_68338f5e ON public.inventory_wardrequestevent USING btree (pgh_obj_id);
+
+
+--
+-- Name: inventory_wardrequestevent_picker_id_3123b3fe; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX inventory_wardrequestevent_picker_id_3123b3fe ON public.inventory_wardrequestevent USING btree (picker_id);
+
+
+--
+-- Name: inventory_wardrequestevent_requested_by_id_337c6549; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX inventory_wardrequestevent_requested_by_id_337c6549 ON public.inventory_wardrequestevent USING btree (requested_by_id);
+
+
+--
+-- Name: inventory_wardrequestevent_updated_by_id_14500358; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX inventory_wardrequestevent_updated_by_id_14500358 ON public.inventory_wardrequestevent USING btree (updated_by_id);
+
+
+--
+-- Name: inventory_wardrequestevent_ward_id_75b7b643; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX inventory_wardrequestevent_ward_id_75b7b643 ON public.inventory_wardrequestevent USING btree (ward_id);
+
+
+--
+-- Name: inventory_wardrequestline_patient_id_7df3b260; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX inventory_wardrequestline_patient_id_7df3b260 ON public.inventory_wardrequestline USING btree (patient_id);
+
+
+--
+-- Name: inventory_wardrequestline_product_id_09bc109e; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX inventory_wardrequestline_product_id_09bc109e ON public.inventory_wardrequestline USING btree (product_id);
+
+
+--
+-- Name: inventory_wardrequestline_request_id_549e1df5; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX inventory_wardrequestline_request_id_549e1df5 ON public.inventory_wardrequestline USING btree (request_id);
+
+
+--
+-- Name: inventory_wardrequestline_substitute_id_92d4c4da; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX inventory_wardrequestline_substitute_id_92d4c4da ON public.inventory_wardrequestline USING btree (substitute_id);
+
+
+--
+-- Name: inventory_wardrequestline_updated_by_id_befe3d29; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX inventory_wardrequestline_updated_by_id_befe3d29 ON public.inventory_wardrequestline USING btree (updated_by_id);
+
+
+--
+-- Name: inventory_wardrequestlineevent_patient_id_ced185be; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX inventory_wardrequestlineevent_patient_id_ced185be ON public.inventory_wardrequestlineevent USING btree (patient_id);
+
+
+--
+-- Name: inventory_wardrequestlineevent_pgh_context_id_33ad5dcd; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX inventory_wardrequestlineevent_pgh_context_id_33ad5dcd ON public.inventory_wardrequestlineevent USING btree (pgh_context_id);
+
+
+--
+-- Name: inventory_wardrequestlineevent_pgh_obj_id_f3c38196; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX inventory_wardrequestlineevent_pgh_obj_id_f3c38196 ON public.inventory_wardrequestlineevent USING btree (pgh_obj_id);
+
+
+--
+-- Name: inventory_wardrequestlineevent_product_id_6d3fca70; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX inventory_wardrequestlineevent_product_id_6d3fca70 ON public.inventory_wardrequestlineevent USING btree (product_id);
+
+
+--
+-- Name: inventory_wardrequestlineevent_request_id_9ae51679; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX inventory_wardrequestlineevent_request_id_9ae51679 ON public.inventory_wardrequestlineevent USING btree (request_id);
+
+
+--
+-- Name: inventory_wardrequestlineevent_substitute_id_8c368ad7; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX inventory_wardrequestlineevent_substitute_id_8c368ad7 ON public.inventory_wardrequestlineevent USING btree (substitute_id);
+
+
+--
+-- Name: inventory_wardrequestlineevent_updated_by_id_e661d65f; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX inventory_wardrequestlineevent_updated_by_id_e661d65f ON public.inventory_wardrequestlineevent USING btree (updated_by_id);
+
+
+--
+-- Name: inventory_wardrequestscan_actor_id_b632fdd8; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX inventory_wardrequestscan_actor_id_b632fdd8 ON public.inventory_wardrequestscan USING btree (actor_id);
+
+
+--
+-- Name: inventory_wardrequestscan_line_id_b8e6df8b; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX inventory_wardrequestscan_line_id_b8e6df8b ON public.inventory_wardrequestscan USING btree (line_id);
+
+
+--
+-- Name: inventory_wardrequestscan_location_id_5cd9c993; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX inventory_wardrequestscan_location_id_5cd9c993 ON public.inventory_wardrequestscan USING btree (location_id);
+
+
+--
+-- Name: inventory_wardrequestscan_pack_id_06f967cc; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX inventory_wardrequestscan_pack_id_06f967cc ON public.inventory_wardrequestscan USING btree (pack_id);
+
+
+--
+-- Name: inventory_wardrequestscan_product_id_f292c135; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX inventory_wardrequestscan_product_id_f292c135 ON public.inventory_wardrequestscan USING btree (product_id);
+
+
+--
+-- Name: inventory_wardrequeststep_actor_id_9750dd92; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX inventory_wardrequeststep_actor_id_9750dd92 ON public.inventory_wardrequeststep USING btree (actor_id);
+
+
+--
+-- Name: inventory_wardrequeststep_request_id_ba499e4f; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX inventory_wardrequeststep_request_id_ba499e4f ON public.inventory_wardrequeststep USING btree (request_id);
 
 
 --
@@ -42907,6 +44566,20 @@ COMMENT ON TRIGGER pgtrigger_append_only_00dfa ON public.audit_auditevent IS '04
 
 
 --
+-- Name: inventory_wardrequestlineevent pgtrigger_append_only_02818; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_append_only_02818 BEFORE DELETE OR UPDATE ON public.inventory_wardrequestlineevent FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_append_only_02818();
+
+
+--
+-- Name: TRIGGER pgtrigger_append_only_02818 ON inventory_wardrequestlineevent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_append_only_02818 ON public.inventory_wardrequestlineevent IS '252c5025c88c96815b39ac93cb6966793dc30148';
+
+
+--
 -- Name: transfusion_transfusionrequestevent pgtrigger_append_only_02af9; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -43285,6 +44958,20 @@ COMMENT ON TRIGGER pgtrigger_append_only_2eead ON public.nursing_careproblemeven
 
 
 --
+-- Name: inventory_wardrequestscan pgtrigger_append_only_2f018; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_append_only_2f018 BEFORE DELETE OR UPDATE ON public.inventory_wardrequestscan FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_append_only_2f018();
+
+
+--
+-- Name: TRIGGER pgtrigger_append_only_2f018 ON inventory_wardrequestscan; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_append_only_2f018 ON public.inventory_wardrequestscan IS '118854ccc9acd9b8ba498023bc7da27eb60a96a2';
+
+
+--
 -- Name: transplant_viralloadevent pgtrigger_append_only_2f9f2; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -43621,6 +45308,20 @@ COMMENT ON TRIGGER pgtrigger_append_only_5a646 ON public.vascular_accesseventeve
 
 
 --
+-- Name: inventory_wardrequestevent pgtrigger_append_only_5c98d; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_append_only_5c98d BEFORE DELETE OR UPDATE ON public.inventory_wardrequestevent FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_append_only_5c98d();
+
+
+--
+-- Name: TRIGGER pgtrigger_append_only_5c98d ON inventory_wardrequestevent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_append_only_5c98d ON public.inventory_wardrequestevent IS '3f78a539ca6aee1e8b0be80b5c8ff0ae1948e8ac';
+
+
+--
 -- Name: transplant_adverseeventevent pgtrigger_append_only_5e2cf; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -43730,6 +45431,20 @@ CREATE TRIGGER pgtrigger_append_only_64171 BEFORE DELETE OR UPDATE ON public.nur
 --
 
 COMMENT ON TRIGGER pgtrigger_append_only_64171 ON public.nursing_caretemplateevent IS '3cb8ff6d4e42648a03858d4155cfc819db739a56';
+
+
+--
+-- Name: inventory_parlevelevent pgtrigger_append_only_66741; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_append_only_66741 BEFORE DELETE OR UPDATE ON public.inventory_parlevelevent FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_append_only_66741();
+
+
+--
+-- Name: TRIGGER pgtrigger_append_only_66741 ON inventory_parlevelevent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_append_only_66741 ON public.inventory_parlevelevent IS 'd817e02f64784be09addf7828001c2151cf12e43';
 
 
 --
@@ -44909,6 +46624,34 @@ COMMENT ON TRIGGER pgtrigger_append_only_f24ad ON public.agenda_agendaplaceevent
 
 
 --
+-- Name: inventory_wardrequestdiscrepancy pgtrigger_append_only_f2e08; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_append_only_f2e08 BEFORE DELETE OR UPDATE ON public.inventory_wardrequestdiscrepancy FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_append_only_f2e08();
+
+
+--
+-- Name: TRIGGER pgtrigger_append_only_f2e08 ON inventory_wardrequestdiscrepancy; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_append_only_f2e08 ON public.inventory_wardrequestdiscrepancy IS '0eb18681e7eb4c9ced92419ef96f843f11bd8085';
+
+
+--
+-- Name: inventory_wardrequeststep pgtrigger_append_only_f36a9; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_append_only_f36a9 BEFORE DELETE OR UPDATE ON public.inventory_wardrequeststep FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_append_only_f36a9();
+
+
+--
+-- Name: TRIGGER pgtrigger_append_only_f36a9 ON inventory_wardrequeststep; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_append_only_f36a9 ON public.inventory_wardrequeststep IS 'b88127d9871579021ed11967c6fba92ac9990e4b';
+
+
+--
 -- Name: documents_documenttemplateevent pgtrigger_append_only_f6377; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -45077,6 +46820,20 @@ COMMENT ON TRIGGER pgtrigger_closed_line_read_only_cd2a7 ON public.records_treat
 
 
 --
+-- Name: dispensing_delegation pgtrigger_delegation_read_only_3d3d3; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_delegation_read_only_3d3d3 BEFORE DELETE OR UPDATE ON public.dispensing_delegation FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_delegation_read_only_3d3d3();
+
+
+--
+-- Name: TRIGGER pgtrigger_delegation_read_only_3d3d3 ON dispensing_delegation; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_delegation_read_only_3d3d3 ON public.dispensing_delegation IS '7529977b9a132e200890f58dd34a2ec42dccc8f9';
+
+
+--
 -- Name: vascular_device pgtrigger_device_closed_frozen_85387; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -45116,6 +46873,34 @@ CREATE TRIGGER pgtrigger_device_no_delete_e054b BEFORE DELETE ON public.vascular
 --
 
 COMMENT ON TRIGGER pgtrigger_device_no_delete_e054b ON public.vascular_device IS '0a256cd110bdb80cf2b59b6225b9a8d5131b9e7a';
+
+
+--
+-- Name: dispensing_dispensingline pgtrigger_dispensing_line_read_only_0b854; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_dispensing_line_read_only_0b854 BEFORE DELETE OR UPDATE ON public.dispensing_dispensingline FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_dispensing_line_read_only_0b854();
+
+
+--
+-- Name: TRIGGER pgtrigger_dispensing_line_read_only_0b854 ON dispensing_dispensingline; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_dispensing_line_read_only_0b854 ON public.dispensing_dispensingline IS '350b0dd777c64dc546e1ca421a65a0dc22618154';
+
+
+--
+-- Name: dispensing_dispensing pgtrigger_dispensing_read_only_f9369; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_dispensing_read_only_f9369 BEFORE DELETE OR UPDATE ON public.dispensing_dispensing FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_dispensing_read_only_f9369();
+
+
+--
+-- Name: TRIGGER pgtrigger_dispensing_read_only_f9369 ON dispensing_dispensing; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_dispensing_read_only_f9369 ON public.dispensing_dispensing IS '62f43abe4d48cd56219db03ce23671ebe8c68d52';
 
 
 --
@@ -45539,6 +47324,20 @@ COMMENT ON TRIGGER pgtrigger_insert_insert_24b85 ON public.records_prognosticass
 
 
 --
+-- Name: inventory_wardrequest pgtrigger_insert_insert_25dc8; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_insert_insert_25dc8 AFTER INSERT ON public.inventory_wardrequest FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_insert_insert_25dc8();
+
+
+--
+-- Name: TRIGGER pgtrigger_insert_insert_25dc8 ON inventory_wardrequest; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_insert_insert_25dc8 ON public.inventory_wardrequest IS 'fad9c7f8b0f9e9e0495e333e26eedbdcb0456576';
+
+
+--
 -- Name: transfusion_transfusionvitals pgtrigger_insert_insert_27b84; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -45675,7 +47474,7 @@ CREATE TRIGGER pgtrigger_insert_insert_3c942 AFTER INSERT ON public.regimens_reg
 -- Name: TRIGGER pgtrigger_insert_insert_3c942 ON regimens_regimencomponent; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON TRIGGER pgtrigger_insert_insert_3c942 ON public.regimens_regimencomponent IS 'b33284e8fe6f0c2453307bec4ea42598ac17c23f';
+COMMENT ON TRIGGER pgtrigger_insert_insert_3c942 ON public.regimens_regimencomponent IS 'f0795edf7496968cb63eaceafeb21f2064c3eb8d';
 
 
 --
@@ -45959,6 +47758,20 @@ COMMENT ON TRIGGER pgtrigger_insert_insert_5e342 ON public.administration_pumpal
 
 
 --
+-- Name: inventory_parlevel pgtrigger_insert_insert_5e65c; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_insert_insert_5e65c AFTER INSERT ON public.inventory_parlevel FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_insert_insert_5e65c();
+
+
+--
+-- Name: TRIGGER pgtrigger_insert_insert_5e65c ON inventory_parlevel; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_insert_insert_5e65c ON public.inventory_parlevel IS '53121ac0984993e08afab69b1184ae0ec7b65e16';
+
+
+--
 -- Name: therapy_wardprescription pgtrigger_insert_insert_5f331; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -46166,6 +47979,20 @@ CREATE TRIGGER pgtrigger_insert_insert_7654e AFTER INSERT ON public.interop_inbo
 --
 
 COMMENT ON TRIGGER pgtrigger_insert_insert_7654e ON public.interop_inboundmessage IS 'c190adda23f0d34fbd6d5a49fab1771c6a6af5ce';
+
+
+--
+-- Name: inventory_wardrequestline pgtrigger_insert_insert_76cd1; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_insert_insert_76cd1 AFTER INSERT ON public.inventory_wardrequestline FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_insert_insert_76cd1();
+
+
+--
+-- Name: TRIGGER pgtrigger_insert_insert_76cd1 ON inventory_wardrequestline; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_insert_insert_76cd1 ON public.inventory_wardrequestline IS '2468ec68dee807167f5db9818e9cb5cf8018825d';
 
 
 --
@@ -46809,7 +48636,7 @@ CREATE TRIGGER pgtrigger_insert_insert_d5ed1 AFTER INSERT ON public.prescribing_
 -- Name: TRIGGER pgtrigger_insert_insert_d5ed1 ON prescribing_orderitem; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON TRIGGER pgtrigger_insert_insert_d5ed1 ON public.prescribing_orderitem IS '20f8a42150d36d6a731484612756f42eb30e3ea9';
+COMMENT ON TRIGGER pgtrigger_insert_insert_d5ed1 ON public.prescribing_orderitem IS 'e2d6e32441acd2153d7b142927aee51e938c2c81';
 
 
 --
@@ -47454,6 +49281,20 @@ CREATE TRIGGER pgtrigger_outbound_never_deleted_bb4af BEFORE DELETE ON public.in
 --
 
 COMMENT ON TRIGGER pgtrigger_outbound_never_deleted_bb4af ON public.interop_outboundmessage IS 'a63a152a394b189ad3d89edf4c6e018ff4f45a0c';
+
+
+--
+-- Name: dispensing_therapyplan pgtrigger_plan_read_only_4494c; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_plan_read_only_4494c BEFORE DELETE OR UPDATE ON public.dispensing_therapyplan FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_plan_read_only_4494c();
+
+
+--
+-- Name: TRIGGER pgtrigger_plan_read_only_4494c ON dispensing_therapyplan; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_plan_read_only_4494c ON public.dispensing_therapyplan IS '60d61987329334470f357abfa577de1d6eb61e1d';
 
 
 --
@@ -48923,7 +50764,7 @@ CREATE TRIGGER pgtrigger_update_update_4f197 AFTER UPDATE ON public.prescribing_
 -- Name: TRIGGER pgtrigger_update_update_4f197 ON prescribing_orderitem; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON TRIGGER pgtrigger_update_update_4f197 ON public.prescribing_orderitem IS '69518895d90f96622cb5cb13c9fd503fb5745960';
+COMMENT ON TRIGGER pgtrigger_update_update_4f197 ON public.prescribing_orderitem IS 'f7fefa871f9c509f72b5cd4c59b4bc6a16cdf4bf';
 
 
 --
@@ -49347,6 +51188,20 @@ COMMENT ON TRIGGER pgtrigger_update_update_8b739 ON public.therapy_cabinetmove I
 
 
 --
+-- Name: inventory_wardrequest pgtrigger_update_update_8dcbb; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_update_update_8dcbb AFTER UPDATE ON public.inventory_wardrequest FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION public.pgtrigger_update_update_8dcbb();
+
+
+--
+-- Name: TRIGGER pgtrigger_update_update_8dcbb ON inventory_wardrequest; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_update_update_8dcbb ON public.inventory_wardrequest IS '13fec653e5ad0c37225e3e9d0b5196cdfe023c00';
+
+
+--
 -- Name: regimens_regimenapproval pgtrigger_update_update_90879; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -49707,7 +51562,7 @@ CREATE TRIGGER pgtrigger_update_update_d1297 AFTER UPDATE ON public.regimens_reg
 -- Name: TRIGGER pgtrigger_update_update_d1297 ON regimens_regimencomponent; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON TRIGGER pgtrigger_update_update_d1297 ON public.regimens_regimencomponent IS '96290807f63aa69fe2896a37c8c1ce922476f560';
+COMMENT ON TRIGGER pgtrigger_update_update_d1297 ON public.regimens_regimencomponent IS 'db5f2c231670055714b7c8ce7e2053b0bccbcbc2';
 
 
 --
@@ -49750,6 +51605,20 @@ CREATE TRIGGER pgtrigger_update_update_d4785 AFTER UPDATE ON public.transfusion_
 --
 
 COMMENT ON TRIGGER pgtrigger_update_update_d4785 ON public.transfusion_transfusionrequest IS '55ad2953bb40b57139f350c3f769a2cedf94f0b1';
+
+
+--
+-- Name: inventory_parlevel pgtrigger_update_update_d4d91; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_update_update_d4d91 AFTER UPDATE ON public.inventory_parlevel FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION public.pgtrigger_update_update_d4d91();
+
+
+--
+-- Name: TRIGGER pgtrigger_update_update_d4d91 ON inventory_parlevel; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_update_update_d4d91 ON public.inventory_parlevel IS 'd27ef8e314047e32d63ac8c848b78ec5a6c4136a';
 
 
 --
@@ -49988,6 +51857,20 @@ CREATE TRIGGER pgtrigger_update_update_f445e AFTER UPDATE ON public.agenda_agend
 --
 
 COMMENT ON TRIGGER pgtrigger_update_update_f445e ON public.agenda_agendaplace IS 'be200b764d3e9bb6bc4cceca77dd1d211c808503';
+
+
+--
+-- Name: inventory_wardrequestline pgtrigger_update_update_f515b; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_update_update_f515b AFTER UPDATE ON public.inventory_wardrequestline FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION public.pgtrigger_update_update_f515b();
+
+
+--
+-- Name: TRIGGER pgtrigger_update_update_f515b ON inventory_wardrequestline; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_update_update_f515b ON public.inventory_wardrequestline IS '2a59f0e1248c136d7f9ba52679e29485901eae73';
 
 
 --
@@ -51068,6 +52951,158 @@ ALTER TABLE ONLY public.compounding_worksession
 
 
 --
+-- Name: dispensing_delegation dispensing_delegatio_patient_id_6e7563be_fk_patients_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.dispensing_delegation
+    ADD CONSTRAINT dispensing_delegatio_patient_id_6e7563be_fk_patients_ FOREIGN KEY (patient_id) REFERENCES public.patients_patient(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: dispensing_delegation dispensing_delegatio_recorded_by_id_3f0723f8_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.dispensing_delegation
+    ADD CONSTRAINT dispensing_delegatio_recorded_by_id_3f0723f8_fk_accounts_ FOREIGN KEY (recorded_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: dispensing_dispensingline dispensing_dispensin_cost_center_id_039dca4c_fk_inventory; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.dispensing_dispensingline
+    ADD CONSTRAINT dispensing_dispensin_cost_center_id_039dca4c_fk_inventory FOREIGN KEY (cost_center_id) REFERENCES public.inventory_costcenter(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: dispensing_dispensing dispensing_dispensin_cost_center_id_a2a71b9f_fk_inventory; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.dispensing_dispensing
+    ADD CONSTRAINT dispensing_dispensin_cost_center_id_a2a71b9f_fk_inventory FOREIGN KEY (cost_center_id) REFERENCES public.inventory_costcenter(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: dispensing_dispensing dispensing_dispensin_delegation_id_c4c611c0_fk_dispensin; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.dispensing_dispensing
+    ADD CONSTRAINT dispensing_dispensin_delegation_id_c4c611c0_fk_dispensin FOREIGN KEY (delegation_id) REFERENCES public.dispensing_delegation(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: dispensing_dispensing dispensing_dispensin_dispensed_by_id_8897ad5d_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.dispensing_dispensing
+    ADD CONSTRAINT dispensing_dispensin_dispensed_by_id_8897ad5d_fk_accounts_ FOREIGN KEY (dispensed_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: dispensing_dispensingline dispensing_dispensin_dispensing_id_8d911931_fk_dispensin; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.dispensing_dispensingline
+    ADD CONSTRAINT dispensing_dispensin_dispensing_id_8d911931_fk_dispensin FOREIGN KEY (dispensing_id) REFERENCES public.dispensing_dispensing(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: dispensing_dispensing dispensing_dispensin_location_id_8fccd104_fk_inventory; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.dispensing_dispensing
+    ADD CONSTRAINT dispensing_dispensin_location_id_8fccd104_fk_inventory FOREIGN KEY (location_id) REFERENCES public.inventory_storagelocation(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: dispensing_dispensingline dispensing_dispensin_movement_id_71be0112_fk_inventory; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.dispensing_dispensingline
+    ADD CONSTRAINT dispensing_dispensin_movement_id_71be0112_fk_inventory FOREIGN KEY (movement_id) REFERENCES public.inventory_stockmovement(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: dispensing_dispensing dispensing_dispensin_patient_id_df05875c_fk_patients_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.dispensing_dispensing
+    ADD CONSTRAINT dispensing_dispensin_patient_id_df05875c_fk_patients_ FOREIGN KEY (patient_id) REFERENCES public.patients_patient(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: dispensing_dispensing dispensing_dispensin_plan_id_6e8ff595_fk_dispensin; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.dispensing_dispensing
+    ADD CONSTRAINT dispensing_dispensin_plan_id_6e8ff595_fk_dispensin FOREIGN KEY (plan_id) REFERENCES public.dispensing_therapyplan(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: dispensing_dispensing dispensing_dispensin_prescriber_id_3a833aea_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.dispensing_dispensing
+    ADD CONSTRAINT dispensing_dispensin_prescriber_id_3a833aea_fk_accounts_ FOREIGN KEY (prescriber_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: dispensing_dispensing dispensing_dispensin_product_id_0a40d2a1_fk_drugs_med; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.dispensing_dispensing
+    ADD CONSTRAINT dispensing_dispensin_product_id_0a40d2a1_fk_drugs_med FOREIGN KEY (product_id) REFERENCES public.drugs_medicinalproduct(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: dispensing_dispensingline dispensing_dispensin_product_id_2ea6c47d_fk_drugs_med; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.dispensing_dispensingline
+    ADD CONSTRAINT dispensing_dispensin_product_id_2ea6c47d_fk_drugs_med FOREIGN KEY (product_id) REFERENCES public.drugs_medicinalproduct(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: dispensing_dispensingline dispensing_dispensingline_pack_id_dc8d79f7_fk_drugs_pack_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.dispensing_dispensingline
+    ADD CONSTRAINT dispensing_dispensingline_pack_id_dc8d79f7_fk_drugs_pack_id FOREIGN KEY (pack_id) REFERENCES public.drugs_pack(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: dispensing_therapyplan dispensing_therapypl_patient_id_9a9acbeb_fk_patients_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.dispensing_therapyplan
+    ADD CONSTRAINT dispensing_therapypl_patient_id_9a9acbeb_fk_patients_ FOREIGN KEY (patient_id) REFERENCES public.patients_patient(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: dispensing_therapyplan dispensing_therapypl_prescriber_id_b473039e_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.dispensing_therapyplan
+    ADD CONSTRAINT dispensing_therapypl_prescriber_id_b473039e_fk_accounts_ FOREIGN KEY (prescriber_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: dispensing_therapyplan dispensing_therapypl_product_id_47404782_fk_drugs_med; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.dispensing_therapyplan
+    ADD CONSTRAINT dispensing_therapypl_product_id_47404782_fk_drugs_med FOREIGN KEY (product_id) REFERENCES public.drugs_medicinalproduct(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: dispensing_therapyplan dispensing_therapypl_recorded_by_id_bbb8f8b0_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.dispensing_therapyplan
+    ADD CONSTRAINT dispensing_therapypl_recorded_by_id_bbb8f8b0_fk_accounts_ FOREIGN KEY (recorded_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
 -- Name: documents_document documents_document_created_by_id_7d00c649_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -51532,6 +53567,30 @@ ALTER TABLE ONLY public.inventory_costcenter
 
 
 --
+-- Name: inventory_parlevel inventory_parlevel_cabinet_id_31b3414e_fk_inventory; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.inventory_parlevel
+    ADD CONSTRAINT inventory_parlevel_cabinet_id_31b3414e_fk_inventory FOREIGN KEY (cabinet_id) REFERENCES public.inventory_storagelocation(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: inventory_parlevel inventory_parlevel_product_id_a48a4cda_fk_drugs_med; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.inventory_parlevel
+    ADD CONSTRAINT inventory_parlevel_product_id_a48a4cda_fk_drugs_med FOREIGN KEY (product_id) REFERENCES public.drugs_medicinalproduct(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: inventory_parlevel inventory_parlevel_updated_by_id_06db96ae_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.inventory_parlevel
+    ADD CONSTRAINT inventory_parlevel_updated_by_id_06db96ae_fk_accounts_user_id FOREIGN KEY (updated_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
 -- Name: inventory_stocklot inventory_stocklot_location_id_0e0b4440_fk_inventory; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -51625,6 +53684,158 @@ ALTER TABLE ONLY public.inventory_storagelocation
 
 ALTER TABLE ONLY public.inventory_storagelocation
     ADD CONSTRAINT inventory_storagelocation_ward_id_515addf7_fk_patients_ward_id FOREIGN KEY (ward_id) REFERENCES public.patients_ward(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: inventory_wardrequestdiscrepancy inventory_wardreques_actor_id_8060c951_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.inventory_wardrequestdiscrepancy
+    ADD CONSTRAINT inventory_wardreques_actor_id_8060c951_fk_accounts_ FOREIGN KEY (actor_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: inventory_wardrequest inventory_wardreques_cabinet_id_4afdd455_fk_inventory; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.inventory_wardrequest
+    ADD CONSTRAINT inventory_wardreques_cabinet_id_4afdd455_fk_inventory FOREIGN KEY (cabinet_id) REFERENCES public.inventory_storagelocation(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: inventory_wardrequestdiscrepancy inventory_wardreques_line_id_80b20696_fk_inventory; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.inventory_wardrequestdiscrepancy
+    ADD CONSTRAINT inventory_wardreques_line_id_80b20696_fk_inventory FOREIGN KEY (line_id) REFERENCES public.inventory_wardrequestline(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: inventory_wardrequestscan inventory_wardreques_line_id_b8e6df8b_fk_inventory; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.inventory_wardrequestscan
+    ADD CONSTRAINT inventory_wardreques_line_id_b8e6df8b_fk_inventory FOREIGN KEY (line_id) REFERENCES public.inventory_wardrequestline(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: inventory_wardrequestscan inventory_wardreques_location_id_5cd9c993_fk_inventory; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.inventory_wardrequestscan
+    ADD CONSTRAINT inventory_wardreques_location_id_5cd9c993_fk_inventory FOREIGN KEY (location_id) REFERENCES public.inventory_storagelocation(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: inventory_wardrequestline inventory_wardreques_patient_id_7df3b260_fk_patients_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.inventory_wardrequestline
+    ADD CONSTRAINT inventory_wardreques_patient_id_7df3b260_fk_patients_ FOREIGN KEY (patient_id) REFERENCES public.patients_patient(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: inventory_wardrequestline inventory_wardreques_product_id_09bc109e_fk_drugs_med; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.inventory_wardrequestline
+    ADD CONSTRAINT inventory_wardreques_product_id_09bc109e_fk_drugs_med FOREIGN KEY (product_id) REFERENCES public.drugs_medicinalproduct(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: inventory_wardrequestscan inventory_wardreques_product_id_f292c135_fk_drugs_med; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.inventory_wardrequestscan
+    ADD CONSTRAINT inventory_wardreques_product_id_f292c135_fk_drugs_med FOREIGN KEY (product_id) REFERENCES public.drugs_medicinalproduct(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: inventory_wardrequestline inventory_wardreques_request_id_549e1df5_fk_inventory; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.inventory_wardrequestline
+    ADD CONSTRAINT inventory_wardreques_request_id_549e1df5_fk_inventory FOREIGN KEY (request_id) REFERENCES public.inventory_wardrequest(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: inventory_wardrequeststep inventory_wardreques_request_id_ba499e4f_fk_inventory; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.inventory_wardrequeststep
+    ADD CONSTRAINT inventory_wardreques_request_id_ba499e4f_fk_inventory FOREIGN KEY (request_id) REFERENCES public.inventory_wardrequest(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: inventory_wardrequest inventory_wardreques_requested_by_id_c0250d2a_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.inventory_wardrequest
+    ADD CONSTRAINT inventory_wardreques_requested_by_id_c0250d2a_fk_accounts_ FOREIGN KEY (requested_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: inventory_wardrequestline inventory_wardreques_substitute_id_92d4c4da_fk_drugs_med; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.inventory_wardrequestline
+    ADD CONSTRAINT inventory_wardreques_substitute_id_92d4c4da_fk_drugs_med FOREIGN KEY (substitute_id) REFERENCES public.drugs_medicinalproduct(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: inventory_wardrequest inventory_wardreques_updated_by_id_4e50fa61_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.inventory_wardrequest
+    ADD CONSTRAINT inventory_wardreques_updated_by_id_4e50fa61_fk_accounts_ FOREIGN KEY (updated_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: inventory_wardrequestline inventory_wardreques_updated_by_id_befe3d29_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.inventory_wardrequestline
+    ADD CONSTRAINT inventory_wardreques_updated_by_id_befe3d29_fk_accounts_ FOREIGN KEY (updated_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: inventory_wardrequest inventory_wardrequest_picker_id_93a29d08_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.inventory_wardrequest
+    ADD CONSTRAINT inventory_wardrequest_picker_id_93a29d08_fk_accounts_user_id FOREIGN KEY (picker_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: inventory_wardrequest inventory_wardrequest_ward_id_fec6fcce_fk_patients_ward_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.inventory_wardrequest
+    ADD CONSTRAINT inventory_wardrequest_ward_id_fec6fcce_fk_patients_ward_id FOREIGN KEY (ward_id) REFERENCES public.patients_ward(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: inventory_wardrequestscan inventory_wardrequestscan_actor_id_b632fdd8_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.inventory_wardrequestscan
+    ADD CONSTRAINT inventory_wardrequestscan_actor_id_b632fdd8_fk_accounts_user_id FOREIGN KEY (actor_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: inventory_wardrequestscan inventory_wardrequestscan_pack_id_06f967cc_fk_drugs_pack_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.inventory_wardrequestscan
+    ADD CONSTRAINT inventory_wardrequestscan_pack_id_06f967cc_fk_drugs_pack_id FOREIGN KEY (pack_id) REFERENCES public.drugs_pack(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: inventory_wardrequeststep inventory_wardrequeststep_actor_id_9750dd92_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.inventory_wardrequeststep
+    ADD CONSTRAINT inventory_wardrequeststep_actor_id_9750dd92_fk_accounts_user_id FOREIGN KEY (actor_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
 
 
 --
