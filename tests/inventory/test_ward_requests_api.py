@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from corsia.accounts.domain.roles import Role
 from corsia.audit.models import AccessLogEntry
-from corsia.inventory.models import StockLot, WardRequest, WardRequestScan
+from corsia.inventory.models import ParLevel, StockLot, WardRequest, WardRequestScan
 from corsia.inventory.services import ward_requests as wr
 from corsia.patients.models import Patient
 from corsia.testing.accounts import MakeUser, logged_in, post_json
@@ -252,6 +252,8 @@ def test_create_refusals_save_nothing(scene: WardScene) -> None:
         (base | {"lines": [{"product": ox, "units": 0}]}, 422, "quantity_invalid"),
         (base | {"lines": [{"product": ox, "units": 10**6}]}, 422, "quantity_invalid"),
         (base | {"lines": [{"product": "nessuno", "units": 1}]}, 422, "product_unknown"),
+        (base | {"lines": [{"product": "", "units": 1}]}, 422, "product_required"),
+        (base | {"lines": [{"product": " ", "units": 1}]}, 422, "product_required"),
         (base | {"cabinet": "A1", "lines": [{"product": ox, "units": 1}]}, 422, "cabinet_unknown"),
         (base | {"urgency": "subito", "lines": [{"product": ox, "units": 1}]}, 422,
          "urgency_invalid"),
@@ -260,6 +262,22 @@ def test_create_refusals_save_nothing(scene: WardScene) -> None:
     ]:  # fmt: skip
         _problem(ward, "/", body, status, code)
     assert WardRequest.objects.count() == 0
+
+
+def test_a_par_level_or_a_return_without_a_product_is_refused(scene: WardScene) -> None:
+    # an empty product code is a 422 naming the field, never a 500 (schemathesis found it)
+    pharmacist = logged_in(scene.pharmacist)
+    for method, path, body in [
+        ("put", "/par-levels", {"cabinet": "ARM-DH", "product": "", "par": 10,
+                                "reorder_point": 4}),
+        ("post", "/returns", {"cabinet": "ARM-DH", "product": "", "lot": "L1", "units": 1,
+                              "to_location": "FARM", "reason": "reso"}),
+    ]:  # fmt: skip
+        response = getattr(pharmacist, method)(
+            f"{API}{path}", json.dumps(body), content_type="application/json"
+        )
+        assert (response.status_code, response.json()["code"]) == (422, "product_required")
+    assert ParLevel.objects.count() == 0
 
 
 def test_par_levels_and_the_restock_proposal(scene: WardScene, make_user: MakeUser) -> None:

@@ -122,6 +122,11 @@ def location_of(code: str) -> StorageLocation:
 
 
 def products_of(codes: list[str]) -> dict[str, Any]:
+    """The archive's products by code; an empty code or one not in the archive: 422."""
+    if any(not code.strip() for code in codes):
+        raise ValidationFailed(
+            "Indicare il codice del medicinale.", code="product_required", field="product"
+        )
     found = drugs.products_by_code(codes)
     unknown = sorted({c for c in codes if c and c not in found})
     if unknown:
