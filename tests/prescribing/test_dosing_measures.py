@@ -263,7 +263,9 @@ def test_H_child_below_a_metre_gets_age_banded_it_methotrexate_and_the_infant_ru
     # this used to refuse the whole order (ideal_weight_undefined).
     # IT methotrexate band 1-2 years: 8 mg (not the 12 mg of the component).
     # Infant rule (< 10 kg, AIEOP-BFM): daunorubicin 30 mg/m² ÷ 30 × 9 kg = 9 mg;
-    # vincristine 1.5 ÷ 30 × 9 = 0.45 mg; asparaginase 5000 UI/m² ÷ 30 × 9 = 1500 UI.
+    # vincristine 1.5 ÷ 30 × 9 = 0.45 mg; asparaginase 5000 UI/m² ÷ 30 × 9 = 1500 UI;
+    # prednisone 20 mg/m² three times a day ÷ 30 × 9 = 6 mg a time, 18 mg a day (the
+    # protocol's 60 mg/m² a day), never 18 mg given at once.
     child = measured_patient(
         registrar=registrar,
         physician=physician,
@@ -287,6 +289,10 @@ def test_H_child_below_a_metre_gets_age_banded_it_methotrexate_and_the_infant_ru
     assert _dose(order, "daunorubicin") == D("9.0000")
     assert _dose(order, "vincristine") == D("0.4500")
     assert _dose(order, "asparaginase") == D("1500.0000")
+    assert _dose(order, "prednisone") == D("6.0000")
+    assert {
+        i.administrations_per_day for i in order.items.filter(ingredient__code="prednisone")
+    } == {3}
 
 
 # ---------------------------------------------------------------- no internal error, ever

@@ -152,11 +152,13 @@ def test_paediatric_va_wilms_siop_2001_and_threshold() -> None:
 
 def test_oepa_euronet_phl_c1() -> None:
     # Mauz-Körholz C et al. Lancet Oncol 2022 (EuroNet-PHL-C1): vincristine 1.5 mg/m² (max 2) d1,
-    # 8, 15; etoposide 125 mg/m² d1-5; prednisone 60 mg/m² d1-15; doxorubicin 40 mg/m² d1, 15.
+    # 8, 15; etoposide 125 mg/m² d1-5; prednisone 60 mg/m²/day in 3 doses d1-15 (20 mg/m²
+    # three times a day); doxorubicin 40 mg/m² d1, 15.
     s = SPECS["OEPA"]
     assert _doses(s, "vincristine") == [("1.5", "mg/m2", (1, 8, 15), "2")]
     assert _doses(s, "etoposide") == [("125", "mg/m2", (1, 2, 3, 4, 5), None)]
-    assert _doses(s, "prednisone") == [("60", "mg/m2", tuple(range(1, 16)), None)]
+    assert _doses(s, "prednisone") == [("20", "mg/m2", tuple(range(1, 16)), None)]
+    assert [c.administrations_per_day for c in s.components if c.ingredient == "prednisone"] == [3]
     assert _doses(s, "doxorubicin") == [("40", "mg/m2", (1, 15), None)]
 
 

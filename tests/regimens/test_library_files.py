@@ -90,12 +90,13 @@ def test_abvd_as_bonadonna_1975_with_its_antiemetic_block() -> None:
 
 def test_aieop_bfm_induction_ia_as_the_protocol() -> None:
     # AIEOP-BFM ALL 2000 (Conter V et al., Blood 2010;115:3206-14), protocol IA: prednisone
-    # 60 mg/m²/day days 1-28; vincristine 1.5 mg/m² (max 2 mg) days 8, 15, 22, 29;
+    # 60 mg/m²/day in 3 doses days 1-28 (20 mg/m² three times a day); vincristine 1.5 mg/m² (max 2 mg) days 8, 15, 22, 29;
     # intrathecal methotrexate by age: <1 y 6 mg, 1 y 8 mg, 2 y 10 mg, >=3 y 12 mg.
     spec = SPECS["AIEOP-BFM-IA"]
     assert spec.paediatric is not None
     pred = _only(spec, "prednisone")
-    assert (pred.dose, pred.route, pred.days) == (Decimal(60), Route.PO, tuple(range(1, 29)))
+    assert (pred.dose, pred.route, pred.days) == (Decimal(20), Route.PO, tuple(range(1, 29)))
+    assert pred.administrations_per_day == 3  # 20 × 3 = the protocol's 60 mg/m² a day
     vcr = _only(spec, "vincristine")
     assert (vcr.dose, vcr.max_dose, vcr.days) == (Decimal("1.5"), Decimal(2), (8, 15, 22, 29))
     mtx = next(c for c in spec.components if c.ingredient == "methotrexate" and c.route == Route.IT)
