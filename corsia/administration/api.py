@@ -215,6 +215,9 @@ class SessionItemOut(Schema):
     runs_with_previous: bool
     administration_id: int | None
     next: bool
+    # the dose is per administration; a line given several times a day is done after the last
+    administrations_per_day: int = 1
+    doses_done: int = 0
 
 
 class SessionOut(Schema):
@@ -266,6 +269,8 @@ def _session(
                 runs_with_previous=row.view.runs_with_previous,
                 administration_id=row.progress.last.pk if row.progress.last else None,
                 next=row is nxt,
+                administrations_per_day=row.item.administrations_per_day,
+                doses_done=row.progress.doses_done,
             )
             for row in view.day.items
         ]

@@ -111,8 +111,11 @@ def _running(administration_id: int, expected_version: int | None) -> Administra
 
 def _order_done(*, admin: Administration, actor: User, workstation: Workstation) -> None:
     """Every active item of the order done: the order is administered."""
-    active = list(admin.order.items.filter(status=ITEM_ACTIVE).values_list("pk", flat=True))
-    progress = items_progress(active)
+    per_day = dict(
+        admin.order.items.filter(status=ITEM_ACTIVE).values_list("pk", "administrations_per_day")
+    )
+    active = list(per_day)
+    progress = items_progress(active, per_day)
     if not item_complete([progress.get(i, NOT_STARTED).progress for i in active]):
         return
     prescribing.order_milestone_record(

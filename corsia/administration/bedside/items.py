@@ -32,10 +32,19 @@ class ItemProgress:
     started_at: datetime | None
     ended_at: datetime | None
     last: Administration | None
+    doses_done: int = 0  # finished administrations (completed or partial)
+    last_dose_at: datetime | None = None  # start of the latest finished one
 
 
-def items_progress(item_ids: Iterable[int]) -> dict[int, ItemProgress]:
-    """Where each item stands at the bedside, from its administrations (one query)."""
+def items_progress(
+    item_ids: Iterable[int], per_day: Mapping[int, int] | None = None
+) -> dict[int, ItemProgress]:
+    """Where each item stands at the bedside, from its administrations (one query).
+
+    ``per_day``: the items given several times a day (item id → administrations a day;
+    absent: once). Such an item is done after that many finished administrations; between
+    them it is due again (not started), or running, or interrupted."""
+    per_day = per_day or {}
     by_item: dict[int, list[Administration]] = {}
     for admin in Administration.objects.filter(order_item_id__in=list(item_ids)).order_by(
         "started_at", "id"
@@ -45,20 +54,29 @@ def items_progress(item_ids: Iterable[int]) -> dict[int, ItemProgress]:
     for item_id, admins in by_item.items():
         last = admins[-1]
         done = [a for a in admins if a.state in _DONE_STATES]
-        if done:
+        if len(done) >= per_day.get(item_id, 1):
             progress = Progress.DONE
             last = done[-1]
         elif last.state == AdministrationState.STARTED:
             progress = Progress.RUNNING
+        elif last.state in _DONE_STATES:  # a dose of several finished: the next one is due
+            progress = Progress.NOT_STARTED
         else:
             progress = Progress.INTERRUPTED
         result[item_id] = ItemProgress(
             progress=progress,
             started_at=admins[0].started_at,
-            ended_at=last.ended_at,
+            ended_at=done[-1].ended_at if done else last.ended_at,
             last=last,
+            doses_done=len(done),
+            last_dose_at=done[-1].started_at if done else None,
         )
     return result
+
+
+def items_per_day(items: Iterable[OrderItem]) -> dict[int, int]:
+    """The items given more than once a day, for :func:`items_progress`."""
+    return {i.pk: i.administrations_per_day for i in items if i.administrations_per_day > 1}
 
 
 NOT_STARTED = ItemProgress(Progress.NOT_STARTED, None, None, None)
@@ -88,7 +106,7 @@ def item_views(
 ) -> list[ItemView]:
     """The rules' view of items of one order (``ingredient`` selected). ``appointments``:
     the days' appointments when the caller already read them (else read here)."""
-    progress = items_progress(i.pk for i in items)
+    progress = items_progress((i.pk for i in items), items_per_day(items))
     ordered = sorted(items, key=lambda i: (i.day_of_cycle, i.sequence))
     views: list[ItemView] = []
     previous: OrderItem | None = None
@@ -121,6 +139,9 @@ def item_views(
                 progress=state.progress,
                 started_at=state.started_at,
                 ended_at=state.ended_at,
+                administrations_per_day=item.administrations_per_day,
+                doses_done=state.doses_done,
+                last_dose_at=state.last_dose_at,
             )
         )
         if item.status == ITEM_ACTIVE:

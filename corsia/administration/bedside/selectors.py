@@ -18,6 +18,7 @@ from corsia.administration.bedside.items import (
     NOT_STARTED,
     ItemProgress,
     item_views,
+    items_per_day,
     items_progress,
 )
 from corsia.administration.bedside.session import session_idle_minutes, session_is_stale
@@ -78,7 +79,11 @@ class DayItem:
 
     @property
     def progress_label(self) -> str:
-        return PROGRESS_LABELS_IT[self.progress.progress]
+        label = PROGRESS_LABELS_IT[self.progress.progress]
+        times = self.item.administrations_per_day
+        if times > 1 and self.progress.progress is not Progress.DONE:
+            return f"{label} (date {self.progress.doses_done} di {times})"
+        return label
 
     @property
     def ward_label(self) -> str:
@@ -148,7 +153,7 @@ def _days(items: list[OrderItem], user: User) -> list[PatientDay]:
     by_order: dict[int, list[OrderItem]] = {}
     for item in items:
         by_order.setdefault(item.order_id, []).append(item)
-    progress = items_progress(i.pk for i in items)
+    progress = items_progress((i.pk for i in items), items_per_day(items))
     appointments = appointments_for({(i.order_id, i.scheduled_date) for i in items})
     by_patient: dict[int, list[DayItem]] = {}
     patients: dict[int, Patient] = {}

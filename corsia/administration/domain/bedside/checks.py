@@ -11,6 +11,7 @@ from corsia.administration.domain.bedside.refusals import (
     Check,
     Refusal,
 )
+from corsia.administration.domain.bedside.repeat import is_repeat_dose, repeat_dose_check
 from corsia.administration.domain.bedside.scan import (
     ADMINISTRABLE_ORDER_STATES,
     ITEM_ACTIVE,
@@ -197,11 +198,14 @@ def _order_and_item(item: ItemView) -> list[Refusal]:
             )
         )
     if item.progress is Progress.DONE:
+        times = item.administrations_per_day
         found.append(
             _r(
                 "already_administered",
                 Check.ITEM,
-                f"{item.ingredient_name} risulta già somministrato: non somministrare di nuovo.",
+                f"{item.ingredient_name} risulta già somministrato"
+                + (f" tutte le {times} volte del giorno" if times > 1 else "")
+                + ": non somministrare di nuovo.",
             )
         )
     elif item.progress is Progress.RUNNING:
@@ -345,6 +349,8 @@ def _time(scan: BedsideScan, item: ItemView, policy: BedsidePolicy) -> list[Refu
                 "oggi: il medico deve spostare il giorno nella prescrizione.",
             )
         ]
+    if is_repeat_dose(item):  # the planned start is the first dose's
+        return repeat_dose_check(scan.now, item)
     if item.planned_start is None:
         return []
     earliest = item.planned_start - timedelta(minutes=policy.window_before_minutes)
@@ -376,7 +382,8 @@ def _sequence(scan: BedsideScan, item: ItemView) -> list[Refusal]:
     found: list[Refusal] = []
     for position, previous in enumerate(earlier):
         immediately_before = position == len(earlier) - 1
-        if previous.progress is Progress.DONE:
+        if previous.progress is Progress.DONE or is_repeat_dose(previous):
+            # a drug given several times a day lets the next ones go after its first dose
             wait = previous.interval_after_minutes or 0
             if wait and previous.ended_at is not None:
                 ready_at = previous.ended_at + timedelta(minutes=wait)

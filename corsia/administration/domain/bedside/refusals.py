@@ -37,6 +37,8 @@ OVERRIDABLE: frozenset[str] = frozenset(
         "outside_time_window",
         "sequence_previous_not_finished",
         "sequence_interval_not_elapsed",
+        # a further dose of a drug given several times a day, sooner than half the spacing
+        "dose_interval_too_short",
         # a mild or suspected allergy recorded after the prescription, no physician's
         # acknowledgement on the order yet: the nurse goes on only with a reason
         "allergy_warning",

@@ -60,6 +60,12 @@ class ItemView:
     progress: Progress = Progress.NOT_STARTED
     started_at: datetime | None = None
     ended_at: datetime | None = None
+    # An oral line taken several times a day (prescribing's ``administrations_per_day``:
+    # its dose is PER administration): it is done after that many administrations, each
+    # recorded at the bedside; ``last_dose_at`` is when the latest finished one started.
+    administrations_per_day: int = 1
+    doses_done: int = 0
+    last_dose_at: datetime | None = None
 
 
 @dataclass(frozen=True)
