@@ -14,7 +14,7 @@ from django.db import transaction
 
 from corsia.audit.services import audit_record
 from corsia.core.actors import User, Workstation, require_permission
-from corsia.core.domain.errors import ValidationFailed
+from corsia.core.domain.errors import PermissionRefused, ValidationFailed
 from corsia.inventory import audit_events as events
 from corsia.inventory.domain import ward_requests as domain
 from corsia.inventory.domain.ward_requests import RequestAction, RequestKind, RequestState
@@ -26,6 +26,7 @@ from corsia.inventory.models import (
     WardRequestLine,
     WardRequestStep,
 )
+from corsia.inventory.selectors_ward_requests import in_ward_scope
 from corsia.inventory.services.ward_requests.common import (
     MANAGE_PAR,
     PAR_REFUSED,
@@ -96,6 +97,12 @@ def ward_request_create(
     require_permission(actor, REQUEST, REQUEST_REFUSED)
     ward_cabinet_check(cabinet)
     assert cabinet.ward_id is not None  # a ward cabinet names its ward (checked above)
+    if not in_ward_scope(actor, cabinet.ward_id):
+        raise PermissionRefused(
+            f"L'armadio «{cabinet.code}» è di un reparto a cui non sei assegnato: chiedi al "
+            "coordinatore di assegnarti al reparto.",
+            code="ward_not_assigned",
+        )
     kind = _choice(kind, RequestKind, "kind", "Tipo di richiesta")
     urgency = _choice(urgency, domain.Urgency, "urgency", "Grado di urgenza")
     note = (note or "").strip()
@@ -175,7 +182,7 @@ def ward_request_submit(
     """The draft goes to the pharmacy; it can no longer be changed by the ward."""
     require_permission(actor, REQUEST, REQUEST_REFUSED)
     with transaction.atomic():
-        request = locked_request(request_id, version)
+        request = locked_request(request_id, version, actor=actor)
         require_step(request, RequestAction.SUBMIT)
         step_record(
             request,
@@ -202,7 +209,7 @@ def ward_request_cancel(
     require_permission(actor, REQUEST, REQUEST_REFUSED)
     reason = domain.reason_text(reason, what="il motivo dell'annullamento")
     with transaction.atomic():
-        request = locked_request(request_id, version)
+        request = locked_request(request_id, version, actor=actor)
         require_step(request, RequestAction.CANCEL)
         step_record(
             request,
