@@ -66,6 +66,10 @@ def test_a_ward_stock_request_from_the_restock_proposal_to_the_receipt(
     page = nurse.get(f"{BASE}/new/?cabinet=ARM-DH&restock=1").content.decode()
     assert f'value="{s.oxaliplatin.code}"' in page
     assert 'name="units-0" value="3"' in page
+    # the proposal shown: on hand 1, on its way 0, par 4, reorder point 2, ask 3
+    proposal = page.split('data-testid="restock-proposal"')[1].split("</table>")[0]
+    cells = [c.split(">")[-1] for c in proposal.split("</td>")[:-1]]
+    assert cells == ["Oxaliplatino Test", "1", "0", "4", "2", "3"]
     response = nurse.post(f"{BASE}/new/", {
         "rows": 8, "cabinet": "ARM-DH", "kind": "ward_stock", "urgency": "urgent",
         "product-0": s.oxaliplatin.code, "units-0": "3",

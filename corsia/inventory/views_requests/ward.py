@@ -97,7 +97,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
         "note": "",
     }
     rows = [{"product": "", "units": "", "mrn": ""} for _row in range(LINE_ROWS)]
-    proposal = []
+    proposal: list[tuple[str, Any]] = []
     if request.method == "POST":
         values = {k: request.POST.get(k, "").strip() for k in values}
         with refusal_kept() as kept:
@@ -121,11 +121,12 @@ def request_new(request: HttpRequest) -> HttpResponse:
     elif request.GET.get("restock") and values["cabinet"]:
         cabinet = _cabinet_by_code(user, values["cabinet"])
         if cabinet is not None:
-            proposal = wsel.cabinet_restock(cabinet, today=timezone.localdate())
-            names = drugs.products_by_id(ln.product_id for ln in proposal)
+            restock = wsel.cabinet_restock(cabinet, today=timezone.localdate())
+            names = drugs.products_by_id(ln.product_id for ln in restock)
+            proposal = [(names[ln.product_id].name, ln) for ln in restock]
             filled = [
                 {"product": names[ln.product_id].code, "units": str(ln.units), "mrn": ""}
-                for ln in proposal
+                for ln in restock
             ]
             rows = filled + rows[len(filled) :] if len(filled) < LINE_ROWS else filled
             values["kind"] = "ward_stock"
