@@ -141,6 +141,7 @@ def ward_request_get(*, request_id: int, user: User | None = None) -> WardReques
             "lines__substitute",
             "lines__patient",
             "lines__scans__pack",
+            "lines__scans__product",
             "lines__discrepancies",
             "steps__actor",
         )
@@ -164,6 +165,41 @@ def request_pick_list(request: WardRequest, *, today: date) -> PickList:
         if (ln.units_approved or 0) > ln.units_picked
     ]
     return pick_list(needed, stock_locations(), today=today)
+
+
+@dataclass(frozen=True)
+class DeliveryLine:
+    """A line of the delivery document: what was given of a request line, per pack and lot."""
+
+    position: int
+    product_code: str
+    product_name: str
+    aic: str
+    lot: str
+    expiry: date
+    units: int
+
+
+def delivery_lines(request: WardRequest) -> list[DeliveryLine]:
+    """The packs picked for the request (``ward_request_get``'s prefetch), summed per line,
+    pack and lot, in line order: what the delivery document lists."""
+    rows: dict[tuple[int, int, str], DeliveryLine] = {}
+    for ln in request.lines.all():
+        for scan in ln.scans.all():
+            if scan.act != "pick":
+                continue
+            key = (ln.position, scan.pack_id, scan.lot)
+            found = rows.get(key)
+            rows[key] = DeliveryLine(
+                position=ln.position,
+                product_code=scan.product.code,
+                product_name=scan.product.name,
+                aic=scan.pack.aic or "",
+                lot=scan.lot,
+                expiry=scan.expiry,
+                units=scan.units + (found.units if found else 0),
+            )
+    return [rows[key] for key in sorted(rows)]
 
 
 @dataclass(frozen=True)

@@ -92,7 +92,7 @@ def test_an_ended_assignment_ends_the_scope(scene: WardScene, make_user: MakeUse
     # not assigned: nothing
     assert logged_in(coordinator).get(f"{API}/").json() == []
     assignment = WardAssignment.objects.create(
-        user=coordinator, ward_id=scene.cabinet.ward_id, assigned_by=coordinator
+        user=coordinator, ward=Ward.objects.get(code="DHONC"), assigned_by=coordinator
     )
     assert [r["id"] for r in logged_in(coordinator).get(f"{API}/").json()] == [dh.pk]
     assignment.ended_at = NOW

@@ -19,6 +19,7 @@ from corsia.inventory import selectors_ward_requests as wsel
 from corsia.inventory.api_requests.common import (
     cabinet_of,
     cabinet_unknown,
+    person,
     request_json,
     router,
     summary_json,
@@ -26,6 +27,7 @@ from corsia.inventory.api_requests.common import (
 from corsia.inventory.api_requests.schemas import (
     CabinetOut,
     CabinetQuery,
+    DeliveryDocumentOut,
     ListFilters,
     PickListOut,
     RequestOut,
@@ -131,4 +133,41 @@ def pick_list(request: HttpRequest, request_id: RecordId) -> dict[str, Any]:
             for t in picks.lines
         ],
         "shortages": {codes[pk]: units for pk, units in picks.shortages.items()},
+    }
+
+
+@router.get("/{request_id}/delivery-document", response=DeliveryDocumentOut)
+@api_perm(wr.VIEW_REQUESTS)
+def delivery_document(request: HttpRequest, request_id: RecordId) -> dict[str, Any]:
+    """The delivery document's content: number ``CR-…``, ward, cabinet, each lot given
+    (product, AIC, lot, expiry, units), the picker and when it was delivered (none yet:
+    the pick so far, ``delivery_number`` empty)."""
+    r = wsel.ward_request_get(request_id=request_id, user=request_actor(request))
+    if r is None:
+        raise NotFound("Richiesta di reparto non trovata.", code="ward_request_not_found")
+    delivered = next((st for st in r.steps.all() if st.action == "deliver"), None)
+    return {
+        "request": r.number,
+        "delivery_number": r.delivery_number,
+        "ward": r.ward.code,
+        "ward_name": r.ward.name,
+        "cabinet": r.cabinet.code,
+        "cabinet_name": r.cabinet.name,
+        "kind": r.kind,
+        "urgency": r.urgency,
+        "state": r.state,
+        "picker": person(r.picker) if r.picker else None,
+        "delivered_at": delivered.at if delivered else None,
+        "lines": [
+            {
+                "position": ln.position,
+                "product_code": ln.product_code,
+                "product": ln.product_name,
+                "aic": ln.aic,
+                "lot": ln.lot,
+                "expiry": ln.expiry,
+                "units": ln.units,
+            }
+            for ln in wsel.delivery_lines(r)
+        ],
     }

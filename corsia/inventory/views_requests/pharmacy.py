@@ -181,16 +181,6 @@ def _pick_context(found: WardRequest) -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True)
-class DocumentLine:
-    position: int
-    product: str
-    aic: str
-    lot: str
-    expiry: date
-    units: int
-
-
 @require_perm(wr.VIEW_REQUESTS)
 def delivery_document(request: HttpRequest, request_id: int) -> HttpResponse:
     """The printable delivery document: number CR-…, ward, cabinet, each lot given (product,
@@ -218,7 +208,7 @@ def delivery_document(request: HttpRequest, request_id: int) -> HttpResponse:
         "inventory/requests/document.html",
         {
             "r": found,
-            "rows": [DocumentLine(*row) for _key, row in sorted(rows.items())],
+            "rows": wsel.delivery_lines(found),
             "delivered": next((s for s in found.steps.all() if s.action == "deliver"), None),
             "printed_at": timezone.now(),
         },

@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 from corsia.accounts.models import User
 from corsia.inventory.models import StockLot, WardRequest
 from corsia.inventory.services import ward_requests as wr
-from corsia.patients.models import WardAssignment
+from corsia.patients.models import Ward, WardAssignment
 from corsia.testing.browser import assert_accessible_basics, log_in, step
 from corsia.testing.inventory import (
     FU_GTIN,
@@ -53,7 +53,9 @@ def test_a_ward_stock_request_from_request_to_receipt(
     s.load(s.oxaliplatin, "OX1", OX_EXPIRY, 10)
     s.load(s.fluorouracil, "FU1", FU_EXPIRY, 30)
     nurse = User.objects.get(username="infermiere")
-    WardAssignment.objects.create(user=nurse, ward_id=s.cabinet.ward_id, assigned_by=nurse)
+    WardAssignment.objects.create(
+        user=nurse, ward=Ward.objects.get(code="DHONC"), assigned_by=nurse
+    )
     wr.par_level_save(
         actor=s.pharmacist, workstation="t", cabinet=s.cabinet, product=s.oxaliplatin,
         par=4, reorder_point=2, now=timezone.now(),
