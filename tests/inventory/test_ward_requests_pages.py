@@ -185,6 +185,29 @@ def test_cancel_needs_a_reason_and_another_ward_s_request_is_unknown(
     assert "Non sei assegnato" in client.get(f"{BASE}/new/").content.decode()
 
 
+def test_bad_form_input_is_a_refusal_not_an_error(stocked: WardScene) -> None:
+    nurse = logged_in(stocked.nurse)
+    for form, message in [
+        # an unreadable or huge row count, a product not in the archive
+        ({"rows": "abc", "product-0": "nope"}, "medicinale «nope» non presente"),
+        ({"rows": "99999999999", "product-0": "nope"}, "medicinale «nope» non presente"),
+        # units that are not a number, or too many
+        ({"product-0": stocked.oxaliplatin.code, "units-0": "tre"}, "numero intero di unità"),
+        ({"product-0": stocked.oxaliplatin.code, "units-0": "999999999999"}, "numero intero"),
+        # no line at all
+        ({}, "La richiesta non contiene alcuna riga."),
+        # a patient unknown
+        ({"kind": "named_patient", "product-0": stocked.oxaliplatin.code, "units-0": "1",
+          "mrn-0": "X999"}, "nessun paziente con nosologico X999"),
+    ]:  # fmt: skip
+        body = {"cabinet": "ARM-DH", "kind": "ward_stock", "urgency": "routine"} | form
+        response = nurse.post(f"{BASE}/new/", body | {"action": "submit"})
+        assert response.status_code == 422, form
+        error = response.content.decode().split('data-testid="request-error">')[1]
+        assert message in error.split("</div>")[0], (form, error[:200])
+    assert WardRequest.objects.count() == 0
+
+
 def test_the_pharmacy_pages_are_the_pharmacy_s(stocked: WardScene) -> None:
     nurse = logged_in(stocked.nurse)
     assert nurse.get(f"{BASE}/queue/").status_code == 200  # reads her wards' queue

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from corsia.core.access import require_perm
 from corsia.core.domain.errors import ValidationFailed
 from corsia.core.refusals import refusal_kept, refusals_as_messages
-from corsia.core.web import acting, posted_version, request_actor
+from corsia.core.web import acting, parse_id, posted_version, request_actor
 from corsia.drugs import selectors as drugs
 from corsia.inventory import selectors_ward_requests as wsel
 from corsia.inventory.models import RequestKindChoice, RequestStateChoice, UrgencyChoice
@@ -24,6 +24,7 @@ from corsia.inventory.views_requests.common import posted_units, request_read
 from corsia.patients.selectors import patient_by_mrn
 
 LINE_ROWS = 8
+MAX_ROWS = 200  # as the API's lines
 
 
 @require_perm(wr.VIEW_REQUESTS)
@@ -52,7 +53,7 @@ def _lines_posted(request: HttpRequest) -> tuple[list[dict[str, str]], list[wr.R
     the archive, a quantity or an MRN unreadable: a refusal naming the row."""
     rows, lines = [], []
     codes = []
-    for i in range(int(request.POST.get("rows", LINE_ROWS) or LINE_ROWS)):
+    for i in range(min(parse_id(request.POST.get("rows")) or LINE_ROWS, MAX_ROWS)):
         row = {k: request.POST.get(f"{k}-{i}", "").strip() for k in ("product", "units", "mrn")}
         rows.append(row)
         if row["product"]:
