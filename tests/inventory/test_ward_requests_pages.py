@@ -89,8 +89,14 @@ def test_a_ward_stock_request_from_the_restock_proposal_to_the_receipt(
         f"decision-{fu.pk}": "modify",
         f"units-{fu.pk}": "10",
     }
-    response = pharmacist.post(f"{BASE}/{request.pk}/evaluate/", form, follow=True)
-    assert "motivo" in response.content.decode()
+    response = pharmacist.post(f"{BASE}/{request.pk}/evaluate/", form)
+    page = response.content.decode()
+    assert response.status_code == 422
+    # the refusal names the line, and what was typed is still there
+    line_error = page.split('data-testid="evaluate-line-error">')[1].split("</p>")[0]
+    assert line_error.startswith("Riga 2: ") and "motivo" in line_error, line_error
+    assert f'name="units-{fu.pk}" value="10"' in page
+    assert '<option value="modify" selected>' in page
     request.refresh_from_db()
     assert request.state == "submitted"
     form[f"reason-{fu.pk}"] = "Scorta di reparto sufficiente per una settimana"

@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from corsia.core.access import require_perm
-from corsia.core.refusals import refusals_as_messages
-from corsia.core.web import acting, posted_version, query_int, request_actor
+from corsia.core.domain.errors import ValidationFailed
+from corsia.core.refusals import refusal_kept, refusals_as_messages
+from corsia.core.web import acting, parse_id, posted_version, query_int, request_actor
 from corsia.drugs import selectors as drugs
 from corsia.inventory import selectors_ward_requests as wsel
 from corsia.inventory.domain.ward_requests import LineDecision
@@ -52,37 +53,25 @@ def request_queue(request: HttpRequest) -> HttpResponse:
 @require_perm(wr.EVALUATE)
 def request_evaluate(request: HttpRequest, request_id: int) -> HttpResponse:
     """Each line: approve, modify the quantity (reason), refuse (reason), substitute an
-    equivalent product (its code, units, reason); all lines at once."""
+    equivalent product (its code, units, reason); all lines at once. A refusal shows the
+    page again with what was typed and the Italian message; nothing is saved."""
+    found = request_read(request, request_id)
+    lines = list(found.lines.all())
+    typed = {
+        ln.pk: {
+            k: request.POST.get(f"{k}-{ln.pk}", "").strip()
+            for k in ("decision", "units", "substitute", "reason")
+        }
+        for ln in lines
+    }
+    error = None
     if request.method == "POST":
-        with refusals_as_messages(request):
-            found = request_read(request, request_id)
-            codes = [
-                request.POST.get(f"substitute-{ln.pk}", "").strip() for ln in found.lines.all()
-            ]
-            substitutes = drugs.products_by_code([c for c in codes if c])
-            decisions = {}
-            for ln in found.lines.all():
-                code = request.POST.get(f"substitute-{ln.pk}", "").strip()
-                decision = request.POST.get(f"decision-{ln.pk}", "")
-                substitute = substitutes.get(code) if decision == "substitute" else None
-                if decision == "substitute" and code and substitute is None:
-                    messages.error(
-                        request,
-                        _("Riga %(n)s: medicinale sostitutivo «%(code)s» non in archivio.")
-                        % {"n": ln.position, "code": code[:40]},
-                    )
-                    return redirect("inventory:request_evaluate", request_id=request_id)
-                decisions[ln.pk] = LineDecision(
-                    decision=decision,  # type: ignore[arg-type]  # checked by the service
-                    units=posted_units(request.POST.get(f"units-{ln.pk}")),
-                    reason=request.POST.get(f"reason-{ln.pk}", ""),
-                    substitute_product_id=substitute.pk if substitute else None,
-                )
+        with refusal_kept() as kept:
             done = wr.ward_request_evaluate(
                 **acting(request),
                 request_id=request_id,
                 version=posted_version(request),
-                decisions=decisions,
+                decisions=_decisions(lines, typed),
                 note=request.POST.get("note", ""),
                 now=timezone.now(),
             )
@@ -91,19 +80,53 @@ def request_evaluate(request: HttpRequest, request_id: int) -> HttpResponse:
                 _("Richiesta valutata: %(state)s.") % {"state": done.get_state_display()},
             )
             return redirect("inventory:request", request_id=request_id)
-        return redirect("inventory:request_evaluate", request_id=request_id)
-    found = request_read(request, request_id)
+        error = kept.error
     return render(
         request,
         "inventory/requests/evaluate.html",
         {
             "r": found,
-            "lines": list(found.lines.all()),
+            "rows": [(ln, typed[ln.pk]) for ln in lines],
+            # the line the refusal names (``decisions[<id>]…``), marked on the page
+            "error_line": _refused_line(error.field if error else None),
+            "note": request.POST.get("note", ""),
+            "error": error,
             "decisions": DecisionChoice.choices,
             "products": drugs.product_choices(),
             "tab": "queue",
         },
+        status=422 if error else 200,
     )
+
+
+def _refused_line(field: str | None) -> int | None:
+    if not field or not field.startswith("decisions["):
+        return None
+    return parse_id(field[len("decisions[") :].split("]", 1)[0])
+
+
+def _decisions(lines: list[Any], typed: dict[int, dict[str, str]]) -> dict[int, LineDecision]:
+    """The decisions typed, per line id; a substitute code not in the archive: refused."""
+    substitutes = drugs.products_by_code(
+        [t["substitute"] for t in typed.values() if t["substitute"]]
+    )
+    decisions = {}
+    for ln in lines:
+        row = typed[ln.pk]
+        substitute = substitutes.get(row["substitute"]) if row["decision"] == "substitute" else None
+        if row["decision"] == "substitute" and row["substitute"] and substitute is None:
+            raise ValidationFailed(
+                _("Riga %(n)s: medicinale sostitutivo «%(code)s» non in archivio.")
+                % {"n": ln.position, "code": row["substitute"][:40]},
+                code="substitute_unknown",
+            )
+        decisions[ln.pk] = LineDecision(
+            decision=row["decision"],  # type: ignore[arg-type]  # checked by the service
+            units=posted_units(row["units"]),
+            reason=row["reason"],
+            substitute_product_id=substitute.pk if substitute else None,
+        )
+    return decisions
 
 
 @dataclass(frozen=True)
