@@ -103,3 +103,9 @@ NAV_ITEMS = (
     *NAV_ITEMS,
     NavItem("galenics:index", _("Laboratorio galenico"), "galenics.view_galenics"),
 )
+
+# Ward and clinic requests to the pharmacy (corsia.inventory, issue 19).
+NAV_ITEMS = (
+    *NAV_ITEMS,
+    NavItem("inventory:requests", _("Richieste alla farmacia"), "inventory.view_ward_requests"),
+)

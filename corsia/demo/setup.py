@@ -104,6 +104,12 @@ def demo_hospital() -> Iterator[str]:
     yield f"demo day hospital agenda: {agenda} bookings created"
     staff = demo_integration.ensure_ward_staff(actor=coordinator)
     yield f"demo ward staff (care scope): {staff} assignments created"
+    # Ward requests to the pharmacy (issue 19): the day hospital cabinet's par levels and
+    # stock, an urgent request waiting for the pharmacist (needs the ward staff above).
+    requests = demo_inventory.ensure_demo_ward_requests(
+        pharmacist=pharmacist, nurse=_user("infermiere"), coordinator=coordinator
+    )
+    yield f"demo ward requests: {requests} created"
     yield f"demo HL7 morning from the ADT and the laboratory: {demo_integration.ensure_demo_messages()}"
     # Nursing record (issue 16, §20): one patient's scales over three days.
     yield f"demo nursing assessments: {ensure_demo_nursing(nurse=_user('infermiere'))} created"

@@ -206,3 +206,62 @@ def _demo_folfox_unloads(
             )
         )
     return moved
+
+
+# --- ward requests (issue 19) -----------------------------------------------------------
+
+# the day hospital's cabinet: product code, par, reorder point, units already in it
+CABINET = "DHONC-ARM"
+PAR_LEVELS = (
+    ("oxaliplatin_50mg_10ml_oxaliplatino", 6, 2, 2),
+    ("fluorouracil_500mg_10ml_fluorouracile", 10, 3, 8),
+    ("calcium_levofolinate_50mg_5ml_calcio", 10, 4, 3),
+)
+# the request waiting for the pharmacy: product code, units
+REQUEST_LINES = (
+    ("oxaliplatin_50mg_10ml_oxaliplatino", 4),
+    ("calcium_levofolinate_50mg_5ml_calcio", 7),
+)
+
+
+@transaction.atomic
+def ensure_demo_ward_requests(*, pharmacist: User, nurse: User, coordinator: User) -> int:
+    """The day hospital's cabinet with par levels (set by the coordinator) and some stock
+    (transferred from the pharmacy), and an urgent ward-stock request of the nurse's
+    waiting for the pharmacy's evaluation. Needs the demo stock and the ward staff (the
+    nurse assigned to the day hospital). Returns the requests created."""
+    from corsia.inventory.models import ParLevel, WardRequest
+    from corsia.inventory.services import ward_requests as wr
+
+    cabinet = StorageLocation.objects.filter(code=CABINET).first()
+    if cabinet is None or ParLevel.objects.filter(cabinet=cabinet).exists():
+        return 0
+    now = timezone.now()
+    products = products_by_code(row[0] for row in PAR_LEVELS)
+    for code, par, point, units in PAR_LEVELS:
+        product = products.get(code)
+        if product is None:
+            continue
+        wr.par_level_save(
+            actor=coordinator, workstation=DEMO_WORKSTATION, cabinet=cabinet,
+            product=product, par=par, reorder_point=point, now=now,
+        )  # fmt: skip
+        shelf = next(row[1] for row in LOTS if row[0] == code)
+        services.stock_transfer(
+            actor=pharmacist, workstation=DEMO_WORKSTATION, product=product, quantity=units,
+            from_location=StorageLocation.objects.get(code=shelf), to_location=cabinet,
+            reference="demo:dotazione iniziale", now=now,
+        )  # fmt: skip
+    lines = [
+        wr.RequestLineInput(products[code], units)
+        for code, units in REQUEST_LINES
+        if code in products
+    ]
+    if not lines or WardRequest.objects.filter(cabinet=cabinet).exists():
+        return 0
+    wr.ward_request_create(
+        actor=nurse, workstation=DEMO_WORKSTATION, cabinet=cabinet, kind="ward_stock",
+        urgency="urgent", lines=lines, now=now, submit=True,
+        note="Reintegro per le sedute FOLFOX di domani.",
+    )  # fmt: skip
+    return 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 
@@ -24,6 +25,10 @@ from corsia.inventory.models import (
     WardRequestLine,
 )
 from corsia.inventory.selectors import pick_list, stock_locations
+from corsia.patients.selectors import user_ward_ids
+
+if TYPE_CHECKING:
+    from corsia.core.actors import User
 
 # units on their way to a cabinet: asked (submitted) or approved and not yet delivered
 _IN_TRANSIT = ("submitted", "evaluated", "picked")
@@ -69,6 +74,17 @@ def par_levels(cabinet: StorageLocation) -> list[ParLevel]:
     )
 
 
+def ward_cabinets(user: User | None = None) -> list[StorageLocation]:
+    """The active ward cabinets (top level), by code; ``user``: of the user's wards."""
+    cabinets = StorageLocation.objects.select_related("ward").filter(
+        kind=LocationKind.WARD_CABINET, is_active=True, parent=None, ward__isnull=False
+    )
+    scope = ward_scope(user) if user is not None else None
+    if scope is not None:
+        cabinets = cabinets.filter(ward_id__in=scope)
+    return list(cabinets.order_by("code"))
+
+
 def cabinet_restock(cabinet: StorageLocation, *, today: date) -> list[RestockLine]:
     """The ward-stock request that brings the cabinet back to its par levels."""
     rules = [ParLevelRule(lv.product_id, lv.par, lv.reorder_point) for lv in par_levels(cabinet)]
@@ -77,9 +93,33 @@ def cabinet_restock(cabinet: StorageLocation, *, today: date) -> list[RestockLin
     )
 
 
-def ward_requests(*, state: str = "", ward_code: str = "") -> QuerySet[WardRequest]:
-    """Requests, urgent first, then the oldest first (the pharmacy's queue)."""
+# the pharmacy's roles work for every ward
+PHARMACY_PERMISSIONS = ("inventory.evaluate_ward_request", "inventory.pick_ward_request")
+
+
+def ward_scope(user: User) -> frozenset[int] | None:
+    """The wards whose requests the user reads and acts on: ``None`` for the pharmacy
+    (pharmacist, technician: every ward), else the wards the user is assigned to
+    (``WardAssignment``: the ward staff the coordinator keeps; none assigned, none)."""
+    if any(user.has_perm(p) for p in PHARMACY_PERMISSIONS):
+        return None
+    return frozenset(user_ward_ids(user_id=user.pk))
+
+
+def in_ward_scope(user: User, ward_id: int | None) -> bool:
+    scope = ward_scope(user)
+    return scope is None or ward_id in scope
+
+
+def ward_requests(
+    *, state: str = "", ward_code: str = "", user: User | None = None
+) -> QuerySet[WardRequest]:
+    """Requests, urgent first, then the oldest first (the pharmacy's queue); ``user``: only
+    those of the wards the user works for (``ward_scope``)."""
     query = WardRequest.objects.select_related("ward", "cabinet", "requested_by")
+    scope = ward_scope(user) if user is not None else None
+    if scope is not None:
+        query = query.filter(ward_id__in=scope)
     if state:
         query = query.filter(state=state)
     if ward_code:
@@ -91,20 +131,26 @@ def ward_requests(*, state: str = "", ward_code: str = "") -> QuerySet[WardReque
     ).order_by("urgent_first", "requested_at", "id")
 
 
-def ward_request_get(*, request_id: int) -> WardRequest | None:
-    return (
+def ward_request_get(*, request_id: int, user: User | None = None) -> WardRequest | None:
+    """One request with everything it shows; ``user``: None when it is of a ward out of the
+    user's scope (as an id that does not exist)."""
+    found = (
         WardRequest.objects.select_related("ward", "cabinet", "requested_by", "picker")
         .prefetch_related(
             "lines__product",
             "lines__substitute",
             "lines__patient",
             "lines__scans__pack",
+            "lines__scans__product",
             "lines__discrepancies",
             "steps__actor",
         )
         .filter(pk=request_id)
         .first()
     )
+    if found is not None and user is not None and not in_ward_scope(user, found.ward_id):
+        return None
+    return found
 
 
 def request_patient_ids(request: WardRequest) -> list[int]:
@@ -119,6 +165,41 @@ def request_pick_list(request: WardRequest, *, today: date) -> PickList:
         if (ln.units_approved or 0) > ln.units_picked
     ]
     return pick_list(needed, stock_locations(), today=today)
+
+
+@dataclass(frozen=True)
+class DeliveryLine:
+    """A line of the delivery document: what was given of a request line, per pack and lot."""
+
+    position: int
+    product_code: str
+    product_name: str
+    aic: str
+    lot: str
+    expiry: date
+    units: int
+
+
+def delivery_lines(request: WardRequest) -> list[DeliveryLine]:
+    """The packs picked for the request (``ward_request_get``'s prefetch), summed per line,
+    pack and lot, in line order: what the delivery document lists."""
+    rows: dict[tuple[int, int, str], DeliveryLine] = {}
+    for ln in request.lines.all():
+        for scan in ln.scans.all():
+            if scan.act != "pick":
+                continue
+            key = (ln.position, scan.pack_id, scan.lot)
+            found = rows.get(key)
+            rows[key] = DeliveryLine(
+                position=ln.position,
+                product_code=scan.product.code,
+                product_name=scan.product.name,
+                aic=scan.pack.aic or "",
+                lot=scan.lot,
+                expiry=scan.expiry,
+                units=scan.units + (found.units if found else 0),
+            )
+    return [rows[key] for key in sorted(rows)]
 
 
 @dataclass(frozen=True)

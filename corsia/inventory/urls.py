@@ -1,6 +1,7 @@
 from django.urls import path
 
 from corsia.inventory import views, views_interfaces
+from corsia.inventory.views_requests import pharmacy, ward
 
 app_name = "inventory"
 
@@ -16,4 +17,18 @@ urlpatterns = [
         name="consumption_export",
     ),
     path("procurement/", views_interfaces.procurement_page, name="procurement"),
+    # the wards' requests to the pharmacy (issue 19)
+    path("requests/", ward.request_list, name="requests"),
+    path("requests/new/", ward.request_new, name="request_new"),
+    path("requests/queue/", pharmacy.request_queue, name="request_queue"),
+    path("requests/<int:request_id>/", ward.request_detail, name="request"),
+    path("requests/<int:request_id>/receive/", ward.request_receive, name="request_receive"),
+    path("requests/<int:request_id>/evaluate/", pharmacy.request_evaluate, name="request_evaluate"),
+    path("requests/<int:request_id>/pick/", pharmacy.request_pick, name="request_pick"),
+    path(
+        "requests/<int:request_id>/document/",
+        pharmacy.delivery_document,
+        name="request_document",
+    ),
+    path("ward-stock/", pharmacy.ward_stock, name="ward_stock"),
 ]

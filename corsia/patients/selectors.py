@@ -27,6 +27,7 @@ from corsia.patients.models import (
     WardKind,
 )
 from corsia.patients.scope import (
+    assigned_ward_ids,
     ensure_patient_in_scope,
     is_care_scoped,
     patient_in_scope,
@@ -321,6 +322,11 @@ def place_by_id(place_id: int) -> BedOrChair | None:
 def care_wards() -> list[Ward]:
     """The wards where patients are treated (every ward but the pharmacy), by name."""
     return list(Ward.objects.exclude(kind=WardKind.PHARMACY).order_by("name"))
+
+
+def user_ward_ids(*, user_id: int) -> set[int]:
+    """The wards the user is assigned to (ward staff in force, ``WardAssignment``)."""
+    return assigned_ward_ids(user_id)
 
 
 def ward_inpatients(*, user: User, ward_code: str) -> list[Patient]:

@@ -21,6 +21,7 @@ from corsia.administration.models import Administration
 from corsia.compounding import services as compounding
 from corsia.compounding.models import Preparation, WorkSession
 from corsia.demo import setup
+from corsia.inventory.models import WardRequest
 from corsia.prescribing.models import TherapyOrder
 from corsia.records.models import Diagnosis
 from corsia.regimens.models import ClinicalTrial
@@ -145,6 +146,8 @@ def _pages() -> dict[str, list[str]]:
     assert toxic and chart and trial, "the demo hospital is incomplete"
     patient, charted, toxic_patient = order.patient_id, chart.patient_id, toxic.patient_id
     today = timezone.localdate().isoformat()
+    ward_request = WardRequest.objects.order_by("pk").values_list("pk", flat=True).first()
+    assert ward_request, "the demo hospital has no ward request"
     return {
         "medico": [
             f"/patients/?q={order.patient.surname}",
@@ -176,6 +179,10 @@ def _pages() -> dict[str, list[str]]:
             "/compounding/leftovers/",
             "/inventory/",
             "/inventory/requirements/",
+            "/inventory/requests/queue/",
+            f"/inventory/requests/{ward_request}/",
+            f"/inventory/requests/{ward_request}/evaluate/",
+            "/inventory/ward-stock/",
             "/drugs/?q=oxaliplatino",
             "/drugs/interactions/?codes=capecitabine,warfarin",
             "/regimens/trials/",
@@ -190,6 +197,8 @@ def _pages() -> dict[str, list[str]]:
             "/administration/bedside/",
             f"/administration/patient/{patient}/today/",
             *([f"/administration/{given.pk}/"] if given else []),
+            "/inventory/requests/",
+            "/inventory/requests/new/?cabinet=DHONC-ARM&restock=1",
             f"/toxicity/patient/{toxic_patient}/",
             f"/records/patients/{charted}/",
         ],

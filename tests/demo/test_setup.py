@@ -48,6 +48,15 @@ def test_reference_and_demo_data_load_and_a_second_run_changes_nothing() -> None
     assert StockLot.objects.filter(product__ingredient__code="oxaliplatin").count() >= 2
     assert StockLot.objects.filter(lot="FU5G-2312", quantity__gt=0).exists()  # expired lot
     assert "demo stock: 0 movements created" in second
+    # and the day hospital's cabinet: par levels, stock, an urgent request to evaluate, once
+    from corsia.inventory.models import ParLevel, WardRequest
+
+    assert ParLevel.objects.filter(cabinet__code="DHONC-ARM").count() == 3
+    assert StockLot.objects.filter(location__code="DHONC-ARM", quantity__gt=0).exists()
+    waiting = WardRequest.objects.get()
+    assert (waiting.state, waiting.urgency, waiting.lines.count()) == ("submitted", "urgent", 2)
+    assert "demo ward requests: 1 created" in first
+    assert "demo ward requests: 0 created" in second
     # and today's orders at the bedside are planned in a chair, once
     from corsia.administration.models import Appointment
 

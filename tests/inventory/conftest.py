@@ -10,7 +10,7 @@ from corsia.accounts.models import User
 from corsia.drugs.models import ActiveIngredient, MedicinalProduct, Pack
 from corsia.inventory import services
 from corsia.inventory.models import CostCenter, StorageLocation
-from corsia.patients.models import Patient, Ward
+from corsia.patients.models import Patient, Ward, WardAssignment
 from corsia.testing.accounts import MakeUser, role_user
 from corsia.testing.inventory import FU_GTIN, NOW, OXALI_GTIN, Load, WardScene
 
@@ -124,8 +124,11 @@ def patient(db: None) -> Patient:
 
 
 @pytest.fixture
-def nurse(make_user: MakeUser) -> User:
-    return make_user(Role.NURSE, username="inf_bianchi")
+def nurse(make_user: MakeUser, ward: Ward) -> User:
+    """The day hospital's nurse, assigned to its ward (the ward requests she sees)."""
+    user = make_user(Role.NURSE, username="inf_bianchi")
+    WardAssignment.objects.create(user=user, ward=ward, assigned_by=user)
+    return user
 
 
 @pytest.fixture

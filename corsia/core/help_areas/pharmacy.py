@@ -145,6 +145,67 @@ PAGES: dict[str, PageHelp] = {
         _("Consumi"),
         _("Le unità scaricate e rese nel mese, con il loro valore, per centro di costo."),
     ),
+    "inventory:requests": PageHelp(
+        _("Richieste dei reparti"),
+        _(
+            "Le richieste di farmaci alla farmacia dei reparti a cui sei assegnato (la "
+            "farmacia le vede tutte), le più recenti per prime, con il loro stato."
+        ),
+    ),
+    "inventory:request_new": PageHelp(
+        _("Nuova richiesta alla farmacia"),
+        _(
+            "Nominale (un paziente per riga) o per la scorta dell'armadio, urgente o "
+            "ordinaria. Per la scorta puoi partire dalla proposta di reintegro: scorta "
+            "ottimale meno giacenza utilizzabile meno quanto è già in arrivo."
+        ),
+    ),
+    "inventory:request_queue": PageHelp(
+        _("Coda della farmacia"),
+        _(
+            "Le richieste dei reparti da valutare, da prelevare e da consegnare; prima le "
+            "urgenti, poi le più vecchie."
+        ),
+    ),
+    "inventory:request": PageHelp(
+        _("Richiesta di reparto"),
+        _(
+            "Righe, decisioni del farmacista, unità prelevate e ricevute, passaggi con chi e "
+            "quando. Il reparto annulla con il motivo una richiesta non ancora valutata."
+        ),
+    ),
+    "inventory:request_evaluate": PageHelp(
+        _("Valutazione della richiesta"),
+        _(
+            "Decidi ogni riga: approva, modifica la quantità, rifiuta o sostituisci con un "
+            "equivalente; ogni decisione diversa dall'approvazione vuole il motivo."
+        ),
+    ),
+    "inventory:request_pick": PageHelp(
+        _("Prelievo della richiesta"),
+        _(
+            "Leggi ogni confezione: una confezione di un altro farmaco, scaduta o oltre le "
+            "unità approvate è rifiutata. Un prelievo incompleto si chiude con il motivo."
+        ),
+    ),
+    "inventory:request_receive": PageHelp(
+        _("Ricevimento della consegna"),
+        _(
+            "Leggi ogni confezione arrivata, controlla i conteggi per riga e scrivi il "
+            "motivo di ogni differenza dalla consegna."
+        ),
+    ),
+    "inventory:request_document": PageHelp(
+        _("Documento di consegna"),
+        _("Il documento da stampare che accompagna la consegna, con le firme."),
+    ),
+    "inventory:ward_stock": PageHelp(
+        _("Armadi di reparto"),
+        _(
+            "Per ogni armadio di reparto: unità utilizzabili, scadute e in scadenza, "
+            "livello di scorta e cosa va reintegrato."
+        ),
+    ),
 }
 
 NOT_PAGES: frozenset[str] = frozenset(

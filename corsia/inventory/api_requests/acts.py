@@ -32,6 +32,7 @@ from corsia.inventory.api_requests.schemas import (
     ReceiveIn,
     RequestIn,
     RequestOut,
+    RestockRequestIn,
     ReturnIn,
     ScanIn,
     ScanOut,
@@ -59,6 +60,23 @@ def request_create(request: HttpRequest, payload: RequestIn) -> Status[dict[str,
             wr.RequestLineInput(products[ln.product], ln.units, ln.patient_id, ln.note)
             for ln in payload.lines
         ],
+    )
+    return Status(201, request_json(request, created.pk))
+
+
+@router.post("/from-restock", response={201: RequestOut})
+@api_perm(wr.REQUEST)
+def request_from_restock(request: HttpRequest, payload: RestockRequestIn) -> Status[dict[str, Any]]:
+    """A ward-stock request of the cabinet's restock proposal in one call (``par − on hand
+    − in transit`` of each product at or below its reorder point); nothing to restock: 422
+    ``restock_empty``."""
+    created = wr.ward_request_from_restock(
+        **acting(request),
+        cabinet=cabinet_of(payload.cabinet),
+        urgency=payload.urgency,
+        note=payload.note,
+        submit=payload.submit,
+        now=timezone.now(),
     )
     return Status(201, request_json(request, created.pk))
 

@@ -37,7 +37,7 @@ def summary_json(r: WardRequest) -> dict[str, Any]:
 
 
 def request_json(request: HttpRequest, request_id: int) -> dict[str, Any]:
-    r = wsel.ward_request_get(request_id=request_id)
+    r = wsel.ward_request_get(request_id=request_id, user=request_actor(request))
     if r is None:
         raise NotFound("Richiesta di reparto non trovata.", code="ward_request_not_found")
     patients = wsel.request_patient_ids(r)
@@ -103,12 +103,16 @@ def request_json(request: HttpRequest, request_id: int) -> dict[str, Any]:
     }
 
 
+def cabinet_unknown(code: str) -> ValidationFailed:
+    return ValidationFailed(
+        f"Armadio di reparto «{code}» sconosciuto.", code="cabinet_unknown", field="cabinet"
+    )
+
+
 def cabinet_of(code: str) -> StorageLocation:
     found = StorageLocation.objects.filter(code=code).first()
     if found is None or found.kind != LocationKind.WARD_CABINET:
-        raise ValidationFailed(
-            f"Armadio di reparto «{code}» sconosciuto.", code="cabinet_unknown", field="cabinet"
-        )
+        raise cabinet_unknown(code)
     return found
 
 

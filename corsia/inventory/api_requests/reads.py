@@ -13,12 +13,21 @@ from ninja import Query
 from corsia.core.access import api_perm
 from corsia.core.domain.errors import NotFound
 from corsia.core.schemas import RecordId
+from corsia.core.web import request_actor
 from corsia.drugs import selectors as drugs
 from corsia.inventory import selectors_ward_requests as wsel
-from corsia.inventory.api_requests.common import cabinet_of, request_json, router, summary_json
+from corsia.inventory.api_requests.common import (
+    cabinet_of,
+    cabinet_unknown,
+    person,
+    request_json,
+    router,
+    summary_json,
+)
 from corsia.inventory.api_requests.schemas import (
     CabinetOut,
     CabinetQuery,
+    DeliveryDocumentOut,
     ListFilters,
     PickListOut,
     RequestOut,
@@ -34,7 +43,9 @@ from corsia.inventory.services import ward_requests as wr
 @api_perm(wr.VIEW_REQUESTS)
 def request_list(request: HttpRequest, filters: Query[ListFilters]) -> list[dict[str, Any]]:
     """Requests, urgent first then the oldest (the pharmacy's queue); no patient named."""
-    rows = wsel.ward_requests(state=filters.state, ward_code=filters.ward)[: filters.limit]
+    rows = wsel.ward_requests(
+        state=filters.state, ward_code=filters.ward, user=request_actor(request)
+    )[: filters.limit]
     return [summary_json(r) for r in rows]
 
 
@@ -75,6 +86,8 @@ def restock_proposal(request: HttpRequest, query: Query[CabinetQuery]) -> list[d
     """What a ward-stock request should ask to bring the cabinet back to its par levels:
     ``par − on hand − in transit`` for each product at or below its reorder point."""
     place = cabinet_of(query.cabinet)
+    if not wsel.in_ward_scope(request_actor(request), place.ward_id):
+        raise cabinet_unknown(query.cabinet)
     lines = wsel.cabinet_restock(place, today=timezone.localdate())
     codes = {p.pk: p.code for p in drugs.products_by_id(ln.product_id for ln in lines).values()}
     return [
@@ -102,7 +115,7 @@ def request_detail(request: HttpRequest, request_id: RecordId) -> dict[str, Any]
 def pick_list(request: HttpRequest, request_id: RecordId) -> dict[str, Any]:
     """Where to take what is still to pick: FEFO lots of the pharmacy in walking order;
     ``shortages``: product code → units the usable stock cannot give."""
-    r = wsel.ward_request_get(request_id=request_id)
+    r = wsel.ward_request_get(request_id=request_id, user=request_actor(request))
     if r is None:
         raise NotFound("Richiesta di reparto non trovata.", code="ward_request_not_found")
     picks = wsel.request_pick_list(r, today=timezone.localdate())
@@ -120,4 +133,41 @@ def pick_list(request: HttpRequest, request_id: RecordId) -> dict[str, Any]:
             for t in picks.lines
         ],
         "shortages": {codes[pk]: units for pk, units in picks.shortages.items()},
+    }
+
+
+@router.get("/{request_id}/delivery-document", response=DeliveryDocumentOut)
+@api_perm(wr.VIEW_REQUESTS)
+def delivery_document(request: HttpRequest, request_id: RecordId) -> dict[str, Any]:
+    """The delivery document's content: number ``CR-…``, ward, cabinet, each lot given
+    (product, AIC, lot, expiry, units), the picker and when it was delivered (none yet:
+    the pick so far, ``delivery_number`` empty)."""
+    r = wsel.ward_request_get(request_id=request_id, user=request_actor(request))
+    if r is None:
+        raise NotFound("Richiesta di reparto non trovata.", code="ward_request_not_found")
+    delivered = next((st for st in r.steps.all() if st.action == "deliver"), None)
+    return {
+        "request": r.number,
+        "delivery_number": r.delivery_number,
+        "ward": r.ward.code,
+        "ward_name": r.ward.name,
+        "cabinet": r.cabinet.code,
+        "cabinet_name": r.cabinet.name,
+        "kind": r.kind,
+        "urgency": r.urgency,
+        "state": r.state,
+        "picker": person(r.picker) if r.picker else None,
+        "delivered_at": delivered.at if delivered else None,
+        "lines": [
+            {
+                "position": ln.position,
+                "product_code": ln.product_code,
+                "product": ln.product_name,
+                "aic": ln.aic,
+                "lot": ln.lot,
+                "expiry": ln.expiry,
+                "units": ln.units,
+            }
+            for ln in wsel.delivery_lines(r)
+        ],
     }

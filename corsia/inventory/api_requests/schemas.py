@@ -37,6 +37,13 @@ class RequestIn(Schema):
     }
 
 
+class RestockRequestIn(Schema):
+    cabinet: str = Field(max_length=30, description="the ward cabinet's location code")
+    urgency: str = Field("routine", description="urgent | routine", max_length=10)
+    note: str = Field("", max_length=2000)
+    submit: bool = Field(False, description="send to the pharmacy at once")
+
+
 class VersionIn(Schema):
     version: int | None = Field(None, description="the version the screen showed")
 
@@ -249,3 +256,28 @@ class ListFilters(Schema):
     state: str = Field("", max_length=12)
     ward: str = Field("", max_length=20)
     limit: int = Field(100, ge=1, le=500)
+
+
+class DeliveryLineOut(Schema):
+    position: int
+    product_code: str
+    product: str
+    aic: str
+    lot: str
+    expiry: IsoDate
+    units: int
+
+
+class DeliveryDocumentOut(Schema):
+    request: str
+    delivery_number: str
+    ward: str
+    ward_name: str
+    cabinet: str
+    cabinet_name: str
+    kind: str
+    urgency: str
+    state: str
+    picker: str | None
+    delivered_at: IsoDatetime | None
+    lines: list[DeliveryLineOut]

@@ -11,7 +11,11 @@ from corsia.inventory.models.stock import (
     StorageLocation,
 )
 from corsia.inventory.models.ward_requests import (
+    DecisionChoice,
     ParLevel,
+    RequestKindChoice,
+    RequestStateChoice,
+    UrgencyChoice,
     WardRequest,
     WardRequestDiscrepancy,
     WardRequestLine,
@@ -21,12 +25,16 @@ from corsia.inventory.models.ward_requests import (
 
 __all__ = [
     "CostCenter",
+    "DecisionChoice",
     "LocationKind",
     "MovementKind",
     "ParLevel",
+    "RequestKindChoice",
+    "RequestStateChoice",
     "StockLot",
     "StockMovement",
     "StorageLocation",
+    "UrgencyChoice",
     "WardRequest",
     "WardRequestDiscrepancy",
     "WardRequestLine",

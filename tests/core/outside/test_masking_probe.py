@@ -191,6 +191,8 @@ NOT_PATIENT_DATA.update(
         "written during a stay, so masking a stay does not hide it "
         "(tests/inventory/test_ward_requests_api.py)",
         "/api/v1/requests/{request_id}/pick-list": "lots and shelves to pick: no patient",
+        "/api/v1/requests/{request_id}/delivery-document": "the delivery document: ward, "
+        "cabinet, lots and units delivered, the picker: no patient",
     }
 )
 

@@ -27,6 +27,7 @@ from corsia.inventory.services.ward_requests.requesting import (
     par_level_save,
     ward_request_cancel,
     ward_request_create,
+    ward_request_from_restock,
     ward_request_submit,
 )
 
@@ -43,6 +44,7 @@ __all__ = [
     "ward_request_create",
     "ward_request_deliver",
     "ward_request_evaluate",
+    "ward_request_from_restock",
     "ward_request_pick_scan",
     "ward_request_receive",
     "ward_request_receive_scan",

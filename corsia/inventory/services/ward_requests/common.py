@@ -25,6 +25,7 @@ from corsia.inventory.domain.ward_requests import (
     require_state,
 )
 from corsia.inventory.models import WardRequest, WardRequestStep
+from corsia.inventory.selectors_ward_requests import in_ward_scope
 
 if TYPE_CHECKING:
     from corsia.drugs.models import Pack
@@ -47,16 +48,18 @@ def text120(workstation: Workstation) -> str:
     return workstation_label(workstation)[:120]
 
 
-def locked_request(request_id: int, version: int | None = None) -> WardRequest:
+def locked_request(request_id: int, version: int | None = None, *, actor: User) -> WardRequest:
     """The request, locked until the end of the transaction; ``version``: the one the
-    user's screen showed (someone else changed it since: a conflict naming who)."""
+    user's screen showed (someone else changed it since: a conflict naming who). A request
+    of a ward out of the actor's wards (``selectors_ward_requests.ward_scope``) is answered
+    as one that does not exist."""
     found = (
         WardRequest.objects.select_for_update(of=("self",))  # not the ward, nor the cabinet
         .select_related("cabinet", "ward")
         .filter(pk=request_id)
         .first()
     )
-    if found is None:
+    if found is None or not in_ward_scope(actor, found.ward_id):
         raise NotFound(
             "Richiesta di reparto non trovata.",
             code="ward_request_not_found",

@@ -43,7 +43,7 @@ def ward_request_evaluate(
     request is no longer waiting for an evaluation (another pharmacist evaluated it)."""
     require_permission(actor, EVALUATE, EVALUATE_REFUSED)
     with transaction.atomic():
-        request = locked_request(request_id, version)
+        request = locked_request(request_id, version, actor=actor)
         require_step(request, RequestAction.EVALUATE)
         lines = list(
             WardRequestLine.objects.select_for_update().filter(request=request).order_by("position")

@@ -143,7 +143,7 @@ def ward_request_pick_scan(
     if scan.expiry is not None:
         expired_refusal(scan.expiry, today)
     with transaction.atomic():
-        request = locked_request(request_id)
+        request = locked_request(request_id, actor=actor)
         require_step(request, RequestAction.PICK)
         _picker_check(request, actor)
         lines = list(
@@ -210,7 +210,7 @@ def ward_request_close_pick(
     """The pick is done: complete, or short with the reason (``reason_required``)."""
     require_permission(actor, PICK, PICK_REFUSED)
     with transaction.atomic():
-        request = locked_request(request_id)
+        request = locked_request(request_id, actor=actor)
         require_step(request, RequestAction.CLOSE_PICK)
         _picker_check(request, actor)
         lines = list(request.lines.order_by("position"))
@@ -247,7 +247,7 @@ def ward_request_deliver(
     the stock no longer holds refuses the whole delivery (``stock_insufficient``)."""
     require_permission(actor, PICK, PICK_REFUSED)
     with transaction.atomic():
-        request = locked_request(request_id)
+        request = locked_request(request_id, actor=actor)
         require_step(request, RequestAction.DELIVER)
         number = delivery_number(request, now)
         moving: dict[tuple[int, str, int], int] = defaultdict(int)

@@ -73,7 +73,7 @@ def ward_request_receive_scan(
     require_permission(actor, REQUEST, REQUEST_REFUSED)
     scan = pack_scan(barcode, lot=lot)
     with transaction.atomic():
-        request = locked_request(request_id)
+        request = locked_request(request_id, actor=actor)
         require_step(request, RequestAction.RECEIVE)
         delivered = _delivered(request)
         lines = list(
@@ -165,7 +165,7 @@ def ward_request_receive(
     counts = dict(counts or {})
     reasons = dict(reasons or {})
     with transaction.atomic():
-        request = locked_request(request_id)
+        request = locked_request(request_id, actor=actor)
         require_step(request, RequestAction.RECEIVE)
         lines = list(
             WardRequestLine.objects.select_for_update().filter(request=request).order_by("position")

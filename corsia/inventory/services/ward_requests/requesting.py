@@ -14,7 +14,8 @@ from django.db import transaction
 
 from corsia.audit.services import audit_record
 from corsia.core.actors import User, Workstation, require_permission
-from corsia.core.domain.errors import ValidationFailed
+from corsia.core.domain.errors import PermissionRefused, ValidationFailed
+from corsia.drugs.selectors import products_by_id
 from corsia.inventory import audit_events as events
 from corsia.inventory.domain import ward_requests as domain
 from corsia.inventory.domain.ward_requests import RequestAction, RequestKind, RequestState
@@ -26,6 +27,8 @@ from corsia.inventory.models import (
     WardRequestLine,
     WardRequestStep,
 )
+from corsia.inventory.selectors_ward_requests import cabinet_restock, in_ward_scope
+from corsia.inventory.services.lots import local_day
 from corsia.inventory.services.ward_requests.common import (
     MANAGE_PAR,
     PAR_REFUSED,
@@ -96,6 +99,12 @@ def ward_request_create(
     require_permission(actor, REQUEST, REQUEST_REFUSED)
     ward_cabinet_check(cabinet)
     assert cabinet.ward_id is not None  # a ward cabinet names its ward (checked above)
+    if not in_ward_scope(actor, cabinet.ward_id):
+        raise PermissionRefused(
+            f"L'armadio «{cabinet.code}» è di un reparto a cui non sei assegnato: chiedi al "
+            "coordinatore di assegnarti al reparto.",
+            code="ward_not_assigned",
+        )
     kind = _choice(kind, RequestKind, "kind", "Tipo di richiesta")
     urgency = _choice(urgency, domain.Urgency, "urgency", "Grado di urgenza")
     note = (note or "").strip()
@@ -164,6 +173,46 @@ def ward_request_create(
     return request
 
 
+def ward_request_from_restock(
+    *,
+    actor: User,
+    workstation: Workstation,
+    cabinet: StorageLocation,
+    urgency: str,
+    now: datetime,
+    note: str = "",
+    submit: bool = False,
+) -> WardRequest:
+    """A ward-stock request of the cabinet's restock proposal, in one call: a line for each
+    product at or below its reorder point, ``par − usable on hand − in transit`` units.
+    Nothing to restock: ``restock_empty``, nothing saved."""
+    require_permission(actor, REQUEST, REQUEST_REFUSED)
+    ward_cabinet_check(cabinet)
+    with transaction.atomic():
+        # the cabinet locked: two calls at once cannot both ask for the same units
+        StorageLocation.objects.select_for_update().filter(pk=cabinet.pk).first()
+        proposal = cabinet_restock(cabinet, today=local_day(now))
+        if not proposal:
+            raise ValidationFailed(
+                f"Nessun medicinale dell'armadio «{cabinet.code}» è al punto di riordino o "
+                "sotto: non c'è niente da chiedere.",
+                code="restock_empty",
+                field="cabinet",
+            )
+        products = products_by_id(ln.product_id for ln in proposal)
+        return ward_request_create(
+            actor=actor,
+            workstation=workstation,
+            cabinet=cabinet,
+            kind=RequestKind.WARD_STOCK.value,
+            urgency=urgency,
+            note=note,
+            submit=submit,
+            now=now,
+            lines=[RequestLineInput(products[ln.product_id], ln.units) for ln in proposal],
+        )
+
+
 def ward_request_submit(
     *,
     actor: User,
@@ -175,7 +224,7 @@ def ward_request_submit(
     """The draft goes to the pharmacy; it can no longer be changed by the ward."""
     require_permission(actor, REQUEST, REQUEST_REFUSED)
     with transaction.atomic():
-        request = locked_request(request_id, version)
+        request = locked_request(request_id, version, actor=actor)
         require_step(request, RequestAction.SUBMIT)
         step_record(
             request,
@@ -202,7 +251,7 @@ def ward_request_cancel(
     require_permission(actor, REQUEST, REQUEST_REFUSED)
     reason = domain.reason_text(reason, what="il motivo dell'annullamento")
     with transaction.atomic():
-        request = locked_request(request_id, version)
+        request = locked_request(request_id, version, actor=actor)
         require_step(request, RequestAction.CANCEL)
         step_record(
             request,
