@@ -91,6 +91,9 @@ class PumpProgram(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="pump_programs",
     )
+    # the pump's state when the programme was sent: where a refused or unanswered programme
+    # brings it back (empty on programmes recorded before this was kept)
+    pump_state_before = models.CharField(max_length=16, choices=PUMP_STATE_CHOICES, blank=True)
 
     class Meta:
         ordering = ["-sent_at"]
