@@ -13,7 +13,12 @@ The names below are the module's public API (views, API, compounding, tests).
 """
 
 from corsia.inventory.services.accounting import ConsumptionExport, consumption_export
-from corsia.inventory.services.file_f import FileFExtraction, file_f_export
+from corsia.inventory.services.file_f import (
+    FileFExtraction,
+    file_f_export,
+    file_f_extract,
+    file_f_request_check,
+)
 from corsia.inventory.services.loads import LoadLine, stock_import_delivery_csv, stock_load
 from corsia.inventory.services.lots import EXPORT_FILE_F, MANAGE, STOCK_REFUSED, VIEW
 from corsia.inventory.services.movements import (
@@ -42,6 +47,8 @@ __all__ = [
     "consumption_export",
     "cost_center_save",
     "file_f_export",
+    "file_f_extract",
+    "file_f_request_check",
     "location_save",
     "procurement_import",
     "procurement_preview",
