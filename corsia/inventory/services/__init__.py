@@ -14,10 +14,10 @@ The names below are the module's public API (views, API, compounding, tests).
 
 from corsia.inventory.services.accounting import ConsumptionExport, consumption_export
 from corsia.inventory.services.file_f import (
+    FILE_F_UFA,
     FileFExtraction,
+    FileFSource,
     file_f_export,
-    file_f_extract,
-    file_f_request_check,
 )
 from corsia.inventory.services.loads import LoadLine, stock_import_delivery_csv, stock_load
 from corsia.inventory.services.lots import EXPORT_FILE_F, MANAGE, STOCK_REFUSED, VIEW
@@ -37,18 +37,18 @@ from corsia.inventory.services.setup import cost_center_save, location_save
 
 __all__ = [
     "EXPORT_FILE_F",
+    "FILE_F_UFA",
     "MANAGE",
     "STOCK_REFUSED",
     "VIEW",
     "ConsumptionExport",
     "FileFExtraction",
+    "FileFSource",
     "LoadLine",
     "ProcurementPreview",
     "consumption_export",
     "cost_center_save",
     "file_f_export",
-    "file_f_extract",
-    "file_f_request_check",
     "location_save",
     "procurement_import",
     "procurement_preview",

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 from django.db import transaction
 
@@ -24,6 +25,24 @@ class FileFExtraction:
     excluded: list[file_f.Excluded]
 
 
+@dataclass(frozen=True)
+class FileFSource:
+    """Whose File F: where its month's dispensations come from (``select(year=, month=)``),
+    the audit event of its extraction, the access log's title, what the audit adds."""
+
+    select: Callable[..., list[file_f.Dispensation]]
+    event: EventType
+    title: str
+    audit_after: Mapping[str, str] = field(default_factory=dict)
+
+
+# The UFA's (type S): the patient-linked stock unloads. The direct distribution's (type D)
+# is corsia.dispensing.services.FILE_F_DIRECT.
+FILE_F_UFA = FileFSource(
+    select=selectors.file_f_dispensations, event=events.FILE_F_EXPORTED, title="File F"
+)
+
+
 def file_f_export(
     *,
     year: int,
@@ -32,50 +51,17 @@ def file_f_export(
     output_format: str,
     actor: User,
     workstation: Workstation,
+    source: FileFSource = FILE_F_UFA,
 ) -> FileFExtraction:
-    """Build the month's File F; record who extracted it (audit event) and, for each
-    patient whose fiscal code it carries, an access-log entry."""
+    """Build the month's File F of ``source`` (``csv`` or ``fixed``); record who extracted
+    it (``source.event``) and, for each patient whose fiscal code it carries, an access-log
+    entry («``source.title`` AAAA-MM»)."""
     require_permission(actor, EXPORT_FILE_F, "Non hai il permesso di estrarre il File F.")
-    file_f_request_check(year=year, month=month, output_format=output_format)
-    return file_f_extract(
-        dispensations=selectors.file_f_dispensations(year=year, month=month),
-        year=year,
-        month=month,
-        hospital_code=hospital_code,
-        output_format=output_format,
-        actor=actor,
-        workstation=workstation,
-        event=events.FILE_F_EXPORTED,
-        title="File F",
-    )
-
-
-def file_f_request_check(*, year: int, month: int, output_format: str) -> None:
-    """A File F is asked for a real month, as ``csv`` or ``fixed``."""
     if output_format not in ("csv", "fixed"):
         raise ValidationFailed("Formato sconosciuto (csv o fixed).", code="format_unknown")
     if not 1 <= month <= 12 or not 2000 <= year <= 2100:
         raise ValidationFailed("Mese non valido.", code="month_invalid", field="month")
-
-
-def file_f_extract(
-    *,
-    dispensations: list[file_f.Dispensation],
-    year: int,
-    month: int,
-    hospital_code: str,
-    output_format: str,
-    actor: User,
-    workstation: Workstation,
-    event: EventType,
-    title: str,
-    audit_after: dict[str, str] | None = None,
-) -> FileFExtraction:
-    """A File F of ``dispensations`` (``csv`` or ``fixed``), its extraction audited as
-    ``event`` and an access-log entry («``title`` AAAA-MM») per patient it names. Shared by
-    every File F (the UFA's, the direct distribution's): the caller checks the permission
-    and selects the dispensations."""
-    file_f_request_check(year=year, month=month, output_format=output_format)
+    dispensations = source.select(year=year, month=month)
     records, excluded = file_f.build_records(
         dispensations, hospital_code=hospital_code, year=year, month=month
     )
@@ -86,17 +72,17 @@ def file_f_extract(
             access_log_record(
                 user=actor,
                 patient_id=patient_id,
-                what=f"{title} {period}",
+                what=f"{source.title} {period}",
                 workstation=workstation,
                 channel="batch",
             )
         audit_record(
-            event=event,
+            event=source.event,
             actor=actor,
             workstation=workstation,
             after={
                 "period": period,
-                **(audit_after or {}),
+                **source.audit_after,
                 "format": output_format,
                 "layout": file_f.LAYOUT_VERSION,
                 "records": len(records),

@@ -3,8 +3,9 @@
 
 ``--type S`` (the default) is the UFA's file: the patient-linked stock unloads (drugs given
 in day hospital / clinic, ``corsia.inventory``); ``--type D`` is the direct distribution's
-own file: the pharmacy desk's dispensings (``corsia.dispensing``). One command for both, so
-it lives here, where it may use both modules. Writes the file to ``--output`` (or standard
+own file: the pharmacy desk's dispensings (``corsia.dispensing``). One command and one
+exporter (``inventory.services.file_f_export``) for both, each with its source: the command
+lives here, where it may use both modules. Writes the file to ``--output`` (or standard
 output); excluded records (no fiscal code, no AIC) are listed on standard error and make
 the command exit with status 2 when ``--strict`` is given. The extraction is audited as
 the ``--user`` who runs it.
@@ -12,7 +13,6 @@ the ``--user`` who runs it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,23 +22,20 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from corsia.core.actors import User
 from corsia.core.domain.errors import CorsiaError
-from corsia.dispensing.services import dispensing_file_f_export
+from corsia.dispensing.services import FILE_F_DIRECT
 from corsia.inventory.domain.file_f import LAYOUT_VERSION, DispensationType
-from corsia.inventory.services import FileFExtraction, file_f_export
+from corsia.inventory.services import FILE_F_UFA, FileFSource, file_f_export
 
 
 @dataclass(frozen=True)
 class _Kind:
-    export: Callable[..., FileFExtraction]
-    title: str
+    source: FileFSource
     excluded: str
 
 
 KINDS: dict[str, _Kind] = {
-    DispensationType.ADMINISTERED.value: _Kind(file_f_export, "File F", "movimenti esclusi"),
-    DispensationType.DIRECT.value: _Kind(
-        dispensing_file_f_export, "File F distribuzione diretta", "dispensazioni escluse"
-    ),
+    DispensationType.ADMINISTERED.value: _Kind(FILE_F_UFA, "movimenti esclusi"),
+    DispensationType.DIRECT.value: _Kind(FILE_F_DIRECT, "dispensazioni escluse"),
 }
 
 
@@ -81,13 +78,14 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"Utente «{options['user']}» inesistente.")
         try:
-            extraction = kind.export(
+            extraction = file_f_export(
                 year=year,
                 month=number,
                 hospital_code=str(options["hospital_code"]),
                 output_format=str(options["format"]),
                 actor=user,
                 workstation="manage.py file_f",
+                source=kind.source,
             )
         except CorsiaError as problem:
             raise CommandError(problem.message) from None
@@ -98,7 +96,7 @@ class Command(BaseCommand):
         for item in extraction.excluded:
             self.stderr.write(f"escluso: {item.source}: {item.reason}")
         self.stderr.write(
-            f"{kind.title} {month} ({LAYOUT_VERSION}): {len(extraction.records)} record, "
+            f"{kind.source.title} {month} ({LAYOUT_VERSION}): {len(extraction.records)} record, "
             f"{len(extraction.excluded)} esclusi."
         )
         if options["strict"] and extraction.excluded:
