@@ -4,8 +4,9 @@ bedside administrations and their scans; the appointments of a patient's day.
 A programme sent from the bedside belongs to its administration
 (``PumpProgram.administration``) and repeats its order id and scanned label
 (``order_id``, ``preparation_ref``: plain values, so a programme sent by hand has them too).
-A pump's state changes only in ``pumps/services.py`` through ``domain/pump_state.py``; an
-administration's only in ``bedside/services.py`` and ``bedside/infusion.py``.
+A pump's state changes only in ``pumps/services.py`` and ``pumps/answers.py`` through
+``domain/pump_state.py``; an administration's only in ``bedside/services.py`` and
+``bedside/infusion.py``.
 """
 
 from __future__ import annotations

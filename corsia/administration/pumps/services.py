@@ -20,7 +20,6 @@ from django.utils import timezone
 from corsia.administration.audit_events import (
     PUMP_ALARM_CLEARED,
     PUMP_ALARM_RAISED,
-    PUMP_PROGRAM_ANSWERED,
     PUMP_PROGRAM_SENT,
     PUMP_REGISTERED,
 )
@@ -41,24 +40,26 @@ from corsia.administration.domain.hl7_pcd import (
 )
 from corsia.administration.domain.pump_program import PumpProgramPacket
 from corsia.administration.domain.pump_state import (
-    ProgrammeAnswer,
     PumpEvent,
     PumpState,
     SequencePosition,
     decide,
     next_state,
-    programme_answered,
 )
 from corsia.administration.models import (
     Administration,
     Direction,
-    ProgramOutcome,
     Pump,
     PumpAlarm,
     PumpMessage,
     PumpProgram,
 )
 from corsia.administration.permissions import MANAGE_PUMPS, PROGRAM_PUMP
+from corsia.administration.pumps.answers import (
+    GATEWAY_WORKSTATION,
+    interrupted_programme_close,
+    programme_answer_record,
+)
 from corsia.administration.pumps.mllp import MllpNoAnswer, mllp_exchange_sync
 from corsia.administration.pumps.selectors import running_administration_of
 from corsia.audit.services import audit_record
@@ -67,10 +68,7 @@ from corsia.core.domain.errors import CorsiaError, InvalidTransition
 
 log = logging.getLogger("corsia.administration.gateway")
 
-GATEWAY_WORKSTATION = "pump-gateway"
 DEFAULT_ACK_TIMEOUT_SECONDS = 5.0
-# past the answer's timeout by this much, a programme still awaiting it was interrupted
-STALE_GRACE_SECONDS = 60.0
 
 
 def _new_control_id(prefix: str) -> str:
@@ -137,7 +135,7 @@ def pump_program_send(
     control_id = _new_control_id("P")
     with transaction.atomic():
         locked = Pump.objects.select_for_update().get(pk=pump.pk)
-        _close_interrupted(locked, now=now, timeout=timeout)
+        interrupted_programme_close(locked, now=now, timeout=timeout)
         try:
             awaiting = next_state(PumpState(locked.state), PumpEvent.PROGRAMME_SENT)
         except MessageRefused:
@@ -211,7 +209,7 @@ def pump_program_send(
     except (MessageRefused, PumpBadAnswer) as bad:
         problem = PumpBadAnswer(f"Risposta della pompa non valida: {bad.message}")
     with transaction.atomic():
-        program = _record_answer(
+        program = programme_answer_record(
             program=program,
             packet=packet,
             ack=ack,
@@ -239,90 +237,6 @@ def pump_program_send(
     if problem is not None:
         raise problem
     return program
-
-
-def _record_answer(
-    *,
-    program: PumpProgram,
-    packet: PumpProgramPacket | None,
-    ack: AckReport | None,
-    problem: CorsiaError | None,
-    actor: User | None,
-    workstation: Workstation,
-) -> PumpProgram:
-    """The programme's outcome and the pump's state once its answer (or none) is known.
-
-    The pump's state moves only if the pump still awaits *this* programme's answer: a
-    status the pump reported in between (it started at once, or alarmed) is newer and
-    stands; then the figures it reported are kept too (no reset of the volume infused).
-    """
-    locked = Pump.objects.select_for_update().get(pk=program.pump_id)
-    program = PumpProgram.objects.select_for_update().get(pk=program.pk)
-    if ack is None:
-        program.outcome = ProgramOutcome.NO_ANSWER
-        program.ack_text = problem.message if problem else ""
-    else:
-        program.ack_code = ack.ack_code.value
-        program.ack_text = ack.error_text
-        program.outcome = (
-            ProgramOutcome.ACCEPTED if ack.ack_code == AckCode.ACCEPT else ProgramOutcome.REFUSED
-        )
-    awaited = locked.programs.order_by("-sent_at", "-pk").values_list("pk", flat=True).first()
-    if awaited == program.pk:
-        answer = programme_answered(
-            state=PumpState(locked.state),
-            before=PumpState(program.pump_state_before or PumpState.IDLE),
-            accepted=program.outcome == ProgramOutcome.ACCEPTED,
-        )
-    else:  # closed as interrupted and a newer programme sent since: this answer moves nothing
-        answer = ProgrammeAnswer(state=PumpState(locked.state), reported_first=True)
-    fields = ["state", "updated_at"]
-    if not answer.reported_first and answer.state == PumpState.PROGRAMMED and packet:
-        locked.rate_ml_h = packet.rate_ml_h
-        locked.vtbi_ml = packet.volume_ml
-        locked.volume_infused_ml = 0
-        fields += ["rate_ml_h", "vtbi_ml", "volume_infused_ml"]
-    locked.state = answer.state.value
-    locked.updated_at = timezone.now()
-    locked.save(update_fields=fields)
-    program.updated_at = timezone.now()
-    program.save(update_fields=["outcome", "ack_code", "ack_text", "updated_at"])
-    audit_record(
-        event=PUMP_PROGRAM_ANSWERED,
-        actor=actor,
-        workstation=workstation,
-        target=program,
-        after={
-            "outcome": program.outcome,
-            "ack": program.ack_code,
-            "text": program.ack_text,
-            "pump_state": answer.state.value,
-            # the pump reported (running, alarm) before its answer was recorded
-            "reported_first": answer.reported_first,
-        },
-    )
-    program.pump = locked
-    return program
-
-
-def _close_interrupted(pump: Pump, *, now: datetime, timeout: float) -> None:
-    """A programme whose sending was interrupted (the process stopped between sending it and
-    recording the answer) would leave the pump «awaiting_ack» for ever: once well past the
-    answer's timeout, it is closed as unanswered and the pump goes back to its state."""
-    if pump.state != PumpState.AWAITING_ACK.value:
-        return
-    pending = pump.programs.filter(outcome=ProgramOutcome.SENT).order_by("-sent_at").first()
-    if pending is None or (now - pending.sent_at).total_seconds() < timeout + STALE_GRACE_SECONDS:
-        return
-    _record_answer(
-        program=pending,
-        packet=None,
-        ack=None,
-        problem=MllpNoAnswer("Invio interrotto: nessuna risposta della pompa registrata."),
-        actor=None,
-        workstation=GATEWAY_WORKSTATION,
-    )
-    pump.refresh_from_db()
 
 
 # --- Inbound ------------------------------------------------------------------------------
