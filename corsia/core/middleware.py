@@ -115,7 +115,7 @@ class BadInputMiddleware:
         if api and content_type not in _FORM_TYPES and raw:
             try:
                 document = json.loads(raw)
-            except json.JSONDecodeError:
+            except (json.JSONDecodeError, UnicodeDecodeError):
                 document = None  # not JSON: the API answers 400 itself
             except ValueError:
                 # JSON, but with an integer past the 4300 digits Python reads as an int

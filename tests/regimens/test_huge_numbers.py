@@ -281,3 +281,27 @@ def test_corsia_setup_says_which_file_without_a_traceback(
     with pytest.raises(CommandError) as refused:
         call_command("corsia_setup")
     assert str(refused.value) == "regimen library: ospedale.yaml: a number too long to read"
+
+
+def test_a_fhir_body_not_in_utf8_is_invalid_json_not_a_number(pharmacist: Any) -> None:
+    # UnicodeDecodeError is a ValueError too: neither a number too long nor a 500
+    answer = pharmacist.post(
+        "/api/v1/regimens/import", b'{"name": "\xff\xfe"}', content_type="application/json"
+    )
+    assert (answer.status_code, answer.json()["code"]) == (422, "invalid_json")
+
+
+def test_the_fhir_import_service_refuses_a_document_not_in_utf8(make_user: Any) -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        services.regimen_import_plan_definition(
+            actor=make_user(Role.PHARMACIST), document=b'{"resourceType": "\xff"}'
+        )
+    assert refused.value.code == "invalid_json"
+
+
+def test_a_library_file_not_in_utf8_names_the_file(tmp_path: Path) -> None:
+    directory = _library(tmp_path, REGIMEN)
+    (directory / "ospedale.yaml").write_bytes(b"regimens:\n  - code: \xff\n")
+    with pytest.raises(loader.LibraryFileError) as refused:
+        loader.load_documents(directory)
+    assert str(refused.value) == "ospedale.yaml: not UTF-8 text"

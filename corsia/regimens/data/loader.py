@@ -109,6 +109,8 @@ def _read(path: Path) -> Any:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise LibraryFileError(f"{path.name}: not valid YAML ({exc})") from None
+    except UnicodeDecodeError:
+        raise LibraryFileError(f"{path.name}: not UTF-8 text") from None
     except ValueError:  # an integer past Python's 4300 digits: yaml's int() refuses it
         raise LibraryFileError(f"{path.name}: a number too long to read") from None
 
