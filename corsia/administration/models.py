@@ -4,8 +4,9 @@ bedside administrations and their scans; the appointments of a patient's day.
 A programme sent from the bedside belongs to its administration
 (``PumpProgram.administration``) and repeats its order id and scanned label
 (``order_id``, ``preparation_ref``: plain values, so a programme sent by hand has them too).
-A pump's state changes only in ``pumps/services.py`` through ``domain/pump_state.py``; an
-administration's only in ``bedside/services.py`` and ``bedside/infusion.py``.
+A pump's state changes only in ``pumps/services.py`` and ``pumps/answers.py`` through
+``domain/pump_state.py``; an administration's only in ``bedside/services.py`` and
+``bedside/infusion.py``.
 """
 
 from __future__ import annotations
@@ -91,6 +92,9 @@ class PumpProgram(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="pump_programs",
     )
+    # the pump's state when the programme was sent: where a refused or unanswered programme
+    # brings it back (empty on programmes recorded before this was kept)
+    pump_state_before = models.CharField(max_length=16, choices=PUMP_STATE_CHOICES, blank=True)
 
     class Meta:
         ordering = ["-sent_at"]

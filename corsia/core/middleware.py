@@ -70,7 +70,8 @@ class BadInputMiddleware:
     - On the API, a date and time without its UTC offset in a JSON body or a query: 422,
       code ``naive_datetime`` (Corsia works in aware datetimes only); a JSON body that is
       not an object (a list, a number, a string, ``null``): 422, code ``body_not_object``;
-      one nested deeper than the parser's recursion: 400, code ``body_too_deep``; one over
+      one nested deeper than the parser's recursion: 400, code ``body_too_deep``; one with
+      an integer past 4300 digits (Python will not read it): 422, ``number_too_large``; one over
       ``DATA_UPLOAD_MAX_MEMORY_SIZE``: 413, code ``body_too_large``.
     - A number the database cannot hold, or a date out of range, that reached a page view
       (``DataError``/``OverflowError``): 400 with the Italian page. The API's own handlers
@@ -114,8 +115,16 @@ class BadInputMiddleware:
         if api and content_type not in _FORM_TYPES and raw:
             try:
                 document = json.loads(raw)
-            except ValueError:
+            except (json.JSONDecodeError, UnicodeDecodeError):
                 document = None  # not JSON: the API answers 400 itself
+            except ValueError:
+                # JSON, but with an integer past the 4300 digits Python reads as an int
+                return _refuse(
+                    request,
+                    status=422,
+                    code="number_too_large",
+                    message=_("Il corpo della richiesta contiene un numero troppo lungo."),
+                )
             except RecursionError:
                 # nested deeper than the parser goes: nobody's input
                 return _refuse(

@@ -54,14 +54,10 @@ class VersionedModel(TimeStampedModel):
         return ["version", "updated_at", "updated_by"]
 
 
-class WrittenOnceModel(models.Model):
-    """What a written-once clinical row carries (its table append-only by a trigger the
-    concrete model declares): who wrote it, where, and the version it corrects with the
-    reason (the concrete model adds the check constraint that a correction has one)."""
-
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    workstation = models.CharField(_("postazione"), max_length=120, blank=True)
-    supersedes = models.OneToOneField(
+def correction_link() -> models.OneToOneField[Any]:
+    """The version a row corrects (``supersedes``; the corrected row's ``superseded_by``):
+    nothing clinical is changed in place, a correction is a new row pointing at the old."""
+    return models.OneToOneField(
         "self",
         null=True,
         blank=True,
@@ -69,6 +65,16 @@ class WrittenOnceModel(models.Model):
         related_name="superseded_by",
         verbose_name=_("corregge"),
     )
+
+
+class WrittenOnceModel(models.Model):
+    """What a written-once clinical row carries (its table append-only by a trigger the
+    concrete model declares): who wrote it, where, and the version it corrects with the
+    reason (the concrete model adds the check constraint that a correction has one)."""
+
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    workstation = models.CharField(_("postazione"), max_length=120, blank=True)
+    supersedes = correction_link()
     correction_reason = models.TextField(_("motivo della correzione"), blank=True)
 
     class Meta:

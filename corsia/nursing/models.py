@@ -20,7 +20,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from corsia.core.models import WrittenOnceModel
+from corsia.core.models import WrittenOnceModel, correction_link
 from corsia.core.triggers import read_only_movable
 from corsia.nursing.domain import monitoring
 from corsia.nursing.domain.scales import ScaleDefinition, definition_from_dict
@@ -83,14 +83,7 @@ class Assessment(models.Model):
     )
     workstation = models.CharField(_("postazione"), max_length=120, blank=True)
     recorded_at = models.DateTimeField(_("registrato il"), default=timezone.now)
-    supersedes = models.OneToOneField(
-        "self",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="superseded_by",
-        verbose_name=_("corregge"),
-    )
+    supersedes = correction_link()
     correction_reason = models.TextField(_("motivo della correzione"), blank=True)
 
     class Meta:

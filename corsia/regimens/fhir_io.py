@@ -15,6 +15,7 @@ from fhir.resources.R4B.plandefinition import PlanDefinition
 from pydantic import ValidationError
 
 from corsia.core.domain.errors import ValidationFailed
+from corsia.regimens.domain.spec_codec import number_too_long
 
 
 def plan_definition_json(plan: dict[str, Any]) -> str:
@@ -31,6 +32,10 @@ def parse_plan_definition(document: str | bytes | dict[str, Any]) -> dict[str, A
         raise ValidationFailed(
             f"JSON non valido: {exc.msg} (riga {exc.lineno}).", code="invalid_json"
         ) from None
+    except UnicodeDecodeError:
+        raise ValidationFailed("Il documento non è testo UTF-8.", code="invalid_json") from None
+    except ValueError:  # an integer past Python's 4300 digits: not JSONDecodeError
+        raise number_too_long() from None
     if not isinstance(data, dict) or data.get("resourceType") != "PlanDefinition":
         raise ValidationFailed(
             "Il documento non è una PlanDefinition FHIR.",

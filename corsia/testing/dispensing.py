@@ -19,7 +19,7 @@ from corsia.accounts.models import User
 from corsia.dispensing import services
 from corsia.drugs.models import ActiveIngredient, MedicinalProduct, Pack
 from corsia.inventory import services as inventory
-from corsia.inventory.models import CostCenter, StockLot, StockMovement, StorageLocation
+from corsia.inventory.models import CostCenter, StockLot, StorageLocation
 from corsia.patients.models import Patient
 
 ROME = ZoneInfo("Europe/Rome")
@@ -162,19 +162,3 @@ def held(product: MedicinalProduct, lot: str | None = None) -> int:
     if lot is not None:
         rows = rows.filter(lot=lot)
     return int(rows.aggregate(total=Sum("quantity"))["total"] or 0)
-
-
-def assert_stock_is_its_movements() -> None:
-    """Every lot in every place holds exactly what its movements brought in minus what they
-    took out (the ledger and the stock agree)."""
-    for row in StockLot.objects.all():
-        moves = StockMovement.objects.filter(product_id=row.product_id, lot=row.lot)
-        arrived = moves.filter(to_location=row.location).aggregate(t=Sum("quantity"))["t"] or 0
-        left = moves.filter(from_location=row.location).aggregate(t=Sum("quantity"))["t"] or 0
-        assert row.quantity == arrived - left, (
-            row.product_id,
-            row.lot,
-            row.quantity,
-            arrived,
-            left,
-        )

@@ -1,5 +1,6 @@
 """The inventory tests' fixed clock and the type of their ``load`` fixture
-(``tests/inventory/conftest.py``)."""
+(``tests/inventory/conftest.py``); ``assert_stock_matches_movements``, the stock ledger's
+invariant every test that moves stock checks (inventory, ward requests, dispensing)."""
 
 from __future__ import annotations
 

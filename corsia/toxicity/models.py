@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from corsia.core.models import TimeStampedModel
+from corsia.core.models import TimeStampedModel, correction_link
 from corsia.toxicity.domain.extravasation import CLASS_LABELS_IT, ExtravasationClass
 from corsia.toxicity.domain.grading import GRADES
 
@@ -139,14 +139,7 @@ class ToxicityRecord(TimeStampedModel):
     )
     workstation = models.CharField(_("postazione"), max_length=120, blank=True)
     recorded_at = models.DateTimeField(_("registrato il"), default=timezone.now)
-    supersedes = models.OneToOneField(
-        "self",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="superseded_by",
-        verbose_name=_("corregge"),
-    )
+    supersedes = correction_link()
     correction_reason = models.TextField(_("motivo della correzione"), blank=True)
     is_current = models.BooleanField(_("versione in vigore"), default=True)
     entered_in_error = models.BooleanField(_("inserito per errore"), default=False)

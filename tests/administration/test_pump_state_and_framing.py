@@ -14,6 +14,7 @@ from corsia.administration.domain.pump_state import (
     check_sequence,
     decide,
     next_state,
+    programme_answered,
 )
 from corsia.administration.pumps.mllp import END, START, FrameReader
 from corsia.testing.administration import PCD01_RUNNING, PCD04_OCCLUSION
@@ -24,14 +25,22 @@ T0 = datetime(2025, 3, 14, 9, 0, tzinfo=UTC)
 @pytest.mark.parametrize(
     ("state", "event", "after"),
     [
-        (PumpState.IDLE, PumpEvent.PROGRAMME_ACCEPTED, PumpState.PROGRAMMED),
+        (PumpState.IDLE, PumpEvent.PROGRAMME_SENT, PumpState.AWAITING_ACK),
+        (PumpState.AWAITING_ACK, PumpEvent.PROGRAMME_ACCEPTED, PumpState.PROGRAMMED),
         (PumpState.PROGRAMMED, PumpEvent.REPORTED_RUNNING, PumpState.RUNNING),
+        # a pump that starts before its ACK is recorded
+        (PumpState.AWAITING_ACK, PumpEvent.REPORTED_RUNNING, PumpState.RUNNING),
+        (PumpState.AWAITING_ACK, PumpEvent.ALARM_RAISED, PumpState.ALARM),
+        # the previous programme's routine reports: still awaiting the answer
+        (PumpState.AWAITING_ACK, PumpEvent.REPORTED_PAUSED, PumpState.AWAITING_ACK),
+        (PumpState.AWAITING_ACK, PumpEvent.REPORTED_COMPLETED, PumpState.AWAITING_ACK),
         (PumpState.RUNNING, PumpEvent.REPORTED_PAUSED, PumpState.PAUSED),
         (PumpState.RUNNING, PumpEvent.ALARM_RAISED, PumpState.ALARM),
         (PumpState.ALARM, PumpEvent.ALARM_ENDED, PumpState.PAUSED),
         (PumpState.RUNNING, PumpEvent.ALARM_ENDED, PumpState.RUNNING),
         (PumpState.RUNNING, PumpEvent.REPORTED_COMPLETED, PumpState.COMPLETED),
-        (PumpState.COMPLETED, PumpEvent.PROGRAMME_ACCEPTED, PumpState.PROGRAMMED),
+        (PumpState.COMPLETED, PumpEvent.PROGRAMME_SENT, PumpState.AWAITING_ACK),
+        (PumpState.PAUSED, PumpEvent.PROGRAMME_SENT, PumpState.AWAITING_ACK),
     ],
 )
 def test_allowed_transitions(state: PumpState, event: PumpEvent, after: PumpState) -> None:
@@ -42,8 +51,11 @@ def test_allowed_transitions(state: PumpState, event: PumpEvent, after: PumpStat
     ("state", "event"),
     [
         (PumpState.IDLE, PumpEvent.REPORTED_RUNNING),  # never programmed
-        (PumpState.RUNNING, PumpEvent.PROGRAMME_ACCEPTED),  # reprogramming while infusing
-        (PumpState.ALARM, PumpEvent.PROGRAMME_ACCEPTED),
+        (PumpState.RUNNING, PumpEvent.PROGRAMME_SENT),  # reprogramming while infusing
+        (PumpState.ALARM, PumpEvent.PROGRAMME_SENT),
+        (PumpState.AWAITING_ACK, PumpEvent.PROGRAMME_SENT),  # one programme at a time
+        (PumpState.IDLE, PumpEvent.PROGRAMME_ACCEPTED),  # an answer to nothing sent
+        (PumpState.RUNNING, PumpEvent.PROGRAMME_ACCEPTED),
         (PumpState.IDLE, PumpEvent.ALARM_RAISED),
         (PumpState.PROGRAMMED, PumpEvent.REPORTED_COMPLETED),
     ],
@@ -52,6 +64,27 @@ def test_refused_transitions_answer_ae(state: PumpState, event: PumpEvent) -> No
     with pytest.raises(MessageRefused) as refused:
         next_state(state, event)
     assert (refused.value.ack_code, refused.value.code) == (AckCode.ERROR, "invalid_transition")
+
+
+@pytest.mark.parametrize(
+    ("state", "before", "accepted", "after", "reported_first"),
+    [
+        # still awaiting: AA programs it, a refusal or no answer gives back what it had
+        (PumpState.AWAITING_ACK, PumpState.IDLE, True, PumpState.PROGRAMMED, False),
+        (PumpState.AWAITING_ACK, PumpState.IDLE, False, PumpState.IDLE, False),
+        (PumpState.AWAITING_ACK, PumpState.PAUSED, False, PumpState.PAUSED, False),
+        (PumpState.AWAITING_ACK, PumpState.COMPLETED, True, PumpState.PROGRAMMED, False),
+        # the pump reported first: its report is newer than the answer and stands
+        (PumpState.RUNNING, PumpState.IDLE, True, PumpState.RUNNING, True),
+        (PumpState.ALARM, PumpState.IDLE, True, PumpState.ALARM, True),
+        (PumpState.RUNNING, PumpState.PAUSED, False, PumpState.RUNNING, True),
+    ],
+)
+def test_the_answer_to_a_programme(
+    state: PumpState, before: PumpState, accepted: bool, after: PumpState, reported_first: bool
+) -> None:
+    answer = programme_answered(state=state, before=before, accepted=accepted)
+    assert (answer.state, answer.reported_first) == (after, reported_first)
 
 
 def test_duplicate_control_id_is_rejected_ar_205() -> None:

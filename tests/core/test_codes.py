@@ -4,7 +4,8 @@ import copy
 
 import pytest
 
-from corsia.core.domain.codes import LabelledCode
+from corsia.core.domain.codes import LabelledCode, code_of
+from corsia.core.domain.errors import ValidationFailed
 
 
 class Method(LabelledCode):
@@ -36,3 +37,15 @@ def test_a_code_without_its_label_is_refused_when_declared() -> None:
 
         class Bad(LabelledCode):
             X = "x"
+
+
+def test_code_of_finds_the_member_or_refuses_with_the_message() -> None:
+    assert code_of(Method, "mri", "method", "Metodo sconosciuto.") is Method.MRI
+    for sent in ("pet", "ct" * 30, None):
+        with pytest.raises(ValidationFailed) as refused:
+            code_of(Method, sent, "method", "Metodo sconosciuto.")
+        assert (refused.value.code, refused.value.field, refused.value.message) == (
+            "method_unknown",
+            "method",
+            "Metodo sconosciuto.",
+        )

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from corsia.core.domain.text import has_unsafe_characters, is_naive_datetime, strings_in
+from corsia.core.domain.errors import ValidationFailed
+from corsia.core.domain.text import (
+    clean_text,
+    has_unsafe_characters,
+    is_naive_datetime,
+    strings_in,
+)
 
 
 @pytest.mark.parametrize(
@@ -48,3 +54,22 @@ def test_strings_in_walks_keys_and_values_at_any_depth() -> None:
         ("a.1.c.1", "y"),
         ("d", "d"),
     ]
+
+
+def test_clean_text_trims_and_refuses_what_cannot_be_stored() -> None:
+    assert clean_text("  Poltrona 3 \n", "place", limit=11) == "Poltrona 3"
+    assert clean_text(None, "notes", limit=5) == ""
+    assert clean_text(42, "lot", limit=5) == "42"
+    refusals = [
+        (("a\x00b", "notes"), {"limit": 10}, ("invalid_characters", "Il testo contiene caratteri non ammessi.")),
+        (("abcdef", "notes"), {"limit": 5}, ("text_too_long", "Il testo supera 5 caratteri.")),
+        (("  ", "reason"), {"limit": 5, "required": "Indica il motivo."}, ("reason_required", "Indica il motivo.")),
+    ]  # fmt: skip
+    for args, options, (code, message) in refusals:
+        with pytest.raises(ValidationFailed) as refused:
+            clean_text(*args, **options)  # type: ignore[arg-type]  # the cases above
+        assert (refused.value.code, refused.value.message, refused.value.field) == (
+            code,
+            message,
+            args[1],
+        )

@@ -15,7 +15,8 @@ from corsia.accounts.domain.roles import Role
 from corsia.audit.models import AccessLogEntry
 from corsia.dispensing.models import Dispensing
 from corsia.testing.accounts import MakeUser, logged_in
-from corsia.testing.dispensing import Desk, assert_stock_is_its_movements, held, pack_code
+from corsia.testing.dispensing import Desk, held, pack_code
+from corsia.testing.inventory import assert_stock_matches_movements
 
 API = "/api/v1/dispensing"
 FAR = date(2030, 12, 31)
@@ -66,7 +67,7 @@ def test_a_discharge_dispensing_through_the_api(stocked: Desk) -> None:
     listed = client.get(f"{API}/patients/{desk.patient.pk}/dispensings?product=cape_500_test")
     assert [d["id"] for d in listed.json()] == [body["id"]]
     assert held(desk.capecitabine) == 240
-    assert_stock_is_its_movements()
+    assert_stock_matches_movements()
 
 
 def test_refusals_are_problems_with_their_code_and_unload_nothing(stocked: Desk) -> None:

@@ -21,12 +21,12 @@ from corsia.testing.accounts import MakeUser
 from corsia.testing.dispensing import (
     NOW,
     Desk,
-    assert_stock_is_its_movements,
     desk_ready,
     dispensing_input,
     held,
     pack_code,
 )
+from corsia.testing.inventory import assert_stock_matches_movements
 
 DEC = date(2026, 12, 31)
 MAR = date(2027, 3, 31)
@@ -98,7 +98,7 @@ def test_first_cycle_at_discharge_unloads_fefo_and_dates_the_next_visit(stocked:
     assert movement.reference == f"DD-{dispensing.pk}"
     assert AuditEvent.objects.count() == events + 2  # the stock's unload and the dispensing
     assert AuditEvent.objects.filter(event_type="dispensing.dispensing_recorded").count() == 1
-    assert_stock_is_its_movements()
+    assert_stock_matches_movements()
 
 
 def test_the_scanned_lot_is_the_one_unloaded(stocked: Desk) -> None:
@@ -107,7 +107,7 @@ def test_the_scanned_lot_is_the_one_unloaded(stocked: Desk) -> None:
     dispensing = _record(desk, dispensing_input(desk, [code]))
     assert [(li.lot, li.units) for li in dispensing.lines.all()] == [("L-A", 120)]
     assert (held(desk.capecitabine, "L-B"), held(desk.capecitabine, "L-A")) == (120, 120)
-    assert_stock_is_its_movements()
+    assert_stock_matches_movements()
 
 
 def test_a_therapy_plan_dispensing_then_more_than_the_plan_covers(stocked: Desk) -> None:
@@ -136,7 +136,7 @@ def test_a_therapy_plan_dispensing_then_more_than_the_plan_covers(stocked: Desk)
     assert refused.value.code == "plan_exceeded"
     assert "copre ancora 0 unità" in refused.value.message
     assert held(desk.lenalidomide) == 21
-    assert_stock_is_its_movements()
+    assert_stock_matches_movements()
 
 
 def test_a_delegate_with_a_valid_delegation_collects(stocked: Desk) -> None:
@@ -260,7 +260,7 @@ def test_every_refusal_says_why_and_leaves_the_stock_unchanged(stocked: Desk) ->
     assert {p: held(p) for p in stock} == stock
     assert not Dispensing.objects.exists()
     assert AuditEvent.objects.count() == events
-    assert_stock_is_its_movements()
+    assert_stock_matches_movements()
 
 
 def test_italian_messages_for_the_clinical_refusals(stocked: Desk) -> None:
@@ -333,4 +333,4 @@ def test_two_desks_dispensing_the_last_pack_one_wins(make_user: MakeUser) -> Non
     assert Dispensing.objects.count() == 1
     assert held(desk.capecitabine) == 0
     assert StockMovement.objects.filter(kind=MovementKind.UNLOAD).count() == 1
-    assert_stock_is_its_movements()
+    assert_stock_matches_movements()

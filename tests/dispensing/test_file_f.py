@@ -36,9 +36,9 @@ def month(desk: Desk) -> Desk:
 
 def test_the_direct_distribution_file_field_by_field(month: Desk) -> None:
     desk = month
-    extraction = services.dispensing_file_f_export(
+    extraction = inventory.file_f_export(
         year=2026, month=10, hospital_code="190201", output_format="csv",
-        actor=desk.pharmacist, workstation="test",
+        actor=desk.pharmacist, workstation="test", source=services.FILE_F_DIRECT,
     )  # fmt: skip
     lines = extraction.text.split("\r\n")
     assert lines[0] == (
@@ -60,9 +60,9 @@ def test_the_direct_distribution_file_field_by_field(month: Desk) -> None:
 
 
 def test_the_fixed_width_record(month: Desk) -> None:
-    extraction = services.dispensing_file_f_export(
+    extraction = inventory.file_f_export(
         year=2026, month=10, hospital_code="190201", output_format="fixed",
-        actor=month.pharmacist, workstation="test",
+        actor=month.pharmacist, workstation="test", source=services.FILE_F_DIRECT,
     )  # fmt: skip
     [record] = extraction.text.split("\r\n")[:-1]
     assert len(record) == RECORD_LENGTH
@@ -95,14 +95,23 @@ def test_the_ufa_file_leaves_the_desk_out(month: Desk) -> None:
 def test_the_command_writes_the_file_and_only_the_pharmacy_extracts(month: Desk) -> None:
     out, err = StringIO(), StringIO()
     call_command(
-        "file_f_direct", "--month", "2026-10", "--user", month.pharmacist.username,
+        "file_f", "--month", "2026-10", "--type", "D", "--user", month.pharmacist.username,
         "--hospital-code", "190201", stdout=out, stderr=err,
     )  # fmt: skip
     assert out.getvalue().splitlines()[1].startswith("190201;D;202610;1;RSSMRA85T10A562S")
+    assert "File F distribuzione diretta 2026-10" in err.getvalue()
     assert "1 record, 0 esclusi" in err.getvalue()
+    # the same command without --type is the UFA's file (type S): the desk is not in it
+    out, err = StringIO(), StringIO()
+    call_command(
+        "file_f", "--month", "2026-10", "--user", month.pharmacist.username,
+        "--hospital-code", "190201", stdout=out, stderr=err,
+    )  # fmt: skip
+    assert [line.split(";")[1] for line in out.getvalue().splitlines()[1:]] == ["S"]
+    assert "File F 2026-10" in err.getvalue()
     with pytest.raises(CorsiaError) as refused:
-        services.dispensing_file_f_export(
+        inventory.file_f_export(
             year=2026, month=10, hospital_code="190201", output_format="csv",
-            actor=month.technician, workstation="test",
+            actor=month.technician, workstation="test", source=services.FILE_F_DIRECT,
         )  # fmt: skip
     assert refused.value.code == "permission_denied"

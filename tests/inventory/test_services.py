@@ -353,6 +353,20 @@ def test_file_f_export_builds_the_month_and_logs_who_read_which_patient(
         (coordinator.username, patient.pk, "batch")
     ]
     assert AuditEvent.objects.filter(event_type="inventory.file_f_exported").count() == 1
+    # an unknown format or month is refused before anything is read or written
+    for year, month, output_format, code in [
+        (2026, 10, "xml", "format_unknown"),
+        (2026, 13, "csv", "month_invalid"),
+        (1999, 12, "csv", "month_invalid"),
+    ]:
+        with pytest.raises(CorsiaError) as refused:
+            services.file_f_export(
+                year=year, month=month, hospital_code="190901", output_format=output_format,
+                actor=coordinator, workstation="t",
+            )  # fmt: skip
+        assert refused.value.code == code
+    assert AuditEvent.objects.filter(event_type="inventory.file_f_exported").count() == 1
+    assert AccessLogEntry.objects.count() == 1
 
 
 def test_errors_are_corsia_errors_with_stable_codes() -> None:

@@ -20,7 +20,6 @@ from django.utils import timezone
 from corsia.administration.audit_events import (
     PUMP_ALARM_CLEARED,
     PUMP_ALARM_RAISED,
-    PUMP_PROGRAM_ANSWERED,
     PUMP_PROGRAM_SENT,
     PUMP_REGISTERED,
 )
@@ -50,13 +49,17 @@ from corsia.administration.domain.pump_state import (
 from corsia.administration.models import (
     Administration,
     Direction,
-    ProgramOutcome,
     Pump,
     PumpAlarm,
     PumpMessage,
     PumpProgram,
 )
 from corsia.administration.permissions import MANAGE_PUMPS, PROGRAM_PUMP
+from corsia.administration.pumps.answers import (
+    GATEWAY_WORKSTATION,
+    interrupted_programme_close,
+    programme_answer_record,
+)
 from corsia.administration.pumps.mllp import MllpNoAnswer, mllp_exchange_sync
 from corsia.administration.pumps.selectors import running_administration_of
 from corsia.audit.services import audit_record
@@ -65,7 +68,6 @@ from corsia.core.domain.errors import CorsiaError, InvalidTransition
 
 log = logging.getLogger("corsia.administration.gateway")
 
-GATEWAY_WORKSTATION = "pump-gateway"
 DEFAULT_ACK_TIMEOUT_SECONDS = 5.0
 
 
@@ -133,8 +135,9 @@ def pump_program_send(
     control_id = _new_control_id("P")
     with transaction.atomic():
         locked = Pump.objects.select_for_update().get(pk=pump.pk)
+        interrupted_programme_close(locked, now=now, timeout=timeout)
         try:
-            next_state(PumpState(locked.state), PumpEvent.PROGRAMME_ACCEPTED)
+            awaiting = next_state(PumpState(locked.state), PumpEvent.PROGRAMME_SENT)
         except MessageRefused:
             raise InvalidTransition(
                 f"La pompa {locked.serial} è «{locked.get_state_display()}»: non può ricevere "
@@ -164,6 +167,7 @@ def pump_program_send(
             sent_by=actor,
             sent_at=now,
             administration=administration,
+            pump_state_before=locked.state,
         )
         outbound = PumpMessage.objects.create(
             pump=locked,
@@ -176,12 +180,16 @@ def pump_program_send(
             sent_at=now,
             received_at=now,
         )
+        locked.state = awaiting.value
+        locked.updated_at = now
+        locked.save(update_fields=["state", "updated_at"])
         audit_record(
             event=PUMP_PROGRAM_SENT,
             actor=actor,
             workstation=workstation,
             target=program,
-            after={k: str(v) for k, v in to_json(packet).items()} | {"pump": locked.serial},
+            after={k: str(v) for k, v in to_json(packet).items()}
+            | {"pump": locked.serial, "pump_state": awaiting.value},
         )
     problem: CorsiaError | None = None
     ack: AckReport | None = None
@@ -201,42 +209,22 @@ def pump_program_send(
     except (MessageRefused, PumpBadAnswer) as bad:
         problem = PumpBadAnswer(f"Risposta della pompa non valida: {bad.message}")
     with transaction.atomic():
-        locked = Pump.objects.select_for_update().get(pk=pump.pk)
-        program = PumpProgram.objects.select_for_update().get(pk=program.pk)
-        if ack is None:
-            program.outcome = ProgramOutcome.NO_ANSWER
-            program.ack_text = problem.message if problem else ""
-        else:
-            program.ack_code = ack.ack_code.value
-            program.ack_text = ack.error_text
-            if ack.ack_code == AckCode.ACCEPT:
-                program.outcome = ProgramOutcome.ACCEPTED
-                locked.state = next_state(PumpState(locked.state), PumpEvent.PROGRAMME_ACCEPTED)
-                locked.rate_ml_h = packet.rate_ml_h
-                locked.vtbi_ml = packet.volume_ml
-                locked.volume_infused_ml = 0
-                locked.updated_at = timezone.now()
-                locked.save(
-                    update_fields=[
-                        "state",
-                        "rate_ml_h",
-                        "vtbi_ml",
-                        "volume_infused_ml",
-                        "updated_at",
-                    ]
-                )
-            else:
-                program.outcome = ProgramOutcome.REFUSED
-        program.updated_at = timezone.now()
-        program.save(update_fields=["outcome", "ack_code", "ack_text", "updated_at"])
+        program = programme_answer_record(
+            program=program,
+            packet=packet,
+            ack=ack,
+            problem=problem,
+            actor=actor,
+            workstation=workstation,
+        )
         outbound.ack_code = program.ack_code
         outbound.ack_error = ack.error_code if ack else (problem.code if problem else "")
         outbound.ack_text = program.ack_text
         outbound.save(update_fields=["ack_code", "ack_error", "ack_text"])
         if answer_raw:
             PumpMessage.objects.create(
-                pump=locked,
-                device_id=locked.serial,
+                pump=program.pump,
+                device_id=program.pump.serial,
                 direction=Direction.INBOUND,
                 control_id=ack.header.control_id if ack else "",
                 message_type="ACK",
@@ -246,13 +234,6 @@ def pump_program_send(
                 sent_at=ack.header.sent_at if ack else None,
                 received_at=timezone.now(),
             )
-        audit_record(
-            event=PUMP_PROGRAM_ANSWERED,
-            actor=actor,
-            workstation=workstation,
-            target=program,
-            after={"outcome": program.outcome, "ack": program.ack_code, "text": program.ack_text},
-        )
     if problem is not None:
         raise problem
     return program

@@ -15,7 +15,9 @@ API); the label is what the pages show. Pure Python: usable from any module's do
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Self
+from typing import Any, Self
+
+from corsia.core.domain.errors import ValidationFailed
 
 
 class LabelledCode(StrEnum):
@@ -35,3 +37,13 @@ class LabelledCode(StrEnum):
     def labels_it(cls) -> dict[Self, str]:
         """Every member with its label, in declaration order (the order of a select)."""
         return {member: member.label_it for member in cls}
+
+
+def code_of(code_list: Any, value: object, field: str, message: str) -> Any:
+    """The member of ``code_list`` (a ``LabelledCode``) whose code is ``value``, else a
+    refusal with ``message`` (code ``<field>_unknown``). Whatever is sent, only its first
+    40 characters are looked up."""
+    try:
+        return code_list(str(value)[:40])
+    except ValueError:
+        raise ValidationFailed(message, code=f"{field}_unknown", field=field) from None

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from corsia.core.domain.errors import ValidationFailed
+
 _UNSAFE = re.compile("[\x00\ud800-\udfff]")
 # ISO 8601 date and time with no offset ("2025-03-01T10:00", "2025-03-01 10:00:00.5").
 _NAIVE_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?")
@@ -18,6 +20,24 @@ _NAIVE_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\
 
 def has_unsafe_characters(text: str) -> bool:
     return _UNSAFE.search(text) is not None
+
+
+def clean_text(value: object, field: str, *, limit: int, required: str = "") -> str:
+    """A service's text as it is stored: trimmed, without NUL or lone surrogates
+    (``invalid_characters``), within ``limit`` characters (``text_too_long``); ``required``:
+    the message when it is empty (code ``<field>_required``)."""
+    text = ("" if value is None else str(value)).strip()
+    if has_unsafe_characters(text):
+        raise ValidationFailed(
+            "Il testo contiene caratteri non ammessi.", code="invalid_characters", field=field
+        )
+    if len(text) > limit:
+        raise ValidationFailed(
+            f"Il testo supera {limit} caratteri.", code="text_too_long", field=field
+        )
+    if required and not text:
+        raise ValidationFailed(required, code=f"{field}_required", field=field)
+    return text
 
 
 def is_naive_datetime(text: str) -> bool:

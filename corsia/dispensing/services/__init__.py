@@ -6,15 +6,15 @@ from corsia.dispensing.services.dispensings import (
     dispensing_record,
     dispensing_reference,
 )
-from corsia.dispensing.services.file_f import dispensing_file_f_export
+from corsia.dispensing.services.file_f import FILE_F_DIRECT
 from corsia.dispensing.services.plans import PlanInput, plan_record
 
 __all__ = [
+    "FILE_F_DIRECT",
     "DelegationInput",
     "DispensingInput",
     "PlanInput",
     "delegation_record",
-    "dispensing_file_f_export",
     "dispensing_record",
     "dispensing_reference",
     "plan_record",

@@ -11,7 +11,7 @@ from django.db import connection
 
 from corsia.core.actors import User, require_permission
 from corsia.core.domain.errors import NotFound, ValidationFailed
-from corsia.core.domain.text import has_unsafe_characters
+from corsia.core.domain.text import clean_text as core_clean_text
 from corsia.dispensing.permissions import DISPENSE
 from corsia.patients.selectors import patient_get
 
@@ -31,18 +31,7 @@ def require_dispense(actor: User | None) -> User:
 def clean_text(value: object, field: str, *, max_length: int, required: str = "") -> str:
     """Text without NUL or control characters, trimmed, within ``max_length``; ``required``:
     the message when empty (code ``<field>_required``)."""
-    text = ("" if value is None else str(value)).strip()
-    if has_unsafe_characters(text):
-        raise ValidationFailed(
-            "Il testo contiene caratteri non ammessi.", code="invalid_characters", field=field
-        )
-    if len(text) > max_length:
-        raise ValidationFailed(
-            f"Il testo supera {max_length} caratteri.", code="text_too_long", field=field
-        )
-    if required and not text:
-        raise ValidationFailed(required, code=f"{field}_required", field=field)
-    return text
+    return core_clean_text(value, field, limit=max_length, required=required)
 
 
 def daily_units_of(value: object, field: str = "daily_units") -> Decimal:

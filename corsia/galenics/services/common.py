@@ -9,8 +9,8 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from corsia.core.domain.errors import NotFound, ValidationFailed
-from corsia.core.domain.text import has_unsafe_characters
+from corsia.core.domain.errors import NotFound
+from corsia.core.domain.text import clean_text as core_clean_text
 from corsia.galenics.models import Batch, Formula
 
 MAX_TEXT = 8000
@@ -19,18 +19,7 @@ MAX_TEXT = 8000
 def clean_text(value: str, field: str, *, limit: int = 200, required: str = "") -> str:
     """Text without NUL or control characters, trimmed, within ``limit``; ``required``:
     the message when empty."""
-    text = (value or "").strip()
-    if has_unsafe_characters(text):
-        raise ValidationFailed(
-            "Il testo contiene caratteri non ammessi.", code="invalid_characters", field=field
-        )
-    if len(text) > limit:
-        raise ValidationFailed(
-            f"Il testo supera {limit} caratteri.", code="text_too_long", field=field
-        )
-    if required and not text:
-        raise ValidationFailed(required, code=f"{field}_required", field=field)
-    return text
+    return core_clean_text(value, field, limit=limit, required=required)
 
 
 def clock(now: datetime | None) -> datetime:

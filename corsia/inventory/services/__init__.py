@@ -13,7 +13,12 @@ The names below are the module's public API (views, API, compounding, tests).
 """
 
 from corsia.inventory.services.accounting import ConsumptionExport, consumption_export
-from corsia.inventory.services.file_f import FileFExtraction, file_f_export
+from corsia.inventory.services.file_f import (
+    FILE_F_UFA,
+    FileFExtraction,
+    FileFSource,
+    file_f_export,
+)
 from corsia.inventory.services.loads import LoadLine, stock_import_delivery_csv, stock_load
 from corsia.inventory.services.lots import EXPORT_FILE_F, MANAGE, STOCK_REFUSED, VIEW
 from corsia.inventory.services.movements import (
@@ -32,11 +37,13 @@ from corsia.inventory.services.setup import cost_center_save, location_save
 
 __all__ = [
     "EXPORT_FILE_F",
+    "FILE_F_UFA",
     "MANAGE",
     "STOCK_REFUSED",
     "VIEW",
     "ConsumptionExport",
     "FileFExtraction",
+    "FileFSource",
     "LoadLine",
     "ProcurementPreview",
     "consumption_export",

@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from corsia.audit.domain.events import EventType
 from corsia.audit.services import access_log_record, audit_record
 from corsia.core.actors import User, Workstation, require_permission
+from corsia.core.domain.errors import ValidationFailed
 from corsia.inventory import audit_events as events
 from corsia.inventory import selectors
 from corsia.inventory.domain import file_f
@@ -22,6 +25,24 @@ class FileFExtraction:
     excluded: list[file_f.Excluded]
 
 
+@dataclass(frozen=True)
+class FileFSource:
+    """Whose File F: where its month's dispensations come from (``select(year=, month=)``),
+    the audit event of its extraction, the access log's title, what the audit adds."""
+
+    select: Callable[..., list[file_f.Dispensation]]
+    event: EventType
+    title: str
+    audit_after: Mapping[str, str] = field(default_factory=dict)
+
+
+# The UFA's (type S): the patient-linked stock unloads. The direct distribution's (type D)
+# is corsia.dispensing.services.FILE_F_DIRECT.
+FILE_F_UFA = FileFSource(
+    select=selectors.file_f_dispensations, event=events.FILE_F_EXPORTED, title="File F"
+)
+
+
 def file_f_export(
     *,
     year: int,
@@ -30,33 +51,38 @@ def file_f_export(
     output_format: str,
     actor: User,
     workstation: Workstation,
+    source: FileFSource = FILE_F_UFA,
 ) -> FileFExtraction:
-    """Build the month's File F; record who extracted it (audit event) and, for each
-    patient whose fiscal code it carries, an access-log entry."""
+    """Build the month's File F of ``source`` (``csv`` or ``fixed``); record who extracted
+    it (``source.event``) and, for each patient whose fiscal code it carries, an access-log
+    entry («``source.title`` AAAA-MM»)."""
     require_permission(actor, EXPORT_FILE_F, "Non hai il permesso di estrarre il File F.")
-    dispensations = selectors.file_f_dispensations(year=year, month=month)
+    if output_format not in ("csv", "fixed"):
+        raise ValidationFailed("Formato sconosciuto (csv o fixed).", code="format_unknown")
+    if not 1 <= month <= 12 or not 2000 <= year <= 2100:
+        raise ValidationFailed("Mese non valido.", code="month_invalid", field="month")
+    dispensations = source.select(year=year, month=month)
     records, excluded = file_f.build_records(
-        dispensations,
-        hospital_code=hospital_code,
-        year=year,
-        month=month,
+        dispensations, hospital_code=hospital_code, year=year, month=month
     )
     text = file_f.format_fixed(records) if output_format == "fixed" else file_f.format_csv(records)
+    period = f"{year:04d}-{month:02d}"
     with transaction.atomic():
         for patient_id in sorted({d.patient_id for d in dispensations if d.patient_id}):
             access_log_record(
                 user=actor,
                 patient_id=patient_id,
-                what=f"File F {year:04d}-{month:02d}",
+                what=f"{source.title} {period}",
                 workstation=workstation,
                 channel="batch",
             )
         audit_record(
-            event=events.FILE_F_EXPORTED,
+            event=source.event,
             actor=actor,
             workstation=workstation,
             after={
-                "period": f"{year:04d}-{month:02d}",
+                "period": period,
+                **source.audit_after,
                 "format": output_format,
                 "layout": file_f.LAYOUT_VERSION,
                 "records": len(records),

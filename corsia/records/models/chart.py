@@ -21,7 +21,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from corsia.core.models import TimeStampedModel, VersionedModel
+from corsia.core.models import TimeStampedModel, VersionedModel, correction_link
 from corsia.core.triggers import read_only_movable
 from corsia.records.domain.diagnosis import GRADE_LABELS_IT, SCALE_LABELS_IT, Grade, Scale
 from corsia.records.domain.diary import KIND_LABELS_IT, EntryKind
@@ -69,14 +69,7 @@ class DiaryEntry(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     workstation = models.CharField(_("postazione"), max_length=120, blank=True)
     signed_at = models.DateTimeField(_("firmata il"), default=timezone.now)
-    supersedes = models.OneToOneField(
-        "self",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="superseded_by",
-        verbose_name=_("corregge"),
-    )
+    supersedes = correction_link()
     correction_reason = models.TextField(_("motivo della correzione"), blank=True)
 
     class Meta:

@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from corsia.core.models import correction_link
 from corsia.records.domain import reports as _reports
 from corsia.records.models.chart import (
     GradeChoice,
@@ -63,14 +64,7 @@ class ClinicalReport(models.Model):
     )
     message_id = models.CharField(_("identificativo del messaggio"), max_length=100, blank=True)
     chain = models.UUIDField(default=uuid.uuid4, editable=False, db_index=True)
-    supersedes = models.OneToOneField(
-        "self",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="superseded_by",
-        verbose_name=_("corregge"),
-    )
+    supersedes = correction_link()
     correction_reason = models.TextField(_("motivo della correzione"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

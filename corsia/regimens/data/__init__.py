@@ -11,16 +11,26 @@ read by :mod:`corsia.regimens.data.loader` (format: the module README).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from corsia.regimens.data.loader import load_documents
+from corsia.core.domain.errors import ValidationFailed
+from corsia.regimens.data.loader import LibraryFileError, load_documents
 from corsia.regimens.domain.spec import RegimenSpec
 from corsia.regimens.domain.spec_codec import spec_from_dict
 
 
-def documents() -> list[dict[str, Any]]:
-    return load_documents()
+def documents(directory: Path | None = None) -> list[dict[str, Any]]:
+    return load_documents(directory)
 
 
-def specs() -> list[RegimenSpec]:
-    return [spec_from_dict(doc) for doc in documents()]
+def specs(directory: Path | None = None) -> list[RegimenSpec]:
+    """Every regimen of the library as a spec; a malformed field (a number too large, a
+    text where a number goes) is a :class:`LibraryFileError` naming the regimen."""
+    result = []
+    for doc in documents(directory):
+        try:
+            result.append(spec_from_dict(doc))
+        except ValidationFailed as wrong:
+            raise LibraryFileError(f"regimen {doc.get('code', '?')}: {wrong.message}") from None
+    return result

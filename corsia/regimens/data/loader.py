@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 
 from corsia.regimens.domain.spec import DOSE_UNITS
+from corsia.regimens.domain.structure import MAX_CYCLE_LENGTH_DAYS as MAX_DAY
 
 Doc = dict[str, Any]
 
@@ -108,6 +109,10 @@ def _read(path: Path) -> Any:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise LibraryFileError(f"{path.name}: not valid YAML ({exc})") from None
+    except UnicodeDecodeError:
+        raise LibraryFileError(f"{path.name}: not UTF-8 text") from None
+    except ValueError:  # an integer past Python's 4300 digits: yaml's int() refuses it
+        raise LibraryFileError(f"{path.name}: a number too long to read") from None
 
 
 def _mapping(value: Any, where: _Where, what: str, allowed: Iterable[str]) -> Mapping[str, Any]:
@@ -162,8 +167,14 @@ def _days(value: Any, where: _Where, what: str) -> list[int]:
             out.append(day)
             continue
         match = DAY_RANGE.fullmatch(day) if isinstance(day, str) else None
+        # a range is read only up to a cycle's longest: "1-99999999999" is no cycle, and
+        # would be a list of that many days
+        if match is not None and max(len(match[1]), len(match[2])) > len(str(MAX_DAY)):
+            raise where.fail(f"{what}: a day range beyond day {MAX_DAY}: {day[:20]!r}")
         if match is None or int(match[1]) >= int(match[2]):
             raise where.fail(f"{what}: a day is not a number or a range like 1-5: {day!r}")
+        if int(match[2]) > MAX_DAY:
+            raise where.fail(f"{what}: a day range beyond day {MAX_DAY}: {day!r}")
         out.extend(range(int(match[1]), int(match[2]) + 1))
     return out
 

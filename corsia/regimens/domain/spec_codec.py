@@ -132,6 +132,29 @@ def spec_to_dict(spec: RegimenSpec) -> dict[str, Any]:
     }
 
 
+# No count, day, minute or year of a regimen comes near this: a larger integer is a typing
+# slip or an attack, refused here (its field named) before any check formats it into a
+# message or the database refuses to store it.
+INTEGER_LIMIT = 10**9
+
+
+def number_too_long() -> ValidationFailed:
+    """A document with an integer Python will not read (past 4300 digits)."""
+    return ValidationFailed(
+        "Il documento contiene un numero troppo lungo.", code="number_too_large"
+    )
+
+
+def checked_integer(value: int, field: str) -> int:
+    if not -INTEGER_LIMIT <= value <= INTEGER_LIMIT:
+        raise ValidationFailed(
+            f"{field}: numero troppo grande (ammesso fino a {INTEGER_LIMIT:,}).".replace(",", "."),
+            code="number_too_large",
+            field=field,
+        )
+    return value
+
+
 class _Reader:
     """Reads a plain dict into typed values, naming the path of the first bad field."""
 
@@ -178,7 +201,7 @@ class _Reader:
             return None
         if isinstance(value, bool) or not isinstance(value, int):
             raise self._fail(key, "atteso un numero intero")
-        return value
+        return checked_integer(value, self._field(key))
 
     def boolean(self, key: str, default: bool) -> bool:
         value = self.raw(key, default)
@@ -193,7 +216,8 @@ class _Reader:
         if isinstance(value, (bool, float)):
             raise self._fail(key, "atteso un numero decimale scritto come testo (es. «85»)")
         try:
-            number = Decimal(str(value))
+            # an int is read as it is: str() of one past 4300 digits raises ValueError
+            number = Decimal(value) if isinstance(value, int) else Decimal(str(value))
         except InvalidOperation:
             raise self._fail(key, f"«{value}» non è un numero") from None
         if not number.is_finite():
@@ -225,6 +249,7 @@ def component_from_dict(data: Any, path: str) -> Component:
                 code="invalid_structure",
                 field=f"{path}.days",
             )
+        checked_integer(day, f"{path}.days")
     return Component(
         sequence=r.integer("sequence"),
         ingredient=r.text("ingredient"),
@@ -357,12 +382,15 @@ def spec_from_dict(data: Any) -> RegimenSpec:
 
 
 __all__ = [
+    "INTEGER_LIMIT",
     "age_bands_from_list",
     "age_bands_to_list",
+    "checked_integer",
     "component_from_dict",
     "component_to_dict",
     "dosing_from_dict",
     "dosing_to_dict",
+    "number_too_long",
     "spec_from_dict",
     "spec_to_dict",
 ]

@@ -31,6 +31,11 @@ ICD9CM_PATTERN = re.compile(r"^(\d{3}(\.\d{1,2})?|V\d{2}(\.\d{1,2})?)$")
 ICDO3_SITE_PATTERN = re.compile(r"^C\d{2}(\.\d)?$")
 ICDO3_MORPHOLOGY_PATTERN = re.compile(r"^\d{4}/\d$")
 MAX_CYCLE_LENGTH_DAYS = 365
+# the largest cycle number, order of administration, and time (a cycle's length in minutes)
+# a regimen may carry: far above any published one, and storable
+MAX_CYCLE_NUMBER = 999
+MAX_SEQUENCE = 999
+MAX_MINUTES = MAX_CYCLE_LENGTH_DAYS * 24 * 60
 
 
 @dataclass(frozen=True)
@@ -60,8 +65,12 @@ def validate_structure(spec: RegimenSpec) -> list[Problem]:
             "invalid_cycle_length",
             f"La durata del ciclo deve essere tra 1 e {MAX_CYCLE_LENGTH_DAYS} giorni.",
         )
-    if spec.max_cycles is not None and spec.max_cycles < 1:
-        add("max_cycles", "invalid_max_cycles", "Il numero massimo di cicli deve essere ≥ 1.")
+    if spec.max_cycles is not None and not 1 <= spec.max_cycles <= MAX_CYCLE_NUMBER:
+        add(
+            "max_cycles",
+            "invalid_max_cycles",
+            f"Il numero massimo di cicli deve essere tra 1 e {MAX_CYCLE_NUMBER}.",
+        )
     if not spec.components:
         add("components", "no_components", "Lo schema deve avere almeno un farmaco.")
     if not spec.bibliography and spec.is_standard:
@@ -107,8 +116,8 @@ def validate_structure(spec: RegimenSpec) -> list[Problem]:
     seen_sequences: dict[int, int] = {}
     for index, c in enumerate(spec.components):
         path = f"components[{index}]"
-        if c.sequence < 1:
-            add(f"{path}.sequence", "invalid_sequence", "L'ordine parte da 1.")
+        if not 1 <= c.sequence <= MAX_SEQUENCE:
+            add(f"{path}.sequence", "invalid_sequence", f"L'ordine va da 1 a {MAX_SEQUENCE}.")
         if c.sequence in seen_sequences:
             add(
                 f"{path}.sequence",
@@ -171,6 +180,12 @@ def validate_structure(spec: RegimenSpec) -> list[Problem]:
             value = getattr(c, name)
             if value is not None and value < 0:
                 add(f"{path}.{name}", "negative", "Il tempo non può essere negativo.")
+            elif value is not None and value > MAX_MINUTES:
+                add(
+                    f"{path}.{name}",
+                    "duration_out_of_range",
+                    f"Al massimo {MAX_MINUTES} minuti ({MAX_CYCLE_LENGTH_DAYS} giorni).",
+                )
         if c.infusion_type in (InfusionType.INFUSION, InfusionType.CONTINUOUS) and (
             c.duration_minutes is None or c.duration_minutes <= 0
         ):
@@ -185,10 +200,20 @@ def validate_structure(spec: RegimenSpec) -> list[Problem]:
                 "infusion_not_iv",
                 "Il tipo di infusione vale solo per la via endovenosa.",
             )
-        if c.cycle_from < 1:
-            add(f"{path}.cycle_from", "invalid_cycle", "Il primo ciclo è ≥ 1.")
+        if not 1 <= c.cycle_from <= MAX_CYCLE_NUMBER:
+            add(
+                f"{path}.cycle_from",
+                "invalid_cycle",
+                f"Il primo ciclo va da 1 a {MAX_CYCLE_NUMBER}.",
+            )
         if c.cycle_to is not None and c.cycle_to < c.cycle_from:
             add(f"{path}.cycle_to", "invalid_cycle", "L'ultimo ciclo precede il primo.")
+        elif c.cycle_to is not None and c.cycle_to > MAX_CYCLE_NUMBER:
+            add(
+                f"{path}.cycle_to",
+                "invalid_cycle",
+                f"L'ultimo ciclo è al massimo {MAX_CYCLE_NUMBER}.",
+            )
         if spec.max_cycles is not None and c.cycle_from > spec.max_cycles and c.cycle_from >= 1:
             add(
                 f"{path}.cycle_from",

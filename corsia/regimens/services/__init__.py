@@ -25,6 +25,7 @@ from corsia.regimens.domain.spec import RegimenSpec
 from corsia.regimens.domain.spec_codec import (
     age_bands_to_list,
     dosing_to_dict,
+    number_too_long,
     spec_from_dict,
     spec_to_dict,
 )
@@ -378,4 +379,6 @@ def spec_from_json_text(text: str) -> RegimenSpec:
             f"JSON non valido alla riga {exc.lineno}, colonna {exc.colno}: {exc.msg}.",
             code="invalid_json",
         ) from None
+    except ValueError:  # an integer past Python's 4300 digits: not JSONDecodeError
+        raise number_too_long() from None
     return spec_from_dict(data)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from corsia.accounts.selectors import user_by_username
 from corsia.audit.services import audit_record
 from corsia.core.actors import User, Workstation, require_permission, workstation_label
+from corsia.core.domain.codes import code_of
 from corsia.core.domain.errors import ConflictError, NotFound, ValidationFailed
 from corsia.patients.selectors import patient_get
 from corsia.transplant import audit_events as events
@@ -21,7 +22,6 @@ from corsia.transplant.permissions import DECIDE
 from corsia.transplant.services.common import (
     case_for_update,
     clean_text,
-    code_of,
     ensure_open,
     snapshot,
 )

@@ -15,13 +15,14 @@ from django.utils import timezone
 
 from corsia.audit.services import audit_record
 from corsia.core.actors import User, Workstation, require_permission, workstation_label
+from corsia.core.domain.codes import code_of
 from corsia.core.domain.errors import ConflictError, NotFound, ValidationFailed
 from corsia.transfusion.domain.isbt128 import Donation, Isbt128Error, din_typed, parse_scan
 from corsia.transplant import audit_events_pretransplant as events
 from corsia.transplant.domain import cd34, codes
 from corsia.transplant.models import CustodyEvent, Donor, Product
 from corsia.transplant.permissions import RECORD
-from corsia.transplant.services.common import case_for_update, clean_text, code_of, ensure_open
+from corsia.transplant.services.common import case_for_update, clean_text, ensure_open
 
 
 def din_of(raw: str, field: str = "din") -> str:

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from corsia.audit.services import audit_record
 from corsia.core.actors import User, Workstation, require_permission, workstation_label
+from corsia.core.domain.codes import code_of
 from corsia.core.domain.errors import ConflictError, NotFound, ValidationFailed
 from corsia.patients.domain.wristband import mrn_from_payload
 from corsia.patients.selectors import patient_by_mrn
@@ -29,7 +30,6 @@ from corsia.transplant.services.collection import din_of, product_snapshot
 from corsia.transplant.services.common import (
     case_for_update,
     clean_text,
-    code_of,
     ensure_open,
     snapshot,
 )

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from corsia.audit.services import audit_record
 from corsia.core.actors import User, Workstation, require_permission
+from corsia.core.domain.codes import code_of
 from corsia.core.domain.errors import ConflictError, NotFound, ValidationFailed
 from corsia.transplant import audit_events_pretransplant as events
 from corsia.transplant.domain import codes, hla
@@ -22,7 +23,7 @@ from corsia.transplant.domain.abo import ABO_GROUPS
 from corsia.transplant.domain.eligibility import Marker, MarkerResult, eligibility
 from corsia.transplant.models import Donor, Transplant
 from corsia.transplant.permissions import DECIDE, RECORD
-from corsia.transplant.services.common import case_for_update, clean_text, code_of, ensure_open
+from corsia.transplant.services.common import case_for_update, clean_text, ensure_open
 
 HlaInput = dict[str, tuple[str, str]]
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from django.utils import timezone
 
 from corsia.core.actors import User
 from corsia.core.domain.errors import ConflictError, NotFound, ValidationFailed
-from corsia.core.domain.text import has_unsafe_characters
+from corsia.core.domain.text import clean_text
 from corsia.patients.selectors import patient_get
 from corsia.transplant.domain.days import ensure_not_before_day_zero, transplant_day
 from corsia.transplant.models import Transplant
@@ -21,18 +20,7 @@ MAX_TEXT = 8000
 
 def text(value: str | None, field: str, *, limit: int = MAX_TEXT, required: str = "") -> str:
     """Text without NUL or control characters, trimmed, within ``limit``."""
-    result = (value or "").strip()
-    if has_unsafe_characters(result):
-        raise ValidationFailed(
-            "Il testo contiene caratteri non ammessi.", code="invalid_characters", field=field
-        )
-    if len(result) > limit:
-        raise ValidationFailed(
-            f"Il testo supera {limit} caratteri.", code="text_too_long", field=field
-        )
-    if required and not result:
-        raise ValidationFailed(required, code=f"{field}_required", field=field)
-    return result
+    return clean_text(value, field, limit=limit, required=required)
 
 
 def decimal(value: object, field: str, label: str) -> Decimal:
@@ -55,13 +43,6 @@ def optional_decimal(value: object, field: str, label: str) -> Decimal | None:
     if value is None or value == "":
         return None
     return decimal(value, field, label)
-
-
-def code_of(code_list: Any, value: object, field: str, message: str) -> Any:
-    try:
-        return code_list(str(value)[:40])
-    except ValueError:
-        raise ValidationFailed(message, code=f"{field}_unknown", field=field) from None
 
 
 def followup_case(*, actor: User, transplant_id: int) -> Transplant:

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from corsia.audit.services import audit_record
 from corsia.core.actors import User, Workstation, require_permission, workstation_label
+from corsia.core.domain.codes import code_of
 from corsia.core.domain.errors import ValidationFailed
 from corsia.transplant import audit_events_followup as events
 from corsia.transplant.domain import followup_codes as codes
@@ -30,7 +31,6 @@ from corsia.transplant.models.followup import (
 )
 from corsia.transplant.permissions import DECIDE, RECORD
 from corsia.transplant.services.followup_common import (
-    code_of,
     day_of,
     decimal,
     followup_case,

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from corsia.audit.services import audit_record
 from corsia.core.actors import User, Workstation, require_permission, workstation_label
+from corsia.core.domain.codes import code_of
 from corsia.core.domain.errors import ConflictError, NotFound, ValidationFailed
 from corsia.patients.selectors import patient_get
 from corsia.transplant import audit_events_followup as events
@@ -23,7 +24,6 @@ from corsia.transplant.models import Transplant
 from corsia.transplant.models.followup import FollowUpVisit, TroughTarget
 from corsia.transplant.permissions import DECIDE, RECORD
 from corsia.transplant.services.followup_common import (
-    code_of,
     day_of,
     followup_case,
     optional_decimal,

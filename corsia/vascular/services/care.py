@@ -15,13 +15,14 @@ from django.utils import timezone
 
 from corsia.audit.services import audit_record
 from corsia.core.actors import User, Workstation, require_permission, workstation_label
+from corsia.core.domain.codes import code_of
 from corsia.core.domain.errors import ConflictError, ValidationFailed
 from corsia.nursing.services import AssessmentInput, assessment_record
 from corsia.vascular import audit_events as events
 from corsia.vascular.domain import codes, rules
 from corsia.vascular.models import AccessEvent, Device, DeviceState, EventCategory
 from corsia.vascular.permissions import RECORD
-from corsia.vascular.services.common import aware, clean_text, code_of, device_for_update
+from corsia.vascular.services.common import aware, clean_text, device_for_update
 
 VIP_DEVICES = frozenset({codes.DeviceType.PIV, codes.DeviceType.MIDLINE})
 MAX_VOLUME_ML = Decimal(100)

@@ -8,7 +8,7 @@ from typing import Any
 
 from corsia.core.actors import User
 from corsia.core.domain.errors import NotFound, ValidationFailed
-from corsia.core.domain.text import has_unsafe_characters
+from corsia.core.domain.text import clean_text as core_clean_text
 from corsia.patients.selectors import patient_get
 from corsia.vascular.models import Device
 
@@ -18,18 +18,7 @@ MAX_TEXT = 4000
 def clean_text(value: str, field: str, *, limit: int = MAX_TEXT, required: str = "") -> str:
     """Text without NUL bytes, trimmed, within ``limit``; ``required``: the message when
     empty."""
-    text = (value or "").strip()
-    if has_unsafe_characters(text):
-        raise ValidationFailed(
-            "Il testo contiene caratteri non ammessi.", code="invalid_characters", field=field
-        )
-    if len(text) > limit:
-        raise ValidationFailed(
-            f"Il testo supera {limit} caratteri.", code="text_too_long", field=field
-        )
-    if required and not text:
-        raise ValidationFailed(required, code=f"{field}_required", field=field)
-    return text
+    return core_clean_text(value, field, limit=limit, required=required)
 
 
 def aware(value: datetime | None, field: str, now: datetime) -> datetime:
@@ -39,14 +28,6 @@ def aware(value: datetime | None, field: str, now: datetime) -> datetime:
     if not isinstance(value, datetime) or value.tzinfo is None:
         raise ValidationFailed("Indica data e ora.", code="datetime_invalid", field=field)
     return value
-
-
-def code_of(code_list: Any, value: str, field: str, message: str) -> Any:
-    """The member of a ``LabelledCode`` list, else refused with ``message``."""
-    try:
-        return code_list(str(value)[:40])
-    except ValueError:
-        raise ValidationFailed(message, code=f"{field}_unknown", field=field) from None
 
 
 def device_for_update(*, actor: User, device_id: int) -> Device:

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from corsia.audit.services import audit_record
 from corsia.core.actors import User, Workstation, require_permission, workstation_label
+from corsia.core.domain.codes import code_of
 from corsia.core.domain.errors import ConflictError, NotFound
 from corsia.patients.selectors import patient_get
 from corsia.vascular import audit_events as events
@@ -20,7 +21,7 @@ from corsia.vascular.domain import codes, rules
 from corsia.vascular.models import AccessEvent, EventCategory
 from corsia.vascular.permissions import RECORD
 from corsia.vascular.services.care import ensure_in_place
-from corsia.vascular.services.common import aware, clean_text, code_of, device_for_update
+from corsia.vascular.services.common import aware, clean_text, device_for_update
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from corsia.accounts.selectors import user_by_username
 from corsia.audit.services import audit_record
 from corsia.core.actors import User, Workstation, require_permission, workstation_label
+from corsia.core.domain.codes import code_of
 from corsia.core.domain.errors import ConflictError, NotFound, ValidationFailed
 from corsia.patients.selectors import patient_get
 from corsia.vascular import audit_events as events
@@ -23,7 +24,6 @@ from corsia.vascular.permissions import RECORD
 from corsia.vascular.services.common import (
     aware,
     clean_text,
-    code_of,
     device_for_update,
     snapshot,
 )

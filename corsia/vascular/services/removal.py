@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from corsia.audit.services import audit_record
 from corsia.core.actors import User, Workstation, require_permission
+from corsia.core.domain.codes import code_of
 from corsia.core.domain.errors import ValidationFailed
 from corsia.vascular import audit_events as events
 from corsia.vascular.domain import codes, rules
@@ -20,7 +21,6 @@ from corsia.vascular.services.care import ensure_in_place
 from corsia.vascular.services.common import (
     aware,
     clean_text,
-    code_of,
     device_for_update,
     snapshot,
 )

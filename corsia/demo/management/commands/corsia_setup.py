@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from corsia.demo import setup
+from corsia.regimens.data.loader import LibraryFileError
 
 
 class Command(BaseCommand):
@@ -16,8 +17,11 @@ class Command(BaseCommand):
         parser.add_argument("--demo", action="store_true", help="also load the demo hospital")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        for line in setup.reference_data():
-            self.stdout.write(line)
-        if options["demo"]:
-            for line in setup.demo_hospital():
+        try:
+            for line in setup.reference_data():
                 self.stdout.write(line)
+            if options["demo"]:
+                for line in setup.demo_hospital():
+                    self.stdout.write(line)
+        except LibraryFileError as wrong:  # a hospital's own regimen file: say which, and why
+            raise CommandError(f"regimen library: {wrong}") from None
