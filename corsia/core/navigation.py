@@ -103,3 +103,9 @@ NAV_ITEMS = (
     *NAV_ITEMS,
     NavItem("galenics:index", _("Laboratorio galenico"), "galenics.view_galenics"),
 )
+
+# Direct distribution (corsia.dispensing, issue 19): the pharmacy's dispensing desk.
+NAV_ITEMS = (
+    *NAV_ITEMS,
+    NavItem("dispensing:desk", _("Distribuzione diretta"), "dispensing.view_dispensing"),
+)

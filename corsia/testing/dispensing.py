@@ -20,6 +20,7 @@ from corsia.dispensing import services
 from corsia.drugs.models import ActiveIngredient, MedicinalProduct, Pack
 from corsia.inventory import services as inventory
 from corsia.inventory.models import CostCenter, StockLot, StockMovement, StorageLocation
+from corsia.patients.domain.search import search_key
 from corsia.patients.models import Patient
 
 ROME = ZoneInfo("Europe/Rome")
@@ -106,10 +107,12 @@ def desk_ready(make_user: MakeUser) -> Desk:
     patient = Patient.objects.create(
         mrn="DD0001", codice_fiscale="RSSMRA85T10A562S", surname="Rossi", given_names="Mario",
         sex="M", date_of_birth=date(1985, 12, 10),
+        search_text=search_key(surname="Rossi", given_names="Mario"),
     )  # fmt: skip
     other = Patient.objects.create(
         mrn="DD0002", codice_fiscale="BNCNNA70D42H501A", surname="Bianchi", given_names="Anna",
         sex="F", date_of_birth=date(1970, 4, 2),
+        search_text=search_key(surname="Bianchi", given_names="Anna"),
     )  # fmt: skip
     return Desk(
         pharmacist=pharmacist,
