@@ -20,6 +20,7 @@ from corsia.demo import toxicities as demo_toxicities
 from corsia.demo import trials as demo_trials
 from corsia.demo import users
 from corsia.demo.nursing import ensure_demo_nursing
+from corsia.dispensing.demo import ensure_demo_dispensing
 from corsia.drugs.services import drugs_reference_load
 from corsia.galenics.demo import ensure_demo_galenics
 from corsia.inventory import demo as demo_inventory
@@ -129,3 +130,10 @@ def demo_hospital() -> Iterator[str]:
         coordinator=coordinator,
     )  # fmt: skip
     yield f"demo parenteral nutrition: {nutrition} orders created"
+    # Direct distribution (issue 19): the desk's shelf and stock of oral drugs, an outpatient
+    # with a capecitabine therapy plan and a delegation (corsia/dispensing/README.md).
+    desk = ensure_demo_dispensing(
+        pharmacist=_user("farmacista"), physician=_user("medico"),
+        patient_id=(demo_patients.adult_patient_ids() or [None])[-1],
+    )  # fmt: skip
+    yield f"demo direct distribution desk: {desk}"
