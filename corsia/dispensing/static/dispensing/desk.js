@@ -8,10 +8,7 @@
     const count = document.querySelector("[data-scan-count]");
     if (count) count.textContent = String(list().querySelectorAll("li").length);
   };
-  const removeLabel = () => {
-    const template = document.getElementById("scan-remove-label");
-    return template ? template.textContent : "Togli";
-  };
+  const removeLabel = () => list().getAttribute("data-remove-label") || "Togli";
   const add = (input) => {
     const code = input.value.trim();
     input.value = "";
