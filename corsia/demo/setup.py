@@ -132,8 +132,9 @@ def demo_hospital() -> Iterator[str]:
     yield f"demo parenteral nutrition: {nutrition} orders created"
     # Direct distribution (issue 19): the desk's shelf and stock of oral drugs, an outpatient
     # with a capecitabine therapy plan and a delegation (corsia/dispensing/README.md).
+    adults = demo_patients.adult_patient_ids()
     desk = ensure_demo_dispensing(
         pharmacist=_user("farmacista"), physician=_user("medico"),
-        patient_id=(demo_patients.adult_patient_ids() or [None])[-1],
+        patient_id=adults[-1] if adults else None,
     )  # fmt: skip
     yield f"demo direct distribution desk: {desk}"
