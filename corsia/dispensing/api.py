@@ -93,7 +93,10 @@ def dispensing_create(
     unloaded: 422 ``patient_mismatch``, ``wrong_drug``, ``plan_exceeded``,
     ``plan_not_valid``, ``plan_other_patient``, ``registry_record_required``,
     ``delegation_required``, ``delegation_invalid``, ``daily_units_invalid``,
-    ``first_cycle_too_long``, ``pack_scanned_twice``, ``barcode_unreadable``; 409
+    ``first_cycle_too_long``, ``pack_scanned_twice``, ``barcode_unreadable``; with
+    ``order_id`` (an oral chemotherapy order): ``order_unexpected``, ``order_other_patient``,
+    ``order_not_validated``, ``order_product_unexpected``, ``order_supply_exceeded`` (more
+    tablets than the order's cycle needs), 404 ``order_not_found``; 409
     ``lot_expired``, ``plan_expired``, ``stock_insufficient``; 404 ``pack_not_found``,
     ``plan_not_found``, ``lot_not_found``."""
     data = services.DispensingInput(**payload.dict())

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
@@ -18,7 +19,12 @@ from corsia.dispensing.domain.coverage import Adherence, Fill, proportion_of_day
 from corsia.dispensing.models import Delegation, Dispensing, TherapyPlan
 from corsia.dispensing.permissions import VIEW
 from corsia.dispensing.selectors import READ_REFUSED, PlanView, plan_view
+from corsia.dispensing.services.orders import DISPENSABLE_STATES, order_supply
+from corsia.drugs.selectors import products_of_ingredients
 from corsia.patients.selectors import patient_get
+from corsia.prescribing.selectors import patient_orders
+
+VIEW_ORDER = "prescribing.view_order"
 
 if TYPE_CHECKING:
     from corsia.drugs.models import MedicinalProduct
@@ -55,6 +61,32 @@ class ProductAdherence:
 
 
 @dataclass(frozen=True)
+class OrderLine:
+    ingredient: str
+    strength_mg: Decimal
+    tablets: int  # what the cycle needs
+    dispensed: int
+    most_per_day: int
+    product_code: str  # the archive's product of that drug and strength ("" if none)
+
+    @property
+    def remaining(self) -> int:
+        return max(self.tablets - self.dispensed, 0)
+
+
+@dataclass(frozen=True)
+class OralOrder:
+    order_id: int
+    cycle_number: int
+    state: str
+    start_date: date
+    regimen: str
+    prescriber_id: int
+    lines: list[OrderLine]
+    without_tablets: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class PatientDesk:
     patient: Patient
     plans: list[PlanView]
@@ -62,6 +94,7 @@ class PatientDesk:
     valid_delegations: list[Delegation]
     dispensings: list[Dispensing]
     adherence: list[ProductAdherence]
+    orders: list[OralOrder]
 
 
 def patient_desk(*, user: User, workstation: Workstation, patient_id: int) -> PatientDesk:
@@ -106,7 +139,59 @@ def patient_desk(*, user: User, workstation: Workstation, patient_id: int) -> Pa
         valid_delegations=[d for d in delegations if d.valid_from <= today <= d.valid_to],
         dispensings=dispensings,
         adherence=sorted(adherence, key=lambda a: a.product.name),
+        orders=oral_orders(user=user, workstation=workstation, patient_id=patient.pk),
     )
+
+
+MAX_ORDERS = 6
+
+
+def oral_orders(*, user: User, workstation: Workstation, patient_id: int) -> list[OralOrder]:
+    """The patient's latest orders validated by the pharmacy with oral lines: the tablets
+    each drug and strength needs for the cycle and what was dispensed for it (nothing for a
+    user who does not read orders)."""
+    if not user.has_perm(VIEW_ORDER):
+        return []
+    found = []
+    for order in patient_orders(user=user, patient_id=patient_id):
+        if order.state not in DISPENSABLE_STATES:
+            continue
+        supply = order_supply(actor=user, workstation=workstation, order_id=order.pk)
+        if not supply.supply and not supply.without_tablets:
+            continue
+        dispensed: dict[tuple[str, Decimal], int] = {}
+        rows = Dispensing.objects.filter(therapy_order_id=order.pk).values_list(
+            "product__ingredient__code", "product__strength", "units"
+        )
+        for ingredient, strength, units in rows:
+            key = (ingredient, Decimal(strength or 0))
+            dispensed[key] = dispensed.get(key, 0) + units
+        products = products_of_ingredients(codes={s.ingredient for s in supply.supply})
+        lines = [
+            OrderLine(
+                ingredient=s.ingredient, strength_mg=s.strength_mg, tablets=s.tablets,
+                dispensed=dispensed.get((s.ingredient, s.strength_mg), 0),
+                most_per_day=s.most_per_day,
+                product_code=next(
+                    (p.code for p in products
+                     if p.ingredient.code == s.ingredient and p.strength == s.strength_mg
+                     and p.strength_unit == "mg"),
+                    "",
+                ),
+            )
+            for s in supply.supply
+        ]  # fmt: skip
+        found.append(
+            OralOrder(
+                order_id=order.pk, cycle_number=order.cycle_number, state=order.state,
+                start_date=order.start_date, regimen=order.regimen_version.name,
+                prescriber_id=order.prescriber_id, lines=lines,
+                without_tablets=supply.without_tablets,
+            )
+        )  # fmt: skip
+        if len(found) >= MAX_ORDERS:
+            break
+    return found
 
 
 def prescriber_options() -> QuerySet[User]:

@@ -136,6 +136,12 @@ class Dispensing(models.Model):
     registry_record = models.CharField(
         _("scheda di dispensazione del registro AIFA"), max_length=60, blank=True
     )
+    # the oral chemotherapy order (prescribing) whose cycle this dispensing supplies: its
+    # tablets per drug and strength bound what may be dispensed for it
+    therapy_order = models.ForeignKey(
+        "prescribing.TherapyOrder", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", verbose_name=_("prescrizione di chemioterapia"),
+    )  # fmt: skip
     location = models.ForeignKey(
         "inventory.StorageLocation", on_delete=models.PROTECT, related_name="+"
     )
@@ -168,6 +174,10 @@ class Dispensing(models.Model):
                 name="dispensing_plan_iff_kind_plan",
                 condition=(Q(kind="plan") & Q(plan__isnull=False))
                 | (~Q(kind="plan") & Q(plan__isnull=True)),
+            ),
+            models.CheckConstraint(
+                name="dispensing_order_only_prescription",
+                condition=Q(therapy_order__isnull=True) | Q(kind="prescription"),
             ),
             models.CheckConstraint(
                 name="dispensing_delegation_iff_delegate",

@@ -154,6 +154,10 @@ class DispensingIn(Schema):
     collected_by: Literal["patient", "delegate"] = "patient"
     delegation_id: RecordId | None = None
     registry_record: str = Field(default="", max_length=60)
+    order_id: RecordId | None = Field(
+        default=None,
+        description="an oral chemotherapy order (kind prescription): its cycle bounds the tablets",
+    )
 
     model_config = {"json_schema_extra": {"examples": [DISCHARGE_EXAMPLE, PLAN_DISPENSING_EXAMPLE]}}
 
@@ -180,6 +184,7 @@ class DispensingOut(Schema):
     collected_by: str
     delegation_id: int | None
     registry_record: str
+    order_id: int | None
     cost_center: str
     dispensed_by: str
     dispensed_at: datetime
@@ -202,6 +207,7 @@ def dispensing_out(row: Dispensing) -> DispensingOut:
         collected_by=row.collected_by,
         delegation_id=row.delegation_id,
         registry_record=row.registry_record,
+        order_id=row.therapy_order_id,
         cost_center=row.cost_center.code,
         dispensed_by=row.dispensed_by.username,
         dispensed_at=row.dispensed_at,

@@ -100,7 +100,8 @@ class _Posted:
 def _posted(request: HttpRequest) -> _Posted:
     post = request.POST
     names = ("patient_code", "kind", "prescriber", "product", "plan", "daily_units",
-             "collected_by", "delegation", "registry_record", "location", "cost_center")  # fmt: skip
+             "collected_by", "delegation", "registry_record", "location", "cost_center",
+             "order")  # fmt: skip
     values = {name: post.get(name, "").strip()[:200] for name in names}
     scans = [s.strip()[:200] for s in post.getlist("scans")[: MAX_SCANS + 1] if s.strip()]
     last = post.get("scan", "").strip()[:200]
@@ -128,6 +129,7 @@ def _dispensing_input(posted: _Posted) -> services.DispensingInput:
         collected_by=v["collected_by"] or Collector.PATIENT,
         delegation_id=parse_id(v["delegation"]) if delegate else None,
         registry_record=v["registry_record"][:60],
+        order_id=parse_id(v["order"]),
     )
 
 
@@ -178,6 +180,10 @@ def _defaults(request: HttpRequest, view: desk.PatientDesk) -> dict[str, str]:
     place = request.session.get(SESSION_PLACE) or ["", ""]
     plan_id = parse_id(request.GET.get("plan"))
     plan = next((p.plan for p in view.plans if p.plan.pk == plan_id), None)
+    order_id = parse_id(request.GET.get("order"))
+    order = next((o for o in view.orders if o.order_id == order_id), None)
+    if order is not None:
+        return _order_defaults(request, order, place)
     values = {
         "patient_code": _card_code(request),
         "kind": DispensingKind.PLAN if plan else DispensingKind.DISCHARGE,
@@ -193,6 +199,27 @@ def _defaults(request: HttpRequest, view: desk.PatientDesk) -> dict[str, str]:
         first = location_options().filter(kind="pharmacy").first()
         values["location"] = first.code if first else ""
     return values
+
+
+def _order_defaults(
+    request: HttpRequest, order: desk.OralOrder, place: list[str]
+) -> dict[str, str]:
+    """An oral chemotherapy order dispensed: kind prescription, the order's prescriber, the
+    drug and strength asked for (``product``), its most tablets a day."""
+    code = request.GET.get("product", "")[:120]
+    line = next((li for li in order.lines if li.product_code == code), None)
+    return {
+        "patient_code": _card_code(request),
+        "kind": DispensingKind.PRESCRIPTION,
+        "order": str(order.order_id),
+        "prescriber": str(order.prescriber_id),
+        "product": code,
+        "daily_units": str(line.most_per_day) if line else "",
+        "days": str(line.tablets // line.most_per_day) if line and line.most_per_day else "",
+        "collected_by": Collector.PATIENT,
+        "location": str(place[0]),
+        "cost_center": str(place[1]),
+    }
 
 
 def _form_context(view: desk.PatientDesk) -> dict[str, Any]:

@@ -38,6 +38,7 @@ from corsia.dispensing.services.common import (
     prescriber_get,
     require_dispense,
 )
+from corsia.dispensing.services.orders import require_order_covers
 from corsia.drugs.selectors import pack_find_by_barcode, product_get
 from corsia.inventory import selectors as stock
 from corsia.inventory import services as inventory
@@ -63,6 +64,7 @@ class DispensingInput:
     collected_by: str = Collector.PATIENT
     delegation_id: int | None = None
     registry_record: str = ""
+    order_id: int | None = None  # an oral chemotherapy order (kind prescription)
 
 
 @dataclass(frozen=True)
@@ -215,7 +217,9 @@ def dispensing_record(
     ``registry_record_required``, ``delegation_required``, ``delegation_invalid``,
     ``daily_units_invalid``, ``first_cycle_too_long``, ``location_unknown``,
     ``cost_center_unknown``, ``stock_insufficient``, ``lot_not_found``, ``prescriber_unknown``,
-    ``invalid_characters``."""
+    ``invalid_characters``; for an oral chemotherapy order (``order_id``): ``order_unexpected``,
+    ``order_other_patient``, ``order_not_validated``, ``order_product_unexpected``,
+    ``order_supply_exceeded``, ``order_not_found``."""
     require_dispense(actor)
     day = timezone.localdate(now)
     kind = _kind(data.kind)
@@ -266,6 +270,18 @@ def dispensing_record(
                 code="registry_record_required",
                 field="registry_record",
             )
+        order_id = None
+        if data.order_id is not None:
+            if kind != DispensingKind.PRESCRIPTION:
+                raise ValidationFailed(
+                    "Una prescrizione di chemioterapia si dispensa con il tipo «prescrizione».",
+                    code="order_unexpected",
+                    field="order_id",
+                )
+            order_id = require_order_covers(
+                actor=actor, workstation=workstation, order_id=data.order_id,
+                patient_id=patient.pk, product=product, units=units,
+            )  # fmt: skip
         delegation = _delegation(data, patient.pk, day)
         days = days_covered(units, daily)
         if kind == DispensingKind.DISCHARGE and days > discharge_max_days():
@@ -299,6 +315,7 @@ def dispensing_record(
             collected_by=data.collected_by,
             delegation=delegation,
             registry_record=registry,
+            therapy_order_id=order_id,
             location=location,
             cost_center=cost_center,
             dispensed_by=actor,
@@ -349,6 +366,7 @@ def dispensing_record(
                 "collected_by": data.collected_by,
                 "delegation_id": delegation.pk if delegation else None,
                 "registry_record": registry,
+                "therapy_order_id": order_id,
                 "lines": [
                     {"aic": line.aic, "lot": line.lot, "expiry": line.expiry.isoformat(),
                      "units": line.units}
