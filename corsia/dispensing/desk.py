@@ -16,6 +16,7 @@ from django.utils import timezone
 from corsia.audit.services import access_log_record, access_log_record_many
 from corsia.core.actors import User, Workstation, require_permission, workstation_label
 from corsia.dispensing.domain.coverage import Adherence, Fill, proportion_of_days_covered
+from corsia.dispensing.domain.delegation import delegation_valid_on
 from corsia.dispensing.models import Delegation, Dispensing, TherapyPlan
 from corsia.dispensing.permissions import VIEW
 from corsia.dispensing.selectors import READ_REFUSED, PlanView, plan_view
@@ -111,7 +112,9 @@ def patient_desk(*, user: User, workstation: Workstation, patient_id: int) -> Pa
     plans = TherapyPlan.objects.filter(patient_id=patient.pk).select_related(
         "product", "prescriber"
     )
-    delegations = list(Delegation.objects.filter(patient_id=patient.pk))
+    delegations = list(
+        Delegation.objects.filter(patient_id=patient.pk).select_related("revocation")
+    )
     dispensings = list(
         Dispensing.objects.filter(patient_id=patient.pk)
         .select_related("product", "prescriber", "dispensed_by", "delegation", "plan")
@@ -136,7 +139,7 @@ def patient_desk(*, user: User, workstation: Workstation, patient_id: int) -> Pa
         patient=patient,
         plans=[plan_view(p, today) for p in plans],
         delegations=delegations,
-        valid_delegations=[d for d in delegations if d.valid_from <= today <= d.valid_to],
+        valid_delegations=[d for d in delegations if _valid_today(d, today)],
         dispensings=dispensings,
         adherence=sorted(adherence, key=lambda a: a.product.name),
         orders=oral_orders(user=user, workstation=workstation, patient_id=patient.pk),
@@ -192,6 +195,14 @@ def oral_orders(*, user: User, workstation: Workstation, patient_id: int) -> lis
         if len(found) >= MAX_ORDERS:
             break
     return found
+
+
+def _valid_today(delegation: Delegation, today: date) -> bool:
+    revocation = getattr(delegation, "revocation", None)
+    return delegation_valid_on(
+        valid_from=delegation.valid_from, valid_to=delegation.valid_to, day=today,
+        revoked_on=revocation.revoked_on if revocation else None,
+    )  # fmt: skip
 
 
 def prescriber_options() -> QuerySet[User]:

@@ -227,3 +227,61 @@ class DispensingLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.aic or self.pack_id} lotto {self.lot} × {self.units}"
+
+
+class PlanClosure(models.Model):
+    """A therapy plan closed before its end (therapy stopped, changed, the prescriber's
+    word): from ``closed_on`` nothing more is dispensed under it. The plan itself is never
+    changed; the reason is said."""
+
+    plan = models.OneToOneField(TherapyPlan, on_delete=models.PROTECT, related_name="closure")
+    closed_on = models.DateField(_("chiuso dal"))
+    reason = models.CharField(_("motivo"), max_length=500)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("registrato il"))
+    workstation = models.CharField(_("postazione"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("chiusura anticipata del piano")
+        verbose_name_plural = _("chiusure anticipate dei piani")
+        default_permissions = ()
+        triggers = [
+            pgtrigger.Protect(
+                name="plan_closure_read_only", operation=pgtrigger.Update | pgtrigger.Delete
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"piano {self.plan_id} chiuso dal {self.closed_on:%d/%m/%Y}"
+
+
+class DelegationRevocation(models.Model):
+    """The patient's revocation of a delegation: from ``revoked_on`` the delegate no longer
+    collects. The delegation itself is never changed; the reason is said."""
+
+    delegation = models.OneToOneField(
+        Delegation, on_delete=models.PROTECT, related_name="revocation"
+    )
+    revoked_on = models.DateField(_("revocata dal"))
+    reason = models.CharField(_("motivo"), max_length=500)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("registrata il"))
+    workstation = models.CharField(_("postazione"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("revoca della delega")
+        verbose_name_plural = _("revoche delle deleghe")
+        default_permissions = ()
+        triggers = [
+            pgtrigger.Protect(
+                name="delegation_revocation_read_only",
+                operation=pgtrigger.Update | pgtrigger.Delete,
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"delega {self.delegation_id} revocata dal {self.revoked_on:%d/%m/%Y}"

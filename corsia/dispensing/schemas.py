@@ -83,6 +83,8 @@ class PlanOut(Schema):
     dispensed_units: int
     remaining_units: int
     valid_today: bool
+    closed_on: date | None = None
+    close_reason: str = ""
 
 
 def plan_out(view: PlanView) -> PlanOut:
@@ -102,6 +104,8 @@ def plan_out(view: PlanView) -> PlanOut:
         dispensed_units=view.dispensed_units,
         remaining_units=view.remaining_units,
         valid_today=view.valid_today,
+        closed_on=view.closure.closed_on if view.closure else None,
+        close_reason=view.closure.reason if view.closure else "",
     )
 
 
@@ -123,10 +127,15 @@ class DelegationOut(Schema):
     identity_document: str
     valid_from: date
     valid_to: date
+    revoked_on: date | None = None
+    revoke_reason: str = ""
 
 
 def delegation_out(row: Delegation) -> DelegationOut:
+    revocation = getattr(row, "revocation", None)
     return DelegationOut(
+        revoked_on=revocation.revoked_on if revocation else None,
+        revoke_reason=revocation.reason if revocation else "",
         id=row.pk,
         patient_id=row.patient_id,
         delegate_name=row.delegate_name,
@@ -135,6 +144,10 @@ def delegation_out(row: Delegation) -> DelegationOut:
         valid_from=row.valid_from,
         valid_to=row.valid_to,
     )
+
+
+class ReasonIn(Schema):
+    reason: str = Field(max_length=500, description="perché (obbligatorio)")
 
 
 class DispensingIn(Schema):

@@ -16,4 +16,10 @@ urlpatterns = [
     ),
     path("dispensings/<int:dispensing_id>/receipt/", views.receipt, name="receipt"),
     path("lots/", views.lots, name="lots"),
+    path("plans/<int:plan_id>/close/", views.plan_close, name="plan_close"),
+    path(
+        "delegations/<int:delegation_id>/revoke/",
+        views.delegation_revoke,
+        name="delegation_revoke",
+    ),
 ]

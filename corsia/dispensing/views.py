@@ -18,11 +18,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from corsia.core.access import require_perm
 from corsia.core.domain.errors import CorsiaError, ValidationFailed
-from corsia.core.refusals import refusal_kept
+from corsia.core.refusals import act_with_reason, refusal_kept
 from corsia.core.web import acting, parse_id, posted_date, posted_decimal, viewing
 from corsia.core.web import request_actor as _actor
 from corsia.dispensing import desk, selectors, services
@@ -82,7 +82,8 @@ def patient_page(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 def _card_code(request: HttpRequest) -> str:
     """The code read from the health card at the desk, carried from page to page."""
-    return "".join(ch for ch in request.GET.get("code", "")[:40] if ch.isalnum()).upper()
+    raw = request.GET.get("code") or request.POST.get("code", "")
+    return "".join(ch for ch in raw[:40] if ch.isalnum()).upper()
 
 
 @dataclass
@@ -348,3 +349,23 @@ def delegation_create(request: HttpRequest, patient_id: int) -> HttpResponse:
         {"view": view, "patient": view.patient, "values": values, "error": error},
         status=422 if error is not None else 200,
     )
+
+
+@require_perm(DISPENSE)
+@require_POST
+def plan_close(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Close a plan before its end (the reason typed beside the button)."""
+    patient_id = parse_id(request.POST.get("patient")) or 0
+    act_with_reason(request, services.plan_close, done=_("Piano chiuso."), plan_id=plan_id,
+                    now=timezone.now())  # fmt: skip
+    return redirect(_patient_url(patient_id, _card_code(request)))
+
+
+@require_perm(DISPENSE)
+@require_POST
+def delegation_revoke(request: HttpRequest, delegation_id: int) -> HttpResponse:
+    """Revoke a delegation (the reason typed beside the button)."""
+    patient_id = parse_id(request.POST.get("patient")) or 0
+    act_with_reason(request, services.delegation_revoke, done=_("Delega revocata."),
+                    delegation_id=delegation_id, now=timezone.now())  # fmt: skip
+    return redirect(_patient_url(patient_id, _card_code(request)))

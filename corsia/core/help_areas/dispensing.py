@@ -78,5 +78,8 @@ PAGES: dict[str, PageHelp] = {
     ),
 }
 
-# The fragment of the dispensing form (the FEFO lots), not a page.
-NOT_PAGES: frozenset[str] = frozenset({"dispensing:lots"})
+# The fragment of the dispensing form (the FEFO lots) and the patient page's buttons (each
+# answers with a redirect to the patient's page): not pages.
+NOT_PAGES: frozenset[str] = frozenset(
+    {"dispensing:lots", "dispensing:plan_close", "dispensing:delegation_revoke"}
+)

@@ -27,6 +27,7 @@ from corsia.dispensing.models import (
     Dispensing,
     DispensingKind,
     DispensingLine,
+    PlanClosure,
     TherapyPlan,
 )
 from corsia.dispensing.services.common import (
@@ -150,6 +151,14 @@ def _plan(plan_id: int | None, patient_id: int) -> TherapyPlan:
             code="plan_other_patient",
             field="plan_id",
         )
+    closure = PlanClosure.objects.filter(plan=plan).first()
+    if closure is not None:
+        raise ConflictError(
+            f"Il piano terapeutico è stato chiuso il {closure.closed_on:%d/%m/%Y} "
+            f"({closure.reason}): serve un piano nuovo.",
+            code="plan_closed",
+            field="plan_id",
+        )
     return plan
 
 
@@ -186,10 +195,16 @@ def _delegation(data: DispensingInput, patient_id: int, day: date) -> Delegation
             code="delegation_required",
             field="delegation_id",
         )
-    delegation = Delegation.objects.filter(pk=data.delegation_id, patient_id=patient_id).first()
+    delegation = (
+        Delegation.objects.filter(pk=data.delegation_id, patient_id=patient_id)
+        .select_related("revocation")
+        .first()
+    )
+    revocation = getattr(delegation, "revocation", None) if delegation else None
     if delegation is None or not delegation_valid_on(
-        valid_from=delegation.valid_from, valid_to=delegation.valid_to, day=day
-    ):
+        valid_from=delegation.valid_from, valid_to=delegation.valid_to, day=day,
+        revoked_on=revocation.revoked_on if revocation else None,
+    ):  # fmt: skip
         raise ValidationFailed(
             "La delega non è valida oggi per questo paziente: il delegato non può ritirare.",
             code="delegation_invalid",

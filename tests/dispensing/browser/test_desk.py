@@ -15,6 +15,7 @@ from playwright.sync_api import Page, expect
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
+from corsia.dispensing import services
 from corsia.dispensing.models import Dispensing
 from corsia.inventory.models import StockMovement
 from corsia.testing.browser import assert_accessible_basics, log_in, step
@@ -39,6 +40,15 @@ def test_first_cycle_at_discharge_scanned_refused_then_dispensed(
     desk.load(desk.capecitabine, "L-B", sooner, 120)
     desk.load(desk.capecitabine, "L-A", later, 240)
     desk.load(desk.capecitabine_low, "C-1", later, 60)
+    # and a delegation (its revocation form is on the patient's page, checked by axe)
+    services.delegation_record(
+        actor=desk.pharmacist, workstation="banco-1", patient_id=desk.patient.pk,
+        data=services.DelegationInput(
+            delegate_name="Lucia Rossi", delegate_fiscal_code="RSSLCU60A41A562Q",
+            identity_document="CI CA12345AB", valid_from=today, valid_to=sooner,
+        ),
+        now=timezone.now(),
+    )  # fmt: skip
     movements = StockMovement.objects.count()
     log_in(page, "farmacista", demo_users)
     # when the pharmacist scans the health card at the desk (the scanner ends with Enter)
@@ -55,6 +65,8 @@ def test_first_cycle_at_discharge_scanned_refused_then_dispensed(
     # then the patient's desk page opens
     assert_accessible_basics(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("ROSSI Mario")
+    expect(page.get_by_test_id("delegations")).to_contain_text("Lucia Rossi")
+    step(page, "paziente")
     page.get_by_test_id("new-dispensing").click()
     page.wait_for_load_state("load")
     assert_accessible_basics(page)
