@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from codicefiscale import codicefiscale
 from django.test import override_settings
@@ -54,7 +56,7 @@ def test_reference_and_demo_data_load_and_a_second_run_changes_nothing() -> None
 
     assert StockLot.objects.filter(location__code="DD", lot="CAP500-D1").get().quantity == 1200
     plan = TherapyPlan.objects.get()
-    assert (plan.product.code, plan.daily_units) == ("capecitabine_500mg_xeloda", 6)
+    assert (plan.product.code, plan.daily_units) == ("capecitabine_500mg_xeloda", Decimal(6))
     assert Delegation.objects.get().patient_id == plan.patient_id
     assert "demo direct distribution desk: already there" in second
     # and today's orders at the bedside are planned in a chair, once

@@ -6,24 +6,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('dispensing', '0001_direct_distribution'),
-        ('drugs', '0005_raw_sql_defaults'),
-        ('inventory', '0003_ward_requests'),
-        ('patients', '0005_patient_merge'),
-        ('prescribing', '0017_order_item_administrations_per_day'),
+        ("dispensing", "0001_direct_distribution"),
+        ("drugs", "0005_raw_sql_defaults"),
+        ("inventory", "0003_ward_requests"),
+        ("patients", "0005_patient_merge"),
+        ("prescribing", "0017_order_item_administrations_per_day"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='dispensing',
-            name='therapy_order',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='prescribing.therapyorder', verbose_name='prescrizione di chemioterapia'),
+            model_name="dispensing",
+            name="therapy_order",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="prescribing.therapyorder",
+                verbose_name="prescrizione di chemioterapia",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='dispensing',
-            constraint=models.CheckConstraint(condition=models.Q(('therapy_order__isnull', True), ('kind', 'prescription'), _connector='OR'), name='dispensing_order_only_prescription'),
+            model_name="dispensing",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("therapy_order__isnull", True), ("kind", "prescription"), _connector="OR"
+                ),
+                name="dispensing_order_only_prescription",
+            ),
         ),
     ]

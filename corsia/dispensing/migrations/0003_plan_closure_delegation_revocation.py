@@ -8,53 +8,116 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('dispensing', '0002_dispensing_therapy_order'),
+        ("dispensing", "0002_dispensing_therapy_order"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DelegationRevocation',
+            name="DelegationRevocation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('revoked_on', models.DateField(verbose_name='revocata dal')),
-                ('reason', models.CharField(max_length=500, verbose_name='motivo')),
-                ('recorded_at', models.DateTimeField(verbose_name='registrata il')),
-                ('workstation', models.CharField(blank=True, max_length=120, verbose_name='postazione')),
-                ('delegation', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='revocation', to='dispensing.delegation')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("revoked_on", models.DateField(verbose_name="revocata dal")),
+                ("reason", models.CharField(max_length=500, verbose_name="motivo")),
+                ("recorded_at", models.DateTimeField(verbose_name="registrata il")),
+                (
+                    "workstation",
+                    models.CharField(blank=True, max_length=120, verbose_name="postazione"),
+                ),
+                (
+                    "delegation",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="revocation",
+                        to="dispensing.delegation",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'revoca della delega',
-                'verbose_name_plural': 'revoche delle deleghe',
-                'default_permissions': (),
+                "verbose_name": "revoca della delega",
+                "verbose_name_plural": "revoche delle deleghe",
+                "default_permissions": (),
             },
         ),
         migrations.CreateModel(
-            name='PlanClosure',
+            name="PlanClosure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('closed_on', models.DateField(verbose_name='chiuso dal')),
-                ('reason', models.CharField(max_length=500, verbose_name='motivo')),
-                ('recorded_at', models.DateTimeField(verbose_name='registrato il')),
-                ('workstation', models.CharField(blank=True, max_length=120, verbose_name='postazione')),
-                ('plan', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='closure', to='dispensing.therapyplan')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("closed_on", models.DateField(verbose_name="chiuso dal")),
+                ("reason", models.CharField(max_length=500, verbose_name="motivo")),
+                ("recorded_at", models.DateTimeField(verbose_name="registrato il")),
+                (
+                    "workstation",
+                    models.CharField(blank=True, max_length=120, verbose_name="postazione"),
+                ),
+                (
+                    "plan",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="closure",
+                        to="dispensing.therapyplan",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'chiusura anticipata del piano',
-                'verbose_name_plural': 'chiusure anticipate dei piani',
-                'default_permissions': (),
+                "verbose_name": "chiusura anticipata del piano",
+                "verbose_name_plural": "chiusure anticipate dei piani",
+                "default_permissions": (),
             },
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='delegationrevocation',
-            trigger=pgtrigger.compiler.Trigger(name='delegation_revocation_read_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='5c5d5df3b730729f74741a9272c8a62f28b173fc', operation='UPDATE OR DELETE', pgid='pgtrigger_delegation_revocation_read_only_78830', table='dispensing_delegationrevocation', when='BEFORE')),
+            model_name="delegationrevocation",
+            trigger=pgtrigger.compiler.Trigger(
+                name="delegation_revocation_read_only",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;",
+                    hash="5c5d5df3b730729f74741a9272c8a62f28b173fc",
+                    operation="UPDATE OR DELETE",
+                    pgid="pgtrigger_delegation_revocation_read_only_78830",
+                    table="dispensing_delegationrevocation",
+                    when="BEFORE",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='planclosure',
-            trigger=pgtrigger.compiler.Trigger(name='plan_closure_read_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='5044d09dc990a0b835407af696d83cee071ffde5', operation='UPDATE OR DELETE', pgid='pgtrigger_plan_closure_read_only_a5781', table='dispensing_planclosure', when='BEFORE')),
+            model_name="planclosure",
+            trigger=pgtrigger.compiler.Trigger(
+                name="plan_closure_read_only",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;",
+                    hash="5044d09dc990a0b835407af696d83cee071ffde5",
+                    operation="UPDATE OR DELETE",
+                    pgid="pgtrigger_plan_closure_read_only_a5781",
+                    table="dispensing_planclosure",
+                    when="BEFORE",
+                ),
+            ),
         ),
     ]
