@@ -42,3 +42,5 @@ urlpatterns.insert(-1, path("nutrition/", include("corsia.nutrition.urls")))
 urlpatterns.insert(-1, path("transplant/", include("corsia.transplant.urls")))
 # Galenic preparations (issue 18).
 urlpatterns.insert(-1, path("galenics/", include("corsia.galenics.urls")))
+# Direct distribution, the pharmacy's dispensing desk (issue 19).
+urlpatterns.insert(-1, path("dispensing/", include("corsia.dispensing.urls")))

@@ -109,3 +109,9 @@ NAV_ITEMS = (
     *NAV_ITEMS,
     NavItem("inventory:requests", _("Richieste alla farmacia"), "inventory.view_ward_requests"),
 )
+
+# Direct distribution (corsia.dispensing, issue 19): the pharmacy's dispensing desk.
+NAV_ITEMS = (
+    *NAV_ITEMS,
+    NavItem("dispensing:desk", _("Distribuzione diretta"), "dispensing.view_dispensing"),
+)

@@ -20,6 +20,7 @@ from corsia.demo import toxicities as demo_toxicities
 from corsia.demo import trials as demo_trials
 from corsia.demo import users
 from corsia.demo.nursing import ensure_demo_nursing
+from corsia.dispensing.demo import ensure_demo_dispensing
 from corsia.drugs.services import drugs_reference_load
 from corsia.galenics.demo import ensure_demo_galenics
 from corsia.inventory import demo as demo_inventory
@@ -135,3 +136,11 @@ def demo_hospital() -> Iterator[str]:
         coordinator=coordinator,
     )  # fmt: skip
     yield f"demo parenteral nutrition: {nutrition} orders created"
+    # Direct distribution (issue 19): the desk's shelf and stock of oral drugs, an outpatient
+    # with a capecitabine therapy plan and a delegation (corsia/dispensing/README.md).
+    adults = demo_patients.adult_patient_ids()
+    desk = ensure_demo_dispensing(
+        pharmacist=_user("farmacista"), physician=_user("medico"),
+        patient_id=adults[-1] if adults else None,
+    )  # fmt: skip
+    yield f"demo direct distribution desk: {desk}"

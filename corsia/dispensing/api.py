@@ -23,6 +23,7 @@ from corsia.dispensing.schemas import (
     LotOut,
     PlanIn,
     PlanOut,
+    ReasonIn,
     SuggestionOut,
     adherence_out,
     delegation_out,
@@ -55,6 +56,36 @@ def plan_create(request: HttpRequest, patient_id: RecordId, payload: PlanIn) -> 
 def plan_list(request: HttpRequest, patient_id: RecordId) -> list[PlanOut]:
     """The patient's therapy plans, newest first, with what each still covers (a logged read)."""
     return [plan_out(v) for v in selectors.patient_plans(**reading(request), patient_id=patient_id)]
+
+
+@router.post("/plans/{plan_id}/close", response=PlanOut)
+@api_perm(DISPENSE)
+def plan_close(request: HttpRequest, plan_id: RecordId, payload: ReasonIn) -> PlanOut:
+    """Close the plan before its end, from today, with the reason (the plan is not changed;
+    nothing more is dispensed under it: ``plan_closed``). Refusals: 422 ``reason_required``;
+    409 ``plan_already_closed``; 404 ``plan_not_found``."""
+    closure = services.plan_close(
+        **acting(request), plan_id=plan_id, reason=payload.reason, now=timezone.now()
+    )
+    views = selectors.patient_plans(**reading(request), patient_id=closure.plan.patient_id)
+    return plan_out(next(v for v in views if v.plan.pk == plan_id))
+
+
+@router.post("/delegations/{delegation_id}/revoke", response=DelegationOut)
+@api_perm(DISPENSE)
+def delegation_revoke(
+    request: HttpRequest, delegation_id: RecordId, payload: ReasonIn
+) -> DelegationOut:
+    """Revoke the delegation from today, with the reason (the delegation is not changed;
+    its delegate no longer collects: ``delegation_invalid``). Refusals: 422
+    ``reason_required``; 409 ``delegation_already_revoked``; 404 ``delegation_not_found``."""
+    revocation = services.delegation_revoke(
+        **acting(request), delegation_id=delegation_id, reason=payload.reason, now=timezone.now()
+    )
+    rows = selectors.patient_delegations(
+        **reading(request), patient_id=revocation.delegation.patient_id
+    )
+    return delegation_out(next(r for r in rows if r.pk == delegation_id))
 
 
 @router.post("/patients/{patient_id}/delegations", response={201: DelegationOut})
@@ -93,7 +124,10 @@ def dispensing_create(
     unloaded: 422 ``patient_mismatch``, ``wrong_drug``, ``plan_exceeded``,
     ``plan_not_valid``, ``plan_other_patient``, ``registry_record_required``,
     ``delegation_required``, ``delegation_invalid``, ``daily_units_invalid``,
-    ``first_cycle_too_long``, ``pack_scanned_twice``, ``barcode_unreadable``; 409
+    ``first_cycle_too_long``, ``pack_scanned_twice``, ``barcode_unreadable``; with
+    ``order_id`` (an oral chemotherapy order): ``order_unexpected``, ``order_other_patient``,
+    ``order_not_validated``, ``order_product_unexpected``, ``order_supply_exceeded`` (more
+    tablets than the order's cycle needs), 404 ``order_not_found``; 409
     ``lot_expired``, ``plan_expired``, ``stock_insufficient``; 404 ``pack_not_found``,
     ``plan_not_found``, ``lot_not_found``."""
     data = services.DispensingInput(**payload.dict())

@@ -12,3 +12,9 @@ DISPENSING_RECORDED = register(
 FILE_F_EXPORTED = register(
     "dispensing.file_f_exported", "File F della distribuzione diretta estratto"
 )
+PLAN_CLOSED = register(
+    "dispensing.plan_closed", "Piano terapeutico chiuso prima della scadenza", reason_required=True
+)
+DELEGATION_REVOKED = register(
+    "dispensing.delegation_revoked", "Delega al ritiro revocata", reason_required=True
+)

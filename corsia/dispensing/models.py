@@ -136,6 +136,12 @@ class Dispensing(models.Model):
     registry_record = models.CharField(
         _("scheda di dispensazione del registro AIFA"), max_length=60, blank=True
     )
+    # the oral chemotherapy order (prescribing) whose cycle this dispensing supplies: its
+    # tablets per drug and strength bound what may be dispensed for it
+    therapy_order = models.ForeignKey(
+        "prescribing.TherapyOrder", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", verbose_name=_("prescrizione di chemioterapia"),
+    )  # fmt: skip
     location = models.ForeignKey(
         "inventory.StorageLocation", on_delete=models.PROTECT, related_name="+"
     )
@@ -168,6 +174,10 @@ class Dispensing(models.Model):
                 name="dispensing_plan_iff_kind_plan",
                 condition=(Q(kind="plan") & Q(plan__isnull=False))
                 | (~Q(kind="plan") & Q(plan__isnull=True)),
+            ),
+            models.CheckConstraint(
+                name="dispensing_order_only_prescription",
+                condition=Q(therapy_order__isnull=True) | Q(kind="prescription"),
             ),
             models.CheckConstraint(
                 name="dispensing_delegation_iff_delegate",
@@ -217,3 +227,61 @@ class DispensingLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.aic or self.pack_id} lotto {self.lot} × {self.units}"
+
+
+class PlanClosure(models.Model):
+    """A therapy plan closed before its end (therapy stopped, changed, the prescriber's
+    word): from ``closed_on`` nothing more is dispensed under it. The plan itself is never
+    changed; the reason is said."""
+
+    plan = models.OneToOneField(TherapyPlan, on_delete=models.PROTECT, related_name="closure")
+    closed_on = models.DateField(_("chiuso dal"))
+    reason = models.CharField(_("motivo"), max_length=500)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("registrato il"))
+    workstation = models.CharField(_("postazione"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("chiusura anticipata del piano")
+        verbose_name_plural = _("chiusure anticipate dei piani")
+        default_permissions = ()
+        triggers = [
+            pgtrigger.Protect(
+                name="plan_closure_read_only", operation=pgtrigger.Update | pgtrigger.Delete
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"piano {self.plan_id} chiuso dal {self.closed_on:%d/%m/%Y}"
+
+
+class DelegationRevocation(models.Model):
+    """The patient's revocation of a delegation: from ``revoked_on`` the delegate no longer
+    collects. The delegation itself is never changed; the reason is said."""
+
+    delegation = models.OneToOneField(
+        Delegation, on_delete=models.PROTECT, related_name="revocation"
+    )
+    revoked_on = models.DateField(_("revocata dal"))
+    reason = models.CharField(_("motivo"), max_length=500)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("registrata il"))
+    workstation = models.CharField(_("postazione"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("revoca della delega")
+        verbose_name_plural = _("revoche delle deleghe")
+        default_permissions = ()
+        triggers = [
+            pgtrigger.Protect(
+                name="delegation_revocation_read_only",
+                operation=pgtrigger.Update | pgtrigger.Delete,
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"delega {self.delegation_id} revocata dal {self.revoked_on:%d/%m/%Y}"

@@ -83,6 +83,8 @@ class PlanOut(Schema):
     dispensed_units: int
     remaining_units: int
     valid_today: bool
+    closed_on: date | None = None
+    close_reason: str = ""
 
 
 def plan_out(view: PlanView) -> PlanOut:
@@ -102,6 +104,8 @@ def plan_out(view: PlanView) -> PlanOut:
         dispensed_units=view.dispensed_units,
         remaining_units=view.remaining_units,
         valid_today=view.valid_today,
+        closed_on=view.closure.closed_on if view.closure else None,
+        close_reason=view.closure.reason if view.closure else "",
     )
 
 
@@ -123,10 +127,15 @@ class DelegationOut(Schema):
     identity_document: str
     valid_from: date
     valid_to: date
+    revoked_on: date | None = None
+    revoke_reason: str = ""
 
 
 def delegation_out(row: Delegation) -> DelegationOut:
+    revocation = getattr(row, "revocation", None)
     return DelegationOut(
+        revoked_on=revocation.revoked_on if revocation else None,
+        revoke_reason=revocation.reason if revocation else "",
         id=row.pk,
         patient_id=row.patient_id,
         delegate_name=row.delegate_name,
@@ -135,6 +144,10 @@ def delegation_out(row: Delegation) -> DelegationOut:
         valid_from=row.valid_from,
         valid_to=row.valid_to,
     )
+
+
+class ReasonIn(Schema):
+    reason: str = Field(max_length=500, description="perché (obbligatorio)")
 
 
 class DispensingIn(Schema):
@@ -154,6 +167,10 @@ class DispensingIn(Schema):
     collected_by: Literal["patient", "delegate"] = "patient"
     delegation_id: RecordId | None = None
     registry_record: str = Field(default="", max_length=60)
+    order_id: RecordId | None = Field(
+        default=None,
+        description="an oral chemotherapy order (kind prescription): its cycle bounds the tablets",
+    )
 
     model_config = {"json_schema_extra": {"examples": [DISCHARGE_EXAMPLE, PLAN_DISPENSING_EXAMPLE]}}
 
@@ -180,6 +197,7 @@ class DispensingOut(Schema):
     collected_by: str
     delegation_id: int | None
     registry_record: str
+    order_id: int | None
     cost_center: str
     dispensed_by: str
     dispensed_at: datetime
@@ -202,6 +220,7 @@ def dispensing_out(row: Dispensing) -> DispensingOut:
         collected_by=row.collected_by,
         delegation_id=row.delegation_id,
         registry_record=row.registry_record,
+        order_id=row.therapy_order_id,
         cost_center=row.cost_center.code,
         dispensed_by=row.dispensed_by.username,
         dispensed_at=row.dispensed_at,

@@ -16,7 +16,7 @@ from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import NotFound, ValidationFailed
 from corsia.dispensing.domain.coverage import Adherence, Fill, proportion_of_days_covered
 from corsia.dispensing.domain.plans import PlanTerms, plan_ceiling, remaining_units
-from corsia.dispensing.models import Delegation, Dispensing, TherapyPlan
+from corsia.dispensing.models import Delegation, Dispensing, PlanClosure, TherapyPlan
 from corsia.dispensing.permissions import DISPENSE, VIEW
 from corsia.drugs.selectors import packs_of_products, product_get
 from corsia.inventory import selectors as stock
@@ -43,17 +43,20 @@ class PlanView:
     dispensed_units: int
     remaining_units: int
     valid_today: bool
+    closure: PlanClosure | None = None  # closed before its end
 
 
 def plan_view(plan: TherapyPlan, today: date) -> PlanView:
     dispensed = int(plan.dispensings.aggregate(total=Sum("units"))["total"] or 0)
     terms = PlanTerms(plan.daily_units, plan.valid_from, plan.valid_to, plan.max_units)
+    closure = PlanClosure.objects.filter(plan=plan).first()
     return PlanView(
         plan=plan,
         ceiling=plan_ceiling(terms),
         dispensed_units=dispensed,
-        remaining_units=remaining_units(terms, dispensed),
-        valid_today=plan.valid_from <= today <= plan.valid_to,
+        remaining_units=0 if closure else remaining_units(terms, dispensed),
+        valid_today=closure is None and plan.valid_from <= today <= plan.valid_to,
+        closure=closure,
     )
 
 
@@ -71,7 +74,7 @@ def patient_delegations(
     *, user: User, workstation: Workstation, patient_id: int, channel: str = "web"
 ) -> list[Delegation]:
     pk = _patient(user, patient_id, "Deleghe al ritiro", workstation, channel)
-    return list(Delegation.objects.filter(patient_id=pk))
+    return list(Delegation.objects.filter(patient_id=pk).select_related("revocation"))
 
 
 def dispensing_get(

@@ -20,6 +20,7 @@ from corsia.dispensing import services
 from corsia.drugs.models import ActiveIngredient, MedicinalProduct, Pack
 from corsia.inventory import services as inventory
 from corsia.inventory.models import CostCenter, StockLot, StorageLocation
+from corsia.patients.domain.search import search_key
 from corsia.patients.models import Patient
 
 ROME = ZoneInfo("Europe/Rome")
@@ -106,10 +107,12 @@ def desk_ready(make_user: MakeUser) -> Desk:
     patient = Patient.objects.create(
         mrn="DD0001", codice_fiscale="RSSMRA85T10A562S", surname="Rossi", given_names="Mario",
         sex="M", date_of_birth=date(1985, 12, 10),
+        search_text=search_key(surname="Rossi", given_names="Mario"),
     )  # fmt: skip
     other = Patient.objects.create(
         mrn="DD0002", codice_fiscale="BNCNNA70D42H501A", surname="Bianchi", given_names="Anna",
         sex="F", date_of_birth=date(1970, 4, 2),
+        search_text=search_key(surname="Bianchi", given_names="Anna"),
     )  # fmt: skip
     return Desk(
         pharmacist=pharmacist,
@@ -162,3 +165,74 @@ def held(product: MedicinalProduct, lot: str | None = None) -> int:
     if lot is not None:
         rows = rows.filter(lot=lot)
     return int(rows.aggregate(total=Sum("quantity"))["total"] or 0)
+
+
+@dataclass
+class OralOrderDesk:
+    """A capecitabine order (CAPE-MBC: 5 × 500 mg twice a day, days 1-14 = 140 tablets of
+    500 mg for the cycle) validated by the pharmacy, and the desk's shelf with Xeloda-like
+    packs of 120 tablets of 500 mg and 60 of 150 mg."""
+
+    order: Any  # prescribing's TherapyOrder
+    patient: Patient
+    physician: User
+    pharmacist: User
+    product: MedicinalProduct  # capecitabine 500 mg
+    other_strength: MedicinalProduct  # capecitabine 150 mg: not in the order
+    pack: Pack
+    shelf: StorageLocation
+    cost_center: CostCenter
+
+
+def oral_order_ready(
+    make_user: MakeUser, *, events: tuple[str, ...] = ("validate",)
+) -> OralOrderDesk:
+    """The order confirmed and sent by its physician, then the pharmacist's ``events``
+    (validated by default; ``()`` leaves it sent to the pharmacy)."""
+    from corsia.prescribing import services as prescribing
+    from corsia.testing.prescribing import library_order
+
+    physician, pharmacist = make_user(Role.PHYSICIAN), make_user(Role.PHARMACIST)
+    capecitabine = ActiveIngredient.objects.get(code="capecitabine")
+    products = {
+        strength: MedicinalProduct.objects.create(
+            code=f"capecitabine_{strength}_desk", ingredient=capecitabine,
+            name=f"Capecitabina {strength} mg", strength=Decimal(strength),
+            physical_state="solid_oral", form="compresse",
+        )
+        for strength in (150, 500)
+    }  # fmt: skip
+    order = library_order(
+        "CAPE-MBC", physician=physician, approvers=(make_user(Role.PHYSICIAN), physician),
+        registrar=make_user(Role.COORDINATOR), start=TODAY, events=("confirm", "send"),
+    )  # fmt: skip
+    for event in events:
+        order = prescribing.order_transition(
+            actor=pharmacist, workstation=None, order_id=order.pk, event=event
+        )
+    pack = Pack.objects.create(
+        code="cape-500-120-desk", product=products[500], aic="990000046", units_per_pack=120
+    )
+    Pack.objects.create(
+        code="cape-150-60-desk", product=products[150], aic="990000059", units_per_pack=60
+    )
+    shelf = inventory.location_save(
+        actor=pharmacist, workstation="test", code="DD1", name="Distribuzione diretta",
+        kind="pharmacy", pick_order=1,
+    )  # fmt: skip
+    cost_center = inventory.cost_center_save(
+        actor=pharmacist, workstation="test", code="CC-DD", name="Distribuzione diretta"
+    )
+    for product, lot in ((products[500], "X500"), (products[150], "X150")):
+        inventory.stock_load(
+            actor=pharmacist, workstation="test", supplier="Fornitore",
+            document_number=f"DDT-{lot}", document_date=TODAY,
+            lines=[inventory.LoadLine(product=product, lot=lot, expiry=date(2030, 1, 31),
+                                      quantity=360, unit_cost=Decimal("1.5000"))],
+            location=shelf, now=NOW,
+        )  # fmt: skip
+    return OralOrderDesk(
+        order=order, patient=order.patient, physician=physician, pharmacist=pharmacist,
+        product=products[500], other_strength=products[150], pack=pack, shelf=shelf,
+        cost_center=cost_center,
+    )  # fmt: skip

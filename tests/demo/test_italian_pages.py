@@ -21,6 +21,7 @@ from corsia.administration.models import Administration
 from corsia.compounding import services as compounding
 from corsia.compounding.models import Preparation, WorkSession
 from corsia.demo import setup
+from corsia.dispensing.models import TherapyPlan
 from corsia.inventory.models import WardRequest
 from corsia.prescribing.models import TherapyOrder
 from corsia.records.models import Diagnosis
@@ -143,7 +144,9 @@ def _pages() -> dict[str, list[str]]:
     chart = Diagnosis.objects.order_by("pk").first()
     given = Administration.objects.order_by("pk").first()
     trial = ClinicalTrial.objects.order_by("pk").first()
-    assert toxic and chart and trial, "the demo hospital is incomplete"
+    desk_plan = TherapyPlan.objects.order_by("pk").first()
+    assert toxic and chart and trial and desk_plan, "the demo hospital is incomplete"
+    outpatient = desk_plan.patient_id
     patient, charted, toxic_patient = order.patient_id, chart.patient_id, toxic.patient_id
     today = timezone.localdate().isoformat()
     ward_request = WardRequest.objects.order_by("pk").values_list("pk", flat=True).first()
@@ -187,6 +190,11 @@ def _pages() -> dict[str, list[str]]:
             "/drugs/interactions/?codes=capecitabine,warfarin",
             "/regimens/trials/",
             f"/regimens/trials/{trial.pk}/",
+            "/dispensing/",
+            f"/dispensing/patients/{outpatient}/",
+            f"/dispensing/patients/{outpatient}/dispense/?plan={desk_plan.pk}",
+            f"/dispensing/patients/{outpatient}/plans/new/",
+            f"/dispensing/patients/{outpatient}/delegations/new/",
         ],
         "tecnico": [
             "/compounding/",

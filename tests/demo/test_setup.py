@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from codicefiscale import codicefiscale
 from django.test import override_settings
@@ -57,6 +59,15 @@ def test_reference_and_demo_data_load_and_a_second_run_changes_nothing() -> None
     assert (waiting.state, waiting.urgency, waiting.lines.count()) == ("submitted", "urgent", 2)
     assert "demo ward requests: 1 created" in first
     assert "demo ward requests: 0 created" in second
+    # and the direct distribution desk: oral drugs on its shelf, an outpatient with a
+    # capecitabine plan (6 a day) and a delegation, made once
+    from corsia.dispensing.models import Delegation, TherapyPlan
+
+    assert StockLot.objects.filter(location__code="DD", lot="CAP500-D1").get().quantity == 1200
+    plan = TherapyPlan.objects.get()
+    assert (plan.product.code, plan.daily_units) == ("capecitabine_500mg_xeloda", Decimal(6))
+    assert Delegation.objects.get().patient_id == plan.patient_id
+    assert "demo direct distribution desk: already there" in second
     # and today's orders at the bedside are planned in a chair, once
     from corsia.administration.models import Appointment
 

@@ -1,5 +1,6 @@
 """Direct distribution's acts (one module each), re-exported."""
 
+from corsia.dispensing.services.closures import delegation_revoke, plan_close
 from corsia.dispensing.services.delegations import DelegationInput, delegation_record
 from corsia.dispensing.services.dispensings import (
     DispensingInput,
@@ -15,7 +16,9 @@ __all__ = [
     "DispensingInput",
     "PlanInput",
     "delegation_record",
+    "delegation_revoke",
     "dispensing_record",
     "dispensing_reference",
+    "plan_close",
     "plan_record",
 ]

@@ -27,6 +27,7 @@ from corsia.dispensing.models import (
     Dispensing,
     DispensingKind,
     DispensingLine,
+    PlanClosure,
     TherapyPlan,
 )
 from corsia.dispensing.services.common import (
@@ -38,6 +39,7 @@ from corsia.dispensing.services.common import (
     prescriber_get,
     require_dispense,
 )
+from corsia.dispensing.services.orders import require_order_covers
 from corsia.drugs.selectors import pack_find_by_barcode, product_get
 from corsia.inventory import selectors as stock
 from corsia.inventory import services as inventory
@@ -63,6 +65,7 @@ class DispensingInput:
     collected_by: str = Collector.PATIENT
     delegation_id: int | None = None
     registry_record: str = ""
+    order_id: int | None = None  # an oral chemotherapy order (kind prescription)
 
 
 @dataclass(frozen=True)
@@ -148,6 +151,14 @@ def _plan(plan_id: int | None, patient_id: int) -> TherapyPlan:
             code="plan_other_patient",
             field="plan_id",
         )
+    closure = PlanClosure.objects.filter(plan=plan).first()
+    if closure is not None:
+        raise ConflictError(
+            f"Il piano terapeutico è stato chiuso il {closure.closed_on:%d/%m/%Y} "
+            f"({closure.reason}): serve un piano nuovo.",
+            code="plan_closed",
+            field="plan_id",
+        )
     return plan
 
 
@@ -184,10 +195,16 @@ def _delegation(data: DispensingInput, patient_id: int, day: date) -> Delegation
             code="delegation_required",
             field="delegation_id",
         )
-    delegation = Delegation.objects.filter(pk=data.delegation_id, patient_id=patient_id).first()
+    delegation = (
+        Delegation.objects.filter(pk=data.delegation_id, patient_id=patient_id)
+        .select_related("revocation")
+        .first()
+    )
+    revocation = getattr(delegation, "revocation", None) if delegation else None
     if delegation is None or not delegation_valid_on(
-        valid_from=delegation.valid_from, valid_to=delegation.valid_to, day=day
-    ):
+        valid_from=delegation.valid_from, valid_to=delegation.valid_to, day=day,
+        revoked_on=revocation.revoked_on if revocation else None,
+    ):  # fmt: skip
         raise ValidationFailed(
             "La delega non è valida oggi per questo paziente: il delegato non può ritirare.",
             code="delegation_invalid",
@@ -215,7 +232,9 @@ def dispensing_record(
     ``registry_record_required``, ``delegation_required``, ``delegation_invalid``,
     ``daily_units_invalid``, ``first_cycle_too_long``, ``location_unknown``,
     ``cost_center_unknown``, ``stock_insufficient``, ``lot_not_found``, ``prescriber_unknown``,
-    ``invalid_characters``."""
+    ``invalid_characters``; for an oral chemotherapy order (``order_id``): ``order_unexpected``,
+    ``order_other_patient``, ``order_not_validated``, ``order_product_unexpected``,
+    ``order_supply_exceeded``, ``order_not_found``."""
     require_dispense(actor)
     day = timezone.localdate(now)
     kind = _kind(data.kind)
@@ -266,6 +285,18 @@ def dispensing_record(
                 code="registry_record_required",
                 field="registry_record",
             )
+        order_id = None
+        if data.order_id is not None:
+            if kind != DispensingKind.PRESCRIPTION:
+                raise ValidationFailed(
+                    "Una prescrizione di chemioterapia si dispensa con il tipo «prescrizione».",
+                    code="order_unexpected",
+                    field="order_id",
+                )
+            order_id = require_order_covers(
+                actor=actor, workstation=workstation, order_id=data.order_id,
+                patient_id=patient.pk, product=product, units=units,
+            )  # fmt: skip
         delegation = _delegation(data, patient.pk, day)
         days = days_covered(units, daily)
         if kind == DispensingKind.DISCHARGE and days > discharge_max_days():
@@ -299,6 +330,7 @@ def dispensing_record(
             collected_by=data.collected_by,
             delegation=delegation,
             registry_record=registry,
+            therapy_order_id=order_id,
             location=location,
             cost_center=cost_center,
             dispensed_by=actor,
@@ -349,6 +381,7 @@ def dispensing_record(
                 "collected_by": data.collected_by,
                 "delegation_id": delegation.pk if delegation else None,
                 "registry_record": registry,
+                "therapy_order_id": order_id,
                 "lines": [
                     {"aic": line.aic, "lot": line.lot, "expiry": line.expiry.isoformat(),
                      "units": line.units}
