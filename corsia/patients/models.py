@@ -552,4 +552,4 @@ class PatientMergeMove(models.Model):
 
 
 # Registered with the app from its own file (ADR 0008: no file over ~500 lines).
-from corsia.patients.models_pgx import PgxResult as PgxResult  # noqa: E402
+from corsia.patients.models_pgx import PgxResult  # noqa: E402, F401

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from corsia.audit.services import access_log_record
 from corsia.core.actors import User, Workstation, require_permission
-from corsia.patients.domain.pgx import Gene, Phenotype, PgxResultFacts, ResultStatus
+from corsia.patients.domain.pgx import Gene, PgxResultFacts, Phenotype, ResultStatus
 from corsia.patients.models import Patient
 from corsia.patients.models_pgx import PgxResult
 from corsia.patients.selectors import VIEW, patient_get

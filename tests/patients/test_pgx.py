@@ -19,7 +19,7 @@ from corsia.patients import services
 from corsia.patients.domain.pgx import Gene, Phenotype, dpyd_phenotype, pgx_choice
 from corsia.patients.models_pgx import PgxResult
 from corsia.patients.selectors_pgx import pgx_current
-from corsia.testing.accounts import MakeUser, api_client, assert_permission_refused, logged_in
+from corsia.testing.accounts import MakeUser, api_client, assert_permission_refused
 from corsia.testing.patients import MakePatient, pgx_recorded
 
 # --- pure ---------------------------------------------------------------------------------------

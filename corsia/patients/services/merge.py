@@ -38,8 +38,8 @@ from corsia.patients.models import (
 )
 from corsia.patients.models_pgx import PgxResult
 from corsia.patients.services.allergies import allergies_move
-from corsia.patients.services.pgx import pgx_results_move
 from corsia.patients.services.patient import MERGE, UNMERGE, ensure_not_merged
+from corsia.patients.services.pgx import pgx_results_move
 from corsia.patients.services.registry import _snapshot
 
 OWN_MODULE = "patients"
