@@ -19,7 +19,7 @@ from corsia.patients import services
 from corsia.patients.domain.pgx import Gene, Phenotype, dpyd_phenotype, pgx_choice
 from corsia.patients.models_pgx import PgxResult
 from corsia.patients.selectors_pgx import pgx_current
-from corsia.testing.accounts import MakeUser, api_client, assert_permission_refused
+from corsia.testing.accounts import MakeUser, api_client, assert_permission_refused, logged_in
 from corsia.testing.patients import MakePatient, pgx_recorded
 
 # --- pure ---------------------------------------------------------------------------------------
@@ -261,3 +261,58 @@ def test_the_api_records_lists_and_marks_in_error_with_problem_codes(
     )
     assert marked.status_code == 200, marked.content
     assert (marked.json()["status"], marked.json()["current"]) == ("entered_in_error", False)
+
+
+# --- the patient's page -------------------------------------------------------------------------
+
+
+def test_the_patient_page_lists_records_and_marks_in_error(
+    make_patient: MakePatient, physician: User, make_user: MakeUser
+) -> None:
+    patient = make_patient()
+    client = logged_in(physician)
+    page = client.get(f"/patients/{patient.pk}/").content.decode()
+    assert "Nessun risultato farmacogenomico registrato." in page
+    assert 'data-testid="pgx-form"' in page
+    added = client.post(
+        f"/patients/{patient.pk}/pgx-results/",
+        {
+            "gene": "DPYD",
+            "phenotype": "intermediate_metabolizer",
+            "activity_score": "1,5",
+            "diplotype": "c.1236G>A/wt",
+            "report_date": "2026-11-02",
+        },
+    )
+    assert added.status_code == 302
+    result = PgxResult.objects.get(patient=patient)
+    assert result.activity_score == Decimal("1.5")
+    page = client.get(f"/patients/{patient.pk}/").content.decode()
+    assert (
+        "DPYD: metabolizzatore intermedio (punteggio di attività 1,5), referto del 02/11/2026"
+        in page
+    )
+    refused = client.post(
+        f"/patients/{patient.pk}/pgx-results/",
+        {
+            "gene": "DPYD",
+            "phenotype": "normal_metabolizer",
+            "activity_score": "1",
+            "report_date": "2026-11-03",
+        },
+        follow=True,
+    ).content.decode()
+    assert "corrisponde a «Metabolizzatore intermedio»" in refused
+    assert PgxResult.objects.count() == 1
+    client.post(
+        f"/patients/{patient.pk}/pgx-results/{result.pk}/entered-in-error/",
+        {"reason": "Paziente sbagliato"},
+    )
+    result.refresh_from_db()
+    assert result.status == "entered_in_error"
+    page = client.get(f"/patients/{patient.pk}/").content.decode()
+    assert "Paziente sbagliato" in page and "Nessun risultato farmacogenomico registrato." in page
+    # a nurse reads, records nothing, and is offered no form
+    nurse = logged_in(make_user(Role.NURSE))
+    assert 'data-testid="pgx-form"' not in nurse.get(f"/patients/{patient.pk}/").content.decode()
+    assert nurse.post(f"/patients/{patient.pk}/pgx-results/", {}).status_code == 403
