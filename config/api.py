@@ -33,6 +33,7 @@ from corsia.interop.api import router as interop_router
 from corsia.inventory.api import router as inventory_router
 from corsia.patients.api import router as patients_router
 from corsia.patients.api_merge import router as patients_merge_router
+from corsia.patients.api_pgx import router as patients_pgx_router
 from corsia.patients.api_scope import router as patients_scope_router
 from corsia.prescribing.api import router as dosing_router
 from corsia.prescribing.api_cumulative import router as cumulative_router
@@ -269,6 +270,7 @@ api.add_router("/agenda", agenda_router)
 # before the registry's /patients/{patient_id}, which would take "ward-staff" for an id
 api.add_router("/patients", patients_scope_router)  # ward staff, break-the-glass
 api.add_router("/patients", patients_merge_router)  # merges and their undoing
+api.add_router("/patients", patients_pgx_router)  # /patients/{id}/pgx-results
 api.add_router("/patients", patients_router)
 api.add_router("/patients", records_router)  # the medical record: /patients/{id}/chart...
 api.add_router("/patients", staging_router)  # /patients/{id}/stagings, prognostic-scores

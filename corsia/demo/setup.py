@@ -14,6 +14,7 @@ from corsia.demo import allergies as demo_allergies
 from corsia.demo import integration as demo_integration
 from corsia.demo import lymphoma as demo_lymphoma
 from corsia.demo import patients as demo_patients
+from corsia.demo import pgx as demo_pgx
 from corsia.demo import records as demo_records
 from corsia.demo import stays as demo_stays
 from corsia.demo import toxicities as demo_toxicities
@@ -66,6 +67,8 @@ def demo_hospital() -> Iterator[str]:
     yield f"demo wards, beds and chairs: {demo_patients.ensure_wards()} created"
     coordinator = _user("coordinatore")
     yield f"demo patients: {demo_patients.ensure_demo_patients(actor=coordinator)} created"
+    # before the orders: the first patient's FOLFOX-4 order carries the DPYD alert
+    yield f"demo pharmacogenomic results: {demo_pgx.ensure_demo_pgx(actor=_user('medico'))} created"
     yield ensure_demo_clinical(
         physician=_user("medico"),
         validator=_user("medico2"),

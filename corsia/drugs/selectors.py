@@ -20,6 +20,7 @@ from corsia.drugs.models import (
     Interaction,
     MedicinalProduct,
     Pack,
+    PharmacogenomicMarker,
 )
 
 SEARCH_LIMIT = 50
@@ -367,3 +368,36 @@ def ingredient_choices() -> list[IngredientInfo]:
     """Every ingredient of the archive, by Italian name (one query): a list to pick from."""
     rows = ActiveIngredient.objects.order_by("name_it").values(*_INFO_FIELDS)
     return [_info(row) for row in rows]
+
+
+@dataclass(frozen=True)
+class PgxMarkerInfo:
+    """A genotype-guided recommendation of the archive for an ingredient (CPIC, DPWG)."""
+
+    ingredient_id: int
+    ingredient_name: str  # Italian name
+    gene: str  # "DPYD"; a combined marker names its genes in ``phenotype``
+    phenotype: str  # as the source writes it: "DPYD: Intermediate Metabolizer"
+    recommendation: str
+    source: str
+
+
+def pgx_markers_for(ingredient_ids: Iterable[int]) -> list[PgxMarkerInfo]:
+    """The pharmacogenomic markers of these ingredients (one query), by ingredient and
+    phenotype."""
+    rows = (
+        PharmacogenomicMarker.objects.filter(ingredient_id__in=set(ingredient_ids))
+        .select_related("ingredient")
+        .order_by("ingredient_id", "gene", "phenotype")
+    )
+    return [
+        PgxMarkerInfo(
+            ingredient_id=m.ingredient_id,
+            ingredient_name=m.ingredient.name_it or m.ingredient.name_en,
+            gene=m.gene,
+            phenotype=m.phenotype,
+            recommendation=m.recommendation,
+            source=m.source,
+        )
+        for m in rows
+    ]

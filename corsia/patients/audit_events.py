@@ -48,6 +48,14 @@ ALLERGY_INACTIVATED = register(
 NO_KNOWN_ALLERGIES_STATED = register(
     "patients.no_known_allergies_stated", "Dichiarato: nessuna allergia nota"
 )
+PGX_RESULT_RECORDED = register(
+    "patients.pgx_result_recorded", "Risultato farmacogenomico registrato"
+)
+PGX_RESULT_ENTERED_IN_ERROR = register(
+    "patients.pgx_result_entered_in_error",
+    "Risultato farmacogenomico registrato per errore",
+    reason_required=True,
+)
 WARD_STAFF_ASSIGNED = register("patients.ward_staff_assigned", "Utente assegnato al reparto")
 WARD_STAFF_ENDED = register(
     "patients.ward_staff_ended", "Assegnazione al reparto terminata", reason_required=True

@@ -549,3 +549,7 @@ class PatientMergeMove(models.Model):
 
     def __str__(self) -> str:
         return f"{self.merge_id} {self.model}: {len(self.row_ids)}"
+
+
+# Registered with the app from its own file (ADR 0008: no file over ~500 lines).
+from corsia.patients.models_pgx import PgxResult  # noqa: E402, F401

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from corsia.patients import views, views_merge, views_scope
+from corsia.patients import views, views_merge, views_pgx, views_scope
 
 app_name = "patients"
 
@@ -31,6 +31,12 @@ urlpatterns = [
     ),
     path("<int:pk>/consents/", views.consent_add, name="consent_add"),
     path("<int:pk>/consents/<int:consent_id>/revoke/", views.consent_revoke, name="consent_revoke"),
+    path("<int:pk>/pgx-results/", views_pgx.pgx_add, name="pgx_add"),
+    path(
+        "<int:pk>/pgx-results/<int:result_id>/entered-in-error/",
+        views_pgx.pgx_in_error,
+        name="pgx_in_error",
+    ),
     path("<int:pk>/allergies/", views.allergy_add, name="allergy_add"),
     path("<int:pk>/allergies/none-known/", views.no_known_allergies, name="no_known_allergies"),
     *(

@@ -30,6 +30,7 @@ from corsia.patients.forms import (
     VersionedPatientForm,
 )
 from corsia.patients.models import Allergy, ConsentKind, EncounterKind, Patient
+from corsia.patients.views_pgx import pgx_context
 
 VIEW = "patients.view_patient"
 
@@ -106,6 +107,7 @@ def _detail(
         "encounter_kinds": EncounterKind.choices,
         "consent_kinds": ConsentKind.choices,
         **_allergy_context(request, view.patient),
+        **pgx_context(request, view.patient),
     }
     return render(request, "patients/detail.html", context, status=status)
 

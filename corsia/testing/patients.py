@@ -14,6 +14,7 @@ from corsia.accounts.models import User
 from corsia.core.domain.errors import NotFound
 from corsia.patients import selectors, services
 from corsia.patients.models import Allergy, Encounter, Patient
+from corsia.patients.models_pgx import PgxResult
 from corsia.patients.services import AllergyInput, allergy_close
 
 MakePatient = Callable[..., Patient]
@@ -123,3 +124,25 @@ def masked_stay_admitted(
         document_type="patients.encounter", document_id=encounter.pk, reason="richiesta",
     )  # fmt: skip
     return encounter
+
+
+def pgx_recorded(actor: User, patient_id: int, **fields: Any) -> PgxResult:
+    """A pharmacogenomic result recorded through the service: by default DPYD intermediate
+    metaboliser, activity score 1.5 (c.1236G>A heterozygous), reported on 2 November 2026."""
+    from datetime import date
+    from decimal import Decimal
+
+    from corsia.patients.services.pgx import PgxInput, pgx_result_record
+
+    data: dict[str, Any] = {
+        "gene": "DPYD",
+        "phenotype": "intermediate_metabolizer",
+        "activity_score": Decimal("1.5"),
+        "diplotype": "c.1236G>A (HapB3)/wt",
+        "report_date": date(2026, 11, 2),
+        "laboratory": "Laboratorio di farmacogenetica",
+        **fields,
+    }
+    return pgx_result_record(
+        actor=actor, workstation=None, patient_id=patient_id, data=PgxInput(**data)
+    )

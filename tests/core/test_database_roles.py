@@ -185,6 +185,8 @@ def test_append_only_records_are_insert_and_select_only(app_role: AppRole) -> No
     assert policies["prescribing_ordertransition"] == "SELECT, INSERT"  # no patient column
     assert policies["patients_patientevent"] == "SELECT, INSERT"  # pghistory's history
     assert policies["documents_document"] == "SELECT, INSERT, UPDATE"  # never deleted
+    # a pharmacogenomic result: never deleted; its reported content frozen by a trigger
+    assert policies["patients_pgxresult"] == "SELECT, INSERT, UPDATE"
     with app_role.connect() as app:
         granted = dict(
             app.execute(

@@ -81,6 +81,20 @@ def test_reference_and_demo_data_load_and_a_second_run_changes_nothing() -> None
     assert Allergy.objects.filter(ingredient__code="carboplatin", certainty="confirmed").exists()
     assert NoKnownAllergies.objects.filter(ended_at__isnull=True).count() == 1
     assert "demo allergies: 0 created" in second
+    # and the first patient is a DPYD intermediate metaboliser: their FOLFOX-4 order warns
+    from corsia.prescribing.models import TherapyOrder
+
+    assert "demo pharmacogenomic results: 1 created" in first
+    assert "demo pharmacogenomic results: 0 created" in second
+    warned = [
+        w["message"]
+        for o in TherapyOrder.objects.filter(regimen_version__regimen__code="FOLFOX-4")
+        for w in o.warnings
+        if w["code"] == "pgx_recommendation"
+    ]
+    assert (
+        len(warned) == 1 and "metabolizzatore intermedio (punteggio di attività 1,5)" in warned[0]
+    )
     # and a clinical trial with one patient enrolled and the demo monitor assigned, once
     from corsia.regimens.models import TrialEnrollment, TrialMonitorAssignment
 

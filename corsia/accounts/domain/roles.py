@@ -57,6 +57,9 @@ PERMISSIONS: tuple[PermissionSpec, ...] = (
     PermissionSpec("patients", "record_consent", "Raccogliere i consensi"),
     PermissionSpec("patients", "print_wristband", "Stampare il braccialetto"),
     PermissionSpec("patients", "record_allergy", "Registrare e confutare le allergie"),
+    PermissionSpec(
+        "patients", "record_pgx_result", "Registrare i risultati farmacogenomici (DPYD, TPMT…)"
+    ),
     PermissionSpec("patients", "assign_ward_staff", "Assegnare il personale ai reparti"),
     PermissionSpec(
         "patients", "review_break_glass", "Rivedere gli accessi di emergenza (break-the-glass)"
@@ -312,6 +315,11 @@ for _role in (Role.NURSE, Role.COORDINATOR):
 # pharmacists at the medication reconciliation); the same people refute or inactivate them.
 for _role in (Role.PHYSICIAN, Role.NURSE, Role.PHARMACIST):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"patients.record_allergy"}
+# Pharmacogenomic results (corsia.patients): the physician who reads the laboratory's report
+# records it (a DPYD result changes a fluoropyrimidine dose) and marks one entered in error.
+ROLE_PERMISSIONS[Role.PHYSICIAN] = ROLE_PERMISSIONS[Role.PHYSICIAN] | {
+    "patients.record_pgx_result"
+}
 # HL7 interface (corsia.interop): IT staff watch the inbound messages and replay the ones
 # in error or waiting. The interface's own account (not a role: nobody signs in with it)
 # holds the clinical permissions the messages exercise (corsia.interop.services.account).

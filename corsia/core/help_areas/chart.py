@@ -73,7 +73,8 @@ PAGES: dict[str, PageHelp] = {
     "patients:detail": PageHelp(
         _("Paziente"),
         _(
-            "Dati anagrafici, ricovero, consensi e allergie. Da qui si aprono la cartella "
+            "Dati anagrafici, ricovero, consensi, allergie e risultati farmacogenomici (DPYD, "
+            "TPMT, NUDT15, UGT1A1: avvisano alla prescrizione). Da qui si aprono la cartella "
             "clinica, le terapie e i documenti del paziente."
         ),
     ),
@@ -253,6 +254,8 @@ NOT_PAGES: frozenset[str] = frozenset(
         "patients:no_known_allergies",
         "patients:allergy_refute",
         "patients:allergy_inactivate",
+        "patients:pgx_add",
+        "patients:pgx_in_error",
         "records:diary_sign",
         "records:ward_round",
         "records:vitals_record",

@@ -9,6 +9,7 @@ file per act:
 - ``consents`` — consents recorded and revoked;
 - ``masking`` — documents masked (oscuramento) and unmasked;
 - ``allergies`` — allergies recorded, refuted or inactivated; "no known allergies" stated;
+- ``pgx`` — pharmacogenomic results recorded (a newer one supersedes) or entered in error;
 - ``wards`` — the wards and their places (reference data);
 - ``ward_staff`` — users assigned to a ward and the assignment ended (the care scope);
 - ``break_glass`` — emergency access outside one's care, and its review;
@@ -45,6 +46,12 @@ from corsia.patients.services.patient import (
     UNMERGE,
     VIEW,
 )
+from corsia.patients.services.pgx import (
+    RECORD_PGX,
+    PgxInput,
+    pgx_result_enter_in_error,
+    pgx_result_record,
+)
 from corsia.patients.services.registry import (
     PatientInput,
     patient_clean,
@@ -61,10 +68,12 @@ __all__ = [
     "MASK",
     "MERGE",
     "RECORD_ALLERGY",
+    "RECORD_PGX",
     "UNMERGE",
     "VIEW",
     "AllergyInput",
     "PatientInput",
+    "PgxInput",
     "allergy_close",
     "allergy_record",
     "break_glass_request",
@@ -84,6 +93,8 @@ __all__ = [
     "patient_merge",
     "patient_unmerge",
     "patient_update",
+    "pgx_result_enter_in_error",
+    "pgx_result_record",
     "ward_ensure",
     "ward_staff_assign",
     "ward_staff_end",

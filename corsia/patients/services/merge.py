@@ -36,14 +36,16 @@ from corsia.patients.models import (
     PatientMerge,
     PatientMergeMove,
 )
+from corsia.patients.models_pgx import PgxResult
 from corsia.patients.services.allergies import allergies_move
 from corsia.patients.services.patient import MERGE, UNMERGE, ensure_not_merged
+from corsia.patients.services.pgx import pgx_results_move
 from corsia.patients.services.registry import _snapshot
 
 OWN_MODULE = "patients"
 # This module's rows a merge moves (allergies and statements through ``allergies_move``).
 _OWN = (Encounter, Consent, ExternalIdentifier, Masking)
-_ALLERGIES = (Allergy, NoKnownAllergies)
+_ALLERGIES = (Allergy, NoKnownAllergies, PgxResult)
 
 
 def _reason(reason: str, *, code: str, what: str) -> str:
@@ -156,6 +158,7 @@ def _own_move(info: MergeInfo, *, survivor: Patient, duplicate: Patient) -> Move
     allergies = allergies_move(actor=info.actor, survivor=survivor, duplicate=duplicate)
     rows[label(Allergy)] = tuple(allergies["allergies"])
     rows[label(NoKnownAllergies)] = tuple(allergies["no_known_allergies"])
+    rows[label(PgxResult)] = tuple(pgx_results_move(survivor=survivor, duplicate=duplicate))
     return Moved(rows=rows)
 
 

@@ -37,6 +37,7 @@ from corsia.prescribing.services.doses import (
 )
 from corsia.prescribing.services.measures import ensure_not_merged
 from corsia.prescribing.services.orders import PRESCRIBE, editable_order, order_edit_saved
+from corsia.prescribing.services.pgx_alert import pgx_alert
 from corsia.regimens.selectors import components_for_cycle, ensure_prescribable, version_get
 
 
@@ -176,7 +177,8 @@ def order_create(
             acknowledged=allergy_acknowledged,
         )
         order_cumulative_refresh(order)
-        if registry_alert(order, items):
+        registered = registry_alert(order, items)
+        if pgx_alert(order, items) or registered:
             order.save(update_fields=["warnings"])
         audit_record(
             event=events.ORDER_CREATED,
@@ -285,6 +287,7 @@ def order_recalculate(
             item.save()
         order_cumulative_refresh(order)
         registry_alert(order, items)
+        pgx_alert(order, items)
         order_edit_saved(
             order,
             actor,
