@@ -317,9 +317,7 @@ for _role in (Role.PHYSICIAN, Role.NURSE, Role.PHARMACIST):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"patients.record_allergy"}
 # Pharmacogenomic results (corsia.patients): the physician who reads the laboratory's report
 # records it (a DPYD result changes a fluoropyrimidine dose) and marks one entered in error.
-ROLE_PERMISSIONS[Role.PHYSICIAN] = ROLE_PERMISSIONS[Role.PHYSICIAN] | {
-    "patients.record_pgx_result"
-}
+ROLE_PERMISSIONS[Role.PHYSICIAN] = ROLE_PERMISSIONS[Role.PHYSICIAN] | {"patients.record_pgx_result"}
 # HL7 interface (corsia.interop): IT staff watch the inbound messages and replay the ones
 # in error or waiting. The interface's own account (not a role: nobody signs in with it)
 # holds the clinical permissions the messages exercise (corsia.interop.services.account).
