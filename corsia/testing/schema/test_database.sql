@@ -1,5 +1,5 @@
--- Corsia test database snapshot, migration key 82cd14eb9367a3c9
--- Corsia test database snapshot, migration inputs {"+corsia/core/dbroles.py":"077a908a45001165","+corsia/core/management/commands/migrate.py":"e0cb2b0ff8dbbe5c","accounts/0001_initial.py":"ec73c0af789532ea","accounts/0002_user_must_change_password_and_role_requests.py":"1691eb14bc7bbcd0","accounts/0003_api_token_scopes.py":"a87034352d58a6c0","accounts/__init__.py":"c757652ceb2c4cf7","administration/0001_initial.py":"efaf0c759bd6da03","administration/0002_pumpalarmevent_append_only_pumpevent_append_only_and_more.py":"5811b856b1ce6466","administration/0003_bedside.py":"22a33f3c48bd5058","administration/0004_appointment.py":"176256cd690ffff0","administration/0005_administration_route_cosigner.py":"0db59994cf45e50f","administration/0006_raw_sql_defaults.py":"de62b75d754321de","administration/0007_bedside_session.py":"ea7f19bddcc90244","administration/0008_merge_movable.py":"bb8d11e23fb585c4","administration/__init__.py":"e7cc02249633bef9","agenda/0001_initial.py":"eee59310dfa72878","agenda/0002_cup_bookings.py":"50673ce25c3b3c18","agenda/0003_deferrable_no_overlap.py":"5be12b06c5a9a7e2","agenda/0004_shifts_plan_requests.py":"c6145afb6d09a8c2","agenda/0005_nurse_breaks.py":"dc1c8ee459bbeb94","agenda/__init__.py":"5816929dfaf3df05","audit/0001_initial.py":"2621b3b86476978f","audit/0002_accesslogentry_append_only_auditevent_append_only.py":"962a26f7c3230e0c","audit/0003_truncate_refused.py":"e8de211e435210a2","audit/__init__.py":"9d2821f171726ce0","auth/0001_initial.py":"aa8dac2a7ac4b5e0","auth/0002_alter_permission_name_max_length.py":"caf6f5aaee22f183","auth/0003_alter_user_email_max_length.py":"e74c70eae5a017fd","auth/0004_alter_user_username_opts.py":"d9991f371cee8732","auth/0005_alter_user_last_login_null.py":"0ed1db0d89d48c62","auth/0006_require_contenttypes_0002.py":"2999510b65063b0e","auth/0007_alter_validators_add_error_messages.py":"939d756ecab38e72","auth/0008_alter_user_username_max_length.py":"7fdbf5f3ab790563","auth/0009_alter_user_last_name_max_length.py":"74649d2b9a803182","auth/0010_alter_group_name_max_length.py":"bf4206be0cd1a689","auth/0011_update_proxy_permissions.py":"1fe167cee6e4d1f1","auth/0012_alter_user_first_name_max_length.py":"b93a6f99107bf5cd","auth/__init__.py":"567cec921a731087","axes/0001_initial.py":"f1d888aaab654d07","axes/0002_auto_20151217_2044.py":"92aef4352d57596f","axes/0003_auto_20160322_0929.py":"63ebd23e4bc71385","axes/0004_auto_20181024_1538.py":"ea07010686d9093d","axes/0005_remove_accessattempt_trusted.py":"da4d4e65e3a2d1e1","axes/0006_remove_accesslog_trusted.py":"fdf7024173f68997","axes/0007_alter_accessattempt_unique_together.py":"74f6b3d2ebcc6271","axes/0008_accessfailurelog.py":"987692c12daf7828","axes/0009_add_session_hash.py":"3444f4d60f37cdc4","axes/0010_accessattemptexpiration.py":"1efca6d986d7e86c","axes/__init__.py":"422d46ad6b2b6ab1","compounding/0001_initial.py":"700b94849b6318b6","compounding/0002_intrathecal_bag_route_unit_transport_release.py":"42fc9bf4fe3b4247","compounding/0003_formulation_drug_mass_scale.py":"e1dc8b5f32f43202","compounding/0004_history_triggers_after_safety_merge.py":"803ef9c3d8d882a2","compounding/0005_raw_sql_defaults.py":"e2be464199fb2e01","compounding/0006_hood_vial_serial_leftover_volume.py":"d9fbe2d242ab4cfe","compounding/0007_device_results_transport_time.py":"223e075bbda3f1d2","compounding/__init__.py":"1827eb6e423d2af0","contenttypes/0001_initial.py":"43724654b8aaf9af","contenttypes/0002_remove_content_type_name.py":"98e30fe59ddfcdd5","contenttypes/__init__.py":"bdf71112a5089ab4","core/__init__.py":"c914fd8092115883","dispensing/0001_direct_distribution.py":"0b400a1bdbca11f0","dispensing/__init__.py":"efdd3d119ebf17be","django":"60dee5badb52c6b0","django-axes":"d1bdb0061abee0f7","django-pghistory":"8dd7f3fb9cd1a6fd","django-pgtrigger":"b3a06e247d5df51b","documents/0001_initial.py":"d296753486a2d474","documents/0002_merge_movable.py":"1b89fd4af21b7fa2","documents/__init__.py":"2423b7b7e9adee91","drugs/0001_initial.py":"c4c6896105601f81","drugs/0002_archive.py":"c2725c1b1f9f1ffc","drugs/0003_activeingredientevent_append_only_and_more.py":"fec104428e9f86cd","drugs/0004_product_formulation.py":"d3d904f8502c406d","drugs/0005_raw_sql_defaults.py":"a75341a40b36f549","drugs/__init__.py":"44b13f97c3bcadd0","fse/0001_initial.py":"f0e1d5af1c69fbf6","fse/__init__.py":"9cb8e0e432e813fb","galenics/0001_initial.py":"8729b57918702fdf","galenics/0002_batch_rejection_and_quantum_satis.py":"6a004282420e866d","galenics/0003_discarded_weighings.py":"057502a09a9ea23f","galenics/__init__.py":"6cf6bbb4ca17f8f6","interop/0001_inbound_messages.py":"36f2467fcf79fc7b","interop/0002_loinc_codes.py":"bc9b9013792d28de","interop/0003_outbound.py":"f4423a2162a52f4f","interop/__init__.py":"414cc86b9fc754d5","inventory/0001_initial.py":"34370e1704ebf1c6","inventory/0002_merge_movable.py":"3505659c50a6e397","inventory/0003_ward_requests.py":"b20036db73dcb377","inventory/__init__.py":"81a94d4567e2af0c","nursing/0001_initial.py":"b1046e51f3f9125f","nursing/0002_monitoringentry_monitoringentryevent_and_more.py":"ade27bdeb6909d2b","nursing/0003_care_process.py":"0c0cbf4cda9eb8f7","nursing/__init__.py":"ede7b8d3bfae79ff","nutrition/0001_initial.py":"52c1c9449b7807ec","nutrition/0002_bag_weighing_bedside.py":"89eb9b84abefbcd1","nutrition/0003_draft_edit_line_revisions.py":"a88b85eaea63ad32","nutrition/0004_bedside_scans_infusion_end.py":"5d921332e7b9c286","nutrition/__init__.py":"731042e6868d2f28","patients/0001_initial.py":"0260b9e0b6cfd58d","patients/0002_bedorchairevent_append_only_consentevent_append_only_and_more.py":"3f701122875c3871","patients/0003_allergies.py":"f61e43a0b3e1a51b","patients/0004_ward_staff_break_glass.py":"bb5e9bef2522971b","patients/0005_patient_merge.py":"0a4c350ae347cdb0","patients/__init__.py":"770fcd65ef04429f","pghistory/0001_initial.py":"e22b97cdb98524ce","pghistory/0002_aggregateevent.py":"cc9d1576763d70a4","pghistory/0003_auto_20201023_1636.py":"0d428579eb03f2f8","pghistory/0004_auto_20220906_1625.py":"f8b2ca62cad3b5fb","pghistory/0005_events_middlewareevents.py":"2d93bfdccd0efe70","pghistory/0006_delete_aggregateevent.py":"f9b79fef23163859","pghistory/0007_auto_20250421_0444.py":"9a97eef154437c74","pghistory/__init__.py":"b3d5f0c7d5b0ae99","pgtrigger/__init__.py":"5a6acfeaa17d2943","pgtrigger/apps.py":"92267341ab444edf","pgtrigger/compiler.py":"b4f094732ec262e1","pgtrigger/contrib.py":"413e50605c2a73a7","pgtrigger/core.py":"d6ba4f9d12b76835","pgtrigger/features.py":"2fcf739d59340cd3","pgtrigger/installation.py":"bd090a67d86e655f","pgtrigger/migrations.py":"62a57372fc00d548","pgtrigger/models.py":"944624a22122d225","pgtrigger/registry.py":"91e6f0c6f174e4d2","pgtrigger/runtime.py":"3639979e83f4300d","pgtrigger/utils.py":"e068681b9c76bb4e","pgtrigger/version.py":"6a622cf9c5db4c94","prescribing/0001_initial.py":"ef5f975def735ee0","prescribing/0002_item_blocks.py":"0001a49a1173f86b","prescribing/0003_item_role_choices.py":"c7b5ff4ff4d4fdd6","prescribing/0004_item_tablets.py":"81748fde0efc184e","prescribing/0005_item_product.py":"e6ad837cd3331152","prescribing/0006_order_life_validation_schedule.py":"4b27cead8bb67133","prescribing/0007_prior_dose_elsewhere.py":"0a1043526d8c52f7","prescribing/0008_item_limit_blocks_and_overrides.py":"c3b847579a418b39","prescribing/0009_orderitem_history_triggers.py":"25e0094c391c8eca","prescribing/0010_order_measure_dates.py":"d749a8240ad1752a","prescribing/0011_therapyorder_history_triggers.py":"b35faebea697b23e","prescribing/0012_raw_sql_defaults.py":"fa95706a869e1ca0","prescribing/0013_order_allergy_overrides.py":"f597f340b80ef954","prescribing/0014_order_item_unrounded_dose.py":"96485f95851f6844","prescribing/0015_merge_movable.py":"9efe27d513bb5ab8","prescribing/0016_order_item_line_weight.py":"19e49f79e55635ac","prescribing/0017_order_item_administrations_per_day.py":"9eb6193bd86e38d8","prescribing/__init__.py":"09fe115ff5036ca9","procrastinate":"fea14e95b4a3b0eb","procrastinate/0001_initial.py":"619190a6fa33b40c","procrastinate/0002_drop_started_at_column.py":"c15b320aa440735b","procrastinate/0003_drop_started_at_column.py":"4572f815a6c8bb95","procrastinate/0004_drop_procrastinate_version_table.py":"2d1da1cd314c77e8","procrastinate/0005_fix_procrastinate_fetch_job.py":"d673fb30835bad24","procrastinate/0006_fix_trigger_status_events_insert.py":"870b5a9be1c512dc","procrastinate/0007_add_queueing_lock_column.py":"8efd3af9a6157901","procrastinate/0008_close_fetch_job_race_condition.py":"1ee711c7bd50e124","procrastinate/0009_add_defer_job_function.py":"158424487e4ce3db","procrastinate/0010_add_procrastinate_periodic_defers.py":"5d11954559e1a8f2","procrastinate/0011_add_foreign_key_index.py":"01df41f93d3f2eee","procrastinate/0012_add_locks_to_periodic_defer.py":"bb756080f26a81bc","procrastinate/0013_fix_procrastinate_defer_periodic_job.py":"7bab8825e74b298c","procrastinate/0014_add_finish_job_and_retry_job_functions.py":"4bebd8c9f71e76e0","procrastinate/0015_add_trigger_on_job_deletion.py":"75b150b25a2b2b45","procrastinate/0016_delete_finished_jobs.py":"da844a64e7017d1a","procrastinate/0017_add_checks_to_finish_job.py":"a6707f1224ef00e0","procrastinate/0018_add_checks_to_retry_job.py":"ba123900b2c96087","procrastinate/0019_fix_finish_job_compat_issue.py":"48234a1718449c9e","procrastinate/0020_add_index_on_procrastinate_jobs.py":"26855adecb0eba7c","procrastinate/0021_add_kwargs_to_defer_periodic_job.py":"56d43e3083890823","procrastinate/0022_null_locks_excluded.py":"e1e40932e5390a2e","procrastinate/0023_remove_old_finish_job_function.py":"95a172bcc84ba53e","procrastinate/0024_job_id_bigint.py":"15b773b6b38a69c8","procrastinate/0025_add_models.py":"bfa4c2164b8df4ea","procrastinate/0026_add_job_priority.py":"4f2f1b911fc9aa51","procrastinate/0027_add_periodic_job_priority.py":"b84dd399ac935a73","procrastinate/0028_add_cancel_states.py":"21d20d4aeadb5c96","procrastinate/0029_add_additional_params_to_retry_job.py":"ed76127f7f35e5af","procrastinate/0030_alter_procrastinateevent_options.py":"8c020dd75e3fae48","procrastinate/0031_add_indexes_for_fetch_job.py":"d67ddb3f2beb81c1","procrastinate/0032_pre_cancel_notification.py":"141c999606264fe9","procrastinate/0033_post_cancel_notification.py":"2b3e9a6ab11926b2","procrastinate/0034_pre_add_heartbeat.py":"4c32d5cf522390e6","procrastinate/0035_post_add_heartbeat.py":"ac0664f4a033dcb1","procrastinate/0036_add_worker_model.py":"96c71290b9a145f5","procrastinate/0037_pre_batch_defer_jobs.py":"3a8494b1858e2cc2","procrastinate/0038_post_batch_defer_jobs.py":"175961a922561b05","procrastinate/0039_pre_priority_lock_fetch_job.py":"3ef9917417189a2b","procrastinate/0040_pre_retry_failed_job.py":"26e62e6a7a63ee25","procrastinate/0041_post_retry_failed_job.py":"13f5a300b3086ef2","procrastinate/__init__.py":"88567a3a7ce1b848","records/0001_diary.py":"7c32cc9945350ed3","records/0002_vital_signs.py":"eb14f7c665e4b08b","records/0003_anamnesis.py":"ce67e4bc495f57b0","records/0004_diagnosis_and_performance_status.py":"c6585efc77734c6e","records/0005_lab_results.py":"dc050ff32fa10934","records/0006_staging_and_scores.py":"64f68f41506ed5f6","records/0007_treatment_course.py":"14f9bd8e51e089d9","records/0008_letters_and_boards.py":"a61c4016992917cc","records/0009_clinical_reports.py":"fbebf8a38eccaeed","records/0010_merge_movable.py":"ec38f9c79fb5a9a2","records/__init__.py":"75a7f6ab6d981f61","regimens/0001_initial.py":"47ef3be7448b8b37","regimens/0002_clinicaltrialevent_append_only_and_more.py":"62b9934ede05b60f","regimens/0003_regimen_dosing_settings_and_age_bands.py":"28ca2fd1827b9c13","regimens/0004_component_formulation.py":"867aaff6a4eb3639","regimens/0005_history_triggers_after_safety_merge.py":"983d67c5f8b28a36","regimens/0006_raw_sql_defaults.py":"2675246019bb1bcd","regimens/0007_trial_withdrawal_and_monitor_revocation.py":"8540fe6ba3846170","regimens/0008_component_obese_weight_basis.py":"30526b4d30d93e96","regimens/0009_component_administrations_per_day.py":"35b62637421af6f5","regimens/__init__.py":"4bc5e429043aabb9","sessions/0001_initial.py":"760c6041ac2451b5","sessions/__init__.py":"c64c3d6a1b2533b3","therapy/0001_initial.py":"ef02219e25d3febf","therapy/0002_dose_corrections_cabinet.py":"0457a7b7d6b8dd99","therapy/__init__.py":"ac1a6dd125d48f5e","toxicity/0001_initial.py":"0af9145f881c0f37","toxicity/0002_ctcae_italian_labels.py":"3af19c3f5ea4d9e8","toxicity/__init__.py":"0937d4298f9011ca","transfusion/0001_initial.py":"ff1731bd6a31b7d2","transfusion/0002_emergency_crossmatch.py":"f2c6a36c49fc9230","transfusion/__init__.py":"0f468119c82fb0ed","transplant/0001_initial.py":"fa8b93f5438dc10c","transplant/0002_followup.py":"7bacf9ab1917ba6b","transplant/0002_pretransplant.py":"033ecfbd0dcfd2fb","transplant/0003_merge_0002_followup_0002_pretransplant.py":"e42fba5966fff36e","transplant/__init__.py":"428a94c33eee38e8","vascular/0001_initial.py":"d91cafd32d8b4fbd","vascular/__init__.py":"504692a14d6a257e"}
+-- Corsia test database snapshot, migration key 9aaccbd7b9471e13
+-- Corsia test database snapshot, migration inputs {"+corsia/core/dbroles.py":"077a908a45001165","+corsia/core/management/commands/migrate.py":"e0cb2b0ff8dbbe5c","accounts/0001_initial.py":"ec73c0af789532ea","accounts/0002_user_must_change_password_and_role_requests.py":"1691eb14bc7bbcd0","accounts/0003_api_token_scopes.py":"a87034352d58a6c0","accounts/__init__.py":"c757652ceb2c4cf7","administration/0001_initial.py":"efaf0c759bd6da03","administration/0002_pumpalarmevent_append_only_pumpevent_append_only_and_more.py":"5811b856b1ce6466","administration/0003_bedside.py":"22a33f3c48bd5058","administration/0004_appointment.py":"176256cd690ffff0","administration/0005_administration_route_cosigner.py":"0db59994cf45e50f","administration/0006_raw_sql_defaults.py":"de62b75d754321de","administration/0007_bedside_session.py":"ea7f19bddcc90244","administration/0008_merge_movable.py":"bb8d11e23fb585c4","administration/0009_pump_awaiting_ack.py":"8af807d6b8743966","administration/__init__.py":"e7cc02249633bef9","agenda/0001_initial.py":"eee59310dfa72878","agenda/0002_cup_bookings.py":"50673ce25c3b3c18","agenda/0003_deferrable_no_overlap.py":"5be12b06c5a9a7e2","agenda/0004_shifts_plan_requests.py":"c6145afb6d09a8c2","agenda/0005_nurse_breaks.py":"dc1c8ee459bbeb94","agenda/__init__.py":"5816929dfaf3df05","audit/0001_initial.py":"2621b3b86476978f","audit/0002_accesslogentry_append_only_auditevent_append_only.py":"962a26f7c3230e0c","audit/0003_truncate_refused.py":"e8de211e435210a2","audit/__init__.py":"9d2821f171726ce0","auth/0001_initial.py":"aa8dac2a7ac4b5e0","auth/0002_alter_permission_name_max_length.py":"caf6f5aaee22f183","auth/0003_alter_user_email_max_length.py":"e74c70eae5a017fd","auth/0004_alter_user_username_opts.py":"d9991f371cee8732","auth/0005_alter_user_last_login_null.py":"0ed1db0d89d48c62","auth/0006_require_contenttypes_0002.py":"2999510b65063b0e","auth/0007_alter_validators_add_error_messages.py":"939d756ecab38e72","auth/0008_alter_user_username_max_length.py":"7fdbf5f3ab790563","auth/0009_alter_user_last_name_max_length.py":"74649d2b9a803182","auth/0010_alter_group_name_max_length.py":"bf4206be0cd1a689","auth/0011_update_proxy_permissions.py":"1fe167cee6e4d1f1","auth/0012_alter_user_first_name_max_length.py":"b93a6f99107bf5cd","auth/__init__.py":"567cec921a731087","axes/0001_initial.py":"f1d888aaab654d07","axes/0002_auto_20151217_2044.py":"92aef4352d57596f","axes/0003_auto_20160322_0929.py":"63ebd23e4bc71385","axes/0004_auto_20181024_1538.py":"ea07010686d9093d","axes/0005_remove_accessattempt_trusted.py":"da4d4e65e3a2d1e1","axes/0006_remove_accesslog_trusted.py":"fdf7024173f68997","axes/0007_alter_accessattempt_unique_together.py":"74f6b3d2ebcc6271","axes/0008_accessfailurelog.py":"987692c12daf7828","axes/0009_add_session_hash.py":"3444f4d60f37cdc4","axes/0010_accessattemptexpiration.py":"1efca6d986d7e86c","axes/__init__.py":"422d46ad6b2b6ab1","compounding/0001_initial.py":"700b94849b6318b6","compounding/0002_intrathecal_bag_route_unit_transport_release.py":"42fc9bf4fe3b4247","compounding/0003_formulation_drug_mass_scale.py":"e1dc8b5f32f43202","compounding/0004_history_triggers_after_safety_merge.py":"803ef9c3d8d882a2","compounding/0005_raw_sql_defaults.py":"e2be464199fb2e01","compounding/0006_hood_vial_serial_leftover_volume.py":"d9fbe2d242ab4cfe","compounding/0007_device_results_transport_time.py":"223e075bbda3f1d2","compounding/__init__.py":"1827eb6e423d2af0","contenttypes/0001_initial.py":"43724654b8aaf9af","contenttypes/0002_remove_content_type_name.py":"98e30fe59ddfcdd5","contenttypes/__init__.py":"bdf71112a5089ab4","core/__init__.py":"c914fd8092115883","dispensing/0001_direct_distribution.py":"0b400a1bdbca11f0","dispensing/0002_dispensing_therapy_order.py":"f9d5c03fb668713a","dispensing/0003_plan_closure_delegation_revocation.py":"f8ebc6d9296f094c","dispensing/__init__.py":"efdd3d119ebf17be","django":"60dee5badb52c6b0","django-axes":"d1bdb0061abee0f7","django-pghistory":"8dd7f3fb9cd1a6fd","django-pgtrigger":"b3a06e247d5df51b","documents/0001_initial.py":"d296753486a2d474","documents/0002_merge_movable.py":"1b89fd4af21b7fa2","documents/__init__.py":"2423b7b7e9adee91","drugs/0001_initial.py":"c4c6896105601f81","drugs/0002_archive.py":"c2725c1b1f9f1ffc","drugs/0003_activeingredientevent_append_only_and_more.py":"fec104428e9f86cd","drugs/0004_product_formulation.py":"d3d904f8502c406d","drugs/0005_raw_sql_defaults.py":"a75341a40b36f549","drugs/__init__.py":"44b13f97c3bcadd0","fse/0001_initial.py":"f0e1d5af1c69fbf6","fse/__init__.py":"9cb8e0e432e813fb","galenics/0001_initial.py":"8729b57918702fdf","galenics/0002_batch_rejection_and_quantum_satis.py":"6a004282420e866d","galenics/0003_discarded_weighings.py":"057502a09a9ea23f","galenics/__init__.py":"6cf6bbb4ca17f8f6","interop/0001_inbound_messages.py":"36f2467fcf79fc7b","interop/0002_loinc_codes.py":"bc9b9013792d28de","interop/0003_outbound.py":"f4423a2162a52f4f","interop/__init__.py":"414cc86b9fc754d5","inventory/0001_initial.py":"34370e1704ebf1c6","inventory/0002_merge_movable.py":"3505659c50a6e397","inventory/0003_ward_requests.py":"b20036db73dcb377","inventory/__init__.py":"81a94d4567e2af0c","nursing/0001_initial.py":"b1046e51f3f9125f","nursing/0002_monitoringentry_monitoringentryevent_and_more.py":"ade27bdeb6909d2b","nursing/0003_care_process.py":"0c0cbf4cda9eb8f7","nursing/__init__.py":"ede7b8d3bfae79ff","nutrition/0001_initial.py":"52c1c9449b7807ec","nutrition/0002_bag_weighing_bedside.py":"89eb9b84abefbcd1","nutrition/0003_draft_edit_line_revisions.py":"a88b85eaea63ad32","nutrition/0004_bedside_scans_infusion_end.py":"5d921332e7b9c286","nutrition/__init__.py":"731042e6868d2f28","patients/0001_initial.py":"0260b9e0b6cfd58d","patients/0002_bedorchairevent_append_only_consentevent_append_only_and_more.py":"3f701122875c3871","patients/0003_allergies.py":"f61e43a0b3e1a51b","patients/0004_ward_staff_break_glass.py":"bb5e9bef2522971b","patients/0005_patient_merge.py":"0a4c350ae347cdb0","patients/0006_pgx_results.py":"39ea971c2e9c4b86","patients/__init__.py":"770fcd65ef04429f","pghistory/0001_initial.py":"e22b97cdb98524ce","pghistory/0002_aggregateevent.py":"cc9d1576763d70a4","pghistory/0003_auto_20201023_1636.py":"0d428579eb03f2f8","pghistory/0004_auto_20220906_1625.py":"f8b2ca62cad3b5fb","pghistory/0005_events_middlewareevents.py":"2d93bfdccd0efe70","pghistory/0006_delete_aggregateevent.py":"f9b79fef23163859","pghistory/0007_auto_20250421_0444.py":"9a97eef154437c74","pghistory/__init__.py":"b3d5f0c7d5b0ae99","pgtrigger/__init__.py":"5a6acfeaa17d2943","pgtrigger/apps.py":"92267341ab444edf","pgtrigger/compiler.py":"b4f094732ec262e1","pgtrigger/contrib.py":"413e50605c2a73a7","pgtrigger/core.py":"d6ba4f9d12b76835","pgtrigger/features.py":"2fcf739d59340cd3","pgtrigger/installation.py":"bd090a67d86e655f","pgtrigger/migrations.py":"62a57372fc00d548","pgtrigger/models.py":"944624a22122d225","pgtrigger/registry.py":"91e6f0c6f174e4d2","pgtrigger/runtime.py":"3639979e83f4300d","pgtrigger/utils.py":"e068681b9c76bb4e","pgtrigger/version.py":"6a622cf9c5db4c94","prescribing/0001_initial.py":"ef5f975def735ee0","prescribing/0002_item_blocks.py":"0001a49a1173f86b","prescribing/0003_item_role_choices.py":"c7b5ff4ff4d4fdd6","prescribing/0004_item_tablets.py":"81748fde0efc184e","prescribing/0005_item_product.py":"e6ad837cd3331152","prescribing/0006_order_life_validation_schedule.py":"4b27cead8bb67133","prescribing/0007_prior_dose_elsewhere.py":"0a1043526d8c52f7","prescribing/0008_item_limit_blocks_and_overrides.py":"c3b847579a418b39","prescribing/0009_orderitem_history_triggers.py":"25e0094c391c8eca","prescribing/0010_order_measure_dates.py":"d749a8240ad1752a","prescribing/0011_therapyorder_history_triggers.py":"b35faebea697b23e","prescribing/0012_raw_sql_defaults.py":"fa95706a869e1ca0","prescribing/0013_order_allergy_overrides.py":"f597f340b80ef954","prescribing/0014_order_item_unrounded_dose.py":"96485f95851f6844","prescribing/0015_merge_movable.py":"9efe27d513bb5ab8","prescribing/0016_order_item_line_weight.py":"19e49f79e55635ac","prescribing/0017_order_item_administrations_per_day.py":"9eb6193bd86e38d8","prescribing/__init__.py":"09fe115ff5036ca9","procrastinate":"fea14e95b4a3b0eb","procrastinate/0001_initial.py":"619190a6fa33b40c","procrastinate/0002_drop_started_at_column.py":"c15b320aa440735b","procrastinate/0003_drop_started_at_column.py":"4572f815a6c8bb95","procrastinate/0004_drop_procrastinate_version_table.py":"2d1da1cd314c77e8","procrastinate/0005_fix_procrastinate_fetch_job.py":"d673fb30835bad24","procrastinate/0006_fix_trigger_status_events_insert.py":"870b5a9be1c512dc","procrastinate/0007_add_queueing_lock_column.py":"8efd3af9a6157901","procrastinate/0008_close_fetch_job_race_condition.py":"1ee711c7bd50e124","procrastinate/0009_add_defer_job_function.py":"158424487e4ce3db","procrastinate/0010_add_procrastinate_periodic_defers.py":"5d11954559e1a8f2","procrastinate/0011_add_foreign_key_index.py":"01df41f93d3f2eee","procrastinate/0012_add_locks_to_periodic_defer.py":"bb756080f26a81bc","procrastinate/0013_fix_procrastinate_defer_periodic_job.py":"7bab8825e74b298c","procrastinate/0014_add_finish_job_and_retry_job_functions.py":"4bebd8c9f71e76e0","procrastinate/0015_add_trigger_on_job_deletion.py":"75b150b25a2b2b45","procrastinate/0016_delete_finished_jobs.py":"da844a64e7017d1a","procrastinate/0017_add_checks_to_finish_job.py":"a6707f1224ef00e0","procrastinate/0018_add_checks_to_retry_job.py":"ba123900b2c96087","procrastinate/0019_fix_finish_job_compat_issue.py":"48234a1718449c9e","procrastinate/0020_add_index_on_procrastinate_jobs.py":"26855adecb0eba7c","procrastinate/0021_add_kwargs_to_defer_periodic_job.py":"56d43e3083890823","procrastinate/0022_null_locks_excluded.py":"e1e40932e5390a2e","procrastinate/0023_remove_old_finish_job_function.py":"95a172bcc84ba53e","procrastinate/0024_job_id_bigint.py":"15b773b6b38a69c8","procrastinate/0025_add_models.py":"bfa4c2164b8df4ea","procrastinate/0026_add_job_priority.py":"4f2f1b911fc9aa51","procrastinate/0027_add_periodic_job_priority.py":"b84dd399ac935a73","procrastinate/0028_add_cancel_states.py":"21d20d4aeadb5c96","procrastinate/0029_add_additional_params_to_retry_job.py":"ed76127f7f35e5af","procrastinate/0030_alter_procrastinateevent_options.py":"8c020dd75e3fae48","procrastinate/0031_add_indexes_for_fetch_job.py":"d67ddb3f2beb81c1","procrastinate/0032_pre_cancel_notification.py":"141c999606264fe9","procrastinate/0033_post_cancel_notification.py":"2b3e9a6ab11926b2","procrastinate/0034_pre_add_heartbeat.py":"4c32d5cf522390e6","procrastinate/0035_post_add_heartbeat.py":"ac0664f4a033dcb1","procrastinate/0036_add_worker_model.py":"96c71290b9a145f5","procrastinate/0037_pre_batch_defer_jobs.py":"3a8494b1858e2cc2","procrastinate/0038_post_batch_defer_jobs.py":"175961a922561b05","procrastinate/0039_pre_priority_lock_fetch_job.py":"3ef9917417189a2b","procrastinate/0040_pre_retry_failed_job.py":"26e62e6a7a63ee25","procrastinate/0041_post_retry_failed_job.py":"13f5a300b3086ef2","procrastinate/__init__.py":"88567a3a7ce1b848","records/0001_diary.py":"7c32cc9945350ed3","records/0002_vital_signs.py":"eb14f7c665e4b08b","records/0003_anamnesis.py":"ce67e4bc495f57b0","records/0004_diagnosis_and_performance_status.py":"c6585efc77734c6e","records/0005_lab_results.py":"dc050ff32fa10934","records/0006_staging_and_scores.py":"64f68f41506ed5f6","records/0007_treatment_course.py":"14f9bd8e51e089d9","records/0008_letters_and_boards.py":"a61c4016992917cc","records/0009_clinical_reports.py":"fbebf8a38eccaeed","records/0010_merge_movable.py":"ec38f9c79fb5a9a2","records/__init__.py":"75a7f6ab6d981f61","regimens/0001_initial.py":"47ef3be7448b8b37","regimens/0002_clinicaltrialevent_append_only_and_more.py":"62b9934ede05b60f","regimens/0003_regimen_dosing_settings_and_age_bands.py":"28ca2fd1827b9c13","regimens/0004_component_formulation.py":"867aaff6a4eb3639","regimens/0005_history_triggers_after_safety_merge.py":"983d67c5f8b28a36","regimens/0006_raw_sql_defaults.py":"2675246019bb1bcd","regimens/0007_trial_withdrawal_and_monitor_revocation.py":"8540fe6ba3846170","regimens/0008_component_obese_weight_basis.py":"30526b4d30d93e96","regimens/0009_component_administrations_per_day.py":"35b62637421af6f5","regimens/__init__.py":"4bc5e429043aabb9","sessions/0001_initial.py":"760c6041ac2451b5","sessions/__init__.py":"c64c3d6a1b2533b3","therapy/0001_initial.py":"ef02219e25d3febf","therapy/0002_dose_corrections_cabinet.py":"0457a7b7d6b8dd99","therapy/__init__.py":"ac1a6dd125d48f5e","toxicity/0001_initial.py":"0af9145f881c0f37","toxicity/0002_ctcae_italian_labels.py":"3af19c3f5ea4d9e8","toxicity/__init__.py":"0937d4298f9011ca","transfusion/0001_initial.py":"ff1731bd6a31b7d2","transfusion/0002_emergency_crossmatch.py":"f2c6a36c49fc9230","transfusion/__init__.py":"0f468119c82fb0ed","transplant/0001_initial.py":"fa8b93f5438dc10c","transplant/0002_followup.py":"7bacf9ab1917ba6b","transplant/0002_pretransplant.py":"033ecfbd0dcfd2fb","transplant/0003_merge_0002_followup_0002_pretransplant.py":"e42fba5966fff36e","transplant/__init__.py":"428a94c33eee38e8","vascular/0001_initial.py":"d91cafd32d8b4fbd","vascular/__init__.py":"504692a14d6a257e"}
 --
 -- PostgreSQL database dump
 --
@@ -2168,6 +2168,27 @@ CREATE FUNCTION public.pgtrigger_append_only_9dca9() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_append_only_9e447(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_append_only_9e447() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_append_only_9e7ed(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -3596,6 +3617,27 @@ CREATE FUNCTION public.pgtrigger_delegation_read_only_3d3d3() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_delegation_revocation_read_only_78830(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_delegation_revocation_read_only_78830() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_device_closed_frozen_85387(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -4724,7 +4766,7 @@ CREATE FUNCTION public.pgtrigger_insert_insert_4a4d4() RETURNS trigger
                             RETURN NEW;
                         END IF;
                     END IF;
-                    INSERT INTO "administration_pumpprogramevent" ("ack_code", "ack_text", "administration_id", "concentration_mg_ml", "control_id", "created_at", "dose_mg", "drug_code", "drug_name", "duration_min", "id", "order_id", "outcome", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "preparation_ref", "pump_id", "rate_ml_h", "sent_at", "sent_by_id", "updated_at", "volume_ml") VALUES (NEW."ack_code", NEW."ack_text", NEW."administration_id", NEW."concentration_mg_ml", NEW."control_id", NEW."created_at", NEW."dose_mg", NEW."drug_code", NEW."drug_name", NEW."duration_min", NEW."id", NEW."order_id", NEW."outcome", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."preparation_ref", NEW."pump_id", NEW."rate_ml_h", NEW."sent_at", NEW."sent_by_id", NEW."updated_at", NEW."volume_ml"); RETURN NULL;
+                    INSERT INTO "administration_pumpprogramevent" ("ack_code", "ack_text", "administration_id", "concentration_mg_ml", "control_id", "created_at", "dose_mg", "drug_code", "drug_name", "duration_min", "id", "order_id", "outcome", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "preparation_ref", "pump_id", "pump_state_before", "rate_ml_h", "sent_at", "sent_by_id", "updated_at", "volume_ml") VALUES (NEW."ack_code", NEW."ack_text", NEW."administration_id", NEW."concentration_mg_ml", NEW."control_id", NEW."created_at", NEW."dose_mg", NEW."drug_code", NEW."drug_name", NEW."duration_min", NEW."id", NEW."order_id", NEW."outcome", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."preparation_ref", NEW."pump_id", NEW."pump_state_before", NEW."rate_ml_h", NEW."sent_at", NEW."sent_by_id", NEW."updated_at", NEW."volume_ml"); RETURN NULL;
                 END;
             $$;
 
@@ -6326,6 +6368,27 @@ CREATE FUNCTION public.pgtrigger_insert_insert_d8742() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_insert_insert_dbd34(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_insert_insert_dbd34() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "patients_pgxresultevent" ("activity_score", "diplotype", "gene", "id", "laboratory", "notes", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "phenotype", "recorded_at", "recorded_by_id", "report_date", "status", "status_changed_at", "status_changed_by_id", "status_reason", "workstation") VALUES (NEW."activity_score", NEW."diplotype", NEW."gene", NEW."id", NEW."laboratory", NEW."notes", NEW."patient_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."phenotype", NEW."recorded_at", NEW."recorded_by_id", NEW."report_date", NEW."status", NEW."status_changed_at", NEW."status_changed_by_id", NEW."status_reason", NEW."workstation"); RETURN NULL;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_insert_insert_df92c(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -6956,6 +7019,27 @@ CREATE FUNCTION public.pgtrigger_never_deleted_7a62b() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_never_deleted_9ed5c(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_never_deleted_9ed5c() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_never_deleted_a04ce(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -7266,6 +7350,27 @@ CREATE FUNCTION public.pgtrigger_outbound_never_deleted_bb4af() RETURNS trigger
                         END IF;
                     END IF;
                     RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_plan_closure_read_only_a5781(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_plan_closure_read_only_a5781() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
                 END;
             $$;
 
@@ -8085,6 +8190,27 @@ CREATE FUNCTION public.pgtrigger_read_only_e9a6c() RETURNS trigger
                         END IF;
                     END IF;
                     IF TG_OP = 'UPDATE' THEN IF patient_move_allowed(OLD.patient_id, NEW.patient_id) AND (to_jsonb(OLD) - 'patient_id') = (to_jsonb(NEW) - 'patient_id') THEN RETURN NEW; END IF; END IF; RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_reported_content_frozen_f1efe(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_reported_content_frozen_f1efe() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;
                 END;
             $$;
 
@@ -9302,7 +9428,7 @@ CREATE FUNCTION public.pgtrigger_update_update_3dead() RETURNS trigger
                             RETURN NEW;
                         END IF;
                     END IF;
-                    INSERT INTO "administration_pumpprogramevent" ("ack_code", "ack_text", "administration_id", "concentration_mg_ml", "control_id", "created_at", "dose_mg", "drug_code", "drug_name", "duration_min", "id", "order_id", "outcome", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "preparation_ref", "pump_id", "rate_ml_h", "sent_at", "sent_by_id", "updated_at", "volume_ml") VALUES (NEW."ack_code", NEW."ack_text", NEW."administration_id", NEW."concentration_mg_ml", NEW."control_id", NEW."created_at", NEW."dose_mg", NEW."drug_code", NEW."drug_name", NEW."duration_min", NEW."id", NEW."order_id", NEW."outcome", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."preparation_ref", NEW."pump_id", NEW."rate_ml_h", NEW."sent_at", NEW."sent_by_id", NEW."updated_at", NEW."volume_ml"); RETURN NULL;
+                    INSERT INTO "administration_pumpprogramevent" ("ack_code", "ack_text", "administration_id", "concentration_mg_ml", "control_id", "created_at", "dose_mg", "drug_code", "drug_name", "duration_min", "id", "order_id", "outcome", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "preparation_ref", "pump_id", "pump_state_before", "rate_ml_h", "sent_at", "sent_by_id", "updated_at", "volume_ml") VALUES (NEW."ack_code", NEW."ack_text", NEW."administration_id", NEW."concentration_mg_ml", NEW."control_id", NEW."created_at", NEW."dose_mg", NEW."drug_code", NEW."drug_name", NEW."duration_min", NEW."id", NEW."order_id", NEW."outcome", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."preparation_ref", NEW."pump_id", NEW."pump_state_before", NEW."rate_ml_h", NEW."sent_at", NEW."sent_by_id", NEW."updated_at", NEW."volume_ml"); RETURN NULL;
                 END;
             $$;
 
@@ -9933,6 +10059,27 @@ CREATE FUNCTION public.pgtrigger_update_update_6d084() RETURNS trigger
                         END IF;
                     END IF;
                     INSERT INTO "compounding_deviceresultevent" ("completed_at", "device_id", "device_model", "document", "id", "images", "message", "operator_id", "outcome", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "preparation_id", "received_at", "received_by_id", "result_id", "verdict", "verdict_reason", "volumes", "weighing_id") VALUES (NEW."completed_at", NEW."device_id", NEW."device_model", NEW."document", NEW."id", NEW."images", NEW."message", NEW."operator_id", NEW."outcome", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."preparation_id", NEW."received_at", NEW."received_by_id", NEW."result_id", NEW."verdict", NEW."verdict_reason", NEW."volumes", NEW."weighing_id"); RETURN NULL;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_update_update_6f536(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_update_update_6f536() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "patients_pgxresultevent" ("activity_score", "diplotype", "gene", "id", "laboratory", "notes", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "phenotype", "recorded_at", "recorded_by_id", "report_date", "status", "status_changed_at", "status_changed_by_id", "status_reason", "workstation") VALUES (NEW."activity_score", NEW."diplotype", NEW."gene", NEW."id", NEW."laboratory", NEW."notes", NEW."patient_id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."phenotype", NEW."recorded_at", NEW."recorded_by_id", NEW."report_date", NEW."status", NEW."status_changed_at", NEW."status_changed_by_id", NEW."status_reason", NEW."workstation"); RETURN NULL;
                 END;
             $$;
 
@@ -12613,6 +12760,7 @@ CREATE TABLE public.administration_pumpprogram (
     pump_id bigint NOT NULL,
     sent_by_id bigint,
     administration_id bigint,
+    pump_state_before character varying(16) NOT NULL,
     CONSTRAINT administration_pumpprogram_duration_min_check CHECK ((duration_min >= 0))
 );
 
@@ -12661,6 +12809,7 @@ CREATE TABLE public.administration_pumpprogramevent (
     pump_id bigint NOT NULL,
     sent_by_id bigint,
     administration_id bigint,
+    pump_state_before character varying(16) NOT NULL,
     CONSTRAINT administration_pumpprogramevent_duration_min_check CHECK ((duration_min >= 0))
 );
 
@@ -14640,6 +14789,35 @@ ALTER TABLE public.dispensing_delegation ALTER COLUMN id ADD GENERATED BY DEFAUL
 
 
 --
+-- Name: dispensing_delegationrevocation; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.dispensing_delegationrevocation (
+    id bigint NOT NULL,
+    revoked_on date NOT NULL,
+    reason character varying(500) NOT NULL,
+    recorded_at timestamp with time zone NOT NULL,
+    workstation character varying(120) NOT NULL,
+    delegation_id bigint NOT NULL,
+    recorded_by_id bigint NOT NULL
+);
+
+
+--
+-- Name: dispensing_delegationrevocation_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.dispensing_delegationrevocation ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.dispensing_delegationrevocation_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
 -- Name: dispensing_dispensing; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -14662,10 +14840,12 @@ CREATE TABLE public.dispensing_dispensing (
     prescriber_id bigint NOT NULL,
     product_id bigint NOT NULL,
     plan_id bigint,
+    therapy_order_id bigint,
     CONSTRAINT dispensing_daily_units_positive CHECK ((daily_units > (0)::numeric)),
     CONSTRAINT dispensing_delegation_iff_delegate CHECK (((((collected_by)::text = 'delegate'::text) AND (delegation_id IS NOT NULL)) OR (((collected_by)::text = 'patient'::text) AND (delegation_id IS NULL)))),
     CONSTRAINT dispensing_dispensing_days_covered_check CHECK ((days_covered >= 0)),
     CONSTRAINT dispensing_dispensing_units_check CHECK ((units >= 0)),
+    CONSTRAINT dispensing_order_only_prescription CHECK (((therapy_order_id IS NULL) OR ((kind)::text = 'prescription'::text))),
     CONSTRAINT dispensing_plan_iff_kind_plan CHECK (((((kind)::text = 'plan'::text) AND (plan_id IS NOT NULL)) OR ((NOT ((kind)::text = 'plan'::text)) AND (plan_id IS NULL)))),
     CONSTRAINT dispensing_units_positive CHECK ((units > 0))
 );
@@ -14711,6 +14891,35 @@ CREATE TABLE public.dispensing_dispensingline (
 
 ALTER TABLE public.dispensing_dispensingline ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
     SEQUENCE NAME public.dispensing_dispensingline_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: dispensing_planclosure; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.dispensing_planclosure (
+    id bigint NOT NULL,
+    closed_on date NOT NULL,
+    reason character varying(500) NOT NULL,
+    recorded_at timestamp with time zone NOT NULL,
+    workstation character varying(120) NOT NULL,
+    plan_id bigint NOT NULL,
+    recorded_by_id bigint NOT NULL
+);
+
+
+--
+-- Name: dispensing_planclosure_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.dispensing_planclosure ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.dispensing_planclosure_id_seq
     START WITH 1
     INCREMENT BY 1
     NO MINVALUE
@@ -19226,6 +19435,89 @@ CREATE TABLE public.patients_patientmergemove (
 
 ALTER TABLE public.patients_patientmergemove ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
     SEQUENCE NAME public.patients_patientmergemove_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: patients_pgxresult; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.patients_pgxresult (
+    id bigint NOT NULL,
+    gene character varying(10) NOT NULL,
+    phenotype character varying(40) NOT NULL,
+    activity_score numeric(2,1),
+    diplotype character varying(120) NOT NULL,
+    report_date date NOT NULL,
+    laboratory character varying(200) NOT NULL,
+    notes text NOT NULL,
+    recorded_at timestamp with time zone NOT NULL,
+    workstation character varying(120) NOT NULL,
+    status character varying(20) NOT NULL,
+    status_reason text NOT NULL,
+    status_changed_at timestamp with time zone,
+    patient_id bigint NOT NULL,
+    recorded_by_id bigint NOT NULL,
+    status_changed_by_id bigint,
+    CONSTRAINT pgx_in_error_with_reason CHECK ((((status)::text = 'valid'::text) OR (NOT (status_reason = ''::text)))),
+    CONSTRAINT pgx_score_only_dpyd CHECK (((activity_score IS NULL) OR ((gene)::text = 'DPYD'::text)))
+);
+
+
+--
+-- Name: patients_pgxresult_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.patients_pgxresult ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.patients_pgxresult_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: patients_pgxresultevent; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.patients_pgxresultevent (
+    pgh_id integer NOT NULL,
+    pgh_created_at timestamp with time zone NOT NULL,
+    pgh_label text NOT NULL,
+    id bigint NOT NULL,
+    gene character varying(10) NOT NULL,
+    phenotype character varying(40) NOT NULL,
+    activity_score numeric(2,1),
+    diplotype character varying(120) NOT NULL,
+    report_date date NOT NULL,
+    laboratory character varying(200) NOT NULL,
+    notes text NOT NULL,
+    recorded_at timestamp with time zone NOT NULL,
+    workstation character varying(120) NOT NULL,
+    status character varying(20) NOT NULL,
+    status_reason text NOT NULL,
+    status_changed_at timestamp with time zone,
+    patient_id bigint NOT NULL,
+    pgh_context_id uuid,
+    pgh_obj_id bigint NOT NULL,
+    recorded_by_id bigint NOT NULL,
+    status_changed_by_id bigint
+);
+
+
+--
+-- Name: patients_pgxresultevent_pgh_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.patients_pgxresultevent ALTER COLUMN pgh_id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.patients_pgxresultevent_pgh_id_seq
     START WITH 1
     INCREMENT BY 1
     NO MINVALUE
@@ -25151,7 +25443,7 @@ COPY public.administration_pumpmessageevent (pgh_id, pgh_created_at, pgh_label, 
 -- Data for Name: administration_pumpprogram; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-COPY public.administration_pumpprogram (id, created_at, updated_at, order_id, preparation_ref, drug_code, drug_name, dose_mg, volume_ml, duration_min, rate_ml_h, concentration_mg_ml, control_id, outcome, ack_code, ack_text, sent_at, pump_id, sent_by_id, administration_id) FROM stdin;
+COPY public.administration_pumpprogram (id, created_at, updated_at, order_id, preparation_ref, drug_code, drug_name, dose_mg, volume_ml, duration_min, rate_ml_h, concentration_mg_ml, control_id, outcome, ack_code, ack_text, sent_at, pump_id, sent_by_id, administration_id, pump_state_before) FROM stdin;
 \.
 
 
@@ -25159,7 +25451,7 @@ COPY public.administration_pumpprogram (id, created_at, updated_at, order_id, pr
 -- Data for Name: administration_pumpprogramevent; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-COPY public.administration_pumpprogramevent (pgh_id, pgh_created_at, pgh_label, id, created_at, updated_at, order_id, preparation_ref, drug_code, drug_name, dose_mg, volume_ml, duration_min, rate_ml_h, concentration_mg_ml, control_id, outcome, ack_code, ack_text, sent_at, pgh_context_id, pgh_obj_id, pump_id, sent_by_id, administration_id) FROM stdin;
+COPY public.administration_pumpprogramevent (pgh_id, pgh_created_at, pgh_label, id, created_at, updated_at, order_id, preparation_ref, drug_code, drug_name, dose_mg, volume_ml, duration_min, rate_ml_h, concentration_mg_ml, control_id, outcome, ack_code, ack_text, sent_at, pgh_context_id, pgh_obj_id, pump_id, sent_by_id, administration_id, pump_state_before) FROM stdin;
 \.
 
 
@@ -25512,562 +25804,566 @@ COPY public.auth_permission (id, name, content_type_id, codename) FROM stdin;
 134	Can change patient merge event	46	change_patientmergeevent
 135	Can delete patient merge event	46	delete_patientmergeevent
 136	Can view patient merge event	46	view_patientmergeevent
-137	Can add principio attivo	48	add_activeingredient
-138	Can change principio attivo	48	change_activeingredient
-139	Can delete principio attivo	48	delete_activeingredient
-140	Can view principio attivo	48	view_activeingredient
-141	Can add active ingredient event	49	add_activeingredientevent
-142	Can change active ingredient event	49	change_activeingredientevent
-143	Can delete active ingredient event	49	delete_activeingredientevent
-144	Can view active ingredient event	49	view_activeingredientevent
-145	Can add import run	50	add_importrun
-146	Can change import run	50	change_importrun
-147	Can delete import run	50	delete_importrun
-148	Can view import run	50	view_importrun
-149	Can add interazione	51	add_interaction
-150	Can change interazione	51	change_interaction
-151	Can delete interazione	51	delete_interaction
-152	Can view interazione	51	view_interaction
-153	Can add interaction event	52	add_interactionevent
-154	Can change interaction event	52	change_interactionevent
-155	Can delete interaction event	52	delete_interactionevent
-156	Can view interaction event	52	view_interactionevent
-157	Can add medicinale	53	add_medicinalproduct
-158	Can change medicinale	53	change_medicinalproduct
-159	Can delete medicinale	53	delete_medicinalproduct
-160	Can view medicinale	53	view_medicinalproduct
-161	Can add medicinal product event	54	add_medicinalproductevent
-162	Can change medicinal product event	54	change_medicinalproductevent
-163	Can delete medicinal product event	54	delete_medicinalproductevent
-164	Can view medicinal product event	54	view_medicinalproductevent
-165	Can add confezione	55	add_pack
-166	Can change confezione	55	change_pack
-167	Can delete confezione	55	delete_pack
-168	Can view confezione	55	view_pack
-169	Can add pack event	56	add_packevent
-170	Can change pack event	56	change_packevent
-171	Can delete pack event	56	delete_packevent
-172	Can view pack event	56	view_packevent
-173	Can add marcatore farmacogenomico	57	add_pharmacogenomicmarker
-174	Can change marcatore farmacogenomico	57	change_pharmacogenomicmarker
-175	Can delete marcatore farmacogenomico	57	delete_pharmacogenomicmarker
-176	Can view marcatore farmacogenomico	57	view_pharmacogenomicmarker
-177	Can add pharmacogenomic marker event	58	add_pharmacogenomicmarkerevent
-178	Can change pharmacogenomic marker event	58	change_pharmacogenomicmarkerevent
-179	Can delete pharmacogenomic marker event	58	delete_pharmacogenomicmarkerevent
-180	Can view pharmacogenomic marker event	58	view_pharmacogenomicmarkerevent
-181	Can add clinical trial event	61	add_clinicaltrialevent
-182	Can change clinical trial event	61	change_clinicaltrialevent
-183	Can delete clinical trial event	61	delete_clinicaltrialevent
-184	Can view clinical trial event	61	view_clinicaltrialevent
-185	Can add regimen event	65	add_regimenevent
-186	Can change regimen event	65	change_regimenevent
-187	Can delete regimen event	65	delete_regimenevent
-188	Can view regimen event	65	view_regimenevent
-189	Can add regimen disease event	67	add_regimendiseaseevent
-190	Can change regimen disease event	67	change_regimendiseaseevent
-191	Can delete regimen disease event	67	delete_regimendiseaseevent
-192	Can view regimen disease event	67	view_regimendiseaseevent
-193	Can add regimen component event	68	add_regimencomponentevent
-194	Can change regimen component event	68	change_regimencomponentevent
-195	Can delete regimen component event	68	delete_regimencomponentevent
-196	Can view regimen component event	68	view_regimencomponentevent
-197	Can add regimen approval event	69	add_regimenapprovalevent
-198	Can change regimen approval event	69	change_regimenapprovalevent
-199	Can delete regimen approval event	69	delete_regimenapprovalevent
-200	Can view regimen approval event	69	view_regimenapprovalevent
-201	Can add regimen version event	70	add_regimenversionevent
-202	Can change regimen version event	70	change_regimenversionevent
-203	Can delete regimen version event	70	delete_regimenversionevent
-204	Can view regimen version event	70	view_regimenversionevent
-205	Can add trial enrollment event	72	add_trialenrollmentevent
-206	Can change trial enrollment event	72	change_trialenrollmentevent
-207	Can delete trial enrollment event	72	delete_trialenrollmentevent
-208	Can view trial enrollment event	72	view_trialenrollmentevent
-209	Can add trial monitor assignment event	74	add_trialmonitorassignmentevent
-210	Can change trial monitor assignment event	74	change_trialmonitorassignmentevent
-211	Can delete trial monitor assignment event	74	delete_trialmonitorassignmentevent
-212	Can view trial monitor assignment event	74	view_trialmonitorassignmentevent
-213	Can add patient diagnosis event	77	add_patientdiagnosisevent
-214	Can change patient diagnosis event	77	change_patientdiagnosisevent
-215	Can delete patient diagnosis event	77	delete_patientdiagnosisevent
-216	Can view patient diagnosis event	77	view_patientdiagnosisevent
-217	Can add order item event	80	add_orderitemevent
-218	Can change order item event	80	change_orderitemevent
-219	Can delete order item event	80	delete_orderitemevent
-220	Can view order item event	80	view_orderitemevent
-221	Can add therapy order event	81	add_therapyorderevent
-222	Can change therapy order event	81	change_therapyorderevent
-223	Can delete therapy order event	81	delete_therapyorderevent
-224	Can view therapy order event	81	view_therapyorderevent
-225	Can add pump	84	add_pump
-226	Can change pump	84	change_pump
-227	Can delete pump	84	delete_pump
-228	Can view pump	84	view_pump
-229	Can add pump alarm	85	add_pumpalarm
-230	Can change pump alarm	85	change_pumpalarm
-231	Can delete pump alarm	85	delete_pumpalarm
-232	Can view pump alarm	85	view_pumpalarm
-233	Can add pump alarm event	86	add_pumpalarmevent
-234	Can change pump alarm event	86	change_pumpalarmevent
-235	Can delete pump alarm event	86	delete_pumpalarmevent
-236	Can view pump alarm event	86	view_pumpalarmevent
-237	Can add pump event	87	add_pumpevent
-238	Can change pump event	87	change_pumpevent
-239	Can delete pump event	87	delete_pumpevent
-240	Can view pump event	87	view_pumpevent
-241	Can add pump message	88	add_pumpmessage
-242	Can change pump message	88	change_pumpmessage
-243	Can delete pump message	88	delete_pumpmessage
-244	Can view pump message	88	view_pumpmessage
-245	Can add pump message event	89	add_pumpmessageevent
-246	Can change pump message event	89	change_pumpmessageevent
-247	Can delete pump message event	89	delete_pumpmessageevent
-248	Can view pump message event	89	view_pumpmessageevent
-249	Can add pump program	90	add_pumpprogram
-250	Can change pump program	90	change_pumpprogram
-251	Can delete pump program	90	delete_pumpprogram
-252	Can view pump program	90	view_pumpprogram
-253	Can add pump program event	91	add_pumpprogramevent
-254	Can change pump program event	91	change_pumpprogramevent
-255	Can delete pump program event	91	delete_pumpprogramevent
-256	Can view pump program event	91	view_pumpprogramevent
-257	Can add administration event	93	add_administrationevent
-258	Can change administration event	93	change_administrationevent
-259	Can delete administration event	93	delete_administrationevent
-260	Can view administration event	93	view_administrationevent
-261	Can add bedside session event	97	add_bedsidesessionevent
-262	Can change bedside session event	97	change_bedsidesessionevent
-263	Can delete bedside session event	97	delete_bedsidesessionevent
-264	Can view bedside session event	97	view_bedsidesessionevent
-265	Can add hood event	99	add_hoodevent
-266	Can change hood event	99	change_hoodevent
-267	Can delete hood event	99	delete_hoodevent
-268	Can view hood event	99	view_hoodevent
-269	Can add leftover event	101	add_leftoverevent
-270	Can change leftover event	101	change_leftoverevent
-271	Can delete leftover event	101	delete_leftoverevent
-272	Can view leftover event	101	view_leftoverevent
-273	Can add preparation event	103	add_preparationevent
-274	Can change preparation event	103	change_preparationevent
-275	Can delete preparation event	103	delete_preparationevent
-276	Can view preparation event	103	view_preparationevent
-277	Can add preparation vial event	105	add_preparationvialevent
-278	Can change preparation vial event	105	change_preparationvialevent
-279	Can delete preparation vial event	105	delete_preparationvialevent
-280	Can view preparation vial event	105	view_preparationvialevent
-281	Can add transport log event	107	add_transportlogevent
-282	Can change transport log event	107	change_transportlogevent
-283	Can delete transport log event	107	delete_transportlogevent
-284	Can view transport log event	107	view_transportlogevent
-285	Can add weighing event	109	add_weighingevent
-286	Can change weighing event	109	change_weighingevent
-287	Can delete weighing event	109	delete_weighingevent
-288	Can view weighing event	109	view_weighingevent
-289	Can add work session event	111	add_worksessionevent
-290	Can change work session event	111	change_worksessionevent
-291	Can delete work session event	111	delete_worksessionevent
-292	Can view work session event	111	view_worksessionevent
-293	Can add check out event	113	add_checkoutevent
-294	Can change check out event	113	change_checkoutevent
-295	Can delete check out event	113	delete_checkoutevent
-296	Can view check out event	113	view_checkoutevent
-297	Can add exposure record event	115	add_exposurerecordevent
-298	Can change exposure record event	115	change_exposurerecordevent
-299	Can delete exposure record event	115	delete_exposurerecordevent
-300	Can view exposure record event	115	view_exposurerecordevent
-301	Can add device result event	117	add_deviceresultevent
-302	Can change device result event	117	change_deviceresultevent
-303	Can delete device result event	117	delete_deviceresultevent
-304	Can view device result event	117	view_deviceresultevent
-305	Can add document event	119	add_documentevent
-306	Can change document event	119	change_documentevent
-307	Can delete document event	119	delete_documentevent
-308	Can view document event	119	view_documentevent
-309	Can add document template event	121	add_documenttemplateevent
-310	Can change document template event	121	change_documenttemplateevent
-311	Can delete document template event	121	delete_documenttemplateevent
-312	Can view document template event	121	view_documenttemplateevent
-313	Can add cost center event	123	add_costcenterevent
-314	Can change cost center event	123	change_costcenterevent
-315	Can delete cost center event	123	delete_costcenterevent
-316	Can view cost center event	123	view_costcenterevent
-317	Can add stock lot event	127	add_stocklotevent
-318	Can change stock lot event	127	change_stocklotevent
-319	Can delete stock lot event	127	delete_stocklotevent
-320	Can view stock lot event	127	view_stocklotevent
-321	Can add storage location event	128	add_storagelocationevent
-322	Can change storage location event	128	change_storagelocationevent
-323	Can delete storage location event	128	delete_storagelocationevent
-324	Can view storage location event	128	view_storagelocationevent
-325	Can add par level event	130	add_parlevelevent
-326	Can change par level event	130	change_parlevelevent
-327	Can delete par level event	130	delete_parlevelevent
-328	Can view par level event	130	view_parlevelevent
-329	Can add ward request event	132	add_wardrequestevent
-330	Can change ward request event	132	change_wardrequestevent
-331	Can delete ward request event	132	delete_wardrequestevent
-332	Can view ward request event	132	view_wardrequestevent
-333	Can add ward request line event	135	add_wardrequestlineevent
-334	Can change ward request line event	135	change_wardrequestlineevent
-335	Can delete ward request line event	135	delete_wardrequestlineevent
-336	Can view ward request line event	135	view_wardrequestlineevent
-337	Can add ctcae term event	138	add_ctcaetermevent
-338	Can change ctcae term event	138	change_ctcaetermevent
-339	Can delete ctcae term event	138	delete_ctcaetermevent
-340	Can view ctcae term event	138	view_ctcaetermevent
-341	Can add extravasation event event	140	add_extravasationeventevent
-342	Can change extravasation event event	140	change_extravasationeventevent
-343	Can delete extravasation event event	140	delete_extravasationeventevent
-344	Can view extravasation event event	140	view_extravasationeventevent
-345	Can add toxicity record event	142	add_toxicityrecordevent
-346	Can change toxicity record event	142	change_toxicityrecordevent
-347	Can delete toxicity record event	142	delete_toxicityrecordevent
-348	Can view toxicity record event	142	view_toxicityrecordevent
-349	Can add diary entry event	145	add_diaryentryevent
-350	Can change diary entry event	145	change_diaryentryevent
-351	Can delete diary entry event	145	delete_diaryentryevent
-352	Can view diary entry event	145	view_diaryentryevent
-353	Can add vital signs event	147	add_vitalsignsevent
-354	Can change vital signs event	147	change_vitalsignsevent
-355	Can delete vital signs event	147	delete_vitalsignsevent
-356	Can view vital signs event	147	view_vitalsignsevent
-357	Can add anamnesis note event	149	add_anamnesisnoteevent
-358	Can change anamnesis note event	149	change_anamnesisnoteevent
-359	Can delete anamnesis note event	149	delete_anamnesisnoteevent
-360	Can view anamnesis note event	149	view_anamnesisnoteevent
-361	Can add anamnesis version event	151	add_anamnesisversionevent
-362	Can change anamnesis version event	151	change_anamnesisversionevent
-363	Can delete anamnesis version event	151	delete_anamnesisversionevent
-364	Can view anamnesis version event	151	view_anamnesisversionevent
-365	Can add icd9 code event	153	add_icd9codeevent
-366	Can change icd9 code event	153	change_icd9codeevent
-367	Can delete icd9 code event	153	delete_icd9codeevent
-368	Can view icd9 code event	153	view_icd9codeevent
-369	Can add performance status event	155	add_performancestatusevent
-370	Can change performance status event	155	change_performancestatusevent
-371	Can delete performance status event	155	delete_performancestatusevent
-372	Can view performance status event	155	view_performancestatusevent
-373	Can add diagnosis event	157	add_diagnosisevent
-374	Can change diagnosis event	157	change_diagnosisevent
-375	Can delete diagnosis event	157	delete_diagnosisevent
-376	Can view diagnosis event	157	view_diagnosisevent
-377	Can add lab result event	159	add_labresultevent
-378	Can change lab result event	159	change_labresultevent
-379	Can delete lab result event	159	delete_labresultevent
-380	Can view lab result event	159	view_labresultevent
-381	Can add diagnosis staging event	161	add_diagnosisstagingevent
-382	Can change diagnosis staging event	161	change_diagnosisstagingevent
-383	Can delete diagnosis staging event	161	delete_diagnosisstagingevent
-384	Can view diagnosis staging event	161	view_diagnosisstagingevent
-385	Can add prognostic assessment event	163	add_prognosticassessmentevent
-386	Can change prognostic assessment event	163	change_prognosticassessmentevent
-387	Can delete prognostic assessment event	163	delete_prognosticassessmentevent
-388	Can view prognostic assessment event	163	view_prognosticassessmentevent
-389	Can add appointment event	165	add_appointmentevent
-390	Can change appointment event	165	change_appointmentevent
-391	Can delete appointment event	165	delete_appointmentevent
-392	Can view appointment event	165	view_appointmentevent
-393	Can add home therapy event	167	add_hometherapyevent
-394	Can change home therapy event	167	change_hometherapyevent
-395	Can delete home therapy event	167	delete_hometherapyevent
-396	Can view home therapy event	167	view_hometherapyevent
-397	Can add response evaluation event	170	add_responseevaluationevent
-398	Can change response evaluation event	170	change_responseevaluationevent
-399	Can delete response evaluation event	170	delete_responseevaluationevent
-400	Can view response evaluation event	170	view_responseevaluationevent
-401	Can add treatment line event	171	add_treatmentlineevent
-402	Can change treatment line event	171	change_treatmentlineevent
-403	Can delete treatment line event	171	delete_treatmentlineevent
-404	Can view treatment line event	171	view_treatmentlineevent
-405	Can add treatment line order event	173	add_treatmentlineorderevent
-406	Can change treatment line order event	173	change_treatmentlineorderevent
-407	Can delete treatment line order event	173	delete_treatmentlineorderevent
-408	Can view treatment line order event	173	view_treatmentlineorderevent
-409	Can add treatment plan item event	175	add_treatmentplanitemevent
-410	Can change treatment plan item event	175	change_treatmentplanitemevent
-411	Can delete treatment plan item event	175	delete_treatmentplanitemevent
-412	Can view treatment plan item event	175	view_treatmentplanitemevent
-413	Can add clinical letter event	177	add_clinicalletterevent
-414	Can change clinical letter event	177	change_clinicalletterevent
-415	Can delete clinical letter event	177	delete_clinicalletterevent
-416	Can view clinical letter event	177	view_clinicalletterevent
-417	Can add tumour board event	179	add_tumourboardevent
-418	Can change tumour board event	179	change_tumourboardevent
-419	Can delete tumour board event	179	delete_tumourboardevent
-420	Can view tumour board event	179	view_tumourboardevent
-421	Can add clinical report event	181	add_clinicalreportevent
-422	Can change clinical report event	181	change_clinicalreportevent
-423	Can delete clinical report event	181	delete_clinicalreportevent
-424	Can view clinical report event	181	view_clinicalreportevent
-425	Can add agenda event	183	add_agendaevent
-426	Can change agenda event	183	change_agendaevent
-427	Can delete agenda event	183	delete_agendaevent
-428	Can view agenda event	183	view_agendaevent
-429	Can add agenda place event	185	add_agendaplaceevent
-430	Can change agenda place event	185	change_agendaplaceevent
-431	Can delete agenda place event	185	delete_agendaplaceevent
-432	Can view agenda place event	185	view_agendaplaceevent
-433	Can add booking type event	188	add_bookingtypeevent
-434	Can change booking type event	188	change_bookingtypeevent
-435	Can delete booking type event	188	delete_bookingtypeevent
-436	Can view booking type event	188	view_bookingtypeevent
-437	Can add closed day event	190	add_closeddayevent
-438	Can change closed day event	190	change_closeddayevent
-439	Can delete closed day event	190	delete_closeddayevent
-440	Can view closed day event	190	view_closeddayevent
-441	Can add nurse on duty event	192	add_nurseondutyevent
-442	Can change nurse on duty event	192	change_nurseondutyevent
-443	Can delete nurse on duty event	192	delete_nurseondutyevent
-444	Can view nurse on duty event	192	view_nurseondutyevent
-445	Can add opening window event	194	add_openingwindowevent
-446	Can change opening window event	194	change_openingwindowevent
-447	Can delete opening window event	194	delete_openingwindowevent
-448	Can view opening window event	194	view_openingwindowevent
-449	Can add booking event	197	add_bookingevent
-450	Can change booking event	197	change_bookingevent
-451	Can delete booking event	197	delete_bookingevent
-452	Can view booking event	197	view_bookingevent
-453	Can add programme cycle event	198	add_programmecycleevent
-454	Can change programme cycle event	198	change_programmecycleevent
-455	Can delete programme cycle event	198	delete_programmecycleevent
-456	Can view programme cycle event	198	view_programmecycleevent
-457	Can add programme event	199	add_programmeevent
-458	Can change programme event	199	change_programmeevent
-459	Can delete programme event	199	delete_programmeevent
-460	Can view programme event	199	view_programmeevent
-461	Can add cup service mapping event	202	add_cupservicemappingevent
-462	Can change cup service mapping event	202	change_cupservicemappingevent
-463	Can delete cup service mapping event	202	delete_cupservicemappingevent
-464	Can view cup service mapping event	202	view_cupservicemappingevent
-465	Can add inbound message event	205	add_inboundmessageevent
-466	Can change inbound message event	205	change_inboundmessageevent
-467	Can delete inbound message event	205	delete_inboundmessageevent
-468	Can view inbound message event	205	view_inboundmessageevent
-469	Can add lab code mapping event	207	add_labcodemappingevent
-470	Can change lab code mapping event	207	change_labcodemappingevent
-471	Can delete lab code mapping event	207	delete_labcodemappingevent
-472	Can view lab code mapping event	207	view_labcodemappingevent
-473	Can add visit link event	210	add_visitlinkevent
-474	Can change visit link event	210	change_visitlinkevent
-475	Can delete visit link event	210	delete_visitlinkevent
-476	Can view visit link event	210	view_visitlinkevent
-477	Can add outbound message event	213	add_outboundmessageevent
-478	Can change outbound message event	213	change_outboundmessageevent
-479	Can delete outbound message event	213	delete_outboundmessageevent
-480	Can view outbound message event	213	view_outboundmessageevent
-481	Can add subscriber event	214	add_subscriberevent
-482	Can change subscriber event	214	change_subscriberevent
-483	Can delete subscriber event	214	delete_subscriberevent
-484	Can view subscriber event	214	view_subscriberevent
-485	Can add fse document event	216	add_fsedocumentevent
-486	Can change fse document event	216	change_fsedocumentevent
-487	Can delete fse document event	216	delete_fsedocumentevent
-488	Can view fse document event	216	view_fsedocumentevent
-489	Can add blood group determination event	219	add_bloodgroupdeterminationevent
-490	Can change blood group determination event	219	change_bloodgroupdeterminationevent
-491	Can delete blood group determination event	219	delete_bloodgroupdeterminationevent
-492	Can view blood group determination event	219	view_bloodgroupdeterminationevent
-493	Can add transfusion reaction event	223	add_transfusionreactionevent
-494	Can change transfusion reaction event	223	change_transfusionreactionevent
-495	Can delete transfusion reaction event	223	delete_transfusionreactionevent
-496	Can view transfusion reaction event	223	view_transfusionreactionevent
-497	Can add transfusion event	225	add_transfusionevent
-498	Can change transfusion event	225	change_transfusionevent
-499	Can delete transfusion event	225	delete_transfusionevent
-500	Can view transfusion event	225	view_transfusionevent
-501	Can add issued bag event	226	add_issuedbagevent
-502	Can change issued bag event	226	change_issuedbagevent
-503	Can delete issued bag event	226	delete_issuedbagevent
-504	Can view issued bag event	226	view_issuedbagevent
-505	Can add transfusion request event	227	add_transfusionrequestevent
-506	Can change transfusion request event	227	change_transfusionrequestevent
-507	Can delete transfusion request event	227	delete_transfusionrequestevent
-508	Can view transfusion request event	227	view_transfusionrequestevent
-509	Can add transfusion vitals event	229	add_transfusionvitalsevent
-510	Can change transfusion vitals event	229	change_transfusionvitalsevent
-511	Can delete transfusion vitals event	229	delete_transfusionvitalsevent
-512	Can view transfusion vitals event	229	view_transfusionvitalsevent
-513	Can add crossmatch event	231	add_crossmatchevent
-514	Can change crossmatch event	231	change_crossmatchevent
-515	Can delete crossmatch event	231	delete_crossmatchevent
-516	Can view crossmatch event	231	view_crossmatchevent
-517	Can add emergency release event	233	add_emergencyreleaseevent
-518	Can change emergency release event	233	change_emergencyreleaseevent
-519	Can delete emergency release event	233	delete_emergencyreleaseevent
-520	Can view emergency release event	233	view_emergencyreleaseevent
-521	Can add assessment event	236	add_assessmentevent
-522	Can change assessment event	236	change_assessmentevent
-523	Can delete assessment event	236	delete_assessmentevent
-524	Can view assessment event	236	view_assessmentevent
-525	Can add scale event	237	add_scaleevent
-526	Can change scale event	237	change_scaleevent
-527	Can delete scale event	237	delete_scaleevent
-528	Can view scale event	237	view_scaleevent
-529	Can add monitoring entry event	239	add_monitoringentryevent
-530	Can change monitoring entry event	239	change_monitoringentryevent
-531	Can delete monitoring entry event	239	delete_monitoringentryevent
-532	Can view monitoring entry event	239	view_monitoringentryevent
-533	Can add nursing anamnesis event	241	add_nursinganamnesisevent
-534	Can change nursing anamnesis event	241	change_nursinganamnesisevent
-535	Can delete nursing anamnesis event	241	delete_nursinganamnesisevent
-536	Can view nursing anamnesis event	241	view_nursinganamnesisevent
-537	Can add nursing note event	243	add_nursingnoteevent
-538	Can change nursing note event	243	change_nursingnoteevent
-539	Can delete nursing note event	243	delete_nursingnoteevent
-540	Can view nursing note event	243	view_nursingnoteevent
-541	Can add care intervention event	248	add_careinterventionevent
-542	Can change care intervention event	248	change_careinterventionevent
-543	Can delete care intervention event	248	delete_careinterventionevent
-544	Can view care intervention event	248	view_careinterventionevent
-545	Can add care goal event	249	add_caregoalevent
-546	Can change care goal event	249	change_caregoalevent
-547	Can delete care goal event	249	delete_caregoalevent
-548	Can view care goal event	249	view_caregoalevent
-549	Can add care evaluation event	250	add_careevaluationevent
-550	Can change care evaluation event	250	change_careevaluationevent
-551	Can delete care evaluation event	250	delete_careevaluationevent
-552	Can view care evaluation event	250	view_careevaluationevent
-553	Can add care problem event	252	add_careproblemevent
-554	Can change care problem event	252	change_careproblemevent
-555	Can delete care problem event	252	delete_careproblemevent
-556	Can view care problem event	252	view_careproblemevent
-557	Can add care template event	253	add_caretemplateevent
-558	Can change care template event	253	change_caretemplateevent
-559	Can delete care template event	253	delete_caretemplateevent
-560	Can view care template event	253	view_caretemplateevent
-561	Can add intervention record event	255	add_interventionrecordevent
-562	Can change intervention record event	255	change_interventionrecordevent
-563	Can delete intervention record event	255	delete_interventionrecordevent
-564	Can view intervention record event	255	view_interventionrecordevent
-565	Can add nursing discharge event	257	add_nursingdischargeevent
-566	Can change nursing discharge event	257	change_nursingdischargeevent
-567	Can delete nursing discharge event	257	delete_nursingdischargeevent
-568	Can view nursing discharge event	257	view_nursingdischargeevent
-569	Can add dose record event	260	add_doserecordevent
-570	Can change dose record event	260	change_doserecordevent
-571	Can delete dose record event	260	delete_doserecordevent
-572	Can view dose record event	260	view_doserecordevent
-573	Can add ward prescription event	261	add_wardprescriptionevent
-574	Can change ward prescription event	261	change_wardprescriptionevent
-575	Can delete ward prescription event	261	delete_wardprescriptionevent
-576	Can view ward prescription event	261	view_wardprescriptionevent
-577	Can add cabinet move event	264	add_cabinetmoveevent
-578	Can change cabinet move event	264	change_cabinetmoveevent
-579	Can delete cabinet move event	264	delete_cabinetmoveevent
-580	Can view cabinet move event	264	view_cabinetmoveevent
-581	Can add access event event	267	add_accesseventevent
-582	Can change access event event	267	change_accesseventevent
-583	Can delete access event event	267	delete_accesseventevent
-584	Can view access event event	267	view_accesseventevent
-585	Can add device event	268	add_deviceevent
-586	Can change device event	268	change_deviceevent
-587	Can delete device event	268	delete_deviceevent
-588	Can view device event	268	view_deviceevent
-589	Can add dispensing event	272	add_dispensingevent
-590	Can change dispensing event	272	change_dispensingevent
-591	Can delete dispensing event	272	delete_dispensingevent
-592	Can view dispensing event	272	view_dispensingevent
-593	Can add batch event	274	add_batchevent
-594	Can change batch event	274	change_batchevent
-595	Can delete batch event	274	delete_batchevent
-596	Can view batch event	274	view_batchevent
-597	Can add formula event	275	add_formulaevent
-598	Can change formula event	275	change_formulaevent
-599	Can delete formula event	275	delete_formulaevent
-600	Can view formula event	275	view_formulaevent
-601	Can add batch line event	277	add_batchlineevent
-602	Can change batch line event	277	change_batchlineevent
-603	Can delete batch line event	277	delete_batchlineevent
-604	Can view batch line event	277	view_batchlineevent
-605	Can add formula ingredient event	278	add_formulaingredientevent
-606	Can change formula ingredient event	278	change_formulaingredientevent
-607	Can delete formula ingredient event	278	delete_formulaingredientevent
-608	Can view formula ingredient event	278	view_formulaingredientevent
-609	Can add qc result event	280	add_qcresultevent
-610	Can change qc result event	280	change_qcresultevent
-611	Can delete qc result event	280	delete_qcresultevent
-612	Can view qc result event	280	view_qcresultevent
-613	Can add discarded weighing event	282	add_discardedweighingevent
-614	Can change discarded weighing event	282	change_discardedweighingevent
-615	Can delete discarded weighing event	282	delete_discardedweighingevent
-616	Can view discarded weighing event	282	view_discardedweighingevent
-617	Can add nutrition order line event	285	add_nutritionorderlineevent
-618	Can change nutrition order line event	285	change_nutritionorderlineevent
-619	Can delete nutrition order line event	285	delete_nutritionorderlineevent
-620	Can view nutrition order line event	285	view_nutritionorderlineevent
-621	Can add nutrition order event	287	add_nutritionorderevent
-622	Can change nutrition order event	287	change_nutritionorderevent
-623	Can delete nutrition order event	287	delete_nutritionorderevent
-624	Can view nutrition order event	287	view_nutritionorderevent
-625	Can add ward template event	288	add_wardtemplateevent
-626	Can change ward template event	288	change_wardtemplateevent
-627	Can delete ward template event	288	delete_wardtemplateevent
-628	Can view ward template event	288	view_wardtemplateevent
-629	Can add transplant event	296	add_transplantevent
-630	Can change transplant event	296	change_transplantevent
-631	Can delete transplant event	296	delete_transplantevent
-632	Can view transplant event	296	view_transplantevent
-633	Can add custody event event	298	add_custodyeventevent
-634	Can change custody event event	298	change_custodyeventevent
-635	Can delete custody event event	298	delete_custodyeventevent
-636	Can view custody event event	298	view_custodyeventevent
-637	Can add daily count event	300	add_dailycountevent
-638	Can change daily count event	300	change_dailycountevent
-639	Can delete daily count event	300	delete_dailycountevent
-640	Can view daily count event	300	view_dailycountevent
-641	Can add donor event	302	add_donorevent
-642	Can change donor event	302	change_donorevent
-643	Can delete donor event	302	delete_donorevent
-644	Can view donor event	302	view_donorevent
-645	Can add infusion event	304	add_infusionevent
-646	Can change infusion event	304	change_infusionevent
-647	Can delete infusion event	304	delete_infusionevent
-648	Can view infusion event	304	view_infusionevent
-649	Can add product event	306	add_productevent
-650	Can change product event	306	change_productevent
-651	Can delete product event	306	delete_productevent
-652	Can view product event	306	view_productevent
-653	Can add trough target event	307	add_troughtargetevent
-654	Can change trough target event	307	change_troughtargetevent
-655	Can delete trough target event	307	delete_troughtargetevent
-656	Can view trough target event	307	view_troughtargetevent
-657	Can add viral load event	309	add_viralloadevent
-658	Can change viral load event	309	change_viralloadevent
-659	Can delete viral load event	309	delete_viralloadevent
-660	Can view viral load event	309	view_viralloadevent
-661	Can add viral threshold event	311	add_viralthresholdevent
-662	Can change viral threshold event	311	change_viralthresholdevent
-663	Can delete viral threshold event	311	delete_viralthresholdevent
-664	Can view viral threshold event	311	view_viralthresholdevent
-665	Can add adverse event event	313	add_adverseeventevent
-666	Can change adverse event event	313	change_adverseeventevent
-667	Can delete adverse event event	313	delete_adverseeventevent
-668	Can view adverse event event	313	view_adverseeventevent
-669	Can add agvhd assessment event	315	add_agvhdassessmentevent
-670	Can change agvhd assessment event	315	change_agvhdassessmentevent
-671	Can delete agvhd assessment event	315	delete_agvhdassessmentevent
-672	Can view agvhd assessment event	315	view_agvhdassessmentevent
-673	Can add cgvhd assessment event	317	add_cgvhdassessmentevent
-674	Can change cgvhd assessment event	317	change_cgvhdassessmentevent
-675	Can delete cgvhd assessment event	317	delete_cgvhdassessmentevent
-676	Can view cgvhd assessment event	317	view_cgvhdassessmentevent
-677	Can add consent event	319	add_consentevent
-678	Can change consent event	319	change_consentevent
-679	Can delete consent event	319	delete_consentevent
-680	Can view consent event	319	view_consentevent
-681	Can add follow up visit event	321	add_followupvisitevent
-682	Can change follow up visit event	321	change_followupvisitevent
-683	Can delete follow up visit event	321	delete_followupvisitevent
-684	Can view follow up visit event	321	view_followupvisitevent
-685	Can add outcome event	323	add_outcomeevent
-686	Can change outcome event	323	change_outcomeevent
-687	Can delete outcome event	323	delete_outcomeevent
-688	Can view outcome event	323	view_outcomeevent
-689	Can add response assessment event	325	add_responseassessmentevent
-690	Can change response assessment event	325	change_responseassessmentevent
-691	Can delete response assessment event	325	delete_responseassessmentevent
-692	Can view response assessment event	325	view_responseassessmentevent
+137	Can add pgx result event	49	add_pgxresultevent
+138	Can change pgx result event	49	change_pgxresultevent
+139	Can delete pgx result event	49	delete_pgxresultevent
+140	Can view pgx result event	49	view_pgxresultevent
+141	Can add principio attivo	50	add_activeingredient
+142	Can change principio attivo	50	change_activeingredient
+143	Can delete principio attivo	50	delete_activeingredient
+144	Can view principio attivo	50	view_activeingredient
+145	Can add active ingredient event	51	add_activeingredientevent
+146	Can change active ingredient event	51	change_activeingredientevent
+147	Can delete active ingredient event	51	delete_activeingredientevent
+148	Can view active ingredient event	51	view_activeingredientevent
+149	Can add import run	52	add_importrun
+150	Can change import run	52	change_importrun
+151	Can delete import run	52	delete_importrun
+152	Can view import run	52	view_importrun
+153	Can add interazione	53	add_interaction
+154	Can change interazione	53	change_interaction
+155	Can delete interazione	53	delete_interaction
+156	Can view interazione	53	view_interaction
+157	Can add interaction event	54	add_interactionevent
+158	Can change interaction event	54	change_interactionevent
+159	Can delete interaction event	54	delete_interactionevent
+160	Can view interaction event	54	view_interactionevent
+161	Can add medicinale	55	add_medicinalproduct
+162	Can change medicinale	55	change_medicinalproduct
+163	Can delete medicinale	55	delete_medicinalproduct
+164	Can view medicinale	55	view_medicinalproduct
+165	Can add medicinal product event	56	add_medicinalproductevent
+166	Can change medicinal product event	56	change_medicinalproductevent
+167	Can delete medicinal product event	56	delete_medicinalproductevent
+168	Can view medicinal product event	56	view_medicinalproductevent
+169	Can add confezione	57	add_pack
+170	Can change confezione	57	change_pack
+171	Can delete confezione	57	delete_pack
+172	Can view confezione	57	view_pack
+173	Can add pack event	58	add_packevent
+174	Can change pack event	58	change_packevent
+175	Can delete pack event	58	delete_packevent
+176	Can view pack event	58	view_packevent
+177	Can add marcatore farmacogenomico	59	add_pharmacogenomicmarker
+178	Can change marcatore farmacogenomico	59	change_pharmacogenomicmarker
+179	Can delete marcatore farmacogenomico	59	delete_pharmacogenomicmarker
+180	Can view marcatore farmacogenomico	59	view_pharmacogenomicmarker
+181	Can add pharmacogenomic marker event	60	add_pharmacogenomicmarkerevent
+182	Can change pharmacogenomic marker event	60	change_pharmacogenomicmarkerevent
+183	Can delete pharmacogenomic marker event	60	delete_pharmacogenomicmarkerevent
+184	Can view pharmacogenomic marker event	60	view_pharmacogenomicmarkerevent
+185	Can add clinical trial event	63	add_clinicaltrialevent
+186	Can change clinical trial event	63	change_clinicaltrialevent
+187	Can delete clinical trial event	63	delete_clinicaltrialevent
+188	Can view clinical trial event	63	view_clinicaltrialevent
+189	Can add regimen event	67	add_regimenevent
+190	Can change regimen event	67	change_regimenevent
+191	Can delete regimen event	67	delete_regimenevent
+192	Can view regimen event	67	view_regimenevent
+193	Can add regimen disease event	69	add_regimendiseaseevent
+194	Can change regimen disease event	69	change_regimendiseaseevent
+195	Can delete regimen disease event	69	delete_regimendiseaseevent
+196	Can view regimen disease event	69	view_regimendiseaseevent
+197	Can add regimen component event	70	add_regimencomponentevent
+198	Can change regimen component event	70	change_regimencomponentevent
+199	Can delete regimen component event	70	delete_regimencomponentevent
+200	Can view regimen component event	70	view_regimencomponentevent
+201	Can add regimen approval event	71	add_regimenapprovalevent
+202	Can change regimen approval event	71	change_regimenapprovalevent
+203	Can delete regimen approval event	71	delete_regimenapprovalevent
+204	Can view regimen approval event	71	view_regimenapprovalevent
+205	Can add regimen version event	72	add_regimenversionevent
+206	Can change regimen version event	72	change_regimenversionevent
+207	Can delete regimen version event	72	delete_regimenversionevent
+208	Can view regimen version event	72	view_regimenversionevent
+209	Can add trial enrollment event	74	add_trialenrollmentevent
+210	Can change trial enrollment event	74	change_trialenrollmentevent
+211	Can delete trial enrollment event	74	delete_trialenrollmentevent
+212	Can view trial enrollment event	74	view_trialenrollmentevent
+213	Can add trial monitor assignment event	76	add_trialmonitorassignmentevent
+214	Can change trial monitor assignment event	76	change_trialmonitorassignmentevent
+215	Can delete trial monitor assignment event	76	delete_trialmonitorassignmentevent
+216	Can view trial monitor assignment event	76	view_trialmonitorassignmentevent
+217	Can add patient diagnosis event	79	add_patientdiagnosisevent
+218	Can change patient diagnosis event	79	change_patientdiagnosisevent
+219	Can delete patient diagnosis event	79	delete_patientdiagnosisevent
+220	Can view patient diagnosis event	79	view_patientdiagnosisevent
+221	Can add order item event	82	add_orderitemevent
+222	Can change order item event	82	change_orderitemevent
+223	Can delete order item event	82	delete_orderitemevent
+224	Can view order item event	82	view_orderitemevent
+225	Can add therapy order event	83	add_therapyorderevent
+226	Can change therapy order event	83	change_therapyorderevent
+227	Can delete therapy order event	83	delete_therapyorderevent
+228	Can view therapy order event	83	view_therapyorderevent
+229	Can add pump	86	add_pump
+230	Can change pump	86	change_pump
+231	Can delete pump	86	delete_pump
+232	Can view pump	86	view_pump
+233	Can add pump alarm	87	add_pumpalarm
+234	Can change pump alarm	87	change_pumpalarm
+235	Can delete pump alarm	87	delete_pumpalarm
+236	Can view pump alarm	87	view_pumpalarm
+237	Can add pump alarm event	88	add_pumpalarmevent
+238	Can change pump alarm event	88	change_pumpalarmevent
+239	Can delete pump alarm event	88	delete_pumpalarmevent
+240	Can view pump alarm event	88	view_pumpalarmevent
+241	Can add pump event	89	add_pumpevent
+242	Can change pump event	89	change_pumpevent
+243	Can delete pump event	89	delete_pumpevent
+244	Can view pump event	89	view_pumpevent
+245	Can add pump message	90	add_pumpmessage
+246	Can change pump message	90	change_pumpmessage
+247	Can delete pump message	90	delete_pumpmessage
+248	Can view pump message	90	view_pumpmessage
+249	Can add pump message event	91	add_pumpmessageevent
+250	Can change pump message event	91	change_pumpmessageevent
+251	Can delete pump message event	91	delete_pumpmessageevent
+252	Can view pump message event	91	view_pumpmessageevent
+253	Can add pump program	92	add_pumpprogram
+254	Can change pump program	92	change_pumpprogram
+255	Can delete pump program	92	delete_pumpprogram
+256	Can view pump program	92	view_pumpprogram
+257	Can add pump program event	93	add_pumpprogramevent
+258	Can change pump program event	93	change_pumpprogramevent
+259	Can delete pump program event	93	delete_pumpprogramevent
+260	Can view pump program event	93	view_pumpprogramevent
+261	Can add administration event	95	add_administrationevent
+262	Can change administration event	95	change_administrationevent
+263	Can delete administration event	95	delete_administrationevent
+264	Can view administration event	95	view_administrationevent
+265	Can add bedside session event	99	add_bedsidesessionevent
+266	Can change bedside session event	99	change_bedsidesessionevent
+267	Can delete bedside session event	99	delete_bedsidesessionevent
+268	Can view bedside session event	99	view_bedsidesessionevent
+269	Can add hood event	101	add_hoodevent
+270	Can change hood event	101	change_hoodevent
+271	Can delete hood event	101	delete_hoodevent
+272	Can view hood event	101	view_hoodevent
+273	Can add leftover event	103	add_leftoverevent
+274	Can change leftover event	103	change_leftoverevent
+275	Can delete leftover event	103	delete_leftoverevent
+276	Can view leftover event	103	view_leftoverevent
+277	Can add preparation event	105	add_preparationevent
+278	Can change preparation event	105	change_preparationevent
+279	Can delete preparation event	105	delete_preparationevent
+280	Can view preparation event	105	view_preparationevent
+281	Can add preparation vial event	107	add_preparationvialevent
+282	Can change preparation vial event	107	change_preparationvialevent
+283	Can delete preparation vial event	107	delete_preparationvialevent
+284	Can view preparation vial event	107	view_preparationvialevent
+285	Can add transport log event	109	add_transportlogevent
+286	Can change transport log event	109	change_transportlogevent
+287	Can delete transport log event	109	delete_transportlogevent
+288	Can view transport log event	109	view_transportlogevent
+289	Can add weighing event	111	add_weighingevent
+290	Can change weighing event	111	change_weighingevent
+291	Can delete weighing event	111	delete_weighingevent
+292	Can view weighing event	111	view_weighingevent
+293	Can add work session event	113	add_worksessionevent
+294	Can change work session event	113	change_worksessionevent
+295	Can delete work session event	113	delete_worksessionevent
+296	Can view work session event	113	view_worksessionevent
+297	Can add check out event	115	add_checkoutevent
+298	Can change check out event	115	change_checkoutevent
+299	Can delete check out event	115	delete_checkoutevent
+300	Can view check out event	115	view_checkoutevent
+301	Can add exposure record event	117	add_exposurerecordevent
+302	Can change exposure record event	117	change_exposurerecordevent
+303	Can delete exposure record event	117	delete_exposurerecordevent
+304	Can view exposure record event	117	view_exposurerecordevent
+305	Can add device result event	119	add_deviceresultevent
+306	Can change device result event	119	change_deviceresultevent
+307	Can delete device result event	119	delete_deviceresultevent
+308	Can view device result event	119	view_deviceresultevent
+309	Can add document event	121	add_documentevent
+310	Can change document event	121	change_documentevent
+311	Can delete document event	121	delete_documentevent
+312	Can view document event	121	view_documentevent
+313	Can add document template event	123	add_documenttemplateevent
+314	Can change document template event	123	change_documenttemplateevent
+315	Can delete document template event	123	delete_documenttemplateevent
+316	Can view document template event	123	view_documenttemplateevent
+317	Can add cost center event	125	add_costcenterevent
+318	Can change cost center event	125	change_costcenterevent
+319	Can delete cost center event	125	delete_costcenterevent
+320	Can view cost center event	125	view_costcenterevent
+321	Can add stock lot event	129	add_stocklotevent
+322	Can change stock lot event	129	change_stocklotevent
+323	Can delete stock lot event	129	delete_stocklotevent
+324	Can view stock lot event	129	view_stocklotevent
+325	Can add storage location event	130	add_storagelocationevent
+326	Can change storage location event	130	change_storagelocationevent
+327	Can delete storage location event	130	delete_storagelocationevent
+328	Can view storage location event	130	view_storagelocationevent
+329	Can add par level event	132	add_parlevelevent
+330	Can change par level event	132	change_parlevelevent
+331	Can delete par level event	132	delete_parlevelevent
+332	Can view par level event	132	view_parlevelevent
+333	Can add ward request event	134	add_wardrequestevent
+334	Can change ward request event	134	change_wardrequestevent
+335	Can delete ward request event	134	delete_wardrequestevent
+336	Can view ward request event	134	view_wardrequestevent
+337	Can add ward request line event	137	add_wardrequestlineevent
+338	Can change ward request line event	137	change_wardrequestlineevent
+339	Can delete ward request line event	137	delete_wardrequestlineevent
+340	Can view ward request line event	137	view_wardrequestlineevent
+341	Can add ctcae term event	140	add_ctcaetermevent
+342	Can change ctcae term event	140	change_ctcaetermevent
+343	Can delete ctcae term event	140	delete_ctcaetermevent
+344	Can view ctcae term event	140	view_ctcaetermevent
+345	Can add extravasation event event	142	add_extravasationeventevent
+346	Can change extravasation event event	142	change_extravasationeventevent
+347	Can delete extravasation event event	142	delete_extravasationeventevent
+348	Can view extravasation event event	142	view_extravasationeventevent
+349	Can add toxicity record event	144	add_toxicityrecordevent
+350	Can change toxicity record event	144	change_toxicityrecordevent
+351	Can delete toxicity record event	144	delete_toxicityrecordevent
+352	Can view toxicity record event	144	view_toxicityrecordevent
+353	Can add diary entry event	147	add_diaryentryevent
+354	Can change diary entry event	147	change_diaryentryevent
+355	Can delete diary entry event	147	delete_diaryentryevent
+356	Can view diary entry event	147	view_diaryentryevent
+357	Can add vital signs event	149	add_vitalsignsevent
+358	Can change vital signs event	149	change_vitalsignsevent
+359	Can delete vital signs event	149	delete_vitalsignsevent
+360	Can view vital signs event	149	view_vitalsignsevent
+361	Can add anamnesis note event	151	add_anamnesisnoteevent
+362	Can change anamnesis note event	151	change_anamnesisnoteevent
+363	Can delete anamnesis note event	151	delete_anamnesisnoteevent
+364	Can view anamnesis note event	151	view_anamnesisnoteevent
+365	Can add anamnesis version event	153	add_anamnesisversionevent
+366	Can change anamnesis version event	153	change_anamnesisversionevent
+367	Can delete anamnesis version event	153	delete_anamnesisversionevent
+368	Can view anamnesis version event	153	view_anamnesisversionevent
+369	Can add icd9 code event	155	add_icd9codeevent
+370	Can change icd9 code event	155	change_icd9codeevent
+371	Can delete icd9 code event	155	delete_icd9codeevent
+372	Can view icd9 code event	155	view_icd9codeevent
+373	Can add performance status event	157	add_performancestatusevent
+374	Can change performance status event	157	change_performancestatusevent
+375	Can delete performance status event	157	delete_performancestatusevent
+376	Can view performance status event	157	view_performancestatusevent
+377	Can add diagnosis event	159	add_diagnosisevent
+378	Can change diagnosis event	159	change_diagnosisevent
+379	Can delete diagnosis event	159	delete_diagnosisevent
+380	Can view diagnosis event	159	view_diagnosisevent
+381	Can add lab result event	161	add_labresultevent
+382	Can change lab result event	161	change_labresultevent
+383	Can delete lab result event	161	delete_labresultevent
+384	Can view lab result event	161	view_labresultevent
+385	Can add diagnosis staging event	163	add_diagnosisstagingevent
+386	Can change diagnosis staging event	163	change_diagnosisstagingevent
+387	Can delete diagnosis staging event	163	delete_diagnosisstagingevent
+388	Can view diagnosis staging event	163	view_diagnosisstagingevent
+389	Can add prognostic assessment event	165	add_prognosticassessmentevent
+390	Can change prognostic assessment event	165	change_prognosticassessmentevent
+391	Can delete prognostic assessment event	165	delete_prognosticassessmentevent
+392	Can view prognostic assessment event	165	view_prognosticassessmentevent
+393	Can add appointment event	167	add_appointmentevent
+394	Can change appointment event	167	change_appointmentevent
+395	Can delete appointment event	167	delete_appointmentevent
+396	Can view appointment event	167	view_appointmentevent
+397	Can add home therapy event	169	add_hometherapyevent
+398	Can change home therapy event	169	change_hometherapyevent
+399	Can delete home therapy event	169	delete_hometherapyevent
+400	Can view home therapy event	169	view_hometherapyevent
+401	Can add response evaluation event	172	add_responseevaluationevent
+402	Can change response evaluation event	172	change_responseevaluationevent
+403	Can delete response evaluation event	172	delete_responseevaluationevent
+404	Can view response evaluation event	172	view_responseevaluationevent
+405	Can add treatment line event	173	add_treatmentlineevent
+406	Can change treatment line event	173	change_treatmentlineevent
+407	Can delete treatment line event	173	delete_treatmentlineevent
+408	Can view treatment line event	173	view_treatmentlineevent
+409	Can add treatment line order event	175	add_treatmentlineorderevent
+410	Can change treatment line order event	175	change_treatmentlineorderevent
+411	Can delete treatment line order event	175	delete_treatmentlineorderevent
+412	Can view treatment line order event	175	view_treatmentlineorderevent
+413	Can add treatment plan item event	177	add_treatmentplanitemevent
+414	Can change treatment plan item event	177	change_treatmentplanitemevent
+415	Can delete treatment plan item event	177	delete_treatmentplanitemevent
+416	Can view treatment plan item event	177	view_treatmentplanitemevent
+417	Can add clinical letter event	179	add_clinicalletterevent
+418	Can change clinical letter event	179	change_clinicalletterevent
+419	Can delete clinical letter event	179	delete_clinicalletterevent
+420	Can view clinical letter event	179	view_clinicalletterevent
+421	Can add tumour board event	181	add_tumourboardevent
+422	Can change tumour board event	181	change_tumourboardevent
+423	Can delete tumour board event	181	delete_tumourboardevent
+424	Can view tumour board event	181	view_tumourboardevent
+425	Can add clinical report event	183	add_clinicalreportevent
+426	Can change clinical report event	183	change_clinicalreportevent
+427	Can delete clinical report event	183	delete_clinicalreportevent
+428	Can view clinical report event	183	view_clinicalreportevent
+429	Can add agenda event	185	add_agendaevent
+430	Can change agenda event	185	change_agendaevent
+431	Can delete agenda event	185	delete_agendaevent
+432	Can view agenda event	185	view_agendaevent
+433	Can add agenda place event	187	add_agendaplaceevent
+434	Can change agenda place event	187	change_agendaplaceevent
+435	Can delete agenda place event	187	delete_agendaplaceevent
+436	Can view agenda place event	187	view_agendaplaceevent
+437	Can add booking type event	190	add_bookingtypeevent
+438	Can change booking type event	190	change_bookingtypeevent
+439	Can delete booking type event	190	delete_bookingtypeevent
+440	Can view booking type event	190	view_bookingtypeevent
+441	Can add closed day event	192	add_closeddayevent
+442	Can change closed day event	192	change_closeddayevent
+443	Can delete closed day event	192	delete_closeddayevent
+444	Can view closed day event	192	view_closeddayevent
+445	Can add nurse on duty event	194	add_nurseondutyevent
+446	Can change nurse on duty event	194	change_nurseondutyevent
+447	Can delete nurse on duty event	194	delete_nurseondutyevent
+448	Can view nurse on duty event	194	view_nurseondutyevent
+449	Can add opening window event	196	add_openingwindowevent
+450	Can change opening window event	196	change_openingwindowevent
+451	Can delete opening window event	196	delete_openingwindowevent
+452	Can view opening window event	196	view_openingwindowevent
+453	Can add booking event	199	add_bookingevent
+454	Can change booking event	199	change_bookingevent
+455	Can delete booking event	199	delete_bookingevent
+456	Can view booking event	199	view_bookingevent
+457	Can add programme cycle event	200	add_programmecycleevent
+458	Can change programme cycle event	200	change_programmecycleevent
+459	Can delete programme cycle event	200	delete_programmecycleevent
+460	Can view programme cycle event	200	view_programmecycleevent
+461	Can add programme event	201	add_programmeevent
+462	Can change programme event	201	change_programmeevent
+463	Can delete programme event	201	delete_programmeevent
+464	Can view programme event	201	view_programmeevent
+465	Can add cup service mapping event	204	add_cupservicemappingevent
+466	Can change cup service mapping event	204	change_cupservicemappingevent
+467	Can delete cup service mapping event	204	delete_cupservicemappingevent
+468	Can view cup service mapping event	204	view_cupservicemappingevent
+469	Can add inbound message event	207	add_inboundmessageevent
+470	Can change inbound message event	207	change_inboundmessageevent
+471	Can delete inbound message event	207	delete_inboundmessageevent
+472	Can view inbound message event	207	view_inboundmessageevent
+473	Can add lab code mapping event	209	add_labcodemappingevent
+474	Can change lab code mapping event	209	change_labcodemappingevent
+475	Can delete lab code mapping event	209	delete_labcodemappingevent
+476	Can view lab code mapping event	209	view_labcodemappingevent
+477	Can add visit link event	212	add_visitlinkevent
+478	Can change visit link event	212	change_visitlinkevent
+479	Can delete visit link event	212	delete_visitlinkevent
+480	Can view visit link event	212	view_visitlinkevent
+481	Can add outbound message event	215	add_outboundmessageevent
+482	Can change outbound message event	215	change_outboundmessageevent
+483	Can delete outbound message event	215	delete_outboundmessageevent
+484	Can view outbound message event	215	view_outboundmessageevent
+485	Can add subscriber event	216	add_subscriberevent
+486	Can change subscriber event	216	change_subscriberevent
+487	Can delete subscriber event	216	delete_subscriberevent
+488	Can view subscriber event	216	view_subscriberevent
+489	Can add fse document event	218	add_fsedocumentevent
+490	Can change fse document event	218	change_fsedocumentevent
+491	Can delete fse document event	218	delete_fsedocumentevent
+492	Can view fse document event	218	view_fsedocumentevent
+493	Can add blood group determination event	221	add_bloodgroupdeterminationevent
+494	Can change blood group determination event	221	change_bloodgroupdeterminationevent
+495	Can delete blood group determination event	221	delete_bloodgroupdeterminationevent
+496	Can view blood group determination event	221	view_bloodgroupdeterminationevent
+497	Can add transfusion reaction event	225	add_transfusionreactionevent
+498	Can change transfusion reaction event	225	change_transfusionreactionevent
+499	Can delete transfusion reaction event	225	delete_transfusionreactionevent
+500	Can view transfusion reaction event	225	view_transfusionreactionevent
+501	Can add transfusion event	227	add_transfusionevent
+502	Can change transfusion event	227	change_transfusionevent
+503	Can delete transfusion event	227	delete_transfusionevent
+504	Can view transfusion event	227	view_transfusionevent
+505	Can add issued bag event	228	add_issuedbagevent
+506	Can change issued bag event	228	change_issuedbagevent
+507	Can delete issued bag event	228	delete_issuedbagevent
+508	Can view issued bag event	228	view_issuedbagevent
+509	Can add transfusion request event	229	add_transfusionrequestevent
+510	Can change transfusion request event	229	change_transfusionrequestevent
+511	Can delete transfusion request event	229	delete_transfusionrequestevent
+512	Can view transfusion request event	229	view_transfusionrequestevent
+513	Can add transfusion vitals event	231	add_transfusionvitalsevent
+514	Can change transfusion vitals event	231	change_transfusionvitalsevent
+515	Can delete transfusion vitals event	231	delete_transfusionvitalsevent
+516	Can view transfusion vitals event	231	view_transfusionvitalsevent
+517	Can add crossmatch event	233	add_crossmatchevent
+518	Can change crossmatch event	233	change_crossmatchevent
+519	Can delete crossmatch event	233	delete_crossmatchevent
+520	Can view crossmatch event	233	view_crossmatchevent
+521	Can add emergency release event	235	add_emergencyreleaseevent
+522	Can change emergency release event	235	change_emergencyreleaseevent
+523	Can delete emergency release event	235	delete_emergencyreleaseevent
+524	Can view emergency release event	235	view_emergencyreleaseevent
+525	Can add assessment event	238	add_assessmentevent
+526	Can change assessment event	238	change_assessmentevent
+527	Can delete assessment event	238	delete_assessmentevent
+528	Can view assessment event	238	view_assessmentevent
+529	Can add scale event	239	add_scaleevent
+530	Can change scale event	239	change_scaleevent
+531	Can delete scale event	239	delete_scaleevent
+532	Can view scale event	239	view_scaleevent
+533	Can add monitoring entry event	241	add_monitoringentryevent
+534	Can change monitoring entry event	241	change_monitoringentryevent
+535	Can delete monitoring entry event	241	delete_monitoringentryevent
+536	Can view monitoring entry event	241	view_monitoringentryevent
+537	Can add nursing anamnesis event	243	add_nursinganamnesisevent
+538	Can change nursing anamnesis event	243	change_nursinganamnesisevent
+539	Can delete nursing anamnesis event	243	delete_nursinganamnesisevent
+540	Can view nursing anamnesis event	243	view_nursinganamnesisevent
+541	Can add nursing note event	245	add_nursingnoteevent
+542	Can change nursing note event	245	change_nursingnoteevent
+543	Can delete nursing note event	245	delete_nursingnoteevent
+544	Can view nursing note event	245	view_nursingnoteevent
+545	Can add care intervention event	250	add_careinterventionevent
+546	Can change care intervention event	250	change_careinterventionevent
+547	Can delete care intervention event	250	delete_careinterventionevent
+548	Can view care intervention event	250	view_careinterventionevent
+549	Can add care goal event	251	add_caregoalevent
+550	Can change care goal event	251	change_caregoalevent
+551	Can delete care goal event	251	delete_caregoalevent
+552	Can view care goal event	251	view_caregoalevent
+553	Can add care evaluation event	252	add_careevaluationevent
+554	Can change care evaluation event	252	change_careevaluationevent
+555	Can delete care evaluation event	252	delete_careevaluationevent
+556	Can view care evaluation event	252	view_careevaluationevent
+557	Can add care problem event	254	add_careproblemevent
+558	Can change care problem event	254	change_careproblemevent
+559	Can delete care problem event	254	delete_careproblemevent
+560	Can view care problem event	254	view_careproblemevent
+561	Can add care template event	255	add_caretemplateevent
+562	Can change care template event	255	change_caretemplateevent
+563	Can delete care template event	255	delete_caretemplateevent
+564	Can view care template event	255	view_caretemplateevent
+565	Can add intervention record event	257	add_interventionrecordevent
+566	Can change intervention record event	257	change_interventionrecordevent
+567	Can delete intervention record event	257	delete_interventionrecordevent
+568	Can view intervention record event	257	view_interventionrecordevent
+569	Can add nursing discharge event	259	add_nursingdischargeevent
+570	Can change nursing discharge event	259	change_nursingdischargeevent
+571	Can delete nursing discharge event	259	delete_nursingdischargeevent
+572	Can view nursing discharge event	259	view_nursingdischargeevent
+573	Can add dose record event	262	add_doserecordevent
+574	Can change dose record event	262	change_doserecordevent
+575	Can delete dose record event	262	delete_doserecordevent
+576	Can view dose record event	262	view_doserecordevent
+577	Can add ward prescription event	263	add_wardprescriptionevent
+578	Can change ward prescription event	263	change_wardprescriptionevent
+579	Can delete ward prescription event	263	delete_wardprescriptionevent
+580	Can view ward prescription event	263	view_wardprescriptionevent
+581	Can add cabinet move event	266	add_cabinetmoveevent
+582	Can change cabinet move event	266	change_cabinetmoveevent
+583	Can delete cabinet move event	266	delete_cabinetmoveevent
+584	Can view cabinet move event	266	view_cabinetmoveevent
+585	Can add access event event	269	add_accesseventevent
+586	Can change access event event	269	change_accesseventevent
+587	Can delete access event event	269	delete_accesseventevent
+588	Can view access event event	269	view_accesseventevent
+589	Can add device event	270	add_deviceevent
+590	Can change device event	270	change_deviceevent
+591	Can delete device event	270	delete_deviceevent
+592	Can view device event	270	view_deviceevent
+593	Can add dispensing event	274	add_dispensingevent
+594	Can change dispensing event	274	change_dispensingevent
+595	Can delete dispensing event	274	delete_dispensingevent
+596	Can view dispensing event	274	view_dispensingevent
+597	Can add batch event	276	add_batchevent
+598	Can change batch event	276	change_batchevent
+599	Can delete batch event	276	delete_batchevent
+600	Can view batch event	276	view_batchevent
+601	Can add formula event	277	add_formulaevent
+602	Can change formula event	277	change_formulaevent
+603	Can delete formula event	277	delete_formulaevent
+604	Can view formula event	277	view_formulaevent
+605	Can add batch line event	279	add_batchlineevent
+606	Can change batch line event	279	change_batchlineevent
+607	Can delete batch line event	279	delete_batchlineevent
+608	Can view batch line event	279	view_batchlineevent
+609	Can add formula ingredient event	280	add_formulaingredientevent
+610	Can change formula ingredient event	280	change_formulaingredientevent
+611	Can delete formula ingredient event	280	delete_formulaingredientevent
+612	Can view formula ingredient event	280	view_formulaingredientevent
+613	Can add qc result event	282	add_qcresultevent
+614	Can change qc result event	282	change_qcresultevent
+615	Can delete qc result event	282	delete_qcresultevent
+616	Can view qc result event	282	view_qcresultevent
+617	Can add discarded weighing event	284	add_discardedweighingevent
+618	Can change discarded weighing event	284	change_discardedweighingevent
+619	Can delete discarded weighing event	284	delete_discardedweighingevent
+620	Can view discarded weighing event	284	view_discardedweighingevent
+621	Can add nutrition order line event	287	add_nutritionorderlineevent
+622	Can change nutrition order line event	287	change_nutritionorderlineevent
+623	Can delete nutrition order line event	287	delete_nutritionorderlineevent
+624	Can view nutrition order line event	287	view_nutritionorderlineevent
+625	Can add nutrition order event	289	add_nutritionorderevent
+626	Can change nutrition order event	289	change_nutritionorderevent
+627	Can delete nutrition order event	289	delete_nutritionorderevent
+628	Can view nutrition order event	289	view_nutritionorderevent
+629	Can add ward template event	290	add_wardtemplateevent
+630	Can change ward template event	290	change_wardtemplateevent
+631	Can delete ward template event	290	delete_wardtemplateevent
+632	Can view ward template event	290	view_wardtemplateevent
+633	Can add transplant event	300	add_transplantevent
+634	Can change transplant event	300	change_transplantevent
+635	Can delete transplant event	300	delete_transplantevent
+636	Can view transplant event	300	view_transplantevent
+637	Can add custody event event	302	add_custodyeventevent
+638	Can change custody event event	302	change_custodyeventevent
+639	Can delete custody event event	302	delete_custodyeventevent
+640	Can view custody event event	302	view_custodyeventevent
+641	Can add daily count event	304	add_dailycountevent
+642	Can change daily count event	304	change_dailycountevent
+643	Can delete daily count event	304	delete_dailycountevent
+644	Can view daily count event	304	view_dailycountevent
+645	Can add donor event	306	add_donorevent
+646	Can change donor event	306	change_donorevent
+647	Can delete donor event	306	delete_donorevent
+648	Can view donor event	306	view_donorevent
+649	Can add infusion event	308	add_infusionevent
+650	Can change infusion event	308	change_infusionevent
+651	Can delete infusion event	308	delete_infusionevent
+652	Can view infusion event	308	view_infusionevent
+653	Can add product event	310	add_productevent
+654	Can change product event	310	change_productevent
+655	Can delete product event	310	delete_productevent
+656	Can view product event	310	view_productevent
+657	Can add trough target event	311	add_troughtargetevent
+658	Can change trough target event	311	change_troughtargetevent
+659	Can delete trough target event	311	delete_troughtargetevent
+660	Can view trough target event	311	view_troughtargetevent
+661	Can add viral load event	313	add_viralloadevent
+662	Can change viral load event	313	change_viralloadevent
+663	Can delete viral load event	313	delete_viralloadevent
+664	Can view viral load event	313	view_viralloadevent
+665	Can add viral threshold event	315	add_viralthresholdevent
+666	Can change viral threshold event	315	change_viralthresholdevent
+667	Can delete viral threshold event	315	delete_viralthresholdevent
+668	Can view viral threshold event	315	view_viralthresholdevent
+669	Can add adverse event event	317	add_adverseeventevent
+670	Can change adverse event event	317	change_adverseeventevent
+671	Can delete adverse event event	317	delete_adverseeventevent
+672	Can view adverse event event	317	view_adverseeventevent
+673	Can add agvhd assessment event	319	add_agvhdassessmentevent
+674	Can change agvhd assessment event	319	change_agvhdassessmentevent
+675	Can delete agvhd assessment event	319	delete_agvhdassessmentevent
+676	Can view agvhd assessment event	319	view_agvhdassessmentevent
+677	Can add cgvhd assessment event	321	add_cgvhdassessmentevent
+678	Can change cgvhd assessment event	321	change_cgvhdassessmentevent
+679	Can delete cgvhd assessment event	321	delete_cgvhdassessmentevent
+680	Can view cgvhd assessment event	321	view_cgvhdassessmentevent
+681	Can add consent event	323	add_consentevent
+682	Can change consent event	323	change_consentevent
+683	Can delete consent event	323	delete_consentevent
+684	Can view consent event	323	view_consentevent
+685	Can add follow up visit event	325	add_followupvisitevent
+686	Can change follow up visit event	325	change_followupvisitevent
+687	Can delete follow up visit event	325	delete_followupvisitevent
+688	Can view follow up visit event	325	view_followupvisitevent
+689	Can add outcome event	327	add_outcomeevent
+690	Can change outcome event	327	change_outcomeevent
+691	Can delete outcome event	327	delete_outcomeevent
+692	Can view outcome event	327	view_outcomeevent
+693	Can add response assessment event	329	add_responseassessmentevent
+694	Can change response assessment event	329	change_responseassessmentevent
+695	Can delete response assessment event	329	delete_responseassessmentevent
+696	Can view response assessment event	329	view_responseassessmentevent
 \.
 
 
@@ -26272,10 +26568,18 @@ COPY public.dispensing_delegation (id, delegate_name, delegate_fiscal_code, iden
 
 
 --
+-- Data for Name: dispensing_delegationrevocation; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.dispensing_delegationrevocation (id, revoked_on, reason, recorded_at, workstation, delegation_id, recorded_by_id) FROM stdin;
+\.
+
+
+--
 -- Data for Name: dispensing_dispensing; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-COPY public.dispensing_dispensing (id, kind, units, daily_units, days_covered, next_due_date, collected_by, registry_record, dispensed_at, workstation, cost_center_id, delegation_id, dispensed_by_id, location_id, patient_id, prescriber_id, product_id, plan_id) FROM stdin;
+COPY public.dispensing_dispensing (id, kind, units, daily_units, days_covered, next_due_date, collected_by, registry_record, dispensed_at, workstation, cost_center_id, delegation_id, dispensed_by_id, location_id, patient_id, prescriber_id, product_id, plan_id, therapy_order_id) FROM stdin;
 \.
 
 
@@ -26284,6 +26588,14 @@ COPY public.dispensing_dispensing (id, kind, units, daily_units, days_covered, n
 --
 
 COPY public.dispensing_dispensingline (id, aic, lot, expiry, units, cost_center_id, dispensing_id, movement_id, pack_id, product_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: dispensing_planclosure; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.dispensing_planclosure (id, closed_on, reason, recorded_at, workstation, plan_id, recorded_by_id) FROM stdin;
 \.
 
 
@@ -26347,285 +26659,289 @@ COPY public.django_content_type (id, app_label, model) FROM stdin;
 45	patients	patientmerge
 46	patients	patientmergeevent
 47	patients	patientmergemove
-48	drugs	activeingredient
-49	drugs	activeingredientevent
-50	drugs	importrun
-51	drugs	interaction
-52	drugs	interactionevent
-53	drugs	medicinalproduct
-54	drugs	medicinalproductevent
-55	drugs	pack
-56	drugs	packevent
-57	drugs	pharmacogenomicmarker
-58	drugs	pharmacogenomicmarkerevent
-59	regimens	regimendisease
-60	regimens	clinicaltrial
-61	regimens	clinicaltrialevent
-62	regimens	regimen
-63	regimens	regimenapproval
-64	regimens	regimencomponent
-65	regimens	regimenevent
-66	regimens	regimenversion
-67	regimens	regimendiseaseevent
-68	regimens	regimencomponentevent
-69	regimens	regimenapprovalevent
-70	regimens	regimenversionevent
-71	regimens	trialenrollment
-72	regimens	trialenrollmentevent
-73	regimens	trialmonitorassignment
-74	regimens	trialmonitorassignmentevent
-75	prescribing	orderitem
-76	prescribing	patientdiagnosis
-77	prescribing	patientdiagnosisevent
-78	prescribing	therapyorder
-79	prescribing	ordertransition
-80	prescribing	orderitemevent
-81	prescribing	therapyorderevent
-82	prescribing	measurement
-83	prescribing	priordose
-84	administration	pump
-85	administration	pumpalarm
-86	administration	pumpalarmevent
-87	administration	pumpevent
-88	administration	pumpmessage
-89	administration	pumpmessageevent
-90	administration	pumpprogram
-91	administration	pumpprogramevent
-92	administration	administration
-93	administration	administrationevent
-94	administration	administrationscan
-95	administration	appointment
-96	administration	bedsidesession
-97	administration	bedsidesessionevent
-98	compounding	hood
-99	compounding	hoodevent
-100	compounding	leftover
-101	compounding	leftoverevent
-102	compounding	preparation
-103	compounding	preparationevent
-104	compounding	preparationvial
-105	compounding	preparationvialevent
-106	compounding	transportlog
-107	compounding	transportlogevent
-108	compounding	weighing
-109	compounding	weighingevent
-110	compounding	worksession
-111	compounding	worksessionevent
-112	compounding	checkout
-113	compounding	checkoutevent
-114	compounding	exposurerecord
-115	compounding	exposurerecordevent
-116	compounding	deviceresult
-117	compounding	deviceresultevent
-118	documents	document
-119	documents	documentevent
-120	documents	documenttemplate
-121	documents	documenttemplateevent
-122	inventory	costcenter
-123	inventory	costcenterevent
-124	inventory	stocklot
-125	inventory	storagelocation
-126	inventory	stockmovement
-127	inventory	stocklotevent
-128	inventory	storagelocationevent
-129	inventory	parlevel
-130	inventory	parlevelevent
-131	inventory	wardrequest
-132	inventory	wardrequestevent
-133	inventory	wardrequestline
-134	inventory	wardrequestdiscrepancy
-135	inventory	wardrequestlineevent
-136	inventory	wardrequestscan
-137	inventory	wardrequeststep
-138	toxicity	ctcaetermevent
-139	toxicity	extravasationevent
-140	toxicity	extravasationeventevent
-141	toxicity	toxicityrecord
-142	toxicity	toxicityrecordevent
-143	toxicity	ctcaeterm
-144	records	diaryentry
-145	records	diaryentryevent
-146	records	vitalsigns
-147	records	vitalsignsevent
-148	records	anamnesisnote
-149	records	anamnesisnoteevent
-150	records	anamnesisversion
-151	records	anamnesisversionevent
-152	records	icd9code
-153	records	icd9codeevent
-154	records	performancestatus
-155	records	performancestatusevent
-156	records	diagnosis
-157	records	diagnosisevent
-158	records	labresult
-159	records	labresultevent
-160	records	diagnosisstaging
-161	records	diagnosisstagingevent
-162	records	prognosticassessment
-163	records	prognosticassessmentevent
-164	records	appointment
-165	records	appointmentevent
-166	records	hometherapy
-167	records	hometherapyevent
-168	records	responseevaluation
-169	records	treatmentline
-170	records	responseevaluationevent
-171	records	treatmentlineevent
-172	records	treatmentlineorder
-173	records	treatmentlineorderevent
-174	records	treatmentplanitem
-175	records	treatmentplanitemevent
-176	records	clinicalletter
-177	records	clinicalletterevent
-178	records	tumourboard
-179	records	tumourboardevent
-180	records	clinicalreport
-181	records	clinicalreportevent
-182	agenda	agenda
-183	agenda	agendaevent
-184	agenda	agendaplace
-185	agenda	agendaplaceevent
-186	agenda	bookingtype
-187	agenda	booking
-188	agenda	bookingtypeevent
-189	agenda	closedday
-190	agenda	closeddayevent
-191	agenda	nurseonduty
-192	agenda	nurseondutyevent
-193	agenda	openingwindow
-194	agenda	openingwindowevent
-195	agenda	programme
-196	agenda	programmecycle
-197	agenda	bookingevent
-198	agenda	programmecycleevent
-199	agenda	programmeevent
-200	agenda	reminder
-201	agenda	cupservicemapping
-202	agenda	cupservicemappingevent
-203	agenda	planrequest
-204	interop	inboundmessage
-205	interop	inboundmessageevent
-206	interop	labcodemapping
-207	interop	labcodemappingevent
-208	interop	receivedresult
-209	interop	visitlink
-210	interop	visitlinkevent
-211	interop	outboundmessage
-212	interop	subscriber
-213	interop	outboundmessageevent
-214	interop	subscriberevent
-215	fse	fsedocument
-216	fse	fsedocumentevent
-217	fse	fsedocumentstep
-218	transfusion	bloodgroupdetermination
-219	transfusion	bloodgroupdeterminationevent
-220	transfusion	issuedbag
-221	transfusion	transfusion
-222	transfusion	transfusionreaction
-223	transfusion	transfusionreactionevent
-224	transfusion	transfusionrequest
-225	transfusion	transfusionevent
-226	transfusion	issuedbagevent
-227	transfusion	transfusionrequestevent
-228	transfusion	transfusionvitals
-229	transfusion	transfusionvitalsevent
-230	transfusion	crossmatch
-231	transfusion	crossmatchevent
-232	transfusion	emergencyrelease
-233	transfusion	emergencyreleaseevent
-234	nursing	assessment
-235	nursing	scale
-236	nursing	assessmentevent
-237	nursing	scaleevent
-238	nursing	monitoringentry
-239	nursing	monitoringentryevent
-240	nursing	nursinganamnesis
-241	nursing	nursinganamnesisevent
-242	nursing	nursingnote
-243	nursing	nursingnoteevent
-244	nursing	caregoal
-245	nursing	careintervention
-246	nursing	careevaluation
-247	nursing	careproblem
-248	nursing	careinterventionevent
-249	nursing	caregoalevent
-250	nursing	careevaluationevent
-251	nursing	caretemplate
-252	nursing	careproblemevent
-253	nursing	caretemplateevent
-254	nursing	interventionrecord
-255	nursing	interventionrecordevent
-256	nursing	nursingdischarge
-257	nursing	nursingdischargeevent
-258	therapy	doserecord
-259	therapy	wardprescription
-260	therapy	doserecordevent
-261	therapy	wardprescriptionevent
-262	therapy	cabinetlevel
-263	therapy	cabinetmove
-264	therapy	cabinetmoveevent
-265	vascular	accessevent
-266	vascular	device
-267	vascular	accesseventevent
-268	vascular	deviceevent
-269	galenics	batch
-270	galenics	batchline
-271	galenics	dispensing
-272	galenics	dispensingevent
-273	galenics	formula
-274	galenics	batchevent
-275	galenics	formulaevent
-276	galenics	formulaingredient
-277	galenics	batchlineevent
-278	galenics	formulaingredientevent
-279	galenics	qcresult
-280	galenics	qcresultevent
-281	galenics	discardedweighing
-282	galenics	discardedweighingevent
-283	nutrition	nutritionorder
-284	nutrition	nutritionorderline
-285	nutrition	nutritionorderlineevent
-286	nutrition	wardtemplate
-287	nutrition	nutritionorderevent
-288	nutrition	wardtemplateevent
-289	nutrition	bagweighing
-290	nutrition	bedsidescan
-291	dispensing	delegation
-292	dispensing	dispensing
-293	dispensing	dispensingline
-294	dispensing	therapyplan
-295	transplant	transplant
-296	transplant	transplantevent
-297	transplant	custodyevent
-298	transplant	custodyeventevent
-299	transplant	dailycount
-300	transplant	dailycountevent
-301	transplant	donor
-302	transplant	donorevent
-303	transplant	infusion
-304	transplant	infusionevent
-305	transplant	product
-306	transplant	productevent
-307	transplant	troughtargetevent
-308	transplant	viralload
-309	transplant	viralloadevent
-310	transplant	viralthreshold
-311	transplant	viralthresholdevent
-312	transplant	adverseevent
-313	transplant	adverseeventevent
-314	transplant	agvhdassessment
-315	transplant	agvhdassessmentevent
-316	transplant	cgvhdassessment
-317	transplant	cgvhdassessmentevent
-318	transplant	consent
-319	transplant	consentevent
-320	transplant	followupvisit
-321	transplant	followupvisitevent
-322	transplant	outcome
-323	transplant	outcomeevent
-324	transplant	responseassessment
-325	transplant	responseassessmentevent
-326	transplant	troughtarget
+48	patients	pgxresult
+49	patients	pgxresultevent
+50	drugs	activeingredient
+51	drugs	activeingredientevent
+52	drugs	importrun
+53	drugs	interaction
+54	drugs	interactionevent
+55	drugs	medicinalproduct
+56	drugs	medicinalproductevent
+57	drugs	pack
+58	drugs	packevent
+59	drugs	pharmacogenomicmarker
+60	drugs	pharmacogenomicmarkerevent
+61	regimens	regimendisease
+62	regimens	clinicaltrial
+63	regimens	clinicaltrialevent
+64	regimens	regimen
+65	regimens	regimenapproval
+66	regimens	regimencomponent
+67	regimens	regimenevent
+68	regimens	regimenversion
+69	regimens	regimendiseaseevent
+70	regimens	regimencomponentevent
+71	regimens	regimenapprovalevent
+72	regimens	regimenversionevent
+73	regimens	trialenrollment
+74	regimens	trialenrollmentevent
+75	regimens	trialmonitorassignment
+76	regimens	trialmonitorassignmentevent
+77	prescribing	orderitem
+78	prescribing	patientdiagnosis
+79	prescribing	patientdiagnosisevent
+80	prescribing	therapyorder
+81	prescribing	ordertransition
+82	prescribing	orderitemevent
+83	prescribing	therapyorderevent
+84	prescribing	measurement
+85	prescribing	priordose
+86	administration	pump
+87	administration	pumpalarm
+88	administration	pumpalarmevent
+89	administration	pumpevent
+90	administration	pumpmessage
+91	administration	pumpmessageevent
+92	administration	pumpprogram
+93	administration	pumpprogramevent
+94	administration	administration
+95	administration	administrationevent
+96	administration	administrationscan
+97	administration	appointment
+98	administration	bedsidesession
+99	administration	bedsidesessionevent
+100	compounding	hood
+101	compounding	hoodevent
+102	compounding	leftover
+103	compounding	leftoverevent
+104	compounding	preparation
+105	compounding	preparationevent
+106	compounding	preparationvial
+107	compounding	preparationvialevent
+108	compounding	transportlog
+109	compounding	transportlogevent
+110	compounding	weighing
+111	compounding	weighingevent
+112	compounding	worksession
+113	compounding	worksessionevent
+114	compounding	checkout
+115	compounding	checkoutevent
+116	compounding	exposurerecord
+117	compounding	exposurerecordevent
+118	compounding	deviceresult
+119	compounding	deviceresultevent
+120	documents	document
+121	documents	documentevent
+122	documents	documenttemplate
+123	documents	documenttemplateevent
+124	inventory	costcenter
+125	inventory	costcenterevent
+126	inventory	stocklot
+127	inventory	storagelocation
+128	inventory	stockmovement
+129	inventory	stocklotevent
+130	inventory	storagelocationevent
+131	inventory	parlevel
+132	inventory	parlevelevent
+133	inventory	wardrequest
+134	inventory	wardrequestevent
+135	inventory	wardrequestline
+136	inventory	wardrequestdiscrepancy
+137	inventory	wardrequestlineevent
+138	inventory	wardrequestscan
+139	inventory	wardrequeststep
+140	toxicity	ctcaetermevent
+141	toxicity	extravasationevent
+142	toxicity	extravasationeventevent
+143	toxicity	toxicityrecord
+144	toxicity	toxicityrecordevent
+145	toxicity	ctcaeterm
+146	records	diaryentry
+147	records	diaryentryevent
+148	records	vitalsigns
+149	records	vitalsignsevent
+150	records	anamnesisnote
+151	records	anamnesisnoteevent
+152	records	anamnesisversion
+153	records	anamnesisversionevent
+154	records	icd9code
+155	records	icd9codeevent
+156	records	performancestatus
+157	records	performancestatusevent
+158	records	diagnosis
+159	records	diagnosisevent
+160	records	labresult
+161	records	labresultevent
+162	records	diagnosisstaging
+163	records	diagnosisstagingevent
+164	records	prognosticassessment
+165	records	prognosticassessmentevent
+166	records	appointment
+167	records	appointmentevent
+168	records	hometherapy
+169	records	hometherapyevent
+170	records	responseevaluation
+171	records	treatmentline
+172	records	responseevaluationevent
+173	records	treatmentlineevent
+174	records	treatmentlineorder
+175	records	treatmentlineorderevent
+176	records	treatmentplanitem
+177	records	treatmentplanitemevent
+178	records	clinicalletter
+179	records	clinicalletterevent
+180	records	tumourboard
+181	records	tumourboardevent
+182	records	clinicalreport
+183	records	clinicalreportevent
+184	agenda	agenda
+185	agenda	agendaevent
+186	agenda	agendaplace
+187	agenda	agendaplaceevent
+188	agenda	bookingtype
+189	agenda	booking
+190	agenda	bookingtypeevent
+191	agenda	closedday
+192	agenda	closeddayevent
+193	agenda	nurseonduty
+194	agenda	nurseondutyevent
+195	agenda	openingwindow
+196	agenda	openingwindowevent
+197	agenda	programme
+198	agenda	programmecycle
+199	agenda	bookingevent
+200	agenda	programmecycleevent
+201	agenda	programmeevent
+202	agenda	reminder
+203	agenda	cupservicemapping
+204	agenda	cupservicemappingevent
+205	agenda	planrequest
+206	interop	inboundmessage
+207	interop	inboundmessageevent
+208	interop	labcodemapping
+209	interop	labcodemappingevent
+210	interop	receivedresult
+211	interop	visitlink
+212	interop	visitlinkevent
+213	interop	outboundmessage
+214	interop	subscriber
+215	interop	outboundmessageevent
+216	interop	subscriberevent
+217	fse	fsedocument
+218	fse	fsedocumentevent
+219	fse	fsedocumentstep
+220	transfusion	bloodgroupdetermination
+221	transfusion	bloodgroupdeterminationevent
+222	transfusion	issuedbag
+223	transfusion	transfusion
+224	transfusion	transfusionreaction
+225	transfusion	transfusionreactionevent
+226	transfusion	transfusionrequest
+227	transfusion	transfusionevent
+228	transfusion	issuedbagevent
+229	transfusion	transfusionrequestevent
+230	transfusion	transfusionvitals
+231	transfusion	transfusionvitalsevent
+232	transfusion	crossmatch
+233	transfusion	crossmatchevent
+234	transfusion	emergencyrelease
+235	transfusion	emergencyreleaseevent
+236	nursing	assessment
+237	nursing	scale
+238	nursing	assessmentevent
+239	nursing	scaleevent
+240	nursing	monitoringentry
+241	nursing	monitoringentryevent
+242	nursing	nursinganamnesis
+243	nursing	nursinganamnesisevent
+244	nursing	nursingnote
+245	nursing	nursingnoteevent
+246	nursing	caregoal
+247	nursing	careintervention
+248	nursing	careevaluation
+249	nursing	careproblem
+250	nursing	careinterventionevent
+251	nursing	caregoalevent
+252	nursing	careevaluationevent
+253	nursing	caretemplate
+254	nursing	careproblemevent
+255	nursing	caretemplateevent
+256	nursing	interventionrecord
+257	nursing	interventionrecordevent
+258	nursing	nursingdischarge
+259	nursing	nursingdischargeevent
+260	therapy	doserecord
+261	therapy	wardprescription
+262	therapy	doserecordevent
+263	therapy	wardprescriptionevent
+264	therapy	cabinetlevel
+265	therapy	cabinetmove
+266	therapy	cabinetmoveevent
+267	vascular	accessevent
+268	vascular	device
+269	vascular	accesseventevent
+270	vascular	deviceevent
+271	galenics	batch
+272	galenics	batchline
+273	galenics	dispensing
+274	galenics	dispensingevent
+275	galenics	formula
+276	galenics	batchevent
+277	galenics	formulaevent
+278	galenics	formulaingredient
+279	galenics	batchlineevent
+280	galenics	formulaingredientevent
+281	galenics	qcresult
+282	galenics	qcresultevent
+283	galenics	discardedweighing
+284	galenics	discardedweighingevent
+285	nutrition	nutritionorder
+286	nutrition	nutritionorderline
+287	nutrition	nutritionorderlineevent
+288	nutrition	wardtemplate
+289	nutrition	nutritionorderevent
+290	nutrition	wardtemplateevent
+291	nutrition	bagweighing
+292	nutrition	bedsidescan
+293	dispensing	delegation
+294	dispensing	dispensing
+295	dispensing	dispensingline
+296	dispensing	therapyplan
+297	dispensing	delegationrevocation
+298	dispensing	planclosure
+299	transplant	transplant
+300	transplant	transplantevent
+301	transplant	custodyevent
+302	transplant	custodyeventevent
+303	transplant	dailycount
+304	transplant	dailycountevent
+305	transplant	donor
+306	transplant	donorevent
+307	transplant	infusion
+308	transplant	infusionevent
+309	transplant	product
+310	transplant	productevent
+311	transplant	troughtargetevent
+312	transplant	viralload
+313	transplant	viralloadevent
+314	transplant	viralthreshold
+315	transplant	viralthresholdevent
+316	transplant	adverseevent
+317	transplant	adverseeventevent
+318	transplant	agvhdassessment
+319	transplant	agvhdassessmentevent
+320	transplant	cgvhdassessment
+321	transplant	cgvhdassessmentevent
+322	transplant	consent
+323	transplant	consentevent
+324	transplant	followupvisit
+325	transplant	followupvisitevent
+326	transplant	outcome
+327	transplant	outcomeevent
+328	transplant	responseassessment
+329	transplant	responseassessmentevent
+330	transplant	troughtarget
 \.
 
 
@@ -26681,135 +26997,139 @@ COPY public.django_migrations (id, app, name, applied) FROM stdin;
 45	administration	0006_raw_sql_defaults	2000-01-01 00:00:00+00
 46	administration	0007_bedside_session	2000-01-01 00:00:00+00
 47	administration	0008_merge_movable	2000-01-01 00:00:00+00
-48	patients	0004_ward_staff_break_glass	2000-01-01 00:00:00+00
-49	patients	0005_patient_merge	2000-01-01 00:00:00+00
-50	regimens	0003_regimen_dosing_settings_and_age_bands	2000-01-01 00:00:00+00
-51	regimens	0004_component_formulation	2000-01-01 00:00:00+00
-52	regimens	0005_history_triggers_after_safety_merge	2000-01-01 00:00:00+00
-53	regimens	0006_raw_sql_defaults	2000-01-01 00:00:00+00
-54	regimens	0007_trial_withdrawal_and_monitor_revocation	2000-01-01 00:00:00+00
-55	agenda	0001_initial	2000-01-01 00:00:00+00
-56	agenda	0002_cup_bookings	2000-01-01 00:00:00+00
-57	agenda	0003_deferrable_no_overlap	2000-01-01 00:00:00+00
-58	agenda	0004_shifts_plan_requests	2000-01-01 00:00:00+00
-59	agenda	0005_nurse_breaks	2000-01-01 00:00:00+00
-60	audit	0001_initial	2000-01-01 00:00:00+00
-61	audit	0002_accesslogentry_append_only_auditevent_append_only	2000-01-01 00:00:00+00
-62	audit	0003_truncate_refused	2000-01-01 00:00:00+00
-63	axes	0001_initial	2000-01-01 00:00:00+00
-64	axes	0002_auto_20151217_2044	2000-01-01 00:00:00+00
-65	axes	0003_auto_20160322_0929	2000-01-01 00:00:00+00
-66	axes	0004_auto_20181024_1538	2000-01-01 00:00:00+00
-67	axes	0005_remove_accessattempt_trusted	2000-01-01 00:00:00+00
-68	axes	0006_remove_accesslog_trusted	2000-01-01 00:00:00+00
-69	axes	0007_alter_accessattempt_unique_together	2000-01-01 00:00:00+00
-70	axes	0008_accessfailurelog	2000-01-01 00:00:00+00
-71	axes	0009_add_session_hash	2000-01-01 00:00:00+00
-72	axes	0010_accessattemptexpiration	2000-01-01 00:00:00+00
-73	compounding	0001_initial	2000-01-01 00:00:00+00
-74	compounding	0002_intrathecal_bag_route_unit_transport_release	2000-01-01 00:00:00+00
-75	compounding	0003_formulation_drug_mass_scale	2000-01-01 00:00:00+00
-76	compounding	0004_history_triggers_after_safety_merge	2000-01-01 00:00:00+00
-77	compounding	0005_raw_sql_defaults	2000-01-01 00:00:00+00
-78	compounding	0006_hood_vial_serial_leftover_volume	2000-01-01 00:00:00+00
-79	compounding	0007_device_results_transport_time	2000-01-01 00:00:00+00
-80	inventory	0001_initial	2000-01-01 00:00:00+00
-81	inventory	0002_merge_movable	2000-01-01 00:00:00+00
-82	dispensing	0001_direct_distribution	2000-01-01 00:00:00+00
-83	documents	0001_initial	2000-01-01 00:00:00+00
-84	documents	0002_merge_movable	2000-01-01 00:00:00+00
-85	fse	0001_initial	2000-01-01 00:00:00+00
-86	galenics	0001_initial	2000-01-01 00:00:00+00
-87	galenics	0002_batch_rejection_and_quantum_satis	2000-01-01 00:00:00+00
-88	galenics	0003_discarded_weighings	2000-01-01 00:00:00+00
-89	records	0001_diary	2000-01-01 00:00:00+00
-90	records	0002_vital_signs	2000-01-01 00:00:00+00
-91	records	0003_anamnesis	2000-01-01 00:00:00+00
-92	records	0004_diagnosis_and_performance_status	2000-01-01 00:00:00+00
-93	records	0005_lab_results	2000-01-01 00:00:00+00
-94	records	0006_staging_and_scores	2000-01-01 00:00:00+00
-95	prescribing	0006_order_life_validation_schedule	2000-01-01 00:00:00+00
-96	prescribing	0007_prior_dose_elsewhere	2000-01-01 00:00:00+00
-97	prescribing	0008_item_limit_blocks_and_overrides	2000-01-01 00:00:00+00
-98	prescribing	0009_orderitem_history_triggers	2000-01-01 00:00:00+00
-99	prescribing	0010_order_measure_dates	2000-01-01 00:00:00+00
-100	prescribing	0011_therapyorder_history_triggers	2000-01-01 00:00:00+00
-101	prescribing	0012_raw_sql_defaults	2000-01-01 00:00:00+00
-102	prescribing	0013_order_allergy_overrides	2000-01-01 00:00:00+00
-103	records	0007_treatment_course	2000-01-01 00:00:00+00
-104	records	0008_letters_and_boards	2000-01-01 00:00:00+00
-105	records	0009_clinical_reports	2000-01-01 00:00:00+00
-106	interop	0001_inbound_messages	2000-01-01 00:00:00+00
-107	interop	0002_loinc_codes	2000-01-01 00:00:00+00
-108	interop	0003_outbound	2000-01-01 00:00:00+00
-109	inventory	0003_ward_requests	2000-01-01 00:00:00+00
-110	nursing	0001_initial	2000-01-01 00:00:00+00
-111	nursing	0002_monitoringentry_monitoringentryevent_and_more	2000-01-01 00:00:00+00
-112	nursing	0003_care_process	2000-01-01 00:00:00+00
-113	nutrition	0001_initial	2000-01-01 00:00:00+00
-114	nutrition	0002_bag_weighing_bedside	2000-01-01 00:00:00+00
-115	nutrition	0003_draft_edit_line_revisions	2000-01-01 00:00:00+00
-116	nutrition	0004_bedside_scans_infusion_end	2000-01-01 00:00:00+00
-117	regimens	0008_component_obese_weight_basis	2000-01-01 00:00:00+00
-118	regimens	0009_component_administrations_per_day	2000-01-01 00:00:00+00
-119	prescribing	0014_order_item_unrounded_dose	2000-01-01 00:00:00+00
-120	prescribing	0015_merge_movable	2000-01-01 00:00:00+00
-121	prescribing	0016_order_item_line_weight	2000-01-01 00:00:00+00
-122	prescribing	0017_order_item_administrations_per_day	2000-01-01 00:00:00+00
-123	procrastinate	0001_initial	2000-01-01 00:00:00+00
-124	procrastinate	0002_drop_started_at_column	2000-01-01 00:00:00+00
-125	procrastinate	0003_drop_started_at_column	2000-01-01 00:00:00+00
-126	procrastinate	0004_drop_procrastinate_version_table	2000-01-01 00:00:00+00
-127	procrastinate	0005_fix_procrastinate_fetch_job	2000-01-01 00:00:00+00
-128	procrastinate	0006_fix_trigger_status_events_insert	2000-01-01 00:00:00+00
-129	procrastinate	0007_add_queueing_lock_column	2000-01-01 00:00:00+00
-130	procrastinate	0008_close_fetch_job_race_condition	2000-01-01 00:00:00+00
-131	procrastinate	0009_add_defer_job_function	2000-01-01 00:00:00+00
-132	procrastinate	0010_add_procrastinate_periodic_defers	2000-01-01 00:00:00+00
-133	procrastinate	0011_add_foreign_key_index	2000-01-01 00:00:00+00
-134	procrastinate	0012_add_locks_to_periodic_defer	2000-01-01 00:00:00+00
-135	procrastinate	0013_fix_procrastinate_defer_periodic_job	2000-01-01 00:00:00+00
-136	procrastinate	0014_add_finish_job_and_retry_job_functions	2000-01-01 00:00:00+00
-137	procrastinate	0015_add_trigger_on_job_deletion	2000-01-01 00:00:00+00
-138	procrastinate	0016_delete_finished_jobs	2000-01-01 00:00:00+00
-139	procrastinate	0017_add_checks_to_finish_job	2000-01-01 00:00:00+00
-140	procrastinate	0018_add_checks_to_retry_job	2000-01-01 00:00:00+00
-141	procrastinate	0019_fix_finish_job_compat_issue	2000-01-01 00:00:00+00
-142	procrastinate	0020_add_index_on_procrastinate_jobs	2000-01-01 00:00:00+00
-143	procrastinate	0021_add_kwargs_to_defer_periodic_job	2000-01-01 00:00:00+00
-144	procrastinate	0022_null_locks_excluded	2000-01-01 00:00:00+00
-145	procrastinate	0023_remove_old_finish_job_function	2000-01-01 00:00:00+00
-146	procrastinate	0024_job_id_bigint	2000-01-01 00:00:00+00
-147	procrastinate	0025_add_models	2000-01-01 00:00:00+00
-148	procrastinate	0026_add_job_priority	2000-01-01 00:00:00+00
-149	procrastinate	0027_add_periodic_job_priority	2000-01-01 00:00:00+00
-150	procrastinate	0028_add_cancel_states	2000-01-01 00:00:00+00
-151	procrastinate	0029_add_additional_params_to_retry_job	2000-01-01 00:00:00+00
-152	procrastinate	0030_alter_procrastinateevent_options	2000-01-01 00:00:00+00
-153	procrastinate	0031_add_indexes_for_fetch_job	2000-01-01 00:00:00+00
-154	procrastinate	0032_pre_cancel_notification	2000-01-01 00:00:00+00
-155	procrastinate	0033_post_cancel_notification	2000-01-01 00:00:00+00
-156	procrastinate	0034_pre_add_heartbeat	2000-01-01 00:00:00+00
-157	procrastinate	0035_post_add_heartbeat	2000-01-01 00:00:00+00
-158	procrastinate	0036_add_worker_model	2000-01-01 00:00:00+00
-159	procrastinate	0037_pre_batch_defer_jobs	2000-01-01 00:00:00+00
-160	procrastinate	0038_post_batch_defer_jobs	2000-01-01 00:00:00+00
-161	procrastinate	0039_pre_priority_lock_fetch_job	2000-01-01 00:00:00+00
-162	procrastinate	0040_pre_retry_failed_job	2000-01-01 00:00:00+00
-163	procrastinate	0041_post_retry_failed_job	2000-01-01 00:00:00+00
-164	records	0010_merge_movable	2000-01-01 00:00:00+00
-165	sessions	0001_initial	2000-01-01 00:00:00+00
-166	therapy	0001_initial	2000-01-01 00:00:00+00
-167	therapy	0002_dose_corrections_cabinet	2000-01-01 00:00:00+00
-168	toxicity	0001_initial	2000-01-01 00:00:00+00
-169	toxicity	0002_ctcae_italian_labels	2000-01-01 00:00:00+00
-170	transfusion	0001_initial	2000-01-01 00:00:00+00
-171	transfusion	0002_emergency_crossmatch	2000-01-01 00:00:00+00
-172	transplant	0001_initial	2000-01-01 00:00:00+00
-173	transplant	0002_pretransplant	2000-01-01 00:00:00+00
-174	transplant	0002_followup	2000-01-01 00:00:00+00
-175	transplant	0003_merge_0002_followup_0002_pretransplant	2000-01-01 00:00:00+00
-176	vascular	0001_initial	2000-01-01 00:00:00+00
+48	administration	0009_pump_awaiting_ack	2000-01-01 00:00:00+00
+49	patients	0004_ward_staff_break_glass	2000-01-01 00:00:00+00
+50	patients	0005_patient_merge	2000-01-01 00:00:00+00
+51	regimens	0003_regimen_dosing_settings_and_age_bands	2000-01-01 00:00:00+00
+52	regimens	0004_component_formulation	2000-01-01 00:00:00+00
+53	regimens	0005_history_triggers_after_safety_merge	2000-01-01 00:00:00+00
+54	regimens	0006_raw_sql_defaults	2000-01-01 00:00:00+00
+55	regimens	0007_trial_withdrawal_and_monitor_revocation	2000-01-01 00:00:00+00
+56	agenda	0001_initial	2000-01-01 00:00:00+00
+57	agenda	0002_cup_bookings	2000-01-01 00:00:00+00
+58	agenda	0003_deferrable_no_overlap	2000-01-01 00:00:00+00
+59	agenda	0004_shifts_plan_requests	2000-01-01 00:00:00+00
+60	agenda	0005_nurse_breaks	2000-01-01 00:00:00+00
+61	audit	0001_initial	2000-01-01 00:00:00+00
+62	audit	0002_accesslogentry_append_only_auditevent_append_only	2000-01-01 00:00:00+00
+63	audit	0003_truncate_refused	2000-01-01 00:00:00+00
+64	axes	0001_initial	2000-01-01 00:00:00+00
+65	axes	0002_auto_20151217_2044	2000-01-01 00:00:00+00
+66	axes	0003_auto_20160322_0929	2000-01-01 00:00:00+00
+67	axes	0004_auto_20181024_1538	2000-01-01 00:00:00+00
+68	axes	0005_remove_accessattempt_trusted	2000-01-01 00:00:00+00
+69	axes	0006_remove_accesslog_trusted	2000-01-01 00:00:00+00
+70	axes	0007_alter_accessattempt_unique_together	2000-01-01 00:00:00+00
+71	axes	0008_accessfailurelog	2000-01-01 00:00:00+00
+72	axes	0009_add_session_hash	2000-01-01 00:00:00+00
+73	axes	0010_accessattemptexpiration	2000-01-01 00:00:00+00
+74	compounding	0001_initial	2000-01-01 00:00:00+00
+75	compounding	0002_intrathecal_bag_route_unit_transport_release	2000-01-01 00:00:00+00
+76	compounding	0003_formulation_drug_mass_scale	2000-01-01 00:00:00+00
+77	compounding	0004_history_triggers_after_safety_merge	2000-01-01 00:00:00+00
+78	compounding	0005_raw_sql_defaults	2000-01-01 00:00:00+00
+79	compounding	0006_hood_vial_serial_leftover_volume	2000-01-01 00:00:00+00
+80	compounding	0007_device_results_transport_time	2000-01-01 00:00:00+00
+81	regimens	0008_component_obese_weight_basis	2000-01-01 00:00:00+00
+82	regimens	0009_component_administrations_per_day	2000-01-01 00:00:00+00
+83	prescribing	0006_order_life_validation_schedule	2000-01-01 00:00:00+00
+84	prescribing	0007_prior_dose_elsewhere	2000-01-01 00:00:00+00
+85	prescribing	0008_item_limit_blocks_and_overrides	2000-01-01 00:00:00+00
+86	prescribing	0009_orderitem_history_triggers	2000-01-01 00:00:00+00
+87	prescribing	0010_order_measure_dates	2000-01-01 00:00:00+00
+88	prescribing	0011_therapyorder_history_triggers	2000-01-01 00:00:00+00
+89	prescribing	0012_raw_sql_defaults	2000-01-01 00:00:00+00
+90	prescribing	0013_order_allergy_overrides	2000-01-01 00:00:00+00
+91	prescribing	0014_order_item_unrounded_dose	2000-01-01 00:00:00+00
+92	prescribing	0015_merge_movable	2000-01-01 00:00:00+00
+93	prescribing	0016_order_item_line_weight	2000-01-01 00:00:00+00
+94	prescribing	0017_order_item_administrations_per_day	2000-01-01 00:00:00+00
+95	inventory	0001_initial	2000-01-01 00:00:00+00
+96	inventory	0002_merge_movable	2000-01-01 00:00:00+00
+97	inventory	0003_ward_requests	2000-01-01 00:00:00+00
+98	dispensing	0001_direct_distribution	2000-01-01 00:00:00+00
+99	dispensing	0002_dispensing_therapy_order	2000-01-01 00:00:00+00
+100	dispensing	0003_plan_closure_delegation_revocation	2000-01-01 00:00:00+00
+101	documents	0001_initial	2000-01-01 00:00:00+00
+102	documents	0002_merge_movable	2000-01-01 00:00:00+00
+103	fse	0001_initial	2000-01-01 00:00:00+00
+104	galenics	0001_initial	2000-01-01 00:00:00+00
+105	galenics	0002_batch_rejection_and_quantum_satis	2000-01-01 00:00:00+00
+106	galenics	0003_discarded_weighings	2000-01-01 00:00:00+00
+107	records	0001_diary	2000-01-01 00:00:00+00
+108	records	0002_vital_signs	2000-01-01 00:00:00+00
+109	records	0003_anamnesis	2000-01-01 00:00:00+00
+110	records	0004_diagnosis_and_performance_status	2000-01-01 00:00:00+00
+111	records	0005_lab_results	2000-01-01 00:00:00+00
+112	records	0006_staging_and_scores	2000-01-01 00:00:00+00
+113	records	0007_treatment_course	2000-01-01 00:00:00+00
+114	records	0008_letters_and_boards	2000-01-01 00:00:00+00
+115	records	0009_clinical_reports	2000-01-01 00:00:00+00
+116	interop	0001_inbound_messages	2000-01-01 00:00:00+00
+117	interop	0002_loinc_codes	2000-01-01 00:00:00+00
+118	interop	0003_outbound	2000-01-01 00:00:00+00
+119	nursing	0001_initial	2000-01-01 00:00:00+00
+120	nursing	0002_monitoringentry_monitoringentryevent_and_more	2000-01-01 00:00:00+00
+121	nursing	0003_care_process	2000-01-01 00:00:00+00
+122	nutrition	0001_initial	2000-01-01 00:00:00+00
+123	nutrition	0002_bag_weighing_bedside	2000-01-01 00:00:00+00
+124	nutrition	0003_draft_edit_line_revisions	2000-01-01 00:00:00+00
+125	nutrition	0004_bedside_scans_infusion_end	2000-01-01 00:00:00+00
+126	patients	0006_pgx_results	2000-01-01 00:00:00+00
+127	procrastinate	0001_initial	2000-01-01 00:00:00+00
+128	procrastinate	0002_drop_started_at_column	2000-01-01 00:00:00+00
+129	procrastinate	0003_drop_started_at_column	2000-01-01 00:00:00+00
+130	procrastinate	0004_drop_procrastinate_version_table	2000-01-01 00:00:00+00
+131	procrastinate	0005_fix_procrastinate_fetch_job	2000-01-01 00:00:00+00
+132	procrastinate	0006_fix_trigger_status_events_insert	2000-01-01 00:00:00+00
+133	procrastinate	0007_add_queueing_lock_column	2000-01-01 00:00:00+00
+134	procrastinate	0008_close_fetch_job_race_condition	2000-01-01 00:00:00+00
+135	procrastinate	0009_add_defer_job_function	2000-01-01 00:00:00+00
+136	procrastinate	0010_add_procrastinate_periodic_defers	2000-01-01 00:00:00+00
+137	procrastinate	0011_add_foreign_key_index	2000-01-01 00:00:00+00
+138	procrastinate	0012_add_locks_to_periodic_defer	2000-01-01 00:00:00+00
+139	procrastinate	0013_fix_procrastinate_defer_periodic_job	2000-01-01 00:00:00+00
+140	procrastinate	0014_add_finish_job_and_retry_job_functions	2000-01-01 00:00:00+00
+141	procrastinate	0015_add_trigger_on_job_deletion	2000-01-01 00:00:00+00
+142	procrastinate	0016_delete_finished_jobs	2000-01-01 00:00:00+00
+143	procrastinate	0017_add_checks_to_finish_job	2000-01-01 00:00:00+00
+144	procrastinate	0018_add_checks_to_retry_job	2000-01-01 00:00:00+00
+145	procrastinate	0019_fix_finish_job_compat_issue	2000-01-01 00:00:00+00
+146	procrastinate	0020_add_index_on_procrastinate_jobs	2000-01-01 00:00:00+00
+147	procrastinate	0021_add_kwargs_to_defer_periodic_job	2000-01-01 00:00:00+00
+148	procrastinate	0022_null_locks_excluded	2000-01-01 00:00:00+00
+149	procrastinate	0023_remove_old_finish_job_function	2000-01-01 00:00:00+00
+150	procrastinate	0024_job_id_bigint	2000-01-01 00:00:00+00
+151	procrastinate	0025_add_models	2000-01-01 00:00:00+00
+152	procrastinate	0026_add_job_priority	2000-01-01 00:00:00+00
+153	procrastinate	0027_add_periodic_job_priority	2000-01-01 00:00:00+00
+154	procrastinate	0028_add_cancel_states	2000-01-01 00:00:00+00
+155	procrastinate	0029_add_additional_params_to_retry_job	2000-01-01 00:00:00+00
+156	procrastinate	0030_alter_procrastinateevent_options	2000-01-01 00:00:00+00
+157	procrastinate	0031_add_indexes_for_fetch_job	2000-01-01 00:00:00+00
+158	procrastinate	0032_pre_cancel_notification	2000-01-01 00:00:00+00
+159	procrastinate	0033_post_cancel_notification	2000-01-01 00:00:00+00
+160	procrastinate	0034_pre_add_heartbeat	2000-01-01 00:00:00+00
+161	procrastinate	0035_post_add_heartbeat	2000-01-01 00:00:00+00
+162	procrastinate	0036_add_worker_model	2000-01-01 00:00:00+00
+163	procrastinate	0037_pre_batch_defer_jobs	2000-01-01 00:00:00+00
+164	procrastinate	0038_post_batch_defer_jobs	2000-01-01 00:00:00+00
+165	procrastinate	0039_pre_priority_lock_fetch_job	2000-01-01 00:00:00+00
+166	procrastinate	0040_pre_retry_failed_job	2000-01-01 00:00:00+00
+167	procrastinate	0041_post_retry_failed_job	2000-01-01 00:00:00+00
+168	records	0010_merge_movable	2000-01-01 00:00:00+00
+169	sessions	0001_initial	2000-01-01 00:00:00+00
+170	therapy	0001_initial	2000-01-01 00:00:00+00
+171	therapy	0002_dose_corrections_cabinet	2000-01-01 00:00:00+00
+172	toxicity	0001_initial	2000-01-01 00:00:00+00
+173	toxicity	0002_ctcae_italian_labels	2000-01-01 00:00:00+00
+174	transfusion	0001_initial	2000-01-01 00:00:00+00
+175	transfusion	0002_emergency_crossmatch	2000-01-01 00:00:00+00
+176	transplant	0001_initial	2000-01-01 00:00:00+00
+177	transplant	0002_pretransplant	2000-01-01 00:00:00+00
+178	transplant	0002_followup	2000-01-01 00:00:00+00
+179	transplant	0003_merge_0002_followup_0002_pretransplant	2000-01-01 00:00:00+00
+180	vascular	0001_initial	2000-01-01 00:00:00+00
 \.
 
 
@@ -27742,6 +28062,22 @@ COPY public.patients_patientmergeevent (pgh_id, pgh_created_at, pgh_label, id, c
 --
 
 COPY public.patients_patientmergemove (id, module, model, row_ids, left_ids, left_reason, merge_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: patients_pgxresult; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.patients_pgxresult (id, gene, phenotype, activity_score, diplotype, report_date, laboratory, notes, recorded_at, workstation, status, status_reason, status_changed_at, patient_id, recorded_by_id, status_changed_by_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: patients_pgxresultevent; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.patients_pgxresultevent (pgh_id, pgh_created_at, pgh_label, id, gene, phenotype, activity_score, diplotype, report_date, laboratory, notes, recorded_at, workstation, status, status_reason, status_changed_at, patient_id, pgh_context_id, pgh_obj_id, recorded_by_id, status_changed_by_id) FROM stdin;
 \.
 
 
@@ -29190,7 +29526,7 @@ SELECT pg_catalog.setval('public.auth_group_permissions_id_seq', 1, false);
 -- Name: auth_permission_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
-SELECT pg_catalog.setval('public.auth_permission_id_seq', 692, true);
+SELECT pg_catalog.setval('public.auth_permission_id_seq', 696, true);
 
 
 --
@@ -29362,6 +29698,13 @@ SELECT pg_catalog.setval('public.dispensing_delegation_id_seq', 1, false);
 
 
 --
+-- Name: dispensing_delegationrevocation_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.dispensing_delegationrevocation_id_seq', 1, false);
+
+
+--
 -- Name: dispensing_dispensing_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
@@ -29376,6 +29719,13 @@ SELECT pg_catalog.setval('public.dispensing_dispensingline_id_seq', 1, false);
 
 
 --
+-- Name: dispensing_planclosure_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.dispensing_planclosure_id_seq', 1, false);
+
+
+--
 -- Name: dispensing_therapyplan_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
@@ -29386,14 +29736,14 @@ SELECT pg_catalog.setval('public.dispensing_therapyplan_id_seq', 1, false);
 -- Name: django_content_type_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
-SELECT pg_catalog.setval('public.django_content_type_id_seq', 326, true);
+SELECT pg_catalog.setval('public.django_content_type_id_seq', 330, true);
 
 
 --
 -- Name: django_migrations_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
-SELECT pg_catalog.setval('public.django_migrations_id_seq', 176, true);
+SELECT pg_catalog.setval('public.django_migrations_id_seq', 180, true);
 
 
 --
@@ -30185,6 +30535,20 @@ SELECT pg_catalog.setval('public.patients_patientmergeevent_pgh_id_seq', 1, fals
 --
 
 SELECT pg_catalog.setval('public.patients_patientmergemove_id_seq', 1, false);
+
+
+--
+-- Name: patients_pgxresult_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.patients_pgxresult_id_seq', 1, false);
+
+
+--
+-- Name: patients_pgxresultevent_pgh_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.patients_pgxresultevent_pgh_id_seq', 1, false);
 
 
 --
@@ -31946,6 +32310,22 @@ ALTER TABLE ONLY public.dispensing_delegation
 
 
 --
+-- Name: dispensing_delegationrevocation dispensing_delegationrevocation_delegation_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.dispensing_delegationrevocation
+    ADD CONSTRAINT dispensing_delegationrevocation_delegation_id_key UNIQUE (delegation_id);
+
+
+--
+-- Name: dispensing_delegationrevocation dispensing_delegationrevocation_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.dispensing_delegationrevocation
+    ADD CONSTRAINT dispensing_delegationrevocation_pkey PRIMARY KEY (id);
+
+
+--
 -- Name: dispensing_dispensing dispensing_dispensing_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -31959,6 +32339,22 @@ ALTER TABLE ONLY public.dispensing_dispensing
 
 ALTER TABLE ONLY public.dispensing_dispensingline
     ADD CONSTRAINT dispensing_dispensingline_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: dispensing_planclosure dispensing_planclosure_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.dispensing_planclosure
+    ADD CONSTRAINT dispensing_planclosure_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: dispensing_planclosure dispensing_planclosure_plan_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.dispensing_planclosure
+    ADD CONSTRAINT dispensing_planclosure_plan_id_key UNIQUE (plan_id);
 
 
 --
@@ -33167,6 +33563,22 @@ ALTER TABLE ONLY public.patients_patientmergeevent
 
 ALTER TABLE ONLY public.patients_patientmergemove
     ADD CONSTRAINT patients_patientmergemove_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: patients_pgxresult patients_pgxresult_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.patients_pgxresult
+    ADD CONSTRAINT patients_pgxresult_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: patients_pgxresultevent patients_pgxresultevent_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.patients_pgxresultevent
+    ADD CONSTRAINT patients_pgxresultevent_pkey PRIMARY KEY (pgh_id);
 
 
 --
@@ -36761,6 +37173,13 @@ CREATE INDEX dispensing_delegation_recorded_by_id_3f0723f8 ON public.dispensing_
 
 
 --
+-- Name: dispensing_delegationrevocation_recorded_by_id_0f24ce62; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX dispensing_delegationrevocation_recorded_by_id_0f24ce62 ON public.dispensing_delegationrevocation USING btree (recorded_by_id);
+
+
+--
 -- Name: dispensing_dispensing_cost_center_id_a2a71b9f; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -36817,6 +37236,13 @@ CREATE INDEX dispensing_dispensing_product_id_0a40d2a1 ON public.dispensing_disp
 
 
 --
+-- Name: dispensing_dispensing_therapy_order_id_1c2a3cd2; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX dispensing_dispensing_therapy_order_id_1c2a3cd2 ON public.dispensing_dispensing USING btree (therapy_order_id);
+
+
+--
 -- Name: dispensing_dispensingline_cost_center_id_039dca4c; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -36863,6 +37289,13 @@ CREATE INDEX dispensing_patient_at ON public.dispensing_dispensing USING btree (
 --
 
 CREATE INDEX dispensing_plan_patient ON public.dispensing_therapyplan USING btree (patient_id, valid_from DESC);
+
+
+--
+-- Name: dispensing_planclosure_recorded_by_id_ec320557; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX dispensing_planclosure_recorded_by_id_ec320557 ON public.dispensing_planclosure USING btree (recorded_by_id);
 
 
 --
@@ -40254,6 +40687,62 @@ CREATE INDEX patients_patientmergemove_merge_id_2d02f854 ON public.patients_pati
 
 
 --
+-- Name: patients_pgxresult_patient_id_fcb833b1; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX patients_pgxresult_patient_id_fcb833b1 ON public.patients_pgxresult USING btree (patient_id);
+
+
+--
+-- Name: patients_pgxresult_recorded_by_id_bebbc432; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX patients_pgxresult_recorded_by_id_bebbc432 ON public.patients_pgxresult USING btree (recorded_by_id);
+
+
+--
+-- Name: patients_pgxresult_status_changed_by_id_34109ce8; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX patients_pgxresult_status_changed_by_id_34109ce8 ON public.patients_pgxresult USING btree (status_changed_by_id);
+
+
+--
+-- Name: patients_pgxresultevent_patient_id_27349dd2; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX patients_pgxresultevent_patient_id_27349dd2 ON public.patients_pgxresultevent USING btree (patient_id);
+
+
+--
+-- Name: patients_pgxresultevent_pgh_context_id_7c49b1bb; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX patients_pgxresultevent_pgh_context_id_7c49b1bb ON public.patients_pgxresultevent USING btree (pgh_context_id);
+
+
+--
+-- Name: patients_pgxresultevent_pgh_obj_id_ccadcd91; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX patients_pgxresultevent_pgh_obj_id_ccadcd91 ON public.patients_pgxresultevent USING btree (pgh_obj_id);
+
+
+--
+-- Name: patients_pgxresultevent_recorded_by_id_8dd0a749; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX patients_pgxresultevent_recorded_by_id_8dd0a749 ON public.patients_pgxresultevent USING btree (recorded_by_id);
+
+
+--
+-- Name: patients_pgxresultevent_status_changed_by_id_856363e4; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX patients_pgxresultevent_status_changed_by_id_856363e4 ON public.patients_pgxresultevent USING btree (status_changed_by_id);
+
+
+--
 -- Name: patients_ward_code_7170f462_like; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -40342,6 +40831,13 @@ CREATE INDEX patients_wardevent_pgh_context_id_1765f9d7 ON public.patients_warde
 --
 
 CREATE INDEX patients_wardevent_pgh_obj_id_df9811f8 ON public.patients_wardevent USING btree (pgh_obj_id);
+
+
+--
+-- Name: pgx_patient_gene; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pgx_patient_gene ON public.patients_pgxresult USING btree (patient_id, gene, status);
 
 
 --
@@ -45882,6 +46378,20 @@ COMMENT ON TRIGGER pgtrigger_append_only_9dca9 ON public.records_vitalsignsevent
 
 
 --
+-- Name: patients_pgxresultevent pgtrigger_append_only_9e447; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_append_only_9e447 BEFORE DELETE OR UPDATE ON public.patients_pgxresultevent FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_append_only_9e447();
+
+
+--
+-- Name: TRIGGER pgtrigger_append_only_9e447 ON patients_pgxresultevent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_append_only_9e447 ON public.patients_pgxresultevent IS 'c8193b1ba372aec37ecb1e9f23edc6a784a0c291';
+
+
+--
 -- Name: documents_documentevent pgtrigger_append_only_9e7ed; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -46834,6 +47344,20 @@ COMMENT ON TRIGGER pgtrigger_delegation_read_only_3d3d3 ON public.dispensing_del
 
 
 --
+-- Name: dispensing_delegationrevocation pgtrigger_delegation_revocation_read_only_78830; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_delegation_revocation_read_only_78830 BEFORE DELETE OR UPDATE ON public.dispensing_delegationrevocation FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_delegation_revocation_read_only_78830();
+
+
+--
+-- Name: TRIGGER pgtrigger_delegation_revocation_read_only_78830 ON dispensing_delegationrevocation; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_delegation_revocation_read_only_78830 ON public.dispensing_delegationrevocation IS '5c5d5df3b730729f74741a9272c8a62f28b173fc';
+
+
+--
 -- Name: vascular_device pgtrigger_device_closed_frozen_85387; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -47586,7 +48110,7 @@ CREATE TRIGGER pgtrigger_insert_insert_4a4d4 AFTER INSERT ON public.administrati
 -- Name: TRIGGER pgtrigger_insert_insert_4a4d4 ON administration_pumpprogram; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON TRIGGER pgtrigger_insert_insert_4a4d4 ON public.administration_pumpprogram IS '17898eb21dfe37b12e0a89bf5e5e2ec8305bb062';
+COMMENT ON TRIGGER pgtrigger_insert_insert_4a4d4 ON public.administration_pumpprogram IS 'ae378d8fbbb4fbb035b326ec46b59b9b92c08041';
 
 
 --
@@ -48654,6 +49178,20 @@ COMMENT ON TRIGGER pgtrigger_insert_insert_d8742 ON public.records_diagnosisstag
 
 
 --
+-- Name: patients_pgxresult pgtrigger_insert_insert_dbd34; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_insert_insert_dbd34 AFTER INSERT ON public.patients_pgxresult FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_insert_insert_dbd34();
+
+
+--
+-- Name: TRIGGER pgtrigger_insert_insert_dbd34 ON patients_pgxresult; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_insert_insert_dbd34 ON public.patients_pgxresult IS '4c5666eb0661c146aea5ed1d98a87332ddd441f8';
+
+
+--
 -- Name: agenda_closedday pgtrigger_insert_insert_df92c; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -49074,6 +49612,20 @@ COMMENT ON TRIGGER pgtrigger_never_deleted_7a62b ON public.regimens_trialmonitor
 
 
 --
+-- Name: patients_pgxresult pgtrigger_never_deleted_9ed5c; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_never_deleted_9ed5c BEFORE DELETE ON public.patients_pgxresult FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_never_deleted_9ed5c();
+
+
+--
+-- Name: TRIGGER pgtrigger_never_deleted_9ed5c ON patients_pgxresult; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_never_deleted_9ed5c ON public.patients_pgxresult IS '1e0d9a929ab5f7acaf6a2bb5645c81052ba7ce4b';
+
+
+--
 -- Name: agenda_programme pgtrigger_never_deleted_a04ce; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -49281,6 +49833,20 @@ CREATE TRIGGER pgtrigger_outbound_never_deleted_bb4af BEFORE DELETE ON public.in
 --
 
 COMMENT ON TRIGGER pgtrigger_outbound_never_deleted_bb4af ON public.interop_outboundmessage IS 'a63a152a394b189ad3d89edf4c6e018ff4f45a0c';
+
+
+--
+-- Name: dispensing_planclosure pgtrigger_plan_closure_read_only_a5781; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_plan_closure_read_only_a5781 BEFORE DELETE OR UPDATE ON public.dispensing_planclosure FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_plan_closure_read_only_a5781();
+
+
+--
+-- Name: TRIGGER pgtrigger_plan_closure_read_only_a5781 ON dispensing_planclosure; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_plan_closure_read_only_a5781 ON public.dispensing_planclosure IS '5044d09dc990a0b835407af696d83cee071ffde5';
 
 
 --
@@ -49827,6 +50393,20 @@ CREATE TRIGGER pgtrigger_read_only_e9a6c BEFORE DELETE OR UPDATE ON public.trans
 --
 
 COMMENT ON TRIGGER pgtrigger_read_only_e9a6c ON public.transplant_adverseevent IS '4e2d46413a397feea574bb77c211dc160c80ed7d';
+
+
+--
+-- Name: patients_pgxresult pgtrigger_reported_content_frozen_f1efe; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_reported_content_frozen_f1efe BEFORE UPDATE ON public.patients_pgxresult FOR EACH ROW WHEN (((old.activity_score IS DISTINCT FROM new.activity_score) OR ((old.diplotype)::text IS DISTINCT FROM (new.diplotype)::text) OR ((old.gene)::text IS DISTINCT FROM (new.gene)::text) OR (old.id IS DISTINCT FROM new.id) OR ((old.laboratory)::text IS DISTINCT FROM (new.laboratory)::text) OR (old.notes IS DISTINCT FROM new.notes) OR ((old.phenotype)::text IS DISTINCT FROM (new.phenotype)::text) OR (old.recorded_at IS DISTINCT FROM new.recorded_at) OR (old.recorded_by_id IS DISTINCT FROM new.recorded_by_id) OR (old.report_date IS DISTINCT FROM new.report_date) OR ((old.workstation)::text IS DISTINCT FROM (new.workstation)::text))) EXECUTE FUNCTION public.pgtrigger_reported_content_frozen_f1efe();
+
+
+--
+-- Name: TRIGGER pgtrigger_reported_content_frozen_f1efe ON patients_pgxresult; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_reported_content_frozen_f1efe ON public.patients_pgxresult IS '848e79c044099383698e9e3da7467fc4dc158a6a';
 
 
 --
@@ -50638,7 +51218,7 @@ CREATE TRIGGER pgtrigger_update_update_3dead AFTER UPDATE ON public.administrati
 -- Name: TRIGGER pgtrigger_update_update_3dead ON administration_pumpprogram; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON TRIGGER pgtrigger_update_update_3dead ON public.administration_pumpprogram IS '20e9f75eb15a699ed899bc925b4d334d31fa2301';
+COMMENT ON TRIGGER pgtrigger_update_update_3dead ON public.administration_pumpprogram IS 'dc7e565af8bdf446f8f8915256757015927c9d00';
 
 
 --
@@ -51059,6 +51639,20 @@ CREATE TRIGGER pgtrigger_update_update_6d084 AFTER UPDATE ON public.compounding_
 --
 
 COMMENT ON TRIGGER pgtrigger_update_update_6d084 ON public.compounding_deviceresult IS '153905beb086fd0f17c2df104f2dae4b4106a12b';
+
+
+--
+-- Name: patients_pgxresult pgtrigger_update_update_6f536; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_update_update_6f536 AFTER UPDATE ON public.patients_pgxresult FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION public.pgtrigger_update_update_6f536();
+
+
+--
+-- Name: TRIGGER pgtrigger_update_update_6f536 ON patients_pgxresult; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_update_update_6f536 ON public.patients_pgxresult IS 'afb57a8dbd97c6e8a229da24e91e5451664db097';
 
 
 --
@@ -52951,11 +53545,27 @@ ALTER TABLE ONLY public.compounding_worksession
 
 
 --
+-- Name: dispensing_delegationrevocation dispensing_delegatio_delegation_id_e1cdfa39_fk_dispensin; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.dispensing_delegationrevocation
+    ADD CONSTRAINT dispensing_delegatio_delegation_id_e1cdfa39_fk_dispensin FOREIGN KEY (delegation_id) REFERENCES public.dispensing_delegation(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
 -- Name: dispensing_delegation dispensing_delegatio_patient_id_6e7563be_fk_patients_; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
 ALTER TABLE ONLY public.dispensing_delegation
     ADD CONSTRAINT dispensing_delegatio_patient_id_6e7563be_fk_patients_ FOREIGN KEY (patient_id) REFERENCES public.patients_patient(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: dispensing_delegationrevocation dispensing_delegatio_recorded_by_id_0f24ce62_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.dispensing_delegationrevocation
+    ADD CONSTRAINT dispensing_delegatio_recorded_by_id_0f24ce62_fk_accounts_ FOREIGN KEY (recorded_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
 
 
 --
@@ -53063,11 +53673,35 @@ ALTER TABLE ONLY public.dispensing_dispensingline
 
 
 --
+-- Name: dispensing_dispensing dispensing_dispensin_therapy_order_id_1c2a3cd2_fk_prescribi; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.dispensing_dispensing
+    ADD CONSTRAINT dispensing_dispensin_therapy_order_id_1c2a3cd2_fk_prescribi FOREIGN KEY (therapy_order_id) REFERENCES public.prescribing_therapyorder(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
 -- Name: dispensing_dispensingline dispensing_dispensingline_pack_id_dc8d79f7_fk_drugs_pack_id; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
 ALTER TABLE ONLY public.dispensing_dispensingline
     ADD CONSTRAINT dispensing_dispensingline_pack_id_dc8d79f7_fk_drugs_pack_id FOREIGN KEY (pack_id) REFERENCES public.drugs_pack(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: dispensing_planclosure dispensing_planclosu_plan_id_9aadafdf_fk_dispensin; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.dispensing_planclosure
+    ADD CONSTRAINT dispensing_planclosu_plan_id_9aadafdf_fk_dispensin FOREIGN KEY (plan_id) REFERENCES public.dispensing_therapyplan(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: dispensing_planclosure dispensing_planclosu_recorded_by_id_ec320557_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.dispensing_planclosure
+    ADD CONSTRAINT dispensing_planclosu_recorded_by_id_ec320557_fk_accounts_ FOREIGN KEY (recorded_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
 
 
 --
@@ -54452,6 +55086,30 @@ ALTER TABLE ONLY public.patients_patientmerge
 
 ALTER TABLE ONLY public.patients_patientmerge
     ADD CONSTRAINT patients_patientmerge_merged_by_id_256229a8_fk_accounts_user_id FOREIGN KEY (merged_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: patients_pgxresult patients_pgxresult_patient_id_fcb833b1_fk_patients_patient_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.patients_pgxresult
+    ADD CONSTRAINT patients_pgxresult_patient_id_fcb833b1_fk_patients_patient_id FOREIGN KEY (patient_id) REFERENCES public.patients_patient(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: patients_pgxresult patients_pgxresult_recorded_by_id_bebbc432_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.patients_pgxresult
+    ADD CONSTRAINT patients_pgxresult_recorded_by_id_bebbc432_fk_accounts_user_id FOREIGN KEY (recorded_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: patients_pgxresult patients_pgxresult_status_changed_by_id_34109ce8_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.patients_pgxresult
+    ADD CONSTRAINT patients_pgxresult_status_changed_by_id_34109ce8_fk_accounts_ FOREIGN KEY (status_changed_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
 
 
 --
