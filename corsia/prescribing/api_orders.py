@@ -92,6 +92,8 @@ class OrderOut(Schema):
     schedule_reason: str
     allergy_overrides: list[dict[str, Any]]
     warnings: list[dict[str, str]]
+    # pharmacogenomic warnings of a result recorded after the order (not yet recalculated)
+    pgx_since_prescription: list[dict[str, str]]
     items: list[ItemOut]
 
 
@@ -163,6 +165,7 @@ def _order(order: TherapyOrder) -> OrderOut:
         schedule_reason=order.schedule_reason,
         allergy_overrides=order.allergy_overrides,
         warnings=order.warnings,
+        pgx_since_prescription=services.order_pgx_since(order),
         items=[_item(i) for i in order.items.all()],
     )
 

@@ -29,7 +29,7 @@ from corsia.prescribing.selectors import (
     pharmacy_items,
     previous_cycle_start,
 )
-from corsia.prescribing.services import AllergyMatchRow, order_allergy_rows
+from corsia.prescribing.services import AllergyMatchRow, order_allergy_rows, order_pgx_since
 from corsia.toxicity.selectors import ToxicitySummary, latest_toxicity_summary
 
 MEASURE_UNITS: dict[Measure, str] = {
@@ -68,6 +68,8 @@ class PharmacistReview:
     toxicity: ToxicitySummary | None  # None: the reader may not see toxicities
     previous_cycle: date | None
     lines: tuple[ReviewLine, ...]
+    # pharmacogenomic warnings from a result recorded after the order was written
+    pgx_since: tuple[dict[str, str], ...] = ()
 
     @property
     def days_since_previous(self) -> int | None:
@@ -125,4 +127,5 @@ def pharmacist_review(
         toxicity=toxicity,
         previous_cycle=previous_cycle_start(order),
         lines=tuple(_line(i) for i in pharmacy_items(order)),
+        pgx_since=tuple(order_pgx_since(order)),
     )

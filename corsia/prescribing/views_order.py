@@ -150,6 +150,7 @@ def _order_page(
             "toxicity": toxicity,
             "allergies": patient_selectors.allergy_summary(patient_id=order.patient_id),
             "allergy_matches": services.order_allergy_rows(order),
+            "pgx_since": services.order_pgx_since(order),
             "refused": refused,
         },
         status=status,

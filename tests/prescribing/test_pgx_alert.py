@@ -19,6 +19,7 @@ from corsia.patients.models import Patient
 from corsia.prescribing import services
 from corsia.prescribing.domain.pgx import Line, Marker, marker_genes, pgx_alerts
 from corsia.prescribing.models import TherapyOrder
+from corsia.prescribing.pharmacist_review import pharmacist_review
 from corsia.testing.accounts import MakeUser, api_client, logged_in
 from corsia.testing.patients import pgx_recorded
 from corsia.testing.pgx import CPIC_SOURCE, DPYD_RECOMMENDATIONS, dpyd_markers
@@ -228,3 +229,42 @@ def test_a_superseded_result_is_not_used_and_a_later_result_shows_at_recalculati
     # recalculated again: replaced, not repeated
     services.order_recalculate(actor=physician, workstation=None, order_id=order.pk)
     assert len(_pgx(order)) == 1
+
+
+def test_a_result_recorded_after_a_signed_order_shows_on_its_page_review_and_api(
+    physician: User, patient: Patient, make_user: MakeUser
+) -> None:
+    # the order written and sent to the pharmacy with no result on file: no alert, and a
+    # signed order is not recalculated
+    dpyd_markers("capecitabine")
+    order = _order(physician, patient, make_user, "CAPOX")
+    for event in ("confirm", "send"):
+        services.order_transition(actor=physician, workstation=None, order_id=order.pk, event=event)
+    assert _pgx(order) == []
+    assert services.order_pgx_since(order) == []
+    # the DPYD report arrives afterwards
+    pgx_recorded(physician, patient.pk)
+    (late,) = services.order_pgx_since(order)
+    assert "1000 mg invece di 2000 mg calcolati (giorni 1–14)" in late["message"]
+    assert _pgx(order) == []  # the signed order's own warnings are not rewritten
+    page = logged_in(physician).get(f"/prescribing/orders/{order.pk}/").content.decode()
+    assert "Referto farmacogenomico registrato dopo la prescrizione" in page
+    assert "1000 mg invece di 2000 mg calcolati" in page
+    api = api_client(physician).get(f"/api/v1/orders/{order.pk}").json()
+    assert [w["code"] for w in api["pgx_since_prescription"]] == ["pgx_recommendation"]
+    pharmacist = make_user(Role.PHARMACIST)
+    review = pharmacist_review(user=pharmacist, order=order, workstation=None)
+    assert [w["message"] for w in review.pgx_since] == [late["message"]]
+
+
+def test_once_recalculated_the_late_result_is_the_orders_own_warning(
+    physician: User, patient: Patient, make_user: MakeUser
+) -> None:
+    dpyd_markers("capecitabine")
+    order = _order(physician, patient, make_user, "CAPOX")
+    pgx_recorded(physician, patient.pk)
+    assert len(services.order_pgx_since(order)) == 1
+    services.order_recalculate(actor=physician, workstation=None, order_id=order.pk)
+    order.refresh_from_db()
+    assert len(_pgx(order)) == 1
+    assert services.order_pgx_since(order) == []

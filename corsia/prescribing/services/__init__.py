@@ -39,6 +39,7 @@ from corsia.prescribing.services.orders import (
     RECORD_MEASUREMENT,
     VIEW,
 )
+from corsia.prescribing.services.pgx_alert import order_pgx_since
 from corsia.prescribing.services.signing import (
     SIGNABLE_STATES,
     order_confirm_and_sign,
@@ -81,6 +82,7 @@ __all__ = [
     "order_item_set_status",
     "order_items_validate",
     "order_milestone_record",
+    "order_pgx_since",
     "order_recalculate",
     "order_reduce_all",
     "order_sign",
