@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -54,3 +58,40 @@ def test_every_entry_of_the_english_catalogue_is_translated() -> None:
     ]
     assert untranslated == []
     assert "#, fuzzy" not in text
+
+
+def test_every_string_the_code_marks_for_translation_is_in_the_catalogue(tmp_path: Path) -> None:
+    """``makemessages`` run on a copy of the code adds no entry: a string marked in a template,
+    a model or a view but missing from ``django.po`` would show in Italian to an English
+    user (it would come out untranslated or "fuzzy", a guess from a similar string)."""
+    base = Path(settings.BASE_DIR)
+    # what ``make messages`` reads: the repository without the environment and the build
+    skip = {".git", ".venv", "node_modules", "var", "test-artifacts"}
+    for item in base.iterdir():
+        if item.name in skip:
+            continue
+        if item.is_dir():
+            ignore = shutil.ignore_patterns("__pycache__", "*.mo")
+            shutil.copytree(item, tmp_path / item.name, ignore=ignore)
+        else:
+            shutil.copy(item, tmp_path / item.name)
+    env = {**os.environ, "CORSIA_TESTING": "1"}
+    result = subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
+        [sys.executable, "manage.py", "makemessages", "-l", "en", "--no-location", "--no-obsolete"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    text = (tmp_path / "locale" / "en" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+    entries = text.split("\n\n")[1:]
+    missing = [
+        e
+        for e in entries
+        if "#, fuzzy" in e
+        or (re.search(r'^msgstr(\[\d\])? ""$', e, re.M) and not re.search(r'^"', e.split("msgstr")[-1], re.M))
+    ]
+    assert missing == [], "\n\n".join(missing[:20])
