@@ -76,7 +76,7 @@ def test_every_string_the_code_marks_for_translation_is_in_the_catalogue(tmp_pat
         else:
             shutil.copy(item, tmp_path / item.name)
     env = {**os.environ, "CORSIA_TESTING": "1"}
-    result = subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
+    result = subprocess.run(
         [sys.executable, "manage.py", "makemessages", "-l", "en", "--no-location", "--no-obsolete"],
         cwd=tmp_path,
         env=env,
@@ -92,6 +92,9 @@ def test_every_string_the_code_marks_for_translation_is_in_the_catalogue(tmp_pat
         e
         for e in entries
         if "#, fuzzy" in e
-        or (re.search(r'^msgstr(\[\d\])? ""$', e, re.M) and not re.search(r'^"', e.split("msgstr")[-1], re.M))
+        or (
+            re.search(r'^msgstr(\[\d\])? ""$', e, re.M)
+            and not re.search(r'^"', e.split("msgstr")[-1], re.M)
+        )
     ]
     assert missing == [], "\n\n".join(missing[:20])
