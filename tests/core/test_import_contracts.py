@@ -7,6 +7,7 @@ other modules unchecked: these tests compare the lists with the files on disk.
 
 from __future__ import annotations
 
+import ast
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -83,3 +84,48 @@ def test_the_modules_order_names_every_module() -> None:
 
 def test_no_contract_has_an_ignore_list() -> None:
     assert [c["name"] for c in _contracts() if c.get("ignore_imports")] == []
+
+
+def _type_only_names(tree: ast.Module, module: str) -> dict[str, int]:
+    """Names imported under ``if TYPE_CHECKING:`` from another module's models -> line."""
+    names: dict[str, int] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            for child in node.body:
+                if isinstance(child, ast.ImportFrom) and child.module:
+                    parts = child.module.split(".")
+                    foreign = parts[0] == "corsia" and parts[1] not in {module, "core"}
+                    if foreign and len(parts) > 2 and parts[2].startswith("models"):
+                        names.update({a.asname or a.name: child.lineno for a in child.names})
+    return names
+
+
+def test_another_module_s_models_are_named_only_in_annotations() -> None:
+    """ADR 0003: a type-only import is not a read. Used outside an annotation, the name
+    would not exist at run time (a NameError on a path the tests may not walk) or, moved
+    out of ``if TYPE_CHECKING:``, would read the other module's table."""
+    problems: list[str] = []
+    seen = 0
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = path.relative_to(PACKAGE).parts
+        if parts[0] in NOT_A_MODULE or "migrations" in parts:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        names = _type_only_names(tree, parts[0])
+        if not names:
+            continue
+        seen += 1
+        in_annotations = {
+            id(inner)
+            for node in ast.walk(tree)
+            for field in ("annotation", "returns")
+            if (annotation := getattr(node, field, None)) is not None
+            for inner in ast.walk(annotation)
+        }
+        problems += [
+            f"{path.relative_to(ROOT)}:{node.lineno} {node.id}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Name) and node.id in names and id(node) not in in_annotations
+        ]
+    assert seen > 10  # the walk found the type-only imports (records, fhir, inventory, ...)
+    assert problems == []
