@@ -142,6 +142,10 @@ SHIPPED_MAXIMA_MG = {
     ("dactinomycin", "mcg/kg", D(2000)): D(2),  # 2,000 mcg = 2 mg
     ("dactinomycin", "mcg/kg", D(2500)): D("2.5"),  # 2,500 mcg = 2.5 mg
     ("methotrexate", "g/m2", D(20)): D(20000),  # 20 g = 20,000 mg
+    ("trifluridine_tipiracil", "mg/m2", D(80)): D(80),  # 80 mg a dose (RECOURSE, SUNLIGHT)
+    ("enfortumab_vedotin", "mg/kg", D(125)): D(125),  # 125 mg (100 kg x 1.25 mg/kg)
+    ("mitomycin", "mg/m2", D(20)): D(20),  # 20 mg (ACT II)
+    ("lomustine", "mg/m2", D(200)): D(200),  # 200 mg (EORTC 26101)
 }
 
 
@@ -187,7 +191,10 @@ def test_H_unit_shipped_regimens_never_compute_a_dose_above_their_maximum(
             )
             assert dose.to(MG).value <= SHIPPED_MAXIMA_MG[(c.ingredient, c.dose_unit, c.max_dose)]
             checked += 1
-    assert checked == 16  # components with a maximum in the library (see the table above)
+    # components with a maximum in the library (see the table above): 16, then 7 of the adult
+    # solid-tumour files (trifluridine x 2, enfortumab vedotin x 2, mitomycin, vincristine of PCV,
+    # lomustine)
+    assert checked == 23
 
 
 # ---------------------------------------------------------------- units are never mg

@@ -31,7 +31,17 @@ LIBRARY_DIR = Path(__file__).resolve().parent / "library"
 BLOCKS_FILE = "blocks.yaml"
 # The shipped regimen files, in the order of the library (the order of ``documents()``); any
 # other ``*.yaml`` of the folder (a hospital's own file) follows them, in name order.
-REGIMEN_FILES = ("solid.yaml", "haematology.yaml", "transplant.yaml", "paediatric.yaml")
+REGIMEN_FILES = (
+    "solid.yaml",
+    "solid_breast.yaml",
+    "solid_thoracic.yaml",
+    "solid_gi.yaml",
+    "solid_gu_gyn.yaml",
+    "solid_other.yaml",
+    "haematology.yaml",
+    "transplant.yaml",
+    "paediatric.yaml",
+)
 
 REGIMEN_KEYS = {
     "code",
