@@ -31,7 +31,17 @@ LIBRARY_DIR = Path(__file__).resolve().parent / "library"
 BLOCKS_FILE = "blocks.yaml"
 # The shipped regimen files, in the order of the library (the order of ``documents()``); any
 # other ``*.yaml`` of the folder (a hospital's own file) follows them, in name order.
-REGIMEN_FILES = ("solid.yaml", "haematology.yaml", "transplant.yaml", "paediatric.yaml")
+REGIMEN_FILES = (
+    "solid.yaml",
+    "haematology.yaml",
+    "transplant.yaml",
+    "paediatric.yaml",
+    "haem_myeloma.yaml",
+    "haem_lymphoma.yaml",
+    "haem_leukaemia.yaml",
+    "conditioning.yaml",
+    "paediatric_protocols.yaml",
+)
 
 REGIMEN_KEYS = {
     "code",
