@@ -142,6 +142,16 @@ SHIPPED_MAXIMA_MG = {
     ("dactinomycin", "mcg/kg", D(2000)): D(2),  # 2,000 mcg = 2 mg
     ("dactinomycin", "mcg/kg", D(2500)): D("2.5"),  # 2,500 mcg = 2.5 mg
     ("methotrexate", "g/m2", D(20)): D(20000),  # 20 g = 20,000 mg
+    # the haematology and paediatric protocol files (test_library_haematology.py)
+    ("blinatumomab", "mcg/m2", D(28)): D("0.028"),  # 28 mcg a day = 0.028 mg
+    ("brentuximab_vedotin", "mg/kg", D(180)): D(180),  # 180 mg (100 kg x 1.8 mg/kg)
+    ("carfilzomib", "mg/m2", D(44)): D(44),  # 20 mg/m² x 2.2 m²
+    ("carfilzomib", "mg/m2", D("59.4")): D("59.4"),  # 27 mg/m² x 2.2 m²
+    ("carfilzomib", "mg/m2", D("123.2")): D("123.2"),  # 56 mg/m² x 2.2 m²
+    ("carfilzomib", "mg/m2", D(154)): D(154),  # 70 mg/m² x 2.2 m²
+    ("dactinomycin", "mg/m2", D(2)): D(2),  # 2 mg
+    ("gemtuzumab_ozogamicin", "mg/m2", D(5)): D(5),  # one 5 mg vial
+    ("vindesine", "mg/m2", D(5)): D(5),  # 5 mg
 }
 
 
@@ -187,7 +197,9 @@ def test_H_unit_shipped_regimens_never_compute_a_dose_above_their_maximum(
             )
             assert dose.to(MG).value <= SHIPPED_MAXIMA_MG[(c.ingredient, c.dose_unit, c.max_dose)]
             checked += 1
-    assert checked == 16  # components with a maximum in the library (see the table above)
+    # components with a maximum in the library (see the table above): 16, and 39 in the
+    # haematology and paediatric protocol files (15 of them vincristine 2 mg)
+    assert checked == 55
 
 
 # ---------------------------------------------------------------- units are never mg
