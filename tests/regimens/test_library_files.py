@@ -33,9 +33,9 @@ def _only(
 
 def test_every_regimen_of_the_files_loads_and_validates() -> None:
     docs = loader.load_documents()
-    # 69 solid + 26 haematology + 8 transplant + 13 paediatric + 19 myeloma + 31 lymphoma and
-    # CLL + 29 leukaemia, MPN and MDS + 8 conditioning + 26 paediatric protocol phases
-    assert len(docs) == len(SPECS) == 229
+    # 69 solid + 26 haematology + 8 transplant + 13 paediatric + 20 myeloma + 32 lymphoma and
+    # CLL + 32 leukaemia, MPN and MDS + 8 conditioning + 26 paediatric protocol phases
+    assert len(docs) == len(SPECS) == 234
     assert [d["code"] for d in docs][:2] == ["AC", "AC-DD"]  # file order is library order
     assert {code: validate_structure(s) for code, s in SPECS.items() if validate_structure(s)} == {}
     for spec in SPECS.values():

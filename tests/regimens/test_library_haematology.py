@@ -224,8 +224,11 @@ def test_venetoclax_obinutuzumab_fischer_nejm_2019_schedule() -> None:
         ("TECLISTAMAB-STEPUP", "teclistamab", 2, "105"),
         # arsenic trioxide 0.15 mg/kg × 70 = 10.5 mg (Lo-Coco 2013)
         ("APL-ATRA-ATO-IND", "arsenic_trioxide", 0, "10.5"),
-        # chlorambucil 0.5 mg/kg × 70 = 35 mg (CLL11)
+        # chlorambucil 0.5 mg/kg × 70 = 35 mg (CLL11); cladribine 0.1 mg/kg/day × 70 = 7 mg
+        # (Piro 1990); selinexor 80 mg flat (STORM)
         ("CLB-OBI", "chlorambucil", 0, "35"),
+        ("CLADRIBINE-HCL", "cladribine", 0, "7"),
+        ("SEL-D", "selinexor", 0, "80"),
         # per m² (BSA 1.8181187): carfilzomib 27 × = 49.0892 (ASPIRE); fludarabine 30 × =
         # 54.5436 and cyclophosphamide 500 × = 909.0593 (axi-cel lymphodepletion)
         ("KRD", "carfilzomib", 1, "49.0892"),
