@@ -146,6 +146,16 @@ SHIPPED_MAXIMA_MG = {
     ("enfortumab_vedotin", "mg/kg", D(125)): D(125),  # 125 mg (100 kg x 1.25 mg/kg)
     ("mitomycin", "mg/m2", D(20)): D(20),  # 20 mg (ACT II)
     ("lomustine", "mg/m2", D(200)): D(200),  # 200 mg (EORTC 26101)
+    # the haematology and paediatric protocol files (test_library_haematology.py)
+    ("blinatumomab", "mcg/m2", D(28)): D("0.028"),  # 28 mcg a day = 0.028 mg
+    ("brentuximab_vedotin", "mg/kg", D(180)): D(180),  # 180 mg (100 kg x 1.8 mg/kg)
+    ("carfilzomib", "mg/m2", D(44)): D(44),  # 20 mg/m² x 2.2 m²
+    ("carfilzomib", "mg/m2", D("59.4")): D("59.4"),  # 27 mg/m² x 2.2 m²
+    ("carfilzomib", "mg/m2", D("123.2")): D("123.2"),  # 56 mg/m² x 2.2 m²
+    ("carfilzomib", "mg/m2", D(154)): D(154),  # 70 mg/m² x 2.2 m²
+    ("dactinomycin", "mg/m2", D(2)): D(2),  # 2 mg
+    ("gemtuzumab_ozogamicin", "mg/m2", D(5)): D(5),  # one 5 mg vial
+    ("vindesine", "mg/m2", D(5)): D(5),  # 5 mg
 }
 
 
@@ -193,8 +203,9 @@ def test_H_unit_shipped_regimens_never_compute_a_dose_above_their_maximum(
             checked += 1
     # components with a maximum in the library (see the table above): 16, then 7 of the adult
     # solid-tumour files (trifluridine x 2, enfortumab vedotin x 2, mitomycin, vincristine of PCV,
-    # lomustine)
-    assert checked == 23
+    # lomustine) and 39 of the haematology and paediatric protocol files (15 of them
+    # vincristine 2 mg)
+    assert checked == 62
 
 
 # ---------------------------------------------------------------- units are never mg

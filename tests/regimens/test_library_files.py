@@ -35,8 +35,9 @@ def test_every_regimen_of_the_files_loads_and_validates() -> None:
     docs = loader.load_documents()
     # 69 solid + 158 more adult solid-tumour regimens (35 breast, 25 thoracic, 40
     # gastrointestinal, 36 genitourinary and gynaecological, 22 other) + 26 haematology
-    # + 8 transplant + 13 paediatric
-    assert len(docs) == len(SPECS) == 274
+    # + 8 transplant + 13 paediatric + 20 myeloma + 32 lymphoma and CLL + 32 leukaemia, MPN
+    # and MDS + 8 conditioning + 26 paediatric protocol phases
+    assert len(docs) == len(SPECS) == 392
     assert [d["code"] for d in docs][:2] == ["AC", "AC-DD"]  # file order is library order
     assert {code: validate_structure(s) for code, s in SPECS.items() if validate_structure(s)} == {}
     for spec in SPECS.values():
@@ -114,11 +115,16 @@ def test_aieop_bfm_induction_ia_as_the_protocol() -> None:
 
 
 def _library_with(tmp_path: Path, regimen_yaml: str) -> Path:
-    """A copy of the library whose paediatric file holds only the regimen given."""
-    shipped = [name for name in loader.REGIMEN_FILES if name != "paediatric.yaml"]
-    for name in (loader.BLOCKS_FILE, *shipped):
+    """A copy of the library whose paediatric file holds only the regimen given (the shipped
+    files before it are copied, those after it left empty, so that the regimen is the last of
+    the library)."""
+    before = loader.REGIMEN_FILES[: loader.REGIMEN_FILES.index("paediatric.yaml")]
+    for name in (loader.BLOCKS_FILE, *before):
         shutil.copy(loader.LIBRARY_DIR / name, tmp_path / name)
     (tmp_path / "paediatric.yaml").write_text("regimens:\n" + regimen_yaml, encoding="utf-8")
+    later = loader.REGIMEN_FILES[loader.REGIMEN_FILES.index("paediatric.yaml") + 1 :]
+    for name in later:
+        (tmp_path / name).write_text("regimens: []\n", encoding="utf-8")
     return tmp_path
 
 

@@ -4,8 +4,10 @@ One entry per regimen, with its bibliography; doses are those of the cited trial
 library arrives "in test": each hospital validates what it adopts (two validators).
 Not derived from HemOnc.org (CC BY-NC-SA): every regimen was written from its source.
 
-The regimens are data: ``library/solid.yaml``, ``library/haematology.yaml``,
-``library/paediatric.yaml`` and the shared supportive blocks of ``library/blocks.yaml``,
+The regimens are data: the files of ``loader.REGIMEN_FILES`` (``library/solid.yaml``,
+``library/haematology.yaml``, ``library/transplant.yaml``, ``library/paediatric.yaml``, then
+``haem_myeloma.yaml``, ``haem_lymphoma.yaml``, ``haem_leukaemia.yaml``, ``conditioning.yaml``
+and ``paediatric_protocols.yaml``) and the shared supportive blocks of ``library/blocks.yaml``,
 read by :mod:`corsia.regimens.data.loader` (format: the module README).
 """
 

@@ -41,6 +41,11 @@ REGIMEN_FILES = (
     "haematology.yaml",
     "transplant.yaml",
     "paediatric.yaml",
+    "haem_myeloma.yaml",
+    "haem_lymphoma.yaml",
+    "haem_leukaemia.yaml",
+    "conditioning.yaml",
+    "paediatric_protocols.yaml",
 )
 
 REGIMEN_KEYS = {
