@@ -140,14 +140,21 @@ def test_csv_with_one_bad_row_names_its_line(reference: None) -> None:
 def test_aifa_class_list_updates_holder_and_creates_known_ingredients_packs(
     reference: None,
 ) -> None:
-    content = (EXAMPLES / "aifa_lista_classe_a_esempio.csv").read_bytes()
+    # the example list, and a row of atorvastatin (C10AA05, an AIC of the AIFA sample): an
+    # ingredient the archive does not hold
+    content = (EXAMPLES / "aifa_lista_classe_a_esempio.csv").read_bytes().rstrip(b"\n") + (
+        b"\nATORVASTATINA;ATORVASTATINA 10MG 30 UNITA' USO ORALE;TORVAST*30CPR RIV 10MG;;"
+        b"Titolare di esempio;033007067;;C10AA05\n"
+    )
     run = services.aifa_list_import(content=content, file_name="lista.csv", reimbursement_class="A")
     xeloda = Pack.objects.get(aic="035219029")
     assert xeloda.product.holder == "Titolare di esempio"
     assert xeloda.reimbursement_class == "A"
     created = Pack.objects.get(aic="042091013")
     assert created.product.ingredient.code == "metoclopramide"
-    assert not Pack.objects.filter(aic="033242013").exists()  # letrozole is not in the archive
+    # letrozole is in the archive (the endocrine therapy of the regimen library)
+    assert Pack.objects.get(aic="033242013").product.ingredient.code == "letrozole"
+    assert not Pack.objects.filter(aic="033007067").exists()  # atorvastatin is not
     assert run.unchanged == 1
     again = services.aifa_list_import(
         content=content, file_name="lista.csv", reimbursement_class="A"
