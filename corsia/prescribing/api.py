@@ -82,6 +82,7 @@ class ComponentIn(Schema):
         "mcg/m2",
         "UI/m2",
         "U/m2",
+        "mL/m2",
         "mg/kg",
         "mcg/kg",
         "UI/kg",

@@ -457,3 +457,37 @@ def test_a_child_gets_its_own_doses() -> None:
     assert _mg("KN522-PACLI-CARBO", index, CHILD) == Decimal("495.00")
     assert _mg("TCHP", _index("TCHP", "trastuzumab", 0), CHILD) == Decimal("200.00")
     assert _mg("TMZ-ADJ", _index("TMZ-ADJ", "temozolomide", 1), CHILD) == Decimal("186.34")
+
+
+def test_paediatric_hyperhydration_is_per_m2_never_a_flat_three_litres() -> None:
+    """3 L/m² in 24 hours (the protocols' hyperhydration with high-dose methotrexate and
+    cisplatin): for the reference child (√(125 × 25 / 3600) = 0.9316950 m²) 3000 × 0.9316950 = 2795.08 mL over
+    1440 minutes, not the 3000 mL in 2 hours the line once carried; an adult of 1.818119 m²
+    gets 5454.36 mL. Below 10 kg the per-m² dose becomes per kg (÷ 30): 100 mL/kg, 900 mL
+    for a 9 kg infant."""
+    hydration = [
+        (spec.code, c)
+        for spec in SPECS.values()
+        for c in spec.components
+        if c.ingredient == "sodium_chloride"
+        and c.role == "hydration"
+        and spec.code.startswith(("AIEOP", "CIS-SIOPEL", "MAP"))
+    ]
+    assert len(hydration) == 5
+    for code, component in hydration:
+        assert component.dose_unit == "mL/m2", code
+        assert component.duration_minutes == 1440, code
+    code, component = hydration[0]
+    engine, _ = _dose(SPECS[code], component, CHILD)
+    assert engine.calculated.quantize(Decimal("0.01")) == Decimal("2795.08")
+    assert engine.amount_unit == "mL"
+    engine, _ = _dose(SPECS[code], component, ADULT)
+    assert engine.calculated.quantize(Decimal("0.01")) == Decimal("5454.36")
+    infant = PatientMeasures(
+        sex=Sex.MALE,
+        age_years=Decimal(1),
+        height_cm=Decimal(72),
+        weight_kg=Decimal(9),
+    )
+    engine, _ = _dose(SPECS[code], component, infant)
+    assert engine.calculated.quantize(Decimal("0.01")) == Decimal("900.00")

@@ -57,6 +57,7 @@ class DoseUnit(StrEnum):
     MCG_PER_M2 = "mcg/m2"
     UI_PER_M2 = "UI/m2"
     U_PER_M2 = "U/m2"
+    ML_PER_M2 = "mL/m2"  # hyperhydration by body surface (3 L/m² a day)
     MG_PER_KG = "mg/kg"
     MCG_PER_KG = "mcg/kg"
     UI_PER_KG = "UI/kg"

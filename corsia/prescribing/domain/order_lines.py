@@ -124,6 +124,7 @@ DISPLAY_UNITS: dict[str, str] = {
     "mcg/m2": "mcg/m²",
     "UI/m2": "UI/m²",
     "U/m2": "U/m²",
+    "mL/m2": "mL/m²",
 }
 
 

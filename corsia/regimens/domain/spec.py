@@ -60,6 +60,7 @@ DOSE_UNITS: dict[str, Calculation] = {
     "mcg/m2": Calculation.BSA,
     "UI/m2": Calculation.BSA,
     "U/m2": Calculation.BSA,
+    "mL/m2": Calculation.BSA,
     "mg/kg": Calculation.WEIGHT,
     "mcg/kg": Calculation.WEIGHT,
     "UI/kg": Calculation.WEIGHT,
@@ -79,6 +80,7 @@ ABSOLUTE_UNIT: dict[str, str] = {
     "mcg/m2": "mcg",
     "UI/m2": "UI",
     "U/m2": "U",
+    "mL/m2": "mL",
     "mg/kg": "mg",
     "mcg/kg": "mcg",
     "UI/kg": "UI",
@@ -107,6 +109,8 @@ DOSE_CEILING: dict[str, Decimal] = {
     # interferon alfa-2b 20 MUI/m² (high-dose adjuvant); asparaginase 5000-25000 UI/m²
     "UI/m2": Decimal(30_000_000),
     "U/m2": Decimal(30_000_000),
+    # paediatric hyperhydration 3000 mL/m² a day (high-dose methotrexate, cisplatin)
+    "mL/m2": Decimal(5000),
     # immunoglobulin up to 2 g/kg; cyclophosphamide 60 mg/kg (BU-CY)
     "mg/kg": Decimal(2000),
     # plerixafor 240 mcg/kg; dactinomycin 45 mcg/kg
