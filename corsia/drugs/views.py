@@ -78,8 +78,8 @@ def _compounding_sheet(product: MedicinalProduct) -> dict[str, object]:
     }
 
 
-@require_POST
 @require_perm(services_compounding.VERIFY_PERMISSION)
+@require_POST
 def product_compounding_verify(request: HttpRequest, code: str) -> HttpResponse:
     try:
         version = int(request.POST.get("version", ""))
