@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from corsia.core.access import api_perm
-from corsia.drugs import selectors
+from corsia.core.web import acting
+from corsia.drugs import selectors, services_compounding
 from corsia.drugs.models import ActiveIngredient, MedicinalProduct, Pack
 
 router = Router(tags=["drugs"])
@@ -73,9 +76,17 @@ class ProductOut(Schema):
     pvc_free_required: bool
     filter_required: str
     density_g_ml: Decimal | None
+    density_source: str
     preparation_mode: str
     data_source: str
     to_verify: bool
+    version: int
+    diluted_stability_conditions: list[dict[str, Any]]
+    compounding_sources: dict[str, str]
+    compounding_not_applicable: dict[str, str]
+    compounding_missing: list[str]
+    compounding_verified_by: str | None
+    compounding_verified_at: datetime | None
 
 
 class PackOut(Schema):
@@ -116,11 +127,17 @@ def _ingredient(item: ActiveIngredient) -> IngredientOut:
     return IngredientOut.model_validate(item, from_attributes=True)
 
 
+_PRODUCT_DERIVED = {"ingredient", "compounding_missing", "compounding_verified_by"}
+
+
 def _product(item: MedicinalProduct) -> ProductOut:
+    verifier = item.compounding_verified_by
     data = ProductOut.model_validate(
         {
-            **{f: getattr(item, f) for f in ProductOut.model_fields if f != "ingredient"},
+            **{f: getattr(item, f) for f in ProductOut.model_fields if f not in _PRODUCT_DERIVED},
             "ingredient": item.ingredient.code,
+            "compounding_missing": list(item.compounding_missing),
+            "compounding_verified_by": verifier.username if verifier is not None else None,
         }
     )
     return data
@@ -201,3 +218,42 @@ def interactions(
         )
         for i in selectors.interactions_among(wanted)
     ]
+
+
+class CompoundingOverviewOut(Schema):
+    total: int
+    incomplete: int
+    missing_counts: dict[str, int]
+    products: list[ProductOut]
+
+
+@router.get("/compounding", response=CompoundingOverviewOut)
+@api_perm(VIEW)
+def compounding_overview(request: HttpRequest, incomplete: bool = False) -> CompoundingOverviewOut:
+    """Products the pharmacy compounds, each with ``compounding_missing``; a count per field.
+
+    ``incomplete=true``: only the products whose compounding data are incomplete.
+    """
+    overview = selectors.compounding_overview(incomplete_only=incomplete)
+    return CompoundingOverviewOut(
+        total=overview.total,
+        incomplete=overview.incomplete,
+        missing_counts=overview.counts,
+        products=[_product(p) for p, _ in overview.rows],
+    )
+
+
+class VerifyIn(Schema):
+    version: int = Field(ge=1, le=2_147_483_647)
+
+
+@router.post("/products/{code}/compounding-verify", response=ProductOut)
+@api_perm(services_compounding.VERIFY_PERMISSION)
+def product_compounding_verify(request: HttpRequest, code: str, payload: VerifyIn) -> ProductOut:
+    """A pharmacist confirms the product's compounding data (``to_verify`` off, who/when)."""
+    services_compounding.product_compounding_verify(
+        **acting(request),
+        code=code,
+        expected_version=payload.version,
+    )
+    return _product(selectors.product_get(code=code))

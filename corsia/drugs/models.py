@@ -6,6 +6,8 @@ event row carrying the import's context (source, file name, user).
 
 from __future__ import annotations
 
+from typing import Any
+
 import pghistory
 from django.conf import settings
 from django.db import models
@@ -13,7 +15,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from corsia.core.models import VersionedModel
+from corsia.drugs.domain.compounding_data import missing_compounding_fields
 from corsia.drugs.domain.formulation import Formulation
+
+COMPOUNDING_VALUE_FIELDS = (
+    "physical_state", "preparation_mode", "formulation", "concentration",
+    "reconstitution_diluent", "reconstitution_volume_ml", "compatible_diluents",
+    "final_concentration_min", "final_concentration_max", "reconstituted_stability_hours",
+    "reconstituted_stability_temperature", "reconstituted_protect_from_light",
+    "diluted_stability_hours", "diluted_stability_temperature", "diluted_protect_from_light",
+    "diluted_stability_conditions", "photosensitive", "filter_required", "density_g_ml",
+    "compounding_sources", "compounding_not_applicable",
+)  # fmt: skip
 
 
 class ExtravasationClass(models.TextChoices):
@@ -187,6 +200,20 @@ class MedicinalProduct(VersionedModel):
         _("densità (g/mL)"), max_digits=6, decimal_places=4, null=True, blank=True
     )
     density_source = models.CharField(max_length=255, blank=True)
+    # Compounding data by SmPC section (corsia.drugs.domain.compounding_data): stability
+    # after dilution by container and temperature; the source cited per field; the fields
+    # that do not apply and why; the pharmacist who confirmed them, and when.
+    diluted_stability_conditions = models.JSONField(default=list, blank=True, db_default=[])
+    compounding_sources = models.JSONField(default=dict, blank=True, db_default={})
+    compounding_not_applicable = models.JSONField(default=dict, blank=True, db_default={})
+    compounding_verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    compounding_verified_at = models.DateTimeField(null=True, blank=True)
     biosimilar_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="biosimilars"
     )
@@ -200,6 +227,17 @@ class MedicinalProduct(VersionedModel):
         verbose_name = _("medicinale")
         verbose_name_plural = _("medicinali")
         ordering = ["name", "strength"]
+
+    def compounding_values(self) -> dict[str, Any]:
+        """The fields ``domain.compounding_data`` reads, by name (ingredient as its code)."""
+        values = {name: getattr(self, name) for name in COMPOUNDING_VALUE_FIELDS}
+        values["ingredient"] = self.ingredient.code
+        return values
+
+    @property
+    def compounding_missing(self) -> tuple[str, ...]:
+        """The compounding fields this product lacks (empty when not compounded)."""
+        return missing_compounding_fields(self.compounding_values())
 
     def __str__(self) -> str:
         if self.strength is None:

@@ -14,6 +14,7 @@ from corsia.core.domain.errors import NotFound
 from corsia.drugs.domain import interactions as domain
 from corsia.drugs.domain.aic import InvalidAic
 from corsia.drugs.domain.barcodes import BarcodeUnreadable, parse_pack_barcode
+from corsia.drugs.domain.compounding_data import COMPOUNDED_STATES, missing_counts
 from corsia.drugs.models import (
     ActiveIngredient,
     ExtravasationClass,
@@ -401,3 +402,28 @@ def pgx_markers_for(ingredient_ids: Iterable[int]) -> list[PgxMarkerInfo]:
         )
         for m in rows
     ]
+
+
+@dataclass(frozen=True)
+class CompoundingOverview:
+    """The compounded products with the compounding fields each lacks, and a count per field."""
+
+    rows: list[tuple[MedicinalProduct, tuple[str, ...]]]
+    counts: dict[str, int]
+    total: int
+    incomplete: int
+
+
+def compounding_overview(*, incomplete_only: bool = False) -> CompoundingOverview:
+    """Every product the pharmacy compounds, with what compounding data it lacks."""
+    products = (
+        MedicinalProduct.objects.select_related("ingredient", "compounding_verified_by")
+        .filter(physical_state__in=COMPOUNDED_STATES)
+        .exclude(preparation_mode="none")
+        .order_by("name", "strength")
+    )
+    rows = [(p, p.compounding_missing) for p in products]
+    counts = missing_counts(missing for _, missing in rows)
+    incomplete = sum(1 for _, missing in rows if missing)
+    shown = [row for row in rows if row[1]] if incomplete_only else rows
+    return CompoundingOverview(rows=shown, counts=counts, total=len(rows), incomplete=incomplete)

@@ -41,6 +41,20 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 REFERENCE_CATALOGUE = DATA_DIR / "catalogue.jsonl"
 REFERENCE_SOURCE = "Corsia: dati di riferimento (corsia/drugs/data)"
 IMPORT_PERMISSION = "drugs.import_drugs"
+# The product fields a pharmacist's verification covers: an import changing any of them
+# withdraws the verification (the product is to verify again).
+COMPOUNDING_MODEL_FIELDS = frozenset(
+    {
+        "physical_state", "concentration", "reconstitution_diluent", "reconstitution_volume_ml",
+        "compatible_diluents", "final_concentration_min", "final_concentration_max",
+        "reconstituted_stability_hours", "reconstituted_stability_temperature",
+        "reconstituted_protect_from_light", "diluted_stability_hours",
+        "diluted_stability_temperature", "diluted_protect_from_light",
+        "diluted_stability_conditions", "photosensitive", "pvc_free_required",
+        "filter_required", "density_g_ml", "compounding_sources",
+        "compounding_not_applicable",
+    }
+)  # fmt: skip
 
 
 def _decode(content: bytes) -> str:
@@ -177,6 +191,21 @@ class _Applier:
             self.errors.append(LineError(record.line, f"principio attivo «{code}» sconosciuto"))
         return found
 
+    def _keep_or_withdraw_verification(self, code: str, fields: dict[str, Any]) -> None:
+        """A verified product keeps its verification unless the import changes its data."""
+        current = self.find(MedicinalProduct, code=code)
+        if current is None or current.compounding_verified_at is None:
+            return
+        if any(
+            not _same(getattr(current, name), value)
+            for name, value in fields.items()
+            if name in COMPOUNDING_MODEL_FIELDS
+        ):
+            fields.update(compounding_verified_by=None, compounding_verified_at=None)
+            fields["to_verify"] = True
+        else:
+            fields.pop("to_verify", None)
+
     def apply(self, record: Record) -> None:
         fields = dict(record.fields)
         if record.type == "ingredient":
@@ -202,6 +231,7 @@ class _Applier:
                         )
                         return
                 fields["biosimilar_of"] = reference
+            self._keep_or_withdraw_verification(record.key, fields)
             self._upsert(
                 MedicinalProduct, {"code": record.key}, fields, record, ("name",), defer=False
             )

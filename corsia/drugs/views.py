@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from corsia.core.access import require_perm
 from corsia.core.domain.errors import CorsiaError
-from corsia.core.refusals import refusal_kept
+from corsia.core.refusals import refusal_kept, refusals_as_messages
 from corsia.core.web import request_actor, request_workstation
-from corsia.drugs import selectors, services
+from corsia.drugs import selectors, services, services_compounding
+from corsia.drugs.domain.compounding_data import CONTAINERS, FIELD_LABELS_IT
 from corsia.drugs.domain.interactions import SEVERITY_LABELS_IT, Severity
-from corsia.drugs.models import ImportRun
+from corsia.drugs.models import ImportRun, MedicinalProduct
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
@@ -45,7 +48,74 @@ def ingredient_detail(request: HttpRequest, code: str) -> HttpResponse:
 @require_perm("drugs.view_drug")
 def product_detail(request: HttpRequest, code: str) -> HttpResponse:
     product = selectors.product_get(code=code)  # NotFound: the 404 page
-    return render(request, "drugs/product.html", {"product": product, "packs": product.packs.all()})
+    return render(
+        request,
+        "drugs/product.html",
+        {
+            "product": product,
+            "packs": product.packs.all(),
+            "compounding": _compounding_sheet(product),
+            "can_verify": request.user.has_perm(services_compounding.VERIFY_PERMISSION),
+        },
+    )
+
+
+def _compounding_sheet(product: MedicinalProduct) -> dict[str, object]:
+    """The product's compounding data as the page shows it: missing, sources, conditions."""
+    return {
+        "missing": [FIELD_LABELS_IT[k] for k in product.compounding_missing],
+        "sources": [
+            (FIELD_LABELS_IT.get(k, k), text) for k, text in product.compounding_sources.items()
+        ],
+        "not_applicable": [
+            (FIELD_LABELS_IT.get(k, k), text)
+            for k, text in product.compounding_not_applicable.items()
+        ],
+        "conditions": [
+            {**c, "container_label": CONTAINERS.get(c.get("container", ""), "")}
+            for c in product.diluted_stability_conditions
+        ],
+    }
+
+
+@require_perm(services_compounding.VERIFY_PERMISSION)
+@require_POST
+def product_compounding_verify(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = 0
+    with refusals_as_messages(request):
+        services_compounding.product_compounding_verify(
+            actor=request_actor(request),
+            workstation=request_workstation(request),
+            code=code,
+            expected_version=version,
+        )
+        messages.success(request, _("Dati di allestimento confermati."))
+    return redirect("drugs:product", code=code)
+
+
+@require_perm("drugs.view_drug")
+def compounding_data(request: HttpRequest) -> HttpResponse:
+    """The compounded products with the compounding data each lacks; a count per field."""
+    incomplete_only = request.GET.get("incompleti") == "1"
+    overview = selectors.compounding_overview(incomplete_only=incomplete_only)
+    rows = [
+        {"product": p, "missing": [FIELD_LABELS_IT[k] for k in missing]}
+        for p, missing in overview.rows
+    ]
+    counts = [(FIELD_LABELS_IT[k], n) for k, n in overview.counts.items()]
+    return render(
+        request,
+        "drugs/compounding.html",
+        {
+            "rows": rows,
+            "counts": counts,
+            "overview": overview,
+            "incomplete_only": incomplete_only,
+        },
+    )
 
 
 @require_perm("drugs.view_drug")

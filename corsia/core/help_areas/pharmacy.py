@@ -110,6 +110,15 @@ PAGES: dict[str, PageHelp] = {
             "specialità, con le sue confezioni (AIC)."
         ),
     ),
+    "drugs:compounding": PageHelp(
+        _("Dati di allestimento"),
+        _(
+            "I medicinali allestiti in farmacia con i dati di allestimento che mancano "
+            "(densità, ricostituzione, diluenti, concentrazioni, stabilità, luce, filtro) e "
+            "quanti medicinali mancano di ciascun dato. Il filtro mostra solo gli incompleti; "
+            "il farmacista conferma i dati dalla scheda del medicinale."
+        ),
+    ),
     "drugs:import": PageHelp(
         _("Importazione dell'archivio"),
         _(
@@ -218,5 +227,6 @@ NOT_PAGES: frozenset[str] = frozenset(
         "regimens:trial_withdraw",
         "regimens:trial_monitor_assign",
         "regimens:trial_monitor_revoke",
+        "drugs:product_compounding_verify",  # the pharmacist's confirmation, a form post
     }
 )

@@ -216,12 +216,15 @@ def powders(
 # the build instead of reaching the catalogue).
 PRODUCT_FIELDS = {
     "compatible_diluents",
+    "compounding_not_applicable",
+    "compounding_sources",
     "concentration",
     "concentration_unit",
     "data_source",
     "density_g_ml",
     "density_source",
     "diluted_protect_from_light",
+    "diluted_stability_conditions",
     "diluted_stability_hours",
     "diluted_stability_temperature",
     "filter_required",

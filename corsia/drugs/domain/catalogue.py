@@ -27,6 +27,11 @@ from typing import Any
 from corsia.core.domain.errors import ValidationFailed
 from corsia.drugs.domain.aic import InvalidAic, normalize_aic
 from corsia.drugs.domain.barcodes import is_valid_gtin
+from corsia.drugs.domain.compounding_data import (
+    CompoundingValueError,
+    parse_field_texts,
+    parse_stability_conditions,
+)
 from corsia.drugs.domain.formulation import Formulation
 from corsia.drugs.domain.interactions import Severity, pair_key
 
@@ -238,6 +243,9 @@ PRODUCT_FIELDS: dict[str, Callable[[Any], Any]] = {
     "filter_required": _text(120),
     "density_g_ml": _decimal,
     "density_source": _text(255),
+    "diluted_stability_conditions": parse_stability_conditions,
+    "compounding_sources": parse_field_texts,
+    "compounding_not_applicable": parse_field_texts,
     "biosimilar_of": _text(120),
     "preparation_mode": _choice("manual", "automated", "both", "none"),
     "data_source": _text(255),
@@ -299,7 +307,7 @@ def _validate(line: int, kind: str, raw: dict[str, Any], errors: list[LineError]
             continue
         try:
             values[name] = spec[name](value)
-        except _FieldError as problem:
+        except (_FieldError, CompoundingValueError) as problem:
             errors.append(LineError(line, f"{name}: {problem}"))
             failed = True
     for name in required:

@@ -114,6 +114,7 @@ NOT_PATIENT_DATA: dict[str, str] = {
     "/api/v1/drugs/products/{code}": "the drug archive",
     "/api/v1/drugs/packs/scan": "the drug archive",
     "/api/v1/drugs/interactions": "the drug archive",
+    "/api/v1/drugs/compounding": "the drug archive",
     "/api/v1/administration/pumps": "devices",
     "/api/v1/administration/administrations/{administration_id}": "no administration in the "
     "scenario: administrations are not linked to encounters",
