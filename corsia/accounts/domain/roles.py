@@ -73,6 +73,11 @@ PERMISSIONS: tuple[PermissionSpec, ...] = (
     PermissionSpec("drugs", "view_drug", "Consultare l'archivio farmaci"),
     PermissionSpec("drugs", "change_drug", "Modificare l'archivio farmaci"),
     PermissionSpec("drugs", "import_drugs", "Importare i dati farmaci da una banca dati esterna"),
+    PermissionSpec(
+        "drugs",
+        "review_archive_import",
+        "Rivedere, approvare e applicare gli aggiornamenti AIFA dell'archivio farmaci",
+    ),
     PermissionSpec("prescribing", "preview_dose", "Calcolare l'anteprima delle dosi"),
     PermissionSpec("prescribing", "view_order", "Consultare le prescrizioni di terapia"),
     PermissionSpec("prescribing", "prescribe", "Prescrivere, modificare e confermare le terapie"),
@@ -215,6 +220,11 @@ for _role in (Role.PHYSICIAN, Role.TECHNICIAN, Role.NURSE, Role.COORDINATOR):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _DRUGS_READ
 for _role in (Role.PHARMACIST, Role.ADMINISTRATOR):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _DRUGS_MANAGE
+# AIFA updates of the archive (prices, classes, withdrawals, shortages) are reviewed and
+# approved by a pharmacist: a clinical judgement, not an administrator's.
+ROLE_PERMISSIONS[Role.PHARMACIST] = ROLE_PERMISSIONS[Role.PHARMACIST] | {
+    "drugs.review_archive_import"
+}
 # Dose preview (calculation only, nothing saved): every clinical role.
 for _role in (Role.PHYSICIAN, Role.PHARMACIST, Role.NURSE, Role.TECHNICIAN):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"prescribing.preview_dose"}
