@@ -18,7 +18,7 @@ from corsia.core.domain.errors import ValidationFailed
 from corsia.core.schemas import BoundedInt, Reason, RecordId
 from corsia.core.web import acting
 from corsia.drugs import selectors_archive, services_archive
-from corsia.drugs.models import ArchiveChange, ArchiveImport
+from corsia.drugs.models_archive_import import ArchiveChange, ArchiveImport
 
 router = Router(tags=["drugs"])
 REVIEW = services_archive.REVIEW_PERMISSION

@@ -8,8 +8,12 @@ from django.db.models import QuerySet
 
 from corsia.core.domain.errors import NotFound, ValidationFailed
 from corsia.drugs.domain.aifa_open.diff import FIELD_LABELS_IT, ChangeKind
-from corsia.drugs.models import ArchiveChange, ArchiveImport, PackProvenance
-from corsia.drugs.models_archive_import import ChangeDecision
+from corsia.drugs.models_archive_import import (
+    ArchiveChange,
+    ArchiveImport,
+    ChangeDecision,
+    PackProvenance,
+)
 
 
 def archive_imports_recent(*, limit: int = 50, offset: int = 0) -> QuerySet[ArchiveImport]:

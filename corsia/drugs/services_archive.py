@@ -39,15 +39,14 @@ from corsia.drugs.domain.aifa_open.diff import (
 )
 from corsia.drugs.domain.aifa_open.files import FileKind, parse_file
 from corsia.drugs.domain.aifa_open.reading import FileRefused
-from corsia.drugs.models import (
-    ActiveIngredient,
+from corsia.drugs.models import ActiveIngredient, Pack
+from corsia.drugs.models_archive_import import (
     ArchiveChange,
     ArchiveImport,
-    Pack,
+    ChangeDecision,
     PackShortage,
 )
 from corsia.drugs.models_archive_import import ArchiveImportStatus as Status
-from corsia.drugs.models_archive_import import ChangeDecision
 from corsia.drugs.services_archive_writer import ArchiveWriter
 
 REVIEW_PERMISSION = "drugs.review_archive_import"

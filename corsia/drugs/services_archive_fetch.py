@@ -19,9 +19,11 @@ from pathlib import Path
 
 from django.conf import settings
 
+from corsia.core.actors import User
+from corsia.core.domain.errors import ValidationFailed
+from corsia.drugs.domain.aifa_open.adapters import DrugDatabaseAdapter, render_aifa_file
 from corsia.drugs.domain.aifa_open.files import FileKind
-from corsia.drugs.models import ArchiveImport
-from corsia.drugs.models_archive_import import ArchiveImportStatus
+from corsia.drugs.models_archive_import import ArchiveImport, ArchiveImportStatus
 from corsia.drugs.services_archive import (
     MAX_FILE_BYTES,
     archive_import_diff,
@@ -105,3 +107,23 @@ def archive_sources_fetch(*, today: date) -> FetchReport:
         report.staged.append(item.pk)
         report.messages.append(f"{name}: caricato come aggiornamento n. {item.pk}, da rivedere.")
     return report
+
+
+def archive_stage_from_adapter(
+    *, adapter: DrugDatabaseAdapter, kind: FileKind, actor: User | None = None
+) -> ArchiveImport:
+    """A commercial database's records staged and diffed like an AIFA file (never applied)."""
+    if kind not in adapter.kinds():
+        raise ValidationFailed(
+            f"{adapter.source_name} non fornisce «{kind.value}».", code="kind_not_provided"
+        )
+    release = adapter.release()
+    item = archive_import_stage(
+        content=render_aifa_file(adapter, kind),
+        file_name=f"{adapter.source_name} {kind.value} {release.isoformat()}.csv",
+        kind=kind.value,
+        file_date=release,
+        source=adapter.source_name,
+        actor=actor,
+    )
+    return archive_import_diff(import_id=item.pk)

@@ -13,12 +13,10 @@ from typing import Any
 from corsia.core.actors import User
 from corsia.core.domain.errors import ConflictError
 from corsia.drugs.domain.aifa_open.diff import ChangeKind, text_of
-from corsia.drugs.models import (
-    ActiveIngredient,
+from corsia.drugs.models import ActiveIngredient, MedicinalProduct, Pack
+from corsia.drugs.models_archive_import import (
     ArchiveChange,
     ArchiveImport,
-    MedicinalProduct,
-    Pack,
     PackProvenance,
     PackShortage,
 )

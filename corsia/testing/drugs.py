@@ -6,7 +6,7 @@ from datetime import date
 
 from corsia.core.actors import User
 from corsia.drugs import services_archive
-from corsia.drugs.models import ArchiveImport
+from corsia.drugs.models_archive_import import ArchiveImport
 
 CLASS_HEADER = (
     "Principio Attivo;Descrizione Gruppo;Denominazione e Confezione;Prezzo al pubblico €;"

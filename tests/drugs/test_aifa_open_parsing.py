@@ -72,7 +72,18 @@ def test_bad_rows_are_named_by_line_and_code_and_the_good_ones_kept() -> None:
         (10, "aic_missing"),
     ]
     assert "attesa 9" in parsed.problems[0].message
-    assert [(r.line, r.aic, r.reimbursement_class) for r in parsed.rows] == [(7, "043760038", "H")]
+    assert parsed.rows == (
+        SourcePack(
+            line=7,
+            aic="043760038",
+            atc="L01EA01",
+            ingredient="X",
+            description="F",
+            holder="T",
+            price_eur=Decimal("885.00"),
+            reimbursement_class="H",
+        ),
+    )
 
 
 @pytest.mark.parametrize(
@@ -117,7 +128,9 @@ def test_the_shipped_samples_read_in_each_encoding() -> None:
     assert a.problems == h.problems == t.problems == c.problems == ()
     assert a.rows[2].holder == "Titolare di esempio; generico"
     assert h.rows[0].holder == "Titolare di esempio - Società"
-    assert h.rows[0].price_eur == Decimal("1002.10")
+    temodal = h.rows[0]
+    assert isinstance(temodal, SourcePack)
+    assert temodal.price_eur == Decimal("1002.10")
     first = t.rows[0]
     assert isinstance(first, SourcePack)
     assert (first.equivalence_group, first.reference_price_eur) == ("BRJ", Decimal("58.20"))

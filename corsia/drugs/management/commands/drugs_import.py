@@ -20,7 +20,7 @@ from django.utils import timezone
 from corsia.core.domain.errors import CorsiaError
 from corsia.drugs import services, services_archive
 from corsia.drugs.domain.aifa_open.files import FileKind
-from corsia.drugs.models import ArchiveImport
+from corsia.drugs.models_archive_import import ArchiveImport
 
 
 class Command(BaseCommand):
