@@ -4,24 +4,39 @@ with a reason, apply). Every action is also an API call (``api_archive``)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from corsia.core.access import require_perm
+from corsia.core.domain import clinical_format as fmt
 from corsia.core.refusals import act_with_reason, form_refusals, refusals_as_messages
 from corsia.core.web import acting
 from corsia.drugs import selectors_archive, services_archive
 from corsia.drugs.domain.aifa_open.diff import CHANGE_KIND_LABELS_IT, FIELD_LABELS_IT, ChangeKind
-from corsia.drugs.models_archive_import import ArchiveImportKind, ChangeDecision
+from corsia.drugs.models_archive_import import ArchiveChange, ArchiveImportKind, ChangeDecision
 
 REVIEW = services_archive.REVIEW_PERMISSION
 PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    """A proposed change with its values as the page shows them."""
+
+    change: ArchiveChange
+    before: str
+    after: str
+    price: str
 
 
 class StageForm(forms.Form):
@@ -76,10 +91,22 @@ def archive_import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
         kind = decision = field = ""
         changes = selectors_archive.archive_changes(archive_import=item)
     page = Paginator(changes, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        ChangeRow(
+            change=c,
+            before=_shown(c.field, c.before),
+            after=_shown(c.field, c.after),
+            price=_shown("price_eur", c.data.get("price_eur", ""))
+            if c.data.get("price_eur")
+            else "",
+        )
+        for c in page
+    ]
     counts = selectors_archive.archive_change_counts(archive_import=item)
     context = {
         "item": item,
         "page": page,
+        "rows": rows,
         "counts": counts,
         "kinds": [(k.value, CHANGE_KIND_LABELS_IT[k], counts.get(k.value, 0)) for k in ChangeKind],
         "kind_labels": {k.value: label for k, label in CHANGE_KIND_LABELS_IT.items()},
@@ -93,6 +120,19 @@ def archive_import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
     if request.headers.get("HX-Request") and request.GET.get("progress"):
         template = "drugs/partials/archive_progress.html"
     return render(request, template, context)
+
+
+def _shown(field: str, text: str) -> str:
+    """A proposed value as the page shows it: prices in euro with the language's decimal
+    separator, dates as dd/mm/yyyy; the rest as written."""
+    if not text:
+        return "—"
+    if field in ("price_eur", "reference_price_eur"):
+        lang = fmt.lang_of(get_language())
+        return f"{fmt.number_text(Decimal(text), lang=lang, places=2)} €"
+    if field == "withdrawn_on":
+        return date.fromisoformat(text).strftime("%d/%m/%Y")
+    return text
 
 
 def _back(import_id: int) -> HttpResponse:
@@ -113,8 +153,10 @@ def archive_changes_decide(request: HttpRequest, import_id: int) -> HttpResponse
             decision=decision,
             reason=request.POST.get("reason", ""),
         )
-        word = _t("approvate") if decision == ChangeDecision.APPROVED else _t("rifiutate")
-        messages.success(request, _t("Modifiche %(word)s: %(n)d.") % {"word": word, "n": count})
+        if decision == ChangeDecision.APPROVED:
+            messages.success(request, gettext("Modifiche approvate: %(n)d.") % {"n": count})
+        else:
+            messages.success(request, gettext("Modifiche rifiutate: %(n)d.") % {"n": count})
     return _back(import_id)
 
 
@@ -123,7 +165,7 @@ def archive_import_approve(request: HttpRequest, import_id: int) -> HttpResponse
     if request.method == "POST":
         with refusals_as_messages(request):
             services_archive.archive_import_approve(**acting(request), import_id=import_id)
-            messages.success(request, _t("Aggiornamento approvato: ora si può applicare."))
+            messages.success(request, gettext("Aggiornamento approvato: ora si può applicare."))
     return _back(import_id)
 
 
@@ -133,7 +175,7 @@ def archive_import_reject(request: HttpRequest, import_id: int) -> HttpResponse:
         act_with_reason(
             request,
             services_archive.archive_import_reject,
-            done=_t("Aggiornamento rifiutato: l'archivio resta com'era."),
+            done=gettext("Aggiornamento rifiutato: l'archivio resta com'era."),
             import_id=import_id,
         )
     return _back(import_id)
@@ -146,7 +188,7 @@ def archive_import_apply(request: HttpRequest, import_id: int) -> HttpResponse:
             item = services_archive.archive_import_apply(**acting(request), import_id=import_id)
             messages.success(
                 request,
-                _t("Aggiornamento applicato: %(n)d modifiche scritte nell'archivio.")
+                gettext("Aggiornamento applicato: %(n)d modifiche scritte nell'archivio.")
                 % {"n": item.applied_changes},
             )
     return _back(import_id)
