@@ -45,7 +45,8 @@ def ingredient_detail(request: HttpRequest, code: str) -> HttpResponse:
 @require_perm("drugs.view_drug")
 def product_detail(request: HttpRequest, code: str) -> HttpResponse:
     product = selectors.product_get(code=code)  # NotFound: the 404 page
-    return render(request, "drugs/product.html", {"product": product, "packs": product.packs.all()})
+    packs = product.packs.prefetch_related("shortages")
+    return render(request, "drugs/product.html", {"product": product, "packs": packs})
 
 
 @require_perm("drugs.view_drug")

@@ -128,8 +128,13 @@ def _shown(field: str, text: str) -> str:
     if not text:
         return "—"
     if field in ("price_eur", "reference_price_eur"):
-        lang = fmt.lang_of(get_language())
-        return f"{fmt.number_text(Decimal(text), lang=lang, places=2)} €"
+        value = Decimal(text)
+        exponent = value.normalize().as_tuple().exponent
+        places = max(2, -exponent) if isinstance(exponent, int) else 2  # 4 decimals kept
+        amount = f"{value:,.{places}f}"  # 1,234.56
+        if fmt.lang_of(get_language()) == "it":
+            amount = amount.translate(str.maketrans(",.", ".,"))  # 1.234,56
+        return f"{amount} €"
     if field == "withdrawn_on":
         return date.fromisoformat(text).strftime("%d/%m/%Y")
     return text

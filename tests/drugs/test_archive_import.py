@@ -270,6 +270,25 @@ def test_shortages_start_and_end(reference: None, make_user: Any) -> None:
     assert shortage.ended_on == date(2027, 1, 10)
 
 
+def test_the_product_sheet_shows_a_withdrawn_pack_and_a_shortage(
+    november_applied: ArchiveImport, make_user: Any, client_for: Any
+) -> None:
+    pharmacist = _pharmacist(make_user)
+    approved_and_applied(staged(DECEMBER), pharmacist)
+    shortage = staged(
+        aifa_file(SHORTAGE_HEADER, f"XELODA;{CAPECITABINE_500};CAPECITABINA;;R;20/11/2026;;No;x;"),
+        kind="shortages",
+    )
+    approved_and_applied(shortage, pharmacist)
+    nurse = client_for(Role.NURSE)
+    temodal = Pack.objects.select_related("product").get(aic=TEMOZOLOMIDE_100).product
+    sheet = nurse.get(f"/drugs/products/{temodal.code}/").content.decode()
+    assert f'data-testid="withdrawn-{TEMOZOLOMIDE_100}">ritirata dal 01/12/2026' in sheet
+    xeloda = Pack.objects.select_related("product").get(aic=CAPECITABINE_500).product
+    sheet = nurse.get(f"/drugs/products/{xeloda.code}/").content.decode()
+    assert f'data-testid="shortage-{CAPECITABINE_500}">in carenza dal 20/11/2026' in sheet
+
+
 def test_an_interrupted_diff_resumes_from_its_last_processed_row(
     november_applied: ArchiveImport,
 ) -> None:

@@ -10,10 +10,12 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import translation
 
 from corsia.accounts.domain.roles import Role
 from corsia.drugs.models import Pack
 from corsia.drugs.models_archive_import import ArchiveChange, ArchiveImport
+from corsia.drugs.views_archive import _shown
 from corsia.testing.drugs import CLASS_HEADER, aifa_file, staged
 
 CLASS_H = aifa_file(
@@ -48,6 +50,23 @@ def test_the_page_stages_an_upload_and_shows_the_diff_with_filters(
     assert 'data-testid="change-field_changed' not in only_new.content.decode()
     unknown = client.get(f"/drugs/archive-imports/{item.pk}/", {"kind": "nope"}, follow=True)
     assert "Tipo di modifica «nope» sconosciuto." in unknown.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "field", "text", "shown"),
+    [
+        ("it", "price_eur", "1234.5600", "1.234,56 €"),
+        ("it", "price_eur", "12.3456", "12,3456 €"),  # a fourth decimal is never hidden
+        ("en", "reference_price_eur", "1234.5", "1,234.50 €"),
+        ("it", "withdrawn_on", "2026-12-01", "01/12/2026"),
+        ("it", "equivalence_group", "", "—"),
+    ],
+)
+def test_the_page_shows_values_in_the_language_s_notation(
+    language: str, field: str, text: str, shown: str
+) -> None:
+    with translation.override(language):
+        assert _shown(field, text) == shown
 
 
 def test_the_page_approves_per_change_rejects_with_reason_and_applies(
