@@ -63,7 +63,7 @@ def _check(actor: User | None) -> None:
 
 def _locked(import_id: int) -> ArchiveImport:
     try:
-        return ArchiveImport.objects.select_for_update().get(pk=import_id)
+        return ArchiveImport.objects.select_for_update().defer("content").get(pk=import_id)
     except ArchiveImport.DoesNotExist:
         raise NotFound(
             f"Aggiornamento dell'archivio n. {import_id} inesistente.",

@@ -97,10 +97,13 @@ class ArchiveWriter:
         pack = self._pack(change)
         if change.field == "holder":
             product = MedicinalProduct.objects.select_for_update().get(pk=pack.product_id)
-            if product.holder != change.before:
-                raise self._stale(change, "il titolare")
-            product.holder = change.after
-            self._save(product, ["holder"])
+            # the holder is the product's: another pack of the same product in this file
+            # may have changed it already to the same value
+            if product.holder != change.after:
+                if product.holder != change.before:
+                    raise self._stale(change, "il titolare")
+                product.holder = change.after
+                self._save(product, ["holder"])
         elif change.field in _PACK_FIELDS:
             if text_of(getattr(pack, change.field)) != change.before:
                 raise self._stale(change, f"il campo {change.field}")

@@ -155,6 +155,40 @@ def test_approval_applies_exactly_those_changes_with_provenance(
     assert again.value.code == "archive_import_wrong_status"
 
 
+def test_two_packs_of_one_product_change_its_holder_once(
+    november_applied: ArchiveImport, make_user: Any
+) -> None:
+    # 043760026 (same product as 043760038): 0+3+6+0 = 9; 4→8, 7→5, 0→0, 2→4 = 17; 26 → 6
+    pharmacist = _pharmacist(make_user)
+    row = "IMATINIB;;IMANIVEC*{n}CPR;885,00;{holder};{aic};;L01EA01"
+    first = staged(
+        aifa_file(
+            CLASS_HEADER,
+            row.format(n=30, holder="Zentiva Italia", aic=IMATINIB_400),
+            row.format(n=60, holder="Zentiva Italia", aic="043760026"),
+        ),
+        name="a.csv",
+    )
+    approved_and_applied(first, pharmacist)
+    assert MedicinalProduct.objects.get(code="aic-043760").packs.count() == 2
+    second = staged(
+        aifa_file(
+            CLASS_HEADER,
+            row.format(n=30, holder="Zentiva S.p.A.", aic=IMATINIB_400),
+            row.format(n=60, holder="Zentiva S.p.A.", aic="043760026"),
+        ),
+        name="b.csv",
+    )
+    assert {(c.aic, c.field) for c in second.changes.filter(kind="field_changed")} == {
+        (IMATINIB_400, "holder"),
+        ("043760026", "holder"),
+    }
+    applied = approved_and_applied(second, pharmacist)
+    assert MedicinalProduct.objects.get(code="aic-043760").holder == "Zentiva S.p.A."
+    holders = PackProvenance.objects.filter(archive_import=applied, field="holder")
+    assert sorted(p.pack.aic for p in holders) == ["043760026", IMATINIB_400]
+
+
 def test_a_rejected_import_changes_nothing(november_applied: ArchiveImport, make_user: Any) -> None:
     pharmacist = _pharmacist(make_user)
     december = staged(DECEMBER)
