@@ -28,6 +28,7 @@ from corsia.core.domain.errors import CorsiaError, PermissionRefused
 from corsia.core.problems import PROBLEM_CONTENT_TYPE, problem_from_error, problem_response
 from corsia.documents.api import router as documents_router
 from corsia.drugs.api import router as drugs_router
+from corsia.drugs.api_archive import router as drugs_archive_router
 from corsia.fse.api import router as fse_router
 from corsia.interop.api import router as interop_router
 from corsia.inventory.api import router as inventory_router
@@ -261,6 +262,7 @@ api.add_router("/auth", accounts_router)
 api.add_router("/regimens", regimens_router)
 api.add_router("/trials", trials_router)
 api.add_router("/drugs", drugs_router)
+api.add_router("/drugs", drugs_archive_router)
 api.add_router("/dosing", dosing_router)
 api.add_router("/orders", orders_router)
 api.add_router("/measurements", measurements_router)

@@ -372,6 +372,12 @@ CORSIA_CARE_WINDOW_DAYS = env_int("CORSIA_CARE_WINDOW_DAYS", 30)
 # How long a break-the-glass access lasts.
 CORSIA_BREAK_GLASS_HOURS = env_int("CORSIA_BREAK_GLASS_HOURS", 4)
 
+# --- Drug archive updates from AIFA open data (corsia.drugs, docs/configuration.md) ---
+# A directory holding classe_a.csv, classe_h.csv, trasparenza.csv, carenze.csv, or a base
+# URL serving them: the daily job stages and diffs them for the pharmacist's review.
+CORSIA_AIFA_SOURCE_DIR = env_str("CORSIA_AIFA_SOURCE_DIR")
+CORSIA_AIFA_SOURCE_URL = env_str("CORSIA_AIFA_SOURCE_URL")
+
 # --- HL7 v2.5 inbound (corsia.interop): `manage.py hl7_listener` ----------------------
 CORSIA_HL7_HOST = env_str("CORSIA_HL7_HOST", "127.0.0.1")
 CORSIA_HL7_PORT = env_int("CORSIA_HL7_PORT", 2575)

@@ -260,6 +260,13 @@ class Pack(VersionedModel):
     )
     price_kind = models.CharField(max_length=40, blank=True)
     reimbursement_class = models.CharField(_("classe SSN"), max_length=4, blank=True)
+    reference_price_eur = models.DecimalField(
+        _("prezzo di riferimento (€)"), max_digits=12, decimal_places=4, null=True, blank=True
+    )
+    equivalence_group = models.CharField(
+        _("gruppo di equivalenza"), max_length=12, blank=True, db_default=""
+    )
+    withdrawn_on = models.DateField(_("ritirata dal"), null=True, blank=True)
     data_source = models.CharField(_("fonte"), max_length=255, blank=True)
 
     class Meta:
@@ -344,3 +351,12 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.source})"
+
+
+# The staged AIFA updates live in their own file (ADR 0008: files under ~500 lines).
+from corsia.drugs.models_archive_import import (  # noqa: E402, F401
+    ArchiveChange,
+    ArchiveImport,
+    PackProvenance,
+    PackShortage,
+)

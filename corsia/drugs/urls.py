@@ -1,6 +1,6 @@
 from django.urls import path
 
-from corsia.drugs import views
+from corsia.drugs import views, views_archive
 
 app_name = "drugs"
 
@@ -16,4 +16,30 @@ urlpatterns = [
     path("compounding/", views.compounding_data, name="compounding"),
     path("interactions/", views.interactions, name="interactions"),
     path("import/", views.import_upload, name="import"),
+    path("archive-imports/", views_archive.archive_imports, name="archive_imports"),
+    path(
+        "archive-imports/<int:import_id>/",
+        views_archive.archive_import_detail,
+        name="archive_import",
+    ),
+    path(
+        "archive-imports/<int:import_id>/decide/",
+        views_archive.archive_changes_decide,
+        name="archive_decide",
+    ),
+    path(
+        "archive-imports/<int:import_id>/approve/",
+        views_archive.archive_import_approve,
+        name="archive_approve",
+    ),
+    path(
+        "archive-imports/<int:import_id>/reject/",
+        views_archive.archive_import_reject,
+        name="archive_reject",
+    ),
+    path(
+        "archive-imports/<int:import_id>/apply/",
+        views_archive.archive_import_apply,
+        name="archive_apply",
+    ),
 ]

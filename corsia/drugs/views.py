@@ -53,7 +53,7 @@ def product_detail(request: HttpRequest, code: str) -> HttpResponse:
         "drugs/product.html",
         {
             "product": product,
-            "packs": product.packs.all(),
+            "packs": product.packs.prefetch_related("shortages"),
             "compounding": _compounding_sheet(product),
             "can_verify": request.user.has_perm(services_compounding.VERIFY_PERMISSION),
         },

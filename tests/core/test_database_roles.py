@@ -187,6 +187,10 @@ def test_append_only_records_are_insert_and_select_only(app_role: AppRole) -> No
     assert policies["documents_document"] == "SELECT, INSERT, UPDATE"  # never deleted
     # a pharmacogenomic result: never deleted; its reported content frozen by a trigger
     assert policies["patients_pgxresult"] == "SELECT, INSERT, UPDATE"
+    # the drug archive's AIFA updates: provenance append-only, imports and shortages kept
+    assert policies["drugs_packprovenance"] == "SELECT, INSERT"
+    for table in ("drugs_archiveimport", "drugs_archivechange", "drugs_packshortage"):
+        assert policies[table] == "SELECT, INSERT, UPDATE"
     with app_role.connect() as app:
         granted = dict(
             app.execute(

@@ -76,6 +76,11 @@ PERMISSIONS: tuple[PermissionSpec, ...] = (
     PermissionSpec(
         "drugs", "verify_compounding", "Confermare i dati di allestimento dei medicinali (RCP)"
     ),
+    PermissionSpec(
+        "drugs",
+        "review_archive_import",
+        "Rivedere, approvare e applicare gli aggiornamenti AIFA dell'archivio farmaci",
+    ),
     PermissionSpec("prescribing", "preview_dose", "Calcolare l'anteprima delle dosi"),
     PermissionSpec("prescribing", "view_order", "Consultare le prescrizioni di terapia"),
     PermissionSpec("prescribing", "prescribe", "Prescrivere, modificare e confermare le terapie"),
@@ -220,6 +225,11 @@ for _role in (Role.PHARMACIST, Role.ADMINISTRATOR):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _DRUGS_MANAGE
 # Confirming a product's compounding data against its SmPC is a pharmacist's act.
 ROLE_PERMISSIONS[Role.PHARMACIST] = ROLE_PERMISSIONS[Role.PHARMACIST] | {"drugs.verify_compounding"}
+# AIFA updates of the archive (prices, classes, withdrawals, shortages) are reviewed and
+# approved by a pharmacist: a clinical judgement, not an administrator's.
+ROLE_PERMISSIONS[Role.PHARMACIST] = ROLE_PERMISSIONS[Role.PHARMACIST] | {
+    "drugs.review_archive_import"
+}
 # Dose preview (calculation only, nothing saved): every clinical role.
 for _role in (Role.PHYSICIAN, Role.PHARMACIST, Role.NURSE, Role.TECHNICIAN):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"prescribing.preview_dose"}

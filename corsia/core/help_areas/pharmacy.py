@@ -126,6 +126,23 @@ PAGES: dict[str, PageHelp] = {
             "aggiornato o lasciato invariate, e gli errori riga per riga."
         ),
     ),
+    "drugs:archive_imports": PageHelp(
+        _("Aggiornamenti AIFA dell'archivio"),
+        _(
+            "Carica una lista AIFA (classe A o H, trasparenza, medicinali carenti) o trova "
+            "quelle scaricate ogni mattina: Corsia le confronta con l'archivio e propone le "
+            "modifiche, che restano in attesa della tua revisione."
+        ),
+    ),
+    "drugs:archive_import": PageHelp(
+        _("Revisione di un aggiornamento AIFA"),
+        _(
+            "Nuove confezioni, confezioni ritirate, prezzi, classi, titolari, gruppi di "
+            "equivalenza e carenze proposti dal file. Filtra per tipo, approva o rifiuta le "
+            "singole modifiche (il rifiuto chiede il motivo) o approva tutto, poi applica: "
+            "ogni campo cambiato ricorda il file, la sua data e l'aggiornamento."
+        ),
+    ),
     "inventory:stock": PageHelp(
         _("Magazzino"),
         _("Le giacenze per farmaco, lotto e scadenza."),
@@ -220,6 +237,10 @@ PAGES: dict[str, PageHelp] = {
 NOT_PAGES: frozenset[str] = frozenset(
     {
         "inventory:consumption_export",  # a CSV or JSON file for accounting
+        "drugs:archive_decide",  # the review page's buttons (POST, then back to the page)
+        "drugs:archive_approve",
+        "drugs:archive_reject",
+        "drugs:archive_apply",
         "regimens:editor_check",
         "regimens:approve",
         "regimens:export",

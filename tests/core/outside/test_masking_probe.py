@@ -115,6 +115,9 @@ NOT_PATIENT_DATA: dict[str, str] = {
     "/api/v1/drugs/packs/scan": "the drug archive",
     "/api/v1/drugs/interactions": "the drug archive",
     "/api/v1/drugs/compounding": "the drug archive",
+    "/api/v1/drugs/archive-imports": "AIFA updates of the drug archive, no patient",
+    "/api/v1/drugs/archive-imports/{import_id}": "an AIFA update of the drug archive",
+    "/api/v1/drugs/archive-imports/{import_id}/changes": "packs and prices, no patient",
     "/api/v1/administration/pumps": "devices",
     "/api/v1/administration/administrations/{administration_id}": "no administration in the "
     "scenario: administrations are not linked to encounters",

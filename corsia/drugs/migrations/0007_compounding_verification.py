@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('drugs', '0005_raw_sql_defaults'),
+        ('drugs', '0006_aifa_archive_imports'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
