@@ -24,10 +24,10 @@ __all__ = [
     "Law648Row",
     "RegistryRow",
     "RegulatoryTable",
-    "regulatory_table",
-    "registries_for_indication",
-    "law_648_for_indication",
     "ingredient_has_registry",
+    "law_648_for_indication",
+    "registries_for_indication",
+    "regulatory_table",
 ]
 
 

@@ -226,9 +226,8 @@ def _clean(kind: Kind, values: dict[str, Any]) -> dict[str, Any]:
         )
     today = timezone.localdate()
     out: dict[str, Any] = {}
-    for name, value in values.items():
-        if isinstance(value, str):
-            value = value.strip()
+    for name, given in values.items():
+        value = given.strip() if isinstance(given, str) else given
         if isinstance(value, date) and value > today:
             raise ValidationFailed(
                 "La data non può essere nel futuro.", code="regulatory_date_future", field=name
