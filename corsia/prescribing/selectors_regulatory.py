@@ -77,3 +77,32 @@ def monitoring_list(
         gaps = requirement_missing(row)
         out.append(RequirementRow(row, tuple(m.code for m in gaps), tuple(m.message for m in gaps)))
     return out
+
+
+@dataclass(frozen=True)
+class RegistryRequest:
+    """An order's AIFA registry request, for the dispensing desk."""
+
+    drug: str
+    registry: str
+    request_number: str  # "" while pending
+    request_date: date | None
+    pending_reason: str
+
+
+def order_registry_requests(order_id: int) -> list[RegistryRequest]:
+    """The AIFA registry requests of the order's active drugs (the caller read the order)."""
+    return [
+        RegistryRequest(
+            drug=r.ingredient.name_it,
+            registry=r.registry_name,
+            request_number=r.request_number,
+            request_date=r.request_date,
+            pending_reason=r.pending_reason,
+        )
+        for r in OrderRegulatoryRequirement.objects.filter(
+            order_id=order_id, kind=Kind.REGISTRY.value, active=True
+        )
+        .select_related("ingredient")
+        .order_by("ingredient__name_it")
+    ]

@@ -16,7 +16,8 @@ from corsia.audit.models import AuditEvent
 from corsia.core.domain.errors import ConflictError, ValidationFailed
 from corsia.patients.models import Patient
 from corsia.prescribing import services
-from corsia.prescribing.models import OrderRegulatoryRequirement, TherapyOrder
+from corsia.prescribing.models import TherapyOrder
+from corsia.prescribing.models_regulatory import OrderRegulatoryRequirement
 from corsia.prescribing.services import regulatory
 from corsia.regimens.models import RegimenComponent, RegimenVersion
 from corsia.testing.accounts import MakeUser
@@ -97,7 +98,8 @@ def test_signing_is_refused_without_the_registry_request_then_recorded_with_who_
     assert row.documented_at is not None
     assert "aifa_registry_request_missing" not in _codes(order)
     event = AuditEvent.objects.filter(event_type="prescribing.regulatory_documented").last()
-    assert event is not None and event.after["request_number"] == "RA-2026-000123"
+    assert event is not None and event.after is not None
+    assert event.after["request_number"] == "RA-2026-000123"
     signed = services.order_confirm_and_sign(actor=physician, workstation=None, order_id=order.pk)
     assert signed.signed_at is not None
     with pytest.raises(ConflictError) as frozen:

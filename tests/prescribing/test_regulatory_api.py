@@ -12,7 +12,8 @@ import pytest
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
-from corsia.prescribing.models import OrderRegulatoryRequirement, TherapyOrder
+from corsia.prescribing.models import TherapyOrder
+from corsia.prescribing.models_regulatory import OrderRegulatoryRequirement
 from corsia.regimens.models import RegimenVersion
 from corsia.testing.accounts import MakeUser, api_client, logged_in, post_json
 from corsia.testing.prescribing import diagnosed_order, library_version

@@ -72,8 +72,9 @@ def order_regulatory_needs(
 ) -> tuple[list[Need], list[Missing]]:
     """What the order's active drugs need for its diagnosis, and the drugs under a registry
     for some indication when the order has no diagnosis (a warning only)."""
-    code = order.diagnosis.code if order.diagnosis_id is not None else ""
-    label = order.diagnosis.label if order.diagnosis_id is not None else ""
+    diagnosis = order.diagnosis
+    code = diagnosis.code if diagnosis is not None else ""
+    label = diagnosis.label if diagnosis is not None else ""
     needs: dict[tuple[Kind, str], Need] = {}
     unknown: dict[str, Missing] = {}
     for item in items:
