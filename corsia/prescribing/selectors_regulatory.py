@@ -62,7 +62,11 @@ def monitoring_list(
         rows = rows.filter(ingredient__code=ingredient_code)
     found = list(
         rows.select_related(
-            "ingredient", "order", "order__patient", "order__diagnosis", "dispensing_recorded_by"
+            "ingredient",
+            "order__patient",
+            "order__diagnosis",
+            "order__regimen_version__regimen",
+            "dispensing_recorded_by",
         ).order_by("-order__start_date", "order_id", "ingredient__name_it")[:500]
     )
     access_log_record_many(
