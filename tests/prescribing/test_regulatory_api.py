@@ -159,3 +159,47 @@ def test_who_may_do_what(
     assert status == 403
     row.refresh_from_db()
     assert (row.request_number, row.override_reason) == ("", "")
+
+
+def test_the_pages_record_the_request_and_the_pharmacist_override(
+    physician: User, pharmacist: User, make_user: MakeUser, folfox_bev: RegimenVersion
+) -> None:
+    from corsia.prescribing import services
+
+    order = _order(folfox_bev, physician, make_user, "183.0", START, events=())
+    row = OrderRegulatoryRequirement.objects.get(order=order)
+    doctor = logged_in(physician)
+    page = doctor.get(f"/prescribing/orders/{order.pk}/").content.decode()
+    assert 'data-testid="regulatory"' in page and "N. scheda di richiesta" in page
+    # a date in the future is refused, nothing recorded
+    doctor.post(
+        f"/prescribing/orders/{order.pk}/regulatory/{row.pk}/",
+        {"version": row.version, "request_number": "RA-1", "request_date": "2099-01-01"},
+    )
+    row.refresh_from_db()
+    assert row.request_number == ""
+    doctor.post(
+        f"/prescribing/orders/{order.pk}/regulatory/{row.pk}/",
+        {"version": row.version, "request_number": "RA-1", "request_date": "2026-11-30"},
+    )
+    row.refresh_from_db()
+    assert (row.request_number, row.request_date, row.documented_by) == (
+        "RA-1",
+        date(2026, 11, 30),
+        physician,
+    )
+    # the pharmacist's screen: a second order still missing its request is overridden there
+    other = _order(folfox_bev, physician, make_user, "183.0", START, events=("confirm", "send"))
+    screen = logged_in(pharmacist)
+    html = screen.get(f"/compounding/orders/{other.pk}/").content.decode()
+    assert "Motivo per validare senza la documentazione" in html
+    screen.post(
+        f"/prescribing/orders/{other.pk}/regulatory/override/",
+        {"reason": "Richiesta inviata, in attesa del numero",
+         "next": f"/compounding/orders/{other.pk}/"},
+    )  # fmt: skip
+    assert OrderRegulatoryRequirement.objects.get(order=other).override_by == pharmacist
+    validated = services.order_transition(
+        actor=pharmacist, workstation=None, order_id=other.pk, event="validate"
+    )
+    assert validated.state == "validated"
