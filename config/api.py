@@ -40,6 +40,7 @@ from corsia.prescribing.api import router as dosing_router
 from corsia.prescribing.api_cumulative import router as cumulative_router
 from corsia.prescribing.api_orders import measurements_router
 from corsia.prescribing.api_orders import router as orders_router
+from corsia.prescribing.api_regulatory import router as regulatory_router
 from corsia.records.api import icd9_router
 from corsia.records.api import router as records_router
 from corsia.records.api_course import router as course_router
@@ -266,6 +267,7 @@ api.add_router("/drugs", drugs_archive_router)
 api.add_router("/dosing", dosing_router)
 api.add_router("/orders", orders_router)
 api.add_router("/measurements", measurements_router)
+api.add_router("/regulatory", regulatory_router)
 api.add_router("/cumulative", cumulative_router)
 api.add_router("/administration", administration_router)
 api.add_router("/agenda", agenda_router)

@@ -96,6 +96,11 @@ CORSIA_GALENICS_PHARMACY_NAME = env_str("CORSIA_GALENICS_PHARMACY_NAME", "Farmac
 INSTALLED_APPS += ["corsia.nutrition"]
 CORSIA_NUTRITION_PERIPHERAL_MAX_MOSM_L = env_int("CORSIA_NUTRITION_PERIPHERAL_MAX_MOSM_L", 900)
 CORSIA_NUTRITION_WEIGHT_MAX_AGE_DAYS = env_int("CORSIA_NUTRITION_WEIGHT_MAX_AGE_DAYS", 7)
+# Off-label use (law 94/1998): whether the hospital requires the health director's or the
+# committee's authorisation before an off-label order is signed (prescribing, issue 24).
+CORSIA_OFF_LABEL_AUTHORISATION_REQUIRED = env_bool(
+    "CORSIA_OFF_LABEL_AUTHORISATION_REQUIRED", default=True
+)
 # Direct distribution (issue 19): the pharmacy's desk dispensing to outpatients.
 INSTALLED_APPS += ["corsia.dispensing"]
 # A first cycle at discharge (law 405/2001) covers at most this many days (a regional rule).

@@ -20,6 +20,7 @@ class NavItem:
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("prescribing:worklist", _("Prescrizioni"), "prescribing.prescribe"),
     NavItem("prescribing:pharmacy", _("Coda farmacia"), "prescribing.view_order"),
+    NavItem("prescribing:aifa_monitoring", _("Registri AIFA"), "compounding.view_workplan"),
     NavItem("compounding:workplan", _("UFA"), "compounding.view_workplan"),
     NavItem("patients:search", _("Pazienti"), "patients.view_patient"),
     NavItem("records:search", _("Cartella clinica"), "records.view_chart"),

@@ -24,6 +24,7 @@ from corsia.dispensing.services.orders import DISPENSABLE_STATES, order_supply
 from corsia.drugs.selectors import products_of_ingredients
 from corsia.patients.selectors import patient_get
 from corsia.prescribing.selectors import patient_orders
+from corsia.prescribing.selectors_regulatory import RegistryRequest, order_registry_requests
 
 VIEW_ORDER = "prescribing.view_order"
 
@@ -85,6 +86,8 @@ class OralOrder:
     prescriber_id: int
     lines: list[OrderLine]
     without_tablets: tuple[str, ...]
+    # the order's AIFA registry requests (prescribing's regulatory documentation)
+    registry_requests: tuple[RegistryRequest, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -190,6 +193,7 @@ def oral_orders(*, user: User, workstation: Workstation, patient_id: int) -> lis
                 start_date=order.start_date, regimen=order.regimen_version.name,
                 prescriber_id=order.prescriber_id, lines=lines,
                 without_tablets=supply.without_tablets,
+                registry_requests=tuple(order_registry_requests(order.pk)),
             )
         )  # fmt: skip
         if len(found) >= MAX_ORDERS:

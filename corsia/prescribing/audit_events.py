@@ -53,3 +53,16 @@ ORDER_ALLERGY_ACKNOWLEDGED = register(
     "prescribing.allergy_acknowledged",
     "Avviso di allergia (lieve o sospetta) preso in visione dal medico",
 )
+REGULATORY_DOCUMENTED = register(
+    "prescribing.regulatory_documented",
+    "Documentazione regolatoria della prescrizione (registro AIFA, 648/96, off-label)",
+)
+REGULATORY_OVERRIDDEN = register(
+    "prescribing.regulatory_overridden",
+    "Prescrizione validata in farmacia senza documentazione regolatoria completa",
+    reason_required=True,
+)
+REGULATORY_DISPENSING_RECORDED = register(
+    "prescribing.regulatory_dispensing_recorded",
+    "Scheda di dispensazione registrata nel registro AIFA",
+)

@@ -482,3 +482,6 @@ class PriorDose(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ingredient_id} {self.amount} {self.unit} ({self.hospital})"
+
+
+from corsia.prescribing.models_regulatory import OrderRegulatoryRequirement  # noqa: E402, F401

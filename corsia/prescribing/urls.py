@@ -1,12 +1,28 @@
 from django.urls import path
 
-from corsia.prescribing import views, views_order
+from corsia.prescribing import views, views_order, views_regulatory
 
 app_name = "prescribing"
 
 urlpatterns = [
     path("", views.worklist, name="worklist"),
     path("pharmacy/", views.pharmacy, name="pharmacy"),
+    path("pharmacy/aifa/", views_regulatory.monitoring, name="aifa_monitoring"),
+    path(
+        "pharmacy/aifa/<int:requirement_id>/dispensing/",
+        views_regulatory.dispensing,
+        name="aifa_dispensing",
+    ),
+    path(
+        "orders/<int:order_id>/regulatory/override/",
+        views_regulatory.override,
+        name="regulatory_override",
+    ),
+    path(
+        "orders/<int:order_id>/regulatory/<int:requirement_id>/",
+        views_regulatory.document,
+        name="regulatory_document",
+    ),
     path("patient/<int:patient_id>/", views.patient_therapy, name="patient"),
     path("patient/<int:patient_id>/measures/", views.measure, name="measure"),
     path("patient/<int:patient_id>/diagnoses/", views.diagnosis_add, name="diagnosis_add"),

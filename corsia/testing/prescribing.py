@@ -179,3 +179,39 @@ def aprepitant_added(physician: User, order: TherapyOrder, **options: Any) -> Th
         reason="Nausea ritardata al ciclo precedente",
         **options,
     )
+
+
+def diagnosed_order(
+    version: RegimenVersion,
+    *,
+    physician: User,
+    registrar: User,
+    diagnosis_code: str,
+    start: date,
+    events: Sequence[str] = (),
+    schedule_reason: str = "",
+    surname: str = "Bianchi",
+) -> TherapyOrder:
+    """An order of ``version`` for a new measured patient (``measured_patient``, named
+    ``surname``) with the ICD-9-CM diagnosis ``diagnosis_code``, then the ``events`` fired
+    by ``physician`` (the AIFA registry and Law 648/96 requirements depend on the diagnosis)."""
+    patient = measured_patient(registrar=registrar, physician=physician, surname=surname)
+    diagnosis = services.diagnosis_record(
+        actor=physician,
+        workstation=None,
+        patient_id=patient.pk,
+        code=diagnosis_code,
+        label=f"Diagnosi {diagnosis_code}",
+    )
+    order = services.order_create(
+        actor=physician,
+        workstation=None,
+        patient_id=patient.pk,
+        regimen_version_id=version.pk,
+        start_date=start,
+        diagnosis_id=diagnosis.pk,
+        schedule_reason=schedule_reason,
+    )
+    for event in events:
+        services.order_transition(actor=physician, workstation=None, order_id=order.pk, event=event)
+    return order

@@ -66,6 +66,14 @@ PAGES: dict[str, PageHelp] = {
             "prenderla in carico e validarla."
         ),
     ),
+    "prescribing:aifa_monitoring": PageHelp(
+        _("Prescrizioni sotto registro AIFA"),
+        _(
+            "Le prescrizioni di farmaci soggetti a registro di monitoraggio AIFA per la loro "
+            "indicazione: paziente, farmaco, numero della scheda di richiesta e stato. Dopo "
+            "aver compilato la scheda di dispensazione sul portale AIFA, registrala qui."
+        ),
+    ),
     "compounding:workplan": PageHelp(
         _("Piano di lavoro UFA"),
         _(
@@ -165,6 +173,9 @@ PAGES: dict[str, PageHelp] = {
 NOT_PAGES: frozenset[str] = frozenset(
     {
         "prescribing:measure",
+        "prescribing:aifa_dispensing",
+        "prescribing:regulatory_override",
+        "prescribing:regulatory_document",
         "prescribing:diagnosis_add",
         "prescribing:prior_dose_add",
         "prescribing:order_new",

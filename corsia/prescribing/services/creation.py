@@ -38,6 +38,7 @@ from corsia.prescribing.services.doses import (
 from corsia.prescribing.services.measures import ensure_not_merged
 from corsia.prescribing.services.orders import PRESCRIBE, editable_order, order_edit_saved
 from corsia.prescribing.services.pgx_alert import pgx_alert
+from corsia.prescribing.services.regulatory import order_regulatory_refresh
 from corsia.regimens.selectors import components_for_cycle, ensure_prescribable, version_get
 
 
@@ -180,6 +181,7 @@ def order_create(
         registered = registry_alert(order, items)
         if pgx_alert(order, items) or registered:
             order.save(update_fields=["warnings"])
+        order_regulatory_refresh(order, items)  # registry, 648/96, off-label (warnings)
         audit_record(
             event=events.ORDER_CREATED,
             actor=actor,
@@ -288,6 +290,7 @@ def order_recalculate(
         order_cumulative_refresh(order)
         registry_alert(order, items)
         pgx_alert(order, items)
+        order_regulatory_refresh(order, items)  # registry, 648/96, off-label (warnings)
         order_edit_saved(
             order,
             actor,

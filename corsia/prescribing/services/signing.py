@@ -13,6 +13,7 @@ from corsia.prescribing.domain.states import OrderEvent, OrderState
 from corsia.prescribing.models import TherapyOrder
 from corsia.prescribing.services.allergies import order_allergy_check
 from corsia.prescribing.services.orders import PRESCRIBE, locked_order, order_edit_saved
+from corsia.prescribing.services.regulatory import order_regulatory_ensure_signable
 from corsia.prescribing.services.transitions import order_transition
 from corsia.prescribing.therapy_sheet import sheet_context
 
@@ -55,6 +56,7 @@ def order_sign(
             override_reason=allergy_override_reason,
             acknowledged=allergy_acknowledged,
         )
+        order_regulatory_ensure_signable(order)  # registry request, 648/96, off-label consent
         document = document_create(
             actor=actor,
             workstation=workstation,

@@ -28,6 +28,7 @@ from corsia.prescribing.domain.states import (
 from corsia.prescribing.dosing_basis import order_measures_check
 from corsia.prescribing.models import ItemStatus, OrderTransition, TherapyOrder
 from corsia.prescribing.services.orders import VIEW, locked_order, touch_order
+from corsia.prescribing.services.regulatory import order_regulatory_ensure_validatable
 from corsia.prescribing.services.validation import order_authors, stamp_validation
 
 _STAMPS: dict[OrderEvent, tuple[str, str]] = {
@@ -113,6 +114,8 @@ def order_transition(
         elif what in (OrderEvent.VALIDATE, OrderEvent.TAKE_CHARGE):
             order_cumulative_ensure(order_id=order.pk)  # another order may have been confirmed
             order_measures_check(order=order, stage=what.value)
+            if what is OrderEvent.VALIDATE:
+                order_regulatory_ensure_validatable(order)  # or the pharmacist's override
         _fire_event(order, what, target, actor=actor, workstation=workstation, reason=reason)
     return order
 

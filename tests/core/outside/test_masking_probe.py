@@ -56,6 +56,7 @@ CLINICAL_ROLES = [
 # query each is asked with ({day}: today).
 PATIENT_LISTS: dict[str, list[dict[str, str]]] = {
     "/api/v1/orders": [{"day": "{day}", "days_ahead": "30"}],
+    "/api/v1/regulatory/monitoring": [{}, {"date_from": "{day}"}],
     "/api/v1/documents/mine": [{}],
     "/api/v1/fse/documents": [{}],
     "/api/v1/fse/letters-not-sent": [{}],

@@ -1,0 +1,112 @@
+"""Reads of the orders' regulatory documentation: an order's requirements (its page, the
+pharmacist's validation, the API) and the pharmacy's list of prescriptions under AIFA
+monitoring (one access-log row per patient shown)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from corsia.audit.services import access_log_record_many
+from corsia.core.actors import User, Workstation, require_permission
+from corsia.prescribing.domain.regulatory import Kind
+from corsia.prescribing.models_regulatory import OrderRegulatoryRequirement
+from corsia.prescribing.selectors import _readable_orders
+from corsia.prescribing.services.regulatory import requirement_missing
+
+MONITORING = "compounding.view_workplan"  # the pharmacy: pharmacists, technicians
+
+
+@dataclass(frozen=True)
+class RequirementRow:
+    requirement: OrderRegulatoryRequirement
+    missing: tuple[str, ...]  # codes of what is missing (empty: complete)
+    messages: tuple[str, ...]
+
+
+def order_requirements(order_id: int) -> list[RequirementRow]:
+    """The order's active requirements with what each lacks (the caller read the order)."""
+    rows = (
+        OrderRegulatoryRequirement.objects.filter(order_id=order_id, active=True)
+        .select_related("ingredient", "documented_by", "override_by", "dispensing_recorded_by")
+        .order_by("kind", "ingredient__name_it")
+    )
+    out = []
+    for row in rows:
+        gaps = requirement_missing(row)
+        out.append(RequirementRow(row, tuple(m.code for m in gaps), tuple(m.message for m in gaps)))
+    return out
+
+
+def monitoring_list(
+    *,
+    user: User,
+    workstation: Workstation,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    ingredient_code: str = "",
+    channel: str = "web",
+) -> list[RequirementRow]:
+    """The prescriptions under an AIFA monitoring registry, by cycle start (newest first),
+    within the period and for the drug asked; orders still in draft are left out."""
+    require_permission(user, MONITORING, "Non hai accesso all'elenco dei registri AIFA.")
+    orders = _readable_orders(user).exclude(state__in=["draft", "cancelled"])
+    rows = OrderRegulatoryRequirement.objects.filter(
+        kind=Kind.REGISTRY.value, active=True, order__in=orders
+    )
+    if date_from is not None:
+        rows = rows.filter(order__start_date__gte=date_from)
+    if date_to is not None:
+        rows = rows.filter(order__start_date__lte=date_to)
+    if ingredient_code:
+        rows = rows.filter(ingredient__code=ingredient_code)
+    found = list(
+        rows.select_related(
+            "ingredient",
+            "order__patient",
+            "order__diagnosis",
+            "order__regimen_version__regimen",
+            "dispensing_recorded_by",
+        ).order_by("-order__start_date", "order_id", "ingredient__name_it")[:500]
+    )
+    access_log_record_many(
+        user=user,
+        patient_ids=list(dict.fromkeys(r.order.patient_id for r in found)),
+        what="prescrizioni sotto registro di monitoraggio AIFA",
+        workstation=workstation,
+        channel=channel,
+    )
+    out = []
+    for row in found:
+        gaps = requirement_missing(row)
+        out.append(RequirementRow(row, tuple(m.code for m in gaps), tuple(m.message for m in gaps)))
+    return out
+
+
+@dataclass(frozen=True)
+class RegistryRequest:
+    """An order's AIFA registry request, for the dispensing desk."""
+
+    drug: str
+    registry: str
+    request_number: str  # "" while pending
+    request_date: date | None
+    pending_reason: str
+
+
+def order_registry_requests(order_id: int) -> list[RegistryRequest]:
+    """The AIFA registry requests of the order's active drugs (the caller read the order)."""
+    return [
+        RegistryRequest(
+            drug=r.ingredient.name_it,
+            registry=r.registry_name,
+            request_number=r.request_number,
+            request_date=r.request_date,
+            pending_reason=r.pending_reason,
+        )
+        for r in OrderRegulatoryRequirement.objects.filter(
+            order_id=order_id, kind=Kind.REGISTRY.value, active=True
+        )
+        .select_related("ingredient")
+        .order_by("ingredient__name_it")
+    ]
