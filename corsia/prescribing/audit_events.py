@@ -53,3 +53,13 @@ ORDER_ALLERGY_ACKNOWLEDGED = register(
     "prescribing.allergy_acknowledged",
     "Avviso di allergia (lieve o sospetta) preso in visione dal medico",
 )
+ORDER_PGX_OVERRIDDEN = register(
+    "prescribing.pgx_overridden",
+    "Farmaco prescritto o validato nonostante una controindicazione farmacogenomica, "
+    "con motivazione",
+    reason_required=True,
+)
+ORDER_PGX_ACKNOWLEDGED = register(
+    "prescribing.pgx_acknowledged",
+    "Raccomandazione farmacogenomica di riduzione della dose presa in visione",
+)
