@@ -33,10 +33,13 @@ def test_each_shipped_form_gives_its_target() -> None:
         keep=Decimal("0.5")
     )
     assert recommended_target(THIOPURINE_TEXTS["mercaptopurine TPMT IM"]) == Target(
-        keep=Decimal("0.8"), keep_low=Decimal("0.3")
+        keep=Decimal("0.8"),
+        keep_low=Decimal("0.3"),
+        only_above_m2=Decimal("75"),
+        only_above_kg=Decimal("1.5"),
     )
     assert recommended_target(THIOPURINE_TEXTS["thioguanine TPMT IM"]) == Target(
-        keep=Decimal("0.8"), keep_low=Decimal("0.5")
+        keep=Decimal("0.8"), keep_low=Decimal("0.5"), only_above_m2=Decimal("40")
     )
     assert recommended_target(THIOPURINE_TEXTS["mercaptopurine TPMT PM"]) == Target(
         keep=Decimal("0.1"), thrice_weekly=True
@@ -229,6 +232,13 @@ def test_tpmt_intermediate_nudt15_normal_with_mercaptopurine_is_30_to_80_percent
     # at 50 % (37.5 mg), within the range: informative
     at_half = _one(pgx_findings(markers, results, _lines("75", "75", "37.5", days=range(1, 2))))
     assert at_half.severity is PgxSeverity.INFORMATIVE
+    # a maintenance phase at 25 mg/m²/day (AIEOP-BFM protocol M): under CPIC's ">= 75
+    # mg/m2/day", "dose reduction may not be recommended" → informative, no dose suggested
+    low = _one(pgx_findings(markers, results, _lines("25", "25", days=range(1, 2))))
+    assert low.severity is PgxSeverity.INFORMATIVE
+    assert low.suggestions == ()
+    assert "già sotto la soglia" in low.message
+    assert "Dose iniziale raccomandata" not in low.message
 
 
 def test_tpmt_poor_with_mercaptopurine_at_standard_dose_is_a_hard_stop() -> None:

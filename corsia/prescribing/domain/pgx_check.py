@@ -42,6 +42,7 @@ from corsia.prescribing.domain.pgx_target import (
     DoseLine,
     Target,
     amount,
+    below_threshold,
     complies,
     recommended_amount,
     recommended_target,
@@ -218,11 +219,17 @@ def _message(
             f"Farmacogenomica — {drug}: paziente {who}. Dose già ridotta come raccomandato: "
             "verificare la frequenza (tre giorni alla settimana) e il monitoraggio."
         )
+    under = target is not None and lines and all(below_threshold(target, x) for x in lines)
+    if severity is PgxSeverity.INFORMATIVE and under:
+        heads[severity] = (
+            f"Farmacogenomica — {drug}: paziente {who}. La dose dello schema è già sotto la "
+            "soglia da cui la raccomandazione riduce la dose iniziale: monitorare la tossicità."
+        )
     text = (
         f"{heads[severity]} Raccomandazione (livello CPIC {level}): «{marker.recommendation}» "
         f"(fonte: {marker.source})."
     )
-    if target is not None and target.computable and lines:
+    if target is not None and target.computable and lines and not under:
         doses = _dose_text(target, lines)
         if doses:
             text += f" Dose iniziale raccomandata ({target.describe()}): {doses}."

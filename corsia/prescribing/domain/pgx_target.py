@@ -10,7 +10,9 @@ The forms the shipped texts use, each with its source row:
 * "Reduce starting dose by 50%" (CPIC DPYD intermediate, activity score 1 or 1.5): keep 50 %;
 * "(30%-80% of normal dose)" (CPIC 2018 thiopurines, TPMT or NUDT15 intermediate with
   mercaptopurine or azathioprine), "(50% to 80% of normal dose)" (thioguanine): a range,
-  complied with at or below its upper end (80 %);
+  complied with at or below its upper end (80 %) — and only "if normal starting dose is
+  >= 75 mg/m2/day or >= 1.5 mg/kg/day" (mercaptopurine; thioguanine ">= 40-60 mg/m2/day",
+  read as 40): below it CPIC says "dose reduction may not be recommended";
 * "reduce daily dose by 10-fold" (TPMT poor metaboliser) → keep 10 %, "thrice weekly
   instead of daily" noted (the days are the physician's to change);
 * "initiate dose at 10 mg/m2/day" (mercaptopurine, NUDT15 poor metaboliser): an absolute
@@ -34,6 +36,10 @@ _THRICE = re.compile(r"thrice weekly", re.IGNORECASE)
 _PER_M2 = re.compile(r"initiate dose at (\d{1,3}(?:\.\d{1,2})?) mg/m2/day", re.IGNORECASE)
 _RANGE = re.compile(r"\((\d{1,2})%\s?(?:-|to)\s?(\d{1,2})% of normal dose\)", re.IGNORECASE)
 _REDUCE_TO = re.compile(r"reduce starting doses? to (\d{1,2})% of normal dose", re.IGNORECASE)
+_ONLY_ABOVE_M2 = re.compile(
+    r"if normal starting dose is >= ?(\d{1,3})(?:-\d{1,3})? mg/m2/day", re.I
+)
+_ONLY_ABOVE_KG = re.compile(r"or >= ?(\d(?:\.\d{1,2})?) mg/kg/day", re.IGNORECASE)
 _DPWG = re.compile(r"iniziare con il (\d{1,2})\s?% della dose standard", re.IGNORECASE)
 
 
@@ -46,6 +52,10 @@ class Target:
     keep_low: Decimal | None = None  # lower end of a range ("30%-80%")
     per_m2: Decimal | None = None  # an absolute starting dose, mg/m² per day
     thrice_weekly: bool = False  # "thrice weekly instead of daily"
+    # "if normal starting dose is >= 75 mg/m2/day or >= 1.5 mg/kg/day": a lower normal dose
+    # needs no reduction (CPIC: "dose reduction may not be recommended")
+    only_above_m2: Decimal | None = None
+    only_above_kg: Decimal | None = None
 
     @property
     def computable(self) -> bool:
@@ -82,7 +92,14 @@ def recommended_target(recommendation: str) -> Target | None:
         return Target(per_m2=Decimal(found.group(1)))
     if found := _RANGE.search(recommendation):
         low, high = sorted((Decimal(found.group(1)), Decimal(found.group(2))))
-        return Target(keep=high / HUNDRED, keep_low=low / HUNDRED)
+        m2 = _ONLY_ABOVE_M2.search(recommendation)
+        kg = _ONLY_ABOVE_KG.search(recommendation)
+        return Target(
+            keep=high / HUNDRED,
+            keep_low=low / HUNDRED,
+            only_above_m2=Decimal(m2.group(1)) if m2 else None,
+            only_above_kg=Decimal(kg.group(1)) if kg else None,
+        )
     if found := _REDUCE_TO.search(recommendation) or _DPWG.search(recommendation):
         return Target(keep=Decimal(found.group(1)) / HUNDRED)
     return None
@@ -133,10 +150,24 @@ def recommended_amount(target: Target, line: DoseLine) -> Decimal | None:
     return (line.calculated_dose * fraction).quantize(exponent, rounding=ROUND_HALF_UP)
 
 
+def below_threshold(target: Target, line: DoseLine) -> bool:
+    """The regimen's normal dose is already under the dose the reduction applies from
+    (mercaptopurine 25 mg/m² in a maintenance phase, against "if normal starting dose is
+    >= 75 mg/m2/day")."""
+    if line.dose_unit == "mg/m2" and target.only_above_m2 is not None:
+        return line.dose < target.only_above_m2
+    if line.dose_unit == "mg/kg" and target.only_above_kg is not None:
+        return line.dose < target.only_above_kg
+    return False
+
+
 def complies(target: Target, line: DoseLine) -> bool:
-    """The prescribed dose is at or below the recommended one (never for ``avoid``)."""
+    """The prescribed dose is at or below the recommended one, or the regimen's dose is
+    under the recommendation's threshold (never for ``avoid``)."""
     if target.avoid:
         return False
+    if below_threshold(target, line) and line.final_dose <= line.calculated_dose:
+        return True
     recommended = recommended_amount(target, line)
     return recommended is not None and line.final_dose <= recommended
 
