@@ -6,10 +6,12 @@ as a typed reduction; the API's problem+json codes. Hand-computed: the measured 
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User, Workstation
@@ -21,7 +23,7 @@ from corsia.prescribing.models import TherapyOrder
 from corsia.testing.accounts import MakeUser, api_client
 from corsia.testing.patients import pgx_recorded
 from corsia.testing.pgx import THIOPURINE_TEXTS, UGT1A1_DPWG, dpyd_markers, pgx_marker
-from corsia.testing.prescribing import library_version
+from corsia.testing.prescribing import library_version, measured_patient
 
 START = date(2026, 12, 7)
 
@@ -354,3 +356,37 @@ def test_the_api_refuses_the_validation_with_the_code_until_the_pharmacist_ackno
     done = api.post(url, {**body, "pgx_acknowledged": True}, content_type="application/json")
     assert (done.status_code, done.json()["state"]) == (200, "validated")
     assert done.json()["pgx_overrides"][0]["role"] == "pharmacist"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_acknowledgements_record_one(make_user: MakeUser) -> None:
+    # two physicians acknowledge the same late result at the same moment, each on its own
+    # PostgreSQL connection: the order row's lock makes the second see the first's
+    first, second = make_user(Role.PHYSICIAN), make_user(Role.PHYSICIAN)
+    patient = measured_patient(registrar=make_user(Role.COORDINATOR), physician=first)
+    dpyd_markers("capecitabine")
+    order = _create(first, patient, _version(make_user, "CAPE-ADJ"))
+    pgx_recorded(first, patient.pk)
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def acknowledge(user: User) -> None:
+        try:
+            barrier.wait(timeout=10)
+            services.order_recalculate(
+                actor=user, workstation=None, order_id=order.pk, pgx_acknowledged=True
+            )
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=acknowledge, args=(u,)) for u in (first, second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert errors == []
+    order.refresh_from_db()
+    assert len(order.pgx_overrides) == 1
+    assert len(_events(order, "prescribing.pgx_acknowledged")) == 1
