@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any
@@ -309,6 +310,14 @@ class PgxOverride:
     role: str  # "prescriber" or "pharmacist"
     workstation: str
     at: str  # ISO 8601, aware
+
+    @property
+    def at_time(self) -> datetime | None:
+        """When, as an aware datetime for the pages (``None``: unreadable)."""
+        try:
+            return datetime.fromisoformat(self.at)
+        except ValueError:
+            return None
 
     def covers(self, finding: PgxFinding) -> bool:
         """A hard stop needs an override; a warning is covered by either."""
