@@ -162,6 +162,7 @@ def test_dpyd_poor_is_a_hard_stop_and_the_override_keeps_reason_workstation_and_
     assert override["at"]
     (event,) = _events(order, "prescribing.pgx_overridden")
     assert (event.reason, event.actor_id) == (why, physician.pk)
+    assert event.after is not None
     assert event.after["findings"][0]["severity"] == "contraindicated"
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -340,7 +341,7 @@ def test_an_acknowledgement_covers_a_warning_not_a_contraindication_nor_a_new_re
             DPYD, [_result(Gene.DPYD, Phenotype.INTERMEDIATE, "1.5", pk=5)], _lines("1250", "2500")
         )
     )
-    stamp = {
+    stamp: dict[str, Any] = {
         "by_id": 3,
         "by": "Dott.ssa Rossi",
         "role": "prescriber",

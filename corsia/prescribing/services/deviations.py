@@ -94,6 +94,7 @@ def order_item_adjust(
         )
         decimals = order.regimen_version.dose_decimals
         before = [{"id": t.pk, "final_dose": str(t.final_dose)} for t in targets]
+        previous = [t.final_dose for t in targets]
         granted: list[dict[str, Any]] = []
         for item in targets:
             item.order = order
@@ -168,9 +169,7 @@ def order_item_adjust(
                     "overrides",
                 ]
             )
-        if any(
-            t.final_dose > Decimal(b["final_dose"]) for t, b in zip(targets, before, strict=True)
-        ):
+        if any(t.final_dose > old for t, old in zip(targets, previous, strict=True)):
             order_pgx_check(
                 order=order,
                 items=order.items.select_related("ingredient"),
