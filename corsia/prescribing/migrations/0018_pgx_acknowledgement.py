@@ -6,36 +6,56 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('prescribing', '0017_order_item_administrations_per_day'),
+        ("prescribing", "0017_order_item_administrations_per_day"),
     ]
 
     operations = [
         pgtrigger.migrations.RemoveTrigger(
-            model_name='therapyorder',
-            name='insert_insert',
+            model_name="therapyorder",
+            name="insert_insert",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='therapyorder',
-            name='update_update',
+            model_name="therapyorder",
+            name="update_update",
         ),
         migrations.AddField(
-            model_name='therapyorder',
-            name='pgx_overrides',
+            model_name="therapyorder",
+            name="pgx_overrides",
             field=models.JSONField(blank=True, db_default=[], default=list),
         ),
         migrations.AddField(
-            model_name='therapyorderevent',
-            name='pgx_overrides',
+            model_name="therapyorderevent",
+            name="pgx_overrides",
             field=models.JSONField(blank=True, db_default=[], default=list),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='therapyorder',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "prescribing_therapyorderevent" ("age_years", "aifa_registry_code", "allergy_overrides", "bmi", "body_provenance", "bsa_formula", "bsa_m2", "confirmed_at", "confirmed_by_id", "created_at", "creatinine_clearance_ml_min", "cycle_number", "diagnosis_id", "dosing_weight_kg", "height_cm", "id", "ideal_weight_kg", "intent", "line", "measure_dates", "measured_gfr_ml_min", "measures_taken_at", "notes", "paediatric_rule", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "pgx_overrides", "policy", "prescriber_id", "previous_order_id", "regimen_version_id", "renal_function_ml_min", "schedule_reason", "serum_creatinine_mg_dl", "sex", "signed_at", "signed_by_id", "signed_document_id", "start_date", "state", "state_reason", "supersedes_id", "taken_in_charge_at", "taken_in_charge_by_id", "therapy_type", "updated_at", "updated_by_id", "validated_at", "validated_by_id", "version", "ward_id", "warnings", "weight_basis", "weight_kg") VALUES (NEW."age_years", NEW."aifa_registry_code", NEW."allergy_overrides", NEW."bmi", NEW."body_provenance", NEW."bsa_formula", NEW."bsa_m2", NEW."confirmed_at", NEW."confirmed_by_id", NEW."created_at", NEW."creatinine_clearance_ml_min", NEW."cycle_number", NEW."diagnosis_id", NEW."dosing_weight_kg", NEW."height_cm", NEW."id", NEW."ideal_weight_kg", NEW."intent", NEW."line", NEW."measure_dates", NEW."measured_gfr_ml_min", NEW."measures_taken_at", NEW."notes", NEW."paediatric_rule", NEW."patient_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."pgx_overrides", NEW."policy", NEW."prescriber_id", NEW."previous_order_id", NEW."regimen_version_id", NEW."renal_function_ml_min", NEW."schedule_reason", NEW."serum_creatinine_mg_dl", NEW."sex", NEW."signed_at", NEW."signed_by_id", NEW."signed_document_id", NEW."start_date", NEW."state", NEW."state_reason", NEW."supersedes_id", NEW."taken_in_charge_at", NEW."taken_in_charge_by_id", NEW."therapy_type", NEW."updated_at", NEW."updated_by_id", NEW."validated_at", NEW."validated_by_id", NEW."version", NEW."ward_id", NEW."warnings", NEW."weight_basis", NEW."weight_kg"); RETURN NULL;', hash='68227a2360438fd882ce09918fd06486dbd4df3f', operation='INSERT', pgid='pgtrigger_insert_insert_a791d', table='prescribing_therapyorder', when='AFTER')),
+            model_name="therapyorder",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "prescribing_therapyorderevent" ("age_years", "aifa_registry_code", "allergy_overrides", "bmi", "body_provenance", "bsa_formula", "bsa_m2", "confirmed_at", "confirmed_by_id", "created_at", "creatinine_clearance_ml_min", "cycle_number", "diagnosis_id", "dosing_weight_kg", "height_cm", "id", "ideal_weight_kg", "intent", "line", "measure_dates", "measured_gfr_ml_min", "measures_taken_at", "notes", "paediatric_rule", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "pgx_overrides", "policy", "prescriber_id", "previous_order_id", "regimen_version_id", "renal_function_ml_min", "schedule_reason", "serum_creatinine_mg_dl", "sex", "signed_at", "signed_by_id", "signed_document_id", "start_date", "state", "state_reason", "supersedes_id", "taken_in_charge_at", "taken_in_charge_by_id", "therapy_type", "updated_at", "updated_by_id", "validated_at", "validated_by_id", "version", "ward_id", "warnings", "weight_basis", "weight_kg") VALUES (NEW."age_years", NEW."aifa_registry_code", NEW."allergy_overrides", NEW."bmi", NEW."body_provenance", NEW."bsa_formula", NEW."bsa_m2", NEW."confirmed_at", NEW."confirmed_by_id", NEW."created_at", NEW."creatinine_clearance_ml_min", NEW."cycle_number", NEW."diagnosis_id", NEW."dosing_weight_kg", NEW."height_cm", NEW."id", NEW."ideal_weight_kg", NEW."intent", NEW."line", NEW."measure_dates", NEW."measured_gfr_ml_min", NEW."measures_taken_at", NEW."notes", NEW."paediatric_rule", NEW."patient_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."pgx_overrides", NEW."policy", NEW."prescriber_id", NEW."previous_order_id", NEW."regimen_version_id", NEW."renal_function_ml_min", NEW."schedule_reason", NEW."serum_creatinine_mg_dl", NEW."sex", NEW."signed_at", NEW."signed_by_id", NEW."signed_document_id", NEW."start_date", NEW."state", NEW."state_reason", NEW."supersedes_id", NEW."taken_in_charge_at", NEW."taken_in_charge_by_id", NEW."therapy_type", NEW."updated_at", NEW."updated_by_id", NEW."validated_at", NEW."validated_by_id", NEW."version", NEW."ward_id", NEW."warnings", NEW."weight_basis", NEW."weight_kg"); RETURN NULL;',
+                    hash="68227a2360438fd882ce09918fd06486dbd4df3f",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_a791d",
+                    table="prescribing_therapyorder",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='therapyorder',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "prescribing_therapyorderevent" ("age_years", "aifa_registry_code", "allergy_overrides", "bmi", "body_provenance", "bsa_formula", "bsa_m2", "confirmed_at", "confirmed_by_id", "created_at", "creatinine_clearance_ml_min", "cycle_number", "diagnosis_id", "dosing_weight_kg", "height_cm", "id", "ideal_weight_kg", "intent", "line", "measure_dates", "measured_gfr_ml_min", "measures_taken_at", "notes", "paediatric_rule", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "pgx_overrides", "policy", "prescriber_id", "previous_order_id", "regimen_version_id", "renal_function_ml_min", "schedule_reason", "serum_creatinine_mg_dl", "sex", "signed_at", "signed_by_id", "signed_document_id", "start_date", "state", "state_reason", "supersedes_id", "taken_in_charge_at", "taken_in_charge_by_id", "therapy_type", "updated_at", "updated_by_id", "validated_at", "validated_by_id", "version", "ward_id", "warnings", "weight_basis", "weight_kg") VALUES (NEW."age_years", NEW."aifa_registry_code", NEW."allergy_overrides", NEW."bmi", NEW."body_provenance", NEW."bsa_formula", NEW."bsa_m2", NEW."confirmed_at", NEW."confirmed_by_id", NEW."created_at", NEW."creatinine_clearance_ml_min", NEW."cycle_number", NEW."diagnosis_id", NEW."dosing_weight_kg", NEW."height_cm", NEW."id", NEW."ideal_weight_kg", NEW."intent", NEW."line", NEW."measure_dates", NEW."measured_gfr_ml_min", NEW."measures_taken_at", NEW."notes", NEW."paediatric_rule", NEW."patient_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."pgx_overrides", NEW."policy", NEW."prescriber_id", NEW."previous_order_id", NEW."regimen_version_id", NEW."renal_function_ml_min", NEW."schedule_reason", NEW."serum_creatinine_mg_dl", NEW."sex", NEW."signed_at", NEW."signed_by_id", NEW."signed_document_id", NEW."start_date", NEW."state", NEW."state_reason", NEW."supersedes_id", NEW."taken_in_charge_at", NEW."taken_in_charge_by_id", NEW."therapy_type", NEW."updated_at", NEW."updated_by_id", NEW."validated_at", NEW."validated_by_id", NEW."version", NEW."ward_id", NEW."warnings", NEW."weight_basis", NEW."weight_kg"); RETURN NULL;', hash='7b4fb32cab4207c50b026bb65bc13dcd18e911cc', operation='UPDATE', pgid='pgtrigger_update_update_38215', table='prescribing_therapyorder', when='AFTER')),
+            model_name="therapyorder",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func='INSERT INTO "prescribing_therapyorderevent" ("age_years", "aifa_registry_code", "allergy_overrides", "bmi", "body_provenance", "bsa_formula", "bsa_m2", "confirmed_at", "confirmed_by_id", "created_at", "creatinine_clearance_ml_min", "cycle_number", "diagnosis_id", "dosing_weight_kg", "height_cm", "id", "ideal_weight_kg", "intent", "line", "measure_dates", "measured_gfr_ml_min", "measures_taken_at", "notes", "paediatric_rule", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "pgx_overrides", "policy", "prescriber_id", "previous_order_id", "regimen_version_id", "renal_function_ml_min", "schedule_reason", "serum_creatinine_mg_dl", "sex", "signed_at", "signed_by_id", "signed_document_id", "start_date", "state", "state_reason", "supersedes_id", "taken_in_charge_at", "taken_in_charge_by_id", "therapy_type", "updated_at", "updated_by_id", "validated_at", "validated_by_id", "version", "ward_id", "warnings", "weight_basis", "weight_kg") VALUES (NEW."age_years", NEW."aifa_registry_code", NEW."allergy_overrides", NEW."bmi", NEW."body_provenance", NEW."bsa_formula", NEW."bsa_m2", NEW."confirmed_at", NEW."confirmed_by_id", NEW."created_at", NEW."creatinine_clearance_ml_min", NEW."cycle_number", NEW."diagnosis_id", NEW."dosing_weight_kg", NEW."height_cm", NEW."id", NEW."ideal_weight_kg", NEW."intent", NEW."line", NEW."measure_dates", NEW."measured_gfr_ml_min", NEW."measures_taken_at", NEW."notes", NEW."paediatric_rule", NEW."patient_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."pgx_overrides", NEW."policy", NEW."prescriber_id", NEW."previous_order_id", NEW."regimen_version_id", NEW."renal_function_ml_min", NEW."schedule_reason", NEW."serum_creatinine_mg_dl", NEW."sex", NEW."signed_at", NEW."signed_by_id", NEW."signed_document_id", NEW."start_date", NEW."state", NEW."state_reason", NEW."supersedes_id", NEW."taken_in_charge_at", NEW."taken_in_charge_by_id", NEW."therapy_type", NEW."updated_at", NEW."updated_by_id", NEW."validated_at", NEW."validated_by_id", NEW."version", NEW."ward_id", NEW."warnings", NEW."weight_basis", NEW."weight_kg"); RETURN NULL;',
+                    hash="7b4fb32cab4207c50b026bb65bc13dcd18e911cc",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_38215",
+                    table="prescribing_therapyorder",
+                    when="AFTER",
+                ),
+            ),
         ),
     ]
