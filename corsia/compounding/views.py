@@ -128,6 +128,14 @@ def order_page(request: HttpRequest, order_id: int) -> HttpResponse:
     )
 
 
+def _pgx_fields(request: HttpRequest) -> dict[str, Any]:
+    """The pharmacist going past a pharmacogenomic result recorded after signing."""
+    return {
+        "pgx_override_reason": request.POST.get("pgx_override_reason", ""),
+        "pgx_acknowledged": request.POST.get("pgx_acknowledged") == "yes",
+    }
+
+
 @require_perm(VALIDATE)
 @require_POST
 def order_action(request: HttpRequest, order_id: int) -> HttpResponse:
@@ -140,10 +148,13 @@ def order_action(request: HttpRequest, order_id: int) -> HttpResponse:
                 workstation=workstation,
                 order_id=order_id,
                 item_ids=[parse_id(request.POST.get("item_id")) or 0],
+                **_pgx_fields(request),
             )
             messages.success(request, "Farmaco validato.")
         elif action == "validate_all":
-            services.order_item_validate(actor=actor, workstation=workstation, order_id=order_id)
+            services.order_item_validate(
+                actor=actor, workstation=workstation, order_id=order_id, **_pgx_fields(request)
+            )
             messages.success(request, "Prescrizione validata.")
         elif action == "take_charge":
             created = services.order_take_charge(

@@ -91,6 +91,11 @@ class OrderOut(Schema):
     validated_by: str | None
     schedule_reason: str
     allergy_overrides: list[dict[str, Any]]
+    # the pharmacogenomic recommendations gone past: check, reason, by, role, workstation, at
+    pgx_overrides: list[dict[str, Any]]
+    # the recommendations the patient's current results match, each with its severity
+    # (contraindicated / warning / informative), suggested reductions and ``covered``
+    pgx_findings: list[dict[str, Any]]
     warnings: list[dict[str, str]]
     # pharmacogenomic warnings of a result recorded after the order (not yet recalculated)
     pgx_since_prescription: list[dict[str, str]]
@@ -164,6 +169,11 @@ def _order(order: TherapyOrder) -> OrderOut:
         validated_by=order.validated_by.username if order.validated_by else None,
         schedule_reason=order.schedule_reason,
         allergy_overrides=order.allergy_overrides,
+        pgx_overrides=order.pgx_overrides,
+        pgx_findings=[
+            {**r.finding.as_json(), "covered": r.override is not None}
+            for r in services.order_pgx_rows(order)
+        ],
         warnings=order.warnings,
         pgx_since_prescription=services.order_pgx_since(order),
         items=[_item(i) for i in order.items.all()],
@@ -190,9 +200,24 @@ class OrderIn(Schema):
     allergy_override_reason: Reason = ""
     # a mild or suspected allergy's warning seen (else 422 allergy_warning_unacknowledged)
     allergy_acknowledged: bool = False
+    # why a drug is prescribed despite a pharmacogenomic contraindication (else 422
+    # pgx_contraindicated, the findings in ``details.findings``)
+    pgx_override_reason: Reason = ""
+    # a recommended lower starting dose seen (else 422 pgx_warning_unacknowledged)
+    pgx_acknowledged: bool = False
+    # each drug reduced to the recommended starting dose (a typed reduction, its reason
+    # "farmacogenomica: <gene> <phenotype>")
+    pgx_apply_suggested: bool = False
 
 
-class SignIn(Schema):
+class PgxIn(Schema):
+    """Going past the pharmacogenomic barrier (as at creation)."""
+
+    pgx_override_reason: Reason = ""
+    pgx_acknowledged: bool = False
+
+
+class SignIn(PgxIn):
     reason: Reason = ""
     allergy_override_reason: Reason = ""
     allergy_acknowledged: bool = False
@@ -202,13 +227,25 @@ class VersionIn(Schema):
     expected_version: BoundedInt  # required: a blind edit is refused (expected_version_required)
 
 
-class TransitionIn(Schema):
+class RecalculateIn(PgxIn):
+    expected_version: BoundedInt  # required: a blind edit is refused (expected_version_required)
+
+
+class PgxApplyIn(Schema):
+    ingredient_id: RecordId
+    expected_version: BoundedInt  # required: a blind edit is refused (expected_version_required)
+
+
+class TransitionIn(PgxIn):
+    """At ``validate`` the pharmacist goes past a pharmacogenomic result recorded after the
+    order was signed with ``pgx_override_reason`` / ``pgx_acknowledged``."""
+
     event: str
     reason: Reason = ""
     expected_version: BoundedInt  # required: a blind edit is refused (expected_version_required)
 
 
-class AdjustIn(Schema):
+class AdjustIn(PgxIn):
     reason: Reason = ""
     reduction_percent: Amount | None = None
     final_dose: Amount | None = None
@@ -268,6 +305,9 @@ def order_create(request: HttpRequest, payload: OrderIn) -> Status[OrderOut]:
         schedule_reason=payload.schedule_reason,
         allergy_override_reason=payload.allergy_override_reason,
         allergy_acknowledged=payload.allergy_acknowledged,
+        pgx_override_reason=payload.pgx_override_reason,
+        pgx_acknowledged=payload.pgx_acknowledged,
+        pgx_apply_suggested=payload.pgx_apply_suggested,
     )
     return Status(201, _read(request, order.pk))
 
@@ -283,6 +323,8 @@ def order_sign(request: HttpRequest, order_id: int, payload: SignIn) -> OrderOut
         reason=payload.reason,
         allergy_override_reason=payload.allergy_override_reason,
         allergy_acknowledged=payload.allergy_acknowledged,
+        pgx_override_reason=payload.pgx_override_reason,
+        pgx_acknowledged=payload.pgx_acknowledged,
     )
     return _read(request, order_id)
 
@@ -356,6 +398,8 @@ def order_transition(request: HttpRequest, order_id: int, payload: TransitionIn)
         event=payload.event,
         expected_version=payload.expected_version,
         reason=payload.reason,
+        pgx_override_reason=payload.pgx_override_reason,
+        pgx_acknowledged=payload.pgx_acknowledged,
     )
     return _read(request, order_id)
 
@@ -373,16 +417,35 @@ def item_adjust(request: HttpRequest, order_id: int, item_id: int, payload: Adju
         override_reason=payload.override_reason,
         override_checks=payload.override_checks,
         expected_version=payload.expected_version,
+        pgx_override_reason=payload.pgx_override_reason,
+        pgx_acknowledged=payload.pgx_acknowledged,
     )
     return _read(request, order_id)
 
 
 @router.post("/{order_id}/recalculate", response=OrderOut)
 @api_perm(services.PRESCRIBE)
-def order_recalculate(request: HttpRequest, order_id: int, payload: VersionIn) -> OrderOut:
+def order_recalculate(request: HttpRequest, order_id: int, payload: RecalculateIn) -> OrderOut:
     services.order_recalculate(
         **acting(request),
         order_id=order_id,
+        expected_version=payload.expected_version,
+        pgx_override_reason=payload.pgx_override_reason,
+        pgx_acknowledged=payload.pgx_acknowledged,
+    )
+    return _read(request, order_id)
+
+
+@router.post("/{order_id}/pgx/apply-suggested", response=OrderOut)
+@api_perm(services.PRESCRIBE)
+def order_pgx_apply_suggested(request: HttpRequest, order_id: int, payload: PgxApplyIn) -> OrderOut:
+    """ "Applica la dose suggerita": each line of the drug above the pharmacogenomic
+    recommendation reduced to it (a typed reduction, reason "farmacogenomica: <gene>
+    <phenotype>"); 422 ``pgx_no_suggestion`` when the recommendation gives no dose."""
+    services.order_pgx_apply_suggested(
+        **acting(request),
+        order_id=order_id,
+        ingredient_id=payload.ingredient_id,
         expected_version=payload.expected_version,
     )
     return _read(request, order_id)

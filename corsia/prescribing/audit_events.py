@@ -66,3 +66,13 @@ REGULATORY_DISPENSING_RECORDED = register(
     "prescribing.regulatory_dispensing_recorded",
     "Scheda di dispensazione registrata nel registro AIFA",
 )
+ORDER_PGX_OVERRIDDEN = register(
+    "prescribing.pgx_overridden",
+    "Farmaco prescritto o validato nonostante una controindicazione farmacogenomica, "
+    "con motivazione",
+    reason_required=True,
+)
+ORDER_PGX_ACKNOWLEDGED = register(
+    "prescribing.pgx_acknowledged",
+    "Raccomandazione farmacogenomica di riduzione della dose presa in visione",
+)

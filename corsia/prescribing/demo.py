@@ -79,6 +79,10 @@ def ensure_demo_clinical(*, physician: User, validator: User, pharmacist: User) 
             regimen_version_id=version.pk,
             start_date=today + timedelta(days=orders % 3),
             diagnosis_id=diagnosis.pk,
+            # the first patient is a DPYD intermediate metaboliser (corsia.demo.pgx): the
+            # demo physician has read the recommendation; the draft keeps the full dose and
+            # the order page offers «Applica la dose suggerita»
+            pgx_acknowledged=True,
         )
         # a spread of states: draft, confirmed, sent, validated, taken in charge
         steps = (

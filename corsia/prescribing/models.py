@@ -194,6 +194,10 @@ class TherapyOrder(VersionedModel):
     # the patient's allergies the physician went past, each with its reason or the
     # acknowledged warning (``domain/allergy_check.py``): [{"check", "allergy_id", ...}]
     allergy_overrides = models.JSONField(default=list, blank=True, db_default=[])
+    # the pharmacogenomic recommendations the physician (or the pharmacist, for a result
+    # recorded after signing) went past, each with its reason or acknowledgement, who,
+    # role, workstation and when (``domain/pgx_check.py``): [{"check", "ingredient_id", ...}]
+    pgx_overrides = models.JSONField(default=list, blank=True, db_default=[])
 
     class Meta:
         ordering = ["-start_date", "-id"]

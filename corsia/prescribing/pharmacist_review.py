@@ -29,7 +29,13 @@ from corsia.prescribing.selectors import (
     pharmacy_items,
     previous_cycle_start,
 )
-from corsia.prescribing.services import AllergyMatchRow, order_allergy_rows, order_pgx_since
+from corsia.prescribing.services import (
+    AllergyMatchRow,
+    PgxRow,
+    order_allergy_rows,
+    order_pgx_rows,
+    order_pgx_since,
+)
 from corsia.toxicity.selectors import ToxicitySummary, latest_toxicity_summary
 
 MEASURE_UNITS: dict[Measure, str] = {
@@ -70,6 +76,13 @@ class PharmacistReview:
     lines: tuple[ReviewLine, ...]
     # pharmacogenomic warnings from a result recorded after the order was written
     pgx_since: tuple[dict[str, str], ...] = ()
+    # the pharmacogenomic barrier: each finding with its override (pending: the
+    # pharmacist's validation is refused until overridden or acknowledged)
+    pgx_rows: tuple[PgxRow, ...] = ()
+
+    @property
+    def pgx_pending(self) -> bool:
+        return any(r.pending for r in self.pgx_rows)
 
     @property
     def days_since_previous(self) -> int | None:
@@ -128,4 +141,5 @@ def pharmacist_review(
         previous_cycle=previous_cycle_start(order),
         lines=tuple(_line(i) for i in pharmacy_items(order)),
         pgx_since=tuple(order_pgx_since(order)),
+        pgx_rows=tuple(order_pgx_rows(order)),
     )

@@ -35,6 +35,7 @@ urlpatterns = [
     path("orders/<int:order_id>/duplicate/", views_order.duplicate, name="duplicate"),
     path("orders/<int:order_id>/general/", views_order.general, name="general"),
     path("orders/<int:order_id>/sign/", views_order.sign, name="sign"),
+    path("orders/<int:order_id>/pgx/apply/", views_order.pgx_apply, name="pgx_apply"),
     path("orders/<int:order_id>/days/<int:day>/move/", views_order.move_day, name="move_day"),
     path(
         "orders/<int:order_id>/items/<int:item_id>/adjust/", views_order.item_adjust, name="adjust"

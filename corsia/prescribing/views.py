@@ -23,6 +23,7 @@ from corsia.core.web import acting, parse_id, posted_date, posted_int, request_a
 from corsia.core.web import posted_decimal as _decimal
 from corsia.core.web import request_workstation as _ws
 from corsia.patients import selectors as patient_selectors
+from corsia.patients.selectors_pgx import pgx_current
 from corsia.prescribing import cumulative, selectors, services
 from corsia.prescribing.dosing_basis import latest_measures, protected_measures
 from corsia.prescribing.models import MeasurementKind, PatientDiagnosis, PriorDoseUnit
@@ -124,6 +125,7 @@ def patient_therapy(request: HttpRequest, patient_id: int) -> HttpResponse:
             ),
             "prior_units": PriorDoseUnit.choices,
             "allergies": patient_selectors.allergy_summary(patient_id=patient.pk),
+            "pgx_results": pgx_current(patient_id=patient.pk),
         },
     )
 
@@ -229,6 +231,9 @@ def order_new(request: HttpRequest, patient_id: int) -> HttpResponse:
             schedule_reason=post.get("schedule_reason", ""),
             allergy_override_reason=post.get("allergy_override_reason", ""),
             allergy_acknowledged=post.get("allergy_acknowledged") == "yes",
+            pgx_override_reason=post.get("pgx_override_reason", ""),
+            pgx_acknowledged=post.get("pgx_acknowledged") == "yes",
+            pgx_apply_suggested=post.get("pgx_apply_suggested") == "yes",
         )
         return redirect("prescribing:order", order_id=order.pk)
     return redirect("prescribing:patient", patient_id=patient_id)

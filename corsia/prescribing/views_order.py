@@ -133,6 +133,7 @@ def _order_page(
             since=selectors.previous_cycle_start(order) or order.start_date,
             workstation=_ws(request),
         )
+    pgx_rows = services.order_pgx_rows(order)
     return render(
         request,
         "prescribing/order.html",
@@ -151,6 +152,8 @@ def _order_page(
             "allergies": patient_selectors.allergy_summary(patient_id=order.patient_id),
             "allergy_matches": services.order_allergy_rows(order),
             "pgx_since": services.order_pgx_since(order),
+            "pgx_rows": pgx_rows,
+            "pgx_pending": any(r.pending for r in pgx_rows),
             "refused": refused,
         },
         status=status,
@@ -260,6 +263,7 @@ def recalculate(request: HttpRequest, order_id: int) -> HttpResponse:
             **acting(request),
             order_id=order_id,
             expected_version=_version(request),
+            **_pgx_fields(request),
         )
         messages.success(request, "Dosi ricalcolate sulle misure più recenti.")
     return redirect("prescribing:order", order_id=order_id)
@@ -279,6 +283,7 @@ def duplicate(request: HttpRequest, order_id: int) -> HttpResponse:
             schedule_reason=request.POST.get("schedule_reason", ""),
             allergy_override_reason=request.POST.get("allergy_override_reason", ""),
             allergy_acknowledged=request.POST.get("allergy_acknowledged") == "yes",
+            **_pgx_fields(request),
         )
         messages.success(request, f"Ciclo {order.cycle_number} creato dal ciclo precedente.")
         return redirect("prescribing:order", order_id=order.pk)
@@ -370,6 +375,32 @@ def sign(request: HttpRequest, order_id: int) -> HttpResponse:
             expected_version=_version(request),
             allergy_override_reason=request.POST.get("allergy_override_reason", ""),
             allergy_acknowledged=request.POST.get("allergy_acknowledged") == "yes",
+            **_pgx_fields(request),
         )
         messages.success(request, "Prescrizione firmata digitalmente e archiviata.")
+    return redirect("prescribing:order", order_id=order_id)
+
+
+def _pgx_fields(request: HttpRequest) -> dict[str, Any]:
+    """Going past the pharmacogenomic barrier (``pgx_override_fields.html``)."""
+    return {
+        "pgx_override_reason": request.POST.get("pgx_override_reason", ""),
+        "pgx_acknowledged": request.POST.get("pgx_acknowledged") == "yes",
+    }
+
+
+@require_perm(PRESCRIBE)
+@require_POST
+def pgx_apply(request: HttpRequest, order_id: int) -> HttpResponse:
+    """ "Applica la dose suggerita": the drug's lines reduced to the recommended dose."""
+    with refusals_as_messages(request, not_found_is_404=False):
+        services.order_pgx_apply_suggested(
+            **acting(request),
+            order_id=order_id,
+            ingredient_id=parse_id(request.POST.get("ingredient_id")) or 0,
+            expected_version=_version(request),
+        )
+        messages.success(
+            request, "Dose suggerita dalla farmacogenomica applicata come riduzione motivata."
+        )
     return redirect("prescribing:order", order_id=order_id)

@@ -139,6 +139,7 @@ def _order(physician: User, patient: Patient, make_user: MakeUser, code: str) ->
         patient_id=patient.pk,
         regimen_version_id=version.pk,
         start_date=START,
+        pgx_acknowledged=True,  # the barrier's own tests: test_pgx_barrier*.py
     )
 
 
@@ -223,10 +224,12 @@ def test_a_superseded_result_is_not_used_and_a_later_result_shows_at_recalculati
         report_date=timezone.localdate() - timedelta(days=1),
     )
     assert old.status == "valid"
-    services.order_recalculate(actor=physician, workstation=None, order_id=order.pk)
+    services.order_recalculate(
+        actor=physician, workstation=None, order_id=order.pk, pgx_override_reason="TDM disponibile"
+    )
     (message,) = _pgx(order)
     assert message.startswith("ATTENZIONE, rischio di tossicità grave o fatale.")
-    # recalculated again: replaced, not repeated
+    # recalculated again: replaced, not repeated (the override already recorded)
     services.order_recalculate(actor=physician, workstation=None, order_id=order.pk)
     assert len(_pgx(order)) == 1
 
@@ -264,7 +267,9 @@ def test_once_recalculated_the_late_result_is_the_orders_own_warning(
     order = _order(physician, patient, make_user, "CAPOX")
     pgx_recorded(physician, patient.pk)
     assert len(services.order_pgx_since(order)) == 1
-    services.order_recalculate(actor=physician, workstation=None, order_id=order.pk)
+    services.order_recalculate(
+        actor=physician, workstation=None, order_id=order.pk, pgx_acknowledged=True
+    )
     order.refresh_from_db()
     assert len(_pgx(order)) == 1
     assert services.order_pgx_since(order) == []

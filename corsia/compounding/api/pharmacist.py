@@ -64,6 +64,8 @@ def order_validate(request: HttpRequest, order_id: int, payload: ValidateIn) -> 
         **acting(request),
         order_id=order_id,
         item_ids=payload.item_ids,
+        pgx_override_reason=payload.pgx_override_reason,
+        pgx_acknowledged=payload.pgx_acknowledged,
     )
     return OrderStateOut(
         id=order.pk, version=order.version, state=order.state, state_label=order.state_label

@@ -89,6 +89,10 @@ class ValidateIn(Schema):
     """``item_ids`` absent: every pharmacy drug of the order."""
 
     item_ids: list[RecordId] | None = None
+    # a pharmacogenomic result recorded after the order was signed: the pharmacist's reason
+    # (422 pgx_contraindicated without it) or acknowledgement (422 pgx_warning_unacknowledged)
+    pgx_override_reason: Reason = ""
+    pgx_acknowledged: bool = False
 
 
 class CompleteIn(Schema):

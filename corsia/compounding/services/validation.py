@@ -52,9 +52,13 @@ def order_item_validate(
     workstation: Workstation,
     order_id: int,
     item_ids: Sequence[int] | None = None,
+    pgx_override_reason: str = "",
+    pgx_acknowledged: bool = False,
 ) -> TherapyOrder:
     """The pharmacist validates one or more drugs of the order (``None``: all of them),
-    independently of the prescriber; when every pharmacy drug is validated the order is."""
+    independently of the prescriber; when every pharmacy drug is validated the order is.
+    A pharmacogenomic result recorded after the order was signed is gone past first
+    (``pgx_override_reason`` / ``pgx_acknowledged``, prescribing's barrier)."""
     require_permission(actor, VALIDATE, "Non hai il permesso di validare le prescrizioni.")
     with transaction.atomic():
         order = _order_for_validation(order_id)
@@ -73,6 +77,8 @@ def order_item_validate(
             workstation=workstation,
             order_id=order.pk,
             item_ids=[i.pk for i in chosen],
+            pgx_override_reason=pgx_override_reason,
+            pgx_acknowledged=pgx_acknowledged,
         )
         audit_record(
             event=events.ITEM_VALIDATED,

@@ -185,6 +185,7 @@ NOT_PAGES: frozenset[str] = frozenset(
         "prescribing:duplicate",
         "prescribing:general",
         "prescribing:sign",
+        "prescribing:pgx_apply",
         "prescribing:move_day",
         "prescribing:adjust",
         "prescribing:status",

@@ -40,12 +40,29 @@ class AllergyWarningUnacknowledged(ValidationFailed):
     code = "allergy_warning_unacknowledged"
 
 
+class PgxContraindicated(ValidationFailed):
+    """A drug of the order is contraindicated by the patient's pharmacogenomic result at the
+    dose prescribed (CPIC "avoid", or a poor metaboliser at a dose above the recommended
+    one): refused unless overridden with a reason."""
+
+    code = "pgx_contraindicated"
+
+
+class PgxWarningUnacknowledged(ValidationFailed):
+    """A pharmacogenomic recommendation asks for a lower starting dose than the one
+    prescribed: acknowledged before going on."""
+
+    code = "pgx_warning_unacknowledged"
+
+
 __all__ = [
     "AllergyContraindicated",
     "AllergyWarningUnacknowledged",
     "CumulativeDoseExceeded",
     "DoseLimitExceeded",
     "MaxSingleDoseExceeded",
+    "PgxContraindicated",
+    "PgxWarningUnacknowledged",
     "RenalFunctionMissing",
     "ValidationFailed",
 ]

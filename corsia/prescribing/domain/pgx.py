@@ -98,7 +98,7 @@ def _amount(value: Decimal) -> str:
     return text.replace(".", ",")
 
 
-def _days(days: list[int]) -> str:
+def days_text(days: list[int]) -> str:
     """[1, 2, 3, 8] → "giorni 1–3, 8"; [1] → "giorno 1"."""
     spans: list[list[int]] = []
     for day in sorted(set(days)):
@@ -118,7 +118,7 @@ def suggested_doses(percent: int, lines: Iterable[Line]) -> list[str]:
     for line in lines:
         by_dose.setdefault((line.calculated_dose, line.unit), []).append(line.day)
     return [
-        f"{_amount(dose * keep)} {unit} invece di {_amount(dose)} {unit} calcolati ({_days(days)})"
+        f"{_amount(dose * keep)} {unit} invece di {_amount(dose)} {unit} calcolati ({days_text(days)})"
         for (dose, unit), days in by_dose.items()
     ]
 

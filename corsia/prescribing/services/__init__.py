@@ -12,6 +12,8 @@ warnings) and enforce the order's life (``domain/states.py``). One file per clin
 - ``details`` — the order's general data and the product chosen for a drug;
 - ``validation`` — the independent validation of the lines;
 - ``allergies`` — the patient's allergies against the order's drugs (creation, signing);
+- ``pgx_check`` — the pharmacogenomic barrier (creation, changes, signing, validation)
+  and the suggested dose applied as a reduction; ``pgx_alert`` its warnings;
 - ``transitions`` — the decisions on the order and the closed loop's milestones (the one
   entry point other modules call: ``order_milestone_record``);
 - ``signing`` — the signed therapy sheet;
@@ -40,6 +42,11 @@ from corsia.prescribing.services.orders import (
     VIEW,
 )
 from corsia.prescribing.services.pgx_alert import order_pgx_since
+from corsia.prescribing.services.pgx_check import (
+    PgxRow,
+    order_pgx_apply_suggested,
+    order_pgx_rows,
+)
 from corsia.prescribing.services.signing import (
     SIGNABLE_STATES,
     order_confirm_and_sign,
@@ -64,6 +71,7 @@ __all__ = [
     "VIEW",
     "AllergyMatchRow",
     "LineDose",
+    "PgxRow",
     "diagnosis_record",
     "line_dose",
     "line_maximum",
@@ -82,6 +90,8 @@ __all__ = [
     "order_item_set_status",
     "order_items_validate",
     "order_milestone_record",
+    "order_pgx_apply_suggested",
+    "order_pgx_rows",
     "order_pgx_since",
     "order_recalculate",
     "order_reduce_all",

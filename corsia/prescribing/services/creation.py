@@ -36,8 +36,18 @@ from corsia.prescribing.services.doses import (
     with_age_band,
 )
 from corsia.prescribing.services.measures import ensure_not_merged
-from corsia.prescribing.services.orders import PRESCRIBE, editable_order, order_edit_saved
+from corsia.prescribing.services.orders import (
+    PRESCRIBE,
+    editable_order,
+    locked_order,
+    order_edit_saved,
+)
 from corsia.prescribing.services.pgx_alert import pgx_alert
+from corsia.prescribing.services.pgx_check import (
+    order_pgx_apply_suggested,
+    order_pgx_check,
+    order_pgx_findings,
+)
 from corsia.prescribing.services.regulatory import order_regulatory_refresh
 from corsia.regimens.selectors import components_for_cycle, ensure_prescribable, version_get
 
@@ -59,6 +69,10 @@ def order_create(
     schedule_reason: str = "",
     allergy_override_reason: str = "",
     allergy_acknowledged: bool = False,
+    pgx_override_reason: str = "",
+    pgx_acknowledged: bool = False,
+    pgx_apply_suggested: bool = False,
+    pgx_checked_by_caller: bool = False,
 ) -> TherapyOrder:
     """A draft order for one cycle: every dose of every day computed from the latest measures.
 
@@ -67,7 +81,15 @@ def order_create(
     patient is allergic to (``domain/allergy_check.py``) is refused unless
     ``allergy_override_reason`` says why (a severe, life-threatening or confirmed
     allergy) or the warning is acknowledged (``allergy_acknowledged``, a mild or suspected
-    one); the override is kept on the order and audited."""
+    one); the override is kept on the order and audited.
+
+    A pharmacogenomic recommendation the patient's results match (``domain/pgx_check.py``)
+    is refused likewise: a contraindication unless ``pgx_override_reason`` says why, a
+    lower recommended starting dose until acknowledged (``pgx_acknowledged``) — or until
+    the physician asks for it (``pgx_apply_suggested``: each such line reduced to the
+    recommended dose, a typed reduction with its reason). ``pgx_checked_by_caller``: the
+    caller (:func:`order_duplicate`) checks once the previous cycle's reductions are
+    carried over."""
     require_permission(actor, PRESCRIBE, "Solo il medico può prescrivere.")
     if cycle_number < 1 or line < 1:
         raise ValidationFailed(
@@ -177,6 +199,17 @@ def order_create(
             override_reason=allergy_override_reason,
             acknowledged=allergy_acknowledged,
         )
+        if pgx_apply_suggested:
+            items = _pgx_reduced(actor, workstation, order)
+        if not pgx_checked_by_caller:
+            order_pgx_check(
+                order=order,
+                items=items,
+                actor=actor,
+                workstation=workstation,
+                override_reason=pgx_override_reason,
+                acknowledged=pgx_acknowledged,
+            )
         order_cumulative_refresh(order)
         registered = registry_alert(order, items)
         if pgx_alert(order, items) or registered:
@@ -222,6 +255,21 @@ def order_create(
     return order
 
 
+def _pgx_reduced(actor: User, workstation: Workstation, order: TherapyOrder) -> list[OrderItem]:
+    """Each drug with a pharmacogenomic dose suggestion reduced to it (a new draft)."""
+    current = list(order.items.select_related("ingredient"))
+    for finding in order_pgx_findings(order, current):
+        if finding.suggestions:
+            order_pgx_apply_suggested(
+                actor=actor,
+                workstation=workstation,
+                order_id=order.pk,
+                ingredient_id=finding.ingredient_id,
+            )
+    order.refresh_from_db()
+    return list(order.items.select_related("ingredient"))
+
+
 def _schedule_problems(
     patient_id: int, regimen_id: int, cycle_number: int, start_date: date
 ) -> list[ScheduleProblem]:
@@ -254,9 +302,16 @@ def _schedule_problems(
 
 
 def order_recalculate(
-    *, actor: User, workstation: Workstation, order_id: int, expected_version: int | None = None
+    *,
+    actor: User,
+    workstation: Workstation,
+    order_id: int,
+    expected_version: int | None = None,
+    pgx_override_reason: str = "",
+    pgx_acknowledged: bool = False,
 ) -> TherapyOrder:
-    """Recompute every dose from the latest measures, keeping reductions and suspensions."""
+    """Recompute every dose from the latest measures, keeping reductions and suspensions;
+    a pharmacogenomic result recorded since is checked as at creation."""
     with transaction.atomic():
         order = editable_order(actor, order_id, expected_version)
         before = {"weight_kg": str(order.weight_kg), "bsa_m2": str(order.bsa_m2)}
@@ -287,6 +342,14 @@ def order_recalculate(
             )
             apply_line(item, dose)
             item.save()
+        order_pgx_check(
+            order=order,
+            items=items,
+            actor=actor,
+            workstation=workstation,
+            override_reason=pgx_override_reason,
+            acknowledged=pgx_acknowledged,
+        )
         order_cumulative_refresh(order)
         registry_alert(order, items)
         pgx_alert(order, items)
@@ -313,6 +376,8 @@ def order_duplicate(
     schedule_reason: str = "",
     allergy_override_reason: str = "",
     allergy_acknowledged: bool = False,
+    pgx_override_reason: str = "",
+    pgx_acknowledged: bool = False,
 ) -> TherapyOrder:
     """The next cycle (or a repeat of any earlier one): same regimen version, reductions
     and added drugs carried over, every dose recomputed from today's measures. A
@@ -337,6 +402,7 @@ def order_duplicate(
             schedule_reason=schedule_reason,
             allergy_override_reason=allergy_override_reason,
             allergy_acknowledged=allergy_acknowledged,
+            pgx_checked_by_caller=True,
         )
         reductions = {
             (i.sequence, i.ingredient_id): (i.reduction_percent, i.deviation_reason)
@@ -372,8 +438,17 @@ def order_duplicate(
                 duration_minutes=added.duration_minutes,
                 allergy_override_reason=allergy_override_reason,
                 allergy_acknowledged=allergy_acknowledged,
+                pgx_checked_by_caller=True,
             )
-        order.refresh_from_db()
+        order = locked_order(order.pk)
+        order_pgx_check(
+            order=order,
+            items=order.items.select_related("ingredient"),
+            actor=actor,
+            workstation=workstation,
+            override_reason=pgx_override_reason,
+            acknowledged=pgx_acknowledged,
+        )
         audit_record(
             event=events.ORDER_DUPLICATED,
             actor=actor,

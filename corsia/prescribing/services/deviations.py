@@ -44,6 +44,7 @@ from corsia.prescribing.services.orders import (
     order_edit_saved,
     same_drug_lines,
 )
+from corsia.prescribing.services.pgx_check import order_pgx_check
 
 
 def order_item_adjust(
@@ -59,6 +60,8 @@ def order_item_adjust(
     override_checks: Iterable[str] | None = None,
     expected_version: int | None = None,
     all_days: bool = True,
+    pgx_override_reason: str = "",
+    pgx_acknowledged: bool = False,
 ) -> TherapyOrder:
     """Reduce one drug by a percentage, or set its final dose; a reason is mandatory.
 
@@ -68,6 +71,10 @@ def order_item_adjust(
     recorded for each exceeded check (or only ``override_checks``) and for this value only.
     A lower value is never refused (the block stays until an override or a value within
     the limit, which clears it); confirmation refuses while a block is pending.
+
+    A dose raised above a pharmacogenomic recommendation (``services/pgx_check.py``) is
+    refused as at creation until overridden or acknowledged (``pgx_override_reason`` /
+    ``pgx_acknowledged``); a reduction never is.
     """
     checks = None if override_checks is None else set(override_checks)
     if checks is not None and not checks <= set(LIMIT_CHECKS):
@@ -87,6 +94,7 @@ def order_item_adjust(
         )
         decimals = order.regimen_version.dose_decimals
         before = [{"id": t.pk, "final_dose": str(t.final_dose)} for t in targets]
+        previous = [t.final_dose for t in targets]
         granted: list[dict[str, Any]] = []
         for item in targets:
             item.order = order
@@ -160,6 +168,15 @@ def order_item_adjust(
                     "block_message",
                     "overrides",
                 ]
+            )
+        if any(t.final_dose > old for t, old in zip(targets, previous, strict=True)):
+            order_pgx_check(
+                order=order,
+                items=order.items.select_related("ingredient"),
+                actor=actor,
+                workstation=workstation,
+                override_reason=pgx_override_reason,
+                acknowledged=pgx_acknowledged,
             )
         order_cumulative_refresh(order)
         order_edit_saved(
@@ -344,13 +361,18 @@ def order_item_add(
     expected_version: int | None = None,
     allergy_override_reason: str = "",
     allergy_acknowledged: bool = False,
+    pgx_override_reason: str = "",
+    pgx_acknowledged: bool = False,
+    pgx_checked_by_caller: bool = False,
 ) -> TherapyOrder:
     """Add a drug outside the regimen (antiemetic, ancillary…): a recorded deviation.
 
     The patient's allergies are checked against the drug added, as at creation and
     signature: a match refuses the line (``allergy_contraindicated`` /
     ``allergy_warning_unacknowledged``, nothing saved) unless ``allergy_override_reason``
-    says why or the mild/suspected warning is acknowledged."""
+    says why or the mild/suspected warning is acknowledged; the pharmacogenomic results
+    likewise (``pgx_override_reason`` / ``pgx_acknowledged``; ``pgx_checked_by_caller``:
+    the duplication checks the whole new cycle once)."""
     ensure_reason(reason, what="Farmaco aggiunto allo schema", field="reason")
     with transaction.atomic():
         order = editable_order(actor, order_id, expected_version)
@@ -396,6 +418,15 @@ def order_item_add(
             override_reason=allergy_override_reason,
             acknowledged=allergy_acknowledged,
         )
+        if not pgx_checked_by_caller:
+            order_pgx_check(
+                order=order,
+                items=order.items.select_related("ingredient"),
+                actor=actor,
+                workstation=workstation,
+                override_reason=pgx_override_reason,
+                acknowledged=pgx_acknowledged,
+            )
         order_cumulative_refresh(order)
         order_edit_saved(
             order,

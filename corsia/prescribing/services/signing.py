@@ -13,6 +13,7 @@ from corsia.prescribing.domain.states import OrderEvent, OrderState
 from corsia.prescribing.models import TherapyOrder
 from corsia.prescribing.services.allergies import order_allergy_check
 from corsia.prescribing.services.orders import PRESCRIBE, locked_order, order_edit_saved
+from corsia.prescribing.services.pgx_check import order_pgx_check
 from corsia.prescribing.services.regulatory import order_regulatory_ensure_signable
 from corsia.prescribing.services.transitions import order_transition
 from corsia.prescribing.therapy_sheet import sheet_context
@@ -32,13 +33,17 @@ def order_sign(
     reason: str = "",
     allergy_override_reason: str = "",
     allergy_acknowledged: bool = False,
+    pgx_override_reason: str = "",
+    pgx_acknowledged: bool = False,
 ) -> TherapyOrder:
     """Print the therapy sheet, sign it (PAdES) and archive it; the order becomes read-only
     (a correction is a new order). Only a physician, once the order is confirmed.
 
     The patient's allergies are checked again against the active drugs: an allergy
     recorded (or a drug added) since the order was created is refused as at creation
-    (``allergy_contraindicated`` / ``allergy_warning_unacknowledged``) until overridden."""
+    (``allergy_contraindicated`` / ``allergy_warning_unacknowledged``) until overridden;
+    so are the pharmacogenomic results (``pgx_contraindicated`` /
+    ``pgx_warning_unacknowledged``, ``pgx_override_reason`` / ``pgx_acknowledged``)."""
     require_permission(actor, PRESCRIBE, "Solo il medico può firmare la prescrizione.")
     with transaction.atomic():
         order = locked_order(order_id)
@@ -55,6 +60,14 @@ def order_sign(
             workstation=workstation,
             override_reason=allergy_override_reason,
             acknowledged=allergy_acknowledged,
+        )
+        order_pgx_check(
+            order=order,
+            items=order.items.select_related("ingredient"),
+            actor=actor,
+            workstation=workstation,
+            override_reason=pgx_override_reason,
+            acknowledged=pgx_acknowledged,
         )
         order_regulatory_ensure_signable(order)  # registry request, 648/96, off-label consent
         document = document_create(
@@ -91,6 +104,8 @@ def order_confirm_and_sign(
     expected_version: int | None = None,
     allergy_override_reason: str = "",
     allergy_acknowledged: bool = False,
+    pgx_override_reason: str = "",
+    pgx_acknowledged: bool = False,
 ) -> TherapyOrder:
     """The physician's one act on a draft they have reviewed: confirm it and sign it, both
     or neither (one transaction). An order already past confirmation is only signed. Each
@@ -111,4 +126,6 @@ def order_confirm_and_sign(
             order_id=order_id,
             allergy_override_reason=allergy_override_reason,
             allergy_acknowledged=allergy_acknowledged,
+            pgx_override_reason=pgx_override_reason,
+            pgx_acknowledged=pgx_acknowledged,
         )

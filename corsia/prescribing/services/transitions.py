@@ -28,6 +28,7 @@ from corsia.prescribing.domain.states import (
 from corsia.prescribing.dosing_basis import order_measures_check
 from corsia.prescribing.models import ItemStatus, OrderTransition, TherapyOrder
 from corsia.prescribing.services.orders import VIEW, locked_order, touch_order
+from corsia.prescribing.services.pgx_check import PHARMACIST, order_pgx_check
 from corsia.prescribing.services.regulatory import order_regulatory_ensure_validatable
 from corsia.prescribing.services.validation import order_authors, stamp_validation
 
@@ -80,13 +81,21 @@ def order_transition(
     event: str | OrderEvent,
     expected_version: int | None = None,
     reason: str = "",
+    pgx_override_reason: str = "",
+    pgx_acknowledged: bool = False,
 ) -> TherapyOrder:
     """Take one DECISION on the order (confirm, send, validate, return, take charge,
     suspend, resume, cancel…): who, when, where, why recorded.
 
     The closed loop's milestones (preparation, delivery, administration) are refused
     here (``transition_not_allowed_here``): only :func:`order_milestone_record`, called by
-    the services that checked them, records them."""
+    the services that checked them, records them.
+
+    Validation checks the patient's pharmacogenomic results again: one recorded after the
+    order was signed, that nobody has gone past, refuses it (``pgx_contraindicated`` /
+    ``pgx_warning_unacknowledged``) until the pharmacist overrides it with a reason
+    (``pgx_override_reason``) or acknowledges it (``pgx_acknowledged``); kept on the order
+    and audited."""
     require_permission(actor, VIEW, "Non hai accesso alle prescrizioni.")
     try:
         what = OrderEvent(event)
@@ -114,8 +123,17 @@ def order_transition(
         elif what in (OrderEvent.VALIDATE, OrderEvent.TAKE_CHARGE):
             order_cumulative_ensure(order_id=order.pk)  # another order may have been confirmed
             order_measures_check(order=order, stage=what.value)
-            if what is OrderEvent.VALIDATE:
-                order_regulatory_ensure_validatable(order)  # or the pharmacist's override
+        if what is OrderEvent.VALIDATE:
+            order_pgx_check(
+                order=order,
+                items=order.items.select_related("ingredient"),
+                actor=actor,
+                workstation=workstation,
+                override_reason=pgx_override_reason,
+                acknowledged=pgx_acknowledged,
+                role=PHARMACIST,
+            )
+            order_regulatory_ensure_validatable(order)  # or the pharmacist's override
         _fire_event(order, what, target, actor=actor, workstation=workstation, reason=reason)
     return order
 

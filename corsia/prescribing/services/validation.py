@@ -23,6 +23,7 @@ from corsia.prescribing.domain.states import (
 )
 from corsia.prescribing.models import OrderItem, OrderTransition, TherapyOrder
 from corsia.prescribing.services.orders import item_fingerprint, locked_order
+from corsia.prescribing.services.pgx_check import PHARMACIST, order_pgx_check
 
 
 def order_authors(order: TherapyOrder) -> set[int]:
@@ -85,11 +86,21 @@ def order_item_is_validated(item: OrderItem) -> bool:
 
 
 def order_items_validate(
-    *, actor: User, workstation: Workstation, order_id: int, item_ids: Iterable[int]
+    *,
+    actor: User,
+    workstation: Workstation,
+    order_id: int,
+    item_ids: Iterable[int],
+    pgx_override_reason: str = "",
+    pgx_acknowledged: bool = False,
 ) -> TherapyOrder:
     """The pharmacist (or a second physician) validates some lines of an order sent to the
     pharmacy, independently of whoever wrote it; the order itself is validated by the
-    ``validate`` decision (``order_transition``) once every line needed is."""
+    ``validate`` decision (``order_transition``) once every line needed is.
+
+    A pharmacogenomic result nobody has gone past (recorded after the order was signed)
+    refuses it (``pgx_contraindicated`` / ``pgx_warning_unacknowledged``) until the
+    pharmacist overrides it with a reason or acknowledges it."""
     wanted = set(item_ids)
     with transaction.atomic():
         order = locked_order(order_id)
@@ -100,6 +111,15 @@ def order_items_validate(
                 details={"state": order.state},
             )
         _ensure_validator(order, actor)
+        order_pgx_check(
+            order=order,
+            items=order.items.select_related("ingredient"),
+            actor=actor,
+            workstation=workstation,
+            override_reason=pgx_override_reason,
+            acknowledged=pgx_acknowledged,
+            role=PHARMACIST,
+        )
         items = list(order.items.filter(pk__in=wanted))
         if len(items) != len(wanted):
             raise ValidationFailed(
