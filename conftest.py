@@ -49,6 +49,15 @@ def django_db_modify_db_settings(
     default.setdefault("TEST", {})["TEMPLATE"] = template_ready()
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Every test starts with Django's cache empty (the permission sets and workstation
+    names of ADR 0011 from an earlier, rolled-back test are never seen)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def roles(roles_reference: None) -> None:
     """The roles and their permissions (``roles_sync``), loaded once for a run of tests

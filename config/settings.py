@@ -215,7 +215,9 @@ AUTHENTICATION_BACKENDS = [
     "corsia.accounts.backends.PublishedPasswordGuard",
     "rules.permissions.ObjectPermissionBackend",
     *(["corsia.accounts.ldap.CorsiaLDAPBackend"] if LDAP_SERVER_URI else []),
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's model backend with each user's permission set cached under the version the
+    # database bumps with any change of roles or permissions (ADR 0011).
+    "corsia.accounts.backends.CachedPermissionsBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {

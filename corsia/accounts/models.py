@@ -29,6 +29,10 @@ class User(AbstractUser):
     directory_dn = models.CharField(
         max_length=512, blank=True, help_text="DN in Active Directory / LDAP"
     )
+    # Bumped by database triggers whenever the user's groups or direct permissions, or the
+    # permissions of one of the user's groups, change (migration 0004; ADR 0011): the key
+    # of the user's cached permission set (``corsia.accounts.backends``).
+    permissions_version = models.BigIntegerField(default=0, db_default=0, editable=False)
 
     _stored_password: str | None = None  # the hash as loaded, to notice a new one on save
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -7,15 +9,32 @@ from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import ApiToken, User, Workstation
 from corsia.core.domain.errors import NotFound, PermissionRefused
 
+WORKSTATION_NAMES_KEY = "corsia:workstation-names"
+# How long another process may show a renamed or deactivated workstation under its former
+# name (the address is always the one the request came from): ADR 0011.
+WORKSTATION_NAMES_SECONDS = 60
+
 
 def workstation_names() -> dict[str, str]:
-    """Active named workstations by IP (a small table; one indexed query)."""
-    return {
-        str(ip): name
-        for ip, name in Workstation.objects.filter(is_active=True)
-        .exclude(Q(ip_address__isnull=True))
-        .values_list("ip_address", "name")
-    }
+    """Active named workstations by IP (a small table, read at most once a minute per
+    process: Django's cache; forgotten in this process when a workstation is saved)."""
+    names: dict[str, str] | None = cache.get(WORKSTATION_NAMES_KEY)
+    if names is None:
+        names = {
+            str(ip): name
+            for ip, name in Workstation.objects.filter(is_active=True)
+            .exclude(Q(ip_address__isnull=True))
+            .values_list("ip_address", "name")
+        }
+        cache.set(WORKSTATION_NAMES_KEY, names, WORKSTATION_NAMES_SECONDS)
+    return names
+
+
+def workstation_names_forget() -> None:
+    """Now and when the transaction commits (a request in between may have read the
+    table before the change was visible)."""
+    cache.delete(WORKSTATION_NAMES_KEY)
+    transaction.on_commit(lambda: cache.delete(WORKSTATION_NAMES_KEY))
 
 
 def user_roles(user: User) -> set[Role]:

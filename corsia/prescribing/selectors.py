@@ -44,7 +44,7 @@ NO_ACCESS = "Non hai accesso alle prescrizioni."
 
 def _with_lines(orders: QuerySet[TherapyOrder]) -> QuerySet[TherapyOrder]:
     return orders.select_related(
-        "patient", "regimen_version__regimen", "prescriber", "ward"
+        "patient", "regimen_version__regimen", "prescriber", "validated_by", "ward"
     ).prefetch_related(
         Prefetch(
             "items",

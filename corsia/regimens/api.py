@@ -7,6 +7,7 @@ annotations of the (decorated) operation, so they must be real objects.
 
 from typing import Any
 
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 
@@ -16,7 +17,7 @@ from corsia.core.web import acting
 from corsia.regimens import selectors, services
 from corsia.regimens.api_trials import trials_router
 from corsia.regimens.domain.spec_codec import spec_from_dict, spec_to_dict
-from corsia.regimens.models import RegimenVersion
+from corsia.regimens.models import RegimenApproval, RegimenVersion
 
 __all__ = ["router", "trials_router"]
 
@@ -214,17 +215,26 @@ def regimen_get(request: HttpRequest, code: str) -> RegimenDetail:
     regimen = selectors.regimen_detail(code)
     if regimen is None:
         raise NotFound(f"Lo schema {code} non esiste.")
-    latest = selectors.latest_version(regimen)
+    # every version with its author and approvals in two queries (not one per version);
+    # the latest is the first of them
+    listed = list(
+        regimen.versions.select_related("author")
+        .prefetch_related(
+            Prefetch("approvals", queryset=RegimenApproval.objects.select_related("approver"))
+        )
+        .order_by("-number")
+    )
+    latest = listed[0]
     current = selectors.current_version(regimen)
     versions = [
         VersionRow(
             number=v.number,
             status=v.status,
             author=v.author.username if v.author else None,
-            approvals=[a.approver.username for a in v.approvals.select_related("approver")],
+            approvals=[a.approver.username for a in v.approvals.all()],
             validated_at=v.validated_at.isoformat() if v.validated_at else None,
         )
-        for v in regimen.versions.select_related("author").order_by("-number")
+        for v in listed
     ]
     return RegimenDetail(
         code=regimen.code,

@@ -35,6 +35,6 @@ def ldap_settings(settings: SettingsWrapper, slapd: ldap_server.LdapServer) -> S
         "axes.backends.AxesStandaloneBackend",
         "rules.permissions.ObjectPermissionBackend",
         "corsia.accounts.ldap.CorsiaLDAPBackend",
-        "django.contrib.auth.backends.ModelBackend",
+        "corsia.accounts.backends.CachedPermissionsBackend",
     ]
     return settings

@@ -31,7 +31,7 @@ def order_pgx_since(order: TherapyOrder) -> list[dict[str, str]]:
     recorded = {w.get("message") for w in order.warnings if w.get("code") == CODE}
     return [
         w
-        for w in _current(order, order.items.select_related("ingredient"))
+        for w in _current(order, order.items.all())  # the prefetched lines, when read so
         if w["message"] not in recorded
     ]
 
