@@ -58,21 +58,26 @@ BUDGET = {
     "patient search": 7,
     # token; care scope and masked stays (2); the order with its lines (2); access log
     # (5: savepoint, chain lock, last hash, insert, release: the chain's design, left to
-    # its own ADR); pharmacogenomic results (the lines' second read is gone)
-    "order read": 11,
+    # its own ADR); pharmacogenomic results (the lines' second read is gone), read twice:
+    # the barrier's findings and the results recorded since the prescription (to merge)
+    "order read": 12,
     # writes: the order's lock and version, the lines, transitions, the audit chain's
-    # appends, then the answer (the same read as "order read")
-    "order create": 44,
-    "order reduce one drug": 37,
-    "order confirm": 32,
-    "order send": 24,
-    "order validate": 43,
-    "order take_charge": 31,
+    # appends, then the answer (the same read as "order read"); creation also checks the
+    # pharmacogenomic barrier and refreshes the regulatory requirements (registry, 648/96,
+    # off-label); validation reads the roles, the lines and results for the pharmacist's
+    # pharmacogenomic check and the regulatory requirements
+    "order create": 49,
+    "order reduce one drug": 38,
+    "order confirm": 33,
+    "order send": 25,
+    "order validate": 47,
+    "order take_charge": 32,
     # session (2); care scope (2); order and lines (2); access log (5); products; the
     # previous cycle; toxicities with their own access log (5); roles; interactions (3);
     # allergies (4, the summary and the order's matches read them apart); lines again;
-    # pharmacogenomics; transitions with their actors; session save (3)
-    "order page": 34,
+    # pharmacogenomics (the findings and the results since); the regulatory requirements;
+    # transitions with their actors; session save (3)
+    "order page": 36,
     # session (2); care scope (2); today's orders (2); session save (3)
     "pharmacy work plan page": 9,
 }

@@ -132,7 +132,7 @@ def order_pgx_rows(order: TherapyOrder) -> list[PgxRow]:
     overrides = order_pgx_overrides(order)
     return [
         PgxRow(finding=f, override=next((o for o in overrides if o.covers(f)), None))
-        for f in order_pgx_findings(order, order.items.select_related("ingredient"))
+        for f in order_pgx_findings(order, order.items.all())  # the prefetched lines, when read so
     ]
 
 
