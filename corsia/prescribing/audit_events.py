@@ -53,3 +53,16 @@ ORDER_ALLERGY_ACKNOWLEDGED = register(
     "prescribing.allergy_acknowledged",
     "Avviso di allergia (lieve o sospetta) preso in visione dal medico",
 )
+ORDER_INTERACTIONS_FOUND = register(
+    "prescribing.interactions_found",
+    "Interazioni con le altre terapie del paziente trovate alla prescrizione",
+)
+ORDER_INTERACTION_OVERRIDDEN = register(
+    "prescribing.interaction_overridden",
+    "Prescrizione nonostante un'interazione controindicata, con motivazione",
+    reason_required=True,
+)
+ORDER_INTERACTION_ACKNOWLEDGED = register(
+    "prescribing.interaction_acknowledged",
+    "Interazione grave con le altre terapie presa in visione",
+)

@@ -194,6 +194,9 @@ class TherapyOrder(VersionedModel):
     # the patient's allergies the physician went past, each with its reason or the
     # acknowledged warning (``domain/allergy_check.py``): [{"check", "allergy_id", ...}]
     allergy_overrides = models.JSONField(default=list, blank=True, db_default=[])
+    # the serious interactions with the patient's other therapies gone past (H58,
+    # ``interactions_check``): [{"key", "a", "b", "severity", "reason", "by_id", "by", "at"}]
+    interaction_acknowledgements = models.JSONField(default=list, blank=True, db_default=[])
 
     class Meta:
         ordering = ["-start_date", "-id"]

@@ -25,6 +25,7 @@ from corsia.core.web import request_workstation as _ws
 from corsia.patients import selectors as patient_selectors
 from corsia.prescribing import cumulative, selectors, services
 from corsia.prescribing.dosing_basis import latest_measures, protected_measures
+from corsia.prescribing.interactions_check import patient_interactions_view
 from corsia.prescribing.models import MeasurementKind, PatientDiagnosis, PriorDoseUnit
 from corsia.regimens.domain.spec import INTENT_LABELS_IT
 from corsia.regimens.selectors import prescribable_versions
@@ -124,6 +125,9 @@ def patient_therapy(request: HttpRequest, patient_id: int) -> HttpResponse:
             ),
             "prior_units": PriorDoseUnit.choices,
             "allergies": patient_selectors.allergy_summary(patient_id=patient.pk),
+            "interactions": patient_interactions_view(
+                user=actor, patient_id=patient.pk, workstation=_ws(request)
+            ),
         },
     )
 

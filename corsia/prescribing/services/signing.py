@@ -10,6 +10,7 @@ from corsia.core.domain.errors import ValidationFailed
 from corsia.documents.services import document_create
 from corsia.prescribing import audit_events as events
 from corsia.prescribing.domain.states import OrderEvent, OrderState
+from corsia.prescribing.interactions_check import order_interactions_ensure_cleared
 from corsia.prescribing.models import TherapyOrder
 from corsia.prescribing.services.allergies import order_allergy_check
 from corsia.prescribing.services.orders import PRESCRIBE, locked_order, order_edit_saved
@@ -55,6 +56,7 @@ def order_sign(
             override_reason=allergy_override_reason,
             acknowledged=allergy_acknowledged,
         )
+        order_interactions_ensure_cleared(order)  # H58: the patient's other therapies
         document = document_create(
             actor=actor,
             workstation=workstation,

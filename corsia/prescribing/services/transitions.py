@@ -26,6 +26,7 @@ from corsia.prescribing.domain.states import (
     milestone_plan,
 )
 from corsia.prescribing.dosing_basis import order_measures_check
+from corsia.prescribing.interactions_check import order_interactions_ensure_cleared
 from corsia.prescribing.models import ItemStatus, OrderTransition, TherapyOrder
 from corsia.prescribing.services.orders import VIEW, locked_order, touch_order
 from corsia.prescribing.services.validation import order_authors, stamp_validation
@@ -113,6 +114,7 @@ def order_transition(
         elif what in (OrderEvent.VALIDATE, OrderEvent.TAKE_CHARGE):
             order_cumulative_ensure(order_id=order.pk)  # another order may have been confirmed
             order_measures_check(order=order, stage=what.value)
+            order_interactions_ensure_cleared(order)  # H58: what the patient takes now
         _fire_event(order, what, target, actor=actor, workstation=workstation, reason=reason)
     return order
 
