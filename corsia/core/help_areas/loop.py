@@ -174,6 +174,7 @@ NOT_PAGES: frozenset[str] = frozenset(
         "prescribing:duplicate",
         "prescribing:general",
         "prescribing:sign",
+        "prescribing:order_interactions_ack",
         "prescribing:move_day",
         "prescribing:adjust",
         "prescribing:status",
