@@ -54,7 +54,7 @@ def test_the_patient_page_lists_the_interactions_and_the_order_acknowledges_them
     pending = page.get_by_test_id("interactions-pending")
     expect(pending).to_contain_text("Monitorare INR")
     step(page, "order-pending")
-    pending.get_by_label("Ho preso visione delle interazioni gravi").check()
+    pending.locator("label[for=ix-ack]").click()  # the design kit draws the box on the label
     pending.get_by_role("button", name="Registra la presa visione").click()
     expect(page.get_by_test_id("interactions-pending")).to_have_count(0)
     order.refresh_from_db()
