@@ -38,6 +38,8 @@ from corsia.patients.api_pgx import router as patients_pgx_router
 from corsia.patients.api_scope import router as patients_scope_router
 from corsia.prescribing.api import router as dosing_router
 from corsia.prescribing.api_cumulative import router as cumulative_router
+from corsia.prescribing.api_interactions import orders_router as order_interactions_router
+from corsia.prescribing.api_interactions import patients_router as patient_interactions_router
 from corsia.prescribing.api_orders import measurements_router
 from corsia.prescribing.api_orders import router as orders_router
 from corsia.prescribing.api_regulatory import router as regulatory_router
@@ -266,6 +268,7 @@ api.add_router("/drugs", drugs_router)
 api.add_router("/drugs", drugs_archive_router)
 api.add_router("/dosing", dosing_router)
 api.add_router("/orders", orders_router)
+api.add_router("/orders", order_interactions_router)  # /orders/{id}/interactions/acknowledge
 api.add_router("/measurements", measurements_router)
 api.add_router("/regulatory", regulatory_router)
 api.add_router("/cumulative", cumulative_router)
@@ -275,6 +278,7 @@ api.add_router("/agenda", agenda_router)
 api.add_router("/patients", patients_scope_router)  # ward staff, break-the-glass
 api.add_router("/patients", patients_merge_router)  # merges and their undoing
 api.add_router("/patients", patients_pgx_router)  # /patients/{id}/pgx-results
+api.add_router("/patients", patient_interactions_router)  # /patients/{id}/interactions
 api.add_router("/patients", patients_router)
 api.add_router("/patients", records_router)  # the medical record: /patients/{id}/chart...
 api.add_router("/patients", staging_router)  # /patients/{id}/stagings, prognostic-scores

@@ -24,3 +24,9 @@ class DispensingConfig(AppConfig):
 
         care_reader_register("dispensing", dispensing_care_patient_ids)
         pharmacy_reader_register("dispensing", dispensing_pharmacy_patient_ids)
+        # The interaction check across modules (corsia.prescribing.current_drugs, below
+        # dispensing) reads the home therapy of a period from here.
+        from corsia.dispensing.current_drugs import home_drugs
+        from corsia.prescribing.current_drugs import HOME, current_drugs_reader_register
+
+        current_drugs_reader_register(HOME, home_drugs)

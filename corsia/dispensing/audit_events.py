@@ -18,3 +18,12 @@ PLAN_CLOSED = register(
 DELEGATION_REVOKED = register(
     "dispensing.delegation_revoked", "Delega al ritiro revocata", reason_required=True
 )
+DISPENSING_INTERACTION_OVERRIDDEN = register(
+    "dispensing.interaction_overridden",
+    "Dispensazione nonostante un'interazione controindicata con le altre terapie, con motivazione",
+    reason_required=True,
+)
+DISPENSING_INTERACTION_ACKNOWLEDGED = register(
+    "dispensing.interaction_acknowledged",
+    "Interazione grave con le altre terapie presa in visione alla dispensazione",
+)

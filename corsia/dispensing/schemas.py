@@ -171,6 +171,14 @@ class DispensingIn(Schema):
         default=None,
         description="an oral chemotherapy order (kind prescription): its cycle bounds the tablets",
     )
+    interaction_override_reason: str = Field(
+        default="",
+        max_length=1000,
+        description="why a contraindicated interaction with the other therapies is gone past",
+    )
+    interaction_acknowledged: bool = Field(
+        default=False, description="a major interaction with the other therapies seen"
+    )
 
     model_config = {"json_schema_extra": {"examples": [DISCHARGE_EXAMPLE, PLAN_DISPENSING_EXAMPLE]}}
 

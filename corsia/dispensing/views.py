@@ -102,7 +102,7 @@ def _posted(request: HttpRequest) -> _Posted:
     post = request.POST
     names = ("patient_code", "kind", "prescriber", "product", "plan", "daily_units",
              "collected_by", "delegation", "registry_record", "location", "cost_center",
-             "order")  # fmt: skip
+             "order", "interaction_override_reason", "interaction_acknowledged")  # fmt: skip
     values = {name: post.get(name, "").strip()[:200] for name in names}
     scans = [s.strip()[:200] for s in post.getlist("scans")[: MAX_SCANS + 1] if s.strip()]
     last = post.get("scan", "").strip()[:200]
@@ -131,6 +131,8 @@ def _dispensing_input(posted: _Posted) -> services.DispensingInput:
         delegation_id=parse_id(v["delegation"]) if delegate else None,
         registry_record=v["registry_record"][:60],
         order_id=parse_id(v["order"]),
+        interaction_override_reason=v["interaction_override_reason"],
+        interaction_acknowledged=v["interaction_acknowledged"] == "1",
     )
 
 

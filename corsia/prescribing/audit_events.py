@@ -76,3 +76,16 @@ ORDER_PGX_ACKNOWLEDGED = register(
     "prescribing.pgx_acknowledged",
     "Raccomandazione farmacogenomica di riduzione della dose presa in visione",
 )
+ORDER_INTERACTIONS_FOUND = register(
+    "prescribing.interactions_found",
+    "Interazioni con le altre terapie del paziente trovate alla prescrizione",
+)
+ORDER_INTERACTION_OVERRIDDEN = register(
+    "prescribing.interaction_overridden",
+    "Prescrizione nonostante un'interazione controindicata, con motivazione",
+    reason_required=True,
+)
+ORDER_INTERACTION_ACKNOWLEDGED = register(
+    "prescribing.interaction_acknowledged",
+    "Interazione grave con le altre terapie presa in visione",
+)

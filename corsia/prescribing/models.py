@@ -198,6 +198,9 @@ class TherapyOrder(VersionedModel):
     # recorded after signing) went past, each with its reason or acknowledgement, who,
     # role, workstation and when (``domain/pgx_check.py``): [{"check", "ingredient_id", ...}]
     pgx_overrides = models.JSONField(default=list, blank=True, db_default=[])
+    # the serious interactions with the patient's other therapies gone past (H59,
+    # ``interactions_check``): [{"key", "a", "b", "severity", "reason", "by_id", "by", "at"}]
+    interaction_acknowledgements = models.JSONField(default=list, blank=True, db_default=[])
 
     class Meta:
         ordering = ["-start_date", "-id"]

@@ -22,10 +22,9 @@ from corsia.prescribing.domain.freshness import MEASURE_LABELS_IT, Measure
 from corsia.prescribing.domain.infusion import Carrier, carrier_of, rate_ml_h
 from corsia.prescribing.domain.order_lines import display_unit
 from corsia.prescribing.dosing_basis import MeasureAge, order_measure_ages
+from corsia.prescribing.interactions_check import InteractionWarning, order_interaction_warnings
 from corsia.prescribing.models import OrderItem, TherapyOrder
 from corsia.prescribing.selectors import (
-    InteractionWarning,
-    order_interactions,
     pharmacy_items,
     previous_cycle_start,
 )
@@ -136,7 +135,7 @@ def pharmacist_review(
         ),
         allergies=allergy_summary(patient_id=order.patient_id),
         allergy_matches=tuple(order_allergy_rows(order)),
-        interactions=tuple(order_interactions(order)),
+        interactions=tuple(order_interaction_warnings(order)),
         toxicity=toxicity,
         previous_cycle=previous_cycle_start(order),
         lines=tuple(_line(i) for i in pharmacy_items(order)),

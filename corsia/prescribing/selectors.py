@@ -17,7 +17,6 @@ from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from corsia.audit.services import access_log_record, access_log_record_many
 from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import NotFound
-from corsia.drugs.selectors import ingredient_names, interactions_among
 from corsia.patients.scope import PHARMACY as PHARMACY_ROLE
 from corsia.patients.scope import scoped_to_patients
 from corsia.patients.selectors import hidden_stays_q
@@ -240,44 +239,6 @@ def pharmacy_queue(*, user: User, day: date, days_ahead: int = 0) -> dict[str, l
     }
 
 
-@dataclass(frozen=True)
-class InteractionWarning:
-    drug_a: str
-    drug_b: str
-    severity: str
-    text: str
-
-
-def order_interactions(order: TherapyOrder, *, window_days: int = 28) -> list[InteractionWarning]:
-    """Interactions among every drug active for the patient around this cycle (this order
-    and the patient's other open orders within ``window_days``)."""
-    start = order.start_date - timedelta(days=window_days)
-    end = order.start_date + timedelta(days=window_days)
-    codes = set(
-        OrderItem.objects.filter(
-            order__patient_id=order.patient_id,
-            status="active",
-            scheduled_date__gte=start,
-            scheduled_date__lte=end,
-        )
-        .exclude(order__state__in=[S.CANCELLED.value])
-        .values_list("ingredient__code", flat=True)
-    )
-    if len(codes) < 2:
-        return []
-    found = interactions_among(codes)
-    names = ingredient_names(codes) if found else {}
-    return [
-        InteractionWarning(
-            drug_a=names.get(i.a, i.a),
-            drug_b=names.get(i.b, i.b),
-            severity=i.severity.value,
-            text=i.effect,
-        )
-        for i in found
-    ]
-
-
 def fluid_load_ml(order: TherapyOrder, day: date) -> Decimal | None:
     """Estimated infusion volume of the day, from the carrier volumes written on each
     line (e.g. "glucosio 5% 250 mL"); None when no line states a volume."""
@@ -402,25 +363,3 @@ def order_day_lines(*, order_id: int, day_of_cycle: int) -> list[OrderItem]:
             "ingredient"
         )
     )
-
-
-# --- for the ward therapy's interaction check (corsia.therapy) -----------------------------------
-
-
-def patient_ingredient_codes_between(
-    *, patient_id: int, first_day: date, last_day: date
-) -> dict[str, str]:
-    """The archive code and Italian name of every drug of the patient's active order lines
-    given from ``first_day`` to ``last_day`` (orders not cancelled): what the ward
-    prescription's interaction check counts as active in its period."""
-    rows = (
-        OrderItem.objects.filter(
-            order__patient_id=patient_id,
-            status="active",
-            scheduled_date__gte=first_day,
-            scheduled_date__lte=last_day,
-        )
-        .exclude(order__state__in=[S.CANCELLED.value])
-        .values_list("ingredient__code", "ingredient__name_it")
-    )
-    return dict(rows)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from corsia.prescribing import views, views_order, views_regulatory
+from corsia.prescribing import views, views_interactions, views_order, views_regulatory
 
 app_name = "prescribing"
 
@@ -36,6 +36,11 @@ urlpatterns = [
     path("orders/<int:order_id>/general/", views_order.general, name="general"),
     path("orders/<int:order_id>/sign/", views_order.sign, name="sign"),
     path("orders/<int:order_id>/pgx/apply/", views_order.pgx_apply, name="pgx_apply"),
+    path(
+        "orders/<int:order_id>/interactions/acknowledge/",
+        views_interactions.order_interactions_ack,
+        name="order_interactions_ack",
+    ),
     path("orders/<int:order_id>/days/<int:day>/move/", views_order.move_day, name="move_day"),
     path(
         "orders/<int:order_id>/items/<int:item_id>/adjust/", views_order.item_adjust, name="adjust"

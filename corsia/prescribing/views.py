@@ -26,6 +26,7 @@ from corsia.patients import selectors as patient_selectors
 from corsia.patients.selectors_pgx import pgx_current
 from corsia.prescribing import cumulative, selectors, services
 from corsia.prescribing.dosing_basis import latest_measures, protected_measures
+from corsia.prescribing.interactions_check import patient_interactions_view
 from corsia.prescribing.models import MeasurementKind, PatientDiagnosis, PriorDoseUnit
 from corsia.regimens.domain.spec import INTENT_LABELS_IT
 from corsia.regimens.selectors import prescribable_versions
@@ -126,6 +127,9 @@ def patient_therapy(request: HttpRequest, patient_id: int) -> HttpResponse:
             "prior_units": PriorDoseUnit.choices,
             "allergies": patient_selectors.allergy_summary(patient_id=patient.pk),
             "pgx_results": pgx_current(patient_id=patient.pk),
+            "interactions": patient_interactions_view(
+                user=actor, patient_id=patient.pk, workstation=_ws(request)
+            ),
         },
     )
 

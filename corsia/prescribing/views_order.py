@@ -39,6 +39,10 @@ from corsia.prescribing.domain.states import (
     can_physician_edit,
     decisions_available,
 )
+from corsia.prescribing.interactions_check import (
+    order_interaction_warnings,
+    order_interactions_pending,
+)
 from corsia.prescribing.models import TherapyOrder
 from corsia.regimens.domain.spec import INTENT_LABELS_IT
 from corsia.toxicity.selectors import latest_toxicity_summary
@@ -143,7 +147,8 @@ def _order_page(
             "editable": editable,
             "actions": _actions(request, order),
             "transitions": order.transitions.select_related("actor"),
-            "interactions": selectors.order_interactions(order),
+            "interactions": order_interaction_warnings(order),
+            "interactions_pending": order_interactions_pending(order),
             "fluid_ml": selectors.fluid_load_ml(order, first_day),
             "regimen": order.regimen_version,
             "intent_label": INTENT_LABELS_IT.get(order.intent, order.intent),  # type: ignore[call-overload]  # str key into StrEnum map

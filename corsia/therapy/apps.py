@@ -14,3 +14,9 @@ class TherapyConfig(AppConfig):
         from corsia.therapy import merge as _merge
 
         merge_hook_register(module="therapy", move=_merge.move, move_back=_merge.move_back)
+        # The interaction check across modules (corsia.prescribing.current_drugs, below
+        # therapy) reads the ward's prescriptions of a period from here.
+        from corsia.prescribing.current_drugs import WARD, current_drugs_reader_register
+        from corsia.therapy.current_drugs import ward_drugs
+
+        current_drugs_reader_register(WARD, ward_drugs)

@@ -300,7 +300,8 @@ def _refused_context(error: CorsiaError) -> dict[str, Any]:
         "code": error.code,
         "field": error.field or "",
         "needs_reason": error.field in ("override_reason", "allergy_override_reason"),
-        "needs_ack": error.field == "allergy_acknowledged",
+        "needs_ack": error.field in ("allergy_acknowledged", "acknowledged"),
+        "ack_interaction": error.code == "interaction_unacknowledged",  # H59
     }
 
 

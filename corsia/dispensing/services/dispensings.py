@@ -39,6 +39,7 @@ from corsia.dispensing.services.common import (
     prescriber_get,
     require_dispense,
 )
+from corsia.dispensing.services.interactions import desk_interactions
 from corsia.dispensing.services.orders import require_order_covers
 from corsia.drugs.selectors import pack_find_by_barcode, product_get
 from corsia.inventory import selectors as stock
@@ -66,6 +67,10 @@ class DispensingInput:
     delegation_id: int | None = None
     registry_record: str = ""
     order_id: int | None = None  # an oral chemotherapy order (kind prescription)
+    # H59: a contraindicated interaction with the patient's other therapies needs a reason,
+    # a major one an acknowledgement (``prescribing.interactions_check``)
+    interaction_override_reason: str = ""
+    interaction_acknowledged: bool = False
 
 
 @dataclass(frozen=True)
@@ -299,6 +304,11 @@ def dispensing_record(
             )  # fmt: skip
         delegation = _delegation(data, patient.pk, day)
         days = days_covered(units, daily)
+        interactions = desk_interactions(
+            actor=actor, workstation=workstation, patient_id=patient.pk, product=product,
+            day=day, days=days, override_reason=data.interaction_override_reason,
+            acknowledged=data.interaction_acknowledged,
+        )  # fmt: skip
         if kind == DispensingKind.DISCHARGE and days > discharge_max_days():
             raise ValidationFailed(
                 f"Il primo ciclo alla dimissione copre al massimo {discharge_max_days()} giorni "
@@ -382,6 +392,7 @@ def dispensing_record(
                 "delegation_id": delegation.pk if delegation else None,
                 "registry_record": registry,
                 "therapy_order_id": order_id,
+                "interactions": [f.as_json() for f in interactions],
                 "lines": [
                     {"aic": line.aic, "lot": line.lot, "expiry": line.expiry.isoformat(),
                      "units": line.units}

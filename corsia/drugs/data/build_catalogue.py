@@ -131,7 +131,7 @@ SYNONYMS: dict[str, list[str]] = INGREDIENTS["synonyms"]
 
 SUPPORTIVE: list[tuple[Any, ...]] = [
     _row(entry, ("code", "name_en", "name_it", "atc", "class"))
-    for entry in INGREDIENTS["supportive"]
+    for entry in [*INGREDIENTS["supportive"], *INGREDIENTS.get("supportive_interactions", [])]
 ]
 
 # --- 4. products (SmPC data as known; every row to be verified) ---------------------
@@ -301,7 +301,10 @@ AIC_PACKS: dict[str, list[tuple[Any, ...]]] = {
 
 INTERACTIONS: list[tuple[Any, ...]] = [
     _row(entry, ("a", "b", "severity", "effect", "management", "source"))
-    for entry in INTERACTION_TABLES["interactions"]
+    for entry in [
+        *INTERACTION_TABLES["interactions"],
+        *INTERACTION_TABLES.get("interactions_oncology", []),
+    ]
 ]
 
 # --- 6. pharmacogenomics -----------------------------------------------------------

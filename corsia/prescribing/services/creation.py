@@ -22,6 +22,7 @@ from corsia.prescribing.domain.cycle_schedule import (
 )
 from corsia.prescribing.domain.order_lines import cycle_dates
 from corsia.prescribing.domain.states import OrderState
+from corsia.prescribing.interactions_check import order_interactions_note
 from corsia.prescribing.models import OrderItem, PatientDiagnosis, TherapyOrder
 from corsia.prescribing.services.allergies import order_allergy_check
 from corsia.prescribing.services.deviations import order_item_add, order_item_adjust
@@ -211,6 +212,7 @@ def order_create(
                 acknowledged=pgx_acknowledged,
             )
         order_cumulative_refresh(order)
+        order_interactions_note(order, actor=actor, workstation=workstation)  # H59
         registered = registry_alert(order, items)
         if pgx_alert(order, items) or registered:
             order.save(update_fields=["warnings"])

@@ -10,6 +10,7 @@ from corsia.core.domain.errors import ValidationFailed
 from corsia.documents.services import document_create
 from corsia.prescribing import audit_events as events
 from corsia.prescribing.domain.states import OrderEvent, OrderState
+from corsia.prescribing.interactions_check import order_interactions_ensure_cleared
 from corsia.prescribing.models import TherapyOrder
 from corsia.prescribing.services.allergies import order_allergy_check
 from corsia.prescribing.services.orders import PRESCRIBE, locked_order, order_edit_saved
@@ -69,6 +70,7 @@ def order_sign(
             override_reason=pgx_override_reason,
             acknowledged=pgx_acknowledged,
         )
+        order_interactions_ensure_cleared(order)  # H59: the patient's other therapies
         order_regulatory_ensure_signable(order)  # registry request, 648/96, off-label consent
         document = document_create(
             actor=actor,

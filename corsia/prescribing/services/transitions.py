@@ -26,6 +26,7 @@ from corsia.prescribing.domain.states import (
     milestone_plan,
 )
 from corsia.prescribing.dosing_basis import order_measures_check
+from corsia.prescribing.interactions_check import order_interactions_ensure_cleared
 from corsia.prescribing.models import ItemStatus, OrderTransition, TherapyOrder
 from corsia.prescribing.services.orders import VIEW, locked_order, touch_order
 from corsia.prescribing.services.pgx_check import PHARMACIST, order_pgx_check
@@ -123,6 +124,7 @@ def order_transition(
         elif what in (OrderEvent.VALIDATE, OrderEvent.TAKE_CHARGE):
             order_cumulative_ensure(order_id=order.pk)  # another order may have been confirmed
             order_measures_check(order=order, stage=what.value)
+            order_interactions_ensure_cleared(order)  # H59: what the patient takes now
         if what is OrderEvent.VALIDATE:
             order_pgx_check(
                 order=order,

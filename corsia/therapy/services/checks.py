@@ -2,8 +2,8 @@
 apply: maximum single dose (drug archive), maximum daily dose over every active
 prescription of the ingredient (``data/daily_maxima.csv``), renal function, allergies
 (patients' allergy selectors, prescribing's pure override rules), interactions with
-everything active in the period — the ward's other prescriptions and the chemotherapy
-lines of the patient's orders (prescribing's selector)."""
+everything active in the period — the ward's other prescriptions, the chemotherapy
+lines of the patient's orders and the home therapy (prescribing's current-drugs readers)."""
 
 from __future__ import annotations
 
@@ -22,18 +22,19 @@ from corsia.drugs.domain.interactions import Severity
 from corsia.drugs.selectors import interactions_among
 from corsia.patients.domain.allergies import AllergyMatch, DrugFacts, allergy_matches
 from corsia.patients.selectors import allergy_summary, patient_record
+from corsia.prescribing.current_drugs import WARD, patient_current_drugs
 from corsia.prescribing.domain.allergy_check import ensure_allergies_cleared
 from corsia.prescribing.domain.patient import Sex
 from corsia.prescribing.domain.quantity import Quantity, amount_unit
 from corsia.prescribing.domain.renal import cockcroft_gault
 from corsia.prescribing.dosing_basis import age_years, latest_measures
-from corsia.prescribing.selectors import patient_ingredient_codes_between
 from corsia.therapy.domain import limits
 from corsia.therapy.domain.schedule import Frequency, Plan, doses_per_day
 from corsia.therapy.models import PrescriptionStatus, WardPrescription
 
 DAILY_MAXIMA_CSV = Path(__file__).resolve().parent.parent / "data" / "daily_maxima.csv"
 INTERACTION_CONTRAINDICATED = "interaction_contraindicated"
+INTERACTION_MAJOR = "interaction_major"
 # an as-needed or until-stopped drug: the chemotherapy of the four weeks ahead counts, and
 # that of the week before (still in the body)
 OPEN_WINDOW_DAYS = 28
@@ -152,8 +153,10 @@ def prescription_checks(
     )
     # interactions with everything active in the period, chemotherapy included
     names = {o.ingredient.code: o.ingredient.name_it for o in others}
-    names.update(
-        patient_ingredient_codes_between(patient_id=patient_id, first_day=first, last_day=last)
+    names.update(  # chemotherapy and home therapy (H59), through prescribing's readers
+        (d.code, d.name)
+        for d in patient_current_drugs(patient_id=patient_id, first_day=first, last_day=last)
+        if d.source != WARD
     )
     names[ingredient.code] = drug
     for found in interactions_among(names):
@@ -181,6 +184,14 @@ def prescription_checks(
 def ensure_cleared(result: CheckResult, *, override_reason: str, acknowledged: bool) -> None:
     """Refuse while a hard stop has no reason or an allergy warning is not acknowledged."""
     limits.ensure_blocks_lifted(result.blocks, override_reason=override_reason)
+    major = [w for w in result.warnings if w.code == INTERACTION_MAJOR]
+    if major and not (acknowledged or override_reason.strip()):
+        raise ValidationFailed(  # H59: a major interaction is acknowledged, not only shown
+            " ".join(w.message for w in major) + " Conferma di averne preso visione.",
+            code="interaction_unacknowledged",
+            field="acknowledged",
+            details={"warnings": [w.message for w in major]},
+        )
     ensure_allergies_cleared(
         result.allergy_matches, override_reason=override_reason, acknowledged=acknowledged
     )
