@@ -1,5 +1,5 @@
--- Corsia test database snapshot, migration key 9aaccbd7b9471e13
--- Corsia test database snapshot, migration inputs {"+corsia/core/dbroles.py":"077a908a45001165","+corsia/core/management/commands/migrate.py":"e0cb2b0ff8dbbe5c","accounts/0001_initial.py":"ec73c0af789532ea","accounts/0002_user_must_change_password_and_role_requests.py":"1691eb14bc7bbcd0","accounts/0003_api_token_scopes.py":"a87034352d58a6c0","accounts/__init__.py":"c757652ceb2c4cf7","administration/0001_initial.py":"efaf0c759bd6da03","administration/0002_pumpalarmevent_append_only_pumpevent_append_only_and_more.py":"5811b856b1ce6466","administration/0003_bedside.py":"22a33f3c48bd5058","administration/0004_appointment.py":"176256cd690ffff0","administration/0005_administration_route_cosigner.py":"0db59994cf45e50f","administration/0006_raw_sql_defaults.py":"de62b75d754321de","administration/0007_bedside_session.py":"ea7f19bddcc90244","administration/0008_merge_movable.py":"bb8d11e23fb585c4","administration/0009_pump_awaiting_ack.py":"8af807d6b8743966","administration/__init__.py":"e7cc02249633bef9","agenda/0001_initial.py":"eee59310dfa72878","agenda/0002_cup_bookings.py":"50673ce25c3b3c18","agenda/0003_deferrable_no_overlap.py":"5be12b06c5a9a7e2","agenda/0004_shifts_plan_requests.py":"c6145afb6d09a8c2","agenda/0005_nurse_breaks.py":"dc1c8ee459bbeb94","agenda/__init__.py":"5816929dfaf3df05","audit/0001_initial.py":"2621b3b86476978f","audit/0002_accesslogentry_append_only_auditevent_append_only.py":"962a26f7c3230e0c","audit/0003_truncate_refused.py":"e8de211e435210a2","audit/__init__.py":"9d2821f171726ce0","auth/0001_initial.py":"aa8dac2a7ac4b5e0","auth/0002_alter_permission_name_max_length.py":"caf6f5aaee22f183","auth/0003_alter_user_email_max_length.py":"e74c70eae5a017fd","auth/0004_alter_user_username_opts.py":"d9991f371cee8732","auth/0005_alter_user_last_login_null.py":"0ed1db0d89d48c62","auth/0006_require_contenttypes_0002.py":"2999510b65063b0e","auth/0007_alter_validators_add_error_messages.py":"939d756ecab38e72","auth/0008_alter_user_username_max_length.py":"7fdbf5f3ab790563","auth/0009_alter_user_last_name_max_length.py":"74649d2b9a803182","auth/0010_alter_group_name_max_length.py":"bf4206be0cd1a689","auth/0011_update_proxy_permissions.py":"1fe167cee6e4d1f1","auth/0012_alter_user_first_name_max_length.py":"b93a6f99107bf5cd","auth/__init__.py":"567cec921a731087","axes/0001_initial.py":"f1d888aaab654d07","axes/0002_auto_20151217_2044.py":"92aef4352d57596f","axes/0003_auto_20160322_0929.py":"63ebd23e4bc71385","axes/0004_auto_20181024_1538.py":"ea07010686d9093d","axes/0005_remove_accessattempt_trusted.py":"da4d4e65e3a2d1e1","axes/0006_remove_accesslog_trusted.py":"fdf7024173f68997","axes/0007_alter_accessattempt_unique_together.py":"74f6b3d2ebcc6271","axes/0008_accessfailurelog.py":"987692c12daf7828","axes/0009_add_session_hash.py":"3444f4d60f37cdc4","axes/0010_accessattemptexpiration.py":"1efca6d986d7e86c","axes/__init__.py":"422d46ad6b2b6ab1","compounding/0001_initial.py":"700b94849b6318b6","compounding/0002_intrathecal_bag_route_unit_transport_release.py":"42fc9bf4fe3b4247","compounding/0003_formulation_drug_mass_scale.py":"e1dc8b5f32f43202","compounding/0004_history_triggers_after_safety_merge.py":"803ef9c3d8d882a2","compounding/0005_raw_sql_defaults.py":"e2be464199fb2e01","compounding/0006_hood_vial_serial_leftover_volume.py":"d9fbe2d242ab4cfe","compounding/0007_device_results_transport_time.py":"223e075bbda3f1d2","compounding/__init__.py":"1827eb6e423d2af0","contenttypes/0001_initial.py":"43724654b8aaf9af","contenttypes/0002_remove_content_type_name.py":"98e30fe59ddfcdd5","contenttypes/__init__.py":"bdf71112a5089ab4","core/__init__.py":"c914fd8092115883","dispensing/0001_direct_distribution.py":"0b400a1bdbca11f0","dispensing/0002_dispensing_therapy_order.py":"f9d5c03fb668713a","dispensing/0003_plan_closure_delegation_revocation.py":"f8ebc6d9296f094c","dispensing/__init__.py":"efdd3d119ebf17be","django":"60dee5badb52c6b0","django-axes":"d1bdb0061abee0f7","django-pghistory":"8dd7f3fb9cd1a6fd","django-pgtrigger":"b3a06e247d5df51b","documents/0001_initial.py":"d296753486a2d474","documents/0002_merge_movable.py":"1b89fd4af21b7fa2","documents/__init__.py":"2423b7b7e9adee91","drugs/0001_initial.py":"c4c6896105601f81","drugs/0002_archive.py":"c2725c1b1f9f1ffc","drugs/0003_activeingredientevent_append_only_and_more.py":"fec104428e9f86cd","drugs/0004_product_formulation.py":"d3d904f8502c406d","drugs/0005_raw_sql_defaults.py":"a75341a40b36f549","drugs/__init__.py":"44b13f97c3bcadd0","fse/0001_initial.py":"f0e1d5af1c69fbf6","fse/__init__.py":"9cb8e0e432e813fb","galenics/0001_initial.py":"8729b57918702fdf","galenics/0002_batch_rejection_and_quantum_satis.py":"6a004282420e866d","galenics/0003_discarded_weighings.py":"057502a09a9ea23f","galenics/__init__.py":"6cf6bbb4ca17f8f6","interop/0001_inbound_messages.py":"36f2467fcf79fc7b","interop/0002_loinc_codes.py":"bc9b9013792d28de","interop/0003_outbound.py":"f4423a2162a52f4f","interop/__init__.py":"414cc86b9fc754d5","inventory/0001_initial.py":"34370e1704ebf1c6","inventory/0002_merge_movable.py":"3505659c50a6e397","inventory/0003_ward_requests.py":"b20036db73dcb377","inventory/__init__.py":"81a94d4567e2af0c","nursing/0001_initial.py":"b1046e51f3f9125f","nursing/0002_monitoringentry_monitoringentryevent_and_more.py":"ade27bdeb6909d2b","nursing/0003_care_process.py":"0c0cbf4cda9eb8f7","nursing/__init__.py":"ede7b8d3bfae79ff","nutrition/0001_initial.py":"52c1c9449b7807ec","nutrition/0002_bag_weighing_bedside.py":"89eb9b84abefbcd1","nutrition/0003_draft_edit_line_revisions.py":"a88b85eaea63ad32","nutrition/0004_bedside_scans_infusion_end.py":"5d921332e7b9c286","nutrition/__init__.py":"731042e6868d2f28","patients/0001_initial.py":"0260b9e0b6cfd58d","patients/0002_bedorchairevent_append_only_consentevent_append_only_and_more.py":"3f701122875c3871","patients/0003_allergies.py":"f61e43a0b3e1a51b","patients/0004_ward_staff_break_glass.py":"bb5e9bef2522971b","patients/0005_patient_merge.py":"0a4c350ae347cdb0","patients/0006_pgx_results.py":"39ea971c2e9c4b86","patients/__init__.py":"770fcd65ef04429f","pghistory/0001_initial.py":"e22b97cdb98524ce","pghistory/0002_aggregateevent.py":"cc9d1576763d70a4","pghistory/0003_auto_20201023_1636.py":"0d428579eb03f2f8","pghistory/0004_auto_20220906_1625.py":"f8b2ca62cad3b5fb","pghistory/0005_events_middlewareevents.py":"2d93bfdccd0efe70","pghistory/0006_delete_aggregateevent.py":"f9b79fef23163859","pghistory/0007_auto_20250421_0444.py":"9a97eef154437c74","pghistory/__init__.py":"b3d5f0c7d5b0ae99","pgtrigger/__init__.py":"5a6acfeaa17d2943","pgtrigger/apps.py":"92267341ab444edf","pgtrigger/compiler.py":"b4f094732ec262e1","pgtrigger/contrib.py":"413e50605c2a73a7","pgtrigger/core.py":"d6ba4f9d12b76835","pgtrigger/features.py":"2fcf739d59340cd3","pgtrigger/installation.py":"bd090a67d86e655f","pgtrigger/migrations.py":"62a57372fc00d548","pgtrigger/models.py":"944624a22122d225","pgtrigger/registry.py":"91e6f0c6f174e4d2","pgtrigger/runtime.py":"3639979e83f4300d","pgtrigger/utils.py":"e068681b9c76bb4e","pgtrigger/version.py":"6a622cf9c5db4c94","prescribing/0001_initial.py":"ef5f975def735ee0","prescribing/0002_item_blocks.py":"0001a49a1173f86b","prescribing/0003_item_role_choices.py":"c7b5ff4ff4d4fdd6","prescribing/0004_item_tablets.py":"81748fde0efc184e","prescribing/0005_item_product.py":"e6ad837cd3331152","prescribing/0006_order_life_validation_schedule.py":"4b27cead8bb67133","prescribing/0007_prior_dose_elsewhere.py":"0a1043526d8c52f7","prescribing/0008_item_limit_blocks_and_overrides.py":"c3b847579a418b39","prescribing/0009_orderitem_history_triggers.py":"25e0094c391c8eca","prescribing/0010_order_measure_dates.py":"d749a8240ad1752a","prescribing/0011_therapyorder_history_triggers.py":"b35faebea697b23e","prescribing/0012_raw_sql_defaults.py":"fa95706a869e1ca0","prescribing/0013_order_allergy_overrides.py":"f597f340b80ef954","prescribing/0014_order_item_unrounded_dose.py":"96485f95851f6844","prescribing/0015_merge_movable.py":"9efe27d513bb5ab8","prescribing/0016_order_item_line_weight.py":"19e49f79e55635ac","prescribing/0017_order_item_administrations_per_day.py":"9eb6193bd86e38d8","prescribing/__init__.py":"09fe115ff5036ca9","procrastinate":"fea14e95b4a3b0eb","procrastinate/0001_initial.py":"619190a6fa33b40c","procrastinate/0002_drop_started_at_column.py":"c15b320aa440735b","procrastinate/0003_drop_started_at_column.py":"4572f815a6c8bb95","procrastinate/0004_drop_procrastinate_version_table.py":"2d1da1cd314c77e8","procrastinate/0005_fix_procrastinate_fetch_job.py":"d673fb30835bad24","procrastinate/0006_fix_trigger_status_events_insert.py":"870b5a9be1c512dc","procrastinate/0007_add_queueing_lock_column.py":"8efd3af9a6157901","procrastinate/0008_close_fetch_job_race_condition.py":"1ee711c7bd50e124","procrastinate/0009_add_defer_job_function.py":"158424487e4ce3db","procrastinate/0010_add_procrastinate_periodic_defers.py":"5d11954559e1a8f2","procrastinate/0011_add_foreign_key_index.py":"01df41f93d3f2eee","procrastinate/0012_add_locks_to_periodic_defer.py":"bb756080f26a81bc","procrastinate/0013_fix_procrastinate_defer_periodic_job.py":"7bab8825e74b298c","procrastinate/0014_add_finish_job_and_retry_job_functions.py":"4bebd8c9f71e76e0","procrastinate/0015_add_trigger_on_job_deletion.py":"75b150b25a2b2b45","procrastinate/0016_delete_finished_jobs.py":"da844a64e7017d1a","procrastinate/0017_add_checks_to_finish_job.py":"a6707f1224ef00e0","procrastinate/0018_add_checks_to_retry_job.py":"ba123900b2c96087","procrastinate/0019_fix_finish_job_compat_issue.py":"48234a1718449c9e","procrastinate/0020_add_index_on_procrastinate_jobs.py":"26855adecb0eba7c","procrastinate/0021_add_kwargs_to_defer_periodic_job.py":"56d43e3083890823","procrastinate/0022_null_locks_excluded.py":"e1e40932e5390a2e","procrastinate/0023_remove_old_finish_job_function.py":"95a172bcc84ba53e","procrastinate/0024_job_id_bigint.py":"15b773b6b38a69c8","procrastinate/0025_add_models.py":"bfa4c2164b8df4ea","procrastinate/0026_add_job_priority.py":"4f2f1b911fc9aa51","procrastinate/0027_add_periodic_job_priority.py":"b84dd399ac935a73","procrastinate/0028_add_cancel_states.py":"21d20d4aeadb5c96","procrastinate/0029_add_additional_params_to_retry_job.py":"ed76127f7f35e5af","procrastinate/0030_alter_procrastinateevent_options.py":"8c020dd75e3fae48","procrastinate/0031_add_indexes_for_fetch_job.py":"d67ddb3f2beb81c1","procrastinate/0032_pre_cancel_notification.py":"141c999606264fe9","procrastinate/0033_post_cancel_notification.py":"2b3e9a6ab11926b2","procrastinate/0034_pre_add_heartbeat.py":"4c32d5cf522390e6","procrastinate/0035_post_add_heartbeat.py":"ac0664f4a033dcb1","procrastinate/0036_add_worker_model.py":"96c71290b9a145f5","procrastinate/0037_pre_batch_defer_jobs.py":"3a8494b1858e2cc2","procrastinate/0038_post_batch_defer_jobs.py":"175961a922561b05","procrastinate/0039_pre_priority_lock_fetch_job.py":"3ef9917417189a2b","procrastinate/0040_pre_retry_failed_job.py":"26e62e6a7a63ee25","procrastinate/0041_post_retry_failed_job.py":"13f5a300b3086ef2","procrastinate/__init__.py":"88567a3a7ce1b848","records/0001_diary.py":"7c32cc9945350ed3","records/0002_vital_signs.py":"eb14f7c665e4b08b","records/0003_anamnesis.py":"ce67e4bc495f57b0","records/0004_diagnosis_and_performance_status.py":"c6585efc77734c6e","records/0005_lab_results.py":"dc050ff32fa10934","records/0006_staging_and_scores.py":"64f68f41506ed5f6","records/0007_treatment_course.py":"14f9bd8e51e089d9","records/0008_letters_and_boards.py":"a61c4016992917cc","records/0009_clinical_reports.py":"fbebf8a38eccaeed","records/0010_merge_movable.py":"ec38f9c79fb5a9a2","records/__init__.py":"75a7f6ab6d981f61","regimens/0001_initial.py":"47ef3be7448b8b37","regimens/0002_clinicaltrialevent_append_only_and_more.py":"62b9934ede05b60f","regimens/0003_regimen_dosing_settings_and_age_bands.py":"28ca2fd1827b9c13","regimens/0004_component_formulation.py":"867aaff6a4eb3639","regimens/0005_history_triggers_after_safety_merge.py":"983d67c5f8b28a36","regimens/0006_raw_sql_defaults.py":"2675246019bb1bcd","regimens/0007_trial_withdrawal_and_monitor_revocation.py":"8540fe6ba3846170","regimens/0008_component_obese_weight_basis.py":"30526b4d30d93e96","regimens/0009_component_administrations_per_day.py":"35b62637421af6f5","regimens/__init__.py":"4bc5e429043aabb9","sessions/0001_initial.py":"760c6041ac2451b5","sessions/__init__.py":"c64c3d6a1b2533b3","therapy/0001_initial.py":"ef02219e25d3febf","therapy/0002_dose_corrections_cabinet.py":"0457a7b7d6b8dd99","therapy/__init__.py":"ac1a6dd125d48f5e","toxicity/0001_initial.py":"0af9145f881c0f37","toxicity/0002_ctcae_italian_labels.py":"3af19c3f5ea4d9e8","toxicity/__init__.py":"0937d4298f9011ca","transfusion/0001_initial.py":"ff1731bd6a31b7d2","transfusion/0002_emergency_crossmatch.py":"f2c6a36c49fc9230","transfusion/__init__.py":"0f468119c82fb0ed","transplant/0001_initial.py":"fa8b93f5438dc10c","transplant/0002_followup.py":"7bacf9ab1917ba6b","transplant/0002_pretransplant.py":"033ecfbd0dcfd2fb","transplant/0003_merge_0002_followup_0002_pretransplant.py":"e42fba5966fff36e","transplant/__init__.py":"428a94c33eee38e8","vascular/0001_initial.py":"d91cafd32d8b4fbd","vascular/__init__.py":"504692a14d6a257e"}
+-- Corsia test database snapshot, migration key 5a08601a98edb622
+-- Corsia test database snapshot, migration inputs {"+corsia/core/dbroles.py":"077a908a45001165","+corsia/core/management/commands/migrate.py":"e0cb2b0ff8dbbe5c","accounts/0001_initial.py":"ec73c0af789532ea","accounts/0002_user_must_change_password_and_role_requests.py":"1691eb14bc7bbcd0","accounts/0003_api_token_scopes.py":"a87034352d58a6c0","accounts/0004_user_permissions_version.py":"b7c734dce8c41464","accounts/__init__.py":"c757652ceb2c4cf7","administration/0001_initial.py":"efaf0c759bd6da03","administration/0002_pumpalarmevent_append_only_pumpevent_append_only_and_more.py":"5811b856b1ce6466","administration/0003_bedside.py":"22a33f3c48bd5058","administration/0004_appointment.py":"176256cd690ffff0","administration/0005_administration_route_cosigner.py":"0db59994cf45e50f","administration/0006_raw_sql_defaults.py":"de62b75d754321de","administration/0007_bedside_session.py":"ea7f19bddcc90244","administration/0008_merge_movable.py":"bb8d11e23fb585c4","administration/0009_pump_awaiting_ack.py":"8af807d6b8743966","administration/__init__.py":"e7cc02249633bef9","agenda/0001_initial.py":"eee59310dfa72878","agenda/0002_cup_bookings.py":"50673ce25c3b3c18","agenda/0003_deferrable_no_overlap.py":"5be12b06c5a9a7e2","agenda/0004_shifts_plan_requests.py":"c6145afb6d09a8c2","agenda/0005_nurse_breaks.py":"dc1c8ee459bbeb94","agenda/__init__.py":"5816929dfaf3df05","audit/0001_initial.py":"2621b3b86476978f","audit/0002_accesslogentry_append_only_auditevent_append_only.py":"962a26f7c3230e0c","audit/0003_truncate_refused.py":"e8de211e435210a2","audit/__init__.py":"9d2821f171726ce0","auth/0001_initial.py":"aa8dac2a7ac4b5e0","auth/0002_alter_permission_name_max_length.py":"caf6f5aaee22f183","auth/0003_alter_user_email_max_length.py":"e74c70eae5a017fd","auth/0004_alter_user_username_opts.py":"d9991f371cee8732","auth/0005_alter_user_last_login_null.py":"0ed1db0d89d48c62","auth/0006_require_contenttypes_0002.py":"2999510b65063b0e","auth/0007_alter_validators_add_error_messages.py":"939d756ecab38e72","auth/0008_alter_user_username_max_length.py":"7fdbf5f3ab790563","auth/0009_alter_user_last_name_max_length.py":"74649d2b9a803182","auth/0010_alter_group_name_max_length.py":"bf4206be0cd1a689","auth/0011_update_proxy_permissions.py":"1fe167cee6e4d1f1","auth/0012_alter_user_first_name_max_length.py":"b93a6f99107bf5cd","auth/__init__.py":"567cec921a731087","axes/0001_initial.py":"f1d888aaab654d07","axes/0002_auto_20151217_2044.py":"92aef4352d57596f","axes/0003_auto_20160322_0929.py":"63ebd23e4bc71385","axes/0004_auto_20181024_1538.py":"ea07010686d9093d","axes/0005_remove_accessattempt_trusted.py":"da4d4e65e3a2d1e1","axes/0006_remove_accesslog_trusted.py":"fdf7024173f68997","axes/0007_alter_accessattempt_unique_together.py":"74f6b3d2ebcc6271","axes/0008_accessfailurelog.py":"987692c12daf7828","axes/0009_add_session_hash.py":"3444f4d60f37cdc4","axes/0010_accessattemptexpiration.py":"1efca6d986d7e86c","axes/__init__.py":"422d46ad6b2b6ab1","compounding/0001_initial.py":"700b94849b6318b6","compounding/0002_intrathecal_bag_route_unit_transport_release.py":"42fc9bf4fe3b4247","compounding/0003_formulation_drug_mass_scale.py":"e1dc8b5f32f43202","compounding/0004_history_triggers_after_safety_merge.py":"803ef9c3d8d882a2","compounding/0005_raw_sql_defaults.py":"e2be464199fb2e01","compounding/0006_hood_vial_serial_leftover_volume.py":"d9fbe2d242ab4cfe","compounding/0007_device_results_transport_time.py":"223e075bbda3f1d2","compounding/__init__.py":"1827eb6e423d2af0","contenttypes/0001_initial.py":"43724654b8aaf9af","contenttypes/0002_remove_content_type_name.py":"98e30fe59ddfcdd5","contenttypes/__init__.py":"bdf71112a5089ab4","core/__init__.py":"c914fd8092115883","dispensing/0001_direct_distribution.py":"0b400a1bdbca11f0","dispensing/0002_dispensing_therapy_order.py":"f9d5c03fb668713a","dispensing/0003_plan_closure_delegation_revocation.py":"f8ebc6d9296f094c","dispensing/__init__.py":"efdd3d119ebf17be","django":"60dee5badb52c6b0","django-axes":"d1bdb0061abee0f7","django-pghistory":"8dd7f3fb9cd1a6fd","django-pgtrigger":"b3a06e247d5df51b","documents/0001_initial.py":"d296753486a2d474","documents/0002_merge_movable.py":"1b89fd4af21b7fa2","documents/__init__.py":"2423b7b7e9adee91","drugs/0001_initial.py":"c4c6896105601f81","drugs/0002_archive.py":"c2725c1b1f9f1ffc","drugs/0003_activeingredientevent_append_only_and_more.py":"fec104428e9f86cd","drugs/0004_product_formulation.py":"d3d904f8502c406d","drugs/0005_raw_sql_defaults.py":"a75341a40b36f549","drugs/0006_aifa_archive_imports.py":"b6cd349a077e9991","drugs/0007_compounding_verification.py":"8b3da3908bb62c0a","drugs/__init__.py":"44b13f97c3bcadd0","fse/0001_initial.py":"f0e1d5af1c69fbf6","fse/__init__.py":"9cb8e0e432e813fb","galenics/0001_initial.py":"8729b57918702fdf","galenics/0002_batch_rejection_and_quantum_satis.py":"6a004282420e866d","galenics/0003_discarded_weighings.py":"057502a09a9ea23f","galenics/__init__.py":"6cf6bbb4ca17f8f6","interop/0001_inbound_messages.py":"36f2467fcf79fc7b","interop/0002_loinc_codes.py":"bc9b9013792d28de","interop/0003_outbound.py":"f4423a2162a52f4f","interop/__init__.py":"414cc86b9fc754d5","inventory/0001_initial.py":"34370e1704ebf1c6","inventory/0002_merge_movable.py":"3505659c50a6e397","inventory/0003_ward_requests.py":"b20036db73dcb377","inventory/__init__.py":"81a94d4567e2af0c","nursing/0001_initial.py":"b1046e51f3f9125f","nursing/0002_monitoringentry_monitoringentryevent_and_more.py":"ade27bdeb6909d2b","nursing/0003_care_process.py":"0c0cbf4cda9eb8f7","nursing/__init__.py":"ede7b8d3bfae79ff","nutrition/0001_initial.py":"52c1c9449b7807ec","nutrition/0002_bag_weighing_bedside.py":"89eb9b84abefbcd1","nutrition/0003_draft_edit_line_revisions.py":"a88b85eaea63ad32","nutrition/0004_bedside_scans_infusion_end.py":"5d921332e7b9c286","nutrition/__init__.py":"731042e6868d2f28","patients/0001_initial.py":"0260b9e0b6cfd58d","patients/0002_bedorchairevent_append_only_consentevent_append_only_and_more.py":"3f701122875c3871","patients/0003_allergies.py":"f61e43a0b3e1a51b","patients/0004_ward_staff_break_glass.py":"bb5e9bef2522971b","patients/0005_patient_merge.py":"0a4c350ae347cdb0","patients/0006_pgx_results.py":"39ea971c2e9c4b86","patients/__init__.py":"770fcd65ef04429f","pghistory/0001_initial.py":"e22b97cdb98524ce","pghistory/0002_aggregateevent.py":"cc9d1576763d70a4","pghistory/0003_auto_20201023_1636.py":"0d428579eb03f2f8","pghistory/0004_auto_20220906_1625.py":"f8b2ca62cad3b5fb","pghistory/0005_events_middlewareevents.py":"2d93bfdccd0efe70","pghistory/0006_delete_aggregateevent.py":"f9b79fef23163859","pghistory/0007_auto_20250421_0444.py":"9a97eef154437c74","pghistory/__init__.py":"b3d5f0c7d5b0ae99","pgtrigger/__init__.py":"5a6acfeaa17d2943","pgtrigger/apps.py":"92267341ab444edf","pgtrigger/compiler.py":"b4f094732ec262e1","pgtrigger/contrib.py":"413e50605c2a73a7","pgtrigger/core.py":"d6ba4f9d12b76835","pgtrigger/features.py":"2fcf739d59340cd3","pgtrigger/installation.py":"bd090a67d86e655f","pgtrigger/migrations.py":"62a57372fc00d548","pgtrigger/models.py":"944624a22122d225","pgtrigger/registry.py":"91e6f0c6f174e4d2","pgtrigger/runtime.py":"3639979e83f4300d","pgtrigger/utils.py":"e068681b9c76bb4e","pgtrigger/version.py":"6a622cf9c5db4c94","prescribing/0001_initial.py":"ef5f975def735ee0","prescribing/0002_item_blocks.py":"0001a49a1173f86b","prescribing/0003_item_role_choices.py":"c7b5ff4ff4d4fdd6","prescribing/0004_item_tablets.py":"81748fde0efc184e","prescribing/0005_item_product.py":"e6ad837cd3331152","prescribing/0006_order_life_validation_schedule.py":"4b27cead8bb67133","prescribing/0007_prior_dose_elsewhere.py":"0a1043526d8c52f7","prescribing/0008_item_limit_blocks_and_overrides.py":"c3b847579a418b39","prescribing/0009_orderitem_history_triggers.py":"25e0094c391c8eca","prescribing/0010_order_measure_dates.py":"d749a8240ad1752a","prescribing/0011_therapyorder_history_triggers.py":"b35faebea697b23e","prescribing/0012_raw_sql_defaults.py":"fa95706a869e1ca0","prescribing/0013_order_allergy_overrides.py":"f597f340b80ef954","prescribing/0014_order_item_unrounded_dose.py":"96485f95851f6844","prescribing/0015_merge_movable.py":"9efe27d513bb5ab8","prescribing/0016_order_item_line_weight.py":"19e49f79e55635ac","prescribing/0017_order_item_administrations_per_day.py":"9eb6193bd86e38d8","prescribing/0018_regulatory_documentation.py":"4d3c5fa7e84b0805","prescribing/0019_pgx_acknowledgement.py":"6fc1c2ec04a0fe86","prescribing/0020_order_interaction_acknowledgements.py":"9b69c34880de5f5d","prescribing/__init__.py":"09fe115ff5036ca9","procrastinate":"fea14e95b4a3b0eb","procrastinate/0001_initial.py":"619190a6fa33b40c","procrastinate/0002_drop_started_at_column.py":"c15b320aa440735b","procrastinate/0003_drop_started_at_column.py":"4572f815a6c8bb95","procrastinate/0004_drop_procrastinate_version_table.py":"2d1da1cd314c77e8","procrastinate/0005_fix_procrastinate_fetch_job.py":"d673fb30835bad24","procrastinate/0006_fix_trigger_status_events_insert.py":"870b5a9be1c512dc","procrastinate/0007_add_queueing_lock_column.py":"8efd3af9a6157901","procrastinate/0008_close_fetch_job_race_condition.py":"1ee711c7bd50e124","procrastinate/0009_add_defer_job_function.py":"158424487e4ce3db","procrastinate/0010_add_procrastinate_periodic_defers.py":"5d11954559e1a8f2","procrastinate/0011_add_foreign_key_index.py":"01df41f93d3f2eee","procrastinate/0012_add_locks_to_periodic_defer.py":"bb756080f26a81bc","procrastinate/0013_fix_procrastinate_defer_periodic_job.py":"7bab8825e74b298c","procrastinate/0014_add_finish_job_and_retry_job_functions.py":"4bebd8c9f71e76e0","procrastinate/0015_add_trigger_on_job_deletion.py":"75b150b25a2b2b45","procrastinate/0016_delete_finished_jobs.py":"da844a64e7017d1a","procrastinate/0017_add_checks_to_finish_job.py":"a6707f1224ef00e0","procrastinate/0018_add_checks_to_retry_job.py":"ba123900b2c96087","procrastinate/0019_fix_finish_job_compat_issue.py":"48234a1718449c9e","procrastinate/0020_add_index_on_procrastinate_jobs.py":"26855adecb0eba7c","procrastinate/0021_add_kwargs_to_defer_periodic_job.py":"56d43e3083890823","procrastinate/0022_null_locks_excluded.py":"e1e40932e5390a2e","procrastinate/0023_remove_old_finish_job_function.py":"95a172bcc84ba53e","procrastinate/0024_job_id_bigint.py":"15b773b6b38a69c8","procrastinate/0025_add_models.py":"bfa4c2164b8df4ea","procrastinate/0026_add_job_priority.py":"4f2f1b911fc9aa51","procrastinate/0027_add_periodic_job_priority.py":"b84dd399ac935a73","procrastinate/0028_add_cancel_states.py":"21d20d4aeadb5c96","procrastinate/0029_add_additional_params_to_retry_job.py":"ed76127f7f35e5af","procrastinate/0030_alter_procrastinateevent_options.py":"8c020dd75e3fae48","procrastinate/0031_add_indexes_for_fetch_job.py":"d67ddb3f2beb81c1","procrastinate/0032_pre_cancel_notification.py":"141c999606264fe9","procrastinate/0033_post_cancel_notification.py":"2b3e9a6ab11926b2","procrastinate/0034_pre_add_heartbeat.py":"4c32d5cf522390e6","procrastinate/0035_post_add_heartbeat.py":"ac0664f4a033dcb1","procrastinate/0036_add_worker_model.py":"96c71290b9a145f5","procrastinate/0037_pre_batch_defer_jobs.py":"3a8494b1858e2cc2","procrastinate/0038_post_batch_defer_jobs.py":"175961a922561b05","procrastinate/0039_pre_priority_lock_fetch_job.py":"3ef9917417189a2b","procrastinate/0040_pre_retry_failed_job.py":"26e62e6a7a63ee25","procrastinate/0041_post_retry_failed_job.py":"13f5a300b3086ef2","procrastinate/__init__.py":"88567a3a7ce1b848","records/0001_diary.py":"7c32cc9945350ed3","records/0002_vital_signs.py":"eb14f7c665e4b08b","records/0003_anamnesis.py":"ce67e4bc495f57b0","records/0004_diagnosis_and_performance_status.py":"c6585efc77734c6e","records/0005_lab_results.py":"dc050ff32fa10934","records/0006_staging_and_scores.py":"64f68f41506ed5f6","records/0007_treatment_course.py":"14f9bd8e51e089d9","records/0008_letters_and_boards.py":"a61c4016992917cc","records/0009_clinical_reports.py":"fbebf8a38eccaeed","records/0010_merge_movable.py":"ec38f9c79fb5a9a2","records/__init__.py":"75a7f6ab6d981f61","regimens/0001_initial.py":"47ef3be7448b8b37","regimens/0002_clinicaltrialevent_append_only_and_more.py":"62b9934ede05b60f","regimens/0003_regimen_dosing_settings_and_age_bands.py":"28ca2fd1827b9c13","regimens/0004_component_formulation.py":"867aaff6a4eb3639","regimens/0005_history_triggers_after_safety_merge.py":"983d67c5f8b28a36","regimens/0006_raw_sql_defaults.py":"2675246019bb1bcd","regimens/0007_trial_withdrawal_and_monitor_revocation.py":"8540fe6ba3846170","regimens/0008_component_obese_weight_basis.py":"30526b4d30d93e96","regimens/0009_component_administrations_per_day.py":"35b62637421af6f5","regimens/__init__.py":"4bc5e429043aabb9","sessions/0001_initial.py":"760c6041ac2451b5","sessions/__init__.py":"c64c3d6a1b2533b3","therapy/0001_initial.py":"ef02219e25d3febf","therapy/0002_dose_corrections_cabinet.py":"0457a7b7d6b8dd99","therapy/__init__.py":"ac1a6dd125d48f5e","toxicity/0001_initial.py":"0af9145f881c0f37","toxicity/0002_ctcae_italian_labels.py":"3af19c3f5ea4d9e8","toxicity/__init__.py":"0937d4298f9011ca","transfusion/0001_initial.py":"ff1731bd6a31b7d2","transfusion/0002_emergency_crossmatch.py":"f2c6a36c49fc9230","transfusion/__init__.py":"0f468119c82fb0ed","transplant/0001_initial.py":"fa8b93f5438dc10c","transplant/0002_followup.py":"7bacf9ab1917ba6b","transplant/0002_pretransplant.py":"033ecfbd0dcfd2fb","transplant/0003_merge_0002_followup_0002_pretransplant.py":"e42fba5966fff36e","transplant/__init__.py":"428a94c33eee38e8","vascular/0001_initial.py":"d91cafd32d8b4fbd","vascular/__init__.py":"504692a14d6a257e"}
 --
 -- PostgreSQL database dump
 --
@@ -153,6 +153,86 @@ CREATE FUNCTION public._pgtrigger_should_ignore(trigger_name name) RETURNS boole
                     END IF;
                 END;
             $$;
+
+
+--
+-- Name: corsia_perms_bump_everyone(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.corsia_perms_bump_everyone() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    UPDATE accounts_user SET permissions_version = nextval('corsia_permissions_version');
+    RETURN NULL;
+END;
+$$;
+
+
+--
+-- Name: corsia_perms_bump_group_members(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.corsia_perms_bump_group_members() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    changed integer;
+BEGIN
+    FOR changed IN
+        SELECT NEW.group_id WHERE TG_OP IN ('INSERT', 'UPDATE')
+        UNION SELECT OLD.group_id WHERE TG_OP IN ('DELETE', 'UPDATE')
+    LOOP
+        PERFORM 1 FROM auth_group WHERE id = changed FOR UPDATE;
+        UPDATE accounts_user SET permissions_version = nextval('corsia_permissions_version')
+         WHERE id IN (SELECT user_id FROM accounts_user_groups WHERE group_id = changed);
+    END LOOP;
+    RETURN NULL;
+END;
+$$;
+
+
+--
+-- Name: corsia_perms_bump_user_groups(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.corsia_perms_bump_user_groups() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        PERFORM 1 FROM auth_group WHERE id = NEW.group_id FOR KEY SHARE;
+        UPDATE accounts_user SET permissions_version = nextval('corsia_permissions_version')
+         WHERE id = NEW.user_id;
+    END IF;
+    IF TG_OP IN ('DELETE', 'UPDATE') THEN
+        UPDATE accounts_user SET permissions_version = nextval('corsia_permissions_version')
+         WHERE id = OLD.user_id;
+    END IF;
+    RETURN NULL;
+END;
+$$;
+
+
+--
+-- Name: corsia_perms_bump_user_permissions(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.corsia_perms_bump_user_permissions() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        UPDATE accounts_user SET permissions_version = nextval('corsia_permissions_version')
+         WHERE id = NEW.user_id;
+    END IF;
+    IF TG_OP IN ('DELETE', 'UPDATE') THEN
+        UPDATE accounts_user SET permissions_version = nextval('corsia_permissions_version')
+         WHERE id = OLD.user_id;
+    END IF;
+    RETURN NULL;
+END;
+$$;
 
 
 --
@@ -2084,6 +2164,27 @@ CREATE FUNCTION public.pgtrigger_append_only_93362() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_append_only_946a0(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_append_only_946a0() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_append_only_9a7d4(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -2235,6 +2336,27 @@ CREATE FUNCTION public.pgtrigger_append_only_9f214() RETURNS trigger
 --
 
 CREATE FUNCTION public.pgtrigger_append_only_9f994() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_append_only_a06eb(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_append_only_a06eb() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
                 
@@ -5501,7 +5623,7 @@ CREATE FUNCTION public.pgtrigger_insert_insert_7f722() RETURNS trigger
                             RETURN NEW;
                         END IF;
                     END IF;
-                    INSERT INTO "drugs_medicinalproductevent" ("biosimilar_of_id", "code", "compatible_diluents", "concentration", "concentration_unit", "created_at", "data_source", "density_g_ml", "density_source", "diluted_protect_from_light", "diluted_stability_hours", "diluted_stability_temperature", "filter_required", "final_concentration_max", "final_concentration_min", "form", "formulation", "holder", "id", "ingredient_id", "name", "nominal_volume_ml", "overfill_volume_ml", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "photosensitive", "physical_state", "preparation_mode", "pvc_free_required", "reconstituted_protect_from_light", "reconstituted_stability_hours", "reconstituted_stability_temperature", "reconstitution_diluent", "reconstitution_volume_ml", "route", "stability_note", "storage", "strength", "strength_unit", "to_verify", "updated_at", "updated_by_id", "version") VALUES (NEW."biosimilar_of_id", NEW."code", NEW."compatible_diluents", NEW."concentration", NEW."concentration_unit", NEW."created_at", NEW."data_source", NEW."density_g_ml", NEW."density_source", NEW."diluted_protect_from_light", NEW."diluted_stability_hours", NEW."diluted_stability_temperature", NEW."filter_required", NEW."final_concentration_max", NEW."final_concentration_min", NEW."form", NEW."formulation", NEW."holder", NEW."id", NEW."ingredient_id", NEW."name", NEW."nominal_volume_ml", NEW."overfill_volume_ml", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."photosensitive", NEW."physical_state", NEW."preparation_mode", NEW."pvc_free_required", NEW."reconstituted_protect_from_light", NEW."reconstituted_stability_hours", NEW."reconstituted_stability_temperature", NEW."reconstitution_diluent", NEW."reconstitution_volume_ml", NEW."route", NEW."stability_note", NEW."storage", NEW."strength", NEW."strength_unit", NEW."to_verify", NEW."updated_at", NEW."updated_by_id", NEW."version"); RETURN NULL;
+                    INSERT INTO "drugs_medicinalproductevent" ("biosimilar_of_id", "code", "compatible_diluents", "compounding_not_applicable", "compounding_sources", "compounding_verified_at", "compounding_verified_by_id", "concentration", "concentration_unit", "created_at", "data_source", "density_g_ml", "density_source", "diluted_protect_from_light", "diluted_stability_conditions", "diluted_stability_hours", "diluted_stability_temperature", "filter_required", "final_concentration_max", "final_concentration_min", "form", "formulation", "holder", "id", "ingredient_id", "name", "nominal_volume_ml", "overfill_volume_ml", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "photosensitive", "physical_state", "preparation_mode", "pvc_free_required", "reconstituted_protect_from_light", "reconstituted_stability_hours", "reconstituted_stability_temperature", "reconstitution_diluent", "reconstitution_volume_ml", "route", "stability_note", "storage", "strength", "strength_unit", "to_verify", "updated_at", "updated_by_id", "version") VALUES (NEW."biosimilar_of_id", NEW."code", NEW."compatible_diluents", NEW."compounding_not_applicable", NEW."compounding_sources", NEW."compounding_verified_at", NEW."compounding_verified_by_id", NEW."concentration", NEW."concentration_unit", NEW."created_at", NEW."data_source", NEW."density_g_ml", NEW."density_source", NEW."diluted_protect_from_light", NEW."diluted_stability_conditions", NEW."diluted_stability_hours", NEW."diluted_stability_temperature", NEW."filter_required", NEW."final_concentration_max", NEW."final_concentration_min", NEW."form", NEW."formulation", NEW."holder", NEW."id", NEW."ingredient_id", NEW."name", NEW."nominal_volume_ml", NEW."overfill_volume_ml", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."photosensitive", NEW."physical_state", NEW."preparation_mode", NEW."pvc_free_required", NEW."reconstituted_protect_from_light", NEW."reconstituted_stability_hours", NEW."reconstituted_stability_temperature", NEW."reconstitution_diluent", NEW."reconstitution_volume_ml", NEW."route", NEW."stability_note", NEW."storage", NEW."strength", NEW."strength_unit", NEW."to_verify", NEW."updated_at", NEW."updated_by_id", NEW."version"); RETURN NULL;
                 END;
             $$;
 
@@ -5753,7 +5875,7 @@ CREATE FUNCTION public.pgtrigger_insert_insert_a791d() RETURNS trigger
                             RETURN NEW;
                         END IF;
                     END IF;
-                    INSERT INTO "prescribing_therapyorderevent" ("age_years", "aifa_registry_code", "allergy_overrides", "bmi", "body_provenance", "bsa_formula", "bsa_m2", "confirmed_at", "confirmed_by_id", "created_at", "creatinine_clearance_ml_min", "cycle_number", "diagnosis_id", "dosing_weight_kg", "height_cm", "id", "ideal_weight_kg", "intent", "line", "measure_dates", "measured_gfr_ml_min", "measures_taken_at", "notes", "paediatric_rule", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "policy", "prescriber_id", "previous_order_id", "regimen_version_id", "renal_function_ml_min", "schedule_reason", "serum_creatinine_mg_dl", "sex", "signed_at", "signed_by_id", "signed_document_id", "start_date", "state", "state_reason", "supersedes_id", "taken_in_charge_at", "taken_in_charge_by_id", "therapy_type", "updated_at", "updated_by_id", "validated_at", "validated_by_id", "version", "ward_id", "warnings", "weight_basis", "weight_kg") VALUES (NEW."age_years", NEW."aifa_registry_code", NEW."allergy_overrides", NEW."bmi", NEW."body_provenance", NEW."bsa_formula", NEW."bsa_m2", NEW."confirmed_at", NEW."confirmed_by_id", NEW."created_at", NEW."creatinine_clearance_ml_min", NEW."cycle_number", NEW."diagnosis_id", NEW."dosing_weight_kg", NEW."height_cm", NEW."id", NEW."ideal_weight_kg", NEW."intent", NEW."line", NEW."measure_dates", NEW."measured_gfr_ml_min", NEW."measures_taken_at", NEW."notes", NEW."paediatric_rule", NEW."patient_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."policy", NEW."prescriber_id", NEW."previous_order_id", NEW."regimen_version_id", NEW."renal_function_ml_min", NEW."schedule_reason", NEW."serum_creatinine_mg_dl", NEW."sex", NEW."signed_at", NEW."signed_by_id", NEW."signed_document_id", NEW."start_date", NEW."state", NEW."state_reason", NEW."supersedes_id", NEW."taken_in_charge_at", NEW."taken_in_charge_by_id", NEW."therapy_type", NEW."updated_at", NEW."updated_by_id", NEW."validated_at", NEW."validated_by_id", NEW."version", NEW."ward_id", NEW."warnings", NEW."weight_basis", NEW."weight_kg"); RETURN NULL;
+                    INSERT INTO "prescribing_therapyorderevent" ("age_years", "aifa_registry_code", "allergy_overrides", "bmi", "body_provenance", "bsa_formula", "bsa_m2", "confirmed_at", "confirmed_by_id", "created_at", "creatinine_clearance_ml_min", "cycle_number", "diagnosis_id", "dosing_weight_kg", "height_cm", "id", "ideal_weight_kg", "intent", "interaction_acknowledgements", "line", "measure_dates", "measured_gfr_ml_min", "measures_taken_at", "notes", "paediatric_rule", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "pgx_overrides", "policy", "prescriber_id", "previous_order_id", "regimen_version_id", "renal_function_ml_min", "schedule_reason", "serum_creatinine_mg_dl", "sex", "signed_at", "signed_by_id", "signed_document_id", "start_date", "state", "state_reason", "supersedes_id", "taken_in_charge_at", "taken_in_charge_by_id", "therapy_type", "updated_at", "updated_by_id", "validated_at", "validated_by_id", "version", "ward_id", "warnings", "weight_basis", "weight_kg") VALUES (NEW."age_years", NEW."aifa_registry_code", NEW."allergy_overrides", NEW."bmi", NEW."body_provenance", NEW."bsa_formula", NEW."bsa_m2", NEW."confirmed_at", NEW."confirmed_by_id", NEW."created_at", NEW."creatinine_clearance_ml_min", NEW."cycle_number", NEW."diagnosis_id", NEW."dosing_weight_kg", NEW."height_cm", NEW."id", NEW."ideal_weight_kg", NEW."intent", NEW."interaction_acknowledgements", NEW."line", NEW."measure_dates", NEW."measured_gfr_ml_min", NEW."measures_taken_at", NEW."notes", NEW."paediatric_rule", NEW."patient_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."pgx_overrides", NEW."policy", NEW."prescriber_id", NEW."previous_order_id", NEW."regimen_version_id", NEW."renal_function_ml_min", NEW."schedule_reason", NEW."serum_creatinine_mg_dl", NEW."sex", NEW."signed_at", NEW."signed_by_id", NEW."signed_document_id", NEW."start_date", NEW."state", NEW."state_reason", NEW."supersedes_id", NEW."taken_in_charge_at", NEW."taken_in_charge_by_id", NEW."therapy_type", NEW."updated_at", NEW."updated_by_id", NEW."validated_at", NEW."validated_by_id", NEW."version", NEW."ward_id", NEW."warnings", NEW."weight_basis", NEW."weight_kg"); RETURN NULL;
                 END;
             $$;
 
@@ -5774,7 +5896,7 @@ CREATE FUNCTION public.pgtrigger_insert_insert_ab567() RETURNS trigger
                             RETURN NEW;
                         END IF;
                     END IF;
-                    INSERT INTO "drugs_packevent" ("aic", "code", "created_at", "data_source", "description", "gtin", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "price_eur", "price_kind", "product_id", "reimbursement_class", "units_per_pack", "updated_at", "updated_by_id", "version") VALUES (NEW."aic", NEW."code", NEW."created_at", NEW."data_source", NEW."description", NEW."gtin", NEW."id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."price_eur", NEW."price_kind", NEW."product_id", NEW."reimbursement_class", NEW."units_per_pack", NEW."updated_at", NEW."updated_by_id", NEW."version"); RETURN NULL;
+                    INSERT INTO "drugs_packevent" ("aic", "code", "created_at", "data_source", "description", "equivalence_group", "gtin", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "price_eur", "price_kind", "product_id", "reference_price_eur", "reimbursement_class", "units_per_pack", "updated_at", "updated_by_id", "version", "withdrawn_on") VALUES (NEW."aic", NEW."code", NEW."created_at", NEW."data_source", NEW."description", NEW."equivalence_group", NEW."gtin", NEW."id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."price_eur", NEW."price_kind", NEW."product_id", NEW."reference_price_eur", NEW."reimbursement_class", NEW."units_per_pack", NEW."updated_at", NEW."updated_by_id", NEW."version", NEW."withdrawn_on"); RETURN NULL;
                 END;
             $$;
 
@@ -6578,6 +6700,27 @@ CREATE FUNCTION public.pgtrigger_insert_insert_ea8f6() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_insert_insert_eae2b(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_insert_insert_eae2b() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "prescribing_orderregulatoryrequirementevent" ("active", "authorisation_date", "authorisation_reference", "clinical_rationale", "consent_date", "consent_reference", "created_at", "dispensing_recorded_at", "dispensing_recorded_by_id", "dispensing_recorded_workstation", "documented_at", "documented_by_id", "documented_workstation", "id", "indication_code", "indication_label", "ingredient_id", "kind", "listing_reference", "literature", "order_id", "override_at", "override_by_id", "override_reason", "override_workstation", "pending_acknowledged", "pending_reason", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "registry_name", "request_date", "request_number", "updated_at", "updated_by_id", "version") VALUES (NEW."active", NEW."authorisation_date", NEW."authorisation_reference", NEW."clinical_rationale", NEW."consent_date", NEW."consent_reference", NEW."created_at", NEW."dispensing_recorded_at", NEW."dispensing_recorded_by_id", NEW."dispensing_recorded_workstation", NEW."documented_at", NEW."documented_by_id", NEW."documented_workstation", NEW."id", NEW."indication_code", NEW."indication_label", NEW."ingredient_id", NEW."kind", NEW."listing_reference", NEW."literature", NEW."order_id", NEW."override_at", NEW."override_by_id", NEW."override_reason", NEW."override_workstation", NEW."pending_acknowledged", NEW."pending_reason", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."registry_name", NEW."request_date", NEW."request_number", NEW."updated_at", NEW."updated_by_id", NEW."version"); RETURN NULL;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_insert_insert_ee613(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -6830,6 +6973,27 @@ CREATE FUNCTION public.pgtrigger_line_written_once_67649() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_never_deleted_06525(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_never_deleted_06525() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_never_deleted_082c8(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -6855,6 +7019,48 @@ CREATE FUNCTION public.pgtrigger_never_deleted_082c8() RETURNS trigger
 --
 
 CREATE FUNCTION public.pgtrigger_never_deleted_155ae() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_never_deleted_32395(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_never_deleted_32395() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_never_deleted_41751(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_never_deleted_41751() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
                 
@@ -8630,7 +8836,7 @@ CREATE FUNCTION public.pgtrigger_update_update_092a1() RETURNS trigger
                             RETURN NEW;
                         END IF;
                     END IF;
-                    INSERT INTO "drugs_medicinalproductevent" ("biosimilar_of_id", "code", "compatible_diluents", "concentration", "concentration_unit", "created_at", "data_source", "density_g_ml", "density_source", "diluted_protect_from_light", "diluted_stability_hours", "diluted_stability_temperature", "filter_required", "final_concentration_max", "final_concentration_min", "form", "formulation", "holder", "id", "ingredient_id", "name", "nominal_volume_ml", "overfill_volume_ml", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "photosensitive", "physical_state", "preparation_mode", "pvc_free_required", "reconstituted_protect_from_light", "reconstituted_stability_hours", "reconstituted_stability_temperature", "reconstitution_diluent", "reconstitution_volume_ml", "route", "stability_note", "storage", "strength", "strength_unit", "to_verify", "updated_at", "updated_by_id", "version") VALUES (NEW."biosimilar_of_id", NEW."code", NEW."compatible_diluents", NEW."concentration", NEW."concentration_unit", NEW."created_at", NEW."data_source", NEW."density_g_ml", NEW."density_source", NEW."diluted_protect_from_light", NEW."diluted_stability_hours", NEW."diluted_stability_temperature", NEW."filter_required", NEW."final_concentration_max", NEW."final_concentration_min", NEW."form", NEW."formulation", NEW."holder", NEW."id", NEW."ingredient_id", NEW."name", NEW."nominal_volume_ml", NEW."overfill_volume_ml", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."photosensitive", NEW."physical_state", NEW."preparation_mode", NEW."pvc_free_required", NEW."reconstituted_protect_from_light", NEW."reconstituted_stability_hours", NEW."reconstituted_stability_temperature", NEW."reconstitution_diluent", NEW."reconstitution_volume_ml", NEW."route", NEW."stability_note", NEW."storage", NEW."strength", NEW."strength_unit", NEW."to_verify", NEW."updated_at", NEW."updated_by_id", NEW."version"); RETURN NULL;
+                    INSERT INTO "drugs_medicinalproductevent" ("biosimilar_of_id", "code", "compatible_diluents", "compounding_not_applicable", "compounding_sources", "compounding_verified_at", "compounding_verified_by_id", "concentration", "concentration_unit", "created_at", "data_source", "density_g_ml", "density_source", "diluted_protect_from_light", "diluted_stability_conditions", "diluted_stability_hours", "diluted_stability_temperature", "filter_required", "final_concentration_max", "final_concentration_min", "form", "formulation", "holder", "id", "ingredient_id", "name", "nominal_volume_ml", "overfill_volume_ml", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "photosensitive", "physical_state", "preparation_mode", "pvc_free_required", "reconstituted_protect_from_light", "reconstituted_stability_hours", "reconstituted_stability_temperature", "reconstitution_diluent", "reconstitution_volume_ml", "route", "stability_note", "storage", "strength", "strength_unit", "to_verify", "updated_at", "updated_by_id", "version") VALUES (NEW."biosimilar_of_id", NEW."code", NEW."compatible_diluents", NEW."compounding_not_applicable", NEW."compounding_sources", NEW."compounding_verified_at", NEW."compounding_verified_by_id", NEW."concentration", NEW."concentration_unit", NEW."created_at", NEW."data_source", NEW."density_g_ml", NEW."density_source", NEW."diluted_protect_from_light", NEW."diluted_stability_conditions", NEW."diluted_stability_hours", NEW."diluted_stability_temperature", NEW."filter_required", NEW."final_concentration_max", NEW."final_concentration_min", NEW."form", NEW."formulation", NEW."holder", NEW."id", NEW."ingredient_id", NEW."name", NEW."nominal_volume_ml", NEW."overfill_volume_ml", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."photosensitive", NEW."physical_state", NEW."preparation_mode", NEW."pvc_free_required", NEW."reconstituted_protect_from_light", NEW."reconstituted_stability_hours", NEW."reconstituted_stability_temperature", NEW."reconstitution_diluent", NEW."reconstitution_volume_ml", NEW."route", NEW."stability_note", NEW."storage", NEW."strength", NEW."strength_unit", NEW."to_verify", NEW."updated_at", NEW."updated_by_id", NEW."version"); RETURN NULL;
                 END;
             $$;
 
@@ -9386,7 +9592,7 @@ CREATE FUNCTION public.pgtrigger_update_update_38215() RETURNS trigger
                             RETURN NEW;
                         END IF;
                     END IF;
-                    INSERT INTO "prescribing_therapyorderevent" ("age_years", "aifa_registry_code", "allergy_overrides", "bmi", "body_provenance", "bsa_formula", "bsa_m2", "confirmed_at", "confirmed_by_id", "created_at", "creatinine_clearance_ml_min", "cycle_number", "diagnosis_id", "dosing_weight_kg", "height_cm", "id", "ideal_weight_kg", "intent", "line", "measure_dates", "measured_gfr_ml_min", "measures_taken_at", "notes", "paediatric_rule", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "policy", "prescriber_id", "previous_order_id", "regimen_version_id", "renal_function_ml_min", "schedule_reason", "serum_creatinine_mg_dl", "sex", "signed_at", "signed_by_id", "signed_document_id", "start_date", "state", "state_reason", "supersedes_id", "taken_in_charge_at", "taken_in_charge_by_id", "therapy_type", "updated_at", "updated_by_id", "validated_at", "validated_by_id", "version", "ward_id", "warnings", "weight_basis", "weight_kg") VALUES (NEW."age_years", NEW."aifa_registry_code", NEW."allergy_overrides", NEW."bmi", NEW."body_provenance", NEW."bsa_formula", NEW."bsa_m2", NEW."confirmed_at", NEW."confirmed_by_id", NEW."created_at", NEW."creatinine_clearance_ml_min", NEW."cycle_number", NEW."diagnosis_id", NEW."dosing_weight_kg", NEW."height_cm", NEW."id", NEW."ideal_weight_kg", NEW."intent", NEW."line", NEW."measure_dates", NEW."measured_gfr_ml_min", NEW."measures_taken_at", NEW."notes", NEW."paediatric_rule", NEW."patient_id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."policy", NEW."prescriber_id", NEW."previous_order_id", NEW."regimen_version_id", NEW."renal_function_ml_min", NEW."schedule_reason", NEW."serum_creatinine_mg_dl", NEW."sex", NEW."signed_at", NEW."signed_by_id", NEW."signed_document_id", NEW."start_date", NEW."state", NEW."state_reason", NEW."supersedes_id", NEW."taken_in_charge_at", NEW."taken_in_charge_by_id", NEW."therapy_type", NEW."updated_at", NEW."updated_by_id", NEW."validated_at", NEW."validated_by_id", NEW."version", NEW."ward_id", NEW."warnings", NEW."weight_basis", NEW."weight_kg"); RETURN NULL;
+                    INSERT INTO "prescribing_therapyorderevent" ("age_years", "aifa_registry_code", "allergy_overrides", "bmi", "body_provenance", "bsa_formula", "bsa_m2", "confirmed_at", "confirmed_by_id", "created_at", "creatinine_clearance_ml_min", "cycle_number", "diagnosis_id", "dosing_weight_kg", "height_cm", "id", "ideal_weight_kg", "intent", "interaction_acknowledgements", "line", "measure_dates", "measured_gfr_ml_min", "measures_taken_at", "notes", "paediatric_rule", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "pgx_overrides", "policy", "prescriber_id", "previous_order_id", "regimen_version_id", "renal_function_ml_min", "schedule_reason", "serum_creatinine_mg_dl", "sex", "signed_at", "signed_by_id", "signed_document_id", "start_date", "state", "state_reason", "supersedes_id", "taken_in_charge_at", "taken_in_charge_by_id", "therapy_type", "updated_at", "updated_by_id", "validated_at", "validated_by_id", "version", "ward_id", "warnings", "weight_basis", "weight_kg") VALUES (NEW."age_years", NEW."aifa_registry_code", NEW."allergy_overrides", NEW."bmi", NEW."body_provenance", NEW."bsa_formula", NEW."bsa_m2", NEW."confirmed_at", NEW."confirmed_by_id", NEW."created_at", NEW."creatinine_clearance_ml_min", NEW."cycle_number", NEW."diagnosis_id", NEW."dosing_weight_kg", NEW."height_cm", NEW."id", NEW."ideal_weight_kg", NEW."intent", NEW."interaction_acknowledgements", NEW."line", NEW."measure_dates", NEW."measured_gfr_ml_min", NEW."measures_taken_at", NEW."notes", NEW."paediatric_rule", NEW."patient_id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."pgx_overrides", NEW."policy", NEW."prescriber_id", NEW."previous_order_id", NEW."regimen_version_id", NEW."renal_function_ml_min", NEW."schedule_reason", NEW."serum_creatinine_mg_dl", NEW."sex", NEW."signed_at", NEW."signed_by_id", NEW."signed_document_id", NEW."start_date", NEW."state", NEW."state_reason", NEW."supersedes_id", NEW."taken_in_charge_at", NEW."taken_in_charge_by_id", NEW."therapy_type", NEW."updated_at", NEW."updated_by_id", NEW."validated_at", NEW."validated_by_id", NEW."version", NEW."ward_id", NEW."warnings", NEW."weight_basis", NEW."weight_kg"); RETURN NULL;
                 END;
             $$;
 
@@ -9471,6 +9677,27 @@ CREATE FUNCTION public.pgtrigger_update_update_429ef() RETURNS trigger
                         END IF;
                     END IF;
                     INSERT INTO "galenics_batchlineevent" ("batch_id", "id", "ingredient_id", "lot", "lot_expiry", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "product_id", "required", "unit", "waste_refusal", "wasted_units", "weighed", "weighed_at", "weighed_by_id", "within_tolerance") VALUES (NEW."batch_id", NEW."id", NEW."ingredient_id", NEW."lot", NEW."lot_expiry", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."product_id", NEW."required", NEW."unit", NEW."waste_refusal", NEW."wasted_units", NEW."weighed", NEW."weighed_at", NEW."weighed_by_id", NEW."within_tolerance"); RETURN NULL;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_update_update_45261(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_update_update_45261() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "prescribing_orderregulatoryrequirementevent" ("active", "authorisation_date", "authorisation_reference", "clinical_rationale", "consent_date", "consent_reference", "created_at", "dispensing_recorded_at", "dispensing_recorded_by_id", "dispensing_recorded_workstation", "documented_at", "documented_by_id", "documented_workstation", "id", "indication_code", "indication_label", "ingredient_id", "kind", "listing_reference", "literature", "order_id", "override_at", "override_by_id", "override_reason", "override_workstation", "pending_acknowledged", "pending_reason", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "registry_name", "request_date", "request_number", "updated_at", "updated_by_id", "version") VALUES (NEW."active", NEW."authorisation_date", NEW."authorisation_reference", NEW."clinical_rationale", NEW."consent_date", NEW."consent_reference", NEW."created_at", NEW."dispensing_recorded_at", NEW."dispensing_recorded_by_id", NEW."dispensing_recorded_workstation", NEW."documented_at", NEW."documented_by_id", NEW."documented_workstation", NEW."id", NEW."indication_code", NEW."indication_label", NEW."ingredient_id", NEW."kind", NEW."listing_reference", NEW."literature", NEW."order_id", NEW."override_at", NEW."override_by_id", NEW."override_reason", NEW."override_workstation", NEW."pending_acknowledged", NEW."pending_reason", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."registry_name", NEW."request_date", NEW."request_number", NEW."updated_at", NEW."updated_by_id", NEW."version"); RETURN NULL;
                 END;
             $$;
 
@@ -10583,7 +10810,7 @@ CREATE FUNCTION public.pgtrigger_update_update_aed73() RETURNS trigger
                             RETURN NEW;
                         END IF;
                     END IF;
-                    INSERT INTO "drugs_packevent" ("aic", "code", "created_at", "data_source", "description", "gtin", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "price_eur", "price_kind", "product_id", "reimbursement_class", "units_per_pack", "updated_at", "updated_by_id", "version") VALUES (NEW."aic", NEW."code", NEW."created_at", NEW."data_source", NEW."description", NEW."gtin", NEW."id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."price_eur", NEW."price_kind", NEW."product_id", NEW."reimbursement_class", NEW."units_per_pack", NEW."updated_at", NEW."updated_by_id", NEW."version"); RETURN NULL;
+                    INSERT INTO "drugs_packevent" ("aic", "code", "created_at", "data_source", "description", "equivalence_group", "gtin", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "price_eur", "price_kind", "product_id", "reference_price_eur", "reimbursement_class", "units_per_pack", "updated_at", "updated_by_id", "version", "withdrawn_on") VALUES (NEW."aic", NEW."code", NEW."created_at", NEW."data_source", NEW."description", NEW."equivalence_group", NEW."gtin", NEW."id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."price_eur", NEW."price_kind", NEW."product_id", NEW."reference_price_eur", NEW."reimbursement_class", NEW."units_per_pack", NEW."updated_at", NEW."updated_by_id", NEW."version", NEW."withdrawn_on"); RETURN NULL;
                 END;
             $$;
 
@@ -12146,7 +12373,8 @@ CREATE TABLE public.accounts_user (
     tax_code character varying(16) NOT NULL,
     password_changed_at timestamp with time zone,
     directory_dn character varying(512) NOT NULL,
-    must_change_password boolean DEFAULT false NOT NULL
+    must_change_password boolean DEFAULT false NOT NULL,
+    permissions_version bigint DEFAULT 0 NOT NULL
 );
 
 
@@ -14756,6 +14984,18 @@ ALTER TABLE public.compounding_worksessionevent ALTER COLUMN pgh_id ADD GENERATE
 
 
 --
+-- Name: corsia_permissions_version; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+CREATE SEQUENCE public.corsia_permissions_version
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+
+--
 -- Name: dispensing_delegation; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -15322,6 +15562,94 @@ ALTER TABLE public.drugs_activeingredientevent ALTER COLUMN pgh_id ADD GENERATED
 
 
 --
+-- Name: drugs_archivechange; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.drugs_archivechange (
+    id bigint NOT NULL,
+    kind character varying(20) NOT NULL,
+    aic character varying(9) NOT NULL,
+    line integer,
+    field character varying(40) NOT NULL,
+    before text NOT NULL,
+    after text NOT NULL,
+    data jsonb NOT NULL,
+    decision character varying(10) NOT NULL,
+    decided_at timestamp with time zone,
+    reason text NOT NULL,
+    applied boolean NOT NULL,
+    decided_by_id bigint,
+    archive_import_id bigint NOT NULL,
+    CONSTRAINT drugs_archivechange_line_check CHECK ((line >= 0))
+);
+
+
+--
+-- Name: drugs_archivechange_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.drugs_archivechange ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.drugs_archivechange_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: drugs_archiveimport; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.drugs_archiveimport (
+    id bigint NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    version integer NOT NULL,
+    kind character varying(16) NOT NULL,
+    status character varying(10) NOT NULL,
+    file_name character varying(255) NOT NULL,
+    file_sha256 character varying(64) NOT NULL,
+    file_date date NOT NULL,
+    source character varying(255) NOT NULL,
+    content bytea NOT NULL,
+    total_rows integer NOT NULL,
+    processed_rows integer NOT NULL,
+    applied_changes integer NOT NULL,
+    problems jsonb NOT NULL,
+    error_code character varying(40) NOT NULL,
+    error_message text NOT NULL,
+    decided_at timestamp with time zone,
+    rejection_reason text NOT NULL,
+    applied_at timestamp with time zone,
+    applied_by_id bigint,
+    decided_by_id bigint,
+    updated_by_id bigint,
+    uploaded_by_id bigint,
+    CONSTRAINT drugs_archimp_progress_le_total CHECK ((processed_rows <= total_rows)),
+    CONSTRAINT drugs_archiveimport_applied_changes_check CHECK ((applied_changes >= 0)),
+    CONSTRAINT drugs_archiveimport_processed_rows_check CHECK ((processed_rows >= 0)),
+    CONSTRAINT drugs_archiveimport_total_rows_check CHECK ((total_rows >= 0)),
+    CONSTRAINT drugs_archiveimport_version_check CHECK ((version >= 0))
+);
+
+
+--
+-- Name: drugs_archiveimport_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.drugs_archiveimport ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.drugs_archiveimport_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
 -- Name: drugs_importrun; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -15476,6 +15804,11 @@ CREATE TABLE public.drugs_medicinalproduct (
     ingredient_id bigint NOT NULL,
     updated_by_id bigint,
     formulation character varying(24) DEFAULT 'conventional'::character varying NOT NULL,
+    compounding_not_applicable jsonb DEFAULT '{}'::jsonb NOT NULL,
+    compounding_sources jsonb DEFAULT '{}'::jsonb NOT NULL,
+    compounding_verified_at timestamp with time zone,
+    compounding_verified_by_id bigint,
+    diluted_stability_conditions jsonb DEFAULT '[]'::jsonb NOT NULL,
     CONSTRAINT drugs_medicinalproduct_version_check CHECK ((version >= 0))
 );
 
@@ -15545,6 +15878,11 @@ CREATE TABLE public.drugs_medicinalproductevent (
     pgh_obj_id bigint NOT NULL,
     updated_by_id bigint,
     formulation character varying(24) DEFAULT 'conventional'::character varying NOT NULL,
+    compounding_not_applicable jsonb DEFAULT '{}'::jsonb NOT NULL,
+    compounding_sources jsonb DEFAULT '{}'::jsonb NOT NULL,
+    compounding_verified_at timestamp with time zone,
+    compounding_verified_by_id bigint,
+    diluted_stability_conditions jsonb DEFAULT '[]'::jsonb CONSTRAINT drugs_medicinalproductevent_diluted_stability_conditio_not_null NOT NULL,
     CONSTRAINT drugs_medicinalproductevent_version_check CHECK ((version >= 0))
 );
 
@@ -15583,6 +15921,9 @@ CREATE TABLE public.drugs_pack (
     data_source character varying(255) NOT NULL,
     product_id bigint NOT NULL,
     updated_by_id bigint,
+    equivalence_group character varying(12) DEFAULT ''::character varying NOT NULL,
+    reference_price_eur numeric(12,4),
+    withdrawn_on date,
     CONSTRAINT drugs_pack_units_per_pack_check CHECK ((units_per_pack >= 0)),
     CONSTRAINT drugs_pack_version_check CHECK ((version >= 0))
 );
@@ -15627,6 +15968,9 @@ CREATE TABLE public.drugs_packevent (
     pgh_obj_id bigint NOT NULL,
     product_id bigint NOT NULL,
     updated_by_id bigint,
+    equivalence_group character varying(12) DEFAULT ''::character varying NOT NULL,
+    reference_price_eur numeric(12,4),
+    withdrawn_on date,
     CONSTRAINT drugs_packevent_units_per_pack_check CHECK ((units_per_pack >= 0)),
     CONSTRAINT drugs_packevent_version_check CHECK ((version >= 0))
 );
@@ -15638,6 +15982,68 @@ CREATE TABLE public.drugs_packevent (
 
 ALTER TABLE public.drugs_packevent ALTER COLUMN pgh_id ADD GENERATED BY DEFAULT AS IDENTITY (
     SEQUENCE NAME public.drugs_packevent_pgh_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: drugs_packprovenance; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.drugs_packprovenance (
+    id bigint NOT NULL,
+    field character varying(40) NOT NULL,
+    value text NOT NULL,
+    source_file character varying(255) NOT NULL,
+    source_date date NOT NULL,
+    recorded_at timestamp with time zone NOT NULL,
+    archive_import_id bigint NOT NULL,
+    pack_id bigint NOT NULL
+);
+
+
+--
+-- Name: drugs_packprovenance_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.drugs_packprovenance ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.drugs_packprovenance_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: drugs_packshortage; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.drugs_packshortage (
+    id bigint NOT NULL,
+    started_on date NOT NULL,
+    expected_end_on date,
+    ended_on date,
+    reason text NOT NULL,
+    equivalent_available boolean,
+    aifa_suggestion text NOT NULL,
+    ended_by_import_id bigint,
+    pack_id bigint NOT NULL,
+    started_by_import_id bigint NOT NULL
+);
+
+
+--
+-- Name: drugs_packshortage_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.drugs_packshortage ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.drugs_packshortage_id_seq
     START WITH 1
     INCREMENT BY 1
     NO MINVALUE
@@ -19846,6 +20252,123 @@ ALTER TABLE public.prescribing_orderitemevent ALTER COLUMN pgh_id ADD GENERATED 
 
 
 --
+-- Name: prescribing_orderregulatoryrequirement; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.prescribing_orderregulatoryrequirement (
+    id bigint NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    version integer NOT NULL,
+    kind character varying(16) NOT NULL,
+    active boolean NOT NULL,
+    registry_name character varying(160) NOT NULL,
+    indication_code character varying(12) NOT NULL,
+    indication_label character varying(200) CONSTRAINT prescribing_orderregulatoryrequiremen_indication_label_not_null NOT NULL,
+    request_number character varying(60) NOT NULL,
+    request_date date,
+    pending_reason character varying(300) NOT NULL,
+    pending_acknowledged boolean CONSTRAINT prescribing_orderregulatoryrequir_pending_acknowledged_not_null NOT NULL,
+    listing_reference character varying(300) CONSTRAINT prescribing_orderregulatoryrequireme_listing_reference_not_null NOT NULL,
+    clinical_rationale text CONSTRAINT prescribing_orderregulatoryrequirem_clinical_rationale_not_null NOT NULL,
+    literature text NOT NULL,
+    consent_reference character varying(120) CONSTRAINT prescribing_orderregulatoryrequireme_consent_reference_not_null NOT NULL,
+    consent_date date,
+    authorisation_reference character varying(120) CONSTRAINT prescribing_orderregulatoryreq_authorisation_reference_not_null NOT NULL,
+    authorisation_date date,
+    documented_at timestamp with time zone,
+    documented_workstation character varying(120) CONSTRAINT prescribing_orderregulatoryrequ_documented_workstation_not_null NOT NULL,
+    override_reason text NOT NULL,
+    override_at timestamp with time zone,
+    override_workstation character varying(120) CONSTRAINT prescribing_orderregulatoryrequir_override_workstation_not_null NOT NULL,
+    dispensing_recorded_at timestamp with time zone,
+    dispensing_recorded_workstation character varying(120) CONSTRAINT prescribing_orderregulatory_dispensing_recorded_workst_not_null NOT NULL,
+    dispensing_recorded_by_id bigint,
+    documented_by_id bigint,
+    ingredient_id bigint NOT NULL,
+    order_id bigint NOT NULL,
+    override_by_id bigint,
+    updated_by_id bigint,
+    CONSTRAINT prescribing_orderregulatoryrequirement_version_check CHECK ((version >= 0))
+);
+
+
+--
+-- Name: prescribing_orderregulatoryrequirement_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.prescribing_orderregulatoryrequirement ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.prescribing_orderregulatoryrequirement_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: prescribing_orderregulatoryrequirementevent; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.prescribing_orderregulatoryrequirementevent (
+    pgh_id integer NOT NULL,
+    pgh_created_at timestamp with time zone CONSTRAINT prescribing_orderregulatoryrequiremente_pgh_created_at_not_null NOT NULL,
+    pgh_label text NOT NULL,
+    id bigint NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    version integer NOT NULL,
+    kind character varying(16) NOT NULL,
+    active boolean NOT NULL,
+    registry_name character varying(160) CONSTRAINT prescribing_orderregulatoryrequirementev_registry_name_not_null NOT NULL,
+    indication_code character varying(12) CONSTRAINT prescribing_orderregulatoryrequiremen_indication_code_not_null1 NOT NULL,
+    indication_label character varying(200) CONSTRAINT prescribing_orderregulatoryrequireme_indication_label_not_null1 NOT NULL,
+    request_number character varying(60) CONSTRAINT prescribing_orderregulatoryrequiremente_request_number_not_null NOT NULL,
+    request_date date,
+    pending_reason character varying(300) CONSTRAINT prescribing_orderregulatoryrequiremente_pending_reason_not_null NOT NULL,
+    pending_acknowledged boolean CONSTRAINT prescribing_orderregulatoryrequi_pending_acknowledged_not_null1 NOT NULL,
+    listing_reference character varying(300) CONSTRAINT prescribing_orderregulatoryrequirem_listing_reference_not_null1 NOT NULL,
+    clinical_rationale text CONSTRAINT prescribing_orderregulatoryrequire_clinical_rationale_not_null1 NOT NULL,
+    literature text NOT NULL,
+    consent_reference character varying(120) CONSTRAINT prescribing_orderregulatoryrequirem_consent_reference_not_null1 NOT NULL,
+    consent_date date,
+    authorisation_reference character varying(120) CONSTRAINT prescribing_orderregulatoryre_authorisation_reference_not_null1 NOT NULL,
+    authorisation_date date,
+    documented_at timestamp with time zone,
+    documented_workstation character varying(120) CONSTRAINT prescribing_orderregulatoryreq_documented_workstation_not_null1 NOT NULL,
+    override_reason text CONSTRAINT prescribing_orderregulatoryrequiremen_override_reason_not_null1 NOT NULL,
+    override_at timestamp with time zone,
+    override_workstation character varying(120) CONSTRAINT prescribing_orderregulatoryrequi_override_workstation_not_null1 NOT NULL,
+    dispensing_recorded_at timestamp with time zone,
+    dispensing_recorded_workstation character varying(120) CONSTRAINT prescribing_orderregulator_dispensing_recorded_workst_not_null1 NOT NULL,
+    dispensing_recorded_by_id bigint,
+    documented_by_id bigint,
+    ingredient_id bigint CONSTRAINT prescribing_orderregulatoryrequirementev_ingredient_id_not_null NOT NULL,
+    order_id bigint NOT NULL,
+    override_by_id bigint,
+    pgh_context_id uuid,
+    pgh_obj_id bigint NOT NULL,
+    updated_by_id bigint,
+    CONSTRAINT prescribing_orderregulatoryrequirementevent_version_check CHECK ((version >= 0))
+);
+
+
+--
+-- Name: prescribing_orderregulatoryrequirementevent_pgh_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.prescribing_orderregulatoryrequirementevent ALTER COLUMN pgh_id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.prescribing_orderregulatoryrequirementevent_pgh_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
 -- Name: prescribing_ordertransition; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -20042,6 +20565,8 @@ CREATE TABLE public.prescribing_therapyorder (
     schedule_reason text DEFAULT ''::text NOT NULL,
     measure_dates jsonb DEFAULT '{}'::jsonb NOT NULL,
     allergy_overrides jsonb DEFAULT '[]'::jsonb NOT NULL,
+    pgx_overrides jsonb DEFAULT '[]'::jsonb NOT NULL,
+    interaction_acknowledgements jsonb DEFAULT '[]'::jsonb NOT NULL,
     CONSTRAINT order_cycle_pos CHECK ((cycle_number >= 1)),
     CONSTRAINT order_line_pos CHECK ((line >= 1)),
     CONSTRAINT prescribing_therapyorder_cycle_number_check CHECK ((cycle_number >= 0)),
@@ -20126,6 +20651,8 @@ CREATE TABLE public.prescribing_therapyorderevent (
     schedule_reason text DEFAULT ''::text NOT NULL,
     measure_dates jsonb DEFAULT '{}'::jsonb NOT NULL,
     allergy_overrides jsonb DEFAULT '[]'::jsonb NOT NULL,
+    pgx_overrides jsonb DEFAULT '[]'::jsonb NOT NULL,
+    interaction_acknowledgements jsonb DEFAULT '[]'::jsonb CONSTRAINT prescribing_therapyordereve_interaction_acknowledgemen_not_null NOT NULL,
     CONSTRAINT prescribing_therapyorderevent_cycle_number_check CHECK ((cycle_number >= 0)),
     CONSTRAINT prescribing_therapyorderevent_line_check CHECK ((line >= 0)),
     CONSTRAINT prescribing_therapyorderevent_version_check CHECK ((version >= 0))
@@ -25315,7 +25842,7 @@ COPY public.accounts_rolerequest (id, roles_before, roles_after, reason, request
 -- Data for Name: accounts_user; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-COPY public.accounts_user (id, password, last_login, is_superuser, username, first_name, last_name, email, is_staff, is_active, date_joined, badge_code, tax_code, password_changed_at, directory_dn, must_change_password) FROM stdin;
+COPY public.accounts_user (id, password, last_login, is_superuser, username, first_name, last_name, email, is_staff, is_active, date_joined, badge_code, tax_code, password_changed_at, directory_dn, must_change_password, permissions_version) FROM stdin;
 \.
 
 
@@ -25852,518 +26379,538 @@ COPY public.auth_permission (id, name, content_type_id, codename) FROM stdin;
 182	Can change pharmacogenomic marker event	60	change_pharmacogenomicmarkerevent
 183	Can delete pharmacogenomic marker event	60	delete_pharmacogenomicmarkerevent
 184	Can view pharmacogenomic marker event	60	view_pharmacogenomicmarkerevent
-185	Can add clinical trial event	63	add_clinicaltrialevent
-186	Can change clinical trial event	63	change_clinicaltrialevent
-187	Can delete clinical trial event	63	delete_clinicaltrialevent
-188	Can view clinical trial event	63	view_clinicaltrialevent
-189	Can add regimen event	67	add_regimenevent
-190	Can change regimen event	67	change_regimenevent
-191	Can delete regimen event	67	delete_regimenevent
-192	Can view regimen event	67	view_regimenevent
-193	Can add regimen disease event	69	add_regimendiseaseevent
-194	Can change regimen disease event	69	change_regimendiseaseevent
-195	Can delete regimen disease event	69	delete_regimendiseaseevent
-196	Can view regimen disease event	69	view_regimendiseaseevent
-197	Can add regimen component event	70	add_regimencomponentevent
-198	Can change regimen component event	70	change_regimencomponentevent
-199	Can delete regimen component event	70	delete_regimencomponentevent
-200	Can view regimen component event	70	view_regimencomponentevent
-201	Can add regimen approval event	71	add_regimenapprovalevent
-202	Can change regimen approval event	71	change_regimenapprovalevent
-203	Can delete regimen approval event	71	delete_regimenapprovalevent
-204	Can view regimen approval event	71	view_regimenapprovalevent
-205	Can add regimen version event	72	add_regimenversionevent
-206	Can change regimen version event	72	change_regimenversionevent
-207	Can delete regimen version event	72	delete_regimenversionevent
-208	Can view regimen version event	72	view_regimenversionevent
-209	Can add trial enrollment event	74	add_trialenrollmentevent
-210	Can change trial enrollment event	74	change_trialenrollmentevent
-211	Can delete trial enrollment event	74	delete_trialenrollmentevent
-212	Can view trial enrollment event	74	view_trialenrollmentevent
-213	Can add trial monitor assignment event	76	add_trialmonitorassignmentevent
-214	Can change trial monitor assignment event	76	change_trialmonitorassignmentevent
-215	Can delete trial monitor assignment event	76	delete_trialmonitorassignmentevent
-216	Can view trial monitor assignment event	76	view_trialmonitorassignmentevent
-217	Can add patient diagnosis event	79	add_patientdiagnosisevent
-218	Can change patient diagnosis event	79	change_patientdiagnosisevent
-219	Can delete patient diagnosis event	79	delete_patientdiagnosisevent
-220	Can view patient diagnosis event	79	view_patientdiagnosisevent
-221	Can add order item event	82	add_orderitemevent
-222	Can change order item event	82	change_orderitemevent
-223	Can delete order item event	82	delete_orderitemevent
-224	Can view order item event	82	view_orderitemevent
-225	Can add therapy order event	83	add_therapyorderevent
-226	Can change therapy order event	83	change_therapyorderevent
-227	Can delete therapy order event	83	delete_therapyorderevent
-228	Can view therapy order event	83	view_therapyorderevent
-229	Can add pump	86	add_pump
-230	Can change pump	86	change_pump
-231	Can delete pump	86	delete_pump
-232	Can view pump	86	view_pump
-233	Can add pump alarm	87	add_pumpalarm
-234	Can change pump alarm	87	change_pumpalarm
-235	Can delete pump alarm	87	delete_pumpalarm
-236	Can view pump alarm	87	view_pumpalarm
-237	Can add pump alarm event	88	add_pumpalarmevent
-238	Can change pump alarm event	88	change_pumpalarmevent
-239	Can delete pump alarm event	88	delete_pumpalarmevent
-240	Can view pump alarm event	88	view_pumpalarmevent
-241	Can add pump event	89	add_pumpevent
-242	Can change pump event	89	change_pumpevent
-243	Can delete pump event	89	delete_pumpevent
-244	Can view pump event	89	view_pumpevent
-245	Can add pump message	90	add_pumpmessage
-246	Can change pump message	90	change_pumpmessage
-247	Can delete pump message	90	delete_pumpmessage
-248	Can view pump message	90	view_pumpmessage
-249	Can add pump message event	91	add_pumpmessageevent
-250	Can change pump message event	91	change_pumpmessageevent
-251	Can delete pump message event	91	delete_pumpmessageevent
-252	Can view pump message event	91	view_pumpmessageevent
-253	Can add pump program	92	add_pumpprogram
-254	Can change pump program	92	change_pumpprogram
-255	Can delete pump program	92	delete_pumpprogram
-256	Can view pump program	92	view_pumpprogram
-257	Can add pump program event	93	add_pumpprogramevent
-258	Can change pump program event	93	change_pumpprogramevent
-259	Can delete pump program event	93	delete_pumpprogramevent
-260	Can view pump program event	93	view_pumpprogramevent
-261	Can add administration event	95	add_administrationevent
-262	Can change administration event	95	change_administrationevent
-263	Can delete administration event	95	delete_administrationevent
-264	Can view administration event	95	view_administrationevent
-265	Can add bedside session event	99	add_bedsidesessionevent
-266	Can change bedside session event	99	change_bedsidesessionevent
-267	Can delete bedside session event	99	delete_bedsidesessionevent
-268	Can view bedside session event	99	view_bedsidesessionevent
-269	Can add hood event	101	add_hoodevent
-270	Can change hood event	101	change_hoodevent
-271	Can delete hood event	101	delete_hoodevent
-272	Can view hood event	101	view_hoodevent
-273	Can add leftover event	103	add_leftoverevent
-274	Can change leftover event	103	change_leftoverevent
-275	Can delete leftover event	103	delete_leftoverevent
-276	Can view leftover event	103	view_leftoverevent
-277	Can add preparation event	105	add_preparationevent
-278	Can change preparation event	105	change_preparationevent
-279	Can delete preparation event	105	delete_preparationevent
-280	Can view preparation event	105	view_preparationevent
-281	Can add preparation vial event	107	add_preparationvialevent
-282	Can change preparation vial event	107	change_preparationvialevent
-283	Can delete preparation vial event	107	delete_preparationvialevent
-284	Can view preparation vial event	107	view_preparationvialevent
-285	Can add transport log event	109	add_transportlogevent
-286	Can change transport log event	109	change_transportlogevent
-287	Can delete transport log event	109	delete_transportlogevent
-288	Can view transport log event	109	view_transportlogevent
-289	Can add weighing event	111	add_weighingevent
-290	Can change weighing event	111	change_weighingevent
-291	Can delete weighing event	111	delete_weighingevent
-292	Can view weighing event	111	view_weighingevent
-293	Can add work session event	113	add_worksessionevent
-294	Can change work session event	113	change_worksessionevent
-295	Can delete work session event	113	delete_worksessionevent
-296	Can view work session event	113	view_worksessionevent
-297	Can add check out event	115	add_checkoutevent
-298	Can change check out event	115	change_checkoutevent
-299	Can delete check out event	115	delete_checkoutevent
-300	Can view check out event	115	view_checkoutevent
-301	Can add exposure record event	117	add_exposurerecordevent
-302	Can change exposure record event	117	change_exposurerecordevent
-303	Can delete exposure record event	117	delete_exposurerecordevent
-304	Can view exposure record event	117	view_exposurerecordevent
-305	Can add device result event	119	add_deviceresultevent
-306	Can change device result event	119	change_deviceresultevent
-307	Can delete device result event	119	delete_deviceresultevent
-308	Can view device result event	119	view_deviceresultevent
-309	Can add document event	121	add_documentevent
-310	Can change document event	121	change_documentevent
-311	Can delete document event	121	delete_documentevent
-312	Can view document event	121	view_documentevent
-313	Can add document template event	123	add_documenttemplateevent
-314	Can change document template event	123	change_documenttemplateevent
-315	Can delete document template event	123	delete_documenttemplateevent
-316	Can view document template event	123	view_documenttemplateevent
-317	Can add cost center event	125	add_costcenterevent
-318	Can change cost center event	125	change_costcenterevent
-319	Can delete cost center event	125	delete_costcenterevent
-320	Can view cost center event	125	view_costcenterevent
-321	Can add stock lot event	129	add_stocklotevent
-322	Can change stock lot event	129	change_stocklotevent
-323	Can delete stock lot event	129	delete_stocklotevent
-324	Can view stock lot event	129	view_stocklotevent
-325	Can add storage location event	130	add_storagelocationevent
-326	Can change storage location event	130	change_storagelocationevent
-327	Can delete storage location event	130	delete_storagelocationevent
-328	Can view storage location event	130	view_storagelocationevent
-329	Can add par level event	132	add_parlevelevent
-330	Can change par level event	132	change_parlevelevent
-331	Can delete par level event	132	delete_parlevelevent
-332	Can view par level event	132	view_parlevelevent
-333	Can add ward request event	134	add_wardrequestevent
-334	Can change ward request event	134	change_wardrequestevent
-335	Can delete ward request event	134	delete_wardrequestevent
-336	Can view ward request event	134	view_wardrequestevent
-337	Can add ward request line event	137	add_wardrequestlineevent
-338	Can change ward request line event	137	change_wardrequestlineevent
-339	Can delete ward request line event	137	delete_wardrequestlineevent
-340	Can view ward request line event	137	view_wardrequestlineevent
-341	Can add ctcae term event	140	add_ctcaetermevent
-342	Can change ctcae term event	140	change_ctcaetermevent
-343	Can delete ctcae term event	140	delete_ctcaetermevent
-344	Can view ctcae term event	140	view_ctcaetermevent
-345	Can add extravasation event event	142	add_extravasationeventevent
-346	Can change extravasation event event	142	change_extravasationeventevent
-347	Can delete extravasation event event	142	delete_extravasationeventevent
-348	Can view extravasation event event	142	view_extravasationeventevent
-349	Can add toxicity record event	144	add_toxicityrecordevent
-350	Can change toxicity record event	144	change_toxicityrecordevent
-351	Can delete toxicity record event	144	delete_toxicityrecordevent
-352	Can view toxicity record event	144	view_toxicityrecordevent
-353	Can add diary entry event	147	add_diaryentryevent
-354	Can change diary entry event	147	change_diaryentryevent
-355	Can delete diary entry event	147	delete_diaryentryevent
-356	Can view diary entry event	147	view_diaryentryevent
-357	Can add vital signs event	149	add_vitalsignsevent
-358	Can change vital signs event	149	change_vitalsignsevent
-359	Can delete vital signs event	149	delete_vitalsignsevent
-360	Can view vital signs event	149	view_vitalsignsevent
-361	Can add anamnesis note event	151	add_anamnesisnoteevent
-362	Can change anamnesis note event	151	change_anamnesisnoteevent
-363	Can delete anamnesis note event	151	delete_anamnesisnoteevent
-364	Can view anamnesis note event	151	view_anamnesisnoteevent
-365	Can add anamnesis version event	153	add_anamnesisversionevent
-366	Can change anamnesis version event	153	change_anamnesisversionevent
-367	Can delete anamnesis version event	153	delete_anamnesisversionevent
-368	Can view anamnesis version event	153	view_anamnesisversionevent
-369	Can add icd9 code event	155	add_icd9codeevent
-370	Can change icd9 code event	155	change_icd9codeevent
-371	Can delete icd9 code event	155	delete_icd9codeevent
-372	Can view icd9 code event	155	view_icd9codeevent
-373	Can add performance status event	157	add_performancestatusevent
-374	Can change performance status event	157	change_performancestatusevent
-375	Can delete performance status event	157	delete_performancestatusevent
-376	Can view performance status event	157	view_performancestatusevent
-377	Can add diagnosis event	159	add_diagnosisevent
-378	Can change diagnosis event	159	change_diagnosisevent
-379	Can delete diagnosis event	159	delete_diagnosisevent
-380	Can view diagnosis event	159	view_diagnosisevent
-381	Can add lab result event	161	add_labresultevent
-382	Can change lab result event	161	change_labresultevent
-383	Can delete lab result event	161	delete_labresultevent
-384	Can view lab result event	161	view_labresultevent
-385	Can add diagnosis staging event	163	add_diagnosisstagingevent
-386	Can change diagnosis staging event	163	change_diagnosisstagingevent
-387	Can delete diagnosis staging event	163	delete_diagnosisstagingevent
-388	Can view diagnosis staging event	163	view_diagnosisstagingevent
-389	Can add prognostic assessment event	165	add_prognosticassessmentevent
-390	Can change prognostic assessment event	165	change_prognosticassessmentevent
-391	Can delete prognostic assessment event	165	delete_prognosticassessmentevent
-392	Can view prognostic assessment event	165	view_prognosticassessmentevent
-393	Can add appointment event	167	add_appointmentevent
-394	Can change appointment event	167	change_appointmentevent
-395	Can delete appointment event	167	delete_appointmentevent
-396	Can view appointment event	167	view_appointmentevent
-397	Can add home therapy event	169	add_hometherapyevent
-398	Can change home therapy event	169	change_hometherapyevent
-399	Can delete home therapy event	169	delete_hometherapyevent
-400	Can view home therapy event	169	view_hometherapyevent
-401	Can add response evaluation event	172	add_responseevaluationevent
-402	Can change response evaluation event	172	change_responseevaluationevent
-403	Can delete response evaluation event	172	delete_responseevaluationevent
-404	Can view response evaluation event	172	view_responseevaluationevent
-405	Can add treatment line event	173	add_treatmentlineevent
-406	Can change treatment line event	173	change_treatmentlineevent
-407	Can delete treatment line event	173	delete_treatmentlineevent
-408	Can view treatment line event	173	view_treatmentlineevent
-409	Can add treatment line order event	175	add_treatmentlineorderevent
-410	Can change treatment line order event	175	change_treatmentlineorderevent
-411	Can delete treatment line order event	175	delete_treatmentlineorderevent
-412	Can view treatment line order event	175	view_treatmentlineorderevent
-413	Can add treatment plan item event	177	add_treatmentplanitemevent
-414	Can change treatment plan item event	177	change_treatmentplanitemevent
-415	Can delete treatment plan item event	177	delete_treatmentplanitemevent
-416	Can view treatment plan item event	177	view_treatmentplanitemevent
-417	Can add clinical letter event	179	add_clinicalletterevent
-418	Can change clinical letter event	179	change_clinicalletterevent
-419	Can delete clinical letter event	179	delete_clinicalletterevent
-420	Can view clinical letter event	179	view_clinicalletterevent
-421	Can add tumour board event	181	add_tumourboardevent
-422	Can change tumour board event	181	change_tumourboardevent
-423	Can delete tumour board event	181	delete_tumourboardevent
-424	Can view tumour board event	181	view_tumourboardevent
-425	Can add clinical report event	183	add_clinicalreportevent
-426	Can change clinical report event	183	change_clinicalreportevent
-427	Can delete clinical report event	183	delete_clinicalreportevent
-428	Can view clinical report event	183	view_clinicalreportevent
-429	Can add agenda event	185	add_agendaevent
-430	Can change agenda event	185	change_agendaevent
-431	Can delete agenda event	185	delete_agendaevent
-432	Can view agenda event	185	view_agendaevent
-433	Can add agenda place event	187	add_agendaplaceevent
-434	Can change agenda place event	187	change_agendaplaceevent
-435	Can delete agenda place event	187	delete_agendaplaceevent
-436	Can view agenda place event	187	view_agendaplaceevent
-437	Can add booking type event	190	add_bookingtypeevent
-438	Can change booking type event	190	change_bookingtypeevent
-439	Can delete booking type event	190	delete_bookingtypeevent
-440	Can view booking type event	190	view_bookingtypeevent
-441	Can add closed day event	192	add_closeddayevent
-442	Can change closed day event	192	change_closeddayevent
-443	Can delete closed day event	192	delete_closeddayevent
-444	Can view closed day event	192	view_closeddayevent
-445	Can add nurse on duty event	194	add_nurseondutyevent
-446	Can change nurse on duty event	194	change_nurseondutyevent
-447	Can delete nurse on duty event	194	delete_nurseondutyevent
-448	Can view nurse on duty event	194	view_nurseondutyevent
-449	Can add opening window event	196	add_openingwindowevent
-450	Can change opening window event	196	change_openingwindowevent
-451	Can delete opening window event	196	delete_openingwindowevent
-452	Can view opening window event	196	view_openingwindowevent
-453	Can add booking event	199	add_bookingevent
-454	Can change booking event	199	change_bookingevent
-455	Can delete booking event	199	delete_bookingevent
-456	Can view booking event	199	view_bookingevent
-457	Can add programme cycle event	200	add_programmecycleevent
-458	Can change programme cycle event	200	change_programmecycleevent
-459	Can delete programme cycle event	200	delete_programmecycleevent
-460	Can view programme cycle event	200	view_programmecycleevent
-461	Can add programme event	201	add_programmeevent
-462	Can change programme event	201	change_programmeevent
-463	Can delete programme event	201	delete_programmeevent
-464	Can view programme event	201	view_programmeevent
-465	Can add cup service mapping event	204	add_cupservicemappingevent
-466	Can change cup service mapping event	204	change_cupservicemappingevent
-467	Can delete cup service mapping event	204	delete_cupservicemappingevent
-468	Can view cup service mapping event	204	view_cupservicemappingevent
-469	Can add inbound message event	207	add_inboundmessageevent
-470	Can change inbound message event	207	change_inboundmessageevent
-471	Can delete inbound message event	207	delete_inboundmessageevent
-472	Can view inbound message event	207	view_inboundmessageevent
-473	Can add lab code mapping event	209	add_labcodemappingevent
-474	Can change lab code mapping event	209	change_labcodemappingevent
-475	Can delete lab code mapping event	209	delete_labcodemappingevent
-476	Can view lab code mapping event	209	view_labcodemappingevent
-477	Can add visit link event	212	add_visitlinkevent
-478	Can change visit link event	212	change_visitlinkevent
-479	Can delete visit link event	212	delete_visitlinkevent
-480	Can view visit link event	212	view_visitlinkevent
-481	Can add outbound message event	215	add_outboundmessageevent
-482	Can change outbound message event	215	change_outboundmessageevent
-483	Can delete outbound message event	215	delete_outboundmessageevent
-484	Can view outbound message event	215	view_outboundmessageevent
-485	Can add subscriber event	216	add_subscriberevent
-486	Can change subscriber event	216	change_subscriberevent
-487	Can delete subscriber event	216	delete_subscriberevent
-488	Can view subscriber event	216	view_subscriberevent
-489	Can add fse document event	218	add_fsedocumentevent
-490	Can change fse document event	218	change_fsedocumentevent
-491	Can delete fse document event	218	delete_fsedocumentevent
-492	Can view fse document event	218	view_fsedocumentevent
-493	Can add blood group determination event	221	add_bloodgroupdeterminationevent
-494	Can change blood group determination event	221	change_bloodgroupdeterminationevent
-495	Can delete blood group determination event	221	delete_bloodgroupdeterminationevent
-496	Can view blood group determination event	221	view_bloodgroupdeterminationevent
-497	Can add transfusion reaction event	225	add_transfusionreactionevent
-498	Can change transfusion reaction event	225	change_transfusionreactionevent
-499	Can delete transfusion reaction event	225	delete_transfusionreactionevent
-500	Can view transfusion reaction event	225	view_transfusionreactionevent
-501	Can add transfusion event	227	add_transfusionevent
-502	Can change transfusion event	227	change_transfusionevent
-503	Can delete transfusion event	227	delete_transfusionevent
-504	Can view transfusion event	227	view_transfusionevent
-505	Can add issued bag event	228	add_issuedbagevent
-506	Can change issued bag event	228	change_issuedbagevent
-507	Can delete issued bag event	228	delete_issuedbagevent
-508	Can view issued bag event	228	view_issuedbagevent
-509	Can add transfusion request event	229	add_transfusionrequestevent
-510	Can change transfusion request event	229	change_transfusionrequestevent
-511	Can delete transfusion request event	229	delete_transfusionrequestevent
-512	Can view transfusion request event	229	view_transfusionrequestevent
-513	Can add transfusion vitals event	231	add_transfusionvitalsevent
-514	Can change transfusion vitals event	231	change_transfusionvitalsevent
-515	Can delete transfusion vitals event	231	delete_transfusionvitalsevent
-516	Can view transfusion vitals event	231	view_transfusionvitalsevent
-517	Can add crossmatch event	233	add_crossmatchevent
-518	Can change crossmatch event	233	change_crossmatchevent
-519	Can delete crossmatch event	233	delete_crossmatchevent
-520	Can view crossmatch event	233	view_crossmatchevent
-521	Can add emergency release event	235	add_emergencyreleaseevent
-522	Can change emergency release event	235	change_emergencyreleaseevent
-523	Can delete emergency release event	235	delete_emergencyreleaseevent
-524	Can view emergency release event	235	view_emergencyreleaseevent
-525	Can add assessment event	238	add_assessmentevent
-526	Can change assessment event	238	change_assessmentevent
-527	Can delete assessment event	238	delete_assessmentevent
-528	Can view assessment event	238	view_assessmentevent
-529	Can add scale event	239	add_scaleevent
-530	Can change scale event	239	change_scaleevent
-531	Can delete scale event	239	delete_scaleevent
-532	Can view scale event	239	view_scaleevent
-533	Can add monitoring entry event	241	add_monitoringentryevent
-534	Can change monitoring entry event	241	change_monitoringentryevent
-535	Can delete monitoring entry event	241	delete_monitoringentryevent
-536	Can view monitoring entry event	241	view_monitoringentryevent
-537	Can add nursing anamnesis event	243	add_nursinganamnesisevent
-538	Can change nursing anamnesis event	243	change_nursinganamnesisevent
-539	Can delete nursing anamnesis event	243	delete_nursinganamnesisevent
-540	Can view nursing anamnesis event	243	view_nursinganamnesisevent
-541	Can add nursing note event	245	add_nursingnoteevent
-542	Can change nursing note event	245	change_nursingnoteevent
-543	Can delete nursing note event	245	delete_nursingnoteevent
-544	Can view nursing note event	245	view_nursingnoteevent
-545	Can add care intervention event	250	add_careinterventionevent
-546	Can change care intervention event	250	change_careinterventionevent
-547	Can delete care intervention event	250	delete_careinterventionevent
-548	Can view care intervention event	250	view_careinterventionevent
-549	Can add care goal event	251	add_caregoalevent
-550	Can change care goal event	251	change_caregoalevent
-551	Can delete care goal event	251	delete_caregoalevent
-552	Can view care goal event	251	view_caregoalevent
-553	Can add care evaluation event	252	add_careevaluationevent
-554	Can change care evaluation event	252	change_careevaluationevent
-555	Can delete care evaluation event	252	delete_careevaluationevent
-556	Can view care evaluation event	252	view_careevaluationevent
-557	Can add care problem event	254	add_careproblemevent
-558	Can change care problem event	254	change_careproblemevent
-559	Can delete care problem event	254	delete_careproblemevent
-560	Can view care problem event	254	view_careproblemevent
-561	Can add care template event	255	add_caretemplateevent
-562	Can change care template event	255	change_caretemplateevent
-563	Can delete care template event	255	delete_caretemplateevent
-564	Can view care template event	255	view_caretemplateevent
-565	Can add intervention record event	257	add_interventionrecordevent
-566	Can change intervention record event	257	change_interventionrecordevent
-567	Can delete intervention record event	257	delete_interventionrecordevent
-568	Can view intervention record event	257	view_interventionrecordevent
-569	Can add nursing discharge event	259	add_nursingdischargeevent
-570	Can change nursing discharge event	259	change_nursingdischargeevent
-571	Can delete nursing discharge event	259	delete_nursingdischargeevent
-572	Can view nursing discharge event	259	view_nursingdischargeevent
-573	Can add dose record event	262	add_doserecordevent
-574	Can change dose record event	262	change_doserecordevent
-575	Can delete dose record event	262	delete_doserecordevent
-576	Can view dose record event	262	view_doserecordevent
-577	Can add ward prescription event	263	add_wardprescriptionevent
-578	Can change ward prescription event	263	change_wardprescriptionevent
-579	Can delete ward prescription event	263	delete_wardprescriptionevent
-580	Can view ward prescription event	263	view_wardprescriptionevent
-581	Can add cabinet move event	266	add_cabinetmoveevent
-582	Can change cabinet move event	266	change_cabinetmoveevent
-583	Can delete cabinet move event	266	delete_cabinetmoveevent
-584	Can view cabinet move event	266	view_cabinetmoveevent
-585	Can add access event event	269	add_accesseventevent
-586	Can change access event event	269	change_accesseventevent
-587	Can delete access event event	269	delete_accesseventevent
-588	Can view access event event	269	view_accesseventevent
-589	Can add device event	270	add_deviceevent
-590	Can change device event	270	change_deviceevent
-591	Can delete device event	270	delete_deviceevent
-592	Can view device event	270	view_deviceevent
-593	Can add dispensing event	274	add_dispensingevent
-594	Can change dispensing event	274	change_dispensingevent
-595	Can delete dispensing event	274	delete_dispensingevent
-596	Can view dispensing event	274	view_dispensingevent
-597	Can add batch event	276	add_batchevent
-598	Can change batch event	276	change_batchevent
-599	Can delete batch event	276	delete_batchevent
-600	Can view batch event	276	view_batchevent
-601	Can add formula event	277	add_formulaevent
-602	Can change formula event	277	change_formulaevent
-603	Can delete formula event	277	delete_formulaevent
-604	Can view formula event	277	view_formulaevent
-605	Can add batch line event	279	add_batchlineevent
-606	Can change batch line event	279	change_batchlineevent
-607	Can delete batch line event	279	delete_batchlineevent
-608	Can view batch line event	279	view_batchlineevent
-609	Can add formula ingredient event	280	add_formulaingredientevent
-610	Can change formula ingredient event	280	change_formulaingredientevent
-611	Can delete formula ingredient event	280	delete_formulaingredientevent
-612	Can view formula ingredient event	280	view_formulaingredientevent
-613	Can add qc result event	282	add_qcresultevent
-614	Can change qc result event	282	change_qcresultevent
-615	Can delete qc result event	282	delete_qcresultevent
-616	Can view qc result event	282	view_qcresultevent
-617	Can add discarded weighing event	284	add_discardedweighingevent
-618	Can change discarded weighing event	284	change_discardedweighingevent
-619	Can delete discarded weighing event	284	delete_discardedweighingevent
-620	Can view discarded weighing event	284	view_discardedweighingevent
-621	Can add nutrition order line event	287	add_nutritionorderlineevent
-622	Can change nutrition order line event	287	change_nutritionorderlineevent
-623	Can delete nutrition order line event	287	delete_nutritionorderlineevent
-624	Can view nutrition order line event	287	view_nutritionorderlineevent
-625	Can add nutrition order event	289	add_nutritionorderevent
-626	Can change nutrition order event	289	change_nutritionorderevent
-627	Can delete nutrition order event	289	delete_nutritionorderevent
-628	Can view nutrition order event	289	view_nutritionorderevent
-629	Can add ward template event	290	add_wardtemplateevent
-630	Can change ward template event	290	change_wardtemplateevent
-631	Can delete ward template event	290	delete_wardtemplateevent
-632	Can view ward template event	290	view_wardtemplateevent
-633	Can add transplant event	300	add_transplantevent
-634	Can change transplant event	300	change_transplantevent
-635	Can delete transplant event	300	delete_transplantevent
-636	Can view transplant event	300	view_transplantevent
-637	Can add custody event event	302	add_custodyeventevent
-638	Can change custody event event	302	change_custodyeventevent
-639	Can delete custody event event	302	delete_custodyeventevent
-640	Can view custody event event	302	view_custodyeventevent
-641	Can add daily count event	304	add_dailycountevent
-642	Can change daily count event	304	change_dailycountevent
-643	Can delete daily count event	304	delete_dailycountevent
-644	Can view daily count event	304	view_dailycountevent
-645	Can add donor event	306	add_donorevent
-646	Can change donor event	306	change_donorevent
-647	Can delete donor event	306	delete_donorevent
-648	Can view donor event	306	view_donorevent
-649	Can add infusion event	308	add_infusionevent
-650	Can change infusion event	308	change_infusionevent
-651	Can delete infusion event	308	delete_infusionevent
-652	Can view infusion event	308	view_infusionevent
-653	Can add product event	310	add_productevent
-654	Can change product event	310	change_productevent
-655	Can delete product event	310	delete_productevent
-656	Can view product event	310	view_productevent
-657	Can add trough target event	311	add_troughtargetevent
-658	Can change trough target event	311	change_troughtargetevent
-659	Can delete trough target event	311	delete_troughtargetevent
-660	Can view trough target event	311	view_troughtargetevent
-661	Can add viral load event	313	add_viralloadevent
-662	Can change viral load event	313	change_viralloadevent
-663	Can delete viral load event	313	delete_viralloadevent
-664	Can view viral load event	313	view_viralloadevent
-665	Can add viral threshold event	315	add_viralthresholdevent
-666	Can change viral threshold event	315	change_viralthresholdevent
-667	Can delete viral threshold event	315	delete_viralthresholdevent
-668	Can view viral threshold event	315	view_viralthresholdevent
-669	Can add adverse event event	317	add_adverseeventevent
-670	Can change adverse event event	317	change_adverseeventevent
-671	Can delete adverse event event	317	delete_adverseeventevent
-672	Can view adverse event event	317	view_adverseeventevent
-673	Can add agvhd assessment event	319	add_agvhdassessmentevent
-674	Can change agvhd assessment event	319	change_agvhdassessmentevent
-675	Can delete agvhd assessment event	319	delete_agvhdassessmentevent
-676	Can view agvhd assessment event	319	view_agvhdassessmentevent
-677	Can add cgvhd assessment event	321	add_cgvhdassessmentevent
-678	Can change cgvhd assessment event	321	change_cgvhdassessmentevent
-679	Can delete cgvhd assessment event	321	delete_cgvhdassessmentevent
-680	Can view cgvhd assessment event	321	view_cgvhdassessmentevent
-681	Can add consent event	323	add_consentevent
-682	Can change consent event	323	change_consentevent
-683	Can delete consent event	323	delete_consentevent
-684	Can view consent event	323	view_consentevent
-685	Can add follow up visit event	325	add_followupvisitevent
-686	Can change follow up visit event	325	change_followupvisitevent
-687	Can delete follow up visit event	325	delete_followupvisitevent
-688	Can view follow up visit event	325	view_followupvisitevent
-689	Can add outcome event	327	add_outcomeevent
-690	Can change outcome event	327	change_outcomeevent
-691	Can delete outcome event	327	delete_outcomeevent
-692	Can view outcome event	327	view_outcomeevent
-693	Can add response assessment event	329	add_responseassessmentevent
-694	Can change response assessment event	329	change_responseassessmentevent
-695	Can delete response assessment event	329	delete_responseassessmentevent
-696	Can view response assessment event	329	view_responseassessmentevent
+185	Can add archive change	61	add_archivechange
+186	Can change archive change	61	change_archivechange
+187	Can delete archive change	61	delete_archivechange
+188	Can view archive change	61	view_archivechange
+189	Can add aggiornamento dell'archivio	62	add_archiveimport
+190	Can change aggiornamento dell'archivio	62	change_archiveimport
+191	Can delete aggiornamento dell'archivio	62	delete_archiveimport
+192	Can view aggiornamento dell'archivio	62	view_archiveimport
+193	Can add pack provenance	63	add_packprovenance
+194	Can change pack provenance	63	change_packprovenance
+195	Can delete pack provenance	63	delete_packprovenance
+196	Can view pack provenance	63	view_packprovenance
+197	Can add pack shortage	64	add_packshortage
+198	Can change pack shortage	64	change_packshortage
+199	Can delete pack shortage	64	delete_packshortage
+200	Can view pack shortage	64	view_packshortage
+201	Can add clinical trial event	67	add_clinicaltrialevent
+202	Can change clinical trial event	67	change_clinicaltrialevent
+203	Can delete clinical trial event	67	delete_clinicaltrialevent
+204	Can view clinical trial event	67	view_clinicaltrialevent
+205	Can add regimen event	71	add_regimenevent
+206	Can change regimen event	71	change_regimenevent
+207	Can delete regimen event	71	delete_regimenevent
+208	Can view regimen event	71	view_regimenevent
+209	Can add regimen disease event	73	add_regimendiseaseevent
+210	Can change regimen disease event	73	change_regimendiseaseevent
+211	Can delete regimen disease event	73	delete_regimendiseaseevent
+212	Can view regimen disease event	73	view_regimendiseaseevent
+213	Can add regimen component event	74	add_regimencomponentevent
+214	Can change regimen component event	74	change_regimencomponentevent
+215	Can delete regimen component event	74	delete_regimencomponentevent
+216	Can view regimen component event	74	view_regimencomponentevent
+217	Can add regimen approval event	75	add_regimenapprovalevent
+218	Can change regimen approval event	75	change_regimenapprovalevent
+219	Can delete regimen approval event	75	delete_regimenapprovalevent
+220	Can view regimen approval event	75	view_regimenapprovalevent
+221	Can add regimen version event	76	add_regimenversionevent
+222	Can change regimen version event	76	change_regimenversionevent
+223	Can delete regimen version event	76	delete_regimenversionevent
+224	Can view regimen version event	76	view_regimenversionevent
+225	Can add trial enrollment event	78	add_trialenrollmentevent
+226	Can change trial enrollment event	78	change_trialenrollmentevent
+227	Can delete trial enrollment event	78	delete_trialenrollmentevent
+228	Can view trial enrollment event	78	view_trialenrollmentevent
+229	Can add trial monitor assignment event	80	add_trialmonitorassignmentevent
+230	Can change trial monitor assignment event	80	change_trialmonitorassignmentevent
+231	Can delete trial monitor assignment event	80	delete_trialmonitorassignmentevent
+232	Can view trial monitor assignment event	80	view_trialmonitorassignmentevent
+233	Can add patient diagnosis event	83	add_patientdiagnosisevent
+234	Can change patient diagnosis event	83	change_patientdiagnosisevent
+235	Can delete patient diagnosis event	83	delete_patientdiagnosisevent
+236	Can view patient diagnosis event	83	view_patientdiagnosisevent
+237	Can add order item event	86	add_orderitemevent
+238	Can change order item event	86	change_orderitemevent
+239	Can delete order item event	86	delete_orderitemevent
+240	Can view order item event	86	view_orderitemevent
+241	Can add therapy order event	87	add_therapyorderevent
+242	Can change therapy order event	87	change_therapyorderevent
+243	Can delete therapy order event	87	delete_therapyorderevent
+244	Can view therapy order event	87	view_therapyorderevent
+245	Can add order regulatory requirement event	91	add_orderregulatoryrequirementevent
+246	Can change order regulatory requirement event	91	change_orderregulatoryrequirementevent
+247	Can delete order regulatory requirement event	91	delete_orderregulatoryrequirementevent
+248	Can view order regulatory requirement event	91	view_orderregulatoryrequirementevent
+249	Can add pump	92	add_pump
+250	Can change pump	92	change_pump
+251	Can delete pump	92	delete_pump
+252	Can view pump	92	view_pump
+253	Can add pump alarm	93	add_pumpalarm
+254	Can change pump alarm	93	change_pumpalarm
+255	Can delete pump alarm	93	delete_pumpalarm
+256	Can view pump alarm	93	view_pumpalarm
+257	Can add pump alarm event	94	add_pumpalarmevent
+258	Can change pump alarm event	94	change_pumpalarmevent
+259	Can delete pump alarm event	94	delete_pumpalarmevent
+260	Can view pump alarm event	94	view_pumpalarmevent
+261	Can add pump event	95	add_pumpevent
+262	Can change pump event	95	change_pumpevent
+263	Can delete pump event	95	delete_pumpevent
+264	Can view pump event	95	view_pumpevent
+265	Can add pump message	96	add_pumpmessage
+266	Can change pump message	96	change_pumpmessage
+267	Can delete pump message	96	delete_pumpmessage
+268	Can view pump message	96	view_pumpmessage
+269	Can add pump message event	97	add_pumpmessageevent
+270	Can change pump message event	97	change_pumpmessageevent
+271	Can delete pump message event	97	delete_pumpmessageevent
+272	Can view pump message event	97	view_pumpmessageevent
+273	Can add pump program	98	add_pumpprogram
+274	Can change pump program	98	change_pumpprogram
+275	Can delete pump program	98	delete_pumpprogram
+276	Can view pump program	98	view_pumpprogram
+277	Can add pump program event	99	add_pumpprogramevent
+278	Can change pump program event	99	change_pumpprogramevent
+279	Can delete pump program event	99	delete_pumpprogramevent
+280	Can view pump program event	99	view_pumpprogramevent
+281	Can add administration event	101	add_administrationevent
+282	Can change administration event	101	change_administrationevent
+283	Can delete administration event	101	delete_administrationevent
+284	Can view administration event	101	view_administrationevent
+285	Can add bedside session event	105	add_bedsidesessionevent
+286	Can change bedside session event	105	change_bedsidesessionevent
+287	Can delete bedside session event	105	delete_bedsidesessionevent
+288	Can view bedside session event	105	view_bedsidesessionevent
+289	Can add hood event	107	add_hoodevent
+290	Can change hood event	107	change_hoodevent
+291	Can delete hood event	107	delete_hoodevent
+292	Can view hood event	107	view_hoodevent
+293	Can add leftover event	109	add_leftoverevent
+294	Can change leftover event	109	change_leftoverevent
+295	Can delete leftover event	109	delete_leftoverevent
+296	Can view leftover event	109	view_leftoverevent
+297	Can add preparation event	111	add_preparationevent
+298	Can change preparation event	111	change_preparationevent
+299	Can delete preparation event	111	delete_preparationevent
+300	Can view preparation event	111	view_preparationevent
+301	Can add preparation vial event	113	add_preparationvialevent
+302	Can change preparation vial event	113	change_preparationvialevent
+303	Can delete preparation vial event	113	delete_preparationvialevent
+304	Can view preparation vial event	113	view_preparationvialevent
+305	Can add transport log event	115	add_transportlogevent
+306	Can change transport log event	115	change_transportlogevent
+307	Can delete transport log event	115	delete_transportlogevent
+308	Can view transport log event	115	view_transportlogevent
+309	Can add weighing event	117	add_weighingevent
+310	Can change weighing event	117	change_weighingevent
+311	Can delete weighing event	117	delete_weighingevent
+312	Can view weighing event	117	view_weighingevent
+313	Can add work session event	119	add_worksessionevent
+314	Can change work session event	119	change_worksessionevent
+315	Can delete work session event	119	delete_worksessionevent
+316	Can view work session event	119	view_worksessionevent
+317	Can add check out event	121	add_checkoutevent
+318	Can change check out event	121	change_checkoutevent
+319	Can delete check out event	121	delete_checkoutevent
+320	Can view check out event	121	view_checkoutevent
+321	Can add exposure record event	123	add_exposurerecordevent
+322	Can change exposure record event	123	change_exposurerecordevent
+323	Can delete exposure record event	123	delete_exposurerecordevent
+324	Can view exposure record event	123	view_exposurerecordevent
+325	Can add device result event	125	add_deviceresultevent
+326	Can change device result event	125	change_deviceresultevent
+327	Can delete device result event	125	delete_deviceresultevent
+328	Can view device result event	125	view_deviceresultevent
+329	Can add document event	127	add_documentevent
+330	Can change document event	127	change_documentevent
+331	Can delete document event	127	delete_documentevent
+332	Can view document event	127	view_documentevent
+333	Can add document template event	129	add_documenttemplateevent
+334	Can change document template event	129	change_documenttemplateevent
+335	Can delete document template event	129	delete_documenttemplateevent
+336	Can view document template event	129	view_documenttemplateevent
+337	Can add cost center event	131	add_costcenterevent
+338	Can change cost center event	131	change_costcenterevent
+339	Can delete cost center event	131	delete_costcenterevent
+340	Can view cost center event	131	view_costcenterevent
+341	Can add stock lot event	135	add_stocklotevent
+342	Can change stock lot event	135	change_stocklotevent
+343	Can delete stock lot event	135	delete_stocklotevent
+344	Can view stock lot event	135	view_stocklotevent
+345	Can add storage location event	136	add_storagelocationevent
+346	Can change storage location event	136	change_storagelocationevent
+347	Can delete storage location event	136	delete_storagelocationevent
+348	Can view storage location event	136	view_storagelocationevent
+349	Can add par level event	138	add_parlevelevent
+350	Can change par level event	138	change_parlevelevent
+351	Can delete par level event	138	delete_parlevelevent
+352	Can view par level event	138	view_parlevelevent
+353	Can add ward request event	140	add_wardrequestevent
+354	Can change ward request event	140	change_wardrequestevent
+355	Can delete ward request event	140	delete_wardrequestevent
+356	Can view ward request event	140	view_wardrequestevent
+357	Can add ward request line event	143	add_wardrequestlineevent
+358	Can change ward request line event	143	change_wardrequestlineevent
+359	Can delete ward request line event	143	delete_wardrequestlineevent
+360	Can view ward request line event	143	view_wardrequestlineevent
+361	Can add ctcae term event	146	add_ctcaetermevent
+362	Can change ctcae term event	146	change_ctcaetermevent
+363	Can delete ctcae term event	146	delete_ctcaetermevent
+364	Can view ctcae term event	146	view_ctcaetermevent
+365	Can add extravasation event event	148	add_extravasationeventevent
+366	Can change extravasation event event	148	change_extravasationeventevent
+367	Can delete extravasation event event	148	delete_extravasationeventevent
+368	Can view extravasation event event	148	view_extravasationeventevent
+369	Can add toxicity record event	150	add_toxicityrecordevent
+370	Can change toxicity record event	150	change_toxicityrecordevent
+371	Can delete toxicity record event	150	delete_toxicityrecordevent
+372	Can view toxicity record event	150	view_toxicityrecordevent
+373	Can add diary entry event	153	add_diaryentryevent
+374	Can change diary entry event	153	change_diaryentryevent
+375	Can delete diary entry event	153	delete_diaryentryevent
+376	Can view diary entry event	153	view_diaryentryevent
+377	Can add vital signs event	155	add_vitalsignsevent
+378	Can change vital signs event	155	change_vitalsignsevent
+379	Can delete vital signs event	155	delete_vitalsignsevent
+380	Can view vital signs event	155	view_vitalsignsevent
+381	Can add anamnesis note event	157	add_anamnesisnoteevent
+382	Can change anamnesis note event	157	change_anamnesisnoteevent
+383	Can delete anamnesis note event	157	delete_anamnesisnoteevent
+384	Can view anamnesis note event	157	view_anamnesisnoteevent
+385	Can add anamnesis version event	159	add_anamnesisversionevent
+386	Can change anamnesis version event	159	change_anamnesisversionevent
+387	Can delete anamnesis version event	159	delete_anamnesisversionevent
+388	Can view anamnesis version event	159	view_anamnesisversionevent
+389	Can add icd9 code event	161	add_icd9codeevent
+390	Can change icd9 code event	161	change_icd9codeevent
+391	Can delete icd9 code event	161	delete_icd9codeevent
+392	Can view icd9 code event	161	view_icd9codeevent
+393	Can add performance status event	163	add_performancestatusevent
+394	Can change performance status event	163	change_performancestatusevent
+395	Can delete performance status event	163	delete_performancestatusevent
+396	Can view performance status event	163	view_performancestatusevent
+397	Can add diagnosis event	165	add_diagnosisevent
+398	Can change diagnosis event	165	change_diagnosisevent
+399	Can delete diagnosis event	165	delete_diagnosisevent
+400	Can view diagnosis event	165	view_diagnosisevent
+401	Can add lab result event	167	add_labresultevent
+402	Can change lab result event	167	change_labresultevent
+403	Can delete lab result event	167	delete_labresultevent
+404	Can view lab result event	167	view_labresultevent
+405	Can add diagnosis staging event	169	add_diagnosisstagingevent
+406	Can change diagnosis staging event	169	change_diagnosisstagingevent
+407	Can delete diagnosis staging event	169	delete_diagnosisstagingevent
+408	Can view diagnosis staging event	169	view_diagnosisstagingevent
+409	Can add prognostic assessment event	171	add_prognosticassessmentevent
+410	Can change prognostic assessment event	171	change_prognosticassessmentevent
+411	Can delete prognostic assessment event	171	delete_prognosticassessmentevent
+412	Can view prognostic assessment event	171	view_prognosticassessmentevent
+413	Can add appointment event	173	add_appointmentevent
+414	Can change appointment event	173	change_appointmentevent
+415	Can delete appointment event	173	delete_appointmentevent
+416	Can view appointment event	173	view_appointmentevent
+417	Can add home therapy event	175	add_hometherapyevent
+418	Can change home therapy event	175	change_hometherapyevent
+419	Can delete home therapy event	175	delete_hometherapyevent
+420	Can view home therapy event	175	view_hometherapyevent
+421	Can add response evaluation event	178	add_responseevaluationevent
+422	Can change response evaluation event	178	change_responseevaluationevent
+423	Can delete response evaluation event	178	delete_responseevaluationevent
+424	Can view response evaluation event	178	view_responseevaluationevent
+425	Can add treatment line event	179	add_treatmentlineevent
+426	Can change treatment line event	179	change_treatmentlineevent
+427	Can delete treatment line event	179	delete_treatmentlineevent
+428	Can view treatment line event	179	view_treatmentlineevent
+429	Can add treatment line order event	181	add_treatmentlineorderevent
+430	Can change treatment line order event	181	change_treatmentlineorderevent
+431	Can delete treatment line order event	181	delete_treatmentlineorderevent
+432	Can view treatment line order event	181	view_treatmentlineorderevent
+433	Can add treatment plan item event	183	add_treatmentplanitemevent
+434	Can change treatment plan item event	183	change_treatmentplanitemevent
+435	Can delete treatment plan item event	183	delete_treatmentplanitemevent
+436	Can view treatment plan item event	183	view_treatmentplanitemevent
+437	Can add clinical letter event	185	add_clinicalletterevent
+438	Can change clinical letter event	185	change_clinicalletterevent
+439	Can delete clinical letter event	185	delete_clinicalletterevent
+440	Can view clinical letter event	185	view_clinicalletterevent
+441	Can add tumour board event	187	add_tumourboardevent
+442	Can change tumour board event	187	change_tumourboardevent
+443	Can delete tumour board event	187	delete_tumourboardevent
+444	Can view tumour board event	187	view_tumourboardevent
+445	Can add clinical report event	189	add_clinicalreportevent
+446	Can change clinical report event	189	change_clinicalreportevent
+447	Can delete clinical report event	189	delete_clinicalreportevent
+448	Can view clinical report event	189	view_clinicalreportevent
+449	Can add agenda event	191	add_agendaevent
+450	Can change agenda event	191	change_agendaevent
+451	Can delete agenda event	191	delete_agendaevent
+452	Can view agenda event	191	view_agendaevent
+453	Can add agenda place event	193	add_agendaplaceevent
+454	Can change agenda place event	193	change_agendaplaceevent
+455	Can delete agenda place event	193	delete_agendaplaceevent
+456	Can view agenda place event	193	view_agendaplaceevent
+457	Can add booking type event	196	add_bookingtypeevent
+458	Can change booking type event	196	change_bookingtypeevent
+459	Can delete booking type event	196	delete_bookingtypeevent
+460	Can view booking type event	196	view_bookingtypeevent
+461	Can add closed day event	198	add_closeddayevent
+462	Can change closed day event	198	change_closeddayevent
+463	Can delete closed day event	198	delete_closeddayevent
+464	Can view closed day event	198	view_closeddayevent
+465	Can add nurse on duty event	200	add_nurseondutyevent
+466	Can change nurse on duty event	200	change_nurseondutyevent
+467	Can delete nurse on duty event	200	delete_nurseondutyevent
+468	Can view nurse on duty event	200	view_nurseondutyevent
+469	Can add opening window event	202	add_openingwindowevent
+470	Can change opening window event	202	change_openingwindowevent
+471	Can delete opening window event	202	delete_openingwindowevent
+472	Can view opening window event	202	view_openingwindowevent
+473	Can add booking event	205	add_bookingevent
+474	Can change booking event	205	change_bookingevent
+475	Can delete booking event	205	delete_bookingevent
+476	Can view booking event	205	view_bookingevent
+477	Can add programme cycle event	206	add_programmecycleevent
+478	Can change programme cycle event	206	change_programmecycleevent
+479	Can delete programme cycle event	206	delete_programmecycleevent
+480	Can view programme cycle event	206	view_programmecycleevent
+481	Can add programme event	207	add_programmeevent
+482	Can change programme event	207	change_programmeevent
+483	Can delete programme event	207	delete_programmeevent
+484	Can view programme event	207	view_programmeevent
+485	Can add cup service mapping event	210	add_cupservicemappingevent
+486	Can change cup service mapping event	210	change_cupservicemappingevent
+487	Can delete cup service mapping event	210	delete_cupservicemappingevent
+488	Can view cup service mapping event	210	view_cupservicemappingevent
+489	Can add inbound message event	213	add_inboundmessageevent
+490	Can change inbound message event	213	change_inboundmessageevent
+491	Can delete inbound message event	213	delete_inboundmessageevent
+492	Can view inbound message event	213	view_inboundmessageevent
+493	Can add lab code mapping event	215	add_labcodemappingevent
+494	Can change lab code mapping event	215	change_labcodemappingevent
+495	Can delete lab code mapping event	215	delete_labcodemappingevent
+496	Can view lab code mapping event	215	view_labcodemappingevent
+497	Can add visit link event	218	add_visitlinkevent
+498	Can change visit link event	218	change_visitlinkevent
+499	Can delete visit link event	218	delete_visitlinkevent
+500	Can view visit link event	218	view_visitlinkevent
+501	Can add outbound message event	221	add_outboundmessageevent
+502	Can change outbound message event	221	change_outboundmessageevent
+503	Can delete outbound message event	221	delete_outboundmessageevent
+504	Can view outbound message event	221	view_outboundmessageevent
+505	Can add subscriber event	222	add_subscriberevent
+506	Can change subscriber event	222	change_subscriberevent
+507	Can delete subscriber event	222	delete_subscriberevent
+508	Can view subscriber event	222	view_subscriberevent
+509	Can add fse document event	224	add_fsedocumentevent
+510	Can change fse document event	224	change_fsedocumentevent
+511	Can delete fse document event	224	delete_fsedocumentevent
+512	Can view fse document event	224	view_fsedocumentevent
+513	Can add blood group determination event	227	add_bloodgroupdeterminationevent
+514	Can change blood group determination event	227	change_bloodgroupdeterminationevent
+515	Can delete blood group determination event	227	delete_bloodgroupdeterminationevent
+516	Can view blood group determination event	227	view_bloodgroupdeterminationevent
+517	Can add transfusion reaction event	231	add_transfusionreactionevent
+518	Can change transfusion reaction event	231	change_transfusionreactionevent
+519	Can delete transfusion reaction event	231	delete_transfusionreactionevent
+520	Can view transfusion reaction event	231	view_transfusionreactionevent
+521	Can add transfusion event	233	add_transfusionevent
+522	Can change transfusion event	233	change_transfusionevent
+523	Can delete transfusion event	233	delete_transfusionevent
+524	Can view transfusion event	233	view_transfusionevent
+525	Can add issued bag event	234	add_issuedbagevent
+526	Can change issued bag event	234	change_issuedbagevent
+527	Can delete issued bag event	234	delete_issuedbagevent
+528	Can view issued bag event	234	view_issuedbagevent
+529	Can add transfusion request event	235	add_transfusionrequestevent
+530	Can change transfusion request event	235	change_transfusionrequestevent
+531	Can delete transfusion request event	235	delete_transfusionrequestevent
+532	Can view transfusion request event	235	view_transfusionrequestevent
+533	Can add transfusion vitals event	237	add_transfusionvitalsevent
+534	Can change transfusion vitals event	237	change_transfusionvitalsevent
+535	Can delete transfusion vitals event	237	delete_transfusionvitalsevent
+536	Can view transfusion vitals event	237	view_transfusionvitalsevent
+537	Can add crossmatch event	239	add_crossmatchevent
+538	Can change crossmatch event	239	change_crossmatchevent
+539	Can delete crossmatch event	239	delete_crossmatchevent
+540	Can view crossmatch event	239	view_crossmatchevent
+541	Can add emergency release event	241	add_emergencyreleaseevent
+542	Can change emergency release event	241	change_emergencyreleaseevent
+543	Can delete emergency release event	241	delete_emergencyreleaseevent
+544	Can view emergency release event	241	view_emergencyreleaseevent
+545	Can add assessment event	244	add_assessmentevent
+546	Can change assessment event	244	change_assessmentevent
+547	Can delete assessment event	244	delete_assessmentevent
+548	Can view assessment event	244	view_assessmentevent
+549	Can add scale event	245	add_scaleevent
+550	Can change scale event	245	change_scaleevent
+551	Can delete scale event	245	delete_scaleevent
+552	Can view scale event	245	view_scaleevent
+553	Can add monitoring entry event	247	add_monitoringentryevent
+554	Can change monitoring entry event	247	change_monitoringentryevent
+555	Can delete monitoring entry event	247	delete_monitoringentryevent
+556	Can view monitoring entry event	247	view_monitoringentryevent
+557	Can add nursing anamnesis event	249	add_nursinganamnesisevent
+558	Can change nursing anamnesis event	249	change_nursinganamnesisevent
+559	Can delete nursing anamnesis event	249	delete_nursinganamnesisevent
+560	Can view nursing anamnesis event	249	view_nursinganamnesisevent
+561	Can add nursing note event	251	add_nursingnoteevent
+562	Can change nursing note event	251	change_nursingnoteevent
+563	Can delete nursing note event	251	delete_nursingnoteevent
+564	Can view nursing note event	251	view_nursingnoteevent
+565	Can add care intervention event	256	add_careinterventionevent
+566	Can change care intervention event	256	change_careinterventionevent
+567	Can delete care intervention event	256	delete_careinterventionevent
+568	Can view care intervention event	256	view_careinterventionevent
+569	Can add care goal event	257	add_caregoalevent
+570	Can change care goal event	257	change_caregoalevent
+571	Can delete care goal event	257	delete_caregoalevent
+572	Can view care goal event	257	view_caregoalevent
+573	Can add care evaluation event	258	add_careevaluationevent
+574	Can change care evaluation event	258	change_careevaluationevent
+575	Can delete care evaluation event	258	delete_careevaluationevent
+576	Can view care evaluation event	258	view_careevaluationevent
+577	Can add care problem event	260	add_careproblemevent
+578	Can change care problem event	260	change_careproblemevent
+579	Can delete care problem event	260	delete_careproblemevent
+580	Can view care problem event	260	view_careproblemevent
+581	Can add care template event	261	add_caretemplateevent
+582	Can change care template event	261	change_caretemplateevent
+583	Can delete care template event	261	delete_caretemplateevent
+584	Can view care template event	261	view_caretemplateevent
+585	Can add intervention record event	263	add_interventionrecordevent
+586	Can change intervention record event	263	change_interventionrecordevent
+587	Can delete intervention record event	263	delete_interventionrecordevent
+588	Can view intervention record event	263	view_interventionrecordevent
+589	Can add nursing discharge event	265	add_nursingdischargeevent
+590	Can change nursing discharge event	265	change_nursingdischargeevent
+591	Can delete nursing discharge event	265	delete_nursingdischargeevent
+592	Can view nursing discharge event	265	view_nursingdischargeevent
+593	Can add dose record event	268	add_doserecordevent
+594	Can change dose record event	268	change_doserecordevent
+595	Can delete dose record event	268	delete_doserecordevent
+596	Can view dose record event	268	view_doserecordevent
+597	Can add ward prescription event	269	add_wardprescriptionevent
+598	Can change ward prescription event	269	change_wardprescriptionevent
+599	Can delete ward prescription event	269	delete_wardprescriptionevent
+600	Can view ward prescription event	269	view_wardprescriptionevent
+601	Can add cabinet move event	272	add_cabinetmoveevent
+602	Can change cabinet move event	272	change_cabinetmoveevent
+603	Can delete cabinet move event	272	delete_cabinetmoveevent
+604	Can view cabinet move event	272	view_cabinetmoveevent
+605	Can add access event event	275	add_accesseventevent
+606	Can change access event event	275	change_accesseventevent
+607	Can delete access event event	275	delete_accesseventevent
+608	Can view access event event	275	view_accesseventevent
+609	Can add device event	276	add_deviceevent
+610	Can change device event	276	change_deviceevent
+611	Can delete device event	276	delete_deviceevent
+612	Can view device event	276	view_deviceevent
+613	Can add dispensing event	280	add_dispensingevent
+614	Can change dispensing event	280	change_dispensingevent
+615	Can delete dispensing event	280	delete_dispensingevent
+616	Can view dispensing event	280	view_dispensingevent
+617	Can add batch event	282	add_batchevent
+618	Can change batch event	282	change_batchevent
+619	Can delete batch event	282	delete_batchevent
+620	Can view batch event	282	view_batchevent
+621	Can add formula event	283	add_formulaevent
+622	Can change formula event	283	change_formulaevent
+623	Can delete formula event	283	delete_formulaevent
+624	Can view formula event	283	view_formulaevent
+625	Can add batch line event	285	add_batchlineevent
+626	Can change batch line event	285	change_batchlineevent
+627	Can delete batch line event	285	delete_batchlineevent
+628	Can view batch line event	285	view_batchlineevent
+629	Can add formula ingredient event	286	add_formulaingredientevent
+630	Can change formula ingredient event	286	change_formulaingredientevent
+631	Can delete formula ingredient event	286	delete_formulaingredientevent
+632	Can view formula ingredient event	286	view_formulaingredientevent
+633	Can add qc result event	288	add_qcresultevent
+634	Can change qc result event	288	change_qcresultevent
+635	Can delete qc result event	288	delete_qcresultevent
+636	Can view qc result event	288	view_qcresultevent
+637	Can add discarded weighing event	290	add_discardedweighingevent
+638	Can change discarded weighing event	290	change_discardedweighingevent
+639	Can delete discarded weighing event	290	delete_discardedweighingevent
+640	Can view discarded weighing event	290	view_discardedweighingevent
+641	Can add nutrition order line event	293	add_nutritionorderlineevent
+642	Can change nutrition order line event	293	change_nutritionorderlineevent
+643	Can delete nutrition order line event	293	delete_nutritionorderlineevent
+644	Can view nutrition order line event	293	view_nutritionorderlineevent
+645	Can add nutrition order event	295	add_nutritionorderevent
+646	Can change nutrition order event	295	change_nutritionorderevent
+647	Can delete nutrition order event	295	delete_nutritionorderevent
+648	Can view nutrition order event	295	view_nutritionorderevent
+649	Can add ward template event	296	add_wardtemplateevent
+650	Can change ward template event	296	change_wardtemplateevent
+651	Can delete ward template event	296	delete_wardtemplateevent
+652	Can view ward template event	296	view_wardtemplateevent
+653	Can add transplant event	306	add_transplantevent
+654	Can change transplant event	306	change_transplantevent
+655	Can delete transplant event	306	delete_transplantevent
+656	Can view transplant event	306	view_transplantevent
+657	Can add custody event event	308	add_custodyeventevent
+658	Can change custody event event	308	change_custodyeventevent
+659	Can delete custody event event	308	delete_custodyeventevent
+660	Can view custody event event	308	view_custodyeventevent
+661	Can add daily count event	310	add_dailycountevent
+662	Can change daily count event	310	change_dailycountevent
+663	Can delete daily count event	310	delete_dailycountevent
+664	Can view daily count event	310	view_dailycountevent
+665	Can add donor event	312	add_donorevent
+666	Can change donor event	312	change_donorevent
+667	Can delete donor event	312	delete_donorevent
+668	Can view donor event	312	view_donorevent
+669	Can add infusion event	314	add_infusionevent
+670	Can change infusion event	314	change_infusionevent
+671	Can delete infusion event	314	delete_infusionevent
+672	Can view infusion event	314	view_infusionevent
+673	Can add product event	316	add_productevent
+674	Can change product event	316	change_productevent
+675	Can delete product event	316	delete_productevent
+676	Can view product event	316	view_productevent
+677	Can add trough target event	317	add_troughtargetevent
+678	Can change trough target event	317	change_troughtargetevent
+679	Can delete trough target event	317	delete_troughtargetevent
+680	Can view trough target event	317	view_troughtargetevent
+681	Can add viral load event	319	add_viralloadevent
+682	Can change viral load event	319	change_viralloadevent
+683	Can delete viral load event	319	delete_viralloadevent
+684	Can view viral load event	319	view_viralloadevent
+685	Can add viral threshold event	321	add_viralthresholdevent
+686	Can change viral threshold event	321	change_viralthresholdevent
+687	Can delete viral threshold event	321	delete_viralthresholdevent
+688	Can view viral threshold event	321	view_viralthresholdevent
+689	Can add adverse event event	323	add_adverseeventevent
+690	Can change adverse event event	323	change_adverseeventevent
+691	Can delete adverse event event	323	delete_adverseeventevent
+692	Can view adverse event event	323	view_adverseeventevent
+693	Can add agvhd assessment event	325	add_agvhdassessmentevent
+694	Can change agvhd assessment event	325	change_agvhdassessmentevent
+695	Can delete agvhd assessment event	325	delete_agvhdassessmentevent
+696	Can view agvhd assessment event	325	view_agvhdassessmentevent
+697	Can add cgvhd assessment event	327	add_cgvhdassessmentevent
+698	Can change cgvhd assessment event	327	change_cgvhdassessmentevent
+699	Can delete cgvhd assessment event	327	delete_cgvhdassessmentevent
+700	Can view cgvhd assessment event	327	view_cgvhdassessmentevent
+701	Can add consent event	329	add_consentevent
+702	Can change consent event	329	change_consentevent
+703	Can delete consent event	329	delete_consentevent
+704	Can view consent event	329	view_consentevent
+705	Can add follow up visit event	331	add_followupvisitevent
+706	Can change follow up visit event	331	change_followupvisitevent
+707	Can delete follow up visit event	331	delete_followupvisitevent
+708	Can view follow up visit event	331	view_followupvisitevent
+709	Can add outcome event	333	add_outcomeevent
+710	Can change outcome event	333	change_outcomeevent
+711	Can delete outcome event	333	delete_outcomeevent
+712	Can view outcome event	333	view_outcomeevent
+713	Can add response assessment event	335	add_responseassessmentevent
+714	Can change response assessment event	335	change_responseassessmentevent
+715	Can delete response assessment event	335	delete_responseassessmentevent
+716	Can view response assessment event	335	view_responseassessmentevent
 \.
 
 
@@ -26672,276 +27219,282 @@ COPY public.django_content_type (id, app_label, model) FROM stdin;
 58	drugs	packevent
 59	drugs	pharmacogenomicmarker
 60	drugs	pharmacogenomicmarkerevent
-61	regimens	regimendisease
-62	regimens	clinicaltrial
-63	regimens	clinicaltrialevent
-64	regimens	regimen
-65	regimens	regimenapproval
-66	regimens	regimencomponent
-67	regimens	regimenevent
-68	regimens	regimenversion
-69	regimens	regimendiseaseevent
-70	regimens	regimencomponentevent
-71	regimens	regimenapprovalevent
-72	regimens	regimenversionevent
-73	regimens	trialenrollment
-74	regimens	trialenrollmentevent
-75	regimens	trialmonitorassignment
-76	regimens	trialmonitorassignmentevent
-77	prescribing	orderitem
-78	prescribing	patientdiagnosis
-79	prescribing	patientdiagnosisevent
-80	prescribing	therapyorder
-81	prescribing	ordertransition
-82	prescribing	orderitemevent
-83	prescribing	therapyorderevent
-84	prescribing	measurement
-85	prescribing	priordose
-86	administration	pump
-87	administration	pumpalarm
-88	administration	pumpalarmevent
-89	administration	pumpevent
-90	administration	pumpmessage
-91	administration	pumpmessageevent
-92	administration	pumpprogram
-93	administration	pumpprogramevent
-94	administration	administration
-95	administration	administrationevent
-96	administration	administrationscan
-97	administration	appointment
-98	administration	bedsidesession
-99	administration	bedsidesessionevent
-100	compounding	hood
-101	compounding	hoodevent
-102	compounding	leftover
-103	compounding	leftoverevent
-104	compounding	preparation
-105	compounding	preparationevent
-106	compounding	preparationvial
-107	compounding	preparationvialevent
-108	compounding	transportlog
-109	compounding	transportlogevent
-110	compounding	weighing
-111	compounding	weighingevent
-112	compounding	worksession
-113	compounding	worksessionevent
-114	compounding	checkout
-115	compounding	checkoutevent
-116	compounding	exposurerecord
-117	compounding	exposurerecordevent
-118	compounding	deviceresult
-119	compounding	deviceresultevent
-120	documents	document
-121	documents	documentevent
-122	documents	documenttemplate
-123	documents	documenttemplateevent
-124	inventory	costcenter
-125	inventory	costcenterevent
-126	inventory	stocklot
-127	inventory	storagelocation
-128	inventory	stockmovement
-129	inventory	stocklotevent
-130	inventory	storagelocationevent
-131	inventory	parlevel
-132	inventory	parlevelevent
-133	inventory	wardrequest
-134	inventory	wardrequestevent
-135	inventory	wardrequestline
-136	inventory	wardrequestdiscrepancy
-137	inventory	wardrequestlineevent
-138	inventory	wardrequestscan
-139	inventory	wardrequeststep
-140	toxicity	ctcaetermevent
-141	toxicity	extravasationevent
-142	toxicity	extravasationeventevent
-143	toxicity	toxicityrecord
-144	toxicity	toxicityrecordevent
-145	toxicity	ctcaeterm
-146	records	diaryentry
-147	records	diaryentryevent
-148	records	vitalsigns
-149	records	vitalsignsevent
-150	records	anamnesisnote
-151	records	anamnesisnoteevent
-152	records	anamnesisversion
-153	records	anamnesisversionevent
-154	records	icd9code
-155	records	icd9codeevent
-156	records	performancestatus
-157	records	performancestatusevent
-158	records	diagnosis
-159	records	diagnosisevent
-160	records	labresult
-161	records	labresultevent
-162	records	diagnosisstaging
-163	records	diagnosisstagingevent
-164	records	prognosticassessment
-165	records	prognosticassessmentevent
-166	records	appointment
-167	records	appointmentevent
-168	records	hometherapy
-169	records	hometherapyevent
-170	records	responseevaluation
-171	records	treatmentline
-172	records	responseevaluationevent
-173	records	treatmentlineevent
-174	records	treatmentlineorder
-175	records	treatmentlineorderevent
-176	records	treatmentplanitem
-177	records	treatmentplanitemevent
-178	records	clinicalletter
-179	records	clinicalletterevent
-180	records	tumourboard
-181	records	tumourboardevent
-182	records	clinicalreport
-183	records	clinicalreportevent
-184	agenda	agenda
-185	agenda	agendaevent
-186	agenda	agendaplace
-187	agenda	agendaplaceevent
-188	agenda	bookingtype
-189	agenda	booking
-190	agenda	bookingtypeevent
-191	agenda	closedday
-192	agenda	closeddayevent
-193	agenda	nurseonduty
-194	agenda	nurseondutyevent
-195	agenda	openingwindow
-196	agenda	openingwindowevent
-197	agenda	programme
-198	agenda	programmecycle
-199	agenda	bookingevent
-200	agenda	programmecycleevent
-201	agenda	programmeevent
-202	agenda	reminder
-203	agenda	cupservicemapping
-204	agenda	cupservicemappingevent
-205	agenda	planrequest
-206	interop	inboundmessage
-207	interop	inboundmessageevent
-208	interop	labcodemapping
-209	interop	labcodemappingevent
-210	interop	receivedresult
-211	interop	visitlink
-212	interop	visitlinkevent
-213	interop	outboundmessage
-214	interop	subscriber
-215	interop	outboundmessageevent
-216	interop	subscriberevent
-217	fse	fsedocument
-218	fse	fsedocumentevent
-219	fse	fsedocumentstep
-220	transfusion	bloodgroupdetermination
-221	transfusion	bloodgroupdeterminationevent
-222	transfusion	issuedbag
-223	transfusion	transfusion
-224	transfusion	transfusionreaction
-225	transfusion	transfusionreactionevent
-226	transfusion	transfusionrequest
-227	transfusion	transfusionevent
-228	transfusion	issuedbagevent
-229	transfusion	transfusionrequestevent
-230	transfusion	transfusionvitals
-231	transfusion	transfusionvitalsevent
-232	transfusion	crossmatch
-233	transfusion	crossmatchevent
-234	transfusion	emergencyrelease
-235	transfusion	emergencyreleaseevent
-236	nursing	assessment
-237	nursing	scale
-238	nursing	assessmentevent
-239	nursing	scaleevent
-240	nursing	monitoringentry
-241	nursing	monitoringentryevent
-242	nursing	nursinganamnesis
-243	nursing	nursinganamnesisevent
-244	nursing	nursingnote
-245	nursing	nursingnoteevent
-246	nursing	caregoal
-247	nursing	careintervention
-248	nursing	careevaluation
-249	nursing	careproblem
-250	nursing	careinterventionevent
-251	nursing	caregoalevent
-252	nursing	careevaluationevent
-253	nursing	caretemplate
-254	nursing	careproblemevent
-255	nursing	caretemplateevent
-256	nursing	interventionrecord
-257	nursing	interventionrecordevent
-258	nursing	nursingdischarge
-259	nursing	nursingdischargeevent
-260	therapy	doserecord
-261	therapy	wardprescription
-262	therapy	doserecordevent
-263	therapy	wardprescriptionevent
-264	therapy	cabinetlevel
-265	therapy	cabinetmove
-266	therapy	cabinetmoveevent
-267	vascular	accessevent
-268	vascular	device
-269	vascular	accesseventevent
-270	vascular	deviceevent
-271	galenics	batch
-272	galenics	batchline
-273	galenics	dispensing
-274	galenics	dispensingevent
-275	galenics	formula
-276	galenics	batchevent
-277	galenics	formulaevent
-278	galenics	formulaingredient
-279	galenics	batchlineevent
-280	galenics	formulaingredientevent
-281	galenics	qcresult
-282	galenics	qcresultevent
-283	galenics	discardedweighing
-284	galenics	discardedweighingevent
-285	nutrition	nutritionorder
-286	nutrition	nutritionorderline
-287	nutrition	nutritionorderlineevent
-288	nutrition	wardtemplate
-289	nutrition	nutritionorderevent
-290	nutrition	wardtemplateevent
-291	nutrition	bagweighing
-292	nutrition	bedsidescan
-293	dispensing	delegation
-294	dispensing	dispensing
-295	dispensing	dispensingline
-296	dispensing	therapyplan
-297	dispensing	delegationrevocation
-298	dispensing	planclosure
-299	transplant	transplant
-300	transplant	transplantevent
-301	transplant	custodyevent
-302	transplant	custodyeventevent
-303	transplant	dailycount
-304	transplant	dailycountevent
-305	transplant	donor
-306	transplant	donorevent
-307	transplant	infusion
-308	transplant	infusionevent
-309	transplant	product
-310	transplant	productevent
-311	transplant	troughtargetevent
-312	transplant	viralload
-313	transplant	viralloadevent
-314	transplant	viralthreshold
-315	transplant	viralthresholdevent
-316	transplant	adverseevent
-317	transplant	adverseeventevent
-318	transplant	agvhdassessment
-319	transplant	agvhdassessmentevent
-320	transplant	cgvhdassessment
-321	transplant	cgvhdassessmentevent
-322	transplant	consent
-323	transplant	consentevent
-324	transplant	followupvisit
-325	transplant	followupvisitevent
-326	transplant	outcome
-327	transplant	outcomeevent
-328	transplant	responseassessment
-329	transplant	responseassessmentevent
-330	transplant	troughtarget
+61	drugs	archivechange
+62	drugs	archiveimport
+63	drugs	packprovenance
+64	drugs	packshortage
+65	regimens	regimendisease
+66	regimens	clinicaltrial
+67	regimens	clinicaltrialevent
+68	regimens	regimen
+69	regimens	regimenapproval
+70	regimens	regimencomponent
+71	regimens	regimenevent
+72	regimens	regimenversion
+73	regimens	regimendiseaseevent
+74	regimens	regimencomponentevent
+75	regimens	regimenapprovalevent
+76	regimens	regimenversionevent
+77	regimens	trialenrollment
+78	regimens	trialenrollmentevent
+79	regimens	trialmonitorassignment
+80	regimens	trialmonitorassignmentevent
+81	prescribing	orderitem
+82	prescribing	patientdiagnosis
+83	prescribing	patientdiagnosisevent
+84	prescribing	therapyorder
+85	prescribing	ordertransition
+86	prescribing	orderitemevent
+87	prescribing	therapyorderevent
+88	prescribing	measurement
+89	prescribing	priordose
+90	prescribing	orderregulatoryrequirement
+91	prescribing	orderregulatoryrequirementevent
+92	administration	pump
+93	administration	pumpalarm
+94	administration	pumpalarmevent
+95	administration	pumpevent
+96	administration	pumpmessage
+97	administration	pumpmessageevent
+98	administration	pumpprogram
+99	administration	pumpprogramevent
+100	administration	administration
+101	administration	administrationevent
+102	administration	administrationscan
+103	administration	appointment
+104	administration	bedsidesession
+105	administration	bedsidesessionevent
+106	compounding	hood
+107	compounding	hoodevent
+108	compounding	leftover
+109	compounding	leftoverevent
+110	compounding	preparation
+111	compounding	preparationevent
+112	compounding	preparationvial
+113	compounding	preparationvialevent
+114	compounding	transportlog
+115	compounding	transportlogevent
+116	compounding	weighing
+117	compounding	weighingevent
+118	compounding	worksession
+119	compounding	worksessionevent
+120	compounding	checkout
+121	compounding	checkoutevent
+122	compounding	exposurerecord
+123	compounding	exposurerecordevent
+124	compounding	deviceresult
+125	compounding	deviceresultevent
+126	documents	document
+127	documents	documentevent
+128	documents	documenttemplate
+129	documents	documenttemplateevent
+130	inventory	costcenter
+131	inventory	costcenterevent
+132	inventory	stocklot
+133	inventory	storagelocation
+134	inventory	stockmovement
+135	inventory	stocklotevent
+136	inventory	storagelocationevent
+137	inventory	parlevel
+138	inventory	parlevelevent
+139	inventory	wardrequest
+140	inventory	wardrequestevent
+141	inventory	wardrequestline
+142	inventory	wardrequestdiscrepancy
+143	inventory	wardrequestlineevent
+144	inventory	wardrequestscan
+145	inventory	wardrequeststep
+146	toxicity	ctcaetermevent
+147	toxicity	extravasationevent
+148	toxicity	extravasationeventevent
+149	toxicity	toxicityrecord
+150	toxicity	toxicityrecordevent
+151	toxicity	ctcaeterm
+152	records	diaryentry
+153	records	diaryentryevent
+154	records	vitalsigns
+155	records	vitalsignsevent
+156	records	anamnesisnote
+157	records	anamnesisnoteevent
+158	records	anamnesisversion
+159	records	anamnesisversionevent
+160	records	icd9code
+161	records	icd9codeevent
+162	records	performancestatus
+163	records	performancestatusevent
+164	records	diagnosis
+165	records	diagnosisevent
+166	records	labresult
+167	records	labresultevent
+168	records	diagnosisstaging
+169	records	diagnosisstagingevent
+170	records	prognosticassessment
+171	records	prognosticassessmentevent
+172	records	appointment
+173	records	appointmentevent
+174	records	hometherapy
+175	records	hometherapyevent
+176	records	responseevaluation
+177	records	treatmentline
+178	records	responseevaluationevent
+179	records	treatmentlineevent
+180	records	treatmentlineorder
+181	records	treatmentlineorderevent
+182	records	treatmentplanitem
+183	records	treatmentplanitemevent
+184	records	clinicalletter
+185	records	clinicalletterevent
+186	records	tumourboard
+187	records	tumourboardevent
+188	records	clinicalreport
+189	records	clinicalreportevent
+190	agenda	agenda
+191	agenda	agendaevent
+192	agenda	agendaplace
+193	agenda	agendaplaceevent
+194	agenda	bookingtype
+195	agenda	booking
+196	agenda	bookingtypeevent
+197	agenda	closedday
+198	agenda	closeddayevent
+199	agenda	nurseonduty
+200	agenda	nurseondutyevent
+201	agenda	openingwindow
+202	agenda	openingwindowevent
+203	agenda	programme
+204	agenda	programmecycle
+205	agenda	bookingevent
+206	agenda	programmecycleevent
+207	agenda	programmeevent
+208	agenda	reminder
+209	agenda	cupservicemapping
+210	agenda	cupservicemappingevent
+211	agenda	planrequest
+212	interop	inboundmessage
+213	interop	inboundmessageevent
+214	interop	labcodemapping
+215	interop	labcodemappingevent
+216	interop	receivedresult
+217	interop	visitlink
+218	interop	visitlinkevent
+219	interop	outboundmessage
+220	interop	subscriber
+221	interop	outboundmessageevent
+222	interop	subscriberevent
+223	fse	fsedocument
+224	fse	fsedocumentevent
+225	fse	fsedocumentstep
+226	transfusion	bloodgroupdetermination
+227	transfusion	bloodgroupdeterminationevent
+228	transfusion	issuedbag
+229	transfusion	transfusion
+230	transfusion	transfusionreaction
+231	transfusion	transfusionreactionevent
+232	transfusion	transfusionrequest
+233	transfusion	transfusionevent
+234	transfusion	issuedbagevent
+235	transfusion	transfusionrequestevent
+236	transfusion	transfusionvitals
+237	transfusion	transfusionvitalsevent
+238	transfusion	crossmatch
+239	transfusion	crossmatchevent
+240	transfusion	emergencyrelease
+241	transfusion	emergencyreleaseevent
+242	nursing	assessment
+243	nursing	scale
+244	nursing	assessmentevent
+245	nursing	scaleevent
+246	nursing	monitoringentry
+247	nursing	monitoringentryevent
+248	nursing	nursinganamnesis
+249	nursing	nursinganamnesisevent
+250	nursing	nursingnote
+251	nursing	nursingnoteevent
+252	nursing	caregoal
+253	nursing	careintervention
+254	nursing	careevaluation
+255	nursing	careproblem
+256	nursing	careinterventionevent
+257	nursing	caregoalevent
+258	nursing	careevaluationevent
+259	nursing	caretemplate
+260	nursing	careproblemevent
+261	nursing	caretemplateevent
+262	nursing	interventionrecord
+263	nursing	interventionrecordevent
+264	nursing	nursingdischarge
+265	nursing	nursingdischargeevent
+266	therapy	doserecord
+267	therapy	wardprescription
+268	therapy	doserecordevent
+269	therapy	wardprescriptionevent
+270	therapy	cabinetlevel
+271	therapy	cabinetmove
+272	therapy	cabinetmoveevent
+273	vascular	accessevent
+274	vascular	device
+275	vascular	accesseventevent
+276	vascular	deviceevent
+277	galenics	batch
+278	galenics	batchline
+279	galenics	dispensing
+280	galenics	dispensingevent
+281	galenics	formula
+282	galenics	batchevent
+283	galenics	formulaevent
+284	galenics	formulaingredient
+285	galenics	batchlineevent
+286	galenics	formulaingredientevent
+287	galenics	qcresult
+288	galenics	qcresultevent
+289	galenics	discardedweighing
+290	galenics	discardedweighingevent
+291	nutrition	nutritionorder
+292	nutrition	nutritionorderline
+293	nutrition	nutritionorderlineevent
+294	nutrition	wardtemplate
+295	nutrition	nutritionorderevent
+296	nutrition	wardtemplateevent
+297	nutrition	bagweighing
+298	nutrition	bedsidescan
+299	dispensing	delegation
+300	dispensing	dispensing
+301	dispensing	dispensingline
+302	dispensing	therapyplan
+303	dispensing	delegationrevocation
+304	dispensing	planclosure
+305	transplant	transplant
+306	transplant	transplantevent
+307	transplant	custodyevent
+308	transplant	custodyeventevent
+309	transplant	dailycount
+310	transplant	dailycountevent
+311	transplant	donor
+312	transplant	donorevent
+313	transplant	infusion
+314	transplant	infusionevent
+315	transplant	product
+316	transplant	productevent
+317	transplant	troughtargetevent
+318	transplant	viralload
+319	transplant	viralloadevent
+320	transplant	viralthreshold
+321	transplant	viralthresholdevent
+322	transplant	adverseevent
+323	transplant	adverseeventevent
+324	transplant	agvhdassessment
+325	transplant	agvhdassessmentevent
+326	transplant	cgvhdassessment
+327	transplant	cgvhdassessmentevent
+328	transplant	consent
+329	transplant	consentevent
+330	transplant	followupvisit
+331	transplant	followupvisitevent
+332	transplant	outcome
+333	transplant	outcomeevent
+334	transplant	responseassessment
+335	transplant	responseassessmentevent
+336	transplant	troughtarget
 \.
 
 
@@ -26967,169 +27520,175 @@ COPY public.django_migrations (id, app, name, applied) FROM stdin;
 15	accounts	0001_initial	2000-01-01 00:00:00+00
 16	accounts	0002_user_must_change_password_and_role_requests	2000-01-01 00:00:00+00
 17	accounts	0003_api_token_scopes	2000-01-01 00:00:00+00
-18	pghistory	0001_initial	2000-01-01 00:00:00+00
-19	pghistory	0002_aggregateevent	2000-01-01 00:00:00+00
-20	pghistory	0003_auto_20201023_1636	2000-01-01 00:00:00+00
-21	pghistory	0004_auto_20220906_1625	2000-01-01 00:00:00+00
-22	pghistory	0005_events_middlewareevents	2000-01-01 00:00:00+00
-23	pghistory	0006_delete_aggregateevent	2000-01-01 00:00:00+00
-24	pghistory	0007_auto_20250421_0444	2000-01-01 00:00:00+00
-25	patients	0001_initial	2000-01-01 00:00:00+00
-26	patients	0002_bedorchairevent_append_only_consentevent_append_only_and_more	2000-01-01 00:00:00+00
-27	drugs	0001_initial	2000-01-01 00:00:00+00
-28	drugs	0002_archive	2000-01-01 00:00:00+00
-29	drugs	0003_activeingredientevent_append_only_and_more	2000-01-01 00:00:00+00
-30	drugs	0004_product_formulation	2000-01-01 00:00:00+00
-31	drugs	0005_raw_sql_defaults	2000-01-01 00:00:00+00
-32	patients	0003_allergies	2000-01-01 00:00:00+00
-33	regimens	0001_initial	2000-01-01 00:00:00+00
-34	regimens	0002_clinicaltrialevent_append_only_and_more	2000-01-01 00:00:00+00
-35	prescribing	0001_initial	2000-01-01 00:00:00+00
-36	prescribing	0002_item_blocks	2000-01-01 00:00:00+00
-37	prescribing	0003_item_role_choices	2000-01-01 00:00:00+00
-38	prescribing	0004_item_tablets	2000-01-01 00:00:00+00
-39	prescribing	0005_item_product	2000-01-01 00:00:00+00
-40	administration	0001_initial	2000-01-01 00:00:00+00
-41	administration	0002_pumpalarmevent_append_only_pumpevent_append_only_and_more	2000-01-01 00:00:00+00
-42	administration	0003_bedside	2000-01-01 00:00:00+00
-43	administration	0004_appointment	2000-01-01 00:00:00+00
-44	administration	0005_administration_route_cosigner	2000-01-01 00:00:00+00
-45	administration	0006_raw_sql_defaults	2000-01-01 00:00:00+00
-46	administration	0007_bedside_session	2000-01-01 00:00:00+00
-47	administration	0008_merge_movable	2000-01-01 00:00:00+00
-48	administration	0009_pump_awaiting_ack	2000-01-01 00:00:00+00
-49	patients	0004_ward_staff_break_glass	2000-01-01 00:00:00+00
-50	patients	0005_patient_merge	2000-01-01 00:00:00+00
-51	regimens	0003_regimen_dosing_settings_and_age_bands	2000-01-01 00:00:00+00
-52	regimens	0004_component_formulation	2000-01-01 00:00:00+00
-53	regimens	0005_history_triggers_after_safety_merge	2000-01-01 00:00:00+00
-54	regimens	0006_raw_sql_defaults	2000-01-01 00:00:00+00
-55	regimens	0007_trial_withdrawal_and_monitor_revocation	2000-01-01 00:00:00+00
-56	agenda	0001_initial	2000-01-01 00:00:00+00
-57	agenda	0002_cup_bookings	2000-01-01 00:00:00+00
-58	agenda	0003_deferrable_no_overlap	2000-01-01 00:00:00+00
-59	agenda	0004_shifts_plan_requests	2000-01-01 00:00:00+00
-60	agenda	0005_nurse_breaks	2000-01-01 00:00:00+00
-61	audit	0001_initial	2000-01-01 00:00:00+00
-62	audit	0002_accesslogentry_append_only_auditevent_append_only	2000-01-01 00:00:00+00
-63	audit	0003_truncate_refused	2000-01-01 00:00:00+00
-64	axes	0001_initial	2000-01-01 00:00:00+00
-65	axes	0002_auto_20151217_2044	2000-01-01 00:00:00+00
-66	axes	0003_auto_20160322_0929	2000-01-01 00:00:00+00
-67	axes	0004_auto_20181024_1538	2000-01-01 00:00:00+00
-68	axes	0005_remove_accessattempt_trusted	2000-01-01 00:00:00+00
-69	axes	0006_remove_accesslog_trusted	2000-01-01 00:00:00+00
-70	axes	0007_alter_accessattempt_unique_together	2000-01-01 00:00:00+00
-71	axes	0008_accessfailurelog	2000-01-01 00:00:00+00
-72	axes	0009_add_session_hash	2000-01-01 00:00:00+00
-73	axes	0010_accessattemptexpiration	2000-01-01 00:00:00+00
-74	compounding	0001_initial	2000-01-01 00:00:00+00
-75	compounding	0002_intrathecal_bag_route_unit_transport_release	2000-01-01 00:00:00+00
-76	compounding	0003_formulation_drug_mass_scale	2000-01-01 00:00:00+00
-77	compounding	0004_history_triggers_after_safety_merge	2000-01-01 00:00:00+00
-78	compounding	0005_raw_sql_defaults	2000-01-01 00:00:00+00
-79	compounding	0006_hood_vial_serial_leftover_volume	2000-01-01 00:00:00+00
-80	compounding	0007_device_results_transport_time	2000-01-01 00:00:00+00
-81	regimens	0008_component_obese_weight_basis	2000-01-01 00:00:00+00
-82	regimens	0009_component_administrations_per_day	2000-01-01 00:00:00+00
-83	prescribing	0006_order_life_validation_schedule	2000-01-01 00:00:00+00
-84	prescribing	0007_prior_dose_elsewhere	2000-01-01 00:00:00+00
-85	prescribing	0008_item_limit_blocks_and_overrides	2000-01-01 00:00:00+00
-86	prescribing	0009_orderitem_history_triggers	2000-01-01 00:00:00+00
-87	prescribing	0010_order_measure_dates	2000-01-01 00:00:00+00
-88	prescribing	0011_therapyorder_history_triggers	2000-01-01 00:00:00+00
-89	prescribing	0012_raw_sql_defaults	2000-01-01 00:00:00+00
-90	prescribing	0013_order_allergy_overrides	2000-01-01 00:00:00+00
-91	prescribing	0014_order_item_unrounded_dose	2000-01-01 00:00:00+00
-92	prescribing	0015_merge_movable	2000-01-01 00:00:00+00
-93	prescribing	0016_order_item_line_weight	2000-01-01 00:00:00+00
-94	prescribing	0017_order_item_administrations_per_day	2000-01-01 00:00:00+00
-95	inventory	0001_initial	2000-01-01 00:00:00+00
-96	inventory	0002_merge_movable	2000-01-01 00:00:00+00
-97	inventory	0003_ward_requests	2000-01-01 00:00:00+00
-98	dispensing	0001_direct_distribution	2000-01-01 00:00:00+00
-99	dispensing	0002_dispensing_therapy_order	2000-01-01 00:00:00+00
-100	dispensing	0003_plan_closure_delegation_revocation	2000-01-01 00:00:00+00
-101	documents	0001_initial	2000-01-01 00:00:00+00
-102	documents	0002_merge_movable	2000-01-01 00:00:00+00
-103	fse	0001_initial	2000-01-01 00:00:00+00
-104	galenics	0001_initial	2000-01-01 00:00:00+00
-105	galenics	0002_batch_rejection_and_quantum_satis	2000-01-01 00:00:00+00
-106	galenics	0003_discarded_weighings	2000-01-01 00:00:00+00
-107	records	0001_diary	2000-01-01 00:00:00+00
-108	records	0002_vital_signs	2000-01-01 00:00:00+00
-109	records	0003_anamnesis	2000-01-01 00:00:00+00
-110	records	0004_diagnosis_and_performance_status	2000-01-01 00:00:00+00
-111	records	0005_lab_results	2000-01-01 00:00:00+00
-112	records	0006_staging_and_scores	2000-01-01 00:00:00+00
-113	records	0007_treatment_course	2000-01-01 00:00:00+00
-114	records	0008_letters_and_boards	2000-01-01 00:00:00+00
-115	records	0009_clinical_reports	2000-01-01 00:00:00+00
-116	interop	0001_inbound_messages	2000-01-01 00:00:00+00
-117	interop	0002_loinc_codes	2000-01-01 00:00:00+00
-118	interop	0003_outbound	2000-01-01 00:00:00+00
-119	nursing	0001_initial	2000-01-01 00:00:00+00
-120	nursing	0002_monitoringentry_monitoringentryevent_and_more	2000-01-01 00:00:00+00
-121	nursing	0003_care_process	2000-01-01 00:00:00+00
-122	nutrition	0001_initial	2000-01-01 00:00:00+00
-123	nutrition	0002_bag_weighing_bedside	2000-01-01 00:00:00+00
-124	nutrition	0003_draft_edit_line_revisions	2000-01-01 00:00:00+00
-125	nutrition	0004_bedside_scans_infusion_end	2000-01-01 00:00:00+00
-126	patients	0006_pgx_results	2000-01-01 00:00:00+00
-127	procrastinate	0001_initial	2000-01-01 00:00:00+00
-128	procrastinate	0002_drop_started_at_column	2000-01-01 00:00:00+00
-129	procrastinate	0003_drop_started_at_column	2000-01-01 00:00:00+00
-130	procrastinate	0004_drop_procrastinate_version_table	2000-01-01 00:00:00+00
-131	procrastinate	0005_fix_procrastinate_fetch_job	2000-01-01 00:00:00+00
-132	procrastinate	0006_fix_trigger_status_events_insert	2000-01-01 00:00:00+00
-133	procrastinate	0007_add_queueing_lock_column	2000-01-01 00:00:00+00
-134	procrastinate	0008_close_fetch_job_race_condition	2000-01-01 00:00:00+00
-135	procrastinate	0009_add_defer_job_function	2000-01-01 00:00:00+00
-136	procrastinate	0010_add_procrastinate_periodic_defers	2000-01-01 00:00:00+00
-137	procrastinate	0011_add_foreign_key_index	2000-01-01 00:00:00+00
-138	procrastinate	0012_add_locks_to_periodic_defer	2000-01-01 00:00:00+00
-139	procrastinate	0013_fix_procrastinate_defer_periodic_job	2000-01-01 00:00:00+00
-140	procrastinate	0014_add_finish_job_and_retry_job_functions	2000-01-01 00:00:00+00
-141	procrastinate	0015_add_trigger_on_job_deletion	2000-01-01 00:00:00+00
-142	procrastinate	0016_delete_finished_jobs	2000-01-01 00:00:00+00
-143	procrastinate	0017_add_checks_to_finish_job	2000-01-01 00:00:00+00
-144	procrastinate	0018_add_checks_to_retry_job	2000-01-01 00:00:00+00
-145	procrastinate	0019_fix_finish_job_compat_issue	2000-01-01 00:00:00+00
-146	procrastinate	0020_add_index_on_procrastinate_jobs	2000-01-01 00:00:00+00
-147	procrastinate	0021_add_kwargs_to_defer_periodic_job	2000-01-01 00:00:00+00
-148	procrastinate	0022_null_locks_excluded	2000-01-01 00:00:00+00
-149	procrastinate	0023_remove_old_finish_job_function	2000-01-01 00:00:00+00
-150	procrastinate	0024_job_id_bigint	2000-01-01 00:00:00+00
-151	procrastinate	0025_add_models	2000-01-01 00:00:00+00
-152	procrastinate	0026_add_job_priority	2000-01-01 00:00:00+00
-153	procrastinate	0027_add_periodic_job_priority	2000-01-01 00:00:00+00
-154	procrastinate	0028_add_cancel_states	2000-01-01 00:00:00+00
-155	procrastinate	0029_add_additional_params_to_retry_job	2000-01-01 00:00:00+00
-156	procrastinate	0030_alter_procrastinateevent_options	2000-01-01 00:00:00+00
-157	procrastinate	0031_add_indexes_for_fetch_job	2000-01-01 00:00:00+00
-158	procrastinate	0032_pre_cancel_notification	2000-01-01 00:00:00+00
-159	procrastinate	0033_post_cancel_notification	2000-01-01 00:00:00+00
-160	procrastinate	0034_pre_add_heartbeat	2000-01-01 00:00:00+00
-161	procrastinate	0035_post_add_heartbeat	2000-01-01 00:00:00+00
-162	procrastinate	0036_add_worker_model	2000-01-01 00:00:00+00
-163	procrastinate	0037_pre_batch_defer_jobs	2000-01-01 00:00:00+00
-164	procrastinate	0038_post_batch_defer_jobs	2000-01-01 00:00:00+00
-165	procrastinate	0039_pre_priority_lock_fetch_job	2000-01-01 00:00:00+00
-166	procrastinate	0040_pre_retry_failed_job	2000-01-01 00:00:00+00
-167	procrastinate	0041_post_retry_failed_job	2000-01-01 00:00:00+00
-168	records	0010_merge_movable	2000-01-01 00:00:00+00
-169	sessions	0001_initial	2000-01-01 00:00:00+00
-170	therapy	0001_initial	2000-01-01 00:00:00+00
-171	therapy	0002_dose_corrections_cabinet	2000-01-01 00:00:00+00
-172	toxicity	0001_initial	2000-01-01 00:00:00+00
-173	toxicity	0002_ctcae_italian_labels	2000-01-01 00:00:00+00
-174	transfusion	0001_initial	2000-01-01 00:00:00+00
-175	transfusion	0002_emergency_crossmatch	2000-01-01 00:00:00+00
-176	transplant	0001_initial	2000-01-01 00:00:00+00
-177	transplant	0002_pretransplant	2000-01-01 00:00:00+00
-178	transplant	0002_followup	2000-01-01 00:00:00+00
-179	transplant	0003_merge_0002_followup_0002_pretransplant	2000-01-01 00:00:00+00
-180	vascular	0001_initial	2000-01-01 00:00:00+00
+18	accounts	0004_user_permissions_version	2000-01-01 00:00:00+00
+19	pghistory	0001_initial	2000-01-01 00:00:00+00
+20	pghistory	0002_aggregateevent	2000-01-01 00:00:00+00
+21	pghistory	0003_auto_20201023_1636	2000-01-01 00:00:00+00
+22	pghistory	0004_auto_20220906_1625	2000-01-01 00:00:00+00
+23	pghistory	0005_events_middlewareevents	2000-01-01 00:00:00+00
+24	pghistory	0006_delete_aggregateevent	2000-01-01 00:00:00+00
+25	pghistory	0007_auto_20250421_0444	2000-01-01 00:00:00+00
+26	patients	0001_initial	2000-01-01 00:00:00+00
+27	patients	0002_bedorchairevent_append_only_consentevent_append_only_and_more	2000-01-01 00:00:00+00
+28	drugs	0001_initial	2000-01-01 00:00:00+00
+29	drugs	0002_archive	2000-01-01 00:00:00+00
+30	drugs	0003_activeingredientevent_append_only_and_more	2000-01-01 00:00:00+00
+31	drugs	0004_product_formulation	2000-01-01 00:00:00+00
+32	drugs	0005_raw_sql_defaults	2000-01-01 00:00:00+00
+33	patients	0003_allergies	2000-01-01 00:00:00+00
+34	regimens	0001_initial	2000-01-01 00:00:00+00
+35	regimens	0002_clinicaltrialevent_append_only_and_more	2000-01-01 00:00:00+00
+36	prescribing	0001_initial	2000-01-01 00:00:00+00
+37	prescribing	0002_item_blocks	2000-01-01 00:00:00+00
+38	prescribing	0003_item_role_choices	2000-01-01 00:00:00+00
+39	prescribing	0004_item_tablets	2000-01-01 00:00:00+00
+40	prescribing	0005_item_product	2000-01-01 00:00:00+00
+41	administration	0001_initial	2000-01-01 00:00:00+00
+42	administration	0002_pumpalarmevent_append_only_pumpevent_append_only_and_more	2000-01-01 00:00:00+00
+43	administration	0003_bedside	2000-01-01 00:00:00+00
+44	administration	0004_appointment	2000-01-01 00:00:00+00
+45	administration	0005_administration_route_cosigner	2000-01-01 00:00:00+00
+46	administration	0006_raw_sql_defaults	2000-01-01 00:00:00+00
+47	administration	0007_bedside_session	2000-01-01 00:00:00+00
+48	administration	0008_merge_movable	2000-01-01 00:00:00+00
+49	administration	0009_pump_awaiting_ack	2000-01-01 00:00:00+00
+50	patients	0004_ward_staff_break_glass	2000-01-01 00:00:00+00
+51	patients	0005_patient_merge	2000-01-01 00:00:00+00
+52	regimens	0003_regimen_dosing_settings_and_age_bands	2000-01-01 00:00:00+00
+53	regimens	0004_component_formulation	2000-01-01 00:00:00+00
+54	regimens	0005_history_triggers_after_safety_merge	2000-01-01 00:00:00+00
+55	regimens	0006_raw_sql_defaults	2000-01-01 00:00:00+00
+56	regimens	0007_trial_withdrawal_and_monitor_revocation	2000-01-01 00:00:00+00
+57	agenda	0001_initial	2000-01-01 00:00:00+00
+58	agenda	0002_cup_bookings	2000-01-01 00:00:00+00
+59	agenda	0003_deferrable_no_overlap	2000-01-01 00:00:00+00
+60	agenda	0004_shifts_plan_requests	2000-01-01 00:00:00+00
+61	agenda	0005_nurse_breaks	2000-01-01 00:00:00+00
+62	audit	0001_initial	2000-01-01 00:00:00+00
+63	audit	0002_accesslogentry_append_only_auditevent_append_only	2000-01-01 00:00:00+00
+64	audit	0003_truncate_refused	2000-01-01 00:00:00+00
+65	axes	0001_initial	2000-01-01 00:00:00+00
+66	axes	0002_auto_20151217_2044	2000-01-01 00:00:00+00
+67	axes	0003_auto_20160322_0929	2000-01-01 00:00:00+00
+68	axes	0004_auto_20181024_1538	2000-01-01 00:00:00+00
+69	axes	0005_remove_accessattempt_trusted	2000-01-01 00:00:00+00
+70	axes	0006_remove_accesslog_trusted	2000-01-01 00:00:00+00
+71	axes	0007_alter_accessattempt_unique_together	2000-01-01 00:00:00+00
+72	axes	0008_accessfailurelog	2000-01-01 00:00:00+00
+73	axes	0009_add_session_hash	2000-01-01 00:00:00+00
+74	axes	0010_accessattemptexpiration	2000-01-01 00:00:00+00
+75	compounding	0001_initial	2000-01-01 00:00:00+00
+76	compounding	0002_intrathecal_bag_route_unit_transport_release	2000-01-01 00:00:00+00
+77	compounding	0003_formulation_drug_mass_scale	2000-01-01 00:00:00+00
+78	compounding	0004_history_triggers_after_safety_merge	2000-01-01 00:00:00+00
+79	compounding	0005_raw_sql_defaults	2000-01-01 00:00:00+00
+80	compounding	0006_hood_vial_serial_leftover_volume	2000-01-01 00:00:00+00
+81	compounding	0007_device_results_transport_time	2000-01-01 00:00:00+00
+82	regimens	0008_component_obese_weight_basis	2000-01-01 00:00:00+00
+83	regimens	0009_component_administrations_per_day	2000-01-01 00:00:00+00
+84	prescribing	0006_order_life_validation_schedule	2000-01-01 00:00:00+00
+85	prescribing	0007_prior_dose_elsewhere	2000-01-01 00:00:00+00
+86	prescribing	0008_item_limit_blocks_and_overrides	2000-01-01 00:00:00+00
+87	prescribing	0009_orderitem_history_triggers	2000-01-01 00:00:00+00
+88	prescribing	0010_order_measure_dates	2000-01-01 00:00:00+00
+89	prescribing	0011_therapyorder_history_triggers	2000-01-01 00:00:00+00
+90	prescribing	0012_raw_sql_defaults	2000-01-01 00:00:00+00
+91	prescribing	0013_order_allergy_overrides	2000-01-01 00:00:00+00
+92	prescribing	0014_order_item_unrounded_dose	2000-01-01 00:00:00+00
+93	prescribing	0015_merge_movable	2000-01-01 00:00:00+00
+94	prescribing	0016_order_item_line_weight	2000-01-01 00:00:00+00
+95	prescribing	0017_order_item_administrations_per_day	2000-01-01 00:00:00+00
+96	inventory	0001_initial	2000-01-01 00:00:00+00
+97	inventory	0002_merge_movable	2000-01-01 00:00:00+00
+98	inventory	0003_ward_requests	2000-01-01 00:00:00+00
+99	dispensing	0001_direct_distribution	2000-01-01 00:00:00+00
+100	dispensing	0002_dispensing_therapy_order	2000-01-01 00:00:00+00
+101	dispensing	0003_plan_closure_delegation_revocation	2000-01-01 00:00:00+00
+102	documents	0001_initial	2000-01-01 00:00:00+00
+103	documents	0002_merge_movable	2000-01-01 00:00:00+00
+104	drugs	0006_aifa_archive_imports	2000-01-01 00:00:00+00
+105	drugs	0007_compounding_verification	2000-01-01 00:00:00+00
+106	fse	0001_initial	2000-01-01 00:00:00+00
+107	galenics	0001_initial	2000-01-01 00:00:00+00
+108	galenics	0002_batch_rejection_and_quantum_satis	2000-01-01 00:00:00+00
+109	galenics	0003_discarded_weighings	2000-01-01 00:00:00+00
+110	records	0001_diary	2000-01-01 00:00:00+00
+111	records	0002_vital_signs	2000-01-01 00:00:00+00
+112	records	0003_anamnesis	2000-01-01 00:00:00+00
+113	records	0004_diagnosis_and_performance_status	2000-01-01 00:00:00+00
+114	records	0005_lab_results	2000-01-01 00:00:00+00
+115	records	0006_staging_and_scores	2000-01-01 00:00:00+00
+116	records	0007_treatment_course	2000-01-01 00:00:00+00
+117	records	0008_letters_and_boards	2000-01-01 00:00:00+00
+118	records	0009_clinical_reports	2000-01-01 00:00:00+00
+119	interop	0001_inbound_messages	2000-01-01 00:00:00+00
+120	interop	0002_loinc_codes	2000-01-01 00:00:00+00
+121	interop	0003_outbound	2000-01-01 00:00:00+00
+122	nursing	0001_initial	2000-01-01 00:00:00+00
+123	nursing	0002_monitoringentry_monitoringentryevent_and_more	2000-01-01 00:00:00+00
+124	nursing	0003_care_process	2000-01-01 00:00:00+00
+125	nutrition	0001_initial	2000-01-01 00:00:00+00
+126	nutrition	0002_bag_weighing_bedside	2000-01-01 00:00:00+00
+127	nutrition	0003_draft_edit_line_revisions	2000-01-01 00:00:00+00
+128	nutrition	0004_bedside_scans_infusion_end	2000-01-01 00:00:00+00
+129	patients	0006_pgx_results	2000-01-01 00:00:00+00
+130	prescribing	0018_regulatory_documentation	2000-01-01 00:00:00+00
+131	prescribing	0019_pgx_acknowledgement	2000-01-01 00:00:00+00
+132	prescribing	0020_order_interaction_acknowledgements	2000-01-01 00:00:00+00
+133	procrastinate	0001_initial	2000-01-01 00:00:00+00
+134	procrastinate	0002_drop_started_at_column	2000-01-01 00:00:00+00
+135	procrastinate	0003_drop_started_at_column	2000-01-01 00:00:00+00
+136	procrastinate	0004_drop_procrastinate_version_table	2000-01-01 00:00:00+00
+137	procrastinate	0005_fix_procrastinate_fetch_job	2000-01-01 00:00:00+00
+138	procrastinate	0006_fix_trigger_status_events_insert	2000-01-01 00:00:00+00
+139	procrastinate	0007_add_queueing_lock_column	2000-01-01 00:00:00+00
+140	procrastinate	0008_close_fetch_job_race_condition	2000-01-01 00:00:00+00
+141	procrastinate	0009_add_defer_job_function	2000-01-01 00:00:00+00
+142	procrastinate	0010_add_procrastinate_periodic_defers	2000-01-01 00:00:00+00
+143	procrastinate	0011_add_foreign_key_index	2000-01-01 00:00:00+00
+144	procrastinate	0012_add_locks_to_periodic_defer	2000-01-01 00:00:00+00
+145	procrastinate	0013_fix_procrastinate_defer_periodic_job	2000-01-01 00:00:00+00
+146	procrastinate	0014_add_finish_job_and_retry_job_functions	2000-01-01 00:00:00+00
+147	procrastinate	0015_add_trigger_on_job_deletion	2000-01-01 00:00:00+00
+148	procrastinate	0016_delete_finished_jobs	2000-01-01 00:00:00+00
+149	procrastinate	0017_add_checks_to_finish_job	2000-01-01 00:00:00+00
+150	procrastinate	0018_add_checks_to_retry_job	2000-01-01 00:00:00+00
+151	procrastinate	0019_fix_finish_job_compat_issue	2000-01-01 00:00:00+00
+152	procrastinate	0020_add_index_on_procrastinate_jobs	2000-01-01 00:00:00+00
+153	procrastinate	0021_add_kwargs_to_defer_periodic_job	2000-01-01 00:00:00+00
+154	procrastinate	0022_null_locks_excluded	2000-01-01 00:00:00+00
+155	procrastinate	0023_remove_old_finish_job_function	2000-01-01 00:00:00+00
+156	procrastinate	0024_job_id_bigint	2000-01-01 00:00:00+00
+157	procrastinate	0025_add_models	2000-01-01 00:00:00+00
+158	procrastinate	0026_add_job_priority	2000-01-01 00:00:00+00
+159	procrastinate	0027_add_periodic_job_priority	2000-01-01 00:00:00+00
+160	procrastinate	0028_add_cancel_states	2000-01-01 00:00:00+00
+161	procrastinate	0029_add_additional_params_to_retry_job	2000-01-01 00:00:00+00
+162	procrastinate	0030_alter_procrastinateevent_options	2000-01-01 00:00:00+00
+163	procrastinate	0031_add_indexes_for_fetch_job	2000-01-01 00:00:00+00
+164	procrastinate	0032_pre_cancel_notification	2000-01-01 00:00:00+00
+165	procrastinate	0033_post_cancel_notification	2000-01-01 00:00:00+00
+166	procrastinate	0034_pre_add_heartbeat	2000-01-01 00:00:00+00
+167	procrastinate	0035_post_add_heartbeat	2000-01-01 00:00:00+00
+168	procrastinate	0036_add_worker_model	2000-01-01 00:00:00+00
+169	procrastinate	0037_pre_batch_defer_jobs	2000-01-01 00:00:00+00
+170	procrastinate	0038_post_batch_defer_jobs	2000-01-01 00:00:00+00
+171	procrastinate	0039_pre_priority_lock_fetch_job	2000-01-01 00:00:00+00
+172	procrastinate	0040_pre_retry_failed_job	2000-01-01 00:00:00+00
+173	procrastinate	0041_post_retry_failed_job	2000-01-01 00:00:00+00
+174	records	0010_merge_movable	2000-01-01 00:00:00+00
+175	sessions	0001_initial	2000-01-01 00:00:00+00
+176	therapy	0001_initial	2000-01-01 00:00:00+00
+177	therapy	0002_dose_corrections_cabinet	2000-01-01 00:00:00+00
+178	toxicity	0001_initial	2000-01-01 00:00:00+00
+179	toxicity	0002_ctcae_italian_labels	2000-01-01 00:00:00+00
+180	transfusion	0001_initial	2000-01-01 00:00:00+00
+181	transfusion	0002_emergency_crossmatch	2000-01-01 00:00:00+00
+182	transplant	0001_initial	2000-01-01 00:00:00+00
+183	transplant	0002_pretransplant	2000-01-01 00:00:00+00
+184	transplant	0002_followup	2000-01-01 00:00:00+00
+185	transplant	0003_merge_0002_followup_0002_pretransplant	2000-01-01 00:00:00+00
+186	vascular	0001_initial	2000-01-01 00:00:00+00
 \.
 
 
@@ -27190,6 +27749,22 @@ COPY public.drugs_activeingredientevent (pgh_id, pgh_created_at, pgh_label, id, 
 
 
 --
+-- Data for Name: drugs_archivechange; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.drugs_archivechange (id, kind, aic, line, field, before, after, data, decision, decided_at, reason, applied, decided_by_id, archive_import_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: drugs_archiveimport; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.drugs_archiveimport (id, created_at, updated_at, version, kind, status, file_name, file_sha256, file_date, source, content, total_rows, processed_rows, applied_changes, problems, error_code, error_message, decided_at, rejection_reason, applied_at, applied_by_id, decided_by_id, updated_by_id, uploaded_by_id) FROM stdin;
+\.
+
+
+--
 -- Data for Name: drugs_importrun; Type: TABLE DATA; Schema: public; Owner: -
 --
 
@@ -27217,7 +27792,7 @@ COPY public.drugs_interactionevent (pgh_id, pgh_created_at, pgh_label, id, creat
 -- Data for Name: drugs_medicinalproduct; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-COPY public.drugs_medicinalproduct (id, created_at, updated_at, version, code, name, holder, form, route, strength, strength_unit, physical_state, nominal_volume_ml, overfill_volume_ml, reconstitution_diluent, reconstitution_volume_ml, concentration, concentration_unit, compatible_diluents, final_concentration_min, final_concentration_max, reconstituted_stability_hours, reconstituted_stability_temperature, reconstituted_protect_from_light, diluted_stability_hours, diluted_stability_temperature, diluted_protect_from_light, stability_note, storage, photosensitive, pvc_free_required, filter_required, density_g_ml, density_source, preparation_mode, data_source, to_verify, biosimilar_of_id, ingredient_id, updated_by_id, formulation) FROM stdin;
+COPY public.drugs_medicinalproduct (id, created_at, updated_at, version, code, name, holder, form, route, strength, strength_unit, physical_state, nominal_volume_ml, overfill_volume_ml, reconstitution_diluent, reconstitution_volume_ml, concentration, concentration_unit, compatible_diluents, final_concentration_min, final_concentration_max, reconstituted_stability_hours, reconstituted_stability_temperature, reconstituted_protect_from_light, diluted_stability_hours, diluted_stability_temperature, diluted_protect_from_light, stability_note, storage, photosensitive, pvc_free_required, filter_required, density_g_ml, density_source, preparation_mode, data_source, to_verify, biosimilar_of_id, ingredient_id, updated_by_id, formulation, compounding_not_applicable, compounding_sources, compounding_verified_at, compounding_verified_by_id, diluted_stability_conditions) FROM stdin;
 \.
 
 
@@ -27225,7 +27800,7 @@ COPY public.drugs_medicinalproduct (id, created_at, updated_at, version, code, n
 -- Data for Name: drugs_medicinalproductevent; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-COPY public.drugs_medicinalproductevent (pgh_id, pgh_created_at, pgh_label, id, created_at, updated_at, version, code, name, holder, form, route, strength, strength_unit, physical_state, nominal_volume_ml, overfill_volume_ml, reconstitution_diluent, reconstitution_volume_ml, concentration, concentration_unit, compatible_diluents, final_concentration_min, final_concentration_max, reconstituted_stability_hours, reconstituted_stability_temperature, reconstituted_protect_from_light, diluted_stability_hours, diluted_stability_temperature, diluted_protect_from_light, stability_note, storage, photosensitive, pvc_free_required, filter_required, density_g_ml, density_source, preparation_mode, data_source, to_verify, biosimilar_of_id, ingredient_id, pgh_context_id, pgh_obj_id, updated_by_id, formulation) FROM stdin;
+COPY public.drugs_medicinalproductevent (pgh_id, pgh_created_at, pgh_label, id, created_at, updated_at, version, code, name, holder, form, route, strength, strength_unit, physical_state, nominal_volume_ml, overfill_volume_ml, reconstitution_diluent, reconstitution_volume_ml, concentration, concentration_unit, compatible_diluents, final_concentration_min, final_concentration_max, reconstituted_stability_hours, reconstituted_stability_temperature, reconstituted_protect_from_light, diluted_stability_hours, diluted_stability_temperature, diluted_protect_from_light, stability_note, storage, photosensitive, pvc_free_required, filter_required, density_g_ml, density_source, preparation_mode, data_source, to_verify, biosimilar_of_id, ingredient_id, pgh_context_id, pgh_obj_id, updated_by_id, formulation, compounding_not_applicable, compounding_sources, compounding_verified_at, compounding_verified_by_id, diluted_stability_conditions) FROM stdin;
 \.
 
 
@@ -27233,7 +27808,7 @@ COPY public.drugs_medicinalproductevent (pgh_id, pgh_created_at, pgh_label, id, 
 -- Data for Name: drugs_pack; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-COPY public.drugs_pack (id, created_at, updated_at, version, code, aic, gtin, description, units_per_pack, price_eur, price_kind, reimbursement_class, data_source, product_id, updated_by_id) FROM stdin;
+COPY public.drugs_pack (id, created_at, updated_at, version, code, aic, gtin, description, units_per_pack, price_eur, price_kind, reimbursement_class, data_source, product_id, updated_by_id, equivalence_group, reference_price_eur, withdrawn_on) FROM stdin;
 \.
 
 
@@ -27241,7 +27816,23 @@ COPY public.drugs_pack (id, created_at, updated_at, version, code, aic, gtin, de
 -- Data for Name: drugs_packevent; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-COPY public.drugs_packevent (pgh_id, pgh_created_at, pgh_label, id, created_at, updated_at, version, code, aic, gtin, description, units_per_pack, price_eur, price_kind, reimbursement_class, data_source, pgh_context_id, pgh_obj_id, product_id, updated_by_id) FROM stdin;
+COPY public.drugs_packevent (pgh_id, pgh_created_at, pgh_label, id, created_at, updated_at, version, code, aic, gtin, description, units_per_pack, price_eur, price_kind, reimbursement_class, data_source, pgh_context_id, pgh_obj_id, product_id, updated_by_id, equivalence_group, reference_price_eur, withdrawn_on) FROM stdin;
+\.
+
+
+--
+-- Data for Name: drugs_packprovenance; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.drugs_packprovenance (id, field, value, source_file, source_date, recorded_at, archive_import_id, pack_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: drugs_packshortage; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.drugs_packshortage (id, started_on, expected_end_on, ended_on, reason, equivalent_available, aifa_suggestion, ended_by_import_id, pack_id, started_by_import_id) FROM stdin;
 \.
 
 
@@ -28146,6 +28737,22 @@ COPY public.prescribing_orderitemevent (pgh_id, pgh_created_at, pgh_label, id, s
 
 
 --
+-- Data for Name: prescribing_orderregulatoryrequirement; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.prescribing_orderregulatoryrequirement (id, created_at, updated_at, version, kind, active, registry_name, indication_code, indication_label, request_number, request_date, pending_reason, pending_acknowledged, listing_reference, clinical_rationale, literature, consent_reference, consent_date, authorisation_reference, authorisation_date, documented_at, documented_workstation, override_reason, override_at, override_workstation, dispensing_recorded_at, dispensing_recorded_workstation, dispensing_recorded_by_id, documented_by_id, ingredient_id, order_id, override_by_id, updated_by_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: prescribing_orderregulatoryrequirementevent; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.prescribing_orderregulatoryrequirementevent (pgh_id, pgh_created_at, pgh_label, id, created_at, updated_at, version, kind, active, registry_name, indication_code, indication_label, request_number, request_date, pending_reason, pending_acknowledged, listing_reference, clinical_rationale, literature, consent_reference, consent_date, authorisation_reference, authorisation_date, documented_at, documented_workstation, override_reason, override_at, override_workstation, dispensing_recorded_at, dispensing_recorded_workstation, dispensing_recorded_by_id, documented_by_id, ingredient_id, order_id, override_by_id, pgh_context_id, pgh_obj_id, updated_by_id) FROM stdin;
+\.
+
+
+--
 -- Data for Name: prescribing_ordertransition; Type: TABLE DATA; Schema: public; Owner: -
 --
 
@@ -28181,7 +28788,7 @@ COPY public.prescribing_priordose (id, amount, unit, bsa_m2, hospital, given_fro
 -- Data for Name: prescribing_therapyorder; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-COPY public.prescribing_therapyorder (id, created_at, updated_at, version, state, state_reason, cycle_number, line, therapy_type, intent, start_date, aifa_registry_code, notes, sex, age_years, height_cm, weight_kg, serum_creatinine_mg_dl, measured_gfr_ml_min, measures_taken_at, bsa_formula, bsa_m2, bmi, ideal_weight_kg, dosing_weight_kg, weight_basis, creatinine_clearance_ml_min, renal_function_ml_min, paediatric_rule, body_provenance, policy, warnings, confirmed_at, validated_at, taken_in_charge_at, signed_document_id, signed_at, confirmed_by_id, diagnosis_id, patient_id, prescriber_id, previous_order_id, regimen_version_id, signed_by_id, supersedes_id, taken_in_charge_by_id, updated_by_id, validated_by_id, ward_id, schedule_reason, measure_dates, allergy_overrides) FROM stdin;
+COPY public.prescribing_therapyorder (id, created_at, updated_at, version, state, state_reason, cycle_number, line, therapy_type, intent, start_date, aifa_registry_code, notes, sex, age_years, height_cm, weight_kg, serum_creatinine_mg_dl, measured_gfr_ml_min, measures_taken_at, bsa_formula, bsa_m2, bmi, ideal_weight_kg, dosing_weight_kg, weight_basis, creatinine_clearance_ml_min, renal_function_ml_min, paediatric_rule, body_provenance, policy, warnings, confirmed_at, validated_at, taken_in_charge_at, signed_document_id, signed_at, confirmed_by_id, diagnosis_id, patient_id, prescriber_id, previous_order_id, regimen_version_id, signed_by_id, supersedes_id, taken_in_charge_by_id, updated_by_id, validated_by_id, ward_id, schedule_reason, measure_dates, allergy_overrides, pgx_overrides, interaction_acknowledgements) FROM stdin;
 \.
 
 
@@ -28189,7 +28796,7 @@ COPY public.prescribing_therapyorder (id, created_at, updated_at, version, state
 -- Data for Name: prescribing_therapyorderevent; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-COPY public.prescribing_therapyorderevent (pgh_id, pgh_created_at, pgh_label, id, created_at, updated_at, version, state, state_reason, cycle_number, line, therapy_type, intent, start_date, aifa_registry_code, notes, sex, age_years, height_cm, weight_kg, serum_creatinine_mg_dl, measured_gfr_ml_min, measures_taken_at, bsa_formula, bsa_m2, bmi, ideal_weight_kg, dosing_weight_kg, weight_basis, creatinine_clearance_ml_min, renal_function_ml_min, paediatric_rule, body_provenance, policy, warnings, confirmed_at, validated_at, taken_in_charge_at, signed_document_id, signed_at, confirmed_by_id, diagnosis_id, patient_id, pgh_context_id, pgh_obj_id, prescriber_id, previous_order_id, regimen_version_id, signed_by_id, supersedes_id, taken_in_charge_by_id, updated_by_id, validated_by_id, ward_id, schedule_reason, measure_dates, allergy_overrides) FROM stdin;
+COPY public.prescribing_therapyorderevent (pgh_id, pgh_created_at, pgh_label, id, created_at, updated_at, version, state, state_reason, cycle_number, line, therapy_type, intent, start_date, aifa_registry_code, notes, sex, age_years, height_cm, weight_kg, serum_creatinine_mg_dl, measured_gfr_ml_min, measures_taken_at, bsa_formula, bsa_m2, bmi, ideal_weight_kg, dosing_weight_kg, weight_basis, creatinine_clearance_ml_min, renal_function_ml_min, paediatric_rule, body_provenance, policy, warnings, confirmed_at, validated_at, taken_in_charge_at, signed_document_id, signed_at, confirmed_by_id, diagnosis_id, patient_id, pgh_context_id, pgh_obj_id, prescriber_id, previous_order_id, regimen_version_id, signed_by_id, supersedes_id, taken_in_charge_by_id, updated_by_id, validated_by_id, ward_id, schedule_reason, measure_dates, allergy_overrides, pgx_overrides, interaction_acknowledgements) FROM stdin;
 \.
 
 
@@ -29526,7 +30133,7 @@ SELECT pg_catalog.setval('public.auth_group_permissions_id_seq', 1, false);
 -- Name: auth_permission_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
-SELECT pg_catalog.setval('public.auth_permission_id_seq', 696, true);
+SELECT pg_catalog.setval('public.auth_permission_id_seq', 716, true);
 
 
 --
@@ -29691,6 +30298,13 @@ SELECT pg_catalog.setval('public.compounding_worksessionevent_pgh_id_seq', 1, fa
 
 
 --
+-- Name: corsia_permissions_version; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.corsia_permissions_version', 1, false);
+
+
+--
 -- Name: dispensing_delegation_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
@@ -29736,14 +30350,14 @@ SELECT pg_catalog.setval('public.dispensing_therapyplan_id_seq', 1, false);
 -- Name: django_content_type_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
-SELECT pg_catalog.setval('public.django_content_type_id_seq', 330, true);
+SELECT pg_catalog.setval('public.django_content_type_id_seq', 336, true);
 
 
 --
 -- Name: django_migrations_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
-SELECT pg_catalog.setval('public.django_migrations_id_seq', 180, true);
+SELECT pg_catalog.setval('public.django_migrations_id_seq', 186, true);
 
 
 --
@@ -29786,6 +30400,20 @@ SELECT pg_catalog.setval('public.drugs_activeingredient_id_seq', 1, false);
 --
 
 SELECT pg_catalog.setval('public.drugs_activeingredientevent_pgh_id_seq', 1, false);
+
+
+--
+-- Name: drugs_archivechange_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.drugs_archivechange_id_seq', 1, false);
+
+
+--
+-- Name: drugs_archiveimport_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.drugs_archiveimport_id_seq', 1, false);
 
 
 --
@@ -29835,6 +30463,20 @@ SELECT pg_catalog.setval('public.drugs_pack_id_seq', 1, false);
 --
 
 SELECT pg_catalog.setval('public.drugs_packevent_pgh_id_seq', 1, false);
+
+
+--
+-- Name: drugs_packprovenance_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.drugs_packprovenance_id_seq', 1, false);
+
+
+--
+-- Name: drugs_packshortage_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.drugs_packshortage_id_seq', 1, false);
 
 
 --
@@ -30598,6 +31240,20 @@ SELECT pg_catalog.setval('public.prescribing_orderitem_id_seq', 1, false);
 --
 
 SELECT pg_catalog.setval('public.prescribing_orderitemevent_pgh_id_seq', 1, false);
+
+
+--
+-- Name: prescribing_orderregulatoryrequirement_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.prescribing_orderregulatoryrequirement_id_seq', 1, false);
+
+
+--
+-- Name: prescribing_orderregulatoryrequirementevent_pgh_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.prescribing_orderregulatoryrequirementevent_pgh_id_seq', 1, false);
 
 
 --
@@ -32478,6 +33134,30 @@ ALTER TABLE ONLY public.drugs_activeingredientevent
 
 
 --
+-- Name: drugs_archivechange drugs_archchg_unique; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.drugs_archivechange
+    ADD CONSTRAINT drugs_archchg_unique UNIQUE (archive_import_id, kind, aic, field);
+
+
+--
+-- Name: drugs_archivechange drugs_archivechange_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.drugs_archivechange
+    ADD CONSTRAINT drugs_archivechange_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: drugs_archiveimport drugs_archiveimport_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.drugs_archiveimport
+    ADD CONSTRAINT drugs_archiveimport_pkey PRIMARY KEY (id);
+
+
+--
 -- Name: drugs_importrun drugs_importrun_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -32555,6 +33235,22 @@ ALTER TABLE ONLY public.drugs_pack
 
 ALTER TABLE ONLY public.drugs_packevent
     ADD CONSTRAINT drugs_packevent_pkey PRIMARY KEY (pgh_id);
+
+
+--
+-- Name: drugs_packprovenance drugs_packprovenance_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.drugs_packprovenance
+    ADD CONSTRAINT drugs_packprovenance_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: drugs_packshortage drugs_packshortage_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.drugs_packshortage
+    ADD CONSTRAINT drugs_packshortage_pkey PRIMARY KEY (id);
 
 
 --
@@ -33654,6 +34350,22 @@ ALTER TABLE ONLY public.prescribing_orderitemevent
 
 
 --
+-- Name: prescribing_orderregulatoryrequirement prescribing_orderregulatoryrequirement_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.prescribing_orderregulatoryrequirement
+    ADD CONSTRAINT prescribing_orderregulatoryrequirement_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: prescribing_orderregulatoryrequirementevent prescribing_orderregulatoryrequirementevent_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.prescribing_orderregulatoryrequirementevent
+    ADD CONSTRAINT prescribing_orderregulatoryrequirementevent_pkey PRIMARY KEY (pgh_id);
+
+
+--
 -- Name: prescribing_ordertransition prescribing_ordertransition_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -34291,6 +35003,14 @@ ALTER TABLE ONLY public.regimens_trialmonitorassignment
 
 ALTER TABLE ONLY public.regimens_trialmonitorassignmentevent
     ADD CONSTRAINT regimens_trialmonitorassignmentevent_pkey PRIMARY KEY (pgh_id);
+
+
+--
+-- Name: prescribing_orderregulatoryrequirement regulatory_one_per_drug_kind; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.prescribing_orderregulatoryrequirement
+    ADD CONSTRAINT regulatory_one_per_drug_kind UNIQUE (order_id, ingredient_id, kind);
 
 
 --
@@ -37530,6 +38250,62 @@ CREATE INDEX drugs_activeingredientevent_updated_by_id_7c18513f ON public.drugs_
 
 
 --
+-- Name: drugs_archchg_import_kind; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX drugs_archchg_import_kind ON public.drugs_archivechange USING btree (archive_import_id, kind);
+
+
+--
+-- Name: drugs_archimp_kind_status; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX drugs_archimp_kind_status ON public.drugs_archiveimport USING btree (kind, status);
+
+
+--
+-- Name: drugs_archivechange_archive_import_id_be4cb190; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX drugs_archivechange_archive_import_id_be4cb190 ON public.drugs_archivechange USING btree (archive_import_id);
+
+
+--
+-- Name: drugs_archivechange_decided_by_id_0dde170f; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX drugs_archivechange_decided_by_id_0dde170f ON public.drugs_archivechange USING btree (decided_by_id);
+
+
+--
+-- Name: drugs_archiveimport_applied_by_id_929a0187; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX drugs_archiveimport_applied_by_id_929a0187 ON public.drugs_archiveimport USING btree (applied_by_id);
+
+
+--
+-- Name: drugs_archiveimport_decided_by_id_6043a989; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX drugs_archiveimport_decided_by_id_6043a989 ON public.drugs_archiveimport USING btree (decided_by_id);
+
+
+--
+-- Name: drugs_archiveimport_updated_by_id_3680616b; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX drugs_archiveimport_updated_by_id_3680616b ON public.drugs_archiveimport USING btree (updated_by_id);
+
+
+--
+-- Name: drugs_archiveimport_uploaded_by_id_66aefa33; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX drugs_archiveimport_uploaded_by_id_66aefa33 ON public.drugs_archiveimport USING btree (uploaded_by_id);
+
+
+--
 -- Name: drugs_importrun_user_id_41c9299f; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -37607,6 +38383,13 @@ CREATE INDEX drugs_medicinalproduct_code_dd2479c0_like ON public.drugs_medicinal
 
 
 --
+-- Name: drugs_medicinalproduct_compounding_verified_by_id_6706ad33; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX drugs_medicinalproduct_compounding_verified_by_id_6706ad33 ON public.drugs_medicinalproduct USING btree (compounding_verified_by_id);
+
+
+--
 -- Name: drugs_medicinalproduct_ingredient_id_fed07ba6; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -37625,6 +38408,13 @@ CREATE INDEX drugs_medicinalproduct_updated_by_id_a2e4fa6e ON public.drugs_medic
 --
 
 CREATE INDEX drugs_medicinalproductevent_biosimilar_of_id_c447f36b ON public.drugs_medicinalproductevent USING btree (biosimilar_of_id);
+
+
+--
+-- Name: drugs_medicinalproductevent_compounding_verified_by_id_7fe11fd2; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX drugs_medicinalproductevent_compounding_verified_by_id_7fe11fd2 ON public.drugs_medicinalproductevent USING btree (compounding_verified_by_id);
 
 
 --
@@ -37719,6 +38509,48 @@ CREATE INDEX drugs_packevent_updated_by_id_cffe9ac9 ON public.drugs_packevent US
 
 
 --
+-- Name: drugs_packprov_pack_field; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX drugs_packprov_pack_field ON public.drugs_packprovenance USING btree (pack_id, field);
+
+
+--
+-- Name: drugs_packprovenance_archive_import_id_f97ae3f4; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX drugs_packprovenance_archive_import_id_f97ae3f4 ON public.drugs_packprovenance USING btree (archive_import_id);
+
+
+--
+-- Name: drugs_packprovenance_pack_id_f6f9c76b; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX drugs_packprovenance_pack_id_f6f9c76b ON public.drugs_packprovenance USING btree (pack_id);
+
+
+--
+-- Name: drugs_packshortage_ended_by_import_id_90f7a4b6; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX drugs_packshortage_ended_by_import_id_90f7a4b6 ON public.drugs_packshortage USING btree (ended_by_import_id);
+
+
+--
+-- Name: drugs_packshortage_pack_id_b7ae023a; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX drugs_packshortage_pack_id_b7ae023a ON public.drugs_packshortage USING btree (pack_id);
+
+
+--
+-- Name: drugs_packshortage_started_by_import_id_ea134ab4; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX drugs_packshortage_started_by_import_id_ea134ab4 ON public.drugs_packshortage USING btree (started_by_import_id);
+
+
+--
 -- Name: drugs_pharmacogenomicmarker_ingredient_id_0e06f5d0; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -37758,6 +38590,13 @@ CREATE INDEX drugs_pharmacogenomicmarkerevent_pgh_obj_id_63aec9f9 ON public.drug
 --
 
 CREATE INDEX drugs_pharmacogenomicmarkerevent_updated_by_id_6839c264 ON public.drugs_pharmacogenomicmarkerevent USING btree (updated_by_id);
+
+
+--
+-- Name: drugs_shortage_one_open_per_pack; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX drugs_shortage_one_open_per_pack ON public.drugs_packshortage USING btree (pack_id) WHERE (ended_on IS NULL);
 
 
 --
@@ -40967,6 +41806,104 @@ CREATE INDEX prescribing_orderitemevent_validated_by_id_69cca7aa ON public.presc
 
 
 --
+-- Name: prescribing_orderregulator_dispensing_recorded_by_id_5c4527d6; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX prescribing_orderregulator_dispensing_recorded_by_id_5c4527d6 ON public.prescribing_orderregulatoryrequirement USING btree (dispensing_recorded_by_id);
+
+
+--
+-- Name: prescribing_orderregulator_dispensing_recorded_by_id_fbc4e75e; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX prescribing_orderregulator_dispensing_recorded_by_id_fbc4e75e ON public.prescribing_orderregulatoryrequirementevent USING btree (dispensing_recorded_by_id);
+
+
+--
+-- Name: prescribing_orderregulator_documented_by_id_654ff385; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX prescribing_orderregulator_documented_by_id_654ff385 ON public.prescribing_orderregulatoryrequirement USING btree (documented_by_id);
+
+
+--
+-- Name: prescribing_orderregulator_documented_by_id_e4128c85; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX prescribing_orderregulator_documented_by_id_e4128c85 ON public.prescribing_orderregulatoryrequirementevent USING btree (documented_by_id);
+
+
+--
+-- Name: prescribing_orderregulator_ingredient_id_a1257038; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX prescribing_orderregulator_ingredient_id_a1257038 ON public.prescribing_orderregulatoryrequirementevent USING btree (ingredient_id);
+
+
+--
+-- Name: prescribing_orderregulator_override_by_id_6fbc2274; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX prescribing_orderregulator_override_by_id_6fbc2274 ON public.prescribing_orderregulatoryrequirementevent USING btree (override_by_id);
+
+
+--
+-- Name: prescribing_orderregulator_pgh_context_id_6cdbe7cb; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX prescribing_orderregulator_pgh_context_id_6cdbe7cb ON public.prescribing_orderregulatoryrequirementevent USING btree (pgh_context_id);
+
+
+--
+-- Name: prescribing_orderregulator_updated_by_id_1d59cec6; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX prescribing_orderregulator_updated_by_id_1d59cec6 ON public.prescribing_orderregulatoryrequirementevent USING btree (updated_by_id);
+
+
+--
+-- Name: prescribing_orderregulatoryrequirement_ingredient_id_8c446165; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX prescribing_orderregulatoryrequirement_ingredient_id_8c446165 ON public.prescribing_orderregulatoryrequirement USING btree (ingredient_id);
+
+
+--
+-- Name: prescribing_orderregulatoryrequirement_order_id_2a1a6100; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX prescribing_orderregulatoryrequirement_order_id_2a1a6100 ON public.prescribing_orderregulatoryrequirement USING btree (order_id);
+
+
+--
+-- Name: prescribing_orderregulatoryrequirement_override_by_id_82834ff6; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX prescribing_orderregulatoryrequirement_override_by_id_82834ff6 ON public.prescribing_orderregulatoryrequirement USING btree (override_by_id);
+
+
+--
+-- Name: prescribing_orderregulatoryrequirement_updated_by_id_43ff9859; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX prescribing_orderregulatoryrequirement_updated_by_id_43ff9859 ON public.prescribing_orderregulatoryrequirement USING btree (updated_by_id);
+
+
+--
+-- Name: prescribing_orderregulatoryrequirementevent_order_id_d2063bdc; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX prescribing_orderregulatoryrequirementevent_order_id_d2063bdc ON public.prescribing_orderregulatoryrequirementevent USING btree (order_id);
+
+
+--
+-- Name: prescribing_orderregulatoryrequirementevent_pgh_obj_id_34d7ca83; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX prescribing_orderregulatoryrequirementevent_pgh_obj_id_34d7ca83 ON public.prescribing_orderregulatoryrequirementevent USING btree (pgh_obj_id);
+
+
+--
 -- Name: prescribing_ordertransition_actor_id_65871ea5; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -42798,6 +43735,13 @@ CREATE INDEX regimens_trialmonitorassignmentevent_trial_id_f371148c ON public.re
 --
 
 CREATE INDEX regimens_trialmonitorassignmentevent_user_id_370902ad ON public.regimens_trialmonitorassignmentevent USING btree (user_id);
+
+
+--
+-- Name: regulatory_kind_active; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX regulatory_kind_active ON public.prescribing_orderregulatoryrequirement USING btree (kind, active);
 
 
 --
@@ -45048,6 +45992,41 @@ CREATE UNIQUE INDEX ward_assignment_one_active ON public.patients_wardassignment
 
 
 --
+-- Name: django_content_type corsia_perms_content_type_renamed; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER corsia_perms_content_type_renamed AFTER UPDATE OF app_label ON public.django_content_type FOR EACH STATEMENT EXECUTE FUNCTION public.corsia_perms_bump_everyone();
+
+
+--
+-- Name: auth_group_permissions corsia_perms_group_permissions; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER corsia_perms_group_permissions AFTER INSERT OR DELETE OR UPDATE ON public.auth_group_permissions FOR EACH ROW EXECUTE FUNCTION public.corsia_perms_bump_group_members();
+
+
+--
+-- Name: auth_permission corsia_perms_permission_renamed; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER corsia_perms_permission_renamed AFTER UPDATE OF codename, content_type_id ON public.auth_permission FOR EACH STATEMENT EXECUTE FUNCTION public.corsia_perms_bump_everyone();
+
+
+--
+-- Name: accounts_user_groups corsia_perms_user_groups; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER corsia_perms_user_groups AFTER INSERT OR DELETE OR UPDATE ON public.accounts_user_groups FOR EACH ROW EXECUTE FUNCTION public.corsia_perms_bump_user_groups();
+
+
+--
+-- Name: accounts_user_user_permissions corsia_perms_user_permissions; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER corsia_perms_user_permissions AFTER INSERT OR DELETE OR UPDATE ON public.accounts_user_user_permissions FOR EACH ROW EXECUTE FUNCTION public.corsia_perms_bump_user_permissions();
+
+
+--
 -- Name: audit_auditevent pgtrigger_append_only_00dfa; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -46322,6 +47301,20 @@ COMMENT ON TRIGGER pgtrigger_append_only_93362 ON public.regimens_regimencompone
 
 
 --
+-- Name: drugs_packprovenance pgtrigger_append_only_946a0; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_append_only_946a0 BEFORE DELETE OR UPDATE ON public.drugs_packprovenance FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_append_only_946a0();
+
+
+--
+-- Name: TRIGGER pgtrigger_append_only_946a0 ON drugs_packprovenance; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_append_only_946a0 ON public.drugs_packprovenance IS 'a76a09deae4f5e1de96e959f7d3c35e0ab8524ba';
+
+
+--
 -- Name: transplant_agvhdassessmentevent pgtrigger_append_only_9a7d4; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -46431,6 +47424,20 @@ CREATE TRIGGER pgtrigger_append_only_9f994 BEFORE DELETE OR UPDATE ON public.pat
 --
 
 COMMENT ON TRIGGER pgtrigger_append_only_9f994 ON public.patients_wardassignmentevent IS '1b73a80b43c53df5a40fa42c13ebbc8c991771f1';
+
+
+--
+-- Name: prescribing_orderregulatoryrequirementevent pgtrigger_append_only_a06eb; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_append_only_a06eb BEFORE DELETE OR UPDATE ON public.prescribing_orderregulatoryrequirementevent FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_append_only_a06eb();
+
+
+--
+-- Name: TRIGGER pgtrigger_append_only_a06eb ON prescribing_orderregulatoryrequirementevent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_append_only_a06eb ON public.prescribing_orderregulatoryrequirementevent IS '960e2fe5b7ee1534022cf697822e0dba49e68ee9';
 
 
 --
@@ -48600,7 +49607,7 @@ CREATE TRIGGER pgtrigger_insert_insert_7f722 AFTER INSERT ON public.drugs_medici
 -- Name: TRIGGER pgtrigger_insert_insert_7f722 ON drugs_medicinalproduct; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON TRIGGER pgtrigger_insert_insert_7f722 ON public.drugs_medicinalproduct IS '91717627ec81c209afe9b5bdd45117d31157d1ff';
+COMMENT ON TRIGGER pgtrigger_insert_insert_7f722 ON public.drugs_medicinalproduct IS '2550bebdd55f97a68aa08126f20f0e0e70308606';
 
 
 --
@@ -48768,7 +49775,7 @@ CREATE TRIGGER pgtrigger_insert_insert_a791d AFTER INSERT ON public.prescribing_
 -- Name: TRIGGER pgtrigger_insert_insert_a791d ON prescribing_therapyorder; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON TRIGGER pgtrigger_insert_insert_a791d ON public.prescribing_therapyorder IS '165352a8e482b35400c387164ff84fbd3ca9f94b';
+COMMENT ON TRIGGER pgtrigger_insert_insert_a791d ON public.prescribing_therapyorder IS '02576f559e3a575d11b66eb99823761f950006fc';
 
 
 --
@@ -48782,7 +49789,7 @@ CREATE TRIGGER pgtrigger_insert_insert_ab567 AFTER INSERT ON public.drugs_pack F
 -- Name: TRIGGER pgtrigger_insert_insert_ab567 ON drugs_pack; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON TRIGGER pgtrigger_insert_insert_ab567 ON public.drugs_pack IS '9f613cdf14c16439a437e21bf0858b805bd9647c';
+COMMENT ON TRIGGER pgtrigger_insert_insert_ab567 ON public.drugs_pack IS '20e4728d58084c161808e9c369877104d6e42c35';
 
 
 --
@@ -49318,6 +50325,20 @@ COMMENT ON TRIGGER pgtrigger_insert_insert_ea8f6 ON public.inventory_costcenter 
 
 
 --
+-- Name: prescribing_orderregulatoryrequirement pgtrigger_insert_insert_eae2b; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_insert_insert_eae2b AFTER INSERT ON public.prescribing_orderregulatoryrequirement FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_insert_insert_eae2b();
+
+
+--
+-- Name: TRIGGER pgtrigger_insert_insert_eae2b ON prescribing_orderregulatoryrequirement; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_insert_insert_eae2b ON public.prescribing_orderregulatoryrequirement IS 'c161e87f504a980d9e6563ff645c3d6fc6134544';
+
+
+--
 -- Name: patients_breakglassgrant pgtrigger_insert_insert_ee613; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -49486,6 +50507,20 @@ COMMENT ON TRIGGER pgtrigger_line_written_once_67649 ON public.nutrition_nutriti
 
 
 --
+-- Name: drugs_packshortage pgtrigger_never_deleted_06525; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_never_deleted_06525 BEFORE DELETE ON public.drugs_packshortage FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_never_deleted_06525();
+
+
+--
+-- Name: TRIGGER pgtrigger_never_deleted_06525 ON drugs_packshortage; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_never_deleted_06525 ON public.drugs_packshortage IS 'cce82c1a8015958c60ce0f000a9ef5de2461901f';
+
+
+--
 -- Name: transfusion_transfusion pgtrigger_never_deleted_082c8; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -49511,6 +50546,34 @@ CREATE TRIGGER pgtrigger_never_deleted_155ae BEFORE DELETE ON public.transfusion
 --
 
 COMMENT ON TRIGGER pgtrigger_never_deleted_155ae ON public.transfusion_transfusionrequest IS '1c3987fd488acfb5bd868a7a54eb89bed36a3bd7';
+
+
+--
+-- Name: drugs_archivechange pgtrigger_never_deleted_32395; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_never_deleted_32395 BEFORE DELETE ON public.drugs_archivechange FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_never_deleted_32395();
+
+
+--
+-- Name: TRIGGER pgtrigger_never_deleted_32395 ON drugs_archivechange; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_never_deleted_32395 ON public.drugs_archivechange IS '8ef3097df18c2d7b290213788b7e9d205800d741';
+
+
+--
+-- Name: drugs_archiveimport pgtrigger_never_deleted_41751; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_never_deleted_41751 BEFORE DELETE ON public.drugs_archiveimport FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_never_deleted_41751();
+
+
+--
+-- Name: TRIGGER pgtrigger_never_deleted_41751 ON drugs_archiveimport; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_never_deleted_41751 ON public.drugs_archiveimport IS '63e78a45f9ca2bb0f72984f9263f151e6b0a65e6';
 
 
 --
@@ -50686,7 +51749,7 @@ CREATE TRIGGER pgtrigger_update_update_092a1 AFTER UPDATE ON public.drugs_medici
 -- Name: TRIGGER pgtrigger_update_update_092a1 ON drugs_medicinalproduct; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON TRIGGER pgtrigger_update_update_092a1 ON public.drugs_medicinalproduct IS 'e160a48cedfd5c5d289c700dccbdedfff481c087';
+COMMENT ON TRIGGER pgtrigger_update_update_092a1 ON public.drugs_medicinalproduct IS 'd63345f08affbb03f0433b73997fa3ab33830a73';
 
 
 --
@@ -51190,7 +52253,7 @@ CREATE TRIGGER pgtrigger_update_update_38215 AFTER UPDATE ON public.prescribing_
 -- Name: TRIGGER pgtrigger_update_update_38215 ON prescribing_therapyorder; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON TRIGGER pgtrigger_update_update_38215 ON public.prescribing_therapyorder IS '7f716eea37a9b1953ce7c2777deffeac823d986b';
+COMMENT ON TRIGGER pgtrigger_update_update_38215 ON public.prescribing_therapyorder IS 'b546e2148e4ffdc71bc971ab097f2c423a65a83d';
 
 
 --
@@ -51247,6 +52310,20 @@ CREATE TRIGGER pgtrigger_update_update_429ef AFTER UPDATE ON public.galenics_bat
 --
 
 COMMENT ON TRIGGER pgtrigger_update_update_429ef ON public.galenics_batchline IS '8d48b9516445439abde1df28c70907722e17fb51';
+
+
+--
+-- Name: prescribing_orderregulatoryrequirement pgtrigger_update_update_45261; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_update_update_45261 AFTER UPDATE ON public.prescribing_orderregulatoryrequirement FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION public.pgtrigger_update_update_45261();
+
+
+--
+-- Name: TRIGGER pgtrigger_update_update_45261 ON prescribing_orderregulatoryrequirement; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_update_update_45261 ON public.prescribing_orderregulatoryrequirement IS '307a44c0759eddc6d1e59a9e6d201466b2b51dab';
 
 
 --
@@ -51988,7 +53065,7 @@ CREATE TRIGGER pgtrigger_update_update_aed73 AFTER UPDATE ON public.drugs_pack F
 -- Name: TRIGGER pgtrigger_update_update_aed73 ON drugs_pack; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON TRIGGER pgtrigger_update_update_aed73 ON public.drugs_pack IS 'd4584323891684618da7df09d1479670bb774761';
+COMMENT ON TRIGGER pgtrigger_update_update_aed73 ON public.drugs_pack IS 'a6ad1c02850913f560b133f5aca036525ef84e1f';
 
 
 --
@@ -53785,6 +54862,54 @@ ALTER TABLE ONLY public.drugs_activeingredient
 
 
 --
+-- Name: drugs_archivechange drugs_archivechange_archive_import_id_be4cb190_fk_drugs_arc; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.drugs_archivechange
+    ADD CONSTRAINT drugs_archivechange_archive_import_id_be4cb190_fk_drugs_arc FOREIGN KEY (archive_import_id) REFERENCES public.drugs_archiveimport(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: drugs_archivechange drugs_archivechange_decided_by_id_0dde170f_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.drugs_archivechange
+    ADD CONSTRAINT drugs_archivechange_decided_by_id_0dde170f_fk_accounts_user_id FOREIGN KEY (decided_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: drugs_archiveimport drugs_archiveimport_applied_by_id_929a0187_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.drugs_archiveimport
+    ADD CONSTRAINT drugs_archiveimport_applied_by_id_929a0187_fk_accounts_user_id FOREIGN KEY (applied_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: drugs_archiveimport drugs_archiveimport_decided_by_id_6043a989_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.drugs_archiveimport
+    ADD CONSTRAINT drugs_archiveimport_decided_by_id_6043a989_fk_accounts_user_id FOREIGN KEY (decided_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: drugs_archiveimport drugs_archiveimport_updated_by_id_3680616b_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.drugs_archiveimport
+    ADD CONSTRAINT drugs_archiveimport_updated_by_id_3680616b_fk_accounts_user_id FOREIGN KEY (updated_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: drugs_archiveimport drugs_archiveimport_uploaded_by_id_66aefa33_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.drugs_archiveimport
+    ADD CONSTRAINT drugs_archiveimport_uploaded_by_id_66aefa33_fk_accounts_user_id FOREIGN KEY (uploaded_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
 -- Name: drugs_importrun drugs_importrun_user_id_41c9299f_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -53825,6 +54950,14 @@ ALTER TABLE ONLY public.drugs_medicinalproduct
 
 
 --
+-- Name: drugs_medicinalproduct drugs_medicinalprodu_compounding_verified_6706ad33_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.drugs_medicinalproduct
+    ADD CONSTRAINT drugs_medicinalprodu_compounding_verified_6706ad33_fk_accounts_ FOREIGN KEY (compounding_verified_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
 -- Name: drugs_medicinalproduct drugs_medicinalprodu_ingredient_id_fed07ba6_fk_drugs_act; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -53854,6 +54987,46 @@ ALTER TABLE ONLY public.drugs_pack
 
 ALTER TABLE ONLY public.drugs_pack
     ADD CONSTRAINT drugs_pack_updated_by_id_fcea8dd8_fk_accounts_user_id FOREIGN KEY (updated_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: drugs_packprovenance drugs_packprovenance_archive_import_id_f97ae3f4_fk_drugs_arc; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.drugs_packprovenance
+    ADD CONSTRAINT drugs_packprovenance_archive_import_id_f97ae3f4_fk_drugs_arc FOREIGN KEY (archive_import_id) REFERENCES public.drugs_archiveimport(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: drugs_packprovenance drugs_packprovenance_pack_id_f6f9c76b_fk_drugs_pack_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.drugs_packprovenance
+    ADD CONSTRAINT drugs_packprovenance_pack_id_f6f9c76b_fk_drugs_pack_id FOREIGN KEY (pack_id) REFERENCES public.drugs_pack(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: drugs_packshortage drugs_packshortage_ended_by_import_id_90f7a4b6_fk_drugs_arc; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.drugs_packshortage
+    ADD CONSTRAINT drugs_packshortage_ended_by_import_id_90f7a4b6_fk_drugs_arc FOREIGN KEY (ended_by_import_id) REFERENCES public.drugs_archiveimport(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: drugs_packshortage drugs_packshortage_pack_id_b7ae023a_fk_drugs_pack_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.drugs_packshortage
+    ADD CONSTRAINT drugs_packshortage_pack_id_b7ae023a_fk_drugs_pack_id FOREIGN KEY (pack_id) REFERENCES public.drugs_pack(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: drugs_packshortage drugs_packshortage_started_by_import_id_ea134ab4_fk_drugs_arc; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.drugs_packshortage
+    ADD CONSTRAINT drugs_packshortage_started_by_import_id_ea134ab4_fk_drugs_arc FOREIGN KEY (started_by_import_id) REFERENCES public.drugs_archiveimport(id) DEFERRABLE INITIALLY DEFERRED;
 
 
 --
@@ -55198,6 +56371,54 @@ ALTER TABLE ONLY public.prescribing_orderitem
 
 ALTER TABLE ONLY public.prescribing_orderitem
     ADD CONSTRAINT prescribing_orderite_validated_by_id_934317f0_fk_accounts_ FOREIGN KEY (validated_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: prescribing_orderregulatoryrequirement prescribing_orderreg_dispensing_recorded__5c4527d6_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.prescribing_orderregulatoryrequirement
+    ADD CONSTRAINT prescribing_orderreg_dispensing_recorded__5c4527d6_fk_accounts_ FOREIGN KEY (dispensing_recorded_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: prescribing_orderregulatoryrequirement prescribing_orderreg_documented_by_id_654ff385_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.prescribing_orderregulatoryrequirement
+    ADD CONSTRAINT prescribing_orderreg_documented_by_id_654ff385_fk_accounts_ FOREIGN KEY (documented_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: prescribing_orderregulatoryrequirement prescribing_orderreg_ingredient_id_8c446165_fk_drugs_act; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.prescribing_orderregulatoryrequirement
+    ADD CONSTRAINT prescribing_orderreg_ingredient_id_8c446165_fk_drugs_act FOREIGN KEY (ingredient_id) REFERENCES public.drugs_activeingredient(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: prescribing_orderregulatoryrequirement prescribing_orderreg_order_id_2a1a6100_fk_prescribi; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.prescribing_orderregulatoryrequirement
+    ADD CONSTRAINT prescribing_orderreg_order_id_2a1a6100_fk_prescribi FOREIGN KEY (order_id) REFERENCES public.prescribing_therapyorder(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: prescribing_orderregulatoryrequirement prescribing_orderreg_override_by_id_82834ff6_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.prescribing_orderregulatoryrequirement
+    ADD CONSTRAINT prescribing_orderreg_override_by_id_82834ff6_fk_accounts_ FOREIGN KEY (override_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: prescribing_orderregulatoryrequirement prescribing_orderreg_updated_by_id_43ff9859_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.prescribing_orderregulatoryrequirement
+    ADD CONSTRAINT prescribing_orderreg_updated_by_id_43ff9859_fk_accounts_ FOREIGN KEY (updated_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
 
 
 --
