@@ -163,7 +163,15 @@ def load_library(conn: psycopg.Connection[Any]) -> list[Version]:
                     WHERE d.version_id = v.id AND d.system = 'icd9cm' ORDER BY d.position, d.id
                     LIMIT 1)
            FROM regimens_regimenversion v JOIN regimens_regimen r ON r.id = v.regimen_id
-           WHERE v.status = 'validated' AND r.is_active ORDER BY r.code, v.number DESC"""
+           WHERE v.status = 'validated' AND r.is_active
+             -- a centre prescribes what its pharmacy can compound: a regimen with a
+             -- pharmacy line whose drug has no product in the archive is left out
+             AND NOT EXISTS (
+               SELECT 1 FROM regimens_regimencomponent c
+                WHERE c.version_id = v.id AND c.competence = 'pharmacy'
+                  AND NOT EXISTS (SELECT 1 FROM drugs_medicinalproduct p
+                                   WHERE p.ingredient_id = c.ingredient_id))
+           ORDER BY r.code, v.number DESC"""
     ):
         vid, code = row[0], row[1]
         if any(v["code"] == code for v in versions.values()):

@@ -66,18 +66,23 @@ BUDGET = {
     # pharmacogenomic barrier and refreshes the regulatory requirements (registry, 648/96,
     # off-label); validation reads the roles, the lines and results for the pharmacist's
     # pharmacogenomic check and the regulatory requirements
-    "order create": 49,
+    # interactions across the patient's therapies (H59) at creation, validation and take charge:
+    # the chemotherapy lines of the period, the ward prescriptions, the home therapy plans and
+    # dispensings (each module's reader), the interactions among them
+    "order create": 60,
     "order reduce one drug": 38,
     "order confirm": 33,
     "order send": 25,
-    "order validate": 47,
-    "order take_charge": 32,
+    "order validate": 53,
+    "order take_charge": 38,
     # session (2); care scope (2); order and lines (2); access log (5); products; the
     # previous cycle; toxicities with their own access log (5); roles; interactions (3);
     # allergies (4, the summary and the order's matches read them apart); lines again;
     # pharmacogenomics (the findings and the results since); the regulatory requirements;
+    # the interactions across the patient's therapies and the order's acknowledgements (9:
+    # the readers of prescribing, therapy and dispensing; a goal of issue 27 to fold them);
     # transitions with their actors; session save (3)
-    "order page": 36,
+    "order page": 45,
     # session (2); care scope (2); today's orders (2); session save (3)
     "pharmacy work plan page": 9,
 }
