@@ -7,8 +7,12 @@ named permissions are declared in ``permissions``), and synchronised into the da
 
 from __future__ import annotations
 
-from corsia.accounts.domain.permissions import PERMISSIONS, PermissionSpec
+from corsia.accounts.domain import permissions as _declared
+from corsia.accounts.domain.permissions import PermissionSpec
 from corsia.core.domain.codes import LabelledCode
+
+# The declared permissions; the modules' tables below extend them.
+PERMISSIONS: tuple[PermissionSpec, ...] = _declared.PERMISSIONS
 
 
 class Role(LabelledCode):
