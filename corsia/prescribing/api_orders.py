@@ -451,6 +451,29 @@ def order_pgx_apply_suggested(request: HttpRequest, order_id: int, payload: PgxA
     return _read(request, order_id)
 
 
+class PgxAcknowledgedOut(Schema):
+    order_id: int
+    findings: list[dict[str, Any]]
+
+
+@router.post("/{order_id}/pgx/acknowledge", response=PgxAcknowledgedOut)
+@api_perm(services.VIEW)
+def order_pgx_acknowledge(
+    request: HttpRequest, order_id: RecordId, payload: PgxIn
+) -> PgxAcknowledgedOut:
+    """A pharmacogenomic result recorded after the validation, gone past by the physician or
+    the validating pharmacist (a contraindication with ``pgx_override_reason``, a lower dose
+    with ``pgx_acknowledged``): the bedside refuses the drug (``pgx_result_after_validation``)
+    until then. 422 ``pgx_order_not_validated`` before validation."""
+    done = services.order_pgx_acknowledge(
+        **acting(request),
+        order_id=order_id,
+        override_reason=payload.pgx_override_reason,
+        acknowledged=payload.pgx_acknowledged,
+    )
+    return PgxAcknowledgedOut(order_id=order_id, findings=[f.as_json() for f in done])
+
+
 @measurements_router.post("", response={201: MeasurementOut})
 @api_perm(services.RECORD_MEASUREMENT)
 def measurement_create(request: HttpRequest, payload: MeasurementIn) -> Status[MeasurementOut]:

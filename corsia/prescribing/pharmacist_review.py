@@ -29,6 +29,7 @@ from corsia.prescribing.selectors import (
     previous_cycle_start,
 )
 from corsia.prescribing.services import (
+    PGX_AFTER_VALIDATION_STATES,
     AllergyMatchRow,
     PgxRow,
     order_allergy_rows,
@@ -82,6 +83,12 @@ class PharmacistReview:
     @property
     def pgx_pending(self) -> bool:
         return any(r.pending for r in self.pgx_rows)
+
+    @property
+    def pgx_after_validation(self) -> bool:
+        """A finding pending on an order already validated: the bedside refuses the drug
+        until a physician or the pharmacist goes past it (``order_pgx_acknowledge``)."""
+        return self.pgx_pending and self.order.state in PGX_AFTER_VALIDATION_STATES
 
     @property
     def days_since_previous(self) -> int | None:

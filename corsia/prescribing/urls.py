@@ -37,6 +37,11 @@ urlpatterns = [
     path("orders/<int:order_id>/sign/", views_order.sign, name="sign"),
     path("orders/<int:order_id>/pgx/apply/", views_order.pgx_apply, name="pgx_apply"),
     path(
+        "orders/<int:order_id>/pgx/acknowledge/",
+        views_order.pgx_acknowledge,
+        name="pgx_acknowledge",
+    ),
+    path(
         "orders/<int:order_id>/interactions/acknowledge/",
         views_interactions.order_interactions_ack,
         name="order_interactions_ack",

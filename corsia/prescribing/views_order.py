@@ -38,6 +38,7 @@ from corsia.prescribing.domain.states import (
     OrderState,
     can_physician_edit,
     decisions_available,
+    may_fire,
 )
 from corsia.prescribing.interactions_check import (
     order_interaction_warnings,
@@ -138,6 +139,7 @@ def _order_page(
             workstation=_ws(request),
         )
     pgx_rows = services.order_pgx_rows(order)
+    pgx_pending = any(r.pending for r in pgx_rows)
     return render(
         request,
         "prescribing/order.html",
@@ -156,9 +158,14 @@ def _order_page(
             "toxicity": toxicity,
             "allergies": patient_selectors.allergy_summary(patient_id=order.patient_id),
             "allergy_matches": services.order_allergy_rows(order),
-            "pgx_since": services.order_pgx_since(order),
+            # a late result once: the barrier's rows name it (with what it asks), so the
+            # warnings list repeats it only when no row does
+            "pgx_since": [] if pgx_rows else services.order_pgx_since(order),
             "pgx_rows": pgx_rows,
-            "pgx_pending": any(r.pending for r in pgx_rows),
+            "pgx_pending": pgx_pending,
+            "pgx_ack_allowed": pgx_pending
+            and order.state in services.PGX_AFTER_VALIDATION_STATES
+            and (actor.has_perm(PRESCRIBE) or may_fire(OrderEvent.VALIDATE, user_roles(actor))),
             "refused": refused,
         },
         status=status,
@@ -408,4 +415,26 @@ def pgx_apply(request: HttpRequest, order_id: int) -> HttpResponse:
         messages.success(
             request, "Dose suggerita dalla farmacogenomica applicata come riduzione motivata."
         )
+    return redirect("prescribing:order", order_id=order_id)
+
+
+@require_perm(VIEW)
+@require_POST
+def pgx_acknowledge(request: HttpRequest, order_id: int) -> HttpResponse:
+    """A pharmacogenomic result recorded after the validation gone past by the physician or
+    the validating pharmacist: the same service as ``POST /api/v1/orders/{id}/pgx/acknowledge``
+    (the bedside refuses the drug until then)."""
+    with refusals_as_messages(request, not_found_is_404=False):
+        done = services.order_pgx_acknowledge(
+            **acting(request),
+            order_id=order_id,
+            override_reason=request.POST.get("pgx_override_reason", "")[:2000],
+            acknowledged=request.POST.get("pgx_acknowledged") == "yes",
+        )
+        if done:
+            messages.success(
+                request,
+                "Referto farmacogenomico preso in visione: registrato con il tuo nome; "
+                "la somministrazione può proseguire.",
+            )
     return redirect("prescribing:order", order_id=order_id)

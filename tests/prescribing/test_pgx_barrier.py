@@ -16,6 +16,7 @@ from django.db import connection
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User, Workstation
 from corsia.audit.models import AuditEvent
+from corsia.core.domain.errors import ValidationFailed
 from corsia.patients.models import Patient
 from corsia.prescribing import services
 from corsia.prescribing.domain.errors import PgxContraindicated, PgxWarningUnacknowledged
@@ -391,3 +392,19 @@ def test_two_concurrent_acknowledgements_record_one(make_user: MakeUser) -> None
     order.refresh_from_db()
     assert len(order.pgx_overrides) == 1
     assert len(_events(order, "prescribing.pgx_acknowledged")) == 1
+
+
+def test_the_acknowledgement_after_validation_is_refused_before_validation(
+    physician: User, patient: Patient, make_user: MakeUser
+) -> None:
+    dpyd_markers("capecitabine")
+    order = _create(physician, patient, _version(make_user, "CAPE-ADJ"))
+    services.order_transition(actor=physician, workstation=None, order_id=order.pk, event="confirm")
+    pgx_recorded(physician, patient.pk)
+    with pytest.raises(ValidationFailed) as refused:
+        services.order_pgx_acknowledge(
+            actor=physician, workstation=None, order_id=order.pk, acknowledged=True
+        )
+    assert refused.value.code == "pgx_order_not_validated"
+    order.refresh_from_db()
+    assert order.pgx_overrides == []

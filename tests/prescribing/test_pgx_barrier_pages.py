@@ -122,3 +122,46 @@ def test_the_pharmacists_validation_page_asks_and_records_the_acknowledgement(
     assert [(o["role"], o["by_id"]) for o in order.pgx_overrides] == [("pharmacist", pharmacist.pk)]
     page = client.get(f"/compounding/orders/{order.pk}/").content.decode()
     assert 'data-testid="pgx-override-recorded"' in page
+
+
+def test_a_result_after_validation_shows_once_on_the_order_page_and_is_acknowledged_there(
+    physician: User, pharmacist: User, patient: Patient, make_user: MakeUser
+) -> None:
+    dpyd_markers("capecitabine")
+    order = services.order_create(
+        actor=physician,
+        workstation=None,
+        patient_id=patient.pk,
+        regimen_version_id=_version(make_user),
+        start_date=date(2026, 12, 7),
+    )
+    for event in ("confirm", "send"):
+        services.order_transition(actor=physician, workstation=None, order_id=order.pk, event=event)
+    services.order_transition(
+        actor=pharmacist, workstation=None, order_id=order.pk, event="validate"
+    )
+    pgx_recorded(physician, patient.pk)  # the DPYD report arrives after the validation
+    url = f"/prescribing/orders/{order.pk}/"
+    # the physician's order page: the late result once (the barrier's row, marked late; not
+    # again among the warnings) and the acknowledgement offered
+    page = logged_in(physician).get(url).content.decode()
+    assert page.count("Reduce starting dose by 50%") == 1
+    assert page.count('data-testid="pgx-late"') == 1
+    assert 'data-testid="pgx-since"' not in page
+    assert 'data-testid="pgx-ack-form"' in page
+    # the pharmacist's page (the order redirects there): once too, and the same form
+    client = logged_in(pharmacist)
+    page = client.get(f"/compounding/orders/{order.pk}/").content.decode()
+    assert page.count("Reduce starting dose by 50%") == 1
+    assert 'data-testid="review-pgx-since"' not in page
+    assert 'data-testid="pgx-ack-form"' in page
+    refused = client.post(f"{url}pgx/acknowledge/", {}, follow=True).content.decode()
+    assert "Applicare la dose suggerita o prendere visione" in refused
+    order.refresh_from_db()
+    assert order.pgx_overrides == []
+    client.post(f"{url}pgx/acknowledge/", {"pgx_acknowledged": "yes"})
+    order.refresh_from_db()
+    assert [(o["role"], o["by_id"]) for o in order.pgx_overrides] == [("pharmacist", pharmacist.pk)]
+    page = client.get(f"/compounding/orders/{order.pk}/").content.decode()
+    assert 'data-testid="pgx-ack-form"' not in page
+    assert 'data-testid="pgx-override-recorded"' in page

@@ -32,6 +32,7 @@ from corsia.administration.domain.bedside import (
     Check,
     ItemView,
     LabelKind,
+    PgxAlert,
     Refusal,
     bedside_check,
     bedside_decide,
@@ -60,7 +61,7 @@ from corsia.patients.selectors import patient_by_mrn
 from corsia.prescribing import services as prescribing
 from corsia.prescribing.domain.states import OrderMilestone
 from corsia.prescribing.selectors import line_for_update, order_day_lines
-from corsia.prescribing.services import order_allergy_rows
+from corsia.prescribing.services import order_allergy_rows, order_pgx_pending
 
 if TYPE_CHECKING:
     from corsia.patients.models import Patient
@@ -126,6 +127,16 @@ def _allergy_alerts(item: OrderItem) -> tuple[AllergyAlert, ...]:
             cleared_reason=row.override.reason if row.override else "",
         )
         for row in order_allergy_rows(item.order, [item])
+    )
+
+
+def _pgx_alerts(item: OrderItem) -> tuple[PgxAlert, ...]:
+    """The patient's pharmacogenomic results against this bag's drug that no override or
+    acknowledgement on the order covers (prescribing's barrier, read again at the bedside):
+    a result recorded after the validation or the compounding."""
+    return tuple(
+        PgxAlert(message=f.message, genes=f.genes, hard_stop=f.hard_stop)
+        for f in order_pgx_pending(item.order, item.ingredient_id)
     )
 
 
@@ -256,6 +267,7 @@ def bedside_verify(
             cosigner_id=cosigner.pk if cosigner else None,
             cosigner_is_physician=cosigner_is_physician,
             allergies=_allergy_alerts(item) if item is not None else (),
+            pgx=_pgx_alerts(item) if item is not None else (),
         )
         refusals = bedside_check(scan, bedside_policy())
         decision = bedside_decide(refusals, forced)

@@ -398,6 +398,9 @@ def _verified(
             f"PAZIENTE SBAGLIATO: la sacca non è di {_patient_name(session.patient)}. "
             "Non somministrare. Nulla è stato registrato come somministrato."
         )
+    elif "pgx_result_after_validation" in codes:  # the physician or pharmacist, not the nurse
+        code = "pgx_result_after_validation"
+        message = "NON SOMMINISTRARE: " + " ".join(r.message for r in result.refusals)
     elif needs_physician:
         code = "intrathecal_physician_required"
         message = "SOLO PER USO INTRATECALE: scansionare il badge del medico che controfirma."

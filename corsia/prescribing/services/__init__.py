@@ -43,8 +43,11 @@ from corsia.prescribing.services.orders import (
 )
 from corsia.prescribing.services.pgx_alert import order_pgx_since
 from corsia.prescribing.services.pgx_check import (
+    PGX_AFTER_VALIDATION_STATES,
     PgxRow,
+    order_pgx_acknowledge,
     order_pgx_apply_suggested,
+    order_pgx_pending,
     order_pgx_rows,
 )
 from corsia.prescribing.services.signing import (
@@ -65,6 +68,7 @@ from corsia.prescribing.services.validation import (
 
 __all__ = [
     "CUMULATIVE_STATES",
+    "PGX_AFTER_VALIDATION_STATES",
     "PRESCRIBE",
     "RECORD_MEASUREMENT",
     "SIGNABLE_STATES",
@@ -90,7 +94,9 @@ __all__ = [
     "order_item_set_status",
     "order_items_validate",
     "order_milestone_record",
+    "order_pgx_acknowledge",
     "order_pgx_apply_suggested",
+    "order_pgx_pending",
     "order_pgx_rows",
     "order_pgx_since",
     "order_recalculate",

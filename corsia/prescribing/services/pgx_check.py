@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from corsia.accounts.selectors import user_roles
 from corsia.audit.services import audit_record
-from corsia.core.actors import User, Workstation, workstation_label
-from corsia.core.domain.errors import ValidationFailed
+from corsia.core.actors import User, Workstation, require_permission, workstation_label
+from corsia.core.domain.errors import PermissionRefused, ValidationFailed
 from corsia.drugs.selectors import pgx_markers_for
+from corsia.patients.scope import ensure_patient_in_scope
 from corsia.patients.selectors_pgx import pgx_current
 from corsia.prescribing import audit_events as events
 from corsia.prescribing.domain.pgx import Marker
@@ -30,8 +32,9 @@ from corsia.prescribing.domain.pgx_check import (
     pgx_findings,
 )
 from corsia.prescribing.domain.pgx_target import DoseLine
+from corsia.prescribing.domain.states import OrderEvent, may_fire
 from corsia.prescribing.models import ItemStatus, OrderItem, TherapyOrder
-from corsia.prescribing.services.orders import editable_order
+from corsia.prescribing.services.orders import PRESCRIBE, VIEW, editable_order, locked_order
 
 PRESCRIBER = "prescriber"
 PHARMACIST = "pharmacist"
@@ -177,3 +180,69 @@ def order_pgx_apply_suggested(
             )
         order.refresh_from_db()
     return order
+
+
+# An order past the pharmacist's validation: the bedside (administration) refuses a drug
+# whose finding no override covers (``pgx_result_after_validation``) until a physician or
+# the pharmacist goes past it here.
+PGX_AFTER_VALIDATION_STATES = frozenset(
+    {"validated", "taken_in_charge", "in_preparation", "prepared", "delivered", "administered"}
+)
+
+
+def order_pgx_pending(order: TherapyOrder, ingredient_id: int | None = None) -> list[PgxFinding]:
+    """The findings of the order (of one drug, given ``ingredient_id``) that ask for an
+    override or acknowledgement none recorded on the order covers: a result recorded after
+    the order was validated, or compounded. A read, nothing written."""
+    return [
+        row.finding
+        for row in order_pgx_rows(order)
+        if row.pending and (ingredient_id is None or row.finding.ingredient_id == ingredient_id)
+    ]
+
+
+def order_pgx_acknowledge(
+    *,
+    actor: User,
+    workstation: Workstation,
+    order_id: int,
+    override_reason: str = "",
+    acknowledged: bool = False,
+) -> list[PgxFinding]:
+    """Go past a pharmacogenomic result recorded after the order was validated: the same
+    barrier as signing and validation (``order_pgx_check``: a contraindication needs a
+    reason, a lower recommended dose an acknowledgement), by the physician (role
+    "prescriber") or a pharmacist who may validate (role "pharmacist"); kept on the order's
+    ``pgx_overrides`` and audited (``prescribing.pgx_overridden`` / ``pgx_acknowledged``)
+    under the order's row lock. Before validation the pharmacist's validation asks for it
+    (``pgx_order_not_validated``). Returns the findings it lifted ([] when none pending)."""
+    require_permission(actor, VIEW, "Non hai accesso alle prescrizioni.")
+    prescriber = actor.has_perm(PRESCRIBE)
+    if not prescriber and not may_fire(OrderEvent.VALIDATE, user_roles(actor)):
+        raise PermissionRefused(
+            "Solo il medico o il farmacista validatore prendono visione di un referto "
+            "farmacogenomico."
+        )
+    with transaction.atomic():
+        order = locked_order(order_id)
+        ensure_patient_in_scope(actor, order.patient_id)
+        if order.state not in PGX_AFTER_VALIDATION_STATES:
+            raise ValidationFailed(
+                "La prescrizione non è ancora validata: il referto farmacogenomico si prende "
+                "in visione alla firma o alla validazione del farmacista.",
+                code="pgx_order_not_validated",
+            )
+        items = list(order.items.select_related("ingredient"))
+        pending = pending_findings(order_pgx_findings(order, items), order_pgx_overrides(order))
+        if not pending:
+            return []
+        order_pgx_check(
+            order=order,
+            items=items,
+            actor=actor,
+            workstation=workstation,
+            override_reason=override_reason,
+            acknowledged=acknowledged,
+            role=PRESCRIBER if prescriber else PHARMACIST,
+        )
+    return pending

@@ -20,6 +20,11 @@ scanned at the bedside (``intrathecal_physician_required``). A lot past its expi
 (``lot_expired``) and a transport temperature excursion the pharmacist has not released
 (``transport_excursion``) block like an expired preparation. None of these is overridable.
 
+Pharmacogenomics (H61): a DPYD / TPMT / NUDT15 / UGT1A1 result recorded after the
+pharmacist's validation that no override or acknowledgement on the order covers refuses
+the drug it concerns (``pgx_result_after_validation``), not overridable by the nurse: a
+physician or the pharmacist acknowledges it on the order.
+
 Label payloads: ``PRP`` + zero-padded preparation id (printed by the UFA), ``WRD`` +
 order item id (printed on the ward for ward-competence drugs, :func:`ward_label_payload`).
 
@@ -64,6 +69,7 @@ from corsia.administration.domain.bedside.scan import (
     BedsidePolicy,
     BedsideScan,
     ItemView,
+    PgxAlert,
     PreparationView,
     Progress,
     TransportView,
@@ -86,6 +92,7 @@ __all__ = [
     "LabelKind",
     "LabelRef",
     "OverrideRefused",
+    "PgxAlert",
     "PreparationView",
     "Progress",
     "Refusal",

@@ -469,6 +469,26 @@ def _allergies(scan: BedsideScan) -> list[Refusal]:
     return found
 
 
+def _pgx(scan: BedsideScan) -> list[Refusal]:
+    """A pharmacogenomic result recorded after the validation (or the compounding) that no
+    one went past on the order: the bag prepared at the full dose may be the one the
+    recommendation reduces or avoids. Never the nurse's to override: a physician or the
+    pharmacist acknowledges it on the order (a contraindication with a reason)."""
+    if not scan.pgx:
+        return []
+    genes = ", ".join(sorted({a.genes for a in scan.pgx}))
+    return [
+        _r(
+            "pgx_result_after_validation",
+            Check.PGX,
+            f"FARMACOGENOMICA ({genes}): referto registrato dopo la validazione. "
+            + " ".join(a.message for a in scan.pgx)
+            + " Non somministrare: il medico o il farmacista deve prenderne visione nella "
+            "prescrizione.",
+        )
+    ]
+
+
 def bedside_check(scan: BedsideScan, policy: BedsidePolicy | None = None) -> list[Refusal]:
     """Every refusal of this verification (empty: the drug may be given)."""
     policy = policy or BedsidePolicy()
@@ -478,6 +498,7 @@ def bedside_check(scan: BedsideScan, policy: BedsidePolicy | None = None) -> lis
         return found
     found += _patient_and_drug(scan, item)
     found += _allergies(scan)
+    found += _pgx(scan)
     found += _route(scan, item)
     found += _order_and_item(item)
     found += _preparation(scan)

@@ -25,6 +25,7 @@ class Check(LabelledCode):
     SEQUENCE = "sequence", "sequenza giusta"
     RATE = "rate", "velocità di infusione"
     ALLERGY = "allergy", "allergie del paziente"
+    PGX = "pgx", "farmacogenomica"
 
 
 CHECK_LABELS_IT: dict[Check, str] = Check.labels_it()

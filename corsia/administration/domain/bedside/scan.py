@@ -114,6 +114,18 @@ class AllergyAlert:
 
 
 @dataclass(frozen=True)
+class PgxAlert:
+    """A pharmacogenomic finding on the scanned drug that no override or acknowledgement on
+    the order covers: a result (DPYD, TPMT, NUDT15, UGT1A1) recorded after the pharmacist's
+    validation, or after compounding. ``hard_stop``: a contraindication (prescribing's
+    ``pgx_contraindicated``)."""
+
+    message: str
+    genes: str
+    hard_stop: bool = False
+
+
+@dataclass(frozen=True)
 class BedsidePolicy:
     """Settings of the ward: the time window around the planned start."""
 
@@ -149,3 +161,5 @@ class BedsideScan:
     cosigner_is_physician: bool = False
     # The patient's active allergies that match the scanned drug (see AllergyAlert).
     allergies: Sequence[AllergyAlert] = ()
+    # The pharmacogenomic findings on the scanned drug still pending (see PgxAlert).
+    pgx: Sequence[PgxAlert] = ()
