@@ -38,6 +38,7 @@ from corsia.core.web import (
     request_workstation,
     viewing,
 )
+from corsia.drugs.services_pack_market import pack_market
 from corsia.prescribing.pharmacist_review import pharmacist_review
 
 
@@ -211,8 +212,11 @@ def _scan(request: HttpRequest, preparation_id: int) -> None:
         lot=request.POST.get("lot", ""),
         expiry=_expiry(request.POST.get("expiry", "").strip()),
         leftover_id=int(leftover) if leftover.isdigit() else None,
+        withdrawn_override_reason=request.POST.get("withdrawn_override_reason", "")[:1000],
     )
     source = "residuo" if vial.leftover_id else "flacone"
+    if vial.pack is not None and (warning := pack_market(vial.pack).shortage_warning()):
+        messages.warning(request, warning)
     messages.success(
         request,
         f"{source.capitalize()} accettato: lotto {vial.lot}, scadenza "

@@ -179,6 +179,12 @@ class DispensingIn(Schema):
     interaction_acknowledged: bool = Field(
         default=False, description="a major interaction with the other therapies seen"
     )
+    withdrawn_override_reason: str = Field(
+        default="",
+        max_length=1000,
+        description="a pharmacist's reason to hand over a pack withdrawn from the market "
+        "(else 422 pack_withdrawn)",
+    )
 
     model_config = {"json_schema_extra": {"examples": [DISCHARGE_EXAMPLE, PLAN_DISPENSING_EXAMPLE]}}
 

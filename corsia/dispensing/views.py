@@ -102,7 +102,8 @@ def _posted(request: HttpRequest) -> _Posted:
     post = request.POST
     names = ("patient_code", "kind", "prescriber", "product", "plan", "daily_units",
              "collected_by", "delegation", "registry_record", "location", "cost_center",
-             "order", "interaction_override_reason", "interaction_acknowledged")  # fmt: skip
+             "order", "interaction_override_reason", "interaction_acknowledged",
+             "withdrawn_override_reason")  # fmt: skip
     values = {name: post.get(name, "").strip()[:200] for name in names}
     scans = [s.strip()[:200] for s in post.getlist("scans")[: MAX_SCANS + 1] if s.strip()]
     last = post.get("scan", "").strip()[:200]
@@ -133,6 +134,7 @@ def _dispensing_input(posted: _Posted) -> services.DispensingInput:
         order_id=parse_id(v["order"]),
         interaction_override_reason=v["interaction_override_reason"],
         interaction_acknowledged=v["interaction_acknowledged"] == "1",
+        withdrawn_override_reason=v["withdrawn_override_reason"],
     )
 
 
@@ -163,6 +165,8 @@ def dispense(request: HttpRequest, patient_id: int) -> HttpResponse:
                 )
                 request.session[SESSION_PLACE] = [data.location_code, data.cost_center_code]
                 messages.success(request, _("Dispensazione registrata."))
+                for warning in services.scan_market_warnings(data.scans):
+                    messages.warning(request, warning)
                 return redirect("dispensing:receipt", dispensing_id=row.pk)
             error = kept.error
         if error is not None and (error.field or "").startswith("scans."):

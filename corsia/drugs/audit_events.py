@@ -29,3 +29,9 @@ DRUGS_ARCHIVE_IMPORT_REJECTED = register(
 DRUGS_ARCHIVE_IMPORT_APPLIED = register(
     "drugs.archive_import_applied", "Aggiornamento archivio farmaci applicato"
 )
+# A pack withdrawn from the market used anyway at a scan, with the pharmacist's reason (H62).
+DRUGS_PACK_WITHDRAWN_OVERRIDDEN = register(
+    "drugs.pack_withdrawn_overridden",
+    "Uso autorizzato di una confezione ritirata dal commercio",
+    reason_required=True,
+)

@@ -6,7 +6,8 @@ from datetime import date
 
 from corsia.core.actors import User
 from corsia.drugs import services_archive
-from corsia.drugs.models_archive_import import ArchiveImport
+from corsia.drugs.models import Pack
+from corsia.drugs.models_archive_import import ArchiveImport, PackShortage
 
 CLASS_HEADER = (
     "Principio Attivo;Descrizione Gruppo;Denominazione e Confezione;Prezzo al pubblico €;"
@@ -42,3 +43,32 @@ def staged(
 def approved_and_applied(item: ArchiveImport, pharmacist: User) -> ArchiveImport:
     services_archive.archive_import_approve(import_id=item.pk, actor=pharmacist)
     return services_archive.archive_import_apply(import_id=item.pk, actor=pharmacist)
+
+
+def pack_withdrawn(pack: Pack, on: date) -> Pack:
+    """The pack marked withdrawn from the market on ``on``, as an applied AIFA import does."""
+    Pack.objects.filter(pk=pack.pk).update(withdrawn_on=on)
+    pack.refresh_from_db()
+    return pack
+
+
+def pack_in_shortage(
+    pack: Pack, since: date, *, expected_end: date | None = None, suggestion: str = ""
+) -> PackShortage:
+    """An open AIFA shortage of ``pack`` (the import that recorded it, applied)."""
+    source = ArchiveImport.objects.create(
+        kind="shortages",
+        status="applied",
+        file_name="carenze.csv",
+        file_sha256="0" * 64,
+        file_date=since,
+        source="AIFA, elenco dei medicinali carenti",
+        content=b"",
+    )
+    return PackShortage.objects.create(
+        pack=pack,
+        started_on=since,
+        expected_end_on=expected_end,
+        aifa_suggestion=suggestion,
+        started_by_import=source,
+    )

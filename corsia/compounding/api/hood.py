@@ -51,7 +51,9 @@ def preparation_scan(request: HttpRequest, preparation_id: int, payload: ScanIn)
     """A scanned pack (a GS1 DataMatrix gives lot, expiry and serial; typed only when the
     code lacks them) or an open leftover goes into the preparation; the same vial scanned
     again (GS1 serial) draws from its open leftover. A refusal (wrong drug, strength,
-    product, expired lot, ``gs1_separator_missing``…) records nothing."""
+    product, expired lot, ``gs1_separator_missing``, ``pack_withdrawn`` unless a pharmacist
+    gives ``withdrawn_override_reason``…) records nothing; a pack in shortage comes back with
+    ``market_warning``."""
     vial = services.preparation_scan(
         **acting(request),
         preparation_id=preparation_id,
@@ -59,6 +61,7 @@ def preparation_scan(request: HttpRequest, preparation_id: int, payload: ScanIn)
         lot=payload.lot,
         expiry=payload.expiry,
         leftover_id=payload.leftover_id,
+        withdrawn_override_reason=payload.withdrawn_override_reason,
     )
     prep = vial.preparation
     drawn = sum((v.mg_drawn for v in prep.vials.all()), Decimal(0))

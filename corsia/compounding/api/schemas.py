@@ -12,6 +12,7 @@ from pydantic import Field
 from corsia.compounding.hood_panel import HoodPanel
 from corsia.compounding.models import Leftover, Preparation, PreparationVial, TransportLog
 from corsia.core.schemas import Amount, IsoDate, IsoDatetime, Reason, RecordId
+from corsia.drugs.services_pack_market import pack_market
 
 
 class WorkRowOut(Schema):
@@ -147,6 +148,8 @@ class ScanIn(Schema):
     lot: str = ""
     expiry: IsoDate | None = None
     leftover_id: RecordId | None = None
+    # a pharmacist's reason to use a pack withdrawn from the market (else 422 pack_withdrawn)
+    withdrawn_override_reason: str = Field(default="", max_length=1000)
 
 
 class VialOut(Schema):
@@ -162,6 +165,8 @@ class VialOut(Schema):
     ml_drawn: Decimal
     preparation_state: str
     remaining_mg: Decimal
+    # the pack's open shortage (AIFA), "" when none: shown, never a block
+    market_warning: str = ""
 
 
 class WeighIn(Schema):
@@ -244,6 +249,7 @@ def vial_out(vial: PreparationVial, prep_state: str, remaining: Decimal) -> Vial
         ml_drawn=vial.ml_drawn,
         preparation_state=prep_state,
         remaining_mg=max(Decimal(0), remaining),
+        market_warning=pack_market(vial.pack).shortage_warning() if vial.pack else "",
     )
 
 

@@ -45,6 +45,7 @@ from corsia.core.domain.errors import ConflictError, ValidationFailed
 from corsia.drugs import selectors as drugs
 from corsia.drugs.domain.barcodes import ScannedPack
 from corsia.drugs.domain.formulation import formulation_of
+from corsia.drugs.services_pack_market import pack_scan_check
 from corsia.prescribing.domain.states import OrderMilestone
 
 if TYPE_CHECKING:
@@ -228,8 +229,13 @@ def preparation_scan(
     expiry: date | None = None,
     leftover_id: int | None = None,
     now: datetime | None = None,
+    withdrawn_override_reason: str = "",
 ) -> PreparationVial:
     """A vial (scanned pack) or an open leftover goes into the preparation.
+
+    A pack withdrawn from the market (``Pack.withdrawn_on`` on or before today) is refused
+    (``pack_withdrawn``) unless a pharmacist gives ``withdrawn_override_reason`` (audited
+    ``drugs.pack_withdrawn_overridden``); a shortage is only shown (``pack_market``).
 
     The pack must be of the prescribed ingredient, of a strength and product of the
     preparation's family, with lot and expiry, not expired (domain ``match_scanned_pack``);
@@ -266,6 +272,15 @@ def preparation_scan(
         else:
             accepted = _accept_pack(
                 prep=prep, data=data, barcode=barcode, lot=lot, expiry=expiry, moment=moment
+            )
+            pack_scan_check(
+                actor=actor,
+                workstation=workstation,
+                pack=accepted.pack,
+                where=f"allestimento {prep.label_code}",
+                override_reason=withdrawn_override_reason,
+                patient_id=prep.order.patient_id,
+                today=timezone.localdate(moment),
             )
             reopened = _opened_before(accepted)
             if reopened is not None:  # the same vial again: draw from what it has left

@@ -6,6 +6,7 @@ from corsia.dispensing.services.dispensings import (
     DispensingInput,
     dispensing_record,
     dispensing_reference,
+    scan_market_warnings,
 )
 from corsia.dispensing.services.file_f import FILE_F_DIRECT
 from corsia.dispensing.services.plans import PlanInput, plan_record
@@ -21,4 +22,5 @@ __all__ = [
     "dispensing_reference",
     "plan_close",
     "plan_record",
+    "scan_market_warnings",
 ]

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from corsia.audit.services import audit_record
 from corsia.core.actors import User, Workstation, workstation_label
-from corsia.core.domain.errors import ConflictError, NotFound, ValidationFailed
+from corsia.core.domain.errors import ConflictError, CorsiaError, NotFound, ValidationFailed
 from corsia.dispensing import audit_events as events
 from corsia.dispensing.domain.coverage import days_covered, next_due_date
 from corsia.dispensing.domain.delegation import delegation_valid_on
@@ -42,6 +42,7 @@ from corsia.dispensing.services.common import (
 from corsia.dispensing.services.interactions import desk_interactions
 from corsia.dispensing.services.orders import require_order_covers
 from corsia.drugs.selectors import pack_find_by_barcode, product_get
+from corsia.drugs.services_pack_market import pack_market, pack_scan_check
 from corsia.inventory import selectors as stock
 from corsia.inventory import services as inventory
 from corsia.inventory.domain.file_f import DIRECT_DISTRIBUTION_REFERENCE
@@ -71,6 +72,8 @@ class DispensingInput:
     # a major one an acknowledgement (``prescribing.interactions_check``)
     interaction_override_reason: str = ""
     interaction_acknowledged: bool = False
+    # H62: a pharmacist's reason to hand over a pack withdrawn from the market
+    withdrawn_override_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -129,6 +132,22 @@ def _scans(raw: Sequence[str], today: date) -> list[_Scan]:
         serials.add((pack.pk, serial))
         result.append(_Scan(pack=pack, lot=str(scan["lot"]), expiry=expiry, serial=serial))
     return result
+
+
+def scan_market_warnings(raw: Sequence[str]) -> list[str]:
+    """The shortage warnings (AIFA) of the packs read, once each, for the desk to show: a
+    pack in shortage is handed over, never refused. Unreadable codes are left out (the
+    dispensing refuses them)."""
+    warnings: list[str] = []
+    for text in raw[:MAX_SCANS]:
+        try:
+            pack, _ = pack_find_by_barcode(raw=text.strip())
+        except CorsiaError:
+            continue
+        warning = pack_market(pack).shortage_warning()
+        if warning and warning not in warnings:
+            warnings.append(warning)
+    return warnings
 
 
 def _kind(value: str) -> DispensingKind:
@@ -237,7 +256,8 @@ def dispensing_record(
     ``registry_record_required``, ``delegation_required``, ``delegation_invalid``,
     ``daily_units_invalid``, ``first_cycle_too_long``, ``location_unknown``,
     ``cost_center_unknown``, ``stock_insufficient``, ``lot_not_found``, ``prescriber_unknown``,
-    ``invalid_characters``; for an oral chemotherapy order (``order_id``): ``order_unexpected``,
+    ``invalid_characters``, ``pack_withdrawn`` (a pack withdrawn from the market, unless a
+    pharmacist gives ``withdrawn_override_reason``: audited); for an oral chemotherapy order (``order_id``): ``order_unexpected``,
     ``order_other_patient``, ``order_not_validated``, ``order_product_unexpected``,
     ``order_supply_exceeded``, ``order_not_found``."""
     require_dispense(actor)
@@ -251,6 +271,16 @@ def dispensing_record(
             actor=actor, patient_id=patient_id, patient_code=data.patient_code
         )
         prescriber = prescriber_get(data.prescriber_id)
+        for pack in {scan.pack.pk: scan.pack for scan in scans}.values():
+            pack_scan_check(
+                actor=actor,
+                workstation=workstation,
+                pack=pack,
+                where="dispensazione diretta",
+                override_reason=data.withdrawn_override_reason,
+                patient_id=patient.pk,
+                today=day,
+            )
         plan = None
         if kind == DispensingKind.PLAN:
             plan = _plan(data.plan_id, patient.pk)

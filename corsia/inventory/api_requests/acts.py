@@ -119,6 +119,7 @@ def receipt_scan(
         barcode=payload.barcode,
         lot=payload.lot,
         now=timezone.now(),
+        withdrawn_override_reason=payload.withdrawn_override_reason,
     )
     return Status(201, scan_json(row))
 
@@ -185,6 +186,7 @@ def pick_scan(
         lot=payload.lot,
         line_id=payload.line_id,
         now=timezone.now(),
+        withdrawn_override_reason=payload.withdrawn_override_reason,
     )
     return Status(201, scan_json(row))
 

@@ -10,6 +10,7 @@ from corsia.audit.services import access_log_record_many
 from corsia.core.domain.errors import NotFound, ValidationFailed
 from corsia.core.web import request_actor, request_workstation
 from corsia.drugs import selectors as drugs
+from corsia.drugs.services_pack_market import pack_market
 from corsia.inventory import selectors_ward_requests as wsel
 from corsia.inventory.models import LocationKind, StockMovement, StorageLocation, WardRequest
 
@@ -173,4 +174,5 @@ def scan_json(row: Any) -> dict[str, Any]:
         "location": row.location.code if row.location else None,
         "units_picked": row.line.units_picked,
         "units_approved": row.line.units_approved,
+        "market_warning": pack_market(row.pack).shortage_warning() if row.pack else "",
     }

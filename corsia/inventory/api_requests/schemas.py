@@ -71,6 +71,12 @@ class ScanIn(Schema):
     )
     lot: str = Field("", max_length=40, description="the lot, when the barcode has none")
     line_id: RecordId | None = Field(None, description="pick: the line (default: the first)")
+    withdrawn_override_reason: str = Field(
+        "",
+        max_length=1000,
+        description="a pharmacist's reason to use a pack withdrawn from the market "
+        "(else 422 pack_withdrawn)",
+    )
 
 
 class ClosePickIn(Schema):
@@ -178,6 +184,7 @@ class ScanOut(Schema):
     location: str | None
     units_picked: int
     units_approved: int | None
+    market_warning: str = ""  # the pack's open AIFA shortage, "" when none (never a block)
 
 
 class PickTakeOut(Schema):

@@ -17,6 +17,7 @@ from corsia.core.domain.errors import ValidationFailed
 from corsia.core.refusals import refusal_kept, refusals_as_messages
 from corsia.core.web import acting, parse_id, posted_version, request_actor
 from corsia.drugs import selectors as drugs
+from corsia.drugs.services_pack_market import pack_market
 from corsia.inventory import selectors_ward_requests as wsel
 from corsia.inventory.models import RequestKindChoice, RequestStateChoice, UrgencyChoice
 from corsia.inventory.services import ward_requests as wr
@@ -227,7 +228,12 @@ def request_receive(request: HttpRequest, request_id: int) -> HttpResponse:
                     barcode=request.POST.get("barcode", ""),
                     lot=request.POST.get("lot", ""),
                     now=now,
+                    withdrawn_override_reason=request.POST.get("withdrawn_override_reason", "")[
+                        :1000
+                    ],
                 )
+                if row.pack is not None and (warning := pack_market(row.pack).shortage_warning()):
+                    messages.warning(request, warning)
                 messages.success(
                     request,
                     _("Letta: %(product)s, lotto %(lot)s, %(units)s unità.")

@@ -19,6 +19,7 @@ from django.db.models import Sum
 from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import ConflictError, ValidationFailed
 from corsia.drugs.selectors import products_by_id
+from corsia.drugs.services_pack_market import pack_scan_check
 from corsia.inventory import audit_events as events
 from corsia.inventory.domain import ward_requests as domain
 from corsia.inventory.domain.ward_requests import PickLine, RequestAction, RequestState
@@ -135,6 +136,7 @@ def ward_request_pick_scan(
     now: datetime,
     lot: str = "",
     line_id: int | None = None,
+    withdrawn_override_reason: str = "",
 ) -> WardRequestScan:
     """One pack scanned into the pick. The stock does not change until the delivery."""
     require_permission(actor, PICK, PICK_REFUSED)
@@ -148,6 +150,14 @@ def ward_request_pick_scan(
         _picker_check(request, actor)
         lines = list(
             WardRequestLine.objects.select_for_update().filter(request=request).order_by("position")
+        )
+        pack_scan_check(  # H62: a pack withdrawn from the market, unless a pharmacist's reason
+            actor=actor,
+            workstation=workstation,
+            pack=scan.pack,
+            where=f"prelievo per il reparto, richiesta {request.number}",
+            override_reason=withdrawn_override_reason,
+            today=local_day(now),
         )
         line = _line_for(lines, scan.pack.product_id, line_id)
         units = scan.pack.units_per_pack

@@ -17,6 +17,7 @@ from django.db import transaction
 
 from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import ValidationFailed
+from corsia.drugs.services_pack_market import pack_scan_check
 from corsia.inventory import audit_events as events
 from corsia.inventory.domain import stock as stock_domain
 from corsia.inventory.domain import ward_requests as domain
@@ -66,6 +67,7 @@ def ward_request_receive_scan(
     barcode: str,
     now: datetime,
     lot: str = "",
+    withdrawn_override_reason: str = "",
 ) -> WardRequestScan:
     """A pack the ward unpacks, scanned: it must be a product and lot of this delivery
     (``pack_not_delivered``), and no more packs than were delivered
@@ -75,6 +77,14 @@ def ward_request_receive_scan(
     with transaction.atomic():
         request = locked_request(request_id, actor=actor)
         require_step(request, RequestAction.RECEIVE)
+        pack_scan_check(  # H62: a pack withdrawn from the market, unless a pharmacist's reason
+            actor=actor,
+            workstation=workstation,
+            pack=scan.pack,
+            where=f"ricevimento in reparto, richiesta {request.number}",
+            override_reason=withdrawn_override_reason,
+            today=local_day(now),
+        )
         delivered = _delivered(request)
         lines = list(
             WardRequestLine.objects.select_for_update().filter(request=request).order_by("position")
