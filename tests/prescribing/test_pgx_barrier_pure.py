@@ -365,3 +365,46 @@ def test_an_acknowledgement_covers_a_warning_not_a_contraindication_nor_a_new_re
         )
     )
     assert pending_findings([newer], [ack, override]) == [newer]
+
+
+def test_the_thrice_weekly_frequency_is_named_in_the_message_and_the_refusal() -> None:
+    # TPMT poor: "reduce daily dose by 10-fold and reduce frequency to thrice weekly"; the
+    # days of the order are not changed by Corsia: the message and the refusal say so
+    markers = _thiopurine(
+        THIOPURINE_TEXTS["mercaptopurine TPMT PM"],
+        "NUDT15: Normal Metabolizer; TPMT: Poor Metabolizer",
+    )
+    results = [
+        _result(Gene.TPMT, Phenotype.POOR, pk=1),
+        _result(Gene.NUDT15, Phenotype.NORMAL, pk=2),
+    ]
+    note = (
+        "FREQUENZA: la raccomandazione riduce anche i giorni di somministrazione a tre alla "
+        "settimana invece che ogni giorno; Corsia non modifica i giorni dello schema: "
+        "adeguarli nella prescrizione."
+    )
+    full = _one(pgx_findings(markers, results, _lines("75", "75", days=range(1, 8))))
+    assert (full.severity, full.thrice_weekly) == (PgxSeverity.CONTRAINDICATED, True)
+    assert full.message.endswith(note)
+    assert full.as_json()["thrice_weekly"] is True
+    with pytest.raises(PgxContraindicated) as refused:
+        ensure_pgx_cleared([full], override_reason="", acknowledged=True)
+    assert refused.value.message.endswith(
+        "Per proseguire il medico indica il motivo del superamento. La presa visione "
+        "riguarda anche la frequenza ridotta a tre giorni alla settimana, che non è "
+        "applicata automaticamente ai giorni della prescrizione."
+    )
+    # reduced ten-fold (7.5 mg) on seven days a week: still a warning naming the frequency
+    reduced = _one(pgx_findings(markers, results, _lines("75", "75", "7.5", days=range(1, 8))))
+    assert (reduced.severity, reduced.thrice_weekly) == (PgxSeverity.WARNING, True)
+    assert reduced.message.endswith(note)
+    with pytest.raises(PgxWarningUnacknowledged) as unacknowledged:
+        ensure_pgx_cleared([reduced], override_reason="", acknowledged=False)
+    assert "frequenza ridotta a tre giorni alla settimana" in unacknowledged.value.message
+    # a DPYD finding (no frequency in its recommendation) says nothing of it
+    dpyd = _one(
+        pgx_findings(
+            DPYD, [_result(Gene.DPYD, Phenotype.INTERMEDIATE, "1.5")], _lines("1250", "2500")
+        )
+    )
+    assert not dpyd.thrice_weekly and "FREQUENZA" not in dpyd.message

@@ -12,7 +12,8 @@ Like an allergy (``allergy_check.py``):
   starting dose than the one prescribed (DPYD activity score 1 or 1.5: 50 %; TPMT or NUDT15
   intermediate: 30–80 %; UGT1A1 poor with irinotecan, DPWG: 70 %), or a poor metaboliser
   already at the recommended dose (the frequency, "thrice weekly", and the monitoring stay
-  the physician's): refused until acknowledged;
+  the physician's: the days are not changed, the message and the refusal say so in capitals,
+  ``THRICE_WEEKLY_NOTE`` / ``THRICE_WEEKLY_ACK``): refused until acknowledged;
 * **informative** — the prescribed dose is already at or below the recommended one:
   shown, nothing asked.
 
@@ -106,6 +107,9 @@ class PgxFinding:
     target: str  # "50% della dose calcolata"
     suggestions: tuple[Suggestion, ...]
     message: str
+    # CPIC's "reduce frequency to thrice weekly instead of daily" (TPMT / NUDT15 poor
+    # metaboliser): the days of the order are NOT changed; the message and the refusal say so
+    thrice_weekly: bool = False
 
     @property
     def hard_stop(self) -> bool:
@@ -148,7 +152,19 @@ class PgxFinding:
                 for s in self.suggestions
             ],
             "message": self.message,
+            "thrice_weekly": self.thrice_weekly,
         }
+
+
+THRICE_WEEKLY_NOTE = (
+    "FREQUENZA: la raccomandazione riduce anche i giorni di somministrazione a tre alla "
+    "settimana invece che ogni giorno; Corsia non modifica i giorni dello schema: adeguarli "
+    "nella prescrizione."
+)
+THRICE_WEEKLY_ACK = (
+    " La presa visione riguarda anche la frequenza ridotta a tre giorni alla settimana, che "
+    "non è applicata automaticamente ai giorni della prescrizione."
+)
 
 
 def _severity(target: Target | None, matched: tuple[PgxResultFacts, ...], ok: bool) -> PgxSeverity:
@@ -234,6 +250,8 @@ def _message(
         doses = _dose_text(target, lines)
         if doses:
             text += f" Dose iniziale raccomandata ({target.describe()}): {doses}."
+    if target is not None and target.thrice_weekly and severity is not PgxSeverity.INFORMATIVE:
+        text += f" {THRICE_WEEKLY_NOTE}"
     return text
 
 
@@ -289,6 +307,9 @@ def pgx_findings(
                     lines=own,
                     level=level,
                 ),
+                thrice_weekly=target is not None
+                and target.thrice_weekly
+                and severity is not PgxSeverity.INFORMATIVE,
             )
         )
     return findings
@@ -378,7 +399,8 @@ def ensure_pgx_cleared(
     if hard and not reason:
         raise PgxContraindicated(
             " ".join(f.message for f in hard)
-            + f" Per proseguire il {who} indica il motivo del superamento.",
+            + f" Per proseguire il {who} indica il motivo del superamento."
+            + (THRICE_WEEKLY_ACK if any(f.thrice_weekly for f in hard) else ""),
             field="pgx_override_reason",
             details=details,
         )
@@ -386,7 +408,8 @@ def ensure_pgx_cleared(
     if soft and not (acknowledged or reason):
         raise PgxWarningUnacknowledged(
             " ".join(f.message for f in soft)
-            + " Applicare la dose suggerita o prendere visione dell'avviso per proseguire.",
+            + " Applicare la dose suggerita o prendere visione dell'avviso per proseguire."
+            + (THRICE_WEEKLY_ACK if any(f.thrice_weekly for f in soft) else ""),
             field="pgx_acknowledged",
             details=details,
         )
