@@ -14,11 +14,13 @@ from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
 from corsia.audit.models import AuditEvent
 from corsia.core.domain.errors import ConflictError, ValidationFailed
+from corsia.drugs.models import ActiveIngredient
 from corsia.patients.models import Patient
 from corsia.prescribing import services
-from corsia.prescribing.models import TherapyOrder
+from corsia.prescribing.models import OrderItem, TherapyOrder
 from corsia.prescribing.models_regulatory import OrderRegulatoryRequirement
 from corsia.prescribing.services import regulatory
+from corsia.prescribing.services.doses import registry_alert
 from corsia.regimens.models import RegimenComponent, RegimenVersion
 from corsia.testing.accounts import MakeUser
 from corsia.testing.prescribing import library_version
@@ -244,3 +246,37 @@ def test_a_physician_cannot_override_nor_record_the_dispensing(
         regulatory.regulatory_dispensing_record(
             actor=physician, workstation=None, requirement_id=row.pk
         )
+
+
+def test_the_per_indication_check_replaces_the_any_indication_registry_warning(
+    physician: User, patient: Patient, folfox_bev: RegimenVersion
+) -> None:
+    # bevacizumab flagged "under a registry" in the archive, and listed by the table for
+    # ovarian cancer only: the old any-indication warning ("aifa_registry") never doubles
+    # the per-indication one, and a colon cancer gets none
+    ActiveIngredient.objects.filter(code="bevacizumab").update(aifa_registry=True)
+    ovary = _order(physician, patient, folfox_bev, "183.0")
+    assert [c for c in _codes(ovary) if "registry" in c] == ["aifa_registry_request_missing"]
+    colon = _order(physician, patient, folfox_bev, "153.9", "stesso ciclo, altra diagnosi")
+    assert [c for c in _codes(colon) if "registry" in c] == []
+
+
+def test_a_registry_drug_the_table_does_not_know_keeps_the_archive_warning() -> None:
+    # the archive's flag alone (no row in aifa_regulatory.yaml): the old warning stays
+    unknown = ActiveIngredient(
+        code="farmaco_non_in_tabella", name_it="Farmaco X", aifa_registry=True
+    )
+    listed = ActiveIngredient(code="bevacizumab", name_it="Bevacizumab", aifa_registry=True)
+    order = TherapyOrder(warnings=[])
+    items = [OrderItem(ingredient=unknown), OrderItem(ingredient=listed)]
+    assert registry_alert(order, items) is True
+    assert order.warnings == [
+        {
+            "code": "aifa_registry",
+            "message": "Farmaci soggetti a registro di monitoraggio AIFA: Farmaco X. Registrare "
+            "il paziente sulla piattaforma AIFA e riportare il codice di registrazione.",
+        }
+    ]
+    only_listed = TherapyOrder(warnings=[])
+    assert registry_alert(only_listed, [OrderItem(ingredient=listed)]) is False
+    assert only_listed.warnings == []

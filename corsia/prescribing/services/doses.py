@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from corsia.core.domain.errors import ValidationFailed
 from corsia.drugs.selectors import solid_oral_strengths_mg
+from corsia.drugs.selectors_regulatory import ingredient_has_registry
 from corsia.prescribing.domain.assessment import BodyAssessment, assess_patient
 from corsia.prescribing.domain.checks import weight_change_check
 from corsia.prescribing.domain.dose import DoseComponent, MaxDoseAction
@@ -279,8 +280,19 @@ def oral_tablets(item: OrderItem) -> None:
 
 
 def registry_alert(order: TherapyOrder, items: Iterable[OrderItem]) -> bool:
-    """Warn when a drug of the order is followed by an AIFA monitoring registry."""
-    monitored = sorted({i.ingredient.name_it for i in items if i.ingredient.aifa_registry})
+    """Warn when a drug of the order is followed by an AIFA monitoring registry that the
+    per-indication table (``drugs/data/curated/aifa_regulatory.yaml``, checked by
+    ``services.regulatory``) does not know: a drug the table lists is checked there against
+    the order's diagnosis (``aifa_registry_request_missing`` / ``_indication_unknown``,
+    none for an indication without a registry), never warned twice here."""
+    monitored = sorted(
+        {
+            i.ingredient.name_it
+            for i in items
+            if i.ingredient.aifa_registry
+            and not ingredient_has_registry(ingredient_code=i.ingredient.code)
+        }
+    )
     if not monitored:
         return False
     order.warnings.append(
