@@ -49,3 +49,45 @@ def test_the_physician_applies_the_suggested_dose_from_the_order_page(
     ).to_be_visible()
     assert_accessible_basics(page)
     step(page, "pgx-applied")
+
+
+def test_a_result_after_validation_is_acknowledged_from_the_order_page(
+    page: Page, demo_users: str
+) -> None:
+    # CAPE-ADJ validated with no result; the DPYD report arrives: the order page shows the
+    # finding once, marked late, and the form the bedside waits for (H61)
+    users = {u.username: u for u in User.objects.all()}
+    physician = users["medico"]
+    version = library_version("CAPE-ADJ", approvers=(users["medico"], users["medico2"]))
+    patient = measured_patient(registrar=users["coordinatore"], physician=physician)
+    dpyd_markers("capecitabine")
+    order = services.order_create(
+        actor=physician,
+        workstation=None,
+        patient_id=patient.pk,
+        regimen_version_id=version.pk,
+        start_date=timezone.localdate(),
+    )
+    for event in ("confirm", "send"):
+        services.order_transition(actor=physician, workstation=None, order_id=order.pk, event=event)
+    services.order_transition(
+        actor=users["farmacista"], workstation=None, order_id=order.pk, event="validate"
+    )
+    pgx_recorded(physician, patient.pk)
+    log_in(page, "medico", demo_users)
+    page.goto(f"/prescribing/orders/{order.pk}/")
+    expect(page.get_by_test_id("pgx-late")).to_have_count(1)
+    form = page.get_by_test_id("pgx-ack-form")
+    expect(form).to_contain_text("la somministrazione è bloccata")
+    assert_accessible_basics(page)
+    step(page, "pgx-after-validation")
+    form.get_by_text("Ho preso visione della raccomandazione farmacogenomica").click()
+    expect(
+        form.get_by_label("Ho preso visione della raccomandazione farmacogenomica")
+    ).to_be_checked()
+    form.get_by_role("button", name="Registra la presa visione farmacogenomica").click()
+    page.wait_for_load_state("load")
+    expect(page.get_by_test_id("pgx-ack-form")).to_have_count(0)
+    expect(page.get_by_test_id("pgx-override-recorded")).to_be_visible()
+    assert_accessible_basics(page)
+    step(page, "pgx-after-validation-acknowledged")
