@@ -186,6 +186,7 @@ NOT_PAGES: frozenset[str] = frozenset(
         "prescribing:general",
         "prescribing:sign",
         "prescribing:pgx_apply",
+        "prescribing:pgx_acknowledge",
         "prescribing:order_interactions_ack",
         "prescribing:move_day",
         "prescribing:adjust",
