@@ -28,7 +28,9 @@ class DocumentSearchForm(forms.Form):
     mrn = forms.CharField(label=_("MRN del paziente"), max_length=100, required=False)
     kind = forms.ChoiceField(label=_("Tipo di documento"), required=False)
     template_code = forms.ChoiceField(label=_("Modello"), required=False)
-    author = forms.CharField(label=_("Autore o firmatario (utente)"), max_length=100, required=False)
+    author = forms.CharField(
+        label=_("Autore o firmatario (utente)"), max_length=100, required=False
+    )
     date_from = forms.DateField(
         label=_("Dal"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -25,6 +25,7 @@ from corsia.documents.schemas import schema_for
 DEFAULTS_DIR = Path(__file__).resolve().parent / "templates" / "documents" / "defaults"
 DEFAULT_VERSION = 0
 
+
 @dataclass(frozen=True)
 class TemplateSource:
     code: str

@@ -27,6 +27,8 @@ from typing import Any
 
 from django.template import Context, Engine, TemplateSyntaxError
 from django.template.base import FilterExpression, Node, NodeList, Template, TokenType, Variable
+from django.template.defaulttags import ForNode, IfNode, WithNode
+from django.templatetags.i18n import BlockTranslateNode
 
 from corsia.core.domain.errors import ValidationFailed
 from corsia.documents.domain.fields import FREE, TemplateSchema, refuse_unknown, resolve_reference
@@ -130,9 +132,6 @@ class _Walk:
 class _LoopGuard(Node):
     """First node of every loop body: counts iterations and watches the clock."""
 
-    token = None
-    origin = None
-
     def render(self, context: Context) -> str:
         budget = getattr(context, "corsia_budget", None)
         if budget is not None:
@@ -202,9 +201,10 @@ def _visit(nodes: NodeList, scope: dict[str, str], depth: int, walk: _Walk) -> N
             tag = TAG_NAMES.get(kind, kind)
             raise _refuse(f"Il tag «{{% {tag} %}}» non è ammesso nei modelli di stampa.")
         inner = dict(scope)
-        if kind == "ForNode":
-            _check_expression(node.sequence, scope, walk)
-            sequence = node.sequence.var
+        if isinstance(node, ForNode):
+            loop: Any = node  # django-stubs types the loop's parts loosely
+            _check_expression(loop.sequence, scope, walk)
+            sequence = loop.sequence.var
             base = FREE
             if isinstance(sequence, Variable) and sequence.lookups:
                 base = _scoped_path(sequence.lookups, scope)
@@ -212,17 +212,17 @@ def _visit(nodes: NodeList, scope: dict[str, str], depth: int, walk: _Walk) -> N
             for loopvar in node.loopvars:
                 inner[loopvar] = base if len(node.loopvars) == 1 else FREE
             inner["forloop"] = FREE
-            _visit(node.nodelist_loop, inner, depth + 1, walk)
-            node.nodelist_loop.insert(0, _LoopGuard())
-            _visit(node.nodelist_empty, scope, depth + 1, walk)
+            _visit(loop.nodelist_loop, inner, depth + 1, walk)
+            loop.nodelist_loop.insert(0, _LoopGuard())
+            _visit(loop.nodelist_empty, scope, depth + 1, walk)
             continue
-        if kind == "IfNode":
+        if isinstance(node, IfNode):
             for condition, nodelist in node.conditions_nodelists:
                 for expression in _expressions(condition):
                     _check_expression(expression, scope, walk)
                 _visit(nodelist, scope, depth + 1, walk)
             continue
-        if kind in ("WithNode", "BlockTranslateNode"):
+        if isinstance(node, WithNode | BlockTranslateNode):
             for name, expression in node.extra_context.items():
                 _check_expression(expression, scope, walk)
                 var = expression.var
@@ -230,7 +230,7 @@ def _visit(nodes: NodeList, scope: dict[str, str], depth: int, walk: _Walk) -> N
                     inner[name] = _scoped_path(var.lookups, scope)
                 else:
                     inner[name] = FREE
-            if kind == "BlockTranslateNode":
+            if isinstance(node, BlockTranslateNode):
                 for token in [*node.singular, *(node.plural or [])]:
                     if token.token_type == TokenType.VAR:
                         walk.scoped.append(((token.contents,), dict(inner)))

@@ -11,6 +11,7 @@ from django.utils import timezone
 from corsia.audit.services import access_log_record, access_log_record_many
 from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import NotFound, ValidationFailed
+from corsia.documents.domain.fields import TemplateSchema
 from corsia.documents.domain.files import download_filename, ensure_code, sha256_hex
 from corsia.documents.domain.search import (
     PAGE_SIZE,
@@ -19,7 +20,6 @@ from corsia.documents.domain.search import (
     checked_filters,
     page_bounds,
 )
-from corsia.documents.domain.fields import TemplateSchema
 from corsia.documents.domain.signatures import SignatureReport
 from corsia.documents.hidden import hidden_document_queries
 from corsia.documents.models import Document, DocumentTemplate
@@ -228,6 +228,22 @@ def template_schema_get(*, user: User, code: str) -> TemplateSchema:
     return schema
 
 
+def template_version_get(*, user: User, code: str, version: int) -> DocumentTemplate:
+    require_permission(user, MANAGE_TEMPLATES)
+    found = (
+        DocumentTemplate.objects.filter(code=code, version=version)
+        .select_related("created_by")
+        .first()
+        if 0 < version < 2**31
+        else None
+    )
+    if found is None:
+        raise NotFound(
+            f"Versione {version} del modello «{code}» non trovata.", code="template_not_found"
+        )
+    return found
+
+
 def template_versions(*, user: User, code: str) -> list[DocumentTemplate]:
     require_permission(user, MANAGE_TEMPLATES)
     return list(DocumentTemplate.objects.filter(code=code).select_related("created_by"))
@@ -332,11 +348,13 @@ def document_kinds(*, user: User) -> list[str]:
 def template_version_body(*, user: User, code: str, version: int) -> str:
     """The text of one version of a template (0 = the shipped default file)."""
     require_permission(user, MANAGE_TEMPLATES)
+    if not 0 <= version < 2**31:
+        version = -1
     if version == 0:
         fallback = default_source(code)
         if fallback is not None:
             return fallback.body
-    else:
+    elif version > 0:
         stored = DocumentTemplate.objects.filter(code=code, version=version).first()
         if stored is not None:
             return stored.body

@@ -17,7 +17,7 @@ from corsia.documents.domain.fields import TemplateSchema
 from corsia.documents.domain.files import ensure_code, sha256_hex
 from corsia.documents.domain.versions import next_template_version
 from corsia.documents.models import DocumentTemplate
-from corsia.documents.rendering import TemplateSource, compile_body, html_to_pdf
+from corsia.documents.rendering import compile_body, html_to_pdf
 from corsia.documents.sandbox import render_checked
 from corsia.documents.schemas import schema_for
 

@@ -147,9 +147,7 @@ def template_edit(request: HttpRequest, code: str) -> HttpResponse:
                     body=data["body"],
                     expected_version=data["expected_version"],
                 )
-                messages.success(
-                    request, _("Salvata la versione %s del modello.") % saved.version
-                )
+                messages.success(request, _("Salvata la versione %s del modello.") % saved.version)
                 return redirect("documents:template_edit", code=code)
     context = {
         "code": code,

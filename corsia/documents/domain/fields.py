@@ -123,8 +123,8 @@ def resolve_reference(
         or any(k.startswith(path + ".") or k.startswith(path + "[]") for k in known)
         or any(path.startswith(c + ".") or path.startswith(c + "[]") for c in open_containers)
     )
-    shown = ".".join(parts) if head in scope else path
-    return shown if declared else path, declared
+    written = ".".join(parts)
+    return (written if written == path else f"{written} ({path})"), declared
 
 
 def refuse_unknown(code: str, unknown: list[str], known: frozenset[str]) -> None:
