@@ -91,7 +91,11 @@ def test_text_from_the_data_is_escaped() -> None:
         ("{% for %}", "template_syntax_error", "errore di sintassi"),
         ("{{ patient.nme }}", "template_unknown_field", "«patient.nme»"),
         ("{{ title.upper }}", "template_unknown_field", "«title.upper»"),
-        ("{% for s in sections %}{{ s.headin }}{% endfor %}", "template_unknown_field", "«s.headin»"),
+        (
+            "{% for s in sections %}{{ s.headin }}{% endfor %}",
+            "template_unknown_field",
+            "«s.headin (sections[].headin)»",
+        ),
         ("{% with p=patient %}{{ p.password }}{% endwith %}", "template_unknown_field", "password"),
         ("{% if request.user %}x{% endif %}", "template_unknown_field", "«request.user»"),
         ("{{ settings.SECRET_KEY }}", "template_unknown_field", "«settings.SECRET_KEY»"),
