@@ -261,7 +261,8 @@ def template_current_body(*, user: User, code: str) -> tuple[int, str, str]:
     if latest is not None:
         return latest.version, latest.title, latest.body
     fallback = default_source(code)
-    return 0, code, fallback.body if fallback else ""
+    schema = schema_for(code)
+    return 0, schema.title if schema else code, fallback.body if fallback else ""
 
 
 # --- for the FHIR server's read by id: whose document it is (nothing shown, nothing logged) ----

@@ -58,19 +58,26 @@ class TemplateSchema:
         )
 
 
+def _find(value: Any, parts: list[str]) -> Any:
+    """The first value at ``parts`` (``[]`` tries each element of a list in turn)."""
+    if not parts:
+        return value
+    part, rest = parts[0], parts[1:]
+    if part == "[]":
+        for item in value if isinstance(value, list | tuple) else ():
+            found = _find(item, rest)
+            if found is not None:
+                return found
+        return None
+    if isinstance(value, Mapping) and value.get(part) is not None:
+        return _find(value[part], rest)
+    return None
+
+
 def _example(sample: Any, path: str) -> str:
-    value: Any = sample
-    for part in path.replace("[]", ".[]").split("."):
-        if not part:
-            continue
-        if part == "[]":
-            value = value[0] if isinstance(value, list | tuple) and value else None
-        elif isinstance(value, Mapping):
-            value = value.get(part)
-        else:
-            value = None
-        if value is None:
-            return "—"
+    value = _find(sample, [p for p in path.replace("[]", ".[]").split(".") if p])
+    if value is None:
+        return "—"
     if isinstance(value, list | tuple):
         return f"{len(value)} elementi"
     if isinstance(value, Mapping):
