@@ -71,7 +71,7 @@ def test_search_by_kind_author_template_and_period_in_the_page_and_the_api(
 def test_search_pages_of_25(make_document: MakeDocument, physician: User) -> None:
     documents = [make_document(sign=False, reason="") for _ in range(PAGE_SIZE + 2)]
     client = logged_in(physician)
-    second = client.get("/api/v1/documents/", {"kind": "therapy_sheet", "page": 2}).json()
+    second = client.get("/api/v1/documents/", {"kind": "therapy_sheet", "page": "2"}).json()
     assert (second["total"], second["page"], second["pages"]) == (PAGE_SIZE + 2, 2, 2)
     assert [d["id"] for d in second["items"]] == [documents[1].pk, documents[0].pk]
     html = client.get("/documents/", {"kind": "therapy_sheet"}).content.decode()

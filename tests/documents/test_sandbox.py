@@ -44,12 +44,14 @@ def test_every_declared_field_has_an_example_in_the_preview_data() -> None:
         for doc in docs.values():
             assert doc.description and doc.type
         # hand-checked against _sample() in schemas.py
-    docs = {d.path: d.example for d in field_docs(SHEET)}
-    assert docs["patient.mrn"] == "000000"
-    assert docs["sections[].heading"] == "Parametri del paziente"
-    assert docs["sections[].rows[].label"] == "Altezza"
-    assert docs["sections"] == "2 elementi"
-    assert docs["signature.signed"] == "no"
+    examples = {d.path: d.example for d in field_docs(SHEET)}
+    assert examples["patient.mrn"] == "000000"
+    assert examples["sections[].heading"] == "Parametri del paziente"
+    assert examples["sections[].rows[].label"] == "Altezza"
+    assert examples["sections"] == "2 elementi"
+    # the first section has no table: the example is the second's
+    assert examples["sections[].table.columns"] == "6 elementi"
+    assert examples["signature.signed"] == "no"
 
 
 def test_fields_render_where_the_template_puts_them() -> None:

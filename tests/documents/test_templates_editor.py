@@ -75,10 +75,11 @@ def test_a_malicious_template_is_refused_on_the_page_with_a_clear_message(
 def test_a_malicious_template_is_a_problem_from_the_api(
     pharmacist: User, body: str, message: str
 ) -> None:
-    for url, payload in (
+    payloads: list[tuple[str, dict[str, object]]] = [
         (f"{API}/therapy_sheet/preview", {"body": body}),
         (f"{API}/therapy_sheet/versions", {"title": "x", "body": body, "expected_version": 0}),
-    ):
+    ]
+    for url, payload in payloads:
         answer = _post_json(pharmacist, url, payload)
         assert answer.status_code == 422  # type: ignore[attr-defined]
         problem = answer.json()  # type: ignore[attr-defined]
