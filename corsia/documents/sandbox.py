@@ -231,11 +231,14 @@ def _visit(nodes: NodeList, scope: dict[str, str], depth: int, walk: _Walk) -> N
                 else:
                     inner[name] = FREE
             if isinstance(node, BlockTranslateNode):
+                if node.countervar and isinstance(node.counter, FilterExpression):
+                    _check_expression(node.counter, scope, walk)
+                    inner[node.countervar] = FREE
                 for token in [*node.singular, *(node.plural or [])]:
                     if token.token_type == TokenType.VAR:
                         walk.scoped.append(((token.contents,), dict(inner)))
-                if node.countervar:
-                    inner[node.countervar] = FREE
+        elif kind == "FilterNode":  # {% filter upper %}: the filters, on the block's text
+            _check_expression(_filters_only(getattr(node, "filter_expr", None)), scope, walk)
         else:
             for value in vars(node).values():
                 for expression in _expressions(value):
@@ -248,6 +251,15 @@ def _visit(nodes: NodeList, scope: dict[str, str], depth: int, walk: _Walk) -> N
             child = getattr(node, attribute, None)
             if isinstance(child, NodeList):
                 _visit(child, inner, depth + 1, walk)
+
+
+def _filters_only(expression: Any) -> FilterExpression:
+    """A ``{% filter %}`` tag's expression without its placeholder variable (``var``)."""
+    if not isinstance(expression, FilterExpression):
+        raise _refuse("Il tag «{% filter %}» non è valido.")
+    copy = FilterExpression.__new__(FilterExpression)
+    copy.token, copy.filters, copy.var = "", expression.filters, ""
+    return copy
 
 
 def _scoped_path(lookups: tuple[str, ...] | list[str], scope: dict[str, str]) -> str:

@@ -70,6 +70,25 @@ def test_fields_render_where_the_template_puts_them() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("body", "printed"),
+    [
+        ("{% filter upper %}{{ title }}{% endfilter %}", "FOGLIO DI TERAPIA — ANTEPRIMA"),
+        ("{% firstof subtitle title %}", "FOLFOX-4, 1ª linea, ciclo 3, giorno 1"),
+        ("{% for s in sections %}{% cycle 'a' 'b' %}{% endfor %}", "ab"),
+        (
+            "{% load i18n %}{% blocktranslate count n=sections|length %}{{ n }} sezione"
+            "{% plural %}{{ n }} sezioni{% endblocktranslate %}",
+            "2 sezioni",
+        ),
+        ("{% if sections|length > 1 and patient %}sì{% endif %}", "sì"),
+        ("{{ notes|default:title|truncatechars:9 }}", "Anteprim…"),
+    ],
+)
+def test_the_allowed_tags_and_filters_render(body: str, printed: str) -> None:
+    assert _render(body) == printed
+
+
 def test_text_from_the_data_is_escaped() -> None:
     context = {**SHEET.sample, "title": "<script>x</script>"}
     assert _render("{{ title }}", context) == "&lt;script&gt;x&lt;/script&gt;"
@@ -90,6 +109,8 @@ def test_text_from_the_data_is_escaped() -> None:
         ("{{ title|stringformat:'0999999999d' }}", "template_refused", "filtro «stringformat»"),
         ("{{ title|pprint }}", "template_refused", "filtro «pprint»"),
         ("{{ title|safe }}", "template_refused", "filtro «safe»"),
+        ("{% filter rjust:'99999999' %}x{% endfilter %}", "template_refused", "filtro «rjust»"),
+        ("{{ title|default:secret }}", "template_unknown_field", "«secret»"),
         ("{% for %}", "template_syntax_error", "errore di sintassi"),
         ("{{ patient.nme }}", "template_unknown_field", "«patient.nme»"),
         ("{{ title.upper }}", "template_unknown_field", "«title.upper»"),
