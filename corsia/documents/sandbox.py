@@ -63,7 +63,6 @@ ALLOWED_NODES = frozenset(
         "CycleNode",
         "ResetCycleNode",
         "SpacelessNode",
-        "AutoEscapeControlNode",
         "FilterNode",
         "NowNode",
         "TemplateTagNode",
@@ -85,6 +84,7 @@ TAG_NAMES = {
     "LoremNode": "lorem",
     "WidthRatioNode": "widthratio",
     "RegroupNode": "regroup",
+    "AutoEscapeControlNode": "autoescape",
 }
 ALLOWED_FILTERS = frozenset(
     {

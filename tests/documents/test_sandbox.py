@@ -109,6 +109,11 @@ def test_text_from_the_data_is_escaped() -> None:
         ("{{ title|stringformat:'0999999999d' }}", "template_refused", "filtro «stringformat»"),
         ("{{ title|pprint }}", "template_refused", "filtro «pprint»"),
         ("{{ title|safe }}", "template_refused", "filtro «safe»"),
+        (
+            "{% autoescape off %}{{ title }}{% endautoescape %}",
+            "template_refused",
+            "«{% autoescape %}» non è ammesso",
+        ),
         ("{% filter rjust:'99999999' %}x{% endfilter %}", "template_refused", "filtro «rjust»"),
         ("{{ title|default:secret }}", "template_unknown_field", "«secret»"),
         ("{% for %}", "template_syntax_error", "errore di sintassi"),
