@@ -3,9 +3,8 @@
 A template is Django template source: the latest *active* version stored in the
 database for its code, else the default file shipped under
 ``templates/documents/defaults/<code>.html`` (version 0). Template text comes from
-users (IT staff, pharmacists), so it is rendered by a restricted engine (no loaders:
-no ``{% include %}``/``{% extends %}`` of other files; only the ``i18n`` and ``l10n``
-tag libraries) and WeasyPrint fetches nothing but ``data:`` URIs (no file or network
+users (IT staff, pharmacists), so it is compiled and rendered in the sandbox of
+``sandbox.py`` (allowed tags and filters, declared fields, loop and time budget) and WeasyPrint fetches nothing but ``data:`` URIs (no file or network
 reads from a template).
 """
 
@@ -16,24 +15,15 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.template import Context, Engine, TemplateDoesNotExist, TemplateSyntaxError
 
-from corsia.core.domain.errors import NotFound, ValidationFailed
+from corsia.core.domain.errors import NotFound
 from corsia.documents.domain.files import ensure_code, sha256_hex
 from corsia.documents.models import DocumentTemplate
+from corsia.documents.sandbox import compile_checked, render_checked
+from corsia.documents.schemas import schema_for
 
 DEFAULTS_DIR = Path(__file__).resolve().parent / "templates" / "documents" / "defaults"
 DEFAULT_VERSION = 0
-
-_ENGINE = Engine(
-    dirs=[],
-    app_dirs=False,
-    loaders=[],
-    libraries={"i18n": "django.templatetags.i18n", "l10n": "django.templatetags.l10n"},
-    autoescape=True,
-    debug=False,
-    string_if_invalid="",
-)
 
 
 @dataclass(frozen=True)
@@ -78,29 +68,15 @@ def resolve_template(code: str) -> TemplateSource:
     return fallback
 
 
-def compile_body(body: str) -> Any:
-    """The compiled template, or a clear error naming the syntax problem."""
-    try:
-        return _ENGINE.from_string(body)
-    except TemplateSyntaxError as exc:
-        raise ValidationFailed(
-            f"Il modello contiene un errore di sintassi: {exc}",
-            code="template_syntax_error",
-            field="body",
-        ) from exc
+def compile_body(body: str, code: str | None = None) -> Any:
+    """The compiled, sandbox-checked template (``sandbox.py``); with ``code``, its
+    variables are checked against the code's declared fields (``schemas.py``)."""
+    return compile_checked(body, schema_for(code) if code else None)
 
 
 def render_html(source: TemplateSource, context: dict[str, Any]) -> str:
     full = {"hospital_name": getattr(settings, "CORSIA_HOSPITAL_NAME", ""), **context}
-    try:
-        html: str = compile_body(source.body).render(Context(full, autoescape=True))
-    except (TemplateDoesNotExist, TemplateSyntaxError) as exc:
-        raise ValidationFailed(
-            f"Il modello non può essere composto: {exc}",
-            code="template_syntax_error",
-            field="body",
-        ) from exc
-    return html
+    return render_checked(compile_checked(source.body), full)
 
 
 def html_to_pdf(html: str) -> bytes:

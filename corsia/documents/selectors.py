@@ -11,11 +11,20 @@ from django.utils import timezone
 from corsia.audit.services import access_log_record, access_log_record_many
 from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import NotFound, ValidationFailed
+from corsia.documents.domain.fields import TemplateSchema
 from corsia.documents.domain.files import download_filename, ensure_code, sha256_hex
+from corsia.documents.domain.search import (
+    PAGE_SIZE,
+    DocumentFilters,
+    body_diff,
+    checked_filters,
+    page_bounds,
+)
 from corsia.documents.domain.signatures import SignatureReport
 from corsia.documents.hidden import hidden_document_queries
 from corsia.documents.models import Document, DocumentTemplate
 from corsia.documents.rendering import default_codes, default_source
+from corsia.documents.schemas import SCHEMAS, schema_for
 from corsia.documents.signing import verify_pdf
 from corsia.patients.scope import ensure_patient_in_scope, scoped_to_patients
 from corsia.patients.selectors import outside_hidden_stays
@@ -189,7 +198,7 @@ def templates_overview(*, user: User) -> list[TemplateSummary]:
     stored: dict[str, list[DocumentTemplate]] = {}
     for template in DocumentTemplate.objects.defer("body").order_by("code", "-version"):
         stored.setdefault(template.code, []).append(template)
-    codes = sorted(set(stored) | set(default_codes()))
+    codes = sorted(set(stored) | set(default_codes()) | set(SCHEMAS))
     summaries = []
     for code in codes:
         versions = stored.get(code, [])
@@ -197,13 +206,42 @@ def templates_overview(*, user: User) -> list[TemplateSummary]:
         summaries.append(
             TemplateSummary(
                 code=code,
-                title=active.title if active else versions[0].title if versions else code,
+                title=active.title
+                if active
+                else versions[0].title
+                if versions
+                else (SCHEMAS[code].title if code in SCHEMAS else code),
                 in_use_version=active.version if active else 0,
                 latest_version=versions[0].version if versions else 0,
                 has_default_file=code in default_codes(),
             )
         )
     return summaries
+
+
+def template_schema_get(*, user: User, code: str) -> TemplateSchema:
+    """The declared fields and example data of a template code (404 for an unknown code)."""
+    require_permission(user, MANAGE_TEMPLATES)
+    schema = schema_for(code) if code.isascii() and len(code) <= 64 else None
+    if schema is None:
+        raise NotFound("Modello non trovato.", code="template_not_found")
+    return schema
+
+
+def template_version_get(*, user: User, code: str, version: int) -> DocumentTemplate:
+    require_permission(user, MANAGE_TEMPLATES)
+    found = (
+        DocumentTemplate.objects.filter(code=code, version=version)
+        .select_related("created_by")
+        .first()
+        if 0 < version < 2**31
+        else None
+    )
+    if found is None:
+        raise NotFound(
+            f"Versione {version} del modello «{code}» non trovata.", code="template_not_found"
+        )
+    return found
 
 
 def template_versions(*, user: User, code: str) -> list[DocumentTemplate]:
@@ -223,7 +261,8 @@ def template_current_body(*, user: User, code: str) -> tuple[int, str, str]:
     if latest is not None:
         return latest.version, latest.title, latest.body
     fallback = default_source(code)
-    return 0, code, fallback.body if fallback else ""
+    schema = schema_for(code)
+    return 0, schema.title if schema else code, fallback.body if fallback else ""
 
 
 # --- for the FHIR server's read by id: whose document it is (nothing shown, nothing logged) ----
@@ -236,3 +275,99 @@ def document_patient_id(*, document_id: int) -> int | None:
         Document.objects.filter(pk=document_id).values_list("patient_id", flat=True).first()
     )
     return found
+
+
+# --- the archive's search (documents index, GET /api/v1/documents/) -----------------------------
+
+
+@dataclass(frozen=True)
+class DocumentPage:
+    documents: list[Document]
+    total: int
+    page: int
+    pages: int
+    superseded: set[int]
+
+
+def document_search(
+    *,
+    user: User,
+    filters: DocumentFilters,
+    page: int,
+    workstation: Workstation,
+    channel: str = "web",
+) -> DocumentPage:
+    """The readable documents matching ``filters``, newest first, one page of
+    ``PAGE_SIZE``. Naming the patients on the page is a read of each one (logged)."""
+    filters = checked_filters(filters)
+    found = _readable(user)
+    if filters.patient_id is not None:
+        ensure_patient_in_scope(user, filters.patient_id)
+        found = found.filter(patient_id=filters.patient_id)
+    if filters.mrn:
+        found = found.filter(patient__mrn=filters.mrn)
+    if filters.kind:
+        found = found.filter(kind=filters.kind)
+    if filters.template_code:
+        found = found.filter(template_code=filters.template_code)
+    if filters.author:
+        found = found.filter(
+            Q(created_by__username=filters.author) | Q(signer__username=filters.author)
+        )
+    if filters.date_from:
+        found = found.filter(created_at__date__gte=filters.date_from)
+    if filters.date_to:
+        found = found.filter(created_at__date__lte=filters.date_to)
+    total = found.count()
+    shown, offset, pages = page_bounds(page, total=total)
+    documents = list(found.order_by("-created_at", "-id")[offset : offset + PAGE_SIZE])
+    patient_ids = sorted({d.patient_id for d in documents if d.patient_id is not None})
+    if filters.patient_id is not None and filters.patient_id not in patient_ids:
+        patient_ids.append(filters.patient_id)  # searched by patient: a read even when empty
+    access_log_record_many(
+        user=user,
+        patient_ids=patient_ids,
+        what="ricerca nell'archivio documenti",
+        workstation=workstation,
+        channel=channel,
+    )
+    return DocumentPage(
+        documents=documents,
+        total=total,
+        page=shown,
+        pages=pages,
+        superseded=superseded_ids(documents),
+    )
+
+
+def document_kinds(*, user: User) -> list[str]:
+    """The kinds of document in the archive (the index's select)."""
+    require_permission(user, VIEW)
+    return sorted(set(Document.objects.values_list("kind", flat=True).distinct()))
+
+
+def template_version_body(*, user: User, code: str, version: int) -> str:
+    """The text of one version of a template (0 = the shipped default file)."""
+    require_permission(user, MANAGE_TEMPLATES)
+    if not 0 <= version < 2**31:
+        version = -1
+    if version == 0:
+        fallback = default_source(code)
+        if fallback is not None:
+            return fallback.body
+    elif version > 0:
+        stored = DocumentTemplate.objects.filter(code=code, version=version).first()
+        if stored is not None:
+            return stored.body
+    raise NotFound(
+        f"Versione {version} del modello «{code}» non trovata.", code="template_not_found"
+    )
+
+
+def template_diff(
+    *, user: User, code: str, old_version: int, new_version: int
+) -> list[tuple[str, str]]:
+    """What changed from one version of a template to another (unified diff lines)."""
+    old = template_version_body(user=user, code=code, version=old_version)
+    new = template_version_body(user=user, code=code, version=new_version)
+    return body_diff(old, new, old_name=f"v{old_version}", new_name=f"v{new_version}")

@@ -12,37 +12,31 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from corsia.audit.services import audit_record
 from corsia.core.actors import User, Workstation, require_permission, workstation_label
-from corsia.core.domain.errors import ConflictError, NotFound, ValidationFailed
+from corsia.core.domain.errors import NotFound, ValidationFailed
 from corsia.documents.audit_events import (
     DOCUMENT_CORRECTED,
     DOCUMENT_CREATED,
-    TEMPLATE_ACTIVATION_CHANGED,
-    TEMPLATE_VERSION_CREATED,
 )
-from corsia.documents.domain.context import sample_sheet_context, sheet_context
+from corsia.documents.domain.context import sheet_context
 from corsia.documents.domain.files import PDF_MIME, ensure_code, ensure_pdf, sha256_hex
 from corsia.documents.domain.versions import (
     DocumentVersion,
     correction_version,
-    next_template_version,
 )
-from corsia.documents.models import Document, DocumentTemplate
+from corsia.documents.models import Document
 from corsia.documents.rendering import (
     TemplateSource,
-    compile_body,
-    render_html,
     render_source_pdf,
     resolve_template,
 )
 from corsia.documents.signing import sign_pdf
 
 CREATE = "documents.create_document"
-MANAGE_TEMPLATES = "documents.manage_templates"
 
 # (app_label, model, object_id) of the record a document was printed from.
 SourceRef = tuple[str, str, int | str]
@@ -283,106 +277,20 @@ def document_correct(
     return document
 
 
-# --- templates ----------------------------------------------------------------------------------
+# --- templates: services_templates.py (re-exported: the module's public services) ---------------
 
+from corsia.documents.services_templates import (  # noqa: E402
+    template_preview_html,
+    template_preview_pdf,
+    template_set_active,
+    template_update,
+)
 
-def template_preview_pdf(*, actor: User, code: str, body: str) -> bytes:
-    """The template rendered, unsigned, with invented sample data (nothing is saved)."""
-    require_permission(actor, MANAGE_TEMPLATES)
-    ensure_code(code)
-    source = TemplateSource(code=code, version=0, title=code, body=body)
-    context = {
-        **sample_sheet_context(),
-        "patient": {
-            "id": "0",
-            "name": "ESEMPIO Paziente",
-            "mrn": "000000",
-            "date_of_birth": "01/01/1970",
-        },
-        "document": {"kind": code, "version": 1, "created_at": _stamp(timezone.now())},
-        "signature": {"signed": False, "signer": "", "signed_at": "", "reason": ""},
-    }
-    return render_source_pdf(source, context)
-
-
-def template_update(
-    *,
-    actor: User,
-    workstation: Workstation,
-    code: str,
-    title: str,
-    body: str,
-    expected_version: int | None,
-) -> DocumentTemplate:
-    """Store a new version of template ``code`` (the previous versions stay).
-
-    ``expected_version`` is the version the editor started from (0 for the shipped file,
-    None to skip the check); an edit built on an outdated version is refused.
-    """
-    require_permission(actor, MANAGE_TEMPLATES)
-    ensure_code(code)
-    if not title.strip():
-        raise ValidationFailed("Il titolo del modello è obbligatorio.", field="title")
-    if not body.strip():
-        raise ValidationFailed("Il corpo del modello è obbligatorio.", field="body")
-    compile_body(body)
-    render_html(
-        TemplateSource(code=code, version=0, title=title, body=body), sample_sheet_context()
-    )
-    try:
-        with transaction.atomic():
-            latest = (
-                DocumentTemplate.objects.select_for_update()
-                .filter(code=code)
-                .order_by("-version")
-                .first()
-            )
-            version = next_template_version(
-                latest.version if latest else None, expected=expected_version
-            )
-            template = DocumentTemplate.objects.create(
-                code=code,
-                version=version,
-                title=title.strip(),
-                body=body,
-                body_sha256=sha256_hex(body.encode("utf-8")),
-                created_by=actor,
-            )
-            audit_record(
-                event=TEMPLATE_VERSION_CREATED,
-                actor=actor,
-                workstation=workstation,
-                target=template,
-                before={"version": latest.version} if latest else None,
-                after={"code": code, "version": version, "sha256": template.body_sha256},
-            )
-    except IntegrityError as exc:  # two first versions of a new code at the same time
-        raise ConflictError(
-            "Un'altra versione del modello è stata salvata nello stesso momento: ricarica.",
-            code="stale_version",
-        ) from exc
-    return template
-
-
-def template_set_active(
-    *, actor: User, workstation: Workstation, template_id: int, active: bool, reason: str
-) -> DocumentTemplate:
-    """Turn one stored version on or off (its text never changes)."""
-    require_permission(actor, MANAGE_TEMPLATES)
-    with transaction.atomic():
-        template = DocumentTemplate.objects.select_for_update().filter(pk=template_id).first()
-        if template is None:
-            raise NotFound("Modello non trovato.", code="template_not_found")
-        before = template.active
-        audit_record(
-            event=TEMPLATE_ACTIVATION_CHANGED,
-            actor=actor,
-            workstation=workstation,
-            target=template,
-            before={"active": before},
-            after={"active": active},
-            reason=reason,
-        )
-        template.active = active
-        template.save(update_fields=["active"])
-    return template
+__all__ = [
+    "document_correct",
+    "document_create",
+    "template_preview_html",
+    "template_preview_pdf",
+    "template_set_active",
+    "template_update",
+]

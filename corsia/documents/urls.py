@@ -11,6 +11,7 @@ urlpatterns = [
     path("patient/<int:patient_id>/", views.patient_list, name="patient_list"),
     path("templates/", views.templates, name="templates"),
     path("templates/<slug:code>/", views.template_edit, name="template_edit"),
+    path("templates/<slug:code>/diff/", views.template_diff, name="template_diff"),
     path(
         "templates/<slug:code>/<int:template_id>/activation/",
         views.template_activation,

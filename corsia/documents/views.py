@@ -3,6 +3,8 @@ versions, its PDF, a patient's documents, and the print templates (list, edit, p
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,26 +13,66 @@ from django.views.decorators.http import require_POST
 
 from corsia.core.access import require_perm
 from corsia.core.refusals import form_refusals, refusals_as_messages
-from corsia.core.web import acting, request_actor, viewing
+from corsia.core.web import acting, query_int, request_actor, viewing
 from corsia.documents import selectors, services
-from corsia.documents.forms import ActivationForm, TemplateForm
+from corsia.documents.domain.fields import field_docs
+from corsia.documents.domain.search import DocumentFilters
+from corsia.documents.forms import ActivationForm, DocumentSearchForm, TemplateForm
+from corsia.documents.schemas import SCHEMAS
 from corsia.patients import selectors as patient_selectors
 
 VIEW = "documents.view_document"
 MANAGE = "documents.manage_templates"
 
 
+def _search_filters(form: DocumentSearchForm) -> DocumentFilters:
+    data = form.cleaned_data
+    return DocumentFilters(
+        mrn=data.get("mrn") or "",
+        kind=data.get("kind") or "",
+        template_code=data.get("template_code") or "",
+        author=data.get("author") or "",
+        date_from=data.get("date_from"),
+        date_to=data.get("date_to"),
+    )
+
+
 @require_perm(VIEW)
 def index(request: HttpRequest) -> HttpResponse:
-    documents = selectors.my_recent_documents(
-        **viewing(request),
+    """The archive: with no filter, my documents of the last 30 days; with filters, every
+    readable document matching them (by patient, kind, template, author, period), paged."""
+    user = request_actor(request)
+    form = DocumentSearchForm(
+        request.GET or None,
+        kinds=selectors.document_kinds(user=user),
+        codes=sorted(SCHEMAS),
     )
-    context = {
-        "documents": documents,
-        "superseded": selectors.superseded_ids(documents),
-        "can_manage": request_actor(request).has_perm(MANAGE),
-    }
-    return render(request, "documents/index.html", context)
+    context: dict[str, Any] = {"form": form, "can_manage": user.has_perm(MANAGE)}
+    status = 200
+    if form.is_bound and form.is_valid() and not _search_filters(form).is_empty():
+        with form_refusals(form, not_found_is_404=False):
+            found = selectors.document_search(
+                **viewing(request),
+                filters=_search_filters(form),
+                page=query_int(request.GET.get("page"), 1, low=1, high=10_000),
+            )
+            params = request.GET.copy()
+            params.pop("page", None)
+            context.update(
+                searched=True,
+                documents=found.documents,
+                superseded=found.superseded,
+                result=found,
+                querystring=params.urlencode(),
+            )
+    elif form.is_bound and form.errors:
+        status = 422
+    if "documents" not in context:
+        documents = selectors.my_recent_documents(**viewing(request))
+        context.update(documents=documents, superseded=selectors.superseded_ids(documents))
+    if form.errors:
+        status = 422
+    return render(request, "documents/index.html", context, status=status)
 
 
 @require_perm(VIEW)
@@ -77,37 +119,60 @@ def templates(request: HttpRequest) -> HttpResponse:
 
 @require_perm(MANAGE)
 def template_edit(request: HttpRequest, code: str) -> HttpResponse:
-    version, title, body = selectors.template_current_body(user=request_actor(request), code=code)
+    """Edit a template (saving stores a new version), with its documented fields, a
+    preview with the example data in the page (sandboxed frame) or as PDF, the versions."""
+    user = request_actor(request)
+    schema = selectors.template_schema_get(user=user, code=code)
+    version, title, body = selectors.template_current_body(user=user, code=code)
     initial = {"title": title, "body": body, "expected_version": version}
     form = TemplateForm(request.POST or None, initial=initial)
+    preview_html = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         with form_refusals(form, not_found_is_404=False):
             if "preview" in request.POST:
-                content = services.template_preview_pdf(
-                    actor=request_actor(request), code=code, body=data["body"]
-                )
+                content = services.template_preview_pdf(actor=user, code=code, body=data["body"])
                 response = HttpResponse(content, content_type="application/pdf")
                 response["Content-Disposition"] = f'inline; filename="anteprima-{code}.pdf"'
                 return response
-            saved = services.template_update(
-                **acting(request),
-                code=code,
-                title=data["title"],
-                body=data["body"],
-                expected_version=data["expected_version"],
-            )
-            messages.success(request, _("Salvata la versione %s del modello.") % saved.version)
-            return redirect("documents:template_edit", code=code)
+            if "preview_html" in request.POST:
+                preview_html = services.template_preview_html(
+                    actor=user, code=code, body=data["body"]
+                )
+            else:
+                saved = services.template_update(
+                    **acting(request),
+                    code=code,
+                    title=data["title"],
+                    body=data["body"],
+                    expected_version=data["expected_version"],
+                )
+                messages.success(request, _("Salvata la versione %s del modello.") % saved.version)
+                return redirect("documents:template_edit", code=code)
     context = {
         "code": code,
+        "schema": schema,
+        "fields": field_docs(schema),
         "form": form,
         "current_version": version,
-        "versions": selectors.template_versions(user=request_actor(request), code=code),
+        "preview_html": preview_html,
+        "versions": selectors.template_versions(user=user, code=code),
     }
     return render(
         request, "documents/template_edit.html", context, status=422 if form.errors else 200
     )
+
+
+@require_perm(MANAGE)
+def template_diff(request: HttpRequest, code: str) -> HttpResponse:
+    """What changed between two versions of a template (0 = the shipped default)."""
+    user = request_actor(request)
+    selectors.template_schema_get(user=user, code=code)
+    old = query_int(request.GET.get("from"), 0, low=0, high=2**31 - 1)
+    new = query_int(request.GET.get("to"), 0, low=0, high=2**31 - 1)
+    lines = selectors.template_diff(user=user, code=code, old_version=old, new_version=new)
+    context = {"code": code, "old": old, "new": new, "lines": lines}
+    return render(request, "documents/template_diff.html", context)
 
 
 @require_perm(MANAGE)

@@ -23,13 +23,16 @@ MODULES: dict[str, PageHelp] = {
 PAGES: dict[str, PageHelp] = {
     "documents:index": PageHelp(
         _("Archivio documenti"),
-        _("I documenti archiviati, con versione e firma; si aprono in PDF."),
+        _(
+            "Cerca nell'archivio per paziente (MRN), tipo, modello, autore e periodo; ogni "
+            "stampa riporta il modello e la versione usati e si apre in PDF."
+        ),
     ),
     "documents:templates": PageHelp(
         _("Modelli di stampa"),
         _(
-            "I modelli delle stampe (etichette, fogli di lavoro, lettere): una nuova versione "
-            "vale dopo l'attivazione."
+            "I modelli delle stampe archiviate (foglio di terapia, lettere cliniche): ognuno "
+            "con i campi documentati; una nuova versione vale subito per le stampe successive."
         ),
     ),
     "documents:detail": PageHelp(
@@ -46,8 +49,16 @@ PAGES: dict[str, PageHelp] = {
     "documents:template_edit": PageHelp(
         _("Modello di stampa"),
         _(
-            "Modifica il modello e salvalo come nuova versione; vale per le stampe solo dopo "
-            "l'attivazione."
+            "Modifica il modello usando solo i campi elencati, guardane l'anteprima con i dati "
+            "di esempio e salvalo come nuova versione (attiva subito); una versione si "
+            "disattiva con un motivo."
+        ),
+    ),
+    "documents:template_diff": PageHelp(
+        _("Differenze del modello"),
+        _(
+            "Le righe tolte e aggiunte tra due versioni di un modello di stampa (v0 è il "
+            "modello predefinito)."
         ),
     ),
     "audit:access_log": PageHelp(

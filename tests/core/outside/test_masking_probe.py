@@ -58,6 +58,7 @@ PATIENT_LISTS: dict[str, list[dict[str, str]]] = {
     "/api/v1/orders": [{"day": "{day}", "days_ahead": "30"}],
     "/api/v1/regulatory/monitoring": [{}, {"date_from": "{day}"}],
     "/api/v1/documents/mine": [{}],
+    "/api/v1/documents/": [{}, {"kind": "therapy_sheet"}, {"mrn": "{mrn}"}],
     "/api/v1/fse/documents": [{}],
     "/api/v1/fse/letters-not-sent": [{}],
     "/api/v1/compounding/workplan": [{"day": "{day}"}],
@@ -142,6 +143,11 @@ NOT_PATIENT_DATA: dict[str, str] = {
     "integration, like the messages received); none in the scenario, which has no subscriber",
     "/api/v1/interop/outbound/{message_id}": "as above",
     "/api/v1/interop/subscribers": "the systems subscribed (addresses), no patient",
+    "/api/v1/documents/templates": "the print templates (IT staff): their codes and versions, "
+    "no patient",
+    "/api/v1/documents/templates/{code}": "one print template: its fields with invented "
+    "example data and its versions, no patient",
+    "/api/v1/documents/templates/{code}/diff": "two versions of a print template, no patient",
     "/api/v1/fse/documents/{document_id}": "one FSE document (IT staff): none in the scenario "
     "(its id is an archive document's); one of a hidden stay is 404 like the list leaves it "
     "out (tests/fse/test_pages.py)",

@@ -1,0 +1,147 @@
+"""The data fields a print template may use, declared per template code.
+
+Each template code has a *context schema*: the fields the code that prints it passes
+(name as a dotted path, ``[]`` for the element of a list), their type, an Italian
+description and an example, shown on the template editor and checked when a version is
+saved: a template referring to a field the schema does not declare is refused with the
+field named, so a typo cannot silently print an empty cell on a signed document.
+
+The example of a field is read from the schema's sample context (the data of the
+preview), so the documentation and the preview cannot disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from corsia.core.domain.errors import ValidationFailed
+
+TEXT, NUMBER, BOOLEAN, LIST, OBJECT = "testo", "numero", "sì/no", "lista", "oggetto"
+
+
+@dataclass(frozen=True)
+class TemplateField:
+    path: str  # "patient.name", "sections[].rows[].label"
+    type: str
+    description: str
+
+
+@dataclass(frozen=True)
+class FieldDoc:
+    path: str
+    type: str
+    description: str
+    example: str
+
+
+@dataclass(frozen=True)
+class TemplateSchema:
+    code: str
+    title: str
+    description: str
+    fields: tuple[TemplateField, ...]
+    sample: Mapping[str, Any]
+
+    def paths(self) -> frozenset[str]:
+        return frozenset(f.path for f in self.fields)
+
+    def open_containers(self) -> frozenset[str]:
+        """Lists and objects with no declared contents: what is inside them is free."""
+        paths = self.paths()
+        return frozenset(
+            f.path
+            for f in self.fields
+            if f.type in (LIST, OBJECT)
+            and not any(p.startswith(f.path + ".") or p.startswith(f.path + "[]") for p in paths)
+        )
+
+
+def _find(value: Any, parts: list[str]) -> Any:
+    """The first value at ``parts`` (``[]`` tries each element of a list in turn)."""
+    if not parts:
+        return value
+    part, rest = parts[0], parts[1:]
+    if part == "[]":
+        for item in value if isinstance(value, list | tuple) else ():
+            found = _find(item, rest)
+            if found is not None:
+                return found
+        return None
+    if isinstance(value, Mapping) and value.get(part) is not None:
+        return _find(value[part], rest)
+    return None
+
+
+def _example(sample: Any, path: str) -> str:
+    value = _find(sample, [p for p in path.replace("[]", ".[]").split(".") if p])
+    if value is None:
+        return "—"
+    if isinstance(value, list | tuple):
+        return f"{len(value)} elementi"
+    if isinstance(value, Mapping):
+        return "…"
+    if isinstance(value, bool):
+        return "sì" if value else "no"
+    return str(value)
+
+
+def field_docs(schema: TemplateSchema) -> list[FieldDoc]:
+    return [
+        FieldDoc(f.path, f.type, f.description, _example(schema.sample, f.path))
+        for f in schema.fields
+    ]
+
+
+# --- checking a template's references ------------------------------------------------------------
+
+FREE = "*"  # a name bound by the template itself whose contents are not declared (forloop)
+
+
+def resolve_reference(
+    lookups: Iterable[str],
+    *,
+    scope: Mapping[str, str],
+    known: frozenset[str],
+    open_containers: frozenset[str] = frozenset(),
+) -> tuple[str, bool]:
+    """The schema path of a variable reference and whether the schema declares it.
+
+    ``scope`` maps names bound inside the template (``{% for row in section.rows %}``)
+    to the schema path they stand for (``sections[].rows[]``) or ``FREE``. A numeric
+    lookup (``row.0``) is an element of a list. A path is known when declared, or when
+    it is the parent of a declared path (``patient`` when ``patient.name`` is declared),
+    or inside a declared list or object whose contents are not declared (``open_containers``).
+    """
+    parts = list(lookups)
+    head, rest = parts[0], parts[1:]
+    if head in scope:
+        base = scope[head]
+        if base == FREE:
+            return head, True
+    else:
+        base = head
+    path = base
+    for part in rest:
+        path = f"{path}[]" if part.isdigit() else f"{path}.{part}"
+    declared = (
+        path in known
+        or any(k.startswith(path + ".") or k.startswith(path + "[]") for k in known)
+        or any(path.startswith(c + ".") or path.startswith(c + "[]") for c in open_containers)
+    )
+    written = ".".join(parts)
+    return (written if written == path else f"{written} ({path})"), declared
+
+
+def refuse_unknown(code: str, unknown: list[str], known: frozenset[str]) -> None:
+    if not unknown:
+        return
+    names = ", ".join(f"«{u}»" for u in unknown)
+    raise ValidationFailed(
+        f"Il modello usa campi che il modello «{code}» non prevede: {names}. "
+        "Usa solo i campi elencati nella tabella «Campi disponibili».",
+        code="template_unknown_field",
+        field="body",
+        details={"unknown_fields": unknown},
+    )

@@ -1,0 +1,109 @@
+"""The context schema of every print template code (``domain/fields.py``).
+
+Every code with a default file under ``templates/documents/defaults/`` has a schema
+here (a test holds it). The therapy sheet, the clinical letters (discharge letter,
+outpatient report, tumour board minutes: one ``clinical_letter`` template, the kind in
+``document.kind``) share the default layout's context (``domain/context.py``) plus what
+the service adds (hospital, patient, document, signature).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from corsia.documents.domain.context import sample_sheet_context
+from corsia.documents.domain.fields import (
+    BOOLEAN,
+    LIST,
+    NUMBER,
+    OBJECT,
+    TEXT,
+    TemplateField,
+    TemplateSchema,
+)
+from corsia.documents.domain.fields import TemplateField as F
+
+_ADDED: tuple[TemplateField, ...] = (
+    F("hospital_name", TEXT, "Nome dell'ospedale (impostazione CORSIA_HOSPITAL_NAME)"),
+    F("patient", OBJECT, "Il paziente (vuoto per un documento senza paziente)"),
+    F("patient.id", TEXT, "Identificativo interno del paziente"),
+    F("patient.name", TEXT, "COGNOME Nome del paziente"),
+    F("patient.mrn", TEXT, "Numero di cartella (MRN)"),
+    F("patient.date_of_birth", TEXT, "Data di nascita (gg/mm/aaaa)"),
+    F("document.kind", TEXT, "Tipo di documento (codice, es. therapy_sheet, discharge_letter)"),
+    F("document.version", NUMBER, "Versione del documento (1, poi 2 per una correzione, …)"),
+    F("document.created_at", TEXT, "Data e ora di creazione (gg/mm/aaaa hh:mm)"),
+    F("document.supersedes_version", NUMBER, "Versione sostituita da questa correzione"),
+    F("document.correction_reason", TEXT, "Motivo della correzione"),
+    F("signature.signed", BOOLEAN, "Il documento è firmato digitalmente (PAdES)"),
+    F("signature.signer", TEXT, "Nome di chi firma"),
+    F("signature.signed_at", TEXT, "Data e ora della firma"),
+    F("signature.reason", TEXT, "Motivo della firma"),
+)
+
+_LAYOUT: tuple[TemplateField, ...] = (
+    F("title", TEXT, "Titolo del documento"),
+    F("subtitle", TEXT, "Sottotitolo (es. schema, linea, ciclo e giorno)"),
+    F("sections", LIST, "Le sezioni del documento, nell'ordine"),
+    F("sections[].heading", TEXT, "Titolo della sezione"),
+    F("sections[].rows", LIST, "Righe etichetta/valore della sezione"),
+    F("sections[].rows[].label", TEXT, "Etichetta della riga"),
+    F("sections[].rows[].value", TEXT, "Valore della riga, già formattato"),
+    F("sections[].table", OBJECT, "Tabella della sezione (facoltativa)"),
+    F("sections[].table.columns", LIST, "Intestazioni delle colonne (testo)"),
+    F("sections[].table.rows", LIST, "Righe della tabella: ognuna una lista di celle (testo)"),
+    F("notes", TEXT, "Note libere in fondo al documento"),
+)
+
+
+def _sample(kind: str, title: str) -> dict[str, Any]:
+    return {
+        "hospital_name": "Ospedale di esempio",
+        **sample_sheet_context(),
+        "title": title,
+        "patient": {
+            "id": "0",
+            "name": "ESEMPIO Paziente",
+            "mrn": "000000",
+            "date_of_birth": "01/01/1970",
+        },
+        "document": {
+            "kind": kind,
+            "version": 1,
+            "created_at": "05/12/2026 10:30",
+            "supersedes_version": None,
+            "correction_reason": "",
+        },
+        "signature": {
+            "signed": False,
+            "signer": "",
+            "signed_at": "",
+            "reason": "",
+        },
+    }
+
+
+SCHEMAS: dict[str, TemplateSchema] = {
+    "therapy_sheet": TemplateSchema(
+        code="therapy_sheet",
+        title="Foglio di terapia",
+        description="Stampato e firmato alla conferma della prescrizione (prescribing).",
+        fields=_LAYOUT + _ADDED,
+        sample=_sample("therapy_sheet", "Foglio di terapia — ANTEPRIMA"),
+    ),
+    "clinical_letter": TemplateSchema(
+        code="clinical_letter",
+        title="Lettere cliniche (dimissione, referto ambulatoriale, verbale GOM)",
+        description=(
+            "Un solo modello per lettera di dimissione, referto ambulatoriale e verbale "
+            "del gruppo oncologico multidisciplinare: il tipo è in document.kind "
+            "(discharge_letter, outpatient_report, tumour_board)."
+        ),
+        fields=_LAYOUT + _ADDED,
+        sample=_sample("discharge_letter", "Lettera di dimissione — ANTEPRIMA"),
+    ),
+}
+
+
+def schema_for(code: str) -> TemplateSchema | None:
+    return SCHEMAS.get(code)
