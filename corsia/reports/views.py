@@ -61,7 +61,7 @@ def _table(result: services.RunOutcome) -> dict[str, object]:
     assert result.result is not None
     data = result.result
     return {
-        "columns": data.columns,
+        "headers": [(c, c.type in _NUMERIC) for c in data.columns],
         "rows": [
             [(cell_text(v), c.type in _NUMERIC) for v, c in zip(row, data.columns, strict=True)]
             for row in data.rows

@@ -1,8 +1,9 @@
-"""A small pharmacy year (2025) for the pharmacy reports' tests, written by hand so every
-figure can be counted by hand.
+"""A small pharmacy year (``year``, 2025 unless told: called Y below) for the pharmacy
+reports' tests, written by hand so every figure can be counted by hand.
 
-A FOLFOX order is taken in charge and its first day made at the hood today (so the
-preparations exist; what the hood records today falls outside 2025). Then, in 2025:
+A FOLFOX order is taken in charge and its first day made at the hood on 1 June of Y−3 (the
+clock moved there: so the preparations exist, and what the hood records then falls outside
+Y). Then, in Y (dates below with 2025 for Y, 2024 for Y−1, 2026 for Y+1):
 
 - oxaliplatin, its largest product priced at 2 €/mg, fluorouracil's at 0,01 €/mg;
 - leftovers of oxaliplatin at 5 mg/mL: 6 mL expired on 11/03/2025 (30 mg), 4 mL eliminated
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+import time_machine
 from django.utils import timezone
 
 from corsia.accounts.domain.roles import Role
@@ -108,17 +110,18 @@ def _exposure(operator: User, prep: Preparation, start: datetime, minutes: str) 
     )
 
 
-def pharmacy_year(make_user: MakeUser) -> PharmacyYear:
+def pharmacy_year(make_user: MakeUser, year: int = 2025) -> PharmacyYear:
     physician, pharmacist = make_user(Role.PHYSICIAN), make_user(Role.PHARMACIST)
     technician_a, technician_b = make_user(Role.TECHNICIAN), make_user(Role.TECHNICIAN)
-    today = timezone.localdate()
-    folfox = folfox_sent_to_pharmacy(
-        physician=physician,
-        approvers=(make_user(Role.PHYSICIAN), make_user(Role.PHYSICIAN)),
-        registrar=make_user(Role.COORDINATOR),
-        start=today,
-    )
-    preps = make_preparations(folfox, pharmacist=pharmacist, technician=technician_a, day=today)
+    approvers = (make_user(Role.PHYSICIAN), make_user(Role.PHYSICIAN))
+    registrar = make_user(Role.COORDINATOR)
+    hood_day = _at(date(year - 3, 6, 1), 9)
+    with time_machine.travel(hood_day, tick=True):
+        today = timezone.localdate()
+        folfox = folfox_sent_to_pharmacy(
+            physician=physician, approvers=approvers, registrar=registrar, start=today
+        )
+        preps = make_preparations(folfox, pharmacist=pharmacist, technician=technician_a, day=today)
     by_code = {p.order_item.ingredient.code: p for p in preps}
     oxa_prep, fu_prep, lv_prep = (
         by_code["oxaliplatin"],
@@ -136,35 +139,35 @@ def pharmacy_year(make_user: MakeUser) -> PharmacyYear:
     _leftover(
         oxaliplatin,
         "6",
-        _at(date(2025, 3, 10), 10),
-        _at(date(2025, 3, 11), 10),
+        _at(date(year, 3, 10), 10),
+        _at(date(year, 3, 11), 10),
         LeftoverState.EXPIRED,
     )
     _leftover(
         oxaliplatin,
         "4",
-        _at(date(2025, 6, 1), 9),
-        _at(date(2025, 6, 2), 9),
+        _at(date(year, 6, 1), 9),
+        _at(date(year, 6, 2), 9),
         LeftoverState.WASTED,
-        updated=_at(date(2025, 6, 1), 15),
+        updated=_at(date(year, 6, 1), 15),
     )
     _leftover(
         oxaliplatin,
         "10",
-        _at(date(2025, 12, 31), 12),
-        _at(date(2026, 1, 2), 12),
+        _at(date(year, 12, 31), 12),
+        _at(date(year + 1, 1, 2), 12),
         LeftoverState.EXPIRED,
     )
     _leftover(
-        fluorouracil, "0", _at(date(2025, 7, 12), 8), _at(date(2025, 7, 13), 8), LeftoverState.USED
+        fluorouracil, "0", _at(date(year, 7, 12), 8), _at(date(year, 7, 13), 8), LeftoverState.USED
     )
-    _draw(oxa_prep, oxaliplatin, "70", _at(date(2025, 4, 5), 11), technician_a)
-    _draw(oxa_prep, oxaliplatin, "15.5", _at(date(2025, 9, 9), 11), technician_b)
-    _draw(oxa_prep, oxaliplatin, "10", _at(date(2024, 12, 30), 11), technician_a)
-    _draw(fu_prep, fluorouracil, "300", _at(date(2025, 7, 12), 9), technician_a)
-    _exposure(technician_a, oxa_prep, _at(date(2025, 3, 10), 10), "12")
-    _exposure(technician_a, fu_prep, _at(date(2025, 3, 10), 10, 15), "9.5")
-    _exposure(technician_a, oxa_prep, _at(date(2024, 12, 31), 10), "30")
-    _exposure(technician_b, oxa_prep, _at(date(2025, 5, 5), 9), "20")
-    _exposure(technician_b, lv_prep, _at(date(2025, 5, 5), 11), "30")
+    _draw(oxa_prep, oxaliplatin, "70", _at(date(year, 4, 5), 11), technician_a)
+    _draw(oxa_prep, oxaliplatin, "15.5", _at(date(year, 9, 9), 11), technician_b)
+    _draw(oxa_prep, oxaliplatin, "10", _at(date(year - 1, 12, 30), 11), technician_a)
+    _draw(fu_prep, fluorouracil, "300", _at(date(year, 7, 12), 9), technician_a)
+    _exposure(technician_a, oxa_prep, _at(date(year, 3, 10), 10), "12")
+    _exposure(technician_a, fu_prep, _at(date(year, 3, 10), 10, 15), "9.5")
+    _exposure(technician_a, oxa_prep, _at(date(year - 1, 12, 31), 10), "30")
+    _exposure(technician_b, oxa_prep, _at(date(year, 5, 5), 9), "20")
+    _exposure(technician_b, lv_prep, _at(date(year, 5, 5), 11), "30")
     return PharmacyYear(pharmacist, technician_a, technician_b, oxaliplatin, fluorouracil)

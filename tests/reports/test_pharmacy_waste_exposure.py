@@ -38,7 +38,7 @@ def test_waste_and_savings_per_product(year: PharmacyYear) -> None:
     # fluorouracil: 300 mg reused at 0,01 €/mg = 3 €; nothing wasted (the used-up leftover).
     assert rows[fu] == ["Fluorouracile", fu, "300.00", "300.00", "0.00", "0.00", "3.00"]
     assert body["notes"][0] == (
-        "Totale spreco: 100.00 €; totale risparmio da condivisione dei flaconi: 174.00 €."
+        "Totale spreco: 100,00 €; totale risparmio da condivisione dei flaconi: 174,00 €."
     )
     only_fu = api_client(year.pharmacist).get(
         f"{API}/pharmacy_waste?{YEAR}&drug={year.fluorouracil.ingredient_id}"
@@ -60,7 +60,7 @@ def test_exposed_operators_and_their_minutes(year: PharmacyYear) -> None:
         key=lambda r: (r[0], r[1]),
     )
     assert body["rows"] == expected
-    assert body["notes"][0] == "Operatori esposti: 2; esposizione complessiva: 41.50 min."
+    assert body["notes"][0] == "Operatori esposti: 2; esposizione complessiva: 41,50 min."
     only_b = (
         api_client(year.pharmacist)
         .get(f"{API}/pharmacy_exposure?{YEAR}&operator={year.technician_b.pk}")

@@ -38,6 +38,11 @@ CENT = Decimal("0.01")
 MG = Decimal("0.01")
 
 
+def _it(value: Decimal) -> str:
+    """A figure as an Italian reader writes it (decimal comma)."""
+    return format(value, "f").replace(".", ",")
+
+
 def _cents(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
@@ -131,7 +136,7 @@ def _waste_run(params: Params, progress: Progress) -> ReportResult:
     wasted = _cents(sum((w.wasted_eur for w in lines), Decimal(0)))
     saved = _cents(sum((w.saved_eur for w in lines), Decimal(0)))
     notes = [
-        f"Totale spreco: {wasted} €; totale risparmio da condivisione dei flaconi: {saved} €.",
+        f"Totale spreco: {_it(wasted)} €; totale risparmio da condivisione dei flaconi: {_it(saved)} €.",
         "Risparmio: mg prelevati da residui × prezzo al mg (il flacone nuovo non aperto).",
         "Spreco: residui scaduti o eliminati nel periodo × prezzo al mg.",
     ]
@@ -257,7 +262,7 @@ def _exposure_run(params: Params, progress: Progress) -> ReportResult:
             "bar", "operator", ("minutes",), "Minuti di esposizione per operatore e farmaco"
         ),
         notes=(
-            f"Operatori esposti: {len(per_operator)}; esposizione complessiva: {total} min.",
+            f"Operatori esposti: {len(per_operator)}; esposizione complessiva: {_it(total)} min.",
             "Registro di esposizione della UFA (D.Lgs. 81/2008, titolo IX): dall'inizio "
             "dell'allestimento alla pesata finale, per i soli farmaci antineoplastici.",
         ),
