@@ -102,10 +102,20 @@ class SharedDraw:
 
 def shared_draws(*, since: date, until: date, ingredient_id: int | None = None) -> list[SharedDraw]:
     """The draws from leftovers scanned in the period."""
+    return drawn(since=since, until=until, ingredient_id=ingredient_id, leftovers_only=True)
+
+
+def drawn(
+    *, since: date, until: date, ingredient_id: int | None = None, leftovers_only: bool = False
+) -> list[SharedDraw]:
+    """Every draw (from a new vial or a leftover) scanned at the hood in the period: what
+    the preparations consumed."""
     start, end = _bounds(since, until)
-    rows = PreparationVial.objects.filter(
-        source=VialSource.LEFTOVER, scanned_at__gte=start, scanned_at__lt=end
-    ).select_related("product")
+    rows = PreparationVial.objects.filter(scanned_at__gte=start, scanned_at__lt=end).select_related(
+        "product"
+    )
+    if leftovers_only:
+        rows = rows.filter(source=VialSource.LEFTOVER)
     if ingredient_id is not None:
         rows = rows.filter(product__ingredient_id=ingredient_id)
     return [

@@ -38,20 +38,20 @@ CENT = Decimal("0.01")
 MG = Decimal("0.01")
 
 
-def _it(value: Decimal) -> str:
+def it(value: Decimal) -> str:
     """A figure as an Italian reader writes it (decimal comma)."""
     return format(value, "f").replace(".", ",")
 
 
-def _cents(value: Decimal) -> Decimal:
+def cents(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def _mg(value: Decimal) -> Decimal:
+def hundredths(value: Decimal) -> Decimal:
     return value.quantize(MG, rounding=ROUND_HALF_UP)
 
 
-class _Prices:
+class Prices:
     """€ per mg of each product, read once per run."""
 
     def __init__(self) -> None:
@@ -64,7 +64,7 @@ class _Prices:
         return self._known[product_id]
 
 
-def _period(params: Params) -> tuple[date, date]:
+def period(params: Params) -> tuple[date, date]:
     assert params.period_from is not None and params.period_to is not None  # PERIOD taken
     return params.period_from, params.period_to
 
@@ -86,9 +86,9 @@ class _WasteLine:
 
 def waste_lines(params: Params) -> list[_WasteLine]:
     """Per product: leftover mg opened, reused (vial sharing), wasted; € wasted and saved."""
-    since, until = _period(params)
+    since, until = period(params)
     names = {i.pk: i.name_it for i in ingredient_choices()}
-    prices = _Prices()
+    prices = Prices()
     lines: dict[int, _WasteLine] = {}
 
     def line(product_id: int, product: str, ingredient_id: int) -> _WasteLine:
@@ -125,18 +125,18 @@ def _waste_run(params: Params, progress: Progress) -> ReportResult:
         (
             w.ingredient,
             w.product,
-            _mg(w.reused_mg + w.wasted_mg),
-            _mg(w.reused_mg),
-            _mg(w.wasted_mg),
-            _cents(w.wasted_eur),
-            _cents(w.saved_eur),
+            hundredths(w.reused_mg + w.wasted_mg),
+            hundredths(w.reused_mg),
+            hundredths(w.wasted_mg),
+            cents(w.wasted_eur),
+            cents(w.saved_eur),
         )
         for w in lines
     ]
-    wasted = _cents(sum((w.wasted_eur for w in lines), Decimal(0)))
-    saved = _cents(sum((w.saved_eur for w in lines), Decimal(0)))
+    wasted = cents(sum((w.wasted_eur for w in lines), Decimal(0)))
+    saved = cents(sum((w.saved_eur for w in lines), Decimal(0)))
     notes = [
-        f"Totale spreco: {_it(wasted)} €; totale risparmio da condivisione dei flaconi: {_it(saved)} €.",
+        f"Totale spreco: {it(wasted)} €; totale risparmio da condivisione dei flaconi: {it(saved)} €.",
         "Risparmio: mg prelevati da residui × prezzo al mg (il flacone nuovo non aperto).",
         "Spreco: residui scaduti o eliminati nel periodo × prezzo al mg.",
     ]
@@ -208,7 +208,7 @@ class _ExposureLine:
 
 def exposure_lines(params: Params) -> list[_ExposureLine]:
     """Per operator and hazardous (antineoplastic) ingredient: preparations and minutes."""
-    since, until = _period(params)
+    since, until = period(params)
     hazardous = {i.pk: i.name_it for i in ingredient_choices() if i.is_antineoplastic}
     lines: dict[tuple[int, int], _ExposureLine] = {}
     for fact in exposure_facts(
@@ -235,12 +235,12 @@ def _exposure_run(params: Params, progress: Progress) -> ReportResult:
             e.operator,
             e.ingredient,
             len(e.preparations),
-            _mg(e.minutes),
-            _mg(per_operator[e.operator]),
+            hundredths(e.minutes),
+            hundredths(per_operator[e.operator]),
         )
         for e in lines
     )
-    total = _mg(sum(per_operator.values(), Decimal(0)))
+    total = hundredths(sum(per_operator.values(), Decimal(0)))
     return ReportResult(
         columns=(
             Column("operator", "Operatore", source="compounding.ExposureRecord.operator"),
@@ -262,7 +262,7 @@ def _exposure_run(params: Params, progress: Progress) -> ReportResult:
             "bar", "operator", ("minutes",), "Minuti di esposizione per operatore e farmaco"
         ),
         notes=(
-            f"Operatori esposti: {len(per_operator)}; esposizione complessiva: {_it(total)} min.",
+            f"Operatori esposti: {len(per_operator)}; esposizione complessiva: {it(total)} min.",
             "Registro di esposizione della UFA (D.Lgs. 81/2008, titolo IX): dall'inizio "
             "dell'allestimento alla pesata finale, per i soli farmaci antineoplastici.",
         ),
@@ -289,11 +289,11 @@ def _summary_run(params: Params, progress: Progress) -> ReportResult:
     waste = waste_lines(params)
     progress(50)
     exposure = exposure_lines(params)
-    wasted_mg = _mg(sum((w.wasted_mg for w in waste), Decimal(0)))
-    reused_mg = _mg(sum((w.reused_mg for w in waste), Decimal(0)))
-    wasted = _cents(sum((w.wasted_eur for w in waste), Decimal(0)))
-    saved = _cents(sum((w.saved_eur for w in waste), Decimal(0)))
-    minutes = _mg(sum((e.minutes for e in exposure), Decimal(0)))
+    wasted_mg = hundredths(sum((w.wasted_mg for w in waste), Decimal(0)))
+    reused_mg = hundredths(sum((w.reused_mg for w in waste), Decimal(0)))
+    wasted = cents(sum((w.wasted_eur for w in waste), Decimal(0)))
+    saved = cents(sum((w.saved_eur for w in waste), Decimal(0)))
+    minutes = hundredths(sum((e.minutes for e in exposure), Decimal(0)))
     operators = len({e.operator for e in exposure})
     rows: tuple[tuple[Value, ...], ...] = (
         ("Spreco di farmaco (residui scaduti o eliminati)", wasted, "€"),
