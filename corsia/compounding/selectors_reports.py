@@ -23,6 +23,7 @@ from corsia.compounding.models import (
     ExposureRecord,
     Leftover,
     LeftoverState,
+    Preparation,
     PreparationVial,
     VialSource,
 )
@@ -172,4 +173,37 @@ def exposure_facts(
             ended_at=r.ended_at,
         )
         for r in rows.order_by("started_at", "pk")
+    ]
+
+
+@dataclass(frozen=True)
+class PreparationTimes:
+    preparation_id: int
+    label_code: str
+    ingredient_id: int
+    taken_at: datetime  # taken in charge: when take-in-charge created the preparation
+    released_at: datetime | None
+
+
+def preparation_times(
+    *, since: date, until: date, ingredient_id: int | None = None
+) -> list[PreparationTimes]:
+    """The preparations taken in charge in the period (rejected ones left out)."""
+    start, end = _bounds(since, until)
+    rows = Preparation.objects.filter(created_at__gte=start, created_at__lt=end).exclude(
+        state="rejected"
+    )
+    if ingredient_id is not None:
+        rows = rows.filter(order_item__ingredient_id=ingredient_id)
+    return [
+        PreparationTimes(
+            preparation_id=pk,
+            label_code=label or "",
+            ingredient_id=ingredient,
+            taken_at=created,
+            released_at=released,
+        )
+        for pk, label, ingredient, created, released in rows.order_by("pk").values_list(
+            "pk", "label_code", "order_item__ingredient_id", "created_at", "released_at"
+        )
     ]
