@@ -45,7 +45,7 @@ def test_take_in_charge_release_administration(make_user: MakeUser) -> None:
             order=prep.order,
             patient=prep.order.patient,
             label_kind=LabelKindChoice.PREPARATION,
-            preparation_ref=prep.label_code,
+            preparation_ref=prep.label_code or "",
             ingredient_code=item.ingredient.code,
             ingredient_name=item.ingredient.name_it,
             dose=prep.dose_mg,
