@@ -180,3 +180,17 @@ def administration_ended_announce(administration: Administration) -> None:
     record = _record(administration)
     for subscriber in _ended_subscribers.values():
         subscriber(record)
+
+
+def administration_starts(*, labels: Iterable[str]) -> dict[str, datetime]:
+    """The first start of the administration of each preparation label (its label code),
+    for the pharmacy's timing report; labels never given are left out."""
+    wanted = {label for label in labels if label}
+    starts: dict[str, datetime] = {}
+    rows = Administration.objects.filter(preparation_ref__in=wanted).values_list(
+        "preparation_ref", "started_at"
+    )
+    for label, started in rows:
+        if label not in starts or started < starts[label]:
+            starts[label] = started
+    return starts

@@ -330,6 +330,7 @@ class IngredientInfo:
     is_antineoplastic: bool
     extravasation_class: str  # an ExtravasationClass value, "" when not classified
     extravasation_class_label: str  # its Italian label ("vescicante", "non classificato")
+    high_cost: bool = False  # "alto costo" in the archive (the pharmacy's high-cost reports)
 
 
 _INFO_FIELDS = (
@@ -340,6 +341,7 @@ _INFO_FIELDS = (
     "atc_code",
     "is_antineoplastic",
     "extravasation_class",
+    "high_cost",
 )
 
 

@@ -499,3 +499,17 @@ NOT_PATIENT_DATA.update(
         "/api/v1/dispensing/lots": "the FEFO lots of a product in stock: no patient",
     }
 )
+
+# --- issue 23, reports: the registered pharmacy reports are aggregates per product or
+# operator (no patient named); a definition holding patient data logs each patient read ---
+NOT_PATIENT_DATA.update(
+    {
+        "/api/v1/reports": "the catalogue of the reports the caller may run, no patient",
+        "/api/v1/reports/{code}": "aggregates per product or operator (pharmacy reports), no "
+        "patient named; a report holding patient data writes every patient in the access "
+        "log and is the definition's to mask (corsia/reports/README.md)",
+        "/api/v1/reports/runs/{run_id}": "a kept run's state and progress, no patient",
+        "/api/v1/reports/runs/{run_id}/download": "a kept run's result, its requester's only "
+        "(anyone else 404): the same content as /api/v1/reports/{code}",
+    }
+)

@@ -1,0 +1,17 @@
+"""Small statistics the reports share, written out so a hand count can check them."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from decimal import Decimal
+
+
+def percentile(values: Sequence[Decimal], p: int) -> Decimal | None:
+    """The nearest-rank percentile: the smallest value with at least ``p`` % of the values
+    at or below it (rank ⌈p/100 × n⌉ of the sorted values); None for no values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, math.ceil(p * len(ordered) / 100))
+    return ordered[rank - 1]
