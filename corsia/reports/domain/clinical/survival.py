@@ -98,7 +98,9 @@ def kaplan_meier(observations: Sequence[SurvivalObservation]) -> KaplanMeier:
     if any(o.time < 0 for o in observations):
         raise ValueError("negative time")
     import numpy as np
-    from statsmodels.duration.survfunc import SurvfuncRight  # heavy import, only when used
+
+    # (heavy import, only when used)
+    from statsmodels.duration.survfunc import SurvfuncRight  # type: ignore[import-untyped]
 
     times = [float(o.time) for o in observations]
     status = [1 if o.event else 0 for o in observations]
