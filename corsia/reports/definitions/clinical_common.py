@@ -1,0 +1,57 @@
+"""What the clinical statistics share: their filters and the patients a filter keeps.
+
+Filters (capitolato §21): the period (first and last day, both included), the unit (a ward
+code: the ward of the order, of the stay), the regimen (its code) and the drug (an active
+ingredient code). Unit, regimen and drug narrow a report about patients to the patients with
+an order of that unit / regimen / drug whose cycle starts in the period.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from corsia.prescribing.selectors_statistics import order_lines_of, orders_between
+from corsia.reports.domain.clinical.tallies import Period
+
+
+@dataclass(frozen=True, slots=True)
+class ClinicalFilters:
+    first: date
+    last: date
+    unit: str = ""  # ward code
+    regimen: str = ""  # regimen code
+    drug: str = ""  # active ingredient code
+
+    @property
+    def period(self) -> Period:
+        return Period(self.first, self.last)
+
+    @property
+    def narrows_patients(self) -> bool:
+        return bool(self.unit or self.regimen or self.drug)
+
+
+def treated_patient_ids(filters: ClinicalFilters) -> set[int]:
+    """Patients with an order (beyond the draft) whose cycle starts in the period, of the
+    filters' unit, regimen and drug."""
+    orders = orders_between(
+        first=filters.first, last=filters.last, regimen_code=filters.regimen, ward_code=filters.unit
+    )
+    if filters.drug:
+        with_drug = {
+            line.order_id
+            for line in order_lines_of(order_ids=[o.order_id for o in orders])
+            if line.drug_code == filters.drug
+        }
+        orders = [o for o in orders if o.order_id in with_drug]
+    return {o.patient_id for o in orders}
+
+
+def keep(patient_id: int, scope: set[int] | None) -> bool:
+    return scope is None or patient_id in scope
+
+
+def scope_of(filters: ClinicalFilters) -> set[int] | None:
+    """None: every patient; else the treated patients the unit/regimen/drug filters keep."""
+    return treated_patient_ids(filters) if filters.narrows_patients else None
