@@ -44,6 +44,7 @@ class OrderLineStat:
     day_of_cycle: int
     scheduled_date: date
     in_regimen: bool  # False: added outside the regimen
+    role: str  # antineoplastic, premedication, supportive, hydration
     regimen_dose: Decimal | None  # the regimen's dose for this line, in regimen_dose_unit
     regimen_dose_unit: str
     prescribed_dose: Decimal  # the line's dose per unit (as the order wrote it)
@@ -101,6 +102,7 @@ def order_lines_of(*, order_ids: Iterable[int]) -> list[OrderLineStat]:
             day_of_cycle=i.day_of_cycle,
             scheduled_date=i.scheduled_date,
             in_regimen=i.regimen_component is not None and not i.added,
+            role=i.role,
             regimen_dose=i.regimen_component.dose if i.regimen_component else None,
             regimen_dose_unit=i.regimen_component.dose_unit if i.regimen_component else i.dose_unit,
             prescribed_dose=i.dose,

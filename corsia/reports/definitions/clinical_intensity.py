@@ -14,6 +14,8 @@ from corsia.reports.domain.clinical.dose_intensity import (
     regimen_intensities,
 )
 
+ANTINEOPLASTIC = "antineoplastic"  # the intensity of the cancer drugs, not of antiemetics
+
 
 def dose_intensity(filters: ClinicalFilters) -> list[RegimenIntensity]:
     """Per patient and regimen, over the cycles started in the period that something was
@@ -31,7 +33,7 @@ def dose_intensity(filters: ClinicalFilters) -> list[RegimenIntensity]:
     lines = [
         line
         for line in order_lines_of(order_ids=list(orders))
-        if line.in_regimen and line.regimen_dose is not None
+        if line.in_regimen and line.regimen_dose is not None and line.role == ANTINEOPLASTIC
     ]
     given = doses_given_for_items(order_item_ids=[line.item_id for line in lines])
     given_orders = {line.order_id for line in lines if line.item_id in given}
