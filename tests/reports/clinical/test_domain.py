@@ -171,3 +171,25 @@ def test_tallies_count_by_label_age_band_and_stay() -> None:
     assert date(2026, 1, 31) in Period(date(2026, 1, 1), date(2026, 1, 31))
     with pytest.raises(ValueError):
         Period(date(2026, 2, 1), date(2026, 1, 1))
+
+
+def test_the_survival_chart_draws_steps_band_and_censoring_in_the_plot() -> None:
+    from corsia.reports.domain.clinical.survival_chart import survival_chart
+
+    obs = [
+        SurvivalObservation(2, True),
+        SurvivalObservation(4, False),
+        SurvivalObservation(6, True),
+        SurvivalObservation(8, False),
+    ]
+    km = kaplan_meier(obs)
+    chart = survival_chart(km, censor_times=[4, 8], t_max=12, x_step=3)
+    # plot: x 56 → 624 for 0 → 12 months (47.33 a month), y 16 → 280 for 100% → 0%
+    # S = 3/4 after 2 months, × 1/2 after 6 (2 at risk): 0.375
+    assert chart.curve == "M56.0,16.0H150.7V82.0H340.0V181.0H624.0"
+    assert chart.band.startswith("M56.0,16.0L150.7,16.0L150.7,") and chart.band.endswith("Z")
+    assert chart.censored == ((245.3, 77.0, 87.0), (434.7, 176.0, 186.0))
+    assert [t.label for t in chart.x_ticks] == ["0", "3", "6", "9", "12"]
+    assert [t.label for t in chart.y_ticks] == ["0%", "25%", "50%", "75%", "100%"]
+    with pytest.raises(ValueError):
+        survival_chart(km, censor_times=[], t_max=0, x_step=3)

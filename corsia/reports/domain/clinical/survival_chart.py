@@ -29,7 +29,7 @@ class SurvivalChart:
     height: int
     curve: str  # SVG path "M … H … V …"
     band: str  # SVG path, closed
-    censored: tuple[tuple[float, float], ...]  # (x, y) of each censoring mark
+    censored: tuple[tuple[float, float, float], ...]  # (x, y top, y bottom) of each tick
     x_ticks: tuple[Tick, ...]
     y_ticks: tuple[Tick, ...]
     plot_left: int
@@ -72,7 +72,9 @@ def survival_chart(
     ring = upper + list(reversed(lower))
     band = "M" + "L".join(f"{_fmt(px)},{_fmt(py)}" for px, py in ring) + "Z"
     marks = tuple(
-        (round(x(t), 1), round(y(km.survival_at(t)), 1)) for t in censor_times if t <= t_max
+        (round(x(t), 1), round(y(km.survival_at(t)) - 5, 1), round(y(km.survival_at(t)) + 5, 1))
+        for t in censor_times
+        if t <= t_max
     )
     n = int(t_max // x_step)
     x_ticks = tuple(
