@@ -339,3 +339,8 @@ api.add_router("/galenics", galenics_router)
 from corsia.dispensing.api import router as dispensing_router  # noqa: E402
 
 api.add_router("/dispensing", dispensing_router)
+
+# Reports and statistics (corsia.reports, issue 23).
+from corsia.reports.api import router as reports_router  # noqa: E402
+
+api.add_router("/reports", reports_router)

@@ -105,6 +105,12 @@ CORSIA_OFF_LABEL_AUTHORISATION_REQUIRED = env_bool(
 INSTALLED_APPS += ["corsia.dispensing"]
 # A first cycle at discharge (law 405/2001) covers at most this many days (a regional rule).
 CORSIA_DISPENSING_DISCHARGE_MAX_DAYS = env_int("CORSIA_DISPENSING_DISCHARGE_MAX_DAYS", 30)
+# Reports and statistics (issue 23): a run whose period is longer than this many days goes
+# to the job queue (progress bar, result kept for download); the key of the research
+# pseudonyms (HMAC; empty: derived from the secret key).
+INSTALLED_APPS += ["corsia.reports"]
+CORSIA_REPORTS_SYNC_MAX_DAYS = env_int("CORSIA_REPORTS_SYNC_MAX_DAYS", 400)
+CORSIA_REPORTS_PSEUDONYM_KEY = env_str("CORSIA_REPORTS_PSEUDONYM_KEY", "")
 # Stem-cell transplant pathway (issue 17): the case, the donors, collection, day 0, follow-up.
 INSTALLED_APPS += ["corsia.transplant"]
 # The centre's EBMT CIC (centre identification code) for the MED-A export; empty: "N/D".

@@ -116,3 +116,9 @@ NAV_ITEMS = (
     *NAV_ITEMS,
     NavItem("dispensing:desk", _("Distribuzione diretta"), "dispensing.view_dispensing"),
 )
+
+# Reports and statistics (corsia.reports, issue 23).
+NAV_ITEMS = (
+    *NAV_ITEMS,
+    NavItem("reports:index", _("Report"), "reports.view_reports"),
+)

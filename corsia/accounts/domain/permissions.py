@@ -116,4 +116,10 @@ PERMISSIONS: tuple[PermissionSpec, ...] = (
     PermissionSpec("agenda", "manage_agenda", "Organizzare le agende (orari, posti, chiusure)"),
     PermissionSpec("agenda", "plan_programme", "Proporre e confermare il programma di terapia"),
     PermissionSpec("agenda", "send_reminders", "Inviare i promemoria ai pazienti"),
+    PermissionSpec("reports", "view_reports", "Consultare l'elenco dei report"),
+    PermissionSpec("reports", "view_pharmacy_reports", "Eseguire le estrazioni di farmacia"),
+    PermissionSpec("reports", "view_clinical_statistics", "Eseguire le statistiche cliniche"),
+    PermissionSpec(
+        "reports", "export_pseudonymised", "Estrarre dati pseudonimizzati per la ricerca"
+    ),
 )

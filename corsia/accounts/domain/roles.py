@@ -494,3 +494,12 @@ for _role in (Role.PHARMACIST, Role.TECHNICIAN, Role.PHYSICIAN):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"dispensing.view_dispensing"}
 for _role in (Role.PHARMACIST, Role.TECHNICIAN):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"dispensing.dispense"}
+# Reports (corsia.reports, issue 23): pharmacists run the pharmacy's extractions,
+# physicians and coordinators the clinical statistics; research extracts are pseudonymised.
+_REPORTS: dict[Role, frozenset[str]] = {
+    Role.PHARMACIST: frozenset({"reports.view_pharmacy_reports", "reports.export_pseudonymised"}),
+    Role.PHYSICIAN: frozenset({"reports.view_clinical_statistics", "reports.export_pseudonymised"}),
+    Role.COORDINATOR: frozenset({"reports.view_clinical_statistics"}),
+}
+for _role, _names in _REPORTS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _names | {"reports.view_reports"}

@@ -1,0 +1,1 @@
+"""Reports: named statistics and extractions over the other modules (issue 23)."""

@@ -1,0 +1,1 @@
+"""The report framework's pure part: definitions, parameters, results, charts, pseudonyms."""
