@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from corsia.patients.domain.states import EncounterState
-from corsia.patients.models import Encounter, Patient
+from corsia.patients.models import Encounter, Patient, Ward
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,3 +74,13 @@ def demographics_of(*, patient_ids: Iterable[int]) -> list[PatientDemographic]:
         PatientDemographic(patient_id=p.pk, sex=p.sex, date_of_birth=p.date_of_birth)
         for p in rows.only("pk", "sex", "date_of_birth")
     ]
+
+
+def mrns_of(*, patient_ids: Iterable[int]) -> dict[int, str]:
+    """The MRN of each of those patients (a report's patient column)."""
+    return dict(Patient.objects.filter(pk__in=list(patient_ids)).values_list("pk", "mrn"))
+
+
+def ward_codes() -> dict[int, str]:
+    """Every ward's code by id (a report's unit filter)."""
+    return dict(Ward.objects.values_list("pk", "code"))

@@ -7,8 +7,27 @@ from dataclasses import dataclass
 from corsia.administration.given import administrations_between
 from corsia.agenda.selectors_statistics import accesses_between, first_visit_days
 from corsia.patients.selectors_statistics import stays_between
-from corsia.reports.definitions.clinical_common import ClinicalFilters, keep, scope_of
+from corsia.reports.definitions.clinical_common import (
+    ALL_FILTERS,
+    AREA,
+    PERMISSION,
+    ClinicalFilters,
+    filters_of,
+    keep,
+    scope_of,
+)
 from corsia.reports.domain.clinical.tallies import StaySummary, group, stay_days, stay_summary
+from corsia.reports.domain.definition import (
+    ChartSpec,
+    Column,
+    ColumnType,
+    Params,
+    Progress,
+    ReportDefinition,
+    ReportResult,
+    rows_tuple,
+)
+from corsia.reports.domain.registry import register
 
 # an administration that gave something (not one interrupted before any of it ran: the
 # record still says how much; 'interrupted' is counted, it was a therapy given in part)
@@ -20,6 +39,7 @@ class Stays:
     rows: tuple[StaySummary, ...]  # per ward and kind of stay
     total: StaySummary
     still_in: int  # admitted and not discharged by the end of the period
+    patient_ids: tuple[int, ...] = ()
 
 
 def admissions(filters: ClinicalFilters) -> Stays:
@@ -51,7 +71,7 @@ def admissions(filters: ClinicalFilters) -> Stays:
         "Totale", sum(1 for s in stays if s.admitted_on in filters.period), all_lengths
     )
     still_in = sum(1 for s in stays if s.discharged_on is None or s.discharged_on > filters.last)
-    return Stays(tuple(rows), total, still_in)
+    return Stays(tuple(rows), total, still_in, tuple(sorted({s.patient_id for s in stays})))
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +82,7 @@ class ActivityMonth:
     first_visits: int  # patients' first visit ever
     therapies: int  # administrations that gave a dose
     treated_patients: int
+    patient_ids: tuple[int, ...] = ()
 
 
 def activity(filters: ClinicalFilters) -> tuple[ActivityMonth, ...]:
@@ -98,6 +119,107 @@ def activity(filters: ClinicalFilters) -> tuple[ActivityMonth, ...]:
                 first_visits=len(firsts),
                 therapies=len(giv),
                 treated_patients=len({g.patient_id for g in giv}),
+                patient_ids=tuple(
+                    sorted({a.patient_id for a in acc} | {g.patient_id for g in giv})
+                ),
             )
         )
     return tuple(out)
+
+
+# --- the definitions ------------------------------------------------------------------------
+
+
+def _admissions_run(params: Params, progress: Progress) -> ReportResult:
+    stays = admissions(filters_of(params))
+    rows = [*stays.rows, stays.total]
+    return ReportResult(
+        columns=(
+            Column("label", "Reparto e tipo di ricovero", source="patients.Encounter"),
+            Column("admissions", "Ricoveri nel periodo", ColumnType.INTEGER),
+            Column("discharges", "Dimissioni nel periodo", ColumnType.INTEGER),
+            Column("bed_days", "Giornate di degenza", ColumnType.INTEGER),
+            Column("mean_days", "Degenza media", ColumnType.DECIMAL, "giorni"),
+            Column("median_days", "Degenza mediana", ColumnType.DECIMAL, "giorni"),
+            Column("longest_days", "Degenza più lunga", ColumnType.INTEGER, "giorni"),
+        ),
+        rows=rows_tuple(
+            [
+                (
+                    r.label,
+                    r.admissions,
+                    r.discharges,
+                    r.bed_days,
+                    r.mean_days,
+                    r.median_days,
+                    r.longest_days,
+                )
+                for r in rows
+            ]
+        ),
+        chart=ChartSpec("bar", "label", ("admissions", "discharges"), "Ricoveri e dimissioni"),
+        notes=(
+            f"Ricoveri ancora aperti alla fine del periodo: {stays.still_in}.",
+            "Giornate come nella SDO: data di dimissione meno data di ricovero (un ricovero "
+            "in giornata conta 1), per i ricoveri dimessi nel periodo.",
+        ),
+        patient_ids=frozenset(stays.patient_ids),
+    )
+
+
+def _activity_run(params: Params, progress: Progress) -> ReportResult:
+    months = activity(filters_of(params))
+    return ReportResult(
+        columns=(
+            Column("month", "Mese"),
+            Column("accesses", "Accessi", ColumnType.INTEGER, source="agenda.Booking"),
+            Column("patients", "Pazienti", ColumnType.INTEGER, source="agenda.Booking"),
+            Column("first_visits", "Prime visite", ColumnType.INTEGER, source="agenda.Booking"),
+            Column(
+                "therapies",
+                "Terapie somministrate",
+                ColumnType.INTEGER,
+                source="administration.Administration",
+            ),
+            Column("treated", "Pazienti trattati", ColumnType.INTEGER),
+        ),
+        rows=rows_tuple(
+            [
+                (m.month, m.accesses, m.patients, m.first_visits, m.therapies, m.treated_patients)
+                for m in months
+            ]
+        ),
+        chart=ChartSpec("line", "month", ("accesses", "first_visits", "therapies"), "Attività"),
+        notes=(
+            "Accesso: una prenotazione a cui il paziente si è presentato. Prima visita: la "
+            "prima visita effettuata dal paziente. Terapia: una somministrazione completata, "
+            "parziale o interrotta.",
+        ),
+        patient_ids=frozenset(pid for m in months for pid in m.patient_ids),
+    )
+
+
+register(
+    ReportDefinition(
+        code="clinical_admissions",
+        title="Ricoveri e degenza",
+        description="Ricoveri, dimissioni e giornate di degenza per reparto e tipo di ricovero.",
+        permission=PERMISSION,
+        area=AREA,
+        filters=ALL_FILTERS,
+        run=_admissions_run,
+        holds_patient_data=True,
+    )
+)
+register(
+    ReportDefinition(
+        code="clinical_activity",
+        title="Accessi, prime visite e terapie",
+        description="Per mese: accessi, pazienti, prime visite e terapie somministrate.",
+        permission=PERMISSION,
+        area=AREA,
+        filters=ALL_FILTERS,
+        run=_activity_run,
+        holds_patient_data=True,
+    )
+)

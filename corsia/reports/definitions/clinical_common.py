@@ -11,8 +11,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils import timezone
+
+from corsia.drugs.selectors import ingredients_by_id
+from corsia.patients.selectors_statistics import ward_codes
 from corsia.prescribing.selectors_statistics import order_lines_of, orders_between
+from corsia.regimens.selectors import regimens_browse
 from corsia.reports.domain.clinical.tallies import Period
+from corsia.reports.domain.definition import Filter, Params
+from corsia.reports.permissions import CLINICAL
+
+AREA = "Statistiche cliniche"
+PERMISSION = CLINICAL
+ALL_FILTERS = frozenset({Filter.PERIOD, Filter.UNIT, Filter.REGIMEN, Filter.DRUG})
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,3 +66,27 @@ def keep(patient_id: int, scope: set[int] | None) -> bool:
 def scope_of(filters: ClinicalFilters) -> set[int] | None:
     """None: every patient; else the treated patients the unit/regimen/drug filters keep."""
     return treated_patient_ids(filters) if filters.narrows_patients else None
+
+
+def filters_of(params: Params) -> ClinicalFilters:
+    """The framework's parameters (ids) as the clinical filters (codes); the period defaults
+    to 1 January – today."""
+    today = timezone.localdate()
+    first = params.period_from or date(today.year, 1, 1)
+    last = params.period_to or today
+    unit = ward_codes().get(params.unit_id, "") if params.unit_id else ""
+    regimen = ""
+    if params.regimen_id:
+        regimen = next(
+            (
+                v.regimen.code
+                for v in regimens_browse(include_disabled=True)
+                if v.regimen_id == params.regimen_id
+            ),
+            "",
+        )
+    drug = ""
+    if params.drug_id:
+        info = ingredients_by_id([params.drug_id]).get(params.drug_id)
+        drug = info.code if info else ""
+    return ClinicalFilters(first=first, last=last, unit=unit, regimen=regimen, drug=drug)

@@ -6,13 +6,31 @@ from __future__ import annotations
 from decimal import Decimal
 
 from corsia.administration.given import doses_given_for_items
+from corsia.patients.selectors_statistics import mrns_of
 from corsia.prescribing.selectors_statistics import order_lines_of, orders_between
-from corsia.reports.definitions.clinical_common import ClinicalFilters
+from corsia.reports.definitions.clinical_common import (
+    ALL_FILTERS,
+    AREA,
+    PERMISSION,
+    ClinicalFilters,
+    filters_of,
+)
 from corsia.reports.domain.clinical.dose_intensity import (
     PlannedLine,
     RegimenIntensity,
     regimen_intensities,
 )
+from corsia.reports.domain.definition import (
+    Column,
+    ColumnType,
+    Params,
+    Progress,
+    ReportDefinition,
+    ReportResult,
+    Value,
+    rows_tuple,
+)
+from corsia.reports.domain.registry import register
 
 ANTINEOPLASTIC = "antineoplastic"  # the intensity of the cancer drugs, not of antiemetics
 
@@ -65,3 +83,78 @@ def dose_intensity(filters: ClinicalFilters) -> list[RegimenIntensity]:
             )
         )
     return regimen_intensities(planned)
+
+
+# --- the definition -------------------------------------------------------------------------
+
+
+def _run(params: Params, progress: Progress) -> ReportResult:
+    rows = dose_intensity(filters_of(params))
+    mrns = mrns_of(patient_ids={r.patient_id for r in rows})
+    out: list[tuple[Value, ...]] = []
+    for r in rows:
+        for d in r.drugs:
+            out.append(
+                (
+                    mrns.get(r.patient_id, ""),
+                    r.regimen_code,
+                    d.drug_name,
+                    d.cycles,
+                    d.planned_days,
+                    d.actual_days,
+                    d.planned_dose,
+                    d.given_dose,
+                    d.dose_unit,
+                    d.planned_intensity,
+                    d.delivered_intensity,
+                    d.rdi * 100,
+                    r.rdi * 100,
+                )
+            )
+    below = sum(1 for r in rows if r.rdi < Decimal("0.85"))
+    return ReportResult(
+        columns=(
+            Column("patient", "Paziente (MRN)", ColumnType.PATIENT),
+            Column("regimen", "Schema", source="prescribing.TherapyOrder → regimens"),
+            Column("drug", "Farmaco"),
+            Column("cycles", "Cicli", ColumnType.INTEGER),
+            Column("planned_days", "Giorni pianificati", ColumnType.INTEGER),
+            Column("actual_days", "Giorni effettivi", ColumnType.INTEGER),
+            Column("planned_dose", "Dose pianificata", ColumnType.DECIMAL, source="regimens dose"),
+            Column(
+                "given_dose",
+                "Dose somministrata",
+                ColumnType.DECIMAL,
+                source="administration.Administration (quantità somministrata)",
+            ),
+            Column("unit", "Unità"),
+            Column("pdi", "Intensità pianificata", ColumnType.DECIMAL, "unità/settimana"),
+            Column("ddi", "Intensità erogata", ColumnType.DECIMAL, "unità/settimana"),
+            Column("rdi", "RDI del farmaco", ColumnType.PERCENT),
+            Column("regimen_rdi", "RDI dello schema", ColumnType.PERCENT),
+        ),
+        rows=rows_tuple(out),
+        notes=(
+            f"Pazienti e schemi: {len(rows)}; con RDI dello schema sotto l'85%: {below}.",
+            "RDI = (dose erogata per unità di superficie o peso / tempo effettivo) / (dose "
+            "pianificata / tempo pianificato); tempo effettivo: dal giorno 1 del primo ciclo "
+            "al giorno 1 dell'ultimo più una durata del ciclo (Hryniuk 1984, Longo 1991). "
+            "RDI dello schema: media dei farmaci antiblastici.",
+        ),
+        patient_ids=frozenset(r.patient_id for r in rows),
+    )
+
+
+register(
+    ReportDefinition(
+        code="clinical_dose_intensity",
+        title="Intensità di dose relativa (RDI)",
+        description="Per paziente, schema e farmaco: la dose erogata nel tempo effettivo "
+        "rispetto a quella pianificata dallo schema.",
+        permission=PERMISSION,
+        area=AREA,
+        filters=ALL_FILTERS,
+        run=_run,
+        holds_patient_data=True,
+    )
+)

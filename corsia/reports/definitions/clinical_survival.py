@@ -12,12 +12,21 @@ evaluations and the attended accesses.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from corsia.agenda.selectors_statistics import last_access_days
 from corsia.records.selectors_statistics import LineStat, lines_for_statistics
-from corsia.reports.definitions.clinical_common import ClinicalFilters, keep, scope_of
+from corsia.reports.definitions.clinical_common import (
+    AREA,
+    PERMISSION,
+    ClinicalFilters,
+    filters_of,
+    keep,
+    scope_of,
+)
 from corsia.reports.domain.clinical.survival import (
     AtRisk,
     KaplanMeier,
@@ -26,6 +35,19 @@ from corsia.reports.domain.clinical.survival import (
 )
 from corsia.reports.domain.clinical.survival_chart import SurvivalChart, survival_chart
 from corsia.reports.domain.clinical.tallies import Count, count_by
+from corsia.reports.domain.definition import (
+    ChartSpec,
+    Column,
+    ColumnType,
+    Filter,
+    Params,
+    Progress,
+    ReportDefinition,
+    ReportResult,
+    Value,
+    rows_tuple,
+)
+from corsia.reports.domain.registry import register
 
 DAYS_PER_MONTH = 30.4375
 RESPONSE_LABELS = {
@@ -53,6 +75,7 @@ class SurvivalReport:
     os: SurvivalCurve
     pfs: SurvivalCurve
     best_response: tuple[Count, ...]  # of the cohort's first lines
+    patient_ids: tuple[int, ...] = ()
 
 
 def _months(first: date, last: date) -> float:
@@ -119,5 +142,140 @@ def survival(filters: ClinicalFilters) -> SurvivalReport:
         cohort.values(), lambda ln: RESPONSE_LABELS.get(ln.best_response, ln.best_response) or ""
     )
     return SurvivalReport(
-        len(cohort), _curve("os", os_obs), _curve("pfs", pfs_obs), tuple(responses)
+        len(cohort),
+        _curve("os", os_obs),
+        _curve("pfs", pfs_obs),
+        tuple(responses),
+        tuple(sorted(cohort)),
     )
+
+
+# --- the definitions ------------------------------------------------------------------------
+
+ENDPOINTS = {
+    "os": "Sopravvivenza globale (OS)",
+    "pfs": "Sopravvivenza libera da progressione (PFS)",
+}
+
+
+def _pct(value: float) -> Decimal:
+    return Decimal(str(round(value * 100, 1)))
+
+
+def _curve_rows(curve: SurvivalCurve) -> list[tuple[Value, ...]]:
+    """The life table: one row at 0 and one per time an event or a censoring happened."""
+    km = curve.km
+    if km is None:
+        return []
+    times = sorted({o.time for o in curve.observations})
+    rows: list[tuple[Value, ...]] = [
+        (Decimal(0), len(curve.observations), 0, 0, Decimal(100), Decimal(100), Decimal(100))
+    ]
+    for t in times:
+        at_risk = sum(1 for o in curve.observations if o.time >= t)
+        events = sum(1 for o in curve.observations if o.time == t and o.event)
+        censored = sum(1 for o in curve.observations if o.time == t and not o.event)
+        low, high = km.band_at(t)
+        rows.append(
+            (
+                Decimal(str(round(t, 2))),
+                at_risk,
+                events,
+                censored,
+                _pct(km.survival_at(t)),
+                _pct(low),
+                _pct(high),
+            )
+        )
+    return rows
+
+
+def _notes(curve: SurvivalCurve) -> tuple[str, ...]:
+    km = curve.km
+    if km is None:
+        return ("Nessun paziente nel periodo scelto.",)
+    if km.median is None:
+        median = "mediana non raggiunta"
+    else:
+        upper = "non raggiunto" if km.median_upper is None else f"{km.median_upper:.1f}"
+        lower = "—" if km.median_lower is None else f"{km.median_lower:.1f}"
+        median = f"mediana {km.median:.1f} mesi (IC 95% {lower}–{upper})"
+    at_risk = " · ".join(f"{r.time:g} mesi: {r.at_risk}" for r in curve.at_risk)
+    return (
+        f"{km.patients} pazienti, {km.events} eventi, {km.censored} censurati; {median}.",
+        f"Numeri a rischio — {at_risk}.",
+        "Kaplan–Meier (statsmodels SurvfuncRight), banda di confidenza puntuale al 95% "
+        "su scala log(-log); tempo in mesi dall'inizio della prima linea.",
+    )
+
+
+def _survival_run(endpoint: str) -> Callable[[Params, Progress], ReportResult]:
+    def run(params: Params, progress: Progress) -> ReportResult:
+        report = survival(filters_of(params))
+        curve = report.os if endpoint == "os" else report.pfs
+        return ReportResult(
+            columns=(
+                Column("months", "Mesi", ColumnType.DECIMAL, source="records.TreatmentLine"),
+                Column("at_risk", "A rischio", ColumnType.INTEGER),
+                Column("events", "Eventi", ColumnType.INTEGER),
+                Column("censored", "Censurati", ColumnType.INTEGER),
+                Column("survival", "Sopravvivenza", ColumnType.PERCENT),
+                Column("lower", "IC 95% inferiore", ColumnType.PERCENT),
+                Column("upper", "IC 95% superiore", ColumnType.PERCENT),
+            ),
+            rows=rows_tuple(_curve_rows(curve)),
+            chart=ChartSpec(
+                "step", "months", ("survival", "lower", "upper", "censored"), ENDPOINTS[endpoint]
+            ),
+            notes=_notes(curve),
+            patient_ids=frozenset(report.patient_ids),
+        )
+
+    return run
+
+
+def _response_run(params: Params, progress: Progress) -> ReportResult:
+    report = survival(filters_of(params))
+    return ReportResult(
+        columns=(
+            Column(
+                "response",
+                "Migliore risposta",
+                source="records.ResponseEvaluation (RECIST 1.1, Lugano 2014)",
+            ),
+            Column("patients", "Pazienti", ColumnType.INTEGER),
+        ),
+        rows=rows_tuple([(c.label, c.count) for c in report.best_response]),
+        chart=ChartSpec("bar", "response", ("patients",), "Migliore risposta alla prima linea"),
+        notes=(f"Pazienti con la prima linea iniziata nel periodo: {report.patients}.",),
+        patient_ids=frozenset(report.patient_ids),
+    )
+
+
+for _endpoint, _title in ENDPOINTS.items():
+    register(
+        ReportDefinition(
+            code=f"clinical_survival_{_endpoint}",
+            title=_title,
+            description="Curva di Kaplan–Meier con banda di confidenza al 95% e numeri a "
+            "rischio, dei pazienti la cui prima linea di terapia è iniziata nel periodo.",
+            permission=PERMISSION,
+            area=AREA,
+            filters=frozenset({Filter.PERIOD, Filter.UNIT, Filter.REGIMEN, Filter.DRUG}),
+            run=_survival_run(_endpoint),
+            holds_patient_data=True,
+        )
+    )
+register(
+    ReportDefinition(
+        code="clinical_best_response",
+        title="Migliore risposta alla prima linea",
+        description="La migliore risposta valutata (RECIST 1.1, Lugano 2014) dei pazienti la "
+        "cui prima linea è iniziata nel periodo.",
+        permission=PERMISSION,
+        area=AREA,
+        filters=frozenset({Filter.PERIOD, Filter.UNIT, Filter.REGIMEN, Filter.DRUG}),
+        run=_response_run,
+        holds_patient_data=True,
+    )
+)

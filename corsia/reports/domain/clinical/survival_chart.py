@@ -5,8 +5,11 @@ them (inline SVG, no JavaScript) with the same numbers in a table beside it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
+from html import escape
 
-from corsia.reports.domain.clinical.survival import KaplanMeier
+from corsia.reports.domain.clinical.survival import KaplanMeier, SurvivalStep
+from corsia.reports.domain.definition import ChartSpec, ReportResult
 
 WIDTH = 640
 HEIGHT = 320
@@ -93,4 +96,91 @@ def survival_chart(
         plot_bottom=HEIGHT - BOTTOM,
         plot_right=WIDTH - RIGHT,
         plot_top=TOP,
+    )
+
+
+def _num(value: object) -> float:
+    return float(value) if isinstance(value, int | float | Decimal) else 0.0
+
+
+def step_chart_svg(
+    *, rows: list[tuple[float, float, float, float, int]], title: str, description: str
+) -> str:
+    """The SVG of a Kaplan–Meier table's rows — (months, survival %, lower %, upper %,
+    censored at that time) in time order — as the report page and PDF embed it:
+    ``role="img"`` with a title and a description of the values (the table carries them)."""
+    if not rows:
+        return ""
+    steps = []
+    censor_times: list[float] = []
+    previous = 100.0
+    for months, surv, low, high, censored in rows:
+        if surv != previous:
+            steps.append(
+                SurvivalStep(months, surv / 100, low / 100, high / 100, at_risk=0, events=0)
+            )
+            previous = surv
+        censor_times += [months] * censored
+    km = KaplanMeier(
+        patients=0,
+        events=0,
+        censored=len(censor_times),
+        steps=tuple(steps),
+        median=None,
+        median_lower=None,
+        median_upper=None,
+    )
+    longest = max(r[0] for r in rows)
+    step = 3.0 if longest <= 24 else 6.0 if longest <= 60 else 12.0
+    t_max = max(step, step * (int(longest // step) + 1))
+    chart = survival_chart(km, censor_times=censor_times, t_max=t_max, x_step=step)
+    return render_svg(chart, title=title, description=description)
+
+
+def render_svg(chart: SurvivalChart, *, title: str, description: str) -> str:
+    ticks_y = "".join(
+        f'<text x="{chart.plot_left - 6}" y="{t.position}" text-anchor="end" font-size="11" '
+        f'dominant-baseline="middle">{t.label}</text>'
+        for t in chart.y_ticks
+    )
+    ticks_x = "".join(
+        f'<text x="{t.position}" y="{chart.plot_bottom + 16}" text-anchor="middle" '
+        f'font-size="11">{t.label}</text>'
+        for t in chart.x_ticks
+    )
+    marks = "".join(
+        f'<line x1="{x}" y1="{top}" x2="{x}" y2="{bottom}" stroke="#17324d" stroke-width="1.5"/>'
+        for x, top, bottom in chart.censored
+    )
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="100%" '
+        f'viewBox="0 0 {chart.width} {chart.height}" aria-labelledby="chart-title chart-desc" '
+        f'font-family="Titillium Web, sans-serif">'
+        f'<title id="chart-title">{escape(title)}</title>'
+        f'<desc id="chart-desc">{escape(description)}</desc>'
+        f'<path d="{chart.band}" fill="#cfe2f7" stroke="none"/>'
+        f'<line x1="{chart.plot_left}" y1="{chart.plot_bottom}" x2="{chart.plot_right}" '
+        f'y2="{chart.plot_bottom}" stroke="#5c6f82"/>'
+        f'<line x1="{chart.plot_left}" y1="{chart.plot_top}" x2="{chart.plot_left}" '
+        f'y2="{chart.plot_bottom}" stroke="#5c6f82"/>'
+        f"{ticks_y}{ticks_x}"
+        f'<text x="{chart.plot_right}" y="{chart.height - 4}" text-anchor="end" '
+        f'font-size="11">mesi</text>'
+        f'<path d="{chart.curve}" fill="none" stroke="#0066cc" stroke-width="2"/>{marks}</svg>'
+    )
+
+
+def survival_step_svg(result: ReportResult, spec: ChartSpec) -> str:
+    """A ``ChartSpec(kind="step", label=<months column>, values=(<survival %>, <lower %>,
+    <upper %>, <censored count>))`` of a Kaplan–Meier table: the step curve with its band."""
+    at = [result.column_index(key) for key in (spec.label, *spec.values)]
+    rows = [
+        (_num(r[at[0]]), _num(r[at[1]]), _num(r[at[2]]), _num(r[at[3]]), int(_num(r[at[4]])))
+        for r in result.rows
+    ]
+    description = "; ".join(
+        f"{m:g} mesi: {s:g}% (IC 95% {lo:g}–{hi:g}%)" for m, s, lo, hi, _ in rows
+    )
+    return step_chart_svg(
+        rows=rows, title=spec.title or "Curva di Kaplan–Meier", description=description
     )
