@@ -190,6 +190,11 @@ def _curve_rows(curve: SurvivalCurve) -> list[tuple[Value, ...]]:
     return rows
 
 
+def _it(value: float) -> str:
+    """One decimal with the Italian comma."""
+    return f"{value:.1f}".replace(".", ",")
+
+
 def _notes(curve: SurvivalCurve) -> tuple[str, ...]:
     km = curve.km
     if km is None:
@@ -197,10 +202,10 @@ def _notes(curve: SurvivalCurve) -> tuple[str, ...]:
     if km.median is None:
         median = "mediana non raggiunta"
     else:
-        upper = "non raggiunto" if km.median_upper is None else f"{km.median_upper:.1f}"
-        lower = "—" if km.median_lower is None else f"{km.median_lower:.1f}"
-        median = f"mediana {km.median:.1f} mesi (IC 95% {lower}–{upper})"
-    at_risk = " · ".join(f"{r.time:g} mesi: {r.at_risk}" for r in curve.at_risk)
+        upper = "non raggiunto" if km.median_upper is None else _it(km.median_upper)
+        lower = "—" if km.median_lower is None else _it(km.median_lower)
+        median = f"mediana {_it(km.median)} mesi (IC 95% {lower}–{upper})"
+    at_risk = " · ".join(f"{r.time:g} mesi: {r.at_risk}".replace(".", ",") for r in curve.at_risk)
     return (
         f"{km.patients} pazienti, {km.events} eventi, {km.censored} censurati; {median}.",
         f"Numeri a rischio — {at_risk}.",

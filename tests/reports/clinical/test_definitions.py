@@ -88,7 +88,7 @@ def test_the_survival_page_draws_the_step_curve_with_its_band(
     page = client.get(f"/reports/clinical_survival_os/?run=1&{HALF}").content.decode()
     assert 'role="img"' in page and 'fill="#cfe2f7"' in page  # the band
     assert "Numeri a rischio — 0 mesi: 3 · 3 mesi: 1 · 6 mesi: 0." in page
-    assert "3 pazienti, 2 eventi, 1 censurati; mediana 4.8 mesi" in page
+    assert "3 pazienti, 2 eventi, 1 censurati; mediana 4,8 mesi (IC 95% 0,9–4,8)" in page
     body = api_client(make_user(Role.PHYSICIAN)).get(f"{API}/clinical_survival_os?{HALF}").json()
     # life table: 0, P3's death (0.92), P2 censored (2.66), P1's death (4.76)
     assert [(r[0], r[1], r[2], r[3], r[4]) for r in body["rows"]] == [
