@@ -22,6 +22,7 @@ from corsia.reports.domain.definition import Filter, Params
 from corsia.reports.permissions import CLINICAL
 
 AREA = "Statistiche cliniche"
+NOTHING = "#nessuno"  # an id that names no ward, regimen or drug: a filter nothing passes
 PERMISSION = CLINICAL
 ALL_FILTERS = frozenset({Filter.PERIOD, Filter.UNIT, Filter.REGIMEN, Filter.DRUG})
 
@@ -74,7 +75,7 @@ def filters_of(params: Params) -> ClinicalFilters:
     today = timezone.localdate()
     first = params.period_from or date(today.year, 1, 1)
     last = params.period_to or today
-    unit = ward_codes().get(params.unit_id, "") if params.unit_id else ""
+    unit = ward_codes().get(params.unit_id, NOTHING) if params.unit_id else ""
     regimen = ""
     if params.regimen_id:
         regimen = next(
@@ -83,10 +84,10 @@ def filters_of(params: Params) -> ClinicalFilters:
                 for v in regimens_browse(include_disabled=True)
                 if v.regimen_id == params.regimen_id
             ),
-            "",
+            NOTHING,
         )
     drug = ""
     if params.drug_id:
         info = ingredients_by_id([params.drug_id]).get(params.drug_id)
-        drug = info.code if info else ""
+        drug = info.code if info else NOTHING
     return ClinicalFilters(first=first, last=last, unit=unit, regimen=regimen, drug=drug)

@@ -59,6 +59,9 @@ def test_the_api_gives_the_toxicities_and_logs_each_patient(
     assert [r[:3] for r in body["rows"]] == [["G1", 1, 1], ["G2", 2, 2], ["G3", 1, 1]]
     logged = AccessLogEntry.objects.order_by("-pk")[: AccessLogEntry.objects.count() - before]
     assert {e.patient_id for e in logged} == {data.p1.pk, data.p2.pk, data.p3.pk}
+    # a regimen id that names no regimen keeps nothing (not everything)
+    none = client.get(f"{API}/clinical_toxicity_grade?{HALF}&regimen=999999").json()
+    assert none["rows"] == []
     # a pharmacist has no clinical statistics
     pharmacist = api_client(make_user(Role.PHARMACIST))
     assert pharmacist.get(f"{API}/clinical_toxicity_grade?{HALF}").status_code == 403
