@@ -17,8 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
+
+from django.utils import timezone
 
 from corsia.administration.models import Administration, AdministrationState
 from corsia.core.actors import User
@@ -194,3 +196,51 @@ def administration_starts(*, labels: Iterable[str]) -> dict[str, datetime]:
         if label not in starts or started < starts[label]:
             starts[label] = started
     return starts
+
+
+def doses_given_for_items(*, order_item_ids: Iterable[int]) -> dict[int, Decimal]:
+    """The amount given of each order line (summed over its administrations, each counted
+    as ``GivenDose.amount_given`` says), for the clinical statistics' dose intensity; lines
+    never given are absent. The report that reads it checks its permission and writes the
+    access log for its run."""
+    totals: dict[int, Decimal] = {}
+    rows = Administration.objects.filter(order_item_id__in=list(order_item_ids)).order_by("id")
+    for a in rows:
+        given = _given_dose(a)
+        totals[given.order_item_id] = (
+            totals.get(given.order_item_id, Decimal(0)) + given.amount_given
+        )
+    return totals
+
+
+@dataclass(frozen=True)
+class TherapyGiven:
+    """One administration for the activity counts: who, which order, when."""
+
+    administration_id: int
+    patient_id: int
+    order_id: int
+    drug_name: str
+    day: date
+    state: str
+
+
+def administrations_between(*, first: date, last: date) -> list[TherapyGiven]:
+    """Administrations started in [first, last] (local days), running ones included (their
+    ``state`` says), by start."""
+    start = timezone.make_aware(datetime.combine(first, datetime.min.time()))
+    end = timezone.make_aware(datetime.combine(last, datetime.max.time()))
+    rows = Administration.objects.filter(started_at__range=(start, end)).order_by(
+        "started_at", "id"
+    )
+    return [
+        TherapyGiven(
+            administration_id=a.pk,
+            patient_id=a.patient_id,
+            order_id=a.order_id,
+            drug_name=a.ingredient_name,
+            day=timezone.localtime(a.started_at).date(),
+            state=a.state,
+        )
+        for a in rows.only("pk", "patient_id", "order_id", "ingredient_name", "started_at", "state")
+    ]

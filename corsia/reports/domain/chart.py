@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 from html import escape
 
+from corsia.reports.domain.clinical.survival_chart import survival_step_svg
 from corsia.reports.domain.definition import ChartSpec, ReportResult
 
 MAX_ITEMS = 40  # more rows than that: the chart shows the first ones, the table all
@@ -33,6 +34,8 @@ def chart_svg(result: ReportResult, spec: ChartSpec | None = None) -> str:
     spec = spec or result.chart
     if spec is None or not result.rows:
         return ""
+    if spec.kind == "step":  # a survival curve: the clinical statistics draw their own
+        return survival_step_svg(result, spec)
     label_at = result.column_index(spec.label)
     value_at = [result.column_index(key) for key in spec.values]
     names = [result.columns[i].header for i in value_at]

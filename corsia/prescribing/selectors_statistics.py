@@ -1,0 +1,123 @@
+"""Orders and their lines for the clinical statistics (capitolato §21): the regimen, the
+cycle, and per line the regimen's dose and the full amount for the patient, as frozen rows.
+The report that reads them checks its permission and writes the access log for its run."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from corsia.prescribing.domain.states import OrderState
+from corsia.prescribing.models import OrderItem, TherapyOrder
+
+# never reached the patient: a draft, a cancelled order, one sent back
+NOT_GIVEN_STATES = (
+    OrderState.DRAFT.value,
+    OrderState.CANCELLED.value,
+    OrderState.RETURNED_TO_PRESCRIBER.value,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class OrderStat:
+    order_id: int
+    patient_id: int
+    regimen_code: str
+    regimen_name: str
+    cycle_length_days: int
+    cycle_number: int
+    line: int
+    start_date: date
+    ward_code: str
+    ward_name: str
+    state: str
+
+
+@dataclass(frozen=True, slots=True)
+class OrderLineStat:
+    item_id: int
+    order_id: int
+    drug_code: str
+    drug_name: str
+    day_of_cycle: int
+    scheduled_date: date
+    in_regimen: bool  # False: added outside the regimen
+    role: str  # antineoplastic, premedication, supportive, hydration
+    regimen_dose: Decimal | None  # the regimen's dose for this line, in regimen_dose_unit
+    regimen_dose_unit: str
+    prescribed_dose: Decimal  # the line's dose per unit (as the order wrote it)
+    full_amount: Decimal  # the amount at the prescribed dose, before any reduction (mg)
+    final_amount: Decimal  # after the reduction (mg)
+    reduction_percent: Decimal
+    status: str  # active, suspended, skipped
+
+
+def orders_between(
+    *, first: date, last: date, regimen_code: str = "", ward_code: str = ""
+) -> list[OrderStat]:
+    """Orders whose cycle starts in [first, last] and that went beyond the prescriber (not
+    drafts, cancelled or sent back), by start date."""
+    rows = TherapyOrder.objects.filter(start_date__gte=first, start_date__lte=last).exclude(
+        state__in=NOT_GIVEN_STATES
+    )
+    if regimen_code:
+        rows = rows.filter(regimen_version__regimen__code=regimen_code)
+    if ward_code:
+        rows = rows.filter(ward__code=ward_code)
+    return [
+        OrderStat(
+            order_id=o.pk,
+            patient_id=o.patient_id,
+            regimen_code=o.regimen_version.regimen.code,
+            regimen_name=o.regimen_version.name,
+            cycle_length_days=o.regimen_version.cycle_length_days,
+            cycle_number=o.cycle_number,
+            line=o.line,
+            start_date=o.start_date,
+            ward_code=o.ward.code if o.ward else "",
+            ward_name=o.ward.name if o.ward else "",
+            state=o.state,
+        )
+        for o in rows.select_related("regimen_version__regimen", "ward").order_by(
+            "start_date", "pk"
+        )
+    ]
+
+
+def order_lines_of(*, order_ids: Iterable[int]) -> list[OrderLineStat]:
+    """The lines of those orders, by order, day and sequence."""
+    rows = (
+        OrderItem.objects.filter(order_id__in=list(order_ids))
+        .select_related("ingredient", "regimen_component")
+        .order_by("order_id", "day_of_cycle", "sequence", "pk")
+    )
+    return [
+        OrderLineStat(
+            item_id=i.pk,
+            order_id=i.order_id,
+            drug_code=i.ingredient.code,
+            drug_name=i.ingredient.name_it,
+            day_of_cycle=i.day_of_cycle,
+            scheduled_date=i.scheduled_date,
+            in_regimen=i.regimen_component is not None and not i.added,
+            role=i.role,
+            regimen_dose=i.regimen_component.dose if i.regimen_component else None,
+            regimen_dose_unit=i.regimen_component.dose_unit if i.regimen_component else i.dose_unit,
+            prescribed_dose=i.dose,
+            full_amount=i.calculated_dose,
+            final_amount=i.final_dose,
+            reduction_percent=i.reduction_percent,
+            status=i.status,
+        )
+        for i in rows
+    ]
+
+
+def order_regimens(*, order_ids: Iterable[int]) -> dict[int, str]:
+    """Each order's regimen code (for a toxicity recorded against an order)."""
+    rows = TherapyOrder.objects.filter(pk__in=list(order_ids)).values_list(
+        "pk", "regimen_version__regimen__code"
+    )
+    return dict(rows)
