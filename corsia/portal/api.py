@@ -9,8 +9,9 @@ from ninja import Router, Status
 from corsia.core.access import api_perm
 from corsia.core.web import acting
 from corsia.portal import services
-from corsia.portal.schemas import AccountIn, AccountOut
+from corsia.portal.schemas import AccountIn, AccountOut, ReleaseOut
 from corsia.portal.services.accounts import MANAGE_ACCOUNT
+from corsia.portal.services.documents import RELEASE_DOCUMENT, document_release
 
 router = Router(tags=["portal"])
 
@@ -32,5 +33,21 @@ def account_open(request: HttpRequest, payload: AccountIn) -> Status[AccountOut]
             email=account.email,
             phone=account.phone,
             created_at=account.created_at,
+        ),
+    )
+
+
+@router.post("/documents/{document_id}/release", response={201: ReleaseOut})
+@api_perm(RELEASE_DOCUMENT)
+def document_release_op(request: HttpRequest, document_id: int) -> Status[ReleaseOut]:
+    """Make an archived document visible to its patient in the portal. Refusals:
+    ``document_not_found``, ``document_without_patient``, ``already_released``."""
+    release = document_release(**acting(request), document_id=document_id)
+    return Status(
+        201,
+        ReleaseOut(
+            document_id=release.document_id,
+            patient_id=release.patient_id,
+            released_at=release.released_at,
         ),
     )

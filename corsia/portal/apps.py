@@ -8,3 +8,14 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         from corsia.portal import audit_events  # noqa: F401  # registers the event types
+        from corsia.portal.registry import worklist_provider_register
+        from corsia.portal.selectors import unread_messages_items
+
+        worklist_provider_register("portal.messages", unread_messages_items)
+        from django.utils.translation import gettext_lazy as _
+
+        from corsia.portal.registry import MenuEntry, menu_entry_register
+
+        menu_entry_register(MenuEntry("appointments", _("Appuntamenti"), "portal:appointments", 10))
+        menu_entry_register(MenuEntry("messages", _("Messaggi"), "portal:messages", 20))
+        menu_entry_register(MenuEntry("documents", _("Documenti"), "portal:documents", 30))

@@ -35,3 +35,17 @@ class CodeEntryForm(forms.Form):
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "class": "portal-code"}
         ),
     )
+
+
+class MessageForm(forms.Form):
+    subject = forms.CharField(label=_("Oggetto"), max_length=120, required=False)
+    body = forms.CharField(
+        label=_("Messaggio"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    file = forms.FileField(label=_("Allegato (PDF, JPEG o PNG, fino a 5 MB)"), required=False)
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label=_("Risposta"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+    )

@@ -71,3 +71,88 @@ class PortalActivity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} by account {self.account_id} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class Thread(models.Model):
+    """A conversation between a patient and the care team."""
+
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
+    subject = models.CharField(max_length=120)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_message_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        default_permissions = ()
+        indexes = [
+            models.Index(name="portal_thread_patient", fields=["patient", "-last_message_at"])
+        ]
+
+    def __str__(self) -> str:
+        return f"thread {self.pk} of patient {self.patient_id}"
+
+
+class Message(models.Model):
+    """One message, written once: by the patient (``author_user`` empty) or by a member of
+    the team. Read receipts: ``read_at`` when the other side first opened it."""
+
+    thread = models.ForeignKey(Thread, on_delete=models.PROTECT, related_name="messages")
+    from_patient = models.BooleanField()
+    author_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    body = models.TextField()
+    sent_at = models.DateTimeField(default=timezone.now)
+    out_of_hours = models.BooleanField(default=False)
+    read_at = models.DateTimeField(null=True, blank=True)
+    read_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+
+    class Meta:
+        default_permissions = ()
+        ordering = ["sent_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="portal_message_author",
+                condition=models.Q(from_patient=True, author_user__isnull=True)
+                | models.Q(from_patient=False, author_user__isnull=False),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"message {self.pk} in thread {self.thread_id}"
+
+
+class Attachment(models.Model):
+    """A file sent with a message; its type read from its content (domain/attachments)."""
+
+    message = models.ForeignKey(Message, on_delete=models.PROTECT, related_name="attachments")
+    filename = models.CharField(max_length=100)
+    media_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    content = models.BinaryField()
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class DocumentRelease(models.Model):
+    """A document of the record (``corsia.documents``) made visible to its patient by a
+    member of the staff; withdrawn with a reason, never deleted."""
+
+    document_id = models.BigIntegerField(unique=True)
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
+    released_at = models.DateTimeField(default=timezone.now)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"document {self.document_id} released to patient {self.patient_id}"

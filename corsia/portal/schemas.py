@@ -19,3 +19,9 @@ class AccountOut(Schema):
     email: str
     phone: str
     created_at: datetime
+
+
+class ReleaseOut(Schema):
+    document_id: int
+    patient_id: int
+    released_at: datetime

@@ -110,7 +110,7 @@ class FakeProvider:
             **overrides,
         }
         key = self.sign_with or self.key
-        token = jwt.JWT(header={"alg": "RS256", "kid": key.key_id}, claims=claims)
+        token = jwt.JWT(header={"alg": "RS256", "kid": key.key_id}, claims=json.dumps(claims))
         token.make_signed_token(key)
         return str(token.serialize())
 
@@ -122,3 +122,33 @@ class FakeProvider:
         if base64.urlsafe_b64encode(digest).rstrip(b"=").decode() != self.challenge:
             raise OSError("invalid_grant: PKCE")
         return {"access_token": "at", "token_type": "Bearer", "id_token": self.id_token()}
+
+
+# Content that is what it says, and content that is not (the name lies).
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+EXE_AS_PDF = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 32  # a Windows program named .pdf
+HTML_AS_PNG = b"<html><script>alert(1)</script></html>"
+
+ALWAYS_OPEN = "1-7 00:00-23:59"
+NEVER_OPEN = "1-7 00:00-00:01"
+
+
+def document_archived(
+    physician: User, patient: Patient, title: str = "Lettera di dimissione"
+) -> int:
+    """An unsigned therapy sheet archived for ``patient``: its id."""
+    from corsia.documents.services import document_create
+    from corsia.testing.documents import sheet
+
+    document = document_create(
+        actor=physician,
+        workstation=None,
+        kind="therapy_sheet",
+        title=title,
+        patient=patient,
+        template_code="therapy_sheet",
+        context=sheet(),
+        sign=False,
+    )
+    return int(document.pk)
