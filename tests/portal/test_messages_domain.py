@@ -54,7 +54,8 @@ WEEKDAYS = hours_parse("1-5 08:00-16:00; 6 08:00-12:00")
 
 
 def test_hours_parse() -> None:
-    assert WEEKDAYS == (Opening(1, 5, time(8), time(16)), Opening(6, 6, time(8), time(12)))
+    expected = (Opening(1, 5, time(8), time(16)), Opening(6, 6, time(8), time(12)))
+    assert hours_parse("1-5 08:00-16:00; 6 08:00-12:00") == expected
     for bad in ("lun-ven 8-16", "5-1 08:00-16:00", "1-5 16:00-08:00", "8 08:00-09:00"):
         with pytest.raises(ValueError):
             hours_parse(bad)
