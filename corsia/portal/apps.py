@@ -7,7 +7,16 @@ class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.conf import settings
+        from django.core.exceptions import ImproperlyConfigured
+
         from corsia.portal import audit_events  # noqa: F401  # registers the event types
+        from corsia.portal.domain.hours import hours_parse
+
+        try:  # a typo in the team's hours refuses to start, never a 500 on a patient's page
+            hours_parse(settings.CORSIA_PORTAL_TEAM_HOURS)
+        except ValueError as error:
+            raise ImproperlyConfigured(f"CORSIA_PORTAL_TEAM_HOURS: {error}") from error
         from corsia.portal.registry import worklist_provider_register
         from corsia.portal.selectors import unread_messages_items
 
