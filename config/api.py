@@ -344,3 +344,8 @@ api.add_router("/dispensing", dispensing_router)
 from corsia.reports.api import router as reports_router  # noqa: E402
 
 api.add_router("/reports", reports_router)
+
+# The patient portal's staff side (corsia.portal, issue 25).
+from corsia.portal.api import router as portal_router  # noqa: E402
+
+api.add_router("/portal", portal_router)

@@ -46,3 +46,6 @@ urlpatterns.insert(-1, path("galenics/", include("corsia.galenics.urls")))
 urlpatterns.insert(-1, path("dispensing/", include("corsia.dispensing.urls")))
 # Reports and statistics (issue 23).
 urlpatterns.insert(-1, path("reports/", include("corsia.reports.urls")))
+
+# The patient portal (issue 25): the patients' side, its own sign-in (corsia/portal).
+urlpatterns.insert(-1, path("portale/", include("corsia.portal.urls")))

@@ -147,3 +147,7 @@ def demo_hospital() -> Iterator[str]:
         patient_id=adults[-1] if adults else None,
     )  # fmt: skip
     yield f"demo direct distribution desk: {desk}"
+    # The patient portal (issue 25): a demo patient with an account and a conversation.
+    from corsia.demo.portal import ensure_demo_portal
+
+    yield f"demo patient portal account: {ensure_demo_portal(nurse=_user('infermiere'))}"
