@@ -339,3 +339,7 @@ api.add_router("/galenics", galenics_router)
 from corsia.dispensing.api import router as dispensing_router  # noqa: E402
 
 api.add_router("/dispensing", dispensing_router)
+# The patient portal's staff side (corsia.portal, issue 25).
+from corsia.portal.api import router as portal_router  # noqa: E402
+
+api.add_router("/portal", portal_router)

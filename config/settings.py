@@ -502,3 +502,24 @@ CORSIA_COMPOUNDING_DEVICE_TOKEN = env_str("CORSIA_COMPOUNDING_DEVICE_TOKEN", "")
 # Patient.identifier and in identifier searches (the hospital's OID as urn:oid:..., or a URI
 # its integration engine already uses).
 CORSIA_FHIR_MRN_SYSTEM = env_str("CORSIA_FHIR_MRN_SYSTEM", "urn:corsia:mrn")
+
+# The patient portal (corsia/portal/README.md, issue 25; docs/configuration.md).
+INSTALLED_APPS += ["corsia.portal"]
+# SPID/CIE through the hospital's OpenID Connect provider (unset: the one-time code only).
+CORSIA_PORTAL_OIDC_ISSUER = env_str("CORSIA_PORTAL_OIDC_ISSUER", "")
+CORSIA_PORTAL_OIDC_CLIENT_ID = env_str("CORSIA_PORTAL_OIDC_CLIENT_ID", "")
+CORSIA_PORTAL_OIDC_CLIENT_SECRET = env_str("CORSIA_PORTAL_OIDC_CLIENT_SECRET", "")
+CORSIA_PORTAL_OIDC_SCOPES = env_str("CORSIA_PORTAL_OIDC_SCOPES", "openid profile")
+# The ID token's claim carrying the fiscal code matched to the patient ("fiscalNumber" for
+# SPID, "TINIT-" stripped; "https://attributes.eid.gov.it/fiscal_number" for CIE OIDC).
+CORSIA_PORTAL_OIDC_FISCAL_CODE_CLAIM = env_str(
+    "CORSIA_PORTAL_OIDC_FISCAL_CODE_CLAIM", "fiscalNumber"
+)
+# The callback address registered with the provider ("" : built from the request).
+CORSIA_PORTAL_OIDC_REDIRECT_URI = env_str("CORSIA_PORTAL_OIDC_REDIRECT_URI", "")
+# Where one-time sign-in codes go: a dotted path to a sender class (corsia/portal/senders.py).
+CORSIA_PORTAL_CODE_SENDER = env_str(
+    "CORSIA_PORTAL_CODE_SENDER", "corsia.portal.senders.ConsoleSender"
+)
+# A portal session ends after this many minutes without a request.
+CORSIA_PORTAL_IDLE_MINUTES = env_int("CORSIA_PORTAL_IDLE_MINUTES", 20)

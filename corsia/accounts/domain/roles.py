@@ -494,3 +494,19 @@ for _role in (Role.PHARMACIST, Role.TECHNICIAN, Role.PHYSICIAN):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"dispensing.view_dispensing"}
 for _role in (Role.PHARMACIST, Role.TECHNICIAN):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"dispensing.dispense"}
+# The patient portal (corsia.portal, issue 25): the care team opens patients' accounts, reads
+# and answers their messages (the worklist); physicians release documents to the patient.
+PERMISSIONS = (
+    *PERMISSIONS,
+    PermissionSpec("portal", "manage_account", "Aprire e sospendere l'accesso al portale"),
+    PermissionSpec("portal", "view_messages", "Leggere i messaggi dei pazienti (portale)"),
+    PermissionSpec("portal", "reply_message", "Rispondere ai messaggi dei pazienti (portale)"),
+    PermissionSpec("portal", "release_document", "Rendere un documento visibile al paziente"),
+)
+for _role in (Role.PHYSICIAN, Role.NURSE, Role.COORDINATOR):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {
+        "portal.manage_account",
+        "portal.view_messages",
+        "portal.reply_message",
+    }
+ROLE_PERMISSIONS[Role.PHYSICIAN] = ROLE_PERMISSIONS[Role.PHYSICIAN] | {"portal.release_document"}
