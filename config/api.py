@@ -343,3 +343,8 @@ api.add_router("/dispensing", dispensing_router)
 from corsia.portal.api import router as portal_router  # noqa: E402
 
 api.add_router("/portal", portal_router)
+
+# Telemonitoring (corsia.telemonitoring, issue 25).
+from corsia.telemonitoring.api import router as telemonitoring_router  # noqa: E402
+
+api.add_router("/telemonitoring", telemonitoring_router)

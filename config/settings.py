@@ -523,3 +523,8 @@ CORSIA_PORTAL_CODE_SENDER = env_str(
 )
 # A portal session ends after this many minutes without a request.
 CORSIA_PORTAL_IDLE_MINUTES = env_int("CORSIA_PORTAL_IDLE_MINUTES", 20)
+
+# Telemonitoring: home vital signs (Web Bluetooth), symptom diaries, alerts (issue 25).
+INSTALLED_APPS += ["corsia.telemonitoring"]
+# The ward's number a patient is told to call at once (fever after chemotherapy, ...).
+CORSIA_TELEMONITORING_URGENT_PHONE = env_str("CORSIA_TELEMONITORING_URGENT_PHONE", "")

@@ -46,3 +46,5 @@ urlpatterns.insert(-1, path("galenics/", include("corsia.galenics.urls")))
 urlpatterns.insert(-1, path("dispensing/", include("corsia.dispensing.urls")))
 # The patient portal (issue 25): the patients' side, its own sign-in (corsia/portal).
 urlpatterns.insert(-1, path("portale/", include("corsia.portal.urls")))
+# Telemonitoring: home readings, symptom diaries, the team's alerts (issue 25).
+urlpatterns.insert(-1, path("telemonitoraggio/", include("corsia.telemonitoring.urls")))

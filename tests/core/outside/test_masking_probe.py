@@ -493,3 +493,7 @@ NOT_PATIENT_DATA.update(
         "/api/v1/dispensing/lots": "the FEFO lots of a product in stock: no patient",
     }
 )
+
+# --- issue 25, telemonitoring: the team's open alerts (the patient's page is probed by
+# patient_id; home readings and diaries belong to no encounter, so none is masked) ---
+PATIENT_LISTS["/api/v1/telemonitoring/alerts"] = [{}]
