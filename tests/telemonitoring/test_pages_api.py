@@ -107,7 +107,7 @@ def test_the_diary_page_tells_the_patient_to_call_and_the_team_sees_it(
         account=account, action="telemonitoring.diary_submitted"
     ).exists()
     team = logged_in(nurse).get("/telemonitoraggio/allerte/")
-    assert "Febbre 38.6 °C dopo chemioterapia" in team.content.decode()
+    assert "Febbre 38,6 °C dopo chemioterapia" in team.content.decode()
     chart = logged_in(nurse).get(f"/telemonitoraggio/pazienti/{patient.pk}/")
     assert chart.status_code == 200
     assert AccessLogEntry.objects.filter(user=nurse, what="telemonitoraggio").count() == 1

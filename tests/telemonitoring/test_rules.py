@@ -85,7 +85,7 @@ def test_thresholds_default_and_urgent_fever_after_chemotherapy() -> None:
     breach = thresholds.check(P.TEMPERATURE, Decimal("38.0"), limits, after_chemotherapy=True)
     assert breach is not None
     assert (breach.above, breach.urgent, breach.limit) == (True, True, Decimal("37.9"))
-    assert breach.message == "Temperatura corporea 38 °C: sopra la soglia (37.9 °C)"
+    assert breach.message == "Temperatura corporea 38 °C: sopra la soglia (37,9 °C)"
     calm = thresholds.check(P.TEMPERATURE, Decimal("38.0"), limits, after_chemotherapy=False)
     assert calm is not None and calm.urgent is False
     low = thresholds.check(

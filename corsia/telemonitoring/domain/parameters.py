@@ -50,6 +50,11 @@ LABELS: dict[Parameter, str] = {
 }
 
 
+def italian_number(value: Decimal) -> str:
+    """``value`` as an Italian reads it: no trailing zeros, a decimal comma (38,5)."""
+    return f"{value.normalize():f}".replace(".", ",")
+
+
 @dataclass(frozen=True)
 class Observation:
     """One value of one parameter, in the parameter's canonical unit."""

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from corsia.telemonitoring.domain.parameters import Observation, Parameter
+from corsia.telemonitoring.domain.parameters import Observation, Parameter, italian_number
 
 # Ranges outside which a home measurement is more likely an error than a value.
 PLAUSIBLE: dict[Parameter, tuple[Decimal, Decimal]] = {
@@ -35,7 +35,7 @@ class Doubt:
 
 
 def _fmt(value: Decimal) -> str:
-    return f"{value.normalize():f}".replace(".", ",")
+    return italian_number(value)
 
 
 def doubts(

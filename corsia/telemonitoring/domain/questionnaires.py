@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from corsia.core.domain.errors import ValidationFailed
+from corsia.telemonitoring.domain.parameters import italian_number
 
 Answer = Decimal | int | str  # decimal, integer, choice code
 
@@ -190,14 +191,18 @@ def diary_alerts(answers: Mapping[str, Answer], context: DiaryContext) -> list[R
                 RuleHit(
                     "fever_after_chemotherapy",
                     True,
-                    f"Febbre {temperature} °C dopo chemioterapia",
+                    f"Febbre {italian_number(temperature)} °C dopo chemioterapia",
                     MEDDRA_FEVER,
                     grade,
                     CALL_NOW,
                 )
             )
         else:
-            hits.append(RuleHit("fever", False, f"Febbre {temperature} °C", MEDDRA_FEVER, grade))
+            hits.append(
+                RuleHit(
+                    "fever", False, f"Febbre {italian_number(temperature)} °C", MEDDRA_FEVER, grade
+                )
+            )
     stools = answers.get("stools")
     if isinstance(stools, int):
         increase = stools - context.baseline_stools

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from corsia.telemonitoring.domain.parameters import LABELS, UNITS, Parameter
+from corsia.telemonitoring.domain.parameters import LABELS, UNITS, Parameter, italian_number
 
 
 @dataclass(frozen=True)
@@ -58,8 +58,8 @@ def check(
         limit=limit,
         above=above,
         urgent=urgent,
-        message=f"{LABELS[parameter]} {value.normalize():f} {unit}: {word} la soglia "
-        f"({limit.normalize():f} {unit})",
+        message=f"{LABELS[parameter]} {italian_number(value)} {unit}: {word} la soglia "
+        f"({italian_number(limit)} {unit})",
     )
 
 

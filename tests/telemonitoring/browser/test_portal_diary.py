@@ -101,7 +101,7 @@ def test_a_fever_in_the_diary_reaches_the_teams_worklist(
     assert_accessible_basics(page)
     row = page.get_by_test_id("alert-row")
     expect(row).to_contain_text("URGENTE")
-    expect(row).to_contain_text("Febbre 38.5 °C dopo chemioterapia")
+    expect(row).to_contain_text("Febbre 38,5 °C dopo chemioterapia")
     step(page, "allerte-del-team")
     row.get_by_role("link").click()
     page.wait_for_load_state("load")
