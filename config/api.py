@@ -349,3 +349,8 @@ api.add_router("/reports", reports_router)
 from corsia.portal.api import router as portal_router  # noqa: E402
 
 api.add_router("/portal", portal_router)
+
+# Telemonitoring (corsia.telemonitoring, issue 25).
+from corsia.telemonitoring.api import router as telemonitoring_router  # noqa: E402
+
+api.add_router("/telemonitoring", telemonitoring_router)

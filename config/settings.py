@@ -533,3 +533,9 @@ CORSIA_PORTAL_IDLE_MINUTES = env_int("CORSIA_PORTAL_IDLE_MINUTES", 20)
 # weekdays and times), and the number a patient with urgent symptoms must call instead.
 CORSIA_PORTAL_TEAM_HOURS = env_str("CORSIA_PORTAL_TEAM_HOURS", "1-5 08:00-16:00")
 CORSIA_PORTAL_URGENT_PHONE = env_str("CORSIA_PORTAL_URGENT_PHONE", "112")
+
+
+# Telemonitoring: home vital signs (Web Bluetooth), symptom diaries, alerts (issue 25).
+INSTALLED_APPS += ["corsia.telemonitoring"]
+# The ward's number a patient is told to call at once (fever after chemotherapy, ...).
+CORSIA_TELEMONITORING_URGENT_PHONE = env_str("CORSIA_TELEMONITORING_URGENT_PHONE", "")

@@ -49,3 +49,5 @@ urlpatterns.insert(-1, path("reports/", include("corsia.reports.urls")))
 
 # The patient portal (issue 25): the patients' side, its own sign-in (corsia/portal).
 urlpatterns.insert(-1, path("portale/", include("corsia.portal.urls")))
+# Telemonitoring: home readings, symptom diaries, the team's alerts (issue 25).
+urlpatterns.insert(-1, path("telemonitoraggio/", include("corsia.telemonitoring.urls")))

@@ -86,6 +86,12 @@ NAV_ITEMS = (
     NavItem("vascular:list", _("Accessi vascolari"), "vascular.view_vascular"),
 )
 
+# Telemonitoring (corsia.telemonitoring, issue 25): the team's open alerts from home.
+NAV_ITEMS = (
+    *NAV_ITEMS,
+    NavItem("telemonitoring:alerts", _("Telemonitoraggio"), "telemonitoring.view_telemonitoring"),
+)
+
 # Parenteral nutrition (corsia.nutrition, issue 18): the calculator of a bag.
 NAV_ITEMS = (
     *NAV_ITEMS,

@@ -387,6 +387,22 @@ for _role in (Role.PHYSICIAN, Role.NURSE, Role.COORDINATOR):
 for _role in (Role.PHYSICIAN, Role.NURSE):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"vascular.record_vascular"}
 
+# Telemonitoring (corsia.telemonitoring, issue 25): the care team reads the patients'
+# home readings, diaries and alerts; physicians and nurses set thresholds and diaries,
+# evaluate alerts (a physician or nurse grades the toxicity through corsia.toxicity).
+PERMISSIONS = (
+    *PERMISSIONS,
+    PermissionSpec("telemonitoring", "view_telemonitoring", "Consultare il telemonitoraggio"),
+    PermissionSpec(
+        "telemonitoring", "manage_telemonitoring",
+        "Impostare soglie e diari, valutare le allerte del telemonitoraggio",
+    ),
+)  # fmt: skip
+for _role in (Role.PHYSICIAN, Role.NURSE, Role.COORDINATOR):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"telemonitoring.view_telemonitoring"}
+for _role in (Role.PHYSICIAN, Role.NURSE):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"telemonitoring.manage_telemonitoring"}
+
 # Stem-cell transplant pathway (corsia.transplant, issue 17): the care team (the transplant
 # coordinator among the nurses and coordinators) reads it; physicians and nurses record
 # what was done (typing, collection, chain of custody, infusion, counts); physicians take

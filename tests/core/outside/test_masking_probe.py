@@ -513,3 +513,7 @@ NOT_PATIENT_DATA.update(
         "(anyone else 404): the same content as /api/v1/reports/{code}",
     }
 )
+
+# --- issue 25, telemonitoring: the team's open alerts (the patient's page is probed by
+# patient_id; home readings and diaries belong to no encounter, so none is masked) ---
+PATIENT_LISTS["/api/v1/telemonitoring/alerts"] = [{}]
