@@ -339,3 +339,8 @@ api.add_router("/galenics", galenics_router)
 from corsia.dispensing.api import router as dispensing_router  # noqa: E402
 
 api.add_router("/dispensing", dispensing_router)
+
+# Telemedicine: televisits and teleconsultations (corsia.telemedicine, issue 25).
+from corsia.telemedicine.api import router as telemedicine_router  # noqa: E402
+
+api.add_router("/telemedicine", telemedicine_router)

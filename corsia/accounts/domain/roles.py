@@ -494,3 +494,19 @@ for _role in (Role.PHARMACIST, Role.TECHNICIAN, Role.PHYSICIAN):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"dispensing.view_dispensing"}
 for _role in (Role.PHARMACIST, Role.TECHNICIAN):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"dispensing.dispense"}
+
+# Telemedicine (corsia.telemedicine, issue 25): the care team sees the televisits;
+# physicians and nurses schedule them, record consent and hold the room; the report is
+# signed by the physician holding the televisit (checked by the service).
+PERMISSIONS = (
+    *PERMISSIONS,
+    PermissionSpec("telemedicine", "view_televisit", "Consultare televisite e teleconsulti"),
+    PermissionSpec(
+        "telemedicine", "conduct_televisit",
+        "Programmare e condurre televisite e teleconsulti, firmarne il referto",
+    ),
+)  # fmt: skip
+for _role in (Role.PHYSICIAN, Role.NURSE, Role.COORDINATOR):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"telemedicine.view_televisit"}
+for _role in (Role.PHYSICIAN, Role.NURSE):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"telemedicine.conduct_televisit"}
