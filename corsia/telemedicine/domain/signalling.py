@@ -84,7 +84,7 @@ def parse_signal(body: bytes, *, room: str) -> Signal:
             "signal_wrong_room", "Il messaggio è indirizzato a un'altra stanza.", 409
         )
     try:
-        kind = SignalKind(data.get("kind"))
+        kind = SignalKind(str(data.get("kind")))
     except ValueError:
         raise SignalRefused(
             "signal_kind_unknown",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -140,7 +141,7 @@ def teleconsultation_request(
     patient_id: int,
     consultant_id: int,
     question: str,
-    start: Any,
+    start: datetime,
     minutes: int = 30,
 ) -> Televisit:
     """Ask another physician about a patient, with a video room for the two of them."""
@@ -165,7 +166,7 @@ def teleconsultation_request(
             consultant=consultant,
             question=text,
             scheduled_start=start,
-            scheduled_end=start + timezone.timedelta(minutes=minutes),
+            scheduled_end=start + timedelta(minutes=minutes),
             room_name=new_room_name(),
             created_by=actor,
             updated_by=actor,
