@@ -86,6 +86,12 @@ NAV_ITEMS = (
     NavItem("vascular:list", _("Accessi vascolari"), "vascular.view_vascular"),
 )
 
+# Telemedicine (corsia.telemedicine, issue 25): televisits and teleconsultations.
+NAV_ITEMS = (
+    *NAV_ITEMS,
+    NavItem("telemedicine:home", _("Telemedicina"), "telemedicine.view_televisit"),
+)
+
 # Parenteral nutrition (corsia.nutrition, issue 18): the calculator of a bag.
 NAV_ITEMS = (
     *NAV_ITEMS,

@@ -493,3 +493,15 @@ NOT_PATIENT_DATA.update(
         "/api/v1/dispensing/lots": "the FEFO lots of a product in stock: no patient",
     }
 )
+
+# --- issue 25, telemedicine: the caller's own televisits (none in the scenario) ---
+PATIENT_LISTS["/api/v1/telemedicine/televisits"] = [{}]
+NOT_PATIENT_DATA.update(
+    {
+        "/api/v1/telemedicine/televisits/{televisit_id}": "no televisit in the scenario; a "
+        "televisit is tied to no encounter (so to no masked stay) and only its clinician or "
+        "consultant reads it, anyone else 404 (tests/telemedicine/test_signalling.py)",
+        "/api/v1/telemedicine/televisits/{televisit_id}/signal": "the room's signalling "
+        "messages (SDP, ICE candidates), for the two participants only: as above",
+    }
+)
