@@ -59,6 +59,8 @@ def test_patient_and_clinician_see_each_other(
     expect(clinician_page.get_by_test_id("consent")).to_contain_text("televisita-2026-1")
     clinician_page.get_by_role("button", name="Apri la stanza").click()
     expect(clinician_page.get_by_test_id("visit-state")).to_have_text("Stanza aperta")
+    # the patient's page, drawn while waiting, says the room is open now
+    expect(patient_page.get_by_test_id("visit-state")).to_have_text("Stanza aperta")
     # both connect through Corsia's signalling, each playing the other's video
     clinician_page.wait_for_function(CONNECTED, timeout=30_000)
     patient_page.wait_for_function(CONNECTED, timeout=30_000)
@@ -75,6 +77,14 @@ def test_patient_and_clinician_see_each_other(
     assert {"hello", "offer", "answer", "candidate"} <= kinds
     # the clinician ends the televisit: the patient's page leaves the room
     clinician_page.get_by_role("button", name="Concludi la televisita").click()
-    expect(clinician_page.get_by_label("Esito della televisita")).to_be_visible()
     expect(patient_page.get_by_test_id("room-status")).to_contain_text("conclusa", timeout=10_000)
+    expect(patient_page.get_by_test_id("visit-state")).to_have_text("Conclusa")
+    expect(patient_page.get_by_role("figure")).to_have_count(0)
     assert Televisit.objects.get(pk=case.visit.pk).state == "closed"
+    # and signs the report, archived in the patient's documents
+    clinician_page.get_by_label("Anamnesi e motivo della televisita").fill("Controllo al giorno 8.")
+    clinician_page.get_by_label("Esito della televisita").fill("Apiretico, mucosite di grado 1.")
+    clinician_page.get_by_label("Conclusioni e indicazioni").fill("Prosegue; collutori.")
+    clinician_page.get_by_role("button", name="Firma il referto").click(timeout=30_000)
+    expect(clinician_page.get_by_test_id("report")).to_contain_text("Firmato il", timeout=30_000)
+    step(clinician_page, "referto-firmato")

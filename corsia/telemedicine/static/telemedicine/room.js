@@ -108,11 +108,17 @@
     }
   }
 
-  function stop(text) {
+  function stop(text, ended) {
     stopped = true;
     if (pc) pc.close();
     if (stream) stream.getTracks().forEach((track) => track.stop());
     say(text);
+    if (ended) {
+      el.querySelectorAll('[data-room-videos]').forEach((node) => { node.hidden = true; });
+      document.querySelectorAll('[data-room-state]').forEach((node) => {
+        node.textContent = 'Conclusa';
+      });
+    }
   }
 
   async function poll() {
@@ -127,7 +133,7 @@
       return;
     }
     if (data.state !== 'open') {
-      stop('La televisita è conclusa: la stanza è chiusa.');
+      stop('La televisita è conclusa: la stanza è chiusa.', true);
       return;
     }
     if (!started) {
