@@ -344,3 +344,7 @@ api.add_router("/dispensing", dispensing_router)
 from corsia.telemedicine.api import router as telemedicine_router  # noqa: E402
 
 api.add_router("/telemedicine", telemedicine_router)
+# The patient portal's staff side (corsia.portal, issue 25).
+from corsia.portal.api import router as portal_router  # noqa: E402
+
+api.add_router("/portal", portal_router)

@@ -517,3 +517,23 @@ CORSIA_JITSI_TOKEN_MINUTES = env_int("CORSIA_JITSI_TOKEN_MINUTES", 5)
 CORSIA_TELEMEDICINE_ICE_URLS = env_list("CORSIA_TELEMEDICINE_ICE_URLS", [])
 CORSIA_TELEMEDICINE_TURN_USERNAME = env_str("CORSIA_TELEMEDICINE_TURN_USERNAME", "")
 CORSIA_TELEMEDICINE_TURN_CREDENTIAL = env_str("CORSIA_TELEMEDICINE_TURN_CREDENTIAL", "")
+# The patient portal (corsia/portal/README.md, issue 25; docs/configuration.md).
+INSTALLED_APPS += ["corsia.portal"]
+# SPID/CIE through the hospital's OpenID Connect provider (unset: the one-time code only).
+CORSIA_PORTAL_OIDC_ISSUER = env_str("CORSIA_PORTAL_OIDC_ISSUER", "")
+CORSIA_PORTAL_OIDC_CLIENT_ID = env_str("CORSIA_PORTAL_OIDC_CLIENT_ID", "")
+CORSIA_PORTAL_OIDC_CLIENT_SECRET = env_str("CORSIA_PORTAL_OIDC_CLIENT_SECRET", "")
+CORSIA_PORTAL_OIDC_SCOPES = env_str("CORSIA_PORTAL_OIDC_SCOPES", "openid profile")
+# The ID token's claim carrying the fiscal code matched to the patient ("fiscalNumber" for
+# SPID, "TINIT-" stripped; "https://attributes.eid.gov.it/fiscal_number" for CIE OIDC).
+CORSIA_PORTAL_OIDC_FISCAL_CODE_CLAIM = env_str(
+    "CORSIA_PORTAL_OIDC_FISCAL_CODE_CLAIM", "fiscalNumber"
+)
+# The callback address registered with the provider ("" : built from the request).
+CORSIA_PORTAL_OIDC_REDIRECT_URI = env_str("CORSIA_PORTAL_OIDC_REDIRECT_URI", "")
+# Where one-time sign-in codes go: a dotted path to a sender class (corsia/portal/senders.py).
+CORSIA_PORTAL_CODE_SENDER = env_str(
+    "CORSIA_PORTAL_CODE_SENDER", "corsia.portal.senders.ConsoleSender"
+)
+# A portal session ends after this many minutes without a request.
+CORSIA_PORTAL_IDLE_MINUTES = env_int("CORSIA_PORTAL_IDLE_MINUTES", 20)

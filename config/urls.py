@@ -45,3 +45,5 @@ urlpatterns.insert(-1, path("transplant/", include("corsia.transplant.urls")))
 urlpatterns.insert(-1, path("galenics/", include("corsia.galenics.urls")))
 # Direct distribution, the pharmacy's dispensing desk (issue 19).
 urlpatterns.insert(-1, path("dispensing/", include("corsia.dispensing.urls")))
+# The patient portal (issue 25): the patients' side, its own sign-in (corsia/portal).
+urlpatterns.insert(-1, path("portale/", include("corsia.portal.urls")))

@@ -510,3 +510,19 @@ for _role in (Role.PHYSICIAN, Role.NURSE, Role.COORDINATOR):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"telemedicine.view_televisit"}
 for _role in (Role.PHYSICIAN, Role.NURSE):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"telemedicine.conduct_televisit"}
+# The patient portal (corsia.portal, issue 25): the care team opens patients' accounts, reads
+# and answers their messages (the worklist); physicians release documents to the patient.
+PERMISSIONS = (
+    *PERMISSIONS,
+    PermissionSpec("portal", "manage_account", "Aprire e sospendere l'accesso al portale"),
+    PermissionSpec("portal", "view_messages", "Leggere i messaggi dei pazienti (portale)"),
+    PermissionSpec("portal", "reply_message", "Rispondere ai messaggi dei pazienti (portale)"),
+    PermissionSpec("portal", "release_document", "Rendere un documento visibile al paziente"),
+)
+for _role in (Role.PHYSICIAN, Role.NURSE, Role.COORDINATOR):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {
+        "portal.manage_account",
+        "portal.view_messages",
+        "portal.reply_message",
+    }
+ROLE_PERMISSIONS[Role.PHYSICIAN] = ROLE_PERMISSIONS[Role.PHYSICIAN] | {"portal.release_document"}
