@@ -43,11 +43,6 @@ class TelevisitOut(Schema):
     version: int
 
 
-class ScheduledOut(Schema):
-    televisit: TelevisitOut
-    patient_key: str  # the patient's link key: shown once, kept only hashed
-
-
 class ScheduleIn(Schema):
     booking_id: RecordId
     clinician_id: RecordId
@@ -137,16 +132,16 @@ def televisit(request: HttpRequest, televisit_id: int) -> TelevisitOut:
     return _out(selectors.televisit_get(**reading(request), televisit_id=televisit_id))
 
 
-@router.post("/televisits", response={201: ScheduledOut})
+@router.post("/televisits", response={201: TelevisitOut})
 @api_perm(CONDUCT)
-def schedule(request: HttpRequest, payload: ScheduleIn) -> Status[ScheduledOut]:
+def schedule(request: HttpRequest, payload: ScheduleIn) -> Status[TelevisitOut]:
     """A televisit on an agenda booking. Refusals: ``booking_not_found``,
     ``booking_not_active``, ``booking_kind_not_visit``, ``clinician_unknown``,
     ``televisit_exists``."""
-    done = services.televisit_schedule(
+    visit = services.televisit_schedule(
         **acting(request), booking_id=payload.booking_id, clinician_id=payload.clinician_id
     )
-    return Status(201, ScheduledOut(televisit=_out(done.televisit), patient_key=done.patient_key))
+    return Status(201, _out(visit))
 
 
 @router.post("/consultations", response={201: TelevisitOut})

@@ -45,8 +45,6 @@ class Televisit(VersionedModel):
         max_length=20, choices=VisitStateChoice.choices, default=VisitStateChoice.SCHEDULED
     )
     room_name = models.CharField(max_length=80, unique=True)
-    # The patient's own link to the room (televisit): only its SHA-256 is kept.
-    patient_key_sha256 = models.CharField(max_length=64, blank=True)
     consent_at = models.DateTimeField(null=True, blank=True)
     consent_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

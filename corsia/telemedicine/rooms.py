@@ -9,9 +9,9 @@
 from __future__ import annotations
 
 import base64
-import hmac
 import json
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -23,7 +23,6 @@ from corsia.telemedicine.domain.jitsi import room_url, token_claims
 from corsia.telemedicine.domain.signalling import Side
 from corsia.telemedicine.domain.states import VisitKind
 from corsia.telemedicine.models import Televisit
-from corsia.telemedicine.services.visits import patient_key_hash
 
 
 def jitsi_configured() -> bool:
@@ -97,16 +96,29 @@ def staff_participant(*, user: Any, televisit_id: int) -> Participant:
     raise NotFound(_NOT_FOUND, code="televisit_not_found")
 
 
-def patient_participant(*, key: str) -> Participant:
-    """The patient entering through their personal link (the televisit's key)."""
-    if not key or len(key) > 100:
-        raise NotFound(_NOT_FOUND, code="televisit_not_found")
-    digest = patient_key_hash(key)
+def patient_participant(*, patient_id: int, televisit_id: int) -> Participant:
+    """The patient signed in to the portal, in a televisit of theirs (a teleconsultation
+    has no patient in the room); another patient's televisit: not found."""
     visit = (
-        Televisit.objects.filter(kind=VisitKind.TELEVISIT.value, patient_key_sha256=digest)
+        Televisit.objects.filter(
+            pk=televisit_id, kind=VisitKind.TELEVISIT.value, patient_id=patient_id
+        )
         .select_related("patient")
         .first()
     )
-    if visit is None or not hmac.compare_digest(visit.patient_key_sha256, digest):
+    if visit is None:
         raise NotFound(_NOT_FOUND, code="televisit_not_found")
     return Participant(visit=visit, side=Side.GUEST)
+
+
+def patient_televisits(*, patient_id: int) -> list[Televisit]:
+    """The patient's televisits not cancelled, from a week back (the portal's list)."""
+    since = timezone.now() - timedelta(days=7)
+    return list(
+        Televisit.objects.filter(
+            kind=VisitKind.TELEVISIT.value, patient_id=patient_id, scheduled_end__gte=since
+        )
+        .exclude(state="cancelled")
+        .select_related("clinician")
+        .order_by("scheduled_start", "pk")[:50]
+    )

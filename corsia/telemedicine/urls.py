@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:televisit_id>/report/", views.report, name="report"),
     path("<int:televisit_id>/answer/", views.answer, name="answer"),
     path("<int:televisit_id>/signal/", views.signal, name="signal"),
-    path("room/<str:key>/", views.patient_room, name="patient_room"),
-    path("room/<str:key>/signal/", views.patient_signal, name="patient_signal"),
+    path("portale/", views.portal_list, name="portal_list"),
+    path("portale/<int:televisit_id>/", views.portal_room, name="portal_room"),
+    path("portale/<int:televisit_id>/signal/", views.portal_signal, name="portal_signal"),
 ]

@@ -16,9 +16,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.selectors import users_in_role
-from corsia.core.access import public, require_perm
-from corsia.core.domain.errors import CorsiaError
+from corsia.core.access import require_perm
+from corsia.core.domain.errors import CorsiaError, NotFound
 from corsia.core.web import acting, posted_int, posted_moment, request_actor, viewing
+from corsia.portal.access import portal_login_required, portal_patient
+from corsia.portal.services import activity_record
 from corsia.telemedicine import rooms, selectors, services
 from corsia.telemedicine.domain.signalling import Side
 from corsia.telemedicine.domain.states import (
@@ -65,7 +67,7 @@ def schedule(request: HttpRequest) -> HttpResponse:
     try:
         booking_id = posted_int(request.POST.get("booking_id"), 0, "booking_id", NUMBER)
         clinician_id = posted_int(request.POST.get("clinician_id"), 0, "clinician_id", NUMBER)
-        done = services.televisit_schedule(
+        visit = services.televisit_schedule(
             **acting(request), booking_id=booking_id, clinician_id=clinician_id
         )
     except CorsiaError as error:
@@ -74,13 +76,11 @@ def schedule(request: HttpRequest) -> HttpResponse:
             return redirect("telemedicine:home")
         _refused(request, error)
         return redirect("telemedicine:home")
-    link = request.build_absolute_uri(reverse("telemedicine:patient_room", args=[done.patient_key]))
     messages.success(
         request,
-        "Televisita programmata. Link personale del paziente (mostrato una sola volta, da "
-        f"inviargli): {link}",
+        "Televisita programmata: il paziente la trova nel portale del paziente (Televisite).",
     )
-    return redirect("telemedicine:visit", done.televisit.pk)
+    return redirect("telemedicine:visit", visit.pk)
 
 
 @require_POST
@@ -255,30 +255,57 @@ def signal(request: HttpRequest, televisit_id: int) -> JsonResponse:
     return _signal(request, participant)
 
 
-@public
-@require_http_methods(["GET", "POST"])
-def patient_signal(request: HttpRequest, key: str) -> JsonResponse:
-    """The patient's side of the room, through their personal link; a wrong key: 404."""
-    try:
-        participant = rooms.patient_participant(key=key)
-    except CorsiaError as error:
-        return _problem(error)
-    return _signal(request, participant)
+# --- the patient's side, in the patient portal -------------------------------------------
 
 
-@public
-@require_http_methods(["GET"])
-def patient_room(request: HttpRequest, key: str) -> HttpResponse:
-    """The patient's room: the consent they gave, their camera and the clinician's."""
+def _portal_participant(request: HttpRequest, televisit_id: int) -> rooms.Participant:
+    patient = portal_patient(request)
+    if patient is None:  # portal_login_required let nobody else in
+        raise Http404
     try:
-        participant = rooms.patient_participant(key=key)
+        return rooms.patient_participant(patient_id=patient.patient_id, televisit_id=televisit_id)
     except CorsiaError as error:
         raise Http404 from error
+
+
+@portal_login_required
+@require_http_methods(["GET"])
+def portal_list(request: HttpRequest) -> HttpResponse:
+    """The signed-in patient's televisits."""
+    patient = portal_patient(request)
+    assert patient is not None
+    activity_record(
+        account_id=patient.account_id, patient_id=patient.patient_id, action="televisit_list"
+    )
+    rows = rooms.patient_televisits(patient_id=patient.patient_id)
+    return render(
+        request,
+        "telemedicine/portal_list.html",
+        {"rows": [(v, STATE_LABELS_IT[VisitState(v.state)]) for v in rows]},
+    )
+
+
+@portal_login_required
+@require_http_methods(["GET"])
+def portal_room(request: HttpRequest, televisit_id: int) -> HttpResponse:
+    """The patient's room: their camera and the clinician's."""
+    participant = _portal_participant(request, televisit_id)
+    patient = portal_patient(request)
+    assert patient is not None
+    activity_record(
+        account_id=patient.account_id,
+        patient_id=patient.patient_id,
+        action="televisit_room",
+        detail=str(televisit_id),
+    )
     visit = participant.visit
     jitsi = ""
     if visit.state == VisitState.OPEN.value and rooms.jitsi_configured():
         jitsi = rooms.jitsi_room_url(
-            visit, user_id=f"patient-{visit.patient_id}", display_name="Paziente", moderator=False
+            visit,
+            user_id=f"patient-{visit.patient_id}",
+            display_name=patient.display_name,
+            moderator=False,
         )
     return render(
         request,
@@ -288,7 +315,7 @@ def patient_room(request: HttpRequest, key: str) -> HttpResponse:
             "state_label": STATE_LABELS_IT[VisitState(visit.state)],
             "jitsi_url": jitsi,
             "room": {
-                "signal_url": reverse("telemedicine:patient_signal", args=[key]),
+                "signal_url": reverse("telemedicine:portal_signal", args=[visit.pk]),
                 "side": Side.GUEST.value,
                 "room": visit.room_name,
                 "ice": rooms.ice_servers_json(),
@@ -296,3 +323,19 @@ def patient_room(request: HttpRequest, key: str) -> HttpResponse:
             },
         },
     )
+
+
+@portal_login_required
+@require_http_methods(["GET", "POST"])
+def portal_signal(request: HttpRequest, televisit_id: int) -> JsonResponse:
+    """The patient's side of the room (portal session); another patient's televisit: 404."""
+    patient = portal_patient(request)
+    try:
+        if patient is None:
+            raise NotFound("Televisita inesistente.", code="televisit_not_found")
+        participant = rooms.patient_participant(
+            patient_id=patient.patient_id, televisit_id=televisit_id
+        )
+    except CorsiaError as error:
+        return _problem(error)
+    return _signal(request, participant)

@@ -1,5 +1,5 @@
-"""A televisit for telemedicine's tests: the day hospital's visit booked for a patient on
-the next Monday at 10:00, a physician holding the televisit, the patient's link key."""
+"""A televisit for telemedicine's tests: the day hospital's visit booked for a patient with
+a portal account on the next Monday at 10:00, a physician holding the televisit."""
 
 from __future__ import annotations
 
@@ -11,11 +11,12 @@ from django.utils import timezone
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
 from corsia.agenda import services as agenda_services
+from corsia.portal.models import PortalAccount
 from corsia.telemedicine import services
 from corsia.telemedicine.models import Televisit
 from corsia.testing.accounts import MakeUser
 from corsia.testing.agenda import WORKSTATION, DayHospital, day_hospital, next_weekday
-from corsia.testing.patients import patient_registered
+from corsia.testing.portal import patient_with_account
 
 __all__ = ["WORKSTATION", "TelevisitCase", "signal_body", "televisit_case", "televisit_open"]
 
@@ -29,12 +30,14 @@ class TelevisitCase:
     patient_id: int
     clinician: User
     visit: Televisit
-    key: str  # the patient's personal link key
+    account: PortalAccount  # the patient's portal account
 
 
 def televisit_case(make_user: MakeUser) -> TelevisitCase:
     dh = day_hospital(make_user)
-    patient = patient_registered(dh.coordinator, codice_fiscale="", stp_eni_code="STP1400000000777")
+    patient, account = patient_with_account(
+        make_user, codice_fiscale="", stp_eni_code="STP1400000000777"
+    )
     booking = agenda_services.booking_create(
         actor=dh.nurse,
         workstation=WORKSTATION,
@@ -48,7 +51,7 @@ def televisit_case(make_user: MakeUser) -> TelevisitCase:
         ),
     )
     clinician = make_user(Role.PHYSICIAN)
-    done = services.televisit_schedule(
+    visit = services.televisit_schedule(
         actor=clinician, workstation=WORKSTATION, booking_id=booking.pk, clinician_id=clinician.pk
     )
     return TelevisitCase(
@@ -56,8 +59,8 @@ def televisit_case(make_user: MakeUser) -> TelevisitCase:
         booking_id=booking.pk,
         patient_id=patient.pk,
         clinician=clinician,
-        visit=done.televisit,
-        key=done.patient_key,
+        visit=visit,
+        account=account,
     )
 
 

@@ -15,6 +15,7 @@ from jwcrypto import jwk, jws, jwt
 from corsia.telemedicine import rooms
 from corsia.telemedicine.domain.jitsi import new_room_name, token_claims
 from corsia.testing.accounts import MakeUser, logged_in
+from corsia.testing.portal import portal_client
 from corsia.testing.telemedicine import TelevisitCase, televisit_case, televisit_open
 
 JITSI = {
@@ -98,8 +99,8 @@ def test_open_room_links_to_jitsi(make_user: MakeUser) -> None:
     claims = json.loads(jwt.JWT(jwt=token, key=key).claims)
     assert claims["room"] == case.visit.room_name
     assert claims["context"]["user"]["moderator"] is True
-    patient = logged_in(case.clinician).get(f"/telemedicine/room/{case.key}/").content.decode()
-    assert "meet.ospedale.example" in patient
+    patient = portal_client(case.account).get(f"/telemedicine/portale/{case.visit.pk}/")
+    assert "meet.ospedale.example" in patient.content.decode()
 
 
 def test_ice_servers_from_settings() -> None:

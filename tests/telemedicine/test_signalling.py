@@ -15,6 +15,7 @@ from corsia.telemedicine import services
 from corsia.telemedicine.domain.signalling import MAX_BODY_BYTES
 from corsia.telemedicine.models import SignalMessage
 from corsia.testing.accounts import MakeUser, api_client, logged_in
+from corsia.testing.portal import patient_with_account, portal_client
 from corsia.testing.telemedicine import (
     WORKSTATION,
     TelevisitCase,
@@ -41,14 +42,14 @@ def _post(client: Client, url: str, body: bytes) -> tuple[int, dict[str, object]
 def _urls(case: TelevisitCase) -> tuple[str, str]:
     return (
         f"/telemedicine/{case.visit.pk}/signal/",
-        f"/telemedicine/room/{case.key}/signal/",
+        f"/telemedicine/portale/{case.visit.pk}/signal/",
     )
 
 
 def test_clinician_and_patient_exchange_messages_in_order(case: TelevisitCase) -> None:
     televisit_open(case)
     staff_url, patient_url = _urls(case)
-    clinician, patient = logged_in(case.clinician), Client()
+    clinician, patient = logged_in(case.clinician), portal_client(case.account)
     room = case.visit.room_name
     assert _post(patient, patient_url, signal_body(room, "hello"))[0] == 201
     status, ack = _post(clinician, staff_url, signal_body(room, "offer", {"sdp": SDP}))
@@ -76,16 +77,28 @@ def test_clinician_and_patient_exchange_messages_in_order(case: TelevisitCase) -
 
 def test_anyone_else_is_not_found(case: TelevisitCase, make_user: MakeUser) -> None:
     televisit_open(case)
-    staff_url, _patient_url = _urls(case)
+    staff_url, patient_url = _urls(case)
     room = case.visit.room_name
     other_physician = logged_in(make_user(Role.PHYSICIAN))
     assert _post(other_physician, staff_url, signal_body(room))[0] == 404
     assert other_physician.get(staff_url).status_code == 404
     assert other_physician.get(f"/telemedicine/{case.visit.pk}/").status_code == 404
-    wrong_key = f"/telemedicine/room/{case.key[:-2]}xx/signal/"
-    status, problem = _post(Client(), wrong_key, signal_body(room))
+    # another patient signed in to the portal: not found; nobody signed in: the sign-in
+    _, other = patient_with_account(
+        make_user, codice_fiscale="", stp_eni_code="STP1400000000888", email="b@example.org"
+    )
+    status, problem = _post(portal_client(other), patient_url, signal_body(room))
     assert (status, problem["code"]) == (404, "televisit_not_found")
-    assert Client().get(f"/telemedicine/room/{case.key[:-2]}xx/").status_code == 404
+    assert portal_client(other).get(f"/telemedicine/portale/{case.visit.pk}/").status_code == 404
+    assert Client().get(patient_url).status_code == 302
+    assert (
+        Client().post(patient_url, signal_body(room), content_type="application/json").status_code
+        == 302
+    )
+    # a staff user is not a patient: the portal's sign-in too
+    assert (
+        logged_in(case.clinician).get(f"/telemedicine/portale/{case.visit.pk}/").status_code == 302
+    )
     # the API: the same participant rule
     response = api_client(make_user(Role.PHYSICIAN)).get(
         f"/api/v1/telemedicine/televisits/{case.visit.pk}/signal"
@@ -133,7 +146,9 @@ def test_bad_messages_are_refused_and_nothing_is_stored(
         elif what == "NUL":
             data["payload"] = {"sdp": "v=0\x00"}
         body = json.dumps(data).encode()
-    for client, url in zip((logged_in(case.clinician), Client()), _urls(case), strict=True):
+    for client, url in zip(
+        (logged_in(case.clinician), portal_client(case.account)), _urls(case), strict=True
+    ):
         got, problem = _post(client, url, body)
         assert (got, problem["code"]) == (status, code)
     assert not SignalMessage.objects.exists()
@@ -142,18 +157,20 @@ def test_bad_messages_are_refused_and_nothing_is_stored(
 def test_before_opening_and_after_the_end_nothing_is_stored(case: TelevisitCase) -> None:
     _staff_url, patient_url = _urls(case)
     room = case.visit.room_name
-    status, problem = _post(Client(), patient_url, signal_body(room))
+    status, problem = _post(portal_client(case.account), patient_url, signal_body(room))
     assert (status, problem["code"]) == (409, "televisit_not_open")
-    assert Client().get(patient_url).json()["state"] == "scheduled"
+    assert portal_client(case.account).get(patient_url).json()["state"] == "scheduled"
     televisit_open(case)
-    assert _post(Client(), patient_url, signal_body(room))[0] == 201
+    assert _post(portal_client(case.account), patient_url, signal_body(room))[0] == 201
     services.televisit_close(
         actor=case.clinician, workstation=WORKSTATION, televisit_id=case.visit.pk
     )
-    for client, url in zip((logged_in(case.clinician), Client()), _urls(case), strict=True):
+    for client, url in zip(
+        (logged_in(case.clinician), portal_client(case.account)), _urls(case), strict=True
+    ):
         status, problem = _post(client, url, signal_body(room, "bye"))
         assert (status, problem["code"]) == (409, "televisit_closed")
-    assert Client().get(patient_url).json()["state"] == "closed"
+    assert portal_client(case.account).get(patient_url).json()["state"] == "closed"
     assert SignalMessage.objects.count() == 1
 
 

@@ -20,22 +20,29 @@ PAGES: dict[str, PageHelp] = {
     "telemedicine:home": PageHelp(
         _("Televisite e teleconsulti"),
         _(
-            "Le tue televisite e i teleconsulti da una settimana fa. Una televisita si programma "
-            "sul numero di una prenotazione di visita o controllo in agenda: il link personale "
-            "del paziente compare una sola volta, da inviargli. Un teleconsulto chiede a un "
-            "altro medico un parere sul paziente, con una stanza video per i due."
+            "Le tue televisite e i teleconsulti da una settimana fa. Una televisita si "
+            "programma sul numero di una prenotazione di visita o controllo in agenda: il "
+            "paziente la trova nel portale del paziente. Un teleconsulto chiede a un altro "
+            "medico un parere sul paziente, con una stanza video per i due."
         ),
     ),
     "telemedicine:visit": PageHelp(
         _("Televisita"),
         _(
             "Registra il consenso del paziente (chi lo esprime, il testo letto), poi apri la "
-            "stanza: la videochiamata parte quando il paziente entra dal suo link. Alla fine "
-            "concludi la televisita (la stanza si chiude) e firma il referto, che va nei "
-            "documenti del paziente."
+            "stanza: la videochiamata parte quando il paziente entra dal portale del "
+            "paziente. Alla fine concludi la televisita (la stanza si chiude) e firma il "
+            "referto, che va nei documenti del paziente."
         ),
     ),
-    "telemedicine:patient_room": PageHelp(
+    "telemedicine:portal_list": PageHelp(
+        _("Le tue televisite"),
+        _(
+            "Le televisite che l'ospedale ha programmato per te, da una settimana fa: apri "
+            "quella di oggi per entrare nella videochiamata con il medico."
+        ),
+    ),
+    "telemedicine:portal_room": PageHelp(
         _("La tua televisita"),
         _(
             "La videochiamata con il medico. Consenti al browser l'uso di videocamera e "
@@ -55,6 +62,6 @@ NOT_PAGES: frozenset[str] = frozenset(
         "telemedicine:report",
         "telemedicine:answer",
         "telemedicine:signal",
-        "telemedicine:patient_signal",
+        "telemedicine:portal_signal",
     }
 )

@@ -5,7 +5,6 @@ audit event in the same transaction."""
 from corsia.telemedicine.services.report import televisit_report_sign
 from corsia.telemedicine.services.signals import Poll, SignalError, signal_poll, signal_post
 from corsia.telemedicine.services.visits import (
-    Scheduled,
     teleconsultation_answer,
     teleconsultation_request,
     televisit_cancel,
@@ -17,7 +16,6 @@ from corsia.telemedicine.services.visits import (
 
 __all__ = [
     "Poll",
-    "Scheduled",
     "SignalError",
     "signal_poll",
     "signal_post",

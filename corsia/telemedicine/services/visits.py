@@ -3,9 +3,6 @@ patient's consent; opening, closing and cancelling the room."""
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -70,21 +67,9 @@ def _text(value: str, field: str, *, required: bool) -> str:
     return clean
 
 
-def patient_key_hash(key: str) -> str:
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()
-
-
-@dataclass(frozen=True)
-class Scheduled:
-    """The televisit and the patient's personal link key (shown once, kept only hashed)."""
-
-    televisit: Televisit
-    patient_key: str
-
-
 def televisit_schedule(
     *, actor: User, workstation: Workstation, booking_id: int, clinician_id: int
-) -> Scheduled:
+) -> Televisit:
     """A televisit on an agenda booking of the patient (a visit, follow-up or clinic
     access not yet done nor cancelled) with the physician who will hold it."""
     require_permission(actor, CONDUCT)
@@ -104,7 +89,6 @@ def televisit_schedule(
             field="booking_id",
         )
     clinician = _physician(clinician_id, "clinician_id")
-    key = secrets.token_urlsafe(32)
     try:
         with transaction.atomic():
             visit = Televisit.objects.create(
@@ -115,7 +99,6 @@ def televisit_schedule(
                 scheduled_start=booking.start_at,
                 scheduled_end=booking.end_at,
                 room_name=new_room_name(),
-                patient_key_sha256=patient_key_hash(key),
                 created_by=actor,
                 updated_by=actor,
             )
@@ -131,7 +114,7 @@ def televisit_schedule(
         raise ConflictError(
             "Per questa prenotazione c'è già una televisita.", code="televisit_exists"
         ) from None
-    return Scheduled(televisit=visit, patient_key=key)
+    return visit
 
 
 def teleconsultation_request(

@@ -1,6 +1,6 @@
 """The built-in televisit room in two real browsers (two Chromium instances, each with a
 fake camera and microphone): the clinician opens the room from the televisit's page, the
-patient enters through their personal link; both peer connections reach ``connected``
+patient enters from the patient portal; both peer connections reach ``connected``
 through Corsia's signalling and each side plays the other's video (frames decoded,
 ``videoWidth > 0``). axe-core checks both pages (the harness); then the clinician closes the
 room and the patient's page says so."""
@@ -11,10 +11,12 @@ import shutil
 
 import pytest
 from playwright.sync_api import Page, expect
+from pytest_django.live_server_helper import LiveServer
 
 from corsia.telemedicine.models import SignalMessage, Televisit
 from corsia.testing.accounts import MakeUser
 from corsia.testing.browser import SCREENSHOTS, assert_accessible_basics, log_in, step
+from corsia.testing.portal import portal_client
 from corsia.testing.telemedicine import PASSWORD, televisit_case
 
 pytestmark = pytest.mark.browser
@@ -41,12 +43,17 @@ CONNECTED = """() => {
 
 
 def test_patient_and_clinician_see_each_other(
-    media_pages: tuple[Page, Page], make_user: MakeUser
+    media_pages: tuple[Page, Page], make_user: MakeUser, live_server: LiveServer
 ) -> None:
     clinician_page, patient_page = media_pages
     case = televisit_case(make_user)
-    # the patient opens their link before the room is open: told to wait
-    patient_page.goto(f"/telemedicine/room/{case.key}/")
+    # the patient, signed in to the portal, opens the televisit before the room is open
+    session = portal_client(case.account).cookies["sessionid"].value
+    patient_page.context.add_cookies(
+        [{"name": "sessionid", "value": session, "url": live_server.url}]
+    )
+    patient_page.goto("/telemedicine/portale/")
+    patient_page.get_by_role("link", name="Televisita del").click()
     assert_accessible_basics(patient_page)
     expect(patient_page.get_by_test_id("room-status")).to_contain_text("non ha ancora aperto")
     # the clinician records the consent and opens the room
