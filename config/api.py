@@ -345,6 +345,10 @@ from corsia.reports.api import router as reports_router  # noqa: E402
 
 api.add_router("/reports", reports_router)
 
+# Telemedicine: televisits and teleconsultations (corsia.telemedicine, issue 25).
+from corsia.telemedicine.api import router as telemedicine_router  # noqa: E402
+
+api.add_router("/telemedicine", telemedicine_router)
 # The patient portal's staff side (corsia.portal, issue 25).
 from corsia.portal.api import router as portal_router  # noqa: E402
 

@@ -509,6 +509,20 @@ CORSIA_COMPOUNDING_DEVICE_TOKEN = env_str("CORSIA_COMPOUNDING_DEVICE_TOKEN", "")
 # its integration engine already uses).
 CORSIA_FHIR_MRN_SYSTEM = env_str("CORSIA_FHIR_MRN_SYSTEM", "urn:corsia:mrn")
 
+# Telemedicine (issue 25, corsia/telemedicine/README.md, docs/configuration.md): televisits
+# and teleconsultations. With a Jitsi Meet server (token authentication) the room is there:
+# its base URL, the app id (the token's issuer) and the signing key (HS256 secret); the
+# token admits one participant to one room for CORSIA_JITSI_TOKEN_MINUTES. Without a URL
+# the room is Corsia's own peer-to-peer WebRTC room, signalled through Corsia; its STUN/TURN
+# servers (none by default: a LAN or localhost needs none) and the TURN credentials.
+INSTALLED_APPS += ["corsia.telemedicine"]
+CORSIA_JITSI_URL = env_str("CORSIA_JITSI_URL", "")
+CORSIA_JITSI_APP_ID = env_str("CORSIA_JITSI_APP_ID", "")
+CORSIA_JITSI_SIGNING_KEY = env_str("CORSIA_JITSI_SIGNING_KEY", "")
+CORSIA_JITSI_TOKEN_MINUTES = env_int("CORSIA_JITSI_TOKEN_MINUTES", 5)
+CORSIA_TELEMEDICINE_ICE_URLS = env_list("CORSIA_TELEMEDICINE_ICE_URLS", [])
+CORSIA_TELEMEDICINE_TURN_USERNAME = env_str("CORSIA_TELEMEDICINE_TURN_USERNAME", "")
+CORSIA_TELEMEDICINE_TURN_CREDENTIAL = env_str("CORSIA_TELEMEDICINE_TURN_CREDENTIAL", "")
 # The patient portal (corsia/portal/README.md, issue 25; docs/configuration.md).
 INSTALLED_APPS += ["corsia.portal"]
 # SPID/CIE through the hospital's OpenID Connect provider (unset: the one-time code only).

@@ -17,6 +17,7 @@ urlpatterns = [
     path("compounding/", include("corsia.compounding.urls")),
     path("administration/", include("corsia.administration.urls")),
     path("agenda/", include("corsia.agenda.urls")),
+    path("telemedicine/", include("corsia.telemedicine.urls")),
     path("patients/", include("corsia.patients.urls")),
     path("audit/break-the-glass/", include("corsia.patients.urls_privacy")),
     path("audit/", include("corsia.audit.urls")),

@@ -482,3 +482,47 @@ def log_plan_read(
     user: User, bookings: list[Booking], workstation: Workstation, channel: str
 ) -> None:
     _log(user, bookings, "piano della giornata", workstation, channel)
+
+
+# --- For other modules (telemedicine): one booking as a frozen fact ---------------------------
+
+
+@dataclass(frozen=True)
+class BookingBrief:
+    """A booking as another module schedules on it (a televisit on its slot): no permission
+    checked, no access logged — the caller's service does both."""
+
+    booking_id: int
+    agenda_id: int
+    agenda_name: str
+    patient_id: int
+    booking_kind: str  # BookingKind: visit, follow_up, clinic, ...
+    day: date
+    start_at: datetime
+    end_at: datetime
+    state: str
+    active: bool  # planned, confirmed, arrived or started (not done, cancelled, no-show)
+
+
+def booking_brief(booking_id: int) -> BookingBrief | None:
+    booking = Booking.objects.filter(pk=booking_id).select_related("agenda", "booking_type").first()
+    if booking is None:
+        return None
+    active = {
+        BookingState.PLANNED.value,
+        BookingState.CONFIRMED.value,
+        BookingState.ARRIVED.value,
+        BookingState.STARTED.value,
+    }
+    return BookingBrief(
+        booking_id=booking.pk,
+        agenda_id=booking.agenda_id,
+        agenda_name=booking.agenda.name,
+        patient_id=booking.patient_id,
+        booking_kind=booking.booking_type.kind,
+        day=booking.day,
+        start_at=booking.start_at,
+        end_at=booking.end_at,
+        state=booking.state,
+        active=booking.state in active,
+    )

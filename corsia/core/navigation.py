@@ -92,6 +92,12 @@ NAV_ITEMS = (
     NavItem("telemonitoring:alerts", _("Telemonitoraggio"), "telemonitoring.view_telemonitoring"),
 )
 
+# Telemedicine (corsia.telemedicine, issue 25): televisits and teleconsultations.
+NAV_ITEMS = (
+    *NAV_ITEMS,
+    NavItem("telemedicine:home", _("Telemedicina"), "telemedicine.view_televisit"),
+)
+
 # Parenteral nutrition (corsia.nutrition, issue 18): the calculator of a bag.
 NAV_ITEMS = (
     *NAV_ITEMS,

@@ -30,6 +30,7 @@ import os
 import re
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -61,6 +62,8 @@ __all__ = [
     "browser_log",
     "demo_users",
     "log_in",
+    "media_browsers",
+    "media_pages",
     "page",
     "playwright_driver",
     "step",
@@ -79,6 +82,9 @@ CHROMIUM_ARGS = [
     # browser's Italian locale pack (Debian: chromium-l10n); without it Chromium stays en-US.
     "--lang=it-IT",
 ]
+# A video call's two ends (telemedicine): a fake camera and microphone, the browser's
+# permission prompt answered yes.
+MEDIA_ARGS = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"  # screenshots a test names itself
@@ -141,14 +147,13 @@ def _test_folder(nodeid: str) -> str:
 _LOGS: dict[int, BrowserLog] = {}
 
 
-@pytest.fixture
-def page(
-    browser: Browser,
-    live_server: LiveServer,
-    browser_log: BrowserLog,
-    request: pytest.FixtureRequest,
+@contextmanager
+def watched_page(
+    browser: Browser, live_server: LiveServer, browser_log: BrowserLog, folder: Path
 ) -> Iterator[Page]:
-    """A fresh browser context (no cookies) whose page may only reach the live server."""
+    """A fresh browser context (no cookies) of ``browser`` whose page may only reach the
+    live server, watched as the module's text says; its screenshots go to ``folder``. The
+    checks run when the block ends."""
     server = urlsplit(live_server.url).netloc
     context = browser.new_context(
         base_url=live_server.url, locale="it-IT", viewport={"width": 1280, "height": 900}
@@ -179,7 +184,7 @@ def page(
 
     new_page.on("console", on_console)
     new_page.on("load", lambda loaded: _check_loaded_page(loaded, browser_log))
-    browser_log.artifacts = ARTIFACTS / _test_folder(request.node.nodeid)
+    browser_log.artifacts = folder
     shutil.rmtree(browser_log.artifacts, ignore_errors=True)  # no steps of an earlier run
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     _LOGS[id(new_page)] = browser_log
@@ -203,6 +208,51 @@ def page(
     )
     static_failures = [f for f in browser_log.failed if f" {live_server.url}/static/" in f]
     assert static_failures == [], "static files (CSS, fonts, scripts) that did not load"
+
+
+@pytest.fixture
+def page(
+    browser: Browser,
+    live_server: LiveServer,
+    browser_log: BrowserLog,
+    request: pytest.FixtureRequest,
+) -> Iterator[Page]:
+    """A fresh browser context (no cookies) whose page may only reach the live server."""
+    folder = ARTIFACTS / _test_folder(request.node.nodeid)
+    with watched_page(browser, live_server, browser_log, folder) as new_page:
+        yield new_page
+
+
+@pytest.fixture(scope="session")
+def media_browsers(playwright_driver: Playwright) -> Iterator[tuple[Browser, Browser]]:
+    """Two Chromium instances with a fake camera and microphone, permission granted: the
+    two ends of a video call (telemedicine)."""
+    launched = tuple(
+        playwright_driver.chromium.launch(
+            executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *MEDIA_ARGS], headless=True
+        )
+        for _ in range(2)
+    )
+    yield launched[0], launched[1]
+    for one in launched:
+        one.close()
+
+
+@pytest.fixture
+def media_pages(
+    media_browsers: tuple[Browser, Browser],
+    live_server: LiveServer,
+    request: pytest.FixtureRequest,
+) -> Iterator[tuple[Page, Page]]:
+    """Two pages, one in each of ``media_browsers``, each watched as ``page`` is (its own
+    log; screenshots under ``test-artifacts/<test>/a`` and ``.../b``)."""
+    folder = ARTIFACTS / _test_folder(request.node.nodeid)
+    first, second = media_browsers
+    with (
+        watched_page(first, live_server, BrowserLog(), folder / "a") as one,
+        watched_page(second, live_server, BrowserLog(), folder / "b") as two,
+    ):
+        yield one, two
 
 
 @pytest.fixture

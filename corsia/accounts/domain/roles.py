@@ -520,6 +520,22 @@ _REPORTS: dict[Role, frozenset[str]] = {
 for _role, _names in _REPORTS.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _names | {"reports.view_reports"}
 
+
+# Telemedicine (corsia.telemedicine, issue 25): the care team sees the televisits;
+# physicians and nurses schedule them, record consent and hold the room; the report is
+# signed by the physician holding the televisit (checked by the service).
+PERMISSIONS = (
+    *PERMISSIONS,
+    PermissionSpec("telemedicine", "view_televisit", "Consultare televisite e teleconsulti"),
+    PermissionSpec(
+        "telemedicine", "conduct_televisit",
+        "Programmare e condurre televisite e teleconsulti, firmarne il referto",
+    ),
+)  # fmt: skip
+for _role in (Role.PHYSICIAN, Role.NURSE, Role.COORDINATOR):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"telemedicine.view_televisit"}
+for _role in (Role.PHYSICIAN, Role.NURSE):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"telemedicine.conduct_televisit"}
 # The patient portal (corsia.portal, issue 25): the care team opens patients' accounts, reads
 # and answers their messages (the worklist); physicians release documents to the patient.
 PERMISSIONS = (

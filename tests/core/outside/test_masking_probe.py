@@ -517,3 +517,15 @@ NOT_PATIENT_DATA.update(
 # --- issue 25, telemonitoring: the team's open alerts (the patient's page is probed by
 # patient_id; home readings and diaries belong to no encounter, so none is masked) ---
 PATIENT_LISTS["/api/v1/telemonitoring/alerts"] = [{}]
+
+# --- issue 25, telemedicine: the caller's own televisits (none in the scenario) ---
+PATIENT_LISTS["/api/v1/telemedicine/televisits"] = [{}]
+NOT_PATIENT_DATA.update(
+    {
+        "/api/v1/telemedicine/televisits/{televisit_id}": "no televisit in the scenario; a "
+        "televisit is tied to no encounter (so to no masked stay) and only its clinician or "
+        "consultant reads it, anyone else 404 (tests/telemedicine/test_signalling.py)",
+        "/api/v1/telemedicine/televisits/{televisit_id}/signal": "the room's signalling "
+        "messages (SDP, ICE candidates), for the two participants only: as above",
+    }
+)

@@ -1,0 +1,1 @@
+"""Pure rules of telemedicine: states, signalling messages, the Jitsi token's claims."""
