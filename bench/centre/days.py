@@ -71,7 +71,8 @@ ITEM_COLUMNS = (
 )
 TRANSITION_COLUMNS = "order_id, from_state, to_state, event, actor_id, workstation, at, reason"
 ACCESS_COLUMNS = (
-    "id, accessed_at, user_id, username, patient_id, what, workstation, channel, prev_hash, hash"
+    "id, accessed_at, user_id, username, patient_id, what, workstation, channel, prev_hash, hash, "
+    "shard, anchors"
 )
 
 

@@ -7,54 +7,71 @@ from datetime import datetime
 from typing import Any
 
 import psycopg
+from psycopg.types.json import Jsonb
 
 from bench.centre.days import ACCESS_COLUMNS
 from bench.records import (
     _copy,
 )
-from corsia.audit.domain.chain import GENESIS, link_hash
+from corsia.audit.domain.chain import (
+    ACCESS_CHAIN,
+    GENESIS,
+    anchor_triples,
+    anchor_vector,
+    shard_of,
+    sharded_link_hash,
+)
 from corsia.audit.keys import audit_key
 
 
 class AccessChain:
-    """Appends reads to the access log, hash-chained exactly as ``access_log_record``."""
+    """Appends reads to the access log, hash-chained exactly as ``access_log_record`` chains
+    them (ADR 0012): each read in its reader's shard, after that shard's last row (the first
+    after the legacy segment's last), sealing every other shard's last row as its anchor."""
 
     def __init__(self, cur: psycopg.Cursor[Any], names: dict[int, str]) -> None:
         self.cur, self.names = cur, names
         self.next_id = _next_id(cur, "audit_accesslogentry")
         row = cur.execute(
-            "SELECT hash FROM audit_accesslogentry ORDER BY id DESC LIMIT 1"
+            "SELECT hash FROM audit_accesslogentry WHERE shard IS NULL ORDER BY id DESC LIMIT 1"
         ).fetchone()
-        self.last_hash: str = row[0] if row else GENESIS
+        self.legacy_hash: str = row[0] if row else GENESIS
+        self.heads: dict[int, tuple[int, str]] = {
+            int(shard): (int(entry_id), str(digest))
+            for shard, entry_id, digest in cur.execute(
+                "SELECT DISTINCT ON (shard) shard, id, hash FROM audit_accesslogentry "
+                "WHERE shard IS NOT NULL ORDER BY shard, id DESC"
+            )
+        }
         self.key = audit_key()
 
     def append(self, reads: Sequence[tuple[datetime, int, int, str, str]]) -> int:
         chained = []
         for at, user, patient, what, channel in sorted(reads):
+            username = self.names[user]
             payload = {
                 "accessed_at": at.isoformat(),
-                "username": self.names[user],
+                "username": username,
                 "patient_id": patient,
                 "what": what,
                 "workstation": "",
                 "channel": channel,
             }
-            digest = link_hash(self.last_hash, payload, self.key)
-            chained.append(
-                (
-                    self.next_id,
-                    at,
-                    user,
-                    self.names[user],
-                    patient,
-                    what,
-                    "",
-                    channel,
-                    self.last_hash,
-                    digest,
-                )
+            shard = shard_of(username)
+            previous = self.heads[shard][1] if shard in self.heads else self.legacy_hash
+            digest = sharded_link_hash(
+                previous,
+                payload,
+                chain=ACCESS_CHAIN,
+                shard=shard,
+                anchors=anchor_triples(shard, self.heads),
+                key=self.key,
             )
-            self.last_hash, self.next_id = digest, self.next_id + 1
+            anchors = Jsonb(anchor_vector(shard, self.heads))
+            read = (self.next_id, at, user, username, patient, what, "", channel)
+            chained.append((*read, previous, digest, shard, anchors))
+            self.heads[shard] = (self.next_id, digest)
+            self.next_id += 1
         _copy(self.cur, "audit_accesslogentry", ACCESS_COLUMNS, chained)
         return len(chained)
 

@@ -4,7 +4,8 @@ Checkpoints are appended, one JSON object per line, to ``checkpoints.jsonl`` in
 ``CORSIA_AUDIT_CHECKPOINT_DIR``: a directory the hospital places where the database role
 cannot write (another disk, a write-once share). They are taken by the worker every 15
 minutes (``corsia.audit.tasks``) and by ``manage.py audit_checkpoint``; ``audit_verify``
-checks them.
+checks them. One line per segment of each table: the legacy segment (the rows written
+before ADR 0012) and every shard with rows.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import os
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from corsia.audit.domain.checkpoint import (
@@ -39,27 +40,35 @@ def _path() -> Path:
 
 
 def checkpoint_take() -> list[Checkpoint]:
-    """Seal each chain's head now and append it to the checkpoint file (fsync'd)."""
+    """Seal each chain's heads now — the legacy segment's (last id 0 when it is empty) and
+    every shard's that has rows (ADR 0012) — and append them to the checkpoint file."""
     key, at = audit_key(), timezone.now().isoformat()
     points = []
     for table, model in CHAINS.items():
-        last_id = model.objects.aggregate(last=Max("id"))["last"] or 0
-        head = _head(table, last_id) if last_id else None
-        points.append(
-            Checkpoint(
-                table=table,
-                last_id=last_id,
-                entries=head[1] if head else 0,
-                head_hash=head[0] if head else "",
-                at=at,
-            )
+        segments: list[int | None] = [None]
+        segments += list(
+            model.objects.filter(shard__isnull=False)
+            .values_list("shard", flat=True)
+            .distinct()
+            .order_by("shard")
         )
+        for shard in segments:
+            rows = _segment_rows(model, shard)
+            last_id = rows.aggregate(last=Max("id"))["last"] or 0
+            head = _head(table, shard, last_id) if last_id else None
+            points.append(
+                Checkpoint(
+                    table=table,
+                    last_id=last_id,
+                    entries=head[1] if head else 0,
+                    head_hash=head[0] if head else "",
+                    at=at,
+                    shard=shard,
+                )
+            )
     path = _path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    lines = "".join(
-        json.dumps({"checkpoint": point.__dict__, "mac": point.seal(key)}, sort_keys=True) + "\n"
-        for point in points
-    )
+    lines = "".join(json.dumps(_line(point, key), sort_keys=True) + "\n" for point in points)
     descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     try:
         os.write(descriptor, lines.encode())
@@ -67,6 +76,13 @@ def checkpoint_take() -> list[Checkpoint]:
     finally:
         os.close(descriptor)
     return points
+
+
+def _line(point: Checkpoint, key: bytes) -> dict[str, object]:
+    fields = dict(point.__dict__)
+    if point.shard is None:
+        del fields["shard"]  # the line of the legacy segment, as written before ADR 0012
+    return {"checkpoint": fields, "mac": point.seal(key)}
 
 
 def checkpoints_read() -> list[SealedCheckpoint]:
@@ -90,14 +106,25 @@ def checkpoints_read() -> list[SealedCheckpoint]:
     return sealed
 
 
-def _head(table: str, last_id: int) -> Head:
+def _segment_rows(
+    model: type[AuditEvent] | type[AccessLogEntry], shard: int | None
+) -> QuerySet[AuditEvent] | QuerySet[AccessLogEntry]:
+    if shard is None:
+        return model.objects.filter(shard__isnull=True)
+    return model.objects.filter(shard=shard)
+
+
+def _head(table: str, shard: int | None, last_id: int) -> Head:
+    """The row ``last_id`` of that segment (the legacy rows, or one shard): its hash and
+    how many rows of the segment there are up to it."""
     model = CHAINS.get(table)
     if model is None:
         return None
-    row_hash = model.objects.filter(id=last_id).values_list("hash", flat=True).first()
+    rows = _segment_rows(model, shard)
+    row_hash = rows.filter(id=last_id).values_list("hash", flat=True).first()
     if row_hash is None:
         return None
-    return str(row_hash), model.objects.filter(id__lte=last_id).count()
+    return str(row_hash), rows.filter(id__lte=last_id).count()
 
 
 def checkpoint_problems() -> list[CheckpointProblem]:

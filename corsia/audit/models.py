@@ -1,7 +1,10 @@
 """Append-only audit tables: typed business events and the access log of reads.
 
-Each row carries ``prev_hash`` and ``hash`` (SHA-256 over the previous hash and the
-row's canonical payload), so any edit or deletion breaks the chain.
+Each row carries ``prev_hash`` and ``hash`` (HMAC-SHA256 over the previous hash and the
+row's canonical payload, ADR 0006), so any edit or deletion breaks the chain. Since ADR
+0012 each table holds one chain per shard (``shard``, a stable hash of the actor), whose
+rows also seal the last row of every other shard they saw (``anchors``); the rows written
+before have ``shard`` NULL: the legacy segment, the single chain it was.
 """
 
 from __future__ import annotations
@@ -24,6 +27,16 @@ NO_TRUNCATE = pgtrigger.Trigger(
 )
 
 
+def _shard_indexes(prefix: str) -> list[models.Index]:
+    """Each shard's head (its last id) and the legacy segment's head, found by index."""
+    return [
+        models.Index(fields=["shard", "id"], name=f"audit_{prefix}_shard_id"),
+        models.Index(
+            fields=["id"], name=f"audit_{prefix}_legacy_id", condition=models.Q(shard__isnull=True)
+        ),
+    ]
+
+
 class AuditEvent(models.Model):
     event_type = models.CharField(max_length=64, db_index=True)
     occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -40,9 +53,14 @@ class AuditEvent(models.Model):
     reason = models.TextField(blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # ADR 0012: the row's chain (NULL: the legacy single chain) and, per shard, the id of
+    # the last row of that shard it saw committed (0: none, or its own shard)
+    shard = models.SmallIntegerField(null=True, blank=True)
+    anchors = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
+        indexes = _shard_indexes("auditevent")
         triggers = [
             pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete),
             NO_TRUNCATE,
@@ -78,9 +96,14 @@ class AccessLogEntry(models.Model):
     channel = models.CharField(max_length=10, default="web")  # web | api | fhir
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # ADR 0012: the row's chain (NULL: the legacy single chain) and, per shard, the id of
+    # the last row of that shard it saw committed (0: none, or its own shard)
+    shard = models.SmallIntegerField(null=True, blank=True)
+    anchors = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
+        indexes = _shard_indexes("accesslog")
         triggers = [
             pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete),
             NO_TRUNCATE,

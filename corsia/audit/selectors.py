@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 
-from corsia.audit.domain.chain import ChainBreak, verify
+from corsia.audit.domain.chain import (
+    ACCESS_CHAIN,
+    EVENT_CHAIN,
+    ChainBreak,
+    Entry,
+    verify_sharded,
+)
 from corsia.audit.domain.events import EventType
 from corsia.audit.keys import audit_key
 from corsia.audit.models import AccessLogEntry, AuditEvent
@@ -18,34 +24,50 @@ from corsia.audit.models import AccessLogEntry, AuditEvent
 
 @dataclass(frozen=True)
 class ChainReport:
+    """One table's chains: the legacy segment and the shards (ADR 0012), verified together."""
+
     table: str
     entries: int
-    broken: ChainBreak | None
+    broken: ChainBreak | None  # the first break of the table (lowest id), if any
+    legacy_entries: int = 0
+    shard_entries: dict[int, int] = field(default_factory=dict)
+    breaks: dict[int, ChainBreak] = field(default_factory=dict)  # segment (LEGACY: -1) → break
 
 
-def _stream(
-    model: type[AuditEvent] | type[AccessLogEntry],
-) -> Iterator[tuple[int, str, str, dict[str, Any]]]:
+_CHAIN_NAMES = {AuditEvent: EVENT_CHAIN, AccessLogEntry: ACCESS_CHAIN}
+
+
+def _stream(model: type[AuditEvent] | type[AccessLogEntry]) -> Iterator[Entry]:
     for row in model.objects.order_by("id").iterator(chunk_size=2000):
-        yield row.pk, row.prev_hash, row.hash, row.payload()
+        yield Entry(row.pk, row.shard, row.prev_hash, row.hash, row.payload(), row.anchors)
+
+
+def _lookup(model: type[AuditEvent] | type[AccessLogEntry]) -> Callable[[int, int], str | None]:
+    def hash_of(shard: int, entry_id: int) -> str | None:
+        found = model.objects.filter(id=entry_id, shard=shard).values_list("hash", flat=True)
+        return next(iter(found), None)
+
+    return hash_of
 
 
 def chain_reports() -> list[ChainReport]:
-    """Verify both hash chains, streaming; the first broken link of each, if any."""
+    """Verify both tables, streaming: the legacy segment and every shard, with the anchors
+    each sharded row sealed; the first break of each segment."""
     reports = []
     for model in (AuditEvent, AccessLogEntry):
-        seen = 0
-
-        def counted(
-            rows: Iterator[tuple[int, str, str, dict[str, Any]]],
-        ) -> Iterator[tuple[int, str, str, dict[str, Any]]]:
-            nonlocal seen
-            for row in rows:
-                seen += 1
-                yield row
-
-        broken = verify(counted(_stream(model)), audit_key())
-        reports.append(ChainReport(table=model._meta.db_table, entries=seen, broken=broken))
+        found = verify_sharded(
+            _stream(model), audit_key(), chain=_CHAIN_NAMES[model], lookup=_lookup(model)
+        )
+        reports.append(
+            ChainReport(
+                table=model._meta.db_table,
+                entries=found.entries,
+                broken=found.first_break,
+                legacy_entries=found.legacy_entries,
+                shard_entries=dict(sorted(found.shard_entries.items())),
+                breaks=dict(sorted(found.breaks.items())),
+            )
+        )
     return reports
 
 

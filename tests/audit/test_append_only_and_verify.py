@@ -105,8 +105,8 @@ def test_verify_reports_ok_then_the_first_tampered_entry() -> None:
     with pytest.raises(CommandError):
         call_command("audit_verify", stdout=out)
     assert (
-        f"BROKEN audit_auditevent: entry {events[2].pk}: content does not match its hash"
-        in out.getvalue()
+        f"BROKEN audit_auditevent shard {events[2].shard}: entry {events[2].pk}: "
+        "content does not match its hash" in out.getvalue()
     )
     assert "OK audit_accesslogentry: 2 entries" in out.getvalue()
 

@@ -25,12 +25,12 @@ def test_seal_is_hmac_of_the_canonical_checkpoint() -> None:
 
 
 def test_intact_checkpoint_has_no_problem() -> None:
-    assert check([_sealed()], KEY, lambda table, last: (POINT.head_hash, 10)) == []
+    assert check([_sealed()], KEY, lambda table, shard, last: (POINT.head_hash, 10)) == []
 
 
 def test_each_kind_of_tampering_is_named() -> None:
     def reasons(found: tuple[str, int] | None, sealed: SealedCheckpoint | None = None) -> list[str]:
-        return [p.reason for p in check([sealed or _sealed()], KEY, lambda t, i: found)]
+        return [p.reason for p in check([sealed or _sealed()], KEY, lambda t, s, i: found)]
 
     assert reasons(None) == ["checkpointed entry is missing"]
     assert reasons(("cd" * 32, 10)) == ["checkpointed entry was rewritten"]
@@ -43,4 +43,24 @@ def test_each_kind_of_tampering_is_named() -> None:
 
 def test_checkpoint_of_an_empty_chain_asks_nothing_of_the_table() -> None:
     empty = Checkpoint(table="t", last_id=0, entries=0, head_hash="", at="x")
-    assert check([_sealed(empty)], KEY, lambda t, i: None) == []
+    assert check([_sealed(empty)], KEY, lambda t, s, i: None) == []
+
+
+def test_a_shards_checkpoint_seals_its_shard_and_is_checked_in_it() -> None:
+    """ADR 0012: the legacy segment's line is sealed as before; a shard's seals its number."""
+    point = Checkpoint("t", 10, 10, POINT.head_hash, POINT.at, shard=3)
+    assert point.seal(KEY) != POINT.seal(KEY)
+    moved = SealedCheckpoint(Checkpoint("t", 10, 10, POINT.head_hash, POINT.at, shard=4), "")
+    asked: list[tuple[str, int | None, int]] = []
+
+    def head_at(table: str, shard: int | None, last_id: int) -> tuple[str, int]:
+        asked.append((table, shard, last_id))
+        return POINT.head_hash, 10
+
+    sealed = SealedCheckpoint(point, point.seal(KEY))
+    assert check([sealed], KEY, head_at) == []
+    assert asked == [("t", 3, 10)]
+    moved = SealedCheckpoint(moved.checkpoint, point.seal(KEY))  # the seal of shard 3
+    assert [(p.segment, p.reason) for p in check([moved], KEY, head_at)] == [
+        ("t shard 4", "checkpoint seal invalid")
+    ]

@@ -17,7 +17,7 @@ from django.test import override_settings
 
 from corsia.accounts.models import User
 from corsia.audit.checkpoints import checkpoint_problems, checkpoint_take
-from corsia.audit.domain.chain import GENESIS, link_hash
+from corsia.audit.domain.chain import GENESIS, link_hash, shard_of
 from corsia.audit.domain.events import EventType
 from corsia.audit.models import AccessLogEntry, AuditEvent
 from corsia.audit.selectors import chain_reports
@@ -128,9 +128,14 @@ def test_checkpoints_accumulate_and_verify(checkpoint_dir: Path) -> None:
     _reads_more = User.objects.get(username="reader")
     access_log_record(user=_reads_more, patient_id=9, what="summary", workstation=None)
     points = checkpoint_take()
-    assert {p.table: p.entries for p in points} == {EVENTS: 0, ACCESS: 2}
+    # one line per segment: each table's legacy segment (empty here) and the reader's shard
+    assert {(p.table, p.shard): p.entries for p in points} == {
+        (EVENTS, None): 0,
+        (ACCESS, None): 0,
+        (ACCESS, shard_of("reader")): 2,
+    }
     assert checkpoint_problems() == []
-    assert "OK checkpoints: 4 verified" in _verify()
+    assert "OK checkpoints: 6 verified" in _verify()
 
 
 def test_the_worker_takes_a_checkpoint_every_quarter_hour() -> None:

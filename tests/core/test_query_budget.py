@@ -54,35 +54,34 @@ BUDGET = {
     # latest is the first); their approvals (one query, was one per version); current;
     # the latest's diseases and components
     "regimen detail": 8,
-    # token; patients; access log: savepoint, chain lock, last hash, insert, release
-    "patient search": 7,
+    # token; patients; access log (3, ADR 0012: the shard's lock, the shards' heads, one insert)
+    "patient search": 5,
     # token; care scope and masked stays (2); the order with its lines (2); access log
-    # (5: savepoint, chain lock, last hash, insert, release: the chain's design, left to
-    # its own ADR); pharmacogenomic results (the lines' second read is gone), read twice:
+    # (3: the shard's lock, the shards' heads, the insert; ADR 0012); pharmacogenomic results (the lines' second read is gone), read twice:
     # the barrier's findings and the results recorded since the prescription (to merge)
-    "order read": 12,
+    "order read": 10,
     # writes: the order's lock and version, the lines, transitions, the audit chain's
-    # appends, then the answer (the same read as "order read"); creation also checks the
+    # appends (3 each since ADR 0012, 5 before), then the answer (the same read as "order read"); creation also checks the
     # pharmacogenomic barrier and refreshes the regulatory requirements (registry, 648/96,
     # off-label); validation reads the roles, the lines and results for the pharmacist's
     # pharmacogenomic check and the regulatory requirements
     # interactions across the patient's therapies (H59) at creation, validation and take charge:
     # the chemotherapy lines of the period, the ward prescriptions, the home therapy plans and
     # dispensings (each module's reader), the interactions among them
-    "order create": 60,
-    "order reduce one drug": 38,
-    "order confirm": 33,
-    "order send": 25,
-    "order validate": 53,
-    "order take_charge": 38,
-    # session (2); care scope (2); order and lines (2); access log (5); products; the
-    # previous cycle; toxicities with their own access log (5); roles; interactions (3);
+    "order create": 54,
+    "order reduce one drug": 34,
+    "order confirm": 29,
+    "order send": 21,
+    "order validate": 49,
+    "order take_charge": 34,
+    # session (2); care scope (2); order and lines (2); access log (3); products; the
+    # previous cycle; toxicities with their own access log (3); roles; interactions (3);
     # allergies (4, the summary and the order's matches read them apart); lines again;
     # pharmacogenomics (the findings and the results since); the regulatory requirements;
     # the interactions across the patient's therapies and the order's acknowledgements (9:
     # the readers of prescribing, therapy and dispensing; a goal of issue 27 to fold them);
     # transitions with their actors; session save (3)
-    "order page": 45,
+    "order page": 41,
     # session (2); care scope (2); today's orders (2); session save (3)
     "pharmacy work plan page": 9,
 }

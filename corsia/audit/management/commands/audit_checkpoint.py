@@ -14,4 +14,4 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         for point in checkpoint_take():
-            self.stdout.write(f"{point.table}: {point.entries} entries up to id {point.last_id}")
+            self.stdout.write(f"{point.segment}: {point.entries} entries up to id {point.last_id}")
