@@ -1,5 +1,5 @@
--- Corsia test database snapshot, migration key 5a08601a98edb622
--- Corsia test database snapshot, migration inputs {"+corsia/core/dbroles.py":"077a908a45001165","+corsia/core/management/commands/migrate.py":"e0cb2b0ff8dbbe5c","accounts/0001_initial.py":"ec73c0af789532ea","accounts/0002_user_must_change_password_and_role_requests.py":"1691eb14bc7bbcd0","accounts/0003_api_token_scopes.py":"a87034352d58a6c0","accounts/0004_user_permissions_version.py":"b7c734dce8c41464","accounts/__init__.py":"c757652ceb2c4cf7","administration/0001_initial.py":"efaf0c759bd6da03","administration/0002_pumpalarmevent_append_only_pumpevent_append_only_and_more.py":"5811b856b1ce6466","administration/0003_bedside.py":"22a33f3c48bd5058","administration/0004_appointment.py":"176256cd690ffff0","administration/0005_administration_route_cosigner.py":"0db59994cf45e50f","administration/0006_raw_sql_defaults.py":"de62b75d754321de","administration/0007_bedside_session.py":"ea7f19bddcc90244","administration/0008_merge_movable.py":"bb8d11e23fb585c4","administration/0009_pump_awaiting_ack.py":"8af807d6b8743966","administration/__init__.py":"e7cc02249633bef9","agenda/0001_initial.py":"eee59310dfa72878","agenda/0002_cup_bookings.py":"50673ce25c3b3c18","agenda/0003_deferrable_no_overlap.py":"5be12b06c5a9a7e2","agenda/0004_shifts_plan_requests.py":"c6145afb6d09a8c2","agenda/0005_nurse_breaks.py":"dc1c8ee459bbeb94","agenda/__init__.py":"5816929dfaf3df05","audit/0001_initial.py":"2621b3b86476978f","audit/0002_accesslogentry_append_only_auditevent_append_only.py":"962a26f7c3230e0c","audit/0003_truncate_refused.py":"e8de211e435210a2","audit/__init__.py":"9d2821f171726ce0","auth/0001_initial.py":"aa8dac2a7ac4b5e0","auth/0002_alter_permission_name_max_length.py":"caf6f5aaee22f183","auth/0003_alter_user_email_max_length.py":"e74c70eae5a017fd","auth/0004_alter_user_username_opts.py":"d9991f371cee8732","auth/0005_alter_user_last_login_null.py":"0ed1db0d89d48c62","auth/0006_require_contenttypes_0002.py":"2999510b65063b0e","auth/0007_alter_validators_add_error_messages.py":"939d756ecab38e72","auth/0008_alter_user_username_max_length.py":"7fdbf5f3ab790563","auth/0009_alter_user_last_name_max_length.py":"74649d2b9a803182","auth/0010_alter_group_name_max_length.py":"bf4206be0cd1a689","auth/0011_update_proxy_permissions.py":"1fe167cee6e4d1f1","auth/0012_alter_user_first_name_max_length.py":"b93a6f99107bf5cd","auth/__init__.py":"567cec921a731087","axes/0001_initial.py":"f1d888aaab654d07","axes/0002_auto_20151217_2044.py":"92aef4352d57596f","axes/0003_auto_20160322_0929.py":"63ebd23e4bc71385","axes/0004_auto_20181024_1538.py":"ea07010686d9093d","axes/0005_remove_accessattempt_trusted.py":"da4d4e65e3a2d1e1","axes/0006_remove_accesslog_trusted.py":"fdf7024173f68997","axes/0007_alter_accessattempt_unique_together.py":"74f6b3d2ebcc6271","axes/0008_accessfailurelog.py":"987692c12daf7828","axes/0009_add_session_hash.py":"3444f4d60f37cdc4","axes/0010_accessattemptexpiration.py":"1efca6d986d7e86c","axes/__init__.py":"422d46ad6b2b6ab1","compounding/0001_initial.py":"700b94849b6318b6","compounding/0002_intrathecal_bag_route_unit_transport_release.py":"42fc9bf4fe3b4247","compounding/0003_formulation_drug_mass_scale.py":"e1dc8b5f32f43202","compounding/0004_history_triggers_after_safety_merge.py":"803ef9c3d8d882a2","compounding/0005_raw_sql_defaults.py":"e2be464199fb2e01","compounding/0006_hood_vial_serial_leftover_volume.py":"d9fbe2d242ab4cfe","compounding/0007_device_results_transport_time.py":"223e075bbda3f1d2","compounding/__init__.py":"1827eb6e423d2af0","contenttypes/0001_initial.py":"43724654b8aaf9af","contenttypes/0002_remove_content_type_name.py":"98e30fe59ddfcdd5","contenttypes/__init__.py":"bdf71112a5089ab4","core/__init__.py":"c914fd8092115883","dispensing/0001_direct_distribution.py":"0b400a1bdbca11f0","dispensing/0002_dispensing_therapy_order.py":"f9d5c03fb668713a","dispensing/0003_plan_closure_delegation_revocation.py":"f8ebc6d9296f094c","dispensing/__init__.py":"efdd3d119ebf17be","django":"60dee5badb52c6b0","django-axes":"d1bdb0061abee0f7","django-pghistory":"8dd7f3fb9cd1a6fd","django-pgtrigger":"b3a06e247d5df51b","documents/0001_initial.py":"d296753486a2d474","documents/0002_merge_movable.py":"1b89fd4af21b7fa2","documents/__init__.py":"2423b7b7e9adee91","drugs/0001_initial.py":"c4c6896105601f81","drugs/0002_archive.py":"c2725c1b1f9f1ffc","drugs/0003_activeingredientevent_append_only_and_more.py":"fec104428e9f86cd","drugs/0004_product_formulation.py":"d3d904f8502c406d","drugs/0005_raw_sql_defaults.py":"a75341a40b36f549","drugs/0006_aifa_archive_imports.py":"b6cd349a077e9991","drugs/0007_compounding_verification.py":"8b3da3908bb62c0a","drugs/__init__.py":"44b13f97c3bcadd0","fse/0001_initial.py":"f0e1d5af1c69fbf6","fse/__init__.py":"9cb8e0e432e813fb","galenics/0001_initial.py":"8729b57918702fdf","galenics/0002_batch_rejection_and_quantum_satis.py":"6a004282420e866d","galenics/0003_discarded_weighings.py":"057502a09a9ea23f","galenics/__init__.py":"6cf6bbb4ca17f8f6","interop/0001_inbound_messages.py":"36f2467fcf79fc7b","interop/0002_loinc_codes.py":"bc9b9013792d28de","interop/0003_outbound.py":"f4423a2162a52f4f","interop/__init__.py":"414cc86b9fc754d5","inventory/0001_initial.py":"34370e1704ebf1c6","inventory/0002_merge_movable.py":"3505659c50a6e397","inventory/0003_ward_requests.py":"b20036db73dcb377","inventory/__init__.py":"81a94d4567e2af0c","nursing/0001_initial.py":"b1046e51f3f9125f","nursing/0002_monitoringentry_monitoringentryevent_and_more.py":"ade27bdeb6909d2b","nursing/0003_care_process.py":"0c0cbf4cda9eb8f7","nursing/__init__.py":"ede7b8d3bfae79ff","nutrition/0001_initial.py":"52c1c9449b7807ec","nutrition/0002_bag_weighing_bedside.py":"89eb9b84abefbcd1","nutrition/0003_draft_edit_line_revisions.py":"a88b85eaea63ad32","nutrition/0004_bedside_scans_infusion_end.py":"5d921332e7b9c286","nutrition/__init__.py":"731042e6868d2f28","patients/0001_initial.py":"0260b9e0b6cfd58d","patients/0002_bedorchairevent_append_only_consentevent_append_only_and_more.py":"3f701122875c3871","patients/0003_allergies.py":"f61e43a0b3e1a51b","patients/0004_ward_staff_break_glass.py":"bb5e9bef2522971b","patients/0005_patient_merge.py":"0a4c350ae347cdb0","patients/0006_pgx_results.py":"39ea971c2e9c4b86","patients/__init__.py":"770fcd65ef04429f","pghistory/0001_initial.py":"e22b97cdb98524ce","pghistory/0002_aggregateevent.py":"cc9d1576763d70a4","pghistory/0003_auto_20201023_1636.py":"0d428579eb03f2f8","pghistory/0004_auto_20220906_1625.py":"f8b2ca62cad3b5fb","pghistory/0005_events_middlewareevents.py":"2d93bfdccd0efe70","pghistory/0006_delete_aggregateevent.py":"f9b79fef23163859","pghistory/0007_auto_20250421_0444.py":"9a97eef154437c74","pghistory/__init__.py":"b3d5f0c7d5b0ae99","pgtrigger/__init__.py":"5a6acfeaa17d2943","pgtrigger/apps.py":"92267341ab444edf","pgtrigger/compiler.py":"b4f094732ec262e1","pgtrigger/contrib.py":"413e50605c2a73a7","pgtrigger/core.py":"d6ba4f9d12b76835","pgtrigger/features.py":"2fcf739d59340cd3","pgtrigger/installation.py":"bd090a67d86e655f","pgtrigger/migrations.py":"62a57372fc00d548","pgtrigger/models.py":"944624a22122d225","pgtrigger/registry.py":"91e6f0c6f174e4d2","pgtrigger/runtime.py":"3639979e83f4300d","pgtrigger/utils.py":"e068681b9c76bb4e","pgtrigger/version.py":"6a622cf9c5db4c94","prescribing/0001_initial.py":"ef5f975def735ee0","prescribing/0002_item_blocks.py":"0001a49a1173f86b","prescribing/0003_item_role_choices.py":"c7b5ff4ff4d4fdd6","prescribing/0004_item_tablets.py":"81748fde0efc184e","prescribing/0005_item_product.py":"e6ad837cd3331152","prescribing/0006_order_life_validation_schedule.py":"4b27cead8bb67133","prescribing/0007_prior_dose_elsewhere.py":"0a1043526d8c52f7","prescribing/0008_item_limit_blocks_and_overrides.py":"c3b847579a418b39","prescribing/0009_orderitem_history_triggers.py":"25e0094c391c8eca","prescribing/0010_order_measure_dates.py":"d749a8240ad1752a","prescribing/0011_therapyorder_history_triggers.py":"b35faebea697b23e","prescribing/0012_raw_sql_defaults.py":"fa95706a869e1ca0","prescribing/0013_order_allergy_overrides.py":"f597f340b80ef954","prescribing/0014_order_item_unrounded_dose.py":"96485f95851f6844","prescribing/0015_merge_movable.py":"9efe27d513bb5ab8","prescribing/0016_order_item_line_weight.py":"19e49f79e55635ac","prescribing/0017_order_item_administrations_per_day.py":"9eb6193bd86e38d8","prescribing/0018_regulatory_documentation.py":"4d3c5fa7e84b0805","prescribing/0019_pgx_acknowledgement.py":"6fc1c2ec04a0fe86","prescribing/0020_order_interaction_acknowledgements.py":"9b69c34880de5f5d","prescribing/__init__.py":"09fe115ff5036ca9","procrastinate":"fea14e95b4a3b0eb","procrastinate/0001_initial.py":"619190a6fa33b40c","procrastinate/0002_drop_started_at_column.py":"c15b320aa440735b","procrastinate/0003_drop_started_at_column.py":"4572f815a6c8bb95","procrastinate/0004_drop_procrastinate_version_table.py":"2d1da1cd314c77e8","procrastinate/0005_fix_procrastinate_fetch_job.py":"d673fb30835bad24","procrastinate/0006_fix_trigger_status_events_insert.py":"870b5a9be1c512dc","procrastinate/0007_add_queueing_lock_column.py":"8efd3af9a6157901","procrastinate/0008_close_fetch_job_race_condition.py":"1ee711c7bd50e124","procrastinate/0009_add_defer_job_function.py":"158424487e4ce3db","procrastinate/0010_add_procrastinate_periodic_defers.py":"5d11954559e1a8f2","procrastinate/0011_add_foreign_key_index.py":"01df41f93d3f2eee","procrastinate/0012_add_locks_to_periodic_defer.py":"bb756080f26a81bc","procrastinate/0013_fix_procrastinate_defer_periodic_job.py":"7bab8825e74b298c","procrastinate/0014_add_finish_job_and_retry_job_functions.py":"4bebd8c9f71e76e0","procrastinate/0015_add_trigger_on_job_deletion.py":"75b150b25a2b2b45","procrastinate/0016_delete_finished_jobs.py":"da844a64e7017d1a","procrastinate/0017_add_checks_to_finish_job.py":"a6707f1224ef00e0","procrastinate/0018_add_checks_to_retry_job.py":"ba123900b2c96087","procrastinate/0019_fix_finish_job_compat_issue.py":"48234a1718449c9e","procrastinate/0020_add_index_on_procrastinate_jobs.py":"26855adecb0eba7c","procrastinate/0021_add_kwargs_to_defer_periodic_job.py":"56d43e3083890823","procrastinate/0022_null_locks_excluded.py":"e1e40932e5390a2e","procrastinate/0023_remove_old_finish_job_function.py":"95a172bcc84ba53e","procrastinate/0024_job_id_bigint.py":"15b773b6b38a69c8","procrastinate/0025_add_models.py":"bfa4c2164b8df4ea","procrastinate/0026_add_job_priority.py":"4f2f1b911fc9aa51","procrastinate/0027_add_periodic_job_priority.py":"b84dd399ac935a73","procrastinate/0028_add_cancel_states.py":"21d20d4aeadb5c96","procrastinate/0029_add_additional_params_to_retry_job.py":"ed76127f7f35e5af","procrastinate/0030_alter_procrastinateevent_options.py":"8c020dd75e3fae48","procrastinate/0031_add_indexes_for_fetch_job.py":"d67ddb3f2beb81c1","procrastinate/0032_pre_cancel_notification.py":"141c999606264fe9","procrastinate/0033_post_cancel_notification.py":"2b3e9a6ab11926b2","procrastinate/0034_pre_add_heartbeat.py":"4c32d5cf522390e6","procrastinate/0035_post_add_heartbeat.py":"ac0664f4a033dcb1","procrastinate/0036_add_worker_model.py":"96c71290b9a145f5","procrastinate/0037_pre_batch_defer_jobs.py":"3a8494b1858e2cc2","procrastinate/0038_post_batch_defer_jobs.py":"175961a922561b05","procrastinate/0039_pre_priority_lock_fetch_job.py":"3ef9917417189a2b","procrastinate/0040_pre_retry_failed_job.py":"26e62e6a7a63ee25","procrastinate/0041_post_retry_failed_job.py":"13f5a300b3086ef2","procrastinate/__init__.py":"88567a3a7ce1b848","records/0001_diary.py":"7c32cc9945350ed3","records/0002_vital_signs.py":"eb14f7c665e4b08b","records/0003_anamnesis.py":"ce67e4bc495f57b0","records/0004_diagnosis_and_performance_status.py":"c6585efc77734c6e","records/0005_lab_results.py":"dc050ff32fa10934","records/0006_staging_and_scores.py":"64f68f41506ed5f6","records/0007_treatment_course.py":"14f9bd8e51e089d9","records/0008_letters_and_boards.py":"a61c4016992917cc","records/0009_clinical_reports.py":"fbebf8a38eccaeed","records/0010_merge_movable.py":"ec38f9c79fb5a9a2","records/__init__.py":"75a7f6ab6d981f61","regimens/0001_initial.py":"47ef3be7448b8b37","regimens/0002_clinicaltrialevent_append_only_and_more.py":"62b9934ede05b60f","regimens/0003_regimen_dosing_settings_and_age_bands.py":"28ca2fd1827b9c13","regimens/0004_component_formulation.py":"867aaff6a4eb3639","regimens/0005_history_triggers_after_safety_merge.py":"983d67c5f8b28a36","regimens/0006_raw_sql_defaults.py":"2675246019bb1bcd","regimens/0007_trial_withdrawal_and_monitor_revocation.py":"8540fe6ba3846170","regimens/0008_component_obese_weight_basis.py":"30526b4d30d93e96","regimens/0009_component_administrations_per_day.py":"35b62637421af6f5","regimens/__init__.py":"4bc5e429043aabb9","sessions/0001_initial.py":"760c6041ac2451b5","sessions/__init__.py":"c64c3d6a1b2533b3","therapy/0001_initial.py":"ef02219e25d3febf","therapy/0002_dose_corrections_cabinet.py":"0457a7b7d6b8dd99","therapy/__init__.py":"ac1a6dd125d48f5e","toxicity/0001_initial.py":"0af9145f881c0f37","toxicity/0002_ctcae_italian_labels.py":"3af19c3f5ea4d9e8","toxicity/__init__.py":"0937d4298f9011ca","transfusion/0001_initial.py":"ff1731bd6a31b7d2","transfusion/0002_emergency_crossmatch.py":"f2c6a36c49fc9230","transfusion/__init__.py":"0f468119c82fb0ed","transplant/0001_initial.py":"fa8b93f5438dc10c","transplant/0002_followup.py":"7bacf9ab1917ba6b","transplant/0002_pretransplant.py":"033ecfbd0dcfd2fb","transplant/0003_merge_0002_followup_0002_pretransplant.py":"e42fba5966fff36e","transplant/__init__.py":"428a94c33eee38e8","vascular/0001_initial.py":"d91cafd32d8b4fbd","vascular/__init__.py":"504692a14d6a257e"}
+-- Corsia test database snapshot, migration key f7269c4aa175a6c4
+-- Corsia test database snapshot, migration inputs {"+corsia/core/dbroles.py":"077a908a45001165","+corsia/core/management/commands/migrate.py":"e0cb2b0ff8dbbe5c","accounts/0001_initial.py":"ec73c0af789532ea","accounts/0002_user_must_change_password_and_role_requests.py":"1691eb14bc7bbcd0","accounts/0003_api_token_scopes.py":"a87034352d58a6c0","accounts/0004_user_permissions_version.py":"b7c734dce8c41464","accounts/__init__.py":"c757652ceb2c4cf7","administration/0001_initial.py":"efaf0c759bd6da03","administration/0002_pumpalarmevent_append_only_pumpevent_append_only_and_more.py":"5811b856b1ce6466","administration/0003_bedside.py":"22a33f3c48bd5058","administration/0004_appointment.py":"176256cd690ffff0","administration/0005_administration_route_cosigner.py":"0db59994cf45e50f","administration/0006_raw_sql_defaults.py":"de62b75d754321de","administration/0007_bedside_session.py":"ea7f19bddcc90244","administration/0008_merge_movable.py":"bb8d11e23fb585c4","administration/0009_pump_awaiting_ack.py":"8af807d6b8743966","administration/__init__.py":"e7cc02249633bef9","agenda/0001_initial.py":"eee59310dfa72878","agenda/0002_cup_bookings.py":"50673ce25c3b3c18","agenda/0003_deferrable_no_overlap.py":"5be12b06c5a9a7e2","agenda/0004_shifts_plan_requests.py":"c6145afb6d09a8c2","agenda/0005_nurse_breaks.py":"dc1c8ee459bbeb94","agenda/__init__.py":"5816929dfaf3df05","audit/0001_initial.py":"2621b3b86476978f","audit/0002_accesslogentry_append_only_auditevent_append_only.py":"962a26f7c3230e0c","audit/0003_truncate_refused.py":"e8de211e435210a2","audit/0004_sharded_chains.py":"92f0340fb0b7bbff","audit/__init__.py":"9d2821f171726ce0","auth/0001_initial.py":"aa8dac2a7ac4b5e0","auth/0002_alter_permission_name_max_length.py":"caf6f5aaee22f183","auth/0003_alter_user_email_max_length.py":"e74c70eae5a017fd","auth/0004_alter_user_username_opts.py":"d9991f371cee8732","auth/0005_alter_user_last_login_null.py":"0ed1db0d89d48c62","auth/0006_require_contenttypes_0002.py":"2999510b65063b0e","auth/0007_alter_validators_add_error_messages.py":"939d756ecab38e72","auth/0008_alter_user_username_max_length.py":"7fdbf5f3ab790563","auth/0009_alter_user_last_name_max_length.py":"74649d2b9a803182","auth/0010_alter_group_name_max_length.py":"bf4206be0cd1a689","auth/0011_update_proxy_permissions.py":"1fe167cee6e4d1f1","auth/0012_alter_user_first_name_max_length.py":"b93a6f99107bf5cd","auth/__init__.py":"567cec921a731087","axes/0001_initial.py":"f1d888aaab654d07","axes/0002_auto_20151217_2044.py":"92aef4352d57596f","axes/0003_auto_20160322_0929.py":"63ebd23e4bc71385","axes/0004_auto_20181024_1538.py":"ea07010686d9093d","axes/0005_remove_accessattempt_trusted.py":"da4d4e65e3a2d1e1","axes/0006_remove_accesslog_trusted.py":"fdf7024173f68997","axes/0007_alter_accessattempt_unique_together.py":"74f6b3d2ebcc6271","axes/0008_accessfailurelog.py":"987692c12daf7828","axes/0009_add_session_hash.py":"3444f4d60f37cdc4","axes/0010_accessattemptexpiration.py":"1efca6d986d7e86c","axes/__init__.py":"422d46ad6b2b6ab1","compounding/0001_initial.py":"700b94849b6318b6","compounding/0002_intrathecal_bag_route_unit_transport_release.py":"42fc9bf4fe3b4247","compounding/0003_formulation_drug_mass_scale.py":"e1dc8b5f32f43202","compounding/0004_history_triggers_after_safety_merge.py":"803ef9c3d8d882a2","compounding/0005_raw_sql_defaults.py":"e2be464199fb2e01","compounding/0006_hood_vial_serial_leftover_volume.py":"d9fbe2d242ab4cfe","compounding/0007_device_results_transport_time.py":"223e075bbda3f1d2","compounding/__init__.py":"1827eb6e423d2af0","contenttypes/0001_initial.py":"43724654b8aaf9af","contenttypes/0002_remove_content_type_name.py":"98e30fe59ddfcdd5","contenttypes/__init__.py":"bdf71112a5089ab4","core/__init__.py":"c914fd8092115883","dispensing/0001_direct_distribution.py":"0b400a1bdbca11f0","dispensing/0002_dispensing_therapy_order.py":"f9d5c03fb668713a","dispensing/0003_plan_closure_delegation_revocation.py":"f8ebc6d9296f094c","dispensing/__init__.py":"efdd3d119ebf17be","django":"60dee5badb52c6b0","django-axes":"d1bdb0061abee0f7","django-pghistory":"8dd7f3fb9cd1a6fd","django-pgtrigger":"b3a06e247d5df51b","documents/0001_initial.py":"d296753486a2d474","documents/0002_merge_movable.py":"1b89fd4af21b7fa2","documents/__init__.py":"2423b7b7e9adee91","drugs/0001_initial.py":"c4c6896105601f81","drugs/0002_archive.py":"c2725c1b1f9f1ffc","drugs/0003_activeingredientevent_append_only_and_more.py":"fec104428e9f86cd","drugs/0004_product_formulation.py":"d3d904f8502c406d","drugs/0005_raw_sql_defaults.py":"a75341a40b36f549","drugs/0006_aifa_archive_imports.py":"b6cd349a077e9991","drugs/0007_compounding_verification.py":"8b3da3908bb62c0a","drugs/__init__.py":"44b13f97c3bcadd0","fse/0001_initial.py":"f0e1d5af1c69fbf6","fse/__init__.py":"9cb8e0e432e813fb","galenics/0001_initial.py":"8729b57918702fdf","galenics/0002_batch_rejection_and_quantum_satis.py":"6a004282420e866d","galenics/0003_discarded_weighings.py":"057502a09a9ea23f","galenics/__init__.py":"6cf6bbb4ca17f8f6","interop/0001_inbound_messages.py":"36f2467fcf79fc7b","interop/0002_loinc_codes.py":"bc9b9013792d28de","interop/0003_outbound.py":"f4423a2162a52f4f","interop/__init__.py":"414cc86b9fc754d5","inventory/0001_initial.py":"34370e1704ebf1c6","inventory/0002_merge_movable.py":"3505659c50a6e397","inventory/0003_ward_requests.py":"b20036db73dcb377","inventory/__init__.py":"81a94d4567e2af0c","nursing/0001_initial.py":"b1046e51f3f9125f","nursing/0002_monitoringentry_monitoringentryevent_and_more.py":"ade27bdeb6909d2b","nursing/0003_care_process.py":"0c0cbf4cda9eb8f7","nursing/__init__.py":"ede7b8d3bfae79ff","nutrition/0001_initial.py":"52c1c9449b7807ec","nutrition/0002_bag_weighing_bedside.py":"89eb9b84abefbcd1","nutrition/0003_draft_edit_line_revisions.py":"a88b85eaea63ad32","nutrition/0004_bedside_scans_infusion_end.py":"5d921332e7b9c286","nutrition/__init__.py":"731042e6868d2f28","patients/0001_initial.py":"0260b9e0b6cfd58d","patients/0002_bedorchairevent_append_only_consentevent_append_only_and_more.py":"3f701122875c3871","patients/0003_allergies.py":"f61e43a0b3e1a51b","patients/0004_ward_staff_break_glass.py":"bb5e9bef2522971b","patients/0005_patient_merge.py":"0a4c350ae347cdb0","patients/0006_pgx_results.py":"39ea971c2e9c4b86","patients/__init__.py":"770fcd65ef04429f","pghistory/0001_initial.py":"e22b97cdb98524ce","pghistory/0002_aggregateevent.py":"cc9d1576763d70a4","pghistory/0003_auto_20201023_1636.py":"0d428579eb03f2f8","pghistory/0004_auto_20220906_1625.py":"f8b2ca62cad3b5fb","pghistory/0005_events_middlewareevents.py":"2d93bfdccd0efe70","pghistory/0006_delete_aggregateevent.py":"f9b79fef23163859","pghistory/0007_auto_20250421_0444.py":"9a97eef154437c74","pghistory/__init__.py":"b3d5f0c7d5b0ae99","pgtrigger/__init__.py":"5a6acfeaa17d2943","pgtrigger/apps.py":"92267341ab444edf","pgtrigger/compiler.py":"b4f094732ec262e1","pgtrigger/contrib.py":"413e50605c2a73a7","pgtrigger/core.py":"d6ba4f9d12b76835","pgtrigger/features.py":"2fcf739d59340cd3","pgtrigger/installation.py":"bd090a67d86e655f","pgtrigger/migrations.py":"62a57372fc00d548","pgtrigger/models.py":"944624a22122d225","pgtrigger/registry.py":"91e6f0c6f174e4d2","pgtrigger/runtime.py":"3639979e83f4300d","pgtrigger/utils.py":"e068681b9c76bb4e","pgtrigger/version.py":"6a622cf9c5db4c94","portal/0001_portal_accounts_codes_activity.py":"f5df13bf41dd8f7f","portal/0002_portal_messages_attachments_releases.py":"e9c73e634126040d","portal/__init__.py":"a266e0acd46f4925","prescribing/0001_initial.py":"ef5f975def735ee0","prescribing/0002_item_blocks.py":"0001a49a1173f86b","prescribing/0003_item_role_choices.py":"c7b5ff4ff4d4fdd6","prescribing/0004_item_tablets.py":"81748fde0efc184e","prescribing/0005_item_product.py":"e6ad837cd3331152","prescribing/0006_order_life_validation_schedule.py":"4b27cead8bb67133","prescribing/0007_prior_dose_elsewhere.py":"0a1043526d8c52f7","prescribing/0008_item_limit_blocks_and_overrides.py":"c3b847579a418b39","prescribing/0009_orderitem_history_triggers.py":"25e0094c391c8eca","prescribing/0010_order_measure_dates.py":"d749a8240ad1752a","prescribing/0011_therapyorder_history_triggers.py":"b35faebea697b23e","prescribing/0012_raw_sql_defaults.py":"fa95706a869e1ca0","prescribing/0013_order_allergy_overrides.py":"f597f340b80ef954","prescribing/0014_order_item_unrounded_dose.py":"96485f95851f6844","prescribing/0015_merge_movable.py":"9efe27d513bb5ab8","prescribing/0016_order_item_line_weight.py":"19e49f79e55635ac","prescribing/0017_order_item_administrations_per_day.py":"9eb6193bd86e38d8","prescribing/0018_regulatory_documentation.py":"4d3c5fa7e84b0805","prescribing/0019_pgx_acknowledgement.py":"6fc1c2ec04a0fe86","prescribing/0020_order_interaction_acknowledgements.py":"9b69c34880de5f5d","prescribing/__init__.py":"09fe115ff5036ca9","procrastinate":"fea14e95b4a3b0eb","procrastinate/0001_initial.py":"619190a6fa33b40c","procrastinate/0002_drop_started_at_column.py":"c15b320aa440735b","procrastinate/0003_drop_started_at_column.py":"4572f815a6c8bb95","procrastinate/0004_drop_procrastinate_version_table.py":"2d1da1cd314c77e8","procrastinate/0005_fix_procrastinate_fetch_job.py":"d673fb30835bad24","procrastinate/0006_fix_trigger_status_events_insert.py":"870b5a9be1c512dc","procrastinate/0007_add_queueing_lock_column.py":"8efd3af9a6157901","procrastinate/0008_close_fetch_job_race_condition.py":"1ee711c7bd50e124","procrastinate/0009_add_defer_job_function.py":"158424487e4ce3db","procrastinate/0010_add_procrastinate_periodic_defers.py":"5d11954559e1a8f2","procrastinate/0011_add_foreign_key_index.py":"01df41f93d3f2eee","procrastinate/0012_add_locks_to_periodic_defer.py":"bb756080f26a81bc","procrastinate/0013_fix_procrastinate_defer_periodic_job.py":"7bab8825e74b298c","procrastinate/0014_add_finish_job_and_retry_job_functions.py":"4bebd8c9f71e76e0","procrastinate/0015_add_trigger_on_job_deletion.py":"75b150b25a2b2b45","procrastinate/0016_delete_finished_jobs.py":"da844a64e7017d1a","procrastinate/0017_add_checks_to_finish_job.py":"a6707f1224ef00e0","procrastinate/0018_add_checks_to_retry_job.py":"ba123900b2c96087","procrastinate/0019_fix_finish_job_compat_issue.py":"48234a1718449c9e","procrastinate/0020_add_index_on_procrastinate_jobs.py":"26855adecb0eba7c","procrastinate/0021_add_kwargs_to_defer_periodic_job.py":"56d43e3083890823","procrastinate/0022_null_locks_excluded.py":"e1e40932e5390a2e","procrastinate/0023_remove_old_finish_job_function.py":"95a172bcc84ba53e","procrastinate/0024_job_id_bigint.py":"15b773b6b38a69c8","procrastinate/0025_add_models.py":"bfa4c2164b8df4ea","procrastinate/0026_add_job_priority.py":"4f2f1b911fc9aa51","procrastinate/0027_add_periodic_job_priority.py":"b84dd399ac935a73","procrastinate/0028_add_cancel_states.py":"21d20d4aeadb5c96","procrastinate/0029_add_additional_params_to_retry_job.py":"ed76127f7f35e5af","procrastinate/0030_alter_procrastinateevent_options.py":"8c020dd75e3fae48","procrastinate/0031_add_indexes_for_fetch_job.py":"d67ddb3f2beb81c1","procrastinate/0032_pre_cancel_notification.py":"141c999606264fe9","procrastinate/0033_post_cancel_notification.py":"2b3e9a6ab11926b2","procrastinate/0034_pre_add_heartbeat.py":"4c32d5cf522390e6","procrastinate/0035_post_add_heartbeat.py":"ac0664f4a033dcb1","procrastinate/0036_add_worker_model.py":"96c71290b9a145f5","procrastinate/0037_pre_batch_defer_jobs.py":"3a8494b1858e2cc2","procrastinate/0038_post_batch_defer_jobs.py":"175961a922561b05","procrastinate/0039_pre_priority_lock_fetch_job.py":"3ef9917417189a2b","procrastinate/0040_pre_retry_failed_job.py":"26e62e6a7a63ee25","procrastinate/0041_post_retry_failed_job.py":"13f5a300b3086ef2","procrastinate/__init__.py":"88567a3a7ce1b848","records/0001_diary.py":"7c32cc9945350ed3","records/0002_vital_signs.py":"eb14f7c665e4b08b","records/0003_anamnesis.py":"ce67e4bc495f57b0","records/0004_diagnosis_and_performance_status.py":"c6585efc77734c6e","records/0005_lab_results.py":"dc050ff32fa10934","records/0006_staging_and_scores.py":"64f68f41506ed5f6","records/0007_treatment_course.py":"14f9bd8e51e089d9","records/0008_letters_and_boards.py":"a61c4016992917cc","records/0009_clinical_reports.py":"fbebf8a38eccaeed","records/0010_merge_movable.py":"ec38f9c79fb5a9a2","records/__init__.py":"75a7f6ab6d981f61","regimens/0001_initial.py":"47ef3be7448b8b37","regimens/0002_clinicaltrialevent_append_only_and_more.py":"62b9934ede05b60f","regimens/0003_regimen_dosing_settings_and_age_bands.py":"28ca2fd1827b9c13","regimens/0004_component_formulation.py":"867aaff6a4eb3639","regimens/0005_history_triggers_after_safety_merge.py":"983d67c5f8b28a36","regimens/0006_raw_sql_defaults.py":"2675246019bb1bcd","regimens/0007_trial_withdrawal_and_monitor_revocation.py":"8540fe6ba3846170","regimens/0008_component_obese_weight_basis.py":"30526b4d30d93e96","regimens/0009_component_administrations_per_day.py":"35b62637421af6f5","regimens/__init__.py":"4bc5e429043aabb9","reports/0001_report_runs.py":"ba9395deab6285c7","reports/__init__.py":"bb0dd5e39087f732","sessions/0001_initial.py":"760c6041ac2451b5","sessions/__init__.py":"c64c3d6a1b2533b3","telemedicine/0001_televisits.py":"54c2ff3b3a107128","telemedicine/__init__.py":"31e934e44b8a940c","telemonitoring/0001_readings_thresholds_alerts_diaries.py":"38cf5bacb4aaa19d","telemonitoring/__init__.py":"e327db4d25d200fa","therapy/0001_initial.py":"ef02219e25d3febf","therapy/0002_dose_corrections_cabinet.py":"0457a7b7d6b8dd99","therapy/__init__.py":"ac1a6dd125d48f5e","toxicity/0001_initial.py":"0af9145f881c0f37","toxicity/0002_ctcae_italian_labels.py":"3af19c3f5ea4d9e8","toxicity/__init__.py":"0937d4298f9011ca","transfusion/0001_initial.py":"ff1731bd6a31b7d2","transfusion/0002_emergency_crossmatch.py":"f2c6a36c49fc9230","transfusion/__init__.py":"0f468119c82fb0ed","transplant/0001_initial.py":"fa8b93f5438dc10c","transplant/0002_followup.py":"7bacf9ab1917ba6b","transplant/0002_pretransplant.py":"033ecfbd0dcfd2fb","transplant/0003_merge_0002_followup_0002_pretransplant.py":"e42fba5966fff36e","transplant/__init__.py":"428a94c33eee38e8","vascular/0001_initial.py":"d91cafd32d8b4fbd","vascular/__init__.py":"504692a14d6a257e"}
 --
 -- PostgreSQL database dump
 --
@@ -316,6 +316,27 @@ CREATE FUNCTION public.pgtrigger_append_only_02af9() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_append_only_03207(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_append_only_03207() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_append_only_034a1(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -593,6 +614,27 @@ CREATE FUNCTION public.pgtrigger_append_only_15301() RETURNS trigger
 --
 
 CREATE FUNCTION public.pgtrigger_append_only_1a314() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_append_only_1eb85(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_append_only_1eb85() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
                 
@@ -904,6 +946,27 @@ CREATE FUNCTION public.pgtrigger_append_only_2f9f2() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_append_only_33460(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_append_only_33460() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_append_only_33d19(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -1013,6 +1076,27 @@ CREATE FUNCTION public.pgtrigger_append_only_39150() RETURNS trigger
 --
 
 CREATE FUNCTION public.pgtrigger_append_only_3e1fc() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_append_only_429f7(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_append_only_429f7() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
                 
@@ -1870,6 +1954,27 @@ CREATE FUNCTION public.pgtrigger_append_only_79478() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_append_only_79b6c(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_append_only_79b6c() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_append_only_7ae61(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -2353,6 +2458,27 @@ CREATE FUNCTION public.pgtrigger_append_only_9f994() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_append_only_a0181(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_append_only_a0181() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_append_only_a06eb(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -2693,6 +2819,27 @@ CREATE FUNCTION public.pgtrigger_append_only_c2f26() RETURNS trigger
 --
 
 CREATE FUNCTION public.pgtrigger_append_only_c52b3() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_append_only_c5753(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_append_only_c5753() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
                 
@@ -3529,6 +3676,27 @@ CREATE FUNCTION public.pgtrigger_append_only_fa1df() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_append_only_fbb9a(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_append_only_fbb9a() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_append_only_fcda2(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -4138,6 +4306,27 @@ CREATE FUNCTION public.pgtrigger_insert_insert_0dc18() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_insert_insert_0e564(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_insert_insert_0e564() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "telemonitoring_diaryscheduleevent" ("baseline_stools", "chemotherapy_on", "created_at", "created_by_id", "cycle_number", "days", "id", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "questionnaire", "regimen") VALUES (NEW."baseline_stools", NEW."chemotherapy_on", NEW."created_at", NEW."created_by_id", NEW."cycle_number", NEW."days", NEW."id", NEW."patient_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."questionnaire", NEW."regimen"); RETURN NULL;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_insert_insert_0e6c1(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -4579,6 +4768,48 @@ CREATE FUNCTION public.pgtrigger_insert_insert_28e53() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_insert_insert_2a37a(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_insert_insert_2a37a() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "telemedicine_televisitevent" ("answer", "answered_at", "booking_id", "clinician_id", "closed_at", "consent_at", "consent_recorded_by_id", "consent_source", "consent_text", "consent_version", "consultant_id", "created_at", "created_by_id", "id", "kind", "opened_at", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "question", "room_name", "scheduled_end", "scheduled_start", "state", "state_reason", "updated_at", "updated_by_id", "version") VALUES (NEW."answer", NEW."answered_at", NEW."booking_id", NEW."clinician_id", NEW."closed_at", NEW."consent_at", NEW."consent_recorded_by_id", NEW."consent_source", NEW."consent_text", NEW."consent_version", NEW."consultant_id", NEW."created_at", NEW."created_by_id", NEW."id", NEW."kind", NEW."opened_at", NEW."patient_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."question", NEW."room_name", NEW."scheduled_end", NEW."scheduled_start", NEW."state", NEW."state_reason", NEW."updated_at", NEW."updated_by_id", NEW."version"); RETURN NULL;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_insert_insert_2cbb3(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_insert_insert_2cbb3() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "telemedicine_televisitreportevent" ("conclusions", "document_id", "findings", "history", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "signed_at", "signed_by_id", "televisit_id") VALUES (NEW."conclusions", NEW."document_id", NEW."findings", NEW."history", NEW."id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."signed_at", NEW."signed_by_id", NEW."televisit_id"); RETURN NULL;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_insert_insert_2d96d(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -4679,6 +4910,27 @@ CREATE FUNCTION public.pgtrigger_insert_insert_3a208() RETURNS trigger
                         END IF;
                     END IF;
                     INSERT INTO "agenda_bookingevent" ("agenda_id", "arrival_at", "booking_type_id", "created_at", "created_by_id", "day", "day_of_cycle", "end_at", "external_content", "external_id", "external_system", "id", "locked", "notes", "nurse_id", "order_id", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "phases", "place_id", "programme_cycle_id", "start_at", "state", "state_reason", "updated_at", "updated_by_id", "version", "workstation") VALUES (NEW."agenda_id", NEW."arrival_at", NEW."booking_type_id", NEW."created_at", NEW."created_by_id", NEW."day", NEW."day_of_cycle", NEW."end_at", NEW."external_content", NEW."external_id", NEW."external_system", NEW."id", NEW."locked", NEW."notes", NEW."nurse_id", NEW."order_id", NEW."patient_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."phases", NEW."place_id", NEW."programme_cycle_id", NEW."start_at", NEW."state", NEW."state_reason", NEW."updated_at", NEW."updated_by_id", NEW."version", NEW."workstation"); RETURN NULL;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_insert_insert_3aac0(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_insert_insert_3aac0() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "telemonitoring_thresholdevent" ("high", "id", "is_current", "low", "parameter", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reason", "set_at", "set_by_id") VALUES (NEW."high", NEW."id", NEW."is_current", NEW."low", NEW."parameter", NEW."patient_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."reason", NEW."set_at", NEW."set_by_id"); RETURN NULL;
                 END;
             $$;
 
@@ -5671,6 +5923,27 @@ CREATE FUNCTION public.pgtrigger_insert_insert_8508a() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_insert_insert_85e21(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_insert_insert_85e21() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "telemonitoring_alertevent" ("closed_at", "closed_by_id", "id", "instruction", "meddra_code", "message", "note", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "raised_at", "reading_id", "response_id", "rule", "state", "suggested_grade", "toxicity_record_id", "urgent") VALUES (NEW."closed_at", NEW."closed_by_id", NEW."id", NEW."instruction", NEW."meddra_code", NEW."message", NEW."note", NEW."patient_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."raised_at", NEW."reading_id", NEW."response_id", NEW."rule", NEW."state", NEW."suggested_grade", NEW."toxicity_record_id", NEW."urgent"); RETURN NULL;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_insert_insert_876b5(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -5792,6 +6065,27 @@ CREATE FUNCTION public.pgtrigger_insert_insert_9df0b() RETURNS trigger
                         END IF;
                     END IF;
                     INSERT INTO "drugs_activeingredientevent" ("aifa_registry", "atc_code", "code", "combination_of", "created_at", "cumulative_limit", "cumulative_limit_note", "cumulative_limit_unit", "data_source", "emetogenic_note", "emetogenic_risk", "extravasation_class", "extravasation_management", "high_cost", "id", "innovative", "is_antineoplastic", "law_648_uses", "max_single_dose", "max_single_dose_note", "max_single_dose_unit", "name_en", "name_it", "notes", "other_atc_codes", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "synonyms", "therapeutic_class", "to_verify", "updated_at", "updated_by_id", "version") VALUES (NEW."aifa_registry", NEW."atc_code", NEW."code", NEW."combination_of", NEW."created_at", NEW."cumulative_limit", NEW."cumulative_limit_note", NEW."cumulative_limit_unit", NEW."data_source", NEW."emetogenic_note", NEW."emetogenic_risk", NEW."extravasation_class", NEW."extravasation_management", NEW."high_cost", NEW."id", NEW."innovative", NEW."is_antineoplastic", NEW."law_648_uses", NEW."max_single_dose", NEW."max_single_dose_note", NEW."max_single_dose_unit", NEW."name_en", NEW."name_it", NEW."notes", NEW."other_atc_codes", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."synonyms", NEW."therapeutic_class", NEW."to_verify", NEW."updated_at", NEW."updated_by_id", NEW."version"); RETURN NULL;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_insert_insert_a1628(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_insert_insert_a1628() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "telemonitoring_diaryresponseevent" ("id", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "questionnaire", "resource", "schedule_id", "submitted_at") VALUES (NEW."id", NEW."patient_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."questionnaire", NEW."resource", NEW."schedule_id", NEW."submitted_at"); RETURN NULL;
                 END;
             $$;
 
@@ -6842,6 +7136,27 @@ CREATE FUNCTION public.pgtrigger_insert_insert_f3c10() RETURNS trigger
                         END IF;
                     END IF;
                     INSERT INTO "patients_consentevent" ("collected_by_id", "created_at", "given_on", "granted", "id", "kind", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "revoked_at", "revoked_by_id", "updated_at") VALUES (NEW."collected_by_id", NEW."created_at", NEW."given_on", NEW."granted", NEW."id", NEW."kind", NEW."patient_id", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."revoked_at", NEW."revoked_by_id", NEW."updated_at"); RETURN NULL;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_insert_insert_f433b(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_insert_insert_f433b() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "telemonitoring_readingevent" ("characteristic", "decided_at", "doubt", "id", "measured_at", "measurement", "parameter", "patient_id", "payload", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "source", "state", "unit_sent", "value") VALUES (NEW."characteristic", NEW."decided_at", NEW."doubt", NEW."id", NEW."measured_at", NEW."measurement", NEW."parameter", NEW."patient_id", NEW."payload", _pgh_attach_context(), NOW(), 'insert', NEW."id", NEW."recorded_at", NEW."source", NEW."state", NEW."unit_sent", NEW."value"); RETURN NULL;
                 END;
             $$;
 
@@ -8401,6 +8716,48 @@ CREATE FUNCTION public.pgtrigger_read_only_e9a6c() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_report_frozen_6bd23(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_report_frozen_6bd23() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_report_never_deleted_3a7f0(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_report_never_deleted_3a7f0() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_reported_content_frozen_f1efe(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -8447,6 +8804,48 @@ CREATE FUNCTION public.pgtrigger_scale_definition_frozen_4b686() RETURNS trigger
 --
 
 CREATE FUNCTION public.pgtrigger_scale_no_delete_a46ec() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_signal_append_only_709c6(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_signal_append_only_709c6() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_signal_never_deleted_76337(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_signal_never_deleted_76337() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
                 
@@ -8543,6 +8942,27 @@ CREATE FUNCTION public.pgtrigger_signed_frozen_b8751() RETURNS trigger
                         END IF;
                     END IF;
                     IF TG_OP = 'UPDATE' THEN IF patient_move_allowed(OLD.patient_id, NEW.patient_id) AND (to_jsonb(OLD) - 'patient_id') = (to_jsonb(NEW) - 'patient_id') THEN RETURN NEW; END IF; END IF; RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_televisit_never_deleted_76981(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_televisit_never_deleted_76981() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;
                 END;
             $$;
 
@@ -9262,6 +9682,27 @@ CREATE FUNCTION public.pgtrigger_update_update_21acd() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_update_update_2416b(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_update_update_2416b() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "telemonitoring_thresholdevent" ("high", "id", "is_current", "low", "parameter", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reason", "set_at", "set_by_id") VALUES (NEW."high", NEW."id", NEW."is_current", NEW."low", NEW."parameter", NEW."patient_id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."reason", NEW."set_at", NEW."set_by_id"); RETURN NULL;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_update_update_25087(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -9619,6 +10060,27 @@ CREATE FUNCTION public.pgtrigger_update_update_39003() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_update_update_3af5e(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_update_update_3af5e() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "telemedicine_televisitreportevent" ("conclusions", "document_id", "findings", "history", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "signed_at", "signed_by_id", "televisit_id") VALUES (NEW."conclusions", NEW."document_id", NEW."findings", NEW."history", NEW."id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."signed_at", NEW."signed_by_id", NEW."televisit_id"); RETURN NULL;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_update_update_3dead(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -9703,6 +10165,27 @@ CREATE FUNCTION public.pgtrigger_update_update_45261() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_update_update_4540a(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_update_update_4540a() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "telemedicine_televisitevent" ("answer", "answered_at", "booking_id", "clinician_id", "closed_at", "consent_at", "consent_recorded_by_id", "consent_source", "consent_text", "consent_version", "consultant_id", "created_at", "created_by_id", "id", "kind", "opened_at", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "question", "room_name", "scheduled_end", "scheduled_start", "state", "state_reason", "updated_at", "updated_by_id", "version") VALUES (NEW."answer", NEW."answered_at", NEW."booking_id", NEW."clinician_id", NEW."closed_at", NEW."consent_at", NEW."consent_recorded_by_id", NEW."consent_source", NEW."consent_text", NEW."consent_version", NEW."consultant_id", NEW."created_at", NEW."created_by_id", NEW."id", NEW."kind", NEW."opened_at", NEW."patient_id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."question", NEW."room_name", NEW."scheduled_end", NEW."scheduled_start", NEW."state", NEW."state_reason", NEW."updated_at", NEW."updated_by_id", NEW."version"); RETURN NULL;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_update_update_47351(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -9782,6 +10265,27 @@ CREATE FUNCTION public.pgtrigger_update_update_4d6da() RETURNS trigger
                         END IF;
                     END IF;
                     INSERT INTO "inventory_stocklotevent" ("created_at", "expiry", "id", "location_id", "lot", "pack_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "product_id", "quantity", "unit_cost", "updated_at") VALUES (NEW."created_at", NEW."expiry", NEW."id", NEW."location_id", NEW."lot", NEW."pack_id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."product_id", NEW."quantity", NEW."unit_cost", NEW."updated_at"); RETURN NULL;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_update_update_4d70d(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_update_update_4d70d() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "telemonitoring_diaryresponseevent" ("id", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "questionnaire", "resource", "schedule_id", "submitted_at") VALUES (NEW."id", NEW."patient_id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."questionnaire", NEW."resource", NEW."schedule_id", NEW."submitted_at"); RETURN NULL;
                 END;
             $$;
 
@@ -10412,6 +10916,48 @@ CREATE FUNCTION public.pgtrigger_update_update_7cefe() RETURNS trigger
                         END IF;
                     END IF;
                     INSERT INTO "inventory_storagelocationevent" ("code", "created_at", "id", "is_active", "kind", "name", "parent_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "pick_order", "updated_at", "ward_id") VALUES (NEW."code", NEW."created_at", NEW."id", NEW."is_active", NEW."kind", NEW."name", NEW."parent_id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."pick_order", NEW."updated_at", NEW."ward_id"); RETURN NULL;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_update_update_7f6ab(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_update_update_7f6ab() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "telemonitoring_alertevent" ("closed_at", "closed_by_id", "id", "instruction", "meddra_code", "message", "note", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "raised_at", "reading_id", "response_id", "rule", "state", "suggested_grade", "toxicity_record_id", "urgent") VALUES (NEW."closed_at", NEW."closed_by_id", NEW."id", NEW."instruction", NEW."meddra_code", NEW."message", NEW."note", NEW."patient_id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."raised_at", NEW."reading_id", NEW."response_id", NEW."rule", NEW."state", NEW."suggested_grade", NEW."toxicity_record_id", NEW."urgent"); RETURN NULL;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_update_update_8035f(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_update_update_8035f() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "telemonitoring_readingevent" ("characteristic", "decided_at", "doubt", "id", "measured_at", "measurement", "parameter", "patient_id", "payload", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "source", "state", "unit_sent", "value") VALUES (NEW."characteristic", NEW."decided_at", NEW."doubt", NEW."id", NEW."measured_at", NEW."measurement", NEW."parameter", NEW."patient_id", NEW."payload", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."recorded_at", NEW."source", NEW."state", NEW."unit_sent", NEW."value"); RETURN NULL;
                 END;
             $$;
 
@@ -11378,6 +11924,27 @@ CREATE FUNCTION public.pgtrigger_update_update_e6d02() RETURNS trigger
                         END IF;
                     END IF;
                     INSERT INTO "records_anamnesisversionevent" ("author_id", "family", "id", "number", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "physiological", "recent_pathological", "remote_pathological", "signed_at", "workstation") VALUES (NEW."author_id", NEW."family", NEW."id", NEW."number", NEW."patient_id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."physiological", NEW."recent_pathological", NEW."remote_pathological", NEW."signed_at", NEW."workstation"); RETURN NULL;
+                END;
+            $$;
+
+
+--
+-- Name: pgtrigger_update_update_e703c(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_update_update_e703c() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    INSERT INTO "telemonitoring_diaryscheduleevent" ("baseline_stools", "chemotherapy_on", "created_at", "created_by_id", "cycle_number", "days", "id", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "questionnaire", "regimen") VALUES (NEW."baseline_stools", NEW."chemotherapy_on", NEW."created_at", NEW."created_by_id", NEW."cycle_number", NEW."days", NEW."id", NEW."patient_id", _pgh_attach_context(), NOW(), 'update', NEW."id", NEW."questionnaire", NEW."regimen"); RETURN NULL;
                 END;
             $$;
 
@@ -13917,7 +14484,9 @@ CREATE TABLE public.audit_accesslogentry (
     channel character varying(10) NOT NULL,
     prev_hash character varying(64) NOT NULL,
     hash character varying(64) NOT NULL,
-    user_id bigint NOT NULL
+    user_id bigint NOT NULL,
+    anchors jsonb,
+    shard smallint
 );
 
 
@@ -13953,7 +14522,9 @@ CREATE TABLE public.audit_auditevent (
     reason text NOT NULL,
     prev_hash character varying(64) NOT NULL,
     hash character varying(64) NOT NULL,
-    actor_id bigint
+    actor_id bigint,
+    anchors jsonb,
+    shard smallint
 );
 
 
@@ -20071,6 +20642,212 @@ CREATE TABLE public.pghistory_context (
 
 
 --
+-- Name: portal_attachment; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.portal_attachment (
+    id bigint NOT NULL,
+    filename character varying(100) NOT NULL,
+    media_type character varying(40) NOT NULL,
+    size integer NOT NULL,
+    sha256 character varying(64) NOT NULL,
+    content bytea NOT NULL,
+    message_id bigint NOT NULL,
+    CONSTRAINT portal_attachment_size_check CHECK ((size >= 0))
+);
+
+
+--
+-- Name: portal_attachment_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.portal_attachment ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.portal_attachment_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: portal_documentrelease; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.portal_documentrelease (
+    id bigint NOT NULL,
+    document_id bigint NOT NULL,
+    released_at timestamp with time zone NOT NULL,
+    patient_id bigint NOT NULL,
+    released_by_id bigint NOT NULL
+);
+
+
+--
+-- Name: portal_documentrelease_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.portal_documentrelease ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.portal_documentrelease_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: portal_message; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.portal_message (
+    id bigint NOT NULL,
+    from_patient boolean NOT NULL,
+    body text NOT NULL,
+    sent_at timestamp with time zone NOT NULL,
+    out_of_hours boolean NOT NULL,
+    read_at timestamp with time zone,
+    author_user_id bigint,
+    read_by_id bigint,
+    thread_id bigint NOT NULL,
+    CONSTRAINT portal_message_author CHECK ((((author_user_id IS NULL) AND from_patient) OR ((author_user_id IS NOT NULL) AND (NOT from_patient))))
+);
+
+
+--
+-- Name: portal_message_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.portal_message ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.portal_message_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: portal_portalaccount; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.portal_portalaccount (
+    id bigint NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    active boolean NOT NULL,
+    email character varying(254) NOT NULL,
+    phone character varying(40) NOT NULL,
+    last_sign_in_at timestamp with time zone,
+    opened_by_id bigint,
+    patient_id bigint NOT NULL
+);
+
+
+--
+-- Name: portal_portalaccount_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.portal_portalaccount ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.portal_portalaccount_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: portal_portalactivity; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.portal_portalactivity (
+    id bigint NOT NULL,
+    at timestamp with time zone NOT NULL,
+    patient_id bigint NOT NULL,
+    action character varying(60) NOT NULL,
+    detail character varying(200) NOT NULL,
+    channel character varying(10) NOT NULL,
+    account_id bigint NOT NULL
+);
+
+
+--
+-- Name: portal_portalactivity_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.portal_portalactivity ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.portal_portalactivity_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: portal_signincode; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.portal_signincode (
+    id bigint NOT NULL,
+    code_digest character varying(64) NOT NULL,
+    sent_at timestamp with time zone NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    used_at timestamp with time zone,
+    tries smallint NOT NULL,
+    account_id bigint NOT NULL,
+    CONSTRAINT portal_signincode_tries_check CHECK ((tries >= 0))
+);
+
+
+--
+-- Name: portal_signincode_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.portal_signincode ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.portal_signincode_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: portal_thread; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.portal_thread (
+    id bigint NOT NULL,
+    subject character varying(120) NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    last_message_at timestamp with time zone NOT NULL,
+    patient_id bigint NOT NULL
+);
+
+
+--
+-- Name: portal_thread_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.portal_thread ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.portal_thread_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
 -- Name: prescribing_measurement; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -22982,6 +23759,607 @@ CREATE TABLE public.regimens_trialmonitorassignmentevent (
 
 ALTER TABLE public.regimens_trialmonitorassignmentevent ALTER COLUMN pgh_id ADD GENERATED BY DEFAULT AS IDENTITY (
     SEQUENCE NAME public.regimens_trialmonitorassignmentevent_pgh_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: reports_reportrun; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.reports_reportrun (
+    id bigint NOT NULL,
+    code character varying(64) NOT NULL,
+    params jsonb NOT NULL,
+    pseudonymised boolean NOT NULL,
+    requested_at timestamp with time zone NOT NULL,
+    workstation character varying(120) NOT NULL,
+    channel character varying(10) NOT NULL,
+    state character varying(10) NOT NULL,
+    progress smallint NOT NULL,
+    result jsonb,
+    error_code character varying(60) NOT NULL,
+    error_message text NOT NULL,
+    finished_at timestamp with time zone,
+    requested_by_id bigint NOT NULL,
+    CONSTRAINT reports_reportrun_progress_check CHECK ((progress >= 0)),
+    CONSTRAINT reports_run_progress_percent CHECK ((progress <= 100))
+);
+
+
+--
+-- Name: reports_reportrun_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.reports_reportrun ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.reports_reportrun_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: telemedicine_signalmessage; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.telemedicine_signalmessage (
+    id bigint NOT NULL,
+    side character varying(8) NOT NULL,
+    kind character varying(12) NOT NULL,
+    payload jsonb NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    televisit_id bigint NOT NULL
+);
+
+
+--
+-- Name: telemedicine_signalmessage_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.telemedicine_signalmessage ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.telemedicine_signalmessage_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: telemedicine_televisit; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.telemedicine_televisit (
+    id bigint NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    version integer NOT NULL,
+    kind character varying(20) NOT NULL,
+    booking_id bigint,
+    scheduled_start timestamp with time zone NOT NULL,
+    scheduled_end timestamp with time zone NOT NULL,
+    state character varying(20) NOT NULL,
+    room_name character varying(80) NOT NULL,
+    consent_at timestamp with time zone,
+    consent_source character varying(20) NOT NULL,
+    consent_version character varying(40) NOT NULL,
+    consent_text text NOT NULL,
+    question text NOT NULL,
+    answer text NOT NULL,
+    answered_at timestamp with time zone,
+    opened_at timestamp with time zone,
+    closed_at timestamp with time zone,
+    state_reason character varying(500) NOT NULL,
+    clinician_id bigint NOT NULL,
+    consent_recorded_by_id bigint,
+    consultant_id bigint,
+    created_by_id bigint NOT NULL,
+    patient_id bigint NOT NULL,
+    updated_by_id bigint,
+    CONSTRAINT telemedicine_televisit_version_check CHECK ((version >= 0)),
+    CONSTRAINT televisit_consultant_only_in_teleconsultation CHECK ((((consultant_id IS NULL) AND ((kind)::text = 'televisit'::text)) OR ((consultant_id IS NOT NULL) AND ((kind)::text = 'teleconsultation'::text)))),
+    CONSTRAINT televisit_end_after_start CHECK ((scheduled_end > scheduled_start))
+);
+
+
+--
+-- Name: telemedicine_televisit_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.telemedicine_televisit ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.telemedicine_televisit_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: telemedicine_televisitevent; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.telemedicine_televisitevent (
+    pgh_id integer NOT NULL,
+    pgh_created_at timestamp with time zone NOT NULL,
+    pgh_label text NOT NULL,
+    id bigint NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    version integer NOT NULL,
+    kind character varying(20) NOT NULL,
+    booking_id bigint,
+    scheduled_start timestamp with time zone NOT NULL,
+    scheduled_end timestamp with time zone NOT NULL,
+    state character varying(20) NOT NULL,
+    room_name character varying(80) NOT NULL,
+    consent_at timestamp with time zone,
+    consent_source character varying(20) NOT NULL,
+    consent_version character varying(40) NOT NULL,
+    consent_text text NOT NULL,
+    question text NOT NULL,
+    answer text NOT NULL,
+    answered_at timestamp with time zone,
+    opened_at timestamp with time zone,
+    closed_at timestamp with time zone,
+    state_reason character varying(500) NOT NULL,
+    clinician_id bigint NOT NULL,
+    consent_recorded_by_id bigint,
+    consultant_id bigint,
+    created_by_id bigint NOT NULL,
+    patient_id bigint NOT NULL,
+    pgh_context_id uuid,
+    pgh_obj_id bigint NOT NULL,
+    updated_by_id bigint,
+    CONSTRAINT telemedicine_televisitevent_version_check CHECK ((version >= 0))
+);
+
+
+--
+-- Name: telemedicine_televisitevent_pgh_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.telemedicine_televisitevent ALTER COLUMN pgh_id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.telemedicine_televisitevent_pgh_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: telemedicine_televisitreport; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.telemedicine_televisitreport (
+    id bigint NOT NULL,
+    history text NOT NULL,
+    findings text NOT NULL,
+    conclusions text NOT NULL,
+    document_id bigint NOT NULL,
+    signed_at timestamp with time zone NOT NULL,
+    signed_by_id bigint NOT NULL,
+    televisit_id bigint NOT NULL
+);
+
+
+--
+-- Name: telemedicine_televisitreport_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.telemedicine_televisitreport ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.telemedicine_televisitreport_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: telemedicine_televisitreportevent; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.telemedicine_televisitreportevent (
+    pgh_id integer NOT NULL,
+    pgh_created_at timestamp with time zone NOT NULL,
+    pgh_label text NOT NULL,
+    id bigint NOT NULL,
+    history text NOT NULL,
+    findings text NOT NULL,
+    conclusions text NOT NULL,
+    document_id bigint NOT NULL,
+    signed_at timestamp with time zone NOT NULL,
+    pgh_context_id uuid,
+    pgh_obj_id bigint NOT NULL,
+    signed_by_id bigint NOT NULL,
+    televisit_id bigint NOT NULL
+);
+
+
+--
+-- Name: telemedicine_televisitreportevent_pgh_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.telemedicine_televisitreportevent ALTER COLUMN pgh_id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.telemedicine_televisitreportevent_pgh_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: telemonitoring_alert; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.telemonitoring_alert (
+    id bigint NOT NULL,
+    rule character varying(40) NOT NULL,
+    urgent boolean NOT NULL,
+    message character varying(300) NOT NULL,
+    instruction character varying(300) NOT NULL,
+    meddra_code character varying(12) NOT NULL,
+    suggested_grade smallint,
+    raised_at timestamp with time zone NOT NULL,
+    state character varying(8) NOT NULL,
+    closed_at timestamp with time zone,
+    note text NOT NULL,
+    toxicity_record_id bigint,
+    closed_by_id bigint,
+    patient_id bigint NOT NULL,
+    response_id bigint,
+    reading_id bigint,
+    CONSTRAINT telemonitoring_alert_suggested_grade_check CHECK ((suggested_grade >= 0))
+);
+
+
+--
+-- Name: telemonitoring_alert_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.telemonitoring_alert ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.telemonitoring_alert_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: telemonitoring_alertevent; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.telemonitoring_alertevent (
+    pgh_id integer NOT NULL,
+    pgh_created_at timestamp with time zone NOT NULL,
+    pgh_label text NOT NULL,
+    id bigint NOT NULL,
+    rule character varying(40) NOT NULL,
+    urgent boolean NOT NULL,
+    message character varying(300) NOT NULL,
+    instruction character varying(300) NOT NULL,
+    meddra_code character varying(12) NOT NULL,
+    suggested_grade smallint,
+    raised_at timestamp with time zone NOT NULL,
+    state character varying(8) NOT NULL,
+    closed_at timestamp with time zone,
+    note text NOT NULL,
+    toxicity_record_id bigint,
+    closed_by_id bigint,
+    patient_id bigint NOT NULL,
+    pgh_context_id uuid,
+    pgh_obj_id bigint NOT NULL,
+    response_id bigint,
+    reading_id bigint,
+    CONSTRAINT telemonitoring_alertevent_suggested_grade_check CHECK ((suggested_grade >= 0))
+);
+
+
+--
+-- Name: telemonitoring_alertevent_pgh_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.telemonitoring_alertevent ALTER COLUMN pgh_id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.telemonitoring_alertevent_pgh_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: telemonitoring_diaryresponse; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.telemonitoring_diaryresponse (
+    id bigint NOT NULL,
+    questionnaire character varying(60) NOT NULL,
+    resource jsonb NOT NULL,
+    submitted_at timestamp with time zone NOT NULL,
+    patient_id bigint NOT NULL,
+    schedule_id bigint
+);
+
+
+--
+-- Name: telemonitoring_diaryresponse_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.telemonitoring_diaryresponse ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.telemonitoring_diaryresponse_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: telemonitoring_diaryresponseevent; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.telemonitoring_diaryresponseevent (
+    pgh_id integer NOT NULL,
+    pgh_created_at timestamp with time zone NOT NULL,
+    pgh_label text NOT NULL,
+    id bigint NOT NULL,
+    questionnaire character varying(60) NOT NULL,
+    resource jsonb NOT NULL,
+    submitted_at timestamp with time zone NOT NULL,
+    patient_id bigint NOT NULL,
+    pgh_context_id uuid,
+    pgh_obj_id bigint NOT NULL,
+    schedule_id bigint
+);
+
+
+--
+-- Name: telemonitoring_diaryresponseevent_pgh_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.telemonitoring_diaryresponseevent ALTER COLUMN pgh_id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.telemonitoring_diaryresponseevent_pgh_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: telemonitoring_diaryschedule; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.telemonitoring_diaryschedule (
+    id bigint NOT NULL,
+    questionnaire character varying(60) NOT NULL,
+    regimen character varying(200) NOT NULL,
+    cycle_number smallint,
+    chemotherapy_on date NOT NULL,
+    days smallint NOT NULL,
+    baseline_stools smallint NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    created_by_id bigint NOT NULL,
+    patient_id bigint NOT NULL,
+    CONSTRAINT telemonitoring_diaryschedule_baseline_stools_check CHECK ((baseline_stools >= 0)),
+    CONSTRAINT telemonitoring_diaryschedule_cycle_number_check CHECK ((cycle_number >= 0)),
+    CONSTRAINT telemonitoring_diaryschedule_days_check CHECK ((days >= 0))
+);
+
+
+--
+-- Name: telemonitoring_diaryschedule_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.telemonitoring_diaryschedule ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.telemonitoring_diaryschedule_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: telemonitoring_diaryscheduleevent; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.telemonitoring_diaryscheduleevent (
+    pgh_id integer NOT NULL,
+    pgh_created_at timestamp with time zone NOT NULL,
+    pgh_label text NOT NULL,
+    id bigint NOT NULL,
+    questionnaire character varying(60) NOT NULL,
+    regimen character varying(200) NOT NULL,
+    cycle_number smallint,
+    chemotherapy_on date NOT NULL,
+    days smallint NOT NULL,
+    baseline_stools smallint NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    created_by_id bigint NOT NULL,
+    patient_id bigint NOT NULL,
+    pgh_context_id uuid,
+    pgh_obj_id bigint NOT NULL,
+    CONSTRAINT telemonitoring_diaryscheduleevent_baseline_stools_check CHECK ((baseline_stools >= 0)),
+    CONSTRAINT telemonitoring_diaryscheduleevent_cycle_number_check CHECK ((cycle_number >= 0)),
+    CONSTRAINT telemonitoring_diaryscheduleevent_days_check CHECK ((days >= 0))
+);
+
+
+--
+-- Name: telemonitoring_diaryscheduleevent_pgh_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.telemonitoring_diaryscheduleevent ALTER COLUMN pgh_id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.telemonitoring_diaryscheduleevent_pgh_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: telemonitoring_reading; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.telemonitoring_reading (
+    id bigint NOT NULL,
+    measurement uuid NOT NULL,
+    parameter character varying(16) NOT NULL,
+    value numeric(9,3) NOT NULL,
+    source character varying(8) NOT NULL,
+    characteristic integer,
+    payload text NOT NULL,
+    unit_sent character varying(8) NOT NULL,
+    measured_at timestamp with time zone NOT NULL,
+    recorded_at timestamp with time zone NOT NULL,
+    state character varying(12) NOT NULL,
+    doubt text NOT NULL,
+    decided_at timestamp with time zone,
+    patient_id bigint NOT NULL,
+    CONSTRAINT telemonitoring_reading_characteristic_check CHECK ((characteristic >= 0))
+);
+
+
+--
+-- Name: telemonitoring_reading_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.telemonitoring_reading ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.telemonitoring_reading_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: telemonitoring_readingevent; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.telemonitoring_readingevent (
+    pgh_id integer NOT NULL,
+    pgh_created_at timestamp with time zone NOT NULL,
+    pgh_label text NOT NULL,
+    id bigint NOT NULL,
+    measurement uuid NOT NULL,
+    parameter character varying(16) NOT NULL,
+    value numeric(9,3) NOT NULL,
+    source character varying(8) NOT NULL,
+    characteristic integer,
+    payload text NOT NULL,
+    unit_sent character varying(8) NOT NULL,
+    measured_at timestamp with time zone NOT NULL,
+    recorded_at timestamp with time zone NOT NULL,
+    state character varying(12) NOT NULL,
+    doubt text NOT NULL,
+    decided_at timestamp with time zone,
+    patient_id bigint NOT NULL,
+    pgh_context_id uuid,
+    pgh_obj_id bigint NOT NULL,
+    CONSTRAINT telemonitoring_readingevent_characteristic_check CHECK ((characteristic >= 0))
+);
+
+
+--
+-- Name: telemonitoring_readingevent_pgh_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.telemonitoring_readingevent ALTER COLUMN pgh_id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.telemonitoring_readingevent_pgh_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: telemonitoring_threshold; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.telemonitoring_threshold (
+    id bigint NOT NULL,
+    parameter character varying(16) NOT NULL,
+    low numeric(9,3),
+    high numeric(9,3),
+    is_current boolean NOT NULL,
+    set_at timestamp with time zone NOT NULL,
+    reason text NOT NULL,
+    patient_id bigint NOT NULL,
+    set_by_id bigint NOT NULL
+);
+
+
+--
+-- Name: telemonitoring_threshold_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.telemonitoring_threshold ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.telemonitoring_threshold_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: telemonitoring_thresholdevent; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.telemonitoring_thresholdevent (
+    pgh_id integer NOT NULL,
+    pgh_created_at timestamp with time zone NOT NULL,
+    pgh_label text NOT NULL,
+    id bigint NOT NULL,
+    parameter character varying(16) NOT NULL,
+    low numeric(9,3),
+    high numeric(9,3),
+    is_current boolean NOT NULL,
+    set_at timestamp with time zone NOT NULL,
+    reason text NOT NULL,
+    patient_id bigint NOT NULL,
+    pgh_context_id uuid,
+    pgh_obj_id bigint NOT NULL,
+    set_by_id bigint NOT NULL
+);
+
+
+--
+-- Name: telemonitoring_thresholdevent_pgh_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.telemonitoring_thresholdevent ALTER COLUMN pgh_id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.telemonitoring_thresholdevent_pgh_id_seq
     START WITH 1
     INCREMENT BY 1
     NO MINVALUE
@@ -26162,7 +27540,7 @@ COPY public.agenda_reminder (id, channel, state, at, detail, booking_id) FROM st
 -- Data for Name: audit_accesslogentry; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-COPY public.audit_accesslogentry (id, accessed_at, username, patient_id, what, workstation, channel, prev_hash, hash, user_id) FROM stdin;
+COPY public.audit_accesslogentry (id, accessed_at, username, patient_id, what, workstation, channel, prev_hash, hash, user_id, anchors, shard) FROM stdin;
 \.
 
 
@@ -26170,7 +27548,7 @@ COPY public.audit_accesslogentry (id, accessed_at, username, patient_id, what, w
 -- Data for Name: audit_auditevent; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-COPY public.audit_auditevent (id, event_type, occurred_at, actor_username, workstation, target_type, target_id, patient_id, before, after, reason, prev_hash, hash, actor_id) FROM stdin;
+COPY public.audit_auditevent (id, event_type, occurred_at, actor_username, workstation, target_type, target_id, patient_id, before, after, reason, prev_hash, hash, actor_id, anchors, shard) FROM stdin;
 \.
 
 
@@ -26847,70 +28225,114 @@ COPY public.auth_permission (id, name, content_type_id, codename) FROM stdin;
 650	Can change ward template event	296	change_wardtemplateevent
 651	Can delete ward template event	296	delete_wardtemplateevent
 652	Can view ward template event	296	view_wardtemplateevent
-653	Can add transplant event	306	add_transplantevent
-654	Can change transplant event	306	change_transplantevent
-655	Can delete transplant event	306	delete_transplantevent
-656	Can view transplant event	306	view_transplantevent
-657	Can add custody event event	308	add_custodyeventevent
-658	Can change custody event event	308	change_custodyeventevent
-659	Can delete custody event event	308	delete_custodyeventevent
-660	Can view custody event event	308	view_custodyeventevent
-661	Can add daily count event	310	add_dailycountevent
-662	Can change daily count event	310	change_dailycountevent
-663	Can delete daily count event	310	delete_dailycountevent
-664	Can view daily count event	310	view_dailycountevent
-665	Can add donor event	312	add_donorevent
-666	Can change donor event	312	change_donorevent
-667	Can delete donor event	312	delete_donorevent
-668	Can view donor event	312	view_donorevent
-669	Can add infusion event	314	add_infusionevent
-670	Can change infusion event	314	change_infusionevent
-671	Can delete infusion event	314	delete_infusionevent
-672	Can view infusion event	314	view_infusionevent
-673	Can add product event	316	add_productevent
-674	Can change product event	316	change_productevent
-675	Can delete product event	316	delete_productevent
-676	Can view product event	316	view_productevent
-677	Can add trough target event	317	add_troughtargetevent
-678	Can change trough target event	317	change_troughtargetevent
-679	Can delete trough target event	317	delete_troughtargetevent
-680	Can view trough target event	317	view_troughtargetevent
-681	Can add viral load event	319	add_viralloadevent
-682	Can change viral load event	319	change_viralloadevent
-683	Can delete viral load event	319	delete_viralloadevent
-684	Can view viral load event	319	view_viralloadevent
-685	Can add viral threshold event	321	add_viralthresholdevent
-686	Can change viral threshold event	321	change_viralthresholdevent
-687	Can delete viral threshold event	321	delete_viralthresholdevent
-688	Can view viral threshold event	321	view_viralthresholdevent
-689	Can add adverse event event	323	add_adverseeventevent
-690	Can change adverse event event	323	change_adverseeventevent
-691	Can delete adverse event event	323	delete_adverseeventevent
-692	Can view adverse event event	323	view_adverseeventevent
-693	Can add agvhd assessment event	325	add_agvhdassessmentevent
-694	Can change agvhd assessment event	325	change_agvhdassessmentevent
-695	Can delete agvhd assessment event	325	delete_agvhdassessmentevent
-696	Can view agvhd assessment event	325	view_agvhdassessmentevent
-697	Can add cgvhd assessment event	327	add_cgvhdassessmentevent
-698	Can change cgvhd assessment event	327	change_cgvhdassessmentevent
-699	Can delete cgvhd assessment event	327	delete_cgvhdassessmentevent
-700	Can view cgvhd assessment event	327	view_cgvhdassessmentevent
-701	Can add consent event	329	add_consentevent
-702	Can change consent event	329	change_consentevent
-703	Can delete consent event	329	delete_consentevent
-704	Can view consent event	329	view_consentevent
-705	Can add follow up visit event	331	add_followupvisitevent
-706	Can change follow up visit event	331	change_followupvisitevent
-707	Can delete follow up visit event	331	delete_followupvisitevent
-708	Can view follow up visit event	331	view_followupvisitevent
-709	Can add outcome event	333	add_outcomeevent
-710	Can change outcome event	333	change_outcomeevent
-711	Can delete outcome event	333	delete_outcomeevent
-712	Can view outcome event	333	view_outcomeevent
-713	Can add response assessment event	335	add_responseassessmentevent
-714	Can change response assessment event	335	change_responseassessmentevent
-715	Can delete response assessment event	335	delete_responseassessmentevent
-716	Can view response assessment event	335	view_responseassessmentevent
+653	Can add report run	305	add_reportrun
+654	Can change report run	305	change_reportrun
+655	Can delete report run	305	delete_reportrun
+656	Can view report run	305	view_reportrun
+657	Can add transplant event	307	add_transplantevent
+658	Can change transplant event	307	change_transplantevent
+659	Can delete transplant event	307	delete_transplantevent
+660	Can view transplant event	307	view_transplantevent
+661	Can add custody event event	309	add_custodyeventevent
+662	Can change custody event event	309	change_custodyeventevent
+663	Can delete custody event event	309	delete_custodyeventevent
+664	Can view custody event event	309	view_custodyeventevent
+665	Can add daily count event	311	add_dailycountevent
+666	Can change daily count event	311	change_dailycountevent
+667	Can delete daily count event	311	delete_dailycountevent
+668	Can view daily count event	311	view_dailycountevent
+669	Can add donor event	313	add_donorevent
+670	Can change donor event	313	change_donorevent
+671	Can delete donor event	313	delete_donorevent
+672	Can view donor event	313	view_donorevent
+673	Can add infusion event	315	add_infusionevent
+674	Can change infusion event	315	change_infusionevent
+675	Can delete infusion event	315	delete_infusionevent
+676	Can view infusion event	315	view_infusionevent
+677	Can add product event	317	add_productevent
+678	Can change product event	317	change_productevent
+679	Can delete product event	317	delete_productevent
+680	Can view product event	317	view_productevent
+681	Can add trough target event	318	add_troughtargetevent
+682	Can change trough target event	318	change_troughtargetevent
+683	Can delete trough target event	318	delete_troughtargetevent
+684	Can view trough target event	318	view_troughtargetevent
+685	Can add viral load event	320	add_viralloadevent
+686	Can change viral load event	320	change_viralloadevent
+687	Can delete viral load event	320	delete_viralloadevent
+688	Can view viral load event	320	view_viralloadevent
+689	Can add viral threshold event	322	add_viralthresholdevent
+690	Can change viral threshold event	322	change_viralthresholdevent
+691	Can delete viral threshold event	322	delete_viralthresholdevent
+692	Can view viral threshold event	322	view_viralthresholdevent
+693	Can add adverse event event	324	add_adverseeventevent
+694	Can change adverse event event	324	change_adverseeventevent
+695	Can delete adverse event event	324	delete_adverseeventevent
+696	Can view adverse event event	324	view_adverseeventevent
+697	Can add agvhd assessment event	326	add_agvhdassessmentevent
+698	Can change agvhd assessment event	326	change_agvhdassessmentevent
+699	Can delete agvhd assessment event	326	delete_agvhdassessmentevent
+700	Can view agvhd assessment event	326	view_agvhdassessmentevent
+701	Can add cgvhd assessment event	328	add_cgvhdassessmentevent
+702	Can change cgvhd assessment event	328	change_cgvhdassessmentevent
+703	Can delete cgvhd assessment event	328	delete_cgvhdassessmentevent
+704	Can view cgvhd assessment event	328	view_cgvhdassessmentevent
+705	Can add consent event	330	add_consentevent
+706	Can change consent event	330	change_consentevent
+707	Can delete consent event	330	delete_consentevent
+708	Can view consent event	330	view_consentevent
+709	Can add follow up visit event	332	add_followupvisitevent
+710	Can change follow up visit event	332	change_followupvisitevent
+711	Can delete follow up visit event	332	delete_followupvisitevent
+712	Can view follow up visit event	332	view_followupvisitevent
+713	Can add outcome event	334	add_outcomeevent
+714	Can change outcome event	334	change_outcomeevent
+715	Can delete outcome event	334	delete_outcomeevent
+716	Can view outcome event	334	view_outcomeevent
+717	Can add response assessment event	336	add_responseassessmentevent
+718	Can change response assessment event	336	change_responseassessmentevent
+719	Can delete response assessment event	336	delete_responseassessmentevent
+720	Can view response assessment event	336	view_responseassessmentevent
+721	Can add televisit	338	add_televisit
+722	Can change televisit	338	change_televisit
+723	Can delete televisit	338	delete_televisit
+724	Can view televisit	338	view_televisit
+725	Can add signal message	339	add_signalmessage
+726	Can change signal message	339	change_signalmessage
+727	Can delete signal message	339	delete_signalmessage
+728	Can view signal message	339	view_signalmessage
+729	Can add televisit event	340	add_televisitevent
+730	Can change televisit event	340	change_televisitevent
+731	Can delete televisit event	340	delete_televisitevent
+732	Can view televisit event	340	view_televisitevent
+733	Can add televisit report	341	add_televisitreport
+734	Can change televisit report	341	change_televisitreport
+735	Can delete televisit report	341	delete_televisitreport
+736	Can view televisit report	341	view_televisitreport
+737	Can add televisit report event	342	add_televisitreportevent
+738	Can change televisit report event	342	change_televisitreportevent
+739	Can delete televisit report event	342	delete_televisitreportevent
+740	Can view televisit report event	342	view_televisitreportevent
+741	Can add diary response event	353	add_diaryresponseevent
+742	Can change diary response event	353	change_diaryresponseevent
+743	Can delete diary response event	353	delete_diaryresponseevent
+744	Can view diary response event	353	view_diaryresponseevent
+745	Can add diary schedule event	354	add_diaryscheduleevent
+746	Can change diary schedule event	354	change_diaryscheduleevent
+747	Can delete diary schedule event	354	delete_diaryscheduleevent
+748	Can view diary schedule event	354	view_diaryscheduleevent
+749	Can add alert event	356	add_alertevent
+750	Can change alert event	356	change_alertevent
+751	Can delete alert event	356	delete_alertevent
+752	Can view alert event	356	view_alertevent
+753	Can add reading event	357	add_readingevent
+754	Can change reading event	357	change_readingevent
+755	Can delete reading event	357	delete_readingevent
+756	Can view reading event	357	view_readingevent
+757	Can add threshold event	359	add_thresholdevent
+758	Can change threshold event	359	change_thresholdevent
+759	Can delete threshold event	359	delete_thresholdevent
+760	Can view threshold event	359	view_thresholdevent
 \.
 
 
@@ -27463,38 +28885,61 @@ COPY public.django_content_type (id, app_label, model) FROM stdin;
 302	dispensing	therapyplan
 303	dispensing	delegationrevocation
 304	dispensing	planclosure
-305	transplant	transplant
-306	transplant	transplantevent
-307	transplant	custodyevent
-308	transplant	custodyeventevent
-309	transplant	dailycount
-310	transplant	dailycountevent
-311	transplant	donor
-312	transplant	donorevent
-313	transplant	infusion
-314	transplant	infusionevent
-315	transplant	product
-316	transplant	productevent
-317	transplant	troughtargetevent
-318	transplant	viralload
-319	transplant	viralloadevent
-320	transplant	viralthreshold
-321	transplant	viralthresholdevent
-322	transplant	adverseevent
-323	transplant	adverseeventevent
-324	transplant	agvhdassessment
-325	transplant	agvhdassessmentevent
-326	transplant	cgvhdassessment
-327	transplant	cgvhdassessmentevent
-328	transplant	consent
-329	transplant	consentevent
-330	transplant	followupvisit
-331	transplant	followupvisitevent
-332	transplant	outcome
-333	transplant	outcomeevent
-334	transplant	responseassessment
-335	transplant	responseassessmentevent
-336	transplant	troughtarget
+305	reports	reportrun
+306	transplant	transplant
+307	transplant	transplantevent
+308	transplant	custodyevent
+309	transplant	custodyeventevent
+310	transplant	dailycount
+311	transplant	dailycountevent
+312	transplant	donor
+313	transplant	donorevent
+314	transplant	infusion
+315	transplant	infusionevent
+316	transplant	product
+317	transplant	productevent
+318	transplant	troughtargetevent
+319	transplant	viralload
+320	transplant	viralloadevent
+321	transplant	viralthreshold
+322	transplant	viralthresholdevent
+323	transplant	adverseevent
+324	transplant	adverseeventevent
+325	transplant	agvhdassessment
+326	transplant	agvhdassessmentevent
+327	transplant	cgvhdassessment
+328	transplant	cgvhdassessmentevent
+329	transplant	consent
+330	transplant	consentevent
+331	transplant	followupvisit
+332	transplant	followupvisitevent
+333	transplant	outcome
+334	transplant	outcomeevent
+335	transplant	responseassessment
+336	transplant	responseassessmentevent
+337	transplant	troughtarget
+338	telemedicine	televisit
+339	telemedicine	signalmessage
+340	telemedicine	televisitevent
+341	telemedicine	televisitreport
+342	telemedicine	televisitreportevent
+343	portal	portalaccount
+344	portal	portalactivity
+345	portal	signincode
+346	portal	documentrelease
+347	portal	message
+348	portal	attachment
+349	portal	thread
+350	telemonitoring	diaryresponse
+351	telemonitoring	alert
+352	telemonitoring	diaryschedule
+353	telemonitoring	diaryresponseevent
+354	telemonitoring	diaryscheduleevent
+355	telemonitoring	reading
+356	telemonitoring	alertevent
+357	telemonitoring	readingevent
+358	telemonitoring	threshold
+359	telemonitoring	thresholdevent
 \.
 
 
@@ -27567,128 +29012,134 @@ COPY public.django_migrations (id, app, name, applied) FROM stdin;
 62	audit	0001_initial	2000-01-01 00:00:00+00
 63	audit	0002_accesslogentry_append_only_auditevent_append_only	2000-01-01 00:00:00+00
 64	audit	0003_truncate_refused	2000-01-01 00:00:00+00
-65	axes	0001_initial	2000-01-01 00:00:00+00
-66	axes	0002_auto_20151217_2044	2000-01-01 00:00:00+00
-67	axes	0003_auto_20160322_0929	2000-01-01 00:00:00+00
-68	axes	0004_auto_20181024_1538	2000-01-01 00:00:00+00
-69	axes	0005_remove_accessattempt_trusted	2000-01-01 00:00:00+00
-70	axes	0006_remove_accesslog_trusted	2000-01-01 00:00:00+00
-71	axes	0007_alter_accessattempt_unique_together	2000-01-01 00:00:00+00
-72	axes	0008_accessfailurelog	2000-01-01 00:00:00+00
-73	axes	0009_add_session_hash	2000-01-01 00:00:00+00
-74	axes	0010_accessattemptexpiration	2000-01-01 00:00:00+00
-75	compounding	0001_initial	2000-01-01 00:00:00+00
-76	compounding	0002_intrathecal_bag_route_unit_transport_release	2000-01-01 00:00:00+00
-77	compounding	0003_formulation_drug_mass_scale	2000-01-01 00:00:00+00
-78	compounding	0004_history_triggers_after_safety_merge	2000-01-01 00:00:00+00
-79	compounding	0005_raw_sql_defaults	2000-01-01 00:00:00+00
-80	compounding	0006_hood_vial_serial_leftover_volume	2000-01-01 00:00:00+00
-81	compounding	0007_device_results_transport_time	2000-01-01 00:00:00+00
-82	regimens	0008_component_obese_weight_basis	2000-01-01 00:00:00+00
-83	regimens	0009_component_administrations_per_day	2000-01-01 00:00:00+00
-84	prescribing	0006_order_life_validation_schedule	2000-01-01 00:00:00+00
-85	prescribing	0007_prior_dose_elsewhere	2000-01-01 00:00:00+00
-86	prescribing	0008_item_limit_blocks_and_overrides	2000-01-01 00:00:00+00
-87	prescribing	0009_orderitem_history_triggers	2000-01-01 00:00:00+00
-88	prescribing	0010_order_measure_dates	2000-01-01 00:00:00+00
-89	prescribing	0011_therapyorder_history_triggers	2000-01-01 00:00:00+00
-90	prescribing	0012_raw_sql_defaults	2000-01-01 00:00:00+00
-91	prescribing	0013_order_allergy_overrides	2000-01-01 00:00:00+00
-92	prescribing	0014_order_item_unrounded_dose	2000-01-01 00:00:00+00
-93	prescribing	0015_merge_movable	2000-01-01 00:00:00+00
-94	prescribing	0016_order_item_line_weight	2000-01-01 00:00:00+00
-95	prescribing	0017_order_item_administrations_per_day	2000-01-01 00:00:00+00
-96	inventory	0001_initial	2000-01-01 00:00:00+00
-97	inventory	0002_merge_movable	2000-01-01 00:00:00+00
-98	inventory	0003_ward_requests	2000-01-01 00:00:00+00
-99	dispensing	0001_direct_distribution	2000-01-01 00:00:00+00
-100	dispensing	0002_dispensing_therapy_order	2000-01-01 00:00:00+00
-101	dispensing	0003_plan_closure_delegation_revocation	2000-01-01 00:00:00+00
-102	documents	0001_initial	2000-01-01 00:00:00+00
-103	documents	0002_merge_movable	2000-01-01 00:00:00+00
-104	drugs	0006_aifa_archive_imports	2000-01-01 00:00:00+00
-105	drugs	0007_compounding_verification	2000-01-01 00:00:00+00
-106	fse	0001_initial	2000-01-01 00:00:00+00
-107	galenics	0001_initial	2000-01-01 00:00:00+00
-108	galenics	0002_batch_rejection_and_quantum_satis	2000-01-01 00:00:00+00
-109	galenics	0003_discarded_weighings	2000-01-01 00:00:00+00
-110	records	0001_diary	2000-01-01 00:00:00+00
-111	records	0002_vital_signs	2000-01-01 00:00:00+00
-112	records	0003_anamnesis	2000-01-01 00:00:00+00
-113	records	0004_diagnosis_and_performance_status	2000-01-01 00:00:00+00
-114	records	0005_lab_results	2000-01-01 00:00:00+00
-115	records	0006_staging_and_scores	2000-01-01 00:00:00+00
-116	records	0007_treatment_course	2000-01-01 00:00:00+00
-117	records	0008_letters_and_boards	2000-01-01 00:00:00+00
-118	records	0009_clinical_reports	2000-01-01 00:00:00+00
-119	interop	0001_inbound_messages	2000-01-01 00:00:00+00
-120	interop	0002_loinc_codes	2000-01-01 00:00:00+00
-121	interop	0003_outbound	2000-01-01 00:00:00+00
-122	nursing	0001_initial	2000-01-01 00:00:00+00
-123	nursing	0002_monitoringentry_monitoringentryevent_and_more	2000-01-01 00:00:00+00
-124	nursing	0003_care_process	2000-01-01 00:00:00+00
-125	nutrition	0001_initial	2000-01-01 00:00:00+00
-126	nutrition	0002_bag_weighing_bedside	2000-01-01 00:00:00+00
-127	nutrition	0003_draft_edit_line_revisions	2000-01-01 00:00:00+00
-128	nutrition	0004_bedside_scans_infusion_end	2000-01-01 00:00:00+00
-129	patients	0006_pgx_results	2000-01-01 00:00:00+00
-130	prescribing	0018_regulatory_documentation	2000-01-01 00:00:00+00
-131	prescribing	0019_pgx_acknowledgement	2000-01-01 00:00:00+00
-132	prescribing	0020_order_interaction_acknowledgements	2000-01-01 00:00:00+00
-133	procrastinate	0001_initial	2000-01-01 00:00:00+00
-134	procrastinate	0002_drop_started_at_column	2000-01-01 00:00:00+00
-135	procrastinate	0003_drop_started_at_column	2000-01-01 00:00:00+00
-136	procrastinate	0004_drop_procrastinate_version_table	2000-01-01 00:00:00+00
-137	procrastinate	0005_fix_procrastinate_fetch_job	2000-01-01 00:00:00+00
-138	procrastinate	0006_fix_trigger_status_events_insert	2000-01-01 00:00:00+00
-139	procrastinate	0007_add_queueing_lock_column	2000-01-01 00:00:00+00
-140	procrastinate	0008_close_fetch_job_race_condition	2000-01-01 00:00:00+00
-141	procrastinate	0009_add_defer_job_function	2000-01-01 00:00:00+00
-142	procrastinate	0010_add_procrastinate_periodic_defers	2000-01-01 00:00:00+00
-143	procrastinate	0011_add_foreign_key_index	2000-01-01 00:00:00+00
-144	procrastinate	0012_add_locks_to_periodic_defer	2000-01-01 00:00:00+00
-145	procrastinate	0013_fix_procrastinate_defer_periodic_job	2000-01-01 00:00:00+00
-146	procrastinate	0014_add_finish_job_and_retry_job_functions	2000-01-01 00:00:00+00
-147	procrastinate	0015_add_trigger_on_job_deletion	2000-01-01 00:00:00+00
-148	procrastinate	0016_delete_finished_jobs	2000-01-01 00:00:00+00
-149	procrastinate	0017_add_checks_to_finish_job	2000-01-01 00:00:00+00
-150	procrastinate	0018_add_checks_to_retry_job	2000-01-01 00:00:00+00
-151	procrastinate	0019_fix_finish_job_compat_issue	2000-01-01 00:00:00+00
-152	procrastinate	0020_add_index_on_procrastinate_jobs	2000-01-01 00:00:00+00
-153	procrastinate	0021_add_kwargs_to_defer_periodic_job	2000-01-01 00:00:00+00
-154	procrastinate	0022_null_locks_excluded	2000-01-01 00:00:00+00
-155	procrastinate	0023_remove_old_finish_job_function	2000-01-01 00:00:00+00
-156	procrastinate	0024_job_id_bigint	2000-01-01 00:00:00+00
-157	procrastinate	0025_add_models	2000-01-01 00:00:00+00
-158	procrastinate	0026_add_job_priority	2000-01-01 00:00:00+00
-159	procrastinate	0027_add_periodic_job_priority	2000-01-01 00:00:00+00
-160	procrastinate	0028_add_cancel_states	2000-01-01 00:00:00+00
-161	procrastinate	0029_add_additional_params_to_retry_job	2000-01-01 00:00:00+00
-162	procrastinate	0030_alter_procrastinateevent_options	2000-01-01 00:00:00+00
-163	procrastinate	0031_add_indexes_for_fetch_job	2000-01-01 00:00:00+00
-164	procrastinate	0032_pre_cancel_notification	2000-01-01 00:00:00+00
-165	procrastinate	0033_post_cancel_notification	2000-01-01 00:00:00+00
-166	procrastinate	0034_pre_add_heartbeat	2000-01-01 00:00:00+00
-167	procrastinate	0035_post_add_heartbeat	2000-01-01 00:00:00+00
-168	procrastinate	0036_add_worker_model	2000-01-01 00:00:00+00
-169	procrastinate	0037_pre_batch_defer_jobs	2000-01-01 00:00:00+00
-170	procrastinate	0038_post_batch_defer_jobs	2000-01-01 00:00:00+00
-171	procrastinate	0039_pre_priority_lock_fetch_job	2000-01-01 00:00:00+00
-172	procrastinate	0040_pre_retry_failed_job	2000-01-01 00:00:00+00
-173	procrastinate	0041_post_retry_failed_job	2000-01-01 00:00:00+00
-174	records	0010_merge_movable	2000-01-01 00:00:00+00
-175	sessions	0001_initial	2000-01-01 00:00:00+00
-176	therapy	0001_initial	2000-01-01 00:00:00+00
-177	therapy	0002_dose_corrections_cabinet	2000-01-01 00:00:00+00
-178	toxicity	0001_initial	2000-01-01 00:00:00+00
-179	toxicity	0002_ctcae_italian_labels	2000-01-01 00:00:00+00
-180	transfusion	0001_initial	2000-01-01 00:00:00+00
-181	transfusion	0002_emergency_crossmatch	2000-01-01 00:00:00+00
-182	transplant	0001_initial	2000-01-01 00:00:00+00
-183	transplant	0002_pretransplant	2000-01-01 00:00:00+00
-184	transplant	0002_followup	2000-01-01 00:00:00+00
-185	transplant	0003_merge_0002_followup_0002_pretransplant	2000-01-01 00:00:00+00
-186	vascular	0001_initial	2000-01-01 00:00:00+00
+65	audit	0004_sharded_chains	2000-01-01 00:00:00+00
+66	axes	0001_initial	2000-01-01 00:00:00+00
+67	axes	0002_auto_20151217_2044	2000-01-01 00:00:00+00
+68	axes	0003_auto_20160322_0929	2000-01-01 00:00:00+00
+69	axes	0004_auto_20181024_1538	2000-01-01 00:00:00+00
+70	axes	0005_remove_accessattempt_trusted	2000-01-01 00:00:00+00
+71	axes	0006_remove_accesslog_trusted	2000-01-01 00:00:00+00
+72	axes	0007_alter_accessattempt_unique_together	2000-01-01 00:00:00+00
+73	axes	0008_accessfailurelog	2000-01-01 00:00:00+00
+74	axes	0009_add_session_hash	2000-01-01 00:00:00+00
+75	axes	0010_accessattemptexpiration	2000-01-01 00:00:00+00
+76	compounding	0001_initial	2000-01-01 00:00:00+00
+77	compounding	0002_intrathecal_bag_route_unit_transport_release	2000-01-01 00:00:00+00
+78	compounding	0003_formulation_drug_mass_scale	2000-01-01 00:00:00+00
+79	compounding	0004_history_triggers_after_safety_merge	2000-01-01 00:00:00+00
+80	compounding	0005_raw_sql_defaults	2000-01-01 00:00:00+00
+81	compounding	0006_hood_vial_serial_leftover_volume	2000-01-01 00:00:00+00
+82	compounding	0007_device_results_transport_time	2000-01-01 00:00:00+00
+83	regimens	0008_component_obese_weight_basis	2000-01-01 00:00:00+00
+84	regimens	0009_component_administrations_per_day	2000-01-01 00:00:00+00
+85	prescribing	0006_order_life_validation_schedule	2000-01-01 00:00:00+00
+86	prescribing	0007_prior_dose_elsewhere	2000-01-01 00:00:00+00
+87	prescribing	0008_item_limit_blocks_and_overrides	2000-01-01 00:00:00+00
+88	prescribing	0009_orderitem_history_triggers	2000-01-01 00:00:00+00
+89	prescribing	0010_order_measure_dates	2000-01-01 00:00:00+00
+90	prescribing	0011_therapyorder_history_triggers	2000-01-01 00:00:00+00
+91	prescribing	0012_raw_sql_defaults	2000-01-01 00:00:00+00
+92	prescribing	0013_order_allergy_overrides	2000-01-01 00:00:00+00
+93	prescribing	0014_order_item_unrounded_dose	2000-01-01 00:00:00+00
+94	prescribing	0015_merge_movable	2000-01-01 00:00:00+00
+95	prescribing	0016_order_item_line_weight	2000-01-01 00:00:00+00
+96	prescribing	0017_order_item_administrations_per_day	2000-01-01 00:00:00+00
+97	inventory	0001_initial	2000-01-01 00:00:00+00
+98	inventory	0002_merge_movable	2000-01-01 00:00:00+00
+99	inventory	0003_ward_requests	2000-01-01 00:00:00+00
+100	dispensing	0001_direct_distribution	2000-01-01 00:00:00+00
+101	dispensing	0002_dispensing_therapy_order	2000-01-01 00:00:00+00
+102	dispensing	0003_plan_closure_delegation_revocation	2000-01-01 00:00:00+00
+103	documents	0001_initial	2000-01-01 00:00:00+00
+104	documents	0002_merge_movable	2000-01-01 00:00:00+00
+105	drugs	0006_aifa_archive_imports	2000-01-01 00:00:00+00
+106	drugs	0007_compounding_verification	2000-01-01 00:00:00+00
+107	fse	0001_initial	2000-01-01 00:00:00+00
+108	galenics	0001_initial	2000-01-01 00:00:00+00
+109	galenics	0002_batch_rejection_and_quantum_satis	2000-01-01 00:00:00+00
+110	galenics	0003_discarded_weighings	2000-01-01 00:00:00+00
+111	records	0001_diary	2000-01-01 00:00:00+00
+112	records	0002_vital_signs	2000-01-01 00:00:00+00
+113	records	0003_anamnesis	2000-01-01 00:00:00+00
+114	records	0004_diagnosis_and_performance_status	2000-01-01 00:00:00+00
+115	records	0005_lab_results	2000-01-01 00:00:00+00
+116	records	0006_staging_and_scores	2000-01-01 00:00:00+00
+117	records	0007_treatment_course	2000-01-01 00:00:00+00
+118	records	0008_letters_and_boards	2000-01-01 00:00:00+00
+119	records	0009_clinical_reports	2000-01-01 00:00:00+00
+120	interop	0001_inbound_messages	2000-01-01 00:00:00+00
+121	interop	0002_loinc_codes	2000-01-01 00:00:00+00
+122	interop	0003_outbound	2000-01-01 00:00:00+00
+123	nursing	0001_initial	2000-01-01 00:00:00+00
+124	nursing	0002_monitoringentry_monitoringentryevent_and_more	2000-01-01 00:00:00+00
+125	nursing	0003_care_process	2000-01-01 00:00:00+00
+126	nutrition	0001_initial	2000-01-01 00:00:00+00
+127	nutrition	0002_bag_weighing_bedside	2000-01-01 00:00:00+00
+128	nutrition	0003_draft_edit_line_revisions	2000-01-01 00:00:00+00
+129	nutrition	0004_bedside_scans_infusion_end	2000-01-01 00:00:00+00
+130	patients	0006_pgx_results	2000-01-01 00:00:00+00
+131	portal	0001_portal_accounts_codes_activity	2000-01-01 00:00:00+00
+132	portal	0002_portal_messages_attachments_releases	2000-01-01 00:00:00+00
+133	prescribing	0018_regulatory_documentation	2000-01-01 00:00:00+00
+134	prescribing	0019_pgx_acknowledgement	2000-01-01 00:00:00+00
+135	prescribing	0020_order_interaction_acknowledgements	2000-01-01 00:00:00+00
+136	procrastinate	0001_initial	2000-01-01 00:00:00+00
+137	procrastinate	0002_drop_started_at_column	2000-01-01 00:00:00+00
+138	procrastinate	0003_drop_started_at_column	2000-01-01 00:00:00+00
+139	procrastinate	0004_drop_procrastinate_version_table	2000-01-01 00:00:00+00
+140	procrastinate	0005_fix_procrastinate_fetch_job	2000-01-01 00:00:00+00
+141	procrastinate	0006_fix_trigger_status_events_insert	2000-01-01 00:00:00+00
+142	procrastinate	0007_add_queueing_lock_column	2000-01-01 00:00:00+00
+143	procrastinate	0008_close_fetch_job_race_condition	2000-01-01 00:00:00+00
+144	procrastinate	0009_add_defer_job_function	2000-01-01 00:00:00+00
+145	procrastinate	0010_add_procrastinate_periodic_defers	2000-01-01 00:00:00+00
+146	procrastinate	0011_add_foreign_key_index	2000-01-01 00:00:00+00
+147	procrastinate	0012_add_locks_to_periodic_defer	2000-01-01 00:00:00+00
+148	procrastinate	0013_fix_procrastinate_defer_periodic_job	2000-01-01 00:00:00+00
+149	procrastinate	0014_add_finish_job_and_retry_job_functions	2000-01-01 00:00:00+00
+150	procrastinate	0015_add_trigger_on_job_deletion	2000-01-01 00:00:00+00
+151	procrastinate	0016_delete_finished_jobs	2000-01-01 00:00:00+00
+152	procrastinate	0017_add_checks_to_finish_job	2000-01-01 00:00:00+00
+153	procrastinate	0018_add_checks_to_retry_job	2000-01-01 00:00:00+00
+154	procrastinate	0019_fix_finish_job_compat_issue	2000-01-01 00:00:00+00
+155	procrastinate	0020_add_index_on_procrastinate_jobs	2000-01-01 00:00:00+00
+156	procrastinate	0021_add_kwargs_to_defer_periodic_job	2000-01-01 00:00:00+00
+157	procrastinate	0022_null_locks_excluded	2000-01-01 00:00:00+00
+158	procrastinate	0023_remove_old_finish_job_function	2000-01-01 00:00:00+00
+159	procrastinate	0024_job_id_bigint	2000-01-01 00:00:00+00
+160	procrastinate	0025_add_models	2000-01-01 00:00:00+00
+161	procrastinate	0026_add_job_priority	2000-01-01 00:00:00+00
+162	procrastinate	0027_add_periodic_job_priority	2000-01-01 00:00:00+00
+163	procrastinate	0028_add_cancel_states	2000-01-01 00:00:00+00
+164	procrastinate	0029_add_additional_params_to_retry_job	2000-01-01 00:00:00+00
+165	procrastinate	0030_alter_procrastinateevent_options	2000-01-01 00:00:00+00
+166	procrastinate	0031_add_indexes_for_fetch_job	2000-01-01 00:00:00+00
+167	procrastinate	0032_pre_cancel_notification	2000-01-01 00:00:00+00
+168	procrastinate	0033_post_cancel_notification	2000-01-01 00:00:00+00
+169	procrastinate	0034_pre_add_heartbeat	2000-01-01 00:00:00+00
+170	procrastinate	0035_post_add_heartbeat	2000-01-01 00:00:00+00
+171	procrastinate	0036_add_worker_model	2000-01-01 00:00:00+00
+172	procrastinate	0037_pre_batch_defer_jobs	2000-01-01 00:00:00+00
+173	procrastinate	0038_post_batch_defer_jobs	2000-01-01 00:00:00+00
+174	procrastinate	0039_pre_priority_lock_fetch_job	2000-01-01 00:00:00+00
+175	procrastinate	0040_pre_retry_failed_job	2000-01-01 00:00:00+00
+176	procrastinate	0041_post_retry_failed_job	2000-01-01 00:00:00+00
+177	records	0010_merge_movable	2000-01-01 00:00:00+00
+178	reports	0001_report_runs	2000-01-01 00:00:00+00
+179	sessions	0001_initial	2000-01-01 00:00:00+00
+180	telemedicine	0001_televisits	2000-01-01 00:00:00+00
+181	telemonitoring	0001_readings_thresholds_alerts_diaries	2000-01-01 00:00:00+00
+182	therapy	0001_initial	2000-01-01 00:00:00+00
+183	therapy	0002_dose_corrections_cabinet	2000-01-01 00:00:00+00
+184	toxicity	0001_initial	2000-01-01 00:00:00+00
+185	toxicity	0002_ctcae_italian_labels	2000-01-01 00:00:00+00
+186	transfusion	0001_initial	2000-01-01 00:00:00+00
+187	transfusion	0002_emergency_crossmatch	2000-01-01 00:00:00+00
+188	transplant	0001_initial	2000-01-01 00:00:00+00
+189	transplant	0002_pretransplant	2000-01-01 00:00:00+00
+190	transplant	0002_followup	2000-01-01 00:00:00+00
+191	transplant	0003_merge_0002_followup_0002_pretransplant	2000-01-01 00:00:00+00
+192	vascular	0001_initial	2000-01-01 00:00:00+00
 \.
 
 
@@ -28713,6 +30164,62 @@ COPY public.pghistory_context (id, created_at, updated_at, metadata) FROM stdin;
 
 
 --
+-- Data for Name: portal_attachment; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.portal_attachment (id, filename, media_type, size, sha256, content, message_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: portal_documentrelease; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.portal_documentrelease (id, document_id, released_at, patient_id, released_by_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: portal_message; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.portal_message (id, from_patient, body, sent_at, out_of_hours, read_at, author_user_id, read_by_id, thread_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: portal_portalaccount; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.portal_portalaccount (id, created_at, updated_at, active, email, phone, last_sign_in_at, opened_by_id, patient_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: portal_portalactivity; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.portal_portalactivity (id, at, patient_id, action, detail, channel, account_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: portal_signincode; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.portal_signincode (id, code_digest, sent_at, expires_at, used_at, tries, account_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: portal_thread; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.portal_thread (id, subject, created_at, last_message_at, patient_id) FROM stdin;
+\.
+
+
+--
 -- Data for Name: prescribing_measurement; Type: TABLE DATA; Schema: public; Owner: -
 --
 
@@ -29269,6 +30776,134 @@ COPY public.regimens_trialmonitorassignment (id, created_at, updated_at, trial_i
 --
 
 COPY public.regimens_trialmonitorassignmentevent (pgh_id, pgh_created_at, pgh_label, id, created_at, updated_at, pgh_context_id, pgh_obj_id, trial_id, user_id, assigned_by_id, revoke_reason, revoked_at, revoked_by_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: reports_reportrun; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.reports_reportrun (id, code, params, pseudonymised, requested_at, workstation, channel, state, progress, result, error_code, error_message, finished_at, requested_by_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: telemedicine_signalmessage; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.telemedicine_signalmessage (id, side, kind, payload, created_at, televisit_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: telemedicine_televisit; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.telemedicine_televisit (id, created_at, updated_at, version, kind, booking_id, scheduled_start, scheduled_end, state, room_name, consent_at, consent_source, consent_version, consent_text, question, answer, answered_at, opened_at, closed_at, state_reason, clinician_id, consent_recorded_by_id, consultant_id, created_by_id, patient_id, updated_by_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: telemedicine_televisitevent; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.telemedicine_televisitevent (pgh_id, pgh_created_at, pgh_label, id, created_at, updated_at, version, kind, booking_id, scheduled_start, scheduled_end, state, room_name, consent_at, consent_source, consent_version, consent_text, question, answer, answered_at, opened_at, closed_at, state_reason, clinician_id, consent_recorded_by_id, consultant_id, created_by_id, patient_id, pgh_context_id, pgh_obj_id, updated_by_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: telemedicine_televisitreport; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.telemedicine_televisitreport (id, history, findings, conclusions, document_id, signed_at, signed_by_id, televisit_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: telemedicine_televisitreportevent; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.telemedicine_televisitreportevent (pgh_id, pgh_created_at, pgh_label, id, history, findings, conclusions, document_id, signed_at, pgh_context_id, pgh_obj_id, signed_by_id, televisit_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: telemonitoring_alert; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.telemonitoring_alert (id, rule, urgent, message, instruction, meddra_code, suggested_grade, raised_at, state, closed_at, note, toxicity_record_id, closed_by_id, patient_id, response_id, reading_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: telemonitoring_alertevent; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.telemonitoring_alertevent (pgh_id, pgh_created_at, pgh_label, id, rule, urgent, message, instruction, meddra_code, suggested_grade, raised_at, state, closed_at, note, toxicity_record_id, closed_by_id, patient_id, pgh_context_id, pgh_obj_id, response_id, reading_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: telemonitoring_diaryresponse; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.telemonitoring_diaryresponse (id, questionnaire, resource, submitted_at, patient_id, schedule_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: telemonitoring_diaryresponseevent; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.telemonitoring_diaryresponseevent (pgh_id, pgh_created_at, pgh_label, id, questionnaire, resource, submitted_at, patient_id, pgh_context_id, pgh_obj_id, schedule_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: telemonitoring_diaryschedule; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.telemonitoring_diaryschedule (id, questionnaire, regimen, cycle_number, chemotherapy_on, days, baseline_stools, created_at, created_by_id, patient_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: telemonitoring_diaryscheduleevent; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.telemonitoring_diaryscheduleevent (pgh_id, pgh_created_at, pgh_label, id, questionnaire, regimen, cycle_number, chemotherapy_on, days, baseline_stools, created_at, created_by_id, patient_id, pgh_context_id, pgh_obj_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: telemonitoring_reading; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.telemonitoring_reading (id, measurement, parameter, value, source, characteristic, payload, unit_sent, measured_at, recorded_at, state, doubt, decided_at, patient_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: telemonitoring_readingevent; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.telemonitoring_readingevent (pgh_id, pgh_created_at, pgh_label, id, measurement, parameter, value, source, characteristic, payload, unit_sent, measured_at, recorded_at, state, doubt, decided_at, patient_id, pgh_context_id, pgh_obj_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: telemonitoring_threshold; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.telemonitoring_threshold (id, parameter, low, high, is_current, set_at, reason, patient_id, set_by_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: telemonitoring_thresholdevent; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.telemonitoring_thresholdevent (pgh_id, pgh_created_at, pgh_label, id, parameter, low, high, is_current, set_at, reason, patient_id, pgh_context_id, pgh_obj_id, set_by_id) FROM stdin;
 \.
 
 
@@ -30133,7 +31768,7 @@ SELECT pg_catalog.setval('public.auth_group_permissions_id_seq', 1, false);
 -- Name: auth_permission_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
-SELECT pg_catalog.setval('public.auth_permission_id_seq', 716, true);
+SELECT pg_catalog.setval('public.auth_permission_id_seq', 760, true);
 
 
 --
@@ -30350,14 +31985,14 @@ SELECT pg_catalog.setval('public.dispensing_therapyplan_id_seq', 1, false);
 -- Name: django_content_type_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
-SELECT pg_catalog.setval('public.django_content_type_id_seq', 336, true);
+SELECT pg_catalog.setval('public.django_content_type_id_seq', 359, true);
 
 
 --
 -- Name: django_migrations_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
-SELECT pg_catalog.setval('public.django_migrations_id_seq', 186, true);
+SELECT pg_catalog.setval('public.django_migrations_id_seq', 192, true);
 
 
 --
@@ -31222,6 +32857,55 @@ SELECT pg_catalog.setval('public.patients_wardevent_pgh_id_seq', 1, false);
 
 
 --
+-- Name: portal_attachment_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.portal_attachment_id_seq', 1, false);
+
+
+--
+-- Name: portal_documentrelease_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.portal_documentrelease_id_seq', 1, false);
+
+
+--
+-- Name: portal_message_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.portal_message_id_seq', 1, false);
+
+
+--
+-- Name: portal_portalaccount_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.portal_portalaccount_id_seq', 1, false);
+
+
+--
+-- Name: portal_portalactivity_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.portal_portalactivity_id_seq', 1, false);
+
+
+--
+-- Name: portal_signincode_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.portal_signincode_id_seq', 1, false);
+
+
+--
+-- Name: portal_thread_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.portal_thread_id_seq', 1, false);
+
+
+--
 -- Name: prescribing_measurement_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
@@ -31709,6 +33393,118 @@ SELECT pg_catalog.setval('public.regimens_trialmonitorassignment_id_seq', 1, fal
 --
 
 SELECT pg_catalog.setval('public.regimens_trialmonitorassignmentevent_pgh_id_seq', 1, false);
+
+
+--
+-- Name: reports_reportrun_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.reports_reportrun_id_seq', 1, false);
+
+
+--
+-- Name: telemedicine_signalmessage_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.telemedicine_signalmessage_id_seq', 1, false);
+
+
+--
+-- Name: telemedicine_televisit_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.telemedicine_televisit_id_seq', 1, false);
+
+
+--
+-- Name: telemedicine_televisitevent_pgh_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.telemedicine_televisitevent_pgh_id_seq', 1, false);
+
+
+--
+-- Name: telemedicine_televisitreport_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.telemedicine_televisitreport_id_seq', 1, false);
+
+
+--
+-- Name: telemedicine_televisitreportevent_pgh_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.telemedicine_televisitreportevent_pgh_id_seq', 1, false);
+
+
+--
+-- Name: telemonitoring_alert_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.telemonitoring_alert_id_seq', 1, false);
+
+
+--
+-- Name: telemonitoring_alertevent_pgh_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.telemonitoring_alertevent_pgh_id_seq', 1, false);
+
+
+--
+-- Name: telemonitoring_diaryresponse_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.telemonitoring_diaryresponse_id_seq', 1, false);
+
+
+--
+-- Name: telemonitoring_diaryresponseevent_pgh_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.telemonitoring_diaryresponseevent_pgh_id_seq', 1, false);
+
+
+--
+-- Name: telemonitoring_diaryschedule_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.telemonitoring_diaryschedule_id_seq', 1, false);
+
+
+--
+-- Name: telemonitoring_diaryscheduleevent_pgh_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.telemonitoring_diaryscheduleevent_pgh_id_seq', 1, false);
+
+
+--
+-- Name: telemonitoring_reading_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.telemonitoring_reading_id_seq', 1, false);
+
+
+--
+-- Name: telemonitoring_readingevent_pgh_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.telemonitoring_readingevent_pgh_id_seq', 1, false);
+
+
+--
+-- Name: telemonitoring_threshold_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.telemonitoring_threshold_id_seq', 1, false);
+
+
+--
+-- Name: telemonitoring_thresholdevent_pgh_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.telemonitoring_thresholdevent_pgh_id_seq', 1, false);
 
 
 --
@@ -34326,6 +36122,78 @@ ALTER TABLE ONLY public.pghistory_context
 
 
 --
+-- Name: portal_attachment portal_attachment_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.portal_attachment
+    ADD CONSTRAINT portal_attachment_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: portal_documentrelease portal_documentrelease_document_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.portal_documentrelease
+    ADD CONSTRAINT portal_documentrelease_document_id_key UNIQUE (document_id);
+
+
+--
+-- Name: portal_documentrelease portal_documentrelease_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.portal_documentrelease
+    ADD CONSTRAINT portal_documentrelease_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: portal_message portal_message_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.portal_message
+    ADD CONSTRAINT portal_message_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: portal_portalaccount portal_portalaccount_patient_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.portal_portalaccount
+    ADD CONSTRAINT portal_portalaccount_patient_id_key UNIQUE (patient_id);
+
+
+--
+-- Name: portal_portalaccount portal_portalaccount_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.portal_portalaccount
+    ADD CONSTRAINT portal_portalaccount_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: portal_portalactivity portal_portalactivity_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.portal_portalactivity
+    ADD CONSTRAINT portal_portalactivity_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: portal_signincode portal_signincode_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.portal_signincode
+    ADD CONSTRAINT portal_signincode_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: portal_thread portal_thread_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.portal_thread
+    ADD CONSTRAINT portal_thread_pkey PRIMARY KEY (id);
+
+
+--
 -- Name: prescribing_measurement prescribing_measurement_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -35014,11 +36882,155 @@ ALTER TABLE ONLY public.prescribing_orderregulatoryrequirement
 
 
 --
+-- Name: reports_reportrun reports_reportrun_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.reports_reportrun
+    ADD CONSTRAINT reports_reportrun_pkey PRIMARY KEY (id);
+
+
+--
 -- Name: records_diagnosisstaging staging_version_unique; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
 ALTER TABLE ONLY public.records_diagnosisstaging
     ADD CONSTRAINT staging_version_unique UNIQUE (diagnosis_id, number);
+
+
+--
+-- Name: telemedicine_signalmessage telemedicine_signalmessage_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.telemedicine_signalmessage
+    ADD CONSTRAINT telemedicine_signalmessage_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: telemedicine_televisit telemedicine_televisit_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.telemedicine_televisit
+    ADD CONSTRAINT telemedicine_televisit_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: telemedicine_televisit telemedicine_televisit_room_name_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.telemedicine_televisit
+    ADD CONSTRAINT telemedicine_televisit_room_name_key UNIQUE (room_name);
+
+
+--
+-- Name: telemedicine_televisitevent telemedicine_televisitevent_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.telemedicine_televisitevent
+    ADD CONSTRAINT telemedicine_televisitevent_pkey PRIMARY KEY (pgh_id);
+
+
+--
+-- Name: telemedicine_televisitreport telemedicine_televisitreport_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.telemedicine_televisitreport
+    ADD CONSTRAINT telemedicine_televisitreport_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: telemedicine_televisitreport telemedicine_televisitreport_televisit_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.telemedicine_televisitreport
+    ADD CONSTRAINT telemedicine_televisitreport_televisit_id_key UNIQUE (televisit_id);
+
+
+--
+-- Name: telemedicine_televisitreportevent telemedicine_televisitreportevent_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.telemedicine_televisitreportevent
+    ADD CONSTRAINT telemedicine_televisitreportevent_pkey PRIMARY KEY (pgh_id);
+
+
+--
+-- Name: telemonitoring_alert telemonitoring_alert_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.telemonitoring_alert
+    ADD CONSTRAINT telemonitoring_alert_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: telemonitoring_alertevent telemonitoring_alertevent_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.telemonitoring_alertevent
+    ADD CONSTRAINT telemonitoring_alertevent_pkey PRIMARY KEY (pgh_id);
+
+
+--
+-- Name: telemonitoring_diaryresponse telemonitoring_diaryresponse_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.telemonitoring_diaryresponse
+    ADD CONSTRAINT telemonitoring_diaryresponse_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: telemonitoring_diaryresponseevent telemonitoring_diaryresponseevent_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.telemonitoring_diaryresponseevent
+    ADD CONSTRAINT telemonitoring_diaryresponseevent_pkey PRIMARY KEY (pgh_id);
+
+
+--
+-- Name: telemonitoring_diaryschedule telemonitoring_diaryschedule_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.telemonitoring_diaryschedule
+    ADD CONSTRAINT telemonitoring_diaryschedule_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: telemonitoring_diaryscheduleevent telemonitoring_diaryscheduleevent_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.telemonitoring_diaryscheduleevent
+    ADD CONSTRAINT telemonitoring_diaryscheduleevent_pkey PRIMARY KEY (pgh_id);
+
+
+--
+-- Name: telemonitoring_reading telemonitoring_reading_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.telemonitoring_reading
+    ADD CONSTRAINT telemonitoring_reading_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: telemonitoring_readingevent telemonitoring_readingevent_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.telemonitoring_readingevent
+    ADD CONSTRAINT telemonitoring_readingevent_pkey PRIMARY KEY (pgh_id);
+
+
+--
+-- Name: telemonitoring_threshold telemonitoring_threshold_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.telemonitoring_threshold
+    ADD CONSTRAINT telemonitoring_threshold_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: telemonitoring_thresholdevent telemonitoring_thresholdevent_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.telemonitoring_thresholdevent
+    ADD CONSTRAINT telemonitoring_thresholdevent_pkey PRIMARY KEY (pgh_id);
 
 
 --
@@ -36871,6 +38883,20 @@ CREATE INDEX appointment_day_order ON public.administration_appointment USING bt
 
 
 --
+-- Name: audit_accesslog_legacy_id; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX audit_accesslog_legacy_id ON public.audit_accesslogentry USING btree (id) WHERE (shard IS NULL);
+
+
+--
+-- Name: audit_accesslog_shard_id; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX audit_accesslog_shard_id ON public.audit_accesslogentry USING btree (shard, id);
+
+
+--
 -- Name: audit_accesslogentry_accessed_at_cd91660b; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -36927,6 +38953,13 @@ CREATE INDEX audit_auditevent_hash_d0c402da_like ON public.audit_auditevent USIN
 
 
 --
+-- Name: audit_auditevent_legacy_id; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX audit_auditevent_legacy_id ON public.audit_auditevent USING btree (id) WHERE (shard IS NULL);
+
+
+--
 -- Name: audit_auditevent_occurred_at_1f007848; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -36938,6 +38971,13 @@ CREATE INDEX audit_auditevent_occurred_at_1f007848 ON public.audit_auditevent US
 --
 
 CREATE INDEX audit_auditevent_patient_id_82c45eaf ON public.audit_auditevent USING btree (patient_id);
+
+
+--
+-- Name: audit_auditevent_shard_id; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX audit_auditevent_shard_id ON public.audit_auditevent USING btree (shard, id);
 
 
 --
@@ -41694,6 +43734,111 @@ CREATE INDEX plan_req_day ON public.agenda_planrequest USING btree (agenda_id, d
 
 
 --
+-- Name: portal_attachment_message_id_a7d27e4a; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX portal_attachment_message_id_a7d27e4a ON public.portal_attachment USING btree (message_id);
+
+
+--
+-- Name: portal_code_account_sent; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX portal_code_account_sent ON public.portal_signincode USING btree (account_id, sent_at);
+
+
+--
+-- Name: portal_documentrelease_patient_id_2dfe6b16; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX portal_documentrelease_patient_id_2dfe6b16 ON public.portal_documentrelease USING btree (patient_id);
+
+
+--
+-- Name: portal_documentrelease_released_by_id_4f52a2c2; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX portal_documentrelease_released_by_id_4f52a2c2 ON public.portal_documentrelease USING btree (released_by_id);
+
+
+--
+-- Name: portal_message_author_user_id_002f8bd7; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX portal_message_author_user_id_002f8bd7 ON public.portal_message USING btree (author_user_id);
+
+
+--
+-- Name: portal_message_read_by_id_ec594b69; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX portal_message_read_by_id_ec594b69 ON public.portal_message USING btree (read_by_id);
+
+
+--
+-- Name: portal_message_thread_id_45b1b3c0; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX portal_message_thread_id_45b1b3c0 ON public.portal_message USING btree (thread_id);
+
+
+--
+-- Name: portal_portalaccount_opened_by_id_ba9e1e59; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX portal_portalaccount_opened_by_id_ba9e1e59 ON public.portal_portalaccount USING btree (opened_by_id);
+
+
+--
+-- Name: portal_portalactivity_account_id_f6107d8b; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX portal_portalactivity_account_id_f6107d8b ON public.portal_portalactivity USING btree (account_id);
+
+
+--
+-- Name: portal_portalactivity_at_04465569; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX portal_portalactivity_at_04465569 ON public.portal_portalactivity USING btree (at);
+
+
+--
+-- Name: portal_portalactivity_patient_id_4baa00e5; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX portal_portalactivity_patient_id_4baa00e5 ON public.portal_portalactivity USING btree (patient_id);
+
+
+--
+-- Name: portal_signincode_account_id_542729bc; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX portal_signincode_account_id_542729bc ON public.portal_signincode USING btree (account_id);
+
+
+--
+-- Name: portal_thread_last_message_at_6a788e3a; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX portal_thread_last_message_at_6a788e3a ON public.portal_thread USING btree (last_message_at);
+
+
+--
+-- Name: portal_thread_patient; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX portal_thread_patient ON public.portal_thread USING btree (patient_id, last_message_at DESC);
+
+
+--
+-- Name: portal_thread_patient_id_9d983a04; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX portal_thread_patient_id_9d983a04 ON public.portal_thread USING btree (patient_id);
+
+
+--
 -- Name: prep_day_state; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -43773,6 +45918,20 @@ CREATE UNIQUE INDEX report_message_once ON public.records_clinicalreport USING b
 
 
 --
+-- Name: reports_rep_request_8fd8ac_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX reports_rep_request_8fd8ac_idx ON public.reports_reportrun USING btree (requested_by_id, requested_at DESC);
+
+
+--
+-- Name: reports_reportrun_requested_by_id_206148cd; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX reports_reportrun_requested_by_id_206148cd ON public.reports_reportrun USING btree (requested_by_id);
+
+
+--
 -- Name: role_request_one_pending_per_user; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -43798,6 +45957,433 @@ CREATE INDEX score_by_patient ON public.records_prognosticassessment USING btree
 --
 
 CREATE INDEX staging_by_patient ON public.records_diagnosisstaging USING btree (patient_id, signed_at DESC);
+
+
+--
+-- Name: telemedicin_clinici_5b8f2c_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemedicin_clinici_5b8f2c_idx ON public.telemedicine_televisit USING btree (clinician_id, scheduled_start);
+
+
+--
+-- Name: telemedicin_patient_74c7ae_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemedicin_patient_74c7ae_idx ON public.telemedicine_televisit USING btree (patient_id, scheduled_start);
+
+
+--
+-- Name: telemedicin_televis_0d4bb4_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemedicin_televis_0d4bb4_idx ON public.telemedicine_signalmessage USING btree (televisit_id, side, id);
+
+
+--
+-- Name: telemedicine_signalmessage_televisit_id_fbbcc3fc; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemedicine_signalmessage_televisit_id_fbbcc3fc ON public.telemedicine_signalmessage USING btree (televisit_id);
+
+
+--
+-- Name: telemedicine_televisit_clinician_id_0ab81a19; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemedicine_televisit_clinician_id_0ab81a19 ON public.telemedicine_televisit USING btree (clinician_id);
+
+
+--
+-- Name: telemedicine_televisit_consent_recorded_by_id_9d17dade; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemedicine_televisit_consent_recorded_by_id_9d17dade ON public.telemedicine_televisit USING btree (consent_recorded_by_id);
+
+
+--
+-- Name: telemedicine_televisit_consultant_id_ec4d262f; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemedicine_televisit_consultant_id_ec4d262f ON public.telemedicine_televisit USING btree (consultant_id);
+
+
+--
+-- Name: telemedicine_televisit_created_by_id_45b302d1; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemedicine_televisit_created_by_id_45b302d1 ON public.telemedicine_televisit USING btree (created_by_id);
+
+
+--
+-- Name: telemedicine_televisit_patient_id_d481b8b5; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemedicine_televisit_patient_id_d481b8b5 ON public.telemedicine_televisit USING btree (patient_id);
+
+
+--
+-- Name: telemedicine_televisit_room_name_9ab3450b_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemedicine_televisit_room_name_9ab3450b_like ON public.telemedicine_televisit USING btree (room_name varchar_pattern_ops);
+
+
+--
+-- Name: telemedicine_televisit_updated_by_id_742d082c; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemedicine_televisit_updated_by_id_742d082c ON public.telemedicine_televisit USING btree (updated_by_id);
+
+
+--
+-- Name: telemedicine_televisitevent_clinician_id_9d0c5106; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemedicine_televisitevent_clinician_id_9d0c5106 ON public.telemedicine_televisitevent USING btree (clinician_id);
+
+
+--
+-- Name: telemedicine_televisitevent_consent_recorded_by_id_022c3112; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemedicine_televisitevent_consent_recorded_by_id_022c3112 ON public.telemedicine_televisitevent USING btree (consent_recorded_by_id);
+
+
+--
+-- Name: telemedicine_televisitevent_consultant_id_2d8ed3b1; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemedicine_televisitevent_consultant_id_2d8ed3b1 ON public.telemedicine_televisitevent USING btree (consultant_id);
+
+
+--
+-- Name: telemedicine_televisitevent_created_by_id_85ba38fd; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemedicine_televisitevent_created_by_id_85ba38fd ON public.telemedicine_televisitevent USING btree (created_by_id);
+
+
+--
+-- Name: telemedicine_televisitevent_patient_id_ad9d91a5; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemedicine_televisitevent_patient_id_ad9d91a5 ON public.telemedicine_televisitevent USING btree (patient_id);
+
+
+--
+-- Name: telemedicine_televisitevent_pgh_context_id_42c104f5; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemedicine_televisitevent_pgh_context_id_42c104f5 ON public.telemedicine_televisitevent USING btree (pgh_context_id);
+
+
+--
+-- Name: telemedicine_televisitevent_pgh_obj_id_ddbba952; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemedicine_televisitevent_pgh_obj_id_ddbba952 ON public.telemedicine_televisitevent USING btree (pgh_obj_id);
+
+
+--
+-- Name: telemedicine_televisitevent_updated_by_id_a7adfc62; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemedicine_televisitevent_updated_by_id_a7adfc62 ON public.telemedicine_televisitevent USING btree (updated_by_id);
+
+
+--
+-- Name: telemedicine_televisitreport_signed_by_id_d97710ed; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemedicine_televisitreport_signed_by_id_d97710ed ON public.telemedicine_televisitreport USING btree (signed_by_id);
+
+
+--
+-- Name: telemedicine_televisitreportevent_pgh_context_id_47db60bb; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemedicine_televisitreportevent_pgh_context_id_47db60bb ON public.telemedicine_televisitreportevent USING btree (pgh_context_id);
+
+
+--
+-- Name: telemedicine_televisitreportevent_pgh_obj_id_65333afe; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemedicine_televisitreportevent_pgh_obj_id_65333afe ON public.telemedicine_televisitreportevent USING btree (pgh_obj_id);
+
+
+--
+-- Name: telemedicine_televisitreportevent_signed_by_id_5026043b; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemedicine_televisitreportevent_signed_by_id_5026043b ON public.telemedicine_televisitreportevent USING btree (signed_by_id);
+
+
+--
+-- Name: telemedicine_televisitreportevent_televisit_id_7ceb39fa; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemedicine_televisitreportevent_televisit_id_7ceb39fa ON public.telemedicine_televisitreportevent USING btree (televisit_id);
+
+
+--
+-- Name: telemonitor_patient_14aef4_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemonitor_patient_14aef4_idx ON public.telemonitoring_reading USING btree (patient_id, parameter, measured_at);
+
+
+--
+-- Name: telemonitor_state_c7d5e9_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemonitor_state_c7d5e9_idx ON public.telemonitoring_alert USING btree (state, raised_at);
+
+
+--
+-- Name: telemonitoring_alert_closed_by_id_f282af8d; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemonitoring_alert_closed_by_id_f282af8d ON public.telemonitoring_alert USING btree (closed_by_id);
+
+
+--
+-- Name: telemonitoring_alert_patient_id_d209d29a; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemonitoring_alert_patient_id_d209d29a ON public.telemonitoring_alert USING btree (patient_id);
+
+
+--
+-- Name: telemonitoring_alert_reading_id_0822555c; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemonitoring_alert_reading_id_0822555c ON public.telemonitoring_alert USING btree (reading_id);
+
+
+--
+-- Name: telemonitoring_alert_response_id_d363e677; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemonitoring_alert_response_id_d363e677 ON public.telemonitoring_alert USING btree (response_id);
+
+
+--
+-- Name: telemonitoring_alertevent_closed_by_id_5d5c92e7; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemonitoring_alertevent_closed_by_id_5d5c92e7 ON public.telemonitoring_alertevent USING btree (closed_by_id);
+
+
+--
+-- Name: telemonitoring_alertevent_patient_id_92554c3a; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemonitoring_alertevent_patient_id_92554c3a ON public.telemonitoring_alertevent USING btree (patient_id);
+
+
+--
+-- Name: telemonitoring_alertevent_pgh_context_id_10de7c56; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemonitoring_alertevent_pgh_context_id_10de7c56 ON public.telemonitoring_alertevent USING btree (pgh_context_id);
+
+
+--
+-- Name: telemonitoring_alertevent_pgh_obj_id_2c806218; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemonitoring_alertevent_pgh_obj_id_2c806218 ON public.telemonitoring_alertevent USING btree (pgh_obj_id);
+
+
+--
+-- Name: telemonitoring_alertevent_reading_id_b4742902; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemonitoring_alertevent_reading_id_b4742902 ON public.telemonitoring_alertevent USING btree (reading_id);
+
+
+--
+-- Name: telemonitoring_alertevent_response_id_ba4521b0; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemonitoring_alertevent_response_id_ba4521b0 ON public.telemonitoring_alertevent USING btree (response_id);
+
+
+--
+-- Name: telemonitoring_diaryresponse_patient_id_9f6c9df7; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemonitoring_diaryresponse_patient_id_9f6c9df7 ON public.telemonitoring_diaryresponse USING btree (patient_id);
+
+
+--
+-- Name: telemonitoring_diaryresponse_schedule_id_bbc21e99; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemonitoring_diaryresponse_schedule_id_bbc21e99 ON public.telemonitoring_diaryresponse USING btree (schedule_id);
+
+
+--
+-- Name: telemonitoring_diaryresponseevent_patient_id_c959933b; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemonitoring_diaryresponseevent_patient_id_c959933b ON public.telemonitoring_diaryresponseevent USING btree (patient_id);
+
+
+--
+-- Name: telemonitoring_diaryresponseevent_pgh_context_id_aab46e36; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemonitoring_diaryresponseevent_pgh_context_id_aab46e36 ON public.telemonitoring_diaryresponseevent USING btree (pgh_context_id);
+
+
+--
+-- Name: telemonitoring_diaryresponseevent_pgh_obj_id_53cddec1; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemonitoring_diaryresponseevent_pgh_obj_id_53cddec1 ON public.telemonitoring_diaryresponseevent USING btree (pgh_obj_id);
+
+
+--
+-- Name: telemonitoring_diaryresponseevent_schedule_id_738a0d2a; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemonitoring_diaryresponseevent_schedule_id_738a0d2a ON public.telemonitoring_diaryresponseevent USING btree (schedule_id);
+
+
+--
+-- Name: telemonitoring_diaryschedule_created_by_id_fcf94ed5; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemonitoring_diaryschedule_created_by_id_fcf94ed5 ON public.telemonitoring_diaryschedule USING btree (created_by_id);
+
+
+--
+-- Name: telemonitoring_diaryschedule_patient_id_c0214e2c; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemonitoring_diaryschedule_patient_id_c0214e2c ON public.telemonitoring_diaryschedule USING btree (patient_id);
+
+
+--
+-- Name: telemonitoring_diaryscheduleevent_created_by_id_7321ee03; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemonitoring_diaryscheduleevent_created_by_id_7321ee03 ON public.telemonitoring_diaryscheduleevent USING btree (created_by_id);
+
+
+--
+-- Name: telemonitoring_diaryscheduleevent_patient_id_82dd6a7f; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemonitoring_diaryscheduleevent_patient_id_82dd6a7f ON public.telemonitoring_diaryscheduleevent USING btree (patient_id);
+
+
+--
+-- Name: telemonitoring_diaryscheduleevent_pgh_context_id_74cd7026; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemonitoring_diaryscheduleevent_pgh_context_id_74cd7026 ON public.telemonitoring_diaryscheduleevent USING btree (pgh_context_id);
+
+
+--
+-- Name: telemonitoring_diaryscheduleevent_pgh_obj_id_99006c63; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemonitoring_diaryscheduleevent_pgh_obj_id_99006c63 ON public.telemonitoring_diaryscheduleevent USING btree (pgh_obj_id);
+
+
+--
+-- Name: telemonitoring_one_current_threshold; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX telemonitoring_one_current_threshold ON public.telemonitoring_threshold USING btree (patient_id, parameter) WHERE is_current;
+
+
+--
+-- Name: telemonitoring_reading_measurement_62f6231d; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemonitoring_reading_measurement_62f6231d ON public.telemonitoring_reading USING btree (measurement);
+
+
+--
+-- Name: telemonitoring_reading_patient_id_52a970d6; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemonitoring_reading_patient_id_52a970d6 ON public.telemonitoring_reading USING btree (patient_id);
+
+
+--
+-- Name: telemonitoring_readingevent_patient_id_7c6df525; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemonitoring_readingevent_patient_id_7c6df525 ON public.telemonitoring_readingevent USING btree (patient_id);
+
+
+--
+-- Name: telemonitoring_readingevent_pgh_context_id_f9557e2f; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemonitoring_readingevent_pgh_context_id_f9557e2f ON public.telemonitoring_readingevent USING btree (pgh_context_id);
+
+
+--
+-- Name: telemonitoring_readingevent_pgh_obj_id_4c5c347f; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemonitoring_readingevent_pgh_obj_id_4c5c347f ON public.telemonitoring_readingevent USING btree (pgh_obj_id);
+
+
+--
+-- Name: telemonitoring_threshold_patient_id_bdefecca; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemonitoring_threshold_patient_id_bdefecca ON public.telemonitoring_threshold USING btree (patient_id);
+
+
+--
+-- Name: telemonitoring_threshold_set_by_id_af8f2135; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemonitoring_threshold_set_by_id_af8f2135 ON public.telemonitoring_threshold USING btree (set_by_id);
+
+
+--
+-- Name: telemonitoring_thresholdevent_patient_id_40a8ba4d; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemonitoring_thresholdevent_patient_id_40a8ba4d ON public.telemonitoring_thresholdevent USING btree (patient_id);
+
+
+--
+-- Name: telemonitoring_thresholdevent_pgh_context_id_9ed601b2; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemonitoring_thresholdevent_pgh_context_id_9ed601b2 ON public.telemonitoring_thresholdevent USING btree (pgh_context_id);
+
+
+--
+-- Name: telemonitoring_thresholdevent_pgh_obj_id_bd93ea3f; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemonitoring_thresholdevent_pgh_obj_id_bd93ea3f ON public.telemonitoring_thresholdevent USING btree (pgh_obj_id);
+
+
+--
+-- Name: telemonitoring_thresholdevent_set_by_id_f296ce33; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemonitoring_thresholdevent_set_by_id_f296ce33 ON public.telemonitoring_thresholdevent USING btree (set_by_id);
+
+
+--
+-- Name: televisit_one_per_booking; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX televisit_one_per_booking ON public.telemedicine_televisit USING btree (booking_id) WHERE ((booking_id IS NOT NULL) AND (NOT ((state)::text = 'cancelled'::text)));
 
 
 --
@@ -46069,6 +48655,20 @@ COMMENT ON TRIGGER pgtrigger_append_only_02af9 ON public.transfusion_transfusion
 
 
 --
+-- Name: telemedicine_televisitreportevent pgtrigger_append_only_03207; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_append_only_03207 BEFORE DELETE OR UPDATE ON public.telemedicine_televisitreportevent FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_append_only_03207();
+
+
+--
+-- Name: TRIGGER pgtrigger_append_only_03207 ON telemedicine_televisitreportevent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_append_only_03207 ON public.telemedicine_televisitreportevent IS '97fae822a3bd3abbb79364ccb23c0b9335ee8f72';
+
+
+--
 -- Name: transplant_productevent pgtrigger_append_only_034a1; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -46262,6 +48862,20 @@ CREATE TRIGGER pgtrigger_append_only_1a314 BEFORE DELETE OR UPDATE ON public.adm
 --
 
 COMMENT ON TRIGGER pgtrigger_append_only_1a314 ON public.administration_pumpprogramevent IS '74182f5aaa6acfb977074d1a692885adfbd59cfa';
+
+
+--
+-- Name: telemonitoring_alertevent pgtrigger_append_only_1eb85; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_append_only_1eb85 BEFORE DELETE OR UPDATE ON public.telemonitoring_alertevent FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_append_only_1eb85();
+
+
+--
+-- Name: TRIGGER pgtrigger_append_only_1eb85 ON telemonitoring_alertevent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_append_only_1eb85 ON public.telemonitoring_alertevent IS '46e8e03cb054f573ae6d3625865fac4b0407c3e4';
 
 
 --
@@ -46461,6 +49075,20 @@ COMMENT ON TRIGGER pgtrigger_append_only_2f9f2 ON public.transplant_viralloadeve
 
 
 --
+-- Name: telemonitoring_diaryresponseevent pgtrigger_append_only_33460; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_append_only_33460 BEFORE DELETE OR UPDATE ON public.telemonitoring_diaryresponseevent FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_append_only_33460();
+
+
+--
+-- Name: TRIGGER pgtrigger_append_only_33460 ON telemonitoring_diaryresponseevent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_append_only_33460 ON public.telemonitoring_diaryresponseevent IS 'c3a91a33f8960a57ffa465aa2db8982458cbde75';
+
+
+--
 -- Name: administration_administrationscan pgtrigger_append_only_33d19; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -46542,6 +49170,20 @@ CREATE TRIGGER pgtrigger_append_only_3e1fc BEFORE DELETE OR UPDATE ON public.aud
 --
 
 COMMENT ON TRIGGER pgtrigger_append_only_3e1fc ON public.audit_accesslogentry IS '264bf024e04a8bdc784aef768247981a9633b8bf';
+
+
+--
+-- Name: telemonitoring_diaryscheduleevent pgtrigger_append_only_429f7; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_append_only_429f7 BEFORE DELETE OR UPDATE ON public.telemonitoring_diaryscheduleevent FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_append_only_429f7();
+
+
+--
+-- Name: TRIGGER pgtrigger_append_only_429f7 ON telemonitoring_diaryscheduleevent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_append_only_429f7 ON public.telemonitoring_diaryscheduleevent IS '7b94d47f69e645fea9ac895c4d8aa26f0a5c6a73';
 
 
 --
@@ -47105,6 +49747,20 @@ COMMENT ON TRIGGER pgtrigger_append_only_79478 ON public.interop_subscriberevent
 
 
 --
+-- Name: telemonitoring_thresholdevent pgtrigger_append_only_79b6c; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_append_only_79b6c BEFORE DELETE OR UPDATE ON public.telemonitoring_thresholdevent FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_append_only_79b6c();
+
+
+--
+-- Name: TRIGGER pgtrigger_append_only_79b6c ON telemonitoring_thresholdevent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_append_only_79b6c ON public.telemonitoring_thresholdevent IS 'd613a539954409d1ee222b7830b58f7fbe22d29f';
+
+
+--
 -- Name: records_anamnesisversionevent pgtrigger_append_only_7ae61; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -47427,6 +50083,20 @@ COMMENT ON TRIGGER pgtrigger_append_only_9f994 ON public.patients_wardassignment
 
 
 --
+-- Name: telemonitoring_readingevent pgtrigger_append_only_a0181; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_append_only_a0181 BEFORE DELETE OR UPDATE ON public.telemonitoring_readingevent FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_append_only_a0181();
+
+
+--
+-- Name: TRIGGER pgtrigger_append_only_a0181 ON telemonitoring_readingevent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_append_only_a0181 ON public.telemonitoring_readingevent IS 'f55a250e04abcc0c9c243360eee1169a7fd8ed36';
+
+
+--
 -- Name: prescribing_orderregulatoryrequirementevent pgtrigger_append_only_a06eb; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -47662,6 +50332,20 @@ CREATE TRIGGER pgtrigger_append_only_c52b3 BEFORE DELETE OR UPDATE ON public.age
 --
 
 COMMENT ON TRIGGER pgtrigger_append_only_c52b3 ON public.agenda_closeddayevent IS '1815655550012ad1c1e824d092ac78cd8006a100';
+
+
+--
+-- Name: telemedicine_televisitevent pgtrigger_append_only_c5753; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_append_only_c5753 BEFORE DELETE OR UPDATE ON public.telemedicine_televisitevent FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_append_only_c5753();
+
+
+--
+-- Name: TRIGGER pgtrigger_append_only_c5753 ON telemedicine_televisitevent; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_append_only_c5753 ON public.telemedicine_televisitevent IS '0d32ccc685cbb862064f7beee15e6d8c6632f086';
 
 
 --
@@ -48211,6 +50895,20 @@ COMMENT ON TRIGGER pgtrigger_append_only_fa1df ON public.transfusion_bloodgroupd
 
 
 --
+-- Name: portal_portalactivity pgtrigger_append_only_fbb9a; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_append_only_fbb9a BEFORE DELETE OR UPDATE ON public.portal_portalactivity FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_append_only_fbb9a();
+
+
+--
+-- Name: TRIGGER pgtrigger_append_only_fbb9a ON portal_portalactivity; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_append_only_fbb9a ON public.portal_portalactivity IS '80b3c49896ff112539c31c633e390375b445644e';
+
+
+--
 -- Name: administration_pumpmessageevent pgtrigger_append_only_fcda2; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -48617,6 +51315,20 @@ COMMENT ON TRIGGER pgtrigger_insert_insert_0dc18 ON public.records_vitalsigns IS
 
 
 --
+-- Name: telemonitoring_diaryschedule pgtrigger_insert_insert_0e564; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_insert_insert_0e564 AFTER INSERT ON public.telemonitoring_diaryschedule FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_insert_insert_0e564();
+
+
+--
+-- Name: TRIGGER pgtrigger_insert_insert_0e564 ON telemonitoring_diaryschedule; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_insert_insert_0e564 ON public.telemonitoring_diaryschedule IS '3b086678ac0fa7e80a23442c3a8e26c80bcf0ecf';
+
+
+--
 -- Name: nursing_scale pgtrigger_insert_insert_0e6c1; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -48911,6 +51623,34 @@ COMMENT ON TRIGGER pgtrigger_insert_insert_28e53 ON public.records_treatmentplan
 
 
 --
+-- Name: telemedicine_televisit pgtrigger_insert_insert_2a37a; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_insert_insert_2a37a AFTER INSERT ON public.telemedicine_televisit FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_insert_insert_2a37a();
+
+
+--
+-- Name: TRIGGER pgtrigger_insert_insert_2a37a ON telemedicine_televisit; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_insert_insert_2a37a ON public.telemedicine_televisit IS '8b5e92df5310693b9b33f6d805595b553da49f98';
+
+
+--
+-- Name: telemedicine_televisitreport pgtrigger_insert_insert_2cbb3; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_insert_insert_2cbb3 AFTER INSERT ON public.telemedicine_televisitreport FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_insert_insert_2cbb3();
+
+
+--
+-- Name: TRIGGER pgtrigger_insert_insert_2cbb3 ON telemedicine_televisitreport; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_insert_insert_2cbb3 ON public.telemedicine_televisitreport IS 'dac7941679c948ec59241753b4f37e00c6b43a36';
+
+
+--
 -- Name: agenda_nurseonduty pgtrigger_insert_insert_2d96d; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -48978,6 +51718,20 @@ CREATE TRIGGER pgtrigger_insert_insert_3a208 AFTER INSERT ON public.agenda_booki
 --
 
 COMMENT ON TRIGGER pgtrigger_insert_insert_3a208 ON public.agenda_booking IS '2c0b2293339021a96afa21c7102bb05fe64f2e15';
+
+
+--
+-- Name: telemonitoring_threshold pgtrigger_insert_insert_3aac0; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_insert_insert_3aac0 AFTER INSERT ON public.telemonitoring_threshold FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_insert_insert_3aac0();
+
+
+--
+-- Name: TRIGGER pgtrigger_insert_insert_3aac0 ON telemonitoring_threshold; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_insert_insert_3aac0 ON public.telemonitoring_threshold IS 'ca6a3573f85fd3b3bc044ae08658fa53a1c2721d';
 
 
 --
@@ -49639,6 +52393,20 @@ COMMENT ON TRIGGER pgtrigger_insert_insert_8508a ON public.transplant_transplant
 
 
 --
+-- Name: telemonitoring_alert pgtrigger_insert_insert_85e21; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_insert_insert_85e21 AFTER INSERT ON public.telemonitoring_alert FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_insert_insert_85e21();
+
+
+--
+-- Name: TRIGGER pgtrigger_insert_insert_85e21 ON telemonitoring_alert; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_insert_insert_85e21 ON public.telemonitoring_alert IS '4ecc022859c1b1a69aabab08cfa46a3f20516bcc';
+
+
+--
 -- Name: transplant_responseassessment pgtrigger_insert_insert_876b5; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -49720,6 +52488,20 @@ CREATE TRIGGER pgtrigger_insert_insert_9df0b AFTER INSERT ON public.drugs_active
 --
 
 COMMENT ON TRIGGER pgtrigger_insert_insert_9df0b ON public.drugs_activeingredient IS 'b19dad085fd90bfa2dae4f3f5bbc98d5233a8333';
+
+
+--
+-- Name: telemonitoring_diaryresponse pgtrigger_insert_insert_a1628; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_insert_insert_a1628 AFTER INSERT ON public.telemonitoring_diaryresponse FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_insert_insert_a1628();
+
+
+--
+-- Name: TRIGGER pgtrigger_insert_insert_a1628 ON telemonitoring_diaryresponse; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_insert_insert_a1628 ON public.telemonitoring_diaryresponse IS '651257f11ea511dee5d49751fef5d936735eebeb';
 
 
 --
@@ -50420,6 +53202,20 @@ CREATE TRIGGER pgtrigger_insert_insert_f3c10 AFTER INSERT ON public.patients_con
 --
 
 COMMENT ON TRIGGER pgtrigger_insert_insert_f3c10 ON public.patients_consent IS '00b7c7fee47454c290ef6c404a77840c21c067aa';
+
+
+--
+-- Name: telemonitoring_reading pgtrigger_insert_insert_f433b; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_insert_insert_f433b AFTER INSERT ON public.telemonitoring_reading FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_insert_insert_f433b();
+
+
+--
+-- Name: TRIGGER pgtrigger_insert_insert_f433b ON telemonitoring_reading; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_insert_insert_f433b ON public.telemonitoring_reading IS '5a9b2a6325f35340e009576e65f49be063a9a46e';
 
 
 --
@@ -51459,6 +54255,34 @@ COMMENT ON TRIGGER pgtrigger_read_only_e9a6c ON public.transplant_adverseevent I
 
 
 --
+-- Name: telemedicine_televisitreport pgtrigger_report_frozen_6bd23; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_report_frozen_6bd23 BEFORE UPDATE ON public.telemedicine_televisitreport FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_report_frozen_6bd23();
+
+
+--
+-- Name: TRIGGER pgtrigger_report_frozen_6bd23 ON telemedicine_televisitreport; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_report_frozen_6bd23 ON public.telemedicine_televisitreport IS 'a1ae6c5ba2fdba043930e3706331742edada0097';
+
+
+--
+-- Name: telemedicine_televisitreport pgtrigger_report_never_deleted_3a7f0; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_report_never_deleted_3a7f0 BEFORE DELETE ON public.telemedicine_televisitreport FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_report_never_deleted_3a7f0();
+
+
+--
+-- Name: TRIGGER pgtrigger_report_never_deleted_3a7f0 ON telemedicine_televisitreport; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_report_never_deleted_3a7f0 ON public.telemedicine_televisitreport IS 'f1c910518b90b836cbae9d1aa87bfc27f578e098';
+
+
+--
 -- Name: patients_pgxresult pgtrigger_reported_content_frozen_f1efe; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -51498,6 +54322,34 @@ CREATE TRIGGER pgtrigger_scale_no_delete_a46ec BEFORE DELETE ON public.nursing_s
 --
 
 COMMENT ON TRIGGER pgtrigger_scale_no_delete_a46ec ON public.nursing_scale IS 'e6b93b86b0883330c935487c3da711e3609ff222';
+
+
+--
+-- Name: telemedicine_signalmessage pgtrigger_signal_append_only_709c6; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_signal_append_only_709c6 BEFORE UPDATE ON public.telemedicine_signalmessage FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_signal_append_only_709c6();
+
+
+--
+-- Name: TRIGGER pgtrigger_signal_append_only_709c6 ON telemedicine_signalmessage; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_signal_append_only_709c6 ON public.telemedicine_signalmessage IS '2985a47334ee9607c192e67fcbae70f38642d500';
+
+
+--
+-- Name: telemedicine_signalmessage pgtrigger_signal_never_deleted_76337; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_signal_never_deleted_76337 BEFORE DELETE ON public.telemedicine_signalmessage FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_signal_never_deleted_76337();
+
+
+--
+-- Name: TRIGGER pgtrigger_signal_never_deleted_76337 ON telemedicine_signalmessage; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_signal_never_deleted_76337 ON public.telemedicine_signalmessage IS 'b5d5af9767e8fd32a78129a3536571030f8e7628';
 
 
 --
@@ -51554,6 +54406,20 @@ CREATE TRIGGER pgtrigger_signed_frozen_b8751 BEFORE UPDATE ON public.records_cli
 --
 
 COMMENT ON TRIGGER pgtrigger_signed_frozen_b8751 ON public.records_clinicalletter IS '247b16a9681dd1ddfae7fa851938c214b2048753';
+
+
+--
+-- Name: telemedicine_televisit pgtrigger_televisit_never_deleted_76981; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_televisit_never_deleted_76981 BEFORE DELETE ON public.telemedicine_televisit FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_televisit_never_deleted_76981();
+
+
+--
+-- Name: TRIGGER pgtrigger_televisit_never_deleted_76981 ON telemedicine_televisit; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_televisit_never_deleted_76981 ON public.telemedicine_televisit IS 'dec8b6e35ba113a7c253db31f067db5f54415a6e';
 
 
 --
@@ -52033,6 +54899,20 @@ COMMENT ON TRIGGER pgtrigger_update_update_21acd ON public.toxicity_toxicityreco
 
 
 --
+-- Name: telemonitoring_threshold pgtrigger_update_update_2416b; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_update_update_2416b AFTER UPDATE ON public.telemonitoring_threshold FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION public.pgtrigger_update_update_2416b();
+
+
+--
+-- Name: TRIGGER pgtrigger_update_update_2416b ON telemonitoring_threshold; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_update_update_2416b ON public.telemonitoring_threshold IS 'e28e431d9bc7c431e4fae210031794f960950aa5';
+
+
+--
 -- Name: records_hometherapy pgtrigger_update_update_25087; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -52271,6 +55151,20 @@ COMMENT ON TRIGGER pgtrigger_update_update_39003 ON public.patients_masking IS '
 
 
 --
+-- Name: telemedicine_televisitreport pgtrigger_update_update_3af5e; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_update_update_3af5e AFTER UPDATE ON public.telemedicine_televisitreport FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION public.pgtrigger_update_update_3af5e();
+
+
+--
+-- Name: TRIGGER pgtrigger_update_update_3af5e ON telemedicine_televisitreport; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_update_update_3af5e ON public.telemedicine_televisitreport IS '666931b61f49f2501a1d07b108fba765cf1d2e5e';
+
+
+--
 -- Name: administration_pumpprogram pgtrigger_update_update_3dead; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -52327,6 +55221,20 @@ COMMENT ON TRIGGER pgtrigger_update_update_45261 ON public.prescribing_orderregu
 
 
 --
+-- Name: telemedicine_televisit pgtrigger_update_update_4540a; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_update_update_4540a AFTER UPDATE ON public.telemedicine_televisit FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION public.pgtrigger_update_update_4540a();
+
+
+--
+-- Name: TRIGGER pgtrigger_update_update_4540a ON telemedicine_televisit; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_update_update_4540a ON public.telemedicine_televisit IS '1c642efbf102723e8615deba8b4c768100905a65';
+
+
+--
 -- Name: nursing_monitoringentry pgtrigger_update_update_47351; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -52380,6 +55288,20 @@ CREATE TRIGGER pgtrigger_update_update_4d6da AFTER UPDATE ON public.inventory_st
 --
 
 COMMENT ON TRIGGER pgtrigger_update_update_4d6da ON public.inventory_stocklot IS '12e1d675628b3a15cfe54390688442f9a71aa869';
+
+
+--
+-- Name: telemonitoring_diaryresponse pgtrigger_update_update_4d70d; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_update_update_4d70d AFTER UPDATE ON public.telemonitoring_diaryresponse FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION public.pgtrigger_update_update_4d70d();
+
+
+--
+-- Name: TRIGGER pgtrigger_update_update_4d70d ON telemonitoring_diaryresponse; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_update_update_4d70d ON public.telemonitoring_diaryresponse IS '03899bc81ad79fd23ed6de60c8d7d3637429d6a2';
 
 
 --
@@ -52800,6 +55722,34 @@ CREATE TRIGGER pgtrigger_update_update_7cefe AFTER UPDATE ON public.inventory_st
 --
 
 COMMENT ON TRIGGER pgtrigger_update_update_7cefe ON public.inventory_storagelocation IS 'ef1ad2d2eed3a5f158e7eab62cb285bdd7bb1afb';
+
+
+--
+-- Name: telemonitoring_alert pgtrigger_update_update_7f6ab; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_update_update_7f6ab AFTER UPDATE ON public.telemonitoring_alert FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION public.pgtrigger_update_update_7f6ab();
+
+
+--
+-- Name: TRIGGER pgtrigger_update_update_7f6ab ON telemonitoring_alert; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_update_update_7f6ab ON public.telemonitoring_alert IS 'aad8a56af3af87becd70eeed38898879e06c0ef5';
+
+
+--
+-- Name: telemonitoring_reading pgtrigger_update_update_8035f; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_update_update_8035f AFTER UPDATE ON public.telemonitoring_reading FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION public.pgtrigger_update_update_8035f();
+
+
+--
+-- Name: TRIGGER pgtrigger_update_update_8035f ON telemonitoring_reading; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_update_update_8035f ON public.telemonitoring_reading IS '40f261b234f8afa10186ca6ebc1044ae326510b4';
 
 
 --
@@ -53444,6 +56394,20 @@ CREATE TRIGGER pgtrigger_update_update_e6d02 AFTER UPDATE ON public.records_anam
 --
 
 COMMENT ON TRIGGER pgtrigger_update_update_e6d02 ON public.records_anamnesisversion IS '06da6f2f02304a54c63e0822f4829f1acf605e41';
+
+
+--
+-- Name: telemonitoring_diaryschedule pgtrigger_update_update_e703c; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_update_update_e703c AFTER UPDATE ON public.telemonitoring_diaryschedule FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION public.pgtrigger_update_update_e703c();
+
+
+--
+-- Name: TRIGGER pgtrigger_update_update_e703c ON telemonitoring_diaryschedule; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_update_update_e703c ON public.telemonitoring_diaryschedule IS '0d593df0af0b5779870dba897b6a985d06dd59db';
 
 
 --
@@ -56318,6 +59282,94 @@ ALTER TABLE ONLY public.patients_wardassignment
 
 
 --
+-- Name: portal_attachment portal_attachment_message_id_a7d27e4a_fk_portal_message_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.portal_attachment
+    ADD CONSTRAINT portal_attachment_message_id_a7d27e4a_fk_portal_message_id FOREIGN KEY (message_id) REFERENCES public.portal_message(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: portal_documentrelease portal_documentrelea_patient_id_2dfe6b16_fk_patients_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.portal_documentrelease
+    ADD CONSTRAINT portal_documentrelea_patient_id_2dfe6b16_fk_patients_ FOREIGN KEY (patient_id) REFERENCES public.patients_patient(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: portal_documentrelease portal_documentrelea_released_by_id_4f52a2c2_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.portal_documentrelease
+    ADD CONSTRAINT portal_documentrelea_released_by_id_4f52a2c2_fk_accounts_ FOREIGN KEY (released_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: portal_message portal_message_author_user_id_002f8bd7_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.portal_message
+    ADD CONSTRAINT portal_message_author_user_id_002f8bd7_fk_accounts_user_id FOREIGN KEY (author_user_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: portal_message portal_message_read_by_id_ec594b69_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.portal_message
+    ADD CONSTRAINT portal_message_read_by_id_ec594b69_fk_accounts_user_id FOREIGN KEY (read_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: portal_message portal_message_thread_id_45b1b3c0_fk_portal_thread_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.portal_message
+    ADD CONSTRAINT portal_message_thread_id_45b1b3c0_fk_portal_thread_id FOREIGN KEY (thread_id) REFERENCES public.portal_thread(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: portal_portalaccount portal_portalaccount_opened_by_id_ba9e1e59_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.portal_portalaccount
+    ADD CONSTRAINT portal_portalaccount_opened_by_id_ba9e1e59_fk_accounts_user_id FOREIGN KEY (opened_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: portal_portalaccount portal_portalaccount_patient_id_82630bb1_fk_patients_patient_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.portal_portalaccount
+    ADD CONSTRAINT portal_portalaccount_patient_id_82630bb1_fk_patients_patient_id FOREIGN KEY (patient_id) REFERENCES public.patients_patient(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: portal_portalactivity portal_portalactivit_account_id_f6107d8b_fk_portal_po; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.portal_portalactivity
+    ADD CONSTRAINT portal_portalactivit_account_id_f6107d8b_fk_portal_po FOREIGN KEY (account_id) REFERENCES public.portal_portalaccount(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: portal_signincode portal_signincode_account_id_542729bc_fk_portal_po; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.portal_signincode
+    ADD CONSTRAINT portal_signincode_account_id_542729bc_fk_portal_po FOREIGN KEY (account_id) REFERENCES public.portal_portalaccount(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: portal_thread portal_thread_patient_id_9d983a04_fk_patients_patient_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.portal_thread
+    ADD CONSTRAINT portal_thread_patient_id_9d983a04_fk_patients_patient_id FOREIGN KEY (patient_id) REFERENCES public.patients_patient(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
 -- Name: prescribing_measurement prescribing_measurem_patient_id_c2cd6c4f_fk_patients_; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -57251,6 +60303,174 @@ ALTER TABLE ONLY public.regimens_trialmonitorassignment
 
 ALTER TABLE ONLY public.regimens_trialmonitorassignment
     ADD CONSTRAINT regimens_trialmonito_user_id_3aefba7a_fk_accounts_ FOREIGN KEY (user_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: reports_reportrun reports_reportrun_requested_by_id_206148cd_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.reports_reportrun
+    ADD CONSTRAINT reports_reportrun_requested_by_id_206148cd_fk_accounts_user_id FOREIGN KEY (requested_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: telemedicine_signalmessage telemedicine_signalm_televisit_id_fbbcc3fc_fk_telemedic; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.telemedicine_signalmessage
+    ADD CONSTRAINT telemedicine_signalm_televisit_id_fbbcc3fc_fk_telemedic FOREIGN KEY (televisit_id) REFERENCES public.telemedicine_televisit(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: telemedicine_televisit telemedicine_televis_clinician_id_0ab81a19_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.telemedicine_televisit
+    ADD CONSTRAINT telemedicine_televis_clinician_id_0ab81a19_fk_accounts_ FOREIGN KEY (clinician_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: telemedicine_televisit telemedicine_televis_consent_recorded_by__9d17dade_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.telemedicine_televisit
+    ADD CONSTRAINT telemedicine_televis_consent_recorded_by__9d17dade_fk_accounts_ FOREIGN KEY (consent_recorded_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: telemedicine_televisit telemedicine_televis_consultant_id_ec4d262f_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.telemedicine_televisit
+    ADD CONSTRAINT telemedicine_televis_consultant_id_ec4d262f_fk_accounts_ FOREIGN KEY (consultant_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: telemedicine_televisit telemedicine_televis_created_by_id_45b302d1_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.telemedicine_televisit
+    ADD CONSTRAINT telemedicine_televis_created_by_id_45b302d1_fk_accounts_ FOREIGN KEY (created_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: telemedicine_televisit telemedicine_televis_patient_id_d481b8b5_fk_patients_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.telemedicine_televisit
+    ADD CONSTRAINT telemedicine_televis_patient_id_d481b8b5_fk_patients_ FOREIGN KEY (patient_id) REFERENCES public.patients_patient(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: telemedicine_televisitreport telemedicine_televis_signed_by_id_d97710ed_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.telemedicine_televisitreport
+    ADD CONSTRAINT telemedicine_televis_signed_by_id_d97710ed_fk_accounts_ FOREIGN KEY (signed_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: telemedicine_televisitreport telemedicine_televis_televisit_id_333dc06d_fk_telemedic; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.telemedicine_televisitreport
+    ADD CONSTRAINT telemedicine_televis_televisit_id_333dc06d_fk_telemedic FOREIGN KEY (televisit_id) REFERENCES public.telemedicine_televisit(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: telemedicine_televisit telemedicine_televis_updated_by_id_742d082c_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.telemedicine_televisit
+    ADD CONSTRAINT telemedicine_televis_updated_by_id_742d082c_fk_accounts_ FOREIGN KEY (updated_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: telemonitoring_alert telemonitoring_alert_closed_by_id_f282af8d_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.telemonitoring_alert
+    ADD CONSTRAINT telemonitoring_alert_closed_by_id_f282af8d_fk_accounts_user_id FOREIGN KEY (closed_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: telemonitoring_alert telemonitoring_alert_patient_id_d209d29a_fk_patients_patient_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.telemonitoring_alert
+    ADD CONSTRAINT telemonitoring_alert_patient_id_d209d29a_fk_patients_patient_id FOREIGN KEY (patient_id) REFERENCES public.patients_patient(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: telemonitoring_alert telemonitoring_alert_reading_id_0822555c_fk_telemonit; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.telemonitoring_alert
+    ADD CONSTRAINT telemonitoring_alert_reading_id_0822555c_fk_telemonit FOREIGN KEY (reading_id) REFERENCES public.telemonitoring_reading(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: telemonitoring_alert telemonitoring_alert_response_id_d363e677_fk_telemonit; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.telemonitoring_alert
+    ADD CONSTRAINT telemonitoring_alert_response_id_d363e677_fk_telemonit FOREIGN KEY (response_id) REFERENCES public.telemonitoring_diaryresponse(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: telemonitoring_diaryschedule telemonitoring_diary_created_by_id_fcf94ed5_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.telemonitoring_diaryschedule
+    ADD CONSTRAINT telemonitoring_diary_created_by_id_fcf94ed5_fk_accounts_ FOREIGN KEY (created_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: telemonitoring_diaryresponse telemonitoring_diary_patient_id_9f6c9df7_fk_patients_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.telemonitoring_diaryresponse
+    ADD CONSTRAINT telemonitoring_diary_patient_id_9f6c9df7_fk_patients_ FOREIGN KEY (patient_id) REFERENCES public.patients_patient(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: telemonitoring_diaryschedule telemonitoring_diary_patient_id_c0214e2c_fk_patients_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.telemonitoring_diaryschedule
+    ADD CONSTRAINT telemonitoring_diary_patient_id_c0214e2c_fk_patients_ FOREIGN KEY (patient_id) REFERENCES public.patients_patient(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: telemonitoring_diaryresponse telemonitoring_diary_schedule_id_bbc21e99_fk_telemonit; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.telemonitoring_diaryresponse
+    ADD CONSTRAINT telemonitoring_diary_schedule_id_bbc21e99_fk_telemonit FOREIGN KEY (schedule_id) REFERENCES public.telemonitoring_diaryschedule(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: telemonitoring_reading telemonitoring_readi_patient_id_52a970d6_fk_patients_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.telemonitoring_reading
+    ADD CONSTRAINT telemonitoring_readi_patient_id_52a970d6_fk_patients_ FOREIGN KEY (patient_id) REFERENCES public.patients_patient(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: telemonitoring_threshold telemonitoring_thres_patient_id_bdefecca_fk_patients_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.telemonitoring_threshold
+    ADD CONSTRAINT telemonitoring_thres_patient_id_bdefecca_fk_patients_ FOREIGN KEY (patient_id) REFERENCES public.patients_patient(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: telemonitoring_threshold telemonitoring_threshold_set_by_id_af8f2135_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.telemonitoring_threshold
+    ADD CONSTRAINT telemonitoring_threshold_set_by_id_af8f2135_fk_accounts_user_id FOREIGN KEY (set_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
 
 
 --
