@@ -61,8 +61,8 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
 @require_perm(CONDUCT)
+@require_POST
 def schedule(request: HttpRequest) -> HttpResponse:
     try:
         booking_id = posted_int(request.POST.get("booking_id"), 0, "booking_id", NUMBER)
@@ -83,8 +83,8 @@ def schedule(request: HttpRequest) -> HttpResponse:
     return redirect("telemedicine:visit", visit.pk)
 
 
-@require_POST
 @require_perm(CONDUCT)
+@require_POST
 def consultation_request(request: HttpRequest) -> HttpResponse:
     try:
         patient_id = posted_int(request.POST.get("patient_id"), 0, "patient_id", NUMBER)
@@ -181,38 +181,38 @@ def _act(request: HttpRequest, televisit_id: int, action: str) -> HttpResponse:
     return redirect("telemedicine:visit", televisit_id)
 
 
-@require_POST
 @require_perm(CONDUCT)
+@require_POST
 def consent(request: HttpRequest, televisit_id: int) -> HttpResponse:
     return _act(request, televisit_id, "consent")
 
 
-@require_POST
 @require_perm(CONDUCT)
+@require_POST
 def open_room(request: HttpRequest, televisit_id: int) -> HttpResponse:
     return _act(request, televisit_id, "open")
 
 
-@require_POST
 @require_perm(CONDUCT)
+@require_POST
 def close_room(request: HttpRequest, televisit_id: int) -> HttpResponse:
     return _act(request, televisit_id, "close")
 
 
-@require_POST
 @require_perm(CONDUCT)
+@require_POST
 def cancel(request: HttpRequest, televisit_id: int) -> HttpResponse:
     return _act(request, televisit_id, "cancel")
 
 
-@require_POST
 @require_perm(CONDUCT)
+@require_POST
 def report(request: HttpRequest, televisit_id: int) -> HttpResponse:
     return _act(request, televisit_id, "report")
 
 
-@require_POST
 @require_perm(CONDUCT)
+@require_POST
 def answer(request: HttpRequest, televisit_id: int) -> HttpResponse:
     return _act(request, televisit_id, "answer")
 

@@ -261,6 +261,7 @@ def test_a_merge_moves_every_modules_rows_and_its_undoing_brings_back_exactly_th
         "therapy",
         "vascular",
         "transplant",
+        "telemonitoring",
     }
     # and audited per module: who, the workstation, the reason naming the merge
     moved = AuditEvent.objects.filter(event_type="patients.merge_rows_moved")
@@ -275,6 +276,7 @@ def test_a_merge_moves_every_modules_rows_and_its_undoing_brings_back_exactly_th
         "prescribing",
         "records",
         "regimens",
+        "telemonitoring",
         "therapy",
         "toxicity",
         "transfusion",
@@ -324,7 +326,7 @@ def test_a_merge_moves_every_modules_rows_and_its_undoing_brings_back_exactly_th
         ("patients.patient_unmerged", pair.duplicate.pk),
     ]
     assert (
-        AuditEvent.objects.filter(event_type="patients.merge_rows_returned").count() == 15
+        AuditEvent.objects.filter(event_type="patients.merge_rows_returned").count() == 16
     )  # one per module that moved rows
 
     # and it cannot be undone twice
