@@ -470,7 +470,9 @@ def step(page: Page, name: str) -> Path:
     path = log.artifacts / f"{log.steps:02d}-{re.sub(r'[^A-Za-z0-9_.-]+', '-', name)}.png"
     _record_borderless_fields(page, log)
     _record_axe_violations(page, log)
-    page.screenshot(path=str(path), full_page=True)
+    # a long page (the API reference draws every operation) takes a while to paint whole
+    # under a loaded machine: the picture is evidence, not a timing to assert
+    page.screenshot(path=str(path), full_page=True, timeout=60_000)
     return path
 
 

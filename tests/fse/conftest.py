@@ -28,7 +28,7 @@ def gateway() -> Iterator[GatewayServer]:
     port = server.server_address[1]
     with override_settings(
         CORSIA_FSE_GATEWAY_URL=f"http://127.0.0.1:{port}/v1",
-        CORSIA_FSE_TIMEOUT_SECONDS=1,
+        CORSIA_FSE_TIMEOUT_SECONDS=4,  # a loaded machine answers slowly; the outages wait longer
         CORSIA_FSE_RETRY_BASE_SECONDS=60,
         CORSIA_FSE_RETRY_CAP_SECONDS=600,
     ):
