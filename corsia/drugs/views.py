@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -13,7 +14,7 @@ from corsia.core.access import require_perm
 from corsia.core.domain.errors import CorsiaError
 from corsia.core.refusals import refusal_kept, refusals_as_messages
 from corsia.core.web import request_actor, request_workstation
-from corsia.drugs import selectors, services, services_compounding
+from corsia.drugs import selectors, services, services_archive, services_compounding
 from corsia.drugs.domain.compounding_data import CONTAINERS, FIELD_LABELS_IT
 from corsia.drugs.domain.interactions import SEVERITY_LABELS_IT, Severity
 from corsia.drugs.models import ImportRun, MedicinalProduct
@@ -159,13 +160,18 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                         workstation=request_workstation(request),
                     )
                 else:
-                    run = services.aifa_list_import(
+                    # An AIFA class A/H list is staged for a pharmacist's review like
+                    # the other AIFA files (it used to be written into the archive here).
+                    item = services_archive.archive_import_stage(
                         content=content,
                         file_name=upload.name,
-                        reimbursement_class="A" if kind == "aifa_a" else "H",
-                        user=request_actor(request),
+                        kind="class_a" if kind == "aifa_a" else "class_h",
+                        file_date=timezone.localdate(),
+                        actor=request_actor(request),
                         workstation=request_workstation(request),
                     )
+                    services_archive.archive_import_diff(import_id=item.pk)
+                    return redirect("drugs:archive_import", import_id=item.pk)
             error = kept.error
     recent = ImportRun.objects.all()[:10]
     status = 422 if error is not None else 200

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from pytest_django.fixtures import Settings
 
@@ -181,3 +182,37 @@ def test_a_commercial_database_adapter_stages_like_an_aifa_file(reference: None)
     )
     with pytest.raises(Exception, match="non fornisce"):
         archive_stage_from_adapter(adapter=adapter, kind=FileKind.TRANSPARENCY)
+
+
+def test_the_older_aifa_class_option_stages_the_list_and_writes_nothing(
+    reference: None, make_user: Any, tmp_path: Path
+) -> None:
+    # given the class H list that prices XELODA 298,00 € (no price in the archive)
+    path = tmp_path / "Classe_H.csv"
+    path.write_bytes(CLASS_H)
+    assert Pack.objects.get(aic="035219029").price_eur is None
+    # when it is imported the old way
+    out = StringIO()
+    call_command("drugs_import", str(path), "--aifa-class", "H", "--date", "2026-12-01", stdout=out)
+    # then it is a staged class H import, diffed, and the archive is untouched
+    item = ArchiveImport.objects.get()
+    assert (item.kind, item.status, item.file_date) == ("class_h", "diffed", date(2026, 12, 1))
+    assert "da rivedere e approvare prima di applicarlo" in out.getvalue()
+    assert Pack.objects.get(aic="035219029").price_eur is None
+    # and only a pharmacist's approval then --apply writes the price
+    services_archive.archive_import_approve(import_id=item.pk, actor=make_user(Role.PHARMACIST))
+    call_command("drugs_import", "--apply", str(item.pk), stdout=StringIO())
+    assert Pack.objects.get(aic="035219029").price_eur == Decimal("298.00")
+
+
+def test_the_upload_page_stages_an_aifa_list_and_opens_its_review(
+    reference: None, client_for: Any
+) -> None:
+    client = client_for(Role.PHARMACIST)
+    upload = SimpleUploadedFile("Classe_H.csv", CLASS_H)
+    response = client.post("/drugs/import/", {"kind": "aifa_h", "source": "", "file": upload})
+    item = ArchiveImport.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/drugs/archive-imports/{item.pk}/"
+    assert (item.kind, item.status) == ("class_h", "diffed")
+    assert Pack.objects.get(aic="035219029").price_eur is None

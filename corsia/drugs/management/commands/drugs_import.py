@@ -2,6 +2,7 @@
 
 manage.py drugs_import FILE.jsonl|FILE.csv --source "Farmadati 2026-11"
 manage.py drugs_import Classe_H.csv --aifa-class H
+                                            # = --stage class_h: staged for review too
 manage.py drugs_import --reference          # the data shipped in corsia/drugs/data
 manage.py drugs_import Carenze.csv --stage shortages [--date 2026-12-01]
                                             # staged for review, never applied here
@@ -29,7 +30,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", nargs="?", help="file da importare")
         parser.add_argument("--source", default="", help="fonte dei dati (es. 'Farmadati 2026-11')")
-        parser.add_argument("--aifa-class", choices=["A", "H"], help="il file è una lista AIFA")
+        parser.add_argument(
+            "--aifa-class",
+            choices=["A", "H"],
+            help="il file è una lista AIFA (come --stage class_a/class_h: in revisione)",
+        )
         parser.add_argument("--reference", action="store_true", help="carica i dati di riferimento")
         parser.add_argument(
             "--stage",
@@ -70,10 +75,15 @@ class Command(BaseCommand):
                     f"aggiornamento {item.pk}: {item.applied_changes} modifiche applicate"
                 )
                 return
-            if options["stage"]:
+            # The older --aifa-class wrote the class A/H list into the archive at once:
+            # it is now the same staged import (diff, a pharmacist's review, --apply).
+            kind = options["stage"] or (
+                f"class_{options['aifa_class'].lower()}" if options["aifa_class"] else None
+            )
+            if kind:
                 if not options["file"]:
                     raise CommandError("Indica il file AIFA da confrontare.")
-                self._stage(Path(options["file"]), options["stage"], options["date"])
+                self._stage(Path(options["file"]), kind, options["date"])
                 return
             if options["reference"]:
                 run = services.drugs_reference_load()
@@ -81,18 +91,11 @@ class Command(BaseCommand):
                 if not options["file"]:
                     raise CommandError("Indica il file da importare (o --reference).")
                 path = Path(options["file"])
-                if options["aifa_class"]:
-                    run = services.aifa_list_import(
-                        content=path.read_bytes(),
-                        file_name=path.name,
-                        reimbursement_class=options["aifa_class"],
-                    )
-                else:
-                    run = services.catalogue_import(
-                        content=path.read_bytes(),
-                        file_name=path.name,
-                        source=options["source"] or f"file {path.name}",
-                    )
+                run = services.catalogue_import(
+                    content=path.read_bytes(),
+                    file_name=path.name,
+                    source=options["source"] or f"file {path.name}",
+                )
         except CorsiaError as error:
             lines = [error.message]
             for problem in error.details.get("errors", []):
