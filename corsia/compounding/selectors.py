@@ -32,6 +32,7 @@ from corsia.compounding.models import (
     Preparation,
     WorkSession,
 )
+from corsia.compounding.services.pgx_hold import order_pgx_holds
 from corsia.compounding.services.steps import VIEW
 from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import NotFound
@@ -372,6 +373,9 @@ class PreparationInfo:
     lot: str = ""  # the lot expiring first
     lot_expiry: date | None = None
     transport: TransportReading | None = None
+    # a pharmacogenomic result recorded after the validation nobody acknowledged yet:
+    # the bag is on hold (never discarded), the reason shown (H65); "" when not
+    on_hold: str = ""
 
     @property
     def released(self) -> bool:
@@ -411,7 +415,8 @@ def _transport(prep: Preparation) -> TransportReading | None:
     return blocking[0] if blocking else readings[-1]
 
 
-def _info(prep: Preparation) -> PreparationInfo | None:
+def _info(prep: Preparation, holds: dict[int, str] | None = None) -> PreparationInfo | None:
+    """``holds``: the order's held drugs (``order_pgx_holds``), read once per order."""
     if prep.expiry_at is None:
         return None  # not completed by the pharmacy yet: never administrable
     vials = sorted(prep.vials.all(), key=lambda v: (v.lot_expiry, v.pk))
@@ -434,6 +439,9 @@ def _info(prep: Preparation) -> PreparationInfo | None:
         lot=first.lot if first else "",
         lot_expiry=first.lot_expiry if first else None,
         transport=_transport(prep),
+        on_hold=(order_pgx_holds(prep.order) if holds is None else holds).get(
+            prep.order_item.ingredient_id, ""
+        ),
     )
 
 
@@ -460,8 +468,11 @@ def preparations_for_items(order_item_ids: Iterable[int]) -> dict[int, Preparati
     """The current completed preparation of each order line that has one."""
     wanted = set(order_item_ids)
     found: dict[int, PreparationInfo] = {}
+    holds: dict[int, dict[int, str]] = {}
     for prep in _current().filter(order_item_id__in=wanted).order_by("id"):
-        info = _info(prep)
+        if prep.order_id not in holds:
+            holds[prep.order_id] = order_pgx_holds(prep.order)
+        info = _info(prep, holds[prep.order_id])
         if info is not None:
             found[prep.order_item_id] = info
     return found

@@ -112,6 +112,7 @@ def order_page(request: HttpRequest, order_id: int) -> HttpResponse:
     )
     actor = request_actor(request)
     preparations = list(selectors.order_preparations(order))
+    holds = services.order_pgx_holds(order)
     return render(
         request,
         "compounding/order.html",
@@ -121,6 +122,12 @@ def order_page(request: HttpRequest, order_id: int) -> HttpResponse:
                 user=actor, order=order, workstation=request_workstation(request)
             ),
             "preparations": preparations,
+            # bags of a drug with a late pharmacogenomic result: on hold, never discarded
+            "pgx_holds": [
+                (p, holds[p.order_item.ingredient_id])
+                for p in preparations
+                if p.order_item.ingredient_id in holds and p.state != "rejected"
+            ],
             "may_validate": order.state == "sent_to_pharmacy" and actor.has_perm(VALIDATE),
             # taken in charge without its preparations (from the order page): create them
             "take_charge_pending": order.state == "validated"
@@ -186,6 +193,7 @@ def preparation_page(request: HttpRequest, preparation_id: int) -> HttpResponse:
         "compounding/preparation.html",
         {
             "prep": prep,
+            "pgx_hold": services.preparation_pgx_hold(prep),
             "panel": hood_panel(user=request_actor(request), prep=prep, now=timezone.now()),
             "pending_code": pending,
             "pending_field": request.GET.get("campo", "") if pending else "",

@@ -176,3 +176,25 @@ def test_the_session_scan_answers_the_code_and_the_api_acknowledges_with_problem
         client, "/api/v1/administration/bedside/scan", {"code": f.label("fluorouracil")}
     )
     assert body["code"] == "administration_started", body["message"]
+
+
+def test_the_bags_of_the_drug_show_on_hold_on_the_worklist_until_acknowledged(f: Folfox) -> None:
+    # H65: the released fluorouracil bags (bolus and 22-hour infusion) are shown «SOSPESA»
+    # with the reason on the ward's worklist; oxaliplatin (already given) is not concerned
+    pgx_recorded(f.physician, f.patient.pk)
+    client = logged_in(f.nurse)
+    html = client.get("/administration/").content.decode()
+    bolus, infusion = f.items["fluorouracil"].pk, f.fu_infusion.pk
+    for pk in (bolus, infusion):
+        assert f'data-item="{pk}" data-progress="not_started" data-preparation="on_hold"' in html
+    assert html.count("SOSPESA: referto farmacogenomico DPYD registrato dopo la validazione") == 2
+    assert (
+        'data-preparation="on_hold"'
+        not in html.split(f'data-item="{f.items["oxaliplatin"].pk}"')[1].split("</tr>")[0]
+    )
+    services.order_pgx_acknowledge(
+        actor=f.pharmacist, workstation=None, order_id=f.order.pk, acknowledged=True
+    )
+    html = client.get("/administration/").content.decode()
+    assert f'data-item="{bolus}" data-progress="not_started" data-preparation="released"' in html
+    assert "SOSPESA" not in html

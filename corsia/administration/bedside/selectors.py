@@ -91,14 +91,17 @@ class DayItem:
 
     @property
     def preparation_state(self) -> str:
-        """``ward``, ``missing``, ``delivered`` (in the patient bag), ``released``,
-        ``expired`` or ``not_released``."""
+        """``ward``, ``missing``, ``on_hold`` (a pharmacogenomic result after the
+        validation, H65), ``delivered`` (in the patient bag), ``released``, ``expired`` or
+        ``not_released``."""
         if self.item.competence == "ward":
             return "ward"
         if self.preparation is None:
             return "missing"
         if self.preparation.expiry <= self.now:
             return "expired"
+        if self.preparation.on_hold:
+            return "on_hold"
         if self.preparation.state == "checked_out":
             return "delivered"
         return "released" if self.preparation.released else "not_released"
@@ -113,6 +116,8 @@ class DayItem:
             "delivered": "consegnata in reparto",
             "not_released": "non rilasciata",
         }
+        if self.preparation_state == "on_hold" and self.preparation:
+            return self.preparation.on_hold  # «SOSPESA: referto farmacogenomico …»
         text = labels[self.preparation_state]
         if self.preparation_state == "not_released" and self.preparation:
             text = f"{text} ({self.preparation.state_label or self.preparation.state})"

@@ -52,6 +52,11 @@ from corsia.compounding.services.leftovers import (
     leftovers_expire_stale,
     usable_leftovers,
 )
+from corsia.compounding.services.pgx_hold import (
+    PGX_HOLD_CODE,
+    order_pgx_holds,
+    preparation_pgx_hold,
+)
 from corsia.compounding.services.release import preparation_reject, preparation_release
 from corsia.compounding.services.sessions import preparation_assign, work_session_open
 from corsia.compounding.services.steps import (
@@ -81,6 +86,7 @@ __all__ = [
     "DOSE_TOLERANCE_MG",
     "MG_STEP",
     "ML_STEP",
+    "PGX_HOLD_CODE",
     "PHARMACY",
     "PREPARE",
     "RELEASE",
@@ -98,6 +104,7 @@ __all__ = [
     "leftover_volume_record",
     "leftovers_expire_stale",
     "order_item_validate",
+    "order_pgx_holds",
     "order_return_to_prescriber",
     "order_take_charge",
     "pharmacy_items",
@@ -105,6 +112,7 @@ __all__ = [
     "preparation_complete",
     "preparation_device_push",
     "preparation_device_result_record",
+    "preparation_pgx_hold",
     "preparation_reject",
     "preparation_release",
     "preparation_scan",

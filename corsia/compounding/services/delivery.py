@@ -35,6 +35,7 @@ from corsia.compounding.domain.workflow import (
     preparation_label_code,
 )
 from corsia.compounding.models import CheckOut, Preparation, TransportLog
+from corsia.compounding.services.pgx_hold import ensure_order_not_held
 from corsia.compounding.services.steps import (
     PREPARE,
     RELEASE,
@@ -146,6 +147,8 @@ def checkout_record(
                 details={"missing": missing},
             )
         _vinca_only_iv(preps.values())
+        # a bag whose drug has a late pharmacogenomic result stays in the pharmacy (H65)
+        ensure_order_not_held(order, (item.ingredient_id for item in expected_items))
         if CheckOut.objects.filter(order=order, day=day, intrathecal=intrathecal).exists():
             raise ConflictError(
                 f"Il sacchetto {'intratecale ' if intrathecal else ''}di questo giorno è già "

@@ -36,6 +36,7 @@ from corsia.compounding.domain.workflow import PrepState
 from corsia.compounding.models import DeviceOutcome, DeviceResult, Preparation, Weighing
 from corsia.compounding.robot import robot_document
 from corsia.compounding.services.hood import preparation_scan
+from corsia.compounding.services.pgx_hold import ensure_preparation_not_held
 from corsia.compounding.services.steps import PREPARE, clock, locked_preparation
 from corsia.compounding.services.weighing import preparation_weigh, preparation_weigh_before
 from corsia.core.actors import User, Workstation, require_permission, workstation_label
@@ -90,6 +91,7 @@ def preparation_device_push(
             "validata e non ancora iniziata.",
             code="preparation_not_open",
         )
+    ensure_preparation_not_held(prep)
     receipt = (adapter or adapter_from_settings()).push(robot_document(prep))
     audit_record(
         event=events.DEVICE_PUSHED,

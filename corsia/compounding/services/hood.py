@@ -29,6 +29,7 @@ from corsia.compounding.models import (
 from corsia.compounding.products import family_products, product_data
 from corsia.compounding.services.completion import dose_in_vial_units
 from corsia.compounding.services.leftovers import leftover_draw, leftover_from_vial
+from corsia.compounding.services.pgx_hold import ensure_preparation_not_held
 from corsia.compounding.services.steps import (
     DOSE_TOLERANCE_MG,
     MG_STEP,
@@ -247,6 +248,7 @@ def preparation_scan(
     with transaction.atomic():
         prep = locked_preparation(preparation_id)
         _scan_refused_state(prep)
+        ensure_preparation_not_held(prep)
         if prep.product is None or prep.blocking_reason:
             raise ConflictError(
                 "Preparazione da completare dal farmacista prima dell'allestimento.",

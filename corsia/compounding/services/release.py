@@ -14,6 +14,7 @@ from corsia.audit.services import audit_record
 from corsia.compounding import audit_events as events
 from corsia.compounding.domain.workflow import PrepEvent, PrepState
 from corsia.compounding.models import Preparation, VialSource
+from corsia.compounding.services.pgx_hold import ensure_preparation_not_held
 from corsia.compounding.services.steps import (
     RELEASE,
     clock,
@@ -102,6 +103,7 @@ def preparation_release(
     with transaction.atomic():
         prep = locked_preparation(preparation_id)
         _ensure_independent_releaser(prep, actor)
+        ensure_preparation_not_held(prep)
         last = prep.weighings.order_by("-recorded_at", "-pk").first()
         if last is None or not last.passed:
             raise ConflictError(

@@ -12,6 +12,7 @@ from corsia.audit.services import audit_record
 from corsia.compounding import audit_events as events
 from corsia.compounding.domain.workflow import PrepEvent
 from corsia.compounding.models import Hood, Preparation, WorkSession
+from corsia.compounding.services.pgx_hold import ensure_preparation_not_held
 from corsia.compounding.services.steps import (
     PREPARE,
     VALIDATE,
@@ -74,6 +75,7 @@ def preparation_assign(
         done = []
         for pk in preparation_ids:
             prep = locked_preparation(pk)
+            ensure_preparation_not_held(prep)
             fields = fire(prep, PrepEvent.ASSIGN)
             prep.session, prep.hood, prep.technician = session, session.hood, session.technician
             save_preparation(prep, actor, [*fields, "session", "hood", "technician"])

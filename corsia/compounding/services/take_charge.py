@@ -22,6 +22,7 @@ from corsia.compounding.services.completion import (
     item_formulation,
     requested_bag,
 )
+from corsia.compounding.services.pgx_hold import ensure_order_not_held
 from corsia.compounding.services.steps import (
     VALIDATE,
     clock,
@@ -49,6 +50,8 @@ def order_take_charge(
     moment = clock(now)
     with transaction.atomic():
         order = order_for_update(order_id)
+        # a pharmacogenomic result recorded after the validation holds its drug (H65)
+        ensure_order_not_held(order, (i.ingredient_id for i in pharmacy_items(order)))
         if order.state == OrderState.VALIDATED:
             order_transition(
                 actor=actor,

@@ -22,6 +22,7 @@ from corsia.compounding.models import Preparation, WorkSession
 from corsia.compounding.products import family_products, product_data
 from corsia.compounding.services.completion import dose_in_vial_units
 from corsia.compounding.services.leftovers import usable_leftovers
+from corsia.compounding.services.pgx_hold import preparation_pgx_hold
 from corsia.compounding.services.steps import VALIDATE, clock, save_preparation
 from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import CorsiaError
@@ -95,6 +96,10 @@ def vials_plan(
         skipped: list[str] = []
         for prep in preps:
             assert prep.product is not None  # filtered above
+            held = preparation_pgx_hold(prep)
+            if held:  # a late pharmacogenomic result: no vial planned for it (H65)
+                skipped.append(f"{prep.label_code}: {held}")
+                continue
             try:
                 data = product_data(prep.product)
                 family = [product_data(p) for p in family_products(prep.product)]
