@@ -129,12 +129,16 @@ def dispensing_create(
     ``order_not_validated``, ``order_product_unexpected``, ``order_supply_exceeded`` (more
     tablets than the order's cycle needs), 404 ``order_not_found``; 409
     ``lot_expired``, ``plan_expired``, ``stock_insufficient``; 404 ``pack_not_found``,
-    ``plan_not_found``, ``lot_not_found``."""
+    ``plan_not_found``, ``lot_not_found``; 422 ``pack_withdrawn`` (a pack withdrawn from the
+    market: only a pharmacist's ``withdrawn_override_reason`` hands it over). A pack in
+    shortage is handed over with its warning in ``market_warnings``."""
     data = services.DispensingInput(**payload.dict())
     row = services.dispensing_record(
         **acting(request), patient_id=patient_id, data=data, now=timezone.now()
     )
-    return Status(201, _dispensing(request, row.pk))
+    answer = _dispensing(request, row.pk)
+    answer.market_warnings = services.scan_market_warnings(data.scans)
+    return Status(201, answer)
 
 
 def _dispensing(request: HttpRequest, dispensing_id: int) -> DispensingOut:

@@ -217,6 +217,9 @@ class DispensingOut(Schema):
     dispensed_at: datetime
     workstation: str
     lines: list[LineOut]
+    # the AIFA shortage warnings of the packs handed over (the desk's page messages), once
+    # each; in the answer of the dispensing only, [] when none (never a block, H66)
+    market_warnings: list[str] = []
 
 
 def dispensing_out(row: Dispensing) -> DispensingOut:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -241,6 +242,16 @@ def packs_by_aic(aics: Iterable[str]) -> dict[str, Pack]:
 
 def packs_by_code(codes: Iterable[str]) -> dict[str, Pack]:
     return Pack.objects.in_bulk(set(codes), field_name="code")
+
+
+def packs_withdrawn(*, today: date) -> list[Pack]:
+    """The packs withdrawn from the market (``withdrawn_on``) on or before ``today``, with
+    their product: what inventory lists among its stock (H66)."""
+    return list(
+        Pack.objects.select_related("product")
+        .filter(withdrawn_on__lte=today)
+        .order_by("withdrawn_on", "pk")
+    )
 
 
 def packs_of_products(product_ids: Iterable[int]) -> list[Pack]:

@@ -87,6 +87,8 @@ class LoadIn(Schema):
     document_date: IsoDate
     location: str = Field(max_length=30)
     lines: list[LoadLineIn] = Field(max_length=200)
+    # a line of a pack withdrawn from the market: only a pharmacist's reason loads it (H66)
+    withdrawn_override_reason: str = Field(default="", max_length=500)
 
 
 def _lot(row: Any, today: date) -> dict[str, Any]:
@@ -180,6 +182,31 @@ def expiring_lots(request: HttpRequest, days: BoundedInt = 60) -> list[dict[str,
     _range(days, 0, MAX_EXPIRY_DAYS, field="days")
     today = timezone.localdate()
     return [_lot(row, today) for row in selectors.expiring_lots(today=today, days=days)]
+
+
+class WithdrawnLotOut(LotOut):
+    withdrawn_on: IsoDate
+    place: str  # the location's path in the layout, root first
+    certain: bool  # loaded with the withdrawn pack's AIC (else: by product, check the box)
+
+
+@router.get("/lots/withdrawn", response=list[WithdrawnLotOut])
+@api_perm(services.VIEW)
+def withdrawn_lots(request: HttpRequest) -> list[dict[str, Any]]:
+    """Lots holding units of a pack withdrawn from the market (AIFA) on or before today,
+    listed from the moment the withdrawal is in the archive (H66): where and how many, to
+    take off the shelves. ``certain`` false: loaded by product only (no AIC)."""
+    today = timezone.localdate()
+    return [
+        _lot(w.lot, today)
+        | {
+            "aic": w.aic,
+            "withdrawn_on": w.withdrawn_on,
+            "place": w.place,
+            "certain": w.certain,
+        }
+        for w in selectors.withdrawn_stock(today=today)
+    ]
 
 
 class MovementFilters(Schema):
@@ -277,6 +304,7 @@ def load(request: HttpRequest, payload: LoadIn) -> Status[list[dict[str, Any]]]:
         document_date=payload.document_date,
         location=places[payload.location],
         now=timezone.now(),
+        withdrawn_override_reason=payload.withdrawn_override_reason,
         lines=[
             services.LoadLine(
                 product=products[line.product],

@@ -206,6 +206,67 @@ def expiring_lots(*, today: date, days: int) -> list[StockLot]:
     )
 
 
+@dataclass(frozen=True)
+class WithdrawnLot:
+    """A lot on hand of a pack withdrawn from the market (H66): to take off the shelf.
+    ``certain``: the lot was loaded with that pack's AIC; otherwise it was loaded by product
+    only and every pack of the product the archive knows is withdrawn — or, when
+    ``certain`` is false and ``other_packs`` true, some are not: the pharmacist checks the
+    boxes on the shelf."""
+
+    lot: StockLot
+    aic: str
+    withdrawn_on: date
+    place: str  # the location's path in the layout, root first: "FARM / ARM-1 / R2"
+    certain: bool
+    other_packs: bool = False
+
+
+def withdrawn_stock(*, today: date) -> list[WithdrawnLot]:
+    """The lots holding units of a pack withdrawn from the market on or before ``today``:
+    flagged the moment the withdrawal is in the archive (imported or recorded), not at the
+    next scan. Where and how many, for the pharmacist's list."""
+    packs = drugs.packs_withdrawn(today=today)
+    if not packs:
+        return []
+    by_id = {p.pk: p for p in packs}
+    withdrawn_products = {p.product_id for p in packs}
+    all_packs: dict[int, list[int]] = defaultdict(list)
+    for pack in drugs.packs_of_products(withdrawn_products):
+        all_packs[pack.product_id].append(pack.pk)
+    lots = (
+        StockLot.objects.select_related("product", "location", "pack")
+        .filter(quantity__gt=0)
+        .filter(
+            Q(pack_id__in=list(by_id)) | Q(pack__isnull=True, product_id__in=withdrawn_products)
+        )
+        .order_by("product__name", "lot", "location__code")
+    )
+    paths = {pk: " / ".join(code for _, code in layout) for pk, layout in layouts().items()}
+    rows: list[WithdrawnLot] = []
+    for row in lots:
+        if row.pack_id is not None:
+            pack = by_id[row.pack_id]
+            certain, others = True, False
+        else:
+            mine = [by_id[pk] for pk in all_packs[row.product_id] if pk in by_id]
+            pack = mine[0]
+            others = len(mine) < len(all_packs[row.product_id])
+            certain = not others
+        assert pack.withdrawn_on is not None  # packs_withdrawn
+        rows.append(
+            WithdrawnLot(
+                lot=row,
+                aic=pack.aic or pack.gtin or "",
+                withdrawn_on=pack.withdrawn_on,
+                place=paths.get(row.location_id, row.location.code),
+                certain=certain,
+                other_packs=others,
+            )
+        )
+    return rows
+
+
 def movements_query(
     *,
     kind: str = "",

@@ -59,6 +59,7 @@ def stock_page(request: HttpRequest) -> HttpResponse:
             "totals": selectors.stock_totals(lots=lots, today=today),
             "today": today,
             "soon": today + timedelta(days=DEFAULT_EXPIRY_DAYS),
+            "withdrawn": selectors.withdrawn_stock(today=today),
         },
     )
 

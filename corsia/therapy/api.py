@@ -57,6 +57,8 @@ class DoseIn(Schema):
     reason: str = Field(default="", max_length=12)
     note: str = Field(default="", max_length=300)
     barcode: str = Field(default="", max_length=200)
+    # a pack withdrawn from the market: only a pharmacist's reason lets it be given (H66)
+    withdrawn_override_reason: str = Field(default="", max_length=500)
 
 
 class DoseOut(Schema):
@@ -328,6 +330,7 @@ def replace(
 @api_perm(ADMINISTER)
 def dose_record(request: HttpRequest, prescription_id: int, payload: DoseIn) -> Status[DoseOut]:
     """Record one dose. Refusals: ``wrong_drug``, ``pack_expired``, ``pack_not_found``,
+    ``pack_withdrawn`` / ``pack_withdrawn_pharmacist_only`` (a pack withdrawn from the market),
     ``barcode_unreadable``, ``prn_interval_not_elapsed``, ``prn_daily_max_reached``,
     ``dose_already_recorded`` (409), ``dose_not_due``, ``prescription_not_active``."""
     record = services.dose_record(
@@ -339,6 +342,7 @@ def dose_record(request: HttpRequest, prescription_id: int, payload: DoseIn) -> 
             reason=payload.reason,
             note=payload.note,
             barcode=payload.barcode,
+            withdrawn_override_reason=payload.withdrawn_override_reason,
         ),
     )
     return Status(201, _dose_out(record))

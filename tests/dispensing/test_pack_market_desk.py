@@ -101,3 +101,35 @@ def test_the_api_answers_problem_json_and_the_page_warns_of_a_shortage(stocked: 
         "presunta 31/12/2026: Capecitabina 500 mg Test 500 mg (AIC 990000010). Usarla con "
         "parsimonia e avvisare il farmacista."
     ]
+
+
+def test_the_api_answer_carries_the_shortage_warning_like_the_page(stocked: Desk) -> None:
+    # H66: a pack in shortage since 01/10/2026 (end expected 31/12/2026) is handed over
+    # through the API and its answer carries the warning the page shows
+    desk = stocked
+    pack_in_shortage(desk.packs["cape"], date(2026, 10, 1), expected_end=date(2026, 12, 31))
+    body = {
+        "patient_code": desk.patient.codice_fiscale,
+        "kind": "discharge",
+        "prescriber_id": desk.physician.pk,
+        "scans": [pack_code(desk.packs["cape"], lot="L-A", expiry=MAR)],
+        "location_code": desk.shelf.code,
+        "cost_center_code": desk.cost_center.code,
+        "product_code": desk.capecitabine.code,
+        "daily_units": "4",
+    }
+    answer = api_client(desk.technician).post(
+        f"/api/v1/dispensing/patients/{desk.patient.pk}/dispensings",
+        body,
+        content_type="application/json",
+    )
+    assert answer.status_code == 201, answer.content
+    assert answer.json()["market_warnings"] == [
+        "Confezione in carenza (elenco AIFA dei medicinali carenti) dal 01/10/2026, fine "
+        "presunta 31/12/2026: Capecitabina 500 mg Test 500 mg (AIC 990000010). Usarla con "
+        "parsimonia e avvisare il farmacista."
+    ]
+    assert held(desk.capecitabine) == 120
+    # the reading of the dispensing later carries no warning of the day
+    again = api_client(desk.technician).get(f"/api/v1/dispensing/dispensings/{answer.json()['id']}")
+    assert again.json()["market_warnings"] == []

@@ -14,6 +14,7 @@ from django.db import transaction
 from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import ValidationFailed
 from corsia.drugs import selectors as drugs
+from corsia.drugs.services_pack_market import pack_scan_check
 from corsia.inventory import audit_events as events
 from corsia.inventory.domain import delivery as delivery_domain
 from corsia.inventory.domain import stock as stock_domain
@@ -56,10 +57,20 @@ def _load_lines(
     lines: Sequence[LoadLine],
     location: StorageLocation,
     now: datetime,
+    withdrawn_override_reason: str = "",
 ) -> list[StockMovement]:
     movements = []
-    for line in lines:
+    for number, line in enumerate(lines, start=1):
         stock_domain.require_positive(line.quantity)
+        if line.pack is not None:  # H66: a pack withdrawn from the market is not loaded
+            pack_scan_check(
+                actor=actor,
+                workstation=workstation,
+                pack=line.pack,
+                where=f"carico DDT {document_number} riga {number} lotto {line.lot}",
+                override_reason=withdrawn_override_reason,
+                today=local_day(now),
+            )
         target = line.location or location
         row, _created = StockLot.objects.select_for_update().get_or_create(
             product=line.product,
@@ -181,8 +192,13 @@ def stock_load(
     lines: Sequence[LoadLine],
     location: StorageLocation,
     now: datetime,
+    withdrawn_override_reason: str = "",
 ) -> list[StockMovement]:
-    """Load a delivery document: every line or none. Returns the load movements."""
+    """Load a delivery document: every line or none. Returns the load movements.
+
+    A line of a pack withdrawn from the market (``Pack.withdrawn_on`` on or before today)
+    refuses the document (``pack_withdrawn``) unless a pharmacist gives
+    ``withdrawn_override_reason`` (audited ``drugs.pack_withdrawn_overridden``, H66)."""
     require_permission(actor, MANAGE, STOCK_REFUSED)
     _validate_load(
         supplier=supplier,
@@ -212,6 +228,7 @@ def stock_load(
             ],
             location=location,
             now=now,
+            withdrawn_override_reason=withdrawn_override_reason,
         )
         movements_audit(
             events.STOCK_LOADED,

@@ -24,6 +24,7 @@ from corsia.drugs.services_pack_market import pack_market
 from corsia.inventory import selectors_ward_requests as wsel
 from corsia.inventory.domain.ward_requests import LineDecision
 from corsia.inventory.models import DecisionChoice, WardRequest
+from corsia.inventory.selectors import withdrawn_stock
 from corsia.inventory.services import VIEW
 from corsia.inventory.services import ward_requests as wr
 from corsia.inventory.views_requests.common import posted_units, request_read
@@ -47,7 +48,12 @@ def request_queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "inventory/requests/queue.html",
-        {"sections": sections, "tab": "queue"},
+        {
+            "sections": sections,
+            "tab": "queue",
+            # H66: the lots of packs withdrawn from the market, on the pharmacy's worklist
+            "withdrawn": withdrawn_stock(today=timezone.localdate()),
+        },
     )
 
 

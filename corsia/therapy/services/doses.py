@@ -17,6 +17,7 @@ from corsia.core.domain.errors import ConflictError, NotFound, ValidationFailed
 from corsia.drugs.domain.aic import InvalidAic
 from corsia.drugs.domain.barcodes import BarcodeUnreadable
 from corsia.drugs.selectors import pack_find_by_barcode
+from corsia.drugs.services_pack_market import pack_scan_check
 from corsia.patients.selectors import patient_get
 from corsia.therapy import audit_events as events
 from corsia.therapy.domain.schedule import Frequency, ensure_prn_dose_allowed
@@ -36,10 +37,21 @@ class DoseInput:
     reason: str = ""  # NotGivenReason, when not given
     note: str = ""
     barcode: str = ""  # the pack scanned, when given
+    # H66: a pack withdrawn from the market is given only on a pharmacist's reason
+    withdrawn_override_reason: str = ""
 
 
-def _scan(p: WardPrescription, raw: str, *, today: datetime) -> dict[str, object]:
-    """The pack's barcode read and checked to be the prescribed drug, not expired."""
+def _scan(
+    p: WardPrescription,
+    raw: str,
+    *,
+    today: datetime,
+    actor: User,
+    workstation: Workstation,
+    withdrawn_override_reason: str = "",
+) -> dict[str, object]:
+    """The pack's barcode read and checked to be the prescribed drug, not expired, not
+    withdrawn from the market (``pack_withdrawn``: only a pharmacist's reason, audited)."""
     text = (raw or "").strip()
     if not text:
         return {}
@@ -73,6 +85,15 @@ def _scan(p: WardPrescription, raw: str, *, today: datetime) -> dict[str, object
             code="pack_expired",
             field="barcode",
         )
+    pack_scan_check(
+        actor=actor,
+        workstation=workstation,
+        pack=pack,
+        where=f"somministrazione in reparto, prescrizione {p.pk}",
+        override_reason=withdrawn_override_reason,
+        patient_id=p.patient_id,
+        today=today.date(),
+    )
     return {
         "product_id": product.pk,
         "pack_aic": pack.aic or "",
@@ -193,7 +214,18 @@ def dose_record(
                 max_per_day=p.prn_max_per_day,
                 drug=p.ingredient.name_it,
             )
-        pack = _scan(p, data.barcode, today=timezone.localtime(now)) if given else {}
+        pack = (
+            _scan(
+                p,
+                data.barcode,
+                today=timezone.localtime(now),
+                actor=actor,
+                workstation=workstation,
+                withdrawn_override_reason=data.withdrawn_override_reason,
+            )
+            if given
+            else {}
+        )
         scanned = pack.pop("product_id", None)
         product_id = scanned if isinstance(scanned, int) else p.product_id
         try:

@@ -135,6 +135,7 @@ NOT_PATIENT_DATA: dict[str, str] = {
     "/api/v1/compounding/preparations/{preparation_id}/hood": "as above",
     "/api/v1/inventory/stock": "stock",
     "/api/v1/inventory/lots/expiring": "stock",
+    "/api/v1/inventory/lots/withdrawn": "stock",
     "/api/v1/inventory/movements": "stock movements",
     "/api/v1/interop/messages": "the HL7 interface's messages as received (IT staff only, "
     "for the integration); none in the scenario, which types its patient in",
