@@ -36,3 +36,8 @@ LETTER_RESENT = register(
     "Lettera firmata inviata di nuovo al FSE dai sistemi informativi, corretta la causa",
     reason_required=True,
 )
+TELEVISIT_NOT_SENT = register(
+    "fse.televisit_not_sent",
+    "Referto di televisita firmato non inviato al FSE (consenso, regole del gateway o dati "
+    "mancanti)",
+)

@@ -1,5 +1,8 @@
 """What a letter's CDA is built from, gathered through the other modules' public reads.
 
+``televisit_report_cda(...)`` builds the Referto di Televisita from the texts telemedicine
+hands over at the signature (``services.fse_televisit_submit``).
+
 ``letter_cda(letter_id)`` is the one door the publication flow uses: the signed letter's
 frozen content (records), the patient's STP/ENI code when there is no codice fiscale
 (patients), the ATC of each antineoplastic given (drugs), the hospital's identity
@@ -9,6 +12,8 @@ and writes no access log: the caller (the publication service) does both.
 """
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from django.conf import settings
 
@@ -21,6 +26,11 @@ from corsia.fse.domain.cda.model import (
     DocumentVersion,
     Hospital,
     visit_of,
+)
+from corsia.fse.domain.cda.televisit import (
+    TelevisitPatient,
+    TelevisitReportData,
+    televisit_cda,
 )
 from corsia.fse.terminology import LOINC, gateway_dictionaries
 from corsia.interop.selectors import analyte_loinc_codes
@@ -108,4 +118,54 @@ def letter_cda(letter_id: int, *, confidentiality: str = "N") -> bytes:
                 and seen_before_on_ward(encounter_id=letter.encounter_id)
             ),
         )
+    )
+
+
+def televisit_report_cda(
+    *,
+    televisit_id: int,
+    booking_id: int | None,
+    patient_id: int,
+    signer: Clinician,
+    signed_at: datetime,
+    started_at: datetime,
+    ended_at: datetime,
+    history: str,
+    findings: str,
+    conclusions: str,
+    consent_text: str,
+) -> bytes:
+    """The Referto di Televisita (LOINC 75496-0) of a signed televisit report, from the
+    texts frozen at its signature; the patient as registered (``patient_record``).
+    Identity: ``setId`` = ``id`` = ``<HSP.11>.TV<televisit id>`` (one report per
+    televisit, signed once)."""
+    patient = patient_record(patient_id=patient_id)
+    place = hospital()
+    data = TelevisitReportData(
+        televisit_id=televisit_id,
+        booking_id=booking_id,
+        patient=TelevisitPatient(
+            codice_fiscale=patient.codice_fiscale,
+            stp_eni_code=patient.stp_eni_code,
+            surname=patient.surname,
+            given_names=patient.given_names,
+            sex=patient.sex,
+            date_of_birth=patient.date_of_birth.isoformat(),
+            place_of_birth=patient.place_of_birth,
+        ),
+        signer=signer,
+        signed_at=signed_at,
+        started_at=started_at,
+        ended_at=ended_at,
+        history=history,
+        findings=findings,
+        conclusions=conclusions,
+        consent_text=consent_text,
+        branch=str(getattr(settings, "CORSIA_FSE_TELEVISIT_BRANCH", "") or "Oncologia"),
+        discipline=str(
+            getattr(settings, "CORSIA_FSE_TELEVISIT_DISCIPLINE", "") or "Oncologia medica"
+        ),
+    )
+    return televisit_cda(
+        data, hospital=place, version=DocumentVersion(f"{place.code}.TV{televisit_id}", 1)
     )

@@ -10,7 +10,11 @@ class PortalConfig(AppConfig):
         from django.conf import settings
         from django.core.exceptions import ImproperlyConfigured
 
+        from corsia.patients.merging import merge_hook_register
         from corsia.portal import audit_events  # noqa: F401  # registers the event types
+        from corsia.portal import merge as _merge
+
+        merge_hook_register(module="portal", move=_merge.move, move_back=_merge.move_back)
         from corsia.portal.domain.hours import hours_parse
 
         try:  # a typo in the team's hours refuses to start, never a 500 on a patient's page

@@ -8,4 +8,7 @@ ACCOUNT_OPENED = register("portal.account_opened", "Account del portale paziente
 ACCOUNT_SUSPENDED = register(
     "portal.account_suspended", "Account del portale paziente sospeso", reason_required=True
 )
+ACCOUNT_REACTIVATED = register(
+    "portal.account_reactivated", "Account del portale paziente riattivato", reason_required=True
+)
 DOCUMENT_RELEASED = register("portal.document_released", "Documento reso visibile al paziente")

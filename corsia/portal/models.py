@@ -25,6 +25,14 @@ class PortalAccount(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
     last_sign_in_at = models.DateTimeField(null=True, blank=True)
+    # Suspended (``active`` false): when, by whom, why; by a patient merge when the
+    # survivor already had an account (``corsia/portal/merge.py``): that merge's id.
+    suspended_at = models.DateTimeField(null=True, blank=True)
+    suspended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    suspended_reason = models.CharField(max_length=300, blank=True)
+    suspended_merge_id = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         default_permissions = ()

@@ -262,6 +262,8 @@ def test_a_merge_moves_every_modules_rows_and_its_undoing_brings_back_exactly_th
         "vascular",
         "transplant",
         "telemonitoring",
+        "portal",
+        "telemedicine",
     }
     # and audited per module: who, the workstation, the reason naming the merge
     moved = AuditEvent.objects.filter(event_type="patients.merge_rows_moved")
@@ -273,9 +275,11 @@ def test_a_merge_moves_every_modules_rows_and_its_undoing_brings_back_exactly_th
         "inventory",
         "nursing",
         "nutrition",
+        "portal",
         "prescribing",
         "records",
         "regimens",
+        "telemedicine",
         "telemonitoring",
         "therapy",
         "toxicity",
@@ -326,7 +330,7 @@ def test_a_merge_moves_every_modules_rows_and_its_undoing_brings_back_exactly_th
         ("patients.patient_unmerged", pair.duplicate.pk),
     ]
     assert (
-        AuditEvent.objects.filter(event_type="patients.merge_rows_returned").count() == 16
+        AuditEvent.objects.filter(event_type="patients.merge_rows_returned").count() == 18
     )  # one per module that moved rows
 
     # and it cannot be undone twice

@@ -16,6 +16,7 @@ from corsia.fse.services.submit import (
     fse_letter_resend,
     fse_letter_submit,
 )
+from corsia.fse.services.televisit import fse_televisit_submit
 
 __all__ = [
     "MANAGE",
@@ -33,4 +34,5 @@ __all__ = [
     "fse_letter_resend",
     "fse_letter_submit",
     "fse_status_poll",
+    "fse_televisit_submit",
 ]

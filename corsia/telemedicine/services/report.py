@@ -10,6 +10,7 @@ from corsia.audit.services import audit_record
 from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import ConflictError, NotFound
 from corsia.documents.services import document_create
+from corsia.fse.services import fse_televisit_submit
 from corsia.telemedicine import audit_events as events
 from corsia.telemedicine.domain.states import CONSENT_SOURCES, VisitKind, VisitState
 from corsia.telemedicine.models import Televisit, TelevisitReport
@@ -113,4 +114,21 @@ def televisit_report_sign(
             patient_id=visit.patient_id,
             after={"document_id": document.pk, "document_sha256": document.sha256},
         )
+    # The Referto di Televisita to the FSE (LOINC 75496-0), like the LDO: the CDA built by
+    # fse from the texts as signed and queued; a refusal (no consent to feed the FSE, a
+    # signer without codice fiscale) is audited there and leaves the signature standing.
+    fse_televisit_submit(
+        actor=actor,
+        workstation=workstation,
+        televisit_id=visit.pk,
+        booking_id=visit.booking_id,
+        patient_id=visit.patient_id,
+        signed_at=report.signed_at,
+        started_at=start,
+        ended_at=end,
+        history=report.history,
+        findings=report.findings,
+        conclusions=report.conclusions,
+        consent_text=visit.consent_text,
+    )
     return report
