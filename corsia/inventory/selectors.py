@@ -486,12 +486,13 @@ def consumption_lines(*, since: date, until: date) -> list[ConsumptionLine]:
         .annotate(units=Sum("quantity"), value=Sum(value))
     )
     sums: dict[tuple[int, int], dict[str, Any]] = defaultdict(
-        lambda: {"units": 0, "value": Decimal(0), "packs": set()}
+        lambda: {"units": 0, "value": Decimal(0), "packs": set(), "unloaded": 0, "returned": 0}
     )
     for row in rows:
         entry = sums[(row["cost_center_id"], row["product_id"])]
         sign = 1 if row["kind"] == MovementKind.UNLOAD else -1
         entry["units"] += sign * row["units"]
+        entry["unloaded" if sign > 0 else "returned"] += row["units"]
         entry["value"] += sign * Decimal(row["value"])
         if row["pack_id"] is not None:
             entry["packs"].add(row["pack_id"])
@@ -518,6 +519,9 @@ def consumption_lines(*, since: date, until: date) -> list[ConsumptionLine]:
                 units=e["units"],
                 units_per_pack=sizes.pop() if len(sizes) == 1 else None,
                 value=e["value"],
+                unloaded=e["unloaded"],
+                returned=e["returned"],
+                ward_id=centers[cc].ward_id,
             )
         )
     return sorted(lines, key=lambda r: (r.cost_center_code, r.product_name, r.product_code))
