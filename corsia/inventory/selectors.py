@@ -443,7 +443,7 @@ def file_f_dispensations(*, year: int, month: int) -> list[file_f.Dispensation]:
         assert move.patient is not None and move.cost_center is not None
         result.append(
             file_f.Dispensation(
-                patient_fiscal_code=move.patient.codice_fiscale,
+                patient_fiscal_code=move.patient.codice_fiscale or move.patient.stp_eni_code,
                 day=timezone.localdate(move.at),
                 aic=_aic_for(move, single_aic),
                 atc=move.product.ingredient.atc_code,
