@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from corsia.compounding.models import (
@@ -99,6 +99,10 @@ class SharedDraw:
     ingredient_id: int
     mg: Decimal
     drawn_at: datetime
+    preparation_id: int = 0
+    order_id: int = 0
+    patient_id: int = 0
+    new_vial: bool = False  # a new vial opened (else a draw from a leftover)
 
 
 def shared_draws(*, since: date, until: date, ingredient_id: int | None = None) -> list[SharedDraw]:
@@ -112,8 +116,12 @@ def drawn(
     """Every draw (from a new vial or a leftover) scanned at the hood in the period: what
     the preparations consumed."""
     start, end = _bounds(since, until)
-    rows = PreparationVial.objects.filter(scanned_at__gte=start, scanned_at__lt=end).select_related(
-        "product"
+    rows = (
+        PreparationVial.objects.filter(scanned_at__gte=start, scanned_at__lt=end)
+        .select_related("product")
+        .annotate(
+            order_pk=F("preparation__order_id"), patient_pk=F("preparation__order__patient_id")
+        )
     )
     if leftovers_only:
         rows = rows.filter(source=VialSource.LEFTOVER)
@@ -127,6 +135,10 @@ def drawn(
             ingredient_id=v.product.ingredient_id,
             mg=v.mg_drawn,
             drawn_at=v.scanned_at,
+            preparation_id=v.preparation_id,
+            order_id=v.order_pk,
+            patient_id=v.patient_pk,
+            new_vial=v.source == VialSource.NEW,
         )
         for v in rows.order_by("pk")
     ]

@@ -210,7 +210,9 @@ def file_f_dispensations(*, year: int, month: int) -> list[Dispensation]:
         for line in dispensing.lines.all():
             result.append(
                 Dispensation(
-                    patient_fiscal_code=dispensing.patient.codice_fiscale,
+                    patient_fiscal_code=(
+                        dispensing.patient.codice_fiscale or dispensing.patient.stp_eni_code
+                    ),
                     day=timezone.localdate(dispensing.dispensed_at),
                     aic=line.aic or aics.get(line.pack_id, ""),
                     atc=dispensing.product.ingredient.atc_code,

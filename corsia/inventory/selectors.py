@@ -504,7 +504,7 @@ def file_f_dispensations(*, year: int, month: int) -> list[file_f.Dispensation]:
         assert move.patient is not None and move.cost_center is not None
         result.append(
             file_f.Dispensation(
-                patient_fiscal_code=move.patient.codice_fiscale,
+                patient_fiscal_code=move.patient.codice_fiscale or move.patient.stp_eni_code,
                 day=timezone.localdate(move.at),
                 aic=_aic_for(move, single_aic),
                 atc=move.product.ingredient.atc_code,
@@ -547,12 +547,13 @@ def consumption_lines(*, since: date, until: date) -> list[ConsumptionLine]:
         .annotate(units=Sum("quantity"), value=Sum(value))
     )
     sums: dict[tuple[int, int], dict[str, Any]] = defaultdict(
-        lambda: {"units": 0, "value": Decimal(0), "packs": set()}
+        lambda: {"units": 0, "value": Decimal(0), "packs": set(), "unloaded": 0, "returned": 0}
     )
     for row in rows:
         entry = sums[(row["cost_center_id"], row["product_id"])]
         sign = 1 if row["kind"] == MovementKind.UNLOAD else -1
         entry["units"] += sign * row["units"]
+        entry["unloaded" if sign > 0 else "returned"] += row["units"]
         entry["value"] += sign * Decimal(row["value"])
         if row["pack_id"] is not None:
             entry["packs"].add(row["pack_id"])
@@ -579,6 +580,9 @@ def consumption_lines(*, since: date, until: date) -> list[ConsumptionLine]:
                 units=e["units"],
                 units_per_pack=sizes.pop() if len(sizes) == 1 else None,
                 value=e["value"],
+                unloaded=e["unloaded"],
+                returned=e["returned"],
+                ward_id=centers[cc].ward_id,
             )
         )
     return sorted(lines, key=lambda r: (r.cost_center_code, r.product_name, r.product_code))

@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils import timezone
+
 from corsia.audit.services import access_log_record_many
 from corsia.core.actors import User, Workstation, require_permission
 from corsia.prescribing.domain.regulatory import Kind
@@ -109,4 +111,70 @@ def order_registry_requests(order_id: int) -> list[RegistryRequest]:
         )
         .select_related("ingredient")
         .order_by("ingredient__name_it")
+    ]
+
+
+@dataclass(frozen=True)
+class RegistryStat:
+    """A prescription under an AIFA monitoring registry as recorded, for the pharmacy's
+    report (``corsia.reports``: it checks its permission and logs the patients read)."""
+
+    order_id: int
+    patient_id: int
+    start_date: date
+    order_state: str
+    regimen: str
+    drug: str
+    registry: str
+    indication_code: str
+    indication_label: str
+    request_number: str
+    request_date: date | None
+    pending_reason: str
+    override_reason: str
+    dispensing_recorded_on: date | None
+    missing: tuple[str, ...]  # Italian messages of what is missing (empty: complete)
+
+
+def registry_prescriptions(
+    *, first: date, last: date, ingredient_id: int | None = None
+) -> list[RegistryStat]:
+    """The active AIFA-registry requirements of the orders (beyond the draft, not
+    cancelled) whose cycle starts in [first, last], by start date and drug."""
+    rows = (
+        OrderRegulatoryRequirement.objects.filter(
+            kind=Kind.REGISTRY.value,
+            active=True,
+            order__start_date__gte=first,
+            order__start_date__lte=last,
+        )
+        .exclude(order__state__in=["draft", "cancelled"])
+        .select_related("ingredient", "order__regimen_version")
+        .order_by("order__start_date", "order_id", "ingredient__name_it")
+    )
+    if ingredient_id is not None:
+        rows = rows.filter(ingredient_id=ingredient_id)
+    return [
+        RegistryStat(
+            order_id=r.order_id,
+            patient_id=r.order.patient_id,
+            start_date=r.order.start_date,
+            order_state=r.order.state,
+            regimen=r.order.regimen_version.name,
+            drug=r.ingredient.name_it,
+            registry=r.registry_name,
+            indication_code=r.indication_code,
+            indication_label=r.indication_label,
+            request_number=r.request_number,
+            request_date=r.request_date,
+            pending_reason=r.pending_reason,
+            override_reason=r.override_reason,
+            dispensing_recorded_on=(
+                timezone.localtime(r.dispensing_recorded_at).date()
+                if r.dispensing_recorded_at
+                else None
+            ),
+            missing=tuple(m.message for m in requirement_missing(r)),
+        )
+        for r in rows
     ]

@@ -121,3 +121,20 @@ def order_regimens(*, order_ids: Iterable[int]) -> dict[int, str]:
         "pk", "regimen_version__regimen__code"
     )
     return dict(rows)
+
+
+@dataclass(frozen=True, slots=True)
+class OrderDiagnosis:
+    """The diagnosis an order was prescribed against (its indication)."""
+
+    system: str  # icd9cm, icd10…
+    code: str
+    label: str
+
+
+def order_diagnoses(*, order_ids: Iterable[int]) -> dict[int, OrderDiagnosis]:
+    """Each order's diagnosis (orders without one are absent)."""
+    rows = TherapyOrder.objects.filter(pk__in=list(order_ids), diagnosis__isnull=False).values_list(
+        "pk", "diagnosis__system", "diagnosis__code", "diagnosis__label"
+    )
+    return {pk: OrderDiagnosis(system, code, label) for pk, system, code, label in rows}

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
+from corsia.compounding.demo_data import ensure_demo_packs
 from corsia.compounding.models import (
     ExposureRecord,
     Leftover,
@@ -37,12 +38,15 @@ from corsia.compounding.models import (
     VialSource,
 )
 from corsia.drugs.models import MedicinalProduct, Pack
+from corsia.prescribing import services
 from corsia.testing.accounts import MakeUser
-from corsia.testing.compounding import folfox_sent_to_pharmacy, make_preparations
+from corsia.testing.compounding import Folfox, folfox_sent_to_pharmacy, make_preparations
+from corsia.testing.prescribing import measured_patient
 
 
 @dataclass(frozen=True)
 class PharmacyYear:
+    physician: User
     pharmacist: User
     technician_a: User
     technician_b: User
@@ -86,7 +90,15 @@ def _leftover(
     )
 
 
-def _draw(prep: Preparation, product: MedicinalProduct, mg: str, at: datetime, by: User) -> None:
+def _draw(
+    prep: Preparation,
+    product: MedicinalProduct,
+    mg: str,
+    at: datetime,
+    by: User,
+    *,
+    source: str = VialSource.LEFTOVER,
+) -> None:
     PreparationVial.objects.create(
         preparation=prep,
         product=product,
@@ -94,7 +106,7 @@ def _draw(prep: Preparation, product: MedicinalProduct, mg: str, at: datetime, b
         lot_expiry=date(2027, 1, 31),
         mg_drawn=Decimal(mg),
         ml_drawn=Decimal(mg) / 5,
-        source=VialSource.LEFTOVER,
+        source=source,
         scanned_at=at,
         scanned_by=by,
     )
@@ -170,4 +182,44 @@ def pharmacy_year(make_user: MakeUser, year: int = 2025) -> PharmacyYear:
     _exposure(technician_a, oxa_prep, _at(date(year - 1, 12, 31), 10), "30")
     _exposure(technician_b, oxa_prep, _at(date(year, 5, 5), 9), "20")
     _exposure(technician_b, lv_prep, _at(date(year, 5, 5), 11), "30")
-    return PharmacyYear(pharmacist, technician_a, technician_b, oxaliplatin, fluorouracil)
+    return PharmacyYear(
+        physician, pharmacist, technician_a, technician_b, oxaliplatin, fluorouracil
+    )
+
+
+def second_patient(data: PharmacyYear, make_user: MakeUser, year: int = 2025) -> Folfox:
+    """A second FOLFOX-4 patient («Verdi», ICD-9-CM 153.9 «Colon»), taken in charge and made
+    at the hood on 2 June of Y−3 (outside Y), then in Y: a new vial of oxaliplatin, 100 mg
+    drawn on 03/02/2025, and 20 mg from a leftover on 04/02/2025, for its oxaliplatin."""
+    physician = data.physician
+    with time_machine.travel(_at(date(year - 3, 6, 2), 9), tick=True):
+        today = timezone.localdate()
+        first = Preparation.objects.filter(order_item__ingredient__code="oxaliplatin").first()
+        assert first is not None
+        patient = measured_patient(
+            registrar=make_user(Role.COORDINATOR), physician=physician, surname="Verdi"
+        )
+        diagnosis = services.diagnosis_record(
+            actor=physician, workstation=None, patient_id=patient.pk, code="153.9", label="Colon"
+        )
+        order = services.order_create(
+            actor=physician,
+            workstation=None,
+            patient_id=patient.pk,
+            regimen_version_id=first.order.regimen_version_id,
+            start_date=today,
+            diagnosis_id=diagnosis.pk,
+        )
+        for event in ("confirm", "send"):
+            services.order_transition(
+                actor=physician, workstation=None, order_id=order.pk, event=event
+            )
+        folfox = Folfox(order=order, patient=patient, aic=ensure_demo_packs())
+        preps = make_preparations(
+            folfox, pharmacist=data.pharmacist, technician=data.technician_a, day=today
+        )
+    oxa = next(p for p in preps if p.order_item.ingredient.code == "oxaliplatin")
+    at = _at(date(year, 2, 3), 10)
+    _draw(oxa, data.oxaliplatin, "100", at, data.technician_a, source=VialSource.NEW)
+    _draw(oxa, data.oxaliplatin, "20", _at(date(year, 2, 4), 10), data.technician_a)
+    return folfox

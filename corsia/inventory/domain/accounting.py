@@ -36,6 +36,9 @@ class ConsumptionLine:
     units: int
     units_per_pack: int | None  # None when the packs differ or are unknown
     value: Decimal  # exact (each movement at its own unit cost)
+    unloaded: int = 0  # units unloaded (charged) in the period
+    returned: int = 0  # units given back (credited) in the period
+    ward_id: int | None = None  # the cost centre's ward (patients.Ward), if any
 
     @property
     def packs(self) -> Decimal | None:

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
@@ -106,6 +107,7 @@ class FileFRecord:
 class Excluded:
     source: str
     reason: str
+    field: str = ""  # the layout's field that failed (empty: the dispensation had no key)
 
 
 def line_total(quantity: int, unit_cost: Decimal) -> Decimal:
@@ -133,10 +135,12 @@ def build_records(
             if not value.strip()
         ]
         if missing:
-            excluded.append(Excluded(d.source, "manca " + " e ".join(missing)))
+            field = "patient_fiscal_code" if not d.patient_fiscal_code.strip() else "aic"
+            excluded.append(Excluded(d.source, "manca " + " e ".join(missing), field))
             continue
         if (d.day.year, d.day.month) != (year, month):
-            excluded.append(Excluded(d.source, f"data {d.day:%d/%m/%Y} fuori dal mese"))
+            reason = f"data {d.day:%d/%m/%Y} fuori dal mese"
+            excluded.append(Excluded(d.source, reason, "dispensation_date"))
             continue
         key = (
             d.patient_fiscal_code.strip().upper(),
@@ -224,3 +228,67 @@ def format_csv(records: Sequence[FileFRecord]) -> str:
     for record in records:
         writer.writerow([_csv(s, _value(record, s)) for s in LAYOUT])
     return out.getvalue()
+
+
+# What a field must hold beyond fitting its width (the checks of Corsia's layout; the
+# Region's own checks are to be taken from its technical document, see docs/fileF.md).
+FISCAL_CODE = re.compile(
+    r"^[A-Z]{6}[0-9LMNPQRSTUV]{2}[ABCDEHLMPRST][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]$"
+)
+TEMPORARY_CODE = re.compile(r"^(STP|ENI)\d{13}$|^\d{11}$")  # STP/ENI, provisional numeric
+AIC_CODE = re.compile(r"^\d{9}$")
+ATC_CODE = re.compile(r"^[A-Z]\d{2}[A-Z]{2}\d{2}$")  # ATC level 5 (substance)
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str  # the layout's field name
+    message: str  # Italian
+
+
+def record_errors(record: FileFRecord) -> list[FieldError]:
+    """Every way ``record`` fails the layout: a value that does not fit its field (width,
+    ASCII, sign) or a content rule (codes' shape, quantity, sender)."""
+    errors = []
+    for spec in LAYOUT:
+        try:
+            _fixed(spec, _value(record, spec), record.sequence)
+        except FileFInvalid as failed:
+            errors.append(FieldError(spec.name, failed.message))
+    rules = (
+        ("hospital_code", bool(record.hospital_code.strip()), "manca il codice della struttura"),
+        (
+            "patient_fiscal_code",
+            bool(
+                FISCAL_CODE.match(record.patient_fiscal_code)
+                or TEMPORARY_CODE.match(record.patient_fiscal_code)
+            ),
+            f"«{record.patient_fiscal_code}» non è un codice fiscale né un codice STP/ENI",
+        ),
+        ("aic", bool(AIC_CODE.match(record.aic)), f"«{record.aic}» non è un AIC di 9 cifre"),
+        (
+            "atc",
+            bool(ATC_CODE.match(record.atc)),
+            f"«{record.atc}» non è un codice ATC di 5° livello",
+        ),
+        ("quantity", record.quantity > 0, "quantità non positiva"),
+    )
+    known = {e.field for e in errors}
+    errors += [FieldError(name, text) for name, ok, text in rules if not ok and name not in known]
+    return errors
+
+
+def split_valid(
+    records: Sequence[FileFRecord],
+) -> tuple[list[FileFRecord], list[tuple[FileFRecord, list[FieldError]]]]:
+    """The records that pass (numbered again from 1) and those that fail, with their errors:
+    a failing record is never written to the file."""
+    valid: list[FileFRecord] = []
+    invalid: list[tuple[FileFRecord, list[FieldError]]] = []
+    for record in records:
+        errors = record_errors(record)
+        if errors:
+            invalid.append((record, errors))
+        else:
+            valid.append(replace(record, sequence=len(valid) + 1))
+    return valid, invalid

@@ -15,8 +15,10 @@ The names below are the module's public API (views, API, compounding, tests).
 from corsia.inventory.services.accounting import ConsumptionExport, consumption_export
 from corsia.inventory.services.file_f import (
     FILE_F_UFA,
+    FileFCheck,
     FileFExtraction,
     FileFSource,
+    file_f_check,
     file_f_export,
 )
 from corsia.inventory.services.loads import LoadLine, stock_import_delivery_csv, stock_load
@@ -42,12 +44,14 @@ __all__ = [
     "STOCK_REFUSED",
     "VIEW",
     "ConsumptionExport",
+    "FileFCheck",
     "FileFExtraction",
     "FileFSource",
     "LoadLine",
     "ProcurementPreview",
     "consumption_export",
     "cost_center_save",
+    "file_f_check",
     "file_f_export",
     "location_save",
     "procurement_import",

@@ -43,6 +43,36 @@ FILE_F_UFA = FileFSource(
 )
 
 
+@dataclass(frozen=True)
+class FileFCheck:
+    """A month's File F checked against the layout: the records to send (numbered), what
+    cannot be sent (no key, or a field failing the layout: ``Excluded.field``), and the
+    dispensations read (their ``patient_id``: whose data)."""
+
+    records: list[file_f.FileFRecord]
+    excluded: list[file_f.Excluded]
+    invalid: list[tuple[file_f.FileFRecord, list[file_f.FieldError]]]
+    unkeyed: list[file_f.Excluded]  # the dispensations without a key (in ``excluded`` too)
+    dispensations: list[file_f.Dispensation]
+
+
+def file_f_check(
+    *, year: int, month: int, hospital_code: str, source: FileFSource = FILE_F_UFA
+) -> FileFCheck:
+    """Build and check the month's records of ``source`` (no permission, audit or access
+    log: the caller's — ``file_f_export``, the reports' File F)."""
+    dispensations = source.select(year=year, month=month)
+    built, excluded = file_f.build_records(
+        dispensations, hospital_code=hospital_code, year=year, month=month
+    )
+    records, invalid = file_f.split_valid(built)
+    unkeyed = list(excluded)
+    for record, errors in invalid:
+        where = f"record {record.sequence} ({record.patient_fiscal_code}, AIC {record.aic})"
+        excluded += [file_f.Excluded(where, e.message, e.field) for e in errors]
+    return FileFCheck(records, excluded, invalid, unkeyed, dispensations)
+
+
 def file_f_export(
     *,
     year: int,
@@ -61,10 +91,8 @@ def file_f_export(
         raise ValidationFailed("Formato sconosciuto (csv o fixed).", code="format_unknown")
     if not 1 <= month <= 12 or not 2000 <= year <= 2100:
         raise ValidationFailed("Mese non valido.", code="month_invalid", field="month")
-    dispensations = source.select(year=year, month=month)
-    records, excluded = file_f.build_records(
-        dispensations, hospital_code=hospital_code, year=year, month=month
-    )
+    check = file_f_check(year=year, month=month, hospital_code=hospital_code, source=source)
+    records, excluded, dispensations = check.records, check.excluded, check.dispensations
     text = file_f.format_fixed(records) if output_format == "fixed" else file_f.format_csv(records)
     period = f"{year:04d}-{month:02d}"
     with transaction.atomic():

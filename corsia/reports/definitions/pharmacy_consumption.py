@@ -5,12 +5,14 @@ high-cost drugs alone (``alto costo`` in the drug archive). Read through compoun
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from decimal import Decimal
-
-from corsia.compounding.selectors_reports import drawn
-from corsia.drugs.selectors import ingredient_choices
-from corsia.reports.definitions.pharmacy import AREA, Prices, cents, hundredths, it, period
+from corsia.reports.definitions.pharmacy import AREA, cents, hundredths
+from corsia.reports.definitions.pharmacy_draws import (
+    EUR_COLUMN,
+    MG_COLUMN,
+    Tally,
+    money_notes,
+    priced_draws,
+)
 from corsia.reports.domain.definition import (
     ChartSpec,
     Column,
@@ -20,63 +22,34 @@ from corsia.reports.domain.definition import (
     Progress,
     ReportDefinition,
     ReportResult,
-    Value,
 )
 from corsia.reports.domain.registry import register
 from corsia.reports.permissions import PHARMACY
 
 
-@dataclass
-class _Line:
-    ingredient: str
-    product: str
-    draws: int = 0
-    mg: Decimal = Decimal(0)
-    eur: Decimal = Decimal(0)
-    unpriced: bool = False
-
-
 def _consumption(params: Params, *, high_cost_only: bool) -> ReportResult:
-    since, until = period(params)
-    ingredients = {i.pk: i for i in ingredient_choices()}
-    prices = Prices()
-    lines: dict[int, _Line] = {}
-    for draw in drawn(since=since, until=until, ingredient_id=params.drug_id):
-        info = ingredients.get(draw.ingredient_id)
+    lines: dict[int, tuple[str, str, Tally]] = {}
+    for priced in priced_draws(params):
+        info, draw = priced.ingredient, priced.draw
         if high_cost_only and (info is None or not info.high_cost):
             continue
-        entry = lines.setdefault(
-            draw.product_id, _Line(info.name_it if info else "?", draw.product_name)
-        )
-        entry.draws += 1
-        entry.mg += draw.mg
-        price = prices.per_mg(draw.product_id, draw.strength_mg)
-        if price is None:
-            entry.unpriced = True
-        else:
-            entry.eur += draw.mg * price
-    ordered = sorted(lines.values(), key=lambda e: (-e.eur, e.ingredient, e.product))
-    rows: tuple[tuple[Value, ...], ...] = tuple(
-        (e.ingredient, e.product, e.draws, hundredths(e.mg), cents(e.eur)) for e in ordered
-    )
-    total = cents(sum((e.eur for e in ordered), Decimal(0)))
-    notes = [f"Valore complessivo: {it(total)} €."]
-    unpriced = sorted(e.product for e in ordered if e.unpriced)
-    if unpriced:
-        notes.append("Senza prezzo (mg contati, euro no): " + ", ".join(unpriced) + ".")
+        name = info.name_it if info else "?"
+        lines.setdefault(draw.product_id, (name, draw.product_name, Tally()))[2].add(priced)
+    ordered = sorted(lines.values(), key=lambda e: (-e[2].eur, e[0], e[1]))
     return ReportResult(
         columns=(
             Column("ingredient", "Principio attivo"),
             Column("product", "Prodotto", source="compounding.PreparationVial.product"),
             Column("draws", "Prelievi", ColumnType.INTEGER, source="flaconi e residui scansionati"),
-            Column("mg", "Quantità", ColumnType.DECIMAL, "mg", "PreparationVial.mg_drawn"),
-            Column(
-                "eur", "Valore", ColumnType.MONEY, "€", "mg × €/mg della confezione più economica"
-            ),
+            MG_COLUMN,
+            EUR_COLUMN,
         ),
-        rows=rows,
+        rows=tuple(
+            (ingredient, product, t.draws, hundredths(t.mg), cents(t.eur))
+            for ingredient, product, t in ordered
+        ),
         chart=ChartSpec("bar", "product", ("eur",), "Valore per prodotto"),
-        notes=tuple(notes),
+        notes=money_notes([t for _, _, t in ordered]),
     )
 
 
