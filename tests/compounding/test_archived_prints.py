@@ -11,10 +11,17 @@ from django.utils import timezone
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
+from corsia.compounding.domain.labels import (
+    INTRATHECAL_WARNING,
+    STYLE_COLOURS,
+    VINCA_WARNING,
+    LabelStyle,
+)
 from corsia.compounding.models import CheckOut, Preparation
 from corsia.core.domain.errors import ValidationFailed
 from corsia.documents.models import Document, DocumentTemplate
 from corsia.documents.rendering import DEFAULTS_DIR, TemplateSource, render_html
+from corsia.documents.schemas import SCHEMAS
 from corsia.documents.services import template_set_active, template_update
 from corsia.testing.accounts import MakeUser, logged_in
 from corsia.testing.barcodes import decode_data_uri
@@ -218,3 +225,29 @@ def test_the_worksheet_is_archived_with_the_vials_used(
         in html
     )
     assert decode_data_uri(document.context["barcode"]["image"]) == oxali.label_code
+
+
+def test_the_shipped_label_prints_the_route_warning_band_in_the_style_colour() -> None:
+    schema = SCHEMAS["preparation_label"]
+    body = (DEFAULTS_DIR / "preparation_label.html").read_text()
+    source = TemplateSource("preparation_label", 0, "", body)
+    for style, warning in (
+        (LabelStyle.VINCA, VINCA_WARNING),
+        (LabelStyle.INTRATHECAL, INTRATHECAL_WARNING),
+    ):
+        background, text = STYLE_COLOURS[style]
+        context = {
+            **schema.sample,
+            "label": {**schema.sample["label"], "style": str(style), "warning": warning},
+        }
+        html = render_html(source, context)
+        assert f'<body class="label-{style}">' in html
+        assert f'<div class="route-warning" data-style="{style}">{warning}</div>' in html
+        assert (
+            f".label-{style} .route-warning {{ background: {background}; color: {text}; }}" in html
+        )
+    standard = {
+        **schema.sample,
+        "label": {**schema.sample["label"], "style": "standard", "warning": ""},
+    }
+    assert 'route-warning"' not in render_html(source, standard)
