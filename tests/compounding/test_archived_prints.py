@@ -23,7 +23,7 @@ from corsia.documents.models import Document, DocumentTemplate
 from corsia.documents.rendering import DEFAULTS_DIR, TemplateSource, render_html
 from corsia.documents.schemas import SCHEMAS
 from corsia.documents.services import template_set_active, template_update
-from corsia.testing.accounts import MakeUser, logged_in
+from corsia.testing.accounts import MakeUser, api_client, logged_in
 from corsia.testing.barcodes import decode_data_uri
 from corsia.testing.compounding import Folfox, check_out, make_preparations
 
@@ -251,3 +251,22 @@ def test_the_shipped_label_prints_the_route_warning_band_in_the_style_colour() -
         "label": {**schema.sample["label"], "style": "standard", "warning": ""},
     }
     assert 'route-warning"' not in render_html(source, standard)
+
+
+def test_the_api_documents_which_fields_a_label_must_print(it_staff: User) -> None:
+    detail = api_client(it_staff).get("/api/v1/documents/templates/preparation_label").json()
+    required = sorted(f["path"] for f in detail["fields"] if f["required"])
+    assert required == sorted(
+        [
+            "patient.name",
+            "patient.date_of_birth",
+            "patient.mrn",
+            "barcode.image",
+            "label.drug",
+            "label.dose",
+            "label.final_volume",
+            "label.route",
+            "label.expiry",
+            "label.warning",
+        ]
+    )

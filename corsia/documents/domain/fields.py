@@ -35,6 +35,7 @@ class FieldDoc:
     type: str
     description: str
     example: str
+    required: bool = False  # a version that does not print it is refused (safety)
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,13 @@ def sample_value(sample: Mapping[str, Any], path: str) -> Any:
 
 def field_docs(schema: TemplateSchema) -> list[FieldDoc]:
     return [
-        FieldDoc(f.path, f.type, f.description, _example(schema.sample, f.path))
+        FieldDoc(
+            f.path,
+            f.type,
+            f.description,
+            _example(schema.sample, f.path),
+            required=f.path in schema.required,
+        )
         for f in schema.fields
     ]
 

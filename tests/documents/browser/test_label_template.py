@@ -21,12 +21,18 @@ def test_the_label_template_previews_and_refuses_an_edit_without_the_barcode(
     base = page.url.split("/", 3)[0] + "//" + page.url.split("/", 3)[2]
     page.goto(base + "/documents/templates/")
     page.get_by_role("link", name="preparation_label").click()
-    expect(page.get_by_test_id("template-fields")).to_contain_text("barcode.image")
+    fields = page.get_by_test_id("template-fields")
+    expect(fields.get_by_role("row").filter(has_text="barcode.image")).to_contain_text(
+        "(obbligatorio)"
+    )
+    expect(fields.get_by_role("row").filter(has_text="label.diluent")).not_to_contain_text(
+        "obbligatorio"
+    )
     body = page.get_by_label("Corpo HTML (linguaggio dei modelli Django)")
     original = body.input_value()
     page.get_by_role("button", name="Anteprima nella pagina").click()
     preview = page.frame_locator("[data-testid=template-preview]")
-    expect(preview.locator("body")).to_contain_text("ESEMPIO Paziente")
+    expect(preview.locator("body")).to_contain_text("ESEMPIO Paziente", timeout=30_000)
     expect(preview.locator("body")).to_contain_text("FATALE SE SOMMINISTRATO PER ALTRE VIE")
     src = preview.locator("img.barcode").get_attribute("src") or ""
     assert src.startswith("data:image/svg+xml;base64,")
@@ -37,7 +43,7 @@ def test_the_label_template_previews_and_refuses_an_edit_without_the_barcode(
     body.fill(original.replace('<img class="barcode" src="{{ barcode.image }}"', "<span"))
     page.get_by_role("button", name="Salva come nuova versione").click()
     expect(page.get_by_test_id("template-error")).to_contain_text(
-        "campi obbligatori per la sicurezza"
+        "campi obbligatori per la sicurezza", timeout=30_000
     )
     expect(page.get_by_test_id("template-error")).to_contain_text("«barcode.image»")
     step(page, "label-refused")
