@@ -348,10 +348,21 @@ def _preparation_file(
     return _file(render_file(prep), content_type, name.format(code=prep.label_code))
 
 
+def _archived_print(
+    request: HttpRequest, render: Callable[..., bytes]
+) -> Callable[[Preparation], bytes]:
+    """A PDF printed through its editable template and archived (``documents``)."""
+    return lambda prep: render(prep, **acting(request))
+
+
 @require_perm(VIEW)
 def label_pdf(request: HttpRequest, preparation_id: int) -> HttpResponse:
     return _preparation_file(
-        request, preparation_id, documents.label_pdf, "application/pdf", "{code}.pdf"
+        request,
+        preparation_id,
+        _archived_print(request, documents.label_pdf),
+        "application/pdf",
+        "{code}.pdf",
     )
 
 
@@ -365,7 +376,11 @@ def label_zpl(request: HttpRequest, preparation_id: int) -> HttpResponse:
 @require_perm(VIEW)
 def worksheet_pdf(request: HttpRequest, preparation_id: int) -> HttpResponse:
     return _preparation_file(
-        request, preparation_id, documents.worksheet_pdf, "application/pdf", "foglio-{code}.pdf"
+        request,
+        preparation_id,
+        _archived_print(request, documents.worksheet_pdf),
+        "application/pdf",
+        "foglio-{code}.pdf",
     )
 
 
@@ -514,7 +529,9 @@ def bag_label_pdf(request: HttpRequest, checkout_id: int) -> HttpResponse:
         what="etichetta del sacchetto del check-out",
     )
     return _file(
-        documents.bag_label_pdf(checkout), "application/pdf", f"sacchetto-{checkout.pk}.pdf"
+        documents.bag_label_pdf(checkout, **acting(request)),
+        "application/pdf",
+        f"sacchetto-{checkout.pk}.pdf",
     )
 
 

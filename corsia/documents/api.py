@@ -171,6 +171,7 @@ class FieldOut(Schema):
     type: str
     description: str
     example: str
+    required: bool = False  # the template must print it (a label's safety fields)
 
 
 class TemplateVersionOut(Schema):
@@ -248,7 +249,13 @@ def template_detail(request: HttpRequest, code: str) -> TemplateOut:
         title=schema.title,
         description=schema.description,
         fields=[
-            FieldOut(path=f.path, type=f.type, description=f.description, example=f.example)
+            FieldOut(
+                path=f.path,
+                type=f.type,
+                description=f.description,
+                example=f.example,
+                required=f.required,
+            )
             for f in field_docs(schema)
         ],
         versions=[_version_out(t) for t in selectors.template_versions(user=user, code=code)],

@@ -107,3 +107,68 @@ SCHEMAS: dict[str, TemplateSchema] = {
 
 def schema_for(code: str) -> TemplateSchema | None:
     return SCHEMAS.get(code)
+
+
+# --- the UFA's prints (schemas_labels.py): their own context, required safety fields ----------
+
+from corsia.documents.schemas_labels import (  # noqa: E402
+    BAG,
+    BARCODE,
+    LABEL,
+    PATIENT,
+    PATIENT_REQUIRED,
+    WORKSHEET,
+    bag_sample,
+    label_sample,
+    worksheet_sample,
+)
+
+# What the archive adds to every context (services._build): not the caller's keys.
+ADDED_KEYS = frozenset({"hospital_name", "patient", "document", "signature"})
+
+SCHEMAS["preparation_label"] = TemplateSchema(
+    code="preparation_label",
+    title="Etichetta della preparazione (UFA)",
+    description=(
+        "Stampata dalla UFA per ogni preparazione antiblastica (PDF 100×75 mm). Deve "
+        "riportare paziente (due identificativi), farmaco, dose, volume, via con la sua "
+        "avvertenza, scadenza e codice a barre."
+    ),
+    fields=PATIENT + LABEL + BARCODE,
+    sample=label_sample(),
+    layout=False,
+    required=(
+        *PATIENT_REQUIRED,
+        "label.drug",
+        "label.dose",
+        "label.final_volume",
+        "label.route",
+        "label.expiry",
+        "label.warning",
+    ),
+)
+SCHEMAS["patient_bag_label"] = TemplateSchema(
+    code="patient_bag_label",
+    title="Etichetta del sacchetto paziente (check-out UFA)",
+    description="Stampata al check-out: il paziente, le preparazioni del sacchetto e il codice BAG.",
+    fields=PATIENT + BAG + BARCODE,
+    sample=bag_sample(),
+    layout=False,
+    required=(*PATIENT_REQUIRED, "preparations[].code", "preparations[].drug"),
+)
+SCHEMAS["preparation_worksheet"] = TemplateSchema(
+    code="preparation_worksheet",
+    title="Foglio di lavorazione (UFA)",
+    description="Il foglio A4 che accompagna l'allestimento: dati, flaconi, pesate, firme.",
+    fields=PATIENT + LABEL + WORKSHEET + BARCODE,
+    sample=worksheet_sample(),
+    layout=False,
+    required=(
+        *PATIENT_REQUIRED,
+        "label.drug",
+        "label.dose",
+        "label.final_volume",
+        "label.route",
+        "label.expiry",
+    ),
+)

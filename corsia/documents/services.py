@@ -22,7 +22,7 @@ from corsia.documents.audit_events import (
     DOCUMENT_CORRECTED,
     DOCUMENT_CREATED,
 )
-from corsia.documents.domain.context import sheet_context
+from corsia.documents.domain.context import plain_context, sheet_context
 from corsia.documents.domain.files import PDF_MIME, ensure_code, ensure_pdf, sha256_hex
 from corsia.documents.domain.versions import (
     DocumentVersion,
@@ -34,9 +34,12 @@ from corsia.documents.rendering import (
     render_source_pdf,
     resolve_template,
 )
+from corsia.documents.schemas import ADDED_KEYS, schema_for
 from corsia.documents.signing import sign_pdf
 
 CREATE = "documents.create_document"
+# Archive an unsigned print (labels, worksheets) without signing anything clinical.
+ARCHIVE_PRINT = "documents.archive_print"
 
 # (app_label, model, object_id) of the record a document was printed from.
 SourceRef = tuple[str, str, int | str]
@@ -68,6 +71,22 @@ def _source_fields(source: SourceRef | None) -> dict[str, str]:
     return {"source_app": app_label, "source_model": model, "source_id": str(object_id)}
 
 
+def _normalised(template_code: str, context: dict[str, Any]) -> dict[str, Any]:
+    """The context as it will be stored: the default layout's (``sheet_context``) or,
+    for a code with its own fields (labels), its plain data with only declared keys."""
+    schema = schema_for(template_code)
+    if schema is None or schema.layout:
+        return sheet_context(context)
+    declared = frozenset(f.path.split(".")[0].split("[")[0] for f in schema.fields) - ADDED_KEYS
+    return plain_context(context, declared=declared)
+
+
+def _require_archiver(actor: User, *, sign: bool) -> None:
+    """Signing needs ``create_document``; an unsigned print, either permission."""
+    if sign or actor is None or not actor.has_perm(ARCHIVE_PRINT):
+        require_permission(actor, CREATE)
+
+
 def _build(
     *,
     actor: User,
@@ -87,7 +106,7 @@ def _build(
     """Render, sign if asked, and insert one document row (caller holds the transaction)."""
     now = timezone.now()
     printed = {
-        **sheet_context(context),
+        **_normalised(template.code, context),
         "patient": _patient_header(patient),
         "document": {
             "kind": kind,
@@ -103,7 +122,7 @@ def _build(
             "reason": reason if sign else "",
         },
     }
-    if not printed["title"]:
+    if "title" in printed and not printed["title"]:
         printed["title"] = title
     pdf = render_source_pdf(template, printed)
     if sign:
@@ -182,11 +201,13 @@ def document_create(
     reason: str = "",
 ) -> Document:
     """Render ``context`` with the current template of ``template_code``, sign it (PAdES)
-    when ``sign`` and archive it. ``reason`` is the signature's reason (required to sign)."""
-    require_permission(actor, CREATE)
+    when ``sign`` and archive it. ``reason`` is the signature's reason (required to sign).
+    An unsigned print (a label) may be archived with ``documents.archive_print`` alone."""
+    _require_archiver(actor, sign=sign)
     ensure_code(kind, field="kind")
+    ensure_code(template_code, field="template_code")
     _check_texts(title=title, sign=sign, reason=reason)
-    sheet_context(context)  # refuse a malformed context before anything else
+    _normalised(template_code, context)  # refuse a malformed context before anything else
     with transaction.atomic():
         template = resolve_template(template_code)
         document = _build(
@@ -233,11 +254,11 @@ def document_correct(
     is required and printed on the new version.
     """
     require_permission(actor, CREATE)
-    sheet_context(context)
     with transaction.atomic():
         old = Document.objects.select_for_update().filter(pk=document_id).first()
         if old is None:
             raise NotFound("Documento non trovato.", code="document_not_found")
+        _normalised(old.template_code, context)
         superseded = Document.objects.filter(supersedes=old).exists()
         version = correction_version(
             DocumentVersion(version=old.version, superseded=superseded), reason=reason

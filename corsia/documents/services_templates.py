@@ -13,7 +13,7 @@ from corsia.audit.services import audit_record
 from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import ConflictError, NotFound, ValidationFailed
 from corsia.documents.audit_events import TEMPLATE_ACTIVATION_CHANGED, TEMPLATE_VERSION_CREATED
-from corsia.documents.domain.fields import TemplateSchema
+from corsia.documents.domain.fields import TemplateSchema, refuse_missing_required
 from corsia.documents.domain.files import ensure_code, sha256_hex
 from corsia.documents.domain.versions import next_template_version
 from corsia.documents.models import DocumentTemplate
@@ -44,7 +44,9 @@ def _sample_html(code: str, body: str) -> str:
     sample["hospital_name"] = getattr(settings, "CORSIA_HOSPITAL_NAME", "") or sample.get(
         "hospital_name", ""
     )
-    return render_checked(template, sample)
+    html = render_checked(template, sample)
+    refuse_missing_required(schema, html)  # a label without its safety fields is refused
+    return html
 
 
 def template_preview_html(*, actor: User, code: str, body: str) -> str:

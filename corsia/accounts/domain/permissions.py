@@ -70,6 +70,9 @@ PERMISSIONS: tuple[PermissionSpec, ...] = (
     PermissionSpec("documents", "view_document", "Consultare l'archivio dei documenti clinici"),
     PermissionSpec("documents", "create_document", "Archiviare e firmare documenti clinici"),
     PermissionSpec("documents", "manage_templates", "Gestire i modelli di stampa dei documenti"),
+    PermissionSpec(
+        "documents", "archive_print", "Archiviare le stampe non firmate (etichette, fogli UFA)"
+    ),
     PermissionSpec("inventory", "view_stock", "Consultare le giacenze di farmacia e reparti"),
     PermissionSpec("inventory", "manage_stock", "Movimentare il magazzino"),
     PermissionSpec("inventory", "export_file_f", "Estrarre il File F per la Regione"),

@@ -147,6 +147,11 @@ for _role in (Role.PHYSICIAN, Role.PHARMACIST, Role.NURSE):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"documents.create_document"}
 for _role in (Role.PHARMACIST, Role.IT_STAFF, Role.ADMINISTRATOR):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"documents.manage_templates"}
+# Every print is archived (issue 23 §23): who prints the UFA's labels and worksheets without
+# signing clinical documents archives them with this permission (the others hold
+# create_document).
+for _role in (Role.TECHNICIAN, Role.COORDINATOR):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"documents.archive_print"}
 # Stock (corsia.inventory): pharmacy and coordination read it; pharmacy moves it.
 for _role in (Role.PHARMACIST, Role.TECHNICIAN, Role.COORDINATOR, Role.ADMINISTRATOR):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"inventory.view_stock"}

@@ -135,6 +135,47 @@ def sheet_context(data: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+MAX_PLAIN_TEXT = 200_000  # a barcode drawn as a data: URI image is a few kilobytes
+MAX_PLAIN_DEPTH = 6
+MAX_PLAIN_ITEMS = 5_000
+
+
+def _plain(value: object, *, field: str, depth: int) -> Any:
+    if depth > MAX_PLAIN_DEPTH:
+        raise _fail("Contesto annidato troppo in profondità.", field)
+    if value is None or isinstance(value, bool):
+        return value  # kept: a template tests them with {% if %} ("no" would be true)
+    if isinstance(value, str):
+        if len(value) > MAX_PLAIN_TEXT:
+            raise _fail(f"Testo troppo lungo (massimo {MAX_PLAIN_TEXT} caratteri).", field)
+        return value
+    if isinstance(value, Mapping):
+        out = {}
+        for key, item in value.items():
+            if not isinstance(key, str) or not key.isidentifier() or key.startswith("_"):
+                raise _fail(f"Nome di campo non valido: {key!r}.", field)
+            out[key] = _plain(item, field=f"{field}.{key}", depth=depth + 1)
+        return out
+    if isinstance(value, list | tuple):
+        if len(value) > MAX_PLAIN_ITEMS:
+            raise _fail(f"Lista troppo lunga (massimo {MAX_PLAIN_ITEMS} elementi).", field)
+        return [_plain(item, field=f"{field}.{i}", depth=depth + 1) for i, item in enumerate(value)]
+    return display(value, field=field)
+
+
+def plain_context(data: Mapping[str, Any], *, declared: frozenset[str]) -> dict[str, Any]:
+    """A template code's own context (labels, worksheets: not the default layout).
+
+    Top-level keys must be ``declared`` by the code's schema (a typo is refused rather
+    than printing an empty cell); texts, integers, booleans, ``None``, lists and dicts
+    are kept, decimals and dates become Italian text as in ``display``.
+    """
+    unknown = sorted(set(data) - declared)
+    if unknown:
+        raise _fail(f"Chiavi non previste nel contesto: {', '.join(unknown)}.", unknown[0])
+    return {key: _plain(value, field=key, depth=0) for key, value in data.items()}
+
+
 def sample_sheet_context() -> dict[str, Any]:
     """Invented data for template previews (no real patient)."""
     return {

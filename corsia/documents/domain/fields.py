@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from html import escape as html_escape
 from typing import Any
 
 from corsia.core.domain.errors import ValidationFailed
@@ -34,6 +35,7 @@ class FieldDoc:
     type: str
     description: str
     example: str
+    required: bool = False  # a version that does not print it is refused (safety)
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,12 @@ class TemplateSchema:
     description: str
     fields: tuple[TemplateField, ...]
     sample: Mapping[str, Any]
+    # False: the code's own plain context (labels), not the default layout's sections.
+    layout: bool = True
+    # Fields every version must print (safety: a label without the patient or the barcode
+    # can kill); checked on the sample's rendering, so a field hidden by an ``{% if %}``
+    # that never holds counts as missing.
+    required: tuple[str, ...] = ()
 
     def paths(self) -> frozenset[str]:
         return frozenset(f.path for f in self.fields)
@@ -75,7 +83,7 @@ def _find(value: Any, parts: list[str]) -> Any:
 
 
 def _example(sample: Any, path: str) -> str:
-    value = _find(sample, [p for p in path.replace("[]", ".[]").split(".") if p])
+    value = sample_value(sample, path)
     if value is None:
         return "—"
     if isinstance(value, list | tuple):
@@ -87,9 +95,20 @@ def _example(sample: Any, path: str) -> str:
     return str(value)
 
 
+def sample_value(sample: Mapping[str, Any], path: str) -> Any:
+    """The sample's value at a declared ``path`` (None when it has none)."""
+    return _find(sample, [p for p in path.replace("[]", ".[]").split(".") if p])
+
+
 def field_docs(schema: TemplateSchema) -> list[FieldDoc]:
     return [
-        FieldDoc(f.path, f.type, f.description, _example(schema.sample, f.path))
+        FieldDoc(
+            f.path,
+            f.type,
+            f.description,
+            _example(schema.sample, f.path),
+            required=f.path in schema.required,
+        )
         for f in schema.fields
     ]
 
@@ -144,4 +163,39 @@ def refuse_unknown(code: str, unknown: list[str], known: frozenset[str]) -> None
         code="template_unknown_field",
         field="body",
         details={"unknown_fields": unknown},
+    )
+
+
+def missing_required(schema: TemplateSchema, rendered: str) -> list[str]:
+    """The required fields whose sample value the rendered sample does not show.
+
+    A value is found as it is or HTML-escaped (the sandbox escapes what it prints); a
+    boolean or empty sample value cannot be checked this way and is skipped by design:
+    the schemas give their required fields a distinctive text sample.
+    """
+    missing = []
+    for path in schema.required:
+        value = sample_value(schema.sample, path)
+        if value is None or isinstance(value, bool) or value == "":
+            missing.append(path)  # a schema error: a required field needs a sample
+            continue
+        text = str(value)
+        if text not in rendered and html_escape(text) not in rendered:
+            missing.append(path)
+    return missing
+
+
+def refuse_missing_required(schema: TemplateSchema, rendered: str) -> None:
+    missing = missing_required(schema, rendered)
+    if not missing:
+        return
+    described = {f.path: f.description for f in schema.fields}
+    names = "; ".join(f"«{m}» ({described.get(m, m)})" for m in missing)
+    raise ValidationFailed(
+        f"Il modello «{schema.code}» deve stampare i campi obbligatori per la sicurezza: "
+        f"{names}. Una stampa senza di essi può causare un errore grave sul paziente: "
+        "il modello non è stato salvato.",
+        code="template_required_field_missing",
+        field="body",
+        details={"missing_fields": missing},
     )
