@@ -62,17 +62,18 @@ BUDGET = {
     # with its lines (2); access log (2); pharmacogenomic results (once per request)
     "order read": 7,
     # writes: the order's lock and version, the lines, transitions, the audit chain's
-    # appends (2 each), then the answer (the same read as "order read"); creation also
+    # appends (2 each), then the answer (the same read as "order read", its pharmacogenomic
+    # results read once since the write committed); creation also
     # checks the pharmacogenomic barrier and refreshes the regulatory requirements
     # (registry, 648/96, off-label); validation reads the lines and results for the
     # pharmacist's pharmacogenomic check and the regulatory requirements; interactions
     # across the patient's therapies (H59) at creation, validation and take charge: the
     # chemotherapy lines of the period, the ward prescriptions, the home therapy plans and
     # dispensings (each module's reader), the interactions among them
-    "order create": 50,
-    "order reduce one drug": 31,
-    "order confirm": 25,
-    "order send": 16,
+    "order create": 49,
+    "order reduce one drug": 30,
+    "order confirm": 24,
+    "order send": 15,
     "order validate": 45,
     "order take_charge": 29,
     # session (2; its last activity is written at most once a minute); the masked stays;
