@@ -80,6 +80,12 @@ class WorkstationMiddleware:
             return self.get_response(request)
 
 
+def _stamp_every(timeout: int) -> float:
+    """How often the last activity is written: a twentieth of the timeout, at most a
+    minute (a session may end that much early; a page read writes no session row)."""
+    return min(60.0, timeout / 20)
+
+
 class InactivityLogoutMiddleware:
     """Logs a page session out after CORSIA_INACTIVITY_TIMEOUT_SECONDS without requests.
 
@@ -109,7 +115,8 @@ class InactivityLogoutMiddleware:
                     response["HX-Redirect"] = reverse(settings.LOGIN_URL)
                     return response
                 return redirect_to_login(request.get_full_path())
-            request.session[_SESSION_KEY] = now
+            if last is None or now - float(last) >= _stamp_every(timeout):
+                request.session[_SESSION_KEY] = now  # a save of the session: not every click
         return self.get_response(request)
 
 

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from corsia.accounts.backends import PERMISSIONS_CACHE_SECONDS, permissions_cache_key
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import ApiToken, User, Workstation
 from corsia.core.domain.errors import NotFound, PermissionRefused
@@ -38,7 +39,13 @@ def workstation_names_forget() -> None:
 
 
 def user_roles(user: User) -> set[Role]:
-    names = set(user.groups.values_list("name", flat=True))
+    """The user's roles, kept in Django's cache beside their permission set and under the
+    same version (ADR 0011: the database bumps it with any change of the user's groups)."""
+    key = f"{permissions_cache_key(user)}:roles"
+    names: frozenset[str] | None = cache.get(key)
+    if names is None:
+        names = frozenset(user.groups.values_list("name", flat=True))
+        cache.set(key, names, PERMISSIONS_CACHE_SECONDS)
     return {role for role in Role if role.value in names}
 
 

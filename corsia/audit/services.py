@@ -8,9 +8,9 @@ access_log_record_many(user=user, patient_ids=[...], what="patient search", ...)
 
 Each table holds one hash chain per shard (ADR 0012): a row goes to the shard of its
 actor, under that shard's advisory lock (held to the end of the transaction), so writers
-acting as different people do not wait on each other. An append is two statements before
+acting as different people do not wait on each other. An append is one statement before
 its insert: the shard's lock, then the heads of every shard (its own chain's last hash,
-and the other shards' last rows it seals as witnesses). No savepoint of its own: a failed
+and the other shards' last rows it seals as witnesses), in one database function. No savepoint of its own: a failed
 audit append fails the caller's transaction, never a change committed without its audit.
 """
 
@@ -42,18 +42,6 @@ from corsia.core.domain.errors import ValidationFailed
 _EVENT_CHAIN_LOCK = 0x636F7273_0100
 _ACCESS_CHAIN_LOCK = 0x636F7273_0200
 
-# Every shard's last row (shard -1: the legacy segment's), one index probe each.
-_HEADS = """
-SELECT s.n, h.id, h.hash FROM generate_series(0, {shards} - 1) AS s(n)
-  CROSS JOIN LATERAL (
-    SELECT id, hash FROM {table} WHERE shard = s.n ORDER BY id DESC LIMIT 1
-  ) AS h
-UNION ALL
-SELECT -1, l.id, l.hash FROM (
-  SELECT id, hash FROM {table} WHERE shard IS NULL ORDER BY id DESC LIMIT 1
-) AS l
-"""
-
 
 def chain_lock_key(model: type[models.Model], shard: int) -> int:
     base = _EVENT_CHAIN_LOCK if model is AuditEvent else _ACCESS_CHAIN_LOCK
@@ -63,11 +51,15 @@ def chain_lock_key(model: type[models.Model], shard: int) -> int:
 def _lock_and_heads(
     model: type[models.Model], shard: int
 ) -> tuple[str, dict[int, tuple[int, str]]]:
-    """Take the shard's lock, then read the heads (a new statement: after the lock, it sees
-    every append committed before it). The shard's previous hash, and every shard's head."""
+    """Take the shard's lock, then read the heads (a statement of its own inside the
+    database function ``audit_chain_lock_heads``, migration 0005: its snapshot is taken
+    after the lock, so it sees every append committed before it; one round trip). The
+    shard's previous hash, and every shard's head."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [chain_lock_key(model, shard)])
-        cursor.execute(_HEADS.format(shards=SHARDS, table=model._meta.db_table))
+        cursor.execute(
+            "SELECT n, id, hash FROM audit_chain_lock_heads(%s, %s::regclass, %s)",
+            [chain_lock_key(model, shard), model._meta.db_table, SHARDS],
+        )
         rows = cursor.fetchall()
     heads = {int(n): (int(i), str(h)) for n, i, h in rows}
     legacy = heads.pop(-1, None)
@@ -154,7 +146,25 @@ def access_log_record_many(
 ) -> list[AccessLogEntry]:
     """One access-log row per patient shown together (a search's results), chained in the
     user's shard, in one transaction under one lock, inserted in one statement."""
-    if not patient_ids:
+    return access_log_record_entries(
+        user=user,
+        entries=[(patient_id, what) for patient_id in patient_ids],
+        workstation=workstation,
+        channel=channel,
+    )
+
+
+def access_log_record_entries(
+    *,
+    user: User,
+    entries: list[tuple[int, str]],
+    workstation: Workstation,
+    channel: str = "web",
+) -> list[AccessLogEntry]:
+    """One access-log row per ``(patient_id, what)`` a page shows together (an order and
+    the patient's toxicity summary beside it): each read its own row, as if logged apart,
+    chained in the user's shard in one append (one lock, one insert)."""
+    if not entries:
         return []
     label, key, shard = workstation_label(workstation), audit_key(), shard_of(user.username)
     rows = [
@@ -166,7 +176,7 @@ def access_log_record_many(
             workstation=label,
             channel=channel,
         )
-        for patient_id in patient_ids
+        for patient_id, what in entries
     ]
     with transaction.atomic(savepoint=False):
         previous, heads = _lock_and_heads(AccessLogEntry, shard)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from corsia.core.access_cache import per_request
 from corsia.patients.domain.allergies import (
     AllergyFacts,
     AllergyStatus,
@@ -77,7 +78,12 @@ def _facts(allergy: Allergy) -> AllergyFacts:
 def allergy_summary(*, patient_id: int) -> AllergySummary:
     """The patient's active allergies or the current NKDA statement, for another module's
     service or page (the caller checks its own permission and logs its own read): the
-    prescription's header, the pharmacist's validation, the checks at prescription."""
+    prescription's header, the pharmacist's validation, the checks at prescription. Read
+    once per read-only request (a page shows it and matches the order's drugs with it)."""
+    return per_request(("allergy_summary", patient_id), lambda: _allergy_summary(patient_id))
+
+
+def _allergy_summary(patient_id: int) -> AllergySummary:
     active = tuple(
         _facts(a)
         for a in Allergy.objects.filter(

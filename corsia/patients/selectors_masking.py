@@ -57,13 +57,30 @@ def treated_masked_encounter_ids(user: User | None) -> frozenset[int]:
     return per_request(("treated_masked", user.pk), lambda: _treated_masked(user))
 
 
+_Stay = tuple[int, int | None, int, datetime, datetime | None, str]
+
+
+def _masked_stays() -> tuple[_Stay, ...]:
+    """Every masked encounter not cancelled: ``(pk, ward_id, patient_id, admitted_at,
+    discharged_at, state)``. One query, shared by the treated and the hidden stays (kept
+    for the rest of a read-only request: the masking is the same for every user)."""
+
+    def compute() -> tuple[_Stay, ...]:
+        return tuple(
+            Encounter.objects.filter(pk__in=_masked_ids(DocumentType.ENCOUNTER.value))
+            .exclude(state=EncounterState.CANCELLED.value)
+            .values_list("pk", "ward_id", "patient_id", "admitted_at", "discharged_at", "state")
+        )
+
+    return per_request(("masked_stays",), compute)
+
+
 def _treated_masked(user: User) -> frozenset[int]:
-    masked = list(
-        Encounter.objects.filter(
-            state=EncounterState.ACTIVE.value,
-            pk__in=_masked_ids(DocumentType.ENCOUNTER.value),
-        ).values_list("pk", "ward_id", "patient_id", "admitted_at")
-    )
+    masked = [
+        (pk, ward_id, patient_id, admitted_at)
+        for pk, ward_id, patient_id, admitted_at, _end, state in _masked_stays()
+        if state == EncounterState.ACTIVE.value
+    ]
     if not masked:
         return frozenset()
     wards = assigned_ward_ids(user.pk)
@@ -95,11 +112,12 @@ def _hidden_stays(user: User | None) -> tuple[tuple[int, datetime, datetime | No
     (``None`` for one in progress). Few in a hospital: computed once per read-only request."""
 
     def compute() -> tuple[tuple[int, datetime, datetime | None], ...]:
-        hidden = masked_document_ids(document_type=DocumentType.ENCOUNTER.value, user=user)
+        stays = _masked_stays()
+        treated = treated_masked_encounter_ids(user) if stays else frozenset()
         return tuple(
-            Encounter.objects.filter(pk__in=hidden)
-            .exclude(state=EncounterState.CANCELLED.value)
-            .values_list("patient_id", "admitted_at", "discharged_at")
+            (patient_id, start, end)
+            for pk, _ward, patient_id, start, end, _state in stays
+            if pk not in treated
         )
 
     if user is None or not getattr(user, "is_authenticated", False):

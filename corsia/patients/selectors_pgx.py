@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from corsia.audit.services import access_log_record
+from corsia.core.access_cache import per_request
 from corsia.core.actors import User, Workstation, require_permission
 from corsia.patients.domain.pgx import Gene, PgxResultFacts, Phenotype, ResultStatus
 from corsia.patients.models import Patient
@@ -39,8 +40,15 @@ def pgx_current(*, patient_id: int) -> tuple[PgxResultFacts, ...]:
     """The patient's current result for each gene: the latest valid report (a newer one
     supersedes, one entered in error counts for nothing), by gene. For another module's
     service (the checks at prescription): the caller checks its permission and logs."""
-    results = list(PgxResult.objects.filter(patient_id=patient_id, status=ResultStatus.VALID.value))
-    return tuple(_facts(r) for _, r in sorted(_current(results).items()))
+
+    def compute() -> tuple[PgxResultFacts, ...]:
+        results = list(
+            PgxResult.objects.filter(patient_id=patient_id, status=ResultStatus.VALID.value)
+        )
+        return tuple(_facts(r) for _, r in sorted(_current(results).items()))
+
+    # a page reads them for the findings and for the results since the prescription
+    return per_request(("pgx_current", patient_id), compute)
 
 
 @dataclass(frozen=True)

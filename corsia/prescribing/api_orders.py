@@ -14,6 +14,7 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from corsia.core.access import api_perm, refuse_before_input
+from corsia.core.access_cache import read_only_request
 from corsia.core.domain.errors import PermissionRefused
 from corsia.core.schemas import (
     Amount,
@@ -181,8 +182,12 @@ def _order(order: TherapyOrder) -> OrderOut:
 
 
 def _read(request: HttpRequest, order_id: int) -> OrderOut:
-    order = selectors.order_view(**reading(request), order_id=order_id)
-    return _order(order)
+    """The order as a read answers it; a write's answer too, read once the write has
+    committed: a read-only step, whose care scope and pharmacogenomic results are computed
+    once (``per_request``)."""
+    with read_only_request():
+        order = selectors.order_view(**reading(request), order_id=order_id)
+        return _order(order)
 
 
 class OrderIn(Schema):

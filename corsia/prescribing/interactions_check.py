@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from corsia.accounts.selectors import user_roles
 from corsia.audit.services import access_log_record, audit_record
+from corsia.core.access_cache import per_request
 from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import PermissionRefused, ValidationFailed
 from corsia.drugs.domain.interactions import Severity
@@ -201,7 +202,8 @@ def interactions_gate(
 
 def order_period(order: TherapyOrder) -> tuple[date, date]:
     """The cycle's days (its active lines), from a week before its first day."""
-    days = list(order.items.filter(status="active").values_list("scheduled_date", flat=True))
+    # the prefetched lines when the order was read with them (a page), else one query
+    days = [i.scheduled_date for i in order.items.all() if i.status == "active"]
     first = min(days, default=order.start_date)
     last = max(days, default=order.start_date)
     return first - timedelta(days=LOOKBACK_DAYS), last
@@ -209,11 +211,16 @@ def order_period(order: TherapyOrder) -> tuple[date, date]:
 
 def order_found_interactions(order: TherapyOrder) -> list[FoundInteraction]:
     """The interactions of this order's drugs with everything the patient takes in the
-    cycle's period (the order's own lines, other orders, the ward, home therapy)."""
-    first, last = order_period(order)
-    drugs = patient_current_drugs(patient_id=order.patient_id, first_day=first, last_day=last)
-    own = [d for d in drugs if d.order_id == order.pk]
-    return find_interactions([*own, *drugs], focus={d.code for d in own})
+    cycle's period (the order's own lines, other orders, the ward, home therapy). Found
+    once per read-only request (a page lists them and their pending acknowledgements)."""
+
+    def compute() -> tuple[FoundInteraction, ...]:
+        first, last = order_period(order)
+        drugs = patient_current_drugs(patient_id=order.patient_id, first_day=first, last_day=last)
+        own = [d for d in drugs if d.order_id == order.pk]
+        return tuple(find_interactions([*own, *drugs], focus={d.code for d in own}))
+
+    return list(per_request(("order_interactions", order.pk, order.version), compute))
 
 
 def _granted(order: TherapyOrder) -> set[str]:

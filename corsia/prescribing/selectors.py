@@ -7,14 +7,17 @@ its own reads — and the locks those services take inside their own transaction
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Min, Prefetch, Q, QuerySet
 
-from corsia.audit.services import access_log_record, access_log_record_many
+from corsia.audit.services import (
+    access_log_record_entries,
+    access_log_record_many,
+)
 from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import NotFound
 from corsia.patients.scope import PHARMACY as PHARMACY_ROLE
@@ -43,7 +46,12 @@ NO_ACCESS = "Non hai accesso alle prescrizioni."
 
 def _with_lines(orders: QuerySet[TherapyOrder]) -> QuerySet[TherapyOrder]:
     return orders.select_related(
-        "patient", "regimen_version__regimen", "prescriber", "validated_by", "ward"
+        "patient",
+        "regimen_version__regimen",
+        "prescriber",
+        "validated_by",
+        "taken_in_charge_by",
+        "ward",
     ).prefetch_related(
         Prefetch(
             "items",
@@ -90,14 +98,26 @@ def order_view(
     *, user: User, order_id: int, workstation: Workstation, channel: str = "web"
 ) -> TherapyOrder:
     order = order_get(user=user, order_id=order_id)
-    access_log_record(
+    order_read_log(user=user, order=order, workstation=workstation, channel=channel)
+    return order
+
+
+def order_read_log(
+    *,
+    user: User,
+    order: TherapyOrder,
+    workstation: Workstation,
+    channel: str = "web",
+    also: Sequence[str] = (),
+) -> None:
+    """The access-log rows of a read of ``order`` (from :func:`order_get`) and of what else
+    of the patient the page shows beside it (``also``: each its own row), in one append."""
+    access_log_record_entries(
         user=user,
-        patient_id=order.patient_id,
-        what=f"prescrizione {order.pk}",
+        entries=[(order.patient_id, what) for what in (f"prescrizione {order.pk}", *also)],
         workstation=workstation,
         channel=channel,
     )
-    return order
 
 
 @dataclass(frozen=True)

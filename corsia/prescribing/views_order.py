@@ -46,7 +46,7 @@ from corsia.prescribing.interactions_check import (
 )
 from corsia.prescribing.models import TherapyOrder
 from corsia.regimens.domain.spec import INTENT_LABELS_IT
-from corsia.toxicity.selectors import latest_toxicity_summary
+from corsia.toxicity.selectors import TOXICITY_SUMMARY_READ, latest_toxicity_summary
 
 VIEW = services.VIEW
 PRESCRIBE = services.PRESCRIBE
@@ -120,7 +120,7 @@ def _order_page(
     status: int = 200,
 ) -> HttpResponse:
     actor = request_actor(request)
-    order = selectors.order_view(user=actor, order_id=order_id, workstation=_ws(request))
+    order = selectors.order_get(user=actor, order_id=order_id)
     editable = (
         actor.has_perm(PRESCRIBE)
         and can_physician_edit(OrderState(order.state))
@@ -136,8 +136,15 @@ def _order_page(
             user=actor,
             patient_id=order.patient_id,
             since=selectors.previous_cycle_start(order) or order.start_date,
-            workstation=_ws(request),
+            logged_by_caller=True,
         )
+    # the order and the toxicity summary beside it: two rows of the access log, one append
+    selectors.order_read_log(
+        user=actor,
+        order=order,
+        workstation=_ws(request),
+        also=(TOXICITY_SUMMARY_READ,) if toxicity is not None else (),
+    )
     pgx_rows = services.order_pgx_rows(order)
     pgx_pending = any(r.pending for r in pgx_rows)
     return render(
@@ -157,7 +164,7 @@ def _order_page(
             "unit": display_unit,
             "toxicity": toxicity,
             "allergies": patient_selectors.allergy_summary(patient_id=order.patient_id),
-            "allergy_matches": services.order_allergy_rows(order),
+            "allergy_matches": services.order_allergy_rows(order, order.items.all()),
             # a late result once: the barrier's rows name it (with what it asks), so the
             # warnings list repeats it only when no row does
             "pgx_since": [] if pgx_rows else services.order_pgx_since(order),

@@ -29,6 +29,9 @@ VIEW = "toxicity.view_toxicity"
 TERM_LIMIT = 15
 
 
+TOXICITY_SUMMARY_READ = "tossicità: riepilogo"  # the access log's words for the summary
+
+
 def _log(user: User, patient_id: int, what: str, workstation: Workstation, channel: str) -> None:
     """Every read of a patient's toxicities ends here: refused for a patient out of the
     user's scope (a trial monitor's, ``patients.scope``), else written to the access log."""
@@ -166,10 +169,15 @@ def latest_toxicity_summary(
     since: date | None = None,
     workstation: Workstation = None,
     channel: str = "web",
+    logged_by_caller: bool = False,
 ) -> ToxicitySummary:
     """ "Last toxicity grade" for the prescribing page, and (with ``since`` = the last cycle's
-    date) the worst grade since then. One query (a UNION of two indexed LIMIT 1 reads)."""
+    date) the worst grade since then. One query (a UNION of two indexed LIMIT 1 reads).
+    ``logged_by_caller``: the page writes this read (``TOXICITY_SUMMARY_READ``) in its own
+    access-log append, with what else it shows (the patient's scope is checked here)."""
     user = require_permission(user, VIEW)
+    if logged_by_caller:
+        ensure_patient_in_scope(user, patient_id)
     current = _records().filter(patient_id=patient_id, is_current=True)
     latest_qs = current.order_by("-onset_date", "-recorded_at")[:1]
     latest: ToxicityRecord | None
@@ -189,7 +197,8 @@ def latest_toxicity_summary(
             key=lambda r: (r.grade, r.onset_date, r.recorded_at),
             default=None,
         )
-    _log(user, patient_id, "tossicità: riepilogo", workstation, channel)
+    if not logged_by_caller:
+        _log(user, patient_id, TOXICITY_SUMMARY_READ, workstation, channel)
     return ToxicitySummary(latest=latest, worst=worst)
 
 

@@ -44,7 +44,9 @@ PREVIEW = {  # bench/scenarios.py
 
 # operation → the most queries it may take. Every read starts with the caller: a token
 # (1 query, its user joined) or a session (2: the session, the user); the permission set
-# comes from the cache (ADR 0011: before, 2 more queries on every request).
+# and the roles come from the cache (ADR 0011: before, 2 more queries on every request).
+# An access-log append is 2 statements (ADR 0012 and issue 27: the shard's lock and the
+# shards' heads in one database function, then the insert).
 BUDGET = {
     "regimen list": 2,  # token; the latest versions
     "dose preview": 1,  # token (the engine is pure)
@@ -54,36 +56,45 @@ BUDGET = {
     # latest is the first); their approvals (one query, was one per version); current;
     # the latest's diseases and components
     "regimen detail": 8,
-    # token; patients; access log (3, ADR 0012: the shard's lock, the shards' heads, one insert)
-    "patient search": 5,
-    # token; care scope and masked stays (2); the order with its lines (2); access log
-    # (3: the shard's lock, the shards' heads, the insert; ADR 0012); pharmacogenomic results (the lines' second read is gone), read twice:
-    # the barrier's findings and the results recorded since the prescription (to merge)
-    "order read": 10,
+    # token; patients; access log (2)
+    "patient search": 4,
+    # token; the masked stays (1, shared by the care scope and the hidden stays); the order
+    # with its lines (2); access log (2); pharmacogenomic results (once per request)
+    "order read": 7,
     # writes: the order's lock and version, the lines, transitions, the audit chain's
-    # appends (3 each since ADR 0012, 5 before), then the answer (the same read as "order read"); creation also checks the
-    # pharmacogenomic barrier and refreshes the regulatory requirements (registry, 648/96,
-    # off-label); validation reads the roles, the lines and results for the pharmacist's
-    # pharmacogenomic check and the regulatory requirements
-    # interactions across the patient's therapies (H59) at creation, validation and take charge:
-    # the chemotherapy lines of the period, the ward prescriptions, the home therapy plans and
+    # appends (2 each), then the answer (the same read as "order read", its pharmacogenomic
+    # results read once since the write committed); creation also
+    # checks the pharmacogenomic barrier and refreshes the regulatory requirements
+    # (registry, 648/96, off-label); validation reads the lines and results for the
+    # pharmacist's pharmacogenomic check and the regulatory requirements; interactions
+    # across the patient's therapies (H59) at creation, validation and take charge: the
+    # chemotherapy lines of the period, the ward prescriptions, the home therapy plans and
     # dispensings (each module's reader), the interactions among them
-    "order create": 54,
-    "order reduce one drug": 34,
-    "order confirm": 29,
-    "order send": 21,
-    "order validate": 49,
-    "order take_charge": 34,
-    # session (2); care scope (2); order and lines (2); access log (3); products; the
-    # previous cycle; toxicities with their own access log (3); roles; interactions (3);
-    # allergies (4, the summary and the order's matches read them apart); lines again;
-    # pharmacogenomics (the findings and the results since); the regulatory requirements;
-    # the interactions across the patient's therapies and the order's acknowledgements (9:
-    # the readers of prescribing, therapy and dispensing; a goal of issue 27 to fold them);
-    # transitions with their actors; session save (3)
-    "order page": 41,
-    # session (2); care scope (2); today's orders (2); session save (3)
-    "pharmacy work plan page": 9,
+    "order create": 49,
+    "order reduce one drug": 30,
+    "order confirm": 24,
+    "order send": 15,
+    "order validate": 45,
+    "order take_charge": 29,
+    # session (2; its last activity is written at most once a minute); the masked stays;
+    # order and lines (2); products (biosimilar choices); the previous cycle; toxicities;
+    # access log (2: the order and the toxicity summary, two rows in one append);
+    # pharmacogenomic results; the interactions across the patient's therapies (5: the
+    # chemotherapy lines, home therapy plans and dispensings, ward prescriptions, the
+    # interactions among them; found once for the list and the pending ones); allergies
+    # (2: active, else the NKDA statement; read once); regulatory requirements; transitions
+    # with their actors
+    "order page": 20,
+    # session (2); the masked stays; today's orders (2)
+    "pharmacy work plan page": 5,
+}
+
+READ_GOAL = 8  # issue 27: queries per read of the mix
+# the reads still above the goal (docs/benchmarks.md says why); one leaving the list is
+# a change to record here
+ABOVE_GOAL = {"order page"}
+READS = {
+    name for name in BUDGET if not name.startswith("order ") or name.endswith(("read", "page"))
 }
 
 
@@ -172,6 +183,9 @@ def test_queries_per_request_of_the_mix(make_user: MakeUser, drugs_reference: No
     assert set(seen) == set(BUDGET)
     over = {name: (n, BUDGET[name]) for name, (n, _) in seen.items() if n > BUDGET[name]}
     assert not over, (over, {name: seen[name][1] for name in over})
+    for name in READS:
+        n = seen[name][0]
+        assert (n > READ_GOAL) == (name in ABOVE_GOAL), (name, n)
     # no request reads a permission table: the cached set answers every has_perm
     for name, (_, sql) in seen.items():
         assert not any("auth_permission" in q for q in sql), name

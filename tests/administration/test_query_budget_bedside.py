@@ -1,0 +1,94 @@
+"""Queries per request of the bedside path (issue 27): the nurse's scans through the API,
+counted with Django's query counter, never timed (``tests/core/test_query_budget.py`` for
+the mix). Each scan is one request; the wristband and badge scans repeat no read (the bag's
+still reads the order's lines three times: docs/benchmarks.md).
+
+Counted in the steady state: the nurse has made a request before (permission set cached,
+token stamped). Every statement counts, savepoints included. The FOLFOX-4 day of
+``corsia.testing.administration``: ondansetron first (verify, then end), then the session
+scans of the next bag.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from corsia.testing.accounts import api_client
+from corsia.testing.administration import Folfox
+
+pytestmark = pytest.mark.django_db
+
+API = "/api/v1/administration"
+
+# scan → the most queries it may take (the figure reached on 2026-12-05; lower it with
+# each fold). Each starts with the token (1) and pghistory's context on every write.
+BUDGET = {
+    # wristband (the patient), badge (the nurse), label (the line locked, the day's lines,
+    # the administrations and the appointment of the day), the allergies (2) and the
+    # pharmacogenomic results against the bag's drug (the order's lines read a third time:
+    # the barrier works on the whole order), the administration, the scan log, two audit
+    # appends (2 each), the order's milestone, the roles (cold here)
+    "bedside verify (three scans, start)": 27,
+    # the administration locked, the nurse, the audit append, the subscribers notified,
+    # the doses per day, the administration read again for the answer
+    "administration end": 12,
+    "session scan: wristband": 9,  # the session, the patient, the day's lines, the scan log
+    "session scan: badge": 7,  # the session, the badge's owner, the scan log
+    # as "bedside verify", from the open session
+    "session scan: bag": 22,
+}
+
+
+def _count(client: Client, url: str, body: dict[str, Any]) -> tuple[Any, int, list[str]]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(url, json.dumps(body), content_type="application/json")
+    assert response.status_code in (200, 201), (url, response.content[:500])
+    return (
+        response.json(),
+        len(queries.captured_queries),
+        [q["sql"] for q in queries.captured_queries],
+    )
+
+
+def test_queries_per_bedside_scan(folfox: Folfox) -> None:
+    nurse = api_client(folfox.nurse)
+    nurse.get(f"{API}/bedside/session")  # the nurse's first request: permission set cached
+    seen: dict[str, tuple[int, list[str]]] = {}
+
+    def measure(name: str, url: str, body: dict[str, Any]) -> Any:
+        answer, n, sql = _count(nurse, url, body)
+        seen[name] = (n, sql)
+        return answer
+
+    bag = folfox.label("ondansetron")
+    verified = measure(
+        "bedside verify (three scans, start)",
+        f"{API}/bedside/verify",
+        {"wristband": folfox.wristband, "badge": "BADGE-0042", "label": bag},
+    )
+    assert verified["allowed"], verified
+    admin = verified["administration"]
+    measure(
+        "administration end",
+        f"{API}/administrations/{admin['id']}/end",
+        {"expected_version": admin["version"]},
+    )
+    measure("session scan: wristband", f"{API}/bedside/scan", {"code": folfox.wristband})
+    measure("session scan: badge", f"{API}/bedside/scan", {"code": "BADGE-0042"})
+    measure("session scan: bag", f"{API}/bedside/scan", {"code": folfox.label("dexamethasone")})
+
+    assert set(seen) == set(BUDGET)
+    over = {name: (n, BUDGET[name]) for name, (n, _) in seen.items() if n > BUDGET[name]}
+    assert not over, (over, {name: seen[name][1] for name in over})
+    # one round trip per scan: the wristband and the badge scans read no line of the order
+    # more than once
+    for name in ("session scan: wristband", "session scan: badge"):
+        selects = Counter(q for q in seen[name][1] if q.startswith("SELECT"))
+        assert max(selects.values()) == 1, (name, selects.most_common(1))
