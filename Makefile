@@ -7,6 +7,10 @@ PY := $(VENV)/bin/python
 UV_VERSION := 0.13.8
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The web server (granian, WSGI): processes and threads per process (docs/configuration.md,
+# "Web processes and connection pooling"); `WEB_PROCESSES=2 make run`.
+WEB_PROCESSES ?= 1
+WEB_THREADS ?= 4
 # DATABASE_URL wins; otherwise the embedded PostgreSQL under var/ is started.
 # The tests and the tools connect as its superuser (pytest-django creates the test database);
 # the web server and the worker as the application role, which owns nothing; migrations run
@@ -69,7 +73,7 @@ run: demo static
 	  $(PY) manage.py hl7_listener & hl7=$$!; \
 	  $(PY) manage.py fse_gateway_simulator --port 8089 & fse=$$!; \
 	  trap "kill $$worker $$hl7 $$fse 2>/dev/null" EXIT INT TERM; \
-	  $(VENV)/bin/granian --interface wsgi --host $(HOST) --port $(PORT) --workers 1 --blocking-threads 4 --backpressure 16 \
+	  $(VENV)/bin/granian --interface wsgi --host $(HOST) --port $(PORT) --workers $(WEB_PROCESSES) --blocking-threads $(WEB_THREADS) --backpressure 16 \
 	    config.wsgi:application
 
 worker: install

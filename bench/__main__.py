@@ -24,6 +24,7 @@ import psutil
 import psycopg
 
 from bench import scenarios
+from bench.cpu import PhaseCpu, cpu_split, mix_cpu, pinned, postmaster
 from bench.critical import prepare_critical_path
 from bench.generate import (
     CENTRES,
@@ -34,8 +35,16 @@ from bench.generate import (
     grow_patients,
 )
 from bench.load import run_load
+from bench.scaling import (
+    mix_figures,
+    mix_with_processes,
+    mixed_names,
+    operations_with_cpu,
+    served,
+)
 from bench.server import ROOT, production_server, tree_peak_rss_mb
 from bench.stats import percentile
+from bench.table import table
 
 GOALS = {
     "mix_requests_per_s": 300.0,
@@ -181,7 +190,18 @@ def load_context(database_url: str, today: date) -> None:
 def web_workload(
     database_url: str, *, users: int, seconds: float, path_orders: int = 5
 ) -> dict[str, Any]:
-    with production_server(database_url=database_url, workers=2) as (base, root):
+    """The critical path, the floor and the mix on 2 web processes (the load generator on
+    its own CPU when there are several), with the CPU time per request of each operation."""
+    split = cpu_split()
+    load_cpus, server_cpus = split if split else (None, None)
+    database = postmaster(database_url)
+    with (
+        pinned(load_cpus),
+        production_server(database_url=database_url, workers=2, cpus=server_cpus) as (
+            base,
+            root,
+        ),
+    ):
         peak = {"rss": 0.0}
 
         async def sample_memory() -> None:
@@ -209,31 +229,24 @@ def web_workload(
             else {"error": "no measured synthetic patient"}
         )
         floor_rec, floor_wall = asyncio.run(both([scenarios.floor]))
-        mix_rec, mix_wall = asyncio.run(both(scenarios.MIX))
-    floor_ops = floor_rec.figures(floor_wall)
-    mix_ops = mix_rec.figures(mix_wall)
-    # Signing in happens once per user per day: reported as an operation, kept out of the mix.
-    all_durations = [
-        d
-        for name, values in mix_rec.durations.items()
-        if not name.startswith("login")
-        for d in values
-    ]
-    mix = {
-        "requests_per_s": round(len(all_durations) / mix_wall, 1),
-        "p50_ms": round(percentile(all_durations, 50) * 1000, 2),
-        "p95_ms": round(percentile(all_durations, 95) * 1000, 2),
-        "p99_ms": round(percentile(all_durations, 99) * 1000, 2),
-        "errors": sum(mix_rec.errors.values()),
-        "note": "sign-in (token) excluded: once per user per day, dominated by the password hash",
+        with PhaseCpu(root, database) as phase:
+            mix_rec, mix_wall = asyncio.run(both(scenarios.MIX))
+    mix = mix_figures(mix_rec, mix_wall)
+    cpu = mix_cpu(mix_rec.cpu, mixed_names(mix_rec), phase, served(mix_rec))
+    cpu["pinning"] = {
+        "load_generator_cpus": sorted(load_cpus) if load_cpus else None,
+        "server_cpus": sorted(server_cpus) if server_cpus else None,
+        "postgresql": "not pinned",
     }
     return {
         "critical_path": path,
         "users": users,
         "seconds": seconds,
-        "floor": [op.__dict__ for op in floor_ops],
-        "operations": [op.__dict__ for op in mix_ops],
+        "web_processes": 2,
+        "floor": [op.__dict__ for op in floor_rec.figures(floor_wall)],
+        "operations": operations_with_cpu(mix_rec, mix_wall),
         "mix": mix,
+        "cpu": cpu,
         "error_samples": mix_rec.error_samples + floor_rec.error_samples,
         "server_worker_peak_rss_mb": peak["rss"],
         "goals": {
@@ -244,8 +257,35 @@ def web_workload(
             "mix_p95_ms": {"goal": "<= 100", "met": mix["p95_ms"] <= GOALS["mix_p95_ms"]},
             "mix_p99_ms": {"goal": "<= 300", "met": mix["p99_ms"] <= GOALS["mix_p99_ms"]},
             "mix_errors": {"goal": "0", "met": mix["errors"] == 0},
+            "mix_cpu_ms_per_request": cpu["goal"],
         },
     }
+
+
+def web_scaling(
+    database_url: str, *, users: int, seconds: float, two: dict[str, Any]
+) -> dict[str, Any]:
+    """The mix on 1 web process, beside the 2-process mix of ``web_workload`` (same run)."""
+    one = mix_with_processes(
+        database_url,
+        processes=1,
+        users=users,
+        seconds=seconds,
+        database=postmaster(database_url),
+    )
+    runs = [one, {"web_processes": 2, "mix": two["mix"], "cpu": two["cpu"]}]
+    figures: dict[str, Any] = {"runs": runs}
+    if one["mix"]["requests_per_s"]:
+        figures["requests_per_s_2_over_1"] = round(
+            two["mix"]["requests_per_s"] / one["mix"]["requests_per_s"], 2
+        )
+    split = cpu_split()
+    if split is None or len(split[1]) < 2:
+        figures["note"] = (
+            "the server had one CPU (the load generator on the other, or a one-CPU machine): "
+            "a second process overlaps waits but adds no CPU; the scaling needs 3 CPUs or more"
+        )
+    return figures
 
 
 def _growth_load(base: str, seconds: float) -> dict[str, Any]:
@@ -358,110 +398,6 @@ def machine() -> dict[str, Any]:
     }
 
 
-def _goal_line(name: str, goal: dict[str, Any]) -> str:
-    """One goal as the table prints it, with its note when the figure could not be shown."""
-    verdict = "met" if goal["met"] else "NOT MET"
-    note = f" ({goal['note']})" if goal.get("note") else ""
-    return f"goal {name:<24} {goal['goal']:<8} {verdict}{note}"
-
-
-def agenda_lines(agenda: dict[str, Any]) -> list[str]:
-    """The day planner's figures (``bench.agenda``) for the table."""
-    lines: list[str] = []
-    for label, figures in agenda.items():
-        if not isinstance(figures, dict):
-            continue
-        lines.append(
-            f"day planner {label} ({len(figures['days'])} days, {figures['saturated_days']} "
-            f"saturated): plan max {figures['plan_s_max']} s, within 5 % of the bound "
-            f"{figures['within_5pct_of_lower_bound_share']}, vs FCFS on saturated days "
-            f"{figures['fcfs_reduction_saturated_min']} (min), urgent re-plan max "
-            f"{figures['urgent_replan_s_max']} s, patients left out {figures['patients_left_out']} "
-            f"(FCFS {figures['fcfs_patients_left_out']})"
-        )
-        for name, goal in figures["goals"].items():
-            lines.append(_goal_line(name, goal))
-    return lines
-
-
-def table(result: dict[str, Any]) -> str:
-    lines = [
-        f"{'operation':<28}{'count':>8}{'err':>6}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
-    ]
-    web = result["web"]
-    for op in web["floor"] + web["operations"]:
-        label = ("floor: " if op in web["floor"] else "") + op["name"]
-        lines.append(
-            f"{label:<28}{op['count']:>8}{op['errors']:>6}{op['requests_per_s']:>9}"
-            f"{op['p50_ms']:>9}{op['p95_ms']:>9}{op['p99_ms']:>9}"
-        )
-    mix = web["mix"]
-    lines.append(
-        f"{'MIX':<28}{'':>8}{mix['errors']:>6}{mix['requests_per_s']:>9}"
-        f"{mix['p50_ms']:>9}{mix['p95_ms']:>9}{mix['p99_ms']:>9}"
-    )
-    for name, goal in web["goals"].items():
-        lines.append(_goal_line(name, goal))
-    lines.append(f"server worker peak RSS: {web['server_worker_peak_rss_mb']} MiB")
-    path = web["critical_path"]
-    if "total_ms" in path:
-        for name, ms in path["steps_ms_median"].items():
-            calls = path["calls_per_order"].get(name, 0)
-            lines.append(
-                f"critical path: {name:<24}{ms:>9} ms {path['steps_share'][name]:>7.1%} "
-                f"({calls} request{'s' if calls != 1 else ''})"
-            )
-        lines.append(
-            f"critical path total, prescription to administration ({path['regimen']}, "
-            f"{path['requests_per_order']} requests): {path['total_ms']} ms "
-            f"(goal <= {path['goal_ms']:.0f}: {'met' if path['met'] else 'NOT MET'})"
-        )
-    else:
-        lines.append(f"critical path: {path}")
-    growth = result["data_growth"]
-    for name in ("patient_search", "pharmacy_plan"):
-        lines.append(
-            f"{name} p50: S ({growth['S']['synthetic_patients']} patients) "
-            f"{growth['S'][name]['p50_ms']} ms, L ({growth['L']['synthetic_patients']}) "
-            f"{growth['L'][name]['p50_ms']} ms, ratio {growth[name + '_p50_ratio_L_over_S']} "
-            f"(goal <= 1.35: {'met' if growth[name + '_goal']['met'] else 'NOT MET'})"
-        )
-    centre = result["setup"].get("centre", {})
-    if centre:
-        lines.append(
-            f"generation: {centre.get('seconds')} s, generator peak RSS "
-            f"{centre.get('peak_rss_mb')} MiB, {centre.get('counts', {}).get('orders')} orders, "
-            f"{centre.get('preparations_per_working_day')} preparations per working day"
-        )
-    vials = result.get("vial_replay")
-    if vials:
-        lines.append(
-            f"vial replay ({vials['days']} days x {vials['preps_per_day']}): waste capture "
-            f"{vials['waste_capture']}, vial capture {vials['vial_capture']}, "
-            f"incremental p95 {vials['incremental_p95_ms']} ms"
-        )
-    lines.extend(agenda_lines(result.get("agenda", {})))
-    hl7 = result.get("hl7", {})
-    if "inbound" in hl7:
-        inbound, outbound = hl7["inbound"], hl7["outbound"]
-        lines.append(
-            f"HL7 inbound over MLLP ({inbound['messages']} messages, {inbound['connections']} "
-            f"connections): {inbound['messages_per_s']} msg/s, p50 {inbound['p50_ms']} ms, p95 "
-            f"{inbound['p95_ms']} ms, p99 {inbound['p99_ms']} ms, {inbound['errors']} errors"
-        )
-        for name, goal in inbound["goals"].items():
-            lines.append(_goal_line(name, goal))
-        lines.append(
-            f"HL7 outbound ({outbound['messages']} RAS^O17): {outbound['messages_per_s']} msg/s, "
-            f"p95 {outbound['p95_ms']} ms, {outbound['errors']} errors"
-        )
-    elif hl7:
-        lines.append(f"HL7: {hl7}")
-    for name, reason in result["not_measured"].items():
-        lines.append(f"not measured: {name}: {reason}")
-    return "\n".join(lines)
-
-
 def main(argv: list[str] | None = None) -> int:
     # as manage.py does: the generated history is sealed with the audit key of Django's
     # settings, read in this process (a run without the variable failed half-way)
@@ -507,6 +443,7 @@ def main(argv: list[str] | None = None) -> int:
     result["web"] = web_workload(
         database_url, users=users, seconds=seconds, path_orders=2 if tiny else 5
     )
+    result["scaling"] = web_scaling(database_url, users=users, seconds=seconds, two=result["web"])
     result["data_growth"] = data_growth(
         database_url,
         scale=args.scale,

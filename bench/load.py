@@ -17,6 +17,7 @@ from typing import Any
 
 import aiohttp
 
+from bench.cpu import HEADER_DB, HEADER_QUERIES, HEADER_SERVER
 from bench.stats import OperationFigures
 
 
@@ -25,6 +26,20 @@ class Recorder:
     durations: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     error_samples: list[str] = field(default_factory=list)
+    # per operation: (server CPU µs, database CPU µs, queries) of each answered request
+    # whose response carried them (bench.cpu.CpuMiddleware)
+    cpu: dict[str, list[tuple[int, int, int]]] = field(default_factory=lambda: defaultdict(list))
+
+    def note_cpu(self, name: str, headers: Any) -> None:
+        try:
+            sample = (
+                int(headers[HEADER_SERVER]),
+                int(headers[HEADER_DB]),
+                int(headers[HEADER_QUERIES]),
+            )
+        except (KeyError, ValueError):
+            return
+        self.cpu[name].append(sample)
 
     async def call(
         self, session: aiohttp.ClientSession, name: str, method: str, url: str, **kwargs: Any
@@ -40,6 +55,7 @@ class Recorder:
                         self.error_samples.append(f"{name} {response.status} {body[:200]!r}")
                     return None
                 self.durations[name].append(elapsed)
+                self.note_cpu(name, response.headers)
                 if response.content_type.endswith("json") and body:
                     return await response.json(content_type=None)
                 return body

@@ -197,6 +197,7 @@ async def _page_cookie(session: aiohttp.ClientSession, recorder: Recorder, usern
             recorder.error_samples.append(f"login (page) {response.status}")
         return ""
     recorder.durations["login (page)"].append(time.perf_counter() - start)
+    recorder.note_cpu("login (page)", response.headers)
     CONTEXT.sessions[username] = f"sessionid={sid.value}; csrftoken={csrf_cookie.value}"
     return CONTEXT.sessions[username]
 

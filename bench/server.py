@@ -25,12 +25,19 @@ def free_port() -> int:
 
 @contextmanager
 def production_server(
-    *, database_url: str, workers: int = 2, threads: int = 4
+    *,
+    database_url: str,
+    workers: int = 2,
+    threads: int = 4,
+    cpus: set[int] | None = None,
 ) -> Iterator[tuple[str, psutil.Process]]:
+    """granian with ``workers`` processes of ``threads`` threads, on ``cpus`` (None: any),
+    with the bench's settings (``bench.settings``: each response carries its CPU time)."""
     port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
         "CORSIA_DEMO": "1",
         "DJANGO_DEBUG": "0",
         "LOG_LEVEL": "ERROR",
@@ -54,7 +61,10 @@ def production_server(
         "error",
         "config.wsgi:application",
     ]
-    process = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603 - fixed command line
+    # the server's processes on their CPUs (granian's workers inherit it), not on the load
+    # generator's, which the caller may have pinned this process to
+    pin = (lambda: os.sched_setaffinity(0, cpus)) if cpus else None
+    process = subprocess.Popen(command, cwd=ROOT, env=env, preexec_fn=pin)  # noqa: S603, PLW1509 - fixed command line
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60

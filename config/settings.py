@@ -206,6 +206,37 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Unset: migrations run as DATABASE_URL's role and nothing is granted (one role, as before).
 _owner_url = env_str("DATABASE_OWNER_URL")
 CORSIA_DATABASE_OWNER = dj_database_url.parse(_owner_url) if _owner_url else None
+# A read-only replica (PostgreSQL streaming replication) for the reports' reads
+# (corsia/core/dbrouter.py): only a report's computation reads there; every write, the
+# access log of the report and the audit chains stay on the primary. Unset: everything on
+# the primary. In tests the alias is a TEST MIRROR of the test database (the same rows),
+# used only where a test sets CORSIA_READ_REPLICA.
+_replica_url = env_str("DATABASE_REPLICA_URL")
+if _replica_url:
+    DATABASES["replica"] = dj_database_url.parse(
+        _replica_url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60)
+    )
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+elif CORSIA_TESTING:
+    DATABASES["replica"] = DATABASES["default"].copy()
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+CORSIA_READ_REPLICA = "replica" if _replica_url else ""
+DATABASE_ROUTERS = ["corsia.core.dbrouter.ReplicaRouter"]
+# Connection pooling (psycopg's pool, built into Django's PostgreSQL backend): with
+# DB_POOL_MAX_SIZE > 0 each web or worker process keeps a pool of at most that many
+# connections per database, shared by its threads, instead of one persistent connection
+# per thread (CONN_MAX_AGE, which Django refuses together with a pool). Sessions hold no
+# state between requests (the advisory locks of the audit chains are transaction-scoped).
+_pool_max_size = env_int("DB_POOL_MAX_SIZE", 0)
+if _pool_max_size > 0:
+    for _database in DATABASES.values():
+        _database["CONN_MAX_AGE"] = 0
+        _database.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": max(0, min(env_int("DB_POOL_MIN_SIZE", 1), _pool_max_size)),
+            "max_size": _pool_max_size,
+            # seconds a request waits for a free connection before failing
+            "timeout": max(1, env_int("DB_POOL_TIMEOUT_SECONDS", 10)),
+        }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication -----------------------------------------------------------

@@ -3,7 +3,7 @@ fixture factory), holding patient data or not, long or not."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
@@ -25,12 +25,21 @@ from corsia.reports.permissions import PHARMACY
 SAMPLE_CODE = "sample_report"
 
 
-def sample_definition(*, patient_ids: tuple[int, ...] = (), long: bool = False) -> ReportDefinition:
+def sample_definition(
+    *,
+    patient_ids: tuple[int, ...] = (),
+    long: bool = False,
+    read: Callable[[], tuple[int, ...]] | None = None,
+) -> ReportDefinition:
     """Two rows per run: a drug, an amount, a cost, a date, and (with ``patient_ids``) the
-    patient's MRN and name; the filters echoed in the notes."""
+    patient's MRN and name; the filters echoed in the notes. ``read``: the patients' ids
+    read from the database when the report runs (instead of ``patient_ids``)."""
+
+    fixed_ids = patient_ids
 
     def run(params: Params, progress: Progress) -> ReportResult:
         progress(50)
+        patient_ids = read() if read is not None else fixed_ids
         columns = [
             Column("drug", "Farmaco"),
             Column("mg", "Quantità", ColumnType.DECIMAL, "mg", "compounding"),
@@ -66,7 +75,7 @@ def sample_definition(*, patient_ids: tuple[int, ...] = (), long: bool = False) 
         area="Prove",
         filters=frozenset({Filter.PERIOD, Filter.DRUG}),
         run=run,
-        holds_patient_data=bool(patient_ids),
+        holds_patient_data=bool(patient_ids) or read is not None,
         background=(lambda params: True) if long else None,
     )
 

@@ -11,6 +11,12 @@ log, a pseudonymised extract audited.
   writes the row's percent, stores the result (JSON) or the refusal (Italian message,
   stable code), logs the patients read under the requester's name.
 - ``run_result``: a stored run's result for its requester (the page's download).
+
+A definition's computation reads from the read-only replica when one is configured
+(``corsia.core.dbrouter.replica_reads``; ``DATABASE_REPLICA_URL``); the access-log rows of
+the patients it read, the pseudonymised extract's audit event, the run's row and its
+progress are written on the primary, the access log in the transaction that finishes the
+run (outside ``replica_reads``).
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from django.utils import timezone
 
 from corsia.audit.services import access_log_record_many, audit_record
 from corsia.core.actors import User, Workstation, require_permission, workstation_label
+from corsia.core.dbrouter import replica_reads
 from corsia.core.domain.errors import ConflictError, CorsiaError, NotFound
 from corsia.reports import audit_events as events
 from corsia.reports.domain.definition import (
@@ -175,7 +182,8 @@ def report_run(
             )
             transaction.on_commit(lambda: _defer(run.pk))
         return RunOutcome(definition, params, None, run, pseudonymise)
-    result = definition.run(params, no_progress)
+    with replica_reads():  # the definition's reads only: the access log below is the primary's
+        result = definition.run(params, no_progress)
     with transaction.atomic():
         result = _finish(
             definition,
@@ -208,7 +216,8 @@ def report_run_compute(*, run_id: int) -> ReportRun | None:
         ReportRun.objects.filter(pk=run.pk).update(progress=max(0, min(100, int(percent))))
 
     try:
-        result = definition.run(params, progress)
+        with replica_reads():  # the progress and everything after it written on the primary
+            result = definition.run(params, progress)
         with transaction.atomic():
             result = _finish(
                 definition,

@@ -41,7 +41,7 @@ def test_one_day_gives_every_figure_and_goal() -> None:
 
 
 def test_the_table_lines_of_make_bench() -> None:
-    from bench.__main__ import agenda_lines
+    from bench.table import agenda_lines
 
     result = agenda_benchmark(days=1, seed=4, scales=("S",), time_limit_s=0.5)
     lines = agenda_lines(result)
