@@ -35,6 +35,8 @@ from bench.generate import (
     grow_patients,
 )
 from bench.load import run_load
+from bench.reports import growth as report_growth
+from bench.reports import report_figures
 from bench.scaling import (
     mix_figures,
     mix_with_processes,
@@ -309,6 +311,12 @@ def _growth_load(base: str, seconds: float) -> dict[str, Any]:
     return figures
 
 
+def _reports_of(database_url: str, scale: str, today: date, repeats: int = 3) -> dict[str, Any]:
+    """Every report over the whole history of the ``scale`` centre (``bench.reports``)."""
+    first = today - timedelta(days=CENTRES[scale].history_days)
+    return report_figures(database_url, first=first, last=today, repeats=repeats)
+
+
 def data_growth(
     database_url: str, *, scale: str, seconds: float, seed: int, today: date, separate: bool
 ) -> dict[str, Any]:
@@ -346,13 +354,20 @@ def data_growth(
                     "generation_s": centre["centre"].get("seconds"),
                     **_growth_load(base, seconds),
                 }
+            figures[label]["reports"] = _reports_of(url, label, today)
     else:
         small = SCALES[scale]
         with production_server(database_url=database_url, workers=2) as (base, _root):
             for label, total in (("S", small), ("L", small * 7)):
                 grow_patients(database_url, total=total)
                 figures[label] = {"synthetic_patients": total, **_growth_load(base, seconds)}
+                figures[label]["reports"] = _reports_of(database_url, scale, today)
         figures["note"] = "smoke test: patients grow 7x, the orders stay those of the tiny centre"
+    orders = [figures[k].get("centre", {}).get("orders") for k in ("S", "L")]
+    data_ratio = orders[1] / orders[0] if orders[0] and orders[1] else 7.0  # smoke: patients x7
+    figures["reports_growth"] = report_growth(
+        figures["S"]["reports"], figures["L"]["reports"], data_ratio
+    )
     for name in ("patient_search", "pharmacy_plan"):
         s, l_ = figures["S"][name]["p50_ms"], figures["L"][name]["p50_ms"]
         ratio = round(l_ / s, 3) if s else 0.0
@@ -451,6 +466,13 @@ def main(argv: list[str] | None = None) -> int:
         seed=args.seed,
         today=today,
         separate=not tiny and recreate,
+    )
+    history = CENTRES[args.scale].history_days
+    result["reports"] = report_figures(
+        database_url,
+        first=today - timedelta(days=history),
+        last=today,
+        repeats=1 if tiny else 5,
     )
     hl7_messages = args.hl7_messages if args.hl7_messages is not None else (40 if tiny else 2000)
     if hl7_messages:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bench.reports import lines as report_lines
 from bench.scaling import scaling_lines
 
 __all__ = ["agenda_lines", "table"]
@@ -104,6 +105,7 @@ def table(result: dict[str, Any]) -> str:
             f"incremental p95 {vials['incremental_p95_ms']} ms"
         )
     lines.extend(agenda_lines(result.get("agenda", {})))
+    lines.extend(report_lines(result))
     hl7 = result.get("hl7", {})
     if "inbound" in hl7:
         inbound, outbound = hl7["inbound"], hl7["outbound"]

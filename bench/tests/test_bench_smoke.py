@@ -123,6 +123,15 @@ def test_bench_runs_at_tiny_scale_and_reports_the_figures(settings) -> None:  # 
     for name in ("patient_search", "pharmacy_plan"):
         assert growth["S"][name]["errors"] == growth["L"][name]["errors"] == 0
         assert growth["L"][name]["requests"] > 0
+    # every registered report ran over the centre's history, timed, without an error
+    from corsia.reports.domain.registry import definitions
+
+    reports = document["reports"]
+    assert set(reports) == {d.code for d in definitions()}
+    assert {code: f["error"] for code, f in reports.items()} == dict.fromkeys(reports, "")
+    assert all(f["runs"] == 1 and f["p95_ms"] > 0 for f in reports.values())
+    assert reports["pharmacy_consumption"]["rows"] > 0  # the centre's vials were drawn
+    assert set(growth["reports_growth"]) == set(reports)
     # and the centre it generated is a consistent hospital
     consistency = centre_consistency(env["DATABASE_URL"])
     assert consistency["violations"] == dict.fromkeys(consistency["violations"], 0)
