@@ -67,7 +67,9 @@ def production_server(
     process = subprocess.Popen(command, cwd=ROOT, env=env, preexec_fn=pin)  # noqa: S603, PLW1509 - fixed command line
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        # a guard against a server that never answers: Django starting in each process may
+        # take a minute or more on a loaded machine with the server on one CPU
+        deadline = time.monotonic() + 180
         while True:
             try:
                 with urllib.request.urlopen(base + "/healthz", timeout=2) as response:  # noqa: S310 - loopback

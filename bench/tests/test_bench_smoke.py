@@ -38,7 +38,7 @@ def test_bench_runs_at_tiny_scale_and_reports_the_figures(settings) -> None:  # 
         # a guard against a hung run, not a speed limit (make bench measures speed): about
         # 80 s alone, much more beside the other test worker on a loaded 2-core machine; the
         # mix served again by one web process adds a server start and a phase
-        timeout=600,
+        timeout=900,
         check=False,
     )
     # then it prints a JSON document with the web figures and their goals
