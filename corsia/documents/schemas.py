@@ -172,3 +172,24 @@ SCHEMAS["preparation_worksheet"] = TemplateSchema(
         "label.expiry",
     ),
 )
+
+from corsia.documents.schemas_labels import GALENIC, galenic_sample  # noqa: E402
+
+SCHEMAS["galenic_label"] = TemplateSchema(
+    code="galenic_label",
+    title="Etichetta del lotto galenico",
+    description=(
+        "Stampata al rilascio del lotto (PDF 100×75 mm): composizione, lotto, date, "
+        "conservazione e il numero di lotto in Code 128."
+    ),
+    fields=PATIENT + GALENIC + BARCODE,
+    sample=galenic_sample(),
+    layout=False,
+    required=(
+        "galenic.title",
+        "galenic.composition",
+        "galenic.batch_line",
+        "galenic.dates_line",
+        "barcode.image",
+    ),
+)

@@ -181,3 +181,58 @@ def bag_sample() -> dict[str, Any]:
         ],
         "barcode": barcode_field("BAG000000007"),
     }
+
+
+GALENIC: tuple[TemplateField, ...] = (
+    F("galenic", OBJECT, "L'etichetta del lotto galenico (Norme di Buona Preparazione)"),
+    F("galenic.pharmacy", TEXT, "Farmacia che ha preparato il lotto"),
+    F("galenic.title", TEXT, "Nome e forma farmaceutica"),
+    F("galenic.kind_text", TEXT, "Preparazione magistrale od officinale"),
+    F("galenic.patient", TEXT, "Paziente (preparazione magistrale; vuoto se officinale)"),
+    F("galenic.composition", LIST, "Principi attivi per unità (testo)"),
+    F("galenic.excipients", LIST, "Eccipienti (testo)"),
+    F("galenic.quantity_text", TEXT, "Quantità del lotto"),
+    F("galenic.batch_line", TEXT, "Numero di lotto (es. Lotto G2026-0042)"),
+    F("galenic.dates_line", TEXT, "Data di preparazione e data limite di utilizzo"),
+    F("galenic.storage", TEXT, "Conservazione"),
+    F("galenic.lines", LIST, "Tutte le righe dell'etichetta, nell'ordine (testo)"),
+)
+
+
+def galenic_sample() -> dict[str, Any]:
+    composition = ["Zinco ossido 0,25 g per g"]
+    excipients = ["Vaselina bianca q.b. a 100 g"]
+    texts = {
+        "pharmacy": "Farmacia ospedaliera — Ospedale di esempio",
+        "title": "Pasta all'ossido di zinco — pasta",
+        "kind_text": "Preparazione officinale",
+        "quantity_text": "Quantità: 100 g",
+        "batch_line": "Lotto G2026-0042",
+        "dates_line": "Preparato il 05/12/2026 · Da usare entro il 05/06/2027",
+        "storage": "Conservazione: a temperatura ambiente",
+    }
+    lines = [
+        texts["pharmacy"],
+        texts["title"],
+        texts["kind_text"],
+        *composition,
+        "Eccipienti: " + ", ".join(excipients),
+        texts["quantity_text"],
+        texts["batch_line"],
+        texts["dates_line"],
+        texts["storage"],
+    ]
+    galenic: dict[str, Any] = {
+        **texts,
+        "patient": "",
+        "composition": composition,
+        "excipients": excipients,
+        "lines": lines,
+    }
+    return {
+        "hospital_name": "Ospedale di esempio",
+        "patient": None,
+        "document": {"kind": "galenic_label", "version": "1", "created_at": "05/12/2026 10:30"},
+        "galenic": galenic,
+        "barcode": barcode_field("G2026-0042"),
+    }

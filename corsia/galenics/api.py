@@ -228,7 +228,9 @@ def batch_label_pdf(request: HttpRequest, batch_id: int) -> HttpResponse:
     """The released batch's label as PDF (100 x 75 mm; the lines of ``/label`` and the
     batch number as Code 128). 409 ``batch_not_released``; 404 ``batch_not_found``."""
     batch, label = selectors.batch_label_view(**reading(request), batch_id=batch_id)
-    response = HttpResponse(documents.label_pdf(batch, label), content_type="application/pdf")
+    response = HttpResponse(
+        documents.label_pdf(batch, label, **acting(request)), content_type="application/pdf"
+    )
     response["Content-Disposition"] = f'inline; filename="lotto-{batch.number}.pdf"'
     return response
 

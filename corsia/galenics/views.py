@@ -262,6 +262,8 @@ def batch_dispense(request: HttpRequest, batch_id: int) -> HttpResponse:
 def batch_label_pdf(request: HttpRequest, batch_id: int) -> HttpResponse:
     """The released batch's label as PDF (before the release: 409 ``batch_not_released``)."""
     batch, label = selectors.batch_label_view(**viewing(request), batch_id=batch_id)
-    response = HttpResponse(documents.label_pdf(batch, label), content_type="application/pdf")
+    response = HttpResponse(
+        documents.label_pdf(batch, label, **acting(request)), content_type="application/pdf"
+    )
     response["Content-Disposition"] = f'inline; filename="lotto-{batch.number}.pdf"'
     return response

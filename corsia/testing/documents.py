@@ -29,3 +29,20 @@ def sheet() -> dict[str, Any]:
             },
         ],
     }
+
+
+def printed_html(document: Document) -> str:
+    """The HTML an archived print's PDF was made from: its template version (checked by its
+    SHA-256) composed with its stored context."""
+    from corsia.documents.models import DocumentTemplate
+    from corsia.documents.rendering import DEFAULTS_DIR, TemplateSource, render_html
+
+    if document.template_version == 0:
+        body = (DEFAULTS_DIR / f"{document.template_code}.html").read_text()
+    else:
+        body = DocumentTemplate.objects.get(
+            code=document.template_code, version=document.template_version
+        ).body
+    source = TemplateSource(document.template_code, document.template_version, "", body)
+    assert source.sha256 == document.template_sha256
+    return render_html(source, dict(document.context))

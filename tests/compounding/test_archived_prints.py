@@ -26,6 +26,7 @@ from corsia.documents.services import template_set_active, template_update
 from corsia.testing.accounts import MakeUser, api_client, logged_in
 from corsia.testing.barcodes import decode_data_uri
 from corsia.testing.compounding import Folfox, check_out, make_preparations
+from corsia.testing.documents import printed_html
 
 pytestmark = pytest.mark.django_db
 
@@ -52,19 +53,6 @@ def _oxali(folfox: Folfox, pharmacist: User, technician: User) -> Preparation:
     return Preparation.objects.get(order=folfox.order, order_item__ingredient__code="oxaliplatin")
 
 
-def _printed_html(document: Document) -> str:
-    """The HTML the archived PDF was printed from: its template version and stored context."""
-    if document.template_version == 0:
-        body = (DEFAULTS_DIR / f"{document.template_code}.html").read_text()
-    else:
-        body = DocumentTemplate.objects.get(
-            code=document.template_code, version=document.template_version
-        ).body
-    source = TemplateSource(document.template_code, document.template_version, "", body)
-    assert source.sha256 == document.template_sha256
-    return render_html(source, dict(document.context))
-
-
 def test_the_label_printed_by_the_technician_is_archived_with_todays_content(
     folfox: Folfox, pharmacist: User, technician: User
 ) -> None:
@@ -84,7 +72,7 @@ def test_the_label_printed_by_the_technician_is_archived_with_todays_content(
         "preparation",
         str(oxali.pk),
     )
-    html = _printed_html(document)
+    html = printed_html(document)
     patient = folfox.patient
     assert f"<h1>{patient.surname.upper()} {patient.given_names}</h1>" in html
     assert f"Nato/a il {patient.date_of_birth:%d/%m/%Y} · MRN {patient.mrn}" in html
@@ -122,7 +110,7 @@ def test_an_it_edit_takes_effect_on_the_next_print_and_its_version_is_archived(
     client.get(f"/compounding/preparations/{oxali.pk}/label.pdf")
     before = Document.objects.latest("pk")
     assert before.template_version == 0
-    assert "Etichetta rivista" not in _printed_html(before)
+    assert "Etichetta rivista" not in printed_html(before)
     # activated with a reason, the next print uses it
     template_set_active(
         actor=it_staff,
@@ -134,7 +122,7 @@ def test_an_it_edit_takes_effect_on_the_next_print_and_its_version_is_archived(
     client.get(f"/compounding/preparations/{oxali.pk}/label.pdf")
     after = Document.objects.latest("pk")
     assert (after.template_code, after.template_version) == ("preparation_label", 1)
-    html = _printed_html(after)
+    html = printed_html(after)
     assert "Etichetta rivista dal SI" in html
     assert decode_data_uri(after.context["barcode"]["image"]) == oxali.label_code
 
@@ -147,6 +135,7 @@ def test_an_it_edit_takes_effect_on_the_next_print_and_its_version_is_archived(
         ("preparation_label", "{{ label.warning }}</div>", "label.warning"),
         ("patient_bag_label", "<h1>{{ patient.name }}</h1>", "patient.name"),
         ("patient_bag_label", '<img class="barcode" src="{{ barcode.image }}"', "barcode.image"),
+        ("galenic_label", '<img class="barcode" src="{{ barcode.image }}"', "barcode.image"),
     ],
 )
 def test_an_edit_dropping_a_safety_field_is_refused_in_italian(
@@ -197,7 +186,7 @@ def test_the_bag_label_is_archived_with_its_preparations_and_bag_barcode(
     assert response.status_code == 200
     document = Document.objects.get(template_code="patient_bag_label")
     assert response.content == bytes(document.content)
-    html = _printed_html(document)
+    html = printed_html(document)
     patient = folfox.patient
     assert f"<h1>{patient.surname.upper()} {patient.given_names}</h1>" in html
     assert f"MRN {patient.mrn}" in html
@@ -216,7 +205,7 @@ def test_the_worksheet_is_archived_with_the_vials_used(
     response = logged_in(pharmacist).get(f"/compounding/preparations/{oxali.pk}/worksheet.pdf")
     assert response.status_code == 200
     document = Document.objects.get(template_code="preparation_worksheet")
-    html = _printed_html(document)
+    html = printed_html(document)
     vial = oxali.vials.select_related("product").first()
     assert vial is not None
     assert f"<td>{vial.product.name}</td><td>{vial.lot}</td>" in html

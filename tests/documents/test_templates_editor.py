@@ -93,6 +93,7 @@ def test_the_api_lists_documents_creates_versions_previews_and_diffs(pharmacist:
     listing = client.get(API).json()
     assert {t["code"]: t["in_use_version"] for t in listing} == {
         "clinical_letter": 0,
+        "galenic_label": 0,
         "patient_bag_label": 0,
         "preparation_label": 0,
         "preparation_worksheet": 0,

@@ -12,9 +12,12 @@ from decimal import Decimal
 import pytest
 
 from corsia.accounts.models import User
-from corsia.galenics import documents, selectors, services
+from corsia.documents.models import Document
+from corsia.galenics import services
 from corsia.galenics.models import Formula
 from corsia.testing.accounts import api_client, logged_in
+from corsia.testing.barcodes import decode_data_uri
+from corsia.testing.documents import printed_html
 from corsia.testing.galenics import OINTMENT, Lab, batch_prepared, published
 
 pytestmark = pytest.mark.django_db
@@ -47,17 +50,19 @@ def test_the_released_label_prints(
     assert pdf["Content-Disposition"] == f'inline; filename="lotto-{batch.number}.pdf"'
     api = api_client(technician).get(f"{API}/batches/{batch.pk}/label.pdf")
     assert api.status_code == 200 and api.content.startswith(b"%PDF-")
-    printed, label = selectors.batch_label_view(
-        user=technician, workstation=None, batch_id=batch.pk
-    )
-    html = documents.label_html(printed, label)
+    # each print archived as a galenic_label document (version 0: the shipped template)
+    archived = Document.objects.filter(template_code="galenic_label").order_by("pk")
+    assert [d.template_version for d in archived] == [0, 0]
+    assert bytes(archived[1].content) == api.content
+    html = printed_html(archived[0])
+    assert decode_data_uri(archived[0].context["barcode"]["image"]) == batch.number
     for text in (
         "Preparazione officinale",
         "Zinco ossido 0,1 g per g",
         "Quantità: 200 g",
         f"Lotto {batch.number}",
         "Da usare entro il",
-        "<svg",
+        '<img class="barcode" src="data:image/svg+xml;base64,',
     ):
         assert text in html, text
     assert api_client(technician).get(f"{API}/batches/999999/label.pdf").status_code == 404

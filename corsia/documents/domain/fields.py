@@ -179,9 +179,9 @@ def missing_required(schema: TemplateSchema, rendered: str) -> list[str]:
         if value is None or isinstance(value, bool) or value == "":
             missing.append(path)  # a schema error: a required field needs a sample
             continue
-        text = str(value)
-        if text not in rendered and html_escape(text) not in rendered:
-            missing.append(path)
+        texts = [str(v) for v in value] if isinstance(value, list | tuple) else [str(value)]
+        if not texts or any(t not in rendered and html_escape(t) not in rendered for t in texts):
+            missing.append(path)  # a list: every element must be printed
     return missing
 
 
