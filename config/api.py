@@ -353,8 +353,14 @@ api.add_router("/telemedicine", telemedicine_router)
 from corsia.portal.api import router as portal_router  # noqa: E402
 
 api.add_router("/portal", portal_router)
+from corsia.portal.api_patient import router as portal_patient_router  # noqa: E402
+
+api.add_router("/portal", portal_patient_router)  # the patient's own: /portal/me/...
 
 # Telemonitoring (corsia.telemonitoring, issue 25).
 from corsia.telemonitoring.api import router as telemonitoring_router  # noqa: E402
 
 api.add_router("/telemonitoring", telemonitoring_router)
+from corsia.telemonitoring.api_portal import router as telemonitoring_patient_router  # noqa: E402
+
+api.add_router("/portal", telemonitoring_patient_router)  # /portal/me/telemonitoring/...

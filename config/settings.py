@@ -574,6 +574,7 @@ CORSIA_PORTAL_CODE_SENDER = env_str(
 )
 # A portal session ends after this many minutes without a request.
 CORSIA_PORTAL_IDLE_MINUTES = env_int("CORSIA_PORTAL_IDLE_MINUTES", 20)
+CORSIA_PORTAL_TOKEN_MINUTES = env_int("CORSIA_PORTAL_TOKEN_MINUTES", 30)
 # When the care team reads the portal's messages ("1-5 08:00-16:00; 6 08:00-12:00": ISO
 # weekdays and times), and the number a patient with urgent symptoms must call instead.
 CORSIA_PORTAL_TEAM_HOURS = env_str("CORSIA_PORTAL_TEAM_HOURS", "1-5 08:00-16:00")

@@ -151,3 +151,8 @@ def demo_hospital() -> Iterator[str]:
     from corsia.demo.portal import ensure_demo_portal
 
     yield f"demo patient portal account: {ensure_demo_portal(nurse=_user('infermiere'))}"
+    # Care at home (issue 25): a televisit, readings with an alert, today's diary.
+    from corsia.demo.home_care import ensure_demo_home_care
+
+    home = ensure_demo_home_care(nurse=_user("infermiere"), physician=_user("medico"))
+    yield f"demo care at home: {home}"

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from ninja.security import HttpBearer
 
 from corsia.core.access import public
 from corsia.patients.selectors import patient_record
@@ -112,3 +113,31 @@ class PortalLoginRequiredMixin:
         if portal_patient(request) is None:
             return _to_sign_in(request)
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]  # the view's own dispatch
+
+
+class PortalBearerAuth(HttpBearer):
+    """The patient's API: ``Authorization: Bearer <portal token>`` (a staff token is not
+    one: 401). Sets ``request.portal_patient`` (a :class:`PortalPatient`); ``request.user``
+    stays anonymous."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> PortalPatient | None:
+        from corsia.portal.services.tokens import portal_token_account
+
+        account = portal_token_account(token)
+        if account is None:
+            return None
+        patient = patient_record(patient_id=account.patient_id)
+        found = PortalPatient(
+            account_id=account.pk,
+            patient_id=patient.pk,
+            given_names=patient.given_names,
+            surname=patient.surname,
+        )
+        request._corsia_portal_patient = found  # type: ignore[attr-defined]
+        return found
+
+
+def api_patient(request: HttpRequest) -> PortalPatient:
+    """The patient a :class:`PortalBearerAuth` request authenticated."""
+    found: PortalPatient = request._corsia_portal_patient  # type: ignore[attr-defined]
+    return found

@@ -9,7 +9,7 @@ from ninja import Router, Status
 from corsia.core.access import api_perm
 from corsia.core.web import acting
 from corsia.portal import services
-from corsia.portal.schemas import AccountIn, AccountOut, ReleaseOut
+from corsia.portal.schemas import AccountIn, AccountOut, ReleaseOut, SuspendIn
 from corsia.portal.services.accounts import MANAGE_ACCOUNT
 from corsia.portal.services.documents import RELEASE_DOCUMENT, document_release
 
@@ -34,6 +34,25 @@ def account_open(request: HttpRequest, payload: AccountIn) -> Status[AccountOut]
             phone=account.phone,
             created_at=account.created_at,
         ),
+    )
+
+
+@router.post("/accounts/{account_id}/suspend", response=AccountOut)
+@api_perm(MANAGE_ACCOUNT)
+def account_suspend(request: HttpRequest, account_id: int, payload: SuspendIn) -> AccountOut:
+    """Suspend a patient's portal account with a reason: its sessions end, its API tokens
+    are revoked, the account stays. Refusals: ``account_not_found`` (also outside the care
+    scope), ``reason_required``, ``account_already_suspended``."""
+    account = services.portal_account_suspend(
+        **acting(request), account_id=account_id, reason=payload.reason
+    )
+    return AccountOut(
+        id=account.pk,
+        patient_id=account.patient_id,
+        active=account.active,
+        email=account.email,
+        phone=account.phone,
+        created_at=account.created_at,
     )
 
 

@@ -164,3 +164,22 @@ class DocumentRelease(models.Model):
 
     def __str__(self) -> str:
         return f"document {self.document_id} released to patient {self.patient_id}"
+
+
+class PortalToken(models.Model):
+    """A short-lived bearer token of a portal account, for the patient's API
+    (``/api/v1/portal/me/...``): granted to a signed-in portal session
+    (``services.tokens.portal_token_grant``), stored as its SHA-256 only; void when it
+    expires, when revoked, or when the account is suspended."""
+
+    account = models.ForeignKey(PortalAccount, on_delete=models.PROTECT, related_name="+")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"portal token {self.pk} of account {self.account_id}"

@@ -25,3 +25,7 @@ class ReleaseOut(Schema):
     document_id: int
     patient_id: int
     released_at: datetime
+
+
+class SuspendIn(Schema):
+    reason: str = Field(min_length=1, max_length=300)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accesso/spid-cie/", views.oidc_start, name="oidc_start"),
     path("accesso/spid-cie/ritorno/", views.oidc_callback, name="oidc_callback"),
     path("esci/", views.sign_out, name="sign_out"),
+    path("token/", views.token_grant, name="token_grant"),
 ]
 
 from corsia.portal import views_patient, views_team  # noqa: E402

@@ -143,3 +143,28 @@ def home(request: HttpRequest) -> HttpResponse:
     assert patient is not None  # portal_login_required
     activity_record(account_id=patient.account_id, patient_id=patient.patient_id, action="home")
     return render(request, "portal/home.html", {"patient": patient})
+
+
+@portal_login_required
+@require_POST
+def token_grant(request: HttpRequest) -> HttpResponse:
+    """A short-lived bearer token for the patient's API (``/api/v1/portal/me/...``), granted
+    to this signed-in portal session (the form's CSRF token is required, like every POST
+    of the portal): ``{"access_token", "token_type": "Bearer", "expires_in"}``."""
+    from django.http import JsonResponse
+
+    from corsia.portal.services.tokens import portal_token_grant
+
+    me = portal_patient(request)
+    assert me is not None  # portal_login_required
+    granted = portal_token_grant(account_id=me.account_id, patient_id=me.patient_id)
+    response = JsonResponse(
+        {
+            "access_token": granted.key,
+            "token_type": "Bearer",
+            "expires_in": granted.expires_in,
+        },
+        status=201,
+    )
+    response["Cache-Control"] = "no-store"
+    return response

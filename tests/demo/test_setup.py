@@ -119,6 +119,20 @@ def test_reference_and_demo_data_load_and_a_second_run_changes_nothing() -> None
     assert "demo lymphoma chart: 1 created" in first
     assert "demo lymphoma chart: 0 created" in second
     assert _chart_counts() == counts_after_first, "the second run added records"
+    # and care at home (issue 25): the portal patient's televisit, readings with a fever
+    # over the threshold (urgent: within the cycle's diary days), today's diary, once —
+    # the team's worklist shows the alert
+    home = next(line for line in first if line.startswith("demo care at home: "))
+    assert "televisit " in home and "3 readings, 1 alert; today's diary filled" in home, home
+    assert "demo care at home: already there" in second
+    from corsia.accounts.models import User
+    from corsia.portal.registry import worklist_items
+    from corsia.telemedicine.models import Televisit
+
+    visit = Televisit.objects.get()
+    assert (visit.state, visit.clinician.username) == ("scheduled", "medico")
+    items = worklist_items(user=User.objects.get(username="medico"))
+    assert any(i.patient_id == visit.patient_id and i.urgent for i in items), items
     _assert_integrations(first, second)
     _assert_complete_charts()
 

@@ -72,6 +72,7 @@ NOT_PAGES: frozenset[str] = frozenset(
         "portal:oidc_start",
         "portal:oidc_callback",
         "portal:sign_out",
+        "portal:token_grant",  # POST only: a JSON token for the patient's API
         "portal:attachment",
         "portal:document",
         "portal:team_attachment",

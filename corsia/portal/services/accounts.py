@@ -8,9 +8,9 @@ from django.db import transaction
 
 from corsia.audit.services import audit_record
 from corsia.core.actors import User, Workstation, require_permission
-from corsia.core.domain.errors import ConflictError, ValidationFailed
+from corsia.core.domain.errors import ConflictError, NotFound, ValidationFailed
 from corsia.patients.selectors import patient_get, patient_record
-from corsia.portal.audit_events import ACCOUNT_OPENED
+from corsia.portal.audit_events import ACCOUNT_OPENED, ACCOUNT_SUSPENDED
 from corsia.portal.models import PortalAccount, PortalActivity
 
 MANAGE_ACCOUNT = "portal.manage_account"
@@ -59,3 +59,51 @@ def activity_record(*, account_id: int, patient_id: int, action: str, detail: st
     PortalActivity.objects.create(
         account_id=account_id, patient_id=patient_id, action=action, detail=detail[:200]
     )
+
+
+def portal_account_suspend(
+    *, actor: User, workstation: Workstation, account_id: int, reason: str
+) -> PortalAccount:
+    """Suspend a patient's portal account (permission ``portal.manage_account``, the
+    patient in the actor's care scope, a reason): its sessions end at once, its API tokens
+    are revoked; the account stays (never deleted), audited ``portal.account_suspended``."""
+    from django.utils import timezone
+
+    from corsia.portal.models import PortalToken
+
+    require_permission(
+        actor, MANAGE_ACCOUNT, "Non hai il permesso per sospendere l'accesso al portale."
+    )
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed("Indica il motivo.", code="reason_required", field="reason")
+    found = PortalAccount.objects.filter(pk=account_id).values_list("patient_id", flat=True)
+    patient_id = found.first()
+    if patient_id is None:
+        raise NotFound("Account del portale non trovato.", code="account_not_found")
+    try:
+        patient_get(user=actor, patient_id=patient_id)  # the care scope: outside, not found
+    except NotFound as error:
+        raise NotFound("Account del portale non trovato.", code="account_not_found") from error
+    with transaction.atomic():
+        account = PortalAccount.objects.select_for_update().get(pk=account_id)
+        if not account.active:
+            raise ConflictError("L'account è già sospeso.", code="account_already_suspended")
+        now = timezone.now()
+        account.active = False
+        account.suspended_at = now
+        account.suspended_by = actor
+        account.suspended_reason = reason[:300]
+        account.save(update_fields=["active", "suspended_at", "suspended_by", "suspended_reason"])
+        PortalToken.objects.filter(account=account, revoked_at__isnull=True).update(revoked_at=now)
+        audit_record(
+            event=ACCOUNT_SUSPENDED,
+            actor=actor,
+            workstation=workstation,
+            target=account,
+            patient_id=account.patient_id,
+            before={"active": True},
+            after={"active": False},
+            reason=reason,
+        )
+    return account

@@ -530,3 +530,21 @@ NOT_PATIENT_DATA.update(
         "messages (SDP, ICE candidates), for the two participants only: as above",
     }
 )
+
+# --- issue 25, the patient's own API (portal tokens only: every staff token and session
+# gets 401, so no clinical role reads them; the patient reads only their own rows) ---
+_PATIENT_OWN = (
+    "the patient's own API (/api/v1/portal/me/...): a portal token only, staff 401; the "
+    "patient's own rows, another patient's 404 (tests/portal/test_patient_api.py); masking "
+    "hides a stay from the staff, not from the patient"
+)
+NOT_PATIENT_DATA.update(
+    {
+        "/api/v1/portal/me/appointments": _PATIENT_OWN,
+        "/api/v1/portal/me/threads": _PATIENT_OWN,
+        "/api/v1/portal/me/threads/{thread_id}": _PATIENT_OWN,
+        "/api/v1/portal/me/documents": _PATIENT_OWN + "; only documents a physician released, "
+        "who must be able to read them (scope and masking) when releasing",
+        "/api/v1/portal/me/telemonitoring": _PATIENT_OWN,
+    }
+)
