@@ -411,7 +411,23 @@ def _pgx_fields(request: HttpRequest) -> dict[str, Any]:
 @require_perm(PRESCRIBE)
 @require_POST
 def pgx_apply(request: HttpRequest, order_id: int) -> HttpResponse:
-    """ "Applica la dose suggerita": the drug's lines reduced to the recommended dose."""
+    """ "Applica la dose suggerita": the drug's lines reduced to the recommended dose; with
+    ``what=thrice_weekly``, CPIC's three days a week proposed (the refusal's message, nothing
+    written) and applied once the physician ticks ``confirmed`` (H67)."""
+    if request.POST.get("what") == "thrice_weekly":
+        with refusals_as_messages(request, not_found_is_404=False):
+            plan = services.order_pgx_apply_thrice_weekly(
+                **acting(request),
+                order_id=order_id,
+                ingredient_id=parse_id(request.POST.get("ingredient_id")) or 0,
+                confirmed=request.POST.get("confirmed") == "yes",
+                expected_version=_version(request),
+            )
+            messages.success(
+                request,
+                f"Frequenza ridotta a tre volte a settimana: {plan.summary_it()}.",
+            )
+        return redirect("prescribing:order", order_id=order_id)
     with refusals_as_messages(request, not_found_is_404=False):
         services.order_pgx_apply_suggested(
             **acting(request),

@@ -50,6 +50,7 @@ from corsia.prescribing.services.pgx_check import (
     order_pgx_pending,
     order_pgx_rows,
 )
+from corsia.prescribing.services.pgx_frequency import order_pgx_apply_thrice_weekly
 from corsia.prescribing.services.signing import (
     SIGNABLE_STATES,
     order_confirm_and_sign,
@@ -96,6 +97,7 @@ __all__ = [
     "order_milestone_record",
     "order_pgx_acknowledge",
     "order_pgx_apply_suggested",
+    "order_pgx_apply_thrice_weekly",
     "order_pgx_pending",
     "order_pgx_rows",
     "order_pgx_since",
