@@ -21,7 +21,9 @@ PAGE_SIZE = 50
 
 def page_number(raw: str | None) -> int:
     """The page asked for, 1 when it is not a positive whole number of a sane size."""
-    if raw is None or not raw.isdigit() or len(raw) > 9:  # isdigit: no sign, dot or exponent
+    if (
+        raw is None or not (raw.isascii() and raw.isdigit()) or len(raw) > 9
+    ):  # no sign, dot, exponent
         return 1
     return max(int(raw), 1)
 
