@@ -200,27 +200,29 @@ class WorklistRow:
     drugs: int
 
 
-def _rows(orders: QuerySet[TherapyOrder], start: date, end: date) -> list[WorklistRow]:
-    annotated = (
-        orders.annotate(
-            first_date=Min(
-                "items__scheduled_date",
-                filter=Q(items__scheduled_date__gte=start, items__scheduled_date__lte=end),
-            ),
-            drugs=Count(
-                "items",
-                filter=Q(
-                    items__scheduled_date__gte=start,
-                    items__scheduled_date__lte=end,
-                    items__status="active",
-                ),
-            ),
+def _row_query(orders: QuerySet[TherapyOrder], start: date, end: date) -> QuerySet[TherapyOrder]:
+    """The orders with a line given from ``start`` to ``end``, each with the first date of
+    those lines (``first_date``) and how many are active (``drugs``), earliest first. The
+    lines are filtered before the aggregate, so the select reads only the lines of those
+    days (the ``item_date_status`` index), not every line of every order in the state."""
+    return (
+        orders.filter(items__scheduled_date__gte=start, items__scheduled_date__lte=end)
+        .annotate(
+            first_date=Min("items__scheduled_date"),
+            drugs=Count("items", filter=Q(items__status="active")),
         )
-        .filter(first_date__isnull=False)
         .select_related("patient", "regimen_version__regimen", "prescriber", "ward")
         .order_by("first_date", "patient__surname", "id")
     )
-    return [WorklistRow(order=o, first_date=o.first_date, drugs=o.drugs) for o in annotated]
+
+
+def worklist_rows(orders: Iterable[TherapyOrder]) -> list[WorklistRow]:
+    """The rows of orders read by ``_row_query`` (a page of them, or all)."""
+    return [WorklistRow(order=o, first_date=o.first_date, drugs=o.drugs) for o in orders]  # type: ignore[attr-defined]  # annotated by _row_query
+
+
+def _rows(orders: QuerySet[TherapyOrder], start: date, end: date) -> list[WorklistRow]:
+    return worklist_rows(_row_query(orders, start, end))
 
 
 def physician_worklist(
@@ -248,14 +250,21 @@ def physician_worklist(
     return rows
 
 
-def pharmacy_queue(*, user: User, day: date, days_ahead: int = 0) -> dict[str, list[WorklistRow]]:
+def pharmacy_queue(
+    *, user: User, day: date, days_ahead: int = 0
+) -> dict[str, QuerySet[TherapyOrder]]:
     """The pharmacy's orders from ``day`` to ``days_ahead`` days later: those sent to it,
-    and the potential workload (not yet sent), each by the first date it is given on."""
+    and the potential workload (not yet sent), each by the first date it is given on
+    (the earliest, today's, first), as queries to page (``worklist_rows`` makes the rows)."""
     orders = _readable_orders(user)
     end = day + timedelta(days=days_ahead)
     return {
-        "pharmacy": _rows(orders.filter(state__in=[s.value for s in PHARMACY_STATES]), day, end),
-        "potential": _rows(orders.filter(state__in=[s.value for s in POTENTIAL_STATES]), day, end),
+        "pharmacy": _row_query(
+            orders.filter(state__in=[s.value for s in PHARMACY_STATES]), day, end
+        ),
+        "potential": _row_query(
+            orders.filter(state__in=[s.value for s in POTENTIAL_STATES]), day, end
+        ),
     }
 
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from corsia.core.access import require_perm
 from corsia.core.domain.errors import ValidationFailed
+from corsia.core.paging import paginate
 from corsia.core.refusals import refusals_as_messages
 from corsia.core.web import acting, parse_id, posted_date, posted_int, request_actor, viewing
 from corsia.core.web import posted_decimal as _decimal
@@ -59,6 +60,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
 # How many days the pharmacy's queue shows (from the chosen day): today, the next days.
 QUEUE_SPANS = (1, 3, 7, 14)
 QUEUE_SPAN_DEFAULT = 3
+QUEUE_PAGE_SIZE = 50  # orders per page of each of the queue's lists
 
 
 @require_perm(VIEW)
@@ -69,6 +71,11 @@ def pharmacy(request: HttpRequest) -> HttpResponse:
     if span not in QUEUE_SPANS:
         span = QUEUE_SPAN_DEFAULT
     queue = selectors.pharmacy_queue(user=request_actor(request), day=day, days_ahead=span - 1)
+    # paged (issue 27): the earliest day's orders on page 1, the total in each heading
+    pharmacy_page = paginate(request, queue["pharmacy"], param="page", page_size=QUEUE_PAGE_SIZE)
+    potential_page = paginate(
+        request, queue["potential"], param="potential_page", page_size=QUEUE_PAGE_SIZE
+    )
     template = (
         "prescribing/partials/pharmacy_table.html"
         if getattr(request, "htmx", False)
@@ -78,7 +85,12 @@ def pharmacy(request: HttpRequest) -> HttpResponse:
         request,
         template,
         {
-            "queue": queue,
+            "queue": {
+                "pharmacy": selectors.worklist_rows(pharmacy_page.page),
+                "potential": selectors.worklist_rows(potential_page.page),
+            },
+            "pharmacy_page": pharmacy_page,
+            "potential_page": potential_page,
             "day": day,
             "span": span,
             "spans": QUEUE_SPANS,

@@ -37,7 +37,7 @@ BUDGET = {
     # appends (2 each), the order's milestone, the roles (cold here)
     "bedside verify (three scans, start)": 27,
     # the administration locked, the nurse, the audit append, the subscribers notified,
-    # the doses per day, the administration read again for the answer
+    # the order's active lines and their administrations (is the order done?)
     "administration end": 12,
     "session scan: wristband": 9,  # the session, the patient, the day's lines, the scan log
     "session scan: badge": 7,  # the session, the badge's owner, the scan log

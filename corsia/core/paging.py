@@ -1,0 +1,67 @@
+"""Paging of the lists that grow with the history (issue 27): a page of a fixed size over
+an ordered query, the total count, and the query string of the other filters for the
+"previous"/"next" links.
+
+Cost per page: one ``COUNT`` and one ``LIMIT/OFFSET`` select over the caller's ordering
+(which must be indexed and total: end it with the primary key), whatever the history holds.
+A page number that cannot be read (``0``, ``-1``, ``abc``, ``1e308``, a NUL) is page 1; one
+past the end is the last page: a page never answers 500."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+PAGE_SIZE = 50
+
+
+def page_number(raw: str | None) -> int:
+    """The page asked for, 1 when it is not a positive whole number of a sane size."""
+    if (
+        raw is None or not (raw.isascii() and raw.isdigit()) or len(raw) > 9
+    ):  # no sign, dot, exponent
+        return 1
+    return max(int(raw), 1)
+
+
+@dataclass(frozen=True)
+class Paged:
+    """One page of a list: its rows (``page``), the total, and the links' query string."""
+
+    page: Page[Any]
+    param: str  # the query parameter that names the page ("page", or one per list)
+    querystring: str  # the request's other parameters, url-encoded, without ``param``
+
+    @property
+    def total(self) -> int:
+        return int(self.page.paginator.count)
+
+    def _href(self, number: int) -> str:
+        rest = f"{self.querystring}&" if self.querystring else ""
+        return f"?{rest}{self.param}={number}"
+
+    @property
+    def next_href(self) -> str:
+        return self._href(self.page.next_page_number()) if self.page.has_next() else ""
+
+    @property
+    def previous_href(self) -> str:
+        return self._href(self.page.previous_page_number()) if self.page.has_previous() else ""
+
+
+def paginate(
+    request: HttpRequest,
+    rows: QuerySet[Any],
+    *,
+    param: str = "page",
+    page_size: int = PAGE_SIZE,
+) -> Paged:
+    """The page of ``rows`` (an ordered query) that ``request.GET[param]`` asks for."""
+    page = Paginator(rows, page_size).get_page(page_number(request.GET.get(param)))
+    params = request.GET.copy()
+    params.pop(param, None)
+    return Paged(page=page, param=param, querystring=params.urlencode())
