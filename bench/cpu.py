@@ -135,8 +135,10 @@ def postmaster(database_url: str) -> psutil.Process | None:
     try:
         with psycopg.connect(database_url) as conn:
             row = conn.execute("SELECT pg_backend_pid()").fetchone()
-        backend = psutil.Process(int(row[0])) if row else None
-        return backend.parent() if backend is not None else None
+            # while the connection is open: its backend exits when it closes, and on a
+            # loaded machine it was gone before it could be asked for its parent
+            backend = psutil.Process(int(row[0])) if row else None
+            return backend.parent() if backend is not None else None
     except (psycopg.Error, psutil.Error):
         return None
 

@@ -18,8 +18,10 @@ from bench.cpu import (
     cpu_split,
     mix_cpu,
     per_request,
+    postmaster,
     schedstat_ns,
 )
+from corsia.testing.database import url_of_test_database
 
 
 @pytest.mark.django_db
@@ -72,3 +74,16 @@ def test_the_load_generator_gets_one_cpu_and_the_server_the_others() -> None:
         assert split is None
     else:
         assert split == ({available[0]}, set(available[1:]))
+
+
+@pytest.mark.django_db
+def test_the_postmaster_is_the_parent_of_a_live_backend() -> None:
+    # given our own backend (the connection stays open while we look)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        ours = cursor.fetchone()[0]
+        # when the bench looks for the server's main process from another connection
+        found = postmaster(url_of_test_database())
+        # then it is the PostgreSQL process our backend was forked from
+        assert found is not None
+        assert ours in {child.pid for child in found.children()}
