@@ -122,7 +122,9 @@ test-long: install
 	@export CORSIA_TESTING=1 DATABASE_URL="$(DB_URL)"; \
 	  $(PY) -m pytest -p no:xdist -q -s -m long $(PYTEST_ARGS)
 
-bench: install
+# the bench's server is the production one: its pages need the collected, fingerprinted
+# static files (without them every page answered 500, a missing manifest entry)
+bench: install static
 	@DATABASE_URL="$${DATABASE_URL:-$$(CORSIA_DB_NAME=corsia_bench $(PY) tools/devdb.py url)}" \
 	  CORSIA_DEMO=1 $(PY) -m bench $(if $(SCALE),--scale $(SCALE),)
 
