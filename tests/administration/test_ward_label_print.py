@@ -8,15 +8,16 @@ from __future__ import annotations
 import pytest
 
 from corsia.accounts.domain.roles import Role
-from corsia.accounts.models import User
-from corsia.core.domain.errors import ValidationFailed
-from corsia.documents.models import Document, DocumentTemplate
-from corsia.documents.rendering import DEFAULTS_DIR
-from corsia.documents.services import template_update
+from corsia.documents.models import Document
 from corsia.testing.accounts import MakeUser, logged_in
 from corsia.testing.administration import Folfox
 from corsia.testing.barcodes import decode_data_uri
-from corsia.testing.documents import printed_html
+from corsia.testing.documents import (
+    edit_refused,
+    printed_html,
+    shipped_without,
+    the_archived_print,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -24,14 +25,8 @@ pytestmark = pytest.mark.django_db
 def test_the_ward_label_is_the_archived_print_with_the_old_barcode(folfox: Folfox) -> None:
     ondansetron = folfox.items["ondansetron"]
     response = logged_in(folfox.nurse).get(f"/administration/label/{ondansetron.pk}/")
-    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    document = Document.objects.get(template_code="ward_label")
-    assert response.content == bytes(document.content)
-    assert (document.patient_id, document.signed, document.template_version) == (
-        folfox.patient.pk,
-        False,
-        0,
-    )
+    document = the_archived_print(response, "ward_label")
+    assert (document.patient_id, document.template_version) == (folfox.patient.pk, 0)
     assert (document.source_app, document.source_model, document.source_id) == (
         "prescribing",
         "orderitem",
@@ -82,19 +77,8 @@ def test_only_the_nurse_prints_it_and_a_pharmacy_drug_has_none(
 def test_an_edit_dropping_a_safety_field_of_the_ward_label_is_refused(
     make_user: MakeUser, drop: str, named: str
 ) -> None:
-    it_staff: User = make_user(Role.IT_STAFF)
-    default = (DEFAULTS_DIR / "ward_label.html").read_text()
-    assert drop in default
-    with pytest.raises(ValidationFailed) as refused:
-        template_update(
-            actor=it_staff,
-            workstation=None,
-            code="ward_label",
-            title="Senza un campo",
-            body=default.replace(drop, "<div>"),
-            expected_version=0,
-        )
-    assert refused.value.code == "template_required_field_missing"
-    assert refused.value.details == {"missing_fields": [named]}
-    assert f"campi obbligatori per la sicurezza: «{named}»" in refused.value.message
-    assert not DocumentTemplate.objects.filter(code="ward_label").exists()
+    body = shipped_without("ward_label", drop)
+    refused = edit_refused(make_user(Role.IT_STAFF), "ward_label", body)
+    assert refused.code == "template_required_field_missing"
+    assert refused.details == {"missing_fields": [named]}
+    assert f"campi obbligatori per la sicurezza: «{named}»" in refused.message

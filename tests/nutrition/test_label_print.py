@@ -25,17 +25,20 @@ from django.utils import timezone
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
-from corsia.core.domain.errors import ValidationFailed
-from corsia.documents.models import Document, DocumentTemplate
+from corsia.documents.models import Document
 from corsia.documents.rendering import DEFAULTS_DIR, TemplateSource, render_html
 from corsia.documents.schemas import SCHEMAS
-from corsia.documents.services import template_update
 from corsia.nutrition.domain.label import Label, LabelLine, label_zpl
 from corsia.nutrition.models import NutritionOrder
 from corsia.patients.models import Patient
 from corsia.testing.accounts import MakeUser, logged_in
 from corsia.testing.barcodes import decode_data_uri
-from corsia.testing.documents import printed_html
+from corsia.testing.documents import (
+    edit_refused,
+    printed_html,
+    shipped_without,
+    the_archived_print,
+)
 from corsia.testing.nutrition import prepared, validated
 
 pytestmark = pytest.mark.django_db
@@ -97,15 +100,9 @@ def test_the_pdf_is_the_archived_print_of_its_template(
     order = _compounded(physician, pharmacist, adult)
     client = logged_in(pharmacist)
     answer = client.get(f"/nutrition/orders/{order.pk}/label.pdf")
-    assert answer.status_code == 200 and answer["Content-Type"] == "application/pdf"
-    document = Document.objects.get(template_code="nutrition_label")
     # the PDF answered is the archived copy: unsigned, the shipped template (version 0)
-    assert answer.content == bytes(document.content)
-    assert (document.patient_id, document.signed, document.template_version) == (
-        adult.pk,
-        False,
-        0,
-    )
+    document = the_archived_print(answer, "nutrition_label")
+    assert (document.patient_id, document.template_version) == (adult.pk, 0)
     assert (document.source_app, document.source_model, document.source_id) == (
         "nutrition",
         "nutritionorder",
@@ -180,23 +177,14 @@ def test_an_edit_dropping_a_safety_field_of_the_bag_label_is_refused_in_italian(
     make_user: MakeUser, drop: tuple[str, str]
 ) -> None:
     text, named = drop
-    default = (DEFAULTS_DIR / "nutrition_label.html").read_text()
-    assert text in default
-    with pytest.raises(ValidationFailed) as refused:
-        template_update(
-            actor=make_user(Role.IT_STAFF),
-            workstation=None,
-            code="nutrition_label",
-            title="Senza un campo",
-            body=default.replace(text, ""),
-            expected_version=0,
-        )
-    assert refused.value.code == "template_required_field_missing"
-    assert refused.value.details == {"missing_fields": [named]}
-    assert refused.value.message.startswith(
-        f"Il modello «nutrition_label» deve stampare i campi obbligatori per la sicurezza: «{named}»"
+    body = shipped_without("nutrition_label", text)
+    refused = edit_refused(make_user(Role.IT_STAFF), "nutrition_label", body)
+    assert refused.code == "template_required_field_missing"
+    assert refused.details == {"missing_fields": [named]}
+    assert refused.message.startswith(
+        "Il modello «nutrition_label» deve stampare i campi obbligatori per la sicurezza: "
+        f"«{named}»"
     )
-    assert not DocumentTemplate.objects.filter(code="nutrition_label").exists()
 
 
 def test_page_links_and_api_zpl(
