@@ -50,6 +50,7 @@ from corsia.records.api_letters import router as records_letters_router
 from corsia.records.api_reports import router as records_reports_router
 from corsia.records.api_staging import catalogue_router as records_catalogue_router
 from corsia.records.api_staging import router as staging_router
+from corsia.records.api_wristband import router as wristband_router
 from corsia.regimens.api import router as regimens_router
 from corsia.regimens.api import trials_router
 from corsia.toxicity.api import ctcae_router
@@ -288,6 +289,7 @@ api.add_router(
 )  # its treatment course: /patients/{id}/treatment-lines...
 api.add_router("/patients", records_letters_router)  # /patients/{id}/letters, tumour-boards
 api.add_router("/patients", records_reports_router)  # /patients/{id}/reports (+ correction)
+api.add_router("/patients", wristband_router)  # /patients/{id}/wristband.pdf|zpl (archived)
 api.add_router("/icd9cm", icd9_router)
 api.add_router("/audit", audit_router)
 api.add_router("/documents", documents_router)

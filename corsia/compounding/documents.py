@@ -25,7 +25,7 @@ from corsia.compounding.domain.product import it_number
 from corsia.compounding.models import CheckOut, Preparation
 from corsia.core.actors import User, Workstation
 from corsia.documents.barcodes import barcode_field
-from corsia.documents.services import document_create
+from corsia.documents.services import document_print
 from corsia.drugs.domain.formulation import Formulation
 from corsia.regimens.domain.spec import ROUTE_LABELS_IT
 
@@ -107,18 +107,16 @@ def _archived(
     context: dict[str, Any],
     source: tuple[str, str, int],
 ) -> bytes:
-    """Print through the editable template ``code`` and archive the print (unsigned) with
-    its template version (issue 23 §22-23); the bytes are the stored document's."""
-    document = document_create(
+    """Print through the editable template ``code``, archived (unsigned) with its template
+    version; the bytes are the stored document's."""
+    document = document_print(
         actor=actor,
         workstation=workstation,
-        kind=code,
+        template_code=code,
         title=title,
         patient=patient,
-        template_code=code,
         context=context,
         source=source,
-        sign=False,
     )
     return bytes(document.content)
 

@@ -12,74 +12,57 @@ from __future__ import annotations
 from typing import Any
 
 from corsia.documents.domain.context import sample_sheet_context
-from corsia.documents.domain.fields import (
-    BOOLEAN,
-    LIST,
-    NUMBER,
-    OBJECT,
-    TEXT,
-    TemplateField,
-    TemplateSchema,
+from corsia.documents.domain.fields import TemplateField, TemplateSchema, fields_table
+from corsia.documents.schemas_labels import (
+    BAG,
+    BARCODE,
+    GALENIC,
+    LABEL,
+    PATIENT,
+    PATIENT_REQUIRED,
+    WORKSHEET,
+    bag_sample,
+    galenic_sample,
+    label_sample,
+    patient_sample,
+    worksheet_sample,
 )
-from corsia.documents.domain.fields import TemplateField as F
+from corsia.documents.schemas_wards import WARD_SCHEMAS
 
-_ADDED: tuple[TemplateField, ...] = (
-    F("hospital_name", TEXT, "Nome dell'ospedale (impostazione CORSIA_HOSPITAL_NAME)"),
-    F("patient", OBJECT, "Il paziente (vuoto per un documento senza paziente)"),
-    F("patient.id", TEXT, "Identificativo interno del paziente"),
-    F("patient.name", TEXT, "COGNOME Nome del paziente"),
-    F("patient.mrn", TEXT, "Numero di cartella (MRN)"),
-    F("patient.date_of_birth", TEXT, "Data di nascita (gg/mm/aaaa)"),
-    F("document.kind", TEXT, "Tipo di documento (codice, es. therapy_sheet, discharge_letter)"),
-    F("document.version", NUMBER, "Versione del documento (1, poi 2 per una correzione, …)"),
-    F("document.created_at", TEXT, "Data e ora di creazione (gg/mm/aaaa hh:mm)"),
-    F("document.supersedes_version", NUMBER, "Versione sostituita da questa correzione"),
-    F("document.correction_reason", TEXT, "Motivo della correzione"),
-    F("signature.signed", BOOLEAN, "Il documento è firmato digitalmente (PAdES)"),
-    F("signature.signer", TEXT, "Nome di chi firma"),
-    F("signature.signed_at", TEXT, "Data e ora della firma"),
-    F("signature.reason", TEXT, "Motivo della firma"),
-)
+# What the archive adds (the patient and document of every print) and, for the signed
+# documents of the default layout, the correction and the signature.
+_ADDED: tuple[TemplateField, ...] = PATIENT + fields_table("""
+document.supersedes_version | numero | Versione sostituita da questa correzione
+document.correction_reason  | testo  | Motivo della correzione
+signature.signed            | sì/no  | Il documento è firmato digitalmente (PAdES)
+signature.signer            | testo  | Nome di chi firma
+signature.signed_at         | testo  | Data e ora della firma
+signature.reason            | testo  | Motivo della firma
+""")
 
-_LAYOUT: tuple[TemplateField, ...] = (
-    F("title", TEXT, "Titolo del documento"),
-    F("subtitle", TEXT, "Sottotitolo (es. schema, linea, ciclo e giorno)"),
-    F("sections", LIST, "Le sezioni del documento, nell'ordine"),
-    F("sections[].heading", TEXT, "Titolo della sezione"),
-    F("sections[].rows", LIST, "Righe etichetta/valore della sezione"),
-    F("sections[].rows[].label", TEXT, "Etichetta della riga"),
-    F("sections[].rows[].value", TEXT, "Valore della riga, già formattato"),
-    F("sections[].table", OBJECT, "Tabella della sezione (facoltativa)"),
-    F("sections[].table.columns", LIST, "Intestazioni delle colonne (testo)"),
-    F("sections[].table.rows", LIST, "Righe della tabella: ognuna una lista di celle (testo)"),
-    F("notes", TEXT, "Note libere in fondo al documento"),
-)
+_LAYOUT: tuple[TemplateField, ...] = fields_table("""
+title                    | testo   | Titolo del documento
+subtitle                 | testo   | Sottotitolo (es. schema, linea, ciclo e giorno)
+sections                 | lista   | Le sezioni del documento, nell'ordine
+sections[].heading       | testo   | Titolo della sezione
+sections[].rows          | lista   | Righe etichetta/valore della sezione
+sections[].rows[].label  | testo   | Etichetta della riga
+sections[].rows[].value  | testo   | Valore della riga, già formattato
+sections[].table         | oggetto | Tabella della sezione (facoltativa)
+sections[].table.columns | lista   | Intestazioni delle colonne (testo)
+sections[].table.rows    | lista   | Righe della tabella: ognuna una lista di celle (testo)
+notes                    | testo   | Note libere in fondo al documento
+""")
 
 
 def _sample(kind: str, title: str) -> dict[str, Any]:
+    header = patient_sample(kind)
     return {
-        "hospital_name": "Ospedale di esempio",
+        **header,
         **sample_sheet_context(),
         "title": title,
-        "patient": {
-            "id": "0",
-            "name": "ESEMPIO Paziente",
-            "mrn": "000000",
-            "date_of_birth": "01/01/1970",
-        },
-        "document": {
-            "kind": kind,
-            "version": 1,
-            "created_at": "05/12/2026 10:30",
-            "supersedes_version": None,
-            "correction_reason": "",
-        },
-        "signature": {
-            "signed": False,
-            "signer": "",
-            "signed_at": "",
-            "reason": "",
-        },
+        "document": {**header["document"], "supersedes_version": None, "correction_reason": ""},
+        "signature": {"signed": False, "signer": "", "signed_at": "", "reason": ""},
     }
 
 
@@ -109,19 +92,7 @@ def schema_for(code: str) -> TemplateSchema | None:
     return SCHEMAS.get(code)
 
 
-# --- the UFA's prints (schemas_labels.py): their own context, required safety fields ----------
-
-from corsia.documents.schemas_labels import (  # noqa: E402
-    BAG,
-    BARCODE,
-    LABEL,
-    PATIENT,
-    PATIENT_REQUIRED,
-    WORKSHEET,
-    bag_sample,
-    label_sample,
-    worksheet_sample,
-)
+# --- the prints with their own context and required safety fields (schemas_labels.py) -------
 
 # What the archive adds to every context (services._build): not the caller's keys.
 ADDED_KEYS = frozenset({"hospital_name", "patient", "document", "signature"})
@@ -173,8 +144,6 @@ SCHEMAS["preparation_worksheet"] = TemplateSchema(
     ),
 )
 
-from corsia.documents.schemas_labels import GALENIC, galenic_sample  # noqa: E402
-
 SCHEMAS["galenic_label"] = TemplateSchema(
     code="galenic_label",
     title="Etichetta del lotto galenico",
@@ -185,11 +154,8 @@ SCHEMAS["galenic_label"] = TemplateSchema(
     fields=PATIENT + GALENIC + BARCODE,
     sample=galenic_sample(),
     layout=False,
-    required=(
-        "galenic.title",
-        "galenic.composition",
-        "galenic.batch_line",
-        "galenic.dates_line",
-        "barcode.image",
-    ),
+    # the label's lines hold name and form, composition, batch, dates and storage, in
+    # order (galenics/domain/label.py): every line must be printed
+    required=("galenic.lines", "barcode.image"),
 )
+SCHEMAS.update(WARD_SCHEMAS)

@@ -1,11 +1,13 @@
-"""The context schemas of the UFA's prints (compounding): preparation label, patient-bag
-label and worksheet. Their context is the print's own data (``layout=False``), not the
-default layout's sections, plus what the archive adds (hospital, patient, document).
+"""The context schemas of the prints with their own data (``layout=False``): the UFA's
+preparation label, patient-bag label and worksheet, the galenic batch label; the ward's
+prints (wristband, parenteral-nutrition bag, ward label) are in ``schemas_wards.py``.
 
-Each declares the fields a version **must** print (``required``): a label without the
-patient's identifiers, the drug, dose, route warning, expiry or barcode can kill, so an
-edit that drops one is refused (``fields.refuse_missing_required``). The samples give
-every required field a distinctive text so that its absence from the preview is seen.
+Fields are declared as tables (``path | type | description``, ``fields.fields_table``),
+the form the template editor shows. Each schema declares the fields a version **must**
+print (``required``): a label without the patient's identifiers, the drug, dose, route
+warning, expiry or barcode can kill, so an edit that drops one is refused
+(``fields.refuse_missing_required``). The samples give every required field a
+distinctive text so that its absence from the preview is seen.
 """
 
 from __future__ import annotations
@@ -13,102 +15,102 @@ from __future__ import annotations
 from typing import Any
 
 from corsia.documents.barcodes import barcode_field
-from corsia.documents.domain.fields import BOOLEAN, LIST, OBJECT, TEXT, TemplateField
-from corsia.documents.domain.fields import TemplateField as F
+from corsia.documents.domain.fields import TemplateField, fields_table
 
-PATIENT: tuple[TemplateField, ...] = (
-    F("hospital_name", TEXT, "Nome dell'ospedale (impostazione CORSIA_HOSPITAL_NAME)"),
-    F("patient", OBJECT, "Il paziente"),
-    F("patient.id", TEXT, "Identificativo interno del paziente"),
-    F("patient.name", TEXT, "COGNOME Nome del paziente"),
-    F("patient.mrn", TEXT, "Numero di cartella (MRN)"),
-    F("patient.date_of_birth", TEXT, "Data di nascita (gg/mm/aaaa)"),
-    F("document.kind", TEXT, "Tipo di documento (codice)"),
-    F("document.version", TEXT, "Versione del documento"),
-    F("document.created_at", TEXT, "Data e ora della stampa (gg/mm/aaaa hh:mm)"),
-)
-BARCODE: tuple[TemplateField, ...] = (
-    F("barcode", OBJECT, "Il codice a barre (Code 128)"),
-    F("barcode.value", TEXT, "Il valore codificato (es. PRP000000042)"),
-    F("barcode.image", TEXT, 'L\'immagine del codice a barre: <img src="{{ barcode.image }}">'),
-)
-LABEL: tuple[TemplateField, ...] = (
-    F("label", OBJECT, "I dati dell'etichetta della preparazione"),
-    F("label.code", TEXT, "Codice della preparazione (PRP + 9 cifre)"),
-    F("label.ward", TEXT, "Reparto di destinazione"),
-    F("label.drug", TEXT, "Principio attivo (e formulazione se non convenzionale)"),
-    F("label.dose", TEXT, "Dose con la sua unità (es. 156,4 mg)"),
-    F("label.final_volume", TEXT, "Volume finale (es. 281,2 mL)"),
-    F("label.diluent", TEXT, "Diluente e volume della sacca"),
-    F("label.route", TEXT, "Via di somministrazione"),
-    F("label.prepared_at", TEXT, "Data e ora di fine allestimento (vuoto se non finita)"),
-    F("label.expiry", TEXT, "Scadenza (gg/mm/aaaa hh:mm, vuoto se non calcolata)"),
-    F("label.storage", TEXT, "Conservazione"),
-    F("label.protect_from_light", BOOLEAN, "Proteggere dalla luce"),
-    F("label.style", TEXT, "Stile: standard, intrathecal (giallo), vinca (rosso)"),
-    F("label.warning", TEXT, "Avvertenza di via (intratecale, alcaloidi della vinca)"),
-    F("label.band_colour", TEXT, "Colore di fondo della banda di avvertenza"),
-    F("label.band_text_colour", TEXT, "Colore del testo della banda di avvertenza"),
-)
-WORKSHEET: tuple[TemplateField, ...] = (
-    F("worksheet", OBJECT, "I dati di lavorazione della preparazione"),
-    F("worksheet.regimen", TEXT, "Codice dello schema"),
-    F("worksheet.cycle", TEXT, "Numero del ciclo"),
-    F("worksheet.day", TEXT, "Giorno del ciclo"),
-    F("worksheet.scheduled_date", TEXT, "Data prevista (gg/mm/aaaa)"),
-    F("worksheet.product", TEXT, "Medicinale scelto"),
-    F("worksheet.formulation", TEXT, "Formulazione"),
-    F("worksheet.volume_to_draw", TEXT, "Volume da prelevare (mL)"),
-    F("worksheet.final_concentration", TEXT, "Concentrazione finale (unità/mL)"),
-    F("worksheet.dose_unit", TEXT, "Unità della dose (mg, UI, …)"),
-    F("worksheet.warnings", LIST, "Avvertenze di allestimento (testo)"),
-    F("worksheet.planned_vials", LIST, "Flaconi previsti"),
-    F("worksheet.planned_vials[].product", TEXT, "Medicinale del flacone previsto"),
-    F("worksheet.planned_vials[].amount", TEXT, "Quantità prevista dal flacone"),
-    F("worksheet.planned_vials[].leftover", BOOLEAN, "Da un residuo (altrimenti flacone nuovo)"),
-    F("worksheet.vials", LIST, "Flaconi usati"),
-    F("worksheet.vials[].product", TEXT, "Medicinale"),
-    F("worksheet.vials[].lot", TEXT, "Lotto"),
-    F("worksheet.vials[].lot_expiry", TEXT, "Scadenza del lotto"),
-    F("worksheet.vials[].amount", TEXT, "Quantità prelevata"),
-    F("worksheet.vials[].ml", TEXT, "mL prelevati"),
-    F("worksheet.weighings", LIST, "Controlli gravimetrici"),
-    F("worksheet.weighings[].recorded_at", TEXT, "Data e ora della pesata"),
-    F("worksheet.weighings[].message", TEXT, "Esito del controllo"),
-    F("worksheet.weighings[].source", TEXT, "Origine del peso (bilancia o digitato)"),
-    F("worksheet.weighings[].typed", BOOLEAN, "Peso digitato a mano (evidenziato)"),
-)
-BAG: tuple[TemplateField, ...] = (
-    F("checkout", OBJECT, "Il check-out del sacchetto"),
-    F("checkout.delivery_document", TEXT, "Documento di consegna"),
-    F("checkout.checked_out_at", TEXT, "Data e ora del check-out"),
-    F("checkout.day", TEXT, "Giorno di somministrazione (gg/mm/aaaa)"),
-    F("checkout.ward", TEXT, "Reparto"),
-    F("preparations", LIST, "Le preparazioni nel sacchetto"),
-    F("preparations[].code", TEXT, "Codice della preparazione (PRP…)"),
-    F("preparations[].drug", TEXT, "Principio attivo"),
-    F("preparations[].dose", TEXT, "Dose con la sua unità"),
-)
+# What the archive adds to every print (documents.services._build).
+PATIENT: tuple[TemplateField, ...] = fields_table("""
+hospital_name         | testo   | Nome dell'ospedale (impostazione CORSIA_HOSPITAL_NAME)
+patient               | oggetto | Il paziente (vuoto per un documento senza paziente)
+patient.id            | testo   | Identificativo interno del paziente
+patient.name          | testo   | COGNOME Nome del paziente
+patient.mrn           | testo   | Numero di cartella (MRN)
+patient.date_of_birth | testo   | Data di nascita (gg/mm/aaaa)
+document.kind         | testo   | Tipo di documento (codice, es. therapy_sheet, preparation_label)
+document.version      | numero  | Versione del documento (1, poi 2 per una correzione, …)
+document.created_at   | testo   | Data e ora di creazione o di stampa (gg/mm/aaaa hh:mm)
+""")
+BARCODE: tuple[TemplateField, ...] = fields_table("""
+barcode       | oggetto | Il codice a barre (Code 128)
+barcode.value | testo   | Il valore codificato (es. PRP000000042)
+barcode.image | testo   | L'immagine del codice a barre: <img src="{{ barcode.image }}">
+""")
+LABEL: tuple[TemplateField, ...] = fields_table("""
+label                    | oggetto | I dati dell'etichetta della preparazione
+label.code               | testo   | Codice della preparazione (PRP + 9 cifre)
+label.ward               | testo   | Reparto di destinazione
+label.drug               | testo   | Principio attivo (e formulazione se non convenzionale)
+label.dose               | testo   | Dose con la sua unità (es. 156,4 mg)
+label.final_volume       | testo   | Volume finale (es. 281,2 mL)
+label.diluent            | testo   | Diluente e volume della sacca
+label.route              | testo   | Via di somministrazione
+label.prepared_at        | testo   | Data e ora di fine allestimento (vuoto se non finita)
+label.expiry             | testo   | Scadenza (gg/mm/aaaa hh:mm, vuoto se non calcolata)
+label.storage            | testo   | Conservazione
+label.protect_from_light | sì/no   | Proteggere dalla luce
+label.style              | testo   | Stile: standard, intrathecal (giallo), vinca (rosso)
+label.warning            | testo   | Avvertenza di via (intratecale, alcaloidi della vinca)
+label.band_colour        | testo   | Colore di fondo della banda di avvertenza
+label.band_text_colour   | testo   | Colore del testo della banda di avvertenza
+""")
+WORKSHEET: tuple[TemplateField, ...] = fields_table("""
+worksheet                          | oggetto | I dati di lavorazione della preparazione
+worksheet.regimen                  | testo   | Codice dello schema
+worksheet.cycle                    | testo   | Numero del ciclo
+worksheet.day                      | testo   | Giorno del ciclo
+worksheet.scheduled_date           | testo   | Data prevista (gg/mm/aaaa)
+worksheet.product                  | testo   | Medicinale scelto
+worksheet.formulation              | testo   | Formulazione
+worksheet.volume_to_draw           | testo   | Volume da prelevare (mL)
+worksheet.final_concentration      | testo   | Concentrazione finale (unità/mL)
+worksheet.dose_unit                | testo   | Unità della dose (mg, UI, …)
+worksheet.warnings                 | lista   | Avvertenze di allestimento (testo)
+worksheet.planned_vials            | lista   | Flaconi previsti
+worksheet.planned_vials[].product  | testo   | Medicinale del flacone previsto
+worksheet.planned_vials[].amount   | testo   | Quantità prevista dal flacone
+worksheet.planned_vials[].leftover | sì/no   | Da un residuo (altrimenti flacone nuovo)
+worksheet.vials                    | lista   | Flaconi usati
+worksheet.vials[].product          | testo   | Medicinale
+worksheet.vials[].lot              | testo   | Lotto
+worksheet.vials[].lot_expiry       | testo   | Scadenza del lotto
+worksheet.vials[].amount           | testo   | Quantità prelevata
+worksheet.vials[].ml               | testo   | mL prelevati
+worksheet.weighings                | lista   | Controlli gravimetrici
+worksheet.weighings[].recorded_at  | testo   | Data e ora della pesata
+worksheet.weighings[].message      | testo   | Esito del controllo
+worksheet.weighings[].source       | testo   | Origine del peso (bilancia o digitato)
+worksheet.weighings[].typed        | sì/no   | Peso digitato a mano (evidenziato)
+""")
+BAG: tuple[TemplateField, ...] = fields_table("""
+checkout                   | oggetto | Il check-out del sacchetto
+checkout.delivery_document | testo   | Documento di consegna
+checkout.checked_out_at    | testo   | Data e ora del check-out
+checkout.day               | testo   | Giorno di somministrazione (gg/mm/aaaa)
+checkout.ward              | testo   | Reparto
+preparations               | lista   | Le preparazioni nel sacchetto
+preparations[].code        | testo   | Codice della preparazione (PRP…)
+preparations[].drug        | testo   | Principio attivo
+preparations[].dose        | testo   | Dose con la sua unità
+""")
 
 PATIENT_REQUIRED = ("patient.name", "patient.date_of_birth", "patient.mrn", "barcode.image")
 
 
-def _patient_sample(kind: str) -> dict[str, Any]:
+def patient_sample(kind: str) -> dict[str, Any]:
     return {
         "hospital_name": "Ospedale di esempio",
         "patient": {
             "id": "0",
             "name": "ESEMPIO Paziente",
-            "mrn": "MRN000042",
+            "mrn": "10000042",
             "date_of_birth": "14/03/1958",
         },
-        "document": {"kind": kind, "version": "1", "created_at": "05/12/2026 10:30"},
+        "document": {"kind": kind, "version": 1, "created_at": "05/12/2026 10:30"},
     }
 
 
 def label_sample() -> dict[str, Any]:
     return {
-        **_patient_sample("preparation_label"),
+        **patient_sample("preparation_label"),
         "label": {
             "code": "PRP000000042",
             "ward": "Oncologia DH",
@@ -168,7 +170,7 @@ def worksheet_sample() -> dict[str, Any]:
 
 def bag_sample() -> dict[str, Any]:
     return {
-        **_patient_sample("patient_bag_label"),
+        **patient_sample("patient_bag_label"),
         "checkout": {
             "delivery_document": "DDT-2026-0042",
             "checked_out_at": "05/12/2026 10:05",
@@ -183,20 +185,20 @@ def bag_sample() -> dict[str, Any]:
     }
 
 
-GALENIC: tuple[TemplateField, ...] = (
-    F("galenic", OBJECT, "L'etichetta del lotto galenico (Norme di Buona Preparazione)"),
-    F("galenic.pharmacy", TEXT, "Farmacia che ha preparato il lotto"),
-    F("galenic.title", TEXT, "Nome e forma farmaceutica"),
-    F("galenic.kind_text", TEXT, "Preparazione magistrale od officinale"),
-    F("galenic.patient", TEXT, "Paziente (preparazione magistrale; vuoto se officinale)"),
-    F("galenic.composition", LIST, "Principi attivi per unità (testo)"),
-    F("galenic.excipients", LIST, "Eccipienti (testo)"),
-    F("galenic.quantity_text", TEXT, "Quantità del lotto"),
-    F("galenic.batch_line", TEXT, "Numero di lotto (es. Lotto G2026-0042)"),
-    F("galenic.dates_line", TEXT, "Data di preparazione e data limite di utilizzo"),
-    F("galenic.storage", TEXT, "Conservazione"),
-    F("galenic.lines", LIST, "Tutte le righe dell'etichetta, nell'ordine (testo)"),
-)
+GALENIC: tuple[TemplateField, ...] = fields_table("""
+galenic               | oggetto | L'etichetta del lotto galenico (Norme di Buona Preparazione)
+galenic.pharmacy      | testo   | Farmacia che ha preparato il lotto
+galenic.title         | testo   | Nome e forma farmaceutica
+galenic.kind_text     | testo   | Preparazione magistrale od officinale
+galenic.patient       | testo   | Paziente (preparazione magistrale; vuoto se officinale)
+galenic.composition   | lista   | Principi attivi per unità (testo)
+galenic.excipients    | lista   | Eccipienti (testo)
+galenic.quantity_text | testo   | Quantità del lotto
+galenic.batch_line    | testo   | Numero di lotto (es. Lotto G2026-0042)
+galenic.dates_line    | testo   | Data di preparazione e data limite di utilizzo
+galenic.storage       | testo   | Conservazione
+galenic.lines         | lista   | Tutte le righe dell'etichetta, nell'ordine (testo)
+""")
 
 
 def galenic_sample() -> dict[str, Any]:
@@ -232,7 +234,7 @@ def galenic_sample() -> dict[str, Any]:
     return {
         "hospital_name": "Ospedale di esempio",
         "patient": None,
-        "document": {"kind": "galenic_label", "version": "1", "created_at": "05/12/2026 10:30"},
+        "document": {"kind": "galenic_label", "version": 1, "created_at": "05/12/2026 10:30"},
         "galenic": galenic,
         "barcode": barcode_field("G2026-0042"),
     }

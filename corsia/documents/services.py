@@ -237,6 +237,32 @@ def document_create(
     return document
 
 
+def document_print(
+    *,
+    actor: User,
+    workstation: Workstation,
+    template_code: str,
+    title: str,
+    patient: Any,
+    context: dict[str, Any],
+    source: SourceRef,
+) -> Document:
+    """A print (label, wristband, worksheet) through the editable template of
+    ``template_code`` archived unsigned with its template version (issue 23 §22-23): the
+    caller answers ``document.content``, the stored bytes."""
+    return document_create(
+        actor=actor,
+        workstation=workstation,
+        kind=template_code,
+        title=title,
+        patient=patient,
+        template_code=template_code,
+        context=context,
+        source=source,
+        sign=False,
+    )
+
+
 def document_correct(
     *,
     actor: User,

@@ -4,6 +4,7 @@ version is checked by the sandbox (``sandbox.py``) against it before it is store
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
@@ -40,12 +41,16 @@ def template_schema(code: str) -> TemplateSchema:
 def _sample_html(code: str, body: str) -> str:
     schema = template_schema(code)
     template = compile_body(body, code)
-    sample: dict[str, Any] = {**schema.sample}
-    sample["hospital_name"] = getattr(settings, "CORSIA_HOSPITAL_NAME", "") or sample.get(
+    hospital = getattr(settings, "CORSIA_HOSPITAL_NAME", "") or schema.sample.get(
         "hospital_name", ""
     )
-    html = render_checked(template, sample)
-    refuse_missing_required(schema, html)  # a label without its safety fields is refused
+
+    def render(sample: Mapping[str, Any]) -> str:
+        return render_checked(template, {**sample, "hospital_name": hospital})
+
+    html = render(schema.sample)
+    # a label without its safety fields is refused
+    refuse_missing_required(schema, html, render)
     return html
 
 

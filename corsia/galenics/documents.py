@@ -9,7 +9,7 @@ from typing import Any
 
 from corsia.core.actors import User, Workstation
 from corsia.documents.barcodes import barcode_field
-from corsia.documents.services import document_create
+from corsia.documents.services import document_print
 from corsia.galenics.domain.label import Label
 from corsia.galenics.models import Batch
 
@@ -35,15 +35,13 @@ def label_context(batch: Batch, label: Label) -> dict[str, Any]:
 
 def label_pdf(batch: Batch, label: Label, *, actor: User, workstation: Workstation) -> bytes:
     """The label's PDF, archived (unsigned) as a ``galenic_label`` document."""
-    document = document_create(
+    document = document_print(
         actor=actor,
         workstation=workstation,
-        kind="galenic_label",
+        template_code="galenic_label",
         title=f"Etichetta lotto {batch.number}",
         patient=batch.patient,
-        template_code="galenic_label",
         context=label_context(batch, label),
         source=("galenics", "batch", batch.pk),
-        sign=False,
     )
     return bytes(document.content)

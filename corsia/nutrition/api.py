@@ -309,12 +309,17 @@ def _label_answer(content: bytes | str, content_type: str, name: str) -> HttpRes
 @router.get("/orders/{nutrition_order_id}/label.pdf", openapi_extra=PDF_ANSWER)
 @api_perm(VIEW_ORDER)
 def order_label_pdf(request: HttpRequest, nutrition_order_id: int) -> HttpResponse:
-    """The compounded bag's label as PDF (100 x 150 mm): patient, route, composition in
-    compounding order, volume, hours and rate, compounding time, expiry, Code 128
-    ``NPT-<id>``. Not compounded yet, cancelled or rejected: 409
+    """The compounded bag's label as PDF (100 x 150 mm) through the editable template
+    ``nutrition_label``, archived unsigned with its template version (the id of the
+    archived copy in ``X-Corsia-Document``): patient, route, volume, hours and rate,
+    osmolarity, composition in compounding order, compounding time, expiry, storage,
+    Code 128 ``NPT-<id>``. Not compounded yet, cancelled or rejected: 409
     ``nutrition_label_not_ready``; unknown or out of scope: 404."""
     entry = selectors.order_labelled(**reading(request), order_id=nutrition_order_id)
-    return _label_answer(documents.label_pdf(entry), "application/pdf", f"{entry.order.bag_id}.pdf")
+    document = documents.label_print(entry, **acting(request))
+    answer = _label_answer(bytes(document.content), "application/pdf", f"{entry.order.bag_id}.pdf")
+    answer["X-Corsia-Document"] = str(document.pk)
+    return answer
 
 
 @router.get("/orders/{nutrition_order_id}/label.zpl", openapi_extra=ZPL_ANSWER)

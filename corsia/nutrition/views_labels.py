@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 
 from corsia.core.access import require_perm
 from corsia.core.domain.errors import NotFound
-from corsia.core.web import viewing
+from corsia.core.web import acting, viewing
 from corsia.nutrition import documents, selectors
 from corsia.nutrition.permissions import VIEW_ORDER
 
@@ -34,7 +34,14 @@ def _label_file(
 
 @require_perm(VIEW_ORDER)
 def label_pdf(request: HttpRequest, order_id: int) -> HttpResponse:
-    return _label_file(request, order_id, documents.label_pdf, "application/pdf", "pdf")
+    """Printed through the editable template and archived: the archived copy answered."""
+    return _label_file(
+        request,
+        order_id,
+        lambda entry: documents.label_pdf(entry, **acting(request)),
+        "application/pdf",
+        "pdf",
+    )
 
 
 @require_perm(VIEW_ORDER)

@@ -205,10 +205,10 @@ def _printable(request: HttpRequest, pk: int, what: str) -> Patient:
 
 @require_perm("patients.print_wristband")
 def wristband_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    patient = _printable(request, pk, "braccialetto (PDF)")
-    response = HttpResponse(wristband.wristband_pdf(patient), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="braccialetto-{patient.mrn}.pdf"'
-    return response
+    """The PDF is printed through its editable template and archived by the record
+    (``corsia.records.wristband``, above the document archive): the old address redirects
+    there, behind the same permission."""
+    return redirect("records:wristband_pdf", patient_id=pk)
 
 
 @require_perm("patients.print_wristband")

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from corsia.records import views, views_course, views_letters, views_reports, views_staging
+from corsia.records import (
+    views,
+    views_course,
+    views_letters,
+    views_reports,
+    views_staging,
+    views_wristband,
+)
 
 app_name = "records"
 
@@ -19,6 +26,11 @@ urlpatterns = [
         name="performance_status",
     ),
     path("patients/<int:patient_id>/labs/", views.lab_results, name="labs"),
+    path(
+        "patients/<int:patient_id>/wristband.pdf",
+        views_wristband.wristband_pdf,
+        name="wristband_pdf",
+    ),
     path("patients/<int:patient_id>/reports/", views_reports.reports, name="reports"),
     path(
         "patients/<int:patient_id>/reports/<int:report_id>/correct/",

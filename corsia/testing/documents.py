@@ -6,6 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+
+from corsia.core.domain.errors import ValidationFailed
 from corsia.documents.models import Document
 
 MakeDocument = Callable[..., Document]
@@ -46,3 +49,40 @@ def printed_html(document: Document) -> str:
     source = TemplateSource(document.template_code, document.template_version, "", body)
     assert source.sha256 == document.template_sha256
     return render_html(source, dict(document.context))
+
+
+def edit_refused(actor: Any, code: str, body: str) -> ValidationFailed:
+    """Save ``body`` as a new version of template ``code`` (from the shipped version 0):
+    the refusal, after checking that no version was stored."""
+    from corsia.documents.models import DocumentTemplate
+    from corsia.documents.services import template_update
+
+    with pytest.raises(ValidationFailed) as refused:
+        template_update(
+            actor=actor,
+            workstation=None,
+            code=code,
+            title="Senza un campo",
+            body=body,
+            expected_version=0,
+        )
+    assert not DocumentTemplate.objects.filter(code=code).exists()
+    return refused.value
+
+
+def shipped_without(code: str, text: str) -> str:
+    """The shipped default of ``code`` with ``text`` (which it must hold) taken out."""
+    from corsia.documents.rendering import DEFAULTS_DIR
+
+    default = (DEFAULTS_DIR / f"{code}.html").read_text()
+    assert text in default, text
+    return default.replace(text, "")
+
+
+def the_archived_print(response: Any, code: str) -> Document:
+    """The one archived print of template ``code``, checked to be what ``response``
+    answered: a PDF, unsigned, the bytes stored."""
+    document = Document.objects.get(template_code=code)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content == bytes(document.content) and not document.signed
+    return document

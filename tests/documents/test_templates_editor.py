@@ -55,7 +55,7 @@ def test_the_in_page_preview_renders_the_example_data_and_saves_nothing(
     assert 'sandbox=""' in page
     # the preview is escaped into srcdoc (it cannot break out of the frame)
     frame = page[page.index("<iframe") : page.index("</iframe>")]
-    assert 'srcdoc="&lt;p&gt;ESEMPIO Paziente — 000000&lt;/p&gt;"' in frame, frame
+    assert 'srcdoc="&lt;p&gt;ESEMPIO Paziente — 10000042&lt;/p&gt;"' in frame, frame
     assert DocumentTemplate.objects.count() == 0
 
 
@@ -98,13 +98,16 @@ def test_the_api_lists_documents_creates_versions_previews_and_diffs(pharmacist:
         "preparation_label": 0,
         "preparation_worksheet": 0,
         "therapy_sheet": 0,
+        "nutrition_label": 0,
+        "ward_label": 0,
+        "wristband": 0,
     }
     detail = client.get(f"{API}/therapy_sheet").json()
     fields = {f["path"]: f for f in detail["fields"]}
-    assert fields["patient.mrn"]["example"] == "000000"
+    assert fields["patient.mrn"]["example"] == "10000042"
     assert fields["patient.mrn"]["type"] == "testo"
     preview = _post_json(pharmacist, f"{API}/therapy_sheet/preview", {"body": "{{ patient.mrn }}"})
-    assert preview.json() == {"html": "000000"}  # type: ignore[attr-defined]
+    assert preview.json() == {"html": "10000042"}  # type: ignore[attr-defined]
     created = _post_json(
         pharmacist,
         f"{API}/therapy_sheet/versions",

@@ -1,4 +1,5 @@
-"""The bag's printed label, PDF and ZPL, through the pages and the API.
+"""The bag's printed label, PDF (through its editable template, archived) and ZPL, through
+the pages and the API.
 
 The adult example (ADULT_EXAMPLE, 70 kg, 24 h), by hand: Aminoven 10% 1000 mL, glucose
 50% 500 mL, SMOFlipid 20% 250 mL, NaCl 2 mmol/mL 80 mmol = 40 mL, KCl 2 mEq/mL 60 mEq =
@@ -10,8 +11,9 @@ Mg; trace elements; calcium; water-soluble vitamins; the lipid emulsion last. Ex
 compounding time + 24 h (CORSIA_NUTRITION_STABILITY_HOURS).
 
 WeasyPrint's PDF keeps its text as glyph ids in compressed streams and no PDF text
-extractor is installed (no pypdf, no pdftotext): the PDF is checked as a PDF of the
-rendered label, and the label's HTML (what WeasyPrint prints) is checked for its text."""
+extractor is installed (no pypdf, no pdftotext): the PDF answered is checked to be the
+archived one, and the HTML it was made from (its template version and stored context,
+``printed_html``) for its text."""
 
 from __future__ import annotations
 
@@ -23,11 +25,20 @@ from django.utils import timezone
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
-from corsia.nutrition import documents, selectors
+from corsia.documents.models import Document
+from corsia.documents.rendering import DEFAULTS_DIR, TemplateSource, render_html
+from corsia.documents.schemas import SCHEMAS
 from corsia.nutrition.domain.label import Label, LabelLine, label_zpl
 from corsia.nutrition.models import NutritionOrder
 from corsia.patients.models import Patient
 from corsia.testing.accounts import MakeUser, logged_in
+from corsia.testing.barcodes import decode_data_uri
+from corsia.testing.documents import (
+    edit_refused,
+    printed_html,
+    shipped_without,
+    the_archived_print,
+)
 from corsia.testing.nutrition import prepared, validated
 
 pytestmark = pytest.mark.django_db
@@ -83,28 +94,97 @@ def test_zpl_field_by_field(physician: User, pharmacist: User, adult: Patient) -
     assert barcode == [f"^FO30,645^BY3^BCN,110,Y,N,N^FDNPT-{order.pk}^FS"]
 
 
-def test_pdf_and_its_text(physician: User, pharmacist: User, adult: Patient) -> None:
+def test_the_pdf_is_the_archived_print_of_its_template(
+    physician: User, pharmacist: User, adult: Patient
+) -> None:
     order = _compounded(physician, pharmacist, adult)
     client = logged_in(pharmacist)
     answer = client.get(f"/nutrition/orders/{order.pk}/label.pdf")
-    assert answer.status_code == 200 and answer["Content-Type"] == "application/pdf"
-    assert answer.content.startswith(b"%PDF-")
+    # the PDF answered is the archived copy: unsigned, the shipped template (version 0)
+    document = the_archived_print(answer, "nutrition_label")
+    assert (document.patient_id, document.template_version) == (adult.pk, 0)
+    assert (document.source_app, document.source_model, document.source_id) == (
+        "nutrition",
+        "nutritionorder",
+        str(order.pk),
+    )
     api = client.get(f"{BASE}/orders/{order.pk}/label.pdf")
-    assert api.status_code == 200 and api.content.startswith(b"%PDF-")
-    html = documents.label_html(selectors.plan_entry(order))
+    assert api.status_code == 200
+    again = Document.objects.get(pk=int(api["X-Corsia-Document"]))
+    assert (again.template_code, api.content) == ("nutrition_label", bytes(again.content))
+    html = printed_html(document)
     local = timezone.localtime(order.prepared_at)
+    assert order.results is not None
+    osmolarity = Decimal(order.results["osmolarity_mosm_l"]).quantize(Decimal(1))
     for text in (
         f"NUTRIZIONE PARENTERALE NPT-{order.pk}",
-        f"MRN {adult.mrn}",
-        "Via centrale",
-        "Volume 1895,0 mL in 24 h",
-        "VELOCITÀ 79,0 mL/h",
+        f'<div class="patient">{adult.surname.upper()} {adult.given_names}</div>',
+        f"Nato/a il {adult.date_of_birth:%d/%m/%Y} · MRN {adult.mrn}",
+        '<div class="route">VIA CENTRALE</div>',
+        "Volume 1895,0 mL in 24 h · VELOCITÀ 79,0 mL/h",
+        f"<div>Osmolarità {osmolarity} mOsm/L</div>",  # central: no peripheral limit
+        f"Allestita il {local:%d/%m/%Y %H:%M}",
         f"SCADENZA {local + timedelta(hours=24):%d/%m/%Y %H:%M}",
-        "<svg",
+        "Conservare in frigorifero (2-8 °C), al riparo dalla luce",
     ):
         assert text in html, text
     positions = [html.index(f"<td>{name}</td>") for name, _p, _v in COMPOUNDING_ORDER]
     assert positions == sorted(positions)
+    assert document.context["bag"]["lines"][0] == {
+        "name": "Aminoven 10%",
+        "prescribed": "1000 mL",
+        "volume": "1000,0",
+    }
+    # the barcode the bedside reads: Code 128 of NPT-<id>, as before
+    assert decode_data_uri(document.context["barcode"]["image"]) == f"NPT-{order.pk}"
+
+
+def test_a_peripheral_bag_prints_its_osmolarity_against_the_limit() -> None:
+    schema = SCHEMAS["nutrition_label"]
+    source = TemplateSource(
+        "nutrition_label", 0, "", (DEFAULTS_DIR / "nutrition_label.html").read_text()
+    )
+    peripheral = render_html(source, dict(schema.sample))
+    assert '<div class="route">VIA PERIFERICA</div>' in peripheral
+    assert (
+        "<div>Osmolarità 812 mOsm/L (limite per la via periferica 900 mOsm/L)</div>" in peripheral
+    )
+    central = {
+        **schema.sample,
+        "bag": {**schema.sample["bag"], "route": "Centrale", "peripheral": False},
+    }
+    assert "<div>Osmolarità 812 mOsm/L</div>" in render_html(source, central)
+
+
+@pytest.mark.parametrize(
+    "drop",
+    [
+        ('<div class="patient">{{ patient.name }}</div>', "patient.name"),
+        ("Nato/a il {{ patient.date_of_birth }}", "patient.date_of_birth"),
+        ("MRN {{ patient.mrn }}", "patient.mrn"),
+        ('<img class="barcode" src="{{ barcode.image }}"', "barcode.image"),
+        ("VIA {{ bag.route|upper }}", "bag.route"),
+        ("Volume {{ bag.volume }}", "bag.volume"),
+        ("in {{ bag.infusion_hours }}", "bag.infusion_hours"),
+        ("VELOCITÀ {{ bag.rate }}", "bag.rate"),
+        ("Osmolarità {{ bag.osmolarity }}", "bag.osmolarity"),
+        ("<td>{{ line.name }}</td>", "bag.lines[].name"),
+        ('SCADENZA {{ bag.expiry|default:"—" }}', "bag.expiry"),
+        ("<div>{{ bag.storage }}</div>", "bag.storage"),
+    ],
+)
+def test_an_edit_dropping_a_safety_field_of_the_bag_label_is_refused_in_italian(
+    make_user: MakeUser, drop: tuple[str, str]
+) -> None:
+    text, named = drop
+    body = shipped_without("nutrition_label", text)
+    refused = edit_refused(make_user(Role.IT_STAFF), "nutrition_label", body)
+    assert refused.code == "template_required_field_missing"
+    assert refused.details == {"missing_fields": [named]}
+    assert refused.message.startswith(
+        "Il modello «nutrition_label» deve stampare i campi obbligatori per la sicurezza: "
+        f"«{named}»"
+    )
 
 
 def test_page_links_and_api_zpl(
@@ -148,6 +228,9 @@ def test_the_label_needs_the_permission(
     order = _compounded(physician, pharmacist, adult)
     outsider = logged_in(make_user(Role.COORDINATOR))
     assert outsider.get(f"{BASE}/orders/{order.pk}/label.zpl").status_code == 403
+    assert outsider.get(f"{BASE}/orders/{order.pk}/label.pdf").status_code == 403
+    assert outsider.get(f"/nutrition/orders/{order.pk}/label.pdf").status_code == 403
+    assert not Document.objects.exists()
 
 
 def test_zpl_text_cannot_inject_commands_and_a_long_bag_refuses() -> None:

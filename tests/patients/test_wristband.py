@@ -1,4 +1,5 @@
-"""Wristband: payload, ZPL against a hand-written label, PDF rendering, access log."""
+"""Wristband: payload, ZPL against a hand-written label, the PDF (printed by the record
+through its template), access log."""
 
 from __future__ import annotations
 
@@ -48,7 +49,8 @@ def test_zpl_strips_command_characters() -> None:
 def test_pdf_and_zpl_downloads_are_logged(make_patient: MakePatient, physician: User) -> None:
     patient = make_patient()
     client = logged_in(physician)
-    pdf = client.get(f"/patients/{patient.pk}/wristband.pdf")
+    # the PDF is the record's archived print (tests/records/test_wristband_print.py)
+    pdf = client.get(f"/patients/{patient.pk}/wristband.pdf", follow=True)
     assert pdf.status_code == 200
     assert pdf.content.startswith(b"%PDF") and len(pdf.content) > 1000
     zpl = client.get(f"/patients/{patient.pk}/wristband.zpl")

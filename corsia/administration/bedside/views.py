@@ -5,17 +5,14 @@ exist (the refusal middleware)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
-from corsia.administration.bedside import infusion, selectors, session
+from corsia.administration.bedside import infusion, selectors, session, ward_label
 from corsia.administration.bedside.session import ScanAnswer
 from corsia.administration.domain.bedside import CHECK_LABELS_IT, ward_label_payload
 from corsia.administration.models import ProgramOutcome
@@ -28,10 +25,6 @@ from corsia.core.web import posted_decimal as _decimal
 from corsia.core.web import posted_version as _version
 from corsia.core.web import request_actor as _actor
 from corsia.core.web import request_workstation as _ws
-from corsia.patients.wristband import barcode_svg
-
-if TYPE_CHECKING:
-    from corsia.prescribing.models import OrderItem
 
 
 @require_perm(VIEW_WORKLIST)
@@ -216,30 +209,12 @@ def pump(request: HttpRequest, pk: int) -> HttpResponse:
 @require_perm(ADMINISTER)
 @require_GET
 def ward_label_pdf(request: HttpRequest, item_id: int) -> HttpResponse:
+    """Printed through the editable template ``ward_label`` and archived: the archived
+    copy is answered (``bedside/ward_label.py``)."""
     with refusals_as_messages(request):  # not of ward competence: back to the worklist
-        item = selectors.ward_label_item(
-            **viewing(request),
-            item_id=item_id,
-        )
-        return _ward_label_pdf(item)
+        document = ward_label.ward_label_print(**acting(request), item_id=item_id)
+        response = HttpResponse(bytes(document.content), content_type="application/pdf")
+        payload = ward_label_payload(item_id)
+        response["Content-Disposition"] = f'inline; filename="etichetta-{payload}.pdf"'
+        return response
     return redirect("administration:worklist")
-
-
-def _ward_label_pdf(item: OrderItem) -> HttpResponse:
-    from django.template.loader import render_to_string
-    from weasyprint import HTML
-
-    payload = ward_label_payload(item.pk)
-    html = render_to_string(
-        "administration/ward_label.html",
-        {
-            "item": item,
-            "patient": item.order.patient,
-            "payload": payload,
-            "printed_at": timezone.localtime(),
-            "barcode": mark_safe(barcode_svg(payload)),  # noqa: S308 - SVG from python-barcode, payload is WRD + digits
-        },
-    )
-    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="etichetta-{payload}.pdf"'
-    return response

@@ -242,8 +242,9 @@ NOT_PAGES: frozenset[str] = frozenset(
     {
         "patients:mask",
         "patients:unmask",
-        "patients:wristband_pdf",
+        "patients:wristband_pdf",  # redirects to records:wristband_pdf
         "patients:wristband_zpl",
+        "records:wristband_pdf",  # the wristband, a PDF download (archived)
         "patients:admit",
         "patients:encounter_discharge",
         "patients:encounter_transfer",

@@ -12,7 +12,7 @@ preview), so the documentation and the preview cannot disagree.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from html import escape as html_escape
 from typing import Any
@@ -20,6 +20,7 @@ from typing import Any
 from corsia.core.domain.errors import ValidationFailed
 
 TEXT, NUMBER, BOOLEAN, LIST, OBJECT = "testo", "numero", "sì/no", "lista", "oggetto"
+TYPES = frozenset({TEXT, NUMBER, BOOLEAN, LIST, OBJECT})
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,20 @@ class TemplateSchema:
         )
 
 
+def fields_table(table: str) -> tuple[TemplateField, ...]:
+    """Fields declared as a table, one a line: ``path | type | Italian description``
+    (blank lines skipped). The form the IT staff read on the editor, kept in one place."""
+    fields = []
+    for line in table.strip().splitlines():
+        if not line.strip():
+            continue
+        path, kind, description = (cell.strip() for cell in line.split("|", 2))
+        if kind not in TYPES or not path or not description:
+            raise ValueError(f"bad field declaration: {line!r}")
+        fields.append(TemplateField(path, kind, description))
+    return tuple(fields)
+
+
 def _find(value: Any, parts: list[str]) -> Any:
     """The first value at ``parts`` (``[]`` tries each element of a list in turn)."""
     if not parts:
@@ -97,7 +112,7 @@ def _example(sample: Any, path: str) -> str:
 
 def sample_value(sample: Mapping[str, Any], path: str) -> Any:
     """The sample's value at a declared ``path`` (None when it has none)."""
-    return _find(sample, [p for p in path.replace("[]", ".[]").split(".") if p])
+    return _find(sample, _parts(path))
 
 
 def field_docs(schema: TemplateSchema) -> list[FieldDoc]:
@@ -166,12 +181,57 @@ def refuse_unknown(code: str, unknown: list[str], known: frozenset[str]) -> None
     )
 
 
-def missing_required(schema: TemplateSchema, rendered: str) -> list[str]:
-    """The required fields whose sample value the rendered sample does not show.
+# A required field is looked for by printing the sample again with this marker in its
+# place (digits: ``upper``, ``lower`` and escaping leave it as it is), so that a value that
+# happens to be elsewhere on the page (the sex "F" in "FATALE", the MRN inside the
+# barcode's value) is not taken for the field.
+MARKER = "7319046285"
 
-    A value is found as it is or HTML-escaped (the sandbox escapes what it prints); a
-    boolean or empty sample value cannot be checked this way and is skipped by design:
-    the schemas give their required fields a distinctive text sample.
+Render = Callable[[Mapping[str, Any]], str]
+
+
+def _replaced(value: Any, parts: list[str], new: str) -> Any:
+    """A copy of ``value`` with what is at ``parts`` (every element of a ``[]``, every
+    item of a list of texts) replaced by ``new``."""
+    if not parts:
+        return [new for _ in value] if isinstance(value, list | tuple) else new
+    part, rest = parts[0], parts[1:]
+    if part == "[]":
+        return (
+            [_replaced(v, rest, new) for v in value] if isinstance(value, list | tuple) else value
+        )
+    if isinstance(value, Mapping) and part in value:
+        return {**value, part: _replaced(value[part], rest, new)}
+    return value
+
+
+def _parts(path: str) -> list[str]:
+    return [p for p in path.replace("[]", ".[]").split(".") if p]
+
+
+def _body(html: str) -> str:
+    """What the page shows: from ``<body`` on (the ``<title>`` is not printed)."""
+    start = html.casefold().find("<body")
+    return html[start:] if start >= 0 else html
+
+
+def _shown(text: str, rendered: str) -> bool:
+    """``text`` in the page, as it is or HTML-escaped, in any case (``|upper``)."""
+    page = _body(rendered).casefold()
+    return text.casefold() in page or html_escape(text).casefold() in page
+
+
+def missing_required(
+    schema: TemplateSchema, rendered: str, render: Render | None = None
+) -> list[str]:
+    """The required fields the template does not print.
+
+    With ``render`` (the template applied to a context), each field is checked by
+    rendering the sample again with ``MARKER`` in its place (in every element of a list)
+    and looking for the marker in the body of the page: a field inside an ``{% if %}``
+    that never holds, or only in the ``<title>``, is missing. Without it, the sample's
+    own value is looked for in the body of ``rendered`` (as it is or HTML-escaped, in any
+    case). A required field with no text in the sample is reported: a schema error.
     """
     missing = []
     for path in schema.required:
@@ -179,14 +239,20 @@ def missing_required(schema: TemplateSchema, rendered: str) -> list[str]:
         if value is None or isinstance(value, bool) or value == "":
             missing.append(path)  # a schema error: a required field needs a sample
             continue
+        if render is not None:
+            if MARKER not in _body(render(_replaced(schema.sample, _parts(path), MARKER))):
+                missing.append(path)
+            continue
         texts = [str(v) for v in value] if isinstance(value, list | tuple) else [str(value)]
-        if not texts or any(t not in rendered and html_escape(t) not in rendered for t in texts):
+        if not texts or not all(_shown(t, rendered) for t in texts):
             missing.append(path)  # a list: every element must be printed
     return missing
 
 
-def refuse_missing_required(schema: TemplateSchema, rendered: str) -> None:
-    missing = missing_required(schema, rendered)
+def refuse_missing_required(
+    schema: TemplateSchema, rendered: str, render: Render | None = None
+) -> None:
+    missing = missing_required(schema, rendered, render)
     if not missing:
         return
     described = {f.path: f.description for f in schema.fields}

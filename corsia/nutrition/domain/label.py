@@ -15,6 +15,21 @@ from corsia.nutrition.domain.sheet import Step
 
 _ONE = Decimal("0.1")
 
+# How the pharmacy's bags are kept until the infusion starts (SINPE and ASPEN practice:
+# refrigerated, the lipid emulsion and the vitamins away from light).
+BAG_STORAGE = (
+    "Conservare in frigorifero (2-8 °C), al riparo dalla luce; "
+    "a temperatura ambiente prima dell'infusione"
+)
+
+
+def osmolarity_text(osmolarity_mosm_l: str | None) -> str:
+    """The osmolarity computed at signature (``results``), to the unit half up."""
+    if not osmolarity_mosm_l:
+        return "non calcolata"
+    value = Decimal(osmolarity_mosm_l).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return f"{value} mOsm/L"
+
 
 @dataclass(frozen=True)
 class LabelLine:
