@@ -215,7 +215,8 @@ def _append(rows: list[AccessLogEntry]) -> None:
 class RequestReads:
     """The access-log rows of one read-only request: ``queued`` until the flush, then
     ``written`` (kept: if the transaction is lost after part of a streamed answer has
-    left, they are written again in a transaction of their own)."""
+    left, they are written again in a transaction of their own). A row queued inside a
+    savepoint later rolled back is still written: the read it records happened."""
 
     queued: list[AccessLogEntry] = field(default_factory=list)
     written: list[AccessLogEntry] = field(default_factory=list)
