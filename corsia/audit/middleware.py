@@ -17,7 +17,8 @@ an API or FHIR read, an export — in one transaction on the primary database:
 - A view's exception (a refusal, a 404, a bug) ends the transaction before the error page
   is rendered: a refusal (``CorsiaError``, ``Http404``, ``PermissionDenied``) commits
   what was recorded before it, as a request outside a transaction did; anything else
-  rolls back, as does an answer of 500 or more.
+  rolls back, as does an answer 500 (the API's refusals — an unreachable device's 502
+  included — are answers, not failures: committed like the pages').
 - A **streamed** answer (``StreamingHttpResponse``): the queued rows are appended before
   its first byte, the transaction stays open while the stream is read (the generator's
   reads are in it) and commits at its end; rows queued during the stream are appended
@@ -210,7 +211,7 @@ class ReadTransactionMiddleware:
             raise
         if not read.open:  # ended by process_exception
             return response
-        if response.status_code >= 500:
+        if response.status_code == 500:  # a failure; a refusal's 502/503/504 is an answer
             read.rollback()
             return response
         if response.streaming and getattr(response, "is_async", False):

@@ -245,16 +245,24 @@ def test_a_refusal_keeps_what_was_read_before_it(make_user: MakeUser) -> None:
     assert AccessLogEntry.objects.count() == before + 1
 
 
-def test_a_failure_rolls_back_what_was_read(make_user: MakeUser) -> None:
+@pytest.mark.parametrize(
+    ("status", "kept"),
+    [
+        (500, 0),  # a failure: rolled back
+        (503, 1),  # an API refusal answered 503 (a signing service unreachable): an answer
+        (404, 1),
+    ],
+)
+def test_a_failure_rolls_back_what_was_read(make_user: MakeUser, status: int, kept: int) -> None:
     reader = make_user(Role.PHYSICIAN)
     before = AccessLogEntry.objects.count()
 
     def view(request: HttpRequest) -> HttpResponse:
         access_log_record(user=reader, patient_id=7, what="scheda", workstation=None)
-        return HttpResponse("Errore del sistema", status=500)
+        return HttpResponse("Errore", status=status)
 
-    assert _middleware(view)(_get()).status_code == 500
-    assert AccessLogEntry.objects.count() == before
+    assert _middleware(view)(_get()).status_code == status
+    assert AccessLogEntry.objects.count() == before + kept
     assert not connection.in_atomic_block
 
 
