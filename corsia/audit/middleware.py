@@ -47,6 +47,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
+from django.utils.translation import gettext, gettext_noop
 
 from corsia.audit.services import (
     RequestReads,
@@ -61,7 +62,7 @@ log = logging.getLogger(__name__)
 
 READ_METHODS = frozenset({"GET", "HEAD"})
 UNRECORDED_CODE = "access_log_unavailable"
-UNRECORDED_MESSAGE = (
+UNRECORDED_MESSAGE = gettext_noop(
     "Il registro degli accessi non è disponibile: per la tutela dei pazienti i dati "
     "richiesti non vengono mostrati. Riprova tra qualche istante; se si ripete, avvisa "
     "i sistemi informativi."
@@ -120,21 +121,20 @@ class ReadTransaction:
 
 def unrecorded_response(request: HttpRequest) -> HttpResponse:
     """The answer to a read whose access log could not be written: 503, no data."""
+    message = gettext(UNRECORDED_MESSAGE)
     if is_api_path(request.path):
-        response = problem_response(
-            request, status=503, code=UNRECORDED_CODE, detail=UNRECORDED_MESSAGE
-        )
+        response = problem_response(request, status=503, code=UNRECORDED_CODE, detail=message)
     else:
         try:
             response = render(
                 request,
                 "refusal.html",
-                {"status": 503, "message": UNRECORDED_MESSAGE, "code": UNRECORDED_CODE},
+                {"status": 503, "message": message, "code": UNRECORDED_CODE},
                 status=503,
             )
         except Exception:  # the database gone with the log: a page without the layout
             log.exception("error page not rendered")
-            response = HttpResponse(UNRECORDED_MESSAGE, status=503, content_type="text/plain")
+            response = HttpResponse(message, status=503, content_type="text/plain")
     response["Retry-After"] = "5"
     return response
 
