@@ -164,6 +164,9 @@ MIDDLEWARE = [
     # Last: a CorsiaError no page view caught becomes its Italian message (API: problem+json).
     "corsia.core.refusals.PageRefusalMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Innermost: GET and HEAD run in one transaction with their access-log rows, committed
+    # before the answer leaves (ADR 0012); its process_exception runs before the others'.
+    "corsia.audit.middleware.ReadTransactionMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -361,6 +364,9 @@ USE_TZ = True
 
 # --- Static files: Bootstrap Italia and htmx come from npm (node_modules) ----------
 STATIC_URL = "/static/"
+# Read-only requests that need no transaction (corsia.audit.middleware): the health probe
+# answers even when the database cannot write; static files read no database.
+CORSIA_READ_TRANSACTION_EXEMPT = ("/healthz", STATIC_URL)
 STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
 STATICFILES_DIRS = [
     ("bootstrap-italia", BASE_DIR / "node_modules" / "bootstrap-italia" / "dist"),

@@ -12,10 +12,21 @@ acting as different people do not wait on each other. An append is one statement
 its insert: the shard's lock, then the heads of every shard (its own chain's last hash,
 and the other shards' last rows it seals as witnesses), in one database function. No savepoint of its own: a failed
 audit append fails the caller's transaction, never a change committed without its audit.
+
+Inside a read-only request (``corsia.audit.middleware.ReadTransactionMiddleware``: GET and
+HEAD run in one transaction) the access-log rows are **queued** and appended together at
+the end of the request, just before its transaction commits and before the answer leaves
+(``access_log_flush``): the same transaction as the reads, the shard's lock held only for
+the append and the commit, not while the page renders (ADR 0012). Everywhere else (writes,
+jobs, commands, tests calling the services) they are appended at once.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -166,7 +177,7 @@ def access_log_record_entries(
     chained in the user's shard in one append (one lock, one insert)."""
     if not entries:
         return []
-    label, key, shard = workstation_label(workstation), audit_key(), shard_of(user.username)
+    label = workstation_label(workstation)
     rows = [
         AccessLogEntry(
             user=user,
@@ -178,10 +189,88 @@ def access_log_record_entries(
         )
         for patient_id, what in entries
     ]
+    reads = _request_reads.get()
+    if reads is not None and connection.in_atomic_block:
+        reads.queued.extend(rows)  # appended by access_log_flush, before the commit
+        return rows
+    _append(rows)
+    return rows
+
+
+def _append(rows: list[AccessLogEntry]) -> None:
+    """Chain and insert ``rows`` (one reader's) in the reader's shard: one lock, one insert."""
+    key, shard = audit_key(), shard_of(rows[0].username)
     with transaction.atomic(savepoint=False):
         previous, heads = _lock_and_heads(AccessLogEntry, shard)
         for row in rows:
             _seal(row, chain=ACCESS_CHAIN, shard=shard, previous=previous, heads=heads, key=key)
             previous = row.hash
         AccessLogEntry.objects.bulk_create(rows)
-    return rows
+
+
+# --- The access log of a read-only request: queued, appended just before the commit --------------
+
+
+@dataclass
+class RequestReads:
+    """The access-log rows of one read-only request: ``queued`` until the flush, then
+    ``written`` (kept: if the transaction is lost after part of a streamed answer has
+    left, they are written again in a transaction of their own). A row queued inside a
+    savepoint later rolled back is still written: the read it records happened."""
+
+    queued: list[AccessLogEntry] = field(default_factory=list)
+    written: list[AccessLogEntry] = field(default_factory=list)
+
+
+_request_reads: ContextVar[RequestReads | None] = ContextVar("corsia_request_reads", default=None)
+
+
+@contextmanager
+def access_log_deferred(reads: RequestReads) -> Iterator[RequestReads]:
+    """Inside the block (the request's transaction), ``access_log_record*`` queue their
+    rows on ``reads`` instead of appending them."""
+    token = _request_reads.set(reads)
+    try:
+        yield reads
+    finally:
+        _request_reads.reset(token)
+
+
+def access_log_flush(reads: RequestReads) -> int:
+    """Append the queued rows, in the caller's transaction (the request's, about to commit):
+    one append per reader, in the order read. Returns how many rows were appended."""
+    queued = list(reads.queued)
+    by_reader: dict[str, list[AccessLogEntry]] = {}
+    for row in queued:
+        by_reader.setdefault(row.username, []).append(row)
+    for rows in by_reader.values():
+        _append(rows)
+    reads.written.extend(queued)  # a failed append leaves them queued (rewritten if need be)
+    del reads.queued[: len(queued)]
+    return len(queued)
+
+
+def access_log_rewrite(reads: RequestReads) -> int:
+    """After the request's transaction was lost with part of its answer already sent (a
+    streamed export that failed midway): write its rows again, as read at the time they
+    were read, in a transaction of their own. Returns how many."""
+    again = [
+        AccessLogEntry(
+            accessed_at=row.accessed_at,
+            user_id=row.user_id,
+            username=row.username,
+            patient_id=row.patient_id,
+            what=row.what,
+            workstation=row.workstation,
+            channel=row.channel,
+        )
+        for row in [*reads.written, *reads.queued]
+    ]
+    reads.written, reads.queued = [], []
+    by_reader: dict[str, list[AccessLogEntry]] = {}
+    for row in again:
+        by_reader.setdefault(row.username, []).append(row)
+    with transaction.atomic():
+        for rows in by_reader.values():
+            _append(rows)
+    return len(again)
