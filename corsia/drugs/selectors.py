@@ -131,6 +131,25 @@ def interactions_among(codes: Iterable[str]) -> list[domain.Interaction]:
     rows = Interaction.objects.select_related("ingredient_a", "ingredient_b").filter(
         ingredient_a__code__in=wanted, ingredient_b__code__in=wanted
     )
+    return interactions_from(rows, wanted)
+
+
+def interactions_touching_query(ingredient_ids: Iterable[int]) -> QuerySet[Interaction]:
+    """The batched variant (``corsia.core.read_together``, with another module's reads):
+    every known interaction of one of these ingredients, whatever the other; a superset
+    of those among any drugs that include one of them. ``interactions_from`` keeps those
+    among the drugs."""
+    ids = sorted(set(ingredient_ids))
+    return Interaction.objects.select_related("ingredient_a", "ingredient_b").filter(
+        Q(ingredient_a_id__in=ids) | Q(ingredient_b_id__in=ids)
+    )
+
+
+def interactions_from(
+    rows: Iterable[Interaction], codes: Iterable[str]
+) -> list[domain.Interaction]:
+    """The known interactions among ``codes`` in ``rows`` (interaction rows read with both
+    ingredients), most serious first."""
     known = [
         domain.Interaction(
             a=row.ingredient_a.code,
@@ -142,7 +161,7 @@ def interactions_among(codes: Iterable[str]) -> list[domain.Interaction]:
         )
         for row in rows
     ]
-    return domain.interactions_among(wanted, known)
+    return domain.interactions_among(codes, known)
 
 
 def ingredient_names(codes: Iterable[str]) -> dict[str, str]:
@@ -289,10 +308,20 @@ def solid_oral_strengths_mg(*, ingredient_id: int) -> list[Decimal | None]:
 def biosimilar_choices(ingredient_ids: Iterable[int]) -> dict[int, list[MedicinalProduct]]:
     """For each of these ingredients that has a biosimilar in the archive, its products
     (originators and biosimilars) by name: what the prescriber chooses between."""
+    return biosimilar_choices_from(biosimilar_choices_query(ingredient_ids))
+
+
+def biosimilar_choices_query(ingredient_ids: Iterable[int]) -> QuerySet[MedicinalProduct]:
+    """The batched variant's query (``corsia.core.read_together``): the ingredients'
+    products; ``biosimilar_choices_from`` makes the choices of them."""
+    return MedicinalProduct.objects.filter(ingredient_id__in=set(ingredient_ids)).order_by("name")
+
+
+def biosimilar_choices_from(
+    rows: Iterable[MedicinalProduct],
+) -> dict[int, list[MedicinalProduct]]:
     products: dict[int, list[MedicinalProduct]] = {}
-    for product in MedicinalProduct.objects.filter(ingredient_id__in=set(ingredient_ids)).order_by(
-        "name"
-    ):
+    for product in rows:
         products.setdefault(product.ingredient_id, []).append(product)
     return {k: v for k, v in products.items() if any(p.biosimilar_of_id for p in v)}
 
