@@ -11,7 +11,9 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 
+from corsia.core.access_cache import per_request, per_request_known
 from corsia.core.domain.errors import NotFound
+from corsia.core.read_together import ReadPart
 from corsia.drugs.domain import interactions as domain
 from corsia.drugs.domain.aic import InvalidAic
 from corsia.drugs.domain.barcodes import BarcodeUnreadable, parse_pack_barcode
@@ -426,24 +428,51 @@ class PgxMarkerInfo:
 
 
 def pgx_markers_for(ingredient_ids: Iterable[int]) -> list[PgxMarkerInfo]:
-    """The pharmacogenomic markers of these ingredients (one query), by ingredient and
+    """The pharmacogenomic markers of these ingredients (one query, none when a batched
+    read of the request kept them: :func:`pgx_markers_read`), by ingredient and
     phenotype."""
+    wanted = sorted(set(ingredient_ids))
+    kept = per_request_known(("pgx_markers", i) for i in wanted)
+    if kept is not None:
+        return [m for i in wanted for m in kept[("pgx_markers", i)]]
+    return list(pgx_markers_read(wanted).evaluate())
+
+
+def _keep(key: tuple[str, int], value: tuple[PgxMarkerInfo, ...]) -> None:
+    per_request(key, lambda: value)
+
+
+def pgx_markers_read(ingredient_ids: Iterable[int]) -> ReadPart[tuple[PgxMarkerInfo, ...]]:
+    """The batched variant (``corsia.core.read_together``): the markers of each of these
+    ingredients are kept for the rest of the read-only request, where
+    :func:`pgx_markers_for` answers them for any of these ingredients."""
+    wanted = set(ingredient_ids)
     rows = (
-        PharmacogenomicMarker.objects.filter(ingredient_id__in=set(ingredient_ids))
+        PharmacogenomicMarker.objects.filter(ingredient_id__in=wanted)
         .select_related("ingredient")
         .order_by("ingredient_id", "gene", "phenotype")
     )
-    return [
-        PgxMarkerInfo(
-            ingredient_id=m.ingredient_id,
-            ingredient_name=m.ingredient.name_it or m.ingredient.name_en,
-            gene=m.gene,
-            phenotype=m.phenotype,
-            recommendation=m.recommendation,
-            source=m.source,
+
+    def decode(results: list[list[Any]]) -> tuple[PgxMarkerInfo, ...]:
+        markers = tuple(
+            PgxMarkerInfo(
+                ingredient_id=m.ingredient_id,
+                ingredient_name=m.ingredient.name_it or m.ingredient.name_en,
+                gene=m.gene,
+                phenotype=m.phenotype,
+                recommendation=m.recommendation,
+                source=m.source,
+            )
+            for m in results[0]
         )
-        for m in rows
-    ]
+        for ingredient_id in wanted:
+            _keep(
+                ("pgx_markers", ingredient_id),
+                tuple(m for m in markers if m.ingredient_id == ingredient_id),
+            )
+        return markers
+
+    return ReadPart(querysets=(rows,), decode=decode)
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,11 @@ from corsia.core.web import acting, parse_id, posted_date, request_actor
 from corsia.core.web import posted_decimal as _decimal
 from corsia.core.web import posted_version as _version
 from corsia.core.web import request_workstation as _ws
-from corsia.drugs.selectors import biosimilar_choices_from, biosimilar_choices_query
+from corsia.drugs.selectors import (
+    biosimilar_choices_from,
+    biosimilar_choices_query,
+    pgx_markers_read,
+)
 from corsia.patients import selectors as patient_selectors
 from corsia.patients.selectors import allergy_summary_read
 from corsia.patients.selectors_pgx import pgx_current_read
@@ -123,9 +127,10 @@ class _PageReads:
 def _page_reads(actor: User, order: TherapyOrder, *, toxicity: bool) -> _PageReads:
     """What the page shows beside the order, in one statement (issue 27): each module's
     selector in its batched variant (``corsia.core.read_together``). The allergies, the
-    pharmacogenomic results, the interactions across therapies and the regulatory
-    requirements are kept for the request, where their selectors answer them; the checks
-    (permission, the patient's scope) are made as each part is asked for."""
+    pharmacogenomic results and the drugs' markers, the interactions across therapies and
+    the regulatory requirements are kept for the request, where their selectors answer
+    them; the checks (permission, the patient's scope) are made as each part is asked
+    for."""
     previous = selectors.previous_cycle_start_query(order)
     transitions = order.transitions.select_related("actor")
     products = biosimilar_choices_query(i.ingredient_id for i in order.items.all())
@@ -133,6 +138,9 @@ def _page_reads(actor: User, order: TherapyOrder, *, toxicity: bool) -> _PageRea
         ReadPart(querysets=(products, previous, transitions), decode=lambda rows: rows),
         allergy_summary_read(patient_id=order.patient_id),
         pgx_current_read(patient_id=order.patient_id),
+        # the recommendations of the order's drugs: read by the pharmacogenomic rows when
+        # the patient has a result
+        pgx_markers_read(i.ingredient_id for i in order.items.all()),
         order_interactions_read(order),
         order_requirements_read(order.pk),
     ]
