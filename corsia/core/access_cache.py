@@ -15,7 +15,7 @@ kept between requests, nothing is shared between threads or processes.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
@@ -38,6 +38,17 @@ def per_request(key: Hashable, compute: Callable[[], T]) -> T:
         store[key] = compute()
     value: T = store[key]
     return value
+
+
+def per_request_known(keys: Iterable[Hashable]) -> dict[Hashable, Any] | None:
+    """The values kept under every one of ``keys`` in this read-only request, ``None``
+    when one is missing (or outside one): for a selector that answers a set of things from
+    what a batched read kept for each."""
+    store = _store.get()
+    wanted = list(keys)
+    if store is None or any(k not in store for k in wanted):
+        return None
+    return {k: store[k] for k in wanted}
 
 
 @contextlib.contextmanager

@@ -6,15 +6,15 @@ the period (dispensed on or before its last day, next due on or after its first)
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.db.models import Q
 
 from corsia.dispensing.models import Dispensing, TherapyPlan
-from corsia.prescribing.current_drugs import HOME, CurrentDrug
+from corsia.prescribing.current_drugs import HOME, CurrentDrug, CurrentDrugsQuery
 
 
-def home_drugs(*, patient_id: int, first_day: date, last_day: date) -> list[CurrentDrug]:
-    found: dict[str, CurrentDrug] = {}
+def home_drugs(*, patient_id: int, first_day: date, last_day: date) -> CurrentDrugsQuery:
     plans = (
         TherapyPlan.objects.filter(
             patient_id=patient_id, valid_from__lte=last_day, valid_to__gte=first_day
@@ -23,6 +23,21 @@ def home_drugs(*, patient_id: int, first_day: date, last_day: date) -> list[Curr
         .select_related("product__ingredient")
         .order_by("valid_from", "pk")
     )
+    handed = (
+        Dispensing.objects.filter(
+            patient_id=patient_id,
+            dispensed_at__date__lte=last_day,
+            next_due_date__gte=first_day,
+        )
+        .select_related("product__ingredient")
+        .order_by("dispensed_at", "pk")
+    )
+    return CurrentDrugsQuery(querysets=(plans, handed), decode=_home_from)
+
+
+def _home_from(results: list[list[Any]]) -> list[CurrentDrug]:
+    plans, handed = results
+    found: dict[str, CurrentDrug] = {}
     for plan in plans:
         ingredient = plan.product.ingredient
         found.setdefault(
@@ -37,15 +52,6 @@ def home_drugs(*, patient_id: int, first_day: date, last_day: date) -> list[Curr
                 ),
             ),
         )
-    handed = (
-        Dispensing.objects.filter(
-            patient_id=patient_id,
-            dispensed_at__date__lte=last_day,
-            next_due_date__gte=first_day,
-        )
-        .select_related("product__ingredient")
-        .order_by("dispensed_at", "pk")
-    )
     for dispensing in handed:
         ingredient = dispensing.product.ingredient
         found.setdefault(

@@ -11,7 +11,9 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 
+from corsia.core.access_cache import per_request, per_request_known
 from corsia.core.domain.errors import NotFound
+from corsia.core.read_together import ReadPart
 from corsia.drugs.domain import interactions as domain
 from corsia.drugs.domain.aic import InvalidAic
 from corsia.drugs.domain.barcodes import BarcodeUnreadable, parse_pack_barcode
@@ -131,6 +133,25 @@ def interactions_among(codes: Iterable[str]) -> list[domain.Interaction]:
     rows = Interaction.objects.select_related("ingredient_a", "ingredient_b").filter(
         ingredient_a__code__in=wanted, ingredient_b__code__in=wanted
     )
+    return interactions_from(rows, wanted)
+
+
+def interactions_touching_query(ingredient_ids: Iterable[int]) -> QuerySet[Interaction]:
+    """The batched variant (``corsia.core.read_together``, with another module's reads):
+    every known interaction of one of these ingredients, whatever the other; a superset
+    of those among any drugs that include one of them. ``interactions_from`` keeps those
+    among the drugs."""
+    ids = sorted(set(ingredient_ids))
+    return Interaction.objects.select_related("ingredient_a", "ingredient_b").filter(
+        Q(ingredient_a_id__in=ids) | Q(ingredient_b_id__in=ids)
+    )
+
+
+def interactions_from(
+    rows: Iterable[Interaction], codes: Iterable[str]
+) -> list[domain.Interaction]:
+    """The known interactions among ``codes`` in ``rows`` (interaction rows read with both
+    ingredients), most serious first."""
     known = [
         domain.Interaction(
             a=row.ingredient_a.code,
@@ -142,7 +163,7 @@ def interactions_among(codes: Iterable[str]) -> list[domain.Interaction]:
         )
         for row in rows
     ]
-    return domain.interactions_among(wanted, known)
+    return domain.interactions_among(codes, known)
 
 
 def ingredient_names(codes: Iterable[str]) -> dict[str, str]:
@@ -289,10 +310,20 @@ def solid_oral_strengths_mg(*, ingredient_id: int) -> list[Decimal | None]:
 def biosimilar_choices(ingredient_ids: Iterable[int]) -> dict[int, list[MedicinalProduct]]:
     """For each of these ingredients that has a biosimilar in the archive, its products
     (originators and biosimilars) by name: what the prescriber chooses between."""
+    return biosimilar_choices_from(biosimilar_choices_query(ingredient_ids))
+
+
+def biosimilar_choices_query(ingredient_ids: Iterable[int]) -> QuerySet[MedicinalProduct]:
+    """The batched variant's query (``corsia.core.read_together``): the ingredients'
+    products; ``biosimilar_choices_from`` makes the choices of them."""
+    return MedicinalProduct.objects.filter(ingredient_id__in=set(ingredient_ids)).order_by("name")
+
+
+def biosimilar_choices_from(
+    rows: Iterable[MedicinalProduct],
+) -> dict[int, list[MedicinalProduct]]:
     products: dict[int, list[MedicinalProduct]] = {}
-    for product in MedicinalProduct.objects.filter(ingredient_id__in=set(ingredient_ids)).order_by(
-        "name"
-    ):
+    for product in rows:
         products.setdefault(product.ingredient_id, []).append(product)
     return {k: v for k, v in products.items() if any(p.biosimilar_of_id for p in v)}
 
@@ -397,24 +428,51 @@ class PgxMarkerInfo:
 
 
 def pgx_markers_for(ingredient_ids: Iterable[int]) -> list[PgxMarkerInfo]:
-    """The pharmacogenomic markers of these ingredients (one query), by ingredient and
+    """The pharmacogenomic markers of these ingredients (one query, none when a batched
+    read of the request kept them: :func:`pgx_markers_read`), by ingredient and
     phenotype."""
+    wanted = sorted(set(ingredient_ids))
+    kept = per_request_known(("pgx_markers", i) for i in wanted)
+    if kept is not None:
+        return [m for i in wanted for m in kept[("pgx_markers", i)]]
+    return list(pgx_markers_read(wanted).evaluate())
+
+
+def _keep(key: tuple[str, int], value: tuple[PgxMarkerInfo, ...]) -> None:
+    per_request(key, lambda: value)
+
+
+def pgx_markers_read(ingredient_ids: Iterable[int]) -> ReadPart[tuple[PgxMarkerInfo, ...]]:
+    """The batched variant (``corsia.core.read_together``): the markers of each of these
+    ingredients are kept for the rest of the read-only request, where
+    :func:`pgx_markers_for` answers them for any of these ingredients."""
+    wanted = set(ingredient_ids)
     rows = (
-        PharmacogenomicMarker.objects.filter(ingredient_id__in=set(ingredient_ids))
+        PharmacogenomicMarker.objects.filter(ingredient_id__in=wanted)
         .select_related("ingredient")
         .order_by("ingredient_id", "gene", "phenotype")
     )
-    return [
-        PgxMarkerInfo(
-            ingredient_id=m.ingredient_id,
-            ingredient_name=m.ingredient.name_it or m.ingredient.name_en,
-            gene=m.gene,
-            phenotype=m.phenotype,
-            recommendation=m.recommendation,
-            source=m.source,
+
+    def decode(results: list[list[Any]]) -> tuple[PgxMarkerInfo, ...]:
+        markers = tuple(
+            PgxMarkerInfo(
+                ingredient_id=m.ingredient_id,
+                ingredient_name=m.ingredient.name_it or m.ingredient.name_en,
+                gene=m.gene,
+                phenotype=m.phenotype,
+                recommendation=m.recommendation,
+                source=m.source,
+            )
+            for m in results[0]
         )
-        for m in rows
-    ]
+        for ingredient_id in wanted:
+            _keep(
+                ("pgx_markers", ingredient_id),
+                tuple(m for m in markers if m.ingredient_id == ingredient_id),
+            )
+        return markers
+
+    return ReadPart(querysets=(rows,), decode=decode)
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ from corsia.patients.selectors_allergies import (
     allergy_patient_id,
     allergy_records,
     allergy_summary,
+    allergy_summary_read,
 )
 from corsia.patients.selectors_masking import (
     active_maskings,
@@ -71,6 +72,7 @@ __all__ = [
     "allergy_patient_id",
     "allergy_records",
     "allergy_summary",
+    "allergy_summary_read",
     "break_glass_grants",
     "hidden_stays_q",
     "in_hidden_stay",

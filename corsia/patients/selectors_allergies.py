@@ -7,8 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
 from corsia.core.access_cache import per_request
+from corsia.core.read_together import ReadPart
 from corsia.patients.domain.allergies import (
     AllergyFacts,
     AllergyStatus,
@@ -90,13 +92,41 @@ def _allergy_summary(patient_id: int) -> AllergySummary:
             patient_id=patient_id, status=AllergyStatus.ACTIVE.value
         ).order_by("pk")
     )
-    if active:
-        return AllergySummary(state=AllergyState.LISTED, active=active, none_known_since=None)
+    if active:  # the statement is not read
+        return _summary_of(active, None)
     since = (
         NoKnownAllergies.objects.filter(patient_id=patient_id, ended_at__isnull=True)
         .values_list("stated_on", flat=True)
         .first()
     )
+    return _summary_of((), since)
+
+
+def allergy_summary_read(*, patient_id: int) -> ReadPart[AllergySummary]:
+    """The batched variant of :func:`allergy_summary` (``corsia.core.read_together``, with
+    other modules' reads of a page): its two queries (the active allergies, the current
+    NKDA statement); the summary is kept for the rest of the read-only request, where
+    :func:`allergy_summary` answers it."""
+    active = Allergy.objects.filter(patient_id=patient_id, status=AllergyStatus.ACTIVE.value)
+    since = NoKnownAllergies.objects.filter(patient_id=patient_id, ended_at__isnull=True)
+
+    def decode(results: list[list[Any]]) -> AllergySummary:
+        rows, statements = results
+        summary = _summary_of(tuple(_facts(a) for a in rows), statements[0] if statements else None)
+        return per_request(("allergy_summary", patient_id), lambda: summary)
+
+    return ReadPart(
+        querysets=(
+            active.order_by("pk"),
+            since.order_by("-stated_on", "-pk").values_list("stated_on", flat=True)[:1],
+        ),
+        decode=decode,
+    )
+
+
+def _summary_of(active: tuple[AllergyFacts, ...], since: date | None) -> AllergySummary:
+    if active:
+        return AllergySummary(state=AllergyState.LISTED, active=active, none_known_since=None)
     if since is not None:
         return AllergySummary(state=AllergyState.NONE_KNOWN, active=(), none_known_since=since)
     return AllergySummary(state=AllergyState.NOT_ASKED, active=(), none_known_since=None)

@@ -5,10 +5,12 @@ its own read), and every result for the patient's page and the API."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from corsia.audit.services import access_log_record
 from corsia.core.access_cache import per_request
 from corsia.core.actors import User, Workstation, require_permission
+from corsia.core.read_together import ReadPart
 from corsia.patients.domain.pgx import Gene, PgxResultFacts, Phenotype, ResultStatus
 from corsia.patients.models import Patient
 from corsia.patients.models_pgx import PgxResult
@@ -41,14 +43,23 @@ def pgx_current(*, patient_id: int) -> tuple[PgxResultFacts, ...]:
     supersedes, one entered in error counts for nothing), by gene. For another module's
     service (the checks at prescription): the caller checks its permission and logs."""
 
-    def compute() -> tuple[PgxResultFacts, ...]:
-        results = list(
-            PgxResult.objects.filter(patient_id=patient_id, status=ResultStatus.VALID.value)
-        )
-        return tuple(_facts(r) for _, r in sorted(_current(results).items()))
-
     # a page reads them for the findings and for the results since the prescription
-    return per_request(("pgx_current", patient_id), compute)
+    return per_request(
+        ("pgx_current", patient_id), pgx_current_read(patient_id=patient_id).evaluate
+    )
+
+
+def pgx_current_read(*, patient_id: int) -> ReadPart[tuple[PgxResultFacts, ...]]:
+    """The batched variant of :func:`pgx_current` (``corsia.core.read_together``, with
+    other modules' reads of a page): the results are kept for the rest of the read-only
+    request, where :func:`pgx_current` answers them."""
+    valid = PgxResult.objects.filter(patient_id=patient_id, status=ResultStatus.VALID.value)
+
+    def decode(results: list[list[Any]]) -> tuple[PgxResultFacts, ...]:
+        current = tuple(_facts(r) for _, r in sorted(_current(results[0]).items()))
+        return per_request(("pgx_current", patient_id), lambda: current)
+
+    return ReadPart(querysets=(valid,), decode=decode)
 
 
 @dataclass(frozen=True)

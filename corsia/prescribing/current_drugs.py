@@ -6,9 +6,11 @@ Prescribing sits below the ward's therapy (``corsia.therapy``), the direct distr
 them. It declares here the reader it needs; each module registers its own when the
 application starts (its ``AppConfig.ready``), as the given-doses reader
 (``corsia.prescribing.given``). Prescribing registers the chemotherapy order lines itself.
-A reader answers for one patient and a period (both days included) with the archive code
-of each drug taken then; the check (``corsia.prescribing.interactions_check``) puts them
-together and finds the interactions among them.
+A reader answers for one patient and a period (both days included) with its queries and
+how their rows become the archive code of each drug taken then
+(:class:`CurrentDrugsQuery`); the check (``corsia.prescribing.interactions_check``) puts them
+together and finds the interactions among them. A page runs every reader's queries in one
+statement (``corsia.core.read_together``), anything else one query each.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol
+from typing import Any, Protocol
 
+from corsia.core.read_together import ReadPart
 from corsia.prescribing.domain.states import OrderState
 from corsia.prescribing.models import OrderItem
 
@@ -50,10 +53,15 @@ class CurrentDrug:
         return SOURCE_LABELS_IT.get(self.source, self.source)
 
 
+# a reader's queries for one patient and period (its own module's tables) and how their
+# rows, in the same order, become the drugs
+CurrentDrugsQuery = ReadPart[Sequence[CurrentDrug]]
+
+
 class CurrentDrugsReader(Protocol):
     def __call__(
         self, *, patient_id: int, first_day: date, last_day: date
-    ) -> Sequence[CurrentDrug]: ...
+    ) -> CurrentDrugsQuery: ...
 
 
 _readers: dict[str, CurrentDrugsReader] = {}
@@ -69,7 +77,7 @@ def current_drugs_sources() -> list[str]:
     return sorted(_readers)
 
 
-def chemotherapy_drugs(*, patient_id: int, first_day: date, last_day: date) -> list[CurrentDrug]:
+def chemotherapy_drugs(*, patient_id: int, first_day: date, last_day: date) -> CurrentDrugsQuery:
     """The active lines of the patient's orders (not cancelled) given in the period."""
     rows = (
         OrderItem.objects.filter(
@@ -88,6 +96,11 @@ def chemotherapy_drugs(*, patient_id: int, first_day: date, last_day: date) -> l
             "scheduled_date",
         )
     )
+    return CurrentDrugsQuery(querysets=(rows,), decode=_chemotherapy_from)
+
+
+def _chemotherapy_from(results: list[list[Any]]) -> list[CurrentDrug]:
+    [rows] = results
     found: dict[tuple[str, int], CurrentDrug] = {}
     for code, name, order_id, cycle, day in rows:
         found.setdefault(
@@ -106,11 +119,22 @@ def chemotherapy_drugs(*, patient_id: int, first_day: date, last_day: date) -> l
 current_drugs_reader_register(CHEMOTHERAPY, chemotherapy_drugs)
 
 
+def patient_current_drugs_queries(
+    *, patient_id: int, first_day: date, last_day: date
+) -> list[CurrentDrugsQuery]:
+    """Every registered source's queries for the period (chemotherapy first)."""
+    return [
+        _readers[source](patient_id=patient_id, first_day=first_day, last_day=last_day)
+        for source in sorted(_readers, key=lambda s: (s != CHEMOTHERAPY, s))
+    ]
+
+
 def patient_current_drugs(*, patient_id: int, first_day: date, last_day: date) -> list[CurrentDrug]:
     """Every drug of every registered source in the period (chemotherapy first)."""
-    drugs: list[CurrentDrug] = []
-    for source in sorted(_readers, key=lambda s: (s != CHEMOTHERAPY, s)):
-        drugs.extend(
-            _readers[source](patient_id=patient_id, first_day=first_day, last_day=last_day)
+    return [
+        drug
+        for query in patient_current_drugs_queries(
+            patient_id=patient_id, first_day=first_day, last_day=last_day
         )
-    return drugs
+        for drug in query.evaluate()
+    ]

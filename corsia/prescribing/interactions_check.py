@@ -28,12 +28,21 @@ from corsia.audit.services import access_log_record, audit_record
 from corsia.core.access_cache import per_request
 from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import PermissionRefused, ValidationFailed
-from corsia.drugs.domain.interactions import Severity
-from corsia.drugs.selectors import interactions_among
+from corsia.core.read_together import ReadPart
+from corsia.drugs.domain.interactions import Interaction, Severity
+from corsia.drugs.selectors import (
+    interactions_among,
+    interactions_from,
+    interactions_touching_query,
+)
 from corsia.patients.scope import ensure_patient_in_scope
 from corsia.patients.selectors import patient_record
 from corsia.prescribing import audit_events as events
-from corsia.prescribing.current_drugs import CurrentDrug, patient_current_drugs
+from corsia.prescribing.current_drugs import (
+    CurrentDrug,
+    patient_current_drugs,
+    patient_current_drugs_queries,
+)
 from corsia.prescribing.domain.states import OrderEvent, may_fire
 from corsia.prescribing.models import TherapyOrder
 from corsia.prescribing.services.orders import PRESCRIBE, VIEW, locked_order
@@ -106,11 +115,15 @@ class FoundInteraction:
 
 
 def find_interactions(
-    drugs: Sequence[CurrentDrug], *, focus: Iterable[str] | None = None
+    drugs: Sequence[CurrentDrug],
+    *,
+    focus: Iterable[str] | None = None,
+    known: Sequence[Interaction] | None = None,
 ) -> list[FoundInteraction]:
     """The known interactions among ``drugs`` (most serious first); with ``focus``, only
     those where one drug is in it (e.g. the drugs of the order being signed). Each drug of
-    a pair is named by its first occurrence, the order's own taken first."""
+    a pair is named by its first occurrence, the order's own taken first. ``known``: the
+    interactions among them already read (else one query)."""
     wanted = set(focus) if focus is not None else None
     first_of: dict[str, CurrentDrug] = {}
     for drug in drugs:
@@ -118,20 +131,23 @@ def find_interactions(
         if current is None or (wanted is not None and drug.code in wanted and not current.order_id):
             first_of[drug.code] = drug
     found = []
-    for known in interactions_among(first_of):
-        if wanted is not None and not (known.a in wanted or known.b in wanted):
+    among = interactions_among(first_of) if known is None else known
+    for pair in among:
+        if pair.a not in first_of or pair.b not in first_of:
             continue
-        first, second = first_of[known.a], first_of[known.b]
+        if wanted is not None and not (pair.a in wanted or pair.b in wanted):
+            continue
+        first, second = first_of[pair.a], first_of[pair.b]
         if wanted is not None and second.code in wanted and first.code not in wanted:
             first, second = second, first
         found.append(
             FoundInteraction(
                 first=first,
                 second=second,
-                severity=known.severity,
-                effect=known.effect,
-                management=known.management,
-                source=known.source,
+                severity=pair.severity,
+                effect=pair.effect,
+                management=pair.management,
+                source=pair.source,
             )
         )
     return found
@@ -217,10 +233,46 @@ def order_found_interactions(order: TherapyOrder) -> list[FoundInteraction]:
     def compute() -> tuple[FoundInteraction, ...]:
         first, last = order_period(order)
         drugs = patient_current_drugs(patient_id=order.patient_id, first_day=first, last_day=last)
-        own = [d for d in drugs if d.order_id == order.pk]
-        return tuple(find_interactions([*own, *drugs], focus={d.code for d in own}))
+        return _order_found(order, drugs, None)
 
-    return list(per_request(("order_interactions", order.pk, order.version), compute))
+    return list(per_request(_order_key(order), compute))
+
+
+def _order_key(order: TherapyOrder) -> tuple[str, int, int]:
+    return ("order_interactions", order.pk, order.version)
+
+
+def _order_found(
+    order: TherapyOrder, drugs: Sequence[CurrentDrug], known: Sequence[Interaction] | None
+) -> tuple[FoundInteraction, ...]:
+    own = [d for d in drugs if d.order_id == order.pk]
+    return tuple(find_interactions([*own, *drugs], focus={d.code for d in own}, known=known))
+
+
+def order_interactions_read(order: TherapyOrder) -> ReadPart[None]:
+    """The batched variant of :func:`order_found_interactions` for a page that reads it
+    with other modules' reads (``corsia.core.read_together.read_parts``): every source's
+    drugs of the period and the known interactions of the order's drugs, in one statement
+    with the rest; what it finds is kept for the rest of the read-only request, where
+    :func:`order_found_interactions` and :func:`order_interactions_pending` answer it."""
+    first, last = order_period(order)
+    sources = patient_current_drugs_queries(
+        patient_id=order.patient_id, first_day=first, last_day=last
+    )
+    touching = interactions_touching_query({i.ingredient_id for i in order.items.all()})
+
+    def decode(results: list[list[Any]]) -> None:
+        drugs: list[CurrentDrug] = []
+        start = 0
+        for source in sources:
+            end = start + len(source.querysets)
+            drugs.extend(source.decode(results[start:end]))
+            start = end
+        known = interactions_from(results[start], {d.code for d in drugs})
+        found = _order_found(order, drugs, known)
+        per_request(_order_key(order), lambda: found)
+
+    return ReadPart(querysets=(*(q for s in sources for q in s.querysets), touching), decode=decode)
 
 
 def _granted(order: TherapyOrder) -> set[str]:

@@ -184,12 +184,17 @@ def patient_orders(*, user: User, patient_id: int) -> QuerySet[TherapyOrder]:
 
 def previous_cycle_start(order: TherapyOrder) -> date | None:
     """When the patient's latest cycle before this one started (cancelled ones left out)."""
+    return previous_cycle_start_query(order).first()
+
+
+def previous_cycle_start_query(order: TherapyOrder) -> QuerySet[TherapyOrder, date]:
+    """The query of :func:`previous_cycle_start` (one value at most), for a page's reads in
+    one statement (``corsia.core.read_together``) or as a subquery in another's."""
     return (
         TherapyOrder.objects.filter(patient_id=order.patient_id, start_date__lt=order.start_date)
         .exclude(state=S.CANCELLED.value)
         .order_by("-start_date")
-        .values_list("start_date", flat=True)
-        .first()
+        .values_list("start_date", flat=True)[:1]
     )
 
 

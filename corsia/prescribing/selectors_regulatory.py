@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.utils import timezone
 
 from corsia.audit.services import access_log_record_many
+from corsia.core.access_cache import per_request
 from corsia.core.actors import User, Workstation, require_permission
+from corsia.core.read_together import ReadPart
 from corsia.prescribing.domain.regulatory import Kind
 from corsia.prescribing.models_regulatory import OrderRegulatoryRequirement
 from corsia.prescribing.selectors import _readable_orders
@@ -27,17 +30,34 @@ class RequirementRow:
 
 
 def order_requirements(order_id: int) -> list[RequirementRow]:
-    """The order's active requirements with what each lacks (the caller read the order)."""
+    """The order's active requirements with what each lacks (the caller read the order).
+    Read once per read-only request (:func:`order_requirements_read` reads them with the
+    rest of a page)."""
+    return list(
+        per_request(("order_requirements", order_id), order_requirements_read(order_id).evaluate)
+    )
+
+
+def order_requirements_read(order_id: int) -> ReadPart[tuple[RequirementRow, ...]]:
+    """The batched variant (``corsia.core.read_together``): the requirements are kept for
+    the rest of the read-only request, where :func:`order_requirements` answers them."""
     rows = (
         OrderRegulatoryRequirement.objects.filter(order_id=order_id, active=True)
         .select_related("ingredient", "documented_by", "override_by", "dispensing_recorded_by")
         .order_by("kind", "ingredient__name_it")
     )
-    out = []
-    for row in rows:
-        gaps = requirement_missing(row)
-        out.append(RequirementRow(row, tuple(m.code for m in gaps), tuple(m.message for m in gaps)))
-    return out
+
+    def decode(results: list[list[Any]]) -> tuple[RequirementRow, ...]:
+        out = []
+        for row in results[0]:
+            gaps = requirement_missing(row)
+            out.append(
+                RequirementRow(row, tuple(m.code for m in gaps), tuple(m.message for m in gaps))
+            )
+        found = tuple(out)
+        return per_request(("order_requirements", order_id), lambda: found)
+
+    return ReadPart(querysets=(rows,), decode=decode)
 
 
 def monitoring_list(

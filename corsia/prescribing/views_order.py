@@ -8,10 +8,13 @@ A service's refusal on a button becomes an error message and the page the button
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import DateField, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,15 +23,23 @@ from django.views.decorators.http import require_GET, require_POST
 
 from corsia.accounts.selectors import user_roles
 from corsia.core.access import require_perm
+from corsia.core.actors import User
 from corsia.core.domain.clinical_format import dose_text, lang_of
 from corsia.core.domain.errors import NotFound, ValidationFailed
+from corsia.core.read_together import ReadPart, read_parts
 from corsia.core.refusals import refusal_kept, refusals_as_messages
 from corsia.core.web import acting, parse_id, posted_date, request_actor
 from corsia.core.web import posted_decimal as _decimal
 from corsia.core.web import posted_version as _version
 from corsia.core.web import request_workstation as _ws
-from corsia.drugs.selectors import biosimilar_choices
+from corsia.drugs.selectors import (
+    biosimilar_choices_from,
+    biosimilar_choices_query,
+    pgx_markers_read,
+)
 from corsia.patients import selectors as patient_selectors
+from corsia.patients.selectors import allergy_summary_read
+from corsia.patients.selectors_pgx import pgx_current_read
 from corsia.prescribing import selectors, services
 from corsia.prescribing.domain.order_lines import display_unit, reduced_dose
 from corsia.prescribing.domain.states import (
@@ -43,10 +54,16 @@ from corsia.prescribing.domain.states import (
 from corsia.prescribing.interactions_check import (
     order_interaction_warnings,
     order_interactions_pending,
+    order_interactions_read,
 )
-from corsia.prescribing.models import TherapyOrder
+from corsia.prescribing.models import OrderTransition, TherapyOrder
+from corsia.prescribing.selectors_regulatory import order_requirements_read
 from corsia.regimens.domain.spec import INTENT_LABELS_IT
-from corsia.toxicity.selectors import TOXICITY_SUMMARY_READ, latest_toxicity_summary
+from corsia.toxicity.selectors import (
+    TOXICITY_SUMMARY_READ,
+    ToxicitySummaryRows,
+    toxicity_summary_read,
+)
 
 VIEW = services.VIEW
 PRESCRIBE = services.PRESCRIBE
@@ -99,6 +116,47 @@ class RefusedAdjustment:
     override_reason: str
 
 
+@dataclass(frozen=True)
+class _PageReads:
+    products: list[Any]  # the products of the order's drugs (the biosimilar choice)
+    previous_start: date | None
+    toxicity: ToxicitySummaryRows | None  # None: not for the user's role
+    transitions: list[OrderTransition]
+
+
+def _page_reads(actor: User, order: TherapyOrder, *, toxicity: bool) -> _PageReads:
+    """What the page shows beside the order, in one statement (issue 27): each module's
+    selector in its batched variant (``corsia.core.read_together``). The allergies, the
+    pharmacogenomic results and the drugs' markers, the interactions across therapies and
+    the regulatory requirements are kept for the request, where their selectors answer
+    them; the checks (permission, the patient's scope) are made as each part is asked
+    for."""
+    previous = selectors.previous_cycle_start_query(order)
+    transitions = order.transitions.select_related("actor")
+    products = biosimilar_choices_query(i.ingredient_id for i in order.items.all())
+    parts: list[ReadPart[Any]] = [
+        ReadPart(querysets=(products, previous, transitions), decode=lambda rows: rows),
+        allergy_summary_read(patient_id=order.patient_id),
+        pgx_current_read(patient_id=order.patient_id),
+        # the recommendations of the order's drugs: read by the pharmacogenomic rows when
+        # the patient has a result
+        pgx_markers_read(i.ingredient_id for i in order.items.all()),
+        order_interactions_read(order),
+        order_requirements_read(order.pk),
+    ]
+    if toxicity:
+        since = Coalesce(Subquery(previous), Value(order.start_date), output_field=DateField())
+        parts.append(toxicity_summary_read(user=actor, patient_id=order.patient_id, since=since))
+    answers = read_parts(parts)
+    product_rows, previous_rows, transition_rows = answers[0]
+    return _PageReads(
+        products=product_rows,
+        previous_start=previous_rows[0] if previous_rows else None,
+        toxicity=answers[-1] if toxicity else None,
+        transitions=transition_rows,
+    )
+
+
 @require_perm(VIEW)
 @require_GET
 def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
@@ -127,17 +185,14 @@ def _order_page(
         and order.signed_at is None
     )
     first_day = min((i.scheduled_date for i in order.items.all()), default=order.start_date)
-    choices = biosimilar_choices({i.ingredient_id for i in order.items.all()})
+    may_see_toxicity = actor.has_perm("toxicity.view_toxicity")
+    reads = _page_reads(actor, order, toxicity=may_see_toxicity)
+    choices = biosimilar_choices_from(reads.products)
     for item in order.items.all():
         item.product_choices = choices.get(item.ingredient_id, [])  # type: ignore[attr-defined]  # template-only attribute
     toxicity = None
-    if actor.has_perm("toxicity.view_toxicity"):
-        toxicity = latest_toxicity_summary(
-            user=actor,
-            patient_id=order.patient_id,
-            since=selectors.previous_cycle_start(order) or order.start_date,
-            logged_by_caller=True,
-        )
+    if reads.toxicity is not None:
+        toxicity = reads.toxicity.summary(reads.previous_start or order.start_date)
     # the order and the toxicity summary beside it: two rows of the access log, one append
     selectors.order_read_log(
         user=actor,
@@ -155,7 +210,7 @@ def _order_page(
             "days": _days(order),
             "editable": editable,
             "actions": _actions(request, order),
-            "transitions": order.transitions.select_related("actor"),
+            "transitions": reads.transitions,
             "interactions": order_interaction_warnings(order),
             "interactions_pending": order_interactions_pending(order),
             "fluid_ml": selectors.fluid_load_ml(order, first_day),

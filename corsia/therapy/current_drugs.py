@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from django.db.models import Q
 
-from corsia.prescribing.current_drugs import WARD, CurrentDrug
+from corsia.prescribing.current_drugs import WARD, CurrentDrug, CurrentDrugsQuery
 from corsia.therapy.domain.schedule import Frequency
 from corsia.therapy.models import PrescriptionStatus, WardPrescription
 
@@ -20,7 +21,7 @@ def _last_day(p: WardPrescription) -> date | None:
     return None  # until stopped, as needed
 
 
-def ward_drugs(*, patient_id: int, first_day: date, last_day: date) -> list[CurrentDrug]:
+def ward_drugs(*, patient_id: int, first_day: date, last_day: date) -> CurrentDrugsQuery:
     """The active ward prescriptions started by ``last_day`` and not ended before
     ``first_day`` (an open-ended one counts until it is stopped)."""
     rows = (
@@ -29,6 +30,12 @@ def ward_drugs(*, patient_id: int, first_day: date, last_day: date) -> list[Curr
         .select_related("ingredient")
         .order_by("start_date", "pk")
     )
+    return CurrentDrugsQuery(
+        querysets=(rows,), decode=lambda results: _ward_from(results[0], first_day)
+    )
+
+
+def _ward_from(rows: list[Any], first_day: date) -> list[CurrentDrug]:
     found: list[CurrentDrug] = []
     for p in rows:
         end = _last_day(p)

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.postgres.search import TrigramWordSimilarity
-from django.db.models import Q, QuerySet
+from django.db.models import Expression, Q, QuerySet
 from django.db.models.functions import Greatest
 
 from corsia.audit.services import access_log_record
 from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import NotFound
+from corsia.core.read_together import ReadPart
 from corsia.drugs.selectors import IngredientInfo, antineoplastic_ingredients, ingredients_by_id
 from corsia.patients.scope import ensure_patient_in_scope
 from corsia.patients.selectors import in_hidden_stay, outside_hidden_stays
@@ -178,28 +179,65 @@ def latest_toxicity_summary(
     user = require_permission(user, VIEW)
     if logged_by_caller:
         ensure_patient_in_scope(user, patient_id)
-    current = _records().filter(patient_id=patient_id, is_current=True)
-    latest_qs = current.order_by("-onset_date", "-recorded_at")[:1]
-    latest: ToxicityRecord | None
-    worst: ToxicityRecord | None = None
     if since is None:
-        latest = latest_qs.first()
+        latest = _current_records(patient_id).order_by("-onset_date", "-recorded_at").first()
+        summary = ToxicitySummary(latest=latest, worst=None)
     else:
-        worst_qs = current.filter(
-            Q(resolution_date__isnull=True) | Q(resolution_date__gte=since)
-        ).order_by("-grade", "-onset_date", "-recorded_at")[:1]
-        latest_ids = latest_qs.values_list("pk", flat=True)
-        worst_ids = worst_qs.values_list("pk", flat=True)
-        rows = {r.pk: r for r in _records().filter(Q(pk__in=latest_ids) | Q(pk__in=worst_ids))}
-        latest = max(rows.values(), key=lambda r: (r.onset_date, r.recorded_at), default=None)
+        summary = _summary_query(patient_id, since).evaluate().summary(since)
+    if not logged_by_caller:
+        _log(user, patient_id, TOXICITY_SUMMARY_READ, workstation, channel)
+    return summary
+
+
+@dataclass(frozen=True)
+class ToxicitySummaryRows:
+    """The rows of :func:`toxicity_summary_read`: the latest record and the worst since the
+    date the query was given, made a summary with that date once it is known."""
+
+    rows: tuple[ToxicityRecord, ...]
+
+    def summary(self, since: date) -> ToxicitySummary:
+        latest = max(self.rows, key=lambda r: (r.onset_date, r.recorded_at), default=None)
         worst = max(
-            (r for r in rows.values() if r.resolution_date is None or r.resolution_date >= since),
+            (r for r in self.rows if r.resolution_date is None or r.resolution_date >= since),
             key=lambda r: (r.grade, r.onset_date, r.recorded_at),
             default=None,
         )
-    if not logged_by_caller:
-        _log(user, patient_id, TOXICITY_SUMMARY_READ, workstation, channel)
-    return ToxicitySummary(latest=latest, worst=worst)
+        return ToxicitySummary(latest=latest, worst=worst)
+
+
+def toxicity_summary_read(
+    *, user: User, patient_id: int, since: date | Expression
+) -> ReadPart[ToxicitySummaryRows]:
+    """The batched variant of :func:`latest_toxicity_summary` with ``logged_by_caller``
+    (``corsia.core.read_together``, with other modules' reads of a page): ``since`` may be
+    an expression another module's query computes (the previous cycle's start), and the
+    page makes the summary with its value (``ToxicitySummaryRows.summary``). The
+    permission and the patient's scope are checked here; the page logs the read
+    (``TOXICITY_SUMMARY_READ``)."""
+    user = require_permission(user, VIEW)
+    ensure_patient_in_scope(user, patient_id)
+    return _summary_query(patient_id, since)
+
+
+def _current_records(patient_id: int) -> QuerySet[ToxicityRecord]:
+    return _records().filter(patient_id=patient_id, is_current=True)
+
+
+def _summary_query(patient_id: int, since: date | Expression) -> ReadPart[ToxicitySummaryRows]:
+    """One query: a UNION of two indexed LIMIT 1 reads (the latest onset, the worst grade
+    not resolved before ``since``)."""
+    current = _current_records(patient_id)
+    latest_ids = current.order_by("-onset_date", "-recorded_at")[:1].values_list("pk", flat=True)
+    worst_ids = (
+        current.filter(Q(resolution_date__isnull=True) | Q(resolution_date__gte=since))
+        .order_by("-grade", "-onset_date", "-recorded_at")[:1]
+        .values_list("pk", flat=True)
+    )
+    rows = _records().filter(Q(pk__in=latest_ids) | Q(pk__in=worst_ids))
+    return ReadPart(
+        querysets=(rows,), decode=lambda results: ToxicitySummaryRows(tuple(results[0]))
+    )
 
 
 def toxicity_get(
