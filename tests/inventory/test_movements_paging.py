@@ -85,3 +85,26 @@ def test_the_queries_of_a_page_do_not_grow_with_the_movements(
     _loaded(pharmacist, oxaliplatin, shelf, 4)  # 3× the movements
     assert _queries(client, "1") == few
     assert _queries(client, "3") == few  # the last page costs the same
+
+
+def test_the_apis_page_of_movements_costs_the_same_for_more_movements(
+    pharmacist: User, oxaliplatin: MedicinalProduct, shelf: StorageLocation
+) -> None:
+    api = "/api/v1/inventory/movements"
+    _loaded(pharmacist, oxaliplatin, shelf, 2)
+    client = logged_in(pharmacist)
+
+    def queries(offset: int) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            answer = client.get(api, {"limit": 2, "offset": offset})
+            assert answer.status_code == 200
+        return len(captured.captured_queries)
+
+    queries(0)  # the caller's first request: its permission set cached
+    few = queries(0)
+    _loaded(pharmacist, oxaliplatin, shelf, 4)  # 3× the movements
+    assert queries(0) == few
+    assert queries(4) == few  # the last page costs the same, and reaches the oldest
+    last = client.get(api, {"limit": 2, "offset": 4}).json()
+    assert (last["count"], len(last["items"])) == (6, 2)
+    assert [m["lot"] for m in client.get(api, {"limit": 2}).json()["items"]] == ["L3", "L2"]
