@@ -16,6 +16,8 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from corsia.core.domain.errors import ValidationFailed
+
 PAGE_SIZE = 50
 
 
@@ -65,3 +67,29 @@ def paginate(
     params = request.GET.copy()
     params.pop(param, None)
     return Paged(page=page, param=param, querystring=params.urlencode())
+
+
+API_MAX_LIMIT = 500
+
+
+def api_page(
+    rows: QuerySet[Any], *, limit: int, offset: int, max_limit: int = API_MAX_LIMIT
+) -> dict[str, Any]:
+    """The API's page of ``rows`` (an ordered query): ``{count, limit, offset, items}``
+    (the convention of ``GET /inventory/movements``), ``items`` the rows themselves for the
+    caller to render. A ``limit`` outside 1..``max_limit`` or a negative ``offset`` is a
+    clear 422 (``limit_out_of_range``, ``offset_out_of_range``); past the end, no items."""
+    if not 1 <= limit <= max_limit:
+        raise ValidationFailed(
+            f"«limit» va da 1 a {max_limit}.", code="limit_out_of_range", field="limit"
+        )
+    if offset < 0:
+        raise ValidationFailed(
+            "«offset» non può essere negativo.", code="offset_out_of_range", field="offset"
+        )
+    return {
+        "count": rows.count(),
+        "limit": limit,
+        "offset": offset,
+        "items": list(rows[offset : offset + limit]),
+    }

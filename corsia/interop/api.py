@@ -7,7 +7,8 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from corsia.core.access import api_perm
-from corsia.core.schemas import IsoDatetime, Reason
+from corsia.core.paging import api_page
+from corsia.core.schemas import BoundedInt, IsoDatetime, Reason
 from corsia.core.web import acting, reading, request_actor
 from corsia.interop import selectors, services
 from corsia.interop.models import InboundMessage, OutboundMessage, Subscriber
@@ -71,18 +72,33 @@ def _out(row: InboundMessage) -> MessageOut:
     )
 
 
-@router.get("/messages", response=list[MessageOut])
+class MessagePage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[MessageOut]
+
+
+@router.get("/messages", response=MessagePage)
 @api_perm(services.VIEW)
 def messages(
-    request: HttpRequest, state: str = "", type: str = "", control_id: str = ""
-) -> list[MessageOut]:
-    """The latest inbound messages (at most 200, newest first); ``state`` (received,
-    processed, error, parked, ignored), ``type`` (ADT, ORU, SIU), ``control_id`` (MSH-10)."""
+    request: HttpRequest,
+    *,
+    state: str = "",
+    type: str = "",
+    control_id: str = "",
+    limit: BoundedInt = 100,
+    offset: BoundedInt = 0,
+) -> MessagePage:
+    """The inbound messages, newest first, ``limit`` (1–500) from ``offset`` and ``count``
+    in all; ``state`` (received, processed, error, parked, ignored), ``type`` (ADT, ORU,
+    SIU), ``control_id`` (MSH-10)."""
     rows = selectors.messages_list(
         user=request_actor(request),
         filters=MessageFilter(state=state, message_code=type, control_id=control_id),
     )
-    return [_out(row) for row in rows]
+    page = api_page(rows, limit=limit, offset=offset)
+    return MessagePage(**{**page, "items": [_out(row) for row in page["items"]]})
 
 
 def _detail(request: HttpRequest, message_id: int) -> MessageDetailOut:
@@ -209,25 +225,36 @@ def _subscriber(row: Subscriber) -> SubscriberOut:
     )
 
 
-@router.get("/outbound", response=list[OutboundOut])
+class OutboundPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[OutboundOut]
+
+
+@router.get("/outbound", response=OutboundPage)
 @api_perm(services.VIEW)
 def outbound_messages(
     request: HttpRequest,
+    *,
     state: str = "",
     type: str = "",
     control_id: str = "",
     subscriber: int | None = None,
-) -> list[OutboundOut]:
-    """The latest outgoing messages (at most 200, newest first); ``state`` (pending,
-    sent, failed, expired: the last two are the dead letters), ``type`` (RAS, RDS),
-    ``control_id`` (MSH-10), ``subscriber`` (id)."""
+    limit: BoundedInt = 100,
+    offset: BoundedInt = 0,
+) -> OutboundPage:
+    """The outgoing messages, newest first, ``limit`` (1–500) from ``offset`` and ``count``
+    in all; ``state`` (pending, sent, failed, expired: the last two are the dead letters),
+    ``type`` (RAS, RDS), ``control_id`` (MSH-10), ``subscriber`` (id)."""
     rows = selectors.outbound_list(
         user=request_actor(request),
         filters=OutboundFilter(
             state=state, message_code=type, control_id=control_id, subscriber_id=subscriber
         ),
     )
-    return [_outbound(row) for row in rows]
+    page = api_page(rows, limit=limit, offset=offset)
+    return OutboundPage(**{**page, "items": [_outbound(row) for row in page["items"]]})
 
 
 @router.get("/outbound/{message_id}", response=OutboundDetailOut)

@@ -58,6 +58,8 @@ class InboundMessage(models.Model):
         default_permissions = ()
         ordering = ["-received_at", "-id"]
         indexes = [
+            # the messages page by page, the newest first (issue 27): the ordering whole
+            models.Index(name="inbound_received_id", fields=["-received_at", "-id"]),
             models.Index(name="inbound_by_state", fields=["state", "received_at"]),
             models.Index(name="inbound_by_type", fields=["message_type", "received_at"]),
         ]
@@ -210,6 +212,8 @@ class OutboundMessage(models.Model):
         default_permissions = ()
         ordering = ["-created_at", "-id"]
         indexes = [
+            # the messages page by page, the newest first (issue 27): the ordering whole
+            models.Index(name="outbound_created_id", fields=["-created_at", "-id"]),
             models.Index(name="outbound_due", fields=["state", "next_attempt_at"]),
         ]
         constraints = [

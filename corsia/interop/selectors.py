@@ -22,7 +22,6 @@ from corsia.interop.models import (
 )
 from corsia.interop.services.account import VIEW
 
-PAGE_LIMIT = 200
 MESSAGE_CODES = ("ADT", "ORU", "SIU")
 
 
@@ -49,7 +48,7 @@ class MessageFilter:
 
 
 def messages_list(*, user: User, filters: MessageFilter) -> QuerySet[InboundMessage]:
-    """The latest messages (newest first, at most ``PAGE_LIMIT``) matching the filters."""
+    """The messages matching the filters, newest first, as a query to page (issue 27)."""
     require_permission(user, VIEW)
     wanted = filters.checked()
     rows = InboundMessage.objects.defer("raw", "ack")
@@ -59,7 +58,7 @@ def messages_list(*, user: User, filters: MessageFilter) -> QuerySet[InboundMess
         rows = rows.filter(message_type__startswith=wanted.message_code + "^")
     if wanted.control_id:
         rows = rows.filter(control_id=wanted.control_id)
-    return rows.order_by("-received_at", "-pk")[:PAGE_LIMIT]
+    return rows.order_by("-received_at", "-pk")
 
 
 def _state_counts(
@@ -131,7 +130,7 @@ class OutboundFilter:
 
 
 def outbound_list(*, user: User, filters: OutboundFilter) -> QuerySet[OutboundMessage]:
-    """The latest outgoing messages (newest first, at most ``PAGE_LIMIT``); no patient
+    """The outgoing messages, newest first, as a query to page (issue 27); no patient
     data (type, subscriber, control id, state, the error)."""
     require_permission(user, VIEW)
     wanted = filters.checked()
@@ -144,7 +143,7 @@ def outbound_list(*, user: User, filters: OutboundFilter) -> QuerySet[OutboundMe
         rows = rows.filter(control_id=wanted.control_id)
     if wanted.subscriber_id is not None:
         rows = rows.filter(subscriber_id=wanted.subscriber_id)
-    return rows.order_by("-created_at", "-pk")[:PAGE_LIMIT]
+    return rows.order_by("-created_at", "-pk")
 
 
 def outbound_counts(*, user: User) -> dict[str, int]:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from corsia.core.access import require_perm
+from corsia.core.paging import paginate
 from corsia.core.refusals import act_with_reason, form_refusals, refusals_as_messages
 from corsia.core.web import acting, request_actor, request_workstation, viewing
 from corsia.interop import selectors, services
@@ -18,6 +19,8 @@ from corsia.interop.domain.outbound import DEAD_LETTERS, OUTBOUND_STATE_LABELS_I
 from corsia.interop.domain.states import RETRIABLE, STATE_LABELS_IT, MessageState
 from corsia.interop.forms import SubscriberForm
 from corsia.interop.selectors import MESSAGE_CODES, OUTBOUND_CODES, MessageFilter, OutboundFilter
+
+PAGE_SIZE = 100  # messages per page, the newest first (issue 27: every one reachable)
 
 
 @require_perm(services.VIEW)
@@ -31,14 +34,17 @@ def message_list(request: HttpRequest) -> HttpResponse:
         control_id=request.GET.get("control_id", ""),
     )
     user = request_actor(request)
-    rows = None
+    paged = None
     with refusals_as_messages(request):
-        rows = list(selectors.messages_list(user=user, filters=filters))
+        paged = paginate(
+            request, selectors.messages_list(user=user, filters=filters), page_size=PAGE_SIZE
+        )
     return render(
         request,
         "interop/messages.html",
         {
-            "rows": rows,
+            "rows": paged.page if paged else None,
+            "paged": paged,
             "filters": filters,
             "counts": selectors.message_counts(user=user),
             "states": [(s.value, STATE_LABELS_IT[s]) for s in MessageState],
@@ -94,14 +100,17 @@ def _outbound_list(request: HttpRequest) -> HttpResponse:
         control_id=request.GET.get("control_id", ""),
         subscriber_id=int(subscriber) if subscriber.isdigit() else None,
     )
-    rows = None
+    paged = None
     with refusals_as_messages(request):
-        rows = list(selectors.outbound_list(user=user, filters=filters))
+        paged = paginate(
+            request, selectors.outbound_list(user=user, filters=filters), page_size=PAGE_SIZE
+        )
     return render(
         request,
         "interop/outbound_messages.html",
         {
-            "rows": rows,
+            "rows": paged.page if paged else None,
+            "paged": paged,
             "filters": filters,
             "counts": selectors.outbound_counts(user=user),
             "states": [(s.value, OUTBOUND_STATE_LABELS_IT[s]) for s in OutboundState],

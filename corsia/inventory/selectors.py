@@ -34,7 +34,6 @@ from corsia.inventory.models import (
 if TYPE_CHECKING:
     from corsia.drugs.models import MedicinalProduct
 
-MOVEMENTS_LIMIT = 500
 CENT = Decimal("0.01")
 
 
@@ -296,27 +295,6 @@ def movements_query(
     if until:
         query = query.filter(at__lt=_day_start(until + timedelta(days=1)))
     return query.order_by("-at", "-id")
-
-
-def movements(
-    *,
-    kind: str = "",
-    text: str = "",
-    location_code: str = "",
-    cost_center_code: str = "",
-    since: date | None = None,
-    until: date | None = None,
-) -> list[StockMovement]:
-    return list(
-        movements_query(
-            kind=kind,
-            text=text,
-            location_code=location_code,
-            cost_center_code=cost_center_code,
-            since=since,
-            until=until,
-        )[:MOVEMENTS_LIMIT]
-    )
 
 
 def _day_start(day: date) -> datetime:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import QuerySet
 
 from corsia.inventory.domain.picking import PickList
 from corsia.inventory.domain.ward_requests import ParLevelRule, RestockLine, restock_proposal
@@ -124,11 +124,9 @@ def ward_requests(
         query = query.filter(state=state)
     if ward_code:
         query = query.filter(ward__code=ward_code)
-    return query.annotate(
-        urgent_first=Case(
-            When(urgency="urgent", then=Value(0)), default=Value(1), output_field=IntegerField()
-        )
-    ).order_by("urgent_first", "requested_at", "id")
+    # urgent first: "urgent" sorts after "routine", the only two urgencies (``Urgency``), so
+    # descending; a plain column, so the paged list reads it from an index (issue 27)
+    return query.order_by("-urgency", "requested_at", "id")
 
 
 def ward_request_get(*, request_id: int, user: User | None = None) -> WardRequest | None:

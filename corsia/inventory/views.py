@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from corsia.core.access import require_perm
 from corsia.core.domain.errors import CorsiaError
+from corsia.core.paging import paginate
 from corsia.core.refusals import refusal_kept
 from corsia.core.web import query_int, request_actor, request_workstation
 from corsia.inventory import selectors, services
@@ -27,6 +28,7 @@ from corsia.inventory.models import MovementKind
 VIEW = "inventory.view_stock"
 MANAGE = "inventory.manage_stock"
 DEFAULT_EXPIRY_DAYS = 60
+MOVEMENTS_PAGE_SIZE = 100  # movements per page, the newest first
 
 
 def _date(value: str | None) -> date | None:
@@ -87,6 +89,12 @@ def movements_page(request: HttpRequest) -> HttpResponse:
         filters["kind"] = ""
     since = _date(request.GET.get("since"))
     until = _date(request.GET.get("until"))
+    # paged (issue 27): the newest first, every movement of the history reachable
+    paged = paginate(
+        request,
+        selectors.movements_query(**filters, since=since, until=until),
+        page_size=MOVEMENTS_PAGE_SIZE,
+    )
     return render(
         request,
         "inventory/movements.html",
@@ -97,8 +105,8 @@ def movements_page(request: HttpRequest) -> HttpResponse:
             "kinds": MovementKind.choices,
             "locations": selectors.location_options(),
             "cost_centers": selectors.cost_center_options(),
-            "rows": selectors.movements(**filters, since=since, until=until),
-            "limit": selectors.MOVEMENTS_LIMIT,
+            "rows": paged.page,
+            "paged": paged,
         },
     )
 

@@ -207,7 +207,8 @@ class TherapyOrder(VersionedModel):
         default_permissions = ()
         indexes = [
             models.Index(fields=["state", "start_date"], name="order_state_start"),
-            models.Index(fields=["patient", "-start_date"], name="order_patient_start"),
+            # a patient's orders page by page, the newest first (issue 27): the ordering whole
+            models.Index(fields=["patient", "-start_date", "-id"], name="order_patient_start_id"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(cycle_number__gte=1), name="order_cycle_pos"),

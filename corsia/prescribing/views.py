@@ -61,6 +61,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
 QUEUE_SPANS = (1, 3, 7, 14)
 QUEUE_SPAN_DEFAULT = 3
 QUEUE_PAGE_SIZE = 50  # orders per page of each of the queue's lists
+ORDERS_PAGE_SIZE = 30  # a patient's orders per page, the newest first (every one reachable)
 
 
 @require_perm(VIEW)
@@ -117,6 +118,8 @@ def patient_therapy(request: HttpRequest, patient_id: int) -> HttpResponse:
     protected = protected_measures(user=actor, patient_id=patient.pk, latest=latest)
     orders = selectors.patient_orders(user=actor, patient_id=patient.pk)
     last = orders.first()
+    # paged (issue 27): every past cycle reachable, the newest on page 1
+    orders_page = paginate(request, orders, param="orders_page", page_size=ORDERS_PAGE_SIZE)
     return render(
         request,
         "prescribing/patient.html",
@@ -128,7 +131,8 @@ def patient_therapy(request: HttpRequest, patient_id: int) -> HttpResponse:
             "regimens": prescribable_versions(diagnosis_code=diagnosis.code if diagnosis else None),
             "latest": latest,
             "protected": protected,
-            "orders": orders[:30],
+            "orders": orders_page.page,
+            "orders_page": orders_page,
             "kinds": MeasurementKind.choices,
             "today": timezone.localdate(),
             "next_cycle": (last.cycle_number + 1) if last else 1,

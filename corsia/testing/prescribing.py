@@ -215,3 +215,28 @@ def diagnosed_order(
     for event in events:
         services.order_transition(actor=physician, workstation=None, order_id=order.pk, event=event)
     return order
+
+
+def orders_like(
+    first: TherapyOrder, n: int, *, days_apart: int = 0, events: Sequence[str] = ()
+) -> list[TherapyOrder]:
+    """``n`` more orders of ``first``'s regimen for its patient by its prescriber, the k-th
+    starting ``k × days_apart`` days before ``first`` (a history of cycles; 0: the same
+    day), each then moved on by ``events`` (e.g. confirm, send)."""
+    physician = first.prescriber
+    orders = []
+    for k in range(1, n + 1):
+        order = services.order_create(
+            actor=physician,
+            workstation=None,
+            patient_id=first.patient_id,
+            regimen_version_id=first.regimen_version_id,
+            start_date=first.start_date - timedelta(days=k * days_apart),
+            schedule_reason="Storia di cicli dello stesso schema per il test",
+        )
+        for event in events:
+            services.order_transition(
+                actor=physician, workstation=None, order_id=order.pk, event=event
+            )
+        orders.append(order)
+    return orders

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from corsia.core.access import api_perm
@@ -258,12 +258,35 @@ def _decision(payload: PrescriptionIn) -> services.Decision:
     )
 
 
-@router.get("/prescriptions", response=list[PrescriptionOut])
+class PrescriptionFilters(Schema):
+    patient_id: RecordId
+    limit: int = Field(100, ge=1, le=500)
+    offset: int = Field(0, ge=0, le=10**9, description="prescriptions skipped (the next page)")
+
+
+class PrescriptionPage(Schema):
+    """A page of prescriptions (the API's paging: ``count`` in all, ``limit`` from
+    ``offset``)."""
+
+    count: int
+    limit: int
+    offset: int
+    items: list[PrescriptionOut]
+
+
+@router.get("/prescriptions", response=PrescriptionPage)
 @api_perm(VIEW)
-def prescriptions(request: HttpRequest, patient_id: int) -> list[PrescriptionOut]:
-    """A patient's ward prescriptions, active first (logged)."""
-    rows = selectors.patient_prescriptions(**reading(request), patient_id=patient_id)
-    return [_out(p) for p in rows]
+def prescriptions(request: HttpRequest, filters: Query[PrescriptionFilters]) -> PrescriptionPage:
+    """A patient's ward prescriptions, active first then the newest (logged), ``limit``
+    from ``offset`` and ``count`` in all (every one reachable)."""
+    rows = selectors.patient_prescriptions(**reading(request), patient_id=filters.patient_id)
+    limit, offset = filters.limit, filters.offset
+    return PrescriptionPage(
+        count=rows.count(),
+        limit=limit,
+        offset=offset,
+        items=[_out(p) for p in rows[offset : offset + limit]],
+    )
 
 
 @router.post("/patients/{patient_id}/prescriptions", response={201: PrescriptionOut})

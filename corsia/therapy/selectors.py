@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from corsia.administration.bedside.selectors import ward_worklist
@@ -49,8 +49,9 @@ def _readable(user: User) -> QuerySet[WardPrescription]:
 
 def patient_prescriptions(
     *, user: User, patient_id: int, workstation: Workstation, channel: str = "web"
-) -> list[WardPrescription]:
-    """The patient's ward prescriptions, active first, newest first (logged)."""
+) -> QuerySet[WardPrescription]:
+    """The patient's ward prescriptions, active first, newest first (logged), as a query
+    to page (issue 27: the history of a long stay reachable page by page)."""
     _require(user)
     patient = patient_get(user=user, patient_id=patient_id)
     access_log_record(
@@ -60,8 +61,12 @@ def patient_prescriptions(
         workstation=workstation,
         channel=channel,
     )
-    rows = _readable(user).filter(patient_id=patient.pk)
-    return sorted(rows, key=lambda p: (p.status != PrescriptionStatus.ACTIVE, -p.pk))
+    active_first = Case(
+        When(status=PrescriptionStatus.ACTIVE, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return _readable(user).filter(patient_id=patient.pk).order_by(active_first, "-pk")
 
 
 def prescription_get(

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from corsia.core.access import require_perm
 from corsia.core.domain.errors import CorsiaError, ValidationFailed
+from corsia.core.paging import paginate
 from corsia.core.refusals import refusal_kept
 from corsia.core.web import (
     acting,
@@ -35,6 +36,7 @@ from corsia.therapy.models import NotGivenReason, Route
 from corsia.therapy.permissions import ADMINISTER, PRESCRIBE, VIEW
 
 REASONS = NotGivenReason.choices
+PRESCRIPTIONS_PAGE_SIZE = 50  # a patient's ward prescriptions per page, the active first
 FIELDS = (
     "ingredient_id", "dose", "dose_unit", "route", "frequency", "times", "start_date", "days",
     "single_at", "prn_indication", "prn_min_interval_hours", "prn_max_per_day", "notes",
@@ -267,12 +269,16 @@ def _patient_context(request: HttpRequest, patient_id: int) -> dict[str, Any]:
     query = request.GET.get("q", "").strip()[:100]
     chosen = parse_id(request.POST.get("ingredient_id") or request.GET.get("ingredient"))
     choices = selectors.drug_choices(user=_actor(request), text=query) if query else []
+    # paged (issue 27): the active ones first, then the newest; every one reachable
+    paged = paginate(
+        request,
+        selectors.patient_prescriptions(**viewing(request), patient_id=patient.pk),
+        page_size=PRESCRIPTIONS_PAGE_SIZE,
+    )
     return {
         "patient": patient,
-        "prescriptions": selectors.patient_prescriptions(
-            **viewing(request),
-            patient_id=patient.pk,
-        ),
+        "prescriptions": paged.page,
+        "paged": paged,
         "query": query,
         "choices": choices,
         "chosen": chosen,

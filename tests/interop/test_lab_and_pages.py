@@ -116,7 +116,8 @@ def test_api_lists_and_shows_with_the_access_log(it_staff: User) -> None:
     shown = client.get(f"/api/v1/interop/messages/{row.pk}").json()
     bad = client.get("/api/v1/interop/messages?state=lost")
 
-    assert [m["control_id"] for m in listed] == ["ADT2005"]
+    assert [m["control_id"] for m in listed["items"]] == ["ADT2005"]
+    assert listed["count"] == 1
     assert shown["raw"].startswith("MSH|^~\\&|SIO_ADT|") and "MSA|AA|ADT2005" in shown["ack"]
     assert AccessLogEntry.objects.filter(user=it_staff, patient_id=row.patient_id).count() == 1
     assert (bad.status_code, bad.json()["code"]) == (422, "state_invalid")

@@ -131,7 +131,7 @@ def test_dead_letters_listed_opened_and_resent(
     # the API: list, and a resend without reason refused
     api = api_client(it_staff)
     listed_api = api.get("/api/v1/interop/outbound?state=failed").json()
-    assert [m["control_id"] for m in listed_api] == ["CORSIAO1"]
+    assert [m["control_id"] for m in listed_api["items"]] == ["CORSIAO1"]
     status, body = post_json(api, f"/api/v1/interop/outbound/{row.pk}/resend", {"reason": ""})
     assert status == 422
     # a physician may not resend

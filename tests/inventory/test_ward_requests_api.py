@@ -60,7 +60,8 @@ def test_request_to_receipt_through_the_api(scene: WardScene) -> None:
     rid = created["id"]
     ox, fu = created["lines"]
     # the queue shows it, urgent first
-    assert [r["id"] for r in pharmacy.get(f"{API}/").json()] == [rid]
+    queue = pharmacy.get(f"{API}/").json()
+    assert ([r["id"] for r in queue["items"]], queue["count"]) == ([rid], 1)
     status, evaluated = _post(pharmacy, f"/{rid}/evaluate", {
         "version": created["version"],
         "lines": [{"line_id": ox["id"], "decision": "approve"},

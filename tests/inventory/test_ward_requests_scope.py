@@ -48,10 +48,10 @@ def test_a_nurse_sees_and_acts_on_her_wards_requests_only(
     dh = _request(scene.nurse, scene.cabinet, scene)
     ema = _request(ema_nurse, ema_cabinet, scene)
     nurse = logged_in(scene.nurse)
-    assert [r["id"] for r in nurse.get(f"{API}/").json()] == [dh.pk]
-    assert [r["id"] for r in logged_in(ema_nurse).get(f"{API}/").json()] == [ema.pk]
+    assert [r["id"] for r in nurse.get(f"{API}/").json()["items"]] == [dh.pk]
+    assert [r["id"] for r in logged_in(ema_nurse).get(f"{API}/").json()["items"]] == [ema.pk]
     # the pharmacy sees both
-    assert {r["id"] for r in logged_in(scene.pharmacist).get(f"{API}/").json()} == {
+    assert {r["id"] for r in logged_in(scene.pharmacist).get(f"{API}/").json()["items"]} == {
         dh.pk,
         ema.pk,
     }
@@ -90,11 +90,11 @@ def test_an_ended_assignment_ends_the_scope(scene: WardScene, make_user: MakeUse
     dh = _request(scene.nurse, scene.cabinet, scene)
     coordinator = make_user(Role.COORDINATOR, username="coord_dh")
     # not assigned: nothing
-    assert logged_in(coordinator).get(f"{API}/").json() == []
+    assert logged_in(coordinator).get(f"{API}/").json()["items"] == []
     assignment = WardAssignment.objects.create(
         user=coordinator, ward=Ward.objects.get(code="DHONC"), assigned_by=coordinator
     )
-    assert [r["id"] for r in logged_in(coordinator).get(f"{API}/").json()] == [dh.pk]
+    assert [r["id"] for r in logged_in(coordinator).get(f"{API}/").json()["items"]] == [dh.pk]
     assignment.ended_at = NOW
     assignment.save()
-    assert logged_in(coordinator).get(f"{API}/").json() == []
+    assert logged_in(coordinator).get(f"{API}/").json()["items"] == []

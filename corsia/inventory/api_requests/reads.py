@@ -31,7 +31,7 @@ from corsia.inventory.api_requests.schemas import (
     ListFilters,
     PickListOut,
     RequestOut,
-    RequestSummaryOut,
+    RequestPage,
     RestockOut,
     WardStockFilters,
 )
@@ -39,14 +39,21 @@ from corsia.inventory.services import VIEW
 from corsia.inventory.services import ward_requests as wr
 
 
-@router.get("/", response=list[RequestSummaryOut])
+@router.get("/", response=RequestPage)
 @api_perm(wr.VIEW_REQUESTS)
-def request_list(request: HttpRequest, filters: Query[ListFilters]) -> list[dict[str, Any]]:
-    """Requests, urgent first then the oldest (the pharmacy's queue); no patient named."""
+def request_list(request: HttpRequest, filters: Query[ListFilters]) -> dict[str, Any]:
+    """Requests, urgent first then the oldest (the pharmacy's queue), ``limit`` from
+    ``offset`` and ``count`` in all (every request reachable); no patient named."""
     rows = wsel.ward_requests(
         state=filters.state, ward_code=filters.ward, user=request_actor(request)
-    )[: filters.limit]
-    return [summary_json(r) for r in rows]
+    )
+    limit, offset = filters.limit, filters.offset
+    return {
+        "count": rows.count(),
+        "limit": limit,
+        "offset": offset,
+        "items": [summary_json(r) for r in rows[offset : offset + limit]],
+    }
 
 
 @router.get("/ward-stock", response=list[CabinetOut])

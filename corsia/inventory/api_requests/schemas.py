@@ -165,6 +165,15 @@ class RequestSummaryOut(Schema):
     delivery_number: str
 
 
+class RequestPage(Schema):
+    """A page of requests (the API's paging: ``count`` in all, ``limit`` from ``offset``)."""
+
+    count: int
+    limit: int
+    offset: int
+    items: list[RequestSummaryOut]
+
+
 class RequestOut(RequestSummaryOut):
     note: str
     picker: str | None
@@ -263,6 +272,7 @@ class ListFilters(Schema):
     state: str = Field("", max_length=12)
     ward: str = Field("", max_length=20)
     limit: int = Field(100, ge=1, le=500)
+    offset: int = Field(0, ge=0, le=10**9, description="requests skipped (the next page)")
 
 
 class DeliveryLineOut(Schema):

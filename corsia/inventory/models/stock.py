@@ -195,7 +195,8 @@ class StockMovement(models.Model):
         default_permissions = ()
         ordering = ["-at", "-id"]
         indexes = [
-            models.Index(name="inventory_move_at", fields=["at"]),
+            # the movements page by page, the newest first (issue 27): the ordering whole
+            models.Index(name="inventory_move_at_id", fields=["-at", "-id"]),
             models.Index(name="inventory_move_cc_at", fields=["cost_center", "at"]),
             models.Index(name="inventory_move_product_lot", fields=["product", "lot"]),
         ]

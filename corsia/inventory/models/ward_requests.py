@@ -129,7 +129,20 @@ class WardRequest(VersionedModel):
         verbose_name_plural = _("richieste di reparto")
         default_permissions = ()
         ordering = ["-requested_at", "-id"]
-        indexes = [models.Index(name="inventory_wardreq_state", fields=["state", "urgency"])]
+        indexes = [
+            # the queue and the API's list (urgent first, then the oldest), by state or all
+            models.Index(
+                name="inventory_wardreq_state_queue",
+                fields=["state", "-urgency", "requested_at", "id"],
+            ),
+            models.Index(name="inventory_wardreq_queue", fields=["-urgency", "requested_at", "id"]),
+            # the requests page by page, the newest first (issue 27): every ward's (the
+            # pharmacy) and one ward's (a ward's staff), the ordering whole
+            models.Index(name="inventory_wardreq_at_id", fields=["-requested_at", "-id"]),
+            models.Index(
+                name="inventory_wardreq_ward_at_id", fields=["ward", "-requested_at", "-id"]
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["delivery_number"],

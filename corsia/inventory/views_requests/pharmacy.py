@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from corsia.core.access import require_perm
 from corsia.core.domain.errors import ValidationFailed
+from corsia.core.paging import paginate
 from corsia.core.refusals import refusal_kept, refusals_as_messages
 from corsia.core.web import acting, parse_id, posted_version, query_int, request_actor
 from corsia.drugs import selectors as drugs
@@ -29,6 +30,7 @@ from corsia.inventory.services import VIEW
 from corsia.inventory.services import ward_requests as wr
 from corsia.inventory.views_requests.common import posted_units, request_read
 
+QUEUE_PAGE_SIZE = 50  # requests per page of each of the queue's lists
 QUEUE_STATES = (
     ("submitted", gettext_lazy("Da valutare")),
     ("evaluated", gettext_lazy("Da prelevare")),
@@ -41,8 +43,19 @@ def request_queue(request: HttpRequest) -> HttpResponse:
     """The pharmacy's work: requests to evaluate, to pick, to deliver; urgent first, then
     the oldest."""
     user = request_actor(request)
+    # each state's list paged (issue 27: a backlog past a page stays reachable; before,
+    # the 201st request of a state was not shown)
     sections = [
-        (state, label, list(wsel.ward_requests(state=state, user=user)[:200]))
+        (
+            state,
+            label,
+            paginate(
+                request,
+                wsel.ward_requests(state=state, user=user),
+                param=f"{state}_page",
+                page_size=QUEUE_PAGE_SIZE,
+            ),
+        )
         for state, label in QUEUE_STATES
     ]
     return render(

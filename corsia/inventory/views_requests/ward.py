@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from corsia.core.access import require_perm
 from corsia.core.domain.errors import ValidationFailed
+from corsia.core.paging import paginate
 from corsia.core.refusals import refusal_kept, refusals_as_messages
 from corsia.core.web import acting, parse_id, posted_version, request_actor
 from corsia.drugs import selectors as drugs
@@ -26,6 +27,7 @@ from corsia.patients.selectors import patient_by_mrn
 
 LINE_ROWS = 8
 MAX_ROWS = 200  # as the API's lines
+REQUESTS_PAGE_SIZE = 50  # requests per page of the list, the newest first
 
 
 @require_perm(wr.VIEW_REQUESTS)
@@ -34,11 +36,19 @@ def request_list(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "").strip()[:12]
     rows = wsel.ward_requests(state=state, user=request_actor(request)).order_by(
         "-requested_at", "-id"
-    )[:200]
+    )
+    # paged (issue 27): every request of the history reachable (before: the newest 200)
+    paged = paginate(request, rows, page_size=REQUESTS_PAGE_SIZE)
     return render(
         request,
         "inventory/requests/list.html",
-        {"rows": rows, "state": state, "states": RequestStateChoice.choices, "tab": "requests"},
+        {
+            "rows": paged.page,
+            "paged": paged,
+            "state": state,
+            "states": RequestStateChoice.choices,
+            "tab": "requests",
+        },
     )
 
 
