@@ -32,11 +32,12 @@ def clock(now: datetime | None) -> datetime:
     return now if now is not None else timezone.now()
 
 
-def locked_preparation(preparation_id: int) -> Preparation:
-    """The preparation (with its line's ingredient, product and order), row locked."""
+def locked_preparation(preparation_id: int, *, also: tuple[str, ...] = ()) -> Preparation:
+    """The preparation (with its line's ingredient, product and order, and the relations
+    ``also`` names), row locked."""
     prep = (
         Preparation.objects.select_for_update(of=("self",))
-        .select_related("order_item__ingredient", "product__ingredient", "order")
+        .select_related("order_item__ingredient", "product__ingredient", "order", *also)
         .filter(pk=preparation_id)
         .first()
     )
