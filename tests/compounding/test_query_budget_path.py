@@ -45,10 +45,10 @@ FU_1000 = "fluorouracil_1000mg_20ml_fluorouracile"
 # the comment); lower them with each fold. Each starts with the token (1); every write adds
 # pghistory's context; each audit append is 2 statements.
 BUDGET = {
-    # (39) the technician, the hood, the session and its audit; then per preparation: the
-    # row locked, its save and audit; the pharmacogenomic results once for the order (were
-    # the order's lines and results per preparation)
-    "hood session + assign (4 preparations)": 31,
+    # (39) the technician, the hood, the session and its audit; the preparations locked in
+    # one query (was one each), the pharmacogenomic results once for the order (were the
+    # order's lines and results per preparation); per preparation its save and audit
+    "hood session + assign (4 preparations)": 28,
     # (45) the preparations locked with their order, the pharmacogenomic results once, each
     # family of products once (fluorouracil's two doses share it), every price in one query
     # (was one per product), the leftovers, the plans saved, the audit

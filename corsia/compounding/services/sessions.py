@@ -17,7 +17,7 @@ from corsia.compounding.services.steps import (
     PREPARE,
     VALIDATE,
     fire,
-    locked_preparation,
+    locked_preparations,
     save_preparation,
 )
 from corsia.core.actors import User, Workstation, require_permission
@@ -76,8 +76,7 @@ def preparation_assign(
             raise NotFound("Sessione inesistente o chiusa.", code="session_not_found")
         done = []
         holds = OrderHolds()  # each order's pharmacogenomic barrier read once
-        for pk in preparation_ids:
-            prep = locked_preparation(pk)
+        for prep in locked_preparations(preparation_ids):  # every row locked in one query
             ensure_preparation_not_held(prep, holds.of(prep))
             fields = fire(prep, PrepEvent.ASSIGN)
             prep.session, prep.hood, prep.technician = session, session.hood, session.technician

@@ -46,6 +46,23 @@ def locked_preparation(preparation_id: int, *, also: tuple[str, ...] = ()) -> Pr
     return prep
 
 
+def locked_preparations(preparation_ids: Iterable[int]) -> list[Preparation]:
+    """The preparations (as :func:`locked_preparation`), every row locked in one query (in
+    id order, as any other act locking several), returned in the order asked; one that
+    does not exist refuses them all."""
+    wanted = list(preparation_ids)
+    found = {
+        p.pk: p
+        for p in Preparation.objects.select_for_update(of=("self",))
+        .select_related("order_item__ingredient", "product__ingredient", "order")
+        .filter(pk__in=wanted)
+        .order_by("pk")
+    }
+    if any(pk not in found for pk in wanted):
+        raise NotFound("Preparazione inesistente.", code="preparation_not_found")
+    return [found[pk] for pk in wanted]
+
+
 def fire(prep: Preparation, event: PrepEvent) -> list[str]:
     """Move the preparation by the transition table (refused: ``InvalidTransition``);
     returns the fields to save."""
