@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from django.db.models import prefetch_related_objects
+
 from corsia.compounding.domain.workflow import preparation_label_code
 from corsia.compounding.models import CheckOut, Preparation
 
@@ -77,6 +79,8 @@ def dispensing_announce(
 ) -> None:
     if not _subscribers:
         return
+    preps = sorted(preparations, key=lambda p: p.pk)
+    prefetch_related_objects(preps, "vials")  # every preparation's vials in one query
     by = checkout.checked_out_by
     record = Dispensing(
         checkout_id=checkout.pk,
@@ -87,7 +91,7 @@ def dispensing_announce(
         pharmacist_surname=by.last_name,
         pharmacist_given_name=by.first_name,
         delivery_document=checkout.delivery_document,
-        preparations=tuple(_preparation(p) for p in sorted(preparations, key=lambda p: p.pk)),
+        preparations=tuple(_preparation(p) for p in preps),
     )
     for subscriber in _subscribers.values():
         subscriber(record)

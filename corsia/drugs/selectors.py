@@ -248,12 +248,34 @@ def product_unit_price(*, product_id: int) -> Decimal:
     return min(prices).quantize(Decimal("0.01")) if prices else Decimal(0)
 
 
+def product_unit_prices(*, product_ids: Iterable[int]) -> dict[int, Decimal]:
+    """:func:`product_unit_price` of several products from one query (0 for a product no
+    pack of which has a price)."""
+    ids = set(product_ids)
+    prices: dict[int, list[Decimal]] = {pk: [] for pk in ids}
+    for pack in Pack.objects.filter(product_id__in=ids, price_eur__isnull=False).only(
+        "product_id", "price_eur", "units_per_pack"
+    ):
+        if pack.units_per_pack and pack.price_eur is not None:
+            prices[pack.product_id].append(Decimal(pack.price_eur) / pack.units_per_pack)
+    return {
+        pk: min(values).quantize(Decimal("0.01")) if values else Decimal(0)
+        for pk, values in prices.items()
+    }
+
+
 def packs_by_aic_or_gtin(codes: Iterable[str | None]) -> list[Pack]:
     """The packs whose AIC is one of ``codes``, then those whose GTIN is, with product and
     ingredient (empty codes are ignored)."""
-    keys = [code for code in codes if code]
-    query = Pack.objects.select_related("product__ingredient")
-    return list(query.filter(aic__in=keys)) + list(query.filter(gtin__in=keys))
+    keys = {code for code in codes if code}
+    if not keys:
+        return []
+    found = list(
+        Pack.objects.select_related("product__ingredient").filter(
+            Q(aic__in=keys) | Q(gtin__in=keys)
+        )
+    )  # one query, split as before: the AIC matches first
+    return [p for p in found if p.aic in keys] + [p for p in found if p.gtin in keys]
 
 
 def packs_by_aic(aics: Iterable[str]) -> dict[str, Pack]:

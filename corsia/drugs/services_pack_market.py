@@ -53,11 +53,14 @@ def pack_scan_check(
     someone other than a pharmacist gives the reason); a pharmacist's reason is audited with
     ``where`` ("allestimento PRP00000012", "prelievo richiesta R-2026-0003"…). The shortage
     warning ("" when none) for the caller to show."""
+    market = pack_market(pack)
+    day = today or timezone.localdate()
     verdict = pack_market_check(
-        pack_market(pack),
-        today=today or timezone.localdate(),
+        market,
+        today=day,
         override_reason=override_reason,
-        is_pharmacist=Role.PHARMACIST in user_roles(actor),
+        # the role matters only for a withdrawn pack: not read for the others
+        is_pharmacist=market.withdrawn(day) and Role.PHARMACIST in user_roles(actor),
     )
     if verdict.overridden:
         audit_record(

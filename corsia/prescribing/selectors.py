@@ -397,3 +397,9 @@ def order_day_lines(*, order_id: int, day_of_cycle: int) -> list[OrderItem]:
             "ingredient"
         )
     )
+
+
+def order_lines(*, order_id: int) -> list[OrderItem]:
+    """Every line of an order (whatever its status and day), with its ingredient: for a
+    caller that needs one day's lines and a check over the whole order from one read."""
+    return list(OrderItem.objects.filter(order_id=order_id).select_related("ingredient"))

@@ -60,7 +60,7 @@ from corsia.patients.domain.wristband import mrn_from_payload
 from corsia.patients.selectors import patient_by_mrn
 from corsia.prescribing import services as prescribing
 from corsia.prescribing.domain.states import OrderMilestone
-from corsia.prescribing.selectors import line_for_update, order_day_lines
+from corsia.prescribing.selectors import line_for_update, order_lines
 from corsia.prescribing.services import order_allergy_rows, order_pgx_pending
 
 if TYPE_CHECKING:
@@ -130,13 +130,14 @@ def _allergy_alerts(item: OrderItem) -> tuple[AllergyAlert, ...]:
     )
 
 
-def _pgx_alerts(item: OrderItem) -> tuple[PgxAlert, ...]:
+def _pgx_alerts(item: OrderItem, lines: list[OrderItem]) -> tuple[PgxAlert, ...]:
     """The patient's pharmacogenomic results against this bag's drug that no override or
     acknowledgement on the order covers (prescribing's barrier, read again at the bedside):
-    a result recorded after the validation or the compounding."""
+    a result recorded after the validation or the compounding. ``lines``: every line of
+    the order (the barrier works on the whole order), read once by the caller."""
     return tuple(
         PgxAlert(message=f.message, genes=f.genes, hard_stop=f.hard_stop)
-        for f in order_pgx_pending(item.order, item.ingredient_id)
+        for f in order_pgx_pending(item.order, item.ingredient_id, items=lines)
     )
 
 
@@ -241,8 +242,12 @@ def bedside_verify(
         if item_id is not None:
             item = line_for_update(item_id)
         views: dict[int, ItemView] = {}
+        lines: list[OrderItem] = []
         if item is not None:
-            day = order_day_lines(order_id=item.order_id, day_of_cycle=item.day_of_cycle)
+            # the order's lines read once: the day's for the rules, all of them for the
+            # pharmacogenomic barrier
+            lines = order_lines(order_id=item.order_id)
+            day = [line for line in lines if line.day_of_cycle == item.day_of_cycle]
             views = _views_for(item.order, day)
         bag = info.volume_ml if info else (diluent_volume_ml(item.preparation) if item else None)
         scan = BedsideScan(
@@ -267,7 +272,7 @@ def bedside_verify(
             cosigner_id=cosigner.pk if cosigner else None,
             cosigner_is_physician=cosigner_is_physician,
             allergies=_allergy_alerts(item) if item is not None else (),
-            pgx=_pgx_alerts(item) if item is not None else (),
+            pgx=_pgx_alerts(item, lines) if item is not None else (),
         )
         refusals = bedside_check(scan, bedside_policy())
         decision = bedside_decide(refusals, forced)

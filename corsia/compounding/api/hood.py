@@ -4,7 +4,6 @@ the pharmacist's release or rejection.
 No ``from __future__ import annotations`` (ninja resolves annotations at runtime).
 """
 
-from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
@@ -54,7 +53,7 @@ def preparation_scan(request: HttpRequest, preparation_id: int, payload: ScanIn)
     product, expired lot, ``gs1_separator_missing``, ``pack_withdrawn`` unless a pharmacist
     gives ``withdrawn_override_reason``…) records nothing; a pack in shortage comes back with
     ``market_warning``."""
-    vial = services.preparation_scan(
+    scanned = services.preparation_scan_answer(
         **acting(request),
         preparation_id=preparation_id,
         barcode=payload.barcode,
@@ -63,11 +62,15 @@ def preparation_scan(request: HttpRequest, preparation_id: int, payload: ScanIn)
         leftover_id=payload.leftover_id,
         withdrawn_override_reason=payload.withdrawn_override_reason,
     )
-    prep = vial.preparation
-    drawn = sum((v.mg_drawn for v in prep.vials.all()), Decimal(0))
-    assert prep.product is not None  # a vial was accepted: the preparation has its product
+    vial = scanned.vial  # the answer from what the scan changed: nothing read again
     return Status(
-        201, vial_out(vial, prep.state, services.dose_in_vial_units(prep, prep.product) - drawn)
+        201,
+        vial_out(
+            vial,
+            vial.preparation.state,
+            scanned.remaining_mg,
+            market_warning=scanned.market_warning,
+        ),
     )
 
 

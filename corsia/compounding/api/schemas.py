@@ -235,7 +235,12 @@ class HoodOut(Schema):
     name: str
 
 
-def vial_out(vial: PreparationVial, prep_state: str, remaining: Decimal) -> VialOut:
+def vial_out(
+    vial: PreparationVial, prep_state: str, remaining: Decimal, *, market_warning: str | None = None
+) -> VialOut:
+    """``market_warning``: the pack's shortage warning when the caller has it (else read)."""
+    if market_warning is None:
+        market_warning = pack_market(vial.pack).shortage_warning() if vial.pack else ""
     return VialOut(
         id=vial.pk,
         preparation_id=vial.preparation_id,
@@ -249,7 +254,7 @@ def vial_out(vial: PreparationVial, prep_state: str, remaining: Decimal) -> Vial
         ml_drawn=vial.ml_drawn,
         preparation_state=prep_state,
         remaining_mg=max(Decimal(0), remaining),
-        market_warning=pack_market(vial.pack).shortage_warning() if vial.pack else "",
+        market_warning=market_warning,
     )
 
 

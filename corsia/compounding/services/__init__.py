@@ -46,7 +46,7 @@ from corsia.compounding.services.devices import (
     preparation_device_push,
     preparation_device_result_record,
 )
-from corsia.compounding.services.hood import preparation_scan
+from corsia.compounding.services.hood import VialScanned, preparation_scan, preparation_scan_answer
 from corsia.compounding.services.leftovers import (
     leftover_volume_record,
     leftovers_expire_stale,
@@ -95,6 +95,7 @@ __all__ = [
     "PlanSummary",
     "Scale",
     "SimulatedScale",
+    "VialScanned",
     "WeightReading",
     "checkout_record",
     "choose_product",
@@ -116,6 +117,7 @@ __all__ = [
     "preparation_reject",
     "preparation_release",
     "preparation_scan",
+    "preparation_scan_answer",
     "preparation_weigh",
     "preparation_weigh_before",
     "requested_bag",

@@ -220,6 +220,16 @@ def _new_vial(
     return vial
 
 
+@dataclass(frozen=True)
+class VialScanned:
+    """What a scan changed, for its answer: the vial recorded, what the dose still needs
+    after it (in the vial's unit) and the shortage warning of its pack ("" when none)."""
+
+    vial: PreparationVial
+    remaining_mg: Decimal
+    market_warning: str
+
+
 def preparation_scan(
     *,
     actor: User,
@@ -232,7 +242,35 @@ def preparation_scan(
     now: datetime | None = None,
     withdrawn_override_reason: str = "",
 ) -> PreparationVial:
-    """A vial (scanned pack) or an open leftover goes into the preparation.
+    """A vial (scanned pack) or an open leftover goes into the preparation
+    (:func:`preparation_scan_answer`, the vial it recorded)."""
+    return preparation_scan_answer(
+        actor=actor,
+        workstation=workstation,
+        preparation_id=preparation_id,
+        barcode=barcode,
+        lot=lot,
+        expiry=expiry,
+        leftover_id=leftover_id,
+        now=now,
+        withdrawn_override_reason=withdrawn_override_reason,
+    ).vial
+
+
+def preparation_scan_answer(
+    *,
+    actor: User,
+    workstation: Workstation,
+    preparation_id: int,
+    barcode: str = "",
+    lot: str = "",
+    expiry: date | None = None,
+    leftover_id: int | None = None,
+    now: datetime | None = None,
+    withdrawn_override_reason: str = "",
+) -> VialScanned:
+    """A vial (scanned pack) or an open leftover goes into the preparation; returns what
+    changed (the scan's answer, with nothing read again).
 
     A pack withdrawn from the market (``Pack.withdrawn_on`` on or before today) is refused
     (``pack_withdrawn``) unless a pharmacist gives ``withdrawn_override_reason`` (audited
@@ -256,6 +294,7 @@ def preparation_scan(
             )
         data = product_data(prep.product)
         remaining = dose_in_vial_units(prep, prep.product) - _drawn_mg(prep)
+        warning = ""
         if remaining < DOSE_TOLERANCE_MG:
             raise ValidationFailed(
                 "La dose è già tutta prelevata: questo flacone non serve.",
@@ -275,7 +314,7 @@ def preparation_scan(
             accepted = _accept_pack(
                 prep=prep, data=data, barcode=barcode, lot=lot, expiry=expiry, moment=moment
             )
-            pack_scan_check(
+            verdict = pack_scan_check(
                 actor=actor,
                 workstation=workstation,
                 pack=accepted.pack,
@@ -304,6 +343,7 @@ def preparation_scan(
                     workstation=workstation,
                     moment=moment,
                 )
+                warning = verdict.warning  # a pack opened now (a leftover has no pack)
         fields = _start(prep, actor, workstation, moment)
         if fields:
             save_preparation(prep, actor, fields)
@@ -321,4 +361,6 @@ def preparation_scan(
                 "source": vial.source,
             },
         )
-    return vial
+    return VialScanned(
+        vial=vial, remaining_mg=max(Decimal(0), remaining - vial.mg_drawn), market_warning=warning
+    )

@@ -81,7 +81,7 @@ def leftover_from_vial(
         protected_from_light=True,
         state=LeftoverState.OPEN if expires > moment else LeftoverState.WASTED,
         from_preparation=prep,
-        hood=prep.hood,
+        hood_id=prep.hood_id,  # the id: the hood itself is not read
         serial=vial.serial,
     )
     audit_record(

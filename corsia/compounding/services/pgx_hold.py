@@ -14,7 +14,7 @@ bedside, for the pharmacist to decide (reject it, or keep it once acknowledged).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from corsia.core.domain.errors import ConflictError
@@ -22,15 +22,14 @@ from corsia.prescribing.services import order_pgx_pending
 
 if TYPE_CHECKING:
     from corsia.compounding.models import Preparation
+    from corsia.prescribing.domain.pgx_check import PgxFinding
     from corsia.prescribing.models import TherapyOrder
 
 PGX_HOLD_CODE = "pgx_result_after_validation"
 
 
-def pgx_hold_reason(order: TherapyOrder, ingredient_id: int) -> str:
-    """Why a preparation of this drug of the order is on hold ("" when it is not): the
-    late results of the drug nobody has acknowledged yet."""
-    findings = order_pgx_pending(order, ingredient_id)
+def _reason(findings: Sequence[PgxFinding]) -> str:
+    """Why a preparation of one drug is on hold, from that drug's pending findings."""
     if not findings:
         return ""
     genes = ", ".join(dict.fromkeys(f.genes for f in findings))
@@ -42,18 +41,40 @@ def pgx_hold_reason(order: TherapyOrder, ingredient_id: int) -> str:
     )
 
 
-def preparation_pgx_hold(prep: Preparation) -> str:
-    """The hold of one preparation ("" when none)."""
+def pgx_hold_reason(order: TherapyOrder, ingredient_id: int) -> str:
+    """Why a preparation of this drug of the order is on hold ("" when it is not): the
+    late results of the drug nobody has acknowledged yet."""
+    return _reason(order_pgx_pending(order, ingredient_id))
+
+
+def preparation_pgx_hold(prep: Preparation, holds: Mapping[int, str] | None = None) -> str:
+    """The hold of one preparation ("" when none). ``holds``: its order's
+    (:func:`order_pgx_holds`), when the caller has read them for several preparations."""
+    if holds is not None:
+        return holds.get(prep.order_item.ingredient_id, "")
     return pgx_hold_reason(prep.order, prep.order_item.ingredient_id)
 
 
 def order_pgx_holds(order: TherapyOrder) -> dict[int, str]:
-    """The held drugs of an order: ingredient id → reason (a read, nothing written)."""
-    holds: dict[int, str] = {}
+    """The held drugs of an order: ingredient id → reason (a read, nothing written; the
+    order's findings read once)."""
+    by_drug: dict[int, list[PgxFinding]] = {}
     for finding in order_pgx_pending(order):
-        if finding.ingredient_id not in holds:
-            holds[finding.ingredient_id] = pgx_hold_reason(order, finding.ingredient_id)
-    return holds
+        by_drug.setdefault(finding.ingredient_id, []).append(finding)
+    return {drug: _reason(findings) for drug, findings in by_drug.items()}
+
+
+class OrderHolds:
+    """The holds of each order met in one act over several preparations, each order's
+    read once (:func:`order_pgx_holds`)."""
+
+    def __init__(self) -> None:
+        self._by_order: dict[int, dict[int, str]] = {}
+
+    def of(self, prep: Preparation) -> dict[int, str]:
+        if prep.order_id not in self._by_order:
+            self._by_order[prep.order_id] = order_pgx_holds(prep.order)
+        return self._by_order[prep.order_id]
 
 
 def _refuse(reason: str, *, drug_ids: Iterable[int]) -> None:
@@ -64,9 +85,10 @@ def _refuse(reason: str, *, drug_ids: Iterable[int]) -> None:
     )
 
 
-def ensure_preparation_not_held(prep: Preparation) -> None:
-    """Refuse (``pgx_result_after_validation``) to go on with a held preparation."""
-    reason = preparation_pgx_hold(prep)
+def ensure_preparation_not_held(prep: Preparation, holds: Mapping[int, str] | None = None) -> None:
+    """Refuse (``pgx_result_after_validation``) to go on with a held preparation
+    (``holds``: its order's, when read already)."""
+    reason = preparation_pgx_hold(prep, holds)
     if reason:
         _refuse(reason, drug_ids=[prep.order_item.ingredient_id])
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from corsia.audit.services import audit_record
 from corsia.compounding import audit_events as events
 from corsia.compounding.domain.workflow import PrepEvent, PrepState
-from corsia.compounding.models import Preparation, VialSource
+from corsia.compounding.models import Preparation, PreparationVial, VialSource, Weighing
 from corsia.compounding.services.pgx_hold import ensure_preparation_not_held
 from corsia.compounding.services.steps import (
     RELEASE,
@@ -35,7 +35,9 @@ from corsia.inventory.services import stock_unload
 from corsia.prescribing.domain.states import OrderMilestone
 
 
-def _stock_unload_after_release(prep: Preparation, actor: User, workstation: Workstation) -> None:
+def _stock_unload_after_release(
+    prep: Preparation, vials: list[PreparationVial], actor: User, workstation: Workstation
+) -> None:
     """Unload every new vial the preparation used from the stock that holds its lot,
     charged to the cost centre of the order's ward.
 
@@ -44,7 +46,7 @@ def _stock_unload_after_release(prep: Preparation, actor: User, workstation: Wor
     pharmacist to rectify the stock, and the release goes on.
     """
     cost_center = ward_cost_center(ward_id=prep.order.ward_id)
-    for vial in prep.vials.filter(source=VialSource.NEW).select_related("product"):
+    for vial in (v for v in vials if v.source == VialSource.NEW):
         location = lot_location(product_id=vial.product_id, lot=vial.lot)
         problem = ""
         if cost_center is None:
@@ -78,10 +80,12 @@ def _stock_unload_after_release(prep: Preparation, actor: User, workstation: Wor
         )
 
 
-def _ensure_independent_releaser(prep: Preparation, actor: User) -> None:
+def _ensure_independent_releaser(
+    prep: Preparation, actor: User, vials: list[PreparationVial], weighings: list[Weighing]
+) -> None:
     preparers = {prep.technician_id, prep.bag_before_by_id}
-    preparers |= set(prep.vials.values_list("scanned_by_id", flat=True))
-    preparers |= set(prep.weighings.values_list("recorded_by_id", flat=True))
+    preparers |= {v.scanned_by_id for v in vials}
+    preparers |= {w.recorded_by_id for w in weighings}
     if actor.pk in preparers:
         raise PermissionRefused(
             "Hai allestito o pesato questa preparazione: il rilascio spetta a un altro "
@@ -101,10 +105,13 @@ def preparation_release(
     require_permission(actor, RELEASE, "Non hai il permesso di rilasciare le preparazioni.")
     moment = clock(now)
     with transaction.atomic():
-        prep = locked_preparation(preparation_id)
-        _ensure_independent_releaser(prep, actor)
+        prep = locked_preparation(preparation_id, also=("order__patient",))  # the unload's
+        # the vials and weighings read once: who made it, the last weighing, the unload
+        vials = list(prep.vials.select_related("product"))
+        weighings = list(prep.weighings.order_by("-recorded_at", "-pk"))
+        _ensure_independent_releaser(prep, actor, vials, weighings)
         ensure_preparation_not_held(prep)
-        last = prep.weighings.order_by("-recorded_at", "-pk").first()
+        last = weighings[0] if weighings else None
         if last is None or not last.passed:
             raise ConflictError(
                 "Controllo gravimetrico assente o fuori tolleranza: la preparazione non può "
@@ -114,7 +121,7 @@ def preparation_release(
         fields = fire(prep, PrepEvent.RELEASE)
         prep.released_by, prep.released_at = actor, moment
         save_preparation(prep, actor, [*fields, "released_by", "released_at"])
-        _stock_unload_after_release(prep, actor, workstation)
+        _stock_unload_after_release(prep, vials, actor, workstation)
         audit_record(
             event=events.PREPARATION_RELEASED,
             actor=actor,

@@ -12,12 +12,12 @@ from corsia.audit.services import audit_record
 from corsia.compounding import audit_events as events
 from corsia.compounding.domain.workflow import PrepEvent
 from corsia.compounding.models import Hood, Preparation, WorkSession
-from corsia.compounding.services.pgx_hold import ensure_preparation_not_held
+from corsia.compounding.services.pgx_hold import OrderHolds, ensure_preparation_not_held
 from corsia.compounding.services.steps import (
     PREPARE,
     VALIDATE,
     fire,
-    locked_preparation,
+    locked_preparations,
     save_preparation,
 )
 from corsia.core.actors import User, Workstation, require_permission
@@ -69,13 +69,15 @@ def preparation_assign(
         actor, VALIDATE, "Non hai il permesso di assegnare le preparazioni alle cappe."
     )
     with transaction.atomic():
-        session = WorkSession.objects.select_related("hood").filter(pk=session_id).first()
+        session = (
+            WorkSession.objects.select_related("hood", "technician").filter(pk=session_id).first()
+        )
         if session is None or session.ended_at is not None:
             raise NotFound("Sessione inesistente o chiusa.", code="session_not_found")
         done = []
-        for pk in preparation_ids:
-            prep = locked_preparation(pk)
-            ensure_preparation_not_held(prep)
+        holds = OrderHolds()  # each order's pharmacogenomic barrier read once
+        for prep in locked_preparations(preparation_ids):  # every row locked in one query
+            ensure_preparation_not_held(prep, holds.of(prep))
             fields = fire(prep, PrepEvent.ASSIGN)
             prep.session, prep.hood, prep.technician = session, session.hood, session.technician
             save_preparation(prep, actor, [*fields, "session", "hood", "technician"])

@@ -32,17 +32,35 @@ def clock(now: datetime | None) -> datetime:
     return now if now is not None else timezone.now()
 
 
-def locked_preparation(preparation_id: int) -> Preparation:
-    """The preparation (with its line's ingredient, product and order), row locked."""
+def locked_preparation(preparation_id: int, *, also: tuple[str, ...] = ()) -> Preparation:
+    """The preparation (with its line's ingredient, product and order, and the relations
+    ``also`` names), row locked."""
     prep = (
         Preparation.objects.select_for_update(of=("self",))
-        .select_related("order_item__ingredient", "product__ingredient", "order")
+        .select_related("order_item__ingredient", "product__ingredient", "order", *also)
         .filter(pk=preparation_id)
         .first()
     )
     if prep is None:
         raise NotFound("Preparazione inesistente.", code="preparation_not_found")
     return prep
+
+
+def locked_preparations(preparation_ids: Iterable[int]) -> list[Preparation]:
+    """The preparations (as :func:`locked_preparation`), every row locked in one query (in
+    id order, as any other act locking several), returned in the order asked; one that
+    does not exist refuses them all."""
+    wanted = list(preparation_ids)
+    found = {
+        p.pk: p
+        for p in Preparation.objects.select_for_update(of=("self",))
+        .select_related("order_item__ingredient", "product__ingredient", "order")
+        .filter(pk__in=wanted)
+        .order_by("pk")
+    }
+    if any(pk not in found for pk in wanted):
+        raise NotFound("Preparazione inesistente.", code="preparation_not_found")
+    return [found[pk] for pk in wanted]
 
 
 def fire(prep: Preparation, event: PrepEvent) -> list[str]:

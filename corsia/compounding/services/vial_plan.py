@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -19,14 +19,17 @@ from corsia.compounding.domain.vials.inputs import DoseNeed, OpenSource, VialSiz
 from corsia.compounding.domain.vials.planner import plan_vials
 from corsia.compounding.domain.workflow import PrepState
 from corsia.compounding.models import Preparation, WorkSession
-from corsia.compounding.products import family_products, product_data
+from corsia.compounding.products import family_key, family_products, product_data
 from corsia.compounding.services.completion import dose_in_vial_units
 from corsia.compounding.services.leftovers import usable_leftovers
-from corsia.compounding.services.pgx_hold import preparation_pgx_hold
+from corsia.compounding.services.pgx_hold import OrderHolds, preparation_pgx_hold
 from corsia.compounding.services.steps import VALIDATE, clock, save_preparation
 from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import CorsiaError
 from corsia.drugs import selectors as drugs
+
+if TYPE_CHECKING:
+    from corsia.drugs.models import MedicinalProduct
 
 
 @dataclass(frozen=True)
@@ -86,9 +89,14 @@ def vials_plan(
             planned = planned.filter(session_id=session_id)
         preps = list(
             planned.select_related(
-                "product__ingredient", "product__biosimilar_of", "order_item__ingredient"
+                "product__ingredient", "product__biosimilar_of", "order_item__ingredient", "order"
             ).order_by("pk")
         )
+        holds = OrderHolds()  # each order's pharmacogenomic barrier read once
+        # each family of products read once (two doses of one drug share it), then every
+        # member's price in one query
+        families: dict[tuple[str, int | None], list[MedicinalProduct]] = {}
+        members: dict[str, tuple[ProductData, MedicinalProduct]] = {}
         sizes: dict[str, VialSize] = {}
         stability: dict[str, Decimal | None] = {}
         datas: dict[str, ProductData] = {}
@@ -96,28 +104,30 @@ def vials_plan(
         skipped: list[str] = []
         for prep in preps:
             assert prep.product is not None  # filtered above
-            held = preparation_pgx_hold(prep)
+            held = preparation_pgx_hold(prep, holds.of(prep))
             if held:  # a late pharmacogenomic result: no vial planned for it (H65)
                 skipped.append(f"{prep.label_code}: {held}")
                 continue
+            family_id = (family_key(prep.product), prep.product.biosimilar_of_id)
+            if family_id not in families:
+                families[family_id] = family_products(prep.product)
+            models = families[family_id]
             try:
                 data = product_data(prep.product)
-                family = [product_data(p) for p in family_products(prep.product)]
+                family = [product_data(p) for p in models]
             except CorsiaError as exc:
                 skipped.append(f"{prep.label_code}: {exc.message}")
                 continue
-            for member, model in zip(family, family_products(prep.product), strict=True):
+            for member, model in zip(family, models, strict=True):
                 datas[member.code] = member
-                sizes[member.code] = VialSize(
-                    member.code,
-                    member.family,
-                    member.strength_mg,
-                    drugs.product_unit_price(product_id=model.pk),
-                )
+                members[member.code] = (member, model)
             opened = data.opened_stability
             stability[data.family] = opened.hours if opened is not None else None
             need = dose_in_vial_units(prep, prep.product)
             doses.append(DoseNeed(f"P{prep.pk}", data.family, need, moment))
+        prices = drugs.product_unit_prices(product_ids=[m.pk for _, m in members.values()])
+        for code, (member, model) in members.items():
+            sizes[code] = VialSize(code, member.family, member.strength_mg, prices[model.pk])
         sources: list[OpenSource] = []
         for leftover in usable_leftovers(now=moment):
             try:

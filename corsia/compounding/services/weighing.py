@@ -280,9 +280,9 @@ def preparation_weigh(
             )
             save_preparation(prep, actor, [*fields, "ended_at", *COMPLETION_FIELDS])
             ExposureRecord.objects.create(
-                operator=prep.technician or actor,
+                operator_id=prep.technician_id or actor.pk,  # ids: nothing read again
                 ingredient=prep.order_item.ingredient,
-                hood=prep.hood,
+                hood_id=prep.hood_id,
                 preparation=prep,
                 started_at=prep.started_at or moment,
                 ended_at=moment,

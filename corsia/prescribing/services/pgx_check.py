@@ -43,11 +43,11 @@ _WHO = {PRESCRIBER: "medico", PHARMACIST: "farmacista"}
 
 def order_pgx_findings(order: TherapyOrder, items: Iterable[OrderItem]) -> list[PgxFinding]:
     """Every active drug of the order a recommendation applies to, with its severity."""
+    results = pgx_current(patient_id=order.patient_id)
+    if not results:  # the common case: the lines are not read at all
+        return []
     active = [i for i in items if i.status == ItemStatus.ACTIVE]
     if not active:
-        return []
-    results = pgx_current(patient_id=order.patient_id)
-    if not results:
         return []
     markers = [Marker(**vars(m)) for m in pgx_markers_for(i.ingredient_id for i in active)]
     decimals = order.regimen_version.dose_decimals
@@ -130,12 +130,15 @@ class PgxRow:
         return self.finding.needs_action and self.override is None
 
 
-def order_pgx_rows(order: TherapyOrder) -> list[PgxRow]:
-    """The order's findings with their overrides: a read for its pages, nothing written."""
+def order_pgx_rows(order: TherapyOrder, items: Iterable[OrderItem] | None = None) -> list[PgxRow]:
+    """The order's findings with their overrides: a read for its pages, nothing written.
+    ``items``: every line of the order when the caller has read them already (else the
+    order's prefetched lines, or a query)."""
     overrides = order_pgx_overrides(order)
+    lines = order.items.all() if items is None else items
     return [
         PgxRow(finding=f, override=next((o for o in overrides if o.covers(f)), None))
-        for f in order_pgx_findings(order, order.items.all())  # the prefetched lines, when read so
+        for f in order_pgx_findings(order, lines)
     ]
 
 
@@ -190,13 +193,19 @@ PGX_AFTER_VALIDATION_STATES = frozenset(
 )
 
 
-def order_pgx_pending(order: TherapyOrder, ingredient_id: int | None = None) -> list[PgxFinding]:
+def order_pgx_pending(
+    order: TherapyOrder,
+    ingredient_id: int | None = None,
+    *,
+    items: Iterable[OrderItem] | None = None,
+) -> list[PgxFinding]:
     """The findings of the order (of one drug, given ``ingredient_id``) that ask for an
     override or acknowledgement none recorded on the order covers: a result recorded after
-    the order was validated, or compounded. A read, nothing written."""
+    the order was validated, or compounded. A read, nothing written. ``items``: every line
+    of the order, when the caller has them (the barrier works on the whole order)."""
     return [
         row.finding
-        for row in order_pgx_rows(order)
+        for row in order_pgx_rows(order, items)
         if row.pending and (ingredient_id is None or row.finding.ingredient_id == ingredient_id)
     ]
 
