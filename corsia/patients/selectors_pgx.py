@@ -4,6 +4,7 @@ its own read), and every result for the patient's page and the API."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from corsia.audit.services import access_log_record
@@ -49,6 +50,19 @@ def pgx_current(*, patient_id: int) -> tuple[PgxResultFacts, ...]:
 
     # a page reads them for the findings and for the results since the prescription
     return per_request(("pgx_current", patient_id), compute)
+
+
+def pgx_current_many(*, patient_ids: Iterable[int]) -> dict[int, tuple[PgxResultFacts, ...]]:
+    """:func:`pgx_current` of many patients in one query (a list page: the pharmacy's work
+    plan); every patient asked is in the answer (``()``: no result)."""
+    wanted = sorted(set(patient_ids))
+    by_patient: dict[int, list[PgxResult]] = {pk: [] for pk in wanted}
+    for result in PgxResult.objects.filter(patient_id__in=wanted, status=ResultStatus.VALID.value):
+        by_patient[result.patient_id].append(result)
+    return {
+        pk: tuple(_facts(r) for _, r in sorted(_current(results).items()))
+        for pk, results in by_patient.items()
+    }
 
 
 @dataclass(frozen=True)

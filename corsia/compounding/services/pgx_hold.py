@@ -18,10 +18,11 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from corsia.core.domain.errors import ConflictError
-from corsia.prescribing.services import order_pgx_pending
+from corsia.prescribing.services import order_pgx_pending, orders_pgx_pending
 
 if TYPE_CHECKING:
     from corsia.compounding.models import Preparation
+    from corsia.prescribing.domain.pgx_check import PgxFinding
     from corsia.prescribing.models import TherapyOrder
 
 PGX_HOLD_CODE = "pgx_result_after_validation"
@@ -30,7 +31,10 @@ PGX_HOLD_CODE = "pgx_result_after_validation"
 def pgx_hold_reason(order: TherapyOrder, ingredient_id: int) -> str:
     """Why a preparation of this drug of the order is on hold ("" when it is not): the
     late results of the drug nobody has acknowledged yet."""
-    findings = order_pgx_pending(order, ingredient_id)
+    return _reason(order_pgx_pending(order, ingredient_id))
+
+
+def _reason(findings: list[PgxFinding]) -> str:
     if not findings:
         return ""
     genes = ", ".join(dict.fromkeys(f.genes for f in findings))
@@ -53,6 +57,18 @@ def order_pgx_holds(order: TherapyOrder) -> dict[int, str]:
     for finding in order_pgx_pending(order):
         if finding.ingredient_id not in holds:
             holds[finding.ingredient_id] = pgx_hold_reason(order, finding.ingredient_id)
+    return holds
+
+
+def orders_pgx_holds(orders: Iterable[TherapyOrder]) -> dict[int, dict[int, str]]:
+    """:func:`order_pgx_holds` of many orders, read once for a list page (the work plan):
+    order id → (ingredient id → reason); orders with nothing held left out."""
+    holds: dict[int, dict[int, str]] = {}
+    for order_id, findings in orders_pgx_pending(orders).items():
+        by_drug: dict[int, list[PgxFinding]] = {}
+        for finding in findings:
+            by_drug.setdefault(finding.ingredient_id, []).append(finding)
+        holds[order_id] = {drug: _reason(found) for drug, found in by_drug.items()}
     return holds
 
 
