@@ -115,6 +115,9 @@ def test_the_duplicates_overlapping_booking_is_cancelled_reported_and_restored_o
         kept.pk,
         duplicate.pk,
     )
+    # the merge's own audit counts the two bookings moved (the cancelled one once)
+    merged = AuditEvent.objects.get(event_type="patients.patient_merged")
+    assert merged.after is not None and merged.after["modules"]["agenda"] == 2
     moved = AuditEvent.objects.get(event_type="patients.merge_rows_moved", after__module="agenda")
     assert moved.after is not None
     assert moved.after["moved"]["agenda.Booking.cancelled_planned"] == [overlapping.pk]
