@@ -42,6 +42,7 @@ from corsia.prescribing.api_interactions import orders_router as order_interacti
 from corsia.prescribing.api_interactions import patients_router as patient_interactions_router
 from corsia.prescribing.api_orders import measurements_router
 from corsia.prescribing.api_orders import router as orders_router
+from corsia.prescribing.api_pgx import router as order_pgx_router
 from corsia.prescribing.api_regulatory import router as regulatory_router
 from corsia.records.api import icd9_router
 from corsia.records.api import router as records_router
@@ -270,6 +271,7 @@ api.add_router("/drugs", drugs_archive_router)
 api.add_router("/dosing", dosing_router)
 api.add_router("/orders", orders_router)
 api.add_router("/orders", order_interactions_router)  # /orders/{id}/interactions/acknowledge
+api.add_router("/orders", order_pgx_router)  # /orders/{id}/pgx/thrice-weekly
 api.add_router("/measurements", measurements_router)
 api.add_router("/regulatory", regulatory_router)
 api.add_router("/cumulative", cumulative_router)

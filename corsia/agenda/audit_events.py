@@ -35,3 +35,14 @@ CUP_MAPPING_DEACTIVATED = register(
     "agenda.cup_mapping_deactivated", "Corrispondenza prestazione CUP disattivata"
 )
 DAY_PLAN_REQUESTED = register("agenda.day_plan_requested", "Piano della giornata richiesto")
+BOOKING_MERGE_RESTORED = register(
+    "agenda.booking_merge_restored",
+    "Prenotazione annullata da un'unione di pazienti ripristinata (unione annullata)",
+    reason_required=True,
+)
+BOOKING_MERGE_NOT_RESTORED = register(
+    "agenda.booking_merge_not_restored",
+    "Prenotazione annullata da un'unione di pazienti non ripristinata (posto, orario o "
+    "giornata non più liberi)",
+    reason_required=True,
+)

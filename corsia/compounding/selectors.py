@@ -32,7 +32,7 @@ from corsia.compounding.models import (
     Preparation,
     WorkSession,
 )
-from corsia.compounding.services.pgx_hold import order_pgx_holds
+from corsia.compounding.services.pgx_hold import order_pgx_holds, orders_pgx_holds
 from corsia.compounding.services.steps import VIEW
 from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import NotFound
@@ -65,6 +65,14 @@ class WorkRow:
     order: TherapyOrder
     preparation: Preparation | None
     potential: bool
+    # «SOSPESA: …» when a late pharmacogenomic result holds this drug of the order (H65:
+    # every compounding action on it is refused until acknowledged); "" otherwise
+    on_hold: str = ""
+
+    @property
+    def hold_reason(self) -> str:
+        """The hold's reason without its «SOSPESA:» (the badge says it)."""
+        return self.on_hold.removeprefix("SOSPESA:").strip()
 
     @property
     def state_label(self) -> str:
@@ -111,14 +119,18 @@ def workplan(
         .exclude(state=PrepState.REJECTED)
         .select_related("hood", "technician")
     }
+    lines = list(items)
+    # the holds read once for the page (a fixed number of queries, not one per row)
+    holds = orders_pgx_holds({i.order_id: i.order for i in lines}.values())
     return [
         WorkRow(
             item=i,
             order=i.order,
             preparation=preps.get(i.pk),
             potential=i.order.state in {s.value for s in POTENTIAL},
+            on_hold=holds.get(i.order_id, {}).get(i.ingredient_id, ""),
         )
-        for i in items
+        for i in lines
     ]
 
 

@@ -14,3 +14,9 @@ class GalenicsConfig(AppConfig):
         from corsia.patients.scope import pharmacy_reader_register
 
         pharmacy_reader_register("galenics.batches", galenics_pharmacy_patient_ids)
+
+        # A patient merge re-points this module's rows (corsia.patients.merging).
+        from corsia.galenics import merge as _merge
+        from corsia.patients.merging import merge_hook_register
+
+        merge_hook_register(module="galenics", move=_merge.move, move_back=_merge.move_back)

@@ -16,3 +16,9 @@ class InteropConfig(AppConfig):
 
         administration_ended_subscribe("interop.ras_o17", administration_announced)
         dispensing_subscribe("interop.rds_o13", dispensing_announced)
+
+        # A patient merge re-points the message logs (corsia.patients.merging).
+        from corsia.interop import merge as _merge
+        from corsia.patients.merging import merge_hook_register
+
+        merge_hook_register(module="interop", move=_merge.move, move_back=_merge.move_back)

@@ -77,6 +77,16 @@ def label(model: Any) -> str:
     return str(model._meta.label)
 
 
+# A hook that cancels rows to settle a conflict (two bookings of one person at the same
+# time) records them under ``<app.Model>.cancelled_<the state they had>``: the merges page
+# and the merge's outcome report them, and the undoing knows what to bring them back to.
+CANCELLED_MARK = ".cancelled_"
+
+
+def cancelled_label(model: Any, previous_state: str) -> str:
+    return f"{label(model)}{CANCELLED_MARK}{previous_state}"
+
+
 def rows_move(model: Any, merge: MergeInfo, *, exclude: Iterable[int] = ()) -> tuple[int, ...]:
     """Re-point every row of ``model`` of the duplicate to the survivor (those in
     ``exclude`` stay); the ids moved, in order. One UPDATE of ``patient_id`` only."""

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from corsia.audit.services import access_log_record_many
 from corsia.core.actors import User, Workstation, require_permission
+from corsia.patients.merging import CANCELLED_MARK
 from corsia.patients.models import ExternalIdentifier, MergeState, PatientMerge
 from corsia.patients.services.patient import UNMERGE
 
@@ -22,6 +23,12 @@ class MergeMoveInfo:
     rows: int
     left: int
     left_reason: str
+
+    @property
+    def cancelled(self) -> bool:
+        """Rows the module cancelled to settle a conflict (``merging.cancelled_label``),
+        not moved rows."""
+        return CANCELLED_MARK in self.model
 
 
 @dataclass(frozen=True)
@@ -43,7 +50,11 @@ class MergeInfoRow:
 
     @property
     def moved_total(self) -> int:
-        return sum(m.rows for m in self.moves)
+        return sum(m.rows for m in self.moves if not m.cancelled)
+
+    @property
+    def cancelled_total(self) -> int:
+        return sum(m.rows for m in self.moves if m.cancelled)
 
     @property
     def left_total(self) -> int:
@@ -110,6 +121,18 @@ def merge_find(*, merge_id: int) -> MergeInfoRow | None:
         PatientMerge.objects.select_related("survivor", "duplicate", "merged_by", "unmerged_by")
         .prefetch_related("moves")
         .filter(pk=merge_id)
+        .first()
+    )
+    return _row(merge) if merge else None
+
+
+def merge_in_force_of(*, duplicate_id: int) -> MergeInfoRow | None:
+    """The merge in force of ``duplicate_id`` as recorded (no permission, no log: for the
+    page's outcome right after the merge the caller was allowed)."""
+    merge = (
+        PatientMerge.objects.select_related("survivor", "duplicate", "merged_by", "unmerged_by")
+        .prefetch_related("moves")
+        .filter(duplicate_id=duplicate_id, state=MergeState.MERGED)
         .first()
     )
     return _row(merge) if merge else None

@@ -4,6 +4,7 @@ its own read), and every result for the patient's page and the API."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,6 +61,19 @@ def pgx_current_read(*, patient_id: int) -> ReadPart[tuple[PgxResultFacts, ...]]
         return per_request(("pgx_current", patient_id), lambda: current)
 
     return ReadPart(querysets=(valid,), decode=decode)
+
+
+def pgx_current_many(*, patient_ids: Iterable[int]) -> dict[int, tuple[PgxResultFacts, ...]]:
+    """:func:`pgx_current` of many patients in one query (a list page: the pharmacy's work
+    plan); every patient asked is in the answer (``()``: no result)."""
+    wanted = sorted(set(patient_ids))
+    by_patient: dict[int, list[PgxResult]] = {pk: [] for pk in wanted}
+    for result in PgxResult.objects.filter(patient_id__in=wanted, status=ResultStatus.VALID.value):
+        by_patient[result.patient_id].append(result)
+    return {
+        pk: tuple(_facts(r) for _, r in sorted(_current(results).items()))
+        for pk, results in by_patient.items()
+    }
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from corsia.core.refusals import form_refusals, refusals_as_messages
 from corsia.core.web import acting, parse_id, posted_date, posted_version, request_actor, viewing
 from corsia.core.web import request_workstation as _ws
 from corsia.drugs.selectors import ingredient_choices
-from corsia.patients import selectors, services, wristband
+from corsia.patients import selectors, selectors_merge, services, wristband
 from corsia.patients.domain.identifiers import birthplace
 from corsia.patients.domain.search import QueryKind, classify
 from corsia.patients.forms import (
@@ -167,6 +167,30 @@ def unmask(request: HttpRequest, pk: int, masking_id: int) -> HttpResponse:
     return redirect("patients:detail", pk=pk)
 
 
+def _merge_outcome(request: HttpRequest, *, duplicate_id: int) -> None:
+    """What the merge could not simply move, said at once: rows cancelled to settle a
+    conflict (two overlapping bookings of one person) and rows left on the duplicate."""
+    done = selectors_merge.merge_in_force_of(duplicate_id=duplicate_id)
+    if done is None:
+        return
+    for move in done.moves:
+        if move.cancelled and move.rows:
+            messages.warning(
+                request,
+                _(
+                    "%(model)s: %(n)s annullate dall'unione perché sovrapposte nello stesso "
+                    "orario (vedi l'agenda e l'elenco delle unioni)."
+                )
+                % {"model": move.model, "n": move.rows},
+            )
+        if move.left:
+            messages.warning(
+                request,
+                _("%(model)s: %(n)s rimasti al duplicato (%(why)s).")
+                % {"model": move.model, "n": move.left, "why": move.left_reason},
+            )
+
+
 @require_perm("patients.merge_patient")
 def merge(request: HttpRequest, pk: int) -> HttpResponse:
     survivor = selectors.patient_get(user=request_actor(request), patient_id=pk)
@@ -188,6 +212,7 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
                     reason=form.cleaned_data["reason"],
                 )
                 messages.success(request, _("Pazienti uniti."))
+                _merge_outcome(request, duplicate_id=found[0].pk)
                 return redirect("patients:detail", pk=survivor.pk)
     status = 422 if form.errors else 200
     return render(

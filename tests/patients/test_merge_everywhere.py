@@ -245,6 +245,9 @@ def test_a_merge_moves_every_modules_rows_and_its_undoing_brings_back_exactly_th
     assert recorded["prescribing.TherapyOrder"] == [pair.order.pk]
     assert len(recorded["prescribing.Measurement"]) == 3
     assert set(PatientMergeMove.objects.filter(merge=merge).values_list("module", flat=True)) == {
+        "agenda",
+        "galenics",
+        "interop",
         "dispensing",
         "patients",
         "prescribing",
@@ -269,9 +272,12 @@ def test_a_merge_moves_every_modules_rows_and_its_undoing_brings_back_exactly_th
     moved = AuditEvent.objects.filter(event_type="patients.merge_rows_moved")
     assert sorted((e.after or {})["module"] for e in moved) == [
         "administration",
+        "agenda",
         "dispensing",
         "documents",
         "fse",
+        "galenics",
+        "interop",
         "inventory",
         "nursing",
         "nutrition",
@@ -330,7 +336,7 @@ def test_a_merge_moves_every_modules_rows_and_its_undoing_brings_back_exactly_th
         ("patients.patient_unmerged", pair.duplicate.pk),
     ]
     assert (
-        AuditEvent.objects.filter(event_type="patients.merge_rows_returned").count() == 18
+        AuditEvent.objects.filter(event_type="patients.merge_rows_returned").count() == 21
     )  # one per module that moved rows
 
     # and it cannot be undone twice

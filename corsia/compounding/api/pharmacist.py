@@ -51,6 +51,7 @@ def workplan(request: HttpRequest, day: date | None = None) -> list[dict[str, An
             "state_label": r.state_label,
             "preparation_id": r.preparation.pk if r.preparation else None,
             "label_code": r.preparation.label_code if r.preparation else None,
+            "on_hold": r.on_hold,
         }
         for r in rows
     ]

@@ -25,6 +25,9 @@ class WorkRowOut(Schema):
     state_label: str
     preparation_id: int | None
     label_code: str | None
+    # «SOSPESA: …» when a late pharmacogenomic result holds the drug (every compounding
+    # action refused until acknowledged); "" otherwise
+    on_hold: str = ""
 
 
 class PreparationOut(Schema):

@@ -55,6 +55,7 @@ from corsia.compounding.services.leftovers import (
 from corsia.compounding.services.pgx_hold import (
     PGX_HOLD_CODE,
     order_pgx_holds,
+    orders_pgx_holds,
     preparation_pgx_hold,
 )
 from corsia.compounding.services.release import preparation_reject, preparation_release
@@ -108,6 +109,7 @@ __all__ = [
     "order_pgx_holds",
     "order_return_to_prescriber",
     "order_take_charge",
+    "orders_pgx_holds",
     "pharmacy_items",
     "preparation_assign",
     "preparation_complete",

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from corsia.core.domain.errors import ConflictError
-from corsia.prescribing.services import order_pgx_pending
+from corsia.prescribing.services import order_pgx_pending, orders_pgx_pending
 
 if TYPE_CHECKING:
     from corsia.compounding.models import Preparation
@@ -75,6 +75,18 @@ class OrderHolds:
         if prep.order_id not in self._by_order:
             self._by_order[prep.order_id] = order_pgx_holds(prep.order)
         return self._by_order[prep.order_id]
+
+
+def orders_pgx_holds(orders: Iterable[TherapyOrder]) -> dict[int, dict[int, str]]:
+    """:func:`order_pgx_holds` of many orders, read once for a list page (the work plan):
+    order id → (ingredient id → reason); orders with nothing held left out."""
+    holds: dict[int, dict[int, str]] = {}
+    for order_id, findings in orders_pgx_pending(orders).items():
+        by_drug: dict[int, list[PgxFinding]] = {}
+        for finding in findings:
+            by_drug.setdefault(finding.ingredient_id, []).append(finding)
+        holds[order_id] = {drug: _reason(found) for drug, found in by_drug.items()}
+    return holds
 
 
 def _refuse(reason: str, *, drug_ids: Iterable[int]) -> None:

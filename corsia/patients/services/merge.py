@@ -23,7 +23,14 @@ from corsia.core.domain.errors import ConflictError, NotFound, ValidationFailed
 from corsia.core.triggers import MERGE_SETTING
 from corsia.patients import audit_events as events
 from corsia.patients.domain.states import EncounterState
-from corsia.patients.merging import MergeInfo, Moved, label, merge_hooks, rows_move_back
+from corsia.patients.merging import (
+    CANCELLED_MARK,
+    MergeInfo,
+    Moved,
+    label,
+    merge_hooks,
+    rows_move_back,
+)
 from corsia.patients.models import (
     Allergy,
     Consent,
@@ -239,7 +246,10 @@ def patient_merge(
             reason=reason,
             before=_snapshot(duplicate),
             moved=modules[0]["moved"],
-            modules={m["module"]: sum(len(v) for v in m["moved"].values()) for m in modules},
+            modules={
+                m["module"]: sum(len(v) for k, v in m["moved"].items() if CANCELLED_MARK not in k)
+                for m in modules
+            },
         )
     return survivor
 
@@ -354,6 +364,9 @@ def patient_unmerge(
             actor=actor,
             workstation=workstation,
             reason=reason,
-            returned={module: sum(len(v) for v in rows.values()) for module, rows in moves.items()},
+            returned={
+                module: sum(len(v) for k, v in rows.items() if CANCELLED_MARK not in k)
+                for module, rows in moves.items()
+            },
         )
     return merge

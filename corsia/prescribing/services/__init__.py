@@ -49,6 +49,7 @@ from corsia.prescribing.services.pgx_check import (
     order_pgx_apply_suggested,
     order_pgx_pending,
     order_pgx_rows,
+    orders_pgx_pending,
 )
 from corsia.prescribing.services.pgx_frequency import order_pgx_apply_thrice_weekly
 from corsia.prescribing.services.signing import (
@@ -106,4 +107,5 @@ __all__ = [
     "order_sign",
     "order_transition",
     "order_update_general",
+    "orders_pgx_pending",
 ]

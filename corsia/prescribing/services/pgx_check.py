@@ -19,8 +19,9 @@ from corsia.audit.services import audit_record
 from corsia.core.actors import User, Workstation, require_permission, workstation_label
 from corsia.core.domain.errors import PermissionRefused, ValidationFailed
 from corsia.drugs.selectors import pgx_markers_for
+from corsia.patients.domain.pgx import PgxResultFacts
 from corsia.patients.scope import ensure_patient_in_scope
-from corsia.patients.selectors_pgx import pgx_current
+from corsia.patients.selectors_pgx import pgx_current, pgx_current_many
 from corsia.prescribing import audit_events as events
 from corsia.prescribing.domain.pgx import Marker
 from corsia.prescribing.domain.pgx_check import (
@@ -50,6 +51,15 @@ def order_pgx_findings(order: TherapyOrder, items: Iterable[OrderItem]) -> list[
     if not active:
         return []
     markers = [Marker(**vars(m)) for m in pgx_markers_for(i.ingredient_id for i in active)]
+    return _findings(order, active, results, markers)
+
+
+def _findings(
+    order: TherapyOrder,
+    active: list[OrderItem],
+    results: tuple[PgxResultFacts, ...],
+    markers: list[Marker],
+) -> list[PgxFinding]:
     decimals = order.regimen_version.dose_decimals
     lines = [
         DoseLine(
@@ -208,6 +218,43 @@ def order_pgx_pending(
         for row in order_pgx_rows(order, items)
         if row.pending and (ingredient_id is None or row.finding.ingredient_id == ingredient_id)
     ]
+
+
+def orders_pgx_pending(orders: Iterable[TherapyOrder]) -> dict[int, list[PgxFinding]]:
+    """:func:`order_pgx_pending` of many orders in a fixed number of queries (their lines,
+    their patients' current results, the drugs' markers: three, whatever the number of
+    orders) — for a list page. Order id → its pending findings (orders without any left
+    out). The orders' ``regimen_version`` should be selected with them."""
+    orders = list(orders)
+    if not orders:
+        return {}
+    results = pgx_current_many(patient_ids=(o.patient_id for o in orders))
+    concerned = [o for o in orders if results.get(o.patient_id)]
+    if not concerned:
+        return {}
+    lines: dict[int, list[OrderItem]] = {o.pk: [] for o in concerned}
+    for item in OrderItem.objects.filter(
+        order_id__in=list(lines), status=ItemStatus.ACTIVE
+    ).order_by("order_id", "day_of_cycle", "sequence"):
+        lines[item.order_id].append(item)
+    markers = [
+        Marker(**vars(m))
+        for m in pgx_markers_for({i.ingredient_id for items in lines.values() for i in items})
+    ]
+    pending: dict[int, list[PgxFinding]] = {}
+    for order in concerned:
+        active = lines[order.pk]
+        if not active:
+            continue
+        overrides = order_pgx_overrides(order)
+        found = [
+            f
+            for f in _findings(order, active, results[order.patient_id], markers)
+            if f.needs_action and not any(o.covers(f) for o in overrides)
+        ]
+        if found:
+            pending[order.pk] = found
+    return pending
 
 
 def order_pgx_acknowledge(
