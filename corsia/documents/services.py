@@ -306,6 +306,7 @@ from corsia.documents.services_templates import (  # noqa: E402
     template_set_active,
     template_update,
 )
+from corsia.documents.shipped import templates_install_shipped  # noqa: E402
 
 __all__ = [
     "document_correct",
@@ -314,4 +315,5 @@ __all__ = [
     "template_preview_pdf",
     "template_set_active",
     "template_update",
+    "templates_install_shipped",
 ]
