@@ -352,7 +352,7 @@ def stay_diary_pdf(request: HttpRequest, patient_id: int) -> HttpResponse:
     encounter_id = parse_id(request.GET.get("encounter"))
     if encounter_id is None:
         raise Http404
-    document = stay_diary_print(**acting(request), patient_id=patient_id, encounter_id=encounter_id)
-    response = HttpResponse(bytes(document.content), content_type="application/pdf")
+    pdf = stay_diary_print(**acting(request), patient_id=patient_id, encounter_id=encounter_id)
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="diario-ricovero-{encounter_id}.pdf"'
     return response
