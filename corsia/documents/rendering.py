@@ -18,13 +18,27 @@ from corsia.core.domain.errors import NotFound
 from corsia.documents.domain.files import ensure_code
 from corsia.documents.sandbox import compile_checked, render_checked
 from corsia.documents.schemas import schema_for
-from corsia.documents.shipped import (  # noqa: F401  (re-exported: the module's names)
+from corsia.documents.shipped import (
     DEFAULTS_DIR,
     TemplateSource,
     default_codes,
     default_source,
     shipped_ensure_active,
 )
+
+# re-exported: where the other modules and the tests have always found them
+__all__ = [
+    "DEFAULTS_DIR",
+    "TemplateSource",
+    "compile_body",
+    "default_codes",
+    "default_source",
+    "html_to_pdf",
+    "render_html",
+    "render_pdf",
+    "render_source_pdf",
+    "resolve_template",
+]
 
 
 def resolve_template(code: str) -> TemplateSource:

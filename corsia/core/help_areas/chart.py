@@ -244,6 +244,7 @@ NOT_PAGES: frozenset[str] = frozenset(
         "patients:unmask",
         "patients:wristband_pdf",
         "patients:wristband_zpl",
+        "records:stay_diary_pdf",
         "patients:admit",
         "patients:encounter_discharge",
         "patients:encounter_transfer",
