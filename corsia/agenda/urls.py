@@ -14,6 +14,7 @@ urlpatterns = [
     path("plan/<int:request_id>/apply/", views_plan.plan_apply, name="plan_apply"),
     path("<int:agenda_id>/call-in/", views.call_in_page, name="call_in"),
     path("<int:agenda_id>/call-in.csv", views.call_in_csv, name="call_in_csv"),
+    path("<int:agenda_id>/call-in.pdf", views.call_in_pdf, name="call_in_pdf"),
     path("<int:agenda_id>/reminders/", views.reminders, name="reminders"),
     path("<int:agenda_id>/book/", views.book, name="book"),
     path(

@@ -21,6 +21,7 @@ from corsia.agenda import selectors, services
 from corsia.agenda.domain.calendar import WEEKDAYS_IT
 from corsia.agenda.models import Booking
 from corsia.agenda.permissions import BOOK, REMIND, VIEW
+from corsia.agenda.prints import call_in_print
 from corsia.agenda.tasks import reminders_defer
 from corsia.core.access import require_perm
 from corsia.core.domain.errors import ValidationFailed
@@ -183,6 +184,19 @@ def call_in_page(request: HttpRequest, agenda_id: int) -> HttpResponse:
         "agenda/call_in.html",
         {"agenda": agenda, "day": day, "rows": rows, "weekday": WEEKDAYS_IT[day.weekday()]},
     )
+
+
+@require_perm(VIEW)
+def call_in_pdf(request: HttpRequest, agenda_id: int) -> HttpResponse:
+    """The call-in list printed through the editable template ``call_in_list`` and archived
+    with its template version (``documents``); the PDF answered is the stored one."""
+    day = _day(request)
+    pdf = call_in_print(**acting(request), agenda_id=agenda_id, day=day)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="convocazioni-{agenda_id}-{day.isoformat()}.pdf"'
+    )
+    return response
 
 
 @require_perm(VIEW)

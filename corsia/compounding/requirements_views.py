@@ -1,6 +1,7 @@
 """The UFA's requirements page (at /inventory/requirements/, beside the stock pages): vials
 per product and day for the planned orders, what the stock covers, what to order, and the
-pick list with the patients' trays; CSV exports and a printable view.
+pick list with the patients' trays; CSV exports and the print (PDF from the editable template
+``requirements_sheet``, archived).
 
 Owned by compounding (``corsia.compounding.requirements``); the stock is read through
 inventory's selectors only. Thin."""
@@ -8,6 +9,7 @@ inventory's selectors only. Thin."""
 from __future__ import annotations
 
 import csv
+from datetime import date
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -15,9 +17,10 @@ from django.utils import timezone
 
 from corsia.compounding import requirements as planning
 from corsia.compounding.requirements import PlannedRequirements
+from corsia.compounding.requirements_print import requirements_print
 from corsia.core.access import require_perm
 from corsia.core.refusals import refusal_kept
-from corsia.core.web import query_int, viewing
+from corsia.core.web import acting, query_int, viewing
 from corsia.inventory.selectors import location_options, stock_locations
 
 
@@ -33,6 +36,8 @@ def requirements_page(request: HttpRequest) -> HttpResponse:
             stock_locations(location)
     if unknown.error is not None:
         location = ""
+    if request.GET.get("print"):
+        return _archived_pdf(request, today=today, days=days, location=location)
     result = planning.planned_requirements(
         **viewing(request),
         today=today,
@@ -42,14 +47,9 @@ def requirements_page(request: HttpRequest) -> HttpResponse:
     export = request.GET.get("export", "")
     if export in ("requirements", "picks"):
         return _requirements_csv(result, export)
-    template = (
-        "compounding/requirements_print.html"
-        if request.GET.get("print")
-        else "compounding/requirements.html"
-    )
     return render(
         request,
-        template,
+        "compounding/requirements.html",
         {
             "result": result,
             "days": days,
@@ -58,10 +58,21 @@ def requirements_page(request: HttpRequest) -> HttpResponse:
             "locations": location_options(),
             "today": today,
             "error": unknown.error,
-            "printed_at": timezone.localtime(),
         },
         status=422 if unknown.error else 200,
     )
+
+
+def _archived_pdf(request: HttpRequest, *, today: date, days: int, location: str) -> HttpResponse:
+    """The print through the editable template ``requirements_sheet``, archived with its
+    template version (``documents``); the PDF answered is the stored one."""
+    label = next((str(loc) for loc in location_options() if loc.code == location), location)
+    pdf = requirements_print(
+        **acting(request), today=today, days=days, location_code=location, location_label=label
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="fabbisogno-{today:%Y-%m-%d}.pdf"'
+    return response
 
 
 def _requirements_csv(result: PlannedRequirements, export: str) -> HttpResponse:

@@ -111,10 +111,17 @@ def shared_draws(*, since: date, until: date, ingredient_id: int | None = None) 
 
 
 def drawn(
-    *, since: date, until: date, ingredient_id: int | None = None, leftovers_only: bool = False
+    *,
+    since: date,
+    until: date,
+    ingredient_id: int | None = None,
+    leftovers_only: bool = False,
+    ward_id: int | None = None,
+    regimen_id: int | None = None,
 ) -> list[SharedDraw]:
     """Every draw (from a new vial or a leftover) scanned at the hood in the period: what
-    the preparations consumed."""
+    the preparations consumed; for the orders of one ward or one regimen (any of its
+    versions) when given."""
     start, end = _bounds(since, until)
     rows = (
         PreparationVial.objects.filter(scanned_at__gte=start, scanned_at__lt=end)
@@ -127,6 +134,10 @@ def drawn(
         rows = rows.filter(source=VialSource.LEFTOVER)
     if ingredient_id is not None:
         rows = rows.filter(product__ingredient_id=ingredient_id)
+    if ward_id is not None:
+        rows = rows.filter(preparation__order__ward_id=ward_id)
+    if regimen_id is not None:
+        rows = rows.filter(preparation__order__regimen_version__regimen_id=regimen_id)
     return [
         SharedDraw(
             product_id=v.product_id,

@@ -22,6 +22,7 @@ from corsia.demo import trials as demo_trials
 from corsia.demo import users
 from corsia.demo.nursing import ensure_demo_nursing
 from corsia.dispensing.demo import ensure_demo_dispensing
+from corsia.documents.services import templates_install_shipped
 from corsia.drugs.services import drugs_reference_load
 from corsia.galenics.demo import ensure_demo_galenics
 from corsia.inventory import demo as demo_inventory
@@ -58,6 +59,9 @@ def reference_data() -> Iterator[str]:
     # Nursing record (issue 16, §20): the shipped scales.
     yield f"nursing scales: {scales_reference_load()} created"
     yield f"nursing care-plan templates: {care_templates_reference_load()} created"
+    # Print templates (issue 23 §22): each shipped file stored as a version (1 on a new install).
+    shipped = templates_install_shipped()
+    yield f"print templates shipped with Corsia: {', '.join(shipped) or 'none'} stored"
 
 
 def demo_hospital() -> Iterator[str]:

@@ -179,7 +179,8 @@ class TemplateVersionOut(Schema):
     version: int
     title: str
     active: bool
-    created_by: str
+    created_by: str  # empty for a version shipped with Corsia
+    shipped: bool  # the file shipped with Corsia (version 1 on a new install)
     created_at: IsoDatetime
     body_sha256: str
 
@@ -217,7 +218,8 @@ def _version_out(t: Any) -> TemplateVersionOut:
         version=t.version,
         title=t.title,
         active=t.active,
-        created_by=t.created_by.username,
+        created_by=t.created_by.username if t.created_by else "",
+        shipped=t.shipped,
         created_at=t.created_at,
         body_sha256=t.body_sha256,
     )
@@ -226,7 +228,7 @@ def _version_out(t: Any) -> TemplateVersionOut:
 @router.get("/templates", response=list[TemplateSummaryOut])
 @api_perm(MANAGE)
 def template_list(request: HttpRequest) -> list[TemplateSummaryOut]:
-    """Every print template code with the version in use (0 = the shipped default)."""
+    """Every print template code with the version in use (the shipped file is version 1)."""
     return [
         TemplateSummaryOut(
             code=t.code,
@@ -272,7 +274,8 @@ class DiffLineOut(Schema):
 def template_diff(
     request: HttpRequest, code: str, old_version: int = 0, new_version: int = 0
 ) -> list[DiffLineOut]:
-    """What changed from ``old_version`` to ``new_version`` (0 = the shipped default)."""
+    """What changed from ``old_version`` to ``new_version`` (0: the shipped file of the prints
+    archived before it was stored as version 1)."""
     user = request_actor(request)
     selectors.template_schema_get(user=user, code=code)
     lines = selectors.template_diff(

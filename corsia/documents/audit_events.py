@@ -19,3 +19,7 @@ TEMPLATE_ACTIVATION_CHANGED = register(
     "Versione di un modello di documento attivata o disattivata",
     reason_required=True,
 )
+TEMPLATE_SHIPPED_STORED = register(
+    "documents.template_shipped_stored",
+    "Modello di serie di Corsia registrato come versione",
+)

@@ -31,8 +31,10 @@ class DocumentTemplate(models.Model):
     body = models.TextField(_("corpo HTML (modello Django)"))
     body_sha256 = models.CharField(max_length=64)
     active = models.BooleanField(_("attivo"), default=True)
+    # None: the file shipped with Corsia (templates/documents/defaults/<code>.html), stored
+    # as a version by ``shipped.py`` (version 1 on a new install); else the IT staff's edit.
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -62,6 +64,11 @@ class DocumentTemplate(models.Model):
     def __str__(self) -> str:
         return f"{self.code} v{self.version}"
 
+    @property
+    def shipped(self) -> bool:
+        """The file shipped with Corsia (no author), not an edit of the IT staff."""
+        return self.created_by_id is None
+
 
 @pghistory.track(exclude=["content"])
 class Document(models.Model):
@@ -81,7 +88,9 @@ class Document(models.Model):
     source_model = models.CharField(max_length=50, blank=True)
     source_id = models.CharField(max_length=64, blank=True)
     template_code = models.CharField(max_length=64)
-    template_version = models.PositiveIntegerField()  # 0: the default file shipped in the repo
+    # the stored DocumentTemplate version; 0 only on prints archived before the shipped
+    # files were stored as version 1 (the file of that time: template_sha256 names it)
+    template_version = models.PositiveIntegerField()
     template_sha256 = models.CharField(max_length=64)
     context = models.JSONField(default=dict)  # the normalised context that was printed
     content = models.BinaryField()

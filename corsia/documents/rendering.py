@@ -1,8 +1,8 @@
 """HTML templates to PDF (WeasyPrint).
 
 A template is Django template source: the latest *active* version stored in the
-database for its code, else the default file shipped under
-``templates/documents/defaults/<code>.html`` (version 0). Template text comes from
+database for its code; the file shipped under ``templates/documents/defaults/<code>.html``
+is stored as a version before it is used (``shipped.py``: version 1 on a new install). Template text comes from
 users (IT staff, pharmacists), so it is compiled and rendered in the sandbox of
 ``sandbox.py`` (allowed tags and filters, declared fields, loop and time budget) and WeasyPrint fetches nothing but ``data:`` URIs (no file or network
 reads from a template).
@@ -10,62 +10,52 @@ reads from a template).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 
 from corsia.core.domain.errors import NotFound
-from corsia.documents.domain.files import ensure_code, sha256_hex
-from corsia.documents.models import DocumentTemplate
+from corsia.documents.domain.files import ensure_code
 from corsia.documents.sandbox import compile_checked, render_checked
 from corsia.documents.schemas import schema_for
+from corsia.documents.shipped import (
+    DEFAULTS_DIR,
+    TemplateSource,
+    default_codes,
+    default_source,
+    shipped_ensure_active,
+)
 
-DEFAULTS_DIR = Path(__file__).resolve().parent / "templates" / "documents" / "defaults"
-DEFAULT_VERSION = 0
-
-
-@dataclass(frozen=True)
-class TemplateSource:
-    code: str
-    version: int  # 0 = the default file shipped in the repository
-    title: str
-    body: str
-
-    @property
-    def sha256(self) -> str:
-        return sha256_hex(self.body.encode("utf-8"))
-
-
-def default_codes() -> list[str]:
-    return sorted(path.stem for path in DEFAULTS_DIR.glob("*.html"))
-
-
-def default_source(code: str) -> TemplateSource | None:
-    ensure_code(code, field="template_code")
-    path = DEFAULTS_DIR / f"{code}.html"
-    if not path.is_file():
-        return None
-    return TemplateSource(code=code, version=DEFAULT_VERSION, title=code, body=path.read_text())
+# re-exported: where the other modules and the tests have always found them
+__all__ = [
+    "DEFAULTS_DIR",
+    "TemplateSource",
+    "compile_body",
+    "default_codes",
+    "default_source",
+    "html_to_pdf",
+    "render_html",
+    "render_pdf",
+    "render_source_pdf",
+    "resolve_template",
+]
 
 
 def resolve_template(code: str) -> TemplateSource:
-    """The template used for ``code`` now: latest active stored version, else the file."""
+    """The template used for ``code`` now: its latest active stored version; with none, the
+    shipped file stored first as the next version (``shipped.py``), so every print names
+    a stored version."""
     ensure_code(code, field="template_code")
-    stored = DocumentTemplate.objects.filter(code=code, active=True).order_by("-version").first()
-    if stored is not None:
-        return TemplateSource(
-            code=stored.code, version=stored.version, title=stored.title, body=stored.body
-        )
-    fallback = default_source(code)
-    if fallback is None:
+    stored = shipped_ensure_active(code)
+    if stored is None:
         raise NotFound(
             f"Nessun modello di documento attivo con codice «{code}».",
             code="template_not_found",
             field="template_code",
         )
-    return fallback
+    return TemplateSource(
+        code=stored.code, version=stored.version, title=stored.title, body=stored.body
+    )
 
 
 def compile_body(body: str, code: str | None = None) -> Any:

@@ -159,3 +159,57 @@ SCHEMAS["galenic_label"] = TemplateSchema(
     required=("galenic.lines", "barcode.image"),
 )
 SCHEMAS.update(WARD_SCHEMAS)
+
+
+# --- the day's lists and the stay's diary (schemas_lists.py) ------------------------------------
+
+from corsia.documents.schemas_lists import (  # noqa: E402
+    CALL_IN,
+    CALL_IN_REQUIRED,
+    DIARY,
+    DIARY_REQUIRED,
+    PRINTED,
+    REQUIREMENTS,
+    REQUIREMENTS_REQUIRED,
+    call_in_sample,
+    diary_sample,
+    requirements_sample,
+)
+
+SCHEMAS["requirements_sheet"] = TemplateSchema(
+    code="requirements_sheet",
+    title="Fabbisogno e lista di prelievo (UFA)",
+    description=(
+        "Stampato dalla UFA (A4 orizzontale): flaconi per medicinale e giorno delle "
+        "prescrizioni pianificate, giacenza, cosa ordinare, lista di prelievo con i vassoi "
+        "dei pazienti, mancanti e flaconi per dose."
+    ),
+    fields=PRINTED + REQUIREMENTS,
+    sample=requirements_sample(),
+    layout=False,
+    required=REQUIREMENTS_REQUIRED,
+)
+SCHEMAS["call_in_list"] = TemplateSchema(
+    code="call_in_list",
+    title="Lista delle convocazioni del giorno (agenda)",
+    description=(
+        "Stampata dall'agenda per l'accettazione o il CUP: i pazienti attesi per ora di "
+        "arrivo, con due identificativi, il posto e gli esami da fare prima."
+    ),
+    fields=PRINTED + CALL_IN,
+    sample=call_in_sample(),
+    layout=False,
+    required=CALL_IN_REQUIRED,
+)
+SCHEMAS["discharge_diary"] = TemplateSchema(
+    code="discharge_diary",
+    title="Diario clinico del ricovero (alla dimissione)",
+    description=(
+        "Il diario clinico di un ricovero, dalla prima annotazione, stampato per la "
+        "cartella alla dimissione: ogni annotazione con autore, ora e correzioni."
+    ),
+    fields=PRINTED + DIARY,
+    sample=diary_sample(),
+    layout=False,
+    required=DIARY_REQUIRED,
+)

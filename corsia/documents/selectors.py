@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -29,6 +30,7 @@ from corsia.documents.signing import verify_pdf
 from corsia.patients.scope import ensure_patient_in_scope, scoped_to_patients
 from corsia.patients.selectors import outside_hidden_stays
 
+_CODE_TEXT = re.compile(r"[a-z][a-z0-9_]{1,63}")
 VIEW = "documents.view_document"
 MANAGE_TEMPLATES = "documents.manage_templates"
 
@@ -188,21 +190,25 @@ def superseded_ids(documents: list[Document]) -> set[int]:
 class TemplateSummary:
     code: str
     title: str
-    in_use_version: int  # 0 = the shipped default file
+    in_use_version: int  # 0: none (a code with neither a stored version nor a shipped file)
     latest_version: int
     has_default_file: bool
 
 
 def templates_overview(*, user: User) -> list[TemplateSummary]:
+    """Every template code with the version in use and the latest; a shipped code not yet
+    stored shows version 1 (the file, stored as version 1 at its first print or edit)."""
     require_permission(user, MANAGE_TEMPLATES)
     stored: dict[str, list[DocumentTemplate]] = {}
     for template in DocumentTemplate.objects.defer("body").order_by("code", "-version"):
         stored.setdefault(template.code, []).append(template)
-    codes = sorted(set(stored) | set(default_codes()) | set(SCHEMAS))
+    shipped = set(default_codes())
+    codes = sorted(set(stored) | shipped | set(SCHEMAS))
     summaries = []
     for code in codes:
         versions = stored.get(code, [])
         active = next((t for t in versions if t.active), None)
+        virtual = 1 if code in shipped else 0  # the shipped file, not yet stored
         summaries.append(
             TemplateSummary(
                 code=code,
@@ -211,9 +217,9 @@ def templates_overview(*, user: User) -> list[TemplateSummary]:
                 else versions[0].title
                 if versions
                 else (SCHEMAS[code].title if code in SCHEMAS else code),
-                in_use_version=active.version if active else 0,
-                latest_version=versions[0].version if versions else 0,
-                has_default_file=code in default_codes(),
+                in_use_version=active.version if active else virtual,
+                latest_version=versions[0].version if versions else virtual,
+                has_default_file=code in shipped,
             )
         )
     return summaries
@@ -251,7 +257,7 @@ def template_versions(*, user: User, code: str) -> list[DocumentTemplate]:
 
 def template_current_body(*, user: User, code: str) -> tuple[int, str, str]:
     """(latest version, title, body) to start an edit from: the latest stored version,
-    else the shipped default file (version 0), else an empty new template."""
+    else the shipped file (version 1, ``shipped.py``), else an empty new template (0)."""
     require_permission(user, MANAGE_TEMPLATES)
     try:
         ensure_code(code)
@@ -262,7 +268,10 @@ def template_current_body(*, user: User, code: str) -> tuple[int, str, str]:
         return latest.version, latest.title, latest.body
     fallback = default_source(code)
     schema = schema_for(code)
-    return 0, schema.title if schema else code, fallback.body if fallback else ""
+    title = schema.title if schema else code
+    if fallback is not None:
+        return 1, title, fallback.body  # the shipped file: version 1 (stored at the edit)
+    return 0, title, ""
 
 
 # --- for the FHIR server's read by id: whose document it is (nothing shown, nothing logged) ----
@@ -347,18 +356,22 @@ def document_kinds(*, user: User) -> list[str]:
 
 
 def template_version_body(*, user: User, code: str, version: int) -> str:
-    """The text of one version of a template (0 = the shipped default file)."""
+    """The text of one version of a template (1 not yet stored: the shipped file; 0: the
+    shipped file, for prints archived before it was stored as version 1)."""
     require_permission(user, MANAGE_TEMPLATES)
     if not 0 <= version < 2**31:
         version = -1
-    if version == 0:
-        fallback = default_source(code)
-        if fallback is not None:
-            return fallback.body
-    elif version > 0:
-        stored = DocumentTemplate.objects.filter(code=code, version=version).first()
-        if stored is not None:
-            return stored.body
+    stored = (
+        DocumentTemplate.objects.filter(code=code, version=version).first() if version > 0 else None
+    )
+    if stored is not None:
+        return stored.body
+    fallback = default_source(code) if _CODE_TEXT.fullmatch(code) else None
+    # 0: the file of the prints archived before it was stored; 1 not yet stored: the file
+    if fallback is not None and (
+        version == 0 or (version == 1 and not DocumentTemplate.objects.filter(code=code).exists())
+    ):
+        return fallback.body
     raise NotFound(
         f"Versione {version} del modello «{code}» non trovata.", code="template_not_found"
     )

@@ -332,6 +332,7 @@ from corsia.documents.services_templates import (  # noqa: E402
     template_set_active,
     template_update,
 )
+from corsia.documents.shipped import templates_install_shipped  # noqa: E402
 
 __all__ = [
     "document_correct",
@@ -340,4 +341,5 @@ __all__ = [
     "template_preview_pdf",
     "template_set_active",
     "template_update",
+    "templates_install_shipped",
 ]

@@ -21,6 +21,7 @@ from corsia.documents.models import DocumentTemplate
 from corsia.documents.rendering import compile_body, html_to_pdf
 from corsia.documents.sandbox import render_checked
 from corsia.documents.schemas import schema_for
+from corsia.documents.shipped import shipped_ensure_active
 
 MANAGE_TEMPLATES = "documents.manage_templates"
 
@@ -78,8 +79,8 @@ def template_update(
 ) -> DocumentTemplate:
     """Store a new version of template ``code`` (the previous versions stay).
 
-    ``expected_version`` is the version the editor started from (0 for the shipped file,
-    None to skip the check); an edit built on an outdated version is refused. The body is
+    ``expected_version`` is the version the editor started from (the shipped file is
+    version 1: ``shipped.py``; None skips the check); an edit built on an outdated version is refused. The body is
     refused when the sandbox refuses it or it names a field the code does not declare.
     """
     require_permission(actor, MANAGE_TEMPLATES)
@@ -93,6 +94,7 @@ def template_update(
     _sample_html(code, body)
     try:
         with transaction.atomic():
+            shipped_ensure_active(code)  # the shipped file is version 1: an edit is 2 or more
             latest = (
                 DocumentTemplate.objects.select_for_update()
                 .filter(code=code)
@@ -142,6 +144,17 @@ def template_set_active(
         if template is None:
             raise NotFound("Modello non trovato.", code="template_not_found")
         before = template.active
+        if before and not active:
+            others = DocumentTemplate.objects.filter(code=template.code, active=True).exclude(
+                pk=template.pk
+            )
+            if not others.exists():
+                raise ConflictError(
+                    f"La versione {template.version} è l'unica attiva del modello: attiva "
+                    "prima la versione da usare al suo posto (la versione di serie di "
+                    "Corsia è tra quelle elencate).",
+                    code="last_active_version",
+                )
         audit_record(
             event=TEMPLATE_ACTIVATION_CHANGED,
             actor=actor,

@@ -157,10 +157,16 @@ class RegistryStat:
 
 
 def registry_prescriptions(
-    *, first: date, last: date, ingredient_id: int | None = None
+    *,
+    first: date,
+    last: date,
+    ingredient_id: int | None = None,
+    ward_id: int | None = None,
+    regimen_id: int | None = None,
 ) -> list[RegistryStat]:
     """The active AIFA-registry requirements of the orders (beyond the draft, not
-    cancelled) whose cycle starts in [first, last], by start date and drug."""
+    cancelled) whose cycle starts in [first, last], by start date and drug; of one drug,
+    one ward (the order's) or one regimen (any of its versions) when given."""
     rows = (
         OrderRegulatoryRequirement.objects.filter(
             kind=Kind.REGISTRY.value,
@@ -174,6 +180,10 @@ def registry_prescriptions(
     )
     if ingredient_id is not None:
         rows = rows.filter(ingredient_id=ingredient_id)
+    if ward_id is not None:
+        rows = rows.filter(order__ward_id=ward_id)
+    if regimen_id is not None:
+        rows = rows.filter(order__regimen_version__regimen_id=regimen_id)
     return [
         RegistryStat(
             order_id=r.order_id,

@@ -81,6 +81,11 @@ urlpatterns = [
         name="appointment_cancel",
     ),
     path("patients/<int:patient_id>/letters/", views_letters.letters, name="letters"),
+    path(
+        "patients/<int:patient_id>/stay-diary.pdf",
+        views_letters.stay_diary_pdf,
+        name="stay_diary_pdf",
+    ),
     path("letters/<int:letter_id>/", views_letters.letter, name="letter"),
     path("letters/<int:letter_id>/sign/", views_letters.letter_sign, name="letter_sign"),
     path("letters/<int:letter_id>/correct/", views_letters.letter_correct, name="letter_correct"),

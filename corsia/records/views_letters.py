@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from corsia.core.access import require_perm
 from corsia.core.refusals import form_refusals
-from corsia.core.web import acting, request_actor, viewing
+from corsia.core.web import acting, parse_id, request_actor, viewing
 from corsia.core.web import request_workstation as _ws
 from corsia.patients.selectors import patient_get, visible_encounters
 from corsia.records import selectors_letters as selectors
@@ -32,6 +32,7 @@ from corsia.records.forms_letters import (
     participant_lines,
 )
 from corsia.records.models import ClinicalLetter, TumourBoard
+from corsia.records.prints import stay_diary_print
 
 VIEW = "records.view_chart"
 WRITE = "records.write_diary"
@@ -85,7 +86,11 @@ def _letters_page(
     patient = patient_get(user=user, patient_id=patient_id)
     if patient.pk != patient_id:
         return redirect("records:letters", patient_id=patient.pk)
-    context: dict[str, Any] = {"patient": patient, "letters": letters}
+    context: dict[str, Any] = {
+        "patient": patient,
+        "letters": letters,
+        "stays": _encounter_choices(request, patient_id),
+    }
     if request.user.has_perm(WRITE):
         choices = _encounter_choices(request, patient_id)
         context["form"] = form or LetterNewForm(
@@ -337,3 +342,17 @@ def board_sign(request: HttpRequest, board_id: int) -> HttpResponse:
             request, found, forms={"sign_form": form}, status=status
         ),
     )
+
+
+@require_perm(VIEW)
+def stay_diary_pdf(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """The clinical diary of one stay (``?encounter=``) printed through the editable
+    template ``discharge_diary`` and archived with its template version; the PDF answered
+    is the stored one. Unknown or unreadable stay: 404."""
+    encounter_id = parse_id(request.GET.get("encounter"))
+    if encounter_id is None:
+        raise Http404
+    pdf = stay_diary_print(**acting(request), patient_id=patient_id, encounter_id=encounter_id)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="diario-ricovero-{encounter_id}.pdf"'
+    return response

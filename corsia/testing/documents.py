@@ -52,7 +52,7 @@ def printed_html(document: Document) -> str:
 
 
 def edit_refused(actor: Any, code: str, body: str) -> ValidationFailed:
-    """Save ``body`` as a new version of template ``code`` (from the shipped version 0):
+    """Save ``body`` as a new version of template ``code`` (from the shipped version 1):
     the refusal, after checking that no version was stored."""
     from corsia.documents.models import DocumentTemplate
     from corsia.documents.services import template_update
@@ -64,7 +64,7 @@ def edit_refused(actor: Any, code: str, body: str) -> ValidationFailed:
             code=code,
             title="Senza un campo",
             body=body,
-            expected_version=0,
+            expected_version=1,
         )
     assert not DocumentTemplate.objects.filter(code=code).exists()
     return refused.value

@@ -26,7 +26,7 @@ def test_the_ward_label_is_the_archived_print_with_the_old_barcode(folfox: Folfo
     ondansetron = folfox.items["ondansetron"]
     response = logged_in(folfox.nurse).get(f"/administration/label/{ondansetron.pk}/")
     document = the_archived_print(response, "ward_label")
-    assert (document.patient_id, document.template_version) == (folfox.patient.pk, 0)
+    assert (document.patient_id, document.template_version) == (folfox.patient.pk, 1)
     assert (document.source_app, document.source_model, document.source_id) == (
         "prescribing",
         "orderitem",

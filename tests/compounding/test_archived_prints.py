@@ -60,12 +60,12 @@ def test_the_label_printed_by_the_technician_is_archived_with_todays_content(
     response = logged_in(technician).get(f"/compounding/preparations/{oxali.pk}/label.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     document = Document.objects.get(template_code="preparation_label")
-    # the PDF answered is the archived one, unsigned, with the shipped template (version 0)
+    # the PDF answered is the archived one, unsigned, with the shipped template (version 1)
     assert response.content == bytes(document.content)
     assert (document.patient_id, document.signed, document.template_version) == (
         folfox.patient.pk,
         False,
-        0,
+        1,
     )
     assert (document.source_app, document.source_model, document.source_id) == (
         "compounding",
@@ -101,7 +101,7 @@ def test_an_it_edit_takes_effect_on_the_next_print_and_its_version_is_archived(
         code="preparation_label",
         title="Etichetta con nota",
         body=edited,
-        expected_version=0,
+        expected_version=1,
     )
     template_set_active(
         actor=it_staff, workstation=None, template_id=version.pk, active=False, reason="Prova"
@@ -109,7 +109,7 @@ def test_an_it_edit_takes_effect_on_the_next_print_and_its_version_is_archived(
     client = logged_in(technician)
     client.get(f"/compounding/preparations/{oxali.pk}/label.pdf")
     before = Document.objects.latest("pk")
-    assert before.template_version == 0
+    assert before.template_version == 1  # the shipped file, stored as version 1
     assert "Etichetta rivista" not in printed_html(before)
     # activated with a reason, the next print uses it
     template_set_active(
@@ -121,7 +121,7 @@ def test_an_it_edit_takes_effect_on_the_next_print_and_its_version_is_archived(
     )
     client.get(f"/compounding/preparations/{oxali.pk}/label.pdf")
     after = Document.objects.latest("pk")
-    assert (after.template_code, after.template_version) == ("preparation_label", 1)
+    assert (after.template_code, after.template_version) == ("preparation_label", 2)
     html = printed_html(after)
     assert "Etichetta rivista dal SI" in html
     assert decode_data_uri(after.context["barcode"]["image"]) == oxali.label_code
@@ -160,7 +160,7 @@ def test_a_field_hidden_by_a_condition_that_never_holds_is_missing_too(it_staff:
             code="preparation_label",
             title="Codice nascosto",
             body=hidden,
-            expected_version=0,
+            expected_version=1,
         )
     assert refused.value.details == {"missing_fields": ["barcode.image"]}
 

@@ -42,6 +42,7 @@ from corsia.compounding.domain.requirements import (
 from corsia.compounding.domain.vials.inputs import VialSize
 from corsia.compounding.requirements import planned_requirements
 from corsia.core.domain.errors import PermissionRefused, ValidationFailed
+from corsia.documents.models import Document
 from corsia.drugs.models import MedicinalProduct
 from corsia.inventory import services
 from corsia.inventory.domain.stock import LotStock
@@ -49,6 +50,7 @@ from corsia.inventory.models import StorageLocation
 from corsia.prescribing import services as orders
 from corsia.testing.accounts import MakeUser, logged_in
 from corsia.testing.compounding import Folfox, folfox_sent_to_pharmacy
+from corsia.testing.documents import printed_html
 from corsia.testing.prescribing import measured_patient
 
 OXALI_200 = "oxaliplatin_200mg_40ml_oxaliplatino"
@@ -317,10 +319,9 @@ def test_requirements_page_csv_and_print_for_pharmacy_roles_only(
         f"{today + timedelta(days=300):%Y-%m-%d};1;{d1:%Y-%m-%d};"
         f"BIANCHI Carlo ({folfox.patient.mrn});FOLFOX-4 C1;1"
     )
+    # the print is a PDF from the editable template, archived (see the test below)
     printable = client.get("/inventory/requirements/", {"days": "2", "print": "1"})
-    # the print button prints through the static behaviours script (no inline handler: CSP)
-    assert printable.status_code == 200 and b"data-print" in printable.content
-    assert b'<script src="/static/corsia/behaviours.js">' in printable.content
+    assert printable.status_code == 200 and printable["Content-Type"] == "application/pdf"
     api = client.get("/api/v1/inventory/requirements", {"days": "1", "location": "A"}).json()
     oxali = next(p for p in api["products"] if p["product_code"] == OXALI_200)
     assert (oxali["per_day"], oxali["units_in_stock"], oxali["units_to_order"]) == (
@@ -334,3 +335,69 @@ def test_requirements_page_csv_and_print_for_pharmacy_roles_only(
         denied = Client()
         denied.force_login(make_user(role))
         assert denied.get("/inventory/requirements/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_requirements_print_is_archived_with_its_template_version(
+    folfox: Folfox, make_user: MakeUser
+) -> None:
+    # given the FOLFOX-4 order (day 1 today, day 2 tomorrow) and one oxaliplatin 200 mg vial
+    # in A1: over 2 days the order needs (hand count in the module's docstring) oxaliplatin
+    # 200 x1 (day 1), calcium folinate 350 + 50 and fluorouracil 1000 x2 + 500 each day
+    pharmacist = make_user(Role.PHARMACIST)
+    technician = make_user(Role.TECHNICIAN)
+    _stock(pharmacist)
+    _load(pharmacist, [(OXALI_200, "OX1", 300, 1, "A1")])
+    today = timezone.localdate()
+    tomorrow = today + timedelta(days=1)
+    # when the technician prints 2 days from cabinet A
+    response = logged_in(technician).get(
+        "/inventory/requirements/", {"days": "2", "location": "A", "print": "1"}
+    )
+    # then the PDF answered is the archived document, template version 1, unsigned
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    document = Document.objects.get(kind="requirements_sheet")
+    assert response.content == bytes(document.content)
+    assert (document.template_code, document.template_version, document.signed) == (
+        "requirements_sheet", 1, False,
+    )  # fmt: skip
+    assert (document.patient_id, document.created_by) == (None, technician)
+    printed = document.context["requirements"]
+    assert (printed["first_day"], printed["last_day"]) == (
+        f"{today:%d/%m/%Y}",
+        f"{tomorrow:%d/%m/%Y}",
+    )
+    assert printed["location"] == "A – Armadio A"
+    products = {
+        p["code"]: (p["per_day"], p["total"], p["in_stock"], p["to_order"])
+        for p in printed["products"]
+    }
+    assert products == {
+        OXALI_200: (["1", "0"], "1", "1", "0"),
+        LV_350: (["1", "1"], "2", "0", "2"),
+        LV_50: (["1", "1"], "2", "0", "2"),
+        FU_1000: (["2", "2"], "4", "0", "4"),
+        FU_500: (["1", "1"], "2", "0", "2"),
+    }
+    tray = f"BIANCHI Carlo ({folfox.patient.mrn})"
+    assert [
+        (p["location"], p["lot"], p["quantity"], [(t["patient"], t["units"]) for t in p["trays"]])
+        for p in printed["picks"]
+    ] == [("A1", "OX1", "1", [(tray, "1")])]
+    # short in cabinet A: calcium folinate 350 and 50, fluorouracil 1000 and 500, on each of
+    # the 2 days: 4 x 2 = 8 rows (one per tray, day and product)
+    assert len(printed["shortages"]) == 8
+    assert {s["patient"] for s in printed["shortages"]} == {tray}
+    # and the print shows the pick with its patient's tray, from the stored version
+    html = printed_html(document)
+    assert "<td>OX1</td>" in html and tray in html
+    # the patient named on the print is in the access log
+    assert AccessLogEntry.objects.filter(user=technician, patient_id=folfox.patient.pk).exists()
+
+
+@pytest.mark.django_db
+def test_the_requirements_print_refuses_who_may_not_see_them(make_user: MakeUser) -> None:
+    for role in (Role.NURSE, Role.IT_STAFF):
+        answer = logged_in(make_user(role)).get("/inventory/requirements/", {"print": "1"})
+        assert answer.status_code == 403
+    assert not Document.objects.exists()

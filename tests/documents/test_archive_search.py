@@ -63,7 +63,7 @@ def test_search_by_kind_author_template_and_period_in_the_page_and_the_api(
     assert body["total"] == 3
     assert [d["id"] for d in body["items"]] == [letter.pk, sheet.pk, old.pk]
     assert {(d["template_code"], d["template_version"]) for d in body["items"]} == {
-        ("therapy_sheet", 0)
+        ("therapy_sheet", 1)
     }
     assert AccessLogEntry.objects.filter(channel="api", patient_id=patient.pk).count() == 3
 
@@ -119,12 +119,12 @@ def test_an_old_document_keeps_the_version_it_was_printed_with(
         code="therapy_sheet",
         title="Foglio con logo",
         body="<h1>{{ title }}</h1><p>{{ patient.mrn }}</p>",
-        expected_version=0,
+        expected_version=1,
     )
     after = make_document()
-    assert (before.template_version, after.template_version) == (0, 1)
+    assert (before.template_version, after.template_version) == (1, 2)
     client = logged_in(physician)
-    assert "therapy_sheet v0" in client.get(f"/documents/{before.pk}/").content.decode()
-    assert "therapy_sheet v1" in client.get(f"/documents/{after.pk}/").content.decode()
+    assert "therapy_sheet v1" in client.get(f"/documents/{before.pk}/").content.decode()
+    assert "therapy_sheet v2" in client.get(f"/documents/{after.pk}/").content.decode()
     found = client.get("/api/v1/documents/", {"kind": "therapy_sheet"}).json()["items"]
-    assert [(d["id"], d["template_version"]) for d in found] == [(after.pk, 1), (before.pk, 0)]
+    assert [(d["id"], d["template_version"]) for d in found] == [(after.pk, 2), (before.pk, 1)]

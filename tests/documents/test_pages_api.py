@@ -88,7 +88,7 @@ def test_api_returns_metadata_and_signature_status(
     body = response.json()
     assert body["id"] == document.pk
     assert body["patient_id"] == patient.pk
-    assert (body["template_code"], body["template_version"]) == ("therapy_sheet", 0)
+    assert (body["template_code"], body["template_version"]) == ("therapy_sheet", 1)
     assert (body["sha256"], body["stored_hash_matches"]) == (document.sha256, True)
     assert body["signer"] == "dr.bianchi"
     assert body["signature"]["valid"] is True
@@ -121,22 +121,24 @@ def test_template_editor_saves_a_new_version(pharmacist: User) -> None:
     client = logged_in(pharmacist)
     page = client.get("/documents/templates/therapy_sheet/")
     assert page.status_code == 200
-    assert "{{ title }}" in page.content.decode()  # starts from the shipped default
+    assert "{{ title }}" in page.content.decode()  # starts from the shipped file (version 1)
     response = client.post(
         "/documents/templates/therapy_sheet/",
-        {"title": "Foglio di terapia", "body": "<h1>{{ title }}</h1>", "expected_version": "0"},
+        {"title": "Foglio di terapia", "body": "<h1>{{ title }}</h1>", "expected_version": "1"},
     )
     assert response.status_code == 302
-    saved = DocumentTemplate.objects.get(code="therapy_sheet")
-    assert (saved.version, saved.body, saved.created_by) == (1, "<h1>{{ title }}</h1>", pharmacist)
+    # the shipped file is stored as version 1, the edit as version 2
+    shipped, saved = DocumentTemplate.objects.filter(code="therapy_sheet").order_by("version")
+    assert (shipped.version, shipped.created_by) == (1, None)
+    assert (saved.version, saved.body, saved.created_by) == (2, "<h1>{{ title }}</h1>", pharmacist)
     listing = client.get("/documents/templates/").content.decode()
-    assert "therapy_sheet" in listing and "v1" in listing
+    assert "therapy_sheet" in listing and "v2" in listing
 
 
 def test_template_editor_preview_is_a_pdf_and_saves_nothing(pharmacist: User) -> None:
     response = logged_in(pharmacist).post(
         "/documents/templates/therapy_sheet/",
-        {"title": "x", "body": "<h1>{{ title }}</h1>", "expected_version": "0", "preview": "1"},
+        {"title": "x", "body": "<h1>{{ title }}</h1>", "expected_version": "1", "preview": "1"},
     )
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -147,7 +149,7 @@ def test_template_editor_preview_is_a_pdf_and_saves_nothing(pharmacist: User) ->
 def test_template_editor_shows_a_syntax_error_and_saves_nothing(pharmacist: User) -> None:
     response = logged_in(pharmacist).post(
         "/documents/templates/therapy_sheet/",
-        {"title": "x", "body": "{% for %}", "expected_version": "0"},
+        {"title": "x", "body": "{% for %}", "expected_version": "1"},
     )
     assert response.status_code == 422
     assert "errore di sintassi" in response.content.decode()
@@ -161,7 +163,7 @@ def test_template_activation_needs_a_reason(pharmacist: User) -> None:
         code="therapy_sheet",
         title="x",
         body="<p>x</p>",
-        expected_version=0,
+        expected_version=1,
     )
     client = logged_in(pharmacist)
     url = f"/documents/templates/therapy_sheet/{template.pk}/activation/"

@@ -49,7 +49,7 @@ def test_a_signed_document_is_archived_with_its_fingerprint_and_audit(
         "order",
         "42",
     )
-    assert (document.template_code, document.template_version) == ("therapy_sheet", 0)
+    assert (document.template_code, document.template_version) == ("therapy_sheet", 1)
     assert document.template_sha256 == resolve_template("therapy_sheet").sha256
     assert document.signed and document.signer == physician
     assert document.signed_at == document.created_at
@@ -156,7 +156,7 @@ def test_a_template_version_text_is_frozen(physician: User, pharmacist: User) ->
         code="therapy_sheet",
         title="Foglio",
         body="<p>{{ title }}</p>",
-        expected_version=0,
+        expected_version=1,
     )
     with pytest.raises(DatabaseError), transaction.atomic():
         DocumentTemplate.objects.filter(pk=template.pk).update(body="<p>altro</p>")
@@ -241,37 +241,37 @@ def test_a_correction_without_reason_is_refused_and_nothing_is_written(
 def test_template_edits_make_new_versions_and_documents_record_the_one_used(
     make_document: MakeDocument, pharmacist: User
 ) -> None:
-    # given the shipped default (version 0) used for a first document
-    assert make_document().template_version == 0
+    # given the shipped file (stored as version 1) used for a first document
+    assert make_document().template_version == 1
     # when the pharmacist saves two edits
-    v1 = services.template_update(
-        actor=pharmacist,
-        workstation=None,
-        code="therapy_sheet",
-        title="Foglio v1",
-        body="<h1>{{ title }}</h1><p>uno</p>",
-        expected_version=0,
-    )
     v2 = services.template_update(
         actor=pharmacist,
         workstation=None,
         code="therapy_sheet",
         title="Foglio v2",
-        body="<h1>{{ title }}</h1><p>due</p>",
+        body="<h1>{{ title }}</h1><p>uno</p>",
         expected_version=1,
     )
-    # then both versions are kept and the latest is used
-    assert (v1.version, v2.version) == (1, 2)
+    v3 = services.template_update(
+        actor=pharmacist,
+        workstation=None,
+        code="therapy_sheet",
+        title="Foglio v3",
+        body="<h1>{{ title }}</h1><p>due</p>",
+        expected_version=2,
+    )
+    # then every version is kept and the latest is used
+    assert (v2.version, v3.version) == (2, 3)
     assert list(
         DocumentTemplate.objects.filter(code="therapy_sheet").values_list("version", flat=True)
-    ) == [2, 1]
+    ) == [3, 2, 1]
     document = make_document()
-    assert (document.template_version, document.template_sha256) == (2, v2.body_sha256)
-    # and switching v2 off falls back to v1 (the latest active)
+    assert (document.template_version, document.template_sha256) == (3, v3.body_sha256)
+    # and switching v3 off falls back to v2 (the latest active)
     services.template_set_active(
-        actor=pharmacist, workstation=None, template_id=v2.pk, active=False, reason="errore"
+        actor=pharmacist, workstation=None, template_id=v3.pk, active=False, reason="errore"
     )
-    assert make_document().template_version == 1
+    assert make_document().template_version == 2
     assert AuditEvent.objects.filter(event_type="documents.template_version_created").count() == 2
 
 
@@ -282,7 +282,7 @@ def test_an_edit_built_on_an_old_version_is_refused(pharmacist: User) -> None:
         code="therapy_sheet",
         title="A",
         body="<p>a</p>",
-        expected_version=0,
+        expected_version=1,
     )
     before = _counts()
     with pytest.raises(ConflictError) as error:
@@ -292,7 +292,7 @@ def test_an_edit_built_on_an_old_version_is_refused(pharmacist: User) -> None:
             code="therapy_sheet",
             title="B",
             body="<p>b</p>",
-            expected_version=0,
+            expected_version=1,
         )
     assert error.value.code == "stale_version"
     assert _counts() == before
@@ -307,7 +307,7 @@ def test_a_template_with_a_syntax_error_is_refused(pharmacist: User) -> None:
             code="therapy_sheet",
             title="Rotto",
             body="<p>{% if title %}</p>",
-            expected_version=0,
+            expected_version=1,
         )
     assert (error.value.code, error.value.field) == ("template_syntax_error", "body")
     assert _counts() == before
@@ -324,7 +324,7 @@ def test_templates_cannot_reach_other_templates_or_tag_libraries(
             code="therapy_sheet",
             title="x",
             body=body,
-            expected_version=0,
+            expected_version=1,
         )
 
 
@@ -356,6 +356,6 @@ def test_only_template_managers_edit_templates(make_user: MakeUser, role: Role) 
             code="therapy_sheet",
             title="x",
             body="<p>x</p>",
-            expected_version=0,
+            expected_version=1,
         )
     assert _counts() == before

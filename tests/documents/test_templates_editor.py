@@ -30,7 +30,7 @@ MALICIOUS = [
 
 
 def _form(body: str, **extra: str) -> dict[str, str]:
-    return {"title": "Prova", "body": body, "expected_version": "0", **extra}
+    return {"title": "Prova", "body": body, "expected_version": "1", **extra}
 
 
 def _post_json(user: User, url: str, payload: dict[str, object]) -> object:
@@ -77,7 +77,7 @@ def test_a_malicious_template_is_a_problem_from_the_api(
 ) -> None:
     payloads: list[tuple[str, dict[str, object]]] = [
         (f"{API}/therapy_sheet/preview", {"body": body}),
-        (f"{API}/therapy_sheet/versions", {"title": "x", "body": body, "expected_version": 0}),
+        (f"{API}/therapy_sheet/versions", {"title": "x", "body": body, "expected_version": 1}),
     ]
     for url, payload in payloads:
         answer = _post_json(pharmacist, url, payload)
@@ -91,16 +91,20 @@ def test_a_malicious_template_is_a_problem_from_the_api(
 def test_the_api_lists_documents_creates_versions_previews_and_diffs(pharmacist: User) -> None:
     client = logged_in(pharmacist)
     listing = client.get(API).json()
+    # every shipped file is version 1 (stored at its first print or edit)
     assert {t["code"]: t["in_use_version"] for t in listing} == {
-        "clinical_letter": 0,
-        "galenic_label": 0,
-        "patient_bag_label": 0,
-        "preparation_label": 0,
-        "preparation_worksheet": 0,
-        "therapy_sheet": 0,
-        "nutrition_label": 0,
-        "ward_label": 0,
-        "wristband": 0,
+        "call_in_list": 1,
+        "clinical_letter": 1,
+        "discharge_diary": 1,
+        "galenic_label": 1,
+        "nutrition_label": 1,
+        "patient_bag_label": 1,
+        "preparation_label": 1,
+        "preparation_worksheet": 1,
+        "requirements_sheet": 1,
+        "therapy_sheet": 1,
+        "ward_label": 1,
+        "wristband": 1,
     }
     detail = client.get(f"{API}/therapy_sheet").json()
     fields = {f["path"]: f for f in detail["fields"]}
@@ -114,15 +118,15 @@ def test_the_api_lists_documents_creates_versions_previews_and_diffs(pharmacist:
         {
             "title": "Nuovo",
             "body": "<h1>{{ title }}</h1>\n<p>{{ notes }}</p>",
-            "expected_version": 0,
+            "expected_version": 1,
         },
     )
     assert created.status_code == 201  # type: ignore[attr-defined]
-    assert created.json()["version"] == 1  # type: ignore[attr-defined]
+    assert created.json()["version"] == 2  # type: ignore[attr-defined]
     stale = _post_json(
         pharmacist,
         f"{API}/therapy_sheet/versions",
-        {"title": "Altro", "body": "<p>x</p>", "expected_version": 0},
+        {"title": "Altro", "body": "<p>x</p>", "expected_version": 1},
     )
     assert stale.status_code == 409  # type: ignore[attr-defined]
     second = services.template_update(
@@ -131,22 +135,22 @@ def test_the_api_lists_documents_creates_versions_previews_and_diffs(pharmacist:
         code="therapy_sheet",
         title="Nuovo",
         body="<h1>{{ title }}</h1>\n<p>{{ subtitle }}</p>",
-        expected_version=1,
+        expected_version=2,
     )
-    diff = client.get(f"{API}/therapy_sheet/diff", {"old_version": 1, "new_version": 2}).json()
+    diff = client.get(f"{API}/therapy_sheet/diff", {"old_version": 2, "new_version": 3}).json()
     assert [(d["kind"], d["line"]) for d in diff] == [
         ("hunk", "@@ -1,2 +1,2 @@"),
         ("same", " <h1>{{ title }}</h1>"),
         ("del", "-<p>{{ notes }}</p>"),
         ("add", "+<p>{{ subtitle }}</p>"),
     ]
-    page = client.get(f"{URL}diff/", {"from": 1, "to": 2}).content.decode()
+    page = client.get(f"{URL}diff/", {"from": 2, "to": 3}).content.decode()
     assert (
         "-&lt;p&gt;{{ notes }}&lt;/p&gt;" in page and "+&lt;p&gt;{{ subtitle }}&lt;/p&gt;" in page
     )
     off = _post_json(
         pharmacist,
-        f"{API}/therapy_sheet/versions/2/activation",
+        f"{API}/therapy_sheet/versions/3/activation",
         {"active": False, "reason": "errore di impaginazione"},
     )
     assert off.json()["active"] is False  # type: ignore[attr-defined]

@@ -50,9 +50,9 @@ def test_the_released_label_prints(
     assert pdf["Content-Disposition"] == f'inline; filename="lotto-{batch.number}.pdf"'
     api = api_client(technician).get(f"{API}/batches/{batch.pk}/label.pdf")
     assert api.status_code == 200 and api.content.startswith(b"%PDF-")
-    # each print archived as a galenic_label document (version 0: the shipped template)
+    # each print archived as a galenic_label document (version 1: the shipped template)
     archived = Document.objects.filter(template_code="galenic_label").order_by("pk")
-    assert [d.template_version for d in archived] == [0, 0]
+    assert [d.template_version for d in archived] == [1, 1]
     assert bytes(archived[1].content) == api.content
     html = printed_html(archived[0])
     assert decode_data_uri(archived[0].context["barcode"]["image"]) == batch.number

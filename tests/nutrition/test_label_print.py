@@ -102,7 +102,7 @@ def test_the_pdf_is_the_archived_print_of_its_template(
     answer = client.get(f"/nutrition/orders/{order.pk}/label.pdf")
     # the PDF answered is the archived copy: unsigned, the shipped template (version 0)
     document = the_archived_print(answer, "nutrition_label")
-    assert (document.patient_id, document.template_version) == (adult.pk, 0)
+    assert (document.patient_id, document.template_version) == (adult.pk, 1)
     assert (document.source_app, document.source_model, document.source_id) == (
         "nutrition",
         "nutritionorder",

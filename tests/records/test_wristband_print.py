@@ -40,7 +40,7 @@ def test_the_page_prints_the_archived_wristband_with_the_old_barcode(
     # the PDF answered is the archived one: unsigned, the shipped template (version 0)
     document = the_archived_print(response, "wristband")
     assert response["X-Corsia-Document"] == str(document.pk)
-    assert (document.patient_id, document.template_version) == (patient.pk, 0)
+    assert (document.patient_id, document.template_version) == (patient.pk, 1)
     assert (document.source_app, document.source_model, document.source_id) == (
         "patients",
         "patient",
@@ -170,6 +170,6 @@ def test_the_sex_hidden_behind_a_condition_is_missing_though_an_f_is_on_the_page
         code="wristband",
         title="Sesso in maiuscolo",
         body=default.replace("{{ wristband.sex }}", "{{ wristband.sex|upper }}"),
-        expected_version=0,
+        expected_version=1,
     )
-    assert saved.version == 1
+    assert saved.version == 2

@@ -9,6 +9,7 @@ import pytest
 
 from corsia.accounts.domain.roles import Role
 from corsia.audit.models import AccessLogEntry
+from corsia.patients.models import Ward
 from corsia.prescribing import services
 from corsia.prescribing.models import TherapyOrder
 from corsia.prescribing.models_regulatory import OrderRegulatoryRequirement
@@ -79,3 +80,39 @@ def test_registry_prescriptions_as_recorded(make_user: MakeUser) -> None:
     assert AccessLogEntry.objects.count() == before + 2
     nurse = api_client(make_user(Role.NURSE))
     assert nurse.get(f"{API}?period_from=2025-01-01&period_to=2025-12-31").status_code == 403
+
+
+def test_unit_and_regimen_filters_of_the_registry_report(make_user: MakeUser) -> None:
+    # given two registry prescriptions of FOLFOX-4-BEV in 2025, Rossi's on ward W1 and
+    # Verdi's on ward W2, and a FOLFOX-4 regimen none of them follows
+    physician = make_user(Role.PHYSICIAN)
+    approvers = (make_user(Role.PHYSICIAN), physician)
+    version = library_version("FOLFOX-4-BEV", approvers=approvers)
+    other = library_version("FOLFOX-4", approvers=approvers)
+    registrar = make_user(Role.COORDINATOR)
+    orders = {}
+    for surname, start in (("Rossi", date(2025, 3, 3)), ("Verdi", date(2025, 5, 5))):
+        made = diagnosed_order(
+            version, physician=physician, registrar=registrar, diagnosis_code="183.0",
+            start=start, surname=surname,
+        )  # fmt: skip
+        _documented(made, {"request_number": f"RA-{surname}", "request_date": start})
+        orders[surname] = made
+    w1 = Ward.objects.create(code="W1", name="Oncologia DH", kind="day_hospital")
+    w2 = Ward.objects.create(code="W2", name="Ginecologia", kind="inpatient")
+    TherapyOrder.objects.filter(pk=orders["Rossi"].pk).update(ward=w1)
+    TherapyOrder.objects.filter(pk=orders["Verdi"].pk).update(ward=w2)
+    client = api_client(make_user(Role.PHARMACIST))
+    year = "period_from=2025-01-01&period_to=2025-12-31"
+
+    def numbers(query: str) -> list[str]:
+        return [r[8] for r in client.get(f"{API}?{year}&{query}").json()["rows"]]
+
+    # then each ward holds its own prescription, the regimen both, the other regimen none
+    assert numbers(f"unit={w1.pk}") == ["RA-Rossi"]
+    assert numbers(f"unit={w2.pk}") == ["RA-Verdi"]
+    assert numbers(f"regimen={version.regimen_id}") == ["RA-Rossi", "RA-Verdi"]
+    assert numbers(f"regimen={other.regimen_id}") == []
+    assert numbers(f"unit={w2.pk}&regimen={version.regimen_id}") == ["RA-Verdi"]
+    refused = client.get(f"{API}?{year}&unit=abc")
+    assert refused.status_code == 422 and refused.json()["field"] == "unit"

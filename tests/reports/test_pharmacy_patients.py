@@ -9,7 +9,10 @@ from corsia.accounts.domain.roles import Role
 from corsia.audit.models import AccessLogEntry
 from corsia.compounding.models import Preparation
 from corsia.drugs.models import ActiveIngredient
+from corsia.patients.models import Ward
+from corsia.prescribing.models import TherapyOrder
 from corsia.testing.accounts import MakeUser, api_client
+from corsia.testing.prescribing import library_version
 from corsia.testing.reports_pharmacy import pharmacy_year, second_patient
 
 pytestmark = pytest.mark.django_db
@@ -56,3 +59,58 @@ def test_consumption_per_patient_and_preparations_by_disease(make_user: MakeUser
     assert csv.status_code == 200 and "153.9;Colon;1;1;120,00;240,00" in csv.content.decode()
     nurse = api_client(make_user(Role.NURSE))
     assert nurse.get(f"{API}/pharmacy_consumption_patient?{YEAR}").status_code == 403
+
+
+def test_unit_and_regimen_filters_keep_the_orders_of_that_ward_or_regimen(
+    make_user: MakeUser,
+) -> None:
+    # given the year's two patients, Rossi's FOLFOX-4 order on ward W1 and Verdi's order
+    # moved to ward W2 and to another regimen (FOLFOX-4 with bevacizumab)
+    year = pharmacy_year(make_user)
+    verdi = second_patient(year, make_user)
+    rossi_prep = Preparation.objects.exclude(order__patient=verdi.patient).first()
+    assert rossi_prep is not None
+    rossi_order = rossi_prep.order
+    w1 = Ward.objects.create(code="W1", name="Oncologia DH", kind="day_hospital")
+    w2 = Ward.objects.create(code="W2", name="Ematologia", kind="inpatient")
+    other = library_version("FOLFOX-4-BEV", approvers=(make_user(Role.PHYSICIAN), year.physician))
+    TherapyOrder.objects.filter(pk=rossi_order.pk).update(ward=w1)
+    TherapyOrder.objects.filter(pk=verdi.order.pk).update(ward=w2, regimen_version=other)
+    folfox = rossi_order.regimen_version.regimen_id
+    rossi_mrn, verdi_mrn = rossi_order.patient.mrn, verdi.patient.mrn
+    oxa, fu = str(year.oxaliplatin), str(year.fluorouracil)
+    client = api_client(year.pharmacist)
+
+    def rows(code: str, **filters: int) -> list[list[object]]:
+        query = "&".join(f"{k}={v}" for k, v in filters.items())
+        body = client.get(f"{API}/{code}?{YEAR}&{query}").json()
+        return body["rows"]  # type: ignore[no-any-return]
+
+    # per patient (hand count of the module's first test): W1 and FOLFOX-4 are Rossi's
+    # fluorouracil 300 mg (3 €) and oxaliplatin 85,5 mg (171 €); W2 and FOLFOX-4-BEV Verdi's
+    # oxaliplatin 120 mg (240 €)
+    rossi_rows = [
+        [rossi_mrn, "Fluorouracile", fu, 1, 0, "300.00", "3.00"],
+        [rossi_mrn, "Oxaliplatino", oxa, 1, 0, "85.50", "171.00"],
+    ]
+    verdi_rows = [[verdi_mrn, "Oxaliplatino", oxa, 1, 1, "120.00", "240.00"]]
+    assert rows("pharmacy_consumption_patient", unit=w1.pk) == rossi_rows
+    assert rows("pharmacy_consumption_patient", unit=w2.pk) == verdi_rows
+    assert rows("pharmacy_consumption_patient", regimen=folfox) == rossi_rows
+    assert rows("pharmacy_consumption_patient", regimen=other.regimen_id) == verdi_rows
+    assert rows("pharmacy_consumption_patient", unit=w1.pk, regimen=other.regimen_id) == []
+    last = AccessLogEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    rows("pharmacy_consumption_patient", unit=w2.pk)
+    logged = AccessLogEntry.objects.filter(pk__gt=last).values_list("patient_id", flat=True)
+    assert list(logged) == [verdi.patient.pk]  # only the patient on the report
+    # by disease: W1 is the order without a diagnosis (2 preparations, 385,5 mg, 174 €),
+    # the other regimen Verdi's colon cancer (1 preparation, 120 mg, 240 €)
+    assert rows("pharmacy_preparations_disease", unit=w1.pk) == [
+        ["", "", "Senza diagnosi sull'ordine", 1, 2, "385.50", "174.00"]
+    ]
+    assert rows("pharmacy_preparations_disease", regimen=other.regimen_id) == [
+        ["ICD-9-CM", "153.9", "Colon", 1, 1, "120.00", "240.00"]
+    ]
+    # the operator is not a filter of these reports: refused, naming it
+    refused = client.get(f"{API}/pharmacy_consumption_patient?{YEAR}&operator=1")
+    assert refused.status_code == 422 and refused.json()["code"] == "filter_not_accepted"

@@ -87,6 +87,7 @@ PAGES: dict[str, PageHelp] = {
 NOT_PAGES: frozenset[str] = frozenset(
     {
         "agenda:call_in_csv",
+        "agenda:call_in_pdf",
         "agenda:reminders",
         "agenda:book",
         "agenda:move",

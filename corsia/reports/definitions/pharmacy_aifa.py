@@ -44,7 +44,13 @@ def request_status(row: RegistryStat) -> str:
 
 def _run(params: Params, progress: Progress) -> ReportResult:
     since, until = period(params)
-    found = registry_prescriptions(first=since, last=until, ingredient_id=params.drug_id)
+    found = registry_prescriptions(
+        first=since,
+        last=until,
+        ingredient_id=params.drug_id,
+        ward_id=params.unit_id,
+        regimen_id=params.regimen_id,
+    )
     mrns = mrns_of(patient_ids={r.patient_id for r in found})
     complete = sum(1 for r in found if not r.missing)
     return ReportResult(
@@ -102,7 +108,7 @@ register(
         ),
         permission=PHARMACY,
         area=AREA,
-        filters=frozenset({Filter.PERIOD, Filter.DRUG}),
+        filters=frozenset({Filter.PERIOD, Filter.UNIT, Filter.REGIMEN, Filter.DRUG}),
         run=_run,
         holds_patient_data=True,
     )

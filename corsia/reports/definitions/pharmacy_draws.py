@@ -23,10 +23,18 @@ class PricedDraw:
 
 
 def priced_draws(params: Params) -> Iterator[PricedDraw]:
+    """The draws of the period, of the drug, unit (the order's ward) and regimen filtered."""
     since, until = period(params)
     ingredients = {i.pk: i for i in ingredient_choices()}
     prices = Prices()
-    for draw in drawn(since=since, until=until, ingredient_id=params.drug_id):
+    found = drawn(
+        since=since,
+        until=until,
+        ingredient_id=params.drug_id,
+        ward_id=params.unit_id,
+        regimen_id=params.regimen_id,
+    )
+    for draw in found:
         price = prices.per_mg(draw.product_id, draw.strength_mg)
         yield PricedDraw(
             draw, ingredients.get(draw.ingredient_id), None if price is None else draw.mg * price

@@ -143,7 +143,7 @@ register(
         ),
         permission=PHARMACY,
         area=AREA,
-        filters=frozenset({Filter.PERIOD, Filter.DRUG}),
+        filters=frozenset({Filter.PERIOD, Filter.UNIT, Filter.REGIMEN, Filter.DRUG}),
         run=_per_patient,
         holds_patient_data=True,
     )
@@ -158,7 +158,7 @@ register(
         ),
         permission=PHARMACY,
         area=AREA,
-        filters=frozenset({Filter.PERIOD, Filter.DRUG}),
+        filters=frozenset({Filter.PERIOD, Filter.UNIT, Filter.REGIMEN, Filter.DRUG}),
         run=_by_disease,
     )
 )

@@ -44,14 +44,15 @@ def test_it_staff_edit_preview_and_save_a_template_the_next_print_uses(
     expect(preview.locator("body")).to_contain_text("ESEMPIO Paziente")
     page.get_by_test_id("template-preview").scroll_into_view_if_needed()
     step(page, "template-preview")
-    # saved as version 1
+    # saved as version 2 (the shipped file is version 1)
     page.get_by_role("button", name="Salva come nuova versione").click()
-    expect(page.get_by_text("Salvata la versione 1 del modello.")).to_be_visible()
-    expect(page.get_by_test_id("template-versions")).to_contain_text("v1")
+    expect(page.get_by_text("Salvata la versione 2 del modello.")).to_be_visible()
+    expect(page.get_by_test_id("template-versions")).to_contain_text("v2")
+    expect(page.get_by_test_id("template-versions")).to_contain_text("di serie (Corsia)")
     step(page, "template-saved")
-    saved = DocumentTemplate.objects.get(code="therapy_sheet")
-    assert saved.version == 1 and MARK in saved.body
-    # the next therapy sheet printed uses version 1
+    saved = DocumentTemplate.objects.get(code="therapy_sheet", version=2)
+    assert MARK in saved.body
+    # the next therapy sheet printed uses version 2
     physician = User.objects.get(username="medico")
     patient = patient_registered(User.objects.get(username="coordinatore"))
     document = document_create(
@@ -66,12 +67,12 @@ def test_it_staff_edit_preview_and_save_a_template_the_next_print_uses(
         sign=False,
         reason="",
     )
-    assert (document.template_code, document.template_version) == ("therapy_sheet", 1)
+    assert (document.template_code, document.template_version) == ("therapy_sheet", 2)
     # and the physician finds it in the archive's search by template, with the version
     page.context.clear_cookies()
     log_in(page, "medico", demo_users)
     page.goto(base + "/documents/")
     page.get_by_label("Modello").select_option("therapy_sheet")
     page.get_by_role("button", name="Cerca").click()
-    expect(page.get_by_test_id("document-list")).to_contain_text("therapy_sheet v1")
+    expect(page.get_by_test_id("document-list")).to_contain_text("therapy_sheet v2")
     step(page, "archive-search")
