@@ -245,7 +245,6 @@ NOT_PAGES: frozenset[str] = frozenset(
         "patients:wristband_pdf",  # redirects to records:wristband_pdf
         "patients:wristband_zpl",
         "records:wristband_pdf",  # the wristband, a PDF download (archived)
-
         "records:stay_diary_pdf",
         "patients:admit",
         "patients:encounter_discharge",
