@@ -25,11 +25,14 @@ SHIPPED = [
     "clinical_letter",
     "discharge_diary",
     "galenic_label",
+    "nutrition_label",
     "patient_bag_label",
     "preparation_label",
     "preparation_worksheet",
     "requirements_sheet",
     "therapy_sheet",
+    "ward_label",
+    "wristband",
 ]
 
 
