@@ -49,10 +49,10 @@ def test_a_new_install_stores_every_shipped_file_as_version_1_once() -> None:
         assert template.body == (DEFAULTS_DIR / f"{code}.html").read_text()
         assert template.title == SCHEMAS[code].title
     events = AuditEvent.objects.filter(event_type="documents.template_shipped_stored")
-    assert (events.count(), events.first().actor_username) == (9, "system")  # type: ignore[union-attr]
+    assert (events.count(), events.first().actor_username) == (len(SHIPPED), "system")  # type: ignore[union-attr]
     # and running it again stores nothing
     assert templates_install_shipped() == []
-    assert DocumentTemplate.objects.count() == 9
+    assert DocumentTemplate.objects.count() == len(SHIPPED)
 
 
 def test_the_first_print_names_version_1_and_an_edit_is_version_2(
