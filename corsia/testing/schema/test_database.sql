@@ -1,5 +1,5 @@
--- Corsia test database snapshot, migration key 48eff68c668c34e9
--- Corsia test database snapshot, migration inputs {"+corsia/core/dbroles.py":"077a908a45001165","+corsia/core/management/commands/migrate.py":"e0cb2b0ff8dbbe5c","accounts/0001_initial.py":"ec73c0af789532ea","accounts/0002_user_must_change_password_and_role_requests.py":"1691eb14bc7bbcd0","accounts/0003_api_token_scopes.py":"a87034352d58a6c0","accounts/0004_user_permissions_version.py":"b7c734dce8c41464","accounts/__init__.py":"c757652ceb2c4cf7","administration/0001_initial.py":"efaf0c759bd6da03","administration/0002_pumpalarmevent_append_only_pumpevent_append_only_and_more.py":"5811b856b1ce6466","administration/0003_bedside.py":"22a33f3c48bd5058","administration/0004_appointment.py":"176256cd690ffff0","administration/0005_administration_route_cosigner.py":"0db59994cf45e50f","administration/0006_raw_sql_defaults.py":"de62b75d754321de","administration/0007_bedside_session.py":"ea7f19bddcc90244","administration/0008_merge_movable.py":"bb8d11e23fb585c4","administration/0009_pump_awaiting_ack.py":"8af807d6b8743966","administration/__init__.py":"e7cc02249633bef9","agenda/0001_initial.py":"eee59310dfa72878","agenda/0002_cup_bookings.py":"50673ce25c3b3c18","agenda/0003_deferrable_no_overlap.py":"5be12b06c5a9a7e2","agenda/0004_shifts_plan_requests.py":"c6145afb6d09a8c2","agenda/0005_nurse_breaks.py":"dc1c8ee459bbeb94","agenda/__init__.py":"5816929dfaf3df05","audit/0001_initial.py":"2621b3b86476978f","audit/0002_accesslogentry_append_only_auditevent_append_only.py":"962a26f7c3230e0c","audit/0003_truncate_refused.py":"e8de211e435210a2","audit/0004_sharded_chains.py":"92f0340fb0b7bbff","audit/0005_chain_lock_heads_function.py":"bf0bc2081d974bf8","audit/__init__.py":"9d2821f171726ce0","auth/0001_initial.py":"aa8dac2a7ac4b5e0","auth/0002_alter_permission_name_max_length.py":"caf6f5aaee22f183","auth/0003_alter_user_email_max_length.py":"e74c70eae5a017fd","auth/0004_alter_user_username_opts.py":"d9991f371cee8732","auth/0005_alter_user_last_login_null.py":"0ed1db0d89d48c62","auth/0006_require_contenttypes_0002.py":"2999510b65063b0e","auth/0007_alter_validators_add_error_messages.py":"939d756ecab38e72","auth/0008_alter_user_username_max_length.py":"7fdbf5f3ab790563","auth/0009_alter_user_last_name_max_length.py":"74649d2b9a803182","auth/0010_alter_group_name_max_length.py":"bf4206be0cd1a689","auth/0011_update_proxy_permissions.py":"1fe167cee6e4d1f1","auth/0012_alter_user_first_name_max_length.py":"b93a6f99107bf5cd","auth/__init__.py":"567cec921a731087","axes/0001_initial.py":"f1d888aaab654d07","axes/0002_auto_20151217_2044.py":"92aef4352d57596f","axes/0003_auto_20160322_0929.py":"63ebd23e4bc71385","axes/0004_auto_20181024_1538.py":"ea07010686d9093d","axes/0005_remove_accessattempt_trusted.py":"da4d4e65e3a2d1e1","axes/0006_remove_accesslog_trusted.py":"fdf7024173f68997","axes/0007_alter_accessattempt_unique_together.py":"74f6b3d2ebcc6271","axes/0008_accessfailurelog.py":"987692c12daf7828","axes/0009_add_session_hash.py":"3444f4d60f37cdc4","axes/0010_accessattemptexpiration.py":"1efca6d986d7e86c","axes/__init__.py":"422d46ad6b2b6ab1","compounding/0001_initial.py":"700b94849b6318b6","compounding/0002_intrathecal_bag_route_unit_transport_release.py":"42fc9bf4fe3b4247","compounding/0003_formulation_drug_mass_scale.py":"e1dc8b5f32f43202","compounding/0004_history_triggers_after_safety_merge.py":"803ef9c3d8d882a2","compounding/0005_raw_sql_defaults.py":"e2be464199fb2e01","compounding/0006_hood_vial_serial_leftover_volume.py":"d9fbe2d242ab4cfe","compounding/0007_device_results_transport_time.py":"223e075bbda3f1d2","compounding/__init__.py":"1827eb6e423d2af0","contenttypes/0001_initial.py":"43724654b8aaf9af","contenttypes/0002_remove_content_type_name.py":"98e30fe59ddfcdd5","contenttypes/__init__.py":"bdf71112a5089ab4","core/__init__.py":"c914fd8092115883","dispensing/0001_direct_distribution.py":"0b400a1bdbca11f0","dispensing/0002_dispensing_therapy_order.py":"f9d5c03fb668713a","dispensing/0003_plan_closure_delegation_revocation.py":"f8ebc6d9296f094c","dispensing/__init__.py":"efdd3d119ebf17be","django":"60dee5badb52c6b0","django-axes":"d1bdb0061abee0f7","django-pghistory":"8dd7f3fb9cd1a6fd","django-pgtrigger":"b3a06e247d5df51b","documents/0001_initial.py":"d296753486a2d474","documents/0002_merge_movable.py":"1b89fd4af21b7fa2","documents/__init__.py":"2423b7b7e9adee91","drugs/0001_initial.py":"c4c6896105601f81","drugs/0002_archive.py":"c2725c1b1f9f1ffc","drugs/0003_activeingredientevent_append_only_and_more.py":"fec104428e9f86cd","drugs/0004_product_formulation.py":"d3d904f8502c406d","drugs/0005_raw_sql_defaults.py":"a75341a40b36f549","drugs/0006_aifa_archive_imports.py":"b6cd349a077e9991","drugs/0007_compounding_verification.py":"8b3da3908bb62c0a","drugs/__init__.py":"44b13f97c3bcadd0","fse/0001_initial.py":"f0e1d5af1c69fbf6","fse/__init__.py":"9cb8e0e432e813fb","galenics/0001_initial.py":"8729b57918702fdf","galenics/0002_batch_rejection_and_quantum_satis.py":"6a004282420e866d","galenics/0003_discarded_weighings.py":"057502a09a9ea23f","galenics/__init__.py":"6cf6bbb4ca17f8f6","interop/0001_inbound_messages.py":"36f2467fcf79fc7b","interop/0002_loinc_codes.py":"bc9b9013792d28de","interop/0003_outbound.py":"f4423a2162a52f4f","interop/__init__.py":"414cc86b9fc754d5","inventory/0001_initial.py":"34370e1704ebf1c6","inventory/0002_merge_movable.py":"3505659c50a6e397","inventory/0003_ward_requests.py":"b20036db73dcb377","inventory/__init__.py":"81a94d4567e2af0c","nursing/0001_initial.py":"b1046e51f3f9125f","nursing/0002_monitoringentry_monitoringentryevent_and_more.py":"ade27bdeb6909d2b","nursing/0003_care_process.py":"0c0cbf4cda9eb8f7","nursing/__init__.py":"ede7b8d3bfae79ff","nutrition/0001_initial.py":"52c1c9449b7807ec","nutrition/0002_bag_weighing_bedside.py":"89eb9b84abefbcd1","nutrition/0003_draft_edit_line_revisions.py":"a88b85eaea63ad32","nutrition/0004_bedside_scans_infusion_end.py":"5d921332e7b9c286","nutrition/__init__.py":"731042e6868d2f28","patients/0001_initial.py":"0260b9e0b6cfd58d","patients/0002_bedorchairevent_append_only_consentevent_append_only_and_more.py":"3f701122875c3871","patients/0003_allergies.py":"f61e43a0b3e1a51b","patients/0004_ward_staff_break_glass.py":"bb5e9bef2522971b","patients/0005_patient_merge.py":"0a4c350ae347cdb0","patients/0006_pgx_results.py":"39ea971c2e9c4b86","patients/__init__.py":"770fcd65ef04429f","pghistory/0001_initial.py":"e22b97cdb98524ce","pghistory/0002_aggregateevent.py":"cc9d1576763d70a4","pghistory/0003_auto_20201023_1636.py":"0d428579eb03f2f8","pghistory/0004_auto_20220906_1625.py":"f8b2ca62cad3b5fb","pghistory/0005_events_middlewareevents.py":"2d93bfdccd0efe70","pghistory/0006_delete_aggregateevent.py":"f9b79fef23163859","pghistory/0007_auto_20250421_0444.py":"9a97eef154437c74","pghistory/__init__.py":"b3d5f0c7d5b0ae99","pgtrigger/__init__.py":"5a6acfeaa17d2943","pgtrigger/apps.py":"92267341ab444edf","pgtrigger/compiler.py":"b4f094732ec262e1","pgtrigger/contrib.py":"413e50605c2a73a7","pgtrigger/core.py":"d6ba4f9d12b76835","pgtrigger/features.py":"2fcf739d59340cd3","pgtrigger/installation.py":"bd090a67d86e655f","pgtrigger/migrations.py":"62a57372fc00d548","pgtrigger/models.py":"944624a22122d225","pgtrigger/registry.py":"91e6f0c6f174e4d2","pgtrigger/runtime.py":"3639979e83f4300d","pgtrigger/utils.py":"e068681b9c76bb4e","pgtrigger/version.py":"6a622cf9c5db4c94","portal/0001_portal_accounts_codes_activity.py":"f5df13bf41dd8f7f","portal/0002_portal_messages_attachments_releases.py":"e9c73e634126040d","portal/0003_portal_account_suspension.py":"ad2ef1340f9d5848","portal/0004_portal_patient_api_tokens.py":"91258147db7cb711","portal/__init__.py":"a266e0acd46f4925","prescribing/0001_initial.py":"ef5f975def735ee0","prescribing/0002_item_blocks.py":"0001a49a1173f86b","prescribing/0003_item_role_choices.py":"c7b5ff4ff4d4fdd6","prescribing/0004_item_tablets.py":"81748fde0efc184e","prescribing/0005_item_product.py":"e6ad837cd3331152","prescribing/0006_order_life_validation_schedule.py":"4b27cead8bb67133","prescribing/0007_prior_dose_elsewhere.py":"0a1043526d8c52f7","prescribing/0008_item_limit_blocks_and_overrides.py":"c3b847579a418b39","prescribing/0009_orderitem_history_triggers.py":"25e0094c391c8eca","prescribing/0010_order_measure_dates.py":"d749a8240ad1752a","prescribing/0011_therapyorder_history_triggers.py":"b35faebea697b23e","prescribing/0012_raw_sql_defaults.py":"fa95706a869e1ca0","prescribing/0013_order_allergy_overrides.py":"f597f340b80ef954","prescribing/0014_order_item_unrounded_dose.py":"96485f95851f6844","prescribing/0015_merge_movable.py":"9efe27d513bb5ab8","prescribing/0016_order_item_line_weight.py":"19e49f79e55635ac","prescribing/0017_order_item_administrations_per_day.py":"9eb6193bd86e38d8","prescribing/0018_regulatory_documentation.py":"4d3c5fa7e84b0805","prescribing/0019_pgx_acknowledgement.py":"6fc1c2ec04a0fe86","prescribing/0020_order_interaction_acknowledgements.py":"9b69c34880de5f5d","prescribing/__init__.py":"09fe115ff5036ca9","procrastinate":"fea14e95b4a3b0eb","procrastinate/0001_initial.py":"619190a6fa33b40c","procrastinate/0002_drop_started_at_column.py":"c15b320aa440735b","procrastinate/0003_drop_started_at_column.py":"4572f815a6c8bb95","procrastinate/0004_drop_procrastinate_version_table.py":"2d1da1cd314c77e8","procrastinate/0005_fix_procrastinate_fetch_job.py":"d673fb30835bad24","procrastinate/0006_fix_trigger_status_events_insert.py":"870b5a9be1c512dc","procrastinate/0007_add_queueing_lock_column.py":"8efd3af9a6157901","procrastinate/0008_close_fetch_job_race_condition.py":"1ee711c7bd50e124","procrastinate/0009_add_defer_job_function.py":"158424487e4ce3db","procrastinate/0010_add_procrastinate_periodic_defers.py":"5d11954559e1a8f2","procrastinate/0011_add_foreign_key_index.py":"01df41f93d3f2eee","procrastinate/0012_add_locks_to_periodic_defer.py":"bb756080f26a81bc","procrastinate/0013_fix_procrastinate_defer_periodic_job.py":"7bab8825e74b298c","procrastinate/0014_add_finish_job_and_retry_job_functions.py":"4bebd8c9f71e76e0","procrastinate/0015_add_trigger_on_job_deletion.py":"75b150b25a2b2b45","procrastinate/0016_delete_finished_jobs.py":"da844a64e7017d1a","procrastinate/0017_add_checks_to_finish_job.py":"a6707f1224ef00e0","procrastinate/0018_add_checks_to_retry_job.py":"ba123900b2c96087","procrastinate/0019_fix_finish_job_compat_issue.py":"48234a1718449c9e","procrastinate/0020_add_index_on_procrastinate_jobs.py":"26855adecb0eba7c","procrastinate/0021_add_kwargs_to_defer_periodic_job.py":"56d43e3083890823","procrastinate/0022_null_locks_excluded.py":"e1e40932e5390a2e","procrastinate/0023_remove_old_finish_job_function.py":"95a172bcc84ba53e","procrastinate/0024_job_id_bigint.py":"15b773b6b38a69c8","procrastinate/0025_add_models.py":"bfa4c2164b8df4ea","procrastinate/0026_add_job_priority.py":"4f2f1b911fc9aa51","procrastinate/0027_add_periodic_job_priority.py":"b84dd399ac935a73","procrastinate/0028_add_cancel_states.py":"21d20d4aeadb5c96","procrastinate/0029_add_additional_params_to_retry_job.py":"ed76127f7f35e5af","procrastinate/0030_alter_procrastinateevent_options.py":"8c020dd75e3fae48","procrastinate/0031_add_indexes_for_fetch_job.py":"d67ddb3f2beb81c1","procrastinate/0032_pre_cancel_notification.py":"141c999606264fe9","procrastinate/0033_post_cancel_notification.py":"2b3e9a6ab11926b2","procrastinate/0034_pre_add_heartbeat.py":"4c32d5cf522390e6","procrastinate/0035_post_add_heartbeat.py":"ac0664f4a033dcb1","procrastinate/0036_add_worker_model.py":"96c71290b9a145f5","procrastinate/0037_pre_batch_defer_jobs.py":"3a8494b1858e2cc2","procrastinate/0038_post_batch_defer_jobs.py":"175961a922561b05","procrastinate/0039_pre_priority_lock_fetch_job.py":"3ef9917417189a2b","procrastinate/0040_pre_retry_failed_job.py":"26e62e6a7a63ee25","procrastinate/0041_post_retry_failed_job.py":"13f5a300b3086ef2","procrastinate/__init__.py":"88567a3a7ce1b848","records/0001_diary.py":"7c32cc9945350ed3","records/0002_vital_signs.py":"eb14f7c665e4b08b","records/0003_anamnesis.py":"ce67e4bc495f57b0","records/0004_diagnosis_and_performance_status.py":"c6585efc77734c6e","records/0005_lab_results.py":"dc050ff32fa10934","records/0006_staging_and_scores.py":"64f68f41506ed5f6","records/0007_treatment_course.py":"14f9bd8e51e089d9","records/0008_letters_and_boards.py":"a61c4016992917cc","records/0009_clinical_reports.py":"fbebf8a38eccaeed","records/0010_merge_movable.py":"ec38f9c79fb5a9a2","records/__init__.py":"75a7f6ab6d981f61","regimens/0001_initial.py":"47ef3be7448b8b37","regimens/0002_clinicaltrialevent_append_only_and_more.py":"62b9934ede05b60f","regimens/0003_regimen_dosing_settings_and_age_bands.py":"28ca2fd1827b9c13","regimens/0004_component_formulation.py":"867aaff6a4eb3639","regimens/0005_history_triggers_after_safety_merge.py":"983d67c5f8b28a36","regimens/0006_raw_sql_defaults.py":"2675246019bb1bcd","regimens/0007_trial_withdrawal_and_monitor_revocation.py":"8540fe6ba3846170","regimens/0008_component_obese_weight_basis.py":"30526b4d30d93e96","regimens/0009_component_administrations_per_day.py":"35b62637421af6f5","regimens/__init__.py":"4bc5e429043aabb9","reports/0001_report_runs.py":"ba9395deab6285c7","reports/__init__.py":"bb0dd5e39087f732","sessions/0001_initial.py":"760c6041ac2451b5","sessions/__init__.py":"c64c3d6a1b2533b3","telemedicine/0001_televisits.py":"54c2ff3b3a107128","telemedicine/__init__.py":"31e934e44b8a940c","telemonitoring/0001_readings_thresholds_alerts_diaries.py":"38cf5bacb4aaa19d","telemonitoring/__init__.py":"e327db4d25d200fa","therapy/0001_initial.py":"ef02219e25d3febf","therapy/0002_dose_corrections_cabinet.py":"0457a7b7d6b8dd99","therapy/__init__.py":"ac1a6dd125d48f5e","toxicity/0001_initial.py":"0af9145f881c0f37","toxicity/0002_ctcae_italian_labels.py":"3af19c3f5ea4d9e8","toxicity/__init__.py":"0937d4298f9011ca","transfusion/0001_initial.py":"ff1731bd6a31b7d2","transfusion/0002_emergency_crossmatch.py":"f2c6a36c49fc9230","transfusion/__init__.py":"0f468119c82fb0ed","transplant/0001_initial.py":"fa8b93f5438dc10c","transplant/0002_followup.py":"7bacf9ab1917ba6b","transplant/0002_pretransplant.py":"033ecfbd0dcfd2fb","transplant/0003_merge_0002_followup_0002_pretransplant.py":"e42fba5966fff36e","transplant/__init__.py":"428a94c33eee38e8","vascular/0001_initial.py":"d91cafd32d8b4fbd","vascular/__init__.py":"504692a14d6a257e"}
+-- Corsia test database snapshot, migration key ae353810181bf911
+-- Corsia test database snapshot, migration inputs {"+corsia/core/dbroles.py":"077a908a45001165","+corsia/core/management/commands/migrate.py":"e0cb2b0ff8dbbe5c","accounts/0001_initial.py":"ec73c0af789532ea","accounts/0002_user_must_change_password_and_role_requests.py":"1691eb14bc7bbcd0","accounts/0003_api_token_scopes.py":"a87034352d58a6c0","accounts/0004_user_permissions_version.py":"b7c734dce8c41464","accounts/__init__.py":"c757652ceb2c4cf7","administration/0001_initial.py":"efaf0c759bd6da03","administration/0002_pumpalarmevent_append_only_pumpevent_append_only_and_more.py":"5811b856b1ce6466","administration/0003_bedside.py":"22a33f3c48bd5058","administration/0004_appointment.py":"176256cd690ffff0","administration/0005_administration_route_cosigner.py":"0db59994cf45e50f","administration/0006_raw_sql_defaults.py":"de62b75d754321de","administration/0007_bedside_session.py":"ea7f19bddcc90244","administration/0008_merge_movable.py":"bb8d11e23fb585c4","administration/0009_pump_awaiting_ack.py":"8af807d6b8743966","administration/__init__.py":"e7cc02249633bef9","agenda/0001_initial.py":"eee59310dfa72878","agenda/0002_cup_bookings.py":"50673ce25c3b3c18","agenda/0003_deferrable_no_overlap.py":"5be12b06c5a9a7e2","agenda/0004_shifts_plan_requests.py":"c6145afb6d09a8c2","agenda/0005_nurse_breaks.py":"dc1c8ee459bbeb94","agenda/__init__.py":"5816929dfaf3df05","audit/0001_initial.py":"2621b3b86476978f","audit/0002_accesslogentry_append_only_auditevent_append_only.py":"962a26f7c3230e0c","audit/0003_truncate_refused.py":"e8de211e435210a2","audit/0004_sharded_chains.py":"92f0340fb0b7bbff","audit/0005_chain_lock_heads_function.py":"bf0bc2081d974bf8","audit/__init__.py":"9d2821f171726ce0","auth/0001_initial.py":"aa8dac2a7ac4b5e0","auth/0002_alter_permission_name_max_length.py":"caf6f5aaee22f183","auth/0003_alter_user_email_max_length.py":"e74c70eae5a017fd","auth/0004_alter_user_username_opts.py":"d9991f371cee8732","auth/0005_alter_user_last_login_null.py":"0ed1db0d89d48c62","auth/0006_require_contenttypes_0002.py":"2999510b65063b0e","auth/0007_alter_validators_add_error_messages.py":"939d756ecab38e72","auth/0008_alter_user_username_max_length.py":"7fdbf5f3ab790563","auth/0009_alter_user_last_name_max_length.py":"74649d2b9a803182","auth/0010_alter_group_name_max_length.py":"bf4206be0cd1a689","auth/0011_update_proxy_permissions.py":"1fe167cee6e4d1f1","auth/0012_alter_user_first_name_max_length.py":"b93a6f99107bf5cd","auth/__init__.py":"567cec921a731087","axes/0001_initial.py":"f1d888aaab654d07","axes/0002_auto_20151217_2044.py":"92aef4352d57596f","axes/0003_auto_20160322_0929.py":"63ebd23e4bc71385","axes/0004_auto_20181024_1538.py":"ea07010686d9093d","axes/0005_remove_accessattempt_trusted.py":"da4d4e65e3a2d1e1","axes/0006_remove_accesslog_trusted.py":"fdf7024173f68997","axes/0007_alter_accessattempt_unique_together.py":"74f6b3d2ebcc6271","axes/0008_accessfailurelog.py":"987692c12daf7828","axes/0009_add_session_hash.py":"3444f4d60f37cdc4","axes/0010_accessattemptexpiration.py":"1efca6d986d7e86c","axes/__init__.py":"422d46ad6b2b6ab1","compounding/0001_initial.py":"700b94849b6318b6","compounding/0002_intrathecal_bag_route_unit_transport_release.py":"42fc9bf4fe3b4247","compounding/0003_formulation_drug_mass_scale.py":"e1dc8b5f32f43202","compounding/0004_history_triggers_after_safety_merge.py":"803ef9c3d8d882a2","compounding/0005_raw_sql_defaults.py":"e2be464199fb2e01","compounding/0006_hood_vial_serial_leftover_volume.py":"d9fbe2d242ab4cfe","compounding/0007_device_results_transport_time.py":"223e075bbda3f1d2","compounding/__init__.py":"1827eb6e423d2af0","contenttypes/0001_initial.py":"43724654b8aaf9af","contenttypes/0002_remove_content_type_name.py":"98e30fe59ddfcdd5","contenttypes/__init__.py":"bdf71112a5089ab4","core/__init__.py":"c914fd8092115883","dispensing/0001_direct_distribution.py":"0b400a1bdbca11f0","dispensing/0002_dispensing_therapy_order.py":"f9d5c03fb668713a","dispensing/0003_plan_closure_delegation_revocation.py":"f8ebc6d9296f094c","dispensing/__init__.py":"efdd3d119ebf17be","django":"60dee5badb52c6b0","django-axes":"d1bdb0061abee0f7","django-pghistory":"8dd7f3fb9cd1a6fd","django-pgtrigger":"b3a06e247d5df51b","documents/0001_initial.py":"d296753486a2d474","documents/0002_merge_movable.py":"1b89fd4af21b7fa2","documents/0003_shipped_templates_stored.py":"f08f88ed8bbd1102","documents/__init__.py":"2423b7b7e9adee91","drugs/0001_initial.py":"c4c6896105601f81","drugs/0002_archive.py":"c2725c1b1f9f1ffc","drugs/0003_activeingredientevent_append_only_and_more.py":"fec104428e9f86cd","drugs/0004_product_formulation.py":"d3d904f8502c406d","drugs/0005_raw_sql_defaults.py":"a75341a40b36f549","drugs/0006_aifa_archive_imports.py":"b6cd349a077e9991","drugs/0007_compounding_verification.py":"8b3da3908bb62c0a","drugs/__init__.py":"44b13f97c3bcadd0","fse/0001_initial.py":"f0e1d5af1c69fbf6","fse/__init__.py":"9cb8e0e432e813fb","galenics/0001_initial.py":"8729b57918702fdf","galenics/0002_batch_rejection_and_quantum_satis.py":"6a004282420e866d","galenics/0003_discarded_weighings.py":"057502a09a9ea23f","galenics/__init__.py":"6cf6bbb4ca17f8f6","interop/0001_inbound_messages.py":"36f2467fcf79fc7b","interop/0002_loinc_codes.py":"bc9b9013792d28de","interop/0003_outbound.py":"f4423a2162a52f4f","interop/0004_paging_indexes_messages.py":"ed1a126781aa0e94","interop/__init__.py":"414cc86b9fc754d5","inventory/0001_initial.py":"34370e1704ebf1c6","inventory/0002_merge_movable.py":"3505659c50a6e397","inventory/0003_ward_requests.py":"b20036db73dcb377","inventory/0004_paging_indexes_movements_and_ward_requests.py":"b5770cf839ccc0f4","inventory/__init__.py":"81a94d4567e2af0c","nursing/0001_initial.py":"b1046e51f3f9125f","nursing/0002_monitoringentry_monitoringentryevent_and_more.py":"ade27bdeb6909d2b","nursing/0003_care_process.py":"0c0cbf4cda9eb8f7","nursing/__init__.py":"ede7b8d3bfae79ff","nutrition/0001_initial.py":"52c1c9449b7807ec","nutrition/0002_bag_weighing_bedside.py":"89eb9b84abefbcd1","nutrition/0003_draft_edit_line_revisions.py":"a88b85eaea63ad32","nutrition/0004_bedside_scans_infusion_end.py":"5d921332e7b9c286","nutrition/__init__.py":"731042e6868d2f28","patients/0001_initial.py":"0260b9e0b6cfd58d","patients/0002_bedorchairevent_append_only_consentevent_append_only_and_more.py":"3f701122875c3871","patients/0003_allergies.py":"f61e43a0b3e1a51b","patients/0004_ward_staff_break_glass.py":"bb5e9bef2522971b","patients/0005_patient_merge.py":"0a4c350ae347cdb0","patients/0006_pgx_results.py":"39ea971c2e9c4b86","patients/__init__.py":"770fcd65ef04429f","pghistory/0001_initial.py":"e22b97cdb98524ce","pghistory/0002_aggregateevent.py":"cc9d1576763d70a4","pghistory/0003_auto_20201023_1636.py":"0d428579eb03f2f8","pghistory/0004_auto_20220906_1625.py":"f8b2ca62cad3b5fb","pghistory/0005_events_middlewareevents.py":"2d93bfdccd0efe70","pghistory/0006_delete_aggregateevent.py":"f9b79fef23163859","pghistory/0007_auto_20250421_0444.py":"9a97eef154437c74","pghistory/__init__.py":"b3d5f0c7d5b0ae99","pgtrigger/__init__.py":"5a6acfeaa17d2943","pgtrigger/apps.py":"92267341ab444edf","pgtrigger/compiler.py":"b4f094732ec262e1","pgtrigger/contrib.py":"413e50605c2a73a7","pgtrigger/core.py":"d6ba4f9d12b76835","pgtrigger/features.py":"2fcf739d59340cd3","pgtrigger/installation.py":"bd090a67d86e655f","pgtrigger/migrations.py":"62a57372fc00d548","pgtrigger/models.py":"944624a22122d225","pgtrigger/registry.py":"91e6f0c6f174e4d2","pgtrigger/runtime.py":"3639979e83f4300d","pgtrigger/utils.py":"e068681b9c76bb4e","pgtrigger/version.py":"6a622cf9c5db4c94","portal/0001_portal_accounts_codes_activity.py":"f5df13bf41dd8f7f","portal/0002_portal_messages_attachments_releases.py":"e9c73e634126040d","portal/0003_portal_account_suspension.py":"ad2ef1340f9d5848","portal/0004_portal_patient_api_tokens.py":"91258147db7cb711","portal/__init__.py":"a266e0acd46f4925","prescribing/0001_initial.py":"ef5f975def735ee0","prescribing/0002_item_blocks.py":"0001a49a1173f86b","prescribing/0003_item_role_choices.py":"c7b5ff4ff4d4fdd6","prescribing/0004_item_tablets.py":"81748fde0efc184e","prescribing/0005_item_product.py":"e6ad837cd3331152","prescribing/0006_order_life_validation_schedule.py":"4b27cead8bb67133","prescribing/0007_prior_dose_elsewhere.py":"0a1043526d8c52f7","prescribing/0008_item_limit_blocks_and_overrides.py":"c3b847579a418b39","prescribing/0009_orderitem_history_triggers.py":"25e0094c391c8eca","prescribing/0010_order_measure_dates.py":"d749a8240ad1752a","prescribing/0011_therapyorder_history_triggers.py":"b35faebea697b23e","prescribing/0012_raw_sql_defaults.py":"fa95706a869e1ca0","prescribing/0013_order_allergy_overrides.py":"f597f340b80ef954","prescribing/0014_order_item_unrounded_dose.py":"96485f95851f6844","prescribing/0015_merge_movable.py":"9efe27d513bb5ab8","prescribing/0016_order_item_line_weight.py":"19e49f79e55635ac","prescribing/0017_order_item_administrations_per_day.py":"9eb6193bd86e38d8","prescribing/0018_regulatory_documentation.py":"4d3c5fa7e84b0805","prescribing/0019_pgx_acknowledgement.py":"6fc1c2ec04a0fe86","prescribing/0020_order_interaction_acknowledgements.py":"9b69c34880de5f5d","prescribing/0021_order_patient_index_with_id.py":"31147210572d2cc9","prescribing/__init__.py":"09fe115ff5036ca9","procrastinate":"fea14e95b4a3b0eb","procrastinate/0001_initial.py":"619190a6fa33b40c","procrastinate/0002_drop_started_at_column.py":"c15b320aa440735b","procrastinate/0003_drop_started_at_column.py":"4572f815a6c8bb95","procrastinate/0004_drop_procrastinate_version_table.py":"2d1da1cd314c77e8","procrastinate/0005_fix_procrastinate_fetch_job.py":"d673fb30835bad24","procrastinate/0006_fix_trigger_status_events_insert.py":"870b5a9be1c512dc","procrastinate/0007_add_queueing_lock_column.py":"8efd3af9a6157901","procrastinate/0008_close_fetch_job_race_condition.py":"1ee711c7bd50e124","procrastinate/0009_add_defer_job_function.py":"158424487e4ce3db","procrastinate/0010_add_procrastinate_periodic_defers.py":"5d11954559e1a8f2","procrastinate/0011_add_foreign_key_index.py":"01df41f93d3f2eee","procrastinate/0012_add_locks_to_periodic_defer.py":"bb756080f26a81bc","procrastinate/0013_fix_procrastinate_defer_periodic_job.py":"7bab8825e74b298c","procrastinate/0014_add_finish_job_and_retry_job_functions.py":"4bebd8c9f71e76e0","procrastinate/0015_add_trigger_on_job_deletion.py":"75b150b25a2b2b45","procrastinate/0016_delete_finished_jobs.py":"da844a64e7017d1a","procrastinate/0017_add_checks_to_finish_job.py":"a6707f1224ef00e0","procrastinate/0018_add_checks_to_retry_job.py":"ba123900b2c96087","procrastinate/0019_fix_finish_job_compat_issue.py":"48234a1718449c9e","procrastinate/0020_add_index_on_procrastinate_jobs.py":"26855adecb0eba7c","procrastinate/0021_add_kwargs_to_defer_periodic_job.py":"56d43e3083890823","procrastinate/0022_null_locks_excluded.py":"e1e40932e5390a2e","procrastinate/0023_remove_old_finish_job_function.py":"95a172bcc84ba53e","procrastinate/0024_job_id_bigint.py":"15b773b6b38a69c8","procrastinate/0025_add_models.py":"bfa4c2164b8df4ea","procrastinate/0026_add_job_priority.py":"4f2f1b911fc9aa51","procrastinate/0027_add_periodic_job_priority.py":"b84dd399ac935a73","procrastinate/0028_add_cancel_states.py":"21d20d4aeadb5c96","procrastinate/0029_add_additional_params_to_retry_job.py":"ed76127f7f35e5af","procrastinate/0030_alter_procrastinateevent_options.py":"8c020dd75e3fae48","procrastinate/0031_add_indexes_for_fetch_job.py":"d67ddb3f2beb81c1","procrastinate/0032_pre_cancel_notification.py":"141c999606264fe9","procrastinate/0033_post_cancel_notification.py":"2b3e9a6ab11926b2","procrastinate/0034_pre_add_heartbeat.py":"4c32d5cf522390e6","procrastinate/0035_post_add_heartbeat.py":"ac0664f4a033dcb1","procrastinate/0036_add_worker_model.py":"96c71290b9a145f5","procrastinate/0037_pre_batch_defer_jobs.py":"3a8494b1858e2cc2","procrastinate/0038_post_batch_defer_jobs.py":"175961a922561b05","procrastinate/0039_pre_priority_lock_fetch_job.py":"3ef9917417189a2b","procrastinate/0040_pre_retry_failed_job.py":"26e62e6a7a63ee25","procrastinate/0041_post_retry_failed_job.py":"13f5a300b3086ef2","procrastinate/__init__.py":"88567a3a7ce1b848","records/0001_diary.py":"7c32cc9945350ed3","records/0002_vital_signs.py":"eb14f7c665e4b08b","records/0003_anamnesis.py":"ce67e4bc495f57b0","records/0004_diagnosis_and_performance_status.py":"c6585efc77734c6e","records/0005_lab_results.py":"dc050ff32fa10934","records/0006_staging_and_scores.py":"64f68f41506ed5f6","records/0007_treatment_course.py":"14f9bd8e51e089d9","records/0008_letters_and_boards.py":"a61c4016992917cc","records/0009_clinical_reports.py":"fbebf8a38eccaeed","records/0010_merge_movable.py":"ec38f9c79fb5a9a2","records/__init__.py":"75a7f6ab6d981f61","regimens/0001_initial.py":"47ef3be7448b8b37","regimens/0002_clinicaltrialevent_append_only_and_more.py":"62b9934ede05b60f","regimens/0003_regimen_dosing_settings_and_age_bands.py":"28ca2fd1827b9c13","regimens/0004_component_formulation.py":"867aaff6a4eb3639","regimens/0005_history_triggers_after_safety_merge.py":"983d67c5f8b28a36","regimens/0006_raw_sql_defaults.py":"2675246019bb1bcd","regimens/0007_trial_withdrawal_and_monitor_revocation.py":"8540fe6ba3846170","regimens/0008_component_obese_weight_basis.py":"30526b4d30d93e96","regimens/0009_component_administrations_per_day.py":"35b62637421af6f5","regimens/__init__.py":"4bc5e429043aabb9","reports/0001_report_runs.py":"ba9395deab6285c7","reports/__init__.py":"bb0dd5e39087f732","sessions/0001_initial.py":"760c6041ac2451b5","sessions/__init__.py":"c64c3d6a1b2533b3","telemedicine/0001_televisits.py":"54c2ff3b3a107128","telemedicine/__init__.py":"31e934e44b8a940c","telemonitoring/0001_readings_thresholds_alerts_diaries.py":"38cf5bacb4aaa19d","telemonitoring/__init__.py":"e327db4d25d200fa","therapy/0001_initial.py":"ef02219e25d3febf","therapy/0002_dose_corrections_cabinet.py":"0457a7b7d6b8dd99","therapy/__init__.py":"ac1a6dd125d48f5e","toxicity/0001_initial.py":"0af9145f881c0f37","toxicity/0002_ctcae_italian_labels.py":"3af19c3f5ea4d9e8","toxicity/__init__.py":"0937d4298f9011ca","transfusion/0001_initial.py":"ff1731bd6a31b7d2","transfusion/0002_emergency_crossmatch.py":"f2c6a36c49fc9230","transfusion/__init__.py":"0f468119c82fb0ed","transplant/0001_initial.py":"fa8b93f5438dc10c","transplant/0002_followup.py":"7bacf9ab1917ba6b","transplant/0002_pretransplant.py":"033ecfbd0dcfd2fb","transplant/0003_merge_0002_followup_0002_pretransplant.py":"e42fba5966fff36e","transplant/__init__.py":"428a94c33eee38e8","vascular/0001_initial.py":"d91cafd32d8b4fbd","vascular/__init__.py":"504692a14d6a257e"}
 --
 -- PostgreSQL database dump
 --
@@ -15987,7 +15987,7 @@ CREATE TABLE public.documents_documenttemplate (
     body_sha256 character varying(64) NOT NULL,
     active boolean NOT NULL,
     created_at timestamp with time zone NOT NULL,
-    created_by_id bigint NOT NULL,
+    created_by_id bigint,
     CONSTRAINT document_template_v_ge_1 CHECK ((version >= 1)),
     CONSTRAINT documents_documenttemplate_version_check CHECK ((version >= 0))
 );
@@ -16023,7 +16023,7 @@ CREATE TABLE public.documents_documenttemplateevent (
     body_sha256 character varying(64) NOT NULL,
     active boolean NOT NULL,
     created_at timestamp with time zone NOT NULL,
-    created_by_id bigint NOT NULL,
+    created_by_id bigint,
     pgh_context_id uuid,
     pgh_obj_id bigint NOT NULL,
     CONSTRAINT documents_documenttemplateevent_version_check CHECK ((version >= 0))
@@ -29006,7 +29006,6 @@ COPY public.django_content_type (id, app_label, model) FROM stdin;
 --
 
 COPY public.django_migrations (id, app, name, applied) FROM stdin;
-98	inventory	0001_initial	2000-01-01 00:00:00+00
 1	contenttypes	0001_initial	2000-01-01 00:00:00+00
 2	contenttypes	0002_remove_content_type_name	2000-01-01 00:00:00+00
 3	auth	0001_initial	2000-01-01 00:00:00+00
@@ -29099,12 +29098,12 @@ COPY public.django_migrations (id, app, name, applied) FROM stdin;
 90	prescribing	0010_order_measure_dates	2000-01-01 00:00:00+00
 91	prescribing	0011_therapyorder_history_triggers	2000-01-01 00:00:00+00
 92	prescribing	0012_raw_sql_defaults	2000-01-01 00:00:00+00
-192	transplant	0002_pretransplant	2000-01-01 00:00:00+00
 93	prescribing	0013_order_allergy_overrides	2000-01-01 00:00:00+00
 94	prescribing	0014_order_item_unrounded_dose	2000-01-01 00:00:00+00
 95	prescribing	0015_merge_movable	2000-01-01 00:00:00+00
 96	prescribing	0016_order_item_line_weight	2000-01-01 00:00:00+00
 97	prescribing	0017_order_item_administrations_per_day	2000-01-01 00:00:00+00
+98	inventory	0001_initial	2000-01-01 00:00:00+00
 99	inventory	0002_merge_movable	2000-01-01 00:00:00+00
 100	inventory	0003_ward_requests	2000-01-01 00:00:00+00
 101	dispensing	0001_direct_distribution	2000-01-01 00:00:00+00
@@ -29112,95 +29111,100 @@ COPY public.django_migrations (id, app, name, applied) FROM stdin;
 103	dispensing	0003_plan_closure_delegation_revocation	2000-01-01 00:00:00+00
 104	documents	0001_initial	2000-01-01 00:00:00+00
 105	documents	0002_merge_movable	2000-01-01 00:00:00+00
-106	drugs	0006_aifa_archive_imports	2000-01-01 00:00:00+00
-107	drugs	0007_compounding_verification	2000-01-01 00:00:00+00
-108	fse	0001_initial	2000-01-01 00:00:00+00
-109	galenics	0001_initial	2000-01-01 00:00:00+00
-110	galenics	0002_batch_rejection_and_quantum_satis	2000-01-01 00:00:00+00
-111	galenics	0003_discarded_weighings	2000-01-01 00:00:00+00
-112	records	0001_diary	2000-01-01 00:00:00+00
-113	records	0002_vital_signs	2000-01-01 00:00:00+00
-114	records	0003_anamnesis	2000-01-01 00:00:00+00
-115	records	0004_diagnosis_and_performance_status	2000-01-01 00:00:00+00
-116	records	0005_lab_results	2000-01-01 00:00:00+00
-117	records	0006_staging_and_scores	2000-01-01 00:00:00+00
-118	records	0007_treatment_course	2000-01-01 00:00:00+00
-119	records	0008_letters_and_boards	2000-01-01 00:00:00+00
-120	records	0009_clinical_reports	2000-01-01 00:00:00+00
-121	interop	0001_inbound_messages	2000-01-01 00:00:00+00
-122	interop	0002_loinc_codes	2000-01-01 00:00:00+00
-123	interop	0003_outbound	2000-01-01 00:00:00+00
-124	nursing	0001_initial	2000-01-01 00:00:00+00
-125	nursing	0002_monitoringentry_monitoringentryevent_and_more	2000-01-01 00:00:00+00
-126	nursing	0003_care_process	2000-01-01 00:00:00+00
-127	nutrition	0001_initial	2000-01-01 00:00:00+00
-128	nutrition	0002_bag_weighing_bedside	2000-01-01 00:00:00+00
-129	nutrition	0003_draft_edit_line_revisions	2000-01-01 00:00:00+00
-130	nutrition	0004_bedside_scans_infusion_end	2000-01-01 00:00:00+00
-131	patients	0006_pgx_results	2000-01-01 00:00:00+00
-132	portal	0001_portal_accounts_codes_activity	2000-01-01 00:00:00+00
-133	portal	0002_portal_messages_attachments_releases	2000-01-01 00:00:00+00
-134	portal	0003_portal_account_suspension	2000-01-01 00:00:00+00
-135	portal	0004_portal_patient_api_tokens	2000-01-01 00:00:00+00
-136	prescribing	0018_regulatory_documentation	2000-01-01 00:00:00+00
-137	prescribing	0019_pgx_acknowledgement	2000-01-01 00:00:00+00
-138	prescribing	0020_order_interaction_acknowledgements	2000-01-01 00:00:00+00
-139	procrastinate	0001_initial	2000-01-01 00:00:00+00
-140	procrastinate	0002_drop_started_at_column	2000-01-01 00:00:00+00
-141	procrastinate	0003_drop_started_at_column	2000-01-01 00:00:00+00
-142	procrastinate	0004_drop_procrastinate_version_table	2000-01-01 00:00:00+00
-143	procrastinate	0005_fix_procrastinate_fetch_job	2000-01-01 00:00:00+00
-144	procrastinate	0006_fix_trigger_status_events_insert	2000-01-01 00:00:00+00
-145	procrastinate	0007_add_queueing_lock_column	2000-01-01 00:00:00+00
-146	procrastinate	0008_close_fetch_job_race_condition	2000-01-01 00:00:00+00
-147	procrastinate	0009_add_defer_job_function	2000-01-01 00:00:00+00
-148	procrastinate	0010_add_procrastinate_periodic_defers	2000-01-01 00:00:00+00
-149	procrastinate	0011_add_foreign_key_index	2000-01-01 00:00:00+00
-150	procrastinate	0012_add_locks_to_periodic_defer	2000-01-01 00:00:00+00
-151	procrastinate	0013_fix_procrastinate_defer_periodic_job	2000-01-01 00:00:00+00
-152	procrastinate	0014_add_finish_job_and_retry_job_functions	2000-01-01 00:00:00+00
-153	procrastinate	0015_add_trigger_on_job_deletion	2000-01-01 00:00:00+00
-154	procrastinate	0016_delete_finished_jobs	2000-01-01 00:00:00+00
-155	procrastinate	0017_add_checks_to_finish_job	2000-01-01 00:00:00+00
-156	procrastinate	0018_add_checks_to_retry_job	2000-01-01 00:00:00+00
-157	procrastinate	0019_fix_finish_job_compat_issue	2000-01-01 00:00:00+00
-158	procrastinate	0020_add_index_on_procrastinate_jobs	2000-01-01 00:00:00+00
-159	procrastinate	0021_add_kwargs_to_defer_periodic_job	2000-01-01 00:00:00+00
-160	procrastinate	0022_null_locks_excluded	2000-01-01 00:00:00+00
-161	procrastinate	0023_remove_old_finish_job_function	2000-01-01 00:00:00+00
-162	procrastinate	0024_job_id_bigint	2000-01-01 00:00:00+00
-163	procrastinate	0025_add_models	2000-01-01 00:00:00+00
-164	procrastinate	0026_add_job_priority	2000-01-01 00:00:00+00
-165	procrastinate	0027_add_periodic_job_priority	2000-01-01 00:00:00+00
-166	procrastinate	0028_add_cancel_states	2000-01-01 00:00:00+00
-167	procrastinate	0029_add_additional_params_to_retry_job	2000-01-01 00:00:00+00
-168	procrastinate	0030_alter_procrastinateevent_options	2000-01-01 00:00:00+00
-169	procrastinate	0031_add_indexes_for_fetch_job	2000-01-01 00:00:00+00
-170	procrastinate	0032_pre_cancel_notification	2000-01-01 00:00:00+00
-171	procrastinate	0033_post_cancel_notification	2000-01-01 00:00:00+00
-172	procrastinate	0034_pre_add_heartbeat	2000-01-01 00:00:00+00
-173	procrastinate	0035_post_add_heartbeat	2000-01-01 00:00:00+00
-174	procrastinate	0036_add_worker_model	2000-01-01 00:00:00+00
-175	procrastinate	0037_pre_batch_defer_jobs	2000-01-01 00:00:00+00
-176	procrastinate	0038_post_batch_defer_jobs	2000-01-01 00:00:00+00
-177	procrastinate	0039_pre_priority_lock_fetch_job	2000-01-01 00:00:00+00
-178	procrastinate	0040_pre_retry_failed_job	2000-01-01 00:00:00+00
-179	procrastinate	0041_post_retry_failed_job	2000-01-01 00:00:00+00
-180	records	0010_merge_movable	2000-01-01 00:00:00+00
-181	reports	0001_report_runs	2000-01-01 00:00:00+00
-182	sessions	0001_initial	2000-01-01 00:00:00+00
-183	telemedicine	0001_televisits	2000-01-01 00:00:00+00
-184	telemonitoring	0001_readings_thresholds_alerts_diaries	2000-01-01 00:00:00+00
-185	therapy	0001_initial	2000-01-01 00:00:00+00
-186	therapy	0002_dose_corrections_cabinet	2000-01-01 00:00:00+00
-187	toxicity	0001_initial	2000-01-01 00:00:00+00
-188	toxicity	0002_ctcae_italian_labels	2000-01-01 00:00:00+00
-189	transfusion	0001_initial	2000-01-01 00:00:00+00
-190	transfusion	0002_emergency_crossmatch	2000-01-01 00:00:00+00
-191	transplant	0001_initial	2000-01-01 00:00:00+00
-193	transplant	0002_followup	2000-01-01 00:00:00+00
-194	transplant	0003_merge_0002_followup_0002_pretransplant	2000-01-01 00:00:00+00
-195	vascular	0001_initial	2000-01-01 00:00:00+00
+106	documents	0003_shipped_templates_stored	2000-01-01 00:00:00+00
+107	drugs	0006_aifa_archive_imports	2000-01-01 00:00:00+00
+108	drugs	0007_compounding_verification	2000-01-01 00:00:00+00
+109	fse	0001_initial	2000-01-01 00:00:00+00
+110	galenics	0001_initial	2000-01-01 00:00:00+00
+111	galenics	0002_batch_rejection_and_quantum_satis	2000-01-01 00:00:00+00
+112	galenics	0003_discarded_weighings	2000-01-01 00:00:00+00
+113	patients	0006_pgx_results	2000-01-01 00:00:00+00
+114	records	0001_diary	2000-01-01 00:00:00+00
+115	records	0002_vital_signs	2000-01-01 00:00:00+00
+116	records	0003_anamnesis	2000-01-01 00:00:00+00
+117	records	0004_diagnosis_and_performance_status	2000-01-01 00:00:00+00
+118	records	0005_lab_results	2000-01-01 00:00:00+00
+119	records	0006_staging_and_scores	2000-01-01 00:00:00+00
+120	records	0007_treatment_course	2000-01-01 00:00:00+00
+121	records	0008_letters_and_boards	2000-01-01 00:00:00+00
+122	records	0009_clinical_reports	2000-01-01 00:00:00+00
+123	interop	0001_inbound_messages	2000-01-01 00:00:00+00
+124	interop	0002_loinc_codes	2000-01-01 00:00:00+00
+125	interop	0003_outbound	2000-01-01 00:00:00+00
+126	interop	0004_paging_indexes_messages	2000-01-01 00:00:00+00
+127	inventory	0004_paging_indexes_movements_and_ward_requests	2000-01-01 00:00:00+00
+128	nursing	0001_initial	2000-01-01 00:00:00+00
+129	nursing	0002_monitoringentry_monitoringentryevent_and_more	2000-01-01 00:00:00+00
+130	nursing	0003_care_process	2000-01-01 00:00:00+00
+131	nutrition	0001_initial	2000-01-01 00:00:00+00
+132	nutrition	0002_bag_weighing_bedside	2000-01-01 00:00:00+00
+133	nutrition	0003_draft_edit_line_revisions	2000-01-01 00:00:00+00
+134	nutrition	0004_bedside_scans_infusion_end	2000-01-01 00:00:00+00
+135	portal	0001_portal_accounts_codes_activity	2000-01-01 00:00:00+00
+136	portal	0002_portal_messages_attachments_releases	2000-01-01 00:00:00+00
+137	portal	0003_portal_account_suspension	2000-01-01 00:00:00+00
+138	portal	0004_portal_patient_api_tokens	2000-01-01 00:00:00+00
+139	prescribing	0018_regulatory_documentation	2000-01-01 00:00:00+00
+140	prescribing	0019_pgx_acknowledgement	2000-01-01 00:00:00+00
+141	prescribing	0020_order_interaction_acknowledgements	2000-01-01 00:00:00+00
+142	prescribing	0021_order_patient_index_with_id	2000-01-01 00:00:00+00
+143	procrastinate	0001_initial	2000-01-01 00:00:00+00
+144	procrastinate	0002_drop_started_at_column	2000-01-01 00:00:00+00
+145	procrastinate	0003_drop_started_at_column	2000-01-01 00:00:00+00
+146	procrastinate	0004_drop_procrastinate_version_table	2000-01-01 00:00:00+00
+147	procrastinate	0005_fix_procrastinate_fetch_job	2000-01-01 00:00:00+00
+148	procrastinate	0006_fix_trigger_status_events_insert	2000-01-01 00:00:00+00
+149	procrastinate	0007_add_queueing_lock_column	2000-01-01 00:00:00+00
+150	procrastinate	0008_close_fetch_job_race_condition	2000-01-01 00:00:00+00
+151	procrastinate	0009_add_defer_job_function	2000-01-01 00:00:00+00
+152	procrastinate	0010_add_procrastinate_periodic_defers	2000-01-01 00:00:00+00
+153	procrastinate	0011_add_foreign_key_index	2000-01-01 00:00:00+00
+154	procrastinate	0012_add_locks_to_periodic_defer	2000-01-01 00:00:00+00
+155	procrastinate	0013_fix_procrastinate_defer_periodic_job	2000-01-01 00:00:00+00
+156	procrastinate	0014_add_finish_job_and_retry_job_functions	2000-01-01 00:00:00+00
+157	procrastinate	0015_add_trigger_on_job_deletion	2000-01-01 00:00:00+00
+158	procrastinate	0016_delete_finished_jobs	2000-01-01 00:00:00+00
+159	procrastinate	0017_add_checks_to_finish_job	2000-01-01 00:00:00+00
+160	procrastinate	0018_add_checks_to_retry_job	2000-01-01 00:00:00+00
+161	procrastinate	0019_fix_finish_job_compat_issue	2000-01-01 00:00:00+00
+162	procrastinate	0020_add_index_on_procrastinate_jobs	2000-01-01 00:00:00+00
+163	procrastinate	0021_add_kwargs_to_defer_periodic_job	2000-01-01 00:00:00+00
+164	procrastinate	0022_null_locks_excluded	2000-01-01 00:00:00+00
+165	procrastinate	0023_remove_old_finish_job_function	2000-01-01 00:00:00+00
+166	procrastinate	0024_job_id_bigint	2000-01-01 00:00:00+00
+167	procrastinate	0025_add_models	2000-01-01 00:00:00+00
+168	procrastinate	0026_add_job_priority	2000-01-01 00:00:00+00
+169	procrastinate	0027_add_periodic_job_priority	2000-01-01 00:00:00+00
+170	procrastinate	0028_add_cancel_states	2000-01-01 00:00:00+00
+171	procrastinate	0029_add_additional_params_to_retry_job	2000-01-01 00:00:00+00
+172	procrastinate	0030_alter_procrastinateevent_options	2000-01-01 00:00:00+00
+173	procrastinate	0031_add_indexes_for_fetch_job	2000-01-01 00:00:00+00
+174	procrastinate	0032_pre_cancel_notification	2000-01-01 00:00:00+00
+175	procrastinate	0033_post_cancel_notification	2000-01-01 00:00:00+00
+176	procrastinate	0034_pre_add_heartbeat	2000-01-01 00:00:00+00
+177	procrastinate	0035_post_add_heartbeat	2000-01-01 00:00:00+00
+178	procrastinate	0036_add_worker_model	2000-01-01 00:00:00+00
+179	procrastinate	0037_pre_batch_defer_jobs	2000-01-01 00:00:00+00
+180	procrastinate	0038_post_batch_defer_jobs	2000-01-01 00:00:00+00
+181	procrastinate	0039_pre_priority_lock_fetch_job	2000-01-01 00:00:00+00
+182	procrastinate	0040_pre_retry_failed_job	2000-01-01 00:00:00+00
+183	procrastinate	0041_post_retry_failed_job	2000-01-01 00:00:00+00
+184	records	0010_merge_movable	2000-01-01 00:00:00+00
+185	reports	0001_report_runs	2000-01-01 00:00:00+00
+186	sessions	0001_initial	2000-01-01 00:00:00+00
+187	telemedicine	0001_televisits	2000-01-01 00:00:00+00
+188	telemonitoring	0001_readings_thresholds_alerts_diaries	2000-01-01 00:00:00+00
+189	therapy	0001_initial	2000-01-01 00:00:00+00
+190	therapy	0002_dose_corrections_cabinet	2000-01-01 00:00:00+00
+191	toxicity	0001_initial	2000-01-01 00:00:00+00
+192	toxicity	0002_ctcae_italian_labels	2000-01-01 00:00:00+00
+193	transfusion	0001_initial	2000-01-01 00:00:00+00
+194	transfusion	0002_emergency_crossmatch	2000-01-01 00:00:00+00
+195	transplant	0001_initial	2000-01-01 00:00:00+00
+196	transplant	0002_pretransplant	2000-01-01 00:00:00+00
+197	transplant	0002_followup	2000-01-01 00:00:00+00
+198	transplant	0003_merge_0002_followup_0002_pretransplant	2000-01-01 00:00:00+00
+199	vascular	0001_initial	2000-01-01 00:00:00+00
 \.
 
 
@@ -32061,7 +32065,7 @@ SELECT pg_catalog.setval('public.django_content_type_id_seq', 360, true);
 -- Name: django_migrations_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
-SELECT pg_catalog.setval('public.django_migrations_id_seq', 195, true);
+SELECT pg_catalog.setval('public.django_migrations_id_seq', 199, true);
 
 
 --
@@ -41383,6 +41387,13 @@ CREATE UNIQUE INDEX inbound_control_id_unique ON public.interop_inboundmessage U
 
 
 --
+-- Name: inbound_received_id; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX inbound_received_id ON public.interop_inboundmessage USING btree (received_at DESC, id DESC);
+
+
+--
 -- Name: interop_inboundmessage_patient_id_1796d796; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -41635,10 +41646,10 @@ CREATE INDEX inventory_lot_expiry ON public.inventory_stocklot USING btree (expi
 
 
 --
--- Name: inventory_move_at; Type: INDEX; Schema: public; Owner: -
+-- Name: inventory_move_at_id; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE INDEX inventory_move_at ON public.inventory_stockmovement USING btree (at);
+CREATE INDEX inventory_move_at_id ON public.inventory_stockmovement USING btree (at DESC, id DESC);
 
 
 --
@@ -41866,6 +41877,13 @@ CREATE INDEX inventory_storagelocationevent_ward_id_6cc1b083 ON public.inventory
 
 
 --
+-- Name: inventory_wardreq_at_id; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX inventory_wardreq_at_id ON public.inventory_wardrequest USING btree (requested_at DESC, id DESC);
+
+
+--
 -- Name: inventory_wardreq_delivery_unique; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -41873,10 +41891,24 @@ CREATE UNIQUE INDEX inventory_wardreq_delivery_unique ON public.inventory_wardre
 
 
 --
--- Name: inventory_wardreq_state; Type: INDEX; Schema: public; Owner: -
+-- Name: inventory_wardreq_queue; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE INDEX inventory_wardreq_state ON public.inventory_wardrequest USING btree (state, urgency);
+CREATE INDEX inventory_wardreq_queue ON public.inventory_wardrequest USING btree (urgency DESC, requested_at, id);
+
+
+--
+-- Name: inventory_wardreq_state_queue; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX inventory_wardreq_state_queue ON public.inventory_wardrequest USING btree (state, urgency DESC, requested_at, id);
+
+
+--
+-- Name: inventory_wardreq_ward_at_id; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX inventory_wardreq_ward_at_id ON public.inventory_wardrequest USING btree (ward_id, requested_at DESC, id DESC);
 
 
 --
@@ -43035,10 +43067,10 @@ CREATE INDEX nutrition_wardtemplateevent_updated_by_id_eba1c42d ON public.nutrit
 
 
 --
--- Name: order_patient_start; Type: INDEX; Schema: public; Owner: -
+-- Name: order_patient_start_id; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE INDEX order_patient_start ON public.prescribing_therapyorder USING btree (patient_id, start_date DESC);
+CREATE INDEX order_patient_start_id ON public.prescribing_therapyorder USING btree (patient_id, start_date DESC, id DESC);
 
 
 --
@@ -43046,6 +43078,13 @@ CREATE INDEX order_patient_start ON public.prescribing_therapyorder USING btree 
 --
 
 CREATE INDEX order_state_start ON public.prescribing_therapyorder USING btree (state, start_date);
+
+
+--
+-- Name: outbound_created_id; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX outbound_created_id ON public.interop_outboundmessage USING btree (created_at DESC, id DESC);
 
 
 --
