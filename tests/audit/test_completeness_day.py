@@ -111,6 +111,7 @@ class Day:
 @pytest.fixture
 def day(make_user: MakeUser) -> Iterator[tuple[Day, dict[str, Any]]]:
     from corsia.compounding.demo_data import ensure_demo_packs, load_products
+    from corsia.documents.shipped import templates_install_shipped
     from corsia.patients.models import Ward
     from corsia.testing.prescribing import library_version
 
@@ -123,6 +124,9 @@ def day(make_user: MakeUser) -> Iterator[tuple[Day, dict[str, Any]]]:
     }  # fmt: skip
     load_products()
     aic = ensure_demo_packs()
+    # the print templates an install stores (corsia_setup): else the day's first print stores
+    # the shipped file, an act of the system inside the physician's request
+    templates_install_shipped()
     folfox = library_version(
         "FOLFOX-4", approvers=(make_user(Role.PHYSICIAN), make_user(Role.PHYSICIAN))
     )
