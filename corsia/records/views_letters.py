@@ -348,8 +348,12 @@ def board_sign(request: HttpRequest, board_id: int) -> HttpResponse:
 def stay_diary_pdf(request: HttpRequest, patient_id: int) -> HttpResponse:
     """The clinical diary of one stay (``?encounter=``) printed through the editable
     template ``discharge_diary`` and archived with its template version; the PDF answered
-    is the stored one. Unknown or unreadable stay: 404."""
-    encounter_id = parse_id(request.GET.get("encounter"))
+    is the stored one. Unknown or unreadable stay: 404; no stay asked for: back to the
+    letters page, whose form names it."""
+    if "encounter" not in request.GET:
+        messages.error(request, _("Scegli il ricovero di cui stampare il diario."))
+        return redirect("records:letters", patient_id=patient_id)
+    encounter_id = parse_id(request.GET["encounter"])
     if encounter_id is None:
         raise Http404
     pdf = stay_diary_print(**acting(request), patient_id=patient_id, encounter_id=encounter_id)

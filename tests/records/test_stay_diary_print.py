@@ -120,6 +120,10 @@ def test_an_unknown_or_another_patients_stay_is_not_found(
     assert client.get(_url(other, stay.pk)).status_code == 404
     for bad in ("999999", "abc", ""):
         assert client.get(_url(patient, bad)).status_code == 404
+    # no stay asked for: back to the letters page, whose form names one
+    bare = client.get(f"/records/patients/{patient.pk}/stay-diary.pdf", follow=True)
+    assert bare.redirect_chain == [(f"/records/patients/{patient.pk}/letters/", 302)]
+    assert "Scegli il ricovero di cui stampare il diario." in bare.content.decode()
     assert not Document.objects.exists()
 
 
