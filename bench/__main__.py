@@ -161,12 +161,19 @@ def load_context(database_url: str, today: date) -> None:
                 "SELECT DISTINCT m.patient_id FROM prescribing_measurement m "
                 "JOIN patients_patient p ON p.id = m.patient_id "
                 "WHERE p.mrn >= %s AND m.kind = 'height_cm' AND p.date_of_birth < %s "
-                # a weight recent enough to dose on (CORSIA_DOSING_WEIGHT_MAX_AGE_DAYS, 7):
-                # a stale one is rightly refused (measure_stale), which is not the load's point
+                # a height and a weight recent enough to dose on (an adult's height: a
+                # year; the weight: CORSIA_DOSING_WEIGHT_MAX_AGE_DAYS, 7): a stale one is
+                # rightly refused (measure_stale), which is not the load's point
+                "AND m.measured_at >= %s "
                 "AND EXISTS (SELECT 1 FROM prescribing_measurement w WHERE "
                 "w.patient_id = m.patient_id AND w.kind = 'weight_kg' AND w.measured_at >= %s) "
                 "ORDER BY 1 LIMIT 400",
-                (str(MRN_BASE), date(today.year - 18, 1, 1), today - timedelta(days=5)),
+                (
+                    str(MRN_BASE),
+                    date(today.year - 18, 1, 1),
+                    today - timedelta(days=360),
+                    today - timedelta(days=5),
+                ),
             )
         ]
         row = conn.execute(
@@ -413,6 +420,9 @@ def machine() -> dict[str, Any]:
     }
 
 
+PHASES = ("web", "scaling", "growth", "reports", "hl7", "vials", "agenda")
+
+
 def main(argv: list[str] | None = None) -> int:
     # as manage.py does: the generated history is sealed with the audit key of Django's
     # settings, read in this process (a run without the variable failed half-way)
@@ -422,6 +432,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=None)
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--only",
+        default=",".join(PHASES),
+        help=f"the phases to run, comma-separated (default: all of {','.join(PHASES)})",
+    )
     parser.add_argument("--vial-days", type=int, default=None, help="vial replay days (0: skip)")
     parser.add_argument(
         "--hl7-messages", type=int, default=None, help="HL7 inbound messages (0: skip)"
@@ -439,6 +454,9 @@ def main(argv: list[str] | None = None) -> int:
     if not database_url:
         parser.error("DATABASE_URL is required (make bench sets it)")
     tiny = args.scale == "tiny"
+    only = {p.strip() for p in args.only.split(",") if p.strip()}
+    if not only <= set(PHASES) or "web" not in only:
+        parser.error(f"--only: a comma-separated list of {', '.join(PHASES)}; web always runs")
     seconds = args.seconds if args.seconds is not None else (3.0 if tiny else 30.0)
     users = len(scenarios.MIX) if tiny else args.users
     today = _local_today()
@@ -458,28 +476,35 @@ def main(argv: list[str] | None = None) -> int:
     result["web"] = web_workload(
         database_url, users=users, seconds=seconds, path_orders=2 if tiny else 5
     )
-    result["scaling"] = web_scaling(database_url, users=users, seconds=seconds, two=result["web"])
-    result["data_growth"] = data_growth(
-        database_url,
-        scale=args.scale,
-        seconds=seconds,
-        seed=args.seed,
-        today=today,
-        separate=not tiny and recreate,
-    )
+    if "scaling" in only:
+        result["scaling"] = web_scaling(
+            database_url, users=users, seconds=seconds, two=result["web"]
+        )
+    if "growth" in only:
+        result["data_growth"] = data_growth(
+            database_url,
+            scale=args.scale,
+            seconds=seconds,
+            seed=args.seed,
+            today=today,
+            separate=not tiny and recreate,
+        )
     history = CENTRES[args.scale].history_days
-    result["reports"] = report_figures(
-        database_url,
-        first=today - timedelta(days=history),
-        last=today,
-        repeats=1 if tiny else 5,
-    )
+    if "reports" in only:
+        result["reports"] = report_figures(
+            database_url,
+            first=today - timedelta(days=history),
+            last=today,
+            repeats=1 if tiny else 5,
+        )
     hl7_messages = args.hl7_messages if args.hl7_messages is not None else (40 if tiny else 2000)
+    hl7_messages = hl7_messages if "hl7" in only else 0
     if hl7_messages:
         result["hl7"] = hl7_figures(
             database_url, messages=hl7_messages, outbound=10 if tiny else 200
         )
     vial_days = args.vial_days if args.vial_days is not None else (0 if tiny else 5)
+    vial_days = vial_days if "vials" in only else 0
     if vial_days:
         # imported here: the vial replay loads OR-Tools (about 2 s), which a run without it
         # (the tiny smoke run) should not pay
@@ -493,6 +518,7 @@ def main(argv: list[str] | None = None) -> int:
             window_limit_s=10.0,
         )
     agenda_days = args.agenda_days if args.agenda_days is not None else (1 if tiny else 10)
+    agenda_days = agenda_days if "agenda" in only else 0
     if agenda_days:
         # imported here for the same reason as the vial replay (OR-Tools)
         from bench.agenda import agenda_benchmark
@@ -508,6 +534,7 @@ def main(argv: list[str] | None = None) -> int:
         " generated (orders, preparations, stock, administrations and toxicities are)",
         **({} if vial_days else {"vial_replay": "skipped (--vial-days 0, or tiny scale)"}),
         **({} if agenda_days else {"agenda": "skipped (--agenda-days 0)"}),
+        **{phase: "skipped (--only)" for phase in PHASES if phase not in only},
     }
     out_dir = ROOT / "bench" / "results"
     out_dir.mkdir(parents=True, exist_ok=True)

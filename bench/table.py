@@ -82,8 +82,8 @@ def table(result: dict[str, Any]) -> str:
         )
     else:
         lines.append(f"critical path: {path}")
-    growth = result["data_growth"]
-    for name in ("patient_search", "pharmacy_plan"):
+    growth = result.get("data_growth", {})
+    for name in ("patient_search", "pharmacy_plan") if growth else ():
         lines.append(
             f"{name} p50: S ({growth['S']['synthetic_patients']} patients) "
             f"{growth['S'][name]['p50_ms']} ms, L ({growth['L']['synthetic_patients']}) "

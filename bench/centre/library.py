@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -134,7 +134,9 @@ class Patient:
     height: Decimal
     weight: Decimal
     creatinine: Decimal
-    measured: bool = False
+    # when the height was last measured (None: never): measured again before it goes stale
+    # for dosing (``height_due`` in bench.centre.orders), as a day hospital does
+    height_measured_at: datetime | None = None
     courses: int = 0
     cumulative: dict[int, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
 

@@ -30,7 +30,14 @@ from bench.centre.days import (
     plan_days,
 )
 from bench.centre.history import TRACKED, AccessChain, _history_in_bulk, _next_id, _set_sequence
-from bench.centre.library import ADULT_AGE, HORIZON_DAYS, REDUCTION_SHARE, load_library, load_staff
+from bench.centre.library import (
+    ADULT_AGE,
+    HORIZON_DAYS,
+    REDUCTION_SHARE,
+    Patient,
+    load_library,
+    load_staff,
+)
 from bench.records import (
     COPY_SECONDS,
     UnitItem,
@@ -46,6 +53,16 @@ from corsia.prescribing.domain.order_lines import (
     reduced_dose,
 )
 from corsia.prescribing.domain.patient import PatientMeasures, Sex
+
+
+def height_due(patient: Patient, at: datetime) -> bool:
+    """A height to measure at ``at``: never measured, or about to go stale for dosing
+    (``corsia.prescribing.domain.freshness``: a year for an adult, 90 days for a child;
+    measured again a little before)."""
+    if patient.height_measured_at is None:
+        return True
+    child = (at.date() - patient.born).days < ADULT_AGE * 365
+    return at - patient.height_measured_at > timedelta(days=80 if child else 330)
 
 
 def generate_orders(
@@ -198,7 +215,7 @@ def generate_orders(
                 path[0][3] if path and path[0][0] == "confirm" else staff.pick(rng, "physician")
             )
             measured_at = min(created - timedelta(hours=1), _at(start - timedelta(days=1), 15, rng))
-            if not patient.measured:
+            if height_due(patient, measured_at):
                 tables.measurements.append(
                     (
                         patient.id,
@@ -210,7 +227,7 @@ def generate_orders(
                         measured_at,
                     )
                 )
-                patient.measured = True
+                patient.height_measured_at = measured_at
             tables.measurements.append(
                 (patient.id, "weight_kg", weight, measured_at, prescriber, "", measured_at)
             )
