@@ -9,10 +9,11 @@ class AdministrationConfig(AppConfig):
     def ready(self) -> None:
         # Prescribing's lifetime cumulative dose reads what was given through the reader
         # this module registers (prescribing sits below administration: corsia.prescribing.given).
-        from corsia.administration.given import doses_given
-        from corsia.prescribing.given import given_doses_reader_register
+        from corsia.administration.given import doses_given, doses_given_read
+        from corsia.prescribing.given import given_doses_read_register, given_doses_reader_register
 
         given_doses_reader_register(doses_given)
+        given_doses_read_register(doses_given_read)
         # The care scope (corsia.patients.scope) counts a drug given as a care relationship.
         from corsia.administration.care import administration_care_patient_ids
         from corsia.patients.scope import care_reader_register

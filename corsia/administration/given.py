@@ -15,7 +15,7 @@ Amount given, per administration record:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -24,7 +24,13 @@ from django.utils import timezone
 
 from corsia.administration.models import Administration, AdministrationState
 from corsia.core.actors import User
-from corsia.patients.selectors import outside_hidden_stays, patient_and_merged_ids
+from corsia.core.read_together import ReadPart
+from corsia.patients.selectors import (
+    outside_hidden_stays,
+    patient_and_merged_ids,
+    patient_and_merged_ids_query,
+)
+from corsia.prescribing.given import GivenDoseRecord
 
 FINISHED_STATES = frozenset(
     {AdministrationState.COMPLETED.value, AdministrationState.PARTIAL.value}
@@ -69,6 +75,16 @@ def doses_given(
     if ingredient_codes is not None:
         rows = rows.filter(ingredient_code__in=list(ingredient_codes))
     return [_given_dose(a) for a in rows.order_by("started_at", "id")]
+
+
+def doses_given_read(*, patient_id: int) -> ReadPart[Sequence[GivenDoseRecord]]:
+    """The batched variant of :func:`doses_given` (every ingredient;
+    ``corsia.core.read_together``, with the rest of a page): the merged duplicates' ids
+    read as a subquery of the same query."""
+    rows = Administration.objects.filter(
+        patient_id__in=patient_and_merged_ids_query(patient_id=patient_id)
+    ).order_by("started_at", "id")
+    return ReadPart(querysets=(rows,), decode=lambda results: [_given_dose(a) for a in results[0]])
 
 
 def _given_dose(a: Administration) -> GivenDose:

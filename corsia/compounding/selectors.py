@@ -37,6 +37,7 @@ from corsia.compounding.services.steps import VIEW
 from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import NotFound
 from corsia.prescribing.domain.states import STATE_LABELS_IT, OrderState
+from corsia.prescribing.pharmacist_review import order_for_review
 from corsia.prescribing.selectors import order_find, pharmacy_lines
 
 if TYPE_CHECKING:
@@ -203,10 +204,17 @@ def preparation_view(
 
 
 def order_for_pharmacy(
-    *, user: User, order_id: int, workstation: Workstation, channel: str = "web"
+    *,
+    user: User,
+    order_id: int,
+    workstation: Workstation,
+    channel: str = "web",
+    for_review: bool = False,
 ) -> TherapyOrder:
+    """The order, its read logged. ``for_review``: with every line and what the
+    validation page shows of them (``prescribing.pharmacist_review.order_for_review``)."""
     reader = require_permission(user, VIEW, WORKPLAN_REFUSED)
-    order = order_find(order_id)
+    order = order_for_review(order_id) if for_review else order_find(order_id)
     if order is None:
         raise NotFound("Prescrizione inesistente.", code="order_not_found")
     access_log_record(

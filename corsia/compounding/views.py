@@ -29,6 +29,7 @@ from corsia.core.access import require_perm
 from corsia.core.actors import require_permission
 from corsia.core.domain.errors import ValidationFailed
 from corsia.core.domain.files import ensure_file_size
+from corsia.core.read_together import ReadPart, read_parts
 from corsia.core.refusals import refusal_kept, refusals_as_messages
 from corsia.core.web import (
     acting,
@@ -39,7 +40,7 @@ from corsia.core.web import (
     viewing,
 )
 from corsia.drugs.services_pack_market import pack_market
-from corsia.prescribing.pharmacist_review import pharmacist_review
+from corsia.prescribing.pharmacist_review import pharmacist_review, pharmacist_review_read
 
 
 def _day(raw: str | None) -> date:
@@ -106,21 +107,27 @@ def scan_label(request: HttpRequest) -> HttpResponse:
 
 @require_perm(VIEW)
 def order_page(request: HttpRequest, order_id: int) -> HttpResponse:
-    order = selectors.order_for_pharmacy(
-        **viewing(request),
-        order_id=order_id,
-    )
+    """The pharmacist's validation page. The order and its lines (two queries), then the
+    review's reads and the preparations in one statement (``corsia.core.read_together``,
+    issue 27); the order and the toxicity summary are logged, a row each."""
+    order = selectors.order_for_pharmacy(**viewing(request), order_id=order_id, for_review=True)
     actor = request_actor(request)
-    preparations = list(selectors.order_preparations(order))
+    reads, preparations = read_parts(
+        [
+            pharmacist_review_read(user=actor, order=order),
+            ReadPart(querysets=(selectors.order_preparations(order),), decode=lambda rows: rows[0]),
+        ]
+    )
+    review = pharmacist_review(
+        user=actor, order=order, workstation=request_workstation(request), reads=reads
+    )
     holds = services.order_pgx_holds(order)
     return render(
         request,
         "compounding/order.html",
         {
             "order": order,
-            "review": pharmacist_review(
-                user=actor, order=order, workstation=request_workstation(request)
-            ),
+            "review": review,
             "preparations": preparations,
             # bags of a drug with a late pharmacogenomic result: on hold, never discarded
             "pgx_holds": [

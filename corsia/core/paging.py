@@ -10,13 +10,15 @@ past the end is the last page: a page never answers 500."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Count, IntegerField, QuerySet, Value
 from django.http import HttpRequest
 
 from corsia.core.domain.errors import ValidationFailed
+from corsia.core.read_together import ReadPart
 
 PAGE_SIZE = 50
 
@@ -67,6 +69,55 @@ def paginate(
     params = request.GET.copy()
     params.pop(param, None)
     return Paged(page=page, param=param, querystring=params.urlencode())
+
+
+class _Counted(Paginator):  # type: ignore[type-arg]  # rows of any model
+    """A paginator whose count was read with the page (:func:`paginate_read`)."""
+
+    def __init__(self, rows: QuerySet[Any], page_size: int, count: int) -> None:
+        super().__init__(rows, page_size)
+        self._known = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known
+
+
+def paginate_read(
+    request: HttpRequest,
+    rows: QuerySet[Any],
+    *,
+    param: str = "page",
+    page_size: int = PAGE_SIZE,
+) -> ReadPart[Paged]:
+    """:func:`paginate` in its batched variant (``corsia.core.read_together``, with the
+    rest of a page): the count and the page asked for in the same statement. A page past
+    the last (known once the count is read) is read again as the last one, as
+    :func:`paginate` answers it."""
+    number = page_number(request.GET.get(param))
+    params = request.GET.copy()
+    params.pop(param, None)
+    querystring = params.urlencode()
+    # one row whatever the rows (no GROUP BY: the constant groups nothing)
+    count = (
+        rows.order_by()
+        .annotate(_all=Value(1, output_field=IntegerField()))
+        .values("_all")
+        .annotate(n=Count("pk"))
+        .values_list("n", flat=True)
+    )
+    bottom = (number - 1) * page_size
+    asked = rows[bottom : bottom + page_size]
+
+    def decode(results: list[list[Any]]) -> Paged:
+        paginator = _Counted(rows, page_size, int(results[0][0]) if results[0] else 0)
+        if number <= paginator.num_pages:  # an empty list has its page 1
+            page = Page(results[1], number, paginator)
+        else:
+            page = paginator.get_page(number)
+        return Paged(page=page, param=param, querystring=querystring)
+
+    return ReadPart(querysets=(count, asked), decode=decode)
 
 
 API_MAX_LIMIT = 500

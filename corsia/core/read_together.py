@@ -145,6 +145,10 @@ class ReadPart(Generic[T]):
 def read_parts(parts: Sequence[ReadPart[Any]]) -> list[Any]:
     """Every part's queries in one statement; each part's answer, in the same order."""
     results = read_together([q for part in parts for q in part.querysets])
+    return _decoded(parts, results)
+
+
+def _decoded(parts: Sequence[ReadPart[Any]], results: list[list[Any]]) -> list[Any]:
     answers: list[Any] = []
     start = 0
     for part in parts:
@@ -152,3 +156,13 @@ def read_parts(parts: Sequence[ReadPart[Any]]) -> list[Any]:
         answers.append(part.decode(results[start:end]))
         start = end
     return answers
+
+
+def parts_as_one(parts: Sequence[ReadPart[Any]]) -> ReadPart[list[Any]]:
+    """Several parts as one (a selector whose read is other selectors' reads, for a page
+    that adds its own): its answer is each part's, in the same order."""
+    kept = tuple(parts)
+    return ReadPart(
+        querysets=tuple(q for part in kept for q in part.querysets),
+        decode=lambda results: _decoded(kept, results),
+    )

@@ -130,10 +130,16 @@ def drug_search(*, text: str) -> SearchResult:
 def interactions_among(codes: Iterable[str]) -> list[domain.Interaction]:
     """Known interactions among the given ingredient codes, most serious first."""
     wanted = sorted(set(codes))
-    rows = Interaction.objects.select_related("ingredient_a", "ingredient_b").filter(
+    return interactions_from(interactions_among_query(wanted), wanted)
+
+
+def interactions_among_query(codes: Iterable[str]) -> QuerySet[Interaction]:
+    """The query of :func:`interactions_among` (``corsia.core.read_together``, with
+    another module's reads): ``interactions_from`` makes the interactions of its rows."""
+    wanted = sorted(set(codes))
+    return Interaction.objects.select_related("ingredient_a", "ingredient_b").filter(
         ingredient_a__code__in=wanted, ingredient_b__code__in=wanted
     )
-    return interactions_from(rows, wanted)
 
 
 def interactions_touching_query(ingredient_ids: Iterable[int]) -> QuerySet[Interaction]:
@@ -316,7 +322,12 @@ def ingredient_get_by_id(*, ingredient_id: int) -> ActiveIngredient:
 
 def ingredients_by_code(codes: Iterable[str]) -> dict[str, ActiveIngredient]:
     """The ingredients with these codes (one query); unknown codes are left out."""
-    return {i.code: i for i in ActiveIngredient.objects.filter(code__in=set(codes))}
+    return {i.code: i for i in ingredients_by_code_query(codes)}
+
+
+def ingredients_by_code_query(codes: Iterable[str]) -> QuerySet[ActiveIngredient]:
+    """The query of :func:`ingredients_by_code` (``corsia.core.read_together``)."""
+    return ActiveIngredient.objects.filter(code__in=set(codes))
 
 
 def solid_oral_strengths_mg(*, ingredient_id: int) -> list[Decimal | None]:

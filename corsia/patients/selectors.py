@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from corsia.audit.services import access_log_record, access_log_record_many
 from corsia.core.actors import User, Workstation, require_permission
@@ -278,6 +278,26 @@ def patient_view(
     )
 
 
+def patient_shown(
+    *,
+    user: User,
+    patient_id: int,
+    what: str,
+    workstation: Workstation,
+    channel: str = "web",
+) -> Patient:
+    """The patient alone (the survivor of a merged one), its read logged, with the checks
+    of :func:`patient_view`: for another module's page that shows the patient's header
+    beside its own data (the physician's therapy page), without the encounters,
+    identifiers, consents and merges the patient's own page shows (issue 27)."""
+    user = require_permission(user, VIEW)
+    patient = patient_get(user=user, patient_id=patient_id)
+    access_log_record(
+        user=user, patient_id=patient.pk, what=what, workstation=workstation, channel=channel
+    )
+    return patient
+
+
 def wards_with_places() -> QuerySet[Ward]:
     return Ward.objects.prefetch_related("places").order_by("name")
 
@@ -361,6 +381,14 @@ def patient_and_merged_ids(*, patient_id: int) -> tuple[int, ...]:
     history (the lifetime cumulative dose, H06), whatever the merge has not re-pointed."""
     merged = Patient.objects.filter(merged_into_id=patient_id).values_list("pk", flat=True)
     return (patient_id, *sorted(merged))
+
+
+def patient_and_merged_ids_query(*, patient_id: int) -> QuerySet[Patient, int]:
+    """:func:`patient_and_merged_ids` as a query, for another module's query to read as a
+    subquery (a page's reads in one statement, ``corsia.core.read_together``)."""
+    return Patient.objects.filter(Q(pk=patient_id) | Q(merged_into_id=patient_id)).values_list(
+        "pk", flat=True
+    )
 
 
 def patient_record(*, patient_id: int, lock: bool = False) -> Patient:

@@ -19,12 +19,13 @@ drafts cannot both pass.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -52,7 +53,7 @@ from corsia.prescribing.domain.cumulative import (
 )
 from corsia.prescribing.domain.errors import CumulativeDoseExceeded
 from corsia.prescribing.domain.states import OrderState
-from corsia.prescribing.given import doses_given
+from corsia.prescribing.given import GivenDoseRecord, doses_given
 from corsia.prescribing.models import ItemStatus, OrderItem, PriorDose, PriorDoseUnit, TherapyOrder
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -101,13 +102,22 @@ def _class_of(code: str) -> CumulativeClass | None:
     return next((c for c in equivalence_classes().values() if code in c.members), None)
 
 
-def limits_for(codes: Iterable[str]) -> list[Limit]:
+def limit_codes(codes: Iterable[str]) -> set[str]:
+    """The archive entries :func:`limits_for` reads for these drugs: theirs and their
+    classes' reference drugs'."""
+    wanted = set(codes)
+    return wanted | {c.reference for code in wanted if (c := _class_of(code)) is not None}
+
+
+def limits_for(codes: Iterable[str], *, archive: Mapping[str, Any] | None = None) -> list[Limit]:
     """Every lifetime limit touching these drugs: each drug's own archive limit, and the
-    limit of its class (the class reference drug's archive limit, in its equivalents)."""
+    limit of its class (the class reference drug's archive limit, in its equivalents).
+    ``archive``: the ingredients of :func:`limit_codes` by code, when the caller read them
+    (else one query)."""
     wanted = set(codes)
     classes = {c.code: c for code in wanted if (c := _class_of(code)) is not None}
-    needed = wanted | {c.reference for c in classes.values()}
-    archive = ingredients_by_code(needed)
+    if archive is None:
+        archive = ingredients_by_code(limit_codes(wanted))
     limits: list[Limit] = []
     for cls in classes.values():
         ref = archive.get(cls.reference)
@@ -147,7 +157,7 @@ def limits_for(codes: Iterable[str]) -> list[Limit]:
     return limits
 
 
-def _counted_codes(limits: Iterable[Limit]) -> set[str]:
+def counted_codes(limits: Iterable[Limit]) -> set[str]:
     codes: set[str] = set()
     for lim in limits:
         codes |= set(lim.cls.members) if lim.cls else {lim.key}
@@ -173,36 +183,40 @@ def _line_event(order: TherapyOrder, item: OrderItem, amount: Decimal, source: S
     )
 
 
-def patient_dose_events(
-    *,
-    patient_id: int,
-    codes: Iterable[str],
-    order: TherapyOrder | None = None,
-    proposed: Mapping[int, Decimal] | None = None,
-) -> list[DoseEvent]:
-    """Every exposure of the patient to these drugs, by source. ``order`` is the order
-    being checked (its lines count as THIS_ORDER whatever its state); ``proposed`` maps
-    an item id of that order to a final dose being typed (not saved yet)."""
-    codes = set(codes)
-    proposed = proposed or {}
-    given = doses_given(patient_id=patient_id, ingredient_codes=codes)
+def given_lines(order_item_ids: Iterable[int]) -> QuerySet[OrderItem, tuple[Any, ...]]:
+    """Of each line given: its order's BSA and cycle, its day (the event's label)."""
+    return OrderItem.objects.filter(pk__in=sorted(set(order_item_ids))).values_list(
+        "pk", "order__bsa_m2", "order__cycle_number", "scheduled_date"
+    )
+
+
+@dataclass(frozen=True)
+class Exposures:
+    """The patient's exposures to the drugs counted, as read: the doses given (with their
+    lines' order BSA, cycle and day), the active lines of the committed orders (their order
+    and drug read with them, by day), the current records of doses given elsewhere."""
+
+    given: tuple[GivenDoseRecord, ...]
+    given_lines: Mapping[int, tuple[Any, ...]]
+    committed: tuple[OrderItem, ...]
+    prior: tuple[PriorDose, ...]
+
+
+def exposure_events(
+    exposures: Exposures,
+) -> tuple[list[DoseEvent], Callable[[OrderItem, Decimal], Decimal]]:
+    """The dose events of the exposures, and what of a line is still to be given."""
     given_by_item: dict[int, Decimal] = {}
     finished: set[int] = set()
-    for g in given:
+    for g in exposures.given:
         given_by_item[g.order_item_id] = (
             given_by_item.get(g.order_item_id, Decimal(0)) + g.amount_given
         )
         if g.finished:
             finished.add(g.order_item_id)
-    item_info = {
-        row[0]: row[1:]
-        for row in OrderItem.objects.filter(pk__in=list(given_by_item)).values_list(
-            "pk", "order__bsa_m2", "order__cycle_number", "scheduled_date"
-        )
-    }
     result: list[DoseEvent] = []
-    for g in given:
-        bsa, cycle, day = item_info.get(g.order_item_id, (None, None, None))
+    for g in exposures.given:
+        bsa, cycle, day = exposures.given_lines.get(g.order_item_id, (None, None, None))
         result.append(
             DoseEvent(
                 ingredient=g.ingredient_code,
@@ -219,6 +233,39 @@ def patient_dose_events(
             return Decimal(0)
         return max(final - given_by_item.get(item.pk, Decimal(0)), Decimal(0))
 
+    for item in exposures.committed:
+        amount = remainder(item, item.final_dose * item.administrations_per_day)
+        if amount:
+            result.append(_line_event(item.order, item, amount, Source.COMMITTED))
+    for prior in exposures.prior:
+        if prior.amount:
+            result.append(
+                DoseEvent(
+                    ingredient=prior.ingredient.code,
+                    amount=prior.amount,
+                    unit=prior.unit,
+                    source=Source.ELSEWHERE,
+                    bsa_m2=prior.bsa_m2,
+                    label=f"{prior.hospital} ({prior.given_from:%d/%m/%Y})",
+                )
+            )
+    return result, remainder
+
+
+def patient_dose_events(
+    *,
+    patient_id: int,
+    codes: Iterable[str],
+    order: TherapyOrder | None = None,
+    proposed: Mapping[int, Decimal] | None = None,
+) -> list[DoseEvent]:
+    """Every exposure of the patient to these drugs, by source. ``order`` is the order
+    being checked (its lines count as THIS_ORDER whatever its state); ``proposed`` maps
+    an item id of that order to a final dose being typed (not saved yet)."""
+    codes = set(codes)
+    proposed = proposed or {}
+    given = doses_given(patient_id=patient_id, ingredient_codes=codes)
+    item_info = given_lines(g.order_item_id for g in given)
     committed = (
         OrderItem.objects.filter(
             order__patient_id__in=patient_and_merged_ids(patient_id=patient_id),
@@ -231,22 +278,15 @@ def patient_dose_events(
     )
     if order is not None:
         committed = committed.exclude(order_id=order.pk)
-    for item in committed:
-        amount = remainder(item, item.final_dose * item.administrations_per_day)
-        if amount:
-            result.append(_line_event(item.order, item, amount, Source.COMMITTED))
-    for prior in current_prior_doses(patient_id=patient_id).filter(ingredient__code__in=codes):
-        if prior.amount:
-            result.append(
-                DoseEvent(
-                    ingredient=prior.ingredient.code,
-                    amount=prior.amount,
-                    unit=prior.unit,
-                    source=Source.ELSEWHERE,
-                    bsa_m2=prior.bsa_m2,
-                    label=f"{prior.hospital} ({prior.given_from:%d/%m/%Y})",
-                )
-            )
+    prior = current_prior_doses(patient_id=patient_id).filter(ingredient__code__in=codes)
+    result, remainder = exposure_events(
+        Exposures(
+            given=tuple(given),
+            given_lines={row[0]: row[1:] for row in item_info},
+            committed=tuple(committed),
+            prior=tuple(prior),
+        )
+    )
     if order is not None:
         for item in order.items.filter(
             status=ItemStatus.ACTIVE, ingredient__code__in=codes
@@ -270,7 +310,7 @@ def order_cumulative(
     if not limits:
         return []
     events = patient_dose_events(
-        patient_id=order.patient_id, codes=_counted_codes(limits), order=order, proposed=proposed
+        patient_id=order.patient_id, codes=counted_codes(limits), order=order, proposed=proposed
     )
     return [tally(lim, events, unit_conversions()) for lim in limits]
 
@@ -292,7 +332,7 @@ def patient_cumulative(*, patient_id: int) -> list[Tally]:
     limits = limits_for(codes)
     if not limits:
         return []
-    events = patient_dose_events(patient_id=patient_id, codes=_counted_codes(limits))
+    events = patient_dose_events(patient_id=patient_id, codes=counted_codes(limits))
     return [tally(lim, events, unit_conversions()) for lim in limits]
 
 

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from corsia.core.actors import User
 from corsia.core.domain.errors import ValidationFailed
+from corsia.core.read_together import ReadPart
 from corsia.patients.selectors import in_hidden_stay
 from corsia.prescribing.domain.assessment import ADULT_AGE
 from corsia.prescribing.domain.body_size import BsaFormula
@@ -79,12 +80,22 @@ def protected_measures(*, user: User, patient_id: int, latest: LatestMeasures) -
 
 
 def latest_measures(patient_id: int) -> LatestMeasures:
-    rows = {
-        m.kind: m
-        for m in Measurement.objects.filter(patient_id=patient_id)
+    return latest_measures_read(patient_id).evaluate()
+
+
+def latest_measures_read(patient_id: int) -> ReadPart[LatestMeasures]:
+    """The batched variant of :func:`latest_measures` (``corsia.core.read_together``, with
+    the rest of a page): the latest of each kind, one query."""
+    latest = (
+        Measurement.objects.filter(patient_id=patient_id)
         .order_by("kind", "-measured_at", "-id")
         .distinct("kind")
-    }
+    )
+    return ReadPart(querysets=(latest,), decode=lambda results: _latest_of(results[0]))
+
+
+def _latest_of(measurements: list[Measurement]) -> LatestMeasures:
+    rows = {m.kind: m for m in measurements}
     return LatestMeasures(
         height_cm=rows.get(MeasurementKind.HEIGHT_CM.value),
         weight_kg=rows.get(MeasurementKind.WEIGHT_KG.value),
@@ -384,12 +395,16 @@ class MeasureAge:
     newer_value: Decimal | None
 
 
-def order_measure_ages(order: TherapyOrder, *, now: datetime | None = None) -> list[MeasureAge]:
+def order_measure_ages(
+    order: TherapyOrder, *, now: datetime | None = None, latest: LatestMeasures | None = None
+) -> list[MeasureAge]:
     """Height, weight and the renal values of the order's doses, each with its date, its
     staleness and any newer value (a renal value the order did not use: the latest
-    recorded, shown with its date, never marked as used)."""
+    recorded, shown with its date, never marked as used). ``latest``: the patient's latest
+    measures when the caller has read them (``latest_measures_read``)."""
     moment = now or timezone.now()
-    latest = latest_measures(order.patient_id)
+    if latest is None:
+        latest = latest_measures(order.patient_id)
     limits = max_ages_for(order)
     child = order.age_years < ADULT_AGE
     used_values: dict[Measure, Decimal | None] = {

@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Protocol
 
 from corsia.core.domain.errors import CorsiaError
+from corsia.core.read_together import ReadPart
 
 
 class GivenDoseRecord(Protocol):
@@ -48,9 +49,23 @@ class GivenDosesUnavailable(CorsiaError):
 _reader: list[GivenDosesReader] = []
 
 
+class GivenDosesRead(Protocol):
+    def __call__(self, *, patient_id: int) -> ReadPart[Sequence[GivenDoseRecord]]: ...
+
+
+_read: list[GivenDosesRead] = []
+
+
 def given_doses_reader_register(reader: GivenDosesReader) -> None:
     """Called once by the module that records administrations (idempotent)."""
     _reader[:] = [reader]
+
+
+def given_doses_read_register(read: GivenDosesRead) -> None:
+    """The batched variant of the reader (``corsia.core.read_together``: every
+    administration of the patient, in one statement with the rest of a page), registered
+    by the same module (idempotent)."""
+    _read[:] = [read]
 
 
 def doses_given(
@@ -62,3 +77,14 @@ def doses_given(
             "dose cumulativa nella vita."
         )
     return _reader[0](patient_id=patient_id, ingredient_codes=ingredient_codes)
+
+
+def doses_given_read(*, patient_id: int) -> ReadPart[Sequence[GivenDoseRecord]]:
+    """Every administration of the patient (a merged duplicate's included), oldest first:
+    :func:`doses_given` without ``ingredient_codes``, in its batched variant."""
+    if not _read:
+        raise GivenDosesUnavailable(
+            "Le somministrazioni registrate non sono leggibili: impossibile calcolare la "
+            "dose cumulativa nella vita."
+        )
+    return _read[0](patient_id=patient_id)

@@ -32,6 +32,7 @@ from corsia.core.read_together import ReadPart
 from corsia.drugs.domain.interactions import Interaction, Severity
 from corsia.drugs.selectors import (
     interactions_among,
+    interactions_among_query,
     interactions_from,
     interactions_touching_query,
 )
@@ -430,3 +431,60 @@ def patient_interactions_view(
     return PatientInteractions(
         first_day=first, last_day=last, drugs=drugs, interactions=find_interactions(drugs)
     )
+
+
+@dataclass(frozen=True)
+class PatientDrugs:
+    """What :func:`patient_interactions_read` read: the period and every drug in it."""
+
+    first_day: date
+    last_day: date
+    drugs: list[CurrentDrug]
+
+    def interactions_read(self) -> ReadPart[PatientInteractions]:
+        """The known interactions among the drugs (a second statement: which drugs is
+        known only now), as :func:`patient_interactions_view` finds them."""
+        codes = {d.code for d in self.drugs}
+        rows = interactions_among_query(codes)
+
+        def decode(results: list[list[Any]]) -> PatientInteractions:
+            known = interactions_from(results[0], sorted(codes))
+            return PatientInteractions(
+                first_day=self.first_day,
+                last_day=self.last_day,
+                drugs=self.drugs,
+                interactions=find_interactions(self.drugs, known=known),
+            )
+
+        return ReadPart(querysets=(rows,), decode=decode)
+
+
+def patient_interactions_read(
+    *, user: User, patient_id: int, workstation: Workstation, channel: str = "web"
+) -> ReadPart[PatientDrugs]:
+    """The batched variant of :func:`patient_interactions_view` over its default period
+    (``corsia.core.read_together``, issue 27) for a page that has read the patient: the
+    same checks and access-log row; every source's drugs in the page's statement, the
+    interactions among them in a second (:meth:`PatientDrugs.interactions_read`)."""
+    require_permission(user, VIEW, "Non hai accesso alle prescrizioni.")
+    first, last = patient_period(None, None)
+    ensure_patient_in_scope(user, patient_id)
+    access_log_record(
+        user=user,
+        patient_id=patient_id,
+        what="interazioni tra le terapie in corso",
+        workstation=workstation,
+        channel=channel,
+    )
+    sources = patient_current_drugs_queries(patient_id=patient_id, first_day=first, last_day=last)
+
+    def decode(results: list[list[Any]]) -> PatientDrugs:
+        drugs: list[CurrentDrug] = []
+        start = 0
+        for source in sources:
+            end = start + len(source.querysets)
+            drugs.extend(source.decode(results[start:end]))
+            start = end
+        return PatientDrugs(first_day=first, last_day=last, drugs=drugs)
+
+    return ReadPart(querysets=tuple(q for s in sources for q in s.querysets), decode=decode)

@@ -15,19 +15,34 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
+from django.db.models import DateField, Prefetch, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from corsia.audit.services import access_log_record
 from corsia.core.actors import User, Workstation
-from corsia.patients.selectors import AllergySummary, allergy_summary
+from corsia.core.read_together import ReadPart, parts_as_one, read_parts
+from corsia.drugs.selectors import pgx_markers_read
+from corsia.patients.selectors import AllergySummary, allergy_summary, allergy_summary_read
+from corsia.patients.selectors_pgx import pgx_current_read
 from corsia.prescribing.domain.freshness import MEASURE_LABELS_IT, Measure
 from corsia.prescribing.domain.infusion import Carrier, carrier_of, rate_ml_h
 from corsia.prescribing.domain.order_lines import display_unit
-from corsia.prescribing.dosing_basis import MeasureAge, order_measure_ages
-from corsia.prescribing.interactions_check import InteractionWarning, order_interaction_warnings
-from corsia.prescribing.models import OrderItem, TherapyOrder
-from corsia.prescribing.selectors import (
-    pharmacy_items,
-    previous_cycle_start,
+from corsia.prescribing.dosing_basis import (
+    LatestMeasures,
+    MeasureAge,
+    latest_measures_read,
+    order_measure_ages,
 )
+from corsia.prescribing.interactions_check import (
+    InteractionWarning,
+    order_interaction_warnings,
+    order_interactions_read,
+)
+from corsia.prescribing.models import ItemStatus, OrderItem, TherapyOrder
+from corsia.prescribing.selectors import PHARMACY, previous_cycle_start_query
+from corsia.prescribing.selectors_regulatory import order_requirements_read
 from corsia.prescribing.services import (
     PGX_AFTER_VALIDATION_STATES,
     AllergyMatchRow,
@@ -36,7 +51,12 @@ from corsia.prescribing.services import (
     order_pgx_rows,
     order_pgx_since,
 )
-from corsia.toxicity.selectors import ToxicitySummary, latest_toxicity_summary
+from corsia.toxicity.selectors import (
+    TOXICITY_SUMMARY_READ,
+    ToxicitySummary,
+    ToxicitySummaryRows,
+    toxicity_summary_read,
+)
 
 MEASURE_UNITS: dict[Measure, str] = {
     Measure.HEIGHT: "cm",
@@ -121,31 +141,121 @@ def _line(item: OrderItem) -> ReviewLine:
     )
 
 
+def order_for_review(order_id: int) -> TherapyOrder | None:
+    """The order with what the validation page shows of it (patient, regimen, diagnosis,
+    the people who prescribed, validated and took it in charge, ward) and every line
+    with its drug, product, regimen component and validator, in the order of the cycle:
+    two queries. The review's reads of the lines (the pharmacy's lines, the allergy and
+    pharmacogenomic checks, the interactions' period) use these. No permission, no
+    access log: the caller (``compounding``) checks its own and logs its read."""
+    lines = OrderItem.objects.select_related(
+        "ingredient", "product", "regimen_component", "validated_by"
+    ).order_by("day_of_cycle", "sequence", "pk")
+    return (
+        TherapyOrder.objects.select_related(
+            "patient",
+            "regimen_version__regimen",
+            "diagnosis",
+            "prescriber",
+            "validated_by",
+            "taken_in_charge_by",
+            "ward",
+        )
+        .prefetch_related(Prefetch("items", queryset=lines))
+        .filter(pk=order_id)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class ReviewReads:
+    """What :func:`pharmacist_review_read` read beside the order for the review."""
+
+    previous_start: date | None
+    latest: LatestMeasures
+    toxicity: ToxicitySummaryRows | None  # None: the reader may not see toxicities
+
+
+def pharmacist_review_read(*, user: User, order: TherapyOrder) -> ReadPart[ReviewReads]:
+    """The review's reads in their batched variants (``corsia.core.read_together``, issue
+    27), for the page to run in one statement with its own: the previous cycle's start,
+    the latest measures, the toxicity summary since the previous cycle (when the reader
+    may see toxicities: the permission and the patient's scope checked here), the
+    allergies, the pharmacogenomic results and the drugs' markers, the interactions
+    across the patient's therapies and the regulatory requirements (these kept for the
+    read-only request, where their selectors answer them). ``order`` from
+    :func:`order_for_review` (its lines read)."""
+    previous = previous_cycle_start_query(order)
+    ingredients = {i.ingredient_id for i in order.items.all()}
+    parts: list[ReadPart[Any]] = [
+        ReadPart(querysets=(previous,), decode=lambda rows: rows[0][0] if rows[0] else None),
+        latest_measures_read(order.patient_id),
+        allergy_summary_read(patient_id=order.patient_id),
+        pgx_current_read(patient_id=order.patient_id),
+        pgx_markers_read(ingredients),
+        order_interactions_read(order),
+        order_requirements_read(order.pk),
+    ]
+    toxicity = user.has_perm(TOXICITY_PERMISSION)
+    if toxicity:
+        since = Coalesce(Subquery(previous), Value(order.start_date), output_field=DateField())
+        parts.append(toxicity_summary_read(user=user, patient_id=order.patient_id, since=since))
+    together = parts_as_one(parts)
+
+    def decode(results: list[list[Any]]) -> ReviewReads:
+        answers = together.decode(results)
+        return ReviewReads(
+            previous_start=answers[0],
+            latest=answers[1],
+            toxicity=answers[-1] if toxicity else None,
+        )
+
+    return ReadPart(querysets=together.querysets, decode=decode)
+
+
+def _pharmacy_lines(order: TherapyOrder) -> list[OrderItem]:
+    """The order's active lines the UFA prepares, in the order of the cycle (from its
+    lines read with it: ``prescribing.selectors.pharmacy_items`` without a query)."""
+    return [
+        i for i in order.items.all() if i.competence == PHARMACY and i.status == ItemStatus.ACTIVE
+    ]
+
+
 def pharmacist_review(
-    *, user: User, order: TherapyOrder, workstation: Workstation
+    *,
+    user: User,
+    order: TherapyOrder,
+    workstation: Workstation,
+    reads: ReviewReads | None = None,
 ) -> PharmacistReview:
-    """The clinical context of ``order`` for its validation (``order`` read and logged by
-    the caller)."""
+    """The clinical context of ``order`` for its validation (``order`` read by
+    :func:`order_for_review` and logged by the caller). ``reads``: what
+    :func:`pharmacist_review_read` read with the page's own reads (else read here, in one
+    statement). The toxicity summary's read is logged here, a row of its own."""
+    if reads is None:
+        [reads] = read_parts([pharmacist_review_read(user=user, order=order)])
     toxicity = None
-    if user.has_perm(TOXICITY_PERMISSION):
-        toxicity = latest_toxicity_summary(
+    if reads.toxicity is not None:
+        toxicity = reads.toxicity.summary(reads.previous_start or order.start_date)
+        access_log_record(
             user=user,
             patient_id=order.patient_id,
-            since=previous_cycle_start(order) or order.start_date,
+            what=TOXICITY_SUMMARY_READ,
             workstation=workstation,
         )
+    lines = order.items.all()
     return PharmacistReview(
         order=order,
         measures=tuple(
             ReviewMeasure(MEASURE_LABELS_IT[a.measure], MEASURE_UNITS[a.measure], a)
-            for a in order_measure_ages(order)
+            for a in order_measure_ages(order, latest=reads.latest)
         ),
         allergies=allergy_summary(patient_id=order.patient_id),
-        allergy_matches=tuple(order_allergy_rows(order)),
+        allergy_matches=tuple(order_allergy_rows(order, lines)),
         interactions=tuple(order_interaction_warnings(order)),
         toxicity=toxicity,
-        previous_cycle=previous_cycle_start(order),
-        lines=tuple(_line(i) for i in pharmacy_items(order)),
+        previous_cycle=reads.previous_start,
+        lines=tuple(_line(i) for i in _pharmacy_lines(order)),
         pgx_since=tuple(order_pgx_since(order)),
-        pgx_rows=tuple(order_pgx_rows(order)),
+        pgx_rows=tuple(order_pgx_rows(order, lines)),
     )

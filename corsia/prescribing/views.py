@@ -8,6 +8,7 @@ a read that finds nothing is the 404 page (``PageRefusalMiddleware``)."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -18,19 +19,22 @@ from django.views.decorators.http import require_GET, require_POST
 
 from corsia.core.access import require_perm
 from corsia.core.domain.errors import ValidationFailed
-from corsia.core.paging import paginate
+from corsia.core.paging import paginate, paginate_read
+from corsia.core.read_together import ReadPart, read_parts
 from corsia.core.refusals import refusals_as_messages
 from corsia.core.web import acting, parse_id, posted_date, posted_int, request_actor, viewing
 from corsia.core.web import posted_decimal as _decimal
 from corsia.core.web import request_workstation as _ws
 from corsia.patients import selectors as patient_selectors
-from corsia.patients.selectors_pgx import pgx_current
+from corsia.patients.selectors import allergy_summary_read
+from corsia.patients.selectors_pgx import pgx_current_read
 from corsia.prescribing import cumulative, selectors, services
-from corsia.prescribing.dosing_basis import latest_measures, protected_measures
-from corsia.prescribing.interactions_check import patient_interactions_view
+from corsia.prescribing.cumulative_page import patient_cumulative_read
+from corsia.prescribing.dosing_basis import latest_measures_read, protected_measures
+from corsia.prescribing.interactions_check import patient_interactions_read
 from corsia.prescribing.models import MeasurementKind, PatientDiagnosis, PriorDoseUnit
 from corsia.regimens.domain.spec import INTENT_LABELS_IT
-from corsia.regimens.selectors import prescribable_versions
+from corsia.regimens.selectors import prescribable_versions_read
 
 VIEW = services.VIEW
 PRESCRIBE = services.PRESCRIBE
@@ -104,48 +108,60 @@ def pharmacy(request: HttpRequest) -> HttpResponse:
 @require_perm(VIEW)
 @require_GET
 def patient_therapy(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """The physician's page of one patient's therapies. The patient (one query), then what
+    the page shows in two statements (``corsia.core.read_together``, issue 27): everything
+    that depends only on the patient, then the archive's cumulative limits and the known
+    interactions of the drugs found. Logged as before: the patient's therapies, the
+    cumulative doses and the interactions, a row each, in one append."""
     actor = request_actor(request)
-    view = patient_selectors.patient_view(
+    patient = patient_selectors.patient_shown(
         user=actor, patient_id=patient_id, what="terapie del paziente", workstation=_ws(request)
     )
-    patient = view.patient
-    diagnoses = list(PatientDiagnosis.objects.filter(patient=patient, is_active=True))
+    orders = selectors.patient_orders(user=actor, patient_id=patient.pk)
+    diagnoses_query = PatientDiagnosis.objects.filter(patient=patient, is_active=True)
+    parts: list[ReadPart[Any]] = [
+        ReadPart(
+            # the latest cycle (the next one's number) and the patient's active diagnoses
+            querysets=(orders.values_list("cycle_number", flat=True)[:1], diagnoses_query),
+            decode=lambda rows: rows,
+        ),
+        latest_measures_read(patient.pk),
+        # paged (issue 27): every past cycle reachable, the newest on page 1
+        paginate_read(request, orders, param="orders_page", page_size=ORDERS_PAGE_SIZE),
+        prescribable_versions_read(),
+        allergy_summary_read(patient_id=patient.pk),
+        pgx_current_read(patient_id=patient.pk),
+        patient_cumulative_read(user=actor, patient_id=patient.pk, workstation=_ws(request)),
+        patient_interactions_read(user=actor, patient_id=patient.pk, workstation=_ws(request)),
+    ]
+    own, latest, orders_page, versions, allergies, pgx_results, exposures, drugs = read_parts(parts)
+    tallies, interactions = read_parts([exposures.tallies_read(), drugs.interactions_read()])
+    last_cycle, diagnoses = own
     chosen = request.GET.get("diagnosis", "")
     diagnosis = next((d for d in diagnoses if str(d.pk) == chosen), None)
     if diagnosis is None and diagnoses:
         diagnosis = diagnoses[0]
-    latest = latest_measures(patient.pk)
-    protected = protected_measures(user=actor, patient_id=patient.pk, latest=latest)
-    orders = selectors.patient_orders(user=actor, patient_id=patient.pk)
-    last = orders.first()
-    # paged (issue 27): every past cycle reachable, the newest on page 1
-    orders_page = paginate(request, orders, param="orders_page", page_size=ORDERS_PAGE_SIZE)
     return render(
         request,
         "prescribing/patient.html",
         {
-            "view": view,
             "patient": patient,
             "diagnoses": diagnoses,
             "diagnosis": diagnosis,
-            "regimens": prescribable_versions(diagnosis_code=diagnosis.code if diagnosis else None),
+            "regimens": versions.for_diagnosis(diagnosis.code if diagnosis else None),
             "latest": latest,
-            "protected": protected,
+            "protected": protected_measures(user=actor, patient_id=patient.pk, latest=latest),
             "orders": orders_page.page,
             "orders_page": orders_page,
             "kinds": MeasurementKind.choices,
             "today": timezone.localdate(),
-            "next_cycle": (last.cycle_number + 1) if last else 1,
+            "next_cycle": (last_cycle[0] + 1) if last_cycle else 1,
             "intents": INTENT_LABELS_IT.items(),
-            "cumulative": cumulative.patient_cumulative_view(
-                user=actor, patient_id=patient.pk, workstation=_ws(request)
-            ),
+            "cumulative": tallies,
             "prior_units": PriorDoseUnit.choices,
-            "allergies": patient_selectors.allergy_summary(patient_id=patient.pk),
-            "pgx_results": pgx_current(patient_id=patient.pk),
-            "interactions": patient_interactions_view(
-                user=actor, patient_id=patient.pk, workstation=_ws(request)
-            ),
+            "allergies": allergies,
+            "pgx_results": pgx_results,
+            "interactions": interactions,
         },
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
@@ -12,6 +13,7 @@ from corsia.accounts.selectors import users_in_role
 from corsia.audit.services import access_log_record
 from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import NotFound, ValidationFailed
+from corsia.core.read_together import ReadPart
 from corsia.drugs import selectors as drug_selectors
 from corsia.drugs.domain.formulation import formulation_of
 from corsia.patients.scope import patient_in_scope
@@ -40,6 +42,7 @@ from corsia.regimens.models import (
     ClinicalTrial,
     Regimen,
     RegimenComponent,
+    RegimenDisease,
     RegimenVersion,
     TrialEnrollment,
     TrialMonitorAssignment,
@@ -173,6 +176,57 @@ def prescribable_versions(*, diagnosis_code: str | None = None) -> list[RegimenV
             for d in v.diseases.all()
         )
     ]
+
+
+@dataclass(frozen=True)
+class PrescribableVersions:
+    """The validated versions of the active regimens, by code, with the codes of their
+    diseases (:func:`prescribable_versions_read`)."""
+
+    versions: tuple[RegimenVersion, ...]
+    disease_codes: dict[int, tuple[str, ...]]  # version id → its diseases' codes
+
+    def for_diagnosis(self, diagnosis_code: str | None) -> list[RegimenVersion]:
+        """As :func:`prescribable_versions` with ``diagnosis_code``."""
+        if not diagnosis_code:
+            return list(self.versions)
+        code = diagnosis_code.replace(".", "")
+        return [
+            v
+            for v in self.versions
+            if any(
+                code.startswith(d.replace(".", "")) or d.replace(".", "").startswith(code)
+                for d in self.disease_codes.get(v.pk, ())
+            )
+        ]
+
+
+def prescribable_versions_read() -> ReadPart[PrescribableVersions]:
+    """The batched variant of :func:`prescribable_versions` (``corsia.core.read_together``,
+    with the rest of a page): the versions, and their diseases' codes (the choice by
+    diagnosis is made once the patient's diagnoses are read with them)."""
+    validated = {"status": VersionStatus.VALIDATED.value, "regimen__is_active": True}
+    versions = (
+        RegimenVersion.objects.filter(**validated)
+        .select_related("regimen")
+        .order_by("regimen__code")
+    )
+    codes = (
+        RegimenDisease.objects.filter(**{f"version__{k}": v for k, v in validated.items()})
+        .order_by("version_id", "position", "pk")
+        .values_list("version_id", "code")
+    )
+
+    def decode(results: list[list[Any]]) -> PrescribableVersions:
+        found: dict[int, list[str]] = {}
+        for version_id, code in results[1]:
+            found.setdefault(version_id, []).append(code)
+        return PrescribableVersions(
+            versions=tuple(results[0]),
+            disease_codes={k: tuple(v) for k, v in found.items()},
+        )
+
+    return ReadPart(querysets=(versions, codes), decode=decode)
 
 
 def current_version(regimen: Regimen) -> RegimenVersion | None:
