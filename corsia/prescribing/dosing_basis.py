@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from corsia.core.actors import User
 from corsia.core.domain.errors import ValidationFailed
+from corsia.core.read_together import ReadPart
 from corsia.patients.selectors import in_hidden_stay
 from corsia.prescribing.domain.assessment import ADULT_AGE
 from corsia.prescribing.domain.body_size import BsaFormula
@@ -79,12 +80,22 @@ def protected_measures(*, user: User, patient_id: int, latest: LatestMeasures) -
 
 
 def latest_measures(patient_id: int) -> LatestMeasures:
-    rows = {
-        m.kind: m
-        for m in Measurement.objects.filter(patient_id=patient_id)
+    return latest_measures_read(patient_id).evaluate()
+
+
+def latest_measures_read(patient_id: int) -> ReadPart[LatestMeasures]:
+    """The batched variant of :func:`latest_measures` (``corsia.core.read_together``, with
+    other modules' reads of a page): its one query (the latest of each kind)."""
+    latest = (
+        Measurement.objects.filter(patient_id=patient_id)
         .order_by("kind", "-measured_at", "-id")
         .distinct("kind")
-    }
+    )
+    return ReadPart(querysets=(latest,), decode=lambda results: _latest_of(results[0]))
+
+
+def _latest_of(found: list[Measurement]) -> LatestMeasures:
+    rows = {m.kind: m for m in found}
     return LatestMeasures(
         height_cm=rows.get(MeasurementKind.HEIGHT_CM.value),
         weight_kg=rows.get(MeasurementKind.WEIGHT_KG.value),
