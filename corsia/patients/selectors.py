@@ -295,11 +295,12 @@ def encounter_moves_query(encounters: QuerySet[Encounter]) -> QuerySet[Any, Any]
     a timeline finds the transfers. A query, for a page's reads in one statement
     (``corsia.core.read_together``); the caller logs the patient's read."""
     history: Any = Encounter._meta.get_field("events").related_model
-    return (
+    moves: QuerySet[Any, Any] = (
         history.objects.filter(pgh_obj_id__in=encounters.values("pk"))
         .order_by("pgh_created_at", "pgh_id")
         .values_list("pgh_obj_id", "pgh_created_at", "ward_id", "place_id", "state")
     )
+    return moves
 
 
 # --- for modules that check their own permission and write their own access log ---------

@@ -42,7 +42,7 @@ def _history(physician: User, patient: Patient, n: int) -> None:
     )
 
 
-WHAT = {  # the API's list → its rows' model and time
+WHAT: dict[str, tuple[Any, str]] = {  # the API's list → its rows' model and time
     "diary": (DiaryEntry, "written_at"),
     "vitals": (VitalSigns, "measured_at"),
     "lab-results": (LabResult, "collected_at"),
