@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -300,6 +301,26 @@ def patient_shown(
 
 def wards_with_places() -> QuerySet[Ward]:
     return Ward.objects.prefetch_related("places").order_by("name")
+
+
+def ward_names_query() -> QuerySet[Ward, tuple[int, str]]:
+    """Every ward as ``(id, name)``: for a page's reads in one statement
+    (``corsia.core.read_together``; reference data, nothing logged)."""
+    return Ward.objects.order_by("pk").values_list("pk", "name")
+
+
+def encounter_moves_query(encounters: QuerySet[Encounter]) -> QuerySet[Any, Any]:
+    """The change history of these encounters (a query of :func:`visible_encounters`), each
+    saved state as ``(encounter id, when, ward id, place id, state)``, oldest first: where
+    a timeline finds the transfers. A query, for a page's reads in one statement
+    (``corsia.core.read_together``); the caller logs the patient's read."""
+    history: Any = Encounter._meta.get_field("events").related_model
+    moves: QuerySet[Any, Any] = (
+        history.objects.filter(pgh_obj_id__in=encounters.values("pk"))
+        .order_by("pgh_created_at", "pgh_id")
+        .values_list("pgh_obj_id", "pgh_created_at", "ward_id", "place_id", "state")
+    )
+    return moves
 
 
 # --- for modules that check their own permission and write their own access log ---------

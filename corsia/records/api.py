@@ -10,6 +10,8 @@ from pydantic import Field
 
 from corsia.core.access import api_perm
 from corsia.core.domain.errors import NotFound
+from corsia.core.paging import api_page
+from corsia.core.schemas import BoundedInt
 from corsia.core.web import acting, reading, request_actor
 from corsia.records import selectors, services
 from corsia.records.schemas import (
@@ -25,14 +27,17 @@ from corsia.records.schemas import (
     DiaryCorrectionIn,
     DiaryIn,
     DiaryOut,
+    DiaryPage,
     HeaderOut,
     Icd9Out,
     LabIn,
     LabOut,
+    LabPage,
     PerformanceStatusIn,
     PerformanceStatusOut,
     VitalsIn,
     VitalsOut,
+    VitalsPage,
     WardRoundIn,
     WardRoundOut,
     anamnesis_out,
@@ -95,16 +100,24 @@ def chart(request: HttpRequest, patient_id: int) -> ChartOut:
 # --- diary --------------------------------------------------------------------------------------
 
 
-@router.get("/{patient_id}/diary", response=list[DiaryOut])
+@router.get("/{patient_id}/diary", response=DiaryPage)
 @api_perm(VIEW)
-def diary(request: HttpRequest, patient_id: int, history: bool = False) -> list[DiaryOut]:
-    """The diary, newest first (``history=true``: corrected versions too)."""
-    entries = selectors.patient_diary(
+def diary(
+    request: HttpRequest,
+    patient_id: int,
+    history: bool = False,
+    limit: BoundedInt = 100,
+    offset: BoundedInt = 0,
+) -> DiaryPage:
+    """The diary, newest first (``history=true``: corrected versions too): ``limit``
+    (1–500) entries from ``offset``, ``count`` in all (every entry reachable)."""
+    rows = selectors.patient_diary_rows(
         **reading(request),
         patient_id=patient_id,
         include_history=history,
     )
-    return [diary_out(e) for e in entries]
+    page = api_page(rows, limit=limit, offset=offset)
+    return DiaryPage(**{**page, "items": [diary_out(e) for e in page["items"]]})
 
 
 @router.post("/{patient_id}/diary", response={201: DiaryOut})
@@ -138,12 +151,16 @@ def diary_correct(
 # --- vital signs and the ward round ---------------------------------------------------------------
 
 
-@router.get("/{patient_id}/vitals", response=list[VitalsOut])
+@router.get("/{patient_id}/vitals", response=VitalsPage)
 @api_perm(VIEW)
-def vital_signs(request: HttpRequest, patient_id: int) -> list[VitalsOut]:
-    """The vital signs, newest first, with their soft flags."""
-    found = selectors.patient_vitals(**reading(request), patient_id=patient_id)
-    return [vitals_out(row.signs) for row in found.rows]
+def vital_signs(
+    request: HttpRequest, patient_id: int, limit: BoundedInt = 100, offset: BoundedInt = 0
+) -> VitalsPage:
+    """The vital signs, newest first, with their soft flags: ``limit`` (1–500) sets from
+    ``offset``, ``count`` in all (every set reachable)."""
+    rows = selectors.patient_vitals_rows(**reading(request), patient_id=patient_id)
+    page = api_page(rows, limit=limit, offset=offset)
+    return VitalsPage(**{**page, "items": [vitals_out(s) for s in page["items"]]})
 
 
 @router.post("/{patient_id}/vitals", response={201: VitalsOut})
@@ -298,12 +315,16 @@ def performance_status_record(
 # --- laboratory ---------------------------------------------------------------------------------
 
 
-@router.get("/{patient_id}/lab-results", response=list[LabOut])
+@router.get("/{patient_id}/lab-results", response=LabPage)
 @api_perm(VIEW)
-def lab_results(request: HttpRequest, patient_id: int) -> list[LabOut]:
-    """The laboratory results, newest first, with their H/L flags."""
-    view = selectors.lab_view(**reading(request), patient_id=patient_id)
-    return [lab_out(r) for r in view.results]
+def lab_results(
+    request: HttpRequest, patient_id: int, limit: BoundedInt = 100, offset: BoundedInt = 0
+) -> LabPage:
+    """The laboratory results, newest first, with their H/L flags: ``limit`` (1–500)
+    results from ``offset``, ``count`` in all (every result reachable)."""
+    rows = selectors.lab_result_rows(**reading(request), patient_id=patient_id)
+    page = api_page(rows, limit=limit, offset=offset)
+    return LabPage(**{**page, "items": [lab_out(r) for r in page["items"]]})
 
 
 @router.post("/{patient_id}/lab-results", response={201: LabOut})

@@ -96,6 +96,16 @@ class DiaryOut(Schema):
     correction_reason: str
 
 
+class DiaryPage(Schema):
+    """A page of the diary (the API's paging: ``count`` in all, ``limit`` from
+    ``offset``)."""
+
+    count: int
+    limit: int
+    offset: int
+    items: list[DiaryOut]
+
+
 def diary_out(entry: DiaryEntry) -> DiaryOut:
     return DiaryOut(
         id=entry.pk,
@@ -150,6 +160,15 @@ class WardRoundIn(Schema):
 class WardRoundOut(Schema):
     entry: DiaryOut
     vital_signs: VitalsOut | None
+
+
+class VitalsPage(Schema):
+    """A page of the vital signs (``count`` in all, ``limit`` from ``offset``)."""
+
+    count: int
+    limit: int
+    offset: int
+    items: list[VitalsOut]
 
 
 def vitals_out(signs: VitalSigns) -> VitalsOut:
@@ -358,6 +377,15 @@ class LabOut(Schema):
     flag: str  # "H", "L" or ""
     collected_at: IsoDatetime
     recorded_by: str
+
+
+class LabPage(Schema):
+    """A page of the laboratory results (``count`` in all, ``limit`` from ``offset``)."""
+
+    count: int
+    limit: int
+    offset: int
+    items: list[LabOut]
 
 
 def lab_out(r: LabResult) -> LabOut:

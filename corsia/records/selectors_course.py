@@ -10,11 +10,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from corsia.audit.services import access_log_record
 from corsia.core.actors import User, Workstation, require_permission
+from corsia.core.read_together import ReadPart, read_parts
 from corsia.patients.selectors import patient_get
 from corsia.prescribing.domain.states import STATE_LABELS_IT, OrderState
 from corsia.prescribing.selectors import patient_orders
@@ -115,32 +117,80 @@ def _current(lines: list[LineView], today: date) -> LineView | None:
     return max(pool, key=lambda v: (v.line.started_on, v.line.pk)) if pool else None
 
 
-def _build(user: User, patient: Patient) -> CourseView:
-    today = timezone.localdate()
-    lines = list(
-        TreatmentLine.objects.filter(patient_id=patient.pk)
+@dataclass(frozen=True)
+class CourseRows:
+    """What the course is made of, read once: for the course's own pages and, with the
+    chart's other reads in one statement, for the chart's section and its timeline."""
+
+    lines: list[TreatmentLine]  # newest first
+    evaluations: list[ResponseEvaluation]  # oldest first
+    items: list[TreatmentPlanItem]  # newest first
+    links: dict[int, int]  # order id → line id
+    therapies: list[HomeTherapy]  # newest first
+    appointments: list[Appointment]  # soonest first
+
+
+def course_read(patient_id: int) -> ReadPart[CourseRows]:
+    """This module's course tables for one patient (``corsia.core.read_together``)."""
+    querysets = (
+        TreatmentLine.objects.filter(patient_id=patient_id)
         .select_related("recorded_by", "closed_by")
-        .order_by("-started_on", "-pk")[:100]
-    )
-    evaluations = list(
-        ResponseEvaluation.objects.filter(patient_id=patient.pk)
+        .order_by("-started_on", "-pk")[:100],
+        ResponseEvaluation.objects.filter(patient_id=patient_id)
+        .select_related("recorded_by", "line")
+        .order_by("evaluated_on", "pk")[:1000],
+        TreatmentPlanItem.objects.filter(patient_id=patient_id)
         .select_related("recorded_by")
-        .order_by("evaluated_on", "pk")[:1000]
-    )
-    items = list(
-        TreatmentPlanItem.objects.filter(patient_id=patient.pk)
-        .select_related("recorded_by")
-        .order_by("-performed_on", "-pk")[:200]
-    )
-    links: dict[int, int] = dict(
-        TreatmentLineOrder.objects.filter(line__patient_id=patient.pk).values_list(
+        .order_by("-performed_on", "-pk")[:200],
+        TreatmentLineOrder.objects.filter(line__patient_id=patient_id).values_list(
             "order_id", "line_id"
-        )
+        ),
+        HomeTherapy.objects.filter(patient_id=patient_id)
+        .select_related("recorded_by")
+        .order_by("-started_on", "-pk")[:300],
+        Appointment.objects.filter(patient_id=patient_id)
+        .select_related("recorded_by")
+        .order_by("scheduled_on", "pk")[:300],
     )
-    orders_hidden = not user.has_perm(VIEW_ORDERS)
-    orders: list[Any] = []
-    if not orders_hidden:
-        orders = list(patient_orders(user=user, patient_id=patient.pk)[:ORDERS_LIMIT])
+
+    def decode(results: list[list[Any]]) -> CourseRows:
+        lines, evaluations, items, links, therapies, appointments = results
+        return CourseRows(
+            lines=lines,
+            evaluations=evaluations,
+            items=items,
+            links=dict(links),
+            therapies=therapies,
+            appointments=appointments,
+        )
+
+    return ReadPart(querysets=querysets, decode=decode)
+
+
+def course_orders(user: User, patient_id: int) -> QuerySet[Any] | None:
+    """The patient's orders the course links to its lines (``None``: the user's role may
+    not see orders)."""
+    if not user.has_perm(VIEW_ORDERS):
+        return None
+    return patient_orders(user=user, patient_id=patient_id)[:ORDERS_LIMIT]
+
+
+def _build(user: User, patient: Patient) -> CourseView:
+    """The course alone: its tables and the orders in one statement."""
+    orders = course_orders(user, patient.pk)
+    parts: list[ReadPart[Any]] = [course_read(patient.pk)]
+    if orders is not None:
+        parts.append(ReadPart(querysets=(orders,), decode=lambda results: results[0]))
+    answers = read_parts(parts)
+    return course_assemble(patient, answers[0], orders=answers[1] if orders is not None else None)
+
+
+def course_assemble(patient: Patient, rows: CourseRows, *, orders: list[Any] | None) -> CourseView:
+    """The course from its rows and the patient's orders (``None``: not for the role)."""
+    today = timezone.localdate()
+    lines, evaluations, items, links = rows.lines, rows.evaluations, rows.items, rows.links
+    orders_hidden = orders is None
+    orders = orders or []
     views: list[LineView] = []
     for line in lines:
         mine = [_order_ref(o) for o in orders if links.get(o.pk) == line.pk]
@@ -165,16 +215,7 @@ def _build(user: User, patient: Patient) -> CourseView:
                 linkable=sorted(linkable, key=lambda o: o.order_id),
             )
         )
-    therapies = list(
-        HomeTherapy.objects.filter(patient_id=patient.pk)
-        .select_related("recorded_by")
-        .order_by("-started_on", "-pk")[:300]
-    )
-    appointments = list(
-        Appointment.objects.filter(patient_id=patient.pk)
-        .select_related("recorded_by")
-        .order_by("scheduled_on", "pk")[:300]
-    )
+    therapies, appointments = rows.therapies, rows.appointments
     return CourseView(
         patient=patient,
         lines=views,
@@ -217,14 +258,13 @@ def chart_course(*, user: User, patient_id: int) -> CourseView:
     return _build(user, patient_get(user=user, patient_id=patient_id))
 
 
-def course_events(patient_id: int) -> list[TimelineEvent]:
+def course_events(patient_id: int, rows: CourseRows) -> list[TimelineEvent]:
     """Lines started and closed, surgery and radiotherapy, re-evaluations with their
-    response, home therapies and appointments, as events of the chart's timeline."""
+    response, home therapies and appointments, as events of the chart's timeline (from
+    the rows the chart's section is made of: read once)."""
     url = reverse("records:course", args=[patient_id])
     found: list[TimelineEvent] = []
-    for line in TreatmentLine.objects.filter(patient_id=patient_id).select_related(
-        "recorded_by", "closed_by"
-    )[:100]:
+    for line in rows.lines:
         intent = rules.INTENT_LABELS_IT[rules.LineIntent(line.intent)]
         found.append(
             TimelineEvent(
@@ -250,9 +290,7 @@ def course_events(patient_id: int) -> list[TimelineEvent]:
                     sequence=1,
                 )
             )
-    for item in TreatmentPlanItem.objects.filter(patient_id=patient_id).select_related(
-        "recorded_by"
-    )[:200]:
+    for item in rows.items:
         found.append(
             TimelineEvent(
                 at=item.recorded_at,
@@ -263,9 +301,7 @@ def course_events(patient_id: int) -> list[TimelineEvent]:
                 url=url,
             )
         )
-    for ev in ResponseEvaluation.objects.filter(patient_id=patient_id).select_related(
-        "recorded_by", "line"
-    )[:500]:
+    for ev in rows.evaluations:
         what = "Valutazione basale" if ev.baseline else ev.response_label
         found.append(
             TimelineEvent(
@@ -279,9 +315,7 @@ def course_events(patient_id: int) -> list[TimelineEvent]:
                 sequence=ev.pk,
             )
         )
-    for therapy in HomeTherapy.objects.filter(patient_id=patient_id).select_related("recorded_by")[
-        :300
-    ]:
+    for therapy in rows.therapies:
         found.append(
             TimelineEvent(
                 at=therapy.created_at,
@@ -293,9 +327,7 @@ def course_events(patient_id: int) -> list[TimelineEvent]:
                 url=url,
             )
         )
-    for appt in Appointment.objects.filter(patient_id=patient_id).select_related("recorded_by")[
-        :300
-    ]:
+    for appt in rows.appointments:
         state = " (annullato)" if appt.cancelled_at is not None else ""
         found.append(
             TimelineEvent(

@@ -8,28 +8,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.db.models import QuerySet, Subquery
 from django.urls import reverse
 
 from corsia.records.domain.timeline import EventKind, TimelineEvent
 from corsia.records.models import (
     Diagnosis,
+    DiagnosisStaging,
     PerformanceStatus,
 )
-from corsia.records.selectors_staging import (
-    current_staging,
-    stage_text,
-)
+from corsia.records.selectors_staging import stage_text
 from corsia.records.timeline_sources import author_name
 
 if TYPE_CHECKING:
     from corsia.patients.models import Patient
 
 
-def _stage(newest: Diagnosis | None) -> tuple[str, str]:
-    """The newest diagnosis's current computed staging, else the stage written by hand."""
+def _stage(newest: Diagnosis | None, staging: DiagnosisStaging | None) -> tuple[str, str]:
+    """The newest diagnosis's current computed staging (``staging``: read with it, see
+    ``newest_staging_query``), else the stage written by hand."""
     if newest is None:
         return "", ""
-    staging = current_staging(newest.pk)
     if staging is not None:
         return staging.stage, stage_text(staging)
     return newest.stage, newest.staging_system
@@ -46,15 +45,34 @@ def _latest_by_scale(statuses: list[PerformanceStatus]) -> list[str]:
 
 
 def _diagnoses(patient_id: int) -> list[Diagnosis]:
-    return list(
+    return list(_diagnoses_query(patient_id))
+
+
+def _diagnoses_query(patient_id: int) -> QuerySet[Diagnosis]:
+    return (
         Diagnosis.objects.filter(patient_id=patient_id)
         .select_related("primary_site", "recorded_by")
         .order_by("-diagnosed_on", "-pk")[:50]
     )
 
 
+def newest_staging_query(patient_id: int) -> QuerySet[DiagnosisStaging]:
+    """The current staging (the highest version) of the patient's newest diagnosis, the
+    diagnosis found by a subquery: one query with the diagnoses, not after them."""
+    newest = (
+        Diagnosis.objects.filter(patient_id=patient_id)
+        .order_by("-diagnosed_on", "-pk")
+        .values("pk")[:1]
+    )
+    return DiagnosisStaging.objects.filter(diagnosis_id=Subquery(newest)).order_by("-number")[:1]
+
+
 def _performance_statuses(patient_id: int) -> list[PerformanceStatus]:
-    return list(
+    return list(_performance_statuses_query(patient_id))
+
+
+def _performance_statuses_query(patient_id: int) -> QuerySet[PerformanceStatus]:
+    return (
         PerformanceStatus.objects.filter(patient_id=patient_id)
         .select_related("recorded_by")
         .order_by("-assessed_on", "-pk")[:200]

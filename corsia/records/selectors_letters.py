@@ -173,16 +173,27 @@ def letter_chain(letter: ClinicalLetter) -> list[ClinicalLetter]:
     return list(_letters().filter(chain=letter.chain).order_by("number"))
 
 
-def letter_events(patient: Patient, user: User | None = None) -> list[TimelineEvent]:
-    """The letters, for the chart's timeline (the chart's read is logged by the chart)."""
-    found = []
+def chart_letters_query(patient: Patient, user: User | None) -> QuerySet[ClinicalLetter]:
+    """The letters the chart's timeline shows, newest first (the archived PDF not read):
+    one statement with the chart's other reads (``selectors_chart``)."""
     rows = outside_hidden_stays(
-        _not_masked(_letters().filter(patient_id=patient.pk), patient),
+        _not_masked(
+            ClinicalLetter.objects.filter(patient_id=patient.pk).select_related(
+                "created_by", "signed_by"
+            ),
+            patient,
+        ),
         user=user,
         patient_id=patient.pk,
         **_LETTER_DATES,
     )
-    for letter in rows.order_by("-created_at")[:100]:
+    return rows.order_by("-created_at", "-pk")[:100]
+
+
+def letter_events(letters: list[ClinicalLetter]) -> list[TimelineEvent]:
+    """The letters, for the chart's timeline (the chart's read is logged by the chart)."""
+    found = []
+    for letter in letters:
         signed = letter.status == "signed"
         label = rules.KIND_LABELS_IT[LetterKind(letter.kind)]
         found.append(
@@ -235,10 +246,17 @@ def board_get(
     )
 
 
-def board_events(patient_id: int, user: User | None = None) -> list[TimelineEvent]:
-    boards = outside_hidden_stays(
-        _boards().filter(patient_id=patient_id), user=user, patient_id=patient_id, **_BOARD_DATES
+def chart_boards_query(patient_id: int, user: User | None) -> QuerySet[TumourBoard]:
+    """The tumour boards the chart's timeline shows, newest first (the minutes' PDF not
+    read)."""
+    boards = TumourBoard.objects.filter(patient_id=patient_id).select_related(
+        "created_by", "signed_by"
     )
+    boards = outside_hidden_stays(boards, user=user, patient_id=patient_id, **_BOARD_DATES)
+    return boards.order_by("-held_on", "-pk")[:100]
+
+
+def board_events(boards: list[TumourBoard]) -> list[TimelineEvent]:
     return [
         TimelineEvent(
             at=board.signed_at or board.created_at,
@@ -250,7 +268,7 @@ def board_events(patient_id: int, user: User | None = None) -> list[TimelineEven
             url=reverse("records:board", args=[board.pk]),
             sequence=board.pk,
         )
-        for board in boards.order_by("-held_on")[:100]
+        for board in boards
     ]
 
 

@@ -10,6 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import QuerySet
 from django.urls import reverse
 
 from corsia.core.actors import User
@@ -69,11 +70,17 @@ def _reading(signs: VitalSigns) -> vitals.VitalReading:
 
 
 def _vitals_rows(patient_id: int, limit: int, user: User) -> list[VitalSigns]:
+    return list(_vitals_query(patient_id, user)[:limit])
+
+
+def _vitals_query(patient_id: int, user: User) -> QuerySet[VitalSigns]:
+    """The vital signs shown to ``user``, newest first (the masked stays hidden from them
+    left out); a total order (the id last) for paging."""
     rows = VitalSigns.objects.filter(patient_id=patient_id)
-    return list(
+    return (
         outside_hidden_stays(rows, user=user, patient_id=patient_id, field="measured_at")
         .select_related("recorded_by")
-        .order_by("-measured_at", "-pk")[:limit]
+        .order_by("-measured_at", "-pk")
     )
 
 
@@ -110,11 +117,16 @@ LAB_LIMIT = 2000
 
 
 def _lab_rows(patient_id: int, user: User) -> list[LabResult]:
+    return list(_lab_query(patient_id, user)[:LAB_LIMIT])
+
+
+def _lab_query(patient_id: int, user: User) -> QuerySet[LabResult]:
+    """The laboratory results shown to ``user``, newest first; a total order."""
     rows = LabResult.objects.filter(patient_id=patient_id)
-    return list(
+    return (
         outside_hidden_stays(rows, user=user, patient_id=patient_id, field="collected_at")
         .select_related("recorded_by")
-        .order_by("-collected_at", "-pk")[:LAB_LIMIT]
+        .order_by("-collected_at", "-pk")
     )
 
 

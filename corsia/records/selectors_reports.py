@@ -124,12 +124,17 @@ def report_get(
     return ReportRow(report=found, superseded=found.pk in _superseded_ids(patient))
 
 
-def report_events(patient: Patient) -> list[TimelineEvent]:
+def chart_reports_query(patient: Patient) -> QuerySet[ClinicalReport]:
+    """The current version of each report the chart's timeline shows, newest first."""
+    return current_reports(patient).order_by("-recorded_at", "-pk")[:TIMELINE_LIMIT]
+
+
+def report_events(patient: Patient, reports: list[ClinicalReport]) -> list[TimelineEvent]:
     """The current version of each report, for the chart's timeline (the chart's read is
     logged by the chart). Dated by the signature; the examination's day is in the title."""
     url = reverse("records:reports", args=[patient.pk])
     found = []
-    for r in current_reports(patient).order_by("-recorded_at", "-pk")[:TIMELINE_LIMIT]:
+    for r in reports:
         title = rules.summary(
             ReportKind(r.kind), modality_code=r.modality, examination=r.examination
         )

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.db.models import QuerySet
 from django.urls import reverse
 
 from corsia.audit.services import access_log_record
@@ -153,7 +154,26 @@ def stage_text(staging: DiagnosisStaging) -> str:
     return " · ".join(parts)
 
 
-def staging_events(patient_id: int) -> list[TimelineEvent]:
+def chart_stagings_query(patient_id: int) -> QuerySet[DiagnosisStaging]:
+    """The patient's stagings, newest first, for the chart's timeline (one statement with
+    the chart's other reads: ``selectors_chart``)."""
+    return (
+        DiagnosisStaging.objects.filter(patient_id=patient_id)
+        .select_related("author")
+        .order_by("-number")[:HISTORY_LIMIT]
+    )
+
+
+def chart_scores_query(patient_id: int) -> QuerySet[PrognosticAssessment]:
+    """The patient's prognostic scores, newest first, for the chart's timeline."""
+    return (
+        PrognosticAssessment.objects.filter(patient_id=patient_id)
+        .select_related("recorded_by")
+        .order_by("-recorded_at", "-pk")[:HISTORY_LIMIT]
+    )
+
+
+def staging_events(patient_id: int, stagings: list[DiagnosisStaging]) -> list[TimelineEvent]:
     url = reverse("records:staging", args=[patient_id])
     return [
         TimelineEvent(
@@ -165,11 +185,11 @@ def staging_events(patient_id: int) -> list[TimelineEvent]:
             url=url,
             sequence=s.pk,
         )
-        for s in _stagings({patient_id})
+        for s in stagings
     ]
 
 
-def score_events(patient_id: int) -> list[TimelineEvent]:
+def score_events(patient_id: int, scores: list[PrognosticAssessment]) -> list[TimelineEvent]:
     url = reverse("records:scores", args=[patient_id])
     return [
         TimelineEvent(
@@ -181,7 +201,5 @@ def score_events(patient_id: int) -> list[TimelineEvent]:
             url=url,
             sequence=a.pk,
         )
-        for a in PrognosticAssessment.objects.filter(patient_id=patient_id)
-        .select_related("recorded_by")
-        .order_by("-recorded_at")[:HISTORY_LIMIT]
+        for a in scores
     ]

@@ -6,12 +6,11 @@ administrations, the toxicities; and a set of vital signs told in one line. The 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
-from pghistory.models import Events
 
-from corsia.patients.selectors import wards_with_places
 from corsia.prescribing.domain.states import STATE_LABELS_IT as ORDER_STATE_LABELS_IT
 from corsia.prescribing.domain.states import OrderState
 from corsia.records.domain import vitals
@@ -27,9 +26,15 @@ def author_name(user: Any) -> str:
     return str(user.get_full_name() or user.username)
 
 
-def encounter_events(patient: Patient, encounters: list[Encounter]) -> list[TimelineEvent]:
-    """Admissions, transfers (from the encounters' history) and discharges."""
-    wards = {w.pk: w.name for w in wards_with_places()}
+def encounter_events(
+    patient: Patient,
+    encounters: list[Encounter],
+    moves: list[tuple[int, datetime, int | None, int | None, str]],
+    wards: dict[int, str],
+) -> list[TimelineEvent]:
+    """Admissions, transfers and discharges: ``moves`` the encounters' change history
+    (``patients.selectors.encounter_moves_query``: encounter, when, ward, place, state,
+    oldest first), ``wards`` the wards' names."""
     events: list[TimelineEvent] = []
     for enc in encounters:
         url = reverse("patients:detail", args=[patient.pk])
@@ -55,16 +60,12 @@ def encounter_events(patient: Patient, encounters: list[Encounter]) -> list[Time
             )
     if encounters:
         previous: dict[int, tuple[Any, Any]] = {}
-        history = Events.objects.tracks(encounters).order_by("pgh_created_at")
-        for row in history:
-            data = row.pgh_data or {}
-            ward_id = data.get("ward_id", data.get("ward"))
-            key = (ward_id, data.get("place_id", data.get("place")))
-            obj = int(row.pgh_obj_id)
-            if obj in previous and previous[obj] != key and data.get("state") == "active":
+        for obj, at, ward_id, place_id, state in moves:
+            key = (ward_id, place_id)
+            if obj in previous and previous[obj] != key and state == "active":
                 events.append(
                     TimelineEvent(
-                        at=row.pgh_created_at,
+                        at=at,
                         kind=EventKind.TRANSFER,
                         title=f"Trasferimento in {wards.get(ward_id or 0, '—')}",
                         url=reverse("patients:detail", args=[patient.pk]),
@@ -74,7 +75,13 @@ def encounter_events(patient: Patient, encounters: list[Encounter]) -> list[Time
     return events
 
 
-def order_events(orders: Iterable[Any]) -> list[TimelineEvent]:
+def order_events(orders: Iterable[Any], administered: Iterable[Any]) -> list[TimelineEvent]:
+    """The orders and, from ``administered`` (their transitions to «administered», with
+    their actors: ``prescribing.selectors.orders_transitions_query``), their
+    administrations."""
+    given: dict[int, list[Any]] = {}
+    for step in administered:
+        given.setdefault(step.order_id, []).append(step)
     events: list[TimelineEvent] = []
     for order in orders:
         url = reverse("prescribing:order", args=[order.pk])
@@ -89,7 +96,7 @@ def order_events(orders: Iterable[Any]) -> list[TimelineEvent]:
                 url=url,
             )
         )
-        for step in order.transitions.all():
+        for step in given.get(order.pk, []):
             if step.to_state == OrderState.ADMINISTERED.value:
                 events.append(
                     TimelineEvent(

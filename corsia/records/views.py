@@ -21,7 +21,7 @@ from corsia.core.refusals import form_refusals
 from corsia.core.web import acting, posted_version, request_actor, viewing
 from corsia.core.web import request_workstation as _ws
 from corsia.patients.selectors import patient_search
-from corsia.records import selectors, selectors_course, services
+from corsia.records import selectors, services
 from corsia.records.domain.labs import COMMON_ANALYTES
 from corsia.records.forms import (
     BIOMARKER_ROWS,
@@ -116,9 +116,7 @@ def _chart_page(
     if chart.header.patient.pk != patient_id:  # a merged duplicate: its survivor's chart
         return redirect("records:chart", patient_id=chart.header.patient.pk)
     context: dict[str, Any] = {"chart": chart, "h": chart.header, "patient": chart.header.patient}
-    context["course"] = selectors_course.chart_course(
-        user=request_actor(request), patient_id=patient_id
-    )
+    context["course"] = chart.course
     if request.user.has_perm(WRITE):
         context["diary_form"] = DiaryForm(initial={"kind": "visit"})
         context["ward_round_form"] = WardRoundForm()

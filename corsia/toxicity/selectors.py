@@ -98,6 +98,28 @@ def _records() -> QuerySet[ToxicityRecord]:
     return ToxicityRecord.objects.select_related("term", "recorded_by")
 
 
+TOXICITIES_READ = "tossicità (CTCAE)"  # the access log's words for the list
+
+
+def patient_toxicities_read(*, user: User, patient_id: int) -> ReadPart[list[ToxicityRecord]]:
+    """The batched variant of :func:`patient_toxicities` (current versions, newest onset
+    first, with their terms and authors; the suspected drugs are not read) for a page's
+    reads in one statement (``corsia.core.read_together``). The permission and the
+    patient's scope are checked here; the page logs the read (``TOXICITIES_READ``)."""
+    user = require_permission(user, VIEW)
+    ensure_patient_in_scope(user, patient_id)
+    records = outside_hidden_stays(
+        _records().filter(patient_id=patient_id),
+        user=user,
+        field="recorded_at",
+        patient_id=patient_id,
+    ).filter(is_current=True)
+    return ReadPart(
+        querysets=(records.order_by("-onset_date", "-recorded_at"),),
+        decode=lambda results: list(results[0]),
+    )
+
+
 def patient_toxicities(
     *,
     user: User,
@@ -122,7 +144,7 @@ def patient_toxicities(
     result = list(
         records.prefetch_related("suspected_ingredients").order_by("-onset_date", "-recorded_at")
     )
-    _log(user, patient_id, "tossicità (CTCAE)", workstation, channel)
+    _log(user, patient_id, TOXICITIES_READ, workstation, channel)
     return result
 
 

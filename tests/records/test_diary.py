@@ -223,7 +223,7 @@ def test_api_sign_list_correct_and_problems(
     )
     assert (again.status_code, again.json()["code"]) == (409, "diary_entry_superseded")
     listed = signed_in(pharmacist).get(url)
-    assert [e["text"] for e in listed.json()] == ["Consulenza cardiologica: FE 60%."]
+    assert [e["text"] for e in listed.json()["items"]] == ["Consulenza cardiologica: FE 60%."]
     future = (timezone.now() + timedelta(days=3)).isoformat()
     bad = client.post(
         url, {"kind": "note", "text": "x", "written_at": future}, content_type="application/json"

@@ -197,6 +197,6 @@ def test_api_problems_and_ward_round(physician: User, patient: Patient) -> None:
     )
     assert done.status_code == 201
     assert done.json()["vital_signs"]["flags"] == {"spo2": "low"}
-    listed = client.get(url).json()
+    listed = client.get(url).json()["items"]
     assert [v["spo2"] for v in listed] == [91]
     assert (DiaryEntry.objects.count(), VitalSigns.objects.count()) == (1, 1)

@@ -76,7 +76,10 @@ class DiaryEntry(models.Model):
         verbose_name = _("annotazione del diario clinico")
         verbose_name_plural = _("annotazioni del diario clinico")
         default_permissions = ()
-        indexes = [models.Index(name="diary_by_patient", fields=["patient", "-written_at"])]
+        # whole for the diary's pages (newest first, the id last: a total order)
+        indexes = [
+            models.Index(name="diary_by_patient_id", fields=["patient", "-written_at", "-id"])
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(supersedes=F("id")), name="diary_not_self_superseding"
@@ -130,7 +133,10 @@ class VitalSigns(models.Model):
         verbose_name = _("parametri vitali")
         verbose_name_plural = _("parametri vitali")
         default_permissions = ()
-        indexes = [models.Index(name="vitals_by_patient", fields=["patient", "-measured_at"])]
+        # whole for the pages of vital signs (newest first, the id last: a total order)
+        indexes = [
+            models.Index(name="vitals_by_patient_id", fields=["patient", "-measured_at", "-id"])
+        ]
         constraints = [
             # the hard limits of domain/vitals.py, kept by the database too
             models.CheckConstraint(
@@ -363,7 +369,10 @@ class LabResult(models.Model):
         verbose_name = _("esame di laboratorio")
         verbose_name_plural = _("esami di laboratorio")
         default_permissions = ()
-        indexes = [models.Index(name="lab_by_patient", fields=["patient", "-collected_at"])]
+        # whole for the pages of results (newest first, the id last: a total order)
+        indexes = [
+            models.Index(name="lab_by_patient_id", fields=["patient", "-collected_at", "-id"])
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(reference_low__isnull=True)

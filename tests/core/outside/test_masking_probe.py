@@ -321,7 +321,7 @@ def test_the_probe_sees_what_is_not_masked(masked: MaskedChart) -> None:
     assert [c["kind"] for c in detail["consents"]] == ["treatment"]
     assert detail["masked_count"] == 2
     # the lists count only what is visible
-    diary = client.get(f"/api/v1/patients/{pid}/diary?history=true").json()
+    diary = client.get(f"/api/v1/patients/{pid}/diary?history=true").json()["items"]
     assert [(e["text"], e["encounter_id"]) for e in diary] == [
         (VISIBLE_DIARY, masked.visible_encounter_id)
     ]
