@@ -196,8 +196,8 @@ def administration_keys(
     if updated_before is not None:
         rows = rows.filter(updated_at__lt=updated_before)
     return rows.annotate(
-        kind=Value(ADMINISTRATION_KIND, output_field=CharField()), at=F("started_at")
-    ).values_list("kind", "id", "at")
+        kind=Value(ADMINISTRATION_KIND, output_field=CharField()), moment=F("started_at")
+    ).values_list("kind", "id", "moment")
 
 
 def administration_patient_id(*, administration_id: int) -> int | None:

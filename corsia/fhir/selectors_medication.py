@@ -275,7 +275,7 @@ def medication_administration_search(
         )  # fmt: skip
     total = sum(k.count() for k in keys)
     both = keys[0].union(*keys[1:], all=True) if len(keys) > 1 else keys[0]
-    shown = list(both.order_by("-at", "-id", "kind")[page.offset : page.offset + page.count])
+    shown = list(both.order_by("-moment", "-id", "kind")[page.offset : page.offset + page.count])
     wanted = {kind: [pk for k, pk, _ in shown if k == kind] for kind in (BEDSIDE, WARD)}
     found: dict[tuple[str, int], Resource] = {}
     if wanted[BEDSIDE]:

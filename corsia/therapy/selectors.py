@@ -382,7 +382,7 @@ def patient_dose_keys(
     changed_before: datetime | None = None,
 ) -> QuerySet[Any]:
     """The keys of the dose records ``patient_dose_records`` reads, as rows ``(kind, id,
-    at)`` (``kind`` ``DOSE_KIND``, ``at`` when the dose was given or not: a correction's
+    moment)`` (``kind`` ``DOSE_KIND``, ``at`` when the dose was given or not: a correction's
     time, else the record's) for a caller to page in the database beside other modules'
     keys (the FHIR server's MedicationAdministration, issue 27); narrowed by ``at`` in
     ``[at_from, at_before)``, ``kinds`` (``DOSE_GIVEN``, ``DOSE_NOT_GIVEN``,
@@ -391,13 +391,13 @@ def patient_dose_keys(
     _require(user)
     rows = _patient_doses(user, patient_id).annotate(  # kind, at: as the other modules' keys
         kind=Value(DOSE_KIND, output_field=CharField()),
-        at=Coalesce("given_at", "recorded_at"),
+        moment=Coalesce("given_at", "recorded_at"),
         changed=Coalesce("corrected_by__recorded_at", "recorded_at"),
     )
     if at_from is not None:
-        rows = rows.filter(at__gte=at_from)
+        rows = rows.filter(moment__gte=at_from)
     if at_before is not None:
-        rows = rows.filter(at__lt=at_before)
+        rows = rows.filter(moment__lt=at_before)
     if changed_from is not None:
         rows = rows.filter(changed__gte=changed_from)
     if changed_before is not None:
@@ -412,7 +412,7 @@ def patient_dose_keys(
         if DOSE_CORRECTED in kinds:
             wanted |= Q(corrected_by__isnull=False)
         rows = rows.filter(wanted)
-    return rows.values_list("kind", "id", "at")
+    return rows.values_list("kind", "id", "moment")
 
 
 def prescription_patient_id(*, prescription_id: int) -> int | None:

@@ -46,7 +46,9 @@ def test_every_read_is_reachable_page_by_page_the_newest_first(
     ids = _reads(make_user(Role.PHYSICIAN, username="dr.verdi"), 5)
     seen = []
     for offset in (0, 2, 4):
-        page = auditor.get(API, {"patient_id": PATIENT, "limit": 2, "offset": offset}).json()
+        page = auditor.get(
+            API, {"patient_id": str(PATIENT), "limit": "2", "offset": str(offset)}
+        ).json()
         assert (page["count"], page["limit"], page["offset"]) == (5, 2, offset)
         seen += [row["id"] for row in page["items"]]
     assert seen == ids[::-1]

@@ -129,7 +129,10 @@ def test_the_queries_do_not_grow_with_the_history(
     _exposed(technician, preparation, 2)
     _closed(2)
     client = logged_in(pharmacist)
-    asked = [("/compounding/exposures/", {}), ("/compounding/leftovers/", {})]
+    asked: list[tuple[str, dict[str, str]]] = [
+        ("/compounding/exposures/", {}),
+        ("/compounding/leftovers/", {}),
+    ]
     for url, params in asked:
         _queries(client, url, params)  # the first request: the permission set cached
     few = [_queries(client, url, params) for url, params in asked]

@@ -73,7 +73,7 @@ def test_every_case_is_reachable_the_most_recent_first(
     api = api_client(physician)
     seen = []
     for offset in (0, 2, 4):
-        page = api.get(API, {"all": "true", "limit": 2, "offset": offset}).json()
+        page = api.get(API, {"all": "true", "limit": "2", "offset": str(offset)}).json()
         assert (page["count"], page["limit"], page["offset"]) == (5, 2, offset)
         seen += [c["id"] for c in page["items"]]
     assert seen == newest_first
