@@ -52,7 +52,7 @@ def test_every_read_is_reachable_page_by_page_the_newest_first(
         assert (page["count"], page["limit"], page["offset"]) == (5, 2, offset)
         seen += [row["id"] for row in page["items"]]
     assert seen == ids[::-1]
-    by_user = auditor.get(API, {"username": "dr.verdi", "limit": 1, "offset": 4}).json()
+    by_user = auditor.get(API, {"username": "dr.verdi", "limit": "1", "offset": "4"}).json()
     assert (by_user["count"], [r["id"] for r in by_user["items"]]) == (5, [ids[0]])
     for bad, code in (
         ({"limit": "0"}, "limit_out_of_range"),

@@ -90,7 +90,7 @@ def test_a_page_logs_the_patients_it_shows(physician: User, recipient: Patient) 
     _cancelled(physician, recipient, 1)
     logged = AccessLogEntry.objects.filter(what="trapianti (elenco dell'unità)")
     before = logged.count()
-    api_client(physician).get(API, {"all": "true", "offset": 5})  # past the end: no one
+    api_client(physician).get(API, {"all": "true", "offset": "5"})  # past the end: no one
     assert logged.count() == before
     api_client(physician).get(API, {"all": "true"})
     assert list(logged.values_list("patient_id", "channel")[before:]) == [(recipient.pk, "api")]
