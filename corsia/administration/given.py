@@ -15,11 +15,13 @@ Amount given, per administration record:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
+from django.db.models import CharField, F, QuerySet, Value
 from django.utils import timezone
 
 from corsia.administration.models import Administration, AdministrationState
@@ -140,29 +142,78 @@ def _record(a: Administration) -> AdministrationRecord:
     )
 
 
+def _shown_to(
+    *,
+    user: User,
+    patient_id: int,
+    started_from: datetime | None = None,
+    started_before: datetime | None = None,
+) -> QuerySet[Administration]:
+    rows = outside_hidden_stays(
+        Administration.objects.filter(patient_id=patient_id),
+        user=user,
+        field="started_at",
+        patient_id=patient_id,
+    )
+    if started_from is not None:
+        rows = rows.filter(started_at__gte=started_from)
+    if started_before is not None:
+        rows = rows.filter(started_at__lt=started_before)
+    return rows
+
+
 def administrations_of_patient(
     *,
     user: User,
     patient_id: int,
     started_from: datetime | None = None,
     started_before: datetime | None = None,
+    ids: Collection[int] | None = None,
 ) -> list[AdministrationRecord]:
     """The patient's administrations (newest first), or those started in
-    ``[started_from, started_before)``, for display to ``user``: none started within a
-    masked stay hidden from them (``doses_given``, for the cumulative dose, reads them
-    all). The caller checks its permission and the patient's scope, and writes the access
-    log."""
-    rows = outside_hidden_stays(
-        Administration.objects.filter(patient_id=patient_id),
-        user=user,
-        field="started_at",
-        patient_id=patient_id,
+    ``[started_from, started_before)``, or those of ``ids``, for display to ``user``: none
+    started within a masked stay hidden from them (``doses_given``, for the cumulative
+    dose, reads them all). The caller checks its permission and the patient's scope, and
+    writes the access log."""
+    rows = _shown_to(
+        user=user, patient_id=patient_id, started_from=started_from, started_before=started_before
     ).select_related("nurse")
-    if started_from is not None:
-        rows = rows.filter(started_at__gte=started_from)
-    if started_before is not None:
-        rows = rows.filter(started_at__lt=started_before)
+    if ids is not None:
+        rows = rows.filter(pk__in=list(ids))
     return [_record(a) for a in rows.order_by("-started_at", "-id")]
+
+
+ADMINISTRATION_KIND = "administration"
+
+
+def administration_keys(
+    *,
+    user: User,
+    patient_id: int,
+    started_from: datetime | None = None,
+    started_before: datetime | None = None,
+    states: Collection[str] | None = None,
+    updated_from: datetime | None = None,
+    updated_before: datetime | None = None,
+) -> QuerySet[Any]:
+    """The keys of the administrations ``administrations_of_patient`` shows to ``user``,
+    as rows ``(kind, id, at)`` (``kind`` ``ADMINISTRATION_KIND``, ``at`` the start) for a
+    caller to page in the database beside other modules' keys (the FHIR server's
+    MedicationAdministration, issue 27); ``states`` (``AdministrationState`` values) and
+    the last change in ``[updated_from, updated_before)`` narrow them. Then read the
+    page's records with ``ids``."""
+    rows = _shown_to(
+        user=user, patient_id=patient_id, started_from=started_from, started_before=started_before
+    )
+    if states is not None:
+        rows = rows.filter(state__in=list(states))
+    if updated_from is not None:
+        rows = rows.filter(updated_at__gte=updated_from)
+    if updated_before is not None:
+        rows = rows.filter(updated_at__lt=updated_before)
+    return rows.annotate(
+        kind=Value(ADMINISTRATION_KIND, output_field=CharField()), moment=F("started_at")
+    ).values_list("kind", "id", "moment")
 
 
 def administration_patient_id(*, administration_id: int) -> int | None:

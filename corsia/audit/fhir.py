@@ -6,7 +6,7 @@ so the R4B models validate R4 documents of these two types.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -16,7 +16,14 @@ from corsia.audit.domain.fhir_map import AccessRecord, bundle
 from corsia.audit.models import AccessLogEntry
 
 
-def access_bundle(entries: Iterable[AccessLogEntry]) -> dict[str, Any]:
+def access_bundle(
+    entries: Iterable[AccessLogEntry],
+    *,
+    total: int | None = None,
+    links: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """The entries as a validated Bundle (``total``, ``links``: one page of a search, see
+    ``domain.fhir_map.bundle``)."""
     records = [
         AccessRecord(
             id=e.pk,
@@ -30,7 +37,9 @@ def access_bundle(entries: Iterable[AccessLogEntry]) -> dict[str, Any]:
         )
         for e in entries
     ]
-    document = bundle(records, observer=f"Corsia — {settings.CORSIA_HOSPITAL_NAME}")
+    document = bundle(
+        records, observer=f"Corsia — {settings.CORSIA_HOSPITAL_NAME}", total=total, links=links
+    )
     validated: dict[str, Any] = Bundle.model_validate(document).model_dump(
         mode="json", exclude_none=True
     )

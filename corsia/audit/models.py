@@ -90,7 +90,7 @@ class AccessLogEntry(models.Model):
     accessed_at = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     username = models.CharField(max_length=150)
-    patient_id = models.BigIntegerField(db_index=True)
+    patient_id = models.BigIntegerField()  # indexed with the id (Meta): one patient's reads
     what = models.CharField(max_length=200)
     workstation = models.CharField(max_length=200, blank=True)
     channel = models.CharField(max_length=10, default="web")  # web | api | fhir
@@ -103,7 +103,13 @@ class AccessLogEntry(models.Model):
 
     class Meta:
         ordering = ["id"]
-        indexes = _shard_indexes("accesslog")
+        indexes = [
+            *_shard_indexes("accesslog"),
+            # the log searched by patient or by user, the newest first, page by page (issue
+            # 27): each whole for the search's ordering (the patient's replaces its own index)
+            models.Index(fields=["patient_id", "id"], name="accesslog_patient_id"),
+            models.Index(fields=["username", "id"], name="accesslog_username_id"),
+        ]
         triggers = [
             pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete),
             NO_TRUNCATE,

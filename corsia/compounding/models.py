@@ -241,6 +241,15 @@ class Leftover(TimeStampedModel):
         constraints = [
             models.CheckConstraint(condition=models.Q(volume_ml__gte=0), name="leftover_volume")
         ]
+        indexes = [
+            # the closed leftovers page by page, the latest expiry first (issue 27): the
+            # ordering whole, of the closed ones only (the open ones are read whole)
+            models.Index(
+                fields=["-expires_at", "-id"],
+                name="leftover_closed_expiry",
+                condition=~models.Q(state="open"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.product} lotto {self.lot} ({self.volume_ml} mL)"
@@ -430,6 +439,10 @@ class ExposureRecord(models.Model):
     class Meta:
         ordering = ["-started_at"]
         default_permissions = ()
+        indexes = [
+            # the register page by page, the latest first (issue 27): the ordering whole
+            models.Index(fields=["-started_at", "-id"], name="exposure_started_id"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.operator_id} {self.ingredient_id} {self.started_at:%d/%m/%Y %H:%M}"

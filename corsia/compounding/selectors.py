@@ -255,21 +255,39 @@ def leftover_state_at(leftover: Leftover, moment: datetime) -> LeftoverState:
 
 
 def leftovers(*, user: User, now: datetime | None = None) -> list[LeftoverRow]:
-    """Every leftover with its state as of ``now``, by state then expiry (writes nothing)."""
+    """The leftovers still open (the vials in the fridge: a few, whatever the history) with
+    their state as of ``now``, by state then expiry: those past their stability first, shown
+    expired whether or not the expiry has been written yet (writes nothing)."""
     require_permission(user, VIEW, WORKPLAN_REFUSED)
     moment = now or timezone.now()
     rows = [
         LeftoverRow(leftover, leftover_state_at(leftover, moment))
-        for leftover in Leftover.objects.select_related("product", "hood")
+        for leftover in Leftover.objects.filter(state=LeftoverState.OPEN).select_related(
+            "product", "hood"
+        )
     ]
     return sorted(rows, key=lambda row: (row.state.value, row.leftover.expires_at))
 
 
+def leftovers_closed(*, user: User) -> QuerySet[Leftover]:
+    """The leftovers used up, expired or discarded, the latest expiry first, as a query to
+    page (issue 27: the history of every opened vial; before, read whole and sorted in
+    Python). The partial index ``leftover_closed_expiry`` holds the ordering."""
+    require_permission(user, VIEW, WORKPLAN_REFUSED)
+    return (
+        Leftover.objects.exclude(state=LeftoverState.OPEN)
+        .select_related("product", "hood")
+        .order_by("-expires_at", "-id")
+    )
+
+
 def exposures(*, user: User) -> QuerySet[ExposureRecord]:
+    """The operators' exposures, the latest first, as a query to page (issue 27: before,
+    the latest 500 only)."""
     require_permission(user, VIEW, WORKPLAN_REFUSED)
     return ExposureRecord.objects.select_related(
         "operator", "ingredient", "hood", "preparation"
-    ).order_by("-started_at")[:500]
+    ).order_by("-started_at", "-id")
 
 
 def sessions(*, user: User, day: date) -> QuerySet[WorkSession]:

@@ -29,6 +29,7 @@ from corsia.core.access import require_perm
 from corsia.core.actors import require_permission
 from corsia.core.domain.errors import ValidationFailed
 from corsia.core.domain.files import ensure_file_size
+from corsia.core.paging import paginate
 from corsia.core.read_together import ReadPart, read_parts
 from corsia.core.refusals import refusal_kept, refusals_as_messages
 from corsia.core.web import (
@@ -443,22 +444,27 @@ def session_open(request: HttpRequest) -> HttpResponse:
     return redirect(f"{reverse('compounding:workplan')}?day={day.isoformat()}")
 
 
+LEFTOVERS_PAGE_SIZE = 50  # closed leftovers per page, the latest expiry first (issue 27)
+EXPOSURES_PAGE_SIZE = 100  # exposures per page, the latest first (issue 27)
+
+
 @require_perm(VIEW)
 def leftovers(request: HttpRequest) -> HttpResponse:
+    user = request_actor(request)
+    closed = paginate(request, selectors.leftovers_closed(user=user), page_size=LEFTOVERS_PAGE_SIZE)
     return render(
         request,
         "compounding/leftovers.html",
-        {"leftovers": selectors.leftovers(user=request_actor(request))},
+        {"leftovers": selectors.leftovers(user=user), "closed": closed},
     )
 
 
 @require_perm(VIEW)
 def exposures(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "compounding/exposures.html",
-        {"records": selectors.exposures(user=request_actor(request))},
+    paged = paginate(
+        request, selectors.exposures(user=request_actor(request)), page_size=EXPOSURES_PAGE_SIZE
     )
+    return render(request, "compounding/exposures.html", {"records": paged.page, "paged": paged})
 
 
 @require_perm(VIEW)

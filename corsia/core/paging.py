@@ -9,6 +9,7 @@ past the end is the last page: a page never answers 500."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -59,12 +60,14 @@ class Paged:
 
 def paginate(
     request: HttpRequest,
-    rows: QuerySet[Any],
+    rows: QuerySet[Any] | Sequence[Any],
     *,
     param: str = "page",
     page_size: int = PAGE_SIZE,
 ) -> Paged:
-    """The page of ``rows`` (an ordered query) that ``request.GET[param]`` asks for."""
+    """The page of ``rows`` (an ordered query; a list only where the order is one the
+    database cannot give and the list is bounded, not a history) that
+    ``request.GET[param]`` asks for."""
     page = Paginator(rows, page_size).get_page(page_number(request.GET.get(param)))
     params = request.GET.copy()
     params.pop(param, None)
@@ -124,7 +127,11 @@ API_MAX_LIMIT = 500
 
 
 def api_page(
-    rows: QuerySet[Any], *, limit: int, offset: int, max_limit: int = API_MAX_LIMIT
+    rows: QuerySet[Any] | Sequence[Any],
+    *,
+    limit: int,
+    offset: int,
+    max_limit: int = API_MAX_LIMIT,
 ) -> dict[str, Any]:
     """The API's page of ``rows`` (an ordered query): ``{count, limit, offset, items}``
     (the convention of ``GET /inventory/movements``), ``items`` the rows themselves for the
@@ -139,7 +146,7 @@ def api_page(
             "«offset» non può essere negativo.", code="offset_out_of_range", field="offset"
         )
     return {
-        "count": rows.count(),
+        "count": rows.count() if isinstance(rows, QuerySet) else len(rows),
         "limit": limit,
         "offset": offset,
         "items": list(rows[offset : offset + limit]),

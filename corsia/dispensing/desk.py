@@ -5,6 +5,7 @@ and logged once), the prescribers and places to choose from. The API reads throu
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -33,9 +34,10 @@ if TYPE_CHECKING:
     from corsia.patients.models import Patient
 
 
-def desk_today(*, user: User, workstation: Workstation, day: date) -> list[Dispensing]:
+def desk_today(*, user: User, workstation: Workstation, day: date) -> QuerySet[Dispensing]:
     """The dispensings recorded today at this workstation (every desk's when the request
-    names none), newest first; each patient shown is a logged read."""
+    names none), newest first, as a query to page (issue 27: before, the newest 200); the
+    page shown is logged with ``desk_shown``."""
     require_permission(user, VIEW, READ_REFUSED)
     start = timezone.make_aware(datetime.combine(day, time.min))
     rows = Dispensing.objects.filter(
@@ -44,7 +46,14 @@ def desk_today(*, user: User, workstation: Workstation, day: date) -> list[Dispe
     label = workstation_label(workstation)
     if label:
         rows = rows.filter(workstation=label)
-    found = list(rows.select_related("patient", "product", "delegation")[:200])
+    return rows.select_related("patient", "product", "delegation").order_by("-dispensed_at", "-id")
+
+
+def desk_shown(
+    *, user: User, workstation: Workstation, rows: Iterable[Dispensing]
+) -> list[Dispensing]:
+    """The page of today's dispensings as shown: each patient on it is a logged read."""
+    found = list(rows)
     access_log_record_many(
         user=user,
         patient_ids=sorted({r.patient_id for r in found}),

@@ -164,6 +164,8 @@ class Dispensing(models.Model):
                 name="dispensing_patient_at", fields=["patient", "product", "-dispensed_at"]
             ),
             models.Index(name="dispensing_at", fields=["dispensed_at"]),
+            # a desk's day page by page, the newest first (issue 27): the ordering whole
+            models.Index(name="dispensing_desk_at", fields=["workstation", "-dispensed_at", "-id"]),
         ]
         constraints = [
             models.CheckConstraint(name="dispensing_units_positive", condition=Q(units__gt=0)),

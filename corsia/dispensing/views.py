@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from corsia.core.access import require_perm
 from corsia.core.domain.errors import CorsiaError, ValidationFailed
+from corsia.core.paging import paginate
 from corsia.core.refusals import act_with_reason, refusal_kept
 from corsia.core.web import acting, parse_id, posted_date, posted_decimal, viewing
 from corsia.core.web import request_actor as _actor
@@ -36,6 +37,7 @@ from corsia.patients.selectors import patient_search
 
 SESSION_PLACE = "dispensing_desk_place"  # the desk's place and cost centre, last used
 MAX_SUGGESTION_DAYS = 366
+DESK_PAGE_SIZE = 50  # today's dispensings per page of the desk, the newest first
 
 
 @require_perm(VIEW)
@@ -49,13 +51,20 @@ def desk_page(request: HttpRequest) -> HttpResponse:
         exact = query is not None and query.kind in (QueryKind.FISCAL_CODE, QueryKind.FOREIGN_CODE)
         if exact and len(found) == 1:
             return redirect(_patient_url(found[0].pk, query.value if query else ""))
+    # paged (issue 27): every dispensing of the day reachable (before: the newest 200)
+    paged = paginate(
+        request,
+        desk.desk_today(**viewing(request), day=timezone.localdate()),
+        page_size=DESK_PAGE_SIZE,
+    )
     return render(
         request,
         "dispensing/desk.html",
         {
             "text": text,
             "found": found,
-            "today": desk.desk_today(**viewing(request), day=timezone.localdate()),
+            "today": desk.desk_shown(**viewing(request), rows=paged.page),
+            "paged": paged,
         },
     )
 

@@ -176,9 +176,14 @@ def plan_definition_search(
 # --- AuditEvent -----------------------------------------------------------------------------------
 
 
-def _access_events(query: AccessQuery, user: User, workstation: Workstation) -> list[Resource]:
+def _access_events(query: AccessQuery, page: Page, user: User, workstation: Workstation) -> Found:
+    """One page of the access log in the database (issue 27: the count and the page's
+    rows, whatever the log holds; before, the newest 2,000 read and paged in memory)."""
+    rows = access_log_search(query)
+    total = rows.count()
     events: list[Resource] = [
-        e["resource"] for e in access_bundle(access_log_search(query)[:2000]).get("entry", [])
+        e["resource"]
+        for e in access_bundle(rows[page.offset : page.offset + page.count]).get("entry", [])
     ]
     audit_record(
         event=audit_events.ACCESS_LOG_EXPORTED,
@@ -186,14 +191,14 @@ def _access_events(query: AccessQuery, user: User, workstation: Workstation) -> 
         workstation=workstation,
         after={"channel": "fhir", "entries": len(events)},
     )
-    return events
+    return Found(total=total, resources=events)
 
 
 def audit_event_search(
     *, user: User, params: Mapping[str, list[str]], page: Page, workstation: Workstation
 ) -> Found:
-    """The access log (the latest 2,000 rows asked), by ``patient`` and ``date`` (whole
-    days); the export itself is audited as on the API."""
+    """The access log, the newest first, paged in the database, by ``patient`` and ``date``
+    (whole days); the export itself is audited as on the API."""
     require_permission(user, VIEW_ACCESS_LOG)
     patient_id = None
     if "patient" in params:
@@ -205,4 +210,4 @@ def audit_event_search(
     )
     last = before.fromordinal(before.toordinal() - 1) if before is not None else None
     query = AccessQuery(patient_id=patient_id, date_from=first, date_to=last)
-    return paged(_access_events(query, user, workstation), page)
+    return _access_events(query, page, user, workstation)

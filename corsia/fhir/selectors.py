@@ -62,7 +62,7 @@ from corsia.fhir.selectors_medication import (
     _medication_administrations,
     _medication_requests,
     _request_groups,
-    _started,
+    medication_administration_search,
 )
 from corsia.patients.selectors import (
     PatientCriteria,
@@ -239,9 +239,7 @@ SEARCHES: dict[str, Search] = {
         "Observation", VIEW_CHART, _observations, _observation_filters
     ),
     "MedicationRequest": _one_patient_search("MedicationRequest", VIEW_ORDER, _medication_requests),
-    "MedicationAdministration": _one_patient_search(
-        "MedicationAdministration", VIEW_ADMINISTRATIONS, _medication_administrations, _started
-    ),
+    "MedicationAdministration": medication_administration_search,
     "RequestGroup": _one_patient_search("RequestGroup", VIEW_ORDER, _request_groups),
     "DocumentReference": _one_patient_search(
         "DocumentReference", VIEW_DOCUMENTS, _document_references
@@ -358,7 +356,8 @@ def resource_read(
         patient = patient_get(user=user, patient_id=patient_id)
     except NotFound as error:
         raise missing from error
-    for resource in how.read(user, patient, {}, workstation):
+    # ``_id``: a read that can, reads that resource only (MedicationAdministration: issue 27)
+    for resource in how.read(user, patient, {"_id": [raw_id]}, workstation):
         if resource["id"] == raw_id:
             return resource
     raise missing

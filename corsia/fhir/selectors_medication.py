@@ -8,30 +8,43 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
-from corsia.administration.given import administrations_of_patient
-from corsia.core.actors import User, Workstation
+from corsia.administration.given import ADMINISTRATION_KIND as BEDSIDE
+from corsia.administration.given import (
+    AdministrationRecord,
+    administration_keys,
+    administrations_of_patient,
+)
+from corsia.core.actors import User, Workstation, require_permission
 from corsia.fhir.domain import orders as fhir_orders
 from corsia.fhir.domain import resources as fhir
 from corsia.fhir.domain import ward_medication as ward_fhir
 from corsia.fhir.domain.outcome import Resource
 from corsia.fhir.domain.search import (
     Interval,
+    Page,
     interval_of,
+    resource_id,
     token_of,
 )
+from corsia.fhir.domain.ward_medication import ward_pk
 from corsia.fhir.selectors_common import (
+    VIEW_ADMINISTRATIONS,
+    Found,
     _at_start_of,
     _log,
     _statuses,
+    _subject,
     _within,
     hospital_zone,
 )
 from corsia.prescribing.selectors import patient_orders
 from corsia.therapy import selectors as therapy
 from corsia.therapy.permissions import VIEW as VIEW_WARD_THERAPY
+from corsia.therapy.selectors import DOSE_KIND as WARD
 
 if TYPE_CHECKING:
     from corsia.patients.models import Patient
+    from corsia.therapy.models import DoseRecord
 
 
 def _medication_requests(
@@ -125,81 +138,154 @@ def _ward_requests(
     return found
 
 
-def _ward_administrations(user: User, patient: Patient, interval: Interval) -> list[Resource]:
-    """The doses recorded on the ward's round (``ward-<n>``), for who reads the ward
-    therapy: a record superseded by its correction is ``entered-in-error``."""
+def _ward_dose_resource(d: DoseRecord, patient: Patient) -> Resource:
+    """A dose recorded on the ward's round (``ward-<n>``): a record superseded by its
+    correction is ``entered-in-error``."""
+    p = d.prescription
+    resource = ward_fhir.ward_medication_administration(
+        ward_fhir.WardDoseFacts(
+            id=d.pk,
+            patient_id=patient.pk,
+            prescription_id=p.pk,
+            ingredient_code=p.ingredient.code,
+            ingredient_name=p.ingredient.name_it,
+            outcome=d.outcome,
+            reason_label=d.get_reason_display() if d.reason else "",
+            superseded=d.superseded,
+            correction_reason=d.correction_reason,
+            at=d.at,
+            amount=d.amount if d.amount is not None else p.dose,
+            dose_unit=p.dose_unit,
+            route=p.route,
+            route_label=p.get_route_display(),
+            nurse_name=d.nurse.get_full_name() or d.nurse.username,
+            lot=d.lot,
+        )
+    )
+    moment = d.corrected_by.recorded_at if d.superseded else d.recorded_at
+    return fhir.with_last_updated(resource, moment)
+
+
+def _ward_administrations(
+    user: User, patient: Patient, interval: Interval, ids: list[int] | None = None
+) -> list[Resource]:
+    """The doses recorded on the ward's round, for who reads the ward therapy (``ids``:
+    those records only)."""
     if not user.has_perm(VIEW_WARD_THERAPY):
         return []
-    found = []
-    for d in therapy.patient_dose_records(user=user, patient_id=patient.pk):
-        p = d.prescription
-        if not _within(d.at, interval):
-            continue
-        resource = ward_fhir.ward_medication_administration(
-            ward_fhir.WardDoseFacts(
-                id=d.pk,
-                patient_id=patient.pk,
-                prescription_id=p.pk,
-                ingredient_code=p.ingredient.code,
-                ingredient_name=p.ingredient.name_it,
-                outcome=d.outcome,
-                reason_label=d.get_reason_display() if d.reason else "",
-                superseded=d.superseded,
-                correction_reason=d.correction_reason,
-                at=d.at,
-                amount=d.amount if d.amount is not None else p.dose,
-                dose_unit=p.dose_unit,
-                route=p.route,
-                route_label=p.get_route_display(),
-                nurse_name=d.nurse.get_full_name() or d.nurse.username,
-                lot=d.lot,
-            )
-        )
-        moment = d.corrected_by.recorded_at if d.superseded else d.recorded_at
-        found.append(fhir.with_last_updated(resource, moment))
-    return found
+    return [
+        _ward_dose_resource(d, patient)
+        for d in therapy.patient_dose_records(user=user, patient_id=patient.pk, ids=ids)
+        if _within(d.at, interval)
+    ]
 
 
 def _started(params: Mapping[str, list[str]]) -> Interval:
     return interval_of(params.get("date", []), hospital_zone())
 
 
+def _bedside_resource(r: AdministrationRecord, patient: Patient) -> Resource:
+    return fhir.with_last_updated(
+        fhir.medication_administration_resource(
+            fhir.AdministrationFacts(
+                id=r.given.administration_id,
+                patient_id=patient.pk,
+                order_item_id=r.given.order_item_id,
+                ingredient_code=r.given.ingredient_code,
+                ingredient_name=r.ingredient_name,
+                amount_given=r.given.amount_given,
+                dose_unit=r.given.dose_unit,
+                route=r.route,
+                state=r.given.state,
+                started_at=r.given.started_at,
+                ended_at=r.ended_at,
+                nurse_name=r.nurse_name,
+                reason=r.reason,
+            )
+        ),
+        r.updated_at,
+    )
+
+
 def _medication_administrations(
     user: User, patient: Patient, params: Mapping[str, list[str]], workstation: Workstation
 ) -> list[Resource]:
-    """What was given to the patient (newest first), by when it started."""
+    """What was given to the patient (newest first), by when it started, for the read by
+    id: ``_id`` (the resource's id) reads that record only (the search pages in the
+    database, ``medication_administration_search``)."""
     interval = _started(params)
     statuses = _statuses(params)
+    bedside_ids = ward_ids = None
+    if "_id" in params:
+        ward = ward_pk(params["_id"][0])
+        bedside = resource_id(params["_id"][0]) if ward is None else None
+        bedside_ids, ward_ids = ([bedside] if bedside else []), ([ward] if ward else [])
     records = administrations_of_patient(
-        user=user, patient_id=patient.pk, started_from=interval.start, started_before=interval.end
-    )
-    found = [
-        fhir.with_last_updated(
-            fhir.medication_administration_resource(
-                fhir.AdministrationFacts(
-                    id=r.given.administration_id,
-                    patient_id=patient.pk,
-                    order_item_id=r.given.order_item_id,
-                    ingredient_code=r.given.ingredient_code,
-                    ingredient_name=r.ingredient_name,
-                    amount_given=r.given.amount_given,
-                    dose_unit=r.given.dose_unit,
-                    route=r.route,
-                    state=r.given.state,
-                    started_at=r.given.started_at,
-                    ended_at=r.ended_at,
-                    nurse_name=r.nurse_name,
-                    reason=r.reason,
-                )
-            ),
-            r.updated_at,
-        )
-        for r in records
-    ]
-    found += _ward_administrations(user, patient, interval)
+        user=user, patient_id=patient.pk, started_from=interval.start,
+        started_before=interval.end, ids=bedside_ids,
+    )  # fmt: skip
+    found = [_bedside_resource(r, patient) for r in records]
+    found += _ward_administrations(user, patient, interval, ward_ids)
     found = [r for r in found if statuses is None or r["status"] in statuses]
     _log(user, patient.pk, "MedicationAdministration", workstation)
     return found
+
+
+# FHIR's MedicationAdministration status of a ward dose record, by what the record is
+_WARD_STATUS = {
+    "completed": therapy.DOSE_GIVEN,
+    "not-done": therapy.DOSE_NOT_GIVEN,
+    "entered-in-error": therapy.DOSE_CORRECTED,
+}
+
+
+def medication_administration_search(
+    *, user: User, params: Mapping[str, list[str]], page: Page, workstation: Workstation
+) -> Found:
+    """What was given to the patient, the latest first, paged in the database (issue 27:
+    before, every administration and ward dose of the patient was read, turned into a
+    resource and filtered to give one page): the keys of the bedside's administrations
+    and of the ward's doses, narrowed by ``date``, ``status`` and ``_lastUpdated`` in the
+    database, counted, one page of them in one statement (a UNION of the two modules'
+    keys, the latest first), then that page's records read by id. ``total`` is exact."""
+    require_permission(user, VIEW_ADMINISTRATIONS)
+    started = _started(params)
+    updated = interval_of(params.get("_lastUpdated", []), hospital_zone())
+    patient = _subject(user, params, "MedicationAdministration")
+    if patient is None:
+        return Found(total=0, resources=[])
+    statuses = _statuses(params)
+    keys = [
+        administration_keys(
+            user=user, patient_id=patient.pk,
+            started_from=started.start, started_before=started.end,
+            states=None if statuses is None else
+            {state for state, status in fhir.ADMINISTRATION_STATUS.items() if status in statuses},
+            updated_from=updated.start, updated_before=updated.end,
+        )
+    ]  # fmt: skip
+    if user.has_perm(VIEW_WARD_THERAPY):
+        keys.append(
+            therapy.patient_dose_keys(
+                user=user, patient_id=patient.pk, at_from=started.start, at_before=started.end,
+                kinds=None if statuses is None else
+                {kind for status, kind in _WARD_STATUS.items() if status in statuses},
+                changed_from=updated.start, changed_before=updated.end,
+            )
+        )  # fmt: skip
+    total = sum(k.count() for k in keys)
+    both = keys[0].union(*keys[1:], all=True) if len(keys) > 1 else keys[0]
+    shown = list(both.order_by("-moment", "-id", "kind")[page.offset : page.offset + page.count])
+    wanted = {kind: [pk for k, pk, _ in shown if k == kind] for kind in (BEDSIDE, WARD)}
+    found: dict[tuple[str, int], Resource] = {}
+    if wanted[BEDSIDE]:
+        for r in administrations_of_patient(user=user, patient_id=patient.pk, ids=wanted[BEDSIDE]):
+            found[(BEDSIDE, r.given.administration_id)] = _bedside_resource(r, patient)
+    if wanted[WARD]:
+        for d in therapy.patient_dose_records(user=user, patient_id=patient.pk, ids=wanted[WARD]):
+            found[(WARD, d.pk)] = _ward_dose_resource(d, patient)
+    _log(user, patient.pk, "MedicationAdministration", workstation)
+    return Found(total=total, resources=[found[(k, pk)] for k, pk, _ in shown if (k, pk) in found])
 
 
 def _request_groups(

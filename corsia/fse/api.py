@@ -8,7 +8,8 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from corsia.core.access import api_perm
-from corsia.core.schemas import IsoDatetime, Reason
+from corsia.core.paging import api_page
+from corsia.core.schemas import BoundedInt, IsoDatetime, Reason
 from corsia.core.web import acting, reading, request_actor
 from corsia.fse import selectors, services
 from corsia.fse.models import FseDocument
@@ -69,13 +70,27 @@ def _out(row: FseDocument) -> dict[str, Any]:
     }
 
 
-@router.get("/documents", response=list[DocumentOut])
+class DocumentPage(Schema):
+    """A page of documents: ``count`` in all, ``limit`` from ``offset``."""
+
+    count: int
+    limit: int
+    offset: int
+    items: list[DocumentOut]
+
+
+@router.get("/documents", response=DocumentPage)
 @api_perm(services.VIEW)
-def documents(request: HttpRequest, state: str = "") -> list[dict[str, Any]]:
+def documents(
+    request: HttpRequest, state: str = "", limit: BoundedInt = 100, offset: BoundedInt = 0
+) -> dict[str, Any]:
+    """The documents sent or to send to the FSE, the newest first, ``limit`` (1–500) from
+    ``offset`` and ``count`` in all; ``state`` one of them."""
     rows = selectors.documents_list(
         user=request_actor(request), filters=DocumentFilter(state=state)
     )
-    return [_out(row) for row in rows]
+    page = api_page(rows, limit=limit, offset=offset)
+    return {**page, "items": [_out(row) for row in page["items"]]}
 
 
 @router.get("/documents/{document_id}", response=DocumentDetailOut)

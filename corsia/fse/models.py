@@ -84,7 +84,13 @@ class FseDocument(VersionedModel):
         verbose_name_plural = _("documenti FSE")
         default_permissions = ()
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(name="fse_due", fields=["pending_action", "next_attempt_at"])]
+        indexes = [
+            models.Index(name="fse_due", fields=["pending_action", "next_attempt_at"]),
+            # the documents page by page, the newest first, of every state or of one (issue
+            # 27): each whole for the list's ordering
+            models.Index(name="fse_created_id", fields=["-created_at", "-id"]),
+            models.Index(name="fse_state_created_id", fields=["state", "-created_at", "-id"]),
+        ]
         constraints = [
             # one live document per letter: the hook called twice publishes once
             models.UniqueConstraint(

@@ -42,7 +42,8 @@ def documents_list(
         rows = rows.filter(state=filters.state)
     if filters.patient_id is not None:
         rows = rows.filter(patient_id=filters.patient_id)
-    return rows.order_by("-created_at", "-pk")[:500]
+    # a query to page (issue 27: before, the newest 500 only)
+    return rows.order_by("-created_at", "-pk")
 
 
 def document_counts(*, user: User) -> dict[str, int]:

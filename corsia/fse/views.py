@@ -11,11 +11,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from corsia.core.access import require_perm
+from corsia.core.paging import paginate
 from corsia.core.refusals import act_with_reason
 from corsia.core.web import request_actor, request_workstation, viewing
 from corsia.fse import selectors, services
 from corsia.fse.domain.states import STATE_LABELS_IT, FseState
 from corsia.fse.selectors import DocumentFilter
+
+PAGE_SIZE = 100  # documents per page, the newest first
 
 
 @require_perm(services.VIEW)
@@ -24,11 +27,16 @@ def document_list(request: HttpRequest) -> HttpResponse:
     filters = DocumentFilter(state=state if state in FseState.__members__.values() else "")
     user = request_actor(request)
     counts = selectors.document_counts(user=user)
+    # paged (issue 27): every document reachable, the newest first (before: the newest 500)
+    paged = paginate(
+        request, selectors.documents_list(user=user, filters=filters), page_size=PAGE_SIZE
+    )
     return render(
         request,
         "fse/documents.html",
         {
-            "rows": list(selectors.documents_list(user=user, filters=filters)),
+            "rows": paged.page,
+            "paged": paged,
             "filters": filters,
             "states": [(s.value, STATE_LABELS_IT[s], counts.get(s.value, 0)) for s in FseState],
             "letters_not_sent": selectors.letters_not_sent(

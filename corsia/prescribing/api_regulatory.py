@@ -13,13 +13,15 @@ from ninja import Router, Schema
 from pydantic import Field
 
 from corsia.core.access import api_perm
+from corsia.core.paging import api_page
 from corsia.core.schemas import BoundedInt, IsoDate, Reason
 from corsia.core.web import acting, reading, request_actor, request_workstation
 from corsia.prescribing import selectors, services
 from corsia.prescribing.selectors_regulatory import (
     MONITORING,
     RequirementRow,
-    monitoring_list,
+    monitoring_rows,
+    monitoring_shown,
     order_requirements,
 )
 from corsia.prescribing.services.regulatory import (
@@ -162,25 +164,39 @@ def requirement_override(
     return [_requirement(r) for r in order_requirements(order_id)]
 
 
-@router.get("/monitoring", response=list[MonitoringOut])
+class MonitoringPage(Schema):
+    """A page of the monitoring list: ``count`` in all, ``limit`` from ``offset``."""
+
+    count: int
+    limit: int
+    offset: int
+    items: list[MonitoringOut]
+
+
+@router.get("/monitoring", response=MonitoringPage)
 @api_perm(MONITORING)
 def monitoring(
     request: HttpRequest,
+    *,
     date_from: IsoDate | None = None,
     date_to: IsoDate | None = None,
     drug: Code = "",
-) -> list[dict[str, object]]:
+    limit: BoundedInt = 100,
+    offset: BoundedInt = 0,
+) -> dict[str, object]:
     """The prescriptions under an AIFA monitoring registry (cycle start within the period,
-    the drug's archive code), with the registry request and the dispensing recorded."""
-    rows = monitoring_list(
-        user=request_actor(request),
-        workstation=request_workstation(request),
-        date_from=date_from,
-        date_to=date_to,
-        ingredient_code=drug,
-        channel="api",
+    the drug's archive code), with the registry request and the dispensing recorded; the
+    newest cycle first, ``limit`` (1–500) from ``offset`` and ``count`` in all."""
+    user = request_actor(request)
+    page = api_page(
+        monitoring_rows(user=user, date_from=date_from, date_to=date_to, ingredient_code=drug),
+        limit=limit,
+        offset=offset,
     )
-    return [
+    rows = monitoring_shown(
+        user=user, rows=page["items"], workstation=request_workstation(request), channel="api"
+    )
+    items = [
         {
             **_requirement(r),
             "patient_id": r.requirement.order.patient_id,
@@ -191,6 +207,7 @@ def monitoring(
         }
         for r in rows
     ]
+    return {**page, "items": items}
 
 
 @router.post("/requirements/{requirement_id}/dispensing", response=RequirementOut)

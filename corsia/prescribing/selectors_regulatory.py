@@ -4,10 +4,12 @@ monitoring (one access-log row per patient shown)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from corsia.audit.services import access_log_record_many
@@ -60,17 +62,17 @@ def order_requirements_read(order_id: int) -> ReadPart[tuple[RequirementRow, ...
     return ReadPart(querysets=(rows,), decode=decode)
 
 
-def monitoring_list(
+def monitoring_rows(
     *,
     user: User,
-    workstation: Workstation,
     date_from: date | None = None,
     date_to: date | None = None,
     ingredient_code: str = "",
-    channel: str = "web",
-) -> list[RequirementRow]:
+) -> QuerySet[OrderRegulatoryRequirement]:
     """The prescriptions under an AIFA monitoring registry, by cycle start (newest first),
-    within the period and for the drug asked; orders still in draft are left out."""
+    within the period and for the drug asked; orders still in draft are left out. A query
+    to page (issue 27: before, the newest 500 only); ``monitoring_shown`` reads and logs
+    the page shown."""
     require_permission(user, MONITORING, "Non hai accesso all'elenco dei registri AIFA.")
     orders = _readable_orders(user).exclude(state__in=["draft", "cancelled"])
     rows = OrderRegulatoryRequirement.objects.filter(
@@ -82,15 +84,25 @@ def monitoring_list(
         rows = rows.filter(order__start_date__lte=date_to)
     if ingredient_code:
         rows = rows.filter(ingredient__code=ingredient_code)
-    found = list(
-        rows.select_related(
-            "ingredient",
-            "order__patient",
-            "order__diagnosis",
-            "order__regimen_version__regimen",
-            "dispensing_recorded_by",
-        ).order_by("-order__start_date", "order_id", "ingredient__name_it")[:500]
-    )
+    return rows.select_related(
+        "ingredient",
+        "order__patient",
+        "order__diagnosis",
+        "order__regimen_version__regimen",
+        "dispensing_recorded_by",
+    ).order_by("-order__start_date", "order_id", "ingredient__name_it", "id")
+
+
+def monitoring_shown(
+    *,
+    user: User,
+    rows: Iterable[OrderRegulatoryRequirement],
+    workstation: Workstation,
+    channel: str = "web",
+) -> list[RequirementRow]:
+    """The page of the monitoring list as shown, with what each still misses; one
+    access-log row per patient on it."""
+    found = list(rows)
     access_log_record_many(
         user=user,
         patient_ids=list(dict.fromkeys(r.order.patient_id for r in found)),

@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from corsia.core.access import require_perm
+from corsia.core.paging import paginate
 from corsia.core.refusals import refusals_as_messages
 from corsia.core.web import acting, posted_date, request_actor
 from corsia.core.web import posted_version as _version
@@ -23,7 +24,7 @@ from corsia.drugs.selectors import ingredient_names
 from corsia.drugs.selectors_regulatory import regulatory_table
 from corsia.prescribing.domain.regulatory import Kind
 from corsia.prescribing.models_regulatory import OrderRegulatoryRequirement
-from corsia.prescribing.selectors_regulatory import MONITORING, monitoring_list
+from corsia.prescribing.selectors_regulatory import MONITORING, monitoring_rows, monitoring_shown
 from corsia.prescribing.services import PRESCRIBE
 from corsia.prescribing.services.regulatory import (
     FIELDS,
@@ -34,6 +35,7 @@ from corsia.prescribing.services.regulatory import (
 )
 
 _DATES = {"request_date", "consent_date", "authorisation_date"}
+MONITORING_PAGE_SIZE = 50  # cycles per page of the monitoring list, the newest first
 
 
 def _back(request: HttpRequest, fallback: str) -> HttpResponse:
@@ -93,13 +95,14 @@ def monitoring(request: HttpRequest) -> HttpResponse:
     date_from = _query_date(request.GET.get("date_from"))
     date_to = _query_date(request.GET.get("date_to"))
     drug = request.GET.get("drug", "")[:40]
-    rows = monitoring_list(
-        user=request_actor(request),
-        workstation=_ws(request),
-        date_from=date_from,
-        date_to=date_to,
-        ingredient_code=drug,
+    user = request_actor(request)
+    # paged (issue 27): every cycle reachable, the newest first (before: the newest 500)
+    paged = paginate(
+        request,
+        monitoring_rows(user=user, date_from=date_from, date_to=date_to, ingredient_code=drug),
+        page_size=MONITORING_PAGE_SIZE,
     )
+    rows = monitoring_shown(user=user, rows=paged.page, workstation=_ws(request))
     codes = sorted({r.ingredient for r in regulatory_table().registries})
     names = ingredient_names(codes)
     return render(
@@ -107,6 +110,7 @@ def monitoring(request: HttpRequest) -> HttpResponse:
         "prescribing/aifa_monitoring.html",
         {
             "rows": rows,
+            "paged": paged,
             "date_from": date_from,
             "date_to": date_to,
             "drug": drug,

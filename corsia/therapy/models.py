@@ -17,7 +17,8 @@ import pghistory
 import pgtrigger
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from corsia.core.models import TimeStampedModel, VersionedModel
@@ -191,6 +192,16 @@ class DoseRecord(TimeStampedModel):
     class Meta:
         default_permissions = ()
         ordering = ["recorded_at", "pk"]
+        indexes = [
+            # a patient's doses page by page, the latest given first (the FHIR server's
+            # MedicationAdministration, issue 27): the ordering whole
+            models.Index(
+                F("patient"),
+                Coalesce("given_at", "recorded_at").desc(),
+                F("id").desc(),
+                name="dose_patient_at",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["prescription", "due_at", "slot"],

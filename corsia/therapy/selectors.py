@@ -4,11 +4,13 @@ administration's worklist). Every read of patient data writes the access log."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from corsia.administration.bedside.selectors import ward_worklist
@@ -339,17 +341,78 @@ def readable_prescriptions(*, user: User, patient_id: int) -> list[WardPrescript
     return list(_readable(user).filter(patient_id=patient.pk).order_by("-pk"))
 
 
-def patient_dose_records(*, user: User, patient_id: int) -> list[DoseRecord]:
+def _patient_doses(user: User, patient_id: int) -> QuerySet[DoseRecord]:
+    return DoseRecord.objects.filter(
+        patient_id=patient_id,
+        prescription__in=_readable(user).filter(patient_id=patient_id).values("pk"),
+    ).exclude(outcome=DoseOutcome.IN_ERROR)
+
+
+def patient_dose_records(
+    *, user: User, patient_id: int, ids: Collection[int] | None = None
+) -> list[DoseRecord]:
     """Every dose record of the patient's readable prescriptions (the caller has read the
-    prescriptions, logged), newest first: the superseded ones too, not the entries in error
-    (they are a correction's mark, not a dose)."""
+    prescriptions, logged), or those of ``ids``, newest first: the superseded ones too, not
+    the entries in error (they are a correction's mark, not a dose)."""
     _require(user)
+    rows = _patient_doses(user, patient_id)
+    if ids is not None:
+        rows = rows.filter(pk__in=list(ids))
     return list(
-        DoseRecord.objects.filter(prescription__in=_readable(user).filter(patient_id=patient_id))
-        .exclude(outcome=DoseOutcome.IN_ERROR)
-        .select_related("nurse", "corrected_by", "prescription__ingredient")
-        .order_by("-recorded_at", "-pk")
+        rows.select_related("nurse", "corrected_by", "prescription__ingredient").order_by(
+            "-recorded_at", "-pk"
+        )
     )
+
+
+DOSE_KIND = "ward_dose"
+# what a dose record's keys are narrowed by: given, not given (each the record that
+# counts), or superseded by its correction
+DOSE_GIVEN, DOSE_NOT_GIVEN, DOSE_CORRECTED = "given", "not_given", "corrected"
+
+
+def patient_dose_keys(
+    *,
+    user: User,
+    patient_id: int,
+    at_from: datetime | None = None,
+    at_before: datetime | None = None,
+    kinds: Collection[str] | None = None,
+    changed_from: datetime | None = None,
+    changed_before: datetime | None = None,
+) -> QuerySet[Any]:
+    """The keys of the dose records ``patient_dose_records`` reads, as rows ``(kind, id,
+    moment)`` (``kind`` ``DOSE_KIND``, ``at`` when the dose was given or not: a correction's
+    time, else the record's) for a caller to page in the database beside other modules'
+    keys (the FHIR server's MedicationAdministration, issue 27); narrowed by ``at`` in
+    ``[at_from, at_before)``, ``kinds`` (``DOSE_GIVEN``, ``DOSE_NOT_GIVEN``,
+    ``DOSE_CORRECTED``) and the last change (the correction's record, else the record) in
+    ``[changed_from, changed_before)``. The index ``dose_patient_at`` holds the order."""
+    _require(user)
+    rows = _patient_doses(user, patient_id).annotate(  # kind, at: as the other modules' keys
+        kind=Value(DOSE_KIND, output_field=CharField()),
+        moment=Coalesce("given_at", "recorded_at"),
+        changed=Coalesce("corrected_by__recorded_at", "recorded_at"),
+    )
+    if at_from is not None:
+        rows = rows.filter(moment__gte=at_from)
+    if at_before is not None:
+        rows = rows.filter(moment__lt=at_before)
+    if changed_from is not None:
+        rows = rows.filter(changed__gte=changed_from)
+    if changed_before is not None:
+        rows = rows.filter(changed__lt=changed_before)
+    if kinds is not None:
+        wanted = Q(pk__in=[])
+        current = Q(corrected_by__isnull=True)
+        if DOSE_GIVEN in kinds:
+            wanted |= current & Q(outcome=DoseOutcome.GIVEN)
+        if DOSE_NOT_GIVEN in kinds:
+            wanted |= current & Q(outcome=DoseOutcome.NOT_GIVEN)
+        if DOSE_CORRECTED in kinds:
+            wanted |= Q(corrected_by__isnull=False)
+        rows = rows.filter(wanted)
+    return rows.values_list("kind", "id", "moment")
 
 
 def prescription_patient_id(*, prescription_id: int) -> int | None:

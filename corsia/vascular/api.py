@@ -8,10 +8,12 @@ from datetime import date
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Status
+from ninja import Router, Schema, Status
 
 from corsia.core.access import api_perm
-from corsia.core.web import acting, reading, request_actor
+from corsia.core.paging import api_page
+from corsia.core.schemas import BoundedInt
+from corsia.core.web import acting, reading, request_actor, request_workstation
 from corsia.vascular import selectors, services
 from corsia.vascular.permissions import RECORD, VIEW
 from corsia.vascular.schemas import (
@@ -76,17 +78,36 @@ def request_device(request: HttpRequest, patient_id: int, payload: RequestIn) ->
     return Status(201, _device(request, device.pk))
 
 
-@router.get("/devices", response=list[DeviceOut])
+class DevicePage(Schema):
+    """A page of the ward's devices: ``count`` in all, ``limit`` from ``offset``."""
+
+    count: int
+    limit: int
+    offset: int
+    items: list[DeviceOut]
+
+
+@router.get("/devices", response=DevicePage)
 @api_perm(VIEW)
-def ward_devices(request: HttpRequest, ward: str = "", state: str = "in_place") -> list[DeviceOut]:
+def ward_devices(
+    request: HttpRequest,
+    ward: str = "",
+    state: str = "in_place",
+    limit: BoundedInt = 100,
+    offset: BoundedInt = 0,
+) -> DevicePage:
     """The devices in place (``state=planned``: the requests waiting), of one ward's
-    inpatients with ``ward``; what needs doing first."""
-    views = selectors.ward_devices(
-        **reading(request),
-        ward_code=ward[:20],
-        state="planned" if state == "planned" else "in_place",
+    inpatients with ``ward``; what needs doing first, ``limit`` (1–500) from ``offset`` and
+    ``count`` in all (each patient of the page logged)."""
+    user = request_actor(request)
+    views = selectors.ward_devices_sorted(
+        user=user, ward_code=ward[:20], state="planned" if state == "planned" else "in_place"
     )
-    return [device_out(v) for v in views]
+    page = api_page(views, limit=limit, offset=offset)
+    shown = selectors.ward_devices_shown(
+        user=user, views=page["items"], workstation=request_workstation(request), channel="api"
+    )
+    return DevicePage(**{**page, "items": [device_out(v) for v in shown]})
 
 
 @router.get("/devices/{device_id}", response=DeviceOut)

@@ -4,6 +4,7 @@ detail is 404). The statistics are counts over every device (no patient shown)."
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal, TypeAlias
@@ -27,7 +28,6 @@ from corsia.vascular.models import AccessEvent, Device, DeviceState, EventCatego
 from corsia.vascular.permissions import VIEW
 
 MAX_PERIOD_DAYS = 3660
-LIST_LIMIT = 500
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,7 @@ def patient_devices(
     )
     order = {DeviceState.IN_PLACE: 0, DeviceState.PLANNED: 1}
     today = timezone.localdate()
-    views = [_view(d, today) for d in rows.order_by("-inserted_at", "-pk")[:LIST_LIMIT]]
+    views = [_view(d, today) for d in rows.order_by("-inserted_at", "-pk")]
     ensure_patient_in_scope(user, patient.pk)
     access_log_record(
         user=user,
@@ -148,17 +148,15 @@ def device_history(*, device: Device) -> list[AccessEvent]:
     )
 
 
-def ward_devices(
-    *,
-    user: User,
-    ward_code: str = "",
-    state: str = DeviceState.IN_PLACE,
-    workstation: Workstation = None,
-    channel: str = "web",
+def ward_devices_sorted(
+    *, user: User, ward_code: str = "", state: str = DeviceState.IN_PLACE
 ) -> list[DeviceView]:
     """The devices in place (or planned) of the patients the user may read; of the
     ward's inpatients with ``ward_code``. Sorted by what needs doing: a VIP flagged, a
-    dressing overdue, then the longest in place (logged per patient shown)."""
+    dressing overdue, then the longest in place. Every one (issue 27: before, the first 500
+    by insertion, so an overdue dressing could fall off): the devices in place now, whatever
+    the register's history, read whole because the order is each device's care status,
+    which the database cannot sort; nothing logged (``ward_devices_shown``)."""
     require_permission(user, VIEW)
     rows = scoped_to_patients(user, _devices(user).filter(state=state))
     rows = outside_hidden_stays(rows, user=user, field="inserted_at")
@@ -166,7 +164,7 @@ def ward_devices(
         ids = [p.pk for p in ward_inpatients(user=user, ward_code=ward_code[:20])]
         rows = rows.filter(patient_id__in=ids)
     today = timezone.localdate()
-    views = [_view(d, today) for d in rows.order_by("inserted_at", "requested_at")[:LIST_LIMIT]]
+    views = [_view(d, today) for d in rows.order_by("inserted_at", "requested_at", "pk")]
 
     def urgency(v: DeviceView) -> tuple[int, int, int]:
         s = v.status
@@ -175,14 +173,43 @@ def ward_devices(
         return (0 if s.vip_flagged else 1, 0 if s.dressing_overdue else 1, -s.days_in_place)
 
     views.sort(key=urgency)
+    return views
+
+
+def ward_devices_shown(
+    *,
+    user: User,
+    views: Iterable[DeviceView],
+    workstation: Workstation = None,
+    channel: str = "web",
+) -> list[DeviceView]:
+    """The page of the ward's list as shown: one access-log row per patient on it."""
+    shown = list(views)
     access_log_record_many(
         user=user,
-        patient_ids=sorted({v.device.patient_id for v in views}),
+        patient_ids=sorted({v.device.patient_id for v in shown}),
         what="accessi vascolari (elenco di reparto)",
         workstation=workstation,
         channel=channel,
     )
-    return views
+    return shown
+
+
+def ward_devices(
+    *,
+    user: User,
+    ward_code: str = "",
+    state: str = DeviceState.IN_PLACE,
+    workstation: Workstation = None,
+    channel: str = "web",
+) -> list[DeviceView]:
+    """``ward_devices_sorted``, every one shown (logged per patient)."""
+    return ward_devices_shown(
+        user=user,
+        views=ward_devices_sorted(user=user, ward_code=ward_code, state=state),
+        workstation=workstation,
+        channel=channel,
+    )
 
 
 # --- statistics -----------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from corsia.core.access import require_perm
 from corsia.core.domain.errors import CorsiaError, ValidationFailed
+from corsia.core.paging import paginate
 from corsia.core.refusals import refusal_kept
 from corsia.core.web import (
     acting,
@@ -40,6 +41,7 @@ from corsia.vascular.domain import codes
 from corsia.vascular.permissions import RECORD, VIEW
 
 NUMBER = "Valore numerico non valido."
+PAGE_SIZE = 50  # devices per page of the ward's list, what needs doing first
 
 
 def _optional_int(raw: str | None, field: str) -> int | None:
@@ -90,16 +92,29 @@ def _render_refused(
 def ward_list(request: HttpRequest) -> HttpResponse:
     ward = request.GET.get("ward", "").strip()[:20]
     user, ws = _actor(request), _ws(request)
+    # paged (issue 27): every device reachable, what needs doing first (before: 500 at most)
+    in_place = paginate(
+        request, selectors.ward_devices_sorted(user=user, ward_code=ward), page_size=PAGE_SIZE
+    )
+    planned = paginate(
+        request,
+        selectors.ward_devices_sorted(user=user, ward_code=ward, state="planned"),
+        param="planned_page",
+        page_size=PAGE_SIZE,
+    )
+    shown = selectors.ward_devices_shown(
+        user=user, views=[*in_place.page, *planned.page], workstation=ws
+    )
     return render(
         request,
         "vascular/list.html",
         {
             "wards": care_wards(),
             "ward": ward,
-            "in_place": selectors.ward_devices(user=user, ward_code=ward, workstation=ws),
-            "planned": selectors.ward_devices(
-                user=user, ward_code=ward, state="planned", workstation=ws
-            ),
+            "in_place": shown[: len(in_place.page)],
+            "planned": shown[len(in_place.page) :],
+            "paged_in_place": in_place,
+            "paged_planned": planned,
             "today": timezone.localdate(),
         },
     )

@@ -106,12 +106,14 @@ def test_api_filters_by_user_and_exports_a_valid_fhir_bundle(make_user, client_f
     client = client_for(Role.AUDITOR)
     listed = client.get("/api/v1/audit/accesses", {"username": "dr.rossi"})
     assert listed.status_code == 200
-    assert [row["patient_id"] for row in listed.json()] == [12, 11]
+    assert [row["patient_id"] for row in listed.json()["items"]] == [12, 11]
+    assert (listed.json()["count"], listed.json()["offset"]) == (2, 0)
     exported = client.get("/api/v1/audit/accesses/fhir", {"channel": "api"})
     assert exported.status_code == 200
     bundle = exported.json()
-    assert bundle["resourceType"] == "Bundle"
+    assert (bundle["resourceType"], bundle["type"]) == ("Bundle", "searchset")
     assert bundle["total"] == 1
+    assert [link["relation"] for link in bundle["link"]] == ["self"]
     resource = bundle["entry"][0]["resource"]
     assert resource["resourceType"] == "AuditEvent"
     assert resource["entity"][0]["what"]["reference"] == "Patient/12"

@@ -101,5 +101,10 @@ def test_a_document_of_a_masked_stay_is_hidden_from_every_list(
     assert row.identificativo_doc not in page.get("/fse/").content.decode()
     assert page.get(f"/fse/{row.pk}/").status_code == 404
     api = api_client(it_staff)
-    assert api.get("/api/v1/fse/documents").json() == []
+    assert api.get("/api/v1/fse/documents").json() == {
+        "count": 0,
+        "limit": 100,
+        "offset": 0,
+        "items": [],
+    }
     assert api.get(f"/api/v1/fse/documents/{row.pk}").status_code == 404

@@ -9,9 +9,13 @@ from datetime import date
 from itertools import cycle
 
 import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
+from corsia.prescribing import views_regulatory
 from corsia.prescribing.models import TherapyOrder
 from corsia.prescribing.models_regulatory import OrderRegulatoryRequirement
 from corsia.regimens.models import RegimenVersion
@@ -99,7 +103,7 @@ def test_the_pharmacy_list_filters_by_period_and_drug(
     def listed(query: str) -> list[tuple[int, str]]:
         response = api.get(f"/api/v1/regulatory/monitoring{query}")
         assert response.status_code == 200, response.content
-        return [(r["order_id"], r["ingredient"]) for r in response.json()]
+        return [(r["order_id"], r["ingredient"]) for r in response.json()["items"]]
 
     assert listed("") == [
         (myeloma.pk, "daratumumab"),
@@ -203,3 +207,36 @@ def test_the_pages_record_the_request_and_the_pharmacist_override(
         actor=pharmacist, workstation=None, order_id=other.pk, event="validate"
     )
     assert validated.state == "validated"
+
+
+def _monitoring_queries(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries.captured_queries)
+
+
+def test_the_monitoring_list_is_paged_every_cycle_reachable(
+    physician: User, pharmacist: User, make_user: MakeUser, folfox_bev: RegimenVersion,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """Issue 27: before, the newest 500 only; a page's queries do not grow with the cycles."""
+    monkeypatch.setattr(views_regulatory, "MONITORING_PAGE_SIZE", 1)
+    oldest = _order(folfox_bev, physician, make_user, "183.0", START)
+    api, page = api_client(pharmacist), logged_in(pharmacist)
+    urls = ["/api/v1/regulatory/monitoring?limit=1", "/prescribing/pharmacy/aifa/"]
+    for url in urls:
+        _monitoring_queries(api if url.startswith("/api") else page, url)  # permissions cached
+    few = [_monitoring_queries(api if u.startswith("/api") else page, u) for u in urls]
+    middle = _order(folfox_bev, physician, make_user, "183.0", date(2026, 12, 5))
+    newest = _order(folfox_bev, physician, make_user, "183.0", LATER)
+    assert [_monitoring_queries(api if u.startswith("/api") else page, u) for u in urls] == few
+    seen = []
+    for offset in (0, 1, 2):
+        body = api.get(f"/api/v1/regulatory/monitoring?limit=1&offset={offset}").json()
+        assert (body["count"], body["limit"], body["offset"]) == (3, 1, offset)
+        seen += [r["order_id"] for r in body["items"]]
+    assert seen == [newest.pk, middle.pk, oldest.pk]
+    html = page.get("/prescribing/pharmacy/aifa/", {"page": "3"}).content.decode()
+    assert "3 prescrizioni sotto registro di monitoraggio AIFA" in html
+    assert f"/prescribing/orders/{oldest.pk}/" in html
+    assert f"/prescribing/orders/{newest.pk}/" not in html

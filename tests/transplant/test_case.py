@@ -106,7 +106,7 @@ def test_the_api_takes_in_charge_and_reads(physician: User, recipient: Patient) 
     assert status == 201, answer
     assert (answer["source"], answer["state"]) == ("bm", "taken_in_charge")
     listed = client.get(f"{API}/cases").json()
-    assert [c["id"] for c in listed] == [answer["id"]]
+    assert ([c["id"] for c in listed["items"]], listed["count"]) == ([answer["id"]], 1)
     assert AccessLogEntry.objects.filter(patient_id=recipient.pk).exists()
     status, refused = post_json(
         client, f"{API}/patients/{recipient.pk}/cases", {**body, "source": "x"}

@@ -149,7 +149,12 @@ def test_a_device_of_a_masked_stay_is_hidden_from_an_outsider(
     outsider = api_client(make_user(Role.NURSE))
     assert outsider.get(f"{API}/devices/{device.pk}").status_code == 404
     assert outsider.get(f"{API}/patients/{patient.pk}/devices").json() == []
-    assert outsider.get(f"{API}/devices").json() == []
+    assert outsider.get(f"{API}/devices").json() == {
+        "count": 0,
+        "limit": 100,
+        "offset": 0,
+        "items": [],
+    }
     assert (
         logged_in(make_user(Role.NURSE)).get(f"/vascular/devices/{device.pk}/").status_code == 404
     )
@@ -164,9 +169,8 @@ def test_request_then_insertion_with_its_version_and_a_correction(
         {"device_type": "picc", "indication": "pn", "planned_dwell_days": 90},
     )  # fmt: skip
     assert (status, planned["state"], planned["version"]) == (201, "planned", 1)
-    assert [d["id"] for d in client.get(f"{API}/devices", {"state": "planned"}).json()] == [
-        planned["id"]
-    ]
+    waiting = client.get(f"{API}/devices", {"state": "planned"}).json()
+    assert ([d["id"] for d in waiting["items"]], waiting["count"]) == ([planned["id"]], 1)
     url = f"{API}/devices/{planned['id']}/insertion"
     status, stale = post_json(client, url, {**PICC_JSON, "expected_version": 0})
     assert (status, stale["code"]) == (409, "stale_version")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -58,6 +58,24 @@ def audit_event(record: AccessRecord, *, observer: str) -> dict[str, object]:
     }
 
 
-def bundle(records: Iterable[AccessRecord], *, observer: str) -> dict[str, object]:
+def bundle(
+    records: Iterable[AccessRecord],
+    *,
+    observer: str,
+    total: int | None = None,
+    links: Mapping[str, str] | None = None,
+) -> dict[str, object]:
+    """The entries as a Bundle: a ``collection`` of them all; with ``total`` (every entry
+    matching, of which these are one page) a ``searchset`` with the pages' ``link``
+    (``self``, ``next``, ``previous``)."""
     entries = [{"resource": audit_event(r, observer=observer)} for r in records]
-    return {"resourceType": "Bundle", "type": "collection", "total": len(entries), "entry": entries}
+    if total is None:
+        return {
+            "resourceType": "Bundle", "type": "collection", "total": len(entries),
+            "entry": entries,
+        }  # fmt: skip
+    document: dict[str, object] = {"resourceType": "Bundle", "type": "searchset", "total": total}
+    if links:
+        document["link"] = [{"relation": name, "url": url} for name, url in links.items()]
+    document["entry"] = [{**e, "search": {"mode": "match"}} for e in entries]
+    return document

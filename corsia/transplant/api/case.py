@@ -4,9 +4,11 @@ taking in charge, changing and cancelling; the same services and permissions as 
 No ``from __future__ import annotations`` (ninja resolves annotations at runtime)."""
 
 from django.http import HttpRequest
-from ninja import Router, Status
+from ninja import Router, Schema, Status
 
 from corsia.core.access import api_perm
+from corsia.core.paging import api_page
+from corsia.core.schemas import BoundedInt
 from corsia.core.web import acting, request_actor, request_workstation
 from corsia.transplant import selectors, services
 from corsia.transplant.permissions import DECIDE, VIEW
@@ -31,15 +33,30 @@ def case_read(request: HttpRequest, transplant_id: int) -> CaseOut:
     )  # fmt: skip
 
 
-@router.get("/cases", response=list[CaseOut])
+class CasePage(Schema):
+    """A page of the unit's cases: ``count`` in all, ``limit`` from ``offset``."""
+
+    count: int
+    limit: int
+    offset: int
+    items: list[CaseOut]
+
+
+@router.get("/cases", response=CasePage)
 @api_perm(VIEW)
-def unit_cases(request: HttpRequest, all: bool = False) -> list[CaseOut]:
-    """The unit's open cases (``all=true``: closed and cancelled too)."""
-    cases = selectors.unit_transplants(
-        user=request_actor(request), open_only=not all,
-        workstation=request_workstation(request), channel="api",
-    )  # fmt: skip
-    return [case_out(c) for c in cases]
+def unit_cases(
+    request: HttpRequest, all: bool = False, limit: BoundedInt = 100, offset: BoundedInt = 0
+) -> CasePage:
+    """The unit's open cases (``all=true``: closed and cancelled too), the most recently
+    taken in charge first, ``limit`` (1–500) from ``offset`` and ``count`` in all."""
+    user = request_actor(request)
+    page = api_page(
+        selectors.unit_transplants(user=user, open_only=not all), limit=limit, offset=offset
+    )
+    cases = selectors.unit_transplants_shown(
+        user=user, cases=page["items"], workstation=request_workstation(request), channel="api"
+    )
+    return CasePage(**{**page, "items": [case_out(c) for c in cases]})
 
 
 @router.get("/patients/{patient_id}/cases", response=list[CaseOut])

@@ -85,6 +85,8 @@ class Transplant(VersionedModel):
         indexes = [
             models.Index(name="transplant_patient", fields=["patient", "state"]),
             models.Index(name="transplant_day_zero", fields=["day_zero"]),
+            # the unit's list page by page, the most recent first (issue 27): the ordering whole
+            models.Index(name="transplant_taken_id", fields=["-taken_in_charge_on", "-id"]),
         ]
         constraints = [
             models.CheckConstraint(

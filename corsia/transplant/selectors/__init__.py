@@ -1,7 +1,12 @@
 """Reads of the transplant pathway, one file per part, re-exported here (one import line
 per file)."""
 
-from corsia.transplant.selectors.case import patient_transplants, transplant_get, unit_transplants
+from corsia.transplant.selectors.case import (
+    patient_transplants,
+    transplant_get,
+    unit_transplants,
+    unit_transplants_shown,
+)
 from corsia.transplant.selectors.engraftment import EngraftmentView, engraftment_of
 from corsia.transplant.selectors.pretransplant import CasePath, case_path, conditioning_choices
 
@@ -14,4 +19,5 @@ __all__ = [
     "patient_transplants",
     "transplant_get",
     "unit_transplants",
+    "unit_transplants_shown",
 ]

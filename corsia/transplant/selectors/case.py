@@ -3,6 +3,8 @@ patient out of the reader's scope is as if absent (a detail is 404)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import QuerySet
 
 from corsia.audit.services import access_log_record, access_log_record_many
@@ -14,31 +16,39 @@ from corsia.transplant.domain import codes
 from corsia.transplant.models import Transplant
 from corsia.transplant.permissions import VIEW
 
-LIST_LIMIT = 500
-
 
 def _cases() -> QuerySet[Transplant]:
     return Transplant.objects.select_related("patient", "coordinator", "taken_in_charge_by")
 
 
-def unit_transplants(
-    *, user: User, open_only: bool = True, workstation: Workstation = None, channel: str = "web"
-) -> list[Transplant]:
-    """The unit's cases the user may read: open ones (or every one), the nearest day 0
-    first, then the most recently taken in charge (logged per patient shown)."""
+def unit_transplants(*, user: User, open_only: bool = True) -> QuerySet[Transplant]:
+    """The unit's cases the user may read: open ones (or every one), the most recently
+    taken in charge first, as a query to page (issue 27: before, the newest 500); the
+    page shown is logged with ``unit_transplants_shown``."""
     require_permission(user, VIEW)
     rows = scoped_to_patients(user, _cases())
     if open_only:
         rows = rows.filter(state__in=[s.value for s in codes.OPEN_STATES])
-    cases = list(rows.order_by("-taken_in_charge_on", "-pk")[:LIST_LIMIT])
+    return rows.order_by("-taken_in_charge_on", "-pk")
+
+
+def unit_transplants_shown(
+    *,
+    user: User,
+    cases: Iterable[Transplant],
+    workstation: Workstation = None,
+    channel: str = "web",
+) -> list[Transplant]:
+    """The page of the unit's list as shown: one access-log row per patient on it."""
+    shown = list(cases)
     access_log_record_many(
         user=user,
-        patient_ids=sorted({c.patient_id for c in cases}),
+        patient_ids=sorted({c.patient_id for c in shown}),
         what="trapianti (elenco dell'unità)",
         workstation=workstation,
         channel=channel,
     )
-    return cases
+    return shown
 
 
 def patient_transplants(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from corsia.core.access import require_perm
+from corsia.core.paging import paginate
 from corsia.core.refusals import refusal_kept
 from corsia.core.web import acting, posted_date, posted_version
 from corsia.core.web import request_actor as _actor
@@ -22,6 +23,8 @@ from corsia.transplant import selectors, services
 from corsia.transplant.domain import codes
 from corsia.transplant.permissions import DECIDE, RECORD, VIEW
 from corsia.transplant.views.common import optional_url, render_refused
+
+PAGE_SIZE = 50  # cases per page of the unit's list
 
 
 def case_choices() -> dict[str, Any]:
@@ -34,10 +37,17 @@ def case_choices() -> dict[str, Any]:
 @require_perm(VIEW)
 def unit_list(request: HttpRequest) -> HttpResponse:
     show_all = request.GET.get("all") == "1"
-    cases = selectors.unit_transplants(
-        user=_actor(request), open_only=not show_all, workstation=_ws(request)
+    user = _actor(request)
+    # paged (issue 27): every case reachable, the most recent first (before: the newest 500)
+    paged = paginate(
+        request, selectors.unit_transplants(user=user, open_only=not show_all), page_size=PAGE_SIZE
     )
-    return render(request, "transplant/list.html", {"cases": cases, "show_all": show_all})
+    cases = selectors.unit_transplants_shown(user=user, cases=paged.page, workstation=_ws(request))
+    return render(
+        request,
+        "transplant/list.html",
+        {"cases": cases, "paged": paged, "show_all": show_all},
+    )
 
 
 def _patient_context(request: HttpRequest, patient_id: int) -> dict[str, Any]:

@@ -1,0 +1,98 @@
+"""The FSE documents paged (issue 27): the page and the API, the newest first, every
+document reachable (before: the newest 500), of every state or of one; the queries do not
+grow with the documents."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from corsia.accounts.models import User
+from corsia.fse import views
+from corsia.fse.models import FseDocument
+from corsia.testing.accounts import api_client, logged_in
+
+pytestmark = pytest.mark.django_db
+
+API = "/api/v1/fse/documents"
+
+
+def _documents(it_staff: User, n: int, state: str = "published") -> list[int]:
+    """``n`` letters in ``state``, created one after the other; ids, the oldest first."""
+    before = FseDocument.objects.count()
+    return [
+        FseDocument.objects.create(
+            patient_id=1, document_type="LDO", document_code="34105-7", state=state,
+            cda=b"<ClinicalDocument/>", cda_sha256="0" * 64,
+            identificativo_doc=f"2.16.840.1.113883.2.9.2.30.4.4^{before + k}",
+            practice_setting="AD_PSC018", consent=True, created_by=it_staff,
+        ).pk
+        for k in range(n)
+    ]  # fmt: skip
+
+
+def _shown(html: str) -> list[int]:
+    table = html.split('data-testid="documents"', 1)[1].split("</table>", 1)[0]
+    return [int(pk) for pk in re.findall(r'data-testid="document-(\d+)"', table)]
+
+
+def test_every_document_is_reachable_the_newest_first(
+    it_staff: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    published = _documents(it_staff, 4)
+    (failed,) = _documents(it_staff, 1, state="failed")
+    newest_first = [failed, *published[::-1]]
+    client = logged_in(it_staff)
+    first = client.get("/fse/").content.decode()
+    assert _shown(first) == newest_first[:2]
+    assert "5 documenti FSE, dal più recente" in first
+    assert 'href="?page=2"' in first
+    for page in ("3", "99"):  # the oldest, on the last page (past the end: the last)
+        assert _shown(client.get("/fse/", {"page": page}).content.decode()) == [published[0]]
+    only = client.get("/fse/", {"state": "published", "page": "2"}).content.decode()
+    assert _shown(only) == published[::-1][2:]
+    assert 'href="?state=published&amp;page=1"' in only
+    api = api_client(it_staff)
+    seen = []
+    for offset in (0, 2, 4):
+        page = api.get(API, {"limit": 2, "offset": offset}).json()
+        assert (page["count"], page["limit"], page["offset"]) == (5, 2, offset)
+        seen += [d["id"] for d in page["items"]]
+    assert seen == newest_first
+    assert api.get(API, {"state": "failed"}).json()["count"] == 1
+    for bad, code in (
+        ({"limit": "0"}, "limit_out_of_range"),
+        ({"limit": "501"}, "limit_out_of_range"),
+        ({"offset": "-1"}, "offset_out_of_range"),
+    ):
+        refused = api.get(API, bad)
+        assert (refused.status_code, refused.json()["code"]) == (422, code), bad
+
+
+def _queries(client: Client, url: str, params: dict[str, str]) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url, params).status_code == 200
+    return len(queries.captured_queries)
+
+
+def test_the_queries_do_not_grow_with_the_documents(
+    it_staff: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    _documents(it_staff, 2)
+    page, api = logged_in(it_staff), api_client(it_staff)
+    asked: list[tuple[Client, str, dict[str, str]]] = [
+        (page, "/fse/", {}),
+        (api, API, {"limit": "2"}),
+    ]
+    for client, url, params in asked:
+        _queries(client, url, params)  # the caller's first request: its permission set cached
+    few = [_queries(client, url, params) for client, url, params in asked]
+    _documents(it_staff, 4)  # 3× the documents
+    assert [_queries(client, url, params) for client, url, params in asked] == few
+    assert _queries(page, "/fse/", {"page": "3"}) == few[0]
