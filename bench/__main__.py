@@ -18,12 +18,12 @@ import sys
 import time
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import psutil
 import psycopg
 
 from bench import scenarios
+from bench.base import build_base, database_name, manage, with_database
 from bench.cpu import PhaseCpu, cpu_split, mix_cpu, pinned, postmaster
 from bench.critical import prepare_critical_path
 from bench.generate import (
@@ -56,43 +56,20 @@ GOALS = {
 }
 
 
-def _manage(*args: str, database_url: str) -> None:
-    env = {**os.environ, "DATABASE_URL": database_url, "CORSIA_DEMO": "1"}
-    subprocess.run(  # noqa: S603 - fixed command line
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-
-
-def _with_database(database_url: str, name: str) -> str:
-    parts = urlsplit(database_url)
-    return urlunsplit(parts._replace(path="/" + name))
-
-
-def _database_name(database_url: str) -> str:
-    return urlsplit(database_url).path.lstrip("/")
-
-
 def _recreate_from_template(database_url: str, template: str | None = None) -> None:
     """Drop the bench database and clone it from ``<name>_base`` (migrated, reference and
-    demo data loaded once): a fresh centre in a second instead of a minute."""
-    name = _database_name(database_url)
+    demo data loaded once, ``bench.base``): a fresh centre in a second instead of a minute."""
+    name = database_name(database_url)
     base = template or name + "_base"
-    admin = _with_database(database_url, "postgres")
+    admin = with_database(database_url, "postgres")
     with psycopg.connect(admin, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (base,)).fetchone()
-        if exists is None:
-            conn.execute(f'CREATE DATABASE "{base}"')
     if exists is None:
-        _manage("migrate", "--noinput", "-v0", database_url=_with_database(database_url, base))
-        _manage("corsia_setup", "--demo", database_url=_with_database(database_url, base))
+        build_base(database_url, base)
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{base}"')
-    _manage("migrate", "--noinput", "-v0", database_url=database_url)
+    manage("migrate", "--noinput", "-v0", database_url=database_url)
 
 
 def generate(database_url: str, *, scale: str, seed: int, today: date) -> dict[str, Any]:
@@ -148,8 +125,8 @@ def prepare(
             raise SystemExit("the database holds another synthetic centre: use a fresh one")
         _recreate_from_template(database_url, template)
     else:
-        _manage("migrate", "--noinput", "-v0", database_url=database_url)
-        _manage("corsia_setup", "--demo", database_url=database_url)
+        manage("migrate", "--noinput", "-v0", database_url=database_url)
+        manage("corsia_setup", "--demo", database_url=database_url)
     setup_s = round(time.perf_counter() - started, 1)
     centre = generate(database_url, scale=scale, seed=seed, today=today)
     return {"reused": False, "setup_s": setup_s, "centre": centre}
@@ -340,23 +317,23 @@ def data_growth(
     figures: dict[str, Any] = {}
     if separate:
         for label in ("S", "L"):
-            url = _with_database(database_url, f"{_database_name(database_url)}_{label.lower()}")
-            admin = _with_database(database_url, "postgres")
+            url = with_database(database_url, f"{database_name(database_url)}_{label.lower()}")
+            admin = with_database(database_url, "postgres")
             with psycopg.connect(admin, autocommit=True) as conn:
                 if (
                     conn.execute(
-                        "SELECT 1 FROM pg_database WHERE datname = %s", (_database_name(url),)
+                        "SELECT 1 FROM pg_database WHERE datname = %s", (database_name(url),)
                     ).fetchone()
                     is None
                 ):
-                    conn.execute(f'CREATE DATABASE "{_database_name(url)}"')
+                    conn.execute(f'CREATE DATABASE "{database_name(url)}"')
             centre = prepare(
                 url,
                 scale=label,
                 seed=seed,
                 today=today,
                 recreate=True,
-                template=_database_name(database_url) + "_base",
+                template=database_name(database_url) + "_base",
             )
             with production_server(database_url=url, workers=2) as (base, _root):
                 figures[label] = {
@@ -465,7 +442,7 @@ def main(argv: list[str] | None = None) -> int:
     users = len(scenarios.MIX) if tiny else args.users
     today = _local_today()
     # make bench owns its database (corsia_bench...): it may drop and clone it
-    recreate = not args.no_recreate and _database_name(database_url).startswith("corsia_bench")
+    recreate = not args.no_recreate and database_name(database_url).startswith("corsia_bench")
 
     result: dict[str, Any] = {
         "started_at": datetime.now(UTC).isoformat(),

@@ -103,42 +103,52 @@ def make_preparations(
         .select_related("order_item__ingredient")
         .order_by("order_item__sequence")
     )
-    expiry = timezone.localdate() + timedelta(days=300)
     for prep in preps:
-        largest = MedicinalProduct.objects.filter(ingredient=prep.order_item.ingredient).order_by(
-            "-strength"
-        )[0]
-        while sum((v.mg_drawn for v in prep.vials.all()), Decimal(0)) < prep.dose_mg:
-            ufa.preparation_scan(
-                actor=technician,
-                workstation=None,
-                preparation_id=prep.pk,
-                barcode=folfox.aic[largest.code],
-                lot=lot,
-                expiry=expiry,
-            )
-        ufa.preparation_weigh_before(
-            actor=technician,
-            workstation=None,
-            preparation_id=prep.pk,
-            scale=ufa.SimulatedScale(Decimal(280), scale_id="BIL-01"),
-        )
-        probe = ufa.preparation_weigh(
-            actor=technician,
-            workstation=None,
-            preparation_id=prep.pk,
-            scale=ufa.SimulatedScale(Decimal(281), scale_id="BIL-01"),
-        )
-        ufa.preparation_weigh(
-            actor=technician,
-            workstation=None,
-            preparation_id=prep.pk,
-            scale=ufa.SimulatedScale(probe.expected_g, scale_id="BIL-01"),
-        )
+        make_preparation(prep, folfox=folfox, technician=technician, lot=lot)
         if release:
             ufa.preparation_release(actor=pharmacist, workstation=None, preparation_id=prep.pk)
         prep.refresh_from_db()
     return preps
+
+
+def make_preparation(
+    prep: Preparation, *, folfox: Folfox, technician: User, lot: str = "L1"
+) -> None:
+    """Make one preparation at the hood as a technician does, from where it stands (the
+    vials already scanned count): scan the largest pack until the dose is drawn, weigh the
+    bag before the addition and after it (the first weighing reads the expected weight
+    from the check, the second hits it). Not released: that is the pharmacist's act."""
+    largest = MedicinalProduct.objects.filter(ingredient=prep.order_item.ingredient).order_by(
+        "-strength"
+    )[0]
+    expiry = timezone.localdate() + timedelta(days=300)
+    while sum((v.mg_drawn for v in prep.vials.all()), Decimal(0)) < prep.dose_mg:
+        ufa.preparation_scan(
+            actor=technician,
+            workstation=None,
+            preparation_id=prep.pk,
+            barcode=folfox.aic[largest.code],
+            lot=lot,
+            expiry=expiry,
+        )
+    ufa.preparation_weigh_before(
+        actor=technician,
+        workstation=None,
+        preparation_id=prep.pk,
+        scale=ufa.SimulatedScale(Decimal(280), scale_id="BIL-01"),
+    )
+    probe = ufa.preparation_weigh(
+        actor=technician,
+        workstation=None,
+        preparation_id=prep.pk,
+        scale=ufa.SimulatedScale(Decimal(281), scale_id="BIL-01"),
+    )
+    ufa.preparation_weigh(
+        actor=technician,
+        workstation=None,
+        preparation_id=prep.pk,
+        scale=ufa.SimulatedScale(probe.expected_g, scale_id="BIL-01"),
+    )
 
 
 def check_out(folfox: Folfox, *, technician: User, day: date) -> list[str]:

@@ -132,6 +132,18 @@ def snapshot_inputs(path: Path = SNAPSHOT) -> dict[str, str]:
     return {str(name): str(digest) for name, digest in listed.items()}
 
 
+def snapshot_usable() -> bool:
+    """Whether ``migrate`` carries the committed snapshot to the current migrations: its key
+    is the current one, or only migrations were added since (Django set up). The bench's
+    base database is built from it too (``bench/base.py``)."""
+    return snapshot_key() == migration_key() or only_added(snapshot_inputs(), migration_inputs())
+
+
+def restore_snapshot(name: str) -> None:
+    """The committed snapshot restored into the empty database ``name`` (seconds)."""
+    _restore(name, SNAPSHOT)
+
+
 def database_url(name: str) -> str:
     """``DATABASE_URL`` with another database name (the tests' superuser, its socket)."""
     parts = urlsplit(os.environ["DATABASE_URL"])

@@ -146,18 +146,20 @@ def library_order(
     return order
 
 
-def folfox_order(make_user: Any, physician: User, *, start: date) -> TherapyOrder:
+def folfox_order(
+    make_user: Any, physician: User, *, start: date, events: Sequence[str] = ()
+) -> TherapyOrder:
     """A FOLFOX-4 draft by ``physician`` from ``start`` (``library_order``), the library
     version approved by another physician and ``physician``, the patient registered by a
-    coordinator; ``make_user`` is the fixture of that name."""
-    from corsia.accounts.domain.roles import Role
-
+    coordinator, then the order's ``events`` fired in turn (e.g. confirm, send);
+    ``make_user`` is the fixture of that name."""
     return library_order(
         "FOLFOX-4",
         physician=physician,
         approvers=(make_user(Role.PHYSICIAN), physician),
         registrar=make_user(Role.COORDINATOR),
         start=start,
+        events=events,
     )
 
 

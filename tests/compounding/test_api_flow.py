@@ -32,7 +32,7 @@ from corsia.compounding.models import (
 from corsia.drugs.models import MedicinalProduct
 from corsia.prescribing.models import OrderItem, TherapyOrder
 from corsia.testing.accounts import MakeUser, logged_in, post_json
-from corsia.testing.compounding import Folfox
+from corsia.testing.compounding import Folfox, make_preparations
 
 pytestmark = pytest.mark.django_db
 
@@ -243,48 +243,10 @@ def test_session_plan_scan_weigh_release_and_reject(
     assert (status, rejected["state"]) == (200, "rejected")
 
 
-def _prepare_and_release(folfox: Folfox, pharmacist: User, technician: User) -> list[Preparation]:
-    today = timezone.localdate()
-    preps = [p for p in _taken(folfox, pharmacist) if p.scheduled_date == today]
-    expiry = today + timedelta(days=300)
-    for prep in preps:
-        product = MedicinalProduct.objects.filter(ingredient=prep.order_item.ingredient).order_by(
-            "-strength"
-        )[0]
-        while sum((v.mg_drawn for v in prep.vials.all()), Decimal(0)) < prep.dose_mg:
-            services.preparation_scan(
-                actor=technician,
-                workstation=None,
-                preparation_id=prep.pk,
-                barcode=folfox.aic[product.code],
-                lot="L1",
-                expiry=expiry,
-            )
-        services.preparation_weigh_before(
-            actor=technician,
-            workstation=None,
-            preparation_id=prep.pk,
-            scale=services.SimulatedScale(Decimal(280)),
-        )
-        probe = services.preparation_weigh(
-            actor=technician,
-            workstation=None,
-            preparation_id=prep.pk,
-            scale=services.SimulatedScale(Decimal(281)),
-        )
-        services.preparation_weigh(
-            actor=technician,
-            workstation=None,
-            preparation_id=prep.pk,
-            scale=services.SimulatedScale(probe.expected_g),
-        )
-        services.preparation_release(actor=pharmacist, workstation=None, preparation_id=prep.pk)
-        prep.refresh_from_db()
-    return preps
-
-
 def test_check_out_of_the_patient_bag(folfox: Folfox, pharmacist: User, technician: User) -> None:
-    preps = _prepare_and_release(folfox, pharmacist, technician)
+    preps = make_preparations(
+        folfox, pharmacist=pharmacist, technician=technician, day=timezone.localdate()
+    )
     codes = sorted(p.label_code or "" for p in preps)
     assert len(codes) == 4
     hood_side = logged_in(technician)

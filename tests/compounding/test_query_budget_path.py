@@ -27,13 +27,13 @@ from django.utils import timezone
 
 from corsia.accounts.models import User
 from corsia.compounding import services
-from corsia.compounding.models import Hood, Preparation
+from corsia.compounding.models import Hood
 from corsia.drugs.models import MedicinalProduct
 from corsia.inventory.models import CostCenter, StockLot, StorageLocation
 from corsia.patients.models import Ward
 from corsia.prescribing.models import TherapyOrder
 from corsia.testing.accounts import api_client
-from corsia.testing.compounding import Folfox
+from corsia.testing.compounding import Folfox, make_preparation
 
 pytestmark = pytest.mark.django_db
 
@@ -108,45 +108,6 @@ def _count(client: Client, url: str, body: dict[str, Any] | None) -> tuple[Any, 
         len(queries.captured_queries),
         [q["sql"] for q in queries.captured_queries],
     )
-
-
-def _made_by_services(
-    prep: Preparation, *, folfox: Folfox, technician: User, pharmacist: User
-) -> None:
-    """The rest of a preparation as ``corsia.testing.compounding.make_preparations`` makes
-    it (not counted): the largest pack until the dose is drawn, weighed, released."""
-    largest = MedicinalProduct.objects.filter(ingredient=prep.order_item.ingredient).order_by(
-        "-strength"
-    )[0]
-    expiry = timezone.localdate() + timedelta(days=300)
-    while sum((v.mg_drawn for v in prep.vials.all()), Decimal(0)) < prep.dose_mg:
-        services.preparation_scan(
-            actor=technician,
-            workstation=None,
-            preparation_id=prep.pk,
-            barcode=folfox.aic[largest.code],
-            lot="L1",
-            expiry=expiry,
-        )
-    services.preparation_weigh_before(
-        actor=technician,
-        workstation=None,
-        preparation_id=prep.pk,
-        scale=services.SimulatedScale(Decimal(280)),
-    )
-    probe = services.preparation_weigh(
-        actor=technician,
-        workstation=None,
-        preparation_id=prep.pk,
-        scale=services.SimulatedScale(Decimal(281)),
-    )
-    services.preparation_weigh(
-        actor=technician,
-        workstation=None,
-        preparation_id=prep.pk,
-        scale=services.SimulatedScale(probe.expected_g),
-    )
-    services.preparation_release(actor=pharmacist, workstation=None, preparation_id=prep.pk)
 
 
 def test_queries_per_compounding_request(
@@ -252,7 +213,9 @@ def test_queries_per_compounding_request(
     assert (second["mg_drawn"], second["remaining_mg"]) == ("200.0000", "0")
     for prep in preps:
         if prep.pk != oxali.pk:
-            _made_by_services(prep, folfox=folfox, technician=technician, pharmacist=pharmacist)
+            # the rest as the services make it (not counted)
+            make_preparation(prep, folfox=folfox, technician=technician)
+            services.preparation_release(actor=pharmacist, workstation=None, preparation_id=prep.pk)
     labels = sorted(f"PRP{p.pk:09d}" for p in preps)
     bag = measure(
         hood_side,

@@ -4,18 +4,15 @@ messages."""
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from corsia.accounts.models import User
 from corsia.interop import views
 from corsia.interop.models import InboundMessage
 from corsia.testing.accounts import api_client, logged_in
+from corsia.testing.paging import api_items, queries, queries_do_not_grow, shown
 
 pytestmark = pytest.mark.django_db
 
@@ -38,8 +35,7 @@ def _received(n: int) -> list[InboundMessage]:
 
 
 def _shown(html: str) -> list[str]:
-    table = html.split('data-testid="messages"', 1)[1].split("</table>", 1)[0]
-    return re.findall(r"<td>(ADT\d{4})</td>", table)
+    return shown(html, "messages", r"<td>(ADT\d{4})</td>")
 
 
 def test_every_message_is_reachable_page_by_page_the_newest_first(
@@ -56,11 +52,8 @@ def test_every_message_is_reachable_page_by_page_the_newest_first(
         last = client.get("/interop/messages/", {"type": "ADT", "page": page}).content.decode()
         assert _shown(last) == ["ADT0000"], page
     api = api_client(it_staff)
-    seen = []
-    for offset in (0, 2, 4):
-        page = api.get("/api/v1/interop/messages", {"limit": 2, "offset": offset}).json()
-        assert (page["count"], page["limit"], page["offset"]) == (5, 2, offset)
-        seen += [m["control_id"] for m in page["items"]]
+    items = api_items(api, "/api/v1/interop/messages", {}, limit=2, count=5)
+    seen = [m["control_id"] for m in items]
     assert seen == ["ADT0004", "ADT0003", "ADT0002", "ADT0001", "ADT0000"]
     for bad, code in (
         ({"limit": "0"}, "limit_out_of_range"),
@@ -73,28 +66,18 @@ def test_every_message_is_reachable_page_by_page_the_newest_first(
     assert (outbound["count"], outbound["items"]) == (0, [])
 
 
-def _queries(client: Client, url: str, params: dict[str, str]) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url, params).status_code == 200
-    return len(queries.captured_queries)
-
-
 def test_the_queries_of_the_page_and_the_api_do_not_grow_with_the_messages(
     it_staff: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(views, "PAGE_SIZE", 2)
     _received(2)
     page, api = logged_in(it_staff), api_client(it_staff)
-    asked: list[tuple[Client, str, dict[str, str]]] = [
+    asked = [
         (page, "/interop/messages/", {}),
         (page, "/interop/messages/", {"direction": "out"}),
         (api, "/api/v1/interop/messages", {"limit": "2"}),
         (api, "/api/v1/interop/outbound", {"limit": "2"}),
     ]
-    for client, url, params in asked:
-        _queries(client, url, params)  # the caller's first request: its permission set cached
-    few = [_queries(client, url, params) for client, url, params in asked]
-    _received(4)  # 3× the messages
-    assert [_queries(client, url, params) for client, url, params in asked] == few
-    assert _queries(page, "/interop/messages/", {"page": "3"}) == few[0]
-    assert _queries(api, "/api/v1/interop/messages", {"limit": "2", "offset": "4"}) == few[2]
+    few = queries_do_not_grow(asked, lambda: _received(4))  # 3× the messages
+    assert queries(page, "/interop/messages/", {"page": "3"}) == few[0]
+    assert queries(api, "/api/v1/interop/messages", {"limit": "2", "offset": "4"}) == few[2]

@@ -4,14 +4,11 @@ movements."""
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from corsia.accounts.models import User
@@ -19,6 +16,7 @@ from corsia.drugs.models import MedicinalProduct
 from corsia.inventory import services, views
 from corsia.inventory.models import StockMovement, StorageLocation
 from corsia.testing.accounts import logged_in
+from corsia.testing.paging import queries, queries_do_not_grow, shown
 
 pytestmark = pytest.mark.django_db
 
@@ -41,17 +39,26 @@ def _loaded(user: User, product: MedicinalProduct, shelf: StorageLocation, n: in
     return sorted(made, reverse=True)  # one document, one time: by id
 
 
+@pytest.fixture
+def load(
+    pharmacist: User,
+    oxaliplatin: MedicinalProduct,
+    shelf: StorageLocation,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Callable[[int], list[int]]:
+    """``load(n)``: ``n`` movements more (``_loaded``); the page shows 2."""
+    monkeypatch.setattr(views, "MOVEMENTS_PAGE_SIZE", 2)
+    return lambda n: _loaded(pharmacist, oxaliplatin, shelf, n)
+
+
 def _shown(html: str) -> list[str]:
-    table = html.split('data-testid="movements"', 1)[1].split("</table>", 1)[0]
-    return re.findall(r"<td>(L\d+)</td>", table)
+    return shown(html, "movements", r"<td>(L\d+)</td>")
 
 
 def test_every_movement_is_reachable_page_by_page_the_newest_first(
-    pharmacist: User, oxaliplatin: MedicinalProduct, shelf: StorageLocation,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:  # fmt: skip
-    monkeypatch.setattr(views, "MOVEMENTS_PAGE_SIZE", 2)
-    _loaded(pharmacist, oxaliplatin, shelf, 5)
+    pharmacist: User, load: Callable[[int], list[int]]
+) -> None:
+    load(5)
     client = logged_in(pharmacist)
     first = client.get(URL, {"kind": "load"}).content.decode()
     assert _shown(first) == ["L4", "L3"]
@@ -67,44 +74,24 @@ def test_every_movement_is_reachable_page_by_page_the_newest_first(
     ]
 
 
-def _queries(client: Client, page: str) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(URL, {"page": page}).status_code == 200
-    return len(queries.captured_queries)
-
-
 def test_the_queries_of_a_page_do_not_grow_with_the_movements(
-    pharmacist: User, oxaliplatin: MedicinalProduct, shelf: StorageLocation,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:  # fmt: skip
-    monkeypatch.setattr(views, "MOVEMENTS_PAGE_SIZE", 2)
-    _loaded(pharmacist, oxaliplatin, shelf, 2)
+    pharmacist: User, load: Callable[[int], list[int]]
+) -> None:
+    load(2)
     client = logged_in(pharmacist)
-    _queries(client, "1")  # the caller's first request: its permission set cached
-    few = _queries(client, "1")
-    _loaded(pharmacist, oxaliplatin, shelf, 4)  # 3× the movements
-    assert _queries(client, "1") == few
-    assert _queries(client, "3") == few  # the last page costs the same
+    few = queries_do_not_grow([(client, URL, {"page": "1"})], lambda: load(4))  # 3× the movements
+    assert queries(client, URL, {"page": "3"}) == few[0]  # the last page costs the same
 
 
 def test_the_apis_page_of_movements_costs_the_same_for_more_movements(
-    pharmacist: User, oxaliplatin: MedicinalProduct, shelf: StorageLocation
+    pharmacist: User, load: Callable[[int], list[int]]
 ) -> None:
     api = "/api/v1/inventory/movements"
-    _loaded(pharmacist, oxaliplatin, shelf, 2)
+    load(2)
     client = logged_in(pharmacist)
-
-    def queries(offset: int) -> int:
-        with CaptureQueriesContext(connection) as captured:
-            answer = client.get(api, {"limit": 2, "offset": offset})
-            assert answer.status_code == 200
-        return len(captured.captured_queries)
-
-    queries(0)  # the caller's first request: its permission set cached
-    few = queries(0)
-    _loaded(pharmacist, oxaliplatin, shelf, 4)  # 3× the movements
-    assert queries(0) == few
-    assert queries(4) == few  # the last page costs the same, and reaches the oldest
+    few = queries_do_not_grow([(client, api, {"limit": 2, "offset": 0})], lambda: load(4))  # 3×
+    # the last page costs the same, and reaches the oldest
+    assert queries(client, api, {"limit": 2, "offset": 4}) == few[0]
     last = client.get(api, {"limit": 2, "offset": 4}).json()
     assert (last["count"], len(last["items"])) == (6, 2)
     assert [m["lot"] for m in client.get(api, {"limit": 2}).json()["items"]] == ["L3", "L2"]

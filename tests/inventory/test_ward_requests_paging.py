@@ -5,13 +5,9 @@ requests."""
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from corsia.inventory.domain.ward_requests import Urgency
@@ -21,6 +17,7 @@ from corsia.inventory.views_requests import pharmacy as pharmacy_views
 from corsia.inventory.views_requests import ward as ward_views
 from corsia.testing.accounts import logged_in
 from corsia.testing.inventory import WardScene
+from corsia.testing.paging import api_items, queries, queries_do_not_grow, shown_ids
 
 URL = "/inventory/requests/"
 API = "/api/v1/requests/"
@@ -43,9 +40,11 @@ def _requests(s: WardScene, n: int, *, urgent: int = -1) -> list[WardRequest]:
     return made
 
 
-def _shown(html: str) -> list[int]:
-    table = html.split('data-testid="request-list"', 1)[1].split("</table>", 1)[0]
-    return [int(pk) for pk in re.findall(r'href="/inventory/requests/(\d+)/"', table)]
+REQUEST_LINK = r'href="/inventory/requests/(\d+)/"'
+
+
+def _shown(html: str, testid: str = "request-list") -> list[int]:
+    return shown_ids(html, testid, REQUEST_LINK)
 
 
 def test_every_request_is_reachable_page_by_page_the_newest_first(
@@ -70,22 +69,12 @@ def test_the_apis_list_reaches_every_request_urgent_first_then_the_oldest(
     made = _requests(scene, 5, urgent=3)
     client = logged_in(scene.pharmacist)
     order = [made[3], made[0], made[1], made[2], made[4]]
-    seen = []
-    for offset in (0, 2, 4):
-        page = client.get(API, {"limit": 2, "offset": offset}).json()
-        assert (page["count"], page["limit"], page["offset"]) == (5, 2, offset)
-        seen += [r["id"] for r in page["items"]]
+    seen = [r["id"] for r in api_items(client, API, {}, limit=2, count=5)]
     assert seen == [r.pk for r in order]
     assert client.get(API, {"limit": 2, "offset": 5}).json()["items"] == []
     for bad in ({"offset": "-1"}, {"limit": "0"}, {"offset": "abc"}):
         answer = client.get(API, bad)
         assert answer.status_code in (400, 422), (bad, answer.status_code)
-
-
-def _queries(client: Client, url: str, params: dict[str, str]) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url, params).status_code == 200
-    return len(queries.captured_queries)
 
 
 def test_the_queries_of_the_page_and_the_api_do_not_grow_with_the_requests(
@@ -95,15 +84,11 @@ def test_the_queries_of_the_page_and_the_api_do_not_grow_with_the_requests(
     _requests(scene, 2)
     client = logged_in(scene.pharmacist)
     monkeypatch.setattr(pharmacy_views, "QUEUE_PAGE_SIZE", 2)
-    asked = [(URL, {"page": "1"}), (API, {"limit": "2"}), (QUEUE, {})]
-    for url, params in asked:
-        _queries(client, url, params)  # the caller's first request: its permission set cached
-    few = [_queries(client, url, params) for url, params in asked]
-    _requests(scene, 4)  # 3× the requests
-    assert [_queries(client, url, params) for url, params in asked] == few
+    asked = [(client, URL, {"page": "1"}), (client, API, {"limit": "2"}), (client, QUEUE, {})]
+    few = queries_do_not_grow(asked, lambda: _requests(scene, 4))  # 3× the requests
     # the last page costs the same
-    assert _queries(client, URL, {"page": "3"}) == few[0]
-    assert _queries(client, API, {"limit": "2", "offset": "4"}) == few[1]
+    assert queries(client, URL, {"page": "3"}) == few[0]
+    assert queries(client, API, {"limit": "2", "offset": "4"}) == few[1]
 
 
 def test_the_urgent_sort_first_as_a_plain_column_descending() -> None:
@@ -122,9 +107,7 @@ def test_the_queue_pages_each_state_urgent_first_then_the_oldest(
     order = [made[3], made[0], made[1], made[2], made[4]]
 
     def shown(params: dict[str, str]) -> list[int]:
-        html = client.get(QUEUE, params).content.decode()
-        table = html.split('data-testid="queue-submitted"', 1)[1].split("</table>", 1)[0]
-        return [int(pk) for pk in re.findall(r'href="/inventory/requests/(\d+)/"', table)]
+        return _shown(client.get(QUEUE, params).content.decode(), "queue-submitted")
 
     first = client.get(QUEUE).content.decode()
     assert 'data-testid="queue-submitted-total">5<' in first
@@ -132,4 +115,4 @@ def test_the_queue_pages_each_state_urgent_first_then_the_oldest(
     assert shown({}) == [order[0].pk, order[1].pk]
     assert shown({"submitted_page": "2"}) == [order[2].pk, order[3].pk]
     assert shown({"submitted_page": "3"}) == [order[4].pk]
-    assert _queries(client, QUEUE, {}) == _queries(client, QUEUE, {"submitted_page": "3"})
+    assert queries(client, QUEUE) == queries(client, QUEUE, {"submitted_page": "3"})

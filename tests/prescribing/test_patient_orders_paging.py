@@ -3,19 +3,17 @@ the total in the heading; the page's queries do not grow with the patient's hist
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from corsia.accounts.domain.roles import Role
 from corsia.prescribing import views
 from corsia.prescribing.models import TherapyOrder
 from corsia.testing.accounts import MakeUser, logged_in
-from corsia.testing.prescribing import library_order, orders_like
+from corsia.testing.paging import queries, queries_do_not_grow, shown_ids
+from corsia.testing.prescribing import folfox_order, orders_like
 
 pytestmark = pytest.mark.django_db
 
@@ -26,19 +24,12 @@ def _history(make_user: MakeUser, n: int) -> tuple[Client, list[TherapyOrder]]:
     """A physician's client and ``n`` FOLFOX-4 orders of one patient, newest first (the
     k-th 14 days before the newest)."""
     physician = make_user(Role.PHYSICIAN)
-    newest = library_order(
-        "FOLFOX-4",
-        physician=physician,
-        approvers=(make_user(Role.PHYSICIAN), make_user(Role.PHYSICIAN)),
-        registrar=make_user(Role.COORDINATOR),
-        start=START,
-    )
+    newest = folfox_order(make_user, physician, start=START)
     return logged_in(physician), [newest, *orders_like(newest, n - 1, days_apart=14)]
 
 
 def _shown(html: str) -> list[int]:
-    table = html.split('data-testid="patient-orders"', 1)[1].split("</table>", 1)[0]
-    return [int(pk) for pk in re.findall(r'href="/prescribing/orders/(\d+)/"', table)]
+    return shown_ids(html, "patient-orders", r'href="/prescribing/orders/(\d+)/"')
 
 
 def _url(order: TherapyOrder) -> str:
@@ -68,20 +59,12 @@ def test_every_cycle_is_reachable_page_by_page_the_newest_first(
     assert _shown(odd) == [orders[0].pk, orders[1].pk]
 
 
-def _queries(client: Client, url: str, page: str) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url, {"orders_page": page}).status_code == 200
-    return len(queries.captured_queries)
-
-
 def test_the_queries_of_a_page_do_not_grow_with_the_history(
     make_user: MakeUser, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(views, "ORDERS_PAGE_SIZE", 2)
     client, orders = _history(make_user, 2)
     url = _url(orders[0])
-    _queries(client, url, "1")  # the caller's first request: its permission set cached
-    few = _queries(client, url, "1")
-    orders_like(orders[0], 4, days_apart=7)  # 3× the orders
-    assert _queries(client, url, "1") == few
-    assert _queries(client, url, "3") == few  # the last page costs the same
+    asked = [(client, url, {"orders_page": "1"})]
+    few = queries_do_not_grow(asked, lambda: orders_like(orders[0], 4, days_apart=7))  # 3×
+    assert queries(client, url, {"orders_page": "3"}) == few[0]  # the last page costs the same

@@ -8,15 +8,14 @@ import re
 from datetime import date
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from corsia.accounts.domain.roles import Role
 from corsia.prescribing import services, views
 from corsia.prescribing.models import TherapyOrder
 from corsia.testing.accounts import MakeUser, logged_in
-from corsia.testing.prescribing import library_order
+from corsia.testing.paging import queries_do_not_grow
+from corsia.testing.prescribing import folfox_order
 
 pytestmark = pytest.mark.django_db
 
@@ -27,14 +26,7 @@ PLAN = {"day": "2026-12-01", "days": "7"}
 def _sent_orders(make_user: MakeUser, n: int) -> list[TherapyOrder]:
     """``n`` FOLFOX-4 orders sent to the pharmacy, for one patient, from 1 December."""
     physician = make_user(Role.PHYSICIAN)
-    first = library_order(
-        "FOLFOX-4",
-        physician=physician,
-        approvers=(make_user(Role.PHYSICIAN), make_user(Role.PHYSICIAN)),
-        registrar=make_user(Role.COORDINATOR),
-        start=START,
-        events=("confirm", "send"),
-    )
+    first = folfox_order(make_user, physician, start=START, events=("confirm", "send"))
     return [first, *_more_orders(first, n - 1)]
 
 
@@ -63,16 +55,19 @@ def _shown(html: str) -> list[int]:
     return [int(pk) for pk in re.findall(r'data-testid="queue-order-(\d+)"', html)]
 
 
-def _pharmacist(make_user: MakeUser) -> Client:
-    return logged_in(make_user(Role.PHARMACIST))
+def _plan(
+    make_user: MakeUser, monkeypatch: pytest.MonkeyPatch, n: int
+) -> tuple[Client, list[TherapyOrder]]:
+    """A pharmacist's client on a plan of ``n`` orders (``_sent_orders``), 2 to a page."""
+    monkeypatch.setattr(views, "QUEUE_PAGE_SIZE", 2)
+    orders = _sent_orders(make_user, n)
+    return logged_in(make_user(Role.PHARMACIST)), orders
 
 
 def test_a_plan_of_page_size_plus_one_orders_shows_a_page_and_a_next_link(
     make_user: MakeUser, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(views, "QUEUE_PAGE_SIZE", 2)
-    orders = _sent_orders(make_user, 3)
-    client = _pharmacist(make_user)
+    client, orders = _plan(make_user, monkeypatch, 3)
     first = client.get("/prescribing/pharmacy/", PLAN).content.decode()
     # same day, same patient: by id
     assert _shown(first) == [orders[0].pk, orders[1].pk]
@@ -88,9 +83,7 @@ def test_a_plan_of_page_size_plus_one_orders_shows_a_page_and_a_next_link(
 def test_a_page_that_cannot_be_read_or_is_past_the_end_answers_a_page(
     make_user: MakeUser, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(views, "QUEUE_PAGE_SIZE", 2)
-    orders = _sent_orders(make_user, 3)
-    client = _pharmacist(make_user)
+    client, orders = _plan(make_user, monkeypatch, 3)
     # a NUL anywhere in a query is refused before the view (core.middleware): a clear 400
     nul = client.get("/prescribing/pharmacy/", {**PLAN, "page": "\x00"})
     assert nul.status_code == 400
@@ -102,19 +95,9 @@ def test_a_page_that_cannot_be_read_or_is_past_the_end_answers_a_page(
         assert _shown(answer.content.decode()) == expected, page
 
 
-def _queries(client: Client) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get("/prescribing/pharmacy/", PLAN).status_code == 200
-    return len(queries.captured_queries)
-
-
 def test_the_queries_of_a_page_do_not_grow_with_the_orders(
     make_user: MakeUser, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(views, "QUEUE_PAGE_SIZE", 2)
-    first, *_ = _sent_orders(make_user, 2)
-    client = _pharmacist(make_user)
-    _queries(client)  # the caller's first request: its permission set cached
-    few = _queries(client)
-    _more_orders(first, 4)  # 3× the orders
-    assert _queries(client) == few
+    client, (first, *_) = _plan(make_user, monkeypatch, 2)
+    asked = [(client, "/prescribing/pharmacy/", PLAN)]
+    queries_do_not_grow(asked, lambda: _more_orders(first, 4))  # 3× the orders

@@ -4,15 +4,12 @@ with the prescriptions."""
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from corsia.testing.accounts import MakeUser, api_client, logged_in
+from corsia.testing.paging import Request, api_items, queries, queries_do_not_grow, shown_ids
 from corsia.testing.therapy import (
     Ward12,
     WardDrug,
@@ -48,8 +45,7 @@ def _stopped(ward: Ward12, drug: WardDrug, n: int) -> list[WardPrescription]:
 
 
 def _shown(html: str) -> list[int]:
-    table = html.split('data-testid="prescriptions"', 1)[1].split("</table>", 1)[0]
-    return [int(pk) for pk in re.findall(r'href="/therapy/prescriptions/(\d+)/"', table)]
+    return shown_ids(html, "prescriptions", r'href="/therapy/prescriptions/(\d+)/"')
 
 
 def test_every_prescription_is_reachable_the_active_first_then_the_newest(
@@ -72,23 +68,12 @@ def test_every_prescription_is_reachable_the_active_first_then_the_newest(
         assert _shown(last) == expected[4:], page
         assert "pager-next" not in last
     api = api_client(ward.physician)
-    seen = []
-    for offset in (0, 2, 4):
-        answer = api.get(API, {"patient_id": ward.patient.pk, "limit": 2, "offset": offset})
-        page = answer.json()
-        assert (page["count"], page["limit"], page["offset"]) == (5, 2, offset)
-        seen += [p["id"] for p in page["items"]]
-    assert seen == expected
+    seen = api_items(api, API, {"patient_id": ward.patient.pk}, limit=2, count=5)
+    assert [p["id"] for p in seen] == expected
     bads: list[dict[str, str | int]] = [{"offset": "-1"}, {"limit": "0"}, {"limit": "501"}]
     for bad in bads:
         refused = api.get(API, {"patient_id": ward.patient.pk, **bad})
         assert refused.status_code in (400, 422), bad
-
-
-def _queries(client: Client, url: str, params: dict[str, str | int]) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url, params).status_code == 200
-    return len(queries.captured_queries)
 
 
 def test_the_queries_of_the_page_and_the_api_do_not_grow_with_the_prescriptions(
@@ -98,15 +83,11 @@ def test_the_queries_of_the_page_and_the_api_do_not_grow_with_the_prescriptions(
     drug = paracetamol()
     _stopped(ward, drug, 2)
     page, api = logged_in(ward.physician), api_client(ward.physician)
-    asked: list[tuple[Client, str, dict[str, str | int]]] = [
+    asked: list[Request] = [
         (page, f"/therapy/patient/{ward.patient.pk}/", {"page": "1"}),
         (api, API, {"patient_id": ward.patient.pk, "limit": 2}),
     ]
-    for client, url, params in asked:
-        _queries(client, url, params)  # the caller's first request: its permission set cached
-    few = [_queries(client, url, params) for client, url, params in asked]
-    _stopped(ward, drug, 4)  # 3× the prescriptions
-    assert [_queries(client, url, params) for client, url, params in asked] == few
+    few = queries_do_not_grow(asked, lambda: _stopped(ward, drug, 4))  # 3× the prescriptions
     # the last page costs the same
-    assert _queries(page, f"/therapy/patient/{ward.patient.pk}/", {"page": "3"}) == few[0]
-    assert _queries(api, API, {"patient_id": ward.patient.pk, "limit": 2, "offset": 4}) == few[1]
+    assert queries(page, f"/therapy/patient/{ward.patient.pk}/", {"page": "3"}) == few[0]
+    assert queries(api, API, {"patient_id": ward.patient.pk, "limit": 2, "offset": 4}) == few[1]

@@ -5,10 +5,11 @@ starts the preparation (and the order's "preparation started" milestone)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ParamSpec
 
 from django.db import transaction
 from django.utils import timezone
@@ -51,6 +52,8 @@ from corsia.prescribing.domain.states import OrderMilestone
 
 if TYPE_CHECKING:
     from corsia.drugs.models import MedicinalProduct, Pack
+
+P = ParamSpec("P")
 
 
 def _drawn_mg(prep: Preparation) -> Decimal:
@@ -230,33 +233,6 @@ class VialScanned:
     market_warning: str
 
 
-def preparation_scan(
-    *,
-    actor: User,
-    workstation: Workstation,
-    preparation_id: int,
-    barcode: str = "",
-    lot: str = "",
-    expiry: date | None = None,
-    leftover_id: int | None = None,
-    now: datetime | None = None,
-    withdrawn_override_reason: str = "",
-) -> PreparationVial:
-    """A vial (scanned pack) or an open leftover goes into the preparation
-    (:func:`preparation_scan_answer`, the vial it recorded)."""
-    return preparation_scan_answer(
-        actor=actor,
-        workstation=workstation,
-        preparation_id=preparation_id,
-        barcode=barcode,
-        lot=lot,
-        expiry=expiry,
-        leftover_id=leftover_id,
-        now=now,
-        withdrawn_override_reason=withdrawn_override_reason,
-    ).vial
-
-
 def preparation_scan_answer(
     *,
     actor: User,
@@ -364,3 +340,17 @@ def preparation_scan_answer(
     return VialScanned(
         vial=vial, remaining_mg=max(Decimal(0), remaining - vial.mg_drawn), market_warning=warning
     )
+
+
+def _vial_only(scan: Callable[P, VialScanned]) -> Callable[P, PreparationVial]:
+    """``scan`` for a caller that wants only the vial it recorded, with the same keywords."""
+
+    def vial_only(*args: P.args, **kwargs: P.kwargs) -> PreparationVial:
+        return scan(*args, **kwargs).vial
+
+    return vial_only
+
+
+preparation_scan = _vial_only(preparation_scan_answer)
+"""A vial (scanned pack) or an open leftover goes into the preparation
+(:func:`preparation_scan_answer`, the vial it recorded)."""
