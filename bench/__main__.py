@@ -118,7 +118,7 @@ def prepare(
         # the code may be newer than the centre: its migrations (an index, a database
         # function) are part of what is measured (the run of 12-05 measured a reused centre
         # without the previous day's paging indexes)
-        _manage("migrate", "--noinput", "-v0", database_url=database_url)
+        manage("migrate", "--noinput", "-v0", database_url=database_url)
         return {"reused": True, "centre": marker["figures"]}
     if marker or recreate:
         if not recreate:
