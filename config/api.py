@@ -317,8 +317,10 @@ api.add_router("/nursing", nursing_router)
 
 # Ward therapy (corsia.therapy, issue 16 §13).
 from corsia.therapy.api import router as therapy_router  # noqa: E402
+from corsia.therapy.api_prints import router as therapy_prints_router  # noqa: E402
 
 api.add_router("/therapy", therapy_router)
+api.add_router("/therapy", therapy_prints_router)  # the archived prints (…/print.pdf, round.pdf)
 
 # Venous access register (corsia.vascular, issues 16 and 17).
 from corsia.vascular.api import router as vascular_router  # noqa: E402

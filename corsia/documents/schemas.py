@@ -213,3 +213,11 @@ SCHEMAS["discharge_diary"] = TemplateSchema(
     layout=False,
     required=DIARY_REQUIRED,
 )
+
+# --- the ward therapy's and the transfusion's prints (schemas_therapy.py, schemas_transfusion.py)
+
+from corsia.documents.schemas_therapy import THERAPY_SCHEMAS  # noqa: E402
+from corsia.documents.schemas_transfusion import TRANSFUSION_SCHEMAS  # noqa: E402
+
+SCHEMAS.update(THERAPY_SCHEMAS)
+SCHEMAS.update(TRANSFUSION_SCHEMAS)

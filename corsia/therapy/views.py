@@ -1,12 +1,14 @@
 """Pages of the ward therapy: the ward's drug round (tablet-friendly) and its print, a
 patient's ward prescriptions with the prescription form (drug search by ingredient, brand
-or pack), one prescription with its doses, suspension and replacement, and its print.
+or pack), one prescription with its doses, suspension and replacement, and its print (the
+prints: archived PDFs through editable templates, ``prints.py``).
 Thin: parse, call the service or selector, render."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -31,9 +33,12 @@ from corsia.core.web import (
 )
 from corsia.core.web import request_actor as _actor
 from corsia.patients.selectors import patient_get
-from corsia.therapy import selectors, services
+from corsia.therapy import prints, selectors, services
 from corsia.therapy.models import NotGivenReason, Route
 from corsia.therapy.permissions import ADMINISTER, PRESCRIBE, VIEW
+
+if TYPE_CHECKING:
+    from corsia.documents.models import Document
 
 REASONS = NotGivenReason.choices
 PRESCRIPTIONS_PAGE_SIZE = 50  # a patient's ward prescriptions per page, the active first
@@ -124,11 +129,30 @@ def ward_round(request: HttpRequest, ward_code: str) -> HttpResponse:
     return render(request, "therapy/round.html", _round_context(request, ward_code, _day(request)))
 
 
+def _pdf(document: Document, filename: str) -> HttpResponse:
+    """The archived print as the answer (its id in ``X-Corsia-Document``)."""
+    response = HttpResponse(bytes(document.content), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["X-Corsia-Document"] = str(document.pk)
+    return response
+
+
 @require_perm(VIEW)
 def ward_round_print(request: HttpRequest, ward_code: str) -> HttpResponse:
-    context = _round_context(request, ward_code, _day(request))
-    context["printed_at"] = timezone.now()
-    return render(request, "therapy/round_print.html", context)
+    """The old address of the day's print: the archived PDF now (``round_pdf``)."""
+    target = reverse("therapy:round_pdf", kwargs={"ward_code": ward_code[:20]})
+    day = request.GET.get("day", "")[:10]
+    return redirect(f"{target}?{urlencode({'day': day})}" if day else target)
+
+
+@require_perm(VIEW)
+def round_pdf(request: HttpRequest, ward_code: str) -> HttpResponse:
+    """The ward's therapy of the day printed through the editable template ``ward_round``
+    and archived (``prints.ward_round_print``); a day that cannot be read is refused with
+    its message (not silently today: the paper names its day)."""
+    day = posted_date(request.GET.get("day"), "day") or timezone.localdate()
+    document = prints.ward_round_print(**acting(request), ward_code=ward_code[:20], day=day)
+    return _pdf(document, f"terapia-{ward_code[:20]}-{day.isoformat()}.pdf")
 
 
 @require_perm(ADMINISTER)
@@ -358,9 +382,16 @@ def prescription_page(request: HttpRequest, prescription_id: int) -> HttpRespons
 
 @require_perm(VIEW)
 def prescription_print(request: HttpRequest, prescription_id: int) -> HttpResponse:
-    context = _prescription_context(request, prescription_id)
-    context["printed_at"] = timezone.now()
-    return render(request, "therapy/prescription_print.html", context)
+    """The old address of the prescription's print: the archived PDF now."""
+    return redirect("therapy:prescription_pdf", prescription_id=prescription_id)
+
+
+@require_perm(VIEW)
+def prescription_pdf(request: HttpRequest, prescription_id: int) -> HttpResponse:
+    """One prescription printed through the editable template ``ward_prescription`` and
+    archived with the patient (``prints.prescription_print``)."""
+    document = prints.prescription_print(**acting(request), prescription_id=prescription_id)
+    return _pdf(document, f"prescrizione-reparto-{prescription_id}.pdf")
 
 
 def _refused_prescription(

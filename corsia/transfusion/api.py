@@ -5,6 +5,7 @@ permissions as the pages; refusals as problem+json with stable codes (``bag_expi
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import authenticate
 from django.http import HttpRequest, HttpResponse
@@ -14,7 +15,7 @@ from corsia.core.access import api_perm
 from corsia.core.schemas import CSV_ANSWER, RecordId
 from corsia.core.web import acting, reading
 from corsia.records.services import VitalsInput
-from corsia.transfusion import selectors, services
+from corsia.transfusion import prints, selectors, services
 from corsia.transfusion.domain.haemovigilance import Notification, as_csv, as_json
 from corsia.transfusion.models import Transfusion, TransfusionRequest
 from corsia.transfusion.schemas import (
@@ -44,6 +45,9 @@ from corsia.transfusion.schemas import (
     request_out,
     transfusion_out,
 )
+
+if TYPE_CHECKING:
+    from corsia.documents.models import Document
 
 router = Router(tags=["transfusion"])
 
@@ -306,3 +310,42 @@ def csv_download(notification: Notification) -> HttpResponse:
 
 def _notification(request: HttpRequest, reaction_id: int) -> Notification:
     return selectors.haemovigilance_notification(**reading(request), reaction_id=reaction_id)
+
+
+# --- the archived prints (issue 23 §22-23: editable templates, ``prints.py``) --------------------
+
+PDF_ANSWER = {
+    "responses": {200: {"description": "The print, archived.", "content": {"application/pdf": {}}}}
+}
+
+
+def pdf_answer(document: Document, filename: str) -> HttpResponse:
+    """The archived print as the answer, its id in ``X-Corsia-Document`` (the API's and
+    the pages')."""
+    response = HttpResponse(bytes(document.content), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["X-Corsia-Document"] = str(document.pk)
+    return response
+
+
+@router.get("/requests/{request_id}/print.pdf", openapi_extra=PDF_ANSWER)
+@api_perm(services.VIEW)
+def request_pdf(request: HttpRequest, request_id: RecordId) -> HttpResponse:
+    """The request as PDF (patient and group, component, treatments, indication, each
+    unit's DIN, product code, group, expiry and crossmatches, the bedside checks with their
+    two operators, the reactions) through the editable template ``transfusion_request``,
+    archived unsigned with the patient and the template version. 404 ``request_not_found``."""
+    document = prints.request_print(**acting(request), request_id=request_id, channel="api")
+    return pdf_answer(document, f"richiesta-emocomponenti-{request_id}.pdf")
+
+
+@router.get("/reactions/{reaction_id}/haemovigilance.pdf", openapi_extra=PDF_ANSWER)
+@api_perm(services.VIEW)
+def haemovigilance_pdf(request: HttpRequest, reaction_id: RecordId) -> HttpResponse:
+    """The haemovigilance notification of a reaction as PDF (the SISTRA data set) through
+    the editable template ``haemovigilance_notification``, archived unsigned with the
+    patient. 404 ``reaction_not_found``."""
+    document = prints.haemovigilance_print(
+        **acting(request), reaction_id=reaction_id, channel="api"
+    )
+    return pdf_answer(document, f"emovigilanza-reazione-{reaction_id}.pdf")

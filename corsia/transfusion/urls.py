@@ -11,6 +11,7 @@ urlpatterns = [
     path("patient/<int:patient_id>/request/", views.request_create, name="request_create"),
     path("request/<int:request_id>/", views.request_page, name="request"),
     path("request/<int:request_id>/print/", views.request_print, name="request_print"),
+    path("request/<int:request_id>/print.pdf", views.request_pdf, name="request_pdf"),
     path("request/<int:request_id>/issue/", views.issue, name="issue"),
     path("request/<int:request_id>/check/", views.check, name="check"),
     path("request/<int:request_id>/cancel/", views.cancel, name="cancel"),
@@ -24,6 +25,11 @@ urlpatterns = [
         "reaction/<int:reaction_id>/haemovigilance/",
         views.haemovigilance,
         name="haemovigilance",
+    ),
+    path(
+        "reaction/<int:reaction_id>/haemovigilance.pdf",
+        views.haemovigilance_pdf,
+        name="haemovigilance_pdf",
     ),
     path(
         "reaction/<int:reaction_id>/haemovigilance.csv",

@@ -10,7 +10,6 @@ from datetime import datetime
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -24,8 +23,8 @@ from corsia.core.web import (
     viewing,
 )
 from corsia.records.services import VitalsInput
-from corsia.transfusion import selectors, services
-from corsia.transfusion.api import csv_download, second_operator
+from corsia.transfusion import prints, selectors, services
+from corsia.transfusion.api import csv_download, pdf_answer, second_operator
 from corsia.transfusion.domain.crossmatch import CrossmatchMethod, CrossmatchResult
 from corsia.transfusion.domain.emergency import RhdPolicy
 from corsia.transfusion.domain.haemovigilance import FORM, Notification
@@ -142,17 +141,18 @@ def request_page(request: HttpRequest, request_id: int) -> HttpResponse:
 @require_perm(services.VIEW)
 @require_GET
 def request_print(request: HttpRequest, request_id: int) -> HttpResponse:
-    """The request on paper: its units with every crossmatch, the bedside checks and the
-    transfusions, the reactions (the same read, and access log, as the request's page)."""
-    detail = selectors.request_detail(
-        **viewing(request),
-        request_id=request_id,
-    )
-    context = {"detail": detail, "req": detail.request, "patient": detail.request.patient}
-    reactions = [r for t in detail.request.transfusions.all() for r in t.reactions.all()]
-    context |= {"treatment_labels": Treatment.labels_it(), "printed_at": timezone.now()}
-    context |= {"reactions": reactions}
-    return render(request, "transfusion/request_print.html", context)
+    """The old address of the request's print: the archived PDF now."""
+    return redirect("transfusion:request_pdf", request_id)
+
+
+@require_perm(services.VIEW)
+@require_GET
+def request_pdf(request: HttpRequest, request_id: int) -> HttpResponse:
+    """The request on paper through the editable template ``transfusion_request``: its
+    units with every crossmatch, the bedside checks and the transfusions, the reactions (the
+    same read, and access log, as the request's page), archived with the patient."""
+    document = prints.request_print(**acting(request), request_id=request_id)
+    return pdf_answer(document, f"richiesta-emocomponenti-{request_id}.pdf")
 
 
 @require_perm(services.ISSUE)
@@ -329,6 +329,15 @@ def haemovigilance(request: HttpRequest, reaction_id: int) -> HttpResponse:
         "transfusion/haemovigilance.html",
         {"n": _notification(request, reaction_id), "form_name": FORM},
     )
+
+
+@require_perm(services.VIEW)
+@require_GET
+def haemovigilance_pdf(request: HttpRequest, reaction_id: int) -> HttpResponse:
+    """The notification printed through the editable template
+    ``haemovigilance_notification`` and archived with the patient."""
+    document = prints.haemovigilance_print(**acting(request), reaction_id=reaction_id)
+    return pdf_answer(document, f"emovigilanza-reazione-{reaction_id}.pdf")
 
 
 @require_perm(services.VIEW)

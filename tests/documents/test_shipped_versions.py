@@ -25,13 +25,17 @@ SHIPPED = [
     "clinical_letter",
     "discharge_diary",
     "galenic_label",
+    "haemovigilance_notification",
     "nutrition_label",
     "patient_bag_label",
     "preparation_label",
     "preparation_worksheet",
     "requirements_sheet",
     "therapy_sheet",
+    "transfusion_request",
     "ward_label",
+    "ward_prescription",
+    "ward_round",
     "wristband",
 ]
 

@@ -97,13 +97,17 @@ def test_the_api_lists_documents_creates_versions_previews_and_diffs(pharmacist:
         "clinical_letter": 1,
         "discharge_diary": 1,
         "galenic_label": 1,
+        "haemovigilance_notification": 1,
         "nutrition_label": 1,
         "patient_bag_label": 1,
         "preparation_label": 1,
         "preparation_worksheet": 1,
         "requirements_sheet": 1,
         "therapy_sheet": 1,
+        "transfusion_request": 1,
         "ward_label": 1,
+        "ward_prescription": 1,
+        "ward_round": 1,
         "wristband": 1,
     }
     detail = client.get(f"{API}/therapy_sheet").json()

@@ -16,7 +16,9 @@ from django.db import DatabaseError, transaction
 from corsia.accounts.domain.roles import Role
 from corsia.audit.models import AccessLogEntry, AuditEvent
 from corsia.core.domain.errors import ConflictError, PermissionRefused, ValidationFailed
+from corsia.documents.models import Document
 from corsia.testing.accounts import MakeUser, logged_in, post_json
+from corsia.testing.documents import printed_html
 from corsia.testing.therapy import Ward12, inpatient_in_bed, paracetamol, prescribed
 from corsia.therapy import selectors, services
 from corsia.therapy.models import DoseRecord, WardPrescription
@@ -221,8 +223,15 @@ def test_the_prescription_print_shows_the_correction_and_its_reason(
     fix = correct(
         ward.nurse, record.pk, kind="amend", reason="dato alle 08:30", amount=Decimal("0.5")
     )
-    printed = logged_in(ward.nurse).get(f"/therapy/prescriptions/{rx.pk}/print/")
-    html = printed.content.decode()
-    assert f'data-testid="correction-{fix.pk}"' in html and "dato alle 08:30" in html
-    assert "sostituita da una correzione" in html  # the first record, kept and marked
+    printed = logged_in(ward.nurse).get(f"/therapy/prescriptions/{rx.pk}/print.pdf")
+    assert printed.status_code == 200
+    document = Document.objects.get(template_code="ward_prescription")
+    first, correction = document.context["doses"]
+    assert (first["superseded"], first["correction_reason"]) == (True, "")
+    assert (correction["amount"], correction["correction_reason"]) == ("0,5 g", "dato alle 08:30")
+    assert correction["nurse"] == fix.nurse.get_full_name()
+    html = printed_html(document)
+    assert "(0,5 g)<br><strong>Correzione</strong>: dato alle 08:30" in html
+    assert '<tr class="struck">' in html  # the first record, kept and struck through
+    assert "sostituita da una correzione" in html
     assert AccessLogEntry.objects.filter(user=ward.nurse, patient_id=rx.patient_id).exists()

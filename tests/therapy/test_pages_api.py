@@ -11,9 +11,11 @@ import pytest
 import time_machine
 
 from corsia.accounts.domain.roles import Role
+from corsia.documents.models import Document
 from corsia.patients.models import Ward
 from corsia.patients.services import encounter_discharge
 from corsia.testing.accounts import MakeUser, api_client, logged_in, post_json
+from corsia.testing.documents import printed_html
 from corsia.testing.patients import masked_stay_admitted
 from corsia.testing.therapy import Ward12, inpatient_in_bed, ondansetron, paracetamol, prescribed
 from corsia.therapy.models import DoseRecord, WardPrescription
@@ -159,12 +161,16 @@ def test_the_round_page_records_a_given_dose_and_shows_a_wrong_pack_beside_it(wa
         assert done.status_code == 302
         again = client.get("/therapy/ward/MED2/").content.decode()
         assert 'data-testid="recorded"' in again
-        printed = client.get("/therapy/ward/MED2/print/")
-        assert printed.status_code == 200
-        assert "Terapia del giorno" in printed.content.decode()
-        single = client.get(f"/therapy/prescriptions/{p.pk}/print/")
-        assert single.status_code == 200
-        assert "Prescrizione di reparto" in single.content.decode()
+        printed = client.get("/therapy/ward/MED2/print/", follow=True)
+        assert printed.status_code == 200 and printed["Content-Type"] == "application/pdf"
+        assert "<h1>Terapia del giorno — Medicina 2</h1>" in printed_html(
+            Document.objects.get(template_code="ward_round")
+        )
+        single = client.get(f"/therapy/prescriptions/{p.pk}/print/", follow=True)
+        assert single.status_code == 200 and single["Content-Type"] == "application/pdf"
+        assert f"<h1>Prescrizione di reparto n. {p.pk}</h1>" in printed_html(
+            Document.objects.get(template_code="ward_prescription")
+        )
     assert DoseRecord.objects.get().pack_aic == drug.pack.aic
 
 

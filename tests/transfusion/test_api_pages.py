@@ -8,7 +8,9 @@ import pytest
 
 from corsia.accounts.domain.roles import Role
 from corsia.audit.models import AccessLogEntry
+from corsia.documents.models import Document
 from corsia.testing.accounts import MakeUser, api_client, logged_in, post_json
+from corsia.testing.documents import printed_html
 from corsia.testing.transfusion import (
     bag_barcodes,
     fnhtr_recorded,
@@ -84,6 +86,8 @@ def test_pages_render_and_coordinator_cannot_transfuse(make_user: MakeUser) -> N
 def test_the_request_print_with_units_crossmatches_checks_and_reactions(
     make_user: MakeUser,
 ) -> None:
+    """The print is the archived PDF of the template ``transfusion_request`` (more in
+    ``test_prints.py``): every crossmatch of the unit, both operators, the reaction."""
     s = transfusion_ready(make_user)
     reaction = fnhtr_recorded(s.nurse, transfusion_started(s).pk, "Brivido a 20 minuti")
     nurse = logged_in(s.nurse)
@@ -92,17 +96,17 @@ def test_the_request_print_with_units_crossmatches_checks_and_reactions(
         in nurse.get(f"/transfusion/request/{s.request.pk}/").content.decode()
     )
     before = AccessLogEntry.objects.filter(user=s.nurse, patient_id=s.patient.pk).count()
-    printed = nurse.get(f"/transfusion/request/{s.request.pk}/print/")
-    assert printed.status_code == 200
-    html = printed.content.decode()
+    printed = nurse.get(f"/transfusion/request/{s.request.pk}/print/", follow=True)
+    assert printed.status_code == 200 and printed["Content-Type"] == "application/pdf"
+    html = printed_html(Document.objects.get(template_code="transfusion_request"))
     crossmatch = s.bag.crossmatches.get()
-    assert "A999926000017" in html and f'data-testid="print-crossmatch-{crossmatch.pk}"' in html
+    assert "A999926000017" in html and f"provetta {crossmatch.sample}" in html
     assert "XM-001" in html  # the crossmatch's sample
-    assert s.second_nurse.username in html or s.second_nurse.get_full_name() in html
-    assert f'data-testid="print-reaction-{reaction.pk}"' in html and "Brivido a 20 minuti" in html
+    assert s.second_nurse.get_full_name() in html
+    assert reaction.description in html and "Brivido a 20 minuti" in html
     assert AccessLogEntry.objects.filter(user=s.nurse, patient_id=s.patient.pk).count() == (
         before + 1
     )
-    assert nurse.get("/transfusion/request/99999999999/print/").status_code == 404
+    assert nurse.get("/transfusion/request/99999999999/print/", follow=True).status_code == 404
     outsider = logged_in(make_user(Role.PHARMACIST))
     assert outsider.get(f"/transfusion/request/{s.request.pk}/print/").status_code == 403

@@ -30,9 +30,6 @@ PAGES: dict[str, PageHelp] = {
             "corregge con il motivo: resta visibile nella storia della dose."
         ),
     ),
-    "therapy:round_print": PageHelp(
-        _("Stampa della terapia del giorno"), _("La terapia del reparto del giorno, da stampare.")
-    ),
     "therapy:patient": PageHelp(
         _("Terapia di reparto del paziente"),
         _(
@@ -56,9 +53,6 @@ PAGES: dict[str, PageHelp] = {
             "minima e gli scarichi che non si sono potuti fare, da verificare in farmacia."
         ),
     ),
-    "therapy:prescription_print": PageHelp(
-        _("Stampa della prescrizione"), _("La prescrizione e le sue somministrazioni.")
-    ),
 }
 
 NOT_PAGES: frozenset[str] = frozenset(
@@ -69,5 +63,10 @@ NOT_PAGES: frozenset[str] = frozenset(
         "therapy:dose",
         "therapy:dose_correct",
         "therapy:cabinet_level",
+        # the archived prints: PDF downloads (the old print addresses redirect to them)
+        "therapy:round_print",
+        "therapy:round_pdf",
+        "therapy:prescription_print",
+        "therapy:prescription_pdf",
     }
 )

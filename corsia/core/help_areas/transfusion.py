@@ -40,13 +40,6 @@ PAGES: dict[str, PageHelp] = {
             "credenziali. Una sacca sbagliata è rifiutata e non cambia nulla."
         ),
     ),
-    "transfusion:request_print": PageHelp(
-        _("Stampa della richiesta di emocomponenti"),
-        _(
-            "La richiesta su carta: le unità assegnate con ogni prova di compatibilità, i "
-            "controlli al letto con i due operatori, le trasfusioni e le reazioni."
-        ),
-    ),
     "transfusion:transfusion": PageHelp(
         _("Trasfusione"),
         _(
@@ -80,5 +73,9 @@ NOT_PAGES: frozenset[str] = frozenset(
         "transfusion:emergency",
         "transfusion:crossmatch",
         "transfusion:haemovigilance_csv",  # a download
+        # the archived prints: PDF downloads (the old print address redirects to its PDF)
+        "transfusion:request_print",
+        "transfusion:request_pdf",
+        "transfusion:haemovigilance_pdf",
     }
 )

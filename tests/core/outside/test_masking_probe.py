@@ -164,6 +164,12 @@ NOT_PATIENT_DATA: dict[str, str] = {
     "the scenario; read through selectors.request_detail, so one of a hidden stay is 404",
     "/api/v1/transfusion/reactions/{reaction_id}/haemovigilance.csv": "the same data set as "
     "CSV, read through the same selector (404 for a hidden stay)",
+    # the archived prints (issue 23 §22-23): the same selectors, so the same 404
+    "/api/v1/transfusion/requests/{request_id}/print.pdf": "the request's archived print, "
+    "read through selectors.request_detail (a hidden stay's request is 404); none in the "
+    "scenario (tests/transfusion/test_prints.py)",
+    "/api/v1/transfusion/reactions/{reaction_id}/haemovigilance.pdf": "the notification's "
+    "archived print, read through the same selector as the JSON (404 for a hidden stay)",
 }
 
 # Nursing record (issue 16, §20).
@@ -185,6 +191,12 @@ NOT_PATIENT_DATA.update(
         "/api/v1/therapy/wards/{ward_code}/round": "lists a ward's inpatients through "
         "patients.ward_inpatients, which places nobody in a masked stay; no ward code in the "
         "scenario's parameters (tests/therapy/test_pages_api.py)",
+        "/api/v1/therapy/prescriptions/{prescription_id}/print.pdf": "the prescription's "
+        "archived print, read through selectors.prescription_get (404 for a masked stay's, "
+        "as above; tests/therapy/test_prints.py)",
+        "/api/v1/therapy/wards/{ward_code}/round.pdf": "the round's archived print, read "
+        "through selectors.ward_round (nobody in a masked stay, as above); no ward code in "
+        "the scenario's parameters",
         "/api/v1/therapy/wards/{ward_code}/cabinet": "the ward cabinet's stock by product and "
         "the unloads flagged for the pharmacy by dose number: no patient named",
     }

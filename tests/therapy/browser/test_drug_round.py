@@ -13,6 +13,7 @@ import time_machine
 from playwright.sync_api import Page, expect
 
 from corsia.accounts.models import User
+from corsia.documents.models import Document
 from corsia.patients.models import BedOrChair, Ward
 from corsia.patients.services import encounter_admit
 from corsia.testing.browser import assert_accessible_basics, log_in, step
@@ -92,8 +93,9 @@ def test_the_nurse_records_a_dose_and_a_wrong_pack_is_refused(page: Page, demo_u
         expect(page.get_by_test_id("flagged")).to_contain_text("non si converte")
         step(page, "armadio")
         page.go_back()
-        # and the day's therapy prints
-        page.get_by_role("link", name="Stampa la terapia del giorno").click()
-        page.wait_for_load_state("load")
-        expect(page.get_by_role("heading", level=1)).to_contain_text("Terapia del giorno")
+        # and the day's therapy prints: the PDF of its template, archived
+        link = page.get_by_role("link", name="Stampa la terapia del giorno")
+        answer = page.request.get(link.get_attribute("href") or "")
+        assert answer.status == 200 and answer.headers["content-type"] == "application/pdf"
+        assert Document.objects.filter(template_code="ward_round").count() == 1
         step(page, "stampa")
