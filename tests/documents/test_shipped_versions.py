@@ -24,6 +24,7 @@ SHIPPED = [
     "call_in_list",
     "clinical_letter",
     "discharge_diary",
+    "dispensing_receipt",
     "galenic_label",
     "nutrition_label",
     "patient_bag_label",
@@ -31,6 +32,7 @@ SHIPPED = [
     "preparation_worksheet",
     "requirements_sheet",
     "therapy_sheet",
+    "ward_delivery_document",
     "ward_label",
     "wristband",
 ]
