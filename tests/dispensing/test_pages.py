@@ -81,8 +81,8 @@ def test_a_first_cycle_at_discharge_from_the_form_then_its_receipt(stocked: Desk
     assert (row.units, row.days_covered, row.kind) == (240, 30, "discharge")
     assert row.next_due_date == _today() + timedelta(days=30)
     assert (held(desk.capecitabine, "L-A"), held(desk.capecitabine, "L-B")) == (0, 120)
-    page = client.get(response["Location"]).content.decode()
-    ready = page.split('data-testid="receipt-ready"')[1].split("</div>")[0]
+    patient_page = client.get(response["Location"]).content.decode()
+    ready = patient_page.split('data-testid="receipt-ready"')[1].split("</div>")[0]
     assert f"Ricevuta della dispensazione n. {row.pk}: da stampare" in ready
     assert f'href="/dispensing/dispensings/{row.pk}/receipt.pdf"' in ready
     # the receipt: the PDF of its template, archived with the patient
@@ -100,8 +100,8 @@ def test_a_first_cycle_at_discharge_from_the_form_then_its_receipt(stocked: Desk
     link = f'href="/dispensing/dispensings/{row.pk}/receipt.pdf" target="_blank" rel="noopener"'
     assert f"{link}>Ricevuta {row.pk} (PDF)</a>" in desk_page
     # a patient's page without a receipt just printed shows none (another id: nothing)
-    page = client.get(f"/dispensing/patients/{desk.patient.pk}/?receipt=999999").content.decode()
-    assert 'data-testid="receipt-ready"' not in page
+    other = client.get(f"/dispensing/patients/{desk.patient.pk}/?receipt=999999")
+    assert 'data-testid="receipt-ready"' not in other.content.decode()
     assert_stock_matches_movements()
 
 
