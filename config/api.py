@@ -345,6 +345,9 @@ api.add_router("/galenics", galenics_router)
 from corsia.dispensing.api import router as dispensing_router  # noqa: E402
 
 api.add_router("/dispensing", dispensing_router)
+from corsia.dispensing.api_delivery import router as delivery_router  # noqa: E402
+
+api.add_router("/requests", delivery_router)  # /requests/{id}/delivery-document.pdf (archived)
 
 # Reports and statistics (corsia.reports, issue 23).
 from corsia.reports.api import router as reports_router  # noqa: E402

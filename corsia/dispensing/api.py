@@ -1,11 +1,11 @@
 """``/api/v1/dispensing/``: the direct distribution desk. Therapy plans and delegations
 (create, list by patient), dispensings (create from the packs scanned, get, list by
-patient), adherence (PDC) per patient and product, the FEFO lots to hand over. Refusals are
-problem+json with a stable ``code``.
+patient, the receipt as an archived PDF), adherence (PDC) per patient and product, the
+FEFO lots to hand over. Refusals are problem+json with a stable ``code``.
 
 No ``from __future__ import annotations`` (ninja resolves annotations at runtime)."""
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Query, Router, Status
 
@@ -14,6 +14,7 @@ from corsia.core.schemas import IsoDate, RecordId
 from corsia.core.web import acting, reading, request_actor
 from corsia.dispensing import selectors, services
 from corsia.dispensing.permissions import DISPENSE, VIEW
+from corsia.dispensing.prints import pdf_answer, receipt_print
 from corsia.dispensing.schemas import (
     AdherenceOut,
     DelegationIn,
@@ -151,6 +152,26 @@ def dispensing_get(request: HttpRequest, dispensing_id: RecordId) -> DispensingO
     """One dispensing with its lines (pack AIC, lot, expiry, units). 404
     ``dispensing_not_found``."""
     return _dispensing(request, dispensing_id)
+
+
+RECEIPT_PDF = {
+    "responses": {
+        200: {"description": "The receipt, archived.", "content": {"application/pdf": {}}}
+    }
+}
+
+
+@router.get("/dispensings/{dispensing_id}/receipt.pdf", openapi_extra=RECEIPT_PDF)
+@api_perm(VIEW)
+def dispensing_receipt_pdf(request: HttpRequest, dispensing_id: RecordId) -> HttpResponse:
+    """The dispensing's receipt as PDF (A4: patient, drug, posology, packs with AIC, lot and
+    expiry, days covered, next due date, who collected and with which delegation, who
+    dispensed, the signature lines) through the editable template ``dispensing_receipt``,
+    archived unsigned with its template version and the patient (the archived copy's id
+    in ``X-Corsia-Document``); every call is a new archived print. 404
+    ``dispensing_not_found``."""
+    document = receipt_print(**acting(request), dispensing_id=dispensing_id, channel="api")
+    return pdf_answer(document, f"ricevuta-dispensazione-{dispensing_id}.pdf")
 
 
 @router.get("/patients/{patient_id}/dispensings", response=list[DispensingOut])

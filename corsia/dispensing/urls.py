@@ -1,6 +1,6 @@
 from django.urls import path
 
-from corsia.dispensing import views
+from corsia.dispensing import views, views_prints
 
 app_name = "dispensing"
 
@@ -14,7 +14,18 @@ urlpatterns = [
         views.delegation_create,
         name="delegation_create",
     ),
-    path("dispensings/<int:dispensing_id>/receipt/", views.receipt, name="receipt"),
+    # the receipt and the ward's delivery document: archived prints (views_prints.py)
+    path("dispensings/<int:dispensing_id>/receipt/", views_prints.receipt, name="receipt"),
+    path(
+        "dispensings/<int:dispensing_id>/receipt.pdf",
+        views_prints.receipt_pdf,
+        name="receipt_pdf",
+    ),
+    path(
+        "ward-requests/<int:request_id>/delivery-document.pdf",
+        views_prints.delivery_document_pdf,
+        name="delivery_document_pdf",
+    ),
     path("lots/", views.lots, name="lots"),
     path("plans/<int:plan_id>/close/", views.plan_close, name="plan_close"),
     path(

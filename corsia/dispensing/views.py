@@ -1,8 +1,9 @@
 """Pages of the direct distribution desk: the desk (the patient found by the health card
-or typed, today's dispensings), the patient's desk page, the dispensing form (one scan
-field, each pack listed), the forms of a therapy plan and of a delegation, the printable
-receipt. Thin: parse, call the same services and selectors as the API, render or
-redirect; a refusal is shown next to its form and nothing is written."""
+or typed, today's dispensings), the patient's desk page (after a dispensing, its receipt
+to print), the dispensing form (one scan field, each pack listed), the forms of a therapy
+plan and of a delegation; the receipt itself is an archived print (``views_prints.py``).
+Thin: parse, call the same services and selectors as the API, render or redirect; a
+refusal is shown next to its form and nothing is written."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -69,14 +71,18 @@ def desk_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _patient_url(patient_id: int, code: str = "") -> str:
+def _patient_url(patient_id: int, code: str = "", receipt: int | None = None) -> str:
     url = reverse("dispensing:patient", args=[patient_id])
-    return f"{url}?code={code}" if code else url
+    query = {"code": code} if code else {}
+    if receipt is not None:
+        query["receipt"] = str(receipt)
+    return f"{url}?{urlencode(query)}" if query else url
 
 
 @require_perm(VIEW)
 def patient_page(request: HttpRequest, patient_id: int) -> HttpResponse:
     view = desk.patient_desk(**viewing(request), patient_id=patient_id)
+    printed = parse_id(request.GET.get("receipt"))  # just dispensed: its receipt to print
     return render(
         request,
         "dispensing/patient.html",
@@ -85,6 +91,7 @@ def patient_page(request: HttpRequest, patient_id: int) -> HttpResponse:
             "patient": view.patient,
             "code": _card_code(request),
             "may_dispense": request.user.has_perm(DISPENSE),
+            "receipt": next((d for d in view.dispensings if d.pk == printed), None),
         },
     )
 
@@ -176,7 +183,8 @@ def dispense(request: HttpRequest, patient_id: int) -> HttpResponse:
                 messages.success(request, _("Dispensazione registrata."))
                 for warning in services.scan_market_warnings(data.scans):
                     messages.warning(request, warning)
-                return redirect("dispensing:receipt", dispensing_id=row.pk)
+                # the patient's page, its receipt to print (archived: views_prints.py)
+                return redirect(_patient_url(view.patient.pk, _card_code(request), receipt=row.pk))
             error = kept.error
         if error is not None and (error.field or "").startswith("scans."):
             index = parse_id(error.field.split(".", 1)[1]) if error.field else None
@@ -275,12 +283,6 @@ def lots(request: HttpRequest) -> HttpResponse:
         "dispensing/partials/lots.html",
         {"lots": suggestion, "short": short, "units": units, "error": kept.error},
     )
-
-
-@require_perm(VIEW)
-def receipt(request: HttpRequest, dispensing_id: int) -> HttpResponse:
-    row = selectors.dispensing_get(**viewing(request), dispensing_id=dispensing_id)
-    return render(request, "dispensing/receipt.html", {"row": row, "patient": row.patient})
 
 
 @require_perm(DISPENSE)

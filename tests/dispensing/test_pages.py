@@ -1,6 +1,6 @@
 """The desk's pages: the patient found by the health card, the dispensing form (packs
 scanned, a refusal shown in Italian beside the form and nothing unloaded), the plan and
-delegation forms, the receipt, the FEFO lots; the same permissions as the API."""
+delegation forms, the receipt (an archived print), the FEFO lots; the same permissions as the API."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from corsia.dispensing.models import Delegation, Dispensing, TherapyPlan
 from corsia.inventory.models import StockMovement
 from corsia.testing.accounts import MakeUser, logged_in
 from corsia.testing.dispensing import Desk, held, pack_code
+from corsia.testing.documents import printed_html, the_archived_print
 from corsia.testing.inventory import assert_stock_matches_movements
 
 pytestmark = pytest.mark.django_db
@@ -74,19 +75,33 @@ def test_a_first_cycle_at_discharge_from_the_form_then_its_receipt(stocked: Desk
     response = client.post(f"/dispensing/patients/{desk.patient.pk}/dispense/", _form(desk, scans))
     row = Dispensing.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == f"/dispensing/dispensings/{row.pk}/receipt/"
+    # back to the patient's page, the receipt to print on top
+    assert response["Location"] == f"/dispensing/patients/{desk.patient.pk}/?receipt={row.pk}"
     # 2 packs × 120 tablets at 8 a day = 240 ÷ 8 = 30 days; next due today + 30
     assert (row.units, row.days_covered, row.kind) == (240, 30, "discharge")
     assert row.next_due_date == _today() + timedelta(days=30)
     assert (held(desk.capecitabine, "L-A"), held(desk.capecitabine, "L-B")) == (0, 120)
-    receipt = client.get(response["Location"]).content.decode()
+    patient_page = client.get(response["Location"]).content.decode()
+    ready = patient_page.split('data-testid="receipt-ready"')[1].split("</div>")[0]
+    assert f"Ricevuta della dispensazione n. {row.pk}: da stampare" in ready
+    assert f'href="/dispensing/dispensings/{row.pk}/receipt.pdf"' in ready
+    # the receipt: the PDF of its template, archived with the patient
+    document = the_archived_print(
+        client.get(f"/dispensing/dispensings/{row.pk}/receipt.pdf"), "dispensing_receipt"
+    )
+    assert document.patient_id == desk.patient.pk
+    receipt = printed_html(document)
     assert "Capecitabina 500 mg Test" in receipt and "RSSMRA85T10A562S" in receipt
     assert f"{latest:%d/%m/%Y}" in receipt and "L-A" in receipt
     assert f"{row.next_due_date:%d/%m/%Y}" in receipt
     assert "Firma di chi ritira" in receipt and "Firma del farmacista" in receipt
-    # the desk lists it among today's
+    # the desk lists it among today's, with its receipt
     desk_page = client.get("/dispensing/").content.decode()
-    assert f"Ricevuta {row.pk}" in desk_page
+    link = f'href="/dispensing/dispensings/{row.pk}/receipt.pdf" target="_blank" rel="noopener"'
+    assert f"{link}>Ricevuta {row.pk} (PDF)</a>" in desk_page
+    # a patient's page without a receipt just printed shows none (another id: nothing)
+    other = client.get(f"/dispensing/patients/{desk.patient.pk}/?receipt=999999")
+    assert 'data-testid="receipt-ready"' not in other.content.decode()
     assert_stock_matches_movements()
 
 
@@ -188,8 +203,12 @@ def test_a_plan_and_a_delegation_from_their_forms_then_the_patient_page(stocked:
     assert (row.plan_id, row.delegation_id, row.units, row.days_covered) == (
         plan.pk, delegation.pk, 120, 30,
     )  # fmt: skip
-    receipt = client.get(response["Location"]).content.decode()
-    assert "Delegato" in receipt and "Lucia Rossi" in receipt and "RSSLCU60A41A562Q" in receipt
+    receipt = printed_html(
+        the_archived_print(
+            client.get(f"/dispensing/dispensings/{row.pk}/receipt.pdf"), "dispensing_receipt"
+        )
+    )
+    assert "Delegato: Lucia Rossi · codice fiscale RSSLCU60A41A562Q" in receipt
     page = client.get(f"{base}/").content.decode()
     # 240 covered − 120 dispensed = 120 left; PDC today: 1 day of 1 covered = 100%
     assert f'data-testid="plan-remaining-{plan.pk}"><strong>120</strong>' in page

@@ -1,8 +1,8 @@
 """The ward requests' pages (test client, real services): the nurse's request with the
 restock proposal, the pharmacist's evaluation with a modified line, the technician's pick
 by pack scan and delivery, the nurse's receipt by scan with a difference and its reason,
-the printable delivery document, every ward cabinet's stock; refusals shown in Italian with
-nothing changed; another ward's request answered as unknown."""
+the delivery document (an archived print), every ward cabinet's stock; refusals shown in
+Italian with nothing changed; another ward's request answered as unknown."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from corsia.inventory.models import (
 from corsia.inventory.services import ward_requests as wr
 from corsia.patients.models import Ward
 from corsia.testing.accounts import logged_in
+from corsia.testing.documents import printed_html, the_archived_print
 from corsia.testing.inventory import (
     FU_GTIN,
     OXALI_GTIN,
@@ -126,8 +127,10 @@ def test_a_ward_stock_request_from_the_restock_proposal_to_the_receipt(
     request.refresh_from_db()
     assert request.state == "delivered"
     assert request.delivery_number.startswith("CR-")
-    # the delivery document: number, ward, cabinet, lots, AIC, signatures
-    doc = tech.get(f"{BASE}/{request.pk}/document/").content.decode()
+    # the delivery document, an archived print: number, ward, cabinet, lots, AIC, signatures
+    old = tech.get(f"{BASE}/{request.pk}/document/")
+    assert old["Location"] == f"/dispensing/ward-requests/{request.pk}/delivery-document.pdf"
+    doc = printed_html(the_archived_print(tech.get(old["Location"]), "ward_delivery_document"))
     for text in (request.delivery_number, "Day Hospital oncologico", "ARM-DH", "OX1", "FU1",
                  "012345676", "Consegna (farmacia)", "Ricevuto (reparto)", "@page"):  # fmt: skip
         assert text in doc, text

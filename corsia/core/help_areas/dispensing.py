@@ -34,7 +34,9 @@ PAGES: dict[str, PageHelp] = {
             "I piani terapeutici con le unità ancora coperte, le deleghe al ritiro (valide "
             "oggi o no), le dispensazioni con i giorni coperti e la data della prossima, "
             "l'aderenza per farmaco (PDC, proporzione di giorni coperti dalla prima "
-            "dispensazione a oggi). Da qui si registra una dispensazione, un piano o una delega."
+            "dispensazione a oggi). Da qui si registra una dispensazione, un piano o una "
+            "delega. Dopo una dispensazione, in alto il pulsante stampa la ricevuta da far "
+            "firmare a chi ritira: un PDF dal modello di stampa, archiviato a ogni stampa."
         ),
     ),
     "dispensing:dispense": PageHelp(
@@ -68,18 +70,18 @@ PAGES: dict[str, PageHelp] = {
             "il paziente."
         ),
     ),
-    "dispensing:receipt": PageHelp(
-        _("Ricevuta di dispensazione"),
-        _(
-            "Da stampare e far firmare a chi ritira e al farmacista: paziente, farmaco, "
-            "confezioni con lotto e scadenza, giorni coperti, data della prossima "
-            "dispensazione, chi ha ritirato e con quale delega."
-        ),
-    ),
 }
 
-# The fragment of the dispensing form (the FEFO lots) and the patient page's buttons (each
-# answers with a redirect to the patient's page): not pages.
+# The fragment of the dispensing form (the FEFO lots), the patient page's buttons (each
+# answers with a redirect to the patient's page) and the archived prints (PDF downloads;
+# the receipt's old address redirects to its PDF): not pages.
 NOT_PAGES: frozenset[str] = frozenset(
-    {"dispensing:lots", "dispensing:plan_close", "dispensing:delegation_revoke"}
+    {
+        "dispensing:lots",
+        "dispensing:plan_close",
+        "dispensing:delegation_revoke",
+        "dispensing:receipt",  # redirects to dispensing:receipt_pdf
+        "dispensing:receipt_pdf",  # the receipt, a PDF download (archived)
+        "dispensing:delivery_document_pdf",  # a ward request's delivery document (archived)
+    }
 )

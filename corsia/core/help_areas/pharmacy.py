@@ -221,10 +221,6 @@ PAGES: dict[str, PageHelp] = {
             "motivo di ogni differenza dalla consegna."
         ),
     ),
-    "inventory:request_document": PageHelp(
-        _("Documento di consegna"),
-        _("Il documento da stampare che accompagna la consegna, con le firme."),
-    ),
     "inventory:ward_stock": PageHelp(
         _("Armadi di reparto"),
         _(
@@ -237,6 +233,7 @@ PAGES: dict[str, PageHelp] = {
 NOT_PAGES: frozenset[str] = frozenset(
     {
         "inventory:consumption_export",  # a CSV or JSON file for accounting
+        "inventory:request_document",  # redirects to dispensing:delivery_document_pdf
         "drugs:archive_decide",  # the review page's buttons (POST, then back to the page)
         "drugs:archive_approve",
         "drugs:archive_reject",

@@ -1,6 +1,7 @@
 """The pharmacy's pages: the queue (urgent first), the evaluation of each line, the pick
-by pack scan (pick list by shelf in walking order, FEFO lots), the printable delivery
-document, and every ward cabinet's stock."""
+by pack scan (pick list by shelf in walking order, FEFO lots), the delivery document's
+address (the archived print, ``corsia.dispensing.ward_delivery``), and every ward
+cabinet's stock."""
 
 from __future__ import annotations
 
@@ -231,36 +232,12 @@ def _pick_context(found: WardRequest) -> dict[str, Any]:
 
 @require_perm(wr.VIEW_REQUESTS)
 def delivery_document(request: HttpRequest, request_id: int) -> HttpResponse:
-    """The printable delivery document: number CR-…, ward, cabinet, each lot given (product,
-    AIC, lot, expiry, units), the picker, signatures of who delivers and who receives."""
-    found = request_read(request, request_id)
-    rows: dict[tuple[int, int, str], list[Any]] = {}
-    for ln in found.lines.all():
-        for s in ln.scans.all():
-            if s.act != "pick":
-                continue
-            key = (ln.position, s.pack_id, s.lot)
-            if key in rows:
-                rows[key][5] += s.units
-            else:
-                rows[key] = [
-                    ln.position,
-                    s.product.name,
-                    s.pack.aic or "",
-                    s.lot,
-                    s.expiry,
-                    s.units,
-                ]
-    return render(
-        request,
-        "inventory/requests/document.html",
-        {
-            "r": found,
-            "rows": wsel.delivery_lines(found),
-            "delivered": next((s for s in found.steps.all() if s.action == "deliver"), None),
-            "printed_at": timezone.now(),
-        },
-    )
+    """The delivery document is printed through its editable template and archived by the
+    pharmacy's distribution (``corsia.dispensing.ward_delivery``: this module sits beside
+    the document archive in the modules' layers): the address redirects there, behind
+    the same permission; an unknown request, another ward's or one not delivered yet is
+    refused there in Italian."""
+    return redirect("dispensing:delivery_document_pdf", request_id=request_id)
 
 
 @require_perm(VIEW)

@@ -217,6 +217,10 @@ NOT_PATIENT_DATA.update(
         "/api/v1/requests/{request_id}/pick-list": "lots and shelves to pick: no patient",
         "/api/v1/requests/{request_id}/delivery-document": "the delivery document: ward, "
         "cabinet, lots and units delivered, the picker: no patient",
+        "/api/v1/requests/{request_id}/delivery-document.pdf": "no ward request in the "
+        "scenario; the archived print of a delivered request, read as the request above "
+        "(its named patients access-logged), not written during a stay "
+        "(tests/inventory/test_delivery_document_print.py)",
     }
 )
 
@@ -506,6 +510,8 @@ NOT_PATIENT_DATA.update(
         "/api/v1/dispensing/dispensings/{dispensing_id}": "no dispensing in the scenario; one "
         "of a patient out of the reader's scope is 404 (dispensing_get reads through "
         "patient_get, tests/dispensing/test_api.py)",
+        "/api/v1/dispensing/dispensings/{dispensing_id}/receipt.pdf": "as above (the "
+        "receipt's print reads through dispensing_get; tests/dispensing/test_receipt_print.py)",
         "/api/v1/dispensing/patients/{patient_id}/adherence": "needs a product code the "
         "scenario has not; counts of days covered of one product, no text, the patient read "
         "through patient_get as the probed dispensings' list",

@@ -1,13 +1,14 @@
 """The desk in a real browser: the pharmacist scans the health card (the codice fiscale),
 opens the dispensing form, records a first cycle at discharge by scanning two packs (GS1
 DataMatrix with lot and expiry) — a third pack of another drug is refused in Italian and
-nothing is unloaded — and sees the receipt. Enter in the scan field adds a pack, it never
+nothing is unloaded — and prints the receipt (the archived PDF of its template). Enter in the scan field adds a pack, it never
 submits the form. axe-core checks every page (corsia.testing.browser)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urljoin
 
 import pytest
 from django.utils import timezone
@@ -17,6 +18,7 @@ from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
 from corsia.dispensing import services
 from corsia.dispensing.models import Dispensing
+from corsia.documents.models import Document
 from corsia.inventory.models import StockMovement
 from corsia.testing.browser import assert_accessible_basics, log_in, step
 from corsia.testing.dispensing import desk_ready, held, pack_code
@@ -120,20 +122,32 @@ def test_first_cycle_at_discharge_scanned_refused_then_dispensed(
     expect(page.get_by_test_id("scans").locator("li")).to_have_count(2)
     page.get_by_test_id("confirm").click()
     page.wait_for_load_state("load")
-    # then the receipt: 240 tablets of lot L-A, 30 days, next due today + 30
+    # then the patient's page offers the receipt to print
     assert_accessible_basics(page)
-    receipt = page.get_by_test_id("receipt")
-    expect(receipt).to_contain_text("ROSSI Mario")
-    expect(page.get_by_test_id("receipt-units")).to_have_text("240")
-    expect(page.get_by_test_id("receipt-days")).to_have_text("30")
-    due = today + timedelta(days=30)
-    expect(page.get_by_test_id("receipt-next")).to_have_text(f"{due:%d/%m/%Y}")
-    expect(page.get_by_test_id("receipt-lines")).to_contain_text("L-A")
-    expect(page.get_by_test_id("receipt-packs-1")).to_have_text("2")  # 2 packs of 120
-    expect(page.get_by_test_id("receipt-lines")).to_contain_text(f"{later:%d/%m/%Y}")
-    expect(page.get_by_text("Firma del farmacista")).to_be_visible()
-    step(page, "ricevuta")
     row = Dispensing.objects.get()
+    expect(page.get_by_test_id("receipt-ready")).to_contain_text(
+        f"Ricevuta della dispensazione n. {row.pk}"
+    )
+    button = page.get_by_test_id("receipt-print")
+    expect(button).to_have_text("Stampa la ricevuta (PDF archiviato)")
+    step(page, "ricevuta-da-stampare")
+    # and the receipt is the archived PDF of its template: 240 tablets of lot L-A in 2
+    # packs of 120, 30 days, next due today + 30
+    href = f"/dispensing/dispensings/{row.pk}/receipt.pdf"
+    assert button.get_attribute("href") == href
+    pdf = page.request.get(urljoin(page.url, href))  # the browser's session
+    assert (pdf.status, pdf.headers["content-type"]) == (200, "application/pdf")
+    document = Document.objects.get(template_code="dispensing_receipt")
+    assert pdf.body() == bytes(document.content)
+    receipt = document.context["receipt"]
+    due = today + timedelta(days=30)
+    assert (receipt["units"], receipt["days_covered"], receipt["next_due_date"]) == (
+        "240", "30", f"{due:%d/%m/%Y}",
+    )  # fmt: skip
+    assert [(ln["lot"], ln["packs"], ln["expiry"]) for ln in receipt["lines"]] == [
+        ("L-A", "2", f"{later:%d/%m/%Y}")
+    ]
+    assert document.context["patient"]["name"] == "ROSSI Mario"
     assert (row.kind, row.units, row.days_covered, row.next_due_date) == ("discharge", 240, 30, due)
     assert (held(desk.capecitabine, "L-A"), held(desk.capecitabine, "L-B")) == (0, 120)
     assert held(desk.capecitabine_low) == 60

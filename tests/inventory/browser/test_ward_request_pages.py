@@ -1,19 +1,21 @@
 """A ward request in a real browser, from the request to the receipt: the nurse starts from
 the cabinet's restock proposal and sends a ward-stock request; the pharmacist approves one
 line and changes the other's quantity with the reason; the technician picks by scanning
-the packs' GS1 DataMatrix, closes the pick, delivers and prints the delivery document; the
-nurse receives by scanning what arrived. axe-core on every page; the stock equals its
-movements at the end. Screenshots in ``test-artifacts/``."""
+the packs' GS1 DataMatrix, closes the pick, delivers and prints the delivery document (the
+archived PDF of its template); the nurse receives by scanning what arrived. axe-core on
+every page; the stock equals its movements at the end. Screenshots in ``test-artifacts/``."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urljoin
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from corsia.accounts.models import User
+from corsia.documents.models import Document
 from corsia.inventory.models import StockLot, WardRequest
 from corsia.inventory.services import ward_requests as wr
 from corsia.patients.models import Ward, WardAssignment
@@ -118,10 +120,19 @@ def test_a_ward_stock_request_from_request_to_receipt(
     page.get_by_role("button", name="Consegna al reparto").click()
     expect(page.get_by_test_id("request-state")).to_have_text("Consegnata")
     request.refresh_from_db()
-    page.get_by_role("link", name=f"Documento di consegna {request.delivery_number}").click()
-    expect(page.get_by_test_id("document-lines")).to_contain_text("OX1")
-    expect(page.get_by_test_id("document-lines")).to_contain_text("012345676")
-    step(page, "delivery-document")
+    # the delivery document: the archived PDF of its template, through the request's link
+    link = page.get_by_role("link", name=f"Documento di consegna {request.delivery_number}")
+    href = f"/inventory/requests/{request.pk}/document/"
+    assert link.get_attribute("href") == href
+    pdf = page.request.get(urljoin(page.url, href))  # the browser's session, redirected
+    assert (pdf.status, pdf.headers["content-type"]) == (200, "application/pdf")
+    document = Document.objects.get(template_code="ward_delivery_document")
+    assert pdf.body() == bytes(document.content)
+    packs = document.context["delivery"]["packs"]
+    assert [(p["lot"], p["aic"], p["units"]) for p in packs] == [
+        ("OX1", "012345676", "4"),
+        ("FU1", "", "10"),
+    ]
 
     # the nurse receives: every pack scanned, the counts from the scans
     _as(page, "infermiere", demo_users)
