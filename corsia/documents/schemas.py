@@ -27,6 +27,7 @@ from corsia.documents.schemas_labels import (
     patient_sample,
     worksheet_sample,
 )
+from corsia.documents.schemas_reports import REPORT_SCHEMAS
 from corsia.documents.schemas_wards import WARD_SCHEMAS
 
 # What the archive adds (the patient and document of every print) and, for the signed
@@ -159,6 +160,7 @@ SCHEMAS["galenic_label"] = TemplateSchema(
     required=("galenic.lines", "barcode.image"),
 )
 SCHEMAS.update(WARD_SCHEMAS)
+SCHEMAS.update(REPORT_SCHEMAS)  # the reports' PDF export (schemas_reports.py)
 
 
 # --- the day's lists and the stay's diary (schemas_lists.py) ------------------------------------

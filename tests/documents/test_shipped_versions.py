@@ -29,6 +29,7 @@ SHIPPED = [
     "patient_bag_label",
     "preparation_label",
     "preparation_worksheet",
+    "report_export",
     "requirements_sheet",
     "therapy_sheet",
     "ward_label",
