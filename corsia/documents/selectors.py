@@ -81,14 +81,14 @@ def document_get(*, user: User, document_id: int) -> Document:
 def _log(user: User, document: Document, what: str, workstation: Workstation, channel: str) -> None:
     """A read of the document's patient and, for a print that is no one patient's (a list
     of the day, a report), of every patient it names: one access-log row each."""
+    own = [document.patient_id] if document.patient_id is not None else []
     named = list(
         DocumentNamedPatient.objects.filter(document_id=document.pk)
-        .exclude(patient_id=document.patient_id)
+        .exclude(patient_id__in=own)
         .order_by("patient_id")
         .values_list("patient_id", flat=True)
         .distinct()
     )
-    own = [document.patient_id] if document.patient_id is not None else []
     access_log_record_many(
         user=user,
         patient_ids=own + named,

@@ -83,7 +83,7 @@ def _content_text(data: bytes, resources: Any, depth: int = 0) -> list[str]:
             lines.append("".join(_glyphs(h, cmap) for h in _HEX.findall(array)))
         else:
             lines.append(_glyphs(single, cmap))
-    forms = _get(resources, "/XObject") if depth < 4 else None  # forms drawn in forms
+    forms: Any = _get(resources, "/XObject") if depth < 4 else None  # forms drawn in forms
     for name in forms or ():
         form = forms[name]
         if _get(form, "/Subtype") == "/Form":

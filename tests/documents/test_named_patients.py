@@ -54,7 +54,7 @@ def test_a_print_stores_each_patient_it_names_once(
     created = AuditEvent.objects.get(
         event_type="documents.document_created", target_id=str(document.pk)
     )
-    assert (created.patient_id, created.after["named_patients"]) == (None, 2)
+    assert (created.patient_id, (created.after or {})["named_patients"]) == (None, 2)
 
 
 def test_a_patients_own_document_does_not_name_its_patient_again(

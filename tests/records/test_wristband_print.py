@@ -192,7 +192,8 @@ def test_a_print_is_audited_once_by_the_archive_like_every_other_print(
     assert [(e.event_type, e.patient_id, int(e.target_id)) for e in events] == [
         ("documents.document_created", patient.pk, pk) for pk in documents
     ]
-    assert {(e.after["kind"], e.after["template"], e.after["source"]) for e in events} == {
+    afters = [e.after or {} for e in events]
+    assert {(a["kind"], a["template"], a["source"]) for a in afters} == {
         ("wristband", "wristband v1", f"patients:patient:{patient.pk}")
     }
     # no second event of its own: the registry offers none to write
