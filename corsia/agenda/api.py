@@ -11,6 +11,7 @@ from ninja import Router, Schema, Status
 
 from corsia.agenda import selectors, services
 from corsia.agenda.api_plan import router as plan_router
+from corsia.agenda.api_prints import router as prints_router
 from corsia.agenda.models import Agenda, BookingType, Programme
 from corsia.agenda.permissions import BOOK, MANAGE, PROGRAMME, REMIND, VIEW
 from corsia.agenda.schemas import (
@@ -49,6 +50,7 @@ from corsia.core.web import acting, reading, request_actor, request_workstation
 
 router = Router(tags=["agenda"])
 router.add_router("", plan_router)  # «Ottimizza la giornata» as a job: api_plan.py
+router.add_router("", prints_router)  # the call-in list's archived print: api_prints.py
 R = TypeVar("R")
 
 

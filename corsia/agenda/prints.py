@@ -2,12 +2,14 @@
 (``corsia.documents``, fields in ``documents/schemas_lists.py``) and archived, unsigned, with
 its template version (issue 23 §22-23). The rows are those of the call-in page
 (``selectors.call_in_list``: every booking still expected, by arrival time; the reads of
-the patients logged)."""
+the patients logged), printed by the page (``/agenda/<id>/call-in.pdf``) and the API
+(``/api/v1/agenda/agendas/{id}/call-in.pdf``). The archived copy keeps the ids of the
+patients it names: reopening it from the archive logs a read of each."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
@@ -16,7 +18,10 @@ from corsia.agenda.domain.calendar import WEEKDAYS_IT
 from corsia.agenda.domain.states import STATE_LABELS_IT, BookingState
 from corsia.agenda.models import Agenda
 from corsia.core.actors import User, Workstation
-from corsia.documents.services import document_create
+from corsia.documents.services import document_print
+
+if TYPE_CHECKING:
+    from corsia.documents.models import Document
 
 CODE = "call_in_list"
 REMINDER_TEXT = {"sent": "inviato", "failed": "non riuscito"}
@@ -56,21 +61,23 @@ def call_in_context(agenda: Agenda, day: date, rows: list[selectors.CallIn]) -> 
     }
 
 
-def call_in_print(*, actor: User, workstation: Workstation, agenda_id: int, day: date) -> bytes:
+def call_in_print(
+    *, actor: User, workstation: Workstation, agenda_id: int, day: date, channel: str = "web"
+) -> Document:
     """Archive the print of the day's call-in list (``agenda.view_agenda`` to read it, then
-    ``documents.create_document`` or ``documents.archive_print``); the stored PDF's bytes."""
+    ``documents.create_document`` or ``documents.archive_print``) with the patients it
+    names (reopening it from the archive logs a read of each); the caller answers
+    ``document.content``, the stored PDF."""
     agenda, rows = selectors.call_in_list(
-        user=actor, agenda_id=agenda_id, day=day, workstation=workstation
+        user=actor, agenda_id=agenda_id, day=day, workstation=workstation, channel=channel
     )
-    document = document_create(
+    return document_print(
         actor=actor,
         workstation=workstation,
-        kind=CODE,
+        template_code=CODE,
         title=f"Convocazioni {agenda.name} del {day:%d/%m/%Y}",
         patient=None,
-        template_code=CODE,
         context={"call_in": call_in_context(agenda, day, rows)},
         source=("agenda", "agenda", f"{agenda.pk}:{day.isoformat()}"),
-        sign=False,
+        named_patients=[row.booking.patient_id for row in rows],
     )
-    return bytes(document.content)

@@ -191,11 +191,12 @@ def call_in_pdf(request: HttpRequest, agenda_id: int) -> HttpResponse:
     """The call-in list printed through the editable template ``call_in_list`` and archived
     with its template version (``documents``); the PDF answered is the stored one."""
     day = _day(request)
-    pdf = call_in_print(**acting(request), agenda_id=agenda_id, day=day)
-    response = HttpResponse(pdf, content_type="application/pdf")
+    document = call_in_print(**acting(request), agenda_id=agenda_id, day=day)
+    response = HttpResponse(bytes(document.content), content_type="application/pdf")
     response["Content-Disposition"] = (
         f'inline; filename="convocazioni-{agenda_id}-{day.isoformat()}.pdf"'
     )
+    response["X-Corsia-Document"] = str(document.pk)
     return response
 
 

@@ -2,7 +2,8 @@
 always had, beside the stock it is planned against).
 
 Owned by compounding (the planner of the vials, ``corsia.compounding.requirements``);
-mounted in ``config/api.py`` under the inventory prefix. Thin: reads only.
+mounted in ``config/api.py`` under the inventory prefix. Thin: reads, and the print the
+page offers (``requirements.pdf``, archived like the page's).
 
 No ``from __future__ import annotations`` (ninja resolves annotations at runtime).
 """
@@ -11,14 +12,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Router, Schema
 
 from corsia.compounding import requirements as planning
 from corsia.compounding.domain.requirements import Tray
+from corsia.compounding.requirements_print import requirements_print
 from corsia.core.access import api_perm
-from corsia.core.web import reading
+from corsia.core.web import acting, reading
 
 router = Router(tags=["inventory"])
 
@@ -155,3 +157,33 @@ def requirements(
         ],
         "lines_already_drawn": result.lines_already_drawn,
     }
+
+
+PDF_ANSWER = {
+    "responses": {
+        200: {
+            "description": "The requirements and pick list, archived.",
+            "content": {"application/pdf": {}},
+        }
+    }
+}
+
+
+@router.get("/requirements.pdf", openapi_extra=PDF_ANSWER)
+@api_perm(planning.VIEW_REQUIREMENTS)
+def requirements_pdf(
+    request: HttpRequest, days: int = planning.DEFAULT_DAYS, location: str = ""
+) -> HttpResponse:
+    """The print of the requirements page (``?print=1``): the same figures as
+    ``/requirements``, through the editable template ``requirements_sheet``, archived
+    unsigned with its template version and the patients it names; the PDF answered is the
+    archived copy, whose id is in ``X-Corsia-Document``. 422 ``days_out_of_range`` (1-14),
+    422 ``location_unknown``."""
+    today = timezone.localdate()
+    document = requirements_print(
+        **acting(request), today=today, days=days, location_code=location, channel="api"
+    )
+    response = HttpResponse(bytes(document.content), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="fabbisogno-{today:%Y-%m-%d}.pdf"'
+    response["X-Corsia-Document"] = str(document.pk)
+    return response

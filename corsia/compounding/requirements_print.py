@@ -1,19 +1,25 @@
 """The requirements and pick list printed through the editable template ``requirements_sheet``
 (``corsia.documents``, fields in ``documents/schemas_lists.py``) and archived, unsigned, with
-its template version (issue 23 §22-23). The numbers are those of the page
-(``requirements.planned_requirements``): the print shows exactly what the pharmacist saw."""
+its template version (issue 23 §22-23), with the ids of the patients it names (reopening it
+from the archive logs a read of each). The numbers are those of the page
+(``requirements.planned_requirements``): the print shows exactly what the pharmacist saw.
+Printed by the page (``?print=1``) and the API (``/api/v1/inventory/requirements.pdf``)."""
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from corsia.compounding.domain.product import it_number
 from corsia.compounding.domain.requirements import Tray
 from corsia.compounding.requirements import PlannedRequirements, planned_requirements
 from corsia.core.actors import User, Workstation
-from corsia.documents.services import document_create
+from corsia.documents.services import document_print
+from corsia.inventory.selectors import location_options
+
+if TYPE_CHECKING:
+    from corsia.documents.models import Document
 
 WEEKDAYS_IT = ("lun", "mar", "mer", "gio", "ven", "sab", "dom")
 CODE = "requirements_sheet"
@@ -98,6 +104,18 @@ def requirements_context(
     }
 
 
+def named_patient_ids(result: PlannedRequirements) -> list[int]:
+    """The patients the print names: those of the trays picked, short, not computable and
+    of the vials per dose (the potential workload is printed as numbers only)."""
+    trays = [
+        *(tray for p in result.picks for tray, _units in p.pick.trays),
+        *(s.need.tray for s in result.shortages),
+        *(u.tray for u in result.unplanned),
+        *(d.dose.tray for d in result.doses),
+    ]
+    return sorted({t.patient_id for t in trays if t.patient_id})
+
+
 def requirements_print(
     *,
     actor: User,
@@ -105,29 +123,34 @@ def requirements_print(
     today: date,
     days: int,
     location_code: str = "",
-    location_label: str = "",
-) -> bytes:
+    channel: str = "web",
+) -> Document:
     """Compute the requirements (permission ``inventory.view_requirements``, the patients'
-    reads logged) and archive their print; returns the stored PDF's bytes."""
+    reads logged) and archive their print, with the patients it names (reopening it from
+    the archive logs a read of each); the caller answers ``document.content``."""
     result = planned_requirements(
-        user=actor, today=today, days=days, location_code=location_code, workstation=workstation
+        user=actor,
+        today=today,
+        days=days,
+        location_code=location_code,
+        workstation=workstation,
+        channel=channel,
     )
+    label = next((str(loc) for loc in location_options() if loc.code == location_code), "")
     context = {
         "requirements": requirements_context(
             result,
-            location=location_label or location_code,
+            location=label or location_code,
             printed_by=str(actor.get_full_name() or actor.username),
         )
     }
-    document = document_create(
+    return document_print(
         actor=actor,
         workstation=workstation,
-        kind=CODE,
+        template_code=CODE,
         title=f"Fabbisogno UFA dal {result.days[0]:%d/%m/%Y} al {result.days[-1]:%d/%m/%Y}",
         patient=None,
-        template_code=CODE,
         context=context,
         source=("compounding", "requirements", f"{result.days[0].isoformat()}+{days}"),
-        sign=False,
+        named_patients=named_patient_ids(result),
     )
-    return bytes(document.content)

@@ -66,12 +66,10 @@ def requirements_page(request: HttpRequest) -> HttpResponse:
 def _archived_pdf(request: HttpRequest, *, today: date, days: int, location: str) -> HttpResponse:
     """The print through the editable template ``requirements_sheet``, archived with its
     template version (``documents``); the PDF answered is the stored one."""
-    label = next((str(loc) for loc in location_options() if loc.code == location), location)
-    pdf = requirements_print(
-        **acting(request), today=today, days=days, location_code=location, location_label=label
-    )
-    response = HttpResponse(pdf, content_type="application/pdf")
+    document = requirements_print(**acting(request), today=today, days=days, location_code=location)
+    response = HttpResponse(bytes(document.content), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="fabbisogno-{today:%Y-%m-%d}.pdf"'
+    response["X-Corsia-Document"] = str(document.pk)
     return response
 
 

@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from corsia.core.triggers import frozen_when_movable
+from corsia.core.triggers import frozen_when_movable, read_only_movable
 
 
 @pghistory.track()
@@ -161,3 +161,23 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} v{self.version}"
+
+
+class DocumentNamedPatient(models.Model):
+    """A patient named inside an archived print that is no one patient's document (the
+    day's call-in list, the UFA's requirements, a report's export): stored when the print
+    is archived, so that reopening it from the archive is written in each one's access
+    log. Written once with its document; only a patient merge re-points it."""
+
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="named_patients")
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("paziente nominato in un documento")
+        verbose_name_plural = _("pazienti nominati in un documento")
+        default_permissions = ()
+        ordering = ["document", "id"]
+        triggers = [read_only_movable()]
+
+    def __str__(self) -> str:
+        return f"patient {self.patient_id} in document {self.document_id}"

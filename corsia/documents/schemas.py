@@ -28,6 +28,8 @@ from corsia.documents.schemas_labels import (
     worksheet_sample,
 )
 from corsia.documents.schemas_pharmacy import PHARMACY_SCHEMAS
+
+from corsia.documents.schemas_reports import REPORT_SCHEMAS
 from corsia.documents.schemas_wards import WARD_SCHEMAS
 
 # What the archive adds (the patient and document of every print) and, for the signed
@@ -161,6 +163,8 @@ SCHEMAS["galenic_label"] = TemplateSchema(
 )
 SCHEMAS.update(WARD_SCHEMAS)
 SCHEMAS.update(PHARMACY_SCHEMAS)  # the receipt and the ward's delivery document (dispensing)
+
+SCHEMAS.update(REPORT_SCHEMAS)  # the reports' PDF export (schemas_reports.py)
 
 
 # --- the day's lists and the stay's diary (schemas_lists.py) ------------------------------------

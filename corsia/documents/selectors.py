@@ -23,7 +23,7 @@ from corsia.documents.domain.search import (
 )
 from corsia.documents.domain.signatures import SignatureReport
 from corsia.documents.hidden import hidden_document_queries
-from corsia.documents.models import Document, DocumentTemplate
+from corsia.documents.models import Document, DocumentNamedPatient, DocumentTemplate
 from corsia.documents.rendering import default_codes, default_source
 from corsia.documents.schemas import SCHEMAS, schema_for
 from corsia.documents.signing import verify_pdf
@@ -79,14 +79,23 @@ def document_get(*, user: User, document_id: int) -> Document:
 
 
 def _log(user: User, document: Document, what: str, workstation: Workstation, channel: str) -> None:
-    if document.patient_id is not None:
-        access_log_record(
-            user=user,
-            patient_id=document.patient_id,
-            what=f"{what}: {document.title} v{document.version} (#{document.pk})",
-            workstation=workstation,
-            channel=channel,
-        )
+    """A read of the document's patient and, for a print that is no one patient's (a list
+    of the day, a report), of every patient it names: one access-log row each."""
+    own = [document.patient_id] if document.patient_id is not None else []
+    named = list(
+        DocumentNamedPatient.objects.filter(document_id=document.pk)
+        .exclude(patient_id__in=own)
+        .order_by("patient_id")
+        .values_list("patient_id", flat=True)
+        .distinct()
+    )
+    access_log_record_many(
+        user=user,
+        patient_ids=own + named,
+        what=f"{what}: {document.title} v{document.version} (#{document.pk})"[:200],
+        workstation=workstation,
+        channel=channel,
+    )
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ it with a new version, edit a template with a new version.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -28,7 +29,7 @@ from corsia.documents.domain.versions import (
     DocumentVersion,
     correction_version,
 )
-from corsia.documents.models import Document
+from corsia.documents.models import Document, DocumentNamedPatient
 from corsia.documents.rendering import (
     TemplateSource,
     render_source_pdf,
@@ -171,8 +172,18 @@ def _check_texts(*, title: str, sign: bool, reason: str) -> None:
         )
 
 
-def _audit_after(document: Document) -> dict[str, Any]:
-    return {
+def _name_patients(document: Document, patient_ids: Iterable[int]) -> int:
+    """Store the patients a print names besides its own patient (a list of the day):
+    reopening it from the archive logs a read of each (``selectors._log``). How many."""
+    named = sorted({int(pid) for pid in patient_ids} - {document.patient_id})
+    DocumentNamedPatient.objects.bulk_create(
+        DocumentNamedPatient(document=document, patient_id=pid) for pid in named
+    )
+    return len(named)
+
+
+def _audit_after(document: Document, named: int = 0) -> dict[str, Any]:
+    after: dict[str, Any] = {
         "kind": document.kind,
         "title": document.title,
         "version": document.version,
@@ -185,6 +196,9 @@ def _audit_after(document: Document) -> dict[str, Any]:
             if part
         ),
     }
+    if named:
+        after["named_patients"] = named  # how many patients the print names (ids stored)
+    return after
 
 
 def document_create(
@@ -199,10 +213,13 @@ def document_create(
     source: SourceRef | None = None,
     sign: bool,
     reason: str = "",
+    named_patients: Iterable[int] = (),
 ) -> Document:
     """Render ``context`` with the current template of ``template_code``, sign it (PAdES)
     when ``sign`` and archive it. ``reason`` is the signature's reason (required to sign).
-    An unsigned print (a label) may be archived with ``documents.archive_print`` alone."""
+    An unsigned print (a label) may be archived with ``documents.archive_print`` alone.
+    ``named_patients``: the ids of the patients a print with no patient of its own names
+    (a list of the day): reopening it from the archive is written in each one's access log."""
     _require_archiver(actor, sign=sign)
     ensure_code(kind, field="kind")
     ensure_code(template_code, field="template_code")
@@ -225,13 +242,14 @@ def document_create(
             supersedes=None,
             correction_reason="",
         )
+        named = _name_patients(document, named_patients)
         audit_record(
             event=DOCUMENT_CREATED,
             actor=actor,
             workstation=workstation,
             target=document,
             patient_id=document.patient_id,
-            after=_audit_after(document),
+            after=_audit_after(document, named),
             reason=reason,
         )
     return document
@@ -246,10 +264,12 @@ def document_print(
     patient: Any,
     context: dict[str, Any],
     source: SourceRef,
+    named_patients: Iterable[int] = (),
 ) -> Document:
-    """A print (label, wristband, worksheet) through the editable template of
-    ``template_code`` archived unsigned with its template version (issue 23 §22-23): the
-    caller answers ``document.content``, the stored bytes."""
+    """A print (label, wristband, worksheet, a list of the day) through the editable
+    template of ``template_code`` archived unsigned with its template version (issue 23
+    §22-23): the caller answers ``document.content``, the stored bytes. ``named_patients``
+    as in ``document_create``."""
     return document_create(
         actor=actor,
         workstation=workstation,
@@ -260,7 +280,37 @@ def document_print(
         context=context,
         source=source,
         sign=False,
+        named_patients=named_patients,
     )
+
+
+def print_render(*, template_code: str, title: str, context: dict[str, Any]) -> bytes:
+    """A print that is not archived, being no patient's document (a pseudonymised extract,
+    a report of aggregates): the context checked as for an archived print and rendered with
+    the same template version in use, with what the archive adds (no patient, the print
+    as version 1 of now, unsigned). The caller checks its own permission."""
+    ensure_code(template_code, field="template_code")
+    _check_texts(title=title, sign=False, reason="")
+    normalised = _normalised(template_code, context)
+    with transaction.atomic():  # the shipped file may be stored as version 1 first
+        template = resolve_template(template_code)
+    printed = {
+        **normalised,
+        "patient": None,
+        "document": {
+            "kind": template_code,
+            "version": 1,
+            "created_at": _stamp(timezone.now()),
+            "supersedes_version": None,
+            "correction_reason": "",
+        },
+        "signature": {"signed": False, "signer": "", "signed_at": "", "reason": ""},
+    }
+    if "title" in printed and not printed["title"]:
+        printed["title"] = title
+    pdf = render_source_pdf(template, printed)
+    ensure_pdf(pdf)
+    return pdf
 
 
 def document_correct(
@@ -311,6 +361,9 @@ def document_correct(
             supersedes=old,
             correction_reason=reason,
         )
+        named = _name_patients(  # the same list, corrected: it names the same patients
+            document, old.named_patients.values_list("patient_id", flat=True)
+        )
         audit_record(
             event=DOCUMENT_CORRECTED,
             actor=actor,
@@ -318,7 +371,7 @@ def document_correct(
             target=document,
             patient_id=document.patient_id,
             before={"document_id": old.pk, "version": old.version, "sha256": old.sha256},
-            after=_audit_after(document),
+            after=_audit_after(document, named),
             reason=reason,
         )
     return document
@@ -337,6 +390,8 @@ from corsia.documents.shipped import templates_install_shipped  # noqa: E402
 __all__ = [
     "document_correct",
     "document_create",
+    "document_print",
+    "print_render",
     "template_preview_html",
     "template_preview_pdf",
     "template_set_active",

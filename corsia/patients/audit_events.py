@@ -37,7 +37,9 @@ DOCUMENT_MASKED = register("patients.document_masked", "Documento oscurato su ri
 DOCUMENT_UNMASKED = register(
     "patients.document_unmasked", "Oscuramento revocato su richiesta", reason_required=True
 )
-WRISTBAND_PRINTED = register("patients.wristband_printed", "Braccialetto stampato")
+# A wristband print is audited by the archive as every other print: the event
+# ``documents.document_created`` (kind ``wristband``, the patient, the template version and
+# the source ``patients:patient:<id>``), written with the archived copy (records/wristband.py).
 ALLERGY_RECORDED = register("patients.allergy_recorded", "Allergia registrata")
 ALLERGY_REFUTED = register(
     "patients.allergy_refuted", "Allergia confutata (non era un'allergia)", reason_required=True

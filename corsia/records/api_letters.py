@@ -1,9 +1,10 @@
 """JSON API of the clinical letters and tumour boards, beside the chart's:
-/api/v1/patients/{id}/letters and /api/v1/patients/{id}/tumour-boards."""
+/api/v1/patients/{id}/letters and /api/v1/patients/{id}/tumour-boards; the stay's diary
+printed at discharge from the letters page: /api/v1/patients/{id}/stay-diary.pdf."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 
 from corsia.core.access import api_perm
@@ -11,6 +12,7 @@ from corsia.core.web import acting, reading
 from corsia.records import selectors_letters as selectors
 from corsia.records import services
 from corsia.records.models import ClinicalLetter, TumourBoard
+from corsia.records.prints import stay_diary_print
 from corsia.records.schemas_letters import (
     BoardIn,
     BoardOut,
@@ -174,3 +176,28 @@ def board_sign(
         expected_version=payload.expected_version,
     )
     return board_out(signed)
+
+
+PDF_ANSWER = {
+    "responses": {
+        200: {"description": "The stay's diary, archived.", "content": {"application/pdf": {}}}
+    }
+}
+
+
+@router.get("/{patient_id}/stay-diary.pdf", openapi_extra=PDF_ANSWER)
+@api_perm(VIEW)
+def stay_diary_pdf(request: HttpRequest, patient_id: int, encounter_id: int) -> HttpResponse:
+    """The clinical diary of one stay of the patient (the current entries written during
+    it, oldest first) through the editable template ``discharge_diary``, archived unsigned
+    with its template version as the patient's document; the PDF answered is the archived
+    copy, whose id is in ``X-Corsia-Document``. An unknown stay, another patient's or one
+    masked from the caller: 404 ``encounter_not_found``; an unknown patient 404
+    ``patient_not_found``; no ``encounter_id``: 422 ``validation_failed``."""
+    document = stay_diary_print(
+        **acting(request), patient_id=patient_id, encounter_id=encounter_id, channel="api"
+    )
+    response = HttpResponse(bytes(document.content), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="diario-ricovero-{encounter_id}.pdf"'
+    response["X-Corsia-Document"] = str(document.pk)
+    return response

@@ -6,25 +6,30 @@ editable template ``discharge_diary`` (``corsia.documents``, fields in
 What is printed: every current entry written during the stay, oldest first, with its
 kind, author, clinical time and signature time; a correction says which entry it corrects
 (its time) and why. A masked stay is printed only for those who may see it
-(``patients.selectors.visible_encounters``); the read is in the access log.
+(``patients.selectors.visible_encounters``); the read is in the access log. Printed by
+the letters page (``/records/patients/<id>/stay-diary.pdf?encounter=``) and the API
+(``/api/v1/patients/{id}/stay-diary.pdf?encounter_id=``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
 from corsia.audit.services import access_log_record
 from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import NotFound
-from corsia.documents.services import document_create
+from corsia.documents.services import document_print
 from corsia.patients.scope import ensure_patient_in_scope
 from corsia.patients.selectors import patient_get, visible_encounters
 from corsia.records.models import DiaryEntry
 from corsia.records.timeline_sources import author_name
+
+if TYPE_CHECKING:
+    from corsia.documents.models import Document
 
 VIEW = "records.view_chart"
 CODE = "discharge_diary"
@@ -106,24 +111,31 @@ def diary_context(diary: StayDiary) -> dict[str, Any]:
 
 
 def stay_diary_print(
-    *, actor: User, workstation: Workstation, patient_id: int, encounter_id: int
-) -> bytes:
-    """Archive the print of a stay's diary; returns the stored PDF's bytes."""
+    *,
+    actor: User,
+    workstation: Workstation,
+    patient_id: int,
+    encounter_id: int,
+    channel: str = "web",
+) -> Document:
+    """Archive the print of a stay's diary; the caller answers ``document.content``, the
+    stored PDF."""
     diary = stay_diary(
-        user=actor, patient_id=patient_id, encounter_id=encounter_id, workstation=workstation
+        user=actor,
+        patient_id=patient_id,
+        encounter_id=encounter_id,
+        workstation=workstation,
+        channel=channel,
     )
     encounter = diary.encounter
-    document = document_create(
+    return document_print(
         actor=actor,
         workstation=workstation,
-        kind=CODE,
+        template_code=CODE,
         title=(
             f"Diario clinico del ricovero dal {timezone.localtime(encounter.admitted_at):%d/%m/%Y}"
         ),
         patient=diary.patient,
-        template_code=CODE,
         context=diary_context(diary),
         source=("patients", "encounter", encounter.pk),
-        sign=False,
     )
-    return bytes(document.content)

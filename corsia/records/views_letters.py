@@ -356,7 +356,8 @@ def stay_diary_pdf(request: HttpRequest, patient_id: int) -> HttpResponse:
     encounter_id = parse_id(request.GET["encounter"])
     if encounter_id is None:
         raise Http404
-    pdf = stay_diary_print(**acting(request), patient_id=patient_id, encounter_id=encounter_id)
-    response = HttpResponse(pdf, content_type="application/pdf")
+    document = stay_diary_print(**acting(request), patient_id=patient_id, encounter_id=encounter_id)
+    response = HttpResponse(bytes(document.content), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="diario-ricovero-{encounter_id}.pdf"'
+    response["X-Corsia-Document"] = str(document.pk)
     return response

@@ -7,6 +7,11 @@ modules' layers, and the record is the first module above both. ``patients`` kee
 permission (``patients.print_wristband``), the logged read of the patient
 (``wristband.wristband_for``), the barcode payload (``PZ`` + MRN, Code 128, the value the
 bedside reads) and the fixed-layout ZPL of the thermal printer.
+
+Audited as every print is: the archive's ``documents.document_created`` (the patient, kind
+``wristband``, the template version, source ``patients:patient:<id>``), in the transaction
+that stores the copy; no event of its own (``patients.wristband_printed``, never written,
+was removed).
 """
 
 from __future__ import annotations

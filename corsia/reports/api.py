@@ -71,6 +71,8 @@ def _run_out(run: ReportRun) -> RunOut:
 def _file(export: services.ExportFile) -> HttpResponse:
     response = HttpResponse(export.content, content_type=export.content_type)
     response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+    if export.document_id is not None:  # the archived print (a PDF of patient data)
+        response["X-Corsia-Document"] = str(export.document_id)
     return response
 
 
@@ -114,7 +116,15 @@ def run_download(request: HttpRequest, run_id: int, format: str = "json") -> Any
             **result_json(result),
         )
     return _file(
-        services.export_file(definition, params, result, format, pseudonymised=run.pseudonymised)
+        services.export_file(
+            definition,
+            params,
+            result,
+            format,
+            actor=request_actor(request),
+            workstation=request_workstation(request),
+            pseudonymised=run.pseudonymised,
+        )
     )
 
 
@@ -157,6 +167,8 @@ def report_run(request: HttpRequest, code: str) -> Any:
             outcome.params,
             outcome.result,
             fmt,
+            actor=request_actor(request),
+            workstation=request_workstation(request),
             pseudonymised=outcome.pseudonymised,
         )
     )

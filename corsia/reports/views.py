@@ -45,6 +45,8 @@ def _outcome(request: HttpRequest, code: str) -> RunOutcome:
 def _download(export: services.ExportFile) -> HttpResponse:
     response = HttpResponse(export.content, content_type=export.content_type)
     response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+    if export.document_id is not None:  # the archived print (a PDF of patient data)
+        response["X-Corsia-Document"] = str(export.document_id)
     return response
 
 
@@ -138,6 +140,8 @@ def export(request: HttpRequest, code: str) -> HttpResponse:
             outcome.params,
             outcome.result,
             fmt,
+            actor=request_actor(request),
+            workstation=request_workstation(request),
             pseudonymised=outcome.pseudonymised,
         )
     )
@@ -182,6 +186,8 @@ def run_download(request: HttpRequest, run_id: int) -> HttpResponse:
             Params.from_json(kept.params),
             result,
             request.GET.get("format", "")[:10],
+            actor=request_actor(request),
+            workstation=request_workstation(request),
             pseudonymised=kept.pseudonymised,
         )
     )

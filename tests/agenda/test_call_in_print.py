@@ -20,7 +20,8 @@ from corsia.core.domain.errors import ValidationFailed
 from corsia.documents.models import Document, DocumentTemplate
 from corsia.documents.rendering import DEFAULTS_DIR
 from corsia.documents.services import template_update
-from corsia.testing.accounts import MakeUser, logged_in
+from corsia.patients.models import Patient
+from corsia.testing.accounts import MakeUser, api_client, logged_in
 from corsia.testing.agenda import WORKSTATION, DayHospital, book, day_hospital, next_weekday
 from corsia.testing.documents import printed_html
 from corsia.testing.patients import ANNA_BIANCHI, patient_registered
@@ -136,3 +137,101 @@ def test_the_technician_archives_the_print_without_signing_rights(
     technician = make_user(Role.TECHNICIAN)
     assert logged_in(technician).get(_url(dh)).status_code == 200
     assert Document.objects.get().created_by == technician
+
+
+# --- the API's print, its refusals, and the archived copy reopened (issue 23 §23, privacy) ---
+
+ADDRESS = "10.20.30.41"
+
+
+def _api_url(dh: DayHospital) -> str:
+    return f"/api/v1/agenda/agendas/{dh.agenda.pk}/call-in.pdf"
+
+
+def _two_booked(dh: DayHospital) -> tuple[Patient, Patient]:
+    rossi = patient_registered(dh.coordinator, phone="+39 333 1234567")
+    bianchi = patient_registered(dh.coordinator, **ANNA_BIANCHI)
+    book(dh, rossi.pk, day=MONDAY, start=time(10), place="P02")
+    book(dh, bianchi.pk, day=MONDAY, start=time(9), place="P01")
+    return rossi, bianchi
+
+
+def test_the_api_prints_the_same_archived_list_naming_its_patients(dh: DayHospital) -> None:
+    rossi, bianchi = _two_booked(dh)
+    response = api_client(dh.nurse).get(_api_url(dh), {"day": MONDAY.isoformat()})
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    document = Document.objects.get(pk=int(response["X-Corsia-Document"]))
+    assert response.content == bytes(document.content)
+    assert (document.template_code, document.patient_id, document.created_by) == (
+        "call_in_list", None, dh.nurse,
+    )  # fmt: skip
+    assert [r["mrn"] for r in document.context["call_in"]["rows"]] == [bianchi.mrn, rossi.mrn]
+    # the patients it names are kept with it; their reads are logged, through the API
+    named = document.named_patients.values_list("patient_id", flat=True)
+    assert sorted(named) == sorted([rossi.pk, bianchi.pk])
+    logged = AccessLogEntry.objects.filter(user=dh.nurse).values_list("patient_id", "channel")
+    assert sorted(logged) == sorted([(rossi.pk, "api"), (bianchi.pk, "api")])
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ({}, "validation_failed"),
+        ({"day": ""}, "validation_failed"),
+        ({"day": "2026-02-30"}, "validation_failed"),
+        ({"day": "domani"}, "validation_failed"),
+        ({"day": "2999-01-01"}, "day_out_of_range"),
+    ],
+)
+def test_a_missing_or_bad_day_is_a_problem_and_nothing_is_archived(
+    dh: DayHospital, query: dict[str, str], code: str
+) -> None:
+    _two_booked(dh)
+    response = api_client(dh.nurse).get(_api_url(dh), query)
+    assert response.status_code == 422 and response["Content-Type"] == "application/problem+json"
+    assert (response.json()["code"], response.json()["field"]) == (code, "day")
+    assert not Document.objects.exists()
+
+
+def test_an_unknown_agenda_is_not_found_and_who_may_not_read_agendas_is_refused(
+    dh: DayHospital, make_user: MakeUser
+) -> None:
+    day = {"day": MONDAY.isoformat()}
+    response = api_client(dh.nurse).get("/api/v1/agenda/agendas/999999/call-in.pdf", day)
+    assert response.status_code == 404 and response.json()["code"] == "agenda_not_found"
+    refused = api_client(make_user(Role.IT_STAFF)).get(_api_url(dh), day)
+    assert refused.status_code == 403 and refused.json()["code"] == "permission_denied"
+    assert not Document.objects.exists()
+
+
+def test_reopening_the_archived_list_logs_a_read_of_each_patient_it_names(
+    dh: DayHospital,
+) -> None:
+    # given the nurse's print of the day (Rossi and Bianchi expected)
+    rossi, bianchi = _two_booked(dh)
+    logged_in(dh.nurse).get(_url(dh))
+    document = Document.objects.get(kind="call_in_list")
+    start = timezone.now()
+    # when the coordinator reopens it from the archive: its page, its PDF, the API
+    page = logged_in(dh.coordinator)
+    page.defaults["REMOTE_ADDR"] = ADDRESS
+    assert page.get(f"/documents/{document.pk}/").status_code == 200
+    assert page.get(f"/documents/{document.pk}/pdf").status_code == 200
+    api = api_client(dh.coordinator)
+    api.defaults["REMOTE_ADDR"] = ADDRESS
+    assert api.get(f"/api/v1/documents/{document.pk}").status_code == 200
+    # then each reopening wrote one row per patient the list names: who, when, where
+    rows = list(AccessLogEntry.objects.filter(user=dh.coordinator).order_by("id"))
+    first, second = sorted([rossi.pk, bianchi.pk])
+    title = f"{document.title} v1 (#{document.pk})"
+    assert [(r.patient_id, r.what, r.channel) for r in rows] == [
+        (first, f"documento (scheda): {title}", "web"),
+        (second, f"documento (scheda): {title}", "web"),
+        (first, f"documento (PDF scaricato): {title}", "web"),
+        (second, f"documento (PDF scaricato): {title}", "web"),
+        (first, f"documento (scheda): {title}", "api"),
+        (second, f"documento (scheda): {title}", "api"),
+    ]
+    assert {r.username for r in rows} == {dh.coordinator.username}
+    assert all(ADDRESS in r.workstation for r in rows), [r.workstation for r in rows]
+    assert all(start <= r.accessed_at <= timezone.now() for r in rows)

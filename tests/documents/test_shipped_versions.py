@@ -31,6 +31,7 @@ SHIPPED = [
     "patient_bag_label",
     "preparation_label",
     "preparation_worksheet",
+    "report_export",
     "requirements_sheet",
     "therapy_sheet",
     "transfusion_request",

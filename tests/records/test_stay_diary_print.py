@@ -24,7 +24,7 @@ from corsia.documents.services import template_update
 from corsia.patients import services as patient_services
 from corsia.patients.models import Encounter, Patient, Ward
 from corsia.records import services
-from corsia.testing.accounts import MakeUser, logged_in
+from corsia.testing.accounts import MakeUser, api_client, logged_in
 from corsia.testing.documents import printed_html
 from corsia.testing.patients import ANNA_BIANCHI, patient_registered
 
@@ -153,3 +153,68 @@ def test_an_edit_dropping_the_author_or_a_correction_reason_is_refused(it_staff:
         assert refused.value.code == "template_required_field_missing"
         assert refused.value.details == {"missing_fields": [field]}
     assert not DocumentTemplate.objects.filter(code="discharge_diary").exists()
+
+
+# --- the API's print and its refusals -----------------------------------------------------
+
+
+def _api(patient: Patient) -> str:
+    return f"/api/v1/patients/{patient.pk}/stay-diary.pdf"
+
+
+def test_the_api_prints_the_same_archived_diary(
+    stay: Encounter, patient: Patient, nurse: User
+) -> None:
+    response = api_client(nurse).get(_api(patient), {"encounter_id": stay.pk})
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    document = Document.objects.get(pk=int(response["X-Corsia-Document"]))
+    assert response.content == bytes(document.content)
+    assert (document.template_code, document.patient_id, document.source_id) == (
+        "discharge_diary", patient.pk, str(stay.pk),
+    )  # fmt: skip
+    assert [e["text"] for e in document.context["entries"]] == [
+        "Ingresso: paziente vigile, apiretico.",
+        "Febbre 38,2 °C.",
+    ]
+    # the patient's own document: it names no other patient
+    assert not document.named_patients.exists()
+    assert AccessLogEntry.objects.filter(
+        user=nurse,
+        patient_id=patient.pk,
+        channel="api",
+        what="diario clinico del ricovero (stampa)",
+    ).exists()
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({}, (422, "validation_failed")),
+        ({"encounter_id": ""}, (422, "validation_failed")),
+        ({"encounter_id": "abc"}, (422, "validation_failed")),
+        ({"encounter_id": "999999"}, (404, "encounter_not_found")),
+        ({"encounter_id": "0"}, (404, "encounter_not_found")),
+        ({"encounter_id": "99999999999999999999"}, (404, "encounter_not_found")),
+    ],
+)
+def test_a_missing_or_unknown_stay_is_a_problem_and_nothing_is_archived(
+    stay: Encounter, patient: Patient, nurse: User, query: dict[str, str], expected: tuple[int, str]
+) -> None:
+    response = api_client(nurse).get(_api(patient), query)
+    assert (response.status_code, response.json()["code"]) == expected
+    assert response["Content-Type"] == "application/problem+json"
+    assert not Document.objects.exists()
+
+
+def test_another_patients_stay_or_patient_is_not_found(
+    stay: Encounter, patient: Patient, nurse: User, it_staff: User, make_user: MakeUser
+) -> None:
+    other = patient_registered(make_user(Role.COORDINATOR), **ANNA_BIANCHI)
+    client = api_client(nurse)
+    response = client.get(_api(other), {"encounter_id": stay.pk})
+    assert response.status_code == 404 and response.json()["code"] == "encounter_not_found"
+    missing = client.get("/api/v1/patients/999999/stay-diary.pdf", {"encounter_id": stay.pk})
+    assert missing.status_code == 404 and missing.json()["code"] == "patient_not_found"
+    refused = api_client(it_staff).get(_api(patient), {"encounter_id": stay.pk})
+    assert refused.status_code == 403 and refused.json()["code"] == "permission_denied"
+    assert not Document.objects.exists()

@@ -2,7 +2,8 @@
 address redirects to the record's print, behind the same permission; every print is
 archived with its template version and the PDF answered is the archived copy; the barcode
 decodes to the same value as before (Code 128 of ``PZ`` + MRN, what the bedside reads);
-an active allergy is flagged; an edit that drops a safety field is refused in Italian."""
+an active allergy is flagged; an edit that drops a safety field is refused in Italian; a
+print is audited once, by the archive's ``documents.document_created`` (as every print)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import pytest
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
-from corsia.audit.models import AccessLogEntry
+from corsia.audit.domain.events import all_types
+from corsia.audit.models import AccessLogEntry, AuditEvent
 from corsia.documents.models import Document
 from corsia.documents.rendering import DEFAULTS_DIR
 from corsia.documents.services import template_update
@@ -173,3 +175,26 @@ def test_the_sex_hidden_behind_a_condition_is_missing_though_an_f_is_on_the_page
         expected_version=1,
     )
     assert saved.version == 2
+
+
+def test_a_print_is_audited_once_by_the_archive_like_every_other_print(
+    nurse: User, patient: Patient
+) -> None:
+    # when the nurse prints the wristband from the page and from the API
+    response = logged_in(nurse).get(f"/records/patients/{patient.pk}/wristband.pdf")
+    api = api_client(nurse).get(f"/api/v1/patients/{patient.pk}/wristband.pdf")
+    # then each print is one audit event of the nurse, the archive's, naming the patient,
+    # the archived copy, its template version and what it was printed from
+    documents = [int(response["X-Corsia-Document"]), int(api["X-Corsia-Document"])]
+    signing_in = ("accounts.login_succeeded", "accounts.token_issued")
+    events = AuditEvent.objects.filter(actor=nurse).exclude(event_type__in=signing_in)
+    events = events.order_by("id")
+    assert [(e.event_type, e.patient_id, int(e.target_id)) for e in events] == [
+        ("documents.document_created", patient.pk, pk) for pk in documents
+    ]
+    afters = [e.after or {} for e in events]
+    assert {(a["kind"], a["template"], a["source"]) for a in afters} == {
+        ("wristband", "wristband v1", f"patients:patient:{patient.pk}")
+    }
+    # no second event of its own: the registry offers none to write
+    assert "patients.wristband_printed" not in {t.code for t in all_types()}

@@ -10,7 +10,9 @@ log, a pseudonymised extract audited.
 - ``report_run_compute`` (the job): runs the definition with a progress callback that
   writes the row's percent, stores the result (JSON) or the refusal (Italian message,
   stable code), logs the patients read under the requester's name.
-- ``run_result``: a stored run's result for its requester (the page's download).
+- ``run_result``: a stored run's result for its requester (the page's download), with the
+  ids of the patients it names (stored with a result holding patient data, not
+  pseudonymised: its PDF is archived naming them).
 
 A definition's computation reads from the read-only replica when one is configured
 (``corsia.core.dbrouter.replica_reads``; ``DATABASE_REPLICA_URL``); the access-log rows of
@@ -25,7 +27,7 @@ import hashlib
 import hmac
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from django.conf import settings
@@ -229,6 +231,9 @@ def report_run_compute(*, run_id: int) -> ReportRun | None:
                 pseudonymise=run.pseudonymised,
             )
             run.result = result_json(result)
+            if definition.holds_patient_data and not run.pseudonymised:
+                # whom the result names: its PDF is archived naming them (exports.py)
+                run.result["patient_ids"] = sorted(result.patient_ids)
             run.state, run.progress = RunState.DONE, 100
             run.finished_at = timezone.now()
             run.save(update_fields=["result", "state", "progress", "finished_at"])
@@ -260,4 +265,5 @@ def run_result(*, user: User, run_id: int) -> tuple[ReportRun, ReportResult]:
             run.error_message or "Il report è ancora in preparazione.",
             code=run.error_code or "report_run_pending",
         )
-    return run, result_from_json(run.result)
+    named = run.result.get("patient_ids") or ()
+    return run, replace(result_from_json(run.result), patient_ids=frozenset(map(int, named)))

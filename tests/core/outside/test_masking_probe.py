@@ -8,9 +8,9 @@ anywhere in a raw answer. The same for the pages that show them, where the API h
 path.
 
 The operations are read from the OpenAPI document: a new GET operation is probed as soon
-as its parameters are ones the scenario fills (a patient, an order, a letter, a document);
-one that cannot be filled must be named in ``NOT_PATIENT_DATA`` or ``PATIENT_LISTS`` with
-its reason, or ``test_every_get_operation_is_probed_or_explained`` fails.
+as its parameters are ones the scenario fills (a patient, an order, a letter, a document,
+a stay); one that cannot be filled must be named in ``NOT_PATIENT_DATA`` or
+``PATIENT_LISTS`` with its reason, or ``test_every_get_operation_is_probed_or_explained`` fails.
 """
 
 from __future__ import annotations
@@ -64,6 +64,8 @@ PATIENT_LISTS: dict[str, list[dict[str, str]]] = {
     "/api/v1/compounding/workplan": [{"day": "{day}"}],
     "/api/v1/administration/bedside/session": [{}],
     "/api/v1/inventory/requirements": [{"days": "14"}],
+    # its print, archived (the same figures and trays)
+    "/api/v1/inventory/requirements.pdf": [{"days": "14"}],
     "/api/v1/patients/search": [
         {"q": "{surname}"},
         {"q": "{mrn}"},
@@ -91,6 +93,8 @@ NOT_PATIENT_DATA: dict[str, str] = {
     "scenario: its bookings within a masked stay are left out (outside_hidden_stays), "
     "tests/agenda/test_pages_api.py",
     "/api/v1/agenda/agendas/{agenda_id}/call-in": "as above",
+    "/api/v1/agenda/agendas/{agenda_id}/call-in.pdf": "as above: the call-in list's print, "
+    "from the same selector (tests/agenda/test_call_in_print.py)",
     "/api/v1/agenda/agendas/{agenda_id}/organisation": "hours, places, booking types, CUP services, no patient",
     "/api/v1/agenda/bookings/{booking_id}": "no booking in the scenario (a booking is hidden "
     "with a masked stay it falls in: selectors.booking_get)",
@@ -224,8 +228,8 @@ NOT_PATIENT_DATA.update(
     }
 )
 
-# The path parameters the scenario fills; a masked one must answer 404.
-MASKED_ID_PARAMS = {"letter_id": "letter", "document_id": "document"}
+# The path and query parameters the scenario fills; a masked one must answer 404.
+MASKED_ID_PARAMS = {"letter_id": "letter", "document_id": "document", "encounter_id": "encounter"}
 VISIBLE_ID_PARAMS = {"patient_id", "order_id"}
 
 
