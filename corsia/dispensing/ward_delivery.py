@@ -135,4 +135,5 @@ def delivery_print(
         patient=None,
         context={"delivery": delivery_context(request, printed_by=person(actor))},
         source=("inventory", "wardrequest", request.pk),
+        named_patients=list(patients),  # reopened from the archive: a read of each
     )

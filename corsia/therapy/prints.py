@@ -294,4 +294,6 @@ def ward_round_print(
         patient=None,
         context={"round": context},
         source=("therapy", "ward", f"{ward.code}:{day.isoformat()}"),
+        # reopened from the archive: a read of each patient it names
+        named_patients=[p.pk for p in result.patients],
     )

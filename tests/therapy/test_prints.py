@@ -170,6 +170,8 @@ def test_the_ward_round_is_printed_as_a_list_without_a_patient(
     response = client.get(ROUND)
     document = the_archived_print(response, "ward_round")
     assert (document.patient_id, document.template_version) == (None, 1)
+    # the patients it names are kept: reopening it from the archive logs a read of each
+    assert list(document.named_patients.values_list("patient_id", flat=True)) == [ward.patient.pk]
     assert (document.source_app, document.source_model, document.source_id) == (
         "therapy", "ward", "MED2:2026-03-10",
     )  # fmt: skip
