@@ -28,7 +28,6 @@ from corsia.documents.schemas_labels import (
     worksheet_sample,
 )
 from corsia.documents.schemas_pharmacy import PHARMACY_SCHEMAS
-
 from corsia.documents.schemas_reports import REPORT_SCHEMAS
 from corsia.documents.schemas_wards import WARD_SCHEMAS
 
