@@ -452,6 +452,15 @@ def main(argv: list[str] | None = None) -> int:
     # make bench owns its database (corsia_bench...): it may drop and clone it
     recreate = not args.no_recreate and database_name(database_url).startswith("corsia_bench")
 
+    out_dir = ROOT / "bench" / "results"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f"{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}.json"
+
+    def keep() -> None:
+        """The figures so far, written after each phase: a run stopped (or failing) in a
+        later phase keeps what it measured (``partial``: true until the end)."""
+        path.write_text(json.dumps({**result, "partial": True}, indent=2))
+
     result: dict[str, Any] = {
         "started_at": datetime.now(UTC).isoformat(),
         "scale": args.scale,
@@ -465,10 +474,12 @@ def main(argv: list[str] | None = None) -> int:
     result["web"] = web_workload(
         database_url, users=users, seconds=seconds, path_orders=2 if tiny else 5
     )
+    keep()
     if "scaling" in only:
         result["scaling"] = web_scaling(
             database_url, users=users, seconds=seconds, two=result["web"]
         )
+    keep()
     if "growth" in only:
         result["data_growth"] = data_growth(
             database_url,
@@ -478,6 +489,7 @@ def main(argv: list[str] | None = None) -> int:
             today=today,
             separate=not tiny and recreate,
         )
+    keep()
     history = CENTRES[args.scale].history_days
     if "reports" in only:
         result["reports"] = report_figures(
@@ -486,12 +498,14 @@ def main(argv: list[str] | None = None) -> int:
             last=today,
             repeats=1 if tiny else 5,
         )
+    keep()
     hl7_messages = args.hl7_messages if args.hl7_messages is not None else (40 if tiny else 2000)
     hl7_messages = hl7_messages if "hl7" in only else 0
     if hl7_messages:
         result["hl7"] = hl7_figures(
             database_url, messages=hl7_messages, outbound=10 if tiny else 200
         )
+    keep()
     vial_days = args.vial_days if args.vial_days is not None else (0 if tiny else 5)
     vial_days = vial_days if "vials" in only else 0
     if vial_days:
@@ -506,6 +520,7 @@ def main(argv: list[str] | None = None) -> int:
             time_limit_s=2.0,
             window_limit_s=10.0,
         )
+    keep()
     agenda_days = args.agenda_days if args.agenda_days is not None else (1 if tiny else 10)
     agenda_days = agenda_days if "agenda" in only else 0
     if agenda_days:
@@ -518,6 +533,7 @@ def main(argv: list[str] | None = None) -> int:
             scales=("S",) if tiny else ("S", "M"),
             time_limit_s=1.0 if tiny else 8.0,
         )
+    keep()
     result["not_measured"] = {
         "generated_history": "audit events and pump messages of the generated history are not"
         " generated (orders, preparations, stock, administrations and toxicities are)",
@@ -525,10 +541,6 @@ def main(argv: list[str] | None = None) -> int:
         **({} if agenda_days else {"agenda": "skipped (--agenda-days 0)"}),
         **{phase: "skipped (--only)" for phase in PHASES if phase not in only},
     }
-    out_dir = ROOT / "bench" / "results"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    path = out_dir / f"{stamp}.json"
     path.write_text(json.dumps(result, indent=2))
     sys.stdout.write(
         json.dumps(result, indent=2)
