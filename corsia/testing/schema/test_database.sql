@@ -1,5 +1,5 @@
--- Corsia test database snapshot, migration key ae353810181bf911
--- Corsia test database snapshot, migration inputs {"+corsia/core/dbroles.py":"077a908a45001165","+corsia/core/management/commands/migrate.py":"e0cb2b0ff8dbbe5c","accounts/0001_initial.py":"ec73c0af789532ea","accounts/0002_user_must_change_password_and_role_requests.py":"1691eb14bc7bbcd0","accounts/0003_api_token_scopes.py":"a87034352d58a6c0","accounts/0004_user_permissions_version.py":"b7c734dce8c41464","accounts/__init__.py":"c757652ceb2c4cf7","administration/0001_initial.py":"efaf0c759bd6da03","administration/0002_pumpalarmevent_append_only_pumpevent_append_only_and_more.py":"5811b856b1ce6466","administration/0003_bedside.py":"22a33f3c48bd5058","administration/0004_appointment.py":"176256cd690ffff0","administration/0005_administration_route_cosigner.py":"0db59994cf45e50f","administration/0006_raw_sql_defaults.py":"de62b75d754321de","administration/0007_bedside_session.py":"ea7f19bddcc90244","administration/0008_merge_movable.py":"bb8d11e23fb585c4","administration/0009_pump_awaiting_ack.py":"8af807d6b8743966","administration/__init__.py":"e7cc02249633bef9","agenda/0001_initial.py":"eee59310dfa72878","agenda/0002_cup_bookings.py":"50673ce25c3b3c18","agenda/0003_deferrable_no_overlap.py":"5be12b06c5a9a7e2","agenda/0004_shifts_plan_requests.py":"c6145afb6d09a8c2","agenda/0005_nurse_breaks.py":"dc1c8ee459bbeb94","agenda/__init__.py":"5816929dfaf3df05","audit/0001_initial.py":"2621b3b86476978f","audit/0002_accesslogentry_append_only_auditevent_append_only.py":"962a26f7c3230e0c","audit/0003_truncate_refused.py":"e8de211e435210a2","audit/0004_sharded_chains.py":"92f0340fb0b7bbff","audit/0005_chain_lock_heads_function.py":"bf0bc2081d974bf8","audit/__init__.py":"9d2821f171726ce0","auth/0001_initial.py":"aa8dac2a7ac4b5e0","auth/0002_alter_permission_name_max_length.py":"caf6f5aaee22f183","auth/0003_alter_user_email_max_length.py":"e74c70eae5a017fd","auth/0004_alter_user_username_opts.py":"d9991f371cee8732","auth/0005_alter_user_last_login_null.py":"0ed1db0d89d48c62","auth/0006_require_contenttypes_0002.py":"2999510b65063b0e","auth/0007_alter_validators_add_error_messages.py":"939d756ecab38e72","auth/0008_alter_user_username_max_length.py":"7fdbf5f3ab790563","auth/0009_alter_user_last_name_max_length.py":"74649d2b9a803182","auth/0010_alter_group_name_max_length.py":"bf4206be0cd1a689","auth/0011_update_proxy_permissions.py":"1fe167cee6e4d1f1","auth/0012_alter_user_first_name_max_length.py":"b93a6f99107bf5cd","auth/__init__.py":"567cec921a731087","axes/0001_initial.py":"f1d888aaab654d07","axes/0002_auto_20151217_2044.py":"92aef4352d57596f","axes/0003_auto_20160322_0929.py":"63ebd23e4bc71385","axes/0004_auto_20181024_1538.py":"ea07010686d9093d","axes/0005_remove_accessattempt_trusted.py":"da4d4e65e3a2d1e1","axes/0006_remove_accesslog_trusted.py":"fdf7024173f68997","axes/0007_alter_accessattempt_unique_together.py":"74f6b3d2ebcc6271","axes/0008_accessfailurelog.py":"987692c12daf7828","axes/0009_add_session_hash.py":"3444f4d60f37cdc4","axes/0010_accessattemptexpiration.py":"1efca6d986d7e86c","axes/__init__.py":"422d46ad6b2b6ab1","compounding/0001_initial.py":"700b94849b6318b6","compounding/0002_intrathecal_bag_route_unit_transport_release.py":"42fc9bf4fe3b4247","compounding/0003_formulation_drug_mass_scale.py":"e1dc8b5f32f43202","compounding/0004_history_triggers_after_safety_merge.py":"803ef9c3d8d882a2","compounding/0005_raw_sql_defaults.py":"e2be464199fb2e01","compounding/0006_hood_vial_serial_leftover_volume.py":"d9fbe2d242ab4cfe","compounding/0007_device_results_transport_time.py":"223e075bbda3f1d2","compounding/__init__.py":"1827eb6e423d2af0","contenttypes/0001_initial.py":"43724654b8aaf9af","contenttypes/0002_remove_content_type_name.py":"98e30fe59ddfcdd5","contenttypes/__init__.py":"bdf71112a5089ab4","core/__init__.py":"c914fd8092115883","dispensing/0001_direct_distribution.py":"0b400a1bdbca11f0","dispensing/0002_dispensing_therapy_order.py":"f9d5c03fb668713a","dispensing/0003_plan_closure_delegation_revocation.py":"f8ebc6d9296f094c","dispensing/__init__.py":"efdd3d119ebf17be","django":"60dee5badb52c6b0","django-axes":"d1bdb0061abee0f7","django-pghistory":"8dd7f3fb9cd1a6fd","django-pgtrigger":"b3a06e247d5df51b","documents/0001_initial.py":"d296753486a2d474","documents/0002_merge_movable.py":"1b89fd4af21b7fa2","documents/0003_shipped_templates_stored.py":"f08f88ed8bbd1102","documents/__init__.py":"2423b7b7e9adee91","drugs/0001_initial.py":"c4c6896105601f81","drugs/0002_archive.py":"c2725c1b1f9f1ffc","drugs/0003_activeingredientevent_append_only_and_more.py":"fec104428e9f86cd","drugs/0004_product_formulation.py":"d3d904f8502c406d","drugs/0005_raw_sql_defaults.py":"a75341a40b36f549","drugs/0006_aifa_archive_imports.py":"b6cd349a077e9991","drugs/0007_compounding_verification.py":"8b3da3908bb62c0a","drugs/__init__.py":"44b13f97c3bcadd0","fse/0001_initial.py":"f0e1d5af1c69fbf6","fse/__init__.py":"9cb8e0e432e813fb","galenics/0001_initial.py":"8729b57918702fdf","galenics/0002_batch_rejection_and_quantum_satis.py":"6a004282420e866d","galenics/0003_discarded_weighings.py":"057502a09a9ea23f","galenics/__init__.py":"6cf6bbb4ca17f8f6","interop/0001_inbound_messages.py":"36f2467fcf79fc7b","interop/0002_loinc_codes.py":"bc9b9013792d28de","interop/0003_outbound.py":"f4423a2162a52f4f","interop/0004_paging_indexes_messages.py":"ed1a126781aa0e94","interop/__init__.py":"414cc86b9fc754d5","inventory/0001_initial.py":"34370e1704ebf1c6","inventory/0002_merge_movable.py":"3505659c50a6e397","inventory/0003_ward_requests.py":"b20036db73dcb377","inventory/0004_paging_indexes_movements_and_ward_requests.py":"b5770cf839ccc0f4","inventory/__init__.py":"81a94d4567e2af0c","nursing/0001_initial.py":"b1046e51f3f9125f","nursing/0002_monitoringentry_monitoringentryevent_and_more.py":"ade27bdeb6909d2b","nursing/0003_care_process.py":"0c0cbf4cda9eb8f7","nursing/__init__.py":"ede7b8d3bfae79ff","nutrition/0001_initial.py":"52c1c9449b7807ec","nutrition/0002_bag_weighing_bedside.py":"89eb9b84abefbcd1","nutrition/0003_draft_edit_line_revisions.py":"a88b85eaea63ad32","nutrition/0004_bedside_scans_infusion_end.py":"5d921332e7b9c286","nutrition/__init__.py":"731042e6868d2f28","patients/0001_initial.py":"0260b9e0b6cfd58d","patients/0002_bedorchairevent_append_only_consentevent_append_only_and_more.py":"3f701122875c3871","patients/0003_allergies.py":"f61e43a0b3e1a51b","patients/0004_ward_staff_break_glass.py":"bb5e9bef2522971b","patients/0005_patient_merge.py":"0a4c350ae347cdb0","patients/0006_pgx_results.py":"39ea971c2e9c4b86","patients/__init__.py":"770fcd65ef04429f","pghistory/0001_initial.py":"e22b97cdb98524ce","pghistory/0002_aggregateevent.py":"cc9d1576763d70a4","pghistory/0003_auto_20201023_1636.py":"0d428579eb03f2f8","pghistory/0004_auto_20220906_1625.py":"f8b2ca62cad3b5fb","pghistory/0005_events_middlewareevents.py":"2d93bfdccd0efe70","pghistory/0006_delete_aggregateevent.py":"f9b79fef23163859","pghistory/0007_auto_20250421_0444.py":"9a97eef154437c74","pghistory/__init__.py":"b3d5f0c7d5b0ae99","pgtrigger/__init__.py":"5a6acfeaa17d2943","pgtrigger/apps.py":"92267341ab444edf","pgtrigger/compiler.py":"b4f094732ec262e1","pgtrigger/contrib.py":"413e50605c2a73a7","pgtrigger/core.py":"d6ba4f9d12b76835","pgtrigger/features.py":"2fcf739d59340cd3","pgtrigger/installation.py":"bd090a67d86e655f","pgtrigger/migrations.py":"62a57372fc00d548","pgtrigger/models.py":"944624a22122d225","pgtrigger/registry.py":"91e6f0c6f174e4d2","pgtrigger/runtime.py":"3639979e83f4300d","pgtrigger/utils.py":"e068681b9c76bb4e","pgtrigger/version.py":"6a622cf9c5db4c94","portal/0001_portal_accounts_codes_activity.py":"f5df13bf41dd8f7f","portal/0002_portal_messages_attachments_releases.py":"e9c73e634126040d","portal/0003_portal_account_suspension.py":"ad2ef1340f9d5848","portal/0004_portal_patient_api_tokens.py":"91258147db7cb711","portal/__init__.py":"a266e0acd46f4925","prescribing/0001_initial.py":"ef5f975def735ee0","prescribing/0002_item_blocks.py":"0001a49a1173f86b","prescribing/0003_item_role_choices.py":"c7b5ff4ff4d4fdd6","prescribing/0004_item_tablets.py":"81748fde0efc184e","prescribing/0005_item_product.py":"e6ad837cd3331152","prescribing/0006_order_life_validation_schedule.py":"4b27cead8bb67133","prescribing/0007_prior_dose_elsewhere.py":"0a1043526d8c52f7","prescribing/0008_item_limit_blocks_and_overrides.py":"c3b847579a418b39","prescribing/0009_orderitem_history_triggers.py":"25e0094c391c8eca","prescribing/0010_order_measure_dates.py":"d749a8240ad1752a","prescribing/0011_therapyorder_history_triggers.py":"b35faebea697b23e","prescribing/0012_raw_sql_defaults.py":"fa95706a869e1ca0","prescribing/0013_order_allergy_overrides.py":"f597f340b80ef954","prescribing/0014_order_item_unrounded_dose.py":"96485f95851f6844","prescribing/0015_merge_movable.py":"9efe27d513bb5ab8","prescribing/0016_order_item_line_weight.py":"19e49f79e55635ac","prescribing/0017_order_item_administrations_per_day.py":"9eb6193bd86e38d8","prescribing/0018_regulatory_documentation.py":"4d3c5fa7e84b0805","prescribing/0019_pgx_acknowledgement.py":"6fc1c2ec04a0fe86","prescribing/0020_order_interaction_acknowledgements.py":"9b69c34880de5f5d","prescribing/0021_order_patient_index_with_id.py":"31147210572d2cc9","prescribing/__init__.py":"09fe115ff5036ca9","procrastinate":"fea14e95b4a3b0eb","procrastinate/0001_initial.py":"619190a6fa33b40c","procrastinate/0002_drop_started_at_column.py":"c15b320aa440735b","procrastinate/0003_drop_started_at_column.py":"4572f815a6c8bb95","procrastinate/0004_drop_procrastinate_version_table.py":"2d1da1cd314c77e8","procrastinate/0005_fix_procrastinate_fetch_job.py":"d673fb30835bad24","procrastinate/0006_fix_trigger_status_events_insert.py":"870b5a9be1c512dc","procrastinate/0007_add_queueing_lock_column.py":"8efd3af9a6157901","procrastinate/0008_close_fetch_job_race_condition.py":"1ee711c7bd50e124","procrastinate/0009_add_defer_job_function.py":"158424487e4ce3db","procrastinate/0010_add_procrastinate_periodic_defers.py":"5d11954559e1a8f2","procrastinate/0011_add_foreign_key_index.py":"01df41f93d3f2eee","procrastinate/0012_add_locks_to_periodic_defer.py":"bb756080f26a81bc","procrastinate/0013_fix_procrastinate_defer_periodic_job.py":"7bab8825e74b298c","procrastinate/0014_add_finish_job_and_retry_job_functions.py":"4bebd8c9f71e76e0","procrastinate/0015_add_trigger_on_job_deletion.py":"75b150b25a2b2b45","procrastinate/0016_delete_finished_jobs.py":"da844a64e7017d1a","procrastinate/0017_add_checks_to_finish_job.py":"a6707f1224ef00e0","procrastinate/0018_add_checks_to_retry_job.py":"ba123900b2c96087","procrastinate/0019_fix_finish_job_compat_issue.py":"48234a1718449c9e","procrastinate/0020_add_index_on_procrastinate_jobs.py":"26855adecb0eba7c","procrastinate/0021_add_kwargs_to_defer_periodic_job.py":"56d43e3083890823","procrastinate/0022_null_locks_excluded.py":"e1e40932e5390a2e","procrastinate/0023_remove_old_finish_job_function.py":"95a172bcc84ba53e","procrastinate/0024_job_id_bigint.py":"15b773b6b38a69c8","procrastinate/0025_add_models.py":"bfa4c2164b8df4ea","procrastinate/0026_add_job_priority.py":"4f2f1b911fc9aa51","procrastinate/0027_add_periodic_job_priority.py":"b84dd399ac935a73","procrastinate/0028_add_cancel_states.py":"21d20d4aeadb5c96","procrastinate/0029_add_additional_params_to_retry_job.py":"ed76127f7f35e5af","procrastinate/0030_alter_procrastinateevent_options.py":"8c020dd75e3fae48","procrastinate/0031_add_indexes_for_fetch_job.py":"d67ddb3f2beb81c1","procrastinate/0032_pre_cancel_notification.py":"141c999606264fe9","procrastinate/0033_post_cancel_notification.py":"2b3e9a6ab11926b2","procrastinate/0034_pre_add_heartbeat.py":"4c32d5cf522390e6","procrastinate/0035_post_add_heartbeat.py":"ac0664f4a033dcb1","procrastinate/0036_add_worker_model.py":"96c71290b9a145f5","procrastinate/0037_pre_batch_defer_jobs.py":"3a8494b1858e2cc2","procrastinate/0038_post_batch_defer_jobs.py":"175961a922561b05","procrastinate/0039_pre_priority_lock_fetch_job.py":"3ef9917417189a2b","procrastinate/0040_pre_retry_failed_job.py":"26e62e6a7a63ee25","procrastinate/0041_post_retry_failed_job.py":"13f5a300b3086ef2","procrastinate/__init__.py":"88567a3a7ce1b848","records/0001_diary.py":"7c32cc9945350ed3","records/0002_vital_signs.py":"eb14f7c665e4b08b","records/0003_anamnesis.py":"ce67e4bc495f57b0","records/0004_diagnosis_and_performance_status.py":"c6585efc77734c6e","records/0005_lab_results.py":"dc050ff32fa10934","records/0006_staging_and_scores.py":"64f68f41506ed5f6","records/0007_treatment_course.py":"14f9bd8e51e089d9","records/0008_letters_and_boards.py":"a61c4016992917cc","records/0009_clinical_reports.py":"fbebf8a38eccaeed","records/0010_merge_movable.py":"ec38f9c79fb5a9a2","records/__init__.py":"75a7f6ab6d981f61","regimens/0001_initial.py":"47ef3be7448b8b37","regimens/0002_clinicaltrialevent_append_only_and_more.py":"62b9934ede05b60f","regimens/0003_regimen_dosing_settings_and_age_bands.py":"28ca2fd1827b9c13","regimens/0004_component_formulation.py":"867aaff6a4eb3639","regimens/0005_history_triggers_after_safety_merge.py":"983d67c5f8b28a36","regimens/0006_raw_sql_defaults.py":"2675246019bb1bcd","regimens/0007_trial_withdrawal_and_monitor_revocation.py":"8540fe6ba3846170","regimens/0008_component_obese_weight_basis.py":"30526b4d30d93e96","regimens/0009_component_administrations_per_day.py":"35b62637421af6f5","regimens/__init__.py":"4bc5e429043aabb9","reports/0001_report_runs.py":"ba9395deab6285c7","reports/__init__.py":"bb0dd5e39087f732","sessions/0001_initial.py":"760c6041ac2451b5","sessions/__init__.py":"c64c3d6a1b2533b3","telemedicine/0001_televisits.py":"54c2ff3b3a107128","telemedicine/__init__.py":"31e934e44b8a940c","telemonitoring/0001_readings_thresholds_alerts_diaries.py":"38cf5bacb4aaa19d","telemonitoring/__init__.py":"e327db4d25d200fa","therapy/0001_initial.py":"ef02219e25d3febf","therapy/0002_dose_corrections_cabinet.py":"0457a7b7d6b8dd99","therapy/__init__.py":"ac1a6dd125d48f5e","toxicity/0001_initial.py":"0af9145f881c0f37","toxicity/0002_ctcae_italian_labels.py":"3af19c3f5ea4d9e8","toxicity/__init__.py":"0937d4298f9011ca","transfusion/0001_initial.py":"ff1731bd6a31b7d2","transfusion/0002_emergency_crossmatch.py":"f2c6a36c49fc9230","transfusion/__init__.py":"0f468119c82fb0ed","transplant/0001_initial.py":"fa8b93f5438dc10c","transplant/0002_followup.py":"7bacf9ab1917ba6b","transplant/0002_pretransplant.py":"033ecfbd0dcfd2fb","transplant/0003_merge_0002_followup_0002_pretransplant.py":"e42fba5966fff36e","transplant/__init__.py":"428a94c33eee38e8","vascular/0001_initial.py":"d91cafd32d8b4fbd","vascular/__init__.py":"504692a14d6a257e"}
+-- Corsia test database snapshot, migration key d6fabde5c7307ec0
+-- Corsia test database snapshot, migration inputs {"+corsia/core/dbroles.py":"077a908a45001165","+corsia/core/management/commands/migrate.py":"e0cb2b0ff8dbbe5c","accounts/0001_initial.py":"ec73c0af789532ea","accounts/0002_user_must_change_password_and_role_requests.py":"1691eb14bc7bbcd0","accounts/0003_api_token_scopes.py":"a87034352d58a6c0","accounts/0004_user_permissions_version.py":"b7c734dce8c41464","accounts/__init__.py":"c757652ceb2c4cf7","administration/0001_initial.py":"efaf0c759bd6da03","administration/0002_pumpalarmevent_append_only_pumpevent_append_only_and_more.py":"5811b856b1ce6466","administration/0003_bedside.py":"22a33f3c48bd5058","administration/0004_appointment.py":"176256cd690ffff0","administration/0005_administration_route_cosigner.py":"0db59994cf45e50f","administration/0006_raw_sql_defaults.py":"de62b75d754321de","administration/0007_bedside_session.py":"ea7f19bddcc90244","administration/0008_merge_movable.py":"bb8d11e23fb585c4","administration/0009_pump_awaiting_ack.py":"8af807d6b8743966","administration/__init__.py":"e7cc02249633bef9","agenda/0001_initial.py":"eee59310dfa72878","agenda/0002_cup_bookings.py":"50673ce25c3b3c18","agenda/0003_deferrable_no_overlap.py":"5be12b06c5a9a7e2","agenda/0004_shifts_plan_requests.py":"c6145afb6d09a8c2","agenda/0005_nurse_breaks.py":"dc1c8ee459bbeb94","agenda/__init__.py":"5816929dfaf3df05","audit/0001_initial.py":"2621b3b86476978f","audit/0002_accesslogentry_append_only_auditevent_append_only.py":"962a26f7c3230e0c","audit/0003_truncate_refused.py":"e8de211e435210a2","audit/0004_sharded_chains.py":"92f0340fb0b7bbff","audit/0005_chain_lock_heads_function.py":"bf0bc2081d974bf8","audit/0006_chain_heads_by_shard_index.py":"ad3d8c5376c50e56","audit/0007_paging_indexes_access_log.py":"c44b2b078c7d2ac6","audit/__init__.py":"9d2821f171726ce0","auth/0001_initial.py":"aa8dac2a7ac4b5e0","auth/0002_alter_permission_name_max_length.py":"caf6f5aaee22f183","auth/0003_alter_user_email_max_length.py":"e74c70eae5a017fd","auth/0004_alter_user_username_opts.py":"d9991f371cee8732","auth/0005_alter_user_last_login_null.py":"0ed1db0d89d48c62","auth/0006_require_contenttypes_0002.py":"2999510b65063b0e","auth/0007_alter_validators_add_error_messages.py":"939d756ecab38e72","auth/0008_alter_user_username_max_length.py":"7fdbf5f3ab790563","auth/0009_alter_user_last_name_max_length.py":"74649d2b9a803182","auth/0010_alter_group_name_max_length.py":"bf4206be0cd1a689","auth/0011_update_proxy_permissions.py":"1fe167cee6e4d1f1","auth/0012_alter_user_first_name_max_length.py":"b93a6f99107bf5cd","auth/__init__.py":"567cec921a731087","axes/0001_initial.py":"f1d888aaab654d07","axes/0002_auto_20151217_2044.py":"92aef4352d57596f","axes/0003_auto_20160322_0929.py":"63ebd23e4bc71385","axes/0004_auto_20181024_1538.py":"ea07010686d9093d","axes/0005_remove_accessattempt_trusted.py":"da4d4e65e3a2d1e1","axes/0006_remove_accesslog_trusted.py":"fdf7024173f68997","axes/0007_alter_accessattempt_unique_together.py":"74f6b3d2ebcc6271","axes/0008_accessfailurelog.py":"987692c12daf7828","axes/0009_add_session_hash.py":"3444f4d60f37cdc4","axes/0010_accessattemptexpiration.py":"1efca6d986d7e86c","axes/__init__.py":"422d46ad6b2b6ab1","compounding/0001_initial.py":"700b94849b6318b6","compounding/0002_intrathecal_bag_route_unit_transport_release.py":"42fc9bf4fe3b4247","compounding/0003_formulation_drug_mass_scale.py":"e1dc8b5f32f43202","compounding/0004_history_triggers_after_safety_merge.py":"803ef9c3d8d882a2","compounding/0005_raw_sql_defaults.py":"e2be464199fb2e01","compounding/0006_hood_vial_serial_leftover_volume.py":"d9fbe2d242ab4cfe","compounding/0007_device_results_transport_time.py":"223e075bbda3f1d2","compounding/0008_paging_indexes_exposures_leftovers.py":"f378abb3fe758b03","compounding/__init__.py":"1827eb6e423d2af0","contenttypes/0001_initial.py":"43724654b8aaf9af","contenttypes/0002_remove_content_type_name.py":"98e30fe59ddfcdd5","contenttypes/__init__.py":"bdf71112a5089ab4","core/__init__.py":"c914fd8092115883","dispensing/0001_direct_distribution.py":"0b400a1bdbca11f0","dispensing/0002_dispensing_therapy_order.py":"f9d5c03fb668713a","dispensing/0003_plan_closure_delegation_revocation.py":"f8ebc6d9296f094c","dispensing/0004_paging_index_desk_day.py":"f8f9c27e05c1d0c8","dispensing/__init__.py":"efdd3d119ebf17be","django":"60dee5badb52c6b0","django-axes":"d1bdb0061abee0f7","django-pghistory":"8dd7f3fb9cd1a6fd","django-pgtrigger":"b3a06e247d5df51b","documents/0001_initial.py":"d296753486a2d474","documents/0002_merge_movable.py":"1b89fd4af21b7fa2","documents/0003_shipped_templates_stored.py":"f08f88ed8bbd1102","documents/0004_document_named_patients.py":"72703b7127b9f9dc","documents/__init__.py":"2423b7b7e9adee91","drugs/0001_initial.py":"c4c6896105601f81","drugs/0002_archive.py":"c2725c1b1f9f1ffc","drugs/0003_activeingredientevent_append_only_and_more.py":"fec104428e9f86cd","drugs/0004_product_formulation.py":"d3d904f8502c406d","drugs/0005_raw_sql_defaults.py":"a75341a40b36f549","drugs/0006_aifa_archive_imports.py":"b6cd349a077e9991","drugs/0007_compounding_verification.py":"8b3da3908bb62c0a","drugs/__init__.py":"44b13f97c3bcadd0","fse/0001_initial.py":"f0e1d5af1c69fbf6","fse/0002_paging_indexes_documents.py":"2c9fcd2fa7d5e474","fse/__init__.py":"9cb8e0e432e813fb","galenics/0001_initial.py":"8729b57918702fdf","galenics/0002_batch_rejection_and_quantum_satis.py":"6a004282420e866d","galenics/0003_discarded_weighings.py":"057502a09a9ea23f","galenics/__init__.py":"6cf6bbb4ca17f8f6","interop/0001_inbound_messages.py":"36f2467fcf79fc7b","interop/0002_loinc_codes.py":"bc9b9013792d28de","interop/0003_outbound.py":"f4423a2162a52f4f","interop/0004_paging_indexes_messages.py":"ed1a126781aa0e94","interop/__init__.py":"414cc86b9fc754d5","inventory/0001_initial.py":"34370e1704ebf1c6","inventory/0002_merge_movable.py":"3505659c50a6e397","inventory/0003_ward_requests.py":"b20036db73dcb377","inventory/0004_paging_indexes_movements_and_ward_requests.py":"b5770cf839ccc0f4","inventory/__init__.py":"81a94d4567e2af0c","nursing/0001_initial.py":"b1046e51f3f9125f","nursing/0002_monitoringentry_monitoringentryevent_and_more.py":"ade27bdeb6909d2b","nursing/0003_care_process.py":"0c0cbf4cda9eb8f7","nursing/__init__.py":"ede7b8d3bfae79ff","nutrition/0001_initial.py":"52c1c9449b7807ec","nutrition/0002_bag_weighing_bedside.py":"89eb9b84abefbcd1","nutrition/0003_draft_edit_line_revisions.py":"a88b85eaea63ad32","nutrition/0004_bedside_scans_infusion_end.py":"5d921332e7b9c286","nutrition/__init__.py":"731042e6868d2f28","patients/0001_initial.py":"0260b9e0b6cfd58d","patients/0002_bedorchairevent_append_only_consentevent_append_only_and_more.py":"3f701122875c3871","patients/0003_allergies.py":"f61e43a0b3e1a51b","patients/0004_ward_staff_break_glass.py":"bb5e9bef2522971b","patients/0005_patient_merge.py":"0a4c350ae347cdb0","patients/0006_pgx_results.py":"39ea971c2e9c4b86","patients/__init__.py":"770fcd65ef04429f","pghistory/0001_initial.py":"e22b97cdb98524ce","pghistory/0002_aggregateevent.py":"cc9d1576763d70a4","pghistory/0003_auto_20201023_1636.py":"0d428579eb03f2f8","pghistory/0004_auto_20220906_1625.py":"f8b2ca62cad3b5fb","pghistory/0005_events_middlewareevents.py":"2d93bfdccd0efe70","pghistory/0006_delete_aggregateevent.py":"f9b79fef23163859","pghistory/0007_auto_20250421_0444.py":"9a97eef154437c74","pghistory/__init__.py":"b3d5f0c7d5b0ae99","pgtrigger/__init__.py":"5a6acfeaa17d2943","pgtrigger/apps.py":"92267341ab444edf","pgtrigger/compiler.py":"b4f094732ec262e1","pgtrigger/contrib.py":"413e50605c2a73a7","pgtrigger/core.py":"d6ba4f9d12b76835","pgtrigger/features.py":"2fcf739d59340cd3","pgtrigger/installation.py":"bd090a67d86e655f","pgtrigger/migrations.py":"62a57372fc00d548","pgtrigger/models.py":"944624a22122d225","pgtrigger/registry.py":"91e6f0c6f174e4d2","pgtrigger/runtime.py":"3639979e83f4300d","pgtrigger/utils.py":"e068681b9c76bb4e","pgtrigger/version.py":"6a622cf9c5db4c94","portal/0001_portal_accounts_codes_activity.py":"f5df13bf41dd8f7f","portal/0002_portal_messages_attachments_releases.py":"e9c73e634126040d","portal/0003_portal_account_suspension.py":"ad2ef1340f9d5848","portal/0004_portal_patient_api_tokens.py":"91258147db7cb711","portal/__init__.py":"a266e0acd46f4925","prescribing/0001_initial.py":"ef5f975def735ee0","prescribing/0002_item_blocks.py":"0001a49a1173f86b","prescribing/0003_item_role_choices.py":"c7b5ff4ff4d4fdd6","prescribing/0004_item_tablets.py":"81748fde0efc184e","prescribing/0005_item_product.py":"e6ad837cd3331152","prescribing/0006_order_life_validation_schedule.py":"4b27cead8bb67133","prescribing/0007_prior_dose_elsewhere.py":"0a1043526d8c52f7","prescribing/0008_item_limit_blocks_and_overrides.py":"c3b847579a418b39","prescribing/0009_orderitem_history_triggers.py":"25e0094c391c8eca","prescribing/0010_order_measure_dates.py":"d749a8240ad1752a","prescribing/0011_therapyorder_history_triggers.py":"b35faebea697b23e","prescribing/0012_raw_sql_defaults.py":"fa95706a869e1ca0","prescribing/0013_order_allergy_overrides.py":"f597f340b80ef954","prescribing/0014_order_item_unrounded_dose.py":"96485f95851f6844","prescribing/0015_merge_movable.py":"9efe27d513bb5ab8","prescribing/0016_order_item_line_weight.py":"19e49f79e55635ac","prescribing/0017_order_item_administrations_per_day.py":"9eb6193bd86e38d8","prescribing/0018_regulatory_documentation.py":"4d3c5fa7e84b0805","prescribing/0019_pgx_acknowledgement.py":"6fc1c2ec04a0fe86","prescribing/0020_order_interaction_acknowledgements.py":"9b69c34880de5f5d","prescribing/0021_order_patient_index_with_id.py":"31147210572d2cc9","prescribing/__init__.py":"09fe115ff5036ca9","procrastinate":"fea14e95b4a3b0eb","procrastinate/0001_initial.py":"619190a6fa33b40c","procrastinate/0002_drop_started_at_column.py":"c15b320aa440735b","procrastinate/0003_drop_started_at_column.py":"4572f815a6c8bb95","procrastinate/0004_drop_procrastinate_version_table.py":"2d1da1cd314c77e8","procrastinate/0005_fix_procrastinate_fetch_job.py":"d673fb30835bad24","procrastinate/0006_fix_trigger_status_events_insert.py":"870b5a9be1c512dc","procrastinate/0007_add_queueing_lock_column.py":"8efd3af9a6157901","procrastinate/0008_close_fetch_job_race_condition.py":"1ee711c7bd50e124","procrastinate/0009_add_defer_job_function.py":"158424487e4ce3db","procrastinate/0010_add_procrastinate_periodic_defers.py":"5d11954559e1a8f2","procrastinate/0011_add_foreign_key_index.py":"01df41f93d3f2eee","procrastinate/0012_add_locks_to_periodic_defer.py":"bb756080f26a81bc","procrastinate/0013_fix_procrastinate_defer_periodic_job.py":"7bab8825e74b298c","procrastinate/0014_add_finish_job_and_retry_job_functions.py":"4bebd8c9f71e76e0","procrastinate/0015_add_trigger_on_job_deletion.py":"75b150b25a2b2b45","procrastinate/0016_delete_finished_jobs.py":"da844a64e7017d1a","procrastinate/0017_add_checks_to_finish_job.py":"a6707f1224ef00e0","procrastinate/0018_add_checks_to_retry_job.py":"ba123900b2c96087","procrastinate/0019_fix_finish_job_compat_issue.py":"48234a1718449c9e","procrastinate/0020_add_index_on_procrastinate_jobs.py":"26855adecb0eba7c","procrastinate/0021_add_kwargs_to_defer_periodic_job.py":"56d43e3083890823","procrastinate/0022_null_locks_excluded.py":"e1e40932e5390a2e","procrastinate/0023_remove_old_finish_job_function.py":"95a172bcc84ba53e","procrastinate/0024_job_id_bigint.py":"15b773b6b38a69c8","procrastinate/0025_add_models.py":"bfa4c2164b8df4ea","procrastinate/0026_add_job_priority.py":"4f2f1b911fc9aa51","procrastinate/0027_add_periodic_job_priority.py":"b84dd399ac935a73","procrastinate/0028_add_cancel_states.py":"21d20d4aeadb5c96","procrastinate/0029_add_additional_params_to_retry_job.py":"ed76127f7f35e5af","procrastinate/0030_alter_procrastinateevent_options.py":"8c020dd75e3fae48","procrastinate/0031_add_indexes_for_fetch_job.py":"d67ddb3f2beb81c1","procrastinate/0032_pre_cancel_notification.py":"141c999606264fe9","procrastinate/0033_post_cancel_notification.py":"2b3e9a6ab11926b2","procrastinate/0034_pre_add_heartbeat.py":"4c32d5cf522390e6","procrastinate/0035_post_add_heartbeat.py":"ac0664f4a033dcb1","procrastinate/0036_add_worker_model.py":"96c71290b9a145f5","procrastinate/0037_pre_batch_defer_jobs.py":"3a8494b1858e2cc2","procrastinate/0038_post_batch_defer_jobs.py":"175961a922561b05","procrastinate/0039_pre_priority_lock_fetch_job.py":"3ef9917417189a2b","procrastinate/0040_pre_retry_failed_job.py":"26e62e6a7a63ee25","procrastinate/0041_post_retry_failed_job.py":"13f5a300b3086ef2","procrastinate/__init__.py":"88567a3a7ce1b848","records/0001_diary.py":"7c32cc9945350ed3","records/0002_vital_signs.py":"eb14f7c665e4b08b","records/0003_anamnesis.py":"ce67e4bc495f57b0","records/0004_diagnosis_and_performance_status.py":"c6585efc77734c6e","records/0005_lab_results.py":"dc050ff32fa10934","records/0006_staging_and_scores.py":"64f68f41506ed5f6","records/0007_treatment_course.py":"14f9bd8e51e089d9","records/0008_letters_and_boards.py":"a61c4016992917cc","records/0009_clinical_reports.py":"fbebf8a38eccaeed","records/0010_merge_movable.py":"ec38f9c79fb5a9a2","records/0011_paging_indexes_diary_vitals_labs.py":"54d6942a1783769d","records/__init__.py":"75a7f6ab6d981f61","regimens/0001_initial.py":"47ef3be7448b8b37","regimens/0002_clinicaltrialevent_append_only_and_more.py":"62b9934ede05b60f","regimens/0003_regimen_dosing_settings_and_age_bands.py":"28ca2fd1827b9c13","regimens/0004_component_formulation.py":"867aaff6a4eb3639","regimens/0005_history_triggers_after_safety_merge.py":"983d67c5f8b28a36","regimens/0006_raw_sql_defaults.py":"2675246019bb1bcd","regimens/0007_trial_withdrawal_and_monitor_revocation.py":"8540fe6ba3846170","regimens/0008_component_obese_weight_basis.py":"30526b4d30d93e96","regimens/0009_component_administrations_per_day.py":"35b62637421af6f5","regimens/__init__.py":"4bc5e429043aabb9","reports/0001_report_runs.py":"ba9395deab6285c7","reports/__init__.py":"bb0dd5e39087f732","sessions/0001_initial.py":"760c6041ac2451b5","sessions/__init__.py":"c64c3d6a1b2533b3","telemedicine/0001_televisits.py":"54c2ff3b3a107128","telemedicine/__init__.py":"31e934e44b8a940c","telemonitoring/0001_readings_thresholds_alerts_diaries.py":"38cf5bacb4aaa19d","telemonitoring/__init__.py":"e327db4d25d200fa","therapy/0001_initial.py":"ef02219e25d3febf","therapy/0002_dose_corrections_cabinet.py":"0457a7b7d6b8dd99","therapy/0003_paging_index_dose_records.py":"be577cb402712925","therapy/__init__.py":"ac1a6dd125d48f5e","toxicity/0001_initial.py":"0af9145f881c0f37","toxicity/0002_ctcae_italian_labels.py":"3af19c3f5ea4d9e8","toxicity/__init__.py":"0937d4298f9011ca","transfusion/0001_initial.py":"ff1731bd6a31b7d2","transfusion/0002_emergency_crossmatch.py":"f2c6a36c49fc9230","transfusion/__init__.py":"0f468119c82fb0ed","transplant/0001_initial.py":"fa8b93f5438dc10c","transplant/0002_followup.py":"7bacf9ab1917ba6b","transplant/0002_pretransplant.py":"033ecfbd0dcfd2fb","transplant/0003_merge_0002_followup_0002_pretransplant.py":"e42fba5966fff36e","transplant/0004_paging_index_cases.py":"4070e088a702e542","transplant/__init__.py":"428a94c33eee38e8","vascular/0001_initial.py":"d91cafd32d8b4fbd","vascular/__init__.py":"504692a14d6a257e"}
 --
 -- PostgreSQL database dump
 --
@@ -165,17 +165,7 @@ CREATE FUNCTION public.audit_chain_lock_heads(lock_key bigint, chain_table regcl
 BEGIN
     PERFORM pg_advisory_xact_lock(lock_key);
     -- a statement of its own: its snapshot is taken once the lock is held
-    RETURN QUERY EXECUTE format(
-        'SELECT s.n::integer, h.id::bigint, h.hash::text FROM generate_series(0, $1 - 1) AS s(n)
-           CROSS JOIN LATERAL (
-             SELECT t.id, t.hash FROM %1$s t WHERE t.shard = s.n ORDER BY t.id DESC LIMIT 1
-           ) AS h
-         UNION ALL
-         SELECT -1, l.id::bigint, l.hash::text FROM (
-           SELECT t.id, t.hash FROM %1$s t WHERE t.shard IS NULL ORDER BY t.id DESC LIMIT 1
-         ) AS l',
-        chain_table
-    ) USING shards;
+    RETURN QUERY EXECUTE format('SELECT s.n::integer, h.id::bigint, h.hash::text FROM generate_series(0, $1 - 1) AS s(n) CROSS JOIN LATERAL ( SELECT t.id, t.hash FROM %1$s t WHERE t.shard >= s.n AND t.shard <= s.n ORDER BY t.shard DESC, t.id DESC LIMIT 1 ) AS h UNION ALL SELECT -1, l.id::bigint, l.hash::text FROM ( SELECT t.id, t.hash FROM %1$s t WHERE t.shard IS NULL ORDER BY t.id DESC LIMIT 1 ) AS l', chain_table) USING shards;
 END
 $_$;
 
@@ -8195,6 +8185,27 @@ CREATE FUNCTION public.pgtrigger_read_only_47a5d() RETURNS trigger
 
 
 --
+-- Name: pgtrigger_read_only_4fd4a(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.pgtrigger_read_only_4fd4a() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+                
+                BEGIN
+                    IF ("public"._pgtrigger_should_ignore(TG_NAME) IS TRUE) THEN
+                        IF (TG_OP = 'DELETE') THEN
+                            RETURN OLD;
+                        ELSE
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    IF TG_OP = 'UPDATE' THEN IF patient_move_allowed(OLD.patient_id, NEW.patient_id) AND (to_jsonb(OLD) - 'patient_id') = (to_jsonb(NEW) - 'patient_id') THEN RETURN NEW; END IF; END IF; RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;
+                END;
+            $$;
+
+
+--
 -- Name: pgtrigger_read_only_510b0(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -15966,6 +15977,31 @@ CREATE TABLE public.documents_documentevent (
 
 ALTER TABLE public.documents_documentevent ALTER COLUMN pgh_id ADD GENERATED BY DEFAULT AS IDENTITY (
     SEQUENCE NAME public.documents_documentevent_pgh_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: documents_documentnamedpatient; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.documents_documentnamedpatient (
+    id bigint NOT NULL,
+    document_id bigint NOT NULL,
+    patient_id bigint NOT NULL
+);
+
+
+--
+-- Name: documents_documentnamedpatient_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.documents_documentnamedpatient ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.documents_documentnamedpatient_id_seq
     START WITH 1
     INCREMENT BY 1
     NO MINVALUE
@@ -27966,430 +28002,430 @@ COPY public.auth_permission (id, name, content_type_id, codename) FROM stdin;
 334	Can change document template event	129	change_documenttemplateevent
 335	Can delete document template event	129	delete_documenttemplateevent
 336	Can view document template event	129	view_documenttemplateevent
-337	Can add cost center event	131	add_costcenterevent
-338	Can change cost center event	131	change_costcenterevent
-339	Can delete cost center event	131	delete_costcenterevent
-340	Can view cost center event	131	view_costcenterevent
-341	Can add stock lot event	135	add_stocklotevent
-342	Can change stock lot event	135	change_stocklotevent
-343	Can delete stock lot event	135	delete_stocklotevent
-344	Can view stock lot event	135	view_stocklotevent
-345	Can add storage location event	136	add_storagelocationevent
-346	Can change storage location event	136	change_storagelocationevent
-347	Can delete storage location event	136	delete_storagelocationevent
-348	Can view storage location event	136	view_storagelocationevent
-349	Can add par level event	138	add_parlevelevent
-350	Can change par level event	138	change_parlevelevent
-351	Can delete par level event	138	delete_parlevelevent
-352	Can view par level event	138	view_parlevelevent
-353	Can add ward request event	140	add_wardrequestevent
-354	Can change ward request event	140	change_wardrequestevent
-355	Can delete ward request event	140	delete_wardrequestevent
-356	Can view ward request event	140	view_wardrequestevent
-357	Can add ward request line event	143	add_wardrequestlineevent
-358	Can change ward request line event	143	change_wardrequestlineevent
-359	Can delete ward request line event	143	delete_wardrequestlineevent
-360	Can view ward request line event	143	view_wardrequestlineevent
-361	Can add ctcae term event	146	add_ctcaetermevent
-362	Can change ctcae term event	146	change_ctcaetermevent
-363	Can delete ctcae term event	146	delete_ctcaetermevent
-364	Can view ctcae term event	146	view_ctcaetermevent
-365	Can add extravasation event event	148	add_extravasationeventevent
-366	Can change extravasation event event	148	change_extravasationeventevent
-367	Can delete extravasation event event	148	delete_extravasationeventevent
-368	Can view extravasation event event	148	view_extravasationeventevent
-369	Can add toxicity record event	150	add_toxicityrecordevent
-370	Can change toxicity record event	150	change_toxicityrecordevent
-371	Can delete toxicity record event	150	delete_toxicityrecordevent
-372	Can view toxicity record event	150	view_toxicityrecordevent
-373	Can add diary entry event	153	add_diaryentryevent
-374	Can change diary entry event	153	change_diaryentryevent
-375	Can delete diary entry event	153	delete_diaryentryevent
-376	Can view diary entry event	153	view_diaryentryevent
-377	Can add vital signs event	155	add_vitalsignsevent
-378	Can change vital signs event	155	change_vitalsignsevent
-379	Can delete vital signs event	155	delete_vitalsignsevent
-380	Can view vital signs event	155	view_vitalsignsevent
-381	Can add anamnesis note event	157	add_anamnesisnoteevent
-382	Can change anamnesis note event	157	change_anamnesisnoteevent
-383	Can delete anamnesis note event	157	delete_anamnesisnoteevent
-384	Can view anamnesis note event	157	view_anamnesisnoteevent
-385	Can add anamnesis version event	159	add_anamnesisversionevent
-386	Can change anamnesis version event	159	change_anamnesisversionevent
-387	Can delete anamnesis version event	159	delete_anamnesisversionevent
-388	Can view anamnesis version event	159	view_anamnesisversionevent
-389	Can add icd9 code event	161	add_icd9codeevent
-390	Can change icd9 code event	161	change_icd9codeevent
-391	Can delete icd9 code event	161	delete_icd9codeevent
-392	Can view icd9 code event	161	view_icd9codeevent
-393	Can add performance status event	163	add_performancestatusevent
-394	Can change performance status event	163	change_performancestatusevent
-395	Can delete performance status event	163	delete_performancestatusevent
-396	Can view performance status event	163	view_performancestatusevent
-397	Can add diagnosis event	165	add_diagnosisevent
-398	Can change diagnosis event	165	change_diagnosisevent
-399	Can delete diagnosis event	165	delete_diagnosisevent
-400	Can view diagnosis event	165	view_diagnosisevent
-401	Can add lab result event	167	add_labresultevent
-402	Can change lab result event	167	change_labresultevent
-403	Can delete lab result event	167	delete_labresultevent
-404	Can view lab result event	167	view_labresultevent
-405	Can add diagnosis staging event	169	add_diagnosisstagingevent
-406	Can change diagnosis staging event	169	change_diagnosisstagingevent
-407	Can delete diagnosis staging event	169	delete_diagnosisstagingevent
-408	Can view diagnosis staging event	169	view_diagnosisstagingevent
-409	Can add prognostic assessment event	171	add_prognosticassessmentevent
-410	Can change prognostic assessment event	171	change_prognosticassessmentevent
-411	Can delete prognostic assessment event	171	delete_prognosticassessmentevent
-412	Can view prognostic assessment event	171	view_prognosticassessmentevent
-413	Can add appointment event	173	add_appointmentevent
-414	Can change appointment event	173	change_appointmentevent
-415	Can delete appointment event	173	delete_appointmentevent
-416	Can view appointment event	173	view_appointmentevent
-417	Can add home therapy event	175	add_hometherapyevent
-418	Can change home therapy event	175	change_hometherapyevent
-419	Can delete home therapy event	175	delete_hometherapyevent
-420	Can view home therapy event	175	view_hometherapyevent
-421	Can add response evaluation event	178	add_responseevaluationevent
-422	Can change response evaluation event	178	change_responseevaluationevent
-423	Can delete response evaluation event	178	delete_responseevaluationevent
-424	Can view response evaluation event	178	view_responseevaluationevent
-425	Can add treatment line event	179	add_treatmentlineevent
-426	Can change treatment line event	179	change_treatmentlineevent
-427	Can delete treatment line event	179	delete_treatmentlineevent
-428	Can view treatment line event	179	view_treatmentlineevent
-429	Can add treatment line order event	181	add_treatmentlineorderevent
-430	Can change treatment line order event	181	change_treatmentlineorderevent
-431	Can delete treatment line order event	181	delete_treatmentlineorderevent
-432	Can view treatment line order event	181	view_treatmentlineorderevent
-433	Can add treatment plan item event	183	add_treatmentplanitemevent
-434	Can change treatment plan item event	183	change_treatmentplanitemevent
-435	Can delete treatment plan item event	183	delete_treatmentplanitemevent
-436	Can view treatment plan item event	183	view_treatmentplanitemevent
-437	Can add clinical letter event	185	add_clinicalletterevent
-438	Can change clinical letter event	185	change_clinicalletterevent
-439	Can delete clinical letter event	185	delete_clinicalletterevent
-440	Can view clinical letter event	185	view_clinicalletterevent
-441	Can add tumour board event	187	add_tumourboardevent
-442	Can change tumour board event	187	change_tumourboardevent
-443	Can delete tumour board event	187	delete_tumourboardevent
-444	Can view tumour board event	187	view_tumourboardevent
-445	Can add clinical report event	189	add_clinicalreportevent
-446	Can change clinical report event	189	change_clinicalreportevent
-447	Can delete clinical report event	189	delete_clinicalreportevent
-448	Can view clinical report event	189	view_clinicalreportevent
-449	Can add agenda event	191	add_agendaevent
-450	Can change agenda event	191	change_agendaevent
-451	Can delete agenda event	191	delete_agendaevent
-452	Can view agenda event	191	view_agendaevent
-453	Can add agenda place event	193	add_agendaplaceevent
-454	Can change agenda place event	193	change_agendaplaceevent
-455	Can delete agenda place event	193	delete_agendaplaceevent
-456	Can view agenda place event	193	view_agendaplaceevent
-457	Can add booking type event	196	add_bookingtypeevent
-458	Can change booking type event	196	change_bookingtypeevent
-459	Can delete booking type event	196	delete_bookingtypeevent
-460	Can view booking type event	196	view_bookingtypeevent
-461	Can add closed day event	198	add_closeddayevent
-462	Can change closed day event	198	change_closeddayevent
-463	Can delete closed day event	198	delete_closeddayevent
-464	Can view closed day event	198	view_closeddayevent
-465	Can add nurse on duty event	200	add_nurseondutyevent
-466	Can change nurse on duty event	200	change_nurseondutyevent
-467	Can delete nurse on duty event	200	delete_nurseondutyevent
-468	Can view nurse on duty event	200	view_nurseondutyevent
-469	Can add opening window event	202	add_openingwindowevent
-470	Can change opening window event	202	change_openingwindowevent
-471	Can delete opening window event	202	delete_openingwindowevent
-472	Can view opening window event	202	view_openingwindowevent
-473	Can add booking event	205	add_bookingevent
-474	Can change booking event	205	change_bookingevent
-475	Can delete booking event	205	delete_bookingevent
-476	Can view booking event	205	view_bookingevent
-477	Can add programme cycle event	206	add_programmecycleevent
-478	Can change programme cycle event	206	change_programmecycleevent
-479	Can delete programme cycle event	206	delete_programmecycleevent
-480	Can view programme cycle event	206	view_programmecycleevent
-481	Can add programme event	207	add_programmeevent
-482	Can change programme event	207	change_programmeevent
-483	Can delete programme event	207	delete_programmeevent
-484	Can view programme event	207	view_programmeevent
-485	Can add cup service mapping event	210	add_cupservicemappingevent
-486	Can change cup service mapping event	210	change_cupservicemappingevent
-487	Can delete cup service mapping event	210	delete_cupservicemappingevent
-488	Can view cup service mapping event	210	view_cupservicemappingevent
-489	Can add inbound message event	213	add_inboundmessageevent
-490	Can change inbound message event	213	change_inboundmessageevent
-491	Can delete inbound message event	213	delete_inboundmessageevent
-492	Can view inbound message event	213	view_inboundmessageevent
-493	Can add lab code mapping event	215	add_labcodemappingevent
-494	Can change lab code mapping event	215	change_labcodemappingevent
-495	Can delete lab code mapping event	215	delete_labcodemappingevent
-496	Can view lab code mapping event	215	view_labcodemappingevent
-497	Can add visit link event	218	add_visitlinkevent
-498	Can change visit link event	218	change_visitlinkevent
-499	Can delete visit link event	218	delete_visitlinkevent
-500	Can view visit link event	218	view_visitlinkevent
-501	Can add outbound message event	221	add_outboundmessageevent
-502	Can change outbound message event	221	change_outboundmessageevent
-503	Can delete outbound message event	221	delete_outboundmessageevent
-504	Can view outbound message event	221	view_outboundmessageevent
-505	Can add subscriber event	222	add_subscriberevent
-506	Can change subscriber event	222	change_subscriberevent
-507	Can delete subscriber event	222	delete_subscriberevent
-508	Can view subscriber event	222	view_subscriberevent
-509	Can add fse document event	224	add_fsedocumentevent
-510	Can change fse document event	224	change_fsedocumentevent
-511	Can delete fse document event	224	delete_fsedocumentevent
-512	Can view fse document event	224	view_fsedocumentevent
-513	Can add blood group determination event	227	add_bloodgroupdeterminationevent
-514	Can change blood group determination event	227	change_bloodgroupdeterminationevent
-515	Can delete blood group determination event	227	delete_bloodgroupdeterminationevent
-516	Can view blood group determination event	227	view_bloodgroupdeterminationevent
-517	Can add transfusion reaction event	231	add_transfusionreactionevent
-518	Can change transfusion reaction event	231	change_transfusionreactionevent
-519	Can delete transfusion reaction event	231	delete_transfusionreactionevent
-520	Can view transfusion reaction event	231	view_transfusionreactionevent
-521	Can add transfusion event	233	add_transfusionevent
-522	Can change transfusion event	233	change_transfusionevent
-523	Can delete transfusion event	233	delete_transfusionevent
-524	Can view transfusion event	233	view_transfusionevent
-525	Can add issued bag event	234	add_issuedbagevent
-526	Can change issued bag event	234	change_issuedbagevent
-527	Can delete issued bag event	234	delete_issuedbagevent
-528	Can view issued bag event	234	view_issuedbagevent
-529	Can add transfusion request event	235	add_transfusionrequestevent
-530	Can change transfusion request event	235	change_transfusionrequestevent
-531	Can delete transfusion request event	235	delete_transfusionrequestevent
-532	Can view transfusion request event	235	view_transfusionrequestevent
-533	Can add transfusion vitals event	237	add_transfusionvitalsevent
-534	Can change transfusion vitals event	237	change_transfusionvitalsevent
-535	Can delete transfusion vitals event	237	delete_transfusionvitalsevent
-536	Can view transfusion vitals event	237	view_transfusionvitalsevent
-537	Can add crossmatch event	239	add_crossmatchevent
-538	Can change crossmatch event	239	change_crossmatchevent
-539	Can delete crossmatch event	239	delete_crossmatchevent
-540	Can view crossmatch event	239	view_crossmatchevent
-541	Can add emergency release event	241	add_emergencyreleaseevent
-542	Can change emergency release event	241	change_emergencyreleaseevent
-543	Can delete emergency release event	241	delete_emergencyreleaseevent
-544	Can view emergency release event	241	view_emergencyreleaseevent
-545	Can add assessment event	244	add_assessmentevent
-546	Can change assessment event	244	change_assessmentevent
-547	Can delete assessment event	244	delete_assessmentevent
-548	Can view assessment event	244	view_assessmentevent
-549	Can add scale event	245	add_scaleevent
-550	Can change scale event	245	change_scaleevent
-551	Can delete scale event	245	delete_scaleevent
-552	Can view scale event	245	view_scaleevent
-553	Can add monitoring entry event	247	add_monitoringentryevent
-554	Can change monitoring entry event	247	change_monitoringentryevent
-555	Can delete monitoring entry event	247	delete_monitoringentryevent
-556	Can view monitoring entry event	247	view_monitoringentryevent
-557	Can add nursing anamnesis event	249	add_nursinganamnesisevent
-558	Can change nursing anamnesis event	249	change_nursinganamnesisevent
-559	Can delete nursing anamnesis event	249	delete_nursinganamnesisevent
-560	Can view nursing anamnesis event	249	view_nursinganamnesisevent
-561	Can add nursing note event	251	add_nursingnoteevent
-562	Can change nursing note event	251	change_nursingnoteevent
-563	Can delete nursing note event	251	delete_nursingnoteevent
-564	Can view nursing note event	251	view_nursingnoteevent
-565	Can add care intervention event	256	add_careinterventionevent
-566	Can change care intervention event	256	change_careinterventionevent
-567	Can delete care intervention event	256	delete_careinterventionevent
-568	Can view care intervention event	256	view_careinterventionevent
-569	Can add care goal event	257	add_caregoalevent
-570	Can change care goal event	257	change_caregoalevent
-571	Can delete care goal event	257	delete_caregoalevent
-572	Can view care goal event	257	view_caregoalevent
-573	Can add care evaluation event	258	add_careevaluationevent
-574	Can change care evaluation event	258	change_careevaluationevent
-575	Can delete care evaluation event	258	delete_careevaluationevent
-576	Can view care evaluation event	258	view_careevaluationevent
-577	Can add care problem event	260	add_careproblemevent
-578	Can change care problem event	260	change_careproblemevent
-579	Can delete care problem event	260	delete_careproblemevent
-580	Can view care problem event	260	view_careproblemevent
-581	Can add care template event	261	add_caretemplateevent
-582	Can change care template event	261	change_caretemplateevent
-583	Can delete care template event	261	delete_caretemplateevent
-584	Can view care template event	261	view_caretemplateevent
-585	Can add intervention record event	263	add_interventionrecordevent
-586	Can change intervention record event	263	change_interventionrecordevent
-587	Can delete intervention record event	263	delete_interventionrecordevent
-588	Can view intervention record event	263	view_interventionrecordevent
-589	Can add nursing discharge event	265	add_nursingdischargeevent
-590	Can change nursing discharge event	265	change_nursingdischargeevent
-591	Can delete nursing discharge event	265	delete_nursingdischargeevent
-592	Can view nursing discharge event	265	view_nursingdischargeevent
-593	Can add dose record event	268	add_doserecordevent
-594	Can change dose record event	268	change_doserecordevent
-595	Can delete dose record event	268	delete_doserecordevent
-596	Can view dose record event	268	view_doserecordevent
-597	Can add ward prescription event	269	add_wardprescriptionevent
-598	Can change ward prescription event	269	change_wardprescriptionevent
-599	Can delete ward prescription event	269	delete_wardprescriptionevent
-600	Can view ward prescription event	269	view_wardprescriptionevent
-601	Can add cabinet move event	272	add_cabinetmoveevent
-602	Can change cabinet move event	272	change_cabinetmoveevent
-603	Can delete cabinet move event	272	delete_cabinetmoveevent
-604	Can view cabinet move event	272	view_cabinetmoveevent
-605	Can add access event event	275	add_accesseventevent
-606	Can change access event event	275	change_accesseventevent
-607	Can delete access event event	275	delete_accesseventevent
-608	Can view access event event	275	view_accesseventevent
-609	Can add device event	276	add_deviceevent
-610	Can change device event	276	change_deviceevent
-611	Can delete device event	276	delete_deviceevent
-612	Can view device event	276	view_deviceevent
-613	Can add dispensing event	280	add_dispensingevent
-614	Can change dispensing event	280	change_dispensingevent
-615	Can delete dispensing event	280	delete_dispensingevent
-616	Can view dispensing event	280	view_dispensingevent
-617	Can add batch event	282	add_batchevent
-618	Can change batch event	282	change_batchevent
-619	Can delete batch event	282	delete_batchevent
-620	Can view batch event	282	view_batchevent
-621	Can add formula event	283	add_formulaevent
-622	Can change formula event	283	change_formulaevent
-623	Can delete formula event	283	delete_formulaevent
-624	Can view formula event	283	view_formulaevent
-625	Can add batch line event	285	add_batchlineevent
-626	Can change batch line event	285	change_batchlineevent
-627	Can delete batch line event	285	delete_batchlineevent
-628	Can view batch line event	285	view_batchlineevent
-629	Can add formula ingredient event	286	add_formulaingredientevent
-630	Can change formula ingredient event	286	change_formulaingredientevent
-631	Can delete formula ingredient event	286	delete_formulaingredientevent
-632	Can view formula ingredient event	286	view_formulaingredientevent
-633	Can add qc result event	288	add_qcresultevent
-634	Can change qc result event	288	change_qcresultevent
-635	Can delete qc result event	288	delete_qcresultevent
-636	Can view qc result event	288	view_qcresultevent
-637	Can add discarded weighing event	290	add_discardedweighingevent
-638	Can change discarded weighing event	290	change_discardedweighingevent
-639	Can delete discarded weighing event	290	delete_discardedweighingevent
-640	Can view discarded weighing event	290	view_discardedweighingevent
-641	Can add nutrition order line event	293	add_nutritionorderlineevent
-642	Can change nutrition order line event	293	change_nutritionorderlineevent
-643	Can delete nutrition order line event	293	delete_nutritionorderlineevent
-644	Can view nutrition order line event	293	view_nutritionorderlineevent
-645	Can add nutrition order event	295	add_nutritionorderevent
-646	Can change nutrition order event	295	change_nutritionorderevent
-647	Can delete nutrition order event	295	delete_nutritionorderevent
-648	Can view nutrition order event	295	view_nutritionorderevent
-649	Can add ward template event	296	add_wardtemplateevent
-650	Can change ward template event	296	change_wardtemplateevent
-651	Can delete ward template event	296	delete_wardtemplateevent
-652	Can view ward template event	296	view_wardtemplateevent
-653	Can add report run	305	add_reportrun
-654	Can change report run	305	change_reportrun
-655	Can delete report run	305	delete_reportrun
-656	Can view report run	305	view_reportrun
-657	Can add transplant event	307	add_transplantevent
-658	Can change transplant event	307	change_transplantevent
-659	Can delete transplant event	307	delete_transplantevent
-660	Can view transplant event	307	view_transplantevent
-661	Can add custody event event	309	add_custodyeventevent
-662	Can change custody event event	309	change_custodyeventevent
-663	Can delete custody event event	309	delete_custodyeventevent
-664	Can view custody event event	309	view_custodyeventevent
-665	Can add daily count event	311	add_dailycountevent
-666	Can change daily count event	311	change_dailycountevent
-667	Can delete daily count event	311	delete_dailycountevent
-668	Can view daily count event	311	view_dailycountevent
-669	Can add donor event	313	add_donorevent
-670	Can change donor event	313	change_donorevent
-671	Can delete donor event	313	delete_donorevent
-672	Can view donor event	313	view_donorevent
-673	Can add infusion event	315	add_infusionevent
-674	Can change infusion event	315	change_infusionevent
-675	Can delete infusion event	315	delete_infusionevent
-676	Can view infusion event	315	view_infusionevent
-677	Can add product event	317	add_productevent
-678	Can change product event	317	change_productevent
-679	Can delete product event	317	delete_productevent
-680	Can view product event	317	view_productevent
-681	Can add trough target event	318	add_troughtargetevent
-682	Can change trough target event	318	change_troughtargetevent
-683	Can delete trough target event	318	delete_troughtargetevent
-684	Can view trough target event	318	view_troughtargetevent
-685	Can add viral load event	320	add_viralloadevent
-686	Can change viral load event	320	change_viralloadevent
-687	Can delete viral load event	320	delete_viralloadevent
-688	Can view viral load event	320	view_viralloadevent
-689	Can add viral threshold event	322	add_viralthresholdevent
-690	Can change viral threshold event	322	change_viralthresholdevent
-691	Can delete viral threshold event	322	delete_viralthresholdevent
-692	Can view viral threshold event	322	view_viralthresholdevent
-693	Can add adverse event event	324	add_adverseeventevent
-694	Can change adverse event event	324	change_adverseeventevent
-695	Can delete adverse event event	324	delete_adverseeventevent
-696	Can view adverse event event	324	view_adverseeventevent
-697	Can add agvhd assessment event	326	add_agvhdassessmentevent
-698	Can change agvhd assessment event	326	change_agvhdassessmentevent
-699	Can delete agvhd assessment event	326	delete_agvhdassessmentevent
-700	Can view agvhd assessment event	326	view_agvhdassessmentevent
-701	Can add cgvhd assessment event	328	add_cgvhdassessmentevent
-702	Can change cgvhd assessment event	328	change_cgvhdassessmentevent
-703	Can delete cgvhd assessment event	328	delete_cgvhdassessmentevent
-704	Can view cgvhd assessment event	328	view_cgvhdassessmentevent
-705	Can add consent event	330	add_consentevent
-706	Can change consent event	330	change_consentevent
-707	Can delete consent event	330	delete_consentevent
-708	Can view consent event	330	view_consentevent
-709	Can add follow up visit event	332	add_followupvisitevent
-710	Can change follow up visit event	332	change_followupvisitevent
-711	Can delete follow up visit event	332	delete_followupvisitevent
-712	Can view follow up visit event	332	view_followupvisitevent
-713	Can add outcome event	334	add_outcomeevent
-714	Can change outcome event	334	change_outcomeevent
-715	Can delete outcome event	334	delete_outcomeevent
-716	Can view outcome event	334	view_outcomeevent
-717	Can add response assessment event	336	add_responseassessmentevent
-718	Can change response assessment event	336	change_responseassessmentevent
-719	Can delete response assessment event	336	delete_responseassessmentevent
-720	Can view response assessment event	336	view_responseassessmentevent
-721	Can add televisit	338	add_televisit
-722	Can change televisit	338	change_televisit
-723	Can delete televisit	338	delete_televisit
-724	Can view televisit	338	view_televisit
-725	Can add signal message	339	add_signalmessage
-726	Can change signal message	339	change_signalmessage
-727	Can delete signal message	339	delete_signalmessage
-728	Can view signal message	339	view_signalmessage
-729	Can add televisit event	340	add_televisitevent
-730	Can change televisit event	340	change_televisitevent
-731	Can delete televisit event	340	delete_televisitevent
-732	Can view televisit event	340	view_televisitevent
-733	Can add televisit report	341	add_televisitreport
-734	Can change televisit report	341	change_televisitreport
-735	Can delete televisit report	341	delete_televisitreport
-736	Can view televisit report	341	view_televisitreport
-737	Can add televisit report event	342	add_televisitreportevent
-738	Can change televisit report event	342	change_televisitreportevent
-739	Can delete televisit report event	342	delete_televisitreportevent
-740	Can view televisit report event	342	view_televisitreportevent
-741	Can add diary response event	354	add_diaryresponseevent
-742	Can change diary response event	354	change_diaryresponseevent
-743	Can delete diary response event	354	delete_diaryresponseevent
-744	Can view diary response event	354	view_diaryresponseevent
-745	Can add diary schedule event	355	add_diaryscheduleevent
-746	Can change diary schedule event	355	change_diaryscheduleevent
-747	Can delete diary schedule event	355	delete_diaryscheduleevent
-748	Can view diary schedule event	355	view_diaryscheduleevent
-749	Can add alert event	357	add_alertevent
-750	Can change alert event	357	change_alertevent
-751	Can delete alert event	357	delete_alertevent
-752	Can view alert event	357	view_alertevent
-753	Can add reading event	358	add_readingevent
-754	Can change reading event	358	change_readingevent
-755	Can delete reading event	358	delete_readingevent
-756	Can view reading event	358	view_readingevent
-757	Can add threshold event	360	add_thresholdevent
-758	Can change threshold event	360	change_thresholdevent
-759	Can delete threshold event	360	delete_thresholdevent
-760	Can view threshold event	360	view_thresholdevent
+337	Can add cost center event	132	add_costcenterevent
+338	Can change cost center event	132	change_costcenterevent
+339	Can delete cost center event	132	delete_costcenterevent
+340	Can view cost center event	132	view_costcenterevent
+341	Can add stock lot event	136	add_stocklotevent
+342	Can change stock lot event	136	change_stocklotevent
+343	Can delete stock lot event	136	delete_stocklotevent
+344	Can view stock lot event	136	view_stocklotevent
+345	Can add storage location event	137	add_storagelocationevent
+346	Can change storage location event	137	change_storagelocationevent
+347	Can delete storage location event	137	delete_storagelocationevent
+348	Can view storage location event	137	view_storagelocationevent
+349	Can add par level event	139	add_parlevelevent
+350	Can change par level event	139	change_parlevelevent
+351	Can delete par level event	139	delete_parlevelevent
+352	Can view par level event	139	view_parlevelevent
+353	Can add ward request event	141	add_wardrequestevent
+354	Can change ward request event	141	change_wardrequestevent
+355	Can delete ward request event	141	delete_wardrequestevent
+356	Can view ward request event	141	view_wardrequestevent
+357	Can add ward request line event	144	add_wardrequestlineevent
+358	Can change ward request line event	144	change_wardrequestlineevent
+359	Can delete ward request line event	144	delete_wardrequestlineevent
+360	Can view ward request line event	144	view_wardrequestlineevent
+361	Can add ctcae term event	147	add_ctcaetermevent
+362	Can change ctcae term event	147	change_ctcaetermevent
+363	Can delete ctcae term event	147	delete_ctcaetermevent
+364	Can view ctcae term event	147	view_ctcaetermevent
+365	Can add extravasation event event	149	add_extravasationeventevent
+366	Can change extravasation event event	149	change_extravasationeventevent
+367	Can delete extravasation event event	149	delete_extravasationeventevent
+368	Can view extravasation event event	149	view_extravasationeventevent
+369	Can add toxicity record event	151	add_toxicityrecordevent
+370	Can change toxicity record event	151	change_toxicityrecordevent
+371	Can delete toxicity record event	151	delete_toxicityrecordevent
+372	Can view toxicity record event	151	view_toxicityrecordevent
+373	Can add diary entry event	154	add_diaryentryevent
+374	Can change diary entry event	154	change_diaryentryevent
+375	Can delete diary entry event	154	delete_diaryentryevent
+376	Can view diary entry event	154	view_diaryentryevent
+377	Can add vital signs event	156	add_vitalsignsevent
+378	Can change vital signs event	156	change_vitalsignsevent
+379	Can delete vital signs event	156	delete_vitalsignsevent
+380	Can view vital signs event	156	view_vitalsignsevent
+381	Can add anamnesis note event	158	add_anamnesisnoteevent
+382	Can change anamnesis note event	158	change_anamnesisnoteevent
+383	Can delete anamnesis note event	158	delete_anamnesisnoteevent
+384	Can view anamnesis note event	158	view_anamnesisnoteevent
+385	Can add anamnesis version event	160	add_anamnesisversionevent
+386	Can change anamnesis version event	160	change_anamnesisversionevent
+387	Can delete anamnesis version event	160	delete_anamnesisversionevent
+388	Can view anamnesis version event	160	view_anamnesisversionevent
+389	Can add icd9 code event	162	add_icd9codeevent
+390	Can change icd9 code event	162	change_icd9codeevent
+391	Can delete icd9 code event	162	delete_icd9codeevent
+392	Can view icd9 code event	162	view_icd9codeevent
+393	Can add performance status event	164	add_performancestatusevent
+394	Can change performance status event	164	change_performancestatusevent
+395	Can delete performance status event	164	delete_performancestatusevent
+396	Can view performance status event	164	view_performancestatusevent
+397	Can add diagnosis event	166	add_diagnosisevent
+398	Can change diagnosis event	166	change_diagnosisevent
+399	Can delete diagnosis event	166	delete_diagnosisevent
+400	Can view diagnosis event	166	view_diagnosisevent
+401	Can add lab result event	168	add_labresultevent
+402	Can change lab result event	168	change_labresultevent
+403	Can delete lab result event	168	delete_labresultevent
+404	Can view lab result event	168	view_labresultevent
+405	Can add diagnosis staging event	170	add_diagnosisstagingevent
+406	Can change diagnosis staging event	170	change_diagnosisstagingevent
+407	Can delete diagnosis staging event	170	delete_diagnosisstagingevent
+408	Can view diagnosis staging event	170	view_diagnosisstagingevent
+409	Can add prognostic assessment event	172	add_prognosticassessmentevent
+410	Can change prognostic assessment event	172	change_prognosticassessmentevent
+411	Can delete prognostic assessment event	172	delete_prognosticassessmentevent
+412	Can view prognostic assessment event	172	view_prognosticassessmentevent
+413	Can add appointment event	174	add_appointmentevent
+414	Can change appointment event	174	change_appointmentevent
+415	Can delete appointment event	174	delete_appointmentevent
+416	Can view appointment event	174	view_appointmentevent
+417	Can add home therapy event	176	add_hometherapyevent
+418	Can change home therapy event	176	change_hometherapyevent
+419	Can delete home therapy event	176	delete_hometherapyevent
+420	Can view home therapy event	176	view_hometherapyevent
+421	Can add response evaluation event	179	add_responseevaluationevent
+422	Can change response evaluation event	179	change_responseevaluationevent
+423	Can delete response evaluation event	179	delete_responseevaluationevent
+424	Can view response evaluation event	179	view_responseevaluationevent
+425	Can add treatment line event	180	add_treatmentlineevent
+426	Can change treatment line event	180	change_treatmentlineevent
+427	Can delete treatment line event	180	delete_treatmentlineevent
+428	Can view treatment line event	180	view_treatmentlineevent
+429	Can add treatment line order event	182	add_treatmentlineorderevent
+430	Can change treatment line order event	182	change_treatmentlineorderevent
+431	Can delete treatment line order event	182	delete_treatmentlineorderevent
+432	Can view treatment line order event	182	view_treatmentlineorderevent
+433	Can add treatment plan item event	184	add_treatmentplanitemevent
+434	Can change treatment plan item event	184	change_treatmentplanitemevent
+435	Can delete treatment plan item event	184	delete_treatmentplanitemevent
+436	Can view treatment plan item event	184	view_treatmentplanitemevent
+437	Can add clinical letter event	186	add_clinicalletterevent
+438	Can change clinical letter event	186	change_clinicalletterevent
+439	Can delete clinical letter event	186	delete_clinicalletterevent
+440	Can view clinical letter event	186	view_clinicalletterevent
+441	Can add tumour board event	188	add_tumourboardevent
+442	Can change tumour board event	188	change_tumourboardevent
+443	Can delete tumour board event	188	delete_tumourboardevent
+444	Can view tumour board event	188	view_tumourboardevent
+445	Can add clinical report event	190	add_clinicalreportevent
+446	Can change clinical report event	190	change_clinicalreportevent
+447	Can delete clinical report event	190	delete_clinicalreportevent
+448	Can view clinical report event	190	view_clinicalreportevent
+449	Can add agenda event	192	add_agendaevent
+450	Can change agenda event	192	change_agendaevent
+451	Can delete agenda event	192	delete_agendaevent
+452	Can view agenda event	192	view_agendaevent
+453	Can add agenda place event	194	add_agendaplaceevent
+454	Can change agenda place event	194	change_agendaplaceevent
+455	Can delete agenda place event	194	delete_agendaplaceevent
+456	Can view agenda place event	194	view_agendaplaceevent
+457	Can add booking type event	197	add_bookingtypeevent
+458	Can change booking type event	197	change_bookingtypeevent
+459	Can delete booking type event	197	delete_bookingtypeevent
+460	Can view booking type event	197	view_bookingtypeevent
+461	Can add closed day event	199	add_closeddayevent
+462	Can change closed day event	199	change_closeddayevent
+463	Can delete closed day event	199	delete_closeddayevent
+464	Can view closed day event	199	view_closeddayevent
+465	Can add nurse on duty event	201	add_nurseondutyevent
+466	Can change nurse on duty event	201	change_nurseondutyevent
+467	Can delete nurse on duty event	201	delete_nurseondutyevent
+468	Can view nurse on duty event	201	view_nurseondutyevent
+469	Can add opening window event	203	add_openingwindowevent
+470	Can change opening window event	203	change_openingwindowevent
+471	Can delete opening window event	203	delete_openingwindowevent
+472	Can view opening window event	203	view_openingwindowevent
+473	Can add booking event	206	add_bookingevent
+474	Can change booking event	206	change_bookingevent
+475	Can delete booking event	206	delete_bookingevent
+476	Can view booking event	206	view_bookingevent
+477	Can add programme cycle event	207	add_programmecycleevent
+478	Can change programme cycle event	207	change_programmecycleevent
+479	Can delete programme cycle event	207	delete_programmecycleevent
+480	Can view programme cycle event	207	view_programmecycleevent
+481	Can add programme event	208	add_programmeevent
+482	Can change programme event	208	change_programmeevent
+483	Can delete programme event	208	delete_programmeevent
+484	Can view programme event	208	view_programmeevent
+485	Can add cup service mapping event	211	add_cupservicemappingevent
+486	Can change cup service mapping event	211	change_cupservicemappingevent
+487	Can delete cup service mapping event	211	delete_cupservicemappingevent
+488	Can view cup service mapping event	211	view_cupservicemappingevent
+489	Can add inbound message event	214	add_inboundmessageevent
+490	Can change inbound message event	214	change_inboundmessageevent
+491	Can delete inbound message event	214	delete_inboundmessageevent
+492	Can view inbound message event	214	view_inboundmessageevent
+493	Can add lab code mapping event	216	add_labcodemappingevent
+494	Can change lab code mapping event	216	change_labcodemappingevent
+495	Can delete lab code mapping event	216	delete_labcodemappingevent
+496	Can view lab code mapping event	216	view_labcodemappingevent
+497	Can add visit link event	219	add_visitlinkevent
+498	Can change visit link event	219	change_visitlinkevent
+499	Can delete visit link event	219	delete_visitlinkevent
+500	Can view visit link event	219	view_visitlinkevent
+501	Can add outbound message event	222	add_outboundmessageevent
+502	Can change outbound message event	222	change_outboundmessageevent
+503	Can delete outbound message event	222	delete_outboundmessageevent
+504	Can view outbound message event	222	view_outboundmessageevent
+505	Can add subscriber event	223	add_subscriberevent
+506	Can change subscriber event	223	change_subscriberevent
+507	Can delete subscriber event	223	delete_subscriberevent
+508	Can view subscriber event	223	view_subscriberevent
+509	Can add fse document event	225	add_fsedocumentevent
+510	Can change fse document event	225	change_fsedocumentevent
+511	Can delete fse document event	225	delete_fsedocumentevent
+512	Can view fse document event	225	view_fsedocumentevent
+513	Can add blood group determination event	228	add_bloodgroupdeterminationevent
+514	Can change blood group determination event	228	change_bloodgroupdeterminationevent
+515	Can delete blood group determination event	228	delete_bloodgroupdeterminationevent
+516	Can view blood group determination event	228	view_bloodgroupdeterminationevent
+517	Can add transfusion reaction event	232	add_transfusionreactionevent
+518	Can change transfusion reaction event	232	change_transfusionreactionevent
+519	Can delete transfusion reaction event	232	delete_transfusionreactionevent
+520	Can view transfusion reaction event	232	view_transfusionreactionevent
+521	Can add transfusion event	234	add_transfusionevent
+522	Can change transfusion event	234	change_transfusionevent
+523	Can delete transfusion event	234	delete_transfusionevent
+524	Can view transfusion event	234	view_transfusionevent
+525	Can add issued bag event	235	add_issuedbagevent
+526	Can change issued bag event	235	change_issuedbagevent
+527	Can delete issued bag event	235	delete_issuedbagevent
+528	Can view issued bag event	235	view_issuedbagevent
+529	Can add transfusion request event	236	add_transfusionrequestevent
+530	Can change transfusion request event	236	change_transfusionrequestevent
+531	Can delete transfusion request event	236	delete_transfusionrequestevent
+532	Can view transfusion request event	236	view_transfusionrequestevent
+533	Can add transfusion vitals event	238	add_transfusionvitalsevent
+534	Can change transfusion vitals event	238	change_transfusionvitalsevent
+535	Can delete transfusion vitals event	238	delete_transfusionvitalsevent
+536	Can view transfusion vitals event	238	view_transfusionvitalsevent
+537	Can add crossmatch event	240	add_crossmatchevent
+538	Can change crossmatch event	240	change_crossmatchevent
+539	Can delete crossmatch event	240	delete_crossmatchevent
+540	Can view crossmatch event	240	view_crossmatchevent
+541	Can add emergency release event	242	add_emergencyreleaseevent
+542	Can change emergency release event	242	change_emergencyreleaseevent
+543	Can delete emergency release event	242	delete_emergencyreleaseevent
+544	Can view emergency release event	242	view_emergencyreleaseevent
+545	Can add assessment event	245	add_assessmentevent
+546	Can change assessment event	245	change_assessmentevent
+547	Can delete assessment event	245	delete_assessmentevent
+548	Can view assessment event	245	view_assessmentevent
+549	Can add scale event	246	add_scaleevent
+550	Can change scale event	246	change_scaleevent
+551	Can delete scale event	246	delete_scaleevent
+552	Can view scale event	246	view_scaleevent
+553	Can add monitoring entry event	248	add_monitoringentryevent
+554	Can change monitoring entry event	248	change_monitoringentryevent
+555	Can delete monitoring entry event	248	delete_monitoringentryevent
+556	Can view monitoring entry event	248	view_monitoringentryevent
+557	Can add nursing anamnesis event	250	add_nursinganamnesisevent
+558	Can change nursing anamnesis event	250	change_nursinganamnesisevent
+559	Can delete nursing anamnesis event	250	delete_nursinganamnesisevent
+560	Can view nursing anamnesis event	250	view_nursinganamnesisevent
+561	Can add nursing note event	252	add_nursingnoteevent
+562	Can change nursing note event	252	change_nursingnoteevent
+563	Can delete nursing note event	252	delete_nursingnoteevent
+564	Can view nursing note event	252	view_nursingnoteevent
+565	Can add care intervention event	257	add_careinterventionevent
+566	Can change care intervention event	257	change_careinterventionevent
+567	Can delete care intervention event	257	delete_careinterventionevent
+568	Can view care intervention event	257	view_careinterventionevent
+569	Can add care goal event	258	add_caregoalevent
+570	Can change care goal event	258	change_caregoalevent
+571	Can delete care goal event	258	delete_caregoalevent
+572	Can view care goal event	258	view_caregoalevent
+573	Can add care evaluation event	259	add_careevaluationevent
+574	Can change care evaluation event	259	change_careevaluationevent
+575	Can delete care evaluation event	259	delete_careevaluationevent
+576	Can view care evaluation event	259	view_careevaluationevent
+577	Can add care problem event	261	add_careproblemevent
+578	Can change care problem event	261	change_careproblemevent
+579	Can delete care problem event	261	delete_careproblemevent
+580	Can view care problem event	261	view_careproblemevent
+581	Can add care template event	262	add_caretemplateevent
+582	Can change care template event	262	change_caretemplateevent
+583	Can delete care template event	262	delete_caretemplateevent
+584	Can view care template event	262	view_caretemplateevent
+585	Can add intervention record event	264	add_interventionrecordevent
+586	Can change intervention record event	264	change_interventionrecordevent
+587	Can delete intervention record event	264	delete_interventionrecordevent
+588	Can view intervention record event	264	view_interventionrecordevent
+589	Can add nursing discharge event	266	add_nursingdischargeevent
+590	Can change nursing discharge event	266	change_nursingdischargeevent
+591	Can delete nursing discharge event	266	delete_nursingdischargeevent
+592	Can view nursing discharge event	266	view_nursingdischargeevent
+593	Can add dose record event	269	add_doserecordevent
+594	Can change dose record event	269	change_doserecordevent
+595	Can delete dose record event	269	delete_doserecordevent
+596	Can view dose record event	269	view_doserecordevent
+597	Can add ward prescription event	270	add_wardprescriptionevent
+598	Can change ward prescription event	270	change_wardprescriptionevent
+599	Can delete ward prescription event	270	delete_wardprescriptionevent
+600	Can view ward prescription event	270	view_wardprescriptionevent
+601	Can add cabinet move event	273	add_cabinetmoveevent
+602	Can change cabinet move event	273	change_cabinetmoveevent
+603	Can delete cabinet move event	273	delete_cabinetmoveevent
+604	Can view cabinet move event	273	view_cabinetmoveevent
+605	Can add access event event	276	add_accesseventevent
+606	Can change access event event	276	change_accesseventevent
+607	Can delete access event event	276	delete_accesseventevent
+608	Can view access event event	276	view_accesseventevent
+609	Can add device event	277	add_deviceevent
+610	Can change device event	277	change_deviceevent
+611	Can delete device event	277	delete_deviceevent
+612	Can view device event	277	view_deviceevent
+613	Can add dispensing event	281	add_dispensingevent
+614	Can change dispensing event	281	change_dispensingevent
+615	Can delete dispensing event	281	delete_dispensingevent
+616	Can view dispensing event	281	view_dispensingevent
+617	Can add batch event	283	add_batchevent
+618	Can change batch event	283	change_batchevent
+619	Can delete batch event	283	delete_batchevent
+620	Can view batch event	283	view_batchevent
+621	Can add formula event	284	add_formulaevent
+622	Can change formula event	284	change_formulaevent
+623	Can delete formula event	284	delete_formulaevent
+624	Can view formula event	284	view_formulaevent
+625	Can add batch line event	286	add_batchlineevent
+626	Can change batch line event	286	change_batchlineevent
+627	Can delete batch line event	286	delete_batchlineevent
+628	Can view batch line event	286	view_batchlineevent
+629	Can add formula ingredient event	287	add_formulaingredientevent
+630	Can change formula ingredient event	287	change_formulaingredientevent
+631	Can delete formula ingredient event	287	delete_formulaingredientevent
+632	Can view formula ingredient event	287	view_formulaingredientevent
+633	Can add qc result event	289	add_qcresultevent
+634	Can change qc result event	289	change_qcresultevent
+635	Can delete qc result event	289	delete_qcresultevent
+636	Can view qc result event	289	view_qcresultevent
+637	Can add discarded weighing event	291	add_discardedweighingevent
+638	Can change discarded weighing event	291	change_discardedweighingevent
+639	Can delete discarded weighing event	291	delete_discardedweighingevent
+640	Can view discarded weighing event	291	view_discardedweighingevent
+641	Can add nutrition order line event	294	add_nutritionorderlineevent
+642	Can change nutrition order line event	294	change_nutritionorderlineevent
+643	Can delete nutrition order line event	294	delete_nutritionorderlineevent
+644	Can view nutrition order line event	294	view_nutritionorderlineevent
+645	Can add nutrition order event	296	add_nutritionorderevent
+646	Can change nutrition order event	296	change_nutritionorderevent
+647	Can delete nutrition order event	296	delete_nutritionorderevent
+648	Can view nutrition order event	296	view_nutritionorderevent
+649	Can add ward template event	297	add_wardtemplateevent
+650	Can change ward template event	297	change_wardtemplateevent
+651	Can delete ward template event	297	delete_wardtemplateevent
+652	Can view ward template event	297	view_wardtemplateevent
+653	Can add report run	306	add_reportrun
+654	Can change report run	306	change_reportrun
+655	Can delete report run	306	delete_reportrun
+656	Can view report run	306	view_reportrun
+657	Can add transplant event	308	add_transplantevent
+658	Can change transplant event	308	change_transplantevent
+659	Can delete transplant event	308	delete_transplantevent
+660	Can view transplant event	308	view_transplantevent
+661	Can add custody event event	310	add_custodyeventevent
+662	Can change custody event event	310	change_custodyeventevent
+663	Can delete custody event event	310	delete_custodyeventevent
+664	Can view custody event event	310	view_custodyeventevent
+665	Can add daily count event	312	add_dailycountevent
+666	Can change daily count event	312	change_dailycountevent
+667	Can delete daily count event	312	delete_dailycountevent
+668	Can view daily count event	312	view_dailycountevent
+669	Can add donor event	314	add_donorevent
+670	Can change donor event	314	change_donorevent
+671	Can delete donor event	314	delete_donorevent
+672	Can view donor event	314	view_donorevent
+673	Can add infusion event	316	add_infusionevent
+674	Can change infusion event	316	change_infusionevent
+675	Can delete infusion event	316	delete_infusionevent
+676	Can view infusion event	316	view_infusionevent
+677	Can add product event	318	add_productevent
+678	Can change product event	318	change_productevent
+679	Can delete product event	318	delete_productevent
+680	Can view product event	318	view_productevent
+681	Can add trough target event	319	add_troughtargetevent
+682	Can change trough target event	319	change_troughtargetevent
+683	Can delete trough target event	319	delete_troughtargetevent
+684	Can view trough target event	319	view_troughtargetevent
+685	Can add viral load event	321	add_viralloadevent
+686	Can change viral load event	321	change_viralloadevent
+687	Can delete viral load event	321	delete_viralloadevent
+688	Can view viral load event	321	view_viralloadevent
+689	Can add viral threshold event	323	add_viralthresholdevent
+690	Can change viral threshold event	323	change_viralthresholdevent
+691	Can delete viral threshold event	323	delete_viralthresholdevent
+692	Can view viral threshold event	323	view_viralthresholdevent
+693	Can add adverse event event	325	add_adverseeventevent
+694	Can change adverse event event	325	change_adverseeventevent
+695	Can delete adverse event event	325	delete_adverseeventevent
+696	Can view adverse event event	325	view_adverseeventevent
+697	Can add agvhd assessment event	327	add_agvhdassessmentevent
+698	Can change agvhd assessment event	327	change_agvhdassessmentevent
+699	Can delete agvhd assessment event	327	delete_agvhdassessmentevent
+700	Can view agvhd assessment event	327	view_agvhdassessmentevent
+701	Can add cgvhd assessment event	329	add_cgvhdassessmentevent
+702	Can change cgvhd assessment event	329	change_cgvhdassessmentevent
+703	Can delete cgvhd assessment event	329	delete_cgvhdassessmentevent
+704	Can view cgvhd assessment event	329	view_cgvhdassessmentevent
+705	Can add consent event	331	add_consentevent
+706	Can change consent event	331	change_consentevent
+707	Can delete consent event	331	delete_consentevent
+708	Can view consent event	331	view_consentevent
+709	Can add follow up visit event	333	add_followupvisitevent
+710	Can change follow up visit event	333	change_followupvisitevent
+711	Can delete follow up visit event	333	delete_followupvisitevent
+712	Can view follow up visit event	333	view_followupvisitevent
+713	Can add outcome event	335	add_outcomeevent
+714	Can change outcome event	335	change_outcomeevent
+715	Can delete outcome event	335	delete_outcomeevent
+716	Can view outcome event	335	view_outcomeevent
+717	Can add response assessment event	337	add_responseassessmentevent
+718	Can change response assessment event	337	change_responseassessmentevent
+719	Can delete response assessment event	337	delete_responseassessmentevent
+720	Can view response assessment event	337	view_responseassessmentevent
+721	Can add televisit	339	add_televisit
+722	Can change televisit	339	change_televisit
+723	Can delete televisit	339	delete_televisit
+724	Can view televisit	339	view_televisit
+725	Can add signal message	340	add_signalmessage
+726	Can change signal message	340	change_signalmessage
+727	Can delete signal message	340	delete_signalmessage
+728	Can view signal message	340	view_signalmessage
+729	Can add televisit event	341	add_televisitevent
+730	Can change televisit event	341	change_televisitevent
+731	Can delete televisit event	341	delete_televisitevent
+732	Can view televisit event	341	view_televisitevent
+733	Can add televisit report	342	add_televisitreport
+734	Can change televisit report	342	change_televisitreport
+735	Can delete televisit report	342	delete_televisitreport
+736	Can view televisit report	342	view_televisitreport
+737	Can add televisit report event	343	add_televisitreportevent
+738	Can change televisit report event	343	change_televisitreportevent
+739	Can delete televisit report event	343	delete_televisitreportevent
+740	Can view televisit report event	343	view_televisitreportevent
+741	Can add diary response event	355	add_diaryresponseevent
+742	Can change diary response event	355	change_diaryresponseevent
+743	Can delete diary response event	355	delete_diaryresponseevent
+744	Can view diary response event	355	view_diaryresponseevent
+745	Can add diary schedule event	356	add_diaryscheduleevent
+746	Can change diary schedule event	356	change_diaryscheduleevent
+747	Can delete diary schedule event	356	delete_diaryscheduleevent
+748	Can view diary schedule event	356	view_diaryscheduleevent
+749	Can add alert event	358	add_alertevent
+750	Can change alert event	358	change_alertevent
+751	Can delete alert event	358	delete_alertevent
+752	Can view alert event	358	view_alertevent
+753	Can add reading event	359	add_readingevent
+754	Can change reading event	359	change_readingevent
+755	Can delete reading event	359	delete_readingevent
+756	Can view reading event	359	view_readingevent
+757	Can add threshold event	361	add_thresholdevent
+758	Can change threshold event	361	change_thresholdevent
+759	Can delete threshold event	361	delete_thresholdevent
+760	Can view threshold event	361	view_thresholdevent
 \.
 
 
@@ -28767,237 +28803,238 @@ COPY public.django_content_type (id, app_label, model) FROM stdin;
 127	documents	documentevent
 128	documents	documenttemplate
 129	documents	documenttemplateevent
-130	inventory	costcenter
-131	inventory	costcenterevent
-132	inventory	stocklot
-133	inventory	storagelocation
-134	inventory	stockmovement
-135	inventory	stocklotevent
-136	inventory	storagelocationevent
-137	inventory	parlevel
-138	inventory	parlevelevent
-139	inventory	wardrequest
-140	inventory	wardrequestevent
-141	inventory	wardrequestline
-142	inventory	wardrequestdiscrepancy
-143	inventory	wardrequestlineevent
-144	inventory	wardrequestscan
-145	inventory	wardrequeststep
-146	toxicity	ctcaetermevent
-147	toxicity	extravasationevent
-148	toxicity	extravasationeventevent
-149	toxicity	toxicityrecord
-150	toxicity	toxicityrecordevent
-151	toxicity	ctcaeterm
-152	records	diaryentry
-153	records	diaryentryevent
-154	records	vitalsigns
-155	records	vitalsignsevent
-156	records	anamnesisnote
-157	records	anamnesisnoteevent
-158	records	anamnesisversion
-159	records	anamnesisversionevent
-160	records	icd9code
-161	records	icd9codeevent
-162	records	performancestatus
-163	records	performancestatusevent
-164	records	diagnosis
-165	records	diagnosisevent
-166	records	labresult
-167	records	labresultevent
-168	records	diagnosisstaging
-169	records	diagnosisstagingevent
-170	records	prognosticassessment
-171	records	prognosticassessmentevent
-172	records	appointment
-173	records	appointmentevent
-174	records	hometherapy
-175	records	hometherapyevent
-176	records	responseevaluation
-177	records	treatmentline
-178	records	responseevaluationevent
-179	records	treatmentlineevent
-180	records	treatmentlineorder
-181	records	treatmentlineorderevent
-182	records	treatmentplanitem
-183	records	treatmentplanitemevent
-184	records	clinicalletter
-185	records	clinicalletterevent
-186	records	tumourboard
-187	records	tumourboardevent
-188	records	clinicalreport
-189	records	clinicalreportevent
-190	agenda	agenda
-191	agenda	agendaevent
-192	agenda	agendaplace
-193	agenda	agendaplaceevent
-194	agenda	bookingtype
-195	agenda	booking
-196	agenda	bookingtypeevent
-197	agenda	closedday
-198	agenda	closeddayevent
-199	agenda	nurseonduty
-200	agenda	nurseondutyevent
-201	agenda	openingwindow
-202	agenda	openingwindowevent
-203	agenda	programme
-204	agenda	programmecycle
-205	agenda	bookingevent
-206	agenda	programmecycleevent
-207	agenda	programmeevent
-208	agenda	reminder
-209	agenda	cupservicemapping
-210	agenda	cupservicemappingevent
-211	agenda	planrequest
-212	interop	inboundmessage
-213	interop	inboundmessageevent
-214	interop	labcodemapping
-215	interop	labcodemappingevent
-216	interop	receivedresult
-217	interop	visitlink
-218	interop	visitlinkevent
-219	interop	outboundmessage
-220	interop	subscriber
-221	interop	outboundmessageevent
-222	interop	subscriberevent
-223	fse	fsedocument
-224	fse	fsedocumentevent
-225	fse	fsedocumentstep
-226	transfusion	bloodgroupdetermination
-227	transfusion	bloodgroupdeterminationevent
-228	transfusion	issuedbag
-229	transfusion	transfusion
-230	transfusion	transfusionreaction
-231	transfusion	transfusionreactionevent
-232	transfusion	transfusionrequest
-233	transfusion	transfusionevent
-234	transfusion	issuedbagevent
-235	transfusion	transfusionrequestevent
-236	transfusion	transfusionvitals
-237	transfusion	transfusionvitalsevent
-238	transfusion	crossmatch
-239	transfusion	crossmatchevent
-240	transfusion	emergencyrelease
-241	transfusion	emergencyreleaseevent
-242	nursing	assessment
-243	nursing	scale
-244	nursing	assessmentevent
-245	nursing	scaleevent
-246	nursing	monitoringentry
-247	nursing	monitoringentryevent
-248	nursing	nursinganamnesis
-249	nursing	nursinganamnesisevent
-250	nursing	nursingnote
-251	nursing	nursingnoteevent
-252	nursing	caregoal
-253	nursing	careintervention
-254	nursing	careevaluation
-255	nursing	careproblem
-256	nursing	careinterventionevent
-257	nursing	caregoalevent
-258	nursing	careevaluationevent
-259	nursing	caretemplate
-260	nursing	careproblemevent
-261	nursing	caretemplateevent
-262	nursing	interventionrecord
-263	nursing	interventionrecordevent
-264	nursing	nursingdischarge
-265	nursing	nursingdischargeevent
-266	therapy	doserecord
-267	therapy	wardprescription
-268	therapy	doserecordevent
-269	therapy	wardprescriptionevent
-270	therapy	cabinetlevel
-271	therapy	cabinetmove
-272	therapy	cabinetmoveevent
-273	vascular	accessevent
-274	vascular	device
-275	vascular	accesseventevent
-276	vascular	deviceevent
-277	galenics	batch
-278	galenics	batchline
-279	galenics	dispensing
-280	galenics	dispensingevent
-281	galenics	formula
-282	galenics	batchevent
-283	galenics	formulaevent
-284	galenics	formulaingredient
-285	galenics	batchlineevent
-286	galenics	formulaingredientevent
-287	galenics	qcresult
-288	galenics	qcresultevent
-289	galenics	discardedweighing
-290	galenics	discardedweighingevent
-291	nutrition	nutritionorder
-292	nutrition	nutritionorderline
-293	nutrition	nutritionorderlineevent
-294	nutrition	wardtemplate
-295	nutrition	nutritionorderevent
-296	nutrition	wardtemplateevent
-297	nutrition	bagweighing
-298	nutrition	bedsidescan
-299	dispensing	delegation
-300	dispensing	dispensing
-301	dispensing	dispensingline
-302	dispensing	therapyplan
-303	dispensing	delegationrevocation
-304	dispensing	planclosure
-305	reports	reportrun
-306	transplant	transplant
-307	transplant	transplantevent
-308	transplant	custodyevent
-309	transplant	custodyeventevent
-310	transplant	dailycount
-311	transplant	dailycountevent
-312	transplant	donor
-313	transplant	donorevent
-314	transplant	infusion
-315	transplant	infusionevent
-316	transplant	product
-317	transplant	productevent
-318	transplant	troughtargetevent
-319	transplant	viralload
-320	transplant	viralloadevent
-321	transplant	viralthreshold
-322	transplant	viralthresholdevent
-323	transplant	adverseevent
-324	transplant	adverseeventevent
-325	transplant	agvhdassessment
-326	transplant	agvhdassessmentevent
-327	transplant	cgvhdassessment
-328	transplant	cgvhdassessmentevent
-329	transplant	consent
-330	transplant	consentevent
-331	transplant	followupvisit
-332	transplant	followupvisitevent
-333	transplant	outcome
-334	transplant	outcomeevent
-335	transplant	responseassessment
-336	transplant	responseassessmentevent
-337	transplant	troughtarget
-338	telemedicine	televisit
-339	telemedicine	signalmessage
-340	telemedicine	televisitevent
-341	telemedicine	televisitreport
-342	telemedicine	televisitreportevent
-343	portal	portalaccount
-344	portal	portalactivity
-345	portal	signincode
-346	portal	documentrelease
-347	portal	message
-348	portal	attachment
-349	portal	thread
-350	portal	portaltoken
-351	telemonitoring	diaryresponse
-352	telemonitoring	alert
-353	telemonitoring	diaryschedule
-354	telemonitoring	diaryresponseevent
-355	telemonitoring	diaryscheduleevent
-356	telemonitoring	reading
-357	telemonitoring	alertevent
-358	telemonitoring	readingevent
-359	telemonitoring	threshold
-360	telemonitoring	thresholdevent
+130	documents	documentnamedpatient
+131	inventory	costcenter
+132	inventory	costcenterevent
+133	inventory	stocklot
+134	inventory	storagelocation
+135	inventory	stockmovement
+136	inventory	stocklotevent
+137	inventory	storagelocationevent
+138	inventory	parlevel
+139	inventory	parlevelevent
+140	inventory	wardrequest
+141	inventory	wardrequestevent
+142	inventory	wardrequestline
+143	inventory	wardrequestdiscrepancy
+144	inventory	wardrequestlineevent
+145	inventory	wardrequestscan
+146	inventory	wardrequeststep
+147	toxicity	ctcaetermevent
+148	toxicity	extravasationevent
+149	toxicity	extravasationeventevent
+150	toxicity	toxicityrecord
+151	toxicity	toxicityrecordevent
+152	toxicity	ctcaeterm
+153	records	diaryentry
+154	records	diaryentryevent
+155	records	vitalsigns
+156	records	vitalsignsevent
+157	records	anamnesisnote
+158	records	anamnesisnoteevent
+159	records	anamnesisversion
+160	records	anamnesisversionevent
+161	records	icd9code
+162	records	icd9codeevent
+163	records	performancestatus
+164	records	performancestatusevent
+165	records	diagnosis
+166	records	diagnosisevent
+167	records	labresult
+168	records	labresultevent
+169	records	diagnosisstaging
+170	records	diagnosisstagingevent
+171	records	prognosticassessment
+172	records	prognosticassessmentevent
+173	records	appointment
+174	records	appointmentevent
+175	records	hometherapy
+176	records	hometherapyevent
+177	records	responseevaluation
+178	records	treatmentline
+179	records	responseevaluationevent
+180	records	treatmentlineevent
+181	records	treatmentlineorder
+182	records	treatmentlineorderevent
+183	records	treatmentplanitem
+184	records	treatmentplanitemevent
+185	records	clinicalletter
+186	records	clinicalletterevent
+187	records	tumourboard
+188	records	tumourboardevent
+189	records	clinicalreport
+190	records	clinicalreportevent
+191	agenda	agenda
+192	agenda	agendaevent
+193	agenda	agendaplace
+194	agenda	agendaplaceevent
+195	agenda	bookingtype
+196	agenda	booking
+197	agenda	bookingtypeevent
+198	agenda	closedday
+199	agenda	closeddayevent
+200	agenda	nurseonduty
+201	agenda	nurseondutyevent
+202	agenda	openingwindow
+203	agenda	openingwindowevent
+204	agenda	programme
+205	agenda	programmecycle
+206	agenda	bookingevent
+207	agenda	programmecycleevent
+208	agenda	programmeevent
+209	agenda	reminder
+210	agenda	cupservicemapping
+211	agenda	cupservicemappingevent
+212	agenda	planrequest
+213	interop	inboundmessage
+214	interop	inboundmessageevent
+215	interop	labcodemapping
+216	interop	labcodemappingevent
+217	interop	receivedresult
+218	interop	visitlink
+219	interop	visitlinkevent
+220	interop	outboundmessage
+221	interop	subscriber
+222	interop	outboundmessageevent
+223	interop	subscriberevent
+224	fse	fsedocument
+225	fse	fsedocumentevent
+226	fse	fsedocumentstep
+227	transfusion	bloodgroupdetermination
+228	transfusion	bloodgroupdeterminationevent
+229	transfusion	issuedbag
+230	transfusion	transfusion
+231	transfusion	transfusionreaction
+232	transfusion	transfusionreactionevent
+233	transfusion	transfusionrequest
+234	transfusion	transfusionevent
+235	transfusion	issuedbagevent
+236	transfusion	transfusionrequestevent
+237	transfusion	transfusionvitals
+238	transfusion	transfusionvitalsevent
+239	transfusion	crossmatch
+240	transfusion	crossmatchevent
+241	transfusion	emergencyrelease
+242	transfusion	emergencyreleaseevent
+243	nursing	assessment
+244	nursing	scale
+245	nursing	assessmentevent
+246	nursing	scaleevent
+247	nursing	monitoringentry
+248	nursing	monitoringentryevent
+249	nursing	nursinganamnesis
+250	nursing	nursinganamnesisevent
+251	nursing	nursingnote
+252	nursing	nursingnoteevent
+253	nursing	caregoal
+254	nursing	careintervention
+255	nursing	careevaluation
+256	nursing	careproblem
+257	nursing	careinterventionevent
+258	nursing	caregoalevent
+259	nursing	careevaluationevent
+260	nursing	caretemplate
+261	nursing	careproblemevent
+262	nursing	caretemplateevent
+263	nursing	interventionrecord
+264	nursing	interventionrecordevent
+265	nursing	nursingdischarge
+266	nursing	nursingdischargeevent
+267	therapy	doserecord
+268	therapy	wardprescription
+269	therapy	doserecordevent
+270	therapy	wardprescriptionevent
+271	therapy	cabinetlevel
+272	therapy	cabinetmove
+273	therapy	cabinetmoveevent
+274	vascular	accessevent
+275	vascular	device
+276	vascular	accesseventevent
+277	vascular	deviceevent
+278	galenics	batch
+279	galenics	batchline
+280	galenics	dispensing
+281	galenics	dispensingevent
+282	galenics	formula
+283	galenics	batchevent
+284	galenics	formulaevent
+285	galenics	formulaingredient
+286	galenics	batchlineevent
+287	galenics	formulaingredientevent
+288	galenics	qcresult
+289	galenics	qcresultevent
+290	galenics	discardedweighing
+291	galenics	discardedweighingevent
+292	nutrition	nutritionorder
+293	nutrition	nutritionorderline
+294	nutrition	nutritionorderlineevent
+295	nutrition	wardtemplate
+296	nutrition	nutritionorderevent
+297	nutrition	wardtemplateevent
+298	nutrition	bagweighing
+299	nutrition	bedsidescan
+300	dispensing	delegation
+301	dispensing	dispensing
+302	dispensing	dispensingline
+303	dispensing	therapyplan
+304	dispensing	delegationrevocation
+305	dispensing	planclosure
+306	reports	reportrun
+307	transplant	transplant
+308	transplant	transplantevent
+309	transplant	custodyevent
+310	transplant	custodyeventevent
+311	transplant	dailycount
+312	transplant	dailycountevent
+313	transplant	donor
+314	transplant	donorevent
+315	transplant	infusion
+316	transplant	infusionevent
+317	transplant	product
+318	transplant	productevent
+319	transplant	troughtargetevent
+320	transplant	viralload
+321	transplant	viralloadevent
+322	transplant	viralthreshold
+323	transplant	viralthresholdevent
+324	transplant	adverseevent
+325	transplant	adverseeventevent
+326	transplant	agvhdassessment
+327	transplant	agvhdassessmentevent
+328	transplant	cgvhdassessment
+329	transplant	cgvhdassessmentevent
+330	transplant	consent
+331	transplant	consentevent
+332	transplant	followupvisit
+333	transplant	followupvisitevent
+334	transplant	outcome
+335	transplant	outcomeevent
+336	transplant	responseassessment
+337	transplant	responseassessmentevent
+338	transplant	troughtarget
+339	telemedicine	televisit
+340	telemedicine	signalmessage
+341	telemedicine	televisitevent
+342	telemedicine	televisitreport
+343	telemedicine	televisitreportevent
+344	portal	portalaccount
+345	portal	portalactivity
+346	portal	signincode
+347	portal	documentrelease
+348	portal	message
+349	portal	attachment
+350	portal	thread
+351	portal	portaltoken
+352	telemonitoring	diaryresponse
+353	telemonitoring	alert
+354	telemonitoring	diaryschedule
+355	telemonitoring	diaryresponseevent
+356	telemonitoring	diaryscheduleevent
+357	telemonitoring	reading
+358	telemonitoring	alertevent
+359	telemonitoring	readingevent
+360	telemonitoring	threshold
+361	telemonitoring	thresholdevent
 \.
 
 
@@ -29072,139 +29109,148 @@ COPY public.django_migrations (id, app, name, applied) FROM stdin;
 64	audit	0003_truncate_refused	2000-01-01 00:00:00+00
 65	audit	0004_sharded_chains	2000-01-01 00:00:00+00
 66	audit	0005_chain_lock_heads_function	2000-01-01 00:00:00+00
-67	axes	0001_initial	2000-01-01 00:00:00+00
-68	axes	0002_auto_20151217_2044	2000-01-01 00:00:00+00
-69	axes	0003_auto_20160322_0929	2000-01-01 00:00:00+00
-70	axes	0004_auto_20181024_1538	2000-01-01 00:00:00+00
-71	axes	0005_remove_accessattempt_trusted	2000-01-01 00:00:00+00
-72	axes	0006_remove_accesslog_trusted	2000-01-01 00:00:00+00
-73	axes	0007_alter_accessattempt_unique_together	2000-01-01 00:00:00+00
-74	axes	0008_accessfailurelog	2000-01-01 00:00:00+00
-75	axes	0009_add_session_hash	2000-01-01 00:00:00+00
-76	axes	0010_accessattemptexpiration	2000-01-01 00:00:00+00
-77	compounding	0001_initial	2000-01-01 00:00:00+00
-78	compounding	0002_intrathecal_bag_route_unit_transport_release	2000-01-01 00:00:00+00
-79	compounding	0003_formulation_drug_mass_scale	2000-01-01 00:00:00+00
-80	compounding	0004_history_triggers_after_safety_merge	2000-01-01 00:00:00+00
-81	compounding	0005_raw_sql_defaults	2000-01-01 00:00:00+00
-82	compounding	0006_hood_vial_serial_leftover_volume	2000-01-01 00:00:00+00
-83	compounding	0007_device_results_transport_time	2000-01-01 00:00:00+00
-84	regimens	0008_component_obese_weight_basis	2000-01-01 00:00:00+00
-85	regimens	0009_component_administrations_per_day	2000-01-01 00:00:00+00
-86	prescribing	0006_order_life_validation_schedule	2000-01-01 00:00:00+00
-87	prescribing	0007_prior_dose_elsewhere	2000-01-01 00:00:00+00
-88	prescribing	0008_item_limit_blocks_and_overrides	2000-01-01 00:00:00+00
-89	prescribing	0009_orderitem_history_triggers	2000-01-01 00:00:00+00
-90	prescribing	0010_order_measure_dates	2000-01-01 00:00:00+00
-91	prescribing	0011_therapyorder_history_triggers	2000-01-01 00:00:00+00
-92	prescribing	0012_raw_sql_defaults	2000-01-01 00:00:00+00
-93	prescribing	0013_order_allergy_overrides	2000-01-01 00:00:00+00
-94	prescribing	0014_order_item_unrounded_dose	2000-01-01 00:00:00+00
-95	prescribing	0015_merge_movable	2000-01-01 00:00:00+00
-96	prescribing	0016_order_item_line_weight	2000-01-01 00:00:00+00
-97	prescribing	0017_order_item_administrations_per_day	2000-01-01 00:00:00+00
-98	inventory	0001_initial	2000-01-01 00:00:00+00
-99	inventory	0002_merge_movable	2000-01-01 00:00:00+00
-100	inventory	0003_ward_requests	2000-01-01 00:00:00+00
-101	dispensing	0001_direct_distribution	2000-01-01 00:00:00+00
-102	dispensing	0002_dispensing_therapy_order	2000-01-01 00:00:00+00
-103	dispensing	0003_plan_closure_delegation_revocation	2000-01-01 00:00:00+00
-104	documents	0001_initial	2000-01-01 00:00:00+00
-105	documents	0002_merge_movable	2000-01-01 00:00:00+00
-106	documents	0003_shipped_templates_stored	2000-01-01 00:00:00+00
-107	drugs	0006_aifa_archive_imports	2000-01-01 00:00:00+00
-108	drugs	0007_compounding_verification	2000-01-01 00:00:00+00
-109	fse	0001_initial	2000-01-01 00:00:00+00
-110	galenics	0001_initial	2000-01-01 00:00:00+00
-111	galenics	0002_batch_rejection_and_quantum_satis	2000-01-01 00:00:00+00
-112	galenics	0003_discarded_weighings	2000-01-01 00:00:00+00
-113	patients	0006_pgx_results	2000-01-01 00:00:00+00
-114	records	0001_diary	2000-01-01 00:00:00+00
-115	records	0002_vital_signs	2000-01-01 00:00:00+00
-116	records	0003_anamnesis	2000-01-01 00:00:00+00
-117	records	0004_diagnosis_and_performance_status	2000-01-01 00:00:00+00
-118	records	0005_lab_results	2000-01-01 00:00:00+00
-119	records	0006_staging_and_scores	2000-01-01 00:00:00+00
-120	records	0007_treatment_course	2000-01-01 00:00:00+00
-121	records	0008_letters_and_boards	2000-01-01 00:00:00+00
-122	records	0009_clinical_reports	2000-01-01 00:00:00+00
-123	interop	0001_inbound_messages	2000-01-01 00:00:00+00
-124	interop	0002_loinc_codes	2000-01-01 00:00:00+00
-125	interop	0003_outbound	2000-01-01 00:00:00+00
-126	interop	0004_paging_indexes_messages	2000-01-01 00:00:00+00
-127	inventory	0004_paging_indexes_movements_and_ward_requests	2000-01-01 00:00:00+00
-128	nursing	0001_initial	2000-01-01 00:00:00+00
-129	nursing	0002_monitoringentry_monitoringentryevent_and_more	2000-01-01 00:00:00+00
-130	nursing	0003_care_process	2000-01-01 00:00:00+00
-131	nutrition	0001_initial	2000-01-01 00:00:00+00
-132	nutrition	0002_bag_weighing_bedside	2000-01-01 00:00:00+00
-133	nutrition	0003_draft_edit_line_revisions	2000-01-01 00:00:00+00
-134	nutrition	0004_bedside_scans_infusion_end	2000-01-01 00:00:00+00
-135	portal	0001_portal_accounts_codes_activity	2000-01-01 00:00:00+00
-136	portal	0002_portal_messages_attachments_releases	2000-01-01 00:00:00+00
-137	portal	0003_portal_account_suspension	2000-01-01 00:00:00+00
-138	portal	0004_portal_patient_api_tokens	2000-01-01 00:00:00+00
-139	prescribing	0018_regulatory_documentation	2000-01-01 00:00:00+00
-140	prescribing	0019_pgx_acknowledgement	2000-01-01 00:00:00+00
-141	prescribing	0020_order_interaction_acknowledgements	2000-01-01 00:00:00+00
-142	prescribing	0021_order_patient_index_with_id	2000-01-01 00:00:00+00
-143	procrastinate	0001_initial	2000-01-01 00:00:00+00
-144	procrastinate	0002_drop_started_at_column	2000-01-01 00:00:00+00
-145	procrastinate	0003_drop_started_at_column	2000-01-01 00:00:00+00
-146	procrastinate	0004_drop_procrastinate_version_table	2000-01-01 00:00:00+00
-147	procrastinate	0005_fix_procrastinate_fetch_job	2000-01-01 00:00:00+00
-148	procrastinate	0006_fix_trigger_status_events_insert	2000-01-01 00:00:00+00
-149	procrastinate	0007_add_queueing_lock_column	2000-01-01 00:00:00+00
-150	procrastinate	0008_close_fetch_job_race_condition	2000-01-01 00:00:00+00
-151	procrastinate	0009_add_defer_job_function	2000-01-01 00:00:00+00
-152	procrastinate	0010_add_procrastinate_periodic_defers	2000-01-01 00:00:00+00
-153	procrastinate	0011_add_foreign_key_index	2000-01-01 00:00:00+00
-154	procrastinate	0012_add_locks_to_periodic_defer	2000-01-01 00:00:00+00
-155	procrastinate	0013_fix_procrastinate_defer_periodic_job	2000-01-01 00:00:00+00
-156	procrastinate	0014_add_finish_job_and_retry_job_functions	2000-01-01 00:00:00+00
-157	procrastinate	0015_add_trigger_on_job_deletion	2000-01-01 00:00:00+00
-158	procrastinate	0016_delete_finished_jobs	2000-01-01 00:00:00+00
-159	procrastinate	0017_add_checks_to_finish_job	2000-01-01 00:00:00+00
-160	procrastinate	0018_add_checks_to_retry_job	2000-01-01 00:00:00+00
-161	procrastinate	0019_fix_finish_job_compat_issue	2000-01-01 00:00:00+00
-162	procrastinate	0020_add_index_on_procrastinate_jobs	2000-01-01 00:00:00+00
-163	procrastinate	0021_add_kwargs_to_defer_periodic_job	2000-01-01 00:00:00+00
-164	procrastinate	0022_null_locks_excluded	2000-01-01 00:00:00+00
-165	procrastinate	0023_remove_old_finish_job_function	2000-01-01 00:00:00+00
-166	procrastinate	0024_job_id_bigint	2000-01-01 00:00:00+00
-167	procrastinate	0025_add_models	2000-01-01 00:00:00+00
-168	procrastinate	0026_add_job_priority	2000-01-01 00:00:00+00
-169	procrastinate	0027_add_periodic_job_priority	2000-01-01 00:00:00+00
-170	procrastinate	0028_add_cancel_states	2000-01-01 00:00:00+00
-171	procrastinate	0029_add_additional_params_to_retry_job	2000-01-01 00:00:00+00
-172	procrastinate	0030_alter_procrastinateevent_options	2000-01-01 00:00:00+00
-173	procrastinate	0031_add_indexes_for_fetch_job	2000-01-01 00:00:00+00
-174	procrastinate	0032_pre_cancel_notification	2000-01-01 00:00:00+00
-175	procrastinate	0033_post_cancel_notification	2000-01-01 00:00:00+00
-176	procrastinate	0034_pre_add_heartbeat	2000-01-01 00:00:00+00
-177	procrastinate	0035_post_add_heartbeat	2000-01-01 00:00:00+00
-178	procrastinate	0036_add_worker_model	2000-01-01 00:00:00+00
-179	procrastinate	0037_pre_batch_defer_jobs	2000-01-01 00:00:00+00
-180	procrastinate	0038_post_batch_defer_jobs	2000-01-01 00:00:00+00
-181	procrastinate	0039_pre_priority_lock_fetch_job	2000-01-01 00:00:00+00
-182	procrastinate	0040_pre_retry_failed_job	2000-01-01 00:00:00+00
-183	procrastinate	0041_post_retry_failed_job	2000-01-01 00:00:00+00
-184	records	0010_merge_movable	2000-01-01 00:00:00+00
-185	reports	0001_report_runs	2000-01-01 00:00:00+00
-186	sessions	0001_initial	2000-01-01 00:00:00+00
-187	telemedicine	0001_televisits	2000-01-01 00:00:00+00
-188	telemonitoring	0001_readings_thresholds_alerts_diaries	2000-01-01 00:00:00+00
-189	therapy	0001_initial	2000-01-01 00:00:00+00
-190	therapy	0002_dose_corrections_cabinet	2000-01-01 00:00:00+00
-191	toxicity	0001_initial	2000-01-01 00:00:00+00
-192	toxicity	0002_ctcae_italian_labels	2000-01-01 00:00:00+00
-193	transfusion	0001_initial	2000-01-01 00:00:00+00
-194	transfusion	0002_emergency_crossmatch	2000-01-01 00:00:00+00
-195	transplant	0001_initial	2000-01-01 00:00:00+00
-196	transplant	0002_pretransplant	2000-01-01 00:00:00+00
-197	transplant	0002_followup	2000-01-01 00:00:00+00
-198	transplant	0003_merge_0002_followup_0002_pretransplant	2000-01-01 00:00:00+00
-199	vascular	0001_initial	2000-01-01 00:00:00+00
+67	audit	0006_chain_heads_by_shard_index	2000-01-01 00:00:00+00
+68	audit	0007_paging_indexes_access_log	2000-01-01 00:00:00+00
+69	axes	0001_initial	2000-01-01 00:00:00+00
+70	axes	0002_auto_20151217_2044	2000-01-01 00:00:00+00
+71	axes	0003_auto_20160322_0929	2000-01-01 00:00:00+00
+72	axes	0004_auto_20181024_1538	2000-01-01 00:00:00+00
+73	axes	0005_remove_accessattempt_trusted	2000-01-01 00:00:00+00
+74	axes	0006_remove_accesslog_trusted	2000-01-01 00:00:00+00
+75	axes	0007_alter_accessattempt_unique_together	2000-01-01 00:00:00+00
+76	axes	0008_accessfailurelog	2000-01-01 00:00:00+00
+77	axes	0009_add_session_hash	2000-01-01 00:00:00+00
+78	axes	0010_accessattemptexpiration	2000-01-01 00:00:00+00
+79	compounding	0001_initial	2000-01-01 00:00:00+00
+80	compounding	0002_intrathecal_bag_route_unit_transport_release	2000-01-01 00:00:00+00
+192	reports	0001_report_runs	2000-01-01 00:00:00+00
+81	compounding	0003_formulation_drug_mass_scale	2000-01-01 00:00:00+00
+82	compounding	0004_history_triggers_after_safety_merge	2000-01-01 00:00:00+00
+83	compounding	0005_raw_sql_defaults	2000-01-01 00:00:00+00
+84	compounding	0006_hood_vial_serial_leftover_volume	2000-01-01 00:00:00+00
+85	compounding	0007_device_results_transport_time	2000-01-01 00:00:00+00
+86	compounding	0008_paging_indexes_exposures_leftovers	2000-01-01 00:00:00+00
+87	regimens	0008_component_obese_weight_basis	2000-01-01 00:00:00+00
+88	regimens	0009_component_administrations_per_day	2000-01-01 00:00:00+00
+89	prescribing	0006_order_life_validation_schedule	2000-01-01 00:00:00+00
+90	prescribing	0007_prior_dose_elsewhere	2000-01-01 00:00:00+00
+91	prescribing	0008_item_limit_blocks_and_overrides	2000-01-01 00:00:00+00
+92	prescribing	0009_orderitem_history_triggers	2000-01-01 00:00:00+00
+93	prescribing	0010_order_measure_dates	2000-01-01 00:00:00+00
+94	prescribing	0011_therapyorder_history_triggers	2000-01-01 00:00:00+00
+95	prescribing	0012_raw_sql_defaults	2000-01-01 00:00:00+00
+96	prescribing	0013_order_allergy_overrides	2000-01-01 00:00:00+00
+97	prescribing	0014_order_item_unrounded_dose	2000-01-01 00:00:00+00
+98	prescribing	0015_merge_movable	2000-01-01 00:00:00+00
+99	prescribing	0016_order_item_line_weight	2000-01-01 00:00:00+00
+100	prescribing	0017_order_item_administrations_per_day	2000-01-01 00:00:00+00
+101	inventory	0001_initial	2000-01-01 00:00:00+00
+102	inventory	0002_merge_movable	2000-01-01 00:00:00+00
+103	inventory	0003_ward_requests	2000-01-01 00:00:00+00
+104	dispensing	0001_direct_distribution	2000-01-01 00:00:00+00
+105	dispensing	0002_dispensing_therapy_order	2000-01-01 00:00:00+00
+106	dispensing	0003_plan_closure_delegation_revocation	2000-01-01 00:00:00+00
+107	dispensing	0004_paging_index_desk_day	2000-01-01 00:00:00+00
+108	patients	0006_pgx_results	2000-01-01 00:00:00+00
+109	documents	0001_initial	2000-01-01 00:00:00+00
+110	documents	0002_merge_movable	2000-01-01 00:00:00+00
+111	documents	0003_shipped_templates_stored	2000-01-01 00:00:00+00
+112	documents	0004_document_named_patients	2000-01-01 00:00:00+00
+113	drugs	0006_aifa_archive_imports	2000-01-01 00:00:00+00
+114	drugs	0007_compounding_verification	2000-01-01 00:00:00+00
+115	fse	0001_initial	2000-01-01 00:00:00+00
+116	fse	0002_paging_indexes_documents	2000-01-01 00:00:00+00
+117	galenics	0001_initial	2000-01-01 00:00:00+00
+118	galenics	0002_batch_rejection_and_quantum_satis	2000-01-01 00:00:00+00
+119	galenics	0003_discarded_weighings	2000-01-01 00:00:00+00
+120	records	0001_diary	2000-01-01 00:00:00+00
+121	records	0002_vital_signs	2000-01-01 00:00:00+00
+122	records	0003_anamnesis	2000-01-01 00:00:00+00
+123	records	0004_diagnosis_and_performance_status	2000-01-01 00:00:00+00
+124	records	0005_lab_results	2000-01-01 00:00:00+00
+125	records	0006_staging_and_scores	2000-01-01 00:00:00+00
+126	records	0007_treatment_course	2000-01-01 00:00:00+00
+127	records	0008_letters_and_boards	2000-01-01 00:00:00+00
+128	records	0009_clinical_reports	2000-01-01 00:00:00+00
+129	interop	0001_inbound_messages	2000-01-01 00:00:00+00
+130	interop	0002_loinc_codes	2000-01-01 00:00:00+00
+131	interop	0003_outbound	2000-01-01 00:00:00+00
+132	interop	0004_paging_indexes_messages	2000-01-01 00:00:00+00
+133	inventory	0004_paging_indexes_movements_and_ward_requests	2000-01-01 00:00:00+00
+134	nursing	0001_initial	2000-01-01 00:00:00+00
+135	nursing	0002_monitoringentry_monitoringentryevent_and_more	2000-01-01 00:00:00+00
+136	nursing	0003_care_process	2000-01-01 00:00:00+00
+137	nutrition	0001_initial	2000-01-01 00:00:00+00
+138	nutrition	0002_bag_weighing_bedside	2000-01-01 00:00:00+00
+139	nutrition	0003_draft_edit_line_revisions	2000-01-01 00:00:00+00
+140	nutrition	0004_bedside_scans_infusion_end	2000-01-01 00:00:00+00
+141	portal	0001_portal_accounts_codes_activity	2000-01-01 00:00:00+00
+142	portal	0002_portal_messages_attachments_releases	2000-01-01 00:00:00+00
+143	portal	0003_portal_account_suspension	2000-01-01 00:00:00+00
+144	portal	0004_portal_patient_api_tokens	2000-01-01 00:00:00+00
+145	prescribing	0018_regulatory_documentation	2000-01-01 00:00:00+00
+146	prescribing	0019_pgx_acknowledgement	2000-01-01 00:00:00+00
+147	prescribing	0020_order_interaction_acknowledgements	2000-01-01 00:00:00+00
+148	prescribing	0021_order_patient_index_with_id	2000-01-01 00:00:00+00
+149	procrastinate	0001_initial	2000-01-01 00:00:00+00
+150	procrastinate	0002_drop_started_at_column	2000-01-01 00:00:00+00
+151	procrastinate	0003_drop_started_at_column	2000-01-01 00:00:00+00
+152	procrastinate	0004_drop_procrastinate_version_table	2000-01-01 00:00:00+00
+153	procrastinate	0005_fix_procrastinate_fetch_job	2000-01-01 00:00:00+00
+154	procrastinate	0006_fix_trigger_status_events_insert	2000-01-01 00:00:00+00
+155	procrastinate	0007_add_queueing_lock_column	2000-01-01 00:00:00+00
+156	procrastinate	0008_close_fetch_job_race_condition	2000-01-01 00:00:00+00
+157	procrastinate	0009_add_defer_job_function	2000-01-01 00:00:00+00
+158	procrastinate	0010_add_procrastinate_periodic_defers	2000-01-01 00:00:00+00
+159	procrastinate	0011_add_foreign_key_index	2000-01-01 00:00:00+00
+160	procrastinate	0012_add_locks_to_periodic_defer	2000-01-01 00:00:00+00
+161	procrastinate	0013_fix_procrastinate_defer_periodic_job	2000-01-01 00:00:00+00
+162	procrastinate	0014_add_finish_job_and_retry_job_functions	2000-01-01 00:00:00+00
+163	procrastinate	0015_add_trigger_on_job_deletion	2000-01-01 00:00:00+00
+164	procrastinate	0016_delete_finished_jobs	2000-01-01 00:00:00+00
+165	procrastinate	0017_add_checks_to_finish_job	2000-01-01 00:00:00+00
+166	procrastinate	0018_add_checks_to_retry_job	2000-01-01 00:00:00+00
+167	procrastinate	0019_fix_finish_job_compat_issue	2000-01-01 00:00:00+00
+168	procrastinate	0020_add_index_on_procrastinate_jobs	2000-01-01 00:00:00+00
+169	procrastinate	0021_add_kwargs_to_defer_periodic_job	2000-01-01 00:00:00+00
+170	procrastinate	0022_null_locks_excluded	2000-01-01 00:00:00+00
+171	procrastinate	0023_remove_old_finish_job_function	2000-01-01 00:00:00+00
+172	procrastinate	0024_job_id_bigint	2000-01-01 00:00:00+00
+173	procrastinate	0025_add_models	2000-01-01 00:00:00+00
+174	procrastinate	0026_add_job_priority	2000-01-01 00:00:00+00
+175	procrastinate	0027_add_periodic_job_priority	2000-01-01 00:00:00+00
+176	procrastinate	0028_add_cancel_states	2000-01-01 00:00:00+00
+177	procrastinate	0029_add_additional_params_to_retry_job	2000-01-01 00:00:00+00
+178	procrastinate	0030_alter_procrastinateevent_options	2000-01-01 00:00:00+00
+179	procrastinate	0031_add_indexes_for_fetch_job	2000-01-01 00:00:00+00
+180	procrastinate	0032_pre_cancel_notification	2000-01-01 00:00:00+00
+181	procrastinate	0033_post_cancel_notification	2000-01-01 00:00:00+00
+182	procrastinate	0034_pre_add_heartbeat	2000-01-01 00:00:00+00
+183	procrastinate	0035_post_add_heartbeat	2000-01-01 00:00:00+00
+184	procrastinate	0036_add_worker_model	2000-01-01 00:00:00+00
+185	procrastinate	0037_pre_batch_defer_jobs	2000-01-01 00:00:00+00
+186	procrastinate	0038_post_batch_defer_jobs	2000-01-01 00:00:00+00
+187	procrastinate	0039_pre_priority_lock_fetch_job	2000-01-01 00:00:00+00
+188	procrastinate	0040_pre_retry_failed_job	2000-01-01 00:00:00+00
+189	procrastinate	0041_post_retry_failed_job	2000-01-01 00:00:00+00
+190	records	0010_merge_movable	2000-01-01 00:00:00+00
+191	records	0011_paging_indexes_diary_vitals_labs	2000-01-01 00:00:00+00
+193	sessions	0001_initial	2000-01-01 00:00:00+00
+194	telemedicine	0001_televisits	2000-01-01 00:00:00+00
+195	telemonitoring	0001_readings_thresholds_alerts_diaries	2000-01-01 00:00:00+00
+196	therapy	0001_initial	2000-01-01 00:00:00+00
+197	therapy	0002_dose_corrections_cabinet	2000-01-01 00:00:00+00
+198	therapy	0003_paging_index_dose_records	2000-01-01 00:00:00+00
+199	toxicity	0001_initial	2000-01-01 00:00:00+00
+200	toxicity	0002_ctcae_italian_labels	2000-01-01 00:00:00+00
+201	transfusion	0001_initial	2000-01-01 00:00:00+00
+202	transfusion	0002_emergency_crossmatch	2000-01-01 00:00:00+00
+203	transplant	0001_initial	2000-01-01 00:00:00+00
+204	transplant	0002_pretransplant	2000-01-01 00:00:00+00
+205	transplant	0002_followup	2000-01-01 00:00:00+00
+206	transplant	0003_merge_0002_followup_0002_pretransplant	2000-01-01 00:00:00+00
+207	transplant	0004_paging_index_cases	2000-01-01 00:00:00+00
+208	vascular	0001_initial	2000-01-01 00:00:00+00
 \.
 
 
@@ -29229,6 +29275,14 @@ COPY public.documents_document (id, kind, title, source_app, source_model, sourc
 --
 
 COPY public.documents_documentevent (pgh_id, pgh_created_at, pgh_label, id, kind, title, source_app, source_model, source_id, template_code, template_version, template_sha256, context, sha256, mime_type, size, created_at, workstation, signed, signed_at, signature_reason, chain, version, correction_reason, created_by_id, patient_id, pgh_context_id, pgh_obj_id, signer_id, supersedes_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: documents_documentnamedpatient; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.documents_documentnamedpatient (id, document_id, patient_id) FROM stdin;
 \.
 
 
@@ -32058,14 +32112,14 @@ SELECT pg_catalog.setval('public.dispensing_therapyplan_id_seq', 1, false);
 -- Name: django_content_type_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
-SELECT pg_catalog.setval('public.django_content_type_id_seq', 360, true);
+SELECT pg_catalog.setval('public.django_content_type_id_seq', 361, true);
 
 
 --
 -- Name: django_migrations_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
-SELECT pg_catalog.setval('public.django_migrations_id_seq', 199, true);
+SELECT pg_catalog.setval('public.django_migrations_id_seq', 208, true);
 
 
 --
@@ -32080,6 +32134,13 @@ SELECT pg_catalog.setval('public.documents_document_id_seq', 1, false);
 --
 
 SELECT pg_catalog.setval('public.documents_documentevent_pgh_id_seq', 1, false);
+
+
+--
+-- Name: documents_documentnamedpatient_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.documents_documentnamedpatient_id_seq', 1, false);
 
 
 --
@@ -34967,6 +35028,14 @@ ALTER TABLE ONLY public.documents_document
 
 ALTER TABLE ONLY public.documents_documentevent
     ADD CONSTRAINT documents_documentevent_pkey PRIMARY KEY (pgh_id);
+
+
+--
+-- Name: documents_documentnamedpatient documents_documentnamedpatient_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.documents_documentnamedpatient
+    ADD CONSTRAINT documents_documentnamedpatient_pkey PRIMARY KEY (id);
 
 
 --
@@ -37866,6 +37935,20 @@ ALTER TABLE ONLY public.interop_visitlink
 
 
 --
+-- Name: accesslog_patient_id; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX accesslog_patient_id ON public.audit_accesslogentry USING btree (patient_id, id);
+
+
+--
+-- Name: accesslog_username_id; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX accesslog_username_id ON public.audit_accesslogentry USING btree (username, id);
+
+
+--
 -- Name: accounts_apitoken_key_hash_f9a7d03c_like; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -39007,13 +39090,6 @@ CREATE INDEX audit_accesslogentry_hash_4fb6ede7_like ON public.audit_accesslogen
 
 
 --
--- Name: audit_accesslogentry_patient_id_23ea6d41; Type: INDEX; Schema: public; Owner: -
---
-
-CREATE INDEX audit_accesslogentry_patient_id_23ea6d41 ON public.audit_accesslogentry USING btree (patient_id);
-
-
---
 -- Name: audit_accesslogentry_user_id_df6d7662; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -39994,10 +40070,10 @@ CREATE INDEX diagnosis_by_patient ON public.records_diagnosis USING btree (patie
 
 
 --
--- Name: diary_by_patient; Type: INDEX; Schema: public; Owner: -
+-- Name: diary_by_patient_id; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE INDEX diary_by_patient ON public.records_diaryentry USING btree (patient_id, written_at DESC);
+CREATE INDEX diary_by_patient_id ON public.records_diaryentry USING btree (patient_id, written_at DESC, id DESC);
 
 
 --
@@ -40033,6 +40109,13 @@ CREATE INDEX dispensing_delegation_recorded_by_id_3f0723f8 ON public.dispensing_
 --
 
 CREATE INDEX dispensing_delegationrevocation_recorded_by_id_0f24ce62 ON public.dispensing_delegationrevocation USING btree (recorded_by_id);
+
+
+--
+-- Name: dispensing_desk_at; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX dispensing_desk_at ON public.dispensing_dispensing USING btree (workstation, dispensed_at DESC, id DESC);
 
 
 --
@@ -40309,6 +40392,20 @@ CREATE INDEX documents_documentevent_supersedes_id_13c9562e ON public.documents_
 
 
 --
+-- Name: documents_documentnamedpatient_document_id_44929c69; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX documents_documentnamedpatient_document_id_44929c69 ON public.documents_documentnamedpatient USING btree (document_id);
+
+
+--
+-- Name: documents_documentnamedpatient_patient_id_3f92933b; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX documents_documentnamedpatient_patient_id_3f92933b ON public.documents_documentnamedpatient USING btree (patient_id);
+
+
+--
 -- Name: documents_documenttemplate_created_by_id_fce09d26; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -40334,6 +40431,13 @@ CREATE INDEX documents_documenttemplateevent_pgh_context_id_9960df1b ON public.d
 --
 
 CREATE INDEX documents_documenttemplateevent_pgh_obj_id_e6ae27a1 ON public.documents_documenttemplateevent USING btree (pgh_obj_id);
+
+
+--
+-- Name: dose_patient_at; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX dose_patient_at ON public.therapy_doserecord USING btree (patient_id, COALESCE(given_at, recorded_at) DESC, id DESC);
 
 
 --
@@ -40764,10 +40868,24 @@ CREATE UNIQUE INDEX evaluation_one_baseline_per_line ON public.records_responsee
 
 
 --
+-- Name: exposure_started_id; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX exposure_started_id ON public.compounding_exposurerecord USING btree (started_at DESC, id DESC);
+
+
+--
 -- Name: extravasation_by_patient; Type: INDEX; Schema: public; Owner: -
 --
 
 CREATE INDEX extravasation_by_patient ON public.toxicity_extravasationevent USING btree (patient_id, occurred_at DESC);
+
+
+--
+-- Name: fse_created_id; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fse_created_id ON public.fse_fsedocument USING btree (created_at DESC, id DESC);
 
 
 --
@@ -40852,6 +40970,13 @@ CREATE INDEX fse_fsedocumentstep_document_id_69fcb1e2 ON public.fse_fsedocuments
 --
 
 CREATE UNIQUE INDEX fse_one_live_per_letter ON public.fse_fsedocument USING btree (letter_id) WHERE ((letter_id IS NOT NULL) AND (NOT ((state)::text = ANY ((ARRAY['failed'::character varying, 'replaced'::character varying, 'deleted'::character varying])::text[]))));
+
+
+--
+-- Name: fse_state_created_id; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fse_state_created_id ON public.fse_fsedocument USING btree (state, created_at DESC, id DESC);
 
 
 --
@@ -42150,10 +42275,17 @@ CREATE INDEX item_date_status ON public.prescribing_orderitem USING btree (sched
 
 
 --
--- Name: lab_by_patient; Type: INDEX; Schema: public; Owner: -
+-- Name: lab_by_patient_id; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE INDEX lab_by_patient ON public.records_labresult USING btree (patient_id, collected_at DESC);
+CREATE INDEX lab_by_patient_id ON public.records_labresult USING btree (patient_id, collected_at DESC, id DESC);
+
+
+--
+-- Name: leftover_closed_expiry; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX leftover_closed_expiry ON public.compounding_leftover USING btree (expires_at DESC, id DESC) WHERE (NOT ((state)::text = 'open'::text));
 
 
 --
@@ -48331,6 +48463,13 @@ CREATE INDEX transplant_responseassessmentevent_transplant_id_7ba7992d ON public
 
 
 --
+-- Name: transplant_taken_id; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transplant_taken_id ON public.transplant_transplant USING btree (taken_in_charge_on DESC, id DESC);
+
+
+--
 -- Name: transplant_transplant_coordinator_id_9740612e; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -48716,10 +48855,10 @@ CREATE INDEX vascular_event_device ON public.vascular_accessevent USING btree (d
 
 
 --
--- Name: vitals_by_patient; Type: INDEX; Schema: public; Owner: -
+-- Name: vitals_by_patient_id; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE INDEX vitals_by_patient ON public.records_vitalsigns USING btree (patient_id, measured_at DESC);
+CREATE INDEX vitals_by_patient_id ON public.records_vitalsigns USING btree (patient_id, measured_at DESC, id DESC);
 
 
 --
@@ -54043,6 +54182,20 @@ COMMENT ON TRIGGER pgtrigger_read_only_47a5d ON public.records_anamnesisnote IS 
 
 
 --
+-- Name: documents_documentnamedpatient pgtrigger_read_only_4fd4a; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pgtrigger_read_only_4fd4a BEFORE DELETE OR UPDATE ON public.documents_documentnamedpatient FOR EACH ROW EXECUTE FUNCTION public.pgtrigger_read_only_4fd4a();
+
+
+--
+-- Name: TRIGGER pgtrigger_read_only_4fd4a ON documents_documentnamedpatient; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TRIGGER pgtrigger_read_only_4fd4a ON public.documents_documentnamedpatient IS 'c168ff17923ae7b446063899229c6d4d514dec46';
+
+
+--
 -- Name: records_responseevaluation pgtrigger_read_only_510b0; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -57959,6 +58112,22 @@ ALTER TABLE ONLY public.documents_document
 
 ALTER TABLE ONLY public.documents_document
     ADD CONSTRAINT documents_document_supersedes_id_32d64ad3_fk_documents FOREIGN KEY (supersedes_id) REFERENCES public.documents_document(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: documents_documentnamedpatient documents_documentna_document_id_44929c69_fk_documents; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.documents_documentnamedpatient
+    ADD CONSTRAINT documents_documentna_document_id_44929c69_fk_documents FOREIGN KEY (document_id) REFERENCES public.documents_document(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: documents_documentnamedpatient documents_documentna_patient_id_3f92933b_fk_patients_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.documents_documentnamedpatient
+    ADD CONSTRAINT documents_documentna_patient_id_3f92933b_fk_patients_ FOREIGN KEY (patient_id) REFERENCES public.patients_patient(id) DEFERRABLE INITIALLY DEFERRED;
 
 
 --
