@@ -49,7 +49,7 @@ def _dispensed(desk: Desk, n: int, *, patient_of: int = 0, at: str = DESK) -> li
 
 def _shown(html: str) -> list[int]:
     table = html.split('data-testid="today"', 1)[1].split("</table>", 1)[0]
-    return [int(pk) for pk in re.findall(r"/dispensing/dispensings/(\d+)/receipt/", table)]
+    return [int(pk) for pk in re.findall(r"/dispensing/dispensings/(\d+)/receipt\.pdf", table)]
 
 
 def test_every_dispensing_of_the_day_is_reachable_the_newest_first(
