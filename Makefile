@@ -92,7 +92,7 @@ typecheck: install
 test: install
 	@export CORSIA_TESTING=1 DATABASE_URL="$(DB_URL)"; \
 	  $(MAKE) --no-print-directory lint typecheck && \
-	  $(PY) -m pytest -n 2 --dist loadgroup -q -m "not outside and not long" $(PYTEST_ARGS)
+	  $(PY) -m pytest -n 2 --dist loadgroup -q --durations=25 -m "not outside and not long" $(PYTEST_ARGS)
 
 # The API probed from outside (schemathesis over every operation, two roles; the permission
 # matrix, masking and trial-monitor probes with bearer tokens); CI runs it
