@@ -405,6 +405,33 @@ def patient_period(first_day: date | None, last_day: date | None) -> tuple[date,
     return first, last
 
 
+def _patient_read_allowed(
+    *,
+    user: User,
+    patient_id: int,
+    workstation: Workstation,
+    channel: str,
+    period: tuple[date | None, date | None],
+    patient_read: bool,
+) -> tuple[date, date]:
+    """The checks of a read of the patient's interactions, then its access-log row: the
+    permission, the period (:func:`patient_period`), the patient in the user's scope and,
+    unless the page has already read it (``patient_read``), there (NotFound)."""
+    require_permission(user, VIEW, "Non hai accesso alle prescrizioni.")
+    first, last = patient_period(*period)
+    ensure_patient_in_scope(user, patient_id)
+    if not patient_read:
+        patient_record(patient_id=patient_id)  # NotFound when there is none
+    access_log_record(
+        user=user,
+        patient_id=patient_id,
+        what="interazioni tra le terapie in corso",
+        workstation=workstation,
+        channel=channel,
+    )
+    return first, last
+
+
 def patient_interactions_view(
     *,
     user: User,
@@ -416,17 +443,10 @@ def patient_interactions_view(
 ) -> PatientInteractions:
     """Every drug the patient takes in the period and the interactions among them (a
     logged clinical read)."""
-    require_permission(user, VIEW, "Non hai accesso alle prescrizioni.")
-    first, last = patient_period(first_day, last_day)
-    ensure_patient_in_scope(user, patient_id)
-    patient_record(patient_id=patient_id)  # NotFound when there is none
-    access_log_record(
-        user=user,
-        patient_id=patient_id,
-        what="interazioni tra le terapie in corso",
-        workstation=workstation,
-        channel=channel,
-    )
+    first, last = _patient_read_allowed(
+        user=user, patient_id=patient_id, workstation=workstation, channel=channel,
+        period=(first_day, last_day), patient_read=False,
+    )  # fmt: skip
     drugs = patient_current_drugs(patient_id=patient_id, first_day=first, last_day=last)
     return PatientInteractions(
         first_day=first, last_day=last, drugs=drugs, interactions=find_interactions(drugs)
@@ -466,16 +486,10 @@ def patient_interactions_read(
     (``corsia.core.read_together``, issue 27) for a page that has read the patient: the
     same checks and access-log row; every source's drugs in the page's statement, the
     interactions among them in a second (:meth:`PatientDrugs.interactions_read`)."""
-    require_permission(user, VIEW, "Non hai accesso alle prescrizioni.")
-    first, last = patient_period(None, None)
-    ensure_patient_in_scope(user, patient_id)
-    access_log_record(
-        user=user,
-        patient_id=patient_id,
-        what="interazioni tra le terapie in corso",
-        workstation=workstation,
-        channel=channel,
-    )
+    first, last = _patient_read_allowed(
+        user=user, patient_id=patient_id, workstation=workstation, channel=channel,
+        period=(None, None), patient_read=True,
+    )  # fmt: skip
     sources = patient_current_drugs_queries(patient_id=patient_id, first_day=first, last_day=last)
 
     def decode(results: list[list[Any]]) -> PatientDrugs:
