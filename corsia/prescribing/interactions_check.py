@@ -41,6 +41,7 @@ from corsia.patients.selectors import patient_record
 from corsia.prescribing import audit_events as events
 from corsia.prescribing.current_drugs import (
     CurrentDrug,
+    CurrentDrugsQuery,
     patient_current_drugs,
     patient_current_drugs_queries,
 )
@@ -250,6 +251,20 @@ def _order_found(
     return tuple(find_interactions([*own, *drugs], focus={d.code for d in own}, known=known))
 
 
+def _drugs_decoded(
+    sources: Sequence[CurrentDrugsQuery], results: list[list[Any]]
+) -> tuple[list[CurrentDrug], int]:
+    """Every source's drugs from the results of its querysets (read first, in order), and
+    the index of the first result after them."""
+    drugs: list[CurrentDrug] = []
+    start = 0
+    for source in sources:
+        end = start + len(source.querysets)
+        drugs.extend(source.decode(results[start:end]))
+        start = end
+    return drugs, start
+
+
 def order_interactions_read(order: TherapyOrder) -> ReadPart[None]:
     """The batched variant of :func:`order_found_interactions` for a page that reads it
     with other modules' reads (``corsia.core.read_together.read_parts``): every source's
@@ -263,12 +278,7 @@ def order_interactions_read(order: TherapyOrder) -> ReadPart[None]:
     touching = interactions_touching_query({i.ingredient_id for i in order.items.all()})
 
     def decode(results: list[list[Any]]) -> None:
-        drugs: list[CurrentDrug] = []
-        start = 0
-        for source in sources:
-            end = start + len(source.querysets)
-            drugs.extend(source.decode(results[start:end]))
-            start = end
+        drugs, start = _drugs_decoded(sources, results)
         known = interactions_from(results[start], {d.code for d in drugs})
         found = _order_found(order, drugs, known)
         per_request(_order_key(order), lambda: found)
@@ -493,12 +503,7 @@ def patient_interactions_read(
     sources = patient_current_drugs_queries(patient_id=patient_id, first_day=first, last_day=last)
 
     def decode(results: list[list[Any]]) -> PatientDrugs:
-        drugs: list[CurrentDrug] = []
-        start = 0
-        for source in sources:
-            end = start + len(source.querysets)
-            drugs.extend(source.decode(results[start:end]))
-            start = end
+        drugs, _ = _drugs_decoded(sources, results)
         return PatientDrugs(first_day=first, last_day=last, drugs=drugs)
 
     return ReadPart(querysets=tuple(q for s in sources for q in s.querysets), decode=decode)
