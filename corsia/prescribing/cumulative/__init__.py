@@ -44,7 +44,11 @@ from corsia.prescribing.cumulative.limits import (
     unit_conversions,
 )
 from corsia.prescribing.cumulative.prior_doses import current_prior_doses, prior_dose_record
-from corsia.prescribing.cumulative.reading import PatientCumulativeView, patient_cumulative_view
+from corsia.prescribing.cumulative.reading import (
+    PatientCumulativeView,
+    cumulative_read_allowed,
+    patient_cumulative_view,
+)
 
 __all__ = [
     "BLOCK_CODE",
@@ -56,6 +60,7 @@ __all__ = [
     "Exposures",
     "PatientCumulativeView",
     "counted_codes",
+    "cumulative_read_allowed",
     "current_prior_doses",
     "equivalence_classes",
     "exposure_events",

@@ -23,13 +23,16 @@ class PatientCumulativeView:
     prior_doses: list[PriorDose]  # every record, corrections included, oldest first
 
 
-def patient_cumulative_view(
-    *, user: User, patient_id: int, workstation: Workstation, channel: str = "web"
-) -> PatientCumulativeView:
-    """The patient's lifetime totals and doses given elsewhere (a logged clinical read)."""
+def cumulative_read_allowed(
+    *, user: User, patient_id: int, workstation: Workstation, channel: str, patient_read: bool
+) -> None:
+    """The checks of a read of the patient's cumulative doses, then its access-log row: the
+    permission, the patient in the user's scope (a trial monitor's patients only) and,
+    unless the page has already read it (``patient_read``), there (NotFound)."""
     require_permission(user, VIEW, "Non hai accesso alle prescrizioni.")
-    ensure_patient_in_scope(user, patient_id)  # a trial monitor's patients only
-    patient_record(patient_id=patient_id)  # NotFound when there is none
+    ensure_patient_in_scope(user, patient_id)
+    if not patient_read:
+        patient_record(patient_id=patient_id)  # NotFound when there is none
     access_log_record(
         user=user,
         patient_id=patient_id,
@@ -37,6 +40,16 @@ def patient_cumulative_view(
         workstation=workstation,
         channel=channel,
     )
+
+
+def patient_cumulative_view(
+    *, user: User, patient_id: int, workstation: Workstation, channel: str = "web"
+) -> PatientCumulativeView:
+    """The patient's lifetime totals and doses given elsewhere (a logged clinical read)."""
+    cumulative_read_allowed(
+        user=user, patient_id=patient_id, workstation=workstation, channel=channel,
+        patient_read=False,
+    )  # fmt: skip
     return PatientCumulativeView(
         tallies=patient_cumulative(patient_id=patient_id),
         prior_doses=list(
