@@ -10,7 +10,14 @@ from corsia.accounts.models import User
 from corsia.fse import views
 from corsia.fse.models import FseDocument
 from corsia.testing.accounts import api_client, logged_in
-from corsia.testing.paging import Request, api_items, queries, queries_do_not_grow, shown_ids
+from corsia.testing.paging import (
+    Request,
+    api_items,
+    bad_pages_refused,
+    queries,
+    queries_do_not_grow,
+    shown_ids,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -55,13 +62,7 @@ def test_every_document_is_reachable_the_newest_first(
     api = api_client(it_staff)
     assert [d["id"] for d in api_items(api, API, {}, limit=2, count=5)] == newest_first
     assert api.get(API, {"state": "failed"}).json()["count"] == 1
-    for bad, code in (
-        ({"limit": "0"}, "limit_out_of_range"),
-        ({"limit": "501"}, "limit_out_of_range"),
-        ({"offset": "-1"}, "offset_out_of_range"),
-    ):
-        refused = api.get(API, bad)
-        assert (refused.status_code, refused.json()["code"]) == (422, code), bad
+    bad_pages_refused(api, API)
 
 
 def test_the_queries_do_not_grow_with_the_documents(

@@ -14,7 +14,14 @@ from corsia.accounts.models import User
 from corsia.audit.models import AccessLogEntry
 from corsia.patients.models import Patient
 from corsia.testing.accounts import api_client, logged_in
-from corsia.testing.paging import Request, api_items, queries, queries_do_not_grow, shown_ids
+from corsia.testing.paging import (
+    Request,
+    api_items,
+    bad_pages_refused,
+    queries,
+    queries_do_not_grow,
+    shown_ids,
+)
 from corsia.testing.vascular import PIV, inserted
 from corsia.vascular import services, views
 
@@ -66,13 +73,7 @@ def test_every_device_in_place_is_reachable_what_needs_doing_first(
     before = logged.count()
     assert api.get(API, {"offset": 5}).json()["items"] == []  # past the end: no one logged
     assert logged.count() == before
-    for bad, code in (
-        ({"limit": "0"}, "limit_out_of_range"),
-        ({"limit": "501"}, "limit_out_of_range"),
-        ({"offset": "-1"}, "offset_out_of_range"),
-    ):
-        refused = api.get(API, bad)
-        assert (refused.status_code, refused.json()["code"]) == (422, code), bad
+    bad_pages_refused(api, API)
 
 
 def test_the_queries_do_not_grow_with_the_register(
