@@ -118,13 +118,20 @@ def pinned(cpus: set[int] | None) -> Iterator[None]:
 
 
 def _tree_cpu_s(root: psutil.Process) -> float:
+    """CPU seconds of ``root`` and of every process below it, those that have ended
+    included: each process's own, and its ended children's (``children_user`` and
+    ``children_system``: what the children it has reaped used, theirs included). Without
+    them a process ending during a phase (a PostgreSQL backend whose connection closed,
+    reaped by the postmaster) took out of the phase's total all it had used before the
+    phase, and what it used in it was lost: ``db_cpu_s`` came out negative (run 2 of
+    12-05: -2.9 s)."""
     total = 0.0
     for proc in [root, *root.children(recursive=True)]:
         try:
             times = proc.cpu_times()
         except psutil.Error:
             continue
-        total += times.user + times.system
+        total += times.user + times.system + times.children_user + times.children_system
     return total
 
 

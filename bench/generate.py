@@ -104,28 +104,61 @@ CREATE TABLE IF NOT EXISTS bench_centre (
     scale text NOT NULL, seed integer NOT NULL, today date NOT NULL, orders integer NOT NULL,
     generated_at timestamptz NOT NULL DEFAULT now(), figures jsonb NOT NULL
 )"""
+# the last order the generator wrote: the orders a bench load then creates come after it
+# (the sequence is set past the generator's ids); NULL in a marker written before
+_MARKER_LAST_ORDER = "ALTER TABLE bench_centre ADD COLUMN IF NOT EXISTS last_order_id bigint"
 
 
-def synthetic_orders(conn: psycopg.Connection[Any]) -> int:
+def _marker_table(conn: psycopg.Connection[Any]) -> None:
+    conn.execute(_MARKER)
+    conn.execute(_MARKER_LAST_ORDER)
+
+
+def synthetic_orders(conn: psycopg.Connection[Any], *, up_to: int | None = None) -> int:
+    """The orders of the synthetic patients (``up_to``: those of id up to it)."""
     row = conn.execute(
         "SELECT count(*) FROM prescribing_therapyorder o JOIN patients_patient p "
-        "ON p.id = o.patient_id WHERE p.mrn >= %s",
-        (str(MRN_BASE),),
+        "ON p.id = o.patient_id WHERE p.mrn >= %s AND (%s::bigint IS NULL OR o.id <= %s)",
+        (str(MRN_BASE), up_to, up_to),
     ).fetchone()
     return int(row[0]) if row else 0
 
 
+def centre_recorded(
+    conn: psycopg.Connection[Any], *, scale: str, seed: int, today: date, figures: dict[str, Any]
+) -> None:
+    """The marker of the centre just generated (in ``conn``'s transaction): its scale, seed
+    and day, the last order's id and the synthetic orders up to it (the generator's: it
+    refuses a database that already holds some)."""
+    _marker_table(conn)
+    row = conn.execute("SELECT coalesce(max(id), 0) FROM prescribing_therapyorder").fetchone()
+    last = int(row[0]) if row else 0
+    conn.execute(
+        "INSERT INTO bench_centre (scale, seed, today, orders, last_order_id, figures) "
+        "VALUES (%s, %s, %s, %s, %s, %s)",
+        (scale, seed, today, synthetic_orders(conn, up_to=last), last, json.dumps(figures)),
+    )
+
+
+def centre_marker_of(conn: psycopg.Connection[Any]) -> dict[str, Any] | None:
+    """The centre already in the database (scale, seed, day), if the orders the generator
+    wrote are all there. Only those are counted (of id up to the marker's last order): the
+    orders a bench load creates on a reused centre do not make it look another one (before,
+    every synthetic order was counted, and a rerun at M regenerated for 15 minutes)."""
+    _marker_table(conn)
+    row = conn.execute(
+        "SELECT scale, seed, today, orders, last_order_id, figures::text FROM bench_centre "
+        "ORDER BY generated_at DESC LIMIT 1"
+    ).fetchone()
+    if row is None or synthetic_orders(conn, up_to=row[4]) != row[3]:
+        return None
+    return {"scale": row[0], "seed": row[1], "today": row[2], "figures": json.loads(row[5])}
+
+
 def centre_marker(database_url: str) -> dict[str, Any] | None:
-    """The centre already in the database (scale, seed, day), if its orders are all there."""
+    """:func:`centre_marker_of` the database of ``database_url``."""
     with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute(_MARKER)
-        row = conn.execute(
-            "SELECT scale, seed, today, orders, figures FROM bench_centre "
-            "ORDER BY generated_at DESC LIMIT 1"
-        ).fetchone()
-        if row is None or synthetic_orders(conn) != row[3]:
-            return None
-        return {"scale": row[0], "seed": row[1], "today": row[2], "figures": row[4]}
+        return centre_marker_of(conn)
 
 
 def _local_today() -> date:
@@ -156,12 +189,7 @@ def generate_centre(database_url: str, *, scale: str, seed: int, today: date) ->
             conn, scale=centre, seed=seed, today=today, now=now, patient_ids=patients
         )
         figures["patients_added"] = added
-        conn.execute(_MARKER)
-        conn.execute(
-            "INSERT INTO bench_centre (scale, seed, today, orders, figures) "
-            "VALUES (%s, %s, %s, %s, %s)",
-            (scale, seed, today, figures["counts"].get("orders", 0), json.dumps(figures)),
-        )
+        centre_recorded(conn, scale=scale, seed=seed, today=today, figures=figures)
         conn.commit()
     return figures
 

@@ -4,7 +4,10 @@ operation, the goal, the split of the CPUs between the load generator and the se
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 
+import psutil
 import pytest
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
@@ -15,6 +18,7 @@ from bench.cpu import (
     HEADER_QUERIES,
     HEADER_SERVER,
     CpuMiddleware,
+    PhaseCpu,
     cpu_split,
     mix_cpu,
     per_request,
@@ -87,3 +91,35 @@ def test_the_postmaster_is_the_parent_of_a_live_backend() -> None:
         # then it is the PostgreSQL process our backend was forked from
         assert found is not None
         assert ours in {child.pid for child in found.children()}
+
+
+_CHILD = """
+import sys, time
+def burn(seconds):
+    until = time.process_time() + seconds
+    while time.process_time() < until:
+        pass
+burn(0.3)
+print("burnt", flush=True)
+sys.stdin.readline()
+burn(0.2)
+"""
+
+
+def test_a_process_ending_during_a_phase_counts_what_it_used_in_the_phase_only() -> None:
+    """A child that used 0.3 s of CPU before the phase, 0.2 s in it, then ended (reaped
+    by its parent, as the postmaster reaps a backend whose connection closed): the phase
+    counts its 0.2 s (before: its 0.3 s were taken off and its 0.2 s lost, a negative
+    total)."""
+    child = subprocess.Popen(
+        [sys.executable, "-c", _CHILD], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    assert child.stdout is not None and child.stdin is not None
+    assert child.stdout.readline() == "burnt\n"  # its 0.3 s (and its start-up) used
+    with PhaseCpu(psutil.Process(os.getpid()), None) as phase:
+        child.stdin.write("go\n")
+        child.stdin.flush()
+        assert child.wait(timeout=60) == 0  # ended and reaped within the phase
+    # its 0.2 s (ticks of 10 ms), this process's reading and waiting: not its 0.3 s before
+    assert 0.17 <= phase.server_s < 0.45
+    assert phase.database_s == 0.0

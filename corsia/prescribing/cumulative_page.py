@@ -9,18 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from corsia.audit.services import access_log_record
-from corsia.core.actors import User, Workstation, require_permission
+from corsia.core.actors import User, Workstation
 from corsia.core.read_together import ReadPart
 from corsia.drugs.selectors import ingredients_by_code_query
-from corsia.patients.scope import ensure_patient_in_scope
 from corsia.patients.selectors import patient_and_merged_ids_query
 from corsia.prescribing.cumulative import (
     COMMITTED_STATES,
-    VIEW,
     Exposures,
     PatientCumulativeView,
     counted_codes,
+    cumulative_read_allowed,
     exposure_events,
     given_lines,
     limit_codes,
@@ -75,15 +73,10 @@ def patient_cumulative_read(
     issue 27) for a page that has read the patient: the same checks and access-log row;
     the patient's drugs and exposures (a merged duplicate's too) in the page's statement,
     their limits and the tallies in a second (:meth:`CumulativeRows.tallies_read`)."""
-    require_permission(user, VIEW, "Non hai accesso alle prescrizioni.")
-    ensure_patient_in_scope(user, patient_id)  # a trial monitor's patients only
-    access_log_record(
-        user=user,
-        patient_id=patient_id,
-        what="dosi cumulative",
-        workstation=workstation,
-        channel=channel,
-    )
+    cumulative_read_allowed(
+        user=user, patient_id=patient_id, workstation=workstation, channel=channel,
+        patient_read=True,
+    )  # fmt: skip
     ids = patient_and_merged_ids_query(patient_id=patient_id)
     committed_lines = OrderItem.objects.filter(
         order__patient_id__in=ids, order__state__in=COMMITTED_STATES

@@ -41,6 +41,7 @@ from corsia.patients.selectors import patient_record
 from corsia.prescribing import audit_events as events
 from corsia.prescribing.current_drugs import (
     CurrentDrug,
+    CurrentDrugsQuery,
     patient_current_drugs,
     patient_current_drugs_queries,
 )
@@ -250,6 +251,20 @@ def _order_found(
     return tuple(find_interactions([*own, *drugs], focus={d.code for d in own}, known=known))
 
 
+def _drugs_decoded(
+    sources: Sequence[CurrentDrugsQuery], results: list[list[Any]]
+) -> tuple[list[CurrentDrug], int]:
+    """Every source's drugs from the results of its querysets (read first, in order), and
+    the index of the first result after them."""
+    drugs: list[CurrentDrug] = []
+    start = 0
+    for source in sources:
+        end = start + len(source.querysets)
+        drugs.extend(source.decode(results[start:end]))
+        start = end
+    return drugs, start
+
+
 def order_interactions_read(order: TherapyOrder) -> ReadPart[None]:
     """The batched variant of :func:`order_found_interactions` for a page that reads it
     with other modules' reads (``corsia.core.read_together.read_parts``): every source's
@@ -263,12 +278,7 @@ def order_interactions_read(order: TherapyOrder) -> ReadPart[None]:
     touching = interactions_touching_query({i.ingredient_id for i in order.items.all()})
 
     def decode(results: list[list[Any]]) -> None:
-        drugs: list[CurrentDrug] = []
-        start = 0
-        for source in sources:
-            end = start + len(source.querysets)
-            drugs.extend(source.decode(results[start:end]))
-            start = end
+        drugs, start = _drugs_decoded(sources, results)
         known = interactions_from(results[start], {d.code for d in drugs})
         found = _order_found(order, drugs, known)
         per_request(_order_key(order), lambda: found)
@@ -405,6 +415,33 @@ def patient_period(first_day: date | None, last_day: date | None) -> tuple[date,
     return first, last
 
 
+def _patient_read_allowed(
+    *,
+    user: User,
+    patient_id: int,
+    workstation: Workstation,
+    channel: str,
+    period: tuple[date | None, date | None],
+    patient_read: bool,
+) -> tuple[date, date]:
+    """The checks of a read of the patient's interactions, then its access-log row: the
+    permission, the period (:func:`patient_period`), the patient in the user's scope and,
+    unless the page has already read it (``patient_read``), there (NotFound)."""
+    require_permission(user, VIEW, "Non hai accesso alle prescrizioni.")
+    first, last = patient_period(*period)
+    ensure_patient_in_scope(user, patient_id)
+    if not patient_read:
+        patient_record(patient_id=patient_id)  # NotFound when there is none
+    access_log_record(
+        user=user,
+        patient_id=patient_id,
+        what="interazioni tra le terapie in corso",
+        workstation=workstation,
+        channel=channel,
+    )
+    return first, last
+
+
 def patient_interactions_view(
     *,
     user: User,
@@ -416,17 +453,10 @@ def patient_interactions_view(
 ) -> PatientInteractions:
     """Every drug the patient takes in the period and the interactions among them (a
     logged clinical read)."""
-    require_permission(user, VIEW, "Non hai accesso alle prescrizioni.")
-    first, last = patient_period(first_day, last_day)
-    ensure_patient_in_scope(user, patient_id)
-    patient_record(patient_id=patient_id)  # NotFound when there is none
-    access_log_record(
-        user=user,
-        patient_id=patient_id,
-        what="interazioni tra le terapie in corso",
-        workstation=workstation,
-        channel=channel,
-    )
+    first, last = _patient_read_allowed(
+        user=user, patient_id=patient_id, workstation=workstation, channel=channel,
+        period=(first_day, last_day), patient_read=False,
+    )  # fmt: skip
     drugs = patient_current_drugs(patient_id=patient_id, first_day=first, last_day=last)
     return PatientInteractions(
         first_day=first, last_day=last, drugs=drugs, interactions=find_interactions(drugs)
@@ -466,25 +496,14 @@ def patient_interactions_read(
     (``corsia.core.read_together``, issue 27) for a page that has read the patient: the
     same checks and access-log row; every source's drugs in the page's statement, the
     interactions among them in a second (:meth:`PatientDrugs.interactions_read`)."""
-    require_permission(user, VIEW, "Non hai accesso alle prescrizioni.")
-    first, last = patient_period(None, None)
-    ensure_patient_in_scope(user, patient_id)
-    access_log_record(
-        user=user,
-        patient_id=patient_id,
-        what="interazioni tra le terapie in corso",
-        workstation=workstation,
-        channel=channel,
-    )
+    first, last = _patient_read_allowed(
+        user=user, patient_id=patient_id, workstation=workstation, channel=channel,
+        period=(None, None), patient_read=True,
+    )  # fmt: skip
     sources = patient_current_drugs_queries(patient_id=patient_id, first_day=first, last_day=last)
 
     def decode(results: list[list[Any]]) -> PatientDrugs:
-        drugs: list[CurrentDrug] = []
-        start = 0
-        for source in sources:
-            end = start + len(source.querysets)
-            drugs.extend(source.decode(results[start:end]))
-            start = end
+        drugs, _ = _drugs_decoded(sources, results)
         return PatientDrugs(first_day=first, last_day=last, drugs=drugs)
 
     return ReadPart(querysets=tuple(q for s in sources for q in s.querysets), decode=decode)

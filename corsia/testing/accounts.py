@@ -27,6 +27,11 @@ def role_user(role: Role, username: str | None = None) -> Any:
     return pytest.fixture(user)
 
 
+def full_name(user: User) -> str:
+    """How a page or a print names ``user``: the full name, else the username."""
+    return user.get_full_name() or user.username
+
+
 def logged_in(user: User) -> Client:
     """A test client with ``user`` signed in (the pages)."""
     client = Client()

@@ -86,3 +86,38 @@ def the_archived_print(response: Any, code: str) -> Document:
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content == bytes(document.content) and not document.signed
     return document
+
+
+def the_api_print(response: Any, code: str, patient_id: int | None) -> Document:
+    """The archived print an API call answered (named by ``X-Corsia-Document``): a PDF of
+    template ``code`` archived with ``patient_id`` (None: a list), the bytes stored."""
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    document = Document.objects.get(pk=int(response["X-Corsia-Document"]))
+    assert (document.template_code, document.patient_id) == (code, patient_id)
+    assert response.content == bytes(document.content)
+    return document
+
+
+def edited_and_printed(
+    it_staff: Any, code: str, *, title: str, old: str, new: str, print_it: Callable[[], Any]
+) -> None:
+    """An IT edit of the shipped ``code`` (``old``, which it must hold, replaced by ``new``)
+    saved as version 2: the print ``print_it()`` answers next is archived from version 2
+    and shows ``new``."""
+    from corsia.documents.rendering import DEFAULTS_DIR
+    from corsia.documents.services import template_update
+
+    shipped = (DEFAULTS_DIR / f"{code}.html").read_text()
+    assert old in shipped, old
+    edited = template_update(
+        actor=it_staff,
+        workstation=None,
+        code=code,
+        title=title,
+        body=shipped.replace(old, new),
+        expected_version=1,
+    )
+    assert edited.version == 2
+    document = the_archived_print(print_it(), code)
+    assert document.template_version == 2
+    assert new in printed_html(document)

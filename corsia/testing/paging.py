@@ -39,6 +39,17 @@ def api_items(client: Client, url: str, params: Params, *, limit: int, count: in
     return items
 
 
+def bad_pages_refused(client: Client, url: str, params: Params | None = None) -> None:
+    """A limit of 0 or past 500 and a negative offset: each refused, 422 with its code."""
+    for bad, code in (
+        ({"limit": "0"}, "limit_out_of_range"),
+        ({"limit": "501"}, "limit_out_of_range"),
+        ({"offset": "-1"}, "offset_out_of_range"),
+    ):
+        refused = client.get(url, {**(params or {}), **bad})
+        assert (refused.status_code, refused.json()["code"]) == (422, code), bad
+
+
 def queries(client: Client, url: str, params: Params | None = None) -> int:
     """The queries of a GET of ``url`` (which must answer 200), every statement counted."""
     with CaptureQueriesContext(connection) as captured:

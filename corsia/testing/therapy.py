@@ -1,14 +1,16 @@
 """Builders of the ward therapy's tests: a ward with beds, an inpatient in bed 12, ward
 drugs of the archive with their packs (valid AICs), a prescription written through the
-service."""
+service; the morning of 10/03/2026 its prints and corrections are tested on."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
+import time_machine
 from django.utils import timezone
 
 from corsia.accounts.domain.roles import Role
@@ -22,7 +24,12 @@ from corsia.patients.services import encounter_admit
 from corsia.testing.accounts import MakeUser
 from corsia.testing.patients import patient_registered
 from corsia.therapy import services
-from corsia.therapy.models import WardPrescription
+from corsia.therapy.models import DoseRecord, WardPrescription
+
+ROME = ZoneInfo("Europe/Rome")
+SIGNED = datetime(2026, 3, 10, 7, 0, tzinfo=ROME)  # paracetamol prescribed and signed
+EIGHT = datetime(2026, 3, 10, 8, 0, tzinfo=ROME)  # its first dose due
+MORNING = datetime(2026, 3, 10, 9, 0, tzinfo=ROME)  # when the tests look
 
 
 def aic(first_eight: str) -> str:
@@ -181,3 +188,21 @@ def cabinet_stocked(
         location=cabinet,
         now=now,
     )
+
+
+def paracetamol_signed(ward: Ward12) -> WardPrescription:
+    """Paracetamol 1 g per os at 08:00, 14:00 and 20:00, signed by the ward's physician at
+    ``SIGNED`` (07:00 on 10/03/2026)."""
+    with time_machine.travel(SIGNED, tick=False):
+        return prescribed(ward.physician, ward.patient, paracetamol())
+
+
+def eight_o_clock_given(ward: Ward12, rx: WardPrescription) -> DoseRecord:
+    """The 08:00 dose of ``rx`` given at 08:05, recorded by the ward's nurse at tablet-12."""
+    with time_machine.travel(datetime(2026, 3, 10, 8, 5, tzinfo=ROME), tick=False):
+        return services.dose_record(
+            actor=ward.nurse,
+            workstation="tablet-12",
+            prescription_id=rx.pk,
+            data=services.DoseInput(outcome="given", due_at=EIGHT),
+        )

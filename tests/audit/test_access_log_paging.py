@@ -7,9 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from corsia.accounts.domain.roles import Role
 from corsia.accounts.models import User
@@ -17,6 +15,13 @@ from corsia.audit.models import AccessLogEntry
 from corsia.audit.services import access_log_record
 from corsia.testing.accounts import MakeUser, api_client
 from corsia.testing.fhir import fhir_get
+from corsia.testing.paging import (
+    Request,
+    api_items,
+    bad_pages_refused,
+    queries,
+    queries_do_not_grow,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -44,23 +49,11 @@ def test_every_read_is_reachable_page_by_page_the_newest_first(
     make_user: MakeUser, auditor: Client
 ) -> None:
     ids = _reads(make_user(Role.PHYSICIAN, username="dr.verdi"), 5)
-    seen = []
-    for offset in (0, 2, 4):
-        page = auditor.get(
-            API, {"patient_id": str(PATIENT), "limit": "2", "offset": str(offset)}
-        ).json()
-        assert (page["count"], page["limit"], page["offset"]) == (5, 2, offset)
-        seen += [row["id"] for row in page["items"]]
-    assert seen == ids[::-1]
+    seen = api_items(auditor, API, {"patient_id": str(PATIENT)}, limit=2, count=5)
+    assert [row["id"] for row in seen] == ids[::-1]
     by_user = auditor.get(API, {"username": "dr.verdi", "limit": "1", "offset": "4"}).json()
     assert (by_user["count"], [r["id"] for r in by_user["items"]]) == (5, [ids[0]])
-    for bad, code in (
-        ({"limit": "0"}, "limit_out_of_range"),
-        ({"limit": "501"}, "limit_out_of_range"),
-        ({"offset": "-1"}, "offset_out_of_range"),
-    ):
-        refused = auditor.get(API, bad)
-        assert (refused.status_code, refused.json()["code"]) == (422, code), bad
+    bad_pages_refused(auditor, API)
 
 
 def _relations(bundle: dict[str, Any]) -> dict[str, str]:
@@ -98,25 +91,15 @@ def test_the_fhir_servers_audit_event_search_pages_in_the_database(
     assert [e["resource"]["id"] for e in bundle["entry"]] == [f"access-{ids[0]}"]
 
 
-def _queries(client: Client, url: str, params: dict[str, str]) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url, params).status_code == 200
-    return len(queries.captured_queries)
-
-
 def test_the_queries_do_not_grow_with_the_log(make_user: MakeUser, auditor: Client) -> None:
     reader = make_user(Role.PHYSICIAN)
     _reads(reader, 2)
-    asked = [
-        (API, {"patient_id": str(PATIENT), "limit": "2"}),
-        (f"{API}/fhir", {"patient_id": str(PATIENT), "limit": "2"}),
-        ("/fhir/AuditEvent", {"patient": str(PATIENT), "_count": "2"}),
+    asked: list[Request] = [
+        (auditor, API, {"patient_id": str(PATIENT), "limit": "2"}),
+        (auditor, f"{API}/fhir", {"patient_id": str(PATIENT), "limit": "2"}),
+        (auditor, "/fhir/AuditEvent", {"patient": str(PATIENT), "_count": "2"}),
     ]
-    for url, params in asked:
-        _queries(auditor, url, params)  # the first request: the permission set cached
-    few = [_queries(auditor, url, params) for url, params in asked]
-    _reads(reader, 4)  # 3× the reads
-    assert [_queries(auditor, url, params) for url, params in asked] == few
+    few = queries_do_not_grow(asked, lambda: _reads(reader, 4))  # 3× the reads
     assert (
-        _queries(auditor, API, {"patient_id": str(PATIENT), "limit": "2", "offset": "4"}) == few[0]
+        queries(auditor, API, {"patient_id": str(PATIENT), "limit": "2", "offset": "4"}) == few[0]
     )

@@ -4,14 +4,10 @@ patients it shows; the page's queries do not grow with the day's dispensings."""
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from corsia.audit.models import AccessLogEntry
@@ -19,6 +15,7 @@ from corsia.dispensing import views
 from corsia.dispensing.models import Dispensing
 from corsia.testing.accounts import logged_in
 from corsia.testing.dispensing import Desk
+from corsia.testing.paging import queries, queries_do_not_grow, shown_ids
 
 pytestmark = pytest.mark.django_db
 
@@ -48,8 +45,7 @@ def _dispensed(desk: Desk, n: int, *, patient_of: int = 0, at: str = DESK) -> li
 
 
 def _shown(html: str) -> list[int]:
-    table = html.split('data-testid="today"', 1)[1].split("</table>", 1)[0]
-    return [int(pk) for pk in re.findall(r"/dispensing/dispensings/(\d+)/receipt\.pdf", table)]
+    return shown_ids(html, "today", r"/dispensing/dispensings/(\d+)/receipt\.pdf")
 
 
 def test_every_dispensing_of_the_day_is_reachable_the_newest_first(
@@ -73,18 +69,10 @@ def test_every_dispensing_of_the_day_is_reachable_the_newest_first(
     assert list(logged.values_list("patient_id", flat=True)[before:]) == [desk.patient.pk]
 
 
-def _queries(client: Client, params: dict[str, str]) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get("/dispensing/", params).status_code == 200
-    return len(queries.captured_queries)
-
-
 def test_the_queries_do_not_grow_with_the_day(desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(views, "DESK_PAGE_SIZE", 2)
     _dispensed(desk, 2)
     client = logged_in(desk.pharmacist)
-    _queries(client, {})  # the first request: the permission set cached
-    few = _queries(client, {})
-    _dispensed(desk, 4)  # 3× the dispensings
-    assert _queries(client, {}) == few
-    assert _queries(client, {"page": "3"}) == few
+    # the same before and after 3× the dispensings, and on the last page
+    [few] = queries_do_not_grow([(client, "/dispensing/", {})], lambda: _dispensed(desk, 4))
+    assert queries(client, "/dispensing/", {"page": "3"}) == few

@@ -4,17 +4,20 @@ grow with the documents."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from corsia.accounts.models import User
 from corsia.fse import views
 from corsia.fse.models import FseDocument
 from corsia.testing.accounts import api_client, logged_in
+from corsia.testing.paging import (
+    Request,
+    api_items,
+    bad_pages_refused,
+    queries,
+    queries_do_not_grow,
+    shown_ids,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -36,8 +39,7 @@ def _documents(it_staff: User, n: int, state: str = "published") -> list[int]:
 
 
 def _shown(html: str) -> list[int]:
-    table = html.split('data-testid="documents"', 1)[1].split("</table>", 1)[0]
-    return [int(pk) for pk in re.findall(r'data-testid="document-(\d+)"', table)]
+    return shown_ids(html, "documents", r'data-testid="document-(\d+)"')
 
 
 def test_every_document_is_reachable_the_newest_first(
@@ -58,26 +60,9 @@ def test_every_document_is_reachable_the_newest_first(
     assert _shown(only) == published[::-1][2:]
     assert 'href="?state=published&amp;page=1"' in only
     api = api_client(it_staff)
-    seen = []
-    for offset in (0, 2, 4):
-        page = api.get(API, {"limit": 2, "offset": offset}).json()
-        assert (page["count"], page["limit"], page["offset"]) == (5, 2, offset)
-        seen += [d["id"] for d in page["items"]]
-    assert seen == newest_first
+    assert [d["id"] for d in api_items(api, API, {}, limit=2, count=5)] == newest_first
     assert api.get(API, {"state": "failed"}).json()["count"] == 1
-    for bad, code in (
-        ({"limit": "0"}, "limit_out_of_range"),
-        ({"limit": "501"}, "limit_out_of_range"),
-        ({"offset": "-1"}, "offset_out_of_range"),
-    ):
-        refused = api.get(API, bad)
-        assert (refused.status_code, refused.json()["code"]) == (422, code), bad
-
-
-def _queries(client: Client, url: str, params: dict[str, str]) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url, params).status_code == 200
-    return len(queries.captured_queries)
+    bad_pages_refused(api, API)
 
 
 def test_the_queries_do_not_grow_with_the_documents(
@@ -86,13 +71,6 @@ def test_the_queries_do_not_grow_with_the_documents(
     monkeypatch.setattr(views, "PAGE_SIZE", 2)
     _documents(it_staff, 2)
     page, api = logged_in(it_staff), api_client(it_staff)
-    asked: list[tuple[Client, str, dict[str, str]]] = [
-        (page, "/fse/", {}),
-        (api, API, {"limit": "2"}),
-    ]
-    for client, url, params in asked:
-        _queries(client, url, params)  # the caller's first request: its permission set cached
-    few = [_queries(client, url, params) for client, url, params in asked]
-    _documents(it_staff, 4)  # 3× the documents
-    assert [_queries(client, url, params) for client, url, params in asked] == few
-    assert _queries(page, "/fse/", {"page": "3"}) == few[0]
+    asked: list[Request] = [(page, "/fse/", {}), (api, API, {"limit": "2"})]
+    few = queries_do_not_grow(asked, lambda: _documents(it_staff, 4))  # 3× the documents
+    assert queries(page, "/fse/", {"page": "3"}) == few[0]

@@ -24,7 +24,6 @@ from corsia.testing.therapy import (
     Ward12,
     cabinet_stocked,
     enoxaparin_4000iu_syringes,
-    inpatient_in_bed,
     paracetamol_500mg_tablets,
     prescribed,
     ward_cabinet,
@@ -95,11 +94,6 @@ def test_the_units_cover_the_dose_and_not_one_more(dose: Decimal, strength: Deci
 
 
 # --- the services --------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def ward(make_user: MakeUser) -> Ward12:
-    return inpatient_in_bed(make_user)
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -19,38 +18,17 @@ from corsia.core.domain.errors import ConflictError, PermissionRefused, Validati
 from corsia.documents.models import Document
 from corsia.testing.accounts import MakeUser, logged_in, post_json
 from corsia.testing.documents import printed_html
-from corsia.testing.therapy import Ward12, inpatient_in_bed, paracetamol, prescribed
+from corsia.testing.therapy import EIGHT, MORNING, ROME, Ward12
 from corsia.therapy import selectors, services
 from corsia.therapy.models import DoseRecord, WardPrescription
 
 pytestmark = pytest.mark.django_db
 
-ROME = ZoneInfo("Europe/Rome")
-MORNING = datetime(2026, 3, 10, 9, 0, tzinfo=ROME)
-EIGHT = datetime(2026, 3, 10, 8, 0, tzinfo=ROME)
-SIGNED = datetime(2026, 3, 10, 7, 0, tzinfo=ROME)
-
 
 @pytest.fixture
-def ward(make_user: MakeUser) -> Ward12:
-    return inpatient_in_bed(make_user)
-
-
-@pytest.fixture
-def rx(ward: Ward12) -> WardPrescription:
-    with time_machine.travel(SIGNED, tick=False):
-        return prescribed(ward.physician, ward.patient, paracetamol())
-
-
-@pytest.fixture
-def record(ward: Ward12, rx: WardPrescription) -> DoseRecord:
-    with time_machine.travel(datetime(2026, 3, 10, 8, 5, tzinfo=ROME), tick=False):
-        return services.dose_record(
-            actor=ward.nurse,
-            workstation="tablet-12",
-            prescription_id=rx.pk,
-            data=services.DoseInput(outcome="given", due_at=EIGHT),
-        )
+def record(given: DoseRecord) -> DoseRecord:
+    """The 08:00 dose given at 08:05 (``conftest.py``), the record corrected."""
+    return given
 
 
 def correct(actor: object, record_id: int, **fields: object) -> DoseRecord:

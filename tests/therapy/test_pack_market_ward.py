@@ -13,9 +13,9 @@ import time_machine
 
 from corsia.audit.models import AuditEvent
 from corsia.drugs.domain.pack_market import PackWithdrawn, PackWithdrawnPharmacistOnly
-from corsia.testing.accounts import MakeUser, api_client
+from corsia.testing.accounts import api_client
 from corsia.testing.drugs import pack_withdrawn
-from corsia.testing.therapy import Ward12, inpatient_in_bed, paracetamol, prescribed
+from corsia.testing.therapy import Ward12, paracetamol, prescribed
 from corsia.therapy import services
 from corsia.therapy.models import DoseRecord
 
@@ -23,11 +23,6 @@ pytestmark = pytest.mark.django_db
 ROME = ZoneInfo("Europe/Rome")
 MORNING = datetime(2026, 3, 10, 7, 0, tzinfo=ROME)
 EIGHT = datetime(2026, 3, 10, 8, 0, tzinfo=ROME)
-
-
-@pytest.fixture
-def ward(make_user: MakeUser) -> Ward12:
-    return inpatient_in_bed(make_user)
 
 
 def test_a_withdrawn_pack_is_not_given_and_the_nurse_cannot_go_past_it(ward: Ward12) -> None:

@@ -27,11 +27,6 @@ MORNING = datetime(2026, 3, 10, 7, 0, tzinfo=ROME)
 ROUND_TIME = datetime(2026, 3, 10, 8, 5, tzinfo=ROME)
 
 
-@pytest.fixture
-def ward(make_user: MakeUser) -> Ward12:
-    return inpatient_in_bed(make_user)
-
-
 def _body(drug_id: int, **extra: object) -> dict[str, object]:
     return {
         "ingredient_id": drug_id,

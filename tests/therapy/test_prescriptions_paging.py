@@ -8,12 +8,11 @@ from decimal import Decimal
 
 import pytest
 
-from corsia.testing.accounts import MakeUser, api_client, logged_in
+from corsia.testing.accounts import api_client, logged_in
 from corsia.testing.paging import Request, api_items, queries, queries_do_not_grow, shown_ids
 from corsia.testing.therapy import (
     Ward12,
     WardDrug,
-    inpatient_in_bed,
     ondansetron,
     paracetamol,
     prescribed,
@@ -24,11 +23,6 @@ from corsia.therapy.models import WardPrescription
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1/therapy/prescriptions"
-
-
-@pytest.fixture
-def ward(make_user: MakeUser) -> Ward12:
-    return inpatient_in_bed(make_user)
 
 
 def _stopped(ward: Ward12, drug: WardDrug, n: int) -> list[WardPrescription]:

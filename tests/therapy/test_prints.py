@@ -11,65 +11,32 @@ ondansetron 8 mg IV as needed for nausea (8 hours apart, at most 2 in 24 hours).
 
 from __future__ import annotations
 
-from datetime import datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.test import override_settings
 
 from corsia.accounts.domain.roles import Role
-from corsia.accounts.models import User
 from corsia.audit.models import AccessLogEntry
 from corsia.documents.models import Document
-from corsia.documents.rendering import DEFAULTS_DIR
-from corsia.documents.services import template_update
 from corsia.patients.models import Ward
-from corsia.testing.accounts import MakeUser, api_client, logged_in
+from corsia.testing.accounts import MakeUser, api_client, full_name, logged_in
 from corsia.testing.documents import (
     edit_refused,
+    edited_and_printed,
     printed_html,
     shipped_without,
+    the_api_print,
     the_archived_print,
 )
-from corsia.testing.therapy import Ward12, inpatient_in_bed, ondansetron, paracetamol, prescribed
-from corsia.therapy import services
+from corsia.testing.therapy import MORNING, SIGNED, Ward12, ondansetron, prescribed
 from corsia.therapy.models import DoseRecord, WardPrescription
 
 pytestmark = pytest.mark.django_db
 
-ROME = ZoneInfo("Europe/Rome")
-SIGNED = datetime(2026, 3, 10, 7, 0, tzinfo=ROME)
-EIGHT = datetime(2026, 3, 10, 8, 0, tzinfo=ROME)
-MORNING = datetime(2026, 3, 10, 9, 0, tzinfo=ROME)
 ROUND = "/therapy/ward/MED2/round.pdf?day=2026-03-10"
-
-
-def name(user: User) -> str:
-    return user.get_full_name() or user.username
-
-
-@pytest.fixture
-def ward(make_user: MakeUser) -> Ward12:
-    return inpatient_in_bed(make_user)
-
-
-@pytest.fixture
-def rx(ward: Ward12) -> WardPrescription:
-    with time_machine.travel(SIGNED, tick=False):
-        return prescribed(ward.physician, ward.patient, paracetamol())
-
-
-@pytest.fixture
-def given(ward: Ward12, rx: WardPrescription) -> DoseRecord:
-    with time_machine.travel(datetime(2026, 3, 10, 8, 5, tzinfo=ROME), tick=False):
-        return services.dose_record(
-            actor=ward.nurse,
-            workstation="tablet-12",
-            prescription_id=rx.pk,
-            data=services.DoseInput(outcome="given", due_at=EIGHT),
-        )
+name = full_name
 
 
 @pytest.fixture
@@ -228,16 +195,11 @@ def test_an_it_edit_is_the_next_version_printed_and_one_dropping_a_safety_field_
         shipped_without("ward_prescription", " {{ prescription.dose_unit }}"),
     )
     assert refused.details == {"missing_fields": ["prescription.dose_unit"]}
-    shipped = (DEFAULTS_DIR / "ward_prescription.html").read_text()
-    edited = template_update(
-        actor=it_staff, workstation=None, code="ward_prescription", title="Con reparto",
-        body=shipped.replace("</h1>", " — copia per la cartella</h1>"), expected_version=1,
+    edited_and_printed(
+        it_staff, "ward_prescription", title="Con reparto",
+        old="</h1>", new=" — copia per la cartella</h1>",
+        print_it=lambda: logged_in(ward.nurse).get(f"/therapy/prescriptions/{rx.pk}/print.pdf"),
     )  # fmt: skip
-    assert edited.version == 2
-    response = logged_in(ward.nurse).get(f"/therapy/prescriptions/{rx.pk}/print.pdf")
-    document = the_archived_print(response, "ward_prescription")
-    assert document.template_version == 2
-    assert "— copia per la cartella</h1>" in printed_html(document)
 
 
 @time_machine.travel(MORNING, tick=False)
@@ -246,14 +208,9 @@ def test_the_api_answers_the_same_archived_prints(
 ) -> None:
     client = api_client(ward.nurse)
     response = client.get(f"/api/v1/therapy/prescriptions/{rx.pk}/print.pdf")
-    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    document = Document.objects.get(pk=int(response["X-Corsia-Document"]))
-    assert (document.template_code, document.patient_id) == ("ward_prescription", ward.patient.pk)
-    assert response.content == bytes(document.content)
+    the_api_print(response, "ward_prescription", ward.patient.pk)
     day = client.get("/api/v1/therapy/wards/MED2/round.pdf", {"day": "2026-03-10"})
-    assert day.status_code == 200
-    listed = Document.objects.get(pk=int(day["X-Corsia-Document"]))
-    assert (listed.template_code, listed.patient_id) == ("ward_round", None)
+    listed = the_api_print(day, "ward_round", None)
     assert [r["drug"] for r in listed.context["round"]["prn"]] == ["Ondansetron"]
     today = client.get("/api/v1/therapy/wards/MED2/round.pdf")  # no day: today
     assert Document.objects.get(pk=int(today["X-Corsia-Document"])).source_id == ("MED2:2026-03-10")

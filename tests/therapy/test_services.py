@@ -20,7 +20,7 @@ from corsia.drugs.models import Interaction
 from corsia.patients.services import allergy_record
 from corsia.testing.accounts import MakeUser
 from corsia.testing.patients import allergy_input
-from corsia.testing.therapy import Ward12, inpatient_in_bed, ondansetron, paracetamol, prescribed
+from corsia.testing.therapy import Ward12, ondansetron, paracetamol, prescribed
 from corsia.therapy import selectors, services
 from corsia.therapy.models import DoseRecord, WardPrescription
 
@@ -32,11 +32,6 @@ MORNING = datetime(2026, 3, 10, 7, 0, tzinfo=ROME)
 
 def rome(hour: int, minute: int = 0, day: int = 10) -> datetime:
     return datetime(2026, 3, day, hour, minute, tzinfo=ROME)
-
-
-@pytest.fixture
-def ward(make_user: MakeUser) -> Ward12:
-    return inpatient_in_bed(make_user)
 
 
 def given(ward: Ward12, p: WardPrescription, *, due: datetime | None, scan: str = "") -> DoseRecord:

@@ -16,16 +16,15 @@ from __future__ import annotations
 import pytest
 
 from corsia.accounts.domain.roles import Role
-from corsia.accounts.models import User
 from corsia.audit.models import AccessLogEntry
 from corsia.documents.models import Document
-from corsia.documents.rendering import DEFAULTS_DIR
-from corsia.documents.services import template_update
-from corsia.testing.accounts import MakeUser, api_client, logged_in
+from corsia.testing.accounts import MakeUser, api_client, full_name, logged_in
 from corsia.testing.documents import (
     edit_refused,
+    edited_and_printed,
     printed_html,
     shipped_without,
+    the_api_print,
     the_archived_print,
 )
 from corsia.testing.transfusion import (
@@ -38,10 +37,7 @@ from corsia.transfusion.models import TransfusionReaction
 
 pytestmark = pytest.mark.django_db
 DIN = "A999926000017"
-
-
-def name(user: User) -> str:
-    return user.get_full_name() or user.username
+name = full_name
 
 
 @pytest.fixture
@@ -173,17 +169,11 @@ def test_an_it_edit_is_the_next_version_printed_and_one_dropping_a_safety_field_
         refused = edit_refused(it_staff, code, shipped_without(code, drop))
         assert refused.code == "template_required_field_missing", drop
         assert refused.details == {"missing_fields": [missing]}, drop
-    shipped = (DEFAULTS_DIR / "transfusion_request.html").read_text()
-    edited = template_update(
-        actor=it_staff, workstation=None, code="transfusion_request", title="Con firma",
-        body=shipped.replace("</body>", "<p>Firma del medico: ________</p></body>"),
-        expected_version=1,
+    edited_and_printed(
+        it_staff, "transfusion_request", title="Con firma",
+        old="</body>", new="<p>Firma del medico: ________</p></body>",
+        print_it=lambda: logged_in(s.nurse).get(f"/transfusion/request/{s.request.pk}/print.pdf"),
     )  # fmt: skip
-    assert edited.version == 2
-    response = logged_in(s.nurse).get(f"/transfusion/request/{s.request.pk}/print.pdf")
-    document = the_archived_print(response, "transfusion_request")
-    assert document.template_version == 2
-    assert "<p>Firma del medico: ________</p>" in printed_html(document)
 
 
 def test_the_api_answers_the_same_archived_prints_and_clear_refusals(
@@ -191,15 +181,9 @@ def test_the_api_answers_the_same_archived_prints_and_clear_refusals(
 ) -> None:
     client = api_client(s.physician)
     response = client.get(f"/api/v1/transfusion/requests/{s.request.pk}/print.pdf")
-    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    document = Document.objects.get(pk=int(response["X-Corsia-Document"]))
-    assert (document.template_code, document.patient_id) == ("transfusion_request", s.patient.pk)
-    assert response.content == bytes(document.content)
+    the_api_print(response, "transfusion_request", s.patient.pk)
     notification = client.get(f"/api/v1/transfusion/reactions/{reaction.pk}/haemovigilance.pdf")
-    assert notification.status_code == 200
-    assert Document.objects.get(pk=int(notification["X-Corsia-Document"])).template_code == (
-        "haemovigilance_notification"
-    )
+    the_api_print(notification, "haemovigilance_notification", s.patient.pk)
     reads = AccessLogEntry.objects.filter(user=s.physician, what="richiesta di emocomponenti")
     assert list(reads.values_list("channel", flat=True)) == ["api", "api"]
     for url, code in (

@@ -4,18 +4,22 @@ its patients; the queries do not grow with the cases."""
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 
 import pytest
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from corsia.accounts.models import User
 from corsia.audit.models import AccessLogEntry
 from corsia.patients.models import Patient
 from corsia.testing.accounts import api_client, logged_in
+from corsia.testing.paging import (
+    Request,
+    api_items,
+    bad_pages_refused,
+    queries,
+    queries_do_not_grow,
+    shown_ids,
+)
 from corsia.testing.transplant import case_opened
 from corsia.transplant import services
 from corsia.transplant.models import Transplant
@@ -51,8 +55,7 @@ def _ids_by_day() -> list[int]:
 
 
 def _shown(html: str) -> list[int]:
-    table = html.split('data-testid="unit-cases"', 1)[1].split("</table>", 1)[0]
-    return [int(pk) for pk in re.findall(r'href="/transplant/cases/(\d+)/"', table)]
+    return shown_ids(html, "unit-cases", r'href="/transplant/cases/(\d+)/"')
 
 
 def test_every_case_is_reachable_the_most_recent_first(
@@ -71,19 +74,9 @@ def test_every_case_is_reachable_the_most_recent_first(
         assert _shown(last) == newest_first[4:], page
     assert _shown(client.get("/transplant/").content.decode()) == []  # none open
     api = api_client(physician)
-    seen = []
-    for offset in (0, 2, 4):
-        page = api.get(API, {"all": "true", "limit": "2", "offset": str(offset)}).json()
-        assert (page["count"], page["limit"], page["offset"]) == (5, 2, offset)
-        seen += [c["id"] for c in page["items"]]
-    assert seen == newest_first
-    for bad, code in (
-        ({"limit": "0"}, "limit_out_of_range"),
-        ({"limit": "501"}, "limit_out_of_range"),
-        ({"offset": "-1"}, "offset_out_of_range"),
-    ):
-        refused = api.get(API, bad)
-        assert (refused.status_code, refused.json()["code"]) == (422, code), bad
+    seen = api_items(api, API, {"all": "true"}, limit=2, count=5)
+    assert [c["id"] for c in seen] == newest_first
+    bad_pages_refused(api, API)
 
 
 def test_a_page_logs_the_patients_it_shows(physician: User, recipient: Patient) -> None:
@@ -96,25 +89,15 @@ def test_a_page_logs_the_patients_it_shows(physician: User, recipient: Patient) 
     assert list(logged.values_list("patient_id", "channel")[before:]) == [(recipient.pk, "api")]
 
 
-def _queries(client: Client, url: str, params: dict[str, str]) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url, params).status_code == 200
-    return len(queries.captured_queries)
-
-
 def test_the_queries_do_not_grow_with_the_cases(
     physician: User, recipient: Patient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(views, "PAGE_SIZE", 2)
     _cancelled(physician, recipient, 2)
     page, api = logged_in(physician), api_client(physician)
-    asked: list[tuple[Client, str, dict[str, str]]] = [
+    asked: list[Request] = [
         (page, "/transplant/", {"all": "1"}),
         (api, API, {"all": "true", "limit": "2"}),
     ]
-    for client, url, params in asked:
-        _queries(client, url, params)  # the caller's first request: its permission set cached
-    few = [_queries(client, url, params) for client, url, params in asked]
-    _cancelled(physician, recipient, 4)  # 3× the cases
-    assert [_queries(client, url, params) for client, url, params in asked] == few
-    assert _queries(page, "/transplant/", {"all": "1", "page": "3"}) == few[0]
+    few = queries_do_not_grow(asked, lambda: _cancelled(physician, recipient, 4))  # 3× the cases
+    assert queries(page, "/transplant/", {"all": "1", "page": "3"}) == few[0]

@@ -5,19 +5,23 @@ it shows; the queries do not grow with the removed devices (the register's histo
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from corsia.accounts.models import User
 from corsia.audit.models import AccessLogEntry
 from corsia.patients.models import Patient
 from corsia.testing.accounts import api_client, logged_in
+from corsia.testing.paging import (
+    Request,
+    api_items,
+    bad_pages_refused,
+    queries,
+    queries_do_not_grow,
+    shown_ids,
+)
 from corsia.testing.vascular import PIV, inserted
 from corsia.vascular import services, views
 
@@ -47,8 +51,7 @@ def _removed(nurse: User, patient: Patient, n: int) -> None:
 
 
 def _shown(html: str) -> list[int]:
-    table = html.split('data-testid="in-place"', 1)[1].split("</table>", 1)[0]
-    return [int(pk) for pk in re.findall(r'href="/vascular/devices/(\d+)/"', table)]
+    return shown_ids(html, "in-place", r'href="/vascular/devices/(\d+)/"')
 
 
 def test_every_device_in_place_is_reachable_what_needs_doing_first(
@@ -65,29 +68,12 @@ def test_every_device_in_place_is_reachable_what_needs_doing_first(
         last = client.get("/vascular/", {"page": page}).content.decode()
         assert _shown(last) == made[4:], page
     api = api_client(nurse)
-    seen = []
-    for offset in (0, 2, 4):
-        page = api.get(API, {"limit": 2, "offset": offset}).json()
-        assert (page["count"], page["limit"], page["offset"]) == (5, 2, offset)
-        seen += [d["id"] for d in page["items"]]
-    assert seen == made
+    assert [d["id"] for d in api_items(api, API, {}, limit=2, count=5)] == made
     logged = AccessLogEntry.objects.filter(what=WHAT, channel="api")
     before = logged.count()
     assert api.get(API, {"offset": 5}).json()["items"] == []  # past the end: no one logged
     assert logged.count() == before
-    for bad, code in (
-        ({"limit": "0"}, "limit_out_of_range"),
-        ({"limit": "501"}, "limit_out_of_range"),
-        ({"offset": "-1"}, "offset_out_of_range"),
-    ):
-        refused = api.get(API, bad)
-        assert (refused.status_code, refused.json()["code"]) == (422, code), bad
-
-
-def _queries(client: Client, url: str, params: dict[str, str]) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url, params).status_code == 200
-    return len(queries.captured_queries)
+    bad_pages_refused(api, API)
 
 
 def test_the_queries_do_not_grow_with_the_register(
@@ -97,14 +83,11 @@ def test_the_queries_do_not_grow_with_the_register(
     _in_place(nurse, patient, 3)
     _removed(nurse, patient, 1)
     page, api = logged_in(nurse), api_client(nurse)
-    asked: list[tuple[Client, str, dict[str, str]]] = [
-        (page, "/vascular/", {}),
-        (api, API, {"limit": "2"}),
-    ]
-    for client, url, params in asked:
-        _queries(client, url, params)  # the caller's first request: its permission set cached
-    few = [_queries(client, url, params) for client, url, params in asked]
-    _removed(nurse, patient, 3)  # the history grows
-    _in_place(nurse, patient, 3)  # and the devices in place double
-    assert [_queries(client, url, params) for client, url, params in asked] == few
-    assert _queries(page, "/vascular/", {"page": "3"}) == few[0]
+    asked: list[Request] = [(page, "/vascular/", {}), (api, API, {"limit": "2"})]
+
+    def grow() -> None:
+        _removed(nurse, patient, 3)  # the history grows
+        _in_place(nurse, patient, 3)  # and the devices in place double
+
+    few = queries_do_not_grow(asked, grow)
+    assert queries(page, "/vascular/", {"page": "3"}) == few[0]
