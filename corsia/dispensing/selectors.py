@@ -229,14 +229,16 @@ def file_f_dispensations_by_month(
     if not rows:
         return {}
     lines: dict[int, list[tuple[str, int, str, int, int, int]]] = defaultdict(list)
-    for dispensing_id, *line in (
-        DispensingLine.objects.filter(dispensing_id__in=[r[0] for r in rows])
+    for dispensing_id, aic, pack_id, lot, units, movement_id, center in (
+        DispensingLine.objects.filter(
+            dispensing__dispensed_at__gte=start, dispensing__dispensed_at__lt=end
+        )
         .order_by("pk")
         .values_list(
             "dispensing_id", "aic", "pack_id", "lot", "units", "movement_id", "cost_center_id"
         )
     ):
-        lines[dispensing_id].append(tuple(line))
+        lines[dispensing_id].append((aic, pack_id, lot, units, movement_id, center))
     every = [line for found in lines.values() for line in found]
     aics = {pk: aic for pk, _, aic in pack_aics(product_ids={r[3] for r in rows})}
     fiscal = fiscal_codes({r[2] for r in rows})

@@ -286,10 +286,10 @@ def record_errors(
     shaped = []
     for name in ("patient_fiscal_code", "aic", "atc"):
         text = getattr(record, name)
-        key = ("rule", name, text)
-        if key not in memo:
-            memo[key] = _rule_ok(name, text)
-        shaped.append(memo[key])
+        rule = ("rule", name, text)
+        if rule not in memo:
+            memo[rule] = _rule_ok(name, text)
+        shaped.append(memo[rule])
     rules = (
         ("hospital_code", bool(record.hospital_code.strip()), "manca il codice della struttura"),
         (
