@@ -5,10 +5,12 @@ writes the access log."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from corsia.audit.services import access_log_record
@@ -16,12 +18,18 @@ from corsia.core.actors import User, Workstation, require_permission
 from corsia.core.domain.errors import NotFound, ValidationFailed
 from corsia.dispensing.domain.coverage import Adherence, Fill, proportion_of_days_covered
 from corsia.dispensing.domain.plans import PlanTerms, plan_ceiling, remaining_units
-from corsia.dispensing.models import Delegation, Dispensing, PlanClosure, TherapyPlan
+from corsia.dispensing.models import (
+    Delegation,
+    Dispensing,
+    DispensingLine,
+    PlanClosure,
+    TherapyPlan,
+)
 from corsia.dispensing.permissions import DISPENSE, VIEW
-from corsia.drugs.selectors import packs_of_products, product_get
+from corsia.drugs.selectors import pack_aics, product_codes_and_atc, product_get
 from corsia.inventory import selectors as stock
 from corsia.inventory.domain.file_f import Dispensation, DispensationType
-from corsia.patients.selectors import patient_get
+from corsia.patients.selectors import fiscal_codes, patient_get
 
 READ_REFUSED = "Non hai il permesso di consultare la distribuzione diretta."
 MAX_WINDOW_DAYS = 3660
@@ -197,31 +205,61 @@ def lot_suggestion(
 def file_f_dispensations(*, year: int, month: int) -> list[Dispensation]:
     """The month's desk dispensings as File F lines of type D (one per lot unloaded, at the
     movement's own unit cost); the caller logs whose data it read."""
-    start, end = stock.month_bounds(year, month)
-    rows = (
-        Dispensing.objects.filter(dispensed_at__gte=start, dispensed_at__lt=end)
-        .select_related("patient", "product__ingredient")
-        .prefetch_related("lines__movement", "lines__cost_center")
-        .order_by("dispensed_at", "id")
+    return file_f_dispensations_by_month(first=(year, month), last=(year, month)).get(
+        (year, month), []
     )
-    aics = {p.pk: p.aic for p in packs_of_products({r.product_id for r in rows})}
-    result = []
-    for dispensing in rows:
-        for line in dispensing.lines.all():
-            result.append(
+
+
+def file_f_dispensations_by_month(
+    *, first: tuple[int, int], last: tuple[int, int]
+) -> dict[tuple[int, int], list[Dispensation]]:
+    """``file_f_dispensations`` of every month from ``first`` to ``last`` (local months), read
+    at once: the dispensings' and their lines' own columns, the keys they point to (fiscal
+    codes, products' ATC, packs' AIC, cost centres, movements' unit cost) one read each,
+    combined by ids. The months without any are left out."""
+    start, end = stock.month_bounds(*first)[0], stock.month_bounds(*last)[1]
+    if end <= start:
+        return {}
+    rows = list(
+        Dispensing.objects.filter(dispensed_at__gte=start, dispensed_at__lt=end)
+        .order_by("dispensed_at", "id")
+        .annotate(day=TruncDate("dispensed_at"))
+        .values_list("pk", "day", "patient_id", "product_id")
+    )
+    if not rows:
+        return {}
+    lines: dict[int, list[tuple[str, int, str, int, int, int]]] = defaultdict(list)
+    for dispensing_id, aic, pack_id, lot, units, movement_id, center in (
+        DispensingLine.objects.filter(
+            dispensing__dispensed_at__gte=start, dispensing__dispensed_at__lt=end
+        )
+        .order_by("pk")
+        .values_list(
+            "dispensing_id", "aic", "pack_id", "lot", "units", "movement_id", "cost_center_id"
+        )
+    ):
+        lines[dispensing_id].append((aic, pack_id, lot, units, movement_id, center))
+    every = [line for found in lines.values() for line in found]
+    aics = {pk: aic for pk, _, aic in pack_aics(product_ids={r[3] for r in rows})}
+    fiscal = fiscal_codes({r[2] for r in rows})
+    atcs = product_codes_and_atc({r[3] for r in rows})
+    costs = stock.movement_unit_costs({line[4] for line in every})
+    centers = stock.cost_center_codes({line[5] for line in every})
+    result: dict[tuple[int, int], list[Dispensation]] = defaultdict(list)
+    for pk, day, patient_id, product_id in rows:
+        for aic, pack_id, lot, units, movement_id, center in lines.get(pk, []):
+            result[(day.year, day.month)].append(
                 Dispensation(
-                    patient_fiscal_code=(
-                        dispensing.patient.codice_fiscale or dispensing.patient.stp_eni_code
-                    ),
-                    day=timezone.localdate(dispensing.dispensed_at),
-                    aic=line.aic or aics.get(line.pack_id, ""),
-                    atc=dispensing.product.ingredient.atc_code,
-                    quantity=line.units,
-                    unit_cost=line.movement.unit_cost,
-                    cost_center=line.cost_center.code,
+                    patient_fiscal_code=fiscal[patient_id],
+                    day=day,
+                    aic=aic or aics.get(pack_id, ""),
+                    atc=atcs[product_id][1],
+                    quantity=units,
+                    unit_cost=costs[movement_id],
+                    cost_center=centers[center],
                     dispensation_type=DispensationType.DIRECT,
-                    source=f"dispensazione {dispensing.pk} (lotto {line.lot})",
-                    patient_id=dispensing.patient_id,
+                    source=f"dispensazione {pk} (lotto {lot})",
+                    patient_id=patient_id,
                 )
             )
-    return result
+    return dict(result)

@@ -303,6 +303,26 @@ def packs_withdrawn(*, today: date) -> list[Pack]:
     )
 
 
+def product_codes_and_atc(product_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+    """Product id -> (product code, its ingredient's ATC code); one query, two columns."""
+    rows = MedicinalProduct.objects.filter(pk__in=set(product_ids)).values_list(
+        "pk", "code", "ingredient__atc_code"
+    )
+    return {pk: (code, atc or "") for pk, code, atc in rows}
+
+
+def pack_aics(
+    *, product_ids: Iterable[int] = (), pack_ids: Iterable[int] = ()
+) -> list[tuple[int, int, str]]:
+    """(pack id, product id, AIC) of the packs of these products and of these packs; one
+    query, three columns (the File F's AIC: the pack's, else the product's only one)."""
+    products, packs = set(product_ids), set(pack_ids)
+    if not products and not packs:
+        return []
+    rows = Pack.objects.filter(Q(product_id__in=products) | Q(pk__in=packs))
+    return list(rows.order_by("pk").values_list("pk", "product_id", "aic"))
+
+
 def packs_of_products(product_ids: Iterable[int]) -> list[Pack]:
     """The packs of these products, smallest (fewest units per pack) first."""
     return list(

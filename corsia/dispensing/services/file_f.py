@@ -13,7 +13,7 @@ from corsia.inventory.services import FileFSource
 
 # extracted by corsia.inventory.services.file_f_export(..., source=FILE_F_DIRECT)
 FILE_F_DIRECT = FileFSource(
-    select=selectors.file_f_dispensations,
+    select_months=selectors.file_f_dispensations_by_month,
     event=events.FILE_F_EXPORTED,
     title="File F distribuzione diretta",
     audit_after={"type": file_f.DispensationType.DIRECT.value},

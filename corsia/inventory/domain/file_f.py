@@ -71,7 +71,7 @@ LAYOUT: tuple[FieldSpec, ...] = (
 RECORD_LENGTH = sum(f.width for f in LAYOUT)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Dispensation:
     """One unload to a patient, as the extraction reads it."""
 
@@ -87,7 +87,7 @@ class Dispensation:
     patient_id: int | None = None  # opaque: lets the caller log whose data was read
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FileFRecord:
     hospital_code: str
     record_type: str
@@ -103,7 +103,7 @@ class FileFRecord:
     cost_center: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Excluded:
     source: str
     reason: str
@@ -126,16 +126,14 @@ def build_records(
     totals: dict[tuple[str, date, str, str, str, Decimal, str], int] = {}
     excluded = []
     for d in dispensations:
-        missing = [
-            label
-            for label, value in (
-                ("codice fiscale del paziente", d.patient_fiscal_code),
-                ("AIC", d.aic),
-            )
-            if not value.strip()
-        ]
-        if missing:
-            field = "patient_fiscal_code" if not d.patient_fiscal_code.strip() else "aic"
+        no_code, no_aic = not d.patient_fiscal_code.strip(), not d.aic.strip()
+        if no_code or no_aic:
+            missing = [
+                label
+                for label, absent in (("codice fiscale del paziente", no_code), ("AIC", no_aic))
+                if absent
+            ]
+            field = "patient_fiscal_code" if no_code else "aic"
             excluded.append(Excluded(d.source, "manca " + " e ".join(missing), field))
             continue
         if (d.day.year, d.day.month) != (year, month):
@@ -240,37 +238,67 @@ AIC_CODE = re.compile(r"^\d{9}$")
 ATC_CODE = re.compile(r"^[A-Z]\d{2}[A-Z]{2}\d{2}$")  # ATC level 5 (substance)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FieldError:
     field: str  # the layout's field name
     message: str  # Italian
 
 
-def record_errors(record: FileFRecord) -> list[FieldError]:
+def _fixed_problem(spec: FieldSpec, value: object) -> str | None:
+    """Why ``value`` does not fit ``spec`` in the fixed-width file (``_fixed``'s message
+    without its «Record n: »), ``None`` when it fits."""
+    try:
+        _fixed(spec, value, 0)
+    except FileFInvalid as failed:
+        return failed.message.removeprefix("Record 0: ")
+    return None
+
+
+def _rule_ok(name: str, value: str) -> bool:
+    if name == "patient_fiscal_code":
+        return bool(FISCAL_CODE.match(value) or TEMPORARY_CODE.match(value))
+    pattern = AIC_CODE if name == "aic" else ATC_CODE
+    return bool(pattern.match(value))
+
+
+def record_errors(
+    record: FileFRecord, memo: dict[tuple[object, ...], object] | None = None
+) -> list[FieldError]:
     """Every way ``record`` fails the layout: a value that does not fit its field (width,
-    ASCII, sign) or a content rule (codes' shape, quantity, sender)."""
+    ASCII, sign) or a content rule (codes' shape, quantity, sender). ``memo``: the checks
+    of each value already made (many records share a fiscal code, an AIC, a cost centre:
+    pass one dict for a whole file); the result is the same with or without it."""
+    memo = {} if memo is None else memo
     errors = []
     for spec in LAYOUT:
-        try:
-            _fixed(spec, _value(record, spec), record.sequence)
-        except FileFInvalid as failed:
-            errors.append(FieldError(spec.name, failed.message))
+        value = _value(record, spec)
+        if spec.name == "sequence":  # one per record: nothing to share
+            problem = _fixed_problem(spec, value)
+        else:
+            # a Decimal's digits are in the message: 1.0 and 1.00 are not the same value here
+            shown = str(value) if isinstance(value, Decimal) else value
+            key = (spec.name, value.__class__, shown)
+            if key not in memo:
+                memo[key] = _fixed_problem(spec, value)
+            problem = memo[key]  # type: ignore[assignment]
+        if problem is not None:
+            errors.append(FieldError(spec.name, f"Record {record.sequence}: {problem}"))
+    shaped = []
+    for name in ("patient_fiscal_code", "aic", "atc"):
+        text = getattr(record, name)
+        rule = ("rule", name, text)
+        if rule not in memo:
+            memo[rule] = _rule_ok(name, text)
+        shaped.append(memo[rule])
     rules = (
         ("hospital_code", bool(record.hospital_code.strip()), "manca il codice della struttura"),
         (
             "patient_fiscal_code",
-            bool(
-                FISCAL_CODE.match(record.patient_fiscal_code)
-                or TEMPORARY_CODE.match(record.patient_fiscal_code)
-            ),
+            shaped[0],
             f"«{record.patient_fiscal_code}» non è un codice fiscale né un codice STP/ENI",
         ),
-        ("aic", bool(AIC_CODE.match(record.aic)), f"«{record.aic}» non è un AIC di 9 cifre"),
-        (
-            "atc",
-            bool(ATC_CODE.match(record.atc)),
-            f"«{record.atc}» non è un codice ATC di 5° livello",
-        ),
+        ("aic", shaped[1], f"«{record.aic}» non è un AIC di 9 cifre"),
+        ("atc", shaped[2], f"«{record.atc}» non è un codice ATC di 5° livello"),
         ("quantity", record.quantity > 0, "quantità non positiva"),
     )
     known = {e.field for e in errors}
@@ -285,8 +313,9 @@ def split_valid(
     a failing record is never written to the file."""
     valid: list[FileFRecord] = []
     invalid: list[tuple[FileFRecord, list[FieldError]]] = []
+    memo: dict[tuple[object, ...], object] = {}
     for record in records:
-        errors = record_errors(record)
+        errors = record_errors(record, memo)
         if errors:
             invalid.append((record, errors))
         else:

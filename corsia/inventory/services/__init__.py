@@ -19,6 +19,7 @@ from corsia.inventory.services.file_f import (
     FileFExtraction,
     FileFSource,
     file_f_check,
+    file_f_checks,
     file_f_export,
 )
 from corsia.inventory.services.loads import LoadLine, stock_import_delivery_csv, stock_load
@@ -52,6 +53,7 @@ __all__ = [
     "consumption_export",
     "cost_center_save",
     "file_f_check",
+    "file_f_checks",
     "file_f_export",
     "location_save",
     "procurement_import",

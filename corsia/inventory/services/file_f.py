@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -27,10 +27,12 @@ class FileFExtraction:
 
 @dataclass(frozen=True)
 class FileFSource:
-    """Whose File F: where its month's dispensations come from (``select(year=, month=)``),
-    the audit event of its extraction, the access log's title, what the audit adds."""
+    """Whose File F: where its months' dispensations come from (``select_months(first=,
+    last=)``: (year, month) -> that month's, read at once for the months from ``first`` to
+    ``last``), the audit event of its extraction, the access log's title, what the audit
+    adds."""
 
-    select: Callable[..., list[file_f.Dispensation]]
+    select_months: Callable[..., Mapping[tuple[int, int], list[file_f.Dispensation]]]
     event: EventType
     title: str
     audit_after: Mapping[str, str] = field(default_factory=dict)
@@ -39,7 +41,9 @@ class FileFSource:
 # The UFA's (type S): the patient-linked stock unloads. The direct distribution's (type D)
 # is corsia.dispensing.services.FILE_F_DIRECT.
 FILE_F_UFA = FileFSource(
-    select=selectors.file_f_dispensations, event=events.FILE_F_EXPORTED, title="File F"
+    select_months=selectors.file_f_dispensations_by_month,
+    event=events.FILE_F_EXPORTED,
+    title="File F",
 )
 
 
@@ -61,7 +65,23 @@ def file_f_check(
 ) -> FileFCheck:
     """Build and check the month's records of ``source`` (no permission, audit or access
     log: the caller's — ``file_f_export``, the reports' File F)."""
-    dispensations = source.select(year=year, month=month)
+    return file_f_checks(months=[(year, month)], hospital_code=hospital_code, source=source)[0]
+
+
+def file_f_checks(
+    *, months: Sequence[tuple[int, int]], hospital_code: str, source: FileFSource = FILE_F_UFA
+) -> list[FileFCheck]:
+    """``file_f_check`` of each of ``months`` (in their order), the dispensations of the
+    whole span read at once (one read per kind, not per month)."""
+    if not months:
+        return []
+    by_month = source.select_months(first=min(months), last=max(months))
+    return [_check(by_month.get(m, []), *m, hospital_code=hospital_code) for m in months]
+
+
+def _check(
+    dispensations: list[file_f.Dispensation], year: int, month: int, *, hospital_code: str
+) -> FileFCheck:
     built, excluded = file_f.build_records(
         dispensations, hospital_code=hospital_code, year=year, month=month
     )
