@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from corsia.prescribing.domain.states import OrderState
-from corsia.prescribing.models import OrderItem, TherapyOrder
+from corsia.prescribing.models import OrderItem, PatientDiagnosis, TherapyOrder
 
 # never reached the patient: a draft, a cancelled order, one sent back
 NOT_GIVEN_STATES = (
@@ -136,5 +136,14 @@ def order_diagnoses(*, order_ids: Iterable[int]) -> dict[int, OrderDiagnosis]:
     """Each order's diagnosis (orders without one are absent)."""
     rows = TherapyOrder.objects.filter(pk__in=list(order_ids), diagnosis__isnull=False).values_list(
         "pk", "diagnosis__system", "diagnosis__code", "diagnosis__label"
+    )
+    return {pk: OrderDiagnosis(system, code, label) for pk, system, code, label in rows}
+
+
+def diagnoses_by_id(*, diagnosis_ids: Iterable[int]) -> dict[int, OrderDiagnosis]:
+    """Those diagnoses (the ids orders name in ``TherapyOrder.diagnosis``): coding system,
+    code, label as recorded; one query."""
+    rows = PatientDiagnosis.objects.filter(pk__in=list(diagnosis_ids)).values_list(
+        "pk", "system", "code", "label"
     )
     return {pk: OrderDiagnosis(system, code, label) for pk, system, code, label in rows}
