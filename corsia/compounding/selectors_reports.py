@@ -6,22 +6,38 @@ Every read filters and adds up in SQL and returns only ids and totals:
 - ``leftovers_wasted``: per product, the mg of the leftovers that became waste in a period
   (expired at their stability's end, or eliminated).
 - ``draw_totals``: the draws scanned at the hood in a period per product (and per patient
-  or per order): draws, new vials, mg, preparations; from leftovers only = vial sharing
-  (the mg that did not need a new vial). ``drawn_preparations_per_order``: the
-  preparations per order.
+  or per diagnosis of the order): draws, new vials, mg, preparations; from leftovers only
+  = vial sharing (the mg that did not need a new vial). ``drawn_per_diagnosis``: the
+  preparations per diagnosis of the order and patient.
 - ``exposure_totals``: the exposure register per operator and ingredient (preparations,
   seconds).
-- ``preparation_times``: take-in-charge and release of the preparations of a period.
-Prices are read by the caller (``drugs.selectors.product_unit_price``)."""
+- ``preparation_times``: take-in-charge and release of the preparations of a period
+  (µs since the epoch).
+
+Product names, strengths and prices are read by the caller (``drugs.selectors.products_by_id``,
+``product_unit_prices``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal, NamedTuple
 
-from django.db.models import Count, DecimalField, F, Func, Q, QuerySet, Subquery, Sum, Value
+from django.db import connections
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    DecimalField,
+    F,
+    Func,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Least
 from django.utils import timezone
 
@@ -142,9 +158,9 @@ def draw_totals(
     scanned at the hood in the period, added up in SQL per product — and per patient
     (``per="patient"``) or per diagnosis of the order (``per="diagnosis"``: the id of the
     prescribing's diagnosis the order names, None when none) — for the orders of one ward
-    or one regimen (any of its versions) when given. Ordered by the keys. The distinct
-    preparations are counted only when asked (``preparations=True``: a costlier sort), else
-    0."""
+    or one regimen (any of its versions) when given; in no particular order. The distinct
+    preparations are counted only when asked (``preparations=True``: a second aggregate),
+    else 0."""
     rows = _draws(
         since=since,
         until=until,
@@ -156,26 +172,44 @@ def draw_totals(
     keys = _KEYS[per]
     if keys:
         rows = rows.annotate(**{key: _ORDER[key] for key in keys})
-    found = (
-        rows.values(*keys, "product_id")
-        .annotate(
-            n=Count("pk"),
-            new=Count("pk", filter=Q(source=VialSource.NEW)),
-            total=Sum("mg_drawn"),
-            preps=Count("preparation_id", distinct=True) if preparations else Value(0),
+    sums = {
+        "n": Count("pk"),
+        "new": Count("pk", filter=Q(source=VialSource.NEW)),
+        "total": Sum("mg_drawn"),
+    }
+    found: Iterable[tuple[Any, ...]]
+    if preparations:
+        # per preparation first, then per key: two hash aggregates, no sort of every draw
+        inner = rows.values(*keys, "product_id", "preparation_id").annotate(**sums).order_by()
+        sql, params = inner.query.sql_with_params()
+        group = ", ".join((*keys, "product_id"))
+        with connections[inner.db].cursor() as cursor:
+            cursor.execute(
+                f"SELECT product_id, SUM(n), SUM(new), SUM(total), COUNT(*), {group} "  # noqa: S608
+                f"FROM ({sql}) AS per_preparation GROUP BY {group}",
+                params,
+            )
+            found = cursor.fetchall()
+    else:
+        found = (
+            rows.values(*keys, "product_id")
+            .annotate(**sums)
+            .order_by()
+            .values_list("product_id", "n", "new", "total", Value(0), *keys)
         )
-        .order_by(*keys, "product_id")
-        .values_list("product_id", "n", "new", "total", "preps", *keys)
-    )
-    totals = []
-    for product_id, n, new, mg, preps, *key in found:
-        total = DrawTotal(product_id, n, new, mg, preps)
-        if per == "patient":
-            total = replace(total, patient_id=key[0])
-        elif per == "diagnosis":
-            total = replace(total, diagnosis_id=key[0])
-        totals.append(total)
-    return totals
+    patient = per == "patient"
+    return [
+        DrawTotal(
+            product_id,
+            int(n),
+            int(new),
+            mg,
+            int(preps),
+            patient_id=key[0] if patient else 0,
+            diagnosis_id=None if patient or not key else key[0],
+        )
+        for product_id, n, new, mg, preps, *key in found
+    ]
 
 
 def drawn_per_diagnosis(
@@ -198,7 +232,7 @@ def drawn_per_diagnosis(
         regimen_id=regimen_id,
     )
     found = (
-        Preparation.objects.filter(pk__in=Subquery(rows.values("preparation_id")))
+        Preparation.objects.filter(pk__in=Subquery(rows.order_by().values("preparation_id")))
         .values("order__diagnosis_id", "order__patient_id")
         .annotate(preps=Count("pk"))
         .order_by()
@@ -280,34 +314,40 @@ def exposure_totals(
     ]
 
 
-@dataclass(frozen=True)
-class PreparationTimes:
+class PreparationTimes(NamedTuple):
+    """A preparation's instants as microseconds since the epoch (integers: exact, and read
+    without building a datetime per row)."""
+
     preparation_id: int
     label_code: str
-    ingredient_id: int
-    taken_at: datetime  # taken in charge: when take-in-charge created the preparation
-    released_at: datetime | None
+    taken_us: int  # taken in charge: when take-in-charge created the preparation
+    released_us: int | None
+
+
+def epoch_us(field: str) -> Func:
+    """A timestamp column as whole microseconds since the epoch (NULL stays NULL)."""
+    return Func(
+        F(field),
+        template="(EXTRACT(EPOCH FROM %(expressions)s) * 1000000)::bigint",
+        output_field=BigIntegerField(),
+    )
 
 
 def preparation_times(
     *, since: date, until: date, ingredient_id: int | None = None
 ) -> list[PreparationTimes]:
-    """The preparations taken in charge in the period (rejected ones left out)."""
+    """The preparations taken in charge in the period (rejected ones left out), by id."""
     start, end = _bounds(since, until)
     rows = Preparation.objects.filter(created_at__gte=start, created_at__lt=end).exclude(
         state="rejected"
     )
     if ingredient_id is not None:
         rows = rows.filter(order_item__ingredient_id=ingredient_id)
+    found = (
+        rows.annotate(taken_us=epoch_us("created_at"), released_us=epoch_us("released_at"))
+        .order_by("pk")
+        .values_list("pk", "label_code", "taken_us", "released_us")
+    )
     return [
-        PreparationTimes(
-            preparation_id=pk,
-            label_code=label or "",
-            ingredient_id=ingredient,
-            taken_at=created,
-            released_at=released,
-        )
-        for pk, label, ingredient, created, released in rows.order_by("pk").values_list(
-            "pk", "label_code", "order_item__ingredient_id", "created_at", "released_at"
-        )
+        PreparationTimes(pk, label or "", taken, released) for pk, label, taken, released in found
     ]

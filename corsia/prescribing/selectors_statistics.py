@@ -9,6 +9,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
+
 from corsia.prescribing.domain.states import OrderState
 from corsia.prescribing.models import OrderItem, PatientDiagnosis, TherapyOrder
 
@@ -143,7 +146,8 @@ def order_diagnoses(*, order_ids: Iterable[int]) -> dict[int, OrderDiagnosis]:
 def diagnoses_by_id(*, diagnosis_ids: Iterable[int]) -> dict[int, OrderDiagnosis]:
     """Those diagnoses (the ids orders name in ``TherapyOrder.diagnosis``): coding system,
     code, label as recorded; one query."""
-    rows = PatientDiagnosis.objects.filter(pk__in=list(diagnosis_ids)).values_list(
-        "pk", "system", "code", "label"
-    )
+    wanted = sorted(set(diagnosis_ids))  # one array parameter, not one per id
+    rows = PatientDiagnosis.objects.filter(
+        RawSQL("id = ANY(%s)", (wanted,), BooleanField())
+    ).values_list("pk", "system", "code", "label")
     return {pk: OrderDiagnosis(system, code, label) for pk, system, code, label in rows}
