@@ -21,6 +21,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.db import connections
 from django.db.models import BigIntegerField, BooleanField, CharField, F, Func, Min, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -281,7 +282,10 @@ def administration_starts_us(*, labels: Iterable[str]) -> dict[str, int]:
         .order_by()
         .values_list("preparation_ref", "first")
     )
-    return dict(rows)
+    sql, params = rows.query.sql_with_params()
+    with connections[rows.db].cursor() as cursor:  # integers already: no converter per value
+        cursor.execute(sql, params)
+        return dict(cursor.fetchall())
 
 
 def doses_given_for_items(*, order_item_ids: Iterable[int]) -> dict[int, Decimal]:
