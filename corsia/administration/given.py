@@ -21,7 +21,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import CharField, F, QuerySet, Value
+from django.db import connections
+from django.db.models import BigIntegerField, BooleanField, CharField, F, Func, Min, QuerySet, Value
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from corsia.administration.models import Administration, AdministrationState
@@ -251,18 +253,39 @@ def administration_ended_announce(administration: Administration) -> None:
         subscriber(record)
 
 
-def administration_starts(*, labels: Iterable[str]) -> dict[str, datetime]:
+def administration_starts_us(*, labels: Iterable[str]) -> dict[str, int]:
     """The first start of the administration of each preparation label (its label code),
-    for the pharmacy's timing report; labels never given are left out."""
-    wanted = {label for label in labels if label}
-    starts: dict[str, datetime] = {}
-    rows = Administration.objects.filter(preparation_ref__in=wanted).values_list(
-        "preparation_ref", "started_at"
+    in microseconds since the epoch, for the pharmacy's timing report; labels never given
+    are left out. One query: the labels go as one array parameter, the first start is
+    taken in SQL (an integer: no datetime built per row)."""
+    wanted = sorted({label for label in labels if label and "\n" not in label})
+    if not wanted:
+        return {}
+    rows = (
+        Administration.objects.filter(
+            # one text parameter split by the server (label codes hold no line break): a
+            # hundred thousand labels cost neither a parameter each nor an array dump
+            RawSQL(
+                "preparation_ref = ANY(string_to_array(%s, E'\\n'))",
+                ("\n".join(wanted),),
+                output_field=BooleanField(),
+            )
+        )
+        .values("preparation_ref")
+        .annotate(
+            first=Func(
+                Min("started_at"),
+                template="(EXTRACT(EPOCH FROM %(expressions)s) * 1000000)::bigint",
+                output_field=BigIntegerField(),
+            )
+        )
+        .order_by()
+        .values_list("preparation_ref", "first")
     )
-    for label, started in rows:
-        if label not in starts or started < starts[label]:
-            starts[label] = started
-    return starts
+    sql, params = rows.query.sql_with_params()
+    with connections[rows.db].cursor() as cursor:  # integers already: no converter per value
+        cursor.execute(sql, params)
+        return dict(cursor.fetchall())
 
 
 def doses_given_for_items(*, order_item_ids: Iterable[int]) -> dict[int, Decimal]:

@@ -1,22 +1,44 @@
 """Reads of the compounding records for the pharmacy's reports (``corsia.reports``): plain
 frozen facts, no model leaves this module.
 
-- ``leftover_facts``: every leftover opened or ended in a period — what stayed in the vial
-  (mg), whether it was wasted (state ``expired``/``wasted``, or still ``open`` past its
-  stability) and when it ended (expiry for an expired one, the elimination's time for a
-  wasted one).
-- ``shared_draws``: the draws taken from leftovers in a period (vial sharing: the mg that
-  did not need a new vial).
-- ``exposure_facts``: the exposure register (operator, ingredient, start, end).
-Prices are read by the caller (``drugs.selectors.product_unit_price``)."""
+Every read filters and adds up in SQL and returns only ids and totals:
+
+- ``leftovers_wasted``: per product, the mg of the leftovers that became waste in a period
+  (expired at their stability's end, or eliminated).
+- ``draw_totals``: the draws scanned at the hood in a period per product (and per patient
+  or per diagnosis of the order): draws, new vials, mg, preparations; from leftovers only
+  = vial sharing (the mg that did not need a new vial). ``drawn_per_diagnosis``: the
+  preparations per diagnosis of the order and patient.
+- ``exposure_totals``: the exposure register per operator and ingredient (preparations,
+  seconds).
+- ``preparation_times``: take-in-charge and release of the preparations of a period
+  (µs since the epoch).
+
+Product names, strengths and prices are read by the caller (``drugs.selectors.products_by_id``,
+``product_unit_prices``)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any, Literal, NamedTuple
 
-from django.db.models import F, Q
+from django.db import connections
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    DecimalField,
+    F,
+    Func,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Least
 from django.utils import timezone
 
 from corsia.compounding.models import (
@@ -37,99 +59,79 @@ def _bounds(since: date, until: date) -> tuple[datetime, datetime]:
 
 
 @dataclass(frozen=True)
-class LeftoverFact:
-    leftover_id: int
+class ProductMg:
+    """mg of one product added up (leftovers wasted; draws from leftovers)."""
+
     product_id: int
-    product_name: str
-    strength_mg: Decimal | None  # mg per unit (vial) of the product
-    ingredient_id: int
-    opened_at: datetime
-    mg_left: Decimal  # what is in the vial now (volume × concentration)
-    wasted: bool
-    ended_at: datetime | None  # when it became waste (None: still usable or used up)
+    mg: Decimal
 
 
-def _ended(leftover: Leftover, now: datetime) -> tuple[bool, datetime | None]:
-    if leftover.state == LeftoverState.WASTED:
-        return True, min(leftover.updated_at, leftover.expires_at)
-    if leftover.state == LeftoverState.EXPIRED or (
-        leftover.state == LeftoverState.OPEN and leftover.expires_at <= now
-    ):
-        return True, leftover.expires_at
-    return False, None
-
-
-def leftover_facts(
+def leftovers_wasted(
     *, since: date, until: date, ingredient_id: int | None = None
-) -> list[LeftoverFact]:
-    """The leftovers opened in the period or wasted in it (each once)."""
+) -> list[ProductMg]:
+    """Per product, the mg left in the leftovers that became waste within the period
+    (volume × concentration): an expired one (state ``expired``, or still ``open`` past its
+    stability) at its stability's end, an eliminated one (``wasted``) at its elimination or
+    at its stability's end if earlier. Summed in SQL, by product id."""
     start, end = _bounds(since, until)
-    rows = Leftover.objects.filter(
-        Q(opened_at__gte=start, opened_at__lt=end)
-        | Q(expires_at__gte=start, expires_at__lt=end)
-        | Q(state=LeftoverState.WASTED, updated_at__gte=start, updated_at__lt=end)
-    ).select_related("product")
+    now = timezone.now()
+    ended_wasted = Least("updated_at", "expires_at")
+    rows = Leftover.objects.annotate(ended_wasted=ended_wasted).filter(
+        Q(state=LeftoverState.WASTED, ended_wasted__gte=start, ended_wasted__lt=end)
+        | (
+            (Q(state=LeftoverState.EXPIRED) | Q(state=LeftoverState.OPEN, expires_at__lte=now))
+            & Q(expires_at__gte=start, expires_at__lt=end)
+        )
+    )
     if ingredient_id is not None:
         rows = rows.filter(product__ingredient_id=ingredient_id)
-    now = timezone.now()
-    facts = []
-    for row in rows.order_by("pk"):
-        wasted, ended = _ended(row, now)
-        facts.append(
-            LeftoverFact(
-                leftover_id=row.pk,
-                product_id=row.product_id,
-                product_name=str(row.product),
-                strength_mg=row.product.strength if row.product.strength_unit == "mg" else None,
-                ingredient_id=row.product.ingredient_id,
-                opened_at=row.opened_at,
-                mg_left=row.volume_ml * row.concentration_mg_ml,
-                wasted=wasted,
-                ended_at=ended,
-            )
-        )
-    return facts
+    totals = (
+        rows.values("product_id")
+        .annotate(mg=Sum(F("volume_ml") * F("concentration_mg_ml")))
+        .order_by("product_id")
+        .values_list("product_id", "mg")
+    )
+    return [ProductMg(product_id=pk, mg=mg) for pk, mg in totals]
 
 
 @dataclass(frozen=True)
-class SharedDraw:
+class DrawTotal:
+    """The draws scanned at the hood of one product — for one patient, or one order, when
+    grouped so — added up: how many, the new vials among them, the mg, the distinct
+    preparations they went into."""
+
     product_id: int
-    product_name: str
-    strength_mg: Decimal | None
-    ingredient_id: int
+    draws: int
+    new_vials: int
     mg: Decimal
-    drawn_at: datetime
-    preparation_id: int = 0
-    order_id: int = 0
-    patient_id: int = 0
-    new_vial: bool = False  # a new vial opened (else a draw from a leftover)
+    preparations: int
+    patient_id: int = 0  # grouped per patient
+    diagnosis_id: int | None = None  # grouped per diagnosis: the order's (None: none)
 
 
-def shared_draws(*, since: date, until: date, ingredient_id: int | None = None) -> list[SharedDraw]:
-    """The draws from leftovers scanned in the period."""
-    return drawn(since=since, until=until, ingredient_id=ingredient_id, leftovers_only=True)
+Grouping = Literal["product", "patient", "diagnosis"]
+_KEYS: dict[str, tuple[str, ...]] = {
+    "product": (),
+    "patient": ("patient_pk",),
+    "diagnosis": ("diagnosis_pk",),
+}
+_ORDER = {
+    "patient_pk": F("preparation__order__patient_id"),
+    "diagnosis_pk": F("preparation__order__diagnosis_id"),
+}
 
 
-def drawn(
+def _draws(
     *,
     since: date,
     until: date,
-    ingredient_id: int | None = None,
-    leftovers_only: bool = False,
-    ward_id: int | None = None,
-    regimen_id: int | None = None,
-) -> list[SharedDraw]:
-    """Every draw (from a new vial or a leftover) scanned at the hood in the period: what
-    the preparations consumed; for the orders of one ward or one regimen (any of its
-    versions) when given."""
+    ingredient_id: int | None,
+    leftovers_only: bool,
+    ward_id: int | None,
+    regimen_id: int | None,
+) -> QuerySet[PreparationVial]:
     start, end = _bounds(since, until)
-    rows = (
-        PreparationVial.objects.filter(scanned_at__gte=start, scanned_at__lt=end)
-        .select_related("product")
-        .annotate(
-            order_pk=F("preparation__order_id"), patient_pk=F("preparation__order__patient_id")
-        )
-    )
+    rows = PreparationVial.objects.filter(scanned_at__gte=start, scanned_at__lt=end)
     if leftovers_only:
         rows = rows.filter(source=VialSource.LEFTOVER)
     if ingredient_id is not None:
@@ -138,95 +140,218 @@ def drawn(
         rows = rows.filter(preparation__order__ward_id=ward_id)
     if regimen_id is not None:
         rows = rows.filter(preparation__order__regimen_version__regimen_id=regimen_id)
-    return [
-        SharedDraw(
-            product_id=v.product_id,
-            product_name=str(v.product),
-            strength_mg=v.product.strength if v.product.strength_unit == "mg" else None,
-            ingredient_id=v.product.ingredient_id,
-            mg=v.mg_drawn,
-            drawn_at=v.scanned_at,
-            preparation_id=v.preparation_id,
-            order_id=v.order_pk,
-            patient_id=v.patient_pk,
-            new_vial=v.source == VialSource.NEW,
+    return rows
+
+
+def draw_totals(
+    *,
+    since: date,
+    until: date,
+    per: Grouping = "product",
+    ingredient_id: int | None = None,
+    leftovers_only: bool = False,
+    ward_id: int | None = None,
+    regimen_id: int | None = None,
+    preparations: bool = False,
+) -> list[DrawTotal]:
+    """Every draw (from a new vial or a leftover; from leftovers only: vial sharing)
+    scanned at the hood in the period, added up in SQL per product — and per patient
+    (``per="patient"``) or per diagnosis of the order (``per="diagnosis"``: the id of the
+    prescribing's diagnosis the order names, None when none) — for the orders of one ward
+    or one regimen (any of its versions) when given; in no particular order. The distinct
+    preparations are counted only when asked (``preparations=True``: a second aggregate),
+    else 0."""
+    rows = _draws(
+        since=since,
+        until=until,
+        ingredient_id=ingredient_id,
+        leftovers_only=leftovers_only,
+        ward_id=ward_id,
+        regimen_id=regimen_id,
+    )
+    keys = _KEYS[per]
+    if keys:
+        rows = rows.annotate(**{key: _ORDER[key] for key in keys})
+    sums = {
+        "n": Count("pk"),
+        "new": Count("pk", filter=Q(source=VialSource.NEW)),
+        "total": Sum("mg_drawn"),
+    }
+    found: Iterable[tuple[Any, ...]]
+    if preparations:
+        # per preparation first, then per key: two hash aggregates, no sort of every draw
+        inner = rows.values(*keys, "product_id", "preparation_id").annotate(**sums).order_by()
+        sql, params = inner.query.sql_with_params()
+        group = ", ".join((*keys, "product_id"))
+        with connections[inner.db].cursor() as cursor:
+            cursor.execute(
+                f"SELECT product_id, SUM(n), SUM(new), SUM(total), COUNT(*), {group} "  # noqa: S608
+                f"FROM ({sql}) AS per_preparation GROUP BY {group}",
+                params,
+            )
+            found = cursor.fetchall()
+    else:
+        found = (
+            rows.values(*keys, "product_id")
+            .annotate(**sums)
+            .order_by()
+            .values_list("product_id", "n", "new", "total", Value(0), *keys)
         )
-        for v in rows.order_by("pk")
+    patient = per == "patient"
+    return [
+        DrawTotal(
+            product_id,
+            int(n),
+            int(new),
+            mg,
+            int(preps),
+            patient_id=key[0] if patient else 0,
+            diagnosis_id=None if patient or not key else key[0],
+        )
+        for product_id, n, new, mg, preps, *key in found
     ]
 
 
+def drawn_per_diagnosis(
+    *,
+    since: date,
+    until: date,
+    ingredient_id: int | None = None,
+    ward_id: int | None = None,
+    regimen_id: int | None = None,
+) -> dict[tuple[int | None, int], int]:
+    """Per diagnosis of the order (its id, None when none) and patient, the distinct
+    preparations with a draw scanned in the period (whatever the product); the filters of
+    :func:`draw_totals`."""
+    rows = _draws(
+        since=since,
+        until=until,
+        ingredient_id=ingredient_id,
+        leftovers_only=False,
+        ward_id=ward_id,
+        regimen_id=regimen_id,
+    )
+    found = (
+        Preparation.objects.filter(pk__in=Subquery(rows.order_by().values("preparation_id")))
+        .values("order__diagnosis_id", "order__patient_id")
+        .annotate(preps=Count("pk"))
+        .order_by()
+        .values_list("order__diagnosis_id", "order__patient_id", "preps")
+    )
+    return {(diagnosis, patient): preps for diagnosis, patient, preps in found}
+
+
 @dataclass(frozen=True)
-class ExposureFact:
+class ExposureTotal:
+    """The exposure register of one operator and one ingredient added up: the distinct
+    preparations and the seconds (each record's end − start, whole seconds, never below
+    0)."""
+
     operator_id: int
     operator_name: str
     ingredient_id: int
-    preparation_id: int
-    started_at: datetime
-    ended_at: datetime
+    preparations: int
+    seconds: int
 
     @property
     def minutes(self) -> Decimal:
-        seconds = max((self.ended_at - self.started_at).total_seconds(), 0)
-        return Decimal(int(seconds)) / 60
+        return Decimal(self.seconds) / 60
 
 
-def exposure_facts(
+_SECONDS = Func(
+    F("ended_at"),
+    F("started_at"),
+    template="GREATEST(FLOOR(EXTRACT(EPOCH FROM (%(expressions)s))), 0)",
+    arg_joiner=" - ",
+    output_field=DecimalField(),
+)
+
+
+def exposure_totals(
     *,
     since: date,
     until: date,
     operator_id: int | None = None,
     ingredient_id: int | None = None,
-) -> list[ExposureFact]:
-    """The exposure register's rows that started in the period."""
+) -> list[ExposureTotal]:
+    """The exposure register's rows that started in the period, added up in SQL per
+    operator and ingredient; ordered by operator and ingredient id."""
     start, end = _bounds(since, until)
-    rows = ExposureRecord.objects.filter(started_at__gte=start, started_at__lt=end).select_related(
-        "operator"
-    )
+    rows = ExposureRecord.objects.filter(started_at__gte=start, started_at__lt=end)
     if operator_id is not None:
         rows = rows.filter(operator_id=operator_id)
     if ingredient_id is not None:
         rows = rows.filter(ingredient_id=ingredient_id)
-    return [
-        ExposureFact(
-            operator_id=r.operator_id,
-            operator_name=r.operator.get_full_name() or r.operator.username,
-            ingredient_id=r.ingredient_id,
-            preparation_id=r.preparation_id,
-            started_at=r.started_at,
-            ended_at=r.ended_at,
+    found = (
+        rows.values(
+            "operator_id",
+            "ingredient_id",
+            "operator__first_name",
+            "operator__last_name",
+            "operator__username",
         )
-        for r in rows.order_by("started_at", "pk")
+        .annotate(preps=Count("preparation_id", distinct=True), seconds=Sum(_SECONDS))
+        .order_by("operator_id", "ingredient_id")
+        .values_list(
+            "operator_id",
+            "ingredient_id",
+            "operator__first_name",
+            "operator__last_name",
+            "operator__username",
+            "preps",
+            "seconds",
+        )
+    )
+    return [
+        ExposureTotal(
+            operator_id=operator,
+            operator_name=f"{first} {last}".strip() or username,
+            ingredient_id=ingredient,
+            preparations=preps,
+            seconds=int(seconds),
+        )
+        for operator, ingredient, first, last, username, preps, seconds in found
     ]
 
 
-@dataclass(frozen=True)
-class PreparationTimes:
+class PreparationTimes(NamedTuple):
+    """A preparation's instants as microseconds since the epoch (integers: exact, and read
+    without building a datetime per row)."""
+
     preparation_id: int
     label_code: str
-    ingredient_id: int
-    taken_at: datetime  # taken in charge: when take-in-charge created the preparation
-    released_at: datetime | None
+    taken_us: int  # taken in charge: when take-in-charge created the preparation
+    released_us: int | None
+
+
+def epoch_us(field: str) -> Func:
+    """A timestamp column as whole microseconds since the epoch (NULL stays NULL)."""
+    return Func(
+        F(field),
+        template="(EXTRACT(EPOCH FROM %(expressions)s) * 1000000)::bigint",
+        output_field=BigIntegerField(),
+    )
 
 
 def preparation_times(
     *, since: date, until: date, ingredient_id: int | None = None
 ) -> list[PreparationTimes]:
-    """The preparations taken in charge in the period (rejected ones left out)."""
+    """The preparations taken in charge in the period (rejected ones left out), by id."""
     start, end = _bounds(since, until)
     rows = Preparation.objects.filter(created_at__gte=start, created_at__lt=end).exclude(
         state="rejected"
     )
     if ingredient_id is not None:
         rows = rows.filter(order_item__ingredient_id=ingredient_id)
+    query = (
+        rows.annotate(taken_us=epoch_us("created_at"), released_us=epoch_us("released_at"))
+        .order_by("pk")
+        .values_list("pk", "label_code", "taken_us", "released_us")
+    )
+    sql, params = query.query.sql_with_params()
+    with connections[query.db].cursor() as cursor:  # the rows as the driver gives them:
+        cursor.execute(sql, params)  # integers already, no converter per value
+        found = cursor.fetchall()
     return [
-        PreparationTimes(
-            preparation_id=pk,
-            label_code=label or "",
-            ingredient_id=ingredient,
-            taken_at=created,
-            released_at=released,
-        )
-        for pk, label, ingredient, created, released in rows.order_by("pk").values_list(
-            "pk", "label_code", "order_item__ingredient_id", "created_at", "released_at"
-        )
+        PreparationTimes(pk, label or "", taken, released) for pk, label, taken, released in found
     ]

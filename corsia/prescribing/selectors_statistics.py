@@ -9,8 +9,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
+
 from corsia.prescribing.domain.states import OrderState
-from corsia.prescribing.models import OrderItem, TherapyOrder
+from corsia.prescribing.models import OrderItem, PatientDiagnosis, TherapyOrder
 
 # never reached the patient: a draft, a cancelled order, one sent back
 NOT_GIVEN_STATES = (
@@ -137,4 +140,14 @@ def order_diagnoses(*, order_ids: Iterable[int]) -> dict[int, OrderDiagnosis]:
     rows = TherapyOrder.objects.filter(pk__in=list(order_ids), diagnosis__isnull=False).values_list(
         "pk", "diagnosis__system", "diagnosis__code", "diagnosis__label"
     )
+    return {pk: OrderDiagnosis(system, code, label) for pk, system, code, label in rows}
+
+
+def diagnoses_by_id(*, diagnosis_ids: Iterable[int]) -> dict[int, OrderDiagnosis]:
+    """Those diagnoses (the ids orders name in ``TherapyOrder.diagnosis``): coding system,
+    code, label as recorded; one query."""
+    wanted = sorted(set(diagnosis_ids))  # one array parameter, not one per id
+    rows = PatientDiagnosis.objects.filter(
+        RawSQL("id = ANY(%s)", (wanted,), BooleanField())
+    ).values_list("pk", "system", "code", "label")
     return {pk: OrderDiagnosis(system, code, label) for pk, system, code, label in rows}

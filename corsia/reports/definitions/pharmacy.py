@@ -4,21 +4,20 @@ pharmacy director asks for. Read through compounding's ``selectors_reports`` and
 archive's public selectors.
 
 Prices: the cheapest priced pack of the product, per unit (``drugs.selectors.
-product_unit_price``), divided by the product's strength in mg (one unit = one vial): the
+product_unit_prices``, one query per run), divided by the product's strength in mg (one unit = one vial): the
 euro per mg. A product without a priced pack counts its mg and no euro (named in the notes).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils import timezone
-
-from corsia.compounding.selectors_reports import exposure_facts, leftover_facts, shared_draws
-from corsia.drugs.selectors import ingredient_choices, product_unit_price
+from corsia.compounding.selectors_reports import draw_totals, exposure_totals, leftovers_wasted
+from corsia.drugs.selectors import ingredient_choices, product_unit_prices, products_by_id
 from corsia.reports.domain.definition import (
     ChartSpec,
     Column,
@@ -51,26 +50,34 @@ def hundredths(value: Decimal) -> Decimal:
     return value.quantize(MG, rounding=ROUND_HALF_UP)
 
 
-class Prices:
-    """€ per mg of each product, read once per run."""
+class Catalogue:
+    """The products a run counts: name, ingredient, € per mg (two queries per run)."""
 
-    def __init__(self) -> None:
-        self._known: dict[int, Decimal | None] = {}
+    def __init__(self, product_ids: Iterable[int]) -> None:
+        ids = set(product_ids)
+        products = products_by_id(ids)
+        units = product_unit_prices(product_ids=ids) if ids else {}
+        self._names = {pk: str(p) for pk, p in products.items()}
+        self._ingredients = {pk: p.ingredient_id for pk, p in products.items()}
+        self._per_mg: dict[int, Decimal | None] = {}
+        for pk, product in products.items():
+            strength = product.strength if product.strength_unit == "mg" else None
+            unit = units.get(pk)
+            self._per_mg[pk] = unit / strength if unit and strength else None
 
-    def per_mg(self, product_id: int, strength_mg: Decimal | None) -> Decimal | None:
-        if product_id not in self._known:
-            unit = product_unit_price(product_id=product_id)
-            self._known[product_id] = unit / strength_mg if unit and strength_mg else None
-        return self._known[product_id]
+    def name(self, product_id: int) -> str:
+        return self._names[product_id]
+
+    def ingredient_id(self, product_id: int) -> int:
+        return self._ingredients[product_id]
+
+    def per_mg(self, product_id: int) -> Decimal | None:
+        return self._per_mg[product_id]
 
 
 def period(params: Params) -> tuple[date, date]:
     assert params.period_from is not None and params.period_to is not None  # PERIOD taken
     return params.period_from, params.period_to
-
-
-def _in(moment_day: date, since: date, until: date) -> bool:
-    return since <= moment_day <= until
 
 
 @dataclass
@@ -87,34 +94,31 @@ class _WasteLine:
 def waste_lines(params: Params) -> list[_WasteLine]:
     """Per product: leftover mg opened, reused (vial sharing), wasted; € wasted and saved."""
     since, until = period(params)
+    wasted = leftovers_wasted(since=since, until=until, ingredient_id=params.drug_id)
+    reused = draw_totals(
+        since=since, until=until, ingredient_id=params.drug_id, leftovers_only=True
+    )
+    catalogue = Catalogue({w.product_id for w in wasted} | {r.product_id for r in reused})
     names = {i.pk: i.name_it for i in ingredient_choices()}
-    prices = Prices()
     lines: dict[int, _WasteLine] = {}
 
-    def line(product_id: int, product: str, ingredient_id: int) -> _WasteLine:
+    def line(product_id: int) -> _WasteLine:
         if product_id not in lines:
-            lines[product_id] = _WasteLine(names.get(ingredient_id, "?"), product)
+            ingredient = names.get(catalogue.ingredient_id(product_id), "?")
+            lines[product_id] = _WasteLine(ingredient, catalogue.name(product_id))
         return lines[product_id]
 
-    for fact in leftover_facts(since=since, until=until, ingredient_id=params.drug_id):
-        ended = timezone.localtime(fact.ended_at).date() if fact.ended_at is not None else None
-        if not fact.wasted or ended is None or not _in(ended, since, until):
-            continue
-        entry = line(fact.product_id, fact.product_name, fact.ingredient_id)
-        entry.wasted_mg += fact.mg_left
-        price = prices.per_mg(fact.product_id, fact.strength_mg)
+    for product in wasted:
+        line(product.product_id).wasted_mg += product.mg
+    for draw in reused:
+        line(draw.product_id).reused_mg += draw.mg
+    for product_id, entry in lines.items():
+        price = catalogue.per_mg(product_id)
         if price is None:
             entry.unpriced = True
         else:
-            entry.wasted_eur += fact.mg_left * price
-    for draw in shared_draws(since=since, until=until, ingredient_id=params.drug_id):
-        entry = line(draw.product_id, draw.product_name, draw.ingredient_id)
-        entry.reused_mg += draw.mg
-        price = prices.per_mg(draw.product_id, draw.strength_mg)
-        if price is None:
-            entry.unpriced = True
-        else:
-            entry.saved_eur += draw.mg * price
+            entry.wasted_eur = entry.wasted_mg * price
+            entry.saved_eur = entry.reused_mg * price
     return sorted(lines.values(), key=lambda w: (-w.wasted_eur, w.ingredient, w.product))
 
 
@@ -198,31 +202,26 @@ WASTE = register(
 )
 
 
-@dataclass
+@dataclass(frozen=True)
 class _ExposureLine:
     operator: str
     ingredient: str
-    preparations: set[int] = field(default_factory=set)
-    minutes: Decimal = Decimal(0)
+    preparations: int
+    minutes: Decimal
 
 
 def exposure_lines(params: Params) -> list[_ExposureLine]:
     """Per operator and hazardous (antineoplastic) ingredient: preparations and minutes."""
     since, until = period(params)
     hazardous = {i.pk: i.name_it for i in ingredient_choices() if i.is_antineoplastic}
-    lines: dict[tuple[int, int], _ExposureLine] = {}
-    for fact in exposure_facts(
-        since=since, until=until, operator_id=params.operator_id, ingredient_id=params.drug_id
-    ):
-        if fact.ingredient_id not in hazardous:
-            continue
-        key = (fact.operator_id, fact.ingredient_id)
-        entry = lines.setdefault(
-            key, _ExposureLine(fact.operator_name, hazardous[fact.ingredient_id])
+    lines = [
+        _ExposureLine(t.operator_name, hazardous[t.ingredient_id], t.preparations, t.minutes)
+        for t in exposure_totals(
+            since=since, until=until, operator_id=params.operator_id, ingredient_id=params.drug_id
         )
-        entry.preparations.add(fact.preparation_id)
-        entry.minutes += fact.minutes
-    return sorted(lines.values(), key=lambda e: (e.operator, e.ingredient))
+        if t.ingredient_id in hazardous
+    ]
+    return sorted(lines, key=lambda e: (e.operator, e.ingredient))
 
 
 def _exposure_run(params: Params, progress: Progress) -> ReportResult:
@@ -234,7 +233,7 @@ def _exposure_run(params: Params, progress: Progress) -> ReportResult:
         (
             e.operator,
             e.ingredient,
-            len(e.preparations),
+            e.preparations,
             hundredths(e.minutes),
             hundredths(per_operator[e.operator]),
         )

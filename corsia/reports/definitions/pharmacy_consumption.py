@@ -1,17 +1,18 @@
 """Consumption of drugs by the compounding unit (capitolato §21): every mg drawn at the hood
 (from new vials or leftovers) per product, and the euro it is worth; the same for the
 high-cost drugs alone (``alto costo`` in the drug archive). Read through compounding's
-``selectors_reports.drawn`` and the archive's prices (see ``pharmacy.py``)."""
+``selectors_reports.draw_totals`` (per product, summed in SQL) and the archive's prices (see ``pharmacy.py``)."""
 
 from __future__ import annotations
 
+from corsia.drugs.selectors import ingredient_choices
 from corsia.reports.definitions.pharmacy import AREA, cents, hundredths
 from corsia.reports.definitions.pharmacy_draws import (
     EUR_COLUMN,
     MG_COLUMN,
     Tally,
     money_notes,
-    priced_draws,
+    totals_of,
 )
 from corsia.reports.domain.definition import (
     ChartSpec,
@@ -28,14 +29,18 @@ from corsia.reports.permissions import PHARMACY
 
 
 def _consumption(params: Params, *, high_cost_only: bool) -> ReportResult:
-    lines: dict[int, tuple[str, str, Tally]] = {}
-    for priced in priced_draws(params):
-        info, draw = priced.ingredient, priced.draw
+    totals, catalogue = totals_of(params, "product")
+    ingredients = {i.pk: i for i in ingredient_choices()}
+    lines: list[tuple[str, str, Tally]] = []
+    for total in totals:  # one per product
+        info = ingredients.get(catalogue.ingredient_id(total.product_id))
         if high_cost_only and (info is None or not info.high_cost):
             continue
+        tally = Tally()
+        tally.add(total)
         name = info.name_it if info else "?"
-        lines.setdefault(draw.product_id, (name, draw.product_name, Tally()))[2].add(priced)
-    ordered = sorted(lines.values(), key=lambda e: (-e[2].eur, e[0], e[1]))
+        lines.append((name, catalogue.name(total.product_id), tally.price(catalogue)))
+    ordered = sorted(lines, key=lambda e: (-e[2].eur, e[0], e[1]))
     return ReportResult(
         columns=(
             Column("ingredient", "Principio attivo"),

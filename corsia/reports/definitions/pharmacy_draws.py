@@ -1,66 +1,72 @@
-"""What the pharmacy's reports on the drawn drug share: every draw scanned at the hood in the
-period (``compounding.selectors_reports.drawn``) with its active ingredient and its euro
-(mg × € per mg of the cheapest priced pack, ``pharmacy.Prices``), and a tally that adds
-draws up under a key (a product, a patient and product, a diagnosis)."""
+"""What the pharmacy's reports on the drawn drug share: the draws scanned at the hood in the
+period added up in SQL (``compounding.selectors_reports.draw_totals``: per product, per
+patient and product, per order and product), the products' names, ingredients and € per mg
+(``pharmacy.Catalogue``), and a tally that adds totals up under a key (a product, a patient
+and product, a diagnosis). The euro of a tally = its mg of each product × that product's
+€ per mg (the mg summed exactly first)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from corsia.compounding.selectors_reports import SharedDraw, drawn
-from corsia.drugs.selectors import IngredientInfo, ingredient_choices
-from corsia.reports.definitions.pharmacy import Prices, cents, it, period
+from corsia.compounding.selectors_reports import DrawTotal, Grouping, draw_totals
+from corsia.reports.definitions.pharmacy import Catalogue, cents, it, period
 from corsia.reports.domain.definition import Column, ColumnType, Params
 
 
-@dataclass(frozen=True)
-class PricedDraw:
-    draw: SharedDraw
-    ingredient: IngredientInfo | None
-    eur: Decimal | None  # None: the product has no price
-
-
-def priced_draws(params: Params) -> Iterator[PricedDraw]:
-    """The draws of the period, of the drug, unit (the order's ward) and regimen filtered."""
+def totals_of(params: Params, per: Grouping) -> tuple[list[DrawTotal], Catalogue]:
+    """The draws of the period, of the drug, unit (the order's ward) and regimen filtered,
+    added up per product (and patient, or order); the catalogue of their products."""
     since, until = period(params)
-    ingredients = {i.pk: i for i in ingredient_choices()}
-    prices = Prices()
-    found = drawn(
+    totals = draw_totals(
         since=since,
         until=until,
+        per=per,
         ingredient_id=params.drug_id,
         ward_id=params.unit_id,
         regimen_id=params.regimen_id,
+        preparations=per == "patient",
     )
-    for draw in found:
-        price = prices.per_mg(draw.product_id, draw.strength_mg)
-        yield PricedDraw(
-            draw, ingredients.get(draw.ingredient_id), None if price is None else draw.mg * price
-        )
+    return totals, Catalogue({t.product_id for t in totals})
 
 
 @dataclass
 class Tally:
-    """Draws added up: how many, new vials opened, mg, euro; the products without a price."""
+    """Draws added up: how many, new vials opened, preparations, mg per product; its euro
+    and the products without a price once :meth:`price` has run."""
 
     draws: int = 0
     vials: int = 0
-    mg: Decimal = Decimal(0)
+    preparations: int = 0
+    mg_per_product: dict[int, Decimal] = field(default_factory=dict)
     eur: Decimal = Decimal(0)
-    preparations: set[int] = field(default_factory=set)
     unpriced: set[str] = field(default_factory=set)
 
-    def add(self, priced: PricedDraw) -> None:
-        self.draws += 1
-        self.vials += 1 if priced.draw.new_vial else 0
-        self.mg += priced.draw.mg
-        self.preparations.add(priced.draw.preparation_id)
-        if priced.eur is None:
-            self.unpriced.add(priced.draw.product_name)
-        else:
-            self.eur += priced.eur
+    @property
+    def mg(self) -> Decimal:
+        return sum(self.mg_per_product.values(), Decimal(0))
+
+    def add(self, total: DrawTotal, *, count_preparations: bool = True) -> None:
+        """Add a total; its preparations too unless the caller counts them otherwise (a
+        preparation drawing two products is one)."""
+        self.draws += total.draws
+        self.vials += total.new_vials
+        if count_preparations:
+            self.preparations += total.preparations
+        self.mg_per_product[total.product_id] = (
+            self.mg_per_product.get(total.product_id, Decimal(0)) + total.mg
+        )
+
+    def price(self, catalogue: Catalogue) -> Tally:
+        self.eur, self.unpriced = Decimal(0), set()
+        for product_id, mg in self.mg_per_product.items():
+            per_mg = catalogue.per_mg(product_id)
+            if per_mg is None:
+                self.unpriced.add(catalogue.name(product_id))
+            else:
+                self.eur += mg * per_mg
+        return self
 
 
 def money_notes(tallies: list[Tally]) -> tuple[str, ...]:

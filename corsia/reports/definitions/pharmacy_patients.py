@@ -6,15 +6,17 @@ under the period when one of its draws was scanned in it."""
 
 from __future__ import annotations
 
+from corsia.compounding.selectors_reports import drawn_per_diagnosis
+from corsia.drugs.selectors import ingredient_choices
 from corsia.patients.selectors_statistics import mrns_of
-from corsia.prescribing.selectors_statistics import order_diagnoses
-from corsia.reports.definitions.pharmacy import AREA, cents, hundredths
+from corsia.prescribing.selectors_statistics import diagnoses_by_id
+from corsia.reports.definitions.pharmacy import AREA, cents, hundredths, period
 from corsia.reports.definitions.pharmacy_draws import (
     EUR_COLUMN,
     MG_COLUMN,
     Tally,
     money_notes,
-    priced_draws,
+    totals_of,
 )
 from corsia.reports.domain.definition import (
     ChartSpec,
@@ -34,12 +36,18 @@ SYSTEMS = {"icd9cm": "ICD-9-CM", "icd10": "ICD-10", "icd10cm": "ICD-10-CM"}
 
 
 def _per_patient(params: Params, progress: Progress) -> ReportResult:
+    totals, catalogue = totals_of(params, "patient")
+    names = {i.pk: i.name_it for i in ingredient_choices()}
     lines: dict[tuple[int, int], tuple[str, str, Tally]] = {}
-    for priced in priced_draws(params):
-        draw = priced.draw
-        name = priced.ingredient.name_it if priced.ingredient else "?"
-        key = (draw.patient_id, draw.product_id)
-        lines.setdefault(key, (name, draw.product_name, Tally()))[2].add(priced)
+    for total in totals:  # one per patient and product
+        name = names.get(catalogue.ingredient_id(total.product_id), "?")
+        tally = Tally()
+        tally.add(total)
+        lines[(total.patient_id, total.product_id)] = (
+            name,
+            catalogue.name(total.product_id),
+            tally.price(catalogue),
+        )
     mrns = mrns_of(patient_ids={patient for patient, _ in lines})
     ordered = sorted(lines.items(), key=lambda e: (mrns.get(e[0][0], ""), e[1][0], e[1][1]))
     patient_ids = frozenset(patient for patient, _ in lines)
@@ -68,7 +76,7 @@ def _per_patient(params: Params, progress: Progress) -> ReportResult:
                 mrns.get(patient, ""),
                 ingredient,
                 product,
-                len(t.preparations),
+                t.preparations,
                 t.vials,
                 hundredths(t.mg),
                 cents(t.eur),
@@ -85,20 +93,36 @@ def _per_patient(params: Params, progress: Progress) -> ReportResult:
 
 
 def _by_disease(params: Params, progress: Progress) -> ReportResult:
-    draws = list(priced_draws(params))
-    diagnoses = order_diagnoses(order_ids={p.draw.order_id for p in draws})
+    totals, catalogue = totals_of(params, "diagnosis")
+    since, until = period(params)
+    preparations = drawn_per_diagnosis(
+        since=since,
+        until=until,
+        ingredient_id=params.drug_id,
+        ward_id=params.unit_id,
+        regimen_id=params.regimen_id,
+    )
+    diagnoses = diagnoses_by_id(
+        diagnosis_ids={d for d, _ in preparations if d is not None},
+    )
+
+    def key_of(diagnosis_id: int | None) -> tuple[str, str, str]:
+        found = diagnoses.get(diagnosis_id) if diagnosis_id is not None else None
+        if found is None:
+            return NO_DIAGNOSIS
+        return (SYSTEMS.get(found.system, found.system), found.code, found.label)
+
     lines: dict[tuple[str, str, str], Tally] = {}
     patients: dict[tuple[str, str, str], set[int]] = {}
-    for priced in draws:
-        found = diagnoses.get(priced.draw.order_id)
-        key = (
-            (SYSTEMS.get(found.system, found.system), found.code, found.label)
-            if found
-            else NO_DIAGNOSIS
-        )
-        lines.setdefault(key, Tally()).add(priced)
-        patients.setdefault(key, set()).add(priced.draw.patient_id)
-    ordered = sorted(lines.items(), key=lambda e: (-len(e[1].preparations), e[0]))
+    for total in totals:  # one per diagnosis and product
+        lines.setdefault(key_of(total.diagnosis_id), Tally()).add(total, count_preparations=False)
+    for (diagnosis_id, patient_id), count in preparations.items():
+        key = key_of(diagnosis_id)
+        lines[key].preparations += count  # a preparation drawing two products is one
+        patients.setdefault(key, set()).add(patient_id)
+    for tally in lines.values():
+        tally.price(catalogue)
+    ordered = sorted(lines.items(), key=lambda e: (-e[1].preparations, e[0]))
     return ReportResult(
         columns=(
             Column("system", "Codifica", source="prescribing.PatientDiagnosis.system"),
@@ -122,7 +146,7 @@ def _by_disease(params: Params, progress: Progress) -> ReportResult:
                 code,
                 label,
                 len(patients[(system, code, label)]),
-                len(t.preparations),
+                t.preparations,
                 hundredths(t.mg),
                 cents(t.eur),
             )

@@ -1,15 +1,14 @@
 """Preparation timing (capitolato §21): from take-in-charge to release, from release to the
 start of the administration, and end to end — the median and the 90th and 95th
 percentiles in minutes (nearest rank, ``domain/stats.py``). Read through compounding's
-``selectors_reports.preparation_times`` and administration's ``given.administration_starts``
+``selectors_reports.preparation_times`` and administration's ``given.administration_starts_us``
 (the administration's label is the preparation's)."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from corsia.administration.given import administration_starts
+from corsia.administration.given import administration_starts_us
 from corsia.compounding.selectors_reports import preparation_times
 from corsia.reports.definitions.pharmacy import AREA, period
 from corsia.reports.domain.definition import (
@@ -29,35 +28,39 @@ from corsia.reports.permissions import PHARMACY
 TENTH = Decimal("0.1")
 
 
-def _minutes(start: datetime, end: datetime) -> Decimal:
-    return (Decimal(int((end - start).total_seconds())) / 60).quantize(TENTH, ROUND_HALF_UP)
+def _minutes(seconds: int) -> Decimal:
+    return (Decimal(seconds) / 60).quantize(TENTH, ROUND_HALF_UP)
 
 
-def _row(stage: str, values: list[Decimal]) -> tuple[Value, ...]:
-    return (
-        stage,
-        len(values),
-        percentile(values, 50),
-        percentile(values, 90),
-        percentile(values, 95),
-    )
+def _seconds(start_us: int, end_us: int) -> int:
+    """Whole seconds from one instant to the other, truncated toward zero (as
+    ``int(timedelta.total_seconds())``, the same float division)."""
+    return int((end_us - start_us) / 10**6)
+
+
+def _row(stage: str, seconds: list[int]) -> tuple[Value, ...]:
+    """The count and the percentiles: taken on the seconds, then brought to minutes
+    (a non-decreasing map, so the rank picks the same value)."""
+    seconds.sort()  # once: each percentile's own sort then finds it in order
+    chosen = [percentile(seconds, p) for p in (50, 90, 95)]
+    return (stage, len(seconds), *(None if s is None else _minutes(s) for s in chosen))
 
 
 def _run(params: Params, progress: Progress) -> ReportResult:
     since, until = period(params)
     preps = preparation_times(since=since, until=until, ingredient_id=params.drug_id)
-    given = administration_starts(labels=[p.label_code for p in preps])
-    to_release: list[Decimal] = []
-    to_bedside: list[Decimal] = []
-    end_to_end: list[Decimal] = []
+    given = administration_starts_us(labels=[p.label_code for p in preps])
+    to_release: list[int] = []
+    to_bedside: list[int] = []
+    end_to_end: list[int] = []
     for prep in preps:
         started = given.get(prep.label_code)
-        if prep.released_at is not None:
-            to_release.append(_minutes(prep.taken_at, prep.released_at))
+        if prep.released_us is not None:
+            to_release.append(_seconds(prep.taken_us, prep.released_us))
             if started is not None:
-                to_bedside.append(_minutes(prep.released_at, started))
+                to_bedside.append(_seconds(prep.released_us, started))
         if started is not None:
-            end_to_end.append(_minutes(prep.taken_at, started))
+            end_to_end.append(_seconds(prep.taken_us, started))
     return ReportResult(
         columns=(
             Column("stage", "Fase"),

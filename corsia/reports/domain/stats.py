@@ -5,9 +5,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import TypeVar
+
+N = TypeVar("N", Decimal, int)  # quantities, or whole seconds
 
 
-def percentile(values: Sequence[Decimal], p: int) -> Decimal | None:
+def percentile(values: Sequence[N], p: int) -> N | None:
     """The nearest-rank percentile: the smallest value with at least ``p`` % of the values
     at or below it (rank ⌈p/100 × n⌉ of the sorted values); None for no values."""
     if not values:
