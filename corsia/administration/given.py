@@ -21,7 +21,20 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import CharField, F, QuerySet, Value
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    DecimalField,
+    Expression,
+    F,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from corsia.administration.models import Administration, AdministrationState
@@ -58,11 +71,18 @@ class GivenDose:
 
     @property
     def amount_given(self) -> Decimal:
-        if self.state == AdministrationState.STARTED.value:
-            return self.dose
-        if self.volume_ml and self.volume_given_ml is not None:
-            return self.dose * self.volume_given_ml / self.volume_ml
-        return self.dose
+        return _amount_given(self.state, self.dose, self.volume_ml, self.volume_given_ml)
+
+
+def _amount_given(
+    state: str, dose: Decimal, volume_ml: Decimal | None, given_ml: Decimal | None
+) -> Decimal:
+    """What one record gave (``GivenDose.amount_given``; also of a row read as values)."""
+    if state == AdministrationState.STARTED.value:
+        return dose
+    if volume_ml and given_ml is not None:
+        return dose * given_ml / volume_ml
+    return dose
 
 
 def doses_given(
@@ -265,17 +285,82 @@ def administration_starts(*, labels: Iterable[str]) -> dict[str, datetime]:
     return starts
 
 
+class _InIds(Expression):
+    """``column = ANY(%s::bigint[])``: a long list of ids as one parameter (an array), not
+    one parameter each."""
+
+    output_field = BooleanField()
+
+    def __init__(self, column: str, ids: list[int]) -> None:
+        super().__init__()
+        self.column = F(column)
+        self.ids = ids
+
+    def resolve_expression(self, *args: Any, **kwargs: Any) -> _InIds:
+        resolved = super().resolve_expression(*args, **kwargs)
+        resolved.column = self.column.resolve_expression(*args, **kwargs)
+        return resolved
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        column, params = compiler.compile(self.column)
+        return f"{column} = ANY(%s::bigint[])", [*params, self.ids]
+
+
+# the records whose amount is a part of the bag's dose (volume given ÷ bag volume × dose,
+# the volumes differing): every other record counts its whole dose
+_A_PART = (
+    ~Q(state=AdministrationState.STARTED.value)
+    & Q(volume_ml__isnull=False)
+    & ~Q(volume_ml=0)
+    & Q(volume_given_ml__isnull=False)
+    & ~Q(volume_given_ml=F("volume_ml"))
+)
+
+
 def doses_given_for_items(*, order_item_ids: Iterable[int]) -> dict[int, Decimal]:
     """The amount given of each order line (summed over its administrations, each counted
     as ``GivenDose.amount_given`` says), for the clinical statistics' dose intensity; lines
     never given are absent. The report that reads it checks its permission and writes the
-    access log for its run."""
+    access log for its run.
+
+    Summed in the database per line where every record counts its whole dose (``numeric``:
+    exact); the few lines with a part of a bag are summed here, record by record in the
+    order of their ids, exactly as ``amount_given`` computes it (a ``numeric`` division
+    would not round as ``Decimal`` does)."""
+    ids = sorted(set(order_item_ids))
+    if not ids:
+        return {}
+    of_items = Administration.objects.filter(_InIds("order_item_id", ids))
+    whole_doses = (
+        of_items.order_by()
+        .values("order_item_id")
+        .annotate(
+            whole=Sum(
+                Case(
+                    When(_A_PART, then=Value(Decimal(0))),
+                    default=F("dose"),
+                    output_field=DecimalField(max_digits=20, decimal_places=4),
+                )
+            ),
+            parts=Count(Case(When(_A_PART, then=Value(1)))),
+        )
+        .values_list("order_item_id", "whole", "parts")
+    )
     totals: dict[int, Decimal] = {}
-    rows = Administration.objects.filter(order_item_id__in=list(order_item_ids)).order_by("id")
-    for a in rows:
-        given = _given_dose(a)
-        totals[given.order_item_id] = (
-            totals.get(given.order_item_id, Decimal(0)) + given.amount_given
+    with_parts = []
+    for item_id, whole, parts in whole_doses:
+        if parts:
+            with_parts.append(item_id)
+        else:
+            totals[item_id] = Decimal(0) + whole
+    rows = (
+        Administration.objects.filter(order_item_id__in=with_parts)
+        .order_by("id")
+        .values_list("order_item_id", "state", "dose", "volume_ml", "volume_given_ml")
+    )
+    for item_id, state, dose, volume_ml, given_ml in rows if with_parts else ():
+        totals[item_id] = totals.get(item_id, Decimal(0)) + _amount_given(
+            state, dose, volume_ml, given_ml
         )
     return totals
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import QuerySet
+
 from corsia.prescribing.domain.states import OrderState
 from corsia.prescribing.models import OrderItem, TherapyOrder
 
@@ -54,11 +56,9 @@ class OrderLineStat:
     status: str  # active, suspended, skipped
 
 
-def orders_between(
-    *, first: date, last: date, regimen_code: str = "", ward_code: str = ""
-) -> list[OrderStat]:
-    """Orders whose cycle starts in [first, last] and that went beyond the prescriber (not
-    drafts, cancelled or sent back), by start date."""
+def _orders_between(
+    *, first: date, last: date, regimen_code: str, ward_code: str
+) -> QuerySet[TherapyOrder]:
     rows = TherapyOrder.objects.filter(start_date__gte=first, start_date__lte=last).exclude(
         state__in=NOT_GIVEN_STATES
     )
@@ -66,6 +66,15 @@ def orders_between(
         rows = rows.filter(regimen_version__regimen__code=regimen_code)
     if ward_code:
         rows = rows.filter(ward__code=ward_code)
+    return rows
+
+
+def orders_between(
+    *, first: date, last: date, regimen_code: str = "", ward_code: str = ""
+) -> list[OrderStat]:
+    """Orders whose cycle starts in [first, last] and that went beyond the prescriber (not
+    drafts, cancelled or sent back), by start date."""
+    rows = _orders_between(first=first, last=last, regimen_code=regimen_code, ward_code=ward_code)
     return [
         OrderStat(
             order_id=o.pk,
@@ -113,6 +122,62 @@ def order_lines_of(*, order_ids: Iterable[int]) -> list[OrderLineStat]:
         )
         for i in rows
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class RegimenLineStat:
+    """One line the regimen planned (in the regimen, not added, with the regimen's dose) of
+    an order, with its order's cycle: what the dose intensity needs, nothing more."""
+
+    item_id: int
+    order_id: int
+    patient_id: int
+    regimen_code: str
+    cycle_number: int
+    start_date: date  # the cycle's day 1
+    cycle_length_days: int
+    drug_code: str
+    drug_name: str
+    regimen_dose: Decimal  # the regimen's dose for this line, in regimen_dose_unit
+    regimen_dose_unit: str
+    prescribed_dose: Decimal  # the line's dose per unit (as the order wrote it)
+    full_amount: Decimal  # the amount at the prescribed dose, before any reduction (mg)
+
+
+def regimen_lines_between(
+    *, first: date, last: date, role: str, regimen_code: str = "", ward_code: str = ""
+) -> list[RegimenLineStat]:
+    """The lines of ``role`` (antineoplastic…) that the regimen planned, of the orders
+    ``orders_between`` gives for the same period, regimen and ward, by order, day and
+    sequence: one query, filtered and joined in the database (the lines ``order_lines_of``
+    gives with ``in_regimen``, a ``regimen_dose`` and that role)."""
+    orders = _orders_between(first=first, last=last, regimen_code=regimen_code, ward_code=ward_code)
+    rows = (
+        OrderItem.objects.filter(
+            order__in=orders,
+            role=role,
+            added=False,
+            regimen_component__isnull=False,
+            regimen_component__dose__isnull=False,
+        )
+        .order_by("order_id", "day_of_cycle", "sequence", "pk")
+        .values_list(
+            "pk",
+            "order_id",
+            "order__patient_id",
+            "order__regimen_version__regimen__code",
+            "order__cycle_number",
+            "order__start_date",
+            "order__regimen_version__cycle_length_days",
+            "ingredient__code",
+            "ingredient__name_it",
+            "regimen_component__dose",
+            "regimen_component__dose_unit",
+            "dose",
+            "calculated_dose",
+        )
+    )
+    return [RegimenLineStat(*row) for row in rows]
 
 
 def order_regimens(*, order_ids: Iterable[int]) -> dict[int, str]:

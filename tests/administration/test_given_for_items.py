@@ -1,0 +1,84 @@
+"""``doses_given_for_items``: what each order line gave, summed in the database where every
+record counts its whole dose and record by record where a part of a bag was given, the
+numbers counted by hand (the clinical centre of ``corsia.testing.reports_clinical``: BSA
+2.00 m², FOLFOX-4's oxaliplatin 85 mg/m² = 170 mg, P1's cycle 3 given 200 of 250 mL)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+
+from corsia.administration.given import doses_given_for_items
+from corsia.administration.models import Administration
+from corsia.prescribing.models import OrderItem
+from corsia.testing.accounts import MakeUser
+from corsia.testing.reports_clinical import Centre, centre
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def data(make_user: MakeUser) -> Centre:
+    return centre(make_user)
+
+
+def _oxaliplatin(order_id: int) -> OrderItem:
+    return OrderItem.objects.get(order_id=order_id, ingredient__code="oxaliplatin")
+
+
+def _record(item: OrderItem, *, dose: str, state: str, bag: str | None, given: str | None) -> None:
+    first = Administration.objects.filter(order_item=item).first()
+    assert first is not None
+    Administration.objects.create(
+        order_item=item,
+        order_id=item.order_id,
+        patient_id=first.patient_id,
+        label_kind="PRP",
+        preparation_ref=f"EXTRA{item.pk}{state}",
+        ingredient_code="oxaliplatin",
+        ingredient_name="Oxaliplatino",
+        dose=Decimal(dose),
+        dose_unit="mg",
+        volume_ml=Decimal(bag) if bag else None,
+        volume_given_ml=Decimal(given) if given else None,
+        state=state,
+        nurse=first.nurse,
+        started_at=datetime(2026, 3, 20, 9, tzinfo=UTC),
+        updated_by=first.nurse,
+    )
+
+
+def test_whole_doses_parts_of_a_bag_and_lines_never_given(data: Centre) -> None:
+    c1, _, c3, c4 = (_oxaliplatin(o.pk) for o in data.p1_orders)
+    p2 = _oxaliplatin(data.p2_order.pk)
+    # c4: a second bag of 100 mg interrupted after 70 of 300 mL (a third of 70: not a round
+    # number), then a third one running (counted whole)
+    _record(c4, dose="100", state="interrupted", bag="300", given="70")
+    _record(c4, dose="30", state="started", bag="250", given="10")
+    # P2: a second record of 50 mg whose whole bag ran (volume given = bag: the whole dose)
+    _record(p2, dose="50", state="completed", bag="250", given="250")
+    never = OrderItem.objects.filter(order_id=data.p2_order.pk, role="premedication").first()
+    ids = [c1.pk, c3.pk, c4.pk, p2.pk] + ([never.pk] if never else [])
+
+    given = doses_given_for_items(order_item_ids=ids)
+
+    assert given[c1.pk] == Decimal("170.0000")
+    assert given[c3.pk] == Decimal("136")  # 170 × 200 / 250
+    # 170 + 100 × 70 / 300 (28 significant digits, as Decimal divides) + 30 running
+    assert given[c4.pk] == Decimal("223.3333333333333333333333333")
+    assert given[p2.pk] == Decimal("220.0000")  # 170 + 50
+    assert set(given) == {c1.pk, c3.pk, c4.pk, p2.pk}  # a line never given is absent
+    assert doses_given_for_items(order_item_ids=[]) == {}
+
+
+def test_two_queries_at_most_whatever_the_lines(
+    data: Centre,
+    django_assert_max_num_queries,  # type: ignore[no-untyped-def]
+) -> None:
+    ids = list(OrderItem.objects.values_list("pk", flat=True))
+    with django_assert_max_num_queries(2):
+        given = doses_given_for_items(order_item_ids=ids)
+    # FOLFOX-4's 7 antineoplastic lines a cycle, 5 cycles given
+    assert len(given) == 35
