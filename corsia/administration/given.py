@@ -35,6 +35,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from corsia.administration.models import Administration, AdministrationState
@@ -396,3 +397,32 @@ def administrations_between(*, first: date, last: date) -> list[TherapyGiven]:
         )
         for a in rows.only("pk", "patient_id", "order_id", "ingredient_name", "started_at", "state")
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class GivenMonth:
+    """How many administrations of some states a patient had started in a month."""
+
+    month: str  # YYYY-MM, the local month of the start
+    patient_id: int
+    administrations: int
+
+
+def administrations_by_patient_month(
+    *, first: date, last: date, states: Collection[str]
+) -> list[GivenMonth]:
+    """Per local month and patient: the administrations started in [first, last] (local
+    days) in ``states``, counted in the database (``GROUP BY``), by month and patient; the
+    counts of :func:`administrations_between`'s rows of those states."""
+    start = timezone.make_aware(datetime.combine(first, datetime.min.time()))
+    end = timezone.make_aware(datetime.combine(last, datetime.max.time()))
+    rows = (
+        Administration.objects.filter(started_at__range=(start, end), state__in=list(states))
+        .annotate(month=TruncMonth("started_at"))
+        .order_by()
+        .values("month", "patient_id")
+        .annotate(administrations=Count("id"))
+        .order_by("month", "patient_id")
+        .values_list("month", "patient_id", "administrations")
+    )
+    return [GivenMonth(f"{month:%Y-%m}", patient_id, n) for month, patient_id, n in rows]

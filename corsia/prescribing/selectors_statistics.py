@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from corsia.prescribing.domain.states import OrderState
 from corsia.prescribing.models import OrderItem, TherapyOrder
@@ -75,24 +75,61 @@ def orders_between(
     """Orders whose cycle starts in [first, last] and that went beyond the prescriber (not
     drafts, cancelled or sent back), by start date."""
     rows = _orders_between(first=first, last=last, regimen_code=regimen_code, ward_code=ward_code)
+    rows = rows.order_by("start_date", "pk").values_list(
+        "pk",
+        "patient_id",
+        "regimen_version__regimen__code",
+        "regimen_version__name",
+        "regimen_version__cycle_length_days",
+        "cycle_number",
+        "line",
+        "start_date",
+        "ward__code",
+        "ward__name",
+        "state",
+    )
     return [
         OrderStat(
-            order_id=o.pk,
-            patient_id=o.patient_id,
-            regimen_code=o.regimen_version.regimen.code,
-            regimen_name=o.regimen_version.name,
-            cycle_length_days=o.regimen_version.cycle_length_days,
-            cycle_number=o.cycle_number,
-            line=o.line,
-            start_date=o.start_date,
-            ward_code=o.ward.code if o.ward else "",
-            ward_name=o.ward.name if o.ward else "",
-            state=o.state,
+            order_id=pk,
+            patient_id=patient_id,
+            regimen_code=regimen_code,
+            regimen_name=regimen_name,
+            cycle_length_days=cycle_length_days,
+            cycle_number=cycle_number,
+            line=line,
+            start_date=start_date,
+            ward_code=ward_code or "",
+            ward_name=ward_name or "",
+            state=state,
         )
-        for o in rows.select_related("regimen_version__regimen", "ward").order_by(
-            "start_date", "pk"
-        )
+        for (
+            pk,
+            patient_id,
+            regimen_code,
+            regimen_name,
+            cycle_length_days,
+            cycle_number,
+            line,
+            start_date,
+            ward_code,
+            ward_name,
+            state,
+        ) in rows
     ]
+
+
+def patients_treated_between(
+    *, first: date, last: date, regimen_code: str = "", ward_code: str = "", drug_code: str = ""
+) -> set[int]:
+    """The patients of the orders ``orders_between`` gives (same period, regimen, ward),
+    with a line of the drug ``drug_code`` when given: one query, ``DISTINCT`` in the
+    database."""
+    orders = _orders_between(first=first, last=last, regimen_code=regimen_code, ward_code=ward_code)
+    if drug_code:
+        orders = orders.filter(
+            Exists(OrderItem.objects.filter(order_id=OuterRef("pk"), ingredient__code=drug_code))
+        )
+    return set(orders.order_by().values_list("patient_id", flat=True).distinct())
 
 
 def order_lines_of(*, order_ids: Iterable[int]) -> list[OrderLineStat]:

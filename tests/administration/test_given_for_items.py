@@ -5,16 +5,16 @@ numbers counted by hand (the clinical centre of ``corsia.testing.reports_clinica
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 
-from corsia.administration.given import doses_given_for_items
+from corsia.administration.given import administrations_by_patient_month, doses_given_for_items
 from corsia.administration.models import Administration
 from corsia.prescribing.models import OrderItem
 from corsia.testing.accounts import MakeUser
-from corsia.testing.reports_clinical import Centre, centre
+from corsia.testing.reports_clinical import FIRST, LAST, Centre, centre
 
 pytestmark = pytest.mark.django_db
 
@@ -82,3 +82,28 @@ def test_two_queries_at_most_whatever_the_lines(
         given = doses_given_for_items(order_item_ids=ids)
     # FOLFOX-4's 7 antineoplastic lines a cycle, 5 cycles given
     assert len(given) == 35
+
+
+def test_administrations_counted_per_month_and_patient(
+    data: Centre,
+    django_assert_num_queries,  # type: ignore[no-untyped-def]
+) -> None:
+    # 7 antineoplastic lines a cycle, days 1-2: P1 cycles from 26/01, 09/02, 02/03 and
+    # 16/03, P2 from 23/02; P1's cycle 3 oxaliplatin partial
+    p1, p2 = data.p1.pk, data.p2.pk
+    given = ("completed", "partial", "interrupted")
+    with django_assert_num_queries(1):
+        rows = administrations_by_patient_month(first=FIRST, last=LAST, states=given)
+    assert [(r.month, r.patient_id, r.administrations) for r in rows] == sorted(
+        [("2026-01", p1, 7), ("2026-02", p1, 7), ("2026-02", p2, 7), ("2026-03", p1, 14)]
+    )
+    whole = administrations_by_patient_month(first=FIRST, last=LAST, states=("completed",))
+    assert [(r.month, r.administrations) for r in whole if r.patient_id == p1][-1] == (
+        "2026-03",
+        13,
+    )
+    # the period's days are local days: 27/01 (cycle 1, day 2) left out
+    january = administrations_by_patient_month(
+        first=date(2026, 1, 1), last=date(2026, 1, 26), states=given
+    )
+    assert [(r.month, r.patient_id, r.administrations) for r in january] == [("2026-01", p1, 4)]

@@ -9,8 +9,11 @@ from decimal import Decimal
 
 import pytest
 
-from corsia.prescribing.models import OrderItem
-from corsia.prescribing.selectors_statistics import regimen_lines_between
+from corsia.prescribing.models import OrderItem, TherapyOrder
+from corsia.prescribing.selectors_statistics import (
+    patients_treated_between,
+    regimen_lines_between,
+)
 from corsia.testing.accounts import MakeUser
 from corsia.testing.reports_clinical import FIRST, LAST, Centre, centre
 
@@ -72,3 +75,26 @@ def test_the_filters_narrow_in_the_database(data: Centre) -> None:
     assert item is not None
     OrderItem.objects.filter(pk=item.pk).update(added=True)
     assert count(role="antineoplastic") == 34
+
+
+def test_the_patients_treated_in_a_period_of_a_regimen_ward_and_drug(
+    data: Centre,
+    django_assert_num_queries,  # type: ignore[no-untyped-def]
+) -> None:
+    p1, p2 = data.p1.pk, data.p2.pk
+    with django_assert_num_queries(1):
+        assert patients_treated_between(first=FIRST, last=LAST) == {p1, p2}
+    # P2's only cycle begins on 23/02
+    assert patients_treated_between(first=FIRST, last=date(2026, 2, 22)) == {p1}
+    assert patients_treated_between(first=FIRST, last=LAST, regimen_code="FOLFOX-4") == {p1, p2}
+    assert patients_treated_between(first=FIRST, last=LAST, regimen_code="AC") == set()
+    assert patients_treated_between(first=FIRST, last=LAST, ward_code="#nessuno") == set()
+    with django_assert_num_queries(1):
+        assert patients_treated_between(first=FIRST, last=LAST, drug_code="oxaliplatin") == {
+            p1,
+            p2,
+        }
+    assert patients_treated_between(first=FIRST, last=LAST, drug_code="cisplatin") == set()
+    # an order sent back never reached the patient
+    TherapyOrder.objects.filter(pk=data.p2_order.pk).update(state="returned_to_prescriber")
+    assert patients_treated_between(first=FIRST, last=LAST) == {p1}
