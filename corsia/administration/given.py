@@ -22,12 +22,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
-    BooleanField,
     Case,
     CharField,
     Count,
+    DateField,
     DecimalField,
-    Expression,
     F,
     Q,
     QuerySet,
@@ -40,6 +39,7 @@ from django.utils import timezone
 
 from corsia.administration.models import Administration, AdministrationState
 from corsia.core.actors import User
+from corsia.core.expressions import InIds
 from corsia.core.read_together import ReadPart
 from corsia.patients.selectors import (
     outside_hidden_stays,
@@ -286,27 +286,6 @@ def administration_starts(*, labels: Iterable[str]) -> dict[str, datetime]:
     return starts
 
 
-class _InIds(Expression):
-    """``column = ANY(%s::bigint[])``: a long list of ids as one parameter (an array), not
-    one parameter each."""
-
-    output_field = BooleanField()
-
-    def __init__(self, column: str, ids: list[int]) -> None:
-        super().__init__()
-        self.column = F(column)
-        self.ids = ids
-
-    def resolve_expression(self, *args: Any, **kwargs: Any) -> _InIds:
-        resolved = super().resolve_expression(*args, **kwargs)
-        resolved.column = self.column.resolve_expression(*args, **kwargs)
-        return resolved
-
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
-        column, params = compiler.compile(self.column)
-        return f"{column} = ANY(%s::bigint[])", [*params, self.ids]
-
-
 # the records whose amount is a part of the bag's dose (volume given ÷ bag volume × dose,
 # the volumes differing): every other record counts its whole dose
 _A_PART = (
@@ -331,7 +310,7 @@ def doses_given_for_items(*, order_item_ids: Iterable[int]) -> dict[int, Decimal
     ids = sorted(set(order_item_ids))
     if not ids:
         return {}
-    of_items = Administration.objects.filter(_InIds("order_item_id", ids))
+    of_items = Administration.objects.filter(InIds("order_item_id", ids))
     whole_doses = (
         of_items.order_by()
         .values("order_item_id")
@@ -418,7 +397,7 @@ def administrations_by_patient_month(
     end = timezone.make_aware(datetime.combine(last, datetime.max.time()))
     rows = (
         Administration.objects.filter(started_at__range=(start, end), state__in=list(states))
-        .annotate(month=TruncMonth("started_at"))
+        .annotate(month=TruncMonth("started_at", output_field=DateField()))
         .order_by()
         .values("month", "patient_id")
         .annotate(administrations=Count("id"))

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, QuerySet
 
+from corsia.core.expressions import InIds
 from corsia.prescribing.domain.states import OrderState
 from corsia.prescribing.models import OrderItem, TherapyOrder
 
@@ -219,7 +220,7 @@ def regimen_lines_between(
 
 def order_regimens(*, order_ids: Iterable[int]) -> dict[int, str]:
     """Each order's regimen code (for a toxicity recorded against an order)."""
-    rows = TherapyOrder.objects.filter(pk__in=list(order_ids)).values_list(
+    rows = TherapyOrder.objects.filter(InIds("id", order_ids)).values_list(
         "pk", "regimen_version__regimen__code"
     )
     return dict(rows)
