@@ -310,7 +310,19 @@ def doses_given_for_items(*, order_item_ids: Iterable[int]) -> dict[int, Decimal
     ids = sorted(set(order_item_ids))
     if not ids:
         return {}
-    of_items = Administration.objects.filter(InIds("order_item_id", ids))
+    return _given_per_item(Administration.objects.filter(InIds("order_item_id", ids)))
+
+
+def doses_given_for_orders(*, order_ids: Iterable[int]) -> dict[int, Decimal]:
+    """``doses_given_for_items`` of every line of those orders (the administrations
+    recorded against them), by line: the lines never given are absent."""
+    ids = sorted(set(order_ids))
+    if not ids:
+        return {}
+    return _given_per_item(Administration.objects.filter(InIds("order_id", ids)))
+
+
+def _given_per_item(of_items: QuerySet[Administration]) -> dict[int, Decimal]:
     whole_doses = (
         of_items.order_by()
         .values("order_item_id")
@@ -334,7 +346,7 @@ def doses_given_for_items(*, order_item_ids: Iterable[int]) -> dict[int, Decimal
         else:
             totals[item_id] = Decimal(0) + whole
     rows = (
-        Administration.objects.filter(order_item_id__in=with_parts)
+        Administration.objects.filter(InIds("order_item_id", with_parts))
         .order_by("id")
         .values_list("order_item_id", "state", "dose", "volume_ml", "volume_given_ml")
     )

@@ -9,7 +9,23 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.contrib.postgres.fields import ArrayField
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    Func,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 
 from corsia.core.expressions import InIds
 from corsia.prescribing.domain.states import OrderState
@@ -180,27 +196,117 @@ class RegimenLineStat:
     regimen_dose_unit: str
     prescribed_dose: Decimal  # the line's dose per unit (as the order wrote it)
     full_amount: Decimal  # the amount at the prescribed dose, before any reduction (mg)
+    day_of_cycle: int = 0
+    sequence: int = 0
+
+
+def _regimen_lines(*, role: str) -> QuerySet[OrderItem]:
+    return OrderItem.objects.filter(
+        role=role,
+        added=False,
+        regimen_component__isnull=False,
+        regimen_component__dose__isnull=False,
+    )
 
 
 def regimen_lines_between(
-    *, first: date, last: date, role: str, regimen_code: str = "", ward_code: str = ""
+    *,
+    first: date,
+    last: date,
+    role: str,
+    regimen_code: str = "",
+    ward_code: str = "",
+    item_ids: Iterable[int] | None = None,
 ) -> list[RegimenLineStat]:
     """The lines of ``role`` (antineoplastic…) that the regimen planned, of the orders
-    ``orders_between`` gives for the same period, regimen and ward, by order, day and
-    sequence: one query, filtered and joined in the database (the lines ``order_lines_of``
-    gives with ``in_regimen``, a ``regimen_dose`` and that role)."""
+    ``orders_between`` gives for the same period, regimen and ward (of them, those of
+    ``item_ids`` when given), by order, day and sequence: one query, filtered and joined in
+    the database (the lines ``order_lines_of`` gives with ``in_regimen``, a
+    ``regimen_dose`` and that role)."""
     orders = _orders_between(first=first, last=last, regimen_code=regimen_code, ward_code=ward_code)
-    rows = (
-        OrderItem.objects.filter(
-            order__in=orders,
-            role=role,
-            added=False,
-            regimen_component__isnull=False,
-            regimen_component__dose__isnull=False,
+    lines = _regimen_lines(role=role).filter(order__in=orders)
+    if item_ids is not None:
+        lines = lines.filter(InIds("id", item_ids))
+    rows = lines.order_by("order_id", "day_of_cycle", "sequence", "pk").values_list(
+        "pk",
+        "order_id",
+        "order__patient_id",
+        "order__regimen_version__regimen__code",
+        "order__cycle_number",
+        "order__start_date",
+        "order__regimen_version__cycle_length_days",
+        "ingredient__code",
+        "ingredient__name_it",
+        "regimen_component__dose",
+        "regimen_component__dose_unit",
+        "dose",
+        "calculated_dose",
+        "day_of_cycle",
+        "sequence",
+    )
+    return [RegimenLineStat(*row) for row in rows]
+
+
+def order_ids_between(
+    *, first: date, last: date, regimen_code: str = "", ward_code: str = ""
+) -> list[int]:
+    """The ids of the orders ``orders_between`` gives, in id order."""
+    orders = _orders_between(first=first, last=last, regimen_code=regimen_code, ward_code=ward_code)
+    return list(orders.order_by("pk").values_list("pk", flat=True))
+
+
+@dataclass(frozen=True, slots=True)
+class RegimenLinesSummed:
+    """Lines of one order, drug and regimen unit counted together, their regimen doses
+    summed (the dose intensity's lines never given)."""
+
+    order_id: int
+    patient_id: int
+    regimen_code: str
+    cycle_number: int
+    start_date: date  # the cycle's day 1
+    cycle_length_days: int
+    drug_code: str
+    drug_name: str
+    regimen_dose_unit: str
+    full_above_zero: bool  # each line's full amount at the regimen's dose is above zero
+    lines: int
+    regimen_dose: Decimal  # the sum of the lines' regimen doses
+    first_line: tuple[int, int, int]  # (day of cycle, sequence, id) of the first line
+
+
+def regimen_lines_summed(
+    *, order_ids: Iterable[int], role: str, except_item_ids: Iterable[int]
+) -> list[RegimenLinesSummed]:
+    """The lines of ``role`` that the regimen planned of the orders ``order_ids``, but
+    ``except_item_ids``, per order, drug, regimen unit and whether the full amount at the
+    regimen's dose is above zero (``calculated_dose`` × regimen dose ÷ line dose when
+    the line was written at another dose, doses never negative): counted and their regimen
+    doses summed in the database (``numeric``: exact), by order."""
+    full_above_zero = Case(
+        When(
+            Q(calculated_dose__gt=0) & (Q(dose=0) | Q(regimen_component__dose__gt=0)),
+            then=Value(True),
+        ),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+    first_line = Min(
+        Func(
+            F("day_of_cycle"),
+            F("sequence"),
+            F("id"),
+            template="ARRAY[%(expressions)s]::bigint[]",
+            output_field=ArrayField(BigIntegerField()),
         )
-        .order_by("order_id", "day_of_cycle", "sequence", "pk")
-        .values_list(
-            "pk",
+    )
+    rows = (
+        _regimen_lines(role=role)
+        .filter(InIds("order_id", order_ids))
+        .exclude(InIds("id", except_item_ids))
+        .annotate(full_above_zero=full_above_zero)
+        .order_by()
+        .values(
             "order_id",
             "order__patient_id",
             "order__regimen_version__regimen__code",
@@ -209,13 +315,28 @@ def regimen_lines_between(
             "order__regimen_version__cycle_length_days",
             "ingredient__code",
             "ingredient__name_it",
-            "regimen_component__dose",
             "regimen_component__dose_unit",
-            "dose",
-            "calculated_dose",
+            "full_above_zero",
+        )
+        .annotate(lines=Count("id"), regimen_dose=Sum("regimen_component__dose"), first=first_line)
+        .order_by("order_id", "first")
+        .values_list(
+            "order_id",
+            "order__patient_id",
+            "order__regimen_version__regimen__code",
+            "order__cycle_number",
+            "order__start_date",
+            "order__regimen_version__cycle_length_days",
+            "ingredient__code",
+            "ingredient__name_it",
+            "regimen_component__dose_unit",
+            "full_above_zero",
+            "lines",
+            "regimen_dose",
+            "first",
         )
     )
-    return [RegimenLineStat(*row) for row in rows]
+    return [RegimenLinesSummed(*row[:-1], first_line=tuple(row[-1])) for row in rows]
 
 
 def order_regimens(*, order_ids: Iterable[int]) -> dict[int, str]:

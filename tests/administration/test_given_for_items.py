@@ -10,7 +10,11 @@ from decimal import Decimal
 
 import pytest
 
-from corsia.administration.given import administrations_by_patient_month, doses_given_for_items
+from corsia.administration.given import (
+    administrations_by_patient_month,
+    doses_given_for_items,
+    doses_given_for_orders,
+)
 from corsia.administration.models import Administration
 from corsia.prescribing.models import OrderItem
 from corsia.testing.accounts import MakeUser
@@ -71,6 +75,11 @@ def test_whole_doses_parts_of_a_bag_and_lines_never_given(data: Centre) -> None:
     assert given[p2.pk] == Decimal("220.0000")  # 170 + 50
     assert set(given) == {c1.pk, c3.pk, c4.pk, p2.pk}  # a line never given is absent
     assert doses_given_for_items(order_item_ids=[]) == {}
+    # by order: every line of those orders given, P1's cycle 4 with P2's order
+    by_order = doses_given_for_orders(order_ids=[data.p1_orders[3].pk, data.p2_order.pk])
+    assert len(by_order) == 14
+    assert (by_order[c4.pk], by_order[p2.pk]) == (given[c4.pk], given[p2.pk])
+    assert doses_given_for_orders(order_ids=[]) == {}
 
 
 def test_two_queries_at_most_whatever_the_lines(

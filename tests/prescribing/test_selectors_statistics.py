@@ -11,8 +11,10 @@ import pytest
 
 from corsia.prescribing.models import OrderItem, TherapyOrder
 from corsia.prescribing.selectors_statistics import (
+    order_ids_between,
     patients_treated_between,
     regimen_lines_between,
+    regimen_lines_summed,
 )
 from corsia.testing.accounts import MakeUser
 from corsia.testing.reports_clinical import FIRST, LAST, Centre, centre
@@ -98,3 +100,48 @@ def test_the_patients_treated_in_a_period_of_a_regimen_ward_and_drug(
     # an order sent back never reached the patient
     TherapyOrder.objects.filter(pk=data.p2_order.pk).update(state="returned_to_prescriber")
     assert patients_treated_between(first=FIRST, last=LAST) == {p1}
+
+
+def test_the_lines_never_given_summed_per_order_drug_and_unit(
+    data: Centre,
+    django_assert_num_queries,  # type: ignore[no-untyped-def]
+) -> None:
+    c1 = data.p1_orders[0].pk
+    assert order_ids_between(first=FIRST, last=LAST) == sorted(
+        [o.pk for o in data.p1_orders] + [data.p2_order.pk]
+    )
+    assert order_ids_between(first=FIRST, last=LAST, regimen_code="AC") == []
+    items = dict(
+        OrderItem.objects.filter(order_id=c1, role="antineoplastic")
+        .order_by("day_of_cycle", "sequence", "pk")
+        .values_list("pk", "ingredient__code")
+    )
+    oxaliplatin = next(pk for pk, code in items.items() if code == "oxaliplatin")
+    with django_assert_num_queries(1):
+        groups = regimen_lines_summed(
+            order_ids=[c1], role="antineoplastic", except_item_ids=[oxaliplatin]
+        )
+    # cycle 1 but its oxaliplatin: folinate 200 mg/m² d1-2, fluorouracil 400 bolus and 600
+    # infusion d1-2 (mg/m²), every full amount above zero (BSA 2.00)
+    by_drug = {g.drug_code: g for g in groups}
+    assert set(by_drug) == {"calcium_folinate", "fluorouracil"}
+    fu = by_drug["fluorouracil"]
+    assert (fu.lines, fu.regimen_dose, fu.regimen_dose_unit) == (4, Decimal("2000.0000"), "mg/m2")
+    assert (fu.order_id, fu.patient_id, fu.cycle_number, fu.start_date) == (
+        c1,
+        data.p1.pk,
+        1,
+        date(2026, 1, 26),
+    )
+    assert fu.full_above_zero and fu.cycle_length_days == 14
+    first_fu = next(pk for pk, code in items.items() if code == "fluorouracil")
+    assert fu.first_line[0] == 1 and fu.first_line[2] == first_fu
+    assert by_drug["calcium_folinate"].lines == 2
+    # a line whose full amount is zero is counted apart
+    OrderItem.objects.filter(pk=first_fu).update(calculated_dose=0)
+    fu_groups = [
+        (g.full_above_zero, g.lines)
+        for g in regimen_lines_summed(order_ids=[c1], role="antineoplastic", except_item_ids=[])
+        if g.drug_code == "fluorouracil"
+    ]
+    assert sorted(fu_groups) == [(False, 1), (True, 3)]

@@ -29,12 +29,12 @@ def data(make_user: MakeUser) -> Centre:
 
 
 def test_dose_intensity(data: Centre, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
-    # the regimen's lines (one query, filtered and joined in the database), the amounts
-    # given summed per line, the records of the lines given a part of a bag (P1's cycle 3)
-    with django_assert_num_queries(3):
+    # the orders' ids, the amounts given summed per line, the records of the lines given a
+    # part of a bag (P1's cycle 3), the regimen's lines given, those never given summed
+    with django_assert_num_queries(5):
         rows = dose_intensity(HALF)
     assert len(rows) == 2
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(5):
         assert len(dose_intensity(OXALIPLATIN)) == 2
 
 
