@@ -92,7 +92,7 @@ def orders_between(
     """Orders whose cycle starts in [first, last] and that went beyond the prescriber (not
     drafts, cancelled or sent back), by start date."""
     rows = _orders_between(first=first, last=last, regimen_code=regimen_code, ward_code=ward_code)
-    rows = rows.order_by("start_date", "pk").values_list(
+    values = rows.order_by("start_date", "pk").values_list(
         "pk",
         "patient_id",
         "regimen_version__regimen__code",
@@ -131,7 +131,7 @@ def orders_between(
             ward_code,
             ward_name,
             state,
-        ) in rows
+        ) in values
     ]
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -84,7 +85,7 @@ def test_whole_doses_parts_of_a_bag_and_lines_never_given(data: Centre) -> None:
 
 def test_two_queries_at_most_whatever_the_lines(
     data: Centre,
-    django_assert_max_num_queries,  # type: ignore[no-untyped-def]
+    django_assert_max_num_queries: Any,
 ) -> None:
     ids = list(OrderItem.objects.values_list("pk", flat=True))
     with django_assert_max_num_queries(2):
@@ -95,7 +96,7 @@ def test_two_queries_at_most_whatever_the_lines(
 
 def test_administrations_counted_per_month_and_patient(
     data: Centre,
-    django_assert_num_queries,  # type: ignore[no-untyped-def]
+    django_assert_num_queries: Any,
 ) -> None:
     # 7 antineoplastic lines a cycle, days 1-2: P1 cycles from 26/01, 09/02, 02/03 and
     # 16/03, P2 from 23/02; P1's cycle 3 oxaliplatin partial

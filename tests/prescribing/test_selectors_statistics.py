@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -29,7 +30,7 @@ def data(make_user: MakeUser) -> Centre:
 
 def test_the_antineoplastic_lines_of_the_period_by_order_day_and_sequence(
     data: Centre,
-    django_assert_num_queries,  # type: ignore[no-untyped-def]
+    django_assert_num_queries: Any,
 ) -> None:
     with django_assert_num_queries(1):
         lines = regimen_lines_between(first=FIRST, last=LAST, role="antineoplastic")
@@ -81,7 +82,7 @@ def test_the_filters_narrow_in_the_database(data: Centre) -> None:
 
 def test_the_patients_treated_in_a_period_of_a_regimen_ward_and_drug(
     data: Centre,
-    django_assert_num_queries,  # type: ignore[no-untyped-def]
+    django_assert_num_queries: Any,
 ) -> None:
     p1, p2 = data.p1.pk, data.p2.pk
     with django_assert_num_queries(1):
@@ -104,7 +105,7 @@ def test_the_patients_treated_in_a_period_of_a_regimen_ward_and_drug(
 
 def test_the_lines_never_given_summed_per_order_drug_and_unit(
     data: Centre,
-    django_assert_num_queries,  # type: ignore[no-untyped-def]
+    django_assert_num_queries: Any,
 ) -> None:
     c1 = data.p1_orders[0].pk
     assert order_ids_between(first=FIRST, last=LAST) == sorted(

@@ -5,6 +5,7 @@ error and one superseded left out)."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -23,7 +24,7 @@ def data(make_user: MakeUser) -> Centre:
 
 def test_the_current_records_with_their_term_and_suspected_drugs(
     data: Centre,
-    django_assert_num_queries,  # type: ignore[no-untyped-def]
+    django_assert_num_queries: Any,
 ) -> None:
     names = dict(
         ActiveIngredient.objects.filter(code__in=["oxaliplatin", "fluorouracil"]).values_list(

@@ -5,6 +5,8 @@ doubling it must not add one."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from corsia.reports.definitions.clinical_activity import activity
@@ -28,7 +30,7 @@ def data(make_user: MakeUser) -> Centre:
     return centre(make_user)
 
 
-def test_dose_intensity(data: Centre, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+def test_dose_intensity(data: Centre, django_assert_num_queries: Any) -> None:
     # the orders' ids, the amounts given summed per line, the records of the lines given a
     # part of a bag (P1's cycle 3), the regimen's lines given, those never given summed
     with django_assert_num_queries(5):
@@ -38,7 +40,7 @@ def test_dose_intensity(data: Centre, django_assert_num_queries) -> None:  # typ
         assert len(dose_intensity(OXALIPLATIN)) == 2
 
 
-def test_treated_demographics(data: Centre, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+def test_treated_demographics(data: Centre, django_assert_num_queries: Any) -> None:
     # the treated patients (DISTINCT in the database), their sex and birth
     with django_assert_num_queries(2):
         assert treated_demographics(HALF).patients == 2
@@ -46,7 +48,7 @@ def test_treated_demographics(data: Centre, django_assert_num_queries) -> None: 
         assert treated_demographics(OXALIPLATIN).patients == 2
 
 
-def test_activity(data: Centre, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+def test_activity(data: Centre, django_assert_num_queries: Any) -> None:
     # the accesses, the first visits, the administrations counted per month and patient
     with django_assert_num_queries(3):
         assert len(activity(HALF)) == 3
@@ -55,7 +57,7 @@ def test_activity(data: Centre, django_assert_num_queries) -> None:  # type: ign
 
 
 @pytest.mark.parametrize("by", ["grade", "regimen", "drug"])
-def test_toxicities(data: Centre, by: str, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+def test_toxicities(data: Centre, by: str, django_assert_num_queries: Any) -> None:
     # the records, their suspected drugs, the regimens of their orders
     with django_assert_num_queries(3):
         assert toxicities(HALF, by=by).records == 4
@@ -63,7 +65,7 @@ def test_toxicities(data: Centre, by: str, django_assert_num_queries) -> None:  
 
 def test_best_response_without_the_survival_curves(
     data: Centre,
-    django_assert_num_queries,  # type: ignore[no-untyped-def]
+    django_assert_num_queries: Any,
 ) -> None:
     with django_assert_num_queries(BEST_RESPONSE_QUERIES):
         best = best_responses(HALF)
