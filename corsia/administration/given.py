@@ -22,12 +22,30 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connections
-from django.db.models import BigIntegerField, BooleanField, CharField, F, Func, Min, QuerySet, Value
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    DateField,
+    DecimalField,
+    F,
+    Func,
+    Min,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from corsia.administration.models import Administration, AdministrationState
 from corsia.core.actors import User
+from corsia.core.expressions import InIds
 from corsia.core.read_together import ReadPart
 from corsia.patients.selectors import (
     outside_hidden_stays,
@@ -60,11 +78,18 @@ class GivenDose:
 
     @property
     def amount_given(self) -> Decimal:
-        if self.state == AdministrationState.STARTED.value:
-            return self.dose
-        if self.volume_ml and self.volume_given_ml is not None:
-            return self.dose * self.volume_given_ml / self.volume_ml
-        return self.dose
+        return _amount_given(self.state, self.dose, self.volume_ml, self.volume_given_ml)
+
+
+def _amount_given(
+    state: str, dose: Decimal, volume_ml: Decimal | None, given_ml: Decimal | None
+) -> Decimal:
+    """What one record gave (``GivenDose.amount_given``; also of a row read as values)."""
+    if state == AdministrationState.STARTED.value:
+        return dose
+    if volume_ml and given_ml is not None:
+        return dose * given_ml / volume_ml
+    return dose
 
 
 def doses_given(
@@ -288,17 +313,73 @@ def administration_starts_us(*, labels: Iterable[str]) -> dict[str, int]:
         return dict(cursor.fetchall())
 
 
+# the records whose amount is a part of the bag's dose (volume given ÷ bag volume × dose,
+# the volumes differing): every other record counts its whole dose
+_A_PART = (
+    ~Q(state=AdministrationState.STARTED.value)
+    & Q(volume_ml__isnull=False)
+    & ~Q(volume_ml=0)
+    & Q(volume_given_ml__isnull=False)
+    & ~Q(volume_given_ml=F("volume_ml"))
+)
+
+
 def doses_given_for_items(*, order_item_ids: Iterable[int]) -> dict[int, Decimal]:
     """The amount given of each order line (summed over its administrations, each counted
     as ``GivenDose.amount_given`` says), for the clinical statistics' dose intensity; lines
     never given are absent. The report that reads it checks its permission and writes the
-    access log for its run."""
+    access log for its run.
+
+    Summed in the database per line where every record counts its whole dose (``numeric``:
+    exact); the few lines with a part of a bag are summed here, record by record in the
+    order of their ids, exactly as ``amount_given`` computes it (a ``numeric`` division
+    would not round as ``Decimal`` does)."""
+    ids = sorted(set(order_item_ids))
+    if not ids:
+        return {}
+    return _given_per_item(Administration.objects.filter(InIds("order_item_id", ids)))
+
+
+def doses_given_for_orders(*, order_ids: Iterable[int]) -> dict[int, Decimal]:
+    """``doses_given_for_items`` of every line of those orders (the administrations
+    recorded against them), by line: the lines never given are absent."""
+    ids = sorted(set(order_ids))
+    if not ids:
+        return {}
+    return _given_per_item(Administration.objects.filter(InIds("order_id", ids)))
+
+
+def _given_per_item(of_items: QuerySet[Administration]) -> dict[int, Decimal]:
+    whole_doses = (
+        of_items.order_by()
+        .values("order_item_id")
+        .annotate(
+            whole=Sum(
+                Case(
+                    When(_A_PART, then=Value(Decimal(0))),
+                    default=F("dose"),
+                    output_field=DecimalField(max_digits=20, decimal_places=4),
+                )
+            ),
+            parts=Count(Case(When(_A_PART, then=Value(1)))),
+        )
+        .values_list("order_item_id", "whole", "parts")
+    )
     totals: dict[int, Decimal] = {}
-    rows = Administration.objects.filter(order_item_id__in=list(order_item_ids)).order_by("id")
-    for a in rows:
-        given = _given_dose(a)
-        totals[given.order_item_id] = (
-            totals.get(given.order_item_id, Decimal(0)) + given.amount_given
+    with_parts = []
+    for item_id, whole, parts in whole_doses:
+        if parts:
+            with_parts.append(item_id)
+        else:
+            totals[item_id] = Decimal(0) + whole
+    rows = (
+        Administration.objects.filter(InIds("order_item_id", with_parts))
+        .order_by("id")
+        .values_list("order_item_id", "state", "dose", "volume_ml", "volume_given_ml")
+    )
+    for item_id, state, dose, volume_ml, given_ml in rows if with_parts else ():
+        totals[item_id] = totals.get(item_id, Decimal(0)) + _amount_given(
+            state, dose, volume_ml, given_ml
         )
     return totals
 
@@ -334,3 +415,32 @@ def administrations_between(*, first: date, last: date) -> list[TherapyGiven]:
         )
         for a in rows.only("pk", "patient_id", "order_id", "ingredient_name", "started_at", "state")
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class GivenMonth:
+    """How many administrations of some states a patient had started in a month."""
+
+    month: str  # YYYY-MM, the local month of the start
+    patient_id: int
+    administrations: int
+
+
+def administrations_by_patient_month(
+    *, first: date, last: date, states: Collection[str]
+) -> list[GivenMonth]:
+    """Per local month and patient: the administrations started in [first, last] (local
+    days) in ``states``, counted in the database (``GROUP BY``), by month and patient; the
+    counts of :func:`administrations_between`'s rows of those states."""
+    start = timezone.make_aware(datetime.combine(first, datetime.min.time()))
+    end = timezone.make_aware(datetime.combine(last, datetime.max.time()))
+    rows = (
+        Administration.objects.filter(started_at__range=(start, end), state__in=list(states))
+        .annotate(month=TruncMonth("started_at", output_field=DateField()))
+        .order_by()
+        .values("month", "patient_id")
+        .annotate(administrations=Count("id"))
+        .order_by("month", "patient_id")
+        .values_list("month", "patient_id", "administrations")
+    )
+    return [GivenMonth(f"{month:%Y-%m}", patient_id, n) for month, patient_id, n in rows]

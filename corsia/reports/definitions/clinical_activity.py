@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from corsia.administration.given import administrations_between
+from corsia.administration.given import administrations_by_patient_month
 from corsia.agenda.selectors_statistics import accesses_between, first_visit_days
 from corsia.patients.selectors_statistics import stays_between
 from corsia.reports.definitions.clinical_common import (
@@ -96,12 +96,14 @@ def activity(filters: ClinicalFilters) -> tuple[ActivityMonth, ...]:
     first_visits = first_visit_days(patient_ids={a.patient_id for a in accesses})
     given = [
         g
-        for g in administrations_between(first=filters.first, last=filters.last)
-        if g.state in GIVEN_STATES and keep(g.patient_id, scope)
+        for g in administrations_by_patient_month(
+            first=filters.first, last=filters.last, states=GIVEN_STATES
+        )
+        if keep(g.patient_id, scope)
     ]
-    months = sorted({f"{a.day:%Y-%m}" for a in accesses} | {f"{g.day:%Y-%m}" for g in given})
+    months = sorted({f"{a.day:%Y-%m}" for a in accesses} | {g.month for g in given})
     by_access = group(accesses, lambda a: f"{a.day:%Y-%m}")
-    by_given = group(given, lambda g: f"{g.day:%Y-%m}")
+    by_given = group(given, lambda g: g.month)
     out = []
     for month in months:
         acc = by_access.get(month, [])
@@ -117,7 +119,7 @@ def activity(filters: ClinicalFilters) -> tuple[ActivityMonth, ...]:
                 accesses=len(acc),
                 patients=len({a.patient_id for a in acc}),
                 first_visits=len(firsts),
-                therapies=len(giv),
+                therapies=sum(g.administrations for g in giv),
                 treated_patients=len({g.patient_id for g in giv}),
                 patient_ids=tuple(
                     sorted({a.patient_id for a in acc} | {g.patient_id for g in giv})

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from corsia.drugs.selectors import ingredients_by_id
 from corsia.patients.selectors_statistics import ward_codes
-from corsia.prescribing.selectors_statistics import order_lines_of, orders_between
+from corsia.prescribing.selectors_statistics import patients_treated_between
 from corsia.regimens.selectors import regimens_browse
 from corsia.reports.domain.clinical.tallies import Period
 from corsia.reports.domain.definition import Filter, Params
@@ -47,17 +47,13 @@ class ClinicalFilters:
 def treated_patient_ids(filters: ClinicalFilters) -> set[int]:
     """Patients with an order (beyond the draft) whose cycle starts in the period, of the
     filters' unit, regimen and drug."""
-    orders = orders_between(
-        first=filters.first, last=filters.last, regimen_code=filters.regimen, ward_code=filters.unit
+    return patients_treated_between(
+        first=filters.first,
+        last=filters.last,
+        regimen_code=filters.regimen,
+        ward_code=filters.unit,
+        drug_code=filters.drug,
     )
-    if filters.drug:
-        with_drug = {
-            line.order_id
-            for line in order_lines_of(order_ids=[o.order_id for o in orders])
-            if line.drug_code == filters.drug
-        }
-        orders = [o for o in orders if o.order_id in with_drug]
-    return {o.patient_id for o in orders}
 
 
 def keep(patient_id: int, scope: set[int] | None) -> bool:

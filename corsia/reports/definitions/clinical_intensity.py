@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from corsia.administration.given import doses_given_for_items
+from corsia.administration.given import doses_given_for_orders
 from corsia.patients.selectors_statistics import mrns_of
-from corsia.prescribing.selectors_statistics import order_lines_of, orders_between
+from corsia.prescribing.selectors_statistics import (
+    order_ids_between,
+    regimen_lines_between,
+    regimen_lines_summed,
+)
 from corsia.reports.definitions.clinical_common import (
     ALL_FILTERS,
     AREA,
@@ -39,49 +43,82 @@ def dose_intensity(filters: ClinicalFilters) -> list[RegimenIntensity]:
     """Per patient and regimen, over the cycles started in the period that something was
     given of (a cycle never given is not a cycle of the course): each drug's RDI and the
     regimen's mean. The drug filter keeps that drug's rows only."""
-    orders = {
-        o.order_id: o
-        for o in orders_between(
-            first=filters.first,
-            last=filters.last,
-            regimen_code=filters.regimen,
-            ward_code=filters.unit,
-        )
-    }
-    lines = [
-        line
-        for line in order_lines_of(order_ids=list(orders))
-        if line.in_regimen and line.regimen_dose is not None and line.role == ANTINEOPLASTIC
-    ]
-    given = doses_given_for_items(order_item_ids=[line.item_id for line in lines])
-    given_orders = {line.order_id for line in lines if line.item_id in given}
-    planned = []
+    # the orders, the amounts given of their lines, the regimen's antineoplastic lines
+    # given (one by one) and, of the orders something of them was given of, the lines never
+    # given (counted per order, drug and unit: they count their planned dose and zero);
+    # the drug filter applies after (an order counts when any of its lines was given)
+    order_ids = order_ids_between(
+        first=filters.first, last=filters.last, regimen_code=filters.regimen, ward_code=filters.unit
+    )
+    given = doses_given_for_orders(order_ids=order_ids)
+    lines = regimen_lines_between(
+        first=filters.first,
+        last=filters.last,
+        role=ANTINEOPLASTIC,
+        regimen_code=filters.regimen,
+        ward_code=filters.unit,
+        item_ids=given,
+    )
+    given_orders = sorted({line.order_id for line in lines})
+    never_given = regimen_lines_summed(
+        order_ids=given_orders, role=ANTINEOPLASTIC, except_item_ids=given
+    )
+    keyed: list[tuple[tuple[int, int, int, int], PlannedLine]] = []
     for line in lines:
-        if line.order_id not in given_orders or (filters.drug and line.drug_code != filters.drug):
+        if filters.drug and line.drug_code != filters.drug:
             continue
-        order = orders[line.order_id]
-        assert line.regimen_dose is not None
         # the full amount at the regimen's dose: the line may have been prescribed at
         # another dose per unit (a physician's change, recorded as a deviation)
         full = line.full_amount
         if line.prescribed_dose and line.prescribed_dose != line.regimen_dose:
             full = line.full_amount * line.regimen_dose / line.prescribed_dose
-        planned.append(
-            PlannedLine(
-                patient_id=order.patient_id,
-                regimen_code=order.regimen_code,
-                order_id=order.order_id,
-                cycle_number=order.cycle_number,
-                cycle_day1=order.start_date,
-                cycle_length_days=order.cycle_length_days,
-                drug_code=line.drug_code,
-                drug_name=line.drug_name,
-                regimen_dose=line.regimen_dose,
-                regimen_dose_unit=line.regimen_dose_unit,
-                full_amount=full,
-                given_amount=given.get(line.item_id, Decimal(0)),
+        key = (line.order_id, line.day_of_cycle, line.sequence, line.item_id)
+        keyed.append(
+            (
+                key,
+                PlannedLine(
+                    patient_id=line.patient_id,
+                    regimen_code=line.regimen_code,
+                    order_id=line.order_id,
+                    cycle_number=line.cycle_number,
+                    cycle_day1=line.start_date,
+                    cycle_length_days=line.cycle_length_days,
+                    drug_code=line.drug_code,
+                    drug_name=line.drug_name,
+                    regimen_dose=line.regimen_dose,
+                    regimen_dose_unit=line.regimen_dose_unit,
+                    full_amount=full,
+                    given_amount=given[line.item_id],
+                ),
             )
         )
+    for group in never_given:
+        if filters.drug and group.drug_code != filters.drug:
+            continue
+        keyed.append(
+            (
+                (group.order_id, *group.first_line),
+                PlannedLine(
+                    patient_id=group.patient_id,
+                    regimen_code=group.regimen_code,
+                    order_id=group.order_id,
+                    cycle_number=group.cycle_number,
+                    cycle_day1=group.start_date,
+                    cycle_length_days=group.cycle_length_days,
+                    drug_code=group.drug_code,
+                    drug_name=group.drug_name,
+                    regimen_dose=group.regimen_dose,
+                    regimen_dose_unit=group.regimen_dose_unit,
+                    full_amount=Decimal(1) if group.full_above_zero else Decimal(0),
+                    given_amount=Decimal(0),
+                    lines=group.lines,
+                ),
+            )
+        )
+    # the lines in the order of the orders, days and sequences (the first line of a drug
+    # gives its unit; the cycles' day 1 in order)
+    keyed.sort(key=lambda k: k[0])
+    planned = [line for _, line in keyed]
     return regimen_intensities(planned)
 
 

@@ -98,7 +98,9 @@ def _curve(endpoint: str, observations: list[SurvivalObservation]) -> SurvivalCu
     )
 
 
-def survival(filters: ClinicalFilters) -> SurvivalReport:
+def _cohort(filters: ClinicalFilters) -> tuple[dict[int, LineStat], dict[int, list[LineStat]]]:
+    """The cohort (each patient's first line, started in the period) and every patient's
+    lines."""
     scope = scope_of(filters)
     lines = lines_for_statistics(started_until=filters.last)
     by_patient: dict[int, list[LineStat]] = {}
@@ -112,6 +114,34 @@ def survival(filters: ClinicalFilters) -> SurvivalReport:
         first = min(candidates, key=lambda ln: (ln.started_on, ln.number))
         if first.started_on in filters.period and keep(patient_id, scope):
             cohort[patient_id] = first
+    return cohort, by_patient
+
+
+def _best_responses(cohort: dict[int, LineStat]) -> tuple[Count, ...]:
+    return tuple(
+        count_by(
+            cohort.values(),
+            lambda ln: RESPONSE_LABELS.get(ln.best_response, ln.best_response) or "",
+        )
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class BestResponses:
+    patients: int
+    best_response: tuple[Count, ...]  # of the cohort's first lines
+    patient_ids: tuple[int, ...] = ()
+
+
+def best_responses(filters: ClinicalFilters) -> BestResponses:
+    """The best response of the cohort's first lines, as ``survival`` counts them, without
+    the survival curves (nor their statistics library)."""
+    cohort, _ = _cohort(filters)
+    return BestResponses(len(cohort), _best_responses(cohort), tuple(sorted(cohort)))
+
+
+def survival(filters: ClinicalFilters) -> SurvivalReport:
+    cohort, by_patient = _cohort(filters)
     last_access = last_access_days(patient_ids=list(cohort), until=filters.last)
     os_obs: list[SurvivalObservation] = []
     pfs_obs: list[SurvivalObservation] = []
@@ -138,14 +168,11 @@ def survival(filters: ClinicalFilters) -> SurvivalReport:
             pfs_obs.append(SurvivalObservation(_months(first.started_on, pfs_event), True))
         else:
             pfs_obs.append(SurvivalObservation(_months(first.started_on, last_news), False))
-    responses = count_by(
-        cohort.values(), lambda ln: RESPONSE_LABELS.get(ln.best_response, ln.best_response) or ""
-    )
     return SurvivalReport(
         len(cohort),
         _curve("os", os_obs),
         _curve("pfs", pfs_obs),
-        tuple(responses),
+        _best_responses(cohort),
         tuple(sorted(cohort)),
     )
 
@@ -240,7 +267,7 @@ def _survival_run(endpoint: str) -> Callable[[Params, Progress], ReportResult]:
 
 
 def _response_run(params: Params, progress: Progress) -> ReportResult:
-    report = survival(filters_of(params))
+    report = best_responses(filters_of(params))
     return ReportResult(
         columns=(
             Column(

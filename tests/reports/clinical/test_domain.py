@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -193,3 +194,26 @@ def test_the_survival_chart_draws_steps_band_and_censoring_in_the_plot() -> None
     assert [t.label for t in chart.y_ticks] == ["0%", "25%", "50%", "75%", "100%"]
     with pytest.raises(ValueError):
         survival_chart(km, censor_times=[], t_max=0, x_step=3)
+
+
+def test_lines_never_given_summed_in_one_row_count_as_each_of_them() -> None:
+    # cycle 2 of 5FU: two lines of 400 mg/m2 (720 mg each) never given, as two rows or as
+    # one row standing for both (their regimen doses summed)
+    fu = _lines(
+        [(D0, Decimal(720), Decimal(720)), (D0 + timedelta(14), Decimal(720), Decimal(0))],
+        drug="5FU",
+        dose="400",
+    )
+    apart = [*fu, replace(fu[1])]
+    together = [fu[0], replace(fu[1], regimen_dose=Decimal(800), lines=2)]
+    (one,) = regimen_intensities(apart)
+    (other,) = regimen_intensities(together)
+    assert one == other
+    drug = other.drugs[0]
+    # planned 400 × 3 = 1200 mg/m2 over 28 days, given 400 over 28: RDI 1/3; 2 lines reduced
+    assert (drug.planned_dose, drug.given_dose, drug.reduced_lines) == (
+        Decimal("1200.0000"),
+        Decimal("400.0000"),
+        2,
+    )
+    assert drug.rdi == Decimal("0.3333")

@@ -45,6 +45,9 @@ class PlannedLine:
     regimen_dose_unit: str
     full_amount: Decimal  # the amount at 100% for this patient this cycle (mg)
     given_amount: Decimal  # the amount given, summed over its administrations (mg)
+    # the lines the row stands for: lines of one cycle and drug never given may come as one
+    # row (regimen_dose their sum, given_amount 0, full_amount above zero when each line's is)
+    lines: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +104,7 @@ def drug_intensity(lines: list[PlannedLine]) -> DrugIntensity:
         fraction = line.given_amount / line.full_amount if line.full_amount > 0 else Decimal(0)
         given += line.regimen_dose * fraction
         if line.given_amount < line.full_amount:
-            reduced += 1
+            reduced += line.lines
     pdi = planned * WEEK / planned_days
     ddi = given * WEEK / actual_days
     return DrugIntensity(
